@@ -12,6 +12,10 @@ export interface QueryParameter {
   default?: unknown;
   required: boolean;
   aliases: string[];
+  /** huntlab extension: the column this parameter filters on local data. */
+  column?: string;
+  /** huntlab extension: how the column is compared (`equals` by default; text ignores case). */
+  match?: "equals" | "contains" | "in";
 }
 
 /** One query, filed under one data family. */

@@ -1,0 +1,288 @@
+#!/usr/bin/env node
+/**
+ * The one entry point behind `npm run lab|test|bench|build|typecheck`.
+ *
+ * It runs on any Node ≥ 18 and prepares the project first:
+ *  1. a Node.js ≥ 22 (nodejs-polars' native binary needs it): the running Node if
+ *     new enough, else a project-local Node 22 fetched from the npm registry into .runtime/;
+ *  2. the npm dependencies, installed with that Node (so polars' binary is installed);
+ *  3. `node_modules/huntlab` → this folder, so notebooks `import … from "huntlab"`;
+ *  4. the compiled library in dist/ (rebuilt when src/ changed);
+ *  5. Jupyter kernel specs (tslab, and Deno when present) in a project-local Jupyter
+ *     data folder, .jupyter/ — the user's own kernels are left alone.
+ * Then it runs the task with that Node first on PATH.
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const RUNTIME = path.join(ROOT, ".runtime");
+const JUPYTER_DIR = path.join(ROOT, ".jupyter");
+const MIN_NODE = 22;
+const log = (msg) => console.error(`[huntlab] ${msg}`);
+
+function run(cmd, args, options = {}) {
+  const result = spawnSync(cmd, args, { stdio: "inherit", cwd: ROOT, ...options });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+function mustRun(cmd, args, options = {}) {
+  const status = run(cmd, args, options);
+  if (status !== 0) {
+    log(`failed (exit ${status}): ${cmd} ${args.join(" ")}`);
+    process.exit(status);
+  }
+}
+
+function major(version) {
+  return Number(String(version).replace(/^v/, "").split(".")[0]);
+}
+
+/** A Node ≥ 22: this one, or a project-local one from the npm registry. */
+function ensureNode() {
+  if (major(process.versions.node) >= MIN_NODE) return process.execPath;
+  const local = path.join(RUNTIME, "node22", "node_modules", "node", "bin", "node");
+  if (fs.existsSync(local)) return local;
+  log(`Node ${process.versions.node} is too old for nodejs-polars (needs ≥ ${MIN_NODE}); installing a project-local Node ${MIN_NODE} into .runtime/ from the npm registry…`);
+  fs.mkdirSync(path.join(RUNTIME, "node22"), { recursive: true });
+  mustRun(npmCommand(), ["install", "--no-save", "--no-package-lock", "--no-audit", "--no-fund", "--prefix", path.join(RUNTIME, "node22"), `node@${MIN_NODE}`]);
+  if (!fs.existsSync(local)) {
+    log(`the node@${MIN_NODE} package did not provide ${local}`);
+    process.exit(1);
+  }
+  return local;
+}
+
+function npmCommand() {
+  return process.platform === "win32" ? "npm.cmd" : "npm";
+}
+
+/** Environment with the chosen Node first on PATH and the project's Jupyter folder on JUPYTER_PATH. */
+function taskEnv(nodeBin) {
+  const bin = path.dirname(nodeBin);
+  const jupyterPath = [path.join(JUPYTER_DIR), process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter);
+  return {
+    ...process.env,
+    PATH: [bin, path.join(ROOT, "node_modules", ".bin"), process.env.PATH].join(path.delimiter),
+    JUPYTER_PATH: jupyterPath,
+    HUNTLAB_NODE: nodeBin,
+  };
+}
+
+function newerThan(file, others) {
+  if (!fs.existsSync(file)) return false;
+  const t = fs.statSync(file).mtimeMs;
+  return others.every((o) => !fs.existsSync(o) || fs.statSync(o).mtimeMs <= t);
+}
+
+/** npm dependencies, installed by the Node ≥ 22 so optional native binaries are not skipped. */
+function ensureDependencies(nodeBin, env) {
+  const stamp = path.join(ROOT, "node_modules", ".huntlab-installed");
+  const polarsLoads = () =>
+    spawnSync(nodeBin, ["-e", "require('nodejs-polars')"], { cwd: ROOT, env, stdio: "ignore" }).status === 0;
+  const fresh = newerThan(stamp, [path.join(ROOT, "package.json"), path.join(ROOT, "package-lock.json")]);
+  if (!fresh || !polarsLoads()) {
+    const lock = fs.existsSync(path.join(ROOT, "package-lock.json"));
+    log(`installing npm dependencies with Node ${spawnSync(nodeBin, ["--version"], { encoding: "utf8" }).stdout.trim()}…`);
+    mustRun(npmCommand(), [lock ? "ci" : "install", "--no-audit", "--no-fund"], { env });
+    if (!polarsLoads()) {
+      log("nodejs-polars still does not load after installing; see the output above.");
+      process.exit(1);
+    }
+    fs.writeFileSync(stamp, new Date().toISOString());
+  }
+  // Notebooks import the library by its package name.
+  const link = path.join(ROOT, "node_modules", "huntlab");
+  let linked = false;
+  try {
+    linked = fs.realpathSync(link) === fs.realpathSync(ROOT);
+  } catch {
+    linked = false;
+  }
+  if (!linked) {
+    fs.rmSync(link, { recursive: true, force: true });
+    fs.symlinkSync(path.relative(path.dirname(link), ROOT) || ".", link, "dir");
+  }
+}
+
+function listFiles(dir, filter) {
+  if (!fs.existsSync(dir)) return [];
+  const out = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...listFiles(full, filter));
+    else if (filter(full)) out.push(full);
+  }
+  return out.sort();
+}
+
+/** dist/ from src/, rebuilt when any source is newer than the last build. */
+function ensureBuild(nodeBin, env, force = false) {
+  const stamp = path.join(ROOT, "dist", ".built");
+  const sources = [...listFiles(path.join(ROOT, "src"), () => true), path.join(ROOT, "tsconfig.json"), path.join(ROOT, "package.json")];
+  if (!force && newerThan(stamp, sources)) return;
+  log("compiling src/ → dist/…");
+  fs.rmSync(path.join(ROOT, "dist"), { recursive: true, force: true });
+  mustRun(nodeBin, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { env });
+  fs.writeFileSync(stamp, new Date().toISOString());
+}
+
+/** Kernel specs in .jupyter/kernels, pointing at this project's Node and tslab (and Deno, if installed). */
+function ensureKernels(nodeBin) {
+  const write = (name, spec) => {
+    const dir = path.join(JUPYTER_DIR, "kernels", name);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "kernel.json"), JSON.stringify(spec, null, 2) + "\n");
+  };
+  write("tslab", {
+    argv: [nodeBin, path.join(ROOT, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", "{connection_file}"],
+    display_name: "TypeScript (huntlab)",
+    language: "typescript",
+    env: { NODE_PATH: path.join(ROOT, "node_modules") },
+  });
+  const deno = denoBinary();
+  if (deno) {
+    write("deno", {
+      argv: [deno, "jupyter", "--kernel", "--conn", "{connection_file}"],
+      display_name: "Deno (huntlab)",
+      language: "typescript",
+    });
+  }
+}
+
+function denoBinary() {
+  const candidates = [
+    path.join(ROOT, "node_modules", "@deno", "linux-x64", "deno"),
+    path.join(ROOT, "node_modules", "deno", "deno"),
+  ];
+  for (const c of listFiles(path.join(ROOT, "node_modules", "@deno"), (f) => /[\\/]deno(\.exe)?$/.test(f))) candidates.push(c);
+  return candidates.find((c) => fs.existsSync(c) && fs.statSync(c).isFile());
+}
+
+function prepare() {
+  const nodeBin = ensureNode();
+  const env = taskEnv(nodeBin);
+  ensureDependencies(nodeBin, env);
+  return { nodeBin, env };
+}
+
+/** A Python that can import the given modules (the user's, or Debian's). */
+function findPython(modules) {
+  const candidates = [process.env.HUNTLAB_PYTHON, "python3", "/usr/bin/python3", "python"].filter(Boolean);
+  for (const py of candidates) {
+    const r = spawnSync(py, ["-c", modules.map((m) => `import ${m}`).join("; ")], { stdio: "ignore" });
+    if (r.status === 0) return py;
+  }
+  return undefined;
+}
+
+const JUPYTER_HELP = `Jupyter is not installed. Install JupyterLab with pip:
+    python3 -m pip install --user jupyterlab
+  or, on Debian/Ubuntu as root (classic Notebook 6 and the notebook runner):
+    apt-get update && apt-get install -y jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client
+  then run \`npm run lab\` again.`;
+
+function jupyterHas(sub) {
+  return spawnSync("jupyter", [sub, "--version"], { stdio: "ignore" }).status === 0;
+}
+
+function taskLab({ nodeBin, env }) {
+  ensureBuild(nodeBin, env);
+  ensureKernels(nodeBin);
+  const args = process.argv.slice(3);
+  const notebookDir = path.join(ROOT, "notebooks");
+  if (jupyterHas("lab")) {
+    log("starting JupyterLab on notebooks/ (kernel: TypeScript (huntlab))…");
+    process.exit(run("jupyter", ["lab", `--notebook-dir=${notebookDir}`, ...args], { env }));
+  }
+  if (jupyterHas("notebook")) {
+    log("JupyterLab is not installed; starting classic Jupyter Notebook on notebooks/…");
+    process.exit(run("jupyter", ["notebook", `--notebook-dir=${notebookDir}`, ...args], { env }));
+  }
+  console.error(JUPYTER_HELP);
+  process.exit(1);
+}
+
+/** Counts of one `node --test` run, read from its TAP file. */
+function tapCounts(file) {
+  const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+  const num = (key) => Number((text.match(new RegExp(`^# ${key} (\\d+)$`, "m")) ?? [])[1] ?? 0);
+  return { pass: num("pass"), fail: num("fail") + num("cancelled"), skipped: num("skipped") };
+}
+
+function nodeTests(nodeBin, env, name, files, extra = []) {
+  if (!files.length) return { pass: 0, fail: 0, skipped: 0 };
+  const results = path.join(ROOT, "test-results");
+  fs.mkdirSync(results, { recursive: true });
+  const tap = path.join(results, `${name}.tap`);
+  fs.rmSync(tap, { force: true });
+  log(`${name} tests (${files.length} files)…`);
+  run(
+    nodeBin,
+    [
+      "--import", "tsx", "--test", ...extra,
+      "--test-reporter=spec", "--test-reporter-destination=stdout",
+      "--test-reporter=tap", `--test-reporter-destination=${tap}`,
+      ...files.map((f) => path.relative(ROOT, f)),
+    ],
+    { env },
+  );
+  return tapCounts(tap);
+}
+
+function taskTest(ctx) {
+  const { nodeBin, env } = ctx;
+  const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
+  log("type check (tsc --noEmit, strict)…");
+  const typecheckOk = run(nodeBin, [tsc, "-p", "tsconfig.test.json"], { env }) === 0;
+  ensureBuild(nodeBin, env);
+  ensureKernels(nodeBin);
+  const isTest = (f) => /\.test\.ts$/.test(f);
+  const all = listFiles(path.join(ROOT, "test"), isTest);
+  const inDir = (d) => (f) => f.startsWith(path.join(ROOT, "test", d) + path.sep);
+  const unit = all.filter((f) => !inDir("notebooks")(f) && !inDir("browser")(f));
+  const totals = { pass: typecheckOk ? 1 : 0, fail: typecheckOk ? 0 : 1, skipped: 0 };
+  const add = (c) => {
+    totals.pass += c.pass;
+    totals.fail += c.fail;
+    totals.skipped += c.skipped;
+  };
+  add(nodeTests(nodeBin, env, "unit", unit));
+  // The notebooks run one at a time (each starts a kernel); the browser checks read their executed outputs.
+  add(nodeTests(nodeBin, env, "notebooks", all.filter(inDir("notebooks")), ["--test-concurrency=1"]));
+  add(nodeTests(nodeBin, env, "browser", all.filter(inDir("browser")), ["--test-concurrency=1"]));
+  console.log(`huntlab: ${totals.pass} passed, ${totals.fail} failed` + (totals.skipped ? `, ${totals.skipped} skipped` : ""));
+  process.exit(totals.fail ? 1 : 0);
+}
+
+const tasks = {
+  setup: (ctx) => {
+    ensureBuild(ctx.nodeBin, ctx.env);
+    ensureKernels(ctx.nodeBin);
+  },
+  build: (ctx) => ensureBuild(ctx.nodeBin, ctx.env, true),
+  typecheck: (ctx) => process.exit(run(ctx.nodeBin, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.test.json"], { env: ctx.env })),
+  lab: taskLab,
+  test: taskTest,
+  bench: (ctx) => {
+    ensureBuild(ctx.nodeBin, ctx.env);
+    process.exit(run(ctx.nodeBin, ["--import", "tsx", path.join(ROOT, "bench", "index.ts"), ...process.argv.slice(3)], { env: ctx.env }));
+  },
+  "convert-data": (ctx) =>
+    process.exit(run(ctx.nodeBin, ["--import", "tsx", path.join(ROOT, "scripts", "convert-lab-data.ts"), ...process.argv.slice(3)], { env: ctx.env })),
+  python: () => {
+    const py = findPython(["nbclient", "nbformat"]);
+    if (py) console.log(py);
+    process.exit(py ? 0 : 1);
+  },
+};
+
+const name = process.argv[2];
+if (!name || !(name in tasks)) {
+  console.error(`usage: node scripts/run.mjs <${Object.keys(tasks).join("|")}>`);
+  process.exit(2);
+}
+tasks[name](prepare());

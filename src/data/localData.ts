@@ -1,0 +1,227 @@
+/**
+ * The LocalData driver: runs a query by reading the data file named in its
+ * `args.query`, then applies the declared parameters (time range and column
+ * filters) with polars expressions.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import pl from "nodejs-polars";
+import { isTemporalType, isTextType } from "../common/dtypes";
+import { DataFileError, QueryError, closestNames } from "../common/errors";
+import { DATA_EXTENSIONS, dataFormat, readDataFile, type ReadOptions } from "./readers";
+import { parseTimeSeries, toDate } from "./timeParsing";
+import type { QueryDefinition, QueryParameter } from "./types";
+
+/** Values a query accepts for its parameters. */
+export type QueryParams = Record<string, unknown>;
+
+/** The time column `start`/`end` filter on when a query does not name one. */
+export const DEFAULT_TIME_COLUMN = "TimeGenerated";
+
+/** Indexes the data files under the data paths by lower-cased file name, as MSTICPy's LocalData does. */
+export class DataFileIndex {
+  private files?: Map<string, string>;
+
+  constructor(readonly dataPaths: string[]) {
+    const missing = dataPaths.filter((p) => !fs.existsSync(p));
+    if (missing.length) {
+      throw new DataFileError(`data path${missing.length > 1 ? "s" : ""} not found: ${missing.map((p) => path.resolve(p)).join(", ")}`);
+    }
+  }
+
+  /** Lower-cased file name → path. Built on first use; a later path's file of the same name wins. */
+  private index(): Map<string, string> {
+    if (this.files) return this.files;
+    const files = new Map<string, string>();
+    const walk = (dir: string) => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+        if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else if (dataFormat(entry.name)) files.set(entry.name.toLowerCase(), full);
+      }
+    };
+    for (const p of this.dataPaths) {
+      if (fs.statSync(p).isDirectory()) walk(p);
+      else files.set(path.basename(p).toLowerCase(), p);
+    }
+    this.files = files;
+    return files;
+  }
+
+  /** All indexed file names. */
+  names(): string[] {
+    return [...this.index().keys()];
+  }
+
+  /**
+   * The path of a data file named by a query. A name with another extension
+   * (MSTICPy's `host_logons.pkl`) resolves to a readable file with the same stem.
+   */
+  resolve(name: string, context: string): string {
+    const files = this.index();
+    const key = path.basename(name).toLowerCase();
+    const exact = files.get(key);
+    if (exact) return exact;
+    const stem = key.slice(0, key.length - path.extname(key).length);
+    for (const ext of DATA_EXTENSIONS) {
+      const found = files.get(stem + ext);
+      if (found) return found;
+    }
+    const close = closestNames(key, files.keys());
+    throw new DataFileError(
+      `${context}: data file "${name}" not found in ${this.dataPaths.map((p) => path.resolve(p)).join(", ")}` +
+        (close.length ? `. Closest files: ${close.join(", ")}` : ""),
+    );
+  }
+}
+
+/** Checks and converts the caller's parameters against the query's declarations. */
+export function resolveParameters(query: QueryDefinition, params: QueryParams = {}): Map<QueryParameter, unknown> {
+  const where = `${query.family}.${query.name}`;
+  const byName = new Map<string, QueryParameter>();
+  for (const p of query.parameters) {
+    byName.set(p.name, p);
+    for (const alias of p.aliases) byName.set(alias, p);
+  }
+  const values = new Map<QueryParameter, unknown>();
+  for (const [key, value] of Object.entries(params)) {
+    const param = byName.get(key);
+    if (!param) {
+      const known = query.parameters.map((p) => p.name);
+      throw new QueryError(
+        `${where}: unknown parameter "${key}". ` +
+          (known.length ? `Its parameters: ${known.join(", ")}.` : "It takes no parameters."),
+      );
+    }
+    if (value === undefined) continue;
+    values.set(param, convertValue(where, param, value));
+  }
+  for (const param of query.parameters) {
+    if (values.has(param)) continue;
+    if (param.required) throw new QueryError(`${where}: missing required parameter "${param.name}" (${param.type}${param.description ? `: ${param.description}` : ""})`);
+    if (param.default !== null && param.default !== undefined) values.set(param, convertValue(where, param, param.default));
+  }
+  return values;
+}
+
+function convertValue(where: string, param: QueryParameter, value: unknown): unknown {
+  if (value === null) return null;
+  const bad = (expected: string) =>
+    new QueryError(`${where}: parameter "${param.name}" expects ${expected}, got ${JSON.stringify(value) ?? String(value)}`);
+  switch (param.type) {
+    case "datetime":
+      if (!(value instanceof Date) && typeof value !== "string" && typeof value !== "number") throw bad("a Date, a time string or epoch milliseconds");
+      try {
+        return toDate(value, `${where}: parameter "${param.name}"`);
+      } catch (err) {
+        throw new QueryError((err as Error).message);
+      }
+    case "int": {
+      const n = typeof value === "string" ? Number(value.trim()) : value;
+      if (typeof n !== "number" || !Number.isInteger(n)) throw bad("an integer");
+      return n;
+    }
+    case "float": {
+      const n = typeof value === "string" ? Number(value.trim()) : value;
+      if (typeof n !== "number" || Number.isNaN(n)) throw bad("a number");
+      return n;
+    }
+    case "bool":
+      if (typeof value !== "boolean") throw bad("true or false");
+      return value;
+    case "list":
+      if (Array.isArray(value)) return value;
+      if (typeof value === "string" || typeof value === "number") return [value];
+      throw bad("a list");
+    case "str":
+      if (typeof value !== "string" && typeof value !== "number") throw bad("a string");
+      return String(value);
+  }
+}
+
+
+/** The filter expression for one column parameter. */
+function columnFilter(df: pl.DataFrame, param: QueryParameter, value: unknown): pl.Expr {
+  const column = param.column as string;
+  const text = isTextType(df.getColumn(column).dtype);
+  const col = text ? pl.col(column).str.toLowerCase() : pl.col(column);
+  const norm = (v: unknown) => (text ? String(v).toLowerCase() : v);
+  switch (param.match ?? "equals") {
+    case "contains":
+      return pl.col(column).cast(pl.Utf8).str.toLowerCase().str.contains(String(value).toLowerCase(), true);
+    case "in": {
+      const list = (Array.isArray(value) ? value : [value]).map(norm);
+      return col.isIn(list);
+    }
+    default:
+      return col.eq(pl.lit(norm(value)));
+  }
+}
+
+/** Applies `start`/`end` and the column parameters to the loaded frame. */
+export function applyParameters(df: pl.DataFrame, query: QueryDefinition, values: Map<QueryParameter, unknown>, file: string): pl.DataFrame {
+  const where = `${query.family}.${query.name}`;
+  let start: Date | null = null;
+  let end: Date | null = null;
+  const filters: pl.Expr[] = [];
+  for (const [param, value] of values) {
+    if (value === null || value === undefined) continue;
+    if (param.name === "start" && param.type === "datetime") start = value as Date;
+    else if (param.name === "end" && param.type === "datetime") end = value as Date;
+    else if (param.column) {
+      if (!df.columns.includes(param.column)) {
+        throw new QueryError(`${where}: parameter "${param.name}" filters column "${param.column}", which ${path.basename(file)} does not have`);
+      }
+      filters.push(columnFilter(df, param, value));
+    }
+  }
+  if (start && end && start > end) throw new QueryError(`${where}: start (${start.toISOString()}) is after end (${end.toISOString()})`);
+  if (start || end) {
+    const timeColumn = String(query.metadata.time_column ?? DEFAULT_TIME_COLUMN);
+    if (!df.columns.includes(timeColumn)) {
+      throw new QueryError(`${where}: cannot apply start/end: ${path.basename(file)} has no time column "${timeColumn}" (set metadata.time_column in the query file)`);
+    }
+    let timeExpr = pl.col(timeColumn);
+    let frame = df;
+    const dtype = df.getColumn(timeColumn).dtype;
+    if (isTextType(df.getColumn(timeColumn).dtype)) {
+      const parsed = parseTimeSeries(df.getColumn(timeColumn));
+      if (!parsed.parsed) {
+        throw new QueryError(
+          `${where}: cannot apply start/end: ${parsed.failures} value(s) of "${timeColumn}" are not times (e.g. ${parsed.examples.map((e) => JSON.stringify(e)).join(", ")})`,
+        );
+      }
+      frame = df.withColumn(parsed.series.rename("__huntlab_time"));
+      timeExpr = pl.col("__huntlab_time");
+    } else if (!isTemporalType(dtype)) {
+      throw new QueryError(`${where}: cannot apply start/end: column "${timeColumn}" is ${dtype.variant}, not a time`);
+    }
+    const t = timeExpr.cast(pl.Datetime("ms"));
+    if (start) filters.push(t.gtEq(pl.lit(start)));
+    if (end) filters.push(t.ltEq(pl.lit(end)));
+    const combined = filters.reduce((a, b) => a.and(b));
+    const out = frame.filter(combined);
+    return out.columns.includes("__huntlab_time") ? out.drop("__huntlab_time") : out;
+  }
+  return filters.length ? df.filter(filters.reduce((a, b) => a.and(b))) : df;
+}
+
+/** Runs a LocalData query: resolve the file, read it, filter it. */
+export function runLocalQuery(
+  index: DataFileIndex,
+  query: QueryDefinition,
+  params: QueryParams | undefined,
+  readOptions: ReadOptions = {},
+): pl.DataFrame {
+  const where = `query ${query.family}.${query.name}`;
+  const values = resolveParameters(query, params);
+  const file = index.resolve(query.query, where);
+  let df: pl.DataFrame;
+  try {
+    df = readDataFile(file, readOptions);
+  } catch (err) {
+    throw new DataFileError(`${where}: ${(err as Error).message}`);
+  }
+  return applyParameters(df, query, values, file);
+}

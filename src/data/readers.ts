@@ -1,0 +1,104 @@
+/**
+ * Readers for local data files, chosen by extension, all on polars' own
+ * readers. Text formats (CSV, NDJSON/JSON) get their time columns parsed; typed
+ * formats (Parquet, Arrow IPC) keep the types they were written with.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import pl from "nodejs-polars";
+import { DataFileError } from "../common/errors";
+import { parseTimeColumns } from "./timeParsing";
+
+/** Data file kinds the LocalData driver reads. */
+export type DataFormat = "csv" | "ndjson" | "json" | "parquet" | "ipc";
+
+const EXTENSIONS: Record<string, DataFormat> = {
+  ".csv": "csv",
+  ".tsv": "csv",
+  ".ndjson": "ndjson",
+  ".jsonl": "ndjson",
+  ".json": "json",
+  ".parquet": "parquet",
+  ".pq": "parquet",
+  ".arrow": "ipc",
+  ".ipc": "ipc",
+  ".feather": "ipc",
+};
+
+/** The file extensions the reader knows, e.g. `.csv`. */
+export const DATA_EXTENSIONS: readonly string[] = Object.keys(EXTENSIONS);
+
+/** The format of a data file by its extension, or undefined. */
+export function dataFormat(file: string): DataFormat | undefined {
+  return EXTENSIONS[path.extname(file).toLowerCase()];
+}
+
+/** Options of `readDataFile`. */
+export interface ReadOptions {
+  /** Parse time-like text columns of CSV/JSON files (default true). */
+  parseTimes?: boolean;
+  /** Rows of a CSV file used to infer column types (default 10,000). */
+  inferSchemaLength?: number;
+}
+
+/** Reads a whole data file into a DataFrame. Errors name the file and what failed. */
+export function readDataFile(file: string, options: ReadOptions = {}): pl.DataFrame {
+  const format = dataFormat(file);
+  if (!format) {
+    throw new DataFileError(`${file}: unsupported data file type "${path.extname(file)}" (supported: ${DATA_EXTENSIONS.join(", ")})`);
+  }
+  if (!fs.existsSync(file)) throw new DataFileError(`${file}: data file not found`);
+  let df: pl.DataFrame;
+  try {
+    df = readByFormat(file, format, options);
+  } catch (err) {
+    if (err instanceof DataFileError) throw err;
+    throw new DataFileError(`${file}: cannot read as ${format.toUpperCase()}: ${firstLine(err)}`);
+  }
+  if ((format === "csv" || format === "ndjson" || format === "json") && options.parseTimes !== false) {
+    df = parseTimeColumns(df).frame;
+  }
+  return df;
+}
+
+function readByFormat(file: string, format: DataFormat, options: ReadOptions): pl.DataFrame {
+  switch (format) {
+    case "csv":
+      return pl.readCSV(file, {
+        inferSchemaLength: options.inferSchemaLength ?? 10_000,
+        sep: path.extname(file).toLowerCase() === ".tsv" ? "\t" : ",",
+      });
+    case "ndjson":
+      // polars' lazy NDJSON scan (readJSON's path mode for lines is broken in nodejs-polars 0.26).
+      return pl.scanJson(file, { inferSchemaLength: null }).collectSync();
+    case "json": {
+      // A `.json` file may hold an array of records or (as many exports do) one record per line.
+      const head = readHead(file, 256).trimStart();
+      if (head.startsWith("[")) return pl.readJSON(fs.readFileSync(file), { format: "json" });
+      return pl.scanJson(file, { inferSchemaLength: null }).collectSync();
+    }
+    case "parquet":
+      return pl.readParquet(file);
+    case "ipc":
+      // Arrow IPC files start with the "ARROW1" magic; anything else is read as an IPC stream.
+      // (readIPC on a path is broken in nodejs-polars 0.26; the lazy scan is not.)
+      if (readHead(file, 6) === "ARROW1") return pl.scanIPC(file).collectSync();
+      return pl.readIPCStream(fs.readFileSync(file));
+  }
+}
+
+function readHead(file: string, bytes: number): string {
+  const fd = fs.openSync(file, "r");
+  try {
+    const buf = Buffer.alloc(bytes);
+    const n = fs.readSync(fd, buf, 0, bytes, 0);
+    return buf.subarray(0, n).toString("utf8");
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function firstLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split("\n").find((l) => l.trim() !== "")?.trim() ?? text;
+}

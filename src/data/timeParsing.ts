@@ -1,0 +1,142 @@
+/**
+ * Parsing of the time formats real log exports use. Parsing is vectorised
+ * (polars' strptime per candidate format, coalesced), never row-by-row JS.
+ */
+import pl from "nodejs-polars";
+import { isTextType } from "../common/dtypes";
+
+/**
+ * Formats tried in order. ISO first; then the US-locale forms that Excel and the
+ * Sentinel portal write (`2/10/19 3:21 PM`, `5/4/2021, 7:48:01.990 AM`).
+ */
+export const TIME_FORMATS: readonly string[] = [
+  "%Y-%m-%dT%H:%M:%S%.fZ",
+  "%Y-%m-%dT%H:%M:%SZ",
+  "%Y-%m-%dT%H:%M:%S%.f",
+  "%Y-%m-%dT%H:%M:%S",
+  "%Y-%m-%d %H:%M:%S%.f",
+  "%Y-%m-%d %H:%M:%S",
+  "%Y-%m-%d %H:%M",
+  // Two-digit years first: a %y format cannot match a four-digit year, but %Y would read "19" as year 19.
+  "%m/%d/%y %I:%M:%S %p",
+  "%m/%d/%y %I:%M %p",
+  "%m/%d/%y %H:%M",
+  "%m/%d/%Y, %I:%M:%S%.f %p",
+  "%m/%d/%Y, %I:%M:%S %p",
+  "%m/%d/%Y %I:%M:%S%.f %p",
+  "%m/%d/%Y %I:%M:%S %p",
+  "%m/%d/%Y %I:%M %p",
+  "%m/%d/%Y %H:%M:%S%.f",
+  "%m/%d/%Y %H:%M:%S",
+  "%m/%d/%Y %H:%M",
+];
+
+/** Formats for a date alone, tried after the date-time formats. */
+const DATE_FORMATS: readonly string[] = ["%Y-%m-%d", "%m/%d/%y", "%m/%d/%Y"];
+
+/** The outcome of parsing a text column as times. */
+export interface TimeParseResult {
+  /** The parsed column (Datetime, ms, UTC-naive) when every value parsed; otherwise the original column. */
+  series: pl.Series;
+  /** True when the column was converted. */
+  parsed: boolean;
+  /** How many non-empty values did not parse. */
+  failures: number;
+  /** Up to five values that did not parse, for error messages. */
+  examples: string[];
+}
+
+/** Parses every candidate format and keeps, per row, the first that matched. */
+function coalesceFormats(text: pl.Series): pl.Series {
+  const name = text.name;
+  let frame = pl.DataFrame([text.rename("raw")]);
+  const tries = [
+    ...TIME_FORMATS.map((fmt) => pl.col("raw").str.strptime(pl.Datetime("ms"), fmt)),
+    ...DATE_FORMATS.map((fmt) => pl.col("raw").str.strptime(pl.Datetime("ms"), fmt)),
+  ];
+  const first = tries.reduce((acc, next) => acc.fillNull(next));
+  frame = frame.select(first.cast(pl.Datetime("ms")).alias(name));
+  return frame.getColumn(name);
+}
+
+/**
+ * Parses a text column as times. The column is converted only if every
+ * non-empty value parses; otherwise it is returned unchanged, with the count
+ * and examples of the values that did not parse (nothing is silently dropped).
+ * Empty strings count as missing values.
+ */
+export function parseTimeSeries(column: pl.Series): TimeParseResult {
+  if (column.dtype.variant === "Datetime") {
+    return { series: column, parsed: true, failures: 0, examples: [] };
+  }
+  if (!isTextType(column.dtype)) {
+    return { series: column, parsed: false, failures: column.len() - column.nullCount(), examples: [] };
+  }
+  const trimmed = column.str.strip();
+  const parsed = coalesceFormats(trimmed);
+  const frame = pl.DataFrame([trimmed.rename("raw"), parsed.rename("parsed")]);
+  const bad = frame.filter(pl.col("raw").isNotNull().and(pl.col("raw").neq(pl.lit(""))).and(pl.col("parsed").isNull()));
+  if (bad.height > 0) {
+    return {
+      series: column,
+      parsed: false,
+      failures: bad.height,
+      examples: (bad.getColumn("raw").head(5).toArray() as string[]).map(String),
+    };
+  }
+  return { series: parsed.rename(column.name), parsed: true, failures: 0, examples: [] };
+}
+
+/** Column names that look like times: `TimeGenerated`, `EventTime [UTC]`, `CreatedDateTime`, `StartTimeUtc`, `begin`… */
+export function looksLikeTimeColumn(name: string): boolean {
+  return /time|date|timestamp/i.test(name) || /^(begin|end|start|stop)$/i.test(name);
+}
+
+/** What `parseTimeColumns` did to each candidate column. */
+export interface TimeColumnReport {
+  column: string;
+  parsed: boolean;
+  failures: number;
+  examples: string[];
+}
+
+/**
+ * Converts the text time columns of a frame (by default those whose name looks
+ * like a time) to Datetime where every value parses; other columns stay text.
+ */
+export function parseTimeColumns(
+  df: pl.DataFrame,
+  options: { columns?: string[] } = {},
+): { frame: pl.DataFrame; report: TimeColumnReport[] } {
+  const names = options.columns ?? df.columns.filter(looksLikeTimeColumn);
+  const report: TimeColumnReport[] = [];
+  let frame = df;
+  for (const name of names) {
+    if (!frame.columns.includes(name)) throw new Error(`parseTimeColumns: no column "${name}" (columns: ${frame.columns.join(", ")})`);
+    const col = frame.getColumn(name);
+    if (!isTextType(col.dtype)) continue;
+    const result = parseTimeSeries(col);
+    report.push({ column: name, parsed: result.parsed, failures: result.failures, examples: result.examples });
+    if (result.parsed) frame = frame.withColumn(result.series);
+  }
+  return { frame, report };
+}
+
+/**
+ * Converts one time value (a Date, epoch milliseconds, or text in any of the
+ * supported formats) to a Date. Throws, naming the value, if it is not a time.
+ */
+export function toDate(value: Date | string | number, what = "time"): Date {
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new Error(`${what}: invalid Date`);
+    return value;
+  }
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new Error(`${what}: ${value} is not a time`);
+    return new Date(value);
+  }
+  const result = parseTimeSeries(pl.Series("t", [value], pl.Utf8));
+  const parsed = result.parsed ? (result.series.toArray()[0] as Date | null) : null;
+  if (!parsed) throw new Error(`${what}: "${value}" is not a time in a supported format (ISO 8601, or US forms such as 2/10/19 3:21 PM)`);
+  return parsed;
+}

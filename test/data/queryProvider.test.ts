@@ -1,0 +1,118 @@
+import assert from "node:assert/strict";
+import path from "node:path";
+import { test } from "node:test";
+import pl from "nodejs-polars";
+import { DataFileError, QueryDefinitionError, QueryError } from "../../src/common/errors";
+import { QueryProvider } from "../../src/data/queryProvider";
+import { tempTree } from "../helpers/tmp";
+
+const qp = new QueryProvider("LocalData");
+
+test("every family is a property and every query an async method returning a DataFrame", async () => {
+  assert.deepEqual(qp.listFamilies(), ["Azure", "LinuxSyslog", "Network", "Office365", "SecurityAlert", "WindowsSecurity"]);
+  assert.equal(qp.listQueries().length, 17);
+  assert.ok(qp.listQueries().includes("WindowsSecurity.list_host_logons"));
+  const logons = await qp.WindowsSecurity.list_host_logons();
+  assert.equal(typeof logons.getColumn, "function", "a polars DataFrame");
+  assert.equal(logons.height, 164);
+  const events = await qp.WindowsSecurity.list_host_events();
+  assert.deepEqual(events.shape, { height: 25, width: 226 });
+  const failures = await qp.WindowsSecurity.list_host_logon_failures();
+  assert.equal(failures.height, 4);
+  const alerts = await qp.all_queries.list_alerts();
+  assert.equal(alerts.height, 41);
+});
+
+test("start and end filter on the time column, typed or text", async () => {
+  const all = await qp.WindowsSecurity.list_host_logons();
+  const times = (all.getColumn("TimeGenerated").toArray() as Date[]).map((d) => d.getTime()).sort((a, b) => a - b);
+  const mid = new Date(times[Math.floor(times.length / 2)]);
+  const later = await qp.WindowsSecurity.list_host_logons({ start: mid });
+  assert.equal(later.height, times.filter((t) => t >= mid.getTime()).length);
+  assert.ok(later.height > 0 && later.height < all.height);
+  const earlier = await qp.WindowsSecurity.list_host_logons({ end: mid.toISOString() });
+  assert.equal(earlier.height, times.filter((t) => t <= mid.getTime()).length);
+
+  // processes_on_host keeps its text times ("2/13/19 9:31 AM"): filtering parses them, the column stays text.
+  const allProcs = await qp.WindowsSecurity.list_host_processes();
+  const onOrAfter13th = (allProcs.getColumn("TimeGenerated").toArray() as string[]).filter((t) => {
+    const [m, d] = t.split(" ")[0].split("/").map(Number);
+    return m > 2 || d >= 13;
+  }).length;
+  const procs = await qp.WindowsSecurity.list_host_processes({ start: "2019-02-13T00:00:00Z" });
+  assert.ok(["String", "Utf8"].includes(procs.getColumn("TimeGenerated").dtype.variant));
+  assert.equal(procs.height, onOrAfter13th);
+  assert.equal(procs.height, 8399);
+});
+
+test("column parameters: equals, contains and in, ignoring case", async () => {
+  const bob = await qp.WindowsSecurity.list_host_processes({ account_name: "msticadmin" });
+  assert.ok(bob.height > 0);
+  assert.ok((bob.getColumn("Account").toArray() as string[]).every((a) => a.toLowerCase().includes("msticadmin")));
+  const high = await qp.SecurityAlert.list_alerts({ severity: ["high", "Medium"] });
+  const sev = new Set(high.getColumn("Severity").toArray() as string[]);
+  assert.ok([...sev].every((s) => ["High", "Medium"].includes(s)), [...sev].join());
+  const host = await qp.WindowsSecurity.list_host_logons({ host_name: "NO-SUCH-HOST" });
+  assert.equal(host.height, 0);
+});
+
+test("bad parameters and names get errors that say what is wrong and suggest", async () => {
+  await assert.rejects(() => qp.WindowsSecurity.list_host_logons({ hostname: "x" }), /list_host_logons: unknown parameter "hostname"\. Its parameters: start, end, host_name/);
+  await assert.rejects(() => qp.WindowsSecurity.list_host_logons({ start: "not a time" }), /parameter "start": "not a time" is not a time/);
+  await assert.rejects(() => qp.WindowsSecurity.list_host_logons({ start: "2019-03-01", end: "2019-02-01" }), /start \(2019-03-01T00:00:00\.000Z\) is after end/);
+  assert.throws(() => qp.WindowsSecurty, (err: Error) => {
+    assert.ok(err instanceof QueryError);
+    assert.match(err.message, /no data family "WindowsSecurty".*Did you mean WindowsSecurity\?/);
+    return true;
+  });
+  assert.throws(() => qp.WindowsSecurity.list_host_logon, /no query "list_host_logon" in data family WindowsSecurity\. Did you mean list_host_logons/);
+  assert.throws(() => new QueryProvider("Sentinel" as "LocalData"), /data environment "Sentinel" is not supported/);
+});
+
+test("execQuery reads a data file by name, or runs a named query", async () => {
+  const df = await qp.execQuery("host_logons.parquet");
+  assert.equal(df.height, 164);
+  // MSTICPy's YAML names pickles: the same stem in a readable format is used.
+  assert.equal((await qp.execQuery("host_logons.pkl")).height, 164);
+  const named = await qp.execQuery("WindowsSecurity.list_host_logons", { host_name: "NO-SUCH-HOST" });
+  assert.equal(named.height, 0);
+  await assert.rejects(() => qp.execQuery("host_logon.parquet"), (err: Error) => {
+    assert.ok(err instanceof DataFileError);
+    assert.match(err.message, /data file "host_logon\.parquet" not found in .*data\. Closest files: host_logons\.parquet/);
+    return true;
+  });
+});
+
+test("query help lists description, parameters and data file", () => {
+  const help = qp.WindowsSecurity.list_host_logons.help();
+  assert.match(help, /^WindowsSecurity\.list_host_logons: List logons on host/);
+  assert.match(help, /data file: host_logons\.parquet/);
+  assert.match(help, /host_name \(str, optional, default null\): Name of the host; filters Computer \(equals\)/);
+  assert.equal(qp.queryHelp("list_alerts").split("\n")[0], "SecurityAlert.list_alerts: Retrieves list of alerts");
+});
+
+test("user data and queries: CSV with messy times; errors name the paths, file and query", async () => {
+  const yaml = `metadata: {version: 1, description: mine, data_environments: [LocalData], data_families: [Mine]}
+sources:
+  events:
+    description: my events
+    args: {query: events.csv}
+    parameters:
+      start: {type: datetime, default: null}
+  ghost:
+    description: file missing
+    args: {query: ghost.csv}
+`;
+  const dir = tempTree({
+    "q/mine.yaml": yaml,
+    "d/events.csv": "TimeGenerated,Host\n2/10/19 3:21 PM,a\n5/4/2021 7:48 AM,b\n",
+  });
+  const mine = new QueryProvider("LocalData", { dataPaths: [path.join(dir, "d")], queryPaths: [path.join(dir, "q")] });
+  const events = await mine.Mine.events({ start: "2020-01-01" });
+  assert.deepEqual(events.getColumn("Host").toArray(), ["b"]);
+  await assert.rejects(() => mine.Mine.ghost(), /query Mine\.ghost: data file "ghost\.csv" not found in/);
+  assert.throws(() => new QueryProvider("LocalData", { dataPaths: ["/no/data"], queryPaths: [path.join(dir, "q")] }), /data path not found: \/no\/data/);
+  assert.throws(() => new QueryProvider("LocalData", { dataPaths: [dir], queryPaths: ["/no/q1", "/no/q2"] }), /query paths not found: \/no\/q1, \/no\/q2/);
+  const bad = tempTree({ "q.yaml": "metadata: [\n" });
+  assert.throws(() => new QueryProvider("LocalData", { dataPaths: [dir], queryPaths: [bad] }), (err: Error) => err instanceof QueryDefinitionError && /q\.yaml:\d+:\d+: YAML syntax error/.test(err.message));
+});

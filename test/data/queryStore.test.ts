@@ -1,0 +1,114 @@
+import assert from "node:assert/strict";
+import path from "node:path";
+import { test } from "node:test";
+import { QueryDefinitionError } from "../../src/common/errors";
+import { LAB_DATA_DIR } from "../../src/common/paths";
+import { findQueryFiles, loadQueries, parseQueryFile } from "../../src/data/queryStore";
+import { tempTree } from "../helpers/tmp";
+
+const VALID = `
+metadata:
+  version: 1
+  description: test
+  data_environments: [LocalData]
+  data_families: [Fam]
+defaults:
+  parameters:
+    start: {description: from, type: datetime, default: null}
+sources:
+  q1:
+    description: first query
+    args:
+      query: a.csv
+    parameters:
+      host_name: {description: host, type: str, column: Computer}
+  q2:
+    description: second
+    metadata:
+      data_families: [Other, Fam2]
+    args:
+      query: b.parquet
+    parameters:
+`;
+
+test("parses sources, families, defaults and parameters", () => {
+  const qs = parseQueryFile("x.yaml", VALID);
+  assert.deepEqual(qs.map((q) => `${q.family}.${q.name}`), ["Fam.q1", "Other.q2", "Fam2.q2"]);
+  const q1 = qs[0];
+  assert.equal(q1.query, "a.csv");
+  assert.equal(q1.description, "first query");
+  assert.deepEqual(q1.parameters.map((p) => [p.name, p.type, p.required]), [["start", "datetime", false], ["host_name", "str", true]]);
+  assert.equal(q1.parameters[1].column, "Computer");
+  assert.equal(qs[1].parameters.length, 1, "null parameters: keeps the defaults");
+});
+
+test("YAML syntax errors name the file and line", () => {
+  assert.throws(() => parseQueryFile("bad.yaml", "metadata:\n  version: 1\n  x: [unclosed\nsources: {}\n"), (err: Error) => {
+    assert.ok(err instanceof QueryDefinitionError);
+    assert.match(err.message, /^bad\.yaml:\d+:\d+: YAML syntax error/);
+    return true;
+  });
+});
+
+test("structural errors name the file, query and parameter", () => {
+  assert.throws(() => parseQueryFile("f.yaml", "sources: {a: {}}"), /f\.yaml: missing "metadata" section/);
+  assert.throws(() => parseQueryFile("f.yaml", "metadata: {data_environments: [LocalData], data_families: [A]}\n"), /f\.yaml: "sources" is missing or empty/);
+  assert.throws(() => parseQueryFile("f.yaml", "metadata: {data_families: [A]}\nsources: {a: {args: {query: x}}}"), /data_environments is missing/);
+  assert.throws(
+    () => parseQueryFile("f.yaml", "metadata: {data_environments: [LocalData], data_families: [A]}\nsources: {q: {description: d}}"),
+    /f\.yaml: query "q": has no args\.query/,
+  );
+  assert.throws(
+    () =>
+      parseQueryFile(
+        "f.yaml",
+        "metadata: {data_environments: [LocalData], data_families: [A]}\nsources: {q: {args: {query: x.csv}, parameters: {p: {type: timestamp}}}}",
+      ),
+    /f\.yaml: query "q": parameter "p" has unknown type "timestamp" \(known: str, string, datetime/,
+  );
+});
+
+test("missing query paths are listed", () => {
+  assert.throws(() => findQueryFiles(["/nope/one", LAB_DATA_DIR, "/nope/two"]), /query paths not found: \/nope\/one, \/nope\/two/);
+});
+
+test("later files override earlier ones; other environments are skipped", () => {
+  const dir = tempTree({
+    "a/1.yaml": VALID,
+    "b/2.yml": VALID.replace("first query", "overridden"),
+    "c/kql.yaml": VALID.replace("[LocalData]", "[MSSentinel]").replace("q1:", "kql_only:"),
+  });
+  const qs = loadQueries([dir], "LocalData");
+  assert.equal(qs.find((q) => q.name === "q1")?.description, "overridden");
+  assert.equal(qs.find((q) => q.name === "kql_only"), undefined);
+});
+
+test("the lab's query file covers every query of the original, with the same families and descriptions", () => {
+  const qs = loadQueries([path.join(LAB_DATA_DIR, "queries")], "LocalData");
+  const names = qs.map((q) => `${q.family}.${q.name}`);
+  for (const expected of [
+    "Network.get_network_summary",
+    "WindowsSecurity.list_host_logons",
+    "WindowsSecurity.list_host_processes",
+    "Azure.OfficeActivity",
+    "SecurityAlert.list_alerts",
+    "WindowsSecurity.process_hierarchy",
+    "WindowsSecurity.list_host_logon_failures",
+    "WindowsSecurity.list_host_events",
+    "WindowsSecurity.get_process_tree",
+    "Network.list_azure_network_flows_by_ip",
+    "Network.list_azure_network_flows_by_host",
+    "Azure.list_all_signins_geo",
+    "LinuxSyslog.list_all_syslog_events",
+    "Azure.list_aad_signins_for_account",
+    "Office365.list_activity_for_account",
+    "WindowsSecurity.list_logon_attempts_by_account",
+    "LinuxSyslog.list_logons_for_account",
+  ]) {
+    assert.ok(names.includes(expected), `${expected} missing`);
+  }
+  assert.equal(qs.length, 17);
+  assert.equal(qs.find((q) => q.name === "list_host_events")?.query, "all_events.parquet");
+  assert.equal(qs.find((q) => q.name === "list_host_logon_failures")?.query, "failed_logons.parquet");
+  assert.equal(qs.find((q) => q.name === "list_host_logons")?.description, "List logons on host");
+});

@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import pl from "nodejs-polars";
+import { parseTimeColumns, parseTimeSeries, toDate } from "../../src/data/timeParsing";
+
+const iso = (d: unknown) => (d instanceof Date ? d.toISOString() : d);
+
+test("parses the messy formats of real exports", () => {
+  const s = pl.Series("TimeGenerated", [
+    "2019-02-12 04:56:34.307",
+    "2/10/19 3:21 PM",
+    "5/4/2021, 7:48:01.990 AM",
+    "2019-02-14T11:51:38.507Z",
+    "2020-07-06T00:00:00Z",
+    "12/31/2020 23:59:59",
+    null,
+  ]);
+  const r = parseTimeSeries(s);
+  assert.equal(r.parsed, true);
+  assert.equal(r.series.dtype.variant, "Datetime");
+  assert.deepEqual(r.series.toArray().map(iso), [
+    "2019-02-12T04:56:34.307Z",
+    "2019-02-10T15:21:00.000Z",
+    "2021-05-04T07:48:01.990Z",
+    "2019-02-14T11:51:38.507Z",
+    "2020-07-06T00:00:00.000Z",
+    "2020-12-31T23:59:59.000Z",
+    null,
+  ]);
+});
+
+test("two-digit years are not read as year 19", () => {
+  const r = parseTimeSeries(pl.Series("t", ["2/13/19 9:31 AM", "2/12/19 10:11 PM"]));
+  assert.deepEqual(r.series.toArray().map(iso), ["2019-02-13T09:31:00.000Z", "2019-02-12T22:11:00.000Z"]);
+});
+
+test("a column with values that are not times stays text, and says which", () => {
+  const s = pl.Series("TimeCreatedUtc", ["19:04.4", "2/13/19 9:31 AM", "11:00.6"]);
+  const r = parseTimeSeries(s);
+  assert.equal(r.parsed, false);
+  assert.equal(r.failures, 2);
+  assert.deepEqual(r.examples, ["19:04.4", "11:00.6"]);
+  assert.deepEqual(r.series.toArray(), ["19:04.4", "2/13/19 9:31 AM", "11:00.6"]);
+});
+
+test("parseTimeColumns converts only time-like columns that fully parse", () => {
+  const df = pl.DataFrame({
+    TimeGenerated: ["2/13/19 9:31 AM", "2/12/19 10:11 PM"],
+    TimeCreatedUtc: ["19:04.4", "11:00.6"],
+    Account: ["a", "b"],
+  });
+  const { frame, report } = parseTimeColumns(df);
+  assert.equal(frame.getColumn("TimeGenerated").dtype.variant, "Datetime");
+  assert.ok(["String", "Utf8"].includes(frame.getColumn("TimeCreatedUtc").dtype.variant));
+  assert.deepEqual(report.map((r) => [r.column, r.parsed]), [["TimeGenerated", true], ["TimeCreatedUtc", false]]);
+});
+
+test("toDate accepts Dates, epoch ms and text, and names bad input", () => {
+  assert.equal(toDate("2019-02-12").toISOString(), "2019-02-12T00:00:00.000Z");
+  assert.equal(toDate(0).toISOString(), "1970-01-01T00:00:00.000Z");
+  assert.throws(() => toDate("yesterday", "start"), /start: "yesterday" is not a time/);
+});
