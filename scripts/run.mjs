@@ -85,9 +85,10 @@ function ensureDependencies(nodeBin, env) {
     spawnSync(nodeBin, ["-e", "require('nodejs-polars')"], { cwd: ROOT, env, stdio: "ignore" }).status === 0;
   const fresh = newerThan(stamp, [path.join(ROOT, "package.json"), path.join(ROOT, "package-lock.json")]);
   if (!fresh || !polarsLoads()) {
-    const lock = fs.existsSync(path.join(ROOT, "package-lock.json"));
     log(`installing npm dependencies with Node ${spawnSync(nodeBin, ["--version"], { encoding: "utf8" }).stdout.trim()}…`);
-    mustRun(npmCommand(), [lock ? "ci" : "install", "--no-audit", "--no-fund"], { env });
+    // `npm install`, not `npm ci`: npm leaves other platforms' optional native packages
+    // (nodejs-polars-darwin-arm64…) out of the lock file, and `npm ci` then refuses it.
+    mustRun(npmCommand(), ["install", "--no-audit", "--no-fund"], { env });
     if (!polarsLoads()) {
       log("nodejs-polars still does not load after installing; see the output above.");
       process.exit(1);

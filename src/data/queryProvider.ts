@@ -60,8 +60,12 @@ export interface QueryProviderMethods {
    * name runs that query with `params`.
    */
   execQuery(query: string, params?: QueryParams): Promise<pl.DataFrame>;
-  /** Shows the interactive query browser in the notebook and returns it. */
-  browseQueries(options?: QueryBrowserOptions): QueryBrowser;
+  /**
+   * Shows the interactive query browser in the notebook. Returns nothing, so
+   * that tslab does not also print the browser object as the cell's value
+   * (`new QueryBrowser(qp.queryDefinitions())` gives the object itself).
+   */
+  browseQueries(options?: QueryBrowserOptions): void;
 }
 
 /** A query provider: its methods plus one property per data family. */
@@ -190,10 +194,8 @@ class LocalDataProvider implements QueryProviderMethods {
     return runLocalQuery(this.index, adHoc, undefined, this.readOptions);
   }
 
-  browseQueries(options: QueryBrowserOptions = {}): QueryBrowser {
-    const browser = new QueryBrowser(this.queries, options);
-    display(browser);
-    return browser;
+  browseQueries(options: QueryBrowserOptions = {}): void {
+    display(new QueryBrowser(this.queries, { providerVariable: "qp", ...options }));
   }
 }
 

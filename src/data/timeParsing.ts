@@ -46,17 +46,26 @@ export interface TimeParseResult {
   examples: string[];
 }
 
-/** Parses every candidate format and keeps, per row, the first that matched. */
-function coalesceFormats(text: pl.Series): pl.Series {
+const ALL_FORMATS: readonly string[] = [...TIME_FORMATS, ...DATE_FORMATS];
+
+/** Parses with each of `formats` and keeps, per row, the first that matched. */
+function coalesceFormats(text: pl.Series, formats: readonly string[]): pl.Series {
   const name = text.name;
-  let frame = pl.DataFrame([text.rename("raw")]);
-  const tries = [
-    ...TIME_FORMATS.map((fmt) => pl.col("raw").str.strptime(pl.Datetime("ms"), fmt)),
-    ...DATE_FORMATS.map((fmt) => pl.col("raw").str.strptime(pl.Datetime("ms"), fmt)),
-  ];
+  if (!formats.length) return pl.Series(name, new Array(text.len()).fill(null), pl.Datetime("ms"));
+  const tries = formats.map((fmt) => pl.col("raw").str.strptime(pl.Datetime("ms"), fmt));
   const first = tries.reduce((acc, next) => acc.fillNull(next));
-  frame = frame.select(first.cast(pl.Datetime("ms")).alias(name));
-  return frame.getColumn(name);
+  return pl.DataFrame([text.rename("raw")]).select(first.cast(pl.Datetime("ms")).alias(name)).getColumn(name);
+}
+
+/**
+ * The formats worth trying on a column: those that parse at least one of a
+ * sample of its distinct values. A column is usually in one or two formats, so
+ * this saves running every format over millions of rows.
+ */
+function likelyFormats(text: pl.Series, sampleSize = 256): string[] {
+  const distinct = text.dropNulls().unique();
+  const sample = distinct.len() > sampleSize ? distinct.sample(sampleSize, undefined, false, 7) : distinct;
+  return ALL_FORMATS.filter((fmt) => sample.str.strptime(pl.Datetime("ms"), fmt).nullCount() < sample.len());
 }
 
 /**
@@ -73,9 +82,18 @@ export function parseTimeSeries(column: pl.Series): TimeParseResult {
     return { series: column, parsed: false, failures: column.len() - column.nullCount(), examples: [] };
   }
   const trimmed = column.str.strip();
-  const parsed = coalesceFormats(trimmed);
-  const frame = pl.DataFrame([trimmed.rename("raw"), parsed.rename("parsed")]);
-  const bad = frame.filter(pl.col("raw").isNotNull().and(pl.col("raw").neq(pl.lit(""))).and(pl.col("parsed").isNull()));
+  const failed = (parsed: pl.Series) =>
+    pl
+      .DataFrame([trimmed.rename("raw"), parsed.rename("parsed")])
+      .filter(pl.col("raw").isNotNull().and(pl.col("raw").neq(pl.lit(""))).and(pl.col("parsed").isNull()));
+  const formats = likelyFormats(trimmed);
+  let parsed = coalesceFormats(trimmed, formats);
+  let bad = failed(parsed);
+  if (bad.height > 0 && formats.length > 0) {
+    // Rare formats the sample missed: try everything before giving up.
+    parsed = coalesceFormats(trimmed, ALL_FORMATS);
+    bad = failed(parsed);
+  }
   if (bad.height > 0) {
     return {
       series: column,
@@ -136,7 +154,7 @@ export function toDate(value: Date | string | number, what = "time"): Date {
     return new Date(value);
   }
   const result = parseTimeSeries(pl.Series("t", [value], pl.Utf8));
-  const parsed = result.parsed ? (result.series.toArray()[0] as Date | null) : null;
+  const parsed = result.parsed ? (result.series.toArray()[0] as unknown as Date | null) : null;
   if (!parsed) throw new Error(`${what}: "${value}" is not a time in a supported format (ISO 8601, or US forms such as 2/10/19 3:21 PM)`);
   return parsed;
 }

@@ -25,7 +25,7 @@ test("every family is a property and every query an async method returning a Dat
 
 test("start and end filter on the time column, typed or text", async () => {
   const all = await qp.WindowsSecurity.list_host_logons();
-  const times = (all.getColumn("TimeGenerated").toArray() as Date[]).map((d) => d.getTime()).sort((a, b) => a - b);
+  const times = (all.getColumn("TimeGenerated").toArray() as unknown as Date[]).map((d) => d.getTime()).sort((a, b) => a - b);
   const mid = new Date(times[Math.floor(times.length / 2)]);
   const later = await qp.WindowsSecurity.list_host_logons({ start: mid });
   assert.equal(later.height, times.filter((t) => t >= mid.getTime()).length);

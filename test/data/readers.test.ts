@@ -17,7 +17,7 @@ test("CSV: types inferred, messy time column parsed, Excel-mangled one kept as t
   const df = readDataFile(path.join(dir, "e.csv"));
   assert.deepEqual(df.columns, ["TimeGenerated", "Account", "EventID", "TimeCreatedUtc"]);
   assert.equal(df.getColumn("TimeGenerated").dtype.variant, "Datetime");
-  assert.equal((df.getColumn("TimeGenerated").toArray()[1] as Date).toISOString(), "2019-02-12T22:11:00.000Z");
+  assert.equal((df.getColumn("TimeGenerated").toArray()[1] as unknown as Date).toISOString(), "2019-02-12T22:11:00.000Z");
   assert.deepEqual(df.getColumn("TimeCreatedUtc").toArray(), ["19:04.4", "11:00.6"]);
   assert.deepEqual(df.getColumn("Account").toArray(), ["CONTOSO\\alice", "CONTOSO\\bob, jr"]);
   assert.equal(df.getColumn("EventID").dtype.variant, "Int64");

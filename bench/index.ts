@@ -1,0 +1,23 @@
+/** `npm run bench`: runs every bench/*.bench.ts (or those named on the command line) and prints the figures. */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const files = fs
+    .readdirSync(__dirname)
+    .filter((f) => f.endsWith(".bench.ts"))
+    .filter((f) => !only.length || only.some((o) => f.includes(o)))
+    .sort();
+  console.log(`# huntlab benchmarks — Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`);
+  for (const f of files) {
+    const mod = (await import(path.join(__dirname, f))) as { run: () => Promise<void> };
+    await mod.run();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,75 @@
+/**
+ * Loading through the query provider: 1M process-creation rows shaped like the
+ * lab's processes_on_host (values drawn, seeded, from the real rows), written as
+ * CSV, NDJSON and Parquet, read by `qp.Bench.<query>()`; and rendering
+ * `display(df.head())` to its MIME bundle.
+ * Targets (2-core machine): Parquet ≤ 1 s, CSV ≤ 3 s.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import pl from "nodejs-polars";
+import { QueryProvider } from "../src/data/queryProvider";
+import { readDataFile } from "../src/data/readers";
+import { toMimeBundle } from "../src/display/display";
+import { measure, report, seededRandom } from "./harness";
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const OUT = path.join(__dirname, "out", "loading");
+
+function generate(rows: number): pl.DataFrame {
+  const source = readDataFile(path.join(__dirname, "..", "data", "processes_on_host.parquet"));
+  const random = seededRandom(42);
+  const n = source.height;
+  // Row indices drawn from the real data, per column independently: realistic values and cardinalities.
+  const pick = () => {
+    const idx = new Array<number>(rows);
+    for (let i = 0; i < rows; i++) idx[i] = Math.floor(random() * n);
+    return idx;
+  };
+  const columns = source.columns.map((name) => source.getColumn(name).gather(pick()).rename(name));
+  // Real times with seconds (the lab's text times are minute-resolution): ISO text, as exports write it.
+  const start = Date.UTC(2019, 1, 9);
+  const times = new Array<string>(rows);
+  for (let i = 0; i < rows; i++) times[i] = new Date(start + Math.floor(random() * 7 * 86_400_000)).toISOString().replace("T", " ").replace("Z", "");
+  const df = pl.DataFrame(columns).withColumn(pl.Series("TimeGenerated", times));
+  return df;
+}
+
+function queryFile(): string {
+  const sources = ["csv", "ndjson", "parquet"]
+    .map((ext) => `  proc_${ext}:\n    description: ${ROWS} process events (${ext})\n    args: {query: procs.${ext}}\n`)
+    .join("");
+  return `metadata: {version: 1, description: bench, data_environments: [LocalData], data_families: [Bench]}\nsources:\n${sources}`;
+}
+
+export async function run(): Promise<void> {
+  fs.mkdirSync(OUT, { recursive: true });
+  const marker = path.join(OUT, `rows-${ROWS}`);
+  if (!fs.existsSync(marker)) {
+    const t0 = performance.now();
+    const df = generate(ROWS);
+    df.writeParquet(path.join(OUT, "procs.parquet"));
+    df.writeCSV(path.join(OUT, "procs.csv"));
+    df.writeJSON(path.join(OUT, "procs.ndjson"), { format: "lines" });
+    fs.writeFileSync(path.join(OUT, "bench.yaml"), queryFile());
+    fs.writeFileSync(marker, "");
+    console.log(`generated ${ROWS} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  const sizes = ["csv", "ndjson", "parquet"].map((ext) => `${ext} ${(fs.statSync(path.join(OUT, `procs.${ext}`)).size / 1e6).toFixed(0)} MB`).join(", ");
+  console.log(`files: ${sizes}`);
+  const qp = new QueryProvider("LocalData", { dataPaths: [OUT], queryPaths: [OUT] });
+  const rows = [];
+  let last: pl.DataFrame | undefined;
+  for (const [ext, target] of [["parquet", 1000], ["csv", 3000], ["ndjson", undefined]] as const) {
+    rows.push(
+      await measure(`load ${ROWS} rows, ${ext}`, async () => {
+        last = await qp.Bench[`proc_${ext}`]();
+        if (last.height !== ROWS) throw new Error(`expected ${ROWS} rows, got ${last.height}`);
+      }, { runs: 5, targetMs: target }),
+    );
+  }
+  const df = last as pl.DataFrame;
+  rows.push(await measure("display(df.head()) bundle", () => toMimeBundle(df.head()), { runs: 20, warmup: 3 }));
+  rows.push(await measure(`display(df) bundle, ${ROWS} rows`, () => toMimeBundle(df), { runs: 20, warmup: 3 }));
+  report(`Loading through QueryProvider (${ROWS.toLocaleString("en")} rows × ${df.width} columns)`, rows);
+}
