@@ -254,7 +254,9 @@ function taskTest(ctx) {
   add(nodeTests(nodeBin, env, "unit", unit));
   // The notebooks run one at a time (each starts a kernel); the browser checks read their executed outputs.
   add(nodeTests(nodeBin, env, "notebooks", all.filter(inDir("notebooks")), ["--test-concurrency=1"]));
-  add(nodeTests(nodeBin, env, "browser", all.filter(inDir("browser")), ["--test-concurrency=1"]));
+  // The browser checks must read the notebook just executed, not fall back to fixtures.
+  const browserEnv = { ...env, HUNTLAB_EXECUTED_NOTEBOOK: path.join(ROOT, "test-results", "notebooks", "HuntingLab.ipynb") };
+  add(nodeTests(nodeBin, browserEnv, "browser", all.filter(inDir("browser")), ["--test-concurrency=1"]));
   console.log(`huntlab: ${totals.pass} passed, ${totals.fail} failed` + (totals.skipped ? `, ${totals.skipped} skipped` : ""));
   process.exit(totals.fail ? 1 : 0);
 }

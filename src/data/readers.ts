@@ -99,6 +99,8 @@ function readHead(file: string, bytes: number): string {
 }
 
 function firstLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
+  // nodejs-polars sometimes throws errors with an empty message and only a `code`.
+  const code = (err as { code?: unknown } | null)?.code;
+  const text = (err instanceof Error ? err.message : String(err)) || (code ? `error code ${String(code)}` : "unknown error");
   return text.split("\n").find((l) => l.trim() !== "")?.trim() ?? text;
 }

@@ -1,0 +1,546 @@
+/**
+ * Notebook rendering of nodejs-polars DataFrames, modelled on pandas' HTML repr:
+ * a bounded table (head and tail rows, first and last columns), dtype-aware cell
+ * formatting, and a `N rows × M columns` footer.
+ *
+ * Only the rows and columns that are shown are read out of polars (head/tail
+ * slices of the shown columns), so the cost does not depend on the frame's height.
+ *
+ * Cell texts, column names and titles are attacker-controlled log data: every one
+ * goes through `escapeHtml`, and control / invisible characters (newlines, tabs,
+ * ANSI escapes, bidi overrides, zero-width spaces) are shown as visible escapes
+ * such as `\n` or `\u202e`, in both the HTML and the text rendition, so they can
+ * neither break the layout nor hide in plain sight. (A literal backslash sequence
+ * in the data looks the same as an escaped character.)
+ */
+import pl from "nodejs-polars";
+import type { DataFrame, DataType, Series } from "nodejs-polars";
+import { escapeHtml } from "./html";
+
+/** How a DataFrame is cut down for display. Every option is optional. */
+export interface DataFrameDisplayOptions {
+  /**
+   * Frames with more rows than this are cut to `minRows` rows: the first and the
+   * last half, with a `…` row between (pandas `display.max_rows`).
+   * `Infinity` shows every row (beware: every row is then read and rendered).
+   * @defaultValue 60
+   */
+  maxRows?: number;
+  /**
+   * Rows shown when a frame is cut (pandas `display.min_rows`), never more than
+   * `maxRows`; with an odd count the head gets the extra row.
+   * @defaultValue 10
+   */
+  minRows?: number;
+  /**
+   * Frames with more columns show the first and the last half of this many, with
+   * a `…` column between (pandas `display.max_columns`). `Infinity` shows all.
+   * @defaultValue 20
+   */
+  maxColumns?: number;
+  /**
+   * Cell texts and column names longer than this are cut to this many characters,
+   * the last being `…`; the full text goes in the cell's `title` attribute, shown
+   * on hover (pandas `display.max_colwidth`). At least 1.
+   * @defaultValue 50
+   */
+  maxCellChars?: number;
+  /**
+   * Upper bound on a `title` attribute, so one multi-megabyte cell (a base64 blob
+   * in a command line, say) cannot bloat the notebook. Longer titles are cut with `…`.
+   * @defaultValue 10000
+   */
+  maxTitleChars?: number;
+}
+
+/** The defaults of {@link DataFrameDisplayOptions}. */
+export const DATAFRAME_DISPLAY_DEFAULTS: Readonly<Required<DataFrameDisplayOptions>> = Object.freeze({
+  maxRows: 60,
+  minRows: 10,
+  maxColumns: 20,
+  maxCellChars: 50,
+  maxTitleChars: 10_000,
+});
+
+/** The MIME bundle of a DataFrame: an HTML table and its plain-text twin. */
+export interface DataFrameBundle {
+  "text/html": string;
+  "text/plain": string;
+  [mimeType: string]: unknown;
+}
+
+/** True for a nodejs-polars DataFrame, from any copy of the package (checks polars' own tag). */
+export function isDataFrame(value: unknown): value is DataFrame {
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    (value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === "DataFrame"
+  );
+}
+
+/** True for a nodejs-polars Series (polars' tag is a method there, not a string). */
+export function isSeries(value: unknown): value is Series {
+  if (value === null || typeof value !== "object") return false;
+  const tag = (value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag];
+  try {
+    return typeof tag === "function" && tag.call(value) === "Series";
+  } catch {
+    return false;
+  }
+}
+
+/** Renders `df` as a pandas-like HTML table (wrapper div, scoped style, no script) with a shape footer. */
+export function dataFrameToHtml(df: DataFrame, options?: DataFrameDisplayOptions): string {
+  return renderHtml(buildView(df, resolveOptions(options)));
+}
+
+/** Renders `df` as an aligned plain-text table with the same cuts and cell texts as the HTML. */
+export function dataFrameToText(df: DataFrame, options?: DataFrameDisplayOptions): string {
+  return renderText(buildView(df, resolveOptions(options)));
+}
+
+/** Both renditions of `df`, reading the frame once. */
+export function dataFrameBundle(df: DataFrame, options?: DataFrameDisplayOptions): DataFrameBundle {
+  const view = buildView(df, resolveOptions(options));
+  return { "text/html": renderHtml(view), "text/plain": renderText(view) };
+}
+
+// ---------------------------------------------------------------------------
+// Options
+
+function resolveOptions(options: DataFrameDisplayOptions = {}): Required<DataFrameDisplayOptions> {
+  const pick = (key: keyof DataFrameDisplayOptions, min: number): number => {
+    const value = options[key] ?? DATAFRAME_DISPLAY_DEFAULTS[key];
+    if (typeof value !== "number" || Number.isNaN(value) || value < min) {
+      throw new RangeError(`${key} must be a number >= ${min}, got ${String(value)}`);
+    }
+    return Math.floor(value);
+  };
+  return {
+    maxRows: pick("maxRows", 0),
+    minRows: pick("minRows", 0),
+    maxColumns: pick("maxColumns", 0),
+    maxCellChars: pick("maxCellChars", 1),
+    maxTitleChars: pick("maxTitleChars", 1),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// The view: what is shown, already formatted, shared by both renditions.
+
+interface Cell {
+  /** Display text, revealed and cut to `maxCellChars`. */
+  text: string;
+  /** The full revealed text when `text` was cut. */
+  title?: string;
+  isNull?: boolean;
+}
+
+interface ColumnView {
+  name: Cell;
+  /** Short polars dtype name, e.g. `i64`, `datetime[ms, UTC]`. */
+  dtype: string;
+  /** Numbers (and durations) are right-aligned. */
+  numeric: boolean;
+  cells: Cell[];
+}
+
+/** Marks the `…` column that stands for the columns left out. */
+const GAP = null;
+
+interface FrameView {
+  height: number;
+  width: number;
+  /** Row numbers (the index column) of the shown rows. */
+  rowLabels: number[];
+  /** Position in `rowLabels` before which the `…` row goes, or -1 when no row was left out. */
+  gapAt: number;
+  columns: (ColumnView | typeof GAP)[];
+}
+
+function buildView(df: DataFrame, o: Required<DataFrameDisplayOptions>): FrameView {
+  const names = frameColumns(df);
+  const width = names.length;
+
+  // Columns: all, or the first and last halves around a gap.
+  let shownColumns: (number | typeof GAP)[];
+  if (width > o.maxColumns) {
+    const left = Math.ceil(o.maxColumns / 2);
+    const right = o.maxColumns - left;
+    shownColumns = [...range(0, left), GAP, ...range(width - right, width)];
+  } else {
+    shownColumns = range(0, width);
+  }
+
+  const series = new Map<number, Series>();
+  const seriesOf = (i: number): Series => {
+    let s = series.get(i);
+    if (!s) series.set(i, (s = frameSeries(df, i, names[i])));
+    return s;
+  };
+  const height = width > 0 ? seriesOf(0).length : frameHeight(df);
+
+  // Rows: all, or the head and tail around a gap (pandas' max_rows / min_rows).
+  const cut = height > o.maxRows;
+  const shown = cut ? Math.min(o.minRows, o.maxRows) : height;
+  const headCount = Math.ceil(shown / 2);
+  const tailCount = cut ? shown - headCount : 0;
+  const rowLabels = cut
+    ? [...range(0, headCount), ...range(height - tailCount, height)]
+    : range(0, height);
+
+  const columns = shownColumns.map((i) => {
+    if (i === GAP) return GAP;
+    const full = seriesOf(i);
+    // head/tail are zero-copy slices: only the shown rows are ever converted.
+    const s = !cut ? full : tailCount > 0 ? full.head(headCount).concat(full.tail(tailCount)) : full.head(headCount);
+    const { texts, numeric } = columnTexts(s);
+    return {
+      name: toCell(names[i], o),
+      dtype: dtypeLabel(s.dtype),
+      numeric,
+      cells: texts.map((t) => (t === null ? { text: "null", isNull: true } : toCell(t, o))),
+    };
+  });
+
+  return { height, width, rowLabels, gapAt: cut ? headCount : -1, columns };
+}
+
+// polars' DataFrame is a Proxy that answers any string key naming a column with
+// that column, so a column called "height", "columns" or "toSeries" hides the
+// method of that name. These helpers fall back to members such a name cannot hide.
+
+function frameColumns(df: DataFrame): string[] {
+  const columns: unknown = df.columns;
+  if (Array.isArray(columns)) return columns as string[];
+  // The proxy's ownKeys trap lists the column names.
+  return Reflect.ownKeys(df).filter((k): k is string => typeof k === "string");
+}
+
+function frameSeries(df: DataFrame, index: number, name: string): Series {
+  const members = df as unknown as Record<string, unknown>;
+  if (typeof members.toSeries === "function") return df.toSeries(index) as Series;
+  if (typeof members.getColumn === "function") return df.getColumn(name);
+  return df.getColumns()[index];
+}
+
+function frameHeight(df: DataFrame): number {
+  const height: unknown = df.height;
+  return typeof height === "number" ? height : 0;
+}
+
+function range(from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let i = from; i < to; i++) out.push(i);
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Cell formatting
+
+const INTEGER_TYPES = new Set(["Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64"]);
+const STRING_TYPES = new Set(["String", "Utf8", "Categorical", "Enum"]);
+const NESTED_TYPES = new Set(["List", "FixedSizeList", "Array", "Struct"]);
+
+/** The cells of one (already sliced) column as text, `null` for nulls. */
+function columnTexts(s: Series): { texts: (string | null)[]; numeric: boolean } {
+  try {
+    return textsByDtype(s);
+  } catch {
+    // An exotic dtype polars cannot hand to JS: polars' own string cast still shows something.
+    try {
+      return { texts: castStrings(s), numeric: false };
+    } catch (err) {
+      const message = `<unrenderable: ${err instanceof Error ? err.message : String(err)}>`;
+      return { texts: new Array<string>(s.length).fill(message), numeric: false };
+    }
+  }
+}
+
+function textsByDtype(s: Series): { texts: (string | null)[]; numeric: boolean } {
+  const variant = s.dtype.variant as string;
+  if (INTEGER_TYPES.has(variant) || variant === "Decimal") {
+    // polars' string cast is exact; toArray() turns i64 into lossy JS numbers.
+    return { texts: castStrings(s), numeric: true };
+  }
+  switch (variant) {
+    case "Float32":
+    case "Float64":
+      return { texts: (s.toArray() as (number | null)[]).map((v) => (v === null ? null : formatFloat(v))), numeric: true };
+    case "Bool":
+      return { texts: (s.toArray() as (boolean | null)[]).map((v) => (v === null ? null : v ? "true" : "false")), numeric: false };
+    case "Datetime":
+      return { texts: formatDatetimes(castStrings(s)), numeric: false };
+    case "Duration":
+      return { texts: formatDurations(castStrings(s.cast(pl.Int64)), durationUnit(s.dtype)), numeric: true };
+    case "Date":
+    case "Time":
+      return { texts: castStrings(s), numeric: false };
+    case "Null":
+      return { texts: new Array<null>(s.length).fill(null), numeric: false };
+  }
+  if (STRING_TYPES.has(variant)) {
+    return { texts: (s.toArray() as unknown[]).map((v) => (v === null || v === undefined ? null : String(v))), numeric: false };
+  }
+  if (NESTED_TYPES.has(variant)) {
+    return { texts: (s.toArray() as unknown[]).map((v) => (v === null || v === undefined ? null : compactJson(v))), numeric: false };
+  }
+  return { texts: (s.toArray() as unknown[]).map(anyToText), numeric: false };
+}
+
+function castStrings(s: Series): (string | null)[] {
+  return s.cast(pl.String).toArray() as (string | null)[];
+}
+
+/**
+ * Up to 6 significant digits (`%.6g`, as pandas shows floats), trailing zeros
+ * dropped, exponents with two digits (`1.23457e+06`); integral values below 1e15
+ * in full with `.0` (`1234567.0`: counts that became floats stay readable);
+ * `NaN`, `inf`, `-inf` as pandas writes them.
+ */
+export function formatFloat(value: number): string {
+  if (Number.isNaN(value)) return "NaN";
+  if (!Number.isFinite(value)) return value > 0 ? "inf" : "-inf";
+  if (value === 0) return Object.is(value, -0) ? "-0.0" : "0.0";
+  if (Number.isInteger(value) && Math.abs(value) < 1e15) return `${value}.0`;
+  const trim = (digits: string) => (digits.includes(".") ? digits.replace(/0+$/, "").replace(/\.$/, "") : digits);
+  // %g: scientific when the exponent (after rounding to 6 digits) is < -4 or >= 6.
+  const [mantissa, exp] = value.toExponential(5).split("e");
+  const exponent = Number(exp);
+  if (exponent < -4 || exponent >= 6) {
+    return `${trim(mantissa)}e${exponent < 0 ? "-" : "+"}${String(Math.abs(exponent)).padStart(2, "0")}`;
+  }
+  return trim(value.toFixed(5 - exponent));
+}
+
+// polars casts datetimes to `YYYY-MM-DD HH:MM:SS.fffffffff[+HH:MM]`, with as many
+// fraction digits as the time unit has and the offset when the dtype has a zone.
+const DATETIME_TEXT = /^([+-]?\d+-\d\d-\d\d[ T]\d\d:\d\d:\d\d)(?:\.(\d+))?(.*)$/;
+
+/**
+ * `YYYY-MM-DD HH:MM:SS`, plus a fraction when some shown value of the column has
+ * one: `.fff`, or `.ffffff` / `.fffffffff` when micro/nanoseconds are non-zero
+ * (per column, as pandas does, so the column stays aligned); zone offset kept.
+ */
+function formatDatetimes(values: (string | null)[]): (string | null)[] {
+  const parts = values.map((v) => (v === null ? null : DATETIME_TEXT.exec(v)));
+  const digits = Math.max(0, ...parts.map((m) => fractionDigits(m?.[2] ?? "")));
+  return values.map((v, i) => {
+    const m = parts[i];
+    if (v === null || !m) return v;
+    return m[1] + fraction(m[2] ?? "", digits) + m[3];
+  });
+}
+
+/** 0, 3, 6 or 9: the digits needed to show a fraction without losing non-zero digits. */
+function fractionDigits(frac: string): number {
+  return Math.ceil(frac.replace(/0+$/, "").length / 3) * 3;
+}
+
+function fraction(frac: string, digits: number): string {
+  return digits === 0 ? "" : "." + frac.padEnd(digits, "0").slice(0, digits);
+}
+
+const UNITS_PER_SECOND: Record<string, bigint> = { ns: 1_000_000_000n, us: 1_000_000n, ms: 1_000n };
+
+function durationUnit(dtype: DataType): string {
+  const inner = dtypeInner(dtype);
+  const unit = typeof inner[0] === "string" ? inner[0] : /Duration\((\w+)\)/.exec(String(dtype))?.[1];
+  return unit && unit in UNITS_PER_SECOND ? unit : "ms";
+}
+
+/**
+ * Durations as `[-][Nd ]HH:MM:SS[.fff]` (like pandas' `1 days 01:02:03`, shorter),
+ * with a per-column fraction as for datetimes. Exact: computed on BigInt.
+ */
+function formatDurations(values: (string | null)[], unit: string): (string | null)[] {
+  const perSecond = UNITS_PER_SECOND[unit];
+  const unitDigits = perSecond.toString().length - 1;
+  const parts = values.map((v) => {
+    if (v === null) return null;
+    let n = BigInt(v);
+    const negative = n < 0n;
+    if (negative) n = -n;
+    const frac = (n % perSecond).toString().padStart(unitDigits, "0");
+    let seconds = n / perSecond;
+    const days = seconds / 86_400n;
+    seconds %= 86_400n;
+    const hms = [seconds / 3600n, (seconds % 3600n) / 60n, seconds % 60n].map((x) => x.toString().padStart(2, "0")).join(":");
+    return { head: `${negative ? "-" : ""}${days > 0n ? `${days}d ` : ""}${hms}`, frac };
+  });
+  const digits = Math.max(0, ...parts.map((p) => (p ? fractionDigits(p.frac) : 0)));
+  return parts.map((p) => (p ? p.head + fraction(p.frac, digits) : null));
+}
+
+/** Lists and structs as compact JSON; big integers that a JS number cannot hold exactly become strings. */
+function compactJson(value: unknown): string {
+  try {
+    return JSON.stringify(value, (_key, v: unknown) =>
+      typeof v === "bigint" ? (Number.isSafeInteger(Number(v)) ? Number(v) : v.toString()) : v,
+    ) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function anyToText(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "number") return formatFloat(value);
+  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Uint8Array) return "0x" + Array.from(value, (b) => b.toString(16).padStart(2, "0")).join("");
+  if (typeof value === "object") return compactJson(value);
+  return String(value);
+}
+
+// Control characters, C1 controls, zero-width and bidi formatting characters
+// (Trojan Source), line/paragraph separators and the BOM.
+const HIDDEN_CHARS = /[\u0000-\u001f\u007f-\u009f\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+const NAMED_ESCAPES: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
+/** Shows invisible characters as escapes: newline → `\n`, ESC → `\u001b`, RLO → `\u202e`. */
+function revealHidden(text: string): string {
+  return text.replace(HIDDEN_CHARS, (ch) => NAMED_ESCAPES[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/** Cuts to `max` characters ending in `…`, never splitting a surrogate pair. */
+function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = text.slice(0, max - 1);
+  const last = cut.charCodeAt(cut.length - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut = cut.slice(0, -1);
+  return cut + "…";
+}
+
+function toCell(raw: string, o: Required<DataFrameDisplayOptions>): Cell {
+  const full = revealHidden(raw);
+  const text = truncate(full, o.maxCellChars);
+  return text === full ? { text } : { text, title: truncate(full, o.maxTitleChars) };
+}
+
+// ---------------------------------------------------------------------------
+// Dtype names, as polars prints them (`i64`, `str`, `datetime[ms, UTC]`, …)
+
+const SHORT_DTYPES: Record<string, string> = {
+  Int8: "i8", Int16: "i16", Int32: "i32", Int64: "i64",
+  UInt8: "u8", UInt16: "u16", UInt32: "u32", UInt64: "u64",
+  Float32: "f32", Float64: "f64", Bool: "bool", String: "str", Utf8: "str",
+  Date: "date", Time: "time", Null: "null", Categorical: "cat", Enum: "enum",
+  Object: "object", Binary: "binary",
+};
+
+function dtypeInner(dtype: DataType): unknown[] {
+  // `inner` holds a parametrised dtype's parameters; it is protected in the typings only.
+  const inner: unknown = (dtype as unknown as { inner?: unknown }).inner;
+  return Array.isArray(inner) ? inner : [];
+}
+
+function dtypeLabel(dtype: DataType): string {
+  const variant = dtype.variant as string;
+  if (variant in SHORT_DTYPES) return SHORT_DTYPES[variant];
+  const inner = dtypeInner(dtype);
+  switch (variant) {
+    case "Datetime":
+      return `datetime[${inner[0] ?? "?"}${inner[1] ? `, ${inner[1]}` : ""}]`;
+    case "Duration":
+      return `duration[${durationUnit(dtype)}]`;
+    case "Decimal":
+      return `decimal[${inner.map((x) => x ?? "*").join(",")}]`;
+    case "List":
+      return `list[${inner[0] ? dtypeLabel(inner[0] as DataType) : "?"}]`;
+    case "FixedSizeList":
+    case "Array":
+      return `array[${inner[0] ? dtypeLabel(inner[0] as DataType) : "?"}, ${inner[1] ?? "?"}]`;
+    case "Struct":
+      return `struct[${inner.length}]`;
+  }
+  return String(dtype).replace(/^DataType\((.*)\)$/, "$1").toLowerCase();
+}
+
+// ---------------------------------------------------------------------------
+// Renditions
+
+const STYLE =
+  "<style>" +
+  ".huntlab-df table{border-collapse:collapse;font-size:12px}" +
+  ".huntlab-df th,.huntlab-df td{padding:2px 8px;text-align:left;vertical-align:top;white-space:nowrap}" +
+  ".huntlab-df thead tr.dtypes th{border-bottom:1px solid rgba(127,127,127,.5)}" +
+  ".huntlab-df tbody tr:nth-child(odd){background:rgba(127,127,127,.07)}" +
+  ".huntlab-df .num{text-align:right;font-variant-numeric:tabular-nums}" +
+  ".huntlab-df .idx{opacity:.6;font-weight:normal}" +
+  ".huntlab-df .null{opacity:.45;font-style:italic}" +
+  ".huntlab-df th.dtype{font-weight:normal;font-size:.85em;opacity:.6;padding-top:0}" +
+  ".huntlab-df .gap{text-align:center}" +
+  ".huntlab-df .shape{margin:4px 0;font-size:12px;opacity:.7}" +
+  "</style>";
+
+function shapeText(view: FrameView): string {
+  return `${view.height} rows × ${view.width} columns`;
+}
+
+function attrs(classes: string[], title?: string): string {
+  const cls = classes.length ? ` class="${classes.join(" ")}"` : "";
+  return title === undefined ? cls : `${cls} title="${escapeHtml(title)}"`;
+}
+
+function renderHtml(view: FrameView): string {
+  // Header: names, then dtypes in a second, smaller row (as polars prints them).
+  const names = view.columns.map((col) =>
+    col === GAP ? '<th class="gap">…</th>' : `<th${attrs(col.numeric ? ["num"] : [], col.name.title)}>${escapeHtml(col.name.text)}</th>`,
+  );
+  const dtypes = view.columns.map((col) =>
+    col === GAP ? '<th class="dtype gap"></th>' : `<th${attrs(col.numeric ? ["dtype", "num"] : ["dtype"])}>${escapeHtml(col.dtype)}</th>`,
+  );
+  const out: string[] = [
+    '<div class="huntlab-df">',
+    STYLE,
+    `<table><thead><tr><th class="idx"></th>${names.join("")}</tr>`,
+    `<tr class="dtypes"><th class="idx"></th>${dtypes.join("")}</tr></thead><tbody>`,
+  ];
+  const gapRow = `<tr class="gap"><th class="idx gap">…</th>${view.columns.map(() => '<td class="gap">…</td>').join("")}</tr>`;
+  view.rowLabels.forEach((label, r) => {
+    if (r === view.gapAt) out.push(gapRow);
+    out.push(`<tr><th class="idx">${label}</th>`);
+    for (const col of view.columns) {
+      if (col === GAP) {
+        out.push('<td class="gap">…</td>');
+        continue;
+      }
+      const cell = col.cells[r];
+      const classes = [...(col.numeric ? ["num"] : []), ...(cell.isNull ? ["null"] : [])];
+      out.push(`<td${attrs(classes, cell.title)}>${escapeHtml(cell.text)}</td>`);
+    }
+    out.push("</tr>");
+  });
+  if (view.gapAt === view.rowLabels.length) out.push(gapRow); // every shown row is in the head
+  out.push(`</tbody></table><p class="shape">${escapeHtml(shapeText(view))}</p></div>`);
+  return out.join("");
+}
+
+function renderText(view: FrameView): string {
+  // Each column as its lines (name, dtype, rows), then padded to a common width.
+  const gapLabel = "…";
+  const rowLines = (cells: string[]): string[] => {
+    const lines = [...cells];
+    if (view.gapAt >= 0) lines.splice(view.gapAt, 0, gapLabel);
+    return lines;
+  };
+  const blocks: { lines: string[]; right: boolean }[] = [
+    { lines: ["", "", ...rowLines(view.rowLabels.map(String))], right: false },
+    ...view.columns.map((col) =>
+      col === GAP
+        ? { lines: [gapLabel, "", ...rowLines(view.rowLabels.map(() => gapLabel))], right: false }
+        : { lines: [col.name.text, col.dtype, ...rowLines(col.cells.map((c) => c.text))], right: col.numeric },
+    ),
+  ];
+  const widths = blocks.map((b) => Math.max(...b.lines.map((l) => l.length)));
+  const lineCount = blocks[0].lines.length;
+  const lines: string[] = [];
+  for (let i = 0; i < lineCount; i++) {
+    const line = blocks
+      .map((b, c) => (b.right ? b.lines[i].padStart(widths[c]) : b.lines[i].padEnd(widths[c])))
+      .join("  ");
+    lines.push(line.trimEnd());
+  }
+  lines.push("", shapeText(view));
+  return lines.join("\n");
+}

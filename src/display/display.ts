@@ -1,0 +1,229 @@
+/**
+ * `display(value)`: turns a value into a MIME bundle and sends it to whichever
+ * notebook kernel is running this code — tslab, Deno's Jupyter kernel — or, with
+ * no kernel, prints its text to stdout.
+ *
+ * Updatable outputs: `display(value, { displayId })` then `updateDisplay(value, displayId)`,
+ * or a handle from `createDisplay()`, replace an output in place (progress of long lookups).
+ */
+import { randomUUID } from "node:crypto";
+import { inspect } from "node:util";
+import { dataFrameBundle, isDataFrame, isSeries, type DataFrameDisplayOptions } from "./dataframe";
+import { isDisplayable, JUPYTER_DISPLAY, type MimeBundle } from "./protocol";
+
+/** Options of {@link display}: the DataFrame cuts plus an optional display id. */
+export interface DisplayOptions extends DataFrameDisplayOptions {
+  /**
+   * Jupyter display id of the output. Outputs shown with an id can later be
+   * replaced in place with {@link updateDisplay}. Default: none.
+   */
+  displayId?: string;
+}
+
+/** An output that can be shown and then replaced in place, e.g. a progress line. */
+export interface DisplayHandle {
+  /** The Jupyter display id shared by every output of this handle. */
+  readonly displayId: string;
+  /** Shows `value` as a new output tagged with this handle's id. */
+  show(value: unknown): void;
+  /** Replaces every output of this handle with `value`; shows it if nothing was shown yet. */
+  update(value: unknown): void;
+}
+
+/**
+ * The MIME bundle of `value`, by the first formatter that applies:
+ * 1. a polars DataFrame → huntlab's table (checked first: polars frames carry their own
+ *    `Jupyter.display` method, which ours overrides); a polars Series → a one-column table;
+ * 2. an object implementing the display protocol → its own bundle;
+ * 3. a string → `text/plain` as is;
+ * 4. anything else → `text/plain` from `util.inspect`.
+ */
+export function toMimeBundle(value: unknown, options?: DataFrameDisplayOptions): MimeBundle {
+  if (isDataFrame(value)) return dataFrameBundle(value, options);
+  if (isSeries(value)) return dataFrameBundle(value.toFrame(), options);
+  if (isDisplayable(value)) {
+    const bundle: unknown = value[JUPYTER_DISPLAY]();
+    if (bundle === null || typeof bundle !== "object" || Array.isArray(bundle)) {
+      throw new TypeError("a [Symbol.for(\"Jupyter.display\")]() method must return a MIME bundle object");
+    }
+    return bundle as MimeBundle;
+  }
+  if (typeof value === "string") return { "text/plain": value };
+  return { "text/plain": inspect(value) };
+}
+
+/**
+ * Shows `value` in the notebook (tslab or Deno kernel), or prints its text when no
+ * kernel is running. Returns at once; under Deno the send completes asynchronously
+ * and a failure is reported on stderr.
+ */
+export function display(value: unknown, options: DisplayOptions = {}): void {
+  send(toMimeBundle(value, options), options.displayId, false);
+}
+
+/** Replaces, in place, the outputs shown earlier with `displayId`. Without a kernel, prints `value` again. */
+export function updateDisplay(value: unknown, displayId: string, options?: DataFrameDisplayOptions): void {
+  send(toMimeBundle(value, options), displayId, true);
+}
+
+/** A handle on a new updatable output (a fresh display id unless one is given). */
+export function createDisplay(options: DisplayOptions = {}): DisplayHandle {
+  const displayId = options.displayId ?? randomUUID();
+  let shown = false;
+  return {
+    displayId,
+    show(value) {
+      send(toMimeBundle(value, options), displayId, false);
+      shown = true;
+    },
+    update(value) {
+      // Frontends ignore an update for an id they have never shown.
+      send(toMimeBundle(value, options), displayId, shown);
+      shown = true;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Transports, tried in order.
+
+function send(bundle: MimeBundle, displayId: string | undefined, update: boolean): void {
+  if (sendToTslab(bundle, displayId, update)) return;
+  if (sendToDeno(bundle, displayId, update)) return;
+  writeText(bundle);
+}
+
+/** The content of a Jupyter `display_data` / `update_display_data` message. */
+interface DisplayDataContent {
+  data: MimeBundle;
+  metadata: Record<string, unknown>;
+  transient: { display_id?: string };
+}
+
+type WriteDisplayData = (content: DisplayDataContent, update: boolean) => void;
+
+interface TslabPublicDisplay {
+  html(html: string): void;
+  text(text: string): void;
+}
+
+const TSLAB_DIST = /[\\/]tslab[\\/]dist[\\/]/;
+const TSLAB_KERNEL = /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/;
+const TSLAB_PUBLIC = /[\\/]tslab[\\/]dist[\\/]public\.js$/;
+
+/**
+ * tslab's public `display` sends one MIME type per output; its kernel module keeps
+ * the whole-message sender in the mutable export `lastWriteDisplayData`, (re)set for
+ * every cell. The kernel may run from another tslab copy than the one we would
+ * resolve, so look for it among the loaded modules first.
+ */
+function sendToTslab(bundle: MimeBundle, displayId: string | undefined, update: boolean): boolean {
+  const cache = typeof require === "function" ? require.cache : undefined;
+  if (!cache) return false;
+  let tslabLoaded = false;
+  let publicApi: unknown;
+  for (const [file, mod] of Object.entries(cache)) {
+    if (!TSLAB_DIST.test(file)) continue;
+    tslabLoaded = true;
+    const exports: unknown = mod?.exports;
+    const writer = TSLAB_KERNEL.test(file) ? kernelWriter(exports) : undefined;
+    if (writer) return writeDisplayData(writer, bundle, displayId, update);
+    if (TSLAB_PUBLIC.test(file)) publicApi = exports;
+  }
+  // Only when tslab is running: requiring its kernel module loads TypeScript (~200 ms).
+  if (!tslabLoaded) return false;
+  try {
+    const writer = kernelWriter(require("tslab/dist/jupyter"));
+    if (writer) return writeDisplayData(writer, bundle, displayId, update);
+  } catch {
+    // not resolvable from here
+  }
+  return sendToTslabPublic(publicApi, bundle);
+}
+
+function kernelWriter(exports: unknown): WriteDisplayData | undefined {
+  const writer = (exports as { lastWriteDisplayData?: unknown } | undefined)?.lastWriteDisplayData;
+  return typeof writer === "function" ? (writer as WriteDisplayData) : undefined;
+}
+
+function writeDisplayData(write: WriteDisplayData, bundle: MimeBundle, displayId: string | undefined, update: boolean): true {
+  write({ data: bundle, metadata: {}, transient: displayId === undefined ? {} : { display_id: displayId } }, update);
+  return true;
+}
+
+/** Fallback for a tslab without `lastWriteDisplayData`: one MIME type (HTML if any), no in-place update. */
+function sendToTslabPublic(publicApi: unknown, bundle: MimeBundle): boolean {
+  try {
+    const api = (publicApi ?? require("tslab")) as { display?: Partial<TslabPublicDisplay> };
+    const tslabDisplay = api.display;
+    const html = bundle["text/html"];
+    const text = bundle["text/plain"];
+    if (typeof html === "string" && typeof tslabDisplay?.html === "function") {
+      tslabDisplay.html(html);
+      return true;
+    }
+    if (typeof text === "string" && typeof tslabDisplay?.text === "function") {
+      tslabDisplay.text(text);
+      return true;
+    }
+  } catch {
+    // tslab not executing a cell ("Not ready"), or not resolvable
+  }
+  return false;
+}
+
+interface DenoJupyter {
+  display(obj: unknown, options: { raw: boolean; update?: boolean; display_id?: string }): Promise<void> | void;
+}
+
+function denoJupyter(): DenoJupyter | undefined {
+  try {
+    // Outside `deno jupyter`, reading `Deno.jupyter` throws.
+    const jupyter = (globalThis as { Deno?: { jupyter?: Partial<DenoJupyter> } }).Deno?.jupyter;
+    return typeof jupyter?.display === "function" ? (jupyter as DenoJupyter) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The latest Deno send (undefined until one is made); {@link flushDisplays} waits for it. */
+let lastDenoSend: Promise<void> | undefined;
+
+/** Deno's kernel: `Deno.jupyter.display(bundle, { raw: true })` sends a bundle as is. */
+function sendToDeno(bundle: MimeBundle, displayId: string | undefined, update: boolean): boolean {
+  const jupyter = denoJupyter();
+  if (!jupyter) return false;
+  const options = { raw: true, ...(update ? { update: true } : {}), ...(displayId === undefined ? {} : { display_id: displayId }) };
+  // display() stays synchronous for callers; the send itself is async in Deno.
+  lastDenoSend = Promise.resolve(jupyter.display(bundle, options)).catch((err: unknown) => {
+    console.error("huntlab display: Deno.jupyter.display failed:", err);
+  });
+  return true;
+}
+
+/**
+ * Grace period for Deno's kernel, which hands outputs to a separate task that
+ * publishes them: measured, a bare event-loop turn still lost the last output
+ * now and then on a loaded machine.
+ */
+const DENO_FLUSH_MS = 50;
+
+/**
+ * Resolves once the outputs sent so far have had time to leave the kernel. Await it
+ * after the last `display`/`update` of a cell under Deno: Deno (2.9) publishes
+ * outputs asynchronously, so one sent at the very end of a cell can arrive after
+ * the cell is reported idle, and frontends then drop it. Immediate under tslab and
+ * plain Node, where sends are synchronous.
+ */
+export async function flushDisplays(): Promise<void> {
+  if (lastDenoSend === undefined) return;
+  await lastDenoSend;
+  await new Promise<void>((resolve) => setTimeout(resolve, DENO_FLUSH_MS));
+}
+
+/** No kernel: the bundle's text, or a note of what it holds. */
+function writeText(bundle: MimeBundle): void {
+  const text = bundle["text/plain"];
+  const out = typeof text === "string" ? text : `[${Object.keys(bundle).join(", ") || "empty bundle"}]`;
+  process.stdout.write(out.endsWith("\n") ? out : out + "\n");
+}

@@ -1,0 +1,1 @@
+export { QueryBrowser, queryCallExample, type QueryBrowserOptions } from "./queryBrowser";

@@ -1,0 +1,310 @@
+/** The DataFrame table: escaping, cuts, dtype formatting, text rendition, speed. Real polars frames. */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import pl from "nodejs-polars";
+import {
+  DATAFRAME_DISPLAY_DEFAULTS,
+  dataFrameBundle,
+  dataFrameToHtml,
+  dataFrameToText,
+  formatFloat,
+} from "../../src/display/dataframe";
+
+// --- a small reader for the generated HTML (no DOM in Node) -----------------
+
+const ENTITIES: Record<string, string> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&#96;": "`" };
+const unescape = (html: string): string => html.replace(/&(?:amp|lt|gt|quot|#39|#96);/g, (e) => ENTITIES[e]);
+
+interface ParsedCell {
+  tag: "th" | "td";
+  classes: string[];
+  title?: string;
+  /** Decoded text content. */
+  text: string;
+  /** Inner HTML as generated. */
+  raw: string;
+}
+
+function parseRows(section: string): ParsedCell[][] {
+  return [...section.matchAll(/<tr[^>]*>(.*?)<\/tr>/g)].map(([, row]) =>
+    [...row.matchAll(/<(th|td)((?: [a-z]+="[^"]*")*)>(.*?)<\/\1>/g)].map(([, tag, attrs, inner]) => {
+      const attr = (name: string) => new RegExp(` ${name}="([^"]*)"`).exec(attrs)?.[1];
+      const title = attr("title");
+      return {
+        tag: tag as "th" | "td",
+        classes: (attr("class") ?? "").split(" ").filter(Boolean),
+        ...(title === undefined ? {} : { title: unescape(title) }),
+        text: unescape(inner),
+        raw: inner,
+      };
+    }),
+  );
+}
+
+function parseTable(html: string) {
+  const thead = /<thead>(.*?)<\/thead>/.exec(html)?.[1];
+  const tbody = /<tbody>(.*?)<\/tbody>/.exec(html)?.[1];
+  assert.ok(thead !== undefined && tbody !== undefined, "table has a thead and a tbody");
+  const [names, dtypes] = parseRows(thead);
+  const body = parseRows(tbody);
+  return {
+    names: names.slice(1), // after the index header
+    dtypes: dtypes.slice(1).map((c) => c.text),
+    rows: body,
+    index: body.map((r) => r[0].text),
+    column: (name: string) => {
+      const i = names.findIndex((c) => c.text === name);
+      assert.ok(i > 0, `column ${name} is shown`);
+      return body.map((r) => r[i]);
+    },
+    footer: unescape(/<p class="shape">(.*?)<\/p>/.exec(html)?.[1] ?? ""),
+  };
+}
+
+/** Every tag and attribute in the output is one the renderer writes itself. */
+function assertOnlyOwnMarkup(html: string): void {
+  const tags = new Set([...html.matchAll(/<\/?([a-zA-Z][\w-]*)/g)].map((m) => m[1].toLowerCase()));
+  assert.deepEqual([...tags].filter((t) => !["div", "style", "table", "thead", "tbody", "tr", "th", "td", "p"].includes(t)), []);
+  // Opening tags with their attribute lists; each attribute is name="value", values scanned whole.
+  const attrs: string[] = [];
+  for (const [, list] of html.matchAll(/<[a-z]+((?:\s+[^\s=>"]+="[^"]*")*)\s*>/g)) {
+    attrs.push(...[...list.matchAll(/\s+([^\s=>"]+)="[^"]*"/g)].map((a) => a[1]));
+  }
+  assert.deepEqual([...new Set(attrs)].filter((a) => a !== "class" && a !== "title"), []);
+  // Every `<` starts one of those tags (or a closing tag): nothing else can open markup.
+  assert.equal((html.match(/</g) ?? []).length, [...html.matchAll(/<[a-z]+(?:\s+[^\s=>"]+="[^"]*")*\s*>|<\/[a-z]+>/g)].length);
+  assert.equal((html.match(/<style>/g) ?? []).length, 1);
+  assert.ok(!/<script/i.test(html));
+}
+
+// --- escaping ------------------------------------------------------------------
+
+describe("HTML escaping (log data is attacker-controlled)", () => {
+  const hostile = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    `" onmouseover="alert(1)`,
+    `'><svg onload=alert(1)>`,
+    "`${alert(1)}`",
+  ];
+  const longHostile = `"><img src=x onerror=alert('long')> ${"A".repeat(80)}`;
+  const df = pl.DataFrame({
+    "<script>alert('col')</script>": hostile,
+    [`name"with'quotes`]: hostile.map((_, i) => (i === 0 ? longHostile : "ok")),
+    [`<img src=x onerror=alert(2)> ${"B".repeat(60)}`]: hostile.map(() => 1),
+  });
+  const html = dataFrameToHtml(df);
+  const table = parseTable(html);
+
+  test("no markup besides the renderer's own", () => {
+    assertOnlyOwnMarkup(html);
+    assert.ok(html.includes("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert.ok(html.includes("&lt;img src=x onerror=alert(1)&gt;"));
+  });
+
+  test("values round-trip exactly through the escaping", () => {
+    assert.deepEqual(table.column("<script>alert('col')</script>").map((c) => c.text), hostile);
+  });
+
+  test("column names are escaped, and a long one is cut with its full name in title", () => {
+    assert.deepEqual(table.names.map((c) => c.text).slice(0, 2), ["<script>alert('col')</script>", `name"with'quotes`]);
+    const long = table.names[2];
+    assert.equal(long.text.length, DATAFRAME_DISPLAY_DEFAULTS.maxCellChars);
+    assert.ok(long.text.endsWith("…"));
+    assert.equal(long.title, `<img src=x onerror=alert(2)> ${"B".repeat(60)}`);
+    assert.ok(!long.raw.includes("<"), "escaped in the HTML source");
+  });
+
+  test("a cut cell carries its full (escaped) value in title", () => {
+    const cell = table.column(`name"with'quotes`)[0];
+    assert.equal(cell.text, longHostile.slice(0, 49) + "…");
+    assert.equal(cell.title, longHostile);
+    // The attribute cannot be closed early: the raw HTML holds only escaped quotes inside it.
+    assert.ok(html.includes(`title="&quot;&gt;&lt;img src=x onerror=alert(&#39;long&#39;)&gt; AAAA`));
+    assert.equal(table.column(`name"with'quotes`)[1].title, undefined, "short cells have no title");
+  });
+
+  test("control, bidi and newline characters are shown as escapes", () => {
+    const tricky = pl.DataFrame({ s: ["a\nb\r\tc", "\u001b[31mred", "evil\u202eexe.txt", "zero\u200bwidth"] });
+    const cells = parseTable(dataFrameToHtml(tricky)).column("s").map((c) => c.text);
+    assert.deepEqual(cells, ["a\\nb\\r\\tc", "\\u001b[31mred", "evil\\u202eexe.txt", "zero\\u200bwidth"]);
+    const text = dataFrameToText(tricky);
+    assert.ok(!/[\u0000-\u0009\u000b-\u001f\u202e\u200b]/.test(text), "no raw control characters in text/plain");
+    assert.ok(text.includes("a\\nb\\r\\tc"));
+  });
+});
+
+// --- cuts ------------------------------------------------------------------------
+
+describe("rows and columns cut like pandas", () => {
+  const hundred = pl.DataFrame({ n: Array.from({ length: 100 }, (_, i) => i * 10), s: Array.from({ length: 100 }, (_, i) => `row-${i}`) });
+
+  test("100 rows: first 5, a … row, last 5 with their real row numbers", () => {
+    const table = parseTable(dataFrameToHtml(hundred));
+    assert.deepEqual(table.index, ["0", "1", "2", "3", "4", "…", "95", "96", "97", "98", "99"]);
+    assert.deepEqual(
+      table.column("s").map((c) => c.text),
+      ["row-0", "row-1", "row-2", "row-3", "row-4", "…", "row-95", "row-96", "row-97", "row-98", "row-99"],
+    );
+    assert.ok(table.rows[5].every((c) => c.text === "…"), "the gap row is all …");
+    assert.equal(table.footer, "100 rows × 2 columns");
+  });
+
+  test("up to maxRows rows are all shown; minRows and maxRows are honoured", () => {
+    const sixty = hundred.head(60);
+    assert.equal(parseTable(dataFrameToHtml(sixty)).index.length, 60);
+    assert.equal(parseTable(dataFrameToHtml(hundred.head(61))).index.length, 11);
+    assert.deepEqual(parseTable(dataFrameToHtml(hundred, { minRows: 5 })).index, ["0", "1", "2", "…", "98", "99"]);
+    assert.deepEqual(parseTable(dataFrameToHtml(hundred, { maxRows: 4 })).index, ["0", "1", "…", "98", "99"]);
+    assert.equal(parseTable(dataFrameToHtml(hundred, { maxRows: Infinity })).index.length, 100);
+    assert.deepEqual(parseTable(dataFrameToHtml(hundred, { maxRows: 0 })).index, ["…"]);
+  });
+
+  test("50 columns: first 10, a … column, last 10", () => {
+    const wide = pl.DataFrame(Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`c${i}`, [i, i + 100]])));
+    const table = parseTable(dataFrameToHtml(wide));
+    const expected = [...Array.from({ length: 10 }, (_, i) => `c${i}`), "…", ...Array.from({ length: 10 }, (_, i) => `c${40 + i}`)];
+    assert.deepEqual(table.names.map((c) => c.text), expected);
+    for (const row of table.rows) assert.equal(row.length, 1 + 21);
+    assert.equal(table.rows[0][11].text, "…");
+    assert.equal(table.rows[1][21].text, "149.0");
+    assert.equal(table.footer, "2 rows × 50 columns");
+    assert.equal(parseTable(dataFrameToHtml(wide, { maxColumns: 3 })).names.map((c) => c.text).join(","), "c0,c1,…,c49");
+  });
+
+  test("columns named like DataFrame members (height, columns, toSeries, head) render", () => {
+    const df = pl.DataFrame({ height: [1, 2], columns: ["a", "b"], toSeries: [true, false], head: ["x", "y"] });
+    const table = parseTable(dataFrameToHtml(df));
+    assert.deepEqual(table.names.map((c) => c.text), ["height", "columns", "toSeries", "head"]);
+    assert.deepEqual(table.column("columns").map((c) => c.text), ["a", "b"]);
+    assert.equal(table.footer, "2 rows × 4 columns");
+  });
+
+  test("an empty frame still has a header and a footer", () => {
+    const table = parseTable(dataFrameToHtml(hundred.head(0)));
+    assert.deepEqual(table.names.map((c) => c.text), ["n", "s"]);
+    assert.equal(table.rows.length, 0);
+    assert.equal(table.footer, "0 rows × 2 columns");
+  });
+
+  test("invalid options are rejected", () => {
+    assert.throws(() => dataFrameToHtml(hundred, { maxCellChars: 0 }), RangeError);
+    assert.throws(() => dataFrameToHtml(hundred, { maxRows: -1 }), RangeError);
+    assert.throws(() => dataFrameToHtml(hundred, { minRows: Number.NaN }), RangeError);
+  });
+});
+
+// --- dtype formatting -----------------------------------------------------------
+
+describe("dtype-aware formatting", () => {
+  const ms = (iso: string) => new Date(iso);
+  const df = pl.DataFrame({
+    ts: pl.Series("ts", [ms("2024-01-01T10:00:00Z"), ms("2024-01-01T10:00:00.123Z"), null], pl.Datetime("ms")),
+    whole: pl.Series("whole", [ms("2024-01-01T10:00:00Z"), ms("2024-01-02T23:59:59Z"), null], pl.Datetime("ms")),
+    f: [1.5, Number.NaN, 1234567.891],
+    b: [true, false, null],
+    s: ["x", null, ""],
+    big: pl.Series("big", ["9223372036854775807", "-5", null]).cast(pl.Int64),
+    day: pl.Series("day", [ms("2024-03-04T00:00:00Z"), null, ms("1999-12-31T00:00:00Z")], pl.Date),
+    l: [[1, 2], [], null],
+  }).withColumns(
+    pl.col("ts").dt.replaceTimeZone("UTC").dt.convertTimeZone("Europe/Berlin").alias("berlin"),
+    pl.Series("dur", ["90061001", "-5", null]).cast(pl.Int64).cast(pl.Duration("ms")),
+    pl.Series("us", [ms("2024-01-01T10:00:00Z"), ms("2024-01-01T10:00:00Z"), null], pl.Datetime("ms")).cast(pl.Datetime("us")),
+  );
+  const table = parseTable(dataFrameToHtml(df));
+  const texts = (name: string) => table.column(name).map((c) => c.text);
+
+  test("dtype line under each name", () => {
+    assert.deepEqual(table.dtypes, [
+      "datetime[ms]", "datetime[ms]", "f64", "bool", "str", "i64", "date", "list[f64]",
+      "datetime[ms, Europe/Berlin]", "duration[ms]", "datetime[us]",
+    ]);
+  });
+
+  test("datetimes: seconds, plus .fff when the column has milliseconds; zone offset kept", () => {
+    assert.deepEqual(texts("ts"), ["2024-01-01 10:00:00.000", "2024-01-01 10:00:00.123", "null"]);
+    assert.deepEqual(texts("whole"), ["2024-01-01 10:00:00", "2024-01-02 23:59:59", "null"]);
+    assert.deepEqual(texts("berlin"), ["2024-01-01 11:00:00.000+01:00", "2024-01-01 11:00:00.123+01:00", "null"]);
+    assert.deepEqual(texts("us"), ["2024-01-01 10:00:00", "2024-01-01 10:00:00", "null"]);
+    assert.deepEqual(texts("day"), ["2024-03-04", "null", "1999-12-31"]);
+  });
+
+  test("nulls are a dim `null`, distinct from NaN and from an empty string", () => {
+    const s = table.column("s");
+    assert.deepEqual(s.map((c) => [c.text, c.classes.includes("null")]), [["x", false], ["null", true], ["", false]]);
+    assert.ok(table.column("f")[1].classes.includes("num") && !table.column("f")[1].classes.includes("null"));
+    assert.ok(/\.huntlab-df \.null\{[^}]*opacity/.test(dataFrameToHtml(df)), "the null class is styled dim");
+  });
+
+  test("floats (6 significant digits, NaN), exact 64-bit integers, booleans, durations, lists", () => {
+    assert.deepEqual(texts("f"), ["1.5", "NaN", "1.23457e+06"]);
+    assert.deepEqual(texts("big"), ["9223372036854775807", "-5", "null"]);
+    assert.deepEqual(texts("b"), ["true", "false", "null"]);
+    assert.deepEqual(texts("dur"), ["1d 01:01:01.001", "-00:00:00.005", "null"]);
+    assert.deepEqual(texts("l"), ["[1,2]", "[]", "null"]);
+  });
+
+  test("numbers are right-aligned, text is not", () => {
+    for (const name of ["f", "big", "dur"]) assert.ok(table.column(name).every((c) => c.classes.includes("num")), name);
+    for (const name of ["s", "ts", "b"]) assert.ok(table.column(name).every((c) => !c.classes.includes("num")), name);
+    assert.ok(/\.huntlab-df \.num\{text-align:right/.test(dataFrameToHtml(df)));
+  });
+
+  test("structs as compact JSON", () => {
+    const st = pl.DataFrame({ a: [1, 2], b: ["x", "<y>"] }).toStruct("st").toFrame();
+    const t = parseTable(dataFrameToHtml(st));
+    assert.equal(t.dtypes[0], "struct[2]");
+    assert.deepEqual(t.column("st").map((c) => c.text), ['{"a":1,"b":"x"}', '{"a":2,"b":"<y>"}']);
+  });
+
+  test("formatFloat follows %.6g with pandas' spellings", () => {
+    const cases: [number, string][] = [
+      [1, "1.0"], [0.1, "0.1"], [123456.7, "123457"], [1234567, "1234567.0"], [1e20, "1e+20"],
+      [0.000012345678, "1.23457e-05"], [-2.5, "-2.5"], [0, "0.0"], [-0, "-0.0"],
+      [Number.NaN, "NaN"], [Infinity, "inf"], [-Infinity, "-inf"], [Math.fround(0.1), "0.1"],
+    ];
+    for (const [value, expected] of cases) assert.equal(formatFloat(value), expected, String(value));
+  });
+});
+
+// --- text rendition, bundle, speed ------------------------------------------------
+
+describe("text rendition and bundle", () => {
+  test("aligned table with the same cut and a footer", () => {
+    const df = pl.DataFrame({ n: Array.from({ length: 100 }, (_, i) => i), s: Array.from({ length: 100 }, (_, i) => `r${i}`) });
+    const lines = dataFrameToText(df).split("\n");
+    assert.deepEqual(lines.slice(0, 3).map((l) => l.trim().split(/\s+/)), [["n", "s"], ["f64", "str"], ["0", "0.0", "r0"]]);
+    assert.equal(lines[7].trim().split(/\s+/).join(" "), "… … …");
+    assert.equal(lines[8].trim().split(/\s+/).join(" "), "95 95.0 r95");
+    assert.equal(lines.at(-1), "100 rows × 2 columns");
+    assert.equal(lines.length, 2 + 11 + 2);
+  });
+
+  test("the bundle holds both renditions of the same frame", () => {
+    const df = pl.DataFrame({ a: [1, 2, 3] });
+    const bundle = dataFrameBundle(df, { maxRows: 2 });
+    assert.deepEqual(Object.keys(bundle).sort(), ["text/html", "text/plain"]);
+    assert.equal(bundle["text/html"], dataFrameToHtml(df, { maxRows: 2 }));
+    assert.equal(bundle["text/plain"], dataFrameToText(df, { maxRows: 2 }));
+  });
+
+  test("a 1,000,000-row frame renders in milliseconds", () => {
+    const n = 1_000_000;
+    const df = pl.DataFrame({
+      id: pl.Series("id", Array.from({ length: n }, (_, i) => i), pl.Int64),
+      ts: pl.Series("ts", Array.from({ length: n }, (_, i) => new Date(1_700_000_000_000 + i * 1000)), pl.Datetime("ms")),
+      host: Array.from({ length: n }, (_, i) => `host-${i % 997}`),
+    });
+    dataFrameBundle(df); // warm-up
+    const start = performance.now();
+    const bundle = dataFrameBundle(df);
+    const elapsed = performance.now() - start;
+    assert.ok(elapsed < 500, `took ${elapsed.toFixed(1)} ms`);
+    const table = parseTable(bundle["text/html"]);
+    assert.deepEqual(table.index.slice(-2), ["999998", "999999"]);
+    assert.equal(table.column("id")[10].text, "999999");
+    assert.equal(table.footer, "1000000 rows × 3 columns");
+    assert.ok(bundle["text/html"].length < 20_000);
+  });
+});

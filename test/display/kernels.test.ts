@@ -1,0 +1,186 @@
+/**
+ * display() inside real Jupyter kernels: Deno's built-in kernel (the `deno` npm
+ * devDependency) and tslab, each driving a tiny notebook through nbclient.
+ *
+ * The display module is compiled with tsc into a temporary folder (not `dist/`,
+ * which other builds share) next to a `node_modules` link to the repository's.
+ * When `huntlab` resolves as a package there, the cells can import it by name.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const ROOT = path.resolve(__dirname, "../..");
+const PYTHON = process.env.HUNTLAB_PYTHON ?? "/usr/bin/python3";
+
+/** The deno executable shipped by the `deno` npm package, or why there is none. */
+function denoBinary(): { path?: string; missing?: string } {
+  let found: string | undefined;
+  try {
+    const dir = path.dirname(require.resolve("deno/package.json"));
+    const local = path.join(dir, process.platform === "win32" ? "deno.exe" : "deno");
+    found = fs.existsSync(local) ? local : (require(path.join(dir, "install_api.cjs")) as { runInstall(): string }).runInstall();
+  } catch (err) {
+    return { missing: `the deno npm package has no binary here (${err instanceof Error ? err.message : String(err)})` };
+  }
+  const run = spawnSync(found, ["--version"], { encoding: "utf8" });
+  return run.status === 0 ? { path: found } : { missing: `${found} --version failed: ${run.error?.message ?? run.stderr}` };
+}
+
+function nbclientMissing(): string | undefined {
+  const run = spawnSync(PYTHON, ["-c", "import nbclient, nbformat"], { encoding: "utf8" });
+  return run.status === 0 ? undefined : `${PYTHON} cannot import nbclient (${run.error?.message ?? run.stderr.trim()})`;
+}
+
+/** Executes the cells with nbclient and returns each cell's outputs. */
+const RUNNER = `
+import json, sys, nbformat
+from nbclient import NotebookClient
+kernel, cwd, cells = sys.argv[1], sys.argv[2], json.load(open(sys.argv[3]))
+nb = nbformat.v4.new_notebook()
+nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
+NotebookClient(nb, kernel_name=kernel, timeout=120, allow_errors=True, resources={"metadata": {"path": cwd}}).execute()
+json.dump([c.outputs for c in nb.cells], sys.stdout)
+`;
+
+interface Output {
+  output_type: string;
+  data?: Record<string, unknown>;
+  name?: string;
+  text?: string;
+  ename?: string;
+  evalue?: string;
+}
+
+let workDir = "";
+
+function runNotebook(kernel: string, cells: string[]): Output[][] {
+  const cellsFile = path.join(workDir, `${kernel}-cells.json`);
+  fs.writeFileSync(cellsFile, JSON.stringify(cells));
+  const run = spawnSync(PYTHON, [path.join(workDir, "run_notebook.py"), kernel, workDir, cellsFile], {
+    cwd: workDir,
+    encoding: "utf8",
+    timeout: 150_000,
+    maxBuffer: 64 * 1024 * 1024,
+    env: {
+      ...process.env,
+      JUPYTER_PATH: path.join(workDir, "jupyter"),
+      JUPYTER_RUNTIME_DIR: path.join(workDir, "runtime"),
+      DENO_DIR: path.join(workDir, "deno-dir"),
+      DENO_NO_UPDATE_CHECK: "1",
+      NO_COLOR: "1",
+    },
+  });
+  assert.equal(run.status, 0, `nbclient failed: ${run.error?.message ?? ""}\n${run.stderr}`);
+  const outputs = JSON.parse(run.stdout) as Output[][];
+  const problems = outputs.flat().filter((o) => o.output_type === "error" || (o.output_type === "stream" && o.name === "stderr"));
+  assert.deepEqual(problems, [], "the cells ran without errors");
+  return outputs;
+}
+
+function writeKernelSpec(name: string, argv: string[], language: string): void {
+  const dir = path.join(workDir, "jupyter", "kernels", name);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "kernel.json"), JSON.stringify({ argv, display_name: name, language }, null, 1));
+}
+
+const deno = denoBinary();
+const noNbclient = nbclientMissing();
+
+before(() => {
+  if (noNbclient) return;
+  workDir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-kernels-"));
+  // Compile just the display layer: the rest of src may be mid-edit by others.
+  const tsc = spawnSync(process.execPath, [
+    require.resolve("typescript/bin/tsc"),
+    "--outDir", path.join(workDir, "lib"), "--rootDir", path.join(ROOT, "src"),
+    "--module", "commonjs", "--target", "ES2022", "--moduleResolution", "node10", "--esModuleInterop",
+    "--strict", "--skipLibCheck", "--types", "node",
+    "--declaration", // tslab type-checks imported .js files that have no .d.ts
+    path.join(ROOT, "src/display/index.ts"),
+  ], { encoding: "utf8" });
+  assert.equal(tsc.status, 0, `tsc failed:\n${tsc.stdout}${tsc.stderr}`);
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(workDir, "node_modules"), "dir");
+  // Deno: use that node_modules as is; and treat the compiled .js files as CommonJS.
+  fs.writeFileSync(path.join(workDir, "deno.json"), JSON.stringify({ nodeModulesDir: "manual" }));
+  fs.writeFileSync(path.join(workDir, "package.json"), JSON.stringify({ private: true, type: "commonjs" }));
+  fs.writeFileSync(path.join(workDir, "run_notebook.py"), RUNNER);
+});
+
+after(() => {
+  if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
+});
+
+const hostileFrame = `pl.DataFrame({ user: ["alice", "<script>alert(1)</script>"], logons: [3, 4] })`;
+
+function assertHuntlabTable(output: Output): void {
+  assert.equal(output.output_type, "display_data");
+  const html = String(output.data?.["text/html"]);
+  assert.match(html, /^<div class="huntlab-df">/);
+  assert.ok(html.includes("&lt;script&gt;alert(1)&lt;/script&gt;") && !html.includes("<script>"));
+  assert.match(String(output.data?.["text/plain"]), /user\s+logons[\s\S]*\n2 rows × 2 columns$/);
+}
+
+describe("Deno Jupyter kernel", { timeout: 180_000 }, () => {
+  test("display() sends text/html and text/plain; ids update in place; a DataFrame as last value shows", (t) => {
+    if (deno.missing) return t.skip(`deno unavailable: ${deno.missing}`);
+    if (noNbclient) return t.skip(noNbclient);
+    writeKernelSpec("deno", [deno.path!, "jupyter", "--kernel", "--conn", "{connection_file}"], "typescript");
+    const [first, second] = runNotebook("deno", [
+      [
+        `import pl from "nodejs-polars";`,
+        `import { createDisplay, display, flushDisplays, JUPYTER_DISPLAY } from "./lib/display/index.js";`,
+        `const df = ${hostileFrame};`,
+        `display(df);`,
+        `display({ [JUPYTER_DISPLAY]: () => ({ "text/html": "<b>mine</b>", "text/plain": "mine" }) });`,
+        `const progress = createDisplay();`,
+        `progress.update("step 1 of 2");`,
+        `progress.update("step 2 of 2");`,
+        // Deno forwards outputs when the event loop turns; without this the last may miss the cell.
+        `await flushDisplays();`,
+      ].join("\n"),
+      "df",
+    ]);
+
+    assert.deepEqual(first.map((o) => o.output_type), ["display_data", "display_data", "display_data"]);
+    assertHuntlabTable(first[0]);
+    assert.deepEqual(first[1].data, { "text/html": "<b>mine</b>", "text/plain": "mine" });
+    assert.deepEqual(first[2].data, { "text/plain": "step 2 of 2" }, "update_display_data replaced the first progress output");
+
+    // The last expression goes through Deno's own formatter, i.e. polars' Jupyter.display.
+    assert.equal(second.length, 1);
+    assert.equal(second[0].output_type, "execute_result");
+    assert.match(String(second[0].data?.["text/html"]), /^<table>.*&lt;script&gt;/);
+    assert.ok("application/vnd.dataresource+json" in (second[0].data ?? {}));
+  });
+});
+
+describe("tslab kernel", { timeout: 180_000 }, () => {
+  test("display() sends the whole bundle through lastWriteDisplayData", (t) => {
+    if (noNbclient) return t.skip(noNbclient);
+    let tslabBin: string;
+    try {
+      tslabBin = path.join(path.dirname(require.resolve("tslab/package.json")), "bin", "tslab");
+    } catch {
+      return t.skip("tslab is not installed");
+    }
+    writeKernelSpec("huntlab-tslab", [process.execPath, tslabBin, "kernel", "--config-path", "{connection_file}"], "typescript");
+    const [first] = runNotebook("huntlab-tslab", [
+      [
+        `import * as pl from "nodejs-polars";`,
+        `import { createDisplay, display } from "./lib/display/index.js";`,
+        `const df = ${hostileFrame};`,
+        `display(df);`,
+        `const progress = createDisplay();`,
+        `progress.update("step 1 of 2");`,
+        `progress.update("step 2 of 2");`,
+      ].join("\n"),
+    ]);
+    assert.deepEqual(first.map((o) => o.output_type), ["display_data", "display_data"]);
+    assertHuntlabTable(first[0]);
+    assert.deepEqual(first[1].data, { "text/plain": "step 2 of 2" });
+  });
+});

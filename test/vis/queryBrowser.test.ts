@@ -1,0 +1,114 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { QueryBrowser, queryCallExample } from "../../src/vis";
+import { JUPYTER_DISPLAY, isDisplayable } from "../../src/display/protocol";
+import { escapeHtml } from "../../src/display/html";
+import { FIXTURE_QUERIES, XSS_PAYLOADS, XSS_QUERIES } from "../browser/fixtures/queries";
+
+const scripts = (html: string): string[] => [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+const withoutScripts = (html: string): string => html.replace(/<script>[\s\S]*?<\/script>/g, "");
+/** Real start tags outside scripts (escaped text has no `<`). */
+const tags = (html: string): string[] => withoutScripts(html).match(/<[a-zA-Z][^>]*>/g) ?? [];
+
+test("is displayable and returns an HTML + text bundle", () => {
+  const browser = new QueryBrowser(FIXTURE_QUERIES);
+  assert.ok(isDisplayable(browser));
+  const bundle = browser[JUPYTER_DISPLAY]();
+  assert.deepEqual(Object.keys(bundle).sort(), ["text/html", "text/plain"]);
+  assert.match(bundle["text/html"] as string, /class="hl-qb"/);
+  assert.equal(bundle["text/plain"], browser.toText());
+});
+
+test("text lists one line per query, sorted by family then name", () => {
+  const lines = new QueryBrowser(FIXTURE_QUERIES).toText().split("\n");
+  assert.equal(lines.length, FIXTURE_QUERIES.length);
+  assert.equal(lines[0], "Azure.list_aad_signins_for_account — Lists Azure AD Logon (sign-in) events for an account");
+  assert.ok(lines.includes("WindowsSecurity.list_host_logons — Retrieves the logon events on the host"));
+  assert.equal(new QueryBrowser([]).toText(), "(no queries)");
+});
+
+test("static HTML lists every query with description, parameters, query text and example", () => {
+  const html = new QueryBrowser(FIXTURE_QUERIES).toHtml();
+  const summaries = [...html.matchAll(/<summary><code class="hl-qb-key">([^<]*)<\/code>/g)].map((m) => m[1]);
+  assert.deepEqual(summaries.sort(), FIXTURE_QUERIES.map((q) => `${q.family}.${q.name}`).sort());
+  for (const q of FIXTURE_QUERIES) {
+    assert.ok(html.includes(`<h4 class="hl-qb-desc">${escapeHtml(q.description)}</h4>`), q.name);
+    assert.ok(html.includes(`<pre class="hl-qb-query">${escapeHtml(q.query)}</pre>`), q.name);
+    assert.ok(html.includes(escapeHtml(queryCallExample(q))), q.name);
+  }
+  assert.match(html, /<th>Name<\/th><th>Type<\/th><th>Required<\/th><th>Default<\/th><th>Description<\/th><th>Aliases<\/th>/);
+  assert.ok(html.includes("<td><code>host_name</code></td><td>str</td><td>yes</td><td><code></code></td><td>Name of host</td><td>hostname, computer</td>"));
+  assert.ok(html.includes("<td><code>table</code></td><td>str</td><td>no (optional)</td><td><code>&quot;SecurityEvent&quot;</code></td>"));
+  assert.ok(html.includes("<td><code>count</code></td><td>int</td><td>no (optional)</td><td><code>100</code></td>"));
+  assert.ok(html.includes(`<p class="hl-qb-noparams">No parameters.</p>`));
+  assert.ok(html.includes("host_logons.pkl") && html.includes("net_summary.parquet"));
+});
+
+test("call examples name the declared parameters as an options object", () => {
+  const byName = (name: string) => FIXTURE_QUERIES.find((q) => q.name === name)!;
+  assert.equal(queryCallExample(byName("list_host_logons")), "await qp.WindowsSecurity.list_host_logons({ start, end, host_name, table })");
+  assert.equal(queryCallExample(byName("get_network_summary")), "await qp.Network.get_network_summary()");
+  assert.equal(queryCallExample(byName("get_alert"), "provider"), "await provider.SecurityAlert.get_alert({ system_alert_id })");
+  const html = new QueryBrowser([byName("list_alerts")], { providerVariable: "lp" }).toHtml();
+  assert.ok(html.includes("await lp.SecurityAlert.list_alerts({ start, end, table, add_query_items })"));
+});
+
+test("options: title and list height", () => {
+  const html = new QueryBrowser(FIXTURE_QUERIES, { title: "Local <data>", height: 420 }).toHtml();
+  assert.ok(html.includes("<strong>Local &lt;data&gt;</strong>"));
+  assert.match(html, /\.hl-qb-list\{[^}]*height:420px/);
+  assert.match(new QueryBrowser(FIXTURE_QUERIES).toHtml(), /\.hl-qb-list\{[^}]*height:300px/);
+  // Not a number: back to the default rather than into the CSS.
+  assert.equal(new QueryBrowser([], { height: Number.NaN }).height, 300);
+});
+
+test("unique ids across instances and renderings; CSS and script scoped to the id", () => {
+  const a = new QueryBrowser(FIXTURE_QUERIES);
+  const b = new QueryBrowser(FIXTURE_QUERIES);
+  const ids = [a.toHtml(), a.toHtml(), b.toHtml()].map((html) => {
+    const id = html.match(/^<div id="([\w-]+)" class="hl-qb">/)![1];
+    assert.ok(html.includes(`#${id} .hl-qb-list{`));
+    assert.ok(scripts(html)[0].includes(`var ID = "${id}";`));
+    return id;
+  });
+  assert.equal(new Set(ids).size, 3);
+});
+
+test("one script, no inline handlers, no external resources", () => {
+  const html = new QueryBrowser([...FIXTURE_QUERIES, ...XSS_QUERIES]).toHtml();
+  assert.equal(scripts(html).length, 1);
+  assert.equal(html.match(/<\/script/gi)?.length, 1);
+  for (const tag of tags(html)) assert.doesNotMatch(tag, /\son[a-z]+\s*=/i, tag);
+  assert.doesNotMatch(html, /https?:\/\//);
+  assert.doesNotMatch(html, /<(link|iframe|img|object|embed)\b/i);
+  assert.doesNotMatch(html, /@import|url\(/);
+});
+
+test("hostile family, name, description, parameters and query text are escaped", () => {
+  const html = new QueryBrowser(XSS_QUERIES).toHtml();
+  const staticPart = withoutScripts(html);
+  // Only our own tags survive: every start tag is one the browser writes itself.
+  const ownTags = new Set(["div", "style", "strong", "span", "details", "summary", "code", "h4", "h5", "table", "thead", "tbody", "tr", "th", "td", "pre", "p"]);
+  for (const tag of tags(html)) assert.ok(ownTags.has(tag.slice(1).split(/[\s>]/)[0]), tag);
+  assert.doesNotMatch(staticPart, /<(img|svg|script)\b/i);
+  assert.doesNotMatch(staticPart, /<!--/);
+  for (const payload of XSS_PAYLOADS) assert.ok(staticPart.includes(escapeHtml(payload)), payload);
+
+  const [script] = scripts(html);
+  assert.doesNotMatch(script, /<\/script|<!--|<script|<img|<svg/i);
+  assert.doesNotMatch(script, /[\u2028\u2029]/);
+  // The data is still all there, as JSON string escapes.
+  const data = JSON.parse(script.match(/var DATA = (.*);\n/)![1]) as { queries: { key: string; description: string }[] };
+  assert.deepEqual(
+    data.queries.map((q) => q.key),
+    new QueryBrowser(XSS_QUERIES).queries.map((q) => `${q.family}.${q.name}`),
+  );
+  assert.ok(data.queries.every((q) => q.description.startsWith("Hostile description ")));
+});
+
+test("empty list renders a note and no broken script", () => {
+  const html = new QueryBrowser([]).toHtml();
+  assert.match(html, /No queries\./);
+  assert.match(html, /\(0 queries\)/);
+  assert.equal(scripts(html).length, 1);
+});
