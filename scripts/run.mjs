@@ -190,19 +190,39 @@ function jupyterHas(sub) {
   return spawnSync("jupyter", [sub, "--version"], { stdio: "ignore" }).status === 0;
 }
 
+/** On Debian/Ubuntu as root, with someone at the terminal: offer to install classic Notebook with apt. */
+function offerAptInstall() {
+  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  const hasApt = spawnSync("apt-get", ["--version"], { stdio: "ignore" }).status === 0;
+  if (!isRoot || !hasApt || !process.stdin.isTTY || process.env.CI) return false;
+  process.stderr.write("Install classic Jupyter Notebook now with apt-get (jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client)? [y/N] ");
+  const buf = Buffer.alloc(16);
+  let answer = "";
+  try {
+    answer = buf.subarray(0, fs.readSync(0, buf, 0, 16, null)).toString().trim().toLowerCase();
+  } catch {
+    return false;
+  }
+  if (answer !== "y" && answer !== "yes") return false;
+  mustRun("apt-get", ["update"]);
+  mustRun("apt-get", ["install", "-y", "jupyter-notebook", "jupyter-nbconvert", "python3-nbclient", "jupyter-client"]);
+  return true;
+}
+
 function taskLab({ nodeBin, env }) {
   ensureBuild(nodeBin, env);
   ensureKernels(nodeBin);
   const args = process.argv.slice(3);
   const notebookDir = path.join(ROOT, "notebooks");
-  if (jupyterHas("lab")) {
-    log("starting JupyterLab on notebooks/ (kernel: TypeScript (huntlab))…");
-    process.exit(run("jupyter", ["lab", `--notebook-dir=${notebookDir}`, ...args], { env }));
-  }
-  if (jupyterHas("notebook")) {
-    log("JupyterLab is not installed; starting classic Jupyter Notebook on notebooks/…");
-    process.exit(run("jupyter", ["notebook", `--notebook-dir=${notebookDir}`, ...args], { env }));
-  }
+  // Jupyter refuses to run as root unless told to (containers, CI machines).
+  const rootFlag = typeof process.getuid === "function" && process.getuid() === 0 && !args.includes("--allow-root") ? ["--allow-root"] : [];
+  const start = (app, label) => {
+    log(`starting ${label} on notebooks/ (kernel: TypeScript (huntlab))…`);
+    process.exit(run("jupyter", [app, `--notebook-dir=${notebookDir}`, ...rootFlag, ...args], { env }));
+  };
+  if (jupyterHas("lab")) start("lab", "JupyterLab");
+  if (jupyterHas("notebook")) start("notebook", "classic Jupyter Notebook (JupyterLab is not installed)");
+  if (offerAptInstall() && jupyterHas("notebook")) start("notebook", "classic Jupyter Notebook");
   console.error(JUPYTER_HELP);
   process.exit(1);
 }

@@ -194,10 +194,10 @@ function buildView(df: DataFrame, o: Required<DataFrameDisplayOptions>): FrameVi
     const full = seriesOf(i);
     // head/tail are zero-copy slices: only the shown rows are ever converted.
     const s = !cut ? full : tailCount > 0 ? full.head(headCount).concat(full.tail(tailCount)) : full.head(headCount);
-    const { texts, numeric } = columnTexts(s);
+    const { texts, numeric, dtype } = columnTexts(s);
     return {
       name: toCell(names[i], o),
-      dtype: dtypeLabel(s.dtype),
+      dtype: dtype ?? dtypeLabel(s.dtype),
       numeric,
       cells: texts.map((t) => (t === null ? { text: "null", isNull: true } : toCell(t, o))),
     };
@@ -242,8 +242,15 @@ const INTEGER_TYPES = new Set(["Int8", "Int16", "Int32", "Int64", "UInt8", "UInt
 const STRING_TYPES = new Set(["String", "Utf8", "Categorical", "Enum"]);
 const NESTED_TYPES = new Set(["List", "FixedSizeList", "Array", "Struct"]);
 
-/** The cells of one (already sliced) column as text, `null` for nulls. */
-function columnTexts(s: Series): { texts: (string | null)[]; numeric: boolean } {
+/** The texts of a column's cells (`null` for nulls), and a dtype label when the JS dtype's would be wrong. */
+interface ColumnTexts {
+  texts: (string | null)[];
+  numeric: boolean;
+  dtype?: string;
+}
+
+/** The cells of one (already sliced) column as text. */
+function columnTexts(s: Series): ColumnTexts {
   try {
     return textsByDtype(s);
   } catch {
@@ -257,7 +264,7 @@ function columnTexts(s: Series): { texts: (string | null)[]; numeric: boolean } 
   }
 }
 
-function textsByDtype(s: Series): { texts: (string | null)[]; numeric: boolean } {
+function textsByDtype(s: Series): ColumnTexts {
   const variant = s.dtype.variant as string;
   if (INTEGER_TYPES.has(variant) || variant === "Decimal") {
     // polars' string cast is exact; toArray() turns i64 into lossy JS numbers.
@@ -271,8 +278,10 @@ function textsByDtype(s: Series): { texts: (string | null)[]; numeric: boolean }
       return { texts: (s.toArray() as (boolean | null)[]).map((v) => (v === null ? null : v ? "true" : "false")), numeric: false };
     case "Datetime":
       return { texts: formatDatetimes(castStrings(s)), numeric: false };
-    case "Duration":
-      return { texts: formatDurations(castStrings(s.cast(pl.Int64)), durationUnit(s.dtype)), numeric: true };
+    case "Duration": {
+      const unit = durationUnit(s);
+      return { texts: formatDurations(castStrings(s.cast(pl.Int64)), unit), numeric: true, dtype: `duration[${unit}]` };
+    }
     case "Date":
     case "Time":
       return { texts: castStrings(s), numeric: false };
@@ -343,10 +352,14 @@ function fraction(frac: string, digits: number): string {
 
 const UNITS_PER_SECOND: Record<string, bigint> = { ns: 1_000_000_000n, us: 1_000_000n, ms: 1_000n };
 
-function durationUnit(dtype: DataType): string {
-  const inner = dtypeInner(dtype);
-  const unit = typeof inner[0] === "string" ? inner[0] : /Duration\((\w+)\)/.exec(String(dtype))?.[1];
-  return unit && unit in UNITS_PER_SECOND ? unit : "ms";
+/**
+ * nodejs-polars' JS dtype drops a Duration's time unit (it always reads `ms`), so
+ * take it from polars' own header, `Series: 'name' [duration[μs]]` (≈1 ms a call).
+ */
+function durationUnit(s: Series): string {
+  const header = String(s.head(0)).split("\n")[1] ?? "";
+  const unit = /\[duration\[(ns|μs|us|ms)\]\]$/.exec(header)?.[1];
+  return unit === "μs" ? "us" : unit ?? "ms";
 }
 
 /**
@@ -442,7 +455,7 @@ function dtypeLabel(dtype: DataType): string {
     case "Datetime":
       return `datetime[${inner[0] ?? "?"}${inner[1] ? `, ${inner[1]}` : ""}]`;
     case "Duration":
-      return `duration[${durationUnit(dtype)}]`;
+      return "duration"; // the unit is unreliable in the JS dtype (see durationUnit)
     case "Decimal":
       return `decimal[${inner.map((x) => x ?? "*").join(",")}]`;
     case "List":

@@ -43,8 +43,8 @@ export function toMimeBundle(value: unknown, options?: DataFrameDisplayOptions):
   if (isSeries(value)) return dataFrameBundle(value.toFrame(), options);
   if (isDisplayable(value)) {
     const bundle: unknown = value[JUPYTER_DISPLAY]();
-    if (bundle === null || typeof bundle !== "object" || Array.isArray(bundle)) {
-      throw new TypeError("a [Symbol.for(\"Jupyter.display\")]() method must return a MIME bundle object");
+    if (bundle === null || typeof bundle !== "object" || Array.isArray(bundle) || typeof (bundle as { then?: unknown }).then === "function") {
+      throw new TypeError("a [Symbol.for(\"Jupyter.display\")]() method must return a MIME bundle object (synchronously)");
     }
     return bundle as MimeBundle;
   }

@@ -251,6 +251,25 @@ describe("dtype-aware formatting", () => {
     assert.ok(/\.huntlab-df \.num\{text-align:right/.test(dataFrameToHtml(df)));
   });
 
+  test("durations keep their unit (ns, µs), though polars' JS dtype reports ms", () => {
+    const t = pl.DataFrame({ t: [ms("2024-01-01T00:00:00Z"), ms("2024-01-01T00:00:01.500Z"), ms("2024-01-03T00:00:01.500Z")] });
+    const diffs = t.select(
+      pl.col("t").cast(pl.Datetime("ns")).diff(1, "ignore").alias("ns"),
+      pl.col("t").cast(pl.Datetime("us")).diff(1, "ignore").alias("us"),
+      pl.col("t").diff(1, "ignore").alias("ms"),
+    );
+    const d = parseTable(dataFrameToHtml(diffs));
+    assert.deepEqual(d.dtypes, ["duration[ns]", "duration[us]", "duration[ms]"]);
+    for (const name of ["ns", "us", "ms"]) {
+      assert.deepEqual(d.column(name).map((c) => c.text), ["null", "00:00:01.500", "2d 00:00:00.000"], name);
+    }
+  });
+
+  test("microseconds are kept when a datetime column has them", () => {
+    const us = pl.Series("u", ["1704103200123456", "1704103201000000"]).cast(pl.Int64).cast(pl.Datetime("us")).toFrame();
+    assert.deepEqual(parseTable(dataFrameToHtml(us)).column("u").map((c) => c.text), ["2024-01-01 10:00:00.123456", "2024-01-01 10:00:01.000000"]);
+  });
+
   test("structs as compact JSON", () => {
     const st = pl.DataFrame({ a: [1, 2], b: ["x", "<y>"] }).toStruct("st").toFrame();
     const t = parseTable(dataFrameToHtml(st));

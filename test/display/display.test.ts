@@ -73,6 +73,7 @@ describe("toMimeBundle: formatter order", () => {
     const bundle = { "text/html": "<i>x</i>", "application/json": { a: 1 } };
     assert.deepEqual(toMimeBundle({ [JUPYTER_DISPLAY]: () => bundle }), bundle);
     assert.throws(() => toMimeBundle({ [JUPYTER_DISPLAY]: () => "nope" }), TypeError);
+    assert.throws(() => toMimeBundle({ [JUPYTER_DISPLAY]: async () => bundle }), TypeError);
   });
 
   test("strings as they are, anything else through util.inspect", () => {

@@ -3,10 +3,12 @@
  * devDependency) and tslab, each driving a tiny notebook through nbclient.
  *
  * The display module is compiled with tsc into a temporary folder (not `dist/`,
- * which other builds share) next to a `node_modules` link to the repository's.
- * When `huntlab` resolves as a package there, the cells can import it by name.
+ * which other builds share) next to a `node_modules` link to the repository's,
+ * and the cells import it by relative path. Deno treats those `.js` files as
+ * CommonJS only because of the `"type": "commonjs"` package.json in its workspace
+ * (the folder of deno.json); an npm-installed huntlab needs no such help.
  */
-import { after, before, describe, test } from "node:test";
+import { after, before, describe, test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -57,6 +59,24 @@ interface Output {
 
 let workDir = "";
 
+/**
+ * Runs the notebook until its outputs have the expected types (at most 3 runs).
+ * Deno (2.9) publishes outputs from a separate task and sometimes reports a cell
+ * idle before its last output — even its own `execute_result` — so nbclient
+ * drops it; such a run is retried and noted as a diagnostic.
+ */
+function runNotebookUntil(t: TestContext, kernel: string, cells: string[], expectedTypes: string[][]): Output[][] {
+  let outputs: Output[][] = [];
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    outputs = runNotebook(kernel, cells);
+    const types = outputs.map((cell) => cell.map((o) => o.output_type));
+    if (JSON.stringify(types) === JSON.stringify(expectedTypes)) break;
+    t.diagnostic(`run ${attempt}: output types ${JSON.stringify(types)}; retrying (kernel dropped a late output)`);
+  }
+  assert.deepEqual(outputs.map((cell) => cell.map((o) => o.output_type)), expectedTypes);
+  return outputs;
+}
+
 function runNotebook(kernel: string, cells: string[]): Output[][] {
   const cellsFile = path.join(workDir, `${kernel}-cells.json`);
   fs.writeFileSync(cellsFile, JSON.stringify(cells));
@@ -101,7 +121,7 @@ before(() => {
     "--strict", "--skipLibCheck", "--types", "node",
     "--declaration", // tslab type-checks imported .js files that have no .d.ts
     path.join(ROOT, "src/display/index.ts"),
-  ], { encoding: "utf8" });
+  ], { cwd: ROOT, encoding: "utf8" }); // type roots (@types/node) resolve from the cwd
   assert.equal(tsc.status, 0, `tsc failed:\n${tsc.stdout}${tsc.stderr}`);
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(workDir, "node_modules"), "dir");
   // Deno: use that node_modules as is; and treat the compiled .js files as CommonJS.
@@ -129,7 +149,7 @@ describe("Deno Jupyter kernel", { timeout: 180_000 }, () => {
     if (deno.missing) return t.skip(`deno unavailable: ${deno.missing}`);
     if (noNbclient) return t.skip(noNbclient);
     writeKernelSpec("deno", [deno.path!, "jupyter", "--kernel", "--conn", "{connection_file}"], "typescript");
-    const [first, second] = runNotebook("deno", [
+    const [first, second] = runNotebookUntil(t, "deno", [
       [
         `import pl from "nodejs-polars";`,
         `import { createDisplay, display, flushDisplays, JUPYTER_DISPLAY } from "./lib/display/index.js";`,
@@ -143,16 +163,13 @@ describe("Deno Jupyter kernel", { timeout: 180_000 }, () => {
         `await flushDisplays();`,
       ].join("\n"),
       "df",
-    ]);
+    ], [["display_data", "display_data", "display_data"], ["execute_result"]]);
 
-    assert.deepEqual(first.map((o) => o.output_type), ["display_data", "display_data", "display_data"]);
     assertHuntlabTable(first[0]);
     assert.deepEqual(first[1].data, { "text/html": "<b>mine</b>", "text/plain": "mine" });
     assert.deepEqual(first[2].data, { "text/plain": "step 2 of 2" }, "update_display_data replaced the first progress output");
 
     // The last expression goes through Deno's own formatter, i.e. polars' Jupyter.display.
-    assert.equal(second.length, 1);
-    assert.equal(second[0].output_type, "execute_result");
     assert.match(String(second[0].data?.["text/html"]), /^<table>.*&lt;script&gt;/);
     assert.ok("application/vnd.dataresource+json" in (second[0].data ?? {}));
   });
@@ -168,7 +185,7 @@ describe("tslab kernel", { timeout: 180_000 }, () => {
       return t.skip("tslab is not installed");
     }
     writeKernelSpec("huntlab-tslab", [process.execPath, tslabBin, "kernel", "--config-path", "{connection_file}"], "typescript");
-    const [first] = runNotebook("huntlab-tslab", [
+    const [first] = runNotebookUntil(t, "huntlab-tslab", [
       [
         `import * as pl from "nodejs-polars";`,
         `import { createDisplay, display } from "./lib/display/index.js";`,
@@ -178,8 +195,7 @@ describe("tslab kernel", { timeout: 180_000 }, () => {
         `progress.update("step 1 of 2");`,
         `progress.update("step 2 of 2");`,
       ].join("\n"),
-    ]);
-    assert.deepEqual(first.map((o) => o.output_type), ["display_data", "display_data"]);
+    ], [["display_data", "display_data"]]);
     assertHuntlabTable(first[0]);
     assert.deepEqual(first[1].data, { "text/plain": "step 2 of 2" });
   });

@@ -28,6 +28,29 @@ interface Report {
   seconds: number;
 }
 
+/** Deno's binary from the `deno` devDependency, if installed. */
+function denoKernelRegistered(): boolean {
+  const jupyterPath = (process.env.JUPYTER_PATH ?? "").split(path.delimiter).filter(Boolean);
+  return jupyterPath.some((dir) => fs.existsSync(path.join(dir, "kernels", "deno", "kernel.json")));
+}
+
+function execute(name: string, kernel: string): { report: Report; output: string } {
+  fs.mkdirSync(OUT, { recursive: true });
+  const output = path.join(OUT, kernel === "tslab" ? name : name.replace(/\.ipynb$/, `.${kernel}.ipynb`));
+  const r = spawnSync(python(), [path.join(ROOT, "scripts", "execute_notebook.py"), path.join(ROOT, "notebooks", name), output, "--kernel", kernel, "--cwd", path.join(ROOT, "notebooks")], {
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  assert.equal(r.status, 0, `runner failed: ${r.stderr}`);
+  return { report: JSON.parse(r.stdout) as Report, output };
+}
+
+function assertClean(name: string, report: Report): void {
+  const problems = report.problems.map((p) => `cell ${p.cell} (${p.kind}): ${p.text}`).join("\n");
+  assert.equal(report.problems.length, 0, `${name} (${report.kernel}) had problems:\n${problems}`);
+  assert.ok(report.cells > 0);
+}
+
 const notebooks = fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort();
 
 test("there are notebooks to run", () => {
@@ -36,17 +59,17 @@ test("there are notebooks to run", () => {
 
 for (const name of notebooks) {
   test(`notebook ${name} runs clean in tslab`, { timeout: 900_000 }, () => {
-    fs.mkdirSync(OUT, { recursive: true });
-    const output = path.join(OUT, name);
-    const r = spawnSync(python(), [path.join(ROOT, "scripts", "execute_notebook.py"), path.join(ROOT, "notebooks", name), output, "--kernel", "tslab", "--cwd", path.join(ROOT, "notebooks")], {
-      encoding: "utf8",
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    assert.equal(r.status, 0, `runner failed: ${r.stderr}`);
-    const report = JSON.parse(r.stdout) as Report;
-    const problems = report.problems.map((p) => `cell ${p.cell} (${p.kind}): ${p.text}`).join("\n");
-    assert.equal(report.problems.length, 0, `${name} had problems:\n${problems}`);
-    assert.ok(report.cells > 0);
-    console.log(`${name}: ${report.cells} code cells in ${report.seconds}s`);
+    const { report } = execute(name, "tslab");
+    assertClean(name, report);
+    console.log(`${name}: ${report.cells} code cells in ${report.seconds}s (tslab)`);
+  });
+
+  test(`notebook ${name} runs clean in Deno's kernel`, { timeout: 900_000, skip: !denoKernelRegistered() && !process.env.CI && "no Deno kernel registered" }, () => {
+    const { report, output } = execute(name, "deno");
+    assertClean(name, report);
+    const nb = JSON.parse(fs.readFileSync(output, "utf8")) as { cells: { outputs?: { output_type: string; data?: Record<string, unknown> }[] }[] };
+    const rich = nb.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.output_type === "display_data" && o.data?.["text/html"] && o.data["text/plain"]);
+    assert.ok(rich.length > 0, "Deno produced no text/html + text/plain display_data");
+    console.log(`${name}: ${report.cells} code cells in ${report.seconds}s (Deno)`);
   });
 }
