@@ -179,7 +179,7 @@ ${r} .hl-qb-item>summary{cursor:pointer}
 ${r} .hl-qb-item>.hl-qb-detail{margin:4px 0 8px 18px}
 ${r} .hl-qb-item .hl-qb-detail-key{display:none}
 ${r} .hl-qb-live{display:flex;gap:12px;align-items:flex-start}
-${r} .hl-qb-side{display:flex;flex-direction:column;gap:4px;width:320px;flex:none}
+${r} .hl-qb-side{display:flex;flex-direction:column;gap:4px;width:380px;flex:none}
 ${r} .hl-qb-filter{box-sizing:border-box;width:100%;padding:3px 4px}
 ${r} .hl-qb-list{box-sizing:border-box;width:100%;height:${height}px;font-family:var(--jp-code-font-family,monospace)}
 ${r} .hl-qb-count{color:var(--jp-ui-font-color2,#666);font-size:12px}
