@@ -126,7 +126,7 @@ function ensureBuild(nodeBin, env, force = false) {
   const sources = [...listFiles(path.join(ROOT, "src"), () => true), path.join(ROOT, "tsconfig.json"), path.join(ROOT, "package.json")];
   if (!force && newerThan(stamp, sources)) return;
   log("compiling src/ → dist/…");
-  fs.rmSync(path.join(ROOT, "dist"), { recursive: true, force: true });
+  // No wipe of dist/ first: a notebook kernel may be importing it while this runs.
   mustRun(nodeBin, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { env });
   fs.writeFileSync(stamp, new Date().toISOString());
 }
