@@ -3,13 +3,21 @@
  * $MSTICPYCONFIG, else the working folder, else the package root. Validated;
  * errors name the file and the key path at fault. Secrets (`AuthKey`, `ApiID`…)
  * may be literals or `{ EnvironmentVar: NAME }`, resolved at load time.
+ *
+ * huntlab reads a few extra keys beside a provider's `Args` (MSTICPy ignores
+ * them): `Enabled`, `BaseUrl`, `TimeoutSeconds`, `Concurrency`, `Retries`,
+ * `RetryBackoffSeconds`, `MaxRetryAfterSeconds` and `Cache: { Enabled,
+ * TtlSeconds, Path }`. Printing a loaded config masks every secret.
  */
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { inspect } from "node:util";
 import YAML from "yaml";
 import { z } from "zod";
 import { HuntlabError } from "../common/errors";
 import { PACKAGE_ROOT } from "../common/paths";
+import { isSecretArgName, MASK, SecretMasker } from "./secrets";
 
 /** The configuration file is missing or invalid. */
 export class ConfigError extends HuntlabError {
@@ -25,12 +33,37 @@ const SettingValue = z.union([
   z.object({ KeyVault: z.unknown() }).strict(),
 ]);
 
+/** An absolute http(s) URL (a provider's endpoint, or a proxy in front of it). */
+const HttpUrl = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return url.protocol === "http:" || url.protocol === "https:";
+  } catch {
+    return false;
+  }
+}, "expected an absolute http:// or https:// URL");
+
+const CacheSchema = z
+  .object({
+    Enabled: z.boolean().optional(),
+    TtlSeconds: z.number().min(0).optional(),
+    Path: z.string().min(1).nullish(),
+  })
+  .strict();
+
 const ProviderSchema = z
   .object({
     Args: z.record(z.string(), SettingValue).nullish(),
     Primary: z.boolean().optional(),
     Provider: z.string().optional(),
-    BaseUrl: z.string().optional(),
+    BaseUrl: HttpUrl.optional(),
+    Enabled: z.boolean().optional(),
+    TimeoutSeconds: z.number().positive().max(3600).optional(),
+    Concurrency: z.number().int().min(1).max(256).optional(),
+    Retries: z.number().int().min(0).max(10).optional(),
+    RetryBackoffSeconds: z.number().min(0).max(600).optional(),
+    MaxRetryAfterSeconds: z.number().min(0).max(3600).optional(),
+    Cache: CacheSchema.nullish(),
   })
   .passthrough();
 
@@ -43,16 +76,75 @@ const ConfigSchema = z
   })
   .passthrough();
 
+/** HTTP behaviour of a provider; unset values take the provider's defaults. */
+export interface HttpSettings {
+  /** Per-request deadline, ms (`TimeoutSeconds`). */
+  timeoutMs?: number;
+  /** Requests in flight at once (`Concurrency`). */
+  concurrency?: number;
+  /** Retries after a 429, a 5xx or a reset connection (`Retries`). */
+  retries?: number;
+  /** First backoff delay, ms, doubled each retry, when the server sends no Retry-After (`RetryBackoffSeconds`). */
+  retryBackoffMs?: number;
+  /** Longest Retry-After honoured, ms; a longer one ends the retries (`MaxRetryAfterSeconds`). */
+  maxRetryAfterMs?: number;
+}
+
+/** Result cache of a provider (`Cache:`); unset values take the provider's defaults. */
+export interface CacheSettings {
+  /** Cache results at all (memory, and disk when `path` is set). */
+  enabled?: boolean;
+  /** How long a cached result stays valid, ms (`TtlSeconds`). */
+  ttlMs?: number;
+  /** Folder of the on-disk cache, `~` expanded, relative paths from the config file's folder. */
+  path?: string;
+}
+
+/**
+ * A secret that could not be resolved when the config was loaded (only with
+ * `missingEnvironment: "skip"`): an unset `EnvironmentVar`, or a `KeyVault`
+ * reference (not supported).
+ */
+export interface MissingVariable {
+  /** The Args key, e.g. `AuthKey`. */
+  arg: string;
+  /** The environment variable's name ("" for a KeyVault reference). */
+  variable: string;
+  /** Why it could not be read, as a sentence. */
+  reason: string;
+}
+
 /** A provider's settings with its secrets resolved. */
 export interface ProviderSettings {
   name: string;
   provider: string;
   primary: boolean;
-  /** Resolved values; secret values are plain strings here — never print them. */
+  /** Resolved values; secret values are plain strings here — never print them (printing the object masks them). */
   args: Record<string, string | number | boolean | null>;
   baseUrl?: string;
-  /** Extra keys (timeouts, concurrency…) as written. */
+  /** `Enabled:` (default true): a disabled provider is listed but never loaded. */
+  enabled: boolean;
+  /** Timeouts, concurrency and retries. */
+  http: HttpSettings;
+  /** Result cache. */
+  cache: CacheSettings;
+  /** Names of the Args that hold secrets (named like a key, or read from the environment). */
+  secretArgs: string[];
+  /** EnvironmentVar references that were not set (lenient loading only). */
+  missing: MissingVariable[];
+  /** Other keys beside Args, as written (huntlab ignores them). */
   extra: Record<string, unknown>;
+}
+
+/** Options of {@link loadConfig}. */
+export interface LoadConfigOptions {
+  /**
+   * What an unset `EnvironmentVar` (or a `KeyVault` reference) does: `"error"`
+   * throws a ConfigError naming it (default); `"skip"` leaves the Args key out
+   * and records it in the provider's `missing` list, so one provider without
+   * its key does not stop the others.
+   */
+  missingEnvironment?: "error" | "skip";
 }
 
 /** The parsed, validated configuration. */
@@ -82,42 +174,132 @@ export function resolveConfigPath(explicit?: string): string {
   return found;
 }
 
-function resolveArgs(file: string, where: string, args: Record<string, z.infer<typeof SettingValue>> | null | undefined) {
+interface ResolvedArgs {
+  args: Record<string, string | number | boolean | null>;
+  secretArgs: string[];
+  missing: MissingVariable[];
+}
+
+function resolveArgs(
+  file: string,
+  where: string,
+  args: Record<string, z.infer<typeof SettingValue>> | null | undefined,
+  missingEnvironment: "error" | "skip",
+): ResolvedArgs {
   const out: Record<string, string | number | boolean | null> = {};
+  const secretArgs = new Set<string>();
+  const missing: MissingVariable[] = [];
   for (const [key, value] of Object.entries(args ?? {})) {
+    if (isSecretArgName(key)) secretArgs.add(key);
     if (value !== null && typeof value === "object") {
       if ("EnvironmentVar" in value) {
+        secretArgs.add(key);
         const envValue = process.env[value.EnvironmentVar];
         if (envValue === undefined) {
-          throw new ConfigError(`${file}: ${where}.Args.${key}: environment variable ${value.EnvironmentVar} is not set`);
+          if (missingEnvironment === "error") {
+            throw new ConfigError(`${file}: ${where}.Args.${key}: environment variable ${value.EnvironmentVar} is not set`);
+          }
+          missing.push({ arg: key, variable: value.EnvironmentVar, reason: `environment variable ${value.EnvironmentVar} is not set` });
+          continue;
         }
         out[key] = envValue;
       } else {
-        throw new ConfigError(`${file}: ${where}.Args.${key}: KeyVault secrets are not supported; use a literal or EnvironmentVar`);
+        secretArgs.add(key);
+        const reason = "KeyVault secrets are not supported; use a literal or EnvironmentVar";
+        if (missingEnvironment === "error") throw new ConfigError(`${file}: ${where}.Args.${key}: ${reason}`);
+        missing.push({ arg: key, variable: "", reason });
       }
     } else {
       out[key] = value;
     }
   }
-  return out;
+  return { args: out, secretArgs: [...secretArgs], missing };
 }
 
-function providers(file: string, section: string, map: Record<string, z.infer<typeof ProviderSchema>> | null | undefined): ProviderSettings[] {
+/** `~/x` → home folder; relative → from the config file's folder. */
+function resolvePath(file: string, value: string): string {
+  const expanded = value === "~" || value.startsWith("~/") ? path.join(os.homedir(), value.slice(1)) : value;
+  return path.resolve(path.dirname(path.resolve(file)), expanded);
+}
+
+function providers(
+  file: string,
+  section: string,
+  map: Record<string, z.infer<typeof ProviderSchema>> | null | undefined,
+  missingEnvironment: "error" | "skip",
+): ProviderSettings[] {
   return Object.entries(map ?? {}).map(([name, p]) => {
-    const { Args, Primary, Provider, BaseUrl, ...extra } = p;
-    return {
+    const { Args, Primary, Provider, BaseUrl, Enabled, TimeoutSeconds, Concurrency, Retries, RetryBackoffSeconds, MaxRetryAfterSeconds, Cache, ...extra } = p;
+    const resolved = resolveArgs(file, `${section}.${name}`, Args, missingEnvironment);
+    const ms = (seconds: number | undefined) => (seconds === undefined ? undefined : Math.round(seconds * 1000));
+    const http: HttpSettings = dropUndefined({
+      timeoutMs: ms(TimeoutSeconds),
+      concurrency: Concurrency,
+      retries: Retries,
+      retryBackoffMs: ms(RetryBackoffSeconds),
+      maxRetryAfterMs: ms(MaxRetryAfterSeconds),
+    });
+    const cache: CacheSettings = dropUndefined({
+      enabled: Cache?.Enabled,
+      ttlMs: ms(Cache?.TtlSeconds),
+      path: Cache?.Path ? resolvePath(file, Cache.Path) : undefined,
+    });
+    return withMaskedInspect({
       name,
       provider: Provider ?? name,
       primary: Primary ?? false,
-      args: resolveArgs(file, `${section}.${name}`, Args),
+      args: resolved.args,
       ...(BaseUrl ? { baseUrl: BaseUrl } : {}),
+      enabled: Enabled ?? true,
+      http,
+      cache,
+      secretArgs: resolved.secretArgs,
+      missing: resolved.missing,
       extra,
-    };
+    });
   });
 }
 
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** The secret strings of some providers: what a {@link SecretMasker} must hide. */
+export function providerSecrets(settings: readonly ProviderSettings[]): string[] {
+  const out: string[] = [];
+  for (const s of settings) {
+    for (const key of s.secretArgs) {
+      const value = s.args[key];
+      if (typeof value === "string" && value !== "") out.push(value);
+    }
+  }
+  return out;
+}
+
+/** A masker for every secret of a loaded configuration. */
+export function configMasker(config: HuntlabConfig): SecretMasker {
+  return new SecretMasker(providerSecrets([...config.tiProviders, ...config.otherProviders]));
+}
+
+/** `settings` with its secret Args replaced by a mask (and masked wherever else they appear, e.g. a BaseUrl), for printing. */
+function maskedSettings(settings: ProviderSettings): Record<string, unknown> {
+  const args = Object.fromEntries(Object.entries(settings.args).map(([k, v]) => [k, settings.secretArgs.includes(k) && v !== "" ? MASK : v]));
+  return new SecretMasker(providerSecrets([settings])).maskValue({ ...settings, args });
+}
+
+/** Printing (util.inspect, console.log, tslab/Deno echo) and JSON show masked secrets. */
+function withMaskedInspect(settings: ProviderSettings): ProviderSettings {
+  Object.defineProperty(settings, inspect.custom, {
+    value: (depth: number, options: object) => inspect(maskedSettings(settings), { ...options, depth }),
+    enumerable: false,
+  });
+  Object.defineProperty(settings, "toJSON", { value: () => maskedSettings(settings), enumerable: false });
+  return settings;
+}
+
 /** Loads and validates msticpyconfig.yaml. */
-export function loadConfig(configPath?: string): HuntlabConfig {
+export function loadConfig(configPath?: string, options: LoadConfigOptions = {}): HuntlabConfig {
+  const missingEnvironment = options.missingEnvironment ?? "error";
   const file = resolveConfigPath(configPath);
   const text = fs.readFileSync(file, "utf8");
   const doc = YAML.parseDocument(text, { prettyErrors: true });
@@ -133,11 +315,24 @@ export function loadConfig(configPath?: string): HuntlabConfig {
     throw new ConfigError(`${file}: ${issue.path.join(".") || "(top level)"}: ${issue.message}`);
   }
   const data = parsed.data;
-  return {
+  const config: HuntlabConfig = {
     path: file,
-    tiProviders: providers(file, "TIProviders", data.TIProviders),
-    otherProviders: providers(file, "OtherProviders", data.OtherProviders),
+    tiProviders: providers(file, "TIProviders", data.TIProviders, missingEnvironment),
+    otherProviders: providers(file, "OtherProviders", data.OtherProviders, missingEnvironment),
     customQueryPaths: data.QueryDefinitions?.Custom ?? [],
     raw: raw as Record<string, unknown>,
   };
+  // `raw` holds literal keys as written: print it masked too.
+  const masked = () =>
+    configMasker(config).maskValue({
+      ...config,
+      tiProviders: config.tiProviders.map(maskedSettings),
+      otherProviders: config.otherProviders.map(maskedSettings),
+    });
+  Object.defineProperty(config, inspect.custom, {
+    value: (depth: number, opts: object) => inspect(masked(), { ...opts, depth }),
+    enumerable: false,
+  });
+  Object.defineProperty(config, "toJSON", { value: masked, enumerable: false });
+  return config;
 }

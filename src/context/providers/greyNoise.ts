@@ -1,0 +1,134 @@
+/**
+ * GreyNoise (https://docs.greynoise.io): internet scanners and common business
+ * services. IPv4 only.
+ *
+ * - Community API, `GET /v3/community/{ip}`, header `key: <AuthKey>` (the key
+ *   is optional: without one the service applies a lower rate limit). Documented
+ *   body: `{ ip, noise, riot, classification: "benign"|"malicious"|"unknown",
+ *   name, link, last_seen, message }`; an IP it has not seen is a 404 with
+ *   `{ ip, noise: false, riot: false, message: "IP not observed scanning the
+ *   internet or contained in RIOT data set." }`.
+ * - Enterprise IP lookup (`Edition: enterprise` beside Args), `GET /v3/ip/{ip}`,
+ *   same header. Body: `{ ip, business_service_intelligence: { found, name,
+ *   category, trust_level, … }, internet_scanner_intelligence: { found,
+ *   classification, actor, tags: [{ name, … }], cves, first_seen, last_seen,
+ *   spoofable, vpn, tor, metadata: { … } } }`.
+ *
+ * Severity, as MSTICPy: `high` when classified malicious, else `information`.
+ * Result: true when GreyNoise knows the IP (noise or RIOT / found).
+ */
+import { encodePath, HttpTIProvider, types, type HttpRequestSpec, type MappedResponse } from "../tiHttp";
+import type { LookupRequest, ProviderInfo } from "../tiProvider";
+
+type Edition = "community" | "enterprise";
+
+const INFO: ProviderInfo = {
+  className: "GreyNoise",
+  description: "GreyNoise: is this IP an internet scanner or a known business service? (community v3 or enterprise IP lookup)",
+  supportedTypes: types("ipv4"),
+  requiredArgs: [],
+  knownArgs: ["AuthKey"],
+  settingKeys: ["Edition"],
+  defaultBaseUrl: "https://api.greynoise.io",
+  online: true,
+};
+
+interface CommunityBody {
+  ip?: string;
+  noise?: boolean;
+  riot?: boolean;
+  classification?: string;
+  name?: string;
+  link?: string;
+  last_seen?: string;
+  message?: string;
+}
+
+interface EnterpriseBody {
+  ip?: string;
+  business_service_intelligence?: { found?: boolean; name?: string; category?: string; trust_level?: string | number };
+  internet_scanner_intelligence?: {
+    found?: boolean;
+    classification?: string;
+    actor?: string;
+    tags?: ({ name?: string } | string)[];
+    cves?: string[];
+    first_seen?: string;
+    last_seen?: string;
+    spoofable?: boolean;
+    vpn?: boolean;
+    tor?: boolean;
+  };
+}
+
+export class GreyNoiseProvider extends HttpTIProvider {
+  static readonly info = INFO;
+  get info(): ProviderInfo {
+    return INFO;
+  }
+
+  /** `community` (default) or `enterprise`, from `Edition:` beside Args. */
+  get edition(): Edition {
+    return String(this.settings.extra.Edition ?? "community").toLowerCase() === "enterprise" ? "enterprise" : "community";
+  }
+
+  protected override authHeaders(): Record<string, string> {
+    const key = this.arg("AuthKey");
+    return key ? { key } : {};
+  }
+
+  protected buildRequest(request: LookupRequest): HttpRequestSpec {
+    return this.edition === "enterprise"
+      ? { path: `/v3/ip/${encodePath(request.safeIoc)}`, querySubtype: "enterprise" }
+      : { path: `/v3/community/${encodePath(request.safeIoc)}`, querySubtype: "community" };
+  }
+
+  protected mapResponse(body: unknown): MappedResponse {
+    if (!body || typeof body !== "object") throw new Error("expected a JSON object");
+    if (this.edition === "enterprise") return mapEnterprise(body as EnterpriseBody);
+    const b = body as CommunityBody;
+    return {
+      result: !!(b.noise || b.riot || b.classification),
+      severity: b.classification === "malicious" ? "high" : "information",
+      details: {
+        Classification: b.classification ?? "",
+        Name: b.name ?? "",
+        "Last Seen": b.last_seen ?? "",
+        Message: b.message ?? "",
+        Noise: b.noise ?? false,
+        RIOT: b.riot ?? false,
+        Link: b.link ?? "",
+      },
+    };
+  }
+
+  protected override mapNotFound(body: unknown): MappedResponse {
+    const message = body && typeof body === "object" && typeof (body as CommunityBody).message === "string" ? (body as CommunityBody).message! : "Not found.";
+    return { result: false, severity: "information", details: message };
+  }
+}
+
+function mapEnterprise(b: EnterpriseBody): MappedResponse {
+  const scanner = b.internet_scanner_intelligence ?? {};
+  const business = b.business_service_intelligence ?? {};
+  const tags = (scanner.tags ?? []).map((t) => (typeof t === "string" ? t : t.name ?? "")).filter(Boolean);
+  return {
+    result: !!(scanner.found || business.found),
+    severity: scanner.classification === "malicious" ? "high" : "information",
+    details: {
+      Classification: scanner.classification ?? "",
+      Actor: scanner.actor ?? "",
+      Tags: tags,
+      CVEs: scanner.cves ?? [],
+      "First Seen": scanner.first_seen ?? "",
+      "Last Seen": scanner.last_seen ?? "",
+      Noise: !!scanner.found,
+      RIOT: !!business.found,
+      "Business Service": business.name ?? "",
+      "Trust Level": business.trust_level ?? "",
+      Spoofable: scanner.spoofable ?? false,
+      VPN: scanner.vpn ?? false,
+      Tor: scanner.tor ?? false,
+    },
+  };
+}

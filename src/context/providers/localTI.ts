@@ -1,0 +1,380 @@
+/**
+ * LocalTI: an offline indicator feed read from files — the lab's default
+ * provider, and a way to use an organisation's own watch lists.
+ *
+ * Feed files (`Args.Path`: a file or a folder of them; default the bundled
+ * `data/ti`): CSV with a header row, a JSON array of objects, or NDJSON.
+ * Columns (see data/ti/README.md):
+ *   observable (required) — an IP, CIDR range, domain, URL, e-mail or hash
+ *   type        — ipv4, ipv6, dns, url, email, md5_hash, sha1_hash, sha256_hash (detected when empty)
+ *   severity    — information | warning | high (also info/low, medium, critical)
+ *   description, source, first_seen, last_seen, reference — free text
+ * Other columns are kept and shown in Details.
+ *
+ * Matching: IPs in canonical form, and inside listed CIDR ranges; domains
+ * case-insensitively, and hosts under a listed domain; URLs after
+ * normalisation; hashes case-insensitively. Severity is the highest matching
+ * entry's. A bad feed stops the provider from loading with the file and line
+ * at fault — it is never half-read.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import ipaddr from "ipaddr.js";
+import { HuntlabError } from "../../common/errors";
+import { LAB_DATA_DIR } from "../../common/paths";
+import { classifyIoc, normalizeIocType, type IocType } from "../iocType";
+import { types } from "../tiHttp";
+import {
+  effectiveSettings,
+  maxSeverity,
+  severityRank,
+  TI_STATUS,
+  TIProvider,
+  type EffectiveSettings,
+  type LookupRequest,
+  type ProviderInfo,
+  type ProviderInit,
+  type ProviderResult,
+  type Severity,
+} from "../tiProvider";
+
+/** The bundled lab feed folder. */
+export const DEFAULT_FEED_PATH = path.join(LAB_DATA_DIR, "ti");
+
+const INFO: ProviderInfo = {
+  className: "LocalTI",
+  description: "Local indicator feed (CSV/JSON/NDJSON files): offline lookups against your own lists",
+  supportedTypes: types("ipv4", "ipv6", "dns", "url", "email", "md5_hash", "sha1_hash", "sha256_hash"),
+  requiredArgs: [],
+  knownArgs: ["Path"],
+  defaultBaseUrl: "",
+  online: false,
+};
+
+const FEED_EXTENSIONS = new Set([".csv", ".json", ".ndjson", ".jsonl"]);
+
+/** A feed file is invalid. */
+export class FeedError extends HuntlabError {
+  override name = "FeedError";
+}
+
+/** One indicator of the feed. */
+export interface FeedEntry {
+  observable: string;
+  type: IocType;
+  severity: Severity;
+  description: string;
+  source: string;
+  firstSeen: string;
+  lastSeen: string;
+  reference: string;
+  /** Other columns, as written. */
+  extra: Record<string, string>;
+  /** `file:line` it came from. */
+  origin: string;
+}
+
+const SEVERITY_ALIASES: Record<string, Severity> = {
+  information: "information",
+  informational: "information",
+  info: "information",
+  low: "information",
+  warning: "warning",
+  medium: "warning",
+  high: "high",
+  critical: "high",
+  unknown: "unknown",
+};
+
+const KNOWN_COLUMNS = new Set(["observable", "type", "severity", "description", "source", "first_seen", "last_seen", "reference"]);
+
+/**
+ * Parses CSV (RFC 4180: quoted fields with `""` escapes and line breaks) into
+ * rows of fields, each with the line it starts on.
+ */
+export function parseCsv(text: string): { fields: string[]; line: number }[] {
+  const rows: { fields: string[]; line: number }[] = [];
+  let fields: string[] = [];
+  let field = "";
+  let quoted = false;
+  let line = 1;
+  let rowLine = 1;
+  let i = 0;
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const endRow = () => {
+    fields.push(field);
+    if (!(fields.length === 1 && fields[0].trim() === "")) rows.push({ fields, line: rowLine });
+    fields = [];
+    field = "";
+  };
+  while (i < body.length) {
+    const ch = body[i];
+    if (quoted) {
+      if (ch === '"') {
+        if (body[i + 1] === '"') {
+          field += '"';
+          i += 2;
+          continue;
+        }
+        quoted = false;
+      } else {
+        if (ch === "\n") line += 1;
+        field += ch;
+      }
+      i += 1;
+      continue;
+    }
+    if (ch === '"' && field === "") quoted = true;
+    else if (ch === ",") {
+      fields.push(field);
+      field = "";
+    } else if (ch === "\n" || ch === "\r") {
+      if (ch === "\r" && body[i + 1] === "\n") i += 1;
+      endRow();
+      line += 1;
+      rowLine = line;
+    } else field += ch;
+    i += 1;
+  }
+  if (quoted) throw new FeedError(`unterminated quoted field starting on line ${rowLine}`);
+  if (field !== "" || fields.length > 0) endRow();
+  return rows;
+}
+
+function recordsOf(file: string, text: string): { record: Record<string, unknown>; line: number }[] {
+  const ext = path.extname(file).toLowerCase();
+  if (ext === ".csv") {
+    const rows = parseCsv(text);
+    if (rows.length === 0) return [];
+    const header = rows[0].fields.map((h) => h.trim().toLowerCase());
+    return rows.slice(1).map(({ fields, line }) => {
+      if (fields.length > header.length) throw new FeedError(`${file}:${line}: ${fields.length} fields, the header has ${header.length}`);
+      return { record: Object.fromEntries(header.map((h, i) => [h, fields[i] ?? ""])), line };
+    });
+  }
+  if (ext === ".json") {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
+      throw new FeedError(`${file}: not valid JSON: ${(err as Error).message}`);
+    }
+    if (!Array.isArray(parsed)) throw new FeedError(`${file}: expected a JSON array of indicator objects`);
+    return parsed.map((record, i) => {
+      if (!record || typeof record !== "object" || Array.isArray(record)) throw new FeedError(`${file}: item ${i}: expected an object`);
+      return { record: lowerKeys(record as Record<string, unknown>), line: i + 1 };
+    });
+  }
+  const out: { record: Record<string, unknown>; line: number }[] = [];
+  text.split("\n").forEach((l, i) => {
+    if (!l.trim()) return;
+    let record: unknown;
+    try {
+      record = JSON.parse(l);
+    } catch (err) {
+      throw new FeedError(`${file}:${i + 1}: not valid JSON: ${(err as Error).message}`);
+    }
+    if (!record || typeof record !== "object" || Array.isArray(record)) throw new FeedError(`${file}:${i + 1}: expected an object`);
+    out.push({ record: lowerKeys(record as Record<string, unknown>), line: i + 1 });
+  });
+  return out;
+}
+
+function lowerKeys(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k.trim().toLowerCase(), v]));
+}
+
+function text(value: unknown): string {
+  return value === null || value === undefined ? "" : String(value).trim();
+}
+
+/** Reads and validates feed files (a file, or every feed file in a folder). */
+export function readFeed(feedPath: string): FeedEntry[] {
+  if (!fs.existsSync(feedPath)) throw new FeedError(`feed not found: ${feedPath}`);
+  const files = fs.statSync(feedPath).isDirectory()
+    ? fs
+        .readdirSync(feedPath)
+        .filter((f) => FEED_EXTENSIONS.has(path.extname(f).toLowerCase()))
+        .sort()
+        .map((f) => path.join(feedPath, f))
+    : [feedPath];
+  if (files.length === 0) throw new FeedError(`no feed files (.csv, .json, .ndjson) in ${feedPath}`);
+  const entries: FeedEntry[] = [];
+  for (const file of files) {
+    if (!FEED_EXTENSIONS.has(path.extname(file).toLowerCase())) throw new FeedError(`${file}: unknown feed format (use .csv, .json or .ndjson)`);
+    const shown = path.basename(file);
+    for (const { record, line } of recordsOf(file, fs.readFileSync(file, "utf8"))) {
+      const where = `${shown}:${line}`;
+      const observable = text(record.observable);
+      if (!observable) throw new FeedError(`${file}:${line}: no observable${"observable" in record ? "" : " (the feed needs an `observable` column)"}`);
+      const severityText = text(record.severity).toLowerCase();
+      const severity = SEVERITY_ALIASES[severityText];
+      if (!severity) throw new FeedError(`${file}:${line}: severity "${text(record.severity)}" is not one of information, warning, high`);
+      const typeText = text(record.type);
+      const given = typeText ? normalizeIocType(typeText) : undefined;
+      if (typeText && !given) throw new FeedError(`${file}:${line}: unknown type "${typeText}"`);
+      const type = entryType(observable, given);
+      if (type === "unknown") throw new FeedError(`${file}:${line}: "${observable}" is not a recognised ${given ?? "indicator"}`);
+      const extra: Record<string, string> = {};
+      for (const [k, v] of Object.entries(record)) if (!KNOWN_COLUMNS.has(k) && text(v)) extra[k] = text(v);
+      entries.push({
+        observable,
+        type,
+        severity,
+        description: text(record.description),
+        source: text(record.source),
+        firstSeen: text(record.first_seen),
+        lastSeen: text(record.last_seen),
+        reference: text(record.reference),
+        extra,
+        origin: where,
+      });
+    }
+  }
+  return entries;
+}
+
+/** The type of a feed observable; CIDR ranges count as their address family. */
+function entryType(observable: string, given: IocType | undefined): IocType {
+  if (observable.includes("/") && ipaddr.isValidCIDR(observable)) {
+    const family = ipaddr.parseCIDR(observable)[0].kind();
+    return given === undefined || given === family ? family : "unknown";
+  }
+  const c = classifyIoc(observable, given);
+  if (given !== undefined) return c.safeIoc ? given : "unknown";
+  return c.type;
+}
+
+interface Match {
+  entry: FeedEntry;
+  how: string;
+}
+
+/** Lookup structures over the feed. */
+class FeedIndex {
+  private readonly exact = new Map<string, FeedEntry[]>();
+  private readonly ranges: { range: [ipaddr.IPv4 | ipaddr.IPv6, number]; entry: FeedEntry }[] = [];
+  readonly size: number;
+
+  constructor(entries: FeedEntry[]) {
+    this.size = entries.length;
+    for (const entry of entries) {
+      if ((entry.type === "ipv4" || entry.type === "ipv6") && entry.observable.includes("/")) {
+        this.ranges.push({ range: ipaddr.parseCIDR(entry.observable), entry });
+        continue;
+      }
+      const key = `${entry.type}|${classifyIoc(entry.observable, entry.type).safeIoc}`;
+      const list = this.exact.get(key) ?? [];
+      list.push(entry);
+      this.exact.set(key, list);
+    }
+  }
+
+  find(request: LookupRequest): Match[] {
+    const found: Match[] = (this.exact.get(`${request.type}|${request.safeIoc}`) ?? []).map((entry) => ({ entry, how: "exact" }));
+    if (request.type === "ipv4" || request.type === "ipv6") {
+      const addr = ipaddr.parse(request.safeIoc);
+      for (const { range, entry } of this.ranges) {
+        if (range[0].kind() === addr.kind() && addr.match(range)) found.push({ entry, how: `in ${entry.observable}` });
+      }
+    } else if (request.type === "dns") {
+      // A host under a listed domain: ftp.evil.example matches evil.example.
+      const labels = request.safeIoc.split(".");
+      for (let i = 1; i < labels.length - 1; i++) {
+        const parent = labels.slice(i).join(".");
+        for (const entry of this.exact.get(`dns|${parent}`) ?? []) found.push({ entry, how: `subdomain of ${parent}` });
+      }
+    }
+    return found;
+  }
+}
+
+export class LocalTIProvider extends TIProvider {
+  static readonly info = INFO;
+  /** The feed file or folder in use. */
+  readonly feedPath: string;
+  private readonly index: FeedIndex;
+  private readonly eff: EffectiveSettings;
+
+  /** Reads the feed: throws a FeedError (file and line) when it is invalid. */
+  constructor(init: ProviderInit) {
+    super(init);
+    this.feedPath = resolveFeedPath(String(init.settings.args.Path ?? ""), init.configDir);
+    this.index = new FeedIndex(readFeed(this.feedPath));
+    // Answers come from memory: no result cache, no limit worth having.
+    this.eff = effectiveSettings(init.settings, { timeoutMs: 0, concurrency: 1, retries: 0, retryBackoffMs: 0, maxRetryAfterMs: 0, cacheEnabled: false, cacheTtlMs: 0 });
+  }
+
+  get info(): ProviderInfo {
+    return INFO;
+  }
+
+  get effective(): EffectiveSettings {
+    return this.eff;
+  }
+
+  /** Indicators in the feed. */
+  get size(): number {
+    return this.index.size;
+  }
+
+  override get baseUrl(): string {
+    return "";
+  }
+
+  override get cacheNamespace(): string {
+    return `LocalTI|${this.feedPath}`;
+  }
+
+  async lookup(request: LookupRequest): Promise<ProviderResult> {
+    const matches = this.index.find(request);
+    if (matches.length === 0) {
+      return { result: false, severity: "information", details: "Not found in the local feed.", rawResult: null, reference: "", status: TI_STATUS.ok, querySubtype: "feed" };
+    }
+    matches.sort((a, b) => severityRank(b.entry.severity) - severityRank(a.entry.severity));
+    const top = matches[0].entry;
+    const severity = matches.reduce<Severity>((s, m) => maxSeverity(s, m.entry.severity), "unknown");
+    const details: Record<string, unknown> = {
+      Description: top.description,
+      Source: top.source,
+      "First Seen": top.firstSeen,
+      "Last Seen": top.lastSeen,
+      Match: matches[0].how === "exact" ? top.observable : `${request.safeIoc} (${matches[0].how})`,
+      ...top.extra,
+    };
+    if (matches.length > 1) {
+      details["Other Entries"] = matches.slice(1).map((m) => ({ Observable: m.entry.observable, Severity: m.entry.severity, Description: m.entry.description, Source: m.entry.source }));
+    }
+    return {
+      result: true,
+      severity,
+      details,
+      rawResult: matches.map((m) => ({
+        observable: m.entry.observable,
+        type: m.entry.type,
+        severity: m.entry.severity,
+        description: m.entry.description,
+        source: m.entry.source,
+        first_seen: m.entry.firstSeen,
+        last_seen: m.entry.lastSeen,
+        reference: m.entry.reference,
+        ...m.entry.extra,
+        match: m.how,
+        origin: m.entry.origin,
+      })),
+      reference: top.reference,
+      status: TI_STATUS.ok,
+      querySubtype: "feed",
+    };
+  }
+}
+
+/** `Path` relative to the config file's folder, else to the package; default the bundled feed. */
+function resolveFeedPath(value: string, configDir: string | undefined): string {
+  if (!value) return DEFAULT_FEED_PATH;
+  if (value === "~" || value.startsWith("~/")) return path.join(os.homedir(), value.slice(1));
+  if (path.isAbsolute(value)) return value;
+  const candidates = [configDir ? path.resolve(configDir, value) : undefined, path.resolve(LAB_DATA_DIR, "..", value)].filter((c): c is string => !!c);
+  return candidates.find((c) => fs.existsSync(c)) ?? candidates[0];
+}

@@ -1,0 +1,82 @@
+/**
+ * AlienVault OTX (https://otx.alienvault.com/api), header
+ * `X-OTX-API-KEY: <AuthKey>`:
+ * `GET /api/v1/indicators/{IPv4|IPv6|domain|hostname|url|file}/{value}/general`.
+ * Body: `{ indicator, type, pulse_info: { count, pulses: [{ id, name, tags,
+ * references, … }] }, reputation, … }`. An unknown URL is still a 200 with
+ * `pulse_info.count: 0`.
+ *
+ * Severity, as MSTICPy: no pulses `information`, one pulse `warning`, more `high`.
+ * Result: true for any answer.
+ */
+import { encodePath, HttpTIProvider, types, type HttpRequestSpec, type MappedResponse } from "../tiHttp";
+import type { LookupRequest, ProviderInfo } from "../tiProvider";
+import { canonicalDomain } from "../iocType";
+import { parse as parseDomain } from "tldts";
+
+const INFO: ProviderInfo = {
+  className: "OTX",
+  description: "AlienVault OTX: community threat pulses for IPs, domains, hostnames, URLs and file hashes",
+  supportedTypes: types("ipv4", "ipv6", "dns", "url", "md5_hash", "sha1_hash", "sha256_hash"),
+  requiredArgs: ["AuthKey"],
+  knownArgs: ["AuthKey"],
+  defaultBaseUrl: "https://otx.alienvault.com",
+  online: true,
+};
+
+interface OtxBody {
+  indicator?: string;
+  pulse_info?: { count?: number; pulses?: { name?: string; tags?: string[]; references?: string[] }[] };
+  reputation?: number;
+}
+
+export class OtxProvider extends HttpTIProvider {
+  static readonly info = INFO;
+  get info(): ProviderInfo {
+    return INFO;
+  }
+
+  protected override authHeaders(): Record<string, string> {
+    return { "X-OTX-API-KEY": this.arg("AuthKey") };
+  }
+
+  protected buildRequest(request: LookupRequest): HttpRequestSpec {
+    const section = otxSection(request);
+    return { path: `/api/v1/indicators/${section}/${encodePath(request.safeIoc)}/general`, querySubtype: section };
+  }
+
+  protected mapResponse(body: unknown): MappedResponse {
+    if (!body || typeof body !== "object") throw new Error("expected a JSON object");
+    const b = body as OtxBody;
+    const pulses = b.pulse_info?.pulses ?? [];
+    const count = b.pulse_info?.count ?? pulses.length;
+    return {
+      result: true,
+      severity: count === 0 ? "information" : count === 1 ? "warning" : "high",
+      details: {
+        "Pulse Count": count,
+        Names: pulses.map((p) => p.name ?? "").filter(Boolean).slice(0, 20),
+        Tags: [...new Set(pulses.flatMap((p) => p.tags ?? []))].slice(0, 50),
+        References: [...new Set(pulses.flatMap((p) => p.references ?? []))].slice(0, 20),
+      },
+    };
+  }
+}
+
+/** OTX's indicator section: a bare registrable domain is `domain`, a host under it `hostname`. */
+function otxSection(request: LookupRequest): string {
+  switch (request.type) {
+    case "ipv4":
+      return "IPv4";
+    case "ipv6":
+      return "IPv6";
+    case "url":
+      return "url";
+    case "dns": {
+      const host = canonicalDomain(request.safeIoc) ?? request.safeIoc;
+      return parseDomain(host).domain === host ? "domain" : "hostname";
+    }
+    default:
+      return "file";
+  }
+}

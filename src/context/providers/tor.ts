@@ -1,0 +1,174 @@
+/**
+ * Tor exit nodes, from the Tor Project's bulk list, fetched once per TTL (and
+ * kept on disk when the provider has a cache `Path`), then answered locally —
+ * the looked-up addresses never leave the machine.
+ *
+ * Formats read (the path decides what is fetched; `BaseUrl` + `ListPath` in Args):
+ * - `GET https://check.torproject.org/torbulkexitlist` (default): one IP per line;
+ * - `GET https://check.torproject.org/exit-addresses`: records of
+ *   `ExitNode <fingerprint>`, `Published`, `LastStatus`, `ExitAddress <ip> <date>`.
+ *
+ * Severity, as MSTICPy: an exit node is `warning`; other addresses
+ * `information` with Result false.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { createHash } from "node:crypto";
+import ipaddr from "ipaddr.js";
+import { HttpTIProvider, types, type HttpRequestSpec, type MappedResponse } from "../tiHttp";
+import { failure, TI_STATUS, type LookupContext, type LookupRequest, type ProviderInfo, type ProviderInit, type ProviderResult } from "../tiProvider";
+
+const INFO: ProviderInfo = {
+  className: "Tor",
+  description: "Tor Project exit-node list: is this IP a Tor exit? (bulk list fetched once, answered locally)",
+  supportedTypes: types("ipv4", "ipv6"),
+  requiredArgs: [],
+  knownArgs: ["ListPath"],
+  defaultBaseUrl: "https://check.torproject.org",
+  online: true,
+};
+
+/** Exit node → details. */
+type ExitList = Map<string, { lastSeen?: string; fingerprint?: string }>;
+
+interface LoadedList {
+  nodes: ExitList;
+  fetchedAt: number;
+  url: string;
+}
+
+/** Parses either list format; lines that are not addresses are ignored. */
+export function parseTorExitList(text: string): ExitList {
+  const nodes: ExitList = new Map();
+  let fingerprint: string | undefined;
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (!line || line.startsWith("#")) continue;
+    const fields = line.split(/\s+/);
+    if (fields[0] === "ExitNode") {
+      fingerprint = fields[1];
+      continue;
+    }
+    const candidate = fields[0] === "ExitAddress" ? fields[1] : fields.length === 1 ? fields[0] : undefined;
+    if (!candidate || !ipaddr.isValid(candidate)) continue;
+    const key = ipaddr.parse(candidate).toString();
+    const lastSeen = fields[0] === "ExitAddress" ? fields.slice(2).join(" ") || undefined : undefined;
+    nodes.set(key, { ...(lastSeen ? { lastSeen } : {}), ...(fingerprint && fields[0] === "ExitAddress" ? { fingerprint } : {}) });
+  }
+  return nodes;
+}
+
+export class TorProvider extends HttpTIProvider {
+  static readonly info = INFO;
+  private list?: LoadedList;
+  private loading?: Promise<LoadedList | ProviderResult>;
+
+  constructor(init: ProviderInit) {
+    // The exit list changes every hour or so.
+    super(init, { cacheTtlMs: 3600_000 });
+  }
+
+  get info(): ProviderInfo {
+    return INFO;
+  }
+
+  private get listPath(): string {
+    const p = this.arg("ListPath") || "/torbulkexitlist";
+    return p.startsWith("/") ? p : `/${p}`;
+  }
+
+  protected buildRequest(): HttpRequestSpec {
+    return { path: this.listPath, expect: "text", querySubtype: "exit-list" };
+  }
+
+  protected mapResponse(): MappedResponse {
+    throw new Error("not used: the Tor provider answers from its list");
+  }
+
+  /** The addresses are checked locally: private ones too. */
+  override refuse(): string | undefined {
+    return undefined;
+  }
+
+  /** Number of exit nodes in the loaded list (0 before the first lookup). */
+  get listSize(): number {
+    return this.list?.nodes.size ?? 0;
+  }
+
+  override async lookup(request: LookupRequest, context: LookupContext): Promise<ProviderResult> {
+    if (context.abandoned) return { ...context.abandoned };
+    const list = await this.ensureList();
+    if (!("nodes" in list)) {
+      context.abandoned = { ...list, details: `Skipped: ${String(list.details)}` };
+      return list;
+    }
+    const key = ipaddr.parse(request.safeIoc).toString();
+    const node = list.nodes.get(key);
+    const reference = this.masker.mask(list.url);
+    const rawResult = { listUrl: reference, listFetched: new Date(list.fetchedAt).toISOString(), exitNodes: list.nodes.size, found: !!node };
+    if (!node) return { result: false, severity: "information", details: "Not a Tor exit node.", rawResult, reference, status: TI_STATUS.ok, querySubtype: "exit-list" };
+    return {
+      result: true,
+      severity: "warning",
+      details: { "Tor exit node": true, ...(node.lastSeen ? { "Last Seen": node.lastSeen } : {}), ...(node.fingerprint ? { Fingerprint: node.fingerprint } : {}) },
+      rawResult,
+      reference,
+      status: TI_STATUS.ok,
+      querySubtype: "exit-list",
+    };
+  }
+
+  /** The list: in memory, else from the disk cache, else fetched (one fetch however many lookups wait). */
+  private ensureList(): Promise<LoadedList | ProviderResult> {
+    const ttl = this.effective.cacheTtlMs;
+    if (this.list && Date.now() - this.list.fetchedAt < ttl) return Promise.resolve(this.list);
+    if (!this.loading) {
+      this.loading = this.loadList().finally(() => {
+        this.loading = undefined;
+      });
+    }
+    return this.loading;
+  }
+
+  private get diskFile(): string | undefined {
+    const dir = this.effective.cacheEnabled ? this.effective.cachePath : undefined;
+    if (!dir) return undefined;
+    const digest = createHash("sha256").update(this.cacheNamespace + this.listPath).digest("hex").slice(0, 16);
+    return path.join(dir, `Tor-${digest}.list`);
+  }
+
+  private async loadList(): Promise<LoadedList | ProviderResult> {
+    const spec = this.buildRequest();
+    const url = this.urlOf(spec);
+    const file = this.diskFile;
+    if (file) {
+      try {
+        const stat = fs.statSync(file);
+        if (Date.now() - stat.mtimeMs < this.effective.cacheTtlMs) {
+          this.list = { nodes: parseTorExitList(fs.readFileSync(file, "utf8")), fetchedAt: stat.mtimeMs, url };
+          return this.list;
+        }
+      } catch {
+        // no cached list
+      }
+    }
+    const outcome = await this.send(spec);
+    const reference = this.masker.mask(url);
+    if (outcome.kind === "error") return failure(TI_STATUS.queryFailed, `Cannot fetch the Tor exit list: ${this.masker.mask(outcome.message)}`, { reference });
+    if (outcome.status < 200 || outcome.status >= 300) {
+      return failure(outcome.status, `Cannot fetch the Tor exit list: HTTP ${outcome.status} ${outcome.statusText}`.trim(), { reference });
+    }
+    const nodes = parseTorExitList(outcome.text);
+    if (nodes.size === 0) return failure(TI_STATUS.queryFailed, "The Tor exit list was empty or not in a known format.", { reference, rawResult: outcome.text.slice(0, 500) });
+    this.list = { nodes, fetchedAt: Date.now(), url };
+    if (file) {
+      try {
+        fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+        fs.writeFileSync(file, outcome.text, { mode: 0o600 });
+      } catch {
+        // the list stays in memory
+      }
+    }
+    return this.list;
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * IBM X-Force Exchange (https://api.xforce.ibmcloud.com/doc/), HTTP Basic auth
+ * with `ApiID:AuthKey`:
+ * - `GET /api/ipr/{ip}` → `{ ip, score (1–10), cats: { category: confidence },
+ *   geo: { country }, reason, reasonDescription, tags, history }`;
+ * - `GET /api/url/{url or domain}` → `{ result: { url, score, cats }, associated }`;
+ * - `GET /api/malware/{hash}` → `{ malware: { risk: "high"|"medium"|"low",
+ *   family, type, created, origins } }`.
+ * - Unknown objects are a 404 with `{ error: "Not found." }`; a bad key a 401
+ *   `{ error: "Not authorized." }`.
+ *
+ * Severity (huntlab's rule): risk score ≥ 7 `high`, ≥ 4 `warning`, else
+ * `information`; malware risk high/medium/low → high/warning/information.
+ */
+import { encodePath, HttpTIProvider, types, type HttpRequestSpec, type MappedResponse } from "../tiHttp";
+import type { LookupRequest, ProviderInfo, Severity } from "../tiProvider";
+
+const INFO: ProviderInfo = {
+  className: "XForce",
+  description: "IBM X-Force Exchange: IP and URL reputation scores, malware by file hash",
+  supportedTypes: types("ipv4", "ipv6", "dns", "url", "md5_hash", "sha1_hash", "sha256_hash"),
+  requiredArgs: ["ApiID", "AuthKey"],
+  knownArgs: ["ApiID", "AuthKey"],
+  defaultBaseUrl: "https://api.xforce.ibmcloud.com",
+  online: true,
+};
+
+interface XfIpBody {
+  ip?: string;
+  score?: number;
+  cats?: Record<string, number>;
+  geo?: { country?: string };
+  reason?: string;
+  reasonDescription?: string;
+  tags?: unknown[];
+}
+interface XfUrlBody {
+  result?: { url?: string; score?: number; cats?: Record<string, boolean | number> };
+}
+interface XfMalwareBody {
+  malware?: { risk?: string; family?: string[]; type?: string; created?: string };
+}
+
+function scoreSeverity(score: number | undefined): Severity {
+  if (score === undefined || Number.isNaN(score)) return "unknown";
+  return score >= 7 ? "high" : score >= 4 ? "warning" : "information";
+}
+
+export class XForceProvider extends HttpTIProvider {
+  static readonly info = INFO;
+  get info(): ProviderInfo {
+    return INFO;
+  }
+
+  protected buildRequest(request: LookupRequest): HttpRequestSpec {
+    const auth = { username: this.arg("ApiID"), password: this.arg("AuthKey") };
+    switch (request.type) {
+      case "ipv4":
+      case "ipv6":
+        return { path: `/api/ipr/${encodePath(request.safeIoc)}`, auth, querySubtype: "ipr" };
+      case "dns":
+      case "url":
+        return { path: `/api/url/${encodePath(request.safeIoc)}`, auth, querySubtype: "url" };
+      default:
+        return { path: `/api/malware/${encodePath(request.safeIoc)}`, auth, querySubtype: "malware" };
+    }
+  }
+
+  protected mapResponse(body: unknown, request: LookupRequest): MappedResponse {
+    if (!body || typeof body !== "object") throw new Error("expected a JSON object");
+    if (request.type === "ipv4" || request.type === "ipv6") {
+      const b = body as XfIpBody;
+      return {
+        result: true,
+        severity: scoreSeverity(b.score),
+        details: {
+          Score: b.score ?? null,
+          Categories: Object.keys(b.cats ?? {}),
+          Country: b.geo?.country ?? "",
+          Reason: b.reason ?? "",
+          "Reason Description": b.reasonDescription ?? "",
+        },
+      };
+    }
+    if (request.type === "dns" || request.type === "url") {
+      const r = (body as XfUrlBody).result ?? {};
+      return { result: true, severity: scoreSeverity(r.score), details: { Score: r.score ?? null, Categories: Object.keys(r.cats ?? {}), Url: r.url ?? "" } };
+    }
+    const m = (body as XfMalwareBody).malware ?? {};
+    const risk = (m.risk ?? "").toLowerCase();
+    const severity: Severity = risk === "high" ? "high" : risk === "medium" ? "warning" : risk === "low" ? "information" : "unknown";
+    return { result: true, severity, details: { Risk: m.risk ?? "", Family: m.family ?? [], Type: m.type ?? "", Created: m.created ?? "" } };
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * The result cache of one provider: in memory, plus an optional folder on disk
+ * so that re-running a notebook (or a new kernel) does not query the service
+ * again. Entries expire after a TTL. Only definitive answers are stored
+ * (found / not found), never failures; stored values are already masked.
+ *
+ * Disk format: one NDJSON file per provider class and endpoint,
+ * `<Class>-<hash of endpoint>.ndjson`, each line `{"k": key, "e": expiry ms, "v": result}`.
+ * New entries are appended; the file is rewritten when stale lines dominate.
+ */
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import type { ProviderResult } from "./tiProvider";
+
+export interface ResultCacheOptions {
+  /** How long an entry stays valid, ms. */
+  ttlMs: number;
+  /** Folder of the on-disk cache; memory only when unset. */
+  dir?: string;
+  /** Identifies the provider and endpoint: the file name derives from it. */
+  namespace: string;
+  /** A readable prefix for the file name (the provider class). */
+  label?: string;
+  /** Clock, for tests. Default `Date.now`. */
+  now?: () => number;
+}
+
+interface Entry {
+  expires: number;
+  value: ProviderResult;
+}
+
+/** Pending disk lines are written once this many have accumulated (and at {@link ResultCache.flush}). */
+const FLUSH_EVERY = 200;
+
+export class ResultCache {
+  private readonly memory = new Map<string, Entry>();
+  private readonly ttlMs: number;
+  private readonly now: () => number;
+  /** The cache file, when on disk. */
+  readonly file?: string;
+  private loaded = false;
+  private pending: string[] = [];
+  /** Why the disk cache stopped working (unwritable folder…), if it did. */
+  diskError?: string;
+  /** Lookups answered from this cache since it was made. */
+  hits = 0;
+
+  constructor(options: ResultCacheOptions) {
+    this.ttlMs = options.ttlMs;
+    this.now = options.now ?? Date.now;
+    if (options.dir) {
+      const digest = createHash("sha256").update(options.namespace).digest("hex").slice(0, 16);
+      const label = (options.label ?? "provider").replace(/[^\w.-]/g, "_");
+      this.file = path.join(options.dir, `${label}-${digest}.ndjson`);
+    }
+  }
+
+  /** Entries in memory (valid or not yet purged). */
+  get size(): number {
+    this.load();
+    return this.memory.size;
+  }
+
+  get(key: string): ProviderResult | undefined {
+    this.load();
+    const entry = this.memory.get(key);
+    if (!entry) return undefined;
+    if (entry.expires <= this.now()) {
+      this.memory.delete(key);
+      return undefined;
+    }
+    this.hits += 1;
+    return entry.value;
+  }
+
+  set(key: string, value: ProviderResult): void {
+    if (this.ttlMs <= 0) return;
+    this.load();
+    const expires = this.now() + this.ttlMs;
+    this.memory.set(key, { expires, value });
+    if (this.file && !this.diskError) {
+      this.pending.push(JSON.stringify({ k: key, e: expires, v: value }));
+      if (this.pending.length >= FLUSH_EVERY) this.flush();
+    }
+  }
+
+  /** Writes pending entries to disk. */
+  flush(): void {
+    if (!this.file || this.pending.length === 0 || this.diskError) return;
+    const lines = this.pending.join("\n") + "\n";
+    this.pending = [];
+    try {
+      fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
+      fs.appendFileSync(this.file, lines, { mode: 0o600 });
+    } catch (err) {
+      this.diskError = `cannot write ${this.file}: ${(err as Error).message}`;
+    }
+  }
+
+  /** Empties memory and deletes the file. */
+  clear(): void {
+    this.memory.clear();
+    this.pending = [];
+    this.loaded = true;
+    if (this.file) fs.rmSync(this.file, { force: true });
+  }
+
+  private load(): void {
+    if (this.loaded) return;
+    this.loaded = true;
+    if (!this.file || !fs.existsSync(this.file)) return;
+    let text: string;
+    try {
+      text = fs.readFileSync(this.file, "utf8");
+    } catch (err) {
+      this.diskError = `cannot read ${this.file}: ${(err as Error).message}`;
+      return;
+    }
+    const now = this.now();
+    let lines = 0;
+    for (const line of text.split("\n")) {
+      if (!line) continue;
+      lines += 1;
+      try {
+        const entry = JSON.parse(line) as { k?: unknown; e?: unknown; v?: unknown };
+        // A torn or foreign line is skipped, not fatal: the cache is only a cache.
+        if (typeof entry.k === "string" && typeof entry.e === "number" && entry.e > now && isResult(entry.v)) {
+          this.memory.set(entry.k, { expires: entry.e, value: entry.v });
+        }
+      } catch {
+        // skip
+      }
+    }
+    if (lines > 1000 && lines > 2 * this.memory.size) this.compact();
+  }
+
+  /** Rewrites the file with the live entries only. */
+  private compact(): void {
+    if (!this.file) return;
+    const body = [...this.memory].map(([k, { expires, value }]) => JSON.stringify({ k, e: expires, v: value })).join("\n");
+    try {
+      const tmp = `${this.file}.${process.pid}.tmp`;
+      fs.writeFileSync(tmp, body ? body + "\n" : "", { mode: 0o600 });
+      fs.renameSync(tmp, this.file);
+    } catch (err) {
+      this.diskError = `cannot rewrite ${this.file}: ${(err as Error).message}`;
+    }
+  }
+}
+
+function isResult(value: unknown): value is ProviderResult {
+  const v = value as Partial<ProviderResult> | null;
+  return !!v && typeof v === "object" && typeof v.result === "boolean" && typeof v.severity === "string" && typeof v.status === "number";
+}

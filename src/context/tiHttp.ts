@@ -1,0 +1,379 @@
+/**
+ * The HTTP side of online TI providers, on axios: per-provider concurrency
+ * limit, a hard per-request deadline, retries with exponential backoff on 429,
+ * 5xx and reset connections (honouring `Retry-After`), keep-alive sockets, and
+ * failures turned into result rows with a readable message. Every string that
+ * leaves here (Details, RawResult, Reference) is masked.
+ */
+import http from "node:http";
+import https from "node:https";
+import axios, { type AxiosInstance, type AxiosResponse } from "axios";
+import type { IocType } from "./iocType";
+import { nonGlobalIpReason } from "./iocType";
+import { Limiter, sleep } from "./limiter";
+import {
+  effectiveSettings,
+  failure,
+  HTTP_DEFAULTS,
+  TI_STATUS,
+  TIProvider,
+  type EffectiveSettings,
+  type LookupContext,
+  type LookupRequest,
+  type ProviderInit,
+  type ProviderResult,
+  type Severity,
+} from "./tiProvider";
+
+/** One request to a service. */
+export interface HttpRequestSpec {
+  /** Path after the base URL, already percent-encoded (use {@link encodePath}). */
+  path: string;
+  /** Query parameters. */
+  params?: Record<string, string | number | boolean>;
+  /** Extra headers (auth headers come from {@link HttpTIProvider.authHeaders}). */
+  headers?: Record<string, string>;
+  /** HTTP Basic credentials. */
+  auth?: { username: string; password: string };
+  /** `json` (default): the body must be JSON; `text`: any text. */
+  expect?: "json" | "text";
+  /** Recorded as the row's QuerySubtype. */
+  querySubtype?: string;
+}
+
+/** What a provider makes of a successful response. */
+export interface MappedResponse {
+  result: boolean;
+  severity: Severity;
+  details: Record<string, unknown> | string;
+}
+
+/** The outcome of an HTTP exchange after retries. */
+export type HttpOutcome =
+  | { kind: "response"; status: number; statusText: string; headers: Record<string, string>; text: string; url: string; attempts: number; note?: string; location?: string }
+  | { kind: "error"; code: string; message: string; url: string; attempts: number };
+
+/** Responses above this size are refused (a TI answer is a few kB; the Tor list ~100 kB). */
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+/** After this many connection-level failures in a row, the rest of a batch skips the provider. */
+export const MAX_CONSECUTIVE_FAILURES = 3;
+
+const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
+const RETRY_ERRORS = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED_BY_PEER"]);
+
+/** Percent-encodes one path segment. */
+export function encodePath(segment: string): string {
+  return encodeURIComponent(segment);
+}
+
+/**
+ * `Retry-After` as milliseconds: delta-seconds or an HTTP date; undefined when
+ * absent or unreadable.
+ */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (value === undefined) return undefined;
+  const text = value.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** The first `max` characters of a body, for messages. */
+function excerpt(text: string, max = 300): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+function seconds(ms: number): string {
+  return ms >= 1000 ? `${+(ms / 1000).toFixed(1)} s` : `${ms} ms`;
+}
+
+/** A provider that answers over HTTP. */
+export abstract class HttpTIProvider extends TIProvider {
+  private readonly limiter: Limiter;
+  private readonly client: AxiosInstance;
+  private readonly agents: { http: http.Agent; https: https.Agent };
+  private readonly settingsAfterDefaults: EffectiveSettings;
+
+  constructor(init: ProviderInit, defaults: Partial<EffectiveSettings> = {}) {
+    super(init);
+    this.settingsAfterDefaults = effectiveSettings(init.settings, { ...HTTP_DEFAULTS, ...defaults });
+    const eff = this.settingsAfterDefaults;
+    this.limiter = new Limiter(eff.concurrency);
+    // Keep-alive sockets, no more than the concurrency limit per host.
+    this.agents = {
+      http: new http.Agent({ keepAlive: true, maxSockets: eff.concurrency }),
+      https: new https.Agent({ keepAlive: true, maxSockets: eff.concurrency }),
+    };
+    this.client = axios.create({
+      httpAgent: this.agents.http,
+      httpsAgent: this.agents.https,
+      maxContentLength: MAX_BODY_BYTES,
+      maxBodyLength: MAX_BODY_BYTES,
+      // Redirects are not followed: a redirect to another host would carry the
+      // key headers (key, x-apikey…) with it. (It also skips follow-redirects' overhead.)
+      maxRedirects: 0,
+      // Every status is ours to interpret; bodies stay text so that invalid JSON is seen as such.
+      validateStatus: () => true,
+      responseType: "text",
+      transformResponse: [(data: unknown) => data],
+      headers: { "User-Agent": "huntlab-ti/0.1", Accept: "application/json" },
+    });
+  }
+
+  get effective(): EffectiveSettings {
+    return this.settingsAfterDefaults;
+  }
+
+  /** Requests in flight now (for tests and progress). */
+  get inFlight(): number {
+    return this.limiter.active;
+  }
+
+  /** The request for one observable. */
+  protected abstract buildRequest(request: LookupRequest): HttpRequestSpec;
+
+  /** Maps a 2xx body (parsed JSON, or text for `expect: "text"`). */
+  protected abstract mapResponse(body: unknown, request: LookupRequest): MappedResponse;
+
+  /** Maps a 404 (the service does not know the observable). */
+  protected mapNotFound(body: unknown, request: LookupRequest): MappedResponse {
+    void body;
+    void request;
+    return { result: false, severity: "information", details: "Not found." };
+  }
+
+  /** Whether a response means "not found" (404 unless the service says otherwise). */
+  protected isNotFound(status: number, body: unknown): boolean {
+    void body;
+    return status === 404;
+  }
+
+  /** Headers carrying the credentials. */
+  protected authHeaders(): Record<string, string> {
+    return {};
+  }
+
+  /** A string Args value, or "" when unset. */
+  protected arg(name: string): string {
+    const value = this.settings.args[name];
+    return value === null || value === undefined ? "" : String(value);
+  }
+
+  /** Internet services are not asked about internal addresses. */
+  override refuse(request: LookupRequest): string | undefined {
+    if (request.type !== "ipv4" && request.type !== "ipv6") return undefined;
+    const why = nonGlobalIpReason(request.safeIoc);
+    return why ? `${request.safeIoc} is ${why}: not sent to ${this.info.className}.` : undefined;
+  }
+
+  /** The full URL of a request (masked: it becomes the row's Reference). */
+  protected urlOf(spec: HttpRequestSpec): string {
+    const base = (this.settings.baseUrl ?? this.info.defaultBaseUrl).replace(/\/+$/, "");
+    const query = spec.params ? new URLSearchParams(Object.entries(spec.params).map(([k, v]) => [k, String(v)])).toString() : "";
+    return `${base}${spec.path}${query ? `?${query}` : ""}`;
+  }
+
+  async lookup(request: LookupRequest, context: LookupContext): Promise<ProviderResult> {
+    if (context.abandoned) return { ...context.abandoned };
+    let spec: HttpRequestSpec;
+    try {
+      spec = this.buildRequest(request);
+    } catch (err) {
+      return failure(TI_STATUS.badFormat, this.masker.errorText(err));
+    }
+    const reference = this.masker.mask(this.urlOf(spec));
+    const outcome = await this.send(spec, context);
+    // The batch gave up on this provider while this request waited for a slot.
+    if (outcome === undefined) return { ...context.abandoned! };
+    const querySubtype = spec.querySubtype ? { querySubtype: spec.querySubtype } : {};
+    if (outcome.kind === "error") return failure(TI_STATUS.queryFailed, this.masker.mask(outcome.message), { reference, ...querySubtype });
+    const text = this.masker.mask(outcome.text);
+    let body: unknown = text;
+    const wantsJson = (spec.expect ?? "json") === "json";
+    if (wantsJson && text.trim() !== "") {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = undefined;
+      }
+    }
+    const { status } = outcome;
+    if (status >= 200 && status < 300) {
+      if (wantsJson && (body === undefined || text.trim() === "")) {
+        return failure(TI_STATUS.queryFailed, `${this.name} returned a response that is not valid JSON: ${excerpt(text, 120) || "(empty body)"}`, {
+          reference,
+          rawResult: excerpt(text, 2000),
+          ...querySubtype,
+        });
+      }
+      try {
+        const mapped = this.mapResponse(body, request);
+        return { ...mapped, details: this.masker.maskValue(mapped.details), rawResult: body, reference, status: TI_STATUS.ok, ...querySubtype };
+      } catch (err) {
+        return failure(TI_STATUS.queryFailed, `${this.name} returned an unexpected response: ${this.masker.errorText(err)}`, { reference, rawResult: body ?? text, ...querySubtype });
+      }
+    }
+    const raw = body ?? excerpt(text, 2000);
+    if (this.isNotFound(status, body)) {
+      const mapped = this.mapNotFound(body, request);
+      return { ...mapped, details: this.masker.maskValue(mapped.details), rawResult: raw, reference, status, ...querySubtype };
+    }
+    const message = this.httpFailureMessage(status, outcome.statusText, text, outcome);
+    return failure(status, message, { reference, rawResult: { status, statusText: outcome.statusText, body: raw }, ...querySubtype });
+  }
+
+  /**
+   * Circuit breaking, decided while the request still holds its slot (so that
+   * queued requests see it): after a 401/403, a 429 with a too-long
+   * Retry-After, or {@link MAX_CONSECUTIVE_FAILURES} connection failures in a
+   * row, the rest of the batch is skipped with the reason.
+   */
+  private noteOutcome(outcome: HttpOutcome, context: LookupContext): void {
+    if (outcome.kind === "error") {
+      context.consecutiveFailures += 1;
+      if (context.consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
+        const message = this.masker.mask(outcome.message);
+        context.abandoned = failure(TI_STATUS.queryFailed, `Skipped: ${this.name} failed ${MAX_CONSECUTIVE_FAILURES} times in a row (last: ${message})`, { reference: this.baseUrl });
+      }
+      return;
+    }
+    context.consecutiveFailures = 0;
+    const { status } = outcome;
+    if (status === 401 || status === 403 || (status === 429 && outcome.note)) {
+      const message = this.httpFailureMessage(status, outcome.statusText, this.masker.mask(outcome.text), outcome);
+      context.abandoned = failure(status, `Skipped: ${message}`, { reference: this.baseUrl });
+    }
+  }
+
+  private httpFailureMessage(status: number, statusText: string, text: string, outcome: { attempts: number; note?: string; location?: string }): string {
+    const retried = outcome.attempts > 1 ? ` after ${outcome.attempts - 1} ${outcome.attempts === 2 ? "retry" : "retries"}` : "";
+    switch (status) {
+      case 401:
+        return `Authorization failed (HTTP 401). Check ${this.name}'s AuthKey${this.info.requiredArgs.includes("ApiID") ? " and ApiID" : ""} in msticpyconfig.yaml.`;
+      case 403:
+        return `Request forbidden (HTTP 403). The key may not have access to this endpoint, or its quota is used up.`;
+      case 429:
+        return `Rate limited (HTTP 429)${retried}${outcome.note ? `; ${outcome.note}` : ""}.`;
+      case 301:
+      case 302:
+      case 303:
+      case 307:
+      case 308: {
+        const location = outcome.location ? ` to ${this.masker.mask(outcome.location)}` : "";
+        return `HTTP ${status} redirect${location} not followed (keys are never sent to another address); check ${this.name}'s BaseUrl.`;
+      }
+      default: {
+        const body = excerpt(this.masker.mask(text), 160);
+        return `HTTP ${status}${statusText ? ` ${statusText}` : ""}${retried}${body ? `: ${body}` : ""}`;
+      }
+    }
+  }
+
+  /**
+   * Sends `spec` with the concurrency limit, the deadline and the retry policy.
+   * Never throws. Undefined when `context` was abandoned before a slot came free.
+   */
+  protected send(spec: HttpRequestSpec): Promise<HttpOutcome>;
+  protected send(spec: HttpRequestSpec, context: LookupContext): Promise<HttpOutcome | undefined>;
+  protected send(spec: HttpRequestSpec, context?: LookupContext): Promise<HttpOutcome | undefined> {
+    return this.limiter.run(async () => {
+      if (context?.abandoned) return undefined;
+      const outcome = await this.sendWithRetries(spec);
+      if (context) this.noteOutcome(outcome, context);
+      return outcome;
+    });
+  }
+
+  private async sendWithRetries(spec: HttpRequestSpec): Promise<HttpOutcome> {
+    const eff = this.effective;
+    const url = this.urlOf(spec);
+    let attempt = 0;
+    for (;;) {
+      attempt += 1;
+      const outcome = await this.sendOnce(spec, url, attempt);
+      const retriable =
+        (outcome.kind === "response" && RETRY_STATUS.has(outcome.status)) || (outcome.kind === "error" && RETRY_ERRORS.has(outcome.code));
+      if (!retriable || attempt > eff.retries) return outcome;
+      let delay = eff.retryBackoffMs * 2 ** (attempt - 1);
+      if (outcome.kind === "response") {
+        const retryAfter = parseRetryAfter(outcome.headers["retry-after"]);
+        if (retryAfter !== undefined) {
+          if (retryAfter > eff.maxRetryAfterMs) {
+            return { ...outcome, note: `the service asks to wait ${seconds(retryAfter)} (Retry-After), longer than MaxRetryAfterSeconds (${seconds(eff.maxRetryAfterMs)})` };
+          }
+          delay = retryAfter;
+        }
+      }
+      // Jitter spreads retries of concurrent requests.
+      await sleep(delay * (1 + Math.random() * 0.1));
+    }
+  }
+
+  private async sendOnce(spec: HttpRequestSpec, url: string, attempt: number): Promise<HttpOutcome> {
+    const timeoutMs = this.effective.timeoutMs;
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    try {
+      const response: AxiosResponse<string> = await this.client.get(url, {
+        headers: { ...this.authHeaders(), ...spec.headers },
+        ...(spec.auth ? { auth: spec.auth } : {}),
+        signal: controller.signal,
+      });
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(response.headers ?? {})) if (v !== undefined && v !== null) headers[k.toLowerCase()] = String(v);
+      const text = typeof response.data === "string" ? response.data : JSON.stringify(response.data ?? "");
+      return { kind: "response", status: response.status, statusText: response.statusText ?? "", headers, text, url, attempts: attempt, ...(headers.location ? { location: headers.location } : {}) };
+    } catch (err) {
+      const host = hostOf(url);
+      if (timedOut) return { kind: "error", code: "ETIMEDOUT", message: `Timed out after ${seconds(timeoutMs)} waiting for ${host}.`, url, attempts: attempt };
+      const code = (err as { code?: string }).code ?? "";
+      return { kind: "error", code, message: networkMessage(code, host, err), url, attempts: attempt };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  override close(): void {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return "the service";
+  }
+}
+
+function networkMessage(code: string, host: string, err: unknown): string {
+  switch (code) {
+    case "ECONNREFUSED":
+      return `Connection refused by ${host}.`;
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return `Cannot resolve ${host} (offline, or a wrong BaseUrl?).`;
+    case "ECONNRESET":
+      return `Connection to ${host} was reset.`;
+    case "EHOSTUNREACH":
+    case "ENETUNREACH":
+      return `${host} is unreachable (${code}).`;
+    case "ERR_FR_MAX_BODY_LENGTH_EXCEEDED":
+    case "ERR_BAD_RESPONSE":
+      return `Unusable response from ${host}: ${(err as Error).message}`;
+    default:
+      return `Request to ${host} failed: ${(err as Error).message ?? String(err)}${code ? ` (${code})` : ""}`;
+  }
+}
+
+/** Supported-type list helper for provider classes. */
+export function types(...list: IocType[]): readonly IocType[] {
+  return Object.freeze(list);
+}

@@ -1,0 +1,448 @@
+/**
+ * TILookup, after MSTICPy's: loads threat-intelligence providers from
+ * msticpyconfig.yaml and looks observables up in them.
+ *
+ * - One row per distinct observable × provider, with MSTICPy's columns.
+ * - Failures are rows (Status, readable Details), never exceptions: an
+ *   unsupported type, a bad value, HTTP errors, timeouts, an unreachable service.
+ * - Each distinct value is looked up once per provider per batch; answers are
+ *   cached in memory (and on disk when the provider's `Cache.Path` is set).
+ * - Concurrency, timeouts and retries per provider (see tiHttp.ts).
+ * - In a notebook, a progress display with done/total per provider, then a summary.
+ * - Keys never show: status texts, Details, RawResult and Reference are masked.
+ */
+import path from "node:path";
+import { inspect } from "node:util";
+import pl from "nodejs-polars";
+import type { DataType } from "nodejs-polars";
+import { closestNames, didYouMean, HuntlabError } from "../common/errors";
+import { configMasker, loadConfig, type HuntlabConfig, type ProviderSettings } from "../config/config";
+import { NO_SECRETS, type SecretMasker } from "../config/secrets";
+import { isDataFrame } from "../display/dataframe";
+import { escapeHtml } from "../display/html";
+import { JUPYTER_DISPLAY, type MimeBundle } from "../display/protocol";
+import { classifyIoc, normalizeIocType, type IocType } from "./iocType";
+import { PROVIDER_CLASSES, providerClass } from "./providers";
+import { ResultCache } from "./tiCache";
+import { inNotebook, TIProgress } from "./tiProgress";
+import { failure, newLookupContext, TI_STATUS, type LookupContext, type ProviderResult, type Severity, type TIProvider } from "./tiProvider";
+
+/** Options of `new TILookup()`. */
+export interface TILookupOptions {
+  /**
+   * Names of the providers to load (the keys under `TIProviders`). Default:
+   * every enabled provider in the config. Naming a provider with
+   * `Enabled: false` loads it.
+   */
+  providers?: string[];
+  /** msticpyconfig.yaml to read. Default: `$MSTICPYCONFIG`, `./msticpyconfig.yaml`, then the bundled file. */
+  configPath?: string;
+  /** On-disk result cache folder for every provider, overriding each provider's `Cache.Path`. Default: none. */
+  cacheDir?: string;
+}
+
+/** Options of {@link TILookup.lookupIoc}. */
+export interface LookupIocOptions {
+  /** The observable's type (`ipv4`, `dns`, `url`, `md5_hash`…; aliases like `domain` accepted). Default: detected. */
+  iocType?: string;
+  /** Providers to ask (loaded provider names). Default: by `provScope`. */
+  providers?: string[];
+  /** Without `providers`: `"primary"` (default) asks the primary providers — all loaded ones when none is primary; `"all"` asks every loaded provider. */
+  provScope?: "primary" | "all";
+  /** Show the progress display. Default: only inside a notebook kernel. */
+  progress?: boolean;
+}
+
+/** Options of {@link TILookup.lookupIocs}. */
+export interface LookupIocsOptions extends LookupIocOptions {
+  /** Column of a DataFrame holding the observables. Required for a DataFrame with more than one column. */
+  obsCol?: string;
+  /** MSTICPy v3's name for `obsCol`. */
+  iocCol?: string;
+  /** Column holding each observable's type; empty cells are detected. */
+  iocTypeCol?: string;
+}
+
+/** A configured provider and whether it loaded. */
+export interface ProviderStatus {
+  /** Config key. */
+  name: string;
+  /** Provider class (`Provider:`). */
+  provider: string;
+  loaded: boolean;
+  primary: boolean;
+  /** IoC types it handles. */
+  iocTypes: string[];
+  /** Endpoint (masked); empty for offline providers. */
+  baseUrl: string;
+  /** Why it is not loaded, or what to know about it. Never contains a key. */
+  detail: string;
+}
+
+/** The result columns, in order. */
+export const TI_RESULT_COLUMNS = ["Ioc", "IocType", "SafeIoc", "QuerySubtype", "Provider", "Result", "Severity", "Details", "RawResult", "Reference", "Status"] as const;
+
+/** Keys huntlab reads beside Args (any provider). */
+const COMMON_SETTING_KEYS = ["Args", "Primary", "Provider", "BaseUrl", "Enabled", "TimeoutSeconds", "Concurrency", "Retries", "RetryBackoffSeconds", "MaxRetryAfterSeconds", "Cache"];
+
+interface Observation {
+  value: string;
+  type?: string;
+}
+
+interface Row {
+  ioc: string;
+  iocType: string;
+  safeIoc: string;
+  provider: string;
+  r: ProviderResult;
+}
+
+interface Loaded {
+  provider: TIProvider;
+  cache?: ResultCache;
+}
+
+/** Threat-intelligence lookups over the providers configured in msticpyconfig.yaml. */
+export class TILookup {
+  /** Names of every provider class huntlab has (values for `Provider:` in the config). */
+  static listAvailableProviders(): string[] {
+    return Object.keys(PROVIDER_CLASSES);
+  }
+
+  private readonly options: TILookupOptions;
+  private loaded = new Map<string, Loaded>();
+  private statuses: ProviderStatus[] = [];
+  private masker: SecretMasker = NO_SECRETS;
+  /** The config file in use. */
+  configFile = "";
+
+  constructor(options: TILookupOptions = {}) {
+    this.options = { ...options };
+    this.reloadProviders();
+  }
+
+  /** The loaded providers by name (MSTICPy's `loaded_providers`). */
+  get loadedProviders(): Readonly<Record<string, TIProvider>> {
+    return Object.freeze(Object.fromEntries([...this.loaded].map(([name, l]) => [name, l.provider])));
+  }
+
+  /** Every configured provider: loaded or not, and why. */
+  get providerStatus(): readonly ProviderStatus[] {
+    return this.statuses.map((s) => ({ ...s, iocTypes: [...s.iocTypes] }));
+  }
+
+  /**
+   * Reads the config again and (re)creates the providers: after changing the
+   * file or setting an environment variable with a key. Caches start empty
+   * (on-disk caches are read again).
+   */
+  reloadProviders(): void {
+    for (const l of this.loaded.values()) {
+      l.cache?.flush();
+      l.provider.close();
+    }
+    const config = loadConfig(this.options.configPath, { missingEnvironment: "skip" });
+    this.configFile = config.path;
+    this.masker = configMasker(config);
+    const { loaded, statuses } = this.loadAll(config);
+    this.loaded = loaded;
+    this.statuses = statuses;
+  }
+
+  private loadAll(config: HuntlabConfig): { loaded: Map<string, Loaded>; statuses: ProviderStatus[] } {
+    const wanted = this.options.providers;
+    const names = config.tiProviders.map((p) => p.name);
+    for (const name of wanted ?? []) {
+      if (!names.includes(name)) {
+        throw new HuntlabError(
+          this.masker.mask(`TI provider "${name}" is not configured in ${config.path} (TIProviders: ${names.join(", ") || "none"}).${didYouMean(name, names)}`),
+        );
+      }
+    }
+    const loaded = new Map<string, Loaded>();
+    const statuses: ProviderStatus[] = [];
+    for (const settings of config.tiProviders) {
+      if (wanted && !wanted.includes(settings.name)) continue;
+      const status = this.loadOne(settings, config, !!wanted);
+      statuses.push(status.status);
+      if (status.provider) loaded.set(settings.name, { provider: status.provider, cache: status.cache });
+    }
+    return { loaded, statuses };
+  }
+
+  private loadOne(settings: ProviderSettings, config: HuntlabConfig, explicit: boolean): { status: ProviderStatus; provider?: TIProvider; cache?: ResultCache } {
+    const cls = providerClass(settings.provider);
+    const base: ProviderStatus = {
+      name: settings.name,
+      provider: cls?.info.className ?? settings.provider,
+      loaded: false,
+      primary: settings.primary,
+      iocTypes: cls ? [...cls.info.supportedTypes] : [],
+      baseUrl: cls ? this.masker.mask(settings.baseUrl ?? cls.info.defaultBaseUrl) : "",
+      detail: "",
+    };
+    const notLoaded = (detail: string) => ({ status: { ...base, detail: this.masker.mask(detail) } });
+    if (!cls) {
+      return notLoaded(
+        `Unknown provider class "${settings.provider}".${didYouMean(settings.provider, Object.keys(PROVIDER_CLASSES))} Available: ${Object.keys(PROVIDER_CLASSES).join(", ")}.`,
+      );
+    }
+    if (!settings.enabled && !explicit) return notLoaded("Disabled (Enabled: false); name it in `providers` to load it anyway.");
+    const missing = settings.missing.map((m) => `${m.arg}: ${m.reason}`);
+    if (missing.length) {
+      const hint = cls.info.requiredArgs.length === 0 && settings.missing[0].variable ? ` (or write ${settings.missing[0].arg}: "" to use ${cls.info.className} without a key)` : "";
+      return notLoaded(`Not loaded: ${missing.join("; ")}${hint}.`);
+    }
+    const empty = cls.info.requiredArgs.filter((a) => settings.args[a] === undefined || settings.args[a] === null || String(settings.args[a]) === "");
+    if (empty.length) return notLoaded(`Not loaded: ${empty.join(" and ")} ${empty.length === 1 ? "is" : "are"} not set in Args.`);
+    const notes: string[] = [];
+    const unknownArgs = Object.keys(settings.args).filter((a) => !cls.info.knownArgs.includes(a));
+    if (unknownArgs.length) notes.push(`ignored Args: ${unknownArgs.join(", ")}`);
+    const knownKeys = [...COMMON_SETTING_KEYS, ...(cls.info.settingKeys ?? [])];
+    const unknownKeys = Object.keys(settings.extra).filter((k) => !knownKeys.includes(k) && k !== "Description");
+    for (const k of unknownKeys) notes.push(`ignored setting ${k}${suggest(k, knownKeys)}`);
+    let provider: TIProvider;
+    try {
+      provider = new cls({ name: settings.name, settings, masker: this.masker, configDir: path.dirname(config.path) });
+    } catch (err) {
+      return notLoaded(`Not loaded: ${this.masker.errorText(err)}`);
+    }
+    const eff = provider.effective;
+    const cacheDir = this.options.cacheDir ?? eff.cachePath;
+    const cache = eff.cacheEnabled && eff.cacheTtlMs > 0 ? new ResultCache({ ttlMs: eff.cacheTtlMs, dir: cacheDir, namespace: provider.cacheNamespace, label: cls.info.className }) : undefined;
+    const facts: string[] = [cls.info.online ? (settings.args.AuthKey ? "key configured" : "no key") : "offline"];
+    if ("size" in provider && typeof provider.size === "number") facts.push(`${provider.size} indicators`);
+    if (cls.info.className === "GreyNoise") facts.push(`edition ${String((provider as { edition?: string }).edition)}`);
+    if (cls.info.online) facts.push(`concurrency ${eff.concurrency}, timeout ${eff.timeoutMs / 1000} s, ${eff.retries} retries`);
+    if (cache) facts.push(cache.file ? `cache ${Math.round(eff.cacheTtlMs / 1000)} s on disk` : `cache ${Math.round(eff.cacheTtlMs / 1000)} s in memory`);
+    return {
+      status: { ...base, loaded: true, detail: this.masker.mask(`Loaded${settings.primary ? " (primary)" : ""}: ${[...facts, ...notes].join("; ")}.`) },
+      provider,
+      cache,
+    };
+  }
+
+  /** The providers a lookup asks. Unknown names are an error (with suggestions). */
+  private select(options: LookupIocOptions): { name: string; loaded: Loaded }[] {
+    if (options.providers) {
+      return options.providers.map((name) => {
+        const loaded = this.loaded.get(name);
+        if (loaded) return { name, loaded };
+        const status = this.statuses.find((s) => s.name === name);
+        if (status) throw new HuntlabError(this.masker.mask(`TI provider "${name}" is not loaded: ${status.detail}`));
+        const known = [...this.statuses.map((s) => s.name)];
+        throw new HuntlabError(this.masker.mask(`unknown TI provider "${name}"; loaded: ${[...this.loaded.keys()].join(", ") || "none"}.${didYouMean(name, known)}`));
+      });
+    }
+    const all = [...this.loaded].map(([name, loaded]) => ({ name, loaded }));
+    if (all.length === 0) {
+      throw new HuntlabError(this.masker.mask(`no TI provider is loaded from ${this.configFile}:\n${this.statuses.map((s) => `  ${s.name}: ${s.detail}`).join("\n") || "  (TIProviders is empty)"}`));
+    }
+    if (options.provScope === "all") return all;
+    const primary = all.filter((p) => p.loaded.provider.primary);
+    return primary.length ? primary : all;
+  }
+
+  /** Looks one observable up; one row per provider. */
+  async lookupIoc(ioc: string, options: LookupIocOptions = {}): Promise<pl.DataFrame> {
+    return this.lookupIocs([ioc], options);
+  }
+
+  /**
+   * Looks up every observable of a DataFrame column (`obsCol`) or a list of
+   * strings. Empty and null values are skipped; each distinct value gives one
+   * row per provider.
+   */
+  async lookupIocs(data: pl.DataFrame | readonly string[], options: LookupIocsOptions = {}): Promise<pl.DataFrame> {
+    const observations = this.observations(data, options);
+    const providers = this.select(options);
+    const show = options.progress ?? inNotebook();
+
+    // Distinct values, in first-seen order.
+    const distinct = new Map<string, Observation>();
+    for (const o of observations) {
+      const key = `${o.type ?? ""}\u0000${o.value.trim()}`;
+      if (!distinct.has(key)) distinct.set(key, o);
+    }
+    const items = [...distinct.values()].map((o) => this.classify(o));
+    const progress = new TIProgress(
+      providers.map((p) => ({ name: p.name, total: items.length })),
+      items.length,
+      show,
+    );
+    const rows: Row[][] = items.map(() => []);
+    await Promise.all(
+      providers.map(async ({ name, loaded }, pIndex) => {
+        const context = newLookupContext();
+        // Values that normalise alike (" 1.2.3.4", "1.2.3.4") share one request.
+        const inFlight = new Map<string, Promise<{ r: ProviderResult; cached: boolean }>>();
+        await Promise.all(
+          items.map(async (item, iIndex) => {
+            const { r, cached } = await this.lookupOne(loaded, item, context, inFlight);
+            const masked = this.maskResult(r);
+            rows[iIndex][pIndex] = { ioc: this.masker.mask(item.ioc), iocType: item.type, safeIoc: this.masker.mask(item.safeIoc), provider: name, r: masked };
+            progress.record(pIndex, masked, cached);
+          }),
+        );
+        loaded.cache?.flush();
+      }),
+    );
+    await progress.finish();
+    return resultFrame(rows.flat());
+  }
+
+  private classify(o: Observation): { ioc: string; type: IocType; safeIoc: string; typeError?: string } {
+    if (o.type !== undefined && o.type.trim() !== "") {
+      const type = normalizeIocType(o.type);
+      if (!type) return { ioc: o.value, type: "unknown", safeIoc: "", typeError: `Unknown IoC type "${o.type}".` };
+      return classifyIoc(o.value, type);
+    }
+    return classifyIoc(o.value);
+  }
+
+  private async lookupOne(
+    loaded: Loaded,
+    item: { ioc: string; type: IocType; safeIoc: string; typeError?: string },
+    context: LookupContext,
+    inFlight: Map<string, Promise<{ r: ProviderResult; cached: boolean }>>,
+  ): Promise<{ r: ProviderResult; cached: boolean }> {
+    const { provider, cache } = loaded;
+    if (item.typeError) return { r: failure(TI_STATUS.badFormat, item.typeError), cached: false };
+    if (item.type === "unknown") return { r: failure(TI_STATUS.badFormat, `"${clip(item.ioc)}" is not an indicator type huntlab recognises (ipv4, ipv6, dns, url, email, md5/sha1/sha256 hash).`), cached: false };
+    if (!provider.supports(item.type)) {
+      return { r: failure(TI_STATUS.notSupported, `${provider.name} does not look up ${item.type} (it handles ${provider.info.supportedTypes.join(", ")}).`), cached: false };
+    }
+    if (!item.safeIoc) return { r: failure(TI_STATUS.badFormat, `"${clip(item.ioc)}" is not a valid ${item.type}.`), cached: false };
+    const request = { ioc: item.ioc, type: item.type, safeIoc: item.safeIoc };
+    const refusal = provider.refuse(request);
+    if (refusal) return { r: failure(TI_STATUS.notSupported, refusal), cached: false };
+    const key = `${item.type}|${item.safeIoc}`;
+    const hit = cache?.get(key);
+    if (hit) return { r: hit, cached: true };
+    let pending = inFlight.get(key);
+    if (!pending) {
+      pending = (async () => {
+        let r: ProviderResult;
+        try {
+          r = await provider.lookup(request, context);
+        } catch (err) {
+          // A provider bug must not kill the batch.
+          r = failure(TI_STATUS.queryFailed, `${provider.name} failed: ${this.masker.errorText(err)}`);
+        }
+        if (cache && (r.status === TI_STATUS.ok || r.status === 404) && !String(r.details).startsWith("Skipped:")) cache.set(key, this.maskResult(r));
+        return { r, cached: false };
+      })();
+      inFlight.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** Every string of a result masked (defence in depth: providers mask too). */
+  private maskResult(r: ProviderResult): ProviderResult {
+    if (this.masker.empty) return r;
+    return {
+      ...r,
+      details: this.masker.maskValue(r.details),
+      rawResult: this.masker.maskValue(r.rawResult),
+      reference: this.masker.mask(r.reference),
+    };
+  }
+
+  private observations(data: pl.DataFrame | readonly string[], options: LookupIocsOptions): Observation[] {
+    const type = options.iocType;
+    if (Array.isArray(data)) {
+      return (data as readonly unknown[])
+        .filter((v): v is string | number => (typeof v === "string" && v.trim() !== "") || typeof v === "number")
+        .map((v) => ({ value: String(v), ...(type ? { type } : {}) }));
+    }
+    if (!isDataFrame(data)) throw new HuntlabError("lookupIocs: expected a DataFrame or an array of strings");
+    const df = data as pl.DataFrame;
+    const columns = df.columns;
+    const obsCol = options.obsCol ?? options.iocCol ?? (columns.length === 1 ? columns[0] : undefined);
+    if (!obsCol) throw new HuntlabError(`lookupIocs: name the column of observables with obsCol (columns: ${columns.join(", ")})`);
+    const column = (name: string, what: string) => {
+      if (!columns.includes(name)) {
+        throw new HuntlabError(`lookupIocs: no column "${name}" (${what}).${didYouMean(name, columns) || ` Columns: ${columns.slice(0, 30).join(", ")}`}`);
+      }
+      return (df.getColumn(name).cast(pl.Utf8).toArray() as unknown as (string | null)[]);
+    };
+    const values = column(obsCol, "obsCol");
+    const types = options.iocTypeCol ? column(options.iocTypeCol, "iocTypeCol") : undefined;
+    const out: Observation[] = [];
+    values.forEach((v, i) => {
+      if (v === null || v === undefined || v.trim() === "") return;
+      const t = types?.[i] ?? type;
+      out.push({ value: v, ...(t ? { type: t } : {}) });
+    });
+    return out;
+  }
+
+  /** Status of every configured provider, as a table. */
+  [JUPYTER_DISPLAY](): MimeBundle {
+    const rows = this.statuses
+      .map(
+        (s) =>
+          `<tr><td>${escapeHtml(s.name)}</td><td>${escapeHtml(s.provider)}</td><td style="white-space:nowrap">${s.loaded ? "✔ loaded" : "✘ not loaded"}</td><td>${s.primary ? "yes" : ""}</td>` +
+          `<td>${escapeHtml(s.iocTypes.join(", "))}</td><td>${escapeHtml(s.detail)}</td></tr>`,
+      )
+      .join("");
+    const html =
+      `<div class="hl-ti-status"><p><strong>TILookup</strong> — ${this.loaded.size} of ${this.statuses.length} providers loaded from <code>${escapeHtml(shortPath(this.configFile))}</code></p>` +
+      `<table><thead><tr><th>Name</th><th>Provider</th><th>Status</th><th>Primary</th><th>IoC types</th><th>Detail</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+    return { "text/html": html, "text/plain": this.statusText() };
+  }
+
+  /** One line per configured provider. */
+  statusText(): string {
+    const head = `TILookup: ${this.loaded.size} of ${this.statuses.length} providers loaded from ${shortPath(this.configFile)}`;
+    return [head, ...this.statuses.map((s) => `  ${s.name} (${s.provider})${s.primary ? " primary" : ""}: ${s.detail}`)].join("\n");
+  }
+
+  [inspect.custom](): string {
+    return `TILookup { loaded: [${[...this.loaded.keys()].join(", ")}], configured: ${this.statuses.length} }`;
+  }
+}
+
+/** A path relative to the working folder when that is shorter (outputs should not show home folders needlessly). */
+function shortPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative && relative.length < file.length ? relative : file;
+}
+
+function suggest(name: string, candidates: string[]): string {
+  const close = closestNames(name, candidates, 1);
+  return close.length ? ` (did you mean ${close[0]}?)` : "";
+}
+
+function clip(text: string, max = 80): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+function jsonText(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  if (typeof value === "string") return value;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** The result DataFrame (typed columns even when empty). */
+export function resultFrame(rows: readonly Row[]): pl.DataFrame {
+  const col = (name: string, values: unknown[], type: DataType) => pl.Series(name, values, type);
+  return pl.DataFrame([
+    col("Ioc", rows.map((r) => r.ioc), pl.Utf8),
+    col("IocType", rows.map((r) => r.iocType), pl.Utf8),
+    col("SafeIoc", rows.map((r) => r.safeIoc), pl.Utf8),
+    col("QuerySubtype", rows.map((r) => r.r.querySubtype ?? ""), pl.Utf8),
+    col("Provider", rows.map((r) => r.provider), pl.Utf8),
+    col("Result", rows.map((r) => r.r.result), pl.Bool),
+    col("Severity", rows.map((r) => r.r.severity satisfies Severity), pl.Utf8),
+    col("Details", rows.map((r) => jsonText(r.r.details)), pl.Utf8),
+    col("RawResult", rows.map((r) => jsonText(r.r.rawResult)), pl.Utf8),
+    col("Reference", rows.map((r) => r.r.reference), pl.Utf8),
+    col("Status", rows.map((r) => r.r.status), pl.Int32),
+  ]);
+}

@@ -1,0 +1,156 @@
+/** msticpyconfig.yaml: literal keys, EnvironmentVar, bad files, huntlab's extra settings, masking. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { inspect } from "node:util";
+import { ConfigError, configMasker, loadConfig, resolveConfigPath } from "../../src/config/config";
+import { PACKAGE_ROOT } from "../../src/common/paths";
+import { tempDir } from "../context/tiTwins";
+
+function configFile(text: string): string {
+  const file = path.join(tempDir("huntlab-config-"), "msticpyconfig.yaml");
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+const SECRET = "lit-secret-9f8e7d6c5b";
+
+test("the bundled config loads: LocalTI primary, online providers keyed from the environment", () => {
+  const config = loadConfig(path.join(PACKAGE_ROOT, "msticpyconfig.yaml"), { missingEnvironment: "skip" });
+  const byName = Object.fromEntries(config.tiProviders.map((p) => [p.name, p]));
+  assert.deepEqual(Object.keys(byName), ["LocalTI", "GreyNoise", "VirusTotal", "OTX", "XForce", "AbuseIPDB", "OPR", "Tor"]);
+  assert.equal(byName.LocalTI.primary, true);
+  assert.equal(byName.LocalTI.args.Path, "data/ti");
+  assert.ok(config.tiProviders.filter((p) => p.name !== "LocalTI").every((p) => !p.primary));
+  assert.equal(byName.Tor.enabled, false);
+  assert.deepEqual(byName.GreyNoise.secretArgs, ["AuthKey"]);
+  assert.deepEqual(byName.XForce.secretArgs.sort(), ["ApiID", "AuthKey"]);
+  assert.deepEqual(byName.GreyNoise.http, { timeoutMs: 10000, concurrency: 4, retries: 2, retryBackoffMs: 1000, maxRetryAfterMs: 30000 });
+  assert.equal(byName.GreyNoise.cache.path, path.join(process.env.HOME ?? "", ".cache/huntlab/ti"));
+  assert.equal(byName.GreyNoise.extra.Edition, "community");
+});
+
+test("literal keys are read as written", () => {
+  const file = configFile(`TIProviders:\n  VT:\n    Args:\n      AuthKey: ${SECRET}\n    Primary: true\n    Provider: VirusTotal\n`);
+  const [vt] = loadConfig(file).tiProviders;
+  assert.deepEqual([vt.name, vt.provider, vt.primary, vt.args.AuthKey, vt.enabled], ["VT", "VirusTotal", true, SECRET, true]);
+  assert.deepEqual(vt.secretArgs, ["AuthKey"]);
+});
+
+test("EnvironmentVar: read at load time; missing → error naming the key path, or recorded with missingEnvironment: skip", () => {
+  const file = configFile(`TIProviders:\n  GreyNoise:\n    Args:\n      AuthKey:\n        EnvironmentVar: HL_TEST_GN_KEY\n`);
+  delete process.env.HL_TEST_GN_KEY;
+  assert.throws(() => loadConfig(file), (err: Error) => err instanceof ConfigError && err.message === `${file}: TIProviders.GreyNoise.Args.AuthKey: environment variable HL_TEST_GN_KEY is not set`);
+  const [lenient] = loadConfig(file, { missingEnvironment: "skip" }).tiProviders;
+  assert.deepEqual(lenient.missing, [{ arg: "AuthKey", variable: "HL_TEST_GN_KEY", reason: "environment variable HL_TEST_GN_KEY is not set" }]);
+  assert.equal(lenient.args.AuthKey, undefined);
+  process.env.HL_TEST_GN_KEY = "env-secret-123456";
+  try {
+    const [gn] = loadConfig(file).tiProviders;
+    assert.equal(gn.args.AuthKey, "env-secret-123456");
+    assert.deepEqual(gn.missing, []);
+  } finally {
+    delete process.env.HL_TEST_GN_KEY;
+  }
+});
+
+test("an EnvironmentVar-sourced Args value is a secret whatever its name", () => {
+  process.env.HL_TEST_WORKSPACE = "ws-0123456789";
+  try {
+    const file = configFile(`TIProviders:\n  X:\n    Provider: OTX\n    Args:\n      Workspace:\n        EnvironmentVar: HL_TEST_WORKSPACE\n      Region: eu\n`);
+    const [x] = loadConfig(file).tiProviders;
+    assert.deepEqual(x.secretArgs, ["Workspace"]);
+    assert.ok(!inspect(x).includes("ws-0123456789"));
+    assert.ok(inspect(x).includes("eu"));
+  } finally {
+    delete process.env.HL_TEST_WORKSPACE;
+  }
+});
+
+test("KeyVault references: an error by default, a recorded reason when skipping", () => {
+  const file = configFile(`TIProviders:\n  VT:\n    Provider: VirusTotal\n    Args:\n      AuthKey:\n        KeyVault: {VaultName: v}\n`);
+  assert.throws(() => loadConfig(file), /TIProviders\.VT\.Args\.AuthKey: KeyVault secrets are not supported; use a literal or EnvironmentVar/);
+  const [vt] = loadConfig(file, { missingEnvironment: "skip" }).tiProviders;
+  assert.deepEqual(vt.missing, [{ arg: "AuthKey", variable: "", reason: "KeyVault secrets are not supported; use a literal or EnvironmentVar" }]);
+});
+
+test("malformed YAML: the file, line and column", () => {
+  const file = configFile("TIProviders:\n  GreyNoise:\n    Args: {AuthKey: [unclosed\n");
+  assert.throws(() => loadConfig(file), (err: Error) => err instanceof ConfigError && /msticpyconfig\.yaml:\d+:\d+: YAML syntax error/.test(err.message));
+});
+
+test("invalid settings name their key path", () => {
+  const cases: [string, RegExp][] = [
+    ["TIProviders:\n  GreyNoise:\n    Concurrency: 0\n", /TIProviders\.GreyNoise\.Concurrency: /],
+    ["TIProviders:\n  GreyNoise:\n    TimeoutSeconds: fast\n", /TIProviders\.GreyNoise\.TimeoutSeconds: /],
+    ["TIProviders:\n  GreyNoise:\n    BaseUrl: javascript:alert(1)\n", /TIProviders\.GreyNoise\.BaseUrl: expected an absolute http:\/\/ or https:\/\/ URL/],
+    ["TIProviders:\n  GreyNoise:\n    Cache:\n      TtlSecs: 5\n", /TIProviders\.GreyNoise\.Cache: /],
+    ["TIProviders:\n  GreyNoise:\n    Args:\n      AuthKey: {Vault: x}\n", /TIProviders\.GreyNoise\.Args\.AuthKey: /],
+    ["TIProviders:\n  GreyNoise:\n    Primary: maybe\n", /TIProviders\.GreyNoise\.Primary: /],
+  ];
+  for (const [text, message] of cases) {
+    const file = configFile(text);
+    assert.throws(() => loadConfig(file), (err: Error) => err instanceof ConfigError && err.message.startsWith(`${file}: `) && message.test(err.message), text);
+  }
+});
+
+test("huntlab's extra settings: seconds become ms, relative cache paths start at the config's folder", () => {
+  const file = configFile(
+    [
+      "TIProviders:",
+      "  GreyNoise:",
+      "    BaseUrl: http://127.0.0.1:9/",
+      "    Enabled: false",
+      "    TimeoutSeconds: 2.5",
+      "    Concurrency: 7",
+      "    Retries: 0",
+      "    RetryBackoffSeconds: 0.25",
+      "    MaxRetryAfterSeconds: 12",
+      "    Cache: {TtlSeconds: 60, Path: cache/ti}",
+      "    Edition: enterprise",
+    ].join("\n"),
+  );
+  const [gn] = loadConfig(file).tiProviders;
+  assert.equal(gn.baseUrl, "http://127.0.0.1:9/");
+  assert.equal(gn.enabled, false);
+  assert.deepEqual(gn.http, { timeoutMs: 2500, concurrency: 7, retries: 0, retryBackoffMs: 250, maxRetryAfterMs: 12000 });
+  assert.deepEqual(gn.cache, { ttlMs: 60000, path: path.join(path.dirname(file), "cache/ti") });
+  assert.deepEqual(gn.extra, { Edition: "enterprise" });
+});
+
+test("printing or serialising a config masks every secret", () => {
+  process.env.HL_TEST_ENV_SECRET = "env-only-secret-abcdef";
+  try {
+    const file = configFile(
+      `TIProviders:\n  VT:\n    Provider: VirusTotal\n    Args:\n      AuthKey: ${SECRET}\n  OTX:\n    Args:\n      AuthKey:\n        EnvironmentVar: HL_TEST_ENV_SECRET\n`,
+    );
+    const config = loadConfig(file);
+    for (const text of [inspect(config, { depth: 10 }), JSON.stringify(config), inspect(config.tiProviders), String(JSON.stringify(config.raw === undefined ? {} : config))]) {
+      assert.ok(!text.includes(SECRET), "literal key leaked");
+      assert.ok(!text.includes("env-only-secret-abcdef"), "environment key leaked");
+      assert.ok(text.includes("****"));
+    }
+    // The values stay usable in code.
+    assert.equal(config.tiProviders[0].args.AuthKey, SECRET);
+    assert.equal(configMasker(config).mask(`key=${SECRET}&x=env-only-secret-abcdef`), "key=****&x=****");
+  } finally {
+    delete process.env.HL_TEST_ENV_SECRET;
+  }
+});
+
+test("config path: explicit, then $MSTICPYCONFIG, else the bundled file; missing files are errors", () => {
+  const file = configFile("TIProviders: {}\n");
+  assert.equal(resolveConfigPath(file), file);
+  assert.throws(() => resolveConfigPath("/no/such/msticpyconfig.yaml"), /config file not found: \/no\/such\/msticpyconfig\.yaml/);
+  const saved = process.env.MSTICPYCONFIG;
+  try {
+    process.env.MSTICPYCONFIG = file;
+    assert.equal(resolveConfigPath(), file);
+    process.env.MSTICPYCONFIG = "/no/such/file.yaml";
+    assert.throws(() => resolveConfigPath(), /MSTICPYCONFIG points to a missing file/);
+  } finally {
+    if (saved === undefined) delete process.env.MSTICPYCONFIG;
+    else process.env.MSTICPYCONFIG = saved;
+  }
+});

@@ -1,0 +1,65 @@
+/** IoC type detection for TI lookups (values as a whole, not text extraction). */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { classifyIoc, detectIocType, nonGlobalIpReason, normalizeIocType, refang } from "../../src/context/iocType";
+
+test("detects each type", () => {
+  const cases: [string, string][] = [
+    ["131.107.147.209", "ipv4"],
+    ["::1", "ipv6"],
+    ["2001:4860:4860::8888", "ipv6"],
+    ["[2001:db8::1]", "ipv6"],
+    ["wh401k.org", "dns"],
+    ["ftp.wh401k.org.", "dns"],
+    ["http://wh401k.org/getps", "url"],
+    ["https://example.com:8443/a?b=c#d", "url"],
+    ["ftp://files.example.com/x", "url"],
+    ["user@example.com", "email"],
+    ["44d88612fea8a8f36de82e1278abb02f", "md5_hash"],
+    ["3395856ce81f2b7382dee72602f798b642f14140", "sha1_hash"],
+    ["275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f", "sha256_hash"],
+  ];
+  for (const [value, type] of cases) assert.equal(detectIocType(value), type, value);
+});
+
+test("rejects what is not an observable", () => {
+  for (const value of ["-", "", "   ", "MSTICAlertsWin1", "1.2.3", "256.1.1.1", "01.2.3.4", "not a domain.com", "host.invalidtld", "12345", "g".repeat(32), "x@y", "http://", "C:\\Windows\\cmd.exe"]) {
+    assert.equal(detectIocType(value), "unknown", JSON.stringify(value));
+  }
+});
+
+test("safe forms: canonical IPs, lower-case hosts and hashes, refanged values", () => {
+  assert.deepEqual(classifyIoc(" 2001:DB8:0:0::1 "), { ioc: " 2001:DB8:0:0::1 ", type: "ipv6", safeIoc: "2001:db8::1" });
+  assert.equal(classifyIoc("WH401K.ORG.").safeIoc, "wh401k.org");
+  assert.equal(classifyIoc("44D88612FEA8A8F36DE82E1278ABB02F").safeIoc, "44d88612fea8a8f36de82e1278abb02f");
+  assert.deepEqual(classifyIoc("hxxp://wh401k[.]org/getps"), { ioc: "hxxp://wh401k[.]org/getps", type: "url", safeIoc: "http://wh401k.org/getps" });
+  assert.equal(classifyIoc("113.116.23[.]69").safeIoc, "113.116.23.69");
+  assert.equal(refang("hxxps://a(.)b[.]c"), "https://a.b.c");
+});
+
+test("an explicit type is checked rather than detected", () => {
+  assert.deepEqual(classifyIoc("wh401k.org", "dns"), { ioc: "wh401k.org", type: "dns", safeIoc: "wh401k.org" });
+  assert.deepEqual(classifyIoc("wh401k.org", "ipv4"), { ioc: "wh401k.org", type: "ipv4", safeIoc: "" });
+  assert.equal(classifyIoc("44d88612fea8a8f36de82e1278abb02f", "sha256_hash").safeIoc, "");
+  assert.equal(normalizeIocType("Domain"), "dns");
+  assert.equal(normalizeIocType("sha256"), "sha256_hash");
+  assert.equal(normalizeIocType("hash"), undefined);
+});
+
+test("internal addresses are named; global ones pass", () => {
+  assert.equal(nonGlobalIpReason("10.0.3.4"), "a private address");
+  assert.equal(nonGlobalIpReason("::1"), "a loopback address");
+  assert.equal(nonGlobalIpReason("127.0.0.1"), "a loopback address");
+  assert.equal(nonGlobalIpReason("169.254.1.1"), "a link-local address");
+  assert.equal(nonGlobalIpReason("fd00::1"), "a unique-local (private) address");
+  assert.equal(nonGlobalIpReason("::ffff:10.1.1.1"), "a private address");
+  assert.equal(nonGlobalIpReason("131.107.147.209"), undefined);
+  assert.equal(nonGlobalIpReason("2001:4860:4860::8888"), undefined);
+});
+
+test("classification is linear on long hostile input", () => {
+  const long = "a.".repeat(50_000) + "!";
+  const t0 = performance.now();
+  for (const v of [long, "a".repeat(100_000), "1.".repeat(50_000), `http://${"a".repeat(100_000)}`, `${"a".repeat(60)}@`.repeat(2_000)]) classifyIoc(v);
+  assert.ok(performance.now() - t0 < 500);
+});

@@ -1,0 +1,140 @@
+/**
+ * LocalTI: the bundled feed against the lab's own data, feed formats and
+ * matching rules, and feeds that are wrong.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { QueryProvider } from "../../src/data/queryProvider";
+import { LAB_DATA_DIR, PACKAGE_ROOT } from "../../src/common/paths";
+import { TILookup } from "../../src/context/tiLookup";
+import { parseCsv, readFeed } from "../../src/context/providers/localTI";
+import { byIoc, details, rowsOf } from "./tiHelpers";
+import { tempDir, writeConfig } from "./tiTwins";
+
+const BUNDLED = path.join(PACKAGE_ROOT, "msticpyconfig.yaml");
+
+function localConfig(feed: string, extra: Record<string, unknown> = {}): string {
+  return writeConfig(tempDir(), { LocalTI: { Provider: "LocalTI", Primary: true, Args: { Path: feed }, ...extra } });
+}
+
+function feedFile(name: string, text: string): string {
+  const file = path.join(tempDir("huntlab-feed-"), name);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+test("the bundled config loads LocalTI offline with the lab feed; online providers wait for keys", () => {
+  const ti = new TILookup({ configPath: BUNDLED });
+  assert.deepEqual(Object.keys(ti.loadedProviders), ["LocalTI"]);
+  const status = Object.fromEntries(ti.providerStatus.map((s) => [s.name, s]));
+  assert.equal(status.LocalTI.loaded, true);
+  assert.match(status.LocalTI.detail, /^Loaded \(primary\): offline; 12 indicators\.$/);
+  assert.equal(status.GreyNoise.loaded, false);
+  assert.match(status.GreyNoise.detail, /environment variable GREYNOISE_AUTH is not set/);
+  assert.match(status.Tor.detail, /^Disabled \(Enabled: false\)/);
+  assert.deepEqual(TILookup.listAvailableProviders(), ["AbuseIPDB", "GreyNoise", "LocalTI", "OPR", "OTX", "Tor", "VirusTotal", "XForce"]);
+});
+
+test("lab data: list_host_logons IpAddress — one row per distinct value, the logon source is a high hit", async () => {
+  const qp = new QueryProvider("LocalData", { dataPaths: [LAB_DATA_DIR], queryPaths: [LAB_DATA_DIR] });
+  const logons = await qp.WindowsSecurity.list_host_logons();
+  const distinct = new Set(logons.getColumn("IpAddress").toArray() as unknown as string[]);
+  const ti = new TILookup({ configPath: BUNDLED });
+  const rows = rowsOf(await ti.lookupIocs(logons, { obsCol: "IpAddress" }));
+  assert.equal(rows.length, distinct.size);
+  const r = byIoc(rows);
+  assert.deepEqual(Object.keys(r).sort(), [...distinct].sort());
+  assert.deepEqual([r["131.107.147.209"].Result, r["131.107.147.209"].Severity, r["131.107.147.209"].Status], [true, "high", 0]);
+  assert.match(String((details(r["131.107.147.209"]) as Record<string, unknown>).Description), /NTLM network logons/);
+  assert.deepEqual([r["10.0.3.4"].Result, r["10.0.3.4"].Details], [false, "Not found in the local feed."]);
+  assert.deepEqual([r["::1"].IocType, r["::1"].Result], ["ipv6", false]);
+  assert.deepEqual([r["-"].IocType, r["-"].Status], ["unknown", 2]);
+});
+
+test("lab data: Azure list_all_signins_geo IPAddress — the exercise's hits", async () => {
+  const qp = new QueryProvider("LocalData", { dataPaths: [LAB_DATA_DIR], queryPaths: [LAB_DATA_DIR] });
+  const signins = await qp.Azure.list_all_signins_geo();
+  const ti = new TILookup({ configPath: BUNDLED });
+  const rows = rowsOf(await ti.lookupIocs(signins, { obsCol: "IPAddress" }));
+  assert.equal(rows.length, 7);
+  const hits = Object.fromEntries(rows.filter((r) => r.Result).map((r) => [r.Ioc, r.Severity]));
+  assert.deepEqual(hits, { "148.251.12.164": "high", "136.55.145.135": "warning", "109.88.218.99": "information" });
+});
+
+test("lab indicators from other sections: domain, subdomain, URL (also defanged), syslog IP", async () => {
+  const ti = new TILookup({ configPath: BUNDLED });
+  const r = byIoc(rowsOf(await ti.lookupIocs(["wh401k.org", "ftp.wh401k.org", "http://wh401k.org/getps", "hxxp://wh401k[.]org/getps", "113.116.23.69", "example.com"])));
+  assert.equal(r["wh401k.org"].Severity, "high");
+  assert.equal((details(r["ftp.wh401k.org"]) as Record<string, unknown>).Match, "ftp.wh401k.org (subdomain of wh401k.org)");
+  assert.equal(r["http://wh401k.org/getps"].IocType, "url");
+  assert.equal(r["hxxp://wh401k[.]org/getps"].Severity, "high");
+  assert.equal(r["113.116.23.69"].Severity, "high");
+  assert.equal(r["example.com"].Result, false);
+});
+
+test("CSV quoting, CIDR ranges, several entries (highest severity wins), extra columns", async () => {
+  const feed = feedFile(
+    "feed.csv",
+    [
+      "observable,type,severity,description,source,first_seen,last_seen,reference,campaign",
+      '203.0.113.0/24,,medium,"Range, with comma",S1,,,,',
+      '203.0.113.7,ipv4,critical,"Says ""high""\nover two lines",S2,2024-01-01,2024-02-01,https://example.com/r,Op X',
+      "Evil.Example.COM,domain,low,a domain,S3,,,,",
+    ].join("\r\n") + "\r\n",
+  );
+  const ti = new TILookup({ configPath: localConfig(feed) });
+  const r = byIoc(rowsOf(await ti.lookupIocs(["203.0.113.7", "203.0.113.200", "203.0.114.1", "a.evil.example.com", "EVIL.example.com"])));
+  const seven = r["203.0.113.7"];
+  assert.equal(seven.Severity, "high");
+  const d = details(seven) as Record<string, unknown>;
+  assert.equal(d.Description, 'Says "high"\nover two lines');
+  assert.equal(d.campaign, "Op X");
+  assert.deepEqual(d["Other Entries"], [{ Observable: "203.0.113.0/24", Severity: "warning", Description: "Range, with comma", Source: "S1" }]);
+  assert.equal(seven.Reference, "https://example.com/r");
+  assert.equal(JSON.parse(seven.RawResult)[0].origin, "feed.csv:3");
+  assert.equal(r["203.0.113.200"].Severity, "warning");
+  assert.equal((details(r["203.0.113.200"]) as Record<string, unknown>).Match, "203.0.113.200 (in 203.0.113.0/24)");
+  assert.equal(r["203.0.114.1"].Result, false);
+  assert.equal(r["a.evil.example.com"].Severity, "information");
+  assert.equal(r["EVIL.example.com"].Result, true);
+});
+
+test("JSON and NDJSON feeds; a folder reads every feed file", async () => {
+  const dir = tempDir("huntlab-feeds-");
+  fs.writeFileSync(path.join(dir, "a.json"), JSON.stringify([{ Observable: "198.18.0.1", Severity: "high", Description: "json" }]));
+  fs.writeFileSync(path.join(dir, "b.ndjson"), '{"observable":"e5f1b1c2d3e4f5a6b7c8d9e0f1a2b3c4","severity":"warning"}\n\n{"observable":"mail@bad.example.com","severity":"information"}\n');
+  fs.writeFileSync(path.join(dir, "notes.txt"), "ignored");
+  assert.equal(readFeed(dir).length, 3);
+  const ti = new TILookup({ configPath: localConfig(dir) });
+  const r = byIoc(rowsOf(await ti.lookupIocs(["198.18.0.1", "E5F1B1C2D3E4F5A6B7C8D9E0F1A2B3C4", "mail@bad.example.com"])));
+  assert.deepEqual(Object.values(r).map((x) => x.Severity), ["high", "warning", "information"]);
+  assert.equal(r["mail@bad.example.com"].IocType, "email");
+});
+
+test("a bad feed is not loaded; the status names the file and line", () => {
+  const cases: [string, string, RegExp][] = [
+    ["bad-sev.csv", "observable,severity\n1.2.3.4,hihg\n", /bad-sev\.csv:2: severity "hihg" is not one of information, warning, high/],
+    ["no-obs.csv", "value,severity\n1.2.3.4,high\n", /no-obs\.csv:2: no observable \(the feed needs an `observable` column\)/],
+    ["bad-type.csv", "observable,type,severity\nwh401k.org,ipv4,high\n", /bad-type\.csv:2: "wh401k\.org" is not a recognised ipv4/],
+    ["unknown.csv", "observable,severity\nMSTICAlertsWin1,high\n", /unknown\.csv:2: "MSTICAlertsWin1" is not a recognised indicator/],
+    ["bad.json", "{", /bad\.json: not valid JSON/],
+    ["quote.csv", 'observable,severity\n"1.2.3.4,high\n', /unterminated quoted field starting on line 2/],
+  ];
+  for (const [name, text, message] of cases) {
+    const ti = new TILookup({ configPath: localConfig(feedFile(name, text)) });
+    const [status] = ti.providerStatus;
+    assert.equal(status.loaded, false, name);
+    assert.match(status.detail, message, name);
+  }
+  const missing = new TILookup({ configPath: localConfig("/no/such/feed.csv") });
+  assert.match(missing.providerStatus[0].detail, /feed not found: \/no\/such\/feed\.csv/);
+});
+
+test("parseCsv: quotes, escaped quotes, CRLF, blank lines, BOM", () => {
+  assert.deepEqual(
+    parseCsv('\ufeffa,b\r\n"x, y","say ""hi"""\r\n\r\n1,\n').map((r) => r.fields),
+    [["a", "b"], ["x, y", 'say "hi"'], ["1", ""]],
+  );
+});

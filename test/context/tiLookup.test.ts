@@ -1,0 +1,175 @@
+/** TILookup's API: loading, status, provider selection, options and their errors, the result frame. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import pl from "nodejs-polars";
+import { inspect } from "node:util";
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { HuntlabError } from "../../src/common/errors";
+import { TILookup, TI_RESULT_COLUMNS } from "../../src/context/tiLookup";
+import { JUPYTER_DISPLAY } from "../../src/display/protocol";
+import { byIoc, rowsOf } from "./tiHelpers";
+import * as svc from "./tiServices";
+import { FAKE_KEY, startTwin, tempDir, writeConfig } from "./tiTwins";
+
+function lookupOver(providers: Record<string, unknown>, options: { providers?: string[] } = {}): TILookup {
+  return new TILookup({ configPath: writeConfig(tempDir(), providers), ...options });
+}
+
+const LOCAL = { Provider: "LocalTI", Primary: true };
+
+test("result columns and types, also for an empty input", async () => {
+  const ti = lookupOver({ LocalTI: LOCAL });
+  for (const df of [await ti.lookupIocs(["131.107.147.209"]), await ti.lookupIocs([])]) {
+    assert.deepEqual(df.columns, [...TI_RESULT_COLUMNS]);
+    assert.deepEqual(
+      df.dtypes.map((d) => d.variant),
+      ["String", "String", "String", "String", "String", "Bool", "String", "String", "String", "String", "Int32"],
+    );
+  }
+});
+
+test("unknown configured provider class: listed as not loaded, with a suggestion", () => {
+  const ti = lookupOver({ LocalTI: LOCAL, GN: { Provider: "GreyNose", Args: { AuthKey: "" } } });
+  const gn = ti.providerStatus.find((s) => s.name === "GN")!;
+  assert.equal(gn.loaded, false);
+  assert.match(gn.detail, /^Unknown provider class "GreyNose"\. Did you mean GreyNoise\? Available: AbuseIPDB, GreyNoise, LocalTI/);
+  assert.deepEqual(Object.keys(ti.loadedProviders), ["LocalTI"]);
+});
+
+test("a KeyVault secret: the provider is not loaded, the others are", () => {
+  const ti = lookupOver({ LocalTI: LOCAL, VT: { Provider: "VirusTotal", Args: { AuthKey: { KeyVault: { VaultName: "v" } } } } });
+  const vt = ti.providerStatus.find((s) => s.name === "VT")!;
+  assert.equal(vt.loaded, false);
+  assert.equal(vt.detail, "Not loaded: AuthKey: KeyVault secrets are not supported; use a literal or EnvironmentVar.");
+  assert.deepEqual(Object.keys(ti.loadedProviders), ["LocalTI"]);
+});
+
+test("aliases in Provider:, ignored settings are reported with suggestions", () => {
+  const ti = lookupOver({ AV: { Provider: "AlienVault", Args: { AuthKey: FAKE_KEY, Colour: "blue" }, Timeout: 5 } });
+  const [av] = ti.providerStatus;
+  assert.deepEqual([av.provider, av.loaded], ["OTX", true]);
+  assert.match(av.detail, /ignored Args: Colour/);
+  assert.match(av.detail, /ignored setting Timeout \(did you mean TimeoutSeconds\?\)/);
+});
+
+test("the providers option: loads only those; unknown names throw with a suggestion; Enabled: false loads when named", () => {
+  const providers = { LocalTI: LOCAL, Tor: { Provider: "Tor", Enabled: false } };
+  assert.deepEqual(Object.keys(lookupOver(providers).loadedProviders), ["LocalTI"]);
+  assert.deepEqual(Object.keys(lookupOver(providers, { providers: ["LocalTI", "Tor"] }).loadedProviders), ["LocalTI", "Tor"]);
+  assert.throws(
+    () => lookupOver(providers, { providers: ["Localti"] }),
+    (err: Error) => err instanceof HuntlabError && /TI provider "Localti" is not configured .* Did you mean LocalTI\?/.test(err.message),
+  );
+});
+
+test("lookups: unknown or unloaded provider names are errors; primary scope by default, 'all' on request", async () => {
+  const twin = await startTwin(svc.greyNoiseCommunity);
+  try {
+    const ti = lookupOver({ LocalTI: LOCAL, GreyNoise: { Provider: "GreyNoise", Args: { AuthKey: FAKE_KEY }, BaseUrl: twin.url }, VT: { Provider: "VirusTotal", Args: { AuthKey: "" } } });
+    assert.deepEqual(rowsOf(await ti.lookupIoc("45.83.66.10")).map((r) => r.Provider), ["LocalTI"]);
+    assert.deepEqual(rowsOf(await ti.lookupIoc("45.83.66.10", { provScope: "all" })).map((r) => r.Provider), ["LocalTI", "GreyNoise"]);
+    assert.deepEqual(rowsOf(await ti.lookupIoc("45.83.66.10", { providers: ["GreyNoise"] })).map((r) => r.Severity), ["high"]);
+    await assert.rejects(ti.lookupIoc("1.2.3.4", { providers: ["GreyNoize"] }), /unknown TI provider "GreyNoize"; loaded: LocalTI, GreyNoise\. Did you mean GreyNoise\?/);
+    await assert.rejects(ti.lookupIoc("1.2.3.4", { providers: ["VT"] }), /TI provider "VT" is not loaded: Not loaded: AuthKey is not set in Args\./);
+  } finally {
+    await twin.close();
+  }
+});
+
+test("no primary provider: every loaded one is asked; nothing loaded: a clear error", async () => {
+  const ti = lookupOver({ LocalTI: { Provider: "LocalTI" } });
+  assert.equal(rowsOf(await ti.lookupIoc("131.107.147.209"))[0].Provider, "LocalTI");
+  const none = lookupOver({ VT: { Provider: "VirusTotal", Args: { AuthKey: "" } } });
+  await assert.rejects(none.lookupIocs(["1.2.3.4"]), /no TI provider is loaded from .*\n  VT: Not loaded: AuthKey is not set in Args\./);
+});
+
+test("reloadProviders picks up a key set in the environment", async () => {
+  const twin = await startTwin(svc.greyNoiseCommunity);
+  delete process.env.HL_TEST_RELOAD_KEY;
+  try {
+    const ti = lookupOver({ GreyNoise: { Provider: "GreyNoise", Args: { AuthKey: { EnvironmentVar: "HL_TEST_RELOAD_KEY" } }, BaseUrl: twin.url } });
+    assert.equal(ti.providerStatus[0].loaded, false);
+    process.env.HL_TEST_RELOAD_KEY = FAKE_KEY;
+    ti.reloadProviders();
+    assert.equal(ti.providerStatus[0].loaded, true);
+    assert.equal(rowsOf(await ti.lookupIoc("45.83.66.10"))[0].Severity, "high");
+    assert.equal(twin.requests[0].headers.key, FAKE_KEY);
+  } finally {
+    delete process.env.HL_TEST_RELOAD_KEY;
+    await twin.close();
+  }
+});
+
+test("DataFrame input: obsCol required for several columns, suggestions for typos, iocTypeCol", async () => {
+  const ti = lookupOver({ LocalTI: LOCAL });
+  const df = pl.DataFrame({ Value: ["wh401k.org", "131.107.147.209", "wh401k.org"], Kind: ["dns", "", "ipv4"], Other: [1, 2, 3] });
+  await assert.rejects(ti.lookupIocs(df), /name the column of observables with obsCol \(columns: Value, Kind, Other\)/);
+  await assert.rejects(ti.lookupIocs(df, { obsCol: "value" }), /no column "value" \(obsCol\)\. Did you mean Value\?/);
+  await assert.rejects(ti.lookupIocs(df, { obsCol: "Value", iocTypeCol: "Knd" }), /no column "Knd" \(iocTypeCol\)\. Did you mean Kind\?/);
+  const rows = rowsOf(await ti.lookupIocs(df, { obsCol: "Value", iocTypeCol: "Kind" }));
+  assert.deepEqual(rows.map((r) => [r.Ioc, r.IocType, r.Status]), [["wh401k.org", "dns", 0], ["131.107.147.209", "ipv4", 0], ["wh401k.org", "ipv4", 2]]);
+  assert.equal(rows[2].Details, '"wh401k.org" is not a valid ipv4.');
+  // A one-column frame needs no obsCol; iocCol is MSTICPy v3's spelling.
+  assert.equal((await ti.lookupIocs(pl.DataFrame({ ip: ["131.107.147.209"] }))).height, 1);
+  assert.equal((await ti.lookupIocs(df, { iocCol: "Value" })).height, 2);
+});
+
+test("iocType option and unknown type names", async () => {
+  const ti = lookupOver({ LocalTI: LOCAL });
+  const [asDomain] = rowsOf(await ti.lookupIoc("wh401k.org", { iocType: "domain" }));
+  assert.deepEqual([asDomain.IocType, asDomain.Severity], ["dns", "high"]);
+  const [bad] = rowsOf(await ti.lookupIoc("wh401k.org", { iocType: "colour" }));
+  assert.deepEqual([bad.Status, bad.Details], [2, 'Unknown IoC type "colour".']);
+});
+
+test("a provider that throws does not kill the batch", async () => {
+  const ti = lookupOver({ LocalTI: LOCAL });
+  const provider = ti.loadedProviders.LocalTI;
+  provider.lookup = async () => {
+    throw new Error("boom");
+  };
+  const rows = rowsOf(await ti.lookupIocs(["1.2.3.4", "wh401k.org"]));
+  assert.deepEqual(rows.map((r) => [r.Status, r.Details]), [[3, "LocalTI failed: boom"], [3, "LocalTI failed: boom"]]);
+});
+
+test("progress: a summary line with counts per outcome (printed as text outside a notebook), quiet by default", async () => {
+  const twin = await startTwin(svc.greyNoiseCommunity);
+  try {
+    const configPath = writeConfig(tempDir(), { LocalTI: LOCAL, GreyNoise: { Provider: "GreyNoise", Primary: true, Args: { AuthKey: FAKE_KEY }, BaseUrl: twin.url, Retries: 0 } });
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "fixtures", "progressRun.ts"), configPath], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    assert.equal(code, 0, err);
+    assert.equal(err, "");
+    const [progress, quiet] = out.split("--- quiet run ---\n");
+    const final = progress.slice(progress.lastIndexOf("LocalTI: "));
+    assert.match(final, /^LocalTI: 5\/5 \(found 2, not found 2, not looked up 1, failed 0, cached 0\)$/m);
+    assert.match(final, /^GreyNoise: 5\/5 \(found 1, not found 1, not looked up 2, failed 1, cached 0\)$/m);
+    assert.match(final, /TI lookup done in [\d.]+ s: 5 observables × 2 providers \(LocalTI, GreyNoise\) → 3 found \(high 3\), 3 not found, 3 not looked up, 1 failed; 0 from cache\./);
+    assert.equal(quiet, "--- end ---\n");
+  } finally {
+    await twin.close();
+  }
+});
+
+test("display(ti) shows the status table; inspect is one line", () => {
+  const ti = lookupOver({ LocalTI: LOCAL, "<b>x</b>": { Provider: "Nope" } });
+  const bundle = ti[JUPYTER_DISPLAY]();
+  const html = bundle["text/html"] as string;
+  assert.match(html, /1 of 2 providers loaded/);
+  assert.ok(html.includes("&lt;b&gt;x&lt;/b&gt;") && !html.includes("<b>x</b>"));
+  assert.match(bundle["text/plain"] as string, /^TILookup: 1 of 2 providers loaded from /);
+  assert.equal(inspect(ti), "TILookup { loaded: [LocalTI], configured: 2 }");
+  assert.match(inspect(ti.loadedProviders.LocalTI), /^LocalTI provider "LocalTI" \(primary\)$/);
+});
+
+test("rows keep the first spelling of each distinct value, in input order", async () => {
+  const ti = lookupOver({ LocalTI: LOCAL });
+  const r = byIoc(rowsOf(await ti.lookupIocs(["WH401K.org", "131.107.147.209", "wh401k.org"])));
+  assert.deepEqual(Object.keys(r), ["WH401K.org", "131.107.147.209", "wh401k.org"]);
+  assert.equal(r["WH401K.org"].SafeIoc, "wh401k.org");
+});

@@ -1,0 +1,96 @@
+/**
+ * No configured key ever shows: services that echo the key back (in bodies,
+ * errors, redirects), a BaseUrl carrying it, every output the lab shows
+ * (result frame, status, browser, progress, inspect, errors, cache files).
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { inspect } from "node:util";
+import { TILookup } from "../../src/context/tiLookup";
+import { TIProgress } from "../../src/context/tiProgress";
+import { loadConfig } from "../../src/config/config";
+import { browseResults } from "../../src/vis/tiBrowser";
+import { toMimeBundle } from "../../src/display/display";
+import { rowsOf } from "./tiHelpers";
+import { FAKE_ID, FAKE_KEY, startTwin, tempDir, writeConfig, type Handler } from "./tiTwins";
+
+/** Every form of the secrets that must not appear. */
+const FORBIDDEN = [
+  FAKE_KEY,
+  FAKE_ID,
+  encodeURIComponent(FAKE_KEY),
+  Buffer.from(FAKE_KEY).toString("base64").replace(/=+$/, ""),
+  Buffer.from(`${FAKE_ID}:${FAKE_KEY}`).toString("base64").replace(/=+$/, ""),
+];
+
+function assertNoSecret(what: string, text: string): void {
+  for (const secret of FORBIDDEN) assert.ok(!text.includes(secret), `${what} contains a secret form: …${text.slice(Math.max(0, text.indexOf(secret) - 60), text.indexOf(secret) + 60)}…`);
+}
+
+/** Echoes everything it received, key included, with a status chosen by the IP. */
+const echo: Handler = (req) => {
+  const seen = { path: req.path, query: req.url.search, headers: req.headers, note: `your key is ${String(req.headers.key ?? req.headers["x-apikey"] ?? "")}` };
+  if (req.path.includes("5.5.5.50")) return { status: 500, text: `failure for key=${JSON.stringify(req.headers)}` };
+  if (req.path.includes("5.5.5.1")) return { status: 401, json: { error: `bad key ${JSON.stringify(req.headers)}` } };
+  if (req.path.includes("5.5.5.77")) return { status: 200, text: `not json ${JSON.stringify(req.headers)}` };
+  if (req.path.endsWith("torbulkexitlist")) return { text: `45.83.66.10\n# ${JSON.stringify(req.headers)}\n` };
+  return { status: 200, json: { data: { id: "x", type: "ip_address", attributes: { tags: [JSON.stringify(seen)] } }, classification: "malicious", message: JSON.stringify(seen), pulse_info: { count: 2, pulses: [{ name: JSON.stringify(seen) }] }, score: 9, ...seen } };
+};
+
+test("nothing shown by a lookup session contains a configured key", async () => {
+  const twin = await startTwin(echo);
+  const cacheDir = tempDir();
+  process.env.HL_MASK_TEST_KEY = FAKE_KEY;
+  try {
+    // The key also sits in a BaseUrl path (a proxy with the key in its URL).
+    const base = `${twin.url}/proxy/${FAKE_KEY}`;
+    const common = { Primary: true, Retries: 0, TimeoutSeconds: 2, Cache: { Path: cacheDir } };
+    const configPath = writeConfig(tempDir(), {
+      GreyNoise: { Provider: "GreyNoise", Args: { AuthKey: { EnvironmentVar: "HL_MASK_TEST_KEY" } }, BaseUrl: base, ...common },
+      VirusTotal: { Provider: "VirusTotal", Args: { AuthKey: FAKE_KEY }, BaseUrl: base, ...common },
+      OTX: { Provider: "OTX", Args: { AuthKey: FAKE_KEY }, BaseUrl: twin.url, ...common },
+      XForce: { Provider: "XForce", Args: { ApiID: FAKE_ID, AuthKey: FAKE_KEY }, BaseUrl: twin.url, ...common },
+      AbuseIPDB: { Provider: "AbuseIPDB", Args: { AuthKey: FAKE_KEY }, BaseUrl: twin.url, ...common },
+      OPR: { Provider: "OPR", Args: { AuthKey: FAKE_KEY }, BaseUrl: twin.url, ...common },
+      Tor: { Provider: "Tor", BaseUrl: base, ...common },
+      LocalTI: { Provider: "LocalTI", Primary: true },
+      Broken: { Provider: "GreyNoize", Args: { AuthKey: FAKE_KEY } },
+    });
+    const ti = new TILookup({ configPath });
+    const outputs: [string, string][] = [];
+    const values = ["45.83.66.10", "5.5.5.50", "5.5.5.1", "5.5.5.77", "wh401k.org", "http://wh401k.org/getps", "44d88612fea8a8f36de82e1278abb02f", FAKE_KEY];
+    const results = await ti.lookupIocs(values, { provScope: "all" });
+    const rows = rowsOf(results);
+    assert.ok(rows.length >= values.length * 7);
+    // The services did get the key (so the masking is what hides it).
+    assert.ok(twin.requests.some((r) => r.headers.key === FAKE_KEY));
+    outputs.push(["results", JSON.stringify(rows)]);
+    outputs.push(["results table", String(toMimeBundle(results)["text/html"])]);
+    outputs.push(["status", JSON.stringify(ti.providerStatus)]);
+    outputs.push(["status text", ti.statusText()]);
+    outputs.push(["display(ti)", JSON.stringify(toMimeBundle(ti))]);
+    outputs.push(["inspect(ti)", inspect(ti, { depth: 5 })]);
+    outputs.push(["inspect(loadedProviders)", inspect(ti.loadedProviders, { depth: 5 })]);
+    const browser = browseResults(results, { severities: "all" });
+    outputs.push(["browser", JSON.stringify(toMimeBundle(browser))]);
+    const progress = new TIProgress([{ name: "GreyNoise", total: 1 }], 1, false);
+    outputs.push(["progress", JSON.stringify(toMimeBundle(progress))]);
+    outputs.push(["config", inspect(loadConfig(configPath), { depth: 10 }) + JSON.stringify(loadConfig(configPath))]);
+    for (const name of fs.readdirSync(cacheDir)) outputs.push([`cache ${name}`, fs.readFileSync(path.join(cacheDir, name), "utf8")]);
+    for (const call of [() => ti.lookupIoc("1.2.3.4", { providers: ["Broken"] }), () => ti.lookupIoc("1.2.3.4", { providers: [FAKE_KEY] })]) {
+      await call().then(
+        () => assert.fail("expected an error"),
+        (err: Error) => outputs.push(["error", `${err.message}\n${err.stack ?? ""}`]),
+      );
+    }
+    for (const [what, text] of outputs) assertNoSecret(what, text);
+    // The masks are visible where the key would have been.
+    assert.ok(rows.some((r) => r.Reference.includes("/proxy/****/")));
+    assert.ok(rows.some((r) => r.Details.includes("****") || r.RawResult.includes("****")));
+  } finally {
+    delete process.env.HL_MASK_TEST_KEY;
+    await twin.close();
+  }
+});

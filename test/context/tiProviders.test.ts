@@ -1,0 +1,213 @@
+/**
+ * Each online provider against its loopback twin: the documented endpoint and
+ * auth header, the IoC types it takes, and how its answers map to Result,
+ * Severity and Details.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { byIoc, details, harness, rowsOf } from "./tiHelpers";
+import * as svc from "./tiServices";
+import { FAKE_ID, FAKE_KEY } from "./tiTwins";
+
+test("GreyNoise community: /v3/community/{ip}, `key` header, malicious → high, unknown IP → 404 row", async () => {
+  const h = await harness("GreyNoise", svc.greyNoiseCommunity);
+  try {
+    const rows = byIoc(rowsOf(await h.ti.lookupIocs(["45.83.66.10", "8.8.8.8", "9.9.9.9", "wh401k.org", "10.0.3.4"])));
+    assert.equal(h.twin.requests.length, 3, "only the three public IPv4 addresses are sent");
+    for (const r of h.twin.requests) {
+      assert.match(r.path, /^\/v3\/community\/[\d.]+$/);
+      assert.equal(r.headers.key, FAKE_KEY);
+    }
+    const bad = rows["45.83.66.10"];
+    assert.deepEqual([bad.Result, bad.Severity, bad.Status, bad.QuerySubtype], [true, "high", 0, "community"]);
+    assert.deepEqual(details(bad), { Classification: "malicious", Name: "unknown", "Last Seen": "2024-05-01", Message: "Success", Noise: true, RIOT: false, Link: "https://viz.greynoise.io/ip/45.83.66.10" });
+    assert.equal(bad.Reference, `${h.twin.url}/v3/community/45.83.66.10`);
+    assert.equal(JSON.parse(bad.RawResult).classification, "malicious");
+    const benign = rows["8.8.8.8"];
+    assert.deepEqual([benign.Result, benign.Severity, benign.Status], [true, "information", 0]);
+    assert.equal((details(benign) as Record<string, unknown>).RIOT, true);
+    const unseen = rows["9.9.9.9"];
+    assert.deepEqual([unseen.Result, unseen.Severity, unseen.Status], [false, "information", 404]);
+    assert.match(unseen.Details, /IP not observed scanning the internet/);
+    // GreyNoise takes IPv4 only; private addresses never leave the machine.
+    assert.deepEqual([rows["wh401k.org"].Status, rows["wh401k.org"].Severity], [1, "unknown"]);
+    assert.match(rows["wh401k.org"].Details, /does not look up dns \(it handles ipv4\)/);
+    assert.equal(rows["10.0.3.4"].Status, 1);
+    assert.match(rows["10.0.3.4"].Details, /10\.0\.3\.4 is a private address: not sent to GreyNoise/);
+  } finally {
+    await h.close();
+  }
+});
+
+test("GreyNoise without a key sends no `key` header (keyless community access)", async () => {
+  const h = await harness("GreyNoise", svc.greyNoiseCommunity, { Args: { AuthKey: "" } });
+  try {
+    const [row] = rowsOf(await h.ti.lookupIoc("45.83.66.10"));
+    assert.equal(row.Severity, "high");
+    assert.equal(h.twin.requests[0].headers.key, undefined);
+  } finally {
+    await h.close();
+  }
+});
+
+test("GreyNoise enterprise: /v3/ip/{ip}, scanner and business-service intelligence", async () => {
+  const h = await harness("GreyNoise", svc.greyNoiseEnterprise, { Edition: "enterprise" });
+  try {
+    const rows = byIoc(rowsOf(await h.ti.lookupIocs(["45.83.66.10", "8.8.8.8", "9.9.9.9"])));
+    assert.ok(h.twin.requests.every((r) => r.path.startsWith("/v3/ip/") && r.headers.key === FAKE_KEY));
+    const bad = rows["45.83.66.10"];
+    assert.deepEqual([bad.Result, bad.Severity, bad.QuerySubtype], [true, "high", "enterprise"]);
+    const d = details(bad) as Record<string, unknown>;
+    assert.deepEqual(d.Tags, ["SSH Bruteforcer", "Mirai"]);
+    assert.deepEqual(d.CVEs, ["CVE-2021-44228"]);
+    const riot = details(rows["8.8.8.8"]) as Record<string, unknown>;
+    assert.deepEqual([rows["8.8.8.8"].Result, rows["8.8.8.8"].Severity, riot.RIOT, riot["Business Service"]], [true, "information", true, "Google Public DNS"]);
+    assert.equal(rows["9.9.9.9"].Status, 404);
+  } finally {
+    await h.close();
+  }
+});
+
+test("VirusTotal v3: x-apikey, one endpoint per type (URL ids in base64url), engine counts → severity", async () => {
+  const h = await harness("VirusTotal", svc.virusTotal);
+  try {
+    const values = ["45.83.66.10", "8.8.8.8", "wh401k.org", "http://wh401k.org/getps", "44D88612FEA8A8F36DE82E1278ABB02F", "suspicious.example.com", "unknown.example.org", "2001:4860:4860::8888"];
+    const rows = byIoc(rowsOf(await h.ti.lookupIocs(values)));
+    assert.ok(h.twin.requests.every((r) => r.headers["x-apikey"] === FAKE_KEY));
+    const paths = h.twin.requests.map((r) => r.url.pathname).sort();
+    assert.ok(paths.includes("/api/v3/ip_addresses/45.83.66.10"));
+    assert.ok(paths.includes(`/api/v3/urls/${Buffer.from("http://wh401k.org/getps").toString("base64url")}`));
+    assert.ok(paths.includes("/api/v3/files/44d88612fea8a8f36de82e1278abb02f"), "hashes are sent lower-case");
+    assert.ok(paths.includes("/api/v3/ip_addresses/2001%3A4860%3A4860%3A%3A8888"));
+    assert.deepEqual([rows["45.83.66.10"].Severity, rows["45.83.66.10"].QuerySubtype], ["high", "ip_addresses"]);
+    assert.equal((details(rows["45.83.66.10"]) as Record<string, unknown>).Malicious, 7);
+    assert.equal((details(rows["45.83.66.10"]) as Record<string, unknown>).Permalink, "https://www.virustotal.com/gui/ip-address/45.83.66.10");
+    assert.equal(rows["8.8.8.8"].Severity, "information");
+    assert.equal(rows["wh401k.org"].Severity, "warning", "1 malicious engine → warning");
+    assert.equal(rows["suspicious.example.com"].Severity, "warning", "suspicious verdicts → warning");
+    assert.equal(rows["http://wh401k.org/getps"].Severity, "high");
+    assert.equal(rows["44D88612FEA8A8F36DE82E1278ABB02F"].IocType, "md5_hash");
+    assert.equal((details(rows["44D88612FEA8A8F36DE82E1278ABB02F"]) as Record<string, unknown>).Name, "eicar.com");
+    assert.deepEqual([rows["unknown.example.org"].Result, rows["unknown.example.org"].Status, rows["unknown.example.org"].Details], [false, 404, "Not found."]);
+  } finally {
+    await h.close();
+  }
+});
+
+test("AlienVault OTX: X-OTX-API-KEY, IPv4/domain/hostname sections, pulse count → severity", async () => {
+  const h = await harness("OTX", svc.otx);
+  try {
+    const rows = byIoc(rowsOf(await h.ti.lookupIocs(["45.83.66.10", "wh401k.org", "ftp.wh401k.org", "8.8.8.8", "nothing.example.com"])));
+    assert.ok(h.twin.requests.every((r) => r.headers["x-otx-api-key"] === FAKE_KEY && r.path.endsWith("/general")));
+    assert.ok(h.twin.count("/api/v1/indicators/hostname/ftp.wh401k.org/general") === 1);
+    assert.ok(h.twin.count("/api/v1/indicators/domain/wh401k.org/general") === 1);
+    assert.deepEqual([rows["45.83.66.10"].Severity, (details(rows["45.83.66.10"]) as Record<string, unknown>)["Pulse Count"]], ["high", 3]);
+    assert.equal(rows["wh401k.org"].Severity, "warning");
+    assert.equal(rows["ftp.wh401k.org"].QuerySubtype, "hostname");
+    assert.deepEqual([rows["8.8.8.8"].Result, rows["8.8.8.8"].Severity], [true, "information"]);
+    assert.equal(rows["nothing.example.com"].Status, 404);
+  } finally {
+    await h.close();
+  }
+});
+
+test("IBM X-Force: Basic auth ApiID:AuthKey, ipr/url/malware, score and risk → severity", async () => {
+  const h = await harness("XForce", svc.xForce, { Args: { ApiID: FAKE_ID, AuthKey: FAKE_KEY } });
+  try {
+    const rows = byIoc(rowsOf(await h.ti.lookupIocs(["45.83.66.10", "8.8.8.8", "wh401k.org", "44d88612fea8a8f36de82e1278abb02f", "1.2.3.4"])));
+    assert.equal(h.twin.requests[0].headers.authorization, `Basic ${Buffer.from(`${FAKE_ID}:${FAKE_KEY}`).toString("base64")}`);
+    assert.deepEqual([rows["45.83.66.10"].Severity, rows["45.83.66.10"].QuerySubtype], ["high", "ipr"]);
+    assert.deepEqual((details(rows["45.83.66.10"]) as Record<string, unknown>).Categories, ["Scanning IPs", "Botnet"]);
+    assert.equal(rows["8.8.8.8"].Severity, "information");
+    assert.deepEqual([rows["wh401k.org"].Severity, rows["wh401k.org"].QuerySubtype], ["warning", "url"]);
+    assert.deepEqual([rows["44d88612fea8a8f36de82e1278abb02f"].Severity, rows["44d88612fea8a8f36de82e1278abb02f"].QuerySubtype], ["high", "malware"]);
+    assert.equal(rows["1.2.3.4"].Status, 404);
+  } finally {
+    await h.close();
+  }
+});
+
+test("X-Force needs both ApiID and AuthKey to load", async () => {
+  const h = await harness("XForce", svc.xForce, { Args: { AuthKey: FAKE_KEY } });
+  try {
+    const [status] = h.ti.providerStatus;
+    assert.equal(status.loaded, false);
+    assert.match(status.detail, /ApiID is not set in Args/);
+  } finally {
+    await h.close();
+  }
+});
+
+test("AbuseIPDB: Key header, /api/v2/check?ipAddress=…&maxAgeInDays, confidence → severity", async () => {
+  const h = await harness("AbuseIPDB", svc.abuseIpdb, { Args: { AuthKey: FAKE_KEY, MaxAgeInDays: 30 } });
+  try {
+    const rows = byIoc(rowsOf(await h.ti.lookupIocs(["45.83.66.10", "23.97.60.214", "8.8.8.8", "wh401k.org"])));
+    const first = h.twin.requests[0];
+    assert.equal(first.path, "/api/v2/check");
+    assert.equal(first.headers.key, FAKE_KEY);
+    assert.equal(first.headers.accept, "application/json");
+    assert.equal(first.url.searchParams.get("maxAgeInDays"), "30");
+    assert.deepEqual([rows["45.83.66.10"].Result, rows["45.83.66.10"].Severity], [true, "high"]);
+    assert.equal((details(rows["45.83.66.10"]) as Record<string, unknown>)["Total Reports"], 523);
+    assert.equal(rows["23.97.60.214"].Severity, "warning");
+    assert.deepEqual([rows["8.8.8.8"].Result, rows["8.8.8.8"].Severity], [false, "information"], "no reports → Result false");
+    assert.equal(rows["wh401k.org"].Status, 1);
+    assert.equal(rows["45.83.66.10"].Reference, `${h.twin.url}/api/v2/check?ipAddress=45.83.66.10&maxAgeInDays=30`);
+  } finally {
+    await h.close();
+  }
+});
+
+test("Open PageRank: API-OPR header, domains[] parameter, unranked domain → warning", async () => {
+  const h = await harness("OPR", svc.openPageRank);
+  try {
+    const rows = byIoc(rowsOf(await h.ti.lookupIocs(["google.com", "wh401k.org", "8.8.8.8"])));
+    assert.ok(h.twin.requests.every((r) => r.headers["api-opr"] === FAKE_KEY && r.path === "/api/v1.0/getPageRank"));
+    assert.deepEqual([rows["google.com"].Result, rows["google.com"].Severity, (details(rows["google.com"]) as Record<string, unknown>)["Page Rank"]], [true, "information", 10]);
+    assert.deepEqual([rows["wh401k.org"].Result, rows["wh401k.org"].Severity], [false, "warning"]);
+    assert.equal(rows["8.8.8.8"].Status, 1, "OPR ranks domains only");
+  } finally {
+    await h.close();
+  }
+});
+
+test("Tor: the bulk exit list is fetched once and answers every lookup locally", async () => {
+  const h = await harness("Tor", svc.torProject, { Args: null });
+  try {
+    const rows = byIoc(rowsOf(await h.ti.lookupIocs(["185.220.101.7", "45.83.66.10", "8.8.8.8", "2a0b:f4c2:0::7", "10.0.3.4"])));
+    assert.equal(h.twin.requests.length, 1);
+    assert.equal(h.twin.requests[0].path, "/torbulkexitlist");
+    assert.deepEqual([rows["185.220.101.7"].Result, rows["185.220.101.7"].Severity, rows["185.220.101.7"].Status], [true, "warning", 0]);
+    assert.deepEqual([rows["8.8.8.8"].Result, rows["8.8.8.8"].Severity, rows["8.8.8.8"].Details], [false, "information", "Not a Tor exit node."]);
+    assert.equal(rows["2a0b:f4c2:0::7"].Result, true, "IPv6 compared in canonical form");
+    assert.equal(rows["10.0.3.4"].Result, false);
+    assert.equal(rows["185.220.101.7"].Reference, `${h.twin.url}/torbulkexitlist`);
+    // A second batch uses the list in memory.
+    await h.ti.lookupIocs(["1.1.1.1"]);
+    assert.equal(h.twin.requests.length, 1);
+  } finally {
+    await h.close();
+  }
+});
+
+test("Tor: the exit-addresses format gives last-seen times and fingerprints", async () => {
+  const h = await harness("Tor", svc.torProject, { Args: { ListPath: "/exit-addresses" } });
+  try {
+    const [row] = rowsOf(await h.ti.lookupIoc("45.83.66.10"));
+    assert.deepEqual(details(row), { "Tor exit node": true, "Last Seen": "2024-05-01 10:05:00", Fingerprint: "0111BA9B604669E636FFD5B503F382A4B7AD6E80" });
+  } finally {
+    await h.close();
+  }
+});
+
+test("Tor: an unusable list becomes a failure row for every lookup, fetched once", async () => {
+  const h = await harness("Tor", () => ({ status: 503, text: "down" }), { Args: null, Retries: 0 });
+  try {
+    const rows = rowsOf(await h.ti.lookupIocs(["185.220.101.7", "8.8.8.8", "1.1.1.1"]));
+    assert.equal(h.twin.requests.length, 1);
+    assert.deepEqual(rows.map((r) => r.Status), [503, 503, 503]);
+    assert.match(rows[0].Details, /Cannot fetch the Tor exit list: HTTP 503/);
+  } finally {
+    await h.close();
+  }
+});

@@ -1,0 +1,300 @@
+/**
+ * Real-world conditions against loopback twins: retries with backoff and
+ * Retry-After, timeouts, invalid bodies, refused and dropped connections,
+ * auth failures, the concurrency limit (measured at the server), duplicate
+ * observables, and the memory and disk caches.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import pl from "nodejs-polars";
+import { TILookup } from "../../src/context/tiLookup";
+import { parseRetryAfter } from "../../src/context/tiHttp";
+import { harness, rowsOf, byIoc } from "./tiHelpers";
+import * as svc from "./tiServices";
+import { closedPort, FAKE_KEY, startTwin, tempDir, writeConfig, type Handler } from "./tiTwins";
+
+const ips = (n: number, base = 20) => Array.from({ length: n }, (_, i) => `${base}.${Math.floor(i / 250) + 1}.${(i % 250) + 1}.9`);
+
+test("parseRetryAfter: delta seconds and HTTP dates", () => {
+  assert.equal(parseRetryAfter("2"), 2000);
+  assert.equal(parseRetryAfter("0.5"), 500);
+  const now = Date.parse("2024-05-01T10:00:00Z");
+  assert.equal(parseRetryAfter("Wed, 01 May 2024 10:00:03 GMT", now), 3000);
+  assert.equal(parseRetryAfter("Wed, 01 May 2024 09:00:00 GMT", now), 0);
+  assert.equal(parseRetryAfter("soon"), undefined);
+  assert.equal(parseRetryAfter(undefined), undefined);
+});
+
+test("429 with Retry-After: waits as told, then succeeds", async () => {
+  let calls = 0;
+  const handler: Handler = (req) => {
+    calls += 1;
+    if (calls === 1) return { status: 429, headers: { "Retry-After": "0.4" }, json: { message: "slow down" } };
+    return svc.greyNoiseCommunity(req);
+  };
+  const h = await harness("GreyNoise", handler, { Retries: 2, RetryBackoffSeconds: 5 });
+  try {
+    const [row] = rowsOf(await h.ti.lookupIoc("45.83.66.10"));
+    assert.deepEqual([row.Status, row.Severity], [0, "high"]);
+    assert.equal(h.twin.requests.length, 2);
+    const gap = h.twin.requests[1].at - h.twin.requests[0].at;
+    assert.ok(gap >= 380 && gap < 2000, `retry after ${gap} ms: Retry-After (0.4 s) wins over the 5 s backoff`);
+  } finally {
+    await h.close();
+  }
+});
+
+test("429 every time: gives up after the configured retries with a readable row", async () => {
+  const h = await harness("GreyNoise", svc.greyNoiseCommunity, { Retries: 1 });
+  try {
+    const t0 = Date.now();
+    const [row] = rowsOf(await h.ti.lookupIoc("5.5.5.29"));
+    assert.equal(h.twin.requests.length, 2);
+    assert.ok(Date.now() - t0 >= 950, "honoured Retry-After: 1");
+    assert.deepEqual([row.Status, row.Result, row.Severity], [429, false, "unknown"]);
+    assert.equal(row.Details, "Rate limited (HTTP 429) after 1 retry.");
+    assert.equal(JSON.parse(row.RawResult).status, 429);
+  } finally {
+    await h.close();
+  }
+});
+
+test("Retry-After beyond MaxRetryAfterSeconds: no waiting, and the rest of the batch is skipped", async () => {
+  const handler: Handler = () => ({ status: 429, headers: { "Retry-After": "3600" }, json: {} });
+  const h = await harness("GreyNoise", handler, { Concurrency: 1, MaxRetryAfterSeconds: 5 });
+  try {
+    const t0 = Date.now();
+    const rows = rowsOf(await h.ti.lookupIocs(["8.8.8.8", "9.9.9.9", "1.1.1.1"]));
+    assert.ok(Date.now() - t0 < 1000);
+    assert.equal(h.twin.requests.length, 1);
+    assert.match(rows[0].Details, /asks to wait 3600 s \(Retry-After\), longer than MaxRetryAfterSeconds \(5 s\)/);
+    assert.ok(rows.slice(1).every((r) => r.Status === 429 && r.Details.startsWith("Skipped: Rate limited")));
+  } finally {
+    await h.close();
+  }
+});
+
+test("500: retried with exponential backoff, then a row with the status and body", async () => {
+  const h = await harness("GreyNoise", svc.greyNoiseCommunity, { Retries: 2, RetryBackoffSeconds: 0.1 });
+  try {
+    const [row] = rowsOf(await h.ti.lookupIoc("5.5.5.50"));
+    assert.equal(h.twin.requests.length, 3);
+    const [a, b, c] = h.twin.requests.map((r) => r.at);
+    assert.ok(b - a >= 95, `first backoff ${b - a} ms`);
+    assert.ok(c - b >= 195, `second backoff ${c - b} ms (doubled)`);
+    assert.equal(row.Status, 500);
+    assert.equal(row.Details, "HTTP 500 Internal Server Error after 2 retries: internal error");
+  } finally {
+    await h.close();
+  }
+});
+
+test("a response slower than the timeout becomes a timeout row, on time", async () => {
+  const h = await harness("GreyNoise", svc.greyNoiseCommunity, { TimeoutSeconds: 0.3 });
+  try {
+    const t0 = Date.now();
+    const [row] = rowsOf(await h.ti.lookupIoc("5.5.5.99"));
+    const took = Date.now() - t0;
+    assert.ok(took >= 280 && took < 1500, `took ${took} ms`);
+    assert.deepEqual([row.Status, row.Result, row.Severity], [3, false, "unknown"]);
+    assert.equal(row.Details, `Timed out after 300 ms waiting for 127.0.0.1:${h.twin.port}.`);
+  } finally {
+    await h.close();
+  }
+});
+
+test("invalid JSON in a 200 is a failure row, not an exception", async () => {
+  const h = await harness("GreyNoise", svc.greyNoiseCommunity);
+  try {
+    const [row] = rowsOf(await h.ti.lookupIoc("5.5.5.77"));
+    assert.equal(row.Status, 3);
+    assert.equal(row.Details, "GreyNoise returned a response that is not valid JSON: {not json");
+    assert.equal(row.RawResult, "{not json");
+  } finally {
+    await h.close();
+  }
+});
+
+test("a JSON body of the wrong shape is a failure row naming the provider", async () => {
+  const h = await harness("VirusTotal", () => ({ json: { unexpected: true } }));
+  try {
+    const [row] = rowsOf(await h.ti.lookupIoc("8.8.8.8"));
+    assert.equal(row.Status, 3);
+    assert.equal(row.Details, "VirusTotal returned an unexpected response: no `data` object");
+  } finally {
+    await h.close();
+  }
+});
+
+test("connection refused: rows say so; after 3 in a row the rest of the batch is skipped", async () => {
+  const dir = tempDir();
+  const url = await closedPort();
+  const configPath = writeConfig(dir, { GreyNoise: { Provider: "GreyNoise", Primary: true, Args: { AuthKey: FAKE_KEY }, BaseUrl: url, Concurrency: 1, Retries: 0 } });
+  const ti = new TILookup({ configPath });
+  const rows = rowsOf(await ti.lookupIocs(ips(6)));
+  const host = new URL(url).host;
+  assert.deepEqual(rows.slice(0, 3).map((r) => r.Details), new Array(3).fill(`Connection refused by ${host}.`));
+  assert.ok(rows.slice(3).every((r) => r.Details === `Skipped: GreyNoise failed 3 times in a row (last: Connection refused by ${host}.)`));
+  assert.ok(rows.every((r) => r.Status === 3 && r.Severity === "unknown" && r.Result === false));
+});
+
+test("a dropped connection is retried, then reported", async () => {
+  const h = await harness("GreyNoise", svc.greyNoiseCommunity, { Retries: 1 });
+  try {
+    const [row] = rowsOf(await h.ti.lookupIoc("5.5.5.88"));
+    assert.equal(h.twin.requests.length, 2);
+    assert.equal(row.Status, 3);
+    assert.match(row.Details, /reset|hang up/i);
+  } finally {
+    await h.close();
+  }
+});
+
+test("redirects are not followed: the key headers never reach another address", async () => {
+  const elsewhere = await startTwin(() => ({ json: { ip: "x", classification: "malicious" } }));
+  const h = await harness("GreyNoise", () => ({ status: 302, headers: { Location: `${elsewhere.url}/collect` }, text: "" }));
+  try {
+    const [row] = rowsOf(await h.ti.lookupIoc("45.83.66.10"));
+    assert.equal(elsewhere.requests.length, 0);
+    assert.equal(row.Status, 302);
+    assert.equal(row.Details, `HTTP 302 redirect to ${elsewhere.url}/collect not followed (keys are never sent to another address); check GreyNoise's BaseUrl.`);
+  } finally {
+    await h.close();
+    await elsewhere.close();
+  }
+});
+
+test("401: one request, the rest of the batch is skipped with the same reason", async () => {
+  const h = await harness("VirusTotal", svc.virusTotal, { Args: { AuthKey: "wrong-key-123" }, Concurrency: 1 });
+  try {
+    const rows = rowsOf(await h.ti.lookupIocs(["8.8.8.8", "9.9.9.9", "1.1.1.1", "wh401k.org"]));
+    assert.equal(h.twin.requests.length, 1);
+    assert.equal(rows[0].Status, 401);
+    assert.equal(rows[0].Details, "Authorization failed (HTTP 401). Check VirusTotal's AuthKey in msticpyconfig.yaml.");
+    assert.ok(rows.slice(1).every((r) => r.Status === 401 && r.Details === `Skipped: ${rows[0].Details}`));
+    assert.match(rows[0].RawResult, /WrongCredentialsError/);
+  } finally {
+    await h.close();
+  }
+});
+
+test("403 and 404 are rows with MSTICPy's wording", async () => {
+  const h = await harness("OTX", svc.otx, { Args: { AuthKey: "not-the-key" } });
+  try {
+    const [row] = rowsOf(await h.ti.lookupIoc("8.8.8.8"));
+    assert.equal(row.Status, 403);
+    assert.match(row.Details, /^Request forbidden \(HTTP 403\)/);
+  } finally {
+    await h.close();
+  }
+  const g = await harness("GreyNoise", svc.greyNoiseCommunity);
+  try {
+    const [row] = rowsOf(await g.ti.lookupIoc("5.5.5.44"));
+    assert.deepEqual([row.Status, row.Details, row.Severity], [404, "Not found.", "information"]);
+  } finally {
+    await g.close();
+  }
+});
+
+test("the concurrency limit holds at the server", async () => {
+  for (const limit of [1, 3, 8]) {
+    const h = await harness("GreyNoise", (req) => ({ ...svc.greyNoiseCommunity(req), delayMs: 30 }) as ReturnType<Handler>, { Concurrency: limit });
+    try {
+      const rows = rowsOf(await h.ti.lookupIocs(ips(30)));
+      assert.equal(rows.length, 30);
+      assert.equal(h.twin.requests.length, 30);
+      assert.equal(h.twin.maxInFlight, limit, `limit ${limit}: peak ${h.twin.maxInFlight} in flight`);
+    } finally {
+      await h.close();
+    }
+  }
+});
+
+test("duplicate observables are looked up once; one row per distinct value", async () => {
+  const h = await harness("GreyNoise", (req) => ({ ...(svc.greyNoiseCommunity(req) as object), delayMs: 20 }));
+  try {
+    const df = pl.DataFrame({ IpAddress: ["45.83.66.10", "8.8.8.8", "45.83.66.10", null, "", "8.8.8.8", "45.83.66.10"] });
+    const rows = rowsOf(await h.ti.lookupIocs(df, { obsCol: "IpAddress" }));
+    assert.deepEqual(rows.map((r) => r.Ioc), ["45.83.66.10", "8.8.8.8"]);
+    assert.equal(h.twin.requests.length, 2);
+    // Values that normalise alike share a request but keep their own rows.
+    const more = rowsOf(await h.ti.lookupIocs(["9.9.9.9", " 9.9.9.9", "9.9.9.9 "]));
+    assert.equal(more.length, 1);
+    assert.equal(h.twin.requests.length, 3);
+  } finally {
+    await h.close();
+  }
+});
+
+test("memory cache: a second run sends nothing; failures are not cached", async () => {
+  const h = await harness("GreyNoise", svc.greyNoiseCommunity, { Retries: 0 });
+  try {
+    const first = rowsOf(await h.ti.lookupIocs(["45.83.66.10", "9.9.9.9", "5.5.5.50"]));
+    assert.equal(h.twin.requests.length, 3);
+    const second = rowsOf(await h.ti.lookupIocs(["45.83.66.10", "9.9.9.9", "5.5.5.50"]));
+    assert.deepEqual(second, first);
+    assert.equal(h.twin.requests.length, 4, "only the 500 is asked again");
+    assert.equal(h.twin.requests[3].path, "/v3/community/5.5.5.50");
+  } finally {
+    await h.close();
+  }
+});
+
+test("disk cache: a new TILookup (a new kernel) reads answers from disk until the TTL ends", async () => {
+  const cacheDir = tempDir();
+  const h = await harness("GreyNoise", svc.greyNoiseCommunity, { Cache: { Path: cacheDir, TtlSeconds: 0.6 } });
+  try {
+    const first = rowsOf(await h.ti.lookupIocs(["45.83.66.10", "9.9.9.9"]));
+    assert.equal(h.twin.requests.length, 2);
+    const files = fs.readdirSync(cacheDir);
+    assert.equal(files.length, 1);
+    assert.match(files[0], /^GreyNoise-[0-9a-f]{16}\.ndjson$/);
+    const fresh = new TILookup({ configPath: h.configPath });
+    assert.deepEqual(rowsOf(await fresh.lookupIocs(["45.83.66.10", "9.9.9.9"])), first);
+    assert.equal(h.twin.requests.length, 2, "answered from disk");
+    await new Promise((r) => setTimeout(r, 700));
+    const later = new TILookup({ configPath: h.configPath });
+    await later.lookupIocs(["45.83.66.10"]);
+    assert.equal(h.twin.requests.length, 3, "expired entries are looked up again");
+  } finally {
+    await h.close();
+  }
+});
+
+test("TILookup's cacheDir option puts every provider's cache there; a corrupt cache line is skipped", async () => {
+  const cacheDir = tempDir();
+  const h = await harness("GreyNoise", svc.greyNoiseCommunity);
+  try {
+    const ti = new TILookup({ configPath: h.configPath, cacheDir });
+    await ti.lookupIocs(["45.83.66.10"]);
+    const [file] = fs.readdirSync(cacheDir);
+    fs.appendFileSync(`${cacheDir}/${file}`, "{torn line\n");
+    const again = new TILookup({ configPath: h.configPath, cacheDir });
+    const [row] = rowsOf(await again.lookupIoc("45.83.66.10"));
+    assert.equal(row.Severity, "high");
+    assert.equal(h.twin.requests.length, 1);
+  } finally {
+    await h.close();
+  }
+});
+
+test("several providers in one batch: rows grouped by observable, providers in order", async () => {
+  const gn = await harness("GreyNoise", svc.greyNoiseCommunity);
+  const vt = await harness("VirusTotal", svc.virusTotal);
+  try {
+    const dir = tempDir();
+    const configPath = writeConfig(dir, {
+      GreyNoise: { Provider: "GreyNoise", Primary: true, Args: { AuthKey: FAKE_KEY }, BaseUrl: gn.twin.url },
+      VirusTotal: { Provider: "VirusTotal", Primary: true, Args: { AuthKey: FAKE_KEY }, BaseUrl: vt.twin.url },
+    });
+    const ti = new TILookup({ configPath });
+    const rows = rowsOf(await ti.lookupIocs(["45.83.66.10", "wh401k.org"]));
+    assert.deepEqual(rows.map((r) => `${r.Ioc}/${r.Provider}/${r.Status}`), ["45.83.66.10/GreyNoise/0", "45.83.66.10/VirusTotal/0", "wh401k.org/GreyNoise/1", "wh401k.org/VirusTotal/0"]);
+    const only = byIoc(rowsOf(await ti.lookupIocs(["45.83.66.10"], { providers: ["VirusTotal"] })));
+    assert.equal(only["45.83.66.10"].Provider, "VirusTotal");
+  } finally {
+    await gn.close();
+    await vt.close();
+  }
+});

@@ -1,0 +1,110 @@
+/** The TI results browser's HTML and text, without a browser. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import pl from "nodejs-polars";
+import { browseResults, safeHref, TIBrowser } from "../../src/vis/tiBrowser";
+import { JUPYTER_DISPLAY, isDisplayable } from "../../src/display/protocol";
+import { HuntlabError } from "../../src/common/errors";
+import { FIXTURE_ROWS, tiFrame, XSS_ROWS } from "../browser/fixtures/tiResults";
+import { XSS_PAYLOADS } from "../browser/fixtures/queries";
+
+const scripts = (html: string): string[] => [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+const withoutScripts = (html: string): string => html.replace(/<script>[\s\S]*?<\/script>/g, "");
+const tags = (html: string): string[] => withoutScripts(html).match(/<[a-zA-Z][^>]*>/g) ?? [];
+
+test("groups answers by indicator; highest severity first, hits before no-hits", () => {
+  const b = browseResults(tiFrame(FIXTURE_ROWS), { severities: "all" });
+  assert.ok(isDisplayable(b));
+  assert.deepEqual(b.items.map((i) => i.ioc), ["131.107.147.209", "wh401k.org", "45.83.66.10", "10.0.3.4", "5.5.5.50"]);
+  assert.deepEqual(b.items[0].rows.map((r) => `${r.provider}:${r.severity}`), ["LocalTI:high", "GreyNoise:information"]);
+});
+
+test("text: MSTICPy's option labels for the selected severities (default warning, high)", () => {
+  const text = browseResults(tiFrame(FIXTURE_ROWS)).toText().split("\n");
+  assert.deepEqual(text, [
+    `${"131.107.147.209".padEnd(40)} type: ipv4       (sev: high)  providers: [LocalTI]`,
+    `${"wh401k.org".padEnd(40)} type: dns        (sev: high)  providers: [LocalTI, VirusTotal]`,
+    `${"45.83.66.10".padEnd(40)} type: ipv4       (sev: warning)  providers: [AbuseIPDB]`,
+  ]);
+  const info = browseResults(tiFrame(FIXTURE_ROWS), { severities: ["information"] }).toText();
+  assert.match(info, /10\.0\.3\.4 +type: ipv4 +\(sev: information\)  providers: \[LocalTI\]  \(no hits\)/);
+});
+
+test("nothing at the requested severities: a notice and every severity (MSTICPy's fallback)", () => {
+  const onlyInfo = tiFrame(FIXTURE_ROWS.filter((r) => r.Severity === "information"));
+  const b = browseResults(onlyInfo, { severities: ["high"] });
+  assert.equal(b.fellBack, true);
+  assert.match(b.toText(), /^No results with severity high; showing all severities\./);
+  assert.match(b.toHtml(), /<p class="hl-tib-notice">No results with severity high; showing all severities\.<\/p>/);
+});
+
+test("static HTML: selected indicators listed, the others in a collapsed block; per provider details, link, raw result", () => {
+  const html = browseResults(tiFrame(FIXTURE_ROWS)).toHtml();
+  const staticPart = withoutScripts(html);
+  const others = staticPart.slice(staticPart.indexOf('<details class="hl-tib-others">'));
+  assert.match(others, /^<details class="hl-tib-others"><summary>2 more indicators with other severities<\/summary>/);
+  assert.ok(others.includes("10.0.3.4") && others.includes("5.5.5.50") && !others.includes("wh401k.org"));
+  assert.ok(html.includes("<h4>ipv4 · LocalTI · severity: <span class=\"hl-tib-sev hl-tib-sev-high\">high</span></h4>"));
+  assert.ok(html.includes("<tr><th>Description</th><td>NTLM network logons as MSTICAdmin</td></tr>"));
+  assert.ok(html.includes(`<tr><th>Other</th><td><pre>${'{\n  "nested": [\n    1,\n    2\n  ]\n}'.replace(/"/g, "&quot;")}</pre></td></tr>`));
+  assert.ok(html.includes('<p class="hl-tib-details hl-tib-message">Not found in the local feed.</p>'));
+  assert.ok(html.includes('<a href="https://api.greynoise.io/v3/community/131.107.147.209" target="_blank" rel="noopener noreferrer">'));
+  assert.ok(html.includes("<details class=\"hl-tib-raw\"><summary>Raw result</summary><pre>{\n  &quot;ip&quot;: &quot;131.107.147.209&quot;"));
+  assert.match(html, /\(5 indicators: high 2, warning 1, information 1, unknown 1\)/);
+});
+
+test("references: only absolute http(s) URLs become links; others are text", () => {
+  assert.equal(safeHref("https://x.example/a b"), "https://x.example/a%20b");
+  for (const bad of ["javascript:alert(1)", " javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,x", "vbscript:x", "//evil.example", "/relative", "http:/x", "ftp://x.example", ""]) {
+    assert.equal(safeHref(bad), undefined, bad);
+  }
+  const html = browseResults(tiFrame([...FIXTURE_ROWS, ...XSS_ROWS]), { severities: "all" }).toHtml();
+  const links = withoutScripts(html).match(/<a [^>]*>/g) ?? [];
+  assert.ok(links.length >= 3);
+  for (const a of links) {
+    assert.match(a, /^<a href="https?:\/\/[^"]*" target="_blank" rel="noopener noreferrer">$/);
+  }
+  assert.ok(html.includes('<span class="hl-tib-ref-text">javascript:alert(document.domain)</span>'));
+  assert.ok(html.includes('href="http://example.com/x?a=%3Cb%3E&amp;c=%22d%22"'));
+});
+
+test("hostile values are escaped everywhere; one script, no inline handlers", () => {
+  const html = browseResults(tiFrame(XSS_ROWS), { severities: "all" }).toHtml();
+  assert.equal(scripts(html).length, 1);
+  assert.equal(html.match(/<\/script/gi)?.length, 1);
+  const allowed = /^<(div|style|strong|span|p|details|summary|code|h3|h4|section|table|tbody|tr|th|td|pre|a)\b/;
+  for (const tag of tags(html)) {
+    assert.match(tag, allowed, tag);
+    assert.doesNotMatch(tag, /\son\w+=/i, tag);
+  }
+  for (const payload of XSS_PAYLOADS) assert.ok(!withoutScripts(html).includes(payload), payload);
+  const script = scripts(html)[0];
+  assert.ok(!script.includes("</"), "no closing tags inside the script");
+  assert.ok(!/<!--|<script/i.test(script));
+});
+
+test("unique ids per rendering; CSS and script scoped to the id", () => {
+  const b = browseResults(tiFrame(FIXTURE_ROWS));
+  const ids = [b.toHtml(), b.toHtml(), browseResults(tiFrame(FIXTURE_ROWS)).toHtml()].map((html) => {
+    const id = html.match(/^<div id="([\w-]+)" class="hl-tib">/)![1];
+    assert.ok(html.includes(`#${id} .hl-tib-list{`));
+    assert.ok(scripts(html)[0].includes(`var ID = "${id}";`));
+    return id;
+  });
+  assert.equal(new Set(ids).size, 3);
+});
+
+test("bad input: not a DataFrame, missing columns, unknown severities; empty results are shown, not an error", () => {
+  assert.throws(() => browseResults([] as unknown as pl.DataFrame), (e: Error) => e instanceof HuntlabError && /expected the DataFrame returned by TILookup\.lookupIocs/.test(e.message));
+  assert.throws(() => browseResults(pl.DataFrame({ Ioc: ["x"], Provder: ["p"], Severity: ["high"] })), /no "Provider" column .* Did you mean Provder\?/);
+  assert.throws(() => browseResults(tiFrame(FIXTURE_ROWS), { severities: ["hihg"] }), /unknown severity "hihg" \(use unknown, information, warning, high or "all"\)\. Did you mean high\?/);
+  const empty = browseResults(tiFrame([]));
+  assert.equal(empty.toText(), "(no TI results)");
+  assert.match(empty.toHtml(), /<p class="hl-tib-empty">No results\.<\/p>/);
+  assert.equal(empty[JUPYTER_DISPLAY]()["text/plain"], "(no TI results)");
+});
+
+test("a frame from another source: only Ioc, Provider and Severity needed; odd severities count as unknown", () => {
+  const b = new TIBrowser(pl.DataFrame({ Ioc: ["a.example.com"], Provider: ["Mine"], Severity: ["critical"] }), { severities: "all" });
+  assert.equal(b.items[0].rows[0].severity, "unknown");
+});
