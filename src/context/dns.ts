@@ -1,0 +1,274 @@
+/**
+ * DNS look-ups on Node's own resolver (c-ares, `dns.promises.Resolver`), with
+ * the fields MSTICPy's `dns_resolve` returns. Every query has a hard deadline:
+ * with no network, or a name server that never answers, the result is a
+ * structured failure (`status`, `error`) within `timeoutMs`, never a hung cell
+ * and never a thrown network error.
+ */
+import { promises as dnsPromises } from "node:dns";
+import net from "node:net";
+import ipaddr from "ipaddr.js";
+import { HuntlabError } from "../common/errors";
+
+/** Record types `dnsResolve` asks for (those Node's resolver returns parsed). */
+export const DNS_RECORD_TYPES = ["A", "AAAA", "CNAME", "MX", "TXT", "NS", "SOA", "SRV", "PTR", "CAA", "NAPTR"] as const;
+
+/** One of {@link DNS_RECORD_TYPES}. */
+export type DnsRecordType = (typeof DNS_RECORD_TYPES)[number];
+
+/**
+ * How a look-up ended: `NOERROR` (answered), `NXDOMAIN` (no such name — Node
+ * reports refused look-ups of unknown names the same way), `NODATA` (the name
+ * exists, no record of this type), `TIMEOUT` (no answer in time), `REFUSED`,
+ * `SERVFAIL`, `NETWORK` (no route or connection to the name server) or `ERROR`.
+ */
+export type DnsStatus = "NOERROR" | "NXDOMAIN" | "NODATA" | "TIMEOUT" | "REFUSED" | "SERVFAIL" | "NETWORK" | "ERROR";
+
+/** The result of {@link dnsResolve}, after MSTICPy's (dnspython) fields. */
+export interface DnsResult {
+  /** The name asked for, fully qualified (`microsoft.com.`). */
+  qname: string;
+  rdtype: DnsRecordType;
+  rdclass: "IN";
+  /** The name server asked (the first configured one when several are). */
+  nameserver: string;
+  port: number;
+  /** The name the answer is for after following CNAMEs (`qname` when there are none); null on failure. */
+  canonical_name: string | null;
+  /** The answer's records as text (`104.215.148.63`, `10 mail.example.com.`, TXT strings). */
+  rrset: string[];
+  /** When the answer expires (now + lowest TTL; A and AAAA only — Node gives no TTL for other types). */
+  expiration: Date | null;
+  /** The answer as zone-file-like text (Node does not expose the raw message). */
+  response: string;
+  status: DnsStatus;
+  /** What went wrong, in words; null on success. */
+  error: string | null;
+}
+
+/** Options of {@link dnsResolve} and {@link dnsReverse}. */
+export interface DnsOptions {
+  /** Record type. @defaultValue "A" */
+  rdtype?: DnsRecordType | Lowercase<DnsRecordType>;
+  /** Name server IP (optionally `ip:port` or `[v6]:port`). Default: the system's servers. */
+  nameserver?: string;
+  /** Name server port when `nameserver` has none. @defaultValue 53 */
+  port?: number;
+  /** Deadline for the whole look-up, in milliseconds. @defaultValue 2000 */
+  timeoutMs?: number;
+  /** Tries per name server before giving up (within the deadline). @defaultValue 1 */
+  tries?: number;
+}
+
+/** Bad arguments to the DNS helpers (an unknown record type, an empty name, an invalid IP). */
+export class DnsError extends HuntlabError {
+  override name = "DnsError";
+}
+
+const STATUS_BY_CODE: Record<string, DnsStatus> = {
+  ENOTFOUND: "NXDOMAIN",
+  ENODATA: "NODATA",
+  ETIMEOUT: "TIMEOUT",
+  ECANCELLED: "TIMEOUT",
+  EREFUSED: "REFUSED",
+  ESERVFAIL: "SERVFAIL",
+  ECONNREFUSED: "NETWORK",
+  ENETUNREACH: "NETWORK",
+  EHOSTUNREACH: "NETWORK",
+  ECONNRESET: "NETWORK",
+  EFORMERR: "ERROR",
+  EBADRESP: "ERROR",
+  EBADNAME: "ERROR",
+};
+
+const fqdn = (name: string) => (name.endsWith(".") ? name : `${name}.`);
+
+/** `ip`, `ip:port`, `[v6]:port` → [host, port]. */
+function splitServer(server: string, defaultPort: number): [string, number] {
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(server);
+  if (bracketed) return [bracketed[1], bracketed[2] ? Number(bracketed[2]) : defaultPort];
+  if (net.isIPv6(server)) return [server, defaultPort];
+  const withPort = /^([^:]+):(\d+)$/.exec(server);
+  if (withPort) return [withPort[1], Number(withPort[2])];
+  return [server, defaultPort];
+}
+
+function makeResolver(options: DnsOptions): { resolver: dnsPromises.Resolver; nameserver: string; port: number; timeoutMs: number } {
+  const timeoutMs = options.timeoutMs ?? 2000;
+  if (!(timeoutMs > 0)) throw new DnsError(`dnsResolve: timeoutMs must be positive (got ${timeoutMs}).`);
+  const tries = Math.max(1, Math.floor(options.tries ?? 1));
+  // c-ares' own per-try timeout; the overall deadline below bounds retries and several servers.
+  const resolver = new dnsPromises.Resolver({ timeout: Math.max(1, Math.floor(timeoutMs / tries)), tries });
+  if (options.nameserver) {
+    const [host, port] = splitServer(options.nameserver, options.port ?? 53);
+    if (!net.isIP(host)) throw new DnsError(`dnsResolve: nameserver must be an IP address (got "${options.nameserver}").`);
+    resolver.setServers([net.isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`]);
+  }
+  const first = resolver.getServers()[0] ?? "";
+  const [nameserver, port] = first ? splitServer(first, 53) : ["", 53];
+  return { resolver, nameserver, port, timeoutMs };
+}
+
+/** Runs `query` with a deadline; on expiry the resolver's queries are cancelled. */
+async function withDeadline<T>(resolver: dnsPromises.Resolver, timeoutMs: number, query: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      resolver.cancel();
+      reject(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: "ETIMEOUT" }));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([query(), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function normalizeType(rdtype: string | undefined): DnsRecordType {
+  const t = (rdtype ?? "A").toUpperCase();
+  if (!(DNS_RECORD_TYPES as readonly string[]).includes(t)) {
+    throw new DnsError(`dnsResolve: record type "${rdtype}" is not supported (supported: ${DNS_RECORD_TYPES.join(", ")}).`);
+  }
+  return t as DnsRecordType;
+}
+
+interface Answer {
+  rrset: string[];
+  ttl: number | null;
+}
+
+/** Asks for one record type; records rendered as text. */
+async function query(resolver: dnsPromises.Resolver, name: string, rdtype: DnsRecordType): Promise<Answer> {
+  switch (rdtype) {
+    case "A":
+    case "AAAA": {
+      const records = rdtype === "A" ? await resolver.resolve4(name, { ttl: true }) : await resolver.resolve6(name, { ttl: true });
+      return { rrset: records.map((r) => r.address), ttl: records.length ? Math.min(...records.map((r) => r.ttl)) : null };
+    }
+    case "CNAME":
+      return { rrset: (await resolver.resolveCname(name)).map(fqdn), ttl: null };
+    case "MX":
+      return { rrset: (await resolver.resolveMx(name)).map((r) => `${r.priority} ${fqdn(r.exchange)}`), ttl: null };
+    case "TXT":
+      return { rrset: (await resolver.resolveTxt(name)).map((chunks) => chunks.join("")), ttl: null };
+    case "NS":
+      return { rrset: (await resolver.resolveNs(name)).map(fqdn), ttl: null };
+    case "PTR":
+      return { rrset: (await resolver.resolvePtr(name)).map(fqdn), ttl: null };
+    case "SOA": {
+      const s = await resolver.resolveSoa(name);
+      return { rrset: [`${fqdn(s.nsname)} ${fqdn(s.hostmaster)} ${s.serial} ${s.refresh} ${s.retry} ${s.expire} ${s.minttl}`], ttl: s.minttl };
+    }
+    case "SRV":
+      return { rrset: (await resolver.resolveSrv(name)).map((r) => `${r.priority} ${r.weight} ${r.port} ${fqdn(r.name)}`), ttl: null };
+    case "CAA":
+      return {
+        rrset: (await resolver.resolveCaa(name)).map((r) => {
+          const [tag, value] = Object.entries(r).find(([k]) => k !== "critical") ?? ["", ""];
+          return `${r.critical} ${tag} "${String(value)}"`;
+        }),
+        ttl: null,
+      };
+    case "NAPTR":
+      return {
+        rrset: (await resolver.resolveNaptr(name)).map((r) => `${r.order} ${r.preference} "${r.flags}" "${r.service}" "${r.regexp}" ${fqdn(r.replacement || ".")}`),
+        ttl: null,
+      };
+  }
+}
+
+/** The canonical name of `name` (following up to 8 CNAMEs), or `name` itself. */
+async function canonicalName(resolver: dnsPromises.Resolver, name: string): Promise<string> {
+  let current = name;
+  for (let hop = 0; hop < 8; hop++) {
+    try {
+      const [target] = await resolver.resolveCname(current);
+      if (!target) break;
+      current = target;
+    } catch {
+      break;
+    }
+  }
+  return fqdn(current);
+}
+
+function failure(base: Omit<DnsResult, "canonical_name" | "rrset" | "expiration" | "response" | "status" | "error">, err: unknown): DnsResult {
+  const code = (err as { code?: string }).code ?? "";
+  const status = STATUS_BY_CODE[code] ?? "ERROR";
+  const message = err instanceof Error ? err.message : String(err);
+  const where = base.nameserver ? ` (name server ${base.nameserver}:${base.port})` : "";
+  return {
+    ...base,
+    canonical_name: null,
+    rrset: [],
+    expiration: null,
+    response: `;QUESTION\n${base.qname} IN ${base.rdtype}\n;STATUS\n${status}${code ? ` ${code}` : ""}`,
+    status,
+    error: `${status}: ${message}${where}`,
+  };
+}
+
+/**
+ * Resolves `domain` (default record type A) on Node's resolver, within
+ * `timeoutMs`. Never throws on network trouble: a failed look-up has
+ * `status` ≠ `NOERROR`, an `error` message and an empty `rrset`. Throws
+ * {@link DnsError} only for bad arguments.
+ *
+ * ```ts
+ * const info = await dnsResolve("microsoft.com");
+ * info.rrset;   // ["20.70.246.20", …] — or [] with info.status "TIMEOUT" when offline
+ * ```
+ */
+export async function dnsResolve(domain: string, options: DnsOptions = {}): Promise<DnsResult> {
+  const rdtype = normalizeType(options.rdtype);
+  const name = String(domain ?? "").trim().replace(/\.$/, "");
+  if (!name) throw new DnsError("dnsResolve: the domain is empty.");
+  const { resolver, nameserver, port, timeoutMs } = makeResolver(options);
+  const base = { qname: fqdn(name), rdtype, rdclass: "IN" as const, nameserver, port };
+  try {
+    const started = Date.now();
+    const [answer, canonical] = await withDeadline(resolver, timeoutMs, () =>
+      Promise.all([query(resolver, name, rdtype), rdtype === "A" || rdtype === "AAAA" ? canonicalName(resolver, name) : Promise.resolve(fqdn(name))]),
+    );
+    if (!answer.rrset.length) {
+      // An empty answer (dnspython: NoAnswer), e.g. an alias without records of this type.
+      throw Object.assign(new Error(`no ${rdtype} records for ${name}`), { code: "ENODATA" });
+    }
+    const expiration = answer.ttl === null ? null : new Date(started + answer.ttl * 1000);
+    const ttl = answer.ttl === null ? "" : `${answer.ttl} `;
+    const lines = answer.rrset.map((r) => `${canonical} ${ttl}IN ${rdtype} ${r}`);
+    return {
+      ...base,
+      canonical_name: canonical,
+      rrset: answer.rrset,
+      expiration,
+      response: `;QUESTION\n${base.qname} IN ${rdtype}\n;ANSWER\n${lines.join("\n")}`,
+      status: "NOERROR",
+      error: null,
+    };
+  } catch (err) {
+    return failure(base, err);
+  }
+}
+
+/** The reverse-lookup name of an IP: `4.3.2.1.in-addr.arpa` or the nibble form under `ip6.arpa`. */
+export function reverseName(ip: string): string {
+  const value = ip.trim();
+  if (net.isIPv4(value)) return `${value.split(".").reverse().join(".")}.in-addr.arpa`;
+  if (net.isIPv6(value)) {
+    const parts = ipaddr.IPv6.parse(value).parts; // 8 groups, `::` and embedded IPv4 expanded
+    const nibbles = parts.map((g) => g.toString(16).padStart(4, "0")).join("");
+    return `${[...nibbles].reverse().join(".")}.ip6.arpa`;
+  }
+  throw new DnsError(`dnsReverse: "${ip}" is not an IP address.`);
+}
+
+/**
+ * Reverse look-up (PTR) of an IPv4 or IPv6 address (MSTICPy's
+ * `ip_rev_resolve`). Same result shape and failure rules as {@link dnsResolve};
+ * `rrset` holds the host names.
+ */
+export async function dnsReverse(ip: string, options: Omit<DnsOptions, "rdtype"> = {}): Promise<DnsResult> {
+  return dnsResolve(reverseName(ip), { ...options, rdtype: "PTR" });
+}

@@ -1,0 +1,285 @@
+/**
+ * Members of zip, gzip and tar archives, read with hard limits: a member count,
+ * and a byte budget that stops decompression as soon as it is spent, so a
+ * decompression bomb costs a few megabytes and milliseconds, not gigabytes.
+ * Corrupt or truncated archives give what could be read plus an error note;
+ * they never throw.
+ */
+import { Gunzip, Inflate } from "fflate";
+import type { FileType } from "./fileTypes";
+
+/** A member read from an archive. */
+export interface ArchiveMember {
+  name: string;
+  bytes: Uint8Array;
+  /** Why the member is incomplete (a limit, encryption, corruption), when it is. */
+  note?: string;
+}
+
+/** What an archive held, within the limits. */
+export interface ArchiveContents {
+  members: ArchiveMember[];
+  /** Set when members were left out (the member limit or the byte budget), or the directory was unreadable. */
+  note?: string;
+}
+
+/** Limits for one archive; `budget` is shared with everything else decoded from the same input. */
+export interface ArchiveLimits {
+  /** Members read at most. */
+  maxMembers: number;
+  /** Bytes all members of this archive may expand to. */
+  maxExpandedBytes: number;
+  /** Bytes left for this input string as a whole; reduced as members are read. */
+  budget: { remaining: number };
+}
+
+/** Input fed to the decompressor per step: bounds what one step can produce (≈1032× for deflate). */
+const STEP = 1024;
+
+const utf8 = new TextDecoder("utf-8");
+
+interface Capped {
+  bytes: Uint8Array;
+  note?: string;
+}
+
+/** Runs a streaming decompressor over `data`, keeping at most `cap` output bytes. */
+function decompressCapped(data: Uint8Array, make: (ondata: (chunk: Uint8Array) => void) => { push(chunk: Uint8Array, final?: boolean): void }, cap: number, limitName: string): Capped {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  let over = false;
+  const stream = make((chunk) => {
+    if (over) return;
+    const room = cap - total;
+    if (chunk.length > room) {
+      if (room > 0) chunks.push(chunk.slice(0, room));
+      total = cap;
+      over = true;
+    } else {
+      chunks.push(chunk.slice());
+      total += chunk.length;
+    }
+  });
+  let note: string | undefined;
+  try {
+    if (data.length === 0) stream.push(new Uint8Array(0), true);
+    for (let off = 0; off < data.length && !over; off += STEP) stream.push(data.subarray(off, off + STEP), off + STEP >= data.length);
+  } catch (err) {
+    note = `corrupt or truncated data: ${(err as Error).message}`;
+  }
+  if (over) note = `${limitName}: output stopped at ${cap} bytes`;
+  return { bytes: concat(chunks, total), note };
+}
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const c of chunks) {
+    out.set(c, off);
+    off += c.length;
+  }
+  return out;
+}
+
+/** The cap for the next member: what is left of the archive's allowance and of the input's budget. */
+function capFor(limits: ArchiveLimits, used: number): { cap: number; limitName: string } {
+  const archiveLeft = limits.maxExpandedBytes - used;
+  return archiveLeft <= limits.budget.remaining
+    ? { cap: Math.max(0, archiveLeft), limitName: "maxExpandedBytes" }
+    : { cap: Math.max(0, limits.budget.remaining), limitName: "maxDecodedBytes" };
+}
+
+/** Reads the members of a zip, gz or tar archive within `limits`. */
+export function readArchive(bytes: Uint8Array, type: FileType, limits: ArchiveLimits): ArchiveContents {
+  if (type === "gz") return readGzip(bytes, limits);
+  if (type === "zip") return readZip(bytes, limits);
+  if (type === "tar") return readTar(bytes, limits);
+  return { members: [] };
+}
+
+// ---------------------------------------------------------------- gzip
+
+/** The original file name stored in a gzip header (FNAME), if any. */
+function gzipName(b: Uint8Array): string | undefined {
+  const flags = b[3];
+  let p = 10;
+  if (flags & 4) p += 2 + (b[10] | (b[11] << 8)); // FEXTRA
+  if (!(flags & 8) || p >= b.length) return undefined;
+  let end = p;
+  while (end < b.length && end - p < 1024 && b[end] !== 0) end++;
+  return end > p ? utf8.decode(b.subarray(p, end)) : undefined;
+}
+
+function readGzip(bytes: Uint8Array, limits: ArchiveLimits): ArchiveContents {
+  const { cap, limitName } = capFor(limits, 0);
+  const out = decompressCapped(bytes, (ondata) => new Gunzip((chunk) => ondata(chunk)), cap, limitName);
+  limits.budget.remaining -= out.bytes.length;
+  // MSTICPy names the member "gzip_file"; the header's own name is better when present.
+  return { members: [{ name: gzipName(bytes) ?? "gzip_file", bytes: out.bytes, note: out.note }] };
+}
+
+// ---------------------------------------------------------------- zip
+
+const u16 = (b: Uint8Array, p: number) => b[p] | (b[p + 1] << 8);
+const u32 = (b: Uint8Array, p: number) => (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24)) >>> 0;
+
+interface ZipEntry {
+  name: string;
+  flags: number;
+  method: number;
+  compressedSize: number;
+  localOffset: number;
+}
+
+/** Entries from the central directory, or undefined when there is none (a truncated zip). */
+function zipDirectory(b: Uint8Array, maxEntries: number): { entries: ZipEntry[]; total: number } | undefined {
+  // The end-of-central-directory record sits in the last 22 + 65535 bytes.
+  const floor = Math.max(0, b.length - 22 - 0xffff);
+  for (let p = b.length - 22; p >= floor; p--) {
+    if (u32(b, p) !== 0x06054b50) continue;
+    const total = u16(b, p + 10);
+    let q = u32(b, p + 16);
+    const entries: ZipEntry[] = [];
+    for (let i = 0; i < total && entries.length < maxEntries; i++) {
+      if (q + 46 > b.length || u32(b, q) !== 0x02014b50) break;
+      const nameLen = u16(b, q + 28);
+      entries.push({
+        flags: u16(b, q + 8),
+        method: u16(b, q + 10),
+        compressedSize: u32(b, q + 20),
+        localOffset: u32(b, q + 42),
+        name: utf8.decode(b.subarray(q + 46, Math.min(b.length, q + 46 + nameLen))),
+      });
+      q += 46 + nameLen + u16(b, q + 30) + u16(b, q + 32);
+    }
+    return { entries, total };
+  }
+  return undefined;
+}
+
+/** Entries found by walking local headers from the start (for zips cut short). */
+function zipLocalEntries(b: Uint8Array, maxEntries: number): ZipEntry[] {
+  const entries: ZipEntry[] = [];
+  let p = 0;
+  while (entries.length < maxEntries && p + 30 <= b.length && u32(b, p) === 0x04034b50) {
+    const flags = u16(b, p + 6);
+    const nameLen = u16(b, p + 26);
+    const extraLen = u16(b, p + 28);
+    // With flag 8 the size comes after the data: take what is there.
+    const size = flags & 8 ? b.length - (p + 30 + nameLen + extraLen) : u32(b, p + 18);
+    entries.push({ flags, method: u16(b, p + 8), compressedSize: size, localOffset: p, name: utf8.decode(b.subarray(p + 30, Math.min(b.length, p + 30 + nameLen))) });
+    if (flags & 8) break;
+    p += 30 + nameLen + extraLen + size;
+  }
+  return entries;
+}
+
+function readZip(b: Uint8Array, limits: ArchiveLimits): ArchiveContents {
+  const dir = zipDirectory(b, limits.maxMembers);
+  const entries = dir?.entries ?? zipLocalEntries(b, limits.maxMembers);
+  const members: ArchiveMember[] = [];
+  let used = 0;
+  let note = dir ? undefined : "no central directory (truncated zip?): members read from local headers";
+  if (dir && dir.total > entries.length) note = `maxArchiveMembers: ${dir.total - entries.length} of ${dir.total} members not read`;
+  for (const e of entries) {
+    const { cap, limitName } = capFor(limits, used);
+    if (cap <= 0) {
+      note = `${limitName}: members from "${e.name}" on not read`;
+      break;
+    }
+    const p = e.localOffset;
+    if (p + 30 > b.length || u32(b, p) !== 0x04034b50) {
+      members.push({ name: e.name, bytes: new Uint8Array(0), note: "local header missing" });
+      continue;
+    }
+    const start = p + 30 + u16(b, p + 26) + u16(b, p + 28);
+    const data = b.subarray(start, Math.min(b.length, start + e.compressedSize));
+    let member: ArchiveMember;
+    if (e.flags & 1) {
+      member = { name: e.name, bytes: data.slice(0, cap), note: "encrypted member: not decrypted" };
+    } else if (e.method === 0) {
+      const stored = data.slice(0, cap);
+      member = { name: e.name, bytes: stored, note: data.length > cap ? `${limitName}: output stopped at ${cap} bytes` : undefined };
+    } else if (e.method === 8) {
+      const out = decompressCapped(data, (ondata) => new Inflate((chunk) => ondata(chunk)), cap, limitName);
+      member = { name: e.name, bytes: out.bytes, note: out.note };
+    } else {
+      member = { name: e.name, bytes: data.slice(0, cap), note: `compression method ${e.method} not supported: raw bytes` };
+    }
+    used += member.bytes.length;
+    limits.budget.remaining -= member.bytes.length;
+    members.push(member);
+    if (member.note?.startsWith("max")) {
+      note ??= member.note;
+      break;
+    }
+  }
+  return { members, note };
+}
+
+// ---------------------------------------------------------------- tar
+
+function octal(b: Uint8Array, p: number, len: number): number {
+  if (b[p] & 0x80) {
+    // GNU base-256 size
+    let v = 0;
+    for (let i = 1; i < len; i++) v = v * 256 + b[p + i];
+    return v;
+  }
+  let s = "";
+  for (let i = p; i < p + len && b[i] !== 0; i++) s += String.fromCharCode(b[i]);
+  const v = parseInt(s.trim() || "0", 8);
+  return Number.isFinite(v) ? v : -1;
+}
+
+function cString(b: Uint8Array, p: number, len: number): string {
+  let end = p;
+  while (end < p + len && end < b.length && b[end] !== 0) end++;
+  return utf8.decode(b.subarray(p, end));
+}
+
+function readTar(b: Uint8Array, limits: ArchiveLimits): ArchiveContents {
+  const members: ArchiveMember[] = [];
+  let used = 0;
+  let note: string | undefined;
+  let longName: string | undefined;
+  let p = 0;
+  while (p + 512 <= b.length) {
+    if (b[p] === 0) break; // end-of-archive block
+    const size = octal(b, p + 124, 12);
+    if (size < 0) {
+      note = "corrupt tar header";
+      break;
+    }
+    const type = String.fromCharCode(b[p + 156] || 48);
+    const prefix = b[p + 257] === 0x75 ? cString(b, p + 345, 155) : "";
+    const name = longName ?? (prefix ? `${prefix}/${cString(b, p, 100)}` : cString(b, p, 100));
+    longName = undefined;
+    const dataStart = p + 512;
+    const data = b.subarray(dataStart, Math.min(b.length, dataStart + size));
+    p = dataStart + Math.ceil(size / 512) * 512;
+    if (type === "L") {
+      longName = cString(data, 0, data.length); // GNU long name for the next entry
+      continue;
+    }
+    if (type !== "0" && type !== "5" && type !== "7") continue; // links, pax headers, devices
+    if (members.length >= limits.maxMembers) {
+      note = `maxArchiveMembers: members from "${name}" on not read`;
+      break;
+    }
+    const { cap, limitName } = capFor(limits, used);
+    const bytes = data.slice(0, cap);
+    const member: ArchiveMember = { name, bytes };
+    if (data.length > cap) member.note = `${limitName}: output stopped at ${cap} bytes`;
+    else if (data.length < size) member.note = "truncated tar member";
+    used += bytes.length;
+    limits.budget.remaining -= bytes.length;
+    members.push(member);
+    if (member.note?.startsWith("max")) {
+      note = member.note;
+      break;
+    }
+  }
+  return { members, note };
+}

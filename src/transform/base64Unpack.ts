@@ -1,0 +1,501 @@
+/**
+ * Base64 unpacking, after MSTICPy's `base64unpack`: finds base64 runs in text,
+ * decodes them (UTF-8 or UTF-16LE text, or binary identified by its header),
+ * unpacks zip, gzip and tar members, and repeats on the decoded text for base64
+ * nested inside it. Each decoded fragment replaces its run in the text,
+ * wrapped in MSTICPy's tags:
+ *
+ *   `<decoded type='string' name='[None]' index='1' depth='1'>ping microsoft.com</decoded>`
+ *   `<decoded value='binary' name='[exe]' type='exe' index='2' depth='1'>4d 5a 90 …</decoded>`
+ *   `<decoded value='multiple binary' type='multiple' index='1' depth='1'>…members…</decoded>`
+ *
+ * so that indicator extraction over the rewritten text (`full_decoded_string`)
+ * sees what was hidden.
+ *
+ * Every dimension is bounded (depth, fragments, decoded and expanded bytes,
+ * archive members); a limit that is hit is named in the output — a `limit`
+ * attribute on the tag, a `limit` column in the records — never silent.
+ */
+import crypto from "node:crypto";
+import pl from "nodejs-polars";
+import type { DataFrame, DataType, Series } from "nodejs-polars";
+import { HuntlabError, didYouMean } from "../common/errors";
+import { isTextType } from "../common/dtypes";
+import { readArchive } from "./archives";
+import { ARCHIVE_TYPES, detectFileType, type FileType } from "./fileTypes";
+
+/** Bad arguments to the base64 unpacker. */
+export class Base64Error extends HuntlabError {
+  override name = "Base64Error";
+}
+
+/** Limits and switches of the unpacker; every one has a safe default. */
+export interface Base64UnpackOptions {
+  /**
+   * Levels of nesting decoded: base64 inside decoded text, an archive inside an
+   * archive (MSTICPy: 20). Encoded text left at the last level is kept as is
+   * and marked.
+   * @defaultValue 20
+   */
+  maxDepth?: number;
+  /**
+   * Bytes decoded and decompressed from one input string, all fragments and
+   * members together. Decompression stops the moment it is spent.
+   * @defaultValue 16 MiB
+   */
+  maxDecodedBytes?: number;
+  /**
+   * Members read from one archive; the rest are listed as not read.
+   * @defaultValue 100
+   */
+  maxArchiveMembers?: number;
+  /**
+   * Bytes the members of one archive may expand to (zip and gzip bombs stop here).
+   * @defaultValue 8 MiB
+   */
+  maxExpandedBytes?: number;
+  /**
+   * Base64 fragments decoded from one input string, all levels together
+   * (MSTICPy stops a level after 50).
+   * @defaultValue 200
+   */
+  maxFragments?: number;
+  /**
+   * Bytes of a binary shown as hex (`printable_bytes`, and inside binary tags);
+   * longer binaries end with `… (+N bytes)`. Hashes always cover every byte.
+   * @defaultValue 65536
+   */
+  maxPrintableBytes?: number;
+  /**
+   * Shortest run of base64 characters taken as a candidate (MSTICPy: 30).
+   * @defaultValue 30
+   */
+  minLength?: number;
+}
+
+/** The defaults of {@link Base64UnpackOptions}. */
+export const BASE64_UNPACK_DEFAULTS: Readonly<Required<Base64UnpackOptions>> = Object.freeze({
+  maxDepth: 20,
+  maxDecodedBytes: 16 * 1024 * 1024,
+  maxArchiveMembers: 100,
+  maxExpandedBytes: 8 * 1024 * 1024,
+  maxFragments: 200,
+  maxPrintableBytes: 65536,
+  minLength: 30,
+});
+
+/** How the bytes of an item were read. */
+export type EncodingType = "utf-8" | "utf-16" | "binary";
+
+/** One decoded item: a fragment, or one member of an archive fragment. */
+export interface DecodedItem {
+  /** `depth.index`: matches the `depth` and `index` attributes of the item's tag. */
+  reference: string;
+  /** The base64 run the item came from. */
+  originalString: string;
+  /** `unknown`, or the member's name inside its archive. */
+  fileName: string;
+  /** The type found by header (for archive members: the archive's type, as MSTICPy), or null. */
+  fileType: FileType | null;
+  /** The decoded (and unpacked) bytes. */
+  inputBytes: Buffer;
+  /** The text, or null for binary. */
+  decodedString: string | null;
+  encodingType: EncodingType;
+  md5: string;
+  sha1: string;
+  sha256: string;
+  /** Space-separated hex bytes (at most `maxPrintableBytes` of them). */
+  printableBytes: string;
+  depth: number;
+  /** The tag's index: `2`, or `1.3` for the third member of fragment 1. */
+  index: string;
+  /** The limit or problem that left this item incomplete, or null. */
+  limit: string | null;
+}
+
+/** What {@link unpack} returns. */
+export interface UnpackResult {
+  /** The input with every decoded fragment replaced by its tag. */
+  fullDecodedString: string;
+  /** One row per decoded item, MSTICPy's columns (+ `limit`). */
+  records: DataFrame;
+  /** The same items as JavaScript objects (bytes as Buffers). */
+  items: DecodedItem[];
+  /** The limits hit while unpacking (empty when none). */
+  limits: string[];
+}
+
+/** Options of {@link unpackDf}. */
+export interface UnpackDfOptions extends Base64UnpackOptions {
+  /** The text column to decode. */
+  column: string;
+  /**
+   * A column whose values become `src_index`. Default: the source row's
+   * position (UInt32, as `data.withRowIndex()` numbers rows).
+   */
+  indexColumn?: string;
+}
+
+/** Columns of the records frame, in MSTICPy's order, then `limit`. */
+export const BASE64_RECORD_COLUMNS = [
+  "reference",
+  "original_string",
+  "file_name",
+  "file_type",
+  "input_bytes",
+  "decoded_string",
+  "encoding_type",
+  "file_hashes",
+  "md5",
+  "sha1",
+  "sha256",
+  "printable_bytes",
+  "limit",
+] as const;
+
+type Limits = Readonly<Required<Base64UnpackOptions>>;
+
+interface State {
+  opts: Limits;
+  budget: { remaining: number };
+  fragments: number;
+  items: DecodedItem[];
+  limits: string[];
+  /** Runs known not to decode (per call: MSTICPy's cache is process-wide and never cleared). */
+  undecodable: Set<string>;
+  stopped: boolean;
+}
+
+const BASE64_CHARS = "A-Za-z0-9+/\\r\\n";
+
+const candidateRegexes = new Map<number, RegExp>();
+
+/** Maximal runs of base64 characters (`minLength` or more) with up to two `=`. */
+function candidateRegex(minLength: number): RegExp {
+  let re = candidateRegexes.get(minLength);
+  // The look-behind rejects starts inside a run, so each run is tried once: linear.
+  if (!re) candidateRegexes.set(minLength, (re = new RegExp(`(?<![${BASE64_CHARS}])[${BASE64_CHARS}]{${minLength},}={0,2}`, "g")));
+  re.lastIndex = 0;
+  return re;
+}
+
+/**
+ * The bytes of a base64 run, or undefined when Python's lenient decoder would
+ * refuse it (MSTICPy's rule: line breaks are dropped; 4n characters, or 4n+2 /
+ * 4n+3 with enough `=` padding).
+ */
+export function decodeBase64Run(run: string): Buffer | undefined {
+  const padding = run.length - run.replace(/=+$/, "").length;
+  const core = run.slice(0, run.length - padding).replace(/[\r\n]/g, "");
+  const rem = core.length % 4;
+  if (rem === 1 || (rem === 2 && padding < 2) || (rem === 3 && padding < 1)) return undefined;
+  const bytes = Buffer.from(core, "base64");
+  return bytes.length ? bytes : undefined;
+}
+
+const utf8Decoder = new TextDecoder("utf-8", { fatal: true });
+const utf16Decoder = new TextDecoder("utf-16le", { fatal: true });
+
+/**
+ * UTF-16LE as PowerShell `-EncodedCommand` writes it: even length, almost every
+ * odd byte zero and almost no even byte zero (or a FF FE byte-order mark).
+ * MSTICPy reads such bytes as UTF-8 with a NUL after every character.
+ */
+function looksUtf16le(b: Uint8Array): boolean {
+  if (b.length < 4 || b.length % 2) return false;
+  if (b[0] === 0xff && b[1] === 0xfe) return true;
+  let oddZeros = 0;
+  let evenZeros = 0;
+  for (let i = 0; i < b.length; i += 2) {
+    if (b[i] === 0) evenZeros++;
+    if (b[i + 1] === 0) oddZeros++;
+  }
+  const pairs = b.length / 2;
+  return oddZeros >= 0.9 * pairs && evenZeros <= 0.1 * pairs;
+}
+
+function decodeText(b: Uint8Array): { text: string; encoding: EncodingType } | undefined {
+  if (looksUtf16le(b)) {
+    try {
+      return { text: utf16Decoder.decode(b), encoding: "utf-16" };
+    } catch {
+      // not UTF-16 after all
+    }
+  }
+  try {
+    return { text: utf8Decoder.decode(b), encoding: "utf-8" };
+  } catch {
+    return undefined;
+  }
+}
+
+const HEX_PAIRS = Array.from({ length: 256 }, (_v, i) => i.toString(16).padStart(2, "0"));
+
+/** Space-separated hex bytes, at most `max` of them. */
+function printable(b: Uint8Array, max: number): string {
+  const shown = Math.min(b.length, max);
+  const pairs = new Array<string>(shown);
+  for (let i = 0; i < shown; i++) pairs[i] = HEX_PAIRS[b[i]];
+  const text = pairs.join(" ");
+  return b.length > max ? `${text} … (+${b.length - max} bytes)` : text;
+}
+
+const hash = (algorithm: string, b: Uint8Array) => crypto.createHash(algorithm).update(b).digest("hex");
+
+interface ItemContext {
+  original: string;
+  index: string;
+  depth: number;
+}
+
+/** Builds the item for `bytes` and returns its tag. */
+function itemTag(state: State, bytes: Uint8Array, ctx: ItemContext, name: string, fileName: string, fileType: FileType | null, note?: string): string {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  const text = decodeText(bytes);
+  const printableBytes = printable(bytes, state.opts.maxPrintableBytes);
+  const limit = note ?? null;
+  state.items.push({
+    reference: `${ctx.depth}.${ctx.index}`,
+    originalString: ctx.original,
+    fileName,
+    fileType,
+    inputBytes: buf,
+    decodedString: text ? text.text : null,
+    encodingType: text ? text.encoding : "binary",
+    md5: hash("md5", bytes),
+    sha1: hash("sha1", bytes),
+    sha256: hash("sha256", bytes),
+    printableBytes,
+    depth: ctx.depth,
+    index: ctx.index,
+    limit,
+  });
+  const limitAttr = limit ? ` limit='${limit}'` : "";
+  if (text) return `<decoded type='string' name='${name}' index='${ctx.index}' depth='${ctx.depth}'${limitAttr}>${text.text}</decoded>`;
+  return `<decoded value='binary' name='${name}' type='${fileType ?? "None"}' index='${ctx.index}' depth='${ctx.depth}'${limitAttr}>${printableBytes}</decoded>`;
+}
+
+/**
+ * The tag for decoded bytes: an archive's members (recursively, one level
+ * deeper each), or the bytes themselves.
+ */
+function renderBytes(state: State, bytes: Uint8Array, ctx: ItemContext): string {
+  const type = detectFileType(bytes);
+  if (type && ARCHIVE_TYPES.has(type)) {
+    if (ctx.depth >= state.opts.maxDepth) {
+      return itemTag(state, bytes, ctx, `[${type}]`, "unknown", type, "maxDepth: archive not unpacked");
+    }
+    const contents = readArchive(bytes, type, {
+      maxMembers: state.opts.maxArchiveMembers,
+      maxExpandedBytes: state.opts.maxExpandedBytes,
+      budget: state.budget,
+    });
+    if (contents.note) state.limits.push(`${ctx.depth}.${ctx.index}: ${contents.note}`);
+    const members = contents.members;
+    const nested = members.some((m) => {
+      const t = detectFileType(m.bytes);
+      return t !== null && ARCHIVE_TYPES.has(t);
+    });
+    if (members.length === 1 && !nested && !contents.note) {
+      // MSTICPy: a lone member takes the archive's place.
+      const m = members[0];
+      return itemTag(state, m.bytes, ctx, `[${type}] Filename: ${m.name}`, m.name, type, m.note);
+    }
+    if (members.length > 0) {
+      const limitAttr = contents.note ? ` limit='${contents.note}'` : "";
+      const children = members.map((m, k) => {
+        const child: ItemContext = { original: ctx.original, index: `${ctx.index}.${k + 1}`, depth: ctx.depth + 1 };
+        const t = detectFileType(m.bytes);
+        if (t && ARCHIVE_TYPES.has(t) && !m.note) return renderBytes(state, m.bytes, child);
+        return itemTag(state, m.bytes, child, `[${type}] Filename: ${m.name}`, m.name, type, m.note);
+      });
+      return `<decoded value='multiple binary' type='multiple' index='${ctx.index}' depth='${ctx.depth}'${limitAttr}>${children.join("")}</decoded>`;
+    }
+    return itemTag(state, bytes, ctx, `[${type}]`, "unknown", type, contents.note ?? "archive unreadable: no members");
+  }
+  return itemTag(state, bytes, ctx, `[${type ?? "None"}]`, "unknown", type);
+}
+
+/** One pass over `text` at `depth`: every candidate run decoded and replaced. */
+function decodeLevel(state: State, text: string, depth: number): { text: string; decoded: boolean } {
+  const re = candidateRegex(state.opts.minLength);
+  const pieces: string[] = [];
+  let last = 0;
+  let index = 0;
+  let decoded = false;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const run = m[0];
+    if (state.undecodable.has(run)) continue;
+    const bytes = decodeBase64Run(run);
+    if (!bytes) {
+      state.undecodable.add(run);
+      continue;
+    }
+    index++;
+    let tag: string;
+    if (state.fragments >= state.opts.maxFragments) {
+      state.limits.push(`maxFragments: ${state.opts.maxFragments} fragments decoded; the rest left encoded`);
+      tag = `<decoded type='limit' reason='maxFragments' index='${index}' depth='${depth}'>${run}</decoded>`;
+      state.stopped = true;
+    } else if (bytes.length > state.budget.remaining) {
+      state.limits.push(`maxDecodedBytes: ${state.opts.maxDecodedBytes} bytes decoded; the rest left encoded`);
+      tag = `<decoded type='limit' reason='maxDecodedBytes' index='${index}' depth='${depth}'>${run}</decoded>`;
+      state.stopped = true;
+    } else {
+      state.fragments++;
+      state.budget.remaining -= bytes.length;
+      tag = renderBytes(state, bytes, { original: run, index: String(index), depth });
+      decoded = true;
+    }
+    pieces.push(text.slice(last, m.index), tag);
+    last = m.index + run.length;
+    if (state.stopped) break;
+  }
+  if (!pieces.length) return { text, decoded };
+  pieces.push(text.slice(last));
+  return { text: pieces.join(""), decoded };
+}
+
+/** True when `text` still holds a run that would decode. */
+function hasDecodable(state: State, text: string): boolean {
+  const re = candidateRegex(state.opts.minLength);
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (!state.undecodable.has(m[0]) && decodeBase64Run(m[0])) return true;
+  }
+  return false;
+}
+
+function resolveOptions(options: Base64UnpackOptions): Limits {
+  const opts = { ...BASE64_UNPACK_DEFAULTS };
+  for (const [key, value] of Object.entries(options)) {
+    if (value === undefined || !(key in BASE64_UNPACK_DEFAULTS)) continue;
+    if (typeof value !== "number" || !Number.isFinite(value) || value < (key === "maxPrintableBytes" ? 0 : 1)) {
+      throw new Base64Error(`base64: option ${key} must be a positive number (got ${String(value)}).`);
+    }
+    (opts as Record<string, number>)[key] = Math.floor(value);
+  }
+  return opts;
+}
+
+/** Unpacks one string: the rewritten text, the items, the limits hit. */
+function unpackString(input: string, opts: Limits): { full: string; items: DecodedItem[]; limits: string[] } {
+  const state: State = { opts, budget: { remaining: opts.maxDecodedBytes }, fragments: 0, items: [], limits: [], undecodable: new Set(), stopped: false };
+  let text = input;
+  for (let depth = 1; ; depth++) {
+    const level = decodeLevel(state, text, depth);
+    text = level.text;
+    // MSTICPy goes deeper only when the level's *last* candidate decoded; any success counts here.
+    if (!level.decoded || state.stopped) break;
+    if (depth >= opts.maxDepth) {
+      if (hasDecodable(state, text)) {
+        state.limits.push(`maxDepth: encoded text left at depth ${depth + 1}`);
+        for (const item of state.items) if (item.depth === depth) item.limit ??= "maxDepth: decoded text holds more base64, not decoded";
+        text += `<decoded type='limit' reason='maxDepth' depth='${depth + 1}'/>`;
+      }
+      break;
+    }
+  }
+  return { full: text, items: state.items, limits: state.limits };
+}
+
+/** Series for the records frame (also when there are no items). */
+function recordColumns(items: DecodedItem[]): Series[] {
+  const col = <T>(name: string, pick: (i: DecodedItem) => T, dtype: DataType) => pl.Series(name, items.map(pick), dtype);
+  return [
+    col("reference", (i) => i.reference, pl.Utf8),
+    col("original_string", (i) => i.originalString, pl.Utf8),
+    col("file_name", (i) => i.fileName, pl.Utf8),
+    col("file_type", (i) => i.fileType, pl.Utf8),
+    // polars has no Binary for JavaScript values: bytes are a list of UInt8.
+    items.length
+      ? pl.Series("input_bytes", items.map((i) => new Uint8Array(i.inputBytes.buffer, i.inputBytes.byteOffset, i.inputBytes.length)))
+      : pl.Series("input_bytes", [new Uint8Array(0)]).slice(0, 0),
+    col("decoded_string", (i) => i.decodedString, pl.Utf8),
+    col("encoding_type", (i) => i.encodingType, pl.Utf8),
+    col("md5", (i) => i.md5, pl.Utf8),
+    col("sha1", (i) => i.sha1, pl.Utf8),
+    col("sha256", (i) => i.sha256, pl.Utf8),
+    col("printable_bytes", (i) => i.printableBytes, pl.Utf8),
+    col("limit", (i) => i.limit, pl.Utf8),
+  ];
+}
+
+/**
+ * The records frame, in {@link BASE64_RECORD_COLUMNS} order plus `extra`.
+ * `file_hashes` (MSTICPy: a dict) is JSON text `{"md5":…,"sha1":…,"sha256":…}`:
+ * nodejs-polars cannot hand struct columns of sliced frames back to JavaScript.
+ */
+function recordsFrame(items: DecodedItem[], extra: Series[] = []): DataFrame {
+  const hashes = pl.Series(
+    "file_hashes",
+    items.map((i) => JSON.stringify({ md5: i.md5, sha1: i.sha1, sha256: i.sha256 })),
+    pl.Utf8,
+  );
+  return pl.DataFrame([...recordColumns(items), hashes, ...extra]).select(...BASE64_RECORD_COLUMNS, ...extra.map((s) => s.name));
+}
+
+/**
+ * Decodes the base64 in one string.
+ *
+ * ```ts
+ * const { fullDecodedString, records } = base64.unpack("cGluZyAgbWljcm9zb2Z0LmNvbSAtbiAxNSA=");
+ * // "<decoded type='string' name='[None]' index='1' depth='1'>ping  microsoft.com -n 15 </decoded>"
+ * ```
+ */
+export function unpack(text: string | null | undefined, options: Base64UnpackOptions = {}): UnpackResult {
+  const opts = resolveOptions(options);
+  const { full, items, limits } = unpackString(text ?? "", opts);
+  return { fullDecodedString: full, records: recordsFrame(items), items, limits };
+}
+
+/**
+ * Decodes the base64 in a text column: one row per decoded item, MSTICPy's
+ * columns (`reference … printable_bytes`), `limit`, then `src_index` (the
+ * source row), the source column itself and `full_decoded_string`. Rows with
+ * nothing decoded give no output; null cells are empty text.
+ *
+ * Polars screens the column first (runs of 30+ base64 characters), so only
+ * rows that can hold base64 reach JavaScript.
+ *
+ * Join back to the source rows with
+ * `data.withRowIndex("SourceIndex").join(decoded, { leftOn: "SourceIndex", rightOn: "src_index" })`.
+ */
+export function unpackDf(data: DataFrame, options: UnpackDfOptions): DataFrame {
+  const { column, indexColumn, ...limits } = options;
+  const opts = resolveOptions(limits);
+  if (!column) throw new Base64Error("base64.unpackDf: no column given: pass { column: \"CommandLine\" }.");
+  if (!data.columns.includes(column)) {
+    throw new Base64Error(`base64.unpackDf: column "${column}" is not in the data (columns: ${data.columns.join(", ")}).${didYouMean(column, data.columns)}`);
+  }
+  if (indexColumn !== undefined && !data.columns.includes(indexColumn)) {
+    throw new Base64Error(`base64.unpackDf: indexColumn "${indexColumn}" is not in the data.${didYouMean(indexColumn, data.columns)}`);
+  }
+  const source = data.getColumn(column);
+  const text = isTextType(source.dtype) ? source : source.cast(pl.Utf8);
+  const screened = pl
+    .DataFrame([text.rename("t")])
+    .withRowIndex("row")
+    .filter(pl.col("t").str.contains(`[${BASE64_CHARS}]{${opts.minLength},}`));
+  const rows = screened.getColumn("row").toArray() as unknown as number[];
+  const cells = screened.getColumn("t").toArray() as unknown as (string | null)[];
+
+  const items: DecodedItem[] = [];
+  const srcRows: number[] = [];
+  const fulls: string[] = [];
+  for (let k = 0; k < rows.length; k++) {
+    const r = unpackString(cells[k] ?? "", opts);
+    for (const item of r.items) {
+      items.push(item);
+      srcRows.push(rows[k]);
+      fulls.push(r.full);
+    }
+  }
+  const sourceName = (BASE64_RECORD_COLUMNS as readonly string[]).includes(column) || ["src_index", "full_decoded_string"].includes(column) ? `${column}_source` : column;
+  const srcIndex =
+    indexColumn !== undefined ? data.getColumn(indexColumn).gather(srcRows).rename("src_index") : pl.Series("src_index", srcRows, pl.UInt32);
+  return recordsFrame(items, [srcIndex, source.gather(srcRows).rename(sourceName), pl.Series("full_decoded_string", fulls, pl.Utf8)]);
+}
+
+/** MSTICPy's `base64` module: `base64.unpack(text)` and `base64.unpackDf(df, { column })`. */
+export const base64 = Object.freeze({ unpack, unpackDf });

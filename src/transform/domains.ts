@@ -1,0 +1,157 @@
+/**
+ * Domain names inside free text: where a host-name run starts and ends, which
+ * part of it is a domain, and whether its top-level domain is real (ICANN section
+ * of the Public Suffix List, through `tldts`).
+ *
+ * Everything here is a single forward pass over character codes (no regex
+ * backtracking), so crafted input costs linear time.
+ */
+import { parse as parseDomain } from "tldts";
+
+/** Longest label (RFC 1035) and longest name (RFC 1035 text form, without the root dot). */
+const MAX_LABEL = 63;
+const MAX_NAME = 253;
+/** MSTICPy's pattern allows at most 126 labels before the top-level domain. */
+const MAX_LABELS = 127;
+
+/** `[A-Za-z0-9-]`. */
+export function isLabelChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45;
+}
+
+/** `[A-Za-z0-9-.]`: characters of a host-name run. */
+export function isHostRunChar(c: number): boolean {
+  return isLabelChar(c) || c === 46;
+}
+
+function isAlpha(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+}
+
+function isHexDigit(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+/** A label of letters, digits and inner hyphens, 1–63 long (s[start, end)). */
+function isValidLabel(s: string, start: number, end: number): boolean {
+  const len = end - start;
+  if (len < 1 || len > MAX_LABEL) return false;
+  return s.charCodeAt(start) !== 45 && s.charCodeAt(end - 1) !== 45;
+}
+
+/** A label that can be a top-level domain: 2–63 letters, or an IDN `xn--` label. */
+function isTldShaped(s: string, start: number, end: number): boolean {
+  const len = end - start;
+  if (len < 2 || len > MAX_LABEL) return false;
+  let alpha = true;
+  for (let i = start; i < end; i++) {
+    if (!isAlpha(s.charCodeAt(i))) {
+      alpha = false;
+      break;
+    }
+  }
+  if (alpha) return true;
+  return len > 4 && s.slice(start, start + 4).toLowerCase() === "xn--" && s.charCodeAt(end - 1) !== 45;
+}
+
+const tldCache = new Map<string, boolean>();
+
+/**
+ * True when `tld` (one label, any case) is a top-level domain of the ICANN
+ * section of the Public Suffix List. Results are cached per label: there are
+ * only ~1,500 real ones, and the cache is bounded for the rest.
+ */
+export function isIcannTld(tld: string): boolean {
+  const key = tld.toLowerCase();
+  const hit = tldCache.get(key);
+  if (hit !== undefined) return hit;
+  // A wildcard rule (`*.ck`) makes "example.ck" itself a suffix: still ICANN.
+  const parsed = parseDomain(`example.${key}`, { allowPrivateDomains: false, extractHostname: false, validateHostname: false });
+  const ok = parsed.isIcann === true;
+  if (tldCache.size > 10_000) tldCache.clear();
+  tldCache.set(key, ok);
+  return ok;
+}
+
+/** True when the whole of `name` is a domain name whose TLD is real (or any TLD-shaped label when `ignoreTlds`). */
+export function isValidDomain(name: string, ignoreTlds = false): boolean {
+  if (name.length < 3 || name.length > MAX_NAME) return false;
+  const found: number[] = [];
+  domainsInRun(name, 0, name.length, ignoreTlds, found, true);
+  return found.length === 2 && found[0] === 0 && found[1] === name.length;
+}
+
+/** Reused by {@link domainsInRun}: label starts of the current stretch (no allocation per call). */
+let labelStarts = new Int32Array(256);
+
+/**
+ * Appends `[from, to)` pairs to `out` for each domain inside the host-name run
+ * s[start, end). The run is split at dots into labels; a stretch of valid
+ * labels ends at an invalid one (empty, too long, edge hyphen). Within a
+ * stretch the domain runs up to its last TLD-shaped label (MSTICPy's greedy
+ * match), keeping at most 127 labels and 253 characters from the right, and
+ * counts only if its TLD is real. With `anchored`, only a stretch starting at
+ * `start` counts (the domain of an e-mail address).
+ */
+export function domainsInRun(s: string, start: number, end: number, ignoreTlds: boolean, out: number[], anchored = false): void {
+  let count = 0; // labels in the current stretch
+  let tldCount = 0; // labels up to and including the stretch's last TLD-shaped label
+  let tldStart = -1;
+  let tldEnd = -1;
+  let labelStart = start;
+  for (let i = start; i <= end; i++) {
+    if (i < end && s.charCodeAt(i) !== 46) continue;
+    if (isValidLabel(s, labelStart, i)) {
+      if (count === labelStarts.length) {
+        const grown = new Int32Array(count * 2);
+        grown.set(labelStarts);
+        labelStarts = grown;
+      }
+      labelStarts[count++] = labelStart;
+      if (count >= 2 && isTldShaped(s, labelStart, i)) {
+        tldCount = count;
+        tldStart = labelStart;
+        tldEnd = i;
+      }
+    } else {
+      if (tldCount >= 2) finishStretch(s, tldCount, tldStart, tldEnd, ignoreTlds, out);
+      if (anchored) return;
+      count = 0;
+      tldCount = 0;
+    }
+    labelStart = i + 1;
+  }
+  if (tldCount >= 2) finishStretch(s, tldCount, tldStart, tldEnd, ignoreTlds, out);
+}
+
+function finishStretch(s: string, tldCount: number, tldStart: number, tldEnd: number, ignoreTlds: boolean, out: number[]): void {
+  let first = 0;
+  while (tldCount - first > MAX_LABELS || tldEnd - labelStarts[first] > MAX_NAME) first++;
+  if (tldCount - first < 2) return;
+  if (!ignoreTlds && !isIcannTld(s.slice(tldStart, tldEnd))) return;
+  out.push(labelStarts[first], tldEnd);
+}
+
+/**
+ * Appends `[from, to)` pairs to `out` for every domain in `s`: host-name runs
+ * are found from each dot outwards, so the cost is linear in the length of `s`.
+ * A run that follows a percent escape (`%2Fevil.com`) loses the escape's two
+ * hex digits.
+ */
+export function scanDomains(s: string, ignoreTlds: boolean, out: number[]): void {
+  const n = s.length;
+  let from = 0;
+  for (;;) {
+    const dot = s.indexOf(".", from);
+    if (dot < 0) return;
+    let start = dot;
+    while (start > from && isHostRunChar(s.charCodeAt(start - 1))) start--;
+    let end = dot + 1;
+    while (end < n && isHostRunChar(s.charCodeAt(end))) end++;
+    if (start >= 1 && s.charCodeAt(start - 1) === 37 && start + 2 < end && isHexDigit(s.charCodeAt(start)) && isHexDigit(s.charCodeAt(start + 1))) {
+      start += 2;
+    }
+    domainsInRun(s, start, end, ignoreTlds, out);
+    from = end;
+  }
+}

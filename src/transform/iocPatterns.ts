@@ -1,0 +1,592 @@
+/**
+ * The built-in indicator types: for each, a scanner that finds its observables
+ * in one (refanged) string, its priority, and a prefilter in polars' regex
+ * dialect that every string holding such an observable matches (so whole
+ * columns can be screened natively before any JavaScript runs).
+ *
+ * Scanners are linear in the length of their input: bounded regexes (a fixed
+ * maximum match width, or a look-behind that rejects every start but the first
+ * of a run), or forward scans over character codes for the unbounded shapes
+ * (domains, URLs, e-mail addresses, paths). See the tests with 1 MB crafted
+ * strings.
+ */
+import ipaddr from "ipaddr.js";
+import { domainsInRun, isHostRunChar, isLabelChar, isValidDomain, scanDomains } from "./domains";
+
+/** The indicator types huntlab knows, in MSTICPy's scan order. */
+export const BUILTIN_IOC_TYPES = [
+  "ipv4",
+  "ipv6",
+  "dns",
+  "url",
+  "email",
+  "windows_path",
+  "linux_path",
+  "md5_hash",
+  "sha1_hash",
+  "sha256_hash",
+] as const;
+
+/** One of {@link BUILTIN_IOC_TYPES}. */
+export type BuiltinIocType = (typeof BUILTIN_IOC_TYPES)[number];
+
+/** Where scanners report what they find, and what they may look at. */
+export interface ScanSink {
+  /** The (refanged) text being scanned. */
+  readonly text: string;
+  /** Accept any TLD-shaped top-level domain, not only real ones. */
+  readonly ignoreTlds: boolean;
+  /** Report each URL's host name as a `dns` observable too (MSTICPy does). */
+  readonly urlHostAsDns: boolean;
+  /**
+   * Records an observable found at offset `at` of `text` (the offset says which
+   * row it belongs to when many rows are scanned as one text, NUL-separated).
+   */
+  add(type: string, value: string, priority: number, at: number): void;
+  /** The URLs of `text` (computed once, shared by the URL, e-mail and path scanners). */
+  urls(): readonly UrlSpan[];
+}
+
+/** A built-in type: how to find it, and how it ranks. */
+export interface IocTypeDefinition {
+  name: string;
+  /** Lower wins when two types match the same string (MSTICPy's priorities). */
+  priority: number;
+  /**
+   * A regex (polars/Rust dialect) that every text holding an observable of this
+   * type matches, for a vectorised screen of a column; undefined = scan every row.
+   */
+  prefilter?: string;
+  /**
+   * True when the scanner can run over many rows joined by NUL characters at
+   * once (it never matches across a NUL). The built-in scanners can; patterns
+   * added by users run row by row.
+   */
+  bulk?: boolean;
+  scan(sink: ScanSink): void;
+}
+
+const PRIORITY = { ipv4: 0, ipv6: 0, url: 0, email: 1, hash: 1, dns: 2, windows_path: 3, linux_path: 4 } as const;
+
+// ---------------------------------------------------------------- IP addresses
+
+// Four dotted decimal groups, not inside a longer dotted number (`1.2.3.4.5`, `11.2.3.4` within `211.2.3.4`).
+const IPV4 = /(?<![0-9.])([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})(?![0-9]|\.[0-9])/g;
+
+/** 0–255 without leading zeros (`010` is octal to some parsers and a date part to others). */
+function isOctet(s: string): boolean {
+  if (s.length > 1 && s.charCodeAt(0) === 48) return false;
+  return Number(s) <= 255;
+}
+
+/** True for a dotted-quad IPv4 address with valid octets. */
+export function isIpv4(s: string): boolean {
+  const c = s.charCodeAt(0);
+  if (!(c >= 48 && c <= 57) || s.length > 15) return false;
+  const parts = s.split(".");
+  return parts.length === 4 && parts.every((p) => /^[0-9]{1,3}$/.test(p) && isOctet(p));
+}
+
+function scanIpv4(sink: ScanSink): void {
+  const { text } = sink;
+  IPV4.lastIndex = 0;
+  for (let m = IPV4.exec(text); m; m = IPV4.exec(text)) {
+    if (isOctet(m[1]) && isOctet(m[2]) && isOctet(m[3]) && isOctet(m[4])) sink.add("ipv4", m[0], PRIORITY.ipv4, m.index);
+  }
+}
+
+// MSTICPy's shape (2–8 colon-separated hex groups, not touching `:`, `.` or a word
+// character); every candidate is then checked by a real IPv6 parser, so times
+// (`12:34:56`) and MAC addresses are not reported.
+const IPV6 = /(?<![:.\w])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?![:.\w])/gi;
+
+/** True for an IPv6 address with at least one hex digit (`::` alone is not an indicator). */
+export function isIpv6(s: string): boolean {
+  return /[0-9a-f]/i.test(s) && ipaddr.IPv6.isValid(s);
+}
+
+function scanIpv6(sink: ScanSink): void {
+  const { text } = sink;
+  IPV6.lastIndex = 0;
+  for (let m = IPV6.exec(text); m; m = IPV6.exec(text)) {
+    if (isIpv6(m[0])) sink.add("ipv6", m[0], PRIORITY.ipv6, m.index);
+  }
+}
+
+// ---------------------------------------------------------------- domains
+
+const domainSpans: number[] = []; // reused: [from, to) pairs
+
+function scanDns(sink: ScanSink): void {
+  const { text } = sink;
+  domainSpans.length = 0;
+  scanDomains(text, sink.ignoreTlds, domainSpans);
+  for (let i = 0; i < domainSpans.length; i += 2) sink.add("dns", text.slice(domainSpans[i], domainSpans[i + 1]), PRIORITY.dns, domainSpans[i]);
+}
+
+// ---------------------------------------------------------------- URLs
+
+/** Schemes MSTICPy recognises (defanged forms are refanged before scanning). */
+const SCHEMES = new Set(["http", "https", "ftp", "ftps", "sftp", "sftps", "telnet", "ldap", "file"]);
+const MAX_SCHEME = 6;
+/** Embedded URLs (redirect targets) looked for inside one URL: a bound that keeps crafted input linear. */
+const MAX_EMBEDDED = 8;
+
+/** A URL found in a text: offsets of the whole, its authority and its host. */
+export interface UrlSpan {
+  start: number;
+  end: number;
+  /** Start of the authority (just after `://`). */
+  authority: number;
+  hostStart: number;
+  hostEnd: number;
+}
+
+function isAlphaNum(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+}
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+function isAlpha(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+}
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+/** `%XX` at i. */
+function isEscape(s: string, i: number): boolean {
+  return s.charCodeAt(i) === 37 && isHex(s.charCodeAt(i + 1)) && isHex(s.charCodeAt(i + 2));
+}
+
+/** A set of ASCII characters as a lookup table (faster than a Set in the scanners' inner loops). */
+class CharSet {
+  private readonly table = new Uint8Array(128);
+  constructor(chars: string) {
+    for (const c of chars) this.table[c.charCodeAt(0)] = 1;
+  }
+  has(code: number): boolean {
+    return code < 128 && this.table[code] === 1;
+  }
+}
+
+// RFC 3986 character sets, as MSTICPy uses them.
+const SUB_DELIMS = "!$&'()*+,;=";
+const USERINFO_EXTRA = new CharSet("-._~" + SUB_DELIMS + ":");
+const QUERY_EXTRA = new CharSet("-._~" + SUB_DELIMS + ":/?@");
+// Hosts: unreserved characters only (sub-delimiters are legal in a reg-name but
+// never in a DNS name, and would swallow the `,` or `'` after a URL).
+const HOST_EXTRA = new CharSet("-._~");
+const PATH_STOP = new CharSet("?#\"<>\0");
+
+/** Scans characters of a class (plus `%XX` escapes) from i; returns the end. */
+function scanClass(s: string, i: number, extra: CharSet): number {
+  const n = s.length;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (isAlphaNum(c) || extra.has(c)) i++;
+    else if (isEscape(s, i)) i += 3;
+    else break;
+  }
+  return i;
+}
+
+/** Trailing characters that end a sentence rather than a URL: punctuation, and closing brackets without a partner. */
+function trimTrailing(s: string, start: number, end: number, minEnd: number): number {
+  // Bracket balance of the whole span, counted once (crafted `))))…` stays linear).
+  let paren = 0;
+  let square = 0;
+  let curly = 0;
+  for (let i = start; i < end; i++) {
+    switch (s.charCodeAt(i)) {
+      case 40: paren++; break;
+      case 41: paren--; break;
+      case 91: square++; break;
+      case 93: square--; break;
+      case 123: curly++; break;
+      case 125: curly--; break;
+    }
+  }
+  while (end > minEnd) {
+    const c = s.charCodeAt(end - 1);
+    if (c === 46 || c === 44 || c === 59 || c === 58 || c === 33 || c === 63 || c === 39 || c === 34 || c === 42) end--;
+    else if (c === 41 && paren < 0) (paren++, end--);
+    else if (c === 93 && square < 0) (square++, end--);
+    else if (c === 125 && curly < 0) (curly++, end--);
+    else break;
+  }
+  return end;
+}
+
+/**
+ * Parses the URL whose `://` is at `sep`, or undefined. The scheme is the
+ * longest known scheme ending at `sep`; then user info, host, port, path,
+ * query and fragment, each from its RFC 3986 character set (MSTICPy's);
+ * trailing sentence punctuation and unbalanced closing brackets are dropped.
+ */
+export function parseUrlAt(s: string, sep: number, ignoreTlds: boolean): UrlSpan | undefined {
+  let letters = 0;
+  while (letters < MAX_SCHEME && sep - letters > 0 && isAlpha(s.charCodeAt(sep - letters - 1))) letters++;
+  let start = -1;
+  for (let len = letters; len >= 3; len--) {
+    if (SCHEMES.has(s.slice(sep - len, sep).toLowerCase())) {
+      start = sep - len;
+      break;
+    }
+  }
+  if (start < 0) return undefined;
+  const scheme = s.slice(start, sep).toLowerCase();
+  const authority = sep + 3;
+  const n = s.length;
+  // User info, when an `@` follows it.
+  let hostStart = authority;
+  const ui = scanClass(s, authority, USERINFO_EXTRA);
+  if (ui < n && s.charCodeAt(ui) === 64) hostStart = ui + 1;
+  let hostEnd: number;
+  if (s.charCodeAt(hostStart) === 91) {
+    // [IPv6 literal]: at most 64 characters to the `]`.
+    let close = hostStart + 1;
+    while (close < n && close - hostStart <= 64 && s.charCodeAt(close) !== 93) close++;
+    if (s.charCodeAt(close) !== 93) return undefined;
+    hostEnd = close + 1;
+  } else {
+    hostEnd = scanClass(s, hostStart, HOST_EXTRA);
+  }
+  // Check the host before scanning further: a path may run to the end of the
+  // text, and `http://http://…` must not rescan it for every `://`.
+  let nameEnd = hostEnd;
+  while (nameEnd > hostStart && s.charCodeAt(nameEnd - 1) === 46) nameEnd--; // `evil.com./` is `evil.com`
+  if (!isValidUrlHost(s.slice(hostStart, nameEnd), scheme, ignoreTlds)) return undefined;
+  let i = hostEnd;
+  if (s.charCodeAt(i) === 58) {
+    i++;
+    while (i < n && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+  }
+  if (s.charCodeAt(i) === 47) {
+    i++;
+    while (i < n) {
+      const c = s.charCodeAt(i);
+      if (PATH_STOP.has(c) || isSpace(c)) break;
+      i++;
+    }
+  }
+  if (s.charCodeAt(i) === 63) i = scanClass(s, i + 1, QUERY_EXTRA);
+  if (s.charCodeAt(i) === 35) i = scanClass(s, i + 1, QUERY_EXTRA);
+  const end = trimTrailing(s, start, i, authority);
+  if (end < nameEnd) {
+    // Trimming reached into the host (`http://evil.com.`): check what is left.
+    nameEnd = end;
+    while (nameEnd > hostStart && s.charCodeAt(nameEnd - 1) === 46) nameEnd--;
+    if (!isValidUrlHost(s.slice(hostStart, nameEnd), scheme, ignoreTlds)) return undefined;
+  }
+  return { start, end, authority, hostStart, hostEnd: nameEnd };
+}
+
+function isValidUrlHost(host: string, scheme: string, ignoreTlds: boolean): boolean {
+  if (host === "") return scheme === "file";
+  if (host.startsWith("[")) return isIpv6(host.slice(1, -1));
+  const name = host.includes("%") ? percentDecode(host) : host;
+  if (isIpv4(name)) return true;
+  if (ignoreTlds) return name.length > 0;
+  return isValidDomain(name);
+}
+
+/** Percent-decodes runs of `%XX` as UTF-8; invalid sequences stay as written. */
+export function percentDecode(s: string): string {
+  if (!s.includes("%")) return s;
+  return s.replace(/(?:%[0-9a-f]{2})+/gi, (m) => {
+    try {
+      return decodeURIComponent(m);
+    } catch {
+      return m;
+    }
+  });
+}
+
+/** Every URL in `s` (non-overlapping, left to right). */
+export function findUrls(s: string, ignoreTlds: boolean): UrlSpan[] {
+  const spans: UrlSpan[] = [];
+  let from = 0;
+  for (;;) {
+    const sep = s.indexOf("://", from);
+    if (sep < 0) return spans;
+    const span = parseUrlAt(s, sep, ignoreTlds);
+    if (span) {
+      spans.push(span);
+      from = Math.max(span.end, sep + 3);
+    } else {
+      from = sep + 3;
+    }
+  }
+}
+
+/** URLs embedded in the URL s[span] (a redirect target in its query), at most MAX_EMBEDDED. */
+function embeddedUrls(s: string, span: UrlSpan, ignoreTlds: boolean): UrlSpan[] {
+  const found: UrlSpan[] = [];
+  let from = span.authority;
+  while (found.length < MAX_EMBEDDED) {
+    const sep = s.indexOf("://", from);
+    if (sep < 0 || sep >= span.end) break;
+    const inner = parseUrlAt(s, sep, ignoreTlds);
+    if (inner) found.push(inner);
+    from = sep + 3;
+  }
+  return found;
+}
+
+/** Reports a URL (and its host as `dns`); `at` is where the URL found in the scanned text starts. */
+function addUrl(sink: ScanSink, s: string, span: UrlSpan, at: number): void {
+  sink.add("url", s.slice(span.start, span.end), PRIORITY.url, at);
+  if (sink.urlHostAsDns) {
+    const host = percentDecode(s.slice(span.hostStart, span.hostEnd));
+    if (!host.startsWith("[") && !isIpv4(host) && (sink.ignoreTlds || isValidDomain(host))) sink.add("dns", host, PRIORITY.dns, at);
+  }
+}
+
+function scanUrl(sink: ScanSink): void {
+  const { text, ignoreTlds } = sink;
+  for (const span of sink.urls()) {
+    addUrl(sink, text, span, span.start);
+    for (const inner of embeddedUrls(text, span, ignoreTlds)) addUrl(sink, text, inner, span.start);
+    // MSTICPy's URL decoding: the percent-decoded URL is scanned again (here from
+    // its start; MSTICPy resumes at an offset that belongs to the undecoded text).
+    const raw = text.slice(span.start, span.end);
+    const decoded = percentDecode(raw);
+    if (decoded !== raw) {
+      for (const d of findUrls(decoded, ignoreTlds)) {
+        addUrl(sink, decoded, d, span.start);
+        for (const inner of embeddedUrls(decoded, d, ignoreTlds)) addUrl(sink, decoded, inner, span.start);
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------- e-mail
+
+// RFC 5322 atext and dots, without `/ = ' ` { | }`: legal but in logs they are
+// far more often the `key=` or path before an address than part of it.
+const LOCAL_EXTRA = new CharSet("!#$%&*+?^_~-.");
+
+function scanEmail(sink: ScanSink): void {
+  const { text } = sink;
+  const n = text.length;
+  let from = 0;
+  let urls: readonly UrlSpan[] | undefined;
+  let u = 0;
+  for (;;) {
+    const at = text.indexOf("@", from);
+    if (at < 0) return;
+    from = at + 1;
+    let start = at;
+    while (start > 0) {
+      const c = text.charCodeAt(start - 1);
+      if (isAlphaNum(c) || LOCAL_EXTRA.has(c)) start--;
+      else break;
+    }
+    while (start < at && text.charCodeAt(start) === 46) start++;
+    if (start === at || text.charCodeAt(at - 1) === 46) continue;
+    let end = at + 1;
+    while (end < n && isHostRunChar(text.charCodeAt(end))) end++;
+    domainSpans.length = 0;
+    domainsInRun(text, at + 1, end, sink.ignoreTlds, domainSpans, true);
+    if (!domainSpans.length) continue;
+    const domainEnd = domainSpans[1];
+    // `user:password@host` inside a URL is not an address. (`@`s come in order: one pass over the URLs.)
+    urls ??= text.includes("://") ? sink.urls() : [];
+    while (u < urls.length && urls[u].hostStart <= at) u++;
+    if (u < urls.length && urls[u].authority <= at) continue;
+    sink.add("email", text.slice(start, domainEnd), PRIORITY.email, start);
+    from = domainEnd;
+  }
+}
+
+// ---------------------------------------------------------------- paths
+
+const WIN_FOLDER_STOP = new CharSet("/:*?\"'<>|\r\n\0");
+const WIN_FILE_STOP = new CharSet("\\/:*?\"'<>|\r\n \0");
+const UNC_HOST_EXTRA = new CharSet("_.$-");
+
+/** Drops trailing `.`, `,` and `;` (sentence punctuation after a path). */
+function trimPathEnd(s: string, start: number, end: number): number {
+  while (end > start) {
+    const c = s.charCodeAt(end - 1);
+    if (c === 46 || c === 44 || c === 59) end--;
+    else break;
+  }
+  return end;
+}
+
+/**
+ * Windows paths: a root (`C:`, `\\server`, dots, or none), folders that may hold
+ * spaces (not ending in one), and a file name without spaces. A path without a
+ * root needs at least one folder (`\Windows\x`, not `\x`).
+ */
+function scanWindowsPath(sink: ScanSink): void {
+  const { text } = sink;
+  const n = text.length;
+  let pos = 0;
+  let emitted = 0; // end of the last path reported: a root may not reach back before it
+  for (;;) {
+    const b = text.indexOf("\\", pos);
+    if (b < 0) return;
+    let rootStart = b;
+    let folderStart = b;
+    let rooted = false;
+    if (b - 2 >= emitted && text.charCodeAt(b - 1) === 58 && isAlpha(text.charCodeAt(b - 2))) {
+      rootStart = b - 2;
+      rooted = true;
+    } else if (text.charCodeAt(b + 1) === 92) {
+      let h = b + 2;
+      while (h < n && (isAlphaNum(text.charCodeAt(h)) || UNC_HOST_EXTRA.has(text.charCodeAt(h)))) h++;
+      if (h > b + 2 && text.charCodeAt(h) === 92) {
+        folderStart = h;
+        rooted = true;
+      }
+    } else {
+      while (rootStart > emitted && text.charCodeAt(rootStart - 1) === 46) rootStart--;
+      rooted = rootStart < b;
+    }
+    // The folder extent: up to a forbidden character, a backslash after a space,
+    // or a space before another path's root (`a.exe ..\b.dll`, `a.exe C:\b`).
+    let lastSep = -1;
+    let i = folderStart;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (WIN_FOLDER_STOP.has(c)) break;
+      if (c === 32 && startsWindowsRoot(text, i + 1)) break;
+      if (c === 92) {
+        if (i > folderStart && text.charCodeAt(i - 1) === 32) break;
+        const next = text.charCodeAt(i + 1);
+        if (i + 1 < n && !WIN_FILE_STOP.has(next)) lastSep = i;
+      }
+    }
+    const extentEnd = i;
+    if (lastSep < 0) {
+      pos = Math.max(extentEnd, b + 1);
+      continue;
+    }
+    let fileEnd = lastSep + 1;
+    while (fileEnd < n && !WIN_FILE_STOP.has(text.charCodeAt(fileEnd))) fileEnd++;
+    fileEnd = trimPathEnd(text, lastSep + 1, fileEnd);
+    // Without a root, a path needs a folder: `\Windows\x`, not `\x`.
+    if (fileEnd > lastSep + 1 && (rooted || lastSep > folderStart)) {
+      sink.add("windows_path", text.slice(rootStart, fileEnd), PRIORITY.windows_path, rootStart);
+      emitted = fileEnd;
+    }
+    pos = Math.max(fileEnd, extentEnd, b + 1);
+  }
+}
+
+const LX_FOLDER_STOP = new CharSet("\\:*?<>|\r\n\"'`\0");
+const LX_FILE_STOP = new CharSet("/\0<>|\r\n \"'`");
+
+/** A Windows path root at i: `X:\`, `\\`, `.\` or `..\`. */
+function startsWindowsRoot(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  if (c === 92) return s.charCodeAt(i + 1) === 92;
+  if (c === 46) return s.charCodeAt(i + 1) === 92 || (s.charCodeAt(i + 1) === 46 && s.charCodeAt(i + 2) === 92);
+  return isAlpha(c) && s.charCodeAt(i + 1) === 58 && s.charCodeAt(i + 2) === 92;
+}
+
+/** A Linux path root at i: `/`, `./`, `../` or `~/`. */
+function startsLinuxRoot(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  if (c === 47) return true;
+  if (c === 126) return s.charCodeAt(i + 1) === 47;
+  if (c === 46) return s.charCodeAt(i + 1) === 47 || (s.charCodeAt(i + 1) === 46 && s.charCodeAt(i + 2) === 47);
+  return false;
+}
+
+/** A character that may not come right before a path's root (the `/` would be inside a word, or a URL's `://`). */
+function isWordBefore(c: number): boolean {
+  return isLabelChar(c) || c === 95 || c === 126 || c === 58 || c === 46;
+}
+
+/**
+ * Linux paths: a root `/` that starts a token (`./`, `../` and `~/` roots too),
+ * at least two components unless rooted at dots or `~`, folders that may hold
+ * spaces (not ending in one), a file name without spaces. URLs are skipped.
+ */
+function scanLinuxPath(sink: ScanSink): void {
+  const { text } = sink;
+  const n = text.length;
+  const urls = text.includes("://") ? sink.urls() : [];
+  let u = 0;
+  let pos = 0;
+  for (;;) {
+    const b = text.indexOf("/", pos);
+    if (b < 0) return;
+    while (u < urls.length && urls[u].end <= b) u++;
+    if (u < urls.length && urls[u].start <= b) {
+      pos = urls[u].end;
+      continue;
+    }
+    let rootStart = b;
+    while (rootStart > pos && text.charCodeAt(rootStart - 1) === 46) rootStart--;
+    if (rootStart === b && rootStart > pos && text.charCodeAt(rootStart - 1) === 126) rootStart--;
+    const relRoot = rootStart < b;
+    if (rootStart > 0 && isWordBefore(text.charCodeAt(rootStart - 1))) {
+      // Inside a word (`and/or`, `a.b/c`): skip the rest of this token.
+      let j = b + 1;
+      while (j < n && !isSpace(text.charCodeAt(j)) && text.charCodeAt(j) !== 0) j++;
+      pos = j;
+      continue;
+    }
+    let folderStart = b;
+    while (folderStart + 1 < n && text.charCodeAt(folderStart + 1) === 47) folderStart++; // `//` roots
+    let lastSep = -1;
+    let i = folderStart;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (LX_FOLDER_STOP.has(c)) break;
+      if (c === 32 && startsLinuxRoot(text, i + 1)) break;
+      if (c === 47) {
+        if (i > folderStart && text.charCodeAt(i - 1) === 32) break;
+        if (i + 1 < n && !LX_FILE_STOP.has(text.charCodeAt(i + 1))) lastSep = i;
+      }
+    }
+    const extentEnd = i;
+    if (lastSep < 0) {
+      pos = Math.max(extentEnd, b + 1);
+      continue;
+    }
+    let fileEnd = lastSep + 1;
+    while (fileEnd < n && !LX_FILE_STOP.has(text.charCodeAt(fileEnd))) fileEnd++;
+    fileEnd = trimPathEnd(text, lastSep + 1, fileEnd);
+    if (fileEnd > lastSep + 1 && (relRoot || lastSep > folderStart)) sink.add("linux_path", text.slice(rootStart, fileEnd), PRIORITY.linux_path, rootStart);
+    pos = Math.max(fileEnd, extentEnd, b + 1);
+  }
+}
+
+// ---------------------------------------------------------------- hashes
+
+// Whole runs of hex digits (the look-behind rejects starts inside a run); the
+// run's length decides the type, so a 48-digit run is no hash at all.
+const HEX_RUN = /(?<![0-9a-f])[0-9a-f]{32,}(?![0-9a-f])/gi;
+const HASH_BY_LENGTH: Record<number, string> = { 32: "md5_hash", 40: "sha1_hash", 64: "sha256_hash" };
+
+function scanHashes(wanted: string): (sink: ScanSink) => void {
+  return (sink) => {
+    const { text } = sink;
+    HEX_RUN.lastIndex = 0;
+    for (let m = HEX_RUN.exec(text); m; m = HEX_RUN.exec(text)) {
+      if (HASH_BY_LENGTH[m[0].length] === wanted) sink.add(wanted, m[0], PRIORITY.hash, m.index);
+    }
+  };
+}
+
+// ---------------------------------------------------------------- the table
+
+/** The built-in types in scan order. */
+export const BUILTIN_DEFINITIONS: readonly IocTypeDefinition[] = [
+  { name: "ipv4", bulk: true, priority: PRIORITY.ipv4, prefilter: String.raw`[0-9]\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]`, scan: scanIpv4 },
+  { name: "ipv6", bulk: true, priority: PRIORITY.ipv6, prefilter: String.raw`:[0-9A-Fa-f]{0,4}:`, scan: scanIpv6 },
+  { name: "dns", bulk: true, priority: PRIORITY.dns, prefilter: String.raw`[A-Za-z0-9]\.[A-Za-z]{2}`, scan: scanDns },
+  { name: "url", bulk: true, priority: PRIORITY.url, prefilter: String.raw`://`, scan: scanUrl },
+  { name: "email", bulk: true, priority: PRIORITY.email, prefilter: String.raw`@[A-Za-z0-9]`, scan: scanEmail },
+  { name: "windows_path", bulk: true, priority: PRIORITY.windows_path, prefilter: String.raw`\\`, scan: scanWindowsPath },
+  { name: "linux_path", bulk: true, priority: PRIORITY.linux_path, prefilter: String.raw`/`, scan: scanLinuxPath },
+  { name: "md5_hash", bulk: true, priority: PRIORITY.hash, prefilter: String.raw`[0-9A-Fa-f]{32}`, scan: scanHashes("md5_hash") },
+  { name: "sha1_hash", bulk: true, priority: PRIORITY.hash, prefilter: String.raw`[0-9A-Fa-f]{40}`, scan: scanHashes("sha1_hash") },
+  { name: "sha256_hash", bulk: true, priority: PRIORITY.hash, prefilter: String.raw`[0-9A-Fa-f]{64}`, scan: scanHashes("sha256_hash") },
+];

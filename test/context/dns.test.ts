@@ -1,0 +1,155 @@
+/**
+ * dnsResolve and dnsReverse against a DNS server of our own on 127.0.0.1
+ * (dns2), with Node's own resolver: no internet needed.
+ */
+import assert from "node:assert/strict";
+import dgram from "node:dgram";
+import { after, before, test } from "node:test";
+import dns2 from "dns2";
+import { dnsResolve, dnsReverse, DnsError, reverseName } from "../../src/context/dns";
+
+const { Packet } = dns2;
+
+type Record_ = Record<string, unknown> & { type: number; ttl?: number };
+const ZONE: Record<string, Record_[]> = {
+  "example.test": [
+    { type: Packet.TYPE.A, address: "192.0.2.10", ttl: 300 },
+    { type: Packet.TYPE.A, address: "192.0.2.11", ttl: 120 },
+    { type: Packet.TYPE.AAAA, address: "2001:db8::10", ttl: 300 },
+    { type: Packet.TYPE.MX, exchange: "mail.example.test", priority: 10, ttl: 300 },
+    { type: Packet.TYPE.TXT, data: "v=spf1 -all", ttl: 300 },
+  ],
+  "www.example.test": [{ type: Packet.TYPE.CNAME, domain: "example.test", ttl: 300 }],
+  "10.2.0.192.in-addr.arpa": [{ type: Packet.TYPE.PTR, domain: "host10.example.test", ttl: 300 }],
+};
+
+let server: ReturnType<typeof dns2.createServer>;
+let port = 0;
+let silent: dgram.Socket; // binds a port and never answers
+let silentPort = 0;
+const closedPort = 9; // "discard": nothing listens there on a test machine
+let queries = 0;
+
+before(async () => {
+  server = dns2.createServer({
+    udp: true,
+    handle: (request, send) => {
+      queries++;
+      const response = Packet.createResponseFromRequest(request);
+      const [q] = request.questions;
+      const name = q.name.toLowerCase();
+      const records = ZONE[name];
+      if (!records) {
+        response.header.rcode = Packet.RCODE.NXDOMAIN;
+        send(response);
+        return;
+      }
+      const cname = records.find((r) => r.type === Packet.TYPE.CNAME);
+      const answers = records.filter((r) => r.type === q.type);
+      if (cname && q.type !== Packet.TYPE.CNAME) {
+        // Follow the alias inside the zone, as a recursive server would.
+        response.answers.push({ name: q.name, class: Packet.CLASS.IN, ...cname } as never);
+        for (const r of (ZONE[String(cname.domain)] ?? []).filter((r) => r.type === q.type)) {
+          response.answers.push({ name: String(cname.domain), class: Packet.CLASS.IN, ...r } as never);
+        }
+      } else {
+        for (const r of answers) response.answers.push({ name: q.name, class: Packet.CLASS.IN, ...r } as never);
+      }
+      send(response);
+    },
+  });
+  const addresses = await server.listen({ udp: { port: 0, address: "127.0.0.1" } });
+  port = addresses.udp?.port ?? 0;
+  silent = dgram.createSocket("udp4");
+  await new Promise<void>((resolve) => silent.bind(0, "127.0.0.1", resolve));
+  silentPort = silent.address().port;
+});
+
+after(async () => {
+  await server.close();
+  silent.close();
+});
+
+const at = () => ({ nameserver: "127.0.0.1", port });
+
+test("A records: MSTICPy's fields, the TTL as expiration, canonical name", async () => {
+  const t0 = Date.now();
+  const r = await dnsResolve("example.test", at());
+  assert.equal(r.status, "NOERROR");
+  assert.equal(r.error, null);
+  assert.equal(r.qname, "example.test.");
+  assert.equal(r.rdtype, "A");
+  assert.equal(r.rdclass, "IN");
+  assert.equal(r.nameserver, "127.0.0.1");
+  assert.equal(r.port, port);
+  assert.equal(r.canonical_name, "example.test.");
+  assert.deepEqual([...r.rrset].sort(), ["192.0.2.10", "192.0.2.11"]);
+  // expiration = query time + the lowest TTL (120 s)
+  assert.ok(r.expiration instanceof Date);
+  const ttl = (r.expiration.getTime() - t0) / 1000;
+  assert.ok(ttl > 115 && ttl <= 121, `ttl ${ttl}`);
+  assert.match(r.response, /;ANSWER\nexample\.test\. 120 IN A 192\.0\.2\.1[01]/);
+});
+
+test("AAAA, MX, TXT, CNAME (and an alias resolved to its canonical name)", async () => {
+  assert.deepEqual((await dnsResolve("example.test", { ...at(), rdtype: "AAAA" })).rrset, ["2001:db8::10"]);
+  assert.deepEqual((await dnsResolve("example.test", { ...at(), rdtype: "MX" })).rrset, ["10 mail.example.test."]);
+  assert.deepEqual((await dnsResolve("example.test", { ...at(), rdtype: "txt" })).rrset, ["v=spf1 -all"]);
+  assert.deepEqual((await dnsResolve("www.example.test", { ...at(), rdtype: "CNAME" })).rrset, ["example.test."]);
+  const alias = await dnsResolve("www.example.test.", at());
+  assert.equal(alias.qname, "www.example.test.");
+  assert.equal(alias.canonical_name, "example.test.");
+  assert.deepEqual([...alias.rrset].sort(), ["192.0.2.10", "192.0.2.11"]);
+});
+
+test("NXDOMAIN and NODATA are structured results, not exceptions", async () => {
+  const nx = await dnsResolve("nothere.example.test", at());
+  assert.equal(nx.status, "NXDOMAIN");
+  assert.deepEqual(nx.rrset, []);
+  assert.equal(nx.canonical_name, null);
+  assert.equal(nx.expiration, null);
+  assert.match(String(nx.error), /^NXDOMAIN: .*nothere\.example\.test.*\(name server 127\.0\.0\.1:\d+\)$/);
+  const nodata = await dnsResolve("example.test", { ...at(), rdtype: "NS" });
+  assert.equal(nodata.status, "NODATA");
+  assert.deepEqual(nodata.rrset, []);
+  assert.match(String(nodata.error), /^NODATA: /);
+});
+
+test("a name server that never answers: TIMEOUT within the deadline", async () => {
+  const t0 = performance.now();
+  const r = await dnsResolve("example.test", { nameserver: "127.0.0.1", port: silentPort, timeoutMs: 400 });
+  const ms = performance.now() - t0;
+  assert.equal(r.status, "TIMEOUT");
+  assert.deepEqual(r.rrset, []);
+  assert.ok(ms < 1500, `took ${ms.toFixed(0)} ms`);
+  assert.match(String(r.error), /^TIMEOUT: /);
+});
+
+test("a port with no server: a quick structured failure", async () => {
+  const t0 = performance.now();
+  const r = await dnsResolve("example.test", { nameserver: "127.0.0.1", port: closedPort, timeoutMs: 1000 });
+  assert.ok(["NETWORK", "TIMEOUT", "REFUSED"].includes(r.status), r.status);
+  assert.deepEqual(r.rrset, []);
+  assert.ok(performance.now() - t0 < 2500);
+});
+
+test("reverse look-up of IPv4 and IPv6 addresses", async () => {
+  assert.equal(reverseName("192.0.2.10"), "10.2.0.192.in-addr.arpa");
+  assert.equal(reverseName("2001:db8::1"), "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa");
+  const r = await dnsReverse("192.0.2.10", at());
+  assert.equal(r.status, "NOERROR");
+  assert.equal(r.rdtype, "PTR");
+  assert.equal(r.qname, "10.2.0.192.in-addr.arpa.");
+  assert.deepEqual(r.rrset, ["host10.example.test."]);
+  const none = await dnsReverse("2001:db8::1", at());
+  assert.equal(none.status, "NXDOMAIN");
+  assert.throws(() => reverseName("not-an-ip"), DnsError);
+});
+
+test("bad arguments throw DnsError, naming the problem", async () => {
+  await assert.rejects(dnsResolve("", at()), /the domain is empty/);
+  await assert.rejects(dnsResolve("example.test", { ...at(), rdtype: "AXFR" as never }), /record type "AXFR" is not supported/);
+  await assert.rejects(dnsResolve("example.test", { nameserver: "dns.example" }), /nameserver must be an IP address/);
+  await assert.rejects(dnsReverse("10.0.0"), DnsError);
+  assert.ok(queries > 0, "the local server answered");
+});

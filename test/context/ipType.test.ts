@@ -1,0 +1,78 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { QueryProvider } from "../../src/data/queryProvider";
+import { IPV4_RANGES, IPV6_RANGES, ipType, type IpType } from "../../src/context/ipType";
+
+test("the pinned classification table: one address per range, both families", () => {
+  const cases: Array<[string, IpType]> = [
+    // IPv4
+    ["0.0.0.0", "Unspecified"],
+    ["0.1.2.3", "Reserved"],
+    ["10.0.3.5", "Private"],
+    ["100.64.0.1", "Private"],
+    ["127.0.0.1", "Loopback"],
+    ["127.255.255.254", "Loopback"],
+    ["169.254.10.1", "Link Local"],
+    ["172.16.0.1", "Private"],
+    ["172.31.255.255", "Private"],
+    ["172.32.0.1", "Public"],
+    ["192.0.0.8", "Reserved"],
+    ["192.0.2.1", "Reserved"],
+    ["192.88.99.1", "Reserved"],
+    ["192.168.1.1", "Private"],
+    ["198.18.0.1", "Reserved"],
+    ["198.51.100.7", "Reserved"],
+    ["203.0.113.9", "Reserved"],
+    ["224.0.0.251", "Multicast"],
+    ["239.255.255.250", "Multicast"],
+    ["240.0.0.1", "Reserved"],
+    ["255.255.255.255", "Reserved"],
+    ["8.8.8.8", "Public"],
+    ["131.107.147.209", "Public"],
+    // IPv6
+    ["::", "Unspecified"],
+    ["::1", "Loopback"],
+    ["::ffff:10.0.0.1", "Private"],
+    ["::ffff:8.8.8.8", "Public"],
+    ["64:ff9b:1::1", "Private"],
+    ["100::1", "Reserved"],
+    ["2001:db8::1", "Reserved"],
+    ["2001:0::1", "Reserved"],
+    ["2606:4700:4700::1111", "Public"],
+    ["2a00:1450:4009:80b::200e", "Public"],
+    ["fd12:3456:789a::1", "Private"],
+    ["fe80::1", "Link Local"],
+    ["fe80::1%eth0", "Link Local"],
+    ["fec0::1", "Reserved"],
+    ["ff02::1", "Multicast"],
+    ["4000::1", "Reserved"],
+  ];
+  for (const [ip, expected] of cases) assert.equal(ipType(ip), expected, ip);
+  assert.equal(IPV4_RANGES.length, 17);
+  assert.equal(IPV6_RANGES.length, 10);
+});
+
+test("invalid input is an explicit 'Invalid', never an exception", () => {
+  for (const bad of ["-", "", "   ", "not an ip", "256.1.1.1", "1.2.3", "010.1.1.1", "1.2.3.4.5", "::g", "1::2::3", null, undefined]) {
+    assert.equal(ipType(bad), "Invalid", String(bad));
+  }
+  assert.equal(ipType(" 10.0.0.1 "), "Private", "surrounding spaces are trimmed");
+});
+
+test("lab data: VM addresses Private, public logon source Public, ::1 Loopback, '-' Invalid (MSTICPy: Unspecified)", async () => {
+  const qp = new QueryProvider("LocalData");
+  const logons = await qp.WindowsSecurity.list_host_logons();
+  const kinds = new Map<string, IpType>();
+  for (const ip of logons.getColumn("IpAddress").toArray() as unknown as string[]) kinds.set(ip, ipType(ip));
+  assert.equal(kinds.get("131.107.147.209"), "Public");
+  assert.equal(kinds.get("::1"), "Loopback");
+  assert.equal(kinds.get("-"), "Invalid");
+  const net = await qp.Network.list_azure_network_flows_by_ip();
+  const vm = new Set((net.getColumn("VMIPAddress").toArray() as unknown as (string | null)[]).filter((ip): ip is string => ip !== null));
+  assert.ok(vm.size > 0);
+  for (const ip of vm) assert.equal(ipType(ip), "Private", ip);
+  // PublicIPs holds Python-list text ("['13.65.107.32', '40.124.45.19']"): every address in it is Public.
+  const publicIps = (net.getColumn("PublicIPs").toArray() as unknown as (string | null)[]).flatMap((s) => (s ?? "").match(/[0-9.]+(?=')/g) ?? []);
+  assert.ok(publicIps.length > 10);
+  for (const ip of publicIps) assert.equal(ipType(ip), "Public", ip);
+});

