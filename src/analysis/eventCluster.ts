@@ -1,0 +1,187 @@
+/**
+ * Event clustering, after MSTICPy's `dbcluster_events`: DBSCAN over chosen
+ * numeric feature columns, summarised as one representative row per cluster
+ * (with its size and time range) plus every unclustered ("noise") event.
+ */
+import pl from "nodejs-polars";
+import { AnalysisError } from "./errors";
+import { datetimeSeries, numericValues, quoteValue, requireColumn, requireFrame, timeValues } from "./columns";
+import { dbscan, normalizeRows, type FeatureMatrix } from "./dbscan";
+
+/**
+ * - `"clean"` (default): a cluster's representative is its earliest event;
+ *   noise rows keep their own times; the time column is left as it is.
+ * - `"msticpy"`: MSTICPy's output exactly: the representative is the
+ *   cluster's first row in input order with `TimeGenerated` overwritten by the
+ *   cluster's first time; every noise row gets the earliest and latest time of
+ *   *all* noise rows as its `TimeGenerated`, `FirstEventTime` and
+ *   `LastEventTime`; `TimeGenerated` is written whatever `timeColumn` is.
+ * Cluster labels, sizes and time ranges are the same in both modes.
+ */
+export type ClusterMode = "clean" | "msticpy";
+
+/** Options of `dbclusterEvents`. */
+export interface DbclusterOptions {
+  /** Numeric feature columns to cluster on (see `withStringScore`, `addProcessFeatures` to make numbers from text). */
+  clusterColumns: string[];
+  /** Time column for each cluster's time range. Default `"TimeCreatedUtc"` (MSTICPy's). */
+  timeColumn?: string;
+  /** DBSCAN's eps: the largest distance between neighbours (on normalised rows, if `normalize`). Default 0.01. */
+  maxClusterDistance?: number;
+  /** DBSCAN's min_samples: neighbours (self included) a core event needs. Default 2. */
+  minClusterSamples?: number;
+  /** Scale each row of features to unit length first (scikit-learn's `Normalizer`), as MSTICPy does. Default true. */
+  normalize?: boolean;
+  /** Representative rows and noise times: see `ClusterMode`. Default `"clean"`. */
+  mode?: ClusterMode;
+}
+
+/** The outcome of `dbclusterEvents`. */
+export interface DbclusterResult {
+  /**
+   * Noise events first (`ClusterId` −1, `ClusterSize` 1, in input order), then
+   * one row per cluster by `ClusterId`; every input column plus `Clustered`,
+   * `ClusterId`, `ClusterSize`, `FirstEventTime`, `LastEventTime`.
+   */
+  clustered: pl.DataFrame;
+  /** Cluster of each input row (−1 noise), in input order. */
+  labels: number[];
+  /** Input rows that are DBSCAN core points. */
+  coreSampleIndices: number[];
+  /** Number of clusters (noise excluded). */
+  clusterCount: number;
+  /** Number of noise events. */
+  noiseCount: number;
+  /** The feature matrix DBSCAN saw (normalised when `normalize`), one array per input row. */
+  features: number[][];
+  /** The time column the time ranges come from. */
+  timeColumn: string;
+  /** The input events of one cluster (or of the noise, −1), in input order. */
+  members(clusterId: number): pl.DataFrame;
+}
+
+const FN = "dbclusterEvents";
+export const CLUSTER_COLUMNS = ["Clustered", "ClusterId", "ClusterSize", "FirstEventTime", "LastEventTime"] as const;
+
+/** Clusters events with DBSCAN over `clusterColumns` and summarises each cluster. */
+export function dbclusterEvents(df: pl.DataFrame, options: DbclusterOptions): DbclusterResult {
+  requireFrame(df, FN);
+  const columns = options?.clusterColumns;
+  if (!Array.isArray(columns) || columns.length === 0) {
+    throw new AnalysisError(`${FN}: clusterColumns must name at least one numeric column. Columns: ${df.columns.join(", ")}.`);
+  }
+  for (const c of columns) requireColumn(df, c, FN, "cluster column");
+  const timeColumn = options.timeColumn ?? "TimeCreatedUtc";
+  requireColumn(df, timeColumn, FN, "timeColumn");
+  const mode = options.mode ?? "clean";
+  if (mode !== "clean" && mode !== "msticpy") throw new AnalysisError(`${FN}: mode must be "clean" or "msticpy"; got ${quoteValue(mode)}.`);
+  const eps = options.maxClusterDistance ?? 0.01;
+  const minSamples = options.minClusterSamples ?? 2;
+  if (!(eps > 0) || !Number.isFinite(eps)) throw new AnalysisError(`${FN}: maxClusterDistance must be a positive number; got ${String(eps)}.`);
+  if (!Number.isInteger(minSamples) || minSamples < 1) throw new AnalysisError(`${FN}: minClusterSamples must be a positive integer; got ${String(minSamples)}.`);
+
+  const n = df.height;
+  const dims = columns.length;
+  const matrix: FeatureMatrix = { data: new Float64Array(n * dims), rows: n, dims };
+  columns.forEach((name, d) => {
+    let values: (number | null)[];
+    try {
+      values = numericValues(df, name, FN, { booleans: true });
+    } catch (err) {
+      throw new AnalysisError(`${(err as Error).message} Turn text into numbers first, e.g. withStringScore(df, "${name}") or withCrc32Hash(df, "${name}").`);
+    }
+    values.forEach((v, row) => {
+      if (v === null) throw new AnalysisError(`${FN}: cluster column "${name}" is empty at row ${row}; fill or drop such rows first.`);
+      matrix.data[row * dims + d] = v;
+    });
+  });
+  const input = options.normalize ?? true ? normalizeRows(matrix) : matrix;
+  const result = dbscan(input, { eps, minSamples });
+  const labels = Array.from(result.labels);
+  const times = timeValues(df, timeColumn, FN);
+  const clustered = summarise(df, labels, result.clusterCount, times.ms, times.timeZone, mode);
+  const features: number[][] = [];
+  for (let i = 0; i < n; i++) features.push(Array.from(input.data.subarray(i * dims, (i + 1) * dims)));
+  return {
+    clustered,
+    labels,
+    coreSampleIndices: result.coreSampleIndices,
+    clusterCount: result.clusterCount,
+    noiseCount: labels.filter((l) => l === -1).length,
+    features,
+    timeColumn,
+    members: (clusterId: number) => {
+      const rows = labels.flatMap((l, i) => (l === clusterId ? [i] : []));
+      return rows.length ? df.select(pl.all().gather(rows)) : df.head(0);
+    },
+  };
+}
+
+/** One output row: which input row, and what to write into it. */
+interface SummaryRow {
+  row: number;
+  id: number;
+  size: number;
+  first: number | null;
+  last: number | null;
+  /** The value for TimeGenerated, in msticpy mode. */
+  generated: number | null;
+}
+
+function summarise(
+  df: pl.DataFrame,
+  labels: number[],
+  clusterCount: number,
+  timesMs: (number | null)[],
+  timeZone: string | undefined,
+  mode: ClusterMode,
+): pl.DataFrame {
+  const members: number[][] = Array.from({ length: clusterCount }, () => []);
+  const noise: number[] = [];
+  labels.forEach((l, i) => (l < 0 ? noise : members[l]).push(i));
+  const range = (rows: number[]) => {
+    let first: number | null = null;
+    let last: number | null = null;
+    for (const r of rows) {
+      const t = timesMs[r];
+      if (t === null) continue;
+      if (first === null || t < first) first = t;
+      if (last === null || t > last) last = t;
+    }
+    return { first, last };
+  };
+  const out: SummaryRow[] = [];
+  const noiseRange = range(noise);
+  for (const row of noise) {
+    const own = timesMs[row];
+    const { first, last } = mode === "msticpy" ? noiseRange : { first: own, last: own };
+    out.push({ row, id: -1, size: 1, first, last, generated: first });
+  }
+  members.forEach((rows, id) => {
+    const { first, last } = range(rows);
+    let row = rows[0];
+    if (mode === "clean") {
+      // The earliest event represents the cluster (ties: input order).
+      for (const r of rows) {
+        const t = timesMs[r];
+        if (t !== null && (timesMs[row] === null || t < (timesMs[row] as number))) row = r;
+      }
+    }
+    out.push({ row, id, size: rows.length, first, last, generated: first });
+  });
+
+  let frame = df.select(pl.all().gather(out.map((o) => o.row)));
+  const added = [
+    pl.Series("Clustered", out.map((o) => o.id >= 0), pl.Bool),
+    pl.Series("ClusterId", out.map((o) => o.id), pl.Int64),
+    pl.Series("ClusterSize", out.map((o) => o.size), pl.Int64),
+    datetimeSeries("FirstEventTime", out.map((o) => o.first), timeZone),
+    datetimeSeries("LastEventTime", out.map((o) => o.last), timeZone),
+  ];
+  if (mode === "msticpy") {
+    const generated = datetimeSeries("TimeGenerated", out.map((o) => o.generated), timeZone);
+    frame = frame.withColumns(generated);
+  }
+  // Replaces same-named input columns (a re-clustered output), appends the others.
+  return frame.withColumns(...added);
+}

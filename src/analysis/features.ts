@@ -1,0 +1,195 @@
+/**
+ * Numeric features from text, for clustering (after MSTICPy's eventcluster
+ * helpers): character-code scores, CRC32 hashes, delimiter and token counts,
+ * and `addProcessFeatures` for process-creation events.
+ */
+import pl from "nodejs-polars";
+import { isTextType } from "../common/dtypes";
+import { AnalysisError } from "./errors";
+import { requireColumn, requireFrame } from "./columns";
+
+/**
+ * Sum of the Unicode code points of `text` (MSTICPy's `_string_score`): similar
+ * strings get similar scores, so it turns names into a clusterable number.
+ * null/undefined count as "".
+ */
+export function stringScore(text: string | null | undefined): number {
+  if (!text) return 0;
+  let sum = 0;
+  for (const ch of text) sum += ch.codePointAt(0) as number;
+  return sum;
+}
+
+/** `floor(stringScore(text) / scale)` (MSTICPy's `char_ord_score`): a larger scale weakens the feature. */
+export function charOrdScore(text: string | null | undefined, scale = 1): number {
+  if (!(scale > 0)) throw new AnalysisError(`charOrdScore: scale must be positive; got ${String(scale)}.`);
+  return Math.floor(stringScore(text) / scale);
+}
+
+let crcTable: Uint32Array | undefined;
+
+/** The CRC-32 (IEEE 802.3, zlib's and Python's `binascii.crc32`) lookup table. */
+function table(): Uint32Array {
+  if (crcTable) return crcTable;
+  crcTable = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    crcTable[n] = c >>> 0;
+  }
+  return crcTable;
+}
+
+/** CRC-32 of bytes, as an unsigned 32-bit number. */
+export function crc32(bytes: Uint8Array): number {
+  const t = table();
+  let crc = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) crc = t[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+const utf8 = new TextEncoder();
+
+/** CRC-32 of the UTF-8 bytes of `text` (MSTICPy's `crc32_hash`): equal strings, equal numbers. null → CRC of "". */
+export function crc32Hash(text: string | null | undefined): number {
+  return crc32(utf8.encode(text ?? ""));
+}
+
+/** The delimiters MSTICPy counts in command lines: whitespace and - \ / . , " ' | & : ; % $ ( ) */
+export const DEFAULT_DELIMITERS = /[\s\-\\/.,"'|&:;%$()]/g;
+
+function delimiterMatches(text: string, delimiters: RegExp): string[] {
+  // A global copy, so callers may pass any character-class regex.
+  const re = delimiters.global ? new RegExp(delimiters.source, delimiters.flags) : new RegExp(delimiters.source, `${delimiters.flags}g`);
+  return text.match(re) ?? [];
+}
+
+/** How many delimiter characters `text` holds (MSTICPy's `delim_count`). */
+export function delimCount(text: string | null | undefined, delimiters: RegExp = DEFAULT_DELIMITERS): number {
+  return text ? delimiterMatches(text, delimiters).length : 0;
+}
+
+/** CRC-32 of the delimiters of `text` in order (MSTICPy's `delim_hash`): the "shape" of a command line. */
+export function delimHash(text: string | null | undefined, delimiters: RegExp = DEFAULT_DELIMITERS): number {
+  return crc32Hash(text ? delimiterMatches(text, delimiters).join("") : "");
+}
+
+/** Number of parts after splitting on `delimiter` (MSTICPy's `token_count`; "" has one token). */
+export function tokenCount(text: string | null | undefined, delimiter = " "): number {
+  return (text ?? "").split(delimiter).length;
+}
+
+/** Options of `addProcessFeatures`. */
+export interface ProcessFeatureOptions {
+  /** Path separator of `NewProcessName`. Default: "/" if one of the first 10 names contains "/", else "\\". */
+  pathSeparator?: string;
+  /** Recompute feature columns that already exist. Default false (existing columns are kept). */
+  force?: boolean;
+  /** Column of the process path. Default `"NewProcessName"`. */
+  processColumn?: string;
+  /** Column of the command line. Default `"CommandLine"`. */
+  commandLineColumn?: string;
+  /** Column of the logon session id. Default `"SubjectLogonId"`. */
+  logonIdColumn?: string;
+}
+
+/** Caches a string → number feature per call: command lines repeat a lot. */
+function memo(fn: (s: string) => number): (s: string) => number {
+  const cache = new Map<string, number>();
+  return (s) => {
+    let v = cache.get(s);
+    if (v === undefined) {
+      v = fn(s);
+      cache.set(s, v);
+    }
+    return v;
+  };
+}
+
+function texts(df: pl.DataFrame, name: string): string[] {
+  const column = df.getColumn(name);
+  if (!isTextType(column.dtype)) throw new AnalysisError(`addProcessFeatures: column "${name}" must be text; it is ${String(column.dtype)}.`);
+  // Null → "" (MSTICPy fills NaN with "" first).
+  return (column.toArray() as unknown as (string | null)[]).map((v) => v ?? "");
+}
+
+/**
+ * Adds MSTICPy's numeric process features (`add_process_features`):
+ * - from the process path: `processName` (file name), `pathScore` (sum of code
+ *   points), `pathLogScore` (log10 of it, 0 for ""), `pathHash` (CRC-32), and
+ *   `processNameLen`, `processNameTokens` (path elements) — these two are in
+ *   MSTICPy's documentation, not its code;
+ * - from the command line: `commandlineLen` (characters), `commandlineLogLen`,
+ *   `commandlineTokensFull` (delimiter count), `commandlineScore`,
+ *   `commandlineTokensHash` (CRC-32 of the delimiters), and
+ *   `commandlineTokens` (space-separated tokens; documented, not coded, in MSTICPy);
+ * - `isSystemSession`: the logon id is 0x3e7 (Windows SYSTEM) or -1 (Linux).
+ * Features whose source column is absent are skipped; existing feature columns
+ * are kept unless `force`.
+ */
+export function addProcessFeatures(df: pl.DataFrame, options: ProcessFeatureOptions = {}): pl.DataFrame {
+  requireFrame(df, "addProcessFeatures");
+  const processColumn = options.processColumn ?? "NewProcessName";
+  const commandLineColumn = options.commandLineColumn ?? "CommandLine";
+  const logonIdColumn = options.logonIdColumn ?? "SubjectLogonId";
+  for (const [name, given] of [
+    [processColumn, options.processColumn],
+    [commandLineColumn, options.commandLineColumn],
+    [logonIdColumn, options.logonIdColumn],
+  ] as const) {
+    if (given !== undefined) requireColumn(df, name, "addProcessFeatures", "column");
+  }
+  const force = options.force ?? false;
+  const wanted = (name: string) => force || !df.columns.includes(name);
+  const added: pl.Series[] = [];
+  const score = memo(stringScore);
+  const hash = memo(crc32Hash);
+
+  if (df.columns.includes(processColumn)) {
+    const paths = texts(df, processColumn);
+    const sep = options.pathSeparator ?? (paths.slice(0, 10).some((p) => p.includes("/")) ? "/" : "\\");
+    if (wanted("processName")) added.push(pl.Series("processName", paths.map((p) => p.split(sep).pop() ?? ""), pl.Utf8));
+    const scores = paths.map(score);
+    if (wanted("processNameLen")) added.push(pl.Series("processNameLen", paths.map((p) => [...p].length), pl.Int64));
+    if (wanted("processNameTokens")) added.push(pl.Series("processNameTokens", paths.map((p) => p.split(sep).length), pl.Int64));
+    if (wanted("pathScore")) added.push(pl.Series("pathScore", scores, pl.Int64));
+    if (wanted("pathLogScore")) added.push(pl.Series("pathLogScore", scores.map((s) => (s ? Math.log10(s) : 0)), pl.Float64));
+    if (wanted("pathHash")) added.push(pl.Series("pathHash", paths.map(hash), pl.Int64));
+  }
+  if (df.columns.includes(commandLineColumn)) {
+    const lines = texts(df, commandLineColumn);
+    const lengths = lines.map((l) => [...l].length);
+    if (wanted("commandlineLen")) added.push(pl.Series("commandlineLen", lengths, pl.Int64));
+    if (wanted("commandlineLogLen")) added.push(pl.Series("commandlineLogLen", lengths.map((n) => (n ? Math.log10(n) : 0)), pl.Float64));
+    if (wanted("commandlineTokens")) added.push(pl.Series("commandlineTokens", lines.map((l) => tokenCount(l)), pl.Int64));
+    if (wanted("commandlineTokensFull")) added.push(pl.Series("commandlineTokensFull", lines.map(memo((l) => delimCount(l))), pl.Int64));
+    if (wanted("commandlineScore")) added.push(pl.Series("commandlineScore", lines.map(score), pl.Int64));
+    if (wanted("commandlineTokensHash")) added.push(pl.Series("commandlineTokensHash", lines.map(memo((l) => delimHash(l))), pl.Int64));
+  }
+  if (df.columns.includes(logonIdColumn) && wanted("isSystemSession")) {
+    const ids = df.getColumn(logonIdColumn).cast(pl.Utf8).toArray() as unknown as (string | null)[];
+    added.push(pl.Series("isSystemSession", ids.map((id) => id === "0x3e7" || id === "-1"), pl.Bool));
+  }
+  return added.length ? df.withColumns(...added) : df;
+}
+
+/**
+ * Adds a column of `stringScore`s of a text column: the lab's `AccountNum` is
+ * `withStringScore(logons, "Account", "AccountNum")`. Default name: `<column>Score`.
+ */
+export function withStringScore(df: pl.DataFrame, column: string, as: string = `${column}Score`): pl.DataFrame {
+  return withTextFeature(df, column, as, stringScore, "withStringScore");
+}
+
+/** Adds a column of `crc32Hash`es of a text column. Default name: `<column>Hash`. */
+export function withCrc32Hash(df: pl.DataFrame, column: string, as: string = `${column}Hash`): pl.DataFrame {
+  return withTextFeature(df, column, as, crc32Hash, "withCrc32Hash");
+}
+
+function withTextFeature(df: pl.DataFrame, column: string, as: string, feature: (s: string) => number, fn: string): pl.DataFrame {
+  requireFrame(df, fn);
+  requireColumn(df, column, fn, "column");
+  const values = df.getColumn(column).cast(pl.Utf8).toArray() as unknown as (string | null)[];
+  const f = memo(feature);
+  return df.withColumns(pl.Series(as, values.map((v) => f(v ?? "")), pl.Int64));
+}

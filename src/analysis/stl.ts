@@ -1,0 +1,284 @@
+/**
+ * STL: Seasonal-Trend decomposition using LOESS (R. B. Cleveland, W. S.
+ * Cleveland, J. E. McRae and I. Terpenning, 1990, Journal of Official
+ * Statistics 6(1), 3–73).
+ *
+ * The series is split into trend + seasonal + residual by alternating
+ * smoothers: the inner loop smooths each cycle-subseries (all the 1 a.m.
+ * values, all the 2 a.m. values, …) with LOESS, removes the low-frequency
+ * leakage with a low-pass filter (three moving averages and a LOESS), then
+ * smooths the deseasonalised series into the trend. The outer loop (robust
+ * mode) down-weights points with large residuals by bisquare weights and runs
+ * the inner loop again.
+ *
+ * Parameters and defaults are statsmodels' `STL` (which MSTICPy calls), so the
+ * results agree with it to rounding; see test/analysis/fixtures/stl.json.
+ */
+import { AnalysisError } from "./errors";
+import { loessEstimate, loessSmooth, movingAverage } from "./loess";
+
+/** Options of `stl`. Lengths are numbers of points; all must be odd. */
+export interface StlOptions {
+  /** Samples per seasonal cycle (24 for hourly data with a daily cycle). Required, ≥ 2. */
+  period: number;
+  /** Length of the seasonal (cycle-subseries) smoother: odd, ≥ 3. Default 7. */
+  seasonal?: number;
+  /** Length of the trend smoother: odd, > period. Default: the smallest odd integer ≥ 1.5 · period / (1 − 1.5 / seasonal). */
+  trend?: number;
+  /** Length of the low-pass filter: odd, > period. Default: the smallest odd integer > period. */
+  lowPass?: number;
+  /** Degree of the seasonal LOESS: 0 (constant) or 1 (line). Default 1. */
+  seasonalDeg?: number;
+  /** Degree of the trend LOESS. Default 1. */
+  trendDeg?: number;
+  /** Degree of the low-pass LOESS. Default 1. */
+  lowPassDeg?: number;
+  /** Fit the seasonal LOESS every `seasonalJump` points and interpolate in between. Default 1 (every point). */
+  seasonalJump?: number;
+  /** Jump of the trend LOESS. Default 1. */
+  trendJump?: number;
+  /** Jump of the low-pass LOESS. Default 1. */
+  lowPassJump?: number;
+  /** Robust fitting: bisquare weights from the residuals, refitted in outer iterations. Default false. */
+  robust?: boolean;
+  /** Passes of the inner loop. Default 2 when robust, else 5 (statsmodels' `fit()`). */
+  innerIter?: number;
+  /** Robustness (outer) iterations. Default 15 when robust, else 0. */
+  outerIter?: number;
+}
+
+/** The settings an STL fit used, every default resolved. */
+export interface StlConfig {
+  period: number;
+  seasonal: number;
+  trend: number;
+  lowPass: number;
+  seasonalDeg: number;
+  trendDeg: number;
+  lowPassDeg: number;
+  seasonalJump: number;
+  trendJump: number;
+  lowPassJump: number;
+  robust: boolean;
+  innerIter: number;
+  outerIter: number;
+}
+
+/** The decomposition: `observed = trend + seasonal + residual`, point by point. */
+export interface StlResult {
+  observed: Float64Array;
+  trend: Float64Array;
+  seasonal: Float64Array;
+  residual: Float64Array;
+  /** Robustness weights of the last inner loop (all 1 unless robust). */
+  weights: Float64Array;
+  config: StlConfig;
+}
+
+function isPositiveInt(value: unknown): value is number {
+  return typeof value === "number" && Number.isInteger(value) && value > 0;
+}
+
+function checkOdd(name: string, value: number, min: number, period: number, needAbovePeriod: boolean): number {
+  if (!isPositiveInt(value) || value % 2 !== 1 || value < min || (needAbovePeriod && value <= period)) {
+    const above = needAbovePeriod ? ` and greater than period (${period})` : "";
+    throw new AnalysisError(`STL option ${name} must be an odd integer ≥ ${min}${above}; got ${String(value)}.`);
+  }
+  return value;
+}
+
+function checkDegree(name: string, value: number): number {
+  if (value !== 0 && value !== 1) throw new AnalysisError(`STL option ${name} must be 0 or 1; got ${String(value)}.`);
+  return value;
+}
+
+function checkPositive(name: string, value: number, allowZero = false): number {
+  const ok = typeof value === "number" && Number.isInteger(value) && (allowZero ? value >= 0 : value > 0);
+  if (!ok) throw new AnalysisError(`STL option ${name} must be a ${allowZero ? "non-negative" : "positive"} integer; got ${String(value)}.`);
+  return value;
+}
+
+/** Resolves STL's defaults and validates every setting (statsmodels' rules). */
+export function stlConfig(options: StlOptions): StlConfig {
+  const period = options.period;
+  if (!isPositiveInt(period) || period < 2) {
+    throw new AnalysisError(`STL option period must be an integer ≥ 2 (samples per seasonal cycle); got ${String(period)}.`);
+  }
+  const seasonal = checkOdd("seasonal", options.seasonal ?? 7, 3, period, false);
+  let trend = options.trend;
+  if (trend === undefined) {
+    trend = Math.ceil((1.5 * period) / (1 - 1.5 / seasonal));
+    if (trend % 2 === 0) trend += 1;
+  }
+  checkOdd("trend", trend, 3, period, true);
+  let lowPass = options.lowPass;
+  if (lowPass === undefined) {
+    lowPass = period + 1;
+    if (lowPass % 2 === 0) lowPass += 1;
+  }
+  checkOdd("lowPass", lowPass, 3, period, true);
+  const robust = options.robust ?? false;
+  return {
+    period,
+    seasonal,
+    trend,
+    lowPass,
+    seasonalDeg: checkDegree("seasonalDeg", options.seasonalDeg ?? 1),
+    trendDeg: checkDegree("trendDeg", options.trendDeg ?? 1),
+    lowPassDeg: checkDegree("lowPassDeg", options.lowPassDeg ?? 1),
+    seasonalJump: checkPositive("seasonalJump", options.seasonalJump ?? 1),
+    trendJump: checkPositive("trendJump", options.trendJump ?? 1),
+    lowPassJump: checkPositive("lowPassJump", options.lowPassJump ?? 1),
+    robust,
+    innerIter: checkPositive("innerIter", options.innerIter ?? (robust ? 2 : 5)),
+    outerIter: checkPositive("outerIter", options.outerIter ?? (robust ? 15 : 0), true),
+  };
+}
+
+/** Working arrays of one fit; five rows of n + 2·period as in the reference code. */
+interface Work {
+  /** y − trend, then scratch, then the low-pass result, then y − seasonal. */
+  w0: Float64Array;
+  /** The cycle-subseries smooth, one cycle longer at each end. */
+  w1: Float64Array;
+  w2: Float64Array;
+  w3: Float64Array;
+  w4: Float64Array;
+}
+
+/**
+ * Decomposes `values` (finite numbers, equally spaced, at least two periods)
+ * into trend, seasonal and residual.
+ */
+export function stl(values: ArrayLike<number>, options: StlOptions): StlResult {
+  const config = stlConfig(options);
+  const n = values.length;
+  const np = config.period;
+  if (n < 2 * np) {
+    throw new AnalysisError(`STL needs at least two full periods: ${n} points given, period ${np} needs ${2 * np}.`);
+  }
+  const y = Float64Array.from(values);
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(y[i])) throw new AnalysisError(`STL input must be finite numbers; point ${i} is ${String(values[i])}.`);
+  }
+  const trend = new Float64Array(n);
+  const season = new Float64Array(n);
+  const rw = new Float64Array(n).fill(1);
+  const size = n + 2 * np;
+  const work: Work = {
+    w0: new Float64Array(size),
+    w1: new Float64Array(size),
+    w2: new Float64Array(size),
+    w3: new Float64Array(size),
+    w4: new Float64Array(size),
+  };
+  let useRw = false;
+  for (let k = 0; ; k++) {
+    innerLoop(y, config, useRw, rw, season, trend, work);
+    if (k + 1 > config.outerIter) break;
+    for (let i = 0; i < n; i++) work.w0[i] = trend[i] + season[i];
+    robustnessWeights(y, work.w0, rw);
+    useRw = true;
+  }
+  const residual = new Float64Array(n);
+  for (let i = 0; i < n; i++) residual[i] = y[i] - season[i] - trend[i];
+  return { observed: y, trend, seasonal: season, residual, weights: rw, config };
+}
+
+/** One run of the inner loop (`innerIter` passes): seasonal then trend smoothing. */
+function innerLoop(
+  y: Float64Array,
+  c: StlConfig,
+  useRw: boolean,
+  rw: Float64Array,
+  season: Float64Array,
+  trend: Float64Array,
+  work: Work,
+): void {
+  const n = y.length;
+  const np = c.period;
+  for (let pass = 0; pass < c.innerIter; pass++) {
+    // 1. Detrend.
+    for (let i = 0; i < n; i++) work.w0[i] = y[i] - trend[i];
+    // 2. Cycle-subseries smoothing into w1 (n + 2·np points).
+    cycleSubseries(work.w0, n, c, useRw, rw, work.w1, work.w2, work.w3, work.w4, season);
+    // 3. Low-pass filter of the subseries smooth: moving averages (np, np, 3), then LOESS.
+    lowPassAverages(work.w1, n, np, work.w2, work.w0);
+    loessSmooth(work.w2, n, c.lowPass, c.lowPassDeg, c.lowPassJump, false, work.w3, work.w0, work.w4);
+    // 4. Detrend the subseries smooth: the seasonal component. 5. Deseasonalise.
+    for (let i = 0; i < n; i++) {
+      season[i] = work.w1[np + i] - work.w0[i];
+      work.w0[i] = y[i] - season[i];
+    }
+    // 6. Trend smoothing.
+    loessSmooth(work.w0, n, c.trend, c.trendDeg, c.trendJump, useRw, rw, trend, work.w2);
+  }
+}
+
+/**
+ * Smooths each cycle-subseries of `y` and extends it by one point at each end;
+ * the result, in time order, fills `out[0 .. n + 2·np - 1]`.
+ */
+function cycleSubseries(
+  y: Float64Array,
+  n: number,
+  c: StlConfig,
+  useRw: boolean,
+  rw: Float64Array,
+  out: Float64Array,
+  sub: Float64Array,
+  smooth: Float64Array,
+  subRw: Float64Array,
+  scratch: Float64Array,
+): void {
+  const np = c.period;
+  const ns = c.seasonal;
+  for (let j = 0; j < np; j++) {
+    const k = Math.floor((n - (j + 1)) / np) + 1;
+    for (let i = 0; i < k; i++) sub[i] = y[i * np + j];
+    if (useRw) for (let i = 0; i < k; i++) subRw[i] = rw[i * np + j];
+    // smooth[1..k] = the subseries smooth; smooth[0] and smooth[k + 1] extrapolate a cycle either way.
+    loessSmooth(sub, k, ns, c.seasonalDeg, c.seasonalJump, useRw, subRw, smooth.subarray(1), scratch);
+    const before = loessEstimate(sub, k, ns, c.seasonalDeg, 0, 1, Math.min(ns, k), scratch, useRw, subRw);
+    smooth[0] = Number.isNaN(before) ? smooth[1] : before;
+    const after = loessEstimate(sub, k, ns, c.seasonalDeg, k + 1, Math.max(1, k - ns + 1), k, scratch, useRw, subRw);
+    smooth[k + 1] = Number.isNaN(after) ? smooth[k] : after;
+    for (let m = 0; m < k + 2; m++) out[m * np + j] = smooth[m];
+  }
+}
+
+/** The low-pass filter's moving averages: spans np, np and 3 over n + 2·np points leave n values in `out`. */
+function lowPassAverages(x: Float64Array, n: number, np: number, out: Float64Array, scratch: Float64Array): void {
+  const len = n + 2 * np;
+  movingAverage(x, len, np, out);
+  movingAverage(out, len - np + 1, np, scratch);
+  movingAverage(scratch, len - 2 * np + 2, 3, out);
+}
+
+/**
+ * Bisquare robustness weights from the residuals `y - fit`: h = 6 × median
+ * |residual|; weight (1 − (r/h)²)² below h, 0 above (1 where r is tiny).
+ */
+function robustnessWeights(y: Float64Array, fit: Float64Array, rw: Float64Array): void {
+  const n = y.length;
+  for (let i = 0; i < n; i++) rw[i] = Math.abs(y[i] - fit[i]);
+  const sorted = Float64Array.from(rw).sort();
+  const m0 = Math.floor(n / 2);
+  const m1 = n - m0 - 1;
+  const cmad = 3 * (sorted[m0] + sorted[m1]);
+  if (cmad === 0) {
+    rw.fill(1);
+    return;
+  }
+  const c9 = 0.999 * cmad;
+  const c1 = 0.001 * cmad;
+  for (let i = 0; i < n; i++) {
+    const r = rw[i];
+    if (r <= c1) rw[i] = 1;
+    else if (r <= c9) {
+      const q = r / cmad;
+      const t = 1 - q * q;
+      rw[i] = t * t;
+    } else rw[i] = 0;
+  }
+}

@@ -1,0 +1,443 @@
+/**
+ * Time-series anomalies by STL decomposition, after MSTICPy's
+ * `timeseries_anomalies_stl`: decompose the series, score each residual as a
+ * z-score, flag the points beyond a threshold. Plus MSTICPy's helpers: merge
+ * adjacent anomalies into periods, and turn those into a KQL time filter.
+ */
+import pl from "nodejs-polars";
+import { AnalysisError } from "./errors";
+import { datetimeSeries, numericValues, quoteValue, requireColumn, requireFrame, timeValues } from "./columns";
+import { stl, stlConfig } from "./stl";
+
+/**
+ * How scores and labels are computed.
+ * - `"msticpy"` (default): as MSTICPy, so its results (and the lab's answers)
+ *   come out: every component, the value column and the baseline are truncated
+ *   to integers before scoring; the score is the z-score of the truncated
+ *   residual; a point is anomalous only when its score is **above** the
+ *   threshold, and it is labelled 1 or −1 by the sign of its (integer)
+ *   seasonal component. Large negative residuals are never flagged.
+ * - `"clean"`: components stay floats; a point is a spike (1) when its score is
+ *   above the threshold and a dip (−1) when it is below minus the threshold.
+ */
+export type AnomalyMode = "msticpy" | "clean";
+
+/**
+ * What to do with missing points: null values, and times absent from the
+ * regular grid (gaps).
+ * - `"error"` (default): refuse, naming the first missing time.
+ * - `"zero"`: 0 (a natural fill for counts: no events, no bytes).
+ * - `"interpolate"`: linear between the neighbours (the nearest value at the ends).
+ * - `"previous"`: the previous value (the next one at the start).
+ * Filled rows are marked `filled = true` in the output.
+ */
+export type GapFill = "error" | "zero" | "interpolate" | "previous";
+
+/** Options of `timeseriesAnomaliesStl`. */
+export interface TimeseriesAnomaliesOptions {
+  /** Time column. Default `"TimeGenerated"` when present, else the frame's only Datetime/Date column. Text times are parsed. */
+  timeColumn?: string;
+  /** Value column (numeric, or text holding numbers). Default: the first column that is not the time column (MSTICPy's rule). */
+  dataColumn?: string;
+  /** Length of STL's seasonal smoother (odd, ≥ 3). Default 7. */
+  seasonal?: number;
+  /** Samples per seasonal cycle. Default 24 (hourly data, daily cycle). */
+  period?: number;
+  /** z-score beyond which a point is an anomaly. Default 3. */
+  scoreThreshold?: number;
+  /** MSTICPy's integer scoring (default) or the cleaner float scoring; see `AnomalyMode`. */
+  mode?: AnomalyMode;
+  /** Robust STL (outlier-resistant weights, 15 outer iterations). Default false, as MSTICPy. */
+  robust?: boolean;
+  /** Missing points: refuse (default) or fill; see `GapFill`. */
+  fill?: GapFill;
+  /**
+   * Spacing of the series: milliseconds or a duration such as `"1h"`, `"15min"`, `"1d"`.
+   * Default: the smallest spacing between consecutive times.
+   */
+  interval?: number | string;
+}
+
+/** The columns `timeseriesAnomaliesStl` adds, in order. */
+export const ANOMALY_COLUMNS = ["residual", "trend", "seasonal", "weights", "baseline", "score", "anomalies"] as const;
+
+const FN = "timeseriesAnomaliesStl";
+/** A guard against a mistaken interval turning a few rows into a huge grid. */
+const MAX_GRID_POINTS = 10_000_000;
+
+/**
+ * Finds anomalies in a regular time series with STL.
+ *
+ * Returns the input sorted by time, with the value column converted to numbers
+ * and these columns added: `residual`, `trend`, `seasonal`, `weights` (STL's
+ * robustness weights), `baseline` (seasonal + trend), `score` (z-score of the
+ * residual, population standard deviation) and `anomalies` (1 spike, −1 dip,
+ * 0 normal); with a `fill` other than `"error"`, also `filled`.
+ *
+ * In the default `"msticpy"` mode the value and component columns are Int64
+ * (truncated toward zero, as MSTICPy's `astype("int64")`); in `"clean"` mode
+ * they are Float64.
+ */
+export function timeseriesAnomaliesStl(df: pl.DataFrame, options: TimeseriesAnomaliesOptions = {}): pl.DataFrame {
+  requireFrame(df, FN);
+  const mode = options.mode ?? "msticpy";
+  if (mode !== "msticpy" && mode !== "clean") throw new AnalysisError(`${FN}: mode must be "msticpy" or "clean"; got ${quoteValue(mode)}.`);
+  const fill = options.fill ?? "error";
+  if (!["error", "zero", "interpolate", "previous"].includes(fill)) {
+    throw new AnalysisError(`${FN}: fill must be "error", "zero", "interpolate" or "previous"; got ${quoteValue(fill)}.`);
+  }
+  const threshold = options.scoreThreshold ?? 3;
+  if (typeof threshold !== "number" || !Number.isFinite(threshold)) {
+    throw new AnalysisError(`${FN}: scoreThreshold must be a finite number; got ${String(threshold)}.`);
+  }
+  // Validate the STL settings before touching the data.
+  const config = stlConfig({ period: options.period ?? 24, seasonal: options.seasonal ?? 7, robust: options.robust ?? false });
+
+  const timeColumn = options.timeColumn ?? defaultTimeColumn(df);
+  requireColumn(df, timeColumn, FN, "timeColumn");
+  const dataColumn = options.dataColumn ?? df.columns.find((c) => c !== timeColumn);
+  if (dataColumn === undefined) throw new AnalysisError(`${FN}: the DataFrame has no value column besides the time column "${timeColumn}".`);
+  requireColumn(df, dataColumn, FN, "dataColumn");
+  if (dataColumn === timeColumn) throw new AnalysisError(`${FN}: dataColumn and timeColumn are both "${timeColumn}".`);
+
+  const times = timeValues(df, timeColumn, FN);
+  const values = numericValues(df, dataColumn, FN);
+  const grid = regularGrid(times.ms, values, timeColumn, dataColumn, fill, options.interval);
+  if (grid.values.length < 2 * config.period) {
+    throw new AnalysisError(
+      `${FN}: "${dataColumn}" has ${grid.values.length} points; STL with period ${config.period} needs at least ${2 * config.period} (two full cycles).`,
+    );
+  }
+
+  const fit = stl(grid.values, config);
+  const n = grid.values.length;
+  const columns = scoreComponents(fit.observed, fit.residual, fit.trend, fit.seasonal, fit.weights, threshold, mode);
+
+  const numeric = mode === "msticpy" ? pl.Int64 : pl.Float64;
+  const series: pl.Series[] = [
+    datetimeSeries(timeColumn, grid.times, times.timeZone),
+    pl.Series(dataColumn, Array.from(columns.value), pl.Float64).cast(numeric),
+  ];
+  const rest = df.columns.filter((c) => c !== timeColumn && c !== dataColumn);
+  const key = "__huntlab_time_ms";
+  let out = pl.DataFrame([pl.Series(key, Array.from(grid.times), pl.Float64).cast(pl.Int64), ...series]);
+  if (rest.length) {
+    // Other columns ride along by time (null on filled rows).
+    const others = df.select(...rest).withColumns(pl.Series(key, times.ms, pl.Float64).cast(pl.Int64));
+    out = out.join(others, { on: key, how: "left" }).sort(key);
+  }
+  const added: pl.Series[] = [
+    pl.Series("residual", Array.from(columns.residual), pl.Float64).cast(numeric),
+    pl.Series("trend", Array.from(columns.trend), pl.Float64).cast(numeric),
+    pl.Series("seasonal", Array.from(columns.seasonal), pl.Float64).cast(numeric),
+    pl.Series("weights", Array.from(columns.weights), pl.Float64).cast(numeric),
+    pl.Series("baseline", Array.from(columns.baseline), pl.Float64).cast(numeric),
+    pl.Series("score", Array.from(columns.score), pl.Float64),
+    pl.Series("anomalies", Array.from(columns.anomalies), pl.Float64).cast(pl.Int64),
+  ];
+  if (fill !== "error") added.push(pl.Series("filled", Array.from(grid.filled), pl.Bool));
+  if (out.height !== n) throw new AnalysisError(`${FN}: internal error: ${out.height} rows for ${n} points.`);
+  return out.drop(key).withColumns(...added);
+}
+
+/** `"TimeGenerated"` if present, else the only Datetime/Date column. */
+function defaultTimeColumn(df: pl.DataFrame): string {
+  if (df.columns.includes("TimeGenerated")) return "TimeGenerated";
+  const temporal = df.columns.filter((c) => {
+    const v = df.getColumn(c).dtype.variant;
+    return v === "Datetime" || v === "Date";
+  });
+  if (temporal.length === 1) return temporal[0];
+  throw new AnalysisError(
+    `${FN}: pass timeColumn: there is no "TimeGenerated" column and ${temporal.length ? `several time columns (${temporal.join(", ")})` : "no Datetime column"}. Columns: ${df.columns.join(", ")}.`,
+  );
+}
+
+/** The series on its regular time grid. */
+interface Grid {
+  times: Float64Array;
+  values: Float64Array;
+  filled: boolean[];
+}
+
+/**
+ * Sorts the points by time and checks they lie on a regular grid; fills
+ * missing points when asked, else throws naming the first one.
+ */
+function regularGrid(
+  timesMs: (number | null)[],
+  values: (number | null)[],
+  timeColumn: string,
+  dataColumn: string,
+  fill: GapFill,
+  interval: number | string | undefined,
+): Grid {
+  const order = timesMs.map((_, i) => i);
+  const nullTime = timesMs.findIndex((t) => t === null);
+  if (nullTime >= 0) throw new AnalysisError(`${FN}: time column "${timeColumn}" is empty at row ${nullTime}; every point needs a time.`);
+  const t = timesMs as number[];
+  order.sort((a, b) => t[a] - t[b] || a - b);
+  for (let i = 1; i < order.length; i++) {
+    if (t[order[i]] === t[order[i - 1]]) {
+      throw new AnalysisError(
+        `${FN}: time ${iso(t[order[i]])} appears more than once in "${timeColumn}" (rows ${order[i - 1]} and ${order[i]}); aggregate the series first (one value per time).`,
+      );
+    }
+  }
+  let step: number;
+  if (interval !== undefined) {
+    step = typeof interval === "number" ? interval : parseDuration(interval, "interval");
+    if (!(step > 0) || !Number.isInteger(step)) throw new AnalysisError(`${FN}: interval must be a positive whole number of milliseconds; got ${String(interval)}.`);
+  } else {
+    step = Infinity;
+    for (let i = 1; i < order.length; i++) step = Math.min(step, t[order[i]] - t[order[i - 1]]);
+    if (!Number.isFinite(step)) step = 1;
+  }
+  const start = t[order[0]];
+  const span = t[order[order.length - 1]] - start;
+  const size = Math.floor(span / step) + 1;
+  if (size > MAX_GRID_POINTS) {
+    throw new AnalysisError(`${FN}: a ${formatDuration(step)} grid from ${iso(start)} to ${iso(start + span)} would have ${size} points; pass a coarser interval.`);
+  }
+  const times = new Float64Array(size);
+  const raw: (number | null)[] = new Array<number | null>(size).fill(null);
+  for (let i = 0; i < size; i++) times[i] = start + i * step;
+  for (const row of order) {
+    const offset = t[row] - start;
+    if (offset % step !== 0) {
+      throw new AnalysisError(
+        `${FN}: "${timeColumn}" is not regular: ${iso(t[row])} is not on the ${formatDuration(step)} grid starting ${iso(start)}. Pass interval, or resample the series first.`,
+      );
+    }
+    raw[offset / step] = values[row];
+  }
+  const missing: number[] = [];
+  raw.forEach((v, i) => {
+    if (v === null) missing.push(i);
+  });
+  const filled = raw.map((v) => v === null);
+  if (missing.length && fill === "error") {
+    const gaps = size - order.length;
+    const nulls = missing.length - gaps;
+    const what = [gaps ? `${gaps} time${gaps === 1 ? "" : "s"} missing from the ${formatDuration(step)} grid` : "", nulls ? `${nulls} empty value${nulls === 1 ? "" : "s"} in "${dataColumn}"` : ""]
+      .filter(Boolean)
+      .join(" and ");
+    throw new AnalysisError(
+      `${FN}: the series has ${what}, first at ${iso(times[missing[0]])}. Pass fill: "zero", "interpolate" or "previous" to fill them.`,
+    );
+  }
+  const out = new Float64Array(size);
+  if (missing.length === size) throw new AnalysisError(`${FN}: column "${dataColumn}" has no values.`);
+  for (let i = 0; i < size; i++) out[i] = raw[i] ?? Number.NaN;
+  if (missing.length) fillMissing(out, fill);
+  return { times, values: out, filled };
+}
+
+/** Fills the NaN entries of `values` in place. */
+function fillMissing(values: Float64Array, fill: GapFill): void {
+  const n = values.length;
+  if (fill === "zero") {
+    for (let i = 0; i < n; i++) if (Number.isNaN(values[i])) values[i] = 0;
+    return;
+  }
+  const first = values.findIndex((v) => !Number.isNaN(v));
+  for (let i = 0; i < first; i++) values[i] = values[first];
+  let prev = first;
+  for (let i = first + 1; i < n; i++) {
+    if (!Number.isNaN(values[i])) {
+      if (fill === "interpolate" && i - prev > 1) {
+        const delta = (values[i] - values[prev]) / (i - prev);
+        for (let j = prev + 1; j < i; j++) values[j] = values[prev] + delta * (j - prev);
+      }
+      prev = i;
+    } else if (fill === "previous") {
+      values[i] = values[i - 1];
+    }
+  }
+  for (let i = prev + 1; i < n; i++) values[i] = values[prev];
+}
+
+/** Per-point scores and labels. */
+interface Scored {
+  value: Float64Array;
+  residual: Float64Array;
+  trend: Float64Array;
+  seasonal: Float64Array;
+  weights: Float64Array;
+  baseline: Float64Array;
+  score: Float64Array;
+  anomalies: Float64Array;
+}
+
+function scoreComponents(
+  observed: Float64Array,
+  residual: Float64Array,
+  trend: Float64Array,
+  seasonal: Float64Array,
+  weights: Float64Array,
+  threshold: number,
+  mode: AnomalyMode,
+): Scored {
+  const n = observed.length;
+  const baseline = new Float64Array(n);
+  for (let i = 0; i < n; i++) baseline[i] = seasonal[i] + trend[i];
+  // MSTICPy truncates after computing the baseline on floats.
+  const cast = mode === "msticpy" ? (a: Float64Array) => a.map((v) => (Number.isNaN(v) ? 0 : Math.trunc(v))) : (a: Float64Array) => a.slice();
+  const out = {
+    value: cast(observed),
+    residual: cast(residual),
+    trend: cast(trend),
+    seasonal: cast(seasonal),
+    weights: cast(weights),
+    baseline: cast(baseline),
+  };
+  const score = zScores(out.residual);
+  const anomalies = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = score[i];
+    if (mode === "msticpy") anomalies[i] = s > threshold ? Math.sign(out.seasonal[i]) : 0;
+    else anomalies[i] = s > threshold ? 1 : s < -threshold ? -1 : 0;
+  }
+  return { ...out, score, anomalies };
+}
+
+/** (x − mean) / std with the population standard deviation (scipy's `zscore`); NaN when the std is 0. */
+export function zScores(values: Float64Array): Float64Array {
+  const n = values.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += values[i];
+  mean /= n;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (values[i] - mean) ** 2;
+  const std = Math.sqrt(ss / n);
+  return values.map((v) => (v - mean) / std);
+}
+
+/**
+ * Relabels `anomalies` with a new threshold, as MSTICPy's `set_new_anomaly_threshold`:
+ * score ≥ `threshold` → 1, score ≤ −`thresholdLow` (default `threshold`) → −1, else 0.
+ */
+export function setNewAnomalyThreshold(df: pl.DataFrame, threshold: number, thresholdLow?: number): pl.DataFrame {
+  const fn = "setNewAnomalyThreshold";
+  requireFrame(df, fn);
+  requireColumn(df, "score", fn, "score column");
+  const low = thresholdLow ?? threshold;
+  if (!Number.isFinite(threshold) || !Number.isFinite(low)) throw new AnalysisError(`${fn}: thresholds must be finite numbers.`);
+  const score = pl.col("score");
+  return df.withColumns(
+    pl.when(score.gtEq(threshold)).then(pl.lit(1)).when(score.ltEq(-low)).then(pl.lit(-1)).otherwise(pl.lit(0)).cast(pl.Int64).alias("anomalies"),
+  );
+}
+
+/** A time range holding anomalies. */
+export interface AnomalyPeriod {
+  start: Date;
+  end: Date;
+}
+
+/** Options of `extractAnomalyPeriods`. */
+export interface AnomalyPeriodOptions {
+  /** Time column. Default `"TimeGenerated"`. */
+  timeColumn?: string;
+  /** Anomaly label column. Default `"anomalies"`. */
+  anomaliesColumn?: string;
+  /** Granularity: anomalies are bucketed by it and each bucket widened by it on both sides. Default `"1h"`. */
+  period?: string | number;
+  /** Only spikes (1); false takes dips (−1) too. Default true. */
+  posOnly?: boolean;
+}
+
+/**
+ * Merges adjacent anomalies into time ranges, as MSTICPy's
+ * `extract_anomaly_periods`: anomalous points are bucketed by `period`
+ * (buckets aligned on midnight UTC of the first anomaly's day); each bucket
+ * becomes (t − period, t + period), and a bucket within 2 × period of the
+ * previous one extends the current range.
+ */
+export function extractAnomalyPeriods(df: pl.DataFrame, options: AnomalyPeriodOptions = {}): AnomalyPeriod[] {
+  const fn = "extractAnomalyPeriods";
+  requireFrame(df, fn);
+  const timeColumn = options.timeColumn ?? "TimeGenerated";
+  const anomaliesColumn = options.anomaliesColumn ?? "anomalies";
+  requireColumn(df, timeColumn, fn, "timeColumn");
+  requireColumn(df, anomaliesColumn, fn, "anomaliesColumn");
+  const period = typeof options.period === "number" ? options.period : parseDuration(options.period ?? "1h", "period");
+  if (!(period > 0)) throw new AnalysisError(`${fn}: period must be positive.`);
+  const wanted = options.posOnly ?? true ? [1] : [1, -1];
+  const labels = numericValues(df, anomaliesColumn, fn);
+  const times = timeValues(df, timeColumn, fn).ms;
+  const hits = times.filter((t, i): t is number => t !== null && labels[i] !== null && wanted.includes(labels[i] as number)).sort((a, b) => a - b);
+  if (!hits.length) return [];
+  const origin = Math.floor(hits[0] / 86_400_000) * 86_400_000;
+  const buckets = [...new Set(hits.map((t) => origin + Math.floor((t - origin) / period) * period))];
+  const periods: AnomalyPeriod[] = [];
+  let last: number | undefined;
+  for (const time of buckets) {
+    if (last !== undefined && time - last <= 2 * period) {
+      periods[periods.length - 1].end = new Date(time + period);
+    } else {
+      periods.push({ start: new Date(time - period), end: new Date(time + period) });
+    }
+    last = time;
+  }
+  return periods;
+}
+
+/** Options of `createTimePeriodKqlFilter`. */
+export interface KqlFilterOptions {
+  /** Column the filter tests. Default `"TimeGenerated"`. */
+  timeColumn?: string;
+}
+
+/**
+ * A KQL `where` clause selecting the periods:
+ * `| where TimeGenerated between (datetime(…) .. datetime(…)) or …`.
+ * Times are ISO 8601 UTC (MSTICPy writes Python's `2020-07-10 17:00:00+00:00`; KQL reads both).
+ */
+export function createTimePeriodKqlFilter(periods: readonly AnomalyPeriod[], options: KqlFilterOptions = {}): string {
+  const column = kqlColumn(options.timeColumn ?? "TimeGenerated");
+  if (!periods.length) throw new AnalysisError("createTimePeriodKqlFilter: no periods given; a filter over nothing would match everything.");
+  const clauses = periods.map((p) => `${column} between (datetime(${iso(p.start.getTime())}) .. datetime(${iso(p.end.getTime())}))`);
+  return `| where ${clauses.join(" or ")}`;
+}
+
+/** A KQL column reference: bare when it is an identifier, else `['name']`. */
+function kqlColumn(name: string): string {
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return name;
+  return `['${name.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}']`;
+}
+
+const UNITS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  sec: 1000,
+  m: 60_000,
+  min: 60_000,
+  t: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
+
+/** Milliseconds of a duration such as `"1h"`, `"1H"`, `"15min"`, `"30T"`, `"2d"`, `"500ms"` (pandas-style units, case-insensitive). */
+export function parseDuration(text: string, what = "duration"): number {
+  const match = /^\s*(\d+(?:\.\d+)?)?\s*([A-Za-z]+)\s*$/.exec(String(text));
+  const unit = match ? UNITS[match[2].toLowerCase()] : undefined;
+  if (!match || unit === undefined) {
+    throw new AnalysisError(`${what} ${quoteValue(text)} is not a duration; use a number and a unit: ms, s, min (or m, T), h, d, w — e.g. "1h", "15min".`);
+  }
+  return Math.round(Number(match[1] ?? "1") * unit);
+}
+
+function formatDuration(ms: number): string {
+  for (const [unit, size] of [["d", 86_400_000], ["h", 3_600_000], ["min", 60_000], ["s", 1000]] as const) {
+    if (ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+/** ISO 8601 UTC, without milliseconds when they are zero. */
+function iso(ms: number): string {
+  const text = new Date(ms).toISOString();
+  return text.endsWith(".000Z") ? `${text.slice(0, -5)}Z` : text;
+}

@@ -1,0 +1,120 @@
+/**
+ * Exercise answers for the lab. Neither tslab nor Deno's kernel has widget
+ * comms, so an exercise is a cell the learner edits: they call
+ * `checkAnswers({...})` with their answers and display the verdict.
+ */
+import fs from "node:fs";
+import { inspect } from "node:util";
+import path from "node:path";
+import { HuntlabError } from "../common/errors";
+import { LAB_DATA_DIR } from "../common/paths";
+import { escapeHtml } from "../display/html";
+import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
+
+/** The lab's answer file: data/answers.json (from the original MSTICPy lab). */
+export const ANSWERS_PATH = path.join(LAB_DATA_DIR, "answers.json");
+
+/** Reads an answers file: question id → expected answer (as text). */
+export function loadAnswers(file: string = ANSWERS_PATH): Record<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new HuntlabError(`Cannot read the answers file ${file}: ${(err as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new HuntlabError(`The answers file ${file} must hold a JSON object of question → answer.`);
+  }
+  return Object.fromEntries(Object.entries(parsed as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+}
+
+/** A learner's answer: text, a number or a date. */
+export type Answer = string | number | Date | null | undefined;
+
+/** The verdict on one question. */
+export interface AnswerResult {
+  question: string;
+  /** False when no (or an empty) answer was given. */
+  answered: boolean;
+  correct: boolean;
+  /** The answer as given, as text. */
+  given: string;
+}
+
+/**
+ * Comparable form of an answer: trimmed, lower case; a date or date-time → its
+ * day (YYYY-MM-DD); a number → its digits without thousands separators.
+ */
+function normalise(value: Answer): string {
+  if (value === null || value === undefined) return "";
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? "" : value.toISOString().slice(0, 10);
+  const text = String(value).trim().toLowerCase();
+  const day = /^(\d{4}-\d{2}-\d{2})(?:[t ]|$)/.exec(text);
+  if (day) return day[1];
+  if (/^[+-]?\d{1,3}(?:[,_ ]\d{3})+(?:\.\d+)?$/.test(text)) return String(Number(text.replace(/[,_ ]/g, "")));
+  if (/^[+-]?\d+(?:\.\d+)?$/.test(text)) return String(Number(text));
+  return text;
+}
+
+/** The verdicts on a set of answers; displays as a short ✓/✗ list. */
+export class AnswerCheck implements Displayable {
+  constructor(readonly results: readonly AnswerResult[]) {}
+
+  /** True when every question was answered correctly. */
+  get allCorrect(): boolean {
+    return this.results.every((r) => r.correct);
+  }
+
+  toText(): string {
+    const lines = this.results.map((r) =>
+      r.correct ? `✓ ${r.question}: ${r.given} is right.` : r.answered ? `✗ ${r.question}: ${r.given} is not quite right, try again.` : `… ${r.question}: no answer yet.`,
+    );
+    lines.push(this.allCorrect ? "All correct, well done!" : `${this.results.filter((r) => r.correct).length} of ${this.results.length} correct.`);
+    return lines.join("\n");
+  }
+
+  toHtml(): string {
+    const items = this.results.map((r) => {
+      const [mark, colour, verdict] = r.correct ? ["✓", "#1a7f37", "right"] : r.answered ? ["✗", "#cf222e", "not quite right, try again"] : ["…", "#6e7781", "no answer yet"];
+      return `<li><span style="color:${colour};font-weight:bold">${mark}</span> <code>${escapeHtml(r.question)}</code>: ${r.answered ? `<code>${escapeHtml(r.given)}</code> is ` : ""}${verdict}</li>`;
+    });
+    const summary = this.allCorrect ? "All correct, well done!" : `${this.results.filter((r) => r.correct).length} of ${this.results.length} correct.`;
+    return `<div class="hl-answers"><ul style="list-style:none;padding-left:0;margin:4px 0">${items.join("")}</ul><p style="margin:4px 0">${escapeHtml(summary)}</p></div>`;
+  }
+
+  [JUPYTER_DISPLAY](): MimeBundle {
+    return { "text/html": this.toHtml(), "text/plain": this.toText() };
+  }
+
+  [inspect.custom](): string {
+    return `AnswerCheck: ${this.results.filter((r) => r.correct).length} of ${this.results.length} correct`;
+  }
+}
+
+/** Options of `checkAnswers`. */
+export interface CheckAnswersOptions {
+  /** Answers file. Default: the lab's data/answers.json. */
+  answersPath?: string;
+}
+
+/**
+ * Checks answers against the lab's answer file. Every question of the file is
+ * reported (unanswered ones as such); unknown question ids are an error.
+ *
+ * @example display(checkAnswers({ question1: "2020-07-10", question2: 29670 }))
+ */
+export function checkAnswers(answers: Record<string, Answer>, options: CheckAnswersOptions = {}): AnswerCheck {
+  const expected = loadAnswers(options.answersPath);
+  const unknown = Object.keys(answers).filter((q) => !(q in expected));
+  if (unknown.length) {
+    throw new HuntlabError(`checkAnswers: no question ${unknown.map((q) => `"${q}"`).join(", ")}; the questions are ${Object.keys(expected).join(", ")}.`);
+  }
+  return new AnswerCheck(
+    Object.keys(expected).map((question) => {
+      const given = answers[question];
+      const answered = normalise(given) !== "";
+      const shown = given instanceof Date ? given.toISOString() : given === null || given === undefined ? "" : String(given);
+      return { question, answered, correct: answered && normalise(given) === normalise(expected[question]), given: shown };
+    }),
+  );
+}

@@ -1,0 +1,141 @@
+/**
+ * A browser of event clusters (the lab's logon sessions): a select list of the
+ * clusters from `dbclusterEvents`, and under it the events of the chosen one.
+ * MSTICPy builds this from an ipywidgets `Select`; neither tslab nor Deno has
+ * widget comms, so it is one self-contained HTML output (an `HtmlView`):
+ * - static (no scripts: GitHub, nbviewer, untrusted notebooks): every cluster
+ *   as a `<details>` block holding its events table;
+ * - live: a `<select>` of the clusters and a panel showing a clone of the
+ *   chosen cluster's table. Tables are rendered and escaped once, here; the
+ *   script only moves existing nodes and sets `textContent`.
+ */
+import { HuntlabError, didYouMean } from "../common/errors";
+import { escapeHtml } from "../display/html";
+import { dataFrameToHtml } from "../display/dataframe";
+import { display } from "../display/display";
+import type { DbclusterResult } from "../analysis/eventCluster";
+import { htmlView, type HtmlView } from "./htmlView";
+
+/** Options of `clusterBrowser` / `browseClusters`. */
+export interface ClusterBrowserOptions {
+  /** Columns of the representative row that name a cluster in the list (e.g. `["TargetUserName", "LogonType"]`). Default none. */
+  labelColumns?: string[];
+  /** A custom label per cluster row (overrides `labelColumns`); it gets the row of `result.clustered`. */
+  label?: (row: Record<string, unknown>) => string;
+  /** Columns of the events table. Default: every input column. */
+  columns?: string[];
+  /** What the events are called in labels. Default `"events"`. */
+  unit?: string;
+  /** Heading. Default `"Clusters"`. */
+  title?: string;
+  /** Rows of an events table before it is cut (first and last rows shown). Default 200. */
+  maxRows?: number;
+}
+
+const FN = "clusterBrowser";
+
+/** Bad input to the cluster browser: not a dbclusterEvents result, an unknown column. */
+export class ClusterBrowserError extends HuntlabError {
+  override name = "ClusterBrowserError";
+}
+
+/** `2019-02-12 04:37:25` (UTC), or "?" for a missing time. */
+function formatTime(value: unknown): string {
+  return value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString().slice(0, 19).replace("T", " ") : "?";
+}
+
+function labelOf(row: Record<string, unknown>, options: ClusterBrowserOptions): string {
+  if (options.label) return String(options.label(row));
+  const unit = options.unit ?? "events";
+  const names = (options.labelColumns ?? []).map((c) => String(row[c] ?? "")).join(" · ");
+  const size = Number(row.ClusterSize);
+  const range = `${formatTime(row.FirstEventTime)} → ${formatTime(row.LastEventTime)}`;
+  const count = row.Clustered ? `${size} ${unit}` : `1 ${unit.replace(/s$/, "")}, unclustered`;
+  return `${names ? `${names}: ` : ""}${range} (${count})`;
+}
+
+/** The cluster browser as an object that displays itself. */
+export function clusterBrowser(result: DbclusterResult, options: ClusterBrowserOptions = {}): HtmlView {
+  if (!result || typeof result.members !== "function" || !result.clustered) {
+    throw new ClusterBrowserError(`${FN}: pass the result of dbclusterEvents(...).`);
+  }
+  const clustered = result.clustered;
+  for (const c of options.labelColumns ?? []) {
+    if (!clustered.columns.includes(c)) throw new ClusterBrowserError(`${FN}: label column "${c}" is not a column.${didYouMean(c, clustered.columns)}`);
+  }
+  const sample = result.members(clustered.getColumn("ClusterId").get(0) as number);
+  const columns = options.columns ?? sample.columns;
+  for (const c of columns) {
+    if (!sample.columns.includes(c)) throw new ClusterBrowserError(`${FN}: column "${c}" is not an event column.${didYouMean(c, sample.columns)}`);
+  }
+  const maxRows = options.maxRows ?? 200;
+  const rows = clustered.toRecords() as Record<string, unknown>[];
+  // Noise rows are one event each: show that event, not all noise.
+  let noiseSeen = 0;
+  const noise = result.members(-1);
+  const items = rows.map((row) => {
+    const id = Number(row.ClusterId);
+    let events = id >= 0 ? result.members(id) : noise.slice(noiseSeen++, 1);
+    if (result.timeColumn && events.columns.includes(result.timeColumn)) events = events.sort(result.timeColumn);
+    return { label: labelOf(row, options), table: dataFrameToHtml(events.select(...columns), { maxRows, minRows: Math.min(20, maxRows), maxColumns: Infinity }) };
+  });
+  const title = options.title ?? "Clusters";
+  const staticHtml = [
+    `<div class="hl-cb-static-list">`,
+    ...items.map(
+      (item, i) =>
+        `<details class="hl-cb-item" data-index="${i}"><summary class="hl-cb-label">${escapeHtml(item.label)}</summary><div class="hl-cb-body">${item.table}</div></details>`,
+    ),
+    `</div>`,
+  ].join("");
+  const text = [`${title}: ${items.length} (${result.clusterCount} clusters, ${result.noiseCount} unclustered)`, ...items.map((item) => `  ${item.label}`)].join("\n");
+  return htmlView({
+    kind: "cluster-browser",
+    title,
+    data: { labels: items.map((i) => i.label), title },
+    script: CLIENT_SCRIPT,
+    css: (r) =>
+      `${r} .hl-view-live{border:none;height:auto!important}` +
+      `${r} .hl-cb-list{box-sizing:border-box;width:100%;max-width:900px;font-family:var(--jp-code-font-family,monospace);font-size:12px}` +
+      `${r} .hl-cb-panel{margin-top:6px;max-height:460px;overflow:auto}` +
+      `${r} .hl-cb-count{color:var(--jp-ui-font-color2,#666);font-size:12px;margin:2px 0}` +
+      `${r} .hl-cb-item>summary{cursor:pointer;font-family:var(--jp-code-font-family,monospace);font-size:12px}` +
+      `${r} .hl-cb-item>.hl-cb-body{margin:4px 0 8px 18px}`,
+    height: 520,
+    fallback: { html: staticHtml, alt: title },
+    text,
+  });
+}
+
+/** Shows the cluster browser: `browseClusters(clusters, { labelColumns: ["TargetUserName", "LogonType"] })`. */
+export function browseClusters(result: DbclusterResult, options: ClusterBrowserOptions = {}): void {
+  display(clusterBrowser(result, options));
+}
+
+/** The live view (plain ES2017; see HtmlViewSpec.script). */
+const CLIENT_SCRIPT = String.raw`
+var bodies = view.fallback ? view.fallback.querySelectorAll(".hl-cb-item > .hl-cb-body") : [];
+if (bodies.length !== data.labels.length) throw new Error("cluster tables missing");
+var list = view.el("select", "hl-cb-list");
+list.size = Math.min(12, Math.max(2, data.labels.length));
+list.setAttribute("aria-label", data.title);
+data.labels.forEach(function (label, i) {
+  var option = document.createElement("option");
+  option.value = String(i);
+  option.textContent = label;
+  list.appendChild(option);
+});
+var count = view.el("div", "hl-cb-count", data.labels.length + " entries: pick one to see its events");
+var panel = view.el("div", "hl-cb-panel");
+panel.setAttribute("aria-live", "polite");
+function show(i) {
+  panel.textContent = "";
+  if (i >= 0 && bodies[i]) panel.appendChild(bodies[i].cloneNode(true));
+}
+list.addEventListener("change", function () { show(Number(list.value)); });
+container.appendChild(list);
+container.appendChild(count);
+container.appendChild(panel);
+list.selectedIndex = 0;
+show(0);
+`;

@@ -1,0 +1,218 @@
+/**
+ * The time-series anomaly chart (MSTICPy's `display_timeseries_anomalies`):
+ * the observed series as a line, the STL baseline (seasonal + trend) as a
+ * dashed line, anomalies as red markers (spikes ▲, dips ▼), and a hover rule
+ * whose tooltip lists every value at that time. A Vega-Lite 5 chart with a
+ * PNG fallback (see vegaLite.ts).
+ */
+import pl from "nodejs-polars";
+import { HuntlabError, didYouMean } from "../common/errors";
+import { isTemporalType, isTextType } from "../common/dtypes";
+import { isDataFrame } from "../display/dataframe";
+import { display } from "../display/display";
+import { parseTimeSeries } from "../data/timeParsing";
+import { vegaLiteChart, type VegaLiteChart, type VegaLiteSpec } from "./vegaLite";
+
+/** Options of the anomaly chart. */
+export interface TimeseriesAnomaliesChartOptions {
+  /** The observed value column, e.g. `"TotalBytesSent"`. Required. */
+  y: string;
+  /** Time column. Default `"TimeGenerated"`. */
+  timeColumn?: string;
+  /** Anomaly label column (1 spike, −1 dip, 0 normal). Default `"anomalies"`. */
+  anomaliesColumn?: string;
+  /** Baseline column; set `null` to draw none. Default `"baseline"`. */
+  baselineColumn?: string | null;
+  /** Score column shown in tooltips (skipped when absent). Default `"score"`. */
+  scoreColumn?: string;
+  /** Chart title. Default `"Time Series Anomalies: <y>"`. */
+  title?: string;
+  /** Plot width in pixels. Default 900 (MSTICPy's). */
+  width?: number;
+  /** Plot height in pixels. Default 300. */
+  height?: number;
+}
+
+/** Bad chart input: a missing column, a non-numeric value column. */
+export class ChartDataError extends HuntlabError {
+  override name = "ChartDataError";
+}
+
+const FN = "displayTimeseriesAnomalies";
+const COLOURS = { observed: "#1f77b4", baseline: "#ff7f0e", anomaly: "#d62728" };
+
+/** One chart row, with fixed field names (column names may hold dots or brackets, which Vega-Lite reads as paths). */
+interface ChartRow {
+  t: string;
+  when: string;
+  y: number | null;
+  baseline?: number | null;
+  score?: number | null;
+  anomaly: number;
+  kind: string;
+}
+
+function requireColumn(df: pl.DataFrame, name: string, option: string): void {
+  if (!df.columns.includes(name)) {
+    throw new ChartDataError(`${FN}: ${option} "${name}" is not a column.${didYouMean(name, df.columns)} Columns: ${df.columns.join(", ")}.`);
+  }
+}
+
+function numbers(df: pl.DataFrame, name: string): (number | null)[] {
+  const column = df.getColumn(name);
+  if (isTextType(column.dtype)) {
+    return (column.toArray() as unknown as (string | null)[]).map((v) => {
+      if (v === null || v.trim() === "") return null;
+      const n = Number(v);
+      if (!Number.isFinite(n)) throw new ChartDataError(`${FN}: column "${name}" must be numeric; it holds ${JSON.stringify(v.slice(0, 40))}.`);
+      return n;
+    });
+  }
+  if (!/^(U?Int(8|16|32|64)|Float(32|64)|Decimal)$/.test(column.dtype.variant)) {
+    throw new ChartDataError(`${FN}: column "${name}" must be numeric; it is ${String(column.dtype)}.`);
+  }
+  return (column.cast(pl.Float64).toArray() as unknown as (number | null)[]).map((v) => (v === null || !Number.isFinite(v) ? null : v));
+}
+
+function times(df: pl.DataFrame, name: string): (number | null)[] {
+  let column = df.getColumn(name);
+  if (isTextType(column.dtype)) {
+    const parsed = parseTimeSeries(column);
+    if (!parsed.parsed) throw new ChartDataError(`${FN}: time column "${name}" does not parse as times (e.g. ${JSON.stringify(parsed.examples[0] ?? "")}).`);
+    column = parsed.series;
+  } else if (!isTemporalType(column.dtype)) {
+    throw new ChartDataError(`${FN}: time column "${name}" must hold times; it is ${String(column.dtype)}.`);
+  }
+  return column.cast(pl.Datetime("ms")).cast(pl.Float64).toArray() as unknown as (number | null)[];
+}
+
+/** "2020-07-06 19:00:00" (UTC): tooltips show the same text in every browser time zone. */
+function whenText(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19).replace("T", " ")} UTC`;
+}
+
+/** The chart rows, sorted by time; rows without a time are left out. */
+function chartRows(df: pl.DataFrame, options: TimeseriesAnomaliesChartOptions): ChartRow[] {
+  const timeColumn = options.timeColumn ?? "TimeGenerated";
+  const anomaliesColumn = options.anomaliesColumn ?? "anomalies";
+  const baselineColumn = options.baselineColumn === undefined ? "baseline" : options.baselineColumn;
+  const scoreColumn = options.scoreColumn ?? "score";
+  requireColumn(df, options.y, "y");
+  requireColumn(df, timeColumn, "timeColumn");
+  requireColumn(df, anomaliesColumn, "anomaliesColumn");
+  if (baselineColumn !== null) requireColumn(df, baselineColumn, "baselineColumn");
+  const t = times(df, timeColumn);
+  const y = numbers(df, options.y);
+  const anomalies = numbers(df, anomaliesColumn);
+  const baseline = baselineColumn === null ? undefined : numbers(df, baselineColumn);
+  const score = df.columns.includes(scoreColumn) ? numbers(df, scoreColumn) : undefined;
+  const rows: ChartRow[] = [];
+  for (let i = 0; i < df.height; i++) {
+    const ms = t[i];
+    if (ms === null) continue;
+    const a = Math.sign(anomalies[i] ?? 0);
+    const row: ChartRow = { t: new Date(ms).toISOString(), when: whenText(ms), y: y[i], anomaly: a, kind: a > 0 ? "spike" : a < 0 ? "dip" : "" };
+    if (baseline) row.baseline = baseline[i];
+    if (score) row.score = score[i] === null ? null : Math.round((score[i] as number) * 1000) / 1000;
+    rows.push(row);
+  }
+  return rows.sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
+}
+
+/**
+ * The Vega-Lite 5 spec of the anomaly chart (data inline). Times are plotted
+ * and labelled in UTC.
+ */
+export function timeseriesAnomaliesSpec(df: pl.DataFrame, options: TimeseriesAnomaliesChartOptions): VegaLiteSpec {
+  if (!isDataFrame(df)) throw new ChartDataError(`${FN}: expected a polars DataFrame (the output of timeseriesAnomaliesStl).`);
+  if (!options || typeof options.y !== "string") throw new ChartDataError(`${FN}: pass the value column as { y: "<column>" }.`);
+  const rows = chartRows(df, options);
+  const yName = options.y;
+  const timeName = options.timeColumn ?? "TimeGenerated";
+  const hasBaseline = options.baselineColumn !== null;
+  const hasScore = rows.some((r) => r.score !== undefined);
+  const width = positive(options.width ?? 900, "width");
+  const height = positive(options.height ?? 300, "height");
+  const x = { field: "t", type: "temporal", title: timeName, scale: { type: "utc" }, axis: { format: "%Y-%m-%d %H:%M", labelAngle: -30 } } as const;
+  const seriesDomain = hasBaseline ? [yName, "baseline", "anomaly"] : [yName, "anomaly"];
+  const seriesRange = hasBaseline ? [COLOURS.observed, COLOURS.baseline, COLOURS.anomaly] : [COLOURS.observed, COLOURS.anomaly];
+  const color = { scale: { domain: seriesDomain, range: seriesRange }, legend: { title: null, orient: "top" } };
+  const tooltip = [
+    { field: "when", type: "nominal", title: timeName },
+    { field: "y", type: "quantitative", title: yName, format: ",.0f" },
+    ...(hasBaseline ? [{ field: "baseline", type: "quantitative", title: "baseline", format: ",.0f" }] : []),
+    ...(hasScore ? [{ field: "score", type: "quantitative", title: "score", format: ".2f" }] : []),
+    { field: "kind", type: "nominal", title: "anomaly" },
+  ];
+  const layers: unknown[] = [
+    {
+      mark: { type: "line", strokeWidth: 1.5 },
+      encoding: { x, y: { field: "y", type: "quantitative", title: yName }, color: { ...color, datum: yName } },
+    },
+  ];
+  if (hasBaseline) {
+    layers.push({
+      mark: { type: "line", strokeDash: [6, 3], strokeWidth: 1.5 },
+      encoding: { x, y: { field: "baseline", type: "quantitative" }, color: { ...color, datum: "baseline" } },
+    });
+  }
+  layers.push(
+    {
+      transform: [{ filter: "datum.anomaly != 0" }],
+      mark: { type: "point", filled: true, size: 110, opacity: 0.9 },
+      encoding: {
+        x,
+        y: { field: "y", type: "quantitative" },
+        color: { ...color, datum: "anomaly" },
+        shape: { field: "kind", type: "nominal", scale: { domain: ["spike", "dip"], range: ["triangle-up", "triangle-down"] }, legend: null },
+        tooltip,
+      },
+    },
+    {
+      // An invisible rule per time; the nearest one to the pointer shows and carries the tooltip.
+      params: [{ name: "hover", select: { type: "point", fields: ["t"], nearest: true, on: "mouseover", clear: "mouseout" } }],
+      mark: { type: "rule", color: "#888" },
+      encoding: { x, opacity: { condition: { param: "hover", empty: false, value: 0.5 }, value: 0 }, tooltip },
+    },
+  );
+  const anomalyCount = rows.filter((r) => r.anomaly !== 0).length;
+  return {
+    title: { text: options.title ?? `Time Series Anomalies: ${yName}`, subtitle: `${rows.length} points, ${anomalyCount} ${anomalyCount === 1 ? "anomaly" : "anomalies"}` },
+    width,
+    height,
+    data: { values: rows },
+    layer: layers,
+    config: { axis: { labelFontSize: 11, titleFontSize: 12 }, view: { stroke: null } },
+  } as unknown as VegaLiteSpec;
+}
+
+function positive(value: number, name: string): number {
+  if (!Number.isFinite(value) || value <= 0) throw new ChartDataError(`${FN}: ${name} must be a positive number of pixels; got ${String(value)}.`);
+  return Math.round(value);
+}
+
+/** The text/plain form: what was plotted and where the anomalies are. */
+function summary(df: pl.DataFrame, options: TimeseriesAnomaliesChartOptions): string {
+  const rows = chartRows(df, options);
+  const hits = rows.filter((r) => r.anomaly !== 0);
+  const list = hits.slice(0, 10).map((r) => `${r.when.slice(0, 16)} (${r.kind})`);
+  const more = hits.length > 10 ? `, … ${hits.length - 10} more` : "";
+  return `Time Series Anomalies: ${options.y}, ${rows.length} points, ${hits.length} ${hits.length === 1 ? "anomaly" : "anomalies"}${hits.length ? `: ${list.join(", ")}${more}` : ""}`;
+}
+
+/**
+ * The anomaly chart as an object that displays itself (Vega-Lite 5 spec +
+ * PNG + text). Async: the PNG is rendered in Node.
+ */
+export async function timeseriesAnomaliesChart(df: pl.DataFrame, options: TimeseriesAnomaliesChartOptions): Promise<VegaLiteChart> {
+  const spec = timeseriesAnomaliesSpec(df, options);
+  return vegaLiteChart(spec, { text: summary(df, options) });
+}
+
+/**
+ * Shows the anomaly chart of a `timeseriesAnomaliesStl` output, e.g.
+ * `await displayTimeseriesAnomalies(output, { y: "TotalBytesSent" })`.
+ */
+export async function displayTimeseriesAnomalies(df: pl.DataFrame, options: TimeseriesAnomaliesChartOptions): Promise<void> {
+  display(await timeseriesAnomaliesChart(df, options));
+}

@@ -1,0 +1,99 @@
+/**
+ * Feature helpers against Python: test/analysis/fixtures/features.json holds
+ * MSTICPy's formulas evaluated with Python's `ord`, `re` and `binascii.crc32`
+ * (scripts/make-stl-fixtures.py) on a sample of the lab's processes_on_host.
+ */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { test } from "node:test";
+import zlib from "node:zlib";
+import pl from "nodejs-polars";
+import { QueryProvider } from "../../src/data/queryProvider";
+import {
+  addProcessFeatures,
+  charOrdScore,
+  crc32Hash,
+  delimCount,
+  delimHash,
+  stringScore,
+  tokenCount,
+  withCrc32Hash,
+  withStringScore,
+} from "../../src/analysis/features";
+
+interface FeatureRow {
+  NewProcessName: string;
+  CommandLine: string;
+  SubjectLogonId: string;
+  [feature: string]: string | number | boolean;
+}
+const REF = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "features.json"), "utf8")) as {
+  rows: FeatureRow[];
+  strings: { text: string; score: number; crc32: number; delimCount: number; delimHash: number; tokenCount: number }[];
+};
+
+test("string helpers equal Python's on ASCII, accents, astral characters and control characters", () => {
+  for (const s of REF.strings) {
+    assert.equal(stringScore(s.text), s.score, `score ${JSON.stringify(s.text)}`);
+    assert.equal(crc32Hash(s.text), s.crc32, `crc32 ${JSON.stringify(s.text)}`);
+    assert.equal(delimCount(s.text), s.delimCount, `delimCount ${JSON.stringify(s.text)}`);
+    assert.equal(delimHash(s.text), s.delimHash, `delimHash ${JSON.stringify(s.text)}`);
+    assert.equal(tokenCount(s.text), s.tokenCount, `tokenCount ${JSON.stringify(s.text)}`);
+  }
+  assert.equal(charOrdScore("abc", 10), Math.floor((97 + 98 + 99) / 10));
+  assert.throws(() => charOrdScore("abc", 0), /scale must be positive/);
+  assert.equal(stringScore(null), 0);
+});
+
+test("CRC32 agrees with zlib on random bytes", () => {
+  const nodeCrc = (zlib as unknown as { crc32?: (data: Uint8Array) => number }).crc32;
+  if (!nodeCrc) return;
+  let seed = 1;
+  for (let len = 0; len < 200; len += 7) {
+    const text = Array.from({ length: len }, () => String.fromCharCode(((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) % 0x3000)).join("");
+    assert.equal(crc32Hash(text), nodeCrc(Buffer.from(text, "utf8")));
+  }
+});
+
+test("addProcessFeatures equals MSTICPy's formulas on lab processes", () => {
+  const input = pl.DataFrame({
+    NewProcessName: REF.rows.map((r) => r.NewProcessName),
+    CommandLine: REF.rows.map((r) => r.CommandLine),
+    SubjectLogonId: REF.rows.map((r) => r.SubjectLogonId),
+  });
+  const out = addProcessFeatures(input);
+  const got = out.toRecords() as Record<string, unknown>[];
+  const features = ["processName", "pathScore", "pathHash", "commandlineLen", "commandlineTokensFull", "commandlineScore", "commandlineTokensHash", "isSystemSession"];
+  got.forEach((row, i) => {
+    for (const f of features) assert.equal(row[f], REF.rows[i][f], `row ${i} ${f}`);
+    for (const f of ["pathLogScore", "commandlineLogLen"]) assert.ok(Math.abs((row[f] as number) - (REF.rows[i][f] as number)) < 1e-12, `row ${i} ${f}`);
+  });
+  assert.ok(out.columns.includes("processNameLen") && out.columns.includes("commandlineTokens"));
+});
+
+test("addProcessFeatures on the lab's processes_on_host: nulls become empty strings, existing columns kept unless forced", async () => {
+  const qp = new QueryProvider("LocalData");
+  const procs = await qp.WindowsSecurity.list_host_processes();
+  assert.ok(procs.getColumn("CommandLine").nullCount() > 0, "the lab has empty command lines");
+  const out = addProcessFeatures(procs);
+  assert.equal(out.height, procs.height);
+  assert.equal(out.getColumn("commandlineLen").nullCount(), 0);
+  const kept = addProcessFeatures(out.withColumns(pl.lit(7).alias("pathScore")));
+  assert.equal(kept.getColumn("pathScore").get(0), 7);
+  const forced = addProcessFeatures(out.withColumns(pl.lit(7).alias("pathScore")), { force: true });
+  assert.equal(forced.getColumn("pathScore").get(0), out.getColumn("pathScore").get(0));
+  const linux = addProcessFeatures(pl.DataFrame({ NewProcessName: ["/usr/bin/curl"], CommandLine: ["curl -s http://x"] }));
+  assert.equal(linux.getColumn("processName").get(0), "curl");
+  assert.throws(() => addProcessFeatures(procs, { commandLineColumn: "CommandLne" }), /column "CommandLne" is not a column.*Did you mean/);
+});
+
+test("withStringScore / withCrc32Hash add a column", async () => {
+  const qp = new QueryProvider("LocalData");
+  const logons = await qp.WindowsSecurity.list_host_logons();
+  const scored = withCrc32Hash(withStringScore(logons, "Account", "AccountNum"), "Account");
+  const accounts = logons.getColumn("Account").toArray() as unknown as string[];
+  assert.deepEqual(scored.getColumn("AccountNum").toArray(), accounts.map(stringScore));
+  assert.deepEqual(scored.getColumn("AccountHash").toArray(), accounts.map(crc32Hash));
+  assert.throws(() => withStringScore(logons, "Acount"), /Did you mean Account/);
+});

@@ -1,0 +1,223 @@
+/**
+ * timeseriesAnomaliesStl on the lab's network summary. Reference values:
+ * test/analysis/fixtures/stl-msticpy-lab.json (MSTICPy's post-processing re-done
+ * on statsmodels' STL by scripts/make-stl-fixtures.py) and the lab's answers
+ * (data/answers.json, copied from the original lab).
+ */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { test } from "node:test";
+import pl from "nodejs-polars";
+import { QueryProvider } from "../../src/data/queryProvider";
+import { AnalysisError } from "../../src/analysis/errors";
+import {
+  createTimePeriodKqlFilter,
+  extractAnomalyPeriods,
+  parseDuration,
+  setNewAnomalyThreshold,
+  timeseriesAnomaliesStl,
+} from "../../src/analysis/timeseries";
+import { checkAnswers, loadAnswers } from "../../src/lab/answers";
+
+interface MsticpyRow {
+  TimeGenerated: string;
+  TotalBytesSent: number;
+  residual: number;
+  trend: number;
+  seasonal: number;
+  weights: number;
+  baseline: number;
+  score: number;
+  anomalies: number;
+}
+
+const REFERENCE = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "stl-msticpy-lab.json"), "utf8")) as { rows: MsticpyRow[] };
+const ANSWERS = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "data", "answers.json"), "utf8")) as { question1: string; question2: string };
+
+const qp = new QueryProvider("LocalData");
+const series = () => qp.Network.get_network_summary();
+
+type Row = Record<string, unknown>;
+const rows = (df: pl.DataFrame) => df.toRecords() as Row[];
+const iso = (v: unknown) => (v as Date).toISOString().replace(".000Z", "Z");
+
+test("the lab series: MSTICPy's output value by value (integer casting, z-score, labels)", async () => {
+  const input = await series();
+  assert.equal(input.getColumn("TotalBytesSent").dtype.variant === "String" || input.getColumn("TotalBytesSent").dtype.variant === "Utf8", true, "the lab's values are text");
+  const out = timeseriesAnomaliesStl(input);
+  assert.deepEqual(out.columns, ["TimeGenerated", "TotalBytesSent", "residual", "trend", "seasonal", "weights", "baseline", "score", "anomalies"]);
+  assert.equal(out.getColumn("residual").dtype.variant, "Int64");
+  assert.equal(out.getColumn("TotalBytesSent").dtype.variant, "Int64");
+  const got = rows(out);
+  assert.equal(got.length, REFERENCE.rows.length);
+  got.forEach((row, i) => {
+    const want = REFERENCE.rows[i];
+    assert.equal(iso(row.TimeGenerated), want.TimeGenerated);
+    for (const k of ["TotalBytesSent", "residual", "trend", "seasonal", "weights", "baseline", "anomalies"] as const) {
+      assert.equal(row[k], want[k], `${want.TimeGenerated} ${k}`);
+    }
+    assert.ok(Math.abs((row.score as number) - want.score) <= 1e-9 * Math.max(1, Math.abs(want.score)), `${want.TimeGenerated} score`);
+  });
+});
+
+test("the lab's exercise answers come out", async () => {
+  const out = timeseriesAnomaliesStl(await series());
+  const anomalous = rows(out).filter((r) => r.anomalies !== 0);
+  assert.deepEqual(
+    anomalous.map((r) => [iso(r.TimeGenerated), r.anomalies, Number((r.score as number).toFixed(2))]),
+    [
+      ["2020-07-10T18:00:00Z", 1, 6.22],
+      ["2020-07-10T19:00:00Z", 1, 6.06],
+    ],
+  );
+  const dates = [...new Set(anomalous.map((r) => iso(r.TimeGenerated).slice(0, 10)))];
+  assert.deepEqual(dates, [ANSWERS.question1]);
+  const at19 = rows(out).find((r) => iso(r.TimeGenerated) === "2020-07-06T19:00:00Z");
+  assert.equal(String(at19?.TotalBytesSent), ANSWERS.question2);
+});
+
+test("clean mode: float components, dips by negative score", async () => {
+  const input = await series();
+  const clean = timeseriesAnomaliesStl(input, { mode: "clean" });
+  assert.equal(clean.getColumn("residual").dtype.variant, "Float64");
+  const r = rows(clean);
+  // Floats agree with the truncated MSTICPy numbers to within one unit.
+  r.forEach((row, i) => assert.ok(Math.abs((row.trend as number) - REFERENCE.rows[i].trend) < 1));
+  r.forEach((row) => assert.ok(Math.abs((row.baseline as number) - (row.trend as number) - (row.seasonal as number)) < 1e-6));
+  assert.deepEqual(
+    r.filter((x) => x.anomalies !== 0).map((x) => iso(x.TimeGenerated)),
+    ["2020-07-10T18:00:00Z", "2020-07-10T19:00:00Z"],
+  );
+  // A deep dip: MSTICPy never flags it; clean mode labels it −1.
+  const values = (input.getColumn("TotalBytesSent").toArray() as unknown as string[]).map(Number);
+  values[100] = 0;
+  const dipped = input.withColumns(pl.Series("TotalBytesSent", values, pl.Float64));
+  const dipClean = rows(timeseriesAnomaliesStl(dipped, { mode: "clean" }));
+  const dipMsticpy = rows(timeseriesAnomaliesStl(dipped));
+  assert.equal(dipClean[100].anomalies, -1);
+  assert.ok((dipClean[100].score as number) < -3);
+  assert.equal(dipMsticpy[100].anomalies, 0);
+});
+
+test("input is sorted by time; other columns ride along", async () => {
+  const input = (await series()).withColumns(pl.Series("Host", Array.from({ length: 168 }, (_, i) => `h${i}`)));
+  const reversed = input.reverse();
+  const out = timeseriesAnomaliesStl(reversed, { dataColumn: "TotalBytesSent" });
+  const expected = timeseriesAnomaliesStl(input.select("TimeGenerated", "TotalBytesSent"));
+  assert.deepEqual(out.getColumn("trend").toArray(), expected.getColumn("trend").toArray());
+  assert.deepEqual(out.columns.slice(0, 3), ["TimeGenerated", "TotalBytesSent", "Host"]);
+  assert.equal(rows(out)[5].Host, "h5");
+});
+
+test("numeric text, text times and numeric columns are accepted", async () => {
+  const input = await series();
+  const text = pl.DataFrame({
+    when: (input.getColumn("TimeGenerated").toArray() as unknown as Date[]).map((d) => d.toISOString()),
+    bytes: input.getColumn("TotalBytesSent").toArray() as unknown as string[],
+  });
+  const a = timeseriesAnomaliesStl(text, { timeColumn: "when" });
+  const b = timeseriesAnomaliesStl(input);
+  assert.deepEqual(a.getColumn("residual").toArray(), b.getColumn("residual").toArray());
+  assert.equal(a.getColumn("when").dtype.variant, "Datetime");
+});
+
+test("bad input: named column, value and row; too short; gaps and empty values", async () => {
+  const input = await series();
+  const values = input.getColumn("TotalBytesSent").toArray() as unknown as string[];
+  const bad = input.withColumns(pl.Series("TotalBytesSent", values.map((v, i) => (i === 7 ? "12,5k" : v))));
+  assert.throws(
+    () => timeseriesAnomaliesStl(bad),
+    (e: unknown) => e instanceof AnalysisError && /column "TotalBytesSent" must be numeric, but row 7 holds "12,5k"/.test(e.message),
+  );
+  assert.throws(() => timeseriesAnomaliesStl(input, { dataColumn: "TotalBytes" }), /dataColumn "TotalBytes" is not a column of the DataFrame\. Did you mean TotalBytesSent\?/);
+  assert.throws(() => timeseriesAnomaliesStl(input.head(40)), /has 40 points; STL with period 24 needs at least 48 \(two full cycles\)/);
+  assert.throws(() => timeseriesAnomaliesStl(input, { seasonal: 6 }), /seasonal must be an odd integer/);
+  assert.throws(() => timeseriesAnomaliesStl(input.withColumns(pl.Series("TotalBytesSent", values.map(() => true)))), /must be numeric/);
+
+  // Drop two hours: a gap.
+  const gappy = input.filter(pl.col("TimeGenerated").dt.hour().neq(5).or(pl.col("TimeGenerated").dt.day().neq(8)));
+  assert.equal(gappy.height, 167);
+  assert.throws(() => timeseriesAnomaliesStl(gappy), /1 time missing from the 1h grid, first at 2020-07-08T05:00:00Z\. Pass fill/);
+  const empty = input.withColumns(pl.Series("TotalBytesSent", values.map((v, i) => (i === 30 ? null : v)), pl.Utf8));
+  assert.throws(() => timeseriesAnomaliesStl(empty), /1 empty value in "TotalBytesSent", first at 2020-07-07T06:00:00Z/);
+  const dup = pl.concat([input, input.head(1)]);
+  assert.throws(() => timeseriesAnomaliesStl(dup), /2020-07-06T00:00:00Z appears more than once/);
+  const irregular = input.withColumns(
+    pl.Series("TimeGenerated", (input.getColumn("TimeGenerated").toArray() as unknown as Date[]).map((d, i) => new Date(d.getTime() + (i === 9 ? 60_000 : 0))), pl.Datetime("ms", "UTC")),
+  );
+  assert.throws(() => timeseriesAnomaliesStl(irregular, { interval: "1h" }), /is not regular: 2020-07-06T09:01:00Z is not on the 1h grid/);
+
+  // Filling.
+  const filled = timeseriesAnomaliesStl(gappy, { fill: "interpolate" });
+  assert.equal(filled.height, 168);
+  const r = rows(filled);
+  const i = r.findIndex((x) => iso(x.TimeGenerated) === "2020-07-08T05:00:00Z");
+  assert.equal(r[i].filled, true);
+  assert.equal(r[i].TotalBytesSent, Math.trunc((Number(values[i - 1]) + Number(values[i + 1])) / 2));
+  assert.equal(r.filter((x) => x.filled).length, 1);
+  assert.equal(rows(timeseriesAnomaliesStl(gappy, { fill: "zero" }))[i].TotalBytesSent, 0);
+  assert.equal(rows(timeseriesAnomaliesStl(empty, { fill: "previous" }))[30].TotalBytesSent, Number(values[29]));
+});
+
+test("anomaly periods and the KQL filter, as MSTICPy builds them", async () => {
+  const out = timeseriesAnomaliesStl(await series());
+  const periods = extractAnomalyPeriods(out);
+  assert.deepEqual(
+    periods.map((p) => [p.start.toISOString(), p.end.toISOString()]),
+    [["2020-07-10T17:00:00.000Z", "2020-07-10T20:00:00.000Z"]],
+  );
+  assert.equal(
+    createTimePeriodKqlFilter(periods),
+    "| where TimeGenerated between (datetime(2020-07-10T17:00:00Z) .. datetime(2020-07-10T20:00:00Z))",
+  );
+  // Merging: a bucket within 2 × period of the previous *anomaly* (01:00 → 03:00) extends the range; 09:30 (a dip) and 12:00 do not.
+  const synthetic = pl.DataFrame({
+    TimeGenerated: ["2024-01-01T01:00:00Z", "2024-01-01T02:00:00Z", "2024-01-01T03:00:00Z", "2024-01-01T09:30:00Z", "2024-01-01T12:00:00Z"],
+    anomalies: [1, 0, 1, -1, 1],
+  });
+  const merged = extractAnomalyPeriods(synthetic);
+  assert.deepEqual(
+    merged.map((p) => [p.start.toISOString().slice(11, 16), p.end.toISOString().slice(11, 16)]),
+    [
+      ["00:00", "04:00"],
+      ["11:00", "13:00"],
+    ],
+  );
+  const both = extractAnomalyPeriods(synthetic, { posOnly: false });
+  assert.equal(both.length, 3);
+  assert.equal(both[1].start.toISOString().slice(11, 16), "08:00");
+  assert.equal(
+    createTimePeriodKqlFilter(merged, { timeColumn: "Event Time" }),
+    "| where ['Event Time'] between (datetime(2024-01-01T00:00:00Z) .. datetime(2024-01-01T04:00:00Z)) or ['Event Time'] between (datetime(2024-01-01T11:00:00Z) .. datetime(2024-01-01T13:00:00Z))",
+  );
+  assert.throws(() => createTimePeriodKqlFilter([]), /no periods/);
+  assert.equal(parseDuration("15min"), 900_000);
+  assert.equal(parseDuration("1H"), 3_600_000);
+  assert.throws(() => parseDuration("1 fortnight"), /not a duration/);
+});
+
+test("setNewAnomalyThreshold relabels both ways", async () => {
+  const out = timeseriesAnomaliesStl(await series());
+  const relabelled = setNewAnomalyThreshold(out, 2.5, 2);
+  const r = rows(relabelled);
+  for (const row of r) {
+    const s = row.score as number;
+    assert.equal(row.anomalies, s >= 2.5 ? 1 : s <= -2 ? -1 : 0);
+  }
+  assert.ok(r.filter((x) => x.anomalies === 1).length >= 2);
+});
+
+test("answer check against data/answers.json", () => {
+  const answers = loadAnswers();
+  assert.deepEqual(answers, ANSWERS);
+  const right = checkAnswers({ question1: "2020-07-10", question2: 29670 });
+  assert.deepEqual(right.results.map((r) => r.correct), [true, true]);
+  assert.ok(right.allCorrect);
+  const wrong = checkAnswers({ question1: "2020-07-06", question2: "29,670" });
+  assert.deepEqual(wrong.results.map((r) => r.correct), [false, true]);
+  assert.match(wrong.toText(), /question1: .*not quite/i);
+  const unanswered = checkAnswers({ question1: "" });
+  assert.equal(unanswered.results[0].correct, false);
+  assert.equal(unanswered.results[1].answered, false);
+});

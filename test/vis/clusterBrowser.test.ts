@@ -1,0 +1,53 @@
+/** The cluster (logon session) browser's output: labels, tables, escaping, text. */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import pl from "nodejs-polars";
+import { QueryProvider } from "../../src/data/queryProvider";
+import { dbclusterEvents } from "../../src/analysis/eventCluster";
+import { withStringScore } from "../../src/analysis/features";
+import { clusterBrowser, ClusterBrowserError } from "../../src/vis/clusterBrowser";
+import { JUPYTER_DISPLAY } from "../../src/display/protocol";
+
+const qp = new QueryProvider("LocalData");
+
+async function sessions(logons?: pl.DataFrame) {
+  const df = logons ?? (await qp.WindowsSecurity.list_host_logons());
+  const scored = withStringScore(withStringScore(df, "Account", "AccountNum"), "TargetUserName", "TargetUserNum");
+  return dbclusterEvents(scored, { clusterColumns: ["AccountNum", "TargetUserNum", "LogonType"], maxClusterDistance: 0.0001, timeColumn: "TimeGenerated" });
+}
+
+test("one entry per session, labelled; each holds that session's logons in time order", async () => {
+  const result = await sessions();
+  const view = clusterBrowser(result, { labelColumns: ["TargetUserName", "LogonType"], columns: ["TimeGenerated", "Account", "LogonType", "IpAddress"], unit: "logons", title: "Logon sessions" });
+  const bundle = view[JUPYTER_DISPLAY]();
+  const html = bundle["text/html"] as string;
+  const labels = [...html.matchAll(/<summary class="hl-cb-label">([^<]*)<\/summary>/g)].map((m) => m[1]);
+  assert.equal(labels.length, 13);
+  assert.equal(labels[0], "ian · 4: 2019-02-12 20:41:17 → 2019-02-12 20:41:17 (1 logon, unclustered)");
+  assert.equal(labels[1], "SYSTEM · 5: 2019-02-09 12:32:50 → 2019-02-15 11:51:37 (120 logons)");
+  assert.equal(labels[2], "MSTICAdmin · 3: 2019-02-12 04:37:25 → 2019-02-15 03:57:00 (8 logons)");
+  const text = bundle["text/plain"] as string;
+  assert.match(text, /^Logon sessions: 13 \(12 clusters, 1 unclustered\)/);
+  assert.ok(text.includes("MSTICAdmin · 3: 2019-02-12 04:37:25"));
+  // The MSTICAdmin type-3 table: 8 rows, 4 columns, times ascending.
+  const bodies = html.split('<details class="hl-cb-item"').slice(1);
+  assert.equal(bodies.length, 13);
+  assert.match(bodies[2], /8 rows × 4 columns/);
+  assert.match(bodies[1], /120 rows × 4 columns/);
+  const times = [...bodies[2].split('class="hl-cb-body"')[1].matchAll(/2019-02-1\d \d\d:\d\d:\d\d(\.\d+)?/g)].map((m) => m[0]);
+  assert.deepEqual(times, [...times].sort());
+});
+
+test("hostile values are escaped; bad options are named", async () => {
+  const logons = await qp.WindowsSecurity.list_host_logons();
+  const hostile = `<img src=x onerror="alert(1)">`;
+  const names = (logons.getColumn("TargetUserName").toArray() as unknown as string[]).map((n) => (n === "ian" ? hostile : n));
+  const result = await sessions(logons.withColumns(pl.Series("TargetUserName", names)));
+  const html = clusterBrowser(result, { labelColumns: ["TargetUserName"] }).toHtml();
+  assert.ok(!html.includes(hostile));
+  assert.ok(html.includes("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"));
+  assert.throws(() => clusterBrowser(result, { labelColumns: ["TargetUser"] }), (e: unknown) => e instanceof ClusterBrowserError && /Did you mean .*TargetUserName/.test(e.message));
+  assert.throws(() => clusterBrowser(result, { columns: ["Acount"] }), /column "Acount" is not an event column/);
+  const custom = clusterBrowser(result, { label: (r) => `#${String(r.ClusterId)}` }).toText();
+  assert.match(custom, /\n {2}#-1\n {2}#0\n/);
+});

@@ -1,0 +1,80 @@
+/** The anomaly chart: a valid Vega-Lite 5 spec of the lab output, its PNG and text, and input errors. */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import pl from "nodejs-polars";
+import { QueryProvider } from "../../src/data/queryProvider";
+import { timeseriesAnomaliesStl } from "../../src/analysis/timeseries";
+import { compileVegaLite, VEGA_LITE_MIME } from "../../src/vis/vegaLite";
+import { ChartDataError, timeseriesAnomaliesChart, timeseriesAnomaliesSpec } from "../../src/vis/timeseriesAnomalies";
+import { JUPYTER_DISPLAY } from "../../src/display/protocol";
+
+const qp = new QueryProvider("LocalData");
+const labOutput = async () => timeseriesAnomaliesStl(await qp.Network.get_network_summary());
+
+interface Row {
+  t: string;
+  when: string;
+  y: number;
+  baseline: number;
+  score: number;
+  anomaly: number;
+  kind: string;
+}
+interface Layer {
+  mark: { type: string };
+  transform?: { filter: string }[];
+  params?: unknown[];
+  encoding: Record<string, unknown>;
+}
+
+test("the spec: observed line, dashed baseline, anomaly markers, hover tooltips; compiles with vega-lite 5", async () => {
+  const out = await labOutput();
+  const spec = timeseriesAnomaliesSpec(out, { y: "TotalBytesSent" }) as unknown as { data: { values: Row[] }; layer: Layer[]; width: number };
+  const { warnings } = compileVegaLite(spec as never);
+  assert.deepEqual(warnings, []);
+  assert.equal(spec.width, 900);
+  assert.equal(spec.data.values.length, 168);
+  const hits = spec.data.values.filter((r) => r.anomaly !== 0);
+  assert.deepEqual(hits.map((r) => [r.when, r.y, r.kind]), [
+    ["2020-07-10 18:00:00 UTC", 48616, "spike"],
+    ["2020-07-10 19:00:00 UTC", 45856, "spike"],
+  ]);
+  const at19 = spec.data.values.find((r) => r.when === "2020-07-06 19:00:00 UTC");
+  assert.equal(at19?.y, 29670);
+  assert.deepEqual(spec.layer.map((l) => l.mark.type), ["line", "line", "point", "rule"]);
+  assert.equal(spec.layer[2].transform?.[0].filter, "datum.anomaly != 0");
+  assert.ok(spec.layer[3].params, "hover selection");
+  const tooltip = spec.layer[3].encoding.tooltip as { title: string }[];
+  assert.deepEqual(tooltip.map((t) => t.title), ["TimeGenerated", "TotalBytesSent", "baseline", "score", "anomaly"]);
+});
+
+test("the chart object: Vega-Lite + PNG + text, no HTML", async () => {
+  const chart = await timeseriesAnomaliesChart(await labOutput(), { y: "TotalBytesSent" });
+  const bundle = chart[JUPYTER_DISPLAY]();
+  assert.deepEqual(Object.keys(bundle).sort(), [VEGA_LITE_MIME, "image/png", "text/plain"].sort());
+  const png = Buffer.from(bundle["image/png"] as string, "base64");
+  assert.equal(png.subarray(1, 4).toString(), "PNG");
+  assert.ok(png.readUInt32BE(16) >= 900, "PNG at least the plot width");
+  assert.equal(
+    bundle["text/plain"],
+    "Time Series Anomalies: TotalBytesSent, 168 points, 2 anomalies: 2020-07-10 18:00 (spike), 2020-07-10 19:00 (spike)",
+  );
+});
+
+test("options and errors", async () => {
+  const out = await labOutput();
+  const noBaseline = timeseriesAnomaliesSpec(out, { y: "TotalBytesSent", baselineColumn: null, title: "Bytes", width: 500 }) as unknown as { layer: Layer[]; width: number; title: { text: string } };
+  assert.equal(noBaseline.layer.length, 3);
+  assert.equal(noBaseline.width, 500);
+  assert.equal(noBaseline.title.text, "Bytes");
+  assert.throws(() => timeseriesAnomaliesSpec(out, { y: "TotalBytes" }), (e: unknown) => e instanceof ChartDataError && /y "TotalBytes" is not a column\. Did you mean TotalBytesSent\?/.test(e.message));
+  assert.throws(() => timeseriesAnomaliesSpec(out.drop("anomalies"), { y: "TotalBytesSent" }), /anomaliesColumn "anomalies" is not a column/);
+  assert.throws(() => timeseriesAnomaliesSpec(out, { y: "TotalBytesSent", width: -1 }), /width must be a positive number/);
+  // Column names with dots or markup stay labels; the data uses fixed field names.
+  const odd = out.rename({ TotalBytesSent: "bytes.sent <b>" });
+  const spec = timeseriesAnomaliesSpec(odd, { y: "bytes.sent <b>" });
+  assert.deepEqual(compileVegaLite(spec).warnings, []);
+  assert.match(JSON.stringify(spec), /"title":"bytes.sent <b>"/);
+  const text = pl.DataFrame({ TimeGenerated: ["2024-01-01T00:00:00Z"], v: ["x"], anomalies: [0], baseline: [1] });
+  assert.throws(() => timeseriesAnomaliesSpec(text, { y: "v" }), /column "v" must be numeric/);
+});
