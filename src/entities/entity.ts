@@ -1,0 +1,227 @@
+/**
+ * The base of huntlab's entities: typed records of the things security alerts
+ * talk about (IP addresses, hosts, accounts, processes…), after MSTICPy's
+ * entity classes and the Sentinel alert `Entities` schema.
+ *
+ * Each entity type lists its known properties and their kinds in a schema. The
+ * schema drives parsing (times become `Date`s, nested objects become entities)
+ * and display; properties outside the schema are kept in `AdditionalData`, so
+ * nothing from the source is dropped.
+ */
+import { inspect } from "node:util";
+import { HuntlabError } from "../common/errors";
+import { escapeHtml } from "../display/html";
+import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
+
+/** An entity could not be built from its source (bad JSON, wrong property type). */
+export class EntityParseError extends HuntlabError {
+  override name = "EntityParseError";
+}
+
+/**
+ * What a schema property holds: plain values, a time (parsed to `Date`), one
+ * entity, or a list of entities. `"entity"`/`"entities"` name the expected
+ * entity type; a nested object of another declared type is kept as what it says it is.
+ */
+export type PropertyKind =
+  | "string"
+  | "number"
+  | "boolean"
+  | "time"
+  | "list"
+  | "object"
+  | { entity: string }
+  | { entities: string };
+
+/** Property name → kind, for one entity type. */
+export type EntitySchema = Readonly<Record<string, PropertyKind>>;
+
+/** An entity-valued property of an entity: the edges of an entity graph. */
+export interface EntityRelation {
+  /** The property holding the entity (`ImageFile`, `Host`, …). */
+  property: string;
+  entity: Entity;
+}
+
+/** Value types of entity properties after parsing. */
+export type EntityPropertyValue = string | number | boolean | Date | Entity | null | undefined | unknown[] | Record<string, unknown>;
+
+/** Constructs an entity of a known type from parsed properties. */
+export interface EntityFactory {
+  (properties: Record<string, unknown>): Entity;
+}
+
+/** Text of a property value for cards and descriptions. */
+export function formatEntityValue(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? "Invalid Date" : value.toISOString();
+  if (value instanceof Entity) return value.nameStr;
+  if (Array.isArray(value)) return value.map(formatEntityValue).join(", ");
+  if (typeof value === "object") {
+    try {
+      return JSON.stringify(value);
+    } catch {
+      return String(value);
+    }
+  }
+  return String(value);
+}
+
+/** Parses an ISO-like time string; `undefined` when it is not a time. */
+export function parseEntityTime(value: unknown): Date | undefined {
+  if (value instanceof Date) return value;
+  if (typeof value === "number" && Number.isFinite(value)) return new Date(value);
+  if (typeof value !== "string" || value.trim() === "") return undefined;
+  // Sentinel writes 7 fractional digits (`…38.4888669Z`); JS Date parses at most 3.
+  const trimmed = value.trim().replace(/(\.\d{3})\d+/, "$1");
+  const date = new Date(trimmed);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/** Something entities can be built from: the parsed JSON of one entity. */
+export type EntitySource = Record<string, unknown>;
+
+/**
+ * The base class. Subclasses declare their properties with `declare` (so the
+ * base constructor's assignments are not reset by class-field initialisation)
+ * and a static `schema`.
+ */
+export abstract class Entity implements Displayable {
+  /** Entity type as Sentinel writes it: `ip`, `host`, `account`, `process`, `file`, … */
+  Type: string;
+  /** Properties outside the type's schema, as found in the source (nothing is dropped). */
+  AdditionalData: Record<string, unknown>;
+
+  /** Properties this type knows, with their kinds. */
+  static readonly schema: EntitySchema = {};
+
+  protected constructor(type: string, properties: object = {}) {
+    this.Type = type;
+    this.AdditionalData = {};
+    const schema = (this.constructor as typeof Entity).schema;
+    for (const [key, value] of Object.entries(properties)) {
+      if (key === "Type" || value === undefined) continue;
+      if (key === "AdditionalData" && value && typeof value === "object" && !Array.isArray(value)) {
+        Object.assign(this.AdditionalData, value);
+      } else if (Object.prototype.hasOwnProperty.call(schema, key)) {
+        (this as unknown as Record<string, unknown>)[key] = value;
+      } else {
+        this.AdditionalData[key] = value;
+      }
+    }
+  }
+
+  /** The schema of this entity's type. */
+  get schema(): EntitySchema {
+    return (this.constructor as typeof Entity).schema;
+  }
+
+  /** Short name of the entity (an address, a host name, `image[pid:…]`), as MSTICPy's `name_str`. */
+  abstract get nameStr(): string;
+
+  /** A key naming the same real-world thing across alerts: `type:identity`, lower-cased where case does not matter. */
+  get key(): string {
+    return `${this.Type.toLowerCase()}:${this.nameStr.toLowerCase()}`;
+  }
+
+  /** One-line description: the name and the most telling properties. */
+  get description(): string {
+    const parts = this.propertyEntries()
+      .filter(([, v]) => !(v instanceof Entity) && !Array.isArray(v) && typeof v !== "object")
+      .slice(0, 4)
+      .map(([k, v]) => `${k}: ${formatEntityValue(v)}`);
+    return parts.length ? `${this.nameStr} (${parts.join(", ")})` : this.nameStr;
+  }
+
+  /** Set schema properties, in schema order: `[name, value]`. */
+  propertyEntries(): [string, unknown][] {
+    const self = this as unknown as Record<string, unknown>;
+    return Object.keys(this.schema)
+      .filter((k) => self[k] !== undefined && self[k] !== null && self[k] !== "")
+      .map((k) => [k, self[k]]);
+  }
+
+  /** Every set property (schema and additional) as a plain object; entities stay entities. */
+  properties(): Record<string, unknown> {
+    return { Type: this.Type, ...Object.fromEntries(this.propertyEntries()), ...this.AdditionalData };
+  }
+
+  /** Entities this one refers to (its schema properties and additional data), in order. */
+  relations(): EntityRelation[] {
+    const out: EntityRelation[] = [];
+    const add = (property: string, value: unknown): void => {
+      if (value instanceof Entity) out.push({ property, entity: value });
+      else if (Array.isArray(value)) for (const v of value) if (v instanceof Entity) out.push({ property, entity: v });
+    };
+    for (const [k, v] of this.propertyEntries()) add(k, v);
+    for (const [k, v] of Object.entries(this.AdditionalData)) add(k, v);
+    return out;
+  }
+
+  /** Plain JSON (nested entities as their JSON, times as ISO strings). */
+  toJSON(): Record<string, unknown> {
+    const seen = new Set<Entity>();
+    const convert = (value: unknown): unknown => {
+      if (value instanceof Entity) {
+        if (seen.has(value)) return { Type: value.Type, Name: value.nameStr };
+        seen.add(value);
+        const out = Object.fromEntries(Object.entries(value.properties()).map(([k, v]) => [k, convert(v)]));
+        seen.delete(value);
+        return out;
+      }
+      if (value instanceof Date) return formatEntityValue(value);
+      if (Array.isArray(value)) return value.map(convert);
+      return value;
+    };
+    return convert(this) as Record<string, unknown>;
+  }
+
+  /** A small HTML card: type and name, then one row per property (every value escaped). */
+  toHtml(): string {
+    const rows = Object.entries(this.properties())
+      .filter(([k]) => k !== "Type")
+      .map(([k, v]) => {
+        const text = v instanceof Entity ? `${v.Type}: ${v.nameStr}` : formatEntityValue(v);
+        return `<tr><th style="text-align:left;padding:1px 8px 1px 0;vertical-align:top">${escapeHtml(k)}</th><td style="text-align:left;padding:1px 0;word-break:break-all">${escapeHtml(text)}</td></tr>`;
+      })
+      .join("");
+    return (
+      `<div class="hl-entity" style="display:inline-block;border:1px solid var(--jp-border-color2,#ccc);border-radius:4px;padding:4px 8px;margin:2px;font-size:12px;max-width:48em">` +
+      `<div style="font-weight:bold"><span style="color:var(--jp-ui-font-color2,#666)">${escapeHtml(this.Type)}</span> ${escapeHtml(this.nameStr)}</div>` +
+      (rows ? `<table style="border-collapse:collapse;margin:0">${rows}</table>` : "") +
+      `</div>`
+    );
+  }
+
+  /** `type: name` plus the set properties, one per line. */
+  toText(): string {
+    const lines = Object.entries(this.properties())
+      .filter(([k]) => k !== "Type")
+      .map(([k, v]) => `  ${k}: ${v instanceof Entity ? `${v.Type}: ${v.nameStr}` : formatEntityValue(v)}`);
+    return [`${this.Type}: ${this.nameStr}`, ...lines].join("\n");
+  }
+
+  [JUPYTER_DISPLAY](): MimeBundle {
+    return { "text/html": this.toHtml(), "text/plain": this.toText() };
+  }
+
+  [inspect.custom](): string {
+    return `${this.constructor.name}(${this.nameStr})`;
+  }
+}
+
+/** An entity of a type huntlab has no class for: every property is kept in `AdditionalData`. */
+export class UnknownEntity extends Entity {
+  constructor(properties: EntitySource = {}) {
+    super(typeof properties.Type === "string" && properties.Type ? properties.Type : "unknown", properties);
+  }
+
+  get nameStr(): string {
+    const d = this.AdditionalData;
+    for (const key of ["Name", "DisplayName", "Address", "HostName", "Url", "DomainName", "Value", "$ref"]) {
+      const v = d[key];
+      if (typeof v === "string" && v) return v;
+    }
+    return this.Type;
+  }
+}

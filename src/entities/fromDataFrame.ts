@@ -1,0 +1,91 @@
+/** DataFrame → entities helpers: one `Ip` (with its `GeoLocation`) per row in one call. */
+import type { DataFrame } from "nodejs-polars";
+import { didYouMean } from "../common/errors";
+import { EntityParseError } from "./entity";
+import { GeoLocation, Ip } from "./types";
+
+/** Options of {@link ipsFromDataFrame}. */
+export interface IpsFromDataFrameOptions {
+  /** Column holding the IP address. Default: the first of `IPAddress`, `IpAddress`, `ClientIP`, `SourceIP`, `Address` present. */
+  ipColumn?: string;
+  /** Latitude column. Default `"Latitude"` when present (case-insensitive). */
+  latitudeColumn?: string;
+  /** Longitude column. Default `"Longitude"` when present (case-insensitive). */
+  longitudeColumn?: string;
+  /** Country code column for the location. Default none. */
+  countryCodeColumn?: string;
+  /** State/region column for the location. Default none. */
+  stateColumn?: string;
+  /** City column for the location. Default none. */
+  cityColumn?: string;
+  /** Extra columns copied into each Ip's `AdditionalData` (shown in map popups). Default none. */
+  additionalColumns?: string[];
+  /** Where the coordinates came from, recorded as `GeoLocation.Source`. Default `"data"`. */
+  source?: string;
+}
+
+const IP_COLUMNS = ["IPAddress", "IpAddress", "ClientIP", "SourceIP", "Address"];
+
+function findColumn(columns: string[], name: string): string | undefined {
+  return columns.find((c) => c === name) ?? columns.find((c) => c.toLowerCase() === name.toLowerCase());
+}
+
+function requireColumn(columns: string[], name: string, option: string): string {
+  const found = findColumn(columns, name);
+  if (!found) throw new EntityParseError(`ipsFromDataFrame: ${option} "${name}" is not a column.${didYouMean(name, columns)} Columns: ${columns.join(", ")}`);
+  return found;
+}
+
+function toNumber(value: unknown): number | undefined {
+  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+  if (typeof value === "bigint") return Number(value);
+  if (typeof value === "string" && value.trim() !== "") {
+    const n = Number(value);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+function toText(value: unknown): string | undefined {
+  return value === null || value === undefined || value === "" ? undefined : String(value);
+}
+
+/**
+ * One `Ip` per row: `Address` from the IP column and, when the row has finite
+ * coordinates, a `GeoLocation` with them — what the MSTICPy lab's `format_ips`
+ * does with `apply`. Rows keep their order (duplicates included: each row is a
+ * sign-in), so the result lines up with the DataFrame.
+ */
+export function ipsFromDataFrame(df: DataFrame, options: IpsFromDataFrameOptions = {}): Ip[] {
+  const columns = df.columns;
+  const ipColumn = options.ipColumn
+    ? requireColumn(columns, options.ipColumn, "ipColumn")
+    : IP_COLUMNS.map((c) => findColumn(columns, c)).find((c): c is string => c !== undefined);
+  if (!ipColumn) throw new EntityParseError(`ipsFromDataFrame: no IP address column (looked for ${IP_COLUMNS.join(", ")}); pass ipColumn. Columns: ${columns.join(", ")}`);
+  const lat = options.latitudeColumn ? requireColumn(columns, options.latitudeColumn, "latitudeColumn") : findColumn(columns, "Latitude");
+  const lon = options.longitudeColumn ? requireColumn(columns, options.longitudeColumn, "longitudeColumn") : findColumn(columns, "Longitude");
+  const country = options.countryCodeColumn ? requireColumn(columns, options.countryCodeColumn, "countryCodeColumn") : undefined;
+  const state = options.stateColumn ? requireColumn(columns, options.stateColumn, "stateColumn") : undefined;
+  const city = options.cityColumn ? requireColumn(columns, options.cityColumn, "cityColumn") : undefined;
+  const extra = (options.additionalColumns ?? []).map((c) => requireColumn(columns, c, "additionalColumns"));
+  const wanted = [...new Set([ipColumn, lat, lon, country, state, city, ...extra].filter((c): c is string => c !== undefined))];
+  const records = df.select(...wanted).toRecords() as Record<string, unknown>[];
+  const source = options.source ?? "data";
+  return records.map((r) => {
+    const ip = new Ip({ Address: toText(r[ipColumn]) });
+    const latitude = lat ? toNumber(r[lat]) : undefined;
+    const longitude = lon ? toNumber(r[lon]) : undefined;
+    if (latitude !== undefined && longitude !== undefined) {
+      ip.Location = new GeoLocation({
+        Latitude: latitude,
+        Longitude: longitude,
+        CountryCode: country ? toText(r[country]) : undefined,
+        State: state ? toText(r[state]) : undefined,
+        City: city ? toText(r[city]) : undefined,
+        Source: source,
+      });
+    }
+    for (const c of extra) ip.AdditionalData[c] = r[c] instanceof Date ? (r[c] as Date).toISOString() : r[c];
+    return ip;
+  });
+}

@@ -1,0 +1,133 @@
+/**
+ * Parsing of Sentinel's alert `Entities` JSON into entities.
+ *
+ * Sentinel serialises an alert's entities with Json.NET reference handling:
+ * the first occurrence of an object carries `"$id": "4"` and later uses are
+ * `{"$ref": "4"}`. References are resolved to the *same* entity object, so a
+ * host shared by a process and an account is one `Host`. Unknown entity types
+ * become `UnknownEntity` (nothing is dropped); a reference to an id that is not
+ * in the document becomes an `UnknownEntity` of type `unresolved-reference`.
+ */
+import { Entity, EntityParseError, parseEntityTime, UnknownEntity, type EntitySchema, type PropertyKind } from "./entity";
+import { ENTITY_CLASSES, schemaOf } from "./types";
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+/** Parses the JSON text (or already-parsed value) of an `Entities` cell into entities. */
+export function parseEntities(source: unknown, where = "Entities"): Entity[] {
+  let value = source;
+  if (typeof source === "string") {
+    if (source.trim() === "") return [];
+    try {
+      value = JSON.parse(source);
+    } catch (err) {
+      throw new EntityParseError(`${where}: not valid JSON (${(err as Error).message})`);
+    }
+  }
+  if (value === null || value === undefined) return [];
+  const items = Array.isArray(value) ? value : [value];
+  const parser = new EntityParser(items);
+  return items.map((item) => parser.entity(item));
+}
+
+/** Builds one entity from a plain object (with `Type`), resolving no references. */
+export function entityFromObject(source: Json): Entity {
+  return new EntityParser([source]).entity(source);
+}
+
+class EntityParser {
+  private readonly byId = new Map<string, Json>();
+  private readonly memo = new Map<Json, Entity>();
+
+  constructor(root: unknown) {
+    this.index(root, 0);
+  }
+
+  /** Records every object that declares a `$id`, anywhere in the document. */
+  private index(value: unknown, depth: number): void {
+    if (depth > 64) return;
+    if (Array.isArray(value)) {
+      for (const v of value) this.index(v, depth + 1);
+    } else if (isObject(value)) {
+      const id = value.$id;
+      if ((typeof id === "string" || typeof id === "number") && !this.byId.has(String(id))) this.byId.set(String(id), value);
+      for (const v of Object.values(value)) this.index(v, depth + 1);
+    }
+  }
+
+  private deref(value: Json): Json | undefined {
+    const ref = value.$ref;
+    if (ref === undefined) return value;
+    return this.byId.get(String(ref));
+  }
+
+  /** An entity from an object; objects without a type become `UnknownEntity`. */
+  entity(value: unknown, expectedType?: string): Entity {
+    if (!isObject(value)) return new UnknownEntity({ Type: "unknown", Value: value });
+    const target = this.deref(value);
+    if (!target) return new UnknownEntity({ Type: "unresolved-reference", $ref: value.$ref });
+    const cached = this.memo.get(target);
+    if (cached) return cached;
+    const type = typeof target.Type === "string" && target.Type ? target.Type : expectedType ?? "unknown";
+    const schema = schemaOf(type) ?? {};
+    const factory = ENTITY_CLASSES[type.toLowerCase()];
+    // Plain properties go to the constructor; entity-valued ones are set after the
+    // entity is memoised, so a reference cycle ends at the memo.
+    const plain: Json = { Type: type };
+    const deferred: [string, unknown][] = [];
+    for (const [key, raw] of Object.entries(target)) {
+      if (key === "$id" || key === "Type") continue;
+      const kind = schema[key];
+      if (this.holdsEntity(raw, kind)) deferred.push([key, raw]);
+      else plain[key] = coerce(raw, kind);
+    }
+    const entity = factory ? factory(plain) : new UnknownEntity(plain);
+    this.memo.set(target, entity);
+    const entitySchema: EntitySchema = entity.schema;
+    for (const [key, raw] of deferred) {
+      const converted = this.convert(raw, schema[key]);
+      if (Object.prototype.hasOwnProperty.call(entitySchema, key)) (entity as unknown as Json)[key] = converted;
+      else entity.AdditionalData[key] = converted;
+    }
+    return entity;
+  }
+
+  /** True when the raw value is (or contains) an entity or a reference. */
+  private holdsEntity(raw: unknown, kind: PropertyKind | undefined): boolean {
+    if (kind && typeof kind === "object") return true;
+    if (isObject(raw)) return "$ref" in raw || typeof raw.Type === "string" || Object.values(raw).some((v) => this.holdsEntity(v, undefined));
+    if (Array.isArray(raw)) return raw.some((v) => this.holdsEntity(v, undefined));
+    return false;
+  }
+
+  private convert(raw: unknown, kind: PropertyKind | undefined): unknown {
+    const expected = kind && typeof kind === "object" ? ("entity" in kind ? kind.entity : kind.entities) : undefined;
+    if (Array.isArray(raw)) return raw.map((v) => this.convert(v, expected ? { entity: expected } : undefined));
+    if (isObject(raw)) {
+      if ("$ref" in raw || typeof raw.Type === "string" || expected) return this.entity(raw, expected);
+      return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, this.convert(v, undefined)]));
+    }
+    return raw;
+  }
+}
+
+/** Converts a plain value to its schema kind; a value that does not convert is kept as it is. */
+function coerce(raw: unknown, kind: PropertyKind | undefined): unknown {
+  switch (kind) {
+    case "time":
+      return parseEntityTime(raw) ?? raw;
+    case "number":
+      if (typeof raw === "string" && raw.trim() !== "" && Number.isFinite(Number(raw))) return Number(raw);
+      return raw;
+    case "boolean":
+      if (raw === "true" || raw === "True") return true;
+      if (raw === "false" || raw === "False") return false;
+      return raw;
+    default:
+      return raw;
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * `SecurityAlert`: one row of a Sentinel `SecurityAlert` table as an object,
+ * after MSTICPy's `SecurityAlert(alert_row)` — its `Entities` JSON parsed into
+ * entities (references resolved), `ExtendedProperties` parsed, times as `Date`s.
+ */
+import { inspect } from "node:util";
+import type { DataFrame } from "nodejs-polars";
+import { escapeHtml } from "../display/html";
+import { isDataFrame } from "../display/dataframe";
+import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
+import { Entity, EntityParseError, formatEntityValue, parseEntityTime } from "./entity";
+import { parseEntities } from "./parse";
+import { Account, Host, Ip, Process } from "./types";
+
+/** An alert row: column name → value (as `df.toRecords()` gives). */
+export type AlertRow = Record<string, unknown>;
+
+function text(value: unknown): string {
+  return value === null || value === undefined ? "" : String(value);
+}
+
+/** Parses the `ExtendedProperties` cell: a JSON object (or already an object); anything else is kept under `value`. */
+function parseExtendedProperties(value: unknown, where: string): Record<string, unknown> {
+  if (value === null || value === undefined || value === "") return {};
+  if (typeof value === "object" && !Array.isArray(value)) return { ...(value as Record<string, unknown>) };
+  if (typeof value !== "string") return { value };
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    return { value: parsed };
+  } catch (err) {
+    throw new EntityParseError(`${where}: ExtendedProperties is not valid JSON (${(err as Error).message})`);
+  }
+}
+
+/** A security alert with its entities. */
+export class SecurityAlert implements Displayable {
+  /** Every column of the source row, as given. */
+  readonly row: Readonly<AlertRow>;
+  readonly SystemAlertId: string;
+  readonly AlertDisplayName: string;
+  readonly AlertName: string;
+  readonly AlertType: string;
+  readonly Severity: string;
+  readonly Description: string;
+  readonly ProviderName: string;
+  readonly VendorName: string;
+  readonly CompromisedEntity: string;
+  readonly TimeGenerated?: Date;
+  readonly StartTimeUtc?: Date;
+  readonly EndTimeUtc?: Date;
+  /** The parsed `ExtendedProperties` JSON. */
+  readonly ExtendedProperties: Record<string, unknown>;
+  /** The alert's entities, in the order of its `Entities` JSON, references resolved. */
+  readonly entities: Entity[];
+
+  /**
+   * @param source an alert row (`df.toRecords()[i]`) or an alerts DataFrame
+   * @param index the row to take when `source` is a DataFrame. Default 0.
+   */
+  constructor(source: AlertRow | DataFrame, index = 0) {
+    let row: AlertRow;
+    if (isDataFrame(source)) {
+      if (!Number.isInteger(index) || index < 0 || index >= source.height) {
+        throw new EntityParseError(`SecurityAlert: row ${index} is out of range (the DataFrame has ${source.height} rows)`);
+      }
+      row = source.slice(index, 1).toRecords()[0] as AlertRow;
+    } else {
+      row = source as AlertRow;
+    }
+    this.row = row;
+    this.SystemAlertId = text(row.SystemAlertId);
+    this.AlertDisplayName = text(row.AlertDisplayName ?? row.DisplayName ?? row.AlertName);
+    this.AlertName = text(row.AlertName ?? row.AlertDisplayName);
+    this.AlertType = text(row.AlertType);
+    this.Severity = text(row.Severity);
+    this.Description = text(row.Description);
+    this.ProviderName = text(row.ProviderName);
+    this.VendorName = text(row.VendorName);
+    this.CompromisedEntity = text(row.CompromisedEntity);
+    this.TimeGenerated = parseEntityTime(row.TimeGenerated);
+    this.StartTimeUtc = parseEntityTime(row.StartTimeUtc ?? row.StartTime);
+    this.EndTimeUtc = parseEntityTime(row.EndTimeUtc ?? row.EndTime);
+    const where = `alert ${this.SystemAlertId || this.AlertDisplayName || "(no SystemAlertId)"}`;
+    this.ExtendedProperties = parseExtendedProperties(row.ExtendedProperties, where);
+    this.entities = parseEntities(row.Entities, `${where}: Entities`);
+  }
+
+  /** Every alert of a DataFrame, in row order. */
+  static fromDataFrame(df: DataFrame): SecurityAlert[] {
+    return (df.toRecords() as AlertRow[]).map((row) => new SecurityAlert(row));
+  }
+
+  /** The alert's id: `SystemAlertId`, else the vendor's id, else display name and time. */
+  get id(): string {
+    return this.SystemAlertId || text(this.row.VendorOriginalId) || `${this.AlertDisplayName}@${formatEntityValue(this.StartTimeUtc ?? this.TimeGenerated)}`;
+  }
+
+  /** `Alert: <display name>`, as MSTICPy names alert nodes. */
+  get nameStr(): string {
+    return `Alert: ${this.AlertDisplayName}`;
+  }
+
+  /** Every entity of the alert, nested ones included, each once (depth-first, in order). */
+  allEntities(): Entity[] {
+    const seen = new Set<Entity>();
+    const visit = (e: Entity): void => {
+      if (seen.has(e)) return;
+      seen.add(e);
+      for (const r of e.relations()) visit(r.entity);
+    };
+    this.entities.forEach(visit);
+    return [...seen];
+  }
+
+  /** Entities of one type (`"host"`, `"ip"`…, case-insensitive), nested ones included. */
+  entitiesOfType(type: string): Entity[] {
+    const t = type.toLowerCase();
+    return this.allEntities().filter((e) => e.Type.toLowerCase() === t);
+  }
+
+  /** The alert's host: the first host entity, else a host named by `CompromisedEntity`. */
+  get primaryHost(): Host | undefined {
+    const host = this.allEntities().find((e): e is Host => e instanceof Host);
+    if (host) return host;
+    return this.CompromisedEntity ? new Host({ HostName: this.CompromisedEntity }) : undefined;
+  }
+
+  /** The first account entity. */
+  get primaryAccount(): Account | undefined {
+    return this.allEntities().find((e): e is Account => e instanceof Account);
+  }
+
+  /** The first process entity. */
+  get primaryProcess(): Process | undefined {
+    return this.allEntities().find((e): e is Process => e instanceof Process);
+  }
+
+  /** The IP address entities. */
+  get ipAddresses(): Ip[] {
+    return this.allEntities().filter((e): e is Ip => e instanceof Ip);
+  }
+
+  /** OS family of the alert's host (`"Windows"`, `"Linux"`), or `"Unknown"`. */
+  get osFamily(): string {
+    const host = this.primaryHost;
+    if (host?.OSFamily) return host.OSFamily;
+    const ep = this.ExtendedProperties;
+    const hint = text(ep.OSFamily ?? ep["OS Family"] ?? ep.osFamily);
+    return hint || "Unknown";
+  }
+
+  /** A card: name, severity, times, description, extended properties and the entity cards (all escaped). */
+  toHtml(): string {
+    const facts: [string, unknown][] = [
+      ["Severity", this.Severity],
+      ["Time generated", this.TimeGenerated],
+      ["Start", this.StartTimeUtc],
+      ["End", this.EndTimeUtc],
+      ["Provider", this.ProviderName],
+      ["Compromised entity", this.CompromisedEntity],
+      ["SystemAlertId", this.SystemAlertId],
+    ];
+    const row = ([k, v]: [string, unknown]): string =>
+      `<tr><th style="text-align:left;padding:1px 8px 1px 0;vertical-align:top">${escapeHtml(k)}</th><td style="text-align:left;word-break:break-all">${escapeHtml(formatEntityValue(v))}</td></tr>`;
+    const factRows = facts.filter(([, v]) => v !== undefined && v !== "").map(row).join("");
+    const extRows = Object.entries(this.ExtendedProperties).map(row).join("");
+    return [
+      `<div class="hl-alert" style="border:1px solid var(--jp-border-color2,#ccc);border-radius:4px;padding:6px 8px;font-size:12px">`,
+      `<div style="font-weight:bold;font-size:13px">${escapeHtml(this.nameStr)}</div>`,
+      this.Description ? `<div style="margin:2px 0 4px">${escapeHtml(this.Description)}</div>` : "",
+      `<table style="border-collapse:collapse">${factRows}</table>`,
+      extRows ? `<details><summary>Extended properties (${Object.keys(this.ExtendedProperties).length})</summary><table style="border-collapse:collapse">${extRows}</table></details>` : "",
+      `<div style="margin-top:4px"><b>Entities (${this.entities.length})</b></div>`,
+      `<div>${this.entities.map((e) => e.toHtml()).join("")}</div>`,
+      `</div>`,
+    ].join("");
+  }
+
+  toText(): string {
+    const lines = [
+      `${this.nameStr} [${this.Severity}] ${formatEntityValue(this.StartTimeUtc ?? this.TimeGenerated)}`,
+      `  SystemAlertId: ${this.SystemAlertId}`,
+      ...this.entities.map((e) => `  - ${e.Type}: ${e.nameStr}`),
+    ];
+    return lines.join("\n");
+  }
+
+  [JUPYTER_DISPLAY](): MimeBundle {
+    return { "text/html": this.toHtml(), "text/plain": this.toText() };
+  }
+
+  [inspect.custom](): string {
+    return `SecurityAlert(${this.AlertDisplayName}, ${this.entities.length} entities)`;
+  }
+}

@@ -1,0 +1,511 @@
+/**
+ * The entity types of Sentinel alerts (and MSTICPy's entity model) that the lab
+ * meets: IP addresses with their geolocation, hosts, accounts, processes,
+ * files, URLs, malware, logon sessions, DNS names, file hashes and references
+ * to other alerts. Properties keep Sentinel's PascalCase names.
+ */
+import { Entity, type EntitySchema, type EntitySource } from "./entity";
+
+/** Drops keys whose value is `undefined` (constructors take partial property objects). */
+type Props<T> = { [K in keyof T]?: T[K] } & { AdditionalData?: Record<string, unknown> };
+
+/** Where an IP address is: country, region, city, coordinates and network (ASN). */
+export class GeoLocation extends Entity {
+  /** ISO 3166-1 alpha-2 country code. */
+  declare CountryCode?: string;
+  declare CountryName?: string;
+  /** State, province or region. */
+  declare State?: string;
+  declare City?: string;
+  declare Longitude?: number;
+  declare Latitude?: number;
+  /** Autonomous system number, where the database knows it. */
+  declare Asn?: number;
+  /** Name of the autonomous system's organisation. */
+  declare AsnOrg?: string;
+  /** Where the location came from (the data's own columns, "DB-IP Lite", "GeoLite2"…). */
+  declare Source?: string;
+
+  static override readonly schema: EntitySchema = {
+    CountryCode: "string",
+    CountryName: "string",
+    State: "string",
+    City: "string",
+    Longitude: "number",
+    Latitude: "number",
+    Asn: "number",
+    AsnOrg: "string",
+    Source: "string",
+  };
+
+  constructor(properties: Props<Pick<GeoLocation, "CountryCode" | "CountryName" | "State" | "City" | "Longitude" | "Latitude" | "Asn" | "AsnOrg" | "Source">> = {}) {
+    super("geolocation", properties);
+  }
+
+  get nameStr(): string {
+    return [this.City, this.State, this.CountryCode ?? this.CountryName].filter(Boolean).join(", ") || this.coordinates() || "GeoLocation";
+  }
+
+  /** `lat, lon` with 4 decimals, or "" when either is missing. */
+  coordinates(): string {
+    return hasCoordinates(this) ? `${this.Latitude!.toFixed(4)}, ${this.Longitude!.toFixed(4)}` : "";
+  }
+}
+
+/** True when the location has finite latitude and longitude inside the valid ranges. */
+export function hasCoordinates(location: GeoLocation | undefined): boolean {
+  if (!location) return false;
+  const { Latitude: lat, Longitude: lon } = location;
+  return typeof lat === "number" && typeof lon === "number" && Number.isFinite(lat) && Number.isFinite(lon) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180;
+}
+
+/** An IP address, optionally with its location and threat intelligence. */
+export class Ip extends Entity {
+  declare Address?: string;
+  declare Location?: GeoLocation;
+  declare ThreatIntelligence?: unknown[];
+  declare TimeGenerated?: Date;
+
+  static override readonly schema: EntitySchema = {
+    Address: "string",
+    Location: { entity: "geolocation" },
+    ThreatIntelligence: "list",
+    TimeGenerated: "time",
+  };
+
+  constructor(properties: Props<Pick<Ip, "Address" | "Location" | "ThreatIntelligence" | "TimeGenerated">> = {}) {
+    super("ip", properties);
+  }
+
+  get nameStr(): string {
+    return this.Address ?? "Ip";
+  }
+}
+
+/** A computer. */
+export class Host extends Entity {
+  declare HostName?: string;
+  declare DnsDomain?: string;
+  declare NTDomain?: string;
+  declare NetBiosName?: string;
+  declare AzureID?: string;
+  declare OMSAgentID?: string;
+  declare OSFamily?: string;
+  declare OSVersion?: string;
+  declare IsDomainJoined?: boolean;
+
+  static override readonly schema: EntitySchema = {
+    HostName: "string",
+    DnsDomain: "string",
+    NTDomain: "string",
+    NetBiosName: "string",
+    AzureID: "string",
+    OMSAgentID: "string",
+    OSFamily: "string",
+    OSVersion: "string",
+    IsDomainJoined: "boolean",
+  };
+
+  constructor(properties: Props<Pick<Host, "HostName" | "DnsDomain" | "NTDomain" | "NetBiosName" | "AzureID" | "OMSAgentID" | "OSFamily" | "OSVersion" | "IsDomainJoined">> = {}) {
+    super("host", properties);
+  }
+
+  get nameStr(): string {
+    return this.HostName ?? this.NetBiosName ?? "Host";
+  }
+
+  /** `HostName.DnsDomain` when the domain is known. */
+  get fqdn(): string {
+    return this.DnsDomain ? `${this.nameStr}.${this.DnsDomain}` : this.nameStr;
+  }
+
+  /** Host names are case-insensitive; the short name identifies the host. */
+  override get key(): string {
+    return `host:${this.nameStr.split(".")[0].toLowerCase()}`;
+  }
+}
+
+/** A user or service account. */
+export class Account extends Entity {
+  declare Name?: string;
+  declare NTDomain?: string;
+  declare UPNSuffix?: string;
+  declare Host?: Host;
+  declare LogonId?: string;
+  declare Sid?: string;
+  declare AadTenantId?: string;
+  declare AadUserId?: string;
+  declare PUID?: string;
+  declare IsDomainJoined?: boolean;
+  declare DisplayName?: string;
+  declare ObjectGuid?: string;
+
+  static override readonly schema: EntitySchema = {
+    Name: "string",
+    NTDomain: "string",
+    UPNSuffix: "string",
+    Host: { entity: "host" },
+    LogonId: "string",
+    Sid: "string",
+    AadTenantId: "string",
+    AadUserId: "string",
+    PUID: "string",
+    IsDomainJoined: "boolean",
+    DisplayName: "string",
+    ObjectGuid: "string",
+  };
+
+  constructor(
+    properties: Props<
+      Pick<Account, "Name" | "NTDomain" | "UPNSuffix" | "Host" | "LogonId" | "Sid" | "AadTenantId" | "AadUserId" | "PUID" | "IsDomainJoined" | "DisplayName" | "ObjectGuid">
+    > = {},
+  ) {
+    super("account", properties);
+  }
+
+  get nameStr(): string {
+    return this.Name ?? this.DisplayName ?? "Unknown Account";
+  }
+
+  /** `DOMAIN\name`, `name@suffix`, or the name. */
+  get qualifiedName(): string {
+    if (this.NTDomain) return `${this.NTDomain}\\${this.nameStr}`;
+    if (this.UPNSuffix) return `${this.nameStr}@${this.UPNSuffix}`;
+    return this.nameStr;
+  }
+
+  /**
+   * The account name, lower-cased. The domain is left out on purpose: Sentinel
+   * alerts name the same account with and without its domain (`MSTICAdmin`,
+   * `MSTICAlertsWin1\MSTICAdmin`), and linking those is what an analyst wants.
+   */
+  override get key(): string {
+    return `account:${this.nameStr.toLowerCase()}`;
+  }
+}
+
+/** A file on a host. */
+export class File extends Entity {
+  declare Name?: string;
+  declare Directory?: string;
+  declare Host?: Host;
+  declare Md5?: string;
+  declare Sha1?: string;
+  declare Sha256?: string;
+  declare Sha256Ac?: string;
+  declare FileHashes?: FileHash[];
+
+  static override readonly schema: EntitySchema = {
+    Name: "string",
+    Directory: "string",
+    FullPath: "string",
+    Host: { entity: "host" },
+    Md5: "string",
+    Sha1: "string",
+    Sha256: "string",
+    Sha256Ac: "string",
+    FileHashes: { entities: "filehash" },
+  };
+
+  constructor(properties: Props<Pick<File, "Name" | "Directory" | "Host" | "Md5" | "Sha1" | "Sha256" | "Sha256Ac" | "FileHashes">> & { FullPath?: string } = {}) {
+    const { FullPath, ...rest } = properties;
+    super("file", rest);
+    if (FullPath) {
+      // Split a given full path so Name/Directory are always there.
+      const cut = Math.max(FullPath.lastIndexOf("\\"), FullPath.lastIndexOf("/"));
+      if (!this.Name) this.Name = cut >= 0 ? FullPath.slice(cut + 1) : FullPath;
+      if (!this.Directory && cut >= 0) this.Directory = FullPath.slice(0, cut);
+    }
+  }
+
+  /** `Directory\Name` (with the directory's own separator). */
+  get FullPath(): string {
+    if (!this.Directory) return this.Name ?? "";
+    const sep = this.Directory.includes("/") && !this.Directory.includes("\\") ? "/" : "\\";
+    return this.Directory.endsWith(sep) ? `${this.Directory}${this.Name ?? ""}` : `${this.Directory}${sep}${this.Name ?? ""}`;
+  }
+
+  get nameStr(): string {
+    return this.Name ?? (this.FullPath || "File");
+  }
+
+  override propertyEntries(): [string, unknown][] {
+    const entries = super.propertyEntries().filter(([k]) => k !== "FullPath");
+    return this.Directory ? [...entries, ["FullPath", this.FullPath]] : entries;
+  }
+
+  /** The full path, lower-cased (Windows paths are case-insensitive). */
+  override get key(): string {
+    return `file:${(this.FullPath || this.nameStr).toLowerCase()}`;
+  }
+}
+
+/** A hash of a file. */
+export class FileHash extends Entity {
+  declare Algorithm?: string;
+  declare Value?: string;
+
+  static override readonly schema: EntitySchema = { Algorithm: "string", Value: "string" };
+
+  constructor(properties: Props<Pick<FileHash, "Algorithm" | "Value">> = {}) {
+    super("filehash", properties);
+  }
+
+  get nameStr(): string {
+    return this.Value ? `${this.Algorithm ?? "hash"}: ${this.Value}` : "FileHash";
+  }
+}
+
+/** A running process. */
+export class Process extends Entity {
+  declare ProcessId?: string;
+  declare CommandLine?: string;
+  declare ElevationToken?: string;
+  declare CreationTimeUtc?: Date;
+  declare ImageFile?: File;
+  declare Account?: Account;
+  declare ParentProcess?: Process;
+  declare Host?: Host;
+  declare LogonSession?: HostLogonSession;
+
+  static override readonly schema: EntitySchema = {
+    ProcessId: "string",
+    CommandLine: "string",
+    ElevationToken: "string",
+    CreationTimeUtc: "time",
+    ImageFile: { entity: "file" },
+    Account: { entity: "account" },
+    ParentProcess: { entity: "process" },
+    Host: { entity: "host" },
+    LogonSession: { entity: "host-logon-session" },
+  };
+
+  constructor(
+    properties: Props<Pick<Process, "ProcessId" | "CommandLine" | "ElevationToken" | "CreationTimeUtc" | "ImageFile" | "Account" | "ParentProcess" | "Host" | "LogonSession">> = {},
+  ) {
+    super("process", properties);
+  }
+
+  /** The image file's full path, when known. */
+  get ProcessFilePath(): string | undefined {
+    return this.ImageFile?.FullPath || undefined;
+  }
+
+  /** `image[pid:0x…]`, as MSTICPy names processes. */
+  get nameStr(): string {
+    const image = this.ImageFile?.nameStr;
+    if (image) return `${image}[pid:${this.ProcessId ?? "?"}]`;
+    return this.ProcessId ? `process[pid:${this.ProcessId}]` : "Process";
+  }
+
+  /** Host, process id and image: the same pid on two hosts (or reused for another image) is another process. */
+  override get key(): string {
+    const host = this.Host ? this.Host.key.slice("host:".length) : "";
+    return `process:${host}|${(this.ProcessId ?? "").toLowerCase()}|${(this.ImageFile?.FullPath ?? "").toLowerCase()}`;
+  }
+}
+
+/** A logon session of an account on a host. */
+export class HostLogonSession extends Entity {
+  declare SessionId?: string;
+  declare StartTimeUtc?: Date;
+  declare EndTimeUtc?: Date;
+  declare Host?: Host;
+  declare Account?: Account;
+
+  static override readonly schema: EntitySchema = {
+    SessionId: "string",
+    StartTimeUtc: "time",
+    EndTimeUtc: "time",
+    Host: { entity: "host" },
+    Account: { entity: "account" },
+  };
+
+  constructor(properties: Props<Pick<HostLogonSession, "SessionId" | "StartTimeUtc" | "EndTimeUtc" | "Host" | "Account">> = {}) {
+    super("host-logon-session", properties);
+  }
+
+  get nameStr(): string {
+    const host = this.Host ? ` on ${this.Host.nameStr}` : "";
+    return `logon session ${this.SessionId ?? "?"}${host}`;
+  }
+
+  override get key(): string {
+    const host = this.Host ? this.Host.key.slice("host:".length) : "";
+    return `host-logon-session:${host}|${(this.SessionId ?? "").toLowerCase()}`;
+  }
+}
+
+/** A URL. */
+export class Url extends Entity {
+  declare Url?: string;
+
+  static override readonly schema: EntitySchema = { Url: "string" };
+
+  constructor(properties: Props<Pick<Url, "Url">> = {}) {
+    super("url", properties);
+  }
+
+  get nameStr(): string {
+    return this.Url ?? "Url";
+  }
+
+  /** URLs are case-sensitive past the host: kept as is. */
+  override get key(): string {
+    return `url:${this.Url ?? ""}`;
+  }
+}
+
+/** A DNS name. */
+export class Dns extends Entity {
+  declare DomainName?: string;
+  declare IpAddresses?: Ip[];
+  declare DnsServerIp?: Ip;
+  declare HostIpAddress?: Ip;
+
+  static override readonly schema: EntitySchema = {
+    DomainName: "string",
+    IpAddresses: { entities: "ip" },
+    DnsServerIp: { entity: "ip" },
+    HostIpAddress: { entity: "ip" },
+  };
+
+  constructor(properties: Props<Pick<Dns, "DomainName" | "IpAddresses" | "DnsServerIp" | "HostIpAddress">> = {}) {
+    super("dns", properties);
+  }
+
+  get nameStr(): string {
+    return this.DomainName ?? "Dns";
+  }
+}
+
+/** Malware found by a detection. */
+export class Malware extends Entity {
+  declare Name?: string;
+  declare Category?: string;
+  declare File?: File;
+  declare Files?: File[];
+  declare Processes?: Process[];
+
+  static override readonly schema: EntitySchema = {
+    Name: "string",
+    Category: "string",
+    File: { entity: "file" },
+    Files: { entities: "file" },
+    Processes: { entities: "process" },
+  };
+
+  constructor(properties: Props<Pick<Malware, "Name" | "Category" | "File" | "Files" | "Processes">> = {}) {
+    super("malware", properties);
+  }
+
+  get nameStr(): string {
+    return this.Name ?? "Malware";
+  }
+}
+
+/**
+ * A reference to another alert inside an alert's entities (Sentinel's `alerts`
+ * entity type: incidents list the alerts they group).
+ */
+export class Alert extends Entity {
+  declare DisplayName?: string;
+  declare AlertType?: string;
+  declare Severity?: string;
+  declare CompromisedEntity?: string;
+  declare SystemAlertIds?: string[];
+  declare ProviderName?: string;
+  declare VendorName?: string;
+  declare StartTimeUtc?: Date;
+  declare EndTimeUtc?: Date;
+  declare Count?: number;
+
+  static override readonly schema: EntitySchema = {
+    DisplayName: "string",
+    AlertType: "string",
+    Severity: "string",
+    CompromisedEntity: "string",
+    SystemAlertIds: "list",
+    ProviderName: "string",
+    VendorName: "string",
+    StartTimeUtc: "time",
+    EndTimeUtc: "time",
+    Count: "number",
+  };
+
+  constructor(
+    properties: Props<Pick<Alert, "DisplayName" | "AlertType" | "Severity" | "CompromisedEntity" | "SystemAlertIds" | "ProviderName" | "VendorName" | "StartTimeUtc" | "EndTimeUtc" | "Count">> & {
+      Type?: string;
+    } = {},
+  ) {
+    super(properties.Type ?? "alerts", properties);
+  }
+
+  get nameStr(): string {
+    return `Alert: ${this.DisplayName ?? this.AlertType ?? "?"}`;
+  }
+
+  /** The first referenced SystemAlertId (alerts are keyed by id, not by name). */
+  get alertId(): string | undefined {
+    const ids = this.SystemAlertIds;
+    return Array.isArray(ids) && typeof ids[0] === "string" ? ids[0] : undefined;
+  }
+
+  override get key(): string {
+    return this.alertId ? `alert:${this.alertId.toLowerCase()}` : `alert:${this.nameStr.toLowerCase()}`;
+  }
+}
+
+/** Entity classes by the lower-case type names Sentinel (and MSTICPy) use. */
+export const ENTITY_CLASSES: Readonly<Record<string, (props: EntitySource) => Entity>> = {
+  ip: (p) => new Ip(p),
+  ipaddress: (p) => new Ip(p),
+  geolocation: (p) => new GeoLocation(p),
+  host: (p) => new Host(p),
+  account: (p) => new Account(p),
+  process: (p) => new Process(p),
+  file: (p) => new File(p),
+  filehash: (p) => new FileHash(p),
+  "host-logon-session": (p) => new HostLogonSession(p),
+  hostlogonsession: (p) => new HostLogonSession(p),
+  url: (p) => new Url(p),
+  dns: (p) => new Dns(p),
+  malware: (p) => new Malware(p),
+  alerts: (p) => new Alert({ ...p, Type: typeof p.Type === "string" ? p.Type : "alerts" }),
+  alert: (p) => new Alert({ ...p, Type: typeof p.Type === "string" ? p.Type : "alert" }),
+};
+
+/** The schema of an entity type name (lower-cased), or undefined for unknown types. */
+export function schemaOf(type: string): EntitySchema | undefined {
+  switch (type.toLowerCase()) {
+    case "ip":
+    case "ipaddress":
+      return Ip.schema;
+    case "geolocation":
+      return GeoLocation.schema;
+    case "host":
+      return Host.schema;
+    case "account":
+      return Account.schema;
+    case "process":
+      return Process.schema;
+    case "file":
+      return File.schema;
+    case "filehash":
+      return FileHash.schema;
+    case "host-logon-session":
+    case "hostlogonsession":
+      return HostLogonSession.schema;
+    case "url":
+      return Url.schema;
+    case "dns":
+      return Dns.schema;
+    case "malware":
+      return Malware.schema;
+    case "alerts":
+    case "alert":
+      return Alert.schema;
+    default:
+      return undefined;
+  }
+}

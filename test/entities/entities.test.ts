@@ -1,0 +1,222 @@
+/**
+ * Entities parsed from the lab's alerts (every alert, `$ref`s resolved), the
+ * entity classes, DataFrame → Ip helper, and escaped HTML cards.
+ * Expected counts come from walking the raw `Entities` JSON text with JSON.parse here,
+ * independently of the parser.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import pl from "nodejs-polars";
+import { LAB_DATA_DIR } from "../../src/common/paths";
+import { readDataFile } from "../../src/data/readers";
+import { JUPYTER_DISPLAY } from "../../src/display/protocol";
+import {
+  Account,
+  Alert,
+  Entity,
+  EntityParseError,
+  File,
+  GeoLocation,
+  Host,
+  HostLogonSession,
+  Ip,
+  ipsFromDataFrame,
+  parseEntities,
+  Process,
+  SecurityAlert,
+  UnknownEntity,
+} from "../../src/entities";
+import { entities } from "../../src";
+
+/** Objects carrying a `Type` in a raw Entities JSON (each entity is serialised once; later uses are `$ref`s). */
+function rawTypes(json: string): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === "object") {
+      if (typeof (v as { Type?: unknown }).Type === "string") out.push((v as { Type: string }).Type);
+      Object.values(v).forEach(walk);
+    }
+  };
+  walk(json ? JSON.parse(json) : []);
+  return out;
+}
+
+describe("SecurityAlert on the lab's alerts_list", async () => {
+  const df = await readDataFile(`${LAB_DATA_DIR}/alerts_list.parquet`);
+  const alerts = SecurityAlert.fromDataFrame(df);
+  const RAW = df.select("SystemAlertId", "Entities").toRecords() as { SystemAlertId: string; Entities: string }[];
+
+  it("parses every alert: each serialised entity once, every $ref resolved", () => {
+    assert.equal(alerts.length, 41);
+    assert.equal(RAW.length, 41);
+    const byId = new Map(RAW.map((r) => [r.SystemAlertId, r]));
+    let total = 0;
+    for (const alert of alerts) {
+      const raw = byId.get(alert.SystemAlertId);
+      assert.ok(raw, alert.SystemAlertId);
+      const types = rawTypes(raw.Entities);
+      const all = alert.allEntities();
+      assert.deepEqual(all.map((e) => e.Type).sort(), [...types].sort(), alert.SystemAlertId);
+      assert.ok(all.every((e) => e.Type !== "unresolved-reference" && !(e instanceof UnknownEntity)), alert.SystemAlertId);
+      total += all.length;
+    }
+    // host 38, account 38, ip 34, process 14, alerts 10, file 9, host-logon-session 7 (Python walk of the NDJSON).
+    assert.equal(total, 150);
+  });
+
+  it("resolves references to the same objects (the host shared by process, account and session)", () => {
+    const alert = alerts.find((a) => a.AlertDisplayName === "Suspicious system process executed")!;
+    assert.equal(alert.entities.length, 7);
+    const [host, rundllFile, rundll, account, conhostFile, conhost, session] = alert.entities;
+    assert.ok(host instanceof Host && rundll instanceof Process && conhost instanceof Process && account instanceof Account && session instanceof HostLogonSession);
+    assert.ok(rundllFile instanceof File && conhostFile instanceof File);
+    assert.equal(conhost.ImageFile, conhostFile);
+    assert.equal(conhost.ParentProcess, rundll);
+    assert.equal(conhost.Account, account);
+    assert.equal(conhost.Host, host);
+    assert.equal(account.Host, host);
+    assert.equal(session.Host, host);
+    assert.equal(rundll.ImageFile, rundllFile);
+    assert.equal(conhost.nameStr, "conhost.exe[pid:0x119c]");
+    assert.equal(conhost.ProcessFilePath, "c:\\windows\\fonts\\conhost.exe");
+    assert.equal(account.qualifiedName, "MSTICAlertsWin1\\MSTICAdmin");
+    assert.ok(conhost.CreationTimeUtc instanceof Date);
+    assert.equal(conhost.CreationTimeUtc!.toISOString(), "2019-02-14T11:51:38.488Z");
+    assert.equal(host.IsDomainJoined, false);
+    assert.equal(alert.primaryHost, host);
+    assert.equal(alert.primaryAccount, account);
+    assert.equal(alert.primaryProcess, rundll);
+    assert.equal(alert.osFamily, "Windows");
+    assert.equal(alert.ExtendedProperties["process id"], "0x119c");
+    assert.equal(alert.StartTimeUtc?.toISOString(), "2019-02-14T11:51:38.000Z");
+  });
+
+  it("keeps incidents' alert references (Sentinel's `alerts` type) with their ids", () => {
+    const incident = alerts.find((a) => a.AlertDisplayName === "Security incident with shared process detected")!;
+    const refs = incident.entities.filter((e): e is Alert => e instanceof Alert);
+    assert.equal(refs.length, 5);
+    assert.equal(refs[0].DisplayName, "Modified system binary discovered");
+    assert.equal(refs[0].alertId, "2518523287189999999_6e644c01-6feb-436b-9c96-46a86c9c16aa");
+    assert.equal(refs[0].Type, "alerts");
+    assert.ok(refs[0].StartTimeUtc instanceof Date);
+  });
+
+  it("takes a row of a DataFrame or a record, and says when the row is out of range", () => {
+    const a = new SecurityAlert(df, 0);
+    const b = new SecurityAlert(df.toRecords()[0] as Record<string, unknown>);
+    assert.equal(a.SystemAlertId, "f1ce87ca-8863-4a66-a0bd-a4d3776a7c64");
+    assert.equal(a.SystemAlertId, b.SystemAlertId);
+    assert.deepEqual(a.entities.map((e) => e.nameStr), ["23.97.60.214", "MSTICAlertsLxVM2", "dbadmin"]);
+    assert.throws(() => new SecurityAlert(df, 41), /row 41 is out of range \(the DataFrame has 41 rows\)/);
+  });
+
+  it("names the alert whose Entities or ExtendedProperties are not JSON", () => {
+    assert.throws(() => new SecurityAlert({ SystemAlertId: "abc", Entities: "[{" }), (e: Error) => e instanceof EntityParseError && /alert abc: Entities: not valid JSON/.test(e.message));
+    assert.throws(() => new SecurityAlert({ SystemAlertId: "abc", ExtendedProperties: "{x" }), /alert abc: ExtendedProperties is not valid JSON/);
+  });
+
+  it("displays as an escaped card", () => {
+    const alert = new SecurityAlert({ SystemAlertId: "x", AlertDisplayName: "<script>alert(1)</script>", Entities: JSON.stringify([{ Type: "host", HostName: "<b>h</b>" }]) });
+    const html = String(alert[JUPYTER_DISPLAY]()["text/html"]);
+    assert.ok(!html.includes("<script>") && !html.includes("<b>h</b>"));
+    assert.ok(html.includes("&lt;script&gt;alert(1)&lt;/script&gt;") && html.includes("&lt;b&gt;h&lt;/b&gt;"));
+  });
+});
+
+describe("parseEntities", () => {
+  it("keeps unknown types and their properties", () => {
+    const [e] = parseEntities(JSON.stringify([{ $id: "1", Type: "mailbox", MailboxPrimaryAddress: "a@b.c", Nested: { Type: "ip", Address: "1.2.3.4" } }]));
+    assert.ok(e instanceof UnknownEntity);
+    assert.equal(e.Type, "mailbox");
+    assert.equal(e.AdditionalData.MailboxPrimaryAddress, "a@b.c");
+    assert.ok(e.AdditionalData.Nested instanceof Ip);
+    assert.deepEqual(e.relations().map((r) => r.property), ["Nested"]);
+  });
+
+  it("keeps unknown properties of known types in AdditionalData", () => {
+    const [ip] = parseEntities([{ Type: "ip", Address: "8.8.8.8", Count: 3, Weird: { a: 1 } }]);
+    assert.ok(ip instanceof Ip);
+    assert.deepEqual(ip.AdditionalData, { Count: 3, Weird: { a: 1 } });
+  });
+
+  it("marks a reference to a missing id", () => {
+    const [p] = parseEntities([{ Type: "process", ProcessId: "1", Host: { $ref: "99" } }]);
+    assert.ok(p instanceof Process);
+    assert.ok(p.Host instanceof UnknownEntity);
+    assert.equal((p.Host as Entity).Type, "unresolved-reference");
+  });
+
+  it("survives reference cycles", () => {
+    const [a] = parseEntities([{ $id: "1", Type: "process", ProcessId: "1", ParentProcess: { $id: "2", Type: "process", ProcessId: "2", ParentProcess: { $ref: "1" } } }]);
+    assert.ok(a instanceof Process && a.ParentProcess instanceof Process);
+    assert.equal(a.ParentProcess.ParentProcess, a);
+    assert.ok(JSON.stringify(a.toJSON()).length > 0);
+  });
+
+  it("treats empty input as no entities", () => {
+    assert.deepEqual(parseEntities(""), []);
+    assert.deepEqual(parseEntities(null), []);
+  });
+});
+
+describe("entity classes", () => {
+  it("build as in the MSTICPy lab: Ip with a GeoLocation", () => {
+    const ip = new entities.Ip({ Address: "24.13.212.221" });
+    ip.Location = new entities.GeoLocation({ Longitude: -86.848312, Latitude: 42.997181 });
+    assert.equal(ip.nameStr, "24.13.212.221");
+    assert.equal(ip.Location.coordinates(), "42.9972, -86.8483");
+    assert.deepEqual(ip.relations().map((r) => r.entity), [ip.Location]);
+  });
+
+  it("split a file's full path", () => {
+    const f = new File({ FullPath: "C:\\Windows\\System32\\cmd.exe" });
+    assert.equal(f.Name, "cmd.exe");
+    assert.equal(f.Directory, "C:\\Windows\\System32");
+    assert.equal(f.FullPath, "C:\\Windows\\System32\\cmd.exe");
+    assert.equal(f.key, "file:c:\\windows\\system32\\cmd.exe");
+  });
+
+  it("key hosts and accounts case-insensitively", () => {
+    assert.equal(new Host({ HostName: "MSTICAlertsWin1" }).key, new Host({ HostName: "msticalertswin1.contoso.com" }).key);
+    assert.equal(new Account({ Name: "MSTICAdmin", NTDomain: "X" }).key, new Account({ Name: "msticadmin" }).key);
+  });
+
+  it("display as escaped HTML cards with a text form", () => {
+    const host = new Host({ HostName: `<img src=x onerror=alert(1)>`, OSFamily: "Windows" });
+    const bundle = host[JUPYTER_DISPLAY]();
+    const html = String(bundle["text/html"]);
+    assert.ok(!html.includes("<img"));
+    assert.ok(html.includes("&lt;img src=x onerror=alert(1)&gt;"));
+    assert.match(String(bundle["text/plain"]), /^host: <img/);
+  });
+});
+
+describe("ipsFromDataFrame", async () => {
+  const df = await readDataFile(`${LAB_DATA_DIR}/aad_logons.parquet`);
+
+  it("gives one Ip per sign-in with its GeoLocation, in row order", () => {
+    const ips = ipsFromDataFrame(df, { additionalColumns: ["UserPrincipalName"] });
+    assert.equal(ips.length, df.height);
+    assert.equal(ips.length, 86);
+    const first = df.row(0);
+    const cols = df.columns;
+    assert.equal(ips[0].Address, first[cols.indexOf("IPAddress")]);
+    assert.equal(ips[0].Location?.Latitude, first[cols.indexOf("Latitude")]);
+    assert.equal(ips[0].Location?.Longitude, first[cols.indexOf("Longitude")]);
+    assert.equal(ips[0].Location?.Source, "data");
+    assert.equal(ips[0].AdditionalData.UserPrincipalName, first[cols.indexOf("UserPrincipalName")]);
+    assert.ok(ips.every((ip) => ip.Location instanceof GeoLocation));
+  });
+
+  it("leaves rows without valid coordinates without a location", () => {
+    const ips = ipsFromDataFrame(pl.DataFrame({ IpAddress: ["1.1.1.1", "8.8.8.8"], Latitude: [1.5, null], Longitude: [2.5, 3] }));
+    assert.equal(ips[0].Location?.Latitude, 1.5);
+    assert.equal(ips[1].Location, undefined);
+  });
+
+  it("names a missing column with suggestions", () => {
+    assert.throws(() => ipsFromDataFrame(df, { ipColumn: "IPAdress" }), /ipColumn "IPAdress" is not a column\. Did you mean IPAddress/);
+    assert.throws(() => ipsFromDataFrame(pl.DataFrame({ x: [1] })), /no IP address column/);
+  });
+});
