@@ -1,0 +1,178 @@
+// huntlab: API stable
+/**
+ * Vega-Lite charts as notebook outputs.
+ *
+ * The bundle holds:
+ * - `application/vnd.vegalite.v5+json`: the spec, with a v5 `$schema`.
+ *   JupyterLab 4, Notebook 7 and VS Code ship Vega-Lite 5 renderers (none
+ *   renders v6), so specs are compiled and checked with vega-lite 5 / vega 5.
+ * - `image/png`: the chart rendered in Node (vega → SVG → resvg), shown by
+ *   GitHub, nbviewer, untrusted notebooks and any front end without a Vega
+ *   renderer.
+ * - `text/plain`.
+ * No `text/html`: JupyterLab ranks HTML above the Vega renderer, so an HTML
+ * entry would hide the interactive chart.
+ *
+ * Vega renders SVG asynchronously, so the factory is async:
+ * `const chart = await vegaLiteChart(spec)` returns an object with its PNG
+ * already made, and `display(chart)` (synchronous) sends the bundle.
+ */
+import { inspect } from "node:util";
+import * as vega from "vega";
+import * as vl from "vega-lite";
+import { HuntlabError } from "../common/errors";
+import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
+import { svgToPng } from "./png";
+
+/** The MIME type Jupyter front ends render with their Vega-Lite 5 renderer. */
+export const VEGA_LITE_MIME = "application/vnd.vegalite.v5+json";
+
+/** The `$schema` every chart carries (major version 5). */
+export const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
+
+/** A Vega-Lite 5 top-level spec (vega-lite's own type). */
+export type VegaLiteSpec = vl.TopLevelSpec;
+
+/** Options of {@link vegaLiteChart}. */
+export interface VegaLiteChartOptions {
+  /**
+   * The renderer the front end should use (vega-embed reads it from
+   * `usermeta.embedOptions`): `"canvas"` draws 100,000 marks quickly, `"svg"`
+   * gives crisp small charts. Default: leave the front end's choice (canvas).
+   */
+  renderer?: "canvas" | "svg";
+  /** Pixel scale of the PNG (2 = sharp on high-DPI screens). Default 1. */
+  pngScale?: number;
+  /** The `text/plain` form. Default: `Vega-Lite chart: <title>` and the data size. */
+  text?: string;
+  /** Skip the PNG (tests, or very large data where only the interactive view matters). Default false. */
+  noPng?: boolean;
+}
+
+/** A spec that vega-lite 5 or vega 5 rejects. */
+export class VegaLiteSpecError extends HuntlabError {
+  override name = "VegaLiteSpecError";
+}
+
+/** Collects vega-lite/vega log messages instead of printing them. */
+class CollectingLogger {
+  readonly warnings: string[] = [];
+  private lvl = 2;
+  level(): number;
+  level(value: number): this;
+  level(value?: number): number | this {
+    if (value === undefined) return this.lvl;
+    this.lvl = value;
+    return this;
+  }
+  error(...args: readonly unknown[]): this {
+    throw new VegaLiteSpecError(args.map(String).join(" "));
+  }
+  warn(...args: readonly unknown[]): this {
+    this.warnings.push(args.map(String).join(" "));
+    return this;
+  }
+  info(): this {
+    return this;
+  }
+  debug(): this {
+    return this;
+  }
+}
+
+/** Compiles a Vega-Lite spec to Vega, turning compiler errors into {@link VegaLiteSpecError}. */
+export function compileVegaLite(spec: VegaLiteSpec): { vega: vega.Spec; warnings: string[] } {
+  const logger = new CollectingLogger();
+  try {
+    const out = vl.compile(spec, { logger: logger as unknown as NonNullable<Parameters<typeof vl.compile>[1]>["logger"] });
+    return { vega: out.spec, warnings: logger.warnings };
+  } catch (err) {
+    if (err instanceof VegaLiteSpecError) throw err;
+    throw new VegaLiteSpecError(`Vega-Lite ${vl.version} rejected the chart spec: ${(err as Error).message}`);
+  }
+}
+
+/** Renders a Vega-Lite spec to an SVG document in Node. */
+export async function renderVegaLiteSvg(spec: VegaLiteSpec, scale = 1): Promise<string> {
+  const { vega: vgSpec } = compileVegaLite(spec);
+  let view: vega.View;
+  try {
+    // Error level: in Node, vega warns about browser-only event sources (window) of zoom/brush params.
+    view = new vega.View(vega.parse(vgSpec), { renderer: "none", logLevel: vega.Error });
+  } catch (err) {
+    throw new VegaLiteSpecError(`Vega ${vega.version} rejected the compiled chart: ${(err as Error).message}`);
+  }
+  try {
+    return await view.toSVG(scale);
+  } finally {
+    view.finalize();
+  }
+}
+
+/** The spec with a v5 `$schema` (any other `$schema` is replaced) and optional embed options. */
+function normaliseSpec(spec: VegaLiteSpec, options: VegaLiteChartOptions): VegaLiteSpec {
+  const out = { ...spec, $schema: VEGA_LITE_SCHEMA } as VegaLiteSpec & { usermeta?: Record<string, unknown> };
+  if (options.renderer) {
+    const usermeta = (out.usermeta ?? {}) as { embedOptions?: Record<string, unknown> };
+    out.usermeta = { ...usermeta, embedOptions: { ...(usermeta.embedOptions ?? {}), renderer: options.renderer } };
+  }
+  return out;
+}
+
+function defaultText(spec: VegaLiteSpec): string {
+  const title = (spec as { title?: unknown }).title;
+  const titleText = typeof title === "string" ? title : title && typeof title === "object" && "text" in title ? String((title as { text: unknown }).text) : "";
+  const data = (spec as { data?: { values?: unknown } }).data;
+  const rows = data && Array.isArray(data.values) ? ` (${data.values.length} rows)` : "";
+  return `Vega-Lite chart${titleText ? `: ${titleText}` : ""}${rows}`;
+}
+
+/** A Vega-Lite chart that displays itself (interactive spec + PNG + text). */
+export class VegaLiteChart implements Displayable {
+  /** The spec sent to the front end (v5 `$schema`). */
+  readonly spec: VegaLiteSpec;
+  /** The static rendering (empty when `noPng` was set). */
+  readonly png: Buffer;
+  /** The `text/plain` form. */
+  readonly text: string;
+  /** Compiler warnings (e.g. an unused encoding), for tests and debugging. */
+  readonly warnings: readonly string[];
+
+  constructor(spec: VegaLiteSpec, png: Buffer, text: string, warnings: readonly string[] = []) {
+    this.spec = spec;
+    this.png = png;
+    this.text = text;
+    this.warnings = warnings;
+  }
+
+  [JUPYTER_DISPLAY](): MimeBundle {
+    const bundle: MimeBundle = { [VEGA_LITE_MIME]: this.spec };
+    if (this.png.length > 0) bundle["image/png"] = this.png.toString("base64");
+    bundle["text/plain"] = this.text;
+    return bundle;
+  }
+
+  [inspect.custom](): string {
+    return this.text.split("\n", 1)[0];
+  }
+
+  toString(): string {
+    return this.text;
+  }
+}
+
+/**
+ * Validates `spec` with vega-lite 5 and vega 5, renders its PNG and returns the
+ * chart object. Throws {@link VegaLiteSpecError} for a spec that does not compile.
+ */
+export async function vegaLiteChart(spec: VegaLiteSpec, options: VegaLiteChartOptions = {}): Promise<VegaLiteChart> {
+  const full = normaliseSpec(spec, options);
+  const { warnings } = compileVegaLite(full);
+  let png: Buffer = Buffer.alloc(0);
+  if (!options.noPng) {
+    const scale = options.pngScale ?? 1;
+    if (!(scale > 0 && scale <= 8)) throw new VegaLiteSpecError(`pngScale must be between 0 and 8, not ${scale}.`);
+    png = svgToPng(await renderVegaLiteSvg(full, scale));
+  }
+  return new VegaLiteChart(full, png, options.text ?? defaultText(full), warnings);
+}

@@ -1,0 +1,110 @@
+/**
+ * The HTML-view machinery in Chromium: libraries load from the inline payload
+ * in every insertion mode (JupyterLab/VS Code, classic Notebook with RequireJS,
+ * inline), are evaluated once per page, and the static fallback shows when
+ * scripts are off or stripped.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { Browser } from "playwright-core";
+import { htmlView } from "../../src/vis/htmlView";
+import { svgToPng } from "../../src/vis/png";
+import { chromiumMissing, launchChromium, openOffline } from "./chromium";
+import { notebookFromBundles, notebookPage } from "./notebookPage";
+
+const skip = chromiumMissing();
+
+const PNG = svgToPng(`<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40"><rect width="120" height="40" fill="#369"/></svg>`);
+
+function graphView(label: string) {
+  return htmlView({
+    kind: "test-graph",
+    title: `Graph ${label}`,
+    libraries: ["cytoscape-dagre"],
+    data: { nodes: [{ id: "a", label }, { id: "b", label: "<b>child</b>" }], edges: [{ source: "a", target: "b" }] },
+    script: `
+      var cy = libs.cytoscape({ container: container, elements: data.nodes.map(function (n) { return { data: n }; })
+        .concat(data.edges.map(function (e) { return { data: e }; })), layout: { name: "dagre" } });
+      container.setAttribute("data-nodes", String(cy.nodes().length));
+      container.setAttribute("data-y-order", String(cy.$id("a").position().y < cy.$id("b").position().y));
+      container.appendChild(view.el("span", "label", data.nodes[0].label));
+    `,
+    height: 200,
+    fallback: { png: PNG, alt: `static ${label}` },
+    text: `graph ${label}`,
+  });
+}
+
+function leafletView() {
+  return htmlView({
+    kind: "test-map",
+    libraries: ["leaflet.markercluster"],
+    data: { points: [[51.5, -0.1], [48.9, 2.35]] },
+    script: `
+      var map = libs.L.map(container, { zoomControl: true, maxZoom: 18 }).setView([50, 1], 4);
+      var group = libs.L.markerClusterGroup();
+      data.points.forEach(function (p) { group.addLayer(libs.L.circleMarker(p)); });
+      map.addLayer(group);
+      container.setAttribute("data-cluster", typeof libs.L.markerClusterGroup);
+    `,
+    height: 200,
+    fallback: { png: PNG, alt: "static map" },
+    text: "map",
+  });
+}
+
+const HOSTILE = `<img src=x onerror="alert(1)"><script>alert(2)</script>`;
+
+describe("HTML views in Chromium", { skip }, () => {
+  let browser: Browser;
+  before(async () => {
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  for (const mode of ["lab", "classic", "inline"] as const) {
+    it(`renders Cytoscape + dagre and Leaflet + markercluster from the inline payload (${mode})`, async () => {
+      const bundles = [graphView("one"), graphView(HOSTILE), leafletView()].map((v) => ({ "text/html": v.toHtml(), "text/plain": v.toText() }));
+      // classic Notebook has RequireJS on the page: UMD builds must not register with it.
+      const html = notebookPage(notebookFromBundles(bundles), { mode }).replace(
+        "<head>",
+        mode === "classic" ? `<head><script>window.define = function () { throw new Error("AMD define called"); }; window.define.amd = {};</script>` : "<head>",
+      );
+      const page = await openOffline(browser, html, { name: `htmlview-${mode}` });
+      try {
+        await page.page.waitForFunction(() => document.querySelectorAll('.hl-view[data-hl-live="1"]').length === 3, undefined, { timeout: 15000 });
+        const nodes = await page.page.$$eval(".hl-view-test-graph .hl-view-live", (els) => els.map((e) => [e.getAttribute("data-nodes"), e.getAttribute("data-y-order")]));
+        assert.deepEqual(nodes, [["2", "true"], ["2", "true"]]);
+        assert.equal(await page.page.$eval(".hl-view-test-map .hl-view-live", (e) => e.getAttribute("data-cluster")), "function");
+        // fallback hidden, hostile label shown as text
+        assert.deepEqual(await page.page.$$eval(".hl-view-static", (els) => els.map((e) => (e as HTMLElement).style.display)), ["none", "none", "none"]);
+        assert.equal(await page.page.$$eval(".hl-view-live span.label", (els) => els[1].textContent), HOSTILE);
+        assert.equal(await page.page.evaluate(() => Object.keys((window as unknown as { __huntlab_js_v1: { mods: object } }).__huntlab_js_v1.mods).length), 4);
+        assert.deepEqual(page.dialogs, []);
+        assert.deepEqual(page.errors, []);
+        assert.deepEqual(page.blocked, []);
+      } finally {
+        await page.close();
+      }
+    });
+  }
+
+  it("shows the static image with JavaScript disabled and when sanitised", async () => {
+    const bundles = [graphView(HOSTILE)].map((v) => ({ "text/html": v.toHtml(), "text/plain": v.toText() }));
+    for (const [mode, js] of [["inline", false], ["sanitized", true]] as const) {
+      const page = await openOffline(browser, notebookPage(notebookFromBundles(bundles), { mode }), { javaScriptEnabled: js, name: `htmlview-static-${mode}` });
+      try {
+        const img = await page.page.$eval(".hl-view-static img", (e) => ({ w: (e as HTMLImageElement).naturalWidth, visible: (e as HTMLElement).offsetWidth > 0, alt: e.getAttribute("alt") }));
+        assert.equal(img.w, 120);
+        assert.ok(img.visible);
+        assert.equal(img.alt, `static ${HOSTILE}`);
+        assert.equal(await page.page.$$eval("img[src=x]", (els) => els.length), 0);
+        assert.deepEqual(page.dialogs, []);
+      } finally {
+        await page.close();
+      }
+    }
+  });
+});
