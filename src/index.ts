@@ -18,7 +18,89 @@ export type { ReadOptions, DataFormat } from "./data/readers";
 export { parseTimeColumns, parseTimeSeries, toDate, TIME_FORMATS } from "./data/timeParsing";
 export { parseJsonColumn } from "./data/json";
 export { loadConfig, resolveConfigPath, ConfigError } from "./config/config";
-export type { HuntlabConfig, ProviderSettings } from "./config/config";
+export type { HuntlabConfig, ProviderSettings, LoadConfigOptions, HttpSettings, CacheSettings } from "./config/config";
+export { SecretMasker } from "./config/secrets";
+export * from "./context";
+export { browseResults, TIBrowser, type TIBrowserOptions } from "./vis/tiBrowser";
+export {
+  AnalysisError,
+  stl,
+  stlConfig,
+  timeseriesAnomaliesStl,
+  setNewAnomalyThreshold,
+  extractAnomalyPeriods,
+  createTimePeriodKqlFilter,
+  dbscan,
+  normalizeRows,
+  featureMatrix,
+  dbclusterEvents,
+  stringScore,
+  charOrdScore,
+  crc32Hash,
+  delimCount,
+  delimHash,
+  tokenCount,
+  addProcessFeatures,
+  withStringScore,
+  withCrc32Hash,
+} from "./analysis";
+export type {
+  StlOptions,
+  StlConfig,
+  StlResult,
+  AnomalyMode,
+  GapFill,
+  TimeseriesAnomaliesOptions,
+  AnomalyPeriod,
+  AnomalyPeriodOptions,
+  KqlFilterOptions,
+  FeatureMatrix,
+  DbscanOptions,
+  DbscanResult,
+  ClusterMode,
+  DbclusterOptions,
+  DbclusterResult,
+  ProcessFeatureOptions,
+} from "./analysis";
+export { checkAnswers, loadAnswers, AnswerCheck, ANSWERS_PATH, type Answer, type AnswerResult, type CheckAnswersOptions } from "./lab/answers";
+export {
+  IoCExtract,
+  IocExtractError,
+  IOC_RESULT_COLUMNS,
+  BUILTIN_IOC_TYPES,
+  refang,
+  base64,
+  Base64Error,
+  BASE64_RECORD_COLUMNS,
+  BASE64_UNPACK_DEFAULTS,
+  detectFileType,
+} from "./transform";
+export type {
+  AddIocTypeOptions,
+  BuiltinIocType,
+  IocExtractOptions,
+  IocScanOptions,
+  Base64UnpackOptions,
+  DecodedItem,
+  EncodingType,
+  UnpackDfOptions,
+  UnpackResult,
+  FileType,
+} from "./transform";
+export { buildProcessTree, processTreeSchema, ProcessTreeError, PROCESS_TREE_COLUMNS, type BuildProcessTreeOptions } from "./transform/processTree";
+export {
+  inferSchema as inferProcessSchema,
+  LX_EVENT_SCHEMA,
+  MDE_EVENT_SCHEMA,
+  MDE_INT_EVENT_SCHEMA,
+  PROCESS_SCHEMAS,
+  ProcessSchemaError,
+  SYSMON_PROCESS_CREATE_SCHEMA,
+  WIN_EVENT_SCHEMA,
+  type ProcSchema,
+} from "./transform/processTreeSchema";
+export { ptree, ProcessTreeQueryError, type ProcessRef, type ProcessTreeSummary, type ChildrenOptions, type DescendentsOptions, type TreeToTextOptions } from "./transform/processTreeUtils";
 export { HuntlabError, QueryDefinitionError, DataFileError, QueryError } from "./common/errors";
 export * from "./display";
 export * from "./vis";
+export * as entities from "./entities";

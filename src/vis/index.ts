@@ -1,1 +1,43 @@
 export { QueryBrowser, queryCallExample, type QueryBrowserOptions } from "./queryBrowser";
+export {
+  VEGA_LITE_MIME,
+  VEGA_LITE_SCHEMA,
+  VegaLiteChart,
+  VegaLiteSpecError,
+  compileVegaLite,
+  renderVegaLiteSvg,
+  vegaLiteChart,
+  type VegaLiteChartOptions,
+  type VegaLiteSpec,
+} from "./vegaLite";
+export { HtmlView, HtmlViewError, htmlView, type HtmlViewFallback, type HtmlViewRuntime, type HtmlViewSpec } from "./htmlView";
+export { JS_LIBRARY_NAMES, LibraryNotFoundError, libraryPayload, libraryPayloads, type JsLibraryName, type LibraryPayload } from "./jsLibraries";
+export { pngDataUri, svgToPng, type PngOptions } from "./png";
+export {
+  ChartDataError,
+  displayTimeseriesAnomalies,
+  timeseriesAnomaliesChart,
+  timeseriesAnomaliesSpec,
+  type TimeseriesAnomaliesChartOptions,
+} from "./timeseriesAnomalies";
+export { ClusterBrowserError, browseClusters, clusterBrowser, type ClusterBrowserOptions } from "./clusterBrowser";
+export { AlertGraph, GraphError, addRelatedAlerts, alertNode, createAlertGraph, entityNode, type CytoscapeElements, type GraphEdge, type GraphNode, type GraphNodeKind, type RelatedAlertsOptions } from "./alertGraph";
+export { EntityGraph, EntityGraphView, NODE_STYLES, drawAlertEntityGraph, type EntityGraphPlotOptions, type NodeShape, type NoteOptions } from "./entityGraph";
+export { FORCE_LAYOUT_SOURCE, forceLayout, type ForceLayoutOptions } from "./graphLayout";
+export { GeoMap, GeoMapError, worldCountries, type GeoHeatmapOptions, type GeoMapOptions, type GeoMarkerOptions, type TileLayerOptions } from "./geoMap";
+export {
+  TimelineChart,
+  TimelineError,
+  displayTimeline,
+  displayTimelineValues,
+  timeline,
+  timelineSpec,
+  timelineValues,
+  timelineValuesSpec,
+  type RefEvent,
+  type TimelineCommonOptions,
+  type TimelineOptions,
+  type TimelineValueKind,
+  type TimelineValuesOptions,
+} from "./timeline";
+export { ProcessTreePlot, ProcessTreePlotError, plotProcessTree, type ProcessTreePlotOptions } from "./processTree";

@@ -1,0 +1,93 @@
+/**
+ * Visualisation I: process trees and timelines.
+ * - buildProcessTree on 200,000 generated Windows 4688 events (4 hosts, PID
+ *   reuse, Windows-like tree shape; see test/helpers/processEvents.ts) ≤ 2 s.
+ * - A 100,000-event timeline (8 lanes, one tooltip column): spec + static PNG
+ *   in Node ≤ 3 s.
+ * - The same timeline's first render in Chromium (vega 5 + vega-lite 5,
+ *   canvas renderer, as in Jupyter) ≤ 3 s: from compiling the spec to the first
+ *   painted frame.
+ * - Output sizes: the process tree and timeline outputs of the lab, and the
+ *   inline library payloads (the loading trade-off in src/vis/jsLibraries.ts).
+ */
+import pl from "nodejs-polars";
+import { QueryProvider } from "../src/data/queryProvider";
+import { toMimeBundle } from "../src/display/display";
+import { buildProcessTree } from "../src/transform/processTree";
+import { ptree } from "../src/transform/processTreeUtils";
+import { libraryPayloads } from "../src/vis/jsLibraries";
+import { plotProcessTree } from "../src/vis/processTree";
+import { timeline } from "../src/vis/timeline";
+import { chromiumMissing, launchChromium, openOffline } from "../test/browser/chromium";
+import { vegaPage, waitReady } from "../test/browser/vegaPage";
+import { generate4688 } from "../test/helpers/processEvents";
+import { measure, report, type Measurement } from "./harness";
+
+function events(n: number): pl.DataFrame {
+  const start = Date.UTC(2024, 0, 1);
+  return pl.DataFrame({
+    TimeGenerated: Array.from({ length: n }, (_, i) => new Date(start + i * 9_000 + (i % 7) * 311)),
+    Computer: Array.from({ length: n }, (_, i) => `host${(i * 7) % 8}`),
+    EventID: Array.from({ length: n }, (_, i) => 4600 + (i % 50)),
+  });
+}
+
+export async function run(): Promise<void> {
+  const rows: Measurement[] = [];
+  const { df } = generate4688(200_000, { seed: 1 });
+  let built = 0;
+  rows.push(await measure("buildProcessTree, 200,000 4688 events", () => (built = buildProcessTree(df).height), { runs: 5, targetMs: 2000, note: `${built} rows out` }));
+  rows[rows.length - 1].note = `${built} rows out (incl. inferred parents)`;
+
+  const tl = events(100_000);
+  let pngBytes = 0;
+  let specBytes = 0;
+  let spec: unknown;
+  rows.push(
+    await measure(
+      "timeline spec + PNG, 100,000 events",
+      async () => {
+        const chart = await timeline(tl, { groupBy: "Computer", sourceColumns: ["EventID"] });
+        pngBytes = chart.png.length;
+        spec = chart.spec;
+      },
+      { runs: 3, targetMs: 3000 },
+    ),
+  );
+  specBytes = JSON.stringify(spec).length;
+  rows[rows.length - 1].note = `spec ${(specBytes / 1e6).toFixed(1)} MB, PNG ${(pngBytes / 1e3).toFixed(0)} kB`;
+
+  const why = chromiumMissing();
+  if (!why) {
+    const browser = await launchChromium();
+    try {
+      const html = vegaPage([spec]);
+      const times: number[] = [];
+      for (let i = 0; i < 3; i += 1) {
+        const page = await openOffline(browser, html, { name: "bench-timeline-100k", viewport: { width: 1200, height: 800 } });
+        await waitReady(page.page, 60_000);
+        times.push(await page.page.evaluate(() => (window as unknown as { renderMs: number[] }).renderMs[0]));
+        await page.close();
+      }
+      times.sort((a, b) => a - b);
+      rows.push({ name: "timeline first render in Chromium, 100,000 events", runs: 3, medianMs: times[1], minMs: times[0], maxMs: times[2], targetMs: 3000, note: "canvas renderer" });
+    } finally {
+      await browser.close();
+    }
+  } else {
+    console.log(`(browser figure skipped: ${why})`);
+  }
+  report("vis: process trees and timelines", rows);
+
+  // Sizes: what the lab's outputs weigh and what the inline libraries cost.
+  const qp = new QueryProvider("LocalData");
+  const tree = buildProcessTree(await qp.WindowsSecurity.get_process_tree());
+  const plot = toMimeBundle(plotProcessTree(ptree.getDescendents(tree, ptree.getRoots(tree).head(1)), { legendCol: "SubjectUserName", showTable: true }));
+  const big = toMimeBundle(plotProcessTree(buildProcessTree(generate4688(10_000, { seed: 5 }).df), { showTable: true }));
+  const alerts = toMimeBundle(await timeline(await qp.SecurityAlert.list_alerts(), { sourceColumns: ["AlertName"], groupBy: "Severity" }));
+  const size = (b: Record<string, unknown>): string => `${(JSON.stringify(b).length / 1024).toFixed(0)} KiB`;
+  console.log(`\noutput sizes: lab process tree ${size(plot)}; 10,000-process tree ${size(big)}; lab alert timeline ${size(alerts)}`);
+  for (const lib of libraryPayloads(["cytoscape-dagre", "leaflet.markercluster"])) {
+    console.log(`  ${lib.key.padEnd(28)} raw ${(lib.rawBytes / 1024).toFixed(0).padStart(4)} KiB → inline gzip+base64 ${(lib.inlineBytes / 1024).toFixed(0).padStart(4)} KiB`);
+  }
+}

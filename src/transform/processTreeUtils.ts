@@ -1,0 +1,283 @@
+/**
+ * Queries over a built process tree (`buildProcessTree` output), after MSTICPy's
+ * `process_tree_utils`: roots, parents, children, descendants, ancestors,
+ * siblings, a summary and an indented text rendering.
+ *
+ * A process is named by its `proc_key` (a string), a row object with a
+ * `proc_key` property, or a DataFrame whose first row is the process (so
+ * `ptree.getDescendents(tree, ptree.getRoots(tree).head(1))` reads naturally).
+ * Results are DataFrames in the tree's row order.
+ */
+import pl from "nodejs-polars";
+import { HuntlabError, didYouMean } from "../common/errors";
+import { isDataFrame } from "../display/dataframe";
+
+/** A process: its proc_key, a row with `proc_key`, or a DataFrame whose first row is it. */
+export type ProcessRef = string | { proc_key?: unknown } | pl.DataFrame;
+
+/** A tree query that cannot be answered. */
+export class ProcessTreeQueryError extends HuntlabError {
+  override name = "ProcessTreeQueryError";
+}
+
+const REQUIRED = ["proc_key", "parent_key", "IsRoot", "IsLeaf", "IsBranch", "path", "Level"];
+
+function checkTree(tree: pl.DataFrame): void {
+  if (!isDataFrame(tree)) throw new ProcessTreeQueryError("Expected a process tree DataFrame (from buildProcessTree).");
+  const missing = REQUIRED.filter((c) => !tree.columns.includes(c));
+  if (missing.length) throw new ProcessTreeQueryError(`Not a process tree: no ${missing.join(", ")} column(s). Build one with buildProcessTree(events).`);
+}
+
+/** The proc_key a reference names. */
+export function procKeyOf(ref: ProcessRef): string {
+  if (typeof ref === "string") return ref;
+  if (isDataFrame(ref)) {
+    if (!ref.columns.includes("proc_key") || ref.height === 0) throw new ProcessTreeQueryError("The process DataFrame is empty or has no proc_key column.");
+    return String(ref.getColumn("proc_key").get(0));
+  }
+  if (ref && typeof ref === "object" && typeof (ref as { proc_key?: unknown }).proc_key === "string") return (ref as { proc_key: string }).proc_key;
+  throw new ProcessTreeQueryError("A process is named by its proc_key, a row with proc_key, or a one-row DataFrame.");
+}
+
+/** Per-tree index (proc_key → row, parent_key → children rows), cached per DataFrame object. */
+interface TreeIndex {
+  keys: string[];
+  parents: (string | null)[];
+  row: Map<string, number>;
+  children: Map<string, number[]>;
+}
+const indexCache = new WeakMap<pl.DataFrame, TreeIndex>();
+
+function index(tree: pl.DataFrame): TreeIndex {
+  checkTree(tree);
+  const cached = indexCache.get(tree);
+  if (cached) return cached;
+  const keys = tree.getColumn("proc_key").toArray() as unknown as string[];
+  const parents = tree.getColumn("parent_key").toArray() as unknown as (string | null)[];
+  const row = new Map<string, number>();
+  const children = new Map<string, number[]>();
+  keys.forEach((k, i) => {
+    if (!row.has(k)) row.set(k, i);
+    const p = parents[i];
+    if (p !== null && p !== undefined) {
+      const list = children.get(p);
+      if (list) list.push(i);
+      else children.set(p, [i]);
+    }
+  });
+  const built = { keys, parents, row, children };
+  indexCache.set(tree, built);
+  return built;
+}
+
+function rowOf(tree: pl.DataFrame, ref: ProcessRef): number {
+  const key = procKeyOf(ref);
+  const idx = index(tree);
+  const r = idx.row.get(key);
+  if (r === undefined) throw new ProcessTreeQueryError(`No process with proc_key "${key}" in this tree.${didYouMean(key, idx.keys.slice(0, 5000))}`);
+  return r;
+}
+
+/** Rows at the given positions, in tree order. */
+function rowsAt(tree: pl.DataFrame, positions: Iterable<number>): pl.DataFrame {
+  const sorted = [...new Set(positions)].sort((a, b) => a - b);
+  return tree.select(pl.all().gather(pl.Series(Uint32Array.from(sorted))));
+}
+
+/** The root processes. */
+export function getRoots(tree: pl.DataFrame): pl.DataFrame {
+  checkTree(tree);
+  return tree.filter(pl.col("IsRoot"));
+}
+
+/** One process as a one-row DataFrame. */
+export function getProcess(tree: pl.DataFrame, source: ProcessRef): pl.DataFrame {
+  return rowsAt(tree, [rowOf(tree, source)]);
+}
+
+/** The parent of a process (one row), or an empty frame for a root. */
+export function getParent(tree: pl.DataFrame, source: ProcessRef): pl.DataFrame {
+  const idx = index(tree);
+  const parent = idx.parents[rowOf(tree, source)];
+  const r = parent === null || parent === undefined ? undefined : idx.row.get(parent);
+  return rowsAt(tree, r === undefined ? [] : [r]);
+}
+
+/** Options of {@link getChildren} and {@link getDescendents}. */
+export interface ChildrenOptions {
+  /** Include the source process itself (first). Default true for descendants, false for children. */
+  includeSource?: boolean;
+}
+
+/** The direct children of a process. */
+export function getChildren(tree: pl.DataFrame, source: ProcessRef, options: ChildrenOptions = {}): pl.DataFrame {
+  const r = rowOf(tree, source);
+  const kids = index(tree).children.get(index(tree).keys[r]) ?? [];
+  return rowsAt(tree, options.includeSource ? [r, ...kids] : kids);
+}
+
+/** Options of {@link getDescendents}. */
+export interface DescendentsOptions extends ChildrenOptions {
+  /** Levels below the source to include; -1 = all. Default -1. */
+  maxLevels?: number;
+}
+
+/** All processes below a process (breadth first over parent links), in tree order. */
+export function getDescendents(tree: pl.DataFrame, source: ProcessRef, options: DescendentsOptions = {}): pl.DataFrame {
+  const idx = index(tree);
+  const start = rowOf(tree, source);
+  const maxLevels = options.maxLevels ?? -1;
+  const out: number[] = options.includeSource ?? true ? [start] : [];
+  const seen = new Set<number>([start]);
+  let frontier = [start];
+  for (let depth = 0; frontier.length && (maxLevels < 0 || depth < maxLevels); depth += 1) {
+    const next: number[] = [];
+    for (const r of frontier) {
+      for (const kid of idx.children.get(idx.keys[r]) ?? []) {
+        if (seen.has(kid)) continue;
+        seen.add(kid);
+        next.push(kid);
+        out.push(kid);
+      }
+    }
+    frontier = next;
+  }
+  return rowsAt(tree, out);
+}
+
+/** The chain of processes from the root down to (and including) a process. */
+export function getAncestors(tree: pl.DataFrame, source: ProcessRef, options: { includeSource?: boolean } = {}): pl.DataFrame {
+  const idx = index(tree);
+  let r: number | undefined = rowOf(tree, source);
+  const chain: number[] = [];
+  const seen = new Set<number>();
+  if (options.includeSource ?? true) chain.push(r);
+  while (r !== undefined && !seen.has(r)) {
+    seen.add(r);
+    const p: string | null = idx.parents[r];
+    r = p === null || p === undefined ? undefined : idx.row.get(p);
+    if (r !== undefined && !seen.has(r)) chain.push(r);
+  }
+  return rowsAt(tree, chain);
+}
+
+/** The other children of a process's parent (itself included when `includeSource`). */
+export function getSiblings(tree: pl.DataFrame, source: ProcessRef, options: { includeSource?: boolean } = {}): pl.DataFrame {
+  const idx = index(tree);
+  const r = rowOf(tree, source);
+  const parent = idx.parents[r];
+  if (parent === null || parent === undefined) return rowsAt(tree, options.includeSource ? [r] : []);
+  const all = idx.children.get(parent) ?? [];
+  return rowsAt(tree, options.includeSource ? all : all.filter((x) => x !== r));
+}
+
+/** The root above a process. */
+export function getRoot(tree: pl.DataFrame, source: ProcessRef): pl.DataFrame {
+  const chain = getAncestors(tree, source);
+  return chain.head(1);
+}
+
+/** The whole tree a process belongs to (its root and every descendant). */
+export function getRootTree(tree: pl.DataFrame, source: ProcessRef): pl.DataFrame {
+  return getDescendents(tree, getRoot(tree, source));
+}
+
+/** Depth of the deepest process (roots are level 1). */
+export function getTreeDepth(tree: pl.DataFrame): number {
+  checkTree(tree);
+  return tree.height ? Number(tree.getColumn("Level").max()) : 0;
+}
+
+/** Counts of a tree, after MSTICPy's `get_summary_info`. */
+export interface ProcessTreeSummary {
+  Processes: number;
+  RootProcesses: number;
+  LeafProcesses: number;
+  BranchProcesses: number;
+  IsolatedProcesses: number;
+  LargestTreeDepth: number;
+  /** Parents not in the data, added as inferred processes. */
+  InferredProcesses: number;
+}
+
+/** Counts of processes by role and the largest depth. */
+export function getSummaryInfo(tree: pl.DataFrame): ProcessTreeSummary {
+  checkTree(tree);
+  const count = (expr: pl.Expr): number => tree.filter(expr).height;
+  return {
+    Processes: tree.height,
+    RootProcesses: count(pl.col("IsRoot")),
+    LeafProcesses: count(pl.col("IsLeaf")),
+    BranchProcesses: count(pl.col("IsBranch")),
+    IsolatedProcesses: count(pl.col("IsRoot").and(pl.col("IsLeaf"))),
+    LargestTreeDepth: getTreeDepth(tree),
+    InferredProcesses: tree.columns.includes("IsInferred") ? count(pl.col("IsInferred")) : 0,
+  };
+}
+
+/** Options of {@link treeToText}. */
+export interface TreeToTextOptions {
+  /** Column with the process image. Default: NewProcessName, exe, FileName, Image or the first of them present. */
+  nameColumn?: string;
+  /** Column with the process id. Default: NewProcessId, pid, ProcessId. */
+  idColumn?: string;
+  /** Column with the command line, shown after the name. Default: CommandLine, cmdline, ProcessCommandLine if present. */
+  cmdColumn?: string;
+  /** Cut command lines to this many characters. Default 80. */
+  maxCmdLength?: number;
+  /** Stop after this many lines (a last line says how many were left out). Default 200. */
+  maxLines?: number;
+}
+
+function firstColumn(tree: pl.DataFrame, wanted: string | undefined, candidates: string[]): string | undefined {
+  if (wanted) {
+    if (!tree.columns.includes(wanted)) throw new ProcessTreeQueryError(`No column "${wanted}" in the process tree.${didYouMean(wanted, tree.columns)}`);
+    return wanted;
+  }
+  return candidates.find((c) => tree.columns.includes(c));
+}
+
+/** An indented text rendering, one process per line: `+-- name [pid] command line`. */
+export function treeToText(tree: pl.DataFrame, options: TreeToTextOptions = {}): string {
+  checkTree(tree);
+  const nameCol = firstColumn(tree, options.nameColumn, ["NewProcessName", "exe", "FileName", "Image", "CreatedProcessName"]);
+  const idCol = firstColumn(tree, options.idColumn, ["NewProcessId", "pid", "ProcessId", "CreatedProcessId"]);
+  const cmdCol = firstColumn(tree, options.cmdColumn, ["CommandLine", "cmdline", "ProcessCommandLine", "CreatedProcessCommandLine"]);
+  const maxCmd = options.maxCmdLength ?? 80;
+  const maxLines = options.maxLines ?? 200;
+  const col = (c: string | undefined): unknown[] | undefined => (c ? (tree.getColumn(c).toArray() as unknown as unknown[]) : undefined);
+  const names = col(nameCol);
+  const ids = col(idCol);
+  const cmds = col(cmdCol);
+  const levels = tree.getColumn("Level").toArray() as unknown as number[];
+  const inferred = col(tree.columns.includes("IsInferred") ? "IsInferred" : undefined);
+  const lines: string[] = [];
+  const shown = Math.min(tree.height, maxLines);
+  for (let i = 0; i < shown; i += 1) {
+    const indent = "    ".repeat(Math.max(0, levels[i] - 1));
+    const name = names ? String(names[i] ?? "?") : String(tree.getColumn("proc_key").get(i));
+    let cmd = cmds && cmds[i] !== null && cmds[i] !== undefined ? String(cmds[i]).replace(/\s+/g, " ") : "";
+    if (cmd.length > maxCmd) cmd = `${cmd.slice(0, maxCmd - 1)}…`;
+    const id = ids && ids[i] !== null && ids[i] !== undefined ? ` [${String(ids[i])}]` : "";
+    const mark = inferred && inferred[i] ? " (inferred)" : "";
+    lines.push(`${indent}${levels[i] > 1 ? "+-- " : ""}${name}${id}${mark}${cmd ? `  ${cmd}` : ""}`);
+  }
+  if (tree.height > shown) lines.push(`… ${tree.height - shown} more processes`);
+  return lines.join("\n");
+}
+
+/** The tree utilities as one namespace, after MSTICPy's `ptree`. */
+export const ptree = {
+  getRoots,
+  getProcess,
+  getParent,
+  getChildren,
+  getDescendents,
+  getAncestors,
+  getSiblings,
+  getRoot,
+  getRootTree,
+  getTreeDepth,
+  getSummaryInfo,
+  treeToText,
+} as const;

@@ -1,0 +1,377 @@
+/**
+ * Event timelines as Vega-Lite 5 charts, after MSTICPy's `display_timeline` and
+ * `display_timeline_values` (Bokeh there).
+ *
+ * - `timeline(df, options)`: a point (diamond) per event, one lane per
+ *   `groupBy` value with a colour legend, tooltips with the time and the
+ *   `sourceColumns`. Long ranges get an overview strip below: brushing it
+ *   zooms the main chart, dragging the brush pans and the wheel over it resizes
+ *   it. Short ranges zoom (wheel) and pan (drag) on the chart itself.
+ * - `timelineValues(df, { y, … })`: a numeric column over time as lines, bars
+ *   and/or points, optionally one series per `groupBy` value.
+ * - `displayTimeline` / `displayTimelineValues` show the chart at once.
+ *
+ * Data reaches the spec under neutral field names (`t`, `g`, `s0`…): column
+ * names may hold dots or brackets, which Vega-Lite would read as nested
+ * fields. Text time columns (the lab's process and syslog exports) are parsed
+ * with the data layer's time parsing. Events without a time cannot be placed;
+ * they are counted in the chart's text form, never dropped silently.
+ */
+import pl from "nodejs-polars";
+import { isTemporalType, isTextType } from "../common/dtypes";
+import { HuntlabError, didYouMean } from "../common/errors";
+import { parseTimeSeries } from "../data/timeParsing";
+import { isDataFrame } from "../display/dataframe";
+import { display, flushDisplays } from "../display/display";
+import { VegaLiteChart, vegaLiteChart, type VegaLiteSpec } from "./vegaLite";
+
+/** A reference mark on the time axis. */
+export type RefEvent = Date | string | number | { time: Date | string | number; label?: string };
+
+/** Options shared by {@link timeline} and {@link timelineValues}. */
+export interface TimelineCommonOptions {
+  /** Time column. Default `"TimeGenerated"`. Text columns are parsed. */
+  timeColumn?: string;
+  /**
+   * Columns shown in the tooltip, after the time. Default: `NewProcessName,
+   * EventID, CommandLine` when the data has all three (MSTICPy's default),
+   * otherwise none.
+   */
+  sourceColumns?: string[];
+  /** One lane (or series) per value of this column, with a colour legend. Default: none. */
+  groupBy?: string;
+  /** Chart title. Default `"Timeline"` (`"Timeline values"` for values). */
+  title?: string;
+  /** Plot height in pixels. Default: 40 px per lane, at least 150 (values: 300). */
+  height?: number;
+  /** Plot width in pixels. Default 900. */
+  width?: number;
+  /** Mark colour when there is no `groupBy`. Default `"navy"`. */
+  color?: string;
+  /** A reference time drawn as a labelled vertical rule (e.g. the alert time). Default: none. */
+  refEvent?: RefEvent;
+  /** Draw with the canvas renderer above this many rows (SVG below: crisp, inspectable). Default 5,000. */
+  canvasThreshold?: number;
+  /** Cut tooltip text longer than this (characters). Default 300. */
+  maxTooltipLength?: number;
+  /** PNG scale factor (2 for high-DPI). Default 1. */
+  pngScale?: number;
+}
+
+/** Options of {@link timeline}. */
+export interface TimelineOptions extends TimelineCommonOptions {
+  /**
+   * Overview strip with a brush to zoom the main chart. Default `"auto"`: shown
+   * when the events span more than an hour.
+   */
+  overview?: boolean | "auto";
+}
+
+/** Options of {@link timelineValues}. */
+export interface TimelineValuesOptions extends TimelineCommonOptions {
+  /** Numeric column to plot. Required. */
+  y: string;
+  /** Mark kind(s): `"line"`, `"bar"`, `"point"`. Default `"line"`. */
+  kind?: TimelineValueKind | TimelineValueKind[];
+}
+
+export type TimelineValueKind = "line" | "bar" | "point";
+
+/** Bad timeline input (a missing column, a time column that is not a time…). */
+export class TimelineError extends HuntlabError {
+  override name = "TimelineError";
+}
+
+/** A timeline chart: the Vega-Lite chart plus what it shows, per lane. */
+export class TimelineChart extends VegaLiteChart {
+  /** Lanes (groupBy values) in display order, with their event counts; one lane `""` without groupBy. */
+  readonly lanes: readonly { name: string; count: number }[];
+  /** Events plotted. */
+  readonly events: number;
+  /** Rows left out because their time is empty. */
+  readonly missingTimes: number;
+
+  constructor(base: VegaLiteChart, lanes: { name: string; count: number }[], events: number, missingTimes: number) {
+    super(base.spec, base.png, base.text, base.warnings);
+    this.lanes = lanes;
+    this.events = events;
+    this.missingTimes = missingTimes;
+  }
+}
+
+const DEFAULT_WIDTH = 900;
+const DEFAULT_CANVAS_THRESHOLD = 5000;
+const DEFAULT_TOOLTIP = 300;
+const HOUR = 3_600_000;
+/** Above this many events the PNG shows event density (bins) instead of every point: same picture, bounded cost. */
+const PNG_POINT_LIMIT = 20_000;
+const PALETTE = "tableau10";
+
+function checkColumn(df: pl.DataFrame, name: string, what: string): void {
+  if (!df.columns.includes(name)) throw new TimelineError(`The ${what} column "${name}" is not in the data.${didYouMean(name, df.columns)} Columns: ${df.columns.join(", ")}.`);
+}
+
+/** Epoch milliseconds of the time column (null for empty cells). */
+function epochMillis(df: pl.DataFrame, column: string): (number | null)[] {
+  let series = df.getColumn(column);
+  if (isTextType(series.dtype)) {
+    const parsed = parseTimeSeries(series);
+    if (!parsed.parsed) {
+      throw new TimelineError(`The time column "${column}" holds text that is not a time (${parsed.failures} value(s), e.g. ${parsed.examples.map((e) => JSON.stringify(e)).join(", ")}); pass timeColumn.`);
+    }
+    series = parsed.series;
+  } else if (!isTemporalType(series.dtype)) {
+    throw new TimelineError(`The time column "${column}" must hold times, not ${series.dtype.variant}; pass timeColumn.`);
+  }
+  const ms = pl.DataFrame([series.rename("t")]).select(pl.col("t").cast(pl.Datetime("ms")).cast(pl.Int64).cast(pl.Float64)).getColumn("t");
+  return ms.toArray() as unknown as (number | null)[];
+}
+
+/** A column as display strings ("" for null), cut to `max` characters. */
+function displayStrings(df: pl.DataFrame, column: string, max: number): string[] {
+  const series = df.getColumn(column);
+  let values: unknown[];
+  if (isTemporalType(series.dtype)) {
+    values = (pl.DataFrame([series.rename("v")]).select(pl.col("v").cast(pl.Datetime("ms")).dt.strftime("%Y-%m-%d %H:%M:%S%.3f")).getColumn("v").toArray() as unknown as unknown[]);
+  } else {
+    values = series.toArray() as unknown as unknown[];
+  }
+  return values.map((v) => {
+    let s: string;
+    if (v === null || v === undefined) s = "";
+    else if (typeof v === "string") s = v;
+    else if (v instanceof Date) s = Number.isNaN(v.getTime()) ? "" : v.toISOString();
+    else if (typeof v === "object") s = JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? x.toString() : x));
+    else s = String(v);
+    return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+  });
+}
+
+function isoUtc(ms: number): string {
+  return new Date(ms).toISOString().replace("T", " ").replace("Z", "");
+}
+
+function refTime(ref: RefEvent): { time: number; label: string } {
+  const raw = typeof ref === "object" && !(ref instanceof Date) ? ref.time : ref;
+  const label = typeof ref === "object" && !(ref instanceof Date) ? (ref.label ?? "Ref time") : "Ref time";
+  const time = raw instanceof Date ? raw.getTime() : typeof raw === "number" ? raw : Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(raw) ? raw : `${raw.replace(" ", "T")}Z`);
+  if (!Number.isFinite(time)) throw new TimelineError(`refEvent time ${JSON.stringify(raw)} is not a time.`);
+  return { time, label };
+}
+
+interface Prepared {
+  rows: Record<string, unknown>[];
+  lanes: { name: string; count: number }[];
+  sourceTitles: string[];
+  missingTimes: number;
+  min: number;
+  max: number;
+}
+
+/** Rows for the spec: t (ms), ts (UTC text), g (lane), s0… (tooltip texts), plus extra numeric fields. */
+function prepare(df: pl.DataFrame, options: TimelineCommonOptions, extra: Record<string, string> = {}): Prepared {
+  if (!isDataFrame(df)) throw new TimelineError("timeline() expects a polars DataFrame.");
+  const timeColumn = options.timeColumn ?? "TimeGenerated";
+  checkColumn(df, timeColumn, "time");
+  const defaults = ["NewProcessName", "EventID", "CommandLine"];
+  const sourceColumns = options.sourceColumns ?? (defaults.every((c) => df.columns.includes(c)) ? defaults : []);
+  sourceColumns.forEach((c) => checkColumn(df, c, "source"));
+  if (options.groupBy) checkColumn(df, options.groupBy, "groupBy");
+  const max = options.maxTooltipLength ?? DEFAULT_TOOLTIP;
+  const times = epochMillis(df, timeColumn);
+  const sources = sourceColumns.map((c) => displayStrings(df, c, max));
+  const groups = options.groupBy ? displayStrings(df, options.groupBy, 200) : undefined;
+  const extras = Object.entries(extra).map(([field, col]) => [field, df.getColumn(col).cast(pl.Float64).toArray() as unknown as (number | null)[]] as const);
+  const rows: Record<string, unknown>[] = [];
+  const counts = new Map<string, number>();
+  let missing = 0;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < times.length; i += 1) {
+    const t = times[i];
+    if (t === null || !Number.isFinite(t)) {
+      missing += 1;
+      continue;
+    }
+    if (t < lo) lo = t;
+    if (t > hi) hi = t;
+    const row: Record<string, unknown> = { t, ts: isoUtc(t) };
+    if (groups) {
+      const g = groups[i] === "" ? "(empty)" : groups[i];
+      row.g = g;
+      counts.set(g, (counts.get(g) ?? 0) + 1);
+    }
+    sources.forEach((values, k) => (row[`s${k}`] = values[i]));
+    for (const [field, values] of extras) row[field] = values[i];
+    rows.push(row);
+  }
+  let lanes = [...counts].map(([name, count]) => ({ name, count }));
+  if (groups && options.groupBy) {
+    const numeric = !isTextType(df.getColumn(options.groupBy).dtype);
+    lanes.sort((a, b) => (numeric && Number.isFinite(Number(a.name)) && Number.isFinite(Number(b.name)) ? Number(a.name) - Number(b.name) : a.name.localeCompare(b.name)));
+  } else {
+    lanes = [{ name: "", count: rows.length }];
+  }
+  return { rows, lanes, sourceTitles: sourceColumns, missingTimes: missing, min: lo, max: hi };
+}
+
+function tooltip(options: TimelineCommonOptions, prep: Prepared, extra: { field: string; title: string }[] = []): Record<string, unknown>[] {
+  return [
+    { field: "ts", type: "nominal", title: `${options.timeColumn ?? "TimeGenerated"} (UTC)` },
+    ...(options.groupBy ? [{ field: "g", type: "nominal", title: options.groupBy }] : []),
+    ...extra.map((e) => ({ field: e.field, type: "quantitative", title: e.title })),
+    ...prep.sourceTitles.map((title, k) => ({ field: `s${k}`, type: "nominal", title })),
+  ];
+}
+
+function colorEncoding(options: TimelineCommonOptions, prep: Prepared): Record<string, unknown> {
+  return options.groupBy
+    ? { field: "g", type: "nominal", title: options.groupBy, scale: { scheme: PALETTE, domain: prep.lanes.map((l) => l.name) }, legend: { orient: "right" } }
+    : { value: options.color ?? "navy" };
+}
+
+function refLayers(options: TimelineCommonOptions, xScale: Record<string, unknown>): Record<string, unknown>[] {
+  if (options.refEvent === undefined) return [];
+  const { time, label } = refTime(options.refEvent);
+  return [
+    {
+      data: { values: [{ t: time, label }] },
+      mark: { type: "rule", color: "#d62728", strokeDash: [4, 3], strokeWidth: 1.5 },
+      encoding: { x: { field: "t", type: "temporal", scale: xScale } },
+    },
+    {
+      data: { values: [{ t: time, label }] },
+      mark: { type: "text", color: "#d62728", align: "left", dx: 4, baseline: "top", y: 2 },
+      encoding: { x: { field: "t", type: "temporal", scale: xScale }, text: { field: "label" } },
+    },
+  ];
+}
+
+function summary(kind: string, title: string, prep: Prepared, options: TimelineCommonOptions): string {
+  const range = prep.rows.length ? `, ${isoUtc(prep.min)} → ${isoUtc(prep.max)} UTC` : "";
+  const lanes = options.groupBy ? ` in ${prep.lanes.length} lane(s) by ${options.groupBy}: ${prep.lanes.map((l) => `${l.name} (${l.count})`).join(", ")}` : "";
+  const missing = prep.missingTimes ? `; ${prep.missingTimes} row(s) without a time not shown` : "";
+  return `${title === kind ? kind : `${kind}: ${title}`} — ${prep.rows.length} event(s)${lanes}${range}${missing}`;
+}
+
+function renderer(rows: number, options: TimelineCommonOptions): "canvas" | "svg" {
+  return rows > (options.canvasThreshold ?? DEFAULT_CANVAS_THRESHOLD) ? "canvas" : "svg";
+}
+
+/** The Vega-Lite spec of an event timeline (exported for tests and custom charts). */
+export function timelineSpec(prep: Prepared, options: TimelineOptions, forPng = false): VegaLiteSpec {
+  const width = options.width ?? DEFAULT_WIDTH;
+  const laneCount = prep.lanes.length;
+  const height = options.height ?? Math.max(150, 40 * laneCount);
+  const title = options.title ?? "Timeline";
+  const span = prep.rows.length ? prep.max - prep.min : 0;
+  // The static image has no brush to drive: no strip there.
+  const overview = !forPng && (options.overview === true || ((options.overview ?? "auto") === "auto" && span > HOUR));
+  const y = options.groupBy ? { field: "g", type: "nominal", title: options.groupBy, sort: prep.lanes.map((l) => l.name) } : undefined;
+  const color = colorEncoding(options, prep);
+  const dense = forPng && prep.rows.length > PNG_POINT_LIMIT;
+  const detailScale: Record<string, unknown> = overview && !forPng ? { type: "utc", domain: { param: "brush" } } : { type: "utc" };
+  const points: Record<string, unknown> = dense
+    ? {
+        // Static image of a very large timeline: event density per pixel column.
+        mark: { type: "rect", opacity: 0.8 },
+        encoding: {
+          x: { field: "t", type: "temporal", bin: { maxbins: Math.min(600, width) }, scale: { type: "utc" }, title: null },
+          ...(y ? { y: { ...y } } : {}),
+          color,
+          opacity: { aggregate: "count", type: "quantitative", legend: null, scale: { range: [0.35, 1] } },
+        },
+      }
+    : {
+        mark: { type: "point", shape: "diamond", filled: true, size: 70, opacity: 0.6 },
+        ...(overview || forPng ? {} : { params: [{ name: "zoom", select: { type: "interval", encodings: ["x"] }, bind: "scales" }] }),
+        encoding: {
+          x: { field: "t", type: "temporal", scale: detailScale, title: null, axis: { format: "%Y-%m-%d %H:%M", labelOverlap: true } },
+          ...(y ? { y } : {}),
+          color,
+          tooltip: tooltip(options, prep),
+        },
+      };
+  const detail: Record<string, unknown> = { width, height, layer: [points, ...refLayers(options, detailScale)] };
+  const base = { $schema: "https://vega.github.io/schema/vega-lite/v5.json", title, data: { values: prep.rows }, config: { view: { stroke: "#ddd" } } };
+  if (!overview) return { ...base, ...detail } as unknown as VegaLiteSpec;
+  const strip = {
+    width,
+    height: 40,
+    params: [{ name: "brush", select: { type: "interval", encodings: ["x"] } }],
+    mark: { type: "tick", thickness: 1, opacity: 0.7 },
+    encoding: {
+      x: { field: "t", type: "temporal", scale: { type: "utc" }, title: "Drag to select a time range; drag the selection to pan, scroll over it to resize", axis: { format: "%Y-%m-%d", labelOverlap: true } },
+      ...(y ? { y: { ...y, axis: null } } : {}),
+      color,
+    },
+  };
+  return { ...base, vconcat: [detail, strip], spacing: 8 } as unknown as VegaLiteSpec;
+}
+
+/**
+ * An event timeline chart (Vega-Lite + PNG + text); display it with
+ * `display(chart)`. See {@link TimelineOptions}.
+ */
+export async function timeline(df: pl.DataFrame, options: TimelineOptions = {}): Promise<TimelineChart> {
+  const prep = prepare(df, options);
+  const title = options.title ?? "Timeline";
+  const spec = timelineSpec(prep, options);
+  const chart = await vegaLiteChart(spec, { renderer: renderer(prep.rows.length, options), noPng: true, text: summary("Timeline", title, prep, options) });
+  const png = await staticPng(timelineSpec(prep, options, true), options.pngScale);
+  return new TimelineChart(new VegaLiteChart(chart.spec, png, chart.text, chart.warnings), prep.lanes, prep.rows.length, prep.missingTimes);
+}
+
+async function staticPng(spec: VegaLiteSpec, scale = 1): Promise<Buffer> {
+  return (await vegaLiteChart(spec, { pngScale: scale })).png;
+}
+
+/** Shows an event timeline at once (see {@link timeline}). */
+export async function displayTimeline(df: pl.DataFrame, options: TimelineOptions = {}): Promise<void> {
+  display(await timeline(df, options));
+  // Deno publishes outputs asynchronously: let this one leave before the cell ends.
+  await flushDisplays();
+}
+
+/** The Vega-Lite spec of a values timeline. */
+export function timelineValuesSpec(prep: Prepared, options: TimelineValuesOptions): VegaLiteSpec {
+  const width = options.width ?? DEFAULT_WIDTH;
+  const height = options.height ?? 300;
+  const kinds = Array.isArray(options.kind) ? options.kind : [options.kind ?? "line"];
+  if (kinds.length === 0 || kinds.some((k) => !["line", "bar", "point"].includes(k))) throw new TimelineError(`kind must be "line", "bar" or "point" (or a list of them), not ${JSON.stringify(options.kind)}.`);
+  const color = colorEncoding(options, prep);
+  const x = { field: "t", type: "temporal", scale: { type: "utc" }, title: null, axis: { format: "%Y-%m-%d %H:%M", labelOverlap: true } };
+  const y = { field: "v", type: "quantitative", title: options.y };
+  const tips = tooltip(options, prep, [{ field: "v", title: options.y }]);
+  const layers = kinds.map((kind, k) => ({
+    mark: kind === "line" ? { type: "line", strokeWidth: 1.5, point: false } : kind === "bar" ? { type: "bar", width: { band: 0.9 }, opacity: 0.7 } : { type: "point", filled: true, size: 40 },
+    ...(k === 0 ? { params: [{ name: "zoom", select: { type: "interval", encodings: ["x"] }, bind: "scales" }] } : {}),
+    encoding: { x, y, color, ...(options.groupBy && kind === "line" ? { detail: { field: "g" } } : {}), tooltip: tips },
+  }));
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    title: options.title ?? "Timeline values",
+    width,
+    height,
+    data: { values: prep.rows },
+    layer: [...layers, ...refLayers(options, { type: "utc" })],
+  } as unknown as VegaLiteSpec;
+}
+
+/** A numeric column over time (lines, bars or points); see {@link TimelineValuesOptions}. */
+export async function timelineValues(df: pl.DataFrame, options: TimelineValuesOptions): Promise<TimelineChart> {
+  if (!options || !options.y) throw new TimelineError("timelineValues needs the numeric column to plot: { y: \"column\" }.");
+  checkColumn(df, options.y, "y");
+  const dtype = df.getColumn(options.y).dtype.variant;
+  if (!/^(U?Int|Float|Decimal)/.test(dtype)) throw new TimelineError(`The y column "${options.y}" must be numeric, not ${dtype}.`);
+  const prep = prepare(df, options, { v: options.y });
+  const spec = timelineValuesSpec(prep, options);
+  const chart = await vegaLiteChart(spec, { renderer: renderer(prep.rows.length, options), pngScale: options.pngScale, text: summary("Timeline values", options.title ?? "Timeline values", prep, options) });
+  return new TimelineChart(chart, prep.lanes, prep.rows.length, prep.missingTimes);
+}
+
+/** Shows a values timeline at once (see {@link timelineValues}). */
+export async function displayTimelineValues(df: pl.DataFrame, options: TimelineValuesOptions): Promise<void> {
+  display(await timelineValues(df, options));
+  await flushDisplays();
+}

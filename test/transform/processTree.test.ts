@@ -1,0 +1,331 @@
+/**
+ * buildProcessTree and ptree against MSTICPy's builder.
+ *
+ * Reference fixtures (test/transform/fixtures/ptree-*.json.gz) were made by
+ * scripts/make-ptree-fixtures.py, which runs msticpy's own
+ * transform/proc_tree_builder.build_process_tree (source at commit
+ * cb71514786b0c120cae6196bc0d050c6b40dab05, pandas 1.5.3) on the lab's
+ * process_tree and processes_on_host exports. Each fixture row is
+ * [proc_key, parent_key, IsRoot, IsLeaf, IsBranch, level, parent row].
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { before, describe, it } from "node:test";
+import { gunzipSync } from "node:zlib";
+import pl from "nodejs-polars";
+import { QueryProvider } from "../../src/data/queryProvider";
+import { buildProcessTree } from "../../src/transform/processTree";
+import { LX_EVENT_SCHEMA, MDE_EVENT_SCHEMA, ProcessSchemaError, WIN_EVENT_SCHEMA, inferSchema } from "../../src/transform/processTreeSchema";
+import { ptree } from "../../src/transform/processTreeUtils";
+import { generate4688 } from "../helpers/processEvents";
+
+type RefRow = [string | null, string | null, boolean, boolean, boolean, number, number];
+const ROOT = join(__dirname, "../..");
+
+function fixture(name: string): RefRow[] {
+  return JSON.parse(gunzipSync(readFileSync(join(__dirname, "fixtures", `ptree-${name}.json.gz`))).toString()).rows as RefRow[];
+}
+
+function col<T>(df: pl.DataFrame, name: string): T[] {
+  return df.getColumn(name).toArray() as unknown as T[];
+}
+
+/** The chain of proc_keys from the root to each row, from parent_key links. */
+function keyChains(keys: string[], parents: (string | null)[]): Map<string, string[]> {
+  const parentOf = new Map(keys.map((k, i) => [k, parents[i]]));
+  const out = new Map<string, string[]>();
+  for (const k of keys) {
+    const chain = [k];
+    let p = parentOf.get(k);
+    while (p) {
+      chain.unshift(p);
+      p = parentOf.get(p) ?? null;
+    }
+    out.set(k, chain);
+  }
+  return out;
+}
+
+const qp = new QueryProvider("LocalData", { dataPaths: [join(ROOT, "data")], queryPaths: [join(ROOT, "data")] });
+
+describe("process schemas", () => {
+  it("infers Windows 4688, Linux auditd and MDE layouts from column names", () => {
+    assert.equal(inferSchema(["TimeGenerated", "NewProcessName", "NewProcessId", "ProcessId", "ParentProcessName", "SubjectLogonId", "Computer", "EventID"]), WIN_EVENT_SCHEMA);
+    assert.equal(inferSchema(["TimeGenerated", "exe", "pid", "ppid", "ses", "cmdline", "EventType", "Computer"]), LX_EVENT_SCHEMA);
+    assert.equal(inferSchema(["Timestamp", "FileName", "ProcessId", "InitiatingProcessId", "InitiatingProcessFileName", "DeviceName", "ProcessCommandLine"]), MDE_EVENT_SCHEMA);
+    // Fewer than 4 matching columns: no schema (MSTICPy's threshold).
+    assert.equal(inferSchema(["TimeGenerated", "NewProcessName", "Account"]), undefined);
+  });
+
+  it("says which columns it needs when nothing fits", () => {
+    assert.throws(() => buildProcessTree(pl.DataFrame({ a: [1], b: [2] })), (e: Error) => e instanceof ProcessSchemaError && /NewProcessName/.test(e.message) && /schema/.test(e.message));
+    assert.throws(
+      () => buildProcessTree(pl.DataFrame({ a: [1] }), { schema: { processName: "a", processId: "b", parentId: "c", timeStamp: "d" } }),
+      /no column "b", "c", "d"/,
+    );
+  });
+});
+
+describe("buildProcessTree on the lab's process_tree (MSTICPy reference)", () => {
+  let tree: pl.DataFrame;
+  before(async () => {
+    tree = buildProcessTree(await qp.WindowsSecurity.get_process_tree());
+  });
+
+  it("agrees with MSTICPy on every key, parent, flag, level and path", () => {
+    const ref = fixture("process_tree");
+    assert.equal(tree.height, ref.length); // 17 events + 1 inferred parent
+    const keys = col<string>(tree, "proc_key");
+    const parents = col<string | null>(tree, "parent_key");
+    const row = new Map(keys.map((k, i) => [k, i]));
+    const refChains = keyChains(ref.map((r) => r[0] as string), ref.map((r) => r[1]));
+    const ourChains = keyChains(keys, parents);
+    const paths = col<string>(tree, "path");
+    const src = col<string>(tree, "source_index");
+    const bySource = new Map(src.map((s, i) => [s, keys[i]]));
+    const flags = { IsRoot: col<boolean>(tree, "IsRoot"), IsLeaf: col<boolean>(tree, "IsLeaf"), IsBranch: col<boolean>(tree, "IsBranch"), Level: col<number>(tree, "Level") };
+    for (const r of ref) {
+      const i = row.get(r[0] as string);
+      assert.ok(i !== undefined, `missing ${r[0]}`);
+      assert.equal(parents[i], r[1]);
+      assert.deepEqual([flags.IsRoot[i], flags.IsLeaf[i], flags.IsBranch[i]], [r[2], r[3], r[4]]);
+      assert.equal(flags.Level[i], r[5]);
+      // path = the source_index of every process from the root down
+      assert.deepEqual(paths[i].split("/").map((s) => bySource.get(s)), refChains.get(r[0] as string));
+      assert.deepEqual(ourChains.get(r[0] as string), refChains.get(r[0] as string));
+    }
+  });
+
+  it("pins the documented keys (MSTICPY-NOTES §4.2, §4.3)", () => {
+    const keys = col<string>(tree, "proc_key");
+    assert.ok(keys.includes("c:\\windows\\system32\\cmd.exe|0x12f4|2019-02-14 11:51:37.687000"));
+    const roots = ptree.getRoots(tree);
+    assert.deepEqual(col(roots, "proc_key"), ["c:\\windows\\system32\\svchost.exe|0x498|1970-01-01 00:00:00.000000"]);
+    assert.deepEqual(col(roots, "IsInferred"), [true]);
+    assert.deepEqual(col(roots, "TimeGenerated"), [null]);
+    assert.deepEqual(col(roots, "NewProcessName"), ["C:\\Windows\\System32\\svchost.exe"]);
+    // The stale NodeRole/Level input columns of the lab file are replaced.
+    assert.deepEqual(col(tree.filter(pl.col("IsBranch")), "NodeRole"), ["branch"]);
+    assert.deepEqual(ptree.getSummaryInfo(tree), {
+      Processes: 18,
+      RootProcesses: 1,
+      LeafProcesses: 16,
+      BranchProcesses: 1,
+      IsolatedProcesses: 0,
+      LargestTreeDepth: 3,
+      InferredProcesses: 1,
+    });
+  });
+
+  it("answers tree queries", () => {
+    const root = ptree.getRoots(tree).head(1);
+    const all = ptree.getDescendents(tree, root);
+    assert.equal(all.height, 18);
+    assert.equal(ptree.getDescendents(tree, root, { includeSource: false }).height, 17);
+    assert.equal(ptree.getDescendents(tree, root, { maxLevels: 1 }).height, 2);
+    const cmd = "c:\\windows\\system32\\cmd.exe|0x12f4|2019-02-14 11:51:37.687000";
+    assert.equal(ptree.getChildren(tree, cmd).height, 16);
+    assert.equal(ptree.getChildren(tree, cmd, { includeSource: true }).getColumn("proc_key").get(0), cmd);
+    assert.deepEqual(col(ptree.getParent(tree, cmd), "proc_key"), col(root, "proc_key"));
+    assert.equal(ptree.getParent(tree, root).height, 0);
+    const leaf = tree.filter(pl.col("Level").eq(3)).head(1);
+    assert.deepEqual(col(ptree.getAncestors(tree, leaf), "Level"), [1, 2, 3]);
+    assert.equal(ptree.getSiblings(tree, leaf).height, 15);
+    assert.equal(ptree.getSiblings(tree, { proc_key: leaf.getColumn("proc_key").get(0) as string }, { includeSource: true }).height, 16);
+    assert.equal(ptree.getTreeDepth(tree), 3);
+    assert.throws(() => ptree.getChildren(tree, "nope|0x1|x"), /No process with proc_key/);
+    const text = ptree.treeToText(tree);
+    assert.match(text.split("\n")[0], /^C:\\Windows\\System32\\svchost\.exe \[0x498\] \(inferred\)$/);
+    assert.match(text.split("\n")[1], /^ {4}\+-- C:\\Windows\\System32\\cmd\.exe \[0x12f4\]/);
+    assert.equal(text.split("\n").length, 18);
+  });
+});
+
+describe("buildProcessTree on the lab's processes_on_host (MSTICPy reference)", () => {
+  let tree: pl.DataFrame;
+  let ref: RefRow[];
+  before(async () => {
+    tree = buildProcessTree(await qp.execQuery("processes_on_host.parquet"));
+    ref = fixture("processes_on_host");
+  });
+
+  it("keeps every process MSTICPy keeps, plus the ones it drops on key clashes", () => {
+    // 22,979 rows − 8 exact duplicates = 22,971 events, + 22 inferred parents.
+    assert.equal(tree.height, 22_993);
+    // MSTICPy keeps 22,477: it drops 516 distinct processes whose name|pid|minute
+    // key clashes with another's (the export's times have minute resolution).
+    assert.equal(ref.length, 22_477);
+    const keys = col<string>(tree, "proc_key");
+    assert.equal(keys.filter((k) => /#\d+$/.test(k)).length, 516);
+    assert.equal(new Set(keys).size, keys.length);
+    const base = new Set(keys.map((k) => k.replace(/#\d+$/, "")));
+    for (const r of ref) if (r[0] !== null) assert.ok(base.has(r[0]), `missing ${r[0]}`);
+  });
+
+  it("links every process to MSTICPy's parent, except the two with no parent name (deliberate)", () => {
+    const keys = col<string>(tree, "proc_key");
+    const parents = col<string | null>(tree, "parent_key");
+    const strip = (k: string | null): string | null => (k === null ? null : k.replace(/#\d+$/, ""));
+    // Where keys clash MSTICPy keeps an arbitrary row (unstable sort), so its
+    // parent must be the parent of one of our processes with that key.
+    const parentsOf = new Map<string, Set<string | null>>();
+    keys.forEach((k, i) => {
+      const b = strip(k) as string;
+      if (!parentsOf.has(b)) parentsOf.set(b, new Set());
+      parentsOf.get(b)?.add(strip(parents[i]));
+    });
+    const differ = ref.filter((r) => r[0] !== null && !parentsOf.get(r[0])?.has(r[1])).map((r) => [r[0], r[1], [...(parentsOf.get(r[0] as string) ?? [])]]);
+    // smss.exe started by System (pid 4) has a null ParentProcessName: MSTICPy
+    // leaves it without a parent and adds a root with a null key; we treat a
+    // null name like an empty one ("unknown", MSTICPy's own rule for "").
+    assert.deepEqual(differ, [
+      ["c:\\windows\\system32\\smss.exe|0x114|2019-02-12 04:39:00.000000", null, ["unknown|0x4|1970-01-01 00:00:00.000000"]],
+      ["c:\\windows\\system32\\smss.exe|0x130|2019-02-14 04:20:00.000000", null, ["unknown|0x4|1970-01-01 00:00:00.000000"]],
+    ]);
+  });
+
+  it("has MSTICPy's roots (bar the null-name case) and its levels wherever the ancestry is unambiguous", () => {
+    const roots = col<string>(ptree.getRoots(tree), "proc_key").sort();
+    const refRoots = ref.filter((r) => r[2]).map((r) => r[0]);
+    assert.equal(refRoots.length, 24);
+    const expected = refRoots.filter((k): k is string => k !== null && !k.startsWith("c:\\windows\\system32\\smss.exe|0x1") || (k !== null && k.includes("1970"))).concat(["unknown|0x4|1970-01-01 00:00:00.000000"]).sort();
+    assert.deepEqual(roots, expected);
+    assert.equal(roots.length, 22);
+    const keys = col<string>(tree, "proc_key");
+    const levels = col<number>(tree, "Level");
+    const ours = new Map(keys.map((k, i) => [k, levels[i]]));
+    const clashing = new Set(keys.filter((k) => /#\d+$/.test(k)).map((k) => k.replace(/#\d+$/, "")));
+    let compared = 0;
+    for (const [index, r] of ref.entries()) {
+      if (r[0] === null) continue;
+      // Walk MSTICPy's ancestry; skip rows below a clashing key (its choice of row is arbitrary).
+      let shift = 0;
+      let ok = true;
+      for (let at: number = index, guard = 0; at >= 0 && guard < 1000; guard += 1) {
+        const a = ref[at];
+        if (a[0] === null || clashing.has(a[0])) {
+          ok = false;
+          break;
+        }
+        if (a[6] < 0 && a[0].startsWith("c:\\windows\\system32\\smss.exe|") && !a[0].includes("1970")) shift = 1;
+        at = a[6];
+      }
+      if (!ok) continue;
+      compared += 1;
+      assert.equal(ours.get(r[0]), r[5] + shift, r[0]);
+    }
+    assert.ok(compared > 16_000, `compared ${compared}`);
+  });
+});
+
+describe("buildProcessTree rules", () => {
+  const t = (s: string): Date => new Date(`2024-01-01T${s}Z`);
+  const base = {
+    EventID: [4688, 4688, 4688, 4688, 4688, 4688],
+    Computer: ["h1", "h1", "h1", "h1", "h2", "h1"],
+    SubjectLogonId: ["0x1", "0x1", "0x1", "0x1", "0x1", "0x1"],
+    TargetLogonId: ["0x0", "0x0", "0x0", "0x99", "0x0", "0x0"],
+  };
+
+  it("links to the latest earlier process with the parent's id and image on the same host (PID reuse)", () => {
+    const df = pl.DataFrame({
+      ...base,
+      TimeGenerated: [t("10:00:00"), t("10:00:01"), t("10:05:00"), t("10:05:01"), t("10:05:02"), t("10:06:00")],
+      NewProcessId: ["0x10", "0x20", "0x10", "0x30", "0x40", "0x50"],
+      NewProcessName: ["C:\\a\\cmd.exe", "C:\\a\\x.exe", "C:\\a\\cmd.exe", "C:\\a\\y.exe", "C:\\a\\z.exe", "C:\\a\\w.exe"],
+      ProcessId: ["0x1", "0x10", "0x1", "0x10", "0x10", "0x10"],
+      ParentProcessName: ["C:\\a\\svc.exe", "C:\\a\\CMD.EXE", "C:\\a\\svc.exe", "C:\\a\\cmd.exe", "C:\\a\\cmd.exe", "C:\\a\\other.exe"],
+    });
+    const tree = buildProcessTree(df);
+    const parentOf = (name: string): string | null => tree.filter(pl.col("NewProcessName").eq(pl.lit(name))).getColumn("parent_key").get(0) as string | null;
+    assert.equal(parentOf("C:\\a\\x.exe"), "c:\\a\\cmd.exe|0x10|2024-01-01 10:00:00.000000"); // case-insensitive image
+    assert.equal(parentOf("C:\\a\\y.exe"), "c:\\a\\cmd.exe|0x10|2024-01-01 10:05:00.000000"); // the reused PID's newer process
+    // z.exe on host h2: no cmd.exe 0x10 there → an inferred parent on h2
+    assert.equal(parentOf("C:\\a\\z.exe"), "c:\\a\\cmd.exe|0x10|1970-01-01 00:00:00.000000");
+    // w.exe names another image for PID 0x10 → its own inferred parent (image kept as the child names it)
+    assert.equal(parentOf("C:\\a\\w.exe"), "c:\\a\\other.exe|0x10|1970-01-01 00:00:00.000000");
+    const inferred = tree.filter(pl.col("IsInferred"));
+    // svc.exe 0x1 (shared by both cmd.exe), cmd.exe 0x10 on h2, other.exe 0x10
+    assert.deepEqual(col<string>(inferred, "NewProcessName").sort(), ["C:\\a\\cmd.exe", "C:\\a\\other.exe", "C:\\a\\svc.exe"]);
+    assert.deepEqual(col<string>(inferred.filter(pl.col("NewProcessName").eq(pl.lit("C:\\a\\cmd.exe"))), "Computer"), ["h2"]);
+    assert.ok(col<boolean>(inferred, "IsRoot").every(Boolean));
+    // EffectiveLogonId: the target logon when there is one.
+    assert.equal(tree.filter(pl.col("NewProcessName").eq(pl.lit("C:\\a\\y.exe"))).getColumn("EffectiveLogonId").get(0), "0x99");
+    // Paths and levels
+    const y = tree.filter(pl.col("NewProcessName").eq(pl.lit("C:\\a\\y.exe")));
+    assert.equal(y.getColumn("Level").get(0), 3);
+    // svc.exe 0x1, the first inferred parent, is numbered after the 6 input rows
+    assert.equal(y.getColumn("path").get(0), "00006/00002/00003");
+  });
+
+  it("drops exact duplicates and non-4688 rows, and orders rows as a tree", () => {
+    const df = pl.DataFrame({
+      EventID: [4688, 4688, 4624, 4688],
+      TimeGenerated: [t("10:00:00"), t("10:00:00"), t("10:00:00"), t("09:00:00")],
+      Computer: ["h", "h", "h", "h"],
+      NewProcessId: ["0x2", "0x2", "0x9", "0x1"],
+      NewProcessName: ["b.exe", "b.exe", "x.exe", "a.exe"],
+      ProcessId: ["0x1", "0x1", "0x1", "0x0"],
+      ParentProcessName: ["a.exe", "a.exe", "a.exe", "root.exe"],
+      SubjectLogonId: ["0x1", "0x1", "0x1", "0x1"],
+    });
+    const tree = buildProcessTree(df);
+    assert.deepEqual(col(tree, "NewProcessName"), ["root.exe", "a.exe", "b.exe"]);
+    assert.deepEqual(col(tree, "Level"), [1, 2, 3]);
+    assert.deepEqual(col(tree, "NodeRole"), ["root", "branch", "leaf"]);
+    assert.deepEqual(col(tree, "source_index"), ["00004", "00003", "00000"]);
+  });
+
+  it("builds Linux auditd trees by pid alone", () => {
+    const df = pl.DataFrame({
+      TimeGenerated: ["2024-01-01 10:00:00", "2024-01-01 10:00:01", "2024-01-01 10:00:02"],
+      Computer: ["l", "l", "l"],
+      EventType: ["SYSCALL_EXECVE", "SYSCALL_EXECVE", "SYSCALL_EXECVE"],
+      exe: ["/bin/bash", "/usr/bin/curl", "/bin/sh"],
+      pid: [100, 101, 102],
+      ppid: [1, 100, 100],
+      cmdline: ["bash", "curl x", "sh -c y"],
+      ses: [3, 3, 3],
+    });
+    const tree = buildProcessTree(df);
+    assert.deepEqual(col(tree, "proc_key"), ["unknown|1|1970-01-01 00:00:00.000000", "/bin/bash|100|2024-01-01 10:00:00.000000", "/usr/bin/curl|101|2024-01-01 10:00:01.000000", "/bin/sh|102|2024-01-01 10:00:02.000000"]);
+    assert.deepEqual(col(tree, "Level"), [1, 2, 3, 3]);
+  });
+
+  it("builds MDE DeviceProcessEvents trees", () => {
+    const df = pl.DataFrame({
+      Timestamp: [t("10:00:00"), t("10:00:01")],
+      DeviceName: ["d", "d"],
+      ActionType: ["ProcessCreated", "ProcessCreated"],
+      FileName: ["powershell.exe", "whoami.exe"],
+      ProcessId: [500, 501],
+      InitiatingProcessId: [400, 500],
+      InitiatingProcessFileName: ["explorer.exe", "powershell.exe"],
+      ProcessCommandLine: ["powershell", "whoami"],
+    });
+    const tree = buildProcessTree(df);
+    assert.deepEqual(col(tree, "parent_key"), [null, "explorer.exe|400|1970-01-01 00:00:00.000000", "powershell.exe|500|2024-01-01 10:00:00.000000"]);
+  });
+
+  it("finds every true parent in generated events with PID reuse across hosts", () => {
+    const { df, parentRow } = generate4688(5000, { seed: 7, pidPool: 600 });
+    const tree = buildProcessTree(df);
+    const src = col<string>(tree, "source_index").map(Number);
+    const par = col<string | null>(tree, "parent_index");
+    const inferred = col<boolean>(tree, "IsInferred");
+    let reused = 0;
+    const seen = new Set<string>();
+    for (const [h, p] of (df.select("Computer", "NewProcessId").rows() as [string, string][])) {
+      if (seen.has(`${h}|${p}`)) reused += 1;
+      seen.add(`${h}|${p}`);
+    }
+    assert.ok(reused > 1000, `PIDs reused ${reused} times`);
+    src.forEach((s, i) => {
+      if (inferred[i]) return;
+      const truth = parentRow[s];
+      if (truth < 0) assert.ok(par[i] !== null && Number(par[i]) >= 5000, `row ${s} should have an inferred parent`);
+      else assert.equal(Number(par[i]), truth, `row ${s}`);
+    });
+  });
+});
