@@ -51,14 +51,5 @@ export function report(title: string, rows: Measurement[]): void {
   }
 }
 
-/** A seeded PRNG (mulberry32): the same data on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG: the same generated data on every run (shared with the tests). */
+export { seededRandom } from "../test/helpers/random";

@@ -468,10 +468,11 @@ function render(focus) {
       var n = nodes[i];
       add.push({ group: "nodes", data: { id: String(i), label: label(i), k: n.k, ink: ink(n.k), x: n.x } });
     });
-    want.forEach(function (i) {
-      var p = nodes[i].p;
-      if (p >= 0 && keep[p] && cy.getElementById("e" + i).empty()) add.push({ group: "edges", data: { id: "e" + i, source: String(p), target: String(i) } });
-    });
+    // Edges last-first: dagre then lays siblings out left to right in time order.
+    for (var w = want.length - 1; w >= 0; w--) {
+      var i3 = want[w], p = nodes[i3].p;
+      if (p >= 0 && keep[p] && cy.getElementById("e" + i3).empty()) add.push({ group: "edges", data: { id: "e" + i3, source: String(p), target: String(i3) } });
+    }
     cy.add(add);
     want.forEach(function (i) {
       var el = cy.getElementById(String(i));

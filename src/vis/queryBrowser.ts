@@ -11,6 +11,7 @@
  *   shows clones of the static detail blocks, so the details are rendered and
  *   escaped once, here, and the script never turns data into HTML.
  */
+import { SCRIPT_MOUNT } from "./scriptMount";
 import type { QueryDefinition, QueryParameter } from "../data/types";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 import { escapeHtml, jsonForScript } from "../display/html";
@@ -275,11 +276,6 @@ function clientScript(id: string, data: unknown): string {
     list.addEventListener("change", function () { show(selected()); });
     applyFilter();
   }
-  function el(tag, className) {
-    var node = document.createElement(tag);
-    node.className = className;
-    return node;
-  }
   function copyButton(text) {
     var button = el("button", "hl-qb-copy");
     button.type = "button";
@@ -309,17 +305,6 @@ function clientScript(id: string, data: unknown): string {
     document.body.removeChild(area);
     return ok;
   }
-  // Find the root by id; fall back to the script's parent (outputs not yet in
-  // the document, or in a shadow root), then retry briefly.
-  var root = document.getElementById(ID);
-  var script = document.currentScript;
-  if (!root && script && script.parentNode && script.parentNode.id === ID) root = script.parentNode;
-  if (root) { start(root); return; }
-  var tries = 0;
-  var timer = setInterval(function () {
-    var found = document.getElementById(ID);
-    if (found) start(found);
-    if (found || ++tries >= 50) clearInterval(timer);
-  }, 100);
+  ${SCRIPT_MOUNT}
 })();`;
 }

@@ -12,6 +12,7 @@
  *   links exist only where the server made them (http/https only,
  *   `rel="noopener noreferrer"`, new tab).
  */
+import { SCRIPT_MOUNT } from "./scriptMount";
 import { inspect } from "node:util";
 import pl from "nodejs-polars";
 import { didYouMean, HuntlabError } from "../common/errors";
@@ -483,21 +484,7 @@ function clientScript(id: string, data: unknown): string {
     list.addEventListener("change", function () { show(selected()); });
     refresh();
   }
-  function el(tag, className) {
-    var node = document.createElement(tag);
-    node.className = className;
-    return node;
-  }
-  var root = document.getElementById(ID);
-  var script = document.currentScript;
-  if (!root && script && script.parentNode && script.parentNode.id === ID) root = script.parentNode;
-  if (root) { start(root); return; }
-  var tries = 0;
-  var timer = setInterval(function () {
-    var found = document.getElementById(ID);
-    if (found) start(found);
-    if (found || ++tries >= 50) clearInterval(timer);
-  }, 100);
+  ${SCRIPT_MOUNT}
 })();`;
 }
 

@@ -7,6 +7,7 @@
  * and the benchmark.
  */
 import pl from "nodejs-polars";
+import { seededRandom } from "./random";
 
 export interface GeneratedEvents {
   df: pl.DataFrame;
@@ -24,20 +25,8 @@ const IMAGES = [
   "C:\\Program Files\\App\\app.exe",
 ];
 
-/** mulberry32 */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function generate4688(n: number, options: { seed?: number; hosts?: number; pidPool?: number } = {}): GeneratedEvents {
-  const random = rng(options.seed ?? 42);
+  const random = seededRandom(options.seed ?? 42);
   const hosts = options.hosts ?? 4;
   const pool = options.pidPool ?? 2048;
   const start = Date.UTC(2024, 0, 1);
