@@ -175,6 +175,37 @@ export function worldCountries(): FeatureCollection<Geometry, { name?: string }>
   return fc;
 }
 
+let leafletWorldCache: FeatureCollection<Geometry, { name?: string }> | undefined;
+
+/**
+ * The outlines for Leaflet, which draws on a flat plane: rings that cross the
+ * antimeridian (Russia's Chukotka, Fiji) are unwrapped so they continue past
+ * ±180° instead of drawing a stripe across the whole map. Ring edges along a
+ * pole (Antarctica's cut) are left as they are. d3-geo, on the sphere, needs none of this.
+ */
+export function worldCountriesForLeaflet(): FeatureCollection<Geometry, { name?: string }> {
+  if (leafletWorldCache) return leafletWorldCache;
+  const unwrap = (ring: number[][]): number[][] => {
+    let offset = 0;
+    return ring.map(([lon, lat], i) => {
+      if (i > 0) {
+        const [prevLon, prevLat] = ring[i - 1];
+        const jump = lon - prevLon;
+        if (Math.abs(jump) > 180 && Math.abs(lat) < 89 && Math.abs(prevLat) < 89) offset -= Math.sign(jump) * 360;
+      }
+      return [lon + offset, lat];
+    });
+  };
+  const features = worldCountries().features.map((f) => {
+    const g = f.geometry;
+    if (g?.type === "Polygon") return { ...f, geometry: { ...g, coordinates: g.coordinates.map(unwrap) } };
+    if (g?.type === "MultiPolygon") return { ...f, geometry: { ...g, coordinates: g.coordinates.map((poly) => poly.map(unwrap)) } };
+    return f;
+  });
+  leafletWorldCache = { ...worldCountries(), features };
+  return leafletWorldCache;
+}
+
 function median(values: number[]): number {
   const s = values.filter(Number.isFinite).sort((a, b) => a - b);
   if (s.length === 0) return 0;
@@ -432,7 +463,7 @@ export class GeoMap implements Displayable {
       data: {
         center: this.center,
         zoom: this.options.zoomStart ?? 2,
-        basemap: this.options.basemap ?? true ? worldCountries() : null,
+        basemap: this.options.basemap ?? true ? worldCountriesForLeaflet() : null,
         tiles: tiles ? { url: tiles.url, maxZoom: tiles.maxZoom ?? 19 } : null,
         attributions: attributionHtml,
         layers: this.layers.map((l) => ({ name: l.name, nameHtml: escapeHtml(l.name), color: l.color, kind: l.kind, points: l.points, weights: l.weights ?? null })),

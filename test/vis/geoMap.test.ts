@@ -10,7 +10,7 @@ import { LAB_DATA_DIR } from "../../src/common/paths";
 import { readDataFile } from "../../src/data/readers";
 import { JUPYTER_DISPLAY } from "../../src/display/protocol";
 import { GeoLocation, Ip, ipsFromDataFrame } from "../../src/entities";
-import { GeoMap, GeoMapError, worldCountries } from "../../src/vis/geoMap";
+import { GeoMap, GeoMapError, worldCountries, worldCountriesForLeaflet } from "../../src/vis/geoMap";
 
 const PAYLOAD = `</script><script>alert(1)</script><img src=x onerror=alert(2)>`;
 
@@ -92,4 +92,24 @@ describe("GeoMap", async () => {
     assert.ok(!/https?:\/\/(?!db-ip\.com)[a-z]/i.test(html.replace(/data:[^"]+/g, "")), "no external URLs");
     assert.match(String(bundle["text/plain"]), /^GeoMap: 86 points/);
   });
+});
+
+it("the Leaflet basemap has no ring edge jumping across the antimeridian (no stripes across the map)", () => {
+  const jumps = (fc: ReturnType<typeof worldCountries>) => {
+    let count = 0;
+    for (const f of fc.features) {
+      const g = f.geometry;
+      const polys = g?.type === "Polygon" ? [g.coordinates] : g?.type === "MultiPolygon" ? g.coordinates : [];
+      for (const poly of polys)
+        for (const ring of poly)
+          for (let i = 1; i < ring.length; i++) {
+            const polar = Math.abs(ring[i][1]) >= 89 || Math.abs(ring[i - 1][1]) >= 89;
+            if (!polar && Math.abs(ring[i][0] - ring[i - 1][0]) > 180) count++;
+          }
+    }
+    return count;
+  };
+  assert.ok(jumps(worldCountries()) > 0, "the raw outlines do cross the antimeridian (Russia, Fiji)");
+  assert.equal(jumps(worldCountriesForLeaflet()), 0);
+  assert.equal(worldCountriesForLeaflet().features.length, worldCountries().features.length);
 });
