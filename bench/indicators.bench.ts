@@ -45,7 +45,7 @@ function payload(r: () => number): string {
   return `powershell -c "$d=[Convert]::FromBase64String('${Buffer.from(gzipSync(Buffer.from(cmd))).toString("base64")}')"`;
 }
 
-function generate(rows: number): pl.DataFrame {
+export function generate(rows: number): pl.DataFrame {
   const source = readDataFile(path.join(__dirname, "..", "data", "processes_on_host.parquet"));
   const real = (source.getColumn("CommandLine").toArray() as unknown as (string | null)[]).filter((c): c is string => c !== null);
   const r = seededRandom(7);

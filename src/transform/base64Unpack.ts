@@ -16,6 +16,7 @@
  * archive members); a limit that is hit is named in the output — a `limit`
  * attribute on the tag, a `limit` column in the records — never silent.
  */
+import { isUtf8 } from "node:buffer";
 import crypto from "node:crypto";
 import pl from "nodejs-polars";
 import type { DataFrame, DataType, Series } from "nodejs-polars";
@@ -194,7 +195,6 @@ export function decodeBase64Run(run: string): Buffer | undefined {
   return bytes.length ? bytes : undefined;
 }
 
-const utf8Decoder = new TextDecoder("utf-8", { fatal: true });
 const utf16Decoder = new TextDecoder("utf-16le", { fatal: true });
 
 /**
@@ -223,11 +223,9 @@ function decodeText(b: Uint8Array): { text: string; encoding: EncodingType } | u
       // not UTF-16 after all
     }
   }
-  try {
-    return { text: utf8Decoder.decode(b), encoding: "utf-8" };
-  } catch {
-    return undefined;
-  }
+  // Validate natively first: a throwing fatal decode is slow on the many binary candidates.
+  if (!isUtf8(b)) return undefined;
+  return { text: Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("utf8"), encoding: "utf-8" };
 }
 
 const HEX_PAIRS = Array.from({ length: 256 }, (_v, i) => i.toString(16).padStart(2, "0"));
