@@ -22,71 +22,9 @@ export type { HuntlabConfig, ProviderSettings, LoadConfigOptions, HttpSettings, 
 export { SecretMasker } from "./config/secrets";
 export * from "./context";
 export { browseResults, TIBrowser, type TIBrowserOptions } from "./vis/tiBrowser";
-export {
-  AnalysisError,
-  stl,
-  stlConfig,
-  timeseriesAnomaliesStl,
-  setNewAnomalyThreshold,
-  extractAnomalyPeriods,
-  createTimePeriodKqlFilter,
-  dbscan,
-  normalizeRows,
-  featureMatrix,
-  dbclusterEvents,
-  stringScore,
-  charOrdScore,
-  crc32Hash,
-  delimCount,
-  delimHash,
-  tokenCount,
-  addProcessFeatures,
-  withStringScore,
-  withCrc32Hash,
-} from "./analysis";
-export type {
-  StlOptions,
-  StlConfig,
-  StlResult,
-  AnomalyMode,
-  GapFill,
-  TimeseriesAnomaliesOptions,
-  AnomalyPeriod,
-  AnomalyPeriodOptions,
-  KqlFilterOptions,
-  FeatureMatrix,
-  DbscanOptions,
-  DbscanResult,
-  ClusterMode,
-  DbclusterOptions,
-  DbclusterResult,
-  ProcessFeatureOptions,
-} from "./analysis";
+export * from "./analysis";
 export { checkAnswers, loadAnswers, AnswerCheck, ANSWERS_PATH, type Answer, type AnswerResult, type CheckAnswersOptions } from "./lab/answers";
-export {
-  IoCExtract,
-  IocExtractError,
-  IOC_RESULT_COLUMNS,
-  BUILTIN_IOC_TYPES,
-  refang,
-  base64,
-  Base64Error,
-  BASE64_RECORD_COLUMNS,
-  BASE64_UNPACK_DEFAULTS,
-  detectFileType,
-} from "./transform";
-export type {
-  AddIocTypeOptions,
-  BuiltinIocType,
-  IocExtractOptions,
-  IocScanOptions,
-  Base64UnpackOptions,
-  DecodedItem,
-  EncodingType,
-  UnpackDfOptions,
-  UnpackResult,
-  FileType,
-} from "./transform";
+export * from "./transform";
 export { buildProcessTree, processTreeSchema, ProcessTreeError, PROCESS_TREE_COLUMNS, type BuildProcessTreeOptions } from "./transform/processTree";
 export {
   inferSchema as inferProcessSchema,
