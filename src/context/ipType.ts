@@ -3,21 +3,23 @@
  * Loopback, Multicast, Link Local, Reserved or Unspecified. The ranges are a
  * table pinned here (IANA special-purpose registries), not a library's or a
  * Python version's notion of "private", so results do not drift; ipaddr.js
- * parses and matches.
+ * parses and matches. TI lookups refuse to send non-Public addresses online
+ * by the same table ({@link nonGlobalIpReason}).
  */
 import ipaddr from "ipaddr.js";
 
 /** The kinds {@link ipType} returns; `Invalid` when the input is not an IP address. */
 export type IpType = "Private" | "Public" | "Loopback" | "Multicast" | "Link Local" | "Reserved" | "Unspecified" | "Invalid";
 
-type Range = readonly [cidr: string, type: Exclude<IpType, "Invalid" | "Public">, why: string];
+/** A special-purpose range: CIDR, the kind of its addresses, and where it is defined. */
+export type IpRange = readonly [cidr: string, type: Exclude<IpType, "Invalid" | "Public">, why: string];
 
 /**
  * IPv4 special ranges, most specific first. Where Python 3.11 (MSTICPy's
  * reference) differs: documentation and benchmarking nets and 240/4 are
  * Reserved here (Python: Private), 100.64/10 is Private (Python: neither).
  */
-export const IPV4_RANGES: readonly Range[] = [
+export const IPV4_RANGES: readonly IpRange[] = [
   ["0.0.0.0/32", "Unspecified", "RFC 1122 unspecified"],
   ["0.0.0.0/8", "Reserved", "RFC 791 this network"],
   ["10.0.0.0/8", "Private", "RFC 1918"],
@@ -42,7 +44,7 @@ export const IPV4_RANGES: readonly Range[] = [
  * (`::ffff:a.b.c.d`) take their IPv4 address's kind. Global unicast
  * (2000::/3) outside these is Public; every other unlisted range is Reserved.
  */
-export const IPV6_RANGES: readonly Range[] = [
+export const IPV6_RANGES: readonly IpRange[] = [
   ["::/128", "Unspecified", "RFC 4291 unspecified"],
   ["::1/128", "Loopback", "RFC 4291 loopback"],
   ["64:ff9b:1::/48", "Private", "RFC 8215 local-use IPv4/IPv6 translation"],
@@ -55,21 +57,35 @@ export const IPV6_RANGES: readonly Range[] = [
   ["ff00::/8", "Multicast", "RFC 4291 multicast"],
 ];
 
-const parsedV4 = IPV4_RANGES.map(([cidr, type]) => [ipaddr.IPv4.parseCIDR(cidr), type] as const);
-const parsedV6 = IPV6_RANGES.map(([cidr, type]) => [ipaddr.IPv6.parseCIDR(cidr), type] as const);
+const parsedV4 = IPV4_RANGES.map((range) => [ipaddr.IPv4.parseCIDR(range[0]), range] as const);
+const parsedV6 = IPV6_RANGES.map((range) => [ipaddr.IPv6.parseCIDR(range[0]), range] as const);
 const GLOBAL_UNICAST = ipaddr.IPv6.parseCIDR("2000::/3");
 
+/** An address's kind, and the listed range that decided it (none for Public, Invalid and unlisted IPv6). */
+export interface IpClassification {
+  type: IpType;
+  range?: IpRange;
+}
+
 /** The kind of a parsed address. */
-function classify(addr: ipaddr.IPv4 | ipaddr.IPv6): IpType {
+function classify(addr: ipaddr.IPv4 | ipaddr.IPv6): IpClassification {
   if (addr.kind() === "ipv4") {
     const v4 = addr as ipaddr.IPv4;
-    for (const [range, type] of parsedV4) if (v4.match(range)) return type;
-    return "Public";
+    for (const [net, range] of parsedV4) if (v4.match(net)) return { type: range[1], range };
+    return { type: "Public" };
   }
   const v6 = addr as ipaddr.IPv6;
   if (v6.isIPv4MappedAddress()) return classify(v6.toIPv4Address());
-  for (const [range, type] of parsedV6) if (v6.match(range)) return type;
-  return v6.match(GLOBAL_UNICAST) ? "Public" : "Reserved";
+  for (const [net, range] of parsedV6) if (v6.match(net)) return { type: range[1], range };
+  return { type: v6.match(GLOBAL_UNICAST) ? "Public" : "Reserved" };
+}
+
+/** {@link ipType} with the range that decided it. */
+export function classifyIp(ip: string | null | undefined): IpClassification {
+  const value = String(ip ?? "").trim();
+  if (ipaddr.IPv4.isValidFourPartDecimal(value)) return classify(ipaddr.IPv4.parse(value));
+  if (value.includes(":") && ipaddr.IPv6.isValid(value)) return classify(ipaddr.IPv6.parse(value));
+  return { type: "Invalid" };
 }
 
 /**
@@ -85,8 +101,36 @@ function classify(addr: ipaddr.IPv4 | ipaddr.IPv6): IpType {
  * ```
  */
 export function ipType(ip: string | null | undefined): IpType {
-  const value = String(ip ?? "").trim();
-  if (ipaddr.IPv4.isValidFourPartDecimal(value)) return classify(ipaddr.IPv4.parse(value));
-  if (value.includes(":") && ipaddr.IPv6.isValid(value)) return classify(ipaddr.IPv6.parse(value));
-  return "Invalid";
+  return classifyIp(ip).type;
+}
+
+/** How a refusal names an address of each non-public kind. */
+const KIND_REASONS: Readonly<Record<Exclude<IpType, "Public">, string>> = {
+  Private: "a private address",
+  Loopback: "a loopback address",
+  "Link Local": "a link-local address",
+  Multicast: "a multicast address",
+  Reserved: "a reserved address",
+  Unspecified: "the unspecified address",
+  Invalid: "not a valid IP address",
+};
+
+/** Ranges with a more telling name than their kind. */
+const RANGE_REASONS: Readonly<Record<string, string>> = {
+  "100.64.0.0/10": "a carrier-grade NAT address",
+  "255.255.255.255/32": "the broadcast address",
+  "fc00::/7": "a unique-local (private) address",
+};
+
+/**
+ * Why an IP address should not be sent to an internet service (private,
+ * loopback, link-local…), or undefined for a Public one: the same table as
+ * {@link ipType}, so the two never disagree. Internal addresses are not looked
+ * up online: providers know nothing about them and the lookup would leak the
+ * network's layout.
+ */
+export function nonGlobalIpReason(ip: string): string | undefined {
+  const { type, range } = classifyIp(ip);
+  if (type === "Public") return undefined;
+  return (range && RANGE_REASONS[range[0]]) || KIND_REASONS[type];
 }

@@ -11,6 +11,7 @@ export {
   type IocScanOptions,
 } from "./iocExtract";
 export { refang } from "./defang";
+export { classifyObservable, customIocTypes, unregisterIocType, type IocTypeDefinition } from "./iocPatterns";
 export {
   base64,
   unpack as base64Unpack,

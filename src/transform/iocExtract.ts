@@ -12,8 +12,17 @@ import pl from "nodejs-polars";
 import type { DataFrame, Series } from "nodejs-polars";
 import { HuntlabError, didYouMean } from "../common/errors";
 import { isTextType } from "../common/dtypes";
-import { refang } from "./defang";
-import { BUILTIN_DEFINITIONS, BUILTIN_IOC_TYPES, type BuiltinIocType, type IocTypeDefinition } from "./iocPatterns";
+import {
+  BUILTIN_DEFINITIONS,
+  BUILTIN_IOC_TYPES,
+  classifyObservable,
+  isBuiltinIocType,
+  isDefaultIocType,
+  isObservableOf,
+  registerIocType,
+  type BuiltinIocType,
+  type IocTypeDefinition,
+} from "./iocPatterns";
 import { scanColumns, scanText, type Found } from "./iocScan";
 
 /** Bad arguments to the indicator extractor (unknown type or column, bad pattern). */
@@ -83,7 +92,8 @@ export const IOC_RESULT_COLUMNS = ["IoCType", "Observable", "SourceIndex", "Inpu
 
 /**
  * Finds indicators of compromise in text. Each instance has its own set of
- * types: `addIocType` on one does not change another.
+ * types: `addIocType` on one does not change what another extracts (custom
+ * types are also registered for whole-value detection, see `addIocType`).
  *
  * ```ts
  * const iocs = new IoCExtract();
@@ -117,6 +127,11 @@ export class IoCExtract {
    *
    * Your pattern runs as written: keep it free of nested quantifiers
    * (`(a+)+`) so crafted input cannot make it backtrack for ever.
+   *
+   * A type that is not built in is also registered for whole-value detection
+   * (`registerIocType`): TILookup then detects it, and asks the providers that
+   * list it among their supported types (LocalTI: the types its feed names).
+   * Redefining a built-in name changes this instance only.
    */
   addIocType(name: string, pattern: RegExp | string, priority = 0, options: AddIocTypeOptions = {}): void {
     if (!name.trim()) throw new IocExtractError("addIocType: the type name is empty.");
@@ -131,7 +146,7 @@ export class IoCExtract {
     }
     if (regex.test("")) throw new IocExtractError(`addIocType("${name}"): the pattern matches the empty string, so it would report nothing useful.`);
     const group = options.group;
-    this.types.set(name, {
+    const definition: IocTypeDefinition = {
       name,
       priority,
       prefilter: options.prefilter,
@@ -146,7 +161,9 @@ export class IoCExtract {
           if (value) sink.add(name, value, priority, m.index);
         }
       },
-    });
+    };
+    this.types.set(name, definition);
+    if (!isBuiltinIocType(name)) registerIocType(definition);
   }
 
   /**
@@ -157,7 +174,7 @@ export class IoCExtract {
   extractText(text: string | null | undefined, options: IocScanOptions = {}): Record<string, string[]> {
     const opts = this.options(options);
     const defs = this.resolveTypes(opts);
-    return groupByType(this.scan(text ?? "", defs, opts));
+    return groupByType(scanText(text ?? "", defs, opts));
   }
 
   /**
@@ -194,23 +211,19 @@ export class IoCExtract {
 
   /**
    * The type of a whole observable (`"dns"` for `evil[.]com`), or `"unknown"`.
-   * Every type is tried, paths included; the highest-priority type whose
-   * result is exactly the (refanged) input wins.
+   * Every type of this instance is tried, paths included; the highest-priority
+   * type that accepts all of the (refanged) input wins (`classifyObservable`,
+   * as TILookup detects).
    */
   getIocType(observable: string): string {
-    const value = observable.trim();
-    if (!value) return "unknown";
-    const found = this.scan(value, [...this.types.values()], { ...this.defaults, urlHostAsDns: false });
-    return found.get(refang(value))?.type ?? "unknown";
+    return classifyObservable(observable, [...this.types.values()], this.defaults.ignoreTlds) ?? "unknown";
   }
 
   /** True when the whole of `value` is an observable of `iocType`. */
   validate(value: string, iocType: string, options: Pick<IocScanOptions, "ignoreTlds"> = {}): boolean {
     const def = this.types.get(iocType);
     if (!def) throw new IocExtractError(`validate: unknown IoC type "${iocType}" (known: ${this.iocTypes.join(", ")}).${didYouMean(iocType, this.types.keys())}`);
-    const text = value.trim();
-    const found = this.scan(text, [def], { ...this.defaults, ...dropUndefined(options), urlHostAsDns: false });
-    return found.get(refang(text))?.type === iocType;
+    return isObservableOf(value, def, options.ignoreTlds ?? this.defaults.ignoreTlds);
   }
 
   private options(options: IocScanOptions): Required<Omit<IocScanOptions, "iocTypes">> & Pick<IocScanOptions, "iocTypes"> {
@@ -228,11 +241,7 @@ export class IoCExtract {
       }
       return [...this.types.values()].filter((d) => seen.has(d.name));
     }
-    return [...this.types.values()].filter((d) => d.name !== "linux_path" && (d.name !== "windows_path" || options.includePaths));
-  }
-
-  private scan(text: string, defs: readonly IocTypeDefinition[], opts: Required<Omit<IocScanOptions, "iocTypes">>): Found {
-    return scanText(text, defs, opts);
+    return [...this.types.values()].filter((d) => isDefaultIocType(d.name, options.includePaths));
   }
 }
 

@@ -9,8 +9,13 @@
  * of a run), or forward scans over character codes for the unbounded shapes
  * (domains, URLs, e-mail addresses, paths). See the tests with 1 MB crafted
  * strings.
+ *
+ * The table is the one indicator model of huntlab: extraction scans with it,
+ * whole values are classified with it (`classifyObservable`: IoCExtract's
+ * `getIocType` and TILookup), and custom types join it through a registry.
  */
 import ipaddr from "ipaddr.js";
+import { refang } from "./defang";
 import { domainsInRun, isHostRunChar, isLabelChar, isValidDomain, scanDomains } from "./domains";
 
 /** The indicator types huntlab knows, in MSTICPy's scan order. */
@@ -64,6 +69,13 @@ export interface IocTypeDefinition {
    */
   bulk?: boolean;
   scan(sink: ScanSink): void;
+  /**
+   * True when the whole of `value` (trimmed, refanged) is an observable of this
+   * type. Default: the scanner reports exactly `value`. Built-ins check directly
+   * (faster, and a whole value may be what no scanner finds in text: `::ffff:1.2.3.4`,
+   * a fully-qualified `evil.com.`).
+   */
+  isWhole?(value: string, ignoreTlds: boolean): boolean;
 }
 
 const PRIORITY = { ipv4: 0, ipv6: 0, url: 0, email: 1, hash: 1, dns: 2, windows_path: 3, linux_path: 4 } as const;
@@ -579,18 +591,138 @@ function scanHashes(wanted: string): (sink: ScanSink) => void {
 
 const HASH_PREFILTER = String.raw`[0-9A-Fa-f]{32}`;
 
+// ---------------------------------------------------------------- whole values
+
+const HEX_ONLY = /^[0-9a-f]+$/i;
+
+function isHashOf(length: number): (value: string) => boolean {
+  return (value) => value.length === length && HEX_ONLY.test(value);
+}
+
+/** A host name, with an optional root dot (isValidDomain checks labels, not their characters). */
+function isDomainName(value: string, ignoreTlds: boolean): boolean {
+  const name = value.endsWith(".") ? value.slice(0, -1) : value;
+  if (name.length > 253) return false;
+  for (let i = 0; i < name.length; i++) if (!isHostRunChar(name.charCodeAt(i))) return false;
+  return isValidDomain(name, ignoreTlds);
+}
+
+function isWholeUrl(value: string, ignoreTlds: boolean): boolean {
+  const sep = value.indexOf("://");
+  const span = sep > 0 ? parseUrlAt(value, sep, ignoreTlds) : undefined;
+  return span !== undefined && span.start === 0 && span.end === value.length;
+}
+
+// ---------------------------------------------------------------- the table
+
 /** The built-in types in scan order. */
 export const BUILTIN_DEFINITIONS: readonly IocTypeDefinition[] = [
-  { name: "ipv4", bulk: true, priority: PRIORITY.ipv4, prefilter: String.raw`[0-9]\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]`, scan: scanIpv4 },
-  { name: "ipv6", bulk: true, priority: PRIORITY.ipv6, prefilter: String.raw`:[0-9A-Fa-f]{0,4}:`, scan: scanIpv6 },
-  { name: "dns", bulk: true, priority: PRIORITY.dns, prefilter: String.raw`[A-Za-z0-9]\.[A-Za-z]{2}`, scan: scanDns },
-  { name: "url", bulk: true, priority: PRIORITY.url, prefilter: String.raw`://`, scan: scanUrl },
+  { name: "ipv4", bulk: true, priority: PRIORITY.ipv4, prefilter: String.raw`[0-9]\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]`, scan: scanIpv4, isWhole: isIpv4 },
+  { name: "ipv6", bulk: true, priority: PRIORITY.ipv6, prefilter: String.raw`:[0-9A-Fa-f]{0,4}:`, scan: scanIpv6, isWhole: (v) => v.includes(":") && isIpv6(v) },
+  { name: "dns", bulk: true, priority: PRIORITY.dns, prefilter: String.raw`[A-Za-z0-9]\.[A-Za-z]{2}`, scan: scanDns, isWhole: isDomainName },
+  { name: "url", bulk: true, priority: PRIORITY.url, prefilter: String.raw`://`, scan: scanUrl, isWhole: isWholeUrl },
   { name: "email", bulk: true, priority: PRIORITY.email, prefilter: String.raw`@[A-Za-z0-9]`, scan: scanEmail },
   { name: "windows_path", bulk: true, priority: PRIORITY.windows_path, prefilter: String.raw`\\`, scan: scanWindowsPath },
   { name: "linux_path", bulk: true, priority: PRIORITY.linux_path, prefilter: String.raw`/`, scan: scanLinuxPath },
   // One prefilter for the three hash types (a 40- or 64-digit run holds a 32-digit one):
   // a counted hex run is the dearest screen, so it runs once, not three times.
-  { name: "md5_hash", bulk: true, priority: PRIORITY.hash, prefilter: HASH_PREFILTER, scan: scanHashes("md5_hash") },
-  { name: "sha1_hash", bulk: true, priority: PRIORITY.hash, prefilter: HASH_PREFILTER, scan: scanHashes("sha1_hash") },
-  { name: "sha256_hash", bulk: true, priority: PRIORITY.hash, prefilter: HASH_PREFILTER, scan: scanHashes("sha256_hash") },
+  { name: "md5_hash", bulk: true, priority: PRIORITY.hash, prefilter: HASH_PREFILTER, scan: scanHashes("md5_hash"), isWhole: isHashOf(32) },
+  { name: "sha1_hash", bulk: true, priority: PRIORITY.hash, prefilter: HASH_PREFILTER, scan: scanHashes("sha1_hash"), isWhole: isHashOf(40) },
+  { name: "sha256_hash", bulk: true, priority: PRIORITY.hash, prefilter: HASH_PREFILTER, scan: scanHashes("sha256_hash"), isWhole: isHashOf(64) },
 ];
+
+/**
+ * True for a type scanned when none are named: not the paths (noisy), except
+ * `windows_path` with `includePaths` (MSTICPy's rule). Whole-value detection
+ * uses the same default set.
+ */
+export function isDefaultIocType(name: string, includePaths = false): boolean {
+  return name !== "linux_path" && (name !== "windows_path" || includePaths);
+}
+
+// ---------------------------------------------------------------- custom types
+
+/** The custom-type registry (see {@link registerIocType}). */
+const customTypes = new Map<string, IocTypeDefinition>();
+
+/**
+ * Registers a custom type for whole-value detection: it joins the default
+ * types of {@link classifyObservable}, hence of TILookup, so a TI provider that
+ * lists the type among its supported types is asked about such values.
+ * `IoCExtract.addIocType` registers every type it adds whose name is not built
+ * in; a later definition of a name replaces the earlier one. Extraction does
+ * not read the registry: each IoCExtract instance scans only its own types.
+ */
+export function registerIocType(definition: IocTypeDefinition): void {
+  if (isBuiltinIocType(definition.name)) throw new TypeError(`registerIocType: "${definition.name}" is a built-in type`);
+  customTypes.set(definition.name, definition);
+}
+
+/** Removes a custom type from the registry; false when it was not registered. */
+export function unregisterIocType(name: string): boolean {
+  return customTypes.delete(name);
+}
+
+/** The registered custom types, in order of first registration. */
+export function customIocTypes(): IocTypeDefinition[] {
+  return [...customTypes.values()];
+}
+
+/** True for the name of a built-in type. */
+export function isBuiltinIocType(name: string): boolean {
+  return (BUILTIN_IOC_TYPES as readonly string[]).includes(name);
+}
+
+/** A type's definition by name: built-in, else registered custom; undefined when neither. */
+export function iocTypeDefinition(name: string): IocTypeDefinition | undefined {
+  return BUILTIN_DEFINITIONS.find((d) => d.name === name) ?? customTypes.get(name);
+}
+
+/** The types single values are detected among by default: the default built-in types and the registered custom types. */
+export function detectionDefinitions(): IocTypeDefinition[] {
+  return [...BUILTIN_DEFINITIONS.filter((d) => isDefaultIocType(d.name)), ...customTypes.values()];
+}
+
+// ---------------------------------------------------------------- classifying whole values
+
+/** True when `def`'s scanner reports the whole of `value` as its type. */
+function scansWhole(def: IocTypeDefinition, value: string, ignoreTlds: boolean): boolean {
+  let whole = false;
+  let spans: UrlSpan[] | undefined;
+  def.scan({
+    text: value,
+    ignoreTlds,
+    urlHostAsDns: false,
+    add: (type, found) => {
+      if (type === def.name && found === value) whole = true;
+    },
+    urls: () => (spans ??= findUrls(value, ignoreTlds)),
+  });
+  return whole;
+}
+
+/** True when the whole of `value` (trimmed, refanged) is an observable of `def`'s type. */
+export function isObservableOf(value: string, def: IocTypeDefinition, ignoreTlds = false): boolean {
+  const text = refang(value.trim());
+  if (!text) return false;
+  return def.isWhole ? def.isWhole(text, ignoreTlds) : scansWhole(def, text, ignoreTlds);
+}
+
+/**
+ * The type of a whole value (trimmed, refanged): the first of `definitions`
+ * by priority (ties in the given order) that accepts all of it, or undefined.
+ * Default definitions: {@link detectionDefinitions}. This is how TILookup
+ * detects types and `IoCExtract.getIocType` classifies, so both agree with
+ * what extraction reports.
+ *
+ * ```ts
+ * classifyObservable("evil[.]com");  // "dns"
+ * classifyObservable("cmd.exe");     // undefined
+ * ```
+ */
+export function classifyObservable(value: string, definitions: readonly IocTypeDefinition[] = detectionDefinitions(), ignoreTlds = false): string | undefined {
+  const text = refang(value.trim());
+  if (!text) return undefined;
+  const ordered = [...definitions].sort((a, b) => a.priority - b.priority); // stable: ties keep their order
+  return ordered.find((def) => isObservableOf(text, def, ignoreTlds))?.name;
+}

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { QueryProvider } from "../../src/data/queryProvider";
 import { IPV4_RANGES, IPV6_RANGES, ipType, type IpType } from "../../src/context/ipType";
+import { nonGlobalIpReason } from "../../src/context/iocType";
 
 test("the pinned classification table: one address per range, both families", () => {
   const cases: Array<[string, IpType]> = [
@@ -75,4 +76,48 @@ test("lab data: VM addresses Private, public logon source Public, ::1 Loopback, 
   const publicIps = (net.getColumn("PublicIPs").toArray() as unknown as (string | null)[]).flatMap((s) => (s ?? "").match(/[0-9.]+(?=')/g) ?? []);
   assert.ok(publicIps.length > 10);
   for (const ip of publicIps) assert.equal(ipType(ip), "Public", ip);
+});
+
+test("TI's internal-address rule reads the same table: it refuses exactly the non-Public addresses", () => {
+  const cases: Array<[string, string | undefined]> = [
+    ["10.1.2.3", "a private address"],
+    ["172.16.5.4", "a private address"],
+    ["192.168.0.1", "a private address"],
+    ["127.0.0.1", "a loopback address"],
+    ["::1", "a loopback address"],
+    ["169.254.1.1", "a link-local address"],
+    ["fe80::1", "a link-local address"],
+    ["100.64.0.1", "a carrier-grade NAT address"],
+    ["100.127.255.254", "a carrier-grade NAT address"],
+    ["224.0.0.1", "a multicast address"],
+    ["ff02::1", "a multicast address"],
+    ["240.0.0.1", "a reserved address"],
+    ["255.255.255.255", "the broadcast address"],
+    ["198.18.0.1", "a reserved address"],
+    ["198.19.255.255", "a reserved address"],
+    ["192.0.2.1", "a reserved address"],
+    ["198.51.100.1", "a reserved address"],
+    ["203.0.113.1", "a reserved address"],
+    ["2001:db8::1", "a reserved address"],
+    ["fc00::1", "a unique-local (private) address"],
+    ["fd12:3456:789a::1", "a unique-local (private) address"],
+    ["::ffff:10.0.0.1", "a private address"],
+    ["::ffff:8.8.8.8", undefined],
+    ["0.0.0.0", "the unspecified address"],
+    ["::", "the unspecified address"],
+    ["8.8.8.8", undefined],
+    ["131.107.147.209", undefined],
+    ["2606:4700:4700::1111", undefined],
+    ["not an ip", "not a valid IP address"],
+  ];
+  for (const [ip, reason] of cases) {
+    assert.equal(nonGlobalIpReason(ip), reason, ip);
+    assert.equal(nonGlobalIpReason(ip) === undefined, ipType(ip) === "Public", ip);
+  }
+  // Every listed range is refused, from its first address on.
+  for (const [cidr] of [...IPV4_RANGES, ...IPV6_RANGES]) {
+    const first = cidr.split("/")[0];
+    assert.notEqual(ipType(first), "Public", cidr);
+    assert.ok(nonGlobalIpReason(first), cidr);
+  }
 });

@@ -6,7 +6,9 @@
  * `data/ti`): CSV with a header row, a JSON array of objects, or NDJSON.
  * Columns (see data/ti/README.md):
  *   observable (required) — an IP, CIDR range, domain, URL, e-mail or hash
- *   type        — ipv4, ipv6, dns, url, email, md5_hash, sha1_hash, sha256_hash (detected when empty)
+ *   type        — ipv4, ipv6, dns, url, email, md5_hash, sha1_hash, sha256_hash, or a custom
+ *                 type added with `IoCExtract.addIocType` before the feed is read (then
+ *                 LocalTI supports that type); detected when empty
  *   severity    — information | warning | high (also info/low, medium, critical)
  *   description, source, first_seen, last_seen, reference — free text
  * Other columns are kept and shown in Details.
@@ -296,18 +298,22 @@ export class LocalTIProvider extends TIProvider {
   readonly feedPath: string;
   private readonly index: FeedIndex;
   private readonly eff: EffectiveSettings;
+  private readonly feedInfo: ProviderInfo;
 
   /** Reads the feed: throws a FeedError (file and line) when it is invalid. */
   constructor(init: ProviderInit) {
     super(init);
     this.feedPath = resolveFeedPath(String(init.settings.args.Path ?? ""), init.configDir);
-    this.index = new FeedIndex(readFeed(this.feedPath));
+    const entries = readFeed(this.feedPath);
+    this.index = new FeedIndex(entries);
+    // The custom types its feed lists are supported too.
+    this.feedInfo = { ...INFO, supportedTypes: types(...new Set([...INFO.supportedTypes, ...entries.map((e) => e.type)])) };
     // Answers come from memory: no result cache, no limit worth having.
     this.eff = effectiveSettings(init.settings, { timeoutMs: 0, concurrency: 1, retries: 0, retryBackoffMs: 0, maxRetryAfterMs: 0, cacheEnabled: false, cacheTtlMs: 0 });
   }
 
   get info(): ProviderInfo {
-    return INFO;
+    return this.feedInfo;
   }
 
   get effective(): EffectiveSettings {
