@@ -8,14 +8,14 @@
  *   canvas renderer, as in Jupyter) ≤ 3 s: from compiling the spec to the first
  *   painted frame.
  * - Output sizes: the process tree and timeline outputs of the lab, and the
- *   inline library payloads (the loading trade-off in src/vis/jsLibraries.ts).
+ *   inline library payloads (the loading trade-off in src/display/jsLibraries.ts).
  */
 import pl from "nodejs-polars";
 import { QueryProvider } from "../src/data/queryProvider";
 import { toMimeBundle } from "../src/display/display";
 import { buildProcessTree } from "../src/transform/processTree";
 import { ptree } from "../src/transform/processTreeUtils";
-import { libraryPayloads } from "../src/vis/jsLibraries";
+import { libraryPayloads } from "../src/display/jsLibraries";
 import { plotProcessTree } from "../src/vis/processTree";
 import { timeline } from "../src/vis/timeline";
 import { chromiumMissing, launchChromium, openOffline } from "../test/browser/chromium";

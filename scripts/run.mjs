@@ -16,6 +16,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildClient } from "./build-client.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const RUNTIME = path.join(ROOT, ".runtime");
@@ -128,6 +129,13 @@ function ensureBuild(nodeBin, env, force = false) {
   log("compiling src/ → dist/…");
   // No wipe of dist/ first: a notebook kernel may be importing it while this runs.
   mustRun(nodeBin, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { env });
+  // esbuild is loaded by this (possibly older) Node; it only runs its own binary.
+  try {
+    buildClient(ROOT, log);
+  } catch (err) {
+    log(`bundling the browser code failed: ${err.message}`);
+    process.exit(1);
+  }
   fs.writeFileSync(stamp, new Date().toISOString());
 }
 

@@ -2,8 +2,12 @@
  * huntlab: a TypeScript threat-hunting lab for Jupyter, after Microsoft's MSTICPy.
  * Public names follow the lab's API (shared/API.md).
  */
+import { registerQueryBrowser } from "./data/queryProvider";
+import { browseQueries } from "./vis/queryBrowser";
+
 export { QueryProvider, formatQueryHelp } from "./data/queryProvider";
 export type {
+  BrowseQueriesOptions,
   DataEnvironment,
   LocalDataOptions,
   QueryFamily,
@@ -42,3 +46,6 @@ export { HuntlabError, QueryDefinitionError, DataFileError, QueryError } from ".
 export * from "./display";
 export * from "./vis";
 export * as entities from "./entities";
+
+// qp.browseQueries() shows a vis-layer view; data/ does not import vis/, so it is wired here.
+registerQueryBrowser(browseQueries);

@@ -13,16 +13,23 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { inspect } from "node:util";
-import YAML from "yaml";
 import { z } from "zod";
 import { HuntlabError } from "../common/errors";
 import { PACKAGE_ROOT } from "../common/paths";
 import { isSecretArgName, MASK, SecretMasker } from "./secrets";
+import { parseYamlText, readYamlText, type YamlLimits } from "./yamlFile";
 
 /** The configuration file is missing or invalid. */
 export class ConfigError extends HuntlabError {
   override name = "ConfigError";
 }
+
+/** Largest msticpyconfig.yaml read (real ones are a few KB). */
+export const MAX_CONFIG_FILE_BYTES = 4 * 1024 * 1024;
+/** Most keys in msticpyconfig.yaml. */
+export const MAX_CONFIG_FILE_KEYS = 20_000;
+
+const CONFIG_FILE_LIMITS: YamlLimits = { maxBytes: MAX_CONFIG_FILE_BYTES, maxKeys: MAX_CONFIG_FILE_KEYS, maxDepth: 64, what: "the config file" };
 
 const SettingValue = z.union([
   z.string(),
@@ -301,14 +308,8 @@ function withMaskedInspect(settings: ProviderSettings): ProviderSettings {
 export function loadConfig(configPath?: string, options: LoadConfigOptions = {}): HuntlabConfig {
   const missingEnvironment = options.missingEnvironment ?? "error";
   const file = resolveConfigPath(configPath);
-  const text = fs.readFileSync(file, "utf8");
-  const doc = YAML.parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length) {
-    const err = doc.errors[0];
-    const pos = err.linePos?.[0];
-    throw new ConfigError(`${file}${pos ? `:${pos.line}:${pos.col}` : ""}: YAML syntax error: ${err.message.split("\n")[0]}`);
-  }
-  const raw = (doc.toJS() ?? {}) as unknown;
+  const fail = (message: string) => new ConfigError(message);
+  const raw = (parseYamlText(file, readYamlText(file, CONFIG_FILE_LIMITS, fail), CONFIG_FILE_LIMITS, fail) ?? {}) as unknown;
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -3,6 +3,7 @@
  * a Reference URL, a log line or a saved notebook: every string huntlab shows
  * that could carry one goes through a {@link SecretMasker}.
  */
+import { inspect } from "node:util";
 
 /** What a masked secret is replaced with. */
 export const MASK = "****";
@@ -25,43 +26,263 @@ export function isSecretArgName(name: string): boolean {
  */
 export const MIN_SECRET_LENGTH = 3;
 
+/** Base64 and base64url of some bytes, without padding. */
+function base64Forms(bytes: Buffer): string[] {
+  const b64 = bytes.toString("base64").replace(/=+$/, "");
+  return [b64, b64.replace(/\+/g, "-").replace(/\//g, "_")];
+}
+
 /**
- * Replaces every occurrence of the given secrets in text, also in the encoded
- * forms a secret takes on its way into a URL or an HTTP header
- * (percent-encoding, base64 of `id:key` for Basic auth).
+ * Base64 runs shorter than this are not searched for inside longer blobs: a
+ * 4-character core would match (and mangle) unrelated base64 text.
+ */
+const MIN_BASE64_CORE = 8;
+
+/**
+ * The base64 characters that encode `secret` whatever bytes surround it, for
+ * each of the three alignments it can have inside a longer base64 blob
+ * (`Bearer <key>`, a JSON document, `id:key`…). Characters shared with the
+ * neighbouring bytes are left out.
+ */
+function base64Cores(secret: Buffer): string[] {
+  const out: string[] = [];
+  for (let offset = 0; offset < 3; offset += 1) {
+    const b64 = Buffer.concat([Buffer.alloc(offset), secret]).toString("base64");
+    // Character j covers bits [6j, 6j + 6); the secret covers bits [8·offset, 8·(offset + n)).
+    const first = Math.ceil((8 * offset) / 6);
+    const end = Math.floor((8 * (offset + secret.length)) / 6);
+    const core = b64.slice(first, end);
+    if (core.length >= MIN_BASE64_CORE) out.push(core, core.replace(/\+/g, "-").replace(/\//g, "_"));
+  }
+  return out;
+}
+
+/** Every form of the secrets to search for: plain, %-encoded, base64 and base64url (whole, and cores inside longer blobs), Basic-auth pairs. */
+function needlesOf(plain: readonly string[]): string[] {
+  const forms = new Set<string>();
+  for (const s of plain) {
+    const bytes = Buffer.from(s, "utf8");
+    forms.add(s);
+    forms.add(encodeURIComponent(s));
+    for (const f of base64Forms(bytes)) forms.add(f);
+    for (const f of base64Cores(bytes)) forms.add(f);
+  }
+  // Basic auth sends base64("id:key"): the whole pair is masked, not only the cores.
+  for (const a of plain) for (const b of plain) if (a !== b) for (const f of base64Forms(Buffer.from(`${a}:${b}`, "utf8"))) forms.add(f);
+  // Overlapping matches of different forms are merged when masking, so the order does not matter.
+  return [...forms].filter((f) => f.length >= MIN_SECRET_LENGTH);
+}
+
+/** A half-open range of a text. */
+type Span = [start: number, end: number];
+
+/** Adds the ranges where `needle` occurs in `text` (non-overlapping, left to right). */
+function findAll(text: string, needle: string, spans: Span[], map?: (start: number, end: number) => Span): void {
+  for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length)) {
+    spans.push(map ? map(at, at + needle.length) : [at, at + needle.length]);
+  }
+}
+
+function hexValue(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  const lower = code | 0x20;
+  return lower >= 97 && lower <= 102 ? lower - 87 : -1;
+}
+
+/** The value of `count` hex digits at `at`, or -1. */
+function hexAt(text: string, at: number, count: number): number {
+  if (at + count > text.length) return -1;
+  let value = 0;
+  for (let i = 0; i < count; i += 1) {
+    const digit = hexValue(text.charCodeAt(at + i));
+    if (digit < 0) return -1;
+    value = value * 16 + digit;
+  }
+  return value;
+}
+
+const JSON_ESCAPES: ReadonlyMap<string, string> = new Map([
+  ["/", "/"],
+  ["\\", "\\"],
+  ['"', '"'],
+  ["'", "'"],
+  ["b", "\b"],
+  ["f", "\f"],
+  ["n", "\n"],
+  ["r", "\r"],
+  ["t", "\t"],
+]);
+
+/** One decoded escape: the text it stands for and how many source characters it spans. */
+interface Escape {
+  text: string;
+  length: number;
+}
+
+/** The JSON string escape at `at` (a backslash), or undefined when it is not one. */
+function jsonEscapeAt(text: string, at: number): Escape | undefined {
+  const next = text[at + 1];
+  if (next === "u") {
+    const code = hexAt(text, at + 2, 4);
+    return code < 0 ? undefined : { text: String.fromCharCode(code), length: 6 };
+  }
+  const plain = next === undefined ? undefined : JSON_ESCAPES.get(next);
+  return plain === undefined ? undefined : { text: plain, length: 2 };
+}
+
+/** The %-escape at `at` (a `%`): one ASCII byte, or a whole valid UTF-8 sequence; undefined otherwise. */
+function percentEscapeAt(text: string, at: number): Escape | undefined {
+  const lead = hexAt(text, at + 1, 2);
+  if (lead < 0) return undefined;
+  if (lead < 0x80) return { text: String.fromCharCode(lead), length: 3 };
+  const count = lead >= 0xf0 && lead <= 0xf4 ? 4 : lead >= 0xe0 ? (lead < 0xf0 ? 3 : 0) : lead >= 0xc2 ? 2 : 0;
+  if (count === 0) return undefined;
+  const bytes = [lead];
+  for (let i = 1; i < count; i += 1) {
+    const p = at + 3 * i;
+    const byte = text[p] === "%" ? hexAt(text, p + 1, 2) : -1;
+    if (byte < 0x80 || byte > 0xbf) return undefined;
+    bytes.push(byte);
+  }
+  const decoded = Buffer.from(bytes).toString("utf8");
+  // Overlong forms and surrogates decode to U+FFFD: not a character a secret holds.
+  return decoded.includes("\ufffd") ? undefined : { text: decoded, length: 3 * count };
+}
+
+/**
+ * `text` with its JSON string escapes (`\/`, `\u0073`…) and %-escapes (either
+ * hex case) decoded, in one left-to-right pass, with a map from positions of
+ * the decoded text back to ranges of `text`. Undefined when nothing decodes.
+ */
+function decodedView(text: string): { view: string; toSource: (start: number, end: number) => Span } | undefined {
+  const parts: string[] = [];
+  // Segments: decoded start, source start, source length, and whether it is a plain run (1:1).
+  const viewStart: number[] = [];
+  const sourceStart: number[] = [];
+  const sourceLength: number[] = [];
+  const isRun: boolean[] = [];
+  let viewLength = 0;
+  let runStart = 0;
+  const flushRun = (end: number) => {
+    if (end > runStart) {
+      parts.push(text.slice(runStart, end));
+      viewStart.push(viewLength);
+      sourceStart.push(runStart);
+      sourceLength.push(end - runStart);
+      isRun.push(true);
+      viewLength += end - runStart;
+    }
+  };
+  // Next `\` and `%` at or after the scan position (-1: none left); each is searched for again only once passed, so the scan stays linear.
+  let backslash = text.indexOf("\\");
+  let percent = text.indexOf("%");
+  for (let i = 0; ; ) {
+    if (backslash >= 0 && backslash < i) backslash = text.indexOf("\\", i);
+    if (percent >= 0 && percent < i) percent = text.indexOf("%", i);
+    if (backslash < 0 && percent < 0) break;
+    i = backslash < 0 ? percent : percent < 0 ? backslash : Math.min(backslash, percent);
+    const escape = i === backslash ? jsonEscapeAt(text, i) : percentEscapeAt(text, i);
+    if (!escape) {
+      i += 1;
+      continue;
+    }
+    flushRun(i);
+    parts.push(escape.text);
+    viewStart.push(viewLength);
+    sourceStart.push(i);
+    sourceLength.push(escape.length);
+    isRun.push(false);
+    viewLength += escape.text.length;
+    i += escape.length;
+    runStart = i;
+  }
+  if (runStart === 0 && !isRun.length) return undefined;
+  flushRun(text.length);
+  /** The segment holding decoded position `pos` (binary search). */
+  const segmentOf = (pos: number): number => {
+    let lo = 0;
+    let hi = viewStart.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (viewStart[mid] <= pos) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  const toSource = (start: number, end: number): Span => {
+    const a = segmentOf(start);
+    const b = segmentOf(end - 1);
+    const from = isRun[a] ? sourceStart[a] + (start - viewStart[a]) : sourceStart[a];
+    const to = isRun[b] ? sourceStart[b] + (end - 1 - viewStart[b]) + 1 : sourceStart[b] + sourceLength[b];
+    return [from, to];
+  };
+  return { view: parts.join(""), toSource };
+}
+
+/** `text` with the given ranges (in any order, possibly overlapping) replaced by {@link MASK}. */
+function replaceSpans(text: string, spans: Span[]): string {
+  spans.sort((x, y) => x[0] - y[0]);
+  const out: string[] = [];
+  let at = 0;
+  let open: Span | undefined;
+  for (const span of spans) {
+    if (open && span[0] <= open[1]) {
+      open[1] = Math.max(open[1], span[1]);
+      continue;
+    }
+    if (open) {
+      out.push(text.slice(at, open[0]), MASK);
+      at = open[1];
+    }
+    open = [span[0], span[1]];
+  }
+  if (open) out.push(text.slice(at, open[0]), MASK);
+  out.push(text.slice(open ? open[1] : at));
+  return out.join("");
+}
+
+/** What each masker hides; kept off the object so that no dump, copy or serialisation of it can reach a secret. */
+const NEEDLES = new WeakMap<SecretMasker, { needles: readonly string[]; secrets: number }>();
+
+function needlesOfMasker(masker: SecretMasker): readonly string[] {
+  return NEEDLES.get(masker)?.needles ?? [];
+}
+
+/**
+ * Replaces every occurrence of the given secrets in text, also in the forms a
+ * secret takes on its way into a URL, an HTTP header or a JSON body:
+ * %-encoding (either hex case, also of single characters), JSON string
+ * escapes (`\/`, `\u0073`), base64 and base64url (alone, inside a longer blob,
+ * and of `id:key` for Basic auth). The work is linear in the text.
+ *
+ * The masker itself prints and serialises as `SecretMasker(n secrets)`.
  */
 export class SecretMasker {
-  private readonly needles: string[];
-
   constructor(secrets: Iterable<string | number | boolean | null | undefined>) {
     const plain = [...new Set([...secrets].filter((s): s is string => typeof s === "string" && s.length >= MIN_SECRET_LENGTH))];
-    const forms = new Set<string>();
-    for (const s of plain) {
-      forms.add(s);
-      forms.add(encodeURIComponent(s));
-      forms.add(Buffer.from(s, "utf8").toString("base64").replace(/=+$/, ""));
-    }
-    // Basic auth sends base64("id:key"): mask every pair.
-    for (const a of plain) for (const b of plain) if (a !== b) forms.add(Buffer.from(`${a}:${b}`, "utf8").toString("base64").replace(/=+$/, ""));
-    // Longest first, so a secret containing another is masked whole.
-    this.needles = [...forms].filter((f) => f.length >= MIN_SECRET_LENGTH).sort((x, y) => y.length - x.length);
+    NEEDLES.set(this, { needles: needlesOf(plain), secrets: plain.length });
   }
 
   /** True when there is nothing to mask. */
   get empty(): boolean {
-    return this.needles.length === 0;
+    return needlesOfMasker(this).length === 0;
   }
 
   /** `text` with every secret replaced by {@link MASK}. */
   mask(text: string): string {
-    let out = text;
-    for (const needle of this.needles) if (out.includes(needle)) out = out.split(needle).join(MASK);
-    return out;
+    const needles = needlesOfMasker(this);
+    if (needles.length === 0 || text.length < MIN_SECRET_LENGTH) return text;
+    const spans: Span[] = [];
+    for (const needle of needles) findAll(text, needle, spans);
+    // Escaped and encoded forms: search the decoded text, mask the source range.
+    const decoded = text.includes("\\") || text.includes("%") ? decodedView(text) : undefined;
+    if (decoded) for (const needle of needles) findAll(decoded.view, needle, spans, decoded.toSource);
+    return spans.length ? replaceSpans(text, spans) : text;
   }
 
   /** A copy of a JSON-like value with every string masked (keys included). */
   maskValue<T>(value: T): T {
-    if (this.needles.length === 0) return value;
+    if (needlesOfMasker(this).length === 0) return value;
     return this.walk(value, 0) as T;
   }
 
@@ -70,7 +291,7 @@ export class SecretMasker {
     if (value === null || typeof value !== "object" || depth > 64) return value;
     if (Array.isArray(value)) return value.map((v) => this.walk(v, depth + 1));
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[this.mask(k)] = this.walk(v, depth + 1);
+    for (const [k, v] of Object.entries(value)) Object.defineProperty(out, this.mask(k), { value: this.walk(v, depth + 1), enumerable: true, writable: true, configurable: true });
     return out;
   }
 
@@ -78,6 +299,19 @@ export class SecretMasker {
   errorText(err: unknown): string {
     const text = err instanceof Error ? `${err.name === "Error" ? "" : `${err.name}: `}${err.message}` : String(err);
     return this.mask(text);
+  }
+
+  /** What the masker shows of itself. */
+  toString(): string {
+    return `SecretMasker(${NEEDLES.get(this)?.secrets ?? 0} secrets)`;
+  }
+
+  toJSON(): string {
+    return this.toString();
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
   }
 }
 

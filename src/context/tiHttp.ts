@@ -48,7 +48,7 @@ export interface MappedResponse {
   details: Record<string, unknown> | string;
 }
 
-/** The outcome of an HTTP exchange after retries. */
+/** The outcome of an HTTP exchange after retries; every string in it is masked. */
 export type HttpOutcome =
   | { kind: "response"; status: number; statusText: string; headers: Record<string, string>; text: string; url: string; attempts: number; note?: string; location?: string }
   | { kind: "error"; code: string; message: string; url: string; attempts: number };
@@ -91,24 +91,26 @@ function seconds(ms: number): string {
 
 /** A provider that answers over HTTP. */
 export abstract class HttpTIProvider extends TIProvider {
-  private readonly limiter: Limiter;
-  private readonly client: AxiosInstance;
-  private readonly agents: { http: http.Agent; https: https.Agent };
-  private readonly settingsAfterDefaults: EffectiveSettings;
+  // Private fields: sockets and requests in flight carry the key headers, so
+  // no dump or spread copy of a provider may reach them.
+  readonly #limiter: Limiter;
+  readonly #client: AxiosInstance;
+  readonly #agents: { http: http.Agent; https: https.Agent };
+  readonly #settingsAfterDefaults: EffectiveSettings;
 
   constructor(init: ProviderInit, defaults: Partial<EffectiveSettings> = {}) {
     super(init);
-    this.settingsAfterDefaults = effectiveSettings(init.settings, { ...HTTP_DEFAULTS, ...defaults });
-    const eff = this.settingsAfterDefaults;
-    this.limiter = new Limiter(eff.concurrency);
+    this.#settingsAfterDefaults = effectiveSettings(init.settings, { ...HTTP_DEFAULTS, ...defaults });
+    const eff = this.#settingsAfterDefaults;
+    this.#limiter = new Limiter(eff.concurrency);
     // Keep-alive sockets, no more than the concurrency limit per host.
-    this.agents = {
+    this.#agents = {
       http: new http.Agent({ keepAlive: true, maxSockets: eff.concurrency }),
       https: new https.Agent({ keepAlive: true, maxSockets: eff.concurrency }),
     };
-    this.client = axios.create({
-      httpAgent: this.agents.http,
-      httpsAgent: this.agents.https,
+    this.#client = axios.create({
+      httpAgent: this.#agents.http,
+      httpsAgent: this.#agents.https,
       maxContentLength: MAX_BODY_BYTES,
       maxBodyLength: MAX_BODY_BYTES,
       // Redirects are not followed: a redirect to another host would carry the
@@ -123,12 +125,12 @@ export abstract class HttpTIProvider extends TIProvider {
   }
 
   get effective(): EffectiveSettings {
-    return this.settingsAfterDefaults;
+    return this.#settingsAfterDefaults;
   }
 
   /** Requests in flight now (for tests and progress). */
   get inFlight(): number {
-    return this.limiter.active;
+    return this.#limiter.active;
   }
 
   /** The request for one observable. */
@@ -168,8 +170,13 @@ export abstract class HttpTIProvider extends TIProvider {
     return why ? `${request.safeIoc} is ${why}: not sent to ${this.info.className}.` : undefined;
   }
 
-  /** The full URL of a request (masked: it becomes the row's Reference). */
+  /** The full URL of a request, masked (it becomes the row's Reference; a BaseUrl may carry a key). */
   protected urlOf(spec: HttpRequestSpec): string {
+    return this.masker.mask(this.#requestUrl(spec));
+  }
+
+  /** The full URL of a request as sent: only the HTTP client sees it. */
+  #requestUrl(spec: HttpRequestSpec): string {
     const base = (this.settings.baseUrl ?? this.info.defaultBaseUrl).replace(/\/+$/, "");
     const query = spec.params ? new URLSearchParams(Object.entries(spec.params).map(([k, v]) => [k, String(v)])).toString() : "";
     return `${base}${spec.path}${query ? `?${query}` : ""}`;
@@ -183,13 +190,14 @@ export abstract class HttpTIProvider extends TIProvider {
     } catch (err) {
       return failure(TI_STATUS.badFormat, this.masker.errorText(err));
     }
-    const reference = this.masker.mask(this.urlOf(spec));
+    const reference = this.urlOf(spec);
     const outcome = await this.send(spec, context);
     // The batch gave up on this provider while this request waited for a slot.
     if (outcome === undefined) return { ...context.abandoned! };
     const querySubtype = spec.querySubtype ? { querySubtype: spec.querySubtype } : {};
     if (outcome.kind === "error") return failure(TI_STATUS.queryFailed, this.masker.mask(outcome.message), { reference, ...querySubtype });
-    const text = this.masker.mask(outcome.text);
+    // Masked at the source (see sendOnce).
+    const text = outcome.text;
     let body: unknown = text;
     const wantsJson = (spec.expect ?? "json") === "json";
     if (wantsJson && text.trim() !== "") {
@@ -278,7 +286,7 @@ export abstract class HttpTIProvider extends TIProvider {
   protected send(spec: HttpRequestSpec): Promise<HttpOutcome>;
   protected send(spec: HttpRequestSpec, context: LookupContext): Promise<HttpOutcome | undefined>;
   protected send(spec: HttpRequestSpec, context?: LookupContext): Promise<HttpOutcome | undefined> {
-    return this.limiter.run(async () => {
+    return this.#limiter.run(async () => {
       if (context?.abandoned) return undefined;
       const outcome = await this.sendWithRetries(spec);
       if (context) this.noteOutcome(outcome, context);
@@ -288,7 +296,7 @@ export abstract class HttpTIProvider extends TIProvider {
 
   private async sendWithRetries(spec: HttpRequestSpec): Promise<HttpOutcome> {
     const eff = this.effective;
-    const url = this.urlOf(spec);
+    const url = this.#requestUrl(spec);
     let attempt = 0;
     for (;;) {
       attempt += 1;
@@ -320,28 +328,41 @@ export abstract class HttpTIProvider extends TIProvider {
       controller.abort();
     }, timeoutMs);
     try {
-      const response: AxiosResponse<string> = await this.client.get(url, {
+      const response: AxiosResponse<string> = await this.#client.get(url, {
         headers: { ...this.authHeaders(), ...spec.headers },
         ...(spec.auth ? { auth: spec.auth } : {}),
         signal: controller.signal,
       });
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(response.headers ?? {})) if (v !== undefined && v !== null) headers[k.toLowerCase()] = String(v);
-      const text = typeof response.data === "string" ? response.data : JSON.stringify(response.data ?? "");
-      return { kind: "response", status: response.status, statusText: response.statusText ?? "", headers, text, url, attempts: attempt, ...(headers.location ? { location: headers.location } : {}) };
+      // Everything that leaves here is masked: a service may echo the key back
+      // (in the body, a header, a redirect), and providers keep or store what they get.
+      const mask = (text: string) => this.masker.mask(text);
+      const headers = new Map<string, string>();
+      for (const [k, v] of Object.entries(response.headers ?? {})) if (v !== undefined && v !== null) headers.set(k.toLowerCase(), mask(String(v)));
+      const text = mask(typeof response.data === "string" ? response.data : JSON.stringify(response.data ?? ""));
+      const location = headers.get("location");
+      return {
+        kind: "response",
+        status: response.status,
+        statusText: mask(response.statusText ?? ""),
+        headers: Object.fromEntries(headers),
+        text,
+        url: mask(url),
+        attempts: attempt,
+        ...(location ? { location } : {}),
+      };
     } catch (err) {
-      const host = hostOf(url);
-      if (timedOut) return { kind: "error", code: "ETIMEDOUT", message: `Timed out after ${seconds(timeoutMs)} waiting for ${host}.`, url, attempts: attempt };
+      const host = this.masker.mask(hostOf(url));
+      if (timedOut) return { kind: "error", code: "ETIMEDOUT", message: `Timed out after ${seconds(timeoutMs)} waiting for ${host}.`, url: this.masker.mask(url), attempts: attempt };
       const code = (err as { code?: string }).code ?? "";
-      return { kind: "error", code, message: networkMessage(code, host, err), url, attempts: attempt };
+      return { kind: "error", code, message: this.masker.mask(networkMessage(code, host, err)), url: this.masker.mask(url), attempts: attempt };
     } finally {
       clearTimeout(timer);
     }
   }
 
   override close(): void {
-    this.agents.http.destroy();
-    this.agents.https.destroy();
+    this.#agents.http.destroy();
+    this.#agents.https.destroy();
   }
 }
 

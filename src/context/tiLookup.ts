@@ -19,7 +19,8 @@ import { closestNames, didYouMean, HuntlabError } from "../common/errors";
 import { configMasker, loadConfig, type HuntlabConfig, type ProviderSettings } from "../config/config";
 import { NO_SECRETS, type SecretMasker } from "../config/secrets";
 import { isDataFrame } from "../display/dataframe";
-import { escapeHtml } from "../display/html";
+import { html } from "../display/html";
+import { htmlView } from "../display/htmlView";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display/protocol";
 import { classifyIoc, normalizeIocType, type IocType } from "./iocType";
 import { PROVIDER_CLASSES, providerClass } from "./providers";
@@ -110,26 +111,28 @@ export class TILookup {
     return Object.keys(PROVIDER_CLASSES);
   }
 
-  private readonly options: TILookupOptions;
-  private loaded = new Map<string, Loaded>();
-  private statuses: ProviderStatus[] = [];
-  private masker: SecretMasker = NO_SECRETS;
+  // Private fields: the masker and the providers lead to the keys, so no dump,
+  // spread copy or serialisation of a TILookup may reach them.
+  readonly #options: TILookupOptions;
+  #loaded = new Map<string, Loaded>();
+  #statuses: ProviderStatus[] = [];
+  #masker: SecretMasker = NO_SECRETS;
   /** The config file in use. */
   configFile = "";
 
   constructor(options: TILookupOptions = {}) {
-    this.options = { ...options };
+    this.#options = { ...options };
     this.reloadProviders();
   }
 
   /** The loaded providers by name (MSTICPy's `loaded_providers`). */
   get loadedProviders(): Readonly<Record<string, TIProvider>> {
-    return Object.freeze(Object.fromEntries([...this.loaded].map(([name, l]) => [name, l.provider])));
+    return Object.freeze(Object.fromEntries([...this.#loaded].map(([name, l]) => [name, l.provider])));
   }
 
   /** Every configured provider: loaded or not, and why. */
   get providerStatus(): readonly ProviderStatus[] {
-    return this.statuses.map((s) => ({ ...s, iocTypes: [...s.iocTypes] }));
+    return this.#statuses.map((s) => ({ ...s, iocTypes: [...s.iocTypes] }));
   }
 
   /**
@@ -138,25 +141,25 @@ export class TILookup {
    * (on-disk caches are read again).
    */
   reloadProviders(): void {
-    for (const l of this.loaded.values()) {
+    for (const l of this.#loaded.values()) {
       l.cache?.flush();
       l.provider.close();
     }
-    const config = loadConfig(this.options.configPath, { missingEnvironment: "skip" });
+    const config = loadConfig(this.#options.configPath, { missingEnvironment: "skip" });
     this.configFile = config.path;
-    this.masker = configMasker(config);
+    this.#masker = configMasker(config);
     const { loaded, statuses } = this.loadAll(config);
-    this.loaded = loaded;
-    this.statuses = statuses;
+    this.#loaded = loaded;
+    this.#statuses = statuses;
   }
 
   private loadAll(config: HuntlabConfig): { loaded: Map<string, Loaded>; statuses: ProviderStatus[] } {
-    const wanted = this.options.providers;
+    const wanted = this.#options.providers;
     const names = config.tiProviders.map((p) => p.name);
     for (const name of wanted ?? []) {
       if (!names.includes(name)) {
         throw new HuntlabError(
-          this.masker.mask(`TI provider "${name}" is not configured in ${config.path} (TIProviders: ${names.join(", ") || "none"}).${didYouMean(name, names)}`),
+          this.#masker.mask(`TI provider "${name}" is not configured in ${config.path} (TIProviders: ${names.join(", ") || "none"}).${didYouMean(name, names)}`),
         );
       }
     }
@@ -179,10 +182,10 @@ export class TILookup {
       loaded: false,
       primary: settings.primary,
       iocTypes: cls ? [...cls.info.supportedTypes] : [],
-      baseUrl: cls ? this.masker.mask(settings.baseUrl ?? cls.info.defaultBaseUrl) : "",
+      baseUrl: cls ? this.#masker.mask(settings.baseUrl ?? cls.info.defaultBaseUrl) : "",
       detail: "",
     };
-    const notLoaded = (detail: string) => ({ status: { ...base, detail: this.masker.mask(detail) } });
+    const notLoaded = (detail: string) => ({ status: { ...base, detail: this.#masker.mask(detail) } });
     if (!cls) {
       return notLoaded(
         `Unknown provider class "${settings.provider}".${didYouMean(settings.provider, Object.keys(PROVIDER_CLASSES))} Available: ${Object.keys(PROVIDER_CLASSES).join(", ")}.`,
@@ -204,12 +207,12 @@ export class TILookup {
     for (const k of unknownKeys) notes.push(`ignored setting ${k}${suggest(k, knownKeys)}`);
     let provider: TIProvider;
     try {
-      provider = new cls({ name: settings.name, settings, masker: this.masker, configDir: path.dirname(config.path) });
+      provider = new cls({ name: settings.name, settings, masker: this.#masker, configDir: path.dirname(config.path) });
     } catch (err) {
-      return notLoaded(`Not loaded: ${this.masker.errorText(err)}`);
+      return notLoaded(`Not loaded: ${this.#masker.errorText(err)}`);
     }
     const eff = provider.effective;
-    const cacheDir = this.options.cacheDir ?? eff.cachePath;
+    const cacheDir = this.#options.cacheDir ?? eff.cachePath;
     const cache = eff.cacheEnabled && eff.cacheTtlMs > 0 ? new ResultCache({ ttlMs: eff.cacheTtlMs, dir: cacheDir, namespace: provider.cacheNamespace, label: cls.info.className }) : undefined;
     const facts: string[] = [cls.info.online ? (settings.args.AuthKey ? "key configured" : "no key") : "offline"];
     if ("size" in provider && typeof provider.size === "number") facts.push(`${provider.size} indicators`);
@@ -217,7 +220,8 @@ export class TILookup {
     if (cls.info.online) facts.push(`concurrency ${eff.concurrency}, timeout ${eff.timeoutMs / 1000} s, ${eff.retries} retries`);
     if (cache) facts.push(cache.file ? `cache ${Math.round(eff.cacheTtlMs / 1000)} s on disk` : `cache ${Math.round(eff.cacheTtlMs / 1000)} s in memory`);
     return {
-      status: { ...base, loaded: true, detail: this.masker.mask(`Loaded${settings.primary ? " (primary)" : ""}: ${[...facts, ...notes].join("; ")}.`) },
+      // The instance's types: a LocalTI feed adds the custom types it lists.
+      status: { ...base, loaded: true, iocTypes: [...provider.info.supportedTypes], detail: this.#masker.mask(`Loaded${settings.primary ? " (primary)" : ""}: ${[...facts, ...notes].join("; ")}.`) },
       provider,
       cache,
     };
@@ -227,17 +231,17 @@ export class TILookup {
   private select(options: LookupIocOptions): { name: string; loaded: Loaded }[] {
     if (options.providers) {
       return options.providers.map((name) => {
-        const loaded = this.loaded.get(name);
+        const loaded = this.#loaded.get(name);
         if (loaded) return { name, loaded };
-        const status = this.statuses.find((s) => s.name === name);
-        if (status) throw new HuntlabError(this.masker.mask(`TI provider "${name}" is not loaded: ${status.detail}`));
-        const known = [...this.statuses.map((s) => s.name)];
-        throw new HuntlabError(this.masker.mask(`unknown TI provider "${name}"; loaded: ${[...this.loaded.keys()].join(", ") || "none"}.${didYouMean(name, known)}`));
+        const status = this.#statuses.find((s) => s.name === name);
+        if (status) throw new HuntlabError(this.#masker.mask(`TI provider "${name}" is not loaded: ${status.detail}`));
+        const known = [...this.#statuses.map((s) => s.name)];
+        throw new HuntlabError(this.#masker.mask(`unknown TI provider "${name}"; loaded: ${[...this.#loaded.keys()].join(", ") || "none"}.${didYouMean(name, known)}`));
       });
     }
-    const all = [...this.loaded].map(([name, loaded]) => ({ name, loaded }));
+    const all = [...this.#loaded].map(([name, loaded]) => ({ name, loaded }));
     if (all.length === 0) {
-      throw new HuntlabError(this.masker.mask(`no TI provider is loaded from ${this.configFile}:\n${this.statuses.map((s) => `  ${s.name}: ${s.detail}`).join("\n") || "  (TIProviders is empty)"}`));
+      throw new HuntlabError(this.#masker.mask(`no TI provider is loaded from ${this.configFile}:\n${this.#statuses.map((s) => `  ${s.name}: ${s.detail}`).join("\n") || "  (TIProviders is empty)"}`));
     }
     if (options.provScope === "all") return all;
     const primary = all.filter((p) => p.loaded.provider.primary);
@@ -281,7 +285,7 @@ export class TILookup {
           items.map(async (item, iIndex) => {
             const { r, cached } = await this.lookupOne(loaded, item, context, inFlight);
             const masked = this.maskResult(r);
-            rows[iIndex][pIndex] = { ioc: this.masker.mask(item.ioc), iocType: item.type, safeIoc: this.masker.mask(item.safeIoc), provider: name, r: masked };
+            rows[iIndex][pIndex] = { ioc: this.#masker.mask(item.ioc), iocType: item.type, safeIoc: this.#masker.mask(item.safeIoc), provider: name, r: masked };
             progress.record(pIndex, masked, cached);
           }),
         );
@@ -328,9 +332,11 @@ export class TILookup {
           r = await provider.lookup(request, context);
         } catch (err) {
           // A provider bug must not kill the batch.
-          r = failure(TI_STATUS.queryFailed, `${provider.name} failed: ${this.masker.errorText(err)}`);
+          r = failure(TI_STATUS.queryFailed, `${provider.name} failed: ${this.#masker.errorText(err)}`);
         }
-        if (cache && (r.status === TI_STATUS.ok || r.status === 404) && !String(r.details).startsWith("Skipped:")) cache.set(key, this.maskResult(r));
+        // An observable holding a key (looked up by mistake) is not cached: the cache file would keep it.
+        const cacheable = (r.status === TI_STATUS.ok || r.status === 404) && !String(r.details).startsWith("Skipped:") && this.#masker.mask(key) === key;
+        if (cache && cacheable) cache.set(key, this.maskResult(r));
         return { r, cached: false };
       })();
       inFlight.set(key, pending);
@@ -340,12 +346,12 @@ export class TILookup {
 
   /** Every string of a result masked (defence in depth: providers mask too). */
   private maskResult(r: ProviderResult): ProviderResult {
-    if (this.masker.empty) return r;
+    if (this.#masker.empty) return r;
     return {
       ...r,
-      details: this.masker.maskValue(r.details),
-      rawResult: this.masker.maskValue(r.rawResult),
-      reference: this.masker.mask(r.reference),
+      details: this.#masker.maskValue(r.details),
+      rawResult: this.#masker.maskValue(r.rawResult),
+      reference: this.#masker.mask(r.reference),
     };
   }
 
@@ -380,27 +386,29 @@ export class TILookup {
 
   /** Status of every configured provider, as a table. */
   [JUPYTER_DISPLAY](): MimeBundle {
-    const rows = this.statuses
-      .map(
-        (s) =>
-          `<tr><td>${escapeHtml(s.name)}</td><td>${escapeHtml(s.provider)}</td><td style="white-space:nowrap">${s.loaded ? "✔ loaded" : "✘ not loaded"}</td><td>${s.primary ? "yes" : ""}</td>` +
-          `<td>${escapeHtml(s.iocTypes.join(", "))}</td><td>${escapeHtml(s.detail)}</td></tr>`,
-      )
-      .join("");
-    const html =
-      `<div class="hl-ti-status"><p><strong>TILookup</strong> — ${this.loaded.size} of ${this.statuses.length} providers loaded from <code>${escapeHtml(shortPath(this.configFile))}</code></p>` +
-      `<table><thead><tr><th>Name</th><th>Provider</th><th>Status</th><th>Primary</th><th>IoC types</th><th>Detail</th></tr></thead><tbody>${rows}</tbody></table></div>`;
-    return { "text/html": html, "text/plain": this.statusText() };
+    const rows = this.#statuses.map(
+      (s) =>
+        html`<tr><td>${s.name}</td><td>${s.provider}</td><td style="white-space:nowrap">${s.loaded ? "✔ loaded" : "✘ not loaded"}</td><td>${s.primary ? "yes" : ""}</td><td>${s.iocTypes.join(", ")}</td><td>${s.detail}</td></tr>`,
+    );
+    const summary = `TILookup — ${this.#loaded.size} of ${this.#statuses.length} providers loaded`;
+    const body = html`<div class="hl-ti-status"><p><strong>TILookup</strong> — ${this.#loaded.size} of ${this.#statuses.length} providers loaded from <code>${shortPath(this.configFile)}</code></p><table><thead><tr><th>Name</th><th>Provider</th><th>Status</th><th>Primary</th><th>IoC types</th><th>Detail</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+    const text = this.statusText();
+    return { "text/html": htmlView({ kind: "ti-status", fallback: { alt: summary, html: body }, text }).toHtml(), "text/plain": text };
   }
 
   /** One line per configured provider. */
   statusText(): string {
-    const head = `TILookup: ${this.loaded.size} of ${this.statuses.length} providers loaded from ${shortPath(this.configFile)}`;
-    return [head, ...this.statuses.map((s) => `  ${s.name} (${s.provider})${s.primary ? " primary" : ""}: ${s.detail}`)].join("\n");
+    const head = `TILookup: ${this.#loaded.size} of ${this.#statuses.length} providers loaded from ${shortPath(this.configFile)}`;
+    return [head, ...this.#statuses.map((s) => `  ${s.name} (${s.provider})${s.primary ? " primary" : ""}: ${s.detail}`)].join("\n");
+  }
+
+  /** What JSON shows of a TILookup: the config file and the status of every provider (keys masked). */
+  toJSON(): { configFile: string; providers: readonly ProviderStatus[] } {
+    return { configFile: this.configFile, providers: this.providerStatus };
   }
 
   [inspect.custom](): string {
-    return `TILookup { loaded: [${[...this.loaded.keys()].join(", ")}], configured: ${this.statuses.length} }`;
+    return `TILookup { loaded: [${[...this.#loaded.keys()].join(", ")}], configured: ${this.#statuses.length} }`;
   }
 }
 

@@ -5,21 +5,13 @@
  */
 import { inspect } from "node:util";
 import { createDisplay, flushDisplays, type DisplayHandle } from "../display/display";
-import { escapeHtml } from "../display/html";
+import { html, trustedHtml } from "../display/html";
+import { htmlView } from "../display/htmlView";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display/protocol";
 import { SEVERITIES, TI_STATUS, type Severity } from "./tiProvider";
 
-/** True inside a tslab or Deno notebook kernel, where an updating display makes sense. */
-export function inNotebook(): boolean {
-  const cache = typeof require === "function" ? require.cache : undefined;
-  if (cache && Object.keys(cache).some((f) => /[\\/]tslab[\\/]dist[\\/]/.test(f))) return true;
-  try {
-    const deno = (globalThis as { Deno?: { jupyter?: { display?: unknown } } }).Deno;
-    return typeof deno?.jupyter?.display === "function";
-  } catch {
-    return false;
-  }
-}
+import { inNotebook } from "../common/kernel";
+export { inNotebook };
 
 /** Counters of one provider in a batch. */
 export interface ProviderTally {
@@ -136,21 +128,16 @@ export class TIProgress {
   }
 
   toHtml(): string {
-    const num = `style="text-align:right;padding:1px 8px"`;
-    const rows = this.tallies
-      .map(
-        (t) =>
-          `<tr><td style="padding:1px 8px">${escapeHtml(t.provider)}</td><td style="padding:1px 8px"><progress max="${Math.max(1, t.total)}" value="${t.done}"></progress></td>` +
-          `<td ${num}>${t.done}/${t.total}</td><td ${num}>${t.found}</td><td ${num}>${t.notFound}</td>` +
-          `<td ${num}>${t.skipped}</td><td ${num}>${t.failed}</td><td ${num}>${t.cached}</td></tr>`,
-      )
-      .join("");
-    const head = ["done", "found", "not found", "not looked up", "failed", "cached"].map((h) => `<th ${num}>${h}</th>`).join("");
-    return (
-      `<div class="hl-ti-progress"><table style="border-collapse:collapse">` +
-      `<thead><tr><th style="text-align:left;padding:1px 8px">Provider</th><th></th>${head}</tr></thead>` +
-      `<tbody>${rows}</tbody></table><p class="hl-ti-summary">${escapeHtml(this.summary())}</p></div>`
+    const num = trustedHtml(`style="text-align:right;padding:1px 8px"`);
+    const rows = this.tallies.map(
+      (t) =>
+        html`<tr><td style="padding:1px 8px">${t.provider}</td><td style="padding:1px 8px"><progress max="${Math.max(1, t.total)}" value="${t.done}"></progress></td>${[
+          `${t.done}/${t.total}`, t.found, t.notFound, t.skipped, t.failed, t.cached,
+        ].map((n) => html`<td ${num}>${n}</td>`)}</tr>`,
     );
+    const head = ["done", "found", "not found", "not looked up", "failed", "cached"].map((h) => html`<th ${num}>${h}</th>`);
+    const body = html`<div class="hl-ti-progress"><table style="border-collapse:collapse"><thead><tr><th style="text-align:left;padding:1px 8px">Provider</th><th></th>${head}</tr></thead><tbody>${rows}</tbody></table><p class="hl-ti-summary">${this.summary()}</p></div>`;
+    return htmlView({ kind: "ti-progress", fallback: { alt: this.summary(), html: body }, text: this.toText() }).toHtml();
   }
 
   [inspect.custom](): string {

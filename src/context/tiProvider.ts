@@ -157,14 +157,26 @@ export abstract class TIProvider {
   /** Instance name (config key). */
   readonly name: string;
   readonly primary: boolean;
-  protected readonly settings: ProviderSettings;
-  protected readonly masker: SecretMasker;
+  // Private fields: settings hold the plain keys, so no dump, spread copy or
+  // serialisation of a provider may reach them.
+  readonly #settings: ProviderSettings;
+  readonly #masker: SecretMasker;
 
   constructor(init: ProviderInit) {
     this.name = init.name;
     this.primary = init.settings.primary;
-    this.settings = init.settings;
-    this.masker = init.masker ?? NO_SECRETS;
+    this.#settings = init.settings;
+    this.#masker = init.masker ?? NO_SECRETS;
+  }
+
+  /** The provider's settings, secrets resolved: never print or return them. */
+  protected get settings(): ProviderSettings {
+    return this.#settings;
+  }
+
+  /** Hides every configured secret. */
+  protected get masker(): SecretMasker {
+    return this.#masker;
   }
 
   /** Static facts about the provider class. */
@@ -202,6 +214,11 @@ export abstract class TIProvider {
 
   /** Releases sockets and timers. */
   close(): void {}
+
+  /** What JSON shows of a provider: name, class, primary, endpoint (masked). */
+  toJSON(): { name: string; provider: string; primary: boolean; baseUrl: string } {
+    return { name: this.name, provider: this.info.className, primary: this.primary, baseUrl: this.baseUrl };
+  }
 
   [inspect.custom](): string {
     return `${this.info.className} provider "${this.name}"${this.primary ? " (primary)" : ""}${this.baseUrl ? ` → ${this.baseUrl}` : ""}`;

@@ -6,8 +6,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import pl from "nodejs-polars";
+import type { DataType } from "nodejs-polars";
 import { isTemporalType, isTextType } from "../common/dtypes";
 import { DataFileError, QueryError, closestNames } from "../common/errors";
+import { columnNames, columnOf, withPlainNames } from "../common/frames";
 import { DATA_EXTENSIONS, dataFormat, readDataFile, type ReadOptions } from "./readers";
 import { parseTimeSeries, toDate } from "./timeParsing";
 import type { QueryDefinition, QueryParameter } from "./types";
@@ -18,9 +20,20 @@ export type QueryParams = Record<string, unknown>;
 /** The time column `start`/`end` filter on when a query does not name one. */
 export const DEFAULT_TIME_COLUMN = "TimeGenerated";
 
-/** Indexes the data files under the data paths by lower-cased file name, as MSTICPy's LocalData does. */
+/** True when `file` is `root` or inside it (both real, absolute paths). */
+function isInside(file: string, root: string): boolean {
+  const relative = path.relative(root, file);
+  return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
+}
+
+/**
+ * Indexes the data files under the data paths by lower-cased file name, as
+ * MSTICPy's LocalData does. A file is served only when its real path (links
+ * resolved) is inside the real path of a data path.
+ */
 export class DataFileIndex {
   private files?: Map<string, string>;
+  private realRoots?: string[];
 
   constructor(readonly dataPaths: string[]) {
     const missing = dataPaths.filter((p) => !fs.existsSync(p));
@@ -55,6 +68,29 @@ export class DataFileIndex {
   }
 
   /**
+   * The real path of `file` (links resolved) when it is inside a data path;
+   * otherwise an error naming the link and its target. Checked at each read,
+   * so a link changed after indexing is caught too; the real path is what is
+   * read, not the link.
+   */
+  private contained(file: string, context: string): string {
+    let real: string;
+    try {
+      real = fs.realpathSync(file);
+    } catch (err) {
+      const target = linkTarget(file);
+      const what = target === undefined ? "cannot be read" : `is a symbolic link to ${target}, which does not exist`;
+      throw new DataFileError(`${context}: data file ${file} ${what} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    this.realRoots ??= this.dataPaths.map((p) => fs.realpathSync(p));
+    if (this.realRoots.some((root) => isInside(real, root))) return real;
+    throw new DataFileError(
+      `${context}: data file ${file} is a symbolic link to ${real}, outside the data paths (${this.realRoots.join(", ")}); ` +
+        `refusing to read it. Copy the file into a data folder, or add its folder to dataPaths.`,
+    );
+  }
+
+  /**
    * The path of a data file named by a query. A name with another extension
    * (MSTICPy's `host_logons.pkl`) resolves to a readable file with the same stem.
    */
@@ -62,17 +98,26 @@ export class DataFileIndex {
     const files = this.index();
     const key = path.basename(name).toLowerCase();
     const exact = files.get(key);
-    if (exact) return exact;
+    if (exact) return this.contained(exact, context);
     const stem = key.slice(0, key.length - path.extname(key).length);
     for (const ext of DATA_EXTENSIONS) {
       const found = files.get(stem + ext);
-      if (found) return found;
+      if (found) return this.contained(found, context);
     }
     const close = closestNames(key, files.keys());
     throw new DataFileError(
       `${context}: data file "${name}" not found in ${this.dataPaths.map((p) => path.resolve(p)).join(", ")}` +
         (close.length ? `. Closest files: ${close.join(", ")}` : ""),
     );
+  }
+}
+
+/** Where a symbolic link points (as written, made absolute), or undefined when `file` is not a link. */
+function linkTarget(file: string): string | undefined {
+  try {
+    return path.resolve(path.dirname(file), fs.readlinkSync(file));
+  } catch {
+    return undefined;
   }
 }
 
@@ -141,15 +186,14 @@ function convertValue(where: string, param: QueryParameter, value: unknown): unk
 }
 
 
-/** The filter expression for one column parameter. */
-function columnFilter(df: pl.DataFrame, param: QueryParameter, value: unknown): pl.Expr {
-  const column = param.column as string;
-  const text = isTextType(df.getColumn(column).dtype);
-  const col = text ? pl.col(column).str.toLowerCase() : pl.col(column);
+/** The filter expression for one column parameter, on the column named `name` (of type `dtype`). */
+function columnFilter(name: string, dtype: DataType, param: QueryParameter, value: unknown): pl.Expr {
+  const text = isTextType(dtype);
+  const col = text ? pl.col(name).str.toLowerCase() : pl.col(name);
   const norm = (v: unknown) => (text ? String(v).toLowerCase() : v);
   switch (param.match ?? "equals") {
     case "contains":
-      return pl.col(column).cast(pl.Utf8).str.toLowerCase().str.contains(String(value).toLowerCase(), true);
+      return pl.col(name).cast(pl.Utf8).str.toLowerCase().str.contains(String(value).toLowerCase(), true);
     case "in": {
       const list = (Array.isArray(value) ? value : [value]).map(norm);
       return col.isIn(list);
@@ -159,52 +203,67 @@ function columnFilter(df: pl.DataFrame, param: QueryParameter, value: unknown): 
   }
 }
 
-/** Applies `start`/`end` and the column parameters to the loaded frame. */
+/** Name of the parsed time column added while filtering (the frame's own columns are renamed col_0… then, so it cannot clash). */
+const PARSED_TIME = "__huntlab_time";
+
+/**
+ * Applies `start`/`end` and the column parameters to the loaded frame.
+ * Column names come from the data file, so polars methods run on a copy with
+ * plain column names (see frames.ts) and the result gets the names back.
+ */
 export function applyParameters(df: pl.DataFrame, query: QueryDefinition, values: Map<QueryParameter, unknown>, file: string): pl.DataFrame {
   const where = `${query.family}.${query.name}`;
+  const names = columnNames(df);
   let start: Date | null = null;
   let end: Date | null = null;
-  const filters: pl.Expr[] = [];
+  const columnParams: [QueryParameter, unknown][] = [];
   for (const [param, value] of values) {
     if (value === null || value === undefined) continue;
     if (param.name === "start" && param.type === "datetime") start = value as Date;
     else if (param.name === "end" && param.type === "datetime") end = value as Date;
     else if (param.column) {
-      if (!df.columns.includes(param.column)) {
+      if (!names.includes(param.column)) {
         throw new QueryError(`${where}: parameter "${param.name}" filters column "${param.column}", which ${path.basename(file)} does not have`);
       }
-      filters.push(columnFilter(df, param, value));
+      columnParams.push([param, value]);
     }
   }
   if (start && end && start > end) throw new QueryError(`${where}: start (${start.toISOString()}) is after end (${end.toISOString()})`);
-  if (start || end) {
-    const timeColumn = String(query.metadata.time_column ?? DEFAULT_TIME_COLUMN);
-    if (!df.columns.includes(timeColumn)) {
-      throw new QueryError(`${where}: cannot apply start/end: ${path.basename(file)} has no time column "${timeColumn}" (set metadata.time_column in the query file)`);
+  const time = start || end ? timeSeries(df, names, query, where, file) : undefined;
+  if (!time && columnParams.length === 0) return df;
+  return withPlainNames(df, (plain, nameOf) => {
+    const filters = columnParams.map(([param, value]) => columnFilter(nameOf(param.column as string), columnOf(df, param.column as string).dtype, param, value));
+    let target = plain;
+    if (time) {
+      // A typed time column is compared as it is; a text one through its parsed copy.
+      target = time.parsed ? plain.withColumn(time.series.rename(PARSED_TIME)) : plain;
+      const t = pl.col(time.parsed ? PARSED_TIME : nameOf(time.column)).cast(pl.Datetime("ms"));
+      if (start) filters.push(t.gtEq(pl.lit(start)));
+      if (end) filters.push(t.ltEq(pl.lit(end)));
     }
-    let timeExpr = pl.col(timeColumn);
-    let frame = df;
-    const dtype = df.getColumn(timeColumn).dtype;
-    if (isTextType(df.getColumn(timeColumn).dtype)) {
-      const parsed = parseTimeSeries(df.getColumn(timeColumn));
-      if (!parsed.parsed) {
-        throw new QueryError(
-          `${where}: cannot apply start/end: ${parsed.failures} value(s) of "${timeColumn}" are not times (e.g. ${parsed.examples.map((e) => JSON.stringify(e)).join(", ")})`,
-        );
-      }
-      frame = df.withColumn(parsed.series.rename("__huntlab_time"));
-      timeExpr = pl.col("__huntlab_time");
-    } else if (!isTemporalType(dtype)) {
-      throw new QueryError(`${where}: cannot apply start/end: column "${timeColumn}" is ${dtype.variant}, not a time`);
-    }
-    const t = timeExpr.cast(pl.Datetime("ms"));
-    if (start) filters.push(t.gtEq(pl.lit(start)));
-    if (end) filters.push(t.ltEq(pl.lit(end)));
-    const combined = filters.reduce((a, b) => a.and(b));
-    const out = frame.filter(combined);
-    return out.columns.includes("__huntlab_time") ? out.drop("__huntlab_time") : out;
+    const out = target.filter(filters.reduce((a, b) => a.and(b)));
+    return time?.parsed ? out.drop(PARSED_TIME) : out;
+  });
+}
+
+/** The time column `start`/`end` compare: typed as it is, or text parsed to times. Errors name the query, file and column. */
+function timeSeries(df: pl.DataFrame, names: string[], query: QueryDefinition, where: string, file: string): { column: string; parsed: boolean; series: pl.Series } {
+  const timeColumn = String(query.metadata.time_column ?? DEFAULT_TIME_COLUMN);
+  if (!names.includes(timeColumn)) {
+    throw new QueryError(`${where}: cannot apply start/end: ${path.basename(file)} has no time column "${timeColumn}" (set metadata.time_column in the query file)`);
   }
-  return filters.length ? df.filter(filters.reduce((a, b) => a.and(b))) : df;
+  const column = columnOf(df, timeColumn);
+  if (isTextType(column.dtype)) {
+    const parsed = parseTimeSeries(column);
+    if (!parsed.parsed) {
+      throw new QueryError(
+        `${where}: cannot apply start/end: ${parsed.failures} value(s) of "${timeColumn}" are not times (e.g. ${parsed.examples.map((e) => JSON.stringify(e)).join(", ")})`,
+      );
+    }
+    return { column: timeColumn, parsed: true, series: parsed.series };
+  }
+  if (!isTemporalType(column.dtype)) throw new QueryError(`${where}: cannot apply start/end: column "${timeColumn}" is ${column.dtype.variant}, not a time`);
+  return { column: timeColumn, parsed: false, series: column };
 }
 
 /** Runs a LocalData query: resolve the file, read it, filter it. */

@@ -6,10 +6,9 @@
 import pl from "nodejs-polars";
 import { QueryError, didYouMean } from "../common/errors";
 import { LAB_DATA_DIR } from "../common/paths";
-import { display } from "../display/display";
-import { QueryBrowser, type QueryBrowserOptions } from "../vis/queryBrowser";
 import { DataFileIndex, runLocalQuery, type QueryParams } from "./localData";
 import { loadQueries } from "./queryStore";
+import type { Displayable } from "../display/protocol";
 import type { ReadOptions } from "./readers";
 import type { QueryDefinition } from "./types";
 
@@ -65,7 +64,30 @@ export interface QueryProviderMethods {
    * that tslab does not also print the browser object as the cell's value
    * (`new QueryBrowser(qp.queryDefinitions())` gives the object itself).
    */
-  browseQueries(options?: QueryBrowserOptions): void;
+  browseQueries(options?: BrowseQueriesOptions): Displayable;
+}
+
+/** Options of `qp.browseQueries()` (the vis layer's `QueryBrowserOptions`). */
+export interface BrowseQueriesOptions {
+  /** Variable name of the query provider in call examples. Default `"qp"`. */
+  providerVariable?: string;
+  /** Heading shown above the browser. Default `"Queries"`. */
+  title?: string;
+  /** Height of the query list in CSS pixels. Default `300`. */
+  height?: number;
+}
+
+/**
+ * Shows the query browser of a provider. The browser is an HTML view of the
+ * vis layer, which data/ does not depend on: the package entry registers it.
+ */
+export type QueryBrowserHook = (provider: QueryProviderMethods, options: BrowseQueriesOptions) => Displayable;
+
+let queryBrowserHook: QueryBrowserHook | undefined;
+
+/** Installs what `qp.browseQueries()` shows (called once by the package entry, src/index.ts). */
+export function registerQueryBrowser(hook: QueryBrowserHook): void {
+  queryBrowserHook = hook;
 }
 
 /** A query provider: its methods plus one property per data family. */
@@ -128,13 +150,18 @@ class LocalDataProvider implements QueryProviderMethods {
       throw new QueryError(`no LocalData queries found in ${queryPaths.join(", ")} (query files are *.yaml with metadata.data_environments: [LocalData])`);
     }
     const families = new Map<string, QueryFamily>();
+    // Query names come from YAML: defined (not assigned) properties, so a query
+    // called "__proto__" is an own property, never the object's prototype.
+    const define = (target: QueryFamily, name: string, fn: QueryFunction): void => {
+      Object.defineProperty(target, name, { value: fn, enumerable: true, configurable: true, writable: true });
+    };
     const all: QueryFamily = {};
     for (const q of this.queries) {
       const fn = this.makeQueryFunction(q);
       const family = families.get(q.family) ?? {};
-      family[q.name] = fn;
+      define(family, q.name, fn);
       families.set(q.family, family);
-      all[q.name] = fn;
+      define(all, q.name, fn);
     }
     this.familyNames = [...families.keys()].sort();
     this.all_queries = this.strictFamily("all_queries", all);
@@ -194,8 +221,9 @@ class LocalDataProvider implements QueryProviderMethods {
     return runLocalQuery(this.index, adHoc, undefined, this.readOptions);
   }
 
-  browseQueries(options: QueryBrowserOptions = {}): void {
-    display(new QueryBrowser(this.queries, { providerVariable: "qp", ...options }));
+  browseQueries(options: BrowseQueriesOptions = {}): Displayable {
+    if (!queryBrowserHook) throw new QueryError('browseQueries: no query browser is registered; import huntlab from its package entry ("huntlab")');
+    return queryBrowserHook(this, options);
   }
 }
 

@@ -5,8 +5,8 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import YAML from "yaml";
 import { QueryDefinitionError } from "../common/errors";
+import { parseYamlText, readYamlText, type YamlLimits } from "../config/yamlFile";
 import type { QueryDefinition, QueryParameter, QueryParameterType } from "./types";
 
 /** Parameter types accepted in query files, with MSTICPy's aliases. */
@@ -22,6 +22,22 @@ const PARAMETER_TYPES: Record<string, QueryParameterType> = {
 
 type YamlMap = Record<string, unknown>;
 
+/** Largest query file read (MSTICPy's biggest are a few hundred KB). */
+export const MAX_QUERY_FILE_BYTES = 4 * 1024 * 1024;
+/** Most keys in one query file (about a thousand queries with their parameters). */
+export const MAX_QUERY_FILE_KEYS = 20_000;
+/** Deepest nesting in a query file (real ones go five levels deep). */
+export const MAX_QUERY_FILE_DEPTH = 64;
+
+const QUERY_FILE_LIMITS: YamlLimits = { maxBytes: MAX_QUERY_FILE_BYTES, maxKeys: MAX_QUERY_FILE_KEYS, maxDepth: MAX_QUERY_FILE_DEPTH, what: "query files" };
+
+const queryFileError = (message: string) => new QueryDefinitionError(message);
+
+/** Sets `target[key]` as an own property: YAML keys such as `__proto__` are data, not a prototype. */
+function setOwn(target: YamlMap, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 function isMap(value: unknown): value is YamlMap {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
@@ -30,7 +46,8 @@ function isMap(value: unknown): value is YamlMap {
 function mergeMaps(base: YamlMap, over: YamlMap): YamlMap {
   const out: YamlMap = { ...base };
   for (const [key, value] of Object.entries(over)) {
-    out[key] = isMap(value) && isMap(out[key]) ? mergeMaps(out[key] as YamlMap, value) : value;
+    const current = Object.hasOwn(out, key) ? out[key] : undefined;
+    setOwn(out, key, isMap(value) && isMap(current) ? mergeMaps(current, value) : value);
   }
   return out;
 }
@@ -65,16 +82,23 @@ export function findQueryFiles(queryPaths: string[]): string[] {
   return files;
 }
 
+/**
+ * Reads and parses one query file, once, within {@link MAX_QUERY_FILE_BYTES},
+ * {@link MAX_QUERY_FILE_KEYS} and {@link MAX_QUERY_FILE_DEPTH}. Syntax errors
+ * and duplicate keys name the file, line and column.
+ */
+function readQueryYaml(file: string, text?: string): unknown {
+  const source = text ?? readYamlText(file, QUERY_FILE_LIMITS, queryFileError);
+  return parseYamlText(file, source, QUERY_FILE_LIMITS, queryFileError);
+}
+
 /** Parses one query file. Throws `QueryDefinitionError` naming the file, query or parameter at fault. */
-export function parseQueryFile(file: string, text = fs.readFileSync(file, "utf8")): QueryDefinition[] {
-  const doc = YAML.parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length) {
-    const err = doc.errors[0];
-    const line = err.linePos?.[0];
-    const where = line ? `${file}:${line.line}:${line.col}` : file;
-    throw new QueryDefinitionError(`${where}: YAML syntax error: ${err.message.split("\n")[0]}`);
-  }
-  const root = doc.toJS() as unknown;
+export function parseQueryFile(file: string, text?: string): QueryDefinition[] {
+  return queriesOf(file, readQueryYaml(file, text));
+}
+
+/** The queries of a parsed query file. */
+function queriesOf(file: string, root: unknown): QueryDefinition[] {
   if (!isMap(root)) throw new QueryDefinitionError(`${file}: not a query file (expected a map with metadata and sources)`);
   const metadata = root.metadata;
   if (!isMap(metadata)) throw new QueryDefinitionError(`${file}: missing "metadata" section`);
@@ -153,21 +177,12 @@ function parseParameter(where: string, name: string, spec: unknown): QueryParame
 export function loadQueries(queryPaths: string[], environment: string): QueryDefinition[] {
   const byKey = new Map<string, QueryDefinition>();
   for (const file of findQueryFiles(queryPaths)) {
-    const text = fs.readFileSync(file, "utf8");
-    const envs = peekEnvironments(text);
-    // Skip files for other environments cheaply; a file we cannot peek is parsed (and its error reported).
+    // Parsed once; YAML errors and files over the limits are reported whatever their environment.
+    const root = readQueryYaml(file);
+    const envs = isMap(root) && isMap(root.metadata) ? asStringList(root.metadata.data_environments) : undefined;
+    // Files for other environments are skipped without checking their queries.
     if (envs && !envs.some((e) => e === environment || e.split(".").pop() === environment)) continue;
-    for (const q of parseQueryFile(file, text)) byKey.set(`${q.family}.${q.name}`, q);
+    for (const q of queriesOf(file, root)) byKey.set(`${q.family}.${q.name}`, q);
   }
   return [...byKey.values()].sort((a, b) => `${a.family}.${a.name}`.localeCompare(`${b.family}.${b.name}`));
-}
-
-function peekEnvironments(text: string): string[] | undefined {
-  try {
-    const root = YAML.parse(text) as unknown;
-    if (isMap(root) && isMap(root.metadata)) return asStringList(root.metadata.data_environments);
-  } catch {
-    return undefined;
-  }
-  return undefined;
 }

@@ -4,6 +4,7 @@
  */
 import pl from "nodejs-polars";
 import { isTextType } from "../common/dtypes";
+import { columnNames, columnOf, replaceColumns } from "../common/frames";
 
 /**
  * Formats tried in order. ISO first; then the US-locale forms that Excel and the
@@ -50,10 +51,10 @@ const ALL_FORMATS: readonly string[] = [...TIME_FORMATS, ...DATE_FORMATS];
 
 /** Parses with each of `formats` and keeps, per row, the first that matched. */
 function coalesceFormats(text: pl.Series, formats: readonly string[]): pl.Series {
-  const name = text.name;
   const tries = formats.map((fmt) => pl.col("raw").str.strptime(pl.Datetime("ms"), fmt));
   const first = tries.reduce((acc, next) => acc.fillNull(next));
-  return pl.DataFrame([text.rename("raw")]).select(first.cast(pl.Datetime("ms")).alias(name)).getColumn(name);
+  // Fixed names inside: the column's own name may be one of the frame's members.
+  return pl.DataFrame([text.rename("raw")]).select(first.cast(pl.Datetime("ms")).alias("parsed")).getColumn("parsed").rename(text.name);
 }
 
 /**
@@ -137,18 +138,20 @@ export function parseTimeColumns(
   df: pl.DataFrame,
   options: { columns?: string[] } = {},
 ): { frame: pl.DataFrame; report: TimeColumnReport[] } {
-  const names = options.columns ?? df.columns.filter(looksLikeTimeColumn);
+  // Column names come from the data: read them past polars' column proxy (see frames.ts).
+  const all = columnNames(df);
+  const names = options.columns ?? all.filter(looksLikeTimeColumn);
   const report: TimeColumnReport[] = [];
-  let frame = df;
+  const parsed = new Map<string, pl.Series>();
   for (const name of names) {
-    if (!frame.columns.includes(name)) throw new Error(`parseTimeColumns: no column "${name}" (columns: ${frame.columns.join(", ")})`);
-    const col = frame.getColumn(name);
+    if (!all.includes(name)) throw new Error(`parseTimeColumns: no column "${name}" (columns: ${all.join(", ")})`);
+    const col = columnOf(df, name);
     if (!isTextType(col.dtype)) continue;
     const result = parseTimeSeries(col);
     report.push({ column: name, parsed: result.parsed, failures: result.failures, examples: result.examples });
-    if (result.parsed) frame = frame.withColumn(result.series);
+    if (result.parsed) parsed.set(name, result.series);
   }
-  return { frame, report };
+  return { frame: replaceColumns(df, parsed), report };
 }
 
 /**

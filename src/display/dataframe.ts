@@ -7,7 +7,7 @@
  * slices of the shown columns), so the cost does not depend on the frame's height.
  *
  * Cell texts, column names and titles are attacker-controlled log data: every one
- * goes through `escapeHtml`, and control / invisible characters (newlines, tabs,
+ * goes through the escaping `html` template, and control / invisible characters (newlines, tabs,
  * ANSI escapes, bidi overrides, zero-width spaces) are shown as visible escapes
  * such as `\n` or `\u202e`, in both the HTML and the text rendition, so they can
  * neither break the layout nor hide in plain sight. (A literal backslash sequence
@@ -15,7 +15,8 @@
  */
 import pl from "nodejs-polars";
 import type { DataFrame, DataType, Series } from "nodejs-polars";
-import { escapeHtml } from "./html";
+import { columnNames } from "../common/frames";
+import { html, revealHidden, trustedHtml, type SafeHtml } from "./html";
 
 /** How a DataFrame is cut down for display. Every option is optional. */
 export interface DataFrameDisplayOptions {
@@ -69,29 +70,17 @@ export interface DataFrameBundle {
   [mimeType: string]: unknown;
 }
 
-/** True for a nodejs-polars DataFrame, from any copy of the package (checks polars' own tag). */
-export function isDataFrame(value: unknown): value is DataFrame {
-  return (
-    value !== null &&
-    typeof value === "object" &&
-    (value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === "DataFrame"
-  );
-}
-
-/** True for a nodejs-polars Series (polars' tag is a method there, not a string). */
-export function isSeries(value: unknown): value is Series {
-  if (value === null || typeof value !== "object") return false;
-  const tag = (value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag];
-  try {
-    return typeof tag === "function" && tag.call(value) === "Series";
-  } catch {
-    return false;
-  }
-}
+// Kept here too: they were public from display/ first.
+export { isDataFrame, isSeries } from "../common/frames";
 
 /** Renders `df` as a pandas-like HTML table (wrapper div, scoped style, no script) with a shape footer. */
 export function dataFrameToHtml(df: DataFrame, options?: DataFrameDisplayOptions): string {
   return renderHtml(buildView(df, resolveOptions(options)));
+}
+
+/** The HTML table as a fragment for the `html` template (its cells are escaped by the renderer). */
+export function dataFrameFragment(df: DataFrame, options?: DataFrameDisplayOptions): SafeHtml {
+  return trustedHtml(dataFrameToHtml(df, options));
 }
 
 /** Renders `df` as an aligned plain-text table with the same cuts and cell texts as the HTML. */
@@ -159,7 +148,7 @@ interface FrameView {
 }
 
 function buildView(df: DataFrame, o: Required<DataFrameDisplayOptions>): FrameView {
-  const names = frameColumns(df);
+  const names = columnNames(df);
   const width = names.length;
 
   // Columns: all, or the first and last halves around a gap.
@@ -209,13 +198,6 @@ function buildView(df: DataFrame, o: Required<DataFrameDisplayOptions>): FrameVi
 // polars' DataFrame is a Proxy that answers any string key naming a column with
 // that column, so a column called "height", "columns" or "toSeries" hides the
 // method of that name. These helpers fall back to members such a name cannot hide.
-
-function frameColumns(df: DataFrame): string[] {
-  const columns: unknown = df.columns;
-  if (Array.isArray(columns)) return columns as string[];
-  // The proxy's ownKeys trap lists the column names.
-  return Reflect.ownKeys(df).filter((k): k is string => typeof k === "string");
-}
 
 function frameSeries(df: DataFrame, index: number, name: string): Series {
   const members = df as unknown as Record<string, unknown>;
@@ -405,16 +387,6 @@ function anyToText(value: unknown): string | null {
   return String(value);
 }
 
-// Control characters, C1 controls, zero-width and bidi formatting characters
-// (Trojan Source), line/paragraph separators and the BOM.
-const HIDDEN_CHARS = /[\u0000-\u001f\u007f-\u009f\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
-const NAMED_ESCAPES: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
-
-/** Shows invisible characters as escapes: newline → `\n`, ESC → `\u001b`, RLO → `\u202e`. */
-function revealHidden(text: string): string {
-  return text.replace(HIDDEN_CHARS, (ch) => NAMED_ESCAPES[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-
 /** Cuts to `max` characters ending in `…`, never splitting a surrogate pair. */
 function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
@@ -425,7 +397,10 @@ function truncate(text: string, max: number): string {
 }
 
 function toCell(raw: string, o: Required<DataFrameDisplayOptions>): Cell {
-  const full = revealHidden(raw);
+  // Cut before revealing: a 100 MB cell is not scanned whole. Revealing only
+  // lengthens text, so the revealed prefix decides both cuts exactly as the whole would.
+  const keep = Math.max(o.maxCellChars, o.maxTitleChars) + 1;
+  const full = revealHidden(raw.length > keep ? raw.slice(0, keep) : raw);
   const text = truncate(full, o.maxCellChars);
   return text === full ? { text } : { text, title: truncate(full, o.maxTitleChars) };
 }
@@ -472,61 +447,49 @@ function dtypeLabel(dtype: DataType): string {
 // ---------------------------------------------------------------------------
 // Renditions
 
-const STYLE =
+const STYLE = trustedHtml(
   "<style>" +
-  ".huntlab-df table{border-collapse:collapse;font-size:12px}" +
-  ".huntlab-df th,.huntlab-df td{padding:2px 8px;text-align:left;vertical-align:top;white-space:nowrap}" +
-  ".huntlab-df thead tr.dtypes th{border-bottom:1px solid rgba(127,127,127,.5)}" +
-  ".huntlab-df tbody tr:nth-child(odd){background:rgba(127,127,127,.07)}" +
-  ".huntlab-df .num{text-align:right;font-variant-numeric:tabular-nums}" +
-  ".huntlab-df .idx{opacity:.6;font-weight:normal}" +
-  ".huntlab-df .null{opacity:.45;font-style:italic}" +
-  ".huntlab-df th.dtype{font-weight:normal;font-size:.85em;opacity:.6;padding-top:0}" +
-  ".huntlab-df .gap{text-align:center}" +
-  ".huntlab-df .shape{margin:4px 0;font-size:12px;opacity:.7}" +
-  "</style>";
+    ".huntlab-df table{border-collapse:collapse;font-size:12px}" +
+    ".huntlab-df th,.huntlab-df td{padding:2px 8px;text-align:left;vertical-align:top;white-space:nowrap}" +
+    ".huntlab-df thead tr.dtypes th{border-bottom:1px solid rgba(127,127,127,.5)}" +
+    ".huntlab-df tbody tr:nth-child(odd){background:rgba(127,127,127,.07)}" +
+    ".huntlab-df .num{text-align:right;font-variant-numeric:tabular-nums}" +
+    ".huntlab-df .idx{opacity:.6;font-weight:normal}" +
+    ".huntlab-df .null{opacity:.45;font-style:italic}" +
+    ".huntlab-df th.dtype{font-weight:normal;font-size:.85em;opacity:.6;padding-top:0}" +
+    ".huntlab-df .gap{text-align:center}" +
+    ".huntlab-df .shape{margin:4px 0;font-size:12px;opacity:.7}" +
+    "</style>",
+);
 
 function shapeText(view: FrameView): string {
   return `${view.height} rows × ${view.width} columns`;
 }
 
-function attrs(classes: string[], title?: string): string {
-  const cls = classes.length ? ` class="${classes.join(" ")}"` : "";
-  return title === undefined ? cls : `${cls} title="${escapeHtml(title)}"`;
+/** ` class="…"` and ` title="…"` when there are any. */
+function attrs(classes: string[], title?: string): SafeHtml {
+  return html`${classes.length ? html` class="${classes.join(" ")}"` : ""}${title === undefined ? "" : html` title="${title}"`}`;
 }
+
+const GAP_CELL = html`<td class="gap">…</td>`;
 
 function renderHtml(view: FrameView): string {
   // Header: names, then dtypes in a second, smaller row (as polars prints them).
-  const names = view.columns.map((col) =>
-    col === GAP ? '<th class="gap">…</th>' : `<th${attrs(col.numeric ? ["num"] : [], col.name.title)}>${escapeHtml(col.name.text)}</th>`,
-  );
-  const dtypes = view.columns.map((col) =>
-    col === GAP ? '<th class="dtype gap"></th>' : `<th${attrs(col.numeric ? ["dtype", "num"] : ["dtype"])}>${escapeHtml(col.dtype)}</th>`,
-  );
-  const out: string[] = [
-    '<div class="huntlab-df">',
-    STYLE,
-    `<table><thead><tr><th class="idx"></th>${names.join("")}</tr>`,
-    `<tr class="dtypes"><th class="idx"></th>${dtypes.join("")}</tr></thead><tbody>`,
-  ];
-  const gapRow = `<tr class="gap"><th class="idx gap">…</th>${view.columns.map(() => '<td class="gap">…</td>').join("")}</tr>`;
+  const names = view.columns.map((col) => (col === GAP ? html`<th class="gap">…</th>` : html`<th${attrs(col.numeric ? ["num"] : [], col.name.title)}>${col.name.text}</th>`));
+  const dtypes = view.columns.map((col) => (col === GAP ? html`<th class="dtype gap"></th>` : html`<th${attrs(col.numeric ? ["dtype", "num"] : ["dtype"])}>${col.dtype}</th>`));
+  const gapRow = html`<tr class="gap"><th class="idx gap">…</th>${view.columns.map(() => GAP_CELL)}</tr>`;
+  const rows: SafeHtml[] = [];
   view.rowLabels.forEach((label, r) => {
-    if (r === view.gapAt) out.push(gapRow);
-    out.push(`<tr><th class="idx">${label}</th>`);
-    for (const col of view.columns) {
-      if (col === GAP) {
-        out.push('<td class="gap">…</td>');
-        continue;
-      }
+    if (r === view.gapAt) rows.push(gapRow);
+    const cells = view.columns.map((col) => {
+      if (col === GAP) return GAP_CELL;
       const cell = col.cells[r];
-      const classes = [...(col.numeric ? ["num"] : []), ...(cell.isNull ? ["null"] : [])];
-      out.push(`<td${attrs(classes, cell.title)}>${escapeHtml(cell.text)}</td>`);
-    }
-    out.push("</tr>");
+      return html`<td${attrs([...(col.numeric ? ["num"] : []), ...(cell.isNull ? ["null"] : [])], cell.title)}>${cell.text}</td>`;
+    });
+    rows.push(html`<tr><th class="idx">${label}</th>${cells}</tr>`);
   });
-  if (view.gapAt === view.rowLabels.length) out.push(gapRow); // every shown row is in the head
-  out.push(`</tbody></table><p class="shape">${escapeHtml(shapeText(view))}</p></div>`);
-  return out.join("");
+  if (view.gapAt === view.rowLabels.length) rows.push(gapRow); // every shown row is in the head
+  return html`<div class="huntlab-df">${STYLE}<table><thead><tr><th class="idx"></th>${names}</tr><tr class="dtypes"><th class="idx"></th>${dtypes}</tr></thead><tbody>${rows}</tbody></table><p class="shape">${shapeText(view)}</p></div>`.value;
 }
 
 function renderText(view: FrameView): string {

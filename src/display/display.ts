@@ -8,7 +8,9 @@
  */
 import { randomUUID } from "node:crypto";
 import { inspect } from "node:util";
-import { dataFrameBundle, isDataFrame, isSeries, type DataFrameDisplayOptions } from "./dataframe";
+import { denoJupyter, loadedTslabModules } from "../common/kernel";
+import { isDataFrame, isSeries } from "../common/frames";
+import { dataFrameBundle, type DataFrameDisplayOptions } from "./dataframe";
 import { isDisplayable, JUPYTER_DISPLAY, type MimeBundle } from "./protocol";
 
 /** Options of {@link display}: the DataFrame cuts plus an optional display id. */
@@ -107,7 +109,6 @@ interface TslabPublicDisplay {
   text(text: string): void;
 }
 
-const TSLAB_DIST = /[\\/]tslab[\\/]dist[\\/]/;
 const TSLAB_KERNEL = /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/;
 const TSLAB_PUBLIC = /[\\/]tslab[\\/]dist[\\/]public\.js$/;
 
@@ -118,20 +119,15 @@ const TSLAB_PUBLIC = /[\\/]tslab[\\/]dist[\\/]public\.js$/;
  * resolve, so look for it among the loaded modules first.
  */
 function sendToTslab(bundle: MimeBundle, displayId: string | undefined, update: boolean): boolean {
-  const cache = typeof require === "function" ? require.cache : undefined;
-  if (!cache) return false;
-  let tslabLoaded = false;
+  const modules = loadedTslabModules();
   let publicApi: unknown;
-  for (const [file, mod] of Object.entries(cache)) {
-    if (!TSLAB_DIST.test(file)) continue;
-    tslabLoaded = true;
-    const exports: unknown = mod?.exports;
+  for (const [file, exports] of modules) {
     const writer = TSLAB_KERNEL.test(file) ? kernelWriter(exports) : undefined;
     if (writer) return writeDisplayData(writer, bundle, displayId, update);
     if (TSLAB_PUBLIC.test(file)) publicApi = exports;
   }
   // Only when tslab is running: requiring its kernel module loads TypeScript (~200 ms).
-  if (!tslabLoaded) return false;
+  if (modules.length === 0) return false;
   try {
     const writer = kernelWriter(require("tslab/dist/jupyter"));
     if (writer) return writeDisplayData(writer, bundle, displayId, update);
@@ -170,20 +166,6 @@ function sendToTslabPublic(publicApi: unknown, bundle: MimeBundle): boolean {
     // tslab not executing a cell ("Not ready"), or not resolvable
   }
   return false;
-}
-
-interface DenoJupyter {
-  display(obj: unknown, options: { raw: boolean; update?: boolean; display_id?: string }): Promise<void> | void;
-}
-
-function denoJupyter(): DenoJupyter | undefined {
-  try {
-    // Outside `deno jupyter`, reading `Deno.jupyter` throws.
-    const jupyter = (globalThis as { Deno?: { jupyter?: Partial<DenoJupyter> } }).Deno?.jupyter;
-    return typeof jupyter?.display === "function" ? (jupyter as DenoJupyter) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The latest Deno send (undefined until one is made); {@link flushDisplays} waits for it. */

@@ -1,9 +1,13 @@
-/** huntlab's display layer: MIME bundles for notebooks, and pandas-like DataFrame tables. */
+/** huntlab's display layer: MIME bundles for notebooks, DataFrame tables, HTML views and the escaping template. */
 export { JUPYTER_DISPLAY, isDisplayable, type Displayable, type MimeBundle } from "./protocol";
-export { escapeHtml, jsonForScript } from "./html";
+export { escapeHtml, escapeText, html, joinHtml, jsonForScript, revealHidden, SafeHtml, trustedHtml, type HtmlValue, type RevealOptions } from "./html";
+export { HtmlView, HtmlViewError, htmlView, newViewId, pngDataUri, type HtmlViewFallback, type HtmlViewRuntime, type HtmlViewSizes, type HtmlViewSpec } from "./htmlView";
+export { JS_LIBRARY_NAMES, LibraryNotFoundError, libraryPayload, libraryPayloads, type JsLibraryName, type LibraryPayload } from "./jsLibraries";
+export { ClientBundleError, clientBundle, type ClientCode } from "./clientBundles";
 export {
   DATAFRAME_DISPLAY_DEFAULTS,
   dataFrameBundle,
+  dataFrameFragment,
   dataFrameToHtml,
   dataFrameToText,
   formatFloat,

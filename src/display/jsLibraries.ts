@@ -41,8 +41,6 @@ interface LibraryDefinition {
   globals?: Record<string, JsLibraryName>;
   /** Stylesheets, relative to the package root; `url(images/…)` become data URIs. */
   css?: string[];
-  /** Client code run once after evaluation: `function (exports, libs) {…}`. */
-  init?: string;
 }
 
 const LIBRARIES: Record<JsLibraryName, LibraryDefinition> = {
@@ -53,7 +51,7 @@ const LIBRARIES: Record<JsLibraryName, LibraryDefinition> = {
     file: "dist/cytoscape-dagre.min.js",
     exportAs: "cytoscapeDagre",
     deps: ["cytoscape"],
-    init: "function (ext, libs) { libs.cytoscape.use(ext); }",
+    // Registered with cytoscape by the client runtime (client/runtime.ts).
   },
   leaflet: { packageName: "leaflet", file: "dist/leaflet.js", exportAs: "L", deps: [], css: ["dist/leaflet.css"] },
   "leaflet.markercluster": {
@@ -81,8 +79,6 @@ export interface LibraryPayload {
   js: string;
   /** gzip + base64 of the CSS (all stylesheets joined), or "" when none. */
   css: string;
-  /** Client init function source, or "" when none. */
-  init: string;
   /** Sizes in bytes: raw JS+CSS, and the base64 text in the output. */
   rawBytes: number;
   inlineBytes: number;
@@ -169,7 +165,6 @@ export function libraryPayload(name: JsLibraryName): LibraryPayload {
     globals: Object.fromEntries(Object.entries(def.globals ?? {}).map(([v, lib]) => [v, key(lib)])),
     js: packedJs,
     css: packedCss,
-    init: def.init ?? "",
     rawBytes: Buffer.byteLength(js) + Buffer.byteLength(css),
     inlineBytes: packedJs.length + packedCss.length,
   };

@@ -10,7 +10,8 @@
  */
 import { inspect } from "node:util";
 import { HuntlabError } from "../common/errors";
-import { escapeHtml } from "../display/html";
+import { html, type SafeHtml } from "../display/html";
+import { htmlView } from "../display/htmlView";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 
 /** An entity could not be built from its source (bad JSON, wrong property type). */
@@ -78,6 +79,15 @@ export function parseEntityTime(value: unknown): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
+/**
+ * Sets `target[key]` as an own data property. Keys come from alert JSON, so a
+ * key like `__proto__` must become data, not a prototype change (plain
+ * assignment would call the `__proto__` setter).
+ */
+export function setOwnProperty(target: object, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** Something entities can be built from: the parsed JSON of one entity. */
 export type EntitySource = Record<string, unknown>;
 
@@ -102,11 +112,11 @@ export abstract class Entity implements Displayable {
     for (const [key, value] of Object.entries(properties)) {
       if (key === "Type" || value === undefined) continue;
       if (key === "AdditionalData" && value && typeof value === "object" && !Array.isArray(value)) {
-        Object.assign(this.AdditionalData, value);
-      } else if (Object.prototype.hasOwnProperty.call(schema, key)) {
+        for (const [k, v] of Object.entries(value)) setOwnProperty(this.AdditionalData, k, v);
+      } else if (Object.hasOwn(schema, key)) {
         (this as unknown as Record<string, unknown>)[key] = value;
       } else {
-        this.AdditionalData[key] = value;
+        setOwnProperty(this.AdditionalData, key, value);
       }
     }
   }
@@ -177,20 +187,20 @@ export abstract class Entity implements Displayable {
   }
 
   /** A small HTML card: type and name, then one row per property (every value escaped). */
-  toHtml(): string {
+  /** The entity as a card (a fragment other cards nest). */
+  card(): SafeHtml {
     const rows = Object.entries(this.properties())
       .filter(([k]) => k !== "Type")
       .map(([k, v]) => {
         const text = v instanceof Entity ? `${v.Type}: ${v.nameStr}` : formatEntityValue(v);
-        return `<tr><th style="text-align:left;padding:1px 8px 1px 0;vertical-align:top">${escapeHtml(k)}</th><td style="text-align:left;padding:1px 0;word-break:break-all">${escapeHtml(text)}</td></tr>`;
-      })
-      .join("");
-    return (
-      `<div class="hl-entity" style="display:inline-block;border:1px solid var(--jp-border-color2,#ccc);border-radius:4px;padding:4px 8px;margin:2px;font-size:12px;max-width:48em">` +
-      `<div style="font-weight:bold"><span style="color:var(--jp-ui-font-color2,#666)">${escapeHtml(this.Type)}</span> ${escapeHtml(this.nameStr)}</div>` +
-      (rows ? `<table style="border-collapse:collapse;margin:0">${rows}</table>` : "") +
-      `</div>`
-    );
+        return html`<tr><th style="text-align:left;padding:1px 8px 1px 0;vertical-align:top">${k}</th><td style="text-align:left;padding:1px 0;word-break:break-all">${text}</td></tr>`;
+      });
+    return html`<div class="hl-entity" style="display:inline-block;border:1px solid var(--jp-border-color2,#ccc);border-radius:4px;padding:4px 8px;margin:2px;font-size:12px;max-width:48em"><div style="font-weight:bold"><span style="color:var(--jp-ui-font-color2,#666)">${this.Type}</span> ${this.nameStr}</div>${rows.length ? html`<table style="border-collapse:collapse;margin:0">${rows}</table>` : ""}</div>`;
+  }
+
+  /** The card as a static HTML view. */
+  toHtml(): string {
+    return htmlView({ kind: "entity", fallback: { alt: `${this.Type}: ${this.nameStr}`, html: this.card() }, text: this.toText() }).toHtml();
   }
 
   /** `type: name` plus the set properties, one per line. */

@@ -2,6 +2,7 @@
 import type { DataFrame } from "nodejs-polars";
 import { didYouMean } from "../common/errors";
 import { EntityParseError } from "./entity";
+import { columnNames, frameRecords } from "../common/frames";
 import { GeoLocation, Ip } from "./types";
 
 /** Options of {@link ipsFromDataFrame}. */
@@ -57,7 +58,8 @@ function toText(value: unknown): string | undefined {
  * sign-in), so the result lines up with the DataFrame.
  */
 export function ipsFromDataFrame(df: DataFrame, options: IpsFromDataFrameOptions = {}): Ip[] {
-  const columns = df.columns;
+  // Column names come from the data: read past polars' column proxy (see common/frames.ts).
+  const columns = columnNames(df);
   const ipColumn = options.ipColumn
     ? requireColumn(columns, options.ipColumn, "ipColumn")
     : IP_COLUMNS.map((c) => findColumn(columns, c)).find((c): c is string => c !== undefined);
@@ -69,7 +71,7 @@ export function ipsFromDataFrame(df: DataFrame, options: IpsFromDataFrameOptions
   const city = options.cityColumn ? requireColumn(columns, options.cityColumn, "cityColumn") : undefined;
   const extra = (options.additionalColumns ?? []).map((c) => requireColumn(columns, c, "additionalColumns"));
   const wanted = [...new Set([ipColumn, lat, lon, country, state, city, ...extra].filter((c): c is string => c !== undefined))];
-  const records = df.select(...wanted).toRecords() as Record<string, unknown>[];
+  const records = frameRecords(df, { columns: wanted });
   const source = options.source ?? "data";
   return records.map((r) => {
     const ip = new Ip({ Address: toText(r[ipColumn]) });

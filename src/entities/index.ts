@@ -4,7 +4,7 @@
  */
 export { Entity, UnknownEntity, EntityParseError, formatEntityValue, parseEntityTime } from "./entity";
 export type { EntityRelation, EntitySchema, EntitySource, PropertyKind } from "./entity";
-export { Account, Alert, Dns, File, FileHash, GeoLocation, Host, HostLogonSession, Ip, Malware, Process, Url, ENTITY_CLASSES, hasCoordinates, schemaOf } from "./types";
+export { Account, Alert, Dns, File, FileHash, GeoLocation, Host, HostLogonSession, Ip, Malware, Process, Url, ENTITY_CLASSES, entityFactory, hasCoordinates, schemaOf } from "./types";
 export { parseEntities, entityFromObject } from "./parse";
 export { SecurityAlert, type AlertRow } from "./securityAlert";
 export { ipsFromDataFrame, type IpsFromDataFrameOptions } from "./fromDataFrame";

@@ -8,8 +8,8 @@
  * become `UnknownEntity` (nothing is dropped); a reference to an id that is not
  * in the document becomes an `UnknownEntity` of type `unresolved-reference`.
  */
-import { Entity, EntityParseError, parseEntityTime, UnknownEntity, type EntitySchema, type PropertyKind } from "./entity";
-import { ENTITY_CLASSES, schemaOf } from "./types";
+import { Entity, EntityParseError, parseEntityTime, setOwnProperty, UnknownEntity, type EntitySchema, type PropertyKind } from "./entity";
+import { entityFactory, schemaOf } from "./types";
 
 type Json = Record<string, unknown>;
 
@@ -74,24 +74,24 @@ class EntityParser {
     if (cached) return cached;
     const type = typeof target.Type === "string" && target.Type ? target.Type : expectedType ?? "unknown";
     const schema = schemaOf(type) ?? {};
-    const factory = ENTITY_CLASSES[type.toLowerCase()];
+    const factory = entityFactory(type);
     // Plain properties go to the constructor; entity-valued ones are set after the
     // entity is memoised, so a reference cycle ends at the memo.
     const plain: Json = { Type: type };
     const deferred: [string, unknown][] = [];
     for (const [key, raw] of Object.entries(target)) {
       if (key === "$id" || key === "Type") continue;
-      const kind = schema[key];
+      const kind = kindOf(schema, key);
       if (this.holdsEntity(raw, kind)) deferred.push([key, raw]);
-      else plain[key] = coerce(raw, kind);
+      else setOwnProperty(plain, key, coerce(raw, kind));
     }
     const entity = factory ? factory(plain) : new UnknownEntity(plain);
     this.memo.set(target, entity);
     const entitySchema: EntitySchema = entity.schema;
     for (const [key, raw] of deferred) {
-      const converted = this.convert(raw, schema[key]);
-      if (Object.prototype.hasOwnProperty.call(entitySchema, key)) (entity as unknown as Json)[key] = converted;
-      else entity.AdditionalData[key] = converted;
+      const converted = this.convert(raw, kindOf(schema, key));
+      if (Object.hasOwn(entitySchema, key)) (entity as unknown as Json)[key] = converted;
+      else setOwnProperty(entity.AdditionalData, key, converted);
     }
     return entity;
   }
@@ -113,6 +113,11 @@ class EntityParser {
     }
     return raw;
   }
+}
+
+/** The schema kind of a property; only the schema's own keys count (`constructor` is data, not a kind). */
+function kindOf(schema: EntitySchema, key: string): PropertyKind | undefined {
+  return Object.hasOwn(schema, key) ? schema[key] : undefined;
 }
 
 /** Converts a plain value to its schema kind; a value that does not convert is kept as it is. */

@@ -5,10 +5,12 @@
  */
 import { inspect } from "node:util";
 import type { DataFrame } from "nodejs-polars";
-import { escapeHtml } from "../display/html";
+import { html, type SafeHtml } from "../display/html";
+import { htmlView } from "../display/htmlView";
 import { isDataFrame } from "../display/dataframe";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 import { Entity, EntityParseError, formatEntityValue, parseEntityTime } from "./entity";
+import { frameHeight, frameRecords } from "../common/frames";
 import { parseEntities } from "./parse";
 import { Account, Host, Ip, Process } from "./types";
 
@@ -33,6 +35,28 @@ function parseExtendedProperties(value: unknown, where: string): Record<string, 
   }
 }
 
+/** Options of `new SecurityAlert()`. */
+export interface SecurityAlertOptions {
+  /**
+   * What an unparsable `Entities` or `ExtendedProperties` cell does: `"throw"`
+   * (default) throws an EntityParseError; `"keep"` leaves that part empty and
+   * records the message in {@link SecurityAlert.parseErrors}, so one bad row of
+   * a frame does not stop the others (`fromDataFrame` keeps).
+   */
+  onParseError?: "throw" | "keep";
+}
+
+/** `parse()`, or — when keeping errors — `fallback` with the parse error recorded. */
+function parseOrKeep<T>(parse: () => T, fallback: T, keep: boolean, errors: string[]): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (!keep || !(err instanceof EntityParseError)) throw err;
+    errors.push(err.message);
+    return fallback;
+  }
+}
+
 /** A security alert with its entities. */
 export class SecurityAlert implements Displayable {
   /** Every column of the source row, as given. */
@@ -53,18 +77,22 @@ export class SecurityAlert implements Displayable {
   readonly ExtendedProperties: Record<string, unknown>;
   /** The alert's entities, in the order of its `Entities` JSON, references resolved. */
   readonly entities: Entity[];
+  /** Why `Entities` or `ExtendedProperties` could not be parsed (only with `onParseError: "keep"`); empty when both parsed. */
+  readonly parseErrors: readonly string[];
 
   /**
    * @param source an alert row (`df.toRecords()[i]`) or an alerts DataFrame
    * @param index the row to take when `source` is a DataFrame. Default 0.
    */
-  constructor(source: AlertRow | DataFrame, index = 0) {
+  constructor(source: AlertRow | DataFrame, index = 0, options: SecurityAlertOptions = {}) {
     let row: AlertRow;
     if (isDataFrame(source)) {
-      if (!Number.isInteger(index) || index < 0 || index >= source.height) {
-        throw new EntityParseError(`SecurityAlert: row ${index} is out of range (the DataFrame has ${source.height} rows)`);
+      // Column names come from the data: read past polars' column proxy (see common/frames.ts).
+      const height = frameHeight(source);
+      if (!Number.isInteger(index) || index < 0 || index >= height) {
+        throw new EntityParseError(`SecurityAlert: row ${index} is out of range (the DataFrame has ${height} rows)`);
       }
-      row = source.slice(index, 1).toRecords()[0] as AlertRow;
+      row = frameRecords(source, { offset: index, length: 1 })[0];
     } else {
       row = source as AlertRow;
     }
@@ -82,13 +110,20 @@ export class SecurityAlert implements Displayable {
     this.StartTimeUtc = parseEntityTime(row.StartTimeUtc ?? row.StartTime);
     this.EndTimeUtc = parseEntityTime(row.EndTimeUtc ?? row.EndTime);
     const where = `alert ${this.SystemAlertId || this.AlertDisplayName || "(no SystemAlertId)"}`;
-    this.ExtendedProperties = parseExtendedProperties(row.ExtendedProperties, where);
-    this.entities = parseEntities(row.Entities, `${where}: Entities`);
+    const errors: string[] = [];
+    const keep = options.onParseError === "keep";
+    this.ExtendedProperties = parseOrKeep(() => parseExtendedProperties(row.ExtendedProperties, where), {}, keep, errors);
+    this.entities = parseOrKeep(() => parseEntities(row.Entities, `${where}: Entities`), [], keep, errors);
+    this.parseErrors = Object.freeze(errors);
   }
 
-  /** Every alert of a DataFrame, in row order. */
+  /**
+   * Every alert of a DataFrame, in row order. A row whose JSON does not parse
+   * is still an alert, with its error in `parseErrors` (alert data is not
+   * trusted: one bad row must not lose the others).
+   */
   static fromDataFrame(df: DataFrame): SecurityAlert[] {
-    return (df.toRecords() as AlertRow[]).map((row) => new SecurityAlert(row));
+    return frameRecords(df).map((row) => new SecurityAlert(row, 0, { onParseError: "keep" }));
   }
 
   /** The alert's id: `SystemAlertId`, else the vendor's id, else display name and time. */
@@ -151,7 +186,8 @@ export class SecurityAlert implements Displayable {
   }
 
   /** A card: name, severity, times, description, extended properties and the entity cards (all escaped). */
-  toHtml(): string {
+  /** The alert as a card, with its entities' cards. */
+  card(): SafeHtml {
     const facts: [string, unknown][] = [
       ["Severity", this.Severity],
       ["Time generated", this.TimeGenerated],
@@ -161,21 +197,17 @@ export class SecurityAlert implements Displayable {
       ["Compromised entity", this.CompromisedEntity],
       ["SystemAlertId", this.SystemAlertId],
     ];
-    const row = ([k, v]: [string, unknown]): string =>
-      `<tr><th style="text-align:left;padding:1px 8px 1px 0;vertical-align:top">${escapeHtml(k)}</th><td style="text-align:left;word-break:break-all">${escapeHtml(formatEntityValue(v))}</td></tr>`;
-    const factRows = facts.filter(([, v]) => v !== undefined && v !== "").map(row).join("");
-    const extRows = Object.entries(this.ExtendedProperties).map(row).join("");
-    return [
-      `<div class="hl-alert" style="border:1px solid var(--jp-border-color2,#ccc);border-radius:4px;padding:6px 8px;font-size:12px">`,
-      `<div style="font-weight:bold;font-size:13px">${escapeHtml(this.nameStr)}</div>`,
-      this.Description ? `<div style="margin:2px 0 4px">${escapeHtml(this.Description)}</div>` : "",
-      `<table style="border-collapse:collapse">${factRows}</table>`,
-      extRows ? `<details><summary>Extended properties (${Object.keys(this.ExtendedProperties).length})</summary><table style="border-collapse:collapse">${extRows}</table></details>` : "",
-      `<div style="margin-top:4px"><b>Entities (${this.entities.length})</b></div>`,
-      `<div>${this.entities.map((e) => e.toHtml()).join("")}</div>`,
-      `</div>`,
-    ].join("");
+    const row = ([k, v]: [string, unknown]): SafeHtml =>
+      html`<tr><th style="text-align:left;padding:1px 8px 1px 0;vertical-align:top">${k}</th><td style="text-align:left;word-break:break-all">${formatEntityValue(v)}</td></tr>`;
+    const factRows = facts.filter(([, v]) => v !== undefined && v !== "").map(row);
+    const extended = Object.entries(this.ExtendedProperties);
+    return html`<div class="hl-alert" style="border:1px solid var(--jp-border-color2,#ccc);border-radius:4px;padding:6px 8px;font-size:12px"><div style="font-weight:bold;font-size:13px">${this.nameStr}</div>${
+      this.Description ? html`<div style="margin:2px 0 4px">${this.Description}</div>` : ""
+    }<table style="border-collapse:collapse">${factRows}</table>${
+      extended.length ? html`<details><summary>Extended properties (${extended.length})</summary><table style="border-collapse:collapse">${extended.map(row)}</table></details>` : ""
+    }<div style="margin-top:4px"><b>Entities (${this.entities.length})</b></div><div>${this.entities.map((e) => e.card())}</div></div>`;
   }
+
 
   toText(): string {
     const lines = [
@@ -184,6 +216,11 @@ export class SecurityAlert implements Displayable {
       ...this.entities.map((e) => `  - ${e.Type}: ${e.nameStr}`),
     ];
     return lines.join("\n");
+  }
+
+  /** The card as a static HTML view. */
+  toHtml(): string {
+    return htmlView({ kind: "alert", fallback: { alt: this.nameStr, html: this.card() }, text: this.toText() }).toHtml();
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {

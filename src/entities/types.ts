@@ -456,8 +456,7 @@ export class Alert extends Entity {
   }
 }
 
-/** Entity classes by the lower-case type names Sentinel (and MSTICPy) use. */
-export const ENTITY_CLASSES: Readonly<Record<string, (props: EntitySource) => Entity>> = {
+const FACTORIES: Record<string, (props: EntitySource) => Entity> = {
   ip: (p) => new Ip(p),
   ipaddress: (p) => new Ip(p),
   geolocation: (p) => new GeoLocation(p),
@@ -474,6 +473,20 @@ export const ENTITY_CLASSES: Readonly<Record<string, (props: EntitySource) => En
   alerts: (p) => new Alert({ ...p, Type: typeof p.Type === "string" ? p.Type : "alerts" }),
   alert: (p) => new Alert({ ...p, Type: typeof p.Type === "string" ? p.Type : "alert" }),
 };
+/**
+ * Entity classes by the lower-case type names Sentinel (and MSTICPy) use.
+ * A frozen object without a prototype: a type named `constructor` or
+ * `__proto__` in alert data finds nothing here (see {@link entityFactory}).
+ */
+export const ENTITY_CLASSES: Readonly<Record<string, (props: EntitySource) => Entity>> = Object.freeze(
+  Object.assign(Object.create(null) as Record<string, (props: EntitySource) => Entity>, FACTORIES),
+);
+
+/** The constructor for an entity type name (any case), or undefined for types huntlab has no class for. */
+export function entityFactory(type: string): ((props: EntitySource) => Entity) | undefined {
+  const key = type.toLowerCase();
+  return Object.hasOwn(ENTITY_CLASSES, key) ? ENTITY_CLASSES[key] : undefined;
+}
 
 /** The schema of an entity type name (lower-cased), or undefined for unknown types. */
 export function schemaOf(type: string): EntitySchema | undefined {

@@ -8,7 +8,8 @@ import { inspect } from "node:util";
 import path from "node:path";
 import { HuntlabError } from "../common/errors";
 import { LAB_DATA_DIR } from "../common/paths";
-import { escapeHtml } from "../display/html";
+import { html } from "../display/html";
+import { htmlView } from "../display/htmlView";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 
 /** The lab's answer file: data/answers.json (from the original MSTICPy lab). */
@@ -76,10 +77,11 @@ export class AnswerCheck implements Displayable {
   toHtml(): string {
     const items = this.results.map((r) => {
       const [mark, colour, verdict] = r.correct ? ["✓", "#1a7f37", "right"] : r.answered ? ["✗", "#cf222e", "not quite right, try again"] : ["…", "#6e7781", "no answer yet"];
-      return `<li><span style="color:${colour};font-weight:bold">${mark}</span> <code>${escapeHtml(r.question)}</code>: ${r.answered ? `<code>${escapeHtml(r.given)}</code> is ` : ""}${verdict}</li>`;
+      return html`<li><span style="color:${colour};font-weight:bold">${mark}</span> <code>${r.question}</code>: ${r.answered ? html`<code>${r.given}</code> is ` : ""}${verdict}</li>`;
     });
     const summary = this.allCorrect ? "All correct, well done!" : `${this.results.filter((r) => r.correct).length} of ${this.results.length} correct.`;
-    return `<div class="hl-answers"><ul style="list-style:none;padding-left:0;margin:4px 0">${items.join("")}</ul><p style="margin:4px 0">${escapeHtml(summary)}</p></div>`;
+    const body = html`<div class="hl-answers"><ul style="list-style:none;padding-left:0;margin:4px 0">${items}</ul><p style="margin:4px 0">${summary}</p></div>`;
+    return htmlView({ kind: "answers", fallback: { alt: summary, html: body }, text: this.toText() }).toHtml();
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {

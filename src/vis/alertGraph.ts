@@ -19,7 +19,6 @@
 import type { DataFrame } from "nodejs-polars";
 import pl from "nodejs-polars";
 import { closestNames, HuntlabError } from "../common/errors";
-import { escapeHtml } from "../display/html";
 import { isDataFrame } from "../display/dataframe";
 import { Entity, formatEntityValue } from "../entities/entity";
 import { SecurityAlert } from "../entities/securityAlert";
@@ -65,10 +64,41 @@ export interface GraphEdge {
   relation: string;
 }
 
+/**
+ * Data of a Cytoscape node. Only these fields: Cytoscape reads some data keys
+ * (`parent` nests nodes, `source`/`target` wire edges), so entity properties
+ * stay inside `properties` and can never be taken for one of them.
+ */
+export interface CytoscapeNodeData {
+  id: string;
+  label: string;
+  type: string;
+  kind: GraphNodeKind;
+  description: string;
+  /** ISO times. */
+  time?: string;
+  endTime?: string;
+  severity?: string;
+  related?: boolean;
+  /** The node's details: property → text. */
+  properties: Record<string, string>;
+}
+
 /** Cytoscape's elements JSON. */
 export interface CytoscapeElements {
-  nodes: { data: Record<string, string | number | boolean> }[];
+  nodes: { data: CytoscapeNodeData }[];
   edges: { data: { id: string; source: string; target: string; relation: string } }[];
+}
+
+const XML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "`": "&#96;" };
+
+/**
+ * Text and attribute values of the GraphML export. An export file, not a page:
+ * values are escaped but kept exactly (no revealing of invisible characters as
+ * the `html` template does), so the graph reads back as it was.
+ */
+function escapeXml(value: string): string {
+  return value.replace(/[&<>"'`]/g, (ch) => XML_ESCAPES[ch]);
 }
 
 function edgeId(a: string, b: string): string {
@@ -274,12 +304,11 @@ export class AlertGraph {
   toCytoscape(): CytoscapeElements {
     return {
       nodes: this.nodes.map((n) => {
-        const data: Record<string, string | number | boolean> = { id: n.id, label: n.label, type: n.type, kind: n.kind, description: n.description };
+        const data: CytoscapeNodeData = { id: n.id, label: n.label, type: n.type, kind: n.kind, description: n.description, properties: { ...n.properties } };
         if (n.time) data.time = n.time.toISOString();
         if (n.endTime) data.endTime = n.endTime.toISOString();
         if (n.severity) data.severity = n.severity;
         if (n.related) data.related = true;
-        for (const [k, v] of Object.entries(n.properties)) if (!(k in data)) data[k] = v;
         return { data };
       }),
       edges: this.edges.map((e) => ({ data: { id: e.id, source: e.source, target: e.target, relation: e.relation } })),
@@ -288,7 +317,7 @@ export class AlertGraph {
 
   /** GraphML (XML) with node `label`, `type`, `kind`, `description`, `time` and edge `relation` attributes. */
   toGraphML(): string {
-    const attr = (v: string): string => escapeHtml(v);
+    const attr = escapeXml;
     const keys = [
       `<key id="label" for="node" attr.name="label" attr.type="string"/>`,
       `<key id="type" for="node" attr.name="type" attr.type="string"/>`,

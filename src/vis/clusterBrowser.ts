@@ -10,11 +10,10 @@
  *   script only moves existing nodes and sets `textContent`.
  */
 import { HuntlabError, didYouMean } from "../common/errors";
-import { escapeHtml } from "../display/html";
-import { dataFrameToHtml } from "../display/dataframe";
-import { display } from "../display/display";
+import { html } from "../display/html";
+import { dataFrameFragment } from "../display/dataframe";
 import type { DbclusterResult } from "../analysis/eventCluster";
-import { htmlView, type HtmlView } from "./htmlView";
+import { htmlView, type HtmlView } from "../display/htmlView";
 
 /** Options of `clusterBrowser` / `browseClusters`. */
 export interface ClusterBrowserOptions {
@@ -77,65 +76,31 @@ export function clusterBrowser(result: DbclusterResult, options: ClusterBrowserO
     const id = Number(row.ClusterId);
     let events = id >= 0 ? result.members(id) : noise.slice(noiseSeen++, 1);
     if (result.timeColumn && events.columns.includes(result.timeColumn)) events = events.sort(result.timeColumn);
-    return { label: labelOf(row, options), table: dataFrameToHtml(events.select(...columns), { maxRows, minRows: Math.min(20, maxRows), maxColumns: Infinity }) };
+    return { label: labelOf(row, options), table: dataFrameFragment(events.select(...columns), { maxRows, minRows: Math.min(20, maxRows), maxColumns: Infinity }) };
   });
   const title = options.title ?? "Clusters";
-  const staticHtml = [
-    `<div class="hl-cb-static-list">`,
-    ...items.map(
-      (item, i) =>
-        `<details class="hl-cb-item" data-index="${i}"><summary class="hl-cb-label">${escapeHtml(item.label)}</summary><div class="hl-cb-body">${item.table}</div></details>`,
-    ),
-    `</div>`,
-  ].join("");
+  const staticHtml = html`<div class="hl-cb-static-list">${items.map(
+    (item, i) => html`<details class="hl-cb-item" data-index="${i}"><summary class="hl-cb-label">${item.label}</summary><div class="hl-cb-body">${item.table}</div></details>`,
+  )}</div>`;
   const text = [`${title}: ${items.length} (${result.clusterCount} clusters, ${result.noiseCount} unclustered)`, ...items.map((item) => `  ${item.label}`)].join("\n");
   return htmlView({
     kind: "cluster-browser",
     title,
     data: { labels: items.map((i) => i.label), title },
-    script: CLIENT_SCRIPT,
+    client: "clusterBrowser",
     css: (r) =>
-      `${r} .hl-view-live{border:none;height:auto!important}` +
       `${r} .hl-cb-list{box-sizing:border-box;width:100%;max-width:900px;font-family:var(--jp-code-font-family,monospace);font-size:12px}` +
       `${r} .hl-cb-panel{margin-top:6px;max-height:460px;overflow:auto}` +
       `${r} .hl-cb-count{color:var(--jp-ui-font-color2,#666);font-size:12px;margin:2px 0}` +
       `${r} .hl-cb-item>summary{cursor:pointer;font-family:var(--jp-code-font-family,monospace);font-size:12px}` +
       `${r} .hl-cb-item>.hl-cb-body{margin:4px 0 8px 18px}`,
-    height: 520,
+    height: "auto",
     fallback: { html: staticHtml, alt: title },
     text,
   });
 }
 
-/** Shows the cluster browser: `browseClusters(clusters, { labelColumns: ["TargetUserName", "LogonType"] })`. */
-export function browseClusters(result: DbclusterResult, options: ClusterBrowserOptions = {}): void {
-  display(clusterBrowser(result, options));
+/** The cluster browser, like every `browseX` a displayable: `display(browseClusters(clusters, { labelColumns: ["TargetUserName", "LogonType"] }))`. */
+export function browseClusters(result: DbclusterResult, options: ClusterBrowserOptions = {}): HtmlView {
+  return clusterBrowser(result, options);
 }
-
-/** The live view (plain ES2017; see HtmlViewSpec.script). */
-const CLIENT_SCRIPT = String.raw`
-var bodies = view.fallback ? view.fallback.querySelectorAll(".hl-cb-item > .hl-cb-body") : [];
-if (bodies.length !== data.labels.length) throw new Error("cluster tables missing");
-var list = view.el("select", "hl-cb-list");
-list.size = Math.min(12, Math.max(2, data.labels.length));
-list.setAttribute("aria-label", data.title);
-data.labels.forEach(function (label, i) {
-  var option = document.createElement("option");
-  option.value = String(i);
-  option.textContent = label;
-  list.appendChild(option);
-});
-var count = view.el("div", "hl-cb-count", data.labels.length + " entries: pick one to see its events");
-var panel = view.el("div", "hl-cb-panel");
-panel.setAttribute("aria-live", "polite");
-function show(i) {
-  panel.textContent = "";
-  if (i >= 0 && bodies[i]) panel.appendChild(bodies[i].cloneNode(true));
-}
-list.addEventListener("change", function () { show(Number(list.value)); });
-container.appendChild(list);
-container.appendChild(count);
-container.appendChild(panel);
-list.selectedIndex = 0;
-show(0);
-`;

@@ -3,23 +3,25 @@
  * legend, node details on selection, zoom/pan and a timeline strip of the
  * alerts, over a static PNG of the same layout made in Node.
  *
- * The layout is computed once in Node (`graphLayout.ts`) and used by both the
- * static image and the live view, so they show the same picture; the live view
- * can also lay the graph out in the browser (`layout: "browser"`).
+ * The layout (`client/forceLayout.ts`) is computed once in Node and used by
+ * both the static image and the live view, so they show the same picture; the
+ * live view (`client/views/entityGraph.ts`) can also lay the graph out in the
+ * browser with the same code (`layout: "browser"`).
  */
 import { inspect } from "node:util";
 import type { DataFrame } from "nodejs-polars";
-import { escapeHtml } from "../display/html";
+import { html, type SafeHtml } from "../display/html";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 import { Entity } from "../entities/entity";
 import type { SecurityAlert } from "../entities/securityAlert";
 import { addAlertWithEntities, AlertGraph, entityNode, GraphError, toAlerts, type GraphNode } from "./alertGraph";
-import { FORCE_LAYOUT_SOURCE, forceLayout } from "./graphLayout";
-import { HtmlView } from "./htmlView";
+import { ENTITY_GRAPH_LAYOUT, type GraphViewNode, type NodeShape } from "./client/graphElements";
+import type { EntityGraphData, EntityGraphLegendEntry } from "./client/views/entityGraph";
+import { forceLayoutFlat } from "./graphLayout";
+import { htmlView, type HtmlView } from "../display/htmlView";
 import { svgToPng } from "./png";
 
-/** Node shapes shared by the static image and Cytoscape. */
-export type NodeShape = "ellipse" | "diamond" | "round-rectangle" | "rectangle" | "triangle" | "hexagon" | "octagon" | "star" | "tag";
+export type { NodeShape } from "./client/graphElements";
 
 /** Colour and shape of each node type (unknown types get the last entry). */
 export const NODE_STYLES: Readonly<Record<string, { color: string; shape: NodeShape }>> = {
@@ -39,7 +41,7 @@ export const NODE_STYLES: Readonly<Record<string, { color: string; shape: NodeSh
 };
 
 function styleOf(type: string): { color: string; shape: NodeShape } {
-  return NODE_STYLES[type] ?? NODE_STYLES.other;
+  return Object.prototype.hasOwnProperty.call(NODE_STYLES, type) ? NODE_STYLES[type] : NODE_STYLES.other;
 }
 
 /** Options of {@link drawAlertEntityGraph} and {@link EntityGraph.plot}. */
@@ -69,8 +71,8 @@ export interface EntityGraphPlotOptions {
 interface PlacedGraph {
   graph: AlertGraph;
   nodes: GraphNode[];
-  x: number[];
-  y: number[];
+  x: Float64Array;
+  y: Float64Array;
   /** Layout bounds (layout units). */
   width: number;
   height: number;
@@ -81,10 +83,19 @@ function place(graph: AlertGraph): PlacedGraph {
   const nodes = graph.nodes;
   const index = new Map(nodes.map((n, i) => [n.id, i]));
   const edges = graph.edges.map((e) => [index.get(e.source)!, index.get(e.target)!] as [number, number]);
-  const pos = forceLayout(nodes.length, edges, { edgeLength: 60, seed: 7 });
-  const x = pos.map((p) => p.x);
-  const y = pos.map((p) => p.y);
-  return { graph, nodes, x, y, width: nodes.length ? Math.max(...x) : 0, height: nodes.length ? Math.max(...y) : 0 };
+  const flat = forceLayoutFlat(nodes.length, edges, ENTITY_GRAPH_LAYOUT);
+  const x = new Float64Array(nodes.length);
+  const y = new Float64Array(nodes.length);
+  // Loops, not Math.max(...x): spreading a data-sized array overflows the stack.
+  let width = 0;
+  let height = 0;
+  for (let i = 0; i < nodes.length; i++) {
+    x[i] = flat[2 * i];
+    y[i] = flat[2 * i + 1];
+    if (i === 0 || x[i] > width) width = x[i];
+    if (i === 0 || y[i] > height) height = y[i];
+  }
+  return { graph, nodes, x, y, width, height };
 }
 
 function resolveWidth(width: number | undefined): number {
@@ -93,18 +104,18 @@ function resolveWidth(width: number | undefined): number {
   return Math.round(width <= 40 ? width * 60 : width);
 }
 
-/** SVG path/shape markup of a node shape centred at (cx, cy), radius r. */
-function shapeSvg(shape: NodeShape, cx: number, cy: number, r: number, fill: string, stroke: string): string {
-  const poly = (points: [number, number][]): string =>
-    `<polygon points="${points.map(([px, py]) => `${(cx + px * r).toFixed(1)},${(cy + py * r).toFixed(1)}`).join(" ")}" fill="${fill}" stroke="${stroke}" stroke-width="1"/>`;
+/** SVG markup of a node shape centred at (cx, cy), radius r. */
+function shapeSvg(shape: NodeShape, cx: number, cy: number, r: number, fill: string, stroke: string): SafeHtml {
+  const poly = (points: [number, number][]): SafeHtml =>
+    html`<polygon points="${points.map(([px, py]) => `${(cx + px * r).toFixed(1)},${(cy + py * r).toFixed(1)}`).join(" ")}" fill="${fill}" stroke="${stroke}" stroke-width="1"/>`;
   const regular = (n: number, rot: number): [number, number][] => Array.from({ length: n }, (_, i) => [Math.cos(rot + (2 * Math.PI * i) / n), Math.sin(rot + (2 * Math.PI * i) / n)]);
   switch (shape) {
     case "ellipse":
-      return `<circle cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" r="${r.toFixed(1)}" fill="${fill}" stroke="${stroke}" stroke-width="1"/>`;
+      return html`<circle cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" r="${r.toFixed(1)}" fill="${fill}" stroke="${stroke}" stroke-width="1"/>`;
     case "rectangle":
     case "round-rectangle":
     case "tag":
-      return `<rect x="${(cx - r).toFixed(1)}" y="${(cy - r * 0.75).toFixed(1)}" width="${(2 * r).toFixed(1)}" height="${(1.5 * r).toFixed(1)}" rx="${shape === "rectangle" ? 0 : (r / 3).toFixed(1)}" fill="${fill}" stroke="${stroke}" stroke-width="1"/>`;
+      return html`<rect x="${(cx - r).toFixed(1)}" y="${(cy - r * 0.75).toFixed(1)}" width="${(2 * r).toFixed(1)}" height="${(1.5 * r).toFixed(1)}" rx="${shape === "rectangle" ? 0 : (r / 3).toFixed(1)}" fill="${fill}" stroke="${stroke}" stroke-width="1"/>`;
     case "diamond":
       return poly(regular(4, 0));
     case "triangle":
@@ -114,11 +125,13 @@ function shapeSvg(shape: NodeShape, cx: number, cy: number, r: number, fill: str
     case "octagon":
       return poly(regular(8, Math.PI / 8));
     case "star":
-      return poly(Array.from({ length: 10 }, (_, i) => {
-        const a = -Math.PI / 2 + (Math.PI * i) / 5;
-        const rr = i % 2 ? 0.45 : 1;
-        return [Math.cos(a) * rr, Math.sin(a) * rr] as [number, number];
-      }));
+      return poly(
+        Array.from({ length: 10 }, (_, i) => {
+          const a = -Math.PI / 2 + (Math.PI * i) / 5;
+          const rr = i % 2 ? 0.45 : 1;
+          return [Math.cos(a) * rr, Math.sin(a) * rr] as [number, number];
+        }),
+      );
   }
 }
 
@@ -131,55 +144,131 @@ function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-/** The static SVG of a placed graph: edges, nodes by type, labels, legend. */
-function graphSvg(placed: PlacedGraph, options: { width: number; title: string; nodeSize: number; fontSize: number; maxLabels: number }): { svg: string; height: number } {
-  const { width, title, nodeSize, fontSize, maxLabels } = options;
-  const { nodes, graph } = placed;
-  const legendTypes = graph.typeCounts();
-  const legendH = 18 + Math.ceil(legendTypes.length / 4) * 16;
+interface SvgOptions {
+  width: number;
+  title: string;
+  nodeSize: number;
+  fontSize: number;
+  maxLabels: number;
+}
+
+/** Where a placed graph goes in the image: pixel position of node i, and the image height. */
+interface Frame {
+  px(i: number): number;
+  py(i: number): number;
+  height: number;
+}
+
+function frameOf(placed: PlacedGraph, options: SvgOptions, legendH: number): Frame {
+  const { width, nodeSize, fontSize } = options;
   // Room for half a label (~80 px) at the sides, a node and its label below.
   const padX = nodeSize / 2 + 80;
   const padY = nodeSize + 2 * fontSize;
   const top = 26 + legendH;
   const scale = Math.min(2, placed.width > 0 ? (width - 2 * padX) / placed.width : 1, placed.height > 0 ? 1400 / placed.height : 2);
-  const height = Math.round(Math.max(220, top + placed.height * scale + 2 * padY));
-  const px = (i: number): number => padX + placed.x[i] * scale + (placed.width > 0 ? 0 : (width - 2 * padX) / 2);
-  const py = (i: number): number => top + padY + placed.y[i] * scale;
-  const index = new Map(nodes.map((n, i) => [n.id, i]));
-  const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, sans-serif">`,
-    `<rect width="100%" height="100%" fill="white"/>`,
-    `<text x="8" y="18" font-size="14" font-weight="bold">${escapeHtml(title)}</text>`,
-    `<text x="${width - 8}" y="18" font-size="11" text-anchor="end" fill="#555">${nodes.length} nodes, ${graph.edgeCount} edges</text>`,
-  ];
-  legendTypes.forEach(([type, count], i) => {
+  return {
+    px: (i) => padX + placed.x[i] * scale + (placed.width > 0 ? 0 : (width - 2 * padX) / 2),
+    py: (i) => top + padY + placed.y[i] * scale,
+    height: Math.round(Math.max(220, top + placed.height * scale + 2 * padY)),
+  };
+}
+
+function legendSvg(types: [string, number][], width: number): SafeHtml[] {
+  return types.map(([type, count], i) => {
     const lx = 14 + (i % 4) * Math.floor((width - 20) / 4);
     const ly = 34 + Math.floor(i / 4) * 16;
     const s = styleOf(type);
-    parts.push(shapeSvg(s.shape, lx, ly, 5.5, s.color, "#333"), `<text x="${lx + 10}" y="${ly + 4}" font-size="11">${escapeHtml(`${type} (${count})`)}</text>`);
+    return html`${shapeSvg(s.shape, lx, ly, 5.5, s.color, "#333")}<text x="${lx + 10}" y="${ly + 4}" font-size="11">${type} (${count})</text>`;
   });
-  parts.push(`<g stroke="#999" stroke-width="1" stroke-opacity="0.7">`);
-  for (const e of graph.edges) {
+}
+
+function edgesSvg(placed: PlacedGraph, frame: Frame): SafeHtml {
+  const index = new Map(placed.nodes.map((n, i) => [n.id, i]));
+  const lines = placed.graph.edges.map((e) => {
     const a = index.get(e.source)!;
     const b = index.get(e.target)!;
-    const dash = e.relation === "related alert" ? ` stroke-dasharray="4 3"` : "";
-    parts.push(`<line x1="${px(a).toFixed(1)}" y1="${py(a).toFixed(1)}" x2="${px(b).toFixed(1)}" y2="${py(b).toFixed(1)}"${dash}/>`);
-  }
-  parts.push(`</g>`);
-  const r = nodeSize / 2;
-  nodes.forEach((n, i) => {
-    const s = styleOf(n.type);
-    parts.push(shapeSvg(s.shape, px(i), py(i), r, s.color, n.related ? "#666" : "#333"));
+    const dash = e.relation === "related alert" ? html` stroke-dasharray="4 3"` : "";
+    return html`<line x1="${frame.px(a).toFixed(1)}" y1="${frame.py(a).toFixed(1)}" x2="${frame.px(b).toFixed(1)}" y2="${frame.py(b).toFixed(1)}"${dash}/>`;
   });
-  if (nodes.length <= maxLabels) {
-    nodes.forEach((n, i) => {
-      parts.push(
-        `<text x="${px(i).toFixed(1)}" y="${(py(i) + r + fontSize + 1).toFixed(1)}" font-size="${fontSize}" text-anchor="middle" fill="#222" stroke="white" stroke-width="2.5" paint-order="stroke">${escapeHtml(truncate(shortLabel(n), 32))}</text>`,
-      );
-    });
+  return html`<g stroke="#999" stroke-width="1" stroke-opacity="0.7">${lines}</g>`;
+}
+
+function nodesSvg(placed: PlacedGraph, frame: Frame, options: SvgOptions): SafeHtml {
+  const r = options.nodeSize / 2;
+  const shapes = placed.nodes.map((n, i) => {
+    const s = styleOf(n.type);
+    return shapeSvg(s.shape, frame.px(i), frame.py(i), r, s.color, n.related ? "#666" : "#333");
+  });
+  if (placed.nodes.length > options.maxLabels) return html`${shapes}`;
+  const labels = placed.nodes.map(
+    (n, i) =>
+      html`<text x="${frame.px(i).toFixed(1)}" y="${(frame.py(i) + r + options.fontSize + 1).toFixed(1)}" font-size="${options.fontSize}" text-anchor="middle" fill="#222" stroke="white" stroke-width="2.5" paint-order="stroke">${truncate(shortLabel(n), 32)}</text>`,
+  );
+  return html`${shapes}${labels}`;
+}
+
+/** The static SVG of a placed graph: edges, nodes by type, labels, legend. */
+function graphSvg(placed: PlacedGraph, options: SvgOptions): { svg: string; height: number } {
+  const { width, title } = options;
+  const legendTypes = placed.graph.typeCounts();
+  const legendH = 18 + Math.ceil(legendTypes.length / 4) * 16;
+  const frame = frameOf(placed, options, legendH);
+  const height = frame.height;
+  const svg = html`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, sans-serif"><rect width="100%" height="100%" fill="white"/><text x="8" y="18" font-size="14" font-weight="bold">${title}</text><text x="${width - 8}" y="18" font-size="11" text-anchor="end" fill="#555">${placed.nodes.length} nodes, ${placed.graph.edgeCount} edges</text>${legendSvg(legendTypes, width)}${edgesSvg(placed, frame)}${nodesSvg(placed, frame, options)}</svg>`;
+  return { svg: svg.value, height };
+}
+
+// Fields of a node shown elsewhere (heading, description, shape) or internal.
+const NOT_IN_DETAILS = new Set(["id", "label", "kind", "related", "description"]);
+
+/**
+ * Rows of a node's details table: its type, times and severity, then its
+ * properties (a property named like one of those fields is left out, as the
+ * field says it already).
+ */
+function nodeDetails(n: GraphNode): [string, string][] {
+  const fields: [string, string | undefined][] = [
+    ["type", n.type],
+    ["time", n.time?.toISOString()],
+    ["endTime", n.endTime?.toISOString()],
+    ["severity", n.severity || undefined],
+  ];
+  const taken = new Set(NOT_IN_DETAILS);
+  const rows: [string, string][] = [];
+  for (const [k, v] of fields) {
+    if (v === undefined) continue;
+    rows.push([k, v]);
+    taken.add(k);
   }
-  parts.push(`</svg>`);
-  return { svg: parts.join(""), height };
+  for (const [k, v] of Object.entries(n.properties)) if (!taken.has(k)) rows.push([k, v]);
+  return rows;
+}
+
+/** The live view's payload. */
+function viewData(placed: PlacedGraph, options: Readonly<EntityGraphPlotOptions>, legend: EntityGraphLegendEntry[]): EntityGraphData {
+  const nodes: GraphViewNode[] = placed.nodes.map((n, i) => ({
+    id: n.id,
+    label: n.label,
+    short: truncate(shortLabel(n), 40),
+    type: n.type,
+    ...styleOf(n.type),
+    related: n.related === true,
+    description: n.description,
+    x: Math.round(placed.x[i] * 10) / 10,
+    y: Math.round(placed.y[i] * 10) / 10,
+    details: nodeDetails(n),
+  }));
+  const timed = placed.nodes.filter((n) => n.time && (n.kind === "alert" || n.kind === "incident"));
+  const timeline = options.timeline ?? timed.length >= 2;
+  return {
+    nodes,
+    edges: placed.graph.edges.map((e) => ({ id: e.id, source: e.source, target: e.target, relation: e.relation })),
+    legend,
+    nodeSize: options.nodeSize ?? 22,
+    fontSize: options.fontSize ?? 10,
+    layout: options.layout ?? "precomputed",
+    timeline: timeline ? timed.map((n) => ({ id: n.id, t: n.time!.getTime(), label: n.label })) : [],
+  };
 }
 
 /** A drawn alert–entity graph: displays itself (Cytoscape + static PNG). */
@@ -234,38 +323,24 @@ export class EntityGraphView implements Displayable {
   /** The HTML view (built once). */
   toView(): HtmlView {
     if (this.view) return this.view;
-    const placed = this.layout();
     const { svg, height: staticHeight, width } = this.staticSvg();
-    const elements = this.graph.toCytoscape();
-    const index = new Map(placed.nodes.map((n, i) => [n.id, i]));
-    const nodes = elements.nodes.map((n) => {
-      const i = index.get(String(n.data.id))!;
-      const s = styleOf(String(n.data.type));
-      return { data: { ...n.data, color: s.color, shape: s.shape, short: truncate(shortLabel(placed.nodes[i]), 40) }, position: { x: Math.round(placed.x[i] * 10) / 10, y: Math.round(placed.y[i] * 10) / 10 } };
-    });
-    const timed = placed.nodes.filter((n) => n.time && (n.kind === "alert" || n.kind === "incident"));
-    const timeline = this.options.timeline ?? timed.length >= 2;
     const legend = this.graph.typeCounts().map(([type, count]) => ({ type, count, ...styleOf(type) }));
-    const height = this.options.height ?? Math.min(800, Math.max(400, Math.round(staticHeight * 0.8)));
-    const alt = `Alert entity graph: ${this.graph.nodeCount} nodes, ${this.graph.edgeCount} edges (${legend.map((l) => `${l.count} ${l.type}`).join(", ")})`;
-    this.view = new HtmlView({
+    const title = this.options.title ?? "Alert entity graph";
+    this.view = htmlView({
       kind: "entity-graph",
-      title: this.options.title ?? "Alert entity graph",
+      title,
+      client: "entityGraph",
       libraries: ["cytoscape"],
-      data: {
-        nodes,
-        edges: elements.edges,
-        legend,
-        nodeSize: this.options.nodeSize ?? 22,
-        fontSize: this.options.fontSize ?? 10,
-        layout: this.options.layout ?? "precomputed",
-        timeline: timeline ? timed.map((n) => ({ id: n.id, t: n.time!.getTime(), label: n.label })) : [],
-      },
-      script: graphScript(),
+      data: viewData(this.layout(), this.options, legend),
       css: graphCss,
-      height,
+      height: this.options.height ?? Math.min(800, Math.max(400, Math.round(staticHeight * 0.8))),
       width,
-      fallback: { png: svgToPng(svg), alt, width, html: staticDetails(this.graph) },
+      fallback: {
+        png: svgToPng(svg),
+        alt: `Alert entity graph: ${this.graph.nodeCount} nodes, ${this.graph.edgeCount} edges (${legend.map((l) => `${l.count} ${l.type}`).join(", ")})`,
+        width,
+        html: staticDetails(this.graph),
+      },
       text: this.toText(),
     });
     return this.view;
@@ -287,15 +362,15 @@ export class EntityGraphView implements Displayable {
   }
 }
 
-/** Under the static image: the alerts and entities as a collapsible list (escaped), for pages without scripts. */
-function staticDetails(graph: AlertGraph): string {
+/** Under the static image: the alerts and entities as a collapsible list, for pages without scripts. */
+function staticDetails(graph: AlertGraph): SafeHtml {
   const nodes = graph.nodes;
   const shown = nodes.slice(0, 300);
-  const items = shown
-    .map((n) => `<li><b>${escapeHtml(n.type)}</b>: ${escapeHtml(n.label)}${n.time ? ` <span style="color:#666">${escapeHtml(n.time.toISOString())}</span>` : ""}</li>`)
-    .join("");
-  const more = nodes.length > shown.length ? `<li>… and ${nodes.length - shown.length} more</li>` : "";
-  return `<details class="hl-eg-static-list"><summary>Nodes (${nodes.length})</summary><ul style="margin:2px 0;font-size:12px">${items}${more}</ul></details>`;
+  const items = shown.map(
+    (n) => html`<li><b>${n.type}</b>: ${n.label}${n.time ? html` <span style="color:#666">${n.time.toISOString()}</span>` : ""}</li>`,
+  );
+  const more = nodes.length > shown.length ? html`<li>… and ${nodes.length - shown.length} more</li>` : "";
+  return html`<details class="hl-eg-static-list"><summary>Nodes (${nodes.length})</summary><ul style="margin:2px 0;font-size:12px">${items}${more}</ul></details>`;
 }
 
 function graphCss(r: string): string {
@@ -315,114 +390,6 @@ function graphCss(r: string): string {
     `${r} .hl-eg-tl-dot.hl-sel{background:#E15759;transform:scale(1.5)}` +
     `${r} .hl-eg-tl-axis{position:absolute;bottom:2px;font-size:10px;color:#666}`
   );
-}
-
-/** The view script (body of `function (container, data, libs, view)`). */
-function graphScript(): string {
-  return `
-var cytoscape = libs.cytoscape;
-var side = view.el("div", "hl-eg-side");
-var legend = view.el("div", "hl-eg-legend");
-data.legend.forEach(function (l) {
-  var item = view.el("span", "hl-eg-legend-item");
-  var sw = view.el("span", "hl-eg-swatch");
-  sw.style.background = l.color;
-  item.appendChild(sw);
-  item.appendChild(document.createTextNode(l.type + " (" + l.count + ")"));
-  legend.appendChild(item);
-});
-side.appendChild(legend);
-var details = view.el("div", "hl-eg-details");
-details.appendChild(view.el("p", "hl-eg-hint", "Select a node to see its details."));
-side.appendChild(details);
-var graphDiv = view.el("div", "hl-eg-graph" + (data.timeline.length ? " hl-eg-with-tl" : ""));
-container.appendChild(graphDiv);
-container.appendChild(side);
-var elements = { nodes: data.nodes, edges: data.edges };
-if (data.layout === "browser") {
-  var layoutFn = (${FORCE_LAYOUT_SOURCE});
-  var idx = {};
-  data.nodes.forEach(function (n, i) { idx[n.data.id] = i; });
-  var pos = layoutFn(data.nodes.length, data.edges.map(function (e) { return [idx[e.data.source], idx[e.data.target]]; }), { edgeLength: 60, seed: 7 });
-  data.nodes.forEach(function (n, i) { n.position = { x: pos[2 * i], y: pos[2 * i + 1] }; });
-}
-// Big graphs: no labels until a node is selected (measuring thousands of labels dominates the first draw).
-var big = data.nodes.length > 400;
-var cy = cytoscape({
-  container: graphDiv,
-  elements: elements,
-  layout: { name: "preset", fit: true, padding: 20 },
-  minZoom: 0.05,
-  maxZoom: 6,
-  textureOnViewport: big,
-  hideEdgesOnViewport: big,
-  style: [
-    { selector: "node", style: { "background-color": "data(color)", "shape": "data(shape)", "width": data.nodeSize, "height": data.nodeSize,
-      "label": big ? "" : "data(short)", "font-size": data.fontSize, "text-valign": "bottom", "text-margin-y": 2, "text-wrap": "ellipsis", "text-max-width": 160,
-      "border-width": 1, "border-color": "#333", "min-zoomed-font-size": 7, "text-outline-color": "#fff", "text-outline-width": 1 } },
-    { selector: "node[?related]", style: { "border-style": "dashed", "border-width": 2 } },
-    { selector: "edge", style: { "width": 1, "line-color": "#999", "curve-style": "haystack", "opacity": 0.8 } },
-    { selector: "edge[relation = 'related alert']", style: { "line-style": "dashed", "curve-style": "straight" } },
-    { selector: "node:selected", style: { "border-width": 3, "border-color": "#E15759", "label": "data(short)", "z-index": 10 } },
-    { selector: "edge:selected", style: { "line-color": "#E15759", "width": 2 } }
-  ]
-});
-container.huntlabCy = cy;
-container.setAttribute("data-node-count", String(cy.nodes().length));
-container.setAttribute("data-edge-count", String(cy.edges().length));
-var SKIP = { id: 1, color: 1, shape: 1, label: 1, short: 1, kind: 1, related: 1, description: 1 };
-var dots = {};
-function showDetails(node) {
-  while (details.firstChild) details.removeChild(details.firstChild);
-  var d = node.data();
-  details.appendChild(view.el("h4", "hl-eg-title", d.label));
-  details.appendChild(view.el("div", "hl-eg-desc", d.description));
-  var table = view.el("table");
-  var body = view.el("tbody");
-  Object.keys(d).forEach(function (k) {
-    if (SKIP[k]) return;
-    var tr = view.el("tr");
-    tr.appendChild(view.el("th", null, k));
-    tr.appendChild(view.el("td", null, d[k]));
-    body.appendChild(tr);
-  });
-  table.appendChild(body);
-  details.appendChild(table);
-  var n = node.connectedEdges().length;
-  details.appendChild(view.el("div", "hl-eg-links", n + (n === 1 ? " link" : " links")));
-  Object.keys(dots).forEach(function (k) { dots[k].classList.toggle("hl-sel", k === d.id); });
-  container.setAttribute("data-selected", d.id);
-}
-cy.on("tap", "node", function (evt) { cy.elements().unselect(); evt.target.select(); showDetails(evt.target); });
-if (data.timeline.length) {
-  var tl = view.el("div", "hl-eg-tl");
-  var dotsFragment = document.createDocumentFragment();
-  var t0 = Infinity, t1 = -Infinity;
-  data.timeline.forEach(function (p) { if (p.t < t0) t0 = p.t; if (p.t > t1) t1 = p.t; });
-  var span = Math.max(t1 - t0, 1);
-  data.timeline.forEach(function (p) {
-    var dot = view.el("div", "hl-eg-tl-dot");
-    dot.style.left = (2 + 96 * (p.t - t0) / span) + "%";
-    dot.title = p.label + " " + new Date(p.t).toISOString();
-    dot.addEventListener("click", function () {
-      var node = cy.getElementById(p.id);
-      if (!node.length) return;
-      cy.elements().unselect(); node.select(); showDetails(node);
-      cy.animate({ center: { eles: node } }, { duration: 200 });
-    });
-    dots[p.id] = dot;
-    dotsFragment.appendChild(dot);
-  });
-  tl.appendChild(dotsFragment);
-  var a0 = view.el("span", "hl-eg-tl-axis", new Date(t0).toISOString().slice(0, 16).replace("T", " "));
-  a0.style.left = "4px";
-  var a1 = view.el("span", "hl-eg-tl-axis", new Date(t1).toISOString().slice(0, 16).replace("T", " "));
-  a1.style.right = "4px";
-  tl.appendChild(a0);
-  tl.appendChild(a1);
-  container.appendChild(tl);
-}
-`;
 }
 
 /**

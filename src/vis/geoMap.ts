@@ -9,8 +9,9 @@
  * - Static fallback: the same outlines and points drawn in Node with d3-geo
  *   (Natural Earth projection) → SVG → PNG, embedded as a data-URI image, plus a
  *   table of the locations.
- * - Popups and tooltips are built in the browser with `textContent`; the
- *   payload travels as JSON (`jsonForScript`), so data never becomes markup.
+ * - Popups and tooltips are built in the browser (`client/views/geoMap.ts`)
+ *   with `textContent`, hidden characters revealed; the payload travels as
+ *   JSON in the view's config, so data never becomes markup.
  *
  * Deliberate differences from MSTICPy: no online tiles by default; `layer`
  * names group markers into one layer each (MSTICPy creates a new layer per
@@ -18,17 +19,18 @@
  */
 import { readFileSync } from "node:fs";
 import { inspect } from "node:util";
-import { geoNaturalEarth1, geoPath } from "d3-geo";
+import { geoNaturalEarth1, geoPath, type GeoProjection } from "d3-geo";
 import type { FeatureCollection, Geometry } from "geojson";
 import { feature } from "topojson-client";
 import type { Topology, GeometryCollection } from "topojson-specification";
 import { didYouMean, HuntlabError } from "../common/errors";
-import { escapeHtml } from "../display/html";
+import { html, joinHtml, type SafeHtml } from "../display/html";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 import { formatEntityValue } from "../entities/entity";
 import { GeoLocation, hasCoordinates, Ip } from "../entities/types";
 import { DBIP_ATTRIBUTION, DBIP_SOURCE, DBIP_URL, geolocateIps, type GeoLookupOptions } from "../context/geoip";
-import { HtmlView } from "./htmlView";
+import type { GeoMapData, GeoMapLayerKind, GeoMapPoint } from "./client/views/geoMap";
+import { htmlView, type HtmlView } from "../display/htmlView";
 import { svgToPng } from "./png";
 
 /** Bad map options or input. */
@@ -132,23 +134,21 @@ function resolveColor(color: string | undefined, fallback: string): string {
   throw new GeoMapError(`color "${color}" is not a colour name or #hex.${didYouMean(color, Object.keys(NAMED_COLORS))} Names: ${Object.keys(NAMED_COLORS).join(", ")}`);
 }
 
-/** One point on the map. */
-interface MapPoint {
-  lat: number;
-  lon: number;
-  /** Tooltip lines. */
-  tip: string[];
-  /** Popup rows `[label, value]`. */
-  pop: [string, string][];
-}
+/** One point on the map: tooltip lines and popup rows `[label, value]` (shared with the browser side). */
+type MapPoint = GeoMapPoint;
 
 interface MapLayer {
   name: string;
   color: string;
-  kind: "cluster" | "markers" | "heat";
+  kind: GeoMapLayerKind;
   points: MapPoint[];
   /** Heat cells: weight per point. */
   weights?: number[];
+}
+
+/** Appends one by one: `push(...items)` passes every item as an argument and overflows the stack for large inputs. */
+function appendAll<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
 }
 
 /** Where the map's outlines come from (for attribution). */
@@ -298,7 +298,7 @@ export class GeoMap implements Displayable {
   /** Adds Ips as a clustered marker layer (MSTICPy's `add_ip_cluster`). */
   addIpCluster(ips: Ip[], options: GeoMarkerOptions = {}): this {
     const color = resolveColor(options.color, "blue");
-    this.layer(options.layer ?? "IP addresses", color, "cluster").points.push(...this.ipPoints(ips, options));
+    appendAll(this.layer(options.layer ?? "IP addresses", color, "cluster").points, this.ipPoints(ips, options));
     this.changed();
     return this;
   }
@@ -306,7 +306,7 @@ export class GeoMap implements Displayable {
   /** Adds Ips as individual (unclustered) markers. */
   addIps(ips: Ip[], options: GeoMarkerOptions = {}): this {
     const color = resolveColor(options.color, "blue");
-    this.layer(options.layer ?? "IP addresses (markers)", color, "markers").points.push(...this.ipPoints(ips, options));
+    appendAll(this.layer(options.layer ?? "IP addresses (markers)", color, "markers").points, this.ipPoints(ips, options));
     this.changed();
     return this;
   }
@@ -322,7 +322,7 @@ export class GeoMap implements Displayable {
       }
       points.push({ lat: loc.Latitude!, lon: loc.Longitude!, tip: [loc.nameStr], pop: locationRows(loc) });
     }
-    this.layer(options.layer ?? "Locations", color, "cluster").points.push(...points);
+    appendAll(this.layer(options.layer ?? "Locations", color, "cluster").points, points);
     this.changed();
     return this;
   }
@@ -383,54 +383,30 @@ export class GeoMap implements Displayable {
   /** The static map as SVG (Natural Earth projection, 900 px wide). */
   toSvg(width = 900): string {
     const height = Math.round(width * 0.52);
-    const top = this.options.title ? 24 : 4;
-    const bottom = 18;
+    const title = this.options.title;
     const projection = geoNaturalEarth1().fitExtent(
       [
-        [4, top],
-        [width - 4, height - bottom],
+        [4, title ? 24 : 4],
+        [width - 4, height - 18],
       ],
       { type: "Sphere" },
     );
     const path = geoPath(projection);
-    const parts: string[] = [
-      `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, sans-serif">`,
-      `<rect width="100%" height="100%" fill="white"/>`,
-      `<path d="${path({ type: "Sphere" }) ?? ""}" fill="#dbe9f4" stroke="#9ab"/>`,
-      // (no graticule: it doubles the PNG size for little information)
-    ];
-    if (this.options.title) parts.push(`<text x="8" y="17" font-size="14" font-weight="bold">${escapeHtml(this.options.title)}</text>`);
-    if (this.options.basemap ?? true) {
-      parts.push(`<g fill="#f2efe9" stroke="#999" stroke-width="0.5">`);
-      for (const f of worldCountries().features) parts.push(`<path d="${path(f) ?? ""}"/>`);
-      parts.push(`</g>`);
-    }
-    for (const layer of this.layers) {
-      // Points at the same place (rounded to 0.1°) are drawn once with their count.
-      const groups = new Map<string, { lat: number; lon: number; n: number }>();
-      layer.points.forEach((p, i) => {
-        const key = `${Math.round(p.lat * 10)},${Math.round(p.lon * 10)}`;
-        const g = groups.get(key) ?? { lat: p.lat, lon: p.lon, n: 0 };
-        g.n += layer.kind === "heat" ? layer.weights![i] : 1;
-        groups.set(key, g);
-      });
-      for (const g of groups.values()) {
-        const xy = projection([g.lon, g.lat]);
-        if (!xy) continue;
-        const r = layer.kind === "heat" ? 4 + 3 * Math.sqrt(g.n) : 4 + Math.min(8, 2 * Math.log2(g.n));
-        const opacity = layer.kind === "heat" ? 0.35 : 0.85;
-        parts.push(`<circle cx="${xy[0].toFixed(1)}" cy="${xy[1].toFixed(1)}" r="${r.toFixed(1)}" fill="${layer.color}" fill-opacity="${opacity}" stroke="#333" stroke-width="0.7"/>`);
-        if (g.n > 1 && layer.kind !== "heat") {
-          parts.push(`<text x="${xy[0].toFixed(1)}" y="${(xy[1] - r - 2).toFixed(1)}" font-size="10" text-anchor="middle" fill="#222" stroke="white" stroke-width="2" paint-order="stroke">${g.n}</text>`);
-        }
-      }
-    }
-    parts.push(
-      `<text x="${width - 6}" y="${height - 5}" font-size="9" text-anchor="end" fill="#555">${escapeHtml(this.attributions().join(" · "))}</text>`,
-      `<text x="6" y="${height - 5}" font-size="10" fill="#333">${escapeHtml(this.summary())}</text>`,
-      `</svg>`,
-    );
-    return parts.join("");
+    const outlines =
+      this.options.basemap ?? true
+        ? html`<g fill="#f2efe9" stroke="#999" stroke-width="0.5">${worldCountries().features.map((f) => html`<path d="${path(f) ?? ""}"/>`)}</g>`
+        : "";
+    // (no graticule: it doubles the PNG size for little information)
+    const marks = this.layers.map((l) => svgMarks(l, projection));
+    return html`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, sans-serif">${[
+      html`<rect width="100%" height="100%" fill="white"/>`,
+      html`<path d="${path({ type: "Sphere" }) ?? ""}" fill="#dbe9f4" stroke="#9ab"/>`,
+      title ? html`<text x="8" y="17" font-size="14" font-weight="bold">${title}</text>` : "",
+      outlines,
+      marks,
+      html`<text x="${width - 6}" y="${height - 5}" font-size="9" text-anchor="end" fill="#555">${this.attributions().join(" · ")}</text>`,
+      html`<text x="6" y="${height - 5}" font-size="10" fill="#333">${this.summary()}</text>`,
+    ]}</svg>`.value;
   }
 
   /** The static map as PNG bytes. */
@@ -451,60 +427,48 @@ export class GeoMap implements Displayable {
   /** The HTML view (built once per state). */
   toView(): HtmlView {
     if (this.view) return this.view;
-    const svg = this.toSvg(900);
-    const tiles = this.options.tiles === undefined ? null : typeof this.options.tiles === "string" ? { url: this.options.tiles } : this.options.tiles;
-    const attributionHtml = this.attributions().map((a) =>
-      a === DBIP_ATTRIBUTION ? `<a href="${DBIP_URL}" target="_blank" rel="noopener noreferrer">IP Geolocation by DB-IP</a> (CC BY 4.0)` : escapeHtml(a),
-    );
-    this.view = new HtmlView({
+    this.view = htmlView({
       kind: "geo-map",
       title: this.options.title,
+      client: "geoMap",
       libraries: ["leaflet", "leaflet.markercluster"],
-      data: {
-        center: this.center,
-        zoom: this.options.zoomStart ?? 2,
-        basemap: this.options.basemap ?? true ? worldCountriesForLeaflet() : null,
-        tiles: tiles ? { url: tiles.url, maxZoom: tiles.maxZoom ?? 19 } : null,
-        attributions: attributionHtml,
-        layers: this.layers.map((l) => ({ name: l.name, nameHtml: escapeHtml(l.name), color: l.color, kind: l.kind, points: l.points, weights: l.weights ?? null })),
-      },
-      script: MAP_SCRIPT,
+      data: this.viewData(),
       css: (r) => mapCss(r, this.layers.map((l) => l.color)),
       height: this.options.height ?? 500,
       width: this.options.width ?? "100%",
-      fallback: { png: svgToPng(svg), alt: `World map: ${this.summary()}`, width: 900, html: this.staticTable() },
+      fallback: { png: this.toPng(900), alt: `World map: ${this.summary()}`, width: 900, html: this.staticTable() },
       text: this.toText(),
     });
     return this.view;
   }
 
-  /** Under the static image: the places with their addresses (escaped), for pages without scripts. */
-  private staticTable(): string {
-    const rows: string[] = [];
-    for (const l of this.layers) {
-      const groups = new Map<string, { where: string; n: number; names: Set<string> }>();
-      for (const p of l.points) {
-        const where = `${p.lat.toFixed(3)}, ${p.lon.toFixed(3)}`;
-        const g = groups.get(where) ?? { where, n: 0, names: new Set<string>() };
-        g.n += 1;
-        if (p.tip[0]) g.names.add(p.tip[0]);
-        groups.set(where, g);
-      }
-      for (const g of [...groups.values()].sort((a, b) => b.n - a.n).slice(0, 100)) {
-        const names = [...g.names];
-        rows.push(
-          `<tr><td>${escapeHtml(l.name)}</td><td>${escapeHtml(g.where)}</td><td style="text-align:right">${g.n}</td><td>${escapeHtml(names.slice(0, 10).join(", ") + (names.length > 10 ? ", …" : ""))}</td></tr>`,
-        );
-      }
-    }
-    const attribution = this.attributions()
-      .map((a) => (a === DBIP_ATTRIBUTION ? `<a href="${DBIP_URL}" target="_blank" rel="noopener noreferrer">IP Geolocation by DB-IP</a> (CC BY 4.0)` : escapeHtml(a)))
-      .join(" · ");
-    return (
-      `<details class="hl-geo-static-list"><summary>Locations (${this.markerCount} points)</summary>` +
-      `<table style="font-size:12px;border-collapse:collapse"><thead><tr><th>Layer</th><th>Lat, lon</th><th>Points</th><th>Addresses</th></tr></thead><tbody>${rows.join("")}</tbody></table></details>` +
-      `<div class="hl-geo-attribution" style="font-size:11px;color:#555">${attribution}</div>`
+  /** The payload of the live view (`client/views/geoMap.ts`). */
+  private viewData(): GeoMapData {
+    const tiles = this.options.tiles === undefined ? null : typeof this.options.tiles === "string" ? { url: this.options.tiles } : this.options.tiles;
+    return {
+      center: this.center,
+      zoom: this.options.zoomStart ?? 2,
+      basemap: this.options.basemap ?? true ? worldCountriesForLeaflet() : null,
+      tiles: tiles ? { url: tiles.url, maxZoom: tiles.maxZoom ?? 19 } : null,
+      attributions: this.attributionHtml().map((a) => a.value),
+      // Leaflet's layer switcher inserts names as markup: they go escaped.
+      layers: this.layers.map((l) => ({ name: l.name, nameHtml: html`${l.name}`.value, color: l.color, kind: l.kind, points: l.points, weights: l.weights ?? null })),
+    };
+  }
+
+  /** Attributions as markup: DB-IP's as the link its licence asks for, the others as text. */
+  private attributionHtml(): SafeHtml[] {
+    return this.attributions().map((a) =>
+      a === DBIP_ATTRIBUTION ? html`<a href="${DBIP_URL}" target="_blank" rel="noopener noreferrer">IP Geolocation by DB-IP</a> (CC BY 4.0)` : html`${a}`,
     );
+  }
+
+  /** Under the static image: the places with their addresses, for pages without scripts. */
+  private staticTable(): SafeHtml {
+    const rows = this.layers.flatMap(staticRows);
+    const table = html`<table style="font-size:12px;border-collapse:collapse"><thead><tr><th>Layer</th><th>Lat, lon</th><th>Points</th><th>Addresses</th></tr></thead><tbody>${rows}</tbody></table>`;
+    const attribution = html`<div class="hl-geo-attribution" style="font-size:11px;color:#555">${joinHtml(this.attributionHtml(), " · ")}</div>`;
+    return html`<details class="hl-geo-static-list"><summary>Locations (${this.markerCount} points)</summary>${table}</details>${attribution}`;
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {
@@ -525,6 +489,59 @@ function locationRows(loc: GeoLocation): [string, string][] {
   return rows;
 }
 
+/** Count labels per layer on the static map: resvg spends ~2 ms on each text, and beyond a few hundred they only overlap. */
+const MAX_SVG_LABELS = 250;
+
+/** A layer's marks on the static map: points at the same place (rounded to 0.1°) are drawn once, the busiest places with their count. */
+function svgMarks(layer: MapLayer, projection: GeoProjection): SafeHtml[] {
+  const heat = layer.kind === "heat";
+  const groups = new Map<string, { lat: number; lon: number; n: number }>();
+  layer.points.forEach((p, i) => {
+    const key = `${Math.round(p.lat * 10)},${Math.round(p.lon * 10)}`;
+    const g = groups.get(key) ?? { lat: p.lat, lon: p.lon, n: 0 };
+    g.n += heat ? layer.weights![i] : 1;
+    groups.set(key, g);
+  });
+  const labelled = new Set(
+    [...groups.values()]
+      .filter((g) => g.n > 1 && !heat)
+      .sort((a, b) => b.n - a.n)
+      .slice(0, MAX_SVG_LABELS),
+  );
+  const marks: SafeHtml[] = [];
+  for (const g of groups.values()) {
+    const xy = projection([g.lon, g.lat]);
+    if (!xy) continue;
+    const r = heat ? 4 + 3 * Math.sqrt(g.n) : 4 + Math.min(8, 2 * Math.log2(g.n));
+    const [x, y] = [xy[0].toFixed(1), xy[1].toFixed(1)];
+    marks.push(html`<circle cx="${x}" cy="${y}" r="${r.toFixed(1)}" fill="${layer.color}" fill-opacity="${heat ? 0.35 : 0.85}" stroke="#333" stroke-width="0.7"/>`);
+    if (labelled.has(g)) {
+      marks.push(html`<text x="${x}" y="${(xy[1] - r - 2).toFixed(1)}" font-size="10" text-anchor="middle" fill="#222" stroke="white" stroke-width="2" paint-order="stroke">${g.n}</text>`);
+    }
+  }
+  return marks;
+}
+
+/** A layer's rows of the static table: its 100 busiest places with up to 10 addresses each. */
+function staticRows(layer: MapLayer): SafeHtml[] {
+  const groups = new Map<string, { where: string; n: number; names: Set<string> }>();
+  for (const p of layer.points) {
+    const where = `${p.lat.toFixed(3)}, ${p.lon.toFixed(3)}`;
+    const g = groups.get(where) ?? { where, n: 0, names: new Set<string>() };
+    g.n += 1;
+    if (p.tip[0]) g.names.add(p.tip[0]);
+    groups.set(where, g);
+  }
+  return [...groups.values()]
+    .sort((a, b) => b.n - a.n)
+    .slice(0, 100)
+    .map((g) => {
+      const names = [...g.names];
+      const shown = names.slice(0, 10).join(", ") + (names.length > 10 ? ", …" : "");
+      return html`<tr><td>${layer.name}</td><td>${g.where}</td><td style="text-align:right">${g.n}</td><td>${shown}</td></tr>`;
+    });
+}
+
 function mapCss(r: string, colors: string[]): string {
   return (
     `${r} .hl-view-live{background:#dbe9f4}` +
@@ -535,73 +552,3 @@ function mapCss(r: string, colors: string[]): string {
     `${r} .hl-geo-popup td{word-break:break-all}`
   );
 }
-
-/** The view script (body of `function (container, data, libs, view)`). */
-const MAP_SCRIPT = `
-var L = libs.L;
-var map = L.map(container, { worldCopyJump: true, zoomSnap: 0.5, minZoom: 1, maxZoom: data.tiles ? data.tiles.maxZoom : 18 });
-map.setView(data.center, data.zoom);
-map.attributionControl.setPrefix(false);
-data.attributions.forEach(function (a) { map.attributionControl.addAttribution(a); });
-if (data.basemap) {
-  L.geoJSON(data.basemap, { interactive: false, style: function () { return { color: "#999", weight: 0.6, fillColor: "#f2efe9", fillOpacity: 1 }; } }).addTo(map);
-}
-if (data.tiles) L.tileLayer(data.tiles.url, { maxZoom: data.tiles.maxZoom }).addTo(map);
-function tooltip(lines) {
-  var d = view.el("div", "hl-geo-tip");
-  lines.forEach(function (t, i) { if (i) d.appendChild(document.createElement("br")); d.appendChild(document.createTextNode(t)); });
-  return d;
-}
-function popup(rows) {
-  var t = view.el("table", "hl-geo-popup");
-  rows.forEach(function (r) {
-    var tr = view.el("tr");
-    tr.appendChild(view.el("th", null, r[0]));
-    tr.appendChild(view.el("td", null, r[1]));
-    t.appendChild(tr);
-  });
-  return t;
-}
-var overlays = {}, total = 0, groups = [];
-// Clustering runs in chunks after this script returns; data-markers-ready says when every cluster layer is done.
-var pendingClusters = data.layers.filter(function (l) { return l.kind === "cluster" && l.points.length; }).length;
-function clusterDone() { pendingClusters -= 1; if (pendingClusters <= 0) container.setAttribute("data-markers-ready", "1"); }
-if (!pendingClusters) container.setAttribute("data-markers-ready", "1");
-data.layers.forEach(function (layer, li) {
-  var group;
-  if (layer.kind === "heat") {
-    group = L.featureGroup();
-    layer.points.forEach(function (p, i) {
-      var w = layer.weights[i];
-      var c = L.circleMarker([p.lat, p.lon], { radius: 4 + 3 * Math.sqrt(w), stroke: false, fillOpacity: 0.35, className: "hl-geo-heat" });
-      c.setStyle({ fillColor: layer.color });
-      c.bindTooltip(tooltip(p.tip));
-      group.addLayer(c);
-    });
-  } else {
-    var icon = L.divIcon({ className: "hl-geo-pin hl-geo-c" + li, html: "", iconSize: [14, 14] });
-    var markers = layer.points.map(function (p) {
-      var m = L.marker([p.lat, p.lon], { icon: icon, keyboard: false });
-      m.bindTooltip(function () { return tooltip(p.tip); });
-      m.bindPopup(function () { return popup(p.pop); });
-      return m;
-    });
-    total += markers.length;
-    if (layer.kind === "cluster") {
-      var reported = false;
-      group = L.markerClusterGroup({ chunkedLoading: true, chunkProgress: function (done, count) { if (done === count && !reported) { reported = true; clusterDone(); } } });
-      group.addTo(map);
-      if (markers.length) group.addLayers(markers);
-    } else {
-      group = L.featureGroup(markers);
-    }
-  }
-  if (!map.hasLayer(group)) group.addTo(map);
-  groups.push(group);
-  overlays[layer.nameHtml] = group;
-});
-if (data.layers.length > 1) L.control.layers(null, overlays).addTo(map);
-container.huntlabMap = map;
-container.huntlabLayers = groups;
-container.setAttribute("data-marker-count", String(total));
-`;

@@ -10,9 +10,7 @@ export {
   type VegaLiteChartOptions,
   type VegaLiteSpec,
 } from "./vegaLite";
-export { HtmlView, HtmlViewError, htmlView, type HtmlViewFallback, type HtmlViewRuntime, type HtmlViewSpec } from "./htmlView";
-export { JS_LIBRARY_NAMES, LibraryNotFoundError, libraryPayload, libraryPayloads, type JsLibraryName, type LibraryPayload } from "./jsLibraries";
-export { pngDataUri, svgToPng, type PngOptions } from "./png";
+export { svgToPng, type PngOptions } from "./png";
 export {
   ChartDataError,
   displayTimeseriesAnomalies,
@@ -21,9 +19,9 @@ export {
   type TimeseriesAnomaliesChartOptions,
 } from "./timeseriesAnomalies";
 export { ClusterBrowserError, browseClusters, clusterBrowser, type ClusterBrowserOptions } from "./clusterBrowser";
-export { AlertGraph, GraphError, addRelatedAlerts, alertNode, createAlertGraph, entityNode, type CytoscapeElements, type GraphEdge, type GraphNode, type GraphNodeKind, type RelatedAlertsOptions } from "./alertGraph";
+export { AlertGraph, GraphError, addRelatedAlerts, alertNode, createAlertGraph, entityNode, type CytoscapeElements, type CytoscapeNodeData, type GraphEdge, type GraphNode, type GraphNodeKind, type RelatedAlertsOptions } from "./alertGraph";
 export { EntityGraph, EntityGraphView, NODE_STYLES, drawAlertEntityGraph, type EntityGraphPlotOptions, type NodeShape, type NoteOptions } from "./entityGraph";
-export { FORCE_LAYOUT_SOURCE, forceLayout, type ForceLayoutOptions } from "./graphLayout";
+export { forceLayout, type ForceLayoutOptions, type LayoutPoint } from "./graphLayout";
 export { GeoMap, GeoMapError, worldCountries, type GeoHeatmapOptions, type GeoMapOptions, type GeoMarkerOptions, type TileLayerOptions } from "./geoMap";
 export {
   TimelineChart,

@@ -18,8 +18,3 @@ export function svgToPng(svg: string, options: PngOptions = {}): Buffer {
   });
   return Buffer.from(resvg.render().asPng());
 }
-
-/** A PNG as a `data:` URI, for `<img>` fallbacks inside HTML outputs (sanitisers keep those). */
-export function pngDataUri(png: Buffer): string {
-  return `data:image/png;base64,${png.toString("base64")}`;
-}

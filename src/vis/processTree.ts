@@ -15,19 +15,20 @@
  *   same initially visible tree drawn in Node, plus the table as HTML when
  *   `showTable` is set.
  *
- * Every value from the data reaches the page as JSON (`jsonForScript`) and the
- * DOM through `textContent`; the static table is escaped with `escapeHtml`.
+ * The live view is `client/views/processTree.ts`; data reaches it as JSON and
+ * the DOM as revealed text. Static markup (table, image SVG) is built with the
+ * `html` template, which escapes and reveals every value.
  */
 import { inspect } from "node:util";
 import pl from "nodejs-polars";
 import { isTemporalType, isTextType } from "../common/dtypes";
 import { HuntlabError, didYouMean } from "../common/errors";
 import { isDataFrame } from "../display/dataframe";
-import { escapeHtml } from "../display/html";
-import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
+import { html, type SafeHtml } from "../display/html";
 import { buildProcessTree } from "../transform/processTree";
 import { inferSchema, type ProcSchema } from "../transform/processTreeSchema";
-import { HtmlView } from "./htmlView";
+import type { LegendEntry, ProcessNode, ProcessTreeData } from "./client/views/processTree";
+import { HtmlView, type HtmlViewSpec } from "../display/htmlView";
 import { svgToPng } from "./png";
 
 /** Options of {@link plotProcessTree}. */
@@ -62,7 +63,10 @@ const CATEGORY_COLORS = ["#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", 
 /** Viridis at 9 stops, for levels and numeric legend columns. */
 const VIRIDIS = ["#440154", "#472D7B", "#3B528B", "#2C728E", "#21918C", "#28AE80", "#5EC962", "#ADDC30", "#FDE725"];
 const OTHER_COLOR = "#A0A0A0";
+const INFERRED_COLOR = "#FFFFFF";
 const MAX_CATEGORIES = CATEGORY_COLORS.length;
+/** Above this many processes the live view disables "Expand all". */
+const MAX_EXPAND_ALL = 3000;
 
 function ramp(t: number): string {
   const x = Math.min(1, Math.max(0, t)) * (VIRIDIS.length - 1);
@@ -76,7 +80,8 @@ function inkFor(hex: string): string {
   return lum > 0.6 ? "#111111" : "#FFFFFF";
 }
 
-function strings(df: pl.DataFrame, column: string | undefined, max = 1000): string[] {
+/** A column as display text (times as `YYYY-MM-DD hh:mm:ss.sss`), cut to `max` characters; "" for a missing column. */
+function columnText(df: pl.DataFrame, column: string | undefined, max = 1000): string[] {
   if (!column || !df.columns.includes(column)) return new Array<string>(df.height).fill("");
   const s = df.getColumn(column);
   const values = (isTemporalType(s.dtype)
@@ -88,80 +93,79 @@ function strings(df: pl.DataFrame, column: string | undefined, max = 1000): stri
   });
 }
 
-interface TreeNode {
-  /** parent position (-1 root) */
-  p: number;
-  /** short image name */
-  n: string;
-  /** full image path */
-  f: string;
-  /** PID text */
-  i: string;
-  /** command line */
-  c: string;
-  /** user */
-  u: string;
-  /** time text */
-  t: string;
-  /** level */
-  l: number;
-  /** colour */
-  k: string;
-  /** legend value */
-  g: string;
-  /** inferred parent (1) */
-  x: number;
+// ---------------------------------------------------------------------------
+// The view model, step by step: tree frame → rows → links and levels →
+// colours → nodes → children (the edges) → folding plan → legend.
+// Trees may hold 100,000+ processes (or one parent with as many children):
+// no step spreads a data-sized array into a call's arguments.
+
+/** The process columns of a tree as display text, one entry per row. */
+export interface ProcessRows {
+  keys: string[];
+  parentKeys: (string | null)[];
+  /** Full image path. */
+  full: string[];
+  /** Image name after the last path separator. */
+  short: string[];
+  pids: string[];
+  cmds: string[];
+  users: string[];
+  times: string[];
+  /** Inferred parents (in the tree, not in the data). */
+  inferred: boolean[];
 }
 
-interface PlotModel {
-  nodes: TreeNode[];
-  children: number[][];
-  legend: { label: string; color: string }[];
-  legendTitle: string;
-  numericLegend?: { min: number; max: number };
-  /** Processes open at first (1) */
-  expanded: Uint8Array;
-  /** Processes visible at first (1) */
-  isVisible: Uint8Array;
-  maxLevel: number;
-  tableColumns: string[];
-  /** Levels open at first (for the default height). */
-  visibleLevels: number;
-}
-
-function prepareModel(input: pl.DataFrame, options: ProcessTreePlotOptions): PlotModel {
+/** The built tree (raw events are built first) and its column mapping; checks `legendCol`. */
+export function treeFrame(input: pl.DataFrame, options: ProcessTreePlotOptions): { tree: pl.DataFrame; schema: Partial<ProcSchema> } {
   if (!isDataFrame(input)) throw new ProcessTreePlotError("plotProcessTree expects a polars DataFrame (events or a built tree).");
   const tree = TREE_COLUMNS.every((c) => input.columns.includes(c)) ? input : buildProcessTree(input, { schema: options.schema });
   const schema: Partial<ProcSchema> = { ...(inferSchema(tree.columns) ?? {}), ...(options.schema ?? {}) };
   if (options.legendCol && !tree.columns.includes(options.legendCol)) {
     throw new ProcessTreePlotError(`legendCol "${options.legendCol}" is not a column of the tree.${didYouMean(options.legendCol, tree.columns)}`);
   }
-  const maxCmd = options.maxCmdLength ?? 1000;
-  const keys = tree.getColumn("proc_key").toArray() as unknown as string[];
-  const parents = tree.getColumn("parent_key").toArray() as unknown as (string | null)[];
-  const levelsRaw = tree.getColumn("Level").toArray() as unknown as number[];
-  const position = new Map<string, number>();
-  keys.forEach((k, i) => {
-    if (!position.has(k)) position.set(k, i);
-  });
-  const full = strings(tree, schema.processName, 400);
+  return { tree, schema };
+}
+
+/** Step 1: the rows. */
+export function processRows(tree: pl.DataFrame, schema: Partial<ProcSchema>, maxCmdLength = 1000): ProcessRows {
+  const full = columnText(tree, schema.processName, 400);
   const sep = schema.pathSeparator ?? "\\";
   const short = full.map((f) => {
     const cut = Math.max(f.lastIndexOf(sep), f.lastIndexOf("/"), f.lastIndexOf("\\"));
     return cut >= 0 ? f.slice(cut + 1) : f;
   });
-  const pids = strings(tree, schema.processId, 40);
-  const cmds = strings(tree, schema.cmdLine, maxCmd);
-  const users = strings(tree, schema.userName, 200);
-  const times = strings(tree, schema.timeStamp, 40);
-  const inferred = tree.columns.includes("IsInferred") ? (tree.getColumn("IsInferred").toArray() as unknown as boolean[]) : new Array<boolean>(tree.height).fill(false);
-  const parentPos = parents.map((p) => (p === null || p === undefined ? -1 : (position.get(p) ?? -1)));
-  // Levels from the links within this frame: a subtree (ptree.getDescendents of
-  // a branch) starts at level 1. A parent cycle (possible with coarse times) is
-  // cut where it closes, so every process is drawn.
-  void levelsRaw;
-  const levels = new Array<number>(parentPos.length).fill(0);
-  for (let i = 0; i < parentPos.length; i += 1) {
+  return {
+    keys: tree.getColumn("proc_key").toArray() as unknown as string[],
+    parentKeys: tree.getColumn("parent_key").toArray() as unknown as (string | null)[],
+    full,
+    short,
+    pids: columnText(tree, schema.processId, 40),
+    cmds: columnText(tree, schema.cmdLine, maxCmdLength),
+    users: columnText(tree, schema.userName, 200),
+    times: columnText(tree, schema.timeStamp, 40),
+    inferred: tree.columns.includes("IsInferred") ? (tree.getColumn("IsInferred").toArray() as unknown as boolean[]).map(Boolean) : new Array<boolean>(tree.height).fill(false),
+  };
+}
+
+/** Step 2a: each row's parent row (-1 for a root or a parent outside this frame); the first row of a key wins. */
+export function parentPositions(keys: readonly string[], parentKeys: readonly (string | null)[]): number[] {
+  const position = new Map<string, number>();
+  keys.forEach((k, i) => {
+    if (!position.has(k)) position.set(k, i);
+  });
+  return parentKeys.map((p) => (p === null || p === undefined ? -1 : (position.get(p) ?? -1)));
+}
+
+/**
+ * Step 2b: levels from the links within this frame, so a subtree
+ * (`ptree.getDescendents` of a branch) starts at level 1. A parent cycle
+ * (possible with coarse times) is cut where it closes, so every process is
+ * drawn: the returned `parents` have the cut links as -1.
+ */
+export function treeLevels(parentPos: readonly number[]): { parents: number[]; levels: number[] } {
+  const parents = parentPos.slice();
+  const levels = new Array<number>(parents.length).fill(0);
+  for (let i = 0; i < parents.length; i += 1) {
     while (!levels[i]) {
       const chain: number[] = [];
       const onChain = new Set<number>();
@@ -169,204 +173,322 @@ function prepareModel(input: pl.DataFrame, options: ProcessTreePlotOptions): Plo
       while (at >= 0 && !levels[at] && !onChain.has(at)) {
         onChain.add(at);
         chain.push(at);
-        at = parentPos[at];
+        at = parents[at];
       }
       if (at >= 0 && onChain.has(at)) {
-        parentPos[at] = -1; // a cycle: cut it here and walk again
+        parents[at] = -1; // a cycle: cut it here and walk again
         continue;
       }
       let level = at >= 0 ? levels[at] : 0;
       for (let k = chain.length - 1; k >= 0; k -= 1) {
-        level = parentPos[chain[k]] < 0 ? 1 : level + 1;
+        level = parents[chain[k]] < 0 ? 1 : level + 1;
         levels[chain[k]] = level;
       }
     }
   }
+  return { parents, levels };
+}
 
-  // Colours.
-  let colors: string[];
-  let legendValues: string[];
-  let legend: { label: string; color: string }[] = [];
-  let legendTitle = "Level";
-  let numericLegend: { min: number; max: number } | undefined;
-  const maxLevel = levels.reduce((m, l) => (l > m ? l : m), 1);
-  if (options.legendCol) {
-    legendTitle = options.legendCol;
-    const series = tree.getColumn(options.legendCol);
-    const numeric = !isTextType(series.dtype) && !isTemporalType(series.dtype) && /^(U?Int|Float)/.test(series.dtype.variant);
-    legendValues = strings(tree, options.legendCol, 120);
-    if (numeric) {
-      const values = series.cast(pl.Float64).toArray() as unknown as (number | null)[];
-      const finite = values.filter((v): v is number => v !== null && Number.isFinite(v));
-      const min = finite.length ? Math.min(...finite) : 0;
-      const max = finite.length ? Math.max(...finite) : 1;
-      numericLegend = { min, max };
-      colors = values.map((v) => (v === null || !Number.isFinite(v) ? OTHER_COLOR : ramp(max > min ? (v - min) / (max - min) : 0.5)));
-      legend = VIRIDIS.map((c, k) => ({ label: k === 0 ? String(min) : k === VIRIDIS.length - 1 ? String(max) : "", color: c }));
-    } else {
-      const counts = new Map<string, number>();
-      legendValues.forEach((v, i) => {
-        if (!inferred[i]) counts.set(v, (counts.get(v) ?? 0) + 1);
-      });
-      const ordered = [...counts.keys()].sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0) || a.localeCompare(b));
-      const top = ordered.slice(0, MAX_CATEGORIES);
-      const colorOf = new Map(top.map((v, k) => [v, CATEGORY_COLORS[k]]));
-      colors = legendValues.map((v, i) => (inferred[i] ? "#FFFFFF" : (colorOf.get(v) ?? OTHER_COLOR)));
-      legend = top.map((v) => ({ label: v === "" ? "(empty)" : v, color: colorOf.get(v) as string }));
-      if (ordered.length > top.length) legend.push({ label: `other (${ordered.length - top.length} values)`, color: OTHER_COLOR });
-    }
-  } else {
-    legendValues = levels.map(String);
-    colors = levels.map((l) => ramp(maxLevel > 1 ? (l - 1) / (maxLevel - 1) : 0));
-    legend = [...new Set(levels)].sort((a, b) => a - b).slice(0, 12).map((l) => ({ label: `Level ${l}`, color: ramp(maxLevel > 1 ? (l - 1) / (maxLevel - 1) : 0) }));
+/** Box colours, the legend value of each process, and the legend (before the "inferred parent" entry). */
+export interface Colouring {
+  colors: string[];
+  values: string[];
+  legend: LegendEntry[];
+  title: string;
+  /** Range of a numeric legend column. */
+  numeric?: { min: number; max: number };
+}
+
+/** Smallest and largest finite value (a loop: `Math.min(...values)` overflows the stack on large columns). */
+export function numericRange(values: readonly (number | null)[]): { min: number; max: number } | undefined {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    if (v === null || !Number.isFinite(v)) continue;
+    if (v < min) min = v;
+    if (v > max) max = v;
   }
-  if (inferred.some(Boolean)) legend.push({ label: "inferred parent", color: "#FFFFFF" });
+  return min <= max ? { min, max } : undefined;
+}
 
-  const nodes: TreeNode[] = keys.map((_, i) => ({
-    p: parentPos[i],
-    n: short[i] || "(unknown)",
-    f: full[i],
-    i: pids[i],
-    c: cmds[i],
-    u: users[i],
-    t: times[i],
+function levelColor(level: number, maxLevel: number): string {
+  return ramp(maxLevel > 1 ? (level - 1) / (maxLevel - 1) : 0);
+}
+
+function maxOf(levels: readonly number[]): number {
+  let max = 1;
+  for (const l of levels) if (l > max) max = l;
+  return max;
+}
+
+/** Step 3 (default): colours by level, up to 12 levels in the legend. */
+export function levelColouring(levels: readonly number[]): Colouring {
+  const maxLevel = maxOf(levels);
+  const distinct = [...new Set(levels)].sort((a, b) => a - b).slice(0, 12);
+  return {
+    colors: levels.map((l) => levelColor(l, maxLevel)),
+    values: levels.map(String),
+    legend: distinct.map((l) => ({ label: `Level ${l}`, color: levelColor(l, maxLevel) })),
+    title: "Level",
+  };
+}
+
+/** Step 3 (numeric `legendCol`): a colour ramp from the smallest to the largest value. */
+function numericColouring(series: pl.Series, column: string, values: string[]): Colouring {
+  const numbers = series.cast(pl.Float64).toArray() as unknown as (number | null)[];
+  const { min, max } = numericRange(numbers) ?? { min: 0, max: 1 };
+  return {
+    colors: numbers.map((v) => (v === null || !Number.isFinite(v) ? OTHER_COLOR : ramp(max > min ? (v - min) / (max - min) : 0.5))),
+    values,
+    legend: VIRIDIS.map((c, k) => ({ label: k === 0 ? String(min) : k === VIRIDIS.length - 1 ? String(max) : "", color: c })),
+    title: column,
+    numeric: { min, max },
+  };
+}
+
+/** Step 3 (text `legendCol`): the most frequent values get a colour each, the rest share "other". */
+function categoryColouring(column: string, values: string[], inferred: readonly boolean[]): Colouring {
+  const counts = new Map<string, number>();
+  values.forEach((v, i) => {
+    if (!inferred[i]) counts.set(v, (counts.get(v) ?? 0) + 1);
+  });
+  const ordered = [...counts.keys()].sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0) || a.localeCompare(b));
+  const top = ordered.slice(0, MAX_CATEGORIES);
+  const colorOf = new Map(top.map((v, k) => [v, CATEGORY_COLORS[k]]));
+  const legend = top.map((v) => ({ label: v === "" ? "(empty)" : v, color: colorOf.get(v) as string }));
+  if (ordered.length > top.length) legend.push({ label: `other (${ordered.length - top.length} values)`, color: OTHER_COLOR });
+  return { colors: values.map((v, i) => (inferred[i] ? INFERRED_COLOR : (colorOf.get(v) ?? OTHER_COLOR))), values, legend, title: column };
+}
+
+/** Step 3: colours by `legendCol` (numbers on a ramp, text by category) or by level. */
+export function colouring(tree: pl.DataFrame, legendCol: string | undefined, levels: readonly number[], inferred: readonly boolean[]): Colouring {
+  if (!legendCol) return levelColouring(levels);
+  const series = tree.getColumn(legendCol);
+  const values = columnText(tree, legendCol, 120);
+  const numeric = !isTextType(series.dtype) && !isTemporalType(series.dtype) && /^(U?Int|Float)/.test(series.dtype.variant);
+  return numeric ? numericColouring(series, legendCol, values) : categoryColouring(legendCol, values, inferred);
+}
+
+/** Step 4: the nodes the client gets. */
+export function treeNodes(rows: ProcessRows, parents: readonly number[], levels: readonly number[], colours: Colouring): ProcessNode[] {
+  return rows.keys.map((_, i) => ({
+    p: parents[i],
+    n: rows.short[i] || "(unknown)",
+    f: rows.full[i],
+    i: rows.pids[i],
+    c: rows.cmds[i],
+    u: rows.users[i],
+    t: rows.times[i],
     l: levels[i],
-    k: colors[i],
-    g: legendValues[i],
-    x: inferred[i] ? 1 : 0,
+    k: colours.colors[i],
+    g: colours.values[i],
+    x: rows.inferred[i] ? 1 : 0,
   }));
+}
+
+/** Step 5: each process's children in row (time) order: the edges. */
+export function childLists(nodes: readonly { p: number }[]): number[][] {
   const children: number[][] = nodes.map(() => []);
   nodes.forEach((node, i) => {
     if (node.p >= 0) children[node.p].push(i);
   });
+  return children;
+}
 
-  // What is open at first: everything for small trees; otherwise processes are
-  // opened breadth first while the visible count stays within maxInitialNodes
-  // (or, with expandDepth, every level above it).
+function rootsOf(nodes: readonly { p: number }[]): number[] {
+  const roots: number[] = [];
+  nodes.forEach((n, i) => {
+    if (n.p < 0) roots.push(i);
+  });
+  return roots;
+}
+
+/**
+ * Step 6: which processes are open at first. Everything for small trees;
+ * otherwise processes are opened breadth first while the visible count stays
+ * within `maxInitialNodes` (or, with `expandDepth`, every level above it).
+ */
+export function initialFolding(nodes: readonly { p: number; l: number }[], children: readonly (readonly number[])[], options: Pick<ProcessTreePlotOptions, "expandDepth" | "maxInitialNodes">): Uint8Array {
+  const { expandDepth } = options;
   const maxInitial = options.maxInitialNodes ?? 300;
-  if (options.expandDepth !== undefined && !(options.expandDepth >= 1)) throw new ProcessTreePlotError(`expandDepth must be 1 or more, not ${options.expandDepth}.`);
+  if (expandDepth !== undefined && !(expandDepth >= 1)) throw new ProcessTreePlotError(`expandDepth must be 1 or more, not ${expandDepth}.`);
   const expanded = new Uint8Array(nodes.length);
-  if (options.expandDepth !== undefined) {
-    nodes.forEach((node, i) => (expanded[i] = node.l < (options.expandDepth as number) ? 1 : 0));
-  } else if (nodes.length <= maxInitial) {
-    expanded.fill(1);
-  } else {
-    const queue = nodes.map((n, i) => (n.p < 0 ? i : -1)).filter((i) => i >= 0);
-    let visible = queue.length;
-    for (let q = 0; q < queue.length; q += 1) {
-      const i = queue[q];
-      const kids = children[i];
-      if (!kids.length || visible + kids.length > maxInitial) continue;
-      expanded[i] = 1;
-      visible += kids.length;
-      queue.push(...kids);
-    }
+  if (expandDepth !== undefined) {
+    nodes.forEach((node, i) => (expanded[i] = node.l < expandDepth ? 1 : 0));
+    return expanded;
   }
+  if (nodes.length <= maxInitial) return expanded.fill(1);
+  const queue = rootsOf(nodes);
+  let visible = queue.length;
+  for (let q = 0; q < queue.length; q += 1) {
+    const kids = children[queue[q]];
+    if (!kids.length || visible + kids.length > maxInitial) continue;
+    expanded[queue[q]] = 1;
+    visible += kids.length;
+    for (const k of kids) queue.push(k);
+  }
+  return expanded;
+}
+
+/** Step 6b: the processes visible at first, and the deepest open level (for the default height). */
+export function initiallyVisible(nodes: readonly { p: number; l: number }[], children: readonly (readonly number[])[], expanded: Uint8Array): { isVisible: Uint8Array; openLevels: number } {
   const isVisible = new Uint8Array(nodes.length);
-  const stack = nodes.map((n, i) => (n.p < 0 ? i : -1)).filter((i) => i >= 0);
+  const stack = rootsOf(nodes);
   let openLevels = 1;
   while (stack.length) {
     const i = stack.pop() as number;
     isVisible[i] = 1;
     if (nodes[i].l > openLevels) openLevels = nodes[i].l;
-    if (expanded[i]) stack.push(...children[i]);
+    if (expanded[i]) for (const k of children[i]) stack.push(k);
   }
-  const tableColumns = ["Level", "Process", "PID", "Command line", ...(options.legendCol ? [options.legendCol] : []), "User", "Time"];
-  return { nodes, children, legend, legendTitle, numericLegend, expanded, isVisible, maxLevel, tableColumns, visibleLevels: openLevels };
+  return { isVisible, openLevels };
+}
+
+/** Step 7: the legend, with an entry for inferred parents when there are any. */
+export function legendEntries(colours: Colouring, inferred: readonly boolean[]): LegendEntry[] {
+  return inferred.some(Boolean) ? [...colours.legend, { label: "inferred parent", color: INFERRED_COLOR }] : colours.legend;
+}
+
+/** Everything the live view and the static fallback are drawn from. */
+export interface ProcessTreeModel {
+  nodes: ProcessNode[];
+  children: number[][];
+  legend: LegendEntry[];
+  legendTitle: string;
+  numericLegend?: { min: number; max: number };
+  /** Processes open at first (1). */
+  expanded: Uint8Array;
+  /** Processes visible at first (1). */
+  isVisible: Uint8Array;
+  maxLevel: number;
+  tableColumns: string[];
+  /** The table has a `legendCol` column. */
+  legendInTable: boolean;
+  /** Levels open at first (for the default height). */
+  visibleLevels: number;
+}
+
+/** The view model of a tree (or of raw process events, built into a tree first). */
+export function processTreeModel(input: pl.DataFrame, options: ProcessTreePlotOptions = {}): ProcessTreeModel {
+  const { tree, schema } = treeFrame(input, options);
+  const rows = processRows(tree, schema, options.maxCmdLength ?? 1000);
+  const { parents, levels } = treeLevels(parentPositions(rows.keys, rows.parentKeys));
+  const colours = colouring(tree, options.legendCol, levels, rows.inferred);
+  const nodes = treeNodes(rows, parents, levels, colours);
+  const children = childLists(nodes);
+  const expanded = initialFolding(nodes, children, options);
+  const { isVisible, openLevels } = initiallyVisible(nodes, children, expanded);
+  const legendInTable = !!options.legendCol;
+  return {
+    nodes,
+    children,
+    legend: legendEntries(colours, rows.inferred),
+    legendTitle: colours.title,
+    numericLegend: colours.numeric,
+    expanded,
+    isVisible,
+    maxLevel: maxOf(levels),
+    tableColumns: ["Level", "Process", "PID", "Command line", ...(legendInTable ? [options.legendCol as string] : []), "User", "Time"],
+    legendInTable,
+    visibleLevels: openLevels,
+  };
 }
 
 // ---------------------------------------------------------------------------
 // Static image: one row per process, indented by level (MSTICPy's layout),
 // for the initially visible processes; boxes carry name and PID, the command
-// line follows on the row.
+// line follows on the row. The SVG goes through the `html` template too: it
+// escapes for XML and reveals control and bidi characters (raw control codes
+// would also make the SVG invalid).
 
 const ROW_H = 26;
 const INDENT = 28;
 const BOX_W = 150;
 const MAX_STATIC_ROWS = 200;
-
-function xmlEscape(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c] as string);
-}
+const LEGEND_W = 220;
+const TOP = 36;
 
 function cut(text: string, n: number): string {
   return text.length > n ? `${text.slice(0, n - 1)}…` : text;
 }
 
-function staticSvg(model: PlotModel, title: string, width: number): { svg: string; shown: number } {
+/** The initially visible processes in tree order, at most `MAX_STATIC_ROWS`. */
+function staticRows(model: ProcessTreeModel): number[] {
   const { nodes, children } = model;
-  const visible = (i: number): boolean => model.isVisible[i] === 1;
-  // Rows in tree order (the input order is depth first already; rebuild it from links to be safe).
   const order: number[] = [];
   const stack: number[] = [];
   for (let i = nodes.length - 1; i >= 0; i -= 1) if (nodes[i].p < 0) stack.push(i);
   while (stack.length && order.length < MAX_STATIC_ROWS) {
     const i = stack.pop() as number;
     order.push(i);
-    const kids = children[i].filter(visible);
-    for (let k = kids.length - 1; k >= 0; k -= 1) stack.push(kids[k]);
+    const kids = children[i];
+    for (let k = kids.length - 1; k >= 0; k -= 1) if (model.isVisible[kids[k]]) stack.push(kids[k]);
   }
+  return order;
+}
+
+function svgTree(model: ProcessTreeModel, order: number[], treeW: number): SafeHtml[] {
+  const { nodes, children } = model;
   const rowOf = new Map(order.map((i, r) => [i, r]));
-  const top = 36;
-  const legendW = 220;
-  const treeW = width - legendW;
-  const footer = order.length < nodes.length ? 22 : 6;
-  const height = Math.max(top + order.length * ROW_H + footer, top + 20 * (model.legend.length + 2));
   const x = (i: number): number => 8 + (nodes[i].l - 1) * INDENT;
-  const y = (i: number): number => top + (rowOf.get(i) as number) * ROW_H;
-  const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans" font-size="11">`,
-    `<rect width="100%" height="100%" fill="#ffffff"/>`,
-    `<text x="8" y="22" font-size="15" font-weight="bold">${xmlEscape(cut(title, 80))}</text>`,
-  ];
+  const y = (i: number): number => TOP + (rowOf.get(i) as number) * ROW_H;
+  const parts: SafeHtml[] = [];
   // Elbow connectors from each parent's box down to its children.
   for (const i of order) {
     const p = nodes[i].p;
     if (p < 0 || !rowOf.has(p)) continue;
-    const px = x(p) + 10;
-    parts.push(`<path d="M${px} ${y(p) + ROW_H - 4} V${y(i) + ROW_H / 2 - 2} H${x(i)}" fill="none" stroke="#999" stroke-width="1"/>`);
+    parts.push(html`<path d="M${x(p) + 10} ${y(p) + ROW_H - 4} V${y(i) + ROW_H / 2 - 2} H${x(i)}" fill="none" stroke="#999" stroke-width="1"/>`);
   }
   for (const i of order) {
     const node = nodes[i];
-    const hidden = children[i].filter((k) => !visible(k)).length;
-    const dash = node.x ? ` stroke-dasharray="4 3"` : "";
-    const ink = inkFor(node.k);
+    const hidden = children[i].filter((k) => model.isVisible[k] !== 1).length;
     const label = `${cut(node.n, 18)}  ${cut(node.i, 10)}${hidden ? `  +${hidden}` : ""}`;
-    parts.push(`<rect x="${x(i)}" y="${y(i)}" width="${BOX_W}" height="${ROW_H - 5}" rx="4" fill="${node.k}" stroke="#333" stroke-width="1"${dash}/>`);
-    parts.push(`<text x="${x(i) + 6}" y="${y(i) + 15}" fill="${ink}">${xmlEscape(label)}</text>`);
+    parts.push(html`<rect x="${x(i)}" y="${y(i)}" width="${BOX_W}" height="${ROW_H - 5}" rx="4" fill="${node.k}" stroke="#333" stroke-width="1"${node.x ? html` stroke-dasharray="4 3"` : ""}/>`);
+    parts.push(html`<text x="${x(i) + 6}" y="${y(i) + 15}" fill="${inkFor(node.k)}">${label}</text>`);
     const room = Math.floor((treeW - x(i) - BOX_W - 16) / 6.2);
-    if (node.c && room > 8) parts.push(`<text x="${x(i) + BOX_W + 8}" y="${y(i) + 15}" fill="#333" font-size="10">${xmlEscape(cut(node.c.replace(/\s+/g, " "), room))}</text>`);
+    if (node.c && room > 8) parts.push(html`<text x="${x(i) + BOX_W + 8}" y="${y(i) + 15}" fill="#333" font-size="10">${cut(node.c.replace(/\s+/g, " "), room)}</text>`);
   }
-  const lx = treeW + 10;
-  parts.push(`<text x="${lx}" y="${top + 4}" font-weight="bold">${xmlEscape(cut(model.legendTitle, 28))}</text>`);
-  model.legend.forEach((entry, k) => {
-    const ly = top + 14 + k * 20;
-    parts.push(`<rect x="${lx}" y="${ly}" width="14" height="14" fill="${entry.color}" stroke="#333"/>`);
-    parts.push(`<text x="${lx + 20}" y="${ly + 11}">${xmlEscape(cut(entry.label, 28))}</text>`);
-  });
-  if (order.length < nodes.length) {
-    parts.push(`<text x="8" y="${height - 6}" fill="#555">${order.length} of ${nodes.length} processes shown (${order.length >= MAX_STATIC_ROWS ? `first ${MAX_STATIC_ROWS} rows of the open tree` : "others folded"})</text>`);
-  }
-  parts.push(`</svg>`);
-  return { svg: parts.join(""), shown: order.length };
+  return parts;
 }
 
-const MAX_STATIC_TABLE_ROWS = 500;
+function svgLegend(model: ProcessTreeModel, lx: number): SafeHtml {
+  return html`<text x="${lx}" y="${TOP + 4}" font-weight="bold">${cut(model.legendTitle, 28)}</text>${model.legend.map((entry, k) => {
+    const ly = TOP + 14 + k * 20;
+    return html`<rect x="${lx}" y="${ly}" width="14" height="14" fill="${entry.color}" stroke="#333"/><text x="${lx + 20}" y="${ly + 11}">${cut(entry.label, 28)}</text>`;
+  })}`;
+}
 
-function staticTable(model: PlotModel): string {
-  const rows = model.nodes.slice(0, MAX_STATIC_TABLE_ROWS).map((n) => {
-    const cells = [String(n.l), `${"\u00a0\u00a0".repeat(Math.max(0, n.l - 1))}${n.n}${n.x ? " (inferred)" : ""}`, n.i, n.c, ...(model.tableColumns.length > 7 ? [n.g] : []), n.u, n.t];
-    return `<tr>${cells.map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`;
-  });
-  const more = model.nodes.length > MAX_STATIC_TABLE_ROWS ? `<p>${model.nodes.length - MAX_STATIC_TABLE_ROWS} more processes not listed.</p>` : "";
-  return (
-    `<table class="hl-pt-static-table"><thead><tr>${model.tableColumns.map((c) => `<th>${escapeHtml(c)}</th>`).join("")}</tr></thead>` +
-    `<tbody>${rows.join("")}</tbody></table>${more}`
-  );
+function staticSvg(model: ProcessTreeModel, title: string, width: number): { svg: SafeHtml; shown: number } {
+  const order = staticRows(model);
+  const total = model.nodes.length;
+  const treeW = width - LEGEND_W;
+  const footer = order.length < total ? 22 : 6;
+  const height = Math.max(TOP + order.length * ROW_H + footer, TOP + 20 * (model.legend.length + 2));
+  const note = order.length >= MAX_STATIC_ROWS ? `first ${MAX_STATIC_ROWS} rows of the open tree` : "others folded";
+  const svg = html`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans" font-size="11"><rect width="100%" height="100%" fill="#ffffff"/><text x="8" y="22" font-size="15" font-weight="bold">${cut(title, 80)}</text>${svgTree(model, order, treeW)}${svgLegend(model, treeW + 10)}${
+    order.length < total ? html`<text x="8" y="${height - 6}" fill="#555">${order.length} of ${total} processes shown (${note})</text>` : ""
+  }</svg>`;
+  return { svg, shown: order.length };
 }
 
 // ---------------------------------------------------------------------------
-// The live view.
+// Static table (no scripts): the first processes, escaped and revealed by the template.
+
+const MAX_STATIC_TABLE_ROWS = 500;
+
+/** The cells of a table row; the live table has the same (client/processTreeText.ts `tableCells`). */
+function staticCells(n: ProcessNode, withLegend: boolean): string[] {
+  return [String(n.l), `${"\u00a0\u00a0".repeat(Math.max(0, n.l - 1))}${n.n}${n.x ? " (inferred)" : ""}`, n.i, n.c, ...(withLegend ? [n.g] : []), n.u, n.t];
+}
+
+function staticTable(model: ProcessTreeModel): SafeHtml {
+  const rows = model.nodes.slice(0, MAX_STATIC_TABLE_ROWS).map((n) => html`<tr>${staticCells(n, model.legendInTable).map((c) => html`<td>${c}</td>`)}</tr>`);
+  const more = model.nodes.length - MAX_STATIC_TABLE_ROWS;
+  return html`<table class="hl-pt-static-table"><thead><tr>${model.tableColumns.map((c) => html`<th>${c}</th>`)}</tr></thead><tbody>${rows}</tbody></table>${more > 0 ? html`<p>${more} more processes not listed.</p>` : ""}`;
+}
+
+// ---------------------------------------------------------------------------
+// The output.
 
 function css(r: string, height: number): string {
   return `
@@ -390,216 +512,56 @@ ${r} table.hl-pt-table tr.hl-pt-selected td{background:#ffe9a8;color:#000}
 `;
 }
 
-/** Client script body (runs as `function (container, data, libs, view)`). */
-const SCRIPT = String.raw`
-var nodes = data.nodes, kids = data.children;
-var wrap = view.el("div", "hl-pt-wrap");
-var bar = view.el("div", "hl-pt-bar");
-var main = view.el("div", "hl-pt-main");
-var box = view.el("div", "hl-pt-cy");
-var side = view.el("div", "hl-pt-side");
-var tip = view.el("div", "hl-pt-tip");
-var details = view.el("div", "hl-pt-details", "Click a process for its details; double-click to open or close its subtree.");
-var count = view.el("span", "hl-pt-count");
-function button(text, title, fn) { var b = view.el("button", "hl-pt-btn", text); b.type = "button"; b.title = title; b.addEventListener("click", fn); bar.appendChild(b); return b; }
-container.style.height = "auto";
-container.style.border = "none";
-container.appendChild(wrap);
-wrap.appendChild(bar);
-wrap.appendChild(main);
-main.appendChild(box);
-main.appendChild(side);
-box.appendChild(tip);
-var legendBox = view.el("div", "hl-pt-legend");
-legendBox.appendChild(view.el("b", null, data.legendTitle));
-data.legend.forEach(function (e) {
-  var row = view.el("div", "hl-pt-legend-row");
-  var sw = view.el("span", "hl-pt-swatch");
-  sw.style.background = e.color;
-  row.appendChild(sw);
-  row.appendChild(view.el("span", null, e.label));
-  legendBox.appendChild(row);
-});
-side.appendChild(legendBox);
-side.appendChild(details);
-
-// Visible set: a node is shown when every ancestor is expanded.
-var expanded = new Uint8Array(nodes.length);
-function initial() { expanded.fill(0); data.expanded.forEach(function (i) { expanded[i] = 1; }); }
-initial();
-var cy = libs.cytoscape({
-  container: box,
-  elements: [],
-  minZoom: 0.05, maxZoom: 3, wheelSensitivity: 0.3,
-  style: [
-    { selector: "node", style: { shape: "round-rectangle", width: "label", height: 30, "padding": "6px", "background-color": "data(k)", "border-width": 1, "border-color": "#333",
-      label: "data(label)", "text-wrap": "wrap", "text-valign": "center", "text-halign": "center", "font-size": 10, color: "data(ink)" } },
-    { selector: "node[x = 1]", style: { "border-style": "dashed" } },
-    { selector: "node.collapsed", style: { "border-width": 3 } },
-    { selector: "node:selected", style: { "border-width": 3, "border-color": "#d62728", "overlay-opacity": 0 } },
-    { selector: "edge", style: { width: 1, "line-color": "#999", "target-arrow-shape": "triangle", "target-arrow-color": "#999", "curve-style": "bezier", "arrow-scale": 0.7 } }
-  ]
-});
-function ink(hex) { var n = parseInt(hex.slice(1), 16); var lum = (0.299 * ((n >> 16) & 255) + 0.587 * ((n >> 8) & 255) + 0.114 * (n & 255)) / 255; return lum > 0.6 ? "#111" : "#fff"; }
-function hiddenKids(i) { return expanded[i] ? 0 : kids[i].length; }
-function label(i) { var n = nodes[i]; var h = hiddenKids(i); return n.n + "\n" + n.i + (h ? "  +" + h : ""); }
-function visibleSet() {
-  var out = [];
-  var stack = [];
-  for (var i = nodes.length - 1; i >= 0; i--) if (nodes[i].p < 0) stack.push(i);
-  while (stack.length) {
-    var i2 = stack.pop();
-    out.push(i2);
-    if (expanded[i2]) for (var k = kids[i2].length - 1; k >= 0; k--) stack.push(kids[i2][k]);
-  }
-  return out;
-}
-var shown = new Uint8Array(nodes.length);
-function render(focus) {
-  var want = visibleSet();
-  var keep = new Uint8Array(nodes.length);
-  want.forEach(function (i) { keep[i] = 1; });
-  cy.batch(function () {
-    cy.nodes().forEach(function (n) { if (!keep[+n.id()]) { n.remove(); shown[+n.id()] = 0; } });
-    var add = [];
-    want.forEach(function (i) {
-      if (shown[i]) return;
-      shown[i] = 1;
-      var n = nodes[i];
-      add.push({ group: "nodes", data: { id: String(i), label: label(i), k: n.k, ink: ink(n.k), x: n.x } });
-    });
-    // Edges last-first: dagre then lays siblings out left to right in time order.
-    for (var w = want.length - 1; w >= 0; w--) {
-      var i3 = want[w], p = nodes[i3].p;
-      if (p >= 0 && keep[p] && cy.getElementById("e" + i3).empty()) add.push({ group: "edges", data: { id: "e" + i3, source: String(p), target: String(i3) } });
-    }
-    cy.add(add);
-    want.forEach(function (i) {
-      var el = cy.getElementById(String(i));
-      el.data("label", label(i));
-      if (hiddenKids(i)) el.addClass("collapsed"); else el.removeClass("collapsed");
-    });
+function clientData(model: ProcessTreeModel, options: ProcessTreePlotOptions): ProcessTreeData {
+  const expanded: number[] = [];
+  model.expanded.forEach((open, i) => {
+    if (open) expanded.push(i);
   });
-  cy.layout({ name: "dagre", rankDir: "TB", nodeSep: 12, rankSep: 40, animate: false, fit: !focus }).run();
-  if (focus) cy.center(cy.getElementById(String(focus)));
-  count.textContent = want.length + " of " + nodes.length + " processes shown";
-  container.setAttribute("data-visible-nodes", String(want.length));
+  return {
+    nodes: model.nodes,
+    children: model.children,
+    legend: model.legend,
+    legendTitle: model.legendTitle,
+    legendCol: options.legendCol ?? null,
+    expanded,
+    showTable: !!options.showTable,
+    tableColumns: model.tableColumns,
+    maxExpandAll: MAX_EXPAND_ALL,
+  };
 }
-function setExpanded(i, open) {
-  if (!kids[i].length) return;
-  expanded[i] = open ? 1 : 0;
-  render(i);
-  showDetails(i);
-}
-function expandTo(i) {
-  var p = nodes[i].p, changed = false;
-  while (p >= 0) { if (!expanded[p]) { expanded[p] = 1; changed = true; } p = nodes[p].p; }
-  if (changed) render(i);
-}
-var toggle = null;
-function showDetails(i) {
-  var n = nodes[i];
-  details.textContent = "";
-  var fields = [["Process", n.f || n.n], ["PID", n.i], ["Command line", n.c], ["User", n.u], ["Time", n.t], [data.legendTitle, n.g], ["Level", String(n.l)]];
-  if (n.x) fields.push(["Note", "Inferred parent: not in the data"]);
-  fields.forEach(function (f) { if (f[1] === "") return; details.appendChild(view.el("b", null, f[0])); details.appendChild(view.el("span", null, f[1])); });
-  if (kids[i].length) {
-    toggle = view.el("button", "hl-pt-toggle", expanded[i] ? "Collapse subtree" : "Expand (" + kids[i].length + " children)");
-    toggle.type = "button";
-    toggle.addEventListener("click", function () { setExpanded(i, !expanded[i]); });
-    details.appendChild(view.el("div"));
-    details.appendChild(toggle);
-  }
-}
-var rows = null, selectedRow = null;
-function select(i, fromTable) {
-  expandTo(i);
-  cy.$(":selected").unselect();
-  var el = cy.getElementById(String(i));
-  el.select();
-  showDetails(i);
-  container.setAttribute("data-selected", String(i));
-  if (rows) {
-    if (selectedRow) { selectedRow.classList.remove("hl-pt-selected"); selectedRow.removeAttribute("aria-selected"); }
-    selectedRow = rows[i];
-    selectedRow.classList.add("hl-pt-selected");
-    selectedRow.setAttribute("aria-selected", "true");
-    if (!fromTable && selectedRow.scrollIntoView) selectedRow.scrollIntoView({ block: "nearest" });
-  }
-}
-cy.on("tap", "node", function (e) { select(+e.target.id(), false); });
-cy.on("dbltap", "node", function (e) { var i = +e.target.id(); setExpanded(i, !expanded[i]); });
-cy.on("mouseover", "node", function (e) {
-  var n = nodes[+e.target.id()];
-  tip.textContent = n.n + "  [" + n.i + "]" + (n.c ? "\n" + n.c : "") + (n.u ? "\nUser: " + n.u : "") + (n.t ? "\nTime: " + n.t : "");
-  var p = e.target.renderedPosition();
-  tip.style.left = Math.min(p.x + 12, box.clientWidth - 200) + "px";
-  tip.style.top = (p.y + 18) + "px";
-  tip.style.display = "block";
-});
-cy.on("mouseout", "node", function () { tip.style.display = "none"; });
-button("Fit", "Fit the tree in the view", function () { cy.fit(undefined, 20); });
-button("Reset", "Back to the initial view", function () { initial(); render(); });
-var all = button("Expand all", "Open every subtree", function () { expanded.fill(1); render(); });
-if (nodes.length > data.maxExpandAll) { all.disabled = true; all.title = "Too many processes to show at once (" + nodes.length + "); open subtrees one by one"; }
-bar.appendChild(count);
 
-if (data.showTable) {
-  var tw = view.el("div", "hl-pt-table-wrap");
-  var table = view.el("table", "hl-pt-table");
-  var head = view.el("tr");
-  data.tableColumns.forEach(function (c) { head.appendChild(view.el("th", null, c)); });
-  var thead = view.el("thead"); thead.appendChild(head); table.appendChild(thead);
-  var tbody = view.el("tbody");
-  rows = nodes.map(function (n, i) {
-    var tr = view.el("tr");
-    tr.setAttribute("data-node", String(i));
-    var cells = [String(n.l), "\u00a0\u00a0".repeat(Math.max(0, n.l - 1)) + n.n + (n.x ? " (inferred)" : ""), n.i, n.c];
-    if (data.legendCol) cells.push(n.g);
-    cells.push(n.u, n.t);
-    cells.forEach(function (c) { tr.appendChild(view.el("td", null, c)); });
-    tr.addEventListener("click", function () { select(i, true); });
-    tbody.appendChild(tr);
-    return tr;
-  });
-  table.appendChild(tbody);
-  tw.appendChild(table);
-  wrap.appendChild(tw);
+function textSummary(model: ProcessTreeModel, options: ProcessTreePlotOptions): { summary: string; text: string } {
+  const { nodes } = model;
+  const roots = rootsOf(nodes).length;
+  const summary = `Process tree: ${nodes.length} processes, ${roots} root(s), depth ${model.maxLevel}${options.legendCol ? `, coloured by ${options.legendCol}` : ""}`;
+  const lines = nodes.slice(0, 40).map((n) => `${"  ".repeat(n.l - 1)}${n.n} [${n.i}]${n.x ? " (inferred)" : ""}`);
+  if (nodes.length > 40) lines.push(`… ${nodes.length - 40} more`);
+  return { summary, text: [summary, ...lines].join("\n") };
 }
-render();
-view.root.huntlabProcessTree = { cy: cy, select: select, setExpanded: setExpanded, nodes: nodes };
-`;
 
-/** A process-tree plot that displays itself (Cytoscape + static PNG + text). */
-export class ProcessTreePlot implements Displayable {
-  readonly processes: number;
-  readonly title: string;
-  private readonly view: HtmlView;
-  private readonly summary: string;
-
-  constructor(view: HtmlView, processes: number, title: string, summary: string) {
-    this.view = view;
-    this.processes = processes;
-    this.title = title;
-    this.summary = summary;
+/** A process-tree plot: an `HtmlView` (Cytoscape + static PNG + text) that knows its size and title. */
+export class ProcessTreePlot extends HtmlView {
+  constructor(
+    spec: HtmlViewSpec,
+    readonly processes: number,
+    readonly title: string,
+    private readonly summary: string,
+  ) {
+    super(spec);
   }
 
-  [JUPYTER_DISPLAY](): MimeBundle {
-    return this.view[JUPYTER_DISPLAY]();
-  }
-
-  [inspect.custom](): string {
+  override [inspect.custom](): string {
     return this.summary;
   }
 
-  /** The HTML output (a new element id each call). */
-  toHtml(): string {
-    return this.view.toHtml();
+  override toString(): string {
+    return this.toText();
   }
+}
 
-  toString(): string {
-    return this.view.toText();
-  }
+/** The SVG the static image of `plotProcessTree(tree, options)` is drawn from. */
+export function processTreeSvg(tree: pl.DataFrame, options: ProcessTreePlotOptions = {}): string {
+  return staticSvg(processTreeModel(tree, options), options.title ?? "Process tree", Math.round(options.width ?? 900)).svg.value;
 }
 
 /**
@@ -607,42 +569,30 @@ export class ProcessTreePlot implements Displayable {
  * tree (`buildProcessTree`) or raw process events, which are built first.
  */
 export function plotProcessTree(tree: pl.DataFrame, options: ProcessTreePlotOptions = {}): ProcessTreePlot {
-  const model = prepareModel(tree, options);
+  const model = processTreeModel(tree, options);
   const title = options.title ?? "Process tree";
   const height = options.height ?? Math.min(600, Math.max(250, model.visibleLevels * 90 + 60));
   if (!(height >= 150)) throw new ProcessTreePlotError(`height must be at least 150 pixels, not ${options.height}.`);
   const width = options.width ?? 900;
   if (!(width >= 400)) throw new ProcessTreePlotError(`width must be at least 400 pixels, not ${options.width}.`);
   const { svg, shown } = staticSvg(model, title, Math.round(width));
-  const png = svgToPng(svg);
-  const roots = model.nodes.filter((n) => n.p < 0).length;
-  const summary = `Process tree: ${model.nodes.length} processes, ${roots} root(s), depth ${model.maxLevel}${options.legendCol ? `, coloured by ${options.legendCol}` : ""}`;
-  const text = [summary, ...model.nodes.slice(0, 40).map((n) => `${"  ".repeat(n.l - 1)}${n.n} [${n.i}]${n.x ? " (inferred)" : ""}`), ...(model.nodes.length > 40 ? [`… ${model.nodes.length - 40} more`] : [])].join("\n");
-  const view = new HtmlView({
+  const { summary, text } = textSummary(model, options);
+  const spec: HtmlViewSpec = {
     kind: "process-tree",
     title,
+    client: "processTree",
     libraries: ["cytoscape-dagre"],
-    data: {
-      nodes: model.nodes,
-      children: model.children,
-      legend: model.legend,
-      legendTitle: model.legendTitle,
-      legendCol: options.legendCol ?? null,
-      expanded: Array.from(model.expanded.keys()).filter((i) => model.expanded[i] === 1),
-      showTable: !!options.showTable,
-      tableColumns: model.tableColumns,
-      maxExpandAll: 3000,
-    },
-    script: SCRIPT,
+    data: clientData(model, options),
     css: (scope) => css(scope, height),
-    height,
+    // The tree box has the height; the live container follows its content (toolbar, tree, table).
+    height: "auto",
     fallback: {
-      png,
+      png: svgToPng(svg.value),
       alt: `${title}: ${shown} of ${model.nodes.length} processes`,
       width: Math.round(width),
       html: options.showTable ? staticTable(model) : undefined,
     },
     text,
-  });
-  return new ProcessTreePlot(view, model.nodes.length, title, summary);
+  };
+  return new ProcessTreePlot(spec, model.nodes.length, title, summary);
 }

@@ -2,28 +2,26 @@
  * A query browser for notebooks, after MSTICPy's `browse_queries()`.
  *
  * Neither tslab nor Deno's kernel has widget comms, so the browser is one
- * self-contained HTML output. It works twice over:
+ * self-contained HTML output (an `HtmlView`). It works twice over:
  * - static: every query is a `<details>` block (description, parameters,
  *   query text, call example). This is what GitHub, nbviewer and untrusted
  *   notebooks show, since they drop scripts.
- * - interactive: where scripts run, the inline script hides the static list
- *   and builds a filter box, a `<select>` list and a detail panel. The panel
- *   shows clones of the static detail blocks, so the details are rendered and
- *   escaped once, here, and the script never turns data into HTML.
+ * - live (`client/views/queryBrowser.ts`): a filter box, a `<select>` list and
+ *   a detail panel showing clones of the static blocks, so the details are
+ *   rendered and escaped once, here, and the browser never turns data into HTML.
+ *
+ * `qp.browseQueries()` shows it: data/ cannot import vis/, so the package
+ * entry registers {@link browseQueries} with the query provider.
  */
-import { SCRIPT_MOUNT } from "./scriptMount";
+import type { BrowseQueriesOptions, QueryProviderMethods } from "../data/queryProvider";
 import type { QueryDefinition, QueryParameter } from "../data/types";
-import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
-import { escapeHtml, jsonForScript } from "../display/html";
+import { html, type SafeHtml } from "../display/html";
+import type { QueryBrowserData } from "./client/views/queryBrowser";
+import { HtmlView, type HtmlViewSpec } from "../display/htmlView";
+import { listBrowserCss, listHeight } from "./listBrowserStyle";
 
-export interface QueryBrowserOptions {
-  /** Variable name of the query provider in call examples. Default `"qp"`. */
-  providerVariable?: string;
-  /** Heading shown above the browser. Default `"Queries"`. */
-  title?: string;
-  /** Height of the query list in CSS pixels. Default `300`. */
-  height?: number;
-}
+/** Options of `new QueryBrowser(queries, options)` and `qp.browseQueries(options)`. */
+export type QueryBrowserOptions = BrowseQueriesOptions;
 
 const DEFAULT_PROVIDER_VARIABLE = "qp";
 const DEFAULT_TITLE = "Queries";
@@ -61,250 +59,107 @@ function formatDefault(parameter: QueryParameter): string {
   }
 }
 
-let instanceCounter = 0;
-
-/** A fresh element id per rendering: a notebook may hold several browsers, even from different sessions. */
-function newId(): string {
-  instanceCounter += 1;
-  return `hl-qb-${instanceCounter.toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
-}
-
-/** Searchable browser over a list of query definitions. */
-export class QueryBrowser implements Displayable {
-  readonly queries: readonly QueryDefinition[];
-  readonly providerVariable: string;
-  readonly title: string;
-  readonly height: number;
-
-  constructor(queries: QueryDefinition[], options: QueryBrowserOptions = {}) {
-    // Sorted like MSTICPy's list: by family, then query name.
-    this.queries = [...queries].sort((a, b) => compareText(a.family, b.family) || compareText(a.name, b.name));
-    this.providerVariable = options.providerVariable ?? DEFAULT_PROVIDER_VARIABLE;
-    this.title = options.title ?? DEFAULT_TITLE;
-    const height = options.height ?? DEFAULT_HEIGHT;
-    // The height ends up in CSS: only accept a plain positive number.
-    this.height = Number.isFinite(height) && height > 0 ? Math.round(height) : DEFAULT_HEIGHT;
-  }
-
-  [JUPYTER_DISPLAY](): MimeBundle {
-    return { "text/html": this.toHtml(), "text/plain": this.toText() };
-  }
-
-  /** One line per query: `Family.query — description`. */
-  toText(): string {
-    if (this.queries.length === 0) return "(no queries)";
-    return this.queries.map((q) => `${q.family}.${q.name} — ${q.description}`).join("\n");
-  }
-
-  /** The HTML output; every call uses a new element id. */
-  toHtml(): string {
-    const id = newId();
-    const count = this.queries.length;
-    const items = this.queries.map((q) => this.staticItem(q)).join("\n");
-    return [
-      `<div id="${id}" class="hl-qb">`,
-      `<style>${css(id, this.height)}</style>`,
-      `<div class="hl-qb-title"><strong>${escapeHtml(this.title)}</strong> <span class="hl-qb-total">(${count} ${count === 1 ? "query" : "queries"})</span></div>`,
-      `<div class="hl-qb-static">`,
-      count === 0 ? `<p class="hl-qb-empty">No queries.</p>` : items,
-      `</div>`,
-      `<script>${clientScript(id, this.clientData())}</script>`,
-      `</div>`,
-    ].join("\n");
-  }
-
-  /** What the script needs to build the list and filter it; details come from the static blocks. */
-  private clientData(): { height: number; queries: { key: string; description: string; example: string }[] } {
-    return {
-      height: this.height,
-      queries: this.queries.map((q) => ({
-        key: `${q.family}.${q.name}`,
-        description: q.description,
-        example: queryCallExample(q, this.providerVariable),
-      })),
-    };
-  }
-
-  private staticItem(q: QueryDefinition): string {
-    return [
-      `<details class="hl-qb-item">`,
-      `<summary><code class="hl-qb-key">${escapeHtml(`${q.family}.${q.name}`)}</code> — <span class="hl-qb-summary-desc">${escapeHtml(q.description)}</span></summary>`,
-      this.detailBody(q),
-      `</details>`,
-    ].join("");
-  }
-
-  private detailBody(q: QueryDefinition): string {
-    const parameters =
-      q.parameters.length === 0
-        ? `<p class="hl-qb-noparams">No parameters.</p>`
-        : `<table class="hl-qb-params"><thead><tr><th>Name</th><th>Type</th><th>Required</th><th>Default</th><th>Description</th><th>Aliases</th></tr></thead><tbody>` +
-          q.parameters
-            .map(
-              (p) =>
-                `<tr><td><code>${escapeHtml(p.name)}</code></td><td>${escapeHtml(p.type)}</td>` +
-                `<td>${p.required ? "yes" : "no (optional)"}</td><td><code>${escapeHtml(formatDefault(p))}</code></td>` +
-                `<td>${escapeHtml(p.description)}</td><td>${escapeHtml(p.aliases.join(", "))}</td></tr>`,
-            )
-            .join("") +
-          `</tbody></table>`;
-    return [
-      `<div class="hl-qb-detail">`,
-      `<div class="hl-qb-detail-key"><code>${escapeHtml(`${q.family}.${q.name}`)}</code></div>`,
-      `<h4 class="hl-qb-desc">${escapeHtml(q.description)}</h4>`,
-      `<h5>Parameters</h5>`,
-      parameters,
-      `<h5>Query</h5>`,
-      `<pre class="hl-qb-query">${escapeHtml(q.query)}</pre>`,
-      `<h5>Example</h5>`,
-      `<pre class="hl-qb-example"><code>${escapeHtml(queryCallExample(q, this.providerVariable))}</code></pre>`,
-      `</div>`,
-    ].join("");
-  }
-}
-
 function compareText(a: string, b: string): number {
   const x = a.toLowerCase();
   const y = b.toLowerCase();
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** CSS scoped to one output; JupyterLab theme variables with plain fallbacks. */
-function css(id: string, height: number): string {
-  const r = `#${id}`;
-  return `
-${r}{font-size:13px;color:var(--jp-ui-font-color1,inherit)}
-${r} .hl-qb-title{margin:4px 0}
-${r} .hl-qb-item{margin:2px 0}
-${r} .hl-qb-item>summary{cursor:pointer}
-${r} .hl-qb-item>.hl-qb-detail{margin:4px 0 8px 18px}
-${r} .hl-qb-item .hl-qb-detail-key{display:none}
-${r} .hl-qb-live{display:flex;gap:12px;align-items:flex-start}
-${r} .hl-qb-side{display:flex;flex-direction:column;gap:4px;width:380px;flex:none}
-${r} .hl-qb-filter{box-sizing:border-box;width:100%;padding:3px 4px}
-${r} .hl-qb-list{box-sizing:border-box;width:100%;height:${height}px;font-family:var(--jp-code-font-family,monospace)}
-${r} .hl-qb-count{color:var(--jp-ui-font-color2,#666);font-size:12px}
-${r} .hl-qb-panel{flex:1;min-width:0;max-height:${height + 200}px;overflow:auto}
-${r} .hl-qb-panel .hl-qb-detail-key{font-weight:bold}
-${r} h4.hl-qb-desc{margin:4px 0 8px}
-${r} h5{margin:10px 0 4px}
-${r} table.hl-qb-params{border-collapse:collapse}
-${r} table.hl-qb-params th,${r} table.hl-qb-params td{border:1px solid var(--jp-border-color2,#ddd);padding:2px 6px;text-align:left;vertical-align:top}
-${r} pre{white-space:pre-wrap;word-break:break-word;margin:0;padding:4px 6px;background:var(--jp-layout-color2,#f5f5f5);max-height:240px;overflow:auto}
-${r} .hl-qb-copy{margin-top:4px}
-`;
+const keyOf = (q: QueryDefinition): string => `${q.family}.${q.name}`;
+
+/** The browser's settings, options resolved. */
+interface QueryBrowserSettings {
+  queries: readonly QueryDefinition[];
+  providerVariable: string;
+  title: string;
+  height: number;
+}
+
+function settingsOf(queries: QueryDefinition[], options: QueryBrowserOptions): QueryBrowserSettings {
+  return {
+    // Sorted like MSTICPy's list: by family, then query name.
+    queries: [...queries].sort((a, b) => compareText(a.family, b.family) || compareText(a.name, b.name)),
+    providerVariable: options.providerVariable ?? DEFAULT_PROVIDER_VARIABLE,
+    title: options.title ?? DEFAULT_TITLE,
+    height: listHeight(options.height, DEFAULT_HEIGHT),
+  };
+}
+
+function parametersTable(q: QueryDefinition): SafeHtml {
+  if (q.parameters.length === 0) return html`<p class="hl-qb-noparams">No parameters.</p>`;
+  const rows = q.parameters.map(
+    (p) =>
+      html`<tr><td><code>${p.name}</code></td><td>${p.type}</td><td>${p.required ? "yes" : "no (optional)"}</td><td><code>${formatDefault(p)}</code></td><td>${p.description}</td><td>${p.aliases.join(", ")}</td></tr>`,
+  );
+  return html`<table class="hl-qb-params"><thead><tr><th>Name</th><th>Type</th><th>Required</th><th>Default</th><th>Description</th><th>Aliases</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+function detailBody(q: QueryDefinition, providerVariable: string): SafeHtml {
+  return html`<div class="hl-qb-detail"><div class="hl-qb-detail-key"><code>${keyOf(q)}</code></div><h4 class="hl-qb-desc">${q.description}</h4><h5>Parameters</h5>${parametersTable(q)}<h5>Query</h5><pre class="hl-qb-query">${q.query}</pre><h5>Example</h5><pre class="hl-qb-example"><code>${queryCallExample(q, providerVariable)}</code></pre></div>`;
+}
+
+/** The static list: one `<details>` block per query. */
+function staticList(s: QueryBrowserSettings): SafeHtml {
+  if (s.queries.length === 0) return html`<p class="hl-qb-empty">No queries.</p>`;
+  return html`${s.queries.map(
+    (q) =>
+      html`<details class="hl-qb-item"><summary><code class="hl-qb-key">${keyOf(q)}</code> — <span class="hl-qb-summary-desc">${q.description}</span></summary>${detailBody(q, s.providerVariable)}</details>\n`,
+  )}`;
+}
+
+/** One line per query: `Family.query — description`. */
+function textOf(s: QueryBrowserSettings): string {
+  if (s.queries.length === 0) return "(no queries)";
+  return s.queries.map((q) => `${keyOf(q)} — ${q.description}`).join("\n");
+}
+
+function specOf(s: QueryBrowserSettings): HtmlViewSpec {
+  const count = s.queries.length;
+  // The list and filter work on keys and descriptions; the details come from the static blocks.
+  const data: QueryBrowserData = { queries: s.queries.map((q) => ({ key: keyOf(q), description: q.description })) };
+  return {
+    kind: "query-browser",
+    title: html`<strong>${s.title}</strong> <span class="hl-qb-total">(${count} ${count === 1 ? "query" : "queries"})</span>`,
+    client: "queryBrowser",
+    data,
+    css: (r) =>
+      listBrowserCss(r, "hl-qb", { listHeight: s.height, sideWidth: 380, panelExtra: 200 }) +
+      `${r} .hl-qb-item>.hl-qb-detail{margin:4px 0 8px 18px}` +
+      `${r} .hl-qb-item .hl-qb-detail-key{display:none}` +
+      `${r} .hl-qb-panel .hl-qb-detail-key{font-weight:bold}` +
+      `${r} h4.hl-qb-desc{margin:4px 0 8px}` +
+      `${r} h5{margin:10px 0 4px}` +
+      `${r} table.hl-qb-params{border-collapse:collapse}` +
+      `${r} table.hl-qb-params th,${r} table.hl-qb-params td{border:1px solid var(--jp-border-color2,#ddd);padding:2px 6px;text-align:left;vertical-align:top}` +
+      `${r} .hl-qb-copy{margin-top:4px}`,
+    height: "auto",
+    fallback: { html: staticList(s), alt: s.title },
+    text: textOf(s),
+  };
+}
+
+/** Searchable browser over a list of query definitions: an HTML view that displays itself. */
+export class QueryBrowser extends HtmlView {
+  readonly queries: readonly QueryDefinition[];
+  readonly providerVariable: string;
+  readonly title: string;
+  readonly height: number;
+
+  constructor(queries: QueryDefinition[], options: QueryBrowserOptions = {}) {
+    const settings = settingsOf(queries, options);
+    super(specOf(settings));
+    this.queries = settings.queries;
+    this.providerVariable = settings.providerVariable;
+    this.title = settings.title;
+    this.height = settings.height;
+  }
 }
 
 /**
- * The inline script. Plain ES2017 in a string (not a stringified TS function:
- * transpilers may inject helpers that do not exist in the page). Data arrives
- * only through `jsonForScript`, and all data goes into the DOM via textContent.
+ * The browser of a provider's queries; what `qp.browseQueries()` returns.
+ * Like every `browseX`, it returns a displayable: `display(qp.browseQueries())`
+ * (Deno also renders it as a cell's last value).
  */
-function clientScript(id: string, data: unknown): string {
-  return `(function () {
-  "use strict";
-  var ID = ${jsonForScript(id)};
-  var DATA = ${jsonForScript(data)};
-  function start(root) {
-    if (root.getAttribute("data-hl-live")) return;
-    var staticList = root.querySelector(".hl-qb-static");
-    var details = staticList ? staticList.querySelectorAll(".hl-qb-item > .hl-qb-detail") : [];
-    if (details.length !== DATA.queries.length) return;
-    root.setAttribute("data-hl-live", "1");
-    var items = DATA.queries.map(function (q, i) {
-      var option = document.createElement("option");
-      option.value = String(i);
-      option.textContent = q.key;
-      option.title = q.description;
-      return { option: option, text: (q.key + "\\n" + q.description).toLowerCase() };
-    });
-    var live = el("div", "hl-qb-live");
-    var side = el("div", "hl-qb-side");
-    var filter = el("input", "hl-qb-filter");
-    filter.type = "search";
-    filter.placeholder = "Filter queries";
-    filter.setAttribute("aria-label", "Filter queries by family, name or description");
-    var list = el("select", "hl-qb-list");
-    list.size = 10;
-    list.setAttribute("aria-label", "Queries");
-    var count = el("div", "hl-qb-count");
-    var panel = el("div", "hl-qb-panel");
-    panel.setAttribute("aria-live", "polite");
-    side.appendChild(filter);
-    side.appendChild(list);
-    side.appendChild(count);
-    live.appendChild(side);
-    live.appendChild(panel);
-    staticList.style.display = "none";
-    staticList.parentNode.insertBefore(live, staticList);
-
-    function show(index) {
-      panel.textContent = "";
-      if (index < 0) {
-        var none = el("p", "hl-qb-nomatch");
-        none.textContent = "No queries match the filter.";
-        panel.appendChild(none);
-        return;
-      }
-      var detail = details[index].cloneNode(true);
-      var example = detail.querySelector(".hl-qb-example");
-      if (example) example.parentNode.insertBefore(copyButton(DATA.queries[index].example), example.nextSibling);
-      panel.appendChild(detail);
-    }
-    function selected() {
-      return list.selectedIndex < 0 ? -1 : Number(list.options[list.selectedIndex].value);
-    }
-    function applyFilter() {
-      var needle = filter.value.trim().toLowerCase();
-      var keep = selected();
-      var visible = items.filter(function (it) { return it.text.indexOf(needle) !== -1; });
-      list.textContent = "";
-      visible.forEach(function (it) { list.appendChild(it.option); });
-      // Keep the current query while it still matches, else the first match.
-      var kept = visible.some(function (it) { return it.option.value === String(keep); });
-      list.selectedIndex = visible.length === 0 ? -1 : kept ? Array.prototype.indexOf.call(list.options, items[keep].option) : 0;
-      count.textContent = visible.length + " of " + items.length + " queries";
-      show(selected());
-    }
-    filter.addEventListener("input", applyFilter);
-    filter.addEventListener("keydown", function (event) {
-      if ((event.key === "ArrowDown" || event.key === "Enter") && list.options.length > 0) {
-        event.preventDefault();
-        list.focus();
-      }
-    });
-    list.addEventListener("change", function () { show(selected()); });
-    applyFilter();
-  }
-  function copyButton(text) {
-    var button = el("button", "hl-qb-copy");
-    button.type = "button";
-    button.textContent = "Copy";
-    button.addEventListener("click", function () {
-      var done = function (ok) {
-        button.textContent = ok ? "Copied" : "Copy failed";
-        setTimeout(function () { button.textContent = "Copy"; }, 1500);
-      };
-      if (navigator.clipboard && navigator.clipboard.writeText) {
-        navigator.clipboard.writeText(text).then(function () { done(true); }, function () { done(fallbackCopy(text)); });
-      } else {
-        done(fallbackCopy(text));
-      }
-    });
-    return button;
-  }
-  function fallbackCopy(text) {
-    var area = document.createElement("textarea");
-    area.value = text;
-    area.style.position = "fixed";
-    area.style.opacity = "0";
-    document.body.appendChild(area);
-    area.select();
-    var ok = false;
-    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
-    document.body.removeChild(area);
-    return ok;
-  }
-  ${SCRIPT_MOUNT}
-})();`;
+export function browseQueries(provider: Pick<QueryProviderMethods, "queryDefinitions">, options: QueryBrowserOptions = {}): QueryBrowser {
+  return new QueryBrowser(provider.queryDefinitions(), { providerVariable: DEFAULT_PROVIDER_VARIABLE, ...options });
 }

@@ -147,6 +147,38 @@ describe("GeoMap in Chromium (offline)", { skip }, () => {
     }
   });
 
+  it("reveals bidi and invisible characters in tooltips, popups and layer names", async () => {
+    const ips = far();
+    ips[0].AdditionalData.User = "invoice\u202Egpj.exe";
+    ips[0].Location!.City = "Some\u200Bwhere";
+    const shifted = far();
+    shifted.forEach((ip) => (ip.Location!.Latitude! -= 20));
+    const map = new GeoMap({ zoomStart: 1, location: [10, 0] }).addIps(ips, { layer: "pins\u2066" }).addIpCluster(shifted, { layer: "second" });
+    const o = await openOffline(browser, page(map.toView().toHtml()), { name: "geomap-reveal" });
+    try {
+      assert.equal(await liveState(o.page), "1");
+      await o.page.evaluate(() => {
+        const live = document.querySelector(".hl-view-geo-map .hl-view-live") as unknown as { huntlabLayers: { eachLayer(f: (l: { openTooltip?: () => void }) => void): void }[] };
+        live.huntlabLayers[0].eachLayer((l) => l.openTooltip?.());
+      });
+      const tips = (await o.page.locator(".leaflet-tooltip").allTextContents()).join("|");
+      assert.ok(tips.includes("User: invoice\\u202egpj.exe") && tips.includes("Some\\u200bwhere"), tips);
+      const popups: string[] = [];
+      for (const pin of await o.page.locator(".leaflet-marker-pane .hl-geo-pin.hl-geo-c0").all()) {
+        await pin.click({ force: true });
+        popups.push((await o.page.locator(".leaflet-popup-content").last().textContent()) ?? "");
+      }
+      assert.ok(popups.some((t) => t.endsWith("Userinvoice\\u202egpj.exe") && t.includes("CitySome\\u200bwhere")), popups.join("|"));
+      await o.page.locator(".leaflet-control-layers").hover();
+      assert.ok((await o.page.locator(".leaflet-control-layers-overlays").textContent())?.includes("pins\\u2066"));
+      const shown = await o.page.evaluate(() => document.body.innerText);
+      assert.ok(!/[\u200b\u202e\u2066]/.test(shown), "no raw hidden character on the page");
+      assert.deepEqual(o.errors, []);
+    } finally {
+      await o.close();
+    }
+  });
+
   it("shows the static world map and location table when scripts are off", async () => {
     const df = await readDataFile(`${LAB_DATA_DIR}/aad_logons.parquet`);
     const map = new GeoMap().addIpCluster(ipsFromDataFrame(df)).centerMap();

@@ -7,7 +7,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Browser } from "playwright-core";
-import { htmlView } from "../../src/vis/htmlView";
+import { resolve } from "node:path";
+import { htmlView } from "../../src/display/htmlView";
+import { buildTestClient } from "../helpers/clientBuild";
 import { svgToPng } from "../../src/vis/png";
 import { chromiumMissing, launchChromium, openOffline } from "./chromium";
 import { notebookFromBundles, notebookPage } from "./notebookPage";
@@ -16,19 +18,17 @@ const skip = chromiumMissing();
 
 const PNG = svgToPng(`<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40"><rect width="120" height="40" fill="#369"/></svg>`);
 
+const GRAPH_CLIENT = buildTestClient(resolve(__dirname, "../vis/fixtures/testGraphView.ts"));
+const MAP_CLIENT = buildTestClient(resolve(__dirname, "../vis/fixtures/testMapView.ts"));
+const THROW_CLIENT = buildTestClient(resolve(__dirname, "../vis/fixtures/testThrowView.ts"));
+
 function graphView(label: string) {
   return htmlView({
     kind: "test-graph",
     title: `Graph ${label}`,
     libraries: ["cytoscape-dagre"],
     data: { nodes: [{ id: "a", label }, { id: "b", label: "<b>child</b>" }], edges: [{ source: "a", target: "b" }] },
-    script: `
-      var cy = libs.cytoscape({ container: container, elements: data.nodes.map(function (n) { return { data: n }; })
-        .concat(data.edges.map(function (e) { return { data: e }; })), layout: { name: "dagre" } });
-      container.setAttribute("data-nodes", String(cy.nodes().length));
-      container.setAttribute("data-y-order", String(cy.$id("a").position().y < cy.$id("b").position().y));
-      container.appendChild(view.el("span", "label", data.nodes[0].label));
-    `,
+    client: GRAPH_CLIENT,
     height: 200,
     fallback: { png: PNG, alt: `static ${label}` },
     text: `graph ${label}`,
@@ -40,13 +40,7 @@ function leafletView() {
     kind: "test-map",
     libraries: ["leaflet.markercluster"],
     data: { points: [[51.5, -0.1], [48.9, 2.35]] },
-    script: `
-      var map = libs.L.map(container, { zoomControl: true, maxZoom: 18 }).setView([50, 1], 4);
-      var group = libs.L.markerClusterGroup();
-      data.points.forEach(function (p) { group.addLayer(libs.L.circleMarker(p)); });
-      map.addLayer(group);
-      container.setAttribute("data-cluster", typeof libs.L.markerClusterGroup);
-    `,
+    client: MAP_CLIENT,
     height: 200,
     fallback: { png: PNG, alt: "static map" },
     text: "map",
@@ -105,6 +99,20 @@ describe("HTML views in Chromium", { skip }, () => {
       } finally {
         await page.close();
       }
+    }
+  });
+
+  it("brings the static part back, with the reason, when the live view fails", async () => {
+    const view = htmlView({ kind: "test-throw", client: THROW_CLIENT, data: { reason: "no data <b>here</b>" }, fallback: { png: PNG, alt: "static" }, text: "t" });
+    const page = await openOffline(browser, notebookPage(notebookFromBundles([{ "text/html": view.toHtml(), "text/plain": "t" }]), { mode: "lab" }), { name: "htmlview-throw" });
+    try {
+      await page.page.waitForFunction(() => document.querySelector(".hl-view")?.getAttribute("data-hl-live") === "failed", undefined, { timeout: 10000 });
+      assert.equal(await page.page.$$eval(".hl-view-live", (els) => els.length), 0);
+      assert.equal(await page.page.$eval(".hl-view-static", (e) => (e as HTMLElement).style.display), "");
+      assert.match(await page.page.$eval(".hl-view-message", (e) => e.textContent ?? ""), /no data <b>here<\/b>/);
+      assert.equal(await page.page.$$eval("b", (els) => els.length), 0);
+    } finally {
+      await page.close();
     }
   });
 });

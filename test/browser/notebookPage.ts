@@ -148,6 +148,8 @@ const LOADER = `(function (mode, outputs) {
         script.textContent = old.textContent;
         old.replaceWith(script);
       } else {
+        // jQuery evaluates only JavaScript types (not application/json data elements).
+        if (!/^$|^module$|\\/(?:java|ecma)script/i.test(old.type)) return;
         script.textContent = old.textContent;
         document.head.appendChild(script).remove();
       }

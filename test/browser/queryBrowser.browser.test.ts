@@ -15,6 +15,10 @@ import { JUPYTER_DISPLAY, type MimeBundle } from "../../src/display/protocol";
 import { chromiumMissing, launchChromium, openOffline, PAGE_ORIGIN, type OfflinePage } from "./chromium";
 import { executedNotebook, EXECUTED_NOTEBOOK, notebookErrors, notebookFromBundles, notebookPage, type InsertMode, type Notebook } from "./notebookPage";
 import { FIXTURE_QUERIES, matchingKeys, XSS_QUERIES } from "./fixtures/queries";
+import { revealHidden } from "../../src/display/html";
+
+/** The root element of a query browser output. */
+const ROOT = ".hl-view-query-browser";
 
 
 /** 5 rows × 3 columns. */
@@ -45,7 +49,7 @@ interface StaticEntry {
 /** What the static list says: the expected content of the interactive view. */
 function staticEntries(root: Locator): Promise<StaticEntry[]> {
   return root.evaluate((r) =>
-    Array.from(r.querySelectorAll(".hl-qb-static .hl-qb-item"), (item) => ({
+    Array.from(r.querySelectorAll(".hl-view-static .hl-qb-item"), (item) => ({
       key: item.querySelector(".hl-qb-key")?.textContent ?? "",
       description: item.querySelector(".hl-qb-summary-desc")?.textContent ?? "",
       example: item.querySelector(".hl-qb-example")?.textContent ?? "",
@@ -117,12 +121,12 @@ describe(`query browser in Chromium (${fromNotebook ? EXECUTED_NOTEBOOK : "fixtu
   for (const mode of ["lab", "classic"] as const) {
     test(`interactive (${mode} insertion): filter box, full list, first query selected`, async () => {
       const opened = await open(source.notebook, mode);
-      const root = opened.page.locator(".hl-qb").first();
+      const root = opened.page.locator(ROOT).first();
       const entries = await staticEntries(root);
       if (!fromNotebook) assert.deepEqual(entries.map((e) => e.key).sort(), FIXTURE_QUERIES.map((q) => `${q.family}.${q.name}`).sort());
       assert.ok(entries.length > 0);
       assert.ok(await root.locator("input.hl-qb-filter").isVisible());
-      assert.ok(await root.locator(".hl-qb-static").isHidden());
+      assert.ok(await root.locator(".hl-view-static").isHidden());
       const state = await liveState(root);
       assert.deepEqual(state.options, entries.map((e) => e.key));
       assert.equal(state.selected, entries[0].key);
@@ -136,7 +140,7 @@ describe(`query browser in Chromium (${fromNotebook ? EXECUTED_NOTEBOOK : "fixtu
 
   test("typing 'logon' narrows the list to exactly the matching queries", async () => {
     const { page } = await open(source.notebook, "lab");
-    const root = page.locator(".hl-qb").first();
+    const root = page.locator(ROOT).first();
     const entries = await staticEntries(root);
     const filter = root.locator("input.hl-qb-filter");
     const expected = matching(entries, "logon");
@@ -164,7 +168,7 @@ describe(`query browser in Chromium (${fromNotebook ? EXECUTED_NOTEBOOK : "fixtu
 
   test("selecting a query shows its description, parameters and call example", async () => {
     const { page } = await open(source.notebook, "lab");
-    const root = page.locator(".hl-qb").first();
+    const root = page.locator(ROOT).first();
     const entries = await staticEntries(root);
     const list = root.locator("select.hl-qb-list");
 
@@ -204,7 +208,7 @@ describe(`query browser in Chromium (${fromNotebook ? EXECUTED_NOTEBOOK : "fixtu
   test("Copy puts the call example on the clipboard", async () => {
     const { page, context } = await open(source.notebook, "lab");
     await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: PAGE_ORIGIN });
-    const root = page.locator(".hl-qb").first();
+    const root = page.locator(ROOT).first();
     const example = (await liveState(root)).example;
     await root.locator(".hl-qb-panel button.hl-qb-copy").click();
     await root.locator(".hl-qb-panel button.hl-qb-copy", { hasText: "Copied" }).waitFor({ timeout: 2000 });
@@ -214,7 +218,7 @@ describe(`query browser in Chromium (${fromNotebook ? EXECUTED_NOTEBOOK : "fixtu
   test("two browsers on one page work independently (fixture page)", async () => {
     // Always the fixture page: it holds two browsers over known queries.
     const { page } = await open((await fixtureNotebook()).notebook, "lab");
-    const [first, second] = [page.locator(".hl-qb").nth(0), page.locator(".hl-qb").nth(1)];
+    const [first, second] = [page.locator(ROOT).nth(0), page.locator(ROOT).nth(1)];
     assert.notEqual(await first.getAttribute("id"), await second.getAttribute("id"));
     await first.locator("input.hl-qb-filter").fill("alert");
     await second.locator("select.hl-qb-list").selectOption({ label: "Network.get_host_for_ip" });
@@ -230,9 +234,9 @@ describe(`query browser in Chromium (${fromNotebook ? EXECUTED_NOTEBOOK : "fixtu
   ] as const) {
     test(`static fallback, ${label}: every query listed with its details`, async () => {
       const opened = await open(source.notebook, mode, javaScriptEnabled);
-      const root = opened.page.locator(".hl-qb").first();
+      const root = opened.page.locator(ROOT).first();
       assert.equal(await root.locator(".hl-qb-live").count(), 0);
-      const items = root.locator(".hl-qb-static .hl-qb-item");
+      const items = root.locator(".hl-view-static .hl-qb-item");
       const entries = await staticEntries(root);
       if (!fromNotebook) assert.equal(entries.length, FIXTURE_QUERIES.length);
       for (let i = 0; i < entries.length; i++) assert.ok(await items.nth(i).locator("summary").isVisible(), entries[i].key);
@@ -249,9 +253,10 @@ describe(`query browser in Chromium (${fromNotebook ? EXECUTED_NOTEBOOK : "fixtu
     test(`hostile queries run nothing (${mode})`, async () => {
       const opened = await open(XSS_NOTEBOOK, mode);
       const { page } = opened;
-      const roots = page.locator(".hl-qb");
+      const roots = page.locator(ROOT);
       assert.equal(await roots.count(), 2);
-      const expectedKeys = new QueryBrowser(XSS_QUERIES).queries.map((q) => `${q.family}.${q.name}`);
+      // As shown: invisible characters (U+2028/9 in the payloads) revealed as \u2028.
+      const expectedKeys = new QueryBrowser(XSS_QUERIES).queries.map((q) => revealHidden(`${q.family}.${q.name}`, { keepLayout: true }));
       const root = roots.first();
       // Payloads show up as text, exactly.
       assert.deepEqual((await staticEntries(root)).map((e) => e.key), expectedKeys);
@@ -267,7 +272,9 @@ describe(`query browser in Chromium (${fromNotebook ? EXECUTED_NOTEBOOK : "fixtu
       }
       await page.waitForTimeout(100); // let any injected handler fire
       assert.equal(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss), undefined);
-      assert.equal(await page.locator(".hl-qb img, .hl-qb svg, .hl-qb script:not(:last-child)").count(), 0);
+      // No images or graphics; no script but the view's own two (configuration and bundle, children of the root).
+      assert.equal(await page.locator(`${ROOT} img, ${ROOT} svg, ${ROOT} * script`).count(), 0);
+      assert.ok((await page.locator(`${ROOT} > script`).count()) <= 2 * (await roots.count()));
       assertClean(opened);
     });
   }
@@ -278,7 +285,7 @@ describe(`query browser in Chromium (${fromNotebook ? EXECUTED_NOTEBOOK : "fixtu
       outputs.flatMap((output) => {
         const table = output.querySelector("table");
         const footer = /([\d,]+) rows? × ([\d,]+) columns?/.exec(output.textContent ?? "");
-        if (!table || !footer || output.querySelector(".hl-qb")) return [];
+        if (!table || !footer || output.querySelector(".hl-view-query-browser")) return [];
         return [
           {
             // First rendered line: the column name, not a dtype line under it.

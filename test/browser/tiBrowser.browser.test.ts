@@ -10,13 +10,19 @@ import { browseResults } from "../../src/vis/tiBrowser";
 import { JUPYTER_DISPLAY } from "../../src/display/protocol";
 import { chromiumMissing, launchChromium, openOffline, type OfflinePage } from "./chromium";
 import { executedNotebook, notebookFromBundles, notebookPage, type InsertMode, type Notebook } from "./notebookPage";
-import { FIXTURE_ROWS, HOSTILE_REFERENCES, tiFrame, XSS_ROWS } from "./fixtures/tiResults";
+import { BIDI_ROWS, FIXTURE_ROWS, HOSTILE_REFERENCES, tiFrame, XSS_ROWS } from "./fixtures/tiResults";
+
+/** The root element of a TI results browser output. */
+const ROOT = ".hl-view-ti-browser";
 
 const FIXTURE_NOTEBOOK = notebookFromBundles([
   browseResults(tiFrame(FIXTURE_ROWS))[JUPYTER_DISPLAY](),
   browseResults(tiFrame(FIXTURE_ROWS), { severities: "all" })[JUPYTER_DISPLAY](),
 ]);
 const XSS_NOTEBOOK = notebookFromBundles([browseResults(tiFrame(XSS_ROWS), { severities: "all" })[JUPYTER_DISPLAY]()]);
+const BIDI_NOTEBOOK = notebookFromBundles([browseResults(tiFrame(BIDI_ROWS), { severities: "all" })[JUPYTER_DISPLAY]()]);
+/** Bidi overrides and isolates, zero-width characters, ESC: what must never reach the page as is. */
+const HIDDEN = /[\u001b\u200b-\u200f\u202a-\u202e\u2066-\u2069]/;
 
 interface LiveState {
   options: string[];
@@ -72,8 +78,8 @@ describe("TI results browser in Chromium", { skip: chromiumMissing() }, () => {
   for (const mode of ["lab", "classic"] as const) {
     test(`interactive (${mode}): warning and high by default, highest first, first selected`, async () => {
       const page = await open(FIXTURE_NOTEBOOK, mode);
-      const root = page.page.locator(".hl-tib").first();
-      assert.ok(await root.locator(".hl-tib-static").isHidden());
+      const root = page.page.locator(ROOT).first();
+      assert.ok(await root.locator(".hl-view-static").isHidden());
       const state = await liveState(root);
       assert.deepEqual(state.options.map(iocOf), ["131.107.147.209", "wh401k.org", "45.83.66.10"]);
       assert.equal(state.options[1], "wh401k.org  [dns]  high  LocalTI, VirusTotal");
@@ -89,7 +95,7 @@ describe("TI results browser in Chromium", { skip: chromiumMissing() }, () => {
 
   test("the filter box narrows the list, case-insensitively, by value, type or provider", async () => {
     const { page } = await open(FIXTURE_NOTEBOOK, "lab");
-    const root = page.locator(".hl-tib").first();
+    const root = page.locator(ROOT).first();
     const filter = root.locator("input.hl-tib-filter");
     await filter.pressSequentially("WH401");
     assert.deepEqual((await liveState(root)).options.map(iocOf), ["wh401k.org"]);
@@ -108,7 +114,7 @@ describe("TI results browser in Chromium", { skip: chromiumMissing() }, () => {
 
   test("severity check boxes add and remove indicators and provider sections", async () => {
     const { page } = await open(FIXTURE_NOTEBOOK, "lab");
-    const root = page.locator(".hl-tib").first();
+    const root = page.locator(ROOT).first();
     await root.locator('.hl-tib-sevbox[value="information"]').check();
     let state = await liveState(root);
     assert.deepEqual(state.options.map(iocOf), ["131.107.147.209", "wh401k.org", "45.83.66.10", "10.0.3.4"]);
@@ -127,7 +133,7 @@ describe("TI results browser in Chromium", { skip: chromiumMissing() }, () => {
 
   test("selecting an indicator shows each provider's details, a safe link and the raw result", async () => {
     const { page, context } = await open(FIXTURE_NOTEBOOK, "lab");
-    const root = page.locator(".hl-tib").nth(1); // severities: "all"
+    const root = page.locator(ROOT).nth(1); // severities: "all"
     const list = root.locator("select.hl-tib-list");
     await list.selectOption({ index: 0 });
     let state = await liveState(root);
@@ -168,12 +174,15 @@ describe("TI results browser in Chromium", { skip: chromiumMissing() }, () => {
     test(`hostile indicators, details and references run nothing (${mode})`, async () => {
       const opened = await open(XSS_NOTEBOOK, mode);
       const { page } = opened;
-      const root = page.locator(".hl-tib").first();
+      const root = page.locator(ROOT).first();
       if (mode === "sanitized") {
         for (const summary of await root.locator("summary").all()) await summary.click();
       } else {
         const options = (await liveState(root)).options;
         assert.equal(options.length, XSS_ROWS.length);
+        // Invisible characters in the data (U+2028/9) are shown as \u2028 in the list, never as they act.
+        assert.ok(options.every((o) => !/[\u2028\u2029]/.test(o)), "raw line separators in the list");
+        assert.ok(options.some((o) => o.includes("\\u2028\\u2029")), "revealed line separators in the list");
         for (let i = 0; i < options.length; i++) {
           await root.locator("select.hl-tib-list").selectOption({ index: i });
           for (const summary of await root.locator(".hl-tib-panel summary").all()) await summary.click();
@@ -182,18 +191,35 @@ describe("TI results browser in Chromium", { skip: chromiumMissing() }, () => {
       }
       await page.waitForTimeout(100);
       assert.equal(await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss), undefined);
-      assert.equal(await page.locator(".hl-tib img, .hl-tib svg, .hl-tib iframe").count(), 0);
-      const hrefs = await page.locator(".hl-tib a").evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? ""));
+      assert.equal(await page.locator(`${ROOT} img, ${ROOT} svg, ${ROOT} iframe`).count(), 0);
+      const hrefs = await page.locator(`${ROOT} a`).evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? ""));
       assert.ok(hrefs.every((h) => h.startsWith("https://ok.example/")), `links: ${hrefs.join(" | ")}`);
       // The hostile references are shown as text.
       const text = (await root.textContent()) ?? "";
       for (const ref of HOSTILE_REFERENCES) assert.ok(text.includes(ref.trim()), ref);
       // Clicking every link and reference text navigates nowhere.
-      for (const ref of await page.locator(".hl-tib .hl-tib-ref-text").all()) if (await ref.isVisible()) await ref.click();
+      for (const ref of await page.locator(`${ROOT} .hl-tib-ref-text`).all()) if (await ref.isVisible()) await ref.click();
       assert.ok(page.url().startsWith("https://huntlab.test/"));
       assertClean(opened);
     });
   }
+
+  test("invisible characters in indicators and details are shown as \\uXXXX: list, panel and static list", async () => {
+    const opened = await open(BIDI_NOTEBOOK, "lab");
+    const root = opened.page.locator(ROOT).first();
+    const state = await liveState(root);
+    assert.deepEqual(state.options, ["invoice\\u202egpj.exe  [file\\u200bname]  high  Local\\u2066TI", "10.0.0.\\u202e1  [ipv4]  warning  GreyNoise"]);
+    assert.equal(state.heading, "invoice\\u202egpj.exe");
+    assert.deepEqual(state.sections, ["file\\u200bname · Local\\u2066TI · severity: high"]);
+    const live = (await root.locator(".hl-view-live").textContent()) ?? "";
+    assert.doesNotMatch(live, HIDDEN);
+    assert.ok(live.includes("Na\\u202eme") && live.includes("evil\\u202etxt.exe") && live.includes("ref\\u202etext"));
+    assert.doesNotMatch((await root.locator(".hl-view-static").textContent()) ?? "", HIDDEN);
+    // The filter box searches the text as shown.
+    await root.locator("input.hl-tib-filter").fill("gpj");
+    assert.deepEqual((await liveState(root)).options.map(iocOf), ["invoice\\u202egpj.exe"]);
+    assertClean(opened);
+  });
 
   for (const [label, mode, javaScriptEnabled] of [
     ["JavaScript disabled", "inline", false],
@@ -201,9 +227,9 @@ describe("TI results browser in Chromium", { skip: chromiumMissing() }, () => {
   ] as const) {
     test(`static fallback (${label}): selected indicators listed, the rest collapsed, details open without script`, async () => {
       const opened = await open(FIXTURE_NOTEBOOK, mode, javaScriptEnabled);
-      const root = opened.page.locator(".hl-tib").first();
+      const root = opened.page.locator(ROOT).first();
       assert.equal(await root.locator(".hl-tib-live").count(), 0);
-      const top = root.locator(".hl-tib-static > .hl-tib-item");
+      const top = root.locator(".hl-view-static > .hl-tib-item");
       assert.equal(await top.count(), 3);
       const item = top.nth(0);
       await item.locator("> summary").click();
@@ -220,7 +246,7 @@ describe("TI results browser in Chromium", { skip: chromiumMissing() }, () => {
   const executed = executedNotebook();
   test("the lab notebook's browsers: the logon source and the Azure exercise's hits", { skip: !executed && "no executed notebook" }, async () => {
     const opened = await open(executed!, "lab");
-    const roots = opened.page.locator(".hl-tib");
+    const roots = opened.page.locator(ROOT);
     assert.ok((await roots.count()) >= 2, "two results browsers in the enrich section");
     const logons = await liveState(roots.nth(0));
     assert.equal(logons.options[0], "131.107.147.209  [ipv4]  high  LocalTI");

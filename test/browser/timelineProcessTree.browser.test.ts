@@ -208,6 +208,56 @@ describe("process tree in Chromium", { skip }, () => {
     });
   }
 
+  it("shows bidi overrides in names and command lines revealed (label, tooltip, details, table, legend)", async () => {
+    const RLO = "\u202E";
+    const spoof = `invoice${RLO}gpj.exe`;
+    const t = (s: string): Date => new Date(`2024-01-01T${s}Z`);
+    const events = pl.DataFrame({
+      EventID: [4688, 4688],
+      TimeGenerated: [t("10:00:00"), t("10:00:01")],
+      Computer: ["h", "h"],
+      NewProcessId: ["0x10", "0x20"],
+      NewProcessName: ["C:\\a\\cmd.exe", `C:\\Users\\bob\\${spoof}`],
+      ProcessId: ["0x1", "0x10"],
+      ParentProcessName: ["C:\\a\\svc.exe", "C:\\a\\cmd.exe"],
+      CommandLine: ["cmd.exe /c start", `"C:\\Users\\bob\\${spoof}" --quiet`],
+      SubjectUserName: ["alice", `bob${RLO}`],
+      SubjectLogonId: ["0x1", "0x1"],
+    });
+    const spoofed = toMimeBundle(plotProcessTree(events, { legendCol: "SubjectUserName", showTable: true }));
+    const page = await openOffline(browser, notebookPage(notebookFromBundles([spoofed]), { mode: "lab" }), { name: "process-tree-bidi", viewport: { width: 1300, height: 1000 } });
+    try {
+      await page.page.waitForSelector('.hl-view-process-tree[data-hl-live="1"]', { timeout: 30_000 });
+      const node = await nodePoint(page.page, spoof);
+      const revealed = "invoice\\u202egpj.exe";
+      const label = await page.page.evaluate((id) => {
+        const api = (document.querySelector(".hl-view-process-tree") as unknown as { huntlabProcessTree: { cy: { getElementById(i: string): { data(k: string): string } } } }).huntlabProcessTree;
+        return api.cy.getElementById(id).data("label");
+      }, node.id);
+      assert.ok(label.startsWith(revealed), label);
+      // Hover: the tooltip shows the override as \u202e.
+      await page.page.mouse.move(node.x, node.y);
+      await page.page.waitForFunction(() => (document.querySelector(".hl-pt-tip") as HTMLElement).style.display === "block");
+      const tip = await page.page.$eval(".hl-pt-tip", (el) => el.textContent ?? "");
+      assert.ok(tip.includes(`"C:\\Users\\bob\\${revealed}" --quiet`), tip);
+      assert.ok(!tip.includes(RLO), "no raw override in the tooltip");
+      // Select: the details panel too.
+      await page.page.mouse.click(node.x, node.y);
+      await page.page.waitForSelector(`.hl-pt-table tr.hl-pt-selected[data-node="${node.id}"]`);
+      const details = await page.page.$eval(".hl-pt-details", (d) => d.textContent ?? "");
+      assert.match(details, /Command line"C:\\Users\\bob\\invoice\\u202egpj\.exe" --quiet/);
+      assert.ok(details.includes("bob\\u202e") && !details.includes(RLO), details);
+      // The linked table and the legend.
+      const row = await page.page.$$eval(`.hl-pt-table tr[data-node="${node.id}"] td`, (tds) => tds.map((td) => td.textContent ?? ""));
+      assert.ok(row.some((c) => c.includes(revealed)) && !row.some((c) => c.includes(RLO)), JSON.stringify(row));
+      const legend = await page.page.$eval(".hl-pt-legend", (l) => l.textContent ?? "");
+      assert.ok(legend.includes("bob\\u202e") && !legend.includes(RLO), legend);
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
   it("opens a large tree folded and unfolds on demand", async () => {
     const { generate4688 } = await import("../helpers/processEvents");
     const tree = buildProcessTree(generate4688(10_000, { seed: 5 }).df);

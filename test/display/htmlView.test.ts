@@ -1,49 +1,103 @@
 import assert from "node:assert/strict";
+import { resolve } from "node:path";
 import { describe, it } from "node:test";
 import { gunzipSync } from "node:zlib";
 import { toMimeBundle } from "../../src/display/display";
-import { HtmlViewError, htmlView } from "../../src/vis/htmlView";
-import { libraryPayloads } from "../../src/vis/jsLibraries";
+import { html } from "../../src/display/html";
+import { HtmlViewError, htmlView } from "../../src/display/htmlView";
+import { clientBundle, ClientBundleError } from "../../src/display/clientBundles";
+import { libraryPayloads } from "../../src/display/jsLibraries";
 import { svgToPng } from "../../src/vis/png";
+import { buildTestClient } from "../helpers/clientBuild";
 
 const PNG = svgToPng(`<svg xmlns="http://www.w3.org/2000/svg" width="50" height="20"><rect width="50" height="20"/></svg>`);
 const HOSTILE = `</script><img src=x onerror=alert(1)><script>alert(2)</script>`;
+const CLIENT = buildTestClient(resolve(__dirname, "../vis/fixtures/testGraphView.ts"));
+
+/** The JSON config element of an output. */
+function config(out: string): { id: string; kind: string; height: string; data: { json?: unknown; gz?: string }; libs: { name: string }[] } {
+  const m = /<script type="application\/json" class="hl-view-config">([^<]*)<\/script>/.exec(out);
+  assert.ok(m, "config element");
+  return JSON.parse(m[1]);
+}
 
 describe("htmlView", () => {
-  it("puts data only in escaped places, with a data-URI image fallback", () => {
+  it("puts data only in escaped places: the config JSON and template-escaped text, with a data-URI image fallback", () => {
     const view = htmlView({
       kind: "demo",
       title: HOSTILE,
       libraries: ["cytoscape"],
       data: { label: HOSTILE },
-      script: "container.textContent = data.label;",
-      fallback: { png: PNG, alt: HOSTILE, html: "<p>static</p>" },
+      client: CLIENT,
+      fallback: { png: PNG, alt: HOSTILE, html: html`<p>${HOSTILE}</p>` },
       text: "demo",
     });
     const bundle = toMimeBundle(view);
     assert.deepEqual(Object.keys(bundle).sort(), ["text/html", "text/plain"]);
-    const html = bundle["text/html"] as string;
-    // exactly one script element, ours; the hostile text never appears raw
-    assert.equal(html.match(/<script>/g)?.length, 1);
-    assert.equal(html.match(/<\/script>/g)?.length, 1);
-    assert.ok(!html.includes("<img src=x"));
-    assert.ok(html.includes(`alt="&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;`));
-    assert.match(html, /<img class="hl-view-img" alt="[^"]*" src="data:image\/png;base64,[A-Za-z0-9+/=]+" width="50"/);
-    assert.ok(!/https?:\/\//.test(html.replace(/http:\/\/www\.w3\.org[^"]*/g, "")), "no external URLs");
+    const out = bundle["text/html"] as string;
+    // one executable script (ours) and one JSON element; the hostile text never appears raw
+    assert.equal(out.match(/<script>/g)?.length, 1);
+    assert.equal(out.match(/<script type="application\/json"/g)?.length, 1);
+    assert.equal(out.match(/<\/script>/g)?.length, 2);
+    assert.ok(!out.includes("<img src=x"));
+    assert.ok(out.includes(`alt="&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;`));
+    assert.match(out, /<img class="hl-view-img" alt="[^"]*" src="data:image\/png;base64,[A-Za-z0-9+/=]+" width="50"/);
+    assert.ok(!/https?:\/\//.test(out.replace(/http:\/\/www\.w3\.org[^"]*/g, "")), "no external URLs");
+    const cfg = config(out);
+    assert.deepEqual(cfg.data.json, { label: HOSTILE });
+    assert.deepEqual(cfg.libs.map((l) => l.name), ["cytoscape"]);
+    // the id in the config, the root and the boot call agree
+    assert.ok(out.startsWith(`<div id="${cfg.id}" class="hl-view hl-view-demo">`));
+    assert.ok(out.includes(`__hl.boot("${cfg.id}")`));
+    assert.match(cfg.id, /^hl-demo-[a-z0-9]+-[a-z0-9]+$/);
+  });
+
+  it("uses a new id per rendering", () => {
+    const view = htmlView({ kind: "demo", client: CLIENT, fallback: { png: PNG, alt: "" }, text: "" });
+    assert.notEqual(config(view.toHtml()).id, config(view.toHtml()).id);
+  });
+
+  it("reveals bidi and invisible characters in titles, alt text and fallback markup", () => {
+    const name = "invoice\u202Egpj.exe\u200B";
+    const out = htmlView({ kind: "demo", title: name, fallback: { png: PNG, alt: name, html: html`<td>${name}</td>` }, text: "" }).toHtml();
+    assert.ok(!out.includes("\u202E") && !out.includes("\u200B"));
+    assert.equal(out.split("invoice\\u202egpj.exe\\u200b").length - 1, 3);
+  });
+
+  it("a view without a client is static HTML: no script at all", () => {
+    const out = htmlView({ kind: "card", fallback: { alt: "", html: html`<b>${"x"}</b>` }, text: "" }).toHtml();
+    assert.ok(!out.includes("<script"));
+    assert.ok(out.includes(`<div class="hl-view-static"><b>x</b></div>`));
   });
 
   it("compresses large payloads", () => {
     const big = Array.from({ length: 5000 }, (_, i) => ({ i, s: `row ${i}` }));
-    const html = htmlView({ kind: "big", data: big, script: "void 0;", fallback: { png: PNG, alt: "" }, text: "" }).toHtml();
-    const gz = /"data":\{"gz":"([^"]+)"/.exec(html);
+    const out = htmlView({ kind: "big", data: big, client: CLIENT, fallback: { png: PNG, alt: "" }, text: "" }).toHtml();
+    const gz = config(out).data.gz;
     assert.ok(gz);
-    assert.deepEqual(JSON.parse(gunzipSync(Buffer.from(gz[1], "base64")).toString()), big);
+    assert.deepEqual(JSON.parse(gunzipSync(Buffer.from(gz, "base64")).toString()), big);
+  });
+
+  it("reports its size by part", () => {
+    const sizes = htmlView({ kind: "demo", libraries: ["cytoscape"], data: { a: 1 }, client: CLIENT, fallback: { png: PNG, alt: "" }, text: "" }).sizes();
+    assert.ok(sizes.libraries > 100_000, "cytoscape inline");
+    assert.equal(sizes.data, JSON.stringify({ a: 1 }).length);
+    assert.equal(sizes.script, CLIENT.code.length);
+    assert.ok(sizes.static > 50);
+    assert.ok(sizes.total > sizes.libraries + sizes.script + sizes.static);
   });
 
   it("validates its spec", () => {
-    assert.throws(() => htmlView({ kind: "Bad Kind", script: "x", fallback: { png: PNG, alt: "" }, text: "" }), HtmlViewError);
-    assert.throws(() => htmlView({ kind: "k", script: "x", fallback: { alt: "" }, text: "" }), /static fallback/);
-    assert.throws(() => htmlView({ kind: "k", script: "x", height: -1, fallback: { png: PNG, alt: "" }, text: "" }), /positive/);
+    assert.throws(() => htmlView({ kind: "Bad Kind", fallback: { png: PNG, alt: "" }, text: "" }), HtmlViewError);
+    assert.throws(() => htmlView({ kind: "k", fallback: { alt: "" }, text: "" }), /static fallback/);
+    assert.throws(() => htmlView({ kind: "k", height: -1, fallback: { png: PNG, alt: "" }, text: "" }), /positive/);
+    assert.throws(() => htmlView({ kind: "k", client: { name: "x", code: "var s='</script>'" }, fallback: { png: PNG, alt: "" }, text: "" }), ClientBundleError);
+  });
+
+  it("finds the built bundles, and names the build step when one is missing", () => {
+    assert.match(clientBundle("clusterBrowser").code, /__hl/);
+    assert.throws(() => clientBundle("noSuchView"), /npm run build/);
+    assert.throws(() => clientBundle("../etc/passwd"), ClientBundleError);
   });
 
   it("ships libraries with their dependencies, compressed (sizes measured)", () => {

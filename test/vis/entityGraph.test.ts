@@ -9,14 +9,17 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import cytoscape from "cytoscape";
 import pl from "nodejs-polars";
 import { LAB_DATA_DIR } from "../../src/common/paths";
 import { readDataFile } from "../../src/data/readers";
 import { JUPYTER_DISPLAY } from "../../src/display/protocol";
-import { Host, SecurityAlert } from "../../src/entities";
+import { Account, Host, SecurityAlert } from "../../src/entities";
 import { addRelatedAlerts, AlertGraph, createAlertGraph, GraphError } from "../../src/vis/alertGraph";
 import { drawAlertEntityGraph, EntityGraph } from "../../src/vis/entityGraph";
 import { forceLayout } from "../../src/vis/graphLayout";
+import { graphElements } from "../../src/vis/client/graphElements";
+import type { EntityGraphData } from "../../src/vis/client/views/entityGraph";
 
 describe("alert graphs on the lab's alerts", async () => {
   const df = await readDataFile(`${LAB_DATA_DIR}/alerts_list.parquet`);
@@ -159,6 +162,42 @@ describe("layout and drawing", async () => {
     assert.equal(png.subarray(1, 4).toString(), "PNG");
     assert.ok(png.length > 20000);
     assert.equal(big.toText(), "Alert entity graph: 81 nodes, 156 edges (44 alert, 14 process, 6 file, 6 host-logon-session, 3 account, 3 incident, 3 ip, 2 host)");
+  });
+
+  it("puts only whitelisted fields into Cytoscape data: an entity property named parent nests no node", () => {
+    // Control: a `parent` data key is what makes Cytoscape nest a node.
+    const nested = cytoscape({ headless: true, elements: [{ data: { id: "host:victim" } }, { data: { id: "account:bob", parent: "host:victim" } }] });
+    assert.equal(nested.nodes(":parent").length, 1);
+
+    const entities = JSON.stringify([
+      { $id: "1", Type: "host", HostName: "victim" },
+      { $id: "2", Type: "account", Name: "bob", parent: "host:victim", source: "host:victim", target: "host:victim", id: "host:victim" },
+    ]);
+    const g = createAlertGraph(new SecurityAlert({ SystemAlertId: "p", AlertDisplayName: "nesting", Entities: entities }));
+    // Not in the Account schema: kept as additional data, as entities from JSON are.
+    const carol = { Name: "carol", parent: "host:victim" };
+    const eg = new EntityGraph(new Account(carol));
+    eg.addEntity(new Host({ HostName: "victim" }));
+    for (const graph of [g, eg.graph]) {
+      const account = graph.nodes.find((n) => n.type === "account")!;
+      assert.equal(account.properties.parent, "host:victim", "the property itself is kept");
+      // The model's export and the view's elements, each loaded into headless Cytoscape.
+      const exported = graph.toCytoscape();
+      const data = drawAlertEntityGraph(graph).toView().spec.data as EntityGraphData;
+      const view = graphElements(data.nodes, data.edges);
+      for (const elements of [[...exported.nodes, ...exported.edges], [...view.nodes, ...view.edges]]) {
+        const cy = cytoscape({ headless: true, elements });
+        assert.equal(cy.nodes().length, graph.nodeCount);
+        assert.equal(cy.nodes(":parent").length, 0, "no compound node");
+        assert.equal(cy.nodes(":child").length, 0);
+        assert.equal(cy.getElementById(account.id).data("parent"), undefined);
+      }
+      assert.ok(exported.nodes.every((n) => !("parent" in n.data) && !("source" in n.data)));
+      assert.equal(exported.nodes.find((n) => n.data.id === account.id)!.data.properties.parent, "host:victim");
+      // The details panel still lists it.
+      const rows = data.nodes.find((n) => n.id === account.id)!.details;
+      assert.deepEqual(rows.find(([k]) => k === "parent"), ["parent", "host:victim"]);
+    }
   });
 
   it("rejects what is not a graph", () => {

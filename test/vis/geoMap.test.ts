@@ -10,6 +10,9 @@ import { LAB_DATA_DIR } from "../../src/common/paths";
 import { readDataFile } from "../../src/data/readers";
 import { JUPYTER_DISPLAY } from "../../src/display/protocol";
 import { GeoLocation, Ip, ipsFromDataFrame } from "../../src/entities";
+import { revealHidden } from "../../src/display/html";
+import { revealHidden as revealInBrowser } from "../../src/vis/client/text";
+import type { GeoMapData } from "../../src/vis/client/views/geoMap";
 import { GeoMap, GeoMapError, worldCountries, worldCountriesForLeaflet } from "../../src/vis/geoMap";
 
 const PAYLOAD = `</script><script>alert(1)</script><img src=x onerror=alert(2)>`;
@@ -91,6 +94,37 @@ describe("GeoMap", async () => {
     assert.ok(!html.includes("<img src=x"), "payload is not markup");
     assert.ok(!/https?:\/\/(?!db-ip\.com)[a-z]/i.test(html.replace(/data:[^"]+/g, "")), "no external URLs");
     assert.match(String(bundle["text/plain"]), /^GeoMap: 86 points/);
+  });
+
+  it("builds a map of 200 000 points (no argument spreads over the data: they overflow the stack)", () => {
+    // 50 shared locations keep the entities cheap and the static map's places few.
+    const places = Array.from({ length: 50 }, (_, i) => new GeoLocation({ Latitude: i * 3 - 75, Longitude: i * 7 - 175, City: "c", CountryCode: "ZZ" }));
+    const ips: Ip[] = new Array(200_000);
+    for (let i = 0; i < ips.length; i += 1) ips[i] = new Ip({ Address: `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`, Location: places[i % 50] });
+    const map = new GeoMap().addIpCluster(ips, { geolocate: false }).addGeoLocations(places).centerMap();
+    assert.equal(map.markerCount, 200_050);
+    const out = map.toView().toHtml();
+    assert.ok(out.includes(`<summary>Locations (200050 points)</summary>`));
+    assert.ok(out.includes(">4000<"), "each place's 4000 points are counted on the static map");
+  });
+
+  it("sends its data to the geoMap bundle, with escaped layer names and revealed hidden characters", () => {
+    const ip = new Ip({ Address: "invoice\u202Egpj.exe", Location: new GeoLocation({ Latitude: 1, Longitude: 2, City: "c" }) });
+    const view = new GeoMap().addIpCluster([ip], { layer: `<b>x\u202E</b>` }).toView();
+    assert.equal(view.spec.client, "geoMap");
+    const data = view.spec.data as GeoMapData;
+    assert.equal(data.layers[0].nameHtml, "&lt;b&gt;x\\u202e&lt;/b&gt;");
+    assert.equal(data.layers[0].points[0].tip[0], "invoice\u202Egpj.exe", "raw in the data: the browser reveals it");
+    const shown = view.toHtml().replace(/<script type="application\/json" class="hl-view-config">.*?<\/script>/s, "");
+    assert.ok(!shown.includes("\u202E"), "no raw RLO outside the data");
+    assert.ok(shown.includes("<td>invoice\\u202egpj.exe</td>"), "the static table shows it revealed");
+  });
+
+  it("the browser's revealHidden matches the template's (keepLayout)", () => {
+    let all = "";
+    for (let c = 0; c < 0x3000; c += 1) all += String.fromCharCode(c);
+    all += "\ufeff\uffff";
+    assert.equal(revealInBrowser(all), revealHidden(all, { keepLayout: true }));
   });
 });
 

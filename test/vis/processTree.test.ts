@@ -2,21 +2,68 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { inspect } from "node:util";
+import { gunzipSync } from "node:zlib";
 import pl from "nodejs-polars";
 import { QueryProvider } from "../../src/data/queryProvider";
 import { toMimeBundle } from "../../src/display/display";
+import { revealHidden as revealHiddenNode } from "../../src/display/html";
 import { buildProcessTree } from "../../src/transform/processTree";
-import { ProcessTreePlotError, plotProcessTree } from "../../src/vis/processTree";
+import { Folding } from "../../src/vis/client/processTreeFolding";
+import { detailFields, nodeLabel, tableCells, tooltipText, type ProcessNode } from "../../src/vis/client/processTreeText";
+import { revealHidden } from "../../src/vis/client/text";
+import type { ProcessTreeData } from "../../src/vis/client/views/processTree";
+import { ProcessTreePlotError, childLists, initialFolding, initiallyVisible, numericRange, parentPositions, plotProcessTree, processTreeModel, treeLevels } from "../../src/vis/processTree";
 import { generate4688 } from "../helpers/processEvents";
 
 const ROOT = join(__dirname, "../..");
 const qp = new QueryProvider("LocalData", { dataPaths: [join(ROOT, "data")], queryPaths: [join(ROOT, "data")] });
 const EVIL = `<img src=x onerror="alert(1)"><script>alert(2)</script>`;
+const RLO = "\u202E";
 
-function payload(html: string): { nodes: { n: string; c: string; u: string; l: number; p: number }[]; expanded: number[] } {
-  const m = /var CONFIG = (\{.*\});\n/.exec(html);
-  assert.ok(m, "config in the script");
-  return (JSON.parse(m[1]) as { data: { json: never } }).data.json;
+/** The client's data, from the output's config element (gzip-compressed or not). */
+function payload(html: string): ProcessTreeData {
+  const m = /<script type="application\/json" class="hl-view-config">(.*?)<\/script>/s.exec(html);
+  assert.ok(m, "config element in the output");
+  const data = (JSON.parse(m[1]) as { data: { json: ProcessTreeData } | { gz: string } }).data;
+  return "gz" in data ? (JSON.parse(gunzipSync(Buffer.from(data.gz, "base64")).toString()) as ProcessTreeData) : data.json;
+}
+
+function staticPart(html: string): string {
+  const start = html.indexOf('<div class="hl-view-static">');
+  const end = html.indexOf('<script type="application/json"');
+  assert.ok(start > 0 && end > start, "static part before the config");
+  return html.slice(start, end);
+}
+
+/** A built tree frame: one root and `children` children, with a numeric column. */
+function wideTree(children: number): pl.DataFrame {
+  const n = children + 1;
+  const keys = Array.from({ length: n }, (_, i) => `k${i}`);
+  return pl.DataFrame({
+    proc_key: keys,
+    parent_key: keys.map((_, i) => (i === 0 ? null : "k0")),
+    IsRoot: keys.map((_, i) => i === 0),
+    IsLeaf: keys.map((_, i) => i > 0),
+    IsBranch: keys.map(() => false),
+    path: keys.map((k, i) => (i === 0 ? k : `k0/${k}`)),
+    Level: keys.map((_, i) => (i === 0 ? 1 : 2)),
+    Score: keys.map((_, i) => i % 1000),
+  });
+}
+
+function hostileEvents(commandLines: [string, string], images: [string, string] = ["C:\\a\\cmd.exe", `C:\\a\\${EVIL}.exe`], users: [string, string] = [EVIL, "bob"]): pl.DataFrame {
+  return pl.DataFrame({
+    EventID: [4688, 4688],
+    TimeGenerated: [new Date("2024-01-01T10:00:00Z"), new Date("2024-01-01T10:00:01Z")],
+    Computer: ["h", "h"],
+    NewProcessId: ["0x10", "0x20"],
+    NewProcessName: images,
+    ProcessId: ["0x1", "0x10"],
+    ParentProcessName: ["C:\\a\\svc.exe", "C:\\a\\cmd.exe"],
+    CommandLine: commandLines,
+    SubjectUserName: users,
+    SubjectLogonId: ["0x1", "0x1"],
+  });
 }
 
 describe("plotProcessTree", () => {
@@ -37,26 +84,32 @@ describe("plotProcessTree", () => {
   });
 
   it("escapes hostile command lines, account names and images everywhere", () => {
-    const df = pl.DataFrame({
-      EventID: [4688, 4688],
-      TimeGenerated: [new Date("2024-01-01T10:00:00Z"), new Date("2024-01-01T10:00:01Z")],
-      Computer: ["h", "h"],
-      NewProcessId: ["0x10", "0x20"],
-      NewProcessName: ["C:\\a\\cmd.exe", `C:\\a\\${EVIL}.exe`],
-      ProcessId: ["0x1", "0x10"],
-      ParentProcessName: ["C:\\a\\svc.exe", "C:\\a\\cmd.exe"],
-      CommandLine: [EVIL, `</script><script>alert(3)</script>`],
-      SubjectUserName: [EVIL, "bob"],
-      SubjectLogonId: ["0x1", "0x1"],
-    });
+    const df = hostileEvents([EVIL, `</script><script>alert(3)</script>`]);
     const html = toMimeBundle(plotProcessTree(df, { legendCol: "SubjectUserName", showTable: true }))["text/html"] as string;
     assert.ok(!html.includes("<img src=x"));
     assert.ok(!html.includes("<script>alert"));
-    assert.ok(!html.includes("</script><script>"));
+    // The config element is followed by the bundle's script: data must not close it.
+    assert.ok(!html.includes("</script><script>alert(3)"));
     assert.equal(html.match(/<script>/g)?.length, 1);
     assert.ok(html.includes("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&lt;script&gt;"));
     const data = payload(html);
     assert.equal(data.nodes.find((n) => n.l === 2)?.c, EVIL);
+  });
+
+  it("reveals bidi and control characters in the static table and image; the data keeps them", () => {
+    const spoof = `invoice${RLO}gpj.exe`;
+    const df = hostileEvents([`cmd /c ${spoof}`, `run ${spoof}\u0007`], ["C:\\a\\cmd.exe", `C:\\a\\${spoof}`], ["alice", `bob${RLO}`]);
+    const plot = plotProcessTree(df, { legendCol: "SubjectUserName", showTable: true });
+    const html = plot.toHtml();
+    const table = staticPart(html);
+    assert.ok(!table.includes(RLO) && !table.includes("\u0007"), "no raw hidden characters in the static part");
+    assert.ok(table.includes("<td>cmd /c invoice\\u202egpj.exe</td>"));
+    assert.ok(table.includes("invoice\\u202egpj.exe\\u0007</td>"));
+    assert.ok(table.includes("<td>bob\\u202e</td>"));
+    const data = payload(html);
+    assert.equal(data.nodes.find((n) => n.l === 3)?.n, spoof);
+    // The image's SVG went through the template: a control character would make it invalid XML.
+    assert.match(html, /src="data:image\/png;base64,/);
   });
 
   it("opens a 10,000-process tree folded to a few levels", () => {
@@ -64,7 +117,7 @@ describe("plotProcessTree", () => {
     const tree = buildProcessTree(df);
     const plot = plotProcessTree(tree, { showTable: true });
     const html = plot.toHtml();
-    const data = payload(html.replace(/"data":\{"gz":"([^"]+)"\}/, (_m, gz: string) => `"data":{"json":${require("node:zlib").gunzipSync(Buffer.from(gz, "base64")).toString()}}`));
+    const data = payload(html);
     assert.equal(data.nodes.length, tree.height);
     const open = new Set(data.expanded);
     const visible = data.nodes.filter((n) => n.p < 0 || open.has(n.p)).length;
@@ -77,5 +130,107 @@ describe("plotProcessTree", () => {
   it("rejects an unknown legend column, suggesting the right one", async () => {
     const tree = buildProcessTree(await qp.WindowsSecurity.get_process_tree());
     assert.throws(() => plotProcessTree(tree, { legendCol: "SubjectUsername" }), (e: Error) => e instanceof ProcessTreePlotError && /SubjectUserName/.test(e.message));
+  });
+});
+
+describe("process tree view model", () => {
+  it("builds the model of one parent with 150,000 children (numeric legend, opened and folded) without overflowing the stack", () => {
+    const tree = wideTree(150_000);
+    for (const options of [{ legendCol: "Score", expandDepth: 2 }, { legendCol: "Score" }]) {
+      const model = processTreeModel(tree, options);
+      assert.equal(model.nodes.length, 150_001);
+      assert.equal(model.children[0].length, 150_000);
+      assert.equal(model.maxLevel, 2);
+      assert.deepEqual(model.numericLegend, { min: 0, max: 999 });
+      const visible = model.isVisible.reduce((a, b) => a + b, 0);
+      assert.equal(visible, options.expandDepth ? 150_001 : 1, JSON.stringify(options));
+    }
+    // The whole plot too: the static image and table are capped, the data travels compressed.
+    const plot = plotProcessTree(tree, { legendCol: "Score", expandDepth: 2, showTable: true });
+    assert.equal(plot.processes, 150_001);
+  });
+
+  it("levels come from the links in the frame; a parent cycle is cut where it closes", () => {
+    // 0 → 1 → 2, and 3 ↔ 4 (a cycle), 5 under 4.
+    const parents = parentPositions(["a", "b", "c", "d", "e", "f"], [null, "a", "b", "e", "d", "e"]);
+    assert.deepEqual(parents, [-1, 0, 1, 4, 3, 4]);
+    const { parents: cut, levels } = treeLevels(parents);
+    assert.deepEqual(levels, [1, 2, 3, 1, 2, 3]);
+    assert.deepEqual(cut, [-1, 0, 1, -1, 3, 4]);
+    assert.deepEqual(parents, [-1, 0, 1, 4, 3, 4], "input links untouched");
+    // A parent outside the frame (a subtree) makes a root.
+    assert.deepEqual(treeLevels(parentPositions(["x", "y"], ["gone", "x"])).levels, [1, 2]);
+  });
+
+  it("opens breadth first within maxInitialNodes, or to expandDepth", () => {
+    // root 0 with children 1, 2; 1 has 3 children, 2 has 5 children.
+    const p = [-1, 0, 0, 1, 1, 1, 2, 2, 2, 2, 2];
+    const levels = treeLevels(p).levels;
+    const nodes = p.map((parent, i) => ({ p: parent, l: levels[i] }));
+    const children = childLists(nodes);
+    assert.deepEqual(children.slice(0, 3), [[1, 2], [3, 4, 5], [6, 7, 8, 9, 10]]);
+    const folded = initialFolding(nodes, children, { maxInitialNodes: 7 });
+    assert.deepEqual([...folded.slice(0, 3)], [1, 1, 0], "root (3 visible) and node 1 (6 visible) fit, node 2 (11) does not");
+    assert.deepEqual(initiallyVisible(nodes, children, folded).isVisible.reduce((a, b) => a + b, 0), 6);
+    assert.equal(initialFolding(nodes, children, {}).every((v) => v === 1), true, "small trees open entirely");
+    // expandDepth: levels shown; 2 opens the roots only.
+    assert.deepEqual([...initialFolding(nodes, children, { expandDepth: 2 }).slice(0, 3)], [1, 0, 0]);
+    assert.equal(initiallyVisible(nodes, children, initialFolding(nodes, children, { expandDepth: 2 })).openLevels, 2);
+    assert.equal(initialFolding(nodes, children, { expandDepth: 1 }).some((v) => v === 1), false);
+    assert.throws(() => initialFolding(nodes, children, { expandDepth: 0 }), ProcessTreePlotError);
+  });
+
+  it("numeric legend range by a loop, ignoring missing and infinite values", () => {
+    assert.deepEqual(numericRange([3, null, -2, Infinity, 7, NaN]), { min: -2, max: 7 });
+    assert.equal(numericRange([null, NaN]), undefined);
+    const many = Array.from({ length: 300_000 }, (_, i) => i);
+    assert.deepEqual(numericRange(many), { min: 0, max: 299_999 });
+  });
+});
+
+describe("process tree client helpers", () => {
+  const node = (over: Partial<ProcessNode>): ProcessNode => ({ p: -1, n: "cmd.exe", f: "C:\\cmd.exe", i: "0x10", c: "", u: "", t: "", l: 1, k: "#440154", g: "", x: 0, ...over });
+
+  it("revealHidden matches the Node template's (same characters; tab and line breaks kept)", () => {
+    for (let code = 0; code <= 0xffff; code += 1) {
+      if (code >= 0xd800 && code <= 0xdfff) continue;
+      const ch = String.fromCharCode(code);
+      assert.equal(revealHidden(`a${ch}b`), revealHiddenNode(`a${ch}b`, { keepLayout: true }), `U+${code.toString(16)}`);
+    }
+    assert.equal(revealHidden(`invoice${RLO}gpj.exe\tx\ny`), "invoice\\u202egpj.exe\tx\ny");
+  });
+
+  it("labels, tooltips, details and table cells reveal hidden characters", () => {
+    const spoof = node({ n: `invoice${RLO}gpj.exe`, c: `invoice${RLO}gpj.exe --x\nnext`, u: `bob\u200B`, g: `v${RLO}`, l: 2 });
+    assert.equal(nodeLabel(spoof, 3), "invoice\\u202egpj.exe\n0x10  +3");
+    assert.equal(tooltipText(spoof), "invoice\\u202egpj.exe  [0x10]\ninvoice\\u202egpj.exe --x\nnext\nUser: bob\\u200b");
+    assert.deepEqual(detailFields(spoof, `col${RLO}`), [
+      ["Process", "C:\\cmd.exe"],
+      ["PID", "0x10"],
+      ["Command line", "invoice\\u202egpj.exe --x\nnext"],
+      ["User", "bob\\u200b"],
+      ["col\\u202e", "v\\u202e"],
+      ["Level", "2"],
+    ]);
+    assert.deepEqual(tableCells(spoof, true), ["2", "\u00a0\u00a0invoice\\u202egpj.exe", "0x10", "invoice\\u202egpj.exe --x\nnext", "v\\u202e", "bob\\u200b", ""]);
+    assert.deepEqual(tableCells(node({ x: 1 }), false), ["1", "cmd.exe (inferred)", "0x10", "", "", ""]);
+  });
+
+  it("folding: visible set, ancestors opened on demand, reset", () => {
+    const p = [-1, 0, 1, 0, -1];
+    const tree = { nodes: p.map((x) => ({ p: x })), children: childLists(p.map((x) => ({ p: x }))) };
+    const folding = new Folding(tree, [0]);
+    assert.deepEqual(folding.visible(), [0, 1, 3, 4]);
+    assert.equal(folding.hiddenChildren(1), 1);
+    assert.equal(folding.openAncestors(2), true);
+    assert.deepEqual(folding.visible(), [0, 1, 2, 3, 4]);
+    assert.equal(folding.openAncestors(2), false);
+    assert.equal(folding.set(2, true), false, "a leaf has nothing to fold");
+    assert.equal(folding.set(0, false), true);
+    assert.deepEqual(folding.visible(), [0, 4]);
+    folding.reset();
+    assert.deepEqual(folding.visible(), [0, 1, 3, 4]);
+    folding.openAll();
+    assert.equal(folding.visible().length, 5);
   });
 });

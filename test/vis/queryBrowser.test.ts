@@ -1,21 +1,28 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { QueryBrowser, queryCallExample } from "../../src/vis";
+import { HtmlView } from "../../src/display/htmlView";
+import { QueryProvider as DataQueryProvider } from "../../src/data/queryProvider";
 import { JUPYTER_DISPLAY, isDisplayable } from "../../src/display/protocol";
-import { escapeHtml } from "../../src/display/html";
+import { escapeHtml, escapeText } from "../../src/display/html";
 import { FIXTURE_QUERIES, XSS_PAYLOADS, XSS_QUERIES } from "../browser/fixtures/queries";
 
+/** Executable scripts (the view's bundle). */
 const scripts = (html: string): string[] => [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
-const withoutScripts = (html: string): string => html.replace(/<script>[\s\S]*?<\/script>/g, "");
+/** The text of the view's JSON configuration element (data for the bundle). */
+const configText = (html: string): string => html.match(/<script type="application\/json" class="hl-view-config">([\s\S]*?)<\/script>/)![1];
+const config = (html: string): { id: string; data: { json: { queries: { key: string; description: string }[] } } } => JSON.parse(configText(html));
+const withoutScripts = (html: string): string => html.replace(/<script\b[^>]*>[\s\S]*?<\/script>/g, "");
 /** Real start tags outside scripts (escaped text has no `<`). */
 const tags = (html: string): string[] => withoutScripts(html).match(/<[a-zA-Z][^>]*>/g) ?? [];
 
 test("is displayable and returns an HTML + text bundle", () => {
   const browser = new QueryBrowser(FIXTURE_QUERIES);
   assert.ok(isDisplayable(browser));
+  assert.ok(browser instanceof HtmlView);
   const bundle = browser[JUPYTER_DISPLAY]();
   assert.deepEqual(Object.keys(bundle).sort(), ["text/html", "text/plain"]);
-  assert.match(bundle["text/html"] as string, /class="hl-qb"/);
+  assert.match(bundle["text/html"] as string, /class="hl-view hl-view-query-browser\b/);
   assert.equal(bundle["text/plain"], browser.toText());
 });
 
@@ -66,9 +73,10 @@ test("unique ids across instances and renderings; CSS and script scoped to the i
   const a = new QueryBrowser(FIXTURE_QUERIES);
   const b = new QueryBrowser(FIXTURE_QUERIES);
   const ids = [a.toHtml(), a.toHtml(), b.toHtml()].map((html) => {
-    const id = html.match(/^<div id="([\w-]+)" class="hl-qb">/)![1];
+    const id = html.match(/^<div id="([\w-]+)" class="hl-view hl-view-query-browser[^"]*">/)![1];
     assert.ok(html.includes(`#${id} .hl-qb-list{`));
-    assert.ok(scripts(html)[0].includes(`var ID = "${id}";`));
+    assert.ok(scripts(html)[0].includes(`__hl.boot(${JSON.stringify(id)})`));
+    assert.equal(config(html).id, id);
     return id;
   });
   assert.equal(new Set(ids).size, 3);
@@ -77,7 +85,8 @@ test("unique ids across instances and renderings; CSS and script scoped to the i
 test("one script, no inline handlers, no external resources", () => {
   const html = new QueryBrowser([...FIXTURE_QUERIES, ...XSS_QUERIES]).toHtml();
   assert.equal(scripts(html).length, 1);
-  assert.equal(html.match(/<\/script/gi)?.length, 1);
+  // The bundle and its JSON configuration.
+  assert.equal(html.match(/<\/script/gi)?.length, 2);
   for (const tag of tags(html)) assert.doesNotMatch(tag, /\son[a-z]+\s*=/i, tag);
   assert.doesNotMatch(html, /https?:\/\//);
   assert.doesNotMatch(html, /<(link|iframe|img|object|embed)\b/i);
@@ -92,13 +101,16 @@ test("hostile family, name, description, parameters and query text are escaped",
   for (const tag of tags(html)) assert.ok(ownTags.has(tag.slice(1).split(/[\s>]/)[0]), tag);
   assert.doesNotMatch(staticPart, /<(img|svg|script)\b/i);
   assert.doesNotMatch(staticPart, /<!--/);
-  for (const payload of XSS_PAYLOADS) assert.ok(staticPart.includes(escapeHtml(payload)), payload);
+  // Escaped, with invisible characters (U+2028/9) revealed as \u2028.
+  for (const payload of XSS_PAYLOADS) assert.ok(staticPart.includes(escapeText(payload)), payload);
+  assert.doesNotMatch(staticPart, /[\u2028\u2029]/);
 
-  const [script] = scripts(html);
-  assert.doesNotMatch(script, /<\/script|<!--|<script|<img|<svg/i);
-  assert.doesNotMatch(script, /[\u2028\u2029]/);
+  for (const script of [scripts(html)[0], configText(html)]) {
+    assert.doesNotMatch(script, /<\/script|<!--|<script|<img|<svg/i);
+    assert.doesNotMatch(script, /[\u2028\u2029]/);
+  }
   // The data is still all there, as JSON string escapes.
-  const data = JSON.parse(script.match(/var DATA = (.*);\n/)![1]) as { queries: { key: string; description: string }[] };
+  const data = config(html).data.json;
   assert.deepEqual(
     data.queries.map((q) => q.key),
     new QueryBrowser(XSS_QUERIES).queries.map((q) => `${q.family}.${q.name}`),
@@ -111,4 +123,37 @@ test("empty list renders a note and no broken script", () => {
   assert.match(html, /No queries\./);
   assert.match(html, /\(0 queries\)/);
   assert.equal(scripts(html).length, 1);
+});
+
+/** What `fn` writes to stdout (display() prints the text form when no kernel runs). */
+function stdoutOf(fn: () => void): string {
+  const write = process.stdout.write;
+  let out = "";
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    out += String(chunk);
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    fn();
+  } finally {
+    process.stdout.write = write;
+  }
+  return out;
+}
+
+test("qp.browseQueries(): installed by the package entry (data/ does not import vis/), returns the provider's query browser", async () => {
+  // data/ alone: no browser registered yet, and the error says where it comes from.
+  assert.throws(() => new DataQueryProvider("LocalData").browseQueries(), /no query browser is registered; import huntlab from its package entry/);
+  const huntlab = await import("../../src");
+  const qp = new huntlab.QueryProvider("LocalData");
+  let browser: unknown;
+  const printed = stdoutOf(() => {
+    browser = qp.browseQueries({ title: "Lab queries" });
+  });
+  // a displayable, shown by display(); nothing printed on the way
+  assert.equal(printed, "");
+  assert.ok(browser instanceof QueryBrowser);
+  assert.equal(browser.title, "Lab queries");
+  assert.equal(browser.toText(), new QueryBrowser(qp.queryDefinitions()).toText());
+  assert.ok(browser.toText().includes("WindowsSecurity.list_host_logons — "));
 });

@@ -5,11 +5,14 @@ import pl from "nodejs-polars";
 import { browseResults, safeHref, TIBrowser } from "../../src/vis/tiBrowser";
 import { JUPYTER_DISPLAY, isDisplayable } from "../../src/display/protocol";
 import { HuntlabError } from "../../src/common/errors";
-import { FIXTURE_ROWS, tiFrame, XSS_ROWS } from "../browser/fixtures/tiResults";
+import { BIDI_ROWS, FIXTURE_ROWS, tiFrame, XSS_ROWS } from "../browser/fixtures/tiResults";
 import { XSS_PAYLOADS } from "../browser/fixtures/queries";
 
+/** Executable scripts (the view's bundle). */
 const scripts = (html: string): string[] => [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
-const withoutScripts = (html: string): string => html.replace(/<script>[\s\S]*?<\/script>/g, "");
+/** The text of the view's JSON configuration element (data for the bundle). */
+const configText = (html: string): string => html.match(/<script type="application\/json" class="hl-view-config">([\s\S]*?)<\/script>/)![1];
+const withoutScripts = (html: string): string => html.replace(/<script\b[^>]*>[\s\S]*?<\/script>/g, "");
 const tags = (html: string): string[] => withoutScripts(html).match(/<[a-zA-Z][^>]*>/g) ?? [];
 
 test("groups answers by indicator; highest severity first, hits before no-hits", () => {
@@ -71,24 +74,39 @@ test("references: only absolute http(s) URLs become links; others are text", () 
 test("hostile values are escaped everywhere; one script, no inline handlers", () => {
   const html = browseResults(tiFrame(XSS_ROWS), { severities: "all" }).toHtml();
   assert.equal(scripts(html).length, 1);
-  assert.equal(html.match(/<\/script/gi)?.length, 1);
+  // The bundle and its JSON configuration.
+  assert.equal(html.match(/<\/script/gi)?.length, 2);
   const allowed = /^<(div|style|strong|span|p|details|summary|code|h3|h4|section|table|tbody|tr|th|td|pre|a)\b/;
   for (const tag of tags(html)) {
     assert.match(tag, allowed, tag);
     assert.doesNotMatch(tag, /\son\w+=/i, tag);
   }
   for (const payload of XSS_PAYLOADS) assert.ok(!withoutScripts(html).includes(payload), payload);
-  const script = scripts(html)[0];
-  assert.ok(!script.includes("</"), "no closing tags inside the script");
-  assert.ok(!/<!--|<script/i.test(script));
+  for (const script of [scripts(html)[0], configText(html)]) {
+    assert.ok(!script.includes("</"), "no closing tags inside the script");
+    assert.ok(!/<!--|<script/i.test(script));
+  }
+});
+
+test("invisible characters (bidi overrides, zero-width, escape) are revealed in the static part", () => {
+  const html = withoutScripts(browseResults(tiFrame(BIDI_ROWS), { severities: "all" }).toHtml());
+  assert.doesNotMatch(html, /[\u0000-\u0008\u001b\u200b-\u200f\u202a-\u202e\u2066-\u2069]/);
+  assert.ok(html.includes('<code class="hl-tib-ioc">invoice\\u202egpj.exe</code>'));
+  assert.ok(html.includes('<span class="hl-tib-type">file\\u200bname</span>'));
+  assert.ok(html.includes("<h4>file\\u200bname · Local\\u2066TI · severity:"));
+  assert.ok(html.includes("<tr><th>Na\\u202eme</th><td>evil\\u202etxt.exe</td></tr>"));
+  assert.ok(html.includes('<p class="hl-tib-details hl-tib-message">message \\u202e text</p>'));
+  assert.ok(html.includes("<pre>raw \\u202e result</pre>"));
+  assert.ok(html.includes('<span class="hl-tib-ref-text">ref\\u202etext</span>'));
 });
 
 test("unique ids per rendering; CSS and script scoped to the id", () => {
   const b = browseResults(tiFrame(FIXTURE_ROWS));
   const ids = [b.toHtml(), b.toHtml(), browseResults(tiFrame(FIXTURE_ROWS)).toHtml()].map((html) => {
-    const id = html.match(/^<div id="([\w-]+)" class="hl-tib">/)![1];
+    const id = html.match(/^<div id="([\w-]+)" class="hl-view hl-view-ti-browser[^"]*">/)![1];
     assert.ok(html.includes(`#${id} .hl-tib-list{`));
-    assert.ok(scripts(html)[0].includes(`var ID = "${id}";`));
+    assert.ok(scripts(html)[0].includes(`__hl.boot(${JSON.stringify(id)})`));
+    assert.equal((JSON.parse(configText(html)) as { id: string }).id, id);
     return id;
   });
   assert.equal(new Set(ids).size, 3);

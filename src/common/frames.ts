@@ -1,0 +1,122 @@
+/**
+ * polars objects, whatever a notebook loaded and whatever the columns are called.
+ *
+ * - Type guards that recognise DataFrames and Series from any copy of nodejs-polars.
+ * - Column access that survives hostile column names: nodejs-polars wraps every
+ *   DataFrame in a Proxy that answers any property named like a column with that
+ *   column (with a column `columns`, `df.columns` is a Series; with `filter`,
+ *   `df.filter(…)` is "not a function"; polars' own methods call each other
+ *   through the proxy too). Column names come from data files
+ *   (attacker-controlled), so columns are read through the proxy's `ownKeys` and
+ *   `getOwnPropertyDescriptor` traps — which always mean columns — and polars
+ *   methods run only on copies whose columns huntlab named itself.
+ */
+import pl from "nodejs-polars";
+import { HuntlabError } from "./errors";
+
+/** True for a nodejs-polars DataFrame (checks polars' own tag). */
+export function isDataFrame(value: unknown): value is pl.DataFrame {
+  return value !== null && typeof value === "object" && (value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === "DataFrame";
+}
+
+/** True for a nodejs-polars Series (polars' tag is a method there, not a string). */
+export function isSeries(value: unknown): value is pl.Series {
+  if (value === null || typeof value !== "object") return false;
+  const tag = (value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag];
+  try {
+    return typeof tag === "function" && tag.call(value) === "Series";
+  } catch {
+    return false;
+  }
+}
+
+/** The column names of a frame, in order. */
+export function columnNames(df: pl.DataFrame): string[] {
+  return Reflect.ownKeys(df).filter((k): k is string => typeof k === "string");
+}
+
+/** True when the frame has a column of that name. */
+export function hasColumn(df: pl.DataFrame, name: string): boolean {
+  return columnNames(df).includes(name);
+}
+
+/** One column. Throws naming the column (and `what` asked for it) when there is none. */
+export function columnOf(df: pl.DataFrame, name: string, what = "column"): pl.Series {
+  const names = columnNames(df);
+  if (!names.includes(name)) throw new HuntlabError(`${what}: no column "${name}" (columns: ${names.slice(0, 30).join(", ")}${names.length > 30 ? ", …" : ""})`);
+  return Reflect.getOwnPropertyDescriptor(df, name)?.value as pl.Series;
+}
+
+/** Number of rows (0 for a frame without columns). */
+export function frameHeight(df: pl.DataFrame): number {
+  const [first] = columnNames(df);
+  return first === undefined ? 0 : columnOf(df, first).len();
+}
+
+/** A frame of the given columns, in order. */
+export function frameOf(columns: readonly pl.Series[]): pl.DataFrame {
+  return pl.DataFrame([...columns]);
+}
+
+/** `df` with some columns replaced by same-named series (others kept, order kept). */
+export function replaceColumns(df: pl.DataFrame, replacements: ReadonlyMap<string, pl.Series>): pl.DataFrame {
+  if (replacements.size === 0) return df;
+  return frameOf(columnNames(df).map((name) => replacements.get(name)?.rename(name) ?? columnOf(df, name)));
+}
+
+/** The name a column has inside {@link withPlainNames}: no DataFrame member is called that. */
+function plainName(index: number): string {
+  return `col_${index}`;
+}
+
+/**
+ * Runs `op` on a copy of `df` whose columns are named `col_0`, `col_1`… (so
+ * polars methods work on it), then gives the result's columns their original
+ * names back. `op` must return the same columns in the same order (filtering
+ * rows is fine); `nameOf` gives the plain name of an original column.
+ */
+export function withPlainNames(df: pl.DataFrame, op: (plain: pl.DataFrame, nameOf: (column: string) => string) => pl.DataFrame): pl.DataFrame {
+  const names = columnNames(df);
+  const index = new Map(names.map((name, i) => [name, i]));
+  const nameOf = (column: string): string => {
+    const i = index.get(column);
+    if (i === undefined) throw new HuntlabError(`no column "${column}" (columns: ${names.slice(0, 30).join(", ")})`);
+    return plainName(i);
+  };
+  const plain = frameOf(names.map((name, i) => columnOf(df, name).rename(plainName(i))));
+  const result = op(plain, nameOf);
+  const got = columnNames(result);
+  if (got.length !== names.length || got.some((name, i) => name !== plainName(i))) {
+    throw new HuntlabError(`internal error: a plain-named frame operation changed the columns (${got.join(", ")})`);
+  }
+  return frameOf(names.map((name, i) => columnOf(result, plainName(i)).rename(name)));
+}
+
+/** Which rows and columns {@link frameRecords} reads. Defaults: all columns, all rows. */
+export interface FrameRecordsOptions {
+  columns?: readonly string[];
+  offset?: number;
+  length?: number;
+}
+
+/**
+ * The rows of a frame as objects (what `toRecords` gives), with every column
+ * an own property — also one named `__proto__`, which `toRecords` would turn
+ * into a prototype.
+ */
+export function frameRecords(df: pl.DataFrame, options: FrameRecordsOptions = {}): Record<string, unknown>[] {
+  const columns = options.columns ?? columnNames(df);
+  const offset = options.offset ?? 0;
+  const values = columns.map((name) => {
+    const series = columnOf(df, name);
+    return (options.length === undefined && offset === 0 ? series : series.slice(offset, options.length ?? series.len())).toArray() as unknown[];
+  });
+  const height = values[0]?.length ?? 0;
+  const rows: Record<string, unknown>[] = [];
+  for (let r = 0; r < height; r += 1) {
+    const row: Record<string, unknown> = {};
+    columns.forEach((name, c) => Object.defineProperty(row, name, { value: values[c][r], enumerable: true, writable: true, configurable: true }));
+    rows.push(row);
+  }
+  return rows;
+}

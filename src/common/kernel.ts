@@ -1,0 +1,35 @@
+/**
+ * Which notebook kernel runs this code: tslab (found among the loaded modules,
+ * since the kernel may run from another tslab copy than ours) or Deno's.
+ */
+
+const TSLAB_DIST = /[\\/]tslab[\\/]dist[\\/]/;
+
+/** The loaded modules of tslab's `dist/` folder: `[file, exports]`. */
+export function loadedTslabModules(): [string, unknown][] {
+  const cache = typeof require === "function" ? require.cache : undefined;
+  if (!cache) return [];
+  const out: [string, unknown][] = [];
+  for (const [file, mod] of Object.entries(cache)) if (TSLAB_DIST.test(file)) out.push([file, mod?.exports]);
+  return out;
+}
+
+/** Deno's `Deno.jupyter` API inside `deno jupyter`, else undefined. */
+export interface DenoJupyter {
+  display(obj: unknown, options: { raw: boolean; update?: boolean; display_id?: string }): Promise<void> | void;
+}
+
+export function denoJupyter(): DenoJupyter | undefined {
+  try {
+    // Outside `deno jupyter`, reading `Deno.jupyter` throws.
+    const jupyter = (globalThis as { Deno?: { jupyter?: Partial<DenoJupyter> } }).Deno?.jupyter;
+    return typeof jupyter?.display === "function" ? (jupyter as DenoJupyter) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True inside a tslab or Deno notebook kernel, where rich and updating displays make sense. */
+export function inNotebook(): boolean {
+  return loadedTslabModules().length > 0 || denoJupyter() !== undefined;
+}

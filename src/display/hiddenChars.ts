@@ -1,0 +1,25 @@
+/**
+ * Invisible characters made visible, shared by Node (the `html` template,
+ * DataFrame tables) and the browser views (src/vis/client/text.ts), so both
+ * sides reveal the same set. No imports: it is bundled into browser code.
+ */
+
+// Control characters, C1 controls, zero-width and bidi formatting characters
+// (Trojan Source), line/paragraph separators and the BOM.
+const HIDDEN_CHARS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+// Tab and line breaks are layout, not spoofing: kept where text may span lines.
+const HIDDEN_EXCEPT_LAYOUT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+const NAMED_ESCAPES: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
+/** Options of {@link revealHidden}. */
+export interface RevealOptions {
+  /** Keep tab, CR and LF as they are (multi-line text such as queries and command lines). Default false. */
+  keepLayout?: boolean;
+}
+
+/** Shows invisible characters as escapes: ESC → `\u001b`, RLO → `\u202e`, newline → `\n` (unless `keepLayout`). */
+export function revealHidden(text: string, options: RevealOptions = {}): string {
+  const pattern = options.keepLayout ? HIDDEN_EXCEPT_LAYOUT : HIDDEN_CHARS;
+  return text.replace(pattern, (ch) => NAMED_ESCAPES[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+

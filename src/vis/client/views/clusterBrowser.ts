@@ -1,0 +1,33 @@
+/** Live part of the cluster browser (../../clusterBrowser.ts): a list of clusters and the chosen one's events. */
+import { defineView } from "../runtime";
+
+/** What `clusterBrowser` sends. */
+export interface ClusterBrowserData {
+  labels: string[];
+  title: string;
+}
+
+export const boot = defineView<ClusterBrowserData>((container, data, _libs, view) => {
+  // Tables are rendered and escaped in Node; the live view moves clones of them.
+  const bodies = view.fallback ? view.fallback.querySelectorAll(".hl-cb-item > .hl-cb-body") : [];
+  if (bodies.length !== data.labels.length) throw new Error("cluster tables missing");
+  const list = view.el("select", "hl-cb-list");
+  list.size = Math.min(12, Math.max(2, data.labels.length));
+  list.setAttribute("aria-label", data.title);
+  data.labels.forEach((label, i) => {
+    const option = view.el("option", undefined, label);
+    option.value = String(i);
+    list.appendChild(option);
+  });
+  const count = view.el("div", "hl-cb-count", `${data.labels.length} entries: pick one to see its events`);
+  const panel = view.el("div", "hl-cb-panel");
+  panel.setAttribute("aria-live", "polite");
+  const show = (i: number): void => {
+    panel.textContent = "";
+    if (i >= 0 && bodies[i]) panel.appendChild(bodies[i].cloneNode(true));
+  };
+  list.addEventListener("change", () => show(Number(list.value)));
+  container.append(list, count, panel);
+  list.selectedIndex = 0;
+  show(0);
+});

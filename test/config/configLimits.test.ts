@@ -1,0 +1,26 @@
+/** msticpyconfig.yaml is read with the same bounded YAML reading as query files. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { ConfigError, loadConfig, MAX_CONFIG_FILE_BYTES, MAX_CONFIG_FILE_KEYS } from "../../src/config/config";
+import { tempDir } from "../context/tiTwins";
+
+function configFile(text: string): string {
+  const file = path.join(tempDir(), "msticpyconfig.yaml");
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+test("a config over the size or key limit is an error naming the file and the limit", () => {
+  const big = configFile(`TIProviders: {}\n# ${"x".repeat(MAX_CONFIG_FILE_BYTES)}\n`);
+  assert.throws(() => loadConfig(big), (err: Error) => err instanceof ConfigError && err.message.startsWith(`${big}: `) && /larger than the 4 MiB limit for the config file/.test(err.message));
+  const keys = Array.from({ length: MAX_CONFIG_FILE_KEYS + 1 }, (_, i) => `k${i}: 1`).join(", ");
+  const many = configFile(`TIProviders: {}\nOther: {${keys}}\n`);
+  assert.throws(() => loadConfig(many), (err: Error) => err instanceof ConfigError && err.message.startsWith(`${many}: `) && /more than 20,000 keys \(the limit for the config file\)/.test(err.message));
+});
+
+test("duplicate keys in the config are errors with their position", () => {
+  const file = configFile("TIProviders:\n  GreyNoise:\n    Args: {AuthKey: a-key-1234}\n    Args: {AuthKey: other-5678}\n");
+  assert.throws(() => loadConfig(file), (err: Error) => err instanceof ConfigError && /msticpyconfig\.yaml:4:5: YAML syntax error: Map keys must be unique \("Args"\)/.test(err.message));
+});

@@ -1,0 +1,135 @@
+/**
+ * Alert data is attacker-controlled: entity types and property names that
+ * are also names of Object.prototype members (`__proto__`, `constructor`,
+ * `toString`, `hasOwnProperty`) must give unknown entities or plain data,
+ * never a failure of the whole frame or a changed prototype.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import pl from "nodejs-polars";
+import { Entity, Host, parseEntities, SecurityAlert, UnknownEntity } from "../../src/entities";
+import { ENTITY_CLASSES } from "../../src/entities/types";
+import { addRelatedAlerts, createAlertGraph } from "../../src/vis/alertGraph";
+import { EntityGraph } from "../../src/vis/entityGraph";
+
+const PROTO_NAMES = ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", "isPrototypeOf", "__defineGetter__"];
+
+/** The own property names of Object.prototype and what they hold, to check nothing changed. */
+function prototypeSnapshot(): [string, unknown][] {
+  return Object.getOwnPropertyNames(Object.prototype)
+    .sort()
+    .map((k) => [k, Object.getOwnPropertyDescriptor(Object.prototype, k)?.value]);
+}
+
+const HOST = `{"$id":"9","Type":"host","HostName":"web01","OSFamily":"Linux"}`;
+
+/** One alert row per hostile name, as a type and as property keys, plus a normal alert. */
+function alertRows(): Record<string, string>[] {
+  const rows = PROTO_NAMES.map((name, i) => ({
+    SystemAlertId: `bad-${i}`,
+    AlertDisplayName: `Bad ${name}`,
+    Severity: "High",
+    TimeGenerated: "2024-05-01T10:00:00Z",
+    Entities: `[{"$id":"1","Type":${JSON.stringify(name)}},` +
+      `{"$id":"2","Type":"host","HostName":"web01",${JSON.stringify(name)}:{"polluted":true,"Type":"x"}},` +
+      `{"$id":"3","Type":"account","Name":"bob","AdditionalData":{${JSON.stringify(name)}:{"polluted":true}},"Host":{"$ref":"9"}},` +
+      `{"$id":"4","Type":"process","ProcessId":"42",${JSON.stringify(name)}:"text"},${HOST}]`,
+    ExtendedProperties: `{${JSON.stringify(name)}:{"polluted":true},"OSFamily":"Linux"}`,
+  }));
+  rows.push({
+    SystemAlertId: "good",
+    AlertDisplayName: "Good alert",
+    Severity: "Low",
+    TimeGenerated: "2024-05-01T11:00:00Z",
+    Entities: `[{"$id":"1","Type":"ip","Address":"10.0.0.5"},${HOST}]`,
+    ExtendedProperties: "{}",
+  });
+  return rows;
+}
+
+test("the entity type table has no inherited members", () => {
+  for (const name of PROTO_NAMES) assert.equal((ENTITY_CLASSES as Record<string, unknown>)[name], undefined, name);
+  assert.equal(typeof ENTITY_CLASSES.host, "function");
+});
+
+test("types and keys named like Object.prototype members: every row parses, the bad entities are unknown, nothing is polluted", () => {
+  const before = prototypeSnapshot();
+  const df = pl.DataFrame(alertRows());
+  const alerts = SecurityAlert.fromDataFrame(df);
+  assert.equal(alerts.length, PROTO_NAMES.length + 1);
+  for (const [i, name] of PROTO_NAMES.entries()) {
+    const alert = alerts[i];
+    const [typed, host, account, process] = alert.entities;
+    assert.ok(typed instanceof UnknownEntity, `${name}: ${typed?.constructor?.name}`);
+    assert.equal(typed.Type, name);
+    assert.ok(host instanceof Host, name);
+    assert.equal(host.HostName, "web01");
+    // The hostile key is kept as data, as an own property, and changes no prototype.
+    assert.ok(Object.hasOwn(host.AdditionalData, name), name);
+    assert.equal(Object.getPrototypeOf(host.AdditionalData), Object.prototype, name);
+    assert.ok(host.AdditionalData[name] instanceof UnknownEntity, name);
+    assert.ok(Object.hasOwn(account.AdditionalData, name), name);
+    assert.equal(Object.getPrototypeOf(account.AdditionalData), Object.prototype, name);
+    assert.deepEqual({ ...(account.AdditionalData[name] as object) }, { polluted: true });
+    assert.ok(Object.hasOwn(process.AdditionalData, name), name);
+    assert.equal(process.AdditionalData[name], "text");
+    assert.equal((account as unknown as { Host?: Entity }).Host?.nameStr, "web01");
+    assert.equal(alert.osFamily, "Linux");
+    // Printing and serialising still work.
+    assert.doesNotThrow(() => alert.toHtml(), name);
+    assert.doesNotThrow(() => alert.toText(), name);
+    assert.doesNotThrow(() => JSON.stringify(alert.entities), name);
+    assert.ok(alert.allEntities().length >= 5, name);
+  }
+  assert.equal(alerts.at(-1)?.entities.length, 2);
+  assert.deepEqual(prototypeSnapshot(), before);
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+});
+
+test("parseEntities: a bare hostile type is an unknown entity; a reference to it resolves", () => {
+  for (const name of PROTO_NAMES) {
+    const [a, b] = parseEntities(`[{"$id":"1","Type":${JSON.stringify(name)},"Name":"n"},{"Type":"process","ProcessId":"1","Account":{"$ref":"1"}}]`);
+    assert.ok(a instanceof UnknownEntity, name);
+    assert.equal(a.nameStr, "n");
+    assert.equal((b as unknown as { Account?: Entity }).Account, a, name);
+  }
+});
+
+test("a row whose Entities JSON is broken keeps its error with the row; the other rows parse", () => {
+  const rows = alertRows().slice(-1);
+  rows.unshift({ SystemAlertId: "broken", AlertDisplayName: "Broken", Severity: "High", TimeGenerated: "2024-05-01T09:00:00Z", Entities: "[{", ExtendedProperties: "{x" });
+  const alerts = SecurityAlert.fromDataFrame(pl.DataFrame(rows));
+  assert.equal(alerts.length, 2);
+  assert.deepEqual(alerts[0].entities, []);
+  assert.equal(alerts[0].parseErrors.length, 2);
+  assert.match(alerts[0].parseErrors[0], /alert broken: ExtendedProperties is not valid JSON/);
+  assert.match(alerts[0].parseErrors[1], /alert broken: Entities: not valid JSON/);
+  assert.deepEqual(alerts[1].parseErrors, []);
+  // One alert on its own still fails loudly.
+  assert.throws(() => new SecurityAlert(rows[0]), /not valid JSON/);
+});
+
+test("EntityGraph and addRelatedAlerts take a frame with hostile rows", () => {
+  const before = prototypeSnapshot();
+  const df = pl.DataFrame(alertRows());
+  assert.ok(new EntityGraph(df));
+  const good = SecurityAlert.fromDataFrame(df).at(-1)!;
+  const related = addRelatedAlerts(df, createAlertGraph(good));
+  // Every hostile alert shares the host web01 with the good one.
+  assert.equal(related.nodes.filter((n) => n.related).length, PROTO_NAMES.length);
+  assert.deepEqual(prototypeSnapshot(), before);
+});
+
+test("entity and alert cards reveal bidi and invisible characters (Trojan Source file names)", () => {
+  const spoofed = "invoice\u202Egpj.exe\u200B";
+  const host = new Host({ HostName: spoofed, NetBiosName: "<b>x</b>" });
+  const card = host.toHtml();
+  assert.ok(!card.includes("\u202E") && !card.includes("\u200B"));
+  assert.ok(card.includes("invoice\\u202egpj.exe\\u200b"));
+  assert.ok(card.includes("&lt;b&gt;x&lt;/b&gt;") && !card.includes("<b>x</b>"));
+  assert.ok(card.startsWith('<div id="hl-entity-') && !card.includes("<script"));
+  const alert = new SecurityAlert({ AlertName: spoofed, Description: spoofed, Entities: JSON.stringify([{ $id: "1", Type: "host", HostName: spoofed }]) });
+  const alertCard = alert.toHtml();
+  assert.ok(!alertCard.includes("\u202E"));
+  assert.ok(alertCard.split("invoice\\u202egpj.exe").length - 1 >= 3); // name, description, host card (and the alt text)
+});
