@@ -1,0 +1,127 @@
+/** The steps of buildProcessTree, each on a tiny hand-made frame. */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import pl from "nodejs-polars";
+import {
+  NO_PARENT_ID,
+  PARENT_NOT_FOUND,
+  inferParents,
+  inferredRows,
+  matchParents,
+  nodeRoles,
+  processEvents,
+  processKeys,
+  processNodes,
+  treeLayout,
+  uniqueKeys,
+} from "../../src/transform/processTreeSteps";
+
+const t = (s: string): Date => new Date(`2024-01-01T${s}Z`);
+
+/** Windows 4688 events from [time, host, pid, image, parent pid, parent image] rows. */
+function events4688(rows: [string, string, string, string, string, string][]): pl.DataFrame {
+  return pl.DataFrame({
+    EventID: rows.map(() => 4688),
+    TimeGenerated: rows.map((r) => t(r[0])),
+    Computer: rows.map((r) => r[1]),
+    NewProcessId: rows.map((r) => r[2]),
+    NewProcessName: rows.map((r) => r[3]),
+    ProcessId: rows.map((r) => r[4]),
+    ParentProcessName: rows.map((r) => r[5]),
+    SubjectLogonId: rows.map(() => "0x1"),
+  });
+}
+
+describe("processTree steps", () => {
+  it("schema: keeps process creations once each, remembering their input rows", () => {
+    const df = events4688([
+      ["10:00:00", "h", "0x1", "a.exe", "0x0", "s.exe"],
+      ["10:00:00", "h", "0x1", "a.exe", "0x0", "s.exe"],
+      ["10:00:01", "h", "0x2", "b.exe", "0x1", "a.exe"],
+    ]).withColumns(pl.Series("EventID", [4688, 4688, 4624]), pl.lit("stale").alias("NodeRole"));
+    const events = processEvents(df);
+    assert.equal(events.schema.name, "Windows 4688");
+    assert.deepEqual([...events.inputRow], [0]);
+    assert.equal(events.inputRows, 3);
+    assert.ok(!events.events.columns.includes("NodeRole"));
+  });
+
+  it("keys: image|pid|time in time order (nulls first); a clash gets #2, #3 in the order given", () => {
+    const df = events4688([
+      ["10:00:02", "h", "0x2", "C:\\B.exe", "0x1", "a.exe"],
+      ["10:00:01", "h", "0x1", "a.exe", "0x0", "s.exe"],
+      ["10:00:02", "h", "0x2", "c:\\b.EXE", "0x1", "a.exe"],
+    ]).withColumns(pl.Series("TimeGenerated", [t("10:00:02"), null, t("10:00:02")]));
+    const keys = processKeys(processEvents(df));
+    assert.deepEqual(keys.key.toArray(), ["c:\\b.exe|0x2|2024-01-01 10:00:02.000000", "a.exe|0x1|NaT", "c:\\b.exe|0x2|2024-01-01 10:00:02.000000"]);
+    assert.deepEqual([...keys.order], [1, 0, 2]);
+    // b.exe's parent lookup (h, 0x1, a.exe) is a.exe's own.
+    assert.equal(keys.parentCode[0], keys.code[1]);
+    assert.deepEqual(uniqueKeys(keys.key, keys.order).toArray(), ["c:\\b.exe|0x2|2024-01-01 10:00:02.000000", "a.exe|0x1|NaT", "c:\\b.exe|0x2|2024-01-01 10:00:02.000000#2"]);
+    assert.deepEqual(uniqueKeys(pl.Series("k", ["x", "y", "x", "x"]), [3, 1, 0, 2]).toArray(), ["x#2", "y", "x#3", "x"]);
+  });
+
+  it("parents: the latest process at or before the child's time with the parent's id and image, on the child's host", () => {
+    const df = events4688([
+      ["10:00:00", "h1", "0x10", "cmd.exe", "0x1", "svc.exe"], // 0: the PID's first process
+      ["10:05:00", "h1", "0x10", "cmd.exe", "0x1", "svc.exe"], // 1: PID reused
+      ["10:06:00", "h2", "0x10", "cmd.exe", "0x1", "svc.exe"], // 2: same PID and image, other host
+      ["10:07:00", "h1", "0x20", "x.exe", "0x10", "CMD.EXE"], // 3 → 1
+      ["10:08:00", "h1", "0x10", "cmd.exe", "0x1", "svc.exe"], // 4: after x.exe, not its parent
+      ["10:09:00", "h1", "0x30", "y.exe", "0x10", "other.exe"], // 5: other image → not found
+    ]);
+    const parents = matchParents(processKeys(processEvents(df)));
+    assert.deepEqual([...parents], [PARENT_NOT_FOUND, PARENT_NOT_FOUND, PARENT_NOT_FOUND, 1, PARENT_NOT_FOUND, PARENT_NOT_FOUND]);
+    // A parent at the same time counts; the process itself never does.
+    const same = events4688([
+      ["10:00:00", "h", "0x1", "a.exe", "0x1", "a.exe"],
+      ["10:00:00", "h", "0x2", "b.exe", "0x1", "a.exe"],
+    ]);
+    assert.deepEqual([...matchParents(processKeys(processEvents(same)))], [PARENT_NOT_FOUND, 0]);
+  });
+
+  it("inferred: one inferred parent per missing parent, numbered in the time order of its first child", () => {
+    const matched = Int32Array.of(PARENT_NOT_FOUND, 0, PARENT_NOT_FOUND, PARENT_NOT_FOUND, NO_PARENT_ID);
+    const links = inferParents(matched, { parentCode: Uint32Array.of(7, 1, 9, 7, 0), order: Uint32Array.of(2, 0, 1, 3, 4) });
+    assert.deepEqual([...links.parent], [6, 0, 5, 6, -1, -1, -1]);
+    assert.deepEqual([...links.inferredChild], [2, 0]);
+
+    const df = events4688([
+      ["10:00:00", "h1", "0x10", "cmd.exe", "0x1", "C:\\Svc.exe"],
+      ["10:00:01", "h1", "0x11", "cmd.exe", "0x1", "c:\\svc.exe"],
+      ["10:00:02", "h2", "0x12", "cmd.exe", "0x1", "C:\\Svc.exe"],
+      ["10:00:03", "h2", "0x13", "cmd.exe", "0x2", ""],
+    ]);
+    const events = processEvents(df);
+    const keys = processKeys(events);
+    const nodes = processNodes(events, keys, matchParents(keys));
+    // svc.exe 0x1 on h1 (shared by two children), on h2, and an unnamed 0x2 on h2.
+    assert.deepEqual([...nodes.parent], [4, 4, 5, 6, -1, -1, -1]);
+    assert.deepEqual(nodes.inferred.toRecords(), [
+      { NewProcessName: "C:\\Svc.exe", NewProcessId: "0x1", Computer: "h1", EventID: 4688 },
+      { NewProcessName: "C:\\Svc.exe", NewProcessId: "0x1", Computer: "h2", EventID: 4688 },
+      { NewProcessName: "unknown", NewProcessId: "0x2", Computer: "h2", EventID: 4688 },
+    ]);
+    // Same key on two hosts: inferred parents number their repeats before the events.
+    assert.deepEqual(nodes.key.toArray().slice(4), ["c:\\svc.exe|0x1|1970-01-01 00:00:00.000000", "c:\\svc.exe|0x1|1970-01-01 00:00:00.000000#2", "unknown|0x2|1970-01-01 00:00:00.000000"]);
+    assert.deepEqual([...nodes.sourceIndex], [0, 1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(inferredRows(events, Uint32Array.of(3)).key.toArray(), ["unknown|0x2|1970-01-01 00:00:00.000000"]);
+  });
+
+  it("paths/levels: a 3-level chain under an inferred root, depth first; a parent cycle keeps its own path", () => {
+    // Events 0..3 (time order 1, 0, 2, 3) and inferred node 4: 4 → 1 → 0 and 4 → 2; 3 is its own parent (a cycle).
+    const layout = treeLayout(Int32Array.of(1, 4, 4, 3, -1), Uint32Array.of(1, 0, 2, 3), Int32Array.of(10, 11, 12, 13, 14), 3);
+    assert.deepEqual([...layout.treeOrder], [4, 1, 0, 2, 3]);
+    assert.deepEqual(layout.path, ["014/011/010", "014/011", "014/012", "013", "014"]);
+    assert.deepEqual([...layout.level], [3, 2, 2, 1, 1]);
+  });
+
+  it("roles: root, branch, leaf on a 3-level chain; a lone root is isolated", () => {
+    const roles = nodeRoles(Int32Array.of(-1, 0, 1, -1));
+    assert.deepEqual(roles.columns, ["IsRoot", "IsLeaf", "IsBranch", "NodeRole"]);
+    assert.deepEqual(roles.getColumn("NodeRole").toArray(), ["root", "branch", "leaf", "isolated"]);
+    assert.deepEqual(roles.getColumn("IsRoot").toArray(), [true, false, false, true]);
+    assert.deepEqual(roles.getColumn("IsLeaf").toArray(), [false, false, true, true]);
+    assert.deepEqual(roles.getColumn("IsBranch").toArray(), [false, true, false, false]);
+  });
+});
