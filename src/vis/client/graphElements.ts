@@ -44,16 +44,8 @@ export interface GraphViewEdge {
   relation: string;
 }
 
-/** Data of a Cytoscape node: the whitelist. */
-export interface GraphNodeElementData {
-  id: string;
-  label: string;
-  short: string;
-  type: string;
-  color: string;
-  shape: NodeShape;
-  related: boolean;
-}
+/** Data of a Cytoscape node: the whitelist (nothing else from the data reaches Cytoscape). */
+export type GraphNodeElementData = Pick<GraphViewNode, "id" | "label" | "short" | "type" | "color" | "shape" | "related">;
 
 /** Data of a Cytoscape edge: the whitelist. */
 export interface GraphEdgeElementData {
