@@ -1,6 +1,6 @@
 /**
  * huntlab: a TypeScript threat-hunting lab for Jupyter, after Microsoft's MSTICPy.
- * Public names follow the lab's API (shared/API.md).
+ * Public names follow the lab's API; test/api.test.ts pins them.
  */
 import { registerQueryBrowser } from "./data/queryProvider";
 import { browseQueries } from "./vis/queryBrowser";

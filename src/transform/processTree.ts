@@ -1,6 +1,6 @@
 /**
  * `buildProcessTree`: links process-creation events into trees, after MSTICPy's
- * `build_process_tree` (msticpy/transform/proc_tree_builder.py, v3).
+ * `build_process_tree` (its process-tree builder, v3).
  *
  * Rules (MSTICPy's, with the deliberate differences marked *):
  * - Rows that are not process creations (schema event id) are left out, and

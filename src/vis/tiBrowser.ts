@@ -1,6 +1,6 @@
 /**
  * The threat-intelligence results browser, after MSTICPy's
- * `ti_browser.browse_results()` (which lives in msticpy/vis, as this does).
+ * `ti_browser.browse_results()` (MSTICPy keeps it with its visualisations, as huntlab does).
  *
  * One self-contained HTML output (an `HtmlView`), built like the query browser:
  * - static: every indicator is a `<details>` block (its providers' severity,
