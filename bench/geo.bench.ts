@@ -13,19 +13,29 @@
  *   start → Cytoscape drawn, measured in the page. Target ≤ 3 s. The default
  *   (layout computed in Node, shown as is) is printed too, with the Node-side
  *   `plot()` (layout + static PNG).
+ * Big inputs (a notebook must stay usable with them):
+ * - A `GeoMap` of 1,000,000 points (5,000 places × 200 addresses, a User
+ *   column): Node build (add + view + HTML), output size, and in Chromium
+ *   page start → live (`data-hl-live`) and → clusters drawn
+ *   (`data-markers-ready`). Targets: build ≤ 10 s, drawn ≤ 10 s.
+ * - `EntityGraph` of 5,000 alerts: Node build (parse + graph + `plot()` +
+ *   HTML) and in Chromium page start → live, default layout (from Node).
+ *   Targets ≤ 10 s each.
  */
 import pl from "nodejs-polars";
-import type { Browser } from "playwright-core";
 import { geoLookup } from "../src/context/geoip";
 import { GeoLocation, Ip } from "../src/entities";
 import { EntityGraph } from "../src/vis/entityGraph";
 import { GeoMap } from "../src/vis/geoMap";
-import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumMissing, PAGE_ORIGIN } from "../test/browser/chromium";
-import { measure, report, seededRandom, type Measurement } from "./harness";
+import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumMissing } from "../test/browser/chromium";
+import { browserMeasure, browserMeasureMarks, mb, measure, report, seededRandom, type Measurement } from "./harness";
 
 const LOOKUPS = 100_000;
 const POINTS = 10_000;
 const ALERTS = 1_000;
+const BIG_PLACES = 5_000;
+const BIG_PER_PLACE = 200;
+const BIG_ALERTS = 5_000;
 
 function addresses(n: number): string[] {
   const random = seededRandom(11);
@@ -50,6 +60,18 @@ function mapPoints(n: number): Ip[] {
     ip.AdditionalData.User = `user${i % 97}`;
     return ip;
   });
+}
+
+/** `BIG_PLACES` seeded places × `BIG_PER_PLACE` distinct addresses (interleaved), with a User column. */
+function bigMapPoints(): Ip[] {
+  const random = seededRandom(8);
+  const places = Array.from({ length: BIG_PLACES }, (_, i) => new GeoLocation({ Latitude: random() * 120 - 55, Longitude: random() * 340 - 170, City: `city ${i % 900}`, CountryCode: "ZZ" }));
+  const ips: Ip[] = new Array(BIG_PLACES * BIG_PER_PLACE);
+  for (let i = 0; i < ips.length; i++) {
+    ips[i] = new Ip({ Address: `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`, Location: places[i % BIG_PLACES] });
+    ips[i].AdditionalData.User = `user${i % 97}`;
+  }
+  return ips;
 }
 
 function alertFrame(n: number): pl.DataFrame {
@@ -83,41 +105,6 @@ function alertFrame(n: number): pl.DataFrame {
   return pl.DataFrame(rows);
 }
 
-/**
- * Opens `html` offline and returns the in-page time (ms since navigation start)
- * at which `selector` gets `attribute="1"`, recorded by a MutationObserver
- * installed before any page script runs.
- */
-async function pageTime(browser: Browser, html: string, selector: string, attribute: string): Promise<number> {
-  const context = await browser.newContext();
-  try {
-    await context.route("**/*", (route) => (route.request().url() === `${PAGE_ORIGIN}/bench.html` ? route.fulfill({ status: 200, contentType: "text/html", body: html }) : route.abort()));
-    await context.addInitScript(
-      ({ sel, attr }) => {
-        const w = window as unknown as { __hlDone?: number };
-        new MutationObserver(() => {
-          if (w.__hlDone === undefined && document.querySelector(`${sel}[${attr}="1"]`)) w.__hlDone = performance.now();
-        }).observe(document, { subtree: true, attributes: true, attributeFilter: [attr] });
-      },
-      { sel: selector, attr: attribute },
-    );
-    const page = await context.newPage();
-    await page.goto(`${PAGE_ORIGIN}/bench.html`);
-    await page.waitForFunction(() => (window as unknown as { __hlDone?: number }).__hlDone !== undefined, null, { timeout: 120_000 });
-    return await page.evaluate(() => (window as unknown as { __hlDone: number }).__hlDone);
-  } finally {
-    await context.close();
-  }
-}
-
-async function browserMeasure(browser: Browser, name: string, html: string, selector: string, attribute: string, targetMs: number, runs = 3): Promise<Measurement> {
-  await pageTime(browser, html, selector, attribute);
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) times.push(await pageTime(browser, html, selector, attribute));
-  times.sort((a, b) => a - b);
-  return { name, runs, medianMs: times[Math.floor(runs / 2)], minMs: times[0], maxMs: times[runs - 1], targetMs, note: "in-page, from navigation start" };
-}
-
 export async function run(): Promise<void> {
   const ips = addresses(LOOKUPS);
   const alerts = alertFrame(ALERTS);
@@ -128,6 +115,33 @@ export async function run(): Promise<void> {
   ];
   const eg = graph!;
   rows.push(await measure(`  plot() in Node: layout + static PNG (${eg.nodeCount} nodes, ${eg.edgeCount} edges)`, () => eg.plot().toView(), { runs: 3, note: "no target" }));
+
+  // Big inputs, built in Node.
+  const bigIps = bigMapPoints();
+  let bigMapHtml = "";
+  rows.push(
+    await measure(
+      `GeoMap of ${bigIps.length.toLocaleString("en")} points (${BIG_PLACES.toLocaleString("en")} places): build + HTML in Node`,
+      () => (bigMapHtml = new GeoMap().addIpCluster(bigIps, { color: "blue", geolocate: false }).centerMap().toView().toHtml()),
+      { runs: 2, warmup: 0, targetMs: 10_000 },
+    ),
+  );
+  rows[rows.length - 1].note = `HTML ${mb(bigMapHtml.length)}`;
+  const bigAlerts = alertFrame(BIG_ALERTS);
+  let bigGraphHtml = "";
+  let bigGraphShape = "";
+  rows.push(
+    await measure(
+      `EntityGraph of ${BIG_ALERTS.toLocaleString("en")} alerts: parse + build + plot() + HTML in Node`,
+      () => {
+        const g = new EntityGraph(bigAlerts);
+        bigGraphShape = `${g.nodeCount} nodes, ${g.edgeCount} edges`;
+        bigGraphHtml = g.plot().toView().toHtml();
+      },
+      { runs: 2, warmup: 0, targetMs: 10_000 },
+    ),
+  );
+  rows[rows.length - 1].note = `${bigGraphShape}; HTML ${mb(bigGraphHtml.length)}`;
 
   const skip = chromiumMissing();
   if (skip) {
@@ -140,11 +154,20 @@ export async function run(): Promise<void> {
   try {
     const map = new GeoMap().addIpCluster(mapPoints(POINTS), { color: "blue" }).centerMap();
     const mapHtml = `<!doctype html><html><body>${map.toView().toHtml()}</body></html>`;
-    rows.push(await browserMeasure(browser, `GeoMap of ${POINTS.toLocaleString("en")} points in Chromium (clustered, drawn)`, mapHtml, ".hl-view-geo-map .hl-view-live", "data-markers-ready", 2000));
+    rows.push(await browserMeasure(browser, `GeoMap of ${POINTS.toLocaleString("en")} points in Chromium (clustered, drawn)`, mapHtml, ".hl-view-geo-map .hl-view-live", "data-markers-ready", { targetMs: 2000 }));
     const browserLayout = `<!doctype html><html><body>${eg.plot({ layout: "browser" }).toView().toHtml()}</body></html>`;
-    rows.push(await browserMeasure(browser, `Entity graph of ${ALERTS.toLocaleString("en")} alerts laid out in Chromium`, browserLayout, ".hl-view-entity-graph", "data-hl-live", 3000));
+    rows.push(await browserMeasure(browser, `Entity graph of ${ALERTS.toLocaleString("en")} alerts laid out in Chromium`, browserLayout, ".hl-view-entity-graph", "data-hl-live", { targetMs: 3000 }));
     const precomputed = `<!doctype html><html><body>${eg.plot().toView().toHtml()}</body></html>`;
-    rows.push(await browserMeasure(browser, `  same graph, layout from Node (default)`, precomputed, ".hl-view-entity-graph", "data-hl-live", 3000));
+    rows.push(await browserMeasure(browser, `  same graph, layout from Node (default)`, precomputed, ".hl-view-entity-graph", "data-hl-live", { targetMs: 3000 }));
+    const bigMapPage = `<!doctype html><html><body>${bigMapHtml}</body></html>`;
+    rows.push(
+      ...(await browserMeasureMarks(browser, bigMapPage, [
+        { name: `GeoMap of 1,000,000 points in Chromium: live`, selector: ".hl-view-geo-map", attribute: "data-hl-live", targetMs: 10_000 },
+        { name: `  same map: clusters drawn (first render)`, selector: ".hl-view-geo-map .hl-view-live", attribute: "data-markers-ready", targetMs: 10_000 },
+      ])),
+    );
+    const bigGraphPage = `<!doctype html><html><body>${bigGraphHtml}</body></html>`;
+    rows.push(await browserMeasure(browser, `Entity graph of ${BIG_ALERTS.toLocaleString("en")} alerts in Chromium: live (layout from Node)`, bigGraphPage, ".hl-view-entity-graph", "data-hl-live", { targetMs: 10_000, runs: 3 }));
   } finally {
     await browser.close();
   }

@@ -1,4 +1,6 @@
-/** A tiny benchmark harness: median of timed runs, printed as a table row. */
+/** A tiny benchmark harness: median of timed runs, printed as a table row; in-page timings of HTML outputs in Chromium. */
+import type { Browser } from "playwright-core";
+import { PAGE_ORIGIN } from "../test/browser/chromium";
 
 export interface Measurement {
   name: string;
@@ -53,3 +55,86 @@ export function report(title: string, rows: Measurement[]): void {
 
 /** A seeded PRNG: the same generated data on every run (shared with the tests). */
 export { seededRandom } from "../test/helpers/random";
+
+/** A moment of a page load: when `selector` gets `attribute="1"` (e.g. `data-hl-live`: the view is live). */
+export interface PageMark {
+  selector: string;
+  attribute: string;
+}
+
+/** In-page times of one page load, in ms since navigation start. */
+export interface PageTimes {
+  /** Per mark, when it was reached. */
+  marks: number[];
+  /** DOMContentLoaded: the page (and the output's HTML) parsed. */
+  parsedMs: number;
+}
+
+/**
+ * Opens `html` offline in a fresh context and returns when (ms since
+ * navigation start) each mark was reached, recorded by a MutationObserver
+ * installed before any page script runs: the time the reader waits, without
+ * the polling of the test driver.
+ */
+export async function pageTime(browser: Browser, html: string, marks: readonly PageMark[], timeoutMs = 180_000): Promise<PageTimes> {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  try {
+    await context.route("**/*", (route) => (route.request().url() === `${PAGE_ORIGIN}/bench.html` ? route.fulfill({ status: 200, contentType: "text/html", body: html }) : route.abort()));
+    await context.addInitScript((wanted: PageMark[]) => {
+      const w = window as unknown as { __hlMarks: (number | undefined)[] };
+      w.__hlMarks = wanted.map(() => undefined);
+      new MutationObserver(() => {
+        wanted.forEach((m, i) => {
+          if (w.__hlMarks[i] === undefined && document.querySelector(`${m.selector}[${m.attribute}="1"]`)) w.__hlMarks[i] = performance.now();
+        });
+      }).observe(document, { subtree: true, attributes: true, attributeFilter: [...new Set(wanted.map((m) => m.attribute))] });
+    }, [...marks]);
+    const page = await context.newPage();
+    await page.goto(`${PAGE_ORIGIN}/bench.html`, { timeout: timeoutMs });
+    await page.waitForFunction(() => (window as unknown as { __hlMarks: (number | undefined)[] }).__hlMarks.every((t) => t !== undefined), null, { timeout: timeoutMs, polling: 250 });
+    return await page.evaluate(() => ({
+      marks: (window as unknown as { __hlMarks: number[] }).__hlMarks,
+      parsedMs: (performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming).domContentLoadedEventEnd,
+    }));
+  } finally {
+    await context.close();
+  }
+}
+
+/** A table row per mark, from the same `runs` page loads (after `warmup`); the note gives the median parse time. */
+export async function browserMeasureMarks(
+  browser: Browser,
+  html: string,
+  rows: readonly (PageMark & { name: string; targetMs?: number; note?: string })[],
+  options: { runs?: number; warmup?: number } = {},
+): Promise<Measurement[]> {
+  const runs = options.runs ?? 3;
+  for (let i = 0; i < (options.warmup ?? 1); i++) await pageTime(browser, html, rows);
+  const loads: PageTimes[] = [];
+  for (let i = 0; i < runs; i++) loads.push(await pageTime(browser, html, rows));
+  const mid = Math.floor(runs / 2);
+  const parsed = loads.map((t) => t.parsedMs).sort((a, b) => a - b)[mid];
+  return rows.map((row, r) => {
+    const times = loads.map((t) => t.marks[r]).sort((a, b) => a - b);
+    const note = `in-page from navigation start; page parsed at ${(parsed / 1000).toFixed(2)} s${row.note ? `; ${row.note}` : ""}`;
+    return { name: row.name, runs, medianMs: times[mid], minMs: times[0], maxMs: times[runs - 1], targetMs: row.targetMs, note };
+  });
+}
+
+/** {@link browserMeasureMarks} for one mark. */
+export async function browserMeasure(
+  browser: Browser,
+  name: string,
+  html: string,
+  selector: string,
+  attribute: string,
+  options: { targetMs?: number; runs?: number; warmup?: number; note?: string } = {},
+): Promise<Measurement> {
+  const [row] = await browserMeasureMarks(browser, html, [{ name, selector, attribute, targetMs: options.targetMs, note: options.note }], options);
+  return row;
+}
+
+/** Megabytes, for notes. */
+export function mb(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}

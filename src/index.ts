@@ -42,7 +42,9 @@ export {
   type ProcSchema,
 } from "./transform/processTreeSchema";
 export { ptree, ProcessTreeQueryError, type ProcessRef, type ProcessTreeSummary, type ChildrenOptions, type DescendentsOptions, type TreeToTextOptions } from "./transform/processTreeUtils";
-export { HuntlabError, QueryDefinitionError, DataFileError, QueryError } from "./common/errors";
+export { HuntlabError, type ErrorMessage, type HuntlabErrorJson } from "./common/errors";
+export { ERROR_CATALOG, errorRows, type ErrorCode } from "./messages";
+export { QueryDefinitionError, DataFileError, QueryError, DataColumnError } from "./data/messages";
 export * from "./display";
 export * from "./vis";
 export * as entities from "./entities";

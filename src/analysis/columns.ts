@@ -1,16 +1,18 @@
 /** Column access shared by the analysis functions: lookup with suggestions, numbers and times out of polars columns. */
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
-import { didYouMean } from "../common/errors";
 import { isTemporalType, isTextType } from "../common/dtypes";
-import { isDataFrame } from "../display/dataframe";
+import { isDataFrame } from "../common/frames";
 import { parseTimeSeries } from "../data/timeParsing";
 import { AnalysisError } from "./errors";
+import { analysisMessages as msg } from "./messages";
+
+export { quoteValue } from "./messages";
 
 /** Throws unless `df` is a polars DataFrame with at least one row. */
 export function requireFrame(df: unknown, fn: string): asserts df is pl.DataFrame {
-  if (!isDataFrame(df)) throw new AnalysisError(`${fn}: expected a polars DataFrame, got ${describe(df)}.`);
-  if (df.height === 0) throw new AnalysisError(`${fn}: the DataFrame has no rows.`);
+  if (!isDataFrame(df)) throw new AnalysisError(msg.notADataFrame(fn, describe(df)));
+  if (df.height === 0) throw new AnalysisError(msg.emptyFrame(fn));
 }
 
 function describe(value: unknown): string {
@@ -22,20 +24,12 @@ function describe(value: unknown): string {
 /** Throws, naming the column and the closest existing names, when `name` is not a column of `df`. */
 export function requireColumn(df: pl.DataFrame, name: string, fn: string, role: string): void {
   if (typeof name !== "string" || !df.columns.includes(name)) {
-    throw new AnalysisError(
-      `${fn}: ${role} "${String(name)}" is not a column of the DataFrame.${didYouMean(String(name), df.columns)} Columns: ${df.columns.join(", ")}.`,
-    );
+    throw new AnalysisError(msg.columnMissing(fn, role, String(name), df.columns));
   }
 }
 
 /** Plain decimal or scientific notation, optional sign, surrounding spaces allowed (no hex, no "Infinity", no thousands separators). */
 const NUMERIC_TEXT = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
-
-/** A short, safe rendering of a bad value for error messages. */
-export function quoteValue(value: unknown): string {
-  const text = typeof value === "string" ? value : String(value);
-  return JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
-}
 
 /**
  * The values of a numeric column, or of a text column holding numbers (the
@@ -50,7 +44,7 @@ export function numericValues(df: pl.DataFrame, name: string, fn: string, option
     return raw.map((text, row) => {
       if (text === null || text.trim() === "") return null;
       if (!NUMERIC_TEXT.test(text)) {
-        throw new AnalysisError(`${fn}: column "${name}" must be numeric, but row ${row} holds ${quoteValue(text)}, which is not a number.`);
+        throw new AnalysisError(msg.notANumber(fn, name, row, text));
       }
       return Number(text);
     });
@@ -60,12 +54,12 @@ export function numericValues(df: pl.DataFrame, name: string, fn: string, option
     return (column.toArray() as unknown as (boolean | null)[]).map((v) => (v === null ? null : v ? 1 : 0));
   }
   if (!/^(U?Int(8|16|32|64)|Float(32|64)|Decimal)$/.test(variant)) {
-    throw new AnalysisError(`${fn}: column "${name}" must be numeric (or text holding numbers); it is ${String(dtype)}.`);
+    throw new AnalysisError(msg.columnNotNumeric(fn, name, String(dtype)));
   }
   const values = column.cast(pl.Float64).toArray() as unknown as (number | null)[];
   return values.map((v, row) => {
     if (v === null || Number.isNaN(v)) return null;
-    if (!Number.isFinite(v)) throw new AnalysisError(`${fn}: column "${name}" holds ${v} at row ${row}; values must be finite.`);
+    if (!Number.isFinite(v)) throw new AnalysisError(msg.columnNotFinite(fn, name, v, row));
     return v;
   });
 }
@@ -82,12 +76,11 @@ export function timeValues(df: pl.DataFrame, name: string, fn: string): TimeValu
   if (isTextType(column.dtype)) {
     const parsed = parseTimeSeries(column);
     if (!parsed.parsed) {
-      const examples = parsed.examples.length ? ` Values that are not times: ${parsed.examples.map(quoteValue).join(", ")}.` : "";
-      throw new AnalysisError(`${fn}: time column "${name}" is text that does not parse as times (${parsed.failures} values).${examples}`);
+      throw new AnalysisError(msg.timeTextUnparsed(fn, name, parsed.failures, parsed.examples));
     }
     column = parsed.series;
   } else if (!isTemporalType(column.dtype)) {
-    throw new AnalysisError(`${fn}: time column "${name}" must hold times (Datetime, Date or time text); it is ${String(column.dtype)}.`);
+    throw new AnalysisError(msg.timeColumnType(fn, name, String(column.dtype)));
   }
   const timeZone = (column.dtype as unknown as { timeZone?: string }).timeZone || undefined;
   const ms = column.cast(pl.Datetime("ms")).cast(pl.Float64).toArray() as unknown as (number | null)[];

@@ -13,6 +13,7 @@
  * and exact duplicates stay cheap.
  */
 import { AnalysisError } from "./errors";
+import { analysisMessages as msg } from "./messages";
 
 /** Rows × dims numbers, row-major. */
 export interface FeatureMatrix {
@@ -44,7 +45,7 @@ export function featureMatrix(rows: readonly (readonly number[])[]): FeatureMatr
   const dims = rows.length ? rows[0].length : 0;
   const data = new Float64Array(rows.length * dims);
   rows.forEach((row, i) => {
-    if (row.length !== dims) throw new AnalysisError(`featureMatrix: row ${i} has ${row.length} values, row 0 has ${dims}.`);
+    if (row.length !== dims) throw new AnalysisError(msg.matrixRowLength(i, row.length, dims));
     for (let d = 0; d < dims; d++) data[i * dims + d] = row[d];
   });
   return { data, rows: rows.length, dims };
@@ -264,11 +265,11 @@ class KdTree {
 export function dbscan(m: FeatureMatrix, options: DbscanOptions): DbscanResult {
   const eps = options.eps;
   const minSamples = options.minSamples ?? 5;
-  if (typeof eps !== "number" || !(eps > 0) || !Number.isFinite(eps)) throw new AnalysisError(`dbscan: eps must be a positive number; got ${String(eps)}.`);
-  if (!Number.isInteger(minSamples) || minSamples < 1) throw new AnalysisError(`dbscan: minSamples must be a positive integer; got ${String(minSamples)}.`);
-  if (m.data.length !== m.rows * m.dims) throw new AnalysisError(`dbscan: the matrix holds ${m.data.length} numbers, not ${m.rows} × ${m.dims}.`);
+  if (typeof eps !== "number" || !(eps > 0) || !Number.isFinite(eps)) throw new AnalysisError(msg.invalidNumber("dbscan", "eps", "a positive number", eps));
+  if (!Number.isInteger(minSamples) || minSamples < 1) throw new AnalysisError(msg.invalidNumber("dbscan", "minSamples", "a positive integer", minSamples));
+  if (m.data.length !== m.rows * m.dims) throw new AnalysisError(msg.matrixSize(m.data.length, m.rows, m.dims));
   for (let i = 0; i < m.data.length; i++) {
-    if (!Number.isFinite(m.data[i])) throw new AnalysisError(`dbscan: row ${Math.floor(i / m.dims)} holds ${m.data[i]}; features must be finite numbers.`);
+    if (!Number.isFinite(m.data[i])) throw new AnalysisError(msg.matrixNotFinite(Math.floor(i / m.dims), m.data[i]));
   }
   const n = m.rows;
   const labels = new Int32Array(n).fill(-1);

@@ -5,7 +5,8 @@
  */
 import pl from "nodejs-polars";
 import { AnalysisError } from "./errors";
-import { datetimeSeries, numericValues, quoteValue, requireColumn, requireFrame, timeValues } from "./columns";
+import { analysisMessages as msg } from "./messages";
+import { datetimeSeries, numericValues, requireColumn, requireFrame, timeValues } from "./columns";
 import { dbscan, normalizeRows, type FeatureMatrix } from "./dbscan";
 
 /**
@@ -68,17 +69,17 @@ export function dbclusterEvents(df: pl.DataFrame, options: DbclusterOptions): Db
   requireFrame(df, FN);
   const columns = options?.clusterColumns;
   if (!Array.isArray(columns) || columns.length === 0) {
-    throw new AnalysisError(`${FN}: clusterColumns must name at least one numeric column. Columns: ${df.columns.join(", ")}.`);
+    throw new AnalysisError(msg.noClusterColumns(FN, df.columns));
   }
   for (const c of columns) requireColumn(df, c, FN, "cluster column");
   const timeColumn = options.timeColumn ?? "TimeCreatedUtc";
   requireColumn(df, timeColumn, FN, "timeColumn");
   const mode = options.mode ?? "clean";
-  if (mode !== "clean" && mode !== "msticpy") throw new AnalysisError(`${FN}: mode must be "clean" or "msticpy"; got ${quoteValue(mode)}.`);
+  if (mode !== "clean" && mode !== "msticpy") throw new AnalysisError(msg.invalidChoice(FN, "mode", '"clean" or "msticpy"', mode));
   const eps = options.maxClusterDistance ?? 0.01;
   const minSamples = options.minClusterSamples ?? 2;
-  if (!(eps > 0) || !Number.isFinite(eps)) throw new AnalysisError(`${FN}: maxClusterDistance must be a positive number; got ${String(eps)}.`);
-  if (!Number.isInteger(minSamples) || minSamples < 1) throw new AnalysisError(`${FN}: minClusterSamples must be a positive integer; got ${String(minSamples)}.`);
+  if (!(eps > 0) || !Number.isFinite(eps)) throw new AnalysisError(msg.invalidNumber(FN, "maxClusterDistance", "a positive number", eps));
+  if (!Number.isInteger(minSamples) || minSamples < 1) throw new AnalysisError(msg.invalidNumber(FN, "minClusterSamples", "a positive integer", minSamples));
 
   const n = df.height;
   const dims = columns.length;
@@ -88,10 +89,11 @@ export function dbclusterEvents(df: pl.DataFrame, options: DbclusterOptions): Db
     try {
       values = numericValues(df, name, FN, { booleans: true });
     } catch (err) {
-      throw new AnalysisError(`${(err as Error).message} Turn text into numbers first, e.g. withStringScore(df, "${name}") or withCrc32Hash(df, "${name}").`);
+      if (!(err instanceof AnalysisError)) throw err;
+      throw new AnalysisError(msg.clusterColumnHint(err, name), { cause: err });
     }
     values.forEach((v, row) => {
-      if (v === null) throw new AnalysisError(`${FN}: cluster column "${name}" is empty at row ${row}; fill or drop such rows first.`);
+      if (v === null) throw new AnalysisError(msg.emptyClusterValue(FN, name, row));
       matrix.data[row * dims + d] = v;
     });
   });

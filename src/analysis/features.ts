@@ -6,6 +6,7 @@
 import pl from "nodejs-polars";
 import { isTextType } from "../common/dtypes";
 import { AnalysisError } from "./errors";
+import { analysisMessages as msg } from "./messages";
 import { requireColumn, requireFrame } from "./columns";
 
 /**
@@ -22,7 +23,7 @@ export function stringScore(text: string | null | undefined): number {
 
 /** `floor(stringScore(text) / scale)` (MSTICPy's `char_ord_score`): a larger scale weakens the feature. */
 export function charOrdScore(text: string | null | undefined, scale = 1): number {
-  if (!(scale > 0)) throw new AnalysisError(`charOrdScore: scale must be positive; got ${String(scale)}.`);
+  if (!(scale > 0)) throw new AnalysisError(msg.invalidNumber("charOrdScore", "scale", "positive", scale));
   return Math.floor(stringScore(text) / scale);
 }
 
@@ -108,7 +109,7 @@ function memo(fn: (s: string) => number): (s: string) => number {
 
 function texts(df: pl.DataFrame, name: string): string[] {
   const column = df.getColumn(name);
-  if (!isTextType(column.dtype)) throw new AnalysisError(`addProcessFeatures: column "${name}" must be text; it is ${String(column.dtype)}.`);
+  if (!isTextType(column.dtype)) throw new AnalysisError(msg.columnNotText("addProcessFeatures", name, String(column.dtype)));
   // Null → "" (MSTICPy fills NaN with "" first).
   return (column.toArray() as unknown as (string | null)[]).map((v) => v ?? "");
 }

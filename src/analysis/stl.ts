@@ -15,6 +15,7 @@
  * results agree with it to rounding; see test/analysis/fixtures/stl.json.
  */
 import { AnalysisError } from "./errors";
+import { analysisMessages as msg } from "./messages";
 import { loessEstimate, loessSmooth, movingAverage } from "./loess";
 
 /** Options of `stl`. Lengths are numbers of points; all must be odd. */
@@ -82,19 +83,19 @@ function isPositiveInt(value: unknown): value is number {
 function checkOdd(name: string, value: number, min: number, period: number, needAbovePeriod: boolean): number {
   if (!isPositiveInt(value) || value % 2 !== 1 || value < min || (needAbovePeriod && value <= period)) {
     const above = needAbovePeriod ? ` and greater than period (${period})` : "";
-    throw new AnalysisError(`STL option ${name} must be an odd integer ≥ ${min}${above}; got ${String(value)}.`);
+    throw new AnalysisError(msg.stlOption(name, `an odd integer ≥ ${min}${above}`, value));
   }
   return value;
 }
 
 function checkDegree(name: string, value: number): number {
-  if (value !== 0 && value !== 1) throw new AnalysisError(`STL option ${name} must be 0 or 1; got ${String(value)}.`);
+  if (value !== 0 && value !== 1) throw new AnalysisError(msg.stlOption(name, "0 or 1", value));
   return value;
 }
 
 function checkPositive(name: string, value: number, allowZero = false): number {
   const ok = typeof value === "number" && Number.isInteger(value) && (allowZero ? value >= 0 : value > 0);
-  if (!ok) throw new AnalysisError(`STL option ${name} must be a ${allowZero ? "non-negative" : "positive"} integer; got ${String(value)}.`);
+  if (!ok) throw new AnalysisError(msg.stlOption(name, `a ${allowZero ? "non-negative" : "positive"} integer`, value));
   return value;
 }
 
@@ -102,7 +103,7 @@ function checkPositive(name: string, value: number, allowZero = false): number {
 export function stlConfig(options: StlOptions): StlConfig {
   const period = options.period;
   if (!isPositiveInt(period) || period < 2) {
-    throw new AnalysisError(`STL option period must be an integer ≥ 2 (samples per seasonal cycle); got ${String(period)}.`);
+    throw new AnalysisError(msg.stlOption("period", "an integer ≥ 2 (samples per seasonal cycle)", period));
   }
   const seasonal = checkOdd("seasonal", options.seasonal ?? 7, 3, period, false);
   let trend = options.trend;
@@ -155,11 +156,11 @@ export function stl(values: ArrayLike<number>, options: StlOptions): StlResult {
   const n = values.length;
   const np = config.period;
   if (n < 2 * np) {
-    throw new AnalysisError(`STL needs at least two full periods: ${n} points given, period ${np} needs ${2 * np}.`);
+    throw new AnalysisError(msg.stlTooShort(n, np));
   }
   const y = Float64Array.from(values);
   for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(y[i])) throw new AnalysisError(`STL input must be finite numbers; point ${i} is ${String(values[i])}.`);
+    if (!Number.isFinite(y[i])) throw new AnalysisError(msg.stlNotFinite(i, values[i]));
   }
   const trend = new Float64Array(n);
   const season = new Float64Array(n);

@@ -6,7 +6,8 @@
  */
 import pl from "nodejs-polars";
 import { AnalysisError } from "./errors";
-import { datetimeSeries, numericValues, quoteValue, requireColumn, requireFrame, timeValues } from "./columns";
+import { analysisMessages as msg } from "./messages";
+import { datetimeSeries, numericValues, requireColumn, requireFrame, timeValues } from "./columns";
 import { stl, stlConfig } from "./stl";
 
 /**
@@ -81,14 +82,14 @@ const MAX_GRID_POINTS = 10_000_000;
 export function timeseriesAnomaliesStl(df: pl.DataFrame, options: TimeseriesAnomaliesOptions = {}): pl.DataFrame {
   requireFrame(df, FN);
   const mode = options.mode ?? "msticpy";
-  if (mode !== "msticpy" && mode !== "clean") throw new AnalysisError(`${FN}: mode must be "msticpy" or "clean"; got ${quoteValue(mode)}.`);
+  if (mode !== "msticpy" && mode !== "clean") throw new AnalysisError(msg.invalidChoice(FN, "mode", '"msticpy" or "clean"', mode));
   const fill = options.fill ?? "error";
   if (!["error", "zero", "interpolate", "previous"].includes(fill)) {
-    throw new AnalysisError(`${FN}: fill must be "error", "zero", "interpolate" or "previous"; got ${quoteValue(fill)}.`);
+    throw new AnalysisError(msg.invalidChoice(FN, "fill", '"error", "zero", "interpolate" or "previous"', fill));
   }
   const threshold = options.scoreThreshold ?? 3;
   if (typeof threshold !== "number" || !Number.isFinite(threshold)) {
-    throw new AnalysisError(`${FN}: scoreThreshold must be a finite number; got ${String(threshold)}.`);
+    throw new AnalysisError(msg.invalidNumber(FN, "scoreThreshold", "a finite number", threshold));
   }
   // Validate the STL settings before touching the data.
   const config = stlConfig({ period: options.period ?? 24, seasonal: options.seasonal ?? 7, robust: options.robust ?? false });
@@ -96,17 +97,15 @@ export function timeseriesAnomaliesStl(df: pl.DataFrame, options: TimeseriesAnom
   const timeColumn = options.timeColumn ?? defaultTimeColumn(df);
   requireColumn(df, timeColumn, FN, "timeColumn");
   const dataColumn = options.dataColumn ?? df.columns.find((c) => c !== timeColumn);
-  if (dataColumn === undefined) throw new AnalysisError(`${FN}: the DataFrame has no value column besides the time column "${timeColumn}".`);
+  if (dataColumn === undefined) throw new AnalysisError(msg.noValueColumn(FN, timeColumn));
   requireColumn(df, dataColumn, FN, "dataColumn");
-  if (dataColumn === timeColumn) throw new AnalysisError(`${FN}: dataColumn and timeColumn are both "${timeColumn}".`);
+  if (dataColumn === timeColumn) throw new AnalysisError(msg.sameColumn(FN, timeColumn));
 
   const times = timeValues(df, timeColumn, FN);
   const values = numericValues(df, dataColumn, FN);
   const grid = regularGrid(times.ms, values, timeColumn, dataColumn, fill, options.interval);
   if (grid.values.length < 2 * config.period) {
-    throw new AnalysisError(
-      `${FN}: "${dataColumn}" has ${grid.values.length} points; STL with period ${config.period} needs at least ${2 * config.period} (two full cycles).`,
-    );
+    throw new AnalysisError(msg.seriesTooShort(FN, dataColumn, grid.values.length, config.period));
   }
 
   const fit = stl(grid.values, config);
@@ -136,7 +135,7 @@ export function timeseriesAnomaliesStl(df: pl.DataFrame, options: TimeseriesAnom
     pl.Series("anomalies", Array.from(columns.anomalies), pl.Float64).cast(pl.Int64),
   ];
   if (fill !== "error") added.push(pl.Series("filled", Array.from(grid.filled), pl.Bool));
-  if (out.height !== n) throw new AnalysisError(`${FN}: internal error: ${out.height} rows for ${n} points.`);
+  if (out.height !== n) throw new AnalysisError(msg.rowCountChanged(FN, out.height, n));
   return out.drop(key).withColumns(...added);
 }
 
@@ -148,9 +147,7 @@ function defaultTimeColumn(df: pl.DataFrame): string {
     return v === "Datetime" || v === "Date";
   });
   if (temporal.length === 1) return temporal[0];
-  throw new AnalysisError(
-    `${FN}: pass timeColumn: there is no "TimeGenerated" column and ${temporal.length ? `several time columns (${temporal.join(", ")})` : "no Datetime column"}. Columns: ${df.columns.join(", ")}.`,
-  );
+  throw new AnalysisError(msg.timeColumnUnknown(FN, temporal, df.columns));
 }
 
 /** The series on its regular time grid. */
@@ -174,20 +171,18 @@ function regularGrid(
 ): Grid {
   const order = timesMs.map((_, i) => i);
   const nullTime = timesMs.findIndex((t) => t === null);
-  if (nullTime >= 0) throw new AnalysisError(`${FN}: time column "${timeColumn}" is empty at row ${nullTime}; every point needs a time.`);
+  if (nullTime >= 0) throw new AnalysisError(msg.emptyTime(FN, timeColumn, nullTime));
   const t = timesMs as number[];
   order.sort((a, b) => t[a] - t[b] || a - b);
   for (let i = 1; i < order.length; i++) {
     if (t[order[i]] === t[order[i - 1]]) {
-      throw new AnalysisError(
-        `${FN}: time ${iso(t[order[i]])} appears more than once in "${timeColumn}" (rows ${order[i - 1]} and ${order[i]}); aggregate the series first (one value per time).`,
-      );
+      throw new AnalysisError(msg.duplicateTime(FN, iso(t[order[i]]), timeColumn, order[i - 1], order[i]));
     }
   }
   let step: number;
   if (interval !== undefined) {
     step = typeof interval === "number" ? interval : parseDuration(interval, "interval");
-    if (!(step > 0) || !Number.isInteger(step)) throw new AnalysisError(`${FN}: interval must be a positive whole number of milliseconds; got ${String(interval)}.`);
+    if (!(step > 0) || !Number.isInteger(step)) throw new AnalysisError(msg.invalidNumber(FN, "interval", "a positive whole number of milliseconds", interval));
   } else {
     step = Infinity;
     for (let i = 1; i < order.length; i++) step = Math.min(step, t[order[i]] - t[order[i - 1]]);
@@ -197,7 +192,7 @@ function regularGrid(
   const span = t[order[order.length - 1]] - start;
   const size = Math.floor(span / step) + 1;
   if (size > MAX_GRID_POINTS) {
-    throw new AnalysisError(`${FN}: a ${formatDuration(step)} grid from ${iso(start)} to ${iso(start + span)} would have ${size} points; pass a coarser interval.`);
+    throw new AnalysisError(msg.gridTooLarge(FN, formatDuration(step), iso(start), iso(start + span), size));
   }
   const times = new Float64Array(size);
   const raw: (number | null)[] = new Array<number | null>(size).fill(null);
@@ -205,9 +200,7 @@ function regularGrid(
   for (const row of order) {
     const offset = t[row] - start;
     if (offset % step !== 0) {
-      throw new AnalysisError(
-        `${FN}: "${timeColumn}" is not regular: ${iso(t[row])} is not on the ${formatDuration(step)} grid starting ${iso(start)}. Pass interval, or resample the series first.`,
-      );
+      throw new AnalysisError(msg.irregularSeries(FN, timeColumn, iso(t[row]), formatDuration(step), iso(start)));
     }
     raw[offset / step] = values[row];
   }
@@ -222,12 +215,10 @@ function regularGrid(
     const what = [gaps ? `${gaps} time${gaps === 1 ? "" : "s"} missing from the ${formatDuration(step)} grid` : "", nulls ? `${nulls} empty value${nulls === 1 ? "" : "s"} in "${dataColumn}"` : ""]
       .filter(Boolean)
       .join(" and ");
-    throw new AnalysisError(
-      `${FN}: the series has ${what}, first at ${iso(times[missing[0]])}. Pass fill: "zero", "interpolate" or "previous" to fill them.`,
-    );
+    throw new AnalysisError(msg.seriesGaps(FN, what, iso(times[missing[0]])));
   }
   const out = new Float64Array(size);
-  if (missing.length === size) throw new AnalysisError(`${FN}: column "${dataColumn}" has no values.`);
+  if (missing.length === size) throw new AnalysisError(msg.noValues(FN, dataColumn));
   for (let i = 0; i < size; i++) out[i] = raw[i] ?? Number.NaN;
   if (missing.length) fillMissing(out, fill);
   return { times, values: out, filled };
@@ -322,7 +313,7 @@ export function setNewAnomalyThreshold(df: pl.DataFrame, threshold: number, thre
   requireFrame(df, fn);
   requireColumn(df, "score", fn, "score column");
   const low = thresholdLow ?? threshold;
-  if (!Number.isFinite(threshold) || !Number.isFinite(low)) throw new AnalysisError(`${fn}: thresholds must be finite numbers.`);
+  if (!Number.isFinite(threshold) || !Number.isFinite(low)) throw new AnalysisError(msg.invalidOptions(fn, "thresholds must be finite numbers"));
   const score = pl.col("score");
   return df.withColumns(
     pl.when(score.gtEq(threshold)).then(pl.lit(1)).when(score.ltEq(-low)).then(pl.lit(-1)).otherwise(pl.lit(0)).cast(pl.Int64).alias("anomalies"),
@@ -362,7 +353,7 @@ export function extractAnomalyPeriods(df: pl.DataFrame, options: AnomalyPeriodOp
   requireColumn(df, timeColumn, fn, "timeColumn");
   requireColumn(df, anomaliesColumn, fn, "anomaliesColumn");
   const period = typeof options.period === "number" ? options.period : parseDuration(options.period ?? "1h", "period");
-  if (!(period > 0)) throw new AnalysisError(`${fn}: period must be positive.`);
+  if (!(period > 0)) throw new AnalysisError(msg.invalidOptions(fn, "period must be positive"));
   const wanted = options.posOnly ?? true ? [1] : [1, -1];
   const labels = numericValues(df, anomaliesColumn, fn);
   const times = timeValues(df, timeColumn, fn).ms;
@@ -396,7 +387,7 @@ export interface KqlFilterOptions {
  */
 export function createTimePeriodKqlFilter(periods: readonly AnomalyPeriod[], options: KqlFilterOptions = {}): string {
   const column = kqlColumn(options.timeColumn ?? "TimeGenerated");
-  if (!periods.length) throw new AnalysisError("createTimePeriodKqlFilter: no periods given; a filter over nothing would match everything.");
+  if (!periods.length) throw new AnalysisError(msg.noPeriods());
   const clauses = periods.map((p) => `${column} between (datetime(${iso(p.start.getTime())}) .. datetime(${iso(p.end.getTime())}))`);
   return `| where ${clauses.join(" or ")}`;
 }
@@ -424,7 +415,7 @@ export function parseDuration(text: string, what = "duration"): number {
   const match = /^\s*(\d+(?:\.\d+)?)?\s*([A-Za-z]+)\s*$/.exec(String(text));
   const unit = match ? UNITS[match[2].toLowerCase()] : undefined;
   if (!match || unit === undefined) {
-    throw new AnalysisError(`${what} ${quoteValue(text)} is not a duration; use a number and a unit: ms, s, min (or m, T), h, d, w — e.g. "1h", "15min".`);
+    throw new AnalysisError(msg.notADuration(what, text));
   }
   return Math.round(Number(match[1] ?? "1") * unit);
 }

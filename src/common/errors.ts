@@ -1,24 +1,80 @@
-/** Errors that name what went wrong: the file, query, column or setting. */
+/**
+ * Errors that name what went wrong (the file, query, column or setting) and
+ * carry a stable code. The classes and message builders of each package live
+ * in its `messages.ts`; docs/errors.md lists every code.
+ */
 import { distance } from "fastest-levenshtein";
 
-/** Base class of every error huntlab raises on bad input. */
-export class HuntlabError extends Error {
+/** The packages whose errors carry codes: a code is `<package>/<what-went-wrong>`. */
+export const ERROR_PACKAGES = ["common", "config", "display", "data", "entities", "transform", "analysis", "context", "vis", "lab"] as const;
+
+/** One of {@link ERROR_PACKAGES}. */
+export type ErrorPackage = (typeof ERROR_PACKAGES)[number];
+
+/**
+ * The shape of a code of package `P`, e.g. `"data/file-missing"`. The exact
+ * union of every code is `ErrorCode` (src/messages.ts); each package exports
+ * its own (`DataErrorCode`, …).
+ */
+export type ErrorCodeOf<P extends ErrorPackage = ErrorPackage> = `${P}/${string}`;
+
+/** What a message builder returns: a stable code and the text naming what is wrong. */
+export interface ErrorMessage<C extends string = string> {
+  readonly code: C;
+  readonly message: string;
+}
+
+/** One row of the error table (docs/errors.md). */
+export interface ErrorDoc {
+  /** The class thrown with the code. */
+  readonly class: string;
+  /** When it is thrown. */
+  readonly when: string;
+  /** What the message names. */
+  readonly names: string;
+}
+
+/** A package's codes, each with its documentation. */
+export type ErrorCatalog<P extends ErrorPackage> = Readonly<Record<ErrorCodeOf<P>, ErrorDoc>>;
+
+/** The codes of `T` (a catalog) thrown by class `K`. */
+export type CodesOfClass<T, K extends string> = { [C in keyof T]: T[C] extends { readonly class: K } ? C : never }[keyof T] & string;
+
+/** A message builder's result. */
+export function errorMessage<C extends string>(code: C, message: string): ErrorMessage<C> {
+  return { code, message };
+}
+
+/** `m` with its text rewritten by `f` (e.g. secrets masked), same code. */
+export function mapMessage<C extends string>(m: ErrorMessage<C>, f: (text: string) => string): ErrorMessage<C> {
+  return { code: m.code, message: f(m.message) };
+}
+
+/** What `JSON.stringify` writes for a huntlab error. */
+export interface HuntlabErrorJson<C extends string = string> {
+  name: string;
+  code: C;
+  message: string;
+}
+
+/**
+ * Base class of every error huntlab raises on bad input. `code` is stable
+ * (docs/errors.md): match on it, not on the message, which may be reworded.
+ */
+export class HuntlabError<C extends string = ErrorCodeOf> extends Error {
   override name = "HuntlabError";
-}
+  /** What went wrong, as `package/what`: an own enumerable property, so `util.inspect` and `JSON.stringify` show it. */
+  readonly code: C;
 
-/** A query-definition (YAML) file is invalid. */
-export class QueryDefinitionError extends HuntlabError {
-  override name = "QueryDefinitionError";
-}
+  constructor(m: ErrorMessage<C>, options?: ErrorOptions) {
+    super(m.message, options);
+    this.code = m.code;
+  }
 
-/** A data file is missing, unreadable or corrupt. */
-export class DataFileError extends HuntlabError {
-  override name = "DataFileError";
-}
-
-/** A query was called with bad parameters, or does not exist. */
-export class QueryError extends HuntlabError {
-  override name = "QueryError";
+  /** `{ name, code, message }`: an Error's message is not enumerable, so `JSON.stringify` would drop it. */
+  toJSON(): HuntlabErrorJson<C> {
+    return { name: this.name, code: this.code, message: this.message };
+  }
 }
 
 /**

@@ -13,6 +13,7 @@
  */
 import pl from "nodejs-polars";
 import { HuntlabError } from "./errors";
+import { commonMessages as msg } from "./messages";
 
 /** True for a nodejs-polars DataFrame (checks polars' own tag). */
 export function isDataFrame(value: unknown): value is pl.DataFrame {
@@ -43,7 +44,7 @@ export function hasColumn(df: pl.DataFrame, name: string): boolean {
 /** One column. Throws naming the column (and `what` asked for it) when there is none. */
 export function columnOf(df: pl.DataFrame, name: string, what = "column"): pl.Series {
   const names = columnNames(df);
-  if (!names.includes(name)) throw new HuntlabError(`${what}: no column "${name}" (columns: ${names.slice(0, 30).join(", ")}${names.length > 30 ? ", …" : ""})`);
+  if (!names.includes(name)) throw new HuntlabError(msg.columnMissing(name, names, what));
   return Reflect.getOwnPropertyDescriptor(df, name)?.value as pl.Series;
 }
 
@@ -80,14 +81,14 @@ export function withPlainNames(df: pl.DataFrame, op: (plain: pl.DataFrame, nameO
   const index = new Map(names.map((name, i) => [name, i]));
   const nameOf = (column: string): string => {
     const i = index.get(column);
-    if (i === undefined) throw new HuntlabError(`no column "${column}" (columns: ${names.slice(0, 30).join(", ")})`);
+    if (i === undefined) throw new HuntlabError(msg.columnMissing(column, names));
     return plainName(i);
   };
   const plain = frameOf(names.map((name, i) => columnOf(df, name).rename(plainName(i))));
   const result = op(plain, nameOf);
   const got = columnNames(result);
   if (got.length !== names.length || got.some((name, i) => name !== plainName(i))) {
-    throw new HuntlabError(`internal error: a plain-named frame operation changed the columns (${got.join(", ")})`);
+    throw new HuntlabError(msg.plainNamesChanged(got));
   }
   return frameOf(names.map((name, i) => columnOf(result, plainName(i)).rename(name)));
 }

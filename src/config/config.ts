@@ -14,15 +14,12 @@ import os from "node:os";
 import path from "node:path";
 import { inspect } from "node:util";
 import { z } from "zod";
-import { HuntlabError } from "../common/errors";
 import { PACKAGE_ROOT } from "../common/paths";
 import { isSecretArgName, MASK, SecretMasker } from "./secrets";
 import { parseYamlText, readYamlText, type YamlLimits } from "./yamlFile";
+import { ConfigError, configMessages as msg, envVarUnsetReason, KEYVAULT_REASON, type YamlProblem } from "./messages";
 
-/** The configuration file is missing or invalid. */
-export class ConfigError extends HuntlabError {
-  override name = "ConfigError";
-}
+export { ConfigError } from "./messages";
 
 /** Largest msticpyconfig.yaml read (real ones are a few KB). */
 export const MAX_CONFIG_FILE_BYTES = 4 * 1024 * 1024;
@@ -170,14 +167,14 @@ export interface HuntlabConfig {
 export function resolveConfigPath(explicit?: string): string {
   const candidates = [explicit, process.env.MSTICPYCONFIG, path.resolve("msticpyconfig.yaml"), path.join(PACKAGE_ROOT, "msticpyconfig.yaml")];
   if (explicit) {
-    if (!fs.existsSync(explicit)) throw new ConfigError(`config file not found: ${path.resolve(explicit)}`);
+    if (!fs.existsSync(explicit)) throw new ConfigError(msg.fileMissing(path.resolve(explicit)));
     return explicit;
   }
   if (process.env.MSTICPYCONFIG && !fs.existsSync(process.env.MSTICPYCONFIG)) {
-    throw new ConfigError(`MSTICPYCONFIG points to a missing file: ${path.resolve(process.env.MSTICPYCONFIG)}`);
+    throw new ConfigError(msg.envPathMissing(path.resolve(process.env.MSTICPYCONFIG)));
   }
   const found = candidates.find((c): c is string => !!c && fs.existsSync(c));
-  if (!found) throw new ConfigError(`no msticpyconfig.yaml found (tried: ${candidates.filter(Boolean).join(", ")})`);
+  if (!found) throw new ConfigError(msg.notFound(candidates.filter((c): c is string => !!c)));
   return found;
 }
 
@@ -204,17 +201,16 @@ function resolveArgs(
         const envValue = process.env[value.EnvironmentVar];
         if (envValue === undefined) {
           if (missingEnvironment === "error") {
-            throw new ConfigError(`${file}: ${where}.Args.${key}: environment variable ${value.EnvironmentVar} is not set`);
+            throw new ConfigError(msg.envVarUnset(file, where, key, value.EnvironmentVar));
           }
-          missing.push({ arg: key, variable: value.EnvironmentVar, reason: `environment variable ${value.EnvironmentVar} is not set` });
+          missing.push({ arg: key, variable: value.EnvironmentVar, reason: envVarUnsetReason(value.EnvironmentVar) });
           continue;
         }
         out[key] = envValue;
       } else {
         secretArgs.add(key);
-        const reason = "KeyVault secrets are not supported; use a literal or EnvironmentVar";
-        if (missingEnvironment === "error") throw new ConfigError(`${file}: ${where}.Args.${key}: ${reason}`);
-        missing.push({ arg: key, variable: "", reason });
+        if (missingEnvironment === "error") throw new ConfigError(msg.keyVaultUnsupported(file, where, key));
+        missing.push({ arg: key, variable: "", reason: KEYVAULT_REASON });
       }
     } else {
       out[key] = value;
@@ -308,12 +304,12 @@ function withMaskedInspect(settings: ProviderSettings): ProviderSettings {
 export function loadConfig(configPath?: string, options: LoadConfigOptions = {}): HuntlabConfig {
   const missingEnvironment = options.missingEnvironment ?? "error";
   const file = resolveConfigPath(configPath);
-  const fail = (message: string) => new ConfigError(message);
+  const fail = (problem: YamlProblem) => new ConfigError(msg.yaml(problem));
   const raw = (parseYamlText(file, readYamlText(file, CONFIG_FILE_LIMITS, fail), CONFIG_FILE_LIMITS, fail) ?? {}) as unknown;
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ConfigError(`${file}: ${issue.path.join(".") || "(top level)"}: ${issue.message}`);
+    throw new ConfigError(msg.invalidSetting(file, issue.path.join("."), issue.message));
   }
   const data = parsed.data;
   const config: HuntlabConfig = {

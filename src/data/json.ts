@@ -1,6 +1,6 @@
 /** Nested JSON kept as text columns (EventProperties, alert Entities…), parsed on demand. */
 import pl from "nodejs-polars";
-import { HuntlabError } from "../common/errors";
+import { DataColumnError, dataMessages as msg } from "./messages";
 import { isTextType } from "../common/dtypes";
 import { columnOf } from "../common/frames";
 
@@ -10,13 +10,13 @@ import { columnOf } from "../common/frames";
  */
 export function parseJsonColumn(df: pl.DataFrame, column: string): unknown[] {
   const series = columnOf(df, column, "parseJsonColumn");
-  if (!isTextType(series.dtype)) throw new HuntlabError(`parseJsonColumn: column "${column}" is ${series.dtype.variant}, not JSON text`);
+  if (!isTextType(series.dtype)) throw new DataColumnError(msg.columnNotJsonText(column, series.dtype.variant));
   return (series.toArray() as (string | null)[]).map((text, row) => {
     if (text === null || text === "") return null;
     try {
       return JSON.parse(text) as unknown;
     } catch (err) {
-      throw new HuntlabError(`parseJsonColumn: column "${column}", row ${row}: not JSON (${(err as Error).message})`);
+      throw new DataColumnError(msg.jsonInvalid(column, row, (err as Error).message));
     }
   });
 }

@@ -8,7 +8,8 @@ import path from "node:path";
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
 import { isTemporalType, isTextType } from "../common/dtypes";
-import { DataFileError, QueryError, closestNames } from "../common/errors";
+import { closestNames } from "../common/errors";
+import { DataFileError, QueryError, dataMessages as msg } from "./messages";
 import { columnNames, columnOf, withPlainNames } from "../common/frames";
 import { DATA_EXTENSIONS, dataFormat, readDataFile, type ReadOptions } from "./readers";
 import { parseTimeSeries, toDate } from "./timeParsing";
@@ -38,7 +39,7 @@ export class DataFileIndex {
   constructor(readonly dataPaths: string[]) {
     const missing = dataPaths.filter((p) => !fs.existsSync(p));
     if (missing.length) {
-      throw new DataFileError(`data path${missing.length > 1 ? "s" : ""} not found: ${missing.map((p) => path.resolve(p)).join(", ")}`);
+      throw new DataFileError(msg.pathsMissing(missing.map((p) => path.resolve(p))));
     }
   }
 
@@ -79,15 +80,11 @@ export class DataFileIndex {
       real = fs.realpathSync(file);
     } catch (err) {
       const target = linkTarget(file);
-      const what = target === undefined ? "cannot be read" : `is a symbolic link to ${target}, which does not exist`;
-      throw new DataFileError(`${context}: data file ${file} ${what} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      throw new DataFileError(msg.fileUnreadable(context, file, target, (err as NodeJS.ErrnoException).code ?? (err as Error).message));
     }
     this.realRoots ??= this.dataPaths.map((p) => fs.realpathSync(p));
     if (this.realRoots.some((root) => isInside(real, root))) return real;
-    throw new DataFileError(
-      `${context}: data file ${file} is a symbolic link to ${real}, outside the data paths (${this.realRoots.join(", ")}); ` +
-        `refusing to read it. Copy the file into a data folder, or add its folder to dataPaths.`,
-    );
+    throw new DataFileError(msg.linkOutside(context, file, real, this.realRoots));
   }
 
   /**
@@ -105,10 +102,7 @@ export class DataFileIndex {
       if (found) return this.contained(found, context);
     }
     const close = closestNames(key, files.keys());
-    throw new DataFileError(
-      `${context}: data file "${name}" not found in ${this.dataPaths.map((p) => path.resolve(p)).join(", ")}` +
-        (close.length ? `. Closest files: ${close.join(", ")}` : ""),
-    );
+    throw new DataFileError(msg.fileNotFound(context, name, this.dataPaths.map((p) => path.resolve(p)), close));
   }
 }
 
@@ -133,18 +127,14 @@ export function resolveParameters(query: QueryDefinition, params: QueryParams = 
   for (const [key, value] of Object.entries(params)) {
     const param = byName.get(key);
     if (!param) {
-      const known = query.parameters.map((p) => p.name);
-      throw new QueryError(
-        `${where}: unknown parameter "${key}". ` +
-          (known.length ? `Its parameters: ${known.join(", ")}.` : "It takes no parameters."),
-      );
+      throw new QueryError(msg.unknownParameter(where, key, query.parameters.map((p) => p.name)));
     }
     if (value === undefined) continue;
     values.set(param, convertValue(where, param, value));
   }
   for (const param of query.parameters) {
     if (values.has(param)) continue;
-    if (param.required) throw new QueryError(`${where}: missing required parameter "${param.name}" (${param.type}${param.description ? `: ${param.description}` : ""})`);
+    if (param.required) throw new QueryError(msg.missingParameter(where, param.name, param.type, param.description));
     if (param.default !== null && param.default !== undefined) values.set(param, convertValue(where, param, param.default));
   }
   return values;
@@ -152,16 +142,11 @@ export function resolveParameters(query: QueryDefinition, params: QueryParams = 
 
 function convertValue(where: string, param: QueryParameter, value: unknown): unknown {
   if (value === null) return null;
-  const bad = (expected: string) =>
-    new QueryError(`${where}: parameter "${param.name}" expects ${expected}, got ${JSON.stringify(value) ?? String(value)}`);
+  const bad = (expected: string) => new QueryError(msg.parameterType(where, param.name, expected, value));
   switch (param.type) {
     case "datetime":
       if (!(value instanceof Date) && typeof value !== "string" && typeof value !== "number") throw bad("a Date, a time string or epoch milliseconds");
-      try {
-        return toDate(value, `${where}: parameter "${param.name}"`);
-      } catch (err) {
-        throw new QueryError((err as Error).message);
-      }
+      return toDate(value, `${where}: parameter "${param.name}"`);
     case "int": {
       const n = typeof value === "string" ? Number(value.trim()) : value;
       if (typeof n !== "number" || !Number.isInteger(n)) throw bad("an integer");
@@ -223,12 +208,12 @@ export function applyParameters(df: pl.DataFrame, query: QueryDefinition, values
     else if (param.name === "end" && param.type === "datetime") end = value as Date;
     else if (param.column) {
       if (!names.includes(param.column)) {
-        throw new QueryError(`${where}: parameter "${param.name}" filters column "${param.column}", which ${path.basename(file)} does not have`);
+        throw new QueryError(msg.filterColumnMissing(where, param.name, param.column, path.basename(file)));
       }
       columnParams.push([param, value]);
     }
   }
-  if (start && end && start > end) throw new QueryError(`${where}: start (${start.toISOString()}) is after end (${end.toISOString()})`);
+  if (start && end && start > end) throw new QueryError(msg.timeRangeReversed(where, start, end));
   const time = start || end ? timeSeries(df, names, query, where, file) : undefined;
   if (!time && columnParams.length === 0) return df;
   return withPlainNames(df, (plain, nameOf) => {
@@ -250,19 +235,17 @@ export function applyParameters(df: pl.DataFrame, query: QueryDefinition, values
 function timeSeries(df: pl.DataFrame, names: string[], query: QueryDefinition, where: string, file: string): { column: string; parsed: boolean; series: pl.Series } {
   const timeColumn = String(query.metadata.time_column ?? DEFAULT_TIME_COLUMN);
   if (!names.includes(timeColumn)) {
-    throw new QueryError(`${where}: cannot apply start/end: ${path.basename(file)} has no time column "${timeColumn}" (set metadata.time_column in the query file)`);
+    throw new QueryError(msg.timeColumnMissing(where, path.basename(file), timeColumn));
   }
   const column = columnOf(df, timeColumn);
   if (isTextType(column.dtype)) {
     const parsed = parseTimeSeries(column);
     if (!parsed.parsed) {
-      throw new QueryError(
-        `${where}: cannot apply start/end: ${parsed.failures} value(s) of "${timeColumn}" are not times (e.g. ${parsed.examples.map((e) => JSON.stringify(e)).join(", ")})`,
-      );
+      throw new QueryError(msg.timeColumnUnparsed(where, timeColumn, parsed.failures, parsed.examples));
     }
     return { column: timeColumn, parsed: true, series: parsed.series };
   }
-  if (!isTemporalType(column.dtype)) throw new QueryError(`${where}: cannot apply start/end: column "${timeColumn}" is ${column.dtype.variant}, not a time`);
+  if (!isTemporalType(column.dtype)) throw new QueryError(msg.timeColumnType(where, timeColumn, column.dtype.variant));
   return { column: timeColumn, parsed: false, series: column };
 }
 
@@ -280,7 +263,7 @@ export function runLocalQuery(
   try {
     df = readDataFile(file, readOptions);
   } catch (err) {
-    throw new DataFileError(`${where}: ${(err as Error).message}`);
+    throw new DataFileError(msg.queryFileRead(where, err), { cause: err });
   }
   return applyParameters(df, query, values, file);
 }

@@ -4,7 +4,7 @@
  * `await qp.WindowsSecurity.list_host_logons({ start, end })`.
  */
 import pl from "nodejs-polars";
-import { QueryError, didYouMean } from "../common/errors";
+import { QueryError, dataMessages as msg } from "./messages";
 import { LAB_DATA_DIR } from "../common/paths";
 import { DataFileIndex, runLocalQuery, type QueryParams } from "./localData";
 import { loadQueries } from "./queryStore";
@@ -139,7 +139,7 @@ class LocalDataProvider implements QueryProviderMethods {
 
   constructor(environment: DataEnvironment, options: LocalDataOptions = {}) {
     if ((environment as string) !== "LocalData") {
-      throw new QueryError(`data environment "${environment}" is not supported (supported: LocalData).${didYouMean(String(environment), ["LocalData"])}`);
+      throw new QueryError(msg.unsupportedEnvironment(String(environment)));
     }
     const dataPaths = options.dataPaths ?? [LAB_DATA_DIR];
     const queryPaths = options.queryPaths ?? [LAB_DATA_DIR];
@@ -147,7 +147,7 @@ class LocalDataProvider implements QueryProviderMethods {
     this.readOptions = options.readOptions ?? {};
     this.queries = loadQueries(queryPaths, "LocalData");
     if (!this.queries.length) {
-      throw new QueryError(`no LocalData queries found in ${queryPaths.join(", ")} (query files are *.yaml with metadata.data_environments: [LocalData])`);
+      throw new QueryError(msg.noQueries(queryPaths));
     }
     const families = new Map<string, QueryFamily>();
     // Query names come from YAML: defined (not assigned) properties, so a query
@@ -166,13 +166,13 @@ class LocalDataProvider implements QueryProviderMethods {
     this.familyNames = [...families.keys()].sort();
     this.all_queries = this.strictFamily("all_queries", all);
     for (const [name, queries] of families) {
-      if (name in this) throw new QueryError(`data family "${name}" clashes with a provider method; rename it in its query file`);
+      if (name in this) throw new QueryError(msg.familyClash(name));
       (this as unknown as Record<string, QueryFamily>)[name] = this.strictFamily(name, queries);
     }
   }
 
   private strictFamily(family: string, queries: QueryFamily): QueryFamily {
-    return strict(queries, (prop) => new QueryError(`no query "${prop}" in data family ${family}.${didYouMean(prop, Object.keys(queries))}`));
+    return strict(queries, (prop) => new QueryError(msg.unknownQueryInFamily(prop, family, Object.keys(queries))));
   }
 
   private makeQueryFunction(q: QueryDefinition): QueryFunction {
@@ -194,7 +194,7 @@ class LocalDataProvider implements QueryProviderMethods {
 
   private find(name: string): QueryDefinition {
     const found = this.queries.find((q) => `${q.family}.${q.name}` === name) ?? (name.includes(".") ? undefined : this.queries.find((q) => q.name === name));
-    if (!found) throw new QueryError(`no query "${name}".${didYouMean(name, this.listQueries())}`);
+    if (!found) throw new QueryError(msg.unknownQuery(name, this.listQueries()));
     return found;
   }
 
@@ -207,7 +207,7 @@ class LocalDataProvider implements QueryProviderMethods {
     const named = this.queries.find((q) => `${q.family}.${q.name}` === text);
     if (named) return runLocalQuery(this.index, named, params, this.readOptions);
     if (params && Object.keys(params).length) {
-      throw new QueryError(`execQuery("${text}"): parameters apply only to named queries (Family.query); a file name is read whole`);
+      throw new QueryError(msg.parametersOnFile(text));
     }
     const adHoc: QueryDefinition = {
       family: "execQuery",
@@ -222,14 +222,14 @@ class LocalDataProvider implements QueryProviderMethods {
   }
 
   browseQueries(options: BrowseQueriesOptions = {}): Displayable {
-    if (!queryBrowserHook) throw new QueryError('browseQueries: no query browser is registered; import huntlab from its package entry ("huntlab")');
+    if (!queryBrowserHook) throw new QueryError(msg.noQueryBrowser());
     return queryBrowserHook(this, options);
   }
 }
 
 function construct(environment: DataEnvironment, options?: LocalDataOptions): QueryProvider {
   const provider = new LocalDataProvider(environment, options);
-  return strict(provider, (prop) => new QueryError(`no data family "${prop}" in the ${provider.environment} provider.${didYouMean(prop, provider.listFamilies())} Families: ${provider.listFamilies().join(", ")}`)) as unknown as QueryProvider;
+  return strict(provider, (prop) => new QueryError(msg.unknownFamily(prop, provider.environment, provider.listFamilies()))) as unknown as QueryProvider;
 }
 
 /** `new QueryProvider("LocalData", { dataPaths, queryPaths })`. */

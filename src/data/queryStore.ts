@@ -5,7 +5,8 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { QueryDefinitionError } from "../common/errors";
+import type { YamlProblem } from "../config/messages";
+import { QueryDefinitionError, dataMessages as msg } from "./messages";
 import { parseYamlText, readYamlText, type YamlLimits } from "../config/yamlFile";
 import type { QueryDefinition, QueryParameter, QueryParameterType } from "./types";
 
@@ -31,7 +32,7 @@ export const MAX_QUERY_FILE_DEPTH = 64;
 
 const QUERY_FILE_LIMITS: YamlLimits = { maxBytes: MAX_QUERY_FILE_BYTES, maxKeys: MAX_QUERY_FILE_KEYS, maxDepth: MAX_QUERY_FILE_DEPTH, what: "query files" };
 
-const queryFileError = (message: string) => new QueryDefinitionError(message);
+const queryFileError = (problem: YamlProblem) => new QueryDefinitionError(msg.queryYaml(problem));
 
 /** Sets `target[key]` as an own property: YAML keys such as `__proto__` are data, not a prototype. */
 function setOwn(target: YamlMap, key: string, value: unknown): void {
@@ -62,9 +63,7 @@ function asStringList(value: unknown): string[] {
 export function findQueryFiles(queryPaths: string[]): string[] {
   const missing = queryPaths.filter((p) => !fs.existsSync(p));
   if (missing.length) {
-    throw new QueryDefinitionError(
-      `query path${missing.length > 1 ? "s" : ""} not found: ${missing.map((p) => path.resolve(p)).join(", ")}`,
-    );
+    throw new QueryDefinitionError(msg.queryPathsMissing(missing.map((p) => path.resolve(p))));
   }
   const files: string[] = [];
   const walk = (p: string) => {
@@ -99,15 +98,15 @@ export function parseQueryFile(file: string, text?: string): QueryDefinition[] {
 
 /** The queries of a parsed query file. */
 function queriesOf(file: string, root: unknown): QueryDefinition[] {
-  if (!isMap(root)) throw new QueryDefinitionError(`${file}: not a query file (expected a map with metadata and sources)`);
+  if (!isMap(root)) throw new QueryDefinitionError(msg.notAQueryFile(file));
   const metadata = root.metadata;
-  if (!isMap(metadata)) throw new QueryDefinitionError(`${file}: missing "metadata" section`);
+  if (!isMap(metadata)) throw new QueryDefinitionError(msg.queryFileSection(file, 'missing "metadata" section'));
   const environments = asStringList(metadata.data_environments);
-  if (!environments.length) throw new QueryDefinitionError(`${file}: metadata.data_environments is missing or empty`);
+  if (!environments.length) throw new QueryDefinitionError(msg.queryFileSection(file, "metadata.data_environments is missing or empty"));
   const fileFamilies = asStringList(metadata.data_families);
-  if (!fileFamilies.length) throw new QueryDefinitionError(`${file}: metadata.data_families is missing or empty`);
+  if (!fileFamilies.length) throw new QueryDefinitionError(msg.queryFileSection(file, "metadata.data_families is missing or empty"));
   const sources = root.sources;
-  if (!isMap(sources) || !Object.keys(sources).length) throw new QueryDefinitionError(`${file}: "sources" is missing or empty`);
+  if (!isMap(sources) || !Object.keys(sources).length) throw new QueryDefinitionError(msg.queryFileSection(file, '"sources" is missing or empty'));
 
   const defaults = isMap(root.defaults) ? root.defaults : {};
   const defaultMeta = isMap(defaults.metadata) ? defaults.metadata : {};
@@ -117,10 +116,10 @@ function queriesOf(file: string, root: unknown): QueryDefinition[] {
   const queries: QueryDefinition[] = [];
   for (const [name, rawSource] of Object.entries(sources)) {
     const where = `${file}: query "${name}"`;
-    if (!isMap(rawSource)) throw new QueryDefinitionError(`${where}: expected a map with description, args and parameters`);
+    if (!isMap(rawSource)) throw new QueryDefinitionError(msg.queryNotAMap(where));
     const args = rawSource.args;
     if (!isMap(args) || args.query === undefined || args.query === null || String(args.query).trim() === "") {
-      throw new QueryDefinitionError(`${where}: has no args.query (for LocalData, the data file to read)`);
+      throw new QueryDefinitionError(msg.queryWithoutArgs(where));
     }
     const meta = mergeMaps(mergeMaps(fileMeta, defaultMeta), isMap(rawSource.metadata) ? rawSource.metadata : {});
     const families = asStringList(meta.data_families);
@@ -142,13 +141,11 @@ function queriesOf(file: string, root: unknown): QueryDefinition[] {
 }
 
 function parseParameter(where: string, name: string, spec: unknown): QueryParameter {
-  if (!isMap(spec)) throw new QueryDefinitionError(`${where}: parameter "${name}" must be a map (description, type, default)`);
+  if (!isMap(spec)) throw new QueryDefinitionError(msg.parameterNotAMap(where, name));
   const rawType = String(spec.type ?? "str");
   const type = PARAMETER_TYPES[rawType.toLowerCase()];
   if (!type) {
-    throw new QueryDefinitionError(
-      `${where}: parameter "${name}" has unknown type "${rawType}" (known: ${Object.keys(PARAMETER_TYPES).join(", ")})`,
-    );
+    throw new QueryDefinitionError(msg.parameterUnknownType(where, name, rawType, Object.keys(PARAMETER_TYPES)));
   }
   const hasDefault = Object.prototype.hasOwnProperty.call(spec, "default");
   const param: QueryParameter = {
@@ -163,7 +160,7 @@ function parseParameter(where: string, name: string, spec: unknown): QueryParame
   if (spec.match !== undefined) {
     const match = String(spec.match);
     if (match !== "equals" && match !== "contains" && match !== "in") {
-      throw new QueryDefinitionError(`${where}: parameter "${name}" has unknown match "${match}" (known: equals, contains, in)`);
+      throw new QueryDefinitionError(msg.parameterUnknownMatch(where, name, match));
     }
     param.match = match;
   }

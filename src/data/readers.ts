@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import pl from "nodejs-polars";
-import { DataFileError } from "../common/errors";
+import { DataFileError, dataMessages as msg } from "./messages";
 import { parseTimeColumns } from "./timeParsing";
 
 /** Data file kinds the LocalData driver reads. */
@@ -45,15 +45,15 @@ export interface ReadOptions {
 export function readDataFile(file: string, options: ReadOptions = {}): pl.DataFrame {
   const format = dataFormat(file);
   if (!format) {
-    throw new DataFileError(`${file}: unsupported data file type "${path.extname(file)}" (supported: ${DATA_EXTENSIONS.join(", ")})`);
+    throw new DataFileError(msg.unsupportedFormat(file, path.extname(file), DATA_EXTENSIONS));
   }
-  if (!fs.existsSync(file)) throw new DataFileError(`${file}: data file not found`);
+  if (!fs.existsSync(file)) throw new DataFileError(msg.fileMissing(file));
   let df: pl.DataFrame;
   try {
     df = readByFormat(file, format, options);
   } catch (err) {
     if (err instanceof DataFileError) throw err;
-    throw new DataFileError(`${file}: cannot read as ${format.toUpperCase()}: ${firstLine(err)}`);
+    throw new DataFileError(msg.fileInvalid(file, format, firstLine(err)));
   }
   if ((format === "csv" || format === "ndjson" || format === "json") && options.parseTimes !== false) {
     df = parseTimeColumns(df).frame;

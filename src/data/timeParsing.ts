@@ -5,6 +5,7 @@
 import pl from "nodejs-polars";
 import { isTextType } from "../common/dtypes";
 import { columnNames, columnOf, replaceColumns } from "../common/frames";
+import { DataColumnError, QueryError, dataMessages as msg } from "./messages";
 
 /**
  * Formats tried in order. ISO first; then the US-locale forms that Excel and the
@@ -144,7 +145,7 @@ export function parseTimeColumns(
   const report: TimeColumnReport[] = [];
   const parsed = new Map<string, pl.Series>();
   for (const name of names) {
-    if (!all.includes(name)) throw new Error(`parseTimeColumns: no column "${name}" (columns: ${all.join(", ")})`);
+    if (!all.includes(name)) throw new DataColumnError(msg.columnMissing("parseTimeColumns", name, all));
     const col = columnOf(df, name);
     if (!isTextType(col.dtype)) continue;
     const result = parseTimeSeries(col);
@@ -160,15 +161,15 @@ export function parseTimeColumns(
  */
 export function toDate(value: Date | string | number, what = "time"): Date {
   if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) throw new Error(`${what}: invalid Date`);
+    if (Number.isNaN(value.getTime())) throw new QueryError(msg.invalidDate(what));
     return value;
   }
   if (typeof value === "number") {
-    if (!Number.isFinite(value)) throw new Error(`${what}: ${value} is not a time`);
+    if (!Number.isFinite(value)) throw new QueryError(msg.notATime(what, value));
     return new Date(value);
   }
   const result = parseTimeSeries(pl.Series("t", [value], pl.Utf8));
   const parsed = result.parsed ? (result.series.toArray()[0] as unknown as Date | null) : null;
-  if (!parsed) throw new Error(`${what}: "${value}" is not a time in a supported format (ISO 8601, or US forms such as 2/10/19 3:21 PM)`);
+  if (!parsed) throw new QueryError(msg.notATimeText(what, value));
   return parsed;
 }

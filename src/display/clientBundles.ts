@@ -5,12 +5,9 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { HuntlabError } from "../common/errors";
+import { ClientBundleError, displayMessages as msg } from "./messages";
 
-/** Raised when a view's browser bundle is missing or unusable. */
-export class ClientBundleError extends HuntlabError {
-  override name = "ClientBundleError";
-}
+export { ClientBundleError } from "./messages";
 
 /** A browser bundle: its name and its code (an IIFE assigning `var __hl = { boot }`). */
 export interface ClientCode {
@@ -26,7 +23,7 @@ const cache = new Map<string, ClientCode>();
 /** Checks that code can sit inside an inline `<script>` unchanged. */
 export function checkInlineScript(code: ClientCode): ClientCode {
   if (/<\/script|<!--/i.test(code.code)) {
-    throw new ClientBundleError(`The browser bundle "${code.name}" contains "</script" or "<!--", which would break out of its inline script.`);
+    throw new ClientBundleError(msg.bundleUnsafe(code.name));
   }
   return code;
 }
@@ -35,10 +32,10 @@ export function checkInlineScript(code: ClientCode): ClientCode {
 export function clientBundle(name: string): ClientCode {
   const cached = cache.get(name);
   if (cached) return cached;
-  if (!NAME.test(name)) throw new ClientBundleError(`"${name}" is not a browser bundle name.`);
+  if (!NAME.test(name)) throw new ClientBundleError(msg.bundleName(name));
   const file = join(BUNDLE_DIR, `${name}.js`);
   if (!existsSync(file)) {
-    throw new ClientBundleError(`The browser bundle ${file} is missing: run \`npm run build\` in the huntlab folder.`);
+    throw new ClientBundleError(msg.bundleMissing(file));
   }
   const code = checkInlineScript({ name, code: readFileSync(file, "utf8").replace(/\n\/\/# sourceMappingURL=.*$/m, "") });
   cache.set(name, code);

@@ -17,6 +17,7 @@ import pl from "nodejs-polars";
 import type { DataFrame, DataType, Series } from "nodejs-polars";
 import { columnNames } from "../common/frames";
 import { html, revealHidden, trustedHtml, type SafeHtml } from "./html";
+import { DisplayError, displayMessages as msg } from "./messages";
 
 /** How a DataFrame is cut down for display. Every option is optional. */
 export interface DataFrameDisplayOptions {
@@ -101,7 +102,7 @@ function resolveOptions(options: DataFrameDisplayOptions = {}): Required<DataFra
   const pick = (key: keyof DataFrameDisplayOptions, min: number): number => {
     const value = options[key] ?? DATAFRAME_DISPLAY_DEFAULTS[key];
     if (typeof value !== "number" || Number.isNaN(value) || value < min) {
-      throw new RangeError(`${key} must be a number >= ${min}, got ${String(value)}`);
+      throw new DisplayError(msg.optionRange(key, min, value));
     }
     return Math.floor(value);
   };

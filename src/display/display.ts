@@ -12,6 +12,7 @@ import { denoJupyter, loadedTslabModules } from "../common/kernel";
 import { isDataFrame, isSeries } from "../common/frames";
 import { dataFrameBundle, type DataFrameDisplayOptions } from "./dataframe";
 import { isDisplayable, JUPYTER_DISPLAY, type MimeBundle } from "./protocol";
+import { DisplayError, displayMessages as msg } from "./messages";
 
 /** Options of {@link display}: the DataFrame cuts plus an optional display id. */
 export interface DisplayOptions extends DataFrameDisplayOptions {
@@ -46,7 +47,7 @@ export function toMimeBundle(value: unknown, options?: DataFrameDisplayOptions):
   if (isDisplayable(value)) {
     const bundle: unknown = value[JUPYTER_DISPLAY]();
     if (bundle === null || typeof bundle !== "object" || Array.isArray(bundle) || typeof (bundle as { then?: unknown }).then === "function") {
-      throw new TypeError("a [Symbol.for(\"Jupyter.display\")]() method must return a MIME bundle object (synchronously)");
+      throw new DisplayError(msg.notAMimeBundle());
     }
     return bundle as MimeBundle;
   }

@@ -26,7 +26,7 @@
  */
 import { inspect } from "node:util";
 import { gzipSync } from "node:zlib";
-import { HuntlabError } from "../common/errors";
+import { HtmlViewError, displayMessages as msg } from "./messages";
 import { html, jsonScript, styleElement, trustedHtml, type SafeHtml } from "./html";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "./protocol";
 import type { ClientLibrary, ViewConfig } from "./viewConfig";
@@ -90,10 +90,7 @@ export interface HtmlViewSizes {
 /** What a view's `mount` receives as `view` (the browser-side helpers). */
 export type { ViewContext as HtmlViewRuntime } from "./viewConfig";
 
-/** Raised for an invalid view spec. */
-export class HtmlViewError extends HuntlabError {
-  override name = "HtmlViewError";
-}
+export { HtmlViewError } from "./messages";
 
 const KIND = /^[a-z][a-z0-9-]{0,40}$/;
 const DEFAULT_HEIGHT = 400;
@@ -109,7 +106,7 @@ export function newViewId(kind: string): string {
 function cssSize(value: number | "100%" | "auto" | undefined, fallback: number | "100%"): string {
   const v = value ?? fallback;
   if (v === "100%" || v === "auto") return v;
-  if (!Number.isFinite(v) || v <= 0) throw new HtmlViewError(`An HTML view size must be a positive number of pixels, "100%" or "auto", not ${String(v)}.`);
+  if (!Number.isFinite(v) || v <= 0) throw new HtmlViewError(msg.viewSize(v));
   return `${Math.round(v)}px`;
 }
 
@@ -133,9 +130,9 @@ export class HtmlView implements Displayable {
   readonly spec: Readonly<HtmlViewSpec>;
 
   constructor(spec: HtmlViewSpec) {
-    if (!KIND.test(spec.kind)) throw new HtmlViewError(`HTML view kind "${spec.kind}" must be lower-case letters, digits and dashes.`);
+    if (!KIND.test(spec.kind)) throw new HtmlViewError(msg.viewKind(spec.kind));
     if (!spec.fallback || (!spec.fallback.png && !spec.fallback.html)) {
-      throw new HtmlViewError(`HTML view "${spec.kind}" needs a static fallback (fallback.png or fallback.html).`);
+      throw new HtmlViewError(msg.viewFallbackMissing(spec.kind));
     }
     if (spec.client !== undefined && typeof spec.client !== "string") checkInlineScript(spec.client);
     cssSize(spec.height, DEFAULT_HEIGHT);

@@ -4,6 +4,7 @@ export { escapeHtml, escapeText, html, joinHtml, jsonForScript, revealHidden, Sa
 export { HtmlView, HtmlViewError, htmlView, newViewId, pngDataUri, type HtmlViewFallback, type HtmlViewRuntime, type HtmlViewSizes, type HtmlViewSpec } from "./htmlView";
 export { JS_LIBRARY_NAMES, LibraryNotFoundError, libraryPayload, libraryPayloads, type JsLibraryName, type LibraryPayload } from "./jsLibraries";
 export { ClientBundleError, clientBundle, type ClientCode } from "./clientBundles";
+export { DisplayError, DISPLAY_ERRORS, displayMessages, type DisplayErrorCode } from "./messages";
 export {
   DATAFRAME_DISPLAY_DEFAULTS,
   dataFrameBundle,

@@ -17,7 +17,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { HuntlabError } from "../common/errors";
+import { LibraryNotFoundError, displayMessages as msg } from "./messages";
 
 /** Browser libraries an HTML view can ask for. */
 export type JsLibraryName = "cytoscape" | "cytoscape-dagre" | "leaflet" | "leaflet.markercluster";
@@ -84,10 +84,7 @@ export interface LibraryPayload {
   inlineBytes: number;
 }
 
-/** Raised when a library file cannot be found in node_modules. */
-export class LibraryNotFoundError extends HuntlabError {
-  override name = "LibraryNotFoundError";
-}
+export { LibraryNotFoundError } from "./messages";
 
 /** Package root of an installed package (walks up from its resolved entry; some packages do not export package.json). */
 function packageRoot(packageName: string): { root: string; version: string } {
@@ -95,7 +92,7 @@ function packageRoot(packageName: string): { root: string; version: string } {
   try {
     entry = require.resolve(packageName);
   } catch (err) {
-    throw new LibraryNotFoundError(`The browser library "${packageName}" is not installed (run npm install in the huntlab folder): ${(err as Error).message}`);
+    throw new LibraryNotFoundError(msg.libraryNotInstalled(packageName, (err as Error).message));
   }
   let dir = dirname(entry);
   for (let i = 0; i < 6; i += 1) {
@@ -109,7 +106,7 @@ function packageRoot(packageName: string): { root: string; version: string } {
     if (up === dir) break;
     dir = up;
   }
-  throw new LibraryNotFoundError(`Cannot find the package folder of "${packageName}" (resolved ${entry}).`);
+  throw new LibraryNotFoundError(msg.libraryFolderMissing(packageName, entry));
 }
 
 /** gzip (level 9) + base64. */
@@ -142,13 +139,13 @@ export function libraryPayload(name: JsLibraryName): LibraryPayload {
   const cached = cache.get(name);
   if (cached) return cached;
   const def = LIBRARIES[name];
-  if (!def) throw new LibraryNotFoundError(`Unknown browser library "${String(name)}"; known: ${JS_LIBRARY_NAMES.join(", ")}.`);
+  if (!def) throw new LibraryNotFoundError(msg.libraryUnknown(String(name), JS_LIBRARY_NAMES));
   const { root, version } = packageRoot(def.packageName);
   let js: string;
   try {
     js = stripSourceMaps(readFileSync(join(root, def.file), "utf8"));
   } catch (err) {
-    throw new LibraryNotFoundError(`Cannot read ${join(root, def.file)} (${def.packageName}): ${(err as Error).message}`);
+    throw new LibraryNotFoundError(msg.libraryFileUnreadable(join(root, def.file), def.packageName, (err as Error).message));
   }
   const css = (def.css ?? [])
     .map((file) => inlineCssImages(readFileSync(join(root, file), "utf8"), dirname(join(root, file))))
@@ -183,7 +180,7 @@ export function libraryPayloads(names: readonly JsLibraryName[]): LibraryPayload
     if (seen.has(name)) return;
     seen.add(name);
     const def = LIBRARIES[name];
-    if (!def) throw new LibraryNotFoundError(`Unknown browser library "${String(name)}"; known: ${JS_LIBRARY_NAMES.join(", ")}.`);
+    if (!def) throw new LibraryNotFoundError(msg.libraryUnknown(String(name), JS_LIBRARY_NAMES));
     def.deps.forEach(visit);
     out.push(libraryPayload(name));
   };

@@ -9,15 +9,11 @@
  * nothing from the source is dropped.
  */
 import { inspect } from "node:util";
-import { HuntlabError } from "../common/errors";
 import { html, type SafeHtml } from "../display/html";
 import { htmlView } from "../display/htmlView";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 
-/** An entity could not be built from its source (bad JSON, wrong property type). */
-export class EntityParseError extends HuntlabError {
-  override name = "EntityParseError";
-}
+export { EntityParseError } from "./messages";
 
 /**
  * What a schema property holds: plain values, a time (parsed to `Date`), one
@@ -181,6 +177,8 @@ export abstract class Entity implements Displayable {
       }
       if (value instanceof Date) return formatEntityValue(value);
       if (Array.isArray(value)) return value.map(convert);
+      // Plain objects may hold entities too (a `$ref` inside additional data): a cycle back to an entity ends above.
+      if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, convert(v)]));
       return value;
     };
     return convert(this) as Record<string, unknown>;

@@ -1,7 +1,7 @@
 /** DataFrame → entities helpers: one `Ip` (with its `GeoLocation`) per row in one call. */
 import type { DataFrame } from "nodejs-polars";
-import { didYouMean } from "../common/errors";
 import { EntityParseError } from "./entity";
+import { entitiesMessages as msg } from "./messages";
 import { columnNames, frameRecords } from "../common/frames";
 import { GeoLocation, Ip } from "./types";
 
@@ -33,7 +33,7 @@ function findColumn(columns: string[], name: string): string | undefined {
 
 function requireColumn(columns: string[], name: string, option: string): string {
   const found = findColumn(columns, name);
-  if (!found) throw new EntityParseError(`ipsFromDataFrame: ${option} "${name}" is not a column.${didYouMean(name, columns)} Columns: ${columns.join(", ")}`);
+  if (!found) throw new EntityParseError(msg.columnMissing(option, name, columns));
   return found;
 }
 
@@ -63,7 +63,7 @@ export function ipsFromDataFrame(df: DataFrame, options: IpsFromDataFrameOptions
   const ipColumn = options.ipColumn
     ? requireColumn(columns, options.ipColumn, "ipColumn")
     : IP_COLUMNS.map((c) => findColumn(columns, c)).find((c): c is string => c !== undefined);
-  if (!ipColumn) throw new EntityParseError(`ipsFromDataFrame: no IP address column (looked for ${IP_COLUMNS.join(", ")}); pass ipColumn. Columns: ${columns.join(", ")}`);
+  if (!ipColumn) throw new EntityParseError(msg.noIpColumn(IP_COLUMNS, columns));
   const lat = options.latitudeColumn ? requireColumn(columns, options.latitudeColumn, "latitudeColumn") : findColumn(columns, "Latitude");
   const lon = options.longitudeColumn ? requireColumn(columns, options.longitudeColumn, "longitudeColumn") : findColumn(columns, "Longitude");
   const country = options.countryCodeColumn ? requireColumn(columns, options.countryCodeColumn, "countryCodeColumn") : undefined;

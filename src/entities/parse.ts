@@ -8,6 +8,7 @@
  * become `UnknownEntity` (nothing is dropped); a reference to an id that is not
  * in the document becomes an `UnknownEntity` of type `unresolved-reference`.
  */
+import { entitiesMessages as msg } from "./messages";
 import { Entity, EntityParseError, parseEntityTime, setOwnProperty, UnknownEntity, type EntitySchema, type PropertyKind } from "./entity";
 import { entityFactory, schemaOf } from "./types";
 
@@ -25,7 +26,7 @@ export function parseEntities(source: unknown, where = "Entities"): Entity[] {
     try {
       value = JSON.parse(source);
     } catch (err) {
-      throw new EntityParseError(`${where}: not valid JSON (${(err as Error).message})`);
+      throw new EntityParseError(msg.entitiesJson(where, (err as Error).message));
     }
   }
   if (value === null || value === undefined) return [];
@@ -131,6 +132,11 @@ function coerce(raw: unknown, kind: PropertyKind | undefined): unknown {
     case "boolean":
       if (raw === "true" || raw === "True") return true;
       if (raw === "false" || raw === "False") return false;
+      return raw;
+    case "string":
+      // Names and keys are text: `"Address": 5` must not break `key` for the frame.
+      if (typeof raw === "number" || typeof raw === "boolean" || typeof raw === "bigint") return String(raw);
+      if (isObject(raw) || Array.isArray(raw)) return JSON.stringify(raw);
       return raw;
     default:
       return raw;

@@ -7,11 +7,12 @@ import { inspect } from "node:util";
 import type { DataFrame } from "nodejs-polars";
 import { html, type SafeHtml } from "../display/html";
 import { htmlView } from "../display/htmlView";
-import { isDataFrame } from "../display/dataframe";
+import { isDataFrame } from "../common/frames";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 import { Entity, EntityParseError, formatEntityValue, parseEntityTime } from "./entity";
 import { frameHeight, frameRecords } from "../common/frames";
 import { parseEntities } from "./parse";
+import { entitiesMessages as msg } from "./messages";
 import { Account, Host, Ip, Process } from "./types";
 
 /** An alert row: column name → value (as `df.toRecords()` gives). */
@@ -31,7 +32,7 @@ function parseExtendedProperties(value: unknown, where: string): Record<string, 
     if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
     return { value: parsed };
   } catch (err) {
-    throw new EntityParseError(`${where}: ExtendedProperties is not valid JSON (${(err as Error).message})`);
+    throw new EntityParseError(msg.extendedPropertiesJson(where, (err as Error).message));
   }
 }
 
@@ -90,7 +91,7 @@ export class SecurityAlert implements Displayable {
       // Column names come from the data: read past polars' column proxy (see common/frames.ts).
       const height = frameHeight(source);
       if (!Number.isInteger(index) || index < 0 || index >= height) {
-        throw new EntityParseError(`SecurityAlert: row ${index} is out of range (the DataFrame has ${height} rows)`);
+        throw new EntityParseError(msg.rowOutOfRange(index, height));
       }
       row = frameRecords(source, { offset: index, length: 1 })[0];
     } else {

@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import { inspect } from "node:util";
 import path from "node:path";
-import { HuntlabError } from "../common/errors";
+import { AnswersError, labMessages as msg } from "./messages";
 import { LAB_DATA_DIR } from "../common/paths";
 import { html } from "../display/html";
 import { htmlView } from "../display/htmlView";
@@ -21,10 +21,10 @@ export function loadAnswers(file: string = ANSWERS_PATH): Record<string, string>
   try {
     parsed = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (err) {
-    throw new HuntlabError(`Cannot read the answers file ${file}: ${(err as Error).message}`);
+    throw new AnswersError(msg.answersUnreadable(file, (err as Error).message));
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-    throw new HuntlabError(`The answers file ${file} must hold a JSON object of question → answer.`);
+    throw new AnswersError(msg.answersNotAnObject(file));
   }
   return Object.fromEntries(Object.entries(parsed as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
 }
@@ -109,7 +109,7 @@ export function checkAnswers(answers: Record<string, Answer>, options: CheckAnsw
   const expected = loadAnswers(options.answersPath);
   const unknown = Object.keys(answers).filter((q) => !(q in expected));
   if (unknown.length) {
-    throw new HuntlabError(`checkAnswers: no question ${unknown.map((q) => `"${q}"`).join(", ")}; the questions are ${Object.keys(expected).join(", ")}.`);
+    throw new AnswersError(msg.unknownQuestion(unknown, Object.keys(expected)));
   }
   return new AnswerCheck(
     Object.keys(expected).map((question) => {

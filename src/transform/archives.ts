@@ -116,7 +116,9 @@ function readGzip(bytes: Uint8Array, limits: ArchiveLimits): ArchiveContents {
   const out = decompressCapped(bytes, (ondata) => new Gunzip((chunk) => ondata(chunk)), cap, limitName);
   limits.budget.remaining -= out.bytes.length;
   // MSTICPy names the member "gzip_file"; the header's own name is better when present.
-  return { members: [{ name: gzipName(bytes) ?? "gzip_file", bytes: out.bytes, note: out.note }] };
+  // A cut by a limit is the archive's note too, as for zip and tar (it reaches UnpackResult.limits).
+  const cut = out.note?.startsWith("max") ? out.note : undefined;
+  return { members: [{ name: gzipName(bytes) ?? "gzip_file", bytes: out.bytes, note: out.note }], ...(cut ? { note: cut } : {}) };
 }
 
 // ---------------------------------------------------------------- zip

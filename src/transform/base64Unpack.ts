@@ -20,15 +20,12 @@ import { isUtf8 } from "node:buffer";
 import crypto from "node:crypto";
 import pl from "nodejs-polars";
 import type { DataFrame, DataType, Series } from "nodejs-polars";
-import { HuntlabError, didYouMean } from "../common/errors";
 import { isTextType } from "../common/dtypes";
 import { readArchive } from "./archives";
 import { ARCHIVE_TYPES, detectFileType, type FileType } from "./fileTypes";
+import { Base64Error, transformMessages as msg } from "./messages";
 
-/** Bad arguments to the base64 unpacker. */
-export class Base64Error extends HuntlabError {
-  override name = "Base64Error";
-}
+export { Base64Error } from "./messages";
 
 /** Limits and switches of the unpacker; every one has a safe default. */
 export interface Base64UnpackOptions {
@@ -369,7 +366,7 @@ function resolveOptions(options: Base64UnpackOptions): Limits {
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined || !(key in BASE64_UNPACK_DEFAULTS)) continue;
     if (typeof value !== "number" || !Number.isFinite(value) || value < (key === "maxPrintableBytes" ? 0 : 1)) {
-      throw new Base64Error(`base64: option ${key} must be a positive number (got ${String(value)}).`);
+      throw new Base64Error(msg.base64Option(key, value));
     }
     (opts as Record<string, number>)[key] = Math.floor(value);
   }
@@ -462,12 +459,12 @@ export function unpack(text: string | null | undefined, options: Base64UnpackOpt
 export function unpackDf(data: DataFrame, options: UnpackDfOptions): DataFrame {
   const { column, indexColumn, ...limits } = options;
   const opts = resolveOptions(limits);
-  if (!column) throw new Base64Error("base64.unpackDf: no column given: pass { column: \"CommandLine\" }.");
+  if (!column) throw new Base64Error(msg.base64NoColumn());
   if (!data.columns.includes(column)) {
-    throw new Base64Error(`base64.unpackDf: column "${column}" is not in the data (columns: ${data.columns.join(", ")}).${didYouMean(column, data.columns)}`);
+    throw new Base64Error(msg.base64ColumnMissing(column, data.columns));
   }
   if (indexColumn !== undefined && !data.columns.includes(indexColumn)) {
-    throw new Base64Error(`base64.unpackDf: indexColumn "${indexColumn}" is not in the data.${didYouMean(indexColumn, data.columns)}`);
+    throw new Base64Error(msg.base64IndexColumnMissing(indexColumn, data.columns));
   }
   const source = data.getColumn(column);
   const text = isTextType(source.dtype) ? source : source.cast(pl.Utf8);

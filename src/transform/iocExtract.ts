@@ -10,7 +10,6 @@
  */
 import pl from "nodejs-polars";
 import type { DataFrame, Series } from "nodejs-polars";
-import { HuntlabError, didYouMean } from "../common/errors";
 import { isTextType } from "../common/dtypes";
 import {
   BUILTIN_DEFINITIONS,
@@ -24,11 +23,9 @@ import {
   type IocTypeDefinition,
 } from "./iocPatterns";
 import { scanColumns, scanText, type Found } from "./iocScan";
+import { IocExtractError, transformMessages as msg } from "./messages";
 
-/** Bad arguments to the indicator extractor (unknown type or column, bad pattern). */
-export class IocExtractError extends HuntlabError {
-  override name = "IocExtractError";
-}
+export { IocExtractError } from "./messages";
 
 /** Options shared by every extraction call; the constructor sets their defaults for an instance. */
 export interface IocScanOptions {
@@ -134,7 +131,7 @@ export class IoCExtract {
    * Redefining a built-in name changes this instance only.
    */
   addIocType(name: string, pattern: RegExp | string, priority = 0, options: AddIocTypeOptions = {}): void {
-    if (!name.trim()) throw new IocExtractError("addIocType: the type name is empty.");
+    if (!name.trim()) throw new IocExtractError(msg.iocTypeNameEmpty());
     let regex: RegExp;
     try {
       regex =
@@ -142,9 +139,9 @@ export class IoCExtract {
           ? new RegExp(pattern, "gim")
           : new RegExp(pattern.source, pattern.flags.includes("g") ? pattern.flags : `${pattern.flags}g`);
     } catch (err) {
-      throw new IocExtractError(`addIocType("${name}"): invalid pattern: ${(err as Error).message}`);
+      throw new IocExtractError(msg.iocPatternInvalid(name, (err as Error).message));
     }
-    if (regex.test("")) throw new IocExtractError(`addIocType("${name}"): the pattern matches the empty string, so it would report nothing useful.`);
+    if (regex.test("")) throw new IocExtractError(msg.iocPatternMatchesEmpty(name));
     const group = options.group;
     const definition: IocTypeDefinition = {
       name,
@@ -186,12 +183,12 @@ export class IoCExtract {
   extract(data: DataFrame, options: IocExtractOptions): DataFrame {
     const opts = this.options(options);
     const columns = typeof options.columns === "string" ? [options.columns] : [...(options.columns ?? [])];
-    if (!columns.length) throw new IocExtractError("extract: no columns given: pass { columns: [\"CommandLine\"] } (the text columns to scan).");
+    if (!columns.length) throw new IocExtractError(msg.iocNoColumns());
     for (const c of columns) {
-      if (!data.columns.includes(c)) throw new IocExtractError(`extract: column "${c}" is not in the data (columns: ${data.columns.join(", ")}).${didYouMean(c, data.columns)}`);
+      if (!data.columns.includes(c)) throw new IocExtractError(msg.iocColumnMissing(c, data.columns));
     }
     if (options.indexColumn !== undefined && !data.columns.includes(options.indexColumn)) {
-      throw new IocExtractError(`extract: indexColumn "${options.indexColumn}" is not in the data.${didYouMean(options.indexColumn, data.columns)}`);
+      throw new IocExtractError(msg.iocIndexColumnMissing(options.indexColumn, data.columns));
     }
     const defs = this.resolveTypes(opts);
 
@@ -222,7 +219,7 @@ export class IoCExtract {
   /** True when the whole of `value` is an observable of `iocType`. */
   validate(value: string, iocType: string, options: Pick<IocScanOptions, "ignoreTlds"> = {}): boolean {
     const def = this.types.get(iocType);
-    if (!def) throw new IocExtractError(`validate: unknown IoC type "${iocType}" (known: ${this.iocTypes.join(", ")}).${didYouMean(iocType, this.types.keys())}`);
+    if (!def) throw new IocExtractError(msg.unknownIocType("validate", iocType, this.iocTypes));
     return isObservableOf(value, def, options.ignoreTlds ?? this.defaults.ignoreTlds);
   }
 
@@ -235,7 +232,7 @@ export class IoCExtract {
       const seen = new Set<string>();
       for (const t of options.iocTypes) {
         if (!this.types.has(t)) {
-          throw new IocExtractError(`Unknown IoC type "${t}" (known: ${this.iocTypes.join(", ")}).${didYouMean(t, this.types.keys())}`);
+          throw new IocExtractError(msg.unknownIocType("", t, this.iocTypes));
         }
         seen.add(t);
       }

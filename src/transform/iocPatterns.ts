@@ -654,7 +654,7 @@ const customTypes = new Map<string, IocTypeDefinition>();
  * not read the registry: each IoCExtract instance scans only its own types.
  */
 export function registerIocType(definition: IocTypeDefinition): void {
-  if (isBuiltinIocType(definition.name)) throw new TypeError(`registerIocType: "${definition.name}" is a built-in type`);
+  if (isBuiltinIocType(definition.name)) throw new TypeError(`internal error: registerIocType: "${definition.name}" is a built-in type`);
   customTypes.set(definition.name, definition);
 }
 

@@ -16,6 +16,10 @@ import pl from "nodejs-polars";
 import type { DataFrame, Series } from "nodejs-polars";
 import { DEFANG_PREFILTER, refang } from "./defang";
 import { findUrls, type IocTypeDefinition, type ScanSink, type UrlSpan } from "./iocPatterns";
+import { IocExtractError, transformMessages as msg } from "./messages";
+
+/** Most types one scan handles: the row masks have one bit per type. */
+const MAX_TYPES_PER_SCAN = 30;
 
 /** Settings every scanner sees. */
 export interface ScanSettings {
@@ -128,7 +132,8 @@ interface Screen {
 }
 
 function screen(text: Series, defs: readonly IocTypeDefinition[]): Screen {
-  if (defs.length > 30) throw new RangeError("at most 30 IoC types per call");
+  // One bit per type in a 32-bit mask.
+  if (defs.length > MAX_TYPES_PER_SCAN) throw new IocExtractError(msg.tooManyIocTypes(defs.map((d) => d.name), MAX_TYPES_PER_SCAN));
   const patterns: string[] = [];
   const filterOf = defs.map((def) => {
     if (def.prefilter === undefined) return -1;

@@ -4,7 +4,7 @@
  * Windows security event 4688, Linux auditd, Microsoft Defender for Endpoint,
  * Sysmon event 1; the schema of a table is inferred from its column names.
  */
-import { HuntlabError } from "../common/errors";
+import { ProcessSchemaError, transformMessages as msg } from "./messages";
 
 /** Column mapping of process-creation events. */
 export interface ProcSchema {
@@ -138,10 +138,7 @@ export const PROCESS_SCHEMAS: readonly ProcSchema[] = [
   SYSMON_PROCESS_CREATE_SCHEMA,
 ];
 
-/** A schema that does not fit the data. */
-export class ProcessSchemaError extends HuntlabError {
-  override name = "ProcessSchemaError";
-}
+export { ProcessSchemaError } from "./messages";
 
 const COLUMN_FIELDS = [
   "processName",
@@ -195,19 +192,15 @@ export function resolveSchema(schema: Partial<ProcSchema> | undefined, columns: 
   if (!schema) {
     const inferred = inferSchema(columns);
     if (!inferred) {
-      throw new ProcessSchemaError(
-        `Cannot tell which columns describe the processes (columns: ${columns.join(", ")}). ` +
-          `Known layouts: ${PROCESS_SCHEMAS.map((s) => `${s.name} (${REQUIRED_FIELDS.map((f) => s[f]).join(", ")})`).join("; ")}. ` +
-          `Pass { schema: { processName, processId, parentId, timeStamp, … } } naming your columns.`,
-      );
+      throw new ProcessSchemaError(msg.processSchemaUnknown(columns, PROCESS_SCHEMAS.map((s) => `${s.name} (${REQUIRED_FIELDS.map((f) => s[f]).join(", ")})`)));
     }
     return inferred;
   }
   const missing = REQUIRED_FIELDS.filter((f) => !schema[f]);
-  if (missing.length) throw new ProcessSchemaError(`The process schema must name the ${missing.join(", ")} column(s).`);
+  if (missing.length) throw new ProcessSchemaError(msg.processSchemaIncomplete(missing));
   const full: ProcSchema = { name: "custom", pathSeparator: "\\", ...schema } as ProcSchema;
   const have = new Set(columns);
   const absent = REQUIRED_FIELDS.map((f) => full[f]).filter((c) => !have.has(c));
-  if (absent.length) throw new ProcessSchemaError(`The process data has no column ${absent.map((c) => `"${c}"`).join(", ")} (schema ${full.name}); columns: ${columns.join(", ")}.`);
+  if (absent.length) throw new ProcessSchemaError(msg.processColumnsMissing(absent, full.name, columns));
   return full;
 }

@@ -13,14 +13,11 @@
  */
 import pl, { type DataType } from "nodejs-polars";
 import { isTemporalType, isTextType } from "../common/dtypes";
-import { HuntlabError } from "../common/errors";
 import { parseTimeSeries } from "../data/timeParsing";
 import { resolveSchema, type ProcSchema } from "./processTreeSchema";
+import { ProcessTreeError, transformMessages as msg } from "./messages";
 
-/** A process-tree build that cannot proceed. */
-export class ProcessTreeError extends HuntlabError {
-  override name = "ProcessTreeError";
-}
+export { ProcessTreeError } from "./messages";
 
 /** Columns a process tree has on top of the events' own. */
 export const PROCESS_TREE_COLUMNS = [
@@ -81,7 +78,7 @@ export function processEvents(procs: pl.DataFrame, schema?: Partial<ProcSchema>)
   // The same event exported twice.
   if (df.height > 1) df = df.unique({ subset: columns, keep: "first", maintainOrder: true });
   if (df.height === 0) {
-    throw new ProcessTreeError(`No process-creation events to build a tree from (schema ${resolved.name}${eventIdColumn ? `, ${eventIdColumn} = ${id}` : ""}).`);
+    throw new ProcessTreeError(msg.noProcessEvents(resolved.name, eventIdColumn ? `${eventIdColumn} = ${id}` : ""));
   }
   const inputRow = df.getColumn(ROW).cast(pl.UInt32).toTypedArray() as Uint32Array;
   const events = df.drop(ROW).withColumns(parseTimeColumn(df, resolved.timeStamp));
@@ -94,13 +91,11 @@ function parseTimeColumn(df: pl.DataFrame, column: string): pl.Series {
   if (isTextType(series.dtype)) {
     const parsed = parseTimeSeries(series);
     if (!parsed.parsed) {
-      throw new ProcessTreeError(
-        `The time column "${column}" holds text that is not a time (${parsed.failures} value(s), e.g. ${parsed.examples.map((e) => JSON.stringify(e)).join(", ")}).`,
-      );
+      throw new ProcessTreeError(msg.processTimeUnparsed(column, parsed.failures, parsed.examples));
     }
     return parsed.series.rename(column);
   }
-  if (!isTemporalType(series.dtype)) throw new ProcessTreeError(`The time column "${column}" must hold times or time text, not ${series.dtype.variant}.`);
+  if (!isTemporalType(series.dtype)) throw new ProcessTreeError(msg.processTimeType(column, series.dtype.variant));
   return series;
 }
 

@@ -9,34 +9,31 @@
  * Results are DataFrames in the tree's row order.
  */
 import pl from "nodejs-polars";
-import { HuntlabError, didYouMean } from "../common/errors";
-import { isDataFrame } from "../display/dataframe";
+import { isDataFrame } from "../common/frames";
+import { ProcessTreeQueryError, transformMessages as msg } from "./messages";
 
 /** A process: its proc_key, a row with `proc_key`, or a DataFrame whose first row is it. */
 export type ProcessRef = string | { proc_key?: unknown } | pl.DataFrame;
 
-/** A tree query that cannot be answered. */
-export class ProcessTreeQueryError extends HuntlabError {
-  override name = "ProcessTreeQueryError";
-}
+export { ProcessTreeQueryError } from "./messages";
 
 const REQUIRED = ["proc_key", "parent_key", "IsRoot", "IsLeaf", "IsBranch", "path", "Level"];
 
 function checkTree(tree: pl.DataFrame): void {
-  if (!isDataFrame(tree)) throw new ProcessTreeQueryError("Expected a process tree DataFrame (from buildProcessTree).");
+  if (!isDataFrame(tree)) throw new ProcessTreeQueryError(msg.notATreeFrame());
   const missing = REQUIRED.filter((c) => !tree.columns.includes(c));
-  if (missing.length) throw new ProcessTreeQueryError(`Not a process tree: no ${missing.join(", ")} column(s). Build one with buildProcessTree(events).`);
+  if (missing.length) throw new ProcessTreeQueryError(msg.notATree(missing));
 }
 
 /** The proc_key a reference names. */
 export function procKeyOf(ref: ProcessRef): string {
   if (typeof ref === "string") return ref;
   if (isDataFrame(ref)) {
-    if (!ref.columns.includes("proc_key") || ref.height === 0) throw new ProcessTreeQueryError("The process DataFrame is empty or has no proc_key column.");
+    if (!ref.columns.includes("proc_key") || ref.height === 0) throw new ProcessTreeQueryError(msg.processFrameEmpty());
     return String(ref.getColumn("proc_key").get(0));
   }
   if (ref && typeof ref === "object" && typeof (ref as { proc_key?: unknown }).proc_key === "string") return (ref as { proc_key: string }).proc_key;
-  throw new ProcessTreeQueryError("A process is named by its proc_key, a row with proc_key, or a one-row DataFrame.");
+  throw new ProcessTreeQueryError(msg.processRefInvalid());
 }
 
 /** Per-tree index (proc_key → row, parent_key → children rows), cached per DataFrame object. */
@@ -74,7 +71,7 @@ function rowOf(tree: pl.DataFrame, ref: ProcessRef): number {
   const key = procKeyOf(ref);
   const idx = index(tree);
   const r = idx.row.get(key);
-  if (r === undefined) throw new ProcessTreeQueryError(`No process with proc_key "${key}" in this tree.${didYouMean(key, idx.keys.slice(0, 5000))}`);
+  if (r === undefined) throw new ProcessTreeQueryError(msg.processNotFound(key, idx.keys.slice(0, 5000)));
   return r;
 }
 
@@ -231,7 +228,7 @@ export interface TreeToTextOptions {
 
 function firstColumn(tree: pl.DataFrame, wanted: string | undefined, candidates: string[]): string | undefined {
   if (wanted) {
-    if (!tree.columns.includes(wanted)) throw new ProcessTreeQueryError(`No column "${wanted}" in the process tree.${didYouMean(wanted, tree.columns)}`);
+    if (!tree.columns.includes(wanted)) throw new ProcessTreeQueryError(msg.treeColumnMissing(wanted, tree.columns));
     return wanted;
   }
   return candidates.find((c) => tree.columns.includes(c));

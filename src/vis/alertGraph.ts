@@ -18,16 +18,14 @@
  */
 import type { DataFrame } from "nodejs-polars";
 import pl from "nodejs-polars";
-import { closestNames, HuntlabError } from "../common/errors";
-import { isDataFrame } from "../display/dataframe";
+import { closestNames } from "../common/errors";
+import { GraphError, visMessages as msg } from "./messages";
+import { isDataFrame } from "../common/frames";
 import { Entity, formatEntityValue } from "../entities/entity";
 import { SecurityAlert } from "../entities/securityAlert";
 import { Alert, Host } from "../entities/types";
 
-/** A graph operation named a node or edge that is not there. */
-export class GraphError extends HuntlabError {
-  override name = "GraphError";
-}
+export { GraphError } from "./messages";
 
 /** What a node stands for. */
 export type GraphNodeKind = "alert" | "incident" | "entity" | "note";
@@ -52,6 +50,8 @@ export interface GraphNode {
   properties: Record<string, string>;
   /** True for alerts added by `addRelatedAlerts`. */
   related?: boolean;
+  /** Alerts merged into this node by {@link mergeAlertsByType} (absent for a single alert). */
+  count?: number;
 }
 
 /** An undirected edge. */
@@ -62,6 +62,8 @@ export interface GraphEdge {
   target: string;
   /** Why the nodes are linked: `entity`, a property name (`ImageFile`, `Account`…), `related alert`, `incident`, `note`, `link`. */
   relation: string;
+  /** Edges merged into this one by {@link mergeAlertsByType} (absent for a single edge). */
+  count?: number;
 }
 
 /**
@@ -234,7 +236,7 @@ export class AlertGraph {
   addEdge(source: string, target: string, relation = "link"): GraphEdge | undefined {
     if (!this.nodeMap.has(source) || !this.nodeMap.has(target)) {
       const missing = [source, target].filter((id) => !this.nodeMap.has(id));
-      throw new GraphError(`addEdge: node(s) ${missing.map((m) => JSON.stringify(m)).join(", ")} not in the graph`);
+      throw new GraphError(msg.graphEdgeNodesMissing(missing));
     }
     if (source === target) return undefined;
     const id = edgeId(source, target);
@@ -286,10 +288,10 @@ export class AlertGraph {
     for (const match of [(n: GraphNode) => n.label === nameOrId, (n: GraphNode) => n.label.toLowerCase() === nameOrId.toLowerCase()]) {
       const found = this.nodes.filter(match);
       if (found.length === 1) return found[0].id;
-      if (found.length > 1) throw new GraphError(`"${nameOrId}" names ${found.length} nodes; use one of their ids: ${found.slice(0, 5).map((n) => n.id).join(", ")}`);
+      if (found.length > 1) throw new GraphError(msg.graphNodeAmbiguous(nameOrId, found.length, found.map((n) => n.id)));
     }
     const close = closestNames(nameOrId, this.nodes.map((n) => n.label).concat(this.nodes.map((n) => n.id)));
-    throw new GraphError(`No node "${nameOrId}" in the graph.${close.length ? ` Did you mean ${close.map((c) => JSON.stringify(c)).join(", ")}?` : ""}`);
+    throw new GraphError(msg.graphNodeMissing(nameOrId, close));
   }
 
   /** An independent copy. */
@@ -408,7 +410,7 @@ export function toAlerts(source: DataFrame | SecurityAlert[] | SecurityAlert): S
   if (source instanceof SecurityAlert) return [source];
   if (isDataFrame(source)) return SecurityAlert.fromDataFrame(source);
   if (Array.isArray(source)) return source;
-  throw new GraphError("expected an alerts DataFrame, a SecurityAlert or a list of them");
+  throw new GraphError(msg.graphNotAlerts());
 }
 
 /**
@@ -436,3 +438,89 @@ export function addRelatedAlerts(alerts: DataFrame | SecurityAlert[], graph: Ale
   return out;
 }
 
+
+const SEVERITY_RANK: Readonly<Record<string, number>> = { informational: 1, low: 2, medium: 3, high: 4 };
+
+function highestSeverity(nodes: readonly GraphNode[]): string | undefined {
+  let best: string | undefined;
+  for (const n of nodes) {
+    if (n.severity && (best === undefined || (SEVERITY_RANK[n.severity.toLowerCase()] ?? 0) > (SEVERITY_RANK[best.toLowerCase()] ?? 0))) best = n.severity;
+  }
+  return best;
+}
+
+/** The alert type a node merges under: its `AlertType`, else its name; related alerts apart, as MSTICPy keys them `AlertType(R)`. */
+function mergeKey(node: GraphNode): string {
+  const type = node.properties.AlertType || node.label;
+  return `${node.related ? "related:" : ""}${type.toLowerCase()}`;
+}
+
+/** The node standing for the alerts of one type (two or more). */
+function mergedAlertNode(key: string, members: readonly GraphNode[]): GraphNode {
+  const first = members[0];
+  const name = first.label.startsWith("Alert: ") ? first.label.slice(7) : first.label;
+  let time: Date | undefined;
+  let endTime: Date | undefined;
+  for (const m of members) {
+    if (m.time && (!time || m.time < time)) time = m.time;
+    const end = m.endTime ?? m.time;
+    if (end && (!endTime || end > endTime)) endTime = end;
+  }
+  const severity = highestSeverity(members);
+  const ids = members.map((m) => m.properties.SystemAlertId ?? m.id);
+  const properties: Record<string, string> = { AlertDisplayName: name, Alerts: String(members.length) };
+  if (first.properties.AlertType) properties.AlertType = first.properties.AlertType;
+  if (first.properties.ProviderName) properties.ProviderName = first.properties.ProviderName;
+  properties.SystemAlertIds = ids.length > 20 ? `${ids.slice(0, 20).join(", ")}, … (${ids.length - 20} more)` : ids.join(", ");
+  return {
+    id: `alerts:${key}`,
+    kind: "alert",
+    type: "alert",
+    label: `Alert: ${name} (${members.length})`,
+    description: `${members.length} alerts: ${name} (${severity ?? "?"})`,
+    time,
+    endTime,
+    severity,
+    properties,
+    related: first.related,
+    count: members.length,
+  };
+}
+
+/**
+ * A copy of `graph` with one node per alert type (MSTICPy's merge of
+ * same-type alerts, keyed on `AlertType`; related alerts apart): a type with
+ * two or more alerts becomes one node whose label ends with the count, and
+ * their edges are merged (an edge's `count` says how many it stands for;
+ * edges between alerts of one type disappear). Incidents, entities and notes
+ * are kept as they are.
+ */
+export function mergeAlertsByType(graph: AlertGraph): AlertGraph {
+  const groups = new Map<string, GraphNode[]>();
+  for (const n of graph.nodes) {
+    if (n.kind !== "alert") continue;
+    const key = mergeKey(n);
+    const list = groups.get(key);
+    if (list) list.push(n);
+    else groups.set(key, [n]);
+  }
+  const target = new Map<string, string>();
+  const out = new AlertGraph();
+  for (const n of graph.nodes) {
+    const members = n.kind === "alert" ? groups.get(mergeKey(n))! : undefined;
+    if (!members || members.length === 1) {
+      out.addNode(n);
+      target.set(n.id, n.id);
+    } else {
+      const merged = members[0] === n ? out.addNode(mergedAlertNode(mergeKey(n), members)) : out.getNode(`alerts:${mergeKey(n)}`)!;
+      target.set(n.id, merged.id);
+    }
+  }
+  const counts = new Map<GraphEdge, number>();
+  for (const e of graph.edges) {
+    const edge = out.addEdge(target.get(e.source)!, target.get(e.target)!, e.relation);
+    if (edge) counts.set(edge, (counts.get(edge) ?? 0) + (e.count ?? 1));
+  }
+  for (const [edge, count] of counts) if (count > 1) edge.count = count;
+  return out;
+}

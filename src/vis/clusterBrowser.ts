@@ -9,7 +9,7 @@
  *   chosen cluster's table. Tables are rendered and escaped once, here; the
  *   script only moves existing nodes and sets `textContent`.
  */
-import { HuntlabError, didYouMean } from "../common/errors";
+import { ClusterBrowserError, visMessages as msg } from "./messages";
 import { html } from "../display/html";
 import { dataFrameFragment } from "../display/dataframe";
 import type { DbclusterResult } from "../analysis/eventCluster";
@@ -33,10 +33,7 @@ export interface ClusterBrowserOptions {
 
 const FN = "clusterBrowser";
 
-/** Bad input to the cluster browser: not a dbclusterEvents result, an unknown column. */
-export class ClusterBrowserError extends HuntlabError {
-  override name = "ClusterBrowserError";
-}
+export { ClusterBrowserError } from "./messages";
 
 /** `2019-02-12 04:37:25` (UTC), or "?" for a missing time. */
 function formatTime(value: unknown): string {
@@ -56,16 +53,16 @@ function labelOf(row: Record<string, unknown>, options: ClusterBrowserOptions): 
 /** The cluster browser as an object that displays itself. */
 export function clusterBrowser(result: DbclusterResult, options: ClusterBrowserOptions = {}): HtmlView {
   if (!result || typeof result.members !== "function" || !result.clustered) {
-    throw new ClusterBrowserError(`${FN}: pass the result of dbclusterEvents(...).`);
+    throw new ClusterBrowserError(msg.clusterInput(FN));
   }
   const clustered = result.clustered;
   for (const c of options.labelColumns ?? []) {
-    if (!clustered.columns.includes(c)) throw new ClusterBrowserError(`${FN}: label column "${c}" is not a column.${didYouMean(c, clustered.columns)}`);
+    if (!clustered.columns.includes(c)) throw new ClusterBrowserError(msg.clusterLabelColumn(FN, c, clustered.columns));
   }
   const sample = result.members(clustered.getColumn("ClusterId").get(0) as number);
   const columns = options.columns ?? sample.columns;
   for (const c of columns) {
-    if (!sample.columns.includes(c)) throw new ClusterBrowserError(`${FN}: column "${c}" is not an event column.${didYouMean(c, sample.columns)}`);
+    if (!sample.columns.includes(c)) throw new ClusterBrowserError(msg.clusterEventColumn(FN, c, sample.columns));
   }
   const maxRows = options.maxRows ?? 200;
   const rows = clustered.toRecords() as Record<string, unknown>[];

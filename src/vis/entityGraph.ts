@@ -10,12 +10,29 @@
  */
 import { inspect } from "node:util";
 import type { DataFrame } from "nodejs-polars";
+import { errorMessage } from "../common/errors";
 import { html, type SafeHtml } from "../display/html";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 import { Entity } from "../entities/entity";
 import type { SecurityAlert } from "../entities/securityAlert";
-import { addAlertWithEntities, AlertGraph, entityNode, GraphError, toAlerts, type GraphNode } from "./alertGraph";
-import { ENTITY_GRAPH_LAYOUT, type GraphViewNode, type NodeShape } from "./client/graphElements";
+import { addAlertWithEntities, AlertGraph, entityNode, GraphError, mergeAlertsByType, toAlerts, type GraphNode } from "./alertGraph";
+import { visMessages as msg } from "./messages";
+import {
+  chooseLabels,
+  coverableLabels,
+  ENTITY_GRAPH_LAYOUT,
+  estimateTextWidth,
+  LABEL_BUDGET,
+  LABEL_PLACES,
+  labelBox,
+  labelBudget,
+  labelPriority,
+  type GraphViewNode,
+  type LabelObstacle,
+  type LabelPlace,
+  type NodeShape,
+  type PlacedLabel,
+} from "./client/graphElements";
 import type { EntityGraphData, EntityGraphLegendEntry } from "./client/views/entityGraph";
 import { forceLayoutFlat } from "./graphLayout";
 import { htmlView, type HtmlView } from "../display/htmlView";
@@ -66,6 +83,17 @@ export interface EntityGraphPlotOptions {
   layout?: "precomputed" | "browser";
   /** Node labels in the static image: shown up to this many nodes. Default 150. */
   maxStaticLabels?: number;
+  /**
+   * Labels drawn at fit zoom (image and live view): those of the best-linked
+   * nodes, up to this many, never two overlapping; the live view draws more
+   * as you zoom in, and the selected and hovered nodes' too. Default 10.
+   */
+  labels?: number;
+  /**
+   * One node per alert type (MSTICPy's merge of same-type alerts, keyed on
+   * `AlertType`), its label ending with the count, edges merged. Default false.
+   */
+  mergeAlerts?: boolean;
 }
 
 interface PlacedGraph {
@@ -98,9 +126,15 @@ function place(graph: AlertGraph): PlacedGraph {
   return { graph, nodes, x, y, width, height };
 }
 
+function labelCount(options: Readonly<EntityGraphPlotOptions>): number {
+  const labels = options.labels ?? LABEL_BUDGET;
+  if (!(labels >= 0)) throw new GraphError(errorMessage("vis/graph-option", `labels must be 0 or more, not ${String(options.labels)}`));
+  return Math.floor(labels);
+}
+
 function resolveWidth(width: number | undefined): number {
   if (width === undefined) return 900;
-  if (!Number.isFinite(width) || width <= 0) throw new GraphError(`width must be a positive number, not ${String(width)}`);
+  if (!Number.isFinite(width) || width <= 0) throw new GraphError(msg.graphWidth(width));
   return Math.round(width <= 40 ? width * 60 : width);
 }
 
@@ -135,13 +169,20 @@ function shapeSvg(shape: NodeShape, cx: number, cy: number, r: number, fill: str
   }
 }
 
-/** Label without the `Alert: ` prefix: the shape and colour already say it is an alert. */
-function shortLabel(node: GraphNode): string {
-  return (node.kind === "alert" || node.kind === "incident") && node.label.startsWith("Alert: ") ? node.label.slice(7) : node.label;
-}
-
 function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * Label drawn next to a node, at most `max` characters: without the `Alert: `
+ * prefix (the shape and colour already say it is an alert); a merged alert
+ * node keeps its count when the name is cut.
+ */
+function shortLabel(node: GraphNode, max: number): string {
+  const bare = (node.kind === "alert" || node.kind === "incident") && node.label.startsWith("Alert: ") ? node.label.slice(7) : node.label;
+  const suffix = node.count ? ` (${node.count})` : "";
+  if (!suffix || !bare.endsWith(suffix)) return truncate(bare, max);
+  return `${truncate(bare.slice(0, -suffix.length), max - suffix.length)}${suffix}`;
 }
 
 interface SvgOptions {
@@ -150,12 +191,16 @@ interface SvgOptions {
   nodeSize: number;
   fontSize: number;
   maxLabels: number;
+  /** Labels at fit zoom (the budget). */
+  labels: number;
 }
 
 /** Where a placed graph goes in the image: pixel position of node i, and the image height. */
 interface Frame {
   px(i: number): number;
   py(i: number): number;
+  /** Top of the drawing area (under the title and legend). */
+  top: number;
   height: number;
 }
 
@@ -169,6 +214,7 @@ function frameOf(placed: PlacedGraph, options: SvgOptions, legendH: number): Fra
   return {
     px: (i) => padX + placed.x[i] * scale + (placed.width > 0 ? 0 : (width - 2 * padX) / 2),
     py: (i) => top + padY + placed.y[i] * scale,
+    top,
     height: Math.round(Math.max(220, top + placed.height * scale + 2 * padY)),
   };
 }
@@ -182,15 +228,52 @@ function legendSvg(types: [string, number][], width: number): SafeHtml[] {
   });
 }
 
+/** The edges as two paths (solid, and dashed for related alerts): one element each, not one per edge (19,000 lines took resvg seconds). */
 function edgesSvg(placed: PlacedGraph, frame: Frame): SafeHtml {
   const index = new Map(placed.nodes.map((n, i) => [n.id, i]));
-  const lines = placed.graph.edges.map((e) => {
+  const solid: string[] = [];
+  const dashed: string[] = [];
+  for (const e of placed.graph.edges) {
     const a = index.get(e.source)!;
     const b = index.get(e.target)!;
-    const dash = e.relation === "related alert" ? html` stroke-dasharray="4 3"` : "";
-    return html`<line x1="${frame.px(a).toFixed(1)}" y1="${frame.py(a).toFixed(1)}" x2="${frame.px(b).toFixed(1)}" y2="${frame.py(b).toFixed(1)}"${dash}/>`;
-  });
-  return html`<g stroke="#999" stroke-width="1" stroke-opacity="0.7">${lines}</g>`;
+    (e.relation === "related alert" ? dashed : solid).push(`M${frame.px(a).toFixed(1)} ${frame.py(a).toFixed(1)}L${frame.px(b).toFixed(1)} ${frame.py(b).toFixed(1)}`);
+  }
+  const path = (d: string[], dash: string): SafeHtml => (d.length ? html`<path fill="none" d="${d.join("")}"${dash ? html` stroke-dasharray="${dash}"` : ""}/>` : html``);
+  return html`<g stroke="#999" stroke-width="1" stroke-opacity="0.7">${path(solid, "")}${path(dashed, "4 3")}</g>`;
+}
+
+/**
+ * The labels of the static image, by the live view's rule at fit zoom: the
+ * best-linked nodes up to the budget, each below, right of, above or left of
+ * its node, never over another label or node (text widths estimated for
+ * DejaVu Sans).
+ */
+function staticLabels(placed: PlacedGraph, frame: Frame, texts: readonly string[], options: SvgOptions): PlacedLabel[] {
+  if (placed.nodes.length > options.maxLabels) return [];
+  const r = options.nodeSize / 2;
+  const order = labelPriority(
+    placed.nodes.map((n, i) => ({ id: n.id, short: texts[i] })),
+    placed.graph.edges,
+  );
+  const height = options.fontSize * 1.2;
+  const boxesOf = (i: number) => LABEL_PLACES.map((place) => labelBox(place, frame.px(i), frame.py(i), r, estimateTextWidth(texts[i], options.fontSize), height, 2, 1.5));
+  const obstacles: LabelObstacle[] = placed.nodes.map((_, i) => ({ node: i, box: { x1: frame.px(i) - r, x2: frame.px(i) + r, y1: frame.py(i) - r, y2: frame.py(i) + r } }));
+  const bounds = { x1: 0, y1: frame.top, x2: options.width, y2: frame.height };
+  return chooseLabels(order, [], labelBudget(1, options.labels), boxesOf, { obstacles, bounds, mayCover: coverableLabels(options.labels) });
+}
+
+/** SVG text attributes of a label at `place` around a node at (x, y): anchor, x and baseline y. */
+function labelAnchor(place: LabelPlace, x: number, y: number, r: number, fontSize: number): { anchor: string; x: number; y: number } {
+  switch (place) {
+    case "bottom":
+      return { anchor: "middle", x, y: y + r + 2 + fontSize * 0.95 };
+    case "top":
+      return { anchor: "middle", x, y: y - r - 2 - fontSize * 0.25 };
+    case "right":
+      return { anchor: "start", x: x + r + 2, y: y + fontSize * 0.35 };
+    case "left":
+      return { anchor: "end", x: x - r - 2, y: y + fontSize * 0.35 };
+  }
 }
 
 function nodesSvg(placed: PlacedGraph, frame: Frame, options: SvgOptions): SafeHtml {
@@ -199,11 +282,11 @@ function nodesSvg(placed: PlacedGraph, frame: Frame, options: SvgOptions): SafeH
     const s = styleOf(n.type);
     return shapeSvg(s.shape, frame.px(i), frame.py(i), r, s.color, n.related ? "#666" : "#333");
   });
-  if (placed.nodes.length > options.maxLabels) return html`${shapes}`;
-  const labels = placed.nodes.map(
-    (n, i) =>
-      html`<text x="${frame.px(i).toFixed(1)}" y="${(frame.py(i) + r + options.fontSize + 1).toFixed(1)}" font-size="${options.fontSize}" text-anchor="middle" fill="#222" stroke="white" stroke-width="2.5" paint-order="stroke">${truncate(shortLabel(n), 32)}</text>`,
-  );
+  const texts = placed.nodes.map((n) => shortLabel(n, 32));
+  const labels = staticLabels(placed, frame, texts, options).map(({ node: i, place }) => {
+    const at = labelAnchor(place, frame.px(i), frame.py(i), r, options.fontSize);
+    return html`<text x="${at.x.toFixed(1)}" y="${at.y.toFixed(1)}" font-size="${options.fontSize}" text-anchor="${at.anchor}" fill="#222" stroke="white" stroke-width="2.5" paint-order="stroke">${texts[i]}</text>`;
+  });
   return html`${shapes}${labels}`;
 }
 
@@ -249,7 +332,7 @@ function viewData(placed: PlacedGraph, options: Readonly<EntityGraphPlotOptions>
   const nodes: GraphViewNode[] = placed.nodes.map((n, i) => ({
     id: n.id,
     label: n.label,
-    short: truncate(shortLabel(n), 40),
+    short: shortLabel(n, 40),
     type: n.type,
     ...styleOf(n.type),
     related: n.related === true,
@@ -266,6 +349,7 @@ function viewData(placed: PlacedGraph, options: Readonly<EntityGraphPlotOptions>
     legend,
     nodeSize: options.nodeSize ?? 22,
     fontSize: options.fontSize ?? 10,
+    labels: labelCount(options),
     layout: options.layout ?? "precomputed",
     timeline: timeline ? timed.map((n) => ({ id: n.id, t: n.time!.getTime(), label: n.label })) : [],
   };
@@ -278,10 +362,12 @@ export class EntityGraphView implements Displayable {
   private placed?: PlacedGraph;
   private view?: HtmlView;
 
+  /** @param graph drawn as is, or with one node per alert type when `options.mergeAlerts` is set. */
   constructor(graph: AlertGraph, options: EntityGraphPlotOptions = {}) {
-    this.graph = graph;
+    this.graph = options.mergeAlerts ? mergeAlertsByType(graph) : graph;
     this.options = { ...options };
     resolveWidth(options.width);
+    labelCount(options);
   }
 
   /** Node and edge counts. */
@@ -311,6 +397,7 @@ export class EntityGraphView implements Displayable {
       nodeSize: this.options.nodeSize ?? 22,
       fontSize: this.options.fontSize ?? 10,
       maxLabels: this.options.maxStaticLabels ?? 150,
+      labels: labelCount(this.options),
     });
     return { svg, height, width };
   }
@@ -397,7 +484,7 @@ function graphCss(r: string): string {
  * that displays itself: `display(drawAlertEntityGraph(graph))`.
  */
 export function drawAlertEntityGraph(graph: AlertGraph, options: EntityGraphPlotOptions = {}): EntityGraphView {
-  if (!(graph instanceof AlertGraph)) throw new GraphError("drawAlertEntityGraph: expected an AlertGraph (from createAlertGraph / addRelatedAlerts)");
+  if (!(graph instanceof AlertGraph)) throw new GraphError(msg.graphNotAnAlertGraph());
   return new EntityGraphView(graph, options);
 }
 
@@ -409,17 +496,28 @@ export interface NoteOptions {
   attachedTo?: string | string[];
 }
 
+/** Options of {@link EntityGraph}. */
+export interface EntityGraphOptions {
+  /** `plot()` draws one node per alert type (see {@link EntityGraphPlotOptions.mergeAlerts}). Default false. */
+  mergeAlerts?: boolean;
+}
+
 /**
  * All alerts (and incidents) with their entities in one graph, after MSTICPy's
  * newer `EntityGraph(alert_df)`. Alerts that share entities are linked through
  * them. `plot()` returns a view that displays itself.
  */
 export class EntityGraph implements Displayable {
-  /** The graph model. */
+  /** The graph model (every alert its own node; `plot({ mergeAlerts: true })` merges them in the drawing). */
   readonly graph: AlertGraph;
+  readonly options: Readonly<EntityGraphOptions>;
 
-  /** @param source an alerts DataFrame, a `SecurityAlert`, a list of them, or an entity. */
-  constructor(source?: DataFrame | SecurityAlert | SecurityAlert[] | Entity) {
+  /**
+   * @param source an alerts DataFrame, a `SecurityAlert`, a list of them, or an entity.
+   * @param options `{ mergeAlerts: true }`: plots show one node per alert type.
+   */
+  constructor(source?: DataFrame | SecurityAlert | SecurityAlert[] | Entity, options: EntityGraphOptions = {}) {
+    this.options = { ...options };
     this.graph = new AlertGraph();
     if (source instanceof Entity) this.addEntity(source);
     else if (source !== undefined) this.addIncident(source);
@@ -477,7 +575,7 @@ export class EntityGraph implements Displayable {
   removeLink(source: string, target: string): this {
     const a = this.graph.resolve(source);
     const b = this.graph.resolve(target);
-    if (!this.graph.removeEdge(a, b)) throw new GraphError(`No link between "${source}" and "${target}"`);
+    if (!this.graph.removeEdge(a, b)) throw new GraphError(msg.graphNoLink(source, target));
     return this;
   }
 
@@ -494,7 +592,7 @@ export class EntityGraph implements Displayable {
 
   /** The drawing: a view that displays itself (`display(eg.plot())`). */
   plot(options: EntityGraphPlotOptions = {}): EntityGraphView {
-    return new EntityGraphView(this.graph, { title: "Entity graph", ...options });
+    return new EntityGraphView(this.graph, { title: "Entity graph", mergeAlerts: this.options.mergeAlerts, ...options });
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {

@@ -11,7 +11,12 @@
  *   table of the locations.
  * - Popups and tooltips are built in the browser (`client/views/geoMap.ts`)
  *   with `textContent`, hidden characters revealed; the payload travels as
- *   JSON in the view's config, so data never becomes markup.
+ *   JSON in the view's config, so data never becomes markup. It is columnar
+ *   (`client/geoMapData.ts`): points reference distinct places, texts sit once
+ *   in a string table, so a million points make a few MB, not 150 bytes each.
+ * - Huge maps: the live view draws a marker per place (clusters count points)
+ *   and clusters in chunks; the static image coarsens its grid to stay under
+ *   {@link MAX_SVG_MARKS} marks and says so.
  *
  * Deliberate differences from MSTICPy: no online tiles by default; `layer`
  * names group markers into one layer each (MSTICPy creates a new layer per
@@ -23,20 +28,17 @@ import { geoNaturalEarth1, geoPath, type GeoProjection } from "d3-geo";
 import type { FeatureCollection, Geometry } from "geojson";
 import { feature } from "topojson-client";
 import type { Topology, GeometryCollection } from "topojson-specification";
-import { didYouMean, HuntlabError } from "../common/errors";
+import { GeoMapError, visMessages as msg } from "./messages";
 import { html, joinHtml, type SafeHtml } from "../display/html";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 import { formatEntityValue } from "../entities/entity";
 import { GeoLocation, hasCoordinates, Ip } from "../entities/types";
 import { DBIP_ATTRIBUTION, DBIP_SOURCE, DBIP_URL, geolocateIps, type GeoLookupOptions } from "../context/geoip";
-import type { GeoMapData, GeoMapLayerKind, GeoMapPoint } from "./client/views/geoMap";
+import type { GeoMapColumn, GeoMapData, GeoMapLayerData, GeoMapLayerKind, GeoMapValues } from "./client/geoMapData";
 import { htmlView, type HtmlView } from "../display/htmlView";
 import { svgToPng } from "./png";
 
-/** Bad map options or input. */
-export class GeoMapError extends HuntlabError {
-  override name = "GeoMapError";
-}
+export { GeoMapError } from "./messages";
 
 /** A raster tile layer (used only when configured: it needs the network). */
 export interface TileLayerOptions {
@@ -131,24 +133,119 @@ function resolveColor(color: string | undefined, fallback: string): string {
   const named = NAMED_COLORS[color.toLowerCase()];
   if (named) return named;
   if (HEX_COLOR.test(color)) return color;
-  throw new GeoMapError(`color "${color}" is not a colour name or #hex.${didYouMean(color, Object.keys(NAMED_COLORS))} Names: ${Object.keys(NAMED_COLORS).join(", ")}`);
+  throw new GeoMapError(msg.mapColor(color, Object.keys(NAMED_COLORS)));
 }
 
-/** One point on the map: tooltip lines and popup rows `[label, value]` (shared with the browser side). */
-type MapPoint = GeoMapPoint;
+/** A text column under construction: one value per place or point, null = none. */
+interface TextColumn {
+  label: string;
+  pop: boolean;
+  tip: GeoMapColumn["tip"];
+  values: (string | null)[];
+  /** Read from the place's position in the browser (the value here only says "present"). */
+  coordinate?: "lat" | "lon";
+}
+
+type ColumnSpec = Omit<TextColumn, "values">;
+
+/** Point columns added row by row; a label first seen late gets nulls for the rows before. */
+class ColumnSet {
+  readonly columns: TextColumn[] = [];
+  private readonly byLabel = new Map<string, TextColumn>();
+  private rows = 0;
+
+  constructor(private readonly spec: Omit<ColumnSpec, "label">) {}
+
+  /** A value of the current row (each label at most once per row). */
+  set(label: string, value: string): void {
+    let column = this.byLabel.get(label);
+    if (!column) {
+      column = { ...this.spec, label, values: new Array<string | null>(this.rows).fill(null) };
+      this.byLabel.set(label, column);
+      this.columns.push(column);
+    }
+    column.values.push(value);
+  }
+
+  /** Ends the current row: columns without a value in it get null. */
+  endRow(): void {
+    this.rows += 1;
+    for (const column of this.columns) if (column.values.length < this.rows) column.values.push(null);
+  }
+}
+
+const LOCATION_KEYS = ["CountryCode", "CountryName", "State", "City", "Latitude", "Longitude", "Asn", "AsnOrg", "Source"] as const;
+
+/** Columns of a place, in display order (a layer sends only those with values). */
+const PLACE_COLUMNS: readonly ColumnSpec[] = [
+  { label: "Name", pop: false, tip: "value" },
+  { label: "City line", pop: false, tip: "value" },
+  { label: "Country line", pop: false, tip: "value" },
+  { label: "Count line", pop: false, tip: "value" },
+  ...LOCATION_KEYS.map(
+    (label): ColumnSpec => ({ label, pop: true, tip: null, coordinate: label === "Latitude" ? "lat" : label === "Longitude" ? "lon" : undefined }),
+  ),
+  { label: "Points", pop: true, tip: null },
+];
+const PLACE_COLUMN = Object.fromEntries(PLACE_COLUMNS.map((c, i) => [c.label, i])) as Readonly<Record<string, number>>;
+
+/**
+ * The distinct places of a layer: raw coordinates (rounded only when sent)
+ * and one value per {@link PLACE_COLUMNS} entry. Points at the same place
+ * share one row, so a million sign-ins from 5,000 places send 5,000 cities.
+ */
+class PlaceTable {
+  readonly lat: number[] = [];
+  readonly lon: number[] = [];
+  readonly values: (string | null)[][] = PLACE_COLUMNS.map(() => []);
+  /**
+   * Places by a number made of both coordinates (no string per place; places
+   * on one parallel or meridian get different keys); the rare places sharing
+   * a key are told apart by coordinates and values.
+   */
+  private readonly byKey = new Map<number, number | number[]>();
+
+  get size(): number {
+    return this.lat.length;
+  }
+
+  /**
+   * The index of the place at `lat, lon` with these values (a {@link placeRow}),
+   * added if new; `unique` adds without looking (heat cells).
+   */
+  place(lat: number, lon: number, row: readonly (string | null)[], unique = false): number {
+    const key = lat * 1e7 + lon;
+    const same = unique ? undefined : this.byKey.get(key);
+    if (same !== undefined) for (const p of typeof same === "number" ? [same] : same) if (this.lat[p] === lat && this.lon[p] === lon && this.values.every((column, i) => column[p] === row[i])) return p;
+    const index = this.lat.length;
+    this.lat.push(lat);
+    this.lon.push(lon);
+    for (let i = 0; i < row.length; i += 1) this.values[i].push(row[i]);
+    if (unique) return index;
+    if (same === undefined) this.byKey.set(key, index);
+    else if (typeof same === "number") this.byKey.set(key, [same, index]);
+    else same.push(index);
+    return index;
+  }
+
+  columns(): TextColumn[] {
+    return PLACE_COLUMNS.map((c, i) => ({ ...c, values: this.values[i] }));
+  }
+}
 
 interface MapLayer {
   name: string;
   color: string;
   kind: GeoMapLayerKind;
-  points: MapPoint[];
+  places: PlaceTable;
+  /** Per point: its place. */
+  place: number[];
+  /** The address (Ip points). */
+  head: ColumnSet;
+  /** `AdditionalData` (Ip points). */
+  tail: ColumnSet;
   /** Heat cells: weight per point. */
   weights?: number[];
-}
-
-/** Appends one by one: `push(...items)` passes every item as an argument and overflows the stack for large inputs. */
-function appendAll<T>(target: T[], items: readonly T[]): void {
-  for (const item of items) target.push(item);
 }
 
 /** Where the map's outlines come from (for attribution). */
@@ -163,7 +260,7 @@ export function worldCountries(): FeatureCollection<Geometry, { name?: string }>
   try {
     topo = JSON.parse(readFileSync(require.resolve("world-atlas/countries-110m.json"), "utf8"));
   } catch (err) {
-    throw new GeoMapError(`Cannot read the world outlines (world-atlas/countries-110m.json; run npm install): ${(err as Error).message}`);
+    throw new GeoMapError(msg.mapOutlinesUnreadable((err as Error).message));
   }
   const fc = feature(topo, topo.objects.countries) as FeatureCollection<Geometry, { name?: string }>;
   const round = (c: unknown): unknown => (typeof (c as number[])[0] === "number" ? (c as number[]).map((v) => Math.round(v * 100) / 100) : (c as unknown[]).map(round));
@@ -206,14 +303,31 @@ export function worldCountriesForLeaflet(): FeatureCollection<Geometry, { name?:
   return leafletWorldCache;
 }
 
-function median(values: number[]): number {
-  const s = values.filter(Number.isFinite).sort((a, b) => a - b);
-  if (s.length === 0) return 0;
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+/** The median of `values` each repeated `weight` times (the mean of the two middle ones for an even total). */
+export function weightedMedian(values: readonly number[], weights: readonly number[]): number {
+  const order = values.map((_, i) => i).filter((i) => Number.isFinite(values[i]) && weights[i] > 0);
+  order.sort((a, b) => values[a] - values[b]);
+  const total = order.reduce((s, i) => s + weights[i], 0);
+  if (total === 0) return 0;
+  // The value at 0-based rank k of the expanded list.
+  const at = (k: number): number => {
+    let seen = 0;
+    for (const i of order) {
+      seen += weights[i];
+      if (k < seen) return values[i];
+    }
+    return values[order[order.length - 1]];
+  };
+  const m = Math.floor(total / 2);
+  return total % 2 ? at(m) : (at(m - 1) + at(m)) / 2;
 }
 
-const LOCATION_KEYS = ["CountryCode", "CountryName", "State", "City", "Latitude", "Longitude", "Asn", "AsnOrg", "Source"] as const;
+/** How many points each place of a layer has. */
+function pointsPerPlace(layer: MapLayer): Int32Array {
+  const counts = new Int32Array(layer.places.size);
+  for (const p of layer.place) counts[p] += 1;
+  return counts;
+}
 
 /** A world map of IP addresses and locations; displays itself. */
 export class GeoMap implements Displayable {
@@ -226,12 +340,12 @@ export class GeoMap implements Displayable {
 
   constructor(options: GeoMapOptions = {}) {
     const zoom = options.zoomStart ?? 2;
-    if (!Number.isFinite(zoom) || zoom < 0 || zoom > 22) throw new GeoMapError(`zoomStart must be between 0 and 22, not ${String(zoom)}`);
+    if (!Number.isFinite(zoom) || zoom < 0 || zoom > 22) throw new GeoMapError(msg.mapZoom(zoom));
     const height = options.height ?? 500;
-    if (!Number.isFinite(height) || height <= 0) throw new GeoMapError(`height must be a positive number of pixels, not ${String(height)}`);
+    if (!Number.isFinite(height) || height <= 0) throw new GeoMapError(msg.mapHeight(height));
     if (options.tiles !== undefined) {
       const url = typeof options.tiles === "string" ? options.tiles : options.tiles.url;
-      if (typeof url !== "string" || !/^https?:\/\/[^\s"'<>]+$/.test(url)) throw new GeoMapError(`tiles: "${String(url)}" is not an http(s) URL template`);
+      if (typeof url !== "string" || !/^https?:\/\/[^\s"'<>]+$/.test(url)) throw new GeoMapError(msg.mapTiles(url));
     }
     this.options = { ...options };
     this.center = options.location ?? [47.67, -122.13];
@@ -239,12 +353,12 @@ export class GeoMap implements Displayable {
 
   /** Number of points on the map (all layers). */
   get markerCount(): number {
-    return this.layers.reduce((s, l) => s + l.points.length, 0);
+    return this.layers.reduce((s, l) => s + l.place.length, 0);
   }
 
   /** Layer names and point counts. */
   get layerSummary(): { name: string; kind: string; points: number }[] {
-    return this.layers.map((l) => ({ name: l.name, kind: l.kind, points: l.points.length }));
+    return this.layers.map((l) => ({ name: l.name, kind: l.kind, points: l.place.length }));
   }
 
   /** Current centre `[lat, lon]`. */
@@ -259,46 +373,58 @@ export class GeoMap implements Displayable {
   private layer(name: string, color: string, kind: MapLayer["kind"]): MapLayer {
     let layer = this.layers.find((l) => l.name === name && l.kind === kind);
     if (!layer) {
-      layer = { name, color, kind, points: [] };
+      layer = { name, color, kind, places: new PlaceTable(), place: [], head: new ColumnSet({ pop: true, tip: "value" }), tail: new ColumnSet({ pop: true, tip: "labelled" }) };
       this.layers.push(layer);
     }
     return layer;
   }
 
-  private ipPoints(ips: Ip[], options: GeoMarkerOptions): MapPoint[] {
-    if (!Array.isArray(ips)) throw new GeoMapError("expected a list of entities.Ip");
+  /** Adds the Ips with coordinates to `layer` (geolocated first unless told otherwise); counts the others. */
+  private addIpsTo(layer: MapLayer, ips: Ip[], options: GeoMarkerOptions): void {
+    if (!Array.isArray(ips)) throw new GeoMapError(msg.mapNotIps());
     if (options.geolocate ?? true) geolocateIps(ips, options.geoLookup);
     const wanted = options.popupColumns;
     if (wanted) {
       const known = new Set(ips.flatMap((ip) => Object.keys(ip.AdditionalData)));
       const missing = wanted.filter((c) => !known.has(c));
       if (missing.length && ips.length) {
-        throw new GeoMapError(`popupColumns: ${missing.join(", ")} not in any Ip's AdditionalData.${didYouMean(missing[0], known)} Known: ${[...known].join(", ") || "(none)"}`);
+        throw new GeoMapError(msg.mapPopupColumns(missing, known));
       }
     }
-    const points: MapPoint[] = [];
+    // Within this call an object cannot change: Ips sharing a GeoLocation object share its place without a key.
+    const seen = new Map<GeoLocation, number>();
     for (const ip of ips) {
       if (!hasCoordinates(ip.Location)) {
         this.skipped += 1;
         continue;
       }
       const loc = ip.Location!;
-      const extra = Object.entries(ip.AdditionalData).filter(([k]) => !wanted || wanted.includes(k));
-      const address = ip.Address ?? "";
-      points.push({
-        lat: loc.Latitude!,
-        lon: loc.Longitude!,
-        tip: [address, loc.City || "Unknown city", loc.CountryCode || loc.CountryName || "Unknown country", ...extra.map(([k, v]) => `${k}: ${formatEntityValue(v)}`)],
-        pop: [["Address", address], ...locationRows(loc), ...extra.map(([k, v]) => [k, formatEntityValue(v)] as [string, string])],
-      });
+      let place = seen.get(loc);
+      if (place === undefined) {
+        const row = placeRow(loc, { "City line": loc.City || "Unknown city", "Country line": loc.CountryCode || loc.CountryName || "Unknown country" });
+        place = layer.places.place(loc.Latitude!, loc.Longitude!, row);
+        seen.set(loc, place);
+      }
+      layer.place.push(place);
+      layer.head.set("Address", ip.Address ?? "");
+      layer.head.endRow();
+      const extra = ip.AdditionalData;
+      for (const k in extra) if (Object.hasOwn(extra, k) && (!wanted || wanted.includes(k))) layer.tail.set(k, formatEntityValue(extra[k]));
+      layer.tail.endRow();
     }
-    return points;
+  }
+
+  /** Adds a point without per-point columns at the place `lat, lon, row` (see {@link PlaceTable.place}). */
+  private addPlacePoint(layer: MapLayer, lat: number, lon: number, row: readonly (string | null)[], unique = false): void {
+    layer.place.push(layer.places.place(lat, lon, row, unique));
+    layer.head.endRow();
+    layer.tail.endRow();
   }
 
   /** Adds Ips as a clustered marker layer (MSTICPy's `add_ip_cluster`). */
   addIpCluster(ips: Ip[], options: GeoMarkerOptions = {}): this {
     const color = resolveColor(options.color, "blue");
-    appendAll(this.layer(options.layer ?? "IP addresses", color, "cluster").points, this.ipPoints(ips, options));
+    this.addIpsTo(this.layer(options.layer ?? "IP addresses", color, "cluster"), ips, options);
     this.changed();
     return this;
   }
@@ -306,7 +432,7 @@ export class GeoMap implements Displayable {
   /** Adds Ips as individual (unclustered) markers. */
   addIps(ips: Ip[], options: GeoMarkerOptions = {}): this {
     const color = resolveColor(options.color, "blue");
-    appendAll(this.layer(options.layer ?? "IP addresses (markers)", color, "markers").points, this.ipPoints(ips, options));
+    this.addIpsTo(this.layer(options.layer ?? "IP addresses (markers)", color, "markers"), ips, options);
     this.changed();
     return this;
   }
@@ -314,15 +440,14 @@ export class GeoMap implements Displayable {
   /** Adds locations as markers (clustered). */
   addGeoLocations(locations: GeoLocation[], options: Omit<GeoMarkerOptions, "popupColumns" | "geolocate" | "geoLookup"> = {}): this {
     const color = resolveColor(options.color, "green");
-    const points: MapPoint[] = [];
+    const layer = this.layer(options.layer ?? "Locations", color, "cluster");
     for (const loc of locations) {
       if (!hasCoordinates(loc)) {
         this.skipped += 1;
         continue;
       }
-      points.push({ lat: loc.Latitude!, lon: loc.Longitude!, tip: [loc.nameStr], pop: locationRows(loc) });
+      this.addPlacePoint(layer, loc.Latitude!, loc.Longitude!, placeRow(loc, { Name: loc.nameStr }));
     }
-    appendAll(this.layer(options.layer ?? "Locations", color, "cluster").points, points);
     this.changed();
     return this;
   }
@@ -334,7 +459,7 @@ export class GeoMap implements Displayable {
   addHeatmap(points: (Ip | GeoLocation)[], options: GeoHeatmapOptions = {}): this {
     const color = resolveColor(options.color, "red");
     const cell = options.cellDegrees ?? 1;
-    if (!Number.isFinite(cell) || cell <= 0) throw new GeoMapError(`cellDegrees must be positive, not ${String(cell)}`);
+    if (!Number.isFinite(cell) || cell <= 0) throw new GeoMapError(msg.mapCellDegrees(cell));
     const cells = new Map<string, { lat: number; lon: number; n: number }>();
     for (const p of points) {
       const loc = p instanceof Ip ? p.Location : p;
@@ -354,7 +479,7 @@ export class GeoMap implements Displayable {
     const layer = this.layer(options.layer ?? "Density", color, "heat");
     layer.weights ??= [];
     for (const c of cells.values()) {
-      layer.points.push({ lat: c.lat / c.n, lon: c.lon / c.n, tip: [`${c.n} point${c.n === 1 ? "" : "s"}`], pop: [["Points", String(c.n)]] });
+      this.addPlacePoint(layer, c.lat / c.n, c.lon / c.n, placeRow(undefined, { "Count line": `${c.n} point${c.n === 1 ? "" : "s"}`, Points: String(c.n) }), true);
       layer.weights.push(c.n);
     }
     this.changed();
@@ -363,8 +488,19 @@ export class GeoMap implements Displayable {
 
   /** Centres the map on the median latitude and longitude of its points ([0, 0] when empty), as MSTICPy. */
   centerMap(): this {
-    const all = this.layers.flatMap((l) => l.points);
-    this.center = all.length ? [median(all.map((p) => p.lat)), median(all.map((p) => p.lon))] : [0, 0];
+    // Over places weighted by their points: the median of every point, without a million-element sort.
+    const lat: number[] = [];
+    const lon: number[] = [];
+    const weight: number[] = [];
+    for (const l of this.layers) {
+      const counts = pointsPerPlace(l);
+      for (let p = 0; p < counts.length; p += 1) {
+        lat.push(l.places.lat[p]);
+        lon.push(l.places.lon[p]);
+        weight.push(counts[p]);
+      }
+    }
+    this.center = weight.length ? [weightedMedian(lat, weight), weightedMedian(lon, weight)] : [0, 0];
     this.changed();
     return this;
   }
@@ -374,7 +510,7 @@ export class GeoMap implements Displayable {
     const out = [];
     if (this.options.basemap ?? true) out.push(BASEMAP_ATTRIBUTION);
     // Popups record the database a location came from; DB-IP's licence asks for credit wherever its results show.
-    if (this.layers.some((l) => l.points.some((p) => p.pop.some(([k, v]) => k === "Source" && v === DBIP_SOURCE)))) out.push(DBIP_ATTRIBUTION);
+    if (this.layers.some((l) => l.places.values[PLACE_COLUMN.Source].includes(DBIP_SOURCE))) out.push(DBIP_ATTRIBUTION);
     const tiles = this.options.tiles;
     if (tiles && typeof tiles !== "string" && tiles.attribution) out.push(tiles.attribution);
     return out;
@@ -382,6 +518,10 @@ export class GeoMap implements Displayable {
 
   /** The static map as SVG (Natural Earth projection, 900 px wide). */
   toSvg(width = 900): string {
+    return this.svg(width, staticMarks(this.layers));
+  }
+
+  private svg(width: number, grouped: StaticMarks): string {
     const height = Math.round(width * 0.52);
     const title = this.options.title;
     const projection = geoNaturalEarth1().fitExtent(
@@ -397,7 +537,8 @@ export class GeoMap implements Displayable {
         ? html`<g fill="#f2efe9" stroke="#999" stroke-width="0.5">${worldCountries().features.map((f) => html`<path d="${path(f) ?? ""}"/>`)}</g>`
         : "";
     // (no graticule: it doubles the PNG size for little information)
-    const marks = this.layers.map((l) => svgMarks(l, projection));
+    const marks = this.layers.map((l, i) => svgMarks(l, grouped.groups[i], projection));
+    const note = coarseNote(grouped);
     return html`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, sans-serif">${[
       html`<rect width="100%" height="100%" fill="white"/>`,
       html`<path d="${path({ type: "Sphere" }) ?? ""}" fill="#dbe9f4" stroke="#9ab"/>`,
@@ -405,7 +546,7 @@ export class GeoMap implements Displayable {
       outlines,
       marks,
       html`<text x="${width - 6}" y="${height - 5}" font-size="9" text-anchor="end" fill="#555">${this.attributions().join(" · ")}</text>`,
-      html`<text x="6" y="${height - 5}" font-size="10" fill="#333">${this.summary()}</text>`,
+      html`<text x="6" y="${height - 5}" font-size="10" fill="#333">${this.summary()}${note ? `; ${note}` : ""}</text>`,
     ]}</svg>`.value;
   }
 
@@ -420,13 +561,14 @@ export class GeoMap implements Displayable {
   }
 
   toText(): string {
-    const layers = this.layers.map((l) => `  ${l.name} (${l.kind}): ${l.points.length} points`);
+    const layers = this.layers.map((l) => `  ${l.name} (${l.kind}): ${l.place.length} points`);
     return [`GeoMap: ${this.summary()}; centre ${this.center[0].toFixed(3)}, ${this.center[1].toFixed(3)}, zoom ${this.options.zoomStart ?? 2}`, ...layers].join("\n");
   }
 
   /** The HTML view (built once per state). */
   toView(): HtmlView {
     if (this.view) return this.view;
+    const grouped = staticMarks(this.layers);
     this.view = htmlView({
       kind: "geo-map",
       title: this.options.title,
@@ -436,7 +578,7 @@ export class GeoMap implements Displayable {
       css: (r) => mapCss(r, this.layers.map((l) => l.color)),
       height: this.options.height ?? 500,
       width: this.options.width ?? "100%",
-      fallback: { png: this.toPng(900), alt: `World map: ${this.summary()}`, width: 900, html: this.staticTable() },
+      fallback: { png: svgToPng(this.svg(900, grouped)), alt: `World map: ${this.summary()}`, width: 900, html: this.staticTable(grouped) },
       text: this.toText(),
     });
     return this.view;
@@ -444,6 +586,8 @@ export class GeoMap implements Displayable {
 
   /** The payload of the live view (`client/views/geoMap.ts`). */
   private viewData(): GeoMapData {
+    const table = new StringTable();
+    const layers = this.layers.map((l) => layerData(l, table));
     const tiles = this.options.tiles === undefined ? null : typeof this.options.tiles === "string" ? { url: this.options.tiles } : this.options.tiles;
     return {
       center: this.center,
@@ -451,8 +595,8 @@ export class GeoMap implements Displayable {
       basemap: this.options.basemap ?? true ? worldCountriesForLeaflet() : null,
       tiles: tiles ? { url: tiles.url, maxZoom: tiles.maxZoom ?? 19 } : null,
       attributions: this.attributionHtml().map((a) => a.value),
-      // Leaflet's layer switcher inserts names as markup: they go escaped.
-      layers: this.layers.map((l) => ({ name: l.name, nameHtml: html`${l.name}`.value, color: l.color, kind: l.kind, points: l.points, weights: l.weights ?? null })),
+      strings: table.strings,
+      layers,
     };
   }
 
@@ -464,11 +608,14 @@ export class GeoMap implements Displayable {
   }
 
   /** Under the static image: the places with their addresses, for pages without scripts. */
-  private staticTable(): SafeHtml {
+  private staticTable(grouped: StaticMarks): SafeHtml {
     const rows = this.layers.flatMap(staticRows);
     const table = html`<table style="font-size:12px;border-collapse:collapse"><thead><tr><th>Layer</th><th>Lat, lon</th><th>Points</th><th>Addresses</th></tr></thead><tbody>${rows}</tbody></table>`;
     const attribution = html`<div class="hl-geo-attribution" style="font-size:11px;color:#555">${joinHtml(this.attributionHtml(), " · ")}</div>`;
-    return html`<details class="hl-geo-static-list"><summary>Locations (${this.markerCount} points)</summary>${table}</details>${attribution}`;
+    const note = coarseNote(grouped);
+    // Says how much the image shows when a huge map had to be drawn on a coarser grid.
+    const noteHtml = note ? html`<div class="hl-geo-static-note" style="font-size:12px">Static image: ${note}.</div>` : "";
+    return html`${noteHtml}<details class="hl-geo-static-list"><summary>Locations (${this.markerCount} points)</summary>${table}</details>${attribution}`;
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {
@@ -480,36 +627,217 @@ export class GeoMap implements Displayable {
   }
 }
 
-function locationRows(loc: GeoLocation): [string, string][] {
-  const rows: [string, string][] = [];
-  for (const k of LOCATION_KEYS) {
-    const v = loc[k];
-    if (v !== undefined && v !== null && v !== "") rows.push([k, formatEntityValue(v)]);
+/**
+ * A place's values, aligned with {@link PLACE_COLUMNS}: the location's
+ * {@link LOCATION_KEYS} as popup text (null where not set) and the given extras.
+ */
+function placeRow(loc: GeoLocation | undefined, extra: Partial<Record<string, string>>): (string | null)[] {
+  const row = new Array<string | null>(PLACE_COLUMNS.length).fill(null);
+  if (loc) {
+    for (const k of LOCATION_KEYS) {
+      const v = loc[k];
+      if (v === undefined || v === null || v === "") continue;
+      row[PLACE_COLUMN[k]] = typeof v === "string" ? v : typeof v === "number" ? String(v) : formatEntityValue(v);
+    }
   }
-  return rows;
+  for (const [k, v] of Object.entries(extra)) row[PLACE_COLUMN[k]] = v ?? null;
+  return row;
+}
+
+/** The texts of a payload, each once: columns send indices into it. */
+class StringTable {
+  readonly strings: string[] = [];
+  private readonly ids = new Map<string, number>();
+
+  id(text: string): number {
+    let id = this.ids.get(text);
+    if (id === undefined) {
+      id = this.strings.length;
+      this.strings.push(text);
+      this.ids.set(text, id);
+    }
+    return id;
+  }
+}
+
+/**
+ * Whether more than half of the present values differ (then an index per
+ * value would only add bytes), judged on up to 20,000 evenly spaced rows: only
+ * the encoding depends on it, and a million-entry set would cost more than it saves.
+ */
+function mostlyDistinct(values: readonly (string | null)[]): boolean {
+  const step = Math.max(1, Math.floor(values.length / 20_000));
+  const seen = new Set<string>();
+  let present = 0;
+  for (let i = 0; i < values.length; i += step) {
+    const v = values[i];
+    if (v === null) continue;
+    present += 1;
+    seen.add(v);
+  }
+  return seen.size > present / 2;
+}
+
+/** Texts as one string and their lengths (-1: none); see client/geoMapData.ts. */
+function joinTexts(values: readonly (string | null)[]): { joined: string; lengths: number[] } {
+  const lengths = new Array<number>(values.length);
+  const parts: string[] = [];
+  values.forEach((v, i) => {
+    lengths[i] = v === null ? -1 : v.length;
+    if (v !== null) parts.push(v);
+  });
+  return { joined: parts.join(""), lengths };
+}
+
+/** A column as sent (see client/geoMapData.ts), or null when no row has a value. */
+function encodeColumn(column: TextColumn, table: StringTable): GeoMapColumn | null {
+  const { label, pop, tip, values } = column;
+  let present = 0;
+  for (const v of values) if (v !== null) present += 1;
+  if (present === 0) return null;
+  let encoded: GeoMapValues;
+  if (column.coordinate) encoded = { coordinate: column.coordinate };
+  else if (mostlyDistinct(values)) encoded = joinTexts(values);
+  else encoded = { index: values.map((v) => (v === null ? -1 : table.id(v))) };
+  return { label, pop, tip, values: encoded };
+}
+
+function encodeColumns(columns: readonly TextColumn[], table: StringTable): GeoMapColumn[] {
+  const out: GeoMapColumn[] = [];
+  for (const c of columns) {
+    const e = encodeColumn(c, table);
+    if (e) out.push(e);
+  }
+  return out;
+}
+
+/** Degrees to 5 decimals (about 1 m): what the live map needs, in fewer bytes. */
+function round5(v: number): number {
+  return Math.round(v * 1e5) / 1e5;
+}
+
+/** A layer's payload: places with their columns, a place index and the point columns per point. */
+function layerData(layer: MapLayer, table: StringTable): GeoMapLayerData {
+  return {
+    name: layer.name,
+    // Leaflet's layer switcher inserts names as markup: they go escaped.
+    nameHtml: html`${layer.name}`.value,
+    color: layer.color,
+    kind: layer.kind,
+    places: { lat: layer.places.lat.map(round5), lon: layer.places.lon.map(round5), columns: encodeColumns(layer.places.columns(), table) },
+    place: layer.place,
+    head: encodeColumns(layer.head.columns, table),
+    tail: encodeColumns(layer.tail.columns, table),
+    weights: layer.weights ?? null,
+  };
+}
+
+/** A point's first tooltip line (its address, a location's name, a cell's count), or null. */
+function firstTipLine(layer: MapLayer, placeColumns: readonly TextColumn[], point: number): string | null {
+  const place = layer.place[point];
+  for (const [columns, row] of [
+    [layer.head.columns, point],
+    [placeColumns, place],
+    [layer.tail.columns, point],
+  ] as const) {
+    for (const c of columns) {
+      const v = c.tip ? c.values[row] : null;
+      if (v !== null && v !== undefined) return c.tip === "labelled" ? `${c.label}: ${v}` : v;
+    }
+  }
+  return null;
 }
 
 /** Count labels per layer on the static map: resvg spends ~2 ms on each text, and beyond a few hundred they only overlap. */
 const MAX_SVG_LABELS = 250;
 
-/** A layer's marks on the static map: points at the same place (rounded to 0.1°) are drawn once, the busiest places with their count. */
-function svgMarks(layer: MapLayer, projection: GeoProjection): SafeHtml[] {
+/**
+ * Marks on the static map, all layers together: beyond this many the grid
+ * coarsens (resvg's time grows with every circle, and a 900 px image shows
+ * no more). Every point is still drawn, in a coarser cell.
+ */
+export const MAX_SVG_MARKS = 20_000;
+
+/** Cells per degree of the static map's grids, finest first: 0.1° (as always for small maps) up to 10°. */
+const SVG_GRIDS = [10, 4, 2, 1, 0.5, 0.2, 0.1];
+
+interface MarkGroup {
+  lat: number;
+  lon: number;
+  n: number;
+}
+
+/** The static map's groups, per layer: points in one grid cell are drawn once, at the first one's place. */
+interface StaticMarks {
+  groups: MarkGroup[][];
+  /** Cell size in degrees. */
+  cellDegrees: number;
+}
+
+/** A layer's points (heat: weights) per place. */
+function placeWeights(layer: MapLayer): Float64Array {
   const heat = layer.kind === "heat";
-  const groups = new Map<string, { lat: number; lon: number; n: number }>();
-  layer.points.forEach((p, i) => {
-    const key = `${Math.round(p.lat * 10)},${Math.round(p.lon * 10)}`;
-    const g = groups.get(key) ?? { lat: p.lat, lon: p.lon, n: 0 };
-    g.n += heat ? layer.weights![i] : 1;
-    groups.set(key, g);
-  });
+  const weight = new Float64Array(layer.places.size);
+  layer.place.forEach((p, i) => (weight[p] += heat ? layer.weights![i] : 1));
+  return weight;
+}
+
+/** A layer's groups on a grid of `perDegree` cells per degree, or null once there are more than `max`. */
+function groupLayer(layer: MapLayer, weight: Float64Array, perDegree: number, max: number): MarkGroup[] | null {
+  const groups = new Map<number, MarkGroup>();
+  const { lat, lon } = layer.places;
+  for (let p = 0; p < lat.length; p += 1) {
+    // A number key (cells of 0.1° in rows of 10,000): no string per place.
+    const key = (Math.round(lat[p] * perDegree) + 5000) * 10_000 + Math.round(lon[p] * perDegree) + 5000;
+    let g = groups.get(key);
+    if (!g) {
+      if (groups.size >= max) return null;
+      g = { lat: lat[p], lon: lon[p], n: 0 };
+      groups.set(key, g);
+    }
+    g.n += weight[p];
+  }
+  return [...groups.values()];
+}
+
+/** The finest grid that keeps the marks under {@link MAX_SVG_MARKS}. */
+function staticMarks(layers: readonly MapLayer[]): StaticMarks {
+  const weights = layers.map(placeWeights);
+  for (const perDegree of SVG_GRIDS) {
+    const last = perDegree === SVG_GRIDS[SVG_GRIDS.length - 1];
+    const groups: MarkGroup[][] = [];
+    let total = 0;
+    for (const [i, layer] of layers.entries()) {
+      const g = groupLayer(layer, weights[i], perDegree, last ? Infinity : MAX_SVG_MARKS - total);
+      if (!g) break;
+      groups.push(g);
+      total += g.length;
+    }
+    if (groups.length === layers.length) return { groups, cellDegrees: 1 / perDegree };
+  }
+  /* c8 ignore next */
+  throw new Error("internal error: unreachable: the coarsest grid has no limit");
+}
+
+/** What the static image leaves out, when it had to coarsen: "1000000 points drawn as 3200 marks on a 1° grid"; "" otherwise. */
+function coarseNote(grouped: StaticMarks): string {
+  if (grouped.cellDegrees <= 0.1) return "";
+  const points = grouped.groups.reduce((s, layer) => s + layer.reduce((t, g) => t + g.n, 0), 0);
+  const marks = grouped.groups.reduce((s, g) => s + g.length, 0);
+  return `${points} points drawn as ${marks} marks on a ${grouped.cellDegrees}° grid (more than ${MAX_SVG_MARKS} places)`;
+}
+
+/** A layer's marks on the static map, the busiest places with their count. */
+function svgMarks(layer: MapLayer, groups: readonly MarkGroup[], projection: GeoProjection): SafeHtml[] {
+  const heat = layer.kind === "heat";
   const labelled = new Set(
-    [...groups.values()]
+    groups
       .filter((g) => g.n > 1 && !heat)
       .sort((a, b) => b.n - a.n)
       .slice(0, MAX_SVG_LABELS),
   );
   const marks: SafeHtml[] = [];
-  for (const g of groups.values()) {
+  for (const g of groups) {
     const xy = projection([g.lon, g.lat]);
     if (!xy) continue;
     const r = heat ? 4 + 3 * Math.sqrt(g.n) : 4 + Math.min(8, 2 * Math.log2(g.n));
@@ -525,21 +853,41 @@ function svgMarks(layer: MapLayer, projection: GeoProjection): SafeHtml[] {
 /** A layer's rows of the static table: its 100 busiest places with up to 10 addresses each. */
 function staticRows(layer: MapLayer): SafeHtml[] {
   const groups = new Map<string, { where: string; n: number; names: Set<string> }>();
-  for (const p of layer.points) {
-    const where = `${p.lat.toFixed(3)}, ${p.lon.toFixed(3)}`;
+  const { lat, lon } = layer.places;
+  const groupOfPlace = lat.map((la, p) => {
+    const where = `${la.toFixed(3)}, ${lon[p].toFixed(3)}`;
     const g = groups.get(where) ?? { where, n: 0, names: new Set<string>() };
-    g.n += 1;
-    if (p.tip[0]) g.names.add(p.tip[0]);
     groups.set(where, g);
+    return g;
+  });
+  const placeColumns = layer.places.columns();
+  layer.place.forEach((p, i) => {
+    const g = groupOfPlace[p];
+    g.n += 1;
+    // Eleven names are enough to print ten and say there are more.
+    if (g.names.size > 10) return;
+    const name = firstTipLine(layer, placeColumns, i);
+    if (name) g.names.add(name);
+  });
+  return busiest([...groups.values()], 100).map((g) => {
+    const names = [...g.names];
+    const shown = names.slice(0, 10).join(", ") + (names.length > 10 ? ", …" : "");
+    return html`<tr><td>${layer.name}</td><td>${g.where}</td><td style="text-align:right">${g.n}</td><td>${shown}</td></tr>`;
+  });
+}
+
+/**
+ * The `k` groups with the most points, most first, ties in input order: the
+ * same as a stable sort and a slice, without sorting a million groups.
+ */
+function busiest<T extends { n: number }>(groups: T[], k: number): T[] {
+  let candidates = groups;
+  if (groups.length > 4 * k) {
+    const counts = Float64Array.from(groups, (g) => g.n).sort();
+    const threshold = counts[counts.length - k];
+    candidates = groups.filter((g) => g.n >= threshold);
   }
-  return [...groups.values()]
-    .sort((a, b) => b.n - a.n)
-    .slice(0, 100)
-    .map((g) => {
-      const names = [...g.names];
-      const shown = names.slice(0, 10).join(", ") + (names.length > 10 ? ", …" : "");
-      return html`<tr><td>${layer.name}</td><td>${g.where}</td><td style="text-align:right">${g.n}</td><td>${shown}</td></tr>`;
-    });
+  return candidates.sort((a, b) => b.n - a.n).slice(0, k);
 }
 
 function mapCss(r: string, colors: string[]): string {
@@ -549,6 +897,9 @@ function mapCss(r: string, colors: string[]): string {
     `${r} .hl-geo-pin{border-radius:50%;border:1.5px solid #fff;box-shadow:0 0 0 1px #333;box-sizing:border-box}` +
     colors.map((c, i) => `${r} .hl-geo-c${i}{background:${c}}`).join("") +
     `${r} .hl-geo-popup th{text-align:left;padding:0 6px 0 0;vertical-align:top}` +
-    `${r} .hl-geo-popup td{word-break:break-all}`
+    `${r} .hl-geo-popup td{word-break:break-all}` +
+    `${r} .hl-geo-many{color:#fff;font:bold 10px/19px sans-serif;text-align:center;text-shadow:0 0 2px #000}` +
+    `${r} .hl-geo-pager{display:flex;align-items:center;gap:6px;margin-bottom:4px}` +
+    `${r} .hl-geo-pager button{padding:0 6px;cursor:pointer}`
   );
 }

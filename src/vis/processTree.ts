@@ -22,12 +22,15 @@
 import { inspect } from "node:util";
 import pl from "nodejs-polars";
 import { isTemporalType, isTextType } from "../common/dtypes";
-import { HuntlabError, didYouMean } from "../common/errors";
-import { isDataFrame } from "../display/dataframe";
+import { ProcessTreePlotError, visMessages as msg } from "./messages";
+import { isDataFrame } from "../common/frames";
 import { html, type SafeHtml } from "../display/html";
 import { buildProcessTree } from "../transform/processTree";
 import { inferSchema, type ProcSchema } from "../transform/processTreeSchema";
-import type { LegendEntry, ProcessNode, ProcessTreeData } from "./client/views/processTree";
+import type { LegendEntry, ProcessNode, ProcessTreeWire } from "./client/views/processTree";
+import { encodeProcesses } from "./client/processTreeWire";
+import { indent } from "./client/processTreeText";
+import { CHILD_PAGE } from "./client/processTreeFolding";
 import { HtmlView, type HtmlViewSpec } from "../display/htmlView";
 import { svgToPng } from "./png";
 
@@ -53,10 +56,7 @@ export interface ProcessTreePlotOptions {
   maxCmdLength?: number;
 }
 
-/** Bad plot input. */
-export class ProcessTreePlotError extends HuntlabError {
-  override name = "ProcessTreePlotError";
-}
+export { ProcessTreePlotError } from "./messages";
 
 const TREE_COLUMNS = ["proc_key", "parent_key", "IsRoot", "IsLeaf", "IsBranch", "path", "Level"];
 const CATEGORY_COLORS = ["#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#EDC948", "#B07AA1", "#FF9DA7", "#9C755F", "#BAB0AC", "#1F77B4", "#2CA02C", "#D62728", "#9467BD", "#8C564B", "#E377C2", "#7F7F7F", "#BCBD22", "#17BECF", "#AEC7E8"];
@@ -65,6 +65,8 @@ const VIRIDIS = ["#440154", "#472D7B", "#3B528B", "#2C728E", "#21918C", "#28AE80
 const OTHER_COLOR = "#A0A0A0";
 const INFERRED_COLOR = "#FFFFFF";
 const MAX_CATEGORIES = CATEGORY_COLORS.length;
+/** Levels with a colour of their own (and a legend entry) when colouring by level. */
+const MAX_LEVEL_COLOURS = 12;
 /** Above this many processes the live view disables "Expand all". */
 const MAX_EXPAND_ALL = 3000;
 
@@ -117,11 +119,11 @@ export interface ProcessRows {
 
 /** The built tree (raw events are built first) and its column mapping; checks `legendCol`. */
 export function treeFrame(input: pl.DataFrame, options: ProcessTreePlotOptions): { tree: pl.DataFrame; schema: Partial<ProcSchema> } {
-  if (!isDataFrame(input)) throw new ProcessTreePlotError("plotProcessTree expects a polars DataFrame (events or a built tree).");
+  if (!isDataFrame(input)) throw new ProcessTreePlotError(msg.treePlotInput());
   const tree = TREE_COLUMNS.every((c) => input.columns.includes(c)) ? input : buildProcessTree(input, { schema: options.schema });
   const schema: Partial<ProcSchema> = { ...(inferSchema(tree.columns) ?? {}), ...(options.schema ?? {}) };
   if (options.legendCol && !tree.columns.includes(options.legendCol)) {
-    throw new ProcessTreePlotError(`legendCol "${options.legendCol}" is not a column of the tree.${didYouMean(options.legendCol, tree.columns)}`);
+    throw new ProcessTreePlotError(msg.treePlotLegendColumn(options.legendCol, tree.columns));
   }
   return { tree, schema };
 }
@@ -223,12 +225,15 @@ function maxOf(levels: readonly number[]): number {
 
 /** Step 3 (default): colours by level, up to 12 levels in the legend. */
 export function levelColouring(levels: readonly number[]): Colouring {
-  const maxLevel = maxOf(levels);
-  const distinct = [...new Set(levels)].sort((a, b) => a - b).slice(0, 12);
+  // The ramp spans at most 12 levels, deeper ones share its last colour: spread over a
+  // 20,000-level chain, the first hundred levels all got the ramp's first colour.
+  const deepest = maxOf(levels);
+  const span = Math.min(deepest, MAX_LEVEL_COLOURS);
+  const distinct = [...new Set(levels)].sort((a, b) => a - b).slice(0, MAX_LEVEL_COLOURS);
   return {
-    colors: levels.map((l) => levelColor(l, maxLevel)),
+    colors: levels.map((l) => levelColor(Math.min(l, span), span)),
     values: levels.map(String),
-    legend: distinct.map((l) => ({ label: `Level ${l}`, color: levelColor(l, maxLevel) })),
+    legend: distinct.map((l) => ({ label: l === MAX_LEVEL_COLOURS && deepest > l ? `Level ${l}+` : `Level ${l}`, color: levelColor(l, span) })),
     title: "Level",
   };
 }
@@ -311,7 +316,7 @@ function rootsOf(nodes: readonly { p: number }[]): number[] {
 export function initialFolding(nodes: readonly { p: number; l: number }[], children: readonly (readonly number[])[], options: Pick<ProcessTreePlotOptions, "expandDepth" | "maxInitialNodes">): Uint8Array {
   const { expandDepth } = options;
   const maxInitial = options.maxInitialNodes ?? 300;
-  if (expandDepth !== undefined && !(expandDepth >= 1)) throw new ProcessTreePlotError(`expandDepth must be 1 or more, not ${expandDepth}.`);
+  if (expandDepth !== undefined && !(expandDepth >= 1)) throw new ProcessTreePlotError(msg.treePlotOption("expandDepth", "1 or more", expandDepth));
   const expanded = new Uint8Array(nodes.length);
   if (expandDepth !== undefined) {
     nodes.forEach((node, i) => (expanded[i] = node.l < expandDepth ? 1 : 0));
@@ -478,7 +483,7 @@ const MAX_STATIC_TABLE_ROWS = 500;
 
 /** The cells of a table row; the live table has the same (client/processTreeText.ts `tableCells`). */
 function staticCells(n: ProcessNode, withLegend: boolean): string[] {
-  return [String(n.l), `${"\u00a0\u00a0".repeat(Math.max(0, n.l - 1))}${n.n}${n.x ? " (inferred)" : ""}`, n.i, n.c, ...(withLegend ? [n.g] : []), n.u, n.t];
+  return [String(n.l), `${indent(n.l)}${n.n}${n.x ? " (inferred)" : ""}`, n.i, n.c, ...(withLegend ? [n.g] : []), n.u, n.t];
 }
 
 function staticTable(model: ProcessTreeModel): SafeHtml {
@@ -504,6 +509,7 @@ ${r} .hl-pt-details{font-size:12px;white-space:pre-wrap;word-break:break-word}
 ${r} .hl-pt-details b{display:block;margin-top:4px}
 ${r} .hl-pt-tip{position:absolute;z-index:10;pointer-events:none;max-width:480px;background:rgba(30,30,30,.92);color:#fff;padding:4px 6px;border-radius:3px;font-size:12px;white-space:pre-wrap;word-break:break-word;display:none}
 ${r} .hl-pt-table-wrap{max-height:320px;overflow:auto;border:1px solid var(--jp-border-color2,#ddd)}
+${r} .hl-pt-pages{display:flex;gap:6px;align-items:center;font-size:12px;margin-bottom:4px}
 ${r} table.hl-pt-table,${r} table.hl-pt-static-table{border-collapse:collapse;font-size:12px;width:100%}
 ${r} table.hl-pt-table th,${r} table.hl-pt-table td,${r} table.hl-pt-static-table th,${r} table.hl-pt-static-table td{border-bottom:1px solid var(--jp-border-color2,#eee);padding:2px 6px;text-align:left;vertical-align:top;white-space:pre-wrap;word-break:break-word}
 ${r} table.hl-pt-table th{position:sticky;top:0;background:var(--jp-layout-color2,#f3f3f3)}
@@ -512,14 +518,14 @@ ${r} table.hl-pt-table tr.hl-pt-selected td{background:#ffe9a8;color:#000}
 `;
 }
 
-function clientData(model: ProcessTreeModel, options: ProcessTreePlotOptions): ProcessTreeData {
+function clientData(model: ProcessTreeModel, options: ProcessTreePlotOptions): ProcessTreeWire {
   const expanded: number[] = [];
   model.expanded.forEach((open, i) => {
     if (open) expanded.push(i);
   });
   return {
-    nodes: model.nodes,
-    children: model.children,
+    // Columns, texts once: half the JSON the page inflates and parses (the children are rebuilt there).
+    processes: encodeProcesses(model.nodes),
     legend: model.legend,
     legendTitle: model.legendTitle,
     legendCol: options.legendCol ?? null,
@@ -527,6 +533,8 @@ function clientData(model: ProcessTreeModel, options: ProcessTreePlotOptions): P
     showTable: !!options.showTable,
     tableColumns: model.tableColumns,
     maxExpandAll: MAX_EXPAND_ALL,
+    // At least as many as a process opened at first may show (initialFolding opens up to maxInitialNodes).
+    childPage: Math.max(CHILD_PAGE, options.maxInitialNodes ?? 0),
   };
 }
 
@@ -572,9 +580,9 @@ export function plotProcessTree(tree: pl.DataFrame, options: ProcessTreePlotOpti
   const model = processTreeModel(tree, options);
   const title = options.title ?? "Process tree";
   const height = options.height ?? Math.min(600, Math.max(250, model.visibleLevels * 90 + 60));
-  if (!(height >= 150)) throw new ProcessTreePlotError(`height must be at least 150 pixels, not ${options.height}.`);
+  if (!(height >= 150)) throw new ProcessTreePlotError(msg.treePlotOption("height", "at least 150 pixels", options.height));
   const width = options.width ?? 900;
-  if (!(width >= 400)) throw new ProcessTreePlotError(`width must be at least 400 pixels, not ${options.width}.`);
+  if (!(width >= 400)) throw new ProcessTreePlotError(msg.treePlotOption("width", "at least 400 pixels", options.width));
   const { svg, shown } = staticSvg(model, title, Math.round(width));
   const { summary, text } = textSummary(model, options);
   const spec: HtmlViewSpec = {

@@ -14,8 +14,8 @@
  */
 import { inspect } from "node:util";
 import pl from "nodejs-polars";
-import { didYouMean, HuntlabError } from "../common/errors";
-import { isDataFrame } from "../display/dataframe";
+import { TIBrowserError, visMessages as msg } from "./messages";
+import { isDataFrame } from "../common/frames";
 import { html, type SafeHtml } from "../display/html";
 import type { TIBrowserData, TISeverity } from "./client/views/tiBrowser";
 import { HtmlView, type HtmlViewSpec } from "../display/htmlView";
@@ -119,11 +119,11 @@ function textColumn(df: pl.DataFrame, name: string): string[] {
 
 
 function checkFrame(results: pl.DataFrame): pl.DataFrame {
-  if (!isDataFrame(results)) throw new HuntlabError("browseResults: expected the DataFrame returned by TILookup.lookupIocs()");
+  if (!isDataFrame(results)) throw new TIBrowserError(msg.tiResultsNotAFrame());
   const df = results as pl.DataFrame;
   for (const c of REQUIRED_COLUMNS) {
     if (!df.columns.includes(c)) {
-      throw new HuntlabError(`browseResults: the results have no "${c}" column — pass the DataFrame returned by lookupIocs().${didYouMean(c, df.columns)}`);
+      throw new TIBrowserError(msg.tiResultsColumnMissing(c, df.columns));
     }
   }
   return df;
@@ -176,7 +176,7 @@ function parseSeverities(value: readonly string[] | "all" | undefined): readonly
   for (const s of list) {
     const name = String(s).toLowerCase();
     if (!(SEVERITY_ORDER as readonly string[]).includes(name)) {
-      throw new HuntlabError(`browseResults: unknown severity "${s}" (use ${SEVERITY_ORDER.join(", ")} or "all").${didYouMean(String(s), SEVERITY_ORDER)}`);
+      throw new TIBrowserError(msg.tiSeverity(String(s), SEVERITY_ORDER));
     }
     if (!out.includes(name as SeverityName)) out.push(name as SeverityName);
   }

@@ -19,11 +19,12 @@
  */
 import pl from "nodejs-polars";
 import { isTemporalType, isTextType } from "../common/dtypes";
-import { HuntlabError, didYouMean } from "../common/errors";
+import { TimelineError, visMessages as msg } from "./messages";
 import { parseTimeSeries } from "../data/timeParsing";
-import { isDataFrame } from "../display/dataframe";
+import { isDataFrame } from "../common/frames";
 import { display, flushDisplays } from "../display/display";
-import { VegaLiteChart, vegaLiteChart, type VegaLiteSpec } from "./vegaLite";
+import { revealHidden } from "../display/hiddenChars";
+import { VegaLiteChart, vegaExprText, vegaLiteChart, type VegaLiteSpec } from "./vegaLite";
 
 /** A reference mark on the time axis. */
 export type RefEvent = Date | string | number | { time: Date | string | number; label?: string };
@@ -77,10 +78,7 @@ export interface TimelineValuesOptions extends TimelineCommonOptions {
 
 export type TimelineValueKind = "line" | "bar" | "point";
 
-/** Bad timeline input (a missing column, a time column that is not a time…). */
-export class TimelineError extends HuntlabError {
-  override name = "TimelineError";
-}
+export { TimelineError } from "./messages";
 
 /** A timeline chart: the Vega-Lite chart plus what it shows, per lane. */
 export class TimelineChart extends VegaLiteChart {
@@ -108,7 +106,7 @@ const PNG_POINT_LIMIT = 20_000;
 const PALETTE = "tableau10";
 
 function checkColumn(df: pl.DataFrame, name: string, what: string): void {
-  if (!df.columns.includes(name)) throw new TimelineError(`The ${what} column "${name}" is not in the data.${didYouMean(name, df.columns)} Columns: ${df.columns.join(", ")}.`);
+  if (!df.columns.includes(name)) throw new TimelineError(msg.timelineColumnMissing(what, name, df.columns));
 }
 
 /** Epoch milliseconds of the time column (null for empty cells). */
@@ -117,11 +115,11 @@ function epochMillis(df: pl.DataFrame, column: string): (number | null)[] {
   if (isTextType(series.dtype)) {
     const parsed = parseTimeSeries(series);
     if (!parsed.parsed) {
-      throw new TimelineError(`The time column "${column}" holds text that is not a time (${parsed.failures} value(s), e.g. ${parsed.examples.map((e) => JSON.stringify(e)).join(", ")}); pass timeColumn.`);
+      throw new TimelineError(msg.timelineTimeUnparsed(column, parsed.failures, parsed.examples));
     }
     series = parsed.series;
   } else if (!isTemporalType(series.dtype)) {
-    throw new TimelineError(`The time column "${column}" must hold times, not ${series.dtype.variant}; pass timeColumn.`);
+    throw new TimelineError(msg.timelineTimeType(column, series.dtype.variant));
   }
   const ms = pl.DataFrame([series.rename("t")]).select(pl.col("t").cast(pl.Datetime("ms")).cast(pl.Int64).cast(pl.Float64)).getColumn("t");
   return ms.toArray() as unknown as (number | null)[];
@@ -155,7 +153,7 @@ function refTime(ref: RefEvent): { time: number; label: string } {
   const raw = typeof ref === "object" && !(ref instanceof Date) ? ref.time : ref;
   const label = typeof ref === "object" && !(ref instanceof Date) ? (ref.label ?? "Ref time") : "Ref time";
   const time = raw instanceof Date ? raw.getTime() : typeof raw === "number" ? raw : Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(raw) ? raw : `${raw.replace(" ", "T")}Z`);
-  if (!Number.isFinite(time)) throw new TimelineError(`refEvent time ${JSON.stringify(raw)} is not a time.`);
+  if (!Number.isFinite(time)) throw new TimelineError(msg.timelineRefTime(raw));
   return { time, label };
 }
 
@@ -170,7 +168,7 @@ interface Prepared {
 
 /** Rows for the spec: t (ms), ts (UTC text), g (lane), s0… (tooltip texts), plus extra numeric fields. */
 function prepare(df: pl.DataFrame, options: TimelineCommonOptions, extra: Record<string, string> = {}): Prepared {
-  if (!isDataFrame(df)) throw new TimelineError("timeline() expects a polars DataFrame.");
+  if (!isDataFrame(df)) throw new TimelineError(msg.timelineNotADataFrame());
   const timeColumn = options.timeColumn ?? "TimeGenerated";
   checkColumn(df, timeColumn, "time");
   const defaults = ["NewProcessName", "EventID", "CommandLine"];
@@ -197,7 +195,8 @@ function prepare(df: pl.DataFrame, options: TimelineCommonOptions, extra: Record
     if (t > hi) hi = t;
     const row: Record<string, unknown> = { t, ts: isoUtc(t) };
     if (groups) {
-      const g = groups[i] === "" ? "(empty)" : groups[i];
+      // Lane names reach Vega expressions (the sort list): reveal what would break them.
+      const g = groups[i] === "" ? "(empty)" : revealHidden(groups[i]);
       row.g = g;
       counts.set(g, (counts.get(g) ?? 0) + 1);
     }
@@ -217,10 +216,10 @@ function prepare(df: pl.DataFrame, options: TimelineCommonOptions, extra: Record
 
 function tooltip(options: TimelineCommonOptions, prep: Prepared, extra: { field: string; title: string }[] = []): Record<string, unknown>[] {
   return [
-    { field: "ts", type: "nominal", title: `${options.timeColumn ?? "TimeGenerated"} (UTC)` },
-    ...(options.groupBy ? [{ field: "g", type: "nominal", title: options.groupBy }] : []),
-    ...extra.map((e) => ({ field: e.field, type: "quantitative", title: e.title })),
-    ...prep.sourceTitles.map((title, k) => ({ field: `s${k}`, type: "nominal", title })),
+    { field: "ts", type: "nominal", title: vegaExprText(`${options.timeColumn ?? "TimeGenerated"} (UTC)`) },
+    ...(options.groupBy ? [{ field: "g", type: "nominal", title: vegaExprText(options.groupBy) }] : []),
+    ...extra.map((e) => ({ field: e.field, type: "quantitative", title: vegaExprText(e.title) })),
+    ...prep.sourceTitles.map((title, k) => ({ field: `s${k}`, type: "nominal", title: vegaExprText(title) })),
   ];
 }
 
@@ -267,7 +266,7 @@ export function timelineSpec(prep: Prepared, options: TimelineOptions, forPng = 
   const span = prep.rows.length ? prep.max - prep.min : 0;
   // The static image has no brush to drive: no strip there.
   const overview = !forPng && (options.overview === true || ((options.overview ?? "auto") === "auto" && span > HOUR));
-  const y = options.groupBy ? { field: "g", type: "nominal", title: options.groupBy, sort: prep.lanes.map((l) => l.name) } : undefined;
+  const y = options.groupBy ? { field: "g", type: "nominal", title: options.groupBy, sort: prep.lanes.map((l) => vegaExprText(l.name)) } : undefined;
   const color = colorEncoding(options, prep);
   const dense = forPng && prep.rows.length > PNG_POINT_LIMIT;
   const detailScale: Record<string, unknown> = overview && !forPng ? { type: "utc", domain: { param: "brush" } } : { type: "utc" };
@@ -338,7 +337,7 @@ export function timelineValuesSpec(prep: Prepared, options: TimelineValuesOption
   const width = options.width ?? DEFAULT_WIDTH;
   const height = options.height ?? 300;
   const kinds = Array.isArray(options.kind) ? options.kind : [options.kind ?? "line"];
-  if (kinds.length === 0 || kinds.some((k) => !["line", "bar", "point"].includes(k))) throw new TimelineError(`kind must be "line", "bar" or "point" (or a list of them), not ${JSON.stringify(options.kind)}.`);
+  if (kinds.length === 0 || kinds.some((k) => !["line", "bar", "point"].includes(k))) throw new TimelineError(msg.timelineKind(options.kind));
   const color = colorEncoding(options, prep);
   const x = { field: "t", type: "temporal", scale: { type: "utc" }, title: null, axis: { format: "%Y-%m-%d %H:%M", labelOverlap: true } };
   const y = { field: "v", type: "quantitative", title: options.y };
@@ -360,10 +359,10 @@ export function timelineValuesSpec(prep: Prepared, options: TimelineValuesOption
 
 /** A numeric column over time (lines, bars or points); see {@link TimelineValuesOptions}. */
 export async function timelineValues(df: pl.DataFrame, options: TimelineValuesOptions): Promise<TimelineChart> {
-  if (!options || !options.y) throw new TimelineError("timelineValues needs the numeric column to plot: { y: \"column\" }.");
+  if (!options || !options.y) throw new TimelineError(msg.timelineValuesNeedY());
   checkColumn(df, options.y, "y");
   const dtype = df.getColumn(options.y).dtype.variant;
-  if (!/^(U?Int|Float|Decimal)/.test(dtype)) throw new TimelineError(`The y column "${options.y}" must be numeric, not ${dtype}.`);
+  if (!/^(U?Int|Float|Decimal)/.test(dtype)) throw new TimelineError(msg.timelineYNotNumeric(options.y, dtype));
   const prep = prepare(df, options, { v: options.y });
   const spec = timelineValuesSpec(prep, options);
   const chart = await vegaLiteChart(spec, { renderer: renderer(prep.rows.length, options), pngScale: options.pngScale, text: summary("Timeline values", options.title ?? "Timeline values", prep, options) });

@@ -6,12 +6,13 @@
  * PNG fallback (see vegaLite.ts).
  */
 import pl from "nodejs-polars";
-import { HuntlabError, didYouMean } from "../common/errors";
+import { ChartDataError, visMessages as msg } from "./messages";
 import { isTemporalType, isTextType } from "../common/dtypes";
-import { isDataFrame } from "../display/dataframe";
+import { isDataFrame } from "../common/frames";
 import { display } from "../display/display";
 import { parseTimeSeries } from "../data/timeParsing";
-import { vegaLiteChart, type VegaLiteChart, type VegaLiteSpec } from "./vegaLite";
+import { revealHidden } from "../display/hiddenChars";
+import { vegaExprText, vegaLiteChart, type VegaLiteChart, type VegaLiteSpec } from "./vegaLite";
 
 /** Options of the anomaly chart. */
 export interface TimeseriesAnomaliesChartOptions {
@@ -33,10 +34,7 @@ export interface TimeseriesAnomaliesChartOptions {
   height?: number;
 }
 
-/** Bad chart input: a missing column, a non-numeric value column. */
-export class ChartDataError extends HuntlabError {
-  override name = "ChartDataError";
-}
+export { ChartDataError } from "./messages";
 
 const FN = "displayTimeseriesAnomalies";
 const COLOURS = { observed: "#1f77b4", baseline: "#ff7f0e", anomaly: "#d62728" };
@@ -54,7 +52,7 @@ interface ChartRow {
 
 function requireColumn(df: pl.DataFrame, name: string, option: string): void {
   if (!df.columns.includes(name)) {
-    throw new ChartDataError(`${FN}: ${option} "${name}" is not a column.${didYouMean(name, df.columns)} Columns: ${df.columns.join(", ")}.`);
+    throw new ChartDataError(msg.chartColumnMissing(FN, option, name, df.columns));
   }
 }
 
@@ -64,12 +62,12 @@ function numbers(df: pl.DataFrame, name: string): (number | null)[] {
     return (column.toArray() as unknown as (string | null)[]).map((v) => {
       if (v === null || v.trim() === "") return null;
       const n = Number(v);
-      if (!Number.isFinite(n)) throw new ChartDataError(`${FN}: column "${name}" must be numeric; it holds ${JSON.stringify(v.slice(0, 40))}.`);
+      if (!Number.isFinite(n)) throw new ChartDataError(msg.chartValueNotNumeric(FN, name, v));
       return n;
     });
   }
   if (!/^(U?Int(8|16|32|64)|Float(32|64)|Decimal)$/.test(column.dtype.variant)) {
-    throw new ChartDataError(`${FN}: column "${name}" must be numeric; it is ${String(column.dtype)}.`);
+    throw new ChartDataError(msg.chartColumnNotNumeric(FN, name, String(column.dtype)));
   }
   return (column.cast(pl.Float64).toArray() as unknown as (number | null)[]).map((v) => (v === null || !Number.isFinite(v) ? null : v));
 }
@@ -78,10 +76,10 @@ function times(df: pl.DataFrame, name: string): (number | null)[] {
   let column = df.getColumn(name);
   if (isTextType(column.dtype)) {
     const parsed = parseTimeSeries(column);
-    if (!parsed.parsed) throw new ChartDataError(`${FN}: time column "${name}" does not parse as times (e.g. ${JSON.stringify(parsed.examples[0] ?? "")}).`);
+    if (!parsed.parsed) throw new ChartDataError(msg.chartTimeUnparsed(FN, name, parsed.examples[0] ?? ""));
     column = parsed.series;
   } else if (!isTemporalType(column.dtype)) {
-    throw new ChartDataError(`${FN}: time column "${name}" must hold times; it is ${String(column.dtype)}.`);
+    throw new ChartDataError(msg.chartTimeType(FN, name, String(column.dtype)));
   }
   return column.cast(pl.Datetime("ms")).cast(pl.Float64).toArray() as unknown as (number | null)[];
 }
@@ -124,8 +122,8 @@ function chartRows(df: pl.DataFrame, options: TimeseriesAnomaliesChartOptions): 
  * and labelled in UTC.
  */
 export function timeseriesAnomaliesSpec(df: pl.DataFrame, options: TimeseriesAnomaliesChartOptions): VegaLiteSpec {
-  if (!isDataFrame(df)) throw new ChartDataError(`${FN}: expected a polars DataFrame (the output of timeseriesAnomaliesStl).`);
-  if (!options || typeof options.y !== "string") throw new ChartDataError(`${FN}: pass the value column as { y: "<column>" }.`);
+  if (!isDataFrame(df)) throw new ChartDataError(msg.chartNotADataFrame(FN));
+  if (!options || typeof options.y !== "string") throw new ChartDataError(msg.chartNeedsY(FN));
   const rows = chartRows(df, options);
   const yName = options.y;
   const timeName = options.timeColumn ?? "TimeGenerated";
@@ -133,13 +131,13 @@ export function timeseriesAnomaliesSpec(df: pl.DataFrame, options: TimeseriesAno
   const hasScore = rows.some((r) => r.score !== undefined);
   const width = positive(options.width ?? 900, "width");
   const height = positive(options.height ?? 300, "height");
-  const x = { field: "t", type: "temporal", title: timeName, scale: { type: "utc" }, axis: { format: "%Y-%m-%d %H:%M", labelAngle: -30 } } as const;
+  const x = { field: "t", type: "temporal", title: revealHidden(timeName), scale: { type: "utc" }, axis: { format: "%Y-%m-%d %H:%M", labelAngle: -30 } } as const;
   const seriesDomain = hasBaseline ? [yName, "baseline", "anomaly"] : [yName, "anomaly"];
   const seriesRange = hasBaseline ? [COLOURS.observed, COLOURS.baseline, COLOURS.anomaly] : [COLOURS.observed, COLOURS.anomaly];
   const color = { scale: { domain: seriesDomain, range: seriesRange }, legend: { title: null, orient: "top" } };
   const tooltip = [
-    { field: "when", type: "nominal", title: timeName },
-    { field: "y", type: "quantitative", title: yName, format: ",.0f" },
+    { field: "when", type: "nominal", title: vegaExprText(timeName) },
+    { field: "y", type: "quantitative", title: vegaExprText(yName), format: ",.0f" },
     ...(hasBaseline ? [{ field: "baseline", type: "quantitative", title: "baseline", format: ",.0f" }] : []),
     ...(hasScore ? [{ field: "score", type: "quantitative", title: "score", format: ".2f" }] : []),
     { field: "kind", type: "nominal", title: "anomaly" },
@@ -147,7 +145,7 @@ export function timeseriesAnomaliesSpec(df: pl.DataFrame, options: TimeseriesAno
   const layers: unknown[] = [
     {
       mark: { type: "line", strokeWidth: 1.5 },
-      encoding: { x, y: { field: "y", type: "quantitative", title: yName }, color: { ...color, datum: yName } },
+      encoding: { x, y: { field: "y", type: "quantitative", title: revealHidden(yName) }, color: { ...color, datum: yName } },
     },
   ];
   if (hasBaseline) {
@@ -187,7 +185,7 @@ export function timeseriesAnomaliesSpec(df: pl.DataFrame, options: TimeseriesAno
 }
 
 function positive(value: number, name: string): number {
-  if (!Number.isFinite(value) || value <= 0) throw new ChartDataError(`${FN}: ${name} must be a positive number of pixels; got ${String(value)}.`);
+  if (!Number.isFinite(value) || value <= 0) throw new ChartDataError(msg.chartPixels(FN, name, value));
   return Math.round(value);
 }
 

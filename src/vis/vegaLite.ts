@@ -17,10 +17,11 @@
  * `const chart = await vegaLiteChart(spec)` returns an object with its PNG
  * already made, and `display(chart)` (synchronous) sends the bundle.
  */
+import { revealHidden } from "../display/hiddenChars";
 import { inspect } from "node:util";
 import * as vega from "vega";
 import * as vl from "vega-lite";
-import { HuntlabError } from "../common/errors";
+import { VegaLiteSpecError, visMessages as msg } from "./messages";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 import { svgToPng } from "./png";
 
@@ -49,10 +50,7 @@ export interface VegaLiteChartOptions {
   noPng?: boolean;
 }
 
-/** A spec that vega-lite 5 or vega 5 rejects. */
-export class VegaLiteSpecError extends HuntlabError {
-  override name = "VegaLiteSpecError";
-}
+export { VegaLiteSpecError } from "./messages";
 
 /** Collects vega-lite/vega log messages instead of printing them. */
 class CollectingLogger {
@@ -66,7 +64,7 @@ class CollectingLogger {
     return this;
   }
   error(...args: readonly unknown[]): this {
-    throw new VegaLiteSpecError(args.map(String).join(" "));
+    throw new VegaLiteSpecError(msg.vegaLiteLogged(args.map(String).join(" ")));
   }
   warn(...args: readonly unknown[]): this {
     this.warnings.push(args.map(String).join(" "));
@@ -80,6 +78,17 @@ class CollectingLogger {
   }
 }
 
+/**
+ * Text for places where vega-lite copies a string into a Vega expression
+ * (tooltip titles, custom sort lists) escaping only `"`: hidden characters are
+ * revealed (a raw U+2028 or line break ends the expression) and backslashes
+ * doubled (so `\"` cannot close the string early). The expression parser
+ * undoes the doubling, so the text shows as given.
+ */
+export function vegaExprText(text: string): string {
+  return revealHidden(text).replace(/\\/g, "\\\\");
+}
+
 /** Compiles a Vega-Lite spec to Vega, turning compiler errors into {@link VegaLiteSpecError}. */
 export function compileVegaLite(spec: VegaLiteSpec): { vega: vega.Spec; warnings: string[] } {
   const logger = new CollectingLogger();
@@ -88,7 +97,7 @@ export function compileVegaLite(spec: VegaLiteSpec): { vega: vega.Spec; warnings
     return { vega: out.spec, warnings: logger.warnings };
   } catch (err) {
     if (err instanceof VegaLiteSpecError) throw err;
-    throw new VegaLiteSpecError(`Vega-Lite ${vl.version} rejected the chart spec: ${(err as Error).message}`);
+    throw new VegaLiteSpecError(msg.vegaLiteRejected(vl.version, (err as Error).message));
   }
 }
 
@@ -100,7 +109,7 @@ export async function renderVegaLiteSvg(spec: VegaLiteSpec, scale = 1): Promise<
     // Error level: in Node, vega warns about browser-only event sources (window) of zoom/brush params.
     view = new vega.View(vega.parse(vgSpec), { renderer: "none", logLevel: vega.Error });
   } catch (err) {
-    throw new VegaLiteSpecError(`Vega ${vega.version} rejected the compiled chart: ${(err as Error).message}`);
+    throw new VegaLiteSpecError(msg.vegaRejected(vega.version, (err as Error).message));
   }
   try {
     return await view.toSVG(scale);
@@ -171,7 +180,7 @@ export async function vegaLiteChart(spec: VegaLiteSpec, options: VegaLiteChartOp
   let png: Buffer = Buffer.alloc(0);
   if (!options.noPng) {
     const scale = options.pngScale ?? 1;
-    if (!(scale > 0 && scale <= 8)) throw new VegaLiteSpecError(`pngScale must be between 0 and 8, not ${scale}.`);
+    if (!(scale > 0 && scale <= 8)) throw new VegaLiteSpecError(msg.pngScale(scale));
     png = svgToPng(await renderVegaLiteSvg(full, scale));
   }
   return new VegaLiteChart(full, png, options.text ?? defaultText(full), warnings);

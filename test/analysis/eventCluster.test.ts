@@ -69,9 +69,9 @@ test("DBSCAN edge cases: duplicates, all noise, one cluster, distance exactly ep
   const r = dbscan(aFirst, { eps: 5, minSamples: 4 });
   assert.deepEqual(Array.from(r.labels), [0, 0, 0, 0, 0, 1, 1, 1, 1]);
   assert.deepEqual(r.coreSampleIndices, [1, 2, 3, 4, 5, 6, 7, 8]);
-  assert.throws(() => dbscan(line, { eps: 0 }), /eps must be a positive number/);
-  assert.throws(() => dbscan(line, { eps: 1, minSamples: 0 }), /minSamples must be a positive integer/);
-  assert.throws(() => dbscan(featureMatrix([[1], [Number.NaN]]), { eps: 1 }), /row 1 holds NaN/);
+  assert.throws(() => dbscan(line, { eps: 0 }), { name: "AnalysisError", code: "analysis/invalid-option", message: /eps .*got 0/ });
+  assert.throws(() => dbscan(line, { eps: 1, minSamples: 0 }), { code: "analysis/invalid-option", message: /minSamples .*got 0/ });
+  assert.throws(() => dbscan(featureMatrix([[1], [Number.NaN]]), { eps: 1 }), { code: "analysis/not-finite", message: /row 1 holds NaN/ });
   assert.deepEqual(Array.from(normalizeRows(featureMatrix([[0, 0], [3, 4]])).data), [0, 0, 0.6, 0.8]);
 });
 
@@ -136,12 +136,15 @@ test("dbclusterEvents: defaults, MSTICPy's column names, errors name the column"
   assert.equal(result.clustered.getColumn("FirstEventTime").dtype.variant, "Datetime");
   const sizes = (result.clustered.getColumn("ClusterSize").toArray() as unknown as number[]).reduce((a, b) => a + b, 0);
   assert.equal(sizes, 164, "every event is counted once");
-  assert.throws(() => dbclusterEvents(logons, { clusterColumns: ["Account"] }), (e: unknown) => e instanceof AnalysisError && /"Account" must be numeric.*withStringScore\(df, "Account"\)/s.test(e.message));
-  assert.throws(() => dbclusterEvents(logons, { clusterColumns: ["LogonTyp"] }), /cluster column "LogonTyp" is not a column.*Did you mean LogonType/);
-  assert.throws(() => dbclusterEvents(logons, { clusterColumns: [] }), /at least one numeric column/);
-  assert.throws(() => dbclusterEvents(logons.drop("TimeCreatedUtc"), { clusterColumns: ["LogonType"] }), /timeColumn "TimeCreatedUtc" is not a column/);
+  assert.throws(
+    () => dbclusterEvents(logons, { clusterColumns: ["Account"] }),
+    (e: unknown) => e instanceof AnalysisError && e.code === "analysis/column-not-numeric" && /"Account" .*withStringScore\(df, "Account"\)/s.test(e.message),
+  );
+  assert.throws(() => dbclusterEvents(logons, { clusterColumns: ["LogonTyp"] }), { code: "analysis/column-missing", message: /cluster column "LogonTyp" .*Did you mean LogonType/ });
+  assert.throws(() => dbclusterEvents(logons, { clusterColumns: [] }), { code: "analysis/invalid-option", message: /clusterColumns/ });
+  assert.throws(() => dbclusterEvents(logons.drop("TimeCreatedUtc"), { clusterColumns: ["LogonType"] }), { code: "analysis/column-missing", message: /timeColumn "TimeCreatedUtc"/ });
   const withNull = logons.withColumns(pl.Series("LogonType", (logons.getColumn("LogonType").toArray() as unknown as number[]).map((v, i) => (i === 3 ? null : v)), pl.Float64));
-  assert.throws(() => dbclusterEvents(withNull, { clusterColumns: ["LogonType"] }), /"LogonType" is empty at row 3/);
+  assert.throws(() => dbclusterEvents(withNull, { clusterColumns: ["LogonType"] }), { code: "analysis/empty-value", message: /"LogonType" .*row 3/ });
   // Without normalisation LogonType alone splits by type.
   const byType = dbclusterEvents(logons, { clusterColumns: ["LogonType"], normalize: false, maxClusterDistance: 0.5 });
   const types = new Set(logons.getColumn("LogonType").toArray() as unknown as number[]);

@@ -113,14 +113,15 @@ test("defaults are statsmodels': derived trend and low-pass lengths, degree 1, j
 
 test("invalid settings and inputs are refused with the setting named", () => {
   const y = Array.from({ length: 100 }, (_, i) => Math.sin(i));
-  assert.throws(() => stl(y, { period: 1 }), /period must be an integer ≥ 2/);
-  assert.throws(() => stl(y, { period: 24, seasonal: 8 }), (e: unknown) => e instanceof AnalysisError && /seasonal must be an odd integer/.test(e.message));
-  assert.throws(() => stl(y, { period: 24, trend: 23 }), /trend must be an odd integer ≥ 3 and greater than period \(24\)/);
-  assert.throws(() => stl(y, { period: 24, lowPass: 24 }), /lowPass/);
-  assert.throws(() => stl(y, { period: 12, seasonalDeg: 2 }), /seasonalDeg must be 0 or 1/);
-  assert.throws(() => stl(y, { period: 12, trendJump: 0 }), /trendJump must be a positive integer/);
-  assert.throws(() => stl(y.slice(0, 47), { period: 24 }), /at least two full periods: 47 points given, period 24 needs 48/);
-  assert.throws(() => stl([...y.slice(0, 50), Number.NaN], { period: 12 }), /point 50 is NaN/);
+  // Each message names the option and the value given (and the bound it breaks).
+  assert.throws(() => stl(y, { period: 1 }), { name: "AnalysisError", code: "analysis/invalid-option", message: /period .*≥ 2.*got 1/ });
+  assert.throws(() => stl(y, { period: 24, seasonal: 8 }), (e: unknown) => e instanceof AnalysisError && e.code === "analysis/invalid-option" && /seasonal .*got 8/.test(e.message));
+  assert.throws(() => stl(y, { period: 24, trend: 23 }), { code: "analysis/invalid-option", message: /trend .*period \(24\); got 23/ });
+  assert.throws(() => stl(y, { period: 24, lowPass: 24 }), { code: "analysis/invalid-option", message: /lowPass/ });
+  assert.throws(() => stl(y, { period: 12, seasonalDeg: 2 }), { code: "analysis/invalid-option", message: /seasonalDeg .*got 2/ });
+  assert.throws(() => stl(y, { period: 12, trendJump: 0 }), { code: "analysis/invalid-option", message: /trendJump .*got 0/ });
+  assert.throws(() => stl(y.slice(0, 47), { period: 24 }), { code: "analysis/series-too-short", message: /47 points .*period 24 needs 48/ });
+  assert.throws(() => stl([...y.slice(0, 50), Number.NaN], { period: 12 }), { code: "analysis/not-finite", message: /point 50 is NaN/ });
 });
 
 test("moving average and a LOESS smooth of a straight line", () => {

@@ -128,25 +128,28 @@ test("bad input: named column, value and row; too short; gaps and empty values",
   const bad = input.withColumns(pl.Series("TotalBytesSent", values.map((v, i) => (i === 7 ? "12,5k" : v))));
   assert.throws(
     () => timeseriesAnomaliesStl(bad),
-    (e: unknown) => e instanceof AnalysisError && /column "TotalBytesSent" must be numeric, but row 7 holds "12,5k"/.test(e.message),
+    (e: unknown) => e instanceof AnalysisError && e.code === "analysis/column-not-numeric" && /column "TotalBytesSent" .*row 7 holds "12,5k"/.test(e.message),
   );
-  assert.throws(() => timeseriesAnomaliesStl(input, { dataColumn: "TotalBytes" }), /dataColumn "TotalBytes" is not a column of the DataFrame\. Did you mean TotalBytesSent\?/);
-  assert.throws(() => timeseriesAnomaliesStl(input.head(40)), /has 40 points; STL with period 24 needs at least 48 \(two full cycles\)/);
-  assert.throws(() => timeseriesAnomaliesStl(input, { seasonal: 6 }), /seasonal must be an odd integer/);
-  assert.throws(() => timeseriesAnomaliesStl(input.withColumns(pl.Series("TotalBytesSent", values.map(() => true)))), /must be numeric/);
+  assert.throws(() => timeseriesAnomaliesStl(input, { dataColumn: "TotalBytes" }), { code: "analysis/column-missing", message: /dataColumn "TotalBytes" .*Did you mean TotalBytesSent\?/ });
+  assert.throws(() => timeseriesAnomaliesStl(input.head(40)), { code: "analysis/series-too-short", message: /"TotalBytesSent" has 40 points; .*period 24 .*48/ });
+  assert.throws(() => timeseriesAnomaliesStl(input, { seasonal: 6 }), { code: "analysis/invalid-option", message: /seasonal .*got 6/ });
+  assert.throws(() => timeseriesAnomaliesStl(input.withColumns(pl.Series("TotalBytesSent", values.map(() => true)))), {
+    code: "analysis/column-not-numeric",
+    message: /"TotalBytesSent"/,
+  });
 
   // Drop two hours: a gap.
   const gappy = input.filter(pl.col("TimeGenerated").dt.hour().neq(5).or(pl.col("TimeGenerated").dt.day().neq(8)));
   assert.equal(gappy.height, 167);
-  assert.throws(() => timeseriesAnomaliesStl(gappy), /1 time missing from the 1h grid, first at 2020-07-08T05:00:00Z\. Pass fill/);
+  assert.throws(() => timeseriesAnomaliesStl(gappy), { code: "analysis/series-gaps", message: /1 time missing from the 1h grid, first at 2020-07-08T05:00:00Z\. Pass fill/ });
   const empty = input.withColumns(pl.Series("TotalBytesSent", values.map((v, i) => (i === 30 ? null : v)), pl.Utf8));
-  assert.throws(() => timeseriesAnomaliesStl(empty), /1 empty value in "TotalBytesSent", first at 2020-07-07T06:00:00Z/);
+  assert.throws(() => timeseriesAnomaliesStl(empty), { code: "analysis/series-gaps", message: /1 empty value in "TotalBytesSent", first at 2020-07-07T06:00:00Z/ });
   const dup = pl.concat([input, input.head(1)]);
-  assert.throws(() => timeseriesAnomaliesStl(dup), /2020-07-06T00:00:00Z appears more than once/);
+  assert.throws(() => timeseriesAnomaliesStl(dup), { code: "analysis/duplicate-time", message: /2020-07-06T00:00:00Z .*"TimeGenerated" \(rows \d+ and \d+\)/ });
   const irregular = input.withColumns(
     pl.Series("TimeGenerated", (input.getColumn("TimeGenerated").toArray() as unknown as Date[]).map((d, i) => new Date(d.getTime() + (i === 9 ? 60_000 : 0))), pl.Datetime("ms", "UTC")),
   );
-  assert.throws(() => timeseriesAnomaliesStl(irregular, { interval: "1h" }), /is not regular: 2020-07-06T09:01:00Z is not on the 1h grid/);
+  assert.throws(() => timeseriesAnomaliesStl(irregular, { interval: "1h" }), { code: "analysis/irregular-series", message: /"TimeGenerated" .*2020-07-06T09:01:00Z .*1h grid/ });
 
   // Filling.
   const filled = timeseriesAnomaliesStl(gappy, { fill: "interpolate" });
@@ -191,10 +194,10 @@ test("anomaly periods and the KQL filter, as MSTICPy builds them", async () => {
     createTimePeriodKqlFilter(merged, { timeColumn: "Event Time" }),
     "| where ['Event Time'] between (datetime(2024-01-01T00:00:00Z) .. datetime(2024-01-01T04:00:00Z)) or ['Event Time'] between (datetime(2024-01-01T11:00:00Z) .. datetime(2024-01-01T13:00:00Z))",
   );
-  assert.throws(() => createTimePeriodKqlFilter([]), /no periods/);
+  assert.throws(() => createTimePeriodKqlFilter([]), { name: "AnalysisError", code: "analysis/no-periods" });
   assert.equal(parseDuration("15min"), 900_000);
   assert.equal(parseDuration("1H"), 3_600_000);
-  assert.throws(() => parseDuration("1 fortnight"), /not a duration/);
+  assert.throws(() => parseDuration("1 fortnight"), { code: "analysis/not-a-duration", message: /"1 fortnight"/ });
 });
 
 test("setNewAnomalyThreshold relabels both ways", async () => {

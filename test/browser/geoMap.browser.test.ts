@@ -21,12 +21,12 @@ function page(html: string): string {
 }
 
 /** Waits until the view is live (or failed) and returns its state. */
-async function liveState(p: Page, selector = ".hl-view-geo-map"): Promise<string | null> {
+async function liveState(p: Page, selector = ".hl-view-geo-map", timeout = 20000): Promise<string | null> {
   await p.waitForFunction((sel) => {
     const r = document.querySelector(sel);
     const s = r?.getAttribute("data-hl-live");
     return s === "1" || s === "failed";
-  }, selector, { timeout: 20000 });
+  }, selector, { timeout });
   return p.locator(selector).first().getAttribute("data-hl-live");
 }
 
@@ -41,6 +41,27 @@ function shownPoints(p: Page): Promise<{ clusters: number; inClusters: number; s
       countries: document.querySelectorAll(".leaflet-overlay-pane path").length,
     };
   });
+}
+
+/** Points drawn, by what the bubbles and pins say they hold: a cluster's title, a pin's number (1 when it has none). */
+function drawnPoints(p: Page): Promise<{ clusters: number; pins: number; points: number }> {
+  return p.evaluate(() => {
+    const clusters = Array.from(document.querySelectorAll(".marker-cluster"));
+    const pins = Array.from(document.querySelectorAll(".leaflet-marker-pane .hl-geo-pin"));
+    const inClusters = clusters.reduce((s, c) => s + Number(/^(\d+) points$/.exec(c.querySelector("[title]")?.getAttribute("title") ?? "")?.[1] ?? NaN), 0);
+    return { clusters: clusters.length, pins: pins.length, points: inClusters + pins.reduce((s, m) => s + Number(m.textContent || "1"), 0) };
+  });
+}
+
+/** `places` locations spread over the world with `perPlace` addresses each (interleaved) and a User column. */
+function bigMapIps(places: number, perPlace: number): Ip[] {
+  const locs = Array.from({ length: places }, (_, i) => new GeoLocation({ Latitude: -60 + ((i * 7919) % 12000) / 100, Longitude: -170 + ((i * 104729) % 34000) / 100, City: `city ${i % 900}`, CountryCode: "ZZ" }));
+  const ips: Ip[] = new Array(places * perPlace);
+  for (let i = 0; i < ips.length; i += 1) {
+    ips[i] = new Ip({ Address: `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`, Location: locs[i % places] });
+    ips[i].AdditionalData.User = `user${i % 97}`;
+  }
+  return ips;
 }
 
 function far(): Ip[] {
@@ -217,6 +238,88 @@ describe("GeoMap in Chromium (offline)", { skip }, () => {
       } finally {
         await o.close();
       }
+    }
+  });
+
+  it("sets data-markers-ready only once every cluster is drawn (20,000 points)", async () => {
+    const map = new GeoMap({ zoomStart: 1, location: [0, 0] }).addIpCluster(bigMapIps(20_000, 1), { geolocate: false });
+    const o = await openOffline(browser, page(map.toView().toHtml()), { name: "geomap-ready", viewport: { width: 1100, height: 700 } });
+    try {
+      assert.equal(await liveState(o.page), "1");
+      const live = o.page.locator(".hl-view-geo-map .hl-view-live");
+      await o.page.waitForFunction(() => document.querySelector(".hl-view-geo-map .hl-view-live")?.getAttribute("data-markers-ready") === "1", null, { timeout: 60000 });
+      // Read at once: the attribute used to be set when the empty group was added, before any marker.
+      const shown = await shownPoints(o.page);
+      assert.equal(shown.inClusters + shown.singles, 20_000, JSON.stringify(shown));
+      assert.equal(await live.getAttribute("data-layer0-markers"), "points:20000", "a marker per point below 50,000 points");
+      assert.deepEqual(o.errors, []);
+    } finally {
+      await o.close();
+    }
+  });
+
+  it("a 1,000,000-point map (5,000 places × 200 addresses) goes live, clusters, responds and pages through a place's points", async (t) => {
+    let t0 = performance.now();
+    const ips = bigMapIps(5_000, 200);
+    const made = performance.now() - t0;
+    t0 = performance.now();
+    const map = new GeoMap({ zoomStart: 1, location: [0, 0] }).addIpCluster(ips, { geolocate: false });
+    const out = map.toView().toHtml();
+    const built = performance.now() - t0;
+    t.diagnostic(`1M points: entities ${made.toFixed(0)} ms, GeoMap build + HTML ${built.toFixed(0)} ms, HTML ${(out.length / 1e6).toFixed(1)} MB`);
+    assert.ok(out.length < 12e6, `HTML of ${(out.length / 1e6).toFixed(1)} MB (was 36 MB before the columnar payload)`);
+    t0 = performance.now();
+    const o = await openOffline(browser, page(out), { name: "geomap-1m", viewport: { width: 1100, height: 700 } });
+    try {
+      const loaded = performance.now() - t0;
+      assert.equal(await liveState(o.page, ".hl-view-geo-map", 120_000), "1", (await o.page.locator(".hl-view-message").allTextContents()).join(" "));
+      const live = o.page.locator(".hl-view-geo-map .hl-view-live");
+      await o.page.waitForFunction(() => document.querySelector(".hl-view-geo-map .hl-view-live")?.getAttribute("data-markers-ready") === "1", null, { timeout: 120_000 });
+      t.diagnostic(`1M points in Chromium: page loaded ${loaded.toFixed(0)} ms, live and clustered ${(performance.now() - t0).toFixed(0)} ms after navigation`);
+      assert.equal(await live.getAttribute("data-marker-count"), "1000000");
+      assert.equal(await live.getAttribute("data-layer0-markers"), "places:5000", "a marker per place, not per point");
+      const drawn = await drawnPoints(o.page);
+      assert.ok(drawn.clusters > 0, JSON.stringify(drawn));
+      assert.equal(drawn.points, 1_000_000, `bubbles count points, not markers: ${JSON.stringify(drawn)}`);
+      // The tab responds: a round trip to the page's main thread.
+      const ping = performance.now();
+      await Promise.race([o.page.evaluate(() => 1), new Promise((_, reject) => setTimeout(() => reject(new Error("the page did not answer within 5 s")), 5000))]);
+      t.diagnostic(`page round trip ${(performance.now() - ping).toFixed(0)} ms`);
+      // A click on the biggest cluster zooms in.
+      const zoom = () => o.page.evaluate(() => (document.querySelector(".hl-view-geo-map .hl-view-live") as unknown as { huntlabMap: { getZoom(): number } }).huntlabMap.getZoom());
+      const before = await zoom();
+      await o.page.locator(".marker-cluster-large").first().click();
+      await o.page.waitForFunction((z) => (document.querySelector(".hl-view-geo-map .hl-view-live") as unknown as { huntlabMap: { getZoom(): number } }).huntlabMap.getZoom() > z, before, { timeout: 10000 });
+      // A place's popup shows its 200 points one at a time.
+      await o.page.evaluate(
+        () =>
+          new Promise<void>((resolve) => {
+            const live = document.querySelector(".hl-view-geo-map .hl-view-live") as unknown as { huntlabLayers: { eachLayer(f: (l: unknown) => void): void; zoomToShowLayer(l: unknown, done: () => void): void }[] };
+            const group = live.huntlabLayers[0];
+            let first: unknown;
+            group.eachLayer((l) => {
+              if ((l as { hlSpot?: number }).hlSpot === 0) first = l;
+            });
+            group.zoomToShowLayer(first, () => {
+              (first as { openPopup(): void }).openPopup();
+              resolve();
+            });
+          }),
+      );
+      const popup = o.page.locator(".leaflet-popup-content").last();
+      await popup.waitFor({ timeout: 10000 });
+      assert.equal(await popup.locator(".hl-geo-page").textContent(), "1 of 200");
+      assert.match((await popup.locator("table").textContent()) ?? "", /^Address10\.0\.0\.0CountryCodeZZCitycity 0Latitude/);
+      await popup.locator(".hl-geo-next").click();
+      assert.equal(await popup.locator(".hl-geo-page").textContent(), "2 of 200");
+      assert.match((await popup.locator("table").textContent()) ?? "", /^Address10\.0\.19\.136C.*Useruser53$/, "the place's second point: number 5,000");
+      await popup.locator(".hl-geo-prev").click();
+      await popup.locator(".hl-geo-prev").click();
+      assert.equal(await popup.locator(".hl-geo-page").textContent(), "200 of 200");
+      assert.deepEqual(o.errors, []);
+      assert.deepEqual(o.blocked, []);
+    } finally {
+      await o.close();
     }
   });
 

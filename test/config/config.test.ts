@@ -41,7 +41,14 @@ test("literal keys are read as written", () => {
 test("EnvironmentVar: read at load time; missing → error naming the key path, or recorded with missingEnvironment: skip", () => {
   const file = configFile(`TIProviders:\n  GreyNoise:\n    Args:\n      AuthKey:\n        EnvironmentVar: HL_TEST_GN_KEY\n`);
   delete process.env.HL_TEST_GN_KEY;
-  assert.throws(() => loadConfig(file), (err: Error) => err instanceof ConfigError && err.message === `${file}: TIProviders.GreyNoise.Args.AuthKey: environment variable HL_TEST_GN_KEY is not set`);
+  assert.throws(
+    () => loadConfig(file),
+    (err: Error) =>
+      err instanceof ConfigError &&
+      err.code === "config/env-var-unset" &&
+      err.message.startsWith(`${file}: TIProviders.GreyNoise.Args.AuthKey: `) &&
+      err.message.includes("HL_TEST_GN_KEY"),
+  );
   const [lenient] = loadConfig(file, { missingEnvironment: "skip" }).tiProviders;
   assert.deepEqual(lenient.missing, [{ arg: "AuthKey", variable: "HL_TEST_GN_KEY", reason: "environment variable HL_TEST_GN_KEY is not set" }]);
   assert.equal(lenient.args.AuthKey, undefined);
@@ -70,14 +77,14 @@ test("an EnvironmentVar-sourced Args value is a secret whatever its name", () =>
 
 test("KeyVault references: an error by default, a recorded reason when skipping", () => {
   const file = configFile(`TIProviders:\n  VT:\n    Provider: VirusTotal\n    Args:\n      AuthKey:\n        KeyVault: {VaultName: v}\n`);
-  assert.throws(() => loadConfig(file), /TIProviders\.VT\.Args\.AuthKey: KeyVault secrets are not supported; use a literal or EnvironmentVar/);
+  assert.throws(() => loadConfig(file), { name: "ConfigError", code: "config/keyvault-unsupported", message: /TIProviders\.VT\.Args\.AuthKey: / });
   const [vt] = loadConfig(file, { missingEnvironment: "skip" }).tiProviders;
   assert.deepEqual(vt.missing, [{ arg: "AuthKey", variable: "", reason: "KeyVault secrets are not supported; use a literal or EnvironmentVar" }]);
 });
 
 test("malformed YAML: the file, line and column", () => {
   const file = configFile("TIProviders:\n  GreyNoise:\n    Args: {AuthKey: [unclosed\n");
-  assert.throws(() => loadConfig(file), (err: Error) => err instanceof ConfigError && /msticpyconfig\.yaml:\d+:\d+: YAML syntax error/.test(err.message));
+  assert.throws(() => loadConfig(file), (err: Error) => err instanceof ConfigError && err.code === "config/yaml-syntax" && /msticpyconfig\.yaml:\d+:\d+: /.test(err.message));
 });
 
 test("invalid settings name their key path", () => {
@@ -91,7 +98,11 @@ test("invalid settings name their key path", () => {
   ];
   for (const [text, message] of cases) {
     const file = configFile(text);
-    assert.throws(() => loadConfig(file), (err: Error) => err instanceof ConfigError && err.message.startsWith(`${file}: `) && message.test(err.message), text);
+    assert.throws(
+      () => loadConfig(file),
+      (err: Error) => err instanceof ConfigError && err.code === "config/invalid-setting" && err.message.startsWith(`${file}: `) && message.test(err.message),
+      text,
+    );
   }
 });
 
@@ -142,13 +153,13 @@ test("printing or serialising a config masks every secret", () => {
 test("config path: explicit, then $MSTICPYCONFIG, else the bundled file; missing files are errors", () => {
   const file = configFile("TIProviders: {}\n");
   assert.equal(resolveConfigPath(file), file);
-  assert.throws(() => resolveConfigPath("/no/such/msticpyconfig.yaml"), /config file not found: \/no\/such\/msticpyconfig\.yaml/);
+  assert.throws(() => resolveConfigPath("/no/such/msticpyconfig.yaml"), { code: "config/file-missing", message: /\/no\/such\/msticpyconfig\.yaml/ });
   const saved = process.env.MSTICPYCONFIG;
   try {
     process.env.MSTICPYCONFIG = file;
     assert.equal(resolveConfigPath(), file);
     process.env.MSTICPYCONFIG = "/no/such/file.yaml";
-    assert.throws(() => resolveConfigPath(), /MSTICPYCONFIG points to a missing file/);
+    assert.throws(() => resolveConfigPath(), { code: "config/env-path-missing", message: /MSTICPYCONFIG.*\/no\/such\/file\.yaml/ });
   } finally {
     if (saved === undefined) delete process.env.MSTICPYCONFIG;
     else process.env.MSTICPYCONFIG = saved;

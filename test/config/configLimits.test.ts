@@ -14,13 +14,13 @@ function configFile(text: string): string {
 
 test("a config over the size or key limit is an error naming the file and the limit", () => {
   const big = configFile(`TIProviders: {}\n# ${"x".repeat(MAX_CONFIG_FILE_BYTES)}\n`);
-  assert.throws(() => loadConfig(big), (err: Error) => err instanceof ConfigError && err.message.startsWith(`${big}: `) && /larger than the 4 MiB limit for the config file/.test(err.message));
+  assert.throws(() => loadConfig(big), (err: Error) => err instanceof ConfigError && err.code === "config/yaml-limit" && err.message.startsWith(`${big}: `) && /4 MiB/.test(err.message));
   const keys = Array.from({ length: MAX_CONFIG_FILE_KEYS + 1 }, (_, i) => `k${i}: 1`).join(", ");
   const many = configFile(`TIProviders: {}\nOther: {${keys}}\n`);
-  assert.throws(() => loadConfig(many), (err: Error) => err instanceof ConfigError && err.message.startsWith(`${many}: `) && /more than 20,000 keys \(the limit for the config file\)/.test(err.message));
+  assert.throws(() => loadConfig(many), (err: Error) => err instanceof ConfigError && err.code === "config/yaml-limit" && err.message.startsWith(`${many}: `) && /20,000 keys/.test(err.message));
 });
 
 test("duplicate keys in the config are errors with their position", () => {
   const file = configFile("TIProviders:\n  GreyNoise:\n    Args: {AuthKey: a-key-1234}\n    Args: {AuthKey: other-5678}\n");
-  assert.throws(() => loadConfig(file), (err: Error) => err instanceof ConfigError && /msticpyconfig\.yaml:4:5: YAML syntax error: Map keys must be unique \("Args"\)/.test(err.message));
+  assert.throws(() => loadConfig(file), (err: Error) => err instanceof ConfigError && err.code === "config/yaml-syntax" && /msticpyconfig\.yaml:4:5: .*\("Args"\)/.test(err.message));
 });

@@ -114,19 +114,21 @@ test("JSON and NDJSON feeds; a folder reads every feed file", async () => {
 });
 
 test("a bad feed is not loaded; the status names the file and line", () => {
-  const cases: [string, string, RegExp][] = [
-    ["bad-sev.csv", "observable,severity\n1.2.3.4,hihg\n", /bad-sev\.csv:2: severity "hihg" is not one of information, warning, high/],
-    ["no-obs.csv", "value,severity\n1.2.3.4,high\n", /no-obs\.csv:2: no observable \(the feed needs an `observable` column\)/],
-    ["bad-type.csv", "observable,type,severity\nwh401k.org,ipv4,high\n", /bad-type\.csv:2: "wh401k\.org" is not a recognised ipv4/],
-    ["unknown.csv", "observable,severity\nMSTICAlertsWin1,high\n", /unknown\.csv:2: "MSTICAlertsWin1" is not a recognised indicator/],
-    ["bad.json", "{", /bad\.json: not valid JSON/],
-    ["quote.csv", 'observable,severity\n"1.2.3.4,high\n', /unterminated quoted field starting on line 2/],
+  const cases: [string, string, RegExp, string][] = [
+    ["bad-sev.csv", "observable,severity\n1.2.3.4,hihg\n", /bad-sev\.csv:2: severity "hihg" is not one of information, warning, high/, "context/feed-severity"],
+    ["no-obs.csv", "value,severity\n1.2.3.4,high\n", /no-obs\.csv:2: no observable \(the feed needs an `observable` column\)/, "context/feed-no-observable"],
+    ["bad-type.csv", "observable,type,severity\nwh401k.org,ipv4,high\n", /bad-type\.csv:2: "wh401k\.org" is not a recognised ipv4/, "context/feed-observable-invalid"],
+    ["unknown.csv", "observable,severity\nMSTICAlertsWin1,high\n", /unknown\.csv:2: "MSTICAlertsWin1" is not a recognised indicator/, "context/feed-observable-invalid"],
+    ["bad.json", "{", /bad\.json: not valid JSON/, "context/feed-syntax"],
+    ["quote.csv", 'observable,severity\n"1.2.3.4,high\n', /quote\.csv:2: unterminated quoted field starting on line 2/, "context/feed-syntax"],
   ];
-  for (const [name, text, message] of cases) {
-    const ti = new TILookup({ configPath: localConfig(feedFile(name, text)) });
+  for (const [name, text, message, code] of cases) {
+    const file = feedFile(name, text);
+    const ti = new TILookup({ configPath: localConfig(file) });
     const [status] = ti.providerStatus;
     assert.equal(status.loaded, false, name);
     assert.match(status.detail, message, name);
+    assert.throws(() => readFeed(file), { name: "FeedError", code, message }, name);
   }
   const missing = new TILookup({ configPath: localConfig("/no/such/feed.csv") });
   assert.match(missing.providerStatus[0].detail, /feed not found: \/no\/such\/feed\.csv/);

@@ -59,7 +59,7 @@ test("the providers option: loads only those; unknown names throw with a suggest
   assert.deepEqual(Object.keys(lookupOver(providers, { providers: ["LocalTI", "Tor"] }).loadedProviders), ["LocalTI", "Tor"]);
   assert.throws(
     () => lookupOver(providers, { providers: ["Localti"] }),
-    (err: Error) => err instanceof HuntlabError && /TI provider "Localti" is not configured .* Did you mean LocalTI\?/.test(err.message),
+    (err: Error) => err instanceof HuntlabError && err.code === "context/provider-not-configured" && /"Localti" .*msticpyconfig\.yaml.* Did you mean LocalTI\?/.test(err.message),
   );
 });
 
@@ -70,8 +70,13 @@ test("lookups: unknown or unloaded provider names are errors; primary scope by d
     assert.deepEqual(rowsOf(await ti.lookupIoc("45.83.66.10")).map((r) => r.Provider), ["LocalTI"]);
     assert.deepEqual(rowsOf(await ti.lookupIoc("45.83.66.10", { provScope: "all" })).map((r) => r.Provider), ["LocalTI", "GreyNoise"]);
     assert.deepEqual(rowsOf(await ti.lookupIoc("45.83.66.10", { providers: ["GreyNoise"] })).map((r) => r.Severity), ["high"]);
-    await assert.rejects(ti.lookupIoc("1.2.3.4", { providers: ["GreyNoize"] }), /unknown TI provider "GreyNoize"; loaded: LocalTI, GreyNoise\. Did you mean GreyNoise\?/);
-    await assert.rejects(ti.lookupIoc("1.2.3.4", { providers: ["VT"] }), /TI provider "VT" is not loaded: Not loaded: AuthKey is not set in Args\./);
+    await assert.rejects(ti.lookupIoc("1.2.3.4", { providers: ["GreyNoize"] }), {
+      name: "TILookupError",
+      code: "context/unknown-provider",
+      message: /"GreyNoize"; loaded: LocalTI, GreyNoise\. Did you mean GreyNoise\?/,
+    });
+    // The status names the setting that is missing.
+    await assert.rejects(ti.lookupIoc("1.2.3.4", { providers: ["VT"] }), { code: "context/provider-not-loaded", message: /"VT" .*AuthKey/ });
   } finally {
     await twin.close();
   }
@@ -81,7 +86,7 @@ test("no primary provider: every loaded one is asked; nothing loaded: a clear er
   const ti = lookupOver({ LocalTI: { Provider: "LocalTI" } });
   assert.equal(rowsOf(await ti.lookupIoc("131.107.147.209"))[0].Provider, "LocalTI");
   const none = lookupOver({ VT: { Provider: "VirusTotal", Args: { AuthKey: "" } } });
-  await assert.rejects(none.lookupIocs(["1.2.3.4"]), /no TI provider is loaded from .*\n  VT: Not loaded: AuthKey is not set in Args\./);
+  await assert.rejects(none.lookupIocs(["1.2.3.4"]), { code: "context/no-providers-loaded", message: /msticpyconfig\.yaml:\n  VT: .*AuthKey/ });
 });
 
 test("reloadProviders picks up a key set in the environment", async () => {
@@ -104,9 +109,9 @@ test("reloadProviders picks up a key set in the environment", async () => {
 test("DataFrame input: obsCol required for several columns, suggestions for typos, iocTypeCol", async () => {
   const ti = lookupOver({ LocalTI: LOCAL });
   const df = pl.DataFrame({ Value: ["wh401k.org", "131.107.147.209", "wh401k.org"], Kind: ["dns", "", "ipv4"], Other: [1, 2, 3] });
-  await assert.rejects(ti.lookupIocs(df), /name the column of observables with obsCol \(columns: Value, Kind, Other\)/);
-  await assert.rejects(ti.lookupIocs(df, { obsCol: "value" }), /no column "value" \(obsCol\)\. Did you mean Value\?/);
-  await assert.rejects(ti.lookupIocs(df, { obsCol: "Value", iocTypeCol: "Knd" }), /no column "Knd" \(iocTypeCol\)\. Did you mean Kind\?/);
+  await assert.rejects(ti.lookupIocs(df), { code: "context/lookup-column-missing", message: /obsCol \(columns: Value, Kind, Other\)/ });
+  await assert.rejects(ti.lookupIocs(df, { obsCol: "value" }), { code: "context/lookup-column-missing", message: /"value" \(obsCol\)\. Did you mean Value\?/ });
+  await assert.rejects(ti.lookupIocs(df, { obsCol: "Value", iocTypeCol: "Knd" }), { code: "context/lookup-column-missing", message: /"Knd" \(iocTypeCol\)\. Did you mean Kind\?/ });
   const rows = rowsOf(await ti.lookupIocs(df, { obsCol: "Value", iocTypeCol: "Kind" }));
   assert.deepEqual(rows.map((r) => [r.Ioc, r.IocType, r.Status]), [["wh401k.org", "dns", 0], ["131.107.147.209", "ipv4", 0], ["wh401k.org", "ipv4", 2]]);
   assert.equal(rows[2].Details, '"wh401k.org" is not a valid ipv4.');

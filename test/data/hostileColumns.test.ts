@@ -73,7 +73,7 @@ test("NDJSON keys named like DataFrame members, and parseTimeColumns on such a f
   const { frame, report } = parseTimeColumns(raw);
   assert.deepEqual(report.map((r) => [r.column, r.parsed]), [["TimeGenerated", true]]);
   assert.ok(columnOf(frame, "TimeGenerated")[0] instanceof Date);
-  assert.throws(() => parseTimeColumns(raw, { columns: ["nope"] }), /no column "nope"/);
+  assert.throws(() => parseTimeColumns(raw, { columns: ["nope"] }), { code: "data/column-missing", message: /"nope"/ });
 });
 
 test("queries over such a file: execQuery, start/end and a column filter on a column named filter", async () => {
@@ -103,7 +103,7 @@ test("parseJsonColumn and the entity helpers read such frames", () => {
     pl.Series("slice", ["s", "s"]),
   ]);
   assert.deepEqual(parseJsonColumn(df, "columns"), [{ a: 1 }, null]);
-  assert.throws(() => parseJsonColumn(df, "nope"), /no column "nope"/);
+  assert.throws(() => parseJsonColumn(df, "nope"), { code: "common/column-missing", message: /parseJsonColumn: .*"nope"/ });
   const ips = ipsFromDataFrame(df, { additionalColumns: ["select"] });
   assert.deepEqual(ips.map((ip) => [ip.Address, ip.AdditionalData.select]), [["1.2.3.4", "s1"], ["5.6.7.8", "s2"]]);
   const alerts = SecurityAlert.fromDataFrame(df);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { test } from "node:test";
 import pl from "nodejs-polars";
-import { DataFileError, QueryDefinitionError, QueryError } from "../../src/common/errors";
+import { DataFileError, QueryDefinitionError, QueryError } from "../../src/data/messages";
 import { QueryProvider } from "../../src/data/queryProvider";
 import { tempTree } from "../helpers/tmp";
 
@@ -57,16 +57,25 @@ test("column parameters: equals, contains and in, ignoring case", async () => {
 });
 
 test("bad parameters and names get errors that say what is wrong and suggest", async () => {
-  await assert.rejects(() => qp.WindowsSecurity.list_host_logons({ hostname: "x" }), /list_host_logons: unknown parameter "hostname"\. Its parameters: start, end, host_name/);
-  await assert.rejects(() => qp.WindowsSecurity.list_host_logons({ start: "not a time" }), /parameter "start": "not a time" is not a time/);
-  await assert.rejects(() => qp.WindowsSecurity.list_host_logons({ start: "2019-03-01", end: "2019-02-01" }), /start \(2019-03-01T00:00:00\.000Z\) is after end/);
+  // The message names the query, the parameter and the parameters there are.
+  await assert.rejects(() => qp.WindowsSecurity.list_host_logons({ hostname: "x" }), {
+    name: "QueryError",
+    code: "data/unknown-parameter",
+    message: /list_host_logons: .*"hostname".*start, end, host_name/,
+  });
+  await assert.rejects(() => qp.WindowsSecurity.list_host_logons({ start: "not a time" }), { code: "data/not-a-time", message: /parameter "start": "not a time"/ });
+  await assert.rejects(() => qp.WindowsSecurity.list_host_logons({ start: "2019-03-01", end: "2019-02-01" }), {
+    code: "data/time-range-reversed",
+    message: /2019-03-01T00:00:00\.000Z.*2019-02-01T00:00:00\.000Z/,
+  });
   assert.throws(() => qp.WindowsSecurty, (err: Error) => {
     assert.ok(err instanceof QueryError);
-    assert.match(err.message, /no data family "WindowsSecurty".*Did you mean WindowsSecurity\?/);
+    assert.equal(err.code, "data/unknown-family");
+    assert.match(err.message, /"WindowsSecurty".*Did you mean WindowsSecurity\?/);
     return true;
   });
-  assert.throws(() => qp.WindowsSecurity.list_host_logon, /no query "list_host_logon" in data family WindowsSecurity\. Did you mean list_host_logons/);
-  assert.throws(() => new QueryProvider("Sentinel" as "LocalData"), /data environment "Sentinel" is not supported/);
+  assert.throws(() => qp.WindowsSecurity.list_host_logon, { code: "data/unknown-query", message: /"list_host_logon".*WindowsSecurity\. Did you mean list_host_logons/ });
+  assert.throws(() => new QueryProvider("Sentinel" as "LocalData"), { code: "data/unsupported-environment", message: /"Sentinel"/ });
 });
 
 test("execQuery reads a data file by name, or runs a named query", async () => {
@@ -78,7 +87,8 @@ test("execQuery reads a data file by name, or runs a named query", async () => {
   assert.equal(named.height, 0);
   await assert.rejects(() => qp.execQuery("host_logon.parquet"), (err: Error) => {
     assert.ok(err instanceof DataFileError);
-    assert.match(err.message, /data file "host_logon\.parquet" not found in .*data\. Closest files: host_logons\.parquet/);
+    assert.equal(err.code, "data/file-missing");
+    assert.match(err.message, /"host_logon\.parquet" .*data\. Closest files: host_logons\.parquet/);
     return true;
   });
 });
@@ -110,9 +120,12 @@ sources:
   const mine = new QueryProvider("LocalData", { dataPaths: [path.join(dir, "d")], queryPaths: [path.join(dir, "q")] });
   const events = await mine.Mine.events({ start: "2020-01-01" });
   assert.deepEqual(events.getColumn("Host").toArray(), ["b"]);
-  await assert.rejects(() => mine.Mine.ghost(), /query Mine\.ghost: data file "ghost\.csv" not found in/);
-  assert.throws(() => new QueryProvider("LocalData", { dataPaths: ["/no/data"], queryPaths: [path.join(dir, "q")] }), /data path not found: \/no\/data/);
-  assert.throws(() => new QueryProvider("LocalData", { dataPaths: [dir], queryPaths: ["/no/q1", "/no/q2"] }), /query paths not found: \/no\/q1, \/no\/q2/);
+  await assert.rejects(() => mine.Mine.ghost(), { code: "data/file-missing", message: /query Mine\.ghost: .*"ghost\.csv"/ });
+  assert.throws(() => new QueryProvider("LocalData", { dataPaths: ["/no/data"], queryPaths: [path.join(dir, "q")] }), { code: "data/path-missing", message: /\/no\/data/ });
+  assert.throws(() => new QueryProvider("LocalData", { dataPaths: [dir], queryPaths: ["/no/q1", "/no/q2"] }), { code: "data/query-path-missing", message: /\/no\/q1, \/no\/q2/ });
   const bad = tempTree({ "q.yaml": "metadata: [\n" });
-  assert.throws(() => new QueryProvider("LocalData", { dataPaths: [dir], queryPaths: [bad] }), (err: Error) => err instanceof QueryDefinitionError && /q\.yaml:\d+:\d+: YAML syntax error/.test(err.message));
+  assert.throws(
+    () => new QueryProvider("LocalData", { dataPaths: [dir], queryPaths: [bad] }),
+    (err: Error) => err instanceof QueryDefinitionError && err.code === "data/query-yaml-syntax" && /q\.yaml:\d+:\d+: /.test(err.message),
+  );
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { test } from "node:test";
-import { QueryDefinitionError } from "../../src/common/errors";
+import { QueryDefinitionError } from "../../src/data/messages";
 import { LAB_DATA_DIR } from "../../src/common/paths";
 import { findQueryFiles, loadQueries, parseQueryFile } from "../../src/data/queryStore";
 import { tempTree } from "../helpers/tmp";
@@ -45,18 +45,19 @@ test("parses sources, families, defaults and parameters", () => {
 test("YAML syntax errors name the file and line", () => {
   assert.throws(() => parseQueryFile("bad.yaml", "metadata:\n  version: 1\n  x: [unclosed\nsources: {}\n"), (err: Error) => {
     assert.ok(err instanceof QueryDefinitionError);
-    assert.match(err.message, /^bad\.yaml:\d+:\d+: YAML syntax error/);
+    assert.equal(err.code, "data/query-yaml-syntax");
+    assert.match(err.message, /^bad\.yaml:\d+:\d+: /);
     return true;
   });
 });
 
 test("structural errors name the file, query and parameter", () => {
-  assert.throws(() => parseQueryFile("f.yaml", "sources: {a: {}}"), /f\.yaml: missing "metadata" section/);
-  assert.throws(() => parseQueryFile("f.yaml", "metadata: {data_environments: [LocalData], data_families: [A]}\n"), /f\.yaml: "sources" is missing or empty/);
-  assert.throws(() => parseQueryFile("f.yaml", "metadata: {data_families: [A]}\nsources: {a: {args: {query: x}}}"), /data_environments is missing/);
+  assert.throws(() => parseQueryFile("f.yaml", "sources: {a: {}}"), { code: "data/query-file-invalid", message: /^f\.yaml: .*"metadata"/ });
+  assert.throws(() => parseQueryFile("f.yaml", "metadata: {data_environments: [LocalData], data_families: [A]}\n"), { code: "data/query-file-invalid", message: /^f\.yaml: "sources"/ });
+  assert.throws(() => parseQueryFile("f.yaml", "metadata: {data_families: [A]}\nsources: {a: {args: {query: x}}}"), { code: "data/query-file-invalid", message: /^f\.yaml: metadata\.data_environments/ });
   assert.throws(
     () => parseQueryFile("f.yaml", "metadata: {data_environments: [LocalData], data_families: [A]}\nsources: {q: {description: d}}"),
-    /f\.yaml: query "q": has no args\.query/,
+    { code: "data/query-invalid", message: /^f\.yaml: query "q": .*args\.query/ },
   );
   assert.throws(
     () =>
@@ -64,12 +65,12 @@ test("structural errors name the file, query and parameter", () => {
         "f.yaml",
         "metadata: {data_environments: [LocalData], data_families: [A]}\nsources: {q: {args: {query: x.csv}, parameters: {p: {type: timestamp}}}}",
       ),
-    /f\.yaml: query "q": parameter "p" has unknown type "timestamp" \(known: str, string, datetime/,
+    { code: "data/parameter-invalid", message: /^f\.yaml: query "q": parameter "p" .*"timestamp" \(known: str, string, datetime/ },
   );
 });
 
 test("missing query paths are listed", () => {
-  assert.throws(() => findQueryFiles(["/nope/one", LAB_DATA_DIR, "/nope/two"]), /query paths not found: \/nope\/one, \/nope\/two/);
+  assert.throws(() => findQueryFiles(["/nope/one", LAB_DATA_DIR, "/nope/two"]), { code: "data/query-path-missing", message: /\/nope\/one, \/nope\/two$/ });
 });
 
 test("later files override earlier ones; other environments are skipped", () => {

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import pl from "nodejs-polars";
-import { DataFileError } from "../../src/common/errors";
+import { DataFileError } from "../../src/data/messages";
 import { readDataFile } from "../../src/data/readers";
 import { tempDir, tempTree } from "../helpers/tmp";
 
@@ -41,12 +41,14 @@ test("corrupt and unsupported files raise errors naming the file and the format"
   const dir = tempTree({ "bad.parquet": "this is not parquet", "bad.ndjson": '{"a": 1}\n{"a": \n', "x.pkl": "pickle" });
   assert.throws(() => readDataFile(path.join(dir, "bad.parquet")), (err: Error) => {
     assert.ok(err instanceof DataFileError);
-    assert.ok(err.message.startsWith(path.join(dir, "bad.parquet") + ": cannot read as PARQUET:"), err.message);
+    assert.equal(err.code, "data/file-invalid");
+    assert.ok(err.message.startsWith(path.join(dir, "bad.parquet") + ": "), err.message);
+    assert.match(err.message, /PARQUET/);
     return true;
   });
-  assert.throws(() => readDataFile(path.join(dir, "bad.ndjson")), /bad\.ndjson: cannot read as NDJSON/);
-  assert.throws(() => readDataFile(path.join(dir, "x.pkl")), /x\.pkl: unsupported data file type "\.pkl"/);
-  assert.throws(() => readDataFile(path.join(dir, "missing.csv")), /missing\.csv: data file not found/);
+  assert.throws(() => readDataFile(path.join(dir, "bad.ndjson")), { code: "data/file-invalid", message: /bad\.ndjson: .*NDJSON/ });
+  assert.throws(() => readDataFile(path.join(dir, "x.pkl")), { code: "data/unsupported-format", message: /x\.pkl: .*"\.pkl"/ });
+  assert.throws(() => readDataFile(path.join(dir, "missing.csv")), { code: "data/file-missing", message: /missing\.csv: / });
 });
 
 test("the lab's Parquet files keep the manifest's types", () => {

@@ -188,9 +188,9 @@ describe("rows and columns cut like pandas", () => {
   });
 
   test("invalid options are rejected", () => {
-    assert.throws(() => dataFrameToHtml(hundred, { maxCellChars: 0 }), RangeError);
-    assert.throws(() => dataFrameToHtml(hundred, { maxRows: -1 }), RangeError);
-    assert.throws(() => dataFrameToHtml(hundred, { minRows: Number.NaN }), RangeError);
+    assert.throws(() => dataFrameToHtml(hundred, { maxCellChars: 0 }), { name: "DisplayError", code: "display/option-range", message: /^maxCellChars .*got 0$/ });
+    assert.throws(() => dataFrameToHtml(hundred, { maxRows: -1 }), { code: "display/option-range", message: /^maxRows .*got -1$/ });
+    assert.throws(() => dataFrameToHtml(hundred, { minRows: Number.NaN }), { code: "display/option-range", message: /^minRows .*got NaN$/ });
   });
 });
 

@@ -72,8 +72,8 @@ describe("toMimeBundle: formatter order", () => {
   test("display-protocol objects give their own bundle; a non-object bundle is an error", () => {
     const bundle = { "text/html": "<i>x</i>", "application/json": { a: 1 } };
     assert.deepEqual(toMimeBundle({ [JUPYTER_DISPLAY]: () => bundle }), bundle);
-    assert.throws(() => toMimeBundle({ [JUPYTER_DISPLAY]: () => "nope" }), TypeError);
-    assert.throws(() => toMimeBundle({ [JUPYTER_DISPLAY]: async () => bundle }), TypeError);
+    assert.throws(() => toMimeBundle({ [JUPYTER_DISPLAY]: () => "nope" }), { name: "DisplayError", code: "display/not-a-mime-bundle", message: /Jupyter\.display/ });
+    assert.throws(() => toMimeBundle({ [JUPYTER_DISPLAY]: async () => bundle }), { name: "DisplayError", code: "display/not-a-mime-bundle" });
   });
 
   test("strings as they are, anything else through util.inspect", () => {

@@ -88,16 +88,19 @@ describe("htmlView", () => {
   });
 
   it("validates its spec", () => {
-    assert.throws(() => htmlView({ kind: "Bad Kind", fallback: { png: PNG, alt: "" }, text: "" }), HtmlViewError);
-    assert.throws(() => htmlView({ kind: "k", fallback: { alt: "" }, text: "" }), /static fallback/);
-    assert.throws(() => htmlView({ kind: "k", height: -1, fallback: { png: PNG, alt: "" }, text: "" }), /positive/);
-    assert.throws(() => htmlView({ kind: "k", client: { name: "x", code: "var s='</script>'" }, fallback: { png: PNG, alt: "" }, text: "" }), ClientBundleError);
+    assert.throws(() => htmlView({ kind: "Bad Kind", fallback: { png: PNG, alt: "" }, text: "" }), (e: Error) => e instanceof HtmlViewError && e.code === "display/view-kind" && e.message.includes('"Bad Kind"'));
+    assert.throws(() => htmlView({ kind: "k", fallback: { alt: "" }, text: "" }), { code: "display/view-fallback-missing", message: /"k"/ });
+    assert.throws(() => htmlView({ kind: "k", height: -1, fallback: { png: PNG, alt: "" }, text: "" }), { code: "display/view-size", message: /-1/ });
+    assert.throws(
+      () => htmlView({ kind: "k", client: { name: "x", code: "var s='</script>'" }, fallback: { png: PNG, alt: "" }, text: "" }),
+      (e: Error) => e instanceof ClientBundleError && e.code === "display/bundle-unsafe" && e.message.includes('"x"'),
+    );
   });
 
   it("finds the built bundles, and names the build step when one is missing", () => {
     assert.match(clientBundle("clusterBrowser").code, /__hl/);
-    assert.throws(() => clientBundle("noSuchView"), /npm run build/);
-    assert.throws(() => clientBundle("../etc/passwd"), ClientBundleError);
+    assert.throws(() => clientBundle("noSuchView"), { code: "display/bundle-missing", message: /noSuchView\.js.*npm run build/ });
+    assert.throws(() => clientBundle("../etc/passwd"), (e: Error) => e instanceof ClientBundleError && e.code === "display/bundle-name");
   });
 
   it("ships libraries with their dependencies, compressed (sizes measured)", () => {

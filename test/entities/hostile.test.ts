@@ -106,7 +106,7 @@ test("a row whose Entities JSON is broken keeps its error with the row; the othe
   assert.match(alerts[0].parseErrors[1], /alert broken: Entities: not valid JSON/);
   assert.deepEqual(alerts[1].parseErrors, []);
   // One alert on its own still fails loudly.
-  assert.throws(() => new SecurityAlert(rows[0]), /not valid JSON/);
+  assert.throws(() => new SecurityAlert(rows[0]), { name: "EntityParseError", code: "entities/json-invalid" });
 });
 
 test("EntityGraph and addRelatedAlerts take a frame with hostile rows", () => {

@@ -367,6 +367,9 @@ test("unpackDf: null cells, indexColumn, empty results keep the schema, errors n
   assert.equal(none.height, 0);
   assert.deepEqual(none.columns, [...BASE64_RECORD_COLUMNS, "src_index", "cmd", "full_decoded_string"]);
   assert.equal(none.getColumn("src_index").dtype.variant, "UInt32");
-  assert.throws(() => base64.unpackDf(df, { column: "Cmd" }), (e: unknown) => e instanceof Base64Error && /"Cmd" is not in the data.*Did you mean cmd/.test((e as Error).message));
-  assert.throws(() => base64.unpack("x", { maxDepth: 0 }), /maxDepth must be a positive number/);
+  assert.throws(
+    () => base64.unpackDf(df, { column: "Cmd" }),
+    (e: unknown) => e instanceof Base64Error && e.code === "transform/base64-column-missing" && /"Cmd" .*Did you mean cmd/.test(e.message),
+  );
+  assert.throws(() => base64.unpack("x", { maxDepth: 0 }), { name: "Base64Error", code: "transform/base64-option", message: /maxDepth .*\(got 0\)/ });
 });

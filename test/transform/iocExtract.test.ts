@@ -241,17 +241,20 @@ test("getIocType and validate classify whole values", () => {
   assert.ok(!iocs.validate("example.com/x", "dns"));
   assert.ok(!iocs.validate("host.local", "dns"));
   assert.ok(iocs.validate("host.local", "dns", { ignoreTlds: true }));
-  assert.throws(() => iocs.validate("x", "dnss"), /unknown IoC type "dnss".*Did you mean dns/);
+  assert.throws(() => iocs.validate("x", "dnss"), { code: "transform/unknown-ioc-type", message: /"dnss".*Did you mean dns/ });
 });
 
 test("errors name what is wrong", () => {
   const df = pl.DataFrame({ CommandLine: ["a"] });
-  assert.throws(() => iocs.extract(df, { columns: ["Commandline"] }), (e: unknown) => e instanceof IocExtractError && /"Commandline" is not in the data.*Did you mean CommandLine/.test((e as Error).message));
-  assert.throws(() => iocs.extract(df, { columns: [] }), /no columns given/);
-  assert.throws(() => iocs.extractText("x", { iocTypes: ["ipv5"] }), /Unknown IoC type "ipv5".*Did you mean ipv4, ipv6/);
-  assert.throws(() => iocs.addIocType("x", "a*"), /matches the empty string/);
-  assert.throws(() => iocs.addIocType("x", "("), /invalid pattern/);
-  assert.throws(() => iocs.extract(df, { columns: ["CommandLine"], indexColumn: "idx" }), /indexColumn "idx"/);
+  assert.throws(
+    () => iocs.extract(df, { columns: ["Commandline"] }),
+    (e: unknown) => e instanceof IocExtractError && e.code === "transform/ioc-column-missing" && /"Commandline" .*Did you mean CommandLine/.test(e.message),
+  );
+  assert.throws(() => iocs.extract(df, { columns: [] }), { name: "IocExtractError", code: "transform/ioc-no-columns", message: /columns/ });
+  assert.throws(() => iocs.extractText("x", { iocTypes: ["ipv5"] }), { code: "transform/unknown-ioc-type", message: /"ipv5".*Did you mean ipv4, ipv6/ });
+  assert.throws(() => iocs.addIocType("x", "a*"), { code: "transform/ioc-pattern-invalid", message: /"x"/ });
+  assert.throws(() => iocs.addIocType("x", "("), { code: "transform/ioc-pattern-invalid", message: /"x"/ });
+  assert.throws(() => iocs.extract(df, { columns: ["CommandLine"], indexColumn: "idx" }), { code: "transform/ioc-column-missing", message: /indexColumn "idx"/ });
 });
 
 test("empty input, empty frames, non-text columns", () => {

@@ -59,10 +59,13 @@ describe("process schemas", () => {
   });
 
   it("says which columns it needs when nothing fits", () => {
-    assert.throws(() => buildProcessTree(pl.DataFrame({ a: [1], b: [2] })), (e: Error) => e instanceof ProcessSchemaError && /NewProcessName/.test(e.message) && /schema/.test(e.message));
+    assert.throws(
+      () => buildProcessTree(pl.DataFrame({ a: [1], b: [2] })),
+      (e: Error) => e instanceof ProcessSchemaError && e.code === "transform/process-schema-unknown" && /NewProcessName/.test(e.message) && /schema/.test(e.message),
+    );
     assert.throws(
       () => buildProcessTree(pl.DataFrame({ a: [1] }), { schema: { processName: "a", processId: "b", parentId: "c", timeStamp: "d" } }),
-      /no column "b", "c", "d"/,
+      { code: "transform/process-column-missing", message: /"b", "c", "d"/ },
     );
   });
 });
@@ -134,7 +137,7 @@ describe("buildProcessTree on the lab's process_tree (MSTICPy reference)", () =>
     assert.equal(ptree.getSiblings(tree, leaf).height, 15);
     assert.equal(ptree.getSiblings(tree, { proc_key: leaf.getColumn("proc_key").get(0) as string }, { includeSource: true }).height, 16);
     assert.equal(ptree.getTreeDepth(tree), 3);
-    assert.throws(() => ptree.getChildren(tree, "nope|0x1|x"), /No process with proc_key/);
+    assert.throws(() => ptree.getChildren(tree, "nope|0x1|x"), { name: "ProcessTreeQueryError", code: "transform/process-not-found", message: /"nope\|0x1\|x"/ });
     const text = ptree.treeToText(tree);
     assert.match(text.split("\n")[0], /^C:\\Windows\\System32\\svchost\.exe \[0x498\] \(inferred\)$/);
     assert.match(text.split("\n")[1], /^ {4}\+-- C:\\Windows\\System32\\cmd\.exe \[0x12f4\]/);

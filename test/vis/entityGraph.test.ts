@@ -15,10 +15,11 @@ import { LAB_DATA_DIR } from "../../src/common/paths";
 import { readDataFile } from "../../src/data/readers";
 import { JUPYTER_DISPLAY } from "../../src/display/protocol";
 import { Account, Host, SecurityAlert } from "../../src/entities";
-import { addRelatedAlerts, AlertGraph, createAlertGraph, GraphError } from "../../src/vis/alertGraph";
+import { addRelatedAlerts, AlertGraph, createAlertGraph, GraphError, mergeAlertsByType } from "../../src/vis/alertGraph";
 import { drawAlertEntityGraph, EntityGraph } from "../../src/vis/entityGraph";
 import { forceLayout } from "../../src/vis/graphLayout";
-import { graphElements } from "../../src/vis/client/graphElements";
+import { chooseLabels, graphElements, LABEL_PLACES, labelBox, labelBudget, labelPriority, type LabelBox } from "../../src/vis/client/graphElements";
+import { seededRandom } from "../helpers/random";
 import type { EntityGraphData } from "../../src/vis/client/views/entityGraph";
 
 describe("alert graphs on the lab's alerts", async () => {
@@ -115,9 +116,12 @@ describe("alert graphs on the lab's alerts", async () => {
     eg.addLink("Investigate", "23.97.60.214");
     assert.equal(eg.edgeCount, 159);
     eg.removeLink("Investigate", "23.97.60.214");
-    assert.throws(() => eg.removeLink("Investigate", "23.97.60.214"), /No link between/);
-    assert.throws(() => eg.addLink("Investigate", "dbadmn"), (e: Error) => e instanceof GraphError && /No node "dbadmn" in the graph\. Did you mean "dbadmin"/.test(e.message));
-    assert.throws(() => eg.addLink("Investigate", "Alert: SSH Anomalous Login ML"), /names 30 nodes/);
+    assert.throws(() => eg.removeLink("Investigate", "23.97.60.214"), { name: "GraphError", code: "vis/graph-no-link", message: /"Investigate" and "23\.97\.60\.214"/ });
+    assert.throws(
+      () => eg.addLink("Investigate", "dbadmn"),
+      (e: Error) => e instanceof GraphError && e.code === "vis/graph-node-missing" && /"dbadmn" .*Did you mean "dbadmin"/.test(e.message),
+    );
+    assert.throws(() => eg.addLink("Investigate", "Alert: SSH Anomalous Login ML"), { code: "vis/graph-node-ambiguous", message: /"Alert: SSH Anomalous Login ML" names 30 nodes/ });
     eg.removeNode("Investigate");
     assert.equal(eg.nodeCount, 81);
     assert.equal(eg.edgeCount, 156);
@@ -201,7 +205,162 @@ describe("layout and drawing", async () => {
   });
 
   it("rejects what is not a graph", () => {
-    assert.throws(() => drawAlertEntityGraph({} as AlertGraph), /expected an AlertGraph/);
-    assert.throws(() => drawAlertEntityGraph(new AlertGraph(), { width: -1 }), /width must be a positive number/);
+    assert.throws(() => drawAlertEntityGraph({} as AlertGraph), { name: "GraphError", code: "vis/graph-input", message: /AlertGraph/ });
+    assert.throws(() => drawAlertEntityGraph(new AlertGraph(), { width: -1 }), { code: "vis/graph-option", message: /width .*-1/ });
+  });
+});
+
+describe("merging alerts of one type (MSTICPy's merge, keyed on AlertType)", async () => {
+  const df = await readDataFile(`${LAB_DATA_DIR}/alerts_list.parquet`);
+
+  /** Where each node of `g` goes in the merged graph: merged alerts to their type's node, the rest to themselves. */
+  function mapping(g: AlertGraph): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const n of g.nodes) out.set(n.id, n.kind === "alert" ? `type:${n.related ? "R:" : ""}${(n.properties.AlertType ?? n.label).toLowerCase()}` : n.id);
+    return out;
+  }
+
+  it("EntityGraph of the lab's alerts: one node per alert type with its count, edges merged (81/156 → 48/63)", () => {
+    const eg = new EntityGraph(df);
+    const merged = mergeAlertsByType(eg.graph);
+    assert.equal(eg.nodeCount, 81, "the input graph is not changed");
+    assert.equal(merged.nodeCount, 48);
+    assert.equal(merged.edgeCount, 63);
+    // Cross-check from the unmerged graph: one node per distinct AlertType, entities and incidents as they were.
+    const types = new Set(eg.graph.nodes.filter((n) => n.kind === "alert").map((n) => n.properties.AlertType));
+    assert.equal(merged.nodes.filter((n) => n.kind === "alert").length, types.size);
+    assert.equal(merged.nodes.filter((n) => n.kind !== "alert").length, eg.graph.nodes.filter((n) => n.kind !== "alert").length);
+    // Counts: the 30 "SSH Anomalous Login ML" alerts are one node; counts add up to the alerts merged.
+    const ssh = merged.nodes.find((n) => n.label.startsWith("Alert: SSH Anomalous Login ML"))!;
+    assert.equal(ssh.count, 30);
+    assert.equal(ssh.label, "Alert: SSH Anomalous Login ML (30)");
+    assert.equal(ssh.properties.Alerts, "30");
+    assert.equal(merged.nodes.filter((n) => n.kind === "alert").reduce((a, n) => a + (n.count ?? 1), 0), 44);
+    assert.deepEqual(
+      merged.nodes.filter((n) => n.count).map((n) => [n.label, n.count]),
+      [
+        ["Alert: SSH Anomalous Login ML (30)", 30],
+        ["Alert: Detected suspicious file download (4)", 4],
+        ["Alert: Possible suspicious scheduling tasks access detected (2)", 2],
+      ],
+    );
+    // Its time span covers its alerts; its severity is the highest of them.
+    const sshAlerts = eg.graph.nodes.filter((n) => n.label === "Alert: SSH Anomalous Login ML");
+    assert.equal(ssh.time!.getTime(), Math.min(...sshAlerts.map((n) => n.time!.getTime())));
+    // Edges: exactly the distinct pairs the original edges map to (pairs inside one type vanish); counts add up.
+    const to = mapping(eg.graph);
+    const pairs = new Map<string, number>();
+    for (const e of eg.graph.edges) {
+      const [a, b] = [to.get(e.source)!, to.get(e.target)!].sort();
+      if (a !== b) pairs.set(`${a}|${b}`, (pairs.get(`${a}|${b}`) ?? 0) + 1);
+    }
+    const back = (id: string) => (id.startsWith("alerts:") ? `type:${id.slice(7).replace(/^related:/, "R:")}` : to.get(id) ?? id);
+    const got = new Map(merged.edges.map((e) => [[back(e.source), back(e.target)].sort().join("|"), e.count ?? 1]));
+    assert.deepEqual(new Map([...got].sort()), new Map([...pairs].sort()));
+    assert.equal(merged.edges.find((e) => e.source === ssh.id || e.target === ssh.id ? e.source === "host:msticalertslxvm2" || e.target === "host:msticalertslxvm2" : false)?.count, 30);
+  });
+
+  it("the seed's related-alert graph: the seed alert stays, related alerts merge apart from it (38/83 → 7/10)", () => {
+    const g = addRelatedAlerts(df, createAlertGraph(new SecurityAlert(df, 0)));
+    const merged = mergeAlertsByType(g);
+    assert.deepEqual([merged.nodeCount, merged.edgeCount], [7, 10]);
+    const related = merged.nodes.filter((n) => n.related);
+    assert.deepEqual(related.map((n) => n.count ?? 1).sort((a, b) => a - b), [1, 4, 29]);
+    assert.equal(merged.nodes.filter((n) => n.kind === "alert" && !n.related).length, 1, "the seed alert is not merged into its related copies");
+    assert.equal(merged.edges.reduce((a, e) => a + (e.count ?? 1), 0), 83);
+  });
+
+  it("is an option of plot() and drawAlertEntityGraph (default off), and of the EntityGraph", () => {
+    const eg = new EntityGraph(df);
+    assert.deepEqual([eg.plot().nodeCount, eg.plot().edgeCount], [81, 156]);
+    assert.deepEqual([eg.plot({ mergeAlerts: true }).nodeCount, eg.plot({ mergeAlerts: true }).edgeCount], [48, 63]);
+    assert.equal(new EntityGraph(df, { mergeAlerts: true }).plot().nodeCount, 48);
+    assert.equal(new EntityGraph(df, { mergeAlerts: true }).plot({ mergeAlerts: false }).nodeCount, 81);
+    const g = addRelatedAlerts(df, createAlertGraph(new SecurityAlert(df, 0)));
+    const view = drawAlertEntityGraph(g, { mergeAlerts: true });
+    assert.equal(view.nodeCount, 7);
+    const data = view.toView().spec.data as EntityGraphData;
+    assert.ok(data.nodes.some((n) => n.short === "SSH Anomalous Login ML (29)"), data.nodes.map((n) => n.short).join(", "));
+    assert.match(view.toText(), /^Alert entity graph: 7 nodes, 10 edges/);
+    assert.equal(g.nodeCount, 38, "the drawn graph is not changed");
+  });
+
+  it("keeps the count when a long alert name is cut for the label", () => {
+    const long = "A very long alert display name that goes on and on";
+    const g = new AlertGraph();
+    for (const id of ["a", "b", "c"]) g.addNode({ id: `alert:${id}`, kind: "alert", type: "alert", label: `Alert: ${long}`, description: long, properties: { AlertType: "T" } });
+    const data = drawAlertEntityGraph(g, { mergeAlerts: true }).toView().spec.data as EntityGraphData;
+    assert.equal(data.nodes.length, 1);
+    assert.equal(data.nodes[0].short.length, 40);
+    assert.ok(data.nodes[0].short.endsWith("… (3)"), data.nodes[0].short);
+  });
+});
+
+describe("which labels are drawn", () => {
+  const intersect = (a: LabelBox, b: LabelBox) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
+
+  it("orders labels by distinct text first, then degree", () => {
+    const nodes = ["hub", "ssh", "ssh", "ssh", "other", "leaf"].map((short, i) => ({ id: `n${i}`, short }));
+    const edges = [
+      ["n0", "n1"], ["n0", "n2"], ["n0", "n3"], ["n0", "n4"], ["n0", "n5"],
+      ["n1", "n5"], ["n2", "n5"], ["n3", "n5"], ["n1", "n4"],
+    ].map(([source, target]) => ({ source, target }));
+    // Degrees: hub 5, leaf 4, ssh 3/2/2, other 2. Repeats of "ssh" come after every first copy.
+    assert.deepEqual([...labelPriority(nodes, edges)], [0, 5, 1, 4, 2, 3]);
+  });
+
+  it("grows the budget with the zoom, all labels past the threshold", () => {
+    assert.equal(labelBudget(1), 10);
+    assert.equal(labelBudget(0.5), 10);
+    assert.equal(labelBudget(2), 40);
+    assert.equal(labelBudget(3), Infinity);
+    assert.equal(labelBudget(1, 4), 4);
+  });
+
+  it("never draws two intersecting labels, keeps the budget, puts forced labels first (seeded random layouts)", () => {
+    const random = seededRandom(17);
+    for (let round = 0; round < 50; round++) {
+      const n = 5 + Math.floor(random() * 200);
+      const pos = Array.from({ length: n }, () => ({ x: random() * 600, y: random() * 400, w: 20 + random() * 120 }));
+      const boxesOf = (i: number) => LABEL_PLACES.map((p) => labelBox(p, pos[i].x, pos[i].y, 8, pos[i].w, 10, 2, 2));
+      const order = Array.from({ length: n }, (_, i) => i);
+      const budget = 1 + Math.floor(random() * 30);
+      const obstacles = pos.map((p, i) => ({ node: i, box: { x1: p.x - 8, x2: p.x + 8, y1: p.y - 8, y2: p.y + 8 } }));
+      const bounds = { x1: 0, y1: 0, x2: 600, y2: 400 };
+      const chosen = chooseLabels(order, [n - 1], budget, boxesOf, { obstacles, bounds, mayCover: 3 });
+      assert.equal(chosen[0].node, n - 1, "the forced label first");
+      assert.ok(chosen.length - 1 <= budget);
+      const boxes = chosen.map((c) => boxesOf(c.node)[LABEL_PLACES.indexOf(c.place)]);
+      for (let a = 0; a < boxes.length; a++) for (let b = a + 1; b < boxes.length; b++) assert.ok(!intersect(boxes[a], boxes[b]), `round ${round}: labels ${chosen[a].node} and ${chosen[b].node} intersect`);
+      // Past the first mayCover, a label covers no other node and stays in bounds.
+      for (const [k, c] of chosen.slice(4).entries()) {
+        const box = boxes[k + 4];
+        assert.ok(box.x1 >= 0 && box.y1 >= 0 && box.x2 <= 600 && box.y2 <= 400);
+        for (const o of obstacles) if (o.node !== c.node) assert.ok(!intersect(box, o.box), `round ${round}: label ${c.node} covers node ${o.node}`);
+      }
+    }
+  });
+
+  it("the static images of the lab's graphs: at most the budget, the hubs labelled, no two labels intersecting", async () => {
+    const df = await readDataFile(`${LAB_DATA_DIR}/alerts_list.parquet`);
+    const related = drawAlertEntityGraph(addRelatedAlerts(df, createAlertGraph(new SecurityAlert(df, 0))), { width: 15 });
+    for (const view of [related, new EntityGraph(df).plot()]) {
+      const svg = view.toSvg();
+      const labels = [...svg.matchAll(/<text x="([\d.]+)" y="([\d.]+)" font-size="10" text-anchor="(\w+)"[^>]*>([^<]*)<\/text>/g)];
+      assert.ok(labels.length >= 5 && labels.length <= 10, `${labels.length} labels`);
+      // Boxes from the drawn text: DejaVu Sans at 10 px, about 6 px a character, 3.3 px for narrow ones.
+      const boxes = labels.map(([, x, y, anchor, text]) => {
+        const w = [...text].reduce((a, ch) => a + (/[iljtI.,:;!|'()[\] ]/.test(ch) ? 3.3 : 6), 0);
+        const x1 = anchor === "middle" ? +x - w / 2 : anchor === "start" ? +x : +x - w;
+        return { x1, x2: x1 + w, y1: +y - 9, y2: +y + 2 };
+      });
+      for (let a = 0; a < boxes.length; a++) for (let b = a + 1; b < boxes.length; b++) assert.ok(!intersect(boxes[a], boxes[b]), `${labels[a][4]} / ${labels[b][4]}`);
+    }
+    const texts = [...related.toSvg().matchAll(/text-anchor="\w+"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    for (const hub of ["MSTICAlertsLxVM2", "dbadmin", "23.97.60.214"]) assert.ok(texts.includes(hub), `${hub} in ${texts.join(", ")}`);
+  });
+
+  it("rejects a negative label budget", () => {
+    assert.throws(() => drawAlertEntityGraph(new AlertGraph(), { labels: -1 }), /labels must be 0 or more/);
   });
 });

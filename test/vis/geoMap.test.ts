@@ -12,10 +12,41 @@ import { JUPYTER_DISPLAY } from "../../src/display/protocol";
 import { GeoLocation, Ip, ipsFromDataFrame } from "../../src/entities";
 import { revealHidden } from "../../src/display/html";
 import { revealHidden as revealInBrowser } from "../../src/vis/client/text";
-import type { GeoMapData } from "../../src/vis/client/views/geoMap";
-import { GeoMap, GeoMapError, worldCountries, worldCountriesForLeaflet } from "../../src/vis/geoMap";
+import { formatEntityValue } from "../../src/entities/entity";
+import { layerSpots, pointPopup, pointTip, type GeoMapData, type GeoMapLayerData } from "../../src/vis/client/geoMapData";
+import { GeoMap, GeoMapError, MAX_SVG_MARKS, weightedMedian, worldCountries, worldCountriesForLeaflet } from "../../src/vis/geoMap";
+import { seededRandom } from "../helpers/random";
 
 const PAYLOAD = `</script><script>alert(1)</script><img src=x onerror=alert(2)>`;
+
+/** What the browser got before the payload went columnar: an Ip's tooltip lines and popup rows, built from the entity. */
+function expectedIpInfo(ip: Ip, wanted?: string[]): { tip: string[]; pop: [string, string][] } {
+  const loc = ip.Location!;
+  const extra = Object.entries(ip.AdditionalData).filter(([k]) => !wanted || wanted.includes(k));
+  const rows: [string, string][] = [];
+  for (const k of ["CountryCode", "CountryName", "State", "City", "Latitude", "Longitude", "Asn", "AsnOrg", "Source"] as const) {
+    const v = loc[k];
+    // Coordinates travel rounded to 5 decimals (about 1 m).
+    if (v !== undefined && v !== null && v !== "") rows.push([k, typeof v === "number" ? String(Math.round(v * 1e5) / 1e5) : formatEntityValue(v)]);
+  }
+  const address = ip.Address ?? "";
+  return {
+    tip: [address, loc.City || "Unknown city", loc.CountryCode || loc.CountryName || "Unknown country", ...extra.map(([k, v]) => `${k}: ${formatEntityValue(v)}`)],
+    pop: [["Address", address], ...rows, ...extra.map(([k, v]): [string, string] => [k, formatEntityValue(v)])],
+  };
+}
+
+/** `places` GeoLocations with `perPlace` Ips each (interleaved), a User column: a big map built cheaply. */
+function manyIps(places: number, perPlace: number): Ip[] {
+  const random = seededRandom(9);
+  const locs = Array.from({ length: places }, (_, i) => new GeoLocation({ Latitude: random() * 140 - 70, Longitude: random() * 350 - 175, City: `city ${i % 300}`, CountryCode: "ZZ" }));
+  const ips: Ip[] = new Array(places * perPlace);
+  for (let i = 0; i < ips.length; i += 1) {
+    ips[i] = new Ip({ Address: `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`, Location: locs[i % places] });
+    ips[i].AdditionalData.User = `user${i % 97}`;
+  }
+  return ips;
+}
 
 describe("GeoMap", async () => {
   const logons = await readDataFile(`${LAB_DATA_DIR}/aad_logons.parquet`);
@@ -49,12 +80,15 @@ describe("GeoMap", async () => {
   });
 
   it("validates colours, popup columns, zoom and tiles", () => {
-    assert.throws(() => new GeoMap().addIpCluster([], { color: "bleu" }), (e: Error) => e instanceof GeoMapError && /Did you mean blue/.test(e.message));
-    assert.throws(() => new GeoMap().addIpCluster([], { color: "red;background:url(x)" }), GeoMapError);
+    assert.throws(() => new GeoMap().addIpCluster([], { color: "bleu" }), (e: Error) => e instanceof GeoMapError && e.code === "vis/map-color" && /"bleu".*Did you mean blue/.test(e.message));
+    assert.throws(() => new GeoMap().addIpCluster([], { color: "red;background:url(x)" }), { name: "GeoMapError", code: "vis/map-color" });
     const ips = ipsFromDataFrame(logons, { additionalColumns: ["UserPrincipalName"] });
-    assert.throws(() => new GeoMap().addIpCluster(ips, { popupColumns: ["UserPrincipal"] }), /popupColumns: UserPrincipal not in any Ip's AdditionalData\. Did you mean UserPrincipalName/);
-    assert.throws(() => new GeoMap({ zoomStart: 40 }), /zoomStart must be between 0 and 22/);
-    assert.throws(() => new GeoMap({ tiles: "javascript:alert(1)" }), /not an http\(s\) URL template/);
+    assert.throws(() => new GeoMap().addIpCluster(ips, { popupColumns: ["UserPrincipal"] }), {
+      code: "vis/map-popup-column",
+      message: /popupColumns: UserPrincipal .*Did you mean UserPrincipalName/,
+    });
+    assert.throws(() => new GeoMap({ zoomStart: 40 }), { code: "vis/map-option", message: /zoomStart .*40/ });
+    assert.throws(() => new GeoMap({ tiles: "javascript:alert(1)" }), { code: "vis/map-option", message: /tiles: "javascript:alert\(1\)"/ });
   });
 
   it("adds locations, plain markers and a density layer", () => {
@@ -114,10 +148,110 @@ describe("GeoMap", async () => {
     assert.equal(view.spec.client, "geoMap");
     const data = view.spec.data as GeoMapData;
     assert.equal(data.layers[0].nameHtml, "&lt;b&gt;x\\u202e&lt;/b&gt;");
-    assert.equal(data.layers[0].points[0].tip[0], "invoice\u202Egpj.exe", "raw in the data: the browser reveals it");
+    assert.equal(pointTip(data.strings, data.layers[0], 0)[0], "invoice\u202Egpj.exe", "raw in the data: the browser reveals it");
     const shown = view.toHtml().replace(/<script type="application\/json" class="hl-view-config">.*?<\/script>/s, "");
     assert.ok(!shown.includes("\u202E"), "no raw RLO outside the data");
     assert.ok(shown.includes("<td>invoice\\u202egpj.exe</td>"), "the static table shows it revealed");
+  });
+
+  it("sends a columnar payload from which the browser rebuilds every tooltip and popup as before", () => {
+    const ips = ipsFromDataFrame(logons, { additionalColumns: ["UserPrincipalName", "ResultType"] });
+    ips[3].AdditionalData.UserPrincipalName = `x\u202E${PAYLOAD}\u{1F600}\uD800`;
+    const map = new GeoMap().addIpCluster(ips).addIps(ips.slice(0, 5), { popupColumns: ["ResultType"] });
+    const data = map.toView().spec.data as GeoMapData;
+    const check = (layer: GeoMapLayerData, list: Ip[], wanted?: string[]) => {
+      assert.equal(layer.place.length, list.length);
+      list.forEach((ip, i) => {
+        const want = expectedIpInfo(ip, wanted);
+        assert.deepEqual(pointTip(data.strings, layer, i), want.tip, `tooltip of point ${i}`);
+        assert.deepEqual(pointPopup(data.strings, layer, i), want.pop, `popup of point ${i}`);
+      });
+    };
+    // Through JSON, as the browser gets it.
+    const sent = JSON.parse(JSON.stringify(data)) as GeoMapData;
+    check(sent.layers[0], ips);
+    check(sent.layers[1], ips.slice(0, 5), ["ResultType"]);
+    assert.ok(sent.layers[0].places.lat.length < 20, `86 sign-ins from a few places: ${sent.layers[0].places.lat.length} places`);
+  });
+
+  it("rebuilds locations, heat cells and mixed layers from the payload", () => {
+    const locs = [new GeoLocation({ Latitude: 10, Longitude: 10, City: "A" }), new GeoLocation({ Latitude: 10.2, Longitude: 10.3, CountryName: "B" })];
+    const ip = new Ip({ Address: "192.0.2.1", Location: new GeoLocation({ Latitude: 10, Longitude: 10, City: "A" }) });
+    const map = new GeoMap().addGeoLocations(locs, { layer: "mixed" }).addIpCluster([ip], { layer: "mixed", geolocate: false }).addHeatmap(locs, { cellDegrees: 5 });
+    const data = JSON.parse(JSON.stringify(map.toView().spec.data)) as GeoMapData;
+    const [mixed, heat] = data.layers;
+    assert.deepEqual([0, 1, 2].map((i) => pointTip(data.strings, mixed, i)), [["A"], ["B"], ["192.0.2.1", "A", "Unknown country"]]);
+    assert.deepEqual(pointPopup(data.strings, mixed, 0), [["City", "A"], ["Latitude", "10"], ["Longitude", "10"]]);
+    assert.deepEqual(pointPopup(data.strings, mixed, 2), [["Address", "192.0.2.1"], ["City", "A"], ["Latitude", "10"], ["Longitude", "10"]]);
+    assert.equal(mixed.places.lat.length, 3, "the same coordinates as an Ip and as a location are two places");
+    assert.deepEqual(pointTip(data.strings, heat, 0), ["2 points"]);
+    assert.deepEqual(pointPopup(data.strings, heat, 0), [["Points", "2"]]);
+    assert.deepEqual(heat.weights, [2]);
+  });
+
+  it("sends each place, city and user once: 200,000 points in a few bytes each", () => {
+    const ips = manyIps(1000, 200);
+    const data = new GeoMap().addIpCluster(ips, { geolocate: false }).toView().spec.data as GeoMapData;
+    const json = JSON.stringify(data);
+    const layer = data.layers[0];
+    assert.equal(layer.place.length, 200_000);
+    assert.equal(layer.places.lat.length, 1000);
+    assert.equal(json.split('"city 13"').length - 1, 1, "a city's name is in the string table once");
+    assert.equal(json.split('"user13"').length - 1, 1, "a user is in the string table once");
+    assert.ok(layer.places.lat.every((v) => Math.abs(v * 1e5 - Math.round(v * 1e5)) < 1e-6), "coordinates rounded to 5 decimals");
+    const perPoint = (json.length - JSON.stringify(data.basemap).length) / 200_000;
+    assert.ok(perPoint < 30, `${perPoint.toFixed(1)} bytes of JSON per point`);
+    assert.deepEqual(pointTip(data.strings, layer, 123_456), [ips[123_456].Address, ips[123_456].Location!.City, "ZZ", `User: user${123_456 % 97}`]);
+  });
+
+  it("keeps any text intact in joined columns (lengths, not separators)", () => {
+    const weird = ["", "a\u0000b", "\u{1F600}", "\uDC00x", `"\\,`, "\n\r\u2028"];
+    const ips = weird.map((w, i) => new Ip({ Address: w, Location: new GeoLocation({ Latitude: i, Longitude: i }) }));
+    ips.push(new Ip({ Location: new GeoLocation({ Latitude: 9, Longitude: 9 }) }));
+    const data = JSON.parse(JSON.stringify(new GeoMap().addIpCluster(ips, { geolocate: false }).toView().spec.data)) as GeoMapData;
+    const layer = data.layers[0];
+    assert.ok("joined" in layer.head[0].values, "distinct addresses travel joined");
+    assert.deepEqual(ips.map((_, i) => pointPopup(data.strings, layer, i)[0]), [...weird.map((w) => ["Address", w]), ["Address", ""]]);
+  });
+
+  it("draws huge maps on a coarser grid, under the mark limit, and says so", () => {
+    const map = new GeoMap().addIpCluster(manyIps(30_000, 2), { geolocate: false });
+    const svg = map.toSvg();
+    const circles = (svg.match(/<circle /g) ?? []).length;
+    assert.ok(circles <= MAX_SVG_MARKS && circles > 1000, `${circles} marks`);
+    assert.match(svg, /60000 points drawn as \d+ marks on a [\d.]+° grid/);
+    const out = map.toView().toHtml();
+    assert.match(out, /<div class="hl-geo-static-note"[^>]*>Static image: 60000 points drawn as \d+ marks on a [\d.]+° grid/);
+    const small = new GeoMap().addIpCluster(manyIps(50, 2), { geolocate: false });
+    assert.ok(!small.toView().toHtml().includes("hl-geo-static-note"), "small maps have no note");
+  });
+
+  it("centres on the median of every point, weighting places by their points", () => {
+    const random = seededRandom(4);
+    for (let t = 0; t < 50; t += 1) {
+      const values = Array.from({ length: 1 + Math.floor(random() * 8) }, () => Math.round(random() * 20) / 2);
+      const weights = values.map(() => Math.floor(random() * 4));
+      const expanded = values.flatMap((v, i) => new Array<number>(weights[i]).fill(v)).sort((a, b) => a - b);
+      const m = expanded.length >> 1;
+      const want = expanded.length === 0 ? 0 : expanded.length % 2 ? expanded[m] : (expanded[m - 1] + expanded[m]) / 2;
+      assert.equal(weightedMedian(values, weights), want, JSON.stringify({ values, weights }));
+    }
+  });
+
+  it("gives big layers one marker per place, or per grid cell when the places are too many", () => {
+    const layer = (place: number[], lat: number[], lon: number[]) => ({ place, places: { lat, lon, columns: [] } });
+    const small = layerSpots(layer([0, 1, 0], [1, 2], [3, 4]));
+    assert.equal(small.mode, "points");
+    assert.deepEqual([small.count, [...small.lat], [...small.points]], [3, [1, 2, 1], [0, 1, 2]]);
+    const big = layerSpots(layer([1, 0, 1, 1, 2], [1, 2, 2.0004], [3, 4, 4.0004]), { pointMarkers: 4 });
+    assert.equal(big.mode, "places");
+    assert.deepEqual([...big.start], [0, 1, 4, 5], "spot 1 holds three points");
+    assert.deepEqual([...big.points], [1, 0, 2, 3, 4], "in input order");
+    const grid = layerSpots(layer([1, 0, 1, 1, 2], [1, 2, 2.0004], [3, 4, 4.0004]), { pointMarkers: 4, maxMarkers: 2 });
+    assert.equal(grid.mode, "grid");
+    assert.equal(grid.cellDegrees, 0.001);
+    assert.deepEqual([grid.count, [...grid.start], [...grid.places]], [2, [0, 1, 5], [1, 2]]);
+    assert.ok(Math.abs(grid.lat[1] - (2 * 3 + 2.0004) / 4) < 1e-9, "point-weighted mean position");
   });
 
   it("the browser's revealHidden matches the template's (keepLayout)", () => {

@@ -8,11 +8,12 @@ import { QueryProvider } from "../../src/data/queryProvider";
 import { toMimeBundle } from "../../src/display/display";
 import { revealHidden as revealHiddenNode } from "../../src/display/html";
 import { buildProcessTree } from "../../src/transform/processTree";
-import { Folding } from "../../src/vis/client/processTreeFolding";
-import { detailFields, nodeLabel, tableCells, tooltipText, type ProcessNode } from "../../src/vis/client/processTreeText";
+import { CHILD_PAGE, Folding } from "../../src/vis/client/processTreeFolding";
+import { childrenOf, decodeProcesses, encodeProcesses } from "../../src/vis/client/processTreeWire";
+import { detailFields, MAX_INDENT_LEVELS, nodeLabel, tableCells, tooltipText, type ProcessNode } from "../../src/vis/client/processTreeText";
 import { revealHidden } from "../../src/vis/client/text";
-import type { ProcessTreeData } from "../../src/vis/client/views/processTree";
-import { ProcessTreePlotError, childLists, initialFolding, initiallyVisible, numericRange, parentPositions, plotProcessTree, processTreeModel, treeLevels } from "../../src/vis/processTree";
+import { fromWire, type ProcessTreeData, type ProcessTreeWire } from "../../src/vis/client/views/processTree";
+import { ProcessTreePlotError, childLists, initialFolding, initiallyVisible, levelColouring, numericRange, parentPositions, plotProcessTree, processTreeModel, treeLevels } from "../../src/vis/processTree";
 import { generate4688 } from "../helpers/processEvents";
 
 const ROOT = join(__dirname, "../..");
@@ -20,12 +21,12 @@ const qp = new QueryProvider("LocalData", { dataPaths: [join(ROOT, "data")], que
 const EVIL = `<img src=x onerror="alert(1)"><script>alert(2)</script>`;
 const RLO = "\u202E";
 
-/** The client's data, from the output's config element (gzip-compressed or not). */
+/** The client's data, from the output's config element (gzip-compressed or not), decoded as the page decodes it. */
 function payload(html: string): ProcessTreeData {
   const m = /<script type="application\/json" class="hl-view-config">(.*?)<\/script>/s.exec(html);
   assert.ok(m, "config element in the output");
-  const data = (JSON.parse(m[1]) as { data: { json: ProcessTreeData } | { gz: string } }).data;
-  return "gz" in data ? (JSON.parse(gunzipSync(Buffer.from(data.gz, "base64")).toString()) as ProcessTreeData) : data.json;
+  const data = (JSON.parse(m[1]) as { data: { json: ProcessTreeWire } | { gz: string } }).data;
+  return fromWire("gz" in data ? (JSON.parse(gunzipSync(Buffer.from(data.gz, "base64")).toString()) as ProcessTreeWire) : data.json);
 }
 
 function staticPart(html: string): string {
@@ -129,7 +130,10 @@ describe("plotProcessTree", () => {
 
   it("rejects an unknown legend column, suggesting the right one", async () => {
     const tree = buildProcessTree(await qp.WindowsSecurity.get_process_tree());
-    assert.throws(() => plotProcessTree(tree, { legendCol: "SubjectUsername" }), (e: Error) => e instanceof ProcessTreePlotError && /SubjectUserName/.test(e.message));
+    assert.throws(
+      () => plotProcessTree(tree, { legendCol: "SubjectUsername" }),
+      (e: Error) => e instanceof ProcessTreePlotError && e.code === "vis/tree-plot-column-missing" && /"SubjectUsername".*SubjectUserName/.test(e.message),
+    );
   });
 });
 
@@ -177,7 +181,7 @@ describe("process tree view model", () => {
     assert.deepEqual([...initialFolding(nodes, children, { expandDepth: 2 }).slice(0, 3)], [1, 0, 0]);
     assert.equal(initiallyVisible(nodes, children, initialFolding(nodes, children, { expandDepth: 2 })).openLevels, 2);
     assert.equal(initialFolding(nodes, children, { expandDepth: 1 }).some((v) => v === 1), false);
-    assert.throws(() => initialFolding(nodes, children, { expandDepth: 0 }), ProcessTreePlotError);
+    assert.throws(() => initialFolding(nodes, children, { expandDepth: 0 }), (e: Error) => e instanceof ProcessTreePlotError && e.code === "vis/tree-plot-option" && /expandDepth .*0/.test(e.message));
   });
 
   it("numeric legend range by a loop, ignoring missing and infinite values", () => {
@@ -232,5 +236,60 @@ describe("process tree client helpers", () => {
     assert.deepEqual(folding.visible(), [0, 1, 3, 4]);
     folding.openAll();
     assert.equal(folding.visible().length, 5);
+  });
+
+  it("folding pages the children of a wide parent: the first page, a +N more box, the next page; a selected child beyond the page shows", () => {
+    const n = 1 + 2 * CHILD_PAGE + 50;
+    const p = Array.from({ length: n }, (_, i) => (i === 0 ? -1 : 0));
+    const tree = { nodes: p.map((x) => ({ p: x })), children: childLists(p.map((x) => ({ p: x }))) };
+    const folding = new Folding(tree, []);
+    assert.deepEqual(folding.visible(), [0]);
+    assert.equal(folding.moreChildren(0), 0, "closed: nothing waits behind a more box");
+    folding.set(0, true);
+    assert.equal(folding.visible().length, 1 + CHILD_PAGE);
+    assert.equal(folding.moreChildren(0), CHILD_PAGE + 50);
+    assert.equal(folding.showMore(0), true);
+    assert.equal(folding.visible().length, 1 + 2 * CHILD_PAGE);
+    assert.equal(folding.moreChildren(0), 50);
+    folding.reset();
+    folding.openAncestors(n - 1);
+    assert.ok(folding.visible().includes(n - 1), "the last child shows once selected");
+    assert.equal(folding.moreChildren(0), 0);
+    folding.openAll();
+    assert.equal(folding.visible().length, n);
+    // A bigger page (plotProcessTree sends max(300, maxInitialNodes)).
+    const wide = new Folding(tree, [0], 1000);
+    assert.equal(wide.visible().length, n);
+  });
+
+  it("colours by level over at most 12 levels: a 20,000-level chain keeps distinct colours at the top", () => {
+    const levels = Array.from({ length: 20_000 }, (_, i) => i + 1);
+    const c = levelColouring(levels);
+    assert.notEqual(c.colors[0], c.colors[11], "level 1 and level 12 differ");
+    assert.equal(c.colors[11], c.colors[19_999], "levels past 12 share the last colour");
+    assert.equal(c.legend.length, 12);
+    assert.equal(c.legend[11].label, "Level 12+");
+    assert.deepEqual(levelColouring([1, 2, 3]).legend.map((l) => l.label), ["Level 1", "Level 2", "Level 3"]);
+  });
+
+  it("sends the processes as columns, every text once, and gets them back unchanged (children rebuilt)", () => {
+    const tree = buildProcessTree(generate4688(10_000, { seed: 3 }).df);
+    const model = processTreeModel(tree, { legendCol: "SubjectUserName" });
+    const wire = encodeProcesses(model.nodes);
+    assert.deepEqual(decodeProcesses(wire), model.nodes);
+    assert.deepEqual(childrenOf(model.nodes), model.children);
+    const objects = JSON.stringify(model.nodes).length;
+    const columns = JSON.stringify(wire).length;
+    assert.ok(columns < 0.6 * objects, `columns ${columns} bytes, objects ${objects}`);
+    // Hostile and hidden characters go through as they are (the page reveals them when it shows them).
+    const odd = [{ p: -1, n: EVIL, f: `C:\\${EVIL}`, i: "0x1", c: `a${RLO}b\u0000`, u: "", t: "", l: 1, k: "#FFFFFF", g: "", x: 1 }];
+    assert.deepEqual(decodeProcesses(JSON.parse(JSON.stringify(encodeProcesses(odd)))), odd);
+  });
+
+  it("indents table rows at most 16 levels deep, and says the level once in the details of a tree coloured by level", () => {
+    const deep = node({ l: 20_000, g: "20000" });
+    assert.equal(tableCells(deep, false)[1], `${"\u00a0\u00a0".repeat(MAX_INDENT_LEVELS)}cmd.exe`);
+    assert.deepEqual(detailFields(deep, "Level").filter(([h]) => h === "Level"), [["Level", "20000"]]);
+    assert.deepEqual(detailFields(node({ l: 3, g: "x" }), "Tag").slice(-2), [["Tag", "x"], ["Level", "3"]]);
   });
 });

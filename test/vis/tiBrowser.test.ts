@@ -113,9 +113,13 @@ test("unique ids per rendering; CSS and script scoped to the id", () => {
 });
 
 test("bad input: not a DataFrame, missing columns, unknown severities; empty results are shown, not an error", () => {
-  assert.throws(() => browseResults([] as unknown as pl.DataFrame), (e: Error) => e instanceof HuntlabError && /expected the DataFrame returned by TILookup\.lookupIocs/.test(e.message));
-  assert.throws(() => browseResults(pl.DataFrame({ Ioc: ["x"], Provder: ["p"], Severity: ["high"] })), /no "Provider" column .* Did you mean Provder\?/);
-  assert.throws(() => browseResults(tiFrame(FIXTURE_ROWS), { severities: ["hihg"] }), /unknown severity "hihg" \(use unknown, information, warning, high or "all"\)\. Did you mean high\?/);
+  assert.throws(() => browseResults([] as unknown as pl.DataFrame), (e: Error) => e instanceof HuntlabError && e.code === "vis/ti-results-invalid" && /lookupIocs/.test(e.message));
+  assert.throws(() => browseResults(pl.DataFrame({ Ioc: ["x"], Provder: ["p"], Severity: ["high"] })), { code: "vis/ti-results-invalid", message: /"Provider" .* Did you mean Provder\?/ });
+  assert.throws(() => browseResults(tiFrame(FIXTURE_ROWS), { severities: ["hihg"] }), {
+    name: "TIBrowserError",
+    code: "vis/ti-severity",
+    message: /"hihg" \(use unknown, information, warning, high or "all"\)\. Did you mean high\?/,
+  });
   const empty = browseResults(tiFrame([]));
   assert.equal(empty.toText(), "(no TI results)");
   assert.match(empty.toHtml(), /<p class="hl-tib-empty">No results\.<\/p>/);

@@ -67,14 +67,17 @@ test("options and errors", async () => {
   assert.equal(noBaseline.layer.length, 3);
   assert.equal(noBaseline.width, 500);
   assert.equal(noBaseline.title.text, "Bytes");
-  assert.throws(() => timeseriesAnomaliesSpec(out, { y: "TotalBytes" }), (e: unknown) => e instanceof ChartDataError && /y "TotalBytes" is not a column\. Did you mean TotalBytesSent\?/.test(e.message));
-  assert.throws(() => timeseriesAnomaliesSpec(out.drop("anomalies"), { y: "TotalBytesSent" }), /anomaliesColumn "anomalies" is not a column/);
-  assert.throws(() => timeseriesAnomaliesSpec(out, { y: "TotalBytesSent", width: -1 }), /width must be a positive number/);
+  assert.throws(
+    () => timeseriesAnomaliesSpec(out, { y: "TotalBytes" }),
+    (e: unknown) => e instanceof ChartDataError && e.code === "vis/chart-column-missing" && /y "TotalBytes" .*Did you mean TotalBytesSent\?/.test(e.message),
+  );
+  assert.throws(() => timeseriesAnomaliesSpec(out.drop("anomalies"), { y: "TotalBytesSent" }), { code: "vis/chart-column-missing", message: /anomaliesColumn "anomalies"/ });
+  assert.throws(() => timeseriesAnomaliesSpec(out, { y: "TotalBytesSent", width: -1 }), { code: "vis/chart-option", message: /width .*-1/ });
   // Column names with dots or markup stay labels; the data uses fixed field names.
   const odd = out.rename({ TotalBytesSent: "bytes.sent <b>" });
   const spec = timeseriesAnomaliesSpec(odd, { y: "bytes.sent <b>" });
   assert.deepEqual(compileVegaLite(spec).warnings, []);
   assert.match(JSON.stringify(spec), /"title":"bytes.sent <b>"/);
   const text = pl.DataFrame({ TimeGenerated: ["2024-01-01T00:00:00Z"], v: ["x"], anomalies: [0], baseline: [1] });
-  assert.throws(() => timeseriesAnomaliesSpec(text, { y: "v" }), /column "v" must be numeric/);
+  assert.throws(() => timeseriesAnomaliesSpec(text, { y: "v" }), { code: "vis/chart-column-not-numeric", message: /column "v" .*"x"/ });
 });

@@ -29,7 +29,7 @@ describe("vegaLiteChart", () => {
 
   it("rejects a spec vega-lite 5 cannot compile, naming the problem", async () => {
     const bad = { ...SPEC, mark: "nonsense" } as unknown as VegaLiteSpec;
-    await assert.rejects(vegaLiteChart(bad), (err: Error) => err instanceof VegaLiteSpecError && /rejected the chart spec/.test(err.message));
+    await assert.rejects(vegaLiteChart(bad), (err: Error) => err instanceof VegaLiteSpecError && err.code === "vis/vega-lite-rejected" && /Vega-Lite \d/.test(err.message));
   });
 
   it("skips the PNG on request", async () => {

@@ -23,7 +23,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import ipaddr from "ipaddr.js";
-import { HuntlabError } from "../../common/errors";
+import { FeedError, contextMessages as msg } from "../messages";
 import { LAB_DATA_DIR } from "../../common/paths";
 import { classifyIoc, normalizeIocType, type IocType } from "../iocType";
 import { types } from "../tiHttp";
@@ -56,10 +56,7 @@ const INFO: ProviderInfo = {
 
 const FEED_EXTENSIONS = new Set([".csv", ".json", ".ndjson", ".jsonl"]);
 
-/** A feed file is invalid. */
-export class FeedError extends HuntlabError {
-  override name = "FeedError";
-}
+export { FeedError } from "../messages";
 
 /** One indicator of the feed. */
 export interface FeedEntry {
@@ -93,9 +90,9 @@ const KNOWN_COLUMNS = new Set(["observable", "type", "severity", "description", 
 
 /**
  * Parses CSV (RFC 4180: quoted fields with `""` escapes and line breaks) into
- * rows of fields, each with the line it starts on.
+ * rows of fields, each with the line it starts on. `file` names the text in errors.
  */
-export function parseCsv(text: string): { fields: string[]; line: number }[] {
+export function parseCsv(text: string, file?: string): { fields: string[]; line: number }[] {
   const rows: { fields: string[]; line: number }[] = [];
   let fields: string[] = [];
   let field = "";
@@ -139,7 +136,7 @@ export function parseCsv(text: string): { fields: string[]; line: number }[] {
     } else field += ch;
     i += 1;
   }
-  if (quoted) throw new FeedError(`unterminated quoted field starting on line ${rowLine}`);
+  if (quoted) throw new FeedError(msg.feedUnterminatedQuote(file, rowLine));
   if (field !== "" || fields.length > 0) endRow();
   return rows;
 }
@@ -147,11 +144,11 @@ export function parseCsv(text: string): { fields: string[]; line: number }[] {
 function recordsOf(file: string, text: string): { record: Record<string, unknown>; line: number }[] {
   const ext = path.extname(file).toLowerCase();
   if (ext === ".csv") {
-    const rows = parseCsv(text);
+    const rows = parseCsv(text, file);
     if (rows.length === 0) return [];
     const header = rows[0].fields.map((h) => h.trim().toLowerCase());
     return rows.slice(1).map(({ fields, line }) => {
-      if (fields.length > header.length) throw new FeedError(`${file}:${line}: ${fields.length} fields, the header has ${header.length}`);
+      if (fields.length > header.length) throw new FeedError(msg.feedRowWidth(file, line, fields.length, header.length));
       return { record: Object.fromEntries(header.map((h, i) => [h, fields[i] ?? ""])), line };
     });
   }
@@ -160,11 +157,11 @@ function recordsOf(file: string, text: string): { record: Record<string, unknown
     try {
       parsed = JSON.parse(text);
     } catch (err) {
-      throw new FeedError(`${file}: not valid JSON: ${(err as Error).message}`);
+      throw new FeedError(msg.feedJsonInvalid(file, (err as Error).message));
     }
-    if (!Array.isArray(parsed)) throw new FeedError(`${file}: expected a JSON array of indicator objects`);
+    if (!Array.isArray(parsed)) throw new FeedError(msg.feedNotAnArray(file));
     return parsed.map((record, i) => {
-      if (!record || typeof record !== "object" || Array.isArray(record)) throw new FeedError(`${file}: item ${i}: expected an object`);
+      if (!record || typeof record !== "object" || Array.isArray(record)) throw new FeedError(msg.feedNotAnObject(`${file}: item ${i}`));
       return { record: lowerKeys(record as Record<string, unknown>), line: i + 1 };
     });
   }
@@ -175,9 +172,9 @@ function recordsOf(file: string, text: string): { record: Record<string, unknown
     try {
       record = JSON.parse(l);
     } catch (err) {
-      throw new FeedError(`${file}:${i + 1}: not valid JSON: ${(err as Error).message}`);
+      throw new FeedError(msg.feedJsonInvalid(`${file}:${i + 1}`, (err as Error).message));
     }
-    if (!record || typeof record !== "object" || Array.isArray(record)) throw new FeedError(`${file}:${i + 1}: expected an object`);
+    if (!record || typeof record !== "object" || Array.isArray(record)) throw new FeedError(msg.feedNotAnObject(`${file}:${i + 1}`));
     out.push({ record: lowerKeys(record as Record<string, unknown>), line: i + 1 });
   });
   return out;
@@ -193,7 +190,7 @@ function text(value: unknown): string {
 
 /** Reads and validates feed files (a file, or every feed file in a folder). */
 export function readFeed(feedPath: string): FeedEntry[] {
-  if (!fs.existsSync(feedPath)) throw new FeedError(`feed not found: ${feedPath}`);
+  if (!fs.existsSync(feedPath)) throw new FeedError(msg.feedMissing(feedPath));
   const files = fs.statSync(feedPath).isDirectory()
     ? fs
         .readdirSync(feedPath)
@@ -201,23 +198,23 @@ export function readFeed(feedPath: string): FeedEntry[] {
         .sort()
         .map((f) => path.join(feedPath, f))
     : [feedPath];
-  if (files.length === 0) throw new FeedError(`no feed files (.csv, .json, .ndjson) in ${feedPath}`);
+  if (files.length === 0) throw new FeedError(msg.feedEmpty(feedPath));
   const entries: FeedEntry[] = [];
   for (const file of files) {
-    if (!FEED_EXTENSIONS.has(path.extname(file).toLowerCase())) throw new FeedError(`${file}: unknown feed format (use .csv, .json or .ndjson)`);
+    if (!FEED_EXTENSIONS.has(path.extname(file).toLowerCase())) throw new FeedError(msg.feedFormat(file));
     const shown = path.basename(file);
     for (const { record, line } of recordsOf(file, fs.readFileSync(file, "utf8"))) {
       const where = `${shown}:${line}`;
       const observable = text(record.observable);
-      if (!observable) throw new FeedError(`${file}:${line}: no observable${"observable" in record ? "" : " (the feed needs an `observable` column)"}`);
+      if (!observable) throw new FeedError(msg.feedNoObservable(file, line, "observable" in record));
       const severityText = text(record.severity).toLowerCase();
       const severity = SEVERITY_ALIASES[severityText];
-      if (!severity) throw new FeedError(`${file}:${line}: severity "${text(record.severity)}" is not one of information, warning, high`);
+      if (!severity) throw new FeedError(msg.feedSeverity(file, line, text(record.severity)));
       const typeText = text(record.type);
       const given = typeText ? normalizeIocType(typeText) : undefined;
-      if (typeText && !given) throw new FeedError(`${file}:${line}: unknown type "${typeText}"`);
+      if (typeText && !given) throw new FeedError(msg.feedTypeUnknown(file, line, typeText));
       const type = entryType(observable, given);
-      if (type === "unknown") throw new FeedError(`${file}:${line}: "${observable}" is not a recognised ${given ?? "indicator"}`);
+      if (type === "unknown") throw new FeedError(msg.feedObservableInvalid(file, line, observable, given ?? "indicator"));
       const extra: Record<string, string> = {};
       for (const [k, v] of Object.entries(record)) if (!KNOWN_COLUMNS.has(k) && text(v)) extra[k] = text(v);
       entries.push({

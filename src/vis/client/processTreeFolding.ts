@@ -10,13 +10,24 @@ export interface FoldingTree {
   children: readonly (readonly number[])[];
 }
 
+/**
+ * Children shown at a time under an open process, by default: one parent may
+ * have tens of thousands (opening a 40,000-child svchost froze the tab in the
+ * layout); the rest wait behind a "+N more" box that shows the next page.
+ */
+export const CHILD_PAGE = 300;
+
 /** The open/closed state of every process of one view. */
 export class Folding {
   private readonly open: Uint8Array;
+  /** Children shown under an open process, where more than a page were asked for. */
+  private readonly limits = new Map<number, number>();
 
+  /** @param childPage children shown at a time under an open process. */
   constructor(
     private readonly tree: FoldingTree,
     private readonly initiallyOpen: readonly number[],
+    private readonly childPage = CHILD_PAGE,
   ) {
     this.open = new Uint8Array(tree.nodes.length);
     this.reset();
@@ -25,6 +36,7 @@ export class Folding {
   /** Back to the processes open at first. */
   reset(): void {
     this.open.fill(0);
+    this.limits.clear();
     for (const i of this.initiallyOpen) this.open[i] = 1;
   }
 
@@ -39,8 +51,27 @@ export class Folding {
     return true;
   }
 
+  /** Opens everything, every child shown ("Expand all" is offered for small trees only). */
   openAll(): void {
     this.open.fill(1);
+    for (let i = 0; i < this.open.length; i++) if (this.tree.children[i].length > this.childPage) this.limits.set(i, Infinity);
+  }
+
+  /** Children shown under process i when it is open. */
+  shownChildren(i: number): number {
+    return Math.min(this.tree.children[i].length, this.limits.get(i) ?? this.childPage);
+  }
+
+  /** Children of an open process waiting behind its "+N more" box (0 when closed or all shown). */
+  moreChildren(i: number): number {
+    return this.open[i] ? this.tree.children[i].length - this.shownChildren(i) : 0;
+  }
+
+  /** Shows the next page of an open process's children; false when all are shown. */
+  showMore(i: number): boolean {
+    if (!this.moreChildren(i)) return false;
+    this.limits.set(i, this.shownChildren(i) + this.childPage);
+    return true;
   }
 
   /** Children hidden under a closed process (0 when open). */
@@ -48,12 +79,17 @@ export class Folding {
     return this.open[i] ? 0 : this.tree.children[i].length;
   }
 
-  /** Opens every ancestor of `i` so it shows; true when anything changed. */
+  /** Opens every ancestor of `i`, and shows enough of each one's children, so it shows; true when anything changed. */
   openAncestors(i: number): boolean {
     let changed = false;
-    for (let p = this.tree.nodes[i].p; p >= 0; p = this.tree.nodes[p].p) {
+    for (let c = i, p = this.tree.nodes[i].p; p >= 0; c = p, p = this.tree.nodes[p].p) {
       if (!this.open[p]) {
         this.open[p] = 1;
+        changed = true;
+      }
+      const at = this.tree.children[p].indexOf(c);
+      if (at >= this.shownChildren(p)) {
+        this.limits.set(p, at + 1);
         changed = true;
       }
     }
@@ -71,7 +107,7 @@ export class Folding {
       out.push(i);
       if (!this.open[i]) continue;
       const kids = children[i];
-      for (let k = kids.length - 1; k >= 0; k -= 1) stack.push(kids[k]);
+      for (let k = this.shownChildren(i) - 1; k >= 0; k -= 1) stack.push(kids[k]);
     }
     return out;
   }

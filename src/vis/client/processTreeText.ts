@@ -32,6 +32,23 @@ export interface ProcessNode {
   x: number;
 }
 
+/** Label size of a process box, in model units (CSS pixels at zoom 1). */
+export const TREE_FONT_PX = 11;
+
+/**
+ * Smallest label drawn on screen, in CSS pixels: below it (zoomed out) the
+ * boxes go without text, except the hovered and selected processes'.
+ */
+export const MIN_TREE_LABEL_PX = 9;
+
+/** Deepest indentation of a table row: a 20,000-level chain indented each level made one column 40,000 spaces wide. */
+export const MAX_INDENT_LEVELS = 16;
+
+/** The indentation of a process name in the tables: two spaces a level, up to MAX_INDENT_LEVELS. */
+export function indent(level: number): string {
+  return "\u00a0\u00a0".repeat(Math.min(MAX_INDENT_LEVELS, Math.max(0, level - 1)));
+}
+
 /** Box label: image name, PID and the count of folded children. */
 export function nodeLabel(node: ProcessNode, hiddenChildren: number): string {
   return `${revealHidden(node.n)}\n${revealHidden(node.i)}${hiddenChildren ? `  +${hiddenChildren}` : ""}`;
@@ -54,7 +71,8 @@ export function detailFields(node: ProcessNode, legendTitle: string): [string, s
     ["Command line", node.c],
     ["User", node.u],
     ["Time", node.t],
-    [legendTitle, node.g],
+    // Coloured by level, the legend value is the level: said once.
+    [legendTitle, legendTitle === "Level" && node.g === String(node.l) ? "" : node.g],
     ["Level", String(node.l)],
   ];
   if (node.x) fields.push(["Note", "Inferred parent: not in the data"]);
@@ -63,7 +81,7 @@ export function detailFields(node: ProcessNode, legendTitle: string): [string, s
 
 /** A row of the linked table, in the order of `tableColumns`; the process name is indented by level. */
 export function tableCells(node: ProcessNode, withLegend: boolean): string[] {
-  const name = `${"\u00a0\u00a0".repeat(Math.max(0, node.l - 1))}${node.n}${node.x ? " (inferred)" : ""}`;
+  const name = `${indent(node.l)}${node.n}${node.x ? " (inferred)" : ""}`;
   const cells = [String(node.l), name, node.i, node.c, ...(withLegend ? [node.g] : []), node.u, node.t];
   return cells.map(revealHidden);
 }

@@ -1,5 +1,6 @@
 /** Live part of the cluster browser (../../clusterBrowser.ts): a list of clusters and the chosen one's events. */
 import { defineView } from "../runtime";
+import { revealHidden } from "../text";
 
 /** What `clusterBrowser` sends. */
 export interface ClusterBrowserData {
@@ -15,7 +16,8 @@ export const boot = defineView<ClusterBrowserData>((container, data, _libs, view
   list.size = Math.min(12, Math.max(2, data.labels.length));
   list.setAttribute("aria-label", data.title);
   data.labels.forEach((label, i) => {
-    const option = view.el("option", undefined, label);
+    // Invisible characters shown as \uXXXX, as the static list shows them: a label cannot pass for another.
+    const option = view.el("option", undefined, revealHidden(label));
     option.value = String(i);
     list.appendChild(option);
   });

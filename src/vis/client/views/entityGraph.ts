@@ -2,10 +2,32 @@
  * Live part of the alert–entity graph (../../entityGraph.ts): Cytoscape with
  * a legend, node details on selection and a timeline strip of the alerts.
  * Every piece of data reaches the page through textContent and attributes.
+ *
+ * Labels: only those of the selected and hovered nodes and of the
+ * best-linked nodes in view (a budget that grows as you zoom in), at a
+ * constant size on screen, and never two whose boxes intersect
+ * (`LabelLayer`; the static image follows the same rule).
  */
 import type cytoscape from "cytoscape";
 import { forceLayoutFlat } from "../forceLayout";
-import { edgeIndexPairs, ENTITY_GRAPH_LAYOUT, graphElements, type GraphViewEdge, type GraphViewNode, type NodeShape } from "../graphElements";
+import {
+  chooseLabels,
+  coverableLabels,
+  edgeIndexPairs,
+  ENTITY_GRAPH_LAYOUT,
+  graphElements,
+  LABEL_PLACES,
+  labelBox,
+  labelBudget,
+  labelPriority,
+  MIN_LABEL_PX,
+  type GraphViewEdge,
+  type GraphViewNode,
+  type LabelBox,
+  type LabelObstacle,
+  type LabelPlace,
+  type NodeShape,
+} from "../graphElements";
 import { defineView, type ViewContext } from "../runtime";
 
 /** A legend entry: a node type, its count and look. */
@@ -31,6 +53,8 @@ export interface EntityGraphData {
   legend: EntityGraphLegendEntry[];
   nodeSize: number;
   fontSize: number;
+  /** Labels drawn at fit zoom besides the selected and hovered nodes' (more as the view zooms in). */
+  labels: number;
   /** `"precomputed"`: positions from Node; `"browser"`: lay out again here. */
   layout: "precomputed" | "browser";
   /** Empty when there is no timeline strip. */
@@ -44,8 +68,24 @@ interface Libs {
 /** The live container, with the Cytoscape instance exposed for tests and debugging. */
 type GraphContainer = HTMLElement & { huntlabCy?: cytoscape.Core };
 
-// Big graphs: no labels until a node is selected (measuring thousands of labels dominates the first draw).
+// Big graphs: textures while panning, and elements added in slices with the page answering in between.
 const BIG_GRAPH = 400;
+const SLICE = 2000;
+/** The label font, named so that our measurements match Cytoscape's. */
+const LABEL_FONT = "Helvetica, Arial, sans-serif";
+const LABEL_CLASS = "hl-label";
+const LABEL_MARGIN_PX = 2;
+const LABEL_OUTLINE_PX = 1.5;
+/** Nodes drawn at least this wide (CSS pixels) keep labels off their bodies; smaller ones are dots under the text. */
+const OBSTACLE_PX = 8;
+
+/** Cytoscape's alignment and margin direction of a label at each place. */
+const PLACE_STYLE: Readonly<Record<LabelPlace, { valign: string; halign: string; mx: number; my: number }>> = {
+  bottom: { valign: "bottom", halign: "center", mx: 0, my: 1 },
+  top: { valign: "top", halign: "center", mx: 0, my: -1 },
+  right: { valign: "center", halign: "right", mx: 1, my: 0 },
+  left: { valign: "center", halign: "left", mx: -1, my: 0 },
+};
 
 function legendPanel(data: EntityGraphData, view: ViewContext): HTMLElement {
   const legend = view.el("div", "hl-eg-legend");
@@ -59,7 +99,12 @@ function legendPanel(data: EntityGraphData, view: ViewContext): HTMLElement {
   return legend;
 }
 
-function graphStyle(data: EntityGraphData, big: boolean): cytoscape.StylesheetJson {
+/** Label size on screen, in CSS pixels. */
+function labelPx(data: EntityGraphData): number {
+  return Math.max(data.fontSize, MIN_LABEL_PX);
+}
+
+function graphStyle(data: EntityGraphData): cytoscape.StylesheetJson {
   return [
     {
       selector: "node",
@@ -68,41 +113,230 @@ function graphStyle(data: EntityGraphData, big: boolean): cytoscape.StylesheetJs
         shape: "data(shape)" as cytoscape.Css.NodeShape,
         width: data.nodeSize,
         height: data.nodeSize,
-        label: big ? "" : "data(short)",
-        "font-size": data.fontSize,
+        // No label unless the label layer picks the node (class hl-label).
+        label: "",
+        "font-family": LABEL_FONT,
+        "font-size": labelPx(data),
         "text-valign": "bottom",
-        "text-margin-y": 2,
-        "text-wrap": "ellipsis",
-        "text-max-width": "160",
+        "text-margin-y": LABEL_MARGIN_PX,
+        "text-wrap": "none",
         "border-width": 1,
         "border-color": "#333",
-        "min-zoomed-font-size": 7,
+        // Between a zoom and the label layer's next frame, labels shrink with the view: hide them once unreadable.
+        "min-zoomed-font-size": MIN_LABEL_PX,
         "text-outline-color": "#fff",
-        "text-outline-width": 1,
+        "text-outline-width": LABEL_OUTLINE_PX,
       },
     },
+    { selector: `node.${LABEL_CLASS}`, style: { label: "data(short)" } },
     { selector: "node[?related]", style: { "border-style": "dashed", "border-width": 2 } },
     { selector: "edge", style: { width: 1, "line-color": "#999", "curve-style": "haystack", opacity: 0.8 } },
     { selector: "edge[relation = 'related alert']", style: { "line-style": "dashed", "curve-style": "straight" } },
-    { selector: "node:selected", style: { "border-width": 3, "border-color": "#E15759", label: "data(short)", "z-index": 10 } },
+    { selector: "node:selected", style: { "border-width": 3, "border-color": "#E15759", "z-index": 10 } },
     { selector: "edge:selected", style: { "line-color": "#E15759", width: 2 } },
   ];
 }
 
-function createGraph(cy: typeof cytoscape, graphDiv: HTMLElement, data: EntityGraphData): cytoscape.Core {
+/** Lets the page handle input and paint before the next slice of work. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/**
+ * The Cytoscape instance. A big graph is built headless, its elements added
+ * in slices with the page answering between them (one synchronous add of
+ * 30,000 elements froze the tab for 9 s), and drawn once, when mounted.
+ */
+async function createGraph(cy: typeof cytoscape, graphDiv: HTMLElement, data: EntityGraphData): Promise<cytoscape.Core> {
   const positions = data.layout === "browser" ? forceLayoutFlat(data.nodes.length, edgeIndexPairs(data.nodes, data.edges), ENTITY_GRAPH_LAYOUT) : undefined;
   const elements = graphElements(data.nodes, data.edges, positions);
   const big = data.nodes.length > BIG_GRAPH;
-  return cy({
-    container: graphDiv,
-    elements: elements as cytoscape.ElementsDefinition,
-    layout: { name: "preset", fit: true, padding: 20 },
-    minZoom: 0.05,
-    maxZoom: 6,
-    textureOnViewport: big,
-    hideEdgesOnViewport: big,
-    style: graphStyle(data, big),
-  });
+  const options: cytoscape.CytoscapeOptions = { minZoom: 0.02, maxZoom: 6, textureOnViewport: big, hideEdgesOnViewport: big };
+  if (!big) {
+    return cy({ ...options, container: graphDiv, elements: elements as cytoscape.ElementsDefinition, layout: { name: "preset", fit: true, padding: 20 }, style: graphStyle(data) });
+  }
+  // No `style` option: mount() would apply it to every element again; the stylesheet is set before the elements instead.
+  const core = cy({ ...options, headless: true, styleEnabled: true });
+  core.style(graphStyle(data));
+  for (let i = 0; i < elements.nodes.length; i += SLICE) {
+    // Styles are applied lazily; a node's applied later, with its edges there, dirties every edge of it (0.8 s for 10,000 nodes).
+    core.add(elements.nodes.slice(i, i + SLICE)).forEach((n) => void (n as unknown as { pstyle(name: string): unknown }).pstyle("shape"));
+    await nextTask();
+  }
+  for (let i = 0; i < elements.edges.length; i += SLICE) {
+    core.add(elements.edges.slice(i, i + SLICE));
+    await nextTask();
+  }
+  performance.mark("hl-eg:added");
+  core.mount(graphDiv);
+  // The renderer's first pass over every element (styles on screen, label
+  // sizes, edge end points) is what a fit or the first frame costs: done in
+  // slices, the bounding boxes are cached for both. Cytoscape draws nothing
+  // while batching, so no frame does it all at once in between.
+  core.startBatch();
+  const eles = core.elements();
+  for (let i = 0; i < eles.length; i += SLICE) {
+    eles.slice(i, i + SLICE).boundingBox();
+    await nextTask();
+  }
+  core.endBatch();
+  performance.mark("hl-eg:mounted");
+  core.fit(undefined, 20);
+  return core;
+}
+
+/**
+ * Which node labels are drawn (see the module comment). Runs once per frame
+ * after a zoom, pan, drag, hover or selection; labels keep one size on screen
+ * (font, margin and outline are set per labelled node from the zoom), so
+ * zooming in makes room for more of them.
+ */
+class LabelLayer {
+  /** Node indices, best label first. */
+  private readonly order: Int32Array;
+  private readonly nodes: cytoscape.NodeSingular[];
+  private readonly index = new Map<string, number>();
+  private readonly widths: Float64Array;
+  private readonly charWidths = new Map<string, number>();
+  private readonly measure: CanvasRenderingContext2D | null;
+  private readonly fitZoom: number;
+  private shown: number[] = [];
+  private selected = -1;
+  private hovered = -1;
+  private frame = 0;
+
+  constructor(
+    private readonly cy: cytoscape.Core,
+    private readonly data: EntityGraphData,
+    private readonly container: HTMLElement,
+  ) {
+    this.order = labelPriority(data.nodes, data.edges);
+    this.nodes = data.nodes.map((n, i) => {
+      this.index.set(n.id, i);
+      return cy.getElementById(n.id) as cytoscape.NodeSingular;
+    });
+    this.widths = new Float64Array(data.nodes.length).fill(-1);
+    this.measure = document.createElement("canvas").getContext("2d");
+    if (this.measure) this.measure.font = `normal normal ${labelPx(data)}px ${LABEL_FONT}`;
+    this.fitZoom = cy.zoom();
+    container.setAttribute("data-fit-zoom", String(this.fitZoom));
+    const later = (): void => this.schedule();
+    cy.on("viewport resize", later);
+    cy.on("position", "node", later);
+    cy.on("mouseover", "node", (e) => this.hover(this.index.get((e.target as cytoscape.NodeSingular).id()) ?? -1));
+    cy.on("mouseout", "node", () => this.hover(-1));
+    cy.on("unselect", "node", () => {
+      if (cy.$("node:selected").empty()) this.select(-1);
+    });
+  }
+
+  select(i: number): void {
+    this.selected = i;
+    this.schedule();
+  }
+
+  private hover(i: number): void {
+    this.hovered = i;
+    this.schedule();
+  }
+
+  /** One update on the next frame, however many events come before it. */
+  schedule(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.update();
+    });
+  }
+
+  /**
+   * Width of a node's label on screen: the sum of its characters' widths,
+   * each measured once (measuring 10,000 whole labels took 0.75 s), plus a
+   * pixel for kerning and rounding.
+   */
+  private width(i: number): number {
+    if (this.widths[i] < 0) {
+      let w = 1;
+      for (const ch of this.data.nodes[i].short) {
+        let cw = this.charWidths.get(ch);
+        if (cw === undefined) {
+          cw = this.measure ? this.measure.measureText(ch).width : labelPx(this.data) * 0.7;
+          this.charWidths.set(ch, cw);
+        }
+        w += cw;
+      }
+      this.widths[i] = w;
+    }
+    return this.widths[i];
+  }
+
+  /** Node i's screen position, or null when it is out of view. */
+  private at(i: number, zoom: number, pan: cytoscape.Position, w: number, h: number): { x: number; y: number } | null {
+    const p = this.nodes[i].position();
+    const x = p.x * zoom + pan.x;
+    const y = p.y * zoom + pan.y;
+    return x < 0 || y < 0 || x > w || y > h ? null : { x, y };
+  }
+
+  /**
+   * The screen boxes of node i's label at each place (null when the node is
+   * out of view), as Cytoscape bounds labels, a little larger: the text width
+   * rounded up in model units, the outline and a 2-unit margin of error.
+   */
+  private boxes(i: number, zoom: number, pan: cytoscape.Position, w: number, h: number): LabelBox[] | null {
+    const at = this.at(i, zoom, pan, w, h);
+    if (!at) return null;
+    const pad = LABEL_OUTLINE_PX + 2 * zoom + 1;
+    const width = this.width(i) + zoom;
+    const r = (this.data.nodeSize / 2) * zoom;
+    return LABEL_PLACES.map((place) => labelBox(place, at.x, at.y, r, width, labelPx(this.data), LABEL_MARGIN_PX, pad));
+  }
+
+  /** Bodies of the nodes in view, when drawn big enough to hide text under a label. */
+  private obstacles(zoom: number, pan: cytoscape.Position, w: number, h: number): LabelObstacle[] {
+    const r = (this.data.nodeSize / 2) * zoom + 1;
+    if (2 * r < OBSTACLE_PX) return [];
+    const out: LabelObstacle[] = [];
+    for (let i = 0; i < this.nodes.length; i++) {
+      const at = this.at(i, zoom, pan, w, h);
+      if (at) out.push({ node: i, box: { x1: at.x - r, x2: at.x + r, y1: at.y - r, y2: at.y + r } });
+    }
+    return out;
+  }
+
+  /** Picks the labels for the current view and applies them. */
+  update(): void {
+    const cy = this.cy;
+    const zoom = cy.zoom();
+    const pan = cy.pan();
+    const w = cy.width();
+    const h = cy.height();
+    const forced = [this.selected, this.hovered].filter((i) => i >= 0);
+    const budget = labelBudget(zoom / this.fitZoom, this.data.labels);
+    const room = { obstacles: this.obstacles(zoom, pan, w, h), bounds: { x1: 0, y1: 0, x2: w, y2: h }, mayCover: coverableLabels(this.data.labels) };
+    const next = chooseLabels(this.order, forced, budget, (i) => this.boxes(i, zoom, pan, w, h), room);
+    const keep = new Set(next.map((l) => l.node));
+    const px = labelPx(this.data);
+    cy.batch(() => {
+      for (const i of this.shown) if (!keep.has(i)) this.nodes[i].removeClass(LABEL_CLASS).removeStyle("z-index");
+      for (const { node, place } of next) {
+        const p = PLACE_STYLE[place];
+        this.nodes[node].addClass(LABEL_CLASS).style({
+          "font-size": px / zoom,
+          "text-valign": p.valign,
+          "text-halign": p.halign,
+          "text-margin-x": (p.mx * LABEL_MARGIN_PX) / zoom,
+          "text-margin-y": (p.my * LABEL_MARGIN_PX) / zoom,
+          "text-outline-width": LABEL_OUTLINE_PX / zoom,
+          // Above the nodes a label may cover.
+          "z-index": 20,
+        });
+      }
+    });
+    this.shown = [...keep];
+    this.container.setAttribute("data-labels", String(next.length));
+    this.container.setAttribute("data-label-zoom", String(zoom));
+  }
 }
 
 /** Fills the details panel with a node's heading, description and properties. */
@@ -156,7 +390,8 @@ function timelineStrip(data: EntityGraphData, view: ViewContext, select: (id: st
   return { strip, dots };
 }
 
-export const boot = defineView<EntityGraphData, Libs>((container: GraphContainer, data, libs, view) => {
+export const boot = defineView<EntityGraphData, Libs>(async (container: GraphContainer, data, libs, view) => {
+  performance.mark("hl-eg:mount");
   const side = view.el("div", "hl-eg-side");
   const details = view.el("div", "hl-eg-details");
   details.appendChild(view.el("p", "hl-eg-hint", "Select a node to see its details."));
@@ -164,7 +399,8 @@ export const boot = defineView<EntityGraphData, Libs>((container: GraphContainer
   const graphDiv = view.el("div", `hl-eg-graph${data.timeline.length ? " hl-eg-with-tl" : ""}`);
   container.append(graphDiv, side);
 
-  const cy = createGraph(libs.cytoscape, graphDiv, data);
+  const cy = await createGraph(libs.cytoscape, graphDiv, data);
+  performance.mark("hl-eg:cy");
   container.huntlabCy = cy;
   container.setAttribute("data-node-count", String(cy.nodes().length));
   container.setAttribute("data-edge-count", String(cy.edges().length));
@@ -172,10 +408,16 @@ export const boot = defineView<EntityGraphData, Libs>((container: GraphContainer
   const byId = new Map<string, GraphViewNode>();
   for (const n of data.nodes) byId.set(n.id, n);
   const fillDetails = detailsRenderer(details, byId, view);
+  const labels = new LabelLayer(cy, data, container);
+  labels.update();
+  performance.mark("hl-eg:labels");
   let dots = new Map<string, HTMLElement>();
+  const nodeIndex = new Map<string, number>();
+  data.nodes.forEach((n, i) => nodeIndex.set(n.id, i));
   const showDetails = (node: cytoscape.NodeSingular): void => {
     cy.elements().unselect();
     node.select();
+    labels.select(nodeIndex.get(node.id()) ?? -1);
     fillDetails(node);
     for (const [id, dot] of dots) dot.classList.toggle("hl-sel", id === node.id());
     container.setAttribute("data-selected", node.id());

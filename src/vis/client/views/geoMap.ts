@@ -1,52 +1,20 @@
 /// <reference types="leaflet.markercluster" />
 /**
  * Live part of `GeoMap` (../../geoMap.ts): Leaflet + leaflet.markercluster over
- * the offline country outlines. Tooltips and popups are built here from the
- * data with textContent (hidden characters revealed); Leaflet arrives as
+ * the offline country outlines. The payload is columnar (../geoMapData.ts);
+ * tooltips and popups are built from it when a marker is first hovered or
+ * clicked (../geoMapInfo.ts: textContent, hidden characters revealed), so a
+ * million points cost no million DOM nodes or closures. Big layers get a
+ * marker per place (or grid cell) instead of per point, and clustering runs
+ * in chunks (`chunkedLoading`) so the tab stays responsive. Leaflet arrives as
  * `libs.L`, so only its types are imported.
  */
 import type * as Leaflet from "leaflet";
-import type { FeatureCollection, Geometry } from "geojson";
+import { layerSpots, pointTip, type GeoMapData, type GeoMapLayerData, type GeoMapSpots } from "../geoMapData";
+import { compactCount, spotPopup, spotTooltip, tooltipElement, type SpotInfo } from "../geoMapInfo";
 import { defineView, type ViewContext } from "../runtime";
-import { revealHidden } from "../text";
 
-/** One point: tooltip lines and popup rows `[label, value]`. */
-export interface GeoMapPoint {
-  lat: number;
-  lon: number;
-  tip: string[];
-  pop: [string, string][];
-}
-
-/** How a layer's points are drawn. */
-export type GeoMapLayerKind = "cluster" | "markers" | "heat";
-
-/** One layer as `GeoMap` sends it. */
-export interface GeoMapLayerData {
-  name: string;
-  /**
-   * The name escaped by the Node side's `html` template: Leaflet's layer
-   * switcher inserts names as markup, so this is the only form it gets.
-   */
-  nameHtml: string;
-  color: string;
-  kind: GeoMapLayerKind;
-  points: GeoMapPoint[];
-  /** Heat layers: the number of points in each cell, by point index. */
-  weights: number[] | null;
-}
-
-/** What `GeoMap` sends. */
-export interface GeoMapData {
-  center: [number, number];
-  zoom: number;
-  /** Country outlines (antimeridian-unwrapped), or null for none. */
-  basemap: FeatureCollection<Geometry> | null;
-  tiles: { url: string; maxZoom: number } | null;
-  /** Markup made by the Node side's `html` template (Leaflet's attribution control takes markup). */
-  attributions: string[];
-  layers: GeoMapLayerData[];
-}
+export type { GeoMapColumn, GeoMapData, GeoMapLayerData, GeoMapLayerKind, GeoMapPlaces, GeoMapValues } from "../geoMapData";
 
 interface GeoMapLibs {
   L: typeof Leaflet;
@@ -70,31 +38,95 @@ function createMap(L: typeof Leaflet, container: HTMLElement, data: GeoMapData):
   return map;
 }
 
-function tooltip(view: ViewContext, lines: string[]): HTMLElement {
-  const d = view.el("div", "hl-geo-tip");
-  lines.forEach((line, i) => {
-    if (i) d.appendChild(document.createElement("br"));
-    d.appendChild(document.createTextNode(revealHidden(line)));
-  });
-  return d;
+/** A marker of one spot; its tooltip and popup are bound on first use. */
+interface Pin extends Leaflet.Marker {
+  hlSpot: number;
+  /** Points at the spot (what clusters add up). */
+  hlWeight: number;
+  hlBound?: boolean;
 }
 
-function popup(view: ViewContext, rows: [string, string][]): HTMLElement {
-  const table = view.el("table", "hl-geo-popup");
-  for (const [label, value] of rows) {
-    const tr = view.el("tr");
-    tr.append(view.el("th", undefined, revealHidden(label)), view.el("td", undefined, revealHidden(value)));
-    table.appendChild(tr);
+function isPin(layer: unknown): layer is Pin {
+  return typeof layer === "object" && layer !== null && "hlSpot" in layer;
+}
+
+/** Marker methods that bind the tooltip and popup first, so that pins behave as if bound from the start. */
+const BINDING_METHODS = ["openTooltip", "openPopup", "toggleTooltip", "togglePopup", "getTooltip", "getPopup"] as const;
+
+/**
+ * A Marker class whose tooltip and popup methods bind them first: the API of
+ * an eagerly bound marker, without a Tooltip and a Popup object per point.
+ */
+function pinClass(L: typeof Leaflet, bind: (pin: Pin) => void): new (latlng: Leaflet.LatLngExpression, options: Leaflet.MarkerOptions) => Pin {
+  const base = L.Marker.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
+  const methods: Record<string, (this: Pin, ...args: unknown[]) => unknown> = {};
+  for (const name of BINDING_METHODS) {
+    methods[name] = function (this: Pin, ...args: unknown[]) {
+      bind(this);
+      return base[name].apply(this, args);
+    };
   }
-  return table;
+  return L.Marker.extend(methods) as unknown as new (latlng: Leaflet.LatLngExpression, options: Leaflet.MarkerOptions) => Pin;
+}
+
+/** The first hover or click on an unbound pin of `group` binds and opens (later ones are the pin's own). */
+function bindOnFirstUse(group: Leaflet.FeatureGroup): void {
+  group.on("mouseover", (e) => {
+    const pin = (e as Leaflet.LeafletEvent & { layer?: unknown }).layer;
+    if (isPin(pin) && !pin.hlBound) pin.openTooltip();
+  });
+  group.on("click", (e) => {
+    const pin = (e as Leaflet.LeafletEvent & { layer?: unknown }).layer;
+    if (isPin(pin) && !pin.hlBound) pin.openPopup();
+  });
+}
+
+/** The pins of a layer: one per spot, lazily informed. */
+function pins(L: typeof Leaflet, info: SpotInfo, index: number): Pin[] {
+  const { spots } = info;
+  const Pin = pinClass(L, (pin) => {
+    if (pin.hlBound) return;
+    pin.hlBound = true;
+    pin.bindTooltip(() => spotTooltip(info, pin.hlSpot));
+    // Built once and kept: Popup.update() (re-measuring after a page turn) asks for the content again.
+    let popup: HTMLElement | undefined;
+    pin.bindPopup(() => (popup ??= spotPopup(info, pin.hlSpot, () => pin.getPopup()?.update())));
+  });
+  const single = L.divIcon({ className: `hl-geo-pin hl-geo-c${index}`, html: "", iconSize: [14, 14] });
+  const out: Pin[] = new Array(spots.count);
+  for (let s = 0; s < spots.count; s += 1) {
+    const weight = spots.start[s + 1] - spots.start[s];
+    // A spot of several points shows their number (digits only: no data text in markup).
+    const icon = weight === 1 ? single : L.divIcon({ className: `hl-geo-pin hl-geo-many hl-geo-c${index}`, html: compactCount(weight), iconSize: [22, 22] });
+    const pin = new Pin([spots.lat[s], spots.lon[s]], { icon, keyboard: false });
+    pin.hlSpot = s;
+    pin.hlWeight = weight;
+    out[s] = pin;
+  }
+  return out;
+}
+
+/** Cluster bubbles that count points, not markers (markers stand for places when a layer is big). */
+function weightedClusterIcon(L: typeof Leaflet): (cluster: Leaflet.MarkerCluster) => Leaflet.DivIcon {
+  return (cluster) => {
+    let n = 0;
+    for (const m of cluster.getAllChildMarkers()) n += isPin(m) ? m.hlWeight : 1;
+    const inner = document.createElement("div");
+    const span = document.createElement("span");
+    span.textContent = compactCount(n);
+    inner.title = `${n} points`;
+    inner.appendChild(span);
+    const size = n < 10 ? "small" : n < 100 ? "medium" : "large";
+    return L.divIcon({ html: inner, className: `marker-cluster marker-cluster-${size}`, iconSize: L.point(40, 40) });
+  };
 }
 
 /**
  * Clustering runs in chunks after the mount returns; `data-markers-ready`
- * says when every cluster layer is done. Returns the callback of one layer.
+ * says when every cluster layer is done and drawn. Returns the callback of one layer.
  */
 function readiness(container: HTMLElement, layers: GeoMapLayerData[]): () => void {
-  let pending = layers.filter((l) => l.kind === "cluster" && l.points.length > 0).length;
+  let pending = layers.filter((l) => l.kind === "cluster" && l.place.length > 0).length;
   const ready = (): void => container.setAttribute("data-markers-ready", "1");
   if (pending === 0) ready();
   return () => {
@@ -103,43 +135,38 @@ function readiness(container: HTMLElement, layers: GeoMapLayerData[]): () => voi
   };
 }
 
-function heatLayer(L: typeof Leaflet, view: ViewContext, layer: GeoMapLayerData): Leaflet.FeatureGroup {
+function heatLayer(L: typeof Leaflet, view: ViewContext, strings: readonly string[], layer: GeoMapLayerData): Leaflet.FeatureGroup {
   const group = L.featureGroup();
-  layer.points.forEach((p, i) => {
+  layer.place.forEach((p, i) => {
     const w = layer.weights ? layer.weights[i] : 1;
-    const c = L.circleMarker([p.lat, p.lon], { radius: 4 + 3 * Math.sqrt(w), stroke: false, fillOpacity: 0.35, className: "hl-geo-heat" });
+    const c = L.circleMarker([layer.places.lat[p], layer.places.lon[p]], { radius: 4 + 3 * Math.sqrt(w), stroke: false, fillOpacity: 0.35, className: "hl-geo-heat" });
     c.setStyle({ fillColor: layer.color });
-    c.bindTooltip(tooltip(view, p.tip));
+    c.bindTooltip(() => tooltipElement(view, pointTip(strings, layer, i)));
     group.addLayer(c);
   });
   return group;
 }
 
-/** Pins with lazily built tooltips and popups (a map may hold 100 000s of points). */
-function markers(L: typeof Leaflet, view: ViewContext, layer: GeoMapLayerData, index: number): Leaflet.Marker[] {
-  const icon = L.divIcon({ className: `hl-geo-pin hl-geo-c${index}`, html: "", iconSize: [14, 14] });
-  return layer.points.map((p) => {
-    const m = L.marker([p.lat, p.lon], { icon, keyboard: false });
-    m.bindTooltip(() => tooltip(view, p.tip));
-    m.bindPopup(() => popup(view, p.pop));
-    return m;
-  });
-}
-
-function clusterLayer(L: typeof Leaflet, map: Leaflet.Map, pins: Leaflet.Marker[], done: () => void): Leaflet.MarkerClusterGroup {
+function clusterLayer(L: typeof Leaflet, map: Leaflet.Map, markers: Pin[], spots: GeoMapSpots, done: () => void): Leaflet.MarkerClusterGroup {
   let reported = false;
   const group = L.markerClusterGroup({
     chunkedLoading: true,
+    // Chunks of ~100 ms with 5 ms breaks: the page answers within a frame or so, and the 50 ms default pauses add up on big layers.
+    chunkInterval: 100,
+    chunkDelay: 5,
+    // Markers standing for several points: count points. (Default bubbles otherwise, as users know them.)
+    ...(spots.mode === "points" ? {} : { iconCreateFunction: weightedClusterIcon(L) }),
     chunkProgress: (processed, total) => {
-      if (processed === total && !reported) {
+      // Adding the empty group to the map reports 0 of 0; the markers are drawn right after the last chunk's report.
+      if (total > 0 && processed === total && !reported) {
         reported = true;
-        done();
+        setTimeout(done, 0);
       }
     },
   });
   // On the map first: chunked loading only chunks when the group is on a map.
   group.addTo(map);
-  if (pins.length) group.addLayers(pins);
+  if (markers.length) group.addLayers(markers);
   return group;
 }
 
@@ -150,14 +177,19 @@ export const boot = defineView<GeoMapData, GeoMapLibs>((container, data, libs, v
   const overlays: Record<string, Leaflet.Layer> = {};
   const groups: Leaflet.Layer[] = [];
   let total = 0;
+  let pinCount = 0;
   data.layers.forEach((layer, i) => {
-    let group: Leaflet.Layer;
+    let group: Leaflet.FeatureGroup;
     if (layer.kind === "heat") {
-      group = heatLayer(L, view, layer);
+      group = heatLayer(L, view, data.strings, layer);
     } else {
-      const pins = markers(L, view, layer, i);
-      total += pins.length;
-      group = layer.kind === "cluster" ? clusterLayer(L, map, pins, clusterDone) : L.featureGroup(pins);
+      const spots = layerSpots(layer);
+      const markers = pins(L, { view, strings: data.strings, layer, spots }, i);
+      total += layer.place.length;
+      pinCount += markers.length;
+      group = layer.kind === "cluster" ? clusterLayer(L, map, markers, spots, clusterDone) : L.featureGroup(markers);
+      bindOnFirstUse(group);
+      container.setAttribute(`data-layer${i}-markers`, `${spots.mode}:${markers.length}`);
     }
     if (!map.hasLayer(group)) group.addTo(map);
     groups.push(group);
@@ -168,4 +200,5 @@ export const boot = defineView<GeoMapData, GeoMapLibs>((container, data, libs, v
   live.huntlabMap = map;
   live.huntlabLayers = groups;
   container.setAttribute("data-marker-count", String(total));
+  container.setAttribute("data-pin-count", String(pinCount));
 });

@@ -7,7 +7,8 @@
 import type cytoscape from "cytoscape";
 import { defineView, type ViewContext } from "../runtime";
 import { Folding } from "../processTreeFolding";
-import { detailFields, nodeLabel, tableCells, tooltipText, type ProcessNode } from "../processTreeText";
+import { childrenOf, decodeProcesses, type ProcessColumns } from "../processTreeWire";
+import { detailFields, MIN_TREE_LABEL_PX, nodeLabel, tableCells, tooltipText, TREE_FONT_PX, type ProcessNode } from "../processTreeText";
 import { revealHidden } from "../text";
 
 export type { ProcessNode };
@@ -18,11 +19,17 @@ export interface LegendEntry {
   color: string;
 }
 
-/** What `plotProcessTree` sends. */
-export interface ProcessTreeData {
+/** What the view works from: `plotProcessTree`'s {@link ProcessTreeWire}, decoded. */
+export interface ProcessTreeData extends Omit<ProcessTreeWire, "processes"> {
   nodes: ProcessNode[];
   /** Child positions of each process, in data (time) order. */
   children: number[][];
+}
+
+/** What `plotProcessTree` sends. */
+export interface ProcessTreeWire {
+  /** The processes, as columns (see ../processTreeWire.ts). */
+  processes: ProcessColumns;
   legend: LegendEntry[];
   legendTitle: string;
   /** The `legendCol` option: the table gets its column. */
@@ -33,6 +40,8 @@ export interface ProcessTreeData {
   tableColumns: string[];
   /** Above this many processes "Expand all" is disabled. */
   maxExpandAll: number;
+  /** Children shown at a time under an open process (the rest behind a "+N more" box). */
+  childPage: number;
 }
 
 interface Libs {
@@ -57,6 +66,23 @@ interface Parts {
   details: HTMLDivElement;
   count: HTMLSpanElement;
 }
+
+/** Tables up to this many processes hold every row; bigger ones show pages of TABLE_PAGE rows. */
+const TABLE_ALL = 20_000;
+const TABLE_PAGE = 1_000;
+
+/** The linked table's body and the page it shows. */
+interface TablePages {
+  body: HTMLTableSectionElement;
+  /** Rows per page. */
+  size: number;
+  page: number;
+  label: HTMLElement;
+}
+
+/** Class and id prefix of the "+N more" boxes (ids of processes are their positions). */
+const MORE_CLASS = "hl-pt-more";
+const MORE_PREFIX = "m";
 
 const DETAILS_HINT = "Click a process for its details; double-click to open or close its subtree.";
 
@@ -98,7 +124,8 @@ const GRAPH_STYLE: cytoscape.StylesheetJson = [
       shape: "round-rectangle",
       width: "label",
       height: 30,
-      padding: "6px",
+      // Tight boxes and gaps: a parent's row of children fits wider at a legible zoom.
+      padding: "3px",
       "background-color": "data(k)",
       "border-width": 1,
       "border-color": "#333",
@@ -106,11 +133,14 @@ const GRAPH_STYLE: cytoscape.StylesheetJson = [
       "text-wrap": "wrap",
       "text-valign": "center",
       "text-halign": "center",
-      "font-size": 10,
+      "font-size": TREE_FONT_PX,
+      // Zoomed out, labels too small to read are not drawn (hover or select a box to read it).
+      "min-zoomed-font-size": MIN_TREE_LABEL_PX,
       color: "data(ink)",
     },
   },
   { selector: "node[x = 1]", style: { "border-style": "dashed" } },
+  { selector: `node.${MORE_CLASS}`, style: { "border-style": "dotted", "font-style": "italic" } },
   { selector: "node.collapsed", style: { "border-width": 3 } },
   { selector: "node:selected", style: { "border-width": 3, "border-color": "#d62728", "overlay-opacity": 0 } },
   { selector: "edge", style: { width: 1, "line-color": "#999", "target-arrow-shape": "triangle", "target-arrow-color": "#999", "curve-style": "bezier", "arrow-scale": 0.7 } },
@@ -123,10 +153,85 @@ function ink(hex: string): string {
   return lum > 0.6 ? "#111" : "#fff";
 }
 
+/** Padding of a fit, in pixels. */
+const FIT_PADDING = 10;
+
 /** dagre's options (the cytoscape types know only the built-in layouts). */
 function dagreLayout(fit: boolean): cytoscape.LayoutOptions {
-  const options = { name: "dagre", rankDir: "TB", nodeSep: 12, rankSep: 40, animate: false, fit };
+  const options = { name: "dagre", rankDir: "TB", nodeSep: 5, rankSep: 40, animate: false, fit, padding: FIT_PADDING };
   return options as unknown as cytoscape.LayoutOptions;
+}
+
+const FOCUS_BYPASS = ["font-size", "min-zoomed-font-size", "width", "height", "text-valign", "text-margin-y", "color", "text-background-color", "text-background-opacity", "text-background-padding", "z-index"].join(" ");
+
+/**
+ * Labels of the hovered and selected processes when the zoom hides labels:
+ * drawn under the box at the smallest legible size, on a white ground; the
+ * box keeps its size (its width follows its label otherwise).
+ */
+class FocusLabels {
+  private readonly focused = new Set<string>();
+  private frame = 0;
+
+  constructor(
+    private readonly cy: cytoscape.Core,
+    private readonly container: HTMLElement,
+  ) {
+    cy.on("zoom", () => this.schedule());
+  }
+
+  /** Element ids of the focused processes. */
+  ids(): string[] {
+    return [...this.focused];
+  }
+
+  /** Adds or drops a process (by element id) from the focused set. */
+  set(id: string, on: boolean): void {
+    const node = this.cy.getElementById(id);
+    if (on) this.focused.add(id);
+    else {
+      this.focused.delete(id);
+      if (node.nonempty()) node.removeStyle(FOCUS_BYPASS);
+    }
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.update();
+    });
+  }
+
+  /** Applies the current zoom: plain labels when they are legible, focus labels otherwise. */
+  update(): void {
+    const zoom = this.cy.zoom();
+    const legible = zoom * TREE_FONT_PX >= MIN_TREE_LABEL_PX;
+    this.container.setAttribute("data-label-px", (zoom * TREE_FONT_PX).toFixed(2));
+    this.cy.batch(() => {
+      for (const id of this.focused) {
+        const node = this.cy.getElementById(id);
+        if (node.empty()) continue;
+        node.removeStyle(FOCUS_BYPASS);
+        if (legible) continue;
+        const px = MIN_TREE_LABEL_PX / zoom;
+        node.style({
+          width: node.width(),
+          height: node.height(),
+          "font-size": px,
+          "min-zoomed-font-size": 0,
+          "text-valign": "bottom",
+          "text-margin-y": 3 / zoom,
+          color: "#111",
+          "text-background-color": "#fff",
+          "text-background-opacity": 0.92,
+          "text-background-padding": `${2 / zoom}px`,
+          "z-index": 30,
+        });
+      }
+    });
+  }
 }
 
 /** The graph, folding state, selection and table of one output. */
@@ -135,8 +240,13 @@ class LiveTree {
   private readonly nodes: ProcessNode[];
   /** Processes in the graph now (1). */
   private readonly shown: Uint8Array;
-  private rows: HTMLTableRowElement[] | null = null;
+  /** The linked table's rows on the page shown, by process. */
+  private rows: Map<number, HTMLTableRowElement> | null = null;
   private selectedRow: HTMLTableRowElement | null = null;
+  private selectedIndex = -1;
+  private table: TablePages | null = null;
+
+  readonly focus: FocusLabels;
 
   constructor(
     private readonly data: ProcessTreeData,
@@ -146,8 +256,9 @@ class LiveTree {
     readonly cy: cytoscape.Core,
   ) {
     this.nodes = data.nodes;
-    this.folding = new Folding(data, data.expanded);
+    this.folding = new Folding(data, data.expanded, data.childPage);
     this.shown = new Uint8Array(data.nodes.length);
+    this.focus = new FocusLabels(cy, container);
   }
 
   /** Brings the graph to the visible set; centres on `focus`, or fits the whole tree. */
@@ -156,6 +267,7 @@ class LiveTree {
     const keep = new Uint8Array(this.nodes.length);
     for (const i of want) keep[i] = 1;
     this.cy.batch(() => {
+      this.cy.nodes(`.${MORE_CLASS}`).remove();
       this.cy.nodes().forEach((n) => {
         const i = Number(n.id());
         if (!keep[i]) {
@@ -163,7 +275,7 @@ class LiveTree {
           this.shown[i] = 0;
         }
       });
-      this.cy.add(this.additions(want, keep));
+      this.cy.add([...this.moreBoxes(want), ...this.additions(want, keep)]);
       for (const i of want) {
         const el = this.cy.getElementById(String(i));
         el.data("label", nodeLabel(this.nodes[i], this.folding.hiddenChildren(i)));
@@ -173,8 +285,26 @@ class LiveTree {
     });
     this.cy.layout(dagreLayout(focus === undefined)).run();
     if (focus !== undefined) this.cy.center(this.cy.getElementById(String(focus)));
+    this.focus.update();
     this.parts.count.textContent = `${want.length} of ${this.nodes.length} processes shown`;
     this.container.setAttribute("data-visible-nodes", String(want.length));
+  }
+
+  /** A "+N more" box under each open process with children beyond the shown page. */
+  private moreBoxes(want: number[]): cytoscape.ElementDefinition[] {
+    const add: cytoscape.ElementDefinition[] = [];
+    for (const i of want) {
+      const more = this.folding.moreChildren(i);
+      if (!more) continue;
+      add.push({ group: "nodes", classes: MORE_CLASS, data: { id: `${MORE_PREFIX}${i}`, label: `+${more} more`, k: "#f2f2f2", ink: "#111", x: 0 } });
+      add.push({ group: "edges", data: { id: `e${MORE_PREFIX}${i}`, source: String(i), target: `${MORE_PREFIX}${i}` } });
+    }
+    return add;
+  }
+
+  /** Shows the next page of a process's children (its "+N more" box was clicked). */
+  showMore(i: number): void {
+    if (this.folding.showMore(i)) this.render(i);
   }
 
   /** New nodes and edges for the visible set. */
@@ -203,19 +333,29 @@ class LiveTree {
 
   select(i: number, fromTable = false): void {
     if (this.folding.openAncestors(i)) this.render(i);
-    this.cy.$(":selected").unselect();
+    this.cy.$(":selected").forEach((n) => {
+      n.unselect();
+      this.focus.set(n.id(), false);
+    });
     this.cy.getElementById(String(i)).select();
+    this.focus.set(String(i), true);
     this.showDetails(i);
     this.container.setAttribute("data-selected", String(i));
-    if (this.rows) this.highlightRow(this.rows[i], !fromTable);
+    this.selectedIndex = i;
+    if (this.table) {
+      this.showPage(Math.floor(i / this.table.size));
+      const row = this.rows?.get(i);
+      if (row) this.highlightRow(row, !fromTable);
+    }
   }
 
-  private highlightRow(row: HTMLTableRowElement, scroll: boolean): void {
+  private highlightRow(row: HTMLTableRowElement | null, scroll: boolean): void {
     if (this.selectedRow) {
       this.selectedRow.classList.remove("hl-pt-selected");
       this.selectedRow.removeAttribute("aria-selected");
     }
     this.selectedRow = row;
+    if (!row) return;
     row.classList.add("hl-pt-selected");
     row.setAttribute("aria-selected", "true");
     if (scroll && row.scrollIntoView) row.scrollIntoView({ block: "nearest" });
@@ -245,7 +385,12 @@ class LiveTree {
     tip.style.display = "block";
   }
 
-  /** The linked table: one row per process; clicking a row selects the process. */
+  /**
+   * The linked table: one row per process; clicking a row selects the
+   * process. Up to TABLE_ALL processes it holds every row; above, pages of
+   * TABLE_PAGE rows (200,000 rows froze the tab for minutes), and selecting a
+   * process shows its page.
+   */
   linkedTable(): HTMLElement {
     const view = this.view;
     const table = view.el("table", "hl-pt-table");
@@ -253,19 +398,60 @@ class LiveTree {
     for (const c of this.data.tableColumns) head.appendChild(view.el("th", undefined, revealHidden(c)));
     table.appendChild(view.el("thead")).appendChild(head);
     const body = view.el("tbody");
-    const withLegend = this.data.legendCol !== null;
-    this.rows = this.nodes.map((n, i) => {
-      const tr = view.el("tr");
-      tr.setAttribute("data-node", String(i));
-      for (const c of tableCells(n, withLegend)) tr.appendChild(view.el("td", undefined, c));
-      tr.addEventListener("click", () => this.select(i, true));
-      body.appendChild(tr);
-      return tr;
+    body.addEventListener("click", (e) => {
+      const row = (e.target as HTMLElement).closest("tr");
+      const i = row ? Number(row.getAttribute("data-node")) : NaN;
+      if (Number.isInteger(i)) this.select(i, true);
     });
     table.appendChild(body);
     const wrap = view.el("div", "hl-pt-table-wrap");
     wrap.appendChild(table);
-    return wrap;
+    const n = this.nodes.length;
+    const paged = n > TABLE_ALL;
+    const pages = view.el("div", "hl-pt-pages");
+    this.table = { body, size: paged ? TABLE_PAGE : Math.max(1, n), page: -1, label: view.el("span", "hl-pt-page-label") };
+    this.rows = new Map();
+    const outer = view.el("div", "hl-pt-table-box");
+    if (paged) {
+      const step = (text: string, delta: number): void => {
+        const b = view.el("button", "hl-pt-page-btn", text);
+        b.type = "button";
+        b.addEventListener("click", () => this.showPage((this.table?.page ?? 0) + delta));
+        pages.appendChild(b);
+      };
+      step("◀ Previous", -1);
+      step("Next ▶", 1);
+      pages.appendChild(this.table.label);
+      outer.appendChild(pages);
+    }
+    outer.appendChild(wrap);
+    this.showPage(0);
+    return outer;
+  }
+
+  /** Fills the table with page k (clamped); the selected process's row is highlighted when on it. */
+  private showPage(k: number): void {
+    const t = this.table;
+    if (!t || !this.rows) return;
+    const n = this.nodes.length;
+    const last = Math.max(0, Math.ceil(n / t.size) - 1);
+    const page = Math.min(Math.max(0, k), last);
+    if (page === t.page) return;
+    t.page = page;
+    const withLegend = this.data.legendCol !== null;
+    const fragment = document.createDocumentFragment();
+    this.rows.clear();
+    for (let i = page * t.size; i < Math.min(n, (page + 1) * t.size); i += 1) {
+      const tr = this.view.el("tr");
+      tr.setAttribute("data-node", String(i));
+      for (const c of tableCells(this.nodes[i], withLegend)) tr.appendChild(this.view.el("td", undefined, c));
+      this.rows.set(i, tr);
+      fragment.appendChild(tr);
+    }
+    t.body.textContent = "";
+    t.body.appendChild(fragment);
+    t.label.textContent = `rows ${page * t.size + 1}–${Math.min(n, (page + 1) * t.size)} of ${n}`;
+    this.highlightRow(this.rows.get(this.selectedIndex) ?? null, false);
   }
 
   api(): ProcessTreeApi {
@@ -273,17 +459,38 @@ class LiveTree {
   }
 }
 
-function wireGraphEvents(tree: LiveTree, tip: HTMLElement): void {
+/** The process of a graph node id; -1 for a "+N more" box. */
+function processOf(id: string): number {
+  return id.startsWith(MORE_PREFIX) ? -1 : Number(id);
+}
+
+function wireGraphEvents(tree: LiveTree, tip: HTMLElement, box: HTMLElement): void {
   const { cy } = tree;
-  cy.on("tap", "node", (e) => tree.select(Number(e.target.id())));
+  cy.on("tap", "node", (e) => {
+    const id: string = e.target.id();
+    if (id.startsWith(MORE_PREFIX)) tree.showMore(Number(id.slice(MORE_PREFIX.length)));
+    else tree.select(processOf(id));
+  });
   cy.on("dbltap", "node", (e) => {
-    const i = Number(e.target.id());
-    tree.setExpanded(i, !tree.folding.isOpen(i));
+    const i = processOf(e.target.id());
+    if (i >= 0) tree.setExpanded(i, !tree.folding.isOpen(i));
   });
-  cy.on("mouseover", "node", (e) => tree.showTip(Number(e.target.id()), e.target.renderedPosition()));
-  cy.on("mouseout", "node", () => {
+  cy.on("mouseover", "node", (e) => {
+    const i = processOf(e.target.id());
+    if (i < 0) return;
+    tree.showTip(i, e.target.renderedPosition());
+    tree.focus.set(e.target.id(), true);
+  });
+  cy.on("mouseout", "node", (e) => {
     tip.style.display = "none";
+    if (!e.target.selected()) tree.focus.set(e.target.id(), false);
   });
+  // Leaving the canvas over a box gives no mouseout: drop the hover label there too.
+  box.addEventListener("mouseleave", () => {
+    tip.style.display = "none";
+    for (const id of tree.focus.ids()) if (!cy.getElementById(id).selected()) tree.focus.set(id, false);
+  });
+  cy.on("unselect", "node", (e) => tree.focus.set(e.target.id(), false));
 }
 
 function toolbar(tree: LiveTree, data: ProcessTreeData, parts: Parts, view: ViewContext): void {
@@ -295,7 +502,7 @@ function toolbar(tree: LiveTree, data: ProcessTreeData, parts: Parts, view: View
     parts.bar.appendChild(b);
     return b;
   };
-  button("Fit", "Fit the tree in the view", () => tree.cy.fit(undefined, 20));
+  button("Fit", "Fit the tree in the view", () => tree.cy.fit(undefined, FIT_PADDING));
   button("Reset", "Back to the initial view", () => {
     tree.folding.reset();
     tree.render();
@@ -311,14 +518,26 @@ function toolbar(tree: LiveTree, data: ProcessTreeData, parts: Parts, view: View
   parts.bar.appendChild(parts.count);
 }
 
-export const boot = defineView<ProcessTreeData, Libs>((container, data, libs, view) => {
+/** The view's data from what `plotProcessTree` sent. */
+export function fromWire(wire: ProcessTreeWire): ProcessTreeData {
+  const { processes, ...rest } = wire;
+  const nodes = decodeProcesses(processes);
+  return { ...rest, nodes, children: childrenOf(nodes) };
+}
+
+export const boot = defineView<ProcessTreeWire, Libs>((container, wire, libs, view) => {
+  performance.mark("hl-pt:mount");
+  const data = fromWire(wire);
+  performance.mark("hl-pt:decoded");
   const parts = skeleton(container, view);
   parts.side.append(legendPanel(data, view), parts.details);
   const cy = libs.cytoscape({ container: parts.box, elements: [], minZoom: 0.05, maxZoom: 3, wheelSensitivity: 0.3, style: GRAPH_STYLE });
   const tree = new LiveTree(data, view, container, parts, cy);
-  wireGraphEvents(tree, parts.tip);
+  wireGraphEvents(tree, parts.tip, parts.box);
   toolbar(tree, data, parts, view);
   if (data.showTable) parts.wrap.appendChild(tree.linkedTable());
+  performance.mark("hl-pt:built");
   tree.render();
+  performance.mark("hl-pt:rendered");
   (view.root as HTMLElement & { huntlabProcessTree?: ProcessTreeApi }).huntlabProcessTree = tree.api();
 });

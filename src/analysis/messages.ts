@@ -1,0 +1,125 @@
+/** The error class, codes and message builders of src/analysis (STL, anomalies, clustering, features). */
+import { didYouMean, errorMessage, HuntlabError, type ErrorCatalog, type ErrorMessage } from "../common/errors";
+
+/** Every code of src/analysis, with what docs/errors.md says of it. */
+export const ANALYSIS_ERRORS = {
+  "analysis/not-a-dataframe": { class: "AnalysisError", when: "an analysis function is given something other than a polars DataFrame", names: "the function, what it got" },
+  "analysis/empty-frame": { class: "AnalysisError", when: "the DataFrame has no rows", names: "the function" },
+  "analysis/column-missing": { class: "AnalysisError", when: "a column named by an option is not in the DataFrame, or no value column is left", names: "the function, the option, the column, close names" },
+  "analysis/column-not-numeric": { class: "AnalysisError", when: "a column that must hold numbers holds something else", names: "the function, the column, the row and value or the type" },
+  "analysis/column-not-text": { class: "AnalysisError", when: "a column that must hold text holds something else", names: "the function, the column, its type" },
+  "analysis/not-finite": { class: "AnalysisError", when: "a value is infinite or NaN where finite numbers are needed", names: "the column or row, the value" },
+  "analysis/empty-value": { class: "AnalysisError", when: "a time or cluster column is empty at some row", names: "the function, the column, the row" },
+  "analysis/no-values": { class: "AnalysisError", when: "the value column has no values at all", names: "the function, the column" },
+  "analysis/time-column-not-time": { class: "AnalysisError", when: "a time column holds neither times nor time text", names: "the function, the column, example values or its type" },
+  "analysis/time-column-unknown": { class: "AnalysisError", when: "no time column is given and none can be chosen", names: "the function, the time columns there are" },
+  "analysis/invalid-option": { class: "AnalysisError", when: "an option has a value outside what it accepts", names: "the function, the option, the value" },
+  "analysis/series-too-short": { class: "AnalysisError", when: "a series is shorter than two STL periods", names: "the column, the number of points, the period" },
+  "analysis/duplicate-time": { class: "AnalysisError", when: "a time appears more than once in a series", names: "the time, the column, the rows" },
+  "analysis/grid-too-large": { class: "AnalysisError", when: "the series' time grid would be too large", names: "the interval, the time span, the number of points" },
+  "analysis/irregular-series": { class: "AnalysisError", when: "a time is not on the series' regular grid", names: "the column, the time, the grid" },
+  "analysis/series-gaps": { class: "AnalysisError", when: "the series has missing times or values and fill is \"error\"", names: "how many, the first missing time, the column" },
+  "analysis/no-periods": { class: "AnalysisError", when: "createTimePeriodKqlFilter is given no periods", names: "the function" },
+  "analysis/not-a-duration": { class: "AnalysisError", when: "a duration text has no known unit", names: "the option, the text" },
+  "analysis/matrix-shape": { class: "AnalysisError", when: "a feature matrix has rows of different lengths, or the wrong size", names: "the row, the sizes" },
+  "analysis/internal-error": { class: "AnalysisError", when: "an invariant of huntlab's own code broke (a bug: please report it)", names: "the function, the sizes" },
+} as const satisfies ErrorCatalog<"analysis">;
+
+/** A code of src/analysis. */
+export type AnalysisErrorCode = keyof typeof ANALYSIS_ERRORS;
+
+/** Bad input to an analysis function: a missing or non-numeric column, a series too short, an invalid setting. */
+export class AnalysisError extends HuntlabError<AnalysisErrorCode> {
+  override name = "AnalysisError";
+}
+
+/** A short, safe rendering of a bad value for error messages. */
+export function quoteValue(value: unknown): string {
+  const text = typeof value === "string" ? value : String(value);
+  return JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
+}
+
+/** Message builders of src/analysis; `fn` is the function called. */
+export const analysisMessages = {
+  /** `got` describes the value: "null", "an array", "Object"… */
+  notADataFrame: (fn: string, got: string) => errorMessage("analysis/not-a-dataframe", `${fn}: expected a polars DataFrame, got ${got}.`),
+  emptyFrame: (fn: string) => errorMessage("analysis/empty-frame", `${fn}: the DataFrame has no rows.`),
+  /** `role` says what the column is for: "timeColumn", "cluster column"… */
+  columnMissing: (fn: string, role: string, name: string, columns: readonly string[]) =>
+    errorMessage("analysis/column-missing", `${fn}: ${role} "${name}" is not a column of the DataFrame.${didYouMean(name, columns)} Columns: ${columns.join(", ")}.`),
+  noValueColumn: (fn: string, timeColumn: string) =>
+    errorMessage("analysis/column-missing", `${fn}: the DataFrame has no value column besides the time column "${timeColumn}".`),
+  notANumber: (fn: string, column: string, row: number, value: string) =>
+    errorMessage("analysis/column-not-numeric", `${fn}: column "${column}" must be numeric, but row ${row} holds ${quoteValue(value)}, which is not a number.`),
+  columnNotNumeric: (fn: string, column: string, dtype: string) =>
+    errorMessage("analysis/column-not-numeric", `${fn}: column "${column}" must be numeric (or text holding numbers); it is ${dtype}.`),
+  /** A numeric column that failed `numericValues`, with how to make numbers of text. */
+  clusterColumnHint: (inner: ErrorMessage<AnalysisErrorCode>, column: string) =>
+    errorMessage(inner.code, `${inner.message} Turn text into numbers first, e.g. withStringScore(df, "${column}") or withCrc32Hash(df, "${column}").`),
+  columnNotText: (fn: string, column: string, dtype: string) =>
+    errorMessage("analysis/column-not-text", `${fn}: column "${column}" must be text; it is ${dtype}.`),
+  columnNotFinite: (fn: string, column: string, value: number, row: number) =>
+    errorMessage("analysis/not-finite", `${fn}: column "${column}" holds ${value} at row ${row}; values must be finite.`),
+  matrixNotFinite: (row: number, value: number) =>
+    errorMessage("analysis/not-finite", `dbscan: row ${row} holds ${value}; features must be finite numbers.`),
+  stlNotFinite: (point: number, value: unknown) =>
+    errorMessage("analysis/not-finite", `STL input must be finite numbers; point ${point} is ${String(value)}.`),
+  emptyTime: (fn: string, column: string, row: number) =>
+    errorMessage("analysis/empty-value", `${fn}: time column "${column}" is empty at row ${row}; every point needs a time.`),
+  emptyClusterValue: (fn: string, column: string, row: number) =>
+    errorMessage("analysis/empty-value", `${fn}: cluster column "${column}" is empty at row ${row}; fill or drop such rows first.`),
+  noValues: (fn: string, column: string) => errorMessage("analysis/no-values", `${fn}: column "${column}" has no values.`),
+  timeTextUnparsed: (fn: string, column: string, failures: number, examples: readonly string[]) =>
+    errorMessage(
+      "analysis/time-column-not-time",
+      `${fn}: time column "${column}" is text that does not parse as times (${failures} values).` +
+        (examples.length ? ` Values that are not times: ${examples.map(quoteValue).join(", ")}.` : ""),
+    ),
+  timeColumnType: (fn: string, column: string, dtype: string) =>
+    errorMessage("analysis/time-column-not-time", `${fn}: time column "${column}" must hold times (Datetime, Date or time text); it is ${dtype}.`),
+  timeColumnUnknown: (fn: string, temporal: readonly string[], columns: readonly string[]) =>
+    errorMessage(
+      "analysis/time-column-unknown",
+      `${fn}: pass timeColumn: there is no "TimeGenerated" column and ${temporal.length ? `several time columns (${temporal.join(", ")})` : "no Datetime column"}. Columns: ${columns.join(", ")}.`,
+    ),
+  /** `accepted` reads as a sentence: `"msticpy" or "clean"`, `a positive number`. */
+  invalidChoice: (fn: string, option: string, accepted: string, value: unknown) =>
+    errorMessage("analysis/invalid-option", `${fn}: ${option} must be ${accepted}; got ${quoteValue(value)}.`),
+  invalidNumber: (fn: string, option: string, accepted: string, value: unknown) =>
+    errorMessage("analysis/invalid-option", `${fn}: ${option} must be ${accepted}; got ${String(value)}.`),
+  /** A rule over options, e.g. `thresholds must be finite numbers`. */
+  invalidOptions: (fn: string, rule: string) => errorMessage("analysis/invalid-option", `${fn}: ${rule}.`),
+  sameColumn: (fn: string, column: string) => errorMessage("analysis/invalid-option", `${fn}: dataColumn and timeColumn are both "${column}".`),
+  noClusterColumns: (fn: string, columns: readonly string[]) =>
+    errorMessage("analysis/invalid-option", `${fn}: clusterColumns must name at least one numeric column. Columns: ${columns.join(", ")}.`),
+  stlOption: (option: string, accepted: string, value: unknown) =>
+    errorMessage("analysis/invalid-option", `STL option ${option} must be ${accepted}; got ${String(value)}.`),
+  seriesTooShort: (fn: string, column: string, points: number, period: number) =>
+    errorMessage("analysis/series-too-short", `${fn}: "${column}" has ${points} points; STL with period ${period} needs at least ${2 * period} (two full cycles).`),
+  stlTooShort: (points: number, period: number) =>
+    errorMessage("analysis/series-too-short", `STL needs at least two full periods: ${points} points given, period ${period} needs ${2 * period}.`),
+  duplicateTime: (fn: string, time: string, column: string, rowA: number, rowB: number) =>
+    errorMessage(
+      "analysis/duplicate-time",
+      `${fn}: time ${time} appears more than once in "${column}" (rows ${rowA} and ${rowB}); aggregate the series first (one value per time).`,
+    ),
+  gridTooLarge: (fn: string, step: string, from: string, to: string, size: number) =>
+    errorMessage("analysis/grid-too-large", `${fn}: a ${step} grid from ${from} to ${to} would have ${size} points; pass a coarser interval.`),
+  irregularSeries: (fn: string, column: string, time: string, step: string, start: string) =>
+    errorMessage(
+      "analysis/irregular-series",
+      `${fn}: "${column}" is not regular: ${time} is not on the ${step} grid starting ${start}. Pass interval, or resample the series first.`,
+    ),
+  /** `what`: `3 times missing from the 1 h grid and 1 empty value in "n"`. */
+  seriesGaps: (fn: string, what: string, first: string) =>
+    errorMessage("analysis/series-gaps", `${fn}: the series has ${what}, first at ${first}. Pass fill: "zero", "interpolate" or "previous" to fill them.`),
+  noPeriods: () => errorMessage("analysis/no-periods", "createTimePeriodKqlFilter: no periods given; a filter over nothing would match everything."),
+  notADuration: (what: string, text: string) =>
+    errorMessage("analysis/not-a-duration", `${what} ${quoteValue(text)} is not a duration; use a number and a unit: ms, s, min (or m, T), h, d, w — e.g. "1h", "15min".`),
+  matrixRowLength: (row: number, length: number, dims: number) =>
+    errorMessage("analysis/matrix-shape", `featureMatrix: row ${row} has ${length} values, row 0 has ${dims}.`),
+  matrixSize: (numbers: number, rows: number, dims: number) =>
+    errorMessage("analysis/matrix-shape", `dbscan: the matrix holds ${numbers} numbers, not ${rows} × ${dims}.`),
+  rowCountChanged: (fn: string, rows: number, points: number) =>
+    errorMessage("analysis/internal-error", `${fn}: internal error: ${rows} rows for ${points} points.`),
+};

@@ -1,0 +1,26 @@
+/** Error codes and message builders of src/common (the class is {@link HuntlabError} itself). */
+import { errorMessage, type CodesOfClass, type ErrorCatalog } from "./errors";
+
+/** Every code of src/common, with what docs/errors.md says of it. */
+export const COMMON_ERRORS = {
+  "common/column-missing": { class: "HuntlabError", when: "a DataFrame has no column of the name asked for", names: "the column, the caller, the columns there are" },
+  "common/internal-error": { class: "HuntlabError", when: "a frame operation broke an invariant of huntlab's own code (a bug: please report it)", names: "the columns it produced" },
+} as const satisfies ErrorCatalog<"common">;
+
+/** A code of src/common. */
+export type CommonErrorCode = CodesOfClass<typeof COMMON_ERRORS, "HuntlabError">;
+
+/** The first 30 column names, and "…" when there are more. */
+export function columnList(names: readonly string[]): string {
+  return `${names.slice(0, 30).join(", ")}${names.length > 30 ? ", …" : ""}`;
+}
+
+/** Message builders of src/common. */
+export const commonMessages = {
+  /** `what` asked for a column the frame does not have. */
+  columnMissing: (name: string, columns: readonly string[], what?: string) =>
+    errorMessage("common/column-missing", `${what ? `${what}: ` : ""}no column "${name}" (columns: ${columnList(columns)})`),
+  /** A plain-named frame operation returned other columns than it was given. */
+  plainNamesChanged: (got: readonly string[]) =>
+    errorMessage("common/internal-error", `internal error: a plain-named frame operation changed the columns (${got.join(", ")})`),
+};

@@ -1,0 +1,76 @@
+/** The error class, codes and message builders of src/config (msticpyconfig.yaml, and YAML reading for every package). */
+import { errorMessage, HuntlabError, type ErrorCatalog, type ErrorMessage } from "../common/errors";
+
+/** Every code of src/config, with what docs/errors.md says of it. */
+export const CONFIG_ERRORS = {
+  "config/file-missing": { class: "ConfigError", when: "the config path passed in does not exist", names: "the path" },
+  "config/env-path-missing": { class: "ConfigError", when: "$MSTICPYCONFIG names a file that does not exist", names: "the path" },
+  "config/not-found": { class: "ConfigError", when: "no msticpyconfig.yaml is found anywhere", names: "every place tried" },
+  "config/env-var-unset": { class: "ConfigError", when: "a setting reads an EnvironmentVar that is not set", names: "the file, the setting, the variable" },
+  "config/keyvault-unsupported": { class: "ConfigError", when: "a setting is a KeyVault secret", names: "the file, the setting" },
+  "config/invalid-setting": { class: "ConfigError", when: "a setting has the wrong type or shape", names: "the file, the setting's path" },
+  "config/yaml-syntax": { class: "ConfigError", when: "msticpyconfig.yaml is not valid YAML (or repeats a key)", names: "the file, line and column" },
+  "config/yaml-limit": { class: "ConfigError", when: "msticpyconfig.yaml is over a size, key-count or nesting limit", names: "the file, the limit" },
+} as const satisfies ErrorCatalog<"config">;
+
+/** A code of src/config. */
+export type ConfigErrorCode = keyof typeof CONFIG_ERRORS;
+
+/** The configuration file is missing or invalid. */
+export class ConfigError extends HuntlabError<ConfigErrorCode> {
+  override name = "ConfigError";
+}
+
+/** What kind of problem a YAML file has; the reader's caller turns it into its own code (`config/yaml-syntax`, `data/query-yaml-limit`). */
+export type YamlProblemCode = "yaml-syntax" | "yaml-limit";
+
+/** A problem of a YAML file, before the caller gives it a package's code. */
+export type YamlProblem = ErrorMessage<YamlProblemCode>;
+
+/** `bytes` as a short size: `4 MiB`, `512 KiB`, `100 bytes`. */
+function sizeText(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes.toLocaleString("en-US")} bytes`;
+}
+
+/** Message builders of the YAML reader (src/config/yamlFile.ts); `what` is "query files", "the config file"… */
+export const yamlMessages = {
+  tooLarge: (file: string, bytes: number, maxBytes: number, what: string): YamlProblem =>
+    errorMessage("yaml-limit", `${file}: ${bytes.toLocaleString("en-US")} bytes is larger than the ${sizeText(maxBytes)} limit for ${what}`),
+  /** `where` is `file` or `file:line:col`. */
+  tooDeep: (where: string, maxDepth: number, what: string): YamlProblem =>
+    errorMessage("yaml-limit", `${where}: YAML nested more than ${maxDepth} levels deep (the limit for ${what})`),
+  tooManyKeys: (file: string, maxKeys: number, what: string): YamlProblem =>
+    errorMessage("yaml-limit", `${file}: YAML with more than ${maxKeys.toLocaleString("en-US")} keys (the limit for ${what})`),
+  duplicateKey: (where: string, key: string): YamlProblem =>
+    errorMessage("yaml-syntax", `${where}: YAML syntax error: Map keys must be unique (${JSON.stringify(key).slice(0, 80)})`),
+  syntax: (where: string, detail: string): YamlProblem => errorMessage("yaml-syntax", `${where}: YAML syntax error: ${detail}`),
+  /** The parsed document cannot be turned into values (an alias bomb). */
+  unreadable: (file: string, detail: string): YamlProblem => errorMessage("yaml-limit", `${file}: YAML cannot be read: ${detail}`),
+};
+
+/** Message builders of src/config. */
+export const configMessages = {
+  fileMissing: (resolved: string) => errorMessage("config/file-missing", `config file not found: ${resolved}`),
+  envPathMissing: (resolved: string) => errorMessage("config/env-path-missing", `MSTICPYCONFIG points to a missing file: ${resolved}`),
+  notFound: (tried: readonly string[]) => errorMessage("config/not-found", `no msticpyconfig.yaml found (tried: ${tried.join(", ")})`),
+  /** `setting` is the path of the provider's Args, e.g. `TIProviders.OTX`. */
+  envVarUnset: (file: string, setting: string, arg: string, variable: string) =>
+    errorMessage("config/env-var-unset", `${file}: ${setting}.Args.${arg}: ${envVarUnsetReason(variable)}`),
+  keyVaultUnsupported: (file: string, setting: string, arg: string) =>
+    errorMessage("config/keyvault-unsupported", `${file}: ${setting}.Args.${arg}: ${KEYVAULT_REASON}`),
+  /** A schema issue; `setting` is its dotted path ("" for the whole document). */
+  invalidSetting: (file: string, setting: string, detail: string) =>
+    errorMessage("config/invalid-setting", `${file}: ${setting || "(top level)"}: ${detail}`),
+  /** A YAML problem of msticpyconfig.yaml. */
+  yaml: (problem: YamlProblem) => errorMessage(`config/${problem.code}` as const, problem.message),
+};
+
+/** Why a setting read from an unset environment variable has no value (an error, or a provider's status). */
+export function envVarUnsetReason(variable: string): string {
+  return `environment variable ${variable} is not set`;
+}
+
+/** Why a KeyVault setting has no value. */
+export const KEYVAULT_REASON = "KeyVault secrets are not supported; use a literal or EnvironmentVar";

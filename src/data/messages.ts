@@ -1,0 +1,178 @@
+/** The error classes, codes and message builders of src/data (query providers, query files, readers). */
+import { didYouMean, errorMessage, HuntlabError, type CodesOfClass, type ErrorCatalog } from "../common/errors";
+import type { YamlProblem } from "../config/messages";
+
+/** Every code of src/data, with what docs/errors.md says of it. */
+export const DATA_ERRORS = {
+  "data/path-missing": { class: "DataFileError", when: "a dataPaths entry does not exist", names: "the paths" },
+  "data/file-missing": { class: "DataFileError", when: "a query's data file is not in the data paths, or a file to read does not exist", names: "the query, the file, the closest file names" },
+  "data/file-unreadable": { class: "DataFileError", when: "a data file cannot be read (a broken symbolic link, no permission…)", names: "the query, the file, the link target" },
+  "data/link-outside": { class: "DataFileError", when: "a data file is a symbolic link to a file outside the data paths", names: "the query, the link, its target" },
+  "data/unsupported-format": { class: "DataFileError", when: "a data file's extension is not a supported format", names: "the file, the supported extensions" },
+  "data/file-invalid": { class: "DataFileError", when: "a data file cannot be parsed as its format", names: "the file, the format, the parser's complaint" },
+  "data/unknown-parameter": { class: "QueryError", when: "a query is called with a parameter it does not declare", names: "the query, the parameter, its parameters" },
+  "data/missing-parameter": { class: "QueryError", when: "a required query parameter is not given", names: "the query, the parameter, its type" },
+  "data/parameter-type": { class: "QueryError", when: "a query parameter has a value of the wrong type", names: "the query, the parameter, the value" },
+  "data/not-a-time": { class: "QueryError", when: "a time value (e.g. the start parameter) is not a time", names: "the parameter, the value" },
+  "data/filter-column-missing": { class: "QueryError", when: "a parameter filters a column the data file does not have", names: "the query, the parameter, the column, the file" },
+  "data/time-range-reversed": { class: "QueryError", when: "start is after end", names: "the query, both times" },
+  "data/time-column-missing": { class: "QueryError", when: "start/end are given but the file has no time column", names: "the query, the file, the column" },
+  "data/time-column-not-time": { class: "QueryError", when: "the time column of a start/end query holds no times", names: "the query, the column, example values" },
+  "data/unsupported-environment": { class: "QueryError", when: "a QueryProvider is asked for an environment other than LocalData", names: "the environment" },
+  "data/no-queries": { class: "QueryError", when: "no LocalData query file is found in the query paths", names: "the query paths" },
+  "data/family-clash": { class: "QueryError", when: "a data family is named like a provider method", names: "the family" },
+  "data/unknown-query": { class: "QueryError", when: "a query that does not exist is asked for", names: "the query, the family, close names" },
+  "data/unknown-family": { class: "QueryError", when: "a data family that does not exist is asked for", names: "the family, the families there are" },
+  "data/parameters-on-file": { class: "QueryError", when: "execQuery is given parameters for a file name", names: "the file name" },
+  "data/no-query-browser": { class: "QueryError", when: "browseQueries is called without the query browser registered", names: "the package entry to import" },
+  "data/query-path-missing": { class: "QueryDefinitionError", when: "a queryPaths entry does not exist", names: "the paths" },
+  "data/query-file-invalid": { class: "QueryDefinitionError", when: "a query file lacks metadata, data environments, families or sources", names: "the file, the section" },
+  "data/query-invalid": { class: "QueryDefinitionError", when: "a query of a query file is not a map or has no args.query", names: "the file, the query" },
+  "data/parameter-invalid": { class: "QueryDefinitionError", when: "a parameter declaration has the wrong shape, type or match", names: "the file, the query, the parameter" },
+  "data/query-yaml-syntax": { class: "QueryDefinitionError", when: "a query file is not valid YAML (or repeats a key)", names: "the file, line and column" },
+  "data/query-yaml-limit": { class: "QueryDefinitionError", when: "a query file is over a size, key-count or nesting limit", names: "the file, the limit" },
+  "data/column-missing": { class: "DataColumnError", when: "a column asked for is not in the DataFrame", names: "the function, the column, the columns there are" },
+  "data/column-not-text": { class: "DataColumnError", when: "parseJsonColumn is given a column that is not text", names: "the column, its type" },
+  "data/json-invalid": { class: "DataColumnError", when: "a value of a JSON text column is not JSON", names: "the column, the row" },
+} as const satisfies ErrorCatalog<"data">;
+
+/** A code of src/data. */
+export type DataErrorCode = keyof typeof DATA_ERRORS;
+
+/** A query-definition (YAML) file is invalid. */
+export class QueryDefinitionError extends HuntlabError<CodesOfClass<typeof DATA_ERRORS, "QueryDefinitionError">> {
+  override name = "QueryDefinitionError";
+}
+
+/** A data file is missing, unreadable or corrupt. */
+export class DataFileError extends HuntlabError<CodesOfClass<typeof DATA_ERRORS, "DataFileError">> {
+  override name = "DataFileError";
+}
+
+/** A query was called with bad parameters, or does not exist. */
+export class QueryError extends HuntlabError<CodesOfClass<typeof DATA_ERRORS, "QueryError">> {
+  override name = "QueryError";
+}
+
+/** A DataFrame column is missing or does not hold what a data helper needs. */
+export class DataColumnError extends HuntlabError<CodesOfClass<typeof DATA_ERRORS, "DataColumnError">> {
+  override name = "DataColumnError";
+}
+
+/** "path" or "paths". */
+function paths(what: string, list: readonly string[]): string {
+  return `${what} path${list.length > 1 ? "s" : ""} not found: ${list.join(", ")}`;
+}
+
+/** A value as the user wrote it, for messages. */
+function shown(value: unknown): string {
+  return JSON.stringify(value) ?? String(value);
+}
+
+/** Message builders of src/data. `where` names the query (`Family.query` or `query Family.query`). */
+export const dataMessages = {
+  // Data files (DataFileError).
+  pathsMissing: (resolved: readonly string[]) => errorMessage("data/path-missing", paths("data", resolved)),
+  /** `name` as the query wrote it; `close` the indexed file names nearest to it. */
+  fileNotFound: (where: string, name: string, dataPaths: readonly string[], close: readonly string[]) =>
+    errorMessage(
+      "data/file-missing",
+      `${where}: data file "${name}" not found in ${dataPaths.join(", ")}` + (close.length ? `. Closest files: ${close.join(", ")}` : ""),
+    ),
+  fileMissing: (file: string) => errorMessage("data/file-missing", `${file}: data file not found`),
+  /** `target` is where a broken symbolic link points, undefined for another reason; `reason` the system's code. */
+  fileUnreadable: (where: string, file: string, target: string | undefined, reason: string) =>
+    errorMessage(
+      "data/file-unreadable",
+      `${where}: data file ${file} ${target === undefined ? "cannot be read" : `is a symbolic link to ${target}, which does not exist`} (${reason})`,
+    ),
+  linkOutside: (where: string, file: string, real: string, roots: readonly string[]) =>
+    errorMessage(
+      "data/link-outside",
+      `${where}: data file ${file} is a symbolic link to ${real}, outside the data paths (${roots.join(", ")}); ` +
+        `refusing to read it. Copy the file into a data folder, or add its folder to dataPaths.`,
+    ),
+  unsupportedFormat: (file: string, extension: string, supported: readonly string[]) =>
+    errorMessage("data/unsupported-format", `${file}: unsupported data file type "${extension}" (supported: ${supported.join(", ")})`),
+  fileInvalid: (file: string, format: string, detail: string) =>
+    errorMessage("data/file-invalid", `${file}: cannot read as ${format.toUpperCase()}: ${detail}`),
+  /** A read error of `where`'s data file: its own code when it has one. */
+  queryFileRead: (where: string, err: unknown) =>
+    errorMessage(
+      err instanceof DataFileError ? err.code : "data/file-unreadable",
+      `${where}: ${err instanceof Error ? err.message : String(err)}`,
+    ),
+
+  // Running queries (QueryError).
+  unknownParameter: (where: string, key: string, known: readonly string[]) =>
+    errorMessage(
+      "data/unknown-parameter",
+      `${where}: unknown parameter "${key}". ` + (known.length ? `Its parameters: ${known.join(", ")}.` : "It takes no parameters."),
+    ),
+  missingParameter: (where: string, name: string, type: string, description: string) =>
+    errorMessage("data/missing-parameter", `${where}: missing required parameter "${name}" (${type}${description ? `: ${description}` : ""})`),
+  parameterType: (where: string, name: string, expected: string, value: unknown) =>
+    errorMessage("data/parameter-type", `${where}: parameter "${name}" expects ${expected}, got ${shown(value)}`),
+  /** `what` names the value: `WindowsSecurity.list_host_logons: parameter "start"`. */
+  invalidDate: (what: string) => errorMessage("data/not-a-time", `${what}: invalid Date`),
+  notATime: (what: string, value: number) => errorMessage("data/not-a-time", `${what}: ${value} is not a time`),
+  notATimeText: (what: string, value: string) =>
+    errorMessage("data/not-a-time", `${what}: "${value}" is not a time in a supported format (ISO 8601, or US forms such as 2/10/19 3:21 PM)`),
+  filterColumnMissing: (where: string, name: string, column: string, fileName: string) =>
+    errorMessage("data/filter-column-missing", `${where}: parameter "${name}" filters column "${column}", which ${fileName} does not have`),
+  timeRangeReversed: (where: string, start: Date, end: Date) =>
+    errorMessage("data/time-range-reversed", `${where}: start (${start.toISOString()}) is after end (${end.toISOString()})`),
+  timeColumnMissing: (where: string, fileName: string, column: string) =>
+    errorMessage(
+      "data/time-column-missing",
+      `${where}: cannot apply start/end: ${fileName} has no time column "${column}" (set metadata.time_column in the query file)`,
+    ),
+  timeColumnUnparsed: (where: string, column: string, failures: number, examples: readonly string[]) =>
+    errorMessage(
+      "data/time-column-not-time",
+      `${where}: cannot apply start/end: ${failures} value(s) of "${column}" are not times (e.g. ${examples.map((e) => JSON.stringify(e)).join(", ")})`,
+    ),
+  timeColumnType: (where: string, column: string, dtype: string) =>
+    errorMessage("data/time-column-not-time", `${where}: cannot apply start/end: column "${column}" is ${dtype}, not a time`),
+
+  // The provider (QueryError).
+  unsupportedEnvironment: (environment: string) =>
+    errorMessage("data/unsupported-environment", `data environment "${environment}" is not supported (supported: LocalData).${didYouMean(environment, ["LocalData"])}`),
+  noQueries: (queryPaths: readonly string[]) =>
+    errorMessage("data/no-queries", `no LocalData queries found in ${queryPaths.join(", ")} (query files are *.yaml with metadata.data_environments: [LocalData])`),
+  familyClash: (family: string) => errorMessage("data/family-clash", `data family "${family}" clashes with a provider method; rename it in its query file`),
+  unknownQueryInFamily: (name: string, family: string, queries: readonly string[]) =>
+    errorMessage("data/unknown-query", `no query "${name}" in data family ${family}.${didYouMean(name, queries)}`),
+  unknownQuery: (name: string, queries: readonly string[]) => errorMessage("data/unknown-query", `no query "${name}".${didYouMean(name, queries)}`),
+  unknownFamily: (name: string, environment: string, families: readonly string[]) =>
+    errorMessage("data/unknown-family", `no data family "${name}" in the ${environment} provider.${didYouMean(name, families)} Families: ${families.join(", ")}`),
+  parametersOnFile: (text: string) =>
+    errorMessage("data/parameters-on-file", `execQuery("${text}"): parameters apply only to named queries (Family.query); a file name is read whole`),
+  noQueryBrowser: () =>
+    errorMessage("data/no-query-browser", 'browseQueries: no query browser is registered; import huntlab from its package entry ("huntlab")'),
+
+  // Query files (QueryDefinitionError).
+  queryPathsMissing: (resolved: readonly string[]) => errorMessage("data/query-path-missing", paths("query", resolved)),
+  notAQueryFile: (file: string) => errorMessage("data/query-file-invalid", `${file}: not a query file (expected a map with metadata and sources)`),
+  /** `problem`: `missing "metadata" section`, `metadata.data_families is missing or empty`… */
+  queryFileSection: (file: string, problem: string) => errorMessage("data/query-file-invalid", `${file}: ${problem}`),
+  /** `where` is `file: query "name"`. */
+  queryNotAMap: (where: string) => errorMessage("data/query-invalid", `${where}: expected a map with description, args and parameters`),
+  queryWithoutArgs: (where: string) => errorMessage("data/query-invalid", `${where}: has no args.query (for LocalData, the data file to read)`),
+  parameterNotAMap: (where: string, name: string) =>
+    errorMessage("data/parameter-invalid", `${where}: parameter "${name}" must be a map (description, type, default)`),
+  parameterUnknownType: (where: string, name: string, type: string, known: readonly string[]) =>
+    errorMessage("data/parameter-invalid", `${where}: parameter "${name}" has unknown type "${type}" (known: ${known.join(", ")})`),
+  parameterUnknownMatch: (where: string, name: string, match: string) =>
+    errorMessage("data/parameter-invalid", `${where}: parameter "${name}" has unknown match "${match}" (known: equals, contains, in)`),
+  /** A YAML problem of a query file. */
+  queryYaml: (problem: YamlProblem) => errorMessage(`data/query-${problem.code}` as const, problem.message),
+
+  // Columns (DataColumnError).
+  columnMissing: (what: string, name: string, columns: readonly string[]) =>
+    errorMessage("data/column-missing", `${what}: no column "${name}" (columns: ${columns.join(", ")})`),
+  columnNotJsonText: (column: string, dtype: string) =>
+    errorMessage("data/column-not-text", `parseJsonColumn: column "${column}" is ${dtype}, not JSON text`),
+  jsonInvalid: (column: string, row: number, detail: string) =>
+    errorMessage("data/json-invalid", `parseJsonColumn: column "${column}", row ${row}: not JSON (${detail})`),
+};

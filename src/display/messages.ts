@@ -1,0 +1,65 @@
+/** The error classes, codes and message builders of src/display. */
+import { errorMessage, HuntlabError, type CodesOfClass, type ErrorCatalog } from "../common/errors";
+
+/** Every code of src/display, with what docs/errors.md says of it. */
+export const DISPLAY_ERRORS = {
+  "display/view-size": { class: "HtmlViewError", when: "an HTML view's width or height is not a positive number, \"100%\" or \"auto\"", names: "the value" },
+  "display/view-kind": { class: "HtmlViewError", when: "an HTML view's kind is not lower-case letters, digits and dashes", names: "the kind" },
+  "display/view-fallback-missing": { class: "HtmlViewError", when: "an HTML view has no static fallback", names: "the view's kind" },
+  "display/library-missing": { class: "LibraryNotFoundError", when: "a browser library's package is not installed or its files cannot be found", names: "the package, the file" },
+  "display/library-unknown": { class: "LibraryNotFoundError", when: "a browser library name is not one huntlab knows", names: "the name, the known names" },
+  "display/bundle-unsafe": { class: "ClientBundleError", when: "a view's browser bundle contains text that would end its inline script", names: "the bundle" },
+  "display/bundle-name": { class: "ClientBundleError", when: "a browser bundle name is not a plain name", names: "the name" },
+  "display/bundle-missing": { class: "ClientBundleError", when: "a view's browser bundle is not built", names: "the file, the command that builds it" },
+  "display/option-range": { class: "DisplayError", when: "a DataFrame display option is not a number in range", names: "the option, the value" },
+  "display/not-a-mime-bundle": { class: "DisplayError", when: "a displayable's Jupyter.display method returns something other than a MIME bundle", names: "the method" },
+} as const satisfies ErrorCatalog<"display">;
+
+/** A code of src/display. */
+export type DisplayErrorCode = keyof typeof DISPLAY_ERRORS;
+
+/** Raised for an invalid view spec. */
+export class HtmlViewError extends HuntlabError<CodesOfClass<typeof DISPLAY_ERRORS, "HtmlViewError">> {
+  override name = "HtmlViewError";
+}
+
+/** Raised when a library file cannot be found in node_modules. */
+export class LibraryNotFoundError extends HuntlabError<CodesOfClass<typeof DISPLAY_ERRORS, "LibraryNotFoundError">> {
+  override name = "LibraryNotFoundError";
+}
+
+/** Raised when a view's browser bundle is missing or unusable. */
+export class ClientBundleError extends HuntlabError<CodesOfClass<typeof DISPLAY_ERRORS, "ClientBundleError">> {
+  override name = "ClientBundleError";
+}
+
+/** Raised for bad display options, or a displayable that breaks the display protocol. */
+export class DisplayError extends HuntlabError<CodesOfClass<typeof DISPLAY_ERRORS, "DisplayError">> {
+  override name = "DisplayError";
+}
+
+/** Message builders of src/display. */
+export const displayMessages = {
+  viewSize: (value: unknown) =>
+    errorMessage("display/view-size", `An HTML view size must be a positive number of pixels, "100%" or "auto", not ${String(value)}.`),
+  viewKind: (kind: string) => errorMessage("display/view-kind", `HTML view kind "${kind}" must be lower-case letters, digits and dashes.`),
+  viewFallbackMissing: (kind: string) =>
+    errorMessage("display/view-fallback-missing", `HTML view "${kind}" needs a static fallback (fallback.png or fallback.html).`),
+  libraryNotInstalled: (packageName: string, detail: string) =>
+    errorMessage("display/library-missing", `The browser library "${packageName}" is not installed (run npm install in the huntlab folder): ${detail}`),
+  libraryFolderMissing: (packageName: string, entry: string) =>
+    errorMessage("display/library-missing", `Cannot find the package folder of "${packageName}" (resolved ${entry}).`),
+  libraryFileUnreadable: (file: string, packageName: string, detail: string) =>
+    errorMessage("display/library-missing", `Cannot read ${file} (${packageName}): ${detail}`),
+  libraryUnknown: (name: string, known: readonly string[]) =>
+    errorMessage("display/library-unknown", `Unknown browser library "${name}"; known: ${known.join(", ")}.`),
+  bundleUnsafe: (name: string) =>
+    errorMessage("display/bundle-unsafe", `The browser bundle "${name}" contains "</script" or "<!--", which would break out of its inline script.`),
+  bundleName: (name: string) => errorMessage("display/bundle-name", `"${name}" is not a browser bundle name.`),
+  bundleMissing: (file: string) =>
+    errorMessage("display/bundle-missing", `The browser bundle ${file} is missing: run \`npm run build\` in the huntlab folder.`),
+  optionRange: (option: string, min: number, value: unknown) =>
+    errorMessage("display/option-range", `${option} must be a number >= ${min}, got ${String(value)}`),
+  notAMimeBundle: () =>
+    errorMessage("display/not-a-mime-bundle", 'a [Symbol.for("Jupyter.display")]() method must return a MIME bundle object (synchronously)'),
+};

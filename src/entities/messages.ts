@@ -1,0 +1,31 @@
+/** The error class, codes and message builders of src/entities. */
+import { didYouMean, errorMessage, HuntlabError, type ErrorCatalog } from "../common/errors";
+
+/** Every code of src/entities, with what docs/errors.md says of it. */
+export const ENTITIES_ERRORS = {
+  "entities/json-invalid": { class: "EntityParseError", when: "an Entities or ExtendedProperties cell is not valid JSON", names: "the cell (row and column), the parser's complaint" },
+  "entities/column-missing": { class: "EntityParseError", when: "ipsFromDataFrame is given a column that is not there, or finds no IP column", names: "the option, the column, the columns there are" },
+  "entities/row-out-of-range": { class: "EntityParseError", when: "new SecurityAlert(df, row) names a row the DataFrame does not have", names: "the row, the number of rows" },
+} as const satisfies ErrorCatalog<"entities">;
+
+/** A code of src/entities. */
+export type EntitiesErrorCode = keyof typeof ENTITIES_ERRORS;
+
+/** An entity could not be built from its source (bad JSON, wrong property type). */
+export class EntityParseError extends HuntlabError<EntitiesErrorCode> {
+  override name = "EntityParseError";
+}
+
+/** Message builders of src/entities. `where` names the cell, e.g. `row 3, Entities`. */
+export const entitiesMessages = {
+  entitiesJson: (where: string, detail: string) => errorMessage("entities/json-invalid", `${where}: not valid JSON (${detail})`),
+  extendedPropertiesJson: (where: string, detail: string) =>
+    errorMessage("entities/json-invalid", `${where}: ExtendedProperties is not valid JSON (${detail})`),
+  /** `option` is the option that named it: `latitudeColumn`… */
+  columnMissing: (option: string, name: string, columns: readonly string[]) =>
+    errorMessage("entities/column-missing", `ipsFromDataFrame: ${option} "${name}" is not a column.${didYouMean(name, columns)} Columns: ${columns.join(", ")}`),
+  noIpColumn: (lookedFor: readonly string[], columns: readonly string[]) =>
+    errorMessage("entities/column-missing", `ipsFromDataFrame: no IP address column (looked for ${lookedFor.join(", ")}); pass ipColumn. Columns: ${columns.join(", ")}`),
+  rowOutOfRange: (index: number, height: number) =>
+    errorMessage("entities/row-out-of-range", `SecurityAlert: row ${index} is out of range (the DataFrame has ${height} rows)`),
+};

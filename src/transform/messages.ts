@@ -1,0 +1,122 @@
+/** The error classes, codes and message builders of src/transform (indicators, base64, process trees). */
+import { didYouMean, errorMessage, HuntlabError, type CodesOfClass, type ErrorCatalog } from "../common/errors";
+
+/** Every code of src/transform, with what docs/errors.md says of it. */
+export const TRANSFORM_ERRORS = {
+  "transform/ioc-type-name-empty": { class: "IocExtractError", when: "addIocType is given an empty type name", names: "the method" },
+  "transform/ioc-pattern-invalid": { class: "IocExtractError", when: "addIocType's pattern is not a valid regular expression, or matches the empty string", names: "the type, the regex engine's complaint" },
+  "transform/ioc-no-columns": { class: "IocExtractError", when: "extract is given no columns to scan", names: "the option to pass" },
+  "transform/ioc-column-missing": { class: "IocExtractError", when: "extract is given a column (or indexColumn) that is not in the data", names: "the column, the columns there are, close names" },
+  "transform/unknown-ioc-type": { class: "IocExtractError", when: "an indicator type that is not defined is asked for", names: "the type, the known types" },
+  "transform/too-many-ioc-types": { class: "IocExtractError", when: "one extraction would scan for more than 30 indicator types", names: "how many, the types" },
+  "transform/base64-option": { class: "Base64Error", when: "a base64 limit option is not a positive number", names: "the option, the value" },
+  "transform/base64-no-column": { class: "Base64Error", when: "base64.unpackDf is given no column", names: "the option to pass" },
+  "transform/base64-column-missing": { class: "Base64Error", when: "base64.unpackDf is given a column (or indexColumn) that is not in the data", names: "the column, the columns there are" },
+  "transform/process-schema-unknown": { class: "ProcessSchemaError", when: "no known process-event layout fits the columns and no schema is given", names: "the columns, the known layouts" },
+  "transform/process-schema-incomplete": { class: "ProcessSchemaError", when: "a schema does not name every required field", names: "the fields" },
+  "transform/process-column-missing": { class: "ProcessSchemaError", when: "a column the schema names is not in the data", names: "the columns, the schema" },
+  "transform/no-process-events": { class: "ProcessTreeError", when: "no process-creation events are left to build a tree from", names: "the schema, the event id" },
+  "transform/process-time-not-time": { class: "ProcessTreeError", when: "the time column holds neither times nor time text", names: "the column, example values or its type" },
+  "transform/not-a-process-tree": { class: "ProcessTreeQueryError", when: "a tree query is given something that is not a built process tree", names: "the missing columns" },
+  "transform/process-ref-invalid": { class: "ProcessTreeQueryError", when: "a process is named by something other than a proc_key, a row or a one-row DataFrame", names: "what is accepted" },
+  "transform/process-not-found": { class: "ProcessTreeQueryError", when: "no process of the tree has the proc_key", names: "the proc_key, close keys" },
+  "transform/tree-column-missing": { class: "ProcessTreeQueryError", when: "a column asked of the tree is not in it", names: "the column, close names" },
+} as const satisfies ErrorCatalog<"transform">;
+
+/** A code of src/transform. */
+export type TransformErrorCode = keyof typeof TRANSFORM_ERRORS;
+
+/** Bad arguments to the indicator extractor (unknown type or column, bad pattern). */
+export class IocExtractError extends HuntlabError<CodesOfClass<typeof TRANSFORM_ERRORS, "IocExtractError">> {
+  override name = "IocExtractError";
+}
+
+/** Bad arguments to the base64 unpacker. */
+export class Base64Error extends HuntlabError<CodesOfClass<typeof TRANSFORM_ERRORS, "Base64Error">> {
+  override name = "Base64Error";
+}
+
+/** A schema that does not fit the data. */
+export class ProcessSchemaError extends HuntlabError<CodesOfClass<typeof TRANSFORM_ERRORS, "ProcessSchemaError">> {
+  override name = "ProcessSchemaError";
+}
+
+/** A process-tree build that cannot proceed. */
+export class ProcessTreeError extends HuntlabError<CodesOfClass<typeof TRANSFORM_ERRORS, "ProcessTreeError">> {
+  override name = "ProcessTreeError";
+}
+
+/** A tree query that cannot be answered. */
+export class ProcessTreeQueryError extends HuntlabError<CodesOfClass<typeof TRANSFORM_ERRORS, "ProcessTreeQueryError">> {
+  override name = "ProcessTreeQueryError";
+}
+
+/** Message builders of src/transform. */
+export const transformMessages = {
+  // Indicators (IocExtractError).
+  iocTypeNameEmpty: () => errorMessage("transform/ioc-type-name-empty", "addIocType: the type name is empty."),
+  iocPatternInvalid: (name: string, detail: string) => errorMessage("transform/ioc-pattern-invalid", `addIocType("${name}"): invalid pattern: ${detail}`),
+  iocPatternMatchesEmpty: (name: string) =>
+    errorMessage("transform/ioc-pattern-invalid", `addIocType("${name}"): the pattern matches the empty string, so it would report nothing useful.`),
+  iocNoColumns: () => errorMessage("transform/ioc-no-columns", 'extract: no columns given: pass { columns: ["CommandLine"] } (the text columns to scan).'),
+  iocColumnMissing: (column: string, columns: readonly string[]) =>
+    errorMessage("transform/ioc-column-missing", `extract: column "${column}" is not in the data (columns: ${columns.join(", ")}).${didYouMean(column, columns)}`),
+  iocIndexColumnMissing: (column: string, columns: readonly string[]) =>
+    errorMessage("transform/ioc-column-missing", `extract: indexColumn "${column}" is not in the data.${didYouMean(column, columns)}`),
+  /** `fn` is "validate" for IoCExtract.validate, "" for a type of the iocTypes option. */
+  unknownIocType: (fn: string, type: string, known: readonly string[]) =>
+    errorMessage("transform/unknown-ioc-type", `${fn ? `${fn}: unknown` : "Unknown"} IoC type "${type}" (known: ${known.join(", ")}).${didYouMean(type, known)}`),
+  tooManyIocTypes: (types: readonly string[], max: number) =>
+    errorMessage(
+      "transform/too-many-ioc-types",
+      `extract: at most ${max} IoC types per call, not ${types.length} (${types.join(", ")}); pick at most ${max} with the iocTypes option.`,
+    ),
+
+  // base64 (Base64Error).
+  base64Option: (option: string, value: unknown) => errorMessage("transform/base64-option", `base64: option ${option} must be a positive number (got ${String(value)}).`),
+  base64NoColumn: () => errorMessage("transform/base64-no-column", 'base64.unpackDf: no column given: pass { column: "CommandLine" }.'),
+  base64ColumnMissing: (column: string, columns: readonly string[]) =>
+    errorMessage("transform/base64-column-missing", `base64.unpackDf: column "${column}" is not in the data (columns: ${columns.join(", ")}).${didYouMean(column, columns)}`),
+  base64IndexColumnMissing: (column: string, columns: readonly string[]) =>
+    errorMessage("transform/base64-column-missing", `base64.unpackDf: indexColumn "${column}" is not in the data.${didYouMean(column, columns)}`),
+
+  // Process schemas (ProcessSchemaError).
+  /** `layouts`: each known schema as `name (col, col, …)`. */
+  processSchemaUnknown: (columns: readonly string[], layouts: readonly string[]) =>
+    errorMessage(
+      "transform/process-schema-unknown",
+      `Cannot tell which columns describe the processes (columns: ${columns.join(", ")}). ` +
+        `Known layouts: ${layouts.join("; ")}. ` +
+        `Pass { schema: { processName, processId, parentId, timeStamp, … } } naming your columns.`,
+    ),
+  processSchemaIncomplete: (fields: readonly string[]) =>
+    errorMessage("transform/process-schema-incomplete", `The process schema must name the ${fields.join(", ")} column(s).`),
+  processColumnsMissing: (absent: readonly string[], schema: string, columns: readonly string[]) =>
+    errorMessage(
+      "transform/process-column-missing",
+      `The process data has no column ${absent.map((c) => `"${c}"`).join(", ")} (schema ${schema}); columns: ${columns.join(", ")}.`,
+    ),
+
+  // Building trees (ProcessTreeError).
+  /** `eventFilter`: `EventID = 4688`, or "" when the schema has none. */
+  noProcessEvents: (schema: string, eventFilter: string) =>
+    errorMessage("transform/no-process-events", `No process-creation events to build a tree from (schema ${schema}${eventFilter ? `, ${eventFilter}` : ""}).`),
+  processTimeUnparsed: (column: string, failures: number, examples: readonly string[]) =>
+    errorMessage(
+      "transform/process-time-not-time",
+      `The time column "${column}" holds text that is not a time (${failures} value(s), e.g. ${examples.map((e) => JSON.stringify(e)).join(", ")}).`,
+    ),
+  processTimeType: (column: string, dtype: string) =>
+    errorMessage("transform/process-time-not-time", `The time column "${column}" must hold times or time text, not ${dtype}.`),
+
+  // Querying trees (ProcessTreeQueryError).
+  notATreeFrame: () => errorMessage("transform/not-a-process-tree", "Expected a process tree DataFrame (from buildProcessTree)."),
+  notATree: (missing: readonly string[]) =>
+    errorMessage("transform/not-a-process-tree", `Not a process tree: no ${missing.join(", ")} column(s). Build one with buildProcessTree(events).`),
+  processFrameEmpty: () => errorMessage("transform/process-ref-invalid", "The process DataFrame is empty or has no proc_key column."),
+  processRefInvalid: () => errorMessage("transform/process-ref-invalid", "A process is named by its proc_key, a row with proc_key, or a one-row DataFrame."),
+  processNotFound: (key: string, keys: readonly string[]) =>
+    errorMessage("transform/process-not-found", `No process with proc_key "${key}" in this tree.${didYouMean(key, keys)}`),
+  treeColumnMissing: (column: string, columns: readonly string[]) =>
+    errorMessage("transform/tree-column-missing", `No column "${column}" in the process tree.${didYouMean(column, columns)}`),
+};

@@ -1,0 +1,183 @@
+/** The error classes, codes and message builders of src/vis (the Node side of the views). */
+import { didYouMean, errorMessage, HuntlabError, type CodesOfClass, type ErrorCatalog } from "../common/errors";
+
+/** Every code of src/vis, with what docs/errors.md says of it. */
+export const VIS_ERRORS = {
+  "vis/timeline-not-a-dataframe": { class: "TimelineError", when: "a timeline is given something other than a polars DataFrame", names: "the function" },
+  "vis/timeline-column-missing": { class: "TimelineError", when: "a column named for a timeline is not in the data", names: "the role (time, y, group…), the column, the columns there are" },
+  "vis/timeline-time-not-time": { class: "TimelineError", when: "the timeline's time column holds neither times nor time text", names: "the column, example values or its type" },
+  "vis/timeline-ref-time": { class: "TimelineError", when: "a refEvent time is not a time", names: "the value" },
+  "vis/timeline-option": { class: "TimelineError", when: "a timeline option is missing or has a value it does not accept", names: "the option, the value" },
+  "vis/timeline-y-not-numeric": { class: "TimelineError", when: "timelineValues' y column is not numeric", names: "the column, its type" },
+  "vis/graph-input": { class: "GraphError", when: "a graph function is given something other than alerts or an AlertGraph", names: "what it accepts" },
+  "vis/graph-option": { class: "GraphError", when: "a graph option has a value it does not accept", names: "the option, the value" },
+  "vis/graph-node-missing": { class: "GraphError", when: "a node named by id or label is not in the graph", names: "the node, close names" },
+  "vis/graph-node-ambiguous": { class: "GraphError", when: "a label names several nodes", names: "the label, their ids" },
+  "vis/graph-no-link": { class: "GraphError", when: "a link to remove does not exist", names: "both nodes" },
+  "vis/tree-plot-input": { class: "ProcessTreePlotError", when: "plotProcessTree is given something other than a polars DataFrame", names: "the function" },
+  "vis/tree-plot-column-missing": { class: "ProcessTreePlotError", when: "legendCol is not a column of the tree", names: "the column, close names" },
+  "vis/tree-plot-option": { class: "ProcessTreePlotError", when: "a process-tree plot option is out of range", names: "the option, the value" },
+  "vis/cluster-input": { class: "ClusterBrowserError", when: "the cluster browser is given something other than a dbclusterEvents result", names: "the function to call first" },
+  "vis/cluster-column-missing": { class: "ClusterBrowserError", when: "a label or event column of the cluster browser is not a column", names: "the column, close names" },
+  "vis/chart-not-a-dataframe": { class: "ChartDataError", when: "the anomalies chart is given something other than a polars DataFrame", names: "the function" },
+  "vis/chart-option": { class: "ChartDataError", when: "an anomalies chart option is missing or out of range", names: "the option, the value" },
+  "vis/chart-column-missing": { class: "ChartDataError", when: "a column named for the anomalies chart is not in the data", names: "the option, the column, the columns there are" },
+  "vis/chart-column-not-numeric": { class: "ChartDataError", when: "a value column of the anomalies chart is not numeric", names: "the column, a value or its type" },
+  "vis/chart-time-not-time": { class: "ChartDataError", when: "the anomalies chart's time column holds neither times nor time text", names: "the column, an example value or its type" },
+  "vis/vega-lite-rejected": { class: "VegaLiteSpecError", when: "vega-lite rejects a chart spec", names: "the vega-lite version, its complaint" },
+  "vis/vega-rejected": { class: "VegaLiteSpecError", when: "vega rejects a compiled chart", names: "the vega version, its complaint" },
+  "vis/vega-option": { class: "VegaLiteSpecError", when: "a chart rendering option is out of range", names: "the option, the value" },
+  "vis/map-option": { class: "GeoMapError", when: "a map option (zoomStart, height, tiles, cellDegrees) has a value it does not accept", names: "the option, the value" },
+  "vis/map-color": { class: "GeoMapError", when: "a map colour is neither a colour name nor #hex", names: "the colour, close names, the names" },
+  "vis/map-input": { class: "GeoMapError", when: "a map layer is given something other than a list of entities.Ip", names: "what it accepts" },
+  "vis/map-popup-column": { class: "GeoMapError", when: "popupColumns names a field no Ip has", names: "the fields, the known fields" },
+  "vis/map-outlines-missing": { class: "GeoMapError", when: "the world outlines package cannot be read", names: "the file, the command to install it" },
+  "vis/ti-results-invalid": { class: "TIBrowserError", when: "browseResults is given something other than lookupIocs' results", names: "the missing column" },
+  "vis/ti-severity": { class: "TIBrowserError", when: "browseResults' severity filter names an unknown severity", names: "the severity, the severities" },
+} as const satisfies ErrorCatalog<"vis">;
+
+/** A code of src/vis. */
+export type VisErrorCode = keyof typeof VIS_ERRORS;
+
+type CodesOf<K extends string> = CodesOfClass<typeof VIS_ERRORS, K>;
+
+/** Bad timeline input (a missing column, a time column that is not a time…). */
+export class TimelineError extends HuntlabError<CodesOf<"TimelineError">> {
+  override name = "TimelineError";
+}
+
+/** A graph operation named a node or edge that is not there (or was given bad input). */
+export class GraphError extends HuntlabError<CodesOf<"GraphError">> {
+  override name = "GraphError";
+}
+
+/** Bad plot input. */
+export class ProcessTreePlotError extends HuntlabError<CodesOf<"ProcessTreePlotError">> {
+  override name = "ProcessTreePlotError";
+}
+
+/** Bad input to the cluster browser: not a dbclusterEvents result, an unknown column. */
+export class ClusterBrowserError extends HuntlabError<CodesOf<"ClusterBrowserError">> {
+  override name = "ClusterBrowserError";
+}
+
+/** Bad chart input: a missing column, a non-numeric value column. */
+export class ChartDataError extends HuntlabError<CodesOf<"ChartDataError">> {
+  override name = "ChartDataError";
+}
+
+/** A spec that vega-lite 5 or vega 5 rejects. */
+export class VegaLiteSpecError extends HuntlabError<CodesOf<"VegaLiteSpecError">> {
+  override name = "VegaLiteSpecError";
+}
+
+/** Bad map options or input. */
+export class GeoMapError extends HuntlabError<CodesOf<"GeoMapError">> {
+  override name = "GeoMapError";
+}
+
+/** Bad input to the TI results browser. */
+export class TIBrowserError extends HuntlabError<CodesOf<"TIBrowserError">> {
+  override name = "TIBrowserError";
+}
+
+/** Example values as JSON, comma-separated. */
+function examples(values: readonly string[]): string {
+  return values.map((e) => JSON.stringify(e)).join(", ");
+}
+
+/** Message builders of src/vis. */
+export const visMessages = {
+  // Timelines (TimelineError).
+  timelineNotADataFrame: () => errorMessage("vis/timeline-not-a-dataframe", "timeline() expects a polars DataFrame."),
+  /** `role`: "time", "y", "group"… */
+  timelineColumnMissing: (role: string, name: string, columns: readonly string[]) =>
+    errorMessage("vis/timeline-column-missing", `The ${role} column "${name}" is not in the data.${didYouMean(name, columns)} Columns: ${columns.join(", ")}.`),
+  timelineTimeUnparsed: (column: string, failures: number, values: readonly string[]) =>
+    errorMessage("vis/timeline-time-not-time", `The time column "${column}" holds text that is not a time (${failures} value(s), e.g. ${examples(values)}); pass timeColumn.`),
+  timelineTimeType: (column: string, dtype: string) =>
+    errorMessage("vis/timeline-time-not-time", `The time column "${column}" must hold times, not ${dtype}; pass timeColumn.`),
+  timelineRefTime: (raw: unknown) => errorMessage("vis/timeline-ref-time", `refEvent time ${JSON.stringify(raw)} is not a time.`),
+  timelineKind: (kind: unknown) =>
+    errorMessage("vis/timeline-option", `kind must be "line", "bar" or "point" (or a list of them), not ${JSON.stringify(kind)}.`),
+  timelineValuesNeedY: () => errorMessage("vis/timeline-option", 'timelineValues needs the numeric column to plot: { y: "column" }.'),
+  timelineYNotNumeric: (column: string, dtype: string) => errorMessage("vis/timeline-y-not-numeric", `The y column "${column}" must be numeric, not ${dtype}.`),
+
+  // Graphs (GraphError).
+  graphWidth: (width: unknown) => errorMessage("vis/graph-option", `width must be a positive number, not ${String(width)}`),
+  graphNotAnAlertGraph: () =>
+    errorMessage("vis/graph-input", "drawAlertEntityGraph: expected an AlertGraph (from createAlertGraph / addRelatedAlerts)"),
+  graphNotAlerts: () => errorMessage("vis/graph-input", "expected an alerts DataFrame, a SecurityAlert or a list of them"),
+  graphNoLink: (source: string, target: string) => errorMessage("vis/graph-no-link", `No link between "${source}" and "${target}"`),
+  graphEdgeNodesMissing: (missing: readonly string[]) =>
+    errorMessage("vis/graph-node-missing", `addEdge: node(s) ${missing.map((m) => JSON.stringify(m)).join(", ")} not in the graph`),
+  /** `close`: the labels and ids nearest to the name. */
+  graphNodeMissing: (nameOrId: string, close: readonly string[]) =>
+    errorMessage("vis/graph-node-missing", `No node "${nameOrId}" in the graph.${close.length ? ` Did you mean ${close.map((c) => JSON.stringify(c)).join(", ")}?` : ""}`),
+  graphNodeAmbiguous: (label: string, count: number, ids: readonly string[]) =>
+    errorMessage("vis/graph-node-ambiguous", `"${label}" names ${count} nodes; use one of their ids: ${ids.slice(0, 5).join(", ")}`),
+
+  // Process-tree plots (ProcessTreePlotError).
+  treePlotInput: () => errorMessage("vis/tree-plot-input", "plotProcessTree expects a polars DataFrame (events or a built tree)."),
+  treePlotLegendColumn: (column: string, columns: readonly string[]) =>
+    errorMessage("vis/tree-plot-column-missing", `legendCol "${column}" is not a column of the tree.${didYouMean(column, columns)}`),
+  /** `accepted`: "1 or more", "at least 150 pixels"… */
+  treePlotOption: (option: string, accepted: string, value: unknown) =>
+    errorMessage("vis/tree-plot-option", `${option} must be ${accepted}, not ${String(value)}.`),
+
+  // The cluster browser (ClusterBrowserError); `fn` is the function called.
+  clusterInput: (fn: string) => errorMessage("vis/cluster-input", `${fn}: pass the result of dbclusterEvents(...).`),
+  clusterLabelColumn: (fn: string, column: string, columns: readonly string[]) =>
+    errorMessage("vis/cluster-column-missing", `${fn}: label column "${column}" is not a column.${didYouMean(column, columns)}`),
+  clusterEventColumn: (fn: string, column: string, columns: readonly string[]) =>
+    errorMessage("vis/cluster-column-missing", `${fn}: column "${column}" is not an event column.${didYouMean(column, columns)}`),
+
+  // The anomalies chart (ChartDataError); `fn` is the function called.
+  chartNotADataFrame: (fn: string) => errorMessage("vis/chart-not-a-dataframe", `${fn}: expected a polars DataFrame (the output of timeseriesAnomaliesStl).`),
+  chartNeedsY: (fn: string) => errorMessage("vis/chart-option", `${fn}: pass the value column as { y: "<column>" }.`),
+  chartPixels: (fn: string, option: string, value: unknown) =>
+    errorMessage("vis/chart-option", `${fn}: ${option} must be a positive number of pixels; got ${String(value)}.`),
+  chartColumnMissing: (fn: string, option: string, name: string, columns: readonly string[]) =>
+    errorMessage("vis/chart-column-missing", `${fn}: ${option} "${name}" is not a column.${didYouMean(name, columns)} Columns: ${columns.join(", ")}.`),
+  chartValueNotNumeric: (fn: string, column: string, value: string) =>
+    errorMessage("vis/chart-column-not-numeric", `${fn}: column "${column}" must be numeric; it holds ${JSON.stringify(value.slice(0, 40))}.`),
+  chartColumnNotNumeric: (fn: string, column: string, dtype: string) =>
+    errorMessage("vis/chart-column-not-numeric", `${fn}: column "${column}" must be numeric; it is ${dtype}.`),
+  chartTimeUnparsed: (fn: string, column: string, example: string) =>
+    errorMessage("vis/chart-time-not-time", `${fn}: time column "${column}" does not parse as times (e.g. ${JSON.stringify(example)}).`),
+  chartTimeType: (fn: string, column: string, dtype: string) =>
+    errorMessage("vis/chart-time-not-time", `${fn}: time column "${column}" must hold times; it is ${dtype}.`),
+
+  // Vega-Lite charts (VegaLiteSpecError).
+  /** What vega-lite's logger reported as an error. */
+  vegaLiteLogged: (text: string) => errorMessage("vis/vega-lite-rejected", text),
+  vegaLiteRejected: (version: string, detail: string) =>
+    errorMessage("vis/vega-lite-rejected", `Vega-Lite ${version} rejected the chart spec: ${detail}`),
+  vegaRejected: (version: string, detail: string) => errorMessage("vis/vega-rejected", `Vega ${version} rejected the compiled chart: ${detail}`),
+  pngScale: (scale: number) => errorMessage("vis/vega-option", `pngScale must be between 0 and 8, not ${scale}.`),
+
+  // Maps (GeoMapError).
+  mapColor: (color: string, names: readonly string[]) =>
+    errorMessage("vis/map-color", `color "${color}" is not a colour name or #hex.${didYouMean(color, names)} Names: ${names.join(", ")}`),
+  mapOutlinesUnreadable: (detail: string) =>
+    errorMessage("vis/map-outlines-missing", `Cannot read the world outlines (world-atlas/countries-110m.json; run npm install): ${detail}`),
+  mapZoom: (zoom: unknown) => errorMessage("vis/map-option", `zoomStart must be between 0 and 22, not ${String(zoom)}`),
+  mapHeight: (height: unknown) => errorMessage("vis/map-option", `height must be a positive number of pixels, not ${String(height)}`),
+  mapTiles: (url: unknown) => errorMessage("vis/map-option", `tiles: "${String(url)}" is not an http(s) URL template`),
+  mapCellDegrees: (cell: unknown) => errorMessage("vis/map-option", `cellDegrees must be positive, not ${String(cell)}`),
+  mapNotIps: () => errorMessage("vis/map-input", "expected a list of entities.Ip"),
+  mapPopupColumns: (missing: readonly string[], known: Iterable<string>) => {
+    const names = [...known];
+    return errorMessage(
+      "vis/map-popup-column",
+      `popupColumns: ${missing.join(", ")} not in any Ip's AdditionalData.${didYouMean(missing[0] ?? "", names)} Known: ${names.join(", ") || "(none)"}`,
+    );
+  },
+
+  // The TI results browser (TIBrowserError).
+  tiResultsNotAFrame: () => errorMessage("vis/ti-results-invalid", "browseResults: expected the DataFrame returned by TILookup.lookupIocs()"),
+  tiResultsColumnMissing: (column: string, columns: readonly string[]) =>
+    errorMessage("vis/ti-results-invalid", `browseResults: the results have no "${column}" column — pass the DataFrame returned by lookupIocs().${didYouMean(column, columns)}`),
+  tiSeverity: (severity: string, severities: readonly string[]) =>
+    errorMessage("vis/ti-severity", `browseResults: unknown severity "${severity}" (use ${severities.join(", ")} or "all").${didYouMean(severity, severities)}`),
+};

