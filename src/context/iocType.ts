@@ -118,9 +118,10 @@ export function canonicalDomain(value: string): string | undefined {
 }
 
 /**
- * The type of a single observable: ipv4, ipv6, url, email, md5/sha1/sha256
- * hash, dns (a hostname under a real top-level domain), a registered custom
- * type, else `"unknown"`.
+ * The type of a single observable: ipv4, ipv6, url (any host: intranet names
+ * such as `http://server/file.sct` too), email, md5/sha1/sha256 hash, dns (a
+ * hostname under a real top-level domain), a registered custom type, else
+ * `"unknown"`.
  */
 export function detectIocType(value: string): IocType {
   return classifyObservable(unbracket(refang(value.trim()))) ?? "unknown";

@@ -110,13 +110,19 @@ export interface DecodedItem {
   index: string;
   /** The limit or problem that left this item incomplete, or null. */
   limit: string | null;
+  /**
+   * Times its base64 run occurs in the text of its level (all decoded alike,
+   * recorded once, as MSTICPy does): e.g. the same fragment in three members
+   * of an archive. Members of an archive carry the count of the archive's run.
+   */
+  occurrences: number;
 }
 
 /** What {@link unpack} returns. */
 export interface UnpackResult {
   /** The input with every decoded fragment replaced by its tag. */
   fullDecodedString: string;
-  /** One row per decoded item, MSTICPy's columns (+ `limit`). */
+  /** One row per decoded item (a run repeated at one level: one item), MSTICPy's columns (+ `limit`, `occurrences`). */
   records: DataFrame;
   /** The same items as JavaScript objects (bytes as Buffers). */
   items: DecodedItem[];
@@ -135,7 +141,7 @@ export interface UnpackDfOptions extends Base64UnpackOptions {
   indexColumn?: string;
 }
 
-/** Columns of the records frame, in MSTICPy's order, then `limit`. */
+/** Columns of the records frame, in MSTICPy's order, then `limit` and `occurrences`. */
 export const BASE64_RECORD_COLUMNS = [
   "reference",
   "original_string",
@@ -150,6 +156,7 @@ export const BASE64_RECORD_COLUMNS = [
   "sha256",
   "printable_bytes",
   "limit",
+  "occurrences",
 ] as const;
 
 type Limits = Readonly<Required<Base64UnpackOptions>>;
@@ -265,6 +272,7 @@ function itemTag(state: State, bytes: Uint8Array, ctx: ItemContext, name: string
     depth: ctx.depth,
     index: ctx.index,
     limit,
+    occurrences: 1,
   });
   const limitAttr = limit ? ` limit='${limit}'` : "";
   if (text) return `<decoded type='string' name='${name}' index='${ctx.index}' depth='${ctx.depth}'${limitAttr}>${text.text}</decoded>`;
@@ -312,16 +320,50 @@ function renderBytes(state: State, bytes: Uint8Array, ctx: ItemContext): string 
   return itemTag(state, bytes, ctx, `[${type ?? "None"}]`, "unknown", type);
 }
 
-/** One pass over `text` at `depth`: every candidate run decoded and replaced. */
+/** A run decoded at the current level: its tag, its items, and what decoding it cost. */
+interface LevelFragment {
+  tag: string;
+  index: number;
+  items: DecodedItem[];
+  /** Budget bytes spent decoding it: each further occurrence is charged the same, as if decoded again. */
+  cost: number;
+}
+
+/**
+ * One pass over `text` at `depth`: every candidate run decoded and replaced.
+ * A run that occurs again at the same level (the same fragment in several
+ * archive members) is decoded once, recorded once with its count in
+ * `occurrences`, and every occurrence gets the same tag — MSTICPy's rows.
+ * Each occurrence still counts against `maxDecodedBytes`, so repeats cannot
+ * inflate the rewritten text past the budget.
+ */
 function decodeLevel(state: State, text: string, depth: number): { text: string; decoded: boolean } {
   const re = candidateRegex(state.opts.minLength);
   const pieces: string[] = [];
+  const seen = new Map<string, LevelFragment>();
   let last = 0;
   let index = 0;
   let decoded = false;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const run = m[0];
     if (state.undecodable.has(run)) continue;
+    const again = seen.get(run);
+    if (again) {
+      let tag: string;
+      if (again.cost > state.budget.remaining) {
+        state.limits.push(`maxDecodedBytes: ${state.opts.maxDecodedBytes} bytes decoded; the rest left encoded`);
+        tag = `<decoded type='limit' reason='maxDecodedBytes' index='${again.index}' depth='${depth}'>${run}</decoded>`;
+        state.stopped = true;
+      } else {
+        state.budget.remaining -= again.cost;
+        for (const item of again.items) item.occurrences++;
+        tag = again.tag;
+      }
+      pieces.push(text.slice(last, m.index), tag);
+      last = m.index + run.length;
+      if (state.stopped) break;
+      continue;
+    }
     const bytes = decodeBase64Run(run);
     if (!bytes) {
       state.undecodable.add(run);
@@ -339,8 +381,11 @@ function decodeLevel(state: State, text: string, depth: number): { text: string;
       state.stopped = true;
     } else {
       state.fragments++;
+      const before = state.budget.remaining;
+      const firstItem = state.items.length;
       state.budget.remaining -= bytes.length;
       tag = renderBytes(state, bytes, { original: run, index: String(index), depth });
+      seen.set(run, { tag, index, items: state.items.slice(firstItem), cost: Math.max(1, before - state.budget.remaining) });
       decoded = true;
     }
     pieces.push(text.slice(last, m.index), tag);
@@ -413,6 +458,7 @@ function recordColumns(items: DecodedItem[]): Series[] {
     col("sha256", (i) => i.sha256, pl.Utf8),
     col("printable_bytes", (i) => i.printableBytes, pl.Utf8),
     col("limit", (i) => i.limit, pl.Utf8),
+    col("occurrences", (i) => i.occurrences, pl.UInt32),
   ];
 }
 
@@ -446,9 +492,11 @@ export function unpack(text: string | null | undefined, options: Base64UnpackOpt
 
 /**
  * Decodes the base64 in a text column: one row per decoded item, MSTICPy's
- * columns (`reference … printable_bytes`), `limit`, then `src_index` (the
- * source row), the source column itself and `full_decoded_string`. Rows with
- * nothing decoded give no output; null cells are empty text.
+ * columns (`reference … printable_bytes`), `limit`, `occurrences` (how often
+ * the item's run occurs at its level: a repeated fragment is one row, as in
+ * MSTICPy), then `src_index` (the source row), the source column itself and
+ * `full_decoded_string`. Rows with nothing decoded give no output; null cells
+ * are empty text.
  *
  * Polars screens the column first (runs of 30+ base64 characters), so only
  * rows that can hold base64 reach JavaScript.

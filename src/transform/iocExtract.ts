@@ -44,7 +44,8 @@ export interface IocScanOptions {
   /**
    * Accept any top-level domain of 2–63 letters, not only those of the Public
    * Suffix List (ICANN section) — for internal names such as `host.corp`.
-   * Applies to domains, e-mail domains and URL hosts.
+   * Applies to domains and e-mail domains. URL hosts need no real top-level
+   * domain either way: `http://server/x.sct` and `http://files.corp/x` are URLs.
    * @defaultValue false
    */
   ignoreTlds?: boolean;
@@ -55,6 +56,14 @@ export interface IocScanOptions {
    * @defaultValue true
    */
   urlHostAsDns?: boolean;
+  /**
+   * Refang defanged indicators before scanning (`hxxp://evil[.]com` is found
+   * as `http://evil.com`; the forms are listed in `refang`). MSTICPy's
+   * `defanged` switch: false scans the text as written, so defanged forms are
+   * not indicators (`evil[.]com` yields nothing).
+   * @defaultValue true
+   */
+  defanged?: boolean;
 }
 
 /** Options of {@link IoCExtract.extract}. */
@@ -82,7 +91,7 @@ export interface AddIocTypeOptions {
 }
 
 /** The defaults of {@link IocScanOptions}. */
-export const IOC_SCAN_DEFAULTS = Object.freeze({ includePaths: false, ignoreTlds: false, urlHostAsDns: true });
+export const IOC_SCAN_DEFAULTS = Object.freeze({ includePaths: false, ignoreTlds: false, urlHostAsDns: true, defanged: true });
 
 /** Column names of {@link IoCExtract.extract}'s result (MSTICPy's). */
 export const IOC_RESULT_COLUMNS = ["IoCType", "Observable", "SourceIndex", "Input"] as const;
@@ -166,7 +175,8 @@ export class IoCExtract {
   /**
    * The observables in one string, by type: `{ dns: [...], url: [...] }`.
    * Types appear in the order their first observable was found; each
-   * observable once, in order of discovery. Defanged forms come back refanged.
+   * observable once, in order of discovery. Defanged forms come back refanged
+   * (unless `defanged: false`).
    */
   extractText(text: string | null | undefined, options: IocScanOptions = {}): Record<string, string[]> {
     const opts = this.options(options);

@@ -236,7 +236,7 @@ function trimTrailing(s: string, start: number, end: number, minEnd: number): nu
  * query and fragment, each from its RFC 3986 character set (MSTICPy's);
  * trailing sentence punctuation and unbalanced closing brackets are dropped.
  */
-export function parseUrlAt(s: string, sep: number, ignoreTlds: boolean): UrlSpan | undefined {
+export function parseUrlAt(s: string, sep: number): UrlSpan | undefined {
   let letters = 0;
   while (letters < MAX_SCHEME && sep - letters > 0 && isAlpha(s.charCodeAt(sep - letters - 1))) letters++;
   let start = -1;
@@ -268,7 +268,8 @@ export function parseUrlAt(s: string, sep: number, ignoreTlds: boolean): UrlSpan
   // text, and `http://http://…` must not rescan it for every `://`.
   let nameEnd = hostEnd;
   while (nameEnd > hostStart && s.charCodeAt(nameEnd - 1) === 46) nameEnd--; // `evil.com./` is `evil.com`
-  if (!isValidUrlHost(s.slice(hostStart, nameEnd), scheme, ignoreTlds)) return undefined;
+  if (!isValidUrlHost(s.slice(hostStart, nameEnd), scheme)) return undefined;
+  if (hostEnd < n && s.charCodeAt(hostEnd) > 127 && WORD_CHAR.test(s[hostEnd])) return undefined;
   let i = hostEnd;
   if (s.charCodeAt(i) === 58) {
     i++;
@@ -289,19 +290,61 @@ export function parseUrlAt(s: string, sep: number, ignoreTlds: boolean): UrlSpan
     // Trimming reached into the host (`http://evil.com.`): check what is left.
     nameEnd = end;
     while (nameEnd > hostStart && s.charCodeAt(nameEnd - 1) === 46) nameEnd--;
-    if (!isValidUrlHost(s.slice(hostStart, nameEnd), scheme, ignoreTlds)) return undefined;
+    if (!isValidUrlHost(s.slice(hostStart, nameEnd), scheme)) return undefined;
   }
   return { start, end, authority, hostStart, hostEnd: nameEnd };
 }
 
-function isValidUrlHost(host: string, scheme: string, ignoreTlds: boolean): boolean {
+/**
+ * A URL's host: an IPv4 address, an `[IPv6]` literal, or a host name of one or
+ * more labels with any suffix — intranet URLs (`http://badguyserver/pwnme`,
+ * `http://files.corp/x.sct`) are real attack URLs. The public-suffix check is
+ * for `dns` observables, not URL hosts. A name whose last label is a number
+ * must be a valid dotted quad (`http://1.2.3/` and `http://999.1.1.1/` are not
+ * URLs); a single number is an IPv4 address in its integer form, as browsers read it.
+ */
+function isValidUrlHost(host: string, scheme: string): boolean {
   if (host === "") return scheme === "file";
   if (host.startsWith("[")) return isIpv6(host.slice(1, -1));
   const name = host.includes("%") ? percentDecode(host) : host;
   if (isIpv4(name)) return true;
-  if (ignoreTlds) return name.length > 0;
-  return isValidDomain(name);
+  return isHostName(name);
 }
+
+/** Letters, digits, inner `-` and `_` (NetBIOS names have them), 1–63 long. */
+function isHostLabel(s: string, start: number, end: number): boolean {
+  if (end - start < 1 || end - start > 63) return false;
+  if (!isAlphaNum(s.charCodeAt(start)) || !isAlphaNum(s.charCodeAt(end - 1))) return false;
+  for (let i = start + 1; i < end - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (!isAlphaNum(c) && c !== 45 && c !== 95) return false;
+  }
+  return true;
+}
+
+/** A host name of one or more labels, at most 253 characters (see {@link isValidUrlHost} for numbers). */
+function isHostName(name: string): boolean {
+  if (name.length < 1 || name.length > 253) return false;
+  let start = 0;
+  let lastStart = 0;
+  for (let i = 0; i <= name.length; i++) {
+    if (i < name.length && name.charCodeAt(i) !== 46) continue;
+    if (!isHostLabel(name, start, i)) return false;
+    lastStart = start;
+    start = i + 1;
+  }
+  // A numeric last label makes the name an IPv4 address (WHATWG URL): only the one-number form is left to accept.
+  let numeric = true;
+  for (let i = lastStart; i < name.length && numeric; i++) numeric = isDigit(name.charCodeAt(i));
+  return !numeric || lastStart === 0;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** A letter or digit of any script (a host cut short by one is not a host: `http://bücher.de`). */
+const WORD_CHAR = /[\p{L}\p{N}]/u;
 
 /** Percent-decodes runs of `%XX` as UTF-8; invalid sequences stay as written. */
 export function percentDecode(s: string): string {
@@ -316,13 +359,13 @@ export function percentDecode(s: string): string {
 }
 
 /** Every URL in `s` (non-overlapping, left to right). */
-export function findUrls(s: string, ignoreTlds: boolean): UrlSpan[] {
+export function findUrls(s: string): UrlSpan[] {
   const spans: UrlSpan[] = [];
   let from = 0;
   for (;;) {
     const sep = s.indexOf("://", from);
     if (sep < 0) return spans;
-    const span = parseUrlAt(s, sep, ignoreTlds);
+    const span = parseUrlAt(s, sep);
     if (span) {
       spans.push(span);
       from = Math.max(span.end, sep + 3);
@@ -333,13 +376,13 @@ export function findUrls(s: string, ignoreTlds: boolean): UrlSpan[] {
 }
 
 /** URLs embedded in the URL s[span] (a redirect target in its query), at most MAX_EMBEDDED. */
-function embeddedUrls(s: string, span: UrlSpan, ignoreTlds: boolean): UrlSpan[] {
+function embeddedUrls(s: string, span: UrlSpan): UrlSpan[] {
   const found: UrlSpan[] = [];
   let from = span.authority;
   while (found.length < MAX_EMBEDDED) {
     const sep = s.indexOf("://", from);
     if (sep < 0 || sep >= span.end) break;
-    const inner = parseUrlAt(s, sep, ignoreTlds);
+    const inner = parseUrlAt(s, sep);
     if (inner) found.push(inner);
     from = sep + 3;
   }
@@ -351,23 +394,24 @@ function addUrl(sink: ScanSink, s: string, span: UrlSpan, at: number): void {
   sink.add("url", s.slice(span.start, span.end), PRIORITY.url, at);
   if (sink.urlHostAsDns) {
     const host = percentDecode(s.slice(span.hostStart, span.hostEnd));
-    if (!host.startsWith("[") && !isIpv4(host) && (sink.ignoreTlds || isValidDomain(host))) sink.add("dns", host, PRIORITY.dns, at);
+    // Only names the dns type accepts: an intranet URL's `server` is no `dns` observable.
+    if (!host.startsWith("[") && !isIpv4(host) && isValidDomain(host, sink.ignoreTlds)) sink.add("dns", host, PRIORITY.dns, at);
   }
 }
 
 function scanUrl(sink: ScanSink): void {
-  const { text, ignoreTlds } = sink;
+  const { text } = sink;
   for (const span of sink.urls()) {
     addUrl(sink, text, span, span.start);
-    for (const inner of embeddedUrls(text, span, ignoreTlds)) addUrl(sink, text, inner, span.start);
+    for (const inner of embeddedUrls(text, span)) addUrl(sink, text, inner, span.start);
     // MSTICPy's URL decoding: the percent-decoded URL is scanned again (here from
     // its start; MSTICPy resumes at an offset that belongs to the undecoded text).
     const raw = text.slice(span.start, span.end);
     const decoded = percentDecode(raw);
     if (decoded !== raw) {
-      for (const d of findUrls(decoded, ignoreTlds)) {
+      for (const d of findUrls(decoded)) {
         addUrl(sink, decoded, d, span.start);
-        for (const inner of embeddedUrls(decoded, d, ignoreTlds)) addUrl(sink, decoded, inner, span.start);
+        for (const inner of embeddedUrls(decoded, d)) addUrl(sink, decoded, inner, span.start);
       }
     }
   }
@@ -489,8 +533,9 @@ function scanWindowsPath(sink: ScanSink): void {
   }
 }
 
-const LX_FOLDER_STOP = new CharSet("\\:*?<>|\r\n\"'`\0");
-const LX_FILE_STOP = new CharSet("/\0<>|\r\n \"'`");
+// A tab ends a path (it separates the fields of exported logs).
+const LX_FOLDER_STOP = new CharSet("\\:*?<>|\t\r\n\"'`\0");
+const LX_FILE_STOP = new CharSet("/\0<>|\t\r\n \"'`");
 
 /** A Windows path root at i: `X:\`, `\\`, `.\` or `..\`. */
 function startsWindowsRoot(s: string, i: number): boolean {
@@ -509,15 +554,32 @@ function startsLinuxRoot(s: string, i: number): boolean {
   return false;
 }
 
-/** A character that may not come right before a path's root (the `/` would be inside a word, or a URL's `://`). */
+/** A character that may not come right before a path's root (the `/` would be inside a word). */
 function isWordBefore(c: number): boolean {
-  return isLabelChar(c) || c === 95 || c === 126 || c === 58 || c === 46;
+  return isLabelChar(c) || c === 95 || c === 126 || c === 46;
 }
 
 /**
- * Linux paths: a root `/` that starts a token (`./`, `../` and `~/` roots too),
- * at least two components unless rooted at dots or `~`, folders that may hold
- * spaces (not ending in one), a file name without spaces. URLs are skipped.
+ * True when the root at `rootStart` (the `/` at `b`, or dots or `~` before it)
+ * follows a `key:` option separator (`--file:/bin/sh`, `-out:./x`,
+ * `host:/var/log`). Not after a lone letter (`C:/Windows` is a Windows drive),
+ * and never a `//` root (`https://`, `//user@host:88`: the rest of a URL).
+ */
+function afterOptionColon(s: string, rootStart: number, b: number): boolean {
+  if (rootStart < 2 || s.charCodeAt(rootStart - 1) !== 58) return false;
+  if (rootStart === b && s.charCodeAt(b + 1) === 47) return false;
+  const k = s.charCodeAt(rootStart - 2);
+  if (!isLabelChar(k) && k !== 95) return false;
+  return !(isAlpha(k) && (rootStart < 3 || !isLabelChar(s.charCodeAt(rootStart - 3))));
+}
+
+/**
+ * Linux paths: a root `/` that starts a token (`./`, `../` and `~/` roots too)
+ * or follows an option separator (`--file:/x`, `--out=./x`), at least two
+ * components unless rooted at dots or `~`, folders that may hold spaces (not
+ * starting or ending with one, and not running into a next `key=/path`), a file
+ * name without spaces. URLs are skipped, and so are the URL pieces MSTICPy
+ * reports as paths (`//user@host:88` after `scheme:`).
  */
 function scanLinuxPath(sink: ScanSink): void {
   const { text } = sink;
@@ -534,10 +596,12 @@ function scanLinuxPath(sink: ScanSink): void {
       continue;
     }
     let rootStart = b;
-    while (rootStart > pos && text.charCodeAt(rootStart - 1) === 46) rootStart--;
+    while (rootStart > pos && b - rootStart < 3 && text.charCodeAt(rootStart - 1) === 46) rootStart--;
     if (rootStart === b && rootStart > pos && text.charCodeAt(rootStart - 1) === 126) rootStart--;
     const relRoot = rootStart < b;
-    if (rootStart > 0 && isWordBefore(text.charCodeAt(rootStart - 1))) {
+    // `./` and `../` roots only (`.../x` is an ellipsis); a path may follow `key=` or `key:`.
+    const wordBefore = rootStart > 0 && isWordBefore(text.charCodeAt(rootStart - 1));
+    if (b - rootStart > 2 || wordBefore || (rootStart > 0 && text.charCodeAt(rootStart - 1) === 58 && !afterOptionColon(text, rootStart, b))) {
       // Inside a word (`and/or`, `a.b/c`): skip the rest of this token.
       let j = b + 1;
       while (j < n && !isSpace(text.charCodeAt(j)) && text.charCodeAt(j) !== 0) j++;
@@ -546,12 +610,28 @@ function scanLinuxPath(sink: ScanSink): void {
     }
     let folderStart = b;
     while (folderStart + 1 < n && text.charCodeAt(folderStart + 1) === 47) folderStart++; // `//` roots
+    if (isSpace(text.charCodeAt(folderStart + 1))) {
+      // A root before a space (`./ and/or`) starts no path: a folder name does not start with one.
+      pos = folderStart + 1;
+      continue;
+    }
     let lastSep = -1;
+    let lastSpace = -1; // the last space in the folder extent, and lastSep at that point
+    let sepAtSpace = -1;
     let i = folderStart;
     for (; i < n; i++) {
       const c = text.charCodeAt(i);
       if (LX_FOLDER_STOP.has(c)) break;
-      if (c === 32 && startsLinuxRoot(text, i + 1)) break;
+      if (c === 32) {
+        if (startsLinuxRoot(text, i + 1)) break;
+        lastSpace = i;
+        sepAtSpace = lastSep;
+      } else if (c === 61 && lastSpace > folderStart && startsLinuxRoot(text, i + 1)) {
+        // `/bin/sh --out=/tmp/x`: the path ends before the option that holds the next one.
+        i = lastSpace;
+        lastSep = sepAtSpace;
+        break;
+      }
       if (c === 47) {
         if (i > folderStart && text.charCodeAt(i - 1) === 32) break;
         if (i + 1 < n && !LX_FILE_STOP.has(text.charCodeAt(i + 1))) lastSep = i;
@@ -607,9 +687,9 @@ function isDomainName(value: string, ignoreTlds: boolean): boolean {
   return isValidDomain(name, ignoreTlds);
 }
 
-function isWholeUrl(value: string, ignoreTlds: boolean): boolean {
+function isWholeUrl(value: string): boolean {
   const sep = value.indexOf("://");
-  const span = sep > 0 ? parseUrlAt(value, sep, ignoreTlds) : undefined;
+  const span = sep > 0 ? parseUrlAt(value, sep) : undefined;
   return span !== undefined && span.start === 0 && span.end === value.length;
 }
 
@@ -696,7 +776,7 @@ function scansWhole(def: IocTypeDefinition, value: string, ignoreTlds: boolean):
     add: (type, found) => {
       if (type === def.name && found === value) whole = true;
     },
-    urls: () => (spans ??= findUrls(value, ignoreTlds)),
+    urls: () => (spans ??= findUrls(value)),
   });
   return whole;
 }

@@ -25,6 +25,8 @@ const MAX_TYPES_PER_SCAN = 30;
 export interface ScanSettings {
   ignoreTlds: boolean;
   urlHostAsDns: boolean;
+  /** Refang defanged forms before scanning (false: scan the text as written). */
+  defanged: boolean;
 }
 
 /** Observables of one string: value → its type and priority, in order of discovery. */
@@ -45,15 +47,15 @@ class RowSink implements ScanSink {
     this.found.set(value, { type, priority }); // an update keeps the first-found position
   }
   urls(): readonly UrlSpan[] {
-    this.spans ??= findUrls(this.text, this.ignoreTlds);
+    this.spans ??= findUrls(this.text);
     return this.spans;
   }
 }
 
-/** Scans one string (refanged first) for the types `defs`. */
+/** Scans one string (refanged first, unless `settings.defanged` is false) for the types `defs`. */
 export function scanText(text: string, defs: readonly IocTypeDefinition[], settings: ScanSettings): Found {
   if (!text) return new Map();
-  const sink = new RowSink(refang(text), settings.ignoreTlds, settings.urlHostAsDns);
+  const sink = new RowSink(settings.defanged ? refang(text) : text, settings.ignoreTlds, settings.urlHostAsDns);
   for (const def of defs) def.scan(sink);
   return sink.found;
 }
@@ -116,7 +118,7 @@ class Collector implements ScanSink {
     h.priority.push(priority);
   }
   urls(): readonly UrlSpan[] {
-    this.spans ??= findUrls(this.text, this.ignoreTlds);
+    this.spans ??= findUrls(this.text);
     return this.spans;
   }
 }
@@ -131,7 +133,7 @@ interface Screen {
   frame: DataFrame;
 }
 
-function screen(text: Series, defs: readonly IocTypeDefinition[]): Screen {
+function screen(text: Series, defs: readonly IocTypeDefinition[], defanged: boolean): Screen {
   // One bit per type in a 32-bit mask.
   if (defs.length > MAX_TYPES_PER_SCAN) throw new IocExtractError(msg.tooManyIocTypes(defs.map((d) => d.name), MAX_TYPES_PER_SCAN));
   const patterns: string[] = [];
@@ -145,7 +147,7 @@ function screen(text: Series, defs: readonly IocTypeDefinition[]): Screen {
   // One column per distinct prefilter (the three hash types share one), evaluated in parallel.
   const frame = pl
     .DataFrame([text.rename("t")])
-    .select(col, col.str.contains(DEFANG_PREFILTER).alias("d"), ...patterns.map((p, i) => col.str.contains(p).alias(`m${i}`)));
+    .select(col, (defanged ? col.str.contains(DEFANG_PREFILTER) : pl.lit(false)).alias("d"), ...patterns.map((p, i) => col.str.contains(p).alias(`m${i}`)));
   let mask = pl.lit(0);
   defs.forEach((_def, t) => {
     const bit = pl.lit(1 << t);
@@ -181,7 +183,7 @@ function cellsAt(frame: DataFrame, rows: number[]): string[] {
  * column number `col` to `hits`.
  */
 function scanColumn(text: Series, defs: readonly IocTypeDefinition[], settings: ScanSettings, col: number, hits: Hits): void {
-  const { masks, defanged, filterOf, frame } = screen(text, defs);
+  const { masks, defanged, filterOf, frame } = screen(text, defs, settings.defanged);
   const collector = new Collector(hits, settings.ignoreTlds, settings.urlHostAsDns);
   // Joining rows with NULs needs a column without NULs.
   const canJoin = !text.str.contains("\0", true).any();

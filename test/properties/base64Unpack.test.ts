@@ -148,6 +148,27 @@ test("property: base64 payloads in a command line decode to their texts (UTF-8, 
   );
 });
 
+test("property: a payload repeated in a line is recorded once, with its count, and every copy is decoded", () => {
+  const repeated = fc.tuple(distinctPayloads(2), fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 2, maxLength: 2 }), cmdWords);
+  fc.assert(
+    fc.property(repeated, ([payloads, counts, words]) => {
+      // Copies interleaved: A B A B A …
+      const copies = payloads.map((p, k) => ({ p, n: counts[k] }));
+      const order: Payload[] = [];
+      for (let round = 0; copies.some((c) => c.n > round); round++) for (const c of copies) if (c.n > round) order.push(c.p);
+      const r = base64.unpack(order.map((p) => `${words} ${p.run}`).join(" ; "));
+      copies.forEach(({ p, n }) => {
+        assertDecoded(r, p);
+        assert.ok(itemsOf(r, p).every((i) => i.occurrences === n), `${p.kind}: occurrences ${itemsOf(r, p).map((i) => i.occurrences)} ≠ ${n}`);
+        for (const m of p.members) assert.equal(r.fullDecodedString.split(`>${m.text}</decoded>`).length - 1, n, `${p.kind}: ${n} decoded copies`);
+      });
+      assert.equal(r.items.length, payloads.reduce((k, p) => k + p.members.length, 0), "one item per distinct payload member");
+      assert.deepEqual(r.limits, []);
+    }),
+    runs(40),
+  );
+});
+
 test("property: unpackDf decodes each row's payloads and names its source row", () => {
   const rows = fc.array(fc.option(commandLine(distinctPayloads(2)), { nil: null, freq: 5 }), { minLength: 1, maxLength: 12 });
   fc.assert(

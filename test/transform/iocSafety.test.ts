@@ -41,6 +41,13 @@ const SHAPES: Record<string, (size: number) => string> = {
   "hex runs of 31": (n) => repeat("abcdef0123456789abcdef012345678g", n),
   "defang brackets": (n) => repeat("[.]", n),
   "defanged schemes": (n) => repeat("hxxp[:]//", n),
+  "mangled schemes sfXp h**p": (n) => repeat("sfXp[://]h**p(://)", n),
+  "spaced bracket words": (n) => repeat("a[ dot ]b{ at }", n),
+  "option separators key: key=": (n) => repeat("--f:./a -g=../b ", n),
+  "spaces then =/ in one folder run": (n) => "/a" + repeat(" b", n - 6) + "=/x/y",
+  "ellipsis roots": (n) => repeat(".../", n),
+  "intranet url hosts": (n) => repeat("http://a/", n),
+  "single-label hosts with ports": (n) => repeat("ftp://h_1:21", n),
 };
 
 function bestOf(runs: number, f: () => void): number {
