@@ -86,12 +86,44 @@ export interface ProcessFeatureOptions {
   pathSeparator?: string;
   /** Recompute feature columns that already exist. Default false (existing columns are kept). */
   force?: boolean;
-  /** Column of the process path. Default `"NewProcessName"`. */
+  /** Column of the process path. Default `"NewProcessName"`, else the process column of the frame's layout (MDE `FolderPath`, Sysmon `Image`, ECS `process.executable`, …). */
   processColumn?: string;
-  /** Column of the command line. Default `"CommandLine"`. */
+  /** Column of the command line. Default `"CommandLine"`, else the layout's. */
   commandLineColumn?: string;
-  /** Column of the logon session id. Default `"SubjectLogonId"`. */
+  /** Column of the logon session id. Default `"SubjectLogonId"`, else the layout's. */
   logonIdColumn?: string;
+}
+
+/** Where a process-event layout keeps the columns the features read. */
+export interface ProcessFeatureColumns {
+  /** Full image path (or the image name when that is all there is). */
+  processColumn: string;
+  commandLineColumn?: string;
+  logonIdColumn?: string;
+}
+
+/**
+ * Finds the feature columns of a frame from its column names. src/index.ts
+ * registers one reading the process schemas of src/transform (analysis does
+ * not import transform); without one only the lab's 4688 names are known.
+ */
+export type ProcessFeatureColumnResolver = (columns: readonly string[]) => ProcessFeatureColumns | undefined;
+let resolveColumns: ProcessFeatureColumnResolver | undefined;
+
+/** Registers how `addProcessFeatures` finds the columns of other layouts (see {@link ProcessFeatureColumnResolver}). */
+export function registerProcessFeatureColumns(resolver: ProcessFeatureColumnResolver | undefined): void {
+  resolveColumns = resolver;
+}
+
+/** The columns to read: the options', else the lab's 4688 names where present, else the frame's layout's. */
+function featureColumns(df: pl.DataFrame, options: ProcessFeatureOptions): Required<Pick<ProcessFeatureOptions, "processColumn" | "commandLineColumn" | "logonIdColumn">> {
+  const lab = { processColumn: "NewProcessName", commandLineColumn: "CommandLine", logonIdColumn: "SubjectLogonId" };
+  const layout = df.columns.includes(lab.processColumn) ? undefined : resolveColumns?.(df.columns);
+  return {
+    processColumn: options.processColumn ?? layout?.processColumn ?? lab.processColumn,
+    commandLineColumn: options.commandLineColumn ?? layout?.commandLineColumn ?? lab.commandLineColumn,
+    logonIdColumn: options.logonIdColumn ?? layout?.logonIdColumn ?? lab.logonIdColumn,
+  };
 }
 
 /** Caches a string → number feature per call: command lines repeat a lot. */
@@ -124,15 +156,16 @@ function texts(df: pl.DataFrame, name: string): string[] {
  *   `commandlineTokensFull` (delimiter count), `commandlineScore`,
  *   `commandlineTokensHash` (CRC-32 of the delimiters), and
  *   `commandlineTokens` (space-separated tokens; documented, not coded, in MSTICPy);
- * - `isSystemSession`: the logon id is 0x3e7 (Windows SYSTEM) or -1 (Linux).
+ * - `isSystemSession`: the logon id is 0x3e7 (Windows SYSTEM; 999 in a numeric
+ *   column) or -1 (Linux).
+ * The columns are the lab's 4688 names, or those of the frame's own layout
+ * (MDE, Sysmon, auditd, ECS, OCSF…: the process schemas of `buildProcessTree`).
  * Features whose source column is absent are skipped; existing feature columns
  * are kept unless `force`.
  */
 export function addProcessFeatures(df: pl.DataFrame, options: ProcessFeatureOptions = {}): pl.DataFrame {
   requireFrame(df, "addProcessFeatures");
-  const processColumn = options.processColumn ?? "NewProcessName";
-  const commandLineColumn = options.commandLineColumn ?? "CommandLine";
-  const logonIdColumn = options.logonIdColumn ?? "SubjectLogonId";
+  const { processColumn, commandLineColumn, logonIdColumn } = featureColumns(df, options);
   for (const [name, given] of [
     [processColumn, options.processColumn],
     [commandLineColumn, options.commandLineColumn],
@@ -168,8 +201,11 @@ export function addProcessFeatures(df: pl.DataFrame, options: ProcessFeatureOpti
     if (wanted("commandlineTokensHash")) added.push(pl.Series("commandlineTokensHash", lines.map(memo((l) => delimHash(l))), pl.Int64));
   }
   if (df.columns.includes(logonIdColumn) && wanted("isSystemSession")) {
-    const ids = df.getColumn(logonIdColumn).cast(pl.Utf8).toArray() as unknown as (string | null)[];
-    added.push(pl.Series("isSystemSession", ids.map((id) => id === "0x3e7" || id === "-1"), pl.Bool));
+    const column = df.getColumn(logonIdColumn);
+    const ids = column.cast(pl.Utf8).toArray() as unknown as (string | null)[];
+    // Numeric ids (MDE's LogonId) hold 0x3e7 as 999.
+    const system = isTextType(column.dtype) ? ["0x3e7", "-1"] : ["999", "-1"];
+    added.push(pl.Series("isSystemSession", ids.map((id) => id !== null && system.includes(id)), pl.Bool));
   }
   return added.length ? df.withColumns(...added) : df;
 }

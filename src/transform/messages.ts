@@ -12,7 +12,7 @@ export const TRANSFORM_ERRORS = {
   "transform/base64-option": { class: "Base64Error", when: "a base64 limit option is not a positive number", names: "the option, the value" },
   "transform/base64-no-column": { class: "Base64Error", when: "base64.unpackDf is given no column", names: "the option to pass" },
   "transform/base64-column-missing": { class: "Base64Error", when: "base64.unpackDf is given a column (or indexColumn) that is not in the data", names: "the column, the columns there are" },
-  "transform/process-schema-unknown": { class: "ProcessSchemaError", when: "no known process-event layout fits the columns and no schema is given", names: "the columns, the known layouts" },
+  "transform/process-schema-unknown": { class: "ProcessSchemaError", when: "no known process-event layout fits the columns and no schema is given", names: "the columns, the closest layout's missing columns with close names, the known layouts" },
   "transform/process-schema-incomplete": { class: "ProcessSchemaError", when: "a schema does not name every required field", names: "the fields" },
   "transform/process-column-missing": { class: "ProcessSchemaError", when: "a column the schema names is not in the data", names: "the columns, the schema" },
   "transform/no-process-events": { class: "ProcessTreeError", when: "no process-creation events are left to build a tree from", names: "the schema, the event id" },
@@ -82,10 +82,16 @@ export const transformMessages = {
 
   // Process schemas (ProcessSchemaError).
   /** `layouts`: each known schema as `name (col, col, …)`. */
-  processSchemaUnknown: (columns: readonly string[], layouts: readonly string[]) =>
+  /** `closest`: the layout with the most columns there, its missing required columns and the frame's names close to each. */
+  processSchemaUnknown: (columns: readonly string[], layouts: readonly string[], closest?: { schema: string; missing: readonly { column: string; close: readonly string[] }[] }) =>
     errorMessage(
       "transform/process-schema-unknown",
       `Cannot tell which columns describe the processes (columns: ${columns.join(", ")}). ` +
+        (closest && closest.missing.length
+          ? `Closest layout: ${closest.schema}, which also needs ${closest.missing
+              .map((m) => `"${m.column}"${m.close.length ? ` (close: ${m.close.map((c) => `"${c}"`).join(", ")})` : ""}`)
+              .join(", ")}. `
+          : "") +
         `Known layouts: ${layouts.join("; ")}. ` +
         `Pass { schema: { processName, processId, parentId, timeStamp, … } } naming your columns.`,
     ),

@@ -9,12 +9,24 @@
  *   `YYYY-MM-DD HH:MM:SS.ffffff` (rounded to 10 µs): PIDs are reused, so the id
  *   alone is not unique.
  * - Its parent is the latest process, at or before its own time, whose id is
- *   its parent id and (where the events name the parent image) whose image is
- *   that name, case-insensitively. *Only on the same host (MSTICPy ignores the
- *   host). A process is never its own parent.
+ *   its parent id and (where the events name the parent image) whose image
+ *   has that file name, case-insensitively. *Only on the same host (MSTICPy
+ *   ignores the host). A process is never its own parent; a null parent id
+ *   makes a root (no invented parent).
+ * - Where the events record the parent's start time (MDE
+ *   `InitiatingProcessCreationTime`), the parent must also have started then
+ *   (within `creationTimeToleranceMs`, default 1 ms): never a process that
+ *   started after it, nor an earlier holder of the id. Times are the
+ *   process's own creation time where the schema has one (MDE
+ *   `ProcessCreationTime`), else the event time; keys use them too.
  * - A child whose parent is not in the data gets an inferred parent (one per
- *   host, parent id and parent image): its key's time is the epoch, as in
- *   MSTICPy; *its time column is null and `IsInferred` marks it.
+ *   host, parent id and parent image, and recorded start time). Without a
+ *   recorded start its key's time is the epoch, as in MSTICPy, and *its time
+ *   column is null. With one (MDE, OCSF, ECS) it is rebuilt as MSTICPy does,
+ *   from the child's columns: image, id, command line, start time, account,
+ *   folder…, and linked further up through the grandparent columns
+ *   (`InitiatingProcessParent*`) to a process of the data, another rebuilt
+ *   parent, or a rebuilt grandparent. `IsInferred` marks them all.
  * - *A missing (null) parent image is treated like an empty one, "unknown"
  *   (MSTICPy turns "" into "unknown" but keeps null, which gives a null key and
  *   an orphaned child).
@@ -45,10 +57,18 @@ export { PROCESS_TREE_COLUMNS, ProcessTreeError } from "./processTreeSteps";
 export interface BuildProcessTreeOptions {
   /**
    * Column mapping of the events. Default: inferred from the column names
-   * (Windows 4688, Linux auditd, MDE, Sysmon). A partial schema must name at
-   * least processName, processId, parentId and timeStamp.
+   * (Windows 4688 SecurityEvent and WindowsEvent, Sysmon 1, MDE, Linux
+   * auditd, Elastic ECS, OCSF; see processTreeSchema.ts). A partial schema
+   * must name at least processName, processId, parentId and timeStamp.
    */
   schema?: Partial<ProcSchema>;
+  /**
+   * Slack, in ms, between the parent start time a child records (MDE
+   * `InitiatingProcessCreationTime`) and the parent's own start time
+   * (`ProcessCreationTime`, or its event time when there is none). Raise it
+   * when the events are logged later than the processes start. Default 1.
+   */
+  creationTimeToleranceMs?: number;
 }
 
 /**
@@ -59,8 +79,9 @@ export interface BuildProcessTreeOptions {
 export function buildProcessTree(procs: pl.DataFrame, options: BuildProcessTreeOptions = {}): pl.DataFrame {
   const events = processEvents(procs, options.schema);
   const keys = processKeys(events);
-  const nodes = processNodes(events, keys, matchParents(keys));
-  const layout = treeLayout(nodes.parent, keys.order, nodes.sourceIndex, nodes.width);
+  const toleranceMs = options.creationTimeToleranceMs;
+  const nodes = processNodes(events, keys, matchParents(keys, { toleranceMs }), { toleranceMs });
+  const layout = treeLayout(nodes.parent, nodes.order, nodes.sourceIndex, nodes.width);
   return assembleTree(events, nodes, layout);
 }
 

@@ -1,9 +1,14 @@
 /**
  * Process-event schemas: which columns of a table hold the process name, its
- * id, its parent's id, the time, … Built-ins follow MSTICPy's (`ProcSchema`):
- * Windows security event 4688, Linux auditd, Microsoft Defender for Endpoint,
- * Sysmon event 1; the schema of a table is inferred from its column names.
+ * id, its parent's id, the time, … Built-ins follow MSTICPy's (`ProcSchema`)
+ * and the exports hunters bring: Windows security event 4688 (Sentinel's
+ * `SecurityEvent` and `WindowsEvent`), Sysmon event 1, Microsoft Defender for
+ * Endpoint `DeviceProcessEvents` (with its grandparent columns), Linux auditd,
+ * Elastic ECS and OCSF Process Activity. The schema of a table is inferred
+ * from its column names ({@link inferSchema}, {@link inferProcSchema}).
  */
+import type pl from "nodejs-polars";
+import { closestNames } from "../common/errors";
 import { ProcessSchemaError, transformMessages as msg } from "./messages";
 
 /** Column mapping of process-creation events. */
@@ -36,11 +41,52 @@ export interface ProcSchema {
   userId?: string;
   /** Column with the event type; with `eventIdIdentifier`, only those rows are process creations. */
   eventIdColumn?: string;
-  /** Value of `eventIdColumn` for process creation (compared as text). */
+  /**
+   * Value of `eventIdColumn` for process creation (compared as text; a text
+   * cell holding a JSON list, as ECS `event.type` may, matches when the list
+   * holds the value).
+   */
   eventIdIdentifier?: string | number;
+  /**
+   * Start time of the new process, when the events record it apart from the
+   * event time (MDE `ProcessCreationTime`, ECS `process.start`). Keys and
+   * parent matching use it; the event time stands in where it is empty.
+   */
+  processCreationTime?: string;
+  /**
+   * Start time of the parent as the child's event records it (MDE
+   * `InitiatingProcessCreationTime`). With it a parent is matched by id (and
+   * image) **and** start time, never a process that started after it, and a
+   * parent missing from the data is rebuilt with its real start time.
+   */
+  parentCreationTime?: string;
+  /** Command line of the parent, as the child's event records it (MDE `InitiatingProcessCommandLine`). */
+  parentCmdLine?: string;
+  /** Id of the grandparent (MDE `InitiatingProcessParentId`): rebuilt parents are linked further up through it. */
+  grandparentId?: string;
+  /** Image of the grandparent (MDE `InitiatingProcessParentFileName`). */
+  grandparentName?: string;
+  /** Start time of the grandparent (MDE `InitiatingProcessParentCreationTime`). */
+  grandparentCreationTime?: string;
+  /**
+   * More columns describing the parent on the child's event, as
+   * `{ column of the rebuilt parent: column of the child }` (MDE:
+   * `{ FolderPath: "InitiatingProcessFolderPath", AccountName: "InitiatingProcessAccountName", … }`);
+   * columns absent from the data are skipped.
+   */
+  parentColumns?: Readonly<Record<string, string>>;
+  /**
+   * Columns typical of the table that the schema does not map (SecurityEvent's
+   * `Activity`, WindowsEvent's `Channel`): they count when several schemas fit.
+   */
+  markers?: readonly string[];
+  /** Full image path when `processName` holds only the file name (MDE `FolderPath`): path features read it. */
+  processPath?: string;
+  /** Unit of time columns that hold numbers (epoch times, OCSF's `time` in ms). Default: numbers are not times. */
+  numericTimeUnit?: "s" | "ms" | "us" | "ns";
 }
 
-/** Windows security event 4688 (Microsoft Sentinel `SecurityEvent`). */
+/** Windows security event 4688 (Microsoft Sentinel `SecurityEvent`): the lab's own column names. */
 export const WIN_EVENT_SCHEMA: ProcSchema = {
   name: "Windows 4688",
   timeStamp: "TimeGenerated",
@@ -57,6 +103,38 @@ export const WIN_EVENT_SCHEMA: ProcSchema = {
   eventIdColumn: "EventID",
   eventIdIdentifier: 4688,
   hostName: "Computer",
+  markers: ["Activity", "EventSourceName", "SourceComputerId", "Account", "AccountType", "SubjectDomainName"],
+};
+
+/**
+ * Windows 4688 in Sentinel's `WindowsEvent` table, its `EventData` fields
+ * flattened to columns (`bag_unpack`): the same names as SecurityEvent's,
+ * told apart by the table's own columns.
+ */
+export const WIN_WINDOWSEVENT_SCHEMA: ProcSchema = {
+  ...WIN_EVENT_SCHEMA,
+  name: "Windows 4688 (WindowsEvent)",
+  markers: ["Channel", "Provider", "EventOriginId", "EventLevel", "EventLevelName", "Task", "EventData"],
+};
+
+/** Windows 4688 in `WindowsEvent` with the `EventData` fields flattened as `EventData.<field>` (pandas' json_normalize, Spark). */
+export const WIN_WINDOWSEVENT_DOTTED_SCHEMA: ProcSchema = {
+  name: "Windows 4688 (WindowsEvent, EventData.*)",
+  timeStamp: "TimeGenerated",
+  processName: "EventData.NewProcessName",
+  processId: "EventData.NewProcessId",
+  parentName: "EventData.ParentProcessName",
+  parentId: "EventData.ProcessId",
+  logonId: "EventData.SubjectLogonId",
+  targetLogonId: "EventData.TargetLogonId",
+  cmdLine: "EventData.CommandLine",
+  userName: "EventData.SubjectUserName",
+  pathSeparator: "\\",
+  userId: "EventData.SubjectUserSid",
+  eventIdColumn: "EventID",
+  eventIdIdentifier: 4688,
+  hostName: "Computer",
+  markers: ["Channel", "Provider", "EventOriginId", "EventLevelName"],
 };
 
 /** Linux auditd process events (execve), as MSTICPy's auditd parser lays them out. */
@@ -74,9 +152,31 @@ export const LX_EVENT_SCHEMA: ProcSchema = {
   eventIdColumn: "EventType",
   eventIdIdentifier: "SYSCALL_EXECVE",
   hostName: "Computer",
+  markers: ["auid", "comm", "cwd", "gid", "tty"],
 };
 
-/** Microsoft Defender for Endpoint `DeviceProcessEvents` (also in Sentinel). */
+/** The `InitiatingProcess*` columns of DeviceProcessEvents that describe the parent, by the column they fill on a rebuilt parent. */
+const MDE_PARENT_COLUMNS: Readonly<Record<string, string>> = {
+  FolderPath: "InitiatingProcessFolderPath",
+  AccountName: "InitiatingProcessAccountName",
+  AccountDomain: "InitiatingProcessAccountDomain",
+  AccountSid: "InitiatingProcessAccountSid",
+  AccountUpn: "InitiatingProcessAccountUpn",
+  AccountObjectId: "InitiatingProcessAccountObjectId",
+  LogonId: "InitiatingProcessLogonId",
+  ProcessIntegrityLevel: "InitiatingProcessIntegrityLevel",
+  ProcessTokenElevation: "InitiatingProcessTokenElevation",
+  SHA1: "InitiatingProcessSHA1",
+  SHA256: "InitiatingProcessSHA256",
+  MD5: "InitiatingProcessMD5",
+  FileSize: "InitiatingProcessFileSize",
+  ProcessVersionInfoCompanyName: "InitiatingProcessVersionInfoCompanyName",
+  ProcessVersionInfoProductName: "InitiatingProcessVersionInfoProductName",
+  ProcessVersionInfoOriginalFileName: "InitiatingProcessVersionInfoOriginalFileName",
+  ProcessVersionInfoFileDescription: "InitiatingProcessVersionInfoFileDescription",
+};
+
+/** Microsoft Defender for Endpoint `DeviceProcessEvents` (also in Sentinel), with its parent and grandparent columns. */
 export const MDE_EVENT_SCHEMA: ProcSchema = {
   name: "MDE DeviceProcessEvents",
   timeStamp: "Timestamp",
@@ -93,16 +193,29 @@ export const MDE_EVENT_SCHEMA: ProcSchema = {
   hostName: "DeviceName",
   eventIdColumn: "ActionType",
   eventIdIdentifier: "ProcessCreated",
+  processPath: "FolderPath",
+  processCreationTime: "ProcessCreationTime",
+  parentCreationTime: "InitiatingProcessCreationTime",
+  parentCmdLine: "InitiatingProcessCommandLine",
+  grandparentId: "InitiatingProcessParentId",
+  grandparentName: "InitiatingProcessParentFileName",
+  grandparentCreationTime: "InitiatingProcessParentCreationTime",
+  parentColumns: MDE_PARENT_COLUMNS,
+  markers: ["DeviceId", "ReportId", "SHA256", "InitiatingProcessFolderPath"],
 };
 
-/** MDE's internal (alert evidence) process schema. */
+/**
+ * MDE's internal (alert evidence, advanced hunting back end) process schema.
+ * Parents are the `InitiatingProcess*` columns (MSTICPy builds its keys from
+ * them); `CreatedProcessParent*` usually name the same process.
+ */
 export const MDE_INT_EVENT_SCHEMA: ProcSchema = {
   name: "MDE internal",
   timeStamp: "CreatedProcessCreationTime",
   processName: "CreatedProcessName",
   processId: "CreatedProcessId",
-  parentName: "ParentProcessName",
-  parentId: "CreatedProcessParentId",
+  parentName: "InitiatingProcessName",
+  parentId: "InitiatingProcessId",
   logonId: "InitiatingProcessLogonId",
   targetLogonId: "LogonId",
   cmdLine: "CreatedProcessCommandLine",
@@ -110,6 +223,21 @@ export const MDE_INT_EVENT_SCHEMA: ProcSchema = {
   pathSeparator: "\\",
   userId: "CreatedProcessAccountSid",
   hostName: "ComputerDnsName",
+  processPath: "CreatedProcessFilePath",
+  parentCreationTime: "InitiatingProcessCreationTime",
+  parentCmdLine: "Process_CommandLine",
+  grandparentId: "InitiatingProcessParentProcessId",
+  grandparentName: "InitiatingProcessParentProcessName",
+  grandparentCreationTime: "InitiatingProcessParentCreationTime",
+  parentColumns: {
+    CreatedProcessFilePath: "InitiatingProcessImageFilePath",
+    CreatedProcessAccountName: "InitiatingProcessAccountName",
+    CreatedProcessAccountSid: "InitiatingProcessAccountSid",
+    CreatedProcessAccountDomainName: "InitiatingProcessAccountDomainName",
+    LogonId: "InitiatingProcessLogonId",
+    CreatedProcessIntegrityLevel: "InitiatingProcessIntegrityLevel",
+  },
+  markers: ["MachineId", "ReportGuid", "CreatedProcessParentId", "CreatedProcessParentName"],
 };
 
 /** Sysmon event 1 (process create). */
@@ -127,15 +255,77 @@ export const SYSMON_PROCESS_CREATE_SCHEMA: ProcSchema = {
   eventIdColumn: "EventID",
   eventIdIdentifier: 1,
   hostName: "Computer",
+  parentCmdLine: "ParentCommandLine",
+  parentColumns: { User: "ParentUser", ProcessGuid: "ParentProcessGuid" },
+  markers: ["ProcessGuid", "ParentProcessGuid", "Hashes", "IntegrityLevel", "CurrentDirectory", "LogonGuid", "RuleName"],
 };
 
-/** Built-in schemas, in inference order. */
+/** Elastic Common Schema process events (`event.category: process`), fields as dotted column names. */
+export const ECS_PROCESS_SCHEMA: ProcSchema = {
+  name: "Elastic ECS process",
+  timeStamp: "@timestamp",
+  processName: "process.executable",
+  processId: "process.pid",
+  parentName: "process.parent.executable",
+  parentId: "process.parent.pid",
+  cmdLine: "process.command_line",
+  userName: "user.name",
+  userId: "user.id",
+  // Cross-platform: plots and features find the separator in the paths.
+  pathSeparator: "/",
+  hostName: "host.name",
+  eventIdColumn: "event.type",
+  eventIdIdentifier: "start",
+  processCreationTime: "process.start",
+  parentCreationTime: "process.parent.start",
+  parentCmdLine: "process.parent.command_line",
+  parentColumns: { "process.name": "process.parent.name", "process.entity_id": "process.parent.entity_id", "process.args": "process.parent.args" },
+  markers: ["event.category", "event.kind", "event.action", "ecs.version", "agent.type", "process.name", "process.parent.name", "process.entity_id"],
+};
+
+/** OCSF Process Activity (class 1007), flattened with dotted names; Launch events (`type_uid` 100701). */
+export const OCSF_PROCESS_SCHEMA: ProcSchema = {
+  name: "OCSF Process Activity",
+  timeStamp: "time",
+  processName: "process.file.path",
+  processId: "process.pid",
+  parentName: "process.parent_process.file.path",
+  parentId: "process.parent_process.pid",
+  cmdLine: "process.cmd_line",
+  userName: "actor.user.name",
+  userId: "actor.user.uid",
+  logonId: "actor.session.uid",
+  targetLogonId: "process.session.uid",
+  pathSeparator: "\\",
+  hostName: "device.hostname",
+  eventIdColumn: "type_uid",
+  eventIdIdentifier: 100701,
+  processCreationTime: "process.created_time",
+  parentCreationTime: "process.parent_process.created_time",
+  parentCmdLine: "process.parent_process.cmd_line",
+  grandparentId: "process.parent_process.parent_process.pid",
+  grandparentName: "process.parent_process.parent_process.file.path",
+  grandparentCreationTime: "process.parent_process.parent_process.created_time",
+  parentColumns: { "process.name": "process.parent_process.name", "process.uid": "process.parent_process.uid", "process.user.name": "process.parent_process.user.name" },
+  markers: ["class_uid", "category_uid", "activity_id", "activity_name", "severity_id", "metadata.version", "metadata.product.name", "process.name"],
+  numericTimeUnit: "ms",
+};
+
+/**
+ * Built-in schemas, in the order ties are broken: the exports' own layouts
+ * first, the lab's 4688 names last, so that a frame carrying both its own
+ * columns and lab-named copies of them is read in its own, richer, layout.
+ */
 export const PROCESS_SCHEMAS: readonly ProcSchema[] = [
-  WIN_EVENT_SCHEMA,
-  LX_EVENT_SCHEMA,
-  MDE_INT_EVENT_SCHEMA,
   MDE_EVENT_SCHEMA,
+  MDE_INT_EVENT_SCHEMA,
   SYSMON_PROCESS_CREATE_SCHEMA,
+  ECS_PROCESS_SCHEMA,
+  OCSF_PROCESS_SCHEMA,
+  LX_EVENT_SCHEMA,
+  WIN_WINDOWSEVENT_DOTTED_SCHEMA,
+  WIN_EVENT_SCHEMA,
+  WIN_WINDOWSEVENT_SCHEMA,
 ];
 
 export { ProcessSchemaError } from "./messages";
@@ -153,47 +343,132 @@ const COLUMN_FIELDS = [
   "parentName",
   "userId",
   "eventIdColumn",
+  "processCreationTime",
+  "parentCreationTime",
+  "parentCmdLine",
+  "grandparentId",
+  "grandparentName",
+  "grandparentCreationTime",
+  "processPath",
 ] as const satisfies readonly (keyof ProcSchema)[];
 
-/** The column names a schema refers to. */
-export function schemaColumns(schema: ProcSchema): string[] {
+/** The fields of a schema that name a column. */
+export type ProcSchemaColumnField = (typeof COLUMN_FIELDS)[number];
+
+/** The column names a schema refers to (not `parentColumns` or `markers`). */
+export function schemaColumns(schema: Partial<ProcSchema>): string[] {
   return COLUMN_FIELDS.map((f) => schema[f]).filter((c): c is string => typeof c === "string" && c.length > 0);
+}
+
+/** The time columns a schema names. */
+export function schemaTimeColumns(schema: Partial<ProcSchema>): string[] {
+  return [schema.timeStamp, schema.processCreationTime, schema.parentCreationTime, schema.grandparentCreationTime].filter((c): c is string => !!c);
 }
 
 /** The columns a build cannot do without. */
 export const REQUIRED_FIELDS = ["processName", "processId", "parentId", "timeStamp"] as const;
 
+/** How well a schema fits a set of columns. */
+export interface SchemaFit {
+  schema: ProcSchema;
+  /** Columns of the schema that are there. */
+  matched: number;
+  /** Marker columns that are there. */
+  markers: number;
+  /** Required columns that are not there. */
+  missingRequired: string[];
+}
+
+/** Every built-in schema's fit to `columns`, best first (ties in {@link PROCESS_SCHEMAS} order). */
+export function schemaFits(columns: readonly string[]): SchemaFit[] {
+  const have = new Set(columns);
+  return PROCESS_SCHEMAS.map((schema, order) => ({
+    fit: {
+      schema,
+      matched: schemaColumns(schema).filter((c) => have.has(c)).length,
+      markers: (schema.markers ?? []).filter((c) => have.has(c)).length,
+      missingRequired: REQUIRED_FIELDS.map((f) => schema[f]).filter((c) => !have.has(c)),
+    },
+    order,
+  }))
+    .sort((a, b) => b.fit.matched + b.fit.markers - (a.fit.matched + a.fit.markers) || b.fit.matched - a.fit.matched || a.order - b.order)
+    .map((x) => x.fit);
+}
+
+/** Schemas in the lab's own (4688) column names: the names the schema mapping layer adds as copies. */
+const LAB_NAMED: ReadonlySet<ProcSchema> = new Set([WIN_EVENT_SCHEMA, WIN_WINDOWSEVENT_SCHEMA]);
+
 /**
- * The built-in schema that best fits `columns`: the most column names in
- * common, at least 4 (MSTICPy's rule). Unlike MSTICPy, a tie goes to the
- * earlier schema (MSTICPy lets the later one win, an accident of a dict), and
- * a schema missing one of its required columns never wins.
+ * The built-in schema that best fits `columns`: every required column there,
+ * at least 4 of its columns (MSTICPy's threshold), and the most columns in
+ * common, counting the table's marker columns too. Ties go to the earlier
+ * schema of {@link PROCESS_SCHEMAS} (MSTICPy lets the later one win, an
+ * accident of a dict). A schema in the lab's 4688 names is chosen only when
+ * no other fits: a frame may carry lab-named copies of its own columns, and
+ * its own layout says more (MDE's grandparents, creation times).
  */
 export function inferSchema(columns: readonly string[]): ProcSchema | undefined {
-  const have = new Set(columns);
-  let best: ProcSchema | undefined;
-  let bestScore = 0;
-  for (const schema of PROCESS_SCHEMAS) {
-    if (!REQUIRED_FIELDS.every((f) => have.has(schema[f]))) continue;
-    const score = schemaColumns(schema).filter((c) => have.has(c)).length;
-    if (score > bestScore) {
-      best = schema;
-      bestScore = score;
-    }
+  const fitting = schemaFits(columns).filter((f) => f.missingRequired.length === 0 && f.matched >= 4);
+  return (fitting.find((f) => !LAB_NAMED.has(f.schema)) ?? fitting[0])?.schema;
+}
+
+/**
+ * The process schema of a frame (or of a list of column names), or undefined
+ * when none fits. Use it to read a frame's process columns whatever its
+ * layout: `schema.processName` is the column holding the image, and so on
+ * ({@link labColumnsOf} maps them to the lab's 4688 names).
+ */
+export function inferProcSchema(data: pl.DataFrame | readonly string[]): ProcSchema | undefined {
+  return inferSchema(Array.isArray(data) ? (data as readonly string[]) : (data as pl.DataFrame).columns);
+}
+
+/** The lab's (Windows 4688, SecurityEvent) name of each mapped field. */
+export const LAB_PROCESS_COLUMNS = {
+  timeStamp: "TimeGenerated",
+  processName: "NewProcessName",
+  processId: "NewProcessId",
+  parentId: "ProcessId",
+  parentName: "ParentProcessName",
+  cmdLine: "CommandLine",
+  userName: "SubjectUserName",
+  userId: "SubjectUserSid",
+  logonId: "SubjectLogonId",
+  targetLogonId: "TargetLogonId",
+  hostName: "Computer",
+} as const satisfies Partial<Record<keyof ProcSchema, string>>;
+
+/**
+ * `{ lab column: column of the frame }` for the fields the schema maps, e.g.
+ * MDE → `{ TimeGenerated: "Timestamp", NewProcessName: "FileName", NewProcessId: "ProcessId", ProcessId: "InitiatingProcessId", … }`.
+ * Beware: a lab name may be a different column of the frame (MDE's and
+ * Sysmon's `ProcessId` is the new process, 4688's the parent).
+ */
+export function labColumnsOf(schema: ProcSchema): Partial<Record<(typeof LAB_PROCESS_COLUMNS)[keyof typeof LAB_PROCESS_COLUMNS], string>> {
+  const out: Partial<Record<string, string>> = {};
+  for (const [field, lab] of Object.entries(LAB_PROCESS_COLUMNS)) {
+    const column = schema[field as keyof typeof LAB_PROCESS_COLUMNS];
+    if (column) out[lab] = column;
   }
-  return bestScore >= 4 ? best : undefined;
+  return out;
+}
+
+/** The "nothing fits" error: the closest schema, its missing columns and the frame's columns closest to each. */
+function noSchemaError(columns: readonly string[]): ProcessSchemaError {
+  const best = schemaFits(columns)[0];
+  const missing = best.missingRequired.length ? best.missingRequired : [];
+  const close = missing.map((c) => ({ column: c, close: closestNames(c, columns) }));
+  const layouts = PROCESS_SCHEMAS.map((s) => `${s.name} (${REQUIRED_FIELDS.map((f) => s[f]).join(", ")})`);
+  return new ProcessSchemaError(msg.processSchemaUnknown(columns, layouts, best.matched > 0 ? { schema: best.schema.name, missing: close } : undefined));
 }
 
 /**
  * A full schema from a partial one: a user schema names at least the required
- * columns; optional ones may be omitted.
+ * columns; optional ones may be omitted. Without a schema it is inferred.
  */
 export function resolveSchema(schema: Partial<ProcSchema> | undefined, columns: readonly string[]): ProcSchema {
   if (!schema) {
     const inferred = inferSchema(columns);
-    if (!inferred) {
-      throw new ProcessSchemaError(msg.processSchemaUnknown(columns, PROCESS_SCHEMAS.map((s) => `${s.name} (${REQUIRED_FIELDS.map((f) => s[f]).join(", ")})`)));
-    }
+    if (!inferred) throw noSchemaError(columns);
     return inferred;
   }
   const missing = REQUIRED_FIELDS.filter((f) => !schema[f]);
@@ -203,4 +478,20 @@ export function resolveSchema(schema: Partial<ProcSchema> | undefined, columns: 
   const absent = REQUIRED_FIELDS.map((f) => full[f]).filter((c) => !have.has(c));
   if (absent.length) throw new ProcessSchemaError(msg.processColumnsMissing(absent, full.name, columns));
   return full;
+}
+
+/**
+ * The columns `addProcessFeatures` reads, in the layout of a frame with these
+ * columns (registered with it by src/index.ts): the full image path, the
+ * command line and the creating process's logon session.
+ */
+export function processFeatureColumnsOf(columns: readonly string[]): { processColumn: string; commandLineColumn?: string; logonIdColumn?: string } | undefined {
+  const schema = inferSchema(columns);
+  if (!schema) return undefined;
+  const have = (c: string | undefined): string | undefined => (c && columns.includes(c) ? c : undefined);
+  return {
+    processColumn: have(schema.processPath) ?? schema.processName,
+    commandLineColumn: have(schema.cmdLine),
+    logonIdColumn: have(schema.logonId),
+  };
 }

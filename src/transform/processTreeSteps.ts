@@ -14,7 +14,7 @@
 import pl, { type DataType } from "nodejs-polars";
 import { isTemporalType, isTextType } from "../common/dtypes";
 import { parseTimeSeries } from "../data/timeParsing";
-import { resolveSchema, type ProcSchema } from "./processTreeSchema";
+import { resolveSchema, schemaTimeColumns, type ProcSchema } from "./processTreeSchema";
 import { ProcessTreeError, transformMessages as msg } from "./messages";
 
 export { ProcessTreeError } from "./messages";
@@ -48,7 +48,7 @@ const hasColumn = (df: pl.DataFrame, column: string | undefined): column is stri
 export interface ProcessEvents {
   /** The schema the events are read with. */
   schema: ProcSchema;
-  /** Process creations only, exact duplicates dropped, stale tree columns dropped, the time column parsed. */
+  /** Process creations only, exact duplicates dropped, stale tree columns dropped, the time columns parsed. */
   events: pl.DataFrame;
   /** Row of each event in the input. */
   inputRow: Uint32Array;
@@ -70,23 +70,32 @@ export function processEvents(procs: pl.DataFrame, schema?: Partial<ProcSchema>)
   const ROW = "__hl_row";
   let df = procs.withRowIndex(ROW);
   const { eventIdColumn, eventIdIdentifier: id } = resolved;
-  if (hasColumn(procs, eventIdColumn) && id !== undefined) {
-    // Numbers compare as numbers (an Int64 or Float64 EventID), anything else as text.
-    const numeric = !isTextType(df.getColumn(eventIdColumn).dtype) && typeof id === "number";
-    df = df.filter(numeric ? pl.col(eventIdColumn).eq(pl.lit(id)) : pl.col(eventIdColumn).cast(pl.Utf8).eq(pl.lit(String(id))));
-  }
+  if (hasColumn(procs, eventIdColumn) && id !== undefined) df = df.filter(eventFilter(df, eventIdColumn, id));
   // The same event exported twice.
   if (df.height > 1) df = df.unique({ subset: columns, keep: "first", maintainOrder: true });
   if (df.height === 0) {
     throw new ProcessTreeError(msg.noProcessEvents(resolved.name, eventIdColumn ? `${eventIdColumn} = ${id}` : ""));
   }
   const inputRow = df.getColumn(ROW).cast(pl.UInt32).toTypedArray() as Uint32Array;
-  const events = df.drop(ROW).withColumns(parseTimeColumn(df, resolved.timeStamp));
+  const times = schemaTimeColumns(resolved).filter((c, k, all) => hasColumn(df, c) && all.indexOf(c) === k);
+  const events = df.drop(ROW).withColumns(...times.map((c) => parseTimeColumn(df, c, resolved.numericTimeUnit)));
   return { schema: resolved, events, inputRow, inputRows: procs.height };
 }
 
-/** The time column as times: text is parsed, anything else but times refused. */
-function parseTimeColumn(df: pl.DataFrame, column: string): pl.Series {
+/** Rows whose event type is process creation: numbers as numbers, anything else as text; ECS-style lists hold the value. */
+function eventFilter(df: pl.DataFrame, column: string, id: string | number): pl.Expr {
+  const dtype = df.getColumn(column).dtype;
+  if (dtype.variant === "List") return pl.col(column).lst.contains(String(id)).fillNull(false);
+  if (!isTextType(dtype) && typeof id === "number") return pl.col(column).eq(pl.lit(id));
+  const text = pl.col(column).cast(pl.Utf8);
+  const value = String(id);
+  // A JSON list as text (`["start"]`): the quoted value inside brackets; the regex engine is linear.
+  const inList = text.str.contains(`^\\s*\\[.*"${value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}".*\\]\\s*$`);
+  return text.eq(pl.lit(value)).or(inList).fillNull(false);
+}
+
+/** A time column as times: text is parsed, numbers are epoch times when the schema says in what unit, anything else is refused. */
+function parseTimeColumn(df: pl.DataFrame, column: string, numericUnit: ProcSchema["numericTimeUnit"]): pl.Series {
   const series = df.getColumn(column);
   if (isTextType(series.dtype)) {
     const parsed = parseTimeSeries(series);
@@ -95,13 +104,18 @@ function parseTimeColumn(df: pl.DataFrame, column: string): pl.Series {
     }
     return parsed.series.rename(column);
   }
-  if (!isTemporalType(series.dtype)) throw new ProcessTreeError(msg.processTimeType(column, series.dtype.variant));
-  return series;
+  if (isTemporalType(series.dtype)) return series;
+  if (numericUnit && /^(U?Int|Float)/.test(series.dtype.variant)) {
+    const whole = pl.col(column).cast(pl.Int64);
+    const expr = numericUnit === "s" ? whole.mul(1000).cast(pl.Datetime("ms")) : whole.cast(pl.Datetime(numericUnit));
+    return df.select(expr.alias(column)).getColumn(column);
+  }
+  throw new ProcessTreeError(msg.processTimeType(column, series.dtype.variant));
 }
 
 // ---------------------------------------------------------------- keys
 
-/** Expressions over the events naming a process and the parent it names. */
+/** Expressions over the events naming a process and the parent (and grandparent) it names. */
 interface Identity {
   /** Host name, "" when none. */
   host: pl.Expr;
@@ -109,24 +123,43 @@ interface Identity {
   image: pl.Expr;
   /** The parent's image as the event names it, lower case; "unknown" when null, empty or not in the events. */
   parentImage: pl.Expr;
-  /** Process id and parent id as text (integers without ".0"). */
+  /** The grandparent's image, lower case; "unknown" when null, empty or not in the events. */
+  grandparentImage: pl.Expr;
+  /** Process id, parent id and grandparent id as text (integers without ".0"); null when missing. */
   pid: pl.Expr;
   ppid: pl.Expr;
+  gpid: pl.Expr | undefined;
   /** Whether parents are matched by image as well as by id. */
   byImage: boolean;
 }
 
+/** A name column, lower case: "unknown" when null, empty or absent (MSTICPy's rule for ""). */
+function nameOrUnknown(df: pl.DataFrame, column: string | undefined): pl.Expr {
+  if (!hasColumn(df, column)) return lit("unknown");
+  const name = pl.col(column).cast(pl.Utf8);
+  return pl.when(name.isNull().or(name.eq(lit("")))).then(lit("unknown")).otherwise(name).str.toLowerCase();
+}
+
 function identity(events: pl.DataFrame, schema: ProcSchema): Identity {
-  const pname = hasColumn(events, schema.parentName) ? pl.col(schema.parentName) : undefined;
   return {
     host: hasColumn(events, schema.hostName) ? pl.col(schema.hostName).cast(pl.Utf8).fillNull(lit("")) : lit(""),
     image: pl.col(schema.processName).cast(pl.Utf8).fillNull(lit("")).str.toLowerCase(),
-    parentImage: pname ? pl.when(pname.isNull().or(pname.eq(lit("")))).then(lit("unknown")).otherwise(pname.cast(pl.Utf8)).str.toLowerCase() : lit("unknown"),
+    parentImage: nameOrUnknown(events, schema.parentName),
+    grandparentImage: nameOrUnknown(events, schema.grandparentName),
     pid: idText(events, schema.processId),
     ppid: idText(events, schema.parentId),
-    byImage: !!pname,
+    gpid: hasColumn(events, schema.grandparentId) ? idText(events, schema.grandparentId) : undefined,
+    byImage: hasColumn(events, schema.parentName),
   };
 }
+
+/**
+ * The file name of an image path (after the last `\` or `/`): lookups compare
+ * file names, so a parent named by its full path (Sysmon, 4688, MDE's
+ * internal grandparent `\Device\HarddiskVolume3\…`) finds a process named by
+ * its file name (MDE `FileName`), and the other way round.
+ */
+const fileName = (image: pl.Expr): pl.Expr => image.str.replace("^.*[\\\\/]", "");
 
 /** An id column as text: integers (also float-typed ones) without ".0", text as is. */
 function idText(df: pl.DataFrame, column: string): pl.Expr {
@@ -138,32 +171,63 @@ function idText(df: pl.DataFrame, column: string): pl.Expr {
 
 /**
  * The time column as an Int64 expression of microseconds since the epoch,
- * rounded to 10 µs like MSTICPy's keys.
+ * rounded to 10 µs like MSTICPy's keys (half up). Integer arithmetic only:
+ * a double holds today's epoch nanoseconds to 256 ns, which would round ns
+ * and µs copies of the same time apart.
  */
 function microsExpr(dtype: DataType, column: string): pl.Expr {
   const t = dtype as unknown as { variant: string; timeUnit?: string };
   const unit = t.variant === "Date" ? "d" : (t.timeUnit ?? "ms");
+  const int = (v: number): pl.Expr => pl.lit(v).cast(pl.Int64);
   const raw = pl.col(column).cast(pl.Int64);
-  if (unit === "ms") return raw.mul(1000);
-  if (unit === "d") return raw.mul(86_400_000_000);
-  return raw.cast(pl.Float64).div(unit === "ns" ? 10_000 : 10).round(0).mul(10).cast(pl.Int64);
+  if (unit === "ms") return raw.mul(int(1000));
+  if (unit === "d") return raw.mul(int(86_400_000_000));
+  // Whole µs, and the ns past them.
+  const us = unit === "ns" ? pl.col(column).cast(pl.Datetime("us")).cast(pl.Int64) : raw;
+  const ns = unit === "ns" ? raw.sub(us.mul(int(1000))) : int(0);
+  const past = us.modulo(int(10));
+  const base = us.sub(past);
+  return pl.when(past.mul(int(1000)).add(ns).gtEq(int(5000))).then(base.add(int(10))).otherwise(base);
+}
+
+/** A time column in µs (null when absent). */
+function columnMicros(df: pl.DataFrame, column: string | undefined): pl.Expr {
+  return hasColumn(df, column) ? microsExpr(df.getColumn(column).dtype, column) : pl.lit(null).cast(pl.Int64);
+}
+
+/** When the process started, in µs: its own creation time where the schema has one, else the event time. */
+function startMicros(df: pl.DataFrame, schema: ProcSchema): pl.Expr {
+  const event = columnMicros(df, schema.timeStamp);
+  if (!hasColumn(df, schema.processCreationTime)) return event;
+  const own = columnMicros(df, schema.processCreationTime);
+  return pl.when(own.isNull()).then(event).otherwise(own);
+}
+
+/** `image|pid|time` (image lower case; time `YYYY-MM-DD HH:MM:SS.ffffff`, `nullTime` when unknown). */
+function keyExpr(df: pl.DataFrame, schema: ProcSchema, nullTime: string): pl.Expr {
+  const image = pl.col(schema.processName).cast(pl.Utf8).fillNull(lit("")).str.toLowerCase();
+  const time = startMicros(df, schema).cast(pl.Datetime("us")).dt.strftime("%Y-%m-%d %H:%M:%S%.6f").fillNull(lit(nullTime));
+  return pl.concatString([image, idText(df, schema.processId).fillNull(lit("NaN")), time], "|");
 }
 
 /** Per-event time, key and lookup codes. */
 export interface ProcessKeys {
   /** `image|pid|time` of each event (image lower case, time `YYYY-MM-DD HH:MM:SS.ffffff` or NaT); repeats are numbered later, by {@link uniqueKeys}. */
   key: pl.Series;
-  /** Time in µs since the epoch (10 µs steps); -Infinity when null. */
+  /** Start time in µs since the epoch (10 µs steps): the creation time column where there is one, else the event time; -Infinity when null. */
   time: Float64Array;
   /** Events in time order, ties in row order, null times first. */
   order: Uint32Array;
-  /**
-   * Code of each event's own (host, id, image); 0 for a null lookup. (None is
-   * null today: concatString skips nulls, so a null id is looked up as "".)
-   */
+  /** Code of each event's own (host, id, image file name); 0 when its id is null. */
   code: Uint32Array;
-  /** Code of the (host, parent id, parent image) it names, in the same numbering; 0 for a null lookup (no parent). */
+  /** Code of the (host, parent id, parent image file name) it names, in the same numbering; 0 when the parent id is null (a root). */
   parentCode: Uint32Array;
+  /** The parent's start time as the event records it, in µs (NaN when not recorded); only for schemas with `parentCreationTime`. */
+  parentTime?: Float64Array;
+  /** Code of the grandparent it names (0: none); only for schemas with `grandparentId`. */
+  grandparentCode?: Uint32Array;
+  /** The grandparent's start time (NaN when not recorded); only for schemas with `grandparentCreationTime`. */
+  grandparentTime?: Float64Array;
   /** Codes are below this. */
   codeCount: number;
 }
@@ -171,18 +235,23 @@ export interface ProcessKeys {
 /** Keys step: times, keys, and the lookups parent matching compares as small integers. */
 export function processKeys({ events, schema }: ProcessEvents): ProcessKeys {
   const n = events.height;
-  const { host, image, parentImage, pid, ppid, byImage } = identity(events, schema);
-  const micros = microsExpr(events.getColumn(schema.timeStamp).dtype, schema.timeStamp);
-  const keyTime = micros.cast(pl.Datetime("us")).dt.strftime("%Y-%m-%d %H:%M:%S%.6f").fillNull(lit("NaT"));
+  const { host, image, parentImage, grandparentImage, pid, ppid, gpid, byImage } = identity(events, schema);
+  // A null id looks up nothing (ignoreNulls false): a null parent id is a root, not a parent "".
+  const lookup = (id: pl.Expr, name: pl.Expr): pl.Expr => pl.concatString(byImage ? [host, id, fileName(name)] : [host, id], SEP, false);
+  const timed = hasColumn(events, schema.parentCreationTime);
+  const gpTimed = !!gpid && hasColumn(events, schema.grandparentCreationTime);
   const work = events.select(
-    micros.alias("t"),
-    pl.concatString(byImage ? [host, pid, image] : [host, pid], SEP).alias("pl"),
-    pl.concatString(byImage ? [host, ppid, parentImage] : [host, ppid], SEP).alias("ppl"),
-    pl.concatString([image, pid.fillNull(lit("NaN")), keyTime], "|").alias("key"),
+    startMicros(events, schema).alias("t"),
+    lookup(pid, image).alias("pl"),
+    lookup(ppid, parentImage).alias("ppl"),
+    ...(gpid ? [lookup(gpid, grandparentImage).alias("gpl")] : []),
+    keyExpr(events, schema, "NaT").alias("key"),
+    ...(timed ? [columnMicros(events, schema.parentCreationTime).alias("pt")] : []),
+    ...(gpTimed ? [columnMicros(events, schema.grandparentCreationTime).alias("gpt")] : []),
   );
-  // Both lookups in one numbering (0 = null).
+  // All lookups in one numbering (0 = null).
   const raw = pl
-    .DataFrame([pl.concat([work.getColumn("pl"), work.getColumn("ppl")]).rename("c")])
+    .DataFrame([pl.concat([work.getColumn("pl"), work.getColumn("ppl"), ...(gpid ? [work.getColumn("gpl")] : [])]).rename("c")])
     .select(pl.col("c").cast(pl.Categorical).toPhysical().cast(pl.UInt32).add(1).fillNull(0))
     .getColumn("c")
     .toTypedArray() as Uint32Array;
@@ -198,12 +267,16 @@ export function processKeys({ events, schema }: ProcessEvents): ProcessKeys {
     codes[i] = d;
   }
   const order = work.select(pl.col("t")).withRowIndex("i").sort({ by: ["t", "i"], nullsLast: false }).getColumn("i").cast(pl.UInt32).toTypedArray() as Uint32Array;
+  const floats = (c: string, empty: number): Float64Array => work.select(pl.col(c).cast(pl.Float64).fillNull(pl.lit(empty))).getColumn(c).toTypedArray() as Float64Array;
   return {
     key: work.getColumn("key"),
-    time: work.select(pl.col("t").cast(pl.Float64).fillNull(pl.lit(-Infinity))).getColumn("t").toTypedArray() as Float64Array,
+    time: floats("t", -Infinity),
     order,
     code: codes.subarray(0, n),
-    parentCode: codes.subarray(n),
+    parentCode: codes.subarray(n, 2 * n),
+    ...(timed ? { parentTime: floats("pt", NaN) } : {}),
+    ...(gpid ? { grandparentCode: codes.subarray(2 * n) } : {}),
+    ...(gpTimed ? { grandparentTime: floats("gpt", NaN) } : {}),
     codeCount: dense.size + 1,
   };
 }
@@ -245,38 +318,59 @@ function gather(series: pl.Series, indices: ArrayLike<number>): pl.Series {
 export const NO_PARENT_ID = -1;
 /** `matchParents`: the parent it names is not among the events (it gets an inferred one). */
 export const PARENT_NOT_FOUND = -2;
+/** Default slack, in ms, between a recorded parent start time and the parent's own (precision differences between columns). */
+export const CREATION_TIME_TOLERANCE_MS = 1;
+
+/** Options of {@link matchParents}. */
+export interface MatchParentsOptions {
+  /** Slack in ms around a recorded parent start time. Default {@link CREATION_TIME_TOLERANCE_MS}. */
+  toleranceMs?: number;
+  /** Resolve only these nodes (the others get {@link NO_PARENT_ID}). Default: all. */
+  queries?: ArrayLike<number>;
+}
 
 /**
- * Parents step: the parent of each event is the latest event at or before its
- * time whose code is its parent code, ties going to the later row (pandas
- * merge_asof), never the event itself. Returns per event the parent's index,
- * {@link NO_PARENT_ID} or {@link PARENT_NOT_FOUND}.
+ * Parents step. Without a recorded parent start time, the parent of a node is
+ * the latest node at or before its own time whose code is its parent code,
+ * ties going to the later row (pandas merge_asof). With one (`parentTime`
+ * finite), it is the latest such node that started within the tolerance of
+ * that time: never one that started after it, nor an earlier process that
+ * held the same id. Never the node itself. Returns per node the parent's
+ * index, {@link NO_PARENT_ID} or {@link PARENT_NOT_FOUND}.
  */
-export function matchParents({ time, order, code, parentCode, codeCount }: Pick<ProcessKeys, "time" | "order" | "code" | "parentCode" | "codeCount">): Int32Array {
+export function matchParents(
+  { time, order, code, parentCode, codeCount, parentTime }: Pick<ProcessKeys, "time" | "order" | "code" | "parentCode" | "codeCount" | "parentTime">,
+  options: MatchParentsOptions = {},
+): Int32Array {
   const n = order.length;
+  const tolerance = (options.toleranceMs ?? CREATION_TIME_TOLERANCE_MS) * 1000;
   const latest = new Int32Array(codeCount).fill(-1);
   const previous = new Int32Array(n).fill(-1);
   const parent = new Int32Array(n).fill(NO_PARENT_ID);
-  // One pass in time order: for each time, first register every event of that
-  // time, then resolve their parents (so same-time parents count).
-  for (let g = 0; g < n; ) {
-    let h = g;
-    while (h < n && time[order[h]] === time[order[g]]) h += 1;
-    for (let k = g; k < h; k += 1) {
-      const i = order[k];
-      if (code[i] === 0) continue;
-      previous[i] = latest[code[i]];
-      latest[code[i]] = i;
+  // Queries in the order of the time they look up to; without recorded parent times that is `order` itself.
+  let queries: ArrayLike<number> = options.queries ?? order;
+  const upTo = parentTime ? Float64Array.from({ length: n }, (_, i) => (Number.isFinite(parentTime[i]) ? parentTime[i] + tolerance : time[i])) : time;
+  if (parentTime || options.queries) {
+    queries = Uint32Array.from(queries).sort((a, b) => (upTo[a] < upTo[b] ? -1 : upTo[a] > upTo[b] ? 1 : a - b));
+  }
+  // One sweep in time order: register every node up to the query's time (same-time parents count), then resolve it.
+  let r = 0;
+  for (let k = 0; k < queries.length; k += 1) {
+    const i = queries[k];
+    const until = upTo[i];
+    for (; r < n && time[order[r]] <= until; r += 1) {
+      const j = order[r];
+      if (code[j] === 0) continue;
+      previous[j] = latest[code[j]];
+      latest[code[j]] = j;
     }
-    for (let k = g; k < h; k += 1) {
-      const i = order[k];
-      const c = parentCode[i];
-      if (c === 0) continue;
-      let p = latest[c];
-      if (p === i) p = previous[i];
-      parent[i] = p < 0 ? PARENT_NOT_FOUND : p;
-    }
-    g = h;
+    const c = parentCode[i];
+    if (c === 0) continue;
+    let p = latest[c];
+    if (p === i) p = previous[i];
+    // A recorded start time also rules out earlier holders of the id.
+    if (p >= 0 && parentTime && Number.isFinite(parentTime[i]) && time[p] < parentTime[i] - tolerance) p = -1;
+    parent[i] = p < 0 ? PARENT_NOT_FOUND : p;
   }
   return parent;
 }
@@ -293,75 +387,174 @@ export interface NodeLinks {
 
 /**
  * Inferred step: one inferred parent (node n, n+1, … in the time order of
- * their first child) per parent code not found, shared by all its children.
+ * their first child) per parent code not found, and per recorded parent start
+ * time where the events record it (PIDs are reused), shared by its children.
  */
-export function inferParents(matched: Int32Array, { parentCode, order }: Pick<ProcessKeys, "parentCode" | "order">): NodeLinks {
+export function inferParents(matched: Int32Array, { parentCode, order, parentTime }: Pick<ProcessKeys, "parentCode" | "order" | "parentTime">): NodeLinks {
   const n = matched.length;
-  const inferredOf = new Map<number, number>();
+  const inferredOf = new Map<string | number, number>();
   const inferredChild: number[] = [];
+  const nodeOf = new Int32Array(n);
   for (let k = 0; k < n; k += 1) {
     const i = order[k];
     if (matched[i] !== PARENT_NOT_FOUND) continue;
-    if (!inferredOf.has(parentCode[i])) {
-      inferredOf.set(parentCode[i], n + inferredChild.length);
+    const group = parentTime && Number.isFinite(parentTime[i]) ? `${parentCode[i]}@${parentTime[i]}` : parentCode[i];
+    let node = inferredOf.get(group);
+    if (node === undefined) {
+      node = n + inferredChild.length;
+      inferredOf.set(group, node);
       inferredChild.push(i);
     }
+    nodeOf[i] = node;
   }
   const parent = new Int32Array(n + inferredChild.length).fill(-1);
-  for (let i = 0; i < n; i += 1) parent[i] = matched[i] === PARENT_NOT_FOUND ? (inferredOf.get(parentCode[i]) as number) : matched[i];
+  for (let i = 0; i < n; i += 1) parent[i] = matched[i] === PARENT_NOT_FOUND ? nodeOf[i] : matched[i];
   return { parent, inferredChild: Uint32Array.from(inferredChild) };
 }
 
 /** The inferred parents as rows. */
 export interface InferredRows {
-  /** The schema's process name, id, host and event id columns (those the events have), in the events' dtypes. */
+  /** The columns the children describe them with (those the events have), in the events' dtypes. */
   rows: pl.DataFrame;
-  /** Their keys: `parent image|parent id|1970-01-01 00:00:00.000000`. */
+  /** Their keys: `image|id|start time`, the time `1970-01-01 00:00:00.000000` when not recorded. */
   key: pl.Series;
 }
 
 /**
- * The rows of the inferred parents, each as its child names it: image (in the
- * child's case, "unknown" when missing), id and host; the child's event id.
+ * The rows of the inferred processes, each as its child event describes it.
+ * Level 1, a parent: image (in the child's case, "unknown" when missing), id,
+ * host and event id; where the schema has them, its start time (in the time
+ * and creation-time columns), command line, its own parent (the grandparent
+ * columns) and the `parentColumns`. Level 2, a grandparent: image, id, host,
+ * event id and start time from the grandparent columns.
  */
-export function inferredRows({ events, schema }: ProcessEvents, inferredChild: Uint32Array): InferredRows {
-  const children = events.select(pl.all().gather(pl.Series(inferredChild)));
-  const { host, parentImage, ppid } = identity(children, schema);
-  const named = children.select(host.alias("host"), ppid.alias("ppid"), parentImage.alias("pimage"));
-  const hosts = named.getColumn("host").toArray().map(String);
-  const ppids = named.getColumn("ppid").toArray().map(String);
-  const images = named.getColumn("pimage").toArray().map(String);
-  const values: Record<string, unknown[]> = {};
-  const pname = (v: unknown): string => (v === null || v === undefined || v === "" ? "unknown" : String(v));
-  values[schema.processName] = hasColumn(events, schema.parentName) ? children.getColumn(schema.parentName).toArray().map(pname) : Array.from({ length: children.height }, () => "unknown");
-  values[schema.processId] = isTextType(events.getColumn(schema.processId).dtype) ? ppids : ppids.map(Number);
-  if (hasColumn(events, schema.hostName)) values[schema.hostName] = hosts;
-  if (hasColumn(events, schema.eventIdColumn)) values[schema.eventIdColumn] = children.getColumn(schema.eventIdColumn).toArray();
-  // Same dtypes as the events so the frames stack.
-  const rows = pl.DataFrame(values).select(...Object.keys(values).map((c) => pl.col(c).cast(events.getColumn(c).dtype)));
-  return { rows, key: pl.Series("key", images.map((image, k) => `${image}|${ppids[k]}|${EPOCH_KEY_TIME}`), pl.Utf8) };
+export function inferredRows({ events, schema }: ProcessEvents, inferredChild: Uint32Array, level?: ArrayLike<number>): InferredRows {
+  const LEVEL = "__hl_level";
+  const children = events.select(pl.all().gather(pl.Series(inferredChild))).withColumns(pl.Series(LEVEL, Uint8Array.from({ length: inferredChild.length }, (_, k) => level?.[k] ?? 1)));
+  const name = (column: string | undefined): pl.Expr | undefined => {
+    if (!hasColumn(events, column)) return lit("unknown");
+    const v = pl.col(column).cast(pl.Utf8);
+    return pl.when(v.isNull().or(v.eq(lit("")))).then(lit("unknown")).otherwise(v);
+  };
+  const from = (column: string | undefined): pl.Expr | undefined => (hasColumn(events, column) ? pl.col(column) : undefined);
+  // target column → [level-1 source, level-2 source]
+  const targets = new Map<string, [pl.Expr | undefined, pl.Expr | undefined]>();
+  const set = (target: string | undefined, one: pl.Expr | undefined, two?: pl.Expr): void => {
+    if (hasColumn(events, target) && (one || two)) targets.set(target, [one, two]);
+  };
+  const gpName = hasColumn(events, schema.grandparentId) ? name(schema.grandparentName) : undefined;
+  set(schema.processName, name(schema.parentName), gpName);
+  set(schema.processId, from(schema.parentId), from(schema.grandparentId));
+  set(schema.hostName, from(schema.hostName), from(schema.hostName));
+  set(schema.eventIdColumn, from(schema.eventIdColumn), from(schema.eventIdColumn));
+  set(schema.timeStamp, from(schema.parentCreationTime), from(schema.grandparentCreationTime));
+  set(schema.processCreationTime, from(schema.parentCreationTime), from(schema.grandparentCreationTime));
+  set(schema.cmdLine, from(schema.parentCmdLine));
+  for (const [target, source] of Object.entries(schema.parentColumns ?? {})) set(target, from(source));
+  set(schema.parentName, hasColumn(events, schema.grandparentName) ? from(schema.grandparentName) : undefined);
+  set(schema.parentId, from(schema.grandparentId));
+  set(schema.parentCreationTime, from(schema.grandparentCreationTime));
+  const isTwo = pl.col(LEVEL).eq(2);
+  const rows = children.select(
+    ...[...targets].map(([target, [one, two]]) => {
+      const dtype = events.getColumn(target).dtype;
+      const none = pl.lit(null).cast(dtype);
+      return pl.when(isTwo).then(two ? two.cast(dtype) : none).otherwise(one ? one.cast(dtype) : none).alias(target);
+    }),
+  );
+  return { rows, key: rows.select(keyExpr(rows, schema, EPOCH_KEY_TIME).alias("key")).getColumn("key") };
 }
 
-/** The nodes of the tree: the events (0..n-1), then the inferred parents. */
+/** The nodes of the tree: the events (0..n-1), then the inferred parents, then the inferred grandparents. */
 export interface ProcessNodes {
   /** Parent of each node, -1 for a root. */
   parent: Int32Array;
   /** proc_key of each node, repeats numbered. */
   key: pl.Series;
-  /** source_index of each node: its input row; inferred parents numbered after the last. */
+  /** source_index of each node: its input row; inferred processes numbered after the last. */
   sourceIndex: Int32Array;
   /** Digits of source indices in paths (at least 5). */
   width: number;
-  /** The inferred parents' rows. */
+  /** The inferred processes' rows. */
   inferred: pl.DataFrame;
+  /**
+   * Nodes in time order for the layout: the events and the inferred processes
+   * with a known start time; those without one are left to {@link treeLayout}
+   * (before their first child).
+   */
+  order: Uint32Array;
 }
 
-/** Inferred step, whole: the events' matched parents plus inferred ones, with every node's key and source index. */
-export function processNodes(events: ProcessEvents, keys: ProcessKeys, matched: Int32Array): ProcessNodes {
-  const { parent, inferredChild } = inferParents(matched, keys);
-  const inferred = inferredRows(events, inferredChild);
+/** Options of {@link processNodes}. */
+export interface ProcessNodesOptions {
+  /** Slack in ms around recorded start times. Default {@link CREATION_TIME_TOLERANCE_MS}. */
+  toleranceMs?: number;
+}
+
+/**
+ * Inferred step, whole: the events' matched parents plus inferred ones, with
+ * every node's key and source index. Where the events record the parent's
+ * start time and its parent (MDE's `InitiatingProcessParent*`), a rebuilt
+ * parent is linked up in turn: to a process of the data (or another rebuilt
+ * parent) with the grandparent's id and start time, else to a rebuilt
+ * grandparent.
+ */
+export function processNodes(events: ProcessEvents, keys: ProcessKeys, matched: Int32Array, options: ProcessNodesOptions = {}): ProcessNodes {
   const n = matched.length;
-  const added = inferredChild.length;
+  const { parent: level1, inferredChild: parentChild } = inferParents(matched, keys);
+  const m1 = parentChild.length;
+  // Each rebuilt parent: its start time, its own lookup code (its child's parent code), and the grandparent it names.
+  const startOf = (i: number): number => (keys.parentTime && Number.isFinite(keys.parentTime[i]) ? keys.parentTime[i] : -Infinity);
+  const t1 = Float64Array.from(parentChild, startOf);
+  const gpCode = Uint32Array.from(parentChild, (i) => (keys.grandparentCode && Number.isFinite(startOf(i)) ? keys.grandparentCode[i] : 0));
+  const gpTime = Float64Array.from(parentChild, (i) => keys.grandparentTime?.[i] ?? NaN);
+  const up = new Int32Array(m1).fill(NO_PARENT_ID);
+  const grandChild: number[] = [];
+  const t2: number[] = [];
+  if (gpCode.some((c) => c !== 0)) {
+    // Match the rebuilt parents' parents among the events and the rebuilt parents.
+    const total = n + m1;
+    const time = new Float64Array(total);
+    time.set(keys.time);
+    time.set(t1, n);
+    const code = new Uint32Array(total);
+    code.set(keys.code);
+    parentChild.forEach((i, k) => (code[n + k] = keys.parentCode[i]));
+    const parentCode = new Uint32Array(total);
+    parentCode.set(gpCode, n);
+    const parentTime = new Float64Array(total).fill(NaN);
+    parentTime.set(gpTime, n);
+    const queries = Uint32Array.from({ length: m1 }, (_, k) => n + k).filter((q) => parentCode[q] !== 0);
+    const found = matchParents({ time, order: timeOrder(keys.order, time, n), code, parentCode, parentTime, codeCount: keys.codeCount }, { toleranceMs: options.toleranceMs, queries });
+    // Grandparents not in the data: one per grandparent code and start time.
+    const grandOf = new Map<string, number>();
+    for (let k = 0; k < m1; k += 1) {
+      up[k] = found[n + k];
+      if (up[k] !== PARENT_NOT_FOUND) continue;
+      const group = `${gpCode[k]}@${gpTime[k]}`;
+      let node = grandOf.get(group);
+      if (node === undefined) {
+        node = n + m1 + grandChild.length;
+        grandOf.set(group, node);
+        grandChild.push(parentChild[k]);
+        t2.push(Number.isFinite(gpTime[k]) ? gpTime[k] : -Infinity);
+      }
+      up[k] = node;
+    }
+  }
+  const m2 = grandChild.length;
+  const parent = new Int32Array(n + m1 + m2).fill(NO_PARENT_ID);
+  parent.set(level1.subarray(0, n));
+  for (let k = 0; k < m1; k += 1) parent[n + k] = up[k] >= 0 ? up[k] : NO_PARENT_ID;
+  const inferredChild = new Uint32Array(m1 + m2);
+  inferredChild.set(parentChild);
+  inferredChild.set(grandChild, m1);
+  const inferred = inferredRows(events, inferredChild, Uint8Array.from({ length: m1 + m2 }, (_, k) => (k < m1 ? 1 : 2)));
+  const added = m1 + m2;
+  const allTimes = new Float64Array(n + added);
+  allTimes.set(keys.time);
+  allTimes.set(t1, n);
+  allTimes.set(t2, n + m1);
   // Repeated keys are numbered inferred parents first, then events in time order.
   const keyOrder = Uint32Array.from({ length: n + added }, (_, k) => (k < added ? n + k : keys.order[k - added]));
   return {
@@ -370,7 +563,27 @@ export function processNodes(events: ProcessEvents, keys: ProcessKeys, matched: 
     sourceIndex: Int32Array.from({ length: n + added }, (_, i) => (i < n ? events.inputRow[i] : events.inputRows + i - n)),
     width: Math.max(5, String(events.inputRows + added).length),
     inferred: inferred.rows,
+    order: timeOrder(keys.order, allTimes, n, true),
   };
+}
+
+/**
+ * All nodes in time order: the events' order (`eventOrder`, over 0..n-1)
+ * merged with the nodes from `n` on by their `time`, events first on ties.
+ * `timedOnly` leaves out the added nodes without a time (-Infinity).
+ */
+function timeOrder(eventOrder: Uint32Array, time: Float64Array, n: number, timedOnly = false): Uint32Array {
+  if (time.length === n) return eventOrder;
+  let added = Uint32Array.from({ length: time.length - n }, (_, k) => n + k);
+  if (timedOnly) added = added.filter((i) => Number.isFinite(time[i]));
+  added.sort((a, b) => time[a] - time[b] || a - b);
+  const out = new Uint32Array(n + added.length);
+  let a = 0;
+  let e = 0;
+  for (let k = 0; k < out.length; k += 1) {
+    out[k] = a < added.length && (e >= n || time[added[a]] < time[eventOrder[e]]) ? added[a++] : eventOrder[e++];
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- paths, levels
@@ -386,33 +599,56 @@ export interface TreeLayout {
 }
 
 /**
- * Paths/levels step. `parent`: of each node (events, then inferred parents);
- * `order`: the events in time order; `sourceIndex`: of each node, padded to
- * `width` digits in paths. Roots come in time order, an inferred parent with
- * its earliest child; nodes caught in a parent cycle (unreachable from any
- * root) keep their own source index as path, as in MSTICPy, and come last.
+ * `order` completed with the nodes it leaves out, each just before its first
+ * child in `order` (at the end when it has none).
+ */
+function completeOrder(parent: Int32Array, order: ArrayLike<number>): ArrayLike<number> {
+  const total = parent.length;
+  if (order.length === total) return order;
+  const listed = new Uint8Array(total);
+  for (let k = 0; k < order.length; k += 1) listed[order[k]] = 1;
+  const before = new Map<number, number[]>();
+  const placed = new Uint8Array(total);
+  for (let k = 0; k < order.length; k += 1) {
+    const p = parent[order[k]];
+    if (p >= 0 && !listed[p] && !placed[p]) {
+      placed[p] = 1;
+      const at = before.get(k);
+      if (at) at.push(p);
+      else before.set(k, [p]);
+    }
+  }
+  const out: number[] = [];
+  for (let k = 0; k < order.length; k += 1) {
+    for (const p of before.get(k) ?? []) out.push(p);
+    out.push(order[k]);
+  }
+  for (let i = 0; i < total; i += 1) if (!listed[i] && !placed[i]) out.push(i);
+  return out;
+}
+
+/**
+ * Paths/levels step. `parent`: of each node (events, then inferred
+ * processes); `order`: nodes in time order (inferred nodes it leaves out go
+ * just before their first child); `sourceIndex`: of each node, padded to
+ * `width` digits in paths. Roots come in time order; nodes caught in a
+ * parent cycle (unreachable from any root) keep their own source index as
+ * path, as in MSTICPy, and come last.
  */
 export function treeLayout(parent: Int32Array, order: ArrayLike<number>, sourceIndex: ArrayLike<number>, width: number): TreeLayout {
-  const n = order.length;
   const total = parent.length;
+  const full = completeOrder(parent, order);
   const label = (i: number): string => String(sourceIndex[i]).padStart(width, "0");
   // Children lists (CSR), each in time order.
   const childStart = new Int32Array(total + 1);
-  for (let i = 0; i < n; i += 1) if (parent[i] >= 0) childStart[parent[i] + 1] += 1;
+  for (let i = 0; i < total; i += 1) if (parent[i] >= 0) childStart[parent[i] + 1] += 1;
   for (let i = 0; i < total; i += 1) childStart[i + 1] += childStart[i];
   const fill = childStart.slice(0, total);
   const childList = new Int32Array(childStart[total]);
-  for (let k = 0; k < n; k += 1) {
-    const i = order[k];
+  for (let k = 0; k < total; k += 1) {
+    const i = full[k];
     if (parent[i] >= 0) childList[fill[parent[i]]++] = i;
   }
-  const rank = new Int32Array(n);
-  for (let k = 0; k < n; k += 1) rank[order[k]] = k;
-  const roots: number[] = [];
-  for (let i = n; i < total; i += 1) roots.push(i);
-  for (let k = 0; k < n; k += 1) if (parent[order[k]] < 0) roots.push(order[k]);
-  const rootRank = (i: number): number => (i < n ? rank[i] : childStart[i + 1] > childStart[i] ? rank[childList[childStart[i]]] : n);
-  roots.sort((a, b) => rootRank(a) - rootRank(b) || a - b);
 
   const path = new Array<string>(total);
   const level = new Int32Array(total).fill(1);
@@ -420,7 +656,9 @@ export function treeLayout(parent: Int32Array, order: ArrayLike<number>, sourceI
   const visited = new Uint8Array(total);
   let out = 0;
   const stack: number[] = [];
-  for (const root of roots) {
+  for (let k = 0; k < total; k += 1) {
+    const root = full[k];
+    if (parent[root] >= 0) continue;
     path[root] = label(root);
     stack.push(root);
     while (stack.length) {
@@ -436,8 +674,8 @@ export function treeLayout(parent: Int32Array, order: ArrayLike<number>, sourceI
       }
     }
   }
-  for (let k = 0; k < n; k += 1) {
-    const i = order[k];
+  for (let k = 0; k < total; k += 1) {
+    const i = full[k];
     if (visited[i]) continue;
     path[i] = label(i);
     treeOrder[out++] = i;
@@ -477,15 +715,15 @@ export function nodeRoles(parentRow: Int32Array): pl.DataFrame {
 export function assembleTree({ events, schema }: ProcessEvents, { parent, inferred, key, sourceIndex, width }: ProcessNodes, { treeOrder, path, level }: TreeLayout): pl.DataFrame {
   const total = parent.length;
   const n = total - inferred.height;
-  let rows = events;
+  // Inferred processes too: a rebuilt parent may carry its logon session.
+  let rows = inferred.height ? pl.concat([events, inferred], { how: "diagonal" }) : events;
   if (hasColumn(events, schema.logonId)) {
     const logon = pl.col(schema.logonId).cast(pl.Utf8);
     const target = hasColumn(events, schema.targetLogonId) ? pl.col(schema.targetLogonId).cast(pl.Utf8) : undefined;
     rows = rows.withColumns(
-      (target ? pl.when(target.isNotNull().and(target.neq(lit("0x0"))).and(target.neq(lit("")))).then(target).otherwise(logon) : logon).alias("EffectiveLogonId"),
+      (target ? pl.when(target.isNotNull().and(target.neq(lit("0x0"))).and(target.neq(lit("0"))).and(target.neq(lit("")))).then(target).otherwise(logon) : logon).alias("EffectiveLogonId"),
     );
   }
-  if (inferred.height) rows = pl.concat([rows, inferred], { how: "diagonal" });
   const ordered = Array.from(treeOrder);
   const positionOf = new Int32Array(total);
   ordered.forEach((node, pos) => (positionOf[node] = pos));

@@ -1,0 +1,232 @@
+/**
+ * The process-creation layouts hunters export, one sample file each
+ * (test/fixtures/schemas/process/, written by
+ * scripts/make-process-schema-fixtures.ts): the schema is inferred from the
+ * columns, the tree has the expected roots and chains (PID reuse included),
+ * plotProcessTree renders it and addProcessFeatures reads the layout's
+ * columns. Plus schema inference itself and its error when nothing fits.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import pl from "nodejs-polars";
+import { addProcessFeatures } from "../../src";
+import { readDataFile } from "../../src/data/readers";
+import { buildProcessTree } from "../../src/transform/processTree";
+import {
+  ECS_PROCESS_SCHEMA,
+  LX_EVENT_SCHEMA,
+  MDE_EVENT_SCHEMA,
+  OCSF_PROCESS_SCHEMA,
+  SYSMON_PROCESS_CREATE_SCHEMA,
+  WIN_EVENT_SCHEMA,
+  WIN_WINDOWSEVENT_SCHEMA,
+  inferProcSchema,
+  inferSchema,
+  labColumnsOf,
+  type ProcSchema,
+} from "../../src/transform/processTreeSchema";
+import { ptree } from "../../src/transform/processTreeUtils";
+import { plotProcessTree } from "../../src/vis/processTree";
+import { generateMde } from "../helpers/processEvents";
+
+const DIR = join(__dirname, "..", "fixtures", "schemas", "process");
+
+function col<T>(df: pl.DataFrame, name: string): T[] {
+  return df.getColumn(name).toArray() as unknown as T[];
+}
+
+/** The file names (after the last / or \) from the root down to each process, as "a > b > c". */
+function chains(tree: pl.DataFrame, schema: ProcSchema): string[] {
+  const keys = col<string>(tree, "proc_key");
+  const parents = col<string | null>(tree, "parent_key");
+  const names = col<string | null>(tree, schema.processName).map((n) => String(n ?? "?").split(/[\\/]/).pop() as string);
+  const parentOf = new Map(keys.map((k, i) => [k, parents[i]]));
+  const nameOf = new Map(keys.map((k, i) => [k, names[i]]));
+  return keys.map((k) => {
+    const chain: string[] = [];
+    for (let at: string | null | undefined = k, guard = 0; at && guard < 100; at = parentOf.get(at), guard += 1) chain.unshift(nameOf.get(at) as string);
+    return chain.join(" > ");
+  });
+}
+
+interface Case {
+  file: string;
+  schema: ProcSchema;
+  events: number;
+  roots: string[];
+  /** Chains (from the root) that must be in the tree. */
+  chains: string[];
+  /** A process (its command line starts with this) and the command line its parent must have: the PID-reuse check. */
+  reuse: [string, string];
+}
+
+const WIN_CHAIN = "OUTLOOK.EXE > WINWORD.EXE > cmd.exe > powershell.exe > rundll32.exe > cmd.exe > schtasks.exe";
+const WIN_REUSE: [string, string] = ["ipconfig", '"C:\\Windows\\System32\\cmd.exe" '];
+const LX_CHAIN = "sshd > sshd > sshd > bash > dash > kdevtmpfsi";
+
+const CASES: Case[] = [
+  {
+    file: "win4688-securityevent.csv",
+    schema: WIN_EVENT_SCHEMA,
+    events: 23,
+    // No grandparent columns: the parents before the export are inferred, one level up.
+    roots: ["explorer.exe", "services.exe", "svchost.exe", "svchost.exe"],
+    chains: [`explorer.exe > ${WIN_CHAIN}`, "svchost.exe > sc.exe > conhost.exe", "services.exe > msiexec.exe"],
+    reuse: WIN_REUSE,
+  },
+  {
+    file: "win4688-windowsevent.ndjson",
+    schema: WIN_WINDOWSEVENT_SCHEMA,
+    events: 23,
+    roots: ["explorer.exe", "services.exe", "svchost.exe", "svchost.exe"],
+    chains: [`explorer.exe > ${WIN_CHAIN}`, "svchost.exe > WmiPrvSE.exe"],
+    reuse: WIN_REUSE,
+  },
+  {
+    file: "sysmon1.csv",
+    schema: SYSMON_PROCESS_CREATE_SCHEMA,
+    events: 23,
+    roots: ["explorer.exe", "services.exe", "svchost.exe", "svchost.exe"],
+    chains: [`explorer.exe > ${WIN_CHAIN}`, "explorer.exe > cmd.exe > PING.EXE"],
+    reuse: WIN_REUSE,
+  },
+  {
+    file: "mde.csv",
+    schema: MDE_EVENT_SCHEMA,
+    events: 23,
+    // Grandparents link the service processes up to wininit.
+    roots: ["explorer.exe", "wininit.exe"],
+    chains: [`explorer.exe > ${WIN_CHAIN}`, "wininit.exe > services.exe > svchost.exe > sc.exe > conhost.exe", "wininit.exe > services.exe > msiexec.exe"],
+    reuse: WIN_REUSE,
+  },
+  {
+    file: "ocsf.ndjson",
+    schema: OCSF_PROCESS_SCHEMA,
+    events: 23,
+    roots: ["explorer.exe", "wininit.exe"],
+    chains: [`explorer.exe > ${WIN_CHAIN}`, "wininit.exe > services.exe > svchost.exe > sc.exe > conhost.exe"],
+    reuse: WIN_REUSE,
+  },
+  {
+    file: "auditd.csv",
+    schema: LX_EVENT_SCHEMA,
+    events: 19,
+    // auditd names no parent image: the inferred parents are "unknown".
+    roots: ["unknown", "unknown"],
+    chains: ["unknown > sshd > sshd > bash > dash > kdevtmpfsi", "unknown > dash > run-parts > logrotate"],
+    reuse: ["systemctl", "sudo systemctl status nginx"],
+  },
+  {
+    file: "ecs.ndjson",
+    schema: ECS_PROCESS_SCHEMA,
+    events: 19,
+    roots: ["cron", "sshd"],
+    chains: [LX_CHAIN, "cron > dash > run-parts > logrotate", "sshd > sshd > sshd > bash > sudo > systemctl > less"],
+    reuse: ["mkdir", "sh /tmp/.x.sh"],
+  },
+];
+
+describe("process layouts: one sample export each", () => {
+  for (const c of CASES) {
+    it(`${c.file}: ${c.schema.name}, its roots and chains, plot and features`, () => {
+      const df = readDataFile(join(DIR, c.file));
+      assert.equal(inferProcSchema(df), c.schema);
+      const tree = buildProcessTree(df);
+      const real = tree.filter(pl.col("IsInferred").not());
+      assert.equal(real.height, c.events);
+      const roots = ptree.getRoots(tree);
+      assert.deepEqual(col<string>(roots, c.schema.processName).map((n) => n.split(/[\\/]/).pop()).sort(), c.roots);
+      const all = chains(tree, c.schema);
+      for (const chain of c.chains) assert.ok(all.includes(chain), `${chain} not in\n${all.join("\n")}`);
+      // PID reuse: the process links to the later holder of its parent's id.
+      const cmd = c.schema.cmdLine as string;
+      const child = tree.filter(pl.col(cmd).str.contains(`^${c.reuse[0]}`));
+      assert.equal(child.height, 1);
+      const parent = tree.filter(pl.col("proc_key").eq(pl.lit(child.getColumn("parent_key").get(0) as string)));
+      assert.equal(parent.getColumn(cmd).get(0), c.reuse[1]);
+
+      const plot = plotProcessTree(tree, { legendCol: c.schema.userName });
+      assert.equal(plot.processes, tree.height);
+      const page = plot.toHtml();
+      assert.ok(page.includes(c.file.startsWith("auditd") || c.file.startsWith("ecs") ? "kdevtmpfsi" : "schtasks.exe"));
+
+      const features = addProcessFeatures(df);
+      assert.ok(["processName", "pathScore", "commandlineLen", "commandlineTokensHash"].every((f) => features.columns.includes(f)), c.file);
+      const names = col<string>(features, "processName");
+      assert.ok(names.includes(c.file.startsWith("auditd") || c.file.startsWith("ecs") ? "kdevtmpfsi" : "schtasks.exe"), names.join(","));
+      assert.equal(col<number>(features, "commandlineLen").filter((n) => n > 0).length, df.height - col<string | null>(df, cmd).filter((v) => !v).length);
+    });
+  }
+
+  it("marks SYSTEM sessions in numeric (MDE) and hex (4688, Sysmon) logon ids", () => {
+    const mde = addProcessFeatures(readDataFile(join(DIR, "mde.csv")));
+    const sc = mde.filter(pl.col("FileName").eq(pl.lit("sc.exe")));
+    assert.deepEqual(col(sc, "isSystemSession"), [true]);
+    assert.equal(col(sc, "processName")[0], "sc.exe");
+    const sysmon = addProcessFeatures(readDataFile(join(DIR, "sysmon1.csv")).filter(pl.col("EventID").eq(1)));
+    assert.deepEqual(col(sysmon.filter(pl.col("Image").str.contains("msiexec", true)), "isSystemSession"), [true]);
+  });
+});
+
+describe("process schema inference", () => {
+  it("tells SecurityEvent from WindowsEvent by the table's own columns", () => {
+    const base = ["TimeGenerated", "Computer", "EventID", "NewProcessName", "NewProcessId", "ProcessId", "ParentProcessName", "CommandLine", "SubjectLogonId"];
+    assert.equal(inferSchema(base), WIN_EVENT_SCHEMA);
+    assert.equal(inferSchema([...base, "Activity", "EventSourceName"]), WIN_EVENT_SCHEMA);
+    assert.equal(inferSchema([...base, "Channel", "Provider", "EventOriginId"]), WIN_WINDOWSEVENT_SCHEMA);
+  });
+
+  it("keeps a frame's own richer layout when lab-named copies of its columns are added", () => {
+    const { df } = generateMde(20, { seed: 2 });
+    // What a mapping layer adds: lab names beside the originals (ids included, worst case).
+    const aliased = df.withColumns(
+      pl.col("Timestamp").alias("TimeGenerated"),
+      pl.col("FolderPath").alias("NewProcessName"),
+      pl.col("ProcessId").alias("NewProcessId"),
+      pl.col("InitiatingProcessFolderPath").alias("ParentProcessName"),
+      pl.col("ProcessCommandLine").alias("CommandLine"),
+      pl.col("AccountName").alias("SubjectUserName"),
+      pl.col("InitiatingProcessLogonId").alias("SubjectLogonId"),
+      pl.col("LogonId").alias("TargetLogonId"),
+      pl.col("DeviceName").alias("Computer"),
+      pl.lit(4688).alias("EventID"),
+    );
+    assert.equal(inferProcSchema(aliased), MDE_EVENT_SCHEMA);
+    const trimmed = aliased.select("Timestamp", "DeviceName", "FileName", "ProcessId", "InitiatingProcessId", "TimeGenerated", "NewProcessName", "NewProcessId", "ParentProcessName", "CommandLine", "SubjectUserName", "SubjectLogonId", "Computer", "EventID");
+    assert.equal(inferProcSchema(trimmed), MDE_EVENT_SCHEMA);
+    assert.deepEqual(
+      buildProcessTree(aliased).select("proc_key", "parent_key").toRecords(),
+      buildProcessTree(df).select("proc_key", "parent_key").toRecords(),
+    );
+  });
+
+  it("maps a layout's columns onto the lab's 4688 names", () => {
+    assert.deepEqual(labColumnsOf(MDE_EVENT_SCHEMA), {
+      TimeGenerated: "Timestamp",
+      NewProcessName: "FileName",
+      NewProcessId: "ProcessId",
+      ProcessId: "InitiatingProcessId",
+      ParentProcessName: "InitiatingProcessFileName",
+      CommandLine: "ProcessCommandLine",
+      SubjectUserName: "AccountName",
+      SubjectUserSid: "AccountSid",
+      SubjectLogonId: "InitiatingProcessLogonId",
+      TargetLogonId: "LogonId",
+      Computer: "DeviceName",
+    });
+    assert.equal(labColumnsOf(ECS_PROCESS_SCHEMA).NewProcessId, "process.pid");
+  });
+
+  it("names the closest layout's missing columns and the frame's close names when nothing fits", () => {
+    const df = pl.DataFrame({ "@timestamp": ["2026-11-03T22:41:02Z"], "process.pid": [1], "process.ppid": [0], "process.exe": ["/bin/sh"], "process.command_line": ["sh"], "host.name": ["h"] });
+    assert.throws(
+      () => buildProcessTree(df),
+      (e: Error & { code?: string }) =>
+        e.code === "transform/process-schema-unknown" &&
+        e.message.includes("Closest layout: Elastic ECS process") &&
+        /"process\.executable" \(close: [^)]*"process\.exe"/.test(e.message) &&
+        /"process\.parent\.pid" \(close: [^)]*"process\.ppid"/.test(e.message),
+    );
+  });
+});
