@@ -1,4 +1,9 @@
-/** `npm run bench`: runs every bench/*.bench.ts (or those named on the command line) and prints the figures. */
+/**
+ * `npm run bench`: runs every bench/*.bench.ts (or those named on the command
+ * line: `npm run bench -- bigdata`) and prints the figures. Generated inputs
+ * are cached under bench/out/ (the 10M-event `bigdata` set takes minutes to
+ * write the first time).
+ */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";

@@ -1,121 +1,84 @@
 /**
- * The LocalData driver: runs a query by reading the data file named in its
- * `args.query`, then applies the declared parameters (time range and column
- * filters) with polars expressions.
+ * The LocalData driver: runs a query by scanning the data source named in its
+ * `args.query` (or the file it was made from), then applies the declared
+ * parameters (time range and column filters) as polars expressions that the
+ * scan pushes down, and passes the result through the event-schema mapping
+ * when the query declares `schema:`.
  */
-import fs from "node:fs";
 import path from "node:path";
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
 import { isTemporalType, isTextType } from "../common/dtypes";
-import { closestNames } from "../common/errors";
 import { DataFileError, QueryError, dataMessages as msg } from "./messages";
-import { columnNames, columnOf, withPlainNames } from "../common/frames";
-import { DATA_EXTENSIONS, dataFormat, readDataFile, type ReadOptions } from "./readers";
+import { columnOf, frameOf, hasColumn, withPlainNames } from "../common/frames";
+import { DataFileIndex, type DataSource } from "./dataSources";
+import { collectScan, plainName, scanSource, type ScannedSource } from "./scan";
+import type { ReadOptions } from "./readers";
 import { parseTimeSeries, toDate } from "./timeParsing";
+import { labColumnNames, normalizeEvents } from "./schemas/index";
 import type { QueryDefinition, QueryParameter } from "./types";
+
+export { DataFileIndex } from "./dataSources";
 
 /** Values a query accepts for its parameters. */
 export type QueryParams = Record<string, unknown>;
 
+/** How a query is run, besides its parameters. */
+export interface QueryRunOptions {
+  /**
+   * Columns to return (default: the query's `metadata.columns`, else all).
+   * Parquet sources then read only these columns (and those the filters need).
+   */
+  columns?: string[];
+}
+
 /** The time column `start`/`end` filter on when a query does not name one. */
 export const DEFAULT_TIME_COLUMN = "TimeGenerated";
 
-/** True when `file` is `root` or inside it (both real, absolute paths). */
-function isInside(file: string, root: string): boolean {
-  const relative = path.relative(root, file);
-  return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
+/**
+ * Time columns of common exports, tried in order when a query names none and
+ * the data has no `TimeGenerated`: MDE, Windows XML/EVTX exports, Sysmon, ECS,
+ * Zeek, Splunk, OCSF…
+ */
+export const TIME_COLUMN_CANDIDATES: readonly string[] = [
+  DEFAULT_TIME_COLUMN,
+  "Timestamp",
+  "TimeCreated",
+  "EventTime",
+  "UtcTime",
+  "@timestamp",
+  "timestamp",
+  "ts",
+  "_time",
+  "time",
+  "StartTime",
+  "CreatedDateTime",
+];
+
+/** Parameter names (and aliases) that mean the start or end of the time range, as MSTICPy's queries spell them. */
+const TIME_PARAMETER_NAMES: Record<"start" | "end", readonly string[]> = {
+  start: ["start", "start_time", "starttime", "query_start", "time_start", "from"],
+  end: ["end", "end_time", "endtime", "query_end", "time_end", "to"],
+};
+
+/**
+ * `start` or `end` when the parameter is the query's time range: a datetime
+ * parameter named (or aliased) as MSTICPy's time parameters are.
+ */
+export function timeRole(param: QueryParameter): "start" | "end" | undefined {
+  if (param.type !== "datetime") return undefined;
+  const names = [param.name, ...param.aliases].map((n) => n.toLowerCase());
+  if (names.some((n) => TIME_PARAMETER_NAMES.start.includes(n))) return "start";
+  if (names.some((n) => TIME_PARAMETER_NAMES.end.includes(n))) return "end";
+  return undefined;
 }
 
 /**
- * Indexes the data files under the data paths by lower-cased file name, as
- * MSTICPy's LocalData does. A file is served only when its real path (links
- * resolved) is inside the real path of a data path.
+ * Checks and converts the caller's parameters against the query's
+ * declarations. Time-range parameters are never required: for local files an
+ * absent start or end means "all time" (MSTICPy fills them from its default
+ * query times; a file has no such default).
  */
-export class DataFileIndex {
-  private files?: Map<string, string>;
-  private realRoots?: string[];
-
-  constructor(readonly dataPaths: string[]) {
-    const missing = dataPaths.filter((p) => !fs.existsSync(p));
-    if (missing.length) {
-      throw new DataFileError(msg.pathsMissing(missing.map((p) => path.resolve(p))));
-    }
-  }
-
-  /** Lower-cased file name → path. Built on first use; a later path's file of the same name wins. */
-  private index(): Map<string, string> {
-    if (this.files) return this.files;
-    const files = new Map<string, string>();
-    const walk = (dir: string) => {
-      for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-        if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
-        const full = path.join(dir, entry.name);
-        if (entry.isDirectory()) walk(full);
-        else if (dataFormat(entry.name)) files.set(entry.name.toLowerCase(), full);
-      }
-    };
-    for (const p of this.dataPaths) {
-      if (fs.statSync(p).isDirectory()) walk(p);
-      else files.set(path.basename(p).toLowerCase(), p);
-    }
-    this.files = files;
-    return files;
-  }
-
-  /** All indexed file names. */
-  names(): string[] {
-    return [...this.index().keys()];
-  }
-
-  /**
-   * The real path of `file` (links resolved) when it is inside a data path;
-   * otherwise an error naming the link and its target. Checked at each read,
-   * so a link changed after indexing is caught too; the real path is what is
-   * read, not the link.
-   */
-  private contained(file: string, context: string): string {
-    let real: string;
-    try {
-      real = fs.realpathSync(file);
-    } catch (err) {
-      const target = linkTarget(file);
-      throw new DataFileError(msg.fileUnreadable(context, file, target, (err as NodeJS.ErrnoException).code ?? (err as Error).message));
-    }
-    this.realRoots ??= this.dataPaths.map((p) => fs.realpathSync(p));
-    if (this.realRoots.some((root) => isInside(real, root))) return real;
-    throw new DataFileError(msg.linkOutside(context, file, real, this.realRoots));
-  }
-
-  /**
-   * The path of a data file named by a query. A name with another extension
-   * (MSTICPy's `host_logons.pkl`) resolves to a readable file with the same stem.
-   */
-  resolve(name: string, context: string): string {
-    const files = this.index();
-    const key = path.basename(name).toLowerCase();
-    const exact = files.get(key);
-    if (exact) return this.contained(exact, context);
-    const stem = key.slice(0, key.length - path.extname(key).length);
-    for (const ext of DATA_EXTENSIONS) {
-      const found = files.get(stem + ext);
-      if (found) return this.contained(found, context);
-    }
-    const close = closestNames(key, files.keys());
-    throw new DataFileError(msg.fileNotFound(context, name, this.dataPaths.map((p) => path.resolve(p)), close));
-  }
-}
-
-/** Where a symbolic link points (as written, made absolute), or undefined when `file` is not a link. */
-function linkTarget(file: string): string | undefined {
-  try {
-    return path.resolve(path.dirname(file), fs.readlinkSync(file));
-  } catch {
-    return undefined;
-  }
-}
-
-/** Checks and converts the caller's parameters against the query's declarations. */
 export function resolveParameters(query: QueryDefinition, params: QueryParams = {}): Map<QueryParameter, unknown> {
   const where = `${query.family}.${query.name}`;
   const byName = new Map<string, QueryParameter>();
@@ -134,7 +97,7 @@ export function resolveParameters(query: QueryDefinition, params: QueryParams = 
   }
   for (const param of query.parameters) {
     if (values.has(param)) continue;
-    if (param.required) throw new QueryError(msg.missingParameter(where, param.name, param.type, param.description));
+    if (param.required && !timeRole(param)) throw new QueryError(msg.missingParameter(where, param.name, param.type, param.description));
     if (param.default !== null && param.default !== undefined) values.set(param, convertValue(where, param, param.default));
   }
   return values;
@@ -191,79 +154,242 @@ function columnFilter(name: string, dtype: DataType, param: QueryParameter, valu
 /** Name of the parsed time column added while filtering (the frame's own columns are renamed col_0… then, so it cannot clash). */
 const PARSED_TIME = "__huntlab_time";
 
+/** The time column `start`/`end` compare: the query's `metadata.time_column`, else the first known time column, else the first typed time column. */
+function pickTimeColumn(query: QueryDefinition, schema: ReadonlyMap<string, DataType>, where: string, file: string): string {
+  const named = query.metadata.time_column;
+  if (named !== undefined && named !== null && String(named) !== "") {
+    if (!schema.has(String(named))) throw new QueryError(msg.timeColumnMissing(where, path.basename(file), String(named)));
+    return String(named);
+  }
+  const known = TIME_COLUMN_CANDIDATES.find((c) => schema.has(c));
+  if (known) return known;
+  const typed = [...schema].find(([, dtype]) => isTemporalType(dtype));
+  if (typed) return typed[0];
+  throw new QueryError(msg.timeColumnMissing(where, path.basename(file), DEFAULT_TIME_COLUMN));
+}
+
 /**
- * Applies `start`/`end` and the column parameters to the loaded frame.
- * Column names come from the data file, so polars methods run on a copy with
- * plain column names (see frames.ts) and the result gets the names back.
+ * A literal of a Datetime column's own type (unit and time zone), so polars
+ * compares without casting the column: exact for µs and ns data, right for any
+ * time zone (both sides are UTC instants), and pushable to Parquet statistics.
  */
-export function applyParameters(df: pl.DataFrame, query: QueryDefinition, values: Map<QueryParameter, unknown>, file: string): pl.DataFrame {
-  const where = `${query.family}.${query.name}`;
-  const names = columnNames(df);
-  let start: Date | null = null;
-  let end: Date | null = null;
-  const columnParams: [QueryParameter, unknown][] = [];
+export function timeLiteral(date: Date, dtype: DataType): pl.Expr {
+  const [unit, zone] = (dtype as unknown as { inner: [string | undefined, string | null | undefined] }).inner;
+  const timeUnit = unit === "ns" || unit === "us" ? unit : "ms";
+  const factor = timeUnit === "ns" ? 1_000_000 : timeUnit === "us" ? 1_000 : 1;
+  // Integer arithmetic inside polars: epoch ns do not fit a JS number exactly.
+  return pl.lit(date.getTime()).cast(pl.Int64).mul(pl.lit(factor).cast(pl.Int64)).cast(pl.Datetime(timeUnit, zone ?? undefined));
+}
+
+/** `start <= t <= end` on a typed time column (Datetime of any unit and zone, or Date). */
+function rangeFilters(t: pl.Expr, dtype: DataType, start: Date | null, end: Date | null): pl.Expr[] {
+  const filters: pl.Expr[] = [];
+  if (dtype.variant === "Date") {
+    const asTime = t.cast(pl.Datetime("ms"));
+    if (start) filters.push(asTime.gtEq(pl.lit(start)));
+    if (end) filters.push(asTime.ltEq(pl.lit(end)));
+    return filters;
+  }
+  if (start) filters.push(t.gtEq(timeLiteral(start, dtype)));
+  if (end) filters.push(t.ltEq(timeLiteral(end, dtype)));
+  return filters;
+}
+
+/**
+ * Day filters on a dataset's Date-typed hive key (`date=2026-11-01`), which is
+ * taken to hold the UTC day of the time column: polars then skips whole
+ * partition folders. Only when exactly one key is a Date.
+ */
+function partitionDayFilters(scanned: ScannedSource, plainOf: (c: string) => string, start: Date | null, end: Date | null): pl.Expr[] {
+  const days = scanned.partitionKeys.filter((k) => scanned.schema.get(k)?.variant === "Date");
+  if (days.length !== 1) return [];
+  const day = pl.col(plainOf(days[0]));
+  const filters: pl.Expr[] = [];
+  if (start) filters.push(day.gtEq(pl.lit(start).cast(pl.Date)));
+  if (end) filters.push(day.ltEq(pl.lit(end).cast(pl.Date)));
+  return filters;
+}
+
+/** What a query's parameters ask of the data. */
+interface QueryFilters {
+  start: Date | null;
+  end: Date | null;
+  columnParams: [QueryParameter, unknown][];
+}
+
+function splitParameters(values: Map<QueryParameter, unknown>, names: readonly string[], where: string, file: string): QueryFilters {
+  const out: QueryFilters = { start: null, end: null, columnParams: [] };
   for (const [param, value] of values) {
     if (value === null || value === undefined) continue;
-    if (param.name === "start" && param.type === "datetime") start = value as Date;
-    else if (param.name === "end" && param.type === "datetime") end = value as Date;
+    const role = timeRole(param);
+    if (role === "start") out.start = value as Date;
+    else if (role === "end") out.end = value as Date;
     else if (param.column) {
       if (!names.includes(param.column)) {
         throw new QueryError(msg.filterColumnMissing(where, param.name, param.column, path.basename(file)));
       }
-      columnParams.push([param, value]);
+      out.columnParams.push([param, value]);
     }
   }
-  if (start && end && start > end) throw new QueryError(msg.timeRangeReversed(where, start, end));
-  const time = start || end ? timeSeries(df, names, query, where, file) : undefined;
-  if (!time && columnParams.length === 0) return df;
-  return withPlainNames(df, (plain, nameOf) => {
-    const filters = columnParams.map(([param, value]) => columnFilter(nameOf(param.column as string), columnOf(df, param.column as string).dtype, param, value));
-    let target = plain;
-    if (time) {
-      // A typed time column is compared as it is; a text one through its parsed copy.
-      target = time.parsed ? plain.withColumn(time.series.rename(PARSED_TIME)) : plain;
-      const t = pl.col(time.parsed ? PARSED_TIME : nameOf(time.column)).cast(pl.Datetime("ms"));
-      if (start) filters.push(t.gtEq(pl.lit(start)));
-      if (end) filters.push(t.ltEq(pl.lit(end)));
-    }
-    const out = target.filter(filters.reduce((a, b) => a.and(b)));
-    return time?.parsed ? out.drop(PARSED_TIME) : out;
-  });
+  if (out.start && out.end && out.start > out.end) throw new QueryError(msg.timeRangeReversed(where, out.start, out.end));
+  return out;
 }
 
-/** The time column `start`/`end` compare: typed as it is, or text parsed to times. Errors name the query, file and column. */
-function timeSeries(df: pl.DataFrame, names: string[], query: QueryDefinition, where: string, file: string): { column: string; parsed: boolean; series: pl.Series } {
-  const timeColumn = String(query.metadata.time_column ?? DEFAULT_TIME_COLUMN);
-  if (!names.includes(timeColumn)) {
-    throw new QueryError(msg.timeColumnMissing(where, path.basename(file), timeColumn));
-  }
-  const column = columnOf(df, timeColumn);
-  if (isTextType(column.dtype)) {
-    const parsed = parseTimeSeries(column);
-    if (!parsed.parsed) {
-      throw new QueryError(msg.timeColumnUnparsed(where, timeColumn, parsed.failures, parsed.examples));
-    }
-    return { column: timeColumn, parsed: true, series: parsed.series };
-  }
-  if (!isTemporalType(column.dtype)) throw new QueryError(msg.timeColumnType(where, timeColumn, column.dtype.variant));
-  return { column: timeColumn, parsed: false, series: column };
+/** A query's filters and selection, planned on a scanned source (plain column names). */
+interface ScanPlan {
+  /** The filtered lazy frame (plain names), its selection not yet applied. */
+  lf: pl.LazyDataFrame;
+  /** The columns to return, original names. */
+  kept: string[];
+  plainOf: (column: string) => string;
+  /** A text time column to filter after collecting, with the range. */
+  textTime?: { column: string; start: Date | null; end: Date | null };
+  where: string;
 }
 
-/** Runs a LocalData query: resolve the file, read it, filter it. */
+/**
+ * Plans `start`/`end`, the column parameters and the column selection on a
+ * scanned source. Typed time columns are filtered in the scan (pushed down);
+ * a text one (the lab's process times) is left for after collecting.
+ */
+function planScan(scanned: ScannedSource, query: QueryDefinition, values: Map<QueryParameter, unknown>, columns?: readonly string[]): ScanPlan {
+  const where = `${query.family}.${query.name}`;
+  const names = [...scanned.schema.keys()];
+  const { start, end, columnParams } = splitParameters(values, names, where, scanned.file);
+  const missing = (columns ?? []).filter((c) => !names.includes(c));
+  if (missing.length) throw new QueryError(msg.selectColumnMissing(where, path.basename(scanned.file), missing, names));
+  const index = new Map(names.map((n, i) => [n, i]));
+  const plainOf = (c: string) => plainName(index.get(c) as number);
+  let lf = scanned.lf;
+  const filters = columnParams.map(([param, value]) => columnFilter(plainOf(param.column as string), scanned.schema.get(param.column as string) as DataType, param, value));
+  let textTime: ScanPlan["textTime"];
+  if (start || end) {
+    const timeColumn = pickTimeColumn(query, scanned.schema, where, scanned.file);
+    const dtype = scanned.schema.get(timeColumn) as DataType;
+    if (isTextType(dtype)) textTime = { column: timeColumn, start, end };
+    else if (isTemporalType(dtype)) filters.push(...rangeFilters(pl.col(plainOf(timeColumn)), dtype, start, end), ...partitionDayFilters(scanned, plainOf, start, end));
+    else throw new QueryError(msg.timeColumnType(where, timeColumn, dtype.variant));
+  }
+  if (filters.length) lf = lf.filter(filters.reduce((a, b) => a.and(b)));
+  const kept = columns ? [...columns] : names;
+  const read = textTime && !kept.includes(textTime.column) ? [...kept, textTime.column] : kept;
+  if (columns) lf = lf.select(...read.map(plainOf));
+  return { lf, kept, plainOf, textTime, where };
+}
+
+/** Applies a query's parameters and selection to a scanned source and collects the result (original column names). */
+export function filterScan(scanned: ScannedSource, query: QueryDefinition, values: Map<QueryParameter, unknown>, columns?: readonly string[]): pl.DataFrame {
+  const plan = planScan(scanned, query, values, columns);
+  let plainDf = collectScan(scanned, plan.lf);
+  if (plan.textTime) plainDf = filterTextTime(plainDf, plan.plainOf(plan.textTime.column), plan.textTime.column, plan.textTime.start, plan.textTime.end, plan.where);
+  return frameOf(plan.kept.map((name) => columnOf(plainDf, plan.plainOf(name)).rename(name)));
+}
+
+/**
+ * The query as a polars LazyDataFrame, not collected: for aggregations over
+ * more rows than fit in memory (`.groupBy(…).agg(…).collectSync({ streaming })`).
+ * A text time column cannot be filtered lazily: that source is collected first.
+ */
+export function lazyScan(scanned: ScannedSource, query: QueryDefinition, values: Map<QueryParameter, unknown>, columns?: readonly string[]): pl.LazyDataFrame {
+  const plan = planScan(scanned, query, values, columns);
+  const back: Record<string, string> = {};
+  // Defined, not assigned: a column may be called `__proto__`.
+  plan.kept.forEach((name) => Object.defineProperty(back, plan.plainOf(name), { value: name, enumerable: true }));
+  if (plan.textTime) {
+    const { column, start, end } = plan.textTime;
+    const plainDf = filterTextTime(collectScan(scanned, plan.lf), plan.plainOf(column), column, start, end, plan.where);
+    return frameOf(plan.kept.map((name) => columnOf(plainDf, plan.plainOf(name)))).lazy().rename(back);
+  }
+  return plan.lf.select(...plan.kept.map(plan.plainOf)).rename(back);
+}
+
+/** Filters on a text time column (plain-named `plain`): parsed to times for the comparison; the column stays text. */
+function filterTextTime(plainDf: pl.DataFrame, plain: string, column: string, start: Date | null, end: Date | null, where: string): pl.DataFrame {
+  const parsed = parseTimeSeries(columnOf(plainDf, plain));
+  if (!parsed.parsed) throw new QueryError(msg.timeColumnUnparsed(where, column, parsed.failures, parsed.examples));
+  const filters = rangeFilters(pl.col(PARSED_TIME), parsed.series.dtype, start, end);
+  return plainDf.withColumn(parsed.series.rename(PARSED_TIME)).filter(filters.reduce((a, b) => a.and(b))).drop(PARSED_TIME);
+}
+
+/** The columns a query returns by default: `metadata.columns` (a huntlab extension), else all. */
+function defaultColumns(query: QueryDefinition): string[] | undefined {
+  const cols = query.metadata.columns;
+  return Array.isArray(cols) && cols.length ? cols.map(String) : undefined;
+}
+
+/** The source a query reads: the file it was made from, or the one its `args.query` names. */
+function sourceOf(index: DataFileIndex, query: QueryDefinition, where: string): DataSource & { real: string } {
+  if (query.dataFile) {
+    const source = index.sourceAt(query.dataFile);
+    if (source) return index.checked(source, where);
+  }
+  return index.resolveSource(query.query, where);
+}
+
+/** Runs a LocalData query: find the source, scan it, filter it, map its schema. */
 export function runLocalQuery(
   index: DataFileIndex,
   query: QueryDefinition,
   params: QueryParams | undefined,
   readOptions: ReadOptions = {},
+  runOptions: QueryRunOptions = {},
 ): pl.DataFrame {
   const where = `query ${query.family}.${query.name}`;
   const values = resolveParameters(query, params);
-  const file = index.resolve(query.query, where);
+  const source = sourceOf(index, query, where);
+  const kind = query.schema;
   let df: pl.DataFrame;
+  // Filters on lab columns that the export only gets from the schema mapping run after it.
+  const afterMapping: [QueryParameter, unknown][] = [];
   try {
-    df = readDataFile(file, readOptions);
+    const scanned = scanSource(source, source.real, readOptions);
+    if (kind) {
+      const labColumns = new Set(labColumnNames(kind));
+      for (const [param, value] of values) {
+        if (param.column && !scanned.schema.has(param.column) && labColumns.has(param.column) && value !== null && value !== undefined) {
+          afterMapping.push([param, value]);
+          values.delete(param);
+        }
+      }
+    }
+    df = filterScan(scanned, query, values, runOptions.columns ?? defaultColumns(query));
   } catch (err) {
+    if (!(err instanceof DataFileError)) throw err;
     throw new DataFileError(msg.queryFileRead(where, err), { cause: err });
   }
-  return applyParameters(df, query, values, file);
+  if (kind) df = normalizeEvents(df, kind, { source: `${query.family}.${query.name} (${path.basename(source.path)})` });
+  if (!afterMapping.length) return df;
+  for (const [param] of afterMapping) {
+    if (!hasColumn(df, param.column as string)) throw new QueryError(msg.filterColumnMissing(where, param.name, param.column as string, path.basename(source.path)));
+  }
+  return withPlainNames(df, (plain, nameOf) =>
+    plain.filter(
+      afterMapping
+        .map(([param, value]) => columnFilter(nameOf(param.column as string), columnOf(df, param.column as string).dtype, param, value))
+        .reduce((a, b) => a.and(b)),
+    ),
+  );
+}
+
+/**
+ * A LocalData query as a LazyDataFrame (filters and selection planned, nothing
+ * read yet). The event-schema mapping (`metadata.schema`) applies to collected
+ * results only: run the query itself for those.
+ */
+export function runLocalLazy(
+  index: DataFileIndex,
+  query: QueryDefinition,
+  params: QueryParams | undefined,
+  readOptions: ReadOptions = {},
+  runOptions: QueryRunOptions = {},
+): pl.LazyDataFrame {
+  const where = `query ${query.family}.${query.name}`;
+  const values = resolveParameters(query, params);
+  const source = sourceOf(index, query, where);
+  try {
+    return lazyScan(scanSource(source, source.real, readOptions), query, values, runOptions.columns ?? defaultColumns(query));
+  } catch (err) {
+    if (!(err instanceof DataFileError)) throw err;
+    throw new DataFileError(msg.queryFileRead(where, err), { cause: err });
+  }
 }

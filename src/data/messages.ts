@@ -6,15 +6,25 @@ import type { YamlProblem } from "../config/messages";
 export const DATA_ERRORS = {
   "data/path-missing": { class: "DataFileError", when: "a dataPaths entry does not exist", names: "the paths" },
   "data/file-missing": { class: "DataFileError", when: "a query's data file is not in the data paths, or a file to read does not exist", names: "the query, the file, the closest file names" },
+  "data/file-ambiguous": {
+    class: "DataFileError",
+    when: "a query's data file matches two files in one data path (the same name in two folders, or one stem in two formats)",
+    names: "the query, the name, the data path, the matching files",
+  },
   "data/file-unreadable": { class: "DataFileError", when: "a data file cannot be read (a broken symbolic link, no permission…)", names: "the query, the file, the link target" },
   "data/link-outside": { class: "DataFileError", when: "a data file is a symbolic link to a file outside the data paths", names: "the query, the link, its target" },
-  "data/unsupported-format": { class: "DataFileError", when: "a data file's extension is not a supported format", names: "the file, the supported extensions" },
+  "data/unsupported-format": {
+    class: "DataFileError",
+    when: "a data file's extension is not a supported format (pickle, Excel and EVTX files get a conversion hint)",
+    names: "the file, what the format is and how to convert it, the supported extensions",
+  },
   "data/file-invalid": { class: "DataFileError", when: "a data file cannot be parsed as its format", names: "the file, the format, the parser's complaint" },
   "data/unknown-parameter": { class: "QueryError", when: "a query is called with a parameter it does not declare", names: "the query, the parameter, its parameters" },
   "data/missing-parameter": { class: "QueryError", when: "a required query parameter is not given", names: "the query, the parameter, its type" },
   "data/parameter-type": { class: "QueryError", when: "a query parameter has a value of the wrong type", names: "the query, the parameter, the value" },
   "data/not-a-time": { class: "QueryError", when: "a time value (e.g. the start parameter) is not a time", names: "the parameter, the value" },
   "data/filter-column-missing": { class: "QueryError", when: "a parameter filters a column the data file does not have", names: "the query, the parameter, the column, the file" },
+  "data/select-column-missing": { class: "QueryError", when: "a query is asked for columns (options.columns or metadata.columns) its data does not have", names: "the query, the file, the columns" },
   "data/time-range-reversed": { class: "QueryError", when: "start is after end", names: "the query, both times" },
   "data/time-column-missing": { class: "QueryError", when: "start/end are given but the file has no time column", names: "the query, the file, the column" },
   "data/time-column-not-time": { class: "QueryError", when: "the time column of a start/end query holds no times", names: "the query, the column, example values" },
@@ -29,11 +39,13 @@ export const DATA_ERRORS = {
   "data/query-file-invalid": { class: "QueryDefinitionError", when: "a query file lacks metadata, data environments, families or sources", names: "the file, the section" },
   "data/query-invalid": { class: "QueryDefinitionError", when: "a query of a query file is not a map or has no args.query", names: "the file, the query" },
   "data/parameter-invalid": { class: "QueryDefinitionError", when: "a parameter declaration has the wrong shape, type or match", names: "the file, the query, the parameter" },
+  "data/unknown-schema": { class: "QueryDefinitionError", when: "a query's metadata.schema is not an event schema huntlab maps", names: "the file, the query, the schema, the known schemas" },
   "data/query-yaml-syntax": { class: "QueryDefinitionError", when: "a query file is not valid YAML (or repeats a key)", names: "the file, line and column" },
   "data/query-yaml-limit": { class: "QueryDefinitionError", when: "a query file is over a size, key-count or nesting limit", names: "the file, the limit" },
   "data/column-missing": { class: "DataColumnError", when: "a column asked for is not in the DataFrame", names: "the function, the column, the columns there are" },
   "data/column-not-text": { class: "DataColumnError", when: "parseJsonColumn is given a column that is not text", names: "the column, its type" },
   "data/json-invalid": { class: "DataColumnError", when: "a value of a JSON text column is not JSON", names: "the column, the row" },
+  "data/event-schema-unknown": { class: "DataColumnError", when: "a query's events (metadata.schema) fit none of the known schemas of their kind", names: "the query or file, the closest schema, its missing columns with the frame's close names, the known schemas" },
 } as const satisfies ErrorCatalog<"data">;
 
 /** A code of src/data. */
@@ -79,6 +91,12 @@ export const dataMessages = {
       "data/file-missing",
       `${where}: data file "${name}" not found in ${dataPaths.join(", ")}` + (close.length ? `. Closest files: ${close.join(", ")}` : ""),
     ),
+  ambiguousFile: (where: string, name: string, dataPath: string, matches: readonly string[]) =>
+    errorMessage(
+      "data/file-ambiguous",
+      `${where}: data file "${name}" matches ${matches.length} files in ${dataPath}: ${matches.join(", ")}. ` +
+        `Keep one of them, or name the file with its folder and extension in the query's args.query.`,
+    ),
   fileMissing: (file: string) => errorMessage("data/file-missing", `${file}: data file not found`),
   /** `target` is where a broken symbolic link points, undefined for another reason; `reason` the system's code. */
   fileUnreadable: (where: string, file: string, target: string | undefined, reason: string) =>
@@ -94,6 +112,12 @@ export const dataMessages = {
     ),
   unsupportedFormat: (file: string, extension: string, supported: readonly string[]) =>
     errorMessage("data/unsupported-format", `${file}: unsupported data file type "${extension}" (supported: ${supported.join(", ")})`),
+  /** A known format huntlab cannot read (`what`), with how to convert it (`convert`). */
+  foreignFormat: (file: string, extension: string, what: string, convert: string, supported: readonly string[]) =>
+    errorMessage(
+      "data/unsupported-format",
+      `${file}: "${extension}" is ${what}; huntlab reads ${supported.join(", ")}. To use it, ${convert}`,
+    ),
   fileInvalid: (file: string, format: string, detail: string) =>
     errorMessage("data/file-invalid", `${file}: cannot read as ${format.toUpperCase()}: ${detail}`),
   /** A read error of `where`'s data file: its own code when it has one. */
@@ -120,6 +144,11 @@ export const dataMessages = {
     errorMessage("data/not-a-time", `${what}: "${value}" is not a time in a supported format (ISO 8601, or US forms such as 2/10/19 3:21 PM)`),
   filterColumnMissing: (where: string, name: string, column: string, fileName: string) =>
     errorMessage("data/filter-column-missing", `${where}: parameter "${name}" filters column "${column}", which ${fileName} does not have`),
+  selectColumnMissing: (where: string, fileName: string, missing: readonly string[], columns: readonly string[]) =>
+    errorMessage(
+      "data/select-column-missing",
+      `${where}: ${fileName} has no column${missing.length > 1 ? "s" : ""} ${missing.map((m) => `"${m}"`).join(", ")}.${didYouMean(missing[0], columns)}`,
+    ),
   timeRangeReversed: (where: string, start: Date, end: Date) =>
     errorMessage("data/time-range-reversed", `${where}: start (${start.toISOString()}) is after end (${end.toISOString()})`),
   timeColumnMissing: (where: string, fileName: string, column: string) =>
@@ -165,6 +194,8 @@ export const dataMessages = {
     errorMessage("data/parameter-invalid", `${where}: parameter "${name}" has unknown type "${type}" (known: ${known.join(", ")})`),
   parameterUnknownMatch: (where: string, name: string, match: string) =>
     errorMessage("data/parameter-invalid", `${where}: parameter "${name}" has unknown match "${match}" (known: equals, contains, in)`),
+  unknownSchema: (where: string, schema: string, known: readonly string[]) =>
+    errorMessage("data/unknown-schema", `${where}: unknown schema "${schema}" in metadata.schema (known: ${known.join(", ")}).${didYouMean(schema, known)}`),
   /** A YAML problem of a query file. */
   queryYaml: (problem: YamlProblem) => errorMessage(`data/query-${problem.code}` as const, problem.message),
 
@@ -175,4 +206,23 @@ export const dataMessages = {
     errorMessage("data/column-not-text", `parseJsonColumn: column "${column}" is ${dtype}, not JSON text`),
   jsonInvalid: (column: string, row: number, detail: string) =>
     errorMessage("data/json-invalid", `parseJsonColumn: column "${column}", row ${row}: not JSON (${detail})`),
+  /** `closest`: the best-fitting schema and, per missing column, the frame's closest names; `known`: every schema of the kind. */
+  eventSchemaUnknown: (
+    source: string,
+    kind: string,
+    closest: { schema: string; missing: Readonly<Record<string, readonly string[]>> } | undefined,
+    known: readonly string[],
+  ) =>
+    errorMessage(
+      "data/event-schema-unknown",
+      `${source}: the columns fit no known ${kind} schema.` +
+        (closest
+          ? ` Closest: ${closest.schema}, which needs ` +
+            Object.entries(closest.missing)
+              .map(([c, close]) => `"${c}"` + (close.length ? ` (close: ${close.map((n) => `"${n}"`).join(", ")})` : ""))
+              .join(", ") +
+            "."
+          : "") +
+        ` Known ${kind} schemas: ${known.join("; ")}. Rename the columns, or see docs/schemas.md.`,
+    ),
 };

@@ -3,35 +3,55 @@
  * a property and each query an async method returning a polars DataFrame:
  * `await qp.WindowsSecurity.list_host_logons({ start, end })`.
  */
+import fs from "node:fs";
 import pl from "nodejs-polars";
 import { QueryError, dataMessages as msg } from "./messages";
 import { LAB_DATA_DIR } from "../common/paths";
-import { DataFileIndex, runLocalQuery, type QueryParams } from "./localData";
+import { DataFileIndex, runLocalLazy, runLocalQuery, timeRole, type QueryParams, type QueryRunOptions } from "./localData";
+import { fileQueries } from "./fileQueries";
 import { loadQueries } from "./queryStore";
 import type { Displayable } from "../display/protocol";
 import type { ReadOptions } from "./readers";
 import type { QueryDefinition } from "./types";
 
-export type { QueryParams } from "./localData";
+export type { QueryParams, QueryRunOptions } from "./localData";
 
 /** Data environments this provider can query. */
 export type DataEnvironment = "LocalData";
 
 /** Options of `new QueryProvider("LocalData", options)`. */
 export interface LocalDataOptions {
-  /** Folders (searched recursively) or files holding the data. Default: the lab data bundled with huntlab. */
+  /**
+   * Folders (searched recursively) or files holding the data: CSV/TSV,
+   * NDJSON, JSON, Parquet, Arrow IPC, and folders of Parquet files read as one
+   * dataset (hive-partitioned `date=…/part-0.parquet`). Default: the lab data
+   * bundled with huntlab.
+   */
   dataPaths?: string[];
+  /**
+   * Make every data file (and Parquet dataset folder) that no query file reads
+   * a query: named after its stem, in a family named after its folder
+   * (`LocalData` at the top). Default: true, except when the data paths are
+   * the bundled lab data folder (whose files the lab's queries read).
+   */
+  fileQueries?: boolean;
   /** Folders or files of query definitions (MSTICPy YAML). Default: the lab's queries bundled with huntlab. */
   queryPaths?: string[];
   /** How text data files are read (time parsing, CSV type inference). */
   readOptions?: ReadOptions;
 }
 
-/** One query, callable: `await fn(params?)`. */
+/** One query, callable: `await fn(params?, options?)`. */
 export interface QueryFunction {
-  (params?: QueryParams): Promise<pl.DataFrame>;
+  (params?: QueryParams, options?: QueryRunOptions): Promise<pl.DataFrame>;
   /** The query's definition (description, parameters, data file). */
   readonly definition: QueryDefinition;
+  /**
+   * The query as a polars LazyDataFrame, nothing read yet: filters and the
+   * column selection are pushed down when it is collected, for aggregations
+   * over big Parquet datasets. Not mapped by `metadata.schema`.
+   */
+  lazy(params?: QueryParams, options?: QueryRunOptions): pl.LazyDataFrame;
   /** Help text: description, parameters and data file. */
   help(): string;
 }
@@ -58,7 +78,7 @@ export interface QueryProviderMethods {
    * (`"host_logons.parquet"`), as MSTICPy's `exec_query`; a `Family.query`
    * name runs that query with `params`.
    */
-  execQuery(query: string, params?: QueryParams): Promise<pl.DataFrame>;
+  execQuery(query: string, params?: QueryParams, options?: QueryRunOptions): Promise<pl.DataFrame>;
   /**
    * Shows the interactive query browser in the notebook. Returns nothing, so
    * that tslab does not also print the browser object as the cell's value
@@ -118,16 +138,31 @@ function strict<T extends object>(target: T, unknown: (prop: string) => Error): 
 }
 
 export function formatQueryHelp(q: QueryDefinition): string {
-  const lines = [`${q.family}.${q.name}: ${q.description}`, `  data file: ${q.query}`, "  parameters:"];
+  const lines = [`${q.family}.${q.name}: ${q.description}`, `  data file: ${q.query}`];
+  if (q.schema) lines.push(`  schema: ${q.schema}`);
+  lines.push("  parameters:");
   if (!q.parameters.length) lines.push("    (none)");
   for (const p of q.parameters) {
-    const dflt = p.required ? "required" : `optional, default ${JSON.stringify(p.default ?? null)}`;
+    const absent = p.default === undefined || p.default === null;
+    const dflt = timeRole(p) && absent ? "optional, absent: all time" : p.required ? "required" : `optional, default ${JSON.stringify(p.default ?? null)}`;
     const filter = p.column ? `; filters ${p.column} (${p.match ?? "equals"})` : "";
     lines.push(`    ${p.name} (${p.type}, ${dflt}): ${p.description}${filter}`);
   }
   lines.push(`  defined in: ${q.sourceFile}`);
   return lines.join("\n");
 }
+
+/** True when `p` is the bundled lab data folder (its answers and TI feed are not queries). */
+function isLabData(p: string): boolean {
+  try {
+    return fs.realpathSync(p) === fs.realpathSync(LAB_DATA_DIR);
+  } catch {
+    return false;
+  }
+}
+
+/** The provider's own fields: a family of that name would hide them. */
+const PROVIDER_FIELDS = ["environment", "all_queries", "queries", "index", "readOptions", "familyNames"];
 
 class LocalDataProvider implements QueryProviderMethods {
   readonly environment: DataEnvironment = "LocalData";
@@ -145,7 +180,12 @@ class LocalDataProvider implements QueryProviderMethods {
     const queryPaths = options.queryPaths ?? [LAB_DATA_DIR];
     this.index = new DataFileIndex(dataPaths);
     this.readOptions = options.readOptions ?? {};
-    this.queries = loadQueries(queryPaths, "LocalData");
+    const defined = loadQueries(queryPaths, "LocalData");
+    const discover = options.fileQueries ?? !dataPaths.every(isLabData);
+    // A folder named like a provider member (`index`, `queries`, `execQuery`…) gets a family `<name>_files`.
+    const reserved = (family: string) => family in this || PROVIDER_FIELDS.includes(family);
+    const fromFiles = discover ? fileQueries(this.index, defined, reserved) : [];
+    this.queries = [...defined, ...fromFiles].sort((a, b) => `${a.family}.${a.name}`.localeCompare(`${b.family}.${b.name}`));
     if (!this.queries.length) {
       throw new QueryError(msg.noQueries(queryPaths));
     }
@@ -176,8 +216,9 @@ class LocalDataProvider implements QueryProviderMethods {
   }
 
   private makeQueryFunction(q: QueryDefinition): QueryFunction {
-    const run = async (params?: QueryParams) => runLocalQuery(this.index, q, params, this.readOptions);
-    return Object.assign(run, { definition: q, help: () => formatQueryHelp(q) }) as QueryFunction;
+    const run = async (params?: QueryParams, options?: QueryRunOptions) => runLocalQuery(this.index, q, params, this.readOptions, options);
+    const lazy = (params?: QueryParams, options?: QueryRunOptions) => runLocalLazy(this.index, q, params, this.readOptions, options);
+    return Object.assign(run, { definition: q, help: () => formatQueryHelp(q), lazy }) as QueryFunction;
   }
 
   listQueries(): string[] {
@@ -202,10 +243,10 @@ class LocalDataProvider implements QueryProviderMethods {
     return formatQueryHelp(this.find(name));
   }
 
-  async execQuery(query: string, params?: QueryParams): Promise<pl.DataFrame> {
+  async execQuery(query: string, params?: QueryParams, options?: QueryRunOptions): Promise<pl.DataFrame> {
     const text = query.trim();
     const named = this.queries.find((q) => `${q.family}.${q.name}` === text);
-    if (named) return runLocalQuery(this.index, named, params, this.readOptions);
+    if (named) return runLocalQuery(this.index, named, params, this.readOptions, options);
     if (params && Object.keys(params).length) {
       throw new QueryError(msg.parametersOnFile(text));
     }
@@ -218,7 +259,7 @@ class LocalDataProvider implements QueryProviderMethods {
       metadata: {},
       sourceFile: "(execQuery)",
     };
-    return runLocalQuery(this.index, adHoc, undefined, this.readOptions);
+    return runLocalQuery(this.index, adHoc, undefined, this.readOptions, options);
   }
 
   browseQueries(options: BrowseQueriesOptions = {}): Displayable {

@@ -8,7 +8,8 @@ import path from "node:path";
 import type { YamlProblem } from "../config/messages";
 import { QueryDefinitionError, dataMessages as msg } from "./messages";
 import { parseYamlText, readYamlText, type YamlLimits } from "../config/yamlFile";
-import type { QueryDefinition, QueryParameter, QueryParameterType } from "./types";
+import { EVENT_KINDS, type QueryDefinition, type QueryParameter, type QueryParameterType } from "./types";
+import type { EventKind } from "./schemas/index";
 
 /** Parameter types accepted in query files, with MSTICPy's aliases. */
 const PARAMETER_TYPES: Record<string, QueryParameterType> = {
@@ -125,8 +126,9 @@ function queriesOf(file: string, root: unknown): QueryDefinition[] {
     const families = asStringList(meta.data_families);
     const params = { ...defaultParams, ...(isMap(rawSource.parameters) ? rawSource.parameters : {}) };
     const parameters = Object.entries(params).map(([pname, spec]) => parseParameter(where, pname, spec));
+    const schema = schemaOf(where, meta.schema);
     for (const family of families) {
-      queries.push({
+      const query: QueryDefinition = {
         family,
         name,
         description: String(rawSource.description ?? ""),
@@ -134,10 +136,20 @@ function queriesOf(file: string, root: unknown): QueryDefinition[] {
         parameters,
         metadata: meta,
         sourceFile: file,
-      });
+      };
+      if (schema) query.schema = schema;
+      queries.push(query);
     }
   }
   return queries;
+}
+
+/** `metadata.schema` checked against the event kinds (undefined when absent). */
+function schemaOf(where: string, value: unknown): EventKind | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  const kind = EVENT_KINDS.find((k) => k === value);
+  if (!kind) throw new QueryDefinitionError(msg.unknownSchema(where, String(value), EVENT_KINDS));
+  return kind;
 }
 
 function parseParameter(where: string, name: string, spec: unknown): QueryParameter {
@@ -176,6 +188,8 @@ export function loadQueries(queryPaths: string[], environment: string): QueryDef
   for (const file of findQueryFiles(queryPaths)) {
     // Parsed once; YAML errors and files over the limits are reported whatever their environment.
     const root = readQueryYaml(file);
+    // A YAML file with neither metadata nor sources is not a query file (pivot mappings, settings…): skipped.
+    if (isMap(root) && !Object.hasOwn(root, "metadata") && !Object.hasOwn(root, "sources")) continue;
     const envs = isMap(root) && isMap(root.metadata) ? asStringList(root.metadata.data_environments) : undefined;
     // Files for other environments are skipped without checking their queries.
     if (envs && !envs.some((e) => e === environment || e.split(".").pop() === environment)) continue;

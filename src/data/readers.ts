@@ -28,9 +28,53 @@ const EXTENSIONS: Record<string, DataFormat> = {
 /** The file extensions the reader knows, e.g. `.csv`. */
 export const DATA_EXTENSIONS: readonly string[] = Object.keys(EXTENSIONS);
 
+/** A file format huntlab recognises but cannot read, and how to convert it. */
+export interface ForeignFormat {
+  /** What the format is, e.g. "a pandas pickle". */
+  what: string;
+  /** How to convert `file` to a format huntlab reads (one line, names the file). */
+  convert: (file: string) => string;
+}
+
+const withExtension = (file: string, ext: string) => path.basename(file, path.extname(file)) + ext;
+
+const PICKLE: ForeignFormat = {
+  what: "a Python pickle (pandas), a Python-only format that cannot be read outside Python",
+  convert: (f) => `convert it once in Python: import pandas as pd; pd.read_pickle("${path.basename(f)}").to_parquet("${withExtension(f, ".parquet")}")`,
+};
+const EXCEL: ForeignFormat = {
+  what: "an Excel workbook",
+  convert: (f) => `export the sheet as CSV (Excel: Save As > CSV UTF-8) to ${withExtension(f, ".csv")}, or in Python: pd.read_excel("${path.basename(f)}").to_parquet("${withExtension(f, ".parquet")}")`,
+};
+const FOREIGN: Record<string, ForeignFormat> = {
+  ".pkl": PICKLE,
+  ".pickle": PICKLE,
+  ".xlsx": EXCEL,
+  ".xlsm": EXCEL,
+  ".xls": EXCEL,
+  ".evtx": {
+    what: "a Windows event log (binary EVTX)",
+    convert: (f) => `export it to CSV, e.g. in PowerShell: Get-WinEvent -Path ${path.basename(f)} | Export-Csv ${withExtension(f, ".csv")} -NoTypeInformation`,
+  },
+};
+
+/** Extensions of formats huntlab recognises but cannot read (pickle, Excel, EVTX): such files get a conversion hint, never "not found". */
+export const FOREIGN_EXTENSIONS: readonly string[] = Object.keys(FOREIGN);
+
+/** The foreign (known, unreadable) format of a file by its extension, or undefined. */
+export function foreignFormat(file: string): ForeignFormat | undefined {
+  return Object.hasOwn(FOREIGN, path.extname(file).toLowerCase()) ? FOREIGN[path.extname(file).toLowerCase()] : undefined;
+}
+
+/** The error for a file in a foreign format: what it is and how to convert it, naming the file. */
+export function foreignFormatError(file: string, format: ForeignFormat): DataFileError {
+  return new DataFileError(msg.foreignFormat(file, path.extname(file), format.what, format.convert(file), DATA_EXTENSIONS));
+}
+
 /** The format of a data file by its extension, or undefined. */
 export function dataFormat(file: string): DataFormat | undefined {
-  return EXTENSIONS[path.extname(file).toLowerCase()];
+  const ext = path.extname(file).toLowerCase();
+  return Object.hasOwn(EXTENSIONS, ext) ? EXTENSIONS[ext] : undefined;
 }
 
 /** Options of `readDataFile`. */
@@ -44,6 +88,11 @@ export interface ReadOptions {
 /** Reads a whole data file into a DataFrame. Errors name the file and what failed. */
 export function readDataFile(file: string, options: ReadOptions = {}): pl.DataFrame {
   const format = dataFormat(file);
+  const foreign = foreignFormat(file);
+  if (foreign) {
+    if (!fs.existsSync(file)) throw new DataFileError(msg.fileMissing(file));
+    throw foreignFormatError(file, foreign);
+  }
   if (!format) {
     throw new DataFileError(msg.unsupportedFormat(file, path.extname(file), DATA_EXTENSIONS));
   }
@@ -53,7 +102,7 @@ export function readDataFile(file: string, options: ReadOptions = {}): pl.DataFr
     df = readByFormat(file, format, options);
   } catch (err) {
     if (err instanceof DataFileError) throw err;
-    throw new DataFileError(msg.fileInvalid(file, format, firstLine(err)));
+    throw new DataFileError(msg.fileInvalid(file, format, errorLine(err)));
   }
   if ((format === "csv" || format === "ndjson" || format === "json") && options.parseTimes !== false) {
     df = parseTimeColumns(df).frame;
@@ -87,7 +136,8 @@ function readByFormat(file: string, format: DataFormat, options: ReadOptions): p
   }
 }
 
-function readHead(file: string, bytes: number): string {
+/** The first `bytes` bytes of a file, as UTF-8. */
+export function readHead(file: string, bytes: number): string {
   const fd = fs.openSync(file, "r");
   try {
     const buf = Buffer.alloc(bytes);
@@ -98,7 +148,8 @@ function readHead(file: string, bytes: number): string {
   }
 }
 
-function firstLine(err: unknown): string {
+/** The first non-empty line of an error's message (polars errors run to many lines). */
+export function errorLine(err: unknown): string {
   // nodejs-polars sometimes throws errors with an empty message and only a `code`.
   const code = (err as { code?: unknown } | null)?.code;
   const text = (err instanceof Error ? err.message : String(err)) || (code ? `error code ${String(code)}` : "unknown error");

@@ -13,6 +13,9 @@ import { DataColumnError, QueryError, dataMessages as msg } from "./messages";
  */
 export const TIME_FORMATS: readonly string[] = [
   "%Y-%m-%dT%H:%M:%S%.fZ",
+  // UTC offsets (`+02:00`, `+0000`): converted to UTC.
+  "%Y-%m-%dT%H:%M:%S%.f%#z",
+  "%Y-%m-%d %H:%M:%S%.f%#z",
   "%Y-%m-%dT%H:%M:%SZ",
   "%Y-%m-%dT%H:%M:%S%.f",
   "%Y-%m-%dT%H:%M:%S",
@@ -36,9 +39,16 @@ export const TIME_FORMATS: readonly string[] = [
 /** Formats for a date alone, tried after the date-time formats. */
 const DATE_FORMATS: readonly string[] = ["%Y-%m-%d", "%m/%d/%y", "%m/%d/%Y"];
 
+/** A polars time unit. */
+export type TimeUnit = "ms" | "us" | "ns";
+
 /** The outcome of parsing a text column as times. */
 export interface TimeParseResult {
-  /** The parsed column (Datetime, ms, UTC-naive) when every value parsed; otherwise the original column. */
+  /**
+   * The parsed column when every value parsed (Datetime, UTC-naive, in the
+   * precision the text has: ms for up to 3 fraction digits, µs up to 6, ns
+   * beyond, as MDE and Sysmon write 100 ns); otherwise the original column.
+   */
   series: pl.Series;
   /** True when the column was converted. */
   parsed: boolean;
@@ -50,12 +60,57 @@ export interface TimeParseResult {
 
 const ALL_FORMATS: readonly string[] = [...TIME_FORMATS, ...DATE_FORMATS];
 
+type NativeExpr = { strToDatetime?: (...args: unknown[]) => unknown };
+
+let wrapNative: ((raw: unknown) => pl.Expr) | null | undefined;
+
+/** nodejs-polars' wrapper of a native expression, or null when this release does not have it where 0.26 does. */
+function nativeExprWrapper(): ((raw: unknown) => pl.Expr) | null {
+  if (wrapNative === undefined) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- an internal module, loaded only if present
+      const mod = require("nodejs-polars/bin/lazy/expr") as { _Expr?: (raw: unknown) => pl.Expr };
+      wrapNative = typeof mod._Expr === "function" ? mod._Expr : null;
+    } catch {
+      wrapNative = null;
+    }
+  }
+  return wrapNative;
+}
+
+/**
+ * `expr.str.strptime` in the time unit asked for, UTC-naive. nodejs-polars'
+ * public `strptime` accepts no unit (it infers µs), so the native binding's
+ * `strToDatetime` is called with one; if a later release drops it, the public
+ * method (µs) is used. A value with a UTC offset is converted to UTC.
+ */
+export function strptimeExpr(expr: pl.Expr, format: string, unit: TimeUnit): pl.Expr {
+  const native = (expr as unknown as { _expr?: NativeExpr })._expr;
+  const wrap = nativeExprWrapper();
+  const parsed =
+    wrap && typeof native?.strToDatetime === "function"
+      ? wrap(native.strToDatetime(format, unit, undefined, false, false, false, undefined))
+      : expr.str.strptime(pl.Datetime("ms"), format);
+  // Casting drops the UTC zone of offset formats and sets the unit.
+  return parsed.cast(pl.Datetime(unit));
+}
+
+/** The unit that keeps the fraction digits a column's text has (none or 1–3: ms, 4–6: µs, 7–9: ns). */
+export function textTimeUnit(text: pl.Series): TimeUnit {
+  const raw = pl.DataFrame([text.rename("raw")]);
+  const any = (pattern: string) => raw.select(pl.col("raw").str.contains(pattern).any().alias("a")).getColumn("a").toArray()[0] === true;
+  // Seconds followed by a fraction: `:SS.fffffff`.
+  if (any(":\\d\\d[.,]\\d{7}")) return "ns";
+  if (any(":\\d\\d[.,]\\d{4}")) return "us";
+  return "ms";
+}
+
 /** Parses with each of `formats` and keeps, per row, the first that matched. */
-function coalesceFormats(text: pl.Series, formats: readonly string[]): pl.Series {
-  const tries = formats.map((fmt) => pl.col("raw").str.strptime(pl.Datetime("ms"), fmt));
+function coalesceFormats(text: pl.Series, formats: readonly string[], unit: TimeUnit): pl.Series {
+  const tries = formats.map((fmt) => strptimeExpr(pl.col("raw"), fmt, unit));
   const first = tries.reduce((acc, next) => acc.fillNull(next));
   // Fixed names inside: the column's own name may be one of the frame's members.
-  return pl.DataFrame([text.rename("raw")]).select(first.cast(pl.Datetime("ms")).alias("parsed")).getColumn("parsed").rename(text.name);
+  return pl.DataFrame([text.rename("raw")]).select(first.alias("parsed")).getColumn("parsed").rename(text.name);
 }
 
 /**
@@ -69,7 +124,8 @@ function likelyFormats(text: pl.Series, sampleSize = 256): string[] {
   const distinct = pool.dropNulls().unique();
   // Evenly spaced distinct values: deterministic, and spread over the column.
   const sample = distinct.len() > sampleSize ? distinct.gatherEvery(Math.ceil(distinct.len() / sampleSize)) : distinct;
-  return ALL_FORMATS.filter((fmt) => sample.str.strptime(pl.Datetime("ms"), fmt).nullCount() < sample.len());
+  const raw = pl.DataFrame([sample.rename("raw")]);
+  return ALL_FORMATS.filter((fmt) => raw.select(strptimeExpr(pl.col("raw"), fmt, "ms").alias("p")).getColumn("p").nullCount() < sample.len());
 }
 
 /**
@@ -97,11 +153,12 @@ export function parseTimeSeries(column: pl.Series): TimeParseResult {
     const examples = trimmed.dropNulls().head(50).toArray().map(String).filter((v) => v !== "").slice(0, 5);
     return { series: column, parsed: false, failures: present, examples };
   }
-  let parsed = coalesceFormats(trimmed, formats.slice(0, 1));
-  if (failures(parsed) > 0 && formats.length > 1) parsed = coalesceFormats(trimmed, formats);
+  const unit = textTimeUnit(trimmed);
+  let parsed = coalesceFormats(trimmed, formats.slice(0, 1), unit);
+  if (failures(parsed) > 0 && formats.length > 1) parsed = coalesceFormats(trimmed, formats, unit);
   if (failures(parsed) > 0) {
     // Rare formats the sample missed: try everything before giving up.
-    parsed = coalesceFormats(trimmed, ALL_FORMATS);
+    parsed = coalesceFormats(trimmed, ALL_FORMATS, unit);
   }
   const failed = failures(parsed);
   if (failed > 0) {
@@ -155,6 +212,26 @@ export function parseTimeColumns(
   return { frame: replaceColumns(df, parsed), report };
 }
 
+/** ISO 8601 dates and times, with an optional zone: what parameters are usually given as. */
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/**
+ * An ISO 8601 text as a Date, without polars (a parameter is parsed on every
+ * query call); times without a zone are UTC, as the formats above read them.
+ * Undefined when the text is not ISO or not a real date.
+ */
+function isoDate(text: string): Date | undefined {
+  const m = ISO_TIME.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, h = "00", mi = "00", s = "00", frac = "", zone = "Z"] = m;
+  const ms = (frac + "000").slice(0, 3);
+  const offset = zone === "Z" ? "Z" : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone;
+  const date = new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}.${ms}${offset}`);
+  // Date() rolls 2026-02-30 over to March: a date that does not exist is left to the full parser, which rejects it.
+  if (Number.isNaN(date.getTime()) || (offset === "Z" && date.getUTCDate() !== Number(d))) return undefined;
+  return date;
+}
+
 /**
  * Converts one time value (a Date, epoch milliseconds, or text in any of the
  * supported formats) to a Date. Throws, naming the value, if it is not a time.
@@ -168,6 +245,8 @@ export function toDate(value: Date | string | number, what = "time"): Date {
     if (!Number.isFinite(value)) throw new QueryError(msg.notATime(what, value));
     return new Date(value);
   }
+  const iso = isoDate(value.trim());
+  if (iso) return iso;
   const result = parseTimeSeries(pl.Series("t", [value], pl.Utf8));
   const parsed = result.parsed ? (result.series.toArray()[0] as unknown as Date | null) : null;
   if (!parsed) throw new QueryError(msg.notATimeText(what, value));

@@ -1,4 +1,13 @@
 /** Types shared by the query store, the LocalData driver and the query browser. */
+import type { EventKind } from "./schemas/index";
+
+/** The event schemas a query may declare (`metadata.schema`), mapped by `normalizeEvents`. */
+export const EVENT_KINDS = ["process", "logon", "networkFlow"] as const satisfies readonly EventKind[];
+
+// Fails to compile when schemas/ adds a kind that EVENT_KINDS lacks.
+type MissingKinds = Exclude<EventKind, (typeof EVENT_KINDS)[number]>;
+const _allKinds: [MissingKinds] extends [never] ? true : MissingKinds = true;
+void _allKinds;
 
 /** Parameter types MSTICPy's query YAML uses. */
 export type QueryParameterType = "str" | "datetime" | "list" | "int" | "float" | "bool";
@@ -30,6 +39,10 @@ export interface QueryDefinition {
   parameters: QueryParameter[];
   /** Merged metadata (file, defaults and source). */
   metadata: Record<string, unknown>;
-  /** The YAML file that defined the query. */
+  /** The YAML file that defined the query (for a query made from a data file: that file). */
   sourceFile: string;
+  /** For a query made from a data file or dataset folder (no YAML): its path, as found under the data paths. */
+  dataFile?: string;
+  /** `metadata.schema`: the event schema the result is mapped onto (`normalizeEvents`). */
+  schema?: EventKind;
 }

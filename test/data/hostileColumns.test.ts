@@ -121,7 +121,9 @@ test("every frame access in src/data and src/entities goes past the column proxy
   // Property reads of frame members by name are what the column proxy breaks.
   const banned = /\b(df|frame|source)\.(columns|height|width|shape|filter|select|getColumn|withColumn|drop|toRecords|slice|lazy|rename)\b/;
   for (const dir of ["src/data", "src/entities"]) {
-    for (const file of fs.readdirSync(dir)) {
+    // Subfolders (src/data/schemas) are checked too.
+    for (const file of fs.readdirSync(dir, { recursive: true }) as string[]) {
+      if (!file.endsWith(".ts")) continue;
       const text = fs.readFileSync(path.join(dir, file), "utf8");
       text.split("\n").forEach((line, i) => {
         const code = line.trim();

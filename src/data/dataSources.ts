@@ -1,0 +1,274 @@
+/**
+ * The data sources under the data paths: every data file, and every folder of
+ * Parquet files that forms one dataset (hive-partitioned, `…/date=2026-11-01/
+ * part-0.parquet`, or Spark's `events.parquet/part-*.parquet`). The index finds
+ * the source a query names (by file name, then by stem across formats) and
+ * serves a source only when its real path is inside a data path.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { closestNames } from "../common/errors";
+import { DataFileError, dataMessages as msg } from "./messages";
+import { dataFormat, foreignFormat, foreignFormatError, type DataFormat } from "./readers";
+
+/** The family of data files at the top of a data path. */
+export const TOP_FAMILY = "LocalData";
+
+/** Deepest folder nesting searched for a dataset's Parquet files (hive layouts go a few keys deep). */
+const MAX_DATASET_DEPTH = 16;
+
+interface SourceBase {
+  /** The path as found (a link is not resolved). */
+  path: string;
+  /** The file or folder name. */
+  name: string;
+  /** The name without its extension: the query name of the source. */
+  stem: string;
+  /** The data path it was found under, and its position in `dataPaths`. */
+  root: string;
+  rootIndex: number;
+  /** Folders between the data path and the source (empty at the top). */
+  folders: string[];
+}
+
+/** One data file huntlab reads. */
+export interface FileSource extends SourceBase {
+  kind: "file";
+  format: DataFormat;
+}
+
+/** A folder of Parquet files read as one (lazily scanned) dataset. */
+export interface DatasetSource extends SourceBase {
+  kind: "dataset";
+  format: "parquet";
+  /** Hive partition keys in the folder names (`date` for `date=2026-11-01`), outermost first. */
+  partitionKeys: string[];
+  /** The Parquet files, relative to the folder. */
+  files: string[];
+}
+
+/** A file in a format huntlab recognises but cannot read (pickle, Excel…): reading it explains how to convert it. */
+export interface ForeignSource extends SourceBase {
+  kind: "foreign";
+}
+
+export type DataSource = FileSource | DatasetSource | ForeignSource;
+
+/** True when `file` is `root` or inside it (both real, absolute paths). */
+function isInside(file: string, root: string): boolean {
+  const relative = path.relative(root, file);
+  return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
+}
+
+/** Where a symbolic link points (as written, made absolute), or undefined when `file` is not a link. */
+function linkTarget(file: string): string | undefined {
+  try {
+    return path.resolve(path.dirname(file), fs.readlinkSync(file));
+  } catch {
+    return undefined;
+  }
+}
+
+const HIVE_DIR = /^[^=]+=.*$/;
+const isParquet = (name: string) => dataFormat(name) === "parquet";
+const visible = (name: string) => !name.startsWith(".") && !name.startsWith("_") && name !== "node_modules";
+
+/** The Parquet files under `dir` (relative, sorted) and the hive keys of the folders on the way; undefined if a non-Parquet data file is there too. */
+function parquetTree(dir: string): { files: string[]; keys: string[] } | undefined {
+  const files: string[] = [];
+  const keys: string[] = [];
+  let mixed = false;
+  const walk = (sub: string, depth: number) => {
+    if (depth > MAX_DATASET_DEPTH || mixed) return;
+    for (const entry of fs.readdirSync(path.join(dir, sub), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (!visible(entry.name)) continue;
+      const rel = sub ? path.join(sub, entry.name) : entry.name;
+      if (entry.isDirectory()) {
+        const key = HIVE_DIR.test(entry.name) ? entry.name.slice(0, entry.name.indexOf("=")) : undefined;
+        if (key !== undefined && !keys.includes(key)) keys.push(key);
+        walk(rel, depth + 1);
+      } else if (isParquet(entry.name)) files.push(rel);
+      else if (dataFormat(entry.name) || foreignFormat(entry.name)) mixed = true;
+    }
+  };
+  walk("", 0);
+  return mixed ? undefined : { files, keys };
+}
+
+/**
+ * A folder is one dataset when it holds Parquet files only and either has
+ * hive-partition folders (`key=value`), is named `*.parquet` (Spark), or holds
+ * only `part-…` files.
+ */
+function datasetOf(dir: string): { files: string[]; keys: string[] } | undefined {
+  const entries = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => visible(e.name));
+  const hive = entries.some((e) => e.isDirectory() && HIVE_DIR.test(e.name));
+  const sparkName = isParquet(path.basename(dir));
+  const parts = entries.length > 0 && entries.every((e) => !e.isDirectory() && isParquet(e.name) && /^part[-_.]/i.test(e.name));
+  if (!hive && !sparkName && !parts) return undefined;
+  const tree = parquetTree(dir);
+  return tree && tree.files.length ? tree : undefined;
+}
+
+/** The name of a source without its extension (a data or foreign one). */
+export function stemOf(name: string): string {
+  const ext = path.extname(name);
+  return ext && (dataFormat(name) || foreignFormat(name)) ? name.slice(0, -ext.length) : name;
+}
+
+/** Finds the data sources under one data path. */
+function discover(root: string, rootIndex: number): DataSource[] {
+  const found: DataSource[] = [];
+  const base = (p: string, folders: string[]): SourceBase => ({ path: p, name: path.basename(p), stem: stemOf(path.basename(p)), root, rootIndex, folders });
+  const add = (p: string, name: string, folders: string[]) => {
+    const format = dataFormat(name);
+    if (format) found.push({ ...base(p, folders), kind: "file", format });
+    else if (foreignFormat(name)) found.push({ ...base(p, folders), kind: "foreign" });
+  };
+  const addDataset = (dir: string, folders: string[], tree: { files: string[]; keys: string[] }) =>
+    found.push({ ...base(dir, folders), kind: "dataset", format: "parquet", partitionKeys: tree.keys, files: tree.files });
+  const walk = (dir: string, folders: string[]) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        const tree = datasetOf(full);
+        if (tree) addDataset(full, folders, tree);
+        else walk(full, [...folders, entry.name]);
+      } else add(full, entry.name, folders);
+    }
+  };
+  if (!fs.statSync(root).isDirectory()) {
+    add(root, path.basename(root), []);
+    return found;
+  }
+  const tree = datasetOf(root);
+  if (tree) addDataset(root, [], tree);
+  else walk(root, []);
+  return found;
+}
+
+/** A name → sources map (lower-cased keys). */
+function group(sources: DataSource[], key: (s: DataSource) => string): Map<string, DataSource[]> {
+  const map = new Map<string, DataSource[]>();
+  for (const s of sources) {
+    const k = key(s).toLowerCase();
+    map.set(k, [...(map.get(k) ?? []), s]);
+  }
+  return map;
+}
+
+/**
+ * Indexes the data sources under the data paths. A source is served only when
+ * its real path (links resolved) is inside the real path of a data path.
+ */
+export class DataFileIndex {
+  private found?: DataSource[];
+  private byName?: Map<string, DataSource[]>;
+  private byStem?: Map<string, DataSource[]>;
+  private realRoots?: string[];
+
+  constructor(readonly dataPaths: string[]) {
+    const missing = dataPaths.filter((p) => !fs.existsSync(p));
+    if (missing.length) {
+      throw new DataFileError(msg.pathsMissing(missing.map((p) => path.resolve(p))));
+    }
+  }
+
+  /** Every source, data path by data path, in a stable order. Found on first use. */
+  sources(): DataSource[] {
+    if (!this.found) {
+      this.found = this.dataPaths.flatMap((p, i) => discover(p, i));
+      this.byName = group(this.found, (s) => s.name);
+      this.byStem = group(this.found, (s) => s.stem);
+    }
+    return this.found;
+  }
+
+  /** All indexed file (and dataset folder) names, lower-cased. */
+  names(): string[] {
+    this.sources();
+    return [...(this.byName as Map<string, DataSource[]>).keys()];
+  }
+
+  /**
+   * The real path of `file` (links resolved) when it is inside a data path;
+   * otherwise an error naming the link and its target. Checked at each read,
+   * so a link changed after indexing is caught too; the real path is what is
+   * read, not the link.
+   */
+  private contained(file: string, context: string): string {
+    let real: string;
+    try {
+      real = fs.realpathSync(file);
+    } catch (err) {
+      const target = linkTarget(file);
+      throw new DataFileError(msg.fileUnreadable(context, file, target, (err as NodeJS.ErrnoException).code ?? (err as Error).message));
+    }
+    this.realRoots ??= this.dataPaths.map((p) => fs.realpathSync(p));
+    if (this.realRoots.some((root) => isInside(real, root))) return real;
+    throw new DataFileError(msg.linkOutside(context, file, real, this.realRoots));
+  }
+
+  /**
+   * `source` ready to read: its real path checked (every Parquet file of a
+   * dataset too). A foreign-format file throws its conversion hint.
+   */
+  checked<S extends DataSource>(source: S, context: string): S & { real: string } {
+    const real = this.contained(source.path, context);
+    if (source.kind === "foreign") {
+      const foreign = foreignFormat(source.name);
+      if (foreign) throw foreignFormatError(source.path, foreign);
+    }
+    if (source.kind === "dataset") for (const f of source.files) this.contained(path.join(source.path, f), context);
+    return { ...source, real };
+  }
+
+  /**
+   * The source a query names, or undefined. Exact names first, then the same
+   * stem in another format (MSTICPy's `host_logons.pkl` finds `host_logons.csv`);
+   * readable formats before foreign ones; the last data path that has a match
+   * wins. Two matches in one data path are ambiguous: an error names them.
+   */
+  find(name: string, context: string): DataSource | undefined {
+    this.sources();
+    const key = path.basename(name).toLowerCase();
+    const stem = stemOf(key);
+    const exact = this.byName?.get(key) ?? [];
+    const sameStem = this.byStem?.get(stem) ?? [];
+    // A name with folders (`mde/x.csv`) matches only sources at that relative path.
+    const wanted = name.replace(/\\/g, "/").toLowerCase();
+    const where = (list: DataSource[]) =>
+      wanted.includes("/") ? list.filter((s) => { const rel = path.relative(s.root, s.path).split(path.sep).join("/").toLowerCase(); return rel === wanted || rel.endsWith(`/${wanted}`) || stemOf(rel) === stemOf(wanted); }) : list;
+    const readable = (list: DataSource[]) => where(list).filter((s) => s.kind !== "foreign");
+    const foreign = (list: DataSource[]) => where(list).filter((s) => s.kind === "foreign");
+    for (const list of [readable(exact), readable(sameStem), foreign(exact), foreign(sameStem)]) {
+      if (!list.length) continue;
+      const last = Math.max(...list.map((s) => s.rootIndex));
+      const inLast = list.filter((s) => s.rootIndex === last);
+      if (inLast.length > 1) {
+        throw new DataFileError(msg.ambiguousFile(context, name, path.resolve(this.dataPaths[last]), inLast.map((s) => path.relative(s.root, s.path) || s.name)));
+      }
+      return inLast[0];
+    }
+    return undefined;
+  }
+
+  /** {@link find}, or an error naming the file, the data paths and the closest names. */
+  resolveSource(name: string, context: string): DataSource & { real: string } {
+    const found = this.find(name, context);
+    if (found) return this.checked(found, context);
+    const close = closestNames(path.basename(name).toLowerCase(), this.names());
+    throw new DataFileError(msg.fileNotFound(context, name, this.dataPaths.map((p) => path.resolve(p)), close));
+  }
+
+  /** The real path of the data file (or dataset folder) a query names; errors as {@link resolveSource}. */
+  resolve(name: string, context: string): string {
+    return this.resolveSource(name, context).real;
+  }
+
+  /** The source found at `file` (as indexed), or undefined. */
+  sourceAt(file: string): DataSource | undefined {
+    return this.sources().find((s) => s.path === file);
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Any folder of files is a data source: every data file (and Parquet dataset
+ * folder) under the data paths becomes a query named after its stem, in a
+ * family named after its folder (`LocalData` at the top). A file that a query
+ * file already reads is left to that query, which adds its description,
+ * parameters and time column.
+ */
+import path from "node:path";
+import { TOP_FAMILY, type DataFileIndex, type DataSource } from "./dataSources";
+import { foreignFormat } from "./readers";
+import type { QueryDefinition, QueryParameter } from "./types";
+
+/** The family of a source: its folders under the data path joined with `_` (`mde/2026` → `mde_2026`), or `LocalData` at the top. */
+export function familyOf(source: DataSource): string {
+  return source.folders.length ? source.folders.join("_") : TOP_FAMILY;
+}
+
+/** The optional time range every file query takes. */
+const TIME_PARAMETERS: readonly QueryParameter[] = [
+  { name: "start", type: "datetime", description: "Events at or after this time (absent: from the first)", required: false, aliases: [] },
+  { name: "end", type: "datetime", description: "Events at or before this time (absent: to the last)", required: false, aliases: [] },
+];
+
+function describe(source: DataSource): string {
+  switch (source.kind) {
+    case "file":
+      return `${source.format.toUpperCase()} file ${source.name}`;
+    case "dataset": {
+      const by = source.partitionKeys.length ? `, partitioned by ${source.partitionKeys.join(", ")}` : "";
+      return `Parquet dataset ${source.name}/ (${source.files.length} file${source.files.length === 1 ? "" : "s"}${by})`;
+    }
+    case "foreign":
+      return `${source.name}: ${foreignFormat(source.name)?.what ?? "unsupported format"} (convert it to read it)`;
+  }
+}
+
+/** The relative path of a source under its data path, with `/`. */
+function relativeOf(source: DataSource): string {
+  return path.relative(source.root, source.path).split(path.sep).join("/") || source.name;
+}
+
+/**
+ * The queries made from the data sources that no query in `defined` reads.
+ * One stem in two formats in one folder gives one query, which names the
+ * ambiguity when run; a later data path's source replaces an earlier one.
+ * A family name for which `reserved` is true (a provider member) gets `_files` appended.
+ */
+export function fileQueries(index: DataFileIndex, defined: readonly QueryDefinition[], reserved: (family: string) => boolean = () => false): QueryDefinition[] {
+  const used = new Set<string>();
+  for (const q of defined) {
+    try {
+      const source = index.find(q.query, `query ${q.family}.${q.name}`);
+      if (source) used.add(source.path);
+    } catch {
+      // An ambiguous name: the query reports it when it runs.
+    }
+  }
+  const taken = new Set(defined.map((q) => `${q.family}.${q.name}`));
+  const byKey = new Map<string, { query: QueryDefinition; sources: DataSource[] }>();
+  for (const source of index.sources()) {
+    if (used.has(source.path)) continue;
+    const family = reserved(familyOf(source)) ? `${familyOf(source)}_files` : familyOf(source);
+    const key = `${family}.${source.stem}`;
+    if (taken.has(key)) continue;
+    const previous = byKey.get(key);
+    const sameFolder = previous?.sources.filter((s) => s.rootIndex === source.rootIndex) ?? [];
+    const sources = [...sameFolder, source];
+    const rel = relativeOf(source);
+    const query: QueryDefinition = {
+      family,
+      name: source.stem,
+      description: describe(source),
+      query: sources.length > 1 ? rel.slice(0, rel.length - source.name.length) + source.stem : rel,
+      parameters: TIME_PARAMETERS.map((p) => ({ ...p, aliases: [...p.aliases] })),
+      metadata: { data_families: [family], data_file: rel },
+      sourceFile: source.path,
+    };
+    // Two formats of one stem: resolved by name at run time, which reports the ambiguity.
+    if (sources.length === 1) query.dataFile = source.path;
+    byKey.set(key, { query, sources });
+  }
+  return [...byKey.values()].map((v) => v.query);
+}

@@ -1,0 +1,82 @@
+/**
+ * A data source as a polars LazyDataFrame: Parquet and Arrow IPC files and
+ * Parquet datasets are scanned lazily (polars pushes filters and column
+ * selections down to the reader, and skips partitions and row groups whose
+ * statistics rule them out); text formats are read whole (their time columns
+ * need parsing) and wrapped.
+ */
+import pl from "nodejs-polars";
+import type { DataType } from "nodejs-polars";
+import { columnNames, columnOf, frameOf } from "../common/frames";
+import { DataFileError, dataMessages as msg } from "./messages";
+import type { DataSource } from "./dataSources";
+import { errorLine, readDataFile, readHead, type ReadOptions } from "./readers";
+
+/** A scanned source: the lazy frame and its columns' types. */
+export interface ScannedSource {
+  /**
+   * The lazy frame, its columns renamed `col_0`, `col_1`… in order: column
+   * names come from the data, and polars reads `col(name)` as a pattern when a
+   * name looks like `^…$` or `*`, and answers a DataFrame's method names with
+   * columns (see common/frames.ts).
+   */
+  lf: pl.LazyDataFrame;
+  /** Original column name → type, in the frame's order. */
+  schema: Map<string, DataType>;
+  /** Hive partition keys (datasets only). */
+  partitionKeys: string[];
+  /** The file or folder, for messages. */
+  file: string;
+  format: string;
+}
+
+/** The name of column `index` in a scanned frame. */
+export const plainName = (index: number): string => `col_${index}`;
+
+/** The lazy frame of a source at `real` (its checked real path). */
+export function scanSource(source: DataSource, real: string, options: ReadOptions = {}): ScannedSource {
+  const format = source.kind === "foreign" ? "unknown" : source.format;
+  try {
+    let lf: pl.LazyDataFrame | undefined;
+    if (source.kind === "dataset") {
+      // Hive keys become columns; `date=2026-11-01` is typed Date, so a day filter prunes whole folders.
+      lf = pl.scanParquet(real, { hivePartitioning: source.partitionKeys.length > 0, tryParseHiveDates: true, hiddenFilePrefix: [".", "_"] });
+    } else if (format === "parquet") {
+      lf = pl.scanParquet(real);
+    } else if (format === "ipc" && readHead(real, 6) === "ARROW1") {
+      lf = pl.scanIPC(real);
+    }
+    if (lf) {
+      // The schema (a Parquet footer read, no rows): a corrupt file fails here, naming itself.
+      const empty = lf.head(0).collectSync();
+      const names = columnNames(empty);
+      const mapping: Record<string, string> = {};
+      // Defined, not assigned: a column may be called `__proto__`.
+      names.forEach((n, i) => Object.defineProperty(mapping, n, { value: plainName(i), enumerable: true }));
+      return scanned(lf.rename(mapping), empty, names, source, format);
+    }
+    // Text formats are read whole; the copy with plain names is made from the columns, never through the frame's methods.
+    const eager = readDataFile(real, options);
+    const names = columnNames(eager);
+    const plain = frameOf(names.map((n, i) => columnOf(eager, n).rename(plainName(i))));
+    return scanned(plain.lazy(), eager, names, source, format);
+  } catch (err) {
+    if (err instanceof DataFileError) throw err;
+    throw new DataFileError(msg.fileInvalid(source.path, source.kind === "dataset" ? "parquet dataset" : format, errorLine(err)));
+  }
+}
+
+/** A scan's record: the types are read from `typed` (a frame with the original names). */
+function scanned(lf: pl.LazyDataFrame, typed: pl.DataFrame, names: string[], source: DataSource, format: string): ScannedSource {
+  const schema = new Map(names.map((name) => [name, columnOf(typed, name).dtype] as [string, DataType]));
+  return { lf, schema, partitionKeys: source.kind === "dataset" ? source.partitionKeys : [], file: source.path, format };
+}
+
+/** Collects a lazy frame of `scan`; read errors name the file. */
+export function collectScan(scan: ScannedSource, lf: pl.LazyDataFrame): pl.DataFrame {
+  try {
+    return lf.collectSync();
+  } catch (err) {
+    throw new DataFileError(msg.fileInvalid(scan.file, scan.format, errorLine(err)));
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * The value conversions of the schema tables (see `Conversion` in types.ts),
+ * each a whole-column polars operation. Values that do not convert become
+ * null: one odd row never fails a frame.
+ */
+import pl from "nodejs-polars";
+import type { DataType } from "nodejs-polars";
+import { isTemporalType, isTextType } from "../../common/dtypes";
+import { parseTimeSeries } from "../timeParsing";
+import type { Conversion, LabType } from "./types";
+
+/** Windows logon types by name (Microsoft's 4624 documentation; Winlogbeat's `winlog.logon.type` names). */
+export const LOGON_TYPE_NUMBERS: Readonly<Record<string, number>> = {
+  system: 0,
+  interactive: 2,
+  network: 3,
+  batch: 4,
+  service: 5,
+  proxy: 6,
+  unlock: 7,
+  networkcleartext: 8,
+  newcredentials: 9,
+  remoteinteractive: 10,
+  cachedinteractive: 11,
+  cachedremoteinteractive: 12,
+  cachedunlock: 13,
+};
+
+/** Azure AD's `ResultType` for a failed password (50126), used for ECS failures in the sign-in layout. */
+export const FAILED_SIGNIN_RESULT = 50126;
+
+/** Runs `expr` (on a column named `v`) over `series`; the result keeps `name`. */
+function apply(series: pl.Series, expr: pl.Expr, name: string): pl.Series {
+  return pl.DataFrame([series.rename("v")]).select(expr.alias("out")).getColumn("out").rename(name);
+}
+
+/** `when(v == key1) then value1 … otherwise(fallback)` over lower-cased, trimmed text. */
+function lookup(series: pl.Series, table: Readonly<Record<string, string | number>>, fallback: pl.Expr, name: string): pl.Series {
+  const key = pl.col("v").cast(pl.Utf8).str.strip().str.toLowerCase();
+  const entries = Object.entries(table);
+  if (entries.length === 0) return apply(series, fallback, name);
+  // Numbers are written as integers: polars would make number literals floats.
+  const numeric = entries.every(([, v]) => typeof v === "number");
+  const lit = (v: string | number) => (numeric ? pl.lit(v).cast(pl.Int64) : pl.lit(v));
+  let chain = pl.when(key.eq(pl.lit(entries[0][0]))).then(lit(entries[0][1]));
+  for (const [k, v] of entries.slice(1)) chain = chain.when(key.eq(pl.lit(k))).then(lit(v));
+  const out = chain.otherwise(fallback);
+  return apply(series, numeric ? out.cast(pl.Int64) : out, name);
+}
+
+const isNumeric = (series: pl.Series) => series.isNumeric();
+
+/** Text → number: trimmed, then cast; what is not a number is null. */
+function toNumber(series: pl.Series, dtype: DataType, name: string): pl.Series {
+  if (isNumeric(series) || series.dtype.variant === "Bool") return apply(series, pl.col("v").cast(dtype, false), name);
+  if (!isTextType(series.dtype)) return pl.Series(name, new Array(series.len()).fill(null), dtype);
+  return apply(series, pl.col("v").str.strip().cast(dtype, false), name);
+}
+
+/** Times: Datetime kept, text parsed (the lab's formats), numbers as epoch seconds. */
+function toTime(series: pl.Series, name: string): pl.Series {
+  if (isTemporalType(series.dtype)) return series.rename(name);
+  if (isNumeric(series)) {
+    // Epoch times: the unit from the size (any date from 1973 to 5138 is unambiguous), then milliseconds.
+    const max = Math.abs(Number(series.cast(pl.Float64).abs().max() ?? 0));
+    const toMs = max < 1e11 ? 1000 : max < 1e14 ? 1 : max < 1e17 ? 1e-3 : 1e-6;
+    return apply(series, pl.col("v").cast(pl.Float64).mul(toMs).round(0).cast(pl.Int64).cast(pl.Datetime("ms")), name);
+  }
+  if (isTextType(series.dtype)) {
+    const parsed = parseTimeSeries(series);
+    if (parsed.parsed) return parsed.series.rename(name);
+    // Zeek JSON may write `ts` as text seconds.
+    const numeric = toNumber(series, pl.Float64, name);
+    if (numeric.nullCount() < numeric.len()) return toTime(numeric, name);
+    return series.rename(name);
+  }
+  return series.rename(name);
+}
+
+/** The part of an account name that is the user: after `\`, before `@`. */
+function userPart(series: pl.Series, name: string): pl.Series {
+  const text = pl.col("v").cast(pl.Utf8);
+  return apply(series, text.str.replace("^.*\\\\", "").str.replace("@.*$", ""), name);
+}
+
+/** `series` converted as the schema table says. */
+export function convert(series: pl.Series, as: Conversion | undefined, name: string): pl.Series {
+  switch (as) {
+    case undefined:
+      return series.rename(name);
+    case "text":
+      return isTextType(series.dtype) ? series.rename(name) : apply(series, pl.col("v").cast(pl.Utf8), name);
+    case "int":
+      return toNumber(series, pl.Int64, name);
+    case "float":
+      return toNumber(series, pl.Float64, name);
+    case "time":
+      return toTime(series, name);
+    case "logonType": {
+      if (isNumeric(series)) return toNumber(series, pl.Int64, name);
+      // Names, with or without spaces ("Remote Interactive"), or digits as text.
+      const numbers = toNumber(series, pl.Int64, name);
+      const squashed = apply(series, pl.col("v").cast(pl.Utf8).str.replaceAll("[\\s_-]", ""), name);
+      const named = lookup(squashed, LOGON_TYPE_NUMBERS, pl.lit(null).cast(pl.Int64), name);
+      return apply(pl.DataFrame([numbers.rename("a"), named.rename("b")]).select(pl.col("a").fillNull(pl.col("b")).alias("v")).getColumn("v"), pl.col("v").cast(pl.Int64), name);
+    }
+    case "outcomeEventId":
+      return lookup(series, { success: 4624, failure: 4625 }, pl.lit(null).cast(pl.Int64), name);
+    case "outcomeResultType":
+      return lookup(series, { success: 0, failure: FAILED_SIGNIN_RESULT }, pl.lit(null).cast(pl.Int64), name);
+    case "resultEventId": {
+      const code = toNumber(series, pl.Int64, name);
+      return apply(code, pl.when(pl.col("v").isNull()).then(pl.lit(null).cast(pl.Int64)).when(pl.col("v").eq(0)).then(pl.lit(4624)).otherwise(pl.lit(4625)).cast(pl.Int64), name);
+    }
+    case "interactiveLogonType":
+      return lookup(series, { true: 2, false: 3 }, pl.lit(null).cast(pl.Int64), name);
+    case "userPart":
+      return userPart(series, name);
+    case "protocolLetter":
+      return lookup(series, { tcp: "T", udp: "U", "6": "T", "17": "U" }, pl.col("v").cast(pl.Utf8).str.toUpperCase(), name);
+    case "directionLetter":
+      return lookup(series, { outbound: "O", egress: "O", inbound: "I", ingress: "I" }, pl.lit(null).cast(pl.Utf8), name);
+  }
+}
+
+/** True when `series` already has the type the lab expects. */
+export function hasLabType(series: pl.Series, type: LabType): boolean {
+  switch (type) {
+    case "any":
+      return true;
+    case "text":
+      return isTextType(series.dtype);
+    case "int":
+      return series.isNumeric() && !series.isFloat();
+    case "float":
+      return series.isNumeric();
+    case "time":
+      // The lab keeps some times as text (its Parquet files do): text is fine, the provider parses it.
+      return isTemporalType(series.dtype) || isTextType(series.dtype);
+  }
+}
+
+/** The conversion that gives a column the lab's type. */
+export function labTypeConversion(type: LabType): Conversion | undefined {
+  return type === "any" ? undefined : type;
+}

@@ -1,0 +1,103 @@
+/**
+ * Azure network analytics describes a flow from the monitored machine's side:
+ * `VMIPAddress` (the local end), `AllExtIPs` (the remote end, which the lab
+ * locates on maps), `FlowDirection` (`O` out, `I` in) and per-direction flow
+ * counts. Zeek and ECS record a connection as source → destination, so the
+ * local end has to be worked out: a declared direction wins (ECS
+ * `network.direction`, Zeek's `local_orig`), otherwise a private, loopback or
+ * link-local address is the local end.
+ */
+import ipaddr from "ipaddr.js";
+import pl from "nodejs-polars";
+import { convert } from "./convert";
+import { fieldSeries } from "./fields";
+import type { EndpointsRule } from "./types";
+
+/** ipaddr.js ranges that are "this network", not the internet. */
+const LOCAL_RANGES = new Set(["private", "loopback", "linkLocal", "uniqueLocal", "carrierGradeNat", "unspecified"]);
+
+/** True for an address of a local range; false for public or unparsable ones. */
+export function isLocalAddress(text: string): boolean {
+  try {
+    let addr = ipaddr.parse(text.trim());
+    if (addr.kind() === "ipv6" && (addr as ipaddr.IPv6).isIPv4MappedAddress()) addr = (addr as ipaddr.IPv6).toIPv4Address();
+    return LOCAL_RANGES.has(addr.range());
+  } catch {
+    return false;
+  }
+}
+
+type Direction = "O" | "I";
+
+/** Lab columns made from a flow's two ends. Undefined when the frame lacks either end. */
+export function flowEndpoints(df: pl.DataFrame, spec: EndpointsRule["endpoints"]): Map<string, pl.Series> | undefined {
+  const src = fieldSeries(df, spec.source);
+  const dst = fieldSeries(df, spec.destination);
+  if (!src || !dst) return undefined;
+  const srcs = convert(src, "text", "s").toArray() as (string | null)[];
+  const dsts = convert(dst, "text", "d").toArray() as (string | null)[];
+  const declared = spec.direction ? fieldSeries(df, spec.direction) : undefined;
+  const dirs = declared ? (convert(declared, "directionLetter", "dir").toArray() as (Direction | null)[]) : undefined;
+  const localSrc = spec.localSource ? fieldSeries(df, spec.localSource) : undefined;
+  const localFlags = localSrc ? (localSrc.toArray() as unknown[]).map(truthy) : undefined;
+
+  // Each distinct address is classified once.
+  const memo = new Map<string, boolean>();
+  const local = (ip: string | null) => {
+    if (ip === null) return false;
+    let v = memo.get(ip);
+    if (v === undefined) {
+      v = isLocalAddress(ip);
+      memo.set(ip, v);
+    }
+    return v;
+  };
+
+  const n = srcs.length;
+  const vmIp: (string | null)[] = new Array(n);
+  const extIp: (string | null)[] = new Array(n);
+  const direction: (Direction | null)[] = new Array(n);
+  const flowType: (string | null)[] = new Array(n);
+  for (let i = 0; i < n; i += 1) {
+    const s = srcs[i];
+    const d = dsts[i];
+    const sLocal = local(s);
+    const dLocal = local(d);
+    let dir: Direction | null = dirs?.[i] ?? null;
+    if (dir === null && localFlags && localFlags[i] !== null) dir = localFlags[i] ? "O" : "I";
+    // No declaration: the local end is the machine; two public ends are read from the source's side.
+    dir ??= !sLocal && dLocal ? "I" : "O";
+    const mine = dir === "O" ? s : d;
+    const theirs = dir === "O" ? d : s;
+    const theirsLocal = dir === "O" ? dLocal : sLocal;
+    vmIp[i] = mine;
+    extIp[i] = theirsLocal ? null : theirs;
+    direction[i] = s === null && d === null ? null : dir;
+    flowType[i] = s === null || d === null ? null : theirsLocal ? "IntraVNet" : "ExternalPublic";
+  }
+  const outFlows = direction.map((d) => (d === "O" ? 1 : 0));
+  const inFlows = direction.map((d) => (d === "I" ? 1 : 0));
+  return new Map<string, pl.Series>([
+    ["VMIPAddress", pl.Series("VMIPAddress", vmIp, pl.Utf8)],
+    ["SrcIP", pl.Series("SrcIP", srcs, pl.Utf8)],
+    ["DestIP", pl.Series("DestIP", dsts, pl.Utf8)],
+    ["AllExtIPs", pl.Series("AllExtIPs", extIp, pl.Utf8)],
+    ["FlowDirection", pl.Series("FlowDirection", direction, pl.Utf8)],
+    ["FlowType", pl.Series("FlowType", flowType, pl.Utf8)],
+    ["AllowedOutFlows", pl.Series("AllowedOutFlows", outFlows, pl.Int64)],
+    ["AllowedInFlows", pl.Series("AllowedInFlows", inFlows, pl.Int64)],
+    ["DeniedInFlows", pl.Series("DeniedInFlows", new Array(n).fill(0), pl.Int64)],
+    ["DeniedOutFlows", pl.Series("DeniedOutFlows", new Array(n).fill(0), pl.Int64)],
+    ["TotalAllowedFlows", pl.Series("TotalAllowedFlows", new Array(n).fill(1), pl.Int64)],
+  ]);
+}
+
+/** Zeek writes booleans as `T`/`F` in TSV and true/false in JSON; `-` is unset. */
+function truthy(value: unknown): boolean | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "boolean") return value;
+  const t = String(value).trim().toLowerCase();
+  if (t === "t" || t === "true" || t === "1") return true;
+  if (t === "f" || t === "false" || t === "0") return false;
+  return null;
+}

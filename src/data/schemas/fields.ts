@@ -1,0 +1,106 @@
+/**
+ * Fields of an event frame by dotted name, whatever the export did with the
+ * nesting: a flat column named `source.ip` (Kibana CSV, Zeek's `id.orig_h`), a
+ * struct column `source` with a field `ip` (nested NDJSON), or a JSON text
+ * column `LocationDetails` holding `{"geoCoordinates": {"latitude": …}}`
+ * (Sentinel exports).
+ */
+import pl from "nodejs-polars";
+import type { DataType } from "nodejs-polars";
+import { isTextType } from "../../common/dtypes";
+import { columnNames, columnOf } from "../../common/frames";
+
+/** How deep struct columns are listed: ECS nests three or four levels. */
+const MAX_DEPTH = 6;
+
+/** A JSON path segment we write into `jsonPathMatch` ourselves: plain names only, so the path cannot be bent. */
+const PLAIN_SEGMENT = /^[A-Za-z0-9_@-]+$/;
+
+/** The fields of a frame: its columns and, for struct columns, their nested fields as dotted names. */
+export function fieldNames(df: pl.DataFrame): string[] {
+  const out: string[] = [];
+  for (const name of columnNames(df)) {
+    out.push(name);
+    const dtype = columnOf(df, name).dtype;
+    if (dtype.variant === "Struct") listStructFields(dtype, name, 1, out);
+  }
+  return out;
+}
+
+function listStructFields(dtype: DataType, prefix: string, depth: number, out: string[]): void {
+  if (depth > MAX_DEPTH) return;
+  const fields = (dtype as unknown as { inner?: { name: string; dtype: DataType }[] }).inner ?? [];
+  for (const f of fields) {
+    const name = `${prefix}.${f.name}`;
+    out.push(name);
+    if (f.dtype.variant === "Struct") listStructFields(f.dtype, name, depth + 1, out);
+  }
+}
+
+/**
+ * The values of a field, or undefined when the frame does not have it. A JSON
+ * text column is looked into only for the rest of the path (`jsonPathMatch`
+ * returns text, or null where the value is not JSON or lacks the path).
+ */
+export function fieldSeries(df: pl.DataFrame, field: string): pl.Series | undefined {
+  const names = columnNames(df);
+  if (names.includes(field)) return columnOf(df, field);
+  const parts = field.split(".");
+  // Longest column prefix first: `source.geo` before `source`.
+  for (let cut = parts.length - 1; cut >= 1; cut -= 1) {
+    const head = parts.slice(0, cut).join(".");
+    if (!names.includes(head)) continue;
+    const found = descend(columnOf(df, head), parts.slice(cut));
+    if (found) return found.rename(field);
+  }
+  return undefined;
+}
+
+function descend(series: pl.Series, rest: readonly string[]): pl.Series | undefined {
+  let current = series;
+  for (let i = 0; i < rest.length; i += 1) {
+    if (current.dtype.variant === "Struct") {
+      const fields = (current.dtype as unknown as { inner?: { name: string }[] }).inner ?? [];
+      if (!fields.some((f) => f.name === rest[i])) return undefined;
+      current = current.struct.field(rest[i]);
+      continue;
+    }
+    if (isTextType(current.dtype)) {
+      const path = rest.slice(i);
+      if (!path.every((p) => PLAIN_SEGMENT.test(p))) return undefined;
+      return jsonPath(current, path);
+    }
+    return undefined;
+  }
+  return current;
+}
+
+/** `$.a.b` of each JSON text value, as text; null when it is not JSON or has no such member. */
+function jsonPath(text: pl.Series, path: readonly string[]): pl.Series | undefined {
+  // Only text that looks like a JSON object is parsed: a column of other text is not a JSON column.
+  const sample = text.dropNulls().head(20).toArray().map(String);
+  if (!sample.some((v) => v.trimStart().startsWith("{"))) return undefined;
+  try {
+    return text.str.jsonPathMatch(`$.${path.join(".")}`);
+  } catch {
+    // One malformed value must not kill the frame: polars may refuse the whole column; fall back per value.
+    return perValueJsonPath(text, path);
+  }
+}
+
+function perValueJsonPath(text: pl.Series, path: readonly string[]): pl.Series {
+  const values = (text.toArray() as (string | null)[]).map((v) => {
+    if (v === null) return null;
+    try {
+      let node: unknown = JSON.parse(v);
+      for (const p of path) {
+        if (node === null || typeof node !== "object" || !Object.prototype.hasOwnProperty.call(node, p)) return null;
+        node = (node as Record<string, unknown>)[p];
+      }
+      return node === null || node === undefined ? null : typeof node === "object" ? JSON.stringify(node) : String(node);
+    } catch {
+      return null;
+    }
+  });
+  return pl.Series("v", values, pl.Utf8);
+}

@@ -1,0 +1,135 @@
+/**
+ * Event schemas: the same events (process creation, logons, network flows) as
+ * different exports carry them, mapped onto the lab's column names so that the
+ * lab's cells run unchanged on a hunter's data.
+ *
+ * A query opts in with `metadata.schema: process | logon | networkFlow` in its
+ * YAML; the LocalData driver then passes its result through
+ * {@link normalizeEvents}. The tables are in logon.ts, network.ts and
+ * process.ts; docs/schemas.md lists them.
+ */
+import pl from "nodejs-polars";
+import { columnNames, columnOf, frameOf } from "../../common/frames";
+import { DataColumnError, dataMessages as msg } from "../messages";
+import { hasLabType } from "./convert";
+import { fieldNames, fieldSeries } from "./fields";
+import { LOGON_LAYOUTS, LOGON_SCHEMAS } from "./logon";
+import { applySchema, closeFields, rankSchemas } from "./mapping";
+import { NETWORK_LAYOUTS, NETWORK_SCHEMAS } from "./network";
+import { PROCESS_LAYOUTS, processEventSchema, processSchemaSource, type ProcessColumns } from "./process";
+import type { EventKind, EventSchema, LabColumn, LabLayout } from "./types";
+
+export type { EventKind, EventSchema, LabLayout, LabColumn, ColumnRule, Conversion, FieldRule } from "./types";
+export { LOGON_SCHEMAS, LOGON_LAYOUTS, LAB_HOST_LOGONS, LAB_SIGNINS, SECURITY_EVENT_LOGONS, WINDOWS_EVENT_LOGONS, SIGNIN_LOGS, ECS_AUTHENTICATION } from "./logon";
+export { NETWORK_SCHEMAS, NETWORK_LAYOUTS, LAB_NETWORK_FLOWS, AZURE_NETWORK_ANALYTICS, ZEEK_CONN, ECS_NETWORK } from "./network";
+export { PROCESS_LAYOUTS, LAB_PROCESSES, registerProcessSchemas, type ProcessColumns, type ProcessSchemaSource } from "./process";
+export { readZeekTsv, readZeekTsvFile, isZeekTsv } from "./zeek";
+export { isLocalAddress } from "./endpoints";
+
+/** Options of {@link normalizeEvents}. */
+export interface NormalizeOptions {
+  /** Where the frame came from (file, query), for messages. Default `"normalizeEvents"`. */
+  source?: string;
+}
+
+/** What {@link detectEventSchema} found. */
+export interface DetectedSchema {
+  /** `"lab"` when the frame is already in one of the lab's layouts; else the schema's id. */
+  id: string;
+  name: string;
+}
+
+/** The lab's layouts of a kind. */
+export function labLayouts(kind: EventKind): readonly LabLayout[] {
+  return kind === "logon" ? LOGON_LAYOUTS : kind === "networkFlow" ? NETWORK_LAYOUTS : PROCESS_LAYOUTS;
+}
+
+/**
+ * Every lab column `normalizeEvents` may add for `kind`: a query filter on one
+ * of them (`host_name` → `Computer`) that the export lacks applies after the
+ * mapping.
+ */
+export function labColumnNames(kind: EventKind): string[] {
+  return [...labColumnMap(labLayouts(kind)).keys()];
+}
+
+/** The known (non-process) schemas of a kind; process schemas come from the process tree's inference. */
+export function eventSchemas(kind: Exclude<EventKind, "process">): readonly EventSchema[] {
+  return kind === "logon" ? LOGON_SCHEMAS : NETWORK_SCHEMAS;
+}
+
+/** True when the frame has every column of one of the layouts, each of the lab's type. */
+function inLabLayout(df: pl.DataFrame, layouts: readonly LabLayout[]): LabLayout | undefined {
+  const names = new Set(columnNames(df));
+  return layouts.find((layout) => layout.columns.every((c) => names.has(c.name) && hasLabType(columnOf(df, c.name), c.type)));
+}
+
+/** Lab column name → its declaration, over the kind's layouts. */
+function labColumnMap(layouts: readonly LabLayout[]): Map<string, LabColumn> {
+  const out = new Map<string, LabColumn>();
+  for (const layout of layouts) for (const c of layout.columns) if (!out.has(c.name)) out.set(c.name, c);
+  return out;
+}
+
+/** Which schema `normalizeEvents` would use, without mapping. Throws as it does when none fits. */
+export function detectEventSchema(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions = {}): DetectedSchema {
+  const lab = inLabLayout(df, labLayouts(kind));
+  if (lab) return { id: "lab", name: lab.name };
+  const chosen = chooseSchema(df, kind, options.source ?? "normalizeEvents");
+  return { id: chosen.schema.id, name: chosen.schema.name };
+}
+
+/** The schema a frame is in, or the error naming the closest one. */
+function chooseSchema(df: pl.DataFrame, kind: EventKind, source: string): { schema: EventSchema; process?: ProcessColumns } {
+  const fields = fieldNames(df);
+  if (kind === "process") {
+    const registered = processSchemaSource();
+    const inferred = registered?.infer(fields);
+    if (inferred) return { schema: processEventSchema(inferred), process: inferred };
+    const schemas = (registered?.schemas ?? []).map(processEventSchema);
+    throw unknownSchema(source, kind, fields, schemas, registered ? undefined : 'none registered: import "huntlab" (its entry registers the process tree\'s schemas)');
+  }
+  const schemas = eventSchemas(kind);
+  const [best] = rankSchemas(new Set(fields), schemas);
+  if (best && best.missing.length === 0) return { schema: best.schema };
+  throw unknownSchema(source, kind, fields, schemas);
+}
+
+function unknownSchema(source: string, kind: EventKind, fields: readonly string[], schemas: readonly EventSchema[], note?: string): DataColumnError {
+  // Closest: the most required fields present or nearly present (a close name counts).
+  const scored = rankSchemas(new Set(fields), schemas).map((fit) => {
+    const close = closeFields(fit.missing, fields);
+    const near = Object.values(close).filter((c) => c.length > 0).length;
+    return { fit, close, score: fit.schema.requires.length - fit.missing.length + near / 2 };
+  });
+  const best = scored.reduce<(typeof scored)[number] | undefined>((a, b) => (a === undefined || b.score > a.score ? b : a), undefined);
+  const closest = best && best.score > 0 ? { schema: best.fit.schema.name, missing: best.close } : undefined;
+  const known = note ? [note] : schemas.map((s) => `${s.name} (${s.requires.join(", ")})`);
+  return new DataColumnError(msg.eventSchemaUnknown(source, kind, closest, known));
+}
+
+/**
+ * Process fields that sit inside struct columns (nested ECS/OCSF NDJSON) as
+ * flat dotted columns, so that `buildProcessTree` finds them by name.
+ */
+function flattenProcessFields(df: pl.DataFrame, schema: ProcessColumns): pl.DataFrame {
+  const names = new Set(columnNames(df));
+  const wanted = Object.values(schema).filter((v): v is string => typeof v === "string" && v.includes(".") && !names.has(v));
+  const added = [...new Set(wanted)].map((f) => fieldSeries(df, f)).filter((s): s is pl.Series => s !== undefined);
+  return added.length ? frameOf([...columnNames(df).map((n) => columnOf(df, n)), ...added]) : df;
+}
+
+/**
+ * The frame with the lab's columns for `kind` added (original columns kept),
+ * when its columns match a known schema of that kind; unchanged when it already
+ * has the lab's columns. When no schema fits, a `DataColumnError`
+ * (`data/event-schema-unknown`) names the source, the closest schema's missing
+ * columns and the frame's closest column names.
+ */
+export function normalizeEvents(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions = {}): pl.DataFrame {
+  const layouts = labLayouts(kind);
+  if (inLabLayout(df, layouts)) return df;
+  const { schema, process } = chooseSchema(df, kind, options.source ?? "normalizeEvents");
+  const base = process ? flattenProcessFields(df, process) : df;
+  return applySchema(base, schema, labColumnMap(layouts));
+}

@@ -1,0 +1,170 @@
+/**
+ * Logon events: the lab's two layouts (Windows host logons, Azure AD sign-ins)
+ * and the schemas hunters' exports come in, as tables of lab column → source
+ * field. docs/schemas.md lists them for users.
+ */
+import type { EventSchema, LabLayout } from "./types";
+
+/** The lab's Windows logons (`host_logons`, `failed_logons`): SecurityEvent 4624/4625 columns. */
+export const LAB_HOST_LOGONS: LabLayout = {
+  name: "Windows host logons",
+  labFile: "host_logons.parquet",
+  columns: [
+    { name: "TimeGenerated", type: "time", doc: "timeline, session clustering, start/end" },
+    { name: "Account", type: "text", doc: "DOMAIN\\user; account_name filter, session clustering" },
+    { name: "TargetUserName", type: "text", doc: "the user logged on; session clustering" },
+    { name: "SubjectUserName", type: "text", doc: "the account that requested the logon; timeline tooltip" },
+    { name: "LogonType", type: "int", doc: "Windows logon type number; timeline lanes, session clustering" },
+    { name: "LogonProcessName", type: "text", doc: "session browser" },
+    { name: "IpAddress", type: "text", doc: "where the logon came from; TI lookups" },
+    { name: "WorkstationName", type: "text", doc: "session browser" },
+    { name: "Computer", type: "text", doc: "the host; host_name filter" },
+    { name: "EventID", type: "int", doc: "4624 success, 4625 failure" },
+  ],
+};
+
+/** The lab's Azure AD sign-ins (`aad_logons`): SigninLogs with the location flattened. */
+export const LAB_SIGNINS: LabLayout = {
+  name: "Azure AD sign-ins",
+  labFile: "aad_logons.parquet",
+  columns: [
+    { name: "TimeGenerated", type: "time", doc: "when" },
+    { name: "UserPrincipalName", type: "text", doc: "who; account_name filter, map popups" },
+    { name: "IPAddress", type: "text", doc: "where from; TI lookups, maps" },
+    { name: "Latitude", type: "float", doc: "map position" },
+    { name: "Longitude", type: "float", doc: "map position" },
+    { name: "Location", type: "text", doc: "country code" },
+    { name: "AppDisplayName", type: "text", doc: "the application signed in to; map popups" },
+    { name: "ResultType", type: "int", doc: "0 success, else the Azure AD error code" },
+  ],
+};
+
+/** Both layouts: a frame complete in either is already in the lab's schema. */
+export const LOGON_LAYOUTS: readonly LabLayout[] = [LAB_HOST_LOGONS, LAB_SIGNINS];
+
+/**
+ * Windows security events 4624/4625 as Microsoft Sentinel's `SecurityEvent`
+ * table has them (the lab's own), e.g. a CSV export where `Account` is missing
+ * or `LogonType` is text.
+ */
+export const SECURITY_EVENT_LOGONS: EventSchema = {
+  id: "securityevent",
+  name: "Windows SecurityEvent 4624/4625",
+  kind: "logon",
+  description: "Microsoft Sentinel's SecurityEvent table (Windows security log events 4624 and 4625), the lab's own layout.",
+  requires: ["EventID", "TargetUserName", "LogonType"],
+  hints: ["TimeGenerated", "Computer", "IpAddress", "SubjectUserName", "TargetDomainName", "LogonProcessName", "WorkstationName"],
+  columns: {
+    TimeGenerated: { from: ["TimeGenerated", "TimeCreated"], as: "time" },
+    Account: { account: { domain: "TargetDomainName", user: "TargetUserName" } },
+    TargetUserName: { from: "TargetUserName", as: "text" },
+    SubjectUserName: { from: "SubjectUserName", as: "text" },
+    LogonType: { from: "LogonType", as: "logonType" },
+    LogonProcessName: { from: "LogonProcessName", as: "text" },
+    IpAddress: { from: "IpAddress", as: "text" },
+    WorkstationName: { from: "WorkstationName", as: "text" },
+    Computer: { from: "Computer", as: "text" },
+    EventID: { from: "EventID", as: "int" },
+  },
+};
+
+/**
+ * Windows 4624/4625 in Sentinel's `WindowsEvent` table (Azure Monitor Agent):
+ * the event's fields are in the `EventData` JSON.
+ */
+export const WINDOWS_EVENT_LOGONS: EventSchema = {
+  id: "windowsevent",
+  name: "Windows WindowsEvent 4624/4625",
+  kind: "logon",
+  description: "Microsoft Sentinel's WindowsEvent table: the 4624/4625 fields are members of the EventData JSON.",
+  requires: ["EventID", "EventData.TargetUserName", "EventData.LogonType"],
+  hints: ["TimeGenerated", "Computer", "EventData.IpAddress", "EventData.SubjectUserName"],
+  columns: {
+    TimeGenerated: { from: "TimeGenerated", as: "time" },
+    Account: { account: { domain: "EventData.TargetDomainName", user: "EventData.TargetUserName" } },
+    TargetUserName: { from: "EventData.TargetUserName", as: "text" },
+    SubjectUserName: { from: "EventData.SubjectUserName", as: "text" },
+    LogonType: { from: "EventData.LogonType", as: "logonType" },
+    LogonProcessName: { from: "EventData.LogonProcessName", as: "text" },
+    IpAddress: { from: "EventData.IpAddress", as: "text" },
+    WorkstationName: { from: "EventData.WorkstationName", as: "text" },
+    Computer: { from: "Computer", as: "text" },
+    EventID: { from: "EventID", as: "int" },
+  },
+};
+
+/**
+ * Azure AD sign-ins as exported from Sentinel's `SigninLogs` (the portal's CSV
+ * or JSON, or Log Analytics): the location is the `LocationDetails` JSON.
+ * Host-logon columns are approximations: the "host" is the application, the
+ * logon type 2 for interactive sign-ins and 3 otherwise.
+ */
+export const SIGNIN_LOGS: EventSchema = {
+  id: "signinlogs",
+  name: "Azure AD SigninLogs",
+  kind: "logon",
+  description: "Azure AD (Entra ID) sign-in logs: Sentinel's SigninLogs table or the Entra portal's JSON/CSV download.",
+  requires: ["UserPrincipalName", "IPAddress", "ResultType"],
+  hints: ["TimeGenerated", "CreatedDateTime", "AppDisplayName", "LocationDetails", "IsInteractive", "ClientAppUsed", "DeviceDetail"],
+  columns: {
+    // Sign-in layout.
+    TimeGenerated: { from: ["TimeGenerated", "CreatedDateTime"], as: "time" },
+    UserPrincipalName: { from: "UserPrincipalName", as: "text" },
+    IPAddress: { from: "IPAddress", as: "text" },
+    Latitude: { from: ["LocationDetails.geoCoordinates.latitude"], as: "float" },
+    Longitude: { from: ["LocationDetails.geoCoordinates.longitude"], as: "float" },
+    Location: { from: ["LocationDetails.countryOrRegion"], as: "text" },
+    AppDisplayName: { from: ["AppDisplayName", "ResourceDisplayName"], as: "text" },
+    ResultType: { from: "ResultType", as: "int" },
+    // Host-logon layout.
+    Account: { from: "UserPrincipalName", as: "text" },
+    TargetUserName: { from: "UserPrincipalName", as: "userPart" },
+    SubjectUserName: { from: "UserPrincipalName", as: "userPart" },
+    LogonType: { from: "IsInteractive", as: "interactiveLogonType", otherwise: 3 },
+    LogonProcessName: { from: ["ClientAppUsed"], as: "text" },
+    IpAddress: { from: "IPAddress", as: "text" },
+    WorkstationName: { from: ["DeviceDetail.displayName", "DeviceDetail.operatingSystem"], as: "text" },
+    Computer: { from: ["AppDisplayName", "ResourceDisplayName"], as: "text" },
+    EventID: { from: "ResultType", as: "resultEventId" },
+  },
+};
+
+/**
+ * Elastic Common Schema authentication events (`event.category:
+ * authentication`): Winlogbeat's Windows logons (with `winlog.*`), Filebeat's
+ * system/auth (sshd) and cloud sign-ins. Without a logon type (sshd), the type
+ * is 3 (Network).
+ */
+export const ECS_AUTHENTICATION: EventSchema = {
+  id: "ecs-authentication",
+  name: "Elastic ECS authentication",
+  kind: "logon",
+  description: "Elastic Common Schema events with event.category: authentication (Winlogbeat, Filebeat system/auth, Elastic Agent).",
+  requires: ["@timestamp", "event.outcome", "user.name"],
+  hints: ["event.category", "source.ip", "host.name", "event.code", "winlog.logon.type", "source.geo.location.lat"],
+  columns: {
+    TimeGenerated: { from: "@timestamp", as: "time" },
+    // Host-logon layout.
+    // A cloud sign-in's account is its user principal name; a Windows or Linux logon's DOMAIN\user.
+    Account: { from: "user.email", as: "text", fallback: { account: { domain: ["winlog.event_data.TargetDomainName", "user.domain"], user: ["winlog.event_data.TargetUserName", "user.name"] } } },
+    TargetUserName: { from: ["winlog.event_data.TargetUserName", "user.target.name", "user.name"], as: "text" },
+    SubjectUserName: { from: ["winlog.event_data.SubjectUserName", "user.name"], as: "text" },
+    LogonType: { from: ["winlog.event_data.LogonType", "winlog.logon.type"], as: "logonType", otherwise: 3 },
+    LogonProcessName: { from: ["winlog.event_data.LogonProcessName", "process.name"], as: "text" },
+    IpAddress: { from: "source.ip", as: "text" },
+    WorkstationName: { from: ["winlog.event_data.WorkstationName", "source.domain", "source.address", "source.ip"], as: "text" },
+    Computer: { from: ["host.name", "host.hostname"], as: "text" },
+    EventID: { from: "event.code", as: "int", fallback: { from: "event.outcome", as: "outcomeEventId" } },
+    // Sign-in layout.
+    UserPrincipalName: { from: ["user.email", "user.name"], as: "text" },
+    IPAddress: { from: "source.ip", as: "text" },
+    Latitude: { from: "source.geo.location.lat", as: "float" },
+    Longitude: { from: "source.geo.location.lon", as: "float" },
+    Location: { from: "source.geo.country_iso_code", as: "text" },
+    AppDisplayName: { from: ["azure.signinlogs.properties.app_display_name", "service.name", "event.dataset", "event.module"], as: "text" },
+    ResultType: { from: "azure.signinlogs.result_type", as: "int", fallback: { from: "event.outcome", as: "outcomeResultType" } },
+  },
+};
+
+/** Every logon schema, in detection order (a tie goes to the earlier). */
+export const LOGON_SCHEMAS: readonly EventSchema[] = [SECURITY_EVENT_LOGONS, WINDOWS_EVENT_LOGONS, SIGNIN_LOGS, ECS_AUTHENTICATION];

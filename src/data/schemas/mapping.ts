@@ -1,0 +1,154 @@
+/**
+ * Applies a schema table: recognises which known schema a frame is in, and
+ * builds the lab's columns from its fields.
+ */
+import pl from "nodejs-polars";
+import { isTextType } from "../../common/dtypes";
+import { closestNames } from "../../common/errors";
+import { columnNames, columnOf, frameHeight, frameOf } from "../../common/frames";
+import { convert, hasLabType, labTypeConversion } from "./convert";
+import { flowEndpoints } from "./endpoints";
+import { fieldNames, fieldSeries } from "./fields";
+import type { ColumnRule, EventSchema, FieldName, LabColumn } from "./types";
+
+/** How well a frame fits a schema. */
+export interface SchemaFit {
+  schema: EventSchema;
+  /** Required fields the frame lacks. */
+  missing: string[];
+  /** Required and hint fields it has. */
+  score: number;
+}
+
+/** The fit of each schema, best first: complete fits by score, then incomplete ones by how few fields they miss. */
+export function rankSchemas(fields: ReadonlySet<string>, schemas: readonly EventSchema[]): SchemaFit[] {
+  const fits = schemas.map((schema) => {
+    const missing = schema.requires.filter((f) => !fields.has(f));
+    const present = [...schema.requires, ...(schema.hints ?? [])].filter((f) => fields.has(f)).length;
+    return { schema, missing, score: present };
+  });
+  // Stable sort: on a tie the earlier table wins.
+  return fits.sort((a, b) => {
+    if ((a.missing.length === 0) !== (b.missing.length === 0)) return a.missing.length === 0 ? -1 : 1;
+    if (a.missing.length === 0) return b.score - a.score;
+    return a.missing.length / a.schema.requires.length - b.missing.length / b.schema.requires.length || b.score - a.score;
+  });
+}
+
+/** `field → close names`, for the columns a schema lacks. */
+export function closeFields(missing: readonly string[], fields: readonly string[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const m of missing) {
+    // A dotted field is also compared by its last part (`source_ip` for `source.ip`).
+    const close = closestNames(m, fields);
+    const tail = m.includes(".") ? closestNames(m.split(".").pop() as string, fields) : [];
+    Object.defineProperty(out, m, { value: [...new Set([...close, ...tail])].slice(0, 3), enumerable: true });
+  }
+  return out;
+}
+
+const asList = (from: FieldName | readonly FieldName[]): readonly FieldName[] => (typeof from === "string" ? [from] : from);
+
+/** The first non-null of the present fields, row by row (or undefined when none is present). */
+function coalesceFields(df: pl.DataFrame, from: readonly FieldName[], as: FieldRule["as"], name: string): pl.Series | undefined {
+  const parts = from.map((f) => fieldSeries(df, f)).filter((s): s is pl.Series => s !== undefined).map((s) => convert(s, as, name));
+  if (parts.length === 0) return undefined;
+  if (parts.length === 1) return parts[0];
+  // An empty text value falls through to the next field, as a null does.
+  for (let i = 0; i < parts.length - 1; i += 1) {
+    if (isTextType(parts[i].dtype)) parts[i] = pl.DataFrame([parts[i].rename("v")]).select(pl.when(pl.col("v").eq(pl.lit(""))).then(pl.lit(null).cast(pl.Utf8)).otherwise(pl.col("v")).alias("out")).getColumn("out").rename(name);
+  }
+  return parts.slice(1).reduce((acc, next) => fillFrom(acc, next, name), parts[0]);
+}
+
+type FieldRule = Extract<ColumnRule, { from: unknown }>;
+
+/** `DOMAIN\user`, or `user` where the domain is missing or empty. */
+function accountColumn(df: pl.DataFrame, domainFields: readonly FieldName[], userFields: readonly FieldName[], name: string): pl.Series | undefined {
+  const user = coalesceFields(df, userFields, "text", "u");
+  if (!user) return undefined;
+  const domain = coalesceFields(df, domainFields, "text", "d");
+  if (!domain) return user.rename(name);
+  const frame = pl.DataFrame([domain.rename("d"), user.rename("u")]);
+  const hasDomain = pl.col("d").isNotNull().and(pl.col("d").str.strip().neq(pl.lit(""))).and(pl.col("d").neq(pl.lit("-")));
+  return frame
+    .select(pl.when(hasDomain.and(pl.col("u").isNotNull())).then(pl.concatString([pl.col("d"), pl.lit("\\"), pl.col("u")], "")).otherwise(pl.col("u")).alias("out"))
+    .getColumn("out")
+    .rename(name);
+}
+
+/**
+ * The columns `rule` makes (usually one; an endpoints rule makes several).
+ * Undefined when none of its fields is in the frame.
+ */
+function ruleColumns(df: pl.DataFrame, rule: ColumnRule, name: string, height: number): Map<string, pl.Series> | undefined {
+  if ("value" in rule) return new Map([[name, pl.Series(name, new Array(height).fill(rule.value))]]);
+  if ("account" in rule) {
+    const s = accountColumn(df, asList(rule.account.domain), asList(rule.account.user), name);
+    return s ? new Map([[name, s]]) : undefined;
+  }
+  if ("endpoints" in rule) return flowEndpoints(df, rule.endpoints);
+  const s = fieldRuleColumn(df, rule, name, height);
+  return s ? new Map([[name, s]]) : undefined;
+}
+
+/** A field rule's column: its fields coalesced, then its fallback rule, then its constant. */
+function fieldRuleColumn(df: pl.DataFrame, rule: FieldRule, name: string, height: number): pl.Series | undefined {
+  let s = coalesceFields(df, asList(rule.from), rule.as, name);
+  const fb = rule.fallback;
+  const fallback = fb === undefined ? undefined : "account" in fb ? accountColumn(df, asList(fb.account.domain), asList(fb.account.user), name) : fieldRuleColumn(df, fb, name, height);
+  if (s && fallback) s = fillFrom(s, fallback, name);
+  s ??= fallback;
+  if (rule.otherwise !== undefined) {
+    s ??= pl.Series(name, new Array(height).fill(null), typeof rule.otherwise === "number" ? pl.Int64 : pl.Utf8);
+    const constant = typeof rule.otherwise === "number" ? pl.lit(rule.otherwise).cast(s.dtype) : pl.lit(rule.otherwise);
+    s = pl.DataFrame([s.rename("v")]).select(pl.col("v").fillNull(constant).alias("out")).getColumn("out").rename(name);
+  }
+  return s;
+}
+
+/** `primary` with its nulls filled from `other` (cast to the primary's type). */
+function fillFrom(primary: pl.Series, other: pl.Series, name: string): pl.Series {
+  return pl
+    .DataFrame([primary.rename("a"), other.cast(primary.dtype, false).rename("b")])
+    .select(pl.col("a").fillNull(pl.col("b")).alias("out"))
+    .getColumn("out")
+    .rename(name);
+}
+
+/**
+ * The frame with the lab columns of `schema` added after its own. A column the
+ * frame already has is kept, or converted in place when the lab needs another
+ * type (`labColumns`); a column the frame's fields cannot give is left out.
+ */
+export function applySchema(df: pl.DataFrame, schema: EventSchema, labColumns: ReadonlyMap<string, LabColumn>): pl.DataFrame {
+  const names = columnNames(df);
+  const height = frameHeight(df);
+  const replaced = new Map<string, pl.Series>();
+  const added = new Map<string, pl.Series>();
+  for (const [name, rule] of Object.entries(schema.columns)) {
+    if (names.includes(name)) {
+      const lab = labColumns.get(name);
+      const own = columnOf(df, name);
+      // The rule's own conversion knows the values (logon type names); the lab type is the fallback.
+      const conversion = "from" in rule && rule.as ? rule.as : lab ? labTypeConversion(lab.type) : undefined;
+      if (lab && !hasLabType(own, lab.type)) replaced.set(name, convert(own, conversion, name));
+      continue;
+    }
+    if (added.has(name)) continue;
+    // Later rules may read columns earlier ones made (Zeek's VMName is the local address).
+    const source = added.size ? frameOf([...names.map((n) => columnOf(df, n)), ...added.values()]) : df;
+    const made = ruleColumns(source, rule, name, height);
+    for (const [n, s] of made ?? []) {
+      if (!names.includes(n) && !added.has(n)) added.set(n, s.rename(n));
+    }
+  }
+  if (replaced.size === 0 && added.size === 0) return df;
+  const kept = names.map((n) => replaced.get(n) ?? columnOf(df, n));
+  return frameOf([...kept, ...added.values()]);
+}
+
+/** The set of field names of a frame (columns and nested struct fields). */
+export function fieldSet(df: pl.DataFrame): Set<string> {
+  return new Set(fieldNames(df));
+}

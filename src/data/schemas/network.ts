@@ -1,0 +1,111 @@
+/**
+ * Network flows: the lab's layout (Azure network analytics, as MSTICPy's
+ * `list_azure_network_flows_by_*` queries return it) and the schemas hunters'
+ * exports come in. docs/schemas.md lists them for users.
+ */
+import type { EventSchema, LabLayout } from "./types";
+
+/** The lab's flows (`az_net_comms`). */
+export const LAB_NETWORK_FLOWS: LabLayout = {
+  name: "Azure network analytics flows",
+  labFile: "az_net_comms.parquet",
+  columns: [
+    { name: "TimeGenerated", type: "time", doc: "when the flow was recorded; start/end" },
+    { name: "FlowStartTime", type: "time", doc: "first packet" },
+    { name: "FlowEndTime", type: "time", doc: "last packet" },
+    { name: "VMName", type: "text", doc: "the monitored machine; host_name filter" },
+    { name: "VMIPAddress", type: "text", doc: "its address (the local end); ip_address filter" },
+    { name: "SrcIP", type: "text", doc: "the connection's source" },
+    { name: "DestIP", type: "text", doc: "the connection's destination" },
+    { name: "AllExtIPs", type: "text", doc: "the remote (public) end: geolocation, maps, flows per country" },
+    { name: "L4Protocol", type: "text", doc: "T (TCP) or U (UDP)" },
+    { name: "L7Protocol", type: "text", doc: "application protocol (https, dns…)" },
+    { name: "DestPort", type: "int", doc: "destination port" },
+    { name: "FlowDirection", type: "text", doc: "O outbound, I inbound (from the local machine's side)" },
+    { name: "AllowedOutFlows", type: "int", doc: "flow counts by direction and verdict" },
+    { name: "AllowedInFlows", type: "int", doc: "" },
+    { name: "DeniedInFlows", type: "int", doc: "" },
+    { name: "DeniedOutFlows", type: "int", doc: "" },
+    { name: "TotalAllowedFlows", type: "int", doc: "" },
+    { name: "FlowType", type: "text", doc: "ExternalPublic (a public remote end) or IntraVNet" },
+  ],
+};
+
+/** The one flow layout. */
+export const NETWORK_LAYOUTS: readonly LabLayout[] = [LAB_NETWORK_FLOWS];
+
+/**
+ * Azure network analytics with the lab's column names but not all of them, or
+ * with text where the lab has numbers (a CSV export of the same query).
+ */
+export const AZURE_NETWORK_ANALYTICS: EventSchema = {
+  id: "azure-network-analytics",
+  name: "Azure network analytics",
+  kind: "networkFlow",
+  description: "Azure NSG flow logs through Traffic Analytics (AzureNetworkAnalytics_CL), as MSTICPy's network queries return them: the lab's own layout.",
+  requires: ["VMIPAddress", "AllExtIPs", "FlowDirection"],
+  hints: ["TimeGenerated", "FlowStartTime", "DestPort", "L4Protocol", "VMName", "FlowType"],
+  columns: {
+    TimeGenerated: { from: ["TimeGenerated", "FlowStartTime"], as: "time" },
+    FlowStartTime: { from: "FlowStartTime", as: "time" },
+    FlowEndTime: { from: "FlowEndTime", as: "time" },
+    VMName: { from: "VMName", as: "text" },
+    DestPort: { from: "DestPort", as: "int" },
+    L4Protocol: { from: "L4Protocol", as: "protocolLetter" },
+    AllowedOutFlows: { from: "AllowedOutFlows", as: "int" },
+    AllowedInFlows: { from: "AllowedInFlows", as: "int" },
+    DeniedInFlows: { from: "DeniedInFlows", as: "int" },
+    DeniedOutFlows: { from: "DeniedOutFlows", as: "int" },
+    TotalAllowedFlows: { from: "TotalAllowedFlows", as: "int" },
+  },
+};
+
+/**
+ * Zeek's conn.log (one row per connection), from its TSV form (`#fields`
+ * header; see zeek.ts) or its JSON form (`LogAscii::use_json`). Zeek has no
+ * host names: `VMName` is the local address.
+ */
+export const ZEEK_CONN: EventSchema = {
+  id: "zeek-conn",
+  name: "Zeek conn.log",
+  kind: "networkFlow",
+  description: "Zeek's connection log, TSV with a #fields header or JSON lines.",
+  requires: ["ts", "id.orig_h", "id.resp_h", "id.resp_p", "proto"],
+  hints: ["uid", "id.orig_p", "service", "duration", "orig_bytes", "resp_bytes", "conn_state", "local_orig"],
+  columns: {
+    TimeGenerated: { from: "ts", as: "time" },
+    FlowStartTime: { from: "ts", as: "time" },
+    FlowEndTime: { from: "ts", as: "time" },
+    VMIPAddress: { endpoints: { source: "id.orig_h", destination: "id.resp_h", localSource: "local_orig" } },
+    VMName: { from: ["_node_name", "VMIPAddress"], as: "text" },
+    L4Protocol: { from: "proto", as: "protocolLetter" },
+    L7Protocol: { from: "service", as: "text" },
+    DestPort: { from: "id.resp_p", as: "int" },
+  },
+};
+
+/**
+ * Elastic Common Schema network events (`event.category: network`):
+ * Packetbeat flows, Filebeat firewall and Zeek modules, Elastic Agent.
+ */
+export const ECS_NETWORK: EventSchema = {
+  id: "ecs-network",
+  name: "Elastic ECS network",
+  kind: "networkFlow",
+  description: "Elastic Common Schema events with event.category: network (Packetbeat flows, firewall and Zeek modules).",
+  requires: ["@timestamp", "source.ip", "destination.ip"],
+  hints: ["destination.port", "network.transport", "network.protocol", "network.direction", "network.bytes", "host.name", "event.start", "event.end"],
+  columns: {
+    TimeGenerated: { from: "@timestamp", as: "time" },
+    FlowStartTime: { from: ["event.start", "@timestamp"], as: "time" },
+    FlowEndTime: { from: ["event.end", "@timestamp"], as: "time" },
+    VMIPAddress: { endpoints: { source: "source.ip", destination: "destination.ip", direction: "network.direction" } },
+    VMName: { from: ["host.name", "host.hostname", "observer.name"], as: "text" },
+    L4Protocol: { from: "network.transport", as: "protocolLetter" },
+    L7Protocol: { from: "network.protocol", as: "text" },
+    DestPort: { from: "destination.port", as: "int" },
+  },
+};
+
+/** Every flow schema, in detection order. */
+export const NETWORK_SCHEMAS: readonly EventSchema[] = [AZURE_NETWORK_ANALYTICS, ZEEK_CONN, ECS_NETWORK];

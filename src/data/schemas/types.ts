@@ -1,0 +1,129 @@
+/**
+ * The shapes of the event-schema tables: what a schema needs to be recognised,
+ * and how each of the lab's columns is derived from its fields. The tables
+ * themselves (logon.ts, network.ts) are plain data; mapping.ts applies them.
+ */
+
+/** The kinds of event the lab's cells analyse. */
+export type EventKind = "process" | "logon" | "networkFlow";
+
+/**
+ * How a source value becomes a lab value. Each is applied to a whole column
+ * (polars expressions, no per-row JavaScript except on distinct values).
+ *
+ * - `text`, `int`, `float`: casts (text is trimmed first; what does not convert is null).
+ * - `time`: Datetime kept; text parsed (ISO 8601 and the US forms, see timeParsing.ts); numbers are epoch times, their unit
+ *   told by their size (seconds ~1.7e9 as Zeek's `ts`, milliseconds ~1.7e12 as OCSF's `time`, then µs, ns).
+ * - `logonType`: Windows logon type as a number: numbers kept, `"3"` → 3, names (`Network`, `RemoteInteractive`…) → their number.
+ * - `outcomeEventId`: ECS `event.outcome`: `success` → 4624, `failure` → 4625.
+ * - `resultEventId`: Azure AD `ResultType`: 0 → 4624, any other code → 4625.
+ * - `outcomeResultType`: ECS `event.outcome`: `success` → 0, `failure` → 50126 (Azure AD's "invalid user name or password").
+ * - `interactiveLogonType`: Azure AD `IsInteractive`: true → 2 (Interactive), false → 3 (Network).
+ * - `userPart`: `alice@contoso.com` → `alice`, `CONTOSO\alice` → `alice`, `alice` → `alice`.
+ * - `protocolLetter`: transport name → Azure's letter: `tcp` → `T`, `udp` → `U`, others upper-cased.
+ * - `directionLetter`: `outbound`/`egress` → `O`, `inbound`/`ingress` → `I`, anything else null.
+ */
+export type Conversion =
+  | "text"
+  | "int"
+  | "float"
+  | "time"
+  | "logonType"
+  | "outcomeEventId"
+  | "resultEventId"
+  | "outcomeResultType"
+  | "interactiveLogonType"
+  | "userPart"
+  | "protocolLetter"
+  | "directionLetter";
+
+/**
+ * A field of the source, by name. A dotted name (`source.ip`) is found as a
+ * column of that name (flattened exports: CSV from Kibana, Zeek's `id.orig_h`),
+ * inside a struct column (nested NDJSON: `source` → `ip`) or inside a JSON text
+ * column (Sentinel exports: `LocationDetails` → `geoCoordinates.latitude`).
+ */
+export type FieldName = string;
+
+/**
+ * One lab column from the source: the first of `from` that the frame has and
+ * that is not null in a row (a coalesce, in order), converted with `as`; then
+ * `fallback` (another rule, for fields that need another conversion) and
+ * `otherwise` (a constant) fill what is still null.
+ */
+export interface FieldRule {
+  from: FieldName | readonly FieldName[];
+  as?: Conversion;
+  fallback?: FieldRule | AccountRule;
+  otherwise?: string | number;
+}
+
+/** One lab column that is the same value on every row. */
+export interface ConstantRule {
+  value: string | number;
+}
+
+/** Windows' `DOMAIN\user` from a domain field (when there is one and it is not empty) and a user field. */
+export interface AccountRule {
+  account: { domain: FieldName | readonly FieldName[]; user: FieldName | readonly FieldName[] };
+}
+
+/**
+ * The lab's flow columns from the two ends of a connection (network.ts):
+ * which end is the local machine (`VMIPAddress`), which the remote one
+ * (`AllExtIPs`), the direction (`FlowDirection`) and the flow type. A declared
+ * direction (`direction`: `outbound`/`inbound`…, or Zeek's `local_orig`) wins;
+ * otherwise a private address is local.
+ */
+export interface EndpointsRule {
+  endpoints: {
+    source: FieldName;
+    destination: FieldName;
+    /** ECS `network.direction`. */
+    direction?: FieldName;
+    /** Zeek's `local_orig` (true when the originator is local). */
+    localSource?: FieldName;
+  };
+}
+
+/** How one lab column is made. */
+export type ColumnRule = FieldRule | ConstantRule | AccountRule | EndpointsRule;
+
+/** The type a lab column must have for the lab's cells (a same-named column of another type is converted). */
+export type LabType = "text" | "int" | "float" | "time" | "any";
+
+/** One column of a lab layout. */
+export interface LabColumn {
+  name: string;
+  type: LabType;
+  /** What the lab's cells use it for (docs). */
+  doc: string;
+}
+
+/** A set of columns the lab's cells read together (the lab's host logons, its Azure AD sign-ins…). */
+export interface LabLayout {
+  name: string;
+  /** The lab's data file in this layout, for docs. */
+  labFile: string;
+  columns: readonly LabColumn[];
+}
+
+/** A known schema of one kind of event: how to recognise it and how to derive the lab's columns from it. */
+export interface EventSchema {
+  /** Short id (`ecs-authentication`), for options and docs. */
+  id: string;
+  /** Name for messages and docs (`Elastic ECS authentication`). */
+  name: string;
+  kind: EventKind;
+  /** One sentence: where such exports come from. */
+  description: string;
+  /** Fields that must all be present for the schema to be chosen. */
+  requires: readonly FieldName[];
+  /** Fields that make the match more certain when present (ties go to the schema with more). */
+  hints?: readonly FieldName[];
+  /**
+   * Lab column → how it is made. A column the frame already has is kept as it
+   * is (converted in place only when its type is not the lab's).
+   */
+  columns: Readonly<Record<string, ColumnRule>>;
+}

@@ -1,0 +1,90 @@
+/**
+ * Zeek's ASCII log format (conn.log and the others): tab-separated values
+ * under `#` header lines that give the separator, the field names (`#fields`),
+ * their Zeek types (`#types`) and the unset/empty markers. CSV readers choke on
+ * the header lines, so this reads it: Zeek types become polars types (`time`
+ * a Datetime, `count`/`port` integers, `bool` booleans), `-` is null.
+ */
+import fs from "node:fs";
+import pl from "nodejs-polars";
+import type { DataType } from "nodejs-polars";
+import { DataFileError, dataMessages as msg } from "../messages";
+
+/** True when `head` (the first bytes of a file) starts like a Zeek ASCII log. */
+export function isZeekTsv(head: string): boolean {
+  return /^#separator[ \t]/.test(head);
+}
+
+/** A header's escaped separator (`\x09`) as the character. */
+function unescape(text: string): string {
+  return text.replace(/\\x([0-9a-fA-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+type ZeekValue = string | number | boolean | null;
+
+/** polars type and parser of a Zeek type. */
+function columnType(zeekType: string): { dtype: DataType; parse: (v: string) => ZeekValue } {
+  switch (zeekType) {
+    case "count":
+    case "int":
+    case "port": {
+      return { dtype: pl.Int64, parse: (v) => (/^-?\d+$/.test(v) ? Number(v) : null) };
+    }
+    case "double":
+    case "interval":
+      return { dtype: pl.Float64, parse: (v) => (Number.isFinite(Number(v)) ? Number(v) : null) };
+    case "time":
+      // Epoch seconds with microseconds; kept to the millisecond.
+      return { dtype: pl.Float64, parse: (v) => (Number.isFinite(Number(v)) ? Math.round(Number(v) * 1000) : null) };
+    case "bool":
+      return { dtype: pl.Bool, parse: (v) => (v === "T" ? true : v === "F" ? false : null) };
+    default:
+      return { dtype: pl.Utf8, parse: (v) => v };
+  }
+}
+
+/**
+ * A Zeek ASCII log as a DataFrame. `file` names it in errors. A row with the
+ * wrong number of fields is padded with nulls or cut (one bad row never fails
+ * the file); a log without `#fields` is an error.
+ */
+export function readZeekTsv(text: string, file = "Zeek log"): pl.DataFrame {
+  let separator = "\t";
+  let unset = "-";
+  let empty = "(empty)";
+  let fields: string[] | undefined;
+  let types: string[] | undefined;
+  const rows: string[][] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    if (raw === "") continue;
+    if (raw.startsWith("#")) {
+      const space = raw.search(/[ \t]/);
+      const key = space < 0 ? raw : raw.slice(0, space);
+      const rest = space < 0 ? "" : raw.slice(space + 1);
+      if (key === "#separator") separator = unescape(rest.trim()) || "\t";
+      else if (key === "#unset_field") unset = rest.split(separator)[0] ?? unset;
+      else if (key === "#empty_field") empty = rest.split(separator)[0] ?? empty;
+      else if (key === "#fields") fields = rest.split(separator);
+      else if (key === "#types") types = rest.split(separator);
+      continue;
+    }
+    rows.push(raw.split(separator));
+  }
+  if (!fields || fields.length === 0) throw new DataFileError(msg.fileInvalid(file, "zeek", "no #fields header line"));
+  const columns = fields.map((name, i) => {
+    const { dtype, parse } = columnType(types?.[i] ?? "string");
+    const values = rows.map((r): ZeekValue => {
+      const v = r[i];
+      if (v === undefined || v === unset) return null;
+      return v === empty ? (dtype === pl.Utf8 ? "" : null) : parse(v);
+    });
+    const series = pl.Series(name, values, dtype);
+    return types?.[i] === "time" ? series.cast(pl.Int64).cast(pl.Datetime("ms")).rename(name) : series;
+  });
+  return pl.DataFrame(columns);
+}
+
+/** Reads a Zeek ASCII log file. */
+export function readZeekTsvFile(file: string): pl.DataFrame {
+  return readZeekTsv(fs.readFileSync(file, "utf8"), file);
+}

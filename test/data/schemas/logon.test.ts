@@ -1,0 +1,143 @@
+/** Logon schemas onto the lab's columns: SecurityEvent, WindowsEvent, SigninLogs, ECS authentication. */
+import assert from "node:assert/strict";
+import path from "node:path";
+import { describe, it } from "node:test";
+import pl from "nodejs-polars";
+import { readDataFile } from "../../../src/data/readers";
+import { detectEventSchema, normalizeEvents } from "../../../src/data/schemas/index";
+import { DataColumnError } from "../../../src/data/messages";
+
+const FIX = path.join(__dirname, "..", "..", "fixtures", "schemas", "logon");
+const read = (name: string) => readDataFile(path.join(FIX, name));
+const col = (df: pl.DataFrame, name: string) => df.getColumn(name).toArray() as unknown[];
+const ATTACKER = "45.137.22.48";
+
+/** The columns the lab's logon cells read (timeline, clustering, session browser, TI lookups). */
+const HOST_LOGON_COLUMNS = ["TimeGenerated", "Account", "TargetUserName", "SubjectUserName", "LogonType", "LogonProcessName", "IpAddress", "WorkstationName", "Computer", "EventID"];
+const SIGNIN_COLUMNS = ["TimeGenerated", "UserPrincipalName", "IPAddress", "Latitude", "Longitude", "Location", "AppDisplayName", "ResultType"];
+
+function assertHostLogonLayout(df: pl.DataFrame): void {
+  for (const c of HOST_LOGON_COLUMNS) assert.ok(df.columns.includes(c), `missing ${c}`);
+  assert.equal(df.getColumn("TimeGenerated").dtype.variant, "Datetime");
+  assert.equal(df.getColumn("LogonType").dtype.variant, "Int64");
+  assert.equal(df.getColumn("EventID").dtype.variant, "Int64");
+  assert.equal(df.getColumn("LogonType").nullCount(), 0, "clustering needs a logon type on every row");
+}
+
+describe("normalizeEvents: logons", () => {
+  it("leaves the lab's own logons and sign-ins unchanged", () => {
+    for (const f of ["host_logons", "failed_logons", "aad_logons"]) {
+      const df = pl.readParquet(path.join(__dirname, "..", "..", "..", "data", `${f}.parquet`));
+      assert.equal(normalizeEvents(df, "logon"), df, f);
+      assert.equal(detectEventSchema(df, "logon").id, "lab");
+    }
+  });
+
+  it("SecurityEvent CSV without Account and with logon type names", () => {
+    const raw = read("securityevent_logons.csv");
+    assert.equal(raw.getColumn("LogonType").dtype.variant, "String");
+    const df = normalizeEvents(raw, "logon", { source: "test" });
+    assert.equal(detectEventSchema(raw, "logon").id, "securityevent");
+    assertHostLogonLayout(df);
+    // Names became numbers (RemoteInteractive → 10) in place; the column order is kept.
+    assert.deepEqual(df.columns.slice(0, raw.columns.length), raw.columns);
+    assert.ok(col(df, "LogonType").includes(10));
+    assert.ok(col(df, "Account").includes("NWLOG\\m.lindqvist"));
+    const failures = df.filter(pl.col("EventID").eq(4625));
+    assert.equal(failures.height, 5);
+    assert.deepEqual([...new Set(col(failures, "IpAddress"))], [ATTACKER]);
+  });
+
+  it("WindowsEvent: EventData members become columns", () => {
+    const raw = read("windowsevent_logons.ndjson");
+    assert.equal(raw.getColumn("EventData").dtype.variant, "Struct");
+    const df = normalizeEvents(raw, "logon");
+    assertHostLogonLayout(df);
+    assert.ok(col(df, "IpAddress").includes(ATTACKER));
+    assert.ok(col(df, "TargetUserName").includes("r.tanaka"));
+    assert.ok(df.columns.includes("EventData"), "original columns kept");
+  });
+
+  it("SigninLogs, JSON (nested) and CSV (JSON text): location and both lab layouts", () => {
+    for (const name of ["signinlogs.json", "signinlogs.csv"]) {
+      const raw = read(name);
+      assert.equal(detectEventSchema(raw, "logon").id, "signinlogs", name);
+      const df = normalizeEvents(raw, "logon", { source: name });
+      assertHostLogonLayout(df);
+      for (const c of SIGNIN_COLUMNS) assert.ok(df.columns.includes(c), `${name}: ${c}`);
+      const attacker = df.filter(pl.col("IPAddress").eq(pl.lit(ATTACKER)));
+      assert.equal(attacker.height, 5, name);
+      assert.deepEqual(col(attacker, "Latitude")[0], 52.3676);
+      assert.deepEqual(col(attacker, "Longitude")[0], 4.9041);
+      assert.deepEqual(col(attacker, "EventID"), [4625, 4625, 4625, 4625, 4624]);
+      assert.deepEqual(col(attacker, "TargetUserName").slice(0, 2), ["m.lindqvist", "j.okafor"]);
+      assert.deepEqual(col(attacker, "Computer")[0], "Azure Portal");
+      // Interactive sign-ins are type 2, the others 3.
+      assert.deepEqual([...new Set(col(df, "LogonType"))].sort(), [2, 3]);
+      assert.equal(df.getColumn("Latitude").nullCount(), 0);
+    }
+  });
+
+  it("ECS (Winlogbeat): logon type, event code and the Windows fields", () => {
+    const raw = read("ecs_winlogbeat_logons.ndjson");
+    const df = normalizeEvents(raw, "logon");
+    assert.equal(detectEventSchema(raw, "logon").id, "ecs-authentication");
+    assertHostLogonLayout(df);
+    const spray = df.filter(pl.col("IpAddress").eq(pl.lit(ATTACKER)));
+    assert.deepEqual(col(spray, "EventID"), [4625, 4625, 4625, 4625, 4625, 4624]);
+    assert.deepEqual([...new Set(col(spray, "LogonType"))], [10]);
+    assert.deepEqual(col(spray, "Computer")[0], "nwl-fs01.nwlog.local");
+    assert.deepEqual(col(spray, "SubjectUserName")[0], "NWL-FS01$");
+    assert.ok(df.columns.includes("winlog"), "original columns kept");
+  });
+
+  it("ECS (Azure sign-ins, dotted keys): the sign-in layout with geo and Azure AD result codes", () => {
+    const df = normalizeEvents(read("ecs_azure_signins.ndjson"), "logon");
+    for (const c of SIGNIN_COLUMNS) assert.ok(df.columns.includes(c), c);
+    assert.equal(df.getColumn("ResultType").dtype.variant, "Int64");
+    const attacker = df.filter(pl.col("IPAddress").eq(pl.lit(ATTACKER)));
+    assert.deepEqual(col(attacker, "ResultType"), [50126, 50126, 50126, 50126, 0]);
+    assert.deepEqual(col(attacker, "Location")[0], "NL");
+    assert.deepEqual(col(attacker, "UserPrincipalName")[0], "m.lindqvist@northwind-logistics.example");
+    assert.deepEqual(col(attacker, "Account")[0], "m.lindqvist@northwind-logistics.example", "a cloud account is its UPN");
+    assert.deepEqual(col(attacker, "AppDisplayName")[0], "Azure Portal");
+  });
+
+  it("ECS (sshd): no logon type → Network (3); outcome → 4624/4625", () => {
+    const df = normalizeEvents(read("ecs_sshd_auth.ndjson"), "logon");
+    assertHostLogonLayout(df);
+    assert.deepEqual([...new Set(col(df, "LogonType"))], [3]);
+    assert.deepEqual([...new Set(col(df, "Computer"))], ["edge-gw-3"]);
+    assert.deepEqual([...new Set(col(df, "LogonProcessName"))], ["sshd"]);
+    assert.equal(df.filter(pl.col("EventID").eq(4625)).height, 6);
+  });
+
+  it("no known schema: names the source, the closest schema, its missing columns and close names", () => {
+    const df = pl.DataFrame({ "@timestamp": ["2026-10-05T08:00:00Z"], user_name: ["bob"], outcome: ["success"] });
+    assert.throws(
+      () => normalizeEvents(df, "logon", { source: "WindowsSecurity.list_host_logons (host_logons.csv)" }),
+      (err: unknown) => {
+        assert.ok(err instanceof DataColumnError);
+        assert.equal(err.code, "data/event-schema-unknown");
+        assert.match(err.message, /^WindowsSecurity\.list_host_logons \(host_logons\.csv\): /);
+        assert.match(err.message, /Closest: Elastic ECS authentication/);
+        assert.match(err.message, /"user\.name" \(close: "user_name"\)/);
+        assert.match(err.message, /"event\.outcome" \(close: "outcome"\)/);
+        return true;
+      },
+    );
+  });
+
+  it("one odd row does not fail the frame: unknown logon type names and bad JSON become null", () => {
+    const df = pl.DataFrame({
+      EventID: ["4624", "4625", "oops"],
+      TargetUserName: ["a", "b", "c"],
+      LogonType: ["Network", "Teleport", "10"],
+    });
+    const out = normalizeEvents(df, "logon");
+    assert.deepEqual(col(out, "LogonType"), [3, null, 10]);
+    assert.deepEqual(col(out, "EventID"), [4624, 4625, null]);
+    const signins = pl.DataFrame({ UserPrincipalName: ["a@x.example", "b@x.example"], IPAddress: ["1.1.1.1", "8.8.8.8"], ResultType: [0, 1], LocationDetails: ['{"geoCoordinates":{"latitude":1.5}}', "{not json"] });
+    assert.deepEqual(col(normalizeEvents(signins, "logon"), "Latitude"), [1.5, null]);
+  });
+});

@@ -1,0 +1,119 @@
+/** Network-flow schemas onto the lab's Azure network analytics columns: Zeek conn.log (TSV and JSON), ECS network. */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, it } from "node:test";
+import pl from "nodejs-polars";
+import { readDataFile } from "../../../src/data/readers";
+import { detectEventSchema, isLocalAddress, isZeekTsv, normalizeEvents, readZeekTsv, readZeekTsvFile } from "../../../src/data/schemas/index";
+import { DataColumnError, DataFileError } from "../../../src/data/messages";
+
+const FIX = path.join(__dirname, "..", "..", "fixtures", "schemas", "network");
+const col = (df: pl.DataFrame, name: string) => df.getColumn(name).toArray() as unknown[];
+const ATTACKER = "45.137.22.48";
+const FLOW_COLUMNS = ["TimeGenerated", "FlowStartTime", "FlowEndTime", "VMName", "VMIPAddress", "SrcIP", "DestIP", "AllExtIPs", "L4Protocol", "L7Protocol", "DestPort", "FlowDirection", "AllowedOutFlows", "AllowedInFlows", "DeniedInFlows", "DeniedOutFlows", "TotalAllowedFlows", "FlowType"];
+
+function assertFlowLayout(df: pl.DataFrame): void {
+  for (const c of FLOW_COLUMNS) assert.ok(df.columns.includes(c), `missing ${c}`);
+  assert.equal(df.getColumn("TimeGenerated").dtype.variant, "Datetime");
+  assert.equal(df.getColumn("DestPort").dtype.variant, "Int64");
+  assert.deepEqual([...new Set(col(df, "L4Protocol"))].sort(), ["T", "U"]);
+}
+
+/** The fixtures' story, whatever the schema: RDP in from two public addresses, SMB inside, the rest out. */
+function assertFlowStory(df: pl.DataFrame): void {
+  const rdp = df.filter(pl.col("DestPort").eq(3389));
+  assert.ok(rdp.height > 0);
+  assert.deepEqual([...new Set(col(rdp, "FlowDirection"))], ["I"]);
+  assert.deepEqual([...new Set(col(rdp, "VMIPAddress"))], ["10.20.4.17"]);
+  assert.ok(col(rdp, "AllExtIPs").includes(ATTACKER));
+  const smb = df.filter(pl.col("DestPort").eq(445));
+  assert.ok(smb.height > 0);
+  assert.deepEqual([...new Set(col(smb, "FlowType"))], ["IntraVNet"]);
+  assert.equal(smb.getColumn("AllExtIPs").nullCount(), smb.height, "an internal flow has no external address");
+  const out = df.filter(pl.col("DestPort").eq(443));
+  assert.deepEqual([...new Set(col(out, "FlowDirection"))], ["O"]);
+  assert.ok(col(out, "AllExtIPs").every((ip) => typeof ip === "string" && !isLocalAddress(ip)));
+  assert.deepEqual(col(df, "AllowedOutFlows").map(Number).reduce((a, b) => a + b, 0) + col(df, "AllowedInFlows").map(Number).reduce((a, b) => a + b, 0), df.height);
+}
+
+describe("normalizeEvents: network flows", () => {
+  it("leaves the lab's flows unchanged", () => {
+    const df = pl.readParquet(path.join(__dirname, "..", "..", "..", "data", "az_net_comms.parquet"));
+    assert.equal(normalizeEvents(df, "networkFlow"), df);
+  });
+
+  it("reads Zeek's TSV log: types from #types, unset fields null, ts a time", () => {
+    const text = fs.readFileSync(path.join(FIX, "zeek_conn.log"), "utf8");
+    assert.ok(isZeekTsv(text.slice(0, 64)));
+    const df = readZeekTsvFile(path.join(FIX, "zeek_conn.log"));
+    assert.equal(df.height, 48);
+    assert.equal(df.getColumn("ts").dtype.variant, "Datetime");
+    assert.equal(df.getColumn("id.resp_p").dtype.variant, "Int64");
+    assert.equal(df.getColumn("local_orig").dtype.variant, "Bool");
+    assert.equal(df.getColumn("duration").dtype.variant, "Float64");
+    assert.ok(df.getColumn("service").nullCount() > 0, "- is null");
+    assert.deepEqual([...new Set(col(df, "tunnel_parents"))], [""], "(empty) is the empty string");
+    assert.throws(() => readZeekTsv("#separator \\x09\nno fields\n", "conn.log"), (e: unknown) => e instanceof DataFileError && /conn\.log.*#fields/.test(e.message));
+  });
+
+  it("Zeek conn.log (TSV): the local end by local_orig", () => {
+    const df = normalizeEvents(readZeekTsvFile(path.join(FIX, "zeek_conn.log")), "networkFlow");
+    assertFlowLayout(df);
+    assertFlowStory(df);
+    assert.deepEqual(col(df, "VMName"), col(df, "VMIPAddress"), "Zeek has no host names: the local address stands in");
+    assert.ok(df.columns.includes("uid"), "original columns kept");
+  });
+
+  it("Zeek conn.log (JSON lines, epoch seconds)", () => {
+    const raw = readDataFile(path.join(FIX, "zeek_conn.ndjson"));
+    assert.equal(detectEventSchema(raw, "networkFlow").id, "zeek-conn");
+    const df = normalizeEvents(raw, "networkFlow");
+    assertFlowLayout(df);
+    assertFlowStory(df);
+    const tsv = normalizeEvents(readZeekTsvFile(path.join(FIX, "zeek_conn.log")), "networkFlow");
+    assert.deepEqual(col(df, "TimeGenerated").map(String), col(tsv, "TimeGenerated").map(String), "the same times from both forms");
+    assert.ok(String(col(df, "TimeGenerated")[0]).startsWith("Mon Oct 05 2026"));
+  });
+
+  it("ECS network (nested): direction from network.direction, host from host.name", () => {
+    const raw = readDataFile(path.join(FIX, "ecs_network_flows.ndjson"));
+    assert.equal(detectEventSchema(raw, "networkFlow").id, "ecs-network");
+    const df = normalizeEvents(raw, "networkFlow");
+    assertFlowLayout(df);
+    assertFlowStory(df);
+    assert.deepEqual([...new Set(col(df, "VMName"))].sort(), ["nwl-fs01", "nwl-wks-014"]);
+    assert.ok(col(df, "L7Protocol").includes("dns"));
+  });
+
+  it("Azure network analytics exported as CSV: text numbers converted in place", () => {
+    const df = pl.DataFrame({ VMIPAddress: ["10.0.0.4"], AllExtIPs: ["8.8.8.8"], FlowDirection: ["O"], DestPort: ["443"], L4Protocol: ["T"], FlowStartTime: ["2026-10-05T08:00:00Z"] });
+    const out = normalizeEvents(df, "networkFlow");
+    assert.equal(detectEventSchema(df, "networkFlow").id, "azure-network-analytics");
+    assert.deepEqual(col(out, "DestPort"), [443]);
+    assert.equal(out.getColumn("TimeGenerated").dtype.variant, "Datetime");
+  });
+
+  it("a direction the data declares wins over address ranges", () => {
+    const df = pl.DataFrame({ "@timestamp": ["2026-10-05T08:00:00Z", "2026-10-05T08:01:00Z"], "source.ip": ["8.8.8.8", "1.1.1.1"], "destination.ip": ["9.9.9.9", "10.1.1.1"], "network.direction": ["inbound", "unknown"] });
+    const out = normalizeEvents(df, "networkFlow");
+    assert.deepEqual(col(out, "FlowDirection"), ["I", "I"]);
+    assert.deepEqual(col(out, "VMIPAddress"), ["9.9.9.9", "10.1.1.1"]);
+    assert.deepEqual(col(out, "AllExtIPs"), ["8.8.8.8", "1.1.1.1"]);
+  });
+
+  it("no known schema: the closest one and the frame's close names", () => {
+    const df = pl.DataFrame({ timestamp: ["x"], src_ip: ["1.2.3.4"], dst_ip: ["5.6.7.8"], dst_port: [80] });
+    assert.throws(
+      () => normalizeEvents(df, "networkFlow", { source: "Network.list_azure_network_flows_by_host (az_net_comms.csv)" }),
+      (err: unknown) => {
+        assert.ok(err instanceof DataColumnError);
+        assert.equal(err.code, "data/event-schema-unknown");
+        assert.match(err.message, /az_net_comms\.csv/);
+        assert.match(err.message, /Closest: /);
+        assert.match(err.message, /close: "(src_ip|dst_ip|timestamp)"/);
+        return true;
+      },
+    );
+  });
+});
