@@ -20,6 +20,7 @@ SECTION_ORDER = [
     "intro",
     "data-acquisition",
     "enrich",
+    "pivots",
     "extract",
     "vis-maps-graphs",
     "vis-trees-timelines",

@@ -95,8 +95,21 @@ export class AnswerCheck implements Displayable {
 
 /** Options of `checkAnswers`. */
 export interface CheckAnswersOptions {
-  /** Answers file. Default: the lab's data/answers.json. */
+  /** Answers file. Default: the lab's data/answers.json (or the exercise's file, see `exercise`). */
   answersPath?: string;
+  /**
+   * An exercise with its own answers file, `data/answers_<exercise>.json`
+   * (`"pivots"`: the pivot exercise). Default: none (data/answers.json).
+   */
+  exercise?: string;
+}
+
+/** The answers file of an exercise: `data/answers_<exercise>.json`. */
+export function exerciseAnswersPath(exercise: string): string {
+  if (!/^[A-Za-z0-9_-]{1,40}$/.test(exercise)) {
+    throw new AnswersError(msg.answersUnreadable(`exercise ${JSON.stringify(exercise).slice(0, 60)}`, "an exercise name is letters, digits, - and _"));
+  }
+  return path.join(LAB_DATA_DIR, `answers_${exercise}.json`);
 }
 
 /**
@@ -104,9 +117,10 @@ export interface CheckAnswersOptions {
  * reported (unanswered ones as such); unknown question ids are an error.
  *
  * @example display(checkAnswers({ question1: "2020-07-10", question2: 29670 }))
+ * @example display(checkAnswers({ country: "United States", highIp: "131.107.147.209" }, { exercise: "pivots" }))
  */
 export function checkAnswers(answers: Record<string, Answer>, options: CheckAnswersOptions = {}): AnswerCheck {
-  const expected = loadAnswers(options.answersPath);
+  const expected = loadAnswers(options.answersPath ?? (options.exercise === undefined ? undefined : exerciseAnswersPath(options.exercise)));
   const unknown = Object.keys(answers).filter((q) => !(q in expected));
   if (unknown.length) {
     throw new AnswersError(msg.unknownQuestion(unknown, Object.keys(expected)));

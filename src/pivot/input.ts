@@ -1,0 +1,136 @@
+/**
+ * The one input/output rule of pivots: turn a value, an array, an entity or
+ * `(df, { column })` into distinct text values; put each result row's input
+ * value in a named column; join back onto a DataFrame input when asked.
+ */
+import pl from "nodejs-polars";
+import { columnNames, columnOf, isDataFrame } from "../common/frames";
+import { Entity } from "../entities/entity";
+import { PivotError, pivotMessages as msg } from "./messages";
+import type { PivotCallOptions, PivotInput, PivotJoin } from "./types";
+
+/** Option keys a pivot reads itself; every other key is a function parameter. */
+export const PIVOT_OPTION_KEYS: ReadonlySet<string> = new Set(["column", "join", "inputColumn", "concurrency", "progress"]);
+
+/** Default of {@link PivotCallOptions.concurrency}. */
+export const DEFAULT_CONCURRENCY = 4;
+
+const JOINS: readonly PivotJoin[] = ["inner", "left", "outer"];
+
+/** What a call's input came down to. */
+export interface NormalisedInput {
+  /** Distinct, trimmed, non-empty values in first-seen order. */
+  values: string[];
+  /** The DataFrame input and its column, for joins. */
+  frame?: { df: pl.DataFrame; column: string };
+}
+
+/** Reads the value an entity gives for an attribute (own property or getter such as `FullPath`). */
+export type AttributeReader = (entity: Entity) => unknown;
+
+/** Text of one input value; "" for null, undefined and blank. */
+function text(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? "" : value.toISOString();
+  return String(value).trim();
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") return `an object (${(value as object).constructor?.name ?? "no class"})`;
+  return `a ${typeof value}`;
+}
+
+/** The values of a pivot call's input (see {@link PivotInput}). */
+export function normaliseInput(fn: string, input: PivotInput, options: PivotCallOptions, attribute: string, read: AttributeReader): NormalisedInput {
+  const seen = new Set<string>();
+  const values: string[] = [];
+  const add = (value: unknown): void => {
+    const t = value instanceof Entity ? entityValue(fn, value, attribute, read) : text(value);
+    if (t !== "" && !seen.has(t)) {
+      seen.add(t);
+      values.push(t);
+    }
+  };
+  if (options.join !== undefined && !JOINS.includes(options.join)) {
+    throw new PivotError(msg.badOption(fn, "join", options.join, `"inner", "left" or "outer"`));
+  }
+  if (isDataFrame(input)) {
+    const columns = columnNames(input);
+    if (options.column === undefined || !columns.includes(options.column)) throw new PivotError(msg.columnMissing(fn, options.column, columns));
+    for (const v of columnOf(input, options.column).toArray() as unknown as unknown[]) add(v);
+    return { values, frame: { df: input, column: options.column } };
+  }
+  if (options.join !== undefined) throw new PivotError(msg.badOption(fn, "join", options.join, "a DataFrame input (join needs one)"));
+  if (Array.isArray(input)) {
+    for (const v of input as readonly unknown[]) {
+      if (v !== null && v !== undefined && typeof v !== "string" && typeof v !== "number" && !(v instanceof Entity)) throw new PivotError(msg.badInput(fn, `an array holding ${describe(v)}`));
+      add(v);
+    }
+    return { values };
+  }
+  if (typeof input === "string" || typeof input === "number" || input instanceof Entity) {
+    add(input);
+    return { values };
+  }
+  throw new PivotError(msg.badInput(fn, describe(input)));
+}
+
+function entityValue(fn: string, entity: Entity, attribute: string, read: AttributeReader): string {
+  const value = text(read(entity));
+  if (value === "") throw new PivotError(msg.entityValue(fn, entity.constructor.name, attribute));
+  return value;
+}
+
+/** Checks a numeric option (≥ 1 integer). */
+export function concurrencyOf(fn: string, options: PivotCallOptions): number {
+  const c = options.concurrency ?? DEFAULT_CONCURRENCY;
+  if (typeof c !== "number" || !Number.isInteger(c) || c < 1 || c > 64) throw new PivotError(msg.badOption(fn, "concurrency", c, "an integer from 1 to 64"));
+  return c;
+}
+
+/**
+ * The result frame: the input column first, then the function's columns. A
+ * function column with the input column's name is kept as `<name>_result`.
+ */
+export function withInputColumn(fn: string, result: pl.DataFrame, inputs: readonly string[], inputColumn: string): pl.DataFrame {
+  if (typeof inputColumn !== "string" || inputColumn === "") throw new PivotError(msg.badOption(fn, "inputColumn", inputColumn, "a non-empty column name"));
+  const names = columnNames(result);
+  const own = names.map((name) => {
+    const s = columnOf(result, name);
+    return name === inputColumn ? s.rename(`${name}_result`) : s;
+  });
+  return pl.DataFrame([pl.Series(inputColumn, [...inputs], pl.Utf8), ...own]);
+}
+
+/** Internal join key (not a name data uses). */
+const KEY = "__huntlab_pivot_key";
+
+/**
+ * Joins a pivot result onto the DataFrame it came from (`outer` is polars'
+ * `full`). The input column is dropped: the joined frame's own `column` holds
+ * the same value. Other names the frame already has get a `_right` suffix.
+ */
+export function joinBack(input: { df: pl.DataFrame; column: string }, result: pl.DataFrame, inputColumn: string, how: PivotJoin): pl.DataFrame {
+  const left: pl.DataFrame = input.df.withColumn(pl.col(input.column).cast(pl.Utf8).str.strip().alias(KEY));
+  const right: pl.DataFrame = result.withColumn(pl.col(inputColumn).alias(KEY)).drop(inputColumn);
+  const joined = left.join(right, { leftOn: KEY, rightOn: KEY, how: how === "outer" ? "full" : how, coalesce: true, suffix: "_right" });
+  return joined.drop(KEY);
+}
+
+/** Runs `task` over `items`, at most `limit` at a time, keeping order. */
+export async function mapLimited<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>, onDone?: (done: number) => void): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  let done = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await task(items[i], i);
+      onDone?.(++done);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}

@@ -1,0 +1,69 @@
+/** The error class, codes and message builders of src/pivot (pivot functions, chains and pipelines). */
+import { didYouMean, errorMessage, HuntlabError, type ErrorCatalog } from "../common/errors";
+
+/** Every code of src/pivot, with what docs/errors.md says of it. */
+export const PIVOT_ERRORS = {
+  "pivot/not-initialised": { class: "PivotError", when: "a pivot namespace is used before `new Pivot(...)` attached the functions", names: "the entity and namespace, the call to make" },
+  "pivot/unknown-function": { class: "PivotError", when: "a pivot namespace has no function (or query family) of the name used", names: "the entity, the namespace, the name, the names there are" },
+  "pivot/bad-provider": { class: "PivotError", when: "a provider given to `new Pivot` or `addProvider` is neither a QueryProvider nor a TILookup", names: "what was given" },
+  "pivot/bad-input": { class: "PivotError", when: "a pivot function is given something other than a value, an array, an entity or a DataFrame with `column`", names: "the function, what it accepts" },
+  "pivot/column-missing": { class: "PivotError", when: "the `column` of a DataFrame input is missing (or not given)", names: "the function, the column, the columns there are" },
+  "pivot/bad-option": { class: "PivotError", when: "a pivot option (join, concurrency, inputColumn, a chain step's option) has a value it does not accept", names: "the function or step, the option, the value" },
+  "pivot/entity-value": { class: "PivotError", when: "an entity input has no value for the attribute the pivot needs", names: "the function, the entity, the attribute" },
+  "pivot/mappings": { class: "PivotError", when: "the parameter → entity mapping file is unreadable or malformed", names: "the file, the entry" },
+  "pivot/pipeline": { class: "PivotError", when: "a pivot pipeline (YAML) is malformed: a missing or unknown step type, function or key", names: "the pipeline, the step, the problem" },
+  "pivot/step-failed": { class: "PivotError", when: "a step of a pivot chain or pipeline throws", names: "the step (number and name), the error" },
+} as const satisfies ErrorCatalog<"pivot">;
+
+/** A code of src/pivot. */
+export type PivotErrorCode = keyof typeof PIVOT_ERRORS;
+
+/** A pivot was misused: bad input, an unknown function, a malformed pipeline. */
+export class PivotError extends HuntlabError<PivotErrorCode> {
+  override name = "PivotError";
+}
+
+const list = (names: readonly string[], max = 30): string => (names.length ? names.slice(0, max).join(", ") + (names.length > max ? `, … (${names.length} in all)` : "") : "(none)");
+
+/** Message builders of src/pivot. */
+export const pivotMessages = {
+  notInitialised: (entity: string, namespace: string) =>
+    errorMessage(
+      "pivot/not-initialised",
+      `entities.${entity}.${namespace}: no pivot functions are attached yet; create them first with \`const pivot = new Pivot({ providers: [qp, ti] })\`.`,
+    ),
+  unknownFunction: (where: string, name: string, names: readonly string[]) =>
+    errorMessage("pivot/unknown-function", `${where}: no pivot "${name}".${didYouMean(name, names)} Available: ${list(names)}.`),
+  badProvider: (given: string) =>
+    errorMessage("pivot/bad-provider", `Pivot: a provider must be a QueryProvider or a TILookup, not ${given}.`),
+  badInput: (fn: string, given: string) =>
+    errorMessage(
+      "pivot/bad-input",
+      `${fn}: cannot pivot on ${given}; give a value, an array of values, an entity, or a DataFrame with { column: "<name>" }.`,
+    ),
+  columnMissing: (fn: string, column: string | undefined, columns: readonly string[]) =>
+    errorMessage(
+      "pivot/column-missing",
+      column === undefined
+        ? `${fn}: a DataFrame input needs { column: "<name>" } naming the column of values (columns: ${list(columns)}).`
+        : `${fn}: no column "${column}" in the input DataFrame.${didYouMean(column, columns)} Columns: ${list(columns)}.`,
+    ),
+  badOption: (fn: string, option: string, value: unknown, accepted: string) =>
+    errorMessage("pivot/bad-option", `${fn}: option ${option} = ${showValue(value)} is not accepted; expected ${accepted}.`),
+  entityValue: (fn: string, entity: string, attribute: string) =>
+    errorMessage("pivot/entity-value", `${fn}: the ${entity} entity has no ${attribute}, the attribute this pivot takes its value from.`),
+  mappings: (file: string, detail: string) => errorMessage("pivot/mappings", `${file}: ${detail}`),
+  pipeline: (pipeline: string, step: string, detail: string) => errorMessage("pivot/pipeline", `pipeline ${pipeline}, ${step}: ${detail}`),
+  stepFailed: (step: string, detail: string) => errorMessage("pivot/step-failed", `${step} failed: ${detail}`),
+};
+
+/** A value for a message, short and on one line. */
+export function showValue(value: unknown): string {
+  let text: string;
+  try {
+    text = typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  } catch {
+    text = String(value);
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+}

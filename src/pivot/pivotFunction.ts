@@ -1,0 +1,98 @@
+/**
+ * Builds a pivot function from an implementation that maps distinct values to
+ * rows: the one place that applies the input/output rule (see input.ts).
+ */
+import pl from "nodejs-polars";
+import { inNotebook } from "../common/kernel";
+import type { Entity } from "../entities/entity";
+import { concurrencyOf, joinBack, normaliseInput, PIVOT_OPTION_KEYS, withInputColumn } from "./input";
+import type { PivotCallOptions, PivotFunction, PivotFunctionInfo, PivotInput } from "./types";
+
+/** What an implementation gets besides the values. */
+export interface PivotContext {
+  /** `entities.Ip.util.ipType`, for messages. */
+  fn: string;
+  /** The call's parameters (options minus the pivot's own keys). */
+  params: Record<string, unknown>;
+  concurrency: number;
+  /** Reports progress of one-by-one runs: done of total. */
+  progress: (done: number, total: number) => void;
+}
+
+/** Rows for the values: `inputs[i]` is the input value of row `i`. */
+export interface PivotRows {
+  frame: pl.DataFrame;
+  inputs: string[];
+}
+
+/** The work of a pivot function. */
+export type PivotImpl = (values: string[], context: PivotContext) => Promise<PivotRows>;
+
+/** Reads the attribute an entity input gives: its property, or a getter (`FullPath`, `qualifiedName`). */
+export function readAttribute(attribute: string): (entity: Entity) => unknown {
+  return (entity) => {
+    if (attribute === "UPN") {
+      const a = entity as unknown as { Name?: string; UPNSuffix?: string };
+      return a.Name && a.UPNSuffix ? `${a.Name}@${a.UPNSuffix}` : a.Name;
+    }
+    if (attribute === "FileHash") {
+      // A File's hash: the strongest one it has.
+      const f = entity as unknown as { Sha256?: string; Sha1?: string; Md5?: string; FileHashes?: { Value?: string }[]; Value?: string };
+      return f.Sha256 ?? f.Sha1 ?? f.Md5 ?? f.FileHashes?.find((h) => h.Value)?.Value ?? f.Value;
+    }
+    return (entity as unknown as Record<string, unknown>)[attribute];
+  };
+}
+
+/** Help text of a pivot function. */
+export function pivotHelp(path: string, info: PivotFunctionInfo): string {
+  const lines = [`${path}: ${info.description}`, `  input: a value, an array, an entities.${info.entity} (its ${info.inputAttribute}) or (df, { column })`];
+  lines.push(`  result: ${info.inputColumn} (the input value), ${info.outputColumns.join(", ")}`);
+  if (info.parameters.length) {
+    lines.push("  parameters:");
+    for (const p of info.parameters) lines.push(`    ${p.name} (${p.type}${p.required ? ", required" : ""}): ${p.description}`);
+  }
+  lines.push(`  options: column, join ("inner" | "left" | "outer"), inputColumn, concurrency, progress`);
+  lines.push(`  source: ${info.source}; runs ${info.batching}`);
+  return lines.join("\n");
+}
+
+/** A pivot function for `info`, running `impl`. */
+export function makePivotFunction(info: PivotFunctionInfo, impl: PivotImpl): PivotFunction {
+  const path = info.family ? `entities.${info.entity}.${info.namespace}.${info.family}.${info.name}` : `entities.${info.entity}.${info.namespace}.${info.name}`;
+  const read = readAttribute(info.inputAttribute);
+  const run = async (input: PivotInput, options: PivotCallOptions = {}): Promise<pl.DataFrame> => {
+    const { values, frame } = normaliseInput(path, input, options, info.inputAttribute, read);
+    const params: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(options)) if (!PIVOT_OPTION_KEYS.has(k)) params[k] = v;
+    const showProgress = options.progress ?? (inNotebook() && values.length > 20);
+    let lastShown = 0;
+    const context: PivotContext = {
+      fn: path,
+      params,
+      concurrency: concurrencyOf(path, options),
+      progress: (done, total) => {
+        // A line at each quarter: kernels have no progress widget and a line per value would flood the cell.
+        if (!showProgress || total < 2) return;
+        const quarter = Math.floor((done * 4) / total);
+        if (quarter > lastShown || done === total) {
+          lastShown = quarter;
+          console.log(`${path}: ${done} of ${total} values`);
+        }
+      },
+    };
+    const rows = await impl(values, context);
+    const inputColumn = options.inputColumn ?? info.inputColumn;
+    const result = withInputColumn(path, rows.frame, rows.inputs, inputColumn);
+    return frame && options.join ? joinBack(frame, result, inputColumn, options.join) : result;
+  };
+  return Object.assign(run, { info: Object.freeze({ ...info }), path, help: () => pivotHelp(path, info) }) as PivotFunction;
+}
+
+/** Concatenates frames of possibly different columns (missing ones become null). */
+export function concatFrames(frames: readonly pl.DataFrame[], empty: () => pl.DataFrame): pl.DataFrame {
+  const nonEmpty = frames.filter((f) => f.width > 0);
+  if (nonEmpty.length === 0) return frames[0] ?? empty();
+  if (nonEmpty.length === 1) return nonEmpty[0];
+  return pl.concat([...nonEmpty], { how: "diagonalRelaxed" });
+}

@@ -1,0 +1,77 @@
+/**
+ * Query pivots: each query of a provider whose parameter maps to an entity
+ * attribute becomes `entities.<Entity>.<provider>.<Family>.<query>`.
+ * Many values run as one query when the parameter filters with `match: in`,
+ * else one query per value, a few at a time.
+ */
+import pl from "nodejs-polars";
+import { columnNames, columnOf } from "../common/frames";
+import type { QueryProviderMethods } from "../data/queryProvider";
+import type { QueryDefinition, QueryParameter } from "../data/types";
+import type { PivotEntityName } from "./attach";
+import { mapLimited } from "./input";
+import type { PivotMappings } from "./mappings";
+import { concatFrames, makePivotFunction, type PivotImpl } from "./pivotFunction";
+import type { PivotFunction, PivotFunctionInfo } from "./types";
+
+/** Entity → family → query → function. */
+export type QueryPivots = Map<PivotEntityName, Record<string, Record<string, PivotFunction>>>;
+
+/** True when one query can take every value: an `in` filter on a known column. */
+function batches(param: QueryParameter): boolean {
+  return param.match === "in" && typeof param.column === "string";
+}
+
+function queryImpl(provider: QueryProviderMethods, q: QueryDefinition, param: QueryParameter): PivotImpl {
+  const key = `${q.family}.${q.name}`;
+  return async (values, context) => {
+    if (values.length === 0) return { frame: pl.DataFrame({}), inputs: [] };
+    if (batches(param)) {
+      const frame = await provider.execQuery(key, { ...context.params, [param.name]: values });
+      // Each row's input is the value its filter column matched (text compares ignore case, as the filter does).
+      const byLower = new Map(values.map((v) => [v.toLowerCase(), v]));
+      const column = param.column as string;
+      if (columnNames(frame).includes(column)) {
+        const cells = columnOf(frame, column).toArray() as unknown as unknown[];
+        const inputs = cells.map((c) => byLower.get(String(c ?? "").toLowerCase()) ?? String(c ?? ""));
+        return { frame, inputs };
+      }
+    }
+    const frames = await mapLimited(values, context.concurrency, (v) => provider.execQuery(key, { ...context.params, [param.name]: v }), (done) => context.progress(done, values.length));
+    const inputs = frames.flatMap((f, i) => Array<string>(f.height).fill(values[i]));
+    return { frame: concatFrames(frames, () => pl.DataFrame({})), inputs };
+  };
+}
+
+/** The query pivots of one provider under namespace `namespace`. */
+export function queryFunctions(provider: QueryProviderMethods, namespace: string, mappings: PivotMappings): QueryPivots {
+  const out: QueryPivots = new Map();
+  for (const q of provider.queryDefinitions()) {
+    for (const param of q.parameters) {
+      for (const target of mappings.get(param.name) ?? []) {
+        const families = out.get(target.entity) ?? {};
+        const family = (families[q.family] ??= Object.create(null) as Record<string, PivotFunction>);
+        // A query with two parameters for one entity (rare) keeps the first.
+        if (Object.hasOwn(family, q.name)) continue;
+        const info: PivotFunctionInfo = {
+          entity: target.entity,
+          namespace,
+          family: q.family,
+          name: q.name,
+          description: q.description,
+          inputAttribute: target.attribute,
+          inputColumn: target.attribute,
+          parameters: q.parameters
+            .filter((p) => p !== param)
+            .map((p) => ({ name: p.name, type: p.type, description: p.description, required: p.required })),
+          outputColumns: [`the columns of ${q.query}`],
+          source: `${provider.environment} query ${q.family}.${q.name} (parameter ${param.name}${param.column ? ` → ${param.column}, ${param.match ?? "equals"}` : ""})`,
+          batching: batches(param) ? "one query for all values (in filter)" : "one query per value, a few at a time",
+        };
+        family[q.name] = makePivotFunction(info, queryImpl(provider, q, param));
+        out.set(target.entity, families);
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,43 @@
+/**
+ * `pivot.browse()`: one HtmlView listing every attached function (static
+ * fallback included), its call example and text form; values are escaped.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { QueryProvider } from "../../src/data/queryProvider";
+import { TILookup } from "../../src/context/tiLookup";
+import { Pivot } from "../../src/pivot";
+import { PivotBrowser, pivotCallExample, pivotKey } from "../../src/vis/pivotBrowser";
+import { JUPYTER_DISPLAY } from "../../src/display/protocol";
+
+describe("pivot.browse()", () => {
+  const pivot = new Pivot({ providers: [new QueryProvider("LocalData"), new TILookup({ providers: ["LocalTI"] })] });
+
+  it("lists every attached function, util first, then ti, then queries", () => {
+    const view = pivot.browse({ title: "Pivots" });
+    const keys = view.entries.map(pivotKey);
+    assert.deepEqual(keys.length, pivot.listPivots().length);
+    const ip = keys.filter((k) => k.startsWith("Ip."));
+    assert.deepEqual(ip, ["Ip.util.geoLoc", "Ip.util.ipType", "Ip.util.whois", "Ip.ti.lookupIp", "Ip.ti.lookupIp_LocalTI", "Ip.LocalData.Azure.list_all_signins_geo", "Ip.LocalData.Network.list_azure_network_flows_by_ip", "Ip.LocalData.WindowsSecurity.list_host_logons"]);
+    const bundle = view[JUPYTER_DISPLAY]();
+    const page = String(bundle["text/html"]);
+    for (const k of keys) assert.ok(page.includes(`<code class="hl-pb-key">${k}</code>`), k);
+    assert.match(page, /hl-view-pivot-browser/);
+    assert.match(String(bundle["text/plain"]), /^Account\.util\.accountParts — /m);
+  });
+
+  it("gives copy-ready calls for values and DataFrames", () => {
+    const e = pivot.browse().entries.find((x) => pivotKey(x) === "Ip.util.geoLoc")!;
+    assert.equal(pivotCallExample(e), 'await entities.Ip.util.geoLoc("131.107.147.209");\nawait entities.Ip.util.geoLoc(df, { column: "Address", join: "left" });');
+  });
+
+  it("escapes what it shows", () => {
+    const view = new PivotBrowser([
+      { entity: "Ip", namespace: "LocalData", family: "F<b>", name: "q<script>", description: "<img src=x onerror=alert(1)>", inputAttribute: "Address", inputColumn: "c", parameters: [], outputColumns: ["<i>"], source: "s", batching: "b" },
+    ]);
+    const page = view.toHtml();
+    assert.ok(!page.includes("<img src=x"));
+    assert.ok(!page.includes("q<script>"));
+    assert.ok(page.includes("&lt;img src=x onerror=alert(1)&gt;"));
+  });
+});

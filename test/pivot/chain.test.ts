@@ -1,0 +1,187 @@
+/**
+ * Pivot chains and YAML pipelines: each step feeds the next, display and tee
+ * pass the frame on, and a failing step is named. Plus the lab's pivot
+ * exercise: its answers come out of the solution (the notebook's code).
+ */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { before, describe, it } from "node:test";
+import pl from "nodejs-polars";
+import * as entities from "../../src/entities";
+import { QueryProvider } from "../../src/data/queryProvider";
+import { TILookup } from "../../src/context/tiLookup";
+import { checkAnswers, loadAnswers } from "../../src/lab/answers";
+import { Pivot, PivotError, pivotChain, runPipeline } from "../../src/pivot";
+
+const col = (df: pl.DataFrame, name: string): unknown[] => df.getColumn(name).toArray() as unknown as unknown[];
+
+const SIGNINS = pl.DataFrame({
+  user: ["ann", "bob", "cy", "dee"],
+  ip: ["148.251.12.164", "10.0.0.7", "131.107.147.209", "40.77.232.95"],
+});
+
+/** Runs `f` with console.log captured (display() prints text outside a notebook). */
+async function captured<T>(f: () => Promise<T>): Promise<{ value: T; out: string }> {
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (...args: unknown[]) => void lines.push(args.map(String).join(" "));
+  try {
+    return { value: await f(), out: lines.join("\n") };
+  } finally {
+    console.log = log;
+  }
+}
+
+const PIPELINE = `
+pipelines:
+  signins_to_ti:
+    description: Public sign-in addresses, located and looked up in TI
+    steps:
+      - name: ip_type
+        step_type: pivot
+        entity: IpAddress
+        function: util.ipType
+        comment: MSTICPy's entity name works too
+        params: {column: ip, join: left}
+      - name: public_only
+        step_type: filter
+        params: {column: IpType, op: eq, value: Public}
+      - name: show
+        step_type: pivot_display
+        params: {title: Public sign-ins, head: 2, cols: [user, ip]}
+      - name: save
+        step_type: pivot_tee
+        params: {var_name: public_signins}
+      - name: ti
+        step_type: pivot
+        entity: Ip
+        function: ti.lookupIp_LocalTI
+        params: {column: ip, join: inner}
+      - name: sorted
+        step_type: df_method
+        function: sort
+        params: {by: [user]}
+  other:
+    steps:
+      - {step_type: df_method, function: head, params: {n: 1}}
+`;
+
+describe("pivot chains and pipelines", () => {
+  before(() => {
+    new Pivot({ providers: [new QueryProvider("LocalData"), new TILookup({ providers: ["LocalTI"] })] });
+  });
+
+  it("a chain runs its steps in order; display and tee pass the frame on", async () => {
+    const tees: Record<string, pl.DataFrame> = {};
+    const chain = pivotChain(SIGNINS)
+      .run(entities.Ip.util.ipType, { column: "ip", join: "left" })
+      .filter(pl.col("IpType").eq(pl.lit("Public")))
+      .display({ title: "Public sign-ins", head: 2 })
+      .tee("publicSignins", tees)
+      .run(entities.Ip.ti.lookupIp, { column: "ip", join: "inner" });
+    assert.deepEqual(chain.steps, [
+      "step 1: run entities.Ip.util.ipType",
+      "step 2: filter",
+      'step 3: display "Public sign-ins"',
+      'step 4: tee "publicSignins"',
+      "step 5: run entities.Ip.ti.lookupIp",
+    ]);
+    const { value: df, out } = await captured(() => chain.df);
+    assert.match(out, /Public sign-ins/);
+    assert.deepEqual(col(df, "user"), ["ann", "cy", "dee"]);
+    assert.deepEqual(col(df, "Severity"), ["high", "high", "information"]);
+    assert.equal(tees.publicSignins.height, 3);
+    assert.equal(chain.tees.publicSignins, tees.publicSignins);
+    assert.ok(!tees.publicSignins.columns.includes("Severity"), "the tee saved the frame of its step");
+    assert.equal(await chain.df, df, "the chain runs once");
+  });
+
+  it("a failing step is named, with the cause kept", async () => {
+    const chain = pivotChain(SIGNINS)
+      .run(entities.Ip.util.ipType, { column: "ip", join: "left" })
+      .filter(pl.col("NoSuchColumn").eq(pl.lit(1)))
+      .run(entities.Ip.util.geoLoc, { column: "ip" });
+    await assert.rejects(
+      () => chain.df,
+      (e: PivotError) => e.code === "pivot/step-failed" && /^step 2 \(filter\) failed/.test(e.message) && /NoSuchColumn/.test(e.message) && e.cause instanceof Error,
+    );
+    const wrongColumn = pivotChain(SIGNINS).run(entities.Ip.util.ipType, { column: "IpAddress" });
+    await assert.rejects(() => wrongColumn.df, (e: PivotError) => e.code === "pivot/step-failed" && /step 1 \(run entities\.Ip\.util\.ipType\)/.test(e.message) && /pivot\/column-missing/.test(e.message));
+  });
+
+  it("a YAML pipeline (MSTICPy's layout) gives the same result as the chain", async () => {
+    const tees: Record<string, pl.DataFrame> = {};
+    const { value: df, out } = await captured(() => runPipeline(SIGNINS, PIPELINE, { tees }));
+    assert.match(out, /Public sign-ins/);
+    assert.deepEqual(col(df, "user"), ["ann", "cy", "dee"]);
+    assert.deepEqual(col(df, "Severity"), ["high", "high", "information"]);
+    assert.equal(tees.public_signins.height, 3);
+    const other = await runPipeline(SIGNINS, PIPELINE, { pipeline: "other" });
+    assert.equal(other.height, 1);
+  });
+
+  it("a pipeline file runs by path", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-pipeline-"));
+    const file = path.join(dir, "p.yaml");
+    fs.writeFileSync(file, PIPELINE);
+    const { value: df } = await captured(() => runPipeline(SIGNINS, file));
+    assert.equal(df.height, 3);
+    await assert.rejects(() => runPipeline(SIGNINS, path.join(dir, "missing.yaml")), (e: PivotError) => e.code === "pivot/pipeline" && /missing\.yaml/.test(e.message));
+  });
+
+  it("pipeline errors name the step: bad ones before running, failing ones when they fail", async () => {
+    const bad = (steps: string) => `pipelines:\n  p:\n    steps:\n${steps}`;
+    await assert.rejects(
+      () => runPipeline(SIGNINS, bad("      - {name: first, step_type: filter, params: {column: ip, op: eq, value: x}}\n      - {name: oops, step_type: pivot, entity: Ip, function: util.ipTyp, params: {column: ip}}\n")),
+      (e: PivotError) => e.code === "pivot/pipeline" && /step 2 "oops"/.test(e.message) && /ipType/.test(e.message),
+    );
+    await assert.rejects(() => runPipeline(SIGNINS, bad("      - {step_type: pivot, entity: Computer, function: util.ipType}\n")), (e: PivotError) => e.code === "pivot/pipeline" && /step 1/.test(e.message) && /Computer/.test(e.message));
+    await assert.rejects(() => runPipeline(SIGNINS, bad("      - {step_type: run_python, function: x}\n")), (e: PivotError) => e.code === "pivot/pipeline" && /run_python/.test(e.message));
+    await assert.rejects(() => runPipeline(SIGNINS, bad("      - {step_type: df_method, function: writeCSV}\n")), (e: PivotError) => e.code === "pivot/pipeline" && /writeCSV/.test(e.message));
+    await assert.rejects(() => runPipeline(SIGNINS, bad("      - {step_type: filter, params: {column: ip, op: like, value: x}}\n")), (e: PivotError) => e.code === "pivot/pipeline" && /like/.test(e.message));
+    await assert.rejects(() => runPipeline(SIGNINS, "pipelines:\n  p:\n    steps: [\n"), (e: PivotError) => e.code === "pivot/pipeline" && /YAML/.test(e.message));
+    // Valid, but step 2 fails at run time: its name and number are in the error.
+    await assert.rejects(
+      () =>
+        runPipeline(
+          SIGNINS,
+          bad("      - {name: types, step_type: pivot, entity: Ip, function: util.ipType, params: {column: ip, join: left}}\n      - {name: located, step_type: pivot, entity: Ip, function: util.geoLoc, params: {column: ip_address}}\n"),
+        ),
+      (e: PivotError) => e.code === "pivot/step-failed" && /step 2 \("located": pivot entities\.Ip\.util\.geoLoc\)/.test(e.message) && /ip_address/.test(e.message),
+    );
+  });
+});
+
+describe("the lab's pivot exercise", () => {
+  it("the solution's answers are the answers file's, and checkAnswers says so", async () => {
+    const qp = new QueryProvider("LocalData");
+    new Pivot({ providers: [qp, new TILookup()] });
+    // The notebook's solution cell, as written there.
+    const exFlows = await qp.Network.list_azure_network_flows_by_host();
+    const exTees: Record<string, pl.DataFrame> = {};
+    const { value: flagged } = await captured(() =>
+      pivotChain(exFlows.select("TimeGenerated", "VMName", "AllExtIPs", "L7Protocol", "TotalAllowedFlows"))
+        .run(entities.Ip.util.geoLoc, { column: "AllExtIPs", join: "inner" })
+        .filter(pl.col("IpType").eq(pl.lit("Public")))
+        .tee("publicFlows", exTees)
+        .apply("distinct addresses", (df) => df.unique({ subset: ["AllExtIPs"], maintainOrder: true }))
+        .run(entities.Ip.ti.lookupIp_LocalTI, { column: "AllExtIPs", join: "inner" })
+        .filter(pl.col("Severity").eq(pl.lit("high")))
+        .display({ title: "Remote addresses flagged high", columns: ["AllExtIPs", "CountryName", "Severity", "Details"] }).df,
+    );
+    const byCountry = exTees.publicFlows.groupBy("CountryName").len().sort("len", true);
+    const country = String(col(byCountry, "CountryName")[0]);
+    const highIps = col(flagged, "AllExtIPs");
+    assert.deepEqual(highIps, ["131.107.147.209"]);
+    assert.equal(country, "United States");
+    assert.ok(Number(col(byCountry, "len")[0]) > Number(col(byCountry, "len")[1]), "a clear winner");
+    const expected = loadAnswers(path.join(__dirname, "..", "..", "data", "answers_pivots.json"));
+    assert.deepEqual(expected, { country, highIp: String(highIps[0]) });
+    const check = checkAnswers({ country, highIp: String(highIps[0]) }, { exercise: "pivots" });
+    assert.ok(check.allCorrect);
+    assert.equal(checkAnswers({ country: "Canada" }, { exercise: "pivots" }).allCorrect, false);
+    assert.throws(() => checkAnswers({ country: "x" }, { exercise: "../answers" }), { code: "lab/answers-unreadable" });
+  });
+});
