@@ -9,6 +9,7 @@ export const CONTEXT_ERRORS = {
   "context/no-providers-loaded": { class: "TILookupError", when: "a lookup runs with no provider loaded", names: "the config file, each provider's status" },
   "context/lookup-input-invalid": { class: "TILookupError", when: "lookupIocs is given something other than a DataFrame or a list of strings", names: "what it accepts" },
   "context/lookup-column-missing": { class: "TILookupError", when: "lookupIocs' obsCol is not given for a frame of several columns, or a column it names is missing", names: "the option, the column, the columns there are" },
+  "context/lookup-interrupted": { class: "TILookupError", when: "a TI lookup is stopped by Interrupt Kernel or by its `signal` option", names: "how many lookups finished, that answers so far are cached" },
   "context/feed-missing": { class: "FeedError", when: "the LocalTI feed path does not exist or holds no feed file", names: "the path" },
   "context/feed-format": { class: "FeedError", when: "a feed file's extension is not .csv, .json or .ndjson", names: "the file" },
   "context/feed-syntax": { class: "FeedError", when: "a feed file is not valid CSV or JSON", names: "the file, the line, the parser's complaint" },
@@ -70,6 +71,11 @@ export const contextMessages = {
     errorMessage(
       "context/no-providers-loaded",
       `no TI provider is loaded from ${configFile}:\n${statuses.map((s) => `  ${s.name}: ${s.detail}`).join("\n") || "  (TIProviders is empty)"}`,
+    ),
+  lookupInterrupted: (done: number, total: number, why: string) =>
+    errorMessage(
+      "context/lookup-interrupted",
+      `TI lookup interrupted (${why}) after ${done} of ${total} lookups; no table is returned. Run it again: the answers received so far are cached.`,
     ),
   lookupInputInvalid: () => errorMessage("context/lookup-input-invalid", "lookupIocs: expected a DataFrame or an array of strings"),
   lookupObsColRequired: (columns: readonly string[]) =>

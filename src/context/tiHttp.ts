@@ -10,7 +10,7 @@ import https from "node:https";
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import type { IocType } from "./iocType";
 import { nonGlobalIpReason } from "./iocType";
-import { Limiter, sleep } from "./limiter";
+import { Limiter, onAbort, sleep, type Interruptible } from "./limiter";
 import {
   effectiveSettings,
   failure,
@@ -286,21 +286,23 @@ export abstract class HttpTIProvider extends TIProvider {
   protected send(spec: HttpRequestSpec): Promise<HttpOutcome>;
   protected send(spec: HttpRequestSpec, context: LookupContext): Promise<HttpOutcome | undefined>;
   protected send(spec: HttpRequestSpec, context?: LookupContext): Promise<HttpOutcome | undefined> {
+    const signal = signalOf(context);
     return this.#limiter.run(async () => {
       if (context?.abandoned) return undefined;
-      const outcome = await this.sendWithRetries(spec);
+      const outcome = await this.sendWithRetries(spec, signal);
       if (context) this.noteOutcome(outcome, context);
       return outcome;
-    });
+    }, signal);
   }
 
-  private async sendWithRetries(spec: HttpRequestSpec): Promise<HttpOutcome> {
+  /** Rejects with the signal's reason once it aborts: waiting for a slot, a request, a backoff. */
+  private async sendWithRetries(spec: HttpRequestSpec, signal: AbortSignal | undefined): Promise<HttpOutcome> {
     const eff = this.effective;
     const url = this.#requestUrl(spec);
     let attempt = 0;
     for (;;) {
       attempt += 1;
-      const outcome = await this.sendOnce(spec, url, attempt);
+      const outcome = await this.sendOnce(spec, url, attempt, signal);
       const retriable =
         (outcome.kind === "response" && RETRY_STATUS.has(outcome.status)) || (outcome.kind === "error" && RETRY_ERRORS.has(outcome.code));
       if (!retriable || attempt > eff.retries) return outcome;
@@ -315,11 +317,12 @@ export abstract class HttpTIProvider extends TIProvider {
         }
       }
       // Jitter spreads retries of concurrent requests.
-      await sleep(delay * (1 + Math.random() * 0.1));
+      await sleep(delay * (1 + Math.random() * 0.1), signal);
     }
   }
 
-  private async sendOnce(spec: HttpRequestSpec, url: string, attempt: number): Promise<HttpOutcome> {
+  private async sendOnce(spec: HttpRequestSpec, url: string, attempt: number, signal: AbortSignal | undefined): Promise<HttpOutcome> {
+    signal?.throwIfAborted();
     const timeoutMs = this.effective.timeoutMs;
     const controller = new AbortController();
     let timedOut = false;
@@ -327,6 +330,8 @@ export abstract class HttpTIProvider extends TIProvider {
       timedOut = true;
       controller.abort();
     }, timeoutMs);
+    // An interrupt cancels the request in flight (axios closes the socket).
+    const stopListening = signal ? onAbort(signal, () => controller.abort()) : undefined;
     try {
       const response: AxiosResponse<string> = await this.#client.get(url, {
         headers: { ...this.authHeaders(), ...spec.headers },
@@ -351,12 +356,14 @@ export abstract class HttpTIProvider extends TIProvider {
         ...(location ? { location } : {}),
       };
     } catch (err) {
+      signal?.throwIfAborted();
       const host = this.masker.mask(hostOf(url));
       if (timedOut) return { kind: "error", code: "ETIMEDOUT", message: `Timed out after ${seconds(timeoutMs)} waiting for ${host}.`, url: this.masker.mask(url), attempts: attempt };
       const code = (err as { code?: string }).code ?? "";
       return { kind: "error", code, message: this.masker.mask(networkMessage(code, host, err)), url: this.masker.mask(url), attempts: attempt };
     } finally {
       clearTimeout(timer);
+      stopListening?.();
     }
   }
 
@@ -364,6 +371,11 @@ export abstract class HttpTIProvider extends TIProvider {
     this.#agents.http.destroy();
     this.#agents.https.destroy();
   }
+}
+
+/** The batch's abort signal, carried on the lookup context (see `Interruptible`). */
+function signalOf(context: LookupContext | undefined): AbortSignal | undefined {
+  return (context as (LookupContext & Interruptible) | undefined)?.signal;
 }
 
 function hostOf(url: string): string {

@@ -27,6 +27,8 @@ import { TILookupError, contextMessages as msg } from "./messages";
 import { PROVIDER_CLASSES, providerClass } from "./providers";
 import { ResultCache } from "./tiCache";
 import { inNotebook, TIProgress } from "./tiProgress";
+import { KernelInterrupt, operationSignal, whenAborted, type InterruptOptions } from "./interrupt";
+import type { Interruptible } from "./limiter";
 import { failure, newLookupContext, TI_STATUS, type LookupContext, type ProviderResult, type Severity, type TIProvider } from "./tiProvider";
 
 /** Options of `new TILookup()`. */
@@ -43,8 +45,13 @@ export interface TILookupOptions {
   cacheDir?: string;
 }
 
-/** Options of {@link TILookup.lookupIoc}. */
-export interface LookupIocOptions {
+/**
+ * Options of {@link TILookup.lookupIoc}. Interrupting: `signal` (an AbortSignal)
+ * stops the lookup, and so does Interrupt Kernel in tslab or Deno (`interrupt`,
+ * default `"kernel"`): queued requests never start, requests in flight are
+ * cancelled, and the call rejects with `context/lookup-interrupted`.
+ */
+export interface LookupIocOptions extends InterruptOptions {
   /** The observable's type (`ipv4`, `dns`, `url`, `md5_hash`…; aliases like `domain` accepted). Default: detected. */
   iocType?: string;
   /** Providers to ask (loaded provider names). Default: by `provScope`. */
@@ -275,22 +282,40 @@ export class TILookup {
       show,
     );
     const rows: Row[][] = items.map(() => []);
-    await Promise.all(
-      providers.map(async ({ name, loaded }, pIndex) => {
-        const context = newLookupContext();
-        // Values that normalise alike (" 1.2.3.4", "1.2.3.4") share one request.
-        const inFlight = new Map<string, Promise<{ r: ProviderResult; cached: boolean }>>();
-        await Promise.all(
-          items.map(async (item, iIndex) => {
-            const { r, cached } = await this.lookupOne(loaded, item, context, inFlight);
-            const masked = this.maskResult(r);
-            rows[iIndex][pIndex] = { ioc: this.#masker.mask(item.ioc), iocType: item.type, safeIoc: this.#masker.mask(item.safeIoc), provider: name, r: masked };
-            progress.record(pIndex, masked, cached);
-          }),
-        );
-        loaded.cache?.flush();
-      }),
-    );
+    const op = operationSignal(options);
+    const { signal } = op;
+    try {
+      const batch = Promise.all(
+        providers.map(async ({ name, loaded }, pIndex) => {
+          const context: LookupContext & Interruptible = { ...newLookupContext(), signal };
+          // Values that normalise alike (" 1.2.3.4", "1.2.3.4") share one request.
+          const inFlight = new Map<string, Promise<{ r: ProviderResult; cached: boolean }>>();
+          try {
+            await Promise.all(
+              items.map(async (item, iIndex) => {
+                const { r, cached } = await this.lookupOne(loaded, item, context, inFlight);
+                const masked = this.maskResult(r);
+                rows[iIndex][pIndex] = { ioc: this.#masker.mask(item.ioc), iocType: item.type, safeIoc: this.#masker.mask(item.safeIoc), provider: name, r: masked };
+                progress.record(pIndex, masked, cached);
+              }),
+            );
+          } finally {
+            // Interrupted or not, what arrived is kept for the next run.
+            loaded.cache?.flush();
+          }
+        }),
+      );
+      // Settles at the interrupt even if a provider ignores the signal.
+      await Promise.race([batch, whenAborted(signal)]);
+    } catch (err) {
+      if (!signal.aborted) throw err;
+      const done = progress.tallies.reduce((n, t) => n + t.done, 0);
+      const why = signal.reason instanceof KernelInterrupt ? "Interrupt Kernel" : "signal aborted";
+      await progress.finish(why);
+      throw new TILookupError(msg.lookupInterrupted(done, items.length * providers.length, why), { cause: signal.reason });
+    } finally {
+      op.release();
+    }
     await progress.finish();
     return resultFrame(rows.flat());
   }
@@ -330,6 +355,8 @@ export class TILookup {
         try {
           r = await provider.lookup(request, context);
         } catch (err) {
+          // An interrupt ends the batch (no row, no cache entry).
+          if ((context as LookupContext & Interruptible).signal?.aborted) throw err;
           // A provider bug must not kill the batch.
           r = failure(TI_STATUS.queryFailed, `${provider.name} failed: ${this.#masker.errorText(err)}`);
         }

@@ -40,6 +40,8 @@ export class TIProgress {
   readonly tallies: ProviderTally[];
   private readonly started = Date.now();
   private finishedAt?: number;
+  /** Why the batch stopped early, when it did. */
+  private interrupted?: string;
   private handle?: DisplayHandle;
   private lastUpdate = 0;
   /** Observables in the batch (distinct values). */
@@ -67,6 +69,8 @@ export class TIProgress {
 
   /** Counts one finished lookup. */
   record(providerIndex: number, row: { status: number; result: boolean; severity: Severity }, fromCache: boolean): void {
+    // Late answers of an interrupted batch must not move the final display.
+    if (this.finishedAt !== undefined) return;
     const t = this.tallies[providerIndex];
     t.done += 1;
     if (fromCache) t.cached += 1;
@@ -83,9 +87,11 @@ export class TIProgress {
     }
   }
 
-  /** Marks the batch finished and shows the final table and summary. */
-  async finish(): Promise<void> {
+  /** Marks the batch finished (or stopped early, saying why) and shows the final table and summary. */
+  async finish(interrupted?: string): Promise<void> {
+    if (this.finishedAt !== undefined) return;
     this.finishedAt = Date.now();
+    this.interrupted = interrupted;
     if (this.handle) {
       this.handle.update(this);
       await flushDisplays();
@@ -109,7 +115,7 @@ export class TIProgress {
     const names = this.tallies.map((t) => t.provider).join(", ");
     const found = sum((t) => t.found);
     return (
-      `TI lookup ${this.finishedAt ? "done" : "running"} in ${this.elapsedSeconds.toFixed(2)} s: ` +
+      `TI lookup ${this.interrupted ? `interrupted (${this.interrupted}) after` : this.finishedAt ? "done in" : "running for"} ${this.elapsedSeconds.toFixed(2)} s: ` +
       `${this.observables} ${this.observables === 1 ? "observable" : "observables"} × ${this.tallies.length} ${this.tallies.length === 1 ? "provider" : "providers"} (${names}) → ` +
       `${found} found${bySeverity ? ` (${bySeverity})` : ""}, ${sum((t) => t.notFound)} not found, ` +
       `${sum((t) => t.skipped)} not looked up, ${sum((t) => t.failed)} failed; ${sum((t) => t.cached)} from cache.`

@@ -448,6 +448,8 @@ function dtypeLabel(dtype: DataType): string {
 // ---------------------------------------------------------------------------
 // Renditions
 
+// No colours of its own: text inherits the front end's (any theme); secondary parts are toned down
+// with opacity, never below .7, which keeps them at 4.5:1 on JupyterLab Light and Dark.
 const STYLE = trustedHtml(
   "<style>" +
     ".huntlab-df table{border-collapse:collapse;font-size:12px}" +
@@ -455,9 +457,9 @@ const STYLE = trustedHtml(
     ".huntlab-df thead tr.dtypes th{border-bottom:1px solid rgba(127,127,127,.5)}" +
     ".huntlab-df tbody tr:nth-child(odd){background:rgba(127,127,127,.07)}" +
     ".huntlab-df .num{text-align:right;font-variant-numeric:tabular-nums}" +
-    ".huntlab-df .idx{opacity:.6;font-weight:normal}" +
-    ".huntlab-df .null{opacity:.45;font-style:italic}" +
-    ".huntlab-df th.dtype{font-weight:normal;font-size:.85em;opacity:.6;padding-top:0}" +
+    ".huntlab-df .idx{opacity:.7;font-weight:normal}" +
+    ".huntlab-df .null{opacity:.7;font-style:italic}" +
+    ".huntlab-df th.dtype{font-weight:normal;font-size:.85em;opacity:.7;padding-top:0}" +
     ".huntlab-df .gap{text-align:center}" +
     ".huntlab-df .shape{margin:4px 0;font-size:12px;opacity:.7}" +
     "</style>",

@@ -24,7 +24,7 @@
  * Data reaches the page only as escaped markup (the `html` template) or as
  * JSON in the config element; the bundle is fixed code built from TypeScript.
  */
-import { inspect } from "node:util";
+import { inspect, type InspectOptions } from "node:util";
 import { gzipSync } from "node:zlib";
 import { HtmlViewError, displayMessages as msg } from "./messages";
 import { html, jsonScript, styleElement, trustedHtml, type SafeHtml } from "./html";
@@ -32,6 +32,8 @@ import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "./protocol";
 import type { ClientLibrary, ViewConfig } from "./viewConfig";
 import { clientBundle, checkInlineScript, type ClientCode } from "./clientBundles";
 import { libraryPayloads, type JsLibraryName } from "./jsLibraries";
+import { inspectLastValue } from "./lastValue";
+import { THEME, themeCss } from "./theme";
 
 /** The static rendering shown where scripts do not run. */
 export interface HtmlViewFallback {
@@ -138,12 +140,22 @@ export class HtmlView implements Displayable {
     cssSize(spec.height, DEFAULT_HEIGHT);
     cssSize(spec.width, "100%");
     this.spec = spec;
+    // Rich as tslab's last value (lastValue.ts). An own, non-enumerable property, so that
+    // subclasses overriding `[inspect.custom]` for their text stay rich: theirs gives the text.
+    Object.defineProperty(this, inspect.custom, {
+      value: (depth: number, options: InspectOptions) =>
+        inspectLastValue(this, depth, options, () => (Object.getPrototypeOf(this) as { [inspect.custom](): string })[inspect.custom].call(this)),
+      enumerable: false,
+      configurable: true,
+      writable: true,
+    });
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {
     return { "text/html": this.toHtml(), "text/plain": this.toText() };
   }
 
+  /** The text of `util.inspect` (and of tslab's last value outside a notebook). */
   [inspect.custom](): string {
     const first = this.spec.text.split("\n", 1)[0];
     return `HtmlView(${this.spec.kind}) ${first}`;
@@ -244,10 +256,11 @@ export function htmlView(spec: HtmlViewSpec): HtmlView {
 
 function baseCss(r: string): string {
   return (
-    `${r}{font-size:13px;color:var(--jp-ui-font-color1,inherit);max-width:100%}` +
+    `${r}{font-size:13px;color:${THEME.text};max-width:100%}` +
     `${r} .hl-view-title{font-weight:bold;margin:4px 0}` +
-    `${r} .hl-view-live{position:relative;box-sizing:border-box;border:1px solid var(--jp-border-color2,#ddd)}` +
+    `${r} .hl-view-live{position:relative;box-sizing:border-box;border:1px solid ${THEME.borderSoft}}` +
     `${r}.hl-view-auto .hl-view-live{border:0}` +
-    `${r} .hl-view-message{color:var(--jp-ui-font-color2,#666);font-size:12px;margin:2px 0}`
+    `${r} .hl-view-message{color:${THEME.muted};font-size:12px;margin:2px 0}` +
+    themeCss(r)
   );
 }

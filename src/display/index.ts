@@ -21,8 +21,11 @@ export {
   createDisplay,
   display,
   flushDisplays,
+  inTslabKernel,
   toMimeBundle,
   updateDisplay,
   type DisplayHandle,
   type DisplayOptions,
 } from "./display";
+export { inspectLastValue, isTslabLastValuePrint, withRichLastValue } from "./lastValue";
+export { THEME, themeCss } from "./theme";

@@ -11,6 +11,7 @@
  */
 import { ClusterBrowserError, visMessages as msg } from "./messages";
 import { html } from "../display/html";
+import { THEME } from "../display/theme";
 import { dataFrameFragment } from "../display/dataframe";
 import type { DbclusterResult } from "../analysis/eventCluster";
 import { htmlView, type HtmlView } from "../display/htmlView";
@@ -88,7 +89,7 @@ export function clusterBrowser(result: DbclusterResult, options: ClusterBrowserO
     css: (r) =>
       `${r} .hl-cb-list{box-sizing:border-box;width:100%;max-width:900px;font-family:var(--jp-code-font-family,monospace);font-size:12px}` +
       `${r} .hl-cb-panel{margin-top:6px;max-height:460px;overflow:auto}` +
-      `${r} .hl-cb-count{color:var(--jp-ui-font-color2,#666);font-size:12px;margin:2px 0}` +
+      `${r} .hl-cb-count{color:${THEME.muted};font-size:12px;margin:2px 0}` +
       `${r} .hl-cb-item>summary{cursor:pointer;font-family:var(--jp-code-font-family,monospace);font-size:12px}` +
       `${r} .hl-cb-item>.hl-cb-body{margin:4px 0 8px 18px}`,
     height: "auto",

@@ -12,6 +12,7 @@ import { inspect } from "node:util";
 import type { DataFrame } from "nodejs-polars";
 import { errorMessage } from "../common/errors";
 import { html, type SafeHtml } from "../display/html";
+import { THEME } from "../display/theme";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 import { Entity } from "../entities/entity";
 import type { SecurityAlert } from "../entities/securityAlert";
@@ -454,7 +455,7 @@ function staticDetails(graph: AlertGraph): SafeHtml {
   const nodes = graph.nodes;
   const shown = nodes.slice(0, 300);
   const items = shown.map(
-    (n) => html`<li><b>${n.type}</b>: ${n.label}${n.time ? html` <span style="color:#666">${n.time.toISOString()}</span>` : ""}</li>`,
+    (n) => html`<li><b>${n.type}</b>: ${n.label}${n.time ? html` <span class="hl-eg-time">${n.time.toISOString()}</span>` : ""}</li>`,
   );
   const more = nodes.length > shown.length ? html`<li>… and ${nodes.length - shown.length} more</li>` : "";
   return html`<details class="hl-eg-static-list"><summary>Nodes (${nodes.length})</summary><ul style="margin:2px 0;font-size:12px">${items}${more}</ul></details>`;
@@ -464,18 +465,19 @@ function graphCss(r: string): string {
   return (
     `${r} .hl-eg-graph{position:absolute;left:0;top:0;bottom:0;right:280px}` +
     `${r} .hl-eg-graph.hl-eg-with-tl{bottom:44px}` +
-    `${r} .hl-eg-side{position:absolute;right:0;top:0;bottom:0;width:280px;overflow:auto;border-left:1px solid var(--jp-border-color2,#ddd);padding:6px;box-sizing:border-box;font-size:12px;background:var(--jp-layout-color1,#fff)}` +
+    `${r} .hl-eg-side{position:absolute;right:0;top:0;bottom:0;width:280px;overflow:auto;border-left:1px solid ${THEME.borderSoft};padding:6px;box-sizing:border-box;font-size:12px;background:${THEME.panel};color:${THEME.panelText}}` +
     `${r} .hl-eg-legend{display:flex;flex-wrap:wrap;gap:2px 10px;margin-bottom:6px}` +
     `${r} .hl-eg-legend span{white-space:nowrap}` +
-    `${r} .hl-eg-swatch{display:inline-block;width:10px;height:10px;margin-right:3px;border:1px solid #333;vertical-align:middle}` +
+    `${r} .hl-eg-swatch{display:inline-block;width:10px;height:10px;margin-right:3px;border:1px solid ${THEME.border};vertical-align:middle}` +
     `${r} .hl-eg-details h4{margin:4px 0;font-size:13px;word-break:break-all}` +
     `${r} .hl-eg-details table{border-collapse:collapse;width:100%}` +
     `${r} .hl-eg-details th{text-align:left;vertical-align:top;padding:1px 6px 1px 0;white-space:nowrap}` +
     `${r} .hl-eg-details td{text-align:left;word-break:break-all;padding:1px 0}` +
-    `${r} .hl-eg-tl{position:absolute;left:0;right:280px;bottom:0;height:44px;border-top:1px solid var(--jp-border-color2,#ddd)}` +
+    `${r} .hl-eg-tl{position:absolute;left:0;right:280px;bottom:0;height:44px;border-top:1px solid ${THEME.borderSoft}}` +
     `${r} .hl-eg-tl-dot{position:absolute;top:10px;width:8px;height:8px;margin-left:-4px;border-radius:50%;background:#F28E2B;cursor:pointer;border:1px solid #333}` +
     `${r} .hl-eg-tl-dot.hl-sel{background:#E15759;transform:scale(1.5)}` +
-    `${r} .hl-eg-tl-axis{position:absolute;bottom:2px;font-size:10px;color:#666}`
+    `${r} .hl-eg-tl-axis{position:absolute;bottom:2px;font-size:10px;color:${THEME.muted}}` +
+    `${r} .hl-eg-time,${r} .hl-eg-hint{color:${THEME.muted}}`
   );
 }
 

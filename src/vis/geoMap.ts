@@ -30,6 +30,7 @@ import { feature } from "topojson-client";
 import type { Topology, GeometryCollection } from "topojson-specification";
 import { GeoMapError, visMessages as msg } from "./messages";
 import { html, joinHtml, type SafeHtml } from "../display/html";
+import { THEME } from "../display/theme";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 import { formatEntityValue } from "../entities/entity";
 import { GeoLocation, hasCoordinates, Ip } from "../entities/types";
@@ -611,7 +612,7 @@ export class GeoMap implements Displayable {
   private staticTable(grouped: StaticMarks): SafeHtml {
     const rows = this.layers.flatMap(staticRows);
     const table = html`<table style="font-size:12px;border-collapse:collapse"><thead><tr><th>Layer</th><th>Lat, lon</th><th>Points</th><th>Addresses</th></tr></thead><tbody>${rows}</tbody></table>`;
-    const attribution = html`<div class="hl-geo-attribution" style="font-size:11px;color:#555">${joinHtml(this.attributionHtml(), " · ")}</div>`;
+    const attribution = html`<div class="hl-geo-attribution">${joinHtml(this.attributionHtml(), " · ")}</div>`;
     const note = coarseNote(grouped);
     // Says how much the image shows when a huge map had to be drawn on a coarser grid.
     const noteHtml = note ? html`<div class="hl-geo-static-note" style="font-size:12px">Static image: ${note}.</div>` : "";
@@ -891,15 +892,41 @@ function busiest<T extends { n: number }>(groups: T[], k: number): T[] {
 }
 
 function mapCss(r: string, colors: string[]): string {
+  const t = THEME;
+  // Leaflet's own CSS paints popups, tooltips and controls white with dark text: re-paint them as theme pairs.
+  const panel = `background:${t.panel};color:${t.panelText}`;
   return (
     `${r} .hl-view-live{background:#dbe9f4}` +
     `${r} .leaflet-container{background:#dbe9f4;font:12px/1.4 sans-serif}` +
     `${r} .hl-geo-pin{border-radius:50%;border:1.5px solid #fff;box-shadow:0 0 0 1px #333;box-sizing:border-box}` +
-    colors.map((c, i) => `${r} .hl-geo-c${i}{background:${c}}`).join("") +
+    colors.map((c, i) => `${r} .hl-geo-c${i}{background:${c};color:${inkOn(c)}}`).join("") +
     `${r} .hl-geo-popup th{text-align:left;padding:0 6px 0 0;vertical-align:top}` +
     `${r} .hl-geo-popup td{word-break:break-all}` +
-    `${r} .hl-geo-many{color:#fff;font:bold 10px/19px sans-serif;text-align:center;text-shadow:0 0 2px #000}` +
+    `${r} .hl-geo-many{font:bold 10px/19px sans-serif;text-align:center}` +
     `${r} .hl-geo-pager{display:flex;align-items:center;gap:6px;margin-bottom:4px}` +
-    `${r} .hl-geo-pager button{padding:0 6px;cursor:pointer}`
+    `${r} .hl-geo-pager button{padding:0 6px;cursor:pointer}` +
+    `${r} .leaflet-popup-content-wrapper,${r} .leaflet-popup-tip,${r} .leaflet-control-layers,${r} .leaflet-bar a{${panel}}` +
+    `${r} .leaflet-bar a{border-bottom-color:${t.borderSoft}}` +
+    // Drawn over the popup's panel, though not inside it in the DOM: the panel's pair, on its own copy of the ground.
+    `${r} .leaflet-container a.leaflet-popup-close-button{${panel};border-radius:0 12px 0 0}` +
+    `${r} .leaflet-tooltip{${panel};border-color:${t.border}}` +
+    `${r} .leaflet-tooltip-top:before{border-top-color:${t.panel}}` +
+    `${r} .leaflet-tooltip-bottom:before{border-bottom-color:${t.panel}}` +
+    `${r} .leaflet-tooltip-left:before{border-left-color:${t.panel}}` +
+    `${r} .leaflet-tooltip-right:before{border-right-color:${t.panel}}` +
+    `${r} .leaflet-container .leaflet-control-attribution{background:color-mix(in srgb,${t.panel} 85%,transparent);color:${t.panelText}}` +
+    `${r} .leaflet-container .leaflet-control-attribution a,${r} .leaflet-control-layers a{color:${t.link}}` +
+    // markercluster's bubbles are fixed light colours: fixed dark text on them.
+    `${r} .marker-cluster div{color:#1a1a1a}` +
+    `${r} .hl-geo-attribution{font-size:11px;color:${t.muted}}`
   );
+}
+
+/** Black or white, whichever reads on the `#rgb`/`#rrggbb` background (WCAG contrast). */
+function inkOn(background: string): string {
+  const full = background.length === 4 ? background.replace(/^#(.)(.)(.)$/, "#$1$1$2$2$3$3") : background;
+  const n = parseInt(full.slice(1), 16);
+  const lin = (v: number) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4);
+  const l = 0.2126 * lin((n >> 16) & 255) + 0.7152 * lin((n >> 8) & 255) + 0.0722 * lin(n & 255);
+  return (l + 0.05) / 0.05 >= 1.05 / (l + 0.05) ? "#000" : "#fff";
 }

@@ -1,4 +1,5 @@
 export { QueryBrowser, queryCallExample, type QueryBrowserOptions } from "./queryBrowser";
+export { PivotBrowser, pivotCallExample, pivotKey, type PivotBrowserEntry, type PivotBrowserOptions } from "./pivotBrowser";
 export {
   VEGA_LITE_MIME,
   VEGA_LITE_SCHEMA,

@@ -1,8 +1,9 @@
 /**
  * CSS of the list browsers (queries, TI results): the static `<details>` list
  * and the live layout that `client/listBrowser.ts` builds with the same class
- * prefix. JupyterLab theme variables, with plain fallbacks.
+ * prefix. Colours from `THEME` (JupyterLab's variables, paired fallbacks).
  */
+import { THEME } from "../display/theme";
 
 /** Sizes of a list browser's live layout. */
 export interface ListBrowserLayout {
@@ -25,9 +26,9 @@ export function listBrowserCss(r: string, prefix: string, size: ListBrowserLayou
     `${p}-side{display:flex;flex-direction:column;gap:4px;width:${size.sideWidth}px;flex:none}` +
     `${p}-filter{box-sizing:border-box;width:100%;padding:3px 4px}` +
     `${p}-list{box-sizing:border-box;width:100%;height:${size.listHeight}px;font-family:var(--jp-code-font-family,monospace)}` +
-    `${p}-count{color:var(--jp-ui-font-color2,#666);font-size:12px}` +
+    `${p}-count{color:${THEME.muted};font-size:12px}` +
     `${p}-panel{flex:1;min-width:0;max-height:${size.listHeight + size.panelExtra}px;overflow:auto}` +
-    `${r} pre{white-space:pre-wrap;word-break:break-word;margin:0;padding:4px 6px;background:var(--jp-layout-color2,#f5f5f5);max-height:240px;overflow:auto}`
+    `${r} pre{white-space:pre-wrap;word-break:break-word;margin:0;padding:4px 6px;background:${THEME.raised};color:${THEME.raisedText};max-height:240px;overflow:auto}`
   );
 }
 

@@ -25,6 +25,7 @@ import { isTemporalType, isTextType } from "../common/dtypes";
 import { ProcessTreePlotError, visMessages as msg } from "./messages";
 import { isDataFrame } from "../common/frames";
 import { html, type SafeHtml } from "../display/html";
+import { THEME } from "../display/theme";
 import { buildProcessTree } from "../transform/processTree";
 import { inferSchema, type ProcSchema } from "../transform/processTreeSchema";
 import type { LegendEntry, ProcessNode, ProcessTreeWire } from "./client/views/processTree";
@@ -501,18 +502,18 @@ ${r} .hl-pt-wrap{display:flex;flex-direction:column;gap:6px}
 ${r} .hl-pt-bar{display:flex;gap:6px;align-items:center;flex-wrap:wrap;font-size:12px}
 ${r} .hl-pt-bar button{font-size:12px}
 ${r} .hl-pt-main{display:flex;gap:8px;align-items:stretch}
-${r} .hl-pt-cy{flex:1;min-width:0;height:${height}px;position:relative;border:1px solid var(--jp-border-color2,#ddd);background:var(--jp-layout-color0,#fff)}
+${r} .hl-pt-cy{flex:1;min-width:0;height:${height}px;position:relative;border:1px solid ${THEME.borderSoft};background:${THEME.ground};color:${THEME.groundText}}
 ${r} .hl-pt-side{width:230px;flex:none;display:flex;flex-direction:column;gap:8px;max-height:${height}px;overflow:auto}
 ${r} .hl-pt-legend-row{display:flex;gap:6px;align-items:center;font-size:12px}
-${r} .hl-pt-swatch{width:12px;height:12px;border:1px solid #333;flex:none}
+${r} .hl-pt-swatch{width:12px;height:12px;border:1px solid ${THEME.border};flex:none}
 ${r} .hl-pt-details{font-size:12px;white-space:pre-wrap;word-break:break-word}
 ${r} .hl-pt-details b{display:block;margin-top:4px}
 ${r} .hl-pt-tip{position:absolute;z-index:10;pointer-events:none;max-width:480px;background:rgba(30,30,30,.92);color:#fff;padding:4px 6px;border-radius:3px;font-size:12px;white-space:pre-wrap;word-break:break-word;display:none}
-${r} .hl-pt-table-wrap{max-height:320px;overflow:auto;border:1px solid var(--jp-border-color2,#ddd)}
+${r} .hl-pt-table-wrap{max-height:320px;overflow:auto;border:1px solid ${THEME.borderSoft}}
 ${r} .hl-pt-pages{display:flex;gap:6px;align-items:center;font-size:12px;margin-bottom:4px}
 ${r} table.hl-pt-table,${r} table.hl-pt-static-table{border-collapse:collapse;font-size:12px;width:100%}
-${r} table.hl-pt-table th,${r} table.hl-pt-table td,${r} table.hl-pt-static-table th,${r} table.hl-pt-static-table td{border-bottom:1px solid var(--jp-border-color2,#eee);padding:2px 6px;text-align:left;vertical-align:top;white-space:pre-wrap;word-break:break-word}
-${r} table.hl-pt-table th{position:sticky;top:0;background:var(--jp-layout-color2,#f3f3f3)}
+${r} table.hl-pt-table th,${r} table.hl-pt-table td,${r} table.hl-pt-static-table th,${r} table.hl-pt-static-table td{border-bottom:1px solid ${THEME.borderSoft};padding:2px 6px;text-align:left;vertical-align:top;white-space:pre-wrap;word-break:break-word}
+${r} table.hl-pt-table th{position:sticky;top:0;background:${THEME.raised};color:${THEME.raisedText}}
 ${r} table.hl-pt-table tr{cursor:pointer}
 ${r} table.hl-pt-table tr.hl-pt-selected td{background:#ffe9a8;color:#000}
 `;

@@ -16,6 +16,7 @@
 import type { BrowseQueriesOptions, QueryProviderMethods } from "../data/queryProvider";
 import type { QueryDefinition, QueryParameter } from "../data/types";
 import { html, type SafeHtml } from "../display/html";
+import { THEME } from "../display/theme";
 import type { QueryBrowserData } from "./client/views/queryBrowser";
 import { HtmlView, type HtmlViewSpec } from "../display/htmlView";
 import { listBrowserCss, listHeight } from "./listBrowserStyle";
@@ -130,7 +131,7 @@ function specOf(s: QueryBrowserSettings): HtmlViewSpec {
       `${r} h4.hl-qb-desc{margin:4px 0 8px}` +
       `${r} h5{margin:10px 0 4px}` +
       `${r} table.hl-qb-params{border-collapse:collapse}` +
-      `${r} table.hl-qb-params th,${r} table.hl-qb-params td{border:1px solid var(--jp-border-color2,#ddd);padding:2px 6px;text-align:left;vertical-align:top}` +
+      `${r} table.hl-qb-params th,${r} table.hl-qb-params td{border:1px solid ${THEME.borderSoft};padding:2px 6px;text-align:left;vertical-align:top}` +
       `${r} .hl-qb-copy{margin-top:4px}`,
     height: "auto",
     fallback: { html: staticList(s), alt: s.title },

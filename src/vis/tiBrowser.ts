@@ -17,6 +17,7 @@ import pl from "nodejs-polars";
 import { TIBrowserError, visMessages as msg } from "./messages";
 import { isDataFrame } from "../common/frames";
 import { html, type SafeHtml } from "../display/html";
+import { THEME } from "../display/theme";
 import type { TIBrowserData, TISeverity } from "./client/views/tiBrowser";
 import { HtmlView, type HtmlViewSpec } from "../display/htmlView";
 import { listBrowserCss, listHeight } from "./listBrowserStyle";
@@ -325,14 +326,14 @@ function css(r: string, height: number): string {
     `${r} .hl-tib-sev-high{background:#c62828;color:#fff}` +
     `${r} .hl-tib-sev-warning{background:#ef6c00;color:#fff}` +
     `${r} .hl-tib-sev-information{background:#1565c0;color:#fff}` +
-    `${r} .hl-tib-type,${r} .hl-tib-provs,${r} .hl-tib-nohit{color:var(--jp-ui-font-color2,#666)}` +
+    `${r} .hl-tib-type,${r} .hl-tib-provs,${r} .hl-tib-nohit{color:${THEME.muted}}` +
     `${r} .hl-tib-sevs label{margin-right:8px;white-space:nowrap}` +
     `${r} h3.hl-tib-head{margin:2px 0 6px}` +
-    `${r} .hl-tib-prov{border-top:1px solid var(--jp-border-color2,#ddd);padding:4px 0}` +
+    `${r} .hl-tib-prov{border-top:1px solid ${THEME.borderSoft};padding:4px 0}` +
     `${r} .hl-tib-prov h4{margin:4px 0}` +
-    `${r} .hl-tib-facts{margin:2px 0;color:var(--jp-ui-font-color2,#666);font-size:12px}` +
+    `${r} .hl-tib-facts{margin:2px 0;color:${THEME.muted};font-size:12px}` +
     `${r} table.hl-tib-details{border-collapse:collapse}` +
-    `${r} table.hl-tib-details th,${r} table.hl-tib-details td{border:1px solid var(--jp-border-color2,#ddd);padding:2px 6px;text-align:left;vertical-align:top}`
+    `${r} table.hl-tib-details th,${r} table.hl-tib-details td{border:1px solid ${THEME.borderSoft};padding:2px 6px;text-align:left;vertical-align:top}`
   );
 }
 

@@ -200,3 +200,31 @@ describe("tslab kernel", { timeout: 180_000 }, () => {
     assert.deepEqual(first[1].data, { "text/plain": "step 2 of 2" });
   });
 });
+
+describe("tslab kernel: last values", { timeout: 180_000 }, () => {
+  test("an HtmlView and a withRichLastValue frame render richly as a cell's last value; other frames print text", (t) => {
+    if (noNbclient) return t.skip(noNbclient);
+    let tslabBin: string;
+    try {
+      tslabBin = path.join(path.dirname(require.resolve("tslab/package.json")), "bin", "tslab");
+    } catch {
+      return t.skip("tslab is not installed");
+    }
+    writeKernelSpec("huntlab-tslab", [process.execPath, tslabBin, "kernel", "--config-path", "{connection_file}"], "typescript");
+    const [, viewCell, frameCell, plainCell] = runNotebookUntil(t, "huntlab-tslab", [
+      [
+        `import * as pl from "nodejs-polars";`,
+        `import { html, htmlView, withRichLastValue } from "./lib/display/index.js";`,
+        `const df = ${hostileFrame};`,
+      ].join("\n"),
+      `htmlView({ kind: "demo", fallback: { alt: "demo", html: html\`<b>\${"<i>x</i>"}</b>\` }, text: "demo view" })`,
+      `withRichLastValue(df)`,
+      `df.head(1)`,
+    ], [[], ["display_data", "stream"], ["display_data", "stream"], ["stream"]]);
+    assert.match(String(viewCell[0].data?.["text/html"]), /^<div id="hl-demo-[^"]+" class="hl-view hl-view-demo">.*<b>&lt;i&gt;x&lt;\/i&gt;<\/b>/s);
+    assert.equal(viewCell[0].data?.["text/plain"], "demo view");
+    assert.equal(viewCell[1].text, "\n", "console.log's newline is all the text left");
+    assertHuntlabTable(frameCell[0]);
+    assert.match(String(plainCell[0].text), /^shape: \(1, 2\)/, "a derived frame is polars' own text");
+  });
+});

@@ -29,6 +29,7 @@ import {
   type NodeShape,
 } from "../graphElements";
 import { defineView, type ViewContext } from "../runtime";
+import { paintTheme, type PaintTheme } from "../theme";
 
 /** A legend entry: a node type, its count and look. */
 export interface EntityGraphLegendEntry {
@@ -104,7 +105,8 @@ function labelPx(data: EntityGraphData): number {
   return Math.max(data.fontSize, MIN_LABEL_PX);
 }
 
-function graphStyle(data: EntityGraphData): cytoscape.StylesheetJson {
+/** Label ink and halo, node outlines and edges from the page's theme (a canvas cannot take CSS variables). */
+function graphStyle(data: EntityGraphData, theme: PaintTheme): cytoscape.StylesheetJson {
   return [
     {
       selector: "node",
@@ -121,16 +123,17 @@ function graphStyle(data: EntityGraphData): cytoscape.StylesheetJson {
         "text-margin-y": LABEL_MARGIN_PX,
         "text-wrap": "none",
         "border-width": 1,
-        "border-color": "#333",
+        "border-color": theme.dark ? theme.border : "#333",
         // Between a zoom and the label layer's next frame, labels shrink with the view: hide them once unreadable.
         "min-zoomed-font-size": MIN_LABEL_PX,
-        "text-outline-color": "#fff",
+        color: theme.text,
+        "text-outline-color": theme.background,
         "text-outline-width": LABEL_OUTLINE_PX,
       },
     },
     { selector: `node.${LABEL_CLASS}`, style: { label: "data(short)" } },
     { selector: "node[?related]", style: { "border-style": "dashed", "border-width": 2 } },
-    { selector: "edge", style: { width: 1, "line-color": "#999", "curve-style": "haystack", opacity: 0.8 } },
+    { selector: "edge", style: { width: 1, "line-color": theme.muted, "curve-style": "haystack", opacity: 0.8 } },
     { selector: "edge[relation = 'related alert']", style: { "line-style": "dashed", "curve-style": "straight" } },
     { selector: "node:selected", style: { "border-width": 3, "border-color": "#E15759", "z-index": 10 } },
     { selector: "edge:selected", style: { "line-color": "#E15759", width: 2 } },
@@ -148,16 +151,17 @@ function nextTask(): Promise<void> {
  * 30,000 elements froze the tab for 9 s), and drawn once, when mounted.
  */
 async function createGraph(cy: typeof cytoscape, graphDiv: HTMLElement, data: EntityGraphData): Promise<cytoscape.Core> {
+  const theme = paintTheme(graphDiv);
   const positions = data.layout === "browser" ? forceLayoutFlat(data.nodes.length, edgeIndexPairs(data.nodes, data.edges), ENTITY_GRAPH_LAYOUT) : undefined;
   const elements = graphElements(data.nodes, data.edges, positions);
   const big = data.nodes.length > BIG_GRAPH;
   const options: cytoscape.CytoscapeOptions = { minZoom: 0.02, maxZoom: 6, textureOnViewport: big, hideEdgesOnViewport: big };
   if (!big) {
-    return cy({ ...options, container: graphDiv, elements: elements as cytoscape.ElementsDefinition, layout: { name: "preset", fit: true, padding: 20 }, style: graphStyle(data) });
+    return cy({ ...options, container: graphDiv, elements: elements as cytoscape.ElementsDefinition, layout: { name: "preset", fit: true, padding: 20 }, style: graphStyle(data, theme) });
   }
   // No `style` option: mount() would apply it to every element again; the stylesheet is set before the elements instead.
   const core = cy({ ...options, headless: true, styleEnabled: true });
-  core.style(graphStyle(data));
+  core.style(graphStyle(data, theme));
   for (let i = 0; i < elements.nodes.length; i += SLICE) {
     // Styles are applied lazily; a node's applied later, with its edges there, dirties every edge of it (0.8 s for 10,000 nodes).
     core.add(elements.nodes.slice(i, i + SLICE)).forEach((n) => void (n as unknown as { pstyle(name: string): unknown }).pstyle("shape"));

@@ -13,6 +13,7 @@ import type * as Leaflet from "leaflet";
 import { layerSpots, pointTip, type GeoMapData, type GeoMapLayerData, type GeoMapSpots } from "../geoMapData";
 import { compactCount, spotPopup, spotTooltip, tooltipElement, type SpotInfo } from "../geoMapInfo";
 import { defineView, type ViewContext } from "../runtime";
+import { paintTheme, type PaintTheme } from "../theme";
 
 export type { GeoMapColumn, GeoMapData, GeoMapLayerData, GeoMapLayerKind, GeoMapPlaces, GeoMapValues } from "../geoMapData";
 
@@ -26,13 +27,20 @@ interface MapContainer extends HTMLElement {
   huntlabLayers?: Leaflet.Layer[];
 }
 
-function createMap(L: typeof Leaflet, container: HTMLElement, data: GeoMapData): Leaflet.Map {
+/** Sea, land and borders: the atlas colours on a light page, the theme's own on a dark one (no glaring light map). */
+function basemapColors(theme: PaintTheme): { sea: string; land: string; border: string } {
+  return theme.dark ? { sea: theme.background, land: theme.surface, border: theme.border } : { sea: "#dbe9f4", land: "#f2efe9", border: "#999" };
+}
+
+function createMap(L: typeof Leaflet, container: HTMLElement, data: GeoMapData, theme: PaintTheme): Leaflet.Map {
   const map = L.map(container, { worldCopyJump: true, zoomSnap: 0.5, minZoom: 1, maxZoom: data.tiles ? data.tiles.maxZoom : 18 });
   map.setView(data.center, data.zoom);
   map.attributionControl.setPrefix(false);
   for (const a of data.attributions) map.attributionControl.addAttribution(a);
   if (data.basemap) {
-    L.geoJSON(data.basemap, { interactive: false, style: () => ({ color: "#999", weight: 0.6, fillColor: "#f2efe9", fillOpacity: 1 }) }).addTo(map);
+    const colors = basemapColors(theme);
+    container.style.background = colors.sea;
+    L.geoJSON(data.basemap, { interactive: false, style: () => ({ color: colors.border, weight: 0.6, fillColor: colors.land, fillOpacity: 1 }) }).addTo(map);
   }
   if (data.tiles) L.tileLayer(data.tiles.url, { maxZoom: data.tiles.maxZoom }).addTo(map);
   return map;
@@ -172,7 +180,8 @@ function clusterLayer(L: typeof Leaflet, map: Leaflet.Map, markers: Pin[], spots
 
 export const boot = defineView<GeoMapData, GeoMapLibs>((container, data, libs, view) => {
   const L = libs.L;
-  const map = createMap(L, container, data);
+  // The page's ground, not the map's own sea colour, decides light or dark.
+  const map = createMap(L, container, data, paintTheme(view.root));
   const clusterDone = readiness(container, data.layers);
   const overlays: Record<string, Leaflet.Layer> = {};
   const groups: Leaflet.Layer[] = [];

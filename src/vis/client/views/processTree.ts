@@ -6,6 +6,7 @@
  */
 import type cytoscape from "cytoscape";
 import { defineView, type ViewContext } from "../runtime";
+import { paintTheme, type PaintTheme } from "../theme";
 import { Folding } from "../processTreeFolding";
 import { childrenOf, decodeProcesses, type ProcessColumns } from "../processTreeWire";
 import { detailFields, MIN_TREE_LABEL_PX, nodeLabel, tableCells, tooltipText, TREE_FONT_PX, type ProcessNode } from "../processTreeText";
@@ -117,7 +118,8 @@ function legendPanel(data: ProcessTreeData, view: ViewContext): HTMLElement {
   return panel;
 }
 
-const GRAPH_STYLE: cytoscape.StylesheetJson = [
+/** Outlines and edges from the page's theme (a canvas cannot take CSS variables); labels sit on the boxes' own colours. */
+const graphStyle = (theme: PaintTheme): cytoscape.StylesheetJson => [
   {
     selector: "node",
     style: {
@@ -128,7 +130,7 @@ const GRAPH_STYLE: cytoscape.StylesheetJson = [
       padding: "3px",
       "background-color": "data(k)",
       "border-width": 1,
-      "border-color": "#333",
+      "border-color": theme.dark ? theme.border : "#333",
       label: "data(label)",
       "text-wrap": "wrap",
       "text-valign": "center",
@@ -143,7 +145,10 @@ const GRAPH_STYLE: cytoscape.StylesheetJson = [
   { selector: `node.${MORE_CLASS}`, style: { "border-style": "dotted", "font-style": "italic" } },
   { selector: "node.collapsed", style: { "border-width": 3 } },
   { selector: "node:selected", style: { "border-width": 3, "border-color": "#d62728", "overlay-opacity": 0 } },
-  { selector: "edge", style: { width: 1, "line-color": "#999", "target-arrow-shape": "triangle", "target-arrow-color": "#999", "curve-style": "bezier", "arrow-scale": 0.7 } },
+  {
+    selector: "edge",
+    style: { width: 1, "line-color": theme.muted, "target-arrow-shape": "triangle", "target-arrow-color": theme.muted, "curve-style": "bezier", "arrow-scale": 0.7 },
+  },
 ] as cytoscape.StylesheetJson;
 
 /** Text colour that reads on a box colour (the static image uses the same rule). */
@@ -531,7 +536,7 @@ export const boot = defineView<ProcessTreeWire, Libs>((container, wire, libs, vi
   performance.mark("hl-pt:decoded");
   const parts = skeleton(container, view);
   parts.side.append(legendPanel(data, view), parts.details);
-  const cy = libs.cytoscape({ container: parts.box, elements: [], minZoom: 0.05, maxZoom: 3, wheelSensitivity: 0.3, style: GRAPH_STYLE });
+  const cy = libs.cytoscape({ container: parts.box, elements: [], minZoom: 0.05, maxZoom: 3, wheelSensitivity: 0.3, style: graphStyle(paintTheme(parts.box)) });
   const tree = new LiveTree(data, view, container, parts, cy);
   wireGraphEvents(tree, parts.tip, parts.box);
   toolbar(tree, data, parts, view);

@@ -1,0 +1,284 @@
+/**
+ * Outputs stay readable under JupyterLab Dark (and Light, and front ends
+ * without JupyterLab's variables): every view, built from the lab's data, is
+ * hosted in a page that defines the theme's variables; after mounting it (and
+ * opening what a user opens: a query, an indicator, a cluster, a process, a
+ * node, a map popup and tooltip), every visible text of the output must reach
+ * a WCAG contrast of 4.5:1 against what is behind it, computed from
+ * getComputedStyle (colours, translucent backgrounds and opacity composited).
+ * Canvas-drawn labels (Cytoscape) are checked from the graph's own style.
+ * Screenshots of the dark pages go to test-results/dark-theme/.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { chromiumMissing, launchChromium, openOffline, type OfflinePage } from "./chromium";
+import { JUPYTERLAB_DARK, JUPYTERLAB_LIGHT, PLAIN_DARK, PLAIN_LIGHT, themedPage, type PageTheme } from "./fixtures/jupyterlabThemes";
+import { THEME_VIEW_NAMES as VIEW_NAMES, themeViews, type ThemeView } from "./fixtures/themeViews";
+
+/** tsx compiles the page functions below with esbuild's keepNames, which calls a `__name` helper: give the page one. */
+const KEEP_NAMES = "globalThis.__name = globalThis.__name || ((f) => f)";
+
+const SHOTS = resolve(__dirname, "../../test-results/dark-theme");
+const MIN_CONTRAST = 4.5;
+
+interface LowContrast {
+  text: string;
+  where: string;
+  fg: string;
+  bg: string;
+  ratio: number;
+}
+
+interface ContrastReport {
+  checked: number;
+  low: LowContrast[];
+}
+
+/**
+ * In the page: every visible text node of the output, its colour (times the
+ * opacity of it and its ancestors) over the composite of the backgrounds behind
+ * it (ancestors' background colours, the page's at the bottom).
+ */
+async function measureContrast(page: Page): Promise<ContrastReport> {
+  await page.evaluate(KEEP_NAMES);
+  return page.evaluate(() => {
+    type Rgba = [number, number, number, number];
+    const probe = document.createElement("canvas").getContext("2d")!;
+    const parse = (value: string): Rgba => {
+      // Chromium computes color-mix() as color(srgb r g b / a).
+      const srgb = /^color\(srgb ([\d.e-]+) ([\d.e-]+) ([\d.e-]+)(?: \/ ([\d.e-]+))?\)$/.exec(value);
+      if (srgb) return [Number(srgb[1]) * 255, Number(srgb[2]) * 255, Number(srgb[3]) * 255, srgb[4] === undefined ? 1 : Number(srgb[4])];
+      probe.fillStyle = "#000";
+      probe.fillStyle = value;
+      const v = String(probe.fillStyle);
+      const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(v);
+      if (hex) return [parseInt(hex[1], 16), parseInt(hex[2], 16), parseInt(hex[3], 16), 1];
+      const m = /rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)/.exec(v);
+      return m ? [Number(m[1]), Number(m[2]), Number(m[3]), m[4] === undefined ? 1 : Number(m[4])] : [0, 0, 0, 0];
+    };
+    const over = (top: Rgba, under: Rgba): Rgba => [0, 1, 2].map((i) => top[i] * top[3] + under[i] * (1 - top[3])).concat(1) as Rgba;
+    const lum = (c: Rgba) => {
+      const lin = (v: number) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * lin(c[0]) + 0.7152 * lin(c[1]) + 0.0722 * lin(c[2]);
+    };
+    const css = (c: Rgba) => `rgb(${c.slice(0, 3).map(Math.round).join(",")})`;
+    const ground = (el: Element): Rgba => {
+      const layers: Rgba[] = [];
+      for (let n: Element | null = el; n; n = n.parentElement) {
+        const c = parse(getComputedStyle(n).backgroundColor);
+        if (c[3] > 0) layers.push(c);
+        if (c[3] >= 1) break;
+      }
+      let g: Rgba = [255, 255, 255, 1];
+      for (let i = layers.length - 1; i >= 0; i -= 1) g = over(layers[i], g);
+      return g;
+    };
+    const opacity = (el: Element): number => {
+      let o = 1;
+      for (let n: Element | null = el; n; n = n.parentElement) o *= Number(getComputedStyle(n).opacity);
+      return o;
+    };
+    const path = (el: Element): string => {
+      const parts: string[] = [];
+      for (let n: Element | null = el; n && !n.classList.contains("output"); n = n.parentElement) {
+        parts.unshift(n.tagName.toLowerCase() + (n.classList.length ? "." + Array.from(n.classList).slice(0, 2).join(".") : ""));
+        if (parts.length >= 4) break;
+      }
+      return parts.join(" > ");
+    };
+    const visible = (el: Element): boolean => {
+      if (el.tagName === "OPTION") {
+        const select = el.closest("select");
+        return !!select && (select.multiple || select.size > 1) && visible(select);
+      }
+      const r = el.getBoundingClientRect();
+      return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility === "visible";
+    };
+    const root = document.querySelector(".output")!;
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    const low: LowContrast[] = [];
+    let checked = 0;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const el = node.parentElement;
+      if (!el || !/\S/.test(node.textContent ?? "") || el instanceof SVGElement || ["SCRIPT", "STYLE"].includes(el.tagName) || !visible(el)) continue;
+      const bg = ground(el.tagName === "OPTION" && parse(getComputedStyle(el).backgroundColor)[3] === 0 ? el.closest("select")! : el);
+      const color = parse(getComputedStyle(el).color);
+      const fg = over([color[0], color[1], color[2], color[3] * opacity(el)], bg);
+      const [a, b] = [lum(fg), lum(bg)];
+      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      checked += 1;
+      if (ratio < 4.5) low.push({ text: (node.textContent ?? "").trim().slice(0, 40), where: path(el), fg: css(fg), bg: css(bg), ratio: Math.round(ratio * 100) / 100 });
+    }
+    return { checked, low };
+  });
+}
+
+function describeLow(report: ContrastReport): string {
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  for (const l of report.low) {
+    const key = `${l.where} ${l.fg} ${l.bg}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    lines.push(`  ${l.ratio}:1  "${l.text}"  at ${l.where}  (${l.fg} on ${l.bg})`);
+  }
+  return `${report.low.length} of ${report.checked} texts below ${MIN_CONTRAST}:1\n${lines.slice(0, 25).join("\n")}`;
+}
+
+/** What a user opens in each view before looking at it. */
+async function interact(o: OfflinePage, view: ThemeView): Promise<void> {
+  const p = o.page;
+  const pickFirst = async (list: string) => {
+    await p.evaluate((sel) => {
+      const s = document.querySelector<HTMLSelectElement>(sel)!;
+      s.selectedIndex = 0;
+      s.dispatchEvent(new Event("change", { bubbles: true }));
+      s.focus();
+    }, list);
+  };
+  switch (view.name) {
+    case "query-browser":
+      return pickFirst(".hl-qb-list");
+    case "ti-browser":
+      return pickFirst(".hl-tib-list");
+    case "cluster-browser":
+      return pickFirst(".hl-cb-list");
+    case "process-tree":
+      await p.locator(".hl-pt-table tbody tr").first().click();
+      return;
+    case "entity-graph": {
+      const point = await p.evaluate(() => {
+        const c = document.querySelector(".hl-view-entity-graph .hl-view-live") as unknown as {
+          huntlabCy: { nodes(): { first(): { renderedPosition(): { x: number; y: number } } }; container(): HTMLElement };
+        };
+        const pos = c.huntlabCy.nodes().first().renderedPosition();
+        const box = c.huntlabCy.container().getBoundingClientRect();
+        return { x: box.left + pos.x, y: box.top + pos.y };
+      });
+      await p.mouse.click(point.x, point.y);
+      await p.waitForFunction(() => !!document.querySelector(".hl-view-entity-graph .hl-view-live")?.getAttribute("data-selected"));
+      return;
+    }
+    case "geo-map": {
+      await p.waitForFunction(() => document.querySelector(".hl-view-geo-map .hl-view-live")?.getAttribute("data-markers-ready") === "1", null, { timeout: 60_000 });
+      // Pins overlap at world zoom: open a popup and a tooltip through Leaflet, as a click and a hover would.
+      await p.evaluate(KEEP_NAMES);
+      await p.evaluate(() => {
+        type Pin = { hlSpot: number; openPopup(): void; openTooltip(): void };
+        const map = (document.querySelector(".hl-view-geo-map .hl-view-live") as unknown as { huntlabMap: { eachLayer(f: (l: unknown) => void): void } }).huntlabMap;
+        const pins: Pin[] = [];
+        map.eachLayer((l) => {
+          if (typeof l === "object" && l !== null && "hlSpot" in l) pins.push(l as Pin);
+        });
+        pins[0].openPopup();
+        pins[pins.length - 1].openTooltip();
+      });
+      await p.locator(".leaflet-popup-content").first().waitFor({ timeout: 5000 });
+      await p.locator(".leaflet-tooltip").first().waitFor({ timeout: 5000 });
+      return;
+    }
+  }
+}
+
+/** Contrast of canvas-drawn labels and lines against the graph's ground. */
+async function graphPaint(o: OfflinePage): Promise<{ label: number; edge: number } | undefined> {
+  await o.page.evaluate(KEEP_NAMES);
+  return o.page.evaluate(() => {
+    const c = document.querySelector(".hl-view-live") as unknown as { huntlabCy?: { nodes(): { first(): { style(k: string): string } }; edges(): { first(): { style(k: string): string } } } } | null;
+    const cy = c?.huntlabCy;
+    if (!cy) return undefined;
+    const probe = document.createElement("canvas").getContext("2d")!;
+    const rgb = (v: string): number[] => {
+      probe.fillStyle = v;
+      const h = String(probe.fillStyle);
+      return [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
+    };
+    const lum = (c: number[]) => {
+      const lin = (v: number) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * lin(c[0]) + 0.7152 * lin(c[1]) + 0.0722 * lin(c[2]);
+    };
+    const ratio = (x: number[], y: number[]) => (Math.max(lum(x), lum(y)) + 0.05) / (Math.min(lum(x), lum(y)) + 0.05);
+    // The ground behind the canvas: the first opaque background up from the graph's container.
+    let ground = [255, 255, 255];
+    for (let n: Element | null = document.querySelector(".hl-view-live canvas"); n; n = n.parentElement) {
+      const bg = getComputedStyle(n).backgroundColor;
+      if (bg && bg !== "rgba(0, 0, 0, 0)" && bg !== "transparent") {
+        ground = rgb(bg);
+        break;
+      }
+    }
+    const node = cy.nodes().first();
+    return { label: ratio(rgb(node.style("color")), ground), edge: ratio(rgb(cy.edges().first().style("line-color")), ground) };
+  });
+}
+
+/**
+ * Known low-contrast texts in files outside this change (their owners have the
+ * fix); reported as TODO until then, so a regression anywhere else still fails.
+ */
+const KNOWN: Record<string, { themes: PageTheme[]; why: string }> = {
+  "answer-check": {
+    themes: [JUPYTERLAB_DARK, PLAIN_DARK],
+    why: "src/lab/answers.ts colours ✓/✗/… with fixed #1a7f37/#cf222e/#6e7781 (3.1–4.1:1 on dark grounds)",
+  },
+  "entity-card": { themes: [PLAIN_DARK], why: "src/entities/entity.ts writes the entity type with a fixed #666 (2.9:1 on a dark ground without JupyterLab's variables)" },
+  "alert-card": { themes: [PLAIN_DARK], why: "its entity cards (src/entities/entity.ts) write the type with a fixed #666" },
+};
+
+const missing = chromiumMissing();
+
+describe("views under JupyterLab Dark, JupyterLab Light and plain pages", { skip: missing, timeout: 900_000 }, () => {
+  let browser: Browser;
+  let views: ThemeView[] = [];
+  const built = (async () => {
+    if (missing) return;
+    browser = await launchChromium();
+    views = await themeViews();
+    mkdirSync(SHOTS, { recursive: true });
+  })();
+
+  before(() => built);
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  for (const theme of [JUPYTERLAB_DARK, JUPYTERLAB_LIGHT, PLAIN_LIGHT, PLAIN_DARK] satisfies PageTheme[]) {
+    for (const name of VIEW_NAMES) {
+      const known = KNOWN[name]?.themes.includes(theme) ? KNOWN[name].why : undefined;
+      it(`${theme.name}: ${name} text reaches ${MIN_CONTRAST}:1`, { todo: known }, async () => {
+        const view = views.find((v) => v.name === name);
+        assert.ok(view, `view ${name} built`);
+        const html = String(view.bundle["text/html"]);
+        const o = await openOffline(browser, themedPage(theme, html), { name: `${theme.name}-${view.name}`, viewport: { width: 1200, height: 900 } });
+        try {
+          if (view.live) {
+            await o.page.waitForFunction(() => ["1", "failed"].includes(document.querySelector(".hl-view")?.getAttribute("data-hl-live") ?? ""), null, { timeout: 60_000 });
+            assert.equal(await o.page.evaluate(() => document.querySelector(".hl-view")?.getAttribute("data-hl-live")), "1", `${view.name} mounted`);
+            await interact(o, view);
+          }
+          await o.page.waitForTimeout(150);
+          if (theme === JUPYTERLAB_DARK) await o.page.screenshot({ path: join(SHOTS, `${view.name}.png`), fullPage: true });
+          const report = await measureContrast(o.page);
+          assert.ok(report.checked > 0, "no text checked");
+          const problems = report.low.length ? [describeLow(report)] : [];
+          const paint = await graphPaint(o);
+          if (paint && paint.label < MIN_CONTRAST) problems.push(`canvas labels ${paint.label.toFixed(2)}:1 on the graph's ground`);
+          if (paint && paint.edge < 3) problems.push(`edges ${paint.edge.toFixed(2)}:1 on the graph's ground (3:1 for lines)`);
+          if (view.name === "geo-map" && theme === JUPYTERLAB_DARK) {
+            const sea = await o.page.evaluate(() => getComputedStyle(document.querySelector(".leaflet-container")!).backgroundColor);
+            assert.equal(sea, "rgb(17, 17, 17)", "the dark map's sea is the theme's ground");
+          }
+          assert.deepEqual(problems, [], `\n${problems.join("\n")}`);
+          assert.deepEqual(o.errors, [], "page errors");
+          assert.deepEqual(o.blocked, [], "requests");
+        } finally {
+          await o.close();
+        }
+      });
+    }
+  }
+});

@@ -1,0 +1,221 @@
+/**
+ * Interrupting long TI lookups: an AbortSignal or the kernel's SIGINT stops a
+ * batch against a slow loopback service within a second — queued requests never
+ * start, requests in flight are cancelled, backoffs end — and the next lookup works.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import path from "node:path";
+import vm from "node:vm";
+import { KernelInterrupt, operationSignal, type OperationSignal } from "../../src/context/interrupt";
+import { Limiter, sleep } from "../../src/context/limiter";
+import type { HttpTIProvider } from "../../src/context/tiHttp";
+import { TIProgress } from "../../src/context/tiProgress";
+import { harness, rowsOf } from "./tiHelpers";
+import * as svc from "./tiServices";
+import type { Handler } from "./tiTwins";
+
+/** 200 public addresses: more than the concurrency limit lets through at once. */
+const IPS = Array.from({ length: 200 }, (_, i) => `45.83.${Math.floor(i / 250)}.${(i % 250) + 1}`);
+
+/** Every answer takes 5 s: a slow provider. */
+const slow: Handler = () => ({ delayMs: 5_000, status: 404, json: { message: "not observed" } });
+
+function providerOf(h: Awaited<ReturnType<typeof harness>>): HttpTIProvider {
+  return Object.values(h.ti.loadedProviders)[0] as HttpTIProvider;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<{ error: unknown; at: number }> {
+  try {
+    await promise;
+  } catch (error) {
+    return { error, at: Date.now() };
+  }
+  assert.fail("expected the lookup to reject");
+}
+
+test("an aborted signal stops a long batch within a second; queued requests never start", async () => {
+  const h = await harness("GreyNoise", slow, { Concurrency: 4, TimeoutSeconds: 30 });
+  try {
+    const controller = new AbortController();
+    const lookup = h.ti.lookupIocs(IPS, { signal: controller.signal, progress: false });
+    await sleep(300);
+    assert.equal(providerOf(h).inFlight, 4, "four requests in flight");
+    const abortedAt = Date.now();
+    controller.abort();
+    const { error, at } = await rejection(lookup);
+    assert.ok(at - abortedAt < 1000, `rejected ${at - abortedAt} ms after the abort`);
+    assert.equal((error as { code?: string }).code, "context/lookup-interrupted");
+    assert.match(String((error as Error).message), /^TI lookup interrupted \(signal aborted\) after 0 of 200 lookups;/);
+    await sleep(100);
+    assert.equal(providerOf(h).inFlight, 0, "no request left in flight");
+    const seen = h.twin.requests.length;
+    assert.equal(seen, 4, "only the first four requests were sent");
+    await sleep(400);
+    assert.equal(h.twin.requests.length, seen, "nothing is sent after the abort");
+  } finally {
+    await h.close();
+  }
+});
+
+test("an abort during a Retry-After backoff ends at once", async () => {
+  const h = await harness("GreyNoise", () => ({ status: 503, headers: { "Retry-After": "20" }, json: { message: "busy" } }), { MaxRetryAfterSeconds: 30 });
+  try {
+    const controller = new AbortController();
+    const lookup = h.ti.lookupIoc("45.83.66.10", { signal: controller.signal, progress: false });
+    await sleep(300);
+    assert.equal(h.twin.requests.length, 1, "the first attempt was answered 503; the retry waits 20 s");
+    const abortedAt = Date.now();
+    controller.abort();
+    const { error, at } = await rejection(lookup);
+    assert.ok(at - abortedAt < 1000, `rejected ${at - abortedAt} ms after the abort`);
+    assert.equal((error as { code?: string }).code, "context/lookup-interrupted");
+  } finally {
+    await h.close();
+  }
+});
+
+test("a signal aborted before the call sends nothing", async () => {
+  const h = await harness("GreyNoise", svc.greyNoiseCommunity);
+  try {
+    const { error } = await rejection(h.ti.lookupIocs(["45.83.66.10"], { signal: AbortSignal.abort(), progress: false }));
+    assert.equal((error as { code?: string }).code, "context/lookup-interrupted");
+    assert.equal(h.twin.requests.length, 0);
+  } finally {
+    await h.close();
+  }
+});
+
+test("answers received before the interrupt are cached: the next run does not ask again", async () => {
+  // The first address answers at once, the others hang.
+  const h = await harness("GreyNoise", (req) => (req.path.endsWith("/45.83.66.10") ? svc.greyNoiseCommunity(req) : { delayMs: 5_000, status: 404, json: {} }), {
+    Concurrency: 2,
+    TimeoutSeconds: 30,
+  });
+  try {
+    const controller = new AbortController();
+    const lookup = h.ti.lookupIocs(["45.83.66.10", "45.83.0.1", "45.83.0.2"], { signal: controller.signal, progress: false });
+    await sleep(300);
+    controller.abort();
+    const { error } = await rejection(lookup);
+    assert.match(String((error as Error).message), /after 1 of 3 lookups/);
+    const before = h.twin.requests.length;
+    const [row] = rowsOf(await h.ti.lookupIoc("45.83.66.10", { progress: false }));
+    assert.equal(row.Result, true);
+    assert.equal(h.twin.requests.length, before, "answered from the cache");
+  } finally {
+    await h.close();
+  }
+});
+
+test("the kernel's SIGINT stops a lookup under tslab, and the kernel goes on", async () => {
+  // tslab's kernel as huntlab sees it: its jupyter.js among the loaded modules with the
+  // per-cell output writer set, and its own SIGINT handler (tslab's main.js installs one).
+  const fakeTslab = path.join(path.sep, "opt", "tslab", "dist", "jupyter.js");
+  require.cache[fakeTslab] = { exports: { lastWriteDisplayData: () => undefined } } as unknown as NodeJS.Module;
+  const tslabHandler = () => undefined;
+  process.on("SIGINT", tslabHandler);
+  const h = await harness("GreyNoise", slow, { Concurrency: 4, TimeoutSeconds: 30 });
+  try {
+    const lookup = h.ti.lookupIocs(IPS, { progress: false });
+    await sleep(300);
+    assert.equal(process.listenerCount("SIGINT"), 2, "huntlab listens while the lookup runs");
+    const interruptedAt = Date.now();
+    process.kill(process.pid, "SIGINT");
+    const { error, at } = await rejection(lookup);
+    assert.ok(at - interruptedAt < 1000, `rejected ${at - interruptedAt} ms after SIGINT`);
+    assert.equal((error as { code?: string }).code, "context/lookup-interrupted");
+    assert.ok((error as Error).cause instanceof KernelInterrupt);
+    assert.match(String((error as Error).message), /\(Interrupt Kernel\)/);
+    assert.equal(process.listenerCount("SIGINT"), 1, "only tslab's handler is left");
+    assert.equal(h.twin.requests.length, 4);
+    // The next cell: a lookup works.
+    h.twin.requests.length = 0;
+    const quick = await harness("GreyNoise", svc.greyNoiseCommunity);
+    try {
+      const [row] = rowsOf(await quick.ti.lookupIoc("45.83.66.10", { progress: false }));
+      assert.equal(row.Result, true);
+    } finally {
+      await quick.close();
+    }
+  } finally {
+    process.off("SIGINT", tslabHandler);
+    delete require.cache[fakeTslab];
+    await h.close();
+  }
+});
+
+test("outside a kernel no SIGINT listener is added (Ctrl-C still ends a script)", () => {
+  const before = process.listenerCount("SIGINT");
+  const op = operationSignal();
+  assert.equal(process.listenerCount("SIGINT"), before);
+  op.release();
+  const never = operationSignal({ interrupt: "never" });
+  assert.equal(process.listenerCount("SIGINT"), before);
+  never.release();
+});
+
+test("Limiter: a waiting task whose signal aborts leaves the queue and never runs", async () => {
+  const limiter = new Limiter(1);
+  let release!: () => void;
+  const first = limiter.run(() => new Promise<void>((r) => (release = r)));
+  const controller = new AbortController();
+  let ran = false;
+  const second = limiter.run(async () => {
+    ran = true;
+  }, controller.signal);
+  const third = limiter.run(async () => "third");
+  assert.equal(limiter.waiting, 2);
+  controller.abort(new Error("stop"));
+  await assert.rejects(second, /stop/);
+  assert.equal(limiter.waiting, 1);
+  release();
+  await first;
+  assert.equal(await third, "third", "the slot passed over the aborted waiter");
+  assert.equal(ran, false);
+  assert.equal(limiter.active, 0);
+});
+
+test("sleep ends with the signal's reason as soon as it aborts", async () => {
+  const controller = new AbortController();
+  const t0 = Date.now();
+  const nap = sleep(10_000, controller.signal);
+  setTimeout(() => controller.abort(new Error("wake")), 50);
+  await assert.rejects(nap, /wake/);
+  assert.ok(Date.now() - t0 < 1000);
+});
+
+test("the progress display of an interrupted batch says so and stops counting", async () => {
+  const progress = new TIProgress([{ name: "GreyNoise", total: 3 }], 3, false);
+  progress.record(0, { status: 0, result: true, severity: "high" }, false);
+  await progress.finish("Interrupt Kernel");
+  progress.record(0, { status: 0, result: true, severity: "high" }, false);
+  assert.equal(progress.tallies[0].done, 1, "a late answer is not counted");
+  assert.match(progress.summary(), /^TI lookup interrupted \(Interrupt Kernel\) after [\d.]+ s: 3 observables × 1 provider \(GreyNoise\) → 1 found \(high 1\)/);
+});
+
+test("an operation started in a cell's synchronous part (vm breakOnSigint, as tslab runs cells) still catches SIGINT", async () => {
+  const fakeTslab = path.join(path.sep, "opt", "tslab", "dist", "jupyter.js");
+  require.cache[fakeTslab] = { exports: { lastWriteDisplayData: () => undefined } } as unknown as NodeJS.Module;
+  let tslabSaw = 0;
+  const tslabHandler = () => void (tslabSaw += 1);
+  process.on("SIGINT", tslabHandler);
+  const hook = globalThis as { __huntlabStartOperation?: () => OperationSignal };
+  hook.__huntlabStartOperation = () => operationSignal();
+  try {
+    // A listener added while the watchdog owns SIGINT would not be re-armed: the signal would kill this process.
+    const op = vm.runInThisContext("globalThis.__huntlabStartOperation()", { breakOnSigint: true }) as OperationSignal;
+    await sleep(20);
+    process.kill(process.pid, "SIGINT");
+    await sleep(100);
+    assert.equal(tslabSaw, 1, "tslab's own handler ran");
+    assert.ok(op.signal.aborted, "the operation was aborted");
+    assert.ok(op.signal.reason instanceof KernelInterrupt);
+    op.release();
+    assert.equal(process.listenerCount("SIGINT"), 1);
+  } finally {
+    delete hook.__huntlabStartOperation;
+    process.off("SIGINT", tslabHandler);
+    delete require.cache[fakeTslab];
+  }
+});
