@@ -1,0 +1,202 @@
+/**
+ * Driving JupyterLab 4's own UI in Chromium (playwright-core), offline: every
+ * request that is not to the loopback JupyterLab server is aborted and
+ * recorded. Actions go through the UI a person uses — the menu bar, the
+ * command palette, the toolbar's kernel switcher, the kernel dialog.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
+import type { LabServer } from "./labServer";
+
+export interface LabPage {
+  page: Page;
+  context: BrowserContext;
+  /** Requests that were not to the loopback server, aborted. */
+  blocked: string[];
+  /** Uncaught page errors. */
+  pageErrors: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Opens `notebookPath` (relative to the server's root) in JupyterLab —
+ * alone in a fresh workspace when `workspace` is given — and resolves when the
+ * notebook panel shows.
+ */
+export async function openNotebook(browser: Browser, server: LabServer, notebookPath: string, options: { viewport?: { width: number; height: number }; workspace?: string } = {}): Promise<LabPage> {
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1400, height: 1000 }, serviceWorkers: "block" });
+  const blocked: string[] = [];
+  const pageErrors: string[] = [];
+  await context.route("**/*", (route) => {
+    const requested = route.request().url();
+    let url: URL | undefined;
+    try {
+      url = new URL(requested);
+    } catch {
+      url = undefined;
+    }
+    if (url && (/^(data|blob|about):$/.test(url.protocol) || url.hostname === "127.0.0.1")) return route.continue();
+    blocked.push(requested);
+    return route.abort("blockedbyclient");
+  });
+  const page = await context.newPage();
+  page.on("pageerror", (error) => pageErrors.push(String(error)));
+  page.on("dialog", (dialog) => void dialog.dismiss().catch(() => undefined));
+  await page.goto(server.url(notebookPath, options.workspace), { waitUntil: "domcontentloaded" });
+  await page.locator(".jp-NotebookPanel").first().waitFor({ timeout: 120_000 });
+  return { page, context, blocked, pageErrors, close: () => context.close() };
+}
+
+/**
+ * Waits until the notebook panel shows `cells` cells: JupyterLab attaches a
+ * long notebook's cells in batches after opening it.
+ */
+export async function waitCellsAttached(page: Page, cells: number, timeout = 120_000): Promise<void> {
+  await page.waitForFunction((n) => document.querySelectorAll(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell").length >= n, cells, { timeout, polling: 500 });
+}
+
+/** The open notebook's kernel status indicator (`idle`, `busy`, `connecting`, …). */
+export function kernelStatus(page: Page): Promise<string | null> {
+  return page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator").first().getAttribute("data-status");
+}
+
+export async function waitKernelIdle(page: Page, timeout = 120_000): Promise<void> {
+  await page.waitForFunction(
+    () => document.querySelector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator")?.getAttribute("data-status") === "idle",
+    null,
+    { timeout, polling: 250 },
+  );
+}
+
+/** The kernel name shown in the notebook toolbar. */
+export async function kernelName(page: Page): Promise<string> {
+  return ((await page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Toolbar-kernelName").first().textContent()) ?? "").trim();
+}
+
+/** Picks a kernel by its display name through the toolbar's kernel switcher and JupyterLab's "Select Kernel" dialog. */
+export async function selectKernel(page: Page, displayName: string): Promise<void> {
+  await page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Toolbar-kernelName").first().click();
+  const dialog = page.locator(".jp-Dialog");
+  await dialog.waitFor();
+  const select = dialog.locator("select");
+  if (await select.count()) {
+    const value = await select.locator("option", { hasText: displayName }).first().getAttribute("value");
+    if (value === null) throw new Error(`no kernel "${displayName}" in the dialog`);
+    await select.selectOption(value);
+  } else {
+    await dialog.getByText(displayName, { exact: true }).first().click();
+  }
+  await dialog.locator(".jp-Dialog-button.jp-mod-accept").click();
+  await dialog.waitFor({ state: "detached" });
+  await page.waitForFunction(
+    (name) => document.querySelector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Toolbar-kernelName")?.textContent?.trim() === name,
+    displayName,
+    { timeout: 30_000 },
+  );
+}
+
+/** Clicks a menu of the menu bar, then one of its items by its label ("Run", "Run All Cells"). */
+export async function menuCommand(page: Page, menu: string, label: string): Promise<void> {
+  await page.locator(".lm-MenuBar-item", { has: page.locator(".lm-MenuBar-itemLabel", { hasText: new RegExp(`^${escapeRegExp(menu)}$`) }) }).click();
+  const item = page.locator(".lm-Menu .lm-Menu-item:not(.lm-mod-disabled)", { has: page.locator(".lm-Menu-itemLabel", { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) }).first();
+  await item.waitFor();
+  await item.click();
+}
+
+/** Runs a command through the command palette (Ctrl+Shift+C), by the label the palette shows. */
+export async function paletteCommand(page: Page, label: string): Promise<void> {
+  await page.keyboard.press("Control+Shift+C");
+  const input = page.locator(".lm-CommandPalette input, .jp-ModalCommandPalette input").first();
+  await input.waitFor();
+  await input.fill(label);
+  const item = page.locator(".lm-CommandPalette-item", { has: page.locator(".lm-CommandPalette-itemLabel", { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) }).first();
+  await item.waitFor();
+  await item.click();
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+export interface RunSummary {
+  codeCells: number;
+  /** Code cells with an execution count. */
+  executed: number;
+  seconds: number;
+}
+
+/**
+ * Runs every cell through Run ▸ Run All Cells and waits until the last code
+ * cell has run (its prompt holds a number) and the kernel is idle. Cells are
+ * counted, not pinned: the notebook changes.
+ */
+export async function runAllAndWait(page: Page, timeout = 600_000): Promise<RunSummary> {
+  const started = Date.now();
+  await menuCommand(page, "Run", "Run All Cells");
+  const prompts = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt";
+  // Started: some prompt is queued or running.
+  await page.waitForFunction((sel) => Array.from(document.querySelectorAll(sel)).some((p) => /\[[*\d]/.test(p.textContent ?? "")), prompts, { timeout: 60_000, polling: 250 });
+  // Finished: nothing queued or running, the kernel idle (twice in a row: between two cells it may flicker).
+  await page.waitForFunction(
+    (sel) => {
+      const w = window as unknown as { __hlIdle?: number };
+      const texts = Array.from(document.querySelectorAll(sel), (p) => p.textContent ?? "");
+      const idle = document.querySelector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator")?.getAttribute("data-status") === "idle";
+      const done = idle && !texts.some((t) => t.includes("*"));
+      w.__hlIdle = done ? (w.__hlIdle ?? 0) + 1 : 0;
+      return w.__hlIdle >= 3;
+    },
+    prompts,
+    { timeout, polling: 500 },
+  );
+  const texts = await page.locator(prompts).allTextContents();
+  return { codeCells: texts.length, executed: texts.filter((t) => /\[\d+\]/.test(t)).length, seconds: Math.round((Date.now() - started) / 100) / 10 };
+}
+
+/** Text of every error output and stderr stream in the open notebook, with the cell's first source line. */
+export function errorOutputs(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell")).flatMap((cell) => {
+      const source = (cell.querySelector(".cm-content")?.textContent ?? "").slice(0, 80);
+      return Array.from(cell.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'), (o) => `${source} → ${(o.textContent ?? "").slice(0, 500)}`);
+    }),
+  );
+}
+
+/** The output area holding `selector` (the n-th such output). */
+export function outputWith(page: Page, selector: string, n = 0): Locator {
+  return page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output", { has: page.locator(selector) }).nth(n);
+}
+
+/** Saves through File ▸ Save Notebook and waits until the tab is no longer marked dirty. */
+export async function saveNotebook(page: Page): Promise<void> {
+  await menuCommand(page, "File", "Save Notebook");
+  await page.waitForFunction(() => !document.querySelector(".jp-mod-current.jp-mod-dirty, .lm-TabBar-tab.lm-mod-current.jp-mod-dirty"), null, { timeout: 60_000 });
+}
+
+/**
+ * Scrolls `target` into view and waits until it stops moving: cells that come
+ * into view get laid out (content-visibility) and push their neighbours.
+ */
+export async function settle(target: Locator, timeout = 10_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  let last = "";
+  let stable = 0;
+  while (Date.now() < deadline && stable < 3) {
+    await target.scrollIntoViewIfNeeded();
+    const box = JSON.stringify(await target.boundingBox());
+    stable = box === last ? stable + 1 : 0;
+    last = box;
+    await target.page().waitForTimeout(150);
+  }
+}
+
+/** Saves a PNG of `target` (scrolled into view) under `dir`. */
+export async function screenshot(target: Locator, dir: string, name: string): Promise<string> {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.png`);
+  await settle(target);
+  await target.screenshot({ path: file, animations: "disabled" });
+  return file;
+}
