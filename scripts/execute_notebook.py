@@ -1,19 +1,52 @@
 """Execute one notebook headless with nbclient and report every problem.
 
-usage: python3 execute_notebook.py NOTEBOOK OUTPUT [--kernel NAME] [--timeout SECONDS]
+usage: python3 execute_notebook.py NOTEBOOK OUTPUT [--kernel NAME] [--timeout SECONDS] [--cwd DIR]
+                                   [--progress] [--stop-on-error] [--mark-cells]
 
 Writes the executed notebook to OUTPUT and a JSON report on stdout:
-{"cells": N, "problems": [{"cell": i, "kind": ..., "text": ...}], "seconds": t}
+{"cells": N, "problems": [{"cell": i, "kind": ..., "text": ...}], "seconds": t,
+ "failures": [{"cell": i, "execution_count": n, "source": first lines, "error": text}], "stopped": bool}
 A problem is an error output, an execute_reply with status "error", or text on
 stderr (tslab reports a cell's type errors there, and then skips the cell).
+A failure is a cell whose execute_reply has status "error" or that has an error
+output (tslab writes the error of a failed cell on stderr, Deno as an error output).
+
+For `npm run hunt` (scripts/hunt.mjs):
+  --progress       one line per code cell on stderr as it finishes (ok / FAILED, seconds, first line)
+  --stop-on-error  stop at the first failed cell (the rest are left unexecuted), as papermill does
+  --mark-cells     record each code cell's outcome in its metadata: {"huntlab": {"status": "ok" | "failed" | "not-run"}}
 """
 import argparse
+import asyncio
 import json
 import sys
 import time
 
 import nbformat
 from nbclient import NotebookClient
+
+
+class StopExecution(Exception):
+    """Raised from the per-cell hook to stop at a failed cell (--stop-on-error)."""
+
+
+def text_of(value):
+    return "".join(value) if isinstance(value, list) else str(value or "")
+
+
+def first_lines(source, count=3):
+    lines = [line for line in text_of(source).splitlines() if line.strip()]
+    head = lines[:count]
+    return "\n".join(head) + ("\n…" if len(lines) > count else "")
+
+
+def cell_error(cell):
+    """The error a failed cell shows: its error outputs, else what it wrote on stderr."""
+    errors = [f"{o.get('ename')}: {o.get('evalue')}" for o in cell.get("outputs", []) if o.output_type == "error"]
+    if errors:
+        return "\n".join(errors)
+    stderr = "".join(text_of(o.get("text")) for o in cell.get("outputs", []) if o.output_type == "stream" and o.get("name") == "stderr")
+    return stderr.strip()[:4000] or "the kernel reported an error without a message (or aborted the cell)"
 
 
 def main() -> int:
@@ -23,28 +56,74 @@ def main() -> int:
     parser.add_argument("--kernel", default=None)
     parser.add_argument("--timeout", type=int, default=600)
     parser.add_argument("--cwd", default=None)
+    parser.add_argument("--progress", action="store_true")
+    parser.add_argument("--stop-on-error", action="store_true")
+    parser.add_argument("--mark-cells", action="store_true")
     args = parser.parse_args()
 
     nb = nbformat.read(args.notebook, as_version=4)
     kernel = args.kernel or nb.metadata.get("kernelspec", {}).get("name", "tslab")
     client = NotebookClient(nb, timeout=args.timeout, kernel_name=kernel, allow_errors=True, record_timing=True)
+    code_indexes = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    failures = []
+    started_at = {}
+
+    def on_cell_start(cell, cell_index, **_):
+        started_at[cell_index] = time.time()
+
+    def on_cell_executed(cell, cell_index, execute_reply, **_):
+        status = (execute_reply or {}).get("content", {}).get("status", "ok")
+        # "abort": the kernel dropped the request (tslab does so for 200 ms after an error).
+        failed = status in ("error", "abort") or any(o.output_type == "error" for o in cell.get("outputs", []))
+        if args.mark_cells:
+            cell.metadata["huntlab"] = {"status": "failed" if failed else "ok"}
+        if failed:
+            failures.append({"cell": cell_index, "execution_count": cell.get("execution_count"), "source": first_lines(cell.source), "error": cell_error(cell)})
+        if args.progress:
+            seconds = time.time() - started_at.get(cell_index, time.time())
+            position = code_indexes.index(cell_index) + 1 if cell_index in code_indexes else 0
+            head = (text_of(cell.source).strip().splitlines() or [""])[0][:70]
+            outcome = "FAILED" if failed else "ok"
+            print(f"[hunt] cell {cell_index + 1}/{len(nb.cells)} (code {position}/{len(code_indexes)}) {outcome} {seconds:.1f}s  {head}", file=sys.stderr, flush=True)
+        if failed and args.stop_on_error:
+            raise StopExecution()
+        if failed:
+            # tslab aborts every request that reaches it within 200 ms of an error
+            # (its execution queue is reset): let that window pass before the next cell.
+            return asyncio.sleep(0.3)
+        return None
+
+    client.on_cell_start = on_cell_start
+    client.on_cell_executed = on_cell_executed
     problems = []
+    stopped = False
     started = time.time()
     try:
         client.execute(cwd=args.cwd)
+    except StopExecution:
+        stopped = True
     except Exception as exc:  # kernel died, timeout…
         problems.append({"cell": -1, "kind": "execution", "text": f"{type(exc).__name__}: {exc}"})
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
+        if args.mark_cells and "huntlab" not in cell.metadata:
+            cell.metadata["huntlab"] = {"status": "not-run"}
         for out in cell.get("outputs", []):
             if out.output_type == "error":
                 problems.append({"cell": index, "kind": "error", "text": f"{out.get('ename')}: {out.get('evalue')}"})
             elif out.output_type == "stream" and out.get("name") == "stderr":
                 problems.append({"cell": index, "kind": "stderr", "text": out.get("text", "")[:2000]})
     nbformat.write(nb, args.output)
-    code_cells = sum(1 for c in nb.cells if c.cell_type == "code")
-    json.dump({"kernel": kernel, "cells": code_cells, "problems": problems, "seconds": round(time.time() - started, 2)}, sys.stdout)
+    report = {
+        "kernel": kernel,
+        "cells": len(code_indexes),
+        "problems": problems,
+        "seconds": round(time.time() - started, 2),
+        "failures": failures,
+        "stopped": stopped,
+    }
+    json.dump(report, sys.stdout)
     return 0
 
 

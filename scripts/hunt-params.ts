@@ -1,0 +1,243 @@
+/**
+ * Notebook parameters for `npm run hunt`, after papermill's convention: the
+ * first code cell tagged `parameters` declares them (`let name: Type = value;`)
+ * and the runner adds a cell tagged `injected-parameters` right after it that
+ * assigns the values given on the command line. Pure functions over the
+ * notebook JSON; scripts/hunt.mjs does the I/O.
+ */
+
+/** The parts of an nbformat 4 cell this module reads and writes. */
+export interface NotebookCell {
+  cell_type: string;
+  source: string | string[];
+  metadata: Record<string, unknown> & { tags?: string[] };
+  outputs?: unknown[];
+  execution_count?: number | null;
+  id?: string;
+}
+
+export interface NotebookJson {
+  cells: NotebookCell[];
+  metadata: Record<string, unknown>;
+  nbformat: number;
+  nbformat_minor: number;
+}
+
+/** One declaration of the parameters cell. */
+export interface ParameterDeclaration {
+  name: string;
+  /** `let`, `const` or `var`; only `let`/`var` can be overridden. */
+  kind: string;
+  /** The type annotation as written (`string | undefined`), or "" when none. */
+  type: string;
+  /** The initial value as written (`"MSTICAlertsWin1"`). */
+  value: string;
+  /** The trailing `//` comment, if any. */
+  comment: string;
+}
+
+/** A parameter value: what JSON gives, or undefined. */
+export type ParameterValue = string | number | boolean | null | undefined | ParameterValue[] | { [key: string]: ParameterValue };
+
+/** Why a hunt cannot start (bad arguments, no parameters cell); the message says what to fix. */
+export class HuntParameterError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "HuntParameterError";
+  }
+}
+
+export const PARAMETERS_TAG = "parameters";
+export const INJECTED_TAG = "injected-parameters";
+
+export function cellText(source: string | string[]): string {
+  return Array.isArray(source) ? source.join("") : source;
+}
+
+function tags(cell: NotebookCell): string[] {
+  return Array.isArray(cell.metadata?.tags) ? cell.metadata.tags : [];
+}
+
+/** Index of the first code cell tagged `parameters`, or -1. */
+export function findParametersCell(nb: NotebookJson): number {
+  return nb.cells.findIndex((c) => c.cell_type === "code" && tags(c).includes(PARAMETERS_TAG));
+}
+
+/**
+ * Splits `rest` (what follows `name`) into type, value and comment, scanning
+ * once: `=` and `;` and `//` count only outside string literals and brackets.
+ */
+function splitDeclaration(rest: string): { type: string; value: string; comment: string } | undefined {
+  let quote = "";
+  let depth = 0;
+  let eq = -1;
+  let end = rest.length;
+  let comment = "";
+  for (let i = 0; i < rest.length; i += 1) {
+    const ch = rest[i];
+    if (quote) {
+      if (ch === "\\") i += 1;
+      else if (ch === quote) quote = "";
+      continue;
+    }
+    if (ch === '"' || ch === "'" || ch === "`") quote = ch;
+    else if (ch === "(" || ch === "[" || ch === "{" || ch === "<") depth += 1;
+    else if ((ch === ")" || ch === "]" || ch === "}" || ch === ">") && depth > 0) depth -= 1;
+    else if (ch === "=" && depth === 0 && eq < 0 && rest[i + 1] !== ">") eq = i;
+    else if (ch === "/" && rest[i + 1] === "/") {
+      end = Math.min(end, i);
+      comment = rest.slice(i + 2).trim();
+      break;
+    } else if (ch === ";" && depth === 0 && eq >= 0) end = Math.min(end, i);
+  }
+  if (eq < 0) return undefined;
+  const head = rest.slice(0, eq).trim();
+  const type = head.startsWith(":") ? head.slice(1).trim() : head;
+  return { type, value: rest.slice(eq + 1, end).trim(), comment };
+}
+
+const DECLARATION = /^\s*(let|const|var)\s+([A-Za-z_$][\w$]*)\s*/;
+
+/** The declarations of a parameters cell, one per line (`let name: Type = value; // comment`). */
+export function parseParameters(source: string): ParameterDeclaration[] {
+  const out: ParameterDeclaration[] = [];
+  for (const line of source.split(/\r?\n/)) {
+    const m = DECLARATION.exec(line);
+    if (!m) continue;
+    const parts = splitDeclaration(line.slice(m[0].length));
+    if (parts) out.push({ name: m[2], kind: m[1], ...parts });
+  }
+  return out;
+}
+
+/** Parts of a union type annotation: `string | undefined` → ["string", "undefined"]. */
+function typeParts(type: string): string[] {
+  return type.split("|").map((t) => t.trim()).filter(Boolean);
+}
+
+/**
+ * The typed value of `--param name=value`: a JSON literal when it parses,
+ * else the text. The declared type decides when they disagree: a `string`
+ * parameter keeps `123` as text, a `string[]` one takes `x` as `["x"]`, and
+ * `null` becomes `undefined` for a `T | undefined` parameter.
+ */
+export function coerceParameter(raw: string, type = ""): ParameterValue {
+  let value: ParameterValue;
+  try {
+    value = JSON.parse(raw) as ParameterValue;
+  } catch {
+    value = raw;
+  }
+  const parts = typeParts(type);
+  if (!parts.length) return value;
+  const allowsNull = parts.includes("null") || parts.includes("any") || parts.includes("unknown");
+  if (value === null && !allowsNull && parts.includes("undefined")) return undefined;
+  if (raw === "" && parts.includes("undefined")) return undefined;
+  const wantsString = parts.includes("string") && !parts.some((p) => /^(number|boolean|any|unknown)$|\[\]$|^Array</.test(p));
+  if (wantsString && typeof value !== "string" && value !== null && value !== undefined) return raw;
+  const wantsStringArray = parts.includes("string[]") || parts.includes("Array<string>");
+  if (wantsStringArray && typeof value === "string") return [value];
+  if (wantsStringArray && Array.isArray(value)) return value.map((v) => (typeof v === "string" ? v : JSON.stringify(v)));
+  return value;
+}
+
+/** A value as a TypeScript literal (JSON is valid TypeScript; undefined is spelt out). */
+export function literal(value: ParameterValue): string {
+  return value === undefined ? "undefined" : JSON.stringify(value);
+}
+
+/** Did-you-mean: names within a small edit distance, closest first. */
+function closeNames(name: string, names: readonly string[]): string[] {
+  const dist = (a: string, b: string): number => {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i += 1) {
+      let prev = row[0];
+      row[0] = i;
+      for (let j = 1; j <= b.length; j += 1) {
+        const tmp = row[j];
+        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+        prev = tmp;
+      }
+    }
+    return row[b.length];
+  };
+  return names
+    .map((n) => [n, dist(name, n)] as const)
+    .filter(([, d]) => d <= Math.max(2, Math.floor(name.length / 3)))
+    .sort((a, b) => a[1] - b[1])
+    .map(([n]) => n);
+}
+
+/** `name=value` from the command line, split at the first `=`. */
+export function splitAssignment(arg: string): [string, string] {
+  const at = arg.indexOf("=");
+  if (at <= 0) throw new HuntParameterError(`--param ${JSON.stringify(arg)}: expected name=value (for example --param hostName=WKS-0042)`);
+  return [arg.slice(0, at).trim(), arg.slice(at + 1)];
+}
+
+/** The result of {@link parameterize}. */
+export interface Parameterized {
+  notebook: NotebookJson;
+  /** The parameters cell's declarations. */
+  declarations: ParameterDeclaration[];
+  /** The values the injected cell sets, by name (in the order given). */
+  injected: Record<string, ParameterValue>;
+  /** Index of the parameters cell (the injected cell follows it). */
+  parametersCell: number;
+}
+
+/**
+ * A copy of the notebook with an `injected-parameters` cell after its
+ * parameters cell, assigning `values` (raw text from the command line, or
+ * typed values). A previous injected cell is replaced, as papermill does.
+ */
+export function parameterize(nb: NotebookJson, values: Record<string, string | ParameterValue>, notebookName = "the notebook"): Parameterized {
+  const cells = nb.cells.filter((c) => !tags(c).includes(INJECTED_TAG));
+  const copy: NotebookJson = { ...nb, cells };
+  const at = findParametersCell(copy);
+  if (at < 0) {
+    throw new HuntParameterError(
+      `${notebookName} has no code cell tagged "${PARAMETERS_TAG}": add the tag to the cell that declares the parameters (let name: type = value;), as papermill expects`,
+    );
+  }
+  const declarations = parseParameters(cellText(copy.cells[at].source));
+  const byName = new Map(declarations.map((d) => [d.name, d]));
+  const injected: Record<string, ParameterValue> = {};
+  for (const [name, raw] of Object.entries(values)) {
+    const decl = byName.get(name);
+    if (!decl) {
+      const close = closeNames(name, [...byName.keys()]);
+      throw new HuntParameterError(
+        `unknown parameter "${name}"` + (close.length ? ` (did you mean ${close.map((c) => `"${c}"`).join(", ")}?)` : "") +
+          `; the parameters cell of ${notebookName} declares: ${[...byName.keys()].join(", ") || "nothing"}`,
+      );
+    }
+    if (decl.kind === "const") {
+      throw new HuntParameterError(`parameter "${name}" is declared with const in ${notebookName}: declare it with let so that a hunt can set it`);
+    }
+    injected[name] = typeof raw === "string" ? coerceParameter(raw, decl.type) : raw;
+  }
+  const lines = ["// Parameters injected by `npm run hunt` (papermill's injected-parameters cell)"];
+  for (const [name, value] of Object.entries(injected)) lines.push(`${name} = ${literal(value)};`);
+  // Kernels show a cell's last value: end on one that shows nothing.
+  lines.push("void 0;");
+  const paramsCell = copy.cells[at];
+  const cell: NotebookCell = {
+    cell_type: "code",
+    execution_count: null,
+    metadata: { ...(paramsCell.metadata.huntlab_section ? { huntlab_section: paramsCell.metadata.huntlab_section } : {}), tags: [INJECTED_TAG] },
+    outputs: [],
+    source: lines.join("\n"),
+  };
+  if (copy.nbformat > 4 || (copy.nbformat === 4 && copy.nbformat_minor >= 5)) cell.id = "injected-parameters";
+  copy.cells = [...cells.slice(0, at + 1), cell, ...cells.slice(at + 1)];
+  return { notebook: copy, declarations, injected, parametersCell: at };
+}
+
+/**
+ * The values in effect after injection, for the report's header: each
+ * declared parameter with its value as written and whether the hunt set it.
+ */
+export function effectiveParameters(p: Pick<Parameterized, "declarations" | "injected">): { name: string; value: string; injected: boolean }[] {
+  return p.declarations.map((d) => (d.name in p.injected ? { name: d.name, value: literal(p.injected[d.name]), injected: true } : { name: d.name, value: d.value, injected: false }));
+}

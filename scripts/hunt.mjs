@@ -1,0 +1,240 @@
+/**
+ * `npm run hunt`: re-run a notebook on new data, headless, as papermill does
+ * for Python notebooks, and write the executed notebook and an HTML report.
+ *
+ *   npm run hunt -- --data DIR [--queries DIR] [--notebook notebooks/HuntingLab.ipynb]
+ *                   [--out DIR] [--kernel tslab|deno] [--param name=value ...] [--allow-errors]
+ *
+ * 1. The notebook's first code cell tagged `parameters` declares the parameters;
+ *    a cell tagged `injected-parameters` is added after it with the values given
+ *    (`--data` sets dataPaths, `--queries` queryPaths, `--param` any other).
+ *    Without --queries, a --data folder that holds no query files (YAML) is read
+ *    with the lab's queries (data/queries): the lab's file names, any format.
+ * 2. scripts/execute_notebook.py runs it with nbclient (progress per cell on
+ *    stderr), stopping at the first failed cell unless --allow-errors.
+ * 3. <out>/<notebook>.ipynb (executed) and <out>/<notebook>.html (the report,
+ *    scripts/hunt-report.ts) are written, also when a cell failed.
+ * Exit: 0 when every cell ran (or --allow-errors), 1 when a cell failed or the
+ * kernel could not run it, 2 for bad arguments.
+ *
+ * Called by scripts/run.mjs (which prepares Node, dist/ and the kernels) as
+ * `hunt(ctx)`; relative paths are taken from where npm was started (INIT_CWD).
+ */
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { tsImport } from "tsx/esm/api";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const LAB_QUERIES = path.join(ROOT, "data", "queries");
+const log = (msg) => console.error(`[hunt] ${msg}`);
+
+const USAGE = `usage: npm run hunt -- --data DIR [--queries DIR] [--notebook notebooks/HuntingLab.ipynb]
+                      [--out DIR] [--kernel tslab|deno] [--param name=value ...] [--allow-errors]`;
+
+class UsageError extends Error {}
+
+/** Command-line options, validated. */
+export function parseHuntArgs(argv) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        data: { type: "string" },
+        queries: { type: "string" },
+        notebook: { type: "string", default: "notebooks/HuntingLab.ipynb" },
+        out: { type: "string" },
+        kernel: { type: "string" },
+        param: { type: "string", multiple: true, default: [] },
+        "allow-errors": { type: "boolean", default: false },
+        timeout: { type: "string", default: "600" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      allowPositionals: false,
+      strict: true,
+    });
+  } catch (err) {
+    throw new UsageError(`${err.message}\n${USAGE}`);
+  }
+  const v = parsed.values;
+  if (v.kernel && !["tslab", "deno"].includes(v.kernel)) throw new UsageError(`--kernel ${v.kernel}: expected tslab or deno`);
+  if (!/^\d+$/.test(v.timeout)) throw new UsageError(`--timeout ${v.timeout}: expected seconds per cell`);
+  return { ...v, allowErrors: v["allow-errors"], timeout: Number(v.timeout) };
+}
+
+/** True when `dir` holds a query file (*.yaml / *.yml), looking a few levels down. */
+function hasQueryFiles(dir, depth = 4) {
+  if (depth < 0) return false;
+  let entries;
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return false;
+  }
+  return entries.some((e) => (e.isFile() && /\.ya?ml$/i.test(e.name)) || (e.isDirectory() && !e.name.startsWith(".") && hasQueryFiles(path.join(dir, e.name), depth - 1)));
+}
+
+function findPython() {
+  const candidates = [process.env.HUNTLAB_PYTHON, "python3", "/usr/bin/python3", "python"].filter(Boolean);
+  for (const py of candidates) {
+    if (spawnSync(py, ["-c", "import nbclient, nbformat"], { stdio: "ignore" }).status === 0) return py;
+  }
+  return undefined;
+}
+
+function timestamp(date) {
+  return date.toISOString().replace(/\.\d+Z$/, "Z").replace(/:/g, "-");
+}
+
+/** Runs execute_notebook.py; its stderr (progress) goes to ours, its stdout is the JSON report. */
+function execute(python, args, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(python, [path.join(ROOT, "scripts", "execute_notebook.py"), ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => {
+      const s = d.toString();
+      stderr += s;
+      // Progress lines are ours; the rest (kernel and nbclient logs) only when something breaks.
+      for (const line of s.split("\n")) if (line.startsWith("[hunt] ")) process.stderr.write(line + "\n");
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function indent(text, prefix = "    ") {
+  return text.split("\n").map((l) => prefix + l).join("\n");
+}
+
+/**
+ * The hunt. `ctx.env` is the environment prepared by run.mjs (project Node on
+ * PATH, JUPYTER_PATH with the project's kernels). Returns the exit code.
+ */
+export async function runHunt(argv, ctx = {}) {
+  const env = ctx.env ?? process.env;
+  const base = process.env.INIT_CWD ?? process.cwd();
+  const opts = parseHuntArgs(argv);
+  if (opts.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const params = await tsImport("./hunt-params.ts", import.meta.url);
+  const notebookPath = path.resolve(base, opts.notebook);
+  if (!fs.existsSync(notebookPath)) throw new UsageError(`--notebook ${opts.notebook}: no such file (${notebookPath})`);
+  const values = {};
+  for (const arg of opts.param) {
+    const [name, raw] = params.splitAssignment(arg);
+    values[name] = raw;
+  }
+  const dataPaths = [];
+  const queryPaths = [];
+  if (opts.data) {
+    const dir = path.resolve(base, opts.data);
+    if (!fs.existsSync(dir)) throw new UsageError(`--data ${opts.data}: no such folder (${dir})`);
+    dataPaths.push(dir);
+    values.dataPaths = dataPaths;
+  }
+  if (opts.queries) {
+    const dir = path.resolve(base, opts.queries);
+    if (!fs.existsSync(dir)) throw new UsageError(`--queries ${opts.queries}: no such folder (${dir})`);
+    queryPaths.push(dir);
+  } else if (opts.data) {
+    // A folder of exports with no query files: the lab's queries read its files by their names.
+    queryPaths.push(hasQueryFiles(dataPaths[0]) ? dataPaths[0] : LAB_QUERIES);
+  }
+  if (queryPaths.length) values.queryPaths = queryPaths;
+
+  const name = path.basename(notebookPath).replace(/\.ipynb$/i, "");
+  const notebook = JSON.parse(fs.readFileSync(notebookPath, "utf8"));
+  const p = params.parameterize(notebook, values, path.relative(base, notebookPath) || notebookPath);
+
+  const started = new Date();
+  const outDir = path.resolve(base, opts.out ?? path.join(ROOT, "hunt-results", timestamp(started)));
+  fs.mkdirSync(outDir, { recursive: true });
+  const executed = path.join(outDir, `${name}.ipynb`);
+  const reportFile = path.join(outDir, `${name}.html`);
+  fs.writeFileSync(executed, JSON.stringify(p.notebook, null, 1) + "\n");
+
+  const python = findPython();
+  if (!python) {
+    log("no Python with nbclient found: apt-get install python3-nbclient (or pip install nbclient), or set HUNTLAB_PYTHON");
+    return 1;
+  }
+  const kernel = opts.kernel ?? notebook.metadata?.kernelspec?.name ?? "tslab";
+  for (const [k, v] of Object.entries(p.injected)) log(`${k} = ${JSON.stringify(v) ?? "undefined"}`);
+  log(`running ${path.relative(base, notebookPath) || notebookPath} in ${kernel} (${p.notebook.cells.filter((c) => c.cell_type === "code").length} code cells)…`);
+  const args = [executed, executed, "--kernel", kernel, "--cwd", path.dirname(notebookPath), "--timeout", String(opts.timeout), "--progress", "--mark-cells"];
+  if (!opts.allowErrors) args.push("--stop-on-error");
+  const run = await execute(python, args, env);
+  let report;
+  try {
+    report = JSON.parse(run.stdout);
+  } catch {
+    log(`the notebook runner failed (exit ${run.code}):\n${run.stderr.trim()}`);
+    return 1;
+  }
+
+  const reportModule = await tsImport("./hunt-report.ts", import.meta.url);
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+  const executedNb = JSON.parse(fs.readFileSync(executed, "utf8"));
+  const page = reportModule.buildHuntReport(executedNb, {
+    notebook: path.relative(base, notebookPath) || notebookPath,
+    dataPaths,
+    queryPaths,
+    parameters: params.effectiveParameters(p),
+    kernel,
+    started: started.toISOString(),
+    seconds: report.seconds,
+    huntlabVersion: pkg.version,
+    failures: report.failures,
+    stopped: report.stopped,
+  });
+  fs.writeFileSync(reportFile, page);
+
+  const broken = report.problems.filter((x) => x.kind === "execution");
+  for (const b of broken) log(`the kernel could not run the notebook: ${b.text}`);
+  for (const f of report.failures) {
+    const cell = executedNb.cells[f.cell];
+    log(
+      `cell ${f.cell + 1}${cell?.execution_count ? ` (In [${cell.execution_count}])` : ""} failed:\n` +
+        indent(f.source) +
+        "\n  error:\n" +
+        indent(reportModule.errorSummary(f.error)),
+    );
+  }
+  log(`executed notebook: ${executed}`);
+  log(`report: ${reportFile}`);
+  if (broken.length) return 1;
+  if (report.failures.length) {
+    if (opts.allowErrors) {
+      log(`${report.failures.length} cell(s) failed (--allow-errors: marked in the report)`);
+      return 0;
+    }
+    log(`stopped at the failed cell (--allow-errors runs the rest and marks failed cells in the report)`);
+    return 1;
+  }
+  log(`all ${report.cells} code cells ran in ${report.seconds}s`);
+  return 0;
+}
+
+/** Entry point for scripts/run.mjs: `hunt: (ctx) => …hunt(ctx)`. Exits the process. */
+export async function hunt(ctx = {}, argv = process.argv.slice(3)) {
+  let code;
+  try {
+    code = await runHunt(argv, ctx);
+  } catch (err) {
+    const known = err instanceof UsageError || err?.name === "HuntParameterError";
+    log(known ? err.message : err?.stack ?? String(err));
+    code = known ? 2 : 1;
+  }
+  process.exit(code);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await hunt({}, process.argv.slice(2));
+}

@@ -1,0 +1,419 @@
+/**
+ * `npm run hunt` (scripts/hunt.mjs): the parameters cell and the injected
+ * cell, the HTML report, a full run of the lab on a data folder unlike the
+ * lab's (made at test time from data/*.parquet: other hosts, accounts,
+ * addresses and times, as CSV, NDJSON and Parquet), and broken data folders
+ * that must stop the hunt with the cell and the file named.
+ * The full run's report is left in test-results/hunt/report/ for the browser
+ * check (test/browser/huntReport.browser.test.ts).
+ */
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { before, describe, test } from "node:test";
+import { LAB_IP, NEW_ACCOUNT, NEW_HOST, NEW_IP, makeHuntData } from "../fixtures/hunt/makeData";
+import { buildHuntReport, errorSummary, renderMarkdown, type HuntReportMeta } from "../../scripts/hunt-report";
+import {
+  HuntParameterError,
+  INJECTED_TAG,
+  cellText,
+  coerceParameter,
+  effectiveParameters,
+  findParametersCell,
+  parameterize,
+  parseParameters,
+  type NotebookJson,
+} from "../../scripts/hunt-params";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const LAB = path.join(ROOT, "notebooks", "HuntingLab.ipynb");
+const OUT = path.join(ROOT, "test-results", "hunt");
+const HUNT_REPORT_DIR = path.join(OUT, "report");
+
+function readLab(): NotebookJson {
+  return JSON.parse(fs.readFileSync(LAB, "utf8")) as NotebookJson;
+}
+
+function hasNbclient(): boolean {
+  for (const py of [process.env.HUNTLAB_PYTHON, "python3", "/usr/bin/python3"].filter((c): c is string => !!c)) {
+    if (spawnSync(py, ["-c", "import nbclient, nbformat"], { stdio: "ignore" }).status === 0) return true;
+  }
+  return false;
+}
+
+/** Why the kernel runs cannot happen here, or undefined; under CI a missing piece is an error. */
+function missing(): string | undefined {
+  const why = !hasNbclient()
+    ? "no Python with nbclient"
+    : !fs.existsSync(path.join(ROOT, "node_modules", "huntlab"))
+      ? "node_modules/huntlab is missing (npm test links it)"
+      : undefined;
+  if (why && process.env.CI) throw new Error(why);
+  return why;
+}
+
+/** `node scripts/run.mjs hunt ARGS` (what `npm run hunt -- ARGS` runs). */
+function hunt(args: string[]): { status: number | null; stderr: string; stdout: string } {
+  const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "run.mjs"), "hunt", ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, INIT_CWD: ROOT },
+  });
+  return { status: r.status, stderr: r.stderr, stdout: r.stdout };
+}
+
+interface ExecutedCell {
+  cell_type: string;
+  source: string | string[];
+  metadata: { tags?: string[]; huntlab?: { status?: string } };
+  outputs?: unknown[];
+}
+
+function readExecuted(dir: string): { cells: ExecutedCell[] } {
+  return JSON.parse(fs.readFileSync(path.join(dir, "HuntingLab.ipynb"), "utf8")) as { cells: ExecutedCell[] };
+}
+
+describe("the parameters cell", () => {
+  test("the lab has one, tagged parameters, declaring the data, time and entity parameters with the lab's values", () => {
+    const nb = readLab();
+    const at = findParametersCell(nb);
+    assert.ok(at >= 0, "no code cell tagged parameters");
+    const codeBefore = nb.cells.slice(0, at).filter((c) => c.cell_type === "code");
+    assert.deepEqual(codeBefore.map((c) => cellText(c.source).trim()), ['import { QueryProvider, display } from "huntlab";'], "the parameters cell should come right after the imports");
+    const decls = parseParameters(cellText(nb.cells[at].source));
+    const byName = Object.fromEntries(decls.map((d) => [d.name, d]));
+    for (const name of ["dataPaths", "queryPaths", "start", "end", "hostName", "accountName", "ipAddress"]) {
+      assert.ok(byName[name], `parameters cell lacks ${name}`);
+      assert.equal(byName[name].kind, "let", `${name} must be let so a hunt can set it`);
+      assert.ok(byName[name].type, `${name} needs an explicit type for tslab`);
+    }
+    assert.equal(byName.hostName.value, '"MSTICAlertsWin1"');
+    assert.equal(byName.accountName.value, '"ian"');
+    assert.equal(byName.dataPaths.value, '["../data"]');
+    assert.equal(byName.start.type, "string | undefined");
+  });
+
+  test("the lab's cells use the parameters instead of hard-coded entities and folders", () => {
+    const code = readLab()
+      .cells.filter((c) => c.cell_type === "code" && !(c.metadata.tags ?? []).includes("parameters"))
+      .map((c) => cellText(c.source))
+      .join("\n");
+    assert.doesNotMatch(code, /MSTICAlertsWin1/, "a code cell still names the lab's host");
+    assert.doesNotMatch(code, /account_name: "ian"/);
+    assert.match(code, /new QueryProvider\("LocalData", \{ dataPaths: dataPaths, queryPaths: queryPaths \}\)/);
+    assert.match(code, /host_name: hostName, account_name: accountName/);
+    assert.match(code, /geoLookup\(\[ipAddress,/);
+  });
+
+  test("declarations are read with their types, values and comments; strings and brackets may hold = ; //", () => {
+    const decls = parseParameters(
+      [
+        'let a: string = "x=y; // not a comment"; // the comment',
+        "let b: Array<string> = [\"p\", 'q'];",
+        "const c = 3",
+        "let d: { x?: number } = { x: 1 };",
+        "not a declaration",
+      ].join("\n"),
+    );
+    assert.deepEqual(
+      decls.map((d) => [d.name, d.kind, d.type, d.value, d.comment]),
+      [
+        ["a", "let", "string", '"x=y; // not a comment"', "the comment"],
+        ["b", "let", "Array<string>", "[\"p\", 'q']", ""],
+        ["c", "const", "", "3", ""],
+        ["d", "let", "{ x?: number }", "{ x: 1 }", ""],
+      ],
+    );
+  });
+
+  test("--param values are typed: JSON when it parses, else text; the declared type decides", () => {
+    assert.equal(coerceParameter("WKS-0042", "string"), "WKS-0042");
+    assert.equal(coerceParameter("123", "string"), "123", "a string parameter keeps digits as text");
+    assert.equal(coerceParameter("123", "number"), 123);
+    assert.equal(coerceParameter("true"), true);
+    assert.equal(coerceParameter("2026-11-01", "string | undefined"), "2026-11-01");
+    assert.equal(coerceParameter("null", "string | undefined"), undefined);
+    assert.equal(coerceParameter("", "string | undefined"), undefined);
+    assert.equal(coerceParameter("null", "string | null"), null);
+    assert.deepEqual(coerceParameter("/data/x", "string[]"), ["/data/x"]);
+    assert.deepEqual(coerceParameter('["a","b"]', "string[]"), ["a", "b"]);
+    assert.deepEqual(coerceParameter('{"k":1}'), { k: 1 });
+  });
+
+  test("parameterize adds one injected-parameters cell right after the parameters cell, replacing an old one", () => {
+    const lab = readLab();
+    const at = findParametersCell(lab);
+    const p = parameterize(lab, { hostName: "123", dataPaths: ["/tmp/a\"b"], start: "2026-11-01" });
+    const cell = p.notebook.cells[at + 1];
+    assert.deepEqual(cell.metadata.tags, [INJECTED_TAG]);
+    assert.equal(
+      cellText(cell.source),
+      '// Parameters injected by `npm run hunt` (papermill\'s injected-parameters cell)\nhostName = "123";\ndataPaths = ["/tmp/a\\"b"];\nstart = "2026-11-01";\nvoid 0;',
+    );
+    assert.equal(p.notebook.cells.length, lab.cells.length + 1);
+    assert.equal(lab.cells.length, readLab().cells.length, "the input notebook is not changed");
+    // Run on an already parameterised notebook: still one injected cell, with the new values.
+    const again = parameterize(p.notebook, { accountName: "maya" });
+    assert.equal(again.notebook.cells.filter((c) => (c.metadata.tags ?? []).includes(INJECTED_TAG)).length, 1);
+    assert.match(cellText(again.notebook.cells[at + 1].source), /accountName = "maya";/);
+    const shown = Object.fromEntries(effectiveParameters(again).map((e) => [e.name, e]));
+    assert.deepEqual(shown.accountName, { name: "accountName", value: '"maya"', injected: true });
+    assert.deepEqual(shown.hostName, { name: "hostName", value: '"MSTICAlertsWin1"', injected: false });
+  });
+
+  test("an unknown parameter, a const one or a notebook without a parameters cell is refused with what to fix", () => {
+    assert.throws(() => parameterize(readLab(), { hostname: "x" }), (e: Error) => e instanceof HuntParameterError && /unknown parameter "hostname" \(did you mean "hostName"\?\)/.test(e.message) && /declares: dataPaths, queryPaths/.test(e.message));
+    const nb: NotebookJson = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: "code", source: "const host = 1;", metadata: { tags: ["parameters"] } }] };
+    assert.throws(() => parameterize(nb, { host: "2" }, "x.ipynb"), /declared with const in x\.ipynb: declare it with let/);
+    assert.throws(() => parameterize({ ...nb, cells: [{ cell_type: "code", source: "let a = 1;", metadata: {} }] }, {}, "x.ipynb"), /x\.ipynb has no code cell tagged "parameters"/);
+  });
+
+  test("the command line refuses an unknown parameter before starting a kernel (exit 2, suggestion)", () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "hunt.mjs"), "--data", path.join(ROOT, "data"), "--param", "hostname=x", "--out", path.join(OUT, "refused")], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /unknown parameter "hostname" \(did you mean "hostName"\?\)/);
+    const bad = spawnSync(process.execPath, [path.join(ROOT, "scripts", "hunt.mjs"), "--data", path.join(OUT, "no-such-folder")], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--data .*no-such-folder: no such folder/);
+  });
+});
+
+describe("the report", () => {
+  const meta: HuntReportMeta = {
+    notebook: "notebooks/Mini.ipynb",
+    dataPaths: ["/exports/<week48>"],
+    queryPaths: ["/work/data/queries"],
+    parameters: [
+      { name: "hostName", value: '"WKS-<0042>"', injected: true },
+      { name: "start", value: "undefined", injected: false },
+    ],
+    kernel: "tslab",
+    started: "2026-12-02T10:00:00.000Z",
+    seconds: 12.5,
+    huntlabVersion: "9.9.9",
+    failures: [{ cell: 3, error: "DataFileError: data file \"x.parquet\" is corrupt\n    at read (file.ts:1:1)\n    at run (file.ts:2:2)" }],
+    stopped: true,
+  };
+  const png = Buffer.from("89504e470d0a1a0a", "hex").toString("base64");
+  const nb: NotebookJson = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: [
+      { cell_type: "markdown", source: "# Title <script>alert(1)</script>\n\n<img src=x onerror=alert(2)> [link](javascript:alert(3))\n\n<details><summary>Answer</summary>\n\n`code`\n</details>", metadata: {} },
+      { cell_type: "code", source: "display(view)", metadata: { huntlab: { status: "ok" } }, execution_count: 1, outputs: [{ output_type: "display_data", data: { "text/html": '<div id="hl-view"><script>window.viewRan = true;</script></div>', "text/plain": "view" }, metadata: {} }] },
+      {
+        cell_type: "code",
+        source: "await displayTimeline(df)",
+        metadata: { huntlab: { status: "ok" } },
+        execution_count: 2,
+        outputs: [
+          { output_type: "display_data", data: { "application/vnd.vegalite.v5+json": { $schema: "https://vega.github.io/schema/vega-lite/v5.json", mark: "point", data: { values: [{ a: "</script><b>x</b>" }] } }, "image/png": png, "text/plain": "chart" }, metadata: {} },
+          { output_type: "stream", name: "stdout", text: "rows: <3>\n" },
+        ],
+      },
+      { cell_type: "code", source: "const df = await qp.Fam.q();\nline 2\nline 3\nline 4", metadata: { huntlab: { status: "failed" } }, execution_count: 3, outputs: [{ output_type: "stream", name: "stderr", text: "DataFileError: corrupt" }] },
+      { cell_type: "code", source: "later()", metadata: { huntlab: { status: "not-run" } }, execution_count: null, outputs: [] },
+    ],
+  };
+  const page = buildHuntReport(nb, meta);
+
+  test("markdown is rendered and sanitised: no scripts, handlers or javascript: links; details kept", () => {
+    const md = renderMarkdown(cellText(nb.cells[0].source)).toString();
+    assert.match(md, /<h1>Title\s*<\/h1>/);
+    assert.doesNotMatch(md, /<script|onerror|javascript:/i);
+    assert.match(md, /<details><summary>Answer<\/summary>/);
+    assert.match(md, /<code>code<\/code>/);
+    const section = /<section class="hunt-cell hunt-markdown" data-cell="1">[\s\S]*?<\/section>/.exec(page)?.[0] ?? "";
+    assert.match(section, /<h1>Title/);
+    assert.doesNotMatch(section, /alert|onerror|javascript:|src="x"/i, "in the report too, and no image that would be fetched");
+  });
+
+  test("the header shows the parameters, data folder, date, kernel, huntlab version and outcome, escaped", () => {
+    assert.match(page, /<code>\/exports\/&lt;week48&gt;<\/code>/);
+    assert.match(page, /<code>hostName<\/code><\/td><td><code>&quot;WKS-&lt;0042&gt;&quot;<\/code> <span class="hunt-set">set by the hunt<\/span>/);
+    assert.match(page, /<time datetime="2026-12-02T10:00:00.000Z">/);
+    assert.match(page, /<td class="hunt-version">9\.9\.9<\/td>/);
+    assert.match(page, /1 of 4 code cells failed, 1 not run/);
+  });
+
+  test("outputs: huntlab HTML as is, Vega-Lite as a chart over its PNG with the libraries inlined, text escaped", () => {
+    assert.ok(page.includes('<div id="hl-view"><script>window.viewRan = true;</script></div>'));
+    assert.match(page, /<div class="hunt-vega" data-mime="application\/vnd\.vegalite\.v5\+json"><img class="hunt-fallback" alt="chart \(static image\)" src="data:image\/png;base64,/);
+    assert.ok(page.includes("\\u003c/script\\u003e\\u003cb\\u003ex"), "the spec is JSON safe inside its script element");
+    assert.ok(page.includes("vegaEmbed"), "vega-embed is inlined");
+    assert.ok(page.length > 700_000, "vega and vega-lite are inlined");
+    assert.doesNotMatch(page, /<script[^>]+src=/, "no external scripts");
+    assert.match(page, /<pre class="hunt-stream hunt-stdout">rows: &lt;3&gt;/);
+  });
+
+  test("a failed cell is marked with its error (no stack frames); the cells after it are marked not run", () => {
+    assert.match(page, /data-cell="4" data-status="failed"/);
+    assert.match(page, /Cell 4 failed: <pre>DataFileError: data file &quot;x.parquet&quot; is corrupt<\/pre>/);
+    assert.match(page, /data-status="not-run"[\s\S]*Not run: the hunt stopped/);
+    assert.equal(errorSummary("E: x\n    at a (b:1)\nmore"), "E: x\nmore");
+  });
+
+  test("without Vega-Lite outputs no chart libraries are added", () => {
+    const small = buildHuntReport({ ...nb, cells: nb.cells.slice(0, 2) }, { ...meta, failures: [] });
+    assert.ok(small.length < 100_000, `${small.length} bytes`);
+    assert.doesNotMatch(small, /vegaEmbed/);
+  });
+});
+
+describe("npm run hunt on a data folder unlike the lab's", { skip: missing() }, () => {
+  test("every cell runs; the report and the executed notebook show the new data and none of the lab's", { timeout: 600_000 }, () => {
+    const data = path.join(OUT, "data");
+    fs.rmSync(data, { recursive: true, force: true });
+    fs.rmSync(HUNT_REPORT_DIR, { recursive: true, force: true });
+    const files = makeHuntData(data);
+    assert.ok(files.some((f) => f.endsWith(".csv")) && files.some((f) => f.endsWith(".ndjson")) && files.some((f) => f.endsWith(".parquet")));
+    const r = hunt(["--data", data, "--out", HUNT_REPORT_DIR, "--param", `hostName=${NEW_HOST}`, "--param", `accountName=${NEW_ACCOUNT}`, "--param", `ipAddress=${NEW_IP}`]);
+    assert.equal(r.status, 0, `hunt failed:\n${r.stderr.slice(-6000)}`);
+    assert.match(r.stderr, /\[hunt\] cell \d+\/\d+ \(code 1\/\d+\) ok/, "progress per cell on stderr");
+    assert.match(r.stderr, /all \d+ code cells ran/);
+
+    const executed = readExecuted(HUNT_REPORT_DIR);
+    const injected = executed.cells.find((c) => (c.metadata.tags ?? []).includes(INJECTED_TAG));
+    assert.ok(injected, "no injected-parameters cell");
+    assert.match(cellText(injected.source), new RegExp(`dataPaths = \\[${JSON.stringify(data).replace(/[\\[\]/.]/g, "\\$&")}\\];`));
+    assert.match(cellText(injected.source), /queryPaths = \[".*data\/queries"\];/, "the lab's queries read the new folder");
+    const code = executed.cells.filter((c) => c.cell_type === "code");
+    assert.deepEqual(code.filter((c) => c.metadata.huntlab?.status !== "ok").map((c) => cellText(c.source).slice(0, 60)), [], "cells not ok");
+
+    const outputs = JSON.stringify(code.map((c) => c.outputs ?? []));
+    for (const value of [NEW_HOST, NEW_ACCOUNT, NEW_IP, "2021-11-"]) assert.ok(outputs.includes(value), `outputs lack the new data's ${value}`);
+    for (const old of [/msticalertswin1/i, new RegExp(LAB_IP.replace(/\./g, "\\.")), /seccxp\.ninja/i, /2019-02-1\d/]) {
+      const m = old.exec(outputs);
+      const cell = m ? code.findIndex((c) => old.test(JSON.stringify(c.outputs ?? []))) : -1;
+      assert.equal(m, null, m ? `outputs still show the lab's ${old}, first in code cell ${cell + 1} (${cellText(code[cell].source).split("\n")[0]}): …${outputs.slice(Math.max(0, m.index - 120), m.index + 80)}…` : "");
+    }
+    // The filtered logons of the data-acquisition cell: the new host and account, found through the parameters.
+    const logonCell = code.find((c) => cellText(c.source).includes("host_name: hostName"));
+    assert.ok(logonCell && JSON.stringify(logonCell.outputs).includes(`${NEW_HOST}\\\\${NEW_ACCOUNT}`), "the host/account query found nothing");
+
+    const page = fs.readFileSync(path.join(HUNT_REPORT_DIR, "HuntingLab.html"), "utf8");
+    const version = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string }).version;
+    assert.ok(page.includes(`<td class="hunt-data"><code>${data}</code>`), "the header names the data folder");
+    assert.match(page, new RegExp(`<code>hostName</code></td><td><code>&quot;${NEW_HOST}&quot;</code> <span class="hunt-set">`));
+    assert.match(page, new RegExp(`<td class="hunt-version">${version.replace(/\./g, "\\.")}</td>`));
+    assert.match(page, /all \d+ code cells ran/);
+    assert.doesNotMatch(page, /data-status="failed"|data-status="not-run"/);
+    assert.ok(page.includes(NEW_IP) && page.includes(NEW_HOST));
+    assert.match(page, /class="hunt-vega"/, "the charts are in the report");
+    assert.match(page, /hl-view-geo-map|leaflet/i, "the maps are in the report");
+  });
+});
+
+/** `node scripts/run.mjs hunt ARGS` without waiting: the broken-folder runs go side by side. */
+function huntAsync(args: string[]): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(ROOT, "scripts", "run.mjs"), "hunt", ...args], { cwd: ROOT, env: { ...process.env, INIT_CWD: ROOT }, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stderr }));
+  });
+}
+
+interface BrokenRun {
+  status: number | null;
+  stderr: string;
+  /** Index of the cell marked failed in the executed notebook, and its source. */
+  failedCell: number;
+  failedSource: string;
+  html: string;
+}
+
+describe("npm run hunt on a broken data folder", { skip: missing() }, () => {
+  /** A folder whose all_events file (read by the lab's first query) is broken. */
+  const cases: Record<string, (dir: string) => void> = {
+    missing: () => undefined,
+    corrupt: (dir) => fs.writeFileSync(path.join(dir, "all_events.parquet"), Buffer.concat([Buffer.from("PAR1"), Buffer.alloc(64, 7)])),
+    pickle: (dir) => fs.writeFileSync(path.join(dir, "all_events.pkl"), Buffer.from([0x80, 0x04, 0x95, 0x00])),
+  };
+  const runs = new Map<string, Promise<BrokenRun>>();
+
+  before(() => {
+    for (const [name, write] of Object.entries(cases)) {
+      const dir = path.join(OUT, "broken", name);
+      const out = path.join(OUT, "broken", `${name}-out`);
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(out, { recursive: true, force: true });
+      fs.mkdirSync(dir, { recursive: true });
+      fs.copyFileSync(path.join(ROOT, "data", "alerts_list.parquet"), path.join(dir, "alerts_list.parquet"));
+      write(dir);
+      runs.set(
+        name,
+        huntAsync(["--data", dir, "--out", out]).then((r) => {
+          const executed = readExecuted(out);
+          const failed = executed.cells.findIndex((c) => c.metadata.huntlab?.status === "failed");
+          const html = fs.readFileSync(path.join(out, "HuntingLab.html"), "utf8");
+          return { ...r, failedCell: failed, failedSource: failed >= 0 ? cellText(executed.cells[failed].source) : "", html };
+        }),
+      );
+    }
+    // Keep an early failure from surfacing as an unhandled rejection before its test awaits it.
+    for (const p of runs.values()) p.catch(() => undefined);
+  });
+
+  async function assertNamed(name: string, file: RegExp): Promise<void> {
+    const r = await runs.get(name)!;
+    assert.notEqual(r.status, 0, "the hunt must fail");
+    assert.match(r.failedSource, /list_host_events/, "the first query reading all_events fails");
+    const line = new RegExp(`\\[hunt\\] cell ${r.failedCell + 1} \\(In \\[\\d+\\]\\) failed:\\n {4}const events = await qp\\.WindowsSecurity\\.list_host_events\\(timeRange\\);`);
+    assert.match(r.stderr, line, `stderr names the cell and shows its first lines:\n${r.stderr.slice(-3000)}`);
+    const error = r.stderr.slice(r.stderr.indexOf("failed:"));
+    assert.match(error, file, "the error names the file");
+    assert.doesNotMatch(error, /^\s+at /m, "no stack frames in the message");
+    const progressed = [...r.stderr.matchAll(/^\[hunt\] cell (\d+)\/\d+ /gm)].map((m) => Number(m[1]));
+    assert.equal(Math.max(...progressed), r.failedCell + 1, "the hunt stopped at the failed cell");
+    // The report is written all the same: the failed cell marked, the rest not run.
+    assert.match(r.html, new RegExp(`data-cell="${r.failedCell + 1}" data-status="failed"`));
+    assert.match(r.html, /data-status="not-run"/);
+  }
+
+  test("a missing file", { timeout: 400_000 }, () => assertNamed("missing", /all_events\.parquet" not found/));
+  test("a corrupt Parquet file", { timeout: 400_000 }, () => assertNamed("corrupt", /all_events\.parquet/));
+  test("a pickle", { timeout: 400_000 }, () => assertNamed("pickle", /all_events\.pkl/));
+});
+
+describe("npm run hunt --allow-errors on another notebook", { skip: missing() }, () => {
+  test("the failed cell is marked, the cells after it run, the exit code is 0", { timeout: 300_000 }, () => {
+    const dir = path.join(OUT, "allow-errors");
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    const code = (source: string, tags: string[] = []): NotebookJson["cells"][number] => ({ cell_type: "code", source, metadata: tags.length ? { tags } : {}, outputs: [], execution_count: null });
+    const nb: NotebookJson = {
+      nbformat: 4,
+      nbformat_minor: 4,
+      metadata: { kernelspec: { name: "tslab", display_name: "TypeScript (huntlab)", language: "typescript" } },
+      cells: [
+        { cell_type: "markdown", source: "# A small hunt", metadata: {} },
+        code("let hostName: string = \"old-host\";\nlet limit: number = 1;", ["parameters"]),
+        code("console.log(`host ${hostName}, limit ${limit + 1}`);"),
+        code("throw new Error(`no data for ${hostName}`);"),
+        code("console.log(\"after the failure\");"),
+      ],
+    };
+    const notebook = path.join(dir, "Small.ipynb");
+    fs.writeFileSync(notebook, JSON.stringify(nb));
+    const out = path.join(dir, "out");
+    const r = hunt(["--notebook", notebook, "--out", out, "--param", "hostName=new-host", "--param", "limit=41", "--allow-errors"]);
+    assert.equal(r.status, 0, r.stderr.slice(-3000));
+    assert.match(r.stderr, /1 cell\(s\) failed \(--allow-errors/);
+    const executed = JSON.parse(fs.readFileSync(path.join(out, "Small.ipynb"), "utf8")) as { cells: ExecutedCell[] };
+    const statuses = executed.cells.filter((c) => c.cell_type === "code").map((c) => c.metadata.huntlab?.status);
+    assert.deepEqual(statuses, ["ok", "ok", "ok", "failed", "ok"], "parameters, injected, print, throw, print");
+    const outputs = JSON.stringify(executed.cells.map((c) => c.outputs ?? []));
+    assert.ok(outputs.includes("host new-host, limit 42"), "the injected values are typed (41 is a number)");
+    assert.ok(outputs.includes("after the failure"), "the cell after the failed one ran (tslab aborts requests right after an error)");
+    assert.doesNotMatch(JSON.stringify(executed.cells[2].outputs), /41/, "the injected cell shows nothing");
+    const html = fs.readFileSync(path.join(out, "Small.html"), "utf8");
+    assert.match(html, /data-status="failed"[\s\S]*Cell \d+ failed: <pre>[^<]*no data for new-host/);
+    assert.match(html, /1 of 5 code cells failed/);
+    assert.doesNotMatch(html, /data-status="not-run"/);
+  });
+});
