@@ -9,7 +9,9 @@
  *  3. `node_modules/huntlab` → this folder, so notebooks `import … from "huntlab"`;
  *  4. the compiled library in dist/ (rebuilt when src/ changed);
  *  5. Jupyter kernel specs (tslab, and Deno when present) in a project-local Jupyter
- *     data folder, .jupyter/ — the user's own kernels are left alone.
+ *     data folder, .jupyter/ — the user's own kernels are left alone;
+ *  6. for `lab` and `test`: JupyterLab 4 — one already installed, or the project's
+ *     .venv, pip-installed there when missing (scripts/lab.mjs).
  * Then it runs the task with that Node first on PATH.
  */
 import { spawnSync } from "node:child_process";
@@ -17,6 +19,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildClient } from "./build-client.mjs";
+import { findClassicNotebook, findJupyterLab, manualInstallHint, provisionVenvLab, runJupyterServer } from "./lab.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const RUNTIME = path.join(ROOT, ".runtime");
@@ -188,22 +191,12 @@ function findPython(modules) {
   return undefined;
 }
 
-const JUPYTER_HELP = `Jupyter is not installed. Install JupyterLab with pip:
-    python3 -m pip install --user jupyterlab
-  or, on Debian/Ubuntu as root (classic Notebook 6 and the notebook runner):
-    apt-get update && apt-get install -y jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client
-  then run \`npm run lab\` again.`;
-
-function jupyterHas(sub) {
-  return spawnSync("jupyter", [sub, "--version"], { stdio: "ignore" }).status === 0;
-}
-
-/** On Debian/Ubuntu as root, with someone at the terminal: offer to install classic Notebook with apt. */
-function offerAptInstall() {
+/** On Debian/Ubuntu as root, with someone at the terminal: offer to install python3-venv, so pip can provide JupyterLab. */
+function offerAptVenv() {
   const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
   const hasApt = spawnSync("apt-get", ["--version"], { stdio: "ignore" }).status === 0;
   if (!isRoot || !hasApt || !process.stdin.isTTY || process.env.CI) return false;
-  process.stderr.write("Install classic Jupyter Notebook now with apt-get (jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client)? [y/N] ");
+  process.stderr.write("Install python3-venv now with apt-get, so JupyterLab can be installed into .venv? [y/N] ");
   const buf = Buffer.alloc(16);
   let answer = "";
   try {
@@ -213,26 +206,61 @@ function offerAptInstall() {
   }
   if (answer !== "y" && answer !== "yes") return false;
   mustRun("apt-get", ["update"]);
-  mustRun("apt-get", ["install", "-y", "jupyter-notebook", "jupyter-nbconvert", "python3-nbclient", "jupyter-client"]);
+  mustRun("apt-get", ["install", "-y", "python3-venv", "python3-pip"]);
   return true;
 }
 
-function taskLab({ nodeBin, env }) {
+/**
+ * JupyterLab 4 to serve the lab: one already installed (`$JUPYTER`, the active venv,
+ * PATH, the project's .venv), else .venv provisioned with pip (unless `--no-install`);
+ * classic Notebook only when Python/pip cannot provide JupyterLab.
+ */
+function chooseJupyter(env, install) {
+  const found = findJupyterLab({ root: ROOT, env, log });
+  if (found) return { jupyter: found.jupyter, app: "lab", label: `JupyterLab ${found.version} (from ${found.source})` };
+  let provisioned = provisionVenvLab({ root: ROOT, env, log, install });
+  if ("error" in provisioned && install && /python3-venv/.test(provisioned.error) && offerAptVenv()) {
+    provisioned = provisionVenvLab({ root: ROOT, env, log, install });
+  }
+  if (!("error" in provisioned)) return { jupyter: provisioned.jupyter, app: "lab", label: `JupyterLab ${provisioned.version} (from the project's .venv)` };
+  log(`JupyterLab 4 is not available: ${provisioned.error}`);
+  const classic = findClassicNotebook(env);
+  if (classic) {
+    if (classic.lost) log(`falling back to classic Jupyter Notebook ${classic.version}. What is lost: ${classic.lost}`);
+    return { jupyter: classic.jupyter, app: "notebook", label: `classic Jupyter Notebook ${classic.version}` };
+  }
+  console.error(`No Jupyter to run the lab. Install JupyterLab 4 into the project (needs Python ≥ 3.9 with venv):
+    ${manualInstallHint(ROOT)}
+  (Debian/Ubuntu: apt-get install python3-venv first), then run \`npm run lab\` again.`);
+  process.exit(1);
+}
+
+async function taskLab({ nodeBin, env }) {
   ensureBuild(nodeBin, env);
   ensureKernels(nodeBin);
-  const args = process.argv.slice(3);
+  // `--no-install` is ours; everything else goes to Jupyter (`npm run lab -- --no-browser --port 8899`).
+  const given = process.argv.slice(3);
+  const install = !given.includes("--no-install") && !process.env.HUNTLAB_NO_INSTALL;
+  const args = given.filter((a, i) => a !== "--no-install" && !(a === "--" && i === 0));
+  const chosen = chooseJupyter(env, install);
   const notebookDir = path.join(ROOT, "notebooks");
   // Jupyter refuses to run as root unless told to (containers, CI machines).
   const rootFlag = typeof process.getuid === "function" && process.getuid() === 0 && !args.includes("--allow-root") ? ["--allow-root"] : [];
-  const start = (app, label) => {
-    log(`starting ${label} on notebooks/ (kernel: TypeScript (huntlab))…`);
-    process.exit(run("jupyter", [app, `--notebook-dir=${notebookDir}`, ...rootFlag, ...args], { env }));
-  };
-  if (jupyterHas("lab")) start("lab", "JupyterLab");
-  if (jupyterHas("notebook")) start("notebook", "classic Jupyter Notebook (JupyterLab is not installed)");
-  if (offerAptInstall() && jupyterHas("notebook")) start("notebook", "classic Jupyter Notebook");
-  console.error(JUPYTER_HELP);
-  process.exit(1);
+  const kernels = fs.readdirSync(path.join(JUPYTER_DIR, "kernels")).map((k) => JSON.parse(fs.readFileSync(path.join(JUPYTER_DIR, "kernels", k, "kernel.json"), "utf8")).display_name);
+  log(`starting ${chosen.label} on notebooks/ with the kernels ${kernels.join(", ")} (registered in .jupyter/, your own Jupyter set-up untouched)…`);
+  const status = await runJupyterServer({
+    jupyter: chosen.jupyter,
+    app: chosen.app,
+    args: [`--notebook-dir=${notebookDir}`, ...rootFlag, ...args],
+    env,
+    cwd: ROOT,
+    log,
+    announce: (url) => {
+      log(`${chosen.label} is running; Ctrl-C stops it and its kernels.`);
+      console.error(`\n    ${url}\n`);
+    },
+  });
+  process.exit(status);
 }
 
 /** Counts of one `node --test` run, read from its TAP file. */
@@ -272,19 +300,28 @@ function taskTest(ctx) {
   const isTest = (f) => /\.test\.ts$/.test(f);
   const all = listFiles(path.join(ROOT, "test"), isTest);
   const inDir = (d) => (f) => f.startsWith(path.join(ROOT, "test", d) + path.sep);
-  const unit = all.filter((f) => !inDir("notebooks")(f) && !inDir("browser")(f));
+  const unit = all.filter((f) => !inDir("notebooks")(f) && !inDir("browser")(f) && !inDir("jupyterlab")(f));
   const totals = { pass: typecheckOk ? 1 : 0, fail: typecheckOk ? 0 : 1, skipped: 0 };
   const add = (c) => {
     totals.pass += c.pass;
     totals.fail += c.fail;
     totals.skipped += c.skipped;
   };
+  // JupyterLab 4 in .venv (pip-installed there when missing), before any test starts a server.
+  const lab = provisionVenvLab({ root: ROOT, env, log });
+  const labReady = !("error" in lab);
+  if (!labReady) {
+    log(`JupyterLab 4 could not be provisioned in .venv: ${lab.error}`);
+    add({ pass: 0, fail: 1, skipped: 0 });
+  }
   add(nodeTests(nodeBin, env, "unit", unit));
   // The notebooks run one at a time (each starts a kernel); the browser checks read their executed outputs.
   add(nodeTests(nodeBin, env, "notebooks", all.filter(inDir("notebooks")), ["--test-concurrency=1"]));
   // The browser checks must read the notebook just executed, not fall back to fixtures.
   const browserEnv = { ...env, HUNTLAB_EXECUTED_NOTEBOOK: path.join(ROOT, "test-results", "notebooks", "HuntingLab.ipynb") };
   add(nodeTests(nodeBin, browserEnv, "browser", all.filter(inDir("browser")), ["--test-concurrency=1"]));
+  // The lab notebook driven through JupyterLab's own UI in Chromium.
+  if (labReady) add(nodeTests(nodeBin, env, "jupyterlab", all.filter(inDir("jupyterlab")), ["--test-concurrency=1"]));
   console.log(`huntlab: ${totals.pass} passed, ${totals.fail} failed` + (totals.skipped ? `, ${totals.skipped} skipped` : ""));
   process.exit(totals.fail ? 1 : 0);
 }
@@ -304,6 +341,7 @@ const tasks = {
   },
   "convert-data": (ctx) =>
     process.exit(run(ctx.nodeBin, ["--import", "tsx", path.join(ROOT, "scripts", "convert-lab-data.ts"), ...process.argv.slice(3)], { env: ctx.env })),
+  hunt: (ctx) => (tasks.setup(ctx), import("./hunt.mjs").then((m) => m.hunt(ctx))),
   python: () => {
     const py = findPython(["nbclient", "nbformat"]);
     if (py) console.log(py);

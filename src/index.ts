@@ -3,6 +3,9 @@
  * Public names follow the lab's API; test/api.test.ts pins them.
  */
 import { registerQueryBrowser } from "./data/queryProvider";
+import { registerProcessSchemas } from "./data/schemas/index";
+import { inferSchema as inferProcSchemaForEvents, PROCESS_SCHEMAS as PROCESS_SCHEMAS_FOR_EVENTS, processFeatureColumnsOf } from "./transform/processTreeSchema";
+import { registerProcessFeatureColumns } from "./analysis/features";
 import { browseQueries } from "./vis/queryBrowser";
 
 export { QueryProvider, formatQueryHelp } from "./data/queryProvider";
@@ -15,9 +18,10 @@ export type {
   QueryParams,
   QueryProviderConstructor,
   QueryProviderMethods,
+  QueryRunOptions,
 } from "./data/queryProvider";
 export type { QueryDefinition, QueryParameter, QueryParameterType } from "./data/types";
-export { readDataFile, DATA_EXTENSIONS } from "./data/readers";
+export { readDataFile, DATA_EXTENSIONS, FOREIGN_EXTENSIONS } from "./data/readers";
 export type { ReadOptions, DataFormat } from "./data/readers";
 export { parseTimeColumns, parseTimeSeries, toDate, TIME_FORMATS } from "./data/timeParsing";
 export { parseJsonColumn } from "./data/json";
@@ -32,13 +36,18 @@ export * from "./transform";
 export { buildProcessTree, processTreeSchema, ProcessTreeError, PROCESS_TREE_COLUMNS, type BuildProcessTreeOptions } from "./transform/processTree";
 export {
   inferSchema as inferProcessSchema,
+  inferProcSchema,
+  labColumnsOf,
+  ECS_PROCESS_SCHEMA,
   LX_EVENT_SCHEMA,
   MDE_EVENT_SCHEMA,
   MDE_INT_EVENT_SCHEMA,
+  OCSF_PROCESS_SCHEMA,
   PROCESS_SCHEMAS,
   ProcessSchemaError,
   SYSMON_PROCESS_CREATE_SCHEMA,
   WIN_EVENT_SCHEMA,
+  WIN_WINDOWSEVENT_SCHEMA,
   type ProcSchema,
 } from "./transform/processTreeSchema";
 export { ptree, ProcessTreeQueryError, type ProcessRef, type ProcessTreeSummary, type ChildrenOptions, type DescendentsOptions, type TreeToTextOptions } from "./transform/processTreeUtils";
@@ -48,6 +57,22 @@ export { QueryDefinitionError, DataFileError, QueryError, DataColumnError } from
 export * from "./display";
 export * from "./vis";
 export * as entities from "./entities";
+export * from "./pivot";
 
 // qp.browseQueries() shows a vis-layer view; data/ does not import vis/, so it is wired here.
 registerQueryBrowser(browseQueries);
+// normalizeEvents(df, "process") reads process layouts with the process tree's schemas; data/ does not import transform/.
+registerProcessSchemas({ infer: inferProcSchemaForEvents, schemas: PROCESS_SCHEMAS_FOR_EVENTS });
+// addProcessFeatures reads other layouts' columns through the process schemas; analysis/ does not import transform/.
+registerProcessFeatureColumns(processFeatureColumnsOf);
+export {
+  normalizeEvents,
+  detectEventSchema,
+  LOGON_SCHEMAS,
+  NETWORK_SCHEMAS,
+  readZeekTsv,
+  readZeekTsvFile,
+  type EventKind,
+  type EventSchema,
+  type NormalizeOptions,
+} from "./data/schemas/index";

@@ -36,6 +36,7 @@ import {
   type VisErrorCode,
 } from "./vis/messages";
 import { AnswersError, LAB_ERRORS, labMessages, type LabErrorCode } from "./lab/messages";
+import { PIVOT_ERRORS, PivotError, pivotMessages, type PivotErrorCode } from "./pivot/messages";
 
 /** Every code a huntlab error can carry (docs/errors.md). */
 export type ErrorCode =
@@ -48,7 +49,8 @@ export type ErrorCode =
   | AnalysisErrorCode
   | ContextErrorCode
   | VisErrorCode
-  | LabErrorCode;
+  | LabErrorCode
+  | PivotErrorCode;
 
 /** A constructor of a huntlab error class. */
 export type HuntlabErrorClass = abstract new (...args: never[]) => HuntlabError<string>;
@@ -81,6 +83,7 @@ export const ERROR_CATALOG: Readonly<Record<ErrorPackage, PackageErrors>> = {
     builders: { visMessages },
   },
   lab: { codes: LAB_ERRORS, classes: [AnswersError], builders: { labMessages } },
+  pivot: { codes: PIVOT_ERRORS, classes: [PivotError], builders: { pivotMessages } },
 };
 
 /**

@@ -24,6 +24,7 @@ const ALLOWED: Record<string, string[]> = {
   "vis/client": ["display/viewConfig", "display/hiddenChars"],
   vis: ["common", "config", "display", "data", "entities", "transform", "analysis", "context", "vis/client"],
   lab: ["common", "config", "display", "data", "analysis", "vis"],
+  pivot: ["common", "config", "display", "data", "entities", "transform", "context", "vis"],
   index: ["*"],
 };
 

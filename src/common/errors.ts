@@ -6,7 +6,7 @@
 import { distance } from "fastest-levenshtein";
 
 /** The packages whose errors carry codes: a code is `<package>/<what-went-wrong>`. */
-export const ERROR_PACKAGES = ["common", "config", "display", "data", "entities", "transform", "analysis", "context", "vis", "lab"] as const;
+export const ERROR_PACKAGES = ["common", "config", "display", "data", "entities", "transform", "analysis", "context", "vis", "lab", "pivot"] as const;
 
 /** One of {@link ERROR_PACKAGES}. */
 export type ErrorPackage = (typeof ERROR_PACKAGES)[number];

@@ -19,6 +19,7 @@ import { analysisMessages as analysis } from "../../src/analysis/messages";
 import { contextMessages as context } from "../../src/context/messages";
 import { visMessages as vis } from "../../src/vis/messages";
 import { labMessages as lab } from "../../src/lab/messages";
+import { pivotMessages as pivot } from "../../src/pivot/messages";
 import { ERROR_CATALOG, errorRows } from "../../src/messages";
 import { errorsMarkdown } from "../../scripts/list-errors";
 
@@ -33,6 +34,25 @@ const T1 = new Date("2019-02-01T00:00:00Z");
 
 /** One sample call per builder, keyed `group.builder`; the test fails for a builder without one. */
 const SAMPLES: Record<string, Sample> = {
+  "dataMessages.ambiguousFile": () => [data.ambiguousFile("query A.b", "host_logons.parquet", "/d", ["host_logons.csv", "mde/host_logons.ndjson"]), ["query A.b", '"host_logons.parquet"', "/d", "host_logons.csv", "mde/host_logons.ndjson"]],
+  "dataMessages.foreignFormat": () => [data.foreignFormat("/d/x.pkl", ".pkl", "a Python pickle", 'convert it: pd.read_pickle("x.pkl").to_parquet("x.parquet")', [".csv"]), ["/d/x.pkl", '".pkl"', "to_parquet"]],
+  "dataMessages.selectColumnMissing": () => [data.selectColumnMissing("A.b", "x.parquet", ["Computr"], ["Computer"]), ["A.b", "x.parquet", '"Computr"', "Computer"]],
+  "dataMessages.unknownSchema": () => [data.unknownSchema('/q/x.yaml: query "b"', "logins", ["process", "logon", "networkFlow"]), ["/q/x.yaml", '"logins"', "logon"]],
+  "dataMessages.eventSchemaUnknown": () => [
+    data.eventSchemaUnknown("Fam.q (x.csv)", "logon", { schema: "ECS authentication", missing: { "user.name": ["user_name"] } }, ["SecurityEvent", "ECS authentication"]),
+    ["Fam.q (x.csv)", "logon", "ECS authentication", '"user.name"', '"user_name"', "SecurityEvent"],
+  ],
+  "contextMessages.lookupInterrupted": () => [context.lookupInterrupted(3, 10, "kernel interrupt"), ["3 of 10", "kernel interrupt", "cached"]],
+  "pivotMessages.notInitialised": () => [pivot.notInitialised("Ip", "util"), ["entities.Ip.util", "new Pivot"]],
+  "pivotMessages.unknownFunction": () => [pivot.unknownFunction("entities.Ip.util", "ipTyp", ["ipType", "geoLoc"]), ["entities.Ip.util", '"ipTyp"', "Did you mean ipType?", "geoLoc"]],
+  "pivotMessages.badProvider": () => [pivot.badProvider("a string"), ["a string", "QueryProvider", "TILookup"]],
+  "pivotMessages.badInput": () => [pivot.badInput("entities.Ip.util.ipType", "an object (Object)"), ["entities.Ip.util.ipType", "an object (Object)"]],
+  "pivotMessages.columnMissing": () => [pivot.columnMissing("entities.Ip.util.ipType", "Acount", COLUMNS), ["entities.Ip.util.ipType", '"Acount"', "LogonType"]],
+  "pivotMessages.badOption": () => [pivot.badOption("entities.Ip.util.ipType", "join", "sideways", '"inner", "left" or "outer"'), ["entities.Ip.util.ipType", "join", '"sideways"', '"outer"']],
+  "pivotMessages.entityValue": () => [pivot.entityValue("entities.Ip.util.ipType", "Ip", "Address"), ["entities.Ip.util.ipType", "Ip", "Address"]],
+  "pivotMessages.mappings": () => [pivot.mappings("/lab/pivot_mappings.yaml", 'parameter "x": entity "Computer" is not one of Ip, Host'), ["/lab/pivot_mappings.yaml", '"x"', "Computer"]],
+  "pivotMessages.pipeline": () => [pivot.pipeline("p.yaml › flows", 'step 2 "locate"', "no pivot ipTyp"), ["p.yaml › flows", 'step 2 "locate"', "ipTyp"]],
+  "pivotMessages.stepFailed": () => [pivot.stepFailed("step 2 (filter)", 'column "NoSuch" not found'), ["step 2 (filter)", "NoSuch"]],
   "commonMessages.columnMissing": () => [common.columnMissing("Acount", COLUMNS, "parseJsonColumn"), ['"Acount"', "parseJsonColumn", "LogonType"]],
   "commonMessages.plainNamesChanged": () => [common.plainNamesChanged(["col_0", "extra"]), ["col_0, extra", "internal error"]],
 
