@@ -1,6 +1,6 @@
 /**
  * `npm run lab` starts a Jupyter server on notebooks/ with the project's tslab
- * kernel registered (classic Notebook here; JupyterLab where it is installed).
+ * kernel registered (JupyterLab 4 from the project's .venv; see scripts/lab.mjs).
  */
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
