@@ -12,7 +12,7 @@
  * - Keys never show: status texts, Details, RawResult and Reference are masked.
  */
 import path from "node:path";
-import { inspect } from "node:util";
+import { inspect, type InspectOptions } from "node:util";
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
 import { closestNames, didYouMean, mapMessage } from "../common/errors";
@@ -22,6 +22,7 @@ import { isDataFrame } from "../common/frames";
 import { html } from "../display/html";
 import { htmlView } from "../display/htmlView";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display/protocol";
+import { inspectLastValue } from "../display/lastValue";
 import { classifyIoc, normalizeIocType, type IocType } from "./iocType";
 import { TILookupError, contextMessages as msg } from "./messages";
 import { PROVIDER_CLASSES, providerClass } from "./providers";
@@ -433,8 +434,8 @@ export class TILookup {
     return { configFile: this.configFile, providers: this.providerStatus };
   }
 
-  [inspect.custom](): string {
-    return `TILookup { loaded: [${[...this.#loaded.keys()].join(", ")}], configured: ${this.#statuses.length} }`;
+  [inspect.custom](depth: number, options: InspectOptions): string {
+    return inspectLastValue(this, depth, options, () => `TILookup { loaded: [${[...this.#loaded.keys()].join(", ")}], configured: ${this.#statuses.length} }`);
   }
 }
 

@@ -8,10 +8,12 @@
  * and display; properties outside the schema are kept in `AdditionalData`, so
  * nothing from the source is dropped.
  */
-import { inspect } from "node:util";
+import { inspect, type InspectOptions } from "node:util";
 import { html, type SafeHtml } from "../display/html";
 import { htmlView } from "../display/htmlView";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
+import { inspectLastValue } from "../display/lastValue";
+import { THEME } from "../display/theme";
 
 export { EntityParseError } from "./messages";
 
@@ -193,7 +195,7 @@ export abstract class Entity implements Displayable {
         const text = v instanceof Entity ? `${v.Type}: ${v.nameStr}` : formatEntityValue(v);
         return html`<tr><th style="text-align:left;padding:1px 8px 1px 0;vertical-align:top">${k}</th><td style="text-align:left;padding:1px 0;word-break:break-all">${text}</td></tr>`;
       });
-    return html`<div class="hl-entity" style="display:inline-block;border:1px solid var(--jp-border-color2,#ccc);border-radius:4px;padding:4px 8px;margin:2px;font-size:12px;max-width:48em"><div style="font-weight:bold"><span style="color:var(--jp-ui-font-color2,#666)">${this.Type}</span> ${this.nameStr}</div>${rows.length ? html`<table style="border-collapse:collapse;margin:0">${rows}</table>` : ""}</div>`;
+    return html`<div class="hl-entity" style="display:inline-block;border:1px solid var(--jp-border-color2,#ccc);border-radius:4px;padding:4px 8px;margin:2px;font-size:12px;max-width:48em"><div style="font-weight:bold"><span style="color:${THEME.muted}">${this.Type}</span> ${this.nameStr}</div>${rows.length ? html`<table style="border-collapse:collapse;margin:0">${rows}</table>` : ""}</div>`;
   }
 
   /** The card as a static HTML view. */
@@ -213,8 +215,8 @@ export abstract class Entity implements Displayable {
     return { "text/html": this.toHtml(), "text/plain": this.toText() };
   }
 
-  [inspect.custom](): string {
-    return `${this.constructor.name}(${this.nameStr})`;
+  [inspect.custom](depth: number, options: InspectOptions): string {
+    return inspectLastValue(this, depth, options, () => `${this.constructor.name}(${this.nameStr})`);
   }
 }
 

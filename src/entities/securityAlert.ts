@@ -3,12 +3,13 @@
  * after MSTICPy's `SecurityAlert(alert_row)` — its `Entities` JSON parsed into
  * entities (references resolved), `ExtendedProperties` parsed, times as `Date`s.
  */
-import { inspect } from "node:util";
+import { inspect, type InspectOptions } from "node:util";
 import type { DataFrame } from "nodejs-polars";
 import { html, type SafeHtml } from "../display/html";
 import { htmlView } from "../display/htmlView";
 import { isDataFrame } from "../common/frames";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
+import { inspectLastValue } from "../display/lastValue";
 import { Entity, EntityParseError, formatEntityValue, parseEntityTime } from "./entity";
 import { frameHeight, frameRecords } from "../common/frames";
 import { parseEntities } from "./parse";
@@ -228,7 +229,7 @@ export class SecurityAlert implements Displayable {
     return { "text/html": this.toHtml(), "text/plain": this.toText() };
   }
 
-  [inspect.custom](): string {
-    return `SecurityAlert(${this.AlertDisplayName}, ${this.entities.length} entities)`;
+  [inspect.custom](depth: number, options: InspectOptions): string {
+    return inspectLastValue(this, depth, options, () => `SecurityAlert(${this.AlertDisplayName}, ${this.entities.length} entities)`);
   }
 }

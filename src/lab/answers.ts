@@ -4,13 +4,14 @@
  * `checkAnswers({...})` with their answers and display the verdict.
  */
 import fs from "node:fs";
-import { inspect } from "node:util";
+import { inspect, type InspectOptions } from "node:util";
 import path from "node:path";
 import { AnswersError, labMessages as msg } from "./messages";
 import { LAB_DATA_DIR } from "../common/paths";
 import { html } from "../display/html";
 import { htmlView } from "../display/htmlView";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
+import { inspectLastValue } from "../display/lastValue";
 
 /** The lab's answer file: data/answers.json (from the original MSTICPy lab). */
 export const ANSWERS_PATH = path.join(LAB_DATA_DIR, "answers.json");
@@ -76,7 +77,7 @@ export class AnswerCheck implements Displayable {
 
   toHtml(): string {
     const items = this.results.map((r) => {
-      const [mark, colour, verdict] = r.correct ? ["✓", "#1a7f37", "right"] : r.answered ? ["✗", "#cf222e", "not quite right, try again"] : ["…", "#6e7781", "no answer yet"];
+      const [mark, colour, verdict] = r.correct ? ["✓", "color-mix(in srgb,#1a7f37 60%,currentColor)", "right"] : r.answered ? ["✗", "color-mix(in srgb,#cf222e 60%,currentColor)", "not quite right, try again"] : ["…", "color-mix(in srgb,#6e7781 50%,currentColor)", "no answer yet"];
       return html`<li><span style="color:${colour};font-weight:bold">${mark}</span> <code>${r.question}</code>: ${r.answered ? html`<code>${r.given}</code> is ` : ""}${verdict}</li>`;
     });
     const summary = this.allCorrect ? "All correct, well done!" : `${this.results.filter((r) => r.correct).length} of ${this.results.length} correct.`;
@@ -88,8 +89,8 @@ export class AnswerCheck implements Displayable {
     return { "text/html": this.toHtml(), "text/plain": this.toText() };
   }
 
-  [inspect.custom](): string {
-    return `AnswerCheck: ${this.results.filter((r) => r.correct).length} of ${this.results.length} correct`;
+  [inspect.custom](depth: number, options: InspectOptions): string {
+    return inspectLastValue(this, depth, options, () => `AnswerCheck: ${this.results.filter((r) => r.correct).length} of ${this.results.length} correct`);
   }
 }
 

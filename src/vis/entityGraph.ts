@@ -8,12 +8,13 @@
  * live view (`client/views/entityGraph.ts`) can also lay the graph out in the
  * browser with the same code (`layout: "browser"`).
  */
-import { inspect } from "node:util";
+import { inspect, type InspectOptions } from "node:util";
 import type { DataFrame } from "nodejs-polars";
 import { errorMessage } from "../common/errors";
 import { html, type SafeHtml } from "../display/html";
 import { THEME } from "../display/theme";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
+import { inspectLastValue } from "../display/lastValue";
 import { Entity } from "../entities/entity";
 import type { SecurityAlert } from "../entities/securityAlert";
 import { addAlertWithEntities, AlertGraph, entityNode, GraphError, mergeAlertsByType, toAlerts, type GraphNode } from "./alertGraph";
@@ -445,8 +446,8 @@ export class EntityGraphView implements Displayable {
     return this.toView()[JUPYTER_DISPLAY]();
   }
 
-  [inspect.custom](): string {
-    return `EntityGraphView(${this.graph.nodeCount} nodes, ${this.graph.edgeCount} edges)`;
+  [inspect.custom](depth: number, options: InspectOptions): string {
+    return inspectLastValue(this, depth, options, () => `EntityGraphView(${this.graph.nodeCount} nodes, ${this.graph.edgeCount} edges)`);
   }
 }
 
@@ -601,7 +602,7 @@ export class EntityGraph implements Displayable {
     return this.plot()[JUPYTER_DISPLAY]();
   }
 
-  [inspect.custom](): string {
-    return `EntityGraph(${this.graph.nodeCount} nodes, ${this.graph.edgeCount} edges)`;
+  [inspect.custom](depth: number, options: InspectOptions): string {
+    return inspectLastValue(this, depth, options, () => `EntityGraph(${this.graph.nodeCount} nodes, ${this.graph.edgeCount} edges)`);
   }
 }

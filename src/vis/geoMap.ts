@@ -23,7 +23,7 @@
  * marker); markers without coordinates are counted and reported, not dropped silently.
  */
 import { readFileSync } from "node:fs";
-import { inspect } from "node:util";
+import { inspect, type InspectOptions } from "node:util";
 import { geoNaturalEarth1, geoPath, type GeoProjection } from "d3-geo";
 import type { FeatureCollection, Geometry } from "geojson";
 import { feature } from "topojson-client";
@@ -32,6 +32,7 @@ import { GeoMapError, visMessages as msg } from "./messages";
 import { html, joinHtml, type SafeHtml } from "../display/html";
 import { THEME } from "../display/theme";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
+import { inspectLastValue } from "../display/lastValue";
 import { formatEntityValue } from "../entities/entity";
 import { GeoLocation, hasCoordinates, Ip } from "../entities/types";
 import { DBIP_ATTRIBUTION, DBIP_SOURCE, DBIP_URL, geolocateIps, type GeoLookupOptions } from "../context/geoip";
@@ -623,8 +624,8 @@ export class GeoMap implements Displayable {
     return this.toView()[JUPYTER_DISPLAY]();
   }
 
-  [inspect.custom](): string {
-    return `GeoMap(${this.summary()})`;
+  [inspect.custom](depth: number, options: InspectOptions): string {
+    return inspectLastValue(this, depth, options, () => `GeoMap(${this.summary()})`);
   }
 }
 

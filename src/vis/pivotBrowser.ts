@@ -42,14 +42,14 @@ const DEFAULT_TITLE = "Pivot functions";
 const DEFAULT_HEIGHT = 300;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
-/** Example input values by entity attribute: the lab's own indicators. */
+/** Example input values by entity attribute: documentation values, never the data's (a report on other data must not show the lab's). */
 const EXAMPLES: Readonly<Record<string, string>> = {
-  Address: "131.107.147.209",
-  HostName: "MSTICAlertsWin1",
-  Name: "MSTICAdmin",
+  Address: "203.0.113.7",
+  HostName: "WKS-0042",
+  Name: "maya",
   UPN: "user@contoso.com",
-  DomainName: "wh401k.org",
-  Url: "http://wh401k.org/getps",
+  DomainName: "example.com",
+  Url: "http://example.com/getps",
   FileHash: "44d88612fea8a8f36de82e1278abb02f",
   CommandLine: "powershell -enc …",
   ProcessFilePath: "powershell.exe",
@@ -64,7 +64,7 @@ export function pivotKey(e: PivotBrowserEntry): string {
   return [e.entity, e.namespace, ...(e.family ? [e.family] : []), e.name].join(".");
 }
 
-/** The call: `await entities.Ip.util.ipType("131.107.147.209")`, and the DataFrame form. */
+/** The call: `await entities.Ip.util.ipType("203.0.113.7")`, and the DataFrame form. */
 export function pivotCallExample(e: PivotBrowserEntry): string {
   let target = member(member(member("entities", e.entity), e.namespace), e.family || e.name);
   if (e.family) target = member(target, e.name);

@@ -18,11 +18,12 @@
  * already made, and `display(chart)` (synchronous) sends the bundle.
  */
 import { revealHidden } from "../display/hiddenChars";
-import { inspect } from "node:util";
+import { inspect, type InspectOptions } from "node:util";
 import * as vega from "vega";
 import * as vl from "vega-lite";
 import { VegaLiteSpecError, visMessages as msg } from "./messages";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
+import { inspectLastValue } from "../display/lastValue";
 import { svgToPng } from "./png";
 
 /** The MIME type Jupyter front ends render with their Vega-Lite 5 renderer. */
@@ -161,8 +162,8 @@ export class VegaLiteChart implements Displayable {
     return bundle;
   }
 
-  [inspect.custom](): string {
-    return this.text.split("\n", 1)[0];
+  [inspect.custom](depth: number, options: InspectOptions): string {
+    return inspectLastValue(this, depth, options, () => this.text.split("\n", 1)[0]);
   }
 
   toString(): string {

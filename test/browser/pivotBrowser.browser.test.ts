@@ -131,7 +131,7 @@ describe("pivot browser in Chromium", { skip: chromiumMissing() }, () => {
     const entry = view.entries.find((e) => pivotKey(e) === "Host.LocalData.WindowsSecurity.list_host_logons")!;
     assert.equal(state.heading, entry.description);
     assert.equal(state.example, pivotCallExample(entry));
-    assert.match(state.example ?? "", /^await entities\.Host\.LocalData\.WindowsSecurity\.list_host_logons\("MSTICAlertsWin1"\);/);
+    assert.match(state.example ?? "", /^await entities\.Host\.LocalData\.WindowsSecurity\.list_host_logons\("WKS-0042"\);/);
     const params = await root.locator(".hl-pb-panel .hl-pb-params tbody tr td:first-child").allTextContents();
     assert.deepEqual(params, ["start", "end", "account_name", "ip_address"]);
     await root.locator(".hl-pb-panel button.hl-pb-copy").click();

@@ -28,7 +28,7 @@ describe("pivot.browse()", () => {
 
   it("gives copy-ready calls for values and DataFrames", () => {
     const e = pivot.browse().entries.find((x) => pivotKey(x) === "Ip.util.geoLoc")!;
-    assert.equal(pivotCallExample(e), 'await entities.Ip.util.geoLoc("131.107.147.209");\nawait entities.Ip.util.geoLoc(df, { column: "Address", join: "left" });');
+    assert.equal(pivotCallExample(e), 'await entities.Ip.util.geoLoc("203.0.113.7");\nawait entities.Ip.util.geoLoc(df, { column: "Address", join: "left" });');
   });
 
   it("escapes what it shows", () => {
