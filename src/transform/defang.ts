@@ -23,13 +23,25 @@ export const DEFANG_PREFILTER = String.raw`(?i)[\[({] ?(?:\.|dot|at|@|:(?://)?|/
 const DEFANG_TEST = /[[({] ?(?:\.|dot|at|@|:(?:\/\/)?|\/\/?) ?[\])}]|h(?:[x*]{2}|xt|tx)ps?:|s?fxps?:/i;
 
 // Bracketed punctuation (each bracket pair must match), then schemes. Every
-// alternative has a fixed maximum width: a single linear pass.
-const INNER = String.raw` ?(\.|dot|at|@|:\/\/|:|\/\/|\/) ?`;
-const BRACKETED = new RegExp(String.raw`\[${INNER}\]|\(${INNER}\)|\{${INNER}\}`, "gi");
-const SCHEME = /\b(h(?:[x*]{2}|xt|tx)p|fxp|sfxp)(s?)(?=:\/\/)/gi;
-
-const FANGED: Record<string, string> = { ".": ".", dot: ".", at: "@", "@": "@", ":": ":", "://": "://", "//": "//", "/": "/" };
-const SCHEMES: Record<string, string> = { h: "http", f: "ftp", s: "sftp" };
+// alternative has a fixed maximum width: single linear passes. One pass per
+// restored form with a constant replacement (no callback): crafted text with a
+// form every few characters stays cheap.
+const bracketed = (inner: string) => new RegExp(String.raw`\[ ?(?:${inner}) ?\]|\( ?(?:${inner}) ?\)|\{ ?(?:${inner}) ?\}`, "gi");
+const BRACKETED: readonly [RegExp, string][] = [
+  [bracketed(String.raw`\.|dot`), "."],
+  [bracketed(String.raw`at|@`), "@"],
+  [bracketed(String.raw`:\/\/`), "://"],
+  [bracketed(":"), ":"],
+  [bracketed(String.raw`\/\/`), "//"],
+  [bracketed(String.raw`\/`), "/"],
+];
+const SCHEMES: readonly [RegExp, string][] = [
+  [/\bh(?:[x*]{2}|xt|tx)p(?=s?:\/\/)/gi, "http"],
+  [/\bfxp(?=s?:\/\/)/gi, "ftp"],
+  [/\bsfxp(?=s?:\/\/)/gi, "sftp"],
+];
+// The `s` of a mangled scheme may be upper case (`hXXPS`): lower it where a restored scheme precedes it.
+const SCHEME_S = /\b(https?|s?ftp)S(?=:\/\/)/g;
 
 /** True when `text` may hold a defanged indicator. */
 export function mayBeDefanged(text: string): boolean {
@@ -43,7 +55,8 @@ export function mayBeDefanged(text: string): boolean {
  */
 export function refang(text: string): string {
   if (!mayBeDefanged(text)) return text;
-  return text
-    .replace(BRACKETED, (m, a?: string, b?: string, c?: string) => FANGED[(a ?? b ?? c ?? "").toLowerCase()] ?? m)
-    .replace(SCHEME, (_m, scheme: string, s: string) => SCHEMES[scheme[0].toLowerCase()] + s.toLowerCase());
+  let out = text;
+  for (const [pattern, fanged] of BRACKETED) out = out.replace(pattern, fanged);
+  for (const [pattern, scheme] of SCHEMES) out = out.replace(pattern, scheme);
+  return out.replace(SCHEME_S, "$1s");
 }
