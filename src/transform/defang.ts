@@ -20,7 +20,8 @@
  */
 export const DEFANG_PREFILTER = String.raw`(?i)[\[({] ?(?:\.|dot|at|@|:(?://)?|//?) ?[\])}]|h(?:[x*]{2}|xt|tx)ps?:|s?fxps?:`;
 
-const DEFANG_TEST = /[[({] ?(?:\.|dot|at|@|:(?:\/\/)?|\/\/?) ?[\])}]|h(?:[x*]{2}|xt|tx)ps?:|s?fxps?:/i;
+// The same pattern in JavaScript: one source, so the screen and `mayBeDefanged` never disagree.
+const DEFANG_TEST = new RegExp(DEFANG_PREFILTER.replace(/^\(\?i\)/, ""), "i");
 
 // Bracketed punctuation (each bracket pair must match), then schemes. Every
 // alternative has a fixed maximum width: single linear passes. One pass per
