@@ -33,3 +33,13 @@ export function denoJupyter(): DenoJupyter | undefined {
 export function inNotebook(): boolean {
   return loadedTslabModules().length > 0 || denoJupyter() !== undefined;
 }
+
+const TSLAB_KERNEL = /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/;
+
+/**
+ * True inside tslab's kernel once it has run a cell: its kernel module is loaded
+ * and holds the per-cell writer. (Only looks at loaded modules: never loads tslab.)
+ */
+export function inTslabKernel(): boolean {
+  return loadedTslabModules().some(([file, exports]) => TSLAB_KERNEL.test(file) && typeof (exports as { lastWriteDisplayData?: unknown } | undefined)?.lastWriteDisplayData === "function");
+}

@@ -1,13 +1,6 @@
-import { addAbortListener } from "node:events";
+import { onAbort } from "../common/interrupt";
 
-/**
- * Calls `listener` once when `signal` aborts; returns the function that stops
- * listening. (node:events' helper: also in Deno, and no DOM-style listener code in Node modules.)
- */
-export function onAbort(signal: AbortSignal, listener: () => void): () => void {
-  const handle = addAbortListener(signal, listener);
-  return () => handle[Symbol.dispose]();
-}
+export { onAbort };
 
 /**
  * What a batch's lookups share to be cancellable: the signal travels on the

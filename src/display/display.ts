@@ -138,13 +138,7 @@ function sendToTslab(bundle: MimeBundle, displayId: string | undefined, update: 
   return sendToTslabPublic(publicApi, bundle);
 }
 
-/**
- * True inside tslab's kernel once it has run a cell: its kernel module is loaded
- * and holds the per-cell writer. (Only looks at loaded modules: never loads tslab.)
- */
-export function inTslabKernel(): boolean {
-  return loadedTslabModules().some(([file, exports]) => TSLAB_KERNEL.test(file) && kernelWriter(exports) !== undefined);
-}
+export { inTslabKernel } from "../common/kernel";
 
 function kernelWriter(exports: unknown): WriteDisplayData | undefined {
   const writer = (exports as { lastWriteDisplayData?: unknown } | undefined)?.lastWriteDisplayData;
