@@ -12,7 +12,36 @@ import ipaddr from "ipaddr.js";
 import { refang } from "../transform/defang";
 import { BUILTIN_IOC_TYPES, classifyObservable, customIocTypes, iocTypeDefinition, isDefaultIocType, isIpv6, isObservableOf, type BuiltinIocType } from "../transform/iocPatterns";
 
-export { nonGlobalIpReason } from "./ipType";
+import { nonGlobalIpReason } from "./ipType";
+import { isIcannTld } from "../transform/domains";
+
+export { nonGlobalIpReason };
+
+/**
+ * Why a URL points inside a network and should not be sent to an internet
+ * service, or undefined for a public host. Intranet URLs are real attack URLs
+ * (`http://badguyserver/pwnme`), so extraction keeps them; but asking VirusTotal
+ * about them would only leak internal names: a host that is a non-public IP,
+ * a single label, or a name without an ICANN suffix (`.local`, `.corp`, `.lan`)
+ * stays inside.
+ */
+export function internalUrlReason(url: string): string | undefined {
+  let host: string;
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    return undefined; // not a URL the WHATWG parser reads: the provider decides
+  }
+  host = host.replace(/^\[|\]$/g, "").replace(/\.$/, "");
+  if (ipaddr.isValid(host)) {
+    const why = nonGlobalIpReason(host);
+    return why ? `its host is ${why}` : undefined;
+  }
+  const labels = host.split(".");
+  if (labels.length < 2) return "its host is a single-label (intranet) name";
+  const tld = labels[labels.length - 1];
+  return isIcannTld(tld) ? undefined : `its host has no public suffix (".${tld}")`;
+}
 /** Re-exported: the one refang of the codebase is the extractor's. */
 export { refang };
 

@@ -9,7 +9,7 @@ import http from "node:http";
 import https from "node:https";
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import type { IocType } from "./iocType";
-import { nonGlobalIpReason } from "./iocType";
+import { internalUrlReason, nonGlobalIpReason } from "./iocType";
 import { Limiter, onAbort, sleep, type Interruptible } from "./limiter";
 import {
   effectiveSettings,
@@ -163,8 +163,12 @@ export abstract class HttpTIProvider extends TIProvider {
     return value === null || value === undefined ? "" : String(value);
   }
 
-  /** Internet services are not asked about internal addresses. */
+  /** Internet services are not asked about internal addresses, nor about URLs on intranet hosts. */
   override refuse(request: LookupRequest): string | undefined {
+    if (request.type === "url") {
+      const why = internalUrlReason(request.safeIoc);
+      return why ? `${request.safeIoc}: ${why}; not sent to ${this.info.className}.` : undefined;
+    }
     if (request.type !== "ipv4" && request.type !== "ipv6") return undefined;
     const why = nonGlobalIpReason(request.safeIoc);
     return why ? `${request.safeIoc} is ${why}: not sent to ${this.info.className}.` : undefined;

@@ -68,6 +68,26 @@ test("GreyNoise enterprise: /v3/ip/{ip}, scanner and business-service intelligen
   }
 });
 
+test("URLs on intranet hosts stay inside: single-label names, private suffixes and private IPs are never sent", async () => {
+  const h = await harness("VirusTotal", svc.virusTotal);
+  try {
+    const internal = ["http://badguyserver/pwnme", "http://server/file.sct", "http://fileshare.corp.local/drop.ps1", "http://10.0.0.5:8080/x", "http://[fd00::5]/y", "http://build.lan./a"];
+    const rows = byIoc(rowsOf(await h.ti.lookupIocs([...internal, "http://wh401k.org/getps"])));
+    const sent = h.twin.requests.map((r) => r.url.pathname);
+    assert.deepEqual(sent, [`/api/v3/urls/${Buffer.from("http://wh401k.org/getps").toString("base64url")}`], "only the public URL reaches the service");
+    for (const url of internal) {
+      assert.equal(rows[url].Status, 1, url);
+      assert.match(rows[url].Details, /not sent to VirusTotal/, url);
+    }
+    assert.match(rows["http://badguyserver/pwnme"].Details, /single-label \(intranet\) name/);
+    assert.match(rows["http://fileshare.corp.local/drop.ps1"].Details, /no public suffix \("\.local"\)/);
+    assert.match(rows["http://10.0.0.5:8080/x"].Details, /host is a private address/);
+    assert.equal(rows["http://wh401k.org/getps"].Severity, "high");
+  } finally {
+    await h.close();
+  }
+});
+
 test("VirusTotal v3: x-apikey, one endpoint per type (URL ids in base64url), engine counts → severity", async () => {
   const h = await harness("VirusTotal", svc.virusTotal);
   try {
