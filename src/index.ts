@@ -76,3 +76,12 @@ export {
   type EventSchema,
   type NormalizeOptions,
 } from "./data/schemas/index";
+export { checkResult, loadResultSpecs, ResultCheck, RESULTS_PATH, type ResultSpec, type ResultStatus, type CheckResultOptions } from "./lab/results";
+export { type ExpectedAnswer } from "./lab/answers";
+// Live data providers (MSSentinel, Kusto, Splunk, Elasticsearch): shared layer, driver contract and registry.
+export { type QueryProviderConnection, type LiveProviderOptions, type TimeRange, type LiveProgress } from "./data/queryProvider";
+export { registerLiveDriver, liveEnvironments, type LiveDriverFactory } from "./data/live/drivers/index";
+export { kqlLiteral, kqlString, kqlDatetime } from "./data/live/kql";
+export { LIVE_DTYPES } from "./data/live/results";
+export type { LiveDriver, LiveTable, LiveRequest, LiveColumn, LiveColumnType, LiveEnvironment, LiveSettings, LiveHttp, LiveHttpRequest, LiveHttpResponse, QueryLanguage, LiteralType, LiteralValue } from "./data/live/types";
+export { interruptible, KernelInterrupt, type InterruptOptions } from "./common/interrupt";

@@ -333,3 +333,20 @@ export function loadConfig(configPath?: string, options: LoadConfigOptions = {})
   Object.defineProperty(config, "toJSON", { value: masked, enumerable: false });
   return config;
 }
+
+/**
+ * The settings of one `DataProviders.<name>` entry (MSSentinel, Kusto, Splunk,
+ * Elasticsearch…), validated like a TI provider's, secrets resolved; an unset
+ * `EnvironmentVar` is left out and listed in `missing` (connect() options may
+ * supply it). Undefined when the section is absent.
+ */
+export function dataProviderSettings(config: HuntlabConfig, name: string): ProviderSettings | undefined {
+  const section = config.raw.DataProviders as Record<string, unknown> | null | undefined;
+  if (!section || typeof section !== "object" || !Object.hasOwn(section, name)) return undefined;
+  const parsed = ProviderSchema.safeParse(section[name] ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(msg.invalidSetting(config.path, ["DataProviders", name, ...issue.path.map(String)].join("."), issue.message));
+  }
+  return providers(config.path, "DataProviders", { [name]: parsed.data }, "skip")[0];
+}

@@ -8,6 +8,7 @@
 import http from "node:http";
 import https from "node:https";
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
+import { parseRetryAfter } from "../common/retryAfter";
 import type { IocType } from "./iocType";
 import { internalUrlReason, nonGlobalIpReason } from "./iocType";
 import { Limiter, onAbort, sleep, type Interruptible } from "./limiter";
@@ -67,17 +68,7 @@ export function encodePath(segment: string): string {
   return encodeURIComponent(segment);
 }
 
-/**
- * `Retry-After` as milliseconds: delta-seconds or an HTTP date; undefined when
- * absent or unreadable.
- */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-  if (value === undefined) return undefined;
-  const text = value.trim();
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
+export { parseRetryAfter };
 
 /** The first `max` characters of a body, for messages. */
 function excerpt(text: string, max = 300): string {

@@ -46,6 +46,16 @@ export const DATA_ERRORS = {
   "data/column-not-text": { class: "DataColumnError", when: "parseJsonColumn is given a column that is not text", names: "the column, its type" },
   "data/json-invalid": { class: "DataColumnError", when: "a value of a JSON text column is not JSON", names: "the column, the row" },
   "data/event-schema-unknown": { class: "DataColumnError", when: "a query's events (metadata.schema) fit none of the known schemas of their kind", names: "the query or file, the closest schema, its missing columns with the frame's close names, the known schemas" },
+  "data/live-not-connected": { class: "QueryError", when: "a live provider's query runs before `await qp.connect()`", names: "the environment, the query" },
+  "data/live-no-driver": { class: "QueryError", when: "a live data environment has no driver registered", names: "the environment, the registered ones" },
+  "data/live-config": { class: "QueryError", when: "a live provider's setting (msticpyconfig.yaml DataProviders/AzureSentinel, or a connect() option) is missing or invalid", names: "the environment, the setting, the problem" },
+  "data/live-url": { class: "QueryError", when: "a live endpoint URL is not https (plain http is allowed for loopback hosts only)", names: "the setting, the URL" },
+  "data/live-auth": { class: "QueryError", when: "signing in to a live service fails (token endpoint error, Azure CLI, device code timeout)", names: "the environment, the method, the service's reason (secrets masked)" },
+  "data/live-http": { class: "QueryError", when: "a live service cannot be reached, or answers with an unexpected HTTP status after the retries", names: "the request, the status or network error (secrets masked)" },
+  "data/live-query-failed": { class: "QueryError", when: "a live service rejects a query (syntax, permission, limits) with its own error payload", names: "the query, the environment, the service's code and message" },
+  "data/live-timeout": { class: "QueryError", when: "a live query runs longer than its timeout", names: "the query, the timeout, how to raise it" },
+  "data/live-cancelled": { class: "QueryError", when: "a live query is interrupted (Interrupt Kernel, or the caller's signal)", names: "the query, the reason" },
+  "data/live-literal": { class: "QueryError", when: "a query parameter value cannot be written as a literal of the query language", names: "the query, the parameter, the value's type" },
 } as const satisfies ErrorCatalog<"data">;
 
 /** A code of src/data. */
@@ -163,6 +173,12 @@ export const dataMessages = {
     ),
   timeColumnType: (where: string, column: string, dtype: string) =>
     errorMessage("data/time-column-not-time", `${where}: cannot apply start/end: column "${column}" is ${dtype}, not a time`),
+  /** A numeric time column whose values are too small to be epoch times in any unit. */
+  timeColumnNotEpoch: (where: string, column: string, max: number) =>
+    errorMessage(
+      "data/time-column-not-time",
+      `${where}: cannot apply start/end: column "${column}" is numeric but not epoch times (largest value ${max}; epoch seconds, ms, µs or ns since 1970 are at least 10^8). Set metadata.time_column to the time column`,
+    ),
 
   // The provider (QueryError).
   unsupportedEnvironment: (environment: string) =>
@@ -198,6 +214,23 @@ export const dataMessages = {
     errorMessage("data/unknown-schema", `${where}: unknown schema "${schema}" in metadata.schema (known: ${known.join(", ")}).${didYouMean(schema, known)}`),
   /** A YAML problem of a query file. */
   queryYaml: (problem: YamlProblem) => errorMessage(`data/query-${problem.code}` as const, problem.message),
+
+  // Live providers (QueryError).
+  liveNotConnected: (environment: string, where: string) =>
+    errorMessage("data/live-not-connected", `${where}: the ${environment} provider is not connected; run \`await qp.connect()\` first (settings from msticpyconfig.yaml DataProviders.${environment}, or connect() options)`),
+  liveNoDriver: (environment: string, registered: readonly string[]) =>
+    errorMessage("data/live-no-driver", `no driver for data environment "${environment}" (registered: ${registered.join(", ") || "none"})`),
+  liveConfig: (environment: string, setting: string, problem: string) => errorMessage("data/live-config", `${environment}: ${setting}: ${problem}`),
+  liveUrl: (setting: string, url: string) =>
+    errorMessage("data/live-url", `${setting}: "${url}" must be an https:// URL (plain http:// is accepted for loopback hosts only: 127.0.0.1, ::1, localhost)`),
+  liveAuth: (environment: string, method: string, reason: string) => errorMessage("data/live-auth", `${environment}: sign-in by ${method} failed: ${reason}`),
+  liveHttp: (what: string, reason: string) => errorMessage("data/live-http", `${what}: ${reason}`),
+  liveQueryFailed: (where: string, environment: string, code: string, message: string) =>
+    errorMessage("data/live-query-failed", `${where}: ${environment} rejected the query (${code}): ${message}`),
+  liveTimeout: (where: string, ms: number) =>
+    errorMessage("data/live-timeout", `${where}: no answer within ${ms / 1000} s; raise the timeout (QueryProvider option timeoutMs, or DataProviders.<env>.TimeoutSeconds) or narrow the time range (split_query_by)`),
+  liveCancelled: (where: string, reason: string) => errorMessage("data/live-cancelled", `${where}: cancelled (${reason})`),
+  liveLiteral: (where: string, name: string, problem: string) => errorMessage("data/live-literal", `${where}: parameter "${name}": ${problem}`),
 
   // Columns (DataColumnError).
   columnMissing: (what: string, name: string, columns: readonly string[]) =>

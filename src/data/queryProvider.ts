@@ -1,9 +1,11 @@
 /**
- * QueryProvider: MSTICPy's query provider for local data. Each data family is
- * a property and each query an async method returning a polars DataFrame:
- * `await qp.WindowsSecurity.list_host_logons({ start, end })`.
+ * QueryProvider: MSTICPy's query provider, for local data and live SIEMs
+ * (MSSentinel, Kusto, Splunk, Elasticsearch; see live/liveProvider.ts). Each
+ * data family is a property and each query an async method returning a polars
+ * DataFrame: `await qp.WindowsSecurity.list_host_logons({ start, end })`.
  */
 import fs from "node:fs";
+import { inspect } from "node:util";
 import pl from "nodejs-polars";
 import { QueryError, dataMessages as msg } from "./messages";
 import { LAB_DATA_DIR } from "../common/paths";
@@ -11,13 +13,26 @@ import { DataFileIndex, runLocalLazy, runLocalQuery, timeRole, type QueryParams,
 import { fileQueries } from "./fileQueries";
 import { loadQueries } from "./queryStore";
 import type { Displayable } from "../display/protocol";
+import { withRichLastValue } from "../display/lastValue";
+
+/**
+ * Query results render as huntlab's table when a cell ends with them in tslab
+ * (and so do the frames derived from them: head, filter, select, join…).
+ */
+function rich(df: pl.DataFrame): pl.DataFrame {
+  return withRichLastValue(df);
+}
 import type { ReadOptions } from "./readers";
 import type { QueryDefinition } from "./types";
+import { formatLiveHelp, LIVE_ENVIRONMENTS, LiveDataProvider, type LiveProviderOptions, type TimeRange } from "./live/liveProvider";
+import { toDate } from "./timeParsing";
+import type { LiveEnvironment } from "./live/types";
 
 export type { QueryParams, QueryRunOptions } from "./localData";
+export type { LiveProviderOptions, TimeRange, LiveProgress } from "./live/liveProvider";
 
 /** Data environments this provider can query. */
-export type DataEnvironment = "LocalData";
+export type DataEnvironment = "LocalData" | LiveEnvironment;
 
 /** Options of `new QueryProvider("LocalData", options)`. */
 export interface LocalDataOptions {
@@ -39,6 +54,8 @@ export interface LocalDataOptions {
   queryPaths?: string[];
   /** How text data files are read (time parsing, CSV type inference). */
   readOptions?: ReadOptions;
+  /** Default time window for queries called without start/end. Default: none (absent start/end = all the data). */
+  timeRange?: TimeRange;
 }
 
 /** One query, callable: `await fn(params?, options?)`. */
@@ -75,8 +92,8 @@ export interface QueryProviderMethods {
   queryHelp(name: string): string;
   /**
    * Runs a query given as text. For LocalData that is a data file name
-   * (`"host_logons.parquet"`), as MSTICPy's `exec_query`; a `Family.query`
-   * name runs that query with `params`.
+   * (`"host_logons.parquet"`), as MSTICPy's `exec_query`; for a live provider,
+   * a query in the service's language; a `Family.query` name runs that query with `params`.
    */
   execQuery(query: string, params?: QueryParams, options?: QueryRunOptions): Promise<pl.DataFrame>;
   /**
@@ -85,6 +102,23 @@ export interface QueryProviderMethods {
    * (`new QueryBrowser(qp.queryDefinitions())` gives the object itself).
    */
   browseQueries(options?: BrowseQueriesOptions): Displayable;
+}
+
+/** Connection and default time window: LocalData and live providers. */
+export interface QueryProviderConnection {
+  /**
+   * Connects a live provider (signs in, checks the settings; options override
+   * msticpyconfig.yaml, e.g. `{ workspace: "Default" }`). LocalData: nothing to do.
+   */
+  connect(options?: Record<string, unknown>): Promise<void>;
+  /** True when queries can run (LocalData: always; live: after connect()). */
+  readonly connected: boolean;
+  /** The default time window of queries called without start/end (MSTICPy's query_time). */
+  readonly timeRange: { start?: Date; end?: Date };
+  /** Sets the default time window; `{}` clears it. */
+  setTimeRange(range: TimeRange): void;
+  /** Warnings of the last live query (server limits, partial results); LocalData: none. */
+  readonly lastWarnings: string[];
 }
 
 /** Options of `qp.browseQueries()` (the vis layer's `QueryBrowserOptions`). */
@@ -111,11 +145,13 @@ export function registerQueryBrowser(hook: QueryBrowserHook): void {
 }
 
 /** A query provider: its methods plus one property per data family. */
-export type QueryProvider = QueryProviderMethods & { [family: string]: QueryFamily };
+export type QueryProvider = QueryProviderMethods & QueryProviderConnection & { [family: string]: QueryFamily };
 
 /** The constructor: `new QueryProvider("LocalData", { dataPaths, queryPaths })`. */
 export interface QueryProviderConstructor {
-  new (environment: DataEnvironment, options?: LocalDataOptions): QueryProvider;
+  new (environment: "LocalData", options?: LocalDataOptions): QueryProvider;
+  new (environment: LiveEnvironment, options?: LiveProviderOptions): QueryProvider;
+  new (environment: DataEnvironment, options?: LocalDataOptions & LiveProviderOptions): QueryProvider;
   /** The data environments huntlab supports. */
   listDataEnvironments(): DataEnvironment[];
 }
@@ -162,10 +198,32 @@ function isLabData(p: string): boolean {
 }
 
 /** The provider's own fields: a family of that name would hide them. */
-const PROVIDER_FIELDS = ["environment", "all_queries", "queries", "index", "readOptions", "familyNames"];
+const PROVIDER_FIELDS = ["environment", "all_queries", "queries", "index", "readOptions", "familyNames", "range", "live", "connected", "timeRange", "lastWarnings"];
 
-class LocalDataProvider implements QueryProviderMethods {
+/** The start/end of a range as Dates (open ends left out). */
+function rangeOf(range: TimeRange | undefined): { start?: Date; end?: Date } {
+  const out: { start?: Date; end?: Date } = {};
+  if (range?.start !== undefined && range.start !== null && range.start !== "") out.start = toDate(range.start, "timeRange: start");
+  if (range?.end !== undefined && range.end !== null && range.end !== "") out.end = toDate(range.end, "timeRange: end");
+  return out;
+}
+
+/** `params` with the provider's default start/end added where the query has time parameters and the caller gave none. */
+function withTimeRange(q: QueryDefinition, params: QueryParams | undefined, range: { start?: Date; end?: Date }): QueryParams | undefined {
+  if (range.start === undefined && range.end === undefined) return params;
+  const out: QueryParams = { ...(params ?? {}) };
+  for (const p of q.parameters) {
+    const role = timeRole(p);
+    if (!role || range[role] === undefined) continue;
+    if ([p.name, ...p.aliases].some((n) => out[n] !== undefined)) continue;
+    out[p.name] = range[role];
+  }
+  return out;
+}
+
+class LocalDataProvider implements QueryProviderMethods, QueryProviderConnection {
   readonly environment: DataEnvironment = "LocalData";
+  private range: { start?: Date; end?: Date } = {};
   readonly all_queries: QueryFamily;
   private readonly queries: QueryDefinition[];
   private readonly index: DataFileIndex;
@@ -176,6 +234,7 @@ class LocalDataProvider implements QueryProviderMethods {
     if ((environment as string) !== "LocalData") {
       throw new QueryError(msg.unsupportedEnvironment(String(environment)));
     }
+    this.range = rangeOf(options.timeRange);
     const dataPaths = options.dataPaths ?? [LAB_DATA_DIR];
     const queryPaths = options.queryPaths ?? [LAB_DATA_DIR];
     this.index = new DataFileIndex(dataPaths);
@@ -216,9 +275,28 @@ class LocalDataProvider implements QueryProviderMethods {
   }
 
   private makeQueryFunction(q: QueryDefinition): QueryFunction {
-    const run = async (params?: QueryParams, options?: QueryRunOptions) => runLocalQuery(this.index, q, params, this.readOptions, options);
-    const lazy = (params?: QueryParams, options?: QueryRunOptions) => runLocalLazy(this.index, q, params, this.readOptions, options);
+    const run = async (params?: QueryParams, options?: QueryRunOptions) => rich(runLocalQuery(this.index, q, withTimeRange(q, params, this.range), this.readOptions, options));
+    const lazy = (params?: QueryParams, options?: QueryRunOptions) => runLocalLazy(this.index, q, withTimeRange(q, params, this.range), this.readOptions, options);
     return Object.assign(run, { definition: q, help: () => formatQueryHelp(q), lazy }) as QueryFunction;
+  }
+
+  /** LocalData needs no connection (MSTICPy's LocalData connect() does nothing either). */
+  async connect(): Promise<void> {}
+
+  get connected(): boolean {
+    return true;
+  }
+
+  get timeRange(): { start?: Date; end?: Date } {
+    return { ...this.range };
+  }
+
+  get lastWarnings(): string[] {
+    return [];
+  }
+
+  setTimeRange(range: TimeRange): void {
+    this.range = rangeOf(range);
   }
 
   listQueries(): string[] {
@@ -246,7 +324,7 @@ class LocalDataProvider implements QueryProviderMethods {
   async execQuery(query: string, params?: QueryParams, options?: QueryRunOptions): Promise<pl.DataFrame> {
     const text = query.trim();
     const named = this.queries.find((q) => `${q.family}.${q.name}` === text);
-    if (named) return runLocalQuery(this.index, named, params, this.readOptions, options);
+    if (named) return rich(runLocalQuery(this.index, named, withTimeRange(named, params, this.range), this.readOptions, options));
     if (params && Object.keys(params).length) {
       throw new QueryError(msg.parametersOnFile(text));
     }
@@ -259,7 +337,7 @@ class LocalDataProvider implements QueryProviderMethods {
       metadata: {},
       sourceFile: "(execQuery)",
     };
-    return runLocalQuery(this.index, adHoc, undefined, this.readOptions, options);
+    return rich(runLocalQuery(this.index, adHoc, undefined, this.readOptions, options));
   }
 
   browseQueries(options: BrowseQueriesOptions = {}): Displayable {
@@ -268,16 +346,132 @@ class LocalDataProvider implements QueryProviderMethods {
   }
 }
 
-function construct(environment: DataEnvironment, options?: LocalDataOptions): QueryProvider {
+/** Families and methods of a live provider; the shared live layer does the work. */
+class LiveProvider implements QueryProviderMethods, QueryProviderConnection {
+  readonly all_queries: QueryFamily;
+  private readonly live: LiveDataProvider;
+  private readonly familyNames: string[];
+
+  constructor(environment: LiveEnvironment, options: LiveProviderOptions = {}) {
+    this.live = new LiveDataProvider(environment, options);
+    const families = new Map<string, QueryFamily>();
+    const define = (target: QueryFamily, name: string, fn: QueryFunction): void => {
+      Object.defineProperty(target, name, { value: fn, enumerable: true, configurable: true, writable: true });
+    };
+    const all: QueryFamily = {};
+    for (const q of this.live.definitions) {
+      const fn = this.makeQueryFunction(q);
+      const family = families.get(q.family) ?? {};
+      define(family, q.name, fn);
+      families.set(q.family, family);
+      define(all, q.name, fn);
+    }
+    this.familyNames = [...families.keys()].sort();
+    const strictFamily = (family: string, queries: QueryFamily) => strict(queries, (prop) => new QueryError(msg.unknownQueryInFamily(prop, family, Object.keys(queries))));
+    this.all_queries = strictFamily("all_queries", all);
+    for (const [name, queries] of families) {
+      if (name in this || PROVIDER_FIELDS.includes(name)) throw new QueryError(msg.familyClash(name));
+      (this as unknown as Record<string, QueryFamily>)[name] = strictFamily(name, queries);
+    }
+  }
+
+  get environment(): DataEnvironment {
+    return this.live.environment;
+  }
+
+  get connected(): boolean {
+    return this.live.connected;
+  }
+
+  get timeRange(): { start?: Date; end?: Date } {
+    return this.live.timeRange;
+  }
+
+  /** Warnings of the last query (server limits, partial errors). */
+  get lastWarnings(): string[] {
+    return [...this.live.lastWarnings];
+  }
+
+  setTimeRange(range: TimeRange): void {
+    this.live.setTimeRange(range);
+  }
+
+  connect(options: Record<string, unknown> = {}): Promise<void> {
+    return this.live.connect(options);
+  }
+
+  private makeQueryFunction(q: QueryDefinition): QueryFunction {
+    const run = async (params?: QueryParams, options?: QueryRunOptions) => rich(await this.live.run(q, params, options));
+    const lazy = (): pl.LazyDataFrame => {
+      throw new QueryError(msg.liveConfig(this.live.environment, `${q.family}.${q.name}.lazy()`, "not available for live providers; await the query and call .lazy() on its frame"));
+    };
+    return Object.assign(run, { definition: q, help: () => formatLiveHelp(q, this.live.environment), lazy }) as QueryFunction;
+  }
+
+  listQueries(): string[] {
+    return this.live.definitions.map((q) => `${q.family}.${q.name}`);
+  }
+
+  listFamilies(): string[] {
+    return [...this.familyNames];
+  }
+
+  queryDefinitions(): QueryDefinition[] {
+    return [...this.live.definitions];
+  }
+
+  private find(name: string): QueryDefinition {
+    const defs = this.live.definitions;
+    const found = defs.find((q) => `${q.family}.${q.name}` === name) ?? (name.includes(".") ? undefined : defs.find((q) => q.name === name));
+    if (!found) throw new QueryError(msg.unknownQuery(name, this.listQueries()));
+    return found;
+  }
+
+  queryHelp(name: string): string {
+    return formatLiveHelp(this.find(name), this.live.environment);
+  }
+
+  /** A `Family.query` name runs that query with `params`; any other text runs as a query of the service's language, unchanged. */
+  async execQuery(query: string, params?: QueryParams, options?: QueryRunOptions): Promise<pl.DataFrame> {
+    const text = query.trim();
+    const named = this.live.definitions.find((q) => `${q.family}.${q.name}` === text);
+    if (named) return rich(await this.live.run(named, params, options));
+    if (params && Object.keys(params).length) throw new QueryError(msg.parametersOnFile(text.slice(0, 80)));
+    return rich(await this.live.runText(text, options));
+  }
+
+  browseQueries(options: BrowseQueriesOptions = {}): Displayable {
+    if (!queryBrowserHook) throw new QueryError(msg.noQueryBrowser());
+    return queryBrowserHook(this, options);
+  }
+
+  [inspect.custom](): string {
+    return String(this.live);
+  }
+
+  toJSON(): unknown {
+    return this.live.toJSON();
+  }
+
+  toString(): string {
+    return String(this.live);
+  }
+}
+
+function construct(environment: DataEnvironment, options?: LocalDataOptions & LiveProviderOptions): QueryProvider {
+  if ((LIVE_ENVIRONMENTS as string[]).includes(environment)) {
+    const live = new LiveProvider(environment as LiveEnvironment, options);
+    return strict(live, (prop) => new QueryError(msg.unknownFamily(prop, live.environment, live.listFamilies()))) as unknown as QueryProvider;
+  }
   const provider = new LocalDataProvider(environment, options);
   return strict(provider, (prop) => new QueryError(msg.unknownFamily(prop, provider.environment, provider.listFamilies()))) as unknown as QueryProvider;
 }
 
 /** `new QueryProvider("LocalData", { dataPaths, queryPaths })`. */
 export const QueryProvider: QueryProviderConstructor = Object.assign(
-  function QueryProvider(this: unknown, environment: DataEnvironment, options?: LocalDataOptions) {
+  function QueryProvider(this: unknown, environment: DataEnvironment, options?: LocalDataOptions & LiveProviderOptions) {
     if (!new.target) throw new TypeError('QueryProvider must be called with "new"');
     return construct(environment, options);
   } as unknown as QueryProviderConstructor,
-  { listDataEnvironments: (): DataEnvironment[] => ["LocalData"] },
+  { listDataEnvironments: (): DataEnvironment[] => ["LocalData", ...LIVE_ENVIRONMENTS] },
 );

@@ -269,6 +269,19 @@ const SAMPLES: Record<string, Sample> = {
   "labMessages.answersUnreadable": () => [lab.answersUnreadable("/lab/answers.json", "ENOENT"), ["/lab/answers.json"]],
   "labMessages.answersNotAnObject": () => [lab.answersNotAnObject("/lab/answers.json"), ["/lab/answers.json"]],
   "labMessages.unknownQuestion": () => [lab.unknownQuestion(["q9"], ["q1", "q2"]), ['"q9"', "q1, q2"]],
+  "labMessages.unknownExercise": () => [lab.unknownExercise("exercise9", ["exercise1", "exercise2"]), ['"exercise9"', "exercise1, exercise2"]],
+  "labMessages.resultsSpecInvalid": () => [lab.resultsSpecInvalid("/lab/answers_results.json", "exercise1.rows: too small"), ["/lab/answers_results.json", "exercise1.rows"]],
+  "dataMessages.timeColumnNotEpoch": () => [data.timeColumnNotEpoch("A.b", "ts", 4688), ["A.b", '"ts"', "4688", "metadata.time_column"]],
+  "dataMessages.liveNotConnected": () => [data.liveNotConnected("MSSentinel", "SecurityAlert.list_alerts"), ["SecurityAlert.list_alerts", "MSSentinel", "await qp.connect()"]],
+  "dataMessages.liveNoDriver": () => [data.liveNoDriver("QRadar", ["MSSentinel", "Kusto"]), ['"QRadar"', "MSSentinel, Kusto"]],
+  "dataMessages.liveConfig": () => [data.liveConfig("Kusto", "DataProviders.Kusto.Args.Cluster", "no cluster URL"), ["Kusto", "DataProviders.Kusto.Args.Cluster", "no cluster URL"]],
+  "dataMessages.liveUrl": () => [data.liveUrl("DataProviders.MSSentinel.Args.Endpoint", "http://api.example.com/"), ["DataProviders.MSSentinel.Args.Endpoint", '"http://api.example.com/"', "https://", "loopback"]],
+  "dataMessages.liveAuth": () => [data.liveAuth("MSSentinel", "client credentials", "invalid_client: AADSTS7000215"), ["MSSentinel", "client credentials", "AADSTS7000215"]],
+  "dataMessages.liveHttp": () => [data.liveHttp("POST https://api.loganalytics.io/v1/workspaces/w/query", "HTTP 503 after 3 retries"), ["POST https://api.loganalytics.io/v1/workspaces/w/query", "HTTP 503"]],
+  "dataMessages.liveQueryFailed": () => [data.liveQueryFailed("A.b", "MSSentinel", "BadArgumentError/SyntaxError", "Query could not be parsed"), ["A.b", "MSSentinel", "BadArgumentError/SyntaxError", "Query could not be parsed"]],
+  "dataMessages.liveTimeout": () => [data.liveTimeout("A.b", 30_000), ["A.b", "30 s", "timeoutMs", "split_query_by"]],
+  "dataMessages.liveCancelled": () => [data.liveCancelled("A.b", "Interrupt Kernel"), ["A.b", "Interrupt Kernel"]],
+  "dataMessages.liveLiteral": () => [data.liveLiteral("A.b", "score", "Infinity is not a finite number"), ["A.b", '"score"', "Infinity"]],
 };
 
 /** The YAML reader's builders: their codes get a package prefix from the caller. */

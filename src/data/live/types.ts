@@ -55,4 +55,84 @@ export interface LiveDriver {
   readonly connected: boolean;
   /** Runs one request. Throws a `QueryError` (data/messages) with a stable code on failure. */
   query(request: LiveRequest): Promise<LiveTable>;
+  /**
+   * Optional: how a parameter value becomes text inside the query template at
+   * `{name}` (SPL: quoted+escaped literal; esdsl: a JSON value). Absent: the
+   * shared KQL literal writer is used. `value` is already converted to its
+   * declared type (Date for datetime, array for list, number, boolean, string).
+   */
+  formatLiteral?(value: LiteralValue, type: LiteralType): string;
+}
+
+/** A parameter value after conversion to its declared type. */
+export type LiteralValue = string | number | boolean | Date | readonly (string | number | boolean | Date)[];
+
+/** Declared parameter types (MSTICPy's query YAML). */
+export type LiteralType = "str" | "datetime" | "list" | "int" | "float" | "bool";
+
+/** One HTTP exchange a driver asks the shared client for. */
+export interface LiveHttpRequest {
+  method: "GET" | "POST" | "DELETE";
+  /** Absolute URL; checked by the client (https, or http on a loopback host only). */
+  url: string;
+  headers?: Record<string, string>;
+  /** JSON-serialisable value (sent as application/json), a string, or URLSearchParams (form-encoded). */
+  body?: unknown;
+  /** `"json"` (default: parsed), `"text"` (raw text, e.g. Splunk's JSON lines). */
+  responseType?: "json" | "text";
+  /** The request's signal (pass `LiveRequest.signal`; connect() passes its own). */
+  signal: AbortSignal;
+  /**
+   * Statuses returned to the driver instead of thrown (e.g. 400 carrying the
+   * service's error payload). 2xx are always returned; 429 and 5xx are retried
+   * first (Retry-After honoured) and returned here only when listed and the retries are spent.
+   */
+  acceptStatus?: readonly number[];
+}
+
+/** What the shared client returns. Header names are lower case. */
+export interface LiveHttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  data: unknown;
+}
+
+/**
+ * The shared HTTP client (axios underneath): timeouts, retries of 429/5xx with
+ * Retry-After, TLS verification setting, the loopback-only-http rule, cancel
+ * through the signal, and secrets masked in every error it throws.
+ * Throws `QueryError` (`data/live-http`…) for network errors and unaccepted statuses.
+ */
+export interface LiveHttp {
+  request(request: LiveHttpRequest): Promise<LiveHttpResponse>;
+}
+
+/** What a driver factory receives: `createXDriver(settings: LiveSettings): LiveDriver`. */
+export interface LiveSettings {
+  environment: LiveEnvironment;
+  /**
+   * `DataProviders.<Environment>.Args` from msticpyconfig.yaml with secrets
+   * resolved (EnvironmentVar). connect() options are passed separately to
+   * `driver.connect(options)`; use {@link LiveSettings.arg} to read "option, else config".
+   */
+  args: Readonly<Record<string, string | number | boolean | null>>;
+  /** The value of `name` from connect() options if given there, else from Args (case-insensitive key match), else undefined. */
+  arg(name: string, options: Record<string, unknown>): string | number | boolean | undefined;
+  /** The whole config document (e.g. `AzureSentinel.Workspaces`), as parsed. */
+  rawConfig: Readonly<Record<string, unknown>>;
+  /** Shared HTTP client (already configured with timeout/retries/TLS of this provider). */
+  http: LiveHttp;
+  /**
+   * Registers secrets learnt at connect time (tokens, session keys, passwords
+   * given as options) so every later error/warning masks them. Config secrets are registered already.
+   */
+  addSecrets(...secrets: (string | undefined | null)[]): void;
+  /** Masks every registered secret in a text: use on any text that goes into an error or warning. */
+  mask(text: string): string;
+  /** Prints a warning for the user (e.g. TLS verification off). */
+  warn(message: string): void;
+  /** TLS certificate verification (`verify` / option `verify`; default true). The shared client applies it; drivers only read it. */
+  readonly verifyTls: boolean;
+  /** Throws unless `url` is https, or http on a loopback host (127.0.0.0/8, ::1, localhost). Returns the parsed URL. `what` names the setting. */
+  checkUrl(url: string, what: string): URL;
 }

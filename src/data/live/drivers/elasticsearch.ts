@@ -1,0 +1,220 @@
+/**
+ * The Elasticsearch / OpenSearch driver: the REST API on port 9200.
+ *
+ * - Auth: an API key (`Authorization: ApiKey <key>`, the base64 `id:api_key`
+ *   Elasticsearch hands out) or username/password (basic auth); checked at
+ *   connect with `GET /`, whose `version.distribution` tells OpenSearch apart.
+ * - A query (a `_search` body, see esdsl.ts) runs over a point in time, paged
+ *   with `search_after` until a page comes back short or the template's `size` is reached:
+ *   Elasticsearch `POST /{index}/_pit?keep_alive=1m` … `POST /_search` {pit, sort,
+ *   search_after, size} … `DELETE /_pit`; OpenSearch `POST /{index}/_search/point_in_time`
+ *   … `DELETE /_search/point_in_time`. The newest `pit_id` of each answer is used next.
+ * - Types from `GET /{index}/_mapping` (elasticColumns.ts); `_source` flattened to dotted names.
+ * - Errors: the service's `{error: {type, reason, root_cause}, status}`; shard
+ *   failures with rows become a partial error, `timed_out` a warning.
+ *
+ * Settings (`DataProviders.Elasticsearch.Args`, or connect() options): Url, ApiKey,
+ * username, password, Index (default `logs-*`), verify, PageSize (default 1000).
+ */
+import { QueryError, dataMessages as msg } from "../../messages";
+import { excerpt } from "../http";
+import { buildEsSearchBody, EsDslError, esJsonLiteral, type Json, type JsonObject } from "../esdsl";
+import { elasticFieldTypes, elasticTable, type ElasticHit } from "../elasticColumns";
+import type { LiteralType, LiteralValue, LiveDriver, LiveHttpResponse, LiveRequest, LiveSettings, LiveTable } from "../types";
+
+/** Index pattern searched when neither the config nor connect() names one. */
+export const ELASTIC_DEFAULT_INDEX = "logs-*";
+/** Hits per `_search` page. */
+export const ELASTIC_DEFAULT_PAGE_SIZE = 1000;
+/** How long the service keeps the point in time between two pages. */
+const KEEP_ALIVE = "1m";
+
+/** Statuses whose body is the service's own error payload, read rather than thrown. */
+const PAYLOAD_STATUS = [400, 401, 403, 404, 409, 429, 503] as const;
+
+type Flavor = "Elasticsearch" | "OpenSearch";
+
+interface ErrorPayload {
+  type: string;
+  reason: string;
+}
+
+/** `{error: {type, reason, root_cause: [...]}, status}` (or OpenSearch's older `{error: "text"}`). */
+export function elasticError(data: unknown): ErrorPayload | undefined {
+  const error = (data as { error?: unknown } | null)?.error;
+  if (typeof error === "string") return { type: "error", reason: error };
+  if (typeof error !== "object" || error === null) return undefined;
+  const e = error as { type?: unknown; reason?: unknown; root_cause?: unknown };
+  let reason = String(e.reason ?? "");
+  const root = Array.isArray(e.root_cause) ? (e.root_cause[0] as { type?: unknown; reason?: unknown } | undefined) : undefined;
+  if (root?.reason && String(root.reason) !== reason) reason = reason ? `${reason} (${String(root.type ?? "")}: ${String(root.reason)})` : String(root.reason);
+  return { type: String(e.type ?? "error"), reason };
+}
+
+/** An index expression in a URL path: each comma-separated part encoded, wildcards kept. */
+export function indexPath(index: string): string {
+  return index
+    .split(",")
+    .map((part) => encodeURIComponent(part.trim()).replace(/%2A/gi, "*"))
+    .join(",");
+}
+
+class ElasticsearchDriver implements LiveDriver {
+  readonly environment = "Elasticsearch" as const;
+  readonly language = "esdsl" as const;
+  readonly #settings: LiveSettings;
+  #base = "";
+  #headers: Record<string, string> | undefined;
+  #index = ELASTIC_DEFAULT_INDEX;
+  #pageSize = ELASTIC_DEFAULT_PAGE_SIZE;
+  #flavor: Flavor = "Elasticsearch";
+
+  constructor(settings: LiveSettings) {
+    this.#settings = settings;
+  }
+
+  get connected(): boolean {
+    return this.#headers !== undefined;
+  }
+
+  /** The service's name in messages (Elasticsearch or OpenSearch). */
+  get flavor(): Flavor {
+    return this.#flavor;
+  }
+
+  formatLiteral(value: LiteralValue, _type: LiteralType): string {
+    return esJsonLiteral(value);
+  }
+
+  async connect(options: Record<string, unknown>): Promise<void> {
+    const s = this.#settings;
+    const setting = (name: string) => `DataProviders.Elasticsearch.Args.${name}`;
+    const url = s.arg("Url", options);
+    if (typeof url !== "string" || !url) throw new QueryError(msg.liveConfig("Elasticsearch", setting("Url"), "missing (e.g. https://elastic.example.com:9200)"));
+    const parsed = s.checkUrl(url, setting("Url"));
+    this.#base = `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/\/+$/, "")}`;
+    this.#headers = undefined;
+    const index = s.arg("Index", options);
+    this.#index = typeof index === "string" && index.trim() ? index.trim() : ELASTIC_DEFAULT_INDEX;
+    const pageSize = Number(s.arg("PageSize", options) ?? ELASTIC_DEFAULT_PAGE_SIZE);
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 10_000) throw new QueryError(msg.liveConfig("Elasticsearch", setting("PageSize"), `"${pageSize}" must be a whole number from 1 to 10000`));
+    this.#pageSize = pageSize;
+
+    const apiKey = s.arg("ApiKey", options);
+    const username = s.arg("username", options);
+    const password = s.arg("password", options);
+    const headers: Record<string, string> = { Accept: "application/json" };
+    let method = "no authentication";
+    if (typeof apiKey === "string" && apiKey) {
+      s.addSecrets(apiKey);
+      headers.Authorization = `ApiKey ${apiKey}`;
+      method = "API key";
+    } else if (typeof username === "string" && username) {
+      const pass = password === undefined ? "" : String(password);
+      s.addSecrets(pass, Buffer.from(`${username}:${pass}`).toString("base64"));
+      headers.Authorization = `Basic ${Buffer.from(`${username}:${pass}`).toString("base64")}`;
+      method = "username/password (basic auth)";
+    }
+    const res = await s.http.request({ method: "GET", url: `${this.#base}/`, headers, signal: options.signal instanceof AbortSignal ? options.signal : AbortSignal.timeout(60_000), acceptStatus: PAYLOAD_STATUS });
+    if (res.status !== 200) {
+      const e = elasticError(res.data);
+      throw new QueryError(msg.liveAuth("Elasticsearch", method, s.mask(`HTTP ${res.status}${e ? `: ${e.type}: ${e.reason}` : ""}`)));
+    }
+    const distribution = (res.data as { version?: { distribution?: unknown } } | null)?.version?.distribution;
+    this.#flavor = distribution === "opensearch" ? "OpenSearch" : "Elasticsearch";
+    this.#headers = headers;
+  }
+
+  async #call(method: "GET" | "POST" | "DELETE", path: string, body: unknown, signal: AbortSignal): Promise<LiveHttpResponse> {
+    return this.#settings.http.request({ method, url: `${this.#base}${path}`, headers: this.#headers, body, signal, acceptStatus: PAYLOAD_STATUS });
+  }
+
+  /** Throws the service's error for a non-2xx answer. */
+  #check(res: LiveHttpResponse, where: string, what: string): void {
+    if (res.status >= 200 && res.status < 300) return;
+    const e = elasticError(res.data);
+    const reason = this.#settings.mask(e ? e.reason || e.type : excerpt(res.data, 300));
+    if (res.status === 401 || res.status === 403) throw new QueryError(msg.liveAuth("Elasticsearch", `${what} as the connected user`, `HTTP ${res.status}: ${reason}`));
+    throw new QueryError(msg.liveQueryFailed(where, this.#flavor, `HTTP ${res.status} ${e?.type ?? ""}`.trim(), `${what}: ${reason}`));
+  }
+
+  async query(request: LiveRequest): Promise<LiveTable> {
+    if (!this.#headers) throw new QueryError(msg.liveNotConnected("Elasticsearch", request.queryName));
+    const where = request.queryName;
+    let plan;
+    try {
+      plan = buildEsSearchBody(request.text);
+    } catch (err) {
+      if (err instanceof EsDslError) throw new QueryError(msg.liveQueryFailed(where, this.#flavor, "query body", this.#settings.mask(err.message)));
+      throw err;
+    }
+    const index = indexPath(this.#index);
+    const signal = request.signal;
+
+    const mapping = await this.#call("GET", `/${index}/_mapping`, undefined, signal);
+    this.#check(mapping, where, `reading the mapping of ${this.#index}`);
+    const fieldTypes = elasticFieldTypes(mapping.data);
+
+    const os = this.#flavor === "OpenSearch";
+    const opened = await this.#call("POST", os ? `/${index}/_search/point_in_time?keep_alive=${KEEP_ALIVE}` : `/${index}/_pit?keep_alive=${KEEP_ALIVE}`, undefined, signal);
+    this.#check(opened, where, `opening a point in time on ${this.#index}`);
+    let pitId = String((opened.data as { id?: unknown; pit_id?: unknown } | null)?.[os ? "pit_id" : "id"] ?? "");
+    if (!pitId) throw new QueryError(msg.liveQueryFailed(where, this.#flavor, "point in time", "the answer has no point-in-time id"));
+
+    const hits: ElasticHit[] = [];
+    const warnings: string[] = [];
+    const shardFailures: string[] = [];
+    try {
+      // With a PIT, Elasticsearch adds the _shard_doc tiebreaker to any sort itself.
+      const sort: Json = plan.body.sort ?? [{ [os ? "_doc" : "_shard_doc"]: "asc" }];
+      let after: Json[] | undefined;
+      for (;;) {
+        const want = plan.limit === undefined ? this.#pageSize : Math.min(this.#pageSize, plan.limit - hits.length);
+        if (want <= 0) break;
+        const body: JsonObject = { ...plan.body, size: want, sort, track_total_hits: false, pit: { id: pitId, keep_alive: KEEP_ALIVE } };
+        if (after) body.search_after = after;
+        const page = await this.#call("POST", "/_search", body, signal);
+        this.#check(page, where, "searching");
+        const data = page.data as {
+          pit_id?: unknown;
+          timed_out?: unknown;
+          hits?: { hits?: unknown };
+          _shards?: { failures?: { index?: unknown; reason?: { type?: unknown; reason?: unknown } }[] };
+        };
+        if (typeof data.pit_id === "string" && data.pit_id) pitId = data.pit_id;
+        if (data.timed_out === true) warnings.push(`${this.#flavor}: a search page timed out on some shards; the results may be incomplete — narrow the query or split the time range (split_query_by: "1d")`);
+        for (const f of data._shards?.failures ?? []) shardFailures.push(`${String(f.index ?? "?")}: ${String(f.reason?.type ?? "")} ${String(f.reason?.reason ?? "")}`.trim());
+        const pageHits = Array.isArray(data.hits?.hits) ? (data.hits.hits as (ElasticHit & { sort?: unknown })[]) : [];
+        hits.push(...pageHits);
+        const last = pageHits.at(-1);
+        if (pageHits.length < want || !last || !Array.isArray(last.sort)) break;
+        after = last.sort as Json[];
+      }
+    } finally {
+      await this.#closePit(pitId, os);
+    }
+    const table: LiveTable = { ...elasticTable(hits, fieldTypes), warnings };
+    if (shardFailures.length) {
+      const text = this.#settings.mask([...new Set(shardFailures)].join("; "));
+      if (hits.length === 0) throw new QueryError(msg.liveQueryFailed(where, this.#flavor, "shard failures", text));
+      table.partialError = `shard failures: ${text}`;
+    }
+    return table;
+  }
+
+  /** Frees the point in time; best effort (it expires on its own after keep_alive). */
+  async #closePit(pitId: string, os: boolean): Promise<void> {
+    try {
+      const signal = AbortSignal.timeout(10_000);
+      if (os) await this.#call("DELETE", "/_search/point_in_time", { pit_id: [pitId] }, signal);
+      else await this.#call("DELETE", "/_pit", { id: pitId }, signal);
+    } catch {
+      // Ignored: the PIT times out after keep_alive anyway.
+    }
+  }
+}
+
+/** The Elasticsearch/OpenSearch driver (registered by drivers/index.ts). */
+export function createElasticsearchDriver(settings: LiveSettings): LiveDriver {
+  return new ElasticsearchDriver(settings);
+}

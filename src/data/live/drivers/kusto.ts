@@ -1,0 +1,123 @@
+/**
+ * Kusto driver: Azure Data Explorer REST API v2 (`POST {Cluster}/v2/rest/query`,
+ * body `{db, csl, properties}`; the answer is a JSON array of frames:
+ * DataSetHeader, DataTable (TableKind PrimaryResult…), DataSetCompletion with
+ * HasErrors/OneApiErrors). A failure after the 200 status line shows as an
+ * error row inside the table or as OneApiErrors in the completion frame.
+ */
+import { randomUUID } from "node:crypto";
+import { QueryError, dataMessages as msg } from "../../messages";
+import { joinUrl } from "../urls";
+import { azureColumnType, azureTokenSource, isResultLimit, oneApiMessage, text } from "./azure";
+import type { AzureTokenSource } from "../azureAuth";
+import type { LiveDriver, LiveRequest, LiveSettings, LiveTable } from "../types";
+
+/** Kusto's default result limits (truncationmaxrecords / truncationmaxsize). */
+export const KUSTO_LIMITS = { rows: 500_000, bytes: 64 * 1024 * 1024 } as const;
+
+interface Frame {
+  FrameType?: string;
+  TableKind?: string;
+  TableName?: string;
+  Columns?: { ColumnName: string; ColumnType?: string; DataType?: string }[];
+  Rows?: unknown[];
+  HasErrors?: boolean;
+  Cancelled?: boolean;
+  OneApiErrors?: { error?: unknown }[];
+}
+
+class KustoDriver implements LiveDriver {
+  readonly environment = "Kusto" as const;
+  readonly language = "kql" as const;
+  private cluster = "";
+  private database = "";
+  private tokens: AzureTokenSource | undefined;
+
+  constructor(private readonly settings: LiveSettings) {}
+
+  get connected(): boolean {
+    return this.tokens !== undefined;
+  }
+
+  toJSON(): string {
+    return `Kusto driver (${this.connected ? `database ${this.database}` : "not connected"})`;
+  }
+
+  async connect(options: Record<string, unknown>): Promise<void> {
+    const env = this.environment;
+    const cluster = text(this.settings.arg("Cluster", options));
+    const database = text(this.settings.arg("Database", options));
+    if (!cluster) throw new QueryError(msg.liveConfig(env, "DataProviders.Kusto.Args.Cluster", "no cluster URL (e.g. https://mycluster.westeurope.kusto.windows.net)"));
+    if (!database) throw new QueryError(msg.liveConfig(env, "DataProviders.Kusto.Args.Database", "no database name"));
+    this.settings.checkUrl(cluster, "DataProviders.Kusto.Args.Cluster");
+    const tenantId = text(this.settings.arg("TenantId", options)) ?? text(options.tenant_id);
+    const tokens = azureTokenSource(this.settings, options, cluster, tenantId);
+    await tokens.getToken((options.signal as AbortSignal | undefined) ?? new AbortController().signal);
+    this.cluster = cluster;
+    this.database = database;
+    this.tokens = tokens;
+  }
+
+  async query(request: LiveRequest): Promise<LiveTable> {
+    const tokens = this.tokens;
+    if (!tokens) throw new QueryError(msg.liveNotConnected(this.environment, request.queryName));
+    const body = { db: this.database, csl: request.text, properties: { Options: { results_progressive_enabled: false } } };
+    for (let attempt = 0; ; attempt += 1) {
+      const token = await tokens.getToken(request.signal);
+      const res = await this.settings.http.request({
+        method: "POST",
+        url: joinUrl(this.cluster, "/v2/rest/query"),
+        headers: { Authorization: `Bearer ${token}`, Accept: "application/json", "x-ms-client-request-id": `huntlab;${randomUUID()}`, "x-ms-app": "huntlab" },
+        body,
+        signal: request.signal,
+        acceptStatus: [400, 401, 403, 404, 409, 413],
+      });
+      if (res.status === 401 && attempt === 0) {
+        tokens.invalidate();
+        continue;
+      }
+      return this.tableOf(request, res.status, res.data);
+    }
+  }
+
+  private tableOf(request: LiveRequest, status: number, data: unknown): LiveTable {
+    const mask = this.settings.mask;
+    const fail = (code: string, message: string) => new QueryError(msg.liveQueryFailed(request.queryName, this.environment, mask(code), mask(message)));
+    if (status >= 300 || !Array.isArray(data)) {
+      const { code, message } = oneApiMessage((data as { error?: unknown } | undefined)?.error);
+      throw fail(status >= 300 ? `HTTP ${status} ${code}` : code, message || "the answer is not a v2 frame list");
+    }
+    const frames = data as Frame[];
+    const primary = frames.find((f) => f.FrameType === "DataTable" && f.TableKind === "PrimaryResult");
+    const completion = frames.find((f) => f.FrameType === "DataSetCompletion");
+    const errors = (completion?.OneApiErrors ?? []).map((e) => oneApiMessage(e.error));
+    if (!primary || !Array.isArray(primary.Columns)) {
+      if (errors.length) throw fail(errors[0].code, errors[0].message);
+      throw fail("NoPrimaryResult", "the answer has no PrimaryResult table");
+    }
+    const rows: unknown[][] = [];
+    const inline: string[] = [];
+    for (const row of primary.Rows ?? []) {
+      if (Array.isArray(row)) rows.push(row);
+      // A failure after the rows began: an object with OneApiErrors in place of a row.
+      else if (row && typeof row === "object") for (const e of ((row as Frame).OneApiErrors ?? [])) { const m = oneApiMessage(e.error); inline.push(`${m.code}: ${m.message}`); }
+    }
+    const table: LiveTable = {
+      columns: primary.Columns.map((c) => ({ name: String(c.ColumnName), type: azureColumnType(c.ColumnType ?? c.DataType) })),
+      rows,
+      warnings: [],
+    };
+    const problems = [...new Set([...inline, ...errors.map((e) => `${e.code}: ${e.message}`)].map(mask))];
+    const limits = problems.filter(isResultLimit);
+    const others = problems.filter((p) => !isResultLimit(p));
+    for (const l of limits) table.warnings.push(`the result was cut at the Kusto limit (${KUSTO_LIMITS.rows.toLocaleString("en-US")} rows / 64 MB): ${l}`);
+    if (others.length || (completion?.HasErrors && !limits.length)) table.partialError = others.join("; ") || "the service reported errors (HasErrors) without details";
+    if (completion?.Cancelled) table.partialError = [table.partialError, "the query was cancelled by the service"].filter(Boolean).join("; ");
+    return table;
+  }
+}
+
+/** The Kusto (Azure Data Explorer) driver. */
+export function createKustoDriver(settings: LiveSettings): LiveDriver {
+  return new KustoDriver(settings);
+}

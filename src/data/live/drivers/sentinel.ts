@@ -1,0 +1,141 @@
+/**
+ * MSSentinel driver: the Log Analytics query API v1
+ * (`POST {Endpoint}/v1/workspaces/{WorkspaceId}/query`, body `{query, timespan}`,
+ * answer `{tables:[{name, columns:[{name,type}], rows}]}`; a non-fatal failure
+ * comes as 200 with `error: {code: "PartialError", …}` beside the rows).
+ * Workspaces from `AzureSentinel.Workspaces.<name>` as in MSTICPy.
+ */
+import { QueryError, dataMessages as msg } from "../../messages";
+import { joinUrl } from "../urls";
+import { azureColumnType, azureTokenSource, isResultLimit, oneApiMessage, text } from "./azure";
+import type { AzureTokenSource } from "../azureAuth";
+import type { LiveDriver, LiveRequest, LiveSettings, LiveTable } from "../types";
+
+/** The public Log Analytics endpoint. */
+export const DEFAULT_LOG_ANALYTICS_ENDPOINT = "https://api.loganalytics.io";
+
+/** Log Analytics' result limits (rows, bytes). */
+export const LOG_ANALYTICS_LIMITS = { rows: 500_000, bytes: 64 * 1024 * 1024 } as const;
+
+interface Workspace {
+  WorkspaceId?: unknown;
+  TenantId?: unknown;
+}
+
+/** `AzureSentinel.Workspaces.<name>` of the config (case-insensitive name), or undefined. */
+function workspaceOf(raw: Readonly<Record<string, unknown>>, name: string): Workspace | undefined {
+  const sentinel = raw.AzureSentinel as Record<string, unknown> | undefined;
+  const workspaces = (sentinel?.Workspaces ?? undefined) as Record<string, Workspace> | undefined;
+  if (!workspaces || typeof workspaces !== "object") return undefined;
+  const key = Object.keys(workspaces).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === undefined ? undefined : workspaces[key];
+}
+
+function workspaceNames(raw: Readonly<Record<string, unknown>>): string[] {
+  const sentinel = raw.AzureSentinel as Record<string, unknown> | undefined;
+  const ws = sentinel?.Workspaces;
+  return ws && typeof ws === "object" ? Object.keys(ws) : [];
+}
+
+class SentinelDriver implements LiveDriver {
+  readonly environment = "MSSentinel" as const;
+  readonly language = "kql" as const;
+  private endpoint = DEFAULT_LOG_ANALYTICS_ENDPOINT;
+  private workspaceId = "";
+  private tokens: AzureTokenSource | undefined;
+
+  constructor(private readonly settings: LiveSettings) {}
+
+  get connected(): boolean {
+    return this.tokens !== undefined;
+  }
+
+  toJSON(): string {
+    return `MSSentinel driver (${this.connected ? `workspace ${this.workspaceId}` : "not connected"})`;
+  }
+
+  async connect(options: Record<string, unknown>): Promise<void> {
+    const env = this.environment;
+    const name = text(options.workspace) ?? "Default";
+    const ws = workspaceOf(this.settings.rawConfig, name);
+    const workspaceId = text(options.workspace_id ?? options.WorkspaceId) ?? text(ws?.WorkspaceId);
+    const tenantId = text(options.tenant_id ?? options.TenantId) ?? text(ws?.TenantId) ?? text(this.settings.arg("TenantId", options));
+    if (!workspaceId) {
+      const known = workspaceNames(this.settings.rawConfig);
+      throw new QueryError(
+        msg.liveConfig(env, `AzureSentinel.Workspaces.${name}.WorkspaceId`, `no workspace "${name}" with a WorkspaceId in msticpyconfig.yaml${known.length ? ` (workspaces: ${known.join(", ")})` : ""}; or pass connect({ workspace_id, tenant_id })`),
+      );
+    }
+    if (!/^[0-9a-zA-Z-]{1,64}$/.test(workspaceId)) throw new QueryError(msg.liveConfig(env, "WorkspaceId", "expected a workspace GUID"));
+    const endpoint = text(this.settings.arg("Endpoint", options)) ?? DEFAULT_LOG_ANALYTICS_ENDPOINT;
+    this.settings.checkUrl(endpoint, `DataProviders.${env}.Args.Endpoint`);
+    const tokens = azureTokenSource(this.settings, options, endpoint, tenantId);
+    const signal = (options.signal as AbortSignal | undefined) ?? new AbortController().signal;
+    await tokens.getToken(signal);
+    this.endpoint = endpoint;
+    this.workspaceId = workspaceId;
+    this.tokens = tokens;
+  }
+
+  async query(request: LiveRequest): Promise<LiveTable> {
+    const tokens = this.tokens;
+    if (!tokens) throw new QueryError(msg.liveNotConnected(this.environment, request.queryName));
+    const url = joinUrl(this.endpoint, `/v1/workspaces/${encodeURIComponent(this.workspaceId)}/query`);
+    const body: Record<string, unknown> = { query: request.text };
+    if (request.start && request.end) body.timespan = `${request.start.toISOString()}/${request.end.toISOString()}`;
+    for (let attempt = 0; ; attempt += 1) {
+      const token = await tokens.getToken(request.signal);
+      const res = await this.settings.http.request({
+        method: "POST",
+        url,
+        headers: { Authorization: `Bearer ${token}`, Accept: "application/json" },
+        body,
+        signal: request.signal,
+        acceptStatus: [400, 401, 403, 404, 409, 413],
+      });
+      // An expired or revoked token: fetch a new one once.
+      if (res.status === 401 && attempt === 0) {
+        tokens.invalidate();
+        continue;
+      }
+      return this.tableOf(request, res.status, res.data);
+    }
+  }
+
+  private tableOf(request: LiveRequest, status: number, data: unknown): LiveTable {
+    const answer = (data ?? {}) as { tables?: unknown; error?: unknown };
+    const mask = this.settings.mask;
+    if (status >= 300) {
+      const { code, message } = oneApiMessage(answer.error);
+      throw new QueryError(msg.liveQueryFailed(request.queryName, this.environment, mask(`HTTP ${status} ${code}`), mask(message)));
+    }
+    const tables = Array.isArray(answer.tables) ? (answer.tables as { name?: string; columns?: { name: string; type: string }[]; rows?: unknown[][] }[]) : undefined;
+    const primary = tables?.find((t) => t.name === "PrimaryResult") ?? tables?.[0];
+    if (!primary || !Array.isArray(primary.columns) || !Array.isArray(primary.rows)) {
+      if (answer.error) {
+        const { code, message } = oneApiMessage(answer.error);
+        throw new QueryError(msg.liveQueryFailed(request.queryName, this.environment, mask(code), mask(message)));
+      }
+      throw new QueryError(msg.liveHttp(`${request.queryName}: ${this.environment}`, "the answer has no tables"));
+    }
+    const table: LiveTable = {
+      columns: primary.columns.map((c) => ({ name: String(c.name), type: azureColumnType(c.type) })),
+      rows: primary.rows,
+      warnings: [],
+    };
+    if (answer.error) {
+      const { code, message } = oneApiMessage(answer.error);
+      const text = mask(`${code}: ${message}`);
+      if (isResultLimit(text)) table.warnings.push(`the result was cut at the Log Analytics limit (${LOG_ANALYTICS_LIMITS.rows.toLocaleString("en-US")} rows / 64 MB): ${text}`);
+      else table.partialError = text;
+    } else if (primary.rows.length >= LOG_ANALYTICS_LIMITS.rows) {
+      table.warnings.push(`${primary.rows.length.toLocaleString("en-US")} rows: at the Log Analytics limit (${LOG_ANALYTICS_LIMITS.rows.toLocaleString("en-US")} rows / 64 MB), rows may be missing`);
+    }
+    return table;
+  }
+}
+
+/** The MSSentinel (Log Analytics) driver. */
+export function createSentinelDriver(settings: LiveSettings): LiveDriver {
+  return new SentinelDriver(settings);
+}

@@ -1,0 +1,162 @@
+/**
+ * Elasticsearch/OpenSearch query DSL from a query template and parameters.
+ *
+ * A template (`args.query` of a query file) is the JSON body of a `_search`
+ * request in which each `{param}` placeholder stands as a whole JSON value and
+ * literal braces are doubled, Python str.format's rule that MSTICPy's query
+ * files follow (`{{"term": {{"Computer": {host_name}}}}}`). The provider writes each value with
+ * {@link esJsonLiteral} — JSON text, so a value can only ever be one JSON value
+ * (a hostile `x", "must_not": [` stays one string) — and the driver then parses
+ * the text and builds the body object with {@link buildEsSearchBody}:
+ *
+ * - clauses whose value is empty (`null`, `""`, `[]`) are dropped, so a
+ *   parameter left at its empty default filters nothing (MSTICPy's queries use
+ *   such defaults; ES would otherwise look for the empty string);
+ * - `{"contains": {"Field": value}}` (huntlab's shorthand, not an ES query)
+ *   becomes a case-insensitive `wildcard` query `*value*`, with `*`, `?` and `\`
+ *   of the value escaped so they match themselves;
+ * - top-level `size` is the most rows to return (the driver pages with its own
+ *   page size); `pit`, `search_after` and `from` are the driver's and are refused.
+ */
+import type { LiteralValue } from "./types";
+
+/** The template or a value is not usable; the caller wraps the text in its own error. */
+export class EsDslError extends Error {
+  override name = "EsDslError";
+}
+
+/** A JSON value. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** A JSON object. */
+export type JsonObject = { [key: string]: Json };
+
+/** One value as JSON text: strings escaped by JSON.stringify, Dates as ISO 8601 strings, lists as arrays. */
+export function esJsonLiteral(value: LiteralValue): string {
+  return JSON.stringify(toJson(value));
+}
+
+function toJson(value: unknown): Json {
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new EsDslError("invalid Date");
+    return value.toISOString();
+  }
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new EsDslError(`${value} is not a finite number`);
+    return value;
+  }
+  if (typeof value === "string" || typeof value === "boolean") return value;
+  if (Array.isArray(value)) return value.map((v) => {
+    if (Array.isArray(v)) throw new EsDslError("nested lists are not supported");
+    return toJson(v);
+  });
+  throw new EsDslError(`unsupported value type ${value === null ? "null" : typeof value}`);
+}
+
+/** What {@link buildEsSearchBody} returns. */
+export interface EsSearchPlan {
+  /** The body without paging keys: `query`, `sort`, `_source`, `fields`… as the template has them (clauses pruned). */
+  body: JsonObject;
+  /** The template's `size`: the most rows wanted (undefined: all). */
+  limit?: number;
+}
+
+/** Keys of a `_search` body the driver sets itself. */
+const DRIVER_KEYS = ["pit", "search_after", "from"];
+
+/** Longest template text parsed, characters: query bodies are small; this bounds a runaway value. */
+export const MAX_ES_TEMPLATE_CHARS = 1_000_000;
+
+/** Parses substituted template text into a search plan (see the module comment). */
+export function buildEsSearchBody(text: string): EsSearchPlan {
+  if (text.length > MAX_ES_TEMPLATE_CHARS) throw new EsDslError(`the query body is over ${MAX_ES_TEMPLATE_CHARS} characters`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new EsDslError(`the query is not JSON (${(err as Error).message}); placeholders must stand as whole JSON values and literal braces be doubled, e.g. {{"term": {{"Computer": {host_name}}}}}`);
+  }
+  if (!isObject(parsed)) throw new EsDslError("the query must be a JSON object (a _search request body)");
+  const body: JsonObject = { ...parsed };
+  for (const key of DRIVER_KEYS) {
+    if (key in body) throw new EsDslError(`"${key}" is set by the driver (point-in-time paging); remove it from the query`);
+  }
+  let limit: number | undefined;
+  if ("size" in body) {
+    const size = body.size;
+    delete body.size;
+    if (size !== null) {
+      if (typeof size !== "number" || !Number.isInteger(size) || size < 0) throw new EsDslError(`"size" must be a whole number ≥ 0, got ${JSON.stringify(size)}`);
+      limit = size;
+    }
+  }
+  if (body.query !== undefined) {
+    const query = pruneQuery(body.query);
+    body.query = query ?? { match_all: {} };
+  }
+  return { body, limit };
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isEmpty(value: Json | undefined): boolean {
+  return value === null || value === undefined || value === "" || (Array.isArray(value) && value.length === 0);
+}
+
+/** `*`, `?` and `\` escaped for a wildcard pattern. */
+export function escapeWildcard(text: string): string {
+  return text.replace(/[\\*?]/g, (c) => `\\${c}`);
+}
+
+/** Leaf queries whose field value is a scalar or `{value|query: …}`. */
+const VALUE_QUERIES = new Set(["term", "match", "match_phrase", "prefix", "wildcard", "contains"]);
+/** Compound queries whose clauses are prunable. */
+const BOOL_CLAUSES = ["must", "filter", "should", "must_not"];
+
+/** The query with empty-valued clauses removed; undefined when nothing is left. */
+function pruneQuery(query: Json): Json | undefined {
+  if (!isObject(query)) throw new EsDslError(`a query clause must be an object, got ${JSON.stringify(query)}`);
+  const keys = Object.keys(query);
+  if (keys.length !== 1) return query; // not a single-clause query object: left as written
+  const kind = keys[0];
+  const inner = query[kind];
+  if (kind === "bool" && isObject(inner)) {
+    const out: JsonObject = { ...inner };
+    for (const clause of BOOL_CLAUSES) {
+      const c = inner[clause];
+      if (c === undefined) continue;
+      const list = (Array.isArray(c) ? c : [c]).map(pruneQuery).filter((q): q is Json => q !== undefined);
+      if (list.length) out[clause] = list;
+      else delete out[clause];
+    }
+    return BOOL_CLAUSES.some((c) => c in out) ? { bool: out } : undefined;
+  }
+  if (!isObject(inner)) return query;
+  const fields = Object.keys(inner);
+  if (fields.length !== 1) return query;
+  const field = fields[0];
+  const spec = inner[field];
+  if (VALUE_QUERIES.has(kind)) {
+    const valueKey = isObject(spec) ? (kind === "match" || kind === "match_phrase" ? "query" : "value") : undefined;
+    const value = valueKey && isObject(spec) ? spec[valueKey] : spec;
+    if (isEmpty(value)) return undefined;
+    if (kind !== "contains") return query;
+    if (typeof value !== "string" && typeof value !== "number") throw new EsDslError(`"contains" on "${field}" needs a text value, got ${JSON.stringify(value)}`);
+    const extra = isObject(spec) ? Object.fromEntries(Object.entries(spec).filter(([k]) => k !== "value")) : {};
+    return { wildcard: { [field]: { case_insensitive: true, ...extra, value: `*${escapeWildcard(String(value))}*` } } };
+  }
+  if (kind === "terms") {
+    if (isEmpty(spec)) return undefined;
+    if (!Array.isArray(spec)) return query;
+    const values = spec.filter((v) => !isEmpty(v));
+    return values.length ? { terms: { ...inner, [field]: values } } : undefined;
+  }
+  if (kind === "range" && isObject(spec)) {
+    const bounds = Object.fromEntries(Object.entries(spec).filter(([, v]) => !isEmpty(v)));
+    const hasBound = ["gt", "gte", "lt", "lte"].some((b) => b in bounds);
+    return hasBound ? { range: { [field]: bounds } } : undefined;
+  }
+  return query;
+}

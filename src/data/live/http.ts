@@ -1,0 +1,153 @@
+/**
+ * The shared HTTP client of the live drivers (axios): per-request deadline via
+ * the caller's AbortSignal, retries of 429/5xx and reset connections honouring
+ * `Retry-After`, TLS verification (on by default), the loopback-only-http rule,
+ * and every error text masked.
+ */
+import https from "node:https";
+import axios, { type AxiosResponse } from "axios";
+import { parseRetryAfter } from "../../common/retryAfter";
+import { onAbort } from "../../common/interrupt";
+import { QueryError, dataMessages as msg } from "../messages";
+import { checkLiveUrl } from "./urls";
+import type { LiveHttp, LiveHttpRequest, LiveHttpResponse } from "./types";
+
+/** Retry behaviour of {@link createLiveHttp}. */
+export interface LiveHttpOptions {
+  /** Retries after a 429, a 5xx or a reset connection. Default 3. */
+  retries?: number;
+  /** First backoff, ms, doubled each retry, when the server sends no Retry-After. Default 1000. */
+  retryBackoffMs?: number;
+  /** Longest Retry-After honoured, ms; a longer one ends the retries. Default 60 000. */
+  maxRetryAfterMs?: number;
+  /** Verify TLS certificates. Default true. */
+  verifyTls?: boolean;
+  /** Masks secrets in every error text. */
+  mask: (text: string) => string;
+  /** Largest response body accepted, bytes. Default 256 MiB (Log Analytics answers up to 64 MB of JSON). */
+  maxBodyBytes?: number;
+}
+
+const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
+const RETRY_ERRORS = new Set(["ECONNRESET", "EPIPE", "ECONNREFUSED_TRANSIENT", "ETIMEDOUT"]);
+
+/** Waits `ms`, or rejects with the signal's reason when it aborts first. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      stop();
+      resolve();
+    }, ms);
+    const stop = onAbort(signal, () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    });
+  });
+}
+
+/** The first `max` characters of a body, for messages. */
+export function excerpt(value: unknown, max = 300): string {
+  const text = typeof value === "string" ? value : JSON.stringify(value) ?? "";
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
+function lowerHeaders(headers: AxiosResponse["headers"]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) if (v !== undefined && v !== null) out[k.toLowerCase()] = Array.isArray(v) ? v.join(", ") : String(v);
+  return out;
+}
+
+/** The request as messages show it: method and URL without query string or user info. */
+function describe(request: LiveHttpRequest): string {
+  try {
+    const u = new URL(request.url);
+    return `${request.method} ${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return request.method;
+  }
+}
+
+/** Creates the shared client of one provider. */
+export function createLiveHttp(options: LiveHttpOptions): LiveHttp {
+  const retries = options.retries ?? 3;
+  const backoff = options.retryBackoffMs ?? 1000;
+  const maxRetryAfter = options.maxRetryAfterMs ?? 60_000;
+  const verify = options.verifyTls ?? true;
+  const mask = options.mask;
+  const agent = new https.Agent({ rejectUnauthorized: verify, keepAlive: true });
+  const client = axios.create({
+    httpsAgent: agent,
+    proxy: false,
+    maxRedirects: 0,
+    maxContentLength: options.maxBodyBytes ?? 256 * 1024 * 1024,
+    // Statuses are judged below, not by axios.
+    validateStatus: () => true,
+    transitional: { clarifyTimeoutError: true },
+  });
+
+  return {
+    async request(request: LiveHttpRequest): Promise<LiveHttpResponse> {
+      checkLiveUrl(request.url, describe(request), mask);
+      const what = mask(describe(request));
+      const headers: Record<string, string> = { ...(request.headers ?? {}) };
+      let data: unknown = request.body;
+      if (request.body instanceof URLSearchParams) {
+        headers["Content-Type"] ??= "application/x-www-form-urlencoded";
+        data = request.body.toString();
+      } else if (request.body !== undefined && typeof request.body !== "string") {
+        headers["Content-Type"] ??= "application/json";
+        data = JSON.stringify(request.body);
+      }
+      for (let attempt = 0; ; attempt += 1) {
+        let response: AxiosResponse;
+        try {
+          response = await client.request({
+            method: request.method,
+            url: request.url,
+            headers,
+            data,
+            signal: request.signal,
+            responseType: "text",
+            // Parse JSON ourselves: a bad body becomes a clear error, not axios' silent string.
+            transformResponse: [(body: unknown) => body],
+          });
+        } catch (err) {
+          if (request.signal.aborted) throw request.signal.reason;
+          const code = (err as { code?: string }).code ?? "";
+          if (RETRY_ERRORS.has(code) && attempt < retries) {
+            await sleep(backoff * 2 ** attempt, request.signal);
+            continue;
+          }
+          const reason = err instanceof Error ? err.message : String(err);
+          throw new QueryError(msg.liveHttp(what, mask(`${code ? `${code}: ` : ""}${reason}`)));
+        }
+        const status = response.status;
+        const headersOut = lowerHeaders(response.headers);
+        const text = typeof response.data === "string" ? response.data : String(response.data ?? "");
+        if (RETRY_STATUS.has(status) && attempt < retries) {
+          const after = parseRetryAfter(headersOut["retry-after"]);
+          if (after === undefined || after <= maxRetryAfter) {
+            await sleep(after ?? backoff * 2 ** attempt, request.signal);
+            continue;
+          }
+        }
+        const accepted = (status >= 200 && status < 300) || (request.acceptStatus ?? []).includes(status);
+        if (!accepted) {
+          const retried = attempt ? ` after ${attempt} retr${attempt === 1 ? "y" : "ies"}` : "";
+          throw new QueryError(msg.liveHttp(what, mask(`HTTP ${status}${retried}: ${excerpt(text)}`)));
+        }
+        let body: unknown = text;
+        if ((request.responseType ?? "json") === "json" && text.trim() !== "") {
+          try {
+            body = JSON.parse(text);
+          } catch {
+            throw new QueryError(msg.liveHttp(what, mask(`HTTP ${status}: the answer is not JSON: ${excerpt(text, 120)}`)));
+          }
+        }
+        return { status, headers: headersOut, data: body };
+      }
+    },
+  };
+}

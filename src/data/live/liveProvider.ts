@@ -1,0 +1,309 @@
+/**
+ * The live query provider (MSSentinel, Kusto, Splunk, Elasticsearch): the
+ * shared part of every driver. Loads the environment's query files, fills the
+ * templates with escaped literals, runs long ranges as chunks
+ * (`split_query_by`), applies the per-query timeout and Interrupt Kernel,
+ * turns the driver's tables into polars frames, and reports server limits and
+ * partial errors as warnings naming the query.
+ */
+import path from "node:path";
+import { inspect } from "node:util";
+import pl from "nodejs-polars";
+import { LAB_DATA_DIR } from "../../common/paths";
+import { operationSignal, KernelInterrupt, type InterruptOptions } from "../../common/interrupt";
+import { QueryError, dataMessages as msg } from "../messages";
+import { resolveParameters, timeRole, type QueryParams, type QueryRunOptions } from "../localData";
+import { loadQueries } from "../queryStore";
+import { toDate } from "../timeParsing";
+import { normalizeEvents } from "../schemas/index";
+import { columnNames, columnOf, frameHeight, frameOf } from "../../common/frames";
+import { parseSplitBy, timeChunks } from "./chunks";
+import { liveDriverFactory, liveEnvironments } from "./drivers/index";
+import { renderTemplate, type TemplateValue } from "./render";
+import { concatFrames, liveFrame } from "./results";
+import { createLiveSettings } from "./settings";
+import type { HuntlabConfig } from "../../config/config";
+import type { QueryDefinition, QueryParameter } from "../types";
+import type { LiteralType, LiteralValue, LiveDriver, LiveEnvironment, LiveSettings, LiveTable } from "./types";
+
+/** Folder of each environment's bundled query files, under data/queries/. */
+export const LIVE_QUERY_FOLDERS: Record<LiveEnvironment, string> = {
+  MSSentinel: "sentinel",
+  Kusto: "kusto",
+  Splunk: "splunk",
+  Elasticsearch: "elasticsearch",
+};
+
+/** The live environments. */
+export const LIVE_ENVIRONMENTS = Object.keys(LIVE_QUERY_FOLDERS) as LiveEnvironment[];
+
+/** A time window; either end may be absent (open). Strings are parsed as times. */
+export interface TimeRange {
+  start?: Date | string | number;
+  end?: Date | string | number;
+}
+
+/** Progress of a chunked query. */
+export interface LiveProgress {
+  query: string;
+  chunk: number;
+  chunks: number;
+  start: Date;
+  end: Date;
+  rows: number;
+}
+
+/** Options of `new QueryProvider(<live environment>, options)`. */
+export interface LiveProviderOptions {
+  /** Folders or files of query definitions. Default: the bundled data/queries/<sentinel|kusto|splunk|elasticsearch>. */
+  queryPaths?: string[];
+  /** msticpyconfig.yaml to read at connect() (default: as loadConfig finds it). */
+  configPath?: string;
+  /** A loaded config (instead of configPath). */
+  config?: HuntlabConfig;
+  /** Default time window for queries called without start/end (MSTICPy's query_time). Default: none (all time). */
+  timeRange?: TimeRange;
+  /** Per-request timeout, ms. Default: the config's TimeoutSeconds, else 300 000 (5 min). */
+  timeoutMs?: number;
+  /** Retries of 429/5xx answers (Retry-After honoured). Default: the config's Retries, else 3. */
+  retries?: number;
+  /** First backoff without Retry-After, ms. Default 1000. */
+  retryBackoffMs?: number;
+  /** Longest Retry-After honoured, ms. Default 60 000. */
+  maxRetryAfterMs?: number;
+  /** Progress of chunked queries. Default: one line per chunk on stdout. */
+  onProgress?: (progress: LiveProgress) => void;
+  /** Warnings (limits, partial errors, TLS off). Default: a "Warning:" line on stdout. */
+  warn?: (message: string) => void;
+  /** Interrupt Kernel cancels the running request (default "kernel"), or "never". */
+  interrupt?: InterruptOptions["interrupt"];
+  /** Aborting it cancels the running request (and every later one). Default: none. */
+  signal?: AbortSignal;
+}
+
+/** What the live provider keeps out of sight (no inspect/JSON/spread can reach the settings, whose Args hold secrets). */
+interface Hidden {
+  settings?: LiveSettings & { timeoutMs?: number };
+  driver?: LiveDriver;
+}
+const HIDDEN = new WeakMap<object, Hidden>();
+
+/** Default per-request timeout, ms. */
+export const DEFAULT_LIVE_TIMEOUT_MS = 300_000;
+
+/** The start/end of a range as Dates (undefined when open). */
+function rangeDates(range: TimeRange | undefined, what: string): { start?: Date; end?: Date } {
+  const out: { start?: Date; end?: Date } = {};
+  if (range?.start !== undefined && range.start !== null && range.start !== "") out.start = toDate(range.start, `${what}: start`);
+  if (range?.end !== undefined && range.end !== null && range.end !== "") out.end = toDate(range.end, `${what}: end`);
+  return out;
+}
+
+/** Help text of a live query: description, parameters and the template. */
+export function formatLiveHelp(q: QueryDefinition, environment: string): string {
+  const lines = [`${q.family}.${q.name}: ${q.description}`, `  ${environment} query: ${q.query.split("\n").map((l) => l.trim()).join(" ").slice(0, 400)}`, "  parameters:"];
+  if (!q.parameters.length) lines.push("    (none)");
+  for (const p of q.parameters) {
+    const absent = p.default === undefined || p.default === null;
+    const dflt = timeRole(p) && absent ? "optional, absent: the provider's time range" : p.required ? "required" : `optional, default ${JSON.stringify(p.default ?? null)}`;
+    lines.push(`    ${p.name} (${p.type}, ${dflt}): ${p.description}`);
+  }
+  lines.push(`  defined in: ${q.sourceFile}`);
+  return lines.join("\n");
+}
+
+/** One value as the literal writers take it. */
+function literalValue(value: unknown): LiteralValue | null {
+  if (value === null || value === undefined) return null;
+  if (Array.isArray(value)) return value.map((v) => (v instanceof Date || typeof v === "number" || typeof v === "boolean" ? v : String(v)));
+  if (value instanceof Date || typeof value === "number" || typeof value === "boolean" || typeof value === "string") return value;
+  return String(value);
+}
+
+/** The live provider (wrapped by queryProvider.ts into the strict proxy with one property per family). */
+export class LiveDataProvider {
+  readonly environment: LiveEnvironment;
+  /** Warnings of the last query (limits, partial errors). */
+  lastWarnings: string[] = [];
+  private range: { start?: Date; end?: Date };
+  private readonly options: LiveProviderOptions;
+  readonly definitions: QueryDefinition[];
+
+  constructor(environment: LiveEnvironment, options: LiveProviderOptions = {}) {
+    if (!liveDriverFactory(environment)) throw new QueryError(msg.liveNoDriver(environment, liveEnvironments()));
+    this.environment = environment;
+    this.options = options;
+    this.range = rangeDates(options.timeRange, `${environment} timeRange`);
+    const queryPaths = options.queryPaths ?? [path.join(LAB_DATA_DIR, "queries", LIVE_QUERY_FOLDERS[environment])];
+    this.definitions = loadQueries(queryPaths, environment);
+    if (!this.definitions.length) throw new QueryError(msg.noQueries(queryPaths));
+    HIDDEN.set(this, {});
+  }
+
+  /** True once connect() has succeeded. */
+  get connected(): boolean {
+    return HIDDEN.get(this)?.driver?.connected ?? false;
+  }
+
+  /** The default time window (MSTICPy's query_time). */
+  get timeRange(): { start?: Date; end?: Date } {
+    return { ...this.range };
+  }
+
+  /** Sets the default time window for queries called without start/end; `{}` clears it. */
+  setTimeRange(range: TimeRange): void {
+    this.range = rangeDates(range, `${this.environment} setTimeRange`);
+  }
+
+  /**
+   * Signs in and checks the settings: config `DataProviders.<env>` (and for
+   * MSSentinel `AzureSentinel.Workspaces.<workspace>`) with the options
+   * overriding them, e.g. `{ workspace: "Default" }`, `{ auth_method: "device_code" }`.
+   */
+  async connect(options: Record<string, unknown> = {}): Promise<void> {
+    const hidden = HIDDEN.get(this) as Hidden;
+    const settings = createLiveSettings({
+      environment: this.environment,
+      ...(this.options.config ? { config: this.options.config } : {}),
+      ...(this.options.configPath ? { configPath: this.options.configPath } : {}),
+      options,
+      ...(this.options.warn ? { warn: this.options.warn } : {}),
+      http: {
+        ...(this.options.retries !== undefined ? { retries: this.options.retries } : {}),
+        ...(this.options.retryBackoffMs !== undefined ? { retryBackoffMs: this.options.retryBackoffMs } : {}),
+        ...(this.options.maxRetryAfterMs !== undefined ? { maxRetryAfterMs: this.options.maxRetryAfterMs } : {}),
+      },
+    });
+    const driver = (liveDriverFactory(this.environment) as (s: LiveSettings) => LiveDriver)(settings);
+    const op = operationSignal({ interrupt: this.options.interrupt ?? "kernel", ...(this.options.signal ? { signal: this.options.signal } : {}) });
+    try {
+      await driver.connect({ ...options, signal: op.signal });
+    } catch (err) {
+      if (op.signal.aborted) throw new QueryError(msg.liveCancelled(`${this.environment} connect`, reasonOf(op.signal.reason)));
+      throw err;
+    } finally {
+      op.release();
+    }
+    hidden.settings = settings;
+    hidden.driver = driver;
+  }
+
+  private warn(message: string): void {
+    this.lastWarnings.push(message);
+    const hidden = HIDDEN.get(this);
+    const masked = hidden?.settings ? hidden.settings.mask(message) : message;
+    (this.options.warn ?? ((m: string) => console.log(`Warning: ${m}`)))(masked);
+  }
+
+  /** Runs a query definition with the caller's parameters. */
+  async run(q: QueryDefinition, params: QueryParams = {}, options: QueryRunOptions = {}): Promise<pl.DataFrame> {
+    const where = `${q.family}.${q.name}`;
+    const hidden = HIDDEN.get(this) as Hidden;
+    const driver = hidden.driver;
+    const settings = hidden.settings;
+    if (!driver || !settings || !driver.connected) throw new QueryError(msg.liveNotConnected(this.environment, where));
+    const { split_query_by: splitRaw, ...rest } = params as QueryParams & { split_query_by?: unknown };
+    const splitMs = parseSplitBy(splitRaw ?? q.metadata.split_query_by, where);
+    const resolved = resolveParameters(q, rest);
+    let startParam: QueryParameter | undefined;
+    let endParam: QueryParameter | undefined;
+    for (const p of q.parameters) {
+      const role = timeRole(p);
+      if (role === "start") startParam ??= p;
+      if (role === "end") endParam ??= p;
+    }
+    const given = (p: QueryParameter | undefined) => (p ? (resolved.get(p) as Date | null | undefined) ?? undefined : undefined);
+    let start = given(startParam) ?? this.range.start;
+    let end = given(endParam) ?? this.range.end;
+    const bounded = start !== undefined && end !== undefined;
+    // Open ends: from the epoch, up to now (templates always get a datetime).
+    start ??= new Date(0);
+    end ??= new Date();
+    if (start.getTime() > end.getTime()) throw new QueryError(msg.timeRangeReversed(where, start, end));
+    const values = new Map<string, TemplateValue>();
+    for (const p of q.parameters) {
+      const v = literalValue(resolved.get(p));
+      values.set(p.name, { value: v, type: p.type as LiteralType });
+      for (const a of p.aliases) values.set(a, { value: v, type: p.type as LiteralType });
+    }
+    const windows = splitMs && bounded ? timeChunks(start, end, splitMs) : [{ start, end }];
+    this.lastWarnings = [];
+    if (splitMs && !bounded) this.warn(`${where}: split_query_by needs both start and end (or a provider time range); the query ran as one request.`);
+    const frames: pl.DataFrame[] = [];
+    for (const [i, w] of windows.entries()) {
+      if (startParam) values.set(startParam.name, { value: w.start, type: "datetime" });
+      if (endParam) values.set(endParam.name, { value: w.end, type: "datetime" });
+      const text = renderTemplate(q.query, values, driver.language, where, driver.formatLiteral?.bind(driver));
+      const table = await this.request(driver, settings, where, text, bounded ? w : undefined);
+      const frame = liveFrame(table);
+      frames.push(frame);
+      if (windows.length > 1) {
+        const progress: LiveProgress = { query: where, chunk: i + 1, chunks: windows.length, start: w.start, end: w.end, rows: frameHeight(frame) };
+        (this.options.onProgress ?? ((p: LiveProgress) => console.log(`${this.environment} ${p.query}: chunk ${p.chunk}/${p.chunks} (${p.start.toISOString()} – ${p.end.toISOString()}): ${p.rows} rows`)))(progress);
+      }
+    }
+    let df = concatFrames(frames);
+    if (q.schema && frameHeight(df) > 0) df = normalizeEvents(df, q.schema, { source: `${where} (${this.environment})` });
+    const columns = options.columns ?? (Array.isArray(q.metadata.columns) ? (q.metadata.columns as string[]) : undefined);
+    if (columns?.length) df = selectColumns(df, columns, where);
+    return df;
+  }
+
+  /** Runs a query text as written (no parameters), as MSTICPy's exec_query. */
+  async runText(text: string, options: QueryRunOptions = {}): Promise<pl.DataFrame> {
+    const hidden = HIDDEN.get(this) as Hidden;
+    const where = "execQuery";
+    if (!hidden.driver || !hidden.settings || !hidden.driver.connected) throw new QueryError(msg.liveNotConnected(this.environment, where));
+    const df = liveFrame(await this.request(hidden.driver, hidden.settings, where, text, undefined));
+    return options.columns?.length ? selectColumns(df, options.columns, where) : df;
+  }
+
+  /** One request under the timeout and Interrupt Kernel; limit warnings and partial errors reported. */
+  private async request(driver: LiveDriver, settings: LiveSettings & { timeoutMs?: number }, where: string, text: string, window: { start: Date; end: Date } | undefined): Promise<LiveTable> {
+    const timeoutMs = this.options.timeoutMs ?? settings.timeoutMs ?? DEFAULT_LIVE_TIMEOUT_MS;
+    const op = operationSignal({ interrupt: this.options.interrupt ?? "kernel", ...(this.options.signal ? { signal: this.options.signal } : {}) });
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = AbortSignal.any([op.signal, timeout]);
+    let table: LiveTable;
+    try {
+      table = await driver.query({ text, queryName: where, signal, ...(window ? { start: window.start, end: window.end } : {}) });
+    } catch (err) {
+      if (op.signal.aborted) throw new QueryError(msg.liveCancelled(where, reasonOf(op.signal.reason)));
+      if (timeout.aborted) throw new QueryError(msg.liveTimeout(where, timeoutMs));
+      if (err instanceof Error && !(err instanceof QueryError)) throw new QueryError(msg.liveHttp(where, settings.mask(err.message)));
+      throw err;
+    } finally {
+      op.release();
+    }
+    const span = window ? ` (${window.start.toISOString()} – ${window.end.toISOString()})` : "";
+    for (const w of table.warnings) this.warn(`${where}${span}: ${w}. Split the query into shorter time ranges: pass split_query_by (e.g. { start, end, split_query_by: "1h" }) or narrow start/end.`);
+    if (table.partialError) this.warn(`${where}${span}: partial result: ${table.partialError}; the ${table.rows.length} rows that arrived are returned.`);
+    return table;
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+
+  toJSON(): { environment: string; connected: boolean; queries: number } {
+    return { environment: this.environment, connected: this.connected, queries: this.definitions.length };
+  }
+
+  toString(): string {
+    return `QueryProvider(${this.environment}, ${this.connected ? "connected" : "not connected"}, ${this.definitions.length} queries)`;
+  }
+}
+
+/** The asked columns of a frame, in that order; a missing one is an error naming the query. */
+function selectColumns(df: pl.DataFrame, columns: readonly string[], where: string): pl.DataFrame {
+  const have = columnNames(df);
+  const missing = columns.filter((c) => !have.includes(c));
+  if (missing.length) throw new QueryError(msg.selectColumnMissing(where, "the live result", missing, have));
+  return frameOf(columns.map((c) => columnOf(df, c)));
+}
+
+function reasonOf(reason: unknown): string {
+  if (reason instanceof KernelInterrupt) return "Interrupt Kernel";
+  if (reason instanceof Error) return reason.message;
+  return reason === undefined ? "aborted" : String(reason);
+}

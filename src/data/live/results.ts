@@ -1,0 +1,135 @@
+/**
+ * A driver's table → a polars DataFrame, with one dtype per contract type:
+ * datetime → Datetime(ms) (UTC instants, as the lab's Parquet times),
+ * long → Int64, int → Int32, real → Float64, bool → Bool,
+ * string/guid/timespan → Utf8 (as received), dynamic → Utf8 (JSON text).
+ */
+import pl from "nodejs-polars";
+import type { DataType } from "nodejs-polars";
+import type { LiveColumn, LiveColumnType, LiveTable } from "./types";
+
+/** The polars dtype of each contract type. */
+export const LIVE_DTYPES: Record<LiveColumnType, () => DataType> = {
+  datetime: () => pl.Datetime("ms"),
+  long: () => pl.Int64,
+  int: () => pl.Int32,
+  real: () => pl.Float64,
+  bool: () => pl.Bool,
+  string: () => pl.Utf8,
+  guid: () => pl.Utf8,
+  timespan: () => pl.Utf8,
+  dynamic: () => pl.Utf8,
+};
+
+function toNumber(value: unknown): number | null {
+  if (value === null || value === undefined || value === "") return null;
+  if (typeof value === "number") return value;
+  if (typeof value === "string") {
+    const t = value.trim();
+    if (t === "NaN") return NaN;
+    if (t === "Infinity" || t === "+Infinity") return Infinity;
+    if (t === "-Infinity") return -Infinity;
+    const n = Number(t);
+    return Number.isNaN(n) ? null : n;
+  }
+  if (typeof value === "boolean") return value ? 1 : 0;
+  return null;
+}
+
+function toDate(value: unknown): Date | null {
+  if (value === null || value === undefined || value === "") return null;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value;
+  if (typeof value === "number") return new Date(value);
+  if (typeof value === "string") {
+    // A zone-less ISO time from the service is UTC.
+    const t = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(value) ? `${value}Z` : value;
+    const d = new Date(t);
+    return Number.isNaN(d.getTime()) ? null : d;
+  }
+  return null;
+}
+
+function toBool(value: unknown): boolean | null {
+  if (typeof value === "boolean") return value;
+  if (typeof value === "number") return value !== 0;
+  if (typeof value === "string") {
+    const t = value.trim().toLowerCase();
+    if (t === "true" || t === "1") return true;
+    if (t === "false" || t === "0") return false;
+  }
+  return null;
+}
+
+function toText(value: unknown, type: LiveColumnType): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "string") return value;
+  // dynamic values arrive as JSON (objects/arrays); keep them as JSON text.
+  if (type === "dynamic" || typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}
+
+/** One column of values as a polars Series of its contract dtype. */
+export function liveSeries(column: LiveColumn, values: unknown[]): pl.Series {
+  const dtype = LIVE_DTYPES[column.type]();
+  switch (column.type) {
+    case "datetime":
+      return pl.Series(column.name, values.map(toDate), pl.Datetime("ms"));
+    case "long":
+    case "int":
+    case "real": {
+      const nums = values.map(toNumber);
+      const ints = column.type !== "real";
+      return pl.Series(column.name, ints ? nums.map((n) => (n === null || !Number.isFinite(n) ? null : Math.trunc(n))) : nums, ints ? pl.Float64 : pl.Float64).cast(dtype);
+    }
+    case "bool":
+      return pl.Series(column.name, values.map(toBool), pl.Bool);
+    default:
+      return pl.Series(column.name, values.map((v) => toText(v, column.type)), pl.Utf8);
+  }
+}
+
+/** Column names made unique (`name`, `name1`…) as Kusto does for duplicate projections. */
+function uniqueNames(columns: readonly LiveColumn[]): LiveColumn[] {
+  const seen = new Set<string>();
+  return columns.map((c) => {
+    let name = c.name;
+    for (let i = 1; seen.has(name); i += 1) name = `${c.name}${i}`;
+    seen.add(name);
+    return { ...c, name };
+  });
+}
+
+/**
+ * The DataFrame of a table (empty tables keep their columns and dtypes).
+ * Columns holding only nulls (common in wide tables such as SecurityEvent)
+ * are added as broadcast null literals: building a Series from a JS array
+ * costs about 1 µs a value, which dominates wide results.
+ */
+export function liveFrame(table: Pick<LiveTable, "columns" | "rows">): pl.DataFrame {
+  const columns = uniqueNames(table.columns);
+  const rows = table.rows;
+  if (!rows.length) return pl.DataFrame(columns.map((c) => liveSeries(c, [])));
+  // One pass over the rows: which columns hold any value.
+  const filled = new Array<boolean>(columns.length).fill(false);
+  for (const r of rows) {
+    if (!Array.isArray(r)) continue;
+    for (let i = 0; i < columns.length; i += 1) if (!filled[i] && r[i] !== null && r[i] !== undefined) filled[i] = true;
+  }
+  // All-null columns share one null Series per dtype (renamed copies share its buffers).
+  const nullSeries = new Map<LiveColumnType, pl.Series>();
+  const series = columns.map((c, i) => {
+    if (filled[i]) return liveSeries(c, rows.map((r) => (Array.isArray(r) ? r[i] : null)));
+    let empty = nullSeries.get(c.type);
+    if (!empty) nullSeries.set(c.type, (empty = liveSeries(c, new Array(rows.length).fill(null))));
+    return empty.alias(c.name);
+  });
+  return pl.DataFrame(series);
+}
+
+/** Frames of consecutive chunks stacked; columns missing in a chunk are null-filled (`diagonal`). */
+export function concatFrames(frames: pl.DataFrame[]): pl.DataFrame {
+  const nonEmpty = frames.filter((f) => f.width > 0);
+  if (!nonEmpty.length) return frames[0] ?? pl.DataFrame({});
+  if (nonEmpty.length === 1) return nonEmpty[0];
+  return pl.concat(nonEmpty, { how: "diagonal" });
+}

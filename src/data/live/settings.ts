@@ -1,0 +1,85 @@
+/**
+ * Builds the {@link LiveSettings} a driver gets: its `DataProviders.<env>.Args`
+ * from msticpyconfig.yaml (secrets resolved), a secret masker that grows with
+ * the tokens learnt at connect time, and the shared HTTP client.
+ */
+import { dataProviderSettings, loadConfig, type HuntlabConfig, type HttpSettings } from "../../config/config";
+import { SecretMasker } from "../../config/secrets";
+import { createLiveHttp } from "./http";
+import { checkLiveUrl } from "./urls";
+import type { LiveEnvironment, LiveSettings } from "./types";
+
+/** What {@link createLiveSettings} needs besides the config. */
+export interface LiveSettingsOptions {
+  environment: LiveEnvironment;
+  /** The loaded config (default: `loadConfig(configPath)`, unset secrets skipped). */
+  config?: HuntlabConfig;
+  configPath?: string;
+  /** connect() options: `verify`, secrets given inline (masked like config ones). */
+  options?: Record<string, unknown>;
+  /** Where warnings go. Default: console.log with a "Warning:" prefix (stdout, so notebooks do not flag it as a failure). */
+  warn?: (message: string) => void;
+  /** HTTP retry settings (default: the config entry's Retries/RetryBackoffSeconds/MaxRetryAfterSeconds). */
+  http?: HttpSettings;
+}
+
+/** Args whose values are secrets whatever their source. */
+const SECRET_OPTION = /secret|token|passw|pwd|apikey|api_key|key$|sessionkey/i;
+
+/** Case-insensitive own-key lookup. */
+function lookup(record: Readonly<Record<string, unknown>>, name: string): unknown {
+  if (Object.hasOwn(record, name)) return record[name];
+  const lower = name.toLowerCase();
+  const key = Object.keys(record).find((k) => k.toLowerCase() === lower);
+  return key === undefined ? undefined : record[key];
+}
+
+function asBool(value: unknown): boolean | undefined {
+  if (typeof value === "boolean") return value;
+  if (typeof value === "string") {
+    if (/^(true|yes|1)$/i.test(value)) return true;
+    if (/^(false|no|0)$/i.test(value)) return false;
+  }
+  return undefined;
+}
+
+/** The settings object of one live provider. */
+export function createLiveSettings(input: LiveSettingsOptions): LiveSettings & { readonly timeoutMs?: number } {
+  const config = input.config ?? loadConfig(input.configPath, { missingEnvironment: "skip" });
+  const entry = dataProviderSettings(config, input.environment);
+  const args = Object.freeze({ ...(entry?.args ?? {}) });
+  const options = input.options ?? {};
+  const secrets = new Set<string>();
+  for (const key of entry?.secretArgs ?? []) if (typeof args[key] === "string") secrets.add(args[key] as string);
+  for (const [key, value] of Object.entries(options)) if (SECRET_OPTION.test(key) && typeof value === "string") secrets.add(value);
+  let masker = new SecretMasker(secrets);
+  const mask = (text: string) => masker.mask(text);
+  const warn = input.warn ?? ((m: string) => console.log(`Warning: ${m}`));
+  const verify = asBool(lookup(options, "verify")) ?? asBool(lookup(args, "verify")) ?? true;
+  if (!verify) warn(`${input.environment}: TLS certificate verification is off (verify: false); anyone on the network path can read and change the traffic, including credentials.`);
+  const http = { ...(entry?.http ?? {}), ...(input.http ?? {}) };
+  const settings: LiveSettings & { timeoutMs?: number } = {
+    environment: input.environment,
+    args,
+    arg(name, opts) {
+      for (const source of [opts, args] as Readonly<Record<string, unknown>>[]) {
+        const value = lookup(source, name);
+        if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
+      }
+      return undefined;
+    },
+    rawConfig: config.raw,
+    http: createLiveHttp({ ...http, verifyTls: verify, mask }),
+    addSecrets(...more) {
+      let changed = false;
+      for (const s of more) if (typeof s === "string" && s.length && !secrets.has(s)) (secrets.add(s), (changed = true));
+      if (changed) masker = new SecretMasker(secrets);
+    },
+    mask,
+    warn: (m) => warn(mask(m)),
+    verifyTls: verify,
+    checkUrl: (url, what) => checkLiveUrl(url, what, mask),
+  };
+  if (http.timeoutMs !== undefined) settings.timeoutMs = http.timeoutMs;
+  return settings;
+}

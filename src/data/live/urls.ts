@@ -1,0 +1,35 @@
+/** The endpoint rule of the live drivers: https everywhere, plain http only on the loopback interface (the test twins). */
+import net from "node:net";
+import { QueryError, dataMessages as msg } from "../messages";
+
+/** True for 127.0.0.0/8, ::1 and `localhost`. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  if (host === "localhost" || host.endsWith(".localhost")) return true;
+  if (net.isIPv4(host)) return host.startsWith("127.");
+  if (net.isIPv6(host)) return host === "::1" || host === "0:0:0:0:0:0:0:1" || /^::ffff:127\./.test(host);
+  return false;
+}
+
+/**
+ * Parses `url` and checks its scheme: https, or http on a loopback host.
+ * `setting` names where the URL came from; `shown` is what the error may
+ * print of it (the caller masks secrets; user info is always dropped).
+ */
+export function checkLiveUrl(url: string, setting: string, mask: (text: string) => string = (t) => t): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new QueryError(msg.liveUrl(setting, mask(url.slice(0, 200))));
+  }
+  const shown = `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+  if (parsed.protocol === "https:") return parsed;
+  if (parsed.protocol === "http:" && isLoopbackHost(parsed.hostname)) return parsed;
+  throw new QueryError(msg.liveUrl(setting, mask(shown)));
+}
+
+/** `base` (no trailing slash) joined with `path` (leading slash). */
+export function joinUrl(base: string, path: string): string {
+  return `${base.replace(/\/+$/, "")}${path}`;
+}

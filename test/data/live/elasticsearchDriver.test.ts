@@ -1,0 +1,249 @@
+/** The Elasticsearch/OpenSearch driver against the loopback twin (test/twins/elasticsearch.ts). */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { inspect } from "node:util";
+import { loadConfig } from "../../../src/config/config";
+import { createElasticsearchDriver, elasticError, indexPath } from "../../../src/data/live/drivers/elasticsearch";
+import { elasticFieldTypes, elasticTable, flattenSource } from "../../../src/data/live/elasticColumns";
+import { createLiveSettings } from "../../../src/data/live/settings";
+import type { LiveDriver, LiveRequest, LiveTable } from "../../../src/data/live/types";
+import { tempDir } from "../../helpers/tmp";
+import { startElasticTwin, type ElasticTwin, type TwinIndex } from "../../twins/elasticsearch";
+
+const API_KEY = "VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw==";
+
+function configFor(twin: ElasticTwin, args: Record<string, unknown>) {
+  const file = path.join(tempDir(), "msticpyconfig.yaml");
+  const yaml = ["DataProviders:", "  Elasticsearch:", "    Args:", `      Url: "${twin.url}"`, ...Object.entries(args).map(([k, v]) => `      ${k}: ${JSON.stringify(v)}`), "    Retries: 2", "    RetryBackoffSeconds: 0"];
+  fs.writeFileSync(file, `${yaml.join("\n")}\n`);
+  return loadConfig(file, { missingEnvironment: "skip" });
+}
+
+function driverFor(twin: ElasticTwin, args: Record<string, unknown>): LiveDriver {
+  return createElasticsearchDriver(createLiveSettings({ environment: "Elasticsearch", config: configFor(twin, args), warn: () => {} }));
+}
+
+function request(body: unknown, extra: Partial<LiveRequest> = {}): LiveRequest {
+  return { text: typeof body === "string" ? body : JSON.stringify(body), queryName: "WindowsSecurity.list_host_logons", signal: AbortSignal.timeout(20_000), ...extra };
+}
+
+const dataset = (name: string) => ({ term: { "data_stream.dataset": `huntlab.${name}` } });
+const bodyFor = (name: string, ...filters: unknown[]) => ({ query: { bool: { filter: [dataset(name), ...filters] } }, sort: [{ "@timestamp": "asc" }], _source: { excludes: ["data_stream.*"] } });
+
+function column(table: LiveTable, name: string): unknown[] {
+  const i = table.columns.findIndex((c) => c.name === name);
+  assert.ok(i >= 0, `no column ${name}`);
+  return table.rows.map((r) => r[i]);
+}
+
+describe("Elasticsearch driver: authentication", () => {
+  let twin: ElasticTwin;
+  before(async () => {
+    twin = await startElasticTwin({ apiKey: API_KEY, username: "elastic", password: "s3cret-pass" });
+  });
+  after(() => twin.close());
+
+  it("sends the API key (Authorization: ApiKey …) and checks it with GET /", async () => {
+    const driver = driverFor(twin, { ApiKey: API_KEY });
+    await driver.connect({});
+    assert.equal(driver.connected, true);
+    const seen = twin.requests.at(-1);
+    assert.equal(seen?.path, "/");
+    assert.equal(seen?.authorization, `ApiKey ${API_KEY}`);
+  });
+
+  it("uses basic auth for username/password", async () => {
+    const driver = driverFor(twin, { username: "elastic", password: "s3cret-pass" });
+    await driver.connect({});
+    assert.equal(twin.requests.at(-1)?.authorization, `Basic ${Buffer.from("elastic:s3cret-pass").toString("base64")}`);
+  });
+
+  it("reports the service's security_exception, key masked", async () => {
+    const wrong = "d3Jvbmcta2V5LWlkOndyb25nLWtleS1zZWNyZXQ=";
+    const driver = driverFor(twin, { ApiKey: wrong });
+    await assert.rejects(driver.connect({}), (err: Error & { code?: string }) => {
+      assert.equal(err.code, "data/live-auth");
+      assert.match(err.message, /API key.*HTTP 401.*security_exception.*unable to authenticate/);
+      assert.ok(!err.message.includes(wrong) && !inspect(err).includes(wrong) && !JSON.stringify(err).includes(wrong));
+      return true;
+    });
+    assert.equal(driver.connected, false);
+  });
+
+  it("needs a Url, and https unless it is loopback", async () => {
+    await assert.rejects(driverFor(twin, { ApiKey: API_KEY }).connect({ Url: "" }), { code: "data/live-config" });
+    await assert.rejects(driverFor(twin, { ApiKey: API_KEY }).connect({ Url: "http://elastic.example.com:9200" }), { code: "data/live-url" });
+  });
+
+  it("refuses a query before connect", async () => {
+    await assert.rejects(driverFor(twin, { ApiKey: API_KEY }).query(request({})), { code: "data/live-not-connected" });
+  });
+});
+
+describe("Elasticsearch driver: point-in-time searches", () => {
+  let twin: ElasticTwin;
+  let driver: LiveDriver;
+  before(async () => {
+    twin = await startElasticTwin({ apiKey: API_KEY });
+    driver = driverFor(twin, { ApiKey: API_KEY, PageSize: 50 });
+    await driver.connect({});
+  });
+  after(() => twin.close());
+
+  it("opens a PIT on the index, pages with search_after and the newest pit_id, and closes it", async () => {
+    const before = twin.searches.length;
+    const table = await driver.query(request(bodyFor("host_logons")));
+    assert.equal(table.rows.length, 164);
+    const bodies = twin.searches.slice(before);
+    assert.equal(bodies.length, 4, "164 hits in pages of 50: 50, 50, 50, 14");
+    assert.equal(bodies[0].search_after, undefined);
+    for (const b of bodies) {
+      assert.equal(b.size, 50);
+      assert.deepEqual(b.sort, [{ "@timestamp": "asc" }]);
+      assert.equal((b.pit as { keep_alive: string }).keep_alive, "1m");
+    }
+    assert.ok(Array.isArray(bodies[1].search_after));
+    assert.equal(twin.openPits(), 0, "the PIT was closed");
+    assert.ok(twin.requests.some((r) => r.method === "POST" && r.path === "/logs-*/_pit"));
+    assert.ok(twin.requests.some((r) => r.method === "DELETE" && r.path === "/_pit"));
+    // No hit twice, none missing: ids are the twin's document ordinals.
+    const times = column(table, "@timestamp") as string[];
+    assert.deepEqual([...times].sort(), times, "sorted by @timestamp");
+  });
+
+  it("types columns from the mapping: date → datetime, long, double → real, boolean, keyword → string", async () => {
+    const table = await driver.query(request(bodyFor("alerts")));
+    const types = Object.fromEntries(table.columns.map((c) => [c.name, c.type]));
+    assert.equal(types["@timestamp"], "datetime");
+    assert.equal(types.TimeGenerated, "datetime");
+    assert.equal(types.IsIncident, "bool");
+    assert.equal(types.AlertName, "string");
+    assert.equal(types["data_stream.dataset"], undefined, "_source excludes applied");
+    const logons = await driver.query(request(bodyFor("host_logons")));
+    const lt = Object.fromEntries(logons.columns.map((c) => [c.name, c.type]));
+    assert.equal(lt.EventID, "long");
+    assert.equal(lt.TargetLogonId, "string");
+    const syslog = await driver.query(request({ ...bodyFor("syslog"), size: 20 }));
+    assert.equal(Object.fromEntries(syslog.columns.map((c) => [c.name, c.type])).ProcessID, "real");
+    assert.equal(syslog.rows.length, 20, "size caps the rows");
+  });
+
+  it("keeps a list field (multivalue) as JSON text", async () => {
+    const table = await driver.query(request(bodyFor("office_exchange")));
+    const cmds = column(table, "cmds");
+    assert.equal(table.columns.find((c) => c.name === "cmds")?.type, "dynamic");
+    assert.ok(typeof cmds[0] === "string" && Array.isArray(JSON.parse(cmds[0] as string)));
+  });
+
+  it("filters with term, terms, contains and range as the twin evaluates them", async () => {
+    const host = await driver.query(request(bodyFor("host_logons", { term: { Computer: { value: "msticalertswin1", case_insensitive: true } } })));
+    assert.ok(host.rows.length > 0);
+    for (const c of column(host, "Computer")) assert.equal(String(c).toLowerCase(), "msticalertswin1");
+    const contains = await driver.query(request(bodyFor("host_logons", { contains: { Account: "adm" } })));
+    assert.ok(contains.rows.length > 0);
+    for (const a of column(contains, "Account")) assert.match(String(a), /adm/i);
+    const sev = await driver.query(request(bodyFor("alerts", { terms: { Severity: ["High"] } })));
+    assert.ok(sev.rows.length > 0);
+    for (const s of column(sev, "Severity")) assert.equal(s, "High");
+  });
+
+  it("a hostile value arrives as one JSON string and matches nothing", async () => {
+    const hostile = 'x", "must_not": [{"match_all": {}}], "y": "';
+    const before = twin.searches.length;
+    const table = await driver.query(request(bodyFor("host_logons", { term: { Computer: { value: hostile, case_insensitive: true } } }, { contains: { Account: "*\\?" } })));
+    assert.equal(table.rows.length, 0);
+    const sent = twin.searches[before] as { query: { bool: { filter: Record<string, Record<string, { value: string }>>[] } } };
+    assert.equal(sent.query.bool.filter[1].term.Computer.value, hostile);
+    assert.equal(sent.query.bool.filter[2].wildcard.Account.value, "*\\*\\\\\\?*");
+    assert.equal(sent.query.bool.filter.length, 3);
+  });
+
+  it("fails with the service's error type and reason", async () => {
+    await assert.rejects(driver.query(request({ query: { nosuchquery: {} } })), (err: Error & { code?: string }) => {
+      assert.equal(err.code, "data/live-query-failed");
+      assert.match(err.message, /WindowsSecurity\.list_host_logons.*Elasticsearch.*HTTP 400 parsing_exception.*unknown query \[nosuchquery\]/);
+      return true;
+    });
+    assert.equal(twin.openPits(), 0, "the PIT is closed after a failure too");
+  });
+
+  it("reports a template that is not JSON", async () => {
+    await assert.rejects(driver.query(request('{"query": }')), { code: "data/live-query-failed" });
+  });
+
+  it("retries a throttled page (429, Retry-After)", async () => {
+    twin.options.throttle = 1;
+    const table = await driver.query(request(bodyFor("failed_logons")));
+    assert.equal(table.rows.length, 4);
+  });
+
+  it("returns the rows with a partial error on shard failures", async () => {
+    twin.options.shardFailure = "node idx-2 left the cluster";
+    try {
+      const table = await driver.query(request(bodyFor("failed_logons")));
+      assert.equal(table.rows.length, 4);
+      assert.match(table.partialError ?? "", /node_disconnected_exception node idx-2 left the cluster/);
+    } finally {
+      delete twin.options.shardFailure;
+    }
+  });
+
+  it("names a missing index", async () => {
+    const other = driverFor(twin, { ApiKey: API_KEY, Index: "nosuch-*" });
+    await other.connect({});
+    await assert.rejects(other.query(request(bodyFor("alerts"))), /index_not_found_exception|no such index \[nosuch-\*\]/);
+  });
+});
+
+describe("OpenSearch", () => {
+  let twin: ElasticTwin;
+  before(async () => {
+    twin = await startElasticTwin({ flavor: "opensearch", username: "admin", password: "Admin-Pass-123" });
+  });
+  after(() => twin.close());
+
+  it("uses OpenSearch's PIT endpoints (/_search/point_in_time) when GET / says distribution: opensearch", async () => {
+    const driver = driverFor(twin, { username: "admin", password: "Admin-Pass-123", PageSize: 100 });
+    await driver.connect({});
+    const table = await driver.query(request(bodyFor("host_logons")));
+    assert.equal(table.rows.length, 164);
+    assert.ok(twin.requests.some((r) => r.method === "POST" && r.path === "/logs-*/_search/point_in_time"));
+    assert.ok(twin.requests.some((r) => r.method === "DELETE" && r.path === "/_search/point_in_time"));
+    assert.equal(twin.openPits(), 0);
+  });
+});
+
+describe("hits → table", () => {
+  const mapping = {
+    a: { mappings: { properties: { host: { properties: { name: { type: "keyword" }, ip: { type: "ip" } } }, n: { type: "integer" }, t: { type: "date" }, geo: { type: "geo_point" }, x: { type: "keyword" } } } },
+    b: { mappings: { properties: { x: { type: "long" }, n: { type: "long" } } } },
+  };
+
+  it("reads field types per index from a mapping answer", () => {
+    const types = elasticFieldTypes(mapping);
+    assert.deepEqual(Object.fromEntries(types.get("a") ?? []), { "host.name": "string", "host.ip": "string", n: "int", t: "datetime", geo: "dynamic", x: "string" });
+  });
+
+  it("flattens _source to dotted names and types conflicting fields as text", () => {
+    const t = elasticTable(
+      [
+        { _index: "a", _source: { host: { name: "h1", ip: "10.0.0.1" }, n: 1, t: "2019-02-14T00:00:00Z", geo: { lat: 1, lon: 2 }, x: "k" } },
+        { _index: "b", _source: { x: 5, n: 2, extra: [1, 2] } },
+      ],
+      elasticFieldTypes(mapping),
+    );
+    assert.deepEqual(Object.fromEntries(t.columns.map((c) => [c.name, c.type])), { "host.name": "string", "host.ip": "string", n: "long", t: "datetime", geo: "dynamic", x: "string", extra: "dynamic" });
+    assert.deepEqual(t.rows[0], ["h1", "10.0.0.1", 1, "2019-02-14T00:00:00Z", '{"lat":1,"lon":2}', "k", null]);
+    assert.deepEqual(t.rows[1], [null, null, 2, null, null, "5", "[1,2]"]);
+    assert.deepEqual(flattenSource({ a: { b: { c: 1 } }, d: {} }), { "a.b.c": 1, d: null });
+  });
+
+  it("reads error payloads and encodes index expressions", () => {
+    assert.deepEqual(elasticError({ error: { type: "t", reason: "r", root_cause: [{ type: "rc", reason: "why" }] }, status: 400 }), { type: "t", reason: "r (rc: why)" });
+    assert.deepEqual(elasticError({ error: "plain" }), { type: "error", reason: "plain" });
+    assert.equal(elasticError({ ok: true }), undefined);
+    assert.equal(indexPath("logs-*, metrics-a/b"), "logs-*,metrics-a%2Fb");
+  });
+});

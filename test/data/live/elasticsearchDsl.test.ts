@@ -1,0 +1,96 @@
+/** Query DSL from templates and parameters (src/data/live/esdsl.ts): values only ever become JSON values. */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import fc from "fast-check";
+import { buildEsSearchBody, EsDslError, escapeWildcard, esJsonLiteral } from "../../../src/data/live/esdsl";
+import { renderTemplate, type TemplateValue } from "../../../src/data/live/render";
+import type { LiteralType, LiteralValue } from "../../../src/data/live/types";
+
+/** Braces doubled, placeholders single (Python str.format's rule, as in MSTICPy's query files). */
+const TEMPLATE = `{{"query": {{"bool": {{"filter": [
+  {{"term": {{"Computer": {{"value": {host_name}, "case_insensitive": true}}}}}},
+  {{"contains": {{"Account": {account_name}}}}},
+  {{"terms": {{"Severity": {severity}}}}},
+  {{"range": {{"@timestamp": {{"gte": {start}, "lte": {end}}}}}}}]}}}},
+ "sort": [{{"@timestamp": "asc"}}]}}`;
+
+/** The template rendered as the provider does, with the driver's JSON writer. */
+function render(values: Record<string, [LiteralValue | null, LiteralType]>): string {
+  const map = new Map<string, TemplateValue>(Object.entries(values).map(([k, [value, type]]) => [k, { value, type }]));
+  return renderTemplate(TEMPLATE, map, "esdsl", "Test.query", (v) => esJsonLiteral(v));
+}
+
+const ALL = { host_name: ["", "str"], account_name: ["", "str"], severity: [[], "list"], start: [new Date(0), "datetime"], end: [new Date("2030-01-01T00:00:00Z"), "datetime"] } as const satisfies Record<string, [LiteralValue, LiteralType]>;
+
+type Filter = Record<string, Record<string, unknown>>;
+const filtersOf = (body: Record<string, unknown>) => ((body.query as { bool: { filter: Filter[] } }).bool.filter);
+
+describe("esJsonLiteral", () => {
+  it("writes JSON values: text escaped, times as ISO, lists as arrays", () => {
+    assert.equal(esJsonLiteral('a"b\\c\n'), '"a\\"b\\\\c\\n"');
+    assert.equal(esJsonLiteral(4624), "4624");
+    assert.equal(esJsonLiteral(true), "true");
+    assert.equal(esJsonLiteral(new Date("2019-02-14T00:00:00Z")), '"2019-02-14T00:00:00.000Z"');
+    assert.equal(esJsonLiteral(["High", 2]), '["High",2]');
+  });
+
+  it("refuses non-finite numbers and invalid dates", () => {
+    assert.throws(() => esJsonLiteral(Number.NaN), EsDslError);
+    assert.throws(() => esJsonLiteral(new Date(Number.NaN)), EsDslError);
+  });
+});
+
+describe("buildEsSearchBody", () => {
+  it("drops clauses whose parameter is empty, keeps the others", () => {
+    const { body, limit } = buildEsSearchBody(render({ ...ALL }));
+    assert.equal(limit, undefined);
+    assert.deepEqual(filtersOf(body), [{ range: { "@timestamp": { gte: "1970-01-01T00:00:00.000Z", lte: "2030-01-01T00:00:00.000Z" } } }]);
+    assert.deepEqual(body.sort, [{ "@timestamp": "asc" }]);
+  });
+
+  it("turns contains into an escaped case-insensitive wildcard", () => {
+    const { body } = buildEsSearchBody(render({ ...ALL, account_name: ["a*b?c\\", "str"] }));
+    assert.deepEqual(filtersOf(body)[0], { wildcard: { Account: { case_insensitive: true, value: "*a\\*b\\?c\\\\*" } } });
+    assert.equal(escapeWildcard("*?\\x"), "\\*\\?\\\\x");
+  });
+
+  for (const hostile of ['x", "must_not": [{"match_all": {}}], "y": "', "x' | delete", '"}}]}, "script": {"source": "x"}, "a": {"b": "', "line1\nline2", "\u0000\u2028\\"]) {
+    it(`keeps ${JSON.stringify(hostile)} one JSON string value`, () => {
+      const { body } = buildEsSearchBody(render({ ...ALL, host_name: [hostile, "str"], severity: [[hostile, "High"], "list"] }));
+      const filters = filtersOf(body);
+      assert.equal(filters.length, 3, "no clause added or removed");
+      assert.deepEqual(filters[0], { term: { Computer: { value: hostile, case_insensitive: true } } });
+      assert.deepEqual(filters[1], { terms: { Severity: [hostile, "High"] } });
+      assert.deepEqual(Object.keys(body).sort(), ["query", "sort"]);
+    });
+  }
+
+  it("keeps any text one value (property)", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary" }), (text) => {
+        const { body } = buildEsSearchBody(render({ ...ALL, host_name: [text, "str"] }));
+        const filters = filtersOf(body);
+        if (text === "") assert.equal(filters.length, 1);
+        else assert.deepEqual(filters[0], { term: { Computer: { value: text, case_insensitive: true } } });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("reads size as the row limit and refuses the driver's own keys", () => {
+    assert.equal(buildEsSearchBody('{"size": 5, "query": {"match_all": {}}}').limit, 5);
+    assert.throws(() => buildEsSearchBody('{"size": -1}'), EsDslError);
+    assert.throws(() => buildEsSearchBody('{"search_after": [1]}'), /set by the driver/);
+    assert.throws(() => buildEsSearchBody('{"pit": {"id": "x"}}'), /set by the driver/);
+    assert.throws(() => buildEsSearchBody("[1]"), /JSON object/);
+  });
+
+  it("explains a placeholder written inside quotes", () => {
+    assert.throws(() => buildEsSearchBody('{"query": {"term": {"a": ""x""}}}'), /whole JSON values/);
+  });
+
+  it("leaves a query with nothing left to filter as match_all", () => {
+    const { body } = buildEsSearchBody('{"query": {"bool": {"filter": [{"term": {"a": ""}}, {"terms": {"b": []}}]}}}');
+    assert.deepEqual(body.query, { match_all: {} });
+  });
+});

@@ -1,0 +1,79 @@
+/** The shared live HTTP client: masking of echoed secrets, JSON errors, network errors, URL rule, TLS default. */
+import assert from "node:assert/strict";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { after, before, describe, it } from "node:test";
+import { createLiveHttp } from "../../../src/data/live/http";
+import { isLoopbackHost } from "../../../src/data/live/urls";
+import { SecretMasker } from "../../../src/config/secrets";
+import { QueryError } from "../../../src/data/messages";
+
+const SECRET = "sk-live-0123456789abcdef";
+let server: http.Server;
+let base = "";
+let hits = 0;
+
+before(async () => {
+  server = http.createServer((req, res) => {
+    hits += 1;
+    if (req.url === "/echo") {
+      // A badly behaved service that echoes the credentials it got.
+      res.writeHead(400, { "Content-Type": "text/plain" });
+      res.end(`bad request for key ${SECRET} (auth: ${req.headers.authorization})`);
+    } else if (req.url === "/notjson") {
+      res.writeHead(200, { "Content-Type": "application/json" });
+      res.end("<html>proxy error</html>");
+    } else if (req.url === "/date-retry") {
+      res.writeHead(hits % 2 ? 503 : 200, { "Retry-After": new Date(Date.now() - 1000).toUTCString() });
+      res.end("{}");
+    } else {
+      res.writeHead(200, { "Content-Type": "application/json" });
+      res.end(JSON.stringify({ ok: true, method: req.method }));
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+after(() => new Promise<void>((r) => server.close(() => r())));
+
+const masker = new SecretMasker([SECRET]);
+const client = createLiveHttp({ mask: (t) => masker.mask(t), retries: 2, retryBackoffMs: 1 });
+const signal = () => new AbortController().signal;
+
+describe("live HTTP client", () => {
+  it("masks a secret echoed by the service (plain and base64 in a Basic header)", async () => {
+    const basic = `Basic ${Buffer.from(`user:${SECRET}`).toString("base64")}`;
+    const err = await client.request({ method: "POST", url: `${base}/echo`, headers: { Authorization: basic }, body: { key: SECRET }, signal: signal() }).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof QueryError && err.code === "data/live-http");
+    assert.match(err.message, /HTTP 400/);
+    assert.ok(!err.message.includes(SECRET));
+    assert.ok(!err.message.includes(Buffer.from(`user:${SECRET}`).toString("base64")));
+    assert.match(err.message, /\*\*\*\*/);
+  });
+
+  it("an answer that is not JSON is a clear error; JSON is parsed", async () => {
+    await assert.rejects(client.request({ method: "GET", url: `${base}/notjson`, signal: signal() }), /not JSON/);
+    const ok = await client.request({ method: "POST", url: `${base}/ok`, body: { a: 1 }, signal: signal() });
+    assert.deepEqual(ok.data, { ok: true, method: "POST" });
+  });
+
+  it("honours a Retry-After HTTP date", async () => {
+    hits = 0;
+    const res = await client.request({ method: "GET", url: `${base}/date-retry`, signal: signal() });
+    assert.equal(res.status, 200);
+    assert.equal(hits, 2);
+  });
+
+  it("a refused connection is a data/live-http error naming the request without its query string", async () => {
+    const err = await client.request({ method: "GET", url: `http://127.0.0.1:1/x?key=${SECRET}`, signal: signal() }).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof QueryError && err.code === "data/live-http");
+    assert.match(err.message, /GET http:\/\/127\.0\.0\.1:1\/x/);
+    assert.ok(!err.message.includes(SECRET));
+  });
+
+  it("plain http only to loopback hosts", async () => {
+    await assert.rejects(client.request({ method: "GET", url: "http://example.com/x", signal: signal() }), (e: unknown) => e instanceof QueryError && e.code === "data/live-url");
+    for (const h of ["127.0.0.1", "127.8.9.1", "localhost", "[::1]", "api.localhost"]) assert.ok(isLoopbackHost(h), h);
+    for (const h of ["10.0.0.1", "localhost.example.com", "128.0.0.1", "::2", "example.com"]) assert.ok(!isLoopbackHost(h), h);
+  });
+});

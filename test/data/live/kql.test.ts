@@ -1,0 +1,110 @@
+/** KQL literals and template rendering: values can only ever be data (checked by parsing the result with the twin's KQL parser). */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { kqlDatetime, kqlLiteral, kqlString } from "../../../src/data/live/kql";
+import { renderTemplate, type TemplateValue } from "../../../src/data/live/render";
+import { parseKql } from "../../twins/kqlEngine";
+import { QueryError } from "../../../src/data/messages";
+
+const HOSTILE = [
+  'x" or 1==1 //',
+  "x' | delete",
+  'a\\" | take 1 //',
+  "back\\slash\\",
+  "line1\nline2 | delete",
+  "cr\r\n| where 1==1",
+  "tab\there",
+  "nul\u0000byte",
+  "unicode ☃ 𝕏 é",
+  "sep\u2028x\u2029y",
+  "@'verbatim'",
+  "h\"hidden\"",
+  '"',
+  "\\",
+  "",
+];
+
+const columns = () => ["Computer", "Account", "TimeGenerated", "EventID", "Severity"];
+
+describe("KQL literals", () => {
+  it("a hostile string is one literal that reads back as itself", () => {
+    for (const value of HOSTILE) {
+      const query = `SecurityEvent | where Computer == ${kqlString(value)} | take 5`;
+      const parsed = parseKql(query, columns);
+      assert.deepEqual(parsed.literals, [value], `value ${JSON.stringify(value)} → ${query}`);
+      assert.equal(parsed.ops.length, 2, "no operator was injected");
+    }
+  });
+
+  it("escapes quotes, backslashes and control characters, and nothing else", () => {
+    assert.equal(kqlString('a"b'), '"a\\"b"');
+    assert.equal(kqlString("a\\b"), '"a\\\\b"');
+    assert.equal(kqlString("a\nb\r\tc"), '"a\\nb\\r\\tc"');
+    assert.equal(kqlString("\u0000\u2028"), '"\\u0000\\u2028"');
+    assert.equal(kqlString("é ☃"), '"é ☃"');
+    assert.ok(!/[\n\r]/.test(kqlString("x\ny\r")));
+  });
+
+  it("writes datetimes as datetime(ISO-8601 UTC with milliseconds)", () => {
+    assert.equal(kqlDatetime(new Date("2019-02-14T00:00:00Z")), "datetime(2019-02-14T00:00:00.000Z)");
+    assert.equal(kqlLiteral(new Date(Date.UTC(2019, 1, 14, 13, 5, 6, 7)), "datetime"), "datetime(2019-02-14T13:05:06.007Z)");
+    assert.throws(() => kqlDatetime(new Date("nope")), QueryError);
+  });
+
+  it("writes lists as dynamic([...]) of escaped literals", () => {
+    const lit = kqlLiteral(["High", 'x" or 1==1 //', 3], "list");
+    assert.equal(lit, 'dynamic(["High", "x\\" or 1==1 //", 3])');
+    const parsed = parseKql(`SecurityAlert | where Severity in (${lit})`, columns);
+    assert.deepEqual(parsed.literals, ["High", 'x" or 1==1 //', 3]);
+    assert.equal(parsed.ops.length, 1);
+  });
+
+  it("writes numbers and booleans plainly, refuses non-finite numbers", () => {
+    assert.equal(kqlLiteral(4624, "int"), "4624");
+    assert.equal(kqlLiteral(-3, "int"), "-3");
+    assert.equal(kqlLiteral(1.5, "float"), "real(1.5)");
+    assert.equal(kqlLiteral(true, "bool"), "true");
+    assert.throws(() => kqlLiteral(Infinity, "float"), QueryError);
+    assert.throws(() => kqlLiteral(NaN, "float"), QueryError);
+  });
+
+  it("writes an absent value as the type's empty value", () => {
+    assert.equal(kqlLiteral(null, "str"), '""');
+    assert.equal(kqlLiteral(null, "list"), "dynamic([])");
+    assert.equal(kqlLiteral(undefined, "int"), "long(null)");
+    assert.equal(kqlLiteral(null, "datetime"), "datetime(null)");
+    assert.equal(kqlLiteral(null, "bool"), "bool(null)");
+  });
+});
+
+describe("query templates", () => {
+  const values = (entries: Record<string, TemplateValue>) => new Map(Object.entries(entries));
+
+  it("fills placeholders with literals; quoted placeholders and datetime({x}) are replaced whole", () => {
+    const t = 'SecurityEvent | where Computer =~ {host} | where Account == "{acct}" | where TimeGenerated >= datetime({start}) | where Severity == \'{sev}\'';
+    const out = renderTemplate(t, values({ host: { value: 'h" | delete', type: "str" }, acct: { value: "a\\b", type: "str" }, start: { value: new Date("2019-01-01T00:00:00Z"), type: "datetime" }, sev: { value: "x' | delete", type: "str" } }), "kql", "T.q");
+    assert.equal(out, 'SecurityEvent | where Computer =~ "h\\" | delete" | where Account == "a\\\\b" | where TimeGenerated >= datetime(2019-01-01T00:00:00.000Z) | where Severity == "x\' | delete"');
+    assert.deepEqual(parseKql(out, columns).literals, ['h" | delete', "a\\b", new Date("2019-01-01T00:00:00Z"), "x' | delete"]);
+  });
+
+  it("keeps {{ }} as braces and leaves unknown names alone", () => {
+    assert.equal(renderTemplate("T | extend d = dynamic({{\"a\":1}}) | where X == {unknown}", new Map(), "kql", "T.q"), 'T | extend d = dynamic({"a":1}) | where X == {unknown}');
+  });
+
+  it("uses the driver's literal writer when it has one, with absent values as empty values", () => {
+    const seen: unknown[] = [];
+    const out = renderTemplate("search host={h} count={n}", values({ h: { value: null, type: "str" }, n: { value: 5, type: "int" } }), "spl", "T.q", (v, type) => {
+      seen.push([v, type]);
+      return `<${String(v)}>`;
+    });
+    assert.equal(out, "search host=<> count=<5>");
+    assert.deepEqual(seen, [["", "str"], [5, "int"]]);
+  });
+
+  it("a value that cannot be written is a data/live-literal error naming the parameter", () => {
+    assert.throws(
+      () => renderTemplate("T | where X == {n}", values({ n: { value: Infinity, type: "float" } }), "kql", "Fam.q"),
+      (e: unknown) => e instanceof QueryError && e.code === "data/live-literal" && /Fam\.q/.test(e.message) && /"n"/.test(e.message),
+    );
+  });
+});

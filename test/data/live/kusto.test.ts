@@ -1,0 +1,93 @@
+/** The Kusto provider end to end against the Azure AD and ADX (REST v2) twins. */
+import assert from "node:assert/strict";
+import { inspect } from "node:util";
+import { after, before, beforeEach, describe, it } from "node:test";
+import { QueryProvider } from "../../../src/data/queryProvider";
+import { QueryError } from "../../../src/data/messages";
+import { startAzureTwins, TWIN_DATABASE, type AzureTwins } from "../../twins/azureTwins";
+
+let twins: AzureTwins;
+const quiet = { warn: () => undefined, onProgress: () => undefined, interrupt: "never" as const, retryBackoffMs: 1 };
+
+before(async () => {
+  twins = await startAzureTwins();
+});
+after(async () => {
+  await twins.stop();
+});
+beforeEach(() => {
+  twins.kusto.faults = {};
+  twins.kusto.queries.length = 0;
+});
+
+async function connected(options: Record<string, unknown> = {}, connect: Record<string, unknown> = {}) {
+  const qp = new QueryProvider("Kusto", { configPath: twins.configPath, ...quiet, ...options });
+  await qp.connect(connect);
+  return qp;
+}
+
+const isCode = (code: string, re?: RegExp) => (e: unknown) => e instanceof QueryError && e.code === code && (!re || re.test(e.message));
+
+describe("Kusto provider against the Azure Data Explorer twin", () => {
+  it("signs in for the cluster, posts {db, csl} to /v2/rest/query and reads the PrimaryResult frame", async () => {
+    const qp = await connected();
+    const df = await qp.WindowsSecurity.list_host_logon_failures();
+    assert.equal(df.height, 4);
+    assert.equal(String(df.dtypes[df.columns.indexOf("TimeGenerated")]), "DataType(Datetime(ms,))");
+    const q = twins.kusto.queries.at(-1);
+    assert.equal(q?.db, TWIN_DATABASE);
+    assert.match(String(q?.headers["x-ms-client-request-id"]), /^huntlab;/);
+    assert.ok(twins.ad.requests.some((r) => r.form.scope === `${twins.kusto.url}/.default`));
+  });
+
+  it("sends hostile values as single literals", async () => {
+    const qp = await connected();
+    for (const value of ['x" or 1==1 //', "x' | delete", "a\\\"b\n| take 1"]) {
+      const df = await qp.Azure.list_all_signins_geo({ account_name: value });
+      assert.equal(df.height, 0);
+      assert.equal(twins.kusto.queries.at(-1)?.literals.filter((l) => l === value).length, 2);
+    }
+  });
+
+  it("maps v2 errors: a 400 OneApiError, an unknown database", async () => {
+    const qp = await connected();
+    await assert.rejects(qp.execQuery("SecurityAlert | bogus"), isCode("data/live-query-failed", /General_BadRequest.*SYN0002/));
+    const other = await connected({}, { Database: "Nope" });
+    await assert.rejects(other.SecurityAlert.list_alerts(), isCode("data/live-query-failed", /Database 'Nope' was not found/));
+  });
+
+  it("reads the limit error of DataSetCompletion/OneApiErrors as a warning with the rows that arrived", async () => {
+    const warnings: string[] = [];
+    const qp = await connected({ warn: (m: string) => warnings.push(m) });
+    twins.kusto.faults = { rowLimit: 7 };
+    const df = await qp.WindowsSecurity.list_host_processes({ host_name: "MSTICAlertsWin1" });
+    assert.equal(df.height, 7);
+    assert.match(warnings.join("\n"), /WindowsSecurity\.list_host_processes.*Kusto limit.*E_QUERY_RESULT_SET_TOO_LARGE.*split_query_by/);
+  });
+
+  it("a partial failure keeps the rows and warns", async () => {
+    const warnings: string[] = [];
+    const qp = await connected({ warn: (m: string) => warnings.push(m) });
+    twins.kusto.faults = { partialError: "Shard 3 failed" };
+    const df = await qp.SecurityAlert.list_alerts();
+    assert.ok(df.height > 0 && df.height < 41);
+    assert.match(warnings.join("\n"), /partial result: .*Shard 3 failed/);
+  });
+
+  it("retries throttling (429 Retry-After) and refreshes the token after a 401", async () => {
+    const qp = await connected();
+    twins.kusto.faults = { throttle: { count: 1, status: 429, retryAfter: "0" } };
+    assert.equal((await qp.SecurityAlert.list_alerts({ severity: ["High"] })).height > 0, true);
+    twins.ad.expireAll();
+    assert.ok((await qp.SecurityAlert.list_alerts()).height > 0);
+  });
+
+  it("needs Cluster and Database, https unless loopback, and masks secrets", async () => {
+    const qp = new QueryProvider("Kusto", { configPath: twins.configPath, ...quiet });
+    await assert.rejects(qp.connect({ Cluster: "http://mycluster.kusto.windows.net" }), isCode("data/live-url", /Cluster/));
+    const wrong = "Not-the-s3cret-1234";
+    const err = await qp.connect({ ClientSecret: wrong }).then(() => undefined, (e: unknown) => e);
+    assert.ok(isCode("data/live-auth", /invalid_client/)(err), String(err));
+    assert.ok(![String(err), JSON.stringify(err), inspect(err)].join().includes(wrong));
+  });
+});

@@ -1,0 +1,68 @@
+/** DataProviders / AzureSentinel config reading for the live providers. */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { inspect } from "node:util";
+import { describe, it } from "node:test";
+import { dataProviderSettings, loadConfig, ConfigError } from "../../../src/config/config";
+import { createLiveSettings } from "../../../src/data/live/settings";
+
+function config(text: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-livecfg-"));
+  const file = path.join(dir, "msticpyconfig.yaml");
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+const YAML = `
+AzureSentinel:
+  Workspaces:
+    Default: {WorkspaceId: 11111111-0000-4000-8000-000000000001, TenantId: 22222222-0000-4000-8000-000000000002}
+DataProviders:
+  MSSentinel:
+    Args:
+      ClientId: app-id
+      ClientSecret: {EnvironmentVar: HUNTLAB_TEST_LIVE_SECRET}
+      Endpoint: https://api.loganalytics.io
+    TimeoutSeconds: 42
+    Retries: 1
+  Kusto:
+    Args: {Cluster: "https://c.kusto.windows.net", Database: db, ClientSecret: literal-secret-value}
+`;
+
+describe("live provider settings from msticpyconfig.yaml", () => {
+  it("reads DataProviders.<env> with EnvironmentVar secrets resolved, timeouts and retries", () => {
+    process.env.HUNTLAB_TEST_LIVE_SECRET = "env-secret-value-123";
+    const cfg = loadConfig(config(YAML));
+    const s = dataProviderSettings(cfg, "MSSentinel");
+    assert.equal(s?.args.ClientSecret, "env-secret-value-123");
+    assert.deepEqual(s?.http, { timeoutMs: 42_000, retries: 1 });
+    assert.ok(s?.secretArgs.includes("ClientSecret"));
+    assert.ok(!inspect(s).includes("env-secret-value-123"));
+    assert.ok(!JSON.stringify(s).includes("env-secret-value-123"));
+    assert.equal(dataProviderSettings(cfg, "Splunk"), undefined);
+    const live = createLiveSettings({ environment: "MSSentinel", config: cfg });
+    assert.equal(live.timeoutMs, 42_000);
+    assert.equal(live.arg("clientid", {}), "app-id", "case-insensitive");
+    assert.equal(live.arg("ClientId", { client_id: "x", ClientId: "from-option" }), "from-option", "options win");
+    assert.equal(live.mask("the env-secret-value-123 leaked"), "the **** leaked");
+    live.addSecrets("token-learnt-at-connect");
+    assert.equal(live.mask("Bearer token-learnt-at-connect"), "Bearer ****");
+  });
+
+  it("an unset EnvironmentVar is skipped (connect() may supply it); literal secrets are masked too", () => {
+    delete process.env.HUNTLAB_TEST_LIVE_SECRET;
+    const cfg = loadConfig(config(YAML), { missingEnvironment: "skip" });
+    const s = dataProviderSettings(cfg, "MSSentinel");
+    assert.equal(s?.args.ClientSecret, undefined);
+    assert.equal(s?.missing[0]?.variable, "HUNTLAB_TEST_LIVE_SECRET");
+    const k = createLiveSettings({ environment: "Kusto", config: cfg });
+    assert.equal(k.mask("x literal-secret-value y"), "x **** y");
+  });
+
+  it("names the setting at fault", () => {
+    const cfg = loadConfig(config("DataProviders:\n  MSSentinel:\n    Args: {ClientId: a}\n    TimeoutSeconds: -3\n"));
+    assert.throws(() => dataProviderSettings(cfg, "MSSentinel"), (e: unknown) => e instanceof ConfigError && /DataProviders\.MSSentinel\.TimeoutSeconds/.test(e.message));
+  });
+});

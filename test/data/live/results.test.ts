@@ -1,0 +1,70 @@
+/** Driver tables → polars: one dtype per contract type, nulls kept, the lab's dtypes. */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import pl from "nodejs-polars";
+import { concatFrames, liveFrame } from "../../../src/data/live/results";
+
+describe("live results → polars", () => {
+  const table = {
+    columns: [
+      { name: "TimeGenerated", type: "datetime" as const },
+      { name: "EventID", type: "long" as const },
+      { name: "Level", type: "int" as const },
+      { name: "Score", type: "real" as const },
+      { name: "IsIncident", type: "bool" as const },
+      { name: "Computer", type: "string" as const },
+      { name: "TenantId", type: "guid" as const },
+      { name: "Duration", type: "timespan" as const },
+      { name: "Entities", type: "dynamic" as const },
+    ],
+    rows: [
+      ["2019-02-14T04:23:55.4Z", 4624, 4, 0.5, true, "host1", "52b1ab41-869e-4138-9e40-2a4457f09bf0", "00:01:02", '[{"a":1}]'],
+      [null, "4625", "2", "NaN", "false", null, null, null, { b: [1, 2] }],
+      [1550118235400, null, null, null, null, "h\"2", "x", "1.00:00:00", null],
+    ],
+    warnings: [],
+  };
+
+  it("maps each contract type to its dtype", () => {
+    const df = liveFrame(table);
+    assert.deepEqual(df.dtypes.map(String), [pl.Datetime("ms"), pl.Int64, pl.Int32, pl.Float64, pl.Bool, pl.String, pl.String, pl.String, pl.String].map(String));
+  });
+
+  it("converts values: ISO or epoch times, numeric text, NaN, dynamic as JSON text, nulls", () => {
+    const df = liveFrame(table);
+    const rec = df.toRecords();
+    assert.equal((rec[0].TimeGenerated as unknown as Date).toISOString(), "2019-02-14T04:23:55.400Z");
+    assert.equal(rec[1].TimeGenerated, null);
+    assert.equal((rec[2].TimeGenerated as unknown as Date).toISOString(), "2019-02-14T04:23:55.400Z");
+    assert.deepEqual(rec.map((r) => r.EventID), [4624, 4625, null]);
+    assert.deepEqual(rec.map((r) => r.Level), [4, 2, null]);
+    assert.ok(Number.isNaN(rec[1].Score as number));
+    assert.deepEqual(rec.map((r) => r.IsIncident), [true, false, null]);
+    assert.deepEqual(rec.map((r) => r.Entities), ['[{"a":1}]', '{"b":[1,2]}', null]);
+    assert.equal(rec[2].Computer, 'h"2');
+  });
+
+  it("an empty table keeps its columns and dtypes", () => {
+    const df = liveFrame({ columns: table.columns, rows: [] });
+    assert.equal(df.height, 0);
+    assert.equal(df.width, 9);
+    assert.equal(String(df.dtypes[0]), String(pl.Datetime("ms")));
+  });
+
+  it("a column with only nulls keeps its name, place and dtype", () => {
+    const df = liveFrame({ columns: [{ name: "a", type: "long" }, { name: "t", type: "datetime" }, { name: "s", type: "string" }, { name: "u", type: "datetime" }], rows: [[1, null, null, null], [2, null, "x", null]] });
+    assert.deepEqual(df.columns, ["a", "t", "s", "u"]);
+    assert.deepEqual(df.dtypes.map(String), [pl.Int64, pl.Datetime("ms"), pl.String, pl.Datetime("ms")].map(String));
+    assert.deepEqual(df.getColumn("u").toArray(), [null, null]);
+    assert.deepEqual(df.getColumn("s").toArray(), [null, "x"]);
+  });
+
+  it("renames duplicate columns and stacks chunks with different columns", () => {
+    const a = liveFrame({ columns: [{ name: "x", type: "long" }, { name: "x", type: "string" }], rows: [[1, "a"]] });
+    assert.deepEqual(a.columns, ["x", "x1"]);
+    const b = liveFrame({ columns: [{ name: "x", type: "long" }], rows: [[2]] });
+    const both = concatFrames([a, b]);
+    assert.equal(both.height, 2);
+    assert.deepEqual(both.getColumn("x1").toArray(), ["a", null]);
+  });
+});

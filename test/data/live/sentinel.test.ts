@@ -1,0 +1,258 @@
+/**
+ * The MSSentinel provider end to end against the Azure AD and Log Analytics
+ * twins: config, sign-in, the lab's queries, literals, time range, chunking,
+ * retries, timeout, cancel, limits, partial errors, and secrets kept out of
+ * every message and dump.
+ */
+import assert from "node:assert/strict";
+import { inspect } from "node:util";
+import { after, before, beforeEach, describe, it } from "node:test";
+import pl from "nodejs-polars";
+import { QueryProvider } from "../../../src/data/queryProvider";
+import { QueryError } from "../../../src/data/messages";
+import { startAzureTwins, type AzureTwins } from "../../twins/azureTwins";
+
+let twins: AzureTwins;
+const quiet = { warn: () => undefined, onProgress: () => undefined, interrupt: "never" as const };
+
+before(async () => {
+  twins = await startAzureTwins();
+});
+after(async () => {
+  await twins.stop();
+});
+beforeEach(() => {
+  twins.logAnalytics.faults = {};
+  twins.logAnalytics.queries.length = 0;
+});
+
+async function connected(options: Record<string, unknown> = {}, connect: Record<string, unknown> = {}) {
+  const qp = new QueryProvider("MSSentinel", { configPath: twins.configPath, ...quiet, retryBackoffMs: 1, ...options });
+  await qp.connect(connect);
+  return qp;
+}
+
+function isCode(code: string, ...parts: (string | RegExp)[]) {
+  return (e: unknown) => {
+    assert.ok(e instanceof QueryError, `expected a QueryError, got ${String(e)}`);
+    assert.equal(e.code, code, e.message);
+    for (const p of parts) assert.match(e.message, typeof p === "string" ? new RegExp(p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")) : p);
+    return true;
+  };
+}
+
+/** Every text that could leak a secret: message, stack, JSON and inspect of the error. */
+function errorTexts(e: unknown): string {
+  return [String(e), (e as Error).stack ?? "", JSON.stringify(e), inspect(e, { depth: 5 })].join("\n");
+}
+
+describe("MSSentinel provider against the Log Analytics twin", () => {
+  it("lists the lab's families and queries, and offers connect/setTimeRange", () => {
+    const qp = new QueryProvider("MSSentinel", { configPath: twins.configPath });
+    const local = new QueryProvider("LocalData");
+    assert.deepEqual(qp.listQueries(), local.listQueries(), "same Family.query names as the lab's LocalData queries");
+    assert.equal(qp.environment, "MSSentinel");
+    assert.equal(qp.connected, false);
+    assert.match(qp.WindowsSecurity.list_host_logons.help(), /SecurityEvent/);
+    assert.ok(QueryProvider.listDataEnvironments().includes("MSSentinel"));
+  });
+
+  it("refuses a query before connect()", async () => {
+    const qp = new QueryProvider("MSSentinel", { configPath: twins.configPath, ...quiet });
+    await assert.rejects(qp.SecurityAlert.list_alerts(), isCode("data/live-not-connected", "SecurityAlert.list_alerts", "await qp.connect()"));
+    await assert.rejects(qp.execQuery("SecurityAlert | take 1"), isCode("data/live-not-connected"));
+  });
+
+  it("connects with client credentials from the config (secret from EnvironmentVar) and runs a lab query", async () => {
+    const qp = await connected();
+    assert.equal(qp.connected, true);
+    const df = await qp.WindowsSecurity.list_host_logons({ host_name: "msticalertswin1" });
+    assert.ok(df.height > 0);
+    assert.ok(df.getColumn("Computer").toArray().every((c) => String(c).toLowerCase() === "msticalertswin1"));
+    const grant = twins.ad.requests.find((r) => r.form.grant_type === "client_credentials");
+    assert.equal(grant?.form.scope, `${twins.logAnalytics.url}/.default`);
+    const q = twins.logAnalytics.queries.at(-1);
+    assert.match(String(q?.headers.authorization), /^Bearer /);
+    assert.equal(q?.timespan, undefined, "no timespan without a time range");
+  });
+
+  it("returns the dtypes LocalData gives the lab functions", async () => {
+    const qp = await connected();
+    const local = new QueryProvider("LocalData");
+    for (const [family, query] of [["WindowsSecurity", "list_host_logons"], ["SecurityAlert", "list_alerts"], ["WindowsSecurity", "list_host_logon_failures"]] as const) {
+      const live = await qp[family][query]();
+      const lab = await local[family][query]();
+      const labTypes = new Map(lab.columns.map((c, i) => [c, String(lab.dtypes[i])]));
+      const differing = live.columns.filter((c, i) => labTypes.has(c) && labTypes.get(c) !== String(live.dtypes[i]));
+      assert.deepEqual(differing, [], `${family}.${query}`);
+      assert.equal(live.height, lab.height, `${family}.${query} rows`);
+    }
+  });
+
+  it("sends hostile parameter values as single literals", async () => {
+    const qp = await connected();
+    for (const value of ['x" or 1==1 //', "x' | delete", "back\\slash\\", "two\nlines | delete", "unicode ☃ 𝕏", '\\"; SecurityEvent']) {
+      const df = await qp.WindowsSecurity.list_host_logons({ host_name: value });
+      assert.equal(df.height, 0, JSON.stringify(value));
+      const literals = twins.logAnalytics.queries.at(-1)?.literals ?? [];
+      assert.equal(literals.filter((l) => l === value).length, 2, `${JSON.stringify(value)} arrived twice (isempty guard + filter) as itself`);
+    }
+    const list = await qp.SecurityAlert.list_alerts({ severity: ["High", 'x") or 1==1 //'] });
+    assert.ok(list.getColumn("Severity").toArray().every((s) => s === "High"));
+  });
+
+  it("uses the provider's time range when a query has no start/end, and the caller's when given", async () => {
+    const qp = await connected({ timeRange: { start: "2019-02-12T00:00:00Z", end: "2019-02-13T00:00:00Z" } });
+    const df = await qp.WindowsSecurity.list_host_logons();
+    const times = df.getColumn("TimeGenerated").toArray() as unknown as Date[];
+    assert.ok(df.height > 0 && times.every((t) => t >= new Date("2019-02-12T00:00:00Z") && t <= new Date("2019-02-13T00:00:00Z")));
+    assert.equal(twins.logAnalytics.queries.at(-1)?.timespan, "2019-02-12T00:00:00.000Z/2019-02-13T00:00:00.000Z");
+    // The notebook's style: a timeRange object of strings passed as the parameters.
+    const timeRange = { start: "2019-02-10T00:00:00Z", end: "2019-02-11T00:00:00Z" };
+    await qp.WindowsSecurity.list_host_logons(timeRange);
+    assert.deepEqual(twins.logAnalytics.queries.at(-1)?.literals.filter((l) => l instanceof Date), [new Date(timeRange.start), new Date(timeRange.end)]);
+    qp.setTimeRange({});
+    const all = await qp.WindowsSecurity.list_host_logons();
+    assert.ok(all.height > df.height);
+    assert.deepEqual(qp.timeRange, {});
+  });
+
+  it("split_query_by runs consecutive chunks with progress and concatenates them", async () => {
+    const progress: number[] = [];
+    const qp = await connected({ onProgress: (p: { chunk: number }) => progress.push(p.chunk) });
+    const range = { start: "2019-02-09T00:00:00Z", end: "2019-02-15T00:00:00Z" };
+    const whole = await qp.WindowsSecurity.list_host_logons(range);
+    twins.logAnalytics.queries.length = 0;
+    const split = await qp.WindowsSecurity.list_host_logons({ ...range, split_query_by: "1d" });
+    assert.equal(twins.logAnalytics.queries.length, 6);
+    assert.deepEqual(progress, [1, 2, 3, 4, 5, 6]);
+    assert.equal(split.height, whole.height);
+    const key = (df: pl.DataFrame) => (df.getColumn("TargetLogonId").toArray() as string[]).sort().join();
+    assert.equal(key(split), key(whole), "the same rows, none twice");
+  });
+
+  it("split_query_by without a bounded range runs one request and says so", async () => {
+    const warnings: string[] = [];
+    const qp = await connected({ warn: (m: string) => warnings.push(m) });
+    await qp.SecurityAlert.list_alerts({ split_query_by: "1d" });
+    assert.equal(twins.logAnalytics.queries.length, 1);
+    assert.match(warnings.join("\n"), /SecurityAlert\.list_alerts: split_query_by needs both start and end/);
+  });
+
+  it("a live query has no lazy form, and the browser/help describe the KQL", () => {
+    const qp = new QueryProvider("MSSentinel", { configPath: twins.configPath });
+    assert.throws(() => qp.SecurityAlert.list_alerts.lazy(), isCode("data/live-config", "lazy()"));
+    assert.match(qp.queryHelp("SecurityAlert.list_alerts"), /MSSentinel query: SecurityAlert \| where TimeGenerated between/);
+  });
+
+  it("retries 429 and 503 answers honouring Retry-After", async () => {
+    const qp = await connected();
+    twins.logAnalytics.faults = { throttle: { count: 2, status: 429, retryAfter: "0" } };
+    const df = await qp.SecurityAlert.list_alerts();
+    assert.ok(df.height > 0);
+    assert.equal(twins.logAnalytics.faults.throttle?.count, 0);
+    twins.logAnalytics.faults = { throttle: { count: 1, status: 503 } };
+    assert.ok((await qp.SecurityAlert.list_alerts()).height > 0);
+  });
+
+  it("gives up when the retries are spent or Retry-After is too long", async () => {
+    const qp = await connected({ retries: 1 });
+    twins.logAnalytics.faults = { throttle: { count: 5, status: 503, retryAfter: "0" } };
+    await assert.rejects(qp.SecurityAlert.list_alerts(), isCode("data/live-http", "HTTP 503", "after 1 retry"));
+    const impatient = await connected({ maxRetryAfterMs: 1000 });
+    twins.logAnalytics.faults = { throttle: { count: 1, status: 429, retryAfter: "3600" } };
+    await assert.rejects(impatient.SecurityAlert.list_alerts(), isCode("data/live-http", "HTTP 429"));
+  });
+
+  it("times out a slow query with a message naming it and how to raise the timeout", async () => {
+    const qp = await connected({ timeoutMs: 150 });
+    twins.logAnalytics.faults = { delayMs: 3000 };
+    await assert.rejects(qp.SecurityAlert.list_alerts(), isCode("data/live-timeout", "SecurityAlert.list_alerts", "timeoutMs"));
+  });
+
+  it("cancels the HTTP request when the signal aborts (as Interrupt Kernel does)", async () => {
+    const controller = new AbortController();
+    const qp = await connected({ signal: controller.signal });
+    twins.logAnalytics.faults = { delayMs: 3000 };
+    setTimeout(() => controller.abort(new Error("stop")), 100);
+    const t0 = Date.now();
+    await assert.rejects(qp.SecurityAlert.list_alerts(), isCode("data/live-cancelled", "SecurityAlert.list_alerts"));
+    assert.ok(Date.now() - t0 < 2500, "did not wait for the answer");
+  });
+
+  it("warns when the result hits the server limit, naming the query and split_query_by", async () => {
+    const warnings: string[] = [];
+    const qp = await connected({ warn: (m: string) => warnings.push(m) });
+    twins.logAnalytics.faults = { rowLimit: 10 };
+    const df = await qp.WindowsSecurity.list_host_logons();
+    assert.equal(df.height, 10);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /WindowsSecurity\.list_host_logons/);
+    assert.match(warnings[0], /500,000 rows \/ 64 MB/);
+    assert.match(warnings[0], /split_query_by/);
+    assert.deepEqual(qp.lastWarnings, warnings);
+  });
+
+  it("returns the rows of a partial result with a warning", async () => {
+    const warnings: string[] = [];
+    const qp = await connected({ warn: (m: string) => warnings.push(m) });
+    twins.logAnalytics.faults = { partialError: "Partial query failure: a shard did not answer" };
+    const df = await qp.SecurityAlert.list_alerts();
+    assert.ok(df.height > 0 && df.height < 41);
+    assert.match(warnings[0], new RegExp(`SecurityAlert\\.list_alerts: partial result: .*a shard did not answer.*the ${df.height} rows that arrived`));
+  });
+
+  it("reports the service's own error payload (syntax error) with its code and message", async () => {
+    const qp = await connected();
+    await assert.rejects(qp.execQuery("SecurityAlert | where x == | take 1"), isCode("data/live-query-failed", "BadArgumentError/SyntaxError/SYN0002", "Query could not be parsed"));
+    const df = await qp.execQuery("SecurityAlert | where Severity == \"High\" | take 3");
+    assert.equal(df.height, 3);
+  });
+
+  it("connect() options override the config; unknown workspaces are named", async () => {
+    const qp = await connected({}, { workspace_id: "00000000-0000-4000-8000-000000000000" });
+    await assert.rejects(qp.SecurityAlert.list_alerts(), isCode("data/live-query-failed", "WorkspaceNotFoundError"));
+    const bad = new QueryProvider("MSSentinel", { configPath: twins.configPath, ...quiet });
+    await assert.rejects(bad.connect({ workspace: "Nope" }), isCode("data/live-config", "AzureSentinel.Workspaces.Nope", "Default"));
+    const byName = await connected({}, { workspace: "default" });
+    assert.ok((await byName.SecurityAlert.list_alerts()).height > 0);
+  });
+
+  it("accepts plain http only for loopback endpoints", async () => {
+    const qp = new QueryProvider("MSSentinel", { configPath: twins.configPath, ...quiet });
+    await assert.rejects(qp.connect({ Endpoint: "http://api.example.com" }), isCode("data/live-url", "DataProviders.MSSentinel.Args.Endpoint", "https://"));
+    await assert.rejects(qp.connect({ AuthorityUrl: "http://login.example.com" }), isCode("data/live-url", "AuthorityUrl"));
+  });
+
+  it("refetches the token after a 401 (expired token)", async () => {
+    const qp = await connected();
+    const before = twins.ad.requests.length;
+    twins.ad.expireAll();
+    assert.ok((await qp.SecurityAlert.list_alerts()).height > 0);
+    assert.equal(twins.ad.requests.length, before + 1);
+  });
+
+  it("keeps the client secret and tokens out of errors, inspect and JSON", async () => {
+    const qp = new QueryProvider("MSSentinel", { configPath: twins.configPath, ...quiet });
+    const wrong = "Wr0ng-s3cret-value";
+    const err = await qp.connect({ ClientSecret: wrong }).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof QueryError && err.code === "data/live-auth", String(err));
+    assert.match(err.message, /AADSTS7000215/);
+    assert.ok(!errorTexts(err).includes(wrong), "the wrong secret is masked too");
+    const ok = await connected();
+    await ok.SecurityAlert.list_alerts();
+    const tokens = [...twins.ad.tokens.keys()];
+    const dumps = [inspect(ok, { depth: 10, showHidden: true }), JSON.stringify(ok), String(ok), inspect(ok.SecurityAlert, { depth: 10 })].join("\n");
+    for (const s of [twins.secret, ...tokens]) assert.ok(!dumps.includes(s), "no secret or token in a dump of the provider");
+    twins.logAnalytics.faults = { delayMs: 2000 };
+    const slow = await connected({ timeoutMs: 50 });
+    const e2 = await slow.SecurityAlert.list_alerts().then(() => undefined, (e: unknown) => e);
+    for (const s of [twins.secret, ...twins.ad.tokens.keys()]) assert.ok(!errorTexts(e2).includes(s));
+  });
+
+  it("warns when TLS verification is turned off", async () => {
+    const warnings: string[] = [];
+    await connected({ warn: (m: string) => warnings.push(m) }, { verify: false });
+    assert.match(warnings.join("\n"), /TLS certificate verification is off/);
+  });
+});

@@ -1,0 +1,313 @@
+/** The Splunk driver against the loopback twin of Splunk's REST API (test/twins/splunk.ts). */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { inspect } from "node:util";
+import { loadConfig } from "../../../src/config/config";
+import { createSplunkDriver, parseSplunkExport, splunkSearchText } from "../../../src/data/live/drivers/splunk";
+import { createLiveSettings } from "../../../src/data/live/settings";
+import { splunkTable, splunkTimeMs } from "../../../src/data/live/splunkColumns";
+import type { LiveDriver, LiveRequest } from "../../../src/data/live/types";
+import { tempDir } from "../../helpers/tmp";
+import { startSplunkTwin, type SplunkTwin } from "../../twins/splunk";
+
+const TOKEN = "splunk-bearer-token-0123456789";
+const PASSWORD = "correct horse battery staple";
+
+/** A config file with a Splunk section pointing at the twin. */
+function configFor(twin: SplunkTwin, args: Record<string, unknown>) {
+  const dir = tempDir();
+  const file = path.join(dir, "msticpyconfig.yaml");
+  const yaml = [
+    "DataProviders:",
+    "  Splunk:",
+    "    Args:",
+    `      host: "127.0.0.1"`,
+    `      port: ${twin.port}`,
+    "      scheme: http",
+    ...Object.entries(args).map(([k, v]) => `      ${k}: ${JSON.stringify(v)}`),
+    "    Retries: 2",
+    "    RetryBackoffSeconds: 0",
+  ].join("\n");
+  fs.writeFileSync(file, `${yaml}\n`);
+  return loadConfig(file, { missingEnvironment: "skip" });
+}
+
+function driverFor(twin: SplunkTwin, args: Record<string, unknown>, warnings: string[] = []): LiveDriver {
+  return createSplunkDriver(createLiveSettings({ environment: "Splunk", config: configFor(twin, args), warn: (m) => warnings.push(m) }));
+}
+
+function request(text: string, extra: Partial<LiveRequest> = {}): LiveRequest {
+  return { text, queryName: "WindowsSecurity.list_host_logons", signal: AbortSignal.timeout(20_000), ...extra };
+}
+
+const column = (table: { columns: { name: string }[]; rows: unknown[][] }, name: string) => {
+  const i = table.columns.findIndex((c) => c.name === name);
+  assert.ok(i >= 0, `no column ${name}`);
+  return table.rows.map((r) => r[i]);
+};
+
+describe("Splunk driver: authentication", () => {
+  let twin: SplunkTwin;
+  before(async () => {
+    twin = await startSplunkTwin({ token: TOKEN, username: "hunter", password: PASSWORD });
+  });
+  after(() => twin.close());
+
+  it("sends a bearer token and checks it at connect", async () => {
+    const driver = driverFor(twin, { bearer_token: TOKEN });
+    assert.equal(driver.connected, false);
+    await driver.connect({});
+    assert.equal(driver.connected, true);
+    const seen = twin.requests.at(-1);
+    assert.equal(seen?.path, "/services/authentication/current-context");
+    assert.equal(seen?.authorization, `Bearer ${TOKEN}`);
+  });
+
+  it("refuses a wrong token at connect, without showing it", async () => {
+    const wrong = "wrong-token-abcdefghijkl";
+    const driver = driverFor(twin, { bearer_token: wrong });
+    await assert.rejects(driver.connect({}), (err: Error & { code?: string }) => {
+      assert.equal(err.code, "data/live-auth");
+      assert.match(err.message, /bearer token.*401.*not properly authenticated/);
+      assert.ok(!err.message.includes(wrong) && !inspect(err).includes(wrong));
+      return true;
+    });
+    assert.equal(driver.connected, false);
+  });
+
+  it("exchanges username/password for a session key (Authorization: Splunk <key>)", async () => {
+    const driver = driverFor(twin, { username: "hunter", password: PASSWORD });
+    const before = twin.logins;
+    await driver.connect({});
+    assert.equal(twin.logins, before + 1);
+    await driver.query(request("search index=lab sourcetype=failed_logons"));
+    const search = twin.searches.at(-1);
+    assert.match(search?.authorization ?? "", /^Splunk twin-session-/);
+  });
+
+  it("signs in again once when the session key expired", async () => {
+    const driver = driverFor(twin, { username: "hunter", password: PASSWORD });
+    await driver.connect({});
+    const logins = twin.logins;
+    twin.expireSessions();
+    const table = await driver.query(request("search index=lab sourcetype=failed_logons"));
+    assert.equal(table.rows.length, 4);
+    assert.equal(twin.logins, logins + 1);
+  });
+
+  it("reports a failed login with Splunk's message, password masked", async () => {
+    const driver = driverFor(twin, { username: "hunter", password: "not-the-password" });
+    await assert.rejects(driver.connect({}), (err: Error & { code?: string }) => {
+      assert.equal(err.code, "data/live-auth");
+      assert.match(err.message, /Login failed/);
+      assert.ok(!err.message.includes("not-the-password"));
+      return true;
+    });
+  });
+
+  it("connect() options override the config", async () => {
+    const driver = driverFor(twin, { bearer_token: "stale-token-from-config" });
+    await driver.connect({ bearer_token: TOKEN });
+    assert.equal(twin.requests.at(-1)?.authorization, `Bearer ${TOKEN}`);
+  });
+
+  it("needs credentials and a host", async () => {
+    await assert.rejects(driverFor(twin, {}).connect({}), { code: "data/live-config" });
+    const noHost = createSplunkDriver(createLiveSettings({ environment: "Splunk", config: configFor(twin, {}), warn: () => {} }));
+    await assert.rejects(noHost.connect({ host: "" , bearer_token: TOKEN }), { code: "data/live-config" });
+  });
+
+  it("wants a host name, not a URL, in host", async () => {
+    await assert.rejects(driverFor(twin, { bearer_token: TOKEN }).connect({ host: "https://splunk.example.com" }), (err: Error & { code?: string }) => {
+      assert.equal(err.code, "data/live-config");
+      assert.match(err.message, /host.*not a host name/);
+      return true;
+    });
+    await assert.rejects(driverFor(twin, { bearer_token: TOKEN }).connect({ host: "splunk.example.com:8089" }), /give the port in DataProviders\.Splunk\.Args\.port/);
+  });
+
+  it("refuses plain http to a host that is not loopback", async () => {
+    const driver = driverFor(twin, { bearer_token: TOKEN });
+    await assert.rejects(driver.connect({ host: "splunk.example.com" }), { code: "data/live-url" });
+  });
+
+  it("refuses a query before connect", async () => {
+    await assert.rejects(driverFor(twin, { bearer_token: TOKEN }).query(request("search index=lab")), { code: "data/live-not-connected" });
+  });
+});
+
+describe("Splunk driver: searches", () => {
+  let twin: SplunkTwin;
+  let driver: LiveDriver;
+  before(async () => {
+    twin = await startSplunkTwin({ token: TOKEN });
+    driver = driverFor(twin, { bearer_token: TOKEN });
+    await driver.connect({});
+  });
+  after(() => twin.close());
+
+  it("posts the search to /services/search/jobs/export with the time window as epoch seconds", async () => {
+    const start = new Date("2019-02-14T00:00:00Z");
+    const end = new Date("2019-02-15T00:00:00Z");
+    const table = await driver.query(request("index=lab sourcetype=host_logons", { start, end }));
+    const seen = twin.searches.at(-1);
+    assert.equal(seen?.search, "search index=lab sourcetype=host_logons");
+    assert.equal(seen?.earliest, "1550102400");
+    assert.equal(seen?.latest, "1550188800");
+    const times = column(table, "_time") as number[];
+    assert.ok(times.length > 0);
+    for (const t of times) assert.ok(t >= start.getTime() && t < end.getTime());
+  });
+
+  it("types Splunk's text fields: _time and ISO texts → datetime, whole numbers → long, decimals → real, true/false → bool", async () => {
+    const table = await driver.query(request("search index=lab sourcetype=alerts | fields - _bkt _cd _indextime _raw _serial _si _sourcetype host index linecount source sourcetype splunk_server"));
+    const types = Object.fromEntries(table.columns.map((c) => [c.name, c.type]));
+    assert.equal(types._time, "datetime");
+    assert.equal(types.TimeGenerated, "datetime");
+    assert.equal(types.StartTimeUtc, "datetime");
+    assert.equal(types.ConfidenceScore, undefined, "a field with no value in any event is not in Splunk's results");
+    assert.equal(types.IsIncident, "bool");
+    assert.equal(types.AlertName, "string");
+    assert.equal(types._si, undefined, "fields - removed Splunk's own fields");
+    assert.equal(table.rows.length, 41);
+  });
+
+  it("types a float column's values as real", async () => {
+    const table = await driver.query(request("search index=lab sourcetype=syslog | head 50"));
+    const types = Object.fromEntries(table.columns.map((c) => [c.name, c.type]));
+    assert.equal(types.ProcessID, "real");
+    assert.equal(table.rows.length, 50);
+  });
+
+  it("keeps ids that look numeric but are not numbers as text", async () => {
+    const table = await driver.query(request("search index=lab sourcetype=host_logons"));
+    const types = Object.fromEntries(table.columns.map((c) => [c.name, c.type]));
+    assert.equal(types.EventID, "long");
+    assert.equal(types.LogonType, "long");
+    assert.equal(types.TargetLogonId, "string"); // 0x… ids
+    assert.equal(types.TargetUserSid, "string");
+    assert.equal(types._si, "dynamic", "a multivalue field is JSON text");
+    assert.equal(column(table, "_si")[0], '["twin","lab"]');
+  });
+
+  it("returns Splunk's WARN messages as warnings, result caps with how to split", async () => {
+    twin.options.resultCap = 10;
+    twin.options.warn = "Field 'x' does not exist in the data.";
+    try {
+      const table = await driver.query(request("search index=lab sourcetype=processes"));
+      assert.equal(table.rows.length, 10);
+      assert.equal(table.warnings.length, 2);
+      assert.match(table.warnings[0], /Field 'x' does not exist/);
+      assert.match(table.warnings[1], /maximum number of results \(10\).*split_query_by/);
+    } finally {
+      delete twin.options.resultCap;
+      delete twin.options.warn;
+    }
+  });
+
+  it("fails with Splunk's message on a bad search", async () => {
+    await assert.rejects(driver.query(request("search index=lab | nosuchcommand x")), (err: Error & { code?: string }) => {
+      assert.equal(err.code, "data/live-query-failed");
+      assert.match(err.message, /WindowsSecurity\.list_host_logons.*Splunk.*HTTP 400.*Unknown search command 'nosuchcommand'/);
+      return true;
+    });
+  });
+
+  it("returns the rows that arrived with a partial error", async () => {
+    twin.options.partialError = "Search peer idx-02 is down.";
+    try {
+      const table = await driver.query(request("search index=lab sourcetype=failed_logons"));
+      assert.equal(table.rows.length, 4);
+      assert.equal(table.partialError, "Search peer idx-02 is down.");
+    } finally {
+      delete twin.options.partialError;
+    }
+  });
+
+  it("retries a throttled search (429, Retry-After)", async () => {
+    twin.options.throttle = 2;
+    const before = twin.requests.length;
+    const table = await driver.query(request("search index=lab sourcetype=failed_logons"));
+    assert.equal(table.rows.length, 4);
+    assert.equal(twin.requests.length - before, 3);
+  });
+
+  it("retries a 503 (splunkd busy)", async () => {
+    twin.options.throttle = 1;
+    twin.options.throttleStatus = 503;
+    try {
+      const table = await driver.query(request("search index=lab sourcetype=failed_logons"));
+      assert.equal(table.rows.length, 4);
+      assert.equal(twin.options.throttle, 0);
+    } finally {
+      delete twin.options.throttleStatus;
+    }
+  });
+
+  it("gives up when throttling lasts, naming the status", async () => {
+    twin.options.throttle = 10;
+    try {
+      await assert.rejects(driver.query(request("search index=lab sourcetype=failed_logons")), (err: Error & { code?: string }) => {
+        assert.equal(err.code, "data/live-query-failed");
+        assert.match(err.message, /HTTP 429.*Too many requests/);
+        return true;
+      });
+    } finally {
+      twin.options.throttle = 0;
+    }
+  });
+
+  it("stops when the signal aborts", async () => {
+    const controller = new AbortController();
+    controller.abort(new Error("interrupted by test"));
+    await assert.rejects(driver.query(request("search index=lab sourcetype=processes", { signal: controller.signal })), /interrupted by test/);
+  });
+});
+
+describe("Splunk export and column parsing", () => {
+  it("reads JSON lines: final results, previews dropped, messages sorted", () => {
+    const body = [
+      '{"preview":true,"offset":0,"result":{"a":"1"}}',
+      "",
+      '{"preview":false,"offset":0,"result":{"a":"1","b":"x"}}',
+      '{"preview":false,"offset":1,"lastrow":true,"result":{"a":"2"}}',
+      '{"messages":[{"type":"INFO","text":"info"},{"type":"WARN","text":"w"},{"type":"ERROR","text":"e"}]}',
+      "not json",
+    ].join("\n");
+    const out = parseSplunkExport(body);
+    assert.deepEqual(out.results, [{ a: "1", b: "x" }, { a: "2" }]);
+    assert.deepEqual(out.warnings, ["w"]);
+    assert.deepEqual(out.errors, ["e"]);
+  });
+
+  it("keeps the latest preview table when no final rows came", () => {
+    const body = ['{"preview":true,"offset":0,"result":{"n":"1"}}', '{"preview":true,"offset":0,"result":{"n":"2"}}', '{"preview":true,"offset":1,"result":{"n":"3"}}'].join("\n");
+    assert.deepEqual(parseSplunkExport(body).results, [{ n: "2" }, { n: "3" }]);
+  });
+
+  it("prefixes `search` unless the text starts with a command", () => {
+    assert.equal(splunkSearchText("index=x"), "search index=x");
+    assert.equal(splunkSearchText("  search index=x"), "search index=x");
+    assert.equal(splunkSearchText("| makeresults"), "| makeresults");
+  });
+
+  it("infers types only when every value agrees", () => {
+    const t = splunkTable([
+      { n: "1", d: "1.5", mixed: "1", id: "007", b: "True", t: "2019-02-14 10:00:00", z: "2019-02-14T10:00:00.123456+02:00" },
+      { n: "-2", d: "2", mixed: "x", id: "12", b: "false", t: "", z: "2019-02-14T10:00:00Z" },
+    ]);
+    const types = Object.fromEntries(t.columns.map((c) => [c.name, c.type]));
+    assert.deepEqual(types, { n: "long", d: "real", mixed: "string", id: "string", b: "bool", t: "datetime", z: "datetime" });
+    assert.deepEqual(t.rows[0], [1, 1.5, "1", "007", true, Date.UTC(2019, 1, 14, 10), Date.UTC(2019, 1, 14, 8, 0, 0, 123)]);
+    assert.deepEqual(t.rows[1], [-2, 2, "x", "12", false, null, Date.UTC(2019, 1, 14, 10)]);
+  });
+
+  it("reads ISO times with or without zone as UTC", () => {
+    assert.equal(splunkTimeMs("2019-02-14T10:00:00.000+00:00"), Date.UTC(2019, 1, 14, 10));
+    assert.equal(splunkTimeMs("2019-02-14T10:00:00-0130"), Date.UTC(2019, 1, 14, 11, 30));
+    assert.equal(splunkTimeMs("2019-02-14"), undefined);
+    assert.equal(splunkTimeMs("14/02/2019 10:00"), undefined);
+  });
+});

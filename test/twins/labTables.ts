@@ -1,0 +1,90 @@
+/**
+ * The lab's data (data/*.parquet) as the Log Analytics tables a Sentinel
+ * workspace has, for the Log Analytics and Kusto twins. Several files make one
+ * table where the workspace has one (SecurityEvent = logons + failed logons +
+ * process creations + other events). TimeGenerated is a datetime as in the
+ * real tables; lab files that hold it as text are parsed, and a value that
+ * does not parse (some lab exports kept only "mm:ss.f") becomes null.
+ */
+import path from "node:path";
+import pl from "nodejs-polars";
+import type { Row, Value } from "./kqlEngine";
+
+const DATA = path.join(__dirname, "..", "..", "data");
+
+/** Table → lab files. */
+export const LAB_TABLES: Record<string, string[]> = {
+  SecurityAlert: ["alerts_list.parquet"],
+  SecurityEvent: ["host_logons.parquet", "failed_logons.parquet", "processes_on_host.parquet", "all_events.parquet"],
+  SigninLogs: ["aad_logons.parquet"],
+  Syslog: ["syslog_data.parquet"],
+  AzureNetworkAnalytics_CL: ["az_net_comms.parquet"],
+  OfficeActivity: ["activity_for_account.parquet"],
+  HuntlabNetworkSummary_CL: ["timeseries.parquet"],
+};
+
+export interface TwinColumn {
+  name: string;
+  /** Log Analytics type name. */
+  type: string;
+}
+
+export interface TwinTable {
+  columns: TwinColumn[];
+  rows: Row[];
+}
+
+function typeOf(dtype: string): string {
+  if (dtype.startsWith("Datetime") || dtype.startsWith("Date")) return "datetime";
+  if (dtype.startsWith("Duration")) return "timespan";
+  if (dtype.startsWith("List") || dtype.startsWith("Struct")) return "dynamic";
+  if (/^(Int64|UInt64|UInt32)/.test(dtype)) return "long";
+  if (/^(Int32|Int16|Int8|UInt16|UInt8)/.test(dtype)) return "int";
+  if (/^Float/.test(dtype)) return "real";
+  if (dtype === "Bool") return "bool";
+  return "string";
+}
+
+function readFile(file: string): TwinTable {
+  const df = pl.readParquet(path.join(DATA, file));
+  const columns = df.columns.map((name, i) => ({ name, type: typeOf(String(df.dtypes[i].variant ?? df.dtypes[i])) }));
+  const rows = df.toRecords() as Row[];
+  for (const c of columns) {
+    if (c.name === "TimeGenerated" && c.type === "string") {
+      c.type = "datetime";
+      for (const r of rows) {
+        const d = typeof r[c.name] === "string" ? new Date(r[c.name] as string) : null;
+        r[c.name] = d && !Number.isNaN(d.getTime()) && d.getFullYear() > 2000 ? d : null;
+      }
+    } else if (c.type === "timespan") {
+      for (const r of rows) if (typeof r[c.name] === "number") r[c.name] = `${r[c.name]}ms`;
+    }
+    for (const r of rows) if (r[c.name] === undefined) r[c.name] = null;
+  }
+  return { columns, rows };
+}
+
+let cache: Map<string, TwinTable> | undefined;
+
+/** Every lab table (read once). */
+export function labTables(): Map<string, TwinTable> {
+  if (cache) return cache;
+  cache = new Map();
+  for (const [table, files] of Object.entries(LAB_TABLES)) {
+    const parts = files.map(readFile);
+    const columns: TwinColumn[] = [];
+    for (const p of parts) for (const c of p.columns) if (!columns.some((x) => x.name === c.name)) columns.push(c);
+    const rows = parts.flatMap((p) => p.rows.map((r) => Object.fromEntries(columns.map((c) => [c.name, (r[c.name] ?? null) as Value]))));
+    cache.set(table, { columns, rows });
+  }
+  return cache;
+}
+
+/** A value as Log Analytics writes it in JSON. */
+export function wireValue(value: Value, type: string): unknown {
+  if (value === null) return null;
+  if (value instanceof Date) return value.toISOString();
+  if (type === "dynamic") return JSON.stringify(value);
+  if (typeof value === "bigint") return Number(value);
+  return value;
+}
