@@ -8,8 +8,9 @@
  * ≤ 2 s and peak RSS ≤ 2 GB; all rows through IoCExtract + base64.unpackDf
  * ≤ 60 s (rows/s and peak RSS reported).
  *
- * `BENCH_BIG_ROWS` (default 10,000,000) sizes the data; `BENCH_BIG_NO_DEDUPE=1`
- * also times the indicator pass over every row instead of each distinct command line.
+ * `BENCH_BIG_ROWS` (default 10,000,000) sizes the data. The indicator pass
+ * runs twice: over every row (day by day: the target) and over each distinct
+ * command line once (`BENCH_BIG_DEDUPE_ONLY=1`: only that one).
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -74,14 +75,15 @@ export async function run(): Promise<void> {
   const qNote = `${q.rows} rows; first call (provider + scan) ${Number(q.firstMs).toFixed(0)} ms; peak RSS ${Number(q.maxRssMb).toFixed(0)} MB (target ≤ 2048 MB)`;
   rows.push({ name: "one host, one day (host_name + start/end)", runs: 5, medianMs: Number(q.medianMs), minMs: Number(q.minMs), maxMs: Number(q.maxMs), targetMs: 2000, note: qNote });
 
-  const modes = process.env.BENCH_BIG_NO_DEDUPE === "1" ? ["dedupe", "no-dedupe"] : ["dedupe"];
+  // Every row scanned (the target: issue 12's "whole 10M"), then the distinct command lines only (for information).
+  const modes = process.env.BENCH_BIG_DEDUPE_ONLY === "1" ? ["dedupe"] : ["no-dedupe", "dedupe"];
   for (const mode of modes) {
     const r = child(["indicators", OUT, mode]);
     const note =
       `${Number(r.rows).toLocaleString("en")} rows (${Number(r.distinct).toLocaleString("en")} distinct command lines scanned) in ${r.batches} batches; ` +
       `${Math.round(Number(r.rowsPerSecond)).toLocaleString("en")} rows/s; read ${(Number(r.readMs) / 1000).toFixed(1)} s, IoCExtract ${(Number(r.iocMs) / 1000).toFixed(1)} s, ` +
       `unpackDf ${(Number(r.b64Ms) / 1000).toFixed(1)} s; rows with indicators ${Number(r.iocRows).toLocaleString("en")}, with base64 ${Number(r.decodedRows).toLocaleString("en")}; ` +
-      `peak RSS ${Number(r.maxRssMb).toFixed(0)} MB; types ${JSON.stringify(r.iocTypes)}`;
+      `peak RSS ${Number(r.maxRssMb).toFixed(0)} MB; worker threads ${r.workers ? "on" : "off"}; types ${JSON.stringify(r.iocTypes)}`;
     rows.push({ name: `all rows: IoCExtract + base64.unpackDf (${mode})`, runs: 1, medianMs: Number(r.totalMs), minMs: Number(r.totalMs), maxMs: Number(r.totalMs), targetMs: 60_000, note });
   }
   report(`Big data: ${ROWS.toLocaleString("en")} process events in daily Parquet partitions`, rows);

@@ -24,6 +24,7 @@ import { isTextType } from "../common/dtypes";
 import { readArchive } from "./archives";
 import { ARCHIVE_TYPES, detectFileType, type FileType } from "./fileTypes";
 import { Base64Error, transformMessages as msg } from "./messages";
+import { chunkRanges, PARALLEL_DEFAULTS, runChunked, type ParallelOptions } from "./workers/pool";
 
 export { Base64Error } from "./messages";
 
@@ -139,7 +140,24 @@ export interface UnpackDfOptions extends Base64UnpackOptions {
    * position (UInt32, as `data.withRowIndex()` numbers rows).
    */
   indexColumn?: string;
+  /**
+   * Worker threads for big inputs: the rows that pass the vectorised screen
+   * are decoded in chunks on every core and merged in row order (the result
+   * is the same as in one thread). `minRows` and `chunkRows` count screened
+   * rows here. Defaults: {@link BASE64_PARALLEL_DEFAULTS}.
+   */
+  parallel?: ParallelOptions;
 }
+
+/**
+ * The defaults of {@link UnpackDfOptions.parallel}: as {@link PARALLEL_DEFAULTS},
+ * but counted in screened rows (each costs a decode, not a regex pass).
+ */
+export const BASE64_PARALLEL_DEFAULTS: Readonly<Required<ParallelOptions>> = Object.freeze({
+  workers: PARALLEL_DEFAULTS.workers,
+  minRows: 2000,
+  chunkRows: 1000,
+});
 
 /** Columns of the records frame, in MSTICPy's order, then `limit` and `occurrences`. */
 export const BASE64_RECORD_COLUMNS = [
@@ -160,6 +178,9 @@ export const BASE64_RECORD_COLUMNS = [
 ] as const;
 
 type Limits = Readonly<Required<Base64UnpackOptions>>;
+
+/** The limits after defaults and checks (what a worker is given). */
+export type ResolvedBase64Limits = Limits;
 
 interface State {
   opts: Limits;
@@ -439,6 +460,51 @@ function unpackString(input: string, opts: Limits): { full: string; items: Decod
   return { full: text, items: state.items, limits: state.limits };
 }
 
+/** Items decoded from a list of cells: per item, its cell's position in the list and that cell's rewritten text. */
+export interface CellsUnpacked {
+  cell: number[];
+  items: DecodedItem[];
+  fulls: string[];
+}
+
+/** Unpacks each cell (null: empty); cells with nothing decoded give no items. */
+export function unpackCells(cells: readonly (string | null)[], opts: Limits): CellsUnpacked {
+  const out: CellsUnpacked = { cell: [], items: [], fulls: [] };
+  for (let k = 0; k < cells.length; k++) {
+    const r = unpackString(cells[k] ?? "", opts);
+    for (const item of r.items) {
+      out.cell.push(k);
+      out.items.push(item);
+      out.fulls.push(r.full);
+    }
+  }
+  return out;
+}
+
+/**
+ * {@link unpackCells} over chunks of the cells spread on worker threads,
+ * merged in order (in this thread when there are few cells).
+ */
+function unpackInChunks(cells: readonly (string | null)[], opts: Limits, parallel: Required<ParallelOptions>): CellsUnpacked {
+  const chunkRows = Math.max(1, Math.floor(parallel.chunkRows));
+  if (parallel.workers <= 0 || cells.length < parallel.minRows || cells.length <= chunkRows) return unpackCells(cells, opts);
+  const ranges = chunkRanges(cells.length, chunkRows);
+  const slice = (i: number) => cells.slice(ranges[i].offset, ranges[i].offset + ranges[i].length);
+  const parts = runChunked<(string | null)[], CellsUnpacked>({ task: "base64", args: opts, ranges, prepare: slice, compute: (chunk) => unpackCells(chunk, opts) }, parallel);
+  const out: CellsUnpacked = { cell: [], items: [], fulls: [] };
+  parts.forEach((part, p) => {
+    const off = ranges[p].offset;
+    part.items.forEach((item, j) => {
+      out.cell.push(part.cell[j] + off);
+      // Bytes from a worker arrive as a plain Uint8Array: make them a Buffer again.
+      const b = item.inputBytes as Uint8Array;
+      out.items.push(Buffer.isBuffer(b) ? item : { ...item, inputBytes: Buffer.from(b.buffer, b.byteOffset, b.byteLength) });
+      out.fulls.push(part.fulls[j]);
+    });
+  });
+  return out;
+}
+
 /** Series for the records frame (also when there are no items). */
 function recordColumns(items: DecodedItem[]): Series[] {
   const col = <T>(name: string, pick: (i: DecodedItem) => T, dtype: DataType) => pl.Series(name, items.map(pick), dtype);
@@ -516,24 +582,14 @@ export function unpackDf(data: DataFrame, options: UnpackDfOptions): DataFrame {
   }
   const source = data.getColumn(column);
   const text = isTextType(source.dtype) ? source : source.cast(pl.Utf8);
-  const screened = pl
-    .DataFrame([text.rename("t")])
-    .withRowIndex("row")
-    .filter(pl.col("t").str.contains(`[${BASE64_CHARS}]{${opts.minLength},}`));
-  const rows = screened.getColumn("row").toArray() as unknown as number[];
-  const cells = screened.getColumn("t").toArray() as unknown as (string | null)[];
+  // Series-level calls: cheaper here than the same screen as a DataFrame filter.
+  const hit = text.str.contains(`[${BASE64_CHARS}]{${opts.minLength},}`);
+  const rows = Array.from(hit.argTrue().toTypedArray() as Uint32Array);
+  const cells = (rows.length ? text.filter(hit).toArray() : []) as unknown as (string | null)[];
 
-  const items: DecodedItem[] = [];
-  const srcRows: number[] = [];
-  const fulls: string[] = [];
-  for (let k = 0; k < rows.length; k++) {
-    const r = unpackString(cells[k] ?? "", opts);
-    for (const item of r.items) {
-      items.push(item);
-      srcRows.push(rows[k]);
-      fulls.push(r.full);
-    }
-  }
+  const parallel = { ...BASE64_PARALLEL_DEFAULTS, ...Object.fromEntries(Object.entries(options.parallel ?? {}).filter(([, v]) => v !== undefined)) };
+  const { cell, items, fulls } = unpackInChunks(cells, opts, parallel);
+  const srcRows = cell.map((k) => rows[k]);
   const sourceName = (BASE64_RECORD_COLUMNS as readonly string[]).includes(column) || ["src_index", "full_decoded_string"].includes(column) ? `${column}_source` : column;
   const srcIndex =
     indexColumn !== undefined ? data.getColumn(indexColumn).gather(srcRows).rename("src_index") : pl.Series("src_index", srcRows, pl.UInt32);

@@ -22,8 +22,10 @@ import {
   type BuiltinIocType,
   type IocTypeDefinition,
 } from "./iocPatterns";
-import { scanColumns, scanText, type Found } from "./iocScan";
+import { scanColumns, scanScreened, scanText, screenColumn, textValues, type Found, type ScanResult, type ScanSettings, type ScreenedColumn } from "./iocScan";
 import { IocExtractError, transformMessages as msg } from "./messages";
+import { chunkRanges, PARALLEL_DEFAULTS, runChunked, type ParallelOptions } from "./workers/pool";
+import { allBuiltin, mergeScans, type IocTaskArgs, type PackedScan } from "./workers/tasks";
 
 export { IocExtractError } from "./messages";
 
@@ -77,6 +79,14 @@ export interface IocExtractOptions extends IocScanOptions {
    * `data.withRowIndex("SourceIndex")`.
    */
   indexColumn?: string;
+  /**
+   * Worker threads for big inputs: rows are scanned in chunks on every core
+   * and merged in row order (the result is the same as in one thread). Only
+   * built-in types go to workers; a call with a type added by `addIocType`,
+   * or with fewer than `minRows` rows, runs in the calling thread. Defaults:
+   * {@link PARALLEL_DEFAULTS}.
+   */
+  parallel?: ParallelOptions;
 }
 
 /** Options of {@link IoCExtract.addIocType}. */
@@ -203,7 +213,7 @@ export class IoCExtract {
     const defs = this.resolveTypes(opts);
 
     const texts = columns.map((c) => asText(data.getColumn(c)));
-    const found = scanColumns(texts, data.height, defs, opts);
+    const found = scanInChunks(texts, data.height, defs, opts, { ...PARALLEL_DEFAULTS, ...dropUndefined(options.parallel ?? {}) });
     const sourceIndex =
       options.indexColumn !== undefined
         ? data.getColumn(options.indexColumn).gather(found.rows).rename("SourceIndex")
@@ -252,6 +262,39 @@ export class IoCExtract {
   }
 }
 
+/**
+ * `scanColumns` over row chunks spread on worker threads: this thread screens
+ * each chunk in polars (vectorised) and takes its cells as strings, a worker
+ * (or this thread) runs the scanners over them; results are merged in row
+ * order. In one piece, in this thread, when the input is small or a type is
+ * not built in (workers rebuild types by name).
+ */
+function scanInChunks(texts: Series[], height: number, defs: IocTypeDefinition[], settings: ScanSettings, parallel: Required<ParallelOptions>): ScanResult {
+  const chunkRows = Math.max(1, Math.floor(parallel.chunkRows));
+  const inThread = parallel.workers <= 0 || height < parallel.minRows || height <= chunkRows || !allBuiltin(defs);
+  if (inThread) return scanColumns(texts, height, defs, settings);
+  const ranges = chunkRanges(height, chunkRows);
+  const args: IocTaskArgs = {
+    types: defs.map((d) => d.name),
+    settings: { ignoreTlds: settings.ignoreTlds, urlHostAsDns: settings.urlHostAsDns, defanged: settings.defanged },
+  };
+  const parts = runChunked<ScreenedColumn[], ScanResult | PackedScan>(
+    {
+      task: "ioc",
+      args,
+      ranges,
+      prepare: (i) =>
+        texts.map((t) => {
+          const text = t.slice(ranges[i].offset, ranges[i].length);
+          return { cells: textValues(text), screen: screenColumn(text, defs, settings.defanged) };
+        }),
+      compute: (columns, i) => scanScreened(columns, ranges[i].length, defs, settings),
+    },
+    parallel,
+  );
+  return mergeScans(parts, ranges.map((r) => r.offset));
+}
+
 function dropUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
@@ -270,13 +313,10 @@ function asText(series: Series): Series {
   return pl.DataFrame([text.rename("t")]).select(pl.col("t").fillNull(pl.lit(""))).getColumn("t").rename(series.name);
 }
 
-/** The `IoCType` column from per-row type codes: the strings are made by polars. */
+/** The `IoCType` column from per-row type codes: the strings are made by polars (a gather from the few names). */
 function typeColumn(ids: number[], names: string[]): Series {
   if (!names.length) return pl.Series("IoCType", [], pl.Utf8);
-  // (A when/then, not a bare literal, so that the column has one value per row.)
-  let name = pl.when(pl.col("id").eq(pl.lit(0))).then(pl.lit(names[0])).otherwise(pl.lit(null));
-  for (let t = 1; t < names.length; t++) name = pl.when(pl.col("id").eq(pl.lit(t))).then(pl.lit(names[t])).otherwise(name);
-  return pl.DataFrame([pl.Series("id", ids, pl.Int32)]).select(name.cast(pl.Utf8).alias("IoCType")).getColumn("IoCType");
+  return pl.Series("IoCType", names, pl.Utf8).gather(ids);
 }
 
 /** The scanned cells (`Input`): column `cols[i]` of source row `rows[i]`, gathered by polars. */

@@ -5,18 +5,23 @@
  * 1. polars screens it: one vectorised `str.contains` per type prefilter (and
  *    one for defanged forms) gives each row a bit mask of the types it may hold;
  * 2. for each type, the rows flagged for it are joined by NUL characters into
- *    one string (in polars) and the type's scanner runs over that string once —
- *    no per-row strings or calls, and scanners never match across a NUL; a hit's
- *    offset tells its row. Defanged rows, and user-added types, are scanned row
- *    by row;
+ *    one string and the type's scanner runs over that string once — no
+ *    per-row calls, and scanners never match across a NUL; a hit's offset
+ *    tells its row. Defanged rows, and user-added types, are scanned row by row;
  * 3. the hits are grouped by row (a stable counting sort), de-duplicated per
  *    row with MSTICPy's priority rule and grouped by type.
+ *
+ * Steps 2 and 3 are plain JavaScript over strings and typed arrays
+ * (`scanScreened`), so that row chunks can run in worker threads (iocExtract.ts).
  */
 import pl from "nodejs-polars";
-import type { DataFrame, Series } from "nodejs-polars";
+import type { Series } from "nodejs-polars";
 import { DEFANG_PREFILTER, refang } from "./defang";
 import { findUrls, type IocTypeDefinition, type ScanSink, type UrlSpan } from "./iocPatterns";
 import { IocExtractError, transformMessages as msg } from "./messages";
+
+/** The group key of "every flagged row" (prefilter groups are ≥ 0, types without one < 0). */
+const ALL_FLAGGED = Number.MIN_SAFE_INTEGER;
 
 /** Most types one scan handles: the row masks have one bit per type. */
 const MAX_TYPES_PER_SCAN = 30;
@@ -61,7 +66,7 @@ export function scanText(text: string, defs: readonly IocTypeDefinition[], setti
 }
 
 /** Hits of a column scan, in parallel arrays. */
-interface Hits {
+export interface Hits {
   row: number[];
   col: number[];
   type: string[];
@@ -71,12 +76,14 @@ interface Hits {
 
 /**
  * Collects hits from scanners run over a NUL-joined text of many rows (or over
- * one row's text): each hit's offset is mapped to its row.
+ * one row's text): each hit's offset is mapped to its row. Row starts come
+ * from the cells' lengths, so a NUL inside a cell cannot shift them (and
+ * scanners never match across a NUL either way).
  */
 class Collector implements ScanSink {
   text = "";
-  private starts: number[] = []; // offset of each joined row's first character
-  private rows: number[] = []; // the source row of each joined row
+  private starts: Int32Array = new Int32Array(0); // offset of each joined row's first character
+  private rows: ArrayLike<number> = []; // the source row of each joined row
   private col = 0;
   private spans: UrlSpan[] | undefined;
   constructor(
@@ -84,20 +91,20 @@ class Collector implements ScanSink {
     readonly ignoreTlds: boolean,
     readonly urlHostAsDns: boolean,
   ) {}
-  /** Scans `text`, which holds the source rows `rows` joined by NULs. */
-  begin(text: string, rows: number[], col: number): this {
+  /** Scans a {@link Joined} text. */
+  beginJoined(j: Joined, col: number): this {
+    return this.begin(j.text, j.rows, j.starts, col);
+  }
+  /** Scans one cell's text (`row`: its position). */
+  beginCell(text: string, row: number, col: number): this {
+    return this.begin(text, [row], new Int32Array(1), col);
+  }
+  private begin(text: string, rows: ArrayLike<number>, starts: Int32Array, col: number): this {
     this.text = text;
     this.rows = rows;
+    this.starts = starts;
     this.col = col;
     this.spans = undefined;
-    const starts = new Array<number>(rows.length);
-    let at = 0;
-    for (let i = 0; i < rows.length; i++) {
-      starts[i] = at;
-      const nul = text.indexOf("\0", at);
-      at = nul < 0 ? text.length : nul + 1;
-    }
-    this.starts = starts;
     return this;
   }
   add(type: string, value: string, priority: number, at: number): void {
@@ -123,19 +130,35 @@ class Collector implements ScanSink {
   }
 }
 
-/** The screen of a column: per row, a bit mask of the types to scan (bit t = defs[t]), and which rows may be defanged. */
-interface Screen {
-  masks: Int32Array;
-  defanged: Uint8Array;
-  /** For each type, the index of its prefilter column in `frame` (-1: no prefilter, scan every row). */
-  filterOf: number[];
-  /** Columns: `t` (the text), `d` (may be defanged), `m0…` (prefilter hits), `mask`. */
-  frame: DataFrame;
+/** Rows of a chunk joined by NULs, with where each starts. */
+interface Joined {
+  text: string;
+  rows: ArrayLike<number>;
+  starts: Int32Array;
 }
 
-function screen(text: Series, defs: readonly IocTypeDefinition[], defanged: boolean): Screen {
-  // One bit per type in a 32-bit mask.
-  if (defs.length > MAX_TYPES_PER_SCAN) throw new IocExtractError(msg.tooManyIocTypes(defs.map((d) => d.name), MAX_TYPES_PER_SCAN));
+/** `cells[rows[…]]` joined by NULs; row starts from the cells' lengths (a NUL inside a cell cannot shift them). */
+function joinRows(cells: readonly string[], rows: ArrayLike<number>): Joined {
+  const starts = new Int32Array(rows.length);
+  const parts = new Array<string>(rows.length);
+  let at = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const cell = cells[rows[i]];
+    starts[i] = at;
+    parts[i] = cell;
+    at += cell.length + 1;
+  }
+  return { text: parts.join("\0"), rows, starts };
+}
+
+/** The screen of a column: per row, a bit mask of the types to scan (bit t = defs[t]), and which rows may be defanged. */
+export interface Screen {
+  masks: Int32Array;
+  defanged: Uint8Array;
+}
+
+/** For each type, the index of its distinct prefilter (-1: none, scan every row); the prefilters. */
+function prefilterIndex(defs: readonly IocTypeDefinition[]): { filterOf: number[]; patterns: string[] } {
   const patterns: string[] = [];
   const filterOf = defs.map((def) => {
     if (def.prefilter === undefined) return -1;
@@ -143,101 +166,104 @@ function screen(text: Series, defs: readonly IocTypeDefinition[], defanged: bool
     if (i < 0) i = patterns.push(def.prefilter) - 1;
     return i;
   });
-  const col = pl.col("t");
-  // One column per distinct prefilter (the three hash types share one), evaluated in parallel.
-  const frame = pl
-    .DataFrame([text.rename("t")])
-    .select(col, (defanged ? col.str.contains(DEFANG_PREFILTER) : pl.lit(false)).alias("d"), ...patterns.map((p, i) => col.str.contains(p).alias(`m${i}`)));
-  let mask = pl.lit(0);
+  return { filterOf, patterns };
+}
+
+/**
+ * Screens a text column (nulls empty) in polars: one vectorised `str.contains`
+ * per distinct prefilter (the three hash types share one), combined into a
+ * bit mask per row. Series-level calls: about twice as fast here as the same
+ * expressions in one `select`.
+ */
+export function screenColumn(text: Series, defs: readonly IocTypeDefinition[], defanged: boolean): Screen {
+  // One bit per type in a 32-bit mask.
+  if (defs.length > MAX_TYPES_PER_SCAN) throw new IocExtractError(msg.tooManyIocTypes(defs.map((d) => d.name), MAX_TYPES_PER_SCAN));
+  const { filterOf, patterns } = prefilterIndex(defs);
+  const n = text.length;
+  const hitsOf = patterns.map((p) => text.str.contains(p).cast(pl.UInt8).toTypedArray() as Uint8Array);
+  const masks = new Int32Array(n);
+  let always = 0;
   defs.forEach((_def, t) => {
-    const bit = pl.lit(1 << t);
-    mask = mask.add(filterOf[t] < 0 ? bit : pl.when(pl.col(`m${filterOf[t]}`)).then(bit).otherwise(pl.lit(0)));
+    const f = filterOf[t];
+    if (f < 0) {
+      always |= 1 << t;
+      return;
+    }
+    const bit = 1 << t;
+    const h = hitsOf[f];
+    for (let r = 0; r < n; r++) if (h[r]) masks[r] |= bit;
   });
-  const withMask = frame.withColumn(mask.cast(pl.Int32).alias("mask"));
+  if (always) for (let r = 0; r < n; r++) masks[r] |= always;
   return {
-    masks: withMask.getColumn("mask").toTypedArray() as Int32Array,
-    defanged: withMask.getColumn("d").cast(pl.UInt8).toTypedArray() as Uint8Array,
-    filterOf,
-    frame: withMask,
+    masks,
+    defanged: defanged ? (text.str.contains(DEFANG_PREFILTER).cast(pl.UInt8).toTypedArray() as Uint8Array) : new Uint8Array(n),
   };
 }
 
 /**
- * A text column's values as JavaScript strings. Joining them in polars and
- * splitting once in JavaScript is about twice as fast as `toArray()` for large
- * columns; a column that holds the separator falls back to `toArray()`.
+ * A text column's values as JavaScript strings (nulls as ""): `toArray` is
+ * the fastest transfer in this nodejs-polars (faster than joining in polars
+ * and splitting in JavaScript).
  */
 export function textValues(series: Series): string[] {
-  if (series.length < 1000) return series.toArray() as unknown as string[];
-  if (series.str.contains("\0", true).any()) return series.toArray() as unknown as string[];
-  return (series.str.concat("\0").get(0) as string).split("\0");
-}
-
-/** The values of `frame.t` at `rows`, as strings. */
-function cellsAt(frame: DataFrame, rows: number[]): string[] {
-  return textValues(frame.getColumn("t").gather(rows));
+  const values = series.toArray() as unknown as (string | null)[];
+  if (series.nullCount() > 0) for (let i = 0; i < values.length; i++) values[i] ??= "";
+  return values as string[];
 }
 
 /**
- * Scans text column `text` (nulls already empty) for `defs`, appending hits for
- * column number `col` to `hits`.
+ * Runs the scanners over screened cells — JavaScript only, so that it can run
+ * in a worker thread — appending hits for column number `col` (rows are
+ * positions in `cells`).
  */
-function scanColumn(text: Series, defs: readonly IocTypeDefinition[], settings: ScanSettings, col: number, hits: Hits): void {
-  const { masks, defanged, filterOf, frame } = screen(text, defs, settings.defanged);
+export function scanCells(cells: readonly string[], screen: Screen, defs: readonly IocTypeDefinition[], settings: ScanSettings, col: number, hits: Hits): void {
+  const { masks, defanged } = screen;
+  const { filterOf } = prefilterIndex(defs);
   const collector = new Collector(hits, settings.ignoreTlds, settings.urlHostAsDns);
-  // Joining rows with NULs needs a column without NULs.
-  const canJoin = !text.str.contains("\0", true).any();
   // Row lists, one pass over the masks: per prefilter group (the rows its types are scanned in) and per type without one.
-  const groups = new Map<number, number[]>(); // prefilter index → non-defanged rows it flags (-1 - t for type t without prefilter)
   const keyOf = defs.map((_d, t) => (filterOf[t] >= 0 ? filterOf[t] : -1 - t));
   const bitsOf = new Map<number, number>();
-  keyOf.forEach((key, t) => {
-    bitsOf.set(key, (bitsOf.get(key) ?? 0) | (1 << t));
-    if (!groups.has(key)) groups.set(key, []);
-  });
+  keyOf.forEach((key, t) => bitsOf.set(key, (bitsOf.get(key) ?? 0) | (1 << t)));
   const keys = [...bitsOf.keys()];
   const bits = keys.map((k) => bitsOf.get(k) ?? 0);
-  const lists = keys.map((k) => groups.get(k) ?? []);
+  const lists = keys.map(() => [] as number[]);
   const flagged: number[] = []; // rows with any type to scan (and not defanged)
+  const fanged: number[] = [];
   for (let r = 0; r < masks.length; r++) {
     const m = masks[r];
-    if (!m || defanged[r]) continue;
+    if (defanged[r]) {
+      if (cells[r]) fanged.push(r);
+      continue;
+    }
+    if (!m) continue;
     flagged.push(r);
     for (let g = 0; g < keys.length; g++) if (m & bits[g]) lists[g].push(r);
   }
-  const joined = new Map<number, string>(); // prefilter index → its rows joined by NULs (-1: all flagged rows)
-  const join = (f: number, filter: pl.Expr): string => {
-    let text = joined.get(f);
-    if (text === undefined) joined.set(f, (text = frame.filter(filter).getColumn("t").str.concat("\0").get(0) as string));
-    return text;
+  const joined = new Map<number, Joined>(); // group key → its rows' text (ALL_FLAGGED: every flagged row)
+  const join = (key: number, rows: number[]) => {
+    let j = joined.get(key);
+    if (!j) joined.set(key, (j = joinRows(cells, rows)));
+    return j;
   };
   for (let t = 0; t < defs.length; t++) {
     const def = defs[t];
-    const rows = groups.get(keyOf[t]) ?? [];
+    const g = keys.indexOf(keyOf[t]);
+    const rows = lists[g];
     if (!rows.length) continue;
-    const f = filterOf[t];
-    if (canJoin && def.bulk && f >= 0) {
-      // A type flagged in most rows scans the text of all flagged rows (one transfer
+    if (def.bulk && filterOf[t] >= 0) {
+      // A type flagged in most rows scans the text of all flagged rows (one string
       // shared by dns and paths); its prefilter is a superset of its matches, so the
       // extra rows yield nothing.
-      if (rows.length > 0.5 * flagged.length) def.scan(collector.begin(join(-1, pl.col("mask").gt(0).and(pl.col("d").not())), flagged, col));
-      else def.scan(collector.begin(join(f, pl.col(`m${f}`).and(pl.col("d").not())), rows, col));
+      if (rows.length > 0.5 * flagged.length) def.scan(collector.beginJoined(join(ALL_FLAGGED, flagged), col));
+      else def.scan(collector.beginJoined(join(keys[g], rows), col));
     } else {
-      const cells = cellsAt(frame, rows);
-      for (let k = 0; k < rows.length; k++) {
-        if (cells[k]) def.scan(collector.begin(cells[k], [rows[k]], col));
-      }
+      for (const r of rows) if (cells[r]) def.scan(collector.beginCell(cells[r], r, col));
     }
   }
   // Rows that may hold defanged forms: refanged, every type, one by one (rare).
-  const fanged: number[] = [];
-  for (let r = 0; r < defanged.length; r++) if (defanged[r]) fanged.push(r);
-  if (fanged.length) {
-    const cells = cellsAt(frame, fanged);
-    for (let k = 0; k < fanged.length; k++) {
-      const text = refang(cells[k]);
-      for (const def of defs) def.scan(collector.begin(text, [fanged[k]], col));
-    }
+  for (const r of fanged) {
+    const text = refang(cells[r]);
+    for (const def of defs) def.scan(collector.beginCell(text, r, col));
   }
 }
 
@@ -258,8 +284,24 @@ export interface ScanResult {
  * under its highest-priority type.
  */
 export function scanColumns(columns: Series[], height: number, defs: readonly IocTypeDefinition[], settings: ScanSettings): ScanResult {
+  return scanScreened(
+    columns.map((text) => ({ cells: textValues(text), screen: screenColumn(text, defs, settings.defanged) })),
+    height,
+    defs,
+    settings,
+  );
+}
+
+/** One column of a chunk: its cells as strings and its screen. */
+export interface ScreenedColumn {
+  cells: string[];
+  screen: Screen;
+}
+
+/** {@link scanColumns} after the screen: JavaScript only (a worker thread's part). */
+export function scanScreened(columns: readonly ScreenedColumn[], height: number, defs: readonly IocTypeDefinition[], settings: ScanSettings): ScanResult {
   const hits: Hits = { row: [], col: [], type: [], value: [], priority: [] };
-  columns.forEach((text, ci) => scanColumn(text, defs, settings, ci, hits));
+  columns.forEach((c, ci) => scanCells(c.cells, c.screen, defs, settings, ci, hits));
   // Stable counting sort by row: within a row, hits keep column, scanner and discovery order.
   const n = hits.row.length;
   const first = new Int32Array(height + 1);

@@ -10,10 +10,19 @@
  * and n.. for the inferred parents; per-node columns are typed arrays in that
  * numbering, which keeps the one pass in time order (matchParents) and the
  * depth-first walk (treeLayout) cheap; strings stay in polars where they can.
+ *
+ * Where the time goes (bench/processTree.bench.ts, 200k events): almost all
+ * of it in polars, at a few tens of ms per pass over a 200k-row text column,
+ * and in polars calls themselves (each costs ms, whatever its size). So a
+ * step does one pass per column it must make and no more: repeated rows are
+ * looked for among the rows whose time repeats, not by hashing every column;
+ * a text time column is parsed with one detected format in one call (see
+ * parseOneFormat); paths are written into one buffer, not as JS strings
+ * (treePaths); filters that keep every row are skipped.
  */
 import pl, { type DataType } from "nodejs-polars";
 import { isTemporalType, isTextType } from "../common/dtypes";
-import { parseTimeSeries } from "../data/timeParsing";
+import { TIME_FORMATS, parseTimeSeries, strptimeExpr, textTimeUnit } from "../data/timeParsing";
 import { resolveSchema, schemaTimeColumns, type ProcSchema } from "./processTreeSchema";
 import { ProcessTreeError, transformMessages as msg } from "./messages";
 
@@ -70,16 +79,55 @@ export function processEvents(procs: pl.DataFrame, schema?: Partial<ProcSchema>)
   const ROW = "__hl_row";
   let df = procs.withRowIndex(ROW);
   const { eventIdColumn, eventIdIdentifier: id } = resolved;
-  if (hasColumn(procs, eventIdColumn) && id !== undefined) df = df.filter(eventFilter(df, eventIdColumn, id));
+  if (hasColumn(procs, eventIdColumn) && id !== undefined) {
+    // Filtering copies every column: only when some row is not a process creation.
+    const keep = df.select(eventFilter(df, eventIdColumn, id).alias("k")).getColumn("k");
+    if (Number(keep.cast(pl.UInt32).sum()) !== df.height) df = df.filter(keep);
+  }
+  // The event times, parsed up front when one format fits them all: repeated rows are then found by an integer hash.
+  const stamp = resolved.timeStamp;
+  const stampColumn = hasColumn(df, stamp) ? df.getColumn(stamp) : undefined;
+  let parsedStamp = stampColumn && isTextType(stampColumn.dtype) ? parseOneFormat(stampColumn) : undefined;
   // The same event exported twice.
-  if (df.height > 1) df = df.unique({ subset: columns, keep: "first", maintainOrder: true });
+  if (df.height > 1) {
+    const narrow = parsedStamp ?? (stampColumn && !isTextType(stampColumn.dtype) ? stampColumn : undefined);
+    const keep = repeatedRows(df, columns, narrow);
+    if (keep) {
+      df = df.filter(keep);
+      parsedStamp = parsedStamp?.filter(keep);
+    }
+  }
   if (df.height === 0) {
     throw new ProcessTreeError(msg.noProcessEvents(resolved.name, eventIdColumn ? `${eventIdColumn} = ${id}` : ""));
   }
   const inputRow = df.getColumn(ROW).cast(pl.UInt32).toTypedArray() as Uint32Array;
   const times = schemaTimeColumns(resolved).filter((c, k, all) => hasColumn(df, c) && all.indexOf(c) === k);
-  const events = df.drop(ROW).withColumns(...times.map((c) => parseTimeColumn(df, c, resolved.numericTimeUnit)));
+  const events = df.drop(ROW).withColumns(...times.map((c) => (c === stamp && parsedStamp ? parsedStamp : parseTimeColumn(df, c, resolved.numericTimeUnit))));
   return { schema: resolved, events, inputRow, inputRows: procs.height };
+}
+
+/**
+ * Which rows of `df` to keep when dropping those equal, on every one of
+ * `columns`, to an earlier row; undefined when there are none. Only rows
+ * whose `narrow` value (the event time) repeats can repeat a whole row:
+ * hashing every text column is left to those few (with times at ms or
+ * better, usually none).
+ */
+function repeatedRows(df: pl.DataFrame, columns: string[], narrow: pl.Series | undefined): pl.Series | undefined {
+  const ROW = "__hl_candidate";
+  const candidate = narrow ? narrow.isDuplicated() : undefined;
+  let rows = df.withRowIndex(ROW);
+  if (candidate) {
+    if (!candidate.any()) return undefined;
+    rows = rows.filter(candidate);
+  }
+  const kept = rows.unique({ subset: columns, keep: "first", maintainOrder: true });
+  if (kept.height === rows.height) return undefined;
+  const keep = new Uint8Array(df.height).fill(1);
+  const all = rows.getColumn(ROW).cast(pl.UInt32).toTypedArray() as Uint32Array;
+  for (const r of all) keep[r] = 0;
+  for (const r of kept.getColumn(ROW).cast(pl.UInt32).toTypedArray() as Uint32Array) keep[r] = 1;
+  return pl.Series("keep", keep).cast(pl.Bool);
 }
 
 /** Rows whose event type is process creation: numbers as numbers, anything else as text; ECS-style lists hold the value. */
@@ -98,6 +146,8 @@ function eventFilter(df: pl.DataFrame, column: string, id: string | number): pl.
 function parseTimeColumn(df: pl.DataFrame, column: string, numericUnit: ProcSchema["numericTimeUnit"]): pl.Series {
   const series = df.getColumn(column);
   if (isTextType(series.dtype)) {
+    const fast = parseOneFormat(series);
+    if (fast) return fast;
     const parsed = parseTimeSeries(series);
     if (!parsed.parsed) {
       throw new ProcessTreeError(msg.processTimeUnparsed(column, parsed.failures, parsed.examples));
@@ -113,17 +163,45 @@ function parseTimeColumn(df: pl.DataFrame, column: string, numericUnit: ProcSche
   throw new ProcessTreeError(msg.processTimeType(column, series.dtype.variant));
 }
 
+/**
+ * A text time column in one strptime pass, when one format reads every value:
+ * the first of `TIME_FORMATS` that reads any of a sample of the values must
+ * read them all (the format `parseTimeSeries` would try first), in the unit
+ * it would pick. Undefined when any value does not parse with it (spaces,
+ * mixed formats…): the caller then runs `parseTimeSeries`, which tries the
+ * formats per value, strips and explains failures. This saves its per-column
+ * strip, its format trials (a polars call each) and its coalescing.
+ */
+function parseOneFormat(series: pl.Series): pl.Series | undefined {
+  const RAW = "raw";
+  const spread = series.len() > 4096 ? series.gatherEvery(Math.ceil(series.len() / 4096)) : series;
+  const sample = pl.DataFrame([spread.rename(RAW)]).filter(pl.col(RAW).neq(pl.lit(""))).head(64).getColumn(RAW);
+  if (sample.len() === 0) return undefined;
+  const unit = textTimeUnit(series);
+  // Every format on the sample in one polars call (each call costs far more than 64 values).
+  const tries = pl.DataFrame([sample.rename(RAW)]).select(...TIME_FORMATS.map((fmt, k) => strptimeExpr(pl.col(RAW), fmt, unit).isNotNull().sum().alias(String(k))));
+  const counts = TIME_FORMATS.map((_, k) => Number(tries.getColumn(String(k)).toArray()[0]));
+  // parseTimeSeries would try, per value, the formats that read some sampled value in this order: the first must read them all.
+  const first = counts.findIndex((c) => c > 0);
+  if (first < 0 || counts[first] !== sample.len()) return undefined;
+  const parsed = pl
+    .DataFrame([series.rename(RAW)])
+    .select(strptimeExpr(pl.col(RAW), TIME_FORMATS[first], unit).alias("t"), pl.col(RAW).isNotNull().and(pl.col(RAW).neq(pl.lit(""))).alias("present"));
+  const failed = parsed.select(pl.col("t").isNull().and(pl.col("present")).any().alias("f")).getColumn("f").toArray()[0];
+  return failed === false ? parsed.getColumn("t").rename(series.name) : undefined;
+}
+
 // ---------------------------------------------------------------- keys
 
 /** Expressions over the events naming a process and the parent (and grandparent) it names. */
 interface Identity {
   /** Host name, "" when none. */
   host: pl.Expr;
-  /** Image, lower case, "" when null. */
+  /** Image's file name ({@link fileName}), lower case, "" when null. */
   image: pl.Expr;
-  /** The parent's image as the event names it, lower case; "unknown" when null, empty or not in the events. */
+  /** The parent's image's file name as the event names it, lower case; "unknown" when null, empty or not in the events. */
   parentImage: pl.Expr;
-  /** The grandparent's image, lower case; "unknown" when null, empty or not in the events. */
+  /** The grandparent's image's file name, lower case; "unknown" when null, empty or not in the events. */
   grandparentImage: pl.Expr;
   /** Process id, parent id and grandparent id as text (integers without ".0"); null when missing. */
   pid: pl.Expr;
@@ -133,26 +211,6 @@ interface Identity {
   byImage: boolean;
 }
 
-/** A name column, lower case: "unknown" when null, empty or absent (MSTICPy's rule for ""). */
-function nameOrUnknown(df: pl.DataFrame, column: string | undefined): pl.Expr {
-  if (!hasColumn(df, column)) return lit("unknown");
-  const name = pl.col(column).cast(pl.Utf8);
-  return pl.when(name.isNull().or(name.eq(lit("")))).then(lit("unknown")).otherwise(name).str.toLowerCase();
-}
-
-function identity(events: pl.DataFrame, schema: ProcSchema): Identity {
-  return {
-    host: hasColumn(events, schema.hostName) ? pl.col(schema.hostName).cast(pl.Utf8).fillNull(lit("")) : lit(""),
-    image: pl.col(schema.processName).cast(pl.Utf8).fillNull(lit("")).str.toLowerCase(),
-    parentImage: nameOrUnknown(events, schema.parentName),
-    grandparentImage: nameOrUnknown(events, schema.grandparentName),
-    pid: idText(events, schema.processId),
-    ppid: idText(events, schema.parentId),
-    gpid: hasColumn(events, schema.grandparentId) ? idText(events, schema.grandparentId) : undefined,
-    byImage: hasColumn(events, schema.parentName),
-  };
-}
-
 /**
  * The file name of an image path (after the last `\` or `/`): lookups compare
  * file names, so a parent named by its full path (Sysmon, 4688, MDE's
@@ -160,6 +218,43 @@ function identity(events: pl.DataFrame, schema: ProcSchema): Identity {
  * its file name (MDE `FileName`), and the other way round.
  */
 const fileName = (image: pl.Expr): pl.Expr => image.str.replace("^.*[\\\\/]", "");
+
+/** Above this many distinct values, {@link perDistinct} works on the rows themselves. */
+const MAX_DISTINCT_MAPPED = 4096;
+
+/**
+ * `f` of a text column (null stays null), computed once per distinct value
+ * and mapped back onto the rows: image columns hold a few hundred paths over
+ * 200k rows, and lower-casing and cutting each row costs more than a lookup.
+ */
+function perDistinct(df: pl.DataFrame, column: string, f: (text: pl.Expr) => pl.Expr): pl.Expr {
+  const text = pl.col(column).cast(pl.Utf8);
+  const V = "v";
+  const distinct = df.select(text.unique().alias(V)).filter(pl.col(V).isNotNull());
+  if (distinct.height > MAX_DISTINCT_MAPPED) return f(text);
+  const mapped = distinct.select(pl.col(V), f(pl.col(V)).alias("m"));
+  return text.replace(mapped.getColumn(V).toArray() as unknown as string[], mapped.getColumn("m").toArray() as unknown as string[]);
+}
+
+/** A name column's file name, lower case: "unknown" when null, empty or absent (MSTICPy's rule for ""). */
+function fileNameOrUnknown(df: pl.DataFrame, column: string | undefined): pl.Expr {
+  if (!hasColumn(df, column)) return lit("unknown");
+  const name = pl.col(column).cast(pl.Utf8);
+  return pl.when(name.isNull().or(name.eq(lit("")))).then(lit("unknown")).otherwise(perDistinct(df, column, (v) => fileName(v.str.toLowerCase())));
+}
+
+function identity(events: pl.DataFrame, schema: ProcSchema): Identity {
+  return {
+    host: hasColumn(events, schema.hostName) ? pl.col(schema.hostName).cast(pl.Utf8).fillNull(lit("")) : lit(""),
+    image: perDistinct(events, schema.processName, (v) => fileName(v.str.toLowerCase())).fillNull(lit("")),
+    parentImage: fileNameOrUnknown(events, schema.parentName),
+    grandparentImage: fileNameOrUnknown(events, schema.grandparentName),
+    pid: idText(events, schema.processId),
+    ppid: idText(events, schema.parentId),
+    gpid: hasColumn(events, schema.grandparentId) ? idText(events, schema.grandparentId) : undefined,
+    byImage: hasColumn(events, schema.parentName),
+  };
+}
 
 /** An id column as text: integers (also float-typed ones) without ".0", text as is. */
 function idText(df: pl.DataFrame, column: string): pl.Expr {
@@ -205,7 +300,7 @@ function startMicros(df: pl.DataFrame, schema: ProcSchema): pl.Expr {
 
 /** `image|pid|time` (image lower case; time `YYYY-MM-DD HH:MM:SS.ffffff`, `nullTime` when unknown). */
 function keyExpr(df: pl.DataFrame, schema: ProcSchema, nullTime: string): pl.Expr {
-  const image = pl.col(schema.processName).cast(pl.Utf8).fillNull(lit("")).str.toLowerCase();
+  const image = perDistinct(df, schema.processName, (v) => v.str.toLowerCase()).fillNull(lit(""));
   const time = startMicros(df, schema).cast(pl.Datetime("us")).dt.strftime("%Y-%m-%d %H:%M:%S%.6f").fillNull(lit(nullTime));
   return pl.concatString([image, idText(df, schema.processId).fillNull(lit("NaN")), time], "|");
 }
@@ -237,7 +332,7 @@ export function processKeys({ events, schema }: ProcessEvents): ProcessKeys {
   const n = events.height;
   const { host, image, parentImage, grandparentImage, pid, ppid, gpid, byImage } = identity(events, schema);
   // A null id looks up nothing (ignoreNulls false): a null parent id is a root, not a parent "".
-  const lookup = (id: pl.Expr, name: pl.Expr): pl.Expr => pl.concatString(byImage ? [host, id, fileName(name)] : [host, id], SEP, false);
+  const lookup = (id: pl.Expr, name: pl.Expr): pl.Expr => pl.concatString(byImage ? [host, id, name] : [host, id], SEP, false);
   const timed = hasColumn(events, schema.parentCreationTime);
   const gpTimed = !!gpid && hasColumn(events, schema.grandparentCreationTime);
   const work = events.select(
@@ -249,23 +344,14 @@ export function processKeys({ events, schema }: ProcessEvents): ProcessKeys {
     ...(timed ? [columnMicros(events, schema.parentCreationTime).alias("pt")] : []),
     ...(gpTimed ? [columnMicros(events, schema.grandparentCreationTime).alias("gpt")] : []),
   );
-  // All lookups in one numbering (0 = null).
-  const raw = pl
+  // All lookups in one dense numbering, 1.. (0 = null): categorical codes are global in polars (not 0..k), their dense rank is not.
+  const codes = pl
     .DataFrame([pl.concat([work.getColumn("pl"), work.getColumn("ppl"), ...(gpid ? [work.getColumn("gpl")] : [])]).rename("c")])
-    .select(pl.col("c").cast(pl.Categorical).toPhysical().cast(pl.UInt32).add(1).fillNull(0))
+    .select(pl.col("c").cast(pl.Categorical).toPhysical().rank("dense").cast(pl.UInt32).fillNull(0))
     .getColumn("c")
     .toTypedArray() as Uint32Array;
-  // Categorical codes are global in polars (not 0..k): renumber them densely, 0 staying "no id".
-  const dense = new Map<number, number>([[0, 0]]);
-  const codes = new Uint32Array(raw.length);
-  for (let i = 0; i < raw.length; i += 1) {
-    let d = dense.get(raw[i]);
-    if (d === undefined) {
-      d = dense.size;
-      dense.set(raw[i], d);
-    }
-    codes[i] = d;
-  }
+  let codeCount = 1;
+  for (let i = 0; i < codes.length; i += 1) if (codes[i] >= codeCount) codeCount = codes[i] + 1;
   const order = work.select(pl.col("t")).withRowIndex("i").sort({ by: ["t", "i"], nullsLast: false }).getColumn("i").cast(pl.UInt32).toTypedArray() as Uint32Array;
   const floats = (c: string, empty: number): Float64Array => work.select(pl.col(c).cast(pl.Float64).fillNull(pl.lit(empty))).getColumn(c).toTypedArray() as Float64Array;
   return {
@@ -277,7 +363,7 @@ export function processKeys({ events, schema }: ProcessEvents): ProcessKeys {
     ...(timed ? { parentTime: floats("pt", NaN) } : {}),
     ...(gpid ? { grandparentCode: codes.subarray(2 * n) } : {}),
     ...(gpTimed ? { grandparentTime: floats("gpt", NaN) } : {}),
-    codeCount: dense.size + 1,
+    codeCount: codeCount + 1,
   };
 }
 
@@ -293,7 +379,8 @@ export function uniqueKeys(keys: pl.Series, order: ArrayLike<number>): pl.Series
   if (!at.length) return keys;
   const names = gather(keys, at).toArray() as unknown as string[];
   // Renamed keys go after the others; `index` picks each key's final value.
-  const index = Uint32Array.from({ length: keys.len() }, (_, i) => i);
+  const index = new Uint32Array(keys.len());
+  for (let i = 0; i < index.length; i += 1) index[i] = i;
   const renamed: string[] = [];
   const seen = new Map<string, number>();
   names.forEach((name, j) => {
@@ -556,11 +643,16 @@ export function processNodes(events: ProcessEvents, keys: ProcessKeys, matched: 
   allTimes.set(t1, n);
   allTimes.set(t2, n + m1);
   // Repeated keys are numbered inferred parents first, then events in time order.
-  const keyOrder = Uint32Array.from({ length: n + added }, (_, k) => (k < added ? n + k : keys.order[k - added]));
+  const keyOrder = new Uint32Array(n + added);
+  for (let k = 0; k < added; k += 1) keyOrder[k] = n + k;
+  keyOrder.set(keys.order, added);
+  const sourceIndex = new Int32Array(n + added);
+  sourceIndex.set(events.inputRow);
+  for (let i = n; i < n + added; i += 1) sourceIndex[i] = events.inputRows + i - n;
   return {
     parent,
-    key: uniqueKeys(pl.concat([keys.key, inferred.key]), keyOrder),
-    sourceIndex: Int32Array.from({ length: n + added }, (_, i) => (i < n ? events.inputRow[i] : events.inputRows + i - n)),
+    key: uniqueKeys(added ? pl.concat([keys.key, inferred.key]) : keys.key, keyOrder),
+    sourceIndex,
     width: Math.max(5, String(events.inputRows + added).length),
     inferred: inferred.rows,
     order: timeOrder(keys.order, allTimes, n, true),
@@ -592,10 +684,16 @@ function timeOrder(eventOrder: Uint32Array, time: Float64Array, n: number, timed
 export interface TreeLayout {
   /** Nodes in output order: each root, then its descendants depth first, siblings in time order. */
   treeOrder: Int32Array;
-  /** Source indices (padded) from the root down to the node, `/`-separated. */
-  path: string[];
+  /**
+   * Source indices (padded) from the root down to the node, `/`-separated, per
+   * node. Built on first use: the tree itself builds its paths in polars
+   * ({@link treePaths}), never as 200k JS strings.
+   */
+  readonly path: string[];
   /** Number of path segments: roots are 1. */
   level: Int32Array;
+  /** Whether a node was reached from a root (0: caught in a parent cycle; its path is its own source index). */
+  reached: Uint8Array;
 }
 
 /**
@@ -618,12 +716,13 @@ function completeOrder(parent: Int32Array, order: ArrayLike<number>): ArrayLike<
       else before.set(k, [p]);
     }
   }
-  const out: number[] = [];
+  const out = new Uint32Array(total);
+  let o = 0;
   for (let k = 0; k < order.length; k += 1) {
-    for (const p of before.get(k) ?? []) out.push(p);
-    out.push(order[k]);
+    for (const p of before.get(k) ?? []) out[o++] = p;
+    out[o++] = order[k];
   }
-  for (let i = 0; i < total; i += 1) if (!listed[i] && !placed[i]) out.push(i);
+  for (let i = 0; i < total; i += 1) if (!listed[i] && !placed[i]) out[o++] = i;
   return out;
 }
 
@@ -638,7 +737,6 @@ function completeOrder(parent: Int32Array, order: ArrayLike<number>): ArrayLike<
 export function treeLayout(parent: Int32Array, order: ArrayLike<number>, sourceIndex: ArrayLike<number>, width: number): TreeLayout {
   const total = parent.length;
   const full = completeOrder(parent, order);
-  const label = (i: number): string => String(sourceIndex[i]).padStart(width, "0");
   // Children lists (CSR), each in time order.
   const childStart = new Int32Array(total + 1);
   for (let i = 0; i < total; i += 1) if (parent[i] >= 0) childStart[parent[i] + 1] += 1;
@@ -650,37 +748,98 @@ export function treeLayout(parent: Int32Array, order: ArrayLike<number>, sourceI
     if (parent[i] >= 0) childList[fill[parent[i]]++] = i;
   }
 
-  const path = new Array<string>(total);
   const level = new Int32Array(total).fill(1);
   const treeOrder = new Int32Array(total);
-  const visited = new Uint8Array(total);
+  const reached = new Uint8Array(total);
   let out = 0;
-  const stack: number[] = [];
+  // Depth first with an explicit stack (trees can be deeper than the call stack).
+  const stack = new Int32Array(total);
   for (let k = 0; k < total; k += 1) {
     const root = full[k];
     if (parent[root] >= 0) continue;
-    path[root] = label(root);
-    stack.push(root);
-    while (stack.length) {
-      const node = stack.pop() as number;
-      if (visited[node]) continue;
-      visited[node] = 1;
+    let top = 0;
+    stack[top++] = root;
+    while (top) {
+      const node = stack[--top];
+      if (reached[node]) continue;
+      reached[node] = 1;
       treeOrder[out++] = node;
       for (let c = childStart[node + 1] - 1; c >= childStart[node]; c -= 1) {
         const kid = childList[c];
-        path[kid] = `${path[node]}/${label(kid)}`;
         level[kid] = level[node] + 1;
-        stack.push(kid);
+        stack[top++] = kid;
       }
     }
   }
   for (let k = 0; k < total; k += 1) {
     const i = full[k];
-    if (visited[i]) continue;
-    path[i] = label(i);
-    treeOrder[out++] = i;
+    if (!reached[i]) treeOrder[out++] = i;
   }
-  return { treeOrder, path, level };
+  let path: string[] | undefined;
+  return {
+    treeOrder,
+    level,
+    reached,
+    get path(): string[] {
+      path ??= layoutPaths(parent, treeOrder, reached, sourceIndex, width);
+      return path;
+    },
+  };
+}
+
+/** Paths as JS strings, per node (for {@link TreeLayout.path}; parents come before their children in `treeOrder`). */
+function layoutPaths(parent: Int32Array, treeOrder: Int32Array, reached: Uint8Array, sourceIndex: ArrayLike<number>, width: number): string[] {
+  const path = new Array<string>(parent.length);
+  for (const i of treeOrder) {
+    const label = String(sourceIndex[i]).padStart(width, "0");
+    path[i] = reached[i] && parent[i] >= 0 ? `${path[parent[i]]}/${label}` : label;
+  }
+  return path;
+}
+
+/**
+ * Paths of the rows of a tree (rows in tree order, so a parent's path is
+ * written before its children's): each row's path is its parent's path + "/"
+ * + its own padded source index, copied byte for byte into one buffer (labels
+ * are fixed-width digits, so every path's length is known) that polars reads
+ * as a one-column CSV. Building 200k path strings in JS and handing them to
+ * polars one by one costs several times more (the strings are garbage, and
+ * the hand-over copies each). `parentPos`: row of each row's parent (-1:
+ * none); `level`: 1 for roots and for rows caught in a parent cycle (their
+ * path is their own label); `sourceIndex`: each row's source index, written
+ * with `width` digits.
+ */
+export function treePaths(parentPos: Int32Array, level: Int32Array, sourceIndex: Int32Array, width: number): pl.Series {
+  const total = level.length;
+  const HEADER = "path\n";
+  const length = new Int32Array(total);
+  let size = HEADER.length;
+  for (let k = 0; k < total; k += 1) {
+    length[k] = level[k] * (width + 1) - 1;
+    size += length[k] + 1;
+  }
+  const buffer = Buffer.allocUnsafe(size);
+  buffer.write(HEADER, 0, "latin1");
+  const offset = new Int32Array(total);
+  let at = HEADER.length;
+  for (let k = 0; k < total; k += 1) {
+    offset[k] = at;
+    const p = parentPos[k];
+    if (level[k] > 1) {
+      buffer.copyWithin(at, offset[p], offset[p] + length[p]);
+      at += length[p];
+      buffer[at++] = 0x2f; // "/"
+    }
+    let value = sourceIndex[k];
+    for (let d = width - 1; d >= 0; d -= 1) {
+      buffer[at + d] = 0x30 + (value % 10);
+      value = Math.floor(value / 10);
+    }
+    at += width;
+    buffer[at++] = 0x0a; // "\n"
+  }
+  // Every column as text (paths are digits: no inference); no quoting is needed.
+  return pl.readCSV(buffer, { inferSchemaLength: 0 }).getColumn("path");
 }
 
 // ---------------------------------------------------------------- roles
@@ -691,32 +850,36 @@ export function treeLayout(parent: Int32Array, order: ArrayLike<number>, sourceI
  * children) of each row, from the row of its parent (-1: none).
  */
 export function nodeRoles(parentRow: Int32Array): pl.DataFrame {
-  const hasChild = new Uint8Array(parentRow.length);
-  for (const p of parentRow) if (p >= 0) hasChild[p] = 1;
+  const total = parentRow.length;
+  const isLeaf = new Uint8Array(total).fill(1);
+  const isRoot = new Uint8Array(total);
+  for (let k = 0; k < total; k += 1) {
+    const p = parentRow[k];
+    if (p >= 0) isLeaf[p] = 0;
+    else isRoot[k] = 1;
+  }
   const root = pl.col("IsRoot");
   const leaf = pl.col("IsLeaf");
-  return pl
-    .DataFrame([pl.Series("IsRoot", Uint8Array.from(parentRow, (p) => (p < 0 ? 1 : 0))), pl.Series("IsLeaf", hasChild.map((h) => 1 - h))])
-    .select(
-      root.cast(pl.Bool),
-      leaf.cast(pl.Bool),
-      root.eq(0).and(leaf.eq(0)).alias("IsBranch"),
-      pl
-        .when(root.eq(1))
-        .then(pl.when(leaf.eq(1)).then(lit("isolated")).otherwise(lit("root")))
-        .otherwise(pl.when(leaf.eq(1)).then(lit("leaf")).otherwise(lit("branch")))
-        .alias("NodeRole"),
-    );
+  return pl.DataFrame([pl.Series("IsRoot", isRoot), pl.Series("IsLeaf", isLeaf)]).select(
+    root.cast(pl.Bool),
+    leaf.cast(pl.Bool),
+    root.eq(0).and(leaf.eq(0)).alias("IsBranch"),
+    pl
+      .when(root.eq(1))
+      .then(pl.when(leaf.eq(1)).then(lit("isolated")).otherwise(lit("root")))
+      .otherwise(pl.when(leaf.eq(1)).then(lit("leaf")).otherwise(lit("branch")))
+      .alias("NodeRole"),
+  );
 }
 
 // ---------------------------------------------------------------- output
 
 /** The tree: the events (plus inferred parents) in tree order, with the tree columns. */
-export function assembleTree({ events, schema }: ProcessEvents, { parent, inferred, key, sourceIndex, width }: ProcessNodes, { treeOrder, path, level }: TreeLayout): pl.DataFrame {
+export function assembleTree({ events, schema }: ProcessEvents, { parent, inferred, key, sourceIndex, width }: ProcessNodes, { treeOrder, level }: TreeLayout): pl.DataFrame {
   const total = parent.length;
   const n = total - inferred.height;
   // Inferred processes too: a rebuilt parent may carry its logon session.
-  let rows = inferred.height ? pl.concat([events, inferred], { how: "diagonal" }) : events;
+  let rows = inferred.height ? pl.concat([events, inferred], { how: "diagonal", rechunk: false }) : events;
   if (hasColumn(events, schema.logonId)) {
     const logon = pl.col(schema.logonId).cast(pl.Utf8);
     const target = hasColumn(events, schema.targetLogonId) ? pl.col(schema.targetLogonId).cast(pl.Utf8) : undefined;
@@ -724,19 +887,33 @@ export function assembleTree({ events, schema }: ProcessEvents, { parent, inferr
       (target ? pl.when(target.isNotNull().and(target.neq(lit("0x0"))).and(target.neq(lit("0"))).and(target.neq(lit("")))).then(target).otherwise(logon) : logon).alias("EffectiveLogonId"),
     );
   }
-  const ordered = Array.from(treeOrder);
+  // Per row of the output (tree order): its node's parent's row, source index, level and whether it is inferred.
   const positionOf = new Int32Array(total);
-  ordered.forEach((node, pos) => (positionOf[node] = pos));
-  const parentPos = Int32Array.from(ordered, (i) => (parent[i] >= 0 ? positionOf[parent[i]] : -1));
+  for (let pos = 0; pos < total; pos += 1) positionOf[treeOrder[pos]] = pos;
+  const parentPos = new Int32Array(total);
+  const rowSource = new Int32Array(total);
+  const parentSource = new Int32Array(total);
+  const rowLevel = new Int32Array(total);
+  const rowInferred = new Uint8Array(total);
+  for (let pos = 0; pos < total; pos += 1) {
+    const i = treeOrder[pos];
+    const p = parent[i];
+    parentPos[pos] = p >= 0 ? positionOf[p] : -1;
+    rowSource[pos] = sourceIndex[i];
+    parentSource[pos] = p >= 0 ? sourceIndex[p] : -1;
+    rowLevel[pos] = level[i];
+    rowInferred[pos] = i >= n ? 1 : 0;
+  }
+  const labels = pl.Series("source_index", rowSource).cast(pl.Utf8).str.padStart(width, "0");
   const treeColumns = pl
     .DataFrame([
       gather(key, treeOrder).rename("proc_key"),
       pl.Series("parent_pos", parentPos),
-      pl.Series("source_index", Int32Array.from(ordered, (i) => sourceIndex[i])),
-      pl.Series("parent_index", Int32Array.from(ordered, (i) => (parent[i] >= 0 ? sourceIndex[parent[i]] : -1))),
-      pl.Series("path", ordered.map((i) => path[i]), pl.Utf8),
-      pl.Series("Level", Int32Array.from(ordered, (i) => level[i])),
-      pl.Series("IsInferred", Uint8Array.from(ordered, (i) => (i >= n ? 1 : 0))),
+      labels,
+      pl.Series("parent_index", parentSource),
+      treePaths(parentPos, rowLevel, rowSource, width),
+      pl.Series("Level", rowLevel),
+      pl.Series("IsInferred", rowInferred),
       ...nodeRoles(parentPos).getColumns(),
     ])
     .select(
@@ -747,7 +924,7 @@ export function assembleTree({ events, schema }: ProcessEvents, { parent, inferr
         .then(pl.col("proc_key").gather(pl.col("parent_pos").clip(0, Math.max(0, total - 1))))
         .otherwise(pl.lit(null).cast(pl.Utf8))
         .alias("parent_key"),
-      pl.col("source_index").cast(pl.Utf8).str.padStart(width, "0"),
+      pl.col("source_index"),
       pl.when(pl.col("parent_index").gtEq(0)).then(pl.col("parent_index").cast(pl.Utf8).str.padStart(width, "0")).otherwise(pl.lit(null).cast(pl.Utf8)).alias("parent_index"),
       pl.col("path"),
       pl.col(["IsRoot", "IsLeaf", "IsBranch", "NodeRole"]),
@@ -755,5 +932,5 @@ export function assembleTree({ events, schema }: ProcessEvents, { parent, inferr
       pl.col("IsInferred").cast(pl.Bool),
     );
   // Row i of `rows` is node i: events, then inferred parents.
-  return rows.select(pl.all().gather(pl.Series(Uint32Array.from(treeOrder)))).hstack(treeColumns);
+  return rows.select(pl.all().gather(pl.Series(new Uint32Array(treeOrder.buffer, treeOrder.byteOffset, total)))).hstack(treeColumns);
 }

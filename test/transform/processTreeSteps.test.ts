@@ -13,6 +13,7 @@ import {
   processKeys,
   processNodes,
   treeLayout,
+  treePaths,
   uniqueKeys,
 } from "../../src/transform/processTreeSteps";
 
@@ -114,6 +115,44 @@ describe("processTree steps", () => {
     assert.deepEqual([...layout.treeOrder], [4, 1, 0, 2, 3]);
     assert.deepEqual(layout.path, ["014/011/010", "014/011", "014/012", "013", "014"]);
     assert.deepEqual([...layout.level], [3, 2, 2, 1, 1]);
+  });
+
+  it("paths in polars: the parent's path, '/', the padded source index; a cycle row keeps its own", () => {
+    // Rows in tree order: 0 (root) → 1 → 2, 0 → 3; 4 is caught in a cycle (level 1, a parent but its own path).
+    const paths = treePaths(Int32Array.of(-1, 0, 1, 0, 4), Int32Array.of(1, 2, 3, 2, 1), Int32Array.of(14, 11, 10, 1234, 13), 4);
+    assert.deepEqual(paths.toArray(), ["0014", "0014/0011", "0014/0011/0010", "0014/1234", "0013"]);
+    // The same paths as the layout's own, on the layout test's nodes.
+    const layout = treeLayout(Int32Array.of(1, 4, 4, 3, -1), Uint32Array.of(1, 0, 2, 3), Int32Array.of(10, 11, 12, 13, 14), 3);
+    const position = new Int32Array(5);
+    layout.treeOrder.forEach((node, pos) => (position[node] = pos));
+    const parentPos = Int32Array.from(layout.treeOrder, (node) => [1, 4, 4, 3, -1][node]).map((p) => (p >= 0 ? position[p] : -1));
+    const rowLevel = Int32Array.from(layout.treeOrder, (node) => layout.level[node]);
+    const rowSource = Int32Array.from(layout.treeOrder, (node) => 10 + node);
+    assert.deepEqual(treePaths(parentPos, rowLevel, rowSource, 3).toArray(), Array.from(layout.treeOrder, (node) => layout.path[node]));
+  });
+
+  it("schema: text times in one format, with repeated times, drop only whole repeated rows; other text still parses", () => {
+    const text = (times: string[]): pl.DataFrame =>
+      pl.DataFrame({
+        EventID: times.map(() => "4688"),
+        TimeGenerated: times,
+        Computer: times.map(() => "h"),
+        NewProcessId: ["0x1", "0x2", "0x1", "0x3"],
+        NewProcessName: times.map(() => "a.exe"),
+        ProcessId: times.map(() => "0x0"),
+        ParentProcessName: times.map(() => "s.exe"),
+      });
+    // Minute resolution: rows 0-2 share a time, row 2 repeats row 0 whole.
+    const minutes = processEvents(text(["2024-01-01 10:00", "2024-01-01 10:00", "2024-01-01 10:00", "2024-01-01 10:01"]));
+    assert.deepEqual([...minutes.inputRow], [0, 1, 3]);
+    assert.equal(minutes.events.getColumn("TimeGenerated").dtype.variant, "Datetime");
+    // Padded and mixed formats take the per-value parser: same rows, same times.
+    const mixed = processEvents(text([" 2024-01-01 10:00:00", "2024-01-01T10:00:00Z", " 2024-01-01 10:00:00", "1/2/2024 10:01:00"]));
+    assert.deepEqual([...mixed.inputRow], [0, 1, 3]);
+    assert.deepEqual(
+      (mixed.events.getColumn("TimeGenerated").toArray() as unknown as Date[]).map((d) => d.toISOString()),
+      ["2024-01-01T10:00:00.000Z", "2024-01-01T10:00:00.000Z", "2024-01-02T10:01:00.000Z"],
+    );
   });
 
   it("roles: root, branch, leaf on a 3-level chain; a lone root is isolated", () => {
