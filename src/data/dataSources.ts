@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { closestNames } from "../common/errors";
 import { DataFileError, dataMessages as msg } from "./messages";
-import { dataFormat, foreignFormat, foreignFormatError, type DataFormat } from "./readers";
+import { dataFormat, foreignFormat, foreignFormatError, logFormat, type DataFormat } from "./readers";
 
 /** The family of data files at the top of a data path. */
 export const TOP_FAMILY = "LocalData";
@@ -122,6 +122,8 @@ function discover(root: string, rootIndex: number): DataSource[] {
   const base = (p: string, folders: string[]): SourceBase => ({ path: p, name: path.basename(p), stem: stemOf(path.basename(p)), root, rootIndex, folders });
   const add = (p: string, name: string, folders: string[]) => {
     const format = dataFormat(name);
+    // A `.log` is a source only when it is a Zeek log (ASCII or JSON), not an application's text log.
+    if (format === "log" && !logFormat(p)) return;
     if (format) found.push({ ...base(p, folders), kind: "file", format });
     else if (foreignFormat(name)) found.push({ ...base(p, folders), kind: "foreign" });
   };

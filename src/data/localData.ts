@@ -195,6 +195,51 @@ function rangeFilters(t: pl.Expr, dtype: DataType, start: Date | null, end: Date
   return filters;
 }
 
+const NUMERIC_TYPES = new Set(["Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64", "Float32", "Float64"]);
+const isNumericType = (dtype: DataType): boolean => NUMERIC_TYPES.has(dtype.variant);
+
+/** Epoch units by the size of the values, with the number of units in a millisecond. */
+export type EpochUnit = "s" | "ms" | "us" | "ns";
+const PER_MS: Record<EpochUnit, number> = { s: 0.001, ms: 1, us: 1_000, ns: 1_000_000 };
+
+/**
+ * The unit of epoch times from their largest magnitude: below 10^11 seconds,
+ * below 10^14 milliseconds, below 10^17 microseconds, else nanoseconds. Each
+ * band holds every date from 1973 to 5138 in its unit, so a column of real
+ * times is never ambiguous. Undefined for values below 10^8 (before 1973 in
+ * seconds: counts, durations or relative times, not epoch times).
+ */
+export function epochUnit(maxAbs: number): EpochUnit | undefined {
+  if (!Number.isFinite(maxAbs) || maxAbs < 1e8) return undefined;
+  return maxAbs < 1e11 ? "s" : maxAbs < 1e14 ? "ms" : maxAbs < 1e17 ? "us" : "ns";
+}
+
+/**
+ * `start <= t <= end` on a numeric column of epoch times (Zeek's `ts`, OCSF's
+ * `time`, Splunk's `_time`…), the unit detected from the column's largest
+ * value (one column read; Parquet statistics often answer it). Integer
+ * columns compare with integer bounds (ns do not fit a JS number exactly).
+ */
+function epochFilters(scanned: ScannedSource, plain: string, column: string, start: Date | null, end: Date | null, where: string): pl.Expr[] {
+  const stats = collectScan(scanned, scanned.lf.select(pl.col(plain).cast(pl.Float64).abs().max().alias("max")));
+  const max = Number(columnOf(stats, "max").get(0) ?? NaN);
+  const unit = epochUnit(max);
+  // All null: nothing to compare, and nothing passes a range.
+  if (Number.isNaN(max)) return [pl.lit(false)];
+  if (!unit) throw new QueryError(msg.timeColumnNotEpoch(where, column, max));
+  const dtype = scanned.schema.get(column) as DataType;
+  const float = dtype.variant.startsWith("Float");
+  const bound = (date: Date): pl.Expr =>
+    unit === "s" || float
+      ? pl.lit(date.getTime() * PER_MS[unit])
+      : pl.lit(date.getTime()).cast(pl.Int64).mul(pl.lit(PER_MS[unit]).cast(pl.Int64));
+  const t = float ? pl.col(plain) : pl.col(plain).cast(unit === "s" ? pl.Float64 : pl.Int64);
+  const filters: pl.Expr[] = [];
+  if (start) filters.push(t.gtEq(bound(start)));
+  if (end) filters.push(t.ltEq(bound(end)));
+  return filters;
+}
+
 /**
  * Day filters on a dataset's Date-typed hive key (`date=2026-11-01`), which is
  * taken to hold the UTC day of the time column: polars then skips whole
@@ -268,6 +313,7 @@ function planScan(scanned: ScannedSource, query: QueryDefinition, values: Map<Qu
     const dtype = scanned.schema.get(timeColumn) as DataType;
     if (isTextType(dtype)) textTime = { column: timeColumn, start, end };
     else if (isTemporalType(dtype)) filters.push(...rangeFilters(pl.col(plainOf(timeColumn)), dtype, start, end), ...partitionDayFilters(scanned, plainOf, start, end));
+    else if (isNumericType(dtype)) filters.push(...epochFilters(scanned, plainOf(timeColumn), timeColumn, start, end, where));
     else throw new QueryError(msg.timeColumnType(where, timeColumn, dtype.variant));
   }
   if (filters.length) lf = lf.filter(filters.reduce((a, b) => a.and(b)));

@@ -6,11 +6,18 @@
 import fs from "node:fs";
 import path from "node:path";
 import pl from "nodejs-polars";
+import { columnOf, hasColumn, replaceColumns } from "../common/frames";
+import { readCsvFile } from "./csv";
 import { DataFileError, dataMessages as msg } from "./messages";
+import { readZeekTsvFile, isZeekTsv } from "./schemas/zeek";
 import { parseTimeColumns } from "./timeParsing";
 
-/** Data file kinds the LocalData driver reads. */
-export type DataFormat = "csv" | "ndjson" | "json" | "parquet" | "ipc";
+/**
+ * Data file kinds the LocalData driver reads. `log` is a Zeek log: its ASCII
+ * form (`#separator`, `#fields`, `#types` headers) or its JSON form (one
+ * object per line), told apart by the file's first bytes.
+ */
+export type DataFormat = "csv" | "ndjson" | "json" | "parquet" | "ipc" | "log";
 
 const EXTENSIONS: Record<string, DataFormat> = {
   ".csv": "csv",
@@ -23,6 +30,7 @@ const EXTENSIONS: Record<string, DataFormat> = {
   ".arrow": "ipc",
   ".ipc": "ipc",
   ".feather": "ipc",
+  ".log": "log",
 };
 
 /** The file extensions the reader knows, e.g. `.csv`. */
@@ -77,6 +85,18 @@ export function dataFormat(file: string): DataFormat | undefined {
   return Object.hasOwn(EXTENSIONS, ext) ? EXTENSIONS[ext] : undefined;
 }
 
+/** The form of a `.log` file by its first bytes: Zeek's ASCII log, JSON lines, or neither (an application's text log). */
+export function logFormat(file: string): "zeek" | "ndjson" | undefined {
+  let head: string;
+  try {
+    head = readHead(file, 256);
+  } catch {
+    return undefined;
+  }
+  if (isZeekTsv(head)) return "zeek";
+  return head.trimStart().startsWith("{") ? "ndjson" : undefined;
+}
+
 /** Options of `readDataFile`. */
 export interface ReadOptions {
   /** Parse time-like text columns of CSV/JSON files (default true). */
@@ -104,7 +124,7 @@ export function readDataFile(file: string, options: ReadOptions = {}): pl.DataFr
     if (err instanceof DataFileError) throw err;
     throw new DataFileError(msg.fileInvalid(file, format, errorLine(err)));
   }
-  if ((format === "csv" || format === "ndjson" || format === "json") && options.parseTimes !== false) {
+  if ((format === "ndjson" || format === "json" || format === "log") && options.parseTimes !== false) {
     df = parseTimeColumns(df).frame;
   }
   return df;
@@ -113,9 +133,11 @@ export function readDataFile(file: string, options: ReadOptions = {}): pl.DataFr
 function readByFormat(file: string, format: DataFormat, options: ReadOptions): pl.DataFrame {
   switch (format) {
     case "csv":
-      return pl.readCSV(file, {
+      // Times are parsed in the same read (csv.ts).
+      return readCsvFile(file, {
         inferSchemaLength: options.inferSchemaLength ?? 10_000,
         sep: path.extname(file).toLowerCase() === ".tsv" ? "\t" : ",",
+        parseTimes: options.parseTimes,
       });
     case "ndjson":
       // polars' lazy NDJSON scan (readJSON's path mode for lines is broken in nodejs-polars 0.26).
@@ -126,6 +148,12 @@ function readByFormat(file: string, format: DataFormat, options: ReadOptions): p
       if (head.startsWith("[")) return pl.readJSON(fs.readFileSync(file), { format: "json" });
       return pl.scanJson(file, { inferSchemaLength: null }).collectSync();
     }
+    case "log": {
+      const form = logFormat(file);
+      if (form === "zeek") return readZeekTsvFile(file);
+      if (form === "ndjson") return zeekJsonTimes(pl.scanJson(file, { inferSchemaLength: null }).collectSync());
+      throw new DataFileError(msg.fileInvalid(file, "zeek log", "neither a Zeek ASCII log (no #separator header) nor JSON lines"));
+    }
     case "parquet":
       return pl.readParquet(file);
     case "ipc":
@@ -134,6 +162,18 @@ function readByFormat(file: string, format: DataFormat, options: ReadOptions): p
       if (readHead(file, 6) === "ARROW1") return pl.scanIPC(file).collectSync();
       return pl.readIPCStream(fs.readFileSync(file));
   }
+}
+
+/**
+ * Zeek's JSON logs write `ts` as epoch seconds (a number with six fraction
+ * digits): made a Datetime in µs, as the ASCII form's `time` is. Other numeric
+ * epoch columns are left as numbers (start/end still filter on them).
+ */
+function zeekJsonTimes(df: pl.DataFrame): pl.DataFrame {
+  const ts = hasColumn(df, "ts") ? columnOf(df, "ts") : undefined;
+  if (!ts || !["Float64", "Float32", "Int64", "Int32", "UInt64"].includes(ts.dtype.variant)) return df;
+  const micros = pl.DataFrame([ts.rename("v")]).select(pl.col("v").cast(pl.Float64).mul(1_000_000).round(0).cast(pl.Int64).cast(pl.Datetime("us")).alias("v"));
+  return replaceColumns(df, new Map([["ts", columnOf(micros, "v").rename("ts")]]));
 }
 
 /** The first `bytes` bytes of a file, as UTF-8. */

@@ -118,7 +118,7 @@ function coalesceFormats(text: pl.Series, formats: readonly string[], unit: Time
  * sample of its distinct values. A column is usually in one or two formats, so
  * this saves running every format over millions of rows.
  */
-function likelyFormats(text: pl.Series, sampleSize = 256): string[] {
+export function likelyFormats(text: pl.Series, sampleSize = 256): string[] {
   // Distinct values of an evenly spaced subset: cheap on millions of rows.
   const pool = text.len() > 20_000 ? text.gatherEvery(Math.ceil(text.len() / 20_000)) : text;
   const distinct = pool.dropNulls().unique();

@@ -3,7 +3,10 @@
  * under `#` header lines that give the separator, the field names (`#fields`),
  * their Zeek types (`#types`) and the unset/empty markers. CSV readers choke on
  * the header lines, so this reads it: Zeek types become polars types (`time`
- * a Datetime, `count`/`port` integers, `bool` booleans), `-` is null.
+ * a Datetime in µs, Zeek's own precision; `count`/`int`/`port` integers,
+ * `interval`/`double` floats, `bool` booleans, `addr`, `string`, `enum`,
+ * sets and vectors text), the unset marker (`-`) is null and the empty
+ * marker (`(empty)`) the empty string.
  */
 import fs from "node:fs";
 import pl from "nodejs-polars";
@@ -22,6 +25,16 @@ function unescape(text: string): string {
 
 type ZeekValue = string | number | boolean | null;
 
+const EPOCH = /^(\d{1,12})(?:\.(\d{1,9}))?$/;
+
+/** `1791185574.755115` (epoch seconds) as integer microseconds; null when it is not one. */
+function epochMicros(v: string): number | null {
+  const m = EPOCH.exec(v);
+  if (!m) return null;
+  // µs since 1970 stay below 2^53 until the year 2255: exact as a JS number.
+  return Number(m[1]) * 1_000_000 + Number((m[2] ?? "").padEnd(6, "0").slice(0, 6));
+}
+
 /** polars type and parser of a Zeek type. */
 function columnType(zeekType: string): { dtype: DataType; parse: (v: string) => ZeekValue } {
   switch (zeekType) {
@@ -34,8 +47,8 @@ function columnType(zeekType: string): { dtype: DataType; parse: (v: string) => 
     case "interval":
       return { dtype: pl.Float64, parse: (v) => (Number.isFinite(Number(v)) ? Number(v) : null) };
     case "time":
-      // Epoch seconds with microseconds; kept to the millisecond.
-      return { dtype: pl.Float64, parse: (v) => (Number.isFinite(Number(v)) ? Math.round(Number(v) * 1000) : null) };
+      // Epoch seconds with (Zeek's) six fraction digits, as integer µs: digits, not float arithmetic, so none is lost.
+      return { dtype: pl.Float64, parse: epochMicros };
     case "bool":
       return { dtype: pl.Bool, parse: (v) => (v === "T" ? true : v === "F" ? false : null) };
     default:
@@ -79,7 +92,7 @@ export function readZeekTsv(text: string, file = "Zeek log"): pl.DataFrame {
       return v === empty ? (dtype === pl.Utf8 ? "" : null) : parse(v);
     });
     const series = pl.Series(name, values, dtype);
-    return types?.[i] === "time" ? series.cast(pl.Int64).cast(pl.Datetime("ms")).rename(name) : series;
+    return types?.[i] === "time" ? series.cast(pl.Int64).cast(pl.Datetime("us")).rename(name) : series;
   });
   return pl.DataFrame(columns);
 }

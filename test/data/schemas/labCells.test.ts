@@ -35,7 +35,7 @@ function assertOwnData(run: LabRun, name: string): void {
   // the first root's text is services.exe and its children under the rebuilt wininit.exe.
   assert.match(run.stdout, /Processes: 35,/, `${name}: the process tree's summary`);
   assert.match(run.stdout, /\(inferred\).*\n\s+\+-- \S*services\.exe/i, `${name}: the process tree as text (services.exe under its rebuilt parent)`);
-  assert.match(run.stdout, /Host logons — 42 event\(s\)/, `${name}: the logon timeline`);
+  // (The host-logon timeline is an exercise now: its code is in the notebook's answer, not in a cell.)
   // Session clustering on the 42 logons of the folder.
   assert.match(run.stdout, /42 logons: \d+ sessions/, `${name}: logon sessions`);
   // Network flows: the remote addresses located by country (193.0.6.139 is RIPE's, in the Netherlands).

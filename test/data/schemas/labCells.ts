@@ -19,7 +19,7 @@ import ts from "typescript";
 import { tempDir } from "../../helpers/tmp";
 
 const ROOT = path.join(__dirname, "..", "..", "..");
-export const NOTEBOOK = path.join(ROOT, "notebooks", "HuntingLab.ipynb");
+export const NOTEBOOK = path.join(ROOT, "notebooks", "HuntingLab-Completed.ipynb");
 
 /** The lab's queries whose results are logons, process events or network flows. */
 export const EVENT_QUERIES: readonly string[] = [

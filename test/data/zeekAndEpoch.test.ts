@@ -1,0 +1,131 @@
+/**
+ * Zeek logs as data sources (ASCII `.log` with `#fields`/`#types` headers, and
+ * JSON `.log`), start/end on numeric epoch time columns (s, ms, µs, ns by
+ * magnitude), and CSV reads whose later rows break the sampled types.
+ */
+import assert from "node:assert/strict";
+import path from "node:path";
+import { test } from "node:test";
+import pl from "nodejs-polars";
+import { epochUnit } from "../../src/data/localData";
+import { QueryProvider } from "../../src/data/queryProvider";
+import { readDataFile } from "../../src/data/readers";
+import { tempTree } from "../helpers/tmp";
+
+const TAB = "\t";
+const row = (...v: string[]) => v.join(TAB);
+const CONN = [
+  "#separator \\x09",
+  "#set_separator\t,",
+  "#empty_field\t(empty)",
+  "#unset_field\t-",
+  "#path\tconn",
+  row("#fields", "ts", "uid", "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "proto", "service", "duration", "orig_bytes", "local_orig", "tunnel_parents"),
+  row("#types", "time", "string", "addr", "port", "addr", "port", "enum", "string", "interval", "count", "bool", "set[string]"),
+  row("1793529600.123456", "CAbc1", "192.168.7.20", "50112", "203.0.113.9", "443", "tcp", "ssl", "12.500001", "5120", "T", "(empty)"),
+  row("1793533200.000001", "CAbc2", "192.168.7.21", "50113", "198.51.100.4", "53", "udp", "-", "-", "-", "F", "(empty)"),
+  row("1793616000.999999", "CAbc3", "192.168.7.20", "50114", "203.0.113.9", "22", "tcp", "ssh", "0.25", "800", "T", "-"),
+  "#close\t2026-11-02-00-00-00",
+].join("\n");
+
+const CONN_JSON = [
+  '{"ts":1793529600.123456,"uid":"CJ1","id.orig_h":"10.9.0.5","id.resp_h":"203.0.113.77","id.resp_p":443,"proto":"tcp"}',
+  '{"ts":1793616000.5,"uid":"CJ2","id.orig_h":"10.9.0.6","id.resp_h":"203.0.113.78","id.resp_p":80,"proto":"tcp"}',
+].join("\n");
+
+const iso = (v: unknown) => (v as Date).toISOString();
+
+test("a Zeek ASCII .log is a data source: types from #types, µs times kept, - null, (empty) empty", async () => {
+  const dir = tempTree({ "zeek/conn.log": CONN, "zeek/app.log": "2026-11-01 app started\n" });
+  const qp = new QueryProvider("LocalData", { dataPaths: [dir], queryPaths: [] });
+  // An application's text log is not a data source.
+  assert.deepEqual(qp.listQueries(), ["zeek.conn"]);
+  const df = await qp.zeek.conn();
+  assert.equal(df.height, 3);
+  const ts = df.getColumn("ts");
+  assert.equal(ts.dtype.variant, "Datetime");
+  assert.equal((ts.dtype as unknown as { timeUnit?: string }).timeUnit, "us");
+  // The sixth fraction digit survives: compare the integer µs.
+  assert.deepEqual(ts.cast(pl.Int64).toArray().map(String), ["1793529600123456", "1793533200000001", "1793616000999999"]);
+  assert.equal(df.getColumn("id.resp_p").dtype.variant, "Int64");
+  assert.equal(df.getColumn("duration").dtype.variant, "Float64");
+  assert.deepEqual(df.getColumn("duration").toArray(), [12.500001, null, 0.25]);
+  assert.deepEqual(df.getColumn("service").toArray(), ["ssl", null, "ssh"]);
+  assert.deepEqual(df.getColumn("orig_bytes").toArray().map((v) => (v === null ? null : Number(v))), [5120, null, 800]);
+  assert.deepEqual(df.getColumn("local_orig").toArray(), [true, false, true]);
+  assert.deepEqual(df.getColumn("tunnel_parents").toArray(), ["", "", null]);
+  // start/end on the Zeek time column (`ts`, found by name).
+  const day = await qp.zeek.conn({ start: "2026-11-01T00:00:00Z", end: "2026-11-01T23:59:59Z" });
+  assert.deepEqual(day.getColumn("uid").toArray(), ["CAbc1", "CAbc2"]);
+});
+
+test("a Zeek JSON .log: numeric epoch ts becomes a µs time; a non-Zeek .log read directly is an error naming it", () => {
+  const dir = tempTree({ "conn.log": CONN_JSON, "other.log": "plain text\n" });
+  const df = readDataFile(path.join(dir, "conn.log"));
+  assert.equal(df.getColumn("ts").dtype.variant, "Datetime");
+  assert.deepEqual(df.getColumn("ts").cast(pl.Int64).toArray().map(String), ["1793529600123456", "1793616000500000"]);
+  assert.throws(() => readDataFile(path.join(dir, "other.log")), { code: "data/file-invalid", message: /other\.log: .*not JSON lines|other\.log: .*Zeek/ });
+});
+
+test("epoch units by magnitude: seconds, ms, µs, ns; small numbers are not epoch times", () => {
+  assert.equal(epochUnit(1_793_529_600), "s");
+  assert.equal(epochUnit(1_793_529_600_123), "ms");
+  assert.equal(epochUnit(1_793_529_600_123_456), "us");
+  assert.equal(epochUnit(1.7935296001234568e18), "ns");
+  assert.equal(epochUnit(4688), undefined);
+  assert.equal(epochUnit(Number.NaN), undefined);
+});
+
+test("start/end filter numeric epoch columns in each unit, in text and Parquet files", async () => {
+  // Three events: 2026-11-01 10:00, 2026-11-02 10:00, 2026-11-03 10:00 (UTC).
+  const ms = [0, 1, 2].map((d) => Date.UTC(2026, 10, 1 + d, 10));
+  const ns = ms.map((t, i) => String(BigInt(t) * 1_000_000n + BigInt(i + 1)));
+  const files: Record<string, string | Buffer> = {
+    "secs.ndjson": ms.map((t, i) => JSON.stringify({ ts: t / 1000 + 0.25, id: i })).join("\n"),
+    "millis.csv": "time,id\n" + ms.map((t, i) => `${t},${i}`).join("\n"),
+    "micros.ndjson": ms.map((t, i) => JSON.stringify({ _time: t * 1000 + 7, id: i })).join("\n"),
+    "nanos.csv": "time,id\n" + ns.map((t, i) => `${t},${i}`).join("\n"),
+    "counts.csv": "time,id\n1,0\n2,1\n",
+  };
+  const dir = tempTree(files);
+  // Integer µs made in polars (a JS number of µs is exact here, but BigInt series are not supported).
+  pl.DataFrame([pl.Series("time", ms).cast(pl.Int64), pl.Series("id", [0, 1, 2])])
+    .select(pl.col("time").mul(pl.lit(1000).cast(pl.Int64)).alias("time"), pl.col("id"))
+    .writeParquet(path.join(dir, "micros_pq.parquet"));
+  const qp = new QueryProvider("LocalData", { dataPaths: [dir], queryPaths: [] });
+  const range = { start: "2026-11-02T00:00:00Z", end: "2026-11-02T23:59:59Z" };
+  for (const name of ["secs", "millis", "micros", "nanos", "micros_pq"]) {
+    const df = await qp.LocalData[name](range);
+    assert.deepEqual(df.getColumn("id").toArray().map(Number), [1], name);
+    const after = await qp.LocalData[name]({ start: "2026-11-02T00:00:00Z" });
+    assert.deepEqual(after.getColumn("id").toArray().map(Number), [1, 2], `${name} (start only)`);
+  }
+  await assert.rejects(() => qp.LocalData.counts(range), { code: "data/time-column-not-time", message: /"time" is numeric but not epoch times/ });
+});
+
+test("CSV: a value after the sampled rows that breaks a column's type makes that column text; the frame survives", () => {
+  const rows = ["TimeGenerated,Count,Host"];
+  for (let i = 0; i < 120; i += 1) rows.push(`2026-11-01T10:00:${String(i % 60).padStart(2, "0")}.1234567Z,${i},h${i}`);
+  rows.push("2026-11-01T11:00:00Z,n/a,late");
+  const dir = tempTree({ "late.csv": rows.join("\n") + "\n" });
+  const df = readDataFile(path.join(dir, "late.csv"), { inferSchemaLength: 50 });
+  assert.equal(df.height, 121);
+  assert.equal(df.getColumn("Count").dtype.variant, "String");
+  assert.equal(df.getColumn("Count").toArray()[120], "n/a");
+  const t = df.getColumn("TimeGenerated");
+  assert.equal(t.dtype.variant, "Datetime");
+  assert.equal((t.dtype as unknown as { timeUnit?: string }).timeUnit, "ns");
+  assert.equal(iso(t.toArray()[120]), "2026-11-01T11:00:00.000Z");
+});
+
+test("CSV: a time column whose later rows use another format is parsed by the full parser; one not all times stays text", () => {
+  const rows = ["TimeGenerated,When,id"];
+  for (let i = 0; i < 80; i += 1) rows.push(`2026-11-01 10:00:${String(i % 60).padStart(2, "0")},2026-11-01 09:00,${i}`);
+  rows.push("11/2/2026 3:21 PM,not a time,80");
+  const dir = tempTree({ "mixed.csv": rows.join("\n") + "\n" });
+  const df = readDataFile(path.join(dir, "mixed.csv"), { inferSchemaLength: 20 });
+  assert.equal(df.getColumn("TimeGenerated").dtype.variant, "Datetime");
+  assert.equal(iso(df.getColumn("TimeGenerated").toArray()[80]), "2026-11-02T15:21:00.000Z");
+  assert.equal(df.getColumn("When").dtype.variant, "String");
+  assert.equal(df.getColumn("When").toArray()[80], "not a time");
+});
