@@ -11,9 +11,21 @@
  *   support): SIGINT kills the kernel process unless a SIGINT listener is
  *   registered; with one, the listener runs and the kernel stays up.
  *
- * So an operation listens for SIGINT while it runs, only inside a kernel (a plain
- * script's Ctrl-C is left alone), and aborts its own AbortSignal; every wait of
- * the operation honours that signal. The listener goes when the operation ends.
+ * So, only inside a kernel (a plain script's Ctrl-C is left alone), an interrupt
+ * aborts the running operations' AbortSignals; every wait of an operation
+ * honours its signal.
+ * - tslab: each operation listens for SIGINT while it runs; the listener goes
+ *   when the operation ends (tslab keeps its own handler).
+ * - Deno: one listener, registered once when huntlab is loaded inside
+ *   `deno jupyter` and kept for the kernel's life, so Interrupt Kernel never
+ *   kills the kernel, whatever the cell is doing; it aborts the huntlab
+ *   operations running then, if any. Deno cannot stop the cell's own code (a
+ *   plain `await` or loop goes on to its end); {@link interruptible} makes any
+ *   awaited work stop.
+ *
+ * Neither kernel stops synchronous work: a JavaScript loop holds the thread, and
+ * the listener runs once it ends. (tslab's `breakOnSigint` does stop the
+ * synchronous part of a cell that has no top-level `await`, huntlab calls included.)
  */
 import { addAbortListener } from "node:events";
 import { denoJupyter as denoKernel, inTslabKernel } from "./kernel";
@@ -63,14 +75,48 @@ function denoSignals(): DenoSignals | undefined {
   return typeof deno?.addSignalListener === "function" && typeof deno.removeSignalListener === "function" ? (deno as DenoSignals) : undefined;
 }
 
+/** State shared by every copy of huntlab loaded in one Deno kernel (dist/ and a source checkout, say). */
+interface DenoInterruptState {
+  /** The running operations' abort callbacks. */
+  readonly active: Set<() => void>;
+  /** The SIGINT listener, registered once. */
+  readonly listener: () => void;
+}
+
+const DENO_STATE = Symbol.for("huntlab.denoInterrupt");
+
+/**
+ * Inside `deno jupyter`, registers huntlab's one SIGINT listener (once per
+ * kernel, shared by every copy of huntlab) and returns the set of running
+ * operations it aborts; elsewhere returns undefined and registers nothing.
+ * Called when this module loads, so loading huntlab is enough to keep the
+ * Deno kernel alive through Interrupt Kernel.
+ */
+export function denoInterruptHandler(): Set<() => void> | undefined {
+  const deno = denoSignals();
+  if (!deno || !denoKernel()) return undefined;
+  const holder = globalThis as { [DENO_STATE]?: DenoInterruptState };
+  let state = holder[DENO_STATE];
+  if (!state) {
+    const active = new Set<() => void>();
+    // A copy, so an operation that ends while others are aborted cannot upset the loop.
+    const listener = () => {
+      for (const abort of [...active]) abort();
+    };
+    state = { active, listener };
+    holder[DENO_STATE] = state;
+    deno.addSignalListener("SIGINT", listener);
+  }
+  return state.active;
+}
+
 /** Subscribes `onInterrupt` to the kernel's SIGINT; returns the unsubscribe, or undefined when not in a kernel. */
 function listenForKernelInterrupt(onInterrupt: () => void): (() => void) | undefined {
-  const deno = denoSignals();
-  if (deno) {
-    if (!denoKernel()) return undefined;
-    // Deno's kernel dies on SIGINT without a listener: ours keeps it alive and stops the operation.
-    deno.addSignalListener("SIGINT", onInterrupt);
-    return () => deno.removeSignalListener("SIGINT", onInterrupt);
+  if (denoSignals()) {
+    const active = denoInterruptHandler();
+    if (!active) return undefined;
+    active.add(onInterrupt);
+    return () => active.delete(onInterrupt);
   }
   // Node: only inside tslab's kernel, which handles SIGINT itself, so a plain script's
   // Ctrl-C still ends it. (Not "is there a SIGINT listener already": while a cell's
@@ -127,3 +173,26 @@ export function whenAborted(signal: AbortSignal): Promise<never> {
   aborted.catch(() => undefined);
   return aborted;
 }
+
+/**
+ * Runs `work` as an interruptible operation: Interrupt Kernel (tslab or Deno)
+ * or `options.signal` rejects the returned promise at once with the abort's
+ * reason ({@link KernelInterrupt} for the kernel's), and aborts the signal
+ * given to `work`, so that its fetches and timers can stop too. Outside a
+ * kernel only `options.signal` interrupts it.
+ *
+ * ```ts
+ * const body = await interruptible((signal) => fetch(url, { signal }).then((r) => r.text()));
+ * ```
+ */
+export async function interruptible<T>(work: (signal: AbortSignal) => Promise<T> | T, options: InterruptOptions = {}): Promise<T> {
+  const op = operationSignal(options);
+  try {
+    return await Promise.race([Promise.resolve().then(() => work(op.signal)), whenAborted(op.signal)]);
+  } finally {
+    op.release();
+  }
+}
+
+// Loading huntlab inside `deno jupyter` keeps the kernel alive through Interrupt Kernel.
+denoInterruptHandler();

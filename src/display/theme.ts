@@ -58,3 +58,22 @@ export function themeCss(r: string): string {
     `${r} a{color:${t.link}}`
   );
 }
+
+/**
+ * CSS that gives the table `t` (a scoped selector, `#hl-… .hl-geo-popup`) its
+ * own look inside JupyterLab, whose rules for every HTML output
+ * (`.jp-RenderedHTMLCommon table/td/th/tr`: fixed layout, centred, right-aligned
+ * padded cells, `white-space: normal`, zebra and hover rows) would otherwise
+ * reach it. The scoped id outranks those rules; the view's own rules for the
+ * table come after this. Cells inherit `white-space`, so a Leaflet popup's
+ * width, measured with `nowrap` on its container, fits its content.
+ */
+export function plainTableCss(t: string): string {
+  const parts = `${t} thead,${t} tbody,${t} tr,${t} th,${t} td`;
+  return (
+    `${t}{table-layout:auto;border-collapse:collapse;border-spacing:0;border:none;margin:0;width:auto;font-size:inherit;color:inherit}` +
+    `${parts}{padding:0;border:none;background:transparent;text-align:left;vertical-align:top;line-height:inherit;white-space:inherit;max-width:none}` +
+    `${t} tbody tr:nth-child(odd),${t} tbody tr:nth-child(even),${t} tbody tr:hover{background:transparent}` +
+    `${t} th{font-weight:bold}`
+  );
+}

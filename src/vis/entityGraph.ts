@@ -475,7 +475,7 @@ function graphCss(r: string): string {
     `${r} .hl-eg-details th{text-align:left;vertical-align:top;padding:1px 6px 1px 0;white-space:nowrap}` +
     `${r} .hl-eg-details td{text-align:left;word-break:break-all;padding:1px 0}` +
     `${r} .hl-eg-tl{position:absolute;left:0;right:280px;bottom:0;height:44px;border-top:1px solid ${THEME.borderSoft}}` +
-    `${r} .hl-eg-tl-dot{position:absolute;top:10px;width:8px;height:8px;margin-left:-4px;border-radius:50%;background:#F28E2B;cursor:pointer;border:1px solid #333}` +
+    `${r} .hl-eg-tl-dot{position:absolute;top:10px;width:8px;height:8px;margin-left:-4px;border-radius:50%;background:#F28E2B;cursor:pointer;border:1px solid ${THEME.border}}` +
     `${r} .hl-eg-tl-dot.hl-sel{background:#E15759;transform:scale(1.5)}` +
     `${r} .hl-eg-tl-axis{position:absolute;bottom:2px;font-size:10px;color:${THEME.muted}}` +
     `${r} .hl-eg-time,${r} .hl-eg-hint{color:${THEME.muted}}`

@@ -30,7 +30,7 @@ import { feature } from "topojson-client";
 import type { Topology, GeometryCollection } from "topojson-specification";
 import { GeoMapError, visMessages as msg } from "./messages";
 import { html, joinHtml, type SafeHtml } from "../display/html";
-import { THEME } from "../display/theme";
+import { plainTableCss, THEME } from "../display/theme";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
 import { formatEntityValue } from "../entities/entity";
@@ -901,6 +901,8 @@ function mapCss(r: string, colors: string[]): string {
     `${r} .leaflet-container{background:#dbe9f4;font:12px/1.4 sans-serif}` +
     `${r} .hl-geo-pin{border-radius:50%;border:1.5px solid #fff;box-shadow:0 0 0 1px #333;box-sizing:border-box}` +
     colors.map((c, i) => `${r} .hl-geo-c${i}{background:${c};color:${inkOn(c)}}`).join("") +
+    // JupyterLab's table rules for outputs would squeeze and restyle the popup's table.
+    plainTableCss(`${r} .hl-geo-popup`) +
     `${r} .hl-geo-popup th{text-align:left;padding:0 6px 0 0;vertical-align:top}` +
     `${r} .hl-geo-popup td{word-break:break-all}` +
     `${r} .hl-geo-many{font:bold 10px/19px sans-serif;text-align:center}` +

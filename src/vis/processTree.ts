@@ -515,7 +515,8 @@ ${r} table.hl-pt-table,${r} table.hl-pt-static-table{border-collapse:collapse;fo
 ${r} table.hl-pt-table th,${r} table.hl-pt-table td,${r} table.hl-pt-static-table th,${r} table.hl-pt-static-table td{border-bottom:1px solid ${THEME.borderSoft};padding:2px 6px;text-align:left;vertical-align:top;white-space:pre-wrap;word-break:break-word}
 ${r} table.hl-pt-table th{position:sticky;top:0;background:${THEME.raised};color:${THEME.raisedText}}
 ${r} table.hl-pt-table tr{cursor:pointer}
-${r} table.hl-pt-table tr.hl-pt-selected td{background:#ffe9a8;color:#000}
+${r} table.hl-pt-table tr.hl-pt-selected td{background:${THEME.selected};color:${THEME.selectedText}}
+${r} table.hl-pt-table tr.hl-pt-selected td *{color:inherit}
 `;
 }
 

@@ -6,7 +6,9 @@
  * node, a map popup and tooltip), every visible text of the output must reach
  * a WCAG contrast of 4.5:1 against what is behind it, computed from
  * getComputedStyle (colours, translucent backgrounds and opacity composited).
- * Canvas-drawn labels (Cytoscape) are checked from the graph's own style.
+ * Canvas-drawn labels (Cytoscape) are checked from the graph's own style, and
+ * the process tree's selected row on its own. Under JupyterLab's themes the
+ * output is hosted with JupyterLab's rendered-HTML rules (zebra table rows…).
  * Screenshots of the dark pages go to test-results/dark-theme/.
  */
 import { after, before, describe, it } from "node:test";
@@ -16,6 +18,7 @@ import { join, resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { chromiumMissing, launchChromium, openOffline, type OfflinePage } from "./chromium";
 import { JUPYTERLAB_DARK, JUPYTERLAB_LIGHT, PLAIN_DARK, PLAIN_LIGHT, themedPage, type PageTheme } from "./fixtures/jupyterlabThemes";
+import { jupyterlabOutputPage } from "./fixtures/jupyterlabRendermime";
 import { THEME_VIEW_NAMES as VIEW_NAMES, themeViews, type ThemeView } from "./fixtures/themeViews";
 
 /** tsx compiles the page functions below with esbuild's keepNames, which calls a `__name` helper: give the page one. */
@@ -183,6 +186,38 @@ async function interact(o: OfflinePage, view: ThemeView): Promise<void> {
   }
 }
 
+/** The process tree's selected table row: its cells' colours, contrast, and another row's ground for comparison. */
+async function selectedRowLook(page: Page): Promise<{ color: string; background: string; otherBackground: string; ratio: number } | undefined> {
+  await page.evaluate(KEEP_NAMES);
+  return page.evaluate(() => {
+    const cell = document.querySelector(".hl-pt-table tr.hl-pt-selected td");
+    const other = document.querySelector(".hl-pt-table tbody tr:not(.hl-pt-selected) td");
+    if (!cell || !other) return undefined;
+    const probe = document.createElement("canvas").getContext("2d")!;
+    const rgb = (v: string): number[] => {
+      probe.fillStyle = v;
+      const h = String(probe.fillStyle);
+      return [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
+    };
+    const lum = (c: number[]) => {
+      const lin = (v: number) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * lin(c[0]) + 0.7152 * lin(c[1]) + 0.0722 * lin(c[2]);
+    };
+    // The first opaque ground up from an element (the row's, its table's, the page's).
+    const ground = (el: Element): string => {
+      for (let n: Element | null = el; n; n = n.parentElement) {
+        const bg = getComputedStyle(n).backgroundColor;
+        if (bg !== "rgba(0, 0, 0, 0)" && bg !== "transparent") return bg;
+      }
+      return "rgb(255, 255, 255)";
+    };
+    const color = getComputedStyle(cell).color;
+    const background = ground(cell);
+    const [a, b] = [lum(rgb(color)), lum(rgb(background))];
+    return { color, background, otherBackground: ground(other), ratio: Math.round(((Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)) * 100) / 100 };
+  });
+}
+
 /** Contrast of canvas-drawn labels and lines against the graph's ground. */
 async function graphPaint(o: OfflinePage): Promise<{ label: number; edge: number } | undefined> {
   await o.page.evaluate(KEEP_NAMES);
@@ -246,7 +281,9 @@ describe("views under JupyterLab Dark, JupyterLab Light and plain pages", { skip
         const view = views.find((v) => v.name === name);
         assert.ok(view, `view ${name} built`);
         const html = String(view.bundle["text/html"]);
-        const o = await openOffline(browser, themedPage(theme, html), { name: `${theme.name}-${view.name}`, viewport: { width: 1200, height: 900 } });
+        // Under JupyterLab's themes, hosted as JupyterLab hosts outputs: its rendered-HTML table rules (zebra rows…) apply too.
+        const jupyterlab = theme === JUPYTERLAB_DARK || theme === JUPYTERLAB_LIGHT;
+        const o = await openOffline(browser, jupyterlab ? jupyterlabOutputPage(html, theme) : themedPage(theme, html), { name: `${theme.name}-${view.name}`, viewport: { width: 1200, height: 900 } });
         try {
           if (view.live) {
             await o.page.waitForFunction(() => ["1", "failed"].includes(document.querySelector(".hl-view")?.getAttribute("data-hl-live") ?? ""), null, { timeout: 60_000 });
@@ -264,6 +301,13 @@ describe("views under JupyterLab Dark, JupyterLab Light and plain pages", { skip
           if (view.name === "geo-map" && theme === JUPYTERLAB_DARK) {
             const sea = await o.page.evaluate(() => getComputedStyle(document.querySelector(".leaflet-container")!).backgroundColor);
             assert.equal(sea, "rgb(17, 17, 17)", "the dark map's sea is the theme's ground");
+          }
+          if (view.name === "process-tree") {
+            const row = await selectedRowLook(o.page);
+            assert.ok(row, "the clicked process's row is selected");
+            if (row.ratio < MIN_CONTRAST) problems.push(`the selected row: ${row.ratio}:1 (${row.color} on ${row.background})`);
+            assert.notEqual(row.background, row.otherBackground, "the selected row stands out from the others");
+            if (jupyterlab) assert.equal(row.background, theme === JUPYTERLAB_DARK ? "rgb(25, 118, 210)" : "rgb(13, 71, 161)", "the selection is the theme's brand colour");
           }
           assert.deepEqual(problems, [], `\n${problems.join("\n")}`);
           assert.deepEqual(o.errors, [], "page errors");

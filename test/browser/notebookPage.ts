@@ -195,7 +195,7 @@ ${loader}
  * The executed lab notebook the browser tests check. The notebook runner writes
  * it here; `HUNTLAB_EXECUTED_NOTEBOOK` points elsewhere.
  */
-export const EXECUTED_NOTEBOOK = process.env.HUNTLAB_EXECUTED_NOTEBOOK ?? resolve(__dirname, "../../test-results/notebooks/HuntingLab.ipynb");
+export const EXECUTED_NOTEBOOK = process.env.HUNTLAB_EXECUTED_NOTEBOOK ?? resolve(__dirname, "../../test-results/notebooks/HuntingLab-Completed.ipynb");
 
 /**
  * The executed notebook, or `undefined` while there is none at the default

@@ -149,10 +149,10 @@ describe("Deno Jupyter kernel", { timeout: 180_000 }, () => {
     if (deno.missing) return t.skip(`deno unavailable: ${deno.missing}`);
     if (noNbclient) return t.skip(noNbclient);
     writeKernelSpec("deno", [deno.path!, "jupyter", "--kernel", "--conn", "{connection_file}"], "typescript");
-    const [first, second] = runNotebookUntil(t, "deno", [
+    const [first, second, third] = runNotebookUntil(t, "deno", [
       [
         `import pl from "nodejs-polars";`,
-        `import { createDisplay, display, flushDisplays, JUPYTER_DISPLAY } from "./lib/display/index.js";`,
+        `import { createDisplay, display, flushDisplays, JUPYTER_DISPLAY, withRichLastValue } from "./lib/display/index.js";`,
         `const df = ${hostileFrame};`,
         `display(df);`,
         `display({ [JUPYTER_DISPLAY]: () => ({ "text/html": "<b>mine</b>", "text/plain": "mine" }) });`,
@@ -163,7 +163,8 @@ describe("Deno Jupyter kernel", { timeout: 180_000 }, () => {
         `await flushDisplays();`,
       ].join("\n"),
       "df",
-    ], [["display_data", "display_data", "display_data"], ["execute_result"]]);
+      `withRichLastValue(df).filter(pl.col("logons").gt(3))`,
+    ], [["display_data", "display_data", "display_data"], ["execute_result"], ["execute_result"]]);
 
     assertHuntlabTable(first[0]);
     assert.deepEqual(first[1].data, { "text/html": "<b>mine</b>", "text/plain": "mine" });
@@ -172,6 +173,8 @@ describe("Deno Jupyter kernel", { timeout: 180_000 }, () => {
     // The last expression goes through Deno's own formatter, i.e. polars' Jupyter.display.
     assert.match(String(second[0].data?.["text/html"]), /^<table>.*&lt;script&gt;/);
     assert.ok("application/vnd.dataresource+json" in (second[0].data ?? {}));
+    // A frame derived from a withRichLastValue frame: huntlab's table.
+    assert.match(String(third[0].data?.["text/html"]), /^<div class="huntlab-df">.*&lt;script&gt;/s);
   });
 });
 
@@ -202,7 +205,7 @@ describe("tslab kernel", { timeout: 180_000 }, () => {
 });
 
 describe("tslab kernel: last values", { timeout: 180_000 }, () => {
-  test("an HtmlView and a withRichLastValue frame render richly as a cell's last value; other frames print text", (t) => {
+  test("an HtmlView, a withRichLastValue frame and frames derived from it render richly as a cell's last value; polars' own frames print text", (t) => {
     if (noNbclient) return t.skip(noNbclient);
     let tslabBin: string;
     try {
@@ -211,20 +214,26 @@ describe("tslab kernel: last values", { timeout: 180_000 }, () => {
       return t.skip("tslab is not installed");
     }
     writeKernelSpec("huntlab-tslab", [process.execPath, tslabBin, "kernel", "--config-path", "{connection_file}"], "typescript");
-    const [, viewCell, frameCell, plainCell] = runNotebookUntil(t, "huntlab-tslab", [
+    const [, viewCell, frameCell, filteredCell, groupedCell, plainCell] = runNotebookUntil(t, "huntlab-tslab", [
       [
         `import * as pl from "nodejs-polars";`,
         `import { html, htmlView, withRichLastValue } from "./lib/display/index.js";`,
         `const df = ${hostileFrame};`,
+        `const rich = withRichLastValue(df);`,
       ].join("\n"),
       `htmlView({ kind: "demo", fallback: { alt: "demo", html: html\`<b>\${"<i>x</i>"}</b>\` }, text: "demo view" })`,
-      `withRichLastValue(df)`,
+      `rich`,
+      `rich.filter(pl.col("logons").gt(3)).head(5)`,
+      `await rich.lazy().groupBy("user").agg(pl.col("logons").sum()).collect()`,
       `df.head(1)`,
-    ], [[], ["display_data", "stream"], ["display_data", "stream"], ["stream"]]);
+    ], [[], ["display_data", "stream"], ["display_data", "stream"], ["display_data", "stream"], ["display_data", "stream"], ["stream"]]);
     assert.match(String(viewCell[0].data?.["text/html"]), /^<div id="hl-demo-[^"]+" class="hl-view hl-view-demo">.*<b>&lt;i&gt;x&lt;\/i&gt;<\/b>/s);
     assert.equal(viewCell[0].data?.["text/plain"], "demo view");
     assert.equal(viewCell[1].text, "\n", "console.log's newline is all the text left");
     assertHuntlabTable(frameCell[0]);
-    assert.match(String(plainCell[0].text), /^shape: \(1, 2\)/, "a derived frame is polars' own text");
+    assert.match(String(filteredCell[0].data?.["text/html"]), /^<div class="huntlab-df">.*&lt;script&gt;/s);
+    assert.match(String(filteredCell[0].data?.["text/plain"]), /\n1 rows? × 2 columns$/);
+    assert.match(String(groupedCell[0].data?.["text/plain"]), /\n2 rows × 2 columns$/);
+    assert.match(String(plainCell[0].text), /^shape: \(1, 2\)/, "a frame polars made is polars' own text");
   });
 });

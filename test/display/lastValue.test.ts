@@ -117,22 +117,62 @@ test("outside tslab (no kernel module) the last value prints its text", async ()
   assert.equal(out, "HtmlView(demo) demo view\n");
 });
 
-test("withRichLastValue: that frame is rich as tslab's last value and as Deno's Jupyter.display; others are untouched", async () => {
+test("withRichLastValue: that frame is rich as tslab's last value and as Deno's Jupyter.display; polars' own frames are untouched", async () => {
   const sent = fakeKernel();
-  const df = withRichLastValue(frame());
+  const plain = frame();
+  const df = withRichLastValue(plain);
   const out = await captureStdout(() => executor.execute(df));
   assert.equal(out, "\n");
   assert.equal(sent.length, 1);
   assert.match(String(sent[0].data["text/html"]), /^<div class="huntlab-df">.*&lt;b&gt;bob&lt;\/b&gt;/s);
   // Deno renders a last value through Jupyter.display: huntlab's table for this frame.
+  assert.ok(JUPYTER_DISPLAY in df);
   const bundle = (df as unknown as Record<symbol, () => MimeBundle>)[JUPYTER_DISPLAY]();
   assert.match(String(bundle["text/html"]), /^<div class="huntlab-df">/);
   // Text elsewhere: huntlab's aligned table with the shape line.
   assert.equal(inspect(df), ["   user        logons", "   str            f64", "0  alice          3.0", "1  <b>bob</b>     4.0", "", "2 rows × 2 columns"].join("\n"));
-  // Polars' own behaviour for every other frame, including derived ones.
-  const plain = frame();
+  // The frame given is left as polars made it, and so is every frame polars makes itself.
   assert.match(inspect(plain), /^shape: \(2, 2\)/);
-  assert.match(inspect(df.head(1)), /^shape: \(1, 2\)/);
+  assert.match(inspect(frame().head(1)), /^shape: \(1, 2\)/);
   assert.match(String((plain as unknown as Record<symbol, () => MimeBundle>)[JUPYTER_DISPLAY]()["text/html"]), /^<table>/);
   assert.equal(sent.length, 1);
+});
+
+test("withRichLastValue: frames derived through the frame's methods, lazy frames and group-bys are rich too", async () => {
+  const sent = fakeKernel();
+  const df = withRichLastValue(pl.DataFrame({ user: ["alice", "bob", "carol", "bob"], logons: [3, 4, 5, 6] }));
+  const derived: [string, unknown][] = [
+    ["head", df.head(2)],
+    ["filter", df.filter(pl.col("logons").gt(3))],
+    ["select + sort", df.select("user").sort("user")],
+    ["withColumns", df.withColumns(pl.col("logons").mul(2).alias("twice"))],
+    ["groupBy().agg()", df.groupBy("user").agg(pl.col("logons").sum())],
+    ["groupBy().len()", df.groupBy("user").len()],
+    ["lazy()…collectSync()", df.lazy().filter(pl.col("user").eq(pl.lit("bob"))).collectSync()],
+    ["lazy()…collect()", await df.lazy().limit(1).collect()],
+    ["chain", df.filter(pl.col("logons").gt(3)).head(1).tail(1)],
+  ];
+  for (const [what, value] of derived) {
+    assert.match(inspect(value), /\n\d+ rows × \d+ columns$/, `${what}: huntlab's text`);
+    assert.ok(JUPYTER_DISPLAY in (value as object), `${what}: a Jupyter.display hook`);
+  }
+  assert.equal(inspect(df.groupBy("user").agg(pl.col("logons").sum()).sort("user")).split("\n")[2], "0  alice     3.0");
+  await captureStdout(() => executor.execute(df.filter(pl.col("user").eq(pl.lit("carol")))));
+  assert.equal(sent.length, 1, "a derived frame as tslab's last value is displayed");
+  assert.match(String(sent[0].data["text/html"]), /<td[^>]*>carol<\/td>/);
+  // Not frames: values as polars gives them.
+  assert.equal(df.height, 4);
+  assert.deepEqual(df.columns, ["user", "logons"]);
+  assert.equal(df.getColumn("logons").sum(), 18);
+  assert.equal((df as unknown as Record<string, pl.Series>)["logons"].sum(), 18, "column access through polars' proxy");
+  assert.deepEqual(df.row(0), ["alice", 3]);
+  assert.match(inspect(df.getColumn("user")), /^shape: \(4,\)/, "a Series stays polars'");
+  assert.match(inspect(df.groupBy("user")), /^GroupBy/, "a group-by inspects as polars'");
+  // Works with polars' functions, wrapped once.
+  assert.equal(pl.concat([df, df.head(1)]).height, 5);
+  assert.ok(pl.DataFrame.isDataFrame(df));
+  assert.equal(withRichLastValue(df), df, "wrapping a rich frame again returns it");
+  const before = sent.length;
+  df.head(1).toRecords();
+  assert.equal(sent.length, before, "only a last-value print displays");
 });

@@ -1,0 +1,108 @@
+/**
+ * The kernel interrupt in Deno: one SIGINT listener for the kernel's life,
+ * registered when huntlab loads inside `deno jupyter`, aborting the huntlab
+ * operations running then; `interruptible` runs any awaited work as one.
+ * Deno is faked here (its signal API and `Deno.jupyter`); the real kernel is
+ * driven through JupyterLab in test/jupyterlab/interrupt.test.ts.
+ */
+import assert from "node:assert/strict";
+import { afterEach, test } from "node:test";
+import { denoInterruptHandler, interruptible, KernelInterrupt, operationSignal } from "../../src/common/interrupt";
+
+interface FakeDeno {
+  listeners: (() => void)[];
+  addSignalListener(signal: string, handler: () => void): void;
+  removeSignalListener(signal: string, handler: () => void): void;
+  jupyter?: { display(): void };
+}
+
+const STATE = Symbol.for("huntlab.denoInterrupt");
+const holder = globalThis as { Deno?: FakeDeno; [STATE]?: unknown };
+
+function fakeDeno(kernel: boolean): FakeDeno {
+  const deno: FakeDeno = {
+    listeners: [],
+    addSignalListener(signal, handler) {
+      assert.equal(signal, "SIGINT");
+      this.listeners.push(handler);
+    },
+    removeSignalListener(_signal, handler) {
+      this.listeners = this.listeners.filter((h) => h !== handler);
+    },
+  };
+  if (kernel) deno.jupyter = { display: () => undefined };
+  holder.Deno = deno;
+  return deno;
+}
+
+const sigint = (deno: FakeDeno) => {
+  for (const listener of [...deno.listeners]) listener();
+};
+
+afterEach(() => {
+  delete holder.Deno;
+  delete holder[STATE];
+});
+
+test("inside deno jupyter one listener is registered, once, and kept when no operation runs", () => {
+  const deno = fakeDeno(true);
+  const active = denoInterruptHandler();
+  assert.ok(active);
+  assert.equal(denoInterruptHandler(), active, "the same state for every caller (and every huntlab copy)");
+  assert.equal(deno.listeners.length, 1);
+  sigint(deno); // an interrupt with nothing running: nothing to abort, and the listener stays
+  const op = operationSignal();
+  op.release();
+  assert.equal(deno.listeners.length, 1, "operations do not add or remove listeners");
+});
+
+test("Deno outside a kernel (a script): no listener, so Ctrl-C still ends it", () => {
+  const deno = fakeDeno(false);
+  assert.equal(denoInterruptHandler(), undefined);
+  const op = operationSignal();
+  assert.equal(deno.listeners.length, 0);
+  op.release();
+});
+
+test("the interrupt aborts the operations running then, and only those", async () => {
+  const deno = fakeDeno(true);
+  denoInterruptHandler();
+  const running = operationSignal();
+  const done = operationSignal();
+  done.release();
+  sigint(deno);
+  assert.ok(running.signal.aborted);
+  assert.ok(running.signal.reason instanceof KernelInterrupt);
+  assert.equal(done.signal.aborted, false, "a finished operation is not aborted");
+  running.release();
+  const next = operationSignal();
+  assert.equal(next.signal.aborted, false, "a later operation starts clean");
+  next.release();
+});
+
+test("interruptible: rejects at once on the interrupt and aborts the work's signal", async () => {
+  const deno = fakeDeno(true);
+  denoInterruptHandler();
+  let workSignal: AbortSignal | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const pending = interruptible((signal) => {
+    workSignal = signal;
+    return new Promise<string>((resolve) => {
+      timer = setTimeout(() => resolve("slept"), 60_000);
+    });
+  });
+  await new Promise((resolve) => setImmediate(resolve));
+  sigint(deno);
+  await assert.rejects(pending, KernelInterrupt);
+  assert.ok(workSignal?.aborted);
+  clearTimeout(timer);
+  assert.equal(await interruptible(async () => "next"), "next", "the next operation runs");
+});
+
+test("interruptible: a caller's signal aborts it outside kernels, with the signal's reason", async () => {
+  const controller = new AbortController();
+  const pending = interruptible(() => new Promise<never>(() => undefined), { signal: controller.signal });
+  controller.abort(new Error("stop"));
+  await assert.rejects(pending, /stop/);
+  assert.equal(await interruptible(() => 42), 42);
+});
