@@ -277,6 +277,7 @@ function nodeTests(nodeBin, env, name, files, extra = []) {
   const tap = path.join(results, `${name}.tap`);
   fs.rmSync(tap, { force: true });
   log(`${name} tests (${files.length} files)…`);
+  const t0 = Date.now();
   run(
     nodeBin,
     [
@@ -287,8 +288,15 @@ function nodeTests(nodeBin, env, name, files, extra = []) {
     ],
     { env },
   );
-  return tapCounts(tap);
+  const counts = tapCounts(tap);
+  const seconds = Math.round((Date.now() - t0) / 1000);
+  stageTimes.push(`${name} ${seconds} s`);
+  log(`${name}: ${counts.pass} passed, ${counts.fail} failed in ${seconds} s`);
+  return counts;
 }
+
+/** "unit 210 s", … for the closing summary of `npm test` (CI's time budget). */
+const stageTimes = [];
 
 function taskTest(ctx) {
   const { nodeBin, env } = ctx;
@@ -318,10 +326,11 @@ function taskTest(ctx) {
   // The notebooks run one at a time (each starts a kernel); the browser checks read their executed outputs.
   add(nodeTests(nodeBin, env, "notebooks", all.filter(inDir("notebooks")), ["--test-concurrency=1"]));
   // The browser checks must read the notebook just executed, not fall back to fixtures.
-  const browserEnv = { ...env, HUNTLAB_EXECUTED_NOTEBOOK: path.join(ROOT, "test-results", "notebooks", "HuntingLab.ipynb") };
+  const browserEnv = { ...env, HUNTLAB_EXECUTED_NOTEBOOK: path.join(ROOT, "test-results", "notebooks", "HuntingLab-Completed.ipynb") };
   add(nodeTests(nodeBin, browserEnv, "browser", all.filter(inDir("browser")), ["--test-concurrency=1"]));
   // The lab notebook driven through JupyterLab's own UI in Chromium.
   if (labReady) add(nodeTests(nodeBin, env, "jupyterlab", all.filter(inDir("jupyterlab")), ["--test-concurrency=1"]));
+  log(`stages: ${stageTimes.join(", ")}`);
   console.log(`huntlab: ${totals.pass} passed, ${totals.fail} failed` + (totals.skipped ? `, ${totals.skipped} skipped` : ""));
   process.exit(totals.fail ? 1 : 0);
 }

@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import { inspect, type InspectOptions } from "node:util";
 import path from "node:path";
-import { AnswersError, labMessages as msg } from "./messages";
+import { AnswersError, labFeedback as say, labMessages as msg } from "./messages";
 import { LAB_DATA_DIR } from "../common/paths";
 import { html } from "../display/html";
 import { htmlView } from "../display/htmlView";
@@ -16,8 +16,11 @@ import { inspectLastValue } from "../display/lastValue";
 /** The lab's answer file: data/answers.json (from the original MSTICPy lab). */
 export const ANSWERS_PATH = path.join(LAB_DATA_DIR, "answers.json");
 
-/** Reads an answers file: question id → expected answer (as text). */
-export function loadAnswers(file: string = ANSWERS_PATH): Record<string, string> {
+/** An expected answer: text, or a list of texts (the answer is that set of values). */
+export type ExpectedAnswer = string | string[];
+
+/** Reads an answers file: question id → expected answer (as text, or a list of texts). */
+export function loadAnswers(file: string = ANSWERS_PATH): Record<string, ExpectedAnswer> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(fs.readFileSync(file, "utf8"));
@@ -27,11 +30,11 @@ export function loadAnswers(file: string = ANSWERS_PATH): Record<string, string>
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new AnswersError(msg.answersNotAnObject(file));
   }
-  return Object.fromEntries(Object.entries(parsed as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+  return Object.fromEntries(Object.entries(parsed as Record<string, unknown>).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : String(v)]));
 }
 
-/** A learner's answer: text, a number or a date. */
-export type Answer = string | number | Date | null | undefined;
+/** A learner's answer: text, a number, a date, or a list of values (for a question whose answer is a set). */
+export type Answer = string | number | Date | null | undefined | readonly unknown[];
 
 /** The verdict on one question. */
 export interface AnswerResult {
@@ -41,6 +44,8 @@ export interface AnswerResult {
   correct: boolean;
   /** The answer as given, as text. */
   given: string;
+  /** For a list answer that is not right: how far off it is (without giving the answer away). */
+  detail?: string;
 }
 
 /**
@@ -49,6 +54,7 @@ export interface AnswerResult {
  */
 function normalise(value: Answer): string {
   if (value === null || value === undefined) return "";
+  if (Array.isArray(value)) return normaliseList(value).join("\n");
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? "" : value.toISOString().slice(0, 10);
   const text = String(value).trim().toLowerCase();
   const day = /^(\d{4}-\d{2}-\d{2})(?:[t ]|$)/.exec(text);
@@ -56,6 +62,11 @@ function normalise(value: Answer): string {
   if (/^[+-]?\d{1,3}(?:[,_ ]\d{3})+(?:\.\d+)?$/.test(text)) return String(Number(text.replace(/[,_ ]/g, "")));
   if (/^[+-]?\d+(?:\.\d+)?$/.test(text)) return String(Number(text));
   return text;
+}
+
+/** A list answer's distinct values, normalised and sorted (order does not matter). */
+function normaliseList(values: readonly unknown[]): string[] {
+  return [...new Set(values.map((v) => normalise(v instanceof Date ? v : v === null || v === undefined ? "" : String(v))).filter((v) => v !== ""))].sort();
 }
 
 /** The verdicts on a set of answers; displays as a short ✓/✗ list. */
@@ -69,18 +80,29 @@ export class AnswerCheck implements Displayable {
 
   toText(): string {
     const lines = this.results.map((r) =>
-      r.correct ? `✓ ${r.question}: ${r.given} is right.` : r.answered ? `✗ ${r.question}: ${r.given} is not quite right, try again.` : `… ${r.question}: no answer yet.`,
+      r.correct ? `✓ ${r.question}: ${r.given} is right.` : r.answered ? `✗ ${r.question}: ${r.given} is not quite right${r.detail ? ` (${r.detail})` : ""}, try again.` : `… ${r.question}: no answer yet.`,
     );
-    lines.push(this.allCorrect ? "All correct, well done!" : `${this.results.filter((r) => r.correct).length} of ${this.results.length} correct.`);
+    lines.push(this.summary());
     return lines.join("\n");
+  }
+
+  /** The last line: all correct, not answered at all, or how many are right. */
+  private summary(): string {
+    if (this.allCorrect) return "All correct, well done!";
+    if (this.results.every((r) => !r.answered)) return say.allNotAnswered();
+    return `${this.results.filter((r) => r.correct).length} of ${this.results.length} correct.`;
   }
 
   toHtml(): string {
     const items = this.results.map((r) => {
-      const [mark, colour, verdict] = r.correct ? ["✓", "color-mix(in srgb,#1a7f37 60%,currentColor)", "right"] : r.answered ? ["✗", "color-mix(in srgb,#cf222e 60%,currentColor)", "not quite right, try again"] : ["…", "color-mix(in srgb,#6e7781 50%,currentColor)", "no answer yet"];
+      const [mark, colour, verdict] = r.correct
+        ? ["✓", "color-mix(in srgb,#1a7f37 60%,currentColor)", "right"]
+        : r.answered
+          ? ["✗", "color-mix(in srgb,#cf222e 60%,currentColor)", r.detail ? `not quite right (${r.detail}), try again` : "not quite right, try again"]
+          : ["…", "color-mix(in srgb,#6e7781 50%,currentColor)", "no answer yet"];
       return html`<li><span style="color:${colour};font-weight:bold">${mark}</span> <code>${r.question}</code>: ${r.answered ? html`<code>${r.given}</code> is ` : ""}${verdict}</li>`;
     });
-    const summary = this.allCorrect ? "All correct, well done!" : `${this.results.filter((r) => r.correct).length} of ${this.results.length} correct.`;
+    const summary = this.summary();
     const body = html`<div class="hl-answers"><ul style="list-style:none;padding-left:0;margin:4px 0">${items}</ul><p style="margin:4px 0">${summary}</p></div>`;
     return htmlView({ kind: "answers", fallback: { alt: summary, html: body }, text: this.toText() }).toHtml();
   }
@@ -119,6 +141,7 @@ export function exerciseAnswersPath(exercise: string): string {
  *
  * @example display(checkAnswers({ question1: "2020-07-10", question2: 29670 }))
  * @example display(checkAnswers({ country: "United States", highIp: "131.107.147.209" }, { exercise: "pivots" }))
+ * @example display(checkAnswers({ urls: ["http://a.example/x", "http://b.example"] }, { exercise: "exercise4" }))
  */
 export function checkAnswers(answers: Record<string, Answer>, options: CheckAnswersOptions = {}): AnswerCheck {
   const expected = loadAnswers(options.answersPath ?? (options.exercise === undefined ? undefined : exerciseAnswersPath(options.exercise)));
@@ -129,9 +152,18 @@ export function checkAnswers(answers: Record<string, Answer>, options: CheckAnsw
   return new AnswerCheck(
     Object.keys(expected).map((question) => {
       const given = answers[question];
+      const want = expected[question];
       const answered = normalise(given) !== "";
-      const shown = given instanceof Date ? given.toISOString() : given === null || given === undefined ? "" : String(given);
-      return { question, answered, correct: answered && normalise(given) === normalise(expected[question]), given: shown };
+      const shown = given instanceof Date ? given.toISOString() : given === null || given === undefined ? "" : Array.isArray(given) ? given.join(", ") : String(given);
+      const correct = answered && (Array.isArray(want) ? normalise(Array.isArray(given) ? given : [given as string]) === normalise(want) : normalise(given) === normalise(want));
+      const result: AnswerResult = { question, answered, correct, given: shown };
+      if (answered && !correct && Array.isArray(want)) {
+        const mine = normaliseList(Array.isArray(given) ? given : [given as string]);
+        const theirs = new Set(normaliseList(want));
+        const found = mine.filter((v) => theirs.has(v)).length;
+        result.detail = say.listPartlyRight(found, theirs.size, mine.length - found);
+      }
+      return result;
     }),
   );
 }

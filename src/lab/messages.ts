@@ -5,6 +5,7 @@ import { errorMessage, HuntlabError, type ErrorCatalog } from "../common/errors"
 export const LAB_ERRORS = {
   "lab/answers-unreadable": { class: "AnswersError", when: "the answers file cannot be read or is not a JSON object", names: "the file" },
   "lab/unknown-question": { class: "AnswersError", when: "checkAnswers is given a question the answers file does not have", names: "the questions given, the questions there are" },
+  "lab/unknown-exercise": { class: "AnswersError", when: "checkResult is given an exercise the results file (data/answers_results.json) does not describe", names: "the exercise given, the exercises there are" },
 } as const satisfies ErrorCatalog<"lab">;
 
 /** A code of src/lab. */
@@ -15,10 +16,35 @@ export class AnswersError extends HuntlabError<LabErrorCode> {
   override name = "AnswersError";
 }
 
+/**
+ * What a self-check says to the learner (not errors: verdicts shown in the
+ * notebook). Kept here so that docs/teaching.md can quote them and tests can
+ * match them; none of them reveals an answer.
+ */
+export const labFeedback = {
+  notAnswered: (variable: string) => `not answered yet: put your result in \`${variable}\` and run this cell again.`,
+  allNotAnswered: () => "Not answered yet: write your answers in the cell and run it again.",
+  promise: (variable: string) => `\`${variable}\` is a Promise, not a DataFrame: did you forget \`await\` before the query?`,
+  notAFrame: (variable: string, kind: string) => `\`${variable}\` is ${kind}, not a DataFrame: keep the DataFrame itself (display(...) returns nothing).`,
+  missingColumns: (variable: string, missing: readonly string[], query: string) =>
+    `\`${variable}\` has no ${missing.map((c) => `\`${c}\``).join(", ")} column${missing.length > 1 ? "s" : ""}: is it the result of ${query}?`,
+  wrongRows: (have: number, want: number, hint: string) => `you have ${have} row${have === 1 ? "" : "s"} (${want} expected): ${hint}`,
+  tooFewRows: (have: number, min: number, hint: string) => `you have ${have} row${have === 1 ? "" : "s"} (at least ${min} expected): ${hint}`,
+  missingValue: (column: string, value: string, hint: string) => `no \`${column}\` is ${JSON.stringify(value)}: ${hint}`,
+  unexpectedValues: (column: string, values: readonly string[], hint: string) =>
+    `\`${column}\` also has ${values.slice(0, 3).map((v) => JSON.stringify(v)).join(", ")}${values.length > 3 ? ", …" : ""}: ${hint}`,
+  correct: (variable: string, task: string) => `\`${variable}\` is right: ${task}.`,
+  listPartlyRight: (found: number, expected: number, extra: number) =>
+    `you have ${found} of the ${expected} values${extra ? ` and ${extra} that ${extra === 1 ? "is" : "are"} not in the answer` : ""}`,
+};
+
 /** Message builders of src/lab. */
 export const labMessages = {
   answersUnreadable: (file: string, detail: string) => errorMessage("lab/answers-unreadable", `Cannot read the answers file ${file}: ${detail}`),
   answersNotAnObject: (file: string) => errorMessage("lab/answers-unreadable", `The answers file ${file} must hold a JSON object of question → answer.`),
   unknownQuestion: (unknown: readonly string[], questions: readonly string[]) =>
     errorMessage("lab/unknown-question", `checkAnswers: no question ${unknown.map((q) => `"${q}"`).join(", ")}; the questions are ${questions.join(", ")}.`),
+  unknownExercise: (exercise: string, exercises: readonly string[]) =>
+    errorMessage("lab/unknown-exercise", `checkResult: no exercise ${JSON.stringify(exercise.slice(0, 60))}; the exercises are ${exercises.join(", ")}.`),
+  resultsSpecInvalid: (file: string, detail: string) => errorMessage("lab/answers-unreadable", `The results file ${file} is not valid: ${detail}`),
 };

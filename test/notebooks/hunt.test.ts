@@ -13,6 +13,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { before, describe, test } from "node:test";
 import { LAB_IP, NEW_ACCOUNT, NEW_HOST, NEW_IP, makeHuntData } from "../fixtures/hunt/makeData";
+import { FOREIGN_LAYOUT, makeForeignHuntData } from "../fixtures/hunt/makeForeignData";
 import { buildHuntReport, errorSummary, renderMarkdown, type HuntReportMeta } from "../../scripts/hunt-report";
 import {
   HuntParameterError,
@@ -304,6 +305,33 @@ describe("npm run hunt on a data folder unlike the lab's", { skip: missing() }, 
     assert.ok(page.includes(NEW_IP) && page.includes(NEW_HOST));
     assert.match(page, /class="hunt-vega"/, "the charts are in the report");
     assert.match(page, /hl-view-geo-map|leaflet/i, "the maps are in the report");
+  });
+});
+
+describe("npm run hunt on a data folder in other schemas (Sysmon 1 processes, nested ECS logons, Zeek conn.log flows)", { skip: missing() }, () => {
+  test("every cell runs through the lab's queries' schema mapping; the outputs show the foreign files' values", { timeout: 600_000 }, () => {
+    const data = path.join(OUT, "foreign-data");
+    const out = path.join(OUT, "foreign-report");
+    fs.rmSync(data, { recursive: true, force: true });
+    fs.rmSync(out, { recursive: true, force: true });
+    const files = makeForeignHuntData(data);
+    for (const f of Object.values(FOREIGN_LAYOUT)) assert.ok(files.includes(path.join(data, f.file)), f.file);
+    const r = hunt(["--data", data, "--out", out, "--param", `hostName=${NEW_HOST}`, "--param", `accountName=${NEW_ACCOUNT}`, "--param", `ipAddress=${NEW_IP}`]);
+    assert.equal(r.status, 0, `hunt failed:\n${r.stderr.slice(-6000)}`);
+    const code = readExecuted(out).cells.filter((c) => c.cell_type === "code");
+    assert.deepEqual(code.filter((c) => c.metadata.huntlab?.status !== "ok").map((c) => cellText(c.source).slice(0, 60)), [], "cells not ok");
+    const outputs = JSON.stringify(code.map((c) => c.outputs ?? []));
+    for (const value of [NEW_HOST, NEW_ACCOUNT, NEW_IP, "2021-11-"]) assert.ok(outputs.includes(value), `outputs lack the new data's ${value}`);
+    // Sysmon's own columns reach the process tables: the events were read from the Sysmon CSV.
+    for (const sysmon of ["ProcessGuid", "ParentImage", "UtcTime"]) assert.ok(outputs.includes(sysmon), `outputs lack Sysmon's ${sysmon}`);
+    for (const old of [/msticalertswin1/i, new RegExp(LAB_IP.replace(/\./g, "\\.")), /seccxp\.ninja/i, /2019-02-1\d/]) assert.doesNotMatch(outputs, old);
+    // The flows, from the Zeek log: its remote addresses are located (the country cells ran on them).
+    const flowCells = code.filter((c) => /^\s*(const|let)\s+\w+\s*=\s*await qp\.Network\.list_azure_network_flows_by_host/m.test(cellText(c.source)));
+    assert.ok(flowCells.length > 0, "no cell reads the flows");
+    assert.ok(flowCells.some((c) => JSON.stringify(c.outputs).includes("103.199.252.204")), "the flows cells show no address of the Zeek log");
+    // The logons, from the nested ECS file: the host/account query finds the new host's DOMAIN\user.
+    const logonCell = code.find((c) => cellText(c.source).includes("host_name: hostName"));
+    assert.ok(logonCell && JSON.stringify(logonCell.outputs).includes(`${NEW_HOST}\\\\${NEW_ACCOUNT}`), "the host/account query found nothing");
   });
 });
 

@@ -3,6 +3,10 @@
  * nbclient) without an error output and without anything on stderr (tslab
  * prints a cell's type errors there and skips the cell). The executed copies
  * land in test-results/notebooks/ for the browser checks.
+ *
+ * The lab's self-checks (cells tagged `check`) say "not answered yet" in the
+ * exercise notebook, HuntingLab.ipynb, and that every answer is right in the
+ * completed one, HuntingLab-Completed.ipynb (built from notebooks/source/).
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -51,6 +55,35 @@ function assertClean(name: string, report: Report): void {
   assert.ok(report.cells > 0);
 }
 
+type ExecutedCell = { cell_type: string; metadata?: { tags?: string[] }; outputs?: { output_type: string; data?: Record<string, unknown>; text?: unknown }[] };
+
+/** The text/plain of every output of the cells tagged `check`, one entry per cell. */
+function checkOutputs(file: string): string[] {
+  const nb = JSON.parse(fs.readFileSync(file, "utf8")) as { cells: ExecutedCell[] };
+  const plain = (v: unknown) => (Array.isArray(v) ? v.join("") : String(v ?? ""));
+  return nb.cells
+    .filter((c) => c.cell_type === "code" && (c.metadata?.tags ?? []).includes("check"))
+    .map((c) => (c.outputs ?? []).map((o) => plain(o.data?.["text/plain"] ?? o.text)).join("\n"));
+}
+
+/** The verdicts of the lab's self-checks: all "not answered yet" in the exercise notebook, all right in the completed one. */
+function assertChecks(name: string, output: string): void {
+  const checks = checkOutputs(output);
+  if (name === "HuntingLab.ipynb") {
+    assert.ok(checks.length >= 7, `${name}: ${checks.length} self-check cells`);
+    for (const [i, text] of checks.entries()) {
+      assert.match(text, /not answered yet/i, `self-check ${i + 1} of ${name}:\n${text}`);
+      assert.doesNotMatch(text, /^[✓✗]/m, `self-check ${i + 1} of ${name} judged an empty exercise:\n${text}`);
+    }
+  } else if (name === "HuntingLab-Completed.ipynb") {
+    assert.ok(checks.length >= 7, `${name}: ${checks.length} self-check cells`);
+    for (const [i, text] of checks.entries()) {
+      assert.match(text, /^✓/m, `self-check ${i + 1} of ${name}:\n${text}`);
+      assert.doesNotMatch(text, /^[✗…]/m, `self-check ${i + 1} of ${name} is not all right:\n${text}`);
+    }
+  }
+}
+
 const notebooks = fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort();
 
 test("there are notebooks to run", () => {
@@ -59,14 +92,16 @@ test("there are notebooks to run", () => {
 
 for (const name of notebooks) {
   test(`notebook ${name} runs clean in tslab`, { timeout: 900_000 }, () => {
-    const { report } = execute(name, "tslab");
+    const { report, output } = execute(name, "tslab");
     assertClean(name, report);
+    assertChecks(name, output);
     console.log(`${name}: ${report.cells} code cells in ${report.seconds}s (tslab)`);
   });
 
   test(`notebook ${name} runs clean in Deno's kernel`, { timeout: 900_000, skip: !denoKernelRegistered() && !process.env.CI && "no Deno kernel registered" }, () => {
     const { report, output } = execute(name, "deno");
     assertClean(name, report);
+    assertChecks(name, output);
     const nb = JSON.parse(fs.readFileSync(output, "utf8")) as { cells: { outputs?: { output_type: string; data?: Record<string, unknown> }[] }[] };
     const rich = nb.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.output_type === "display_data" && o.data?.["text/html"] && o.data["text/plain"]);
     assert.ok(rich.length > 0, "Deno produced no text/html + text/plain display_data");

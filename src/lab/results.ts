@@ -1,0 +1,178 @@
+/**
+ * Self-checks of the lab's code exercises: `checkResult("exercise1", alerts)`
+ * looks at the learner's result (is it a DataFrame, from the right query, of
+ * the right shape) and says what is wrong in words a learner can act on
+ * ("you have 10 rows (5 expected): did you call head(5)?"). Value answers are
+ * checked by `checkAnswers` (answers.ts).
+ *
+ * What each exercise expects is data, not code: data/answers_results.json.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { inspect, type InspectOptions } from "node:util";
+import { z } from "zod";
+import type pl from "nodejs-polars";
+import { AnswersError, labFeedback as say, labMessages as msg } from "./messages";
+import { LAB_DATA_DIR } from "../common/paths";
+import { columnNames, columnOf, frameHeight, isDataFrame } from "../common/frames";
+import { html } from "../display/html";
+import { htmlView } from "../display/htmlView";
+import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
+import { inspectLastValue } from "../display/lastValue";
+
+/** The lab's results file: what each code exercise's result looks like. */
+export const RESULTS_PATH = path.join(LAB_DATA_DIR, "answers_results.json");
+
+const valueRule = z.object({
+  /** The column looked at. */
+  column: z.string().min(1),
+  /** Values that must be in the column. */
+  include: z.array(z.string()).optional(),
+  /** The only values allowed in the column. */
+  only: z.array(z.string()).optional(),
+  /** What to say when the rule is broken (must not give the answer away). */
+  hint: z.string().min(1),
+});
+
+const resultSpec = z.object({
+  /** The learner's variable, as named in the notebook. */
+  variable: z.string().min(1),
+  /** What a right result is, said when it is right. */
+  task: z.string().min(1),
+  /** The call that gets the data, named when columns are missing. */
+  query: z.string().min(1),
+  /** Columns the right query returns. */
+  columns: z.array(z.string()).default([]),
+  /** The exact number of rows of a right result. */
+  rows: z.number().int().nonnegative().optional(),
+  /** The least number of rows of a right result. */
+  minRows: z.number().int().nonnegative().optional(),
+  /** What to say when there are more rows than `rows`. */
+  tooManyHint: z.string().default("check the filter and the row limit."),
+  /** What to say when there are fewer rows than `rows` or `minRows`. */
+  tooFewHint: z.string().default("did you filter out rows you need?"),
+  values: z.array(valueRule).default([]),
+});
+
+/** What a code exercise's result looks like (one entry of data/answers_results.json). */
+export type ResultSpec = z.output<typeof resultSpec>;
+
+/** Reads a results file: exercise id → its spec. */
+export function loadResultSpecs(file: string = RESULTS_PATH): Record<string, ResultSpec> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new AnswersError(msg.answersUnreadable(file, (err as Error).message));
+  }
+  const specs = z.record(z.string(), resultSpec).safeParse(parsed);
+  if (!specs.success) {
+    const issue = specs.error.issues[0];
+    throw new AnswersError(msg.resultsSpecInvalid(file, `${issue.path.join(".") || "(top)"}: ${issue.message}`));
+  }
+  return specs.data;
+}
+
+/** Verdict of a result check. */
+export type ResultStatus = "not-answered" | "correct" | "wrong";
+
+/** The verdict on a learner's result; displays as a short ✓/✗ note. */
+export class ResultCheck implements Displayable {
+  constructor(
+    readonly exercise: string,
+    readonly status: ResultStatus,
+    /** What is wrong (one line each), or the one line saying it is right / not answered. */
+    readonly messages: readonly string[],
+  ) {}
+
+  /** True when the result is right. */
+  get correct(): boolean {
+    return this.status === "correct";
+  }
+
+  private mark(): string {
+    return this.status === "correct" ? "✓" : this.status === "wrong" ? "✗" : "…";
+  }
+
+  toText(): string {
+    return this.messages.map((m) => `${this.mark()} ${this.exercise}: ${m}`).join("\n");
+  }
+
+  toHtml(): string {
+    const colour = this.status === "correct" ? "color-mix(in srgb,#1a7f37 60%,currentColor)" : this.status === "wrong" ? "color-mix(in srgb,#cf222e 60%,currentColor)" : "color-mix(in srgb,#6e7781 50%,currentColor)";
+    const items = this.messages.map((m) => html`<li><span style="color:${colour};font-weight:bold">${this.mark()}</span> <code>${this.exercise}</code>: ${m}</li>`);
+    const body = html`<div class="hl-answers"><ul style="list-style:none;padding-left:0;margin:4px 0">${items}</ul></div>`;
+    return htmlView({ kind: "answers", fallback: { alt: `${this.exercise}: ${this.status}`, html: body }, text: this.toText() }).toHtml();
+  }
+
+  [JUPYTER_DISPLAY](): MimeBundle {
+    return { "text/html": this.toHtml(), "text/plain": this.toText() };
+  }
+
+  [inspect.custom](depth: number, options: InspectOptions): string {
+    return inspectLastValue(this, depth, options, () => `ResultCheck: ${this.exercise} ${this.status}`);
+  }
+}
+
+/** Options of `checkResult`. */
+export interface CheckResultOptions {
+  /** Results file. Default: the lab's data/answers_results.json. */
+  resultsPath?: string;
+}
+
+/** How a value that is not a DataFrame reads in a message. */
+function kindOf(value: unknown): string {
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object" && value !== null) return `an object (${value.constructor?.name ?? "Object"})`;
+  return `a ${typeof value}`;
+}
+
+/** Distinct values of a column, as text (null left out). */
+function distinctText(df: pl.DataFrame, column: string): Set<string> {
+  return new Set(
+    columnOf(df, column)
+      .toArray()
+      .filter((v) => v !== null && v !== undefined)
+      .map((v) => String(v)),
+  );
+}
+
+/**
+ * Checks a learner's result against what the exercise expects: a DataFrame
+ * (not a Promise: `await` was forgotten), with the columns of the right query,
+ * the right number of rows and the values the exercise asks for. An undefined
+ * or null result is "not answered yet", so a notebook with empty exercise
+ * cells still runs clean.
+ *
+ * @example display(checkResult("exercise1", alerts))
+ */
+export function checkResult(exercise: string, result: unknown, options: CheckResultOptions = {}): ResultCheck {
+  const specs = loadResultSpecs(options.resultsPath);
+  const spec = Object.hasOwn(specs, exercise) ? specs[exercise] : undefined;
+  if (!spec) throw new AnswersError(msg.unknownExercise(exercise, Object.keys(specs)));
+  if (result === undefined || result === null) return new ResultCheck(exercise, "not-answered", [say.notAnswered(spec.variable)]);
+  if (result instanceof Promise) return new ResultCheck(exercise, "wrong", [say.promise(spec.variable)]);
+  if (!isDataFrame(result)) return new ResultCheck(exercise, "wrong", [say.notAFrame(spec.variable, kindOf(result))]);
+  const have = new Set(columnNames(result));
+  const missing = spec.columns.filter((c) => !have.has(c));
+  // Without the query's columns nothing else can be judged.
+  if (missing.length) return new ResultCheck(exercise, "wrong", [say.missingColumns(spec.variable, missing, spec.query)]);
+  const problems: string[] = [];
+  const rows = frameHeight(result);
+  if (spec.rows !== undefined && rows !== spec.rows) problems.push(say.wrongRows(rows, spec.rows, rows > spec.rows ? spec.tooManyHint : spec.tooFewHint));
+  if (spec.minRows !== undefined && rows < spec.minRows) problems.push(say.tooFewRows(rows, spec.minRows, spec.tooFewHint));
+  for (const rule of spec.values) {
+    if (!have.has(rule.column)) {
+      problems.push(say.missingColumns(spec.variable, [rule.column], spec.query));
+      continue;
+    }
+    const values = distinctText(result, rule.column);
+    for (const wanted of rule.include ?? []) if (!values.has(wanted)) problems.push(say.missingValue(rule.column, wanted, rule.hint));
+    if (rule.only) {
+      const allowed = new Set(rule.only);
+      const extra = [...values].filter((v) => !allowed.has(v));
+      if (extra.length) problems.push(say.unexpectedValues(rule.column, extra, rule.hint));
+    }
+  }
+  return problems.length ? new ResultCheck(exercise, "wrong", problems) : new ResultCheck(exercise, "correct", [say.correct(spec.variable, spec.task)]);
+}

@@ -1,0 +1,148 @@
+/**
+ * The self-checks of the lab's exercises: `checkResult` on code exercises and
+ * `checkAnswers` on value answers (lists included). Fixtures are small frames
+ * and answer files made here, not the lab's data; one test reads the lab's own
+ * files to check that every exercise the notebooks check is described.
+ */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, test } from "node:test";
+import pl from "nodejs-polars";
+import { checkResult, loadResultSpecs, RESULTS_PATH } from "../../src/lab/results";
+import { checkAnswers, exerciseAnswersPath } from "../../src/lab/answers";
+import { AnswersError } from "../../src/lab/messages";
+import { JUPYTER_DISPLAY } from "../../src/display/protocol";
+import { tempDir } from "../helpers/tmp";
+
+const dir = tempDir("huntlab-lab-");
+const specs = path.join(dir, "results.json");
+fs.writeFileSync(
+  specs,
+  JSON.stringify({
+    first3: {
+      variable: "rows",
+      task: "the first three events",
+      query: "qp.Events.list_events()",
+      columns: ["Time", "Kind"],
+      rows: 3,
+      tooManyHint: "did you call head(3)?",
+      tooFewHint: "did you filter?",
+    },
+    kinds: {
+      variable: "found",
+      task: "the url indicators",
+      query: "extract(df)",
+      columns: ["Kind"],
+      minRows: 1,
+      tooFewHint: "did you search the Message column?",
+      values: [
+        { column: "Kind", include: ["url"], hint: "ask for urls." },
+        { column: "Kind", only: ["url", "dns"], hint: "urls only." },
+      ],
+    },
+  }),
+);
+const answersFile = path.join(dir, "answers.json");
+fs.writeFileSync(answersFile, JSON.stringify({ links: ["http://a.example/x", "http://b.example"], day: "2021-03-04" }));
+
+const events = (n: number, kinds: string[] = ["logon"]) =>
+  pl.DataFrame({ Time: Array.from({ length: n }, (_, i) => new Date(Date.UTC(2021, 0, 1, i))), Kind: Array.from({ length: n }, (_, i) => kinds[i % kinds.length]) });
+
+describe("checkResult", () => {
+  test("an empty exercise cell (undefined, null) is not answered yet, with the variable to fill", () => {
+    for (const value of [undefined, null]) {
+      const r = checkResult("first3", value, { resultsPath: specs });
+      assert.equal(r.status, "not-answered");
+      assert.equal(r.toText(), "… first3: not answered yet: put your result in `rows` and run this cell again.");
+    }
+  });
+
+  test("the right frame is right", () => {
+    const r = checkResult("first3", events(3), { resultsPath: specs });
+    assert.equal(r.status, "correct");
+    assert.ok(r.correct);
+    assert.match(r.toText(), /✓ first3: `rows` is right: the first three events\./);
+  });
+
+  test("too many rows: says how many and what to check (the head() mistake)", () => {
+    const r = checkResult("first3", events(10), { resultsPath: specs });
+    assert.equal(r.status, "wrong");
+    assert.equal(r.messages[0], "you have 10 rows (3 expected): did you call head(3)?");
+    assert.match(checkResult("first3", events(1), { resultsPath: specs }).messages[0], /^you have 1 row \(3 expected\): did you filter\?$/);
+  });
+
+  test("a Promise: forgot await; not a frame: says what it is", () => {
+    const pending = Promise.resolve(events(3));
+    assert.match(checkResult("first3", pending, { resultsPath: specs }).toText(), /`rows` is a Promise, not a DataFrame: did you forget `await`/);
+    assert.match(checkResult("first3", [1, 2, 3], { resultsPath: specs }).toText(), /`rows` is an array, not a DataFrame/);
+    assert.match(checkResult("first3", "x", { resultsPath: specs }).toText(), /`rows` is a string, not a DataFrame/);
+  });
+
+  test("missing columns name the query to use, and nothing else is judged", () => {
+    const r = checkResult("first3", pl.DataFrame({ Time: [1, 2, 3], Other: [1, 2, 3] }), { resultsPath: specs });
+    assert.deepEqual(r.messages, ["`rows` has no `Kind` column: is it the result of qp.Events.list_events()?"]);
+  });
+
+  test("value rules: a missing value and unexpected values, each with its hint", () => {
+    assert.equal(checkResult("kinds", events(4, ["url", "dns"]), { resultsPath: specs }).status, "correct");
+    const noUrl = checkResult("kinds", events(2, ["dns"]), { resultsPath: specs });
+    assert.deepEqual(noUrl.messages, ['no `Kind` is "url": ask for urls.']);
+    const extra = checkResult("kinds", events(5, ["url", "ipv4", "md5_hash", "email", "windows_path"]), { resultsPath: specs });
+    assert.equal(extra.messages.length, 1);
+    assert.match(extra.messages[0], /^`Kind` also has "ipv4", "md5_hash", "email", …: urls only\.$/);
+    assert.match(checkResult("kinds", events(0), { resultsPath: specs }).messages.join("\n"), /you have 0 rows \(at least 1 expected\): did you search the Message column\?/);
+  });
+
+  test("output: HTML escapes what it shows; text/plain and text/html bundle", () => {
+    const r = checkResult("first3", events(10), { resultsPath: specs });
+    const bundle = r[JUPYTER_DISPLAY]();
+    assert.equal(bundle["text/plain"], r.toText());
+    const htmlOut = r.toHtml();
+    assert.match(htmlOut, /you have 10 rows \(3 expected\): did you call head\(3\)\?/);
+    const xss = checkResult("kinds", pl.DataFrame({ Kind: ["<img src=x onerror=alert(1)>"] }), { resultsPath: specs }).toHtml();
+    assert.doesNotMatch(xss, /<img src=x/);
+    assert.match(xss, /&lt;img src=x/);
+  });
+
+  test("an unknown exercise or a bad results file is an AnswersError naming it", () => {
+    assert.throws(() => checkResult("exercise9", events(1), { resultsPath: specs }), (e: Error) => e instanceof AnswersError && /no exercise "exercise9"; the exercises are first3, kinds/.test(e.message));
+    const bad = path.join(dir, "bad.json");
+    fs.writeFileSync(bad, JSON.stringify({ x: { variable: "v", task: "t", query: "q", rows: -1 } }));
+    assert.throws(() => loadResultSpecs(bad), (e: Error) => e instanceof AnswersError && e.message.includes(bad) && /x\.rows/.test(e.message));
+  });
+});
+
+describe("checkAnswers with a list answer", () => {
+  test("order, case, duplicates and blanks do not matter", () => {
+    const r = checkAnswers({ links: ["HTTP://B.example ", "http://a.example/x", "http://a.example/x"], day: "2021-03-04T10:00:00Z" }, { answersPath: answersFile });
+    assert.ok(r.allCorrect, r.toText());
+  });
+
+  test("a partly right list says how far off it is, without the answer", () => {
+    const r = checkAnswers({ links: ["http://a.example/x", "http://c.example", "b.example"] }, { answersPath: answersFile });
+    const text = r.toText();
+    assert.match(text, /✗ links: .* is not quite right \(you have 1 of the 2 values and 2 that are not in the answer\), try again\./);
+    assert.doesNotMatch(r.results[0].detail ?? "", /example/, "the detail gives no expected value away");
+    assert.match(text, /… day: no answer yet\./);
+  });
+
+  test("nothing answered: the summary says not answered yet", () => {
+    const r = checkAnswers({ links: undefined, day: undefined }, { answersPath: answersFile });
+    assert.equal(r.toText().split("\n").at(-1), "Not answered yet: write your answers in the cell and run it again.");
+    assert.equal(checkAnswers({ links: [] }, { answersPath: answersFile }).results[0].answered, false);
+  });
+});
+
+describe("the lab's exercise files", () => {
+  test("every exercise the notebooks check is described, and every answers file reads", () => {
+    const lab = loadResultSpecs(RESULTS_PATH);
+    assert.deepEqual(Object.keys(lab).sort(), ["exercise1", "exercise2", "exercise4", "exercise4bonus", "exercise5"]);
+    for (const exercise of ["exercise2", "exercise4", "exercise5", "pivots"]) {
+      const file = exerciseAnswersPath(exercise);
+      assert.ok(fs.existsSync(file), file);
+      const unanswered = checkAnswers({}, { exercise });
+      assert.ok(unanswered.results.length > 0 && unanswered.results.every((r) => !r.answered), exercise);
+    }
+  });
+});

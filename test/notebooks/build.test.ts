@@ -1,0 +1,197 @@
+/**
+ * The lab's two notebooks come from one source, notebooks/source/
+ * (scripts/build-notebooks.ts): the source format, the exercise/completed
+ * split, the shape of every exercise, and that the committed notebooks are up
+ * to date with the source (cell types, sections, tags and sources; not outputs).
+ */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, test } from "node:test";
+import {
+  buildNotebook,
+  carryOutputs,
+  cellText,
+  COMPLETED_NOTEBOOK,
+  differences,
+  EXERCISES_NOTEBOOK,
+  parseJsonSource,
+  parseMarkdownSource,
+  readSource,
+  sectionOfFile,
+  serialise,
+  type SourceCell,
+} from "../../scripts/build-notebooks";
+import type { NotebookJson } from "../../scripts/hunt-params";
+import { tempDir } from "../helpers/tmp";
+
+const FENCE = "````";
+
+describe("the source format", () => {
+  test("markdown and code cells with tags; the file name gives the section", () => {
+    const text = [
+      "<!-- markdown -->",
+      "# Title",
+      "",
+      "```ts",
+      "// a fenced block inside markdown stays markdown",
+      "```",
+      "",
+      '<!-- code tags=["solution", "check"] -->',
+      `${FENCE}ts`,
+      "const a = 1;",
+      "",
+      "a",
+      FENCE,
+      "",
+      '<!-- code tags=["scaffold"] -->',
+      `${FENCE}ts`,
+      "const a = undefined;",
+      FENCE,
+    ].join("\n");
+    const cells = parseMarkdownSource(text, sectionOfFile("40-my-part.md"));
+    assert.deepEqual(
+      cells.map((c) => [c.cellType, c.section, c.tags, c.source]),
+      [
+        ["markdown", "my-part", [], "# Title\n\n```ts\n// a fenced block inside markdown stays markdown\n```"],
+        ["code", "my-part", ["solution", "check"], "const a = 1;\n\na"],
+        ["code", "my-part", ["scaffold"], "const a = undefined;"],
+      ],
+    );
+  });
+
+  test("mistakes are refused with the file and line", () => {
+    assert.throws(() => parseMarkdownSource("no marker here", "s", "10-s.md"), /10-s\.md:1: expected a cell marker/);
+    assert.throws(() => parseMarkdownSource("<!-- code -->\nconst a = 1;", "s", "10-s.md"), /10-s\.md:1: a code cell is a ````ts fenced block/);
+    assert.throws(() => parseMarkdownSource(`<!-- code -->\n${FENCE}ts\nconst a = 1;`, "s", "10-s.md"), /is not closed/);
+    assert.throws(() => parseMarkdownSource(`<!-- code -->\n${FENCE}ts\na\n${FENCE}\nstray text`, "s", "10-s.md"), /10-s\.md:5: text after a code cell/);
+    assert.throws(() => parseMarkdownSource('<!-- code tags=[1] -->\n', "s", "10-s.md"), /tags must be a JSON list of strings/);
+  });
+
+  test("a JSON section (scripts/notebook_section.py's format, e.g. a helper's cells file) reads as cells", () => {
+    const cells = parseJsonSource(JSON.stringify([{ cell_type: "markdown", source: ["## Live\n", "text\n"] }, { cell_type: "code", source: "const x = 1;\n", tags: ["check"] }]), "live");
+    assert.deepEqual(
+      cells.map((c) => [c.cellType, c.section, c.tags, c.source]),
+      [
+        ["markdown", "live", [], "## Live\ntext"],
+        ["code", "live", ["check"], "const x = 1;"],
+      ],
+    );
+    assert.throws(() => parseJsonSource('[{"cell_type": "raw", "source": ""}]', "live", "85-live.json"), /85-live\.json#0: cell_type/);
+  });
+
+  test("files are read in name order, .md and .json alike", () => {
+    const dir = tempDir("huntlab-source-");
+    fs.writeFileSync(path.join(dir, "20-b.json"), JSON.stringify([{ cell_type: "markdown", source: "B" }]));
+    fs.writeFileSync(path.join(dir, "10-a.md"), "<!-- markdown -->\nA\n");
+    fs.writeFileSync(path.join(dir, "README.txt"), "not a section");
+    assert.deepEqual(readSource(dir).map((c) => [c.section, c.source]), [["a", "A"], ["b", "B"]]);
+  });
+});
+
+describe("the two notebooks", () => {
+  const cells: SourceCell[] = [
+    { cellType: "markdown", source: "# T", tags: [], section: "s", origin: "" },
+    { cellType: "code", source: "const a = undefined;", tags: ["scaffold"], section: "s", origin: "" },
+    { cellType: "code", source: "const a = 1;", tags: ["solution"], section: "s", origin: "" },
+    { cellType: "code", source: "check(a)", tags: ["check"], section: "s", origin: "" },
+  ];
+
+  test("scaffolds only in the exercise notebook, solutions only in the completed one; shared cells keep their id", () => {
+    const ex = buildNotebook(cells, "exercises");
+    const done = buildNotebook(cells, "completed");
+    assert.deepEqual(ex.cells.map((c) => cellText(c.source)), ["# T", "const a = undefined;", "check(a)"]);
+    assert.deepEqual(done.cells.map((c) => cellText(c.source)), ["# T", "const a = 1;", "check(a)"]);
+    assert.equal(ex.cells[2].id, done.cells[2].id);
+    assert.notEqual(ex.cells[1].id, done.cells[1].id);
+    assert.deepEqual(ex.cells[2].metadata, { huntlab_section: "s", tags: ["check"] });
+    assert.deepEqual(ex.metadata.kernelspec, { display_name: "TypeScript (huntlab)", language: "typescript", name: "tslab" });
+  });
+
+  test("the up-to-date check sees a changed source or tag, not outputs", () => {
+    const built = buildNotebook(cells, "completed");
+    const committed = JSON.parse(serialise(built)) as NotebookJson;
+    committed.cells[1].outputs = [{ output_type: "stream", name: "stdout", text: "1\n" }];
+    assert.deepEqual(differences(committed, built), []);
+    committed.cells[1].source = ["const a = 2;"];
+    assert.match(differences(committed, built).join("\n"), /cell 2 \(s\): its source differs/);
+    committed.cells[1].source = ["const a = 1;"];
+    committed.cells[2].metadata.tags = [];
+    assert.match(differences(committed, built).join("\n"), /cell 3 \(s\): its tags differs/);
+    assert.match(differences({ ...committed, cells: committed.cells.slice(1) }, built).join("\n"), /2 cells committed, 3 built/);
+  });
+
+  test("outputs are carried over only onto cells whose source is unchanged", () => {
+    const old = buildNotebook(cells, "completed");
+    old.cells[1].outputs = [{ output_type: "stream", name: "stdout", text: "old\n" }];
+    old.cells[2].outputs = [{ output_type: "stream", name: "stdout", text: "kept\n" }];
+    const changed = buildNotebook(
+      cells.map((c) => (c.source === "const a = 1;" ? { ...c, source: "const a = 2;" } : c)),
+      "completed",
+    );
+    carryOutputs(changed, old);
+    assert.deepEqual(changed.cells[1].outputs, []);
+    assert.equal(changed.cells[2].outputs?.length, 1);
+  });
+});
+
+describe("the committed lab notebooks", () => {
+  const source = readSource();
+  const read = (file: string) => JSON.parse(fs.readFileSync(file, "utf8")) as NotebookJson;
+
+  test("are up to date with notebooks/source/ (else: node --import tsx scripts/build-notebooks.ts)", () => {
+    for (const [file, variant] of [
+      [EXERCISES_NOTEBOOK, "exercises"],
+      [COMPLETED_NOTEBOOK, "completed"],
+    ] as const) {
+      assert.ok(fs.existsSync(file), `${file} is missing`);
+      assert.deepEqual(differences(read(file), buildNotebook(source, variant)), [], `${path.basename(file)} is out of date with notebooks/source/`);
+    }
+  });
+
+  test("the completed notebook is committed with outputs; the exercise notebook without", () => {
+    const done = read(COMPLETED_NOTEBOOK).cells.filter((c) => c.cell_type === "code");
+    const withOutputs = done.filter((c) => (c.outputs ?? []).length > 0).length;
+    assert.ok(withOutputs >= done.length * 0.8, `only ${withOutputs} of ${done.length} code cells of the completed notebook have outputs: run the build with --execute`);
+    assert.ok(read(EXERCISES_NOTEBOOK).cells.every((c) => (c.outputs ?? []).length === 0));
+  });
+
+  test("the parameters cell is the first code cell but the import, in both", () => {
+    for (const file of [EXERCISES_NOTEBOOK, COMPLETED_NOTEBOOK]) {
+      const code = read(file).cells.filter((c) => c.cell_type === "code");
+      assert.deepEqual(code[1].metadata.tags, ["parameters"], path.basename(file));
+      assert.equal(cellText(code[0].source).trim(), 'import { QueryProvider, display } from "huntlab";');
+    }
+  });
+
+  test("every exercise (1, 2, 4, 5, 6, 7) has its task, 2–3 hints, an exercise cell and a self-check, with its solution apart", () => {
+    const numbers: string[] = [];
+    for (let i = 0; i < source.length; i++) {
+      const m = source[i].cellType === "markdown" ? /^### Exercise (\d+)(, bonus)?:/m.exec(source[i].source) : null;
+      if (!m) continue;
+      numbers.push(m[1] + (m[2] ? "b" : ""));
+      const hints = source[i].source.match(/<details><summary>Hint \d<\/summary>/g) ?? [];
+      assert.ok(hints.length >= 2 && hints.length <= 3, `exercise ${m[1]}: ${hints.length} hints`);
+      assert.doesNotMatch(source[i].source, /<summary>Answer/, `exercise ${m[1]} gives its answer away`);
+      const end = source.findIndex((c, k) => k > i && c.cellType === "markdown" && /^##/m.test(c.source) && !c.tags.includes("solution"));
+      const own = source.slice(i + 1, end < 0 ? source.length : end);
+      const checks = own.filter((c) => c.tags.includes("check"));
+      assert.ok(checks.length > 0, `exercise ${m[1]} has no self-check`);
+      assert.ok(checks.every((c) => /checkResult\(|checkAnswers\(/.test(c.source)), `exercise ${m[1]}: a check cell calls neither checkResult nor checkAnswers`);
+      const solutions = own.filter((c) => c.tags.includes("solution") && c.cellType === "code");
+      const scaffolds = own.filter((c) => c.tags.includes("scaffold") && c.cellType === "code");
+      assert.ok(solutions.length > 0 && scaffolds.length > 0, `exercise ${m[1]}: needs an exercise (scaffold) cell and a solution`);
+      for (const s of scaffolds.filter((c) => !c.tags.includes("check"))) assert.match(s.source, /^\/\/ /m, `exercise ${m[1]}: the exercise cell has comments saying where to write`);
+    }
+    assert.deepEqual(numbers, ["1", "2", "6", "4", "4b", "5", "7"]);
+  });
+
+  test("the lab starts with how to use it and ends with what was covered, next steps and credits", () => {
+    const md = source.filter((c) => c.cellType === "markdown").map((c) => c.source);
+    const how = md.findIndex((s) => /^## How to use this lab/m.test(s));
+    assert.ok(how >= 0 && how < md.findIndex((s) => /^## Setting up/m.test(s)), "How to use this lab comes first");
+    for (const needed of ["npm run lab", "TypeScript (huntlab)", "await", "display(", "HuntingLab-Completed.ipynb", "minutes"]) assert.ok(md[how].includes(needed), `How to use this lab: ${needed}`);
+    const last = md.slice(-1)[0];
+    for (const needed of ["## What you have covered", "## Where to go next", "## Credits", "MSTICPy team", "DB-IP", "Natural Earth", "npm run hunt"]) assert.ok(last.includes(needed), `closing section: ${needed}`);
+  });
+});
