@@ -9,6 +9,7 @@ import { AnalysisError } from "./errors";
 import { analysisMessages as msg } from "./messages";
 import { datetimeSeries, numericValues, requireColumn, requireFrame, timeValues } from "./columns";
 import { stl, stlConfig } from "./stl";
+import { withRichLastValue } from "../display/lastValue";
 
 /**
  * How scores and labels are computed.
@@ -136,7 +137,7 @@ export function timeseriesAnomaliesStl(df: pl.DataFrame, options: TimeseriesAnom
   ];
   if (fill !== "error") added.push(pl.Series("filled", Array.from(grid.filled), pl.Bool));
   if (out.height !== n) throw new AnalysisError(msg.rowCountChanged(FN, out.height, n));
-  return out.drop(key).withColumns(...added);
+  return withRichLastValue(out.drop(key).withColumns(...added));
 }
 
 /** `"TimeGenerated"` if present, else the only Datetime/Date column. */

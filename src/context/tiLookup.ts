@@ -31,6 +31,7 @@ import { inNotebook, TIProgress } from "./tiProgress";
 import { KernelInterrupt, operationSignal, whenAborted, type InterruptOptions } from "./interrupt";
 import type { Interruptible } from "./limiter";
 import { failure, newLookupContext, TI_STATUS, type LookupContext, type ProviderResult, type Severity, type TIProvider } from "./tiProvider";
+import { withRichLastValue } from "../display/lastValue";
 
 /** Options of `new TILookup()`. */
 export interface TILookupOptions {
@@ -318,7 +319,7 @@ export class TILookup {
       op.release();
     }
     await progress.finish();
-    return resultFrame(rows.flat());
+    return withRichLastValue(resultFrame(rows.flat()));
   }
 
   private classify(o: Observation): { ioc: string; type: IocType; safeIoc: string; typeError?: string } {

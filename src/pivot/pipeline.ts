@@ -33,6 +33,7 @@ import { namespaceOf, pivotEntityName } from "./attach";
 import { displayStep, PivotChain, teeStep, type ChainStep } from "./chain";
 import { PivotError, pivotMessages as msg, showValue } from "./messages";
 import type { PivotCallOptions, PivotFunction, PivotNamespace } from "./types";
+import { withRichLastValue } from "../display/lastValue";
 
 /** Options of {@link runPipeline}. */
 export interface RunPipelineOptions {
@@ -234,5 +235,5 @@ export async function runPipeline(df: pl.DataFrame, yamlTextOrPath: string, opti
   const { name, steps } = selectPipeline(file, doc, options.pipeline);
   let chain = new PivotChain(df, [], {});
   for (const step of pipelineSteps(name, steps, options.tees)) chain = chain.addStep(step);
-  return chain.df;
+  return withRichLastValue(await chain.df);
 }

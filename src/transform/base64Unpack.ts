@@ -25,6 +25,7 @@ import { readArchive } from "./archives";
 import { ARCHIVE_TYPES, detectFileType, type FileType } from "./fileTypes";
 import { Base64Error, transformMessages as msg } from "./messages";
 import { chunkRanges, PARALLEL_DEFAULTS, runChunked, type ParallelOptions } from "./workers/pool";
+import { withRichLastValue } from "../display/lastValue";
 
 export { Base64Error } from "./messages";
 
@@ -593,7 +594,7 @@ export function unpackDf(data: DataFrame, options: UnpackDfOptions): DataFrame {
   const sourceName = (BASE64_RECORD_COLUMNS as readonly string[]).includes(column) || ["src_index", "full_decoded_string"].includes(column) ? `${column}_source` : column;
   const srcIndex =
     indexColumn !== undefined ? data.getColumn(indexColumn).gather(srcRows).rename("src_index") : pl.Series("src_index", srcRows, pl.UInt32);
-  return recordsFrame(items, [srcIndex, source.gather(srcRows).rename(sourceName), pl.Series("full_decoded_string", fulls, pl.Utf8)]);
+  return withRichLastValue(recordsFrame(items, [srcIndex, source.gather(srcRows).rename(sourceName), pl.Series("full_decoded_string", fulls, pl.Utf8)]));
 }
 
 /** MSTICPy's `base64` module: `base64.unpack(text)` and `base64.unpackDf(df, { column })`. */

@@ -26,6 +26,7 @@ import { scanColumns, scanScreened, scanText, screenColumn, textValues, type Fou
 import { IocExtractError, transformMessages as msg } from "./messages";
 import { chunkRanges, PARALLEL_DEFAULTS, runChunked, type ParallelOptions } from "./workers/pool";
 import { allBuiltin, mergeScans, type IocTaskArgs, type PackedScan } from "./workers/tasks";
+import { withRichLastValue } from "../display/lastValue";
 
 export { IocExtractError } from "./messages";
 
@@ -218,12 +219,12 @@ export class IoCExtract {
       options.indexColumn !== undefined
         ? data.getColumn(options.indexColumn).gather(found.rows).rename("SourceIndex")
         : pl.Series("SourceIndex", found.rows, pl.UInt32);
-    return pl.DataFrame([
+    return withRichLastValue(pl.DataFrame([
       typeColumn(found.typeIds, found.typeNames),
       pl.Series("Observable", found.values, pl.Utf8),
       sourceIndex,
       inputCells(texts, found.rows, found.cols),
-    ]);
+    ]));
   }
 
   /**

@@ -50,6 +50,7 @@
 import type pl from "nodejs-polars";
 import { resolveSchema, schemaColumns, type ProcSchema } from "./processTreeSchema";
 import { assembleTree, matchParents, processEvents, processKeys, processNodes, treeLayout } from "./processTreeSteps";
+import { withRichLastValue } from "../display/lastValue";
 
 export { PROCESS_TREE_COLUMNS, ProcessTreeError } from "./processTreeSteps";
 
@@ -82,7 +83,7 @@ export function buildProcessTree(procs: pl.DataFrame, options: BuildProcessTreeO
   const toleranceMs = options.creationTimeToleranceMs;
   const nodes = processNodes(events, keys, matchParents(keys, { toleranceMs }), { toleranceMs });
   const layout = treeLayout(nodes.parent, nodes.order, nodes.sourceIndex, nodes.width);
-  return assembleTree(events, nodes, layout);
+  return withRichLastValue(assembleTree(events, nodes, layout));
 }
 
 /** The schema `buildProcessTree` would use for `procs` (inferred unless given). */
