@@ -12,7 +12,7 @@ import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
 import { isTextType } from "../common/dtypes";
 import { columnNames, columnOf, frameHeight, frameOf, replaceColumns } from "../common/frames";
-import { likelyFormats, looksLikeTimeColumn, parseTimeSeries, strptimeExpr, textTimeUnit, type TimeUnit } from "./timeParsing";
+import { formatHits, likelyFormats, looksLikeTimeColumn, parseTimeSeries, strptimeExpr, textTimeUnit, type TimeUnit } from "./timeParsing";
 
 /** Options of {@link readCsvFile}. */
 export interface CsvReadOptions {
@@ -106,12 +106,7 @@ function timePlans(sample: pl.DataFrame, names: readonly string[]): TimePlan[] {
     const likely = likelyFormats(trimmed);
     if (!likely.length) return;
     // The format that parses the most sampled values first.
-    // Our own one-column frame ("raw"): no data column can shadow its methods.
-    const rawFrame = pl.DataFrame([trimmed.rename("raw")]);
-    const hits = likely.map((f) => {
-      const parsed = columnOf(rawFrame.select(strptimeExpr(pl.col("raw"), f, "ns").alias("p")), "p");
-      return parsed.len() - parsed.nullCount();
-    });
+    const hits = formatHits(trimmed, likely, "ns");
     const formats = likely.map((f, k) => ({ f, n: hits[k] })).sort((a, b) => b.n - a.n).map((x) => x.f);
     plans.push({ name, index, formats, sampleUnit: textTimeUnit(trimmed) });
   });

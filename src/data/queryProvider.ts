@@ -13,15 +13,9 @@ import { DataFileIndex, runLocalLazy, runLocalQuery, timeRole, type QueryParams,
 import { fileQueries } from "./fileQueries";
 import { loadQueries } from "./queryStore";
 import type { Displayable } from "../display/protocol";
-import { withRichLastValue } from "../display/lastValue";
-
-/**
- * Query results render as huntlab's table when a cell ends with them in tslab
- * (and so do the frames derived from them: head, filter, select, join…).
- */
-function rich(df: pl.DataFrame): pl.DataFrame {
-  return withRichLastValue(df);
-}
+// Query results render as huntlab's table when a cell ends with them in tslab
+// (and so do the frames derived from them: head, filter, select, join…).
+import { withRichLastValue as rich } from "../display/lastValue";
 import type { ReadOptions } from "./readers";
 import type { QueryDefinition } from "./types";
 import { formatLiveHelp, LIVE_ENVIRONMENTS, LiveDataProvider, type LiveProviderOptions, type TimeRange } from "./live/liveProvider";
@@ -200,6 +194,34 @@ function isLabData(p: string): boolean {
 /** The provider's own fields: a family of that name would hide them. */
 const PROVIDER_FIELDS = ["environment", "all_queries", "queries", "index", "readOptions", "familyNames", "range", "live", "connected", "timeRange", "lastWarnings"];
 
+/**
+ * Sets one strict family object per data family on `provider` and returns the
+ * sorted family names and `all_queries`. Query names come from YAML: defined
+ * (not assigned) properties, so a query called "__proto__" is an own property,
+ * never the object's prototype.
+ */
+function attachFamilies(provider: object, queries: readonly QueryDefinition[], makeFunction: (q: QueryDefinition) => QueryFunction): { familyNames: string[]; all: QueryFamily } {
+  const define = (target: QueryFamily, name: string, fn: QueryFunction): void => {
+    Object.defineProperty(target, name, { value: fn, enumerable: true, configurable: true, writable: true });
+  };
+  const strictFamily = (family: string, members: QueryFamily) => strict(members, (prop) => new QueryError(msg.unknownQueryInFamily(prop, family, Object.keys(members))));
+  const families = new Map<string, QueryFamily>();
+  const all: QueryFamily = {};
+  for (const q of queries) {
+    const fn = makeFunction(q);
+    const family = families.get(q.family) ?? {};
+    define(family, q.name, fn);
+    families.set(q.family, family);
+    define(all, q.name, fn);
+  }
+  for (const [name, members] of families) {
+    if (name in provider || PROVIDER_FIELDS.includes(name)) throw new QueryError(msg.familyClash(name));
+    (provider as Record<string, QueryFamily>)[name] = strictFamily(name, members);
+  }
+  return { familyNames: [...families.keys()].sort(), all: strictFamily("all_queries", all) };
+}
+
+
 /** The start/end of a range as Dates (open ends left out). */
 function rangeOf(range: TimeRange | undefined): { start?: Date; end?: Date } {
   const out: { start?: Date; end?: Date } = {};
@@ -248,30 +270,9 @@ class LocalDataProvider implements QueryProviderMethods, QueryProviderConnection
     if (!this.queries.length) {
       throw new QueryError(msg.noQueries(queryPaths));
     }
-    const families = new Map<string, QueryFamily>();
-    // Query names come from YAML: defined (not assigned) properties, so a query
-    // called "__proto__" is an own property, never the object's prototype.
-    const define = (target: QueryFamily, name: string, fn: QueryFunction): void => {
-      Object.defineProperty(target, name, { value: fn, enumerable: true, configurable: true, writable: true });
-    };
-    const all: QueryFamily = {};
-    for (const q of this.queries) {
-      const fn = this.makeQueryFunction(q);
-      const family = families.get(q.family) ?? {};
-      define(family, q.name, fn);
-      families.set(q.family, family);
-      define(all, q.name, fn);
-    }
-    this.familyNames = [...families.keys()].sort();
-    this.all_queries = this.strictFamily("all_queries", all);
-    for (const [name, queries] of families) {
-      if (name in this) throw new QueryError(msg.familyClash(name));
-      (this as unknown as Record<string, QueryFamily>)[name] = this.strictFamily(name, queries);
-    }
-  }
-
-  private strictFamily(family: string, queries: QueryFamily): QueryFamily {
-    return strict(queries, (prop) => new QueryError(msg.unknownQueryInFamily(prop, family, Object.keys(queries))));
+    const { familyNames, all } = attachFamilies(this, this.queries, (q) => this.makeQueryFunction(q));
+    this.familyNames = familyNames;
+    this.all_queries = all;
   }
 
   private makeQueryFunction(q: QueryDefinition): QueryFunction {
@@ -354,25 +355,9 @@ class LiveProvider implements QueryProviderMethods, QueryProviderConnection {
 
   constructor(environment: LiveEnvironment, options: LiveProviderOptions = {}) {
     this.live = new LiveDataProvider(environment, options);
-    const families = new Map<string, QueryFamily>();
-    const define = (target: QueryFamily, name: string, fn: QueryFunction): void => {
-      Object.defineProperty(target, name, { value: fn, enumerable: true, configurable: true, writable: true });
-    };
-    const all: QueryFamily = {};
-    for (const q of this.live.definitions) {
-      const fn = this.makeQueryFunction(q);
-      const family = families.get(q.family) ?? {};
-      define(family, q.name, fn);
-      families.set(q.family, family);
-      define(all, q.name, fn);
-    }
-    this.familyNames = [...families.keys()].sort();
-    const strictFamily = (family: string, queries: QueryFamily) => strict(queries, (prop) => new QueryError(msg.unknownQueryInFamily(prop, family, Object.keys(queries))));
-    this.all_queries = strictFamily("all_queries", all);
-    for (const [name, queries] of families) {
-      if (name in this || PROVIDER_FIELDS.includes(name)) throw new QueryError(msg.familyClash(name));
-      (this as unknown as Record<string, QueryFamily>)[name] = strictFamily(name, queries);
-    }
+    const { familyNames, all } = attachFamilies(this, this.live.definitions, (q) => this.makeQueryFunction(q));
+    this.familyNames = familyNames;
+    this.all_queries = all;
   }
 
   get environment(): DataEnvironment {

@@ -124,8 +124,18 @@ export function likelyFormats(text: pl.Series, sampleSize = 256): string[] {
   const distinct = pool.dropNulls().unique();
   // Evenly spaced distinct values: deterministic, and spread over the column.
   const sample = distinct.len() > sampleSize ? distinct.gatherEvery(Math.ceil(distinct.len() / sampleSize)) : distinct;
-  const raw = pl.DataFrame([sample.rename("raw")]);
-  return ALL_FORMATS.filter((fmt) => raw.select(strptimeExpr(pl.col("raw"), fmt, "ms").alias("p")).getColumn("p").nullCount() < sample.len());
+  const hits = formatHits(sample, ALL_FORMATS, "ms");
+  return ALL_FORMATS.filter((_, k) => hits[k] > 0);
+}
+
+/**
+ * How many values of `sample` each of `formats` parses, in one polars call
+ * (each call costs far more than a few thousand values), in `formats` order.
+ */
+export function formatHits(sample: pl.Series, formats: readonly string[], unit: TimeUnit): number[] {
+  if (!formats.length) return [];
+  const counts = pl.DataFrame([sample.rename("raw")]).select(...formats.map((fmt, k) => strptimeExpr(pl.col("raw"), fmt, unit).isNotNull().sum().alias(`f${k}`)));
+  return formats.map((_, k) => Number(counts.getColumn(`f${k}`).get(0) ?? 0));
 }
 
 /**

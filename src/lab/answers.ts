@@ -19,14 +19,18 @@ export const ANSWERS_PATH = path.join(LAB_DATA_DIR, "answers.json");
 /** An expected answer: text, or a list of texts (the answer is that set of values). */
 export type ExpectedAnswer = string | string[];
 
-/** Reads an answers file: question id → expected answer (as text, or a list of texts). */
-export function loadAnswers(file: string = ANSWERS_PATH): Record<string, ExpectedAnswer> {
-  let parsed: unknown;
+/** The parsed JSON of one of the lab's answer or result files; an unreadable one is an `AnswersError` naming it. */
+export function readLabJson(file: string): unknown {
   try {
-    parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+    return JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (err) {
     throw new AnswersError(msg.answersUnreadable(file, (err as Error).message));
   }
+}
+
+/** Reads an answers file: question id → expected answer (as text, or a list of texts). */
+export function loadAnswers(file: string = ANSWERS_PATH): Record<string, ExpectedAnswer> {
+  const parsed = readLabJson(file);
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new AnswersError(msg.answersNotAnObject(file));
   }

@@ -7,12 +7,12 @@
  *
  * What each exercise expects is data, not code: data/answers_results.json.
  */
-import fs from "node:fs";
 import path from "node:path";
 import { inspect, type InspectOptions } from "node:util";
 import { z } from "zod";
 import type pl from "nodejs-polars";
 import { AnswersError, labFeedback as say, labMessages as msg } from "./messages";
+import { readLabJson } from "./answers";
 import { LAB_DATA_DIR } from "../common/paths";
 import { columnNames, columnOf, frameHeight, isDataFrame } from "../common/frames";
 import { html } from "../display/html";
@@ -59,12 +59,7 @@ export type ResultSpec = z.output<typeof resultSpec>;
 
 /** Reads a results file: exercise id → its spec. */
 export function loadResultSpecs(file: string = RESULTS_PATH): Record<string, ResultSpec> {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(fs.readFileSync(file, "utf8"));
-  } catch (err) {
-    throw new AnswersError(msg.answersUnreadable(file, (err as Error).message));
-  }
+  const parsed = readLabJson(file);
   const specs = z.record(z.string(), resultSpec).safeParse(parsed);
   if (!specs.success) {
     const issue = specs.error.issues[0];

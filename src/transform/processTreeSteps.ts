@@ -22,7 +22,7 @@
  */
 import pl, { type DataType } from "nodejs-polars";
 import { isTemporalType, isTextType } from "../common/dtypes";
-import { TIME_FORMATS, parseTimeSeries, strptimeExpr, textTimeUnit } from "../data/timeParsing";
+import { TIME_FORMATS, formatHits, parseTimeSeries, strptimeExpr, textTimeUnit } from "../data/timeParsing";
 import { resolveSchema, schemaTimeColumns, type ProcSchema } from "./processTreeSchema";
 import { ProcessTreeError, transformMessages as msg } from "./messages";
 
@@ -178,9 +178,7 @@ function parseOneFormat(series: pl.Series): pl.Series | undefined {
   const sample = pl.DataFrame([spread.rename(RAW)]).filter(pl.col(RAW).neq(pl.lit(""))).head(64).getColumn(RAW);
   if (sample.len() === 0) return undefined;
   const unit = textTimeUnit(series);
-  // Every format on the sample in one polars call (each call costs far more than 64 values).
-  const tries = pl.DataFrame([sample.rename(RAW)]).select(...TIME_FORMATS.map((fmt, k) => strptimeExpr(pl.col(RAW), fmt, unit).isNotNull().sum().alias(String(k))));
-  const counts = TIME_FORMATS.map((_, k) => Number(tries.getColumn(String(k)).toArray()[0]));
+  const counts = formatHits(sample, TIME_FORMATS, unit);
   // parseTimeSeries would try, per value, the formats that read some sampled value in this order: the first must read them all.
   const first = counts.findIndex((c) => c > 0);
   if (first < 0 || counts[first] !== sample.len()) return undefined;

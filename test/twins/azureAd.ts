@@ -7,7 +7,7 @@
  * their audience (the scope's resource) and expiry, so the service twins can check them.
  */
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import { LoopbackTwin } from "./loopback";
 import { randomBytes } from "node:crypto";
 
 export interface AzureAdTwinOptions {
@@ -30,28 +30,19 @@ export interface IssuedToken {
   grant: string;
 }
 
-export class AzureAdTwin {
-  url = "";
+export class AzureAdTwin extends LoopbackTwin {
   readonly tokens = new Map<string, IssuedToken>();
   /** Every request: path and form fields (secrets included, for assertions). */
   readonly requests: { path: string; form: Record<string, string> }[] = [];
-  private readonly server: http.Server;
   private readonly devices = new Map<string, { polls: number; audience: string }>();
   private readonly refreshTokens = new Map<string, string>();
 
   constructor(readonly options: AzureAdTwinOptions) {
-    this.server = http.createServer((req, res) => this.handle(req, res));
+    super();
   }
 
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  protected onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    this.handle(req, res);
   }
 
   /** The audience of a valid bearer token, or undefined. */

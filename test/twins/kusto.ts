@@ -10,7 +10,7 @@
  * throttle. Same lab tables and KQL subset as the Log Analytics twin.
  */
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import { LoopbackTwin } from "./loopback";
 import { KqlSyntaxError } from "./kqlEngine";
 import { wireValue } from "./labTables";
 import { readBody, runLabQuery, sendJson, type RecordedQuery, type ServiceFaults } from "./logAnalytics";
@@ -20,25 +20,16 @@ function kustoType(type: string): string {
   return type === "dynamic" ? "dynamic" : type;
 }
 
-export class KustoTwin {
-  url = "";
+export class KustoTwin extends LoopbackTwin {
   readonly queries: (RecordedQuery & { db: string })[] = [];
   faults: ServiceFaults = {};
-  private readonly server: http.Server;
 
   constructor(readonly ad: AzureAdTwin, readonly database: string) {
-    this.server = http.createServer((req, res) => void this.handle(req, res));
+    super();
   }
 
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  protected onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    void this.handle(req, res);
   }
 
   private oneApi(code: string, type: string, message: string): unknown {

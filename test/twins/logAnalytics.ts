@@ -10,7 +10,7 @@
  * through the KQL subset of kqlEngine.ts, and each is recorded with its literals.
  */
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import { LoopbackTwin } from "./loopback";
 import { KqlSyntaxError, parseKql, runKql, type Value } from "./kqlEngine";
 import { labTables, wireValue, type TwinTable } from "./labTables";
 import type { AzureAdTwin } from "./azureAd";
@@ -65,29 +65,18 @@ export function runLabQuery(text: string, tables: Map<string, TwinTable> = labTa
 }
 
 /** A Log Analytics twin. */
-export class LogAnalyticsTwin {
-  url = "";
+export class LogAnalyticsTwin extends LoopbackTwin {
   readonly queries: RecordedQuery[] = [];
   faults: ServiceFaults = {};
-  private readonly server: http.Server;
 
   /** `serveTokens`: also answer the Azure AD token paths on this port, so one URL is both Endpoint and AuthorityUrl (the notebook's twin). */
-  constructor(readonly ad: AzureAdTwin, readonly workspaceId: string, options: { serveTokens?: boolean } = {}) {
-    this.server = http.createServer((req, res) => {
-      if (options.serveTokens && /\/oauth2\/v2\.0\//.test(req.url ?? "")) return this.ad.handle(req, res);
-      void this.handle(req, res);
-    });
+  constructor(readonly ad: AzureAdTwin, readonly workspaceId: string, private readonly options: { serveTokens?: boolean } = {}) {
+    super();
   }
 
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  protected onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (this.options.serveTokens && /\/oauth2\/v2\.0\//.test(req.url ?? "")) return this.ad.handle(req, res);
+    void this.handle(req, res);
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

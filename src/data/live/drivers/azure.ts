@@ -1,7 +1,7 @@
 /** What the MSSentinel and Kusto drivers share: reading Azure AD settings and choosing the sign-in method. */
 import { QueryError, dataMessages as msg } from "../../messages";
 import { AzureTokenSource, findOnPath, type AzureAuthMethod } from "../azureAuth";
-import type { LiveColumnType, LiveSettings } from "../types";
+import type { LiveColumnType, LiveHttpResponse, LiveSettings } from "../types";
 
 /** The public Azure AD authority. */
 export const DEFAULT_AUTHORITY = "https://login.microsoftonline.com";
@@ -112,4 +112,32 @@ export function oneApiMessage(error: unknown): { code: string; message: string }
 /** True when a service message says the result hit the 500,000-row / 64 MB limit. */
 export function isResultLimit(text: string): boolean {
   return /E_QUERY_RESULT_SET_TOO_LARGE|result set has exceeded|exceeded the (?:allowed )?(?:limits?|size)|64 ?MB|500,?000/i.test(text);
+}
+
+/** Statuses whose body carries the service's OneApi error: returned to the driver, not thrown. */
+const AZURE_ERROR_STATUSES: readonly number[] = [400, 401, 403, 404, 409, 413];
+
+/**
+ * POSTs `body` to an Azure query API with a bearer token from `tokens`; an
+ * expired or revoked token (401) is renewed once. Log Analytics and Kusto
+ * share this exchange and differ only in URL, headers and answer framing.
+ */
+export async function postWithAzureToken(
+  settings: LiveSettings,
+  tokens: AzureTokenSource,
+  request: { url: string; body: unknown; signal: AbortSignal; headers?: Record<string, string> },
+): Promise<LiveHttpResponse> {
+  for (let attempt = 0; ; attempt += 1) {
+    const token = await tokens.getToken(request.signal);
+    const res = await settings.http.request({
+      method: "POST",
+      url: request.url,
+      headers: { Authorization: `Bearer ${token}`, Accept: "application/json", ...request.headers },
+      body: request.body,
+      signal: request.signal,
+      acceptStatus: AZURE_ERROR_STATUSES,
+    });
+    if (res.status !== 401 || attempt > 0) return res;
+    tokens.invalidate();
+  }
 }

@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import { QueryError, dataMessages as msg } from "../../messages";
 import { joinUrl } from "../urls";
-import { azureColumnType, azureTokenSource, isResultLimit, oneApiMessage, text } from "./azure";
+import { azureColumnType, azureTokenSource, isResultLimit, oneApiMessage, postWithAzureToken, text } from "./azure";
 import type { AzureTokenSource } from "../azureAuth";
 import type { LiveDriver, LiveRequest, LiveSettings, LiveTable } from "../types";
 
@@ -62,22 +62,13 @@ class KustoDriver implements LiveDriver {
     const tokens = this.tokens;
     if (!tokens) throw new QueryError(msg.liveNotConnected(this.environment, request.queryName));
     const body = { db: this.database, csl: request.text, properties: { Options: { results_progressive_enabled: false } } };
-    for (let attempt = 0; ; attempt += 1) {
-      const token = await tokens.getToken(request.signal);
-      const res = await this.settings.http.request({
-        method: "POST",
-        url: joinUrl(this.cluster, "/v2/rest/query"),
-        headers: { Authorization: `Bearer ${token}`, Accept: "application/json", "x-ms-client-request-id": `huntlab;${randomUUID()}`, "x-ms-app": "huntlab" },
-        body,
-        signal: request.signal,
-        acceptStatus: [400, 401, 403, 404, 409, 413],
-      });
-      if (res.status === 401 && attempt === 0) {
-        tokens.invalidate();
-        continue;
-      }
-      return this.tableOf(request, res.status, res.data);
-    }
+    const res = await postWithAzureToken(this.settings, tokens, {
+      url: joinUrl(this.cluster, "/v2/rest/query"),
+      headers: { "x-ms-client-request-id": `huntlab;${randomUUID()}`, "x-ms-app": "huntlab" },
+      body,
+      signal: request.signal,
+    });
+    return this.tableOf(request, res.status, res.data);
   }
 
   private tableOf(request: LiveRequest, status: number, data: unknown): LiveTable {

@@ -7,7 +7,7 @@
  */
 import { QueryError, dataMessages as msg } from "../../messages";
 import { joinUrl } from "../urls";
-import { azureColumnType, azureTokenSource, isResultLimit, oneApiMessage, text } from "./azure";
+import { azureColumnType, azureTokenSource, isResultLimit, oneApiMessage, postWithAzureToken, text } from "./azure";
 import type { AzureTokenSource } from "../azureAuth";
 import type { LiveDriver, LiveRequest, LiveSettings, LiveTable } from "../types";
 
@@ -83,23 +83,8 @@ class SentinelDriver implements LiveDriver {
     const url = joinUrl(this.endpoint, `/v1/workspaces/${encodeURIComponent(this.workspaceId)}/query`);
     const body: Record<string, unknown> = { query: request.text };
     if (request.start && request.end) body.timespan = `${request.start.toISOString()}/${request.end.toISOString()}`;
-    for (let attempt = 0; ; attempt += 1) {
-      const token = await tokens.getToken(request.signal);
-      const res = await this.settings.http.request({
-        method: "POST",
-        url,
-        headers: { Authorization: `Bearer ${token}`, Accept: "application/json" },
-        body,
-        signal: request.signal,
-        acceptStatus: [400, 401, 403, 404, 409, 413],
-      });
-      // An expired or revoked token: fetch a new one once.
-      if (res.status === 401 && attempt === 0) {
-        tokens.invalidate();
-        continue;
-      }
-      return this.tableOf(request, res.status, res.data);
-    }
+    const res = await postWithAzureToken(this.settings, tokens, { url, body, signal: request.signal });
+    return this.tableOf(request, res.status, res.data);
   }
 
   private tableOf(request: LiveRequest, status: number, data: unknown): LiveTable {
