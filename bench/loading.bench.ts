@@ -12,9 +12,10 @@ import fs from "node:fs";
 import path from "node:path";
 import pl from "nodejs-polars";
 import { QueryProvider } from "../src/data/queryProvider";
+import { abandonedCollects } from "../src/data/collect";
 import { readDataFile } from "../src/data/readers";
 import { toMimeBundle } from "../src/display/display";
-import { measure, report, seededRandom } from "./harness";
+import { measure, report, seededRandom, type Measurement } from "./harness";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const OUT = path.join(__dirname, "out", "loading");
@@ -43,6 +44,61 @@ function queryFile(): string {
     .map((ext) => `  proc_${ext}:\n    description: ${ROWS} process events (${ext})\n    args: {query: procs.${ext}}\n`)
     .join("");
   return `metadata: {version: 1, description: bench, data_environments: [LocalData], data_families: [Bench]}\nsources:\n${sources}`;
+}
+
+/**
+ * What an interrupted CSV query costs (issue #13): the query is aborted
+ * 500 ms in (as Interrupt Kernel does); timed are the rejection, a query of a
+ * small file right after (it shares polars' threads with the abandoned read),
+ * and when the abandoned read ends in the background, with the CPU time of
+ * the whole (all threads).
+ */
+async function interruptCost(): Promise<Measurement[]> {
+  const small = path.join(OUT, "small");
+  fs.mkdirSync(small, { recursive: true });
+  fs.writeFileSync(path.join(small, "few.csv"), "TimeGenerated,Computer\n2019-02-09 16:05:06,A\n2019-02-10 16:05:06,B\n");
+  const few = new QueryProvider("LocalData", { dataPaths: [small], queryPaths: [small] });
+  await few.LocalData.few();
+  const reject: number[] = [];
+  const second: number[] = [];
+  const background: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const controller = new AbortController();
+    const qp = new QueryProvider("LocalData", { dataPaths: [OUT], queryPaths: [OUT], signal: controller.signal });
+    const c0 = process.cpuUsage();
+    const running = qp.Bench.proc_csv();
+    running.catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const aborted = performance.now();
+    controller.abort();
+    await running.then(
+      () => {
+        throw new Error("the query ended before the abort: use more rows");
+      },
+      (err: { code?: string }) => {
+        if (err.code !== "data/query-interrupted") throw err;
+      },
+    );
+    reject.push(performance.now() - aborted);
+    const t1 = performance.now();
+    await few.LocalData.few();
+    second.push(performance.now() - t1);
+    while (abandonedCollects() > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    background.push(performance.now() - aborted);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+  }
+  const row = (name: string, times: number[], note?: string) => {
+    const sorted = [...times].sort((a, b) => a - b);
+    return { name, runs: sorted.length, medianMs: sorted[1], minMs: sorted[0], maxMs: sorted[sorted.length - 1], note };
+  };
+  const sortedCpu = [...cpu].sort((a, b) => a - b);
+  return [
+    row("csv query aborted at 0.5 s: rejected after", reject),
+    row("  a 2-row query right after the abort", second),
+    row("  the abandoned read ends after the abort", background, `CPU of query + background ${(sortedCpu[1] / 1000).toFixed(2)} s median`),
+  ];
 }
 
 export async function run(): Promise<void> {
@@ -85,6 +141,7 @@ export async function run(): Promise<void> {
   // The first run is measure()'s warm-up.
   const timed = cpu.slice(1).sort((a, b) => a - b);
   rows[rows.length - 1].note = `CPU ${(timed[Math.floor(timed.length / 2)] / 1000).toFixed(2)} s median (all threads)`;
+  rows.push(...(await interruptCost()));
   const df = last as pl.DataFrame;
   rows.push(await measure("display(df.head()) bundle", () => toMimeBundle(df.head()), { runs: 20, warmup: 3 }));
   rows.push(await measure(`display(df) bundle, ${ROWS} rows`, () => toMimeBundle(df), { runs: 20, warmup: 3 }));

@@ -1,5 +1,5 @@
 /**
- * Interrupting long operations (TI lookups) from the notebook.
+ * Interrupting long operations (TI lookups, live and LocalData queries) from the notebook.
  *
  * What "Interrupt Kernel" does, measured with jupyter_client on this machine:
  * - **tslab** (interrupt_mode "signal"): SIGINT reaches the Node process; tslab's
@@ -26,6 +26,8 @@
  * Neither kernel stops synchronous work: a JavaScript loop holds the thread, and
  * the listener runs once it ends. (tslab's `breakOnSigint` does stop the
  * synchronous part of a cell that has no top-level `await`, huntlab calls included.)
+ * So long native work must leave the thread free to be interruptible: LocalData
+ * queries collect with polars' asynchronous `collect()` (data/collect.ts).
  */
 import { addAbortListener } from "node:events";
 import { denoJupyter as denoKernel, inTslabKernel } from "./kernel";

@@ -1,17 +1,23 @@
 /**
  * CSV/TSV in one pass over the file: the column types and the time columns'
- * formats are inferred from the first rows, then the whole file is read with
- * that schema fixed, and the time columns are parsed by polars (`strptime`
- * with the detected formats, all columns at once) rather than row by row.
+ * formats are inferred from the first rows, then one polars plan reads the
+ * whole file with that schema fixed and parses the time columns (`strptime`
+ * with the detected formats) in the same parallel pass, with the checks the
+ * result needs (values the format missed, the finest unit the values use)
+ * computed there too: no second pass, no per-row JavaScript.
  * A later value that breaks the sampled type makes that column text (the
- * frame survives); a time column with a value the detected formats miss goes
+ * frame survives); a time column with a value the detected format misses goes
  * through the full parser of timeParsing.ts, and stays text if that fails too.
+ *
+ * The read is a {@link ReadSteps} generator: `readCsvFile` collects it
+ * synchronously, the query provider asynchronously (interruptible).
  */
 import fs from "node:fs";
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
 import { isTextType } from "../common/dtypes";
-import { columnNames, columnOf, frameHeight, frameOf, replaceColumns } from "../common/frames";
+import { columnNames, columnOf, frameHeight, frameOf } from "../common/frames";
+import { runSync, type ReadSteps } from "./collect";
 import { formatHits, likelyFormats, looksLikeTimeColumn, parseTimeSeries, strptimeExpr, textTimeUnit, type TimeUnit } from "./timeParsing";
 
 /** Options of {@link readCsvFile}. */
@@ -26,7 +32,6 @@ export interface CsvReadOptions {
 
 /** A time column found in the sample, and the formats its sampled values are in (the first is tried on the whole column). */
 interface TimePlan {
-  name: string;
   index: number;
   formats: string[];
   /** The unit the sample's text asks for (its fraction digits). */
@@ -38,64 +43,81 @@ const UNIT_RANK: Record<TimeUnit, number> = { ms: 0, us: 1, ns: 2 };
 /** polars' "column number N" (1-based) in a CSV parse error: the column whose sampled type a later value broke. */
 const BAD_COLUMN = /at column '.*?' \(column number (\d+)\)/s;
 
-/** Reads a CSV file with a fixed schema; a column whose type a later value breaks is read as text instead. */
-function readWithSchema(file: string, sep: string, names: readonly string[], dtypes: DataType[]): pl.DataFrame {
-  for (let attempt = 0; attempt <= names.length; attempt += 1) {
-    // By name, not position (an object puts integer-like keys such as "0" first): every column read as
-    // text (no inference pass) and the sampled types set over it. Defined, not assigned: a column may be called `__proto__`.
-    const overrides: Record<string, DataType> = {};
-    names.forEach((n, i) => Object.defineProperty(overrides, n, { value: dtypes[i], enumerable: true }));
-    try {
-      return pl.readCSV(file, { sep, inferSchemaLength: 0, dtypes: overrides });
-    } catch (err) {
-      const m = BAD_COLUMN.exec(err instanceof Error ? err.message : String(err));
-      const i = m ? Number(m[1]) - 1 : -1;
-      if (i < 0 || i >= names.length || dtypes[i] === pl.Utf8) throw err;
-      dtypes[i] = pl.Utf8;
-    }
-  }
-  throw new Error("internal error: unreachable: every retry makes one more column text");
+/**
+ * Names inside the plan: the file's column `i` is `c<i>`, and a time column's
+ * parsed value and checks have their own names. Column names come from the
+ * data, and polars reads `col(name)` as a pattern when a name looks like `^…$`.
+ */
+const plain = (i: number) => `c${i}`;
+const parsedName = (i: number) => `t${i}`;
+const failName = (i: number) => `f${i}`;
+const subMsName = (i: number) => `m${i}`;
+const subUsName = (i: number) => `u${i}`;
+
+/** The scan's options: as `pl.readCSV` reads (ragged lines cut, missing fields null), and a path is never a glob pattern. */
+function scanOptions(sep: string) {
+  return { sep, hasHeader: true, truncateRaggedLines: true, glob: false, cache: false } as const;
+}
+
+/** The time columns parsed in ns (`t<i>`), next to their text. */
+function withTimes(lf: pl.LazyDataFrame, plans: readonly TimePlan[]): pl.LazyDataFrame {
+  if (!plans.length) return lf;
+  // The sample's most common format first: a column is almost always in one format.
+  return lf.withColumns(...plans.map((p) => strptimeExpr(pl.col(plain(p.index)), p.formats[0], "ns").alias(parsedName(p.index))));
 }
 
 /**
- * The time columns' Datetime series, parsed with the formats found in the
- * sample (in ns, then cast to the unit the values need), or by the full parser
- * where a value does not fit them. Columns that are not all times are left out.
+ * Per time column, in one select over the collected frame (polars runs the
+ * expressions in parallel): how many values that are there did not parse
+ * (`f<i>`), and whether any parsed time has digits below the ms (`m<i>`) or
+ * the µs (`u<i>`).
  */
-function parseTimes(df: pl.DataFrame, plans: readonly TimePlan[]): Map<string, pl.Series> {
-  const out = new Map<string, pl.Series>();
-  if (!plans.length) return out;
-  const raw = frameOf(plans.map((p, i) => columnOf(df, p.name).rename(`r${i}`)));
-  // One select: polars parses the columns in parallel. The sample's most common format first (a column is
-  // almost always in one format); a column with values in others goes through the full parser below.
-  const parsedDf = raw.select(...plans.map((p, i) => strptimeExpr(pl.col(`r${i}`), p.formats[0], "ns").alias(`t${i}`)));
-  // Values that are there (not null, not empty) but did not parse, from the parsed columns (not parsed again).
-  const both = frameOf([...plans.map((_, i) => columnOf(raw, `r${i}`)), ...plans.map((_, i) => columnOf(parsedDf, `t${i}`))]);
-  const failures = both.select(...plans.map((_, i) => pl.col(`r${i}`).isNotNull().and(pl.col(`r${i}`).str.lengths().gt(0)).and(pl.col(`t${i}`).isNull()).sum().alias(`f${i}`)));
-  plans.forEach((p, i) => {
-    const original = columnOf(df, p.name);
-    if (Number(columnOf(failures, `f${i}`).toArray()[0]) > 0) {
-      // A value in a format the sample did not show: the full parser tries every format.
-      const full = parseTimeSeries(original);
-      if (full.parsed) out.set(p.name, full.series.rename(p.name));
-      return;
-    }
-    const ns = columnOf(parsedDf, `t${i}`);
-    out.set(p.name, ns.cast(pl.Datetime(unitOf(ns, p.sampleUnit))).rename(p.name));
-  });
-  return out;
+function timeChecks(plainDf: pl.DataFrame, plans: readonly TimePlan[]): pl.DataFrame {
+  const rest = (i: number, div: number) => pl.col(parsedName(i)).cast(pl.Int64).modulo(pl.lit(div).cast(pl.Int64)).neq(0).any();
+  // Plain names only (c<i>, t<i>): no data-derived name can shadow the frame's methods.
+  return plainDf.select(
+    ...plans.flatMap((p) => {
+      const raw = pl.col(plain(p.index));
+      const i = p.index;
+      return [
+        raw.isNotNull().and(raw.str.lengths().gt(0)).and(pl.col(parsedName(i)).isNull()).sum().alias(failName(i)),
+        rest(i, 1_000_000).alias(subMsName(i)),
+        rest(i, 1_000).alias(subUsName(i)),
+      ];
+    }),
+  );
 }
 
-/** The coarsest unit that loses none of the parsed values' digits, and not coarser than the text's own fraction digits. */
-function unitOf(ns: pl.Series, sampleUnit: TimeUnit): TimeUnit {
-  const times = pl.DataFrame([ns.rename("t")]);
-  const rest = (div: number) =>
-    columnOf(times.select(pl.col("t").cast(pl.Int64).modulo(pl.lit(div).cast(pl.Int64)).neq(0).any().alias("x")), "x").toArray()[0] === true;
-  const needed: TimeUnit = rest(1_000) ? "ns" : rest(1_000_000) ? "us" : "ms";
-  return UNIT_RANK[needed] >= UNIT_RANK[sampleUnit] ? needed : sampleUnit;
+/** The value of a check. */
+const checkOf = (checks: pl.DataFrame, name: string): unknown => columnOf(checks, name).toArray()[0];
+
+/**
+ * The frame with its original names, from a collected plan (plain names and
+ * parsed times): each time column parsed in the coarsest unit that loses none of
+ * its digits (never coarser than its text's fraction digits), or by the full
+ * parser when the sample's format missed values; left as text if that fails.
+ */
+function finish(df: pl.DataFrame, names: readonly string[], plans: readonly TimePlan[]): pl.DataFrame {
+  const byIndex = new Map(plans.map((p) => [p.index, p]));
+  const checks = plans.length ? timeChecks(df, plans) : df;
+  return frameOf(
+    names.map((name, i) => {
+      const original = columnOf(df, plain(i));
+      const p = byIndex.get(i);
+      if (!p) return original.rename(name);
+      if (Number(checkOf(checks, failName(i))) > 0) {
+        // A value in a format the sample did not show: the full parser tries every format.
+        const full = parseTimeSeries(original);
+        return (full.parsed ? full.series : original).rename(name);
+      }
+      const needed: TimeUnit = checkOf(checks, subUsName(i)) === true ? "ns" : checkOf(checks, subMsName(i)) === true ? "us" : "ms";
+      const unit = UNIT_RANK[needed] >= UNIT_RANK[p.sampleUnit] ? needed : p.sampleUnit;
+      return columnOf(df, parsedName(i)).cast(pl.Datetime(unit)).rename(name);
+    }),
+  );
 }
 
-/** The time columns of the sample and their formats. */
+/** The time columns of the sample (text columns with time-like names and values) and their formats. */
 function timePlans(sample: pl.DataFrame, names: readonly string[]): TimePlan[] {
   const plans: TimePlan[] = [];
   names.forEach((name, index) => {
@@ -108,9 +130,31 @@ function timePlans(sample: pl.DataFrame, names: readonly string[]): TimePlan[] {
     // The format that parses the most sampled values first.
     const hits = formatHits(trimmed, likely, "ns");
     const formats = likely.map((f, k) => ({ f, n: hits[k] })).sort((a, b) => b.n - a.n).map((x) => x.f);
-    plans.push({ name, index, formats, sampleUnit: textTimeUnit(trimmed) });
+    plans.push({ index, formats, sampleUnit: textTimeUnit(trimmed) });
   });
   return plans;
+}
+
+/**
+ * Reads the file with a fixed schema (plain names) and parses its time
+ * columns, in one plan; a column whose type a later value breaks is read as
+ * text instead (and the plan run again).
+ */
+function* readWithSchema(file: string, sep: string, dtypes: DataType[], plans: readonly TimePlan[]): ReadSteps<pl.DataFrame> {
+  for (let attempt = 0; attempt <= dtypes.length; attempt += 1) {
+    // Positional: the schema names the columns (no inference pass), so the file's header names never reach an expression.
+    const schema: Record<string, DataType> = {};
+    dtypes.forEach((d, i) => (schema[plain(i)] = d));
+    try {
+      return yield withTimes(pl.scanCSV(file, { ...scanOptions(sep), schema, inferSchemaLength: 0 }), plans);
+    } catch (err) {
+      const m = BAD_COLUMN.exec(err instanceof Error ? err.message : String(err));
+      const i = m ? Number(m[1]) - 1 : -1;
+      if (i < 0 || i >= dtypes.length || dtypes[i] === pl.Utf8) throw err;
+      dtypes[i] = pl.Utf8;
+    }
+  }
+  throw new Error("internal error: unreachable: every retry makes one more column text");
 }
 
 /** Most bytes read for the sample: 10,000 rows of wide exports fit. */
@@ -144,28 +188,38 @@ function headLines(file: string, rows: number): Buffer | undefined {
   }
 }
 
-/** Reads a CSV/TSV file: types from the first rows, then fixed; time columns parsed by polars. */
-export function readCsvFile(file: string, options: CsvReadOptions = {}): pl.DataFrame {
+/** The rows of a CSV/TSV file read: types from the first rows, then fixed; time columns parsed by polars (see the module comment). */
+export function* readCsvSteps(file: string, options: CsvReadOptions = {}): ReadSteps<pl.DataFrame> {
   const sep = options.sep ?? ",";
   const sampleRows = Math.max(1, options.inferSchemaLength ?? 10_000);
+  const parse = options.parseTimes !== false;
   const head = headLines(file, sampleRows);
-  const readWhole = () => pl.readCSV(file, { sep, inferSchemaLength: sampleRows });
-  const timed = (df: pl.DataFrame) => (options.parseTimes === false ? df : replaceColumns(df, parseTimes(df, timePlans(df, columnNames(df)))));
-  // A small file is its own sample: one read.
-  if (head === undefined) return timed(readWhole());
-  let sample: pl.DataFrame;
-  try {
-    sample = pl.readCSV(head, { sep, inferSchemaLength: sampleRows });
-  } catch {
-    // The cut fell inside a quoted value that spans lines: infer while reading the whole file.
-    return timed(readWhole());
+  let sample: pl.DataFrame | undefined;
+  if (head !== undefined) {
+    try {
+      sample = pl.readCSV(head, { sep, inferSchemaLength: sampleRows });
+    } catch {
+      // The cut fell inside a quoted value that spans lines: infer while reading the whole file.
+    }
   }
-  const names = columnNames(sample);
-  // Repeated header names are renamed by polars and cannot key the types by name.
-  if (new Set(names).size !== names.length || names.some((n) => n.includes("_duplicated_")) || frameHeight(sample) === 0) return timed(readWhole());
-  const df = readWithSchema(file, sep, names, names.map((n) => columnOf(sample, n).dtype));
-  if (options.parseTimes === false) return df;
-  // Columns a later value made text are not time columns of the sample's kind.
-  const plans = timePlans(sample, names).filter((p) => isTextType(columnOf(df, p.name).dtype));
-  return replaceColumns(df, parseTimes(df, plans));
+  const names = sample ? columnNames(sample) : [];
+  // A small file is its own sample (one read); repeated header names are renamed by polars and read whole too.
+  if (!sample || new Set(names).size !== names.length || names.some((n) => n.includes("_duplicated_")) || frameHeight(sample) === 0) {
+    const whole = yield pl.scanCSV(file, { ...scanOptions(sep), inferSchemaLength: sampleRows });
+    if (!parse) return whole;
+    const wholeNames = columnNames(whole);
+    const plans = timePlans(whole, wholeNames);
+    if (!plans.length) return whole;
+    const plainDf = frameOf(wholeNames.map((n, i) => columnOf(whole, n).rename(plain(i))));
+    return finish(yield withTimes(plainDf.lazy(), plans), wholeNames, plans);
+  }
+  const sampled = sample;
+  const plans = parse ? timePlans(sampled, names) : [];
+  const df = yield* readWithSchema(file, sep, names.map((n) => columnOf(sampled, n).dtype), plans);
+  return finish(df, names, plans);
+}
+
+/** Reads a CSV/TSV file: types from the first rows, then fixed; time columns parsed by polars. */
+export function readCsvFile(file: string, options: CsvReadOptions = {}): pl.DataFrame {
+  return runSync(readCsvSteps(file, options));
 }

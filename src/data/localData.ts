@@ -13,6 +13,7 @@ import { DataFileError, QueryError, dataMessages as msg } from "./messages";
 import { columnOf, frameOf, hasColumn, withPlainNames } from "../common/frames";
 import { DataFileIndex, type DataSource } from "./dataSources";
 import { collectScan, plainName, scanSource, type ScannedSource } from "./scan";
+import { runAsync, runSync, type ReadSteps } from "./collect";
 import type { ReadOptions } from "./readers";
 import { parseTimeSeries, toDate } from "./timeParsing";
 import { labColumnNames, normalizeEvents } from "./schemas/index";
@@ -220,8 +221,8 @@ export function epochUnit(maxAbs: number): EpochUnit | undefined {
  * value (one column read; Parquet statistics often answer it). Integer
  * columns compare with integer bounds (ns do not fit a JS number exactly).
  */
-function epochFilters(scanned: ScannedSource, plain: string, column: string, start: Date | null, end: Date | null, where: string): pl.Expr[] {
-  const stats = collectScan(scanned, scanned.lf.select(pl.col(plain).cast(pl.Float64).abs().max().alias("max")));
+function* epochFilters(scanned: ScannedSource, plain: string, column: string, start: Date | null, end: Date | null, where: string): ReadSteps<pl.Expr[]> {
+  const stats = yield* collectScan(scanned, scanned.lf.select(pl.col(plain).cast(pl.Float64).abs().max().alias("max")));
   const max = Number(columnOf(stats, "max").get(0) ?? NaN);
   const unit = epochUnit(max);
   // All null: nothing to compare, and nothing passes a range.
@@ -297,7 +298,7 @@ interface ScanPlan {
  * scanned source. Typed time columns are filtered in the scan (pushed down);
  * a text one (the lab's process times) is left for after collecting.
  */
-function planScan(scanned: ScannedSource, query: QueryDefinition, values: Map<QueryParameter, unknown>, columns?: readonly string[]): ScanPlan {
+function* planScan(scanned: ScannedSource, query: QueryDefinition, values: Map<QueryParameter, unknown>, columns?: readonly string[]): ReadSteps<ScanPlan> {
   const where = `${query.family}.${query.name}`;
   const names = [...scanned.schema.keys()];
   const { start, end, columnParams } = splitParameters(values, names, where, scanned.file);
@@ -313,7 +314,7 @@ function planScan(scanned: ScannedSource, query: QueryDefinition, values: Map<Qu
     const dtype = scanned.schema.get(timeColumn) as DataType;
     if (isTextType(dtype)) textTime = { column: timeColumn, start, end };
     else if (isTemporalType(dtype)) filters.push(...rangeFilters(pl.col(plainOf(timeColumn)), dtype, start, end), ...partitionDayFilters(scanned, plainOf, start, end));
-    else if (isNumericType(dtype)) filters.push(...epochFilters(scanned, plainOf(timeColumn), timeColumn, start, end, where));
+    else if (isNumericType(dtype)) filters.push(...(yield* epochFilters(scanned, plainOf(timeColumn), timeColumn, start, end, where)));
     else throw new QueryError(msg.timeColumnType(where, timeColumn, dtype.variant));
   }
   if (filters.length) lf = lf.filter(filters.reduce((a, b) => a.and(b)));
@@ -324,9 +325,9 @@ function planScan(scanned: ScannedSource, query: QueryDefinition, values: Map<Qu
 }
 
 /** Applies a query's parameters and selection to a scanned source and collects the result (original column names). */
-export function filterScan(scanned: ScannedSource, query: QueryDefinition, values: Map<QueryParameter, unknown>, columns?: readonly string[]): pl.DataFrame {
-  const plan = planScan(scanned, query, values, columns);
-  let plainDf = collectScan(scanned, plan.lf);
+export function* filterScan(scanned: ScannedSource, query: QueryDefinition, values: Map<QueryParameter, unknown>, columns?: readonly string[]): ReadSteps<pl.DataFrame> {
+  const plan = yield* planScan(scanned, query, values, columns);
+  let plainDf = yield* collectScan(scanned, plan.lf);
   if (plan.textTime) plainDf = filterTextTime(plainDf, plan.plainOf(plan.textTime.column), plan.textTime.column, plan.textTime.start, plan.textTime.end, plan.where);
   return frameOf(plan.kept.map((name) => columnOf(plainDf, plan.plainOf(name)).rename(name)));
 }
@@ -336,14 +337,14 @@ export function filterScan(scanned: ScannedSource, query: QueryDefinition, value
  * more rows than fit in memory (`.groupBy(…).agg(…).collectSync({ streaming })`).
  * A text time column cannot be filtered lazily: that source is collected first.
  */
-export function lazyScan(scanned: ScannedSource, query: QueryDefinition, values: Map<QueryParameter, unknown>, columns?: readonly string[]): pl.LazyDataFrame {
-  const plan = planScan(scanned, query, values, columns);
+export function* lazyScan(scanned: ScannedSource, query: QueryDefinition, values: Map<QueryParameter, unknown>, columns?: readonly string[]): ReadSteps<pl.LazyDataFrame> {
+  const plan = yield* planScan(scanned, query, values, columns);
   const back: Record<string, string> = {};
   // Defined, not assigned: a column may be called `__proto__`.
   plan.kept.forEach((name) => Object.defineProperty(back, plan.plainOf(name), { value: name, enumerable: true }));
   if (plan.textTime) {
     const { column, start, end } = plan.textTime;
-    const plainDf = filterTextTime(collectScan(scanned, plan.lf), plan.plainOf(column), column, start, end, plan.where);
+    const plainDf = filterTextTime(yield* collectScan(scanned, plan.lf), plan.plainOf(column), column, start, end, plan.where);
     return frameOf(plan.kept.map((name) => columnOf(plainDf, plan.plainOf(name)))).lazy().rename(back);
   }
   return plan.lf.select(...plan.kept.map(plan.plainOf)).rename(back);
@@ -372,7 +373,7 @@ function sourceOf(index: DataFileIndex, query: QueryDefinition, where: string): 
   return index.resolveSource(query.query, where);
 }
 
-/** Runs a LocalData query: find the source, scan it, filter it, map its schema. */
+/** Runs a LocalData query synchronously: find the source, scan it, filter it, map its schema. */
 export function runLocalQuery(
   index: DataFileIndex,
   query: QueryDefinition,
@@ -380,6 +381,33 @@ export function runLocalQuery(
   readOptions: ReadOptions = {},
   runOptions: QueryRunOptions = {},
 ): pl.DataFrame {
+  return runSync(localQuerySteps(index, query, params, readOptions, runOptions));
+}
+
+/**
+ * Runs a LocalData query with polars' asynchronous collects (the JavaScript
+ * thread stays free): when `signal` aborts, rejects at once with its reason,
+ * and nothing of the query runs after that (see collect.ts).
+ */
+export function runLocalQueryAsync(
+  index: DataFileIndex,
+  query: QueryDefinition,
+  params: QueryParams | undefined,
+  readOptions: ReadOptions = {},
+  runOptions: QueryRunOptions = {},
+  signal?: AbortSignal,
+): Promise<pl.DataFrame> {
+  return runAsync(localQuerySteps(index, query, params, readOptions, runOptions), signal);
+}
+
+/** A LocalData query as read steps: find the source, scan it, filter it, map its schema. */
+function* localQuerySteps(
+  index: DataFileIndex,
+  query: QueryDefinition,
+  params: QueryParams | undefined,
+  readOptions: ReadOptions = {},
+  runOptions: QueryRunOptions = {},
+): ReadSteps<pl.DataFrame> {
   const where = `query ${query.family}.${query.name}`;
   const values = resolveParameters(query, params);
   const source = sourceOf(index, query, where);
@@ -388,7 +416,7 @@ export function runLocalQuery(
   // Filters on lab columns that the export only gets from the schema mapping run after it.
   const afterMapping: [QueryParameter, unknown][] = [];
   try {
-    const scanned = scanSource(source, source.real, readOptions);
+    const scanned = yield* scanSource(source, source.real, readOptions);
     if (kind) {
       const labColumns = new Set(labColumnNames(kind));
       for (const [param, value] of values) {
@@ -398,7 +426,7 @@ export function runLocalQuery(
         }
       }
     }
-    df = filterScan(scanned, query, values, runOptions.columns ?? defaultColumns(query));
+    df = yield* filterScan(scanned, query, values, runOptions.columns ?? defaultColumns(query));
   } catch (err) {
     if (!(err instanceof DataFileError)) throw err;
     throw new DataFileError(msg.queryFileRead(where, err), { cause: err });
@@ -433,7 +461,11 @@ export function runLocalLazy(
   const values = resolveParameters(query, params);
   const source = sourceOf(index, query, where);
   try {
-    return lazyScan(scanSource(source, source.real, readOptions), query, values, runOptions.columns ?? defaultColumns(query));
+    return runSync(
+      (function* () {
+        return yield* lazyScan(yield* scanSource(source, source.real, readOptions), query, values, runOptions.columns ?? defaultColumns(query));
+      })(),
+    );
   } catch (err) {
     if (!(err instanceof DataFileError)) throw err;
     throw new DataFileError(msg.queryFileRead(where, err), { cause: err });

@@ -56,6 +56,11 @@ export const DATA_ERRORS = {
   "data/live-timeout": { class: "QueryError", when: "a live query runs longer than its timeout", names: "the query, the timeout, how to raise it" },
   "data/live-cancelled": { class: "QueryError", when: "a live query is interrupted (Interrupt Kernel, or the caller's signal)", names: "the query, the reason" },
   "data/live-literal": { class: "QueryError", when: "a query parameter value cannot be written as a literal of the query language", names: "the query, the parameter, the value's type" },
+  "data/query-interrupted": {
+    class: "QueryError",
+    when: "a LocalData query is interrupted (Interrupt Kernel, or the provider's signal option)",
+    names: "the query, the reason, that a file read under way finishes in the background",
+  },
 } as const satisfies ErrorCatalog<"data">;
 
 /** A code of src/data. */
@@ -231,6 +236,11 @@ export const dataMessages = {
     errorMessage("data/live-timeout", `${where}: no answer within ${ms / 1000} s; raise the timeout (QueryProvider option timeoutMs, or DataProviders.<env>.TimeoutSeconds) or narrow the time range (split_query_by)`),
   liveCancelled: (where: string, reason: string) => errorMessage("data/live-cancelled", `${where}: cancelled (${reason})`),
   liveLiteral: (where: string, name: string, problem: string) => errorMessage("data/live-literal", `${where}: parameter "${name}": ${problem}`),
+  queryInterrupted: (where: string, reason: string) =>
+    errorMessage(
+      "data/query-interrupted",
+      `${where}: interrupted (${reason}); no table is returned. A file read under way finishes in the background (it uses CPU until then) and its rows are dropped.`,
+    ),
 
   // Columns (DataColumnError).
   columnMissing: (what: string, name: string, columns: readonly string[]) =>

@@ -9,7 +9,8 @@ import { inspect } from "node:util";
 import pl from "nodejs-polars";
 import { QueryError, dataMessages as msg } from "./messages";
 import { LAB_DATA_DIR } from "../common/paths";
-import { DataFileIndex, runLocalLazy, runLocalQuery, timeRole, type QueryParams, type QueryRunOptions } from "./localData";
+import { DataFileIndex, runLocalLazy, runLocalQueryAsync, timeRole, type QueryParams, type QueryRunOptions } from "./localData";
+import { KernelInterrupt, operationSignal, type InterruptOptions } from "../common/interrupt";
 import { fileQueries } from "./fileQueries";
 import { loadQueries } from "./queryStore";
 import type { Displayable } from "../display/protocol";
@@ -50,6 +51,15 @@ export interface LocalDataOptions {
   readOptions?: ReadOptions;
   /** Default time window for queries called without start/end. Default: none (absent start/end = all the data). */
   timeRange?: TimeRange;
+  /**
+   * Interrupt Kernel stops a running query (`"kernel"`, the default, inside a
+   * tslab or Deno kernel), or `"never"`. An interrupted query rejects at once
+   * with `data/query-interrupted`; a file read under way finishes in the
+   * background and its rows are dropped.
+   */
+  interrupt?: InterruptOptions["interrupt"];
+  /** Aborting it stops the running query (and makes every later one fail at once). Default: none. */
+  signal?: AbortSignal;
 }
 
 /** One query, callable: `await fn(params?, options?)`. */
@@ -192,7 +202,7 @@ function isLabData(p: string): boolean {
 }
 
 /** The provider's own fields: a family of that name would hide them. */
-const PROVIDER_FIELDS = ["environment", "all_queries", "queries", "index", "readOptions", "familyNames", "range", "live", "connected", "timeRange", "lastWarnings"];
+const PROVIDER_FIELDS = ["environment", "all_queries", "queries", "index", "readOptions", "familyNames", "range", "live", "connected", "timeRange", "lastWarnings", "interruptOptions", "runQuery"];
 
 /**
  * Sets one strict family object per data family on `provider` and returns the
@@ -251,6 +261,7 @@ class LocalDataProvider implements QueryProviderMethods, QueryProviderConnection
   private readonly index: DataFileIndex;
   private readonly readOptions: ReadOptions;
   private readonly familyNames: string[];
+  private readonly interruptOptions: InterruptOptions;
 
   constructor(environment: DataEnvironment, options: LocalDataOptions = {}) {
     if ((environment as string) !== "LocalData") {
@@ -261,6 +272,7 @@ class LocalDataProvider implements QueryProviderMethods, QueryProviderConnection
     const queryPaths = options.queryPaths ?? [LAB_DATA_DIR];
     this.index = new DataFileIndex(dataPaths);
     this.readOptions = options.readOptions ?? {};
+    this.interruptOptions = { interrupt: options.interrupt ?? "kernel", ...(options.signal ? { signal: options.signal } : {}) };
     const defined = loadQueries(queryPaths, "LocalData");
     const discover = options.fileQueries ?? !dataPaths.every(isLabData);
     // A folder named like a provider member (`index`, `queries`, `execQuery`…) gets a family `<name>_files`.
@@ -276,9 +288,28 @@ class LocalDataProvider implements QueryProviderMethods, QueryProviderConnection
   }
 
   private makeQueryFunction(q: QueryDefinition): QueryFunction {
-    const run = async (params?: QueryParams, options?: QueryRunOptions) => rich(runLocalQuery(this.index, q, withTimeRange(q, params, this.range), this.readOptions, options));
+    const run = (params?: QueryParams, options?: QueryRunOptions) => this.runQuery(q, withTimeRange(q, params, this.range), options);
     const lazy = (params?: QueryParams, options?: QueryRunOptions) => runLocalLazy(this.index, q, withTimeRange(q, params, this.range), this.readOptions, options);
     return Object.assign(run, { definition: q, help: () => formatQueryHelp(q), lazy }) as QueryFunction;
+  }
+
+  /**
+   * Runs a query off the JavaScript thread (polars' asynchronous collects),
+   * under Interrupt Kernel and the provider's signal: an interrupt rejects at
+   * once, and the query's later steps never run (no output after the cell).
+   */
+  private async runQuery(q: QueryDefinition, params: QueryParams | undefined, options: QueryRunOptions | undefined): Promise<pl.DataFrame> {
+    const op = operationSignal(this.interruptOptions);
+    try {
+      return rich(await runLocalQueryAsync(this.index, q, params, this.readOptions, options, op.signal));
+    } catch (err) {
+      if (!op.signal.aborted) throw err;
+      const reason: unknown = op.signal.reason;
+      const why = reason instanceof KernelInterrupt ? "Interrupt Kernel" : reason instanceof Error && reason.message ? reason.message : "signal aborted";
+      throw new QueryError(msg.queryInterrupted(`query ${q.family}.${q.name}`, why), { cause: reason });
+    } finally {
+      op.release();
+    }
   }
 
   /** LocalData needs no connection (MSTICPy's LocalData connect() does nothing either). */
@@ -325,7 +356,7 @@ class LocalDataProvider implements QueryProviderMethods, QueryProviderConnection
   async execQuery(query: string, params?: QueryParams, options?: QueryRunOptions): Promise<pl.DataFrame> {
     const text = query.trim();
     const named = this.queries.find((q) => `${q.family}.${q.name}` === text);
-    if (named) return rich(runLocalQuery(this.index, named, withTimeRange(named, params, this.range), this.readOptions, options));
+    if (named) return this.runQuery(named, withTimeRange(named, params, this.range), options);
     if (params && Object.keys(params).length) {
       throw new QueryError(msg.parametersOnFile(text));
     }
@@ -338,7 +369,7 @@ class LocalDataProvider implements QueryProviderMethods, QueryProviderConnection
       metadata: {},
       sourceFile: "(execQuery)",
     };
-    return rich(runLocalQuery(this.index, adHoc, undefined, this.readOptions, options));
+    return this.runQuery(adHoc, undefined, options);
   }
 
   browseQueries(options: BrowseQueriesOptions = {}): Displayable {

@@ -7,7 +7,8 @@ import fs from "node:fs";
 import path from "node:path";
 import pl from "nodejs-polars";
 import { columnOf, hasColumn, replaceColumns } from "../common/frames";
-import { readCsvFile } from "./csv";
+import { runSync, type ReadSteps } from "./collect";
+import { readCsvSteps } from "./csv";
 import { DataFileError, dataMessages as msg } from "./messages";
 import { readZeekTsvFile, isZeekTsv } from "./schemas/zeek";
 import { parseTimeColumns } from "./timeParsing";
@@ -107,6 +108,17 @@ export interface ReadOptions {
 
 /** Reads a whole data file into a DataFrame. Errors name the file and what failed. */
 export function readDataFile(file: string, options: ReadOptions = {}): pl.DataFrame {
+  return runSync(readDataFileSteps(file, options));
+}
+
+/**
+ * The read of a whole data file, as steps that `runSync` or `runAsync`
+ * (collect.ts) collects. CSV and NDJSON (and Zeek JSON) files are read by
+ * polars scans, collected asynchronously by `runAsync`; JSON arrays, Zeek
+ * ASCII logs, Arrow IPC streams and the time parsing of JSON formats are
+ * eager polars calls (synchronous in either case).
+ */
+export function* readDataFileSteps(file: string, options: ReadOptions = {}): ReadSteps<pl.DataFrame> {
   const format = dataFormat(file);
   const foreign = foreignFormat(file);
   if (foreign) {
@@ -119,7 +131,7 @@ export function readDataFile(file: string, options: ReadOptions = {}): pl.DataFr
   if (!fs.existsSync(file)) throw new DataFileError(msg.fileMissing(file));
   let df: pl.DataFrame;
   try {
-    df = readByFormat(file, format, options);
+    df = yield* readByFormat(file, format, options);
   } catch (err) {
     if (err instanceof DataFileError) throw err;
     throw new DataFileError(msg.fileInvalid(file, format, errorLine(err)));
@@ -130,28 +142,28 @@ export function readDataFile(file: string, options: ReadOptions = {}): pl.DataFr
   return df;
 }
 
-function readByFormat(file: string, format: DataFormat, options: ReadOptions): pl.DataFrame {
+function* readByFormat(file: string, format: DataFormat, options: ReadOptions): ReadSteps<pl.DataFrame> {
   switch (format) {
     case "csv":
       // Times are parsed in the same read (csv.ts).
-      return readCsvFile(file, {
+      return yield* readCsvSteps(file, {
         inferSchemaLength: options.inferSchemaLength ?? 10_000,
         sep: path.extname(file).toLowerCase() === ".tsv" ? "\t" : ",",
         parseTimes: options.parseTimes,
       });
     case "ndjson":
       // polars' lazy NDJSON scan (readJSON's path mode for lines is broken in nodejs-polars 0.26).
-      return pl.scanJson(file, { inferSchemaLength: null }).collectSync();
+      return yield pl.scanJson(file, { inferSchemaLength: null });
     case "json": {
       // A `.json` file may hold an array of records or (as many exports do) one record per line.
       const head = readHead(file, 256).trimStart();
       if (head.startsWith("[")) return pl.readJSON(fs.readFileSync(file), { format: "json" });
-      return pl.scanJson(file, { inferSchemaLength: null }).collectSync();
+      return yield pl.scanJson(file, { inferSchemaLength: null });
     }
     case "log": {
       const form = logFormat(file);
       if (form === "zeek") return readZeekTsvFile(file);
-      if (form === "ndjson") return zeekJsonTimes(pl.scanJson(file, { inferSchemaLength: null }).collectSync());
+      if (form === "ndjson") return zeekJsonTimes(yield pl.scanJson(file, { inferSchemaLength: null }));
       throw new DataFileError(msg.fileInvalid(file, "zeek log", "neither a Zeek ASCII log (no #separator header) nor JSON lines"));
     }
     case "parquet":
@@ -159,7 +171,7 @@ function readByFormat(file: string, format: DataFormat, options: ReadOptions): p
     case "ipc":
       // Arrow IPC files start with the "ARROW1" magic; anything else is read as an IPC stream.
       // (readIPC on a path is broken in nodejs-polars 0.26; the lazy scan is not.)
-      if (readHead(file, 6) === "ARROW1") return pl.scanIPC(file).collectSync();
+      if (readHead(file, 6) === "ARROW1") return yield pl.scanIPC(file);
       return pl.readIPCStream(fs.readFileSync(file));
   }
 }

@@ -3,14 +3,16 @@
  * Parquet datasets are scanned lazily (polars pushes filters and column
  * selections down to the reader, and skips partitions and row groups whose
  * statistics rule them out); text formats are read whole (their time columns
- * need parsing) and wrapped.
+ * need parsing) and wrapped. Every collect is a read step (collect.ts), so a
+ * query runs synchronously or asynchronously (interruptible) alike.
  */
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
 import { columnNames, columnOf, frameOf } from "../common/frames";
 import { DataFileError, dataMessages as msg } from "./messages";
 import type { DataSource } from "./dataSources";
-import { errorLine, readDataFile, readHead, type ReadOptions } from "./readers";
+import type { ReadSteps } from "./collect";
+import { errorLine, readDataFileSteps, readHead, type ReadOptions } from "./readers";
 
 /** A scanned source: the lazy frame and its columns' types. */
 export interface ScannedSource {
@@ -33,8 +35,8 @@ export interface ScannedSource {
 /** The name of column `index` in a scanned frame. */
 export const plainName = (index: number): string => `col_${index}`;
 
-/** The lazy frame of a source at `real` (its checked real path). */
-export function scanSource(source: DataSource, real: string, options: ReadOptions = {}): ScannedSource {
+/** The lazy frame of a source at `real` (its checked real path), as read steps (collect.ts). */
+export function* scanSource(source: DataSource, real: string, options: ReadOptions = {}): ReadSteps<ScannedSource> {
   const format = source.kind === "foreign" ? "unknown" : source.format;
   try {
     let lf: pl.LazyDataFrame | undefined;
@@ -48,7 +50,7 @@ export function scanSource(source: DataSource, real: string, options: ReadOption
     }
     if (lf) {
       // The schema (a Parquet footer read, no rows): a corrupt file fails here, naming itself.
-      const empty = lf.head(0).collectSync();
+      const empty = yield lf.head(0);
       const names = columnNames(empty);
       const mapping: Record<string, string> = {};
       // Defined, not assigned: a column may be called `__proto__`.
@@ -56,7 +58,7 @@ export function scanSource(source: DataSource, real: string, options: ReadOption
       return scanned(lf.rename(mapping), empty, names, source, format);
     }
     // Text formats are read whole; the copy with plain names is made from the columns, never through the frame's methods.
-    const eager = readDataFile(real, options);
+    const eager = yield* readDataFileSteps(real, options);
     const names = columnNames(eager);
     const plain = frameOf(names.map((n, i) => columnOf(eager, n).rename(plainName(i))));
     return scanned(plain.lazy(), eager, names, source, format);
@@ -72,10 +74,10 @@ function scanned(lf: pl.LazyDataFrame, typed: pl.DataFrame, names: string[], sou
   return { lf, schema, partitionKeys: source.kind === "dataset" ? source.partitionKeys : [], file: source.path, format };
 }
 
-/** Collects a lazy frame of `scan`; read errors name the file. */
-export function collectScan(scan: ScannedSource, lf: pl.LazyDataFrame): pl.DataFrame {
+/** Collects a lazy frame of `scan` (a read step); read errors name the file. */
+export function* collectScan(scan: ScannedSource, lf: pl.LazyDataFrame): ReadSteps<pl.DataFrame> {
   try {
-    return lf.collectSync();
+    return yield lf;
   } catch (err) {
     throw new DataFileError(msg.fileInvalid(scan.file, scan.format, errorLine(err)));
   }

@@ -124,8 +124,33 @@ export function likelyFormats(text: pl.Series, sampleSize = 256): string[] {
   const distinct = pool.dropNulls().unique();
   // Evenly spaced distinct values: deterministic, and spread over the column.
   const sample = distinct.len() > sampleSize ? distinct.gatherEvery(Math.ceil(distinct.len() / sampleSize)) : distinct;
-  const hits = formatHits(sample, ALL_FORMATS, "ms");
-  return ALL_FORMATS.filter((_, k) => hits[k] > 0);
+  // Each strptime costs polars milliseconds, whatever the values: the formats no sampled value can match are dropped first.
+  const values = (sample.toArray() as unknown[]).filter((v): v is string => typeof v === "string");
+  const candidates = ALL_FORMATS.filter((f) => values.some((v) => mayMatch(v, f)));
+  if (!candidates.length) return [];
+  const hits = formatHits(sample, candidates, "ms");
+  return candidates.filter((_, k) => hits[k] > 0);
+}
+
+/** Per format: the literal characters a match must contain (lowercase, no whitespace), and whether it needs AM/PM. */
+const FORMAT_NEEDS = new Map<string, { literals: string[]; ampm: boolean }>();
+
+/**
+ * False when `value` cannot match `format`: it lacks one of the format's
+ * literal characters (`T`, `Z`, `-`, `/`, `:`, `,`; whitespace aside, which
+ * chrono may skip), or AM/PM for `%p`. Compared ignoring case: a necessary
+ * condition only, so no format that polars would match is dropped.
+ */
+function mayMatch(value: string, format: string): boolean {
+  let needs = FORMAT_NEEDS.get(format);
+  if (!needs) {
+    const literals = [...new Set(format.replace(/%[#.]?[a-zA-Z]/g, "").replace(/\s/g, "").toLowerCase())];
+    needs = { literals, ampm: format.includes("%p") };
+    FORMAT_NEEDS.set(format, needs);
+  }
+  const lower = value.toLowerCase();
+  if (needs.ampm && !/[ap]\.?m/.test(lower)) return false;
+  return needs.literals.every((c) => lower.includes(c));
 }
 
 /**

@@ -281,6 +281,7 @@ const SAMPLES: Record<string, Sample> = {
   "dataMessages.liveQueryFailed": () => [data.liveQueryFailed("A.b", "MSSentinel", "BadArgumentError/SyntaxError", "Query could not be parsed"), ["A.b", "MSSentinel", "BadArgumentError/SyntaxError", "Query could not be parsed"]],
   "dataMessages.liveTimeout": () => [data.liveTimeout("A.b", 30_000), ["A.b", "30 s", "timeoutMs", "split_query_by"]],
   "dataMessages.liveCancelled": () => [data.liveCancelled("A.b", "Interrupt Kernel"), ["A.b", "Interrupt Kernel"]],
+  "dataMessages.queryInterrupted": () => [data.queryInterrupted("query A.b", "Interrupt Kernel"), ["query A.b", "Interrupt Kernel", "background"]],
   "dataMessages.liveLiteral": () => [data.liveLiteral("A.b", "score", "Infinity is not a finite number"), ["A.b", '"score"', "Infinity"]],
 };
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import pl from "nodejs-polars";
-import { parseTimeColumns, parseTimeSeries, toDate } from "../../src/data/timeParsing";
+import { formatHits, likelyFormats, parseTimeColumns, parseTimeSeries, TIME_FORMATS, toDate } from "../../src/data/timeParsing";
 
 const iso = (d: unknown) => (d instanceof Date ? d.toISOString() : d);
 
@@ -59,4 +59,34 @@ test("toDate accepts Dates, epoch ms and text, and names bad input", () => {
   assert.equal(toDate("2019-02-12").toISOString(), "2019-02-12T00:00:00.000Z");
   assert.equal(toDate(0).toISOString(), "1970-01-01T00:00:00.000Z");
   assert.throws(() => toDate("yesterday", "start"), { code: "data/not-a-time", message: /^start: "yesterday"/ });
+});
+
+test("likelyFormats keeps every format that polars matches: its literal-character prefilter drops none", () => {
+  const pad = (n: number, w = 2) => String(n).padStart(w, "0");
+  /** A format's text for a date (the specifiers TIME_FORMATS use). */
+  const render = (format: string, d: Date) =>
+    format.replace(/%(#?z|\.f|[YmdHMSyIp])/g, (_, spec: string) => {
+      const h12 = d.getUTCHours() % 12 || 12;
+      const parts: Record<string, string> = {
+        Y: String(d.getUTCFullYear()), y: pad(d.getUTCFullYear() % 100), m: pad(d.getUTCMonth() + 1), d: pad(d.getUTCDate()),
+        H: pad(d.getUTCHours()), M: pad(d.getUTCMinutes()), S: pad(d.getUTCSeconds()), I: pad(h12),
+        p: d.getUTCHours() < 12 ? "AM" : "PM", ".f": `.${pad(d.getUTCMilliseconds(), 3)}`, "#z": "+02:00", z: "+0200",
+      };
+      return parts[spec];
+    });
+  const dates = [new Date(Date.UTC(2019, 1, 10, 15, 21, 7, 123)), new Date(Date.UTC(2026, 10, 1, 0, 0, 0, 0))];
+  for (const format of TIME_FORMATS) {
+    const text = dates.map((d) => render(format, d));
+    // Forms exports vary in: lowercase t/z/am, text around the time, no space before AM/PM, no leading zeros.
+    assert.equal(formatHits(pl.Series("v", text), [format], "ms")[0], 2, `${format}: polars parses its own form (${JSON.stringify(text)})`);
+    const variants = [text, text.map((v) => v.toLowerCase()), text.map((v) => `at ${v} (UTC)`), text.map((v) => v.replace(" PM", "PM").replace(" AM", "AM")), text.map((v) => v.replace(/\b0(\d)/g, "$1"))];
+    for (const values of variants) {
+      // Each form alone: wherever polars matches it, likelyFormats must keep the format.
+      const series = pl.Series("v", values);
+      const hits = formatHits(series, [format], "ms")[0];
+      if (hits > 0) assert.ok(likelyFormats(series).includes(format), `${format}: polars parses ${hits} of ${JSON.stringify(values)} but likelyFormats dropped it`);
+    }
+  }
+  // Values with none of a format's literals are not tried: a column of clock times has no likely format.
+  assert.deepEqual(likelyFormats(pl.Series("v", ["14:09.0", "15:10.2"])), []);
 });
