@@ -6,6 +6,11 @@
  * `{pit_id}`), `POST /_search` with `pit`, `sort`, `search_after`, `size`
  * (hits with `_index`, `_id`, `_source`, `sort` values; a new `pit_id` in
  * every answer, older ids refused), `DELETE /_pit` / `DELETE /_search/point_in_time`;
+ * sorting as documented per flavour: `search_after` resumes strictly after the
+ * given values (ties with them are skipped), `_doc` is a per-shard doc id,
+ * `_shard_doc` (shard ordinal × 2^32 + doc id) is added to every Elasticsearch
+ * PIT search that lacks it and refused by OpenSearch before 3.3, which adds no
+ * tiebreaker; `from` + `size` within index.max_result_window;
  * API key (`Authorization: ApiKey …`) or basic auth; errors as
  * `{error: {root_cause, type, reason}, status}`; 429 with Retry-After when told to throttle.
  *
@@ -46,6 +51,12 @@ export interface ElasticTwinOptions {
   throttle?: number;
   /** Report this shard failure with every search page. */
   shardFailure?: string;
+  /** `version.number` in GET / (default 8.15.0; OpenSearch 2.15.0). OpenSearch sorts on `_shard_doc` from 3.3.0. */
+  version?: string;
+  /** Shards per index (default 1): documents are dealt round-robin; `_doc` is the per-shard doc id. */
+  shards?: number;
+  /** index.max_result_window (default 10000): from + size beyond it is refused. */
+  maxResultWindow?: number;
 }
 
 export interface ElasticTwin {
@@ -284,11 +295,16 @@ function errorBody(status: number, type: string, reason: string): string {
 /** Starts the twin on 127.0.0.1 (random port). */
 export async function startElasticTwin(options: ElasticTwinOptions = {}): Promise<ElasticTwin> {
   const os = options.flavor === "opensearch";
+  const version = options.version ?? (os ? "2.15.0" : "8.15.0");
+  const [major, minor] = version.split(".").map((p) => Number.parseInt(p, 10) || 0);
+  const shardDocKnown = !os || major > 3 || (major === 3 && minor >= 3);
+  const shardCount = Math.max(1, options.shards ?? 1);
+  const window = options.maxResultWindow ?? 10_000;
   const indices = options.indices ?? labIndices();
   // PIT id → { indices, generation }; only the newest id of a PIT is accepted.
   const pits = new Map<string, { targets: TwinIndex[]; pit: number }>();
   let pitCounter = 0;
-  type Hit = { index: TwinIndex; doc: Doc; ordinal: number; sort: unknown[] };
+  type Hit = { index: TwinIndex; doc: Doc; ordinal: number; sort: unknown[]; shardDoc: number };
   const results = new Map<string, Hit[]>();
   let idCounter = 0;
   const twin: ElasticTwin = {
@@ -342,7 +358,7 @@ export async function startElasticTwin(options: ElasticTwinOptions = {}): Promis
         return send(200, {
           name: "twin",
           cluster_name: "huntlab-twin",
-          version: os ? { distribution: "opensearch", number: "2.15.0" } : { number: "8.15.0", build_flavor: "default" },
+          version: os ? { distribution: "opensearch", number: version } : { number: version, build_flavor: "default" },
           tagline: os ? "The OpenSearch Project: https://opensearch.org/" : "You Know, for Search",
         });
       }
@@ -401,12 +417,18 @@ export async function startElasticTwin(options: ElasticTwinOptions = {}): Promis
         const entry = pits.get(String(pit.id ?? ""));
         if (!entry) return fail(404, "search_phase_execution_exception", "No search context found for id [pit]; the point in time expired or an older pit_id was used");
         for (const key of Object.keys(body)) {
-          if (!["query", "sort", "size", "search_after", "pit", "track_total_hits", "_source"].includes(key)) return fail(400, "parsing_exception", `Unknown key for a START_OBJECT in [${key}].`);
+          if (!["query", "sort", "size", "from", "search_after", "pit", "track_total_hits", "_source"].includes(key)) return fail(400, "parsing_exception", `Unknown key for a START_OBJECT in [${key}].`);
         }
         const size = typeof body.size === "number" ? body.size : 10;
+        const from = typeof body.from === "number" ? body.from : 0;
+        if (from + size > window) return fail(400, "illegal_argument_exception", `Result window is too large, from + size must be less than or equal to: [${window}] but was [${from + size}].`);
+        if (from > 0 && body.search_after !== undefined) return fail(400, "action_request_validation_exception", "Validation Failed: 1: [from] parameter must be set to 0 when [search_after] is used;");
         const keys = sortKeys(body.sort);
-        const implicit = !keys.some((k) => k.field === "_shard_doc" || k.field === "_doc");
-        if (implicit && !os) keys.push({ field: "_shard_doc", desc: false });
+        if (!shardDocKnown && keys.some((k) => k.field === "_shard_doc")) {
+          return send(400, { error: { root_cause: [{ type: "query_shard_exception", reason: "No mapping found for [_shard_doc] in order to sort on" }], type: "search_phase_execution_exception", reason: "all shards failed", phase: "query" }, status: 400 });
+        }
+        // Elasticsearch adds the _shard_doc tiebreaker to every PIT search; OpenSearch adds none.
+        if (!os && !keys.some((k) => k.field === "_shard_doc")) keys.push({ field: "_shard_doc", desc: false });
         const cmp = (a: unknown[], b: unknown[]) => {
           for (let i = 0; i < keys.length; i += 1) {
             const c = compareValues(a[i], b[i]);
@@ -418,19 +440,23 @@ export async function startElasticTwin(options: ElasticTwinOptions = {}): Promis
         const cacheKey = `${entry.pit}\u0000${JSON.stringify(body.query ?? null)}\u0000${JSON.stringify(keys)}`;
         let all = results.get(cacheKey);
         if (!all) {
-          all = [];
+          const found: Hit[] = (all = []);
           let ordinal = 0;
-          for (const index of entry.targets) {
+          entry.targets.forEach((index, position) => {
             const docs = index.docs;
             const types = index.types;
-            for (const doc of docs) {
+            docs.forEach((doc, i) => {
               ordinal += 1;
-              if (body.query !== undefined && !matches(body.query, doc, { name: index.name, types, docs })) continue;
-              const sort = keys.map((k) => (k.field === "_shard_doc" || k.field === "_doc" ? ordinal : comparable(fieldValue(doc, index.name, k.field), types[k.field]) ?? null));
-              all.push({ index, doc, ordinal, sort });
-            }
-          }
-          all.sort((a, b) => cmp(a.sort, b.sort) || a.ordinal - b.ordinal);
+              if (body.query !== undefined && !matches(body.query, doc, { name: index.name, types, docs })) return;
+              // Documents dealt round-robin to the index's shards; a doc id counts within its shard.
+              const docId = Math.floor(i / shardCount);
+              const shardDoc = (position * shardCount + (i % shardCount)) * 2 ** 32 + docId;
+              const sort = keys.map((k) => (k.field === "_shard_doc" ? shardDoc : k.field === "_doc" ? docId : comparable(fieldValue(doc, index.name, k.field), types[k.field]) ?? null));
+              found.push({ index, doc, ordinal, sort, shardDoc });
+            });
+          });
+          // Ties in the sort keep the coordinating node's shard order.
+          all.sort((a, b) => cmp(a.sort, b.sort) || a.shardDoc - b.shardDoc);
           results.clear();
           results.set(cacheKey, all);
         }
@@ -438,7 +464,8 @@ export async function startElasticTwin(options: ElasticTwinOptions = {}): Promis
         if (after !== undefined && (!Array.isArray(after) || after.length !== keys.length)) {
           return fail(400, "illegal_argument_exception", `search_after has ${Array.isArray(after) ? after.length : 0} value(s) but sort has ${keys.length}.`);
         }
-        const start = Array.isArray(after) ? all.findIndex((h) => cmp(h.sort, after) > 0) : 0;
+        // search_after resumes strictly after the values: hits equal to them are not returned again (nor at all).
+        const start = Array.isArray(after) ? all.findIndex((h) => cmp(h.sort, after) > 0) : from;
         const page = start < 0 ? [] : all.slice(start, start + size);
         const excludes = values((body._source as { excludes?: unknown } | undefined)?.excludes).map(String);
         // Every answer carries a new id; the old one stops working (the driver must always use the newest).

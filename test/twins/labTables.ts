@@ -1,6 +1,7 @@
 /**
  * The lab's data (data/*.parquet) as the Log Analytics tables a Sentinel
- * workspace has, for the Log Analytics and Kusto twins. Several files make one
+ * workspace has, for the Log Analytics and Kusto twins (AzureNetworkAnalytics_CL
+ * and CommonSecurityLog are rebuilt with their real columns: sentinelTables.ts). Several files make one
  * table where the workspace has one (SecurityEvent = logons + failed logons +
  * process creations + other events). TimeGenerated is a datetime as in the
  * real tables; lab files that hold it as text are parsed, and a value that
@@ -9,6 +10,7 @@
 import path from "node:path";
 import pl from "nodejs-polars";
 import type { Row, Value } from "./kqlEngine";
+import { commonSecurityLogTable, networkAnalyticsTable } from "./sentinelTables";
 
 const DATA = path.join(__dirname, "..", "..", "data");
 
@@ -18,9 +20,16 @@ export const LAB_TABLES: Record<string, string[]> = {
   SecurityEvent: ["host_logons.parquet", "failed_logons.parquet", "processes_on_host.parquet", "all_events.parquet"],
   SigninLogs: ["aad_logons.parquet"],
   Syslog: ["syslog_data.parquet"],
-  AzureNetworkAnalytics_CL: ["az_net_comms.parquet"],
   OfficeActivity: ["activity_for_account.parquet"],
-  HuntlabNetworkSummary_CL: ["timeseries.parquet"],
+};
+
+/**
+ * Tables whose lab file is a query's output, not the table: rebuilt with the
+ * real table's columns (sentinelTables.ts).
+ */
+export const DERIVED_TABLES: Record<string, { file: string; build: (lab: TwinTable) => TwinTable }> = {
+  AzureNetworkAnalytics_CL: { file: "az_net_comms.parquet", build: networkAnalyticsTable },
+  CommonSecurityLog: { file: "timeseries.parquet", build: commonSecurityLogTable },
 };
 
 export interface TwinColumn {
@@ -45,12 +54,13 @@ function typeOf(dtype: string): string {
   return "string";
 }
 
-function readFile(file: string): TwinTable {
+/** A lab file's rows; `times: false` leaves text times as the file has them. */
+function readFile(file: string, options: { times?: boolean } = {}): TwinTable {
   const df = pl.readParquet(path.join(DATA, file));
   const columns = df.columns.map((name, i) => ({ name, type: typeOf(String(df.dtypes[i].variant ?? df.dtypes[i])) }));
   const rows = df.toRecords() as Row[];
   for (const c of columns) {
-    if (c.name === "TimeGenerated" && c.type === "string") {
+    if (c.name === "TimeGenerated" && c.type === "string" && options.times !== false) {
       c.type = "datetime";
       for (const r of rows) {
         const d = typeof r[c.name] === "string" ? new Date(r[c.name] as string) : null;
@@ -71,12 +81,13 @@ export function labTables(): Map<string, TwinTable> {
   if (cache) return cache;
   cache = new Map();
   for (const [table, files] of Object.entries(LAB_TABLES)) {
-    const parts = files.map(readFile);
+    const parts = files.map((f) => readFile(f));
     const columns: TwinColumn[] = [];
     for (const p of parts) for (const c of p.columns) if (!columns.some((x) => x.name === c.name)) columns.push(c);
     const rows = parts.flatMap((p) => p.rows.map((r) => Object.fromEntries(columns.map((c) => [c.name, (r[c.name] ?? null) as Value]))));
     cache.set(table, { columns, rows });
   }
+  for (const [table, { file, build }] of Object.entries(DERIVED_TABLES)) cache.set(table, build(readFile(file, { times: false })));
   return cache;
 }
 

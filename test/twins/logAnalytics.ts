@@ -11,7 +11,7 @@
  */
 import http from "node:http";
 import { LoopbackTwin } from "./loopback";
-import { KqlSyntaxError, parseKql, runKql, type Value } from "./kqlEngine";
+import { KqlSyntaxError, parseKql, resultTypes, runKql, type Value } from "./kqlEngine";
 import { labTables, wireValue, type TwinTable } from "./labTables";
 import type { AzureAdTwin } from "./azureAd";
 
@@ -57,11 +57,11 @@ export function readBody(req: http.IncomingMessage): Promise<string> {
 
 /** Runs KQL on the lab tables; throws KqlSyntaxError. */
 export function runLabQuery(text: string, tables: Map<string, TwinTable> = labTables()): { table: TwinTable; literals: Value[] } {
-  const parsed = parseKql(text, (name) => tables.get(name)?.columns.map((c) => c.name));
+  const parsed = parseKql(text, (name) => tables.get(name)?.columns);
   const source = tables.get(parsed.table) as TwinTable;
   const out = runKql(parsed, source.rows, source.columns.map((c) => c.name));
-  const columns = out.columns.map((n) => source.columns.find((c) => c.name === n) as TwinTable["columns"][number]);
-  return { table: { columns, rows: out.rows }, literals: parsed.literals };
+  // Column types as the service reports them: tracked through project/extend/summarize.
+  return { table: { columns: resultTypes(parsed, out.rows), rows: out.rows }, literals: parsed.literals };
 }
 
 /** A Log Analytics twin. */

@@ -101,7 +101,7 @@ describe("Elasticsearch driver: point-in-time searches", () => {
     assert.equal(bodies[0].search_after, undefined);
     for (const b of bodies) {
       assert.equal(b.size, 50);
-      assert.deepEqual(b.sort, [{ "@timestamp": "asc" }]);
+      assert.deepEqual(b.sort, [{ "@timestamp": "asc" }, { _shard_doc: "asc" }], "the template's sort, then the explicit tiebreaker");
       assert.equal((b.pit as { keep_alive: string }).keep_alive, "1m");
     }
     assert.ok(Array.isArray(bodies[1].search_after));

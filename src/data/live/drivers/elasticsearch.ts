@@ -9,12 +9,15 @@
  *   Elasticsearch `POST /{index}/_pit?keep_alive=1m` … `POST /_search` {pit, sort,
  *   search_after, size} … `DELETE /_pit`; OpenSearch `POST /{index}/_search/point_in_time`
  *   … `DELETE /_search/point_in_time`. The newest `pit_id` of each answer is used next.
+ * - Ties: `search_after` skips hits whose sort values equal the last page's last
+ *   hit, so the sort must end with a key unique per document (see `pagingPlan`).
  * - Types from `GET /{index}/_mapping` (elasticColumns.ts); `_source` flattened to dotted names.
  * - Errors: the service's `{error: {type, reason, root_cause}, status}`; shard
  *   failures with rows become a partial error, `timed_out` a warning.
  *
  * Settings (`DataProviders.Elasticsearch.Args`, or connect() options): Url, ApiKey,
- * username, password, Index (default `logs-*`), verify, PageSize (default 1000).
+ * username, password, Index (default `logs-*`), verify, PageSize (default 1000),
+ * Tiebreaker (a field unique per document, for OpenSearch before 3.3).
  */
 import { QueryError, dataMessages as msg } from "../../messages";
 import { excerpt } from "../http";
@@ -29,10 +32,54 @@ export const ELASTIC_DEFAULT_PAGE_SIZE = 1000;
 /** How long the service keeps the point in time between two pages. */
 const KEEP_ALIVE = "1m";
 
+/** Rows OpenSearch before 3.3 can page with from/size (index.max_result_window's default). */
+export const ELASTIC_RESULT_WINDOW = 10_000;
+
 /** Statuses whose body is the service's own error payload, read rather than thrown. */
 const PAYLOAD_STATUS = [400, 401, 403, 404, 409, 429, 503] as const;
 
 type Flavor = "Elasticsearch" | "OpenSearch";
+
+/** How a query's pages follow each other. */
+export interface PagingPlan {
+  /** The sort sent with every page. */
+  sort: JsonObject[];
+  /** `search_after` on a sort that ends with a unique key, or from/size inside the PIT (bounded). */
+  mode: "search_after" | "from";
+}
+
+/** `major.minor.patch` of a version string, missing parts 0. */
+function versionAtLeast(version: string, want: [number, number]): boolean {
+  const [major = 0, minor = 0] = version.split(/[.-]/).map((p) => Number.parseInt(p, 10) || 0);
+  return major > want[0] || (major === want[0] && minor >= want[1]);
+}
+
+/** The field names a sort specification orders by. */
+function sortFields(sort: JsonObject[]): string[] {
+  return sort.map((s) => Object.keys(s)[0] ?? "");
+}
+
+/**
+ * The sort and paging of a query. `search_after` resumes strictly after the
+ * last hit's sort values, so hits tying with it on a page boundary would be
+ * skipped unless the sort ends with a key unique per document:
+ * - Elasticsearch (7.12+) has `_shard_doc` (shard + Lucene doc id, stable within
+ *   a PIT); it adds it to PIT searches itself, and huntlab writes it explicitly;
+ * - OpenSearch has `_shard_doc` from 3.3.0 on (earlier versions reject it);
+ * - OpenSearch before 3.3 with `Tiebreaker` set: that field, which the user
+ *   vouches is unique per document, ends the sort;
+ * - otherwise from/size paging inside the PIT: the PIT's view does not change
+ *   and ties keep one order, so no hit is skipped or repeated, but only the first
+ *   `ELASTIC_RESULT_WINDOW` hits can be read (the driver warns when it stops there).
+ */
+export function pagingPlan(templateSort: Json | undefined, flavor: Flavor, version: string, tiebreaker?: string): PagingPlan {
+  const given = (Array.isArray(templateSort) ? templateSort : templateSort === undefined ? [] : [templateSort]).map((s) => (typeof s === "string" ? { [s]: "asc" } : (s as JsonObject)));
+  const fields = sortFields(given);
+  const shardDoc = flavor === "Elasticsearch" || versionAtLeast(version, [3, 3]);
+  if (shardDoc) return { sort: fields.includes("_shard_doc") ? given : [...given, { _shard_doc: "asc" }], mode: "search_after" };
+  if (tiebreaker) return { sort: fields.includes(tiebreaker) ? given : [...given, { [tiebreaker]: "asc" }], mode: "search_after" };
+  return { sort: given.length ? given : [{ _doc: "asc" }], mode: "from" };
+}
 
 interface ErrorPayload {
   type: string;
@@ -68,6 +115,8 @@ class ElasticsearchDriver implements LiveDriver {
   #index = ELASTIC_DEFAULT_INDEX;
   #pageSize = ELASTIC_DEFAULT_PAGE_SIZE;
   #flavor: Flavor = "Elasticsearch";
+  #version = "";
+  #tiebreaker: string | undefined;
 
   constructor(settings: LiveSettings) {
     this.#settings = settings;
@@ -99,6 +148,9 @@ class ElasticsearchDriver implements LiveDriver {
     const pageSize = Number(s.arg("PageSize", options) ?? ELASTIC_DEFAULT_PAGE_SIZE);
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 10_000) throw new QueryError(msg.liveConfig("Elasticsearch", setting("PageSize"), `"${pageSize}" must be a whole number from 1 to 10000`));
     this.#pageSize = pageSize;
+    const tiebreaker = s.arg("Tiebreaker", options);
+    if (tiebreaker !== undefined && tiebreaker !== null && (typeof tiebreaker !== "string" || !/^[\w@.-]+$/.test(tiebreaker))) throw new QueryError(msg.liveConfig("Elasticsearch", setting("Tiebreaker"), "must be the name of a field unique per document (e.g. event.id)"));
+    this.#tiebreaker = typeof tiebreaker === "string" ? tiebreaker : undefined;
 
     const apiKey = s.arg("ApiKey", options);
     const username = s.arg("username", options);
@@ -120,8 +172,9 @@ class ElasticsearchDriver implements LiveDriver {
       const e = elasticError(res.data);
       throw new QueryError(msg.liveAuth("Elasticsearch", method, s.mask(`HTTP ${res.status}${e ? `: ${e.type}: ${e.reason}` : ""}`)));
     }
-    const distribution = (res.data as { version?: { distribution?: unknown } } | null)?.version?.distribution;
-    this.#flavor = distribution === "opensearch" ? "OpenSearch" : "Elasticsearch";
+    const version = (res.data as { version?: { distribution?: unknown; number?: unknown } } | null)?.version;
+    this.#flavor = version?.distribution === "opensearch" ? "OpenSearch" : "Elasticsearch";
+    this.#version = String(version?.number ?? "");
     this.#headers = headers;
   }
 
@@ -165,14 +218,20 @@ class ElasticsearchDriver implements LiveDriver {
     const warnings: string[] = [];
     const shardFailures: string[] = [];
     try {
-      // With a PIT, Elasticsearch adds the _shard_doc tiebreaker to any sort itself.
-      const sort: Json = plan.body.sort ?? [{ [os ? "_doc" : "_shard_doc"]: "asc" }];
+      const paging = pagingPlan(plan.body.sort, this.#flavor, this.#version, this.#tiebreaker);
       let after: Json[] | undefined;
       for (;;) {
-        const want = plan.limit === undefined ? this.#pageSize : Math.min(this.#pageSize, plan.limit - hits.length);
-        if (want <= 0) break;
-        const body: JsonObject = { ...plan.body, size: want, sort, track_total_hits: false, pit: { id: pitId, keep_alive: KEEP_ALIVE } };
-        if (after) body.search_after = after;
+        let want = plan.limit === undefined ? this.#pageSize : Math.min(this.#pageSize, plan.limit - hits.length);
+        if (paging.mode === "from") want = Math.min(want, ELASTIC_RESULT_WINDOW - hits.length);
+        if (want <= 0) {
+          if (paging.mode === "from" && hits.length >= ELASTIC_RESULT_WINDOW && (plan.limit === undefined || plan.limit > hits.length)) {
+            warnings.push(`${this.#flavor} ${this.#version}: stopped after ${ELASTIC_RESULT_WINDOW} rows, the most it pages without a tiebreaker; there may be more. Set DataProviders.Elasticsearch.Args.Tiebreaker to a field unique per document (or use OpenSearch 3.3+, which has _shard_doc), or narrow the query (split_query_by: "1d")`);
+          }
+          break;
+        }
+        const body: JsonObject = { ...plan.body, size: want, sort: paging.sort, track_total_hits: false, pit: { id: pitId, keep_alive: KEEP_ALIVE } };
+        if (paging.mode === "from") body.from = hits.length;
+        else if (after) body.search_after = after;
         const page = await this.#call("POST", "/_search", body, signal);
         this.#check(page, where, "searching");
         const data = page.data as {

@@ -1,0 +1,142 @@
+/**
+ * Paging with ties: many hits share a sort value across page boundaries, on
+ * several shards. `search_after` resumes strictly after the last hit's sort
+ * values, so without a key unique per document the hits tying with it are
+ * skipped. The driver pages every flavour without skipping or repeating a hit:
+ * Elasticsearch and OpenSearch ≥ 3.3 with `_shard_doc`, older OpenSearch with
+ * the configured `Tiebreaker` field or from/size inside the PIT (at most 10,000 hits).
+ */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, it } from "node:test";
+import { loadConfig } from "../../../src/config/config";
+import { createElasticsearchDriver, ELASTIC_RESULT_WINDOW, pagingPlan } from "../../../src/data/live/drivers/elasticsearch";
+import { createLiveSettings } from "../../../src/data/live/settings";
+import type { LiveTable } from "../../../src/data/live/types";
+import { tempDir } from "../../helpers/tmp";
+import { startElasticTwin, type ElasticTwin, type ElasticTwinOptions, type TwinIndex } from "../../twins/elasticsearch";
+
+/** `count` events at only three distinct times, `seq` unique. */
+function tiedIndex(count: number): TwinIndex {
+  const times = ["2026-11-01T10:00:00.000Z", "2026-11-01T10:00:01.000Z", "2026-11-01T10:00:02.000Z"];
+  const docs = Array.from({ length: count }, (_, i) => ({ "@timestamp": times[(i * 7) % 3], seq: i, host: { name: `h${i % 5}` } }));
+  return { name: "logs-ties-default", types: { "@timestamp": "date", seq: "long", "host.name": "keyword" }, docs };
+}
+
+async function twinWith(options: ElasticTwinOptions, count: number): Promise<ElasticTwin> {
+  return startElasticTwin({ ...options, indices: [tiedIndex(count)], shards: 3 });
+}
+
+async function run(twin: ElasticTwin, args: Record<string, unknown>): Promise<LiveTable> {
+  const file = path.join(tempDir(), "msticpyconfig.yaml");
+  const lines = ["DataProviders:", "  Elasticsearch:", "    Args:", `      Url: "${twin.url}"`, ...Object.entries(args).map(([k, v]) => `      ${k}: ${JSON.stringify(v)}`)];
+  fs.writeFileSync(file, `${lines.join("\n")}\n`);
+  const driver = createElasticsearchDriver(createLiveSettings({ environment: "Elasticsearch", config: loadConfig(file, { missingEnvironment: "skip" }), warn: () => {} }));
+  await driver.connect({});
+  return driver.query({ text: JSON.stringify({ query: { match_all: {} }, sort: [{ "@timestamp": "asc" }] }), queryName: "Test.ties", signal: AbortSignal.timeout(60_000) });
+}
+
+function seqs(table: LiveTable): number[] {
+  const i = table.columns.findIndex((c) => c.name === "seq");
+  return table.rows.map((r) => Number(r[i]));
+}
+
+function assertEachOnce(table: LiveTable, count: number): void {
+  const got = seqs(table);
+  assert.equal(new Set(got).size, got.length, "no hit twice");
+  assert.equal(got.length, count, "no hit missing");
+  const ti = table.columns.findIndex((c) => c.name === "@timestamp");
+  const times = table.rows.map((r) => String(r[ti]));
+  assert.deepEqual([...times].sort(), times, "in the template's order");
+}
+
+describe("Elasticsearch/OpenSearch paging when sort values tie across pages", () => {
+  it("the twin models the hazard: search_after on a tying sort alone skips hits (what the driver must avoid)", async () => {
+    const twin = await twinWith({ flavor: "opensearch" }, 57);
+    try {
+      const post = async (p: string, body?: unknown) => (await fetch(`${twin.url}${p}`, { method: "POST", headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) })).json() as Promise<Record<string, unknown>>;
+      let pit = String((await post("/logs-*/_search/point_in_time?keep_alive=1m")).pit_id);
+      const seen: number[] = [];
+      let after: unknown;
+      for (;;) {
+        const page = await post("/_search", { size: 7, sort: [{ "@timestamp": "asc" }], pit: { id: pit, keep_alive: "1m" }, ...(after ? { search_after: after } : {}) });
+        pit = String(page.pit_id);
+        const hits = (page.hits as { hits: { _source: { seq: number }; sort: unknown[] }[] }).hits;
+        seen.push(...hits.map((h) => h._source.seq));
+        if (hits.length < 7) break;
+        after = hits.at(-1)?.sort;
+      }
+      assert.ok(seen.length < 57, `only ${seen.length} of 57 hits: the ties at each page's end were skipped`);
+    } finally {
+      await twin.close();
+    }
+  });
+
+  it("Elasticsearch: the sort ends with an explicit _shard_doc; every hit once", async () => {
+    const twin = await twinWith({}, 57);
+    try {
+      assertEachOnce(await run(twin, { PageSize: 7 }), 57);
+      assert.ok(twin.searches.every((b) => JSON.stringify(b.sort) === JSON.stringify([{ "@timestamp": "asc" }, { _shard_doc: "asc" }]) && b.from === undefined));
+      assert.ok(twin.searches.length >= 9, "pages of 7");
+    } finally {
+      await twin.close();
+    }
+  });
+
+  it("OpenSearch 3.3: _shard_doc too; every hit once", async () => {
+    const twin = await twinWith({ flavor: "opensearch", version: "3.3.0" }, 57);
+    try {
+      assertEachOnce(await run(twin, { PageSize: 7 }), 57);
+      assert.ok(twin.searches.every((b) => JSON.stringify(b.sort) === JSON.stringify([{ "@timestamp": "asc" }, { _shard_doc: "asc" }])));
+    } finally {
+      await twin.close();
+    }
+  });
+
+  it("OpenSearch 2.x refuses _shard_doc; with Tiebreaker the sort ends with that field; every hit once", async () => {
+    const twin = await twinWith({ flavor: "opensearch", version: "2.19.1" }, 57);
+    try {
+      assertEachOnce(await run(twin, { PageSize: 7, Tiebreaker: "seq" }), 57);
+      assert.ok(twin.searches.every((b) => JSON.stringify(b.sort) === JSON.stringify([{ "@timestamp": "asc" }, { seq: "asc" }]) && Array.isArray(b.search_after) === (b !== twin.searches[0])));
+      // The twin does refuse _shard_doc on 2.x, as OpenSearch does: a driver that sent it would fail.
+      await assert.rejects(run(twin, { PageSize: 7, Tiebreaker: "_shard_doc" }), /No mapping found for \[_shard_doc\]/);
+    } finally {
+      await twin.close();
+    }
+  });
+
+  it("OpenSearch 2.x without a tiebreaker: from/size inside the PIT, every hit once", async () => {
+    const twin = await twinWith({ flavor: "opensearch" }, 57);
+    try {
+      const table = await run(twin, { PageSize: 7 });
+      assertEachOnce(table, 57);
+      assert.deepEqual(twin.searches.map((b) => b.from), [0, 7, 14, 21, 28, 35, 42, 49, 56]);
+      assert.ok(twin.searches.every((b) => b.search_after === undefined));
+      assert.deepEqual(table.warnings, []);
+    } finally {
+      await twin.close();
+    }
+  });
+
+  it(`OpenSearch 2.x without a tiebreaker stops at ${ELASTIC_RESULT_WINDOW} hits and says so`, async () => {
+    const twin = await twinWith({ flavor: "opensearch" }, ELASTIC_RESULT_WINDOW + 50);
+    try {
+      const table = await run(twin, { PageSize: 1000 });
+      const got = seqs(table);
+      assert.equal(got.length, ELASTIC_RESULT_WINDOW);
+      assert.equal(new Set(got).size, got.length);
+      assert.match(table.warnings?.join("\n") ?? "", /stopped after 10000 rows.*Tiebreaker/);
+    } finally {
+      await twin.close();
+    }
+  });
+
+  it("pagingPlan: keeps a tiebreaker the template already has, adds _doc order when there is no sort", () => {
+    assert.deepEqual(pagingPlan([{ a: "asc" }, { _shard_doc: "desc" }], "Elasticsearch", "8.15.0"), { sort: [{ a: "asc" }, { _shard_doc: "desc" }], mode: "search_after" });
+    assert.deepEqual(pagingPlan(undefined, "Elasticsearch", "7.17.0"), { sort: [{ _shard_doc: "asc" }], mode: "search_after" });
+    assert.deepEqual(pagingPlan(["a"], "OpenSearch", "3.4.1"), { sort: [{ a: "asc" }, { _shard_doc: "asc" }], mode: "search_after" });
+    assert.deepEqual(pagingPlan([{ a: "asc" }, { id: "asc" }], "OpenSearch", "2.11.0", "id"), { sort: [{ a: "asc" }, { id: "asc" }], mode: "search_after" });
+    assert.deepEqual(pagingPlan(undefined, "OpenSearch", "2.11.0"), { sort: [{ _doc: "asc" }], mode: "from" });
+  });
+});
