@@ -31,3 +31,5 @@ main().catch((err) => {
 // (`npm run bench -- scaling`); without that argument its run() prints one "skipped" line.
 // `processTree.bench.ts` (discovered like the others): buildProcessTree on 200,000 generated 4688 events from
 // text columns (as read from CSV) and from typed ones, target ≤ 0.45 s; its CSV input is cached in bench/out/processTree/.
+// `coldStart.bench.ts`: the completed lab notebook headless in tslab (nbclient, as `npm test` runs it), three runs,
+// the time per phase (kernel start, tslab's type check per cell, running the cells, require("huntlab")), target ≤ 10 s.

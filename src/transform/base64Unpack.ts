@@ -196,15 +196,39 @@ interface State {
 
 const BASE64_CHARS = "A-Za-z0-9+/\\r\\n";
 
-const candidateRegexes = new Map<number, RegExp>();
+/** `[A-Za-z0-9+/\r\n]` as a lookup table. */
+const IS_BASE64 = new Uint8Array(128);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/\r\n") IS_BASE64[c.charCodeAt(0)] = 1;
 
-/** Maximal runs of base64 characters (`minLength` or more) with up to two `=`. */
-function candidateRegex(minLength: number): RegExp {
-  let re = candidateRegexes.get(minLength);
-  // The look-behind rejects starts inside a run, so each run is tried once: linear.
-  if (!re) candidateRegexes.set(minLength, (re = new RegExp(`(?<![${BASE64_CHARS}])[${BASE64_CHARS}]{${minLength},}={0,2}`, "g")));
-  re.lastIndex = 0;
-  return re;
+/**
+ * Maximal runs of base64 characters (`minLength` or more) with up to two `=`
+ * after them, as `[start, end)` pairs: what the regex
+ * `(?<![A-Za-z0-9+/\r\n])[A-Za-z0-9+/\r\n]{30,}={0,2}` finds, in one forward
+ * pass over character codes (the look-behind made that regex several times dearer).
+ */
+export function candidateSpans(text: string, minLength: number): number[] {
+  const spans: number[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || IS_BASE64[c] === 0) {
+      i++;
+      continue;
+    }
+    const start = i;
+    for (i++; i < n; i++) {
+      const d = text.charCodeAt(i);
+      if (d >= 128 || IS_BASE64[d] === 0) break;
+    }
+    if (i - start < minLength) continue; // a short run: no candidate starts inside it either
+    let end = i;
+    if (end < n && text.charCodeAt(end) === 61) end++;
+    if (end < n && text.charCodeAt(end) === 61) end++;
+    spans.push(start, end);
+    i = end;
+  }
+  return spans;
 }
 
 /**
@@ -254,18 +278,25 @@ function decodeText(b: Uint8Array): { text: string; encoding: EncodingType } | u
   return { text: Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("utf8"), encoding: "utf-8" };
 }
 
-const HEX_PAIRS = Array.from({ length: 256 }, (_v, i) => i.toString(16).padStart(2, "0"));
+const HEX_DIGITS = Buffer.from("0123456789abcdef", "latin1");
 
-/** Space-separated hex bytes, at most `max` of them. */
+/** Space-separated hex bytes, at most `max` of them (written as ASCII bytes: no string per byte). */
 function printable(b: Uint8Array, max: number): string {
   const shown = Math.min(b.length, max);
-  const pairs = new Array<string>(shown);
-  for (let i = 0; i < shown; i++) pairs[i] = HEX_PAIRS[b[i]];
-  const text = pairs.join(" ");
+  if (shown === 0) return b.length > max ? ` … (+${b.length - max} bytes)` : "";
+  const out = Buffer.allocUnsafe(3 * shown - 1);
+  for (let i = 0, o = 0; i < shown; i++, o += 3) {
+    out[o] = HEX_DIGITS[b[i] >> 4];
+    out[o + 1] = HEX_DIGITS[b[i] & 15];
+    if (o + 2 < out.length) out[o + 2] = 32;
+  }
+  const text = out.toString("latin1");
   return b.length > max ? `${text} … (+${b.length - max} bytes)` : text;
 }
 
-const hash = (algorithm: string, b: Uint8Array) => crypto.createHash(algorithm).update(b).digest("hex");
+// One-shot hashing where Node has it (21.7+): no Hash object per digest.
+const oneShot = (crypto as { hash?: (algorithm: string, data: Uint8Array, encoding: "hex") => string }).hash;
+const hash = (algorithm: string, b: Uint8Array) => (oneShot ? oneShot(algorithm, b, "hex") : crypto.createHash(algorithm).update(b).digest("hex"));
 
 interface ItemContext {
   original: string;
@@ -360,14 +391,16 @@ interface LevelFragment {
  * inflate the rewritten text past the budget.
  */
 function decodeLevel(state: State, text: string, depth: number): { text: string; decoded: boolean } {
-  const re = candidateRegex(state.opts.minLength);
+  const spans = candidateSpans(text, state.opts.minLength);
+  if (!spans.length) return { text, decoded: false };
   const pieces: string[] = [];
   const seen = new Map<string, LevelFragment>();
   let last = 0;
   let index = 0;
   let decoded = false;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const run = m[0];
+  for (let k = 0; k < spans.length; k += 2) {
+    const at = spans[k];
+    const run = text.slice(at, spans[k + 1]);
     if (state.undecodable.has(run)) continue;
     const again = seen.get(run);
     if (again) {
@@ -381,8 +414,8 @@ function decodeLevel(state: State, text: string, depth: number): { text: string;
         for (const item of again.items) item.occurrences++;
         tag = again.tag;
       }
-      pieces.push(text.slice(last, m.index), tag);
-      last = m.index + run.length;
+      pieces.push(text.slice(last, at), tag);
+      last = at + run.length;
       if (state.stopped) break;
       continue;
     }
@@ -410,8 +443,8 @@ function decodeLevel(state: State, text: string, depth: number): { text: string;
       seen.set(run, { tag, index, items: state.items.slice(firstItem), cost: Math.max(1, before - state.budget.remaining) });
       decoded = true;
     }
-    pieces.push(text.slice(last, m.index), tag);
-    last = m.index + run.length;
+    pieces.push(text.slice(last, at), tag);
+    last = at + run.length;
     if (state.stopped) break;
   }
   if (!pieces.length) return { text, decoded };
@@ -421,9 +454,10 @@ function decodeLevel(state: State, text: string, depth: number): { text: string;
 
 /** True when `text` still holds a run that would decode. */
 function hasDecodable(state: State, text: string): boolean {
-  const re = candidateRegex(state.opts.minLength);
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (!state.undecodable.has(m[0]) && decodeBase64Run(m[0])) return true;
+  const spans = candidateSpans(text, state.opts.minLength);
+  for (let k = 0; k < spans.length; k += 2) {
+    const run = text.slice(spans[k], spans[k + 1]);
+    if (!state.undecodable.has(run) && decodeBase64Run(run)) return true;
   }
   return false;
 }
@@ -537,7 +571,8 @@ function recordColumns(items: DecodedItem[]): Series[] {
 function recordsFrame(items: DecodedItem[], extra: Series[] = []): DataFrame {
   const hashes = pl.Series(
     "file_hashes",
-    items.map((i) => JSON.stringify({ md5: i.md5, sha1: i.sha1, sha256: i.sha256 })),
+    // JSON.stringify's output for three hex strings, written directly.
+    items.map((i) => `{"md5":"${i.md5}","sha1":"${i.sha1}","sha256":"${i.sha256}"}`),
     pl.Utf8,
   );
   return pl.DataFrame([...recordColumns(items), hashes, ...extra]).select(...BASE64_RECORD_COLUMNS, ...extra.map((s) => s.name));

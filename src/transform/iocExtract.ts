@@ -4,9 +4,11 @@
  * free text, one string or whole DataFrame columns at a time.
  *
  * Columns are screened by polars first: a vectorised regex per type marks the
- * rows that can hold an observable of that type, and only those rows reach the
- * JavaScript scanners, joined into one text per type (iocScan.ts). The
- * scanners are linear-time on crafted input (iocPatterns.ts).
+ * rows that can hold an observable of that type, and only those cells reach
+ * the JavaScript scanners, each for the types its row was marked for
+ * (iocScan.ts). Big inputs are split into row chunks that worker threads
+ * screen and scan in their own polars (workers/). The scanners are
+ * linear-time on crafted input (iocPatterns.ts).
  */
 import pl from "nodejs-polars";
 import type { DataFrame, Series } from "nodejs-polars";
@@ -22,10 +24,10 @@ import {
   type BuiltinIocType,
   type IocTypeDefinition,
 } from "./iocPatterns";
-import { scanColumns, scanScreened, scanText, screenColumn, textValues, type Found, type ScanResult, type ScanSettings, type ScreenedColumn } from "./iocScan";
+import { scanText, type Found, type ScanSettings } from "./iocScan";
 import { IocExtractError, transformMessages as msg } from "./messages";
 import { chunkRanges, PARALLEL_DEFAULTS, runChunked, type ParallelOptions } from "./workers/pool";
-import { allBuiltin, mergeScans, type IocTaskArgs, type PackedScan } from "./workers/tasks";
+import { allBuiltin, iocChunk, iocChunkInput, mergeScanFrames, type IocChunkInput, type IocTaskArgs } from "./workers/tasks";
 import { withRichLastValue } from "../display/lastValue";
 
 export { IocExtractError } from "./messages";
@@ -213,18 +215,12 @@ export class IoCExtract {
     }
     const defs = this.resolveTypes(opts);
 
-    const texts = columns.map((c) => asText(data.getColumn(c)));
+    // One chunk each: slicing and gathering a many-chunk column (a Parquet file's row groups) costs several times more.
+    const texts = columns.map((c) => asText(data.getColumn(c)).rechunk());
     const found = scanInChunks(texts, data.height, defs, opts, { ...PARALLEL_DEFAULTS, ...dropUndefined(options.parallel ?? {}) });
-    const sourceIndex =
-      options.indexColumn !== undefined
-        ? data.getColumn(options.indexColumn).gather(found.rows).rename("SourceIndex")
-        : pl.Series("SourceIndex", found.rows, pl.UInt32);
-    return withRichLastValue(pl.DataFrame([
-      typeColumn(found.typeIds, found.typeNames),
-      pl.Series("Observable", found.values, pl.Utf8),
-      sourceIndex,
-      inputCells(texts, found.rows, found.cols),
-    ]));
+    const rows = found.getColumn("row");
+    const sourceIndex = options.indexColumn !== undefined ? gatherRows(data.getColumn(options.indexColumn), rows).rename("SourceIndex") : rows.rename("SourceIndex");
+    return withRichLastValue(pl.DataFrame([found.getColumn("IoCType"), found.getColumn("Observable"), sourceIndex, inputCells(texts, rows, found.getColumn("col"))]));
   }
 
   /**
@@ -264,36 +260,36 @@ export class IoCExtract {
 }
 
 /**
- * `scanColumns` over row chunks spread on worker threads: this thread screens
- * each chunk in polars (vectorised) and takes its cells as strings, a worker
- * (or this thread) runs the scanners over them; results are merged in row
- * order. In one piece, in this thread, when the input is small or a type is
- * not built in (workers rebuild types by name).
+ * The scan of `texts` (see `iocChunk`: `row`, `col`, `IoCType`, `Observable`
+ * in output order), over row chunks spread on worker threads: each chunk goes
+ * to a worker as Arrow IPC bytes, and the worker screens it in its own polars,
+ * scans it and sends its result frame back the same way; this thread does the
+ * same for the chunks it claims; the frames are concatenated in row order.
+ * In one piece, in this thread, when the input is small or a type is not
+ * built in (workers rebuild types by name).
  */
-function scanInChunks(texts: Series[], height: number, defs: IocTypeDefinition[], settings: ScanSettings, parallel: Required<ParallelOptions>): ScanResult {
+function scanInChunks(texts: Series[], height: number, defs: IocTypeDefinition[], settings: ScanSettings, parallel: Required<ParallelOptions>): DataFrame {
   const chunkRows = Math.max(1, Math.floor(parallel.chunkRows));
   const inThread = parallel.workers <= 0 || height < parallel.minRows || height <= chunkRows || !allBuiltin(defs);
-  if (inThread) return scanColumns(texts, height, defs, settings);
+  if (inThread) return iocChunk(texts, 0, defs, settings);
   const ranges = chunkRanges(height, chunkRows);
   const args: IocTaskArgs = {
     types: defs.map((d) => d.name),
     settings: { ignoreTlds: settings.ignoreTlds, urlHostAsDns: settings.urlHostAsDns, defanged: settings.defanged },
   };
-  const parts = runChunked<ScreenedColumn[], ScanResult | PackedScan>(
+  const slice = (i: number) => texts.map((t) => t.slice(ranges[i].offset, ranges[i].length));
+  const parts = runChunked<IocChunkInput, DataFrame | Uint8Array>(
     {
       task: "ioc",
       args,
       ranges,
-      prepare: (i) =>
-        texts.map((t) => {
-          const text = t.slice(ranges[i].offset, ranges[i].length);
-          return { cells: textValues(text), screen: screenColumn(text, defs, settings.defanged) };
-        }),
-      compute: (columns, i) => scanScreened(columns, ranges[i].length, defs, settings),
+      prepare: (i) => iocChunkInput(slice(i), ranges[i].offset),
+      compute: (input) => iocChunk(pl.readIPC(Buffer.from(input.ipc)).getColumns(), input.offset, defs, settings),
+      local: (i) => iocChunk(slice(i), ranges[i].offset, defs, settings),
     },
     parallel,
   );
-  return mergeScans(parts, ranges.map((r) => r.offset));
+  return mergeScanFrames(parts);
 }
 
 function dropUndefined<T extends object>(o: T): Partial<T> {
@@ -314,20 +310,25 @@ function asText(series: Series): Series {
   return pl.DataFrame([text.rename("t")]).select(pl.col("t").fillNull(pl.lit(""))).getColumn("t").rename(series.name);
 }
 
-/** The `IoCType` column from per-row type codes: the strings are made by polars (a gather from the few names). */
-function typeColumn(ids: number[], names: string[]): Series {
-  if (!names.length) return pl.Series("IoCType", [], pl.Utf8);
-  return pl.Series("IoCType", names, pl.Utf8).gather(ids);
+/**
+ * `series[rows]`, the row numbers given as a UInt32 Series: gathered by polars
+ * (`gather` with a Series literal), not through a JavaScript array of a
+ * million numbers.
+ */
+function gatherRows(series: Series, rows: Series): Series {
+  // An empty list literal explodes to one null: no rows, no gather.
+  if (rows.length === 0) return series.slice(0, 0);
+  return pl.DataFrame([series.rename("v")]).select(pl.col("v").gather(pl.lit(rows).explode())).getColumn("v").rename(series.name);
 }
 
-/** The scanned cells (`Input`): column `cols[i]` of source row `rows[i]`, gathered by polars. */
-function inputCells(texts: Series[], rows: number[], cols: number[]): Series {
-  const gathered = texts.map((t, ci) => t.gather(rows).rename(`c${ci}`));
+/** The scanned cells (`Input`): column `cols[i]` of source row `rows[i]`. */
+function inputCells(texts: Series[], rows: Series, cols: Series): Series {
+  const gathered = texts.map((t, ci) => gatherRows(t, rows).rename(`c${ci}`));
   if (texts.length === 1) return gathered[0].rename("Input");
   let pick = pl.col("c0");
   for (let ci = 1; ci < texts.length; ci++) pick = pl.when(pl.col("ci").eq(pl.lit(ci))).then(pl.col(`c${ci}`)).otherwise(pick);
   return pl
-    .DataFrame([...gathered, pl.Series("ci", cols, pl.Int32)])
+    .DataFrame([...gathered, cols.rename("ci")])
     .select(pick.alias("Input"))
     .getColumn("Input");
 }

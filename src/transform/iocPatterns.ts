@@ -63,9 +63,10 @@ export interface IocTypeDefinition {
    */
   prefilter?: string;
   /**
-   * True when the scanner can run over many rows joined by NUL characters at
-   * once (it never matches across a NUL). The built-in scanners can; patterns
-   * added by users run row by row.
+   * True when the scanner never matches across a NUL character, so that it
+   * could run over many rows joined by NULs at once. The built-in scanners are
+   * so; patterns added by users may not be. (Informational: column scans now
+   * go cell by cell, which costs less than joining rows and mapping hits back.)
    */
   bulk?: boolean;
   scan(sink: ScanSink): void;

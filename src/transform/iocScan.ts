@@ -4,12 +4,14 @@
  * A column is scanned in three steps:
  * 1. polars screens it: one vectorised `str.contains` per type prefilter (and
  *    one for defanged forms) gives each row a bit mask of the types it may hold;
- * 2. for each type, the rows flagged for it are joined by NUL characters into
- *    one string and the type's scanner runs over that string once — no
- *    per-row calls, and scanners never match across a NUL; a hit's offset
- *    tells its row. Defanged rows, and user-added types, are scanned row by row;
- * 3. the hits are grouped by row (a stable counting sort), de-duplicated per
- *    row with MSTICPy's priority rule and grouped by type.
+ * 2. each flagged cell is scanned for the types its mask names, row by row
+ *    and column by column, through one reused sink: hits arrive in output
+ *    order (row, column, type, discovery), in typed arrays, with no sort and
+ *    no per-hit objects. (Joining rows into one text per type, as before,
+ *    cost more in the join and in mapping offsets back to rows than it saved
+ *    in calls.) Defanged rows are refanged and scanned for every type;
+ * 3. the hits of each cell are de-duplicated with MSTICPy's priority rule and
+ *    grouped by type (a cell with one hit, the common case, is copied as is).
  *
  * Steps 2 and 3 are plain JavaScript over strings and typed arrays
  * (`scanScreened`), so that row chunks can run in worker threads (iocExtract.ts).
@@ -19,9 +21,6 @@ import type { Series } from "nodejs-polars";
 import { DEFANG_PREFILTER, refang } from "./defang";
 import { findUrls, type IocTypeDefinition, type ScanSink, type UrlSpan } from "./iocPatterns";
 import { IocExtractError, transformMessages as msg } from "./messages";
-
-/** The group key of "every flagged row" (prefilter groups are ≥ 0, types without one < 0). */
-const ALL_FLAGGED = Number.MIN_SAFE_INTEGER;
 
 /** Most types one scan handles: the row masks have one bit per type. */
 const MAX_TYPES_PER_SCAN = 30;
@@ -65,90 +64,63 @@ export function scanText(text: string, defs: readonly IocTypeDefinition[], setti
   return sink.found;
 }
 
-/** Hits of a column scan, in parallel arrays. */
-export interface Hits {
-  row: number[];
-  col: number[];
-  type: string[];
-  value: string[];
-  priority: number[];
-}
-
 /**
- * Collects hits from scanners run over a NUL-joined text of many rows (or over
- * one row's text): each hit's offset is mapped to its row. Row starts come
- * from the cells' lengths, so a NUL inside a cell cannot shift them (and
- * scanners never match across a NUL either way).
+ * Collects the hits of many cells, scanned one at a time: the cell being
+ * scanned gives each hit its row and column; types are numbered in order of
+ * first hit. Hits are four ints each (row, column, type, priority) in one
+ * growable Int32Array, plus the values: no per-hit objects.
  */
-class Collector implements ScanSink {
+class CellCollector implements ScanSink {
   text = "";
-  private starts: Int32Array = new Int32Array(0); // offset of each joined row's first character
-  private rows: ArrayLike<number> = []; // the source row of each joined row
+  private row = 0;
   private col = 0;
   private spans: UrlSpan[] | undefined;
+  /** Hit i is ints[4i..4i+3]: row, column, type id, priority. */
+  ints = new Int32Array(4096);
+  readonly values: string[] = [];
+  readonly typeNames: string[] = [];
+  private readonly typeIds = new Map<string, number>();
+  private lastType = "";
+  private lastId = -1;
   constructor(
-    readonly hits: Hits,
     readonly ignoreTlds: boolean,
     readonly urlHostAsDns: boolean,
   ) {}
-  /** Scans a {@link Joined} text. */
-  beginJoined(j: Joined, col: number): this {
-    return this.begin(j.text, j.rows, j.starts, col);
-  }
-  /** Scans one cell's text (`row`: its position). */
-  beginCell(text: string, row: number, col: number): this {
-    return this.begin(text, [row], new Int32Array(1), col);
-  }
-  private begin(text: string, rows: ArrayLike<number>, starts: Int32Array, col: number): this {
+  /** Starts on one cell's text (`row`, `col`: where its hits go). */
+  begin(text: string, row: number, col: number): this {
     this.text = text;
-    this.rows = rows;
-    this.starts = starts;
+    this.row = row;
     this.col = col;
     this.spans = undefined;
     return this;
   }
-  add(type: string, value: string, priority: number, at: number): void {
-    // Binary search: the last row starting at or before `at`.
-    const starts = this.starts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= at) lo = mid;
-      else hi = mid - 1;
+  add(type: string, value: string, priority: number): void {
+    let id = this.lastId;
+    if (type !== this.lastType) {
+      // Scanners report a few constant names: remember the last one, then look up.
+      const known = this.typeIds.get(type);
+      if (known === undefined) this.typeIds.set(type, (id = this.typeNames.push(type) - 1));
+      else id = known;
+      this.lastType = type;
+      this.lastId = id;
     }
-    const h = this.hits;
-    h.row.push(this.rows[lo]);
-    h.col.push(this.col);
-    h.type.push(type);
-    h.value.push(value);
-    h.priority.push(priority);
+    const k = this.values.length;
+    let ints = this.ints;
+    if (4 * k + 4 > ints.length) {
+      ints = new Int32Array(ints.length * 2);
+      ints.set(this.ints);
+      this.ints = ints;
+    }
+    ints[4 * k] = this.row;
+    ints[4 * k + 1] = this.col;
+    ints[4 * k + 2] = id;
+    ints[4 * k + 3] = priority;
+    this.values.push(value);
   }
   urls(): readonly UrlSpan[] {
     this.spans ??= findUrls(this.text);
     return this.spans;
   }
-}
-
-/** Rows of a chunk joined by NULs, with where each starts. */
-interface Joined {
-  text: string;
-  rows: ArrayLike<number>;
-  starts: Int32Array;
-}
-
-/** `cells[rows[…]]` joined by NULs; row starts from the cells' lengths (a NUL inside a cell cannot shift them). */
-function joinRows(cells: readonly string[], rows: ArrayLike<number>): Joined {
-  const starts = new Int32Array(rows.length);
-  const parts = new Array<string>(rows.length);
-  let at = 0;
-  for (let i = 0; i < rows.length; i++) {
-    const cell = cells[rows[i]];
-    starts[i] = at;
-    parts[i] = cell;
-    at += cell.length + 1;
-  }
-  return { text: parts.join("\0"), rows, starts };
 }
 
 /** The screen of a column: per row, a bit mask of the types to scan (bit t = defs[t]), and which rows may be defanged. */
@@ -212,67 +184,26 @@ export function textValues(series: Series): string[] {
 }
 
 /**
- * Runs the scanners over screened cells — JavaScript only, so that it can run
- * in a worker thread — appending hits for column number `col` (rows are
- * positions in `cells`).
+ * Scans one cell of column `col`, row `row` (its screen mask `mask`, or every
+ * type refanged when `fanged`): hits go to `sink` in type order, then order of discovery.
  */
-export function scanCells(cells: readonly string[], screen: Screen, defs: readonly IocTypeDefinition[], settings: ScanSettings, col: number, hits: Hits): void {
-  const { masks, defanged } = screen;
-  const { filterOf } = prefilterIndex(defs);
-  const collector = new Collector(hits, settings.ignoreTlds, settings.urlHostAsDns);
-  // Row lists, one pass over the masks: per prefilter group (the rows its types are scanned in) and per type without one.
-  const keyOf = defs.map((_d, t) => (filterOf[t] >= 0 ? filterOf[t] : -1 - t));
-  const bitsOf = new Map<number, number>();
-  keyOf.forEach((key, t) => bitsOf.set(key, (bitsOf.get(key) ?? 0) | (1 << t)));
-  const keys = [...bitsOf.keys()];
-  const bits = keys.map((k) => bitsOf.get(k) ?? 0);
-  const lists = keys.map(() => [] as number[]);
-  const flagged: number[] = []; // rows with any type to scan (and not defanged)
-  const fanged: number[] = [];
-  for (let r = 0; r < masks.length; r++) {
-    const m = masks[r];
-    if (defanged[r]) {
-      if (cells[r]) fanged.push(r);
-      continue;
-    }
-    if (!m) continue;
-    flagged.push(r);
-    for (let g = 0; g < keys.length; g++) if (m & bits[g]) lists[g].push(r);
+function scanCell(sink: CellCollector, cell: string, mask: number, fanged: boolean, defs: readonly IocTypeDefinition[], row: number, col: number): void {
+  if (fanged) {
+    // Rows that may hold defanged forms: refanged, every type (rare).
+    sink.begin(refang(cell), row, col);
+    for (const def of defs) def.scan(sink);
+    return;
   }
-  const joined = new Map<number, Joined>(); // group key → its rows' text (ALL_FLAGGED: every flagged row)
-  const join = (key: number, rows: number[]) => {
-    let j = joined.get(key);
-    if (!j) joined.set(key, (j = joinRows(cells, rows)));
-    return j;
-  };
-  for (let t = 0; t < defs.length; t++) {
-    const def = defs[t];
-    const g = keys.indexOf(keyOf[t]);
-    const rows = lists[g];
-    if (!rows.length) continue;
-    if (def.bulk && filterOf[t] >= 0) {
-      // A type flagged in most rows scans the text of all flagged rows (one string
-      // shared by dns and paths); its prefilter is a superset of its matches, so the
-      // extra rows yield nothing.
-      if (rows.length > 0.5 * flagged.length) def.scan(collector.beginJoined(join(ALL_FLAGGED, flagged), col));
-      else def.scan(collector.beginJoined(join(keys[g], rows), col));
-    } else {
-      for (const r of rows) if (cells[r]) def.scan(collector.beginCell(cells[r], r, col));
-    }
-  }
-  // Rows that may hold defanged forms: refanged, every type, one by one (rare).
-  for (const r of fanged) {
-    const text = refang(cells[r]);
-    for (const def of defs) def.scan(collector.beginCell(text, r, col));
-  }
+  sink.begin(cell, row, col);
+  for (let t = 0; t < defs.length; t++) if (mask & (1 << t)) defs[t].scan(sink);
 }
 
 /** Output rows of a column scan: one per (source row, column, type, observable). */
 export interface ScanResult {
-  rows: number[];
-  cols: number[];
+  rows: Int32Array;
+  cols: Int32Array;
   /** Index into `typeNames` (a code per row: cheaper to hand to polars than a string). */
-  typeIds: number[];
+  typeIds: Int32Array;
   typeNames: string[];
   values: string[];
 }
@@ -300,44 +231,93 @@ export interface ScreenedColumn {
 
 /** {@link scanColumns} after the screen: JavaScript only (a worker thread's part). */
 export function scanScreened(columns: readonly ScreenedColumn[], height: number, defs: readonly IocTypeDefinition[], settings: ScanSettings): ScanResult {
-  const hits: Hits = { row: [], col: [], type: [], value: [], priority: [] };
-  columns.forEach((c, ci) => scanCells(c.cells, c.screen, defs, settings, ci, hits));
-  // Stable counting sort by row: within a row, hits keep column, scanner and discovery order.
-  const n = hits.row.length;
-  const first = new Int32Array(height + 1);
-  for (let i = 0; i < n; i++) first[hits.row[i] + 1]++;
-  for (let r = 0; r < height; r++) first[r + 1] += first[r];
-  const order = new Int32Array(n);
-  const next = first.slice(0, height);
-  for (let i = 0; i < n; i++) order[next[hits.row[i]]++] = i;
+  const sink = new CellCollector(settings.ignoreTlds, settings.urlHostAsDns);
+  // Row by row, column by column: hits arrive grouped by (row, column), in output order.
+  if (columns.length === 1) {
+    const { cells, screen } = columns[0];
+    const { masks, defanged } = screen;
+    for (let r = 0; r < height; r++) {
+      const m = masks[r];
+      const fanged = defanged[r] === 1;
+      if ((m || fanged) && cells[r]) scanCell(sink, cells[r], m, fanged, defs, r, 0);
+    }
+  } else {
+    for (let r = 0; r < height; r++) {
+      for (let ci = 0; ci < columns.length; ci++) {
+        const { cells, screen } = columns[ci];
+        const m = screen.masks[r];
+        const fanged = screen.defanged[r] === 1;
+        if ((m || fanged) && cells[r]) scanCell(sink, cells[r], m, fanged, defs, r, ci);
+      }
+    }
+  }
+  return dedupe(sink);
+}
 
-  const out: ScanResult = { rows: [], cols: [], typeIds: [], typeNames: [], values: [] };
-  const typeId = new Map<string, number>();
-  const emit = (row: number, col: number, type: string, value: string) => {
-    let id = typeId.get(type);
-    if (id === undefined) typeId.set(type, (id = out.typeNames.push(type) - 1));
-    out.rows.push(row);
-    out.cols.push(col);
-    out.typeIds.push(id);
-    out.values.push(value);
+/** Most hits of one cell de-duplicated by pairwise comparison (more: a Map). */
+const SMALL_GROUP = 16;
+
+/** The hits with each (row, column)'s duplicates resolved (MSTICPy's priority rule) and its observables grouped by type. */
+function dedupe(sink: CellCollector): ScanResult {
+  const ints = sink.ints;
+  const values = sink.values;
+  const n = values.length;
+  const outRows = new Int32Array(n);
+  const outCols = new Int32Array(n);
+  const outTypes = new Int32Array(n);
+  const outValues = new Array<string>(n);
+  let k = 0;
+  const emit = (row: number, col: number, type: number, value: string) => {
+    outRows[k] = row;
+    outCols[k] = col;
+    outTypes[k] = type;
+    outValues[k++] = value;
   };
-  const found: Found = new Map();
-  const typeOrder: string[] = [];
+  // A small group's distinct values: the hit that first found each, its current type and priority.
+  const firstHit = new Int32Array(SMALL_GROUP);
+  const entryType = new Int32Array(SMALL_GROUP);
+  const entryPriority = new Int32Array(SMALL_GROUP);
+  const found = new Map<string, { type: number; priority: number }>();
+  const typeOrder: number[] = [];
   for (let k0 = 0; k0 < n; ) {
     // One group: the hits of one (row, column).
-    const row = hits.row[order[k0]];
-    const col = hits.col[order[k0]];
+    const row = ints[4 * k0];
+    const col = ints[4 * k0 + 1];
     let k1 = k0 + 1;
-    while (k1 < n && hits.row[order[k1]] === row && hits.col[order[k1]] === col) k1++;
+    while (k1 < n && ints[4 * k1] === row && ints[4 * k1 + 1] === col) k1++;
     if (k1 - k0 === 1) {
-      const i = order[k0];
-      emit(row, col, hits.type[i], hits.value[i]);
+      emit(row, col, ints[4 * k0 + 2], values[k0]);
+    } else if (k1 - k0 <= SMALL_GROUP) {
+      // Each value once, at its first hit, under its lowest priority number (first found wins a tie).
+      let entries = 0;
+      for (let i = k0; i < k1; i++) {
+        let e = 0;
+        while (e < entries && values[firstHit[e]] !== values[i]) e++;
+        const priority = ints[4 * i + 3];
+        if (e === entries) {
+          firstHit[e] = i;
+          entryType[e] = ints[4 * i + 2];
+          entryPriority[e] = priority;
+          entries++;
+        } else if (priority < entryPriority[e]) {
+          entryType[e] = ints[4 * i + 2];
+          entryPriority[e] = priority;
+        }
+      }
+      // Types in order of their first entry; within a type, entries in order.
+      for (let e = 0; e < entries; e++) {
+        const type = entryType[e];
+        let seen = false;
+        for (let f = 0; f < e && !seen; f++) seen = entryType[f] === type;
+        if (seen) continue;
+        for (let f = e; f < entries; f++) if (entryType[f] === type) emit(row, col, type, values[firstHit[f]]);
+      }
     } else {
-      for (let k = k0; k < k1; k++) {
-        const i = order[k];
-        const prior = found.get(hits.value[i]);
-        if (prior && prior.priority <= hits.priority[i]) continue;
-        found.set(hits.value[i], { type: hits.type[i], priority: hits.priority[i] });
+      for (let i = k0; i < k1; i++) {
+        const priority = ints[4 * i + 3];
+        const prior = found.get(values[i]);
+        if (prior && prior.priority <= priority) continue; // first found wins a tie
+        found.set(values[i], { type: ints[4 * i + 2], priority }); // an update keeps the first-found position
       }
       typeOrder.length = 0;
       for (const hit of found.values()) if (!typeOrder.includes(hit.type)) typeOrder.push(hit.type);
@@ -346,5 +326,6 @@ export function scanScreened(columns: readonly ScreenedColumn[], height: number,
     }
     k0 = k1;
   }
-  return out;
+  outValues.length = k;
+  return { rows: outRows.subarray(0, k), cols: outCols.subarray(0, k), typeIds: outTypes.subarray(0, k), typeNames: sink.typeNames, values: outValues };
 }

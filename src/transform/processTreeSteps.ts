@@ -15,14 +15,22 @@
  * of it in polars, at a few tens of ms per pass over a 200k-row text column,
  * and in polars calls themselves (each costs ms, whatever its size). So a
  * step does one pass per column it must make and no more: repeated rows are
- * looked for among the rows whose time repeats, not by hashing every column;
- * a text time column is parsed with one detected format in one call (see
- * parseOneFormat); paths are written into one buffer, not as JS strings
- * (treePaths); filters that keep every row are skipped.
+ * looked for among the rows whose time repeats, then whose row hash repeats,
+ * before any order-keeping unique; a text time column is parsed with one
+ * detected format in one call, its format found by trying formats one at a
+ * time on a sample (parseOneFormat); paths, source and parent indices are
+ * written into one buffer, not as JS strings (treeText); keys are gathered
+ * into tree order once, their repeats renamed in polars (renamedKeys); the
+ * rows are rechunked before the gather into tree order (a gather from the
+ * many chunks of a parallel CSV read costs about three times one from a
+ * single chunk); filters that keep every row are skipped. Nothing holds a JS
+ * value per row but typed arrays; memory grows with the rows in polars
+ * (1M events: 1.5 GB peak RSS, about 1.2 KB a row: the input, the key and
+ * lookup columns, the rechunked rows and the output are alive at once).
  */
 import pl, { type DataType } from "nodejs-polars";
 import { isTemporalType, isTextType } from "../common/dtypes";
-import { TIME_FORMATS, formatHits, parseTimeSeries, strptimeExpr, textTimeUnit } from "../data/timeParsing";
+import { TIME_FORMATS, formatHits, parseTimeSeries, strptimeExpr, type TimeUnit } from "../data/timeParsing";
 import { resolveSchema, schemaTimeColumns, type ProcSchema } from "./processTreeSchema";
 import { ProcessTreeError, transformMessages as msg } from "./messages";
 
@@ -91,7 +99,7 @@ export function processEvents(procs: pl.DataFrame, schema?: Partial<ProcSchema>)
   // The same event exported twice.
   if (df.height > 1) {
     const narrow = parsedStamp ?? (stampColumn && !isTextType(stampColumn.dtype) ? stampColumn : undefined);
-    const keep = repeatedRows(df, columns, narrow);
+    const keep = repeatedRows(df, columns, narrow, [stamp, resolved.hostName, resolved.processId, resolved.processName].filter((c): c is string => !!c));
     if (keep) {
       df = df.filter(keep);
       parsedStamp = parsedStamp?.filter(keep);
@@ -111,15 +119,25 @@ export function processEvents(procs: pl.DataFrame, schema?: Partial<ProcSchema>)
  * `columns`, to an earlier row; undefined when there are none. Only rows
  * whose `narrow` value (the event time) repeats can repeat a whole row:
  * hashing every text column is left to those few (with times at ms or
- * better, usually none).
+ * better, usually none), and comparing them to those whose row hash repeats.
  */
-function repeatedRows(df: pl.DataFrame, columns: string[], narrow: pl.Series | undefined): pl.Series | undefined {
+function repeatedRows(df: pl.DataFrame, columns: string[], narrow: pl.Series | undefined, identifying: string[]): pl.Series | undefined {
   const ROW = "__hl_candidate";
   const candidate = narrow ? narrow.isDuplicated() : undefined;
   let rows = df.withRowIndex(ROW);
-  if (candidate) {
-    if (!candidate.any()) return undefined;
-    rows = rows.filter(candidate);
+  // Filtering copies every column: only when it leaves some rows out.
+  const narrowTo = (keep: pl.Series): boolean => {
+    const kept = Number(keep.cast(pl.UInt32).sum());
+    if (kept && kept < rows.height) rows = rows.filter(keep);
+    return kept > 0;
+  };
+  if (candidate && !narrowTo(candidate)) return undefined;
+  // Only rows whose hash repeats can repeat (a collision only adds a candidate): logs copied across hosts repeat
+  // every time, and the order-keeping unique below costs many times a hash on them. The few identifying
+  // columns first (time, host, id, image: cheap), then every column.
+  for (const subset of [identifying.filter((c) => columns.includes(c)), columns]) {
+    if (!subset.length) continue;
+    if (!narrowTo(repeatedValues(rows.select(...subset.map((c) => pl.col(c))).hashRows()))) return undefined;
   }
   const kept = rows.unique({ subset: columns, keep: "first", maintainOrder: true });
   if (kept.height === rows.height) return undefined;
@@ -128,6 +146,22 @@ function repeatedRows(df: pl.DataFrame, columns: string[], narrow: pl.Series | u
   for (const r of all) keep[r] = 0;
   for (const r of kept.getColumn(ROW).cast(pl.UInt32).toTypedArray() as Uint32Array) keep[r] = 1;
   return pl.Series("keep", keep).cast(pl.Bool);
+}
+
+/**
+ * Which values of a row-hash column repeat (a superset: hashes are compared
+ * as doubles, and a collision only adds a candidate). Sorting a copy in JS:
+ * polars' isDuplicated on a million random 64-bit hashes costs ~0.6 s, five
+ * times the sort.
+ */
+function repeatedValues(hashes: pl.Series): pl.Series {
+  const values = hashes.cast(pl.Float64).toTypedArray() as Float64Array;
+  const sorted = Float64Array.from(values).sort();
+  const repeats = new Set<number>();
+  for (let k = 1; k < sorted.length; k += 1) if (sorted[k] === sorted[k - 1]) repeats.add(sorted[k]);
+  const mask = new Uint8Array(values.length);
+  if (repeats.size) for (let i = 0; i < values.length; i += 1) mask[i] = repeats.has(values[i]) ? 1 : 0;
+  return pl.Series("repeated", mask).cast(pl.Bool);
 }
 
 /** Rows whose event type is process creation: numbers as numbers, anything else as text; ECS-style lists hold the value. */
@@ -177,16 +211,35 @@ function parseOneFormat(series: pl.Series): pl.Series | undefined {
   const spread = series.len() > 4096 ? series.gatherEvery(Math.ceil(series.len() / 4096)) : series;
   const sample = pl.DataFrame([spread.rename(RAW)]).filter(pl.col(RAW).neq(pl.lit(""))).head(64).getColumn(RAW);
   if (sample.len() === 0) return undefined;
-  const unit = textTimeUnit(series);
-  const counts = formatHits(sample, TIME_FORMATS, unit);
+  const unit = fractionUnit(series);
   // parseTimeSeries would try, per value, the formats that read some sampled value in this order: the first must read them all.
-  const first = counts.findIndex((c) => c > 0);
-  if (first < 0 || counts[first] !== sample.len()) return undefined;
-  const parsed = pl
-    .DataFrame([series.rename(RAW)])
-    .select(strptimeExpr(pl.col(RAW), TIME_FORMATS[first], unit).alias("t"), pl.col(RAW).isNotNull().and(pl.col(RAW).neq(pl.lit(""))).alias("present"));
-  const failed = parsed.select(pl.col("t").isNull().and(pl.col("present")).any().alias("f")).getColumn("f").toArray()[0];
-  return failed === false ? parsed.getColumn("t").rename(series.name) : undefined;
+  // Formats are tried one at a time up to that first one: each costs a few ms to set up, even on 64 values.
+  let first = -1;
+  let hits = 0;
+  for (let k = 0; k < TIME_FORMATS.length && hits === 0; k += 1) {
+    hits = formatHits(sample, [TIME_FORMATS[k]], unit)[0];
+    if (hits > 0) first = k;
+  }
+  if (first < 0 || hits !== sample.len()) return undefined;
+  const raw = pl.DataFrame([series.rename(RAW)]);
+  const parsed = raw.select(strptimeExpr(pl.col(RAW), TIME_FORMATS[first], unit).alias("t")).getColumn("t").rename(series.name);
+  // As many nulls as the text: every value parsed (null counts are free; the scan for empty strings only runs when they differ).
+  if (parsed.nullCount() === series.nullCount()) return parsed;
+  const present = pl.col(RAW).isNotNull().and(pl.col(RAW).neq(pl.lit("")));
+  const failed = raw.withColumns(parsed.rename("t")).select(pl.col("t").isNull().and(present).any().alias("f")).getColumn("f").toArray()[0];
+  return failed === false ? parsed : undefined;
+}
+
+/**
+ * `textTimeUnit` (data/timeParsing.ts) in one scan for the usual case: ns
+ * needs 7 fraction digits, which needs 4, so a column without 4 (ms, one
+ * scan) is never scanned for 7.
+ */
+function fractionUnit(series: pl.Series): TimeUnit {
+  const raw = pl.DataFrame([series.rename("raw")]);
+  const any = (pattern: string): boolean => raw.select(pl.col("raw").str.contains(pattern).any().alias("a")).getColumn("a").toArray()[0] === true;
+  if (!any(":\\d\\d[.,]\\d{4}")) return "ms";
+  return any(":\\d\\d[.,]\\d{7}") ? "ns" : "us";
 }
 
 // ---------------------------------------------------------------- keys
@@ -237,14 +290,30 @@ function perDistinct(df: pl.DataFrame, column: string, f: (text: pl.Expr) => pl.
 /** A name column's file name, lower case: "unknown" when null, empty or absent (MSTICPy's rule for ""). */
 function fileNameOrUnknown(df: pl.DataFrame, column: string | undefined): pl.Expr {
   if (!hasColumn(df, column)) return lit("unknown");
-  const name = pl.col(column).cast(pl.Utf8);
-  return pl.when(name.isNull().or(name.eq(lit("")))).then(lit("unknown")).otherwise(perDistinct(df, column, (v) => fileName(v.str.toLowerCase())));
+  // "" → "unknown" among the distinct values; null (which no file name is) after.
+  const name = perDistinct(df, column, (v) => pl.when(v.eq(lit(""))).then(lit("unknown")).otherwise(fileName(v.str.toLowerCase())));
+  return orIfNull(df, column, name, "unknown");
+}
+
+/** A key's id: {@link idText}, "NaN" when null (a float NaN casts to a null id: always filled). */
+function idOrNaN(df: pl.DataFrame, column: string): pl.Expr {
+  const id = idText(df, column);
+  return df.getColumn(column).dtype.variant.startsWith("Float") ? id.fillNull(lit("NaN")) : orIfNull(df, column, id, "NaN");
+}
+
+/**
+ * `expr.fillNull(value)`, or `expr` itself when `column` (which `expr` is
+ * null exactly where it is) has no nulls: a fill over 200k strings costs
+ * tens of ms even when it fills nothing.
+ */
+function orIfNull(df: pl.DataFrame, column: string, expr: pl.Expr, value: string): pl.Expr {
+  return df.getColumn(column).nullCount() > 0 ? expr.fillNull(lit(value)) : expr;
 }
 
 function identity(events: pl.DataFrame, schema: ProcSchema): Identity {
   return {
-    host: hasColumn(events, schema.hostName) ? pl.col(schema.hostName).cast(pl.Utf8).fillNull(lit("")) : lit(""),
-    image: perDistinct(events, schema.processName, (v) => fileName(v.str.toLowerCase())).fillNull(lit("")),
+    host: hasColumn(events, schema.hostName) ? orIfNull(events, schema.hostName, pl.col(schema.hostName).cast(pl.Utf8), "") : lit(""),
+    image: orIfNull(events, schema.processName, perDistinct(events, schema.processName, (v) => fileName(v.str.toLowerCase())), ""),
     parentImage: fileNameOrUnknown(events, schema.parentName),
     grandparentImage: fileNameOrUnknown(events, schema.grandparentName),
     pid: idText(events, schema.processId),
@@ -296,11 +365,15 @@ function startMicros(df: pl.DataFrame, schema: ProcSchema): pl.Expr {
   return pl.when(own.isNull()).then(event).otherwise(own);
 }
 
-/** `image|pid|time` (image lower case; time `YYYY-MM-DD HH:MM:SS.ffffff`, `nullTime` when unknown). */
-function keyExpr(df: pl.DataFrame, schema: ProcSchema, nullTime: string): pl.Expr {
-  const image = perDistinct(df, schema.processName, (v) => v.str.toLowerCase()).fillNull(lit(""));
-  const time = startMicros(df, schema).cast(pl.Datetime("us")).dt.strftime("%Y-%m-%d %H:%M:%S%.6f").fillNull(lit(nullTime));
-  return pl.concatString([image, idText(df, schema.processId).fillNull(lit("NaN")), time], "|");
+/** The parts of a key: image (lower case, "" when null) and id (text, "NaN" when null); the start time is {@link startMicros}. */
+function keyParts(df: pl.DataFrame, schema: ProcSchema): [image: pl.Expr, id: pl.Expr] {
+  return [orIfNull(df, schema.processName, perDistinct(df, schema.processName, (v) => v.str.toLowerCase()), ""), idOrNaN(df, schema.processId)];
+}
+
+/** Keys `image|pid|time` from the columns `image`, `id` and `us` (start time in µs) of `parts`; the time as `YYYY-MM-DD HH:MM:SS.ffffff`, `nullTime` when unknown. */
+function keysOf(parts: pl.DataFrame, nullTime: string): pl.Series {
+  const time = orIfNull(parts, "us", pl.col("us").cast(pl.Datetime("us")).dt.strftime("%Y-%m-%d %H:%M:%S%.6f"), nullTime);
+  return parts.select(pl.concatString([pl.col("image"), pl.col("id"), time], "|").alias("key")).getColumn("key");
 }
 
 /** Per-event time, key and lookup codes. */
@@ -338,7 +411,7 @@ export function processKeys({ events, schema }: ProcessEvents): ProcessKeys {
     lookup(pid, image).alias("pl"),
     lookup(ppid, parentImage).alias("ppl"),
     ...(gpid ? [lookup(gpid, grandparentImage).alias("gpl")] : []),
-    keyExpr(events, schema, "NaT").alias("key"),
+    ...keyParts(events, schema).map((e, k) => e.alias(k ? "id" : "image")),
     ...(timed ? [columnMicros(events, schema.parentCreationTime).alias("pt")] : []),
     ...(gpTimed ? [columnMicros(events, schema.grandparentCreationTime).alias("gpt")] : []),
   );
@@ -353,7 +426,7 @@ export function processKeys({ events, schema }: ProcessEvents): ProcessKeys {
   const order = work.select(pl.col("t")).withRowIndex("i").sort({ by: ["t", "i"], nullsLast: false }).getColumn("i").cast(pl.UInt32).toTypedArray() as Uint32Array;
   const floats = (c: string, empty: number): Float64Array => work.select(pl.col(c).cast(pl.Float64).fillNull(pl.lit(empty))).getColumn(c).toTypedArray() as Float64Array;
   return {
-    key: work.getColumn("key"),
+    key: keysOf(work.select(pl.col("image"), pl.col("id"), pl.col("t").alias("us")), "NaT"),
     time: floats("t", -Infinity),
     order,
     code: codes.subarray(0, n),
@@ -371,25 +444,42 @@ export function processKeys({ events, schema }: ProcessEvents): ProcessKeys {
  * keys leave polars.
  */
 export function uniqueKeys(keys: pl.Series, order: ArrayLike<number>): pl.Series {
+  const { values, index } = renamedKeys(keys, order);
+  return index ? gather(values, index) : values;
+}
+
+/** {@link uniqueKeys} before its gather: `values[index[i]]` (`values[i]` without `index`) is key i. */
+export interface RenamedKeys {
+  /** The keys, then the renamed repeats. */
+  values: pl.Series;
+  /** Where each key's final value is in `values`; undefined when no key repeats. */
+  index?: Uint32Array;
+}
+
+/**
+ * {@link uniqueKeys} as `values` and `index`: the tree gathers them once, in
+ * tree order, not twice. The repeats are counted in polars (a running count
+ * per key): logs copied across hosts can repeat every key, and millions of
+ * them must not become JS strings.
+ */
+export function renamedKeys(keys: pl.Series, order: ArrayLike<number>): RenamedKeys {
   const repeated = keys.isDuplicated().cast(pl.UInt8).toTypedArray() as Uint8Array;
-  const at: number[] = [];
-  for (let k = 0; k < order.length; k += 1) if (repeated[order[k]]) at.push(order[k]);
-  if (!at.length) return keys;
-  const names = gather(keys, at).toArray() as unknown as string[];
-  // Renamed keys go after the others; `index` picks each key's final value.
+  let count = 0;
+  for (let k = 0; k < order.length; k += 1) count += repeated[order[k]];
+  if (!count) return { values: keys };
+  // The repeated keys in `order`, each with its occurrence number (1, 2, …).
+  const at = new Uint32Array(count);
+  for (let k = 0, j = 0; k < order.length; k += 1) if (repeated[order[k]]) at[j++] = order[k];
+  const numbered = pl
+    .DataFrame([gather(keys, at).rename("k"), pl.Series("one", new Uint32Array(count).fill(1))])
+    .select(pl.col("k"), pl.col("one").cumSum().over("k").alias("n"));
+  const nth = numbered.getColumn("n").cast(pl.UInt32).toTypedArray() as Uint32Array;
+  // Renamed keys go after the others, in `order`; `index` picks each key's final value.
+  const renamed = numbered.filter(pl.col("n").gt(1)).select(pl.concatString([pl.col("k"), pl.col("n").cast(pl.Utf8)], "#").alias("k")).getColumn("k");
   const index = new Uint32Array(keys.len());
   for (let i = 0; i < index.length; i += 1) index[i] = i;
-  const renamed: string[] = [];
-  const seen = new Map<string, number>();
-  names.forEach((name, j) => {
-    const count = (seen.get(name) ?? 0) + 1;
-    seen.set(name, count);
-    if (count > 1) {
-      index[at[j]] = keys.len() + renamed.length;
-      renamed.push(`${name}#${count}`);
-    }
-  });
-  return gather(pl.concat([keys, pl.Series(keys.name, renamed, pl.Utf8)]), index);
+  for (let j = 0, r = keys.len(); j < count; j += 1) if (nth[j] > 1) index[at[j]] = r++;
+  return { values: renamed.len() ? pl.concat([keys, renamed.rename(keys.name)]) : keys, index };
 }
 
 /** `series[indices]`. */
@@ -547,15 +637,18 @@ export function inferredRows({ events, schema }: ProcessEvents, inferredChild: U
       return pl.when(isTwo).then(two ? two.cast(dtype) : none).otherwise(one ? one.cast(dtype) : none).alias(target);
     }),
   );
-  return { rows, key: rows.select(keyExpr(rows, schema, EPOCH_KEY_TIME).alias("key")).getColumn("key") };
+  const [image, id] = keyParts(rows, schema);
+  return { rows, key: keysOf(rows.select(image.alias("image"), id.alias("id"), startMicros(rows, schema).alias("us")), EPOCH_KEY_TIME) };
 }
 
 /** The nodes of the tree: the events (0..n-1), then the inferred parents, then the inferred grandparents. */
 export interface ProcessNodes {
   /** Parent of each node, -1 for a root. */
   parent: Int32Array;
-  /** proc_key of each node, repeats numbered. */
-  key: pl.Series;
+  /** proc_key of each node, repeats numbered (built on first use from {@link keys}). */
+  readonly key: pl.Series;
+  /** The keys as {@link renamedKeys} gives them: the tree gathers them straight into tree order. */
+  keys: RenamedKeys;
   /** source_index of each node: its input row; inferred processes numbered after the last. */
   sourceIndex: Int32Array;
   /** Digits of source indices in paths (at least 5). */
@@ -647,9 +740,15 @@ export function processNodes(events: ProcessEvents, keys: ProcessKeys, matched: 
   const sourceIndex = new Int32Array(n + added);
   sourceIndex.set(events.inputRow);
   for (let i = n; i < n + added; i += 1) sourceIndex[i] = events.inputRows + i - n;
+  const renamed = renamedKeys(added ? pl.concat([keys.key, inferred.key]) : keys.key, keyOrder);
+  let key: pl.Series | undefined;
   return {
     parent,
-    key: uniqueKeys(added ? pl.concat([keys.key, inferred.key]) : keys.key, keyOrder),
+    keys: renamed,
+    get key(): pl.Series {
+      key ??= renamed.index ? gather(renamed.values, renamed.index) : renamed.values;
+      return key;
+    },
     sourceIndex,
     width: Math.max(5, String(events.inputRows + added).length),
     inferred: inferred.rows,
@@ -798,46 +897,61 @@ function layoutPaths(parent: Int32Array, treeOrder: Int32Array, reached: Uint8Ar
 /**
  * Paths of the rows of a tree (rows in tree order, so a parent's path is
  * written before its children's): each row's path is its parent's path + "/"
- * + its own padded source index, copied byte for byte into one buffer (labels
- * are fixed-width digits, so every path's length is known) that polars reads
- * as a one-column CSV. Building 200k path strings in JS and handing them to
- * polars one by one costs several times more (the strings are garbage, and
- * the hand-over copies each). `parentPos`: row of each row's parent (-1:
+ * + its own padded source index. `parentPos`: row of each row's parent (-1:
  * none); `level`: 1 for roots and for rows caught in a parent cycle (their
  * path is their own label); `sourceIndex`: each row's source index, written
- * with `width` digits.
+ * with `width` digits. See {@link treeText}.
  */
 export function treePaths(parentPos: Int32Array, level: Int32Array, sourceIndex: Int32Array, width: number): pl.Series {
+  return treeText(parentPos, level, sourceIndex, width).getColumn("path");
+}
+
+/**
+ * The text columns of a tree's rows, `source_index`, `parent_index` (null for
+ * roots) and `path` ({@link treePaths}), from one buffer: labels are
+ * fixed-width digits, so every path's length is known and each is copied
+ * byte for byte from its parent's; polars reads the buffer as CSV. Building
+ * 200k strings in JS and handing them to polars one by one costs several
+ * times more (the strings are garbage, and the hand-over copies each), and
+ * so does formatting the numbers in polars (a cast and a pad per column).
+ */
+export function treeText(parentPos: Int32Array, level: Int32Array, sourceIndex: Int32Array, width: number): pl.DataFrame {
   const total = level.length;
-  const HEADER = "path\n";
+  const HEADER = "source_index,parent_index,path\n";
   const length = new Int32Array(total);
   let size = HEADER.length;
   for (let k = 0; k < total; k += 1) {
     length[k] = level[k] * (width + 1) - 1;
-    size += length[k] + 1;
+    size += width + 1 + (parentPos[k] >= 0 ? width : 0) + 1 + length[k] + 1;
   }
   const buffer = Buffer.allocUnsafe(size);
   buffer.write(HEADER, 0, "latin1");
   const offset = new Int32Array(total);
   let at = HEADER.length;
-  for (let k = 0; k < total; k += 1) {
-    offset[k] = at;
-    const p = parentPos[k];
-    if (level[k] > 1) {
-      buffer.copyWithin(at, offset[p], offset[p] + length[p]);
-      at += length[p];
-      buffer[at++] = 0x2f; // "/"
-    }
-    let value = sourceIndex[k];
+  const digits = (value: number): void => {
     for (let d = width - 1; d >= 0; d -= 1) {
       buffer[at + d] = 0x30 + (value % 10);
       value = Math.floor(value / 10);
     }
     at += width;
+  };
+  for (let k = 0; k < total; k += 1) {
+    const p = parentPos[k];
+    digits(sourceIndex[k]);
+    buffer[at++] = 0x2c; // ","
+    if (p >= 0) digits(sourceIndex[p]);
+    buffer[at++] = 0x2c;
+    offset[k] = at;
+    if (level[k] > 1) {
+      buffer.copyWithin(at, offset[p], offset[p] + length[p]);
+      at += length[p];
+      buffer[at++] = 0x2f; // "/"
+    }
+    digits(sourceIndex[k]);
     buffer[at++] = 0x0a; // "\n"
   }
-  // Every column as text (paths are digits: no inference); no quoting is needed.
-  return pl.readCSV(buffer, { inferSchemaLength: 0 }).getColumn("path");
+  // Every column as text (digits: no inference); no quoting is needed; an empty parent_index is null.
+  return pl.readCSV(buffer, { inferSchemaLength: 0 });
 }
 
 // ---------------------------------------------------------------- roles
@@ -845,7 +959,10 @@ export function treePaths(parentPos: Int32Array, level: Int32Array, sourceIndex:
 /**
  * Roles step: `IsRoot` (no parent), `IsLeaf` (no children), `IsBranch`
  * (neither) and `NodeRole` (root, branch, leaf, or isolated: a root without
- * children) of each row, from the row of its parent (-1: none).
+ * children) of each row, from the row of its parent (-1: none). The flags
+ * are typed arrays cast to booleans; the words are written into one buffer
+ * read as CSV (a when/then choosing among text literals costs several times
+ * more on 200k rows).
  */
 export function nodeRoles(parentRow: Int32Array): pl.DataFrame {
   const total = parentRow.length;
@@ -856,24 +973,34 @@ export function nodeRoles(parentRow: Int32Array): pl.DataFrame {
     if (p >= 0) isLeaf[p] = 0;
     else isRoot[k] = 1;
   }
-  const root = pl.col("IsRoot");
-  const leaf = pl.col("IsLeaf");
-  return pl.DataFrame([pl.Series("IsRoot", isRoot), pl.Series("IsLeaf", isLeaf)]).select(
-    root.cast(pl.Bool),
-    leaf.cast(pl.Bool),
-    root.eq(0).and(leaf.eq(0)).alias("IsBranch"),
-    pl
-      .when(root.eq(1))
-      .then(pl.when(leaf.eq(1)).then(lit("isolated")).otherwise(lit("root")))
-      .otherwise(pl.when(leaf.eq(1)).then(lit("leaf")).otherwise(lit("branch")))
-      .alias("NodeRole"),
-  );
+  const isBranch = new Uint8Array(total);
+  // Role words by isRoot * 2 + isLeaf.
+  const words = ["branch", "leaf", "root", "isolated"].map((w) => Buffer.from(`${w}\n`, "latin1"));
+  const HEADER = "NodeRole\n";
+  let size = HEADER.length;
+  for (let k = 0; k < total; k += 1) {
+    isBranch[k] = isRoot[k] | isLeaf[k] ? 0 : 1;
+    size += words[isRoot[k] * 2 + isLeaf[k]].length;
+  }
+  const buffer = Buffer.allocUnsafe(size);
+  let at = buffer.write(HEADER, 0, "latin1");
+  for (let k = 0; k < total; k += 1) {
+    const word = words[isRoot[k] * 2 + isLeaf[k]];
+    for (let b = 0; b < word.length; b += 1) buffer[at + b] = word[b];
+    at += word.length;
+  }
+  return pl.DataFrame([
+    pl.Series("IsRoot", isRoot).cast(pl.Bool),
+    pl.Series("IsLeaf", isLeaf).cast(pl.Bool),
+    pl.Series("IsBranch", isBranch).cast(pl.Bool),
+    pl.readCSV(buffer, { inferSchemaLength: 0 }).getColumn("NodeRole"),
+  ]);
 }
 
 // ---------------------------------------------------------------- output
 
 /** The tree: the events (plus inferred parents) in tree order, with the tree columns. */
-export function assembleTree({ events, schema }: ProcessEvents, { parent, inferred, key, sourceIndex, width }: ProcessNodes, { treeOrder, level }: TreeLayout): pl.DataFrame {
+export function assembleTree({ events, schema }: ProcessEvents, { parent, inferred, keys, sourceIndex, width }: ProcessNodes, { treeOrder, level }: TreeLayout): pl.DataFrame {
   const total = parent.length;
   const n = total - inferred.height;
   // Inferred processes too: a rebuilt parent may carry its logon session.
@@ -885,50 +1012,39 @@ export function assembleTree({ events, schema }: ProcessEvents, { parent, inferr
       (target ? pl.when(target.isNotNull().and(target.neq(lit("0x0"))).and(target.neq(lit("0"))).and(target.neq(lit("")))).then(target).otherwise(logon) : logon).alias("EffectiveLogonId"),
     );
   }
-  // Per row of the output (tree order): its node's parent's row, source index, level and whether it is inferred.
+  // Per row of the output (tree order): its node's parent's row, source index, level, key and whether it is inferred.
   const positionOf = new Int32Array(total);
   for (let pos = 0; pos < total; pos += 1) positionOf[treeOrder[pos]] = pos;
   const parentPos = new Int32Array(total);
   const rowSource = new Int32Array(total);
-  const parentSource = new Int32Array(total);
   const rowLevel = new Int32Array(total);
   const rowInferred = new Uint8Array(total);
+  const rowKey = new Uint32Array(total);
   for (let pos = 0; pos < total; pos += 1) {
     const i = treeOrder[pos];
     const p = parent[i];
     parentPos[pos] = p >= 0 ? positionOf[p] : -1;
     rowSource[pos] = sourceIndex[i];
-    parentSource[pos] = p >= 0 ? sourceIndex[p] : -1;
     rowLevel[pos] = level[i];
     rowInferred[pos] = i >= n ? 1 : 0;
+    rowKey[pos] = keys.index ? keys.index[i] : i;
   }
-  const labels = pl.Series("source_index", rowSource).cast(pl.Utf8).str.padStart(width, "0");
-  const treeColumns = pl
-    .DataFrame([
-      gather(key, treeOrder).rename("proc_key"),
-      pl.Series("parent_pos", parentPos),
-      labels,
-      pl.Series("parent_index", parentSource),
-      treePaths(parentPos, rowLevel, rowSource, width),
-      pl.Series("Level", rowLevel),
-      pl.Series("IsInferred", rowInferred),
-      ...nodeRoles(parentPos).getColumns(),
-    ])
-    .select(
-      pl.col("proc_key"),
-      // The parent's key is the key at the parent's row: a gather, not 200k new strings.
-      pl
-        .when(pl.col("parent_pos").gtEq(0))
-        .then(pl.col("proc_key").gather(pl.col("parent_pos").clip(0, Math.max(0, total - 1))))
-        .otherwise(pl.lit(null).cast(pl.Utf8))
-        .alias("parent_key"),
-      pl.col("source_index"),
-      pl.when(pl.col("parent_index").gtEq(0)).then(pl.col("parent_index").cast(pl.Utf8).str.padStart(width, "0")).otherwise(pl.lit(null).cast(pl.Utf8)).alias("parent_index"),
-      pl.col("path"),
-      pl.col(["IsRoot", "IsLeaf", "IsBranch", "NodeRole"]),
-      pl.col("Level"),
-      pl.col("IsInferred").cast(pl.Bool),
-    );
-  // Row i of `rows` is node i: events, then inferred parents.
+  const text = treeText(parentPos, rowLevel, rowSource, width);
+  const procKey = gather(keys.values, rowKey).rename("proc_key");
+  // The parent's key is the key at the parent's row: a gather (a root's index, -1, casts to null and gathers null), not 200k new strings.
+  const parentKey = pl.DataFrame([procKey]).select(pl.col("proc_key").gather(pl.Series("p", parentPos).cast(pl.UInt32)).alias("parent_key")).getColumn("parent_key");
+  const treeColumns = pl.DataFrame([
+    procKey,
+    parentKey,
+    text.getColumn("source_index"),
+    text.getColumn("parent_index"),
+    text.getColumn("path"),
+    ...nodeRoles(parentPos).getColumns(),
+    pl.Series("Level", rowLevel),
+    pl.Series("IsInferred", rowInferred).cast(pl.Bool),
+  ]);
+  // Row i of `rows` is node i: events, then inferred parents. Gathering from many chunks (a CSV read in parallel, the
+  // inferred rows appended) costs about three times a gather from one: rechunking first costs less than the difference.
+  if (rows.columns.some((c) => rows.getColumn(c).nChunks() > 1)) rows = rows.rechunk();
   return rows.select(pl.all().gather(pl.Series(new Uint32Array(treeOrder.buffer, treeOrder.byteOffset, total)))).hstack(treeColumns);
 }

@@ -20,7 +20,7 @@ import zlib from "node:zlib";
 import fc from "fast-check";
 import { strToU8, zipSync } from "fflate";
 import pl from "nodejs-polars";
-import { base64, type DecodedItem, type UnpackResult } from "../../src/transform/base64Unpack";
+import { base64, candidateSpans, type DecodedItem, type UnpackResult } from "../../src/transform/base64Unpack";
 import { runs } from "./settings";
 
 // ---------------------------------------------------------------- generators
@@ -291,3 +291,24 @@ test(
     );
   },
 );
+
+// ---------------------------------------------------------------- the candidate scan
+
+/** The regex the hand-written candidate scan replaces (the look-behind rejects starts inside a run). */
+function regexSpans(text: string, minLength: number): number[] {
+  const re = new RegExp(`(?<![A-Za-z0-9+/\\r\\n])[A-Za-z0-9+/\\r\\n]{${minLength},}={0,2}`, "g");
+  const spans: number[] = [];
+  for (let m = re.exec(text); m; m = re.exec(text)) spans.push(m.index, m.index + m[0].length);
+  return spans;
+}
+
+test("candidateSpans finds exactly the runs of the candidate regex (never drops one)", () => {
+  // Base64 characters, `=`, separators and non-ASCII, in runs long and short.
+  const unit = fc.constantFrom("A", "z", "0", "+", "/", "\r", "\n", "=", "==", " ", "-", "\\", ".", "é", "😀", "\0", "QUJD".repeat(8));
+  fc.assert(
+    fc.property(fc.string({ unit, maxLength: 80 }), fc.integer({ min: 1, max: 40 }), (text, minLength) => {
+      assert.deepEqual(candidateSpans(text, minLength), regexSpans(text, minLength), `text ${JSON.stringify(text)}, minLength ${minLength}`);
+    }),
+    runs(300),
+  );
+});

@@ -13,6 +13,7 @@ import { after, before, test } from "node:test";
 import pl from "nodejs-polars";
 import { BUILTIN_IOC_TYPES, IoCExtract } from "../../src/transform/iocExtract";
 import { ChunkError, chunkRanges, poolTestHooks, runChunked, stopWorkers, warmUpWorkers, workerStats } from "../../src/transform/workers/pool";
+import { iocChunkInput } from "../../src/transform/workers/tasks";
 import { seededRandom } from "../helpers/random";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -126,9 +127,9 @@ test("parallel: small inputs and types added with addIocType stay in this thread
 test("parallel: a chunk that fails in the worker is reported with its rows", () => {
   const ranges = chunkRanges(30, 10);
   const args = { types: ["ipv4"], settings: { ignoreTlds: false, urlHostAsDns: true, defanged: true } };
-  const good = (i: number) => [{ cells: Array.from({ length: 10 }, (_, k) => `1.2.3.${i * 10 + k}`), screen: { masks: new Int32Array(10).fill(1), defanged: new Uint8Array(10) } }];
-  // Chunk 2's input is malformed: the worker's scan throws.
-  const prepare = (i: number) => (i === 2 ? [{ cells: null }] : good(i));
+  const good = (i: number) => iocChunkInput([pl.Series("c0", Array.from({ length: 10 }, (_, k) => `1.2.3.${i * 10 + k}`))], i * 10);
+  // Chunk 2's input is malformed (not Arrow IPC): the worker's read throws.
+  const prepare = (i: number) => (i === 2 ? { ipc: new Uint8Array([1, 2, 3]), offset: 20 } : good(i));
   const compute = () => 0;
   assert.throws(
     () => runChunked<unknown, unknown>({ task: "ioc", args, ranges, prepare, compute }, { workers: 1, minRows: 0, chunkRows: 10 }),

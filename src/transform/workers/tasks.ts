@@ -3,24 +3,17 @@
  * the same functions run in the calling thread (its own chunks) and in the
  * workers (workers/worker.ts), so a split run gives exactly the in-thread output.
  */
+import pl from "nodejs-polars";
+import type { DataFrame } from "nodejs-polars";
 import { unpackCells, type CellsUnpacked, type ResolvedBase64Limits } from "../base64Unpack";
 import { BUILTIN_DEFINITIONS, type IocTypeDefinition } from "../iocPatterns";
-import { scanScreened, type ScanResult, type ScanSettings, type ScreenedColumn } from "../iocScan";
+import { scanColumns, type ScanResult, type ScanSettings } from "../iocScan";
 import type { TaskName } from "./pool";
 
 /** Arguments of an `ioc` job: built-in type names (workers cannot receive user scanners) and the settings. */
 export interface IocTaskArgs {
   types: string[];
   settings: ScanSettings;
-}
-
-/** A chunk's scan result as it travels: typed arrays (transferred, not copied) and the values. */
-export interface PackedScan {
-  rows: Int32Array;
-  cols: Int32Array;
-  typeIds: Int32Array;
-  typeNames: string[];
-  values: string[];
 }
 
 /** True when every definition is a built-in one, so a worker can rebuild it by name. */
@@ -36,51 +29,64 @@ function builtinDefs(names: readonly string[]): IocTypeDefinition[] {
   });
 }
 
-/** Scans one chunk's screened columns. */
-export function iocChunk(args: IocTaskArgs, columns: readonly ScreenedColumn[]): PackedScan {
-  return packScan(scanScreened(columns, columns[0]?.cells.length ?? 0, builtinDefs(args.types), args.settings));
+/**
+ * An `ioc` chunk as it travels to a worker: its text columns (`c0`, `c1`, …)
+ * as Arrow IPC bytes (a copy of the buffers, no per-cell strings), and its first row.
+ */
+export interface IocChunkInput {
+  ipc: Uint8Array;
+  offset: number;
 }
 
-export function packScan(found: ScanResult): PackedScan {
-  return {
-    rows: Int32Array.from(found.rows),
-    cols: Int32Array.from(found.cols),
-    typeIds: Int32Array.from(found.typeIds),
-    typeNames: found.typeNames,
-    values: found.values,
-  };
+/** A chunk's text columns as Arrow IPC bytes, for a worker. */
+export function iocChunkInput(columns: readonly pl.Series[], offset: number): IocChunkInput {
+  return { ipc: pl.DataFrame(columns.map((c, ci) => c.rename(`c${ci}`))).writeIPC(), offset };
 }
 
 /**
- * Chunk results (in chunk order, each with rows relative to its chunk) as
- * one result: rows shifted by each chunk's offset, type codes renumbered in
- * order of first appearance — what one scan of all rows gives.
+ * Scans a chunk (text Series, nulls empty, rows from `offset`) — screen,
+ * cells and scanners — into its result frame (see {@link scanFrame}).
+ * Workers run it on their own polars, so the caller's share is slicing and merging.
  */
-export function mergeScans(parts: readonly (ScanResult | PackedScan)[], offsets: readonly number[]): ScanResult {
-  const out: ScanResult = { rows: [], cols: [], typeIds: [], typeNames: [], values: [] };
-  const ids = new Map<string, number>();
-  parts.forEach((part, p) => {
-    const remap = part.typeNames.map((name) => {
-      let id = ids.get(name);
-      if (id === undefined) ids.set(name, (id = out.typeNames.push(name) - 1));
-      return id;
-    });
-    const off = offsets[p];
-    for (let i = 0; i < part.rows.length; i++) {
-      out.rows.push(part.rows[i] + off);
-      out.cols.push(part.cols[i]);
-      out.typeIds.push(remap[part.typeIds[i]]);
-      out.values.push(part.values[i]);
-    }
-  });
-  return out;
+export function iocChunk(columns: pl.Series[], offset: number, defs: readonly IocTypeDefinition[], settings: ScanSettings): DataFrame {
+  return scanFrame(scanColumns(columns, columns[0]?.length ?? 0, defs, settings), offset);
+}
+
+/**
+ * A scan's output rows as a frame: `row` (UInt32, shifted by `offset`), `col`
+ * (Int32), `IoCType` and `Observable` — built by polars from typed arrays and
+ * the values, in output order.
+ */
+export function scanFrame(found: ScanResult, offset: number): DataFrame {
+  const rows = new Uint32Array(found.rows.length);
+  for (let i = 0; i < rows.length; i++) rows[i] = found.rows[i] + offset;
+  const types = found.typeNames.length
+    ? pl.Series("IoCType", found.typeNames, pl.Utf8).gather(Array.from(found.typeIds))
+    : pl.Series("IoCType", [], pl.Utf8);
+  return pl.DataFrame([
+    pl.Series("row", rows),
+    pl.Series("col", Int32Array.from(found.cols)),
+    types,
+    pl.Series("Observable", found.values, pl.Utf8),
+  ]);
+}
+
+/** Chunk results in chunk order (frames, or a worker's IPC bytes) as one frame. */
+export function mergeScanFrames(parts: readonly (DataFrame | Uint8Array)[]): DataFrame {
+  const frames = parts.map((p) => (p instanceof Uint8Array ? pl.readIPC(Buffer.from(p.buffer, p.byteOffset, p.byteLength)) : p));
+  return frames.length === 1 ? frames[0] : pl.concat(frames, { how: "vertical" });
 }
 
 /** Runs chunk `payload` of a `task` job (in a worker): its result and the buffers to transfer. */
 export function runTask(task: TaskName, args: unknown, payload: unknown): { result: unknown; transfer: ArrayBuffer[] } {
   if (task === "ioc") {
-    const r = iocChunk(args as IocTaskArgs, payload as ScreenedColumn[]);
-    return { result: r, transfer: [r.rows.buffer, r.cols.buffer, r.typeIds.buffer] as ArrayBuffer[] };
+    const { ipc, offset } = payload as IocChunkInput;
+    const { types, settings } = args as IocTaskArgs;
+    const frame = pl.readIPC(Buffer.from(ipc.buffer, ipc.byteOffset, ipc.byteLength));
+    const out = iocChunk(frame.getColumns(), offset, builtinDefs(types), settings).writeIPC();
+    // A fresh copy owns its ArrayBuffer, so it can be transferred.
+    const bytes = new Uint8Array(out);
+    return { result: bytes, transfer: [bytes.buffer as ArrayBuffer] };
   }
   const r: CellsUnpacked = unpackCells(payload as (string | null)[], args as ResolvedBase64Limits);
   return { result: r, transfer: [] };

@@ -1,0 +1,113 @@
+/**
+ * Cold start (issue 17): the completed lab notebook run headless in tslab, as
+ * `npm test` and `build-notebooks --execute` do (scripts/execute_notebook.py,
+ * nbclient), and where its time goes. Target: the whole run ≤ 10 s.
+ *
+ * Phases, medians of HUNTLAB_COLDSTART_RUNS runs (default 3):
+ * - run: execute_notebook.py's own figure (kernel start to kernel shutdown);
+ * - kernel start + shutdown: run − the sum of the cells' times (nbclient's
+ *   cell start → reply);
+ * - cells: the sum of the cells' times, split into
+ *   - tslab's type check and emit (bench/coldStartChild.ts `typecheck`, the
+ *     same converter calls in a fresh process): the converter's creation
+ *     (lib.es2020 and every @types package, on the first cell), the first cell
+ *     (`import … from "huntlab"`: dist/*.d.ts and what they pull in), the others;
+ *   - the rest: running the cells (module loading, data, rendering; `require("huntlab")`
+ *     alone is measured in a fresh process too).
+ * The kernel needs JUPYTER_PATH with .jupyter (set here when absent) and a
+ * Python with nbclient (HUNTLAB_PYTHON, python3, /usr/bin/python3).
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { TypecheckTimes } from "./coldStartChild";
+
+const ROOT = path.resolve(__dirname, "..");
+const NOTEBOOK = path.join(ROOT, "notebooks", "HuntingLab-Completed.ipynb");
+const TARGET_MS = 10_000;
+
+interface RunTimes {
+  runMs: number;
+  cellsMs: number;
+  firstCellMs: number;
+  cells: number;
+}
+
+function findPython(): string | undefined {
+  const candidates = [process.env.HUNTLAB_PYTHON, "python3", "/usr/bin/python3"].filter((c): c is string => !!c);
+  return candidates.find((py) => spawnSync(py, ["-c", "import nbclient, nbformat"], { stdio: "ignore" }).status === 0);
+}
+
+function env(): NodeJS.ProcessEnv {
+  const jupyter = path.join(ROOT, ".jupyter");
+  const current = (process.env.JUPYTER_PATH ?? "").split(path.delimiter).filter(Boolean);
+  return { ...process.env, JUPYTER_PATH: current.includes(jupyter) ? process.env.JUPYTER_PATH : [jupyter, ...current].join(path.delimiter) };
+}
+
+/** One headless run; per-cell seconds from `--progress` lines ("… ok 0.8s  first line"). */
+function headlessRun(python: string, out: string): RunTimes {
+  const r = spawnSync(python, [path.join(ROOT, "scripts", "execute_notebook.py"), NOTEBOOK, out, "--kernel", "tslab", "--cwd", path.join(ROOT, "notebooks"), "--progress"], {
+    encoding: "utf8",
+    env: env(),
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.status !== 0) throw new Error(`execute_notebook.py failed: ${r.stderr}`);
+  const report = JSON.parse(r.stdout) as { seconds: number; problems: unknown[]; cells: number };
+  if (report.problems.length) throw new Error(`the notebook had problems: ${JSON.stringify(report.problems).slice(0, 2000)}`);
+  const seconds = [...r.stderr.matchAll(/^\[hunt\] cell \d+\/\d+ \(code \d+\/\d+\) \S+ ([\d.]+)s/gm)].map((m) => Number(m[1]) * 1000);
+  return { runMs: report.seconds * 1000, cellsMs: seconds.reduce((a, b) => a + b, 0), firstCellMs: seconds[0] ?? 0, cells: report.cells };
+}
+
+function child<T>(mode: string): T {
+  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "coldStartChild.ts"), mode, NOTEBOOK], { encoding: "utf8", env: env() });
+  if (r.status !== 0) throw new Error(`coldStartChild ${mode} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split("\n").pop() ?? "{}") as T;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+export async function run(): Promise<void> {
+  console.log("\n## cold start: the completed lab notebook, headless in tslab");
+  const python = findPython();
+  if (!python) {
+    console.log("skipped: no Python with nbclient (apt-get install python3-nbclient, or set HUNTLAB_PYTHON)");
+    return;
+  }
+  if (!fs.existsSync(path.join(ROOT, "dist", "index.js"))) throw new Error("dist/ is not built: npm run build");
+  const runs = Number(process.env.HUNTLAB_COLDSTART_RUNS ?? 3);
+  const out = path.join(os.tmpdir(), `huntlab-coldstart-${process.pid}.ipynb`);
+  const headless: RunTimes[] = [];
+  const checks: TypecheckTimes[] = [];
+  const requires: { requireMs: number }[] = [];
+  // Interleaved, so that a burst of load on the shared machine hits every phase alike.
+  for (let i = 0; i < runs; i++) {
+    headless.push(headlessRun(python, out));
+    checks.push(child<TypecheckTimes>("typecheck"));
+    requires.push(child<{ requireMs: number }>("require"));
+  }
+  fs.rmSync(out, { force: true });
+  const rejected = checks.flatMap((c) => c.rejected);
+  if (rejected.length) throw new Error(`tslab rejects cells (type errors):\n${rejected.join("\n")}`);
+
+  const runMs = median(headless.map((h) => h.runMs));
+  const cellsMs = median(headless.map((h) => h.cellsMs));
+  const checkTotal = median(checks.map((c) => c.createConverterMs + c.firstCellMs + c.otherCellsMs));
+  const rows: [string, number, string?][] = [
+    ["run (execute_notebook.py: kernel start → shutdown)", runMs, `${TARGET_MS / 1000} s target: ${runMs <= TARGET_MS ? "ok" : "MISSED"}`],
+    ["  kernel start + shutdown (run − cells)", median(headless.map((h) => h.runMs - h.cellsMs))],
+    [`  cells (${headless[0].cells} code cells, nbclient's times)`, cellsMs],
+    ["    first cell (import … from \"huntlab\")", median(headless.map((h) => h.firstCellMs))],
+    ["    tslab type check + emit, all cells (fresh process)", checkTotal],
+    ["      tslab's TypeScript loaded", median(checks.map((c) => c.loadTypescriptMs)), "in kernel start"],
+    ["      converter created (lib, @types; on the first cell)", median(checks.map((c) => c.createConverterMs))],
+    ["      first cell's check (dist/*.d.ts and their imports)", median(checks.map((c) => c.firstCellMs))],
+    ["      the other cells' checks", median(checks.map((c) => c.otherCellsMs)), `${(median(checks.map((c) => c.otherCellsMs)) / Math.max(1, headless[0].cells - 1)).toFixed(0)} ms a cell`],
+    ["    running the cells (cells − type check)", cellsMs - checkTotal],
+    ["      require(\"huntlab\") (fresh process)", median(requires.map((r) => r.requireMs))],
+  ];
+  const width = Math.max(...rows.map(([name]) => name.length));
+  console.log(`${"phase".padEnd(width)}  ${"median".padStart(8)}  (${runs} runs, wall; CPU of the type check ${sec(median(checks.map((c) => c.cpuMs)))})`);
+  for (const [name, ms, note] of rows) console.log(`${name.padEnd(width)}  ${sec(ms).padStart(8)}${note ? `  ${note}` : ""}`);
+}

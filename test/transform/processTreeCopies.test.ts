@@ -1,0 +1,57 @@
+/**
+ * buildProcessTree on logs copied across hosts (every time and key repeats,
+ * the case the scaling benchmark builds): whole repeated rows are still the
+ * only ones dropped, each copy gets the same tree, and repeated keys are
+ * numbered as a plain JS count would number them.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import pl from "nodejs-polars";
+import { buildProcessTree } from "../../src/transform/processTree";
+import { uniqueKeys } from "../../src/transform/processTreeSteps";
+import { generate4688 } from "../helpers/processEvents";
+
+/** `df` once per host suffix, the host names suffixed (`host0-1`…), one copy after the other. */
+function copies(df: pl.DataFrame, count: number): pl.DataFrame {
+  return pl.concat(Array.from({ length: count }, (_, k) => df.withColumns(pl.concatString([pl.col("Computer"), pl.lit(`-${k}`)], "").alias("Computer"))));
+}
+
+/** uniqueKeys the slow, obvious way: the n-th of a key in `order` gets `#n`. */
+function plainUniqueKeys(keys: string[], order: number[]): string[] {
+  const count = new Map<string, number>();
+  const out = [...keys];
+  for (const i of order) {
+    const n = (count.get(keys[i]) ?? 0) + 1;
+    count.set(keys[i], n);
+    if (n > 1) out[i] = `${keys[i]}#${n}`;
+  }
+  return out;
+}
+
+describe("process trees of copied logs", () => {
+  it("builds the same tree on each host copy and drops only whole repeated rows", () => {
+    const { df } = generate4688(3000, { seed: 7, hosts: 3, pidPool: 2048 });
+    const one = buildProcessTree(df);
+    // Three copies (times, ids and images repeat on other hosts), plus two rows exported twice.
+    const input = pl.concat([copies(df, 3), copies(df, 3).slice(10, 2)]);
+    const tree = buildProcessTree(input);
+    assert.equal(tree.height, 3 * one.height);
+    const perHost = (k: number) => tree.filter(pl.col("Computer").str.endsWith(`-${k}`)).height;
+    assert.deepEqual([0, 1, 2].map(perHost), [one.height, one.height, one.height]);
+    // Same shape in every copy: levels and roles by host copy, in tree order.
+    const shape = (frame: pl.DataFrame) => frame.select(pl.col("Level"), pl.col("NodeRole")).toRecords();
+    for (const k of [0, 1, 2]) assert.deepEqual(shape(tree.filter(pl.col("Computer").str.endsWith(`-${k}`))), shape(one));
+    // Keys repeat across copies (MSTICPy keys have no host): numbered, never lost.
+    const keys = tree.getColumn("proc_key").toArray() as unknown as string[];
+    assert.equal(new Set(keys).size, keys.length);
+    assert.ok(keys.some((k) => k.endsWith("#3")));
+  });
+
+  it("numbers repeated keys as a plain count in the given order", () => {
+    const keys = Array.from({ length: 5000 }, (_, i) => `k${(i * 7) % 613}`);
+    const order = Array.from({ length: keys.length }, (_, i) => (i * 4999 + 17) % keys.length);
+    assert.equal(new Set(order).size, keys.length);
+    assert.deepEqual(uniqueKeys(pl.Series("k", keys), order).toArray(), plainUniqueKeys(keys, order));
+    assert.deepEqual(uniqueKeys(pl.Series("k", ["a", "b"]), [1, 0]).toArray(), ["a", "b"]);
+  });
+});
