@@ -18,6 +18,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { marked } from "marked";
 import sanitizeHtml from "sanitize-html";
+import { clientBundle } from "../src/display/clientBundles";
 import { html, jsonScript, styleElement, trustedHtml, type SafeHtml } from "../src/display/html";
 import { cellText, type NotebookCell, type NotebookJson } from "./hunt-params";
 
@@ -162,12 +163,21 @@ function script(file: string): SafeHtml {
 }
 
 /**
+ * The page script that embeds each chart: src/vis/client/views/huntReport.ts,
+ * bundled by `npm run build` into dist/client/huntReport.js and read (and
+ * checked safe to inline) like the views' bundles.
+ */
+function pageScript(): SafeHtml {
+  return trustedHtml(`<script>(function(){${clientBundle("huntReport").code}\n;__hl.boot();})();</script>`);
+}
+
+/**
  * vega, vega-lite and vega-embed (their UMD builds, from node_modules), then the
  * page script that embeds each chart. vega-embed's exports map hides its build
  * folder: the UMD build sits beside its CommonJS entry.
  */
 function vegaScripts(): SafeHtml {
-  return html`${script(resolveFromRoot("vega/build/vega.min.js"))}${script(resolveFromRoot("vega-lite/build/vega-lite.min.js"))}${script(path.join(path.dirname(resolveFromRoot("vega-embed")), "vega-embed.min.js"))}${script(path.join(ROOT, "scripts", "hunt-report-client.js"))}`;
+  return html`${script(resolveFromRoot("vega/build/vega.min.js"))}${script(resolveFromRoot("vega-lite/build/vega-lite.min.js"))}${script(path.join(path.dirname(resolveFromRoot("vega-embed")), "vega-embed.min.js"))}${pageScript()}`;
 }
 
 const CSS = `

@@ -146,3 +146,76 @@ describe("the hunt report in Chromium (offline)", { skip }, () => {
     }
   });
 });
+
+/** A 2×1 PNG: the static image a chart output carries beside its spec. */
+const PNG_2X1 = "iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAYAAAD0In+KAAAADklEQVR4nGP4z8DwH4QBEfcD/ePF9e8AAAAASUVORK5CYII=";
+const MIME = "application/vnd.vegalite.v5+json";
+/** Markup an embedding error may echo back (from the spec): it must stay text. */
+const HOSTILE = `<img src=x onerror="window.__pwned=1">`;
+
+/** A notebook with one drawable chart and one vega rejects (a data format named with markup, echoed in the error). */
+function chartsNotebook(): NotebookJson {
+  const output = (spec: object) => ({ output_type: "display_data", metadata: {}, data: { [MIME]: spec, "image/png": PNG_2X1, "text/plain": "chart" } });
+  const values = [{ k: "a", n: 3 }, { k: "b", n: 5 }];
+  const good = { $schema: "https://vega.github.io/schema/vega-lite/v5.json", data: { values }, mark: "bar", encoding: { x: { field: "k", type: "nominal" }, y: { field: "n", type: "quantitative" } }, usermeta: { embedOptions: { renderer: "svg" } } };
+  const bad = { ...good, data: { values: "k,n\na,3", format: { type: HOSTILE } }, usermeta: undefined };
+  return {
+    cells: [
+      { cell_type: "code", source: "good", metadata: {}, outputs: [output(good)], execution_count: 1 },
+      { cell_type: "code", source: "bad", metadata: {}, outputs: [output(bad)], execution_count: 2 },
+    ],
+    metadata: {},
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+}
+
+describe("the hunt report's page script in Chromium (offline)", { skip: chromiumMissing() }, () => {
+  let browser: Browser;
+  before(async () => {
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  it("draws a good chart over its PNG and, for a spec vega-lite rejects, keeps the PNG and shows the reason as text", { timeout: 60_000 }, async () => {
+    const page = buildHuntReport(chartsNotebook(), {
+      notebook: "charts.ipynb",
+      dataPaths: [],
+      queryPaths: [],
+      parameters: [],
+      kernel: "tslab",
+      started: "2026-01-01T00:00:00Z",
+      seconds: 0,
+      huntlabVersion: "test",
+      failures: [],
+      stopped: false,
+    });
+    const o = await openOffline(browser, page, { name: "hunt-report-charts", javaScriptEnabled: true, viewport: { width: 1000, height: 800 } });
+    try {
+      const [good, bad] = await o.page.locator(".hunt-vega").all();
+      await o.page.waitForFunction(() => document.querySelector('.hunt-vega[data-live="true"]') && document.querySelector(".hunt-vega-error"), undefined, { timeout: 30_000 });
+      // The good chart: drawn with the renderer its usermeta asks for, PNG hidden.
+      assert.equal(await good.getAttribute("data-live"), "true");
+      assert.equal(await good.locator(".hunt-vega-live svg").count(), 1, "usermeta.embedOptions.renderer svg not used");
+      assert.equal(await good.locator("img.hunt-fallback").isVisible(), false);
+      assert.equal(await good.locator(".hunt-vega-error").count(), 0);
+      // The bad one: no live part, PNG still shown, reason as text.
+      assert.equal(await bad.getAttribute("data-live"), null);
+      assert.equal(await bad.locator(".hunt-vega-live").count(), 0, "the failed chart's target stays");
+      assert.ok(await bad.locator("img.hunt-fallback").isVisible(), "the PNG is hidden after a failure");
+      assert.equal(await bad.locator("img.hunt-fallback").evaluate((e) => (e as HTMLImageElement).naturalWidth), 2);
+      const note = bad.locator(".hunt-vega-error");
+      const reason = (await note.textContent()) ?? "";
+      assert.match(reason, /^Interactive chart unavailable \(.+\); showing the static image\.$/s);
+      assert.ok(reason.includes(HOSTILE), `the reason does not name the rejected format: ${reason}`);
+      assert.equal(await note.locator("*").count(), 0, "the reason was parsed as HTML");
+      assert.equal(await o.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+      assert.deepEqual(o.dialogs, []);
+      assert.deepEqual(o.blocked, [], "the report fetched something");
+    } finally {
+      await o.close();
+    }
+  });
+});
