@@ -14,6 +14,7 @@
  *     (`import … from "huntlab"`: dist/*.d.ts and what they pull in), the others;
  *   - the rest: running the cells (module loading, data, rendering; `require("huntlab")`
  *     alone is measured in a fresh process too).
+ * Then the declaration files a cell's `import … from "huntlab"` reads, by package.
  * The kernel needs JUPYTER_PATH with .jupyter (set here when absent) and a
  * Python with nbclient (HUNTLAB_PYTHON, python3, /usr/bin/python3).
  */
@@ -21,7 +22,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { TypecheckTimes } from "./coldStartChild";
+import type { DeclFiles, TypecheckTimes } from "./coldStartChild";
 
 const ROOT = path.resolve(__dirname, "..");
 const NOTEBOOK = path.join(ROOT, "notebooks", "HuntingLab-Completed.ipynb");
@@ -110,4 +111,7 @@ export async function run(): Promise<void> {
   const width = Math.max(...rows.map(([name]) => name.length));
   console.log(`${"phase".padEnd(width)}  ${"median".padStart(8)}  (${runs} runs, wall; CPU of the type check ${sec(median(checks.map((c) => c.cpuMs)))})`);
   for (const [name, ms, note] of rows) console.log(`${name.padEnd(width)}  ${sec(ms).padStart(8)}${note ? `  ${note}` : ""}`);
+  const decl = child<DeclFiles>("declfiles");
+  const packages = Object.entries(decl.byPackage).map(([name, n]) => `${name} ${n}`).join(", ");
+  console.log(`declaration files an \`import … from "huntlab"\` reads: ${decl.files} (${(decl.bytes / 1e6).toFixed(2)} MB; ${packages})`);
 }

@@ -8,6 +8,8 @@
  *   notebooks/ as the kernel does. tslab creates the converter lazily, on the
  *   first cell.
  * - `require`: `require("huntlab")` (dist/index.js and its dependencies).
+ * - `declfiles`: the declaration files a cell's `import … from "huntlab"` makes
+ *   the type checker read (every cell re-checks them), by package.
  *
  * Prints one JSON line of ms figures. Exits explicitly: tslab's watch program
  * keeps file watchers open.
@@ -85,9 +87,42 @@ function requireHuntlab(): { requireMs: number; cpuMs: number } {
   return { requireMs: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
+export interface DeclFiles {
+  files: number;
+  bytes: number;
+  /** Files per package (`huntlab` = dist/; others by npm name); the 12 largest counts. */
+  byPackage: Record<string, number>;
+}
+
+function declFiles(): DeclFiles {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ts = require(path.join(ROOT, "node_modules", "typescript")) as typeof import("typescript");
+  const dir = path.join(ROOT, "notebooks");
+  const entry = path.join(dir, "__declfiles__.ts");
+  const options = { module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10, target: ts.ScriptTarget.ES2022, esModuleInterop: true, types: ["node"], noEmit: true };
+  const host = ts.createCompilerHost(options);
+  const readFile = host.readFile.bind(host);
+  host.readFile = (f) => (path.resolve(f) === entry ? 'import * as huntlab from "huntlab";\nexport const x = huntlab;\n' : readFile(f));
+  const fileExists = host.fileExists.bind(host);
+  host.fileExists = (f) => path.resolve(f) === entry || fileExists(f);
+  const program = ts.createProgram([entry], options, host);
+  const counts = new Map<string, number>();
+  let bytes = 0;
+  for (const sf of program.getSourceFiles()) {
+    if (!sf.isDeclarationFile) continue;
+    bytes += sf.text.length;
+    const real = fs.realpathSync(sf.fileName);
+    const pkg = real.startsWith(path.join(ROOT, "dist") + path.sep) ? "huntlab" : (/node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(real)?.[1] ?? "other");
+    counts.set(pkg, (counts.get(pkg) ?? 0) + 1);
+  }
+  const byPackage = Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]).slice(0, 12));
+  return { files: [...counts.values()].reduce((a, b) => a + b, 0), bytes, byPackage };
+}
+
 const [mode, notebookArg] = process.argv.slice(2);
 const notebook = path.resolve(notebookArg ?? "");
 if (mode === "typecheck") process.stdout.write(`${JSON.stringify(typecheck(notebook))}\n`);
+else if (mode === "declfiles") process.stdout.write(`${JSON.stringify(declFiles())}\n`);
 else if (mode === "require") process.stdout.write(`${JSON.stringify(requireHuntlab())}\n`);
-else throw new Error(`usage: coldStartChild.ts <typecheck|require> NOTEBOOK (got ${mode})`);
+else throw new Error(`usage: coldStartChild.ts <typecheck|require|declfiles> NOTEBOOK (got ${mode})`);
 process.exit(0);

@@ -373,17 +373,6 @@ function sourceOf(index: DataFileIndex, query: QueryDefinition, where: string): 
   return index.resolveSource(query.query, where);
 }
 
-/** Runs a LocalData query synchronously: find the source, scan it, filter it, map its schema. */
-export function runLocalQuery(
-  index: DataFileIndex,
-  query: QueryDefinition,
-  params: QueryParams | undefined,
-  readOptions: ReadOptions = {},
-  runOptions: QueryRunOptions = {},
-): pl.DataFrame {
-  return runSync(localQuerySteps(index, query, params, readOptions, runOptions));
-}
-
 /**
  * Runs a LocalData query with polars' asynchronous collects (the JavaScript
  * thread stays free): when `signal` aborts, rejects at once with its reason,

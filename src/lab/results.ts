@@ -54,8 +54,49 @@ const resultSpec = z.object({
   values: z.array(valueRule).default([]),
 });
 
-/** What a code exercise's result looks like (one entry of data/answers_results.json). */
-export type ResultSpec = z.output<typeof resultSpec>;
+/** A rule on the values of one column of a result. */
+export interface ResultValueRule {
+  /** The column looked at. */
+  column: string;
+  /** Values that must be in the column. */
+  include?: string[];
+  /** The only values allowed in the column. */
+  only?: string[];
+  /** What to say when the rule is broken (must not give the answer away). */
+  hint: string;
+}
+
+/**
+ * What a code exercise's result looks like (one entry of data/answers_results.json).
+ * A plain interface (not `z.output<…>`) so the published declarations do not
+ * pull in zod's types, which tslab would type-check in every cell.
+ */
+export interface ResultSpec {
+  /** The learner's variable, as named in the notebook. */
+  variable: string;
+  /** What a right result is, said when it is right. */
+  task: string;
+  /** The call that gets the data, named when columns are missing. */
+  query: string;
+  /** Columns the right query returns. Default none. */
+  columns: string[];
+  /** The exact number of rows of a right result. */
+  rows?: number;
+  /** The least number of rows of a right result. */
+  minRows?: number;
+  /** What to say when there are more rows than `rows`. */
+  tooManyHint: string;
+  /** What to say when there are fewer rows than `rows` or `minRows`. */
+  tooFewHint: string;
+  /** Rules on column values. Default none. */
+  values: ResultValueRule[];
+}
+
+/** True only when A and B are the same type (compile-time check). */
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+// The interface and the schema must agree: a change to one without the other fails the typecheck.
+const schemaMatchesInterface: Same<z.output<typeof resultSpec>, ResultSpec> = true;
+void schemaMatchesInterface;
 
 /** Reads a results file: exercise id → its spec. */
 export function loadResultSpecs(file: string = RESULTS_PATH): Record<string, ResultSpec> {

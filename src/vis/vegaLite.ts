@@ -19,8 +19,8 @@
  */
 import { revealHidden } from "../display/hiddenChars";
 import { inspect, type InspectOptions } from "node:util";
-import * as vega from "vega";
-import * as vl from "vega-lite";
+import type * as Vega from "vega";
+import type * as VegaLite from "vega-lite";
 import { VegaLiteSpecError, visMessages as msg } from "./messages";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
@@ -32,8 +32,32 @@ export const VEGA_LITE_MIME = "application/vnd.vegalite.v5+json";
 /** The `$schema` every chart carries (major version 5). */
 export const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 
-/** A Vega-Lite 5 top-level spec (vega-lite's own type). */
-export type VegaLiteSpec = vl.TopLevelSpec;
+/**
+ * A Vega-Lite 5 top-level spec: vega-lite's own type, so a chart written in a
+ * cell is checked and completed as it is typed (its declarations are type-only
+ * imports: the libraries themselves load on first use, below).
+ */
+export type VegaLiteSpec = VegaLite.TopLevelSpec;
+
+/** A compiled Vega 5 spec (vega's own type). */
+export type VegaSpec = Vega.Spec;
+
+/*
+ * vega and vega-lite are loaded on first use, not at `require("huntlab")`:
+ * they take a third of a second to load and most cells draw no chart. Both
+ * are CommonJS builds (vega's `main` is build/vega-node.js, vega-lite's a UMD
+ * file), so a plain `require` works in Node, tsx and Deno's npm compat.
+ */
+let vegaModule: typeof Vega | undefined;
+let vegaLiteModule: typeof VegaLite | undefined;
+function loadVega(): typeof Vega {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (vegaModule ??= require("vega") as typeof Vega);
+}
+function loadVegaLite(): typeof VegaLite {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (vegaLiteModule ??= require("vega-lite") as typeof VegaLite);
+}
 
 /** Options of {@link vegaLiteChart}. */
 export interface VegaLiteChartOptions {
@@ -91,7 +115,8 @@ export function vegaExprText(text: string): string {
 }
 
 /** Compiles a Vega-Lite spec to Vega, turning compiler errors into {@link VegaLiteSpecError}. */
-export function compileVegaLite(spec: VegaLiteSpec): { vega: vega.Spec; warnings: string[] } {
+export function compileVegaLite(spec: VegaLiteSpec): { vega: VegaSpec; warnings: string[] } {
+  const vl = loadVegaLite();
   const logger = new CollectingLogger();
   try {
     const out = vl.compile(spec, { logger: logger as unknown as NonNullable<Parameters<typeof vl.compile>[1]>["logger"] });
@@ -104,8 +129,9 @@ export function compileVegaLite(spec: VegaLiteSpec): { vega: vega.Spec; warnings
 
 /** Renders a Vega-Lite spec to an SVG document in Node. */
 export async function renderVegaLiteSvg(spec: VegaLiteSpec, scale = 1): Promise<string> {
+  const vega = loadVega();
   const { vega: vgSpec } = compileVegaLite(spec);
-  let view: vega.View;
+  let view: Vega.View;
   try {
     // Error level: in Node, vega warns about browser-only event sources (window) of zoom/brush params.
     view = new vega.View(vega.parse(vgSpec), { renderer: "none", logLevel: vega.Error });

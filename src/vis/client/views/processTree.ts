@@ -49,8 +49,8 @@ interface Libs {
   cytoscape: typeof cytoscape;
 }
 
-/** Reached as `root.huntlabProcessTree` (browser tests drive the view through it). */
-export interface ProcessTreeApi {
+/** Reached as `root.huntlabProcessTree` (browser tests drive the view through it). Not exported: its cytoscape types would reach the published declarations. */
+interface ProcessTreeApi {
   cy: cytoscape.Core;
   select(i: number, fromTable?: boolean): void;
   setExpanded(i: number, open: boolean): void;
