@@ -30,7 +30,7 @@
  */
 import pl, { type DataType } from "nodejs-polars";
 import { isTemporalType, isTextType } from "../common/dtypes";
-import { TIME_FORMATS, formatHits, parseTimeSeries, strptimeExpr, type TimeUnit } from "../data/timeParsing";
+import { TIME_FORMATS, formatHits, parseTimeSeries, strptimeExpr, textTimeUnit, type TimeUnit } from "../data/timeParsing";
 import { resolveSchema, schemaTimeColumns, type ProcSchema } from "./processTreeSchema";
 import { ProcessTreeError, transformMessages as msg } from "./messages";
 
@@ -211,7 +211,7 @@ function parseOneFormat(series: pl.Series): pl.Series | undefined {
   const spread = series.len() > 4096 ? series.gatherEvery(Math.ceil(series.len() / 4096)) : series;
   const sample = pl.DataFrame([spread.rename(RAW)]).filter(pl.col(RAW).neq(pl.lit(""))).head(64).getColumn(RAW);
   if (sample.len() === 0) return undefined;
-  const unit = fractionUnit(series);
+  const unit = textTimeUnit(series);
   // parseTimeSeries would try, per value, the formats that read some sampled value in this order: the first must read them all.
   // Formats are tried one at a time up to that first one: each costs a few ms to set up, even on 64 values.
   let first = -1;
@@ -228,18 +228,6 @@ function parseOneFormat(series: pl.Series): pl.Series | undefined {
   const present = pl.col(RAW).isNotNull().and(pl.col(RAW).neq(pl.lit("")));
   const failed = raw.withColumns(parsed.rename("t")).select(pl.col("t").isNull().and(present).any().alias("f")).getColumn("f").toArray()[0];
   return failed === false ? parsed : undefined;
-}
-
-/**
- * `textTimeUnit` (data/timeParsing.ts) in one scan for the usual case: ns
- * needs 7 fraction digits, which needs 4, so a column without 4 (ms, one
- * scan) is never scanned for 7.
- */
-function fractionUnit(series: pl.Series): TimeUnit {
-  const raw = pl.DataFrame([series.rename("raw")]);
-  const any = (pattern: string): boolean => raw.select(pl.col("raw").str.contains(pattern).any().alias("a")).getColumn("a").toArray()[0] === true;
-  if (!any(":\\d\\d[.,]\\d{4}")) return "ms";
-  return any(":\\d\\d[.,]\\d{7}") ? "ns" : "us";
 }
 
 // ---------------------------------------------------------------- keys
