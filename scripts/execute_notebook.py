@@ -15,10 +15,18 @@ For `npm run hunt` (scripts/hunt.mjs):
   --progress       one line per code cell on stderr as it finishes (ok / FAILED, seconds, first line)
   --stop-on-error  stop at the first failed cell (the rest are left unexecuted), as papermill does
   --mark-cells     record each code cell's outcome in its metadata: {"huntlab": {"status": "ok" | "failed" | "not-run"}}
+
+  --settle-ms MS   after each cell, keep reading its outputs until none has come for MS
+                   milliseconds (at most 3 s; default 100 for Deno's kernel, else 0).
+                   Deno 2.9's kernel publishes a cell's outputs from a queue that it does
+                   not drain before reporting the cell idle, so on a loaded machine a
+                   cell's last outputs can arrive after "idle", when nbclient (and
+                   JupyterLab) no longer listen. The report counts them ("late_outputs").
 """
 import argparse
 import asyncio
 import json
+import queue
 import sys
 import time
 
@@ -59,6 +67,7 @@ def main() -> int:
     parser.add_argument("--progress", action="store_true")
     parser.add_argument("--stop-on-error", action="store_true")
     parser.add_argument("--mark-cells", action="store_true")
+    parser.add_argument("--settle-ms", type=int, default=None)
     args = parser.parse_args()
 
     nb = nbformat.read(args.notebook, as_version=4)
@@ -67,6 +76,24 @@ def main() -> int:
     code_indexes = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     failures = []
     started_at = {}
+    settle_ms = args.settle_ms if args.settle_ms is not None else (100 if kernel.startswith("deno") else 0)
+    late = []
+
+    async def settle(cell, cell_index, parent_id, then=None):
+        """Outputs of this cell that arrive after its idle status (see --settle-ms)."""
+        deadline = time.time() + 3.0
+        while time.time() < deadline:
+            try:
+                msg = await client.kc.iopub_channel.get_msg(timeout=settle_ms / 1000)
+            except queue.Empty:
+                break
+            if msg.get("parent_header", {}).get("msg_id") != parent_id:
+                continue
+            if msg.get("msg_type") in ("stream", "display_data", "update_display_data", "execute_result", "error"):
+                late.append({"cell": cell_index, "type": msg["msg_type"]})
+                client.process_message(msg, cell, cell_index)
+        if then is not None:
+            await then
 
     def on_cell_start(cell, cell_index, **_):
         started_at[cell_index] = time.time()
@@ -87,11 +114,13 @@ def main() -> int:
             print(f"[hunt] cell {cell_index + 1}/{len(nb.cells)} (code {position}/{len(code_indexes)}) {outcome} {seconds:.1f}s  {head}", file=sys.stderr, flush=True)
         if failed and args.stop_on_error:
             raise StopExecution()
-        if failed:
-            # tslab aborts every request that reaches it within 200 ms of an error
-            # (its execution queue is reset): let that window pass before the next cell.
-            return asyncio.sleep(0.3)
-        return None
+        # tslab aborts every request that reaches it within 200 ms of an error
+        # (its execution queue is reset): let that window pass before the next cell.
+        pause = asyncio.sleep(0.3) if failed else None
+        parent_id = (execute_reply or {}).get("parent_header", {}).get("msg_id")
+        if settle_ms > 0 and parent_id:
+            return settle(cell, cell_index, parent_id, pause)
+        return pause
 
     client.on_cell_start = on_cell_start
     client.on_cell_executed = on_cell_executed
@@ -122,6 +151,7 @@ def main() -> int:
         "seconds": round(time.time() - started, 2),
         "failures": failures,
         "stopped": stopped,
+        "late_outputs": late,
     }
     json.dump(report, sys.stdout)
     return 0

@@ -298,6 +298,35 @@ function nodeTests(nodeBin, env, name, files, extra = []) {
 /** "unit 210 s", … for the closing summary of `npm test` (CI's time budget). */
 const stageTimes = [];
 
+/**
+ * Each failed test of a stage's TAP file with the first lines of its error, so that
+ * the end of `npm test`'s output (all a CI log may keep) says why, not only which.
+ */
+function tapFailures(file, maxLines = 12) {
+  const lines = fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n") : [];
+  const failures = [];
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^(\s*)not ok \d+ - (.*)$/.exec(lines[i]);
+    if (!m) continue;
+    const indent = m[1];
+    const detail = [];
+    let inError = false;
+    for (let j = i + 1; j < lines.length && lines[j] !== `${indent}  ...`; j++) {
+      const line = lines[j].slice(indent.length + 2);
+      if (/^error: /.test(line)) {
+        inError = true;
+        const inline = line.slice("error: ".length).replace(/^[|>]-?$/, "");
+        if (inline) detail.push(inline);
+      } else if (inError && /^\s/.test(line)) detail.push(line.trim());
+      else inError = false;
+    }
+    // A parent whose only error is its subtests failing adds nothing.
+    if (detail.some((l) => /subtests? failed/.test(l))) continue;
+    failures.push({ name: m[2], detail: detail.filter(Boolean).slice(0, maxLines) });
+  }
+  return failures;
+}
+
 function taskTest(ctx) {
   const { nodeBin, env } = ctx;
   const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
@@ -331,6 +360,12 @@ function taskTest(ctx) {
   // The lab notebook driven through JupyterLab's own UI in Chromium.
   if (labReady) add(nodeTests(nodeBin, env, "jupyterlab", all.filter(inDir("jupyterlab")), ["--test-concurrency=1"]));
   log(`stages: ${stageTimes.join(", ")}`);
+  for (const stage of ["unit", "notebooks", "browser", "jupyterlab"]) {
+    for (const f of tapFailures(path.join(ROOT, "test-results", `${stage}.tap`))) {
+      console.log(`[huntlab] FAILED (${stage}): ${f.name}`);
+      for (const line of f.detail) console.log(`    ${line}`);
+    }
+  }
   console.log(`huntlab: ${totals.pass} passed, ${totals.fail} failed` + (totals.skipped ? `, ${totals.skipped} skipped` : ""));
   process.exit(totals.fail ? 1 : 0);
 }

@@ -17,6 +17,8 @@ export function loadedTslabModules(): [string, unknown][] {
 /** Deno's `Deno.jupyter` API inside `deno jupyter`, else undefined. */
 export interface DenoJupyter {
   display(obj: unknown, options: { raw: boolean; update?: boolean; display_id?: string }): Promise<void> | void;
+  /** Sends one iopub message (Deno 2.x: at once, synchronously; `display` first awaits a formatting step). */
+  broadcast?(msgType: string, content: Record<string, unknown>): Promise<void> | void;
 }
 
 export function denoJupyter(): DenoJupyter | undefined {

@@ -174,15 +174,32 @@ function sendToTslabPublic(publicApi: unknown, bundle: MimeBundle): boolean {
 /** The latest Deno send (undefined until one is made); {@link flushDisplays} waits for it. */
 let lastDenoSend: Promise<void> | undefined;
 
-/** Deno's kernel: `Deno.jupyter.display(bundle, { raw: true })` sends a bundle as is. */
+/**
+ * Deno's kernel: the bundle as a `display_data` (or `update_display_data`) message.
+ * Sent with `Deno.jupyter.broadcast`, which queues it at once, rather than
+ * `Deno.jupyter.display`, which queues it only after a formatting step: Deno runs
+ * that step after the cell's code has returned, and its kernel then often reported
+ * the cell idle first, so the cell's last outputs were lost (measured: about one
+ * output in a hundred on a loaded machine, enough to fail a notebook run in two).
+ */
 function sendToDeno(bundle: MimeBundle, displayId: string | undefined, update: boolean): boolean {
   const jupyter = denoJupyter();
   if (!jupyter) return false;
-  const options = { raw: true, ...(update ? { update: true } : {}), ...(displayId === undefined ? {} : { display_id: displayId }) };
-  // display() stays synchronous for callers; the send itself is async in Deno.
-  lastDenoSend = Promise.resolve(jupyter.display(bundle, options)).catch((err: unknown) => {
+  const report = (err: unknown) => {
     console.error("huntlab display: Deno.jupyter.display failed:", err);
-  });
+  };
+  try {
+    if (typeof jupyter.broadcast === "function") {
+      const content = { data: bundle, metadata: {}, transient: displayId === undefined ? {} : { display_id: displayId } };
+      lastDenoSend = Promise.resolve(jupyter.broadcast(update ? "update_display_data" : "display_data", content)).catch(report);
+      return true;
+    }
+    const options = { raw: true, ...(update ? { update: true } : {}), ...(displayId === undefined ? {} : { display_id: displayId }) };
+    // display() stays synchronous for callers; the send itself is async in Deno.
+    lastDenoSend = Promise.resolve(jupyter.display(bundle, options)).catch(report);
+  } catch (err) {
+    report(err);
+  }
   return true;
 }
 

@@ -210,6 +210,41 @@ describe("transport: Deno kernel", () => {
     assert.deepEqual(done, ["one", "two"]);
   });
 
+  test("Deno.jupyter.broadcast, when there, queues display_data at once (before display() returns), with display ids", () => {
+    const sent: [string, Record<string, unknown>][] = [];
+    const displayed: unknown[] = [];
+    fakeDeno({
+      jupyter: {
+        broadcast: (type: string, content: Record<string, unknown>) => void sent.push([type, content]),
+        display: async (obj: unknown) => void displayed.push(obj),
+      },
+    });
+    display(frame());
+    display("a", { displayId: "d1" });
+    updateDisplay("b", "d1");
+    // Synchronously, not after a microtask: Deno's kernel may report the cell idle right after its code returns.
+    assert.deepEqual(
+      sent.map(([type, content]) => [type, content.transient]),
+      [["display_data", {}], ["display_data", { display_id: "d1" }], ["update_display_data", { display_id: "d1" }]],
+    );
+    assert.deepEqual(sent[0][1], { data: toMimeBundle(frame()), metadata: {}, transient: {} });
+    assert.deepEqual(displayed, []);
+  });
+
+  test("a broadcast that throws is reported on stderr, not thrown", () => {
+    fakeDeno({ jupyter: { broadcast: () => { throw new Error("channel closed"); }, display: async () => undefined } });
+    const errors: unknown[][] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => void errors.push(args);
+    try {
+      display("x");
+    } finally {
+      console.error = original;
+    }
+    assert.equal(errors.length, 1);
+    assert.match(String(errors[0][1]), /channel closed/);
+  });
+
   test("outside `deno jupyter` (reading Deno.jupyter throws) the text is printed", () => {
     fakeDeno({
       get jupyter() {

@@ -30,6 +30,8 @@ interface Report {
   cells: number;
   problems: { cell: number; kind: string; text: string }[];
   seconds: number;
+  /** Outputs Deno's kernel published after reporting their cell idle (collected by the runner's --settle-ms). */
+  late_outputs: { cell: number; type: string }[];
 }
 
 /** Deno's binary from the `deno` devDependency, if installed. */
@@ -105,6 +107,7 @@ for (const name of notebooks) {
     const nb = JSON.parse(fs.readFileSync(output, "utf8")) as { cells: { outputs?: { output_type: string; data?: Record<string, unknown> }[] }[] };
     const rich = nb.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.output_type === "display_data" && o.data?.["text/html"] && o.data["text/plain"]);
     assert.ok(rich.length > 0, "Deno produced no text/html + text/plain display_data");
-    console.log(`${name}: ${report.cells} code cells in ${report.seconds}s (Deno)`);
+    const late = report.late_outputs.length ? `; ${report.late_outputs.length} output(s) arrived after their cell's idle status and were kept` : "";
+    console.log(`${name}: ${report.cells} code cells in ${report.seconds}s (Deno${late})`);
   });
 }
