@@ -8,12 +8,14 @@
  * - kernel start + shutdown: run − the sum of the cells' times (nbclient's
  *   cell start → reply);
  * - cells: the sum of the cells' times, split into
- *   - tslab's type check and emit (bench/coldStartChild.ts `typecheck`, the
- *     same converter calls in a fresh process): the converter's creation
- *     (lib.es2020 and every @types package, on the first cell), the first cell
+ *   - tslab's type check and emit of each cell (bench/coldStartChild.ts
+ *     `typecheck`, the same converter calls in a fresh process): the first cell
  *     (`import … from "huntlab"`: dist/*.d.ts and what they pull in), the others;
  *   - the rest: running the cells (module loading, data, rendering; `require("huntlab")`
  *     alone is measured in a fresh process too).
+ * tslab loads its TypeScript and creates its converter (lib.es2022 and every
+ * @types package parsed) when the kernel starts, before it answers: both are
+ * part of "kernel start", shown apart as measured in the child.
  * Then the declaration files a cell's `import … from "huntlab"` reads, by package.
  * The kernel needs JUPYTER_PATH with .jupyter (set here when absent) and a
  * Python with nbclient (HUNTLAB_PYTHON, python3, /usr/bin/python3).
@@ -60,8 +62,15 @@ function headlessRun(python: string, out: string): RunTimes {
   return { runMs: report.seconds * 1000, cellsMs: seconds.reduce((a, b) => a + b, 0), firstCellMs: seconds[0] ?? 0, cells: report.cells };
 }
 
+/** The environment the tslab kernel spec sets (scripts/run.mjs: NODE_PATH, NODE_COMPILE_CACHE), for the children to load modules as the kernel does. */
+function kernelEnv(): Record<string, string> {
+  const spec = path.join(ROOT, ".jupyter", "kernels", "tslab", "kernel.json");
+  if (!fs.existsSync(spec)) return {};
+  return (JSON.parse(fs.readFileSync(spec, "utf8")) as { env?: Record<string, string> }).env ?? {};
+}
+
 function child<T>(mode: string): T {
-  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "coldStartChild.ts"), mode, NOTEBOOK], { encoding: "utf8", env: env() });
+  const r = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "coldStartChild.ts"), mode, NOTEBOOK], { encoding: "utf8", env: { ...env(), ...kernelEnv() } });
   if (r.status !== 0) throw new Error(`coldStartChild ${mode} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split("\n").pop() ?? "{}") as T;
 }
@@ -94,22 +103,22 @@ export async function run(): Promise<void> {
 
   const runMs = median(headless.map((h) => h.runMs));
   const cellsMs = median(headless.map((h) => h.cellsMs));
-  const checkTotal = median(checks.map((c) => c.createConverterMs + c.firstCellMs + c.otherCellsMs));
+  const checkTotal = median(checks.map((c) => c.firstCellMs + c.otherCellsMs));
   const rows: [string, number, string?][] = [
     ["run (execute_notebook.py: kernel start → shutdown)", runMs, `${TARGET_MS / 1000} s target: ${runMs <= TARGET_MS ? "ok" : "MISSED"}`],
     ["  kernel start + shutdown (run − cells)", median(headless.map((h) => h.runMs - h.cellsMs))],
+    ["    tslab's TypeScript loaded (fresh process)", median(checks.map((c) => c.loadTypescriptMs))],
+    ["    tslab's converter created (lib, @types; fresh process)", median(checks.map((c) => c.createConverterMs))],
     [`  cells (${headless[0].cells} code cells, nbclient's times)`, cellsMs],
     ["    first cell (import … from \"huntlab\")", median(headless.map((h) => h.firstCellMs))],
     ["    tslab type check + emit, all cells (fresh process)", checkTotal],
-    ["      tslab's TypeScript loaded", median(checks.map((c) => c.loadTypescriptMs)), "in kernel start"],
-    ["      converter created (lib, @types; on the first cell)", median(checks.map((c) => c.createConverterMs))],
     ["      first cell's check (dist/*.d.ts and their imports)", median(checks.map((c) => c.firstCellMs))],
     ["      the other cells' checks", median(checks.map((c) => c.otherCellsMs)), `${(median(checks.map((c) => c.otherCellsMs)) / Math.max(1, headless[0].cells - 1)).toFixed(0)} ms a cell`],
     ["    running the cells (cells − type check)", cellsMs - checkTotal],
     ["      require(\"huntlab\") (fresh process)", median(requires.map((r) => r.requireMs))],
   ];
   const width = Math.max(...rows.map(([name]) => name.length));
-  console.log(`${"phase".padEnd(width)}  ${"median".padStart(8)}  (${runs} runs, wall; CPU of the type check ${sec(median(checks.map((c) => c.cpuMs)))})`);
+  console.log(`${"phase".padEnd(width)}  ${"median".padStart(8)}  (${runs} runs, wall; CPU of tslab's load, converter and checks in the child ${sec(median(checks.map((c) => c.cpuMs)))})`);
   for (const [name, ms, note] of rows) console.log(`${name.padEnd(width)}  ${sec(ms).padStart(8)}${note ? `  ${note}` : ""}`);
   const decl = child<DeclFiles>("declfiles");
   const packages = Object.entries(decl.byPackage).map(([name, n]) => `${name} ${n}`).join(", ");

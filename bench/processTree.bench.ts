@@ -41,7 +41,7 @@ function timed(name: string, fn: () => unknown, options: { runs?: number; target
 
 /** Median wall time of each step of buildProcessTree over `runs` runs. */
 function steps(df: pl.DataFrame, runs = 5): Measurement[] {
-  const names = ["processEvents (schema, duplicates, times)", "processKeys", "matchParents", "processNodes (inferred parents, keys)", "treeLayout", "assembleTree (paths, roles, tree order)"];
+  const names = ["processEvents (schema, duplicates, times)", "processKeys", "matchParents", "processNodes (inferred parents, repeated keys)", "treeLayout", "assembleTree (keys, paths, roles, tree order)"];
   const times: number[][] = names.map(() => []);
   for (let r = 0; r < runs; r += 1) {
     let t = performance.now();

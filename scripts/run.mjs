@@ -153,7 +153,12 @@ function ensureKernels(nodeBin) {
     argv: [nodeBin, path.join(ROOT, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", "{connection_file}"],
     display_name: "TypeScript (huntlab)",
     language: "typescript",
-    env: { NODE_PATH: path.join(ROOT, "node_modules") },
+    env: {
+      NODE_PATH: path.join(ROOT, "node_modules"),
+      // Node ≥ 22.1 keeps V8's compiled code of tslab's TypeScript, huntlab and its
+      // dependencies here, so a new kernel skips compiling them (older Nodes ignore it).
+      NODE_COMPILE_CACHE: path.join(JUPYTER_DIR, "compile-cache"),
+    },
   });
   const deno = denoBinary();
   if (deno) {

@@ -7,7 +7,7 @@
  */
 import http from "node:http";
 import https from "node:https";
-import axios, { type AxiosInstance, type AxiosResponse } from "axios";
+import type { AxiosInstance, AxiosResponse, AxiosStatic } from "axios";
 import { parseRetryAfter } from "../common/retryAfter";
 import type { IocType } from "./iocType";
 import { internalUrlReason, nonGlobalIpReason } from "./iocType";
@@ -70,6 +70,17 @@ export function encodePath(segment: string): string {
 
 export { parseRetryAfter };
 
+/*
+ * axios loads on the first request, not at `require("huntlab")`: it and its
+ * dependencies take about a tenth of a second and most notebooks never go
+ * online. Its CommonJS build exports the instance (also as `.default`).
+ */
+let axiosModule: AxiosStatic | undefined;
+function loadAxios(): AxiosStatic {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (axiosModule ??= require("axios") as AxiosStatic);
+}
+
 /** The first `max` characters of a body, for messages. */
 function excerpt(text: string, max = 300): string {
   const flat = text.replace(/\s+/g, " ").trim();
@@ -85,7 +96,7 @@ export abstract class HttpTIProvider extends TIProvider {
   // Private fields: sockets and requests in flight carry the key headers, so
   // no dump or spread copy of a provider may reach them.
   readonly #limiter: Limiter;
-  readonly #client: AxiosInstance;
+  #client: AxiosInstance | undefined;
   readonly #agents: { http: http.Agent; https: https.Agent };
   readonly #settingsAfterDefaults: EffectiveSettings;
 
@@ -99,7 +110,11 @@ export abstract class HttpTIProvider extends TIProvider {
       http: new http.Agent({ keepAlive: true, maxSockets: eff.concurrency }),
       https: new https.Agent({ keepAlive: true, maxSockets: eff.concurrency }),
     };
-    this.#client = axios.create({
+  }
+
+  /** The axios client, made on the first request (axios loads then: see {@link loadAxios}). */
+  #http(): AxiosInstance {
+    return (this.#client ??= loadAxios().create({
       httpAgent: this.#agents.http,
       httpsAgent: this.#agents.https,
       maxContentLength: MAX_BODY_BYTES,
@@ -112,7 +127,7 @@ export abstract class HttpTIProvider extends TIProvider {
       responseType: "text",
       transformResponse: [(data: unknown) => data],
       headers: { "User-Agent": "huntlab-ti/0.1", Accept: "application/json" },
-    });
+    }));
   }
 
   get effective(): EffectiveSettings {
@@ -328,7 +343,7 @@ export abstract class HttpTIProvider extends TIProvider {
     // An interrupt cancels the request in flight (axios closes the socket).
     const stopListening = signal ? onAbort(signal, () => controller.abort()) : undefined;
     try {
-      const response: AxiosResponse<string> = await this.#client.get(url, {
+      const response: AxiosResponse<string> = await this.#http().get(url, {
         headers: { ...this.authHeaders(), ...spec.headers },
         ...(spec.auth ? { auth: spec.auth } : {}),
         signal: controller.signal,

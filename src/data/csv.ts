@@ -2,9 +2,15 @@
  * CSV/TSV in one pass over the file: the column types and the time columns'
  * formats are inferred from the first rows, then one polars plan reads the
  * whole file with that schema fixed and parses the time columns (`strptime`
- * with the detected formats) in the same parallel pass, with the checks the
- * result needs (values the format missed, the finest unit the values use)
- * computed there too: no second pass, no per-row JavaScript.
+ * with the detected formats) in the same parallel pass; the checks the result
+ * needs (values the format missed, the finest unit the values use) come from
+ * null counts and integer work on the parsed times: no second pass over the
+ * text, no per-row JavaScript.
+ * Where the time goes (1M rows, 380 MB): polars' read is ~85% of the CPU
+ * time, and on a virtual machine with 4 KB pages most of that is page faults
+ * and TLB misses, which transparent huge pages cut (`GLIBC_TUNABLES=
+ * glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1` in the kernel's
+ * environment; bench/loading.bench.ts measures both).
  * A later value that breaks the sampled type makes that column text (the
  * frame survives); a time column with a value the detected format misses goes
  * through the full parser of timeParsing.ts, and stays text if that fails too.
@@ -68,24 +74,31 @@ function withTimes(lf: pl.LazyDataFrame, plans: readonly TimePlan[]): pl.LazyDat
 
 /**
  * Per time column, in one select over the collected frame (polars runs the
- * expressions in parallel): how many values that are there did not parse
- * (`f<i>`), and whether any parsed time has digits below the ms (`m<i>`) or
- * the µs (`u<i>`).
+ * expressions in parallel): whether any parsed time has digits below the ms
+ * (`m<i>`) or the µs (`u<i>`). Integer work only: the values the format
+ * missed are counted apart ({@link missedValues}), from null counts.
  */
 function timeChecks(plainDf: pl.DataFrame, plans: readonly TimePlan[]): pl.DataFrame {
   const rest = (i: number, div: number) => pl.col(parsedName(i)).cast(pl.Int64).modulo(pl.lit(div).cast(pl.Int64)).neq(0).any();
   // Plain names only (c<i>, t<i>): no data-derived name can shadow the frame's methods.
-  return plainDf.select(
-    ...plans.flatMap((p) => {
-      const raw = pl.col(plain(p.index));
-      const i = p.index;
-      return [
-        raw.isNotNull().and(raw.str.lengths().gt(0)).and(pl.col(parsedName(i)).isNull()).sum().alias(failName(i)),
-        rest(i, 1_000_000).alias(subMsName(i)),
-        rest(i, 1_000).alias(subUsName(i)),
-      ];
-    }),
-  );
+  return plainDf.select(...plans.flatMap((p) => [rest(p.index, 1_000_000).alias(subMsName(p.index)), rest(p.index, 1_000).alias(subUsName(p.index))]));
+}
+
+/**
+ * How many values of column `i` are there (not null, not empty) but did not
+ * parse. A null text parses to null and so does an empty one, so the parsed
+ * column has as many nulls as the text has nulls and empty values when the
+ * format missed nothing: the null counts (kept by polars, no pass over the
+ * rows) settle the usual case, and the text is scanned for empty values only
+ * when they differ.
+ */
+function missedValues(plainDf: pl.DataFrame, i: number): number {
+  const raw = columnOf(plainDf, plain(i));
+  const extraNulls = columnOf(plainDf, parsedName(i)).nullCount() - raw.nullCount();
+  if (extraNulls === 0) return 0;
+  // Plain names only (see timeChecks).
+  const empty = plainDf.select(pl.col(plain(i)).eq(pl.lit("")).sum().alias(failName(i)));
+  return extraNulls - Number(checkOf(empty, failName(i)) ?? 0);
 }
 
 /** The value of a check. */
@@ -96,25 +109,31 @@ const checkOf = (checks: pl.DataFrame, name: string): unknown => columnOf(checks
  * parsed times): each time column parsed in the coarsest unit that loses none of
  * its digits (never coarser than its text's fraction digits), or by the full
  * parser when the sample's format missed values; left as text if that fails.
+ * The collected frame is changed in place (time columns replaced, parsed
+ * columns dropped, names set at once): a select or a new frame of 1M-row
+ * columns costs ~100 ms, these cost a few.
  */
-function finish(df: pl.DataFrame, names: readonly string[], plans: readonly TimePlan[]): pl.DataFrame {
-  const byIndex = new Map(plans.map((p) => [p.index, p]));
-  const checks = plans.length ? timeChecks(df, plans) : df;
-  return frameOf(
-    names.map((name, i) => {
-      const original = columnOf(df, plain(i));
-      const p = byIndex.get(i);
-      if (!p) return original.rename(name);
-      if (Number(checkOf(checks, failName(i))) > 0) {
-        // A value in a format the sample did not show: the full parser tries every format.
-        const full = parseTimeSeries(original);
-        return (full.parsed ? full.series : original).rename(name);
-      }
+function finish(plainDf: pl.DataFrame, names: readonly string[], plans: readonly TimePlan[]): pl.DataFrame {
+  const checks = plans.length ? timeChecks(plainDf, plans) : plainDf;
+  for (const p of plans) {
+    const i = p.index;
+    let parsed: pl.Series;
+    if (missedValues(plainDf, i) > 0) {
+      // A value in a format the sample did not show: the full parser tries every format (the text stays if it fails).
+      const full = parseTimeSeries(columnOf(plainDf, plain(i)));
+      if (!full.parsed) continue;
+      parsed = full.series;
+    } else {
       const needed: TimeUnit = checkOf(checks, subUsName(i)) === true ? "ns" : checkOf(checks, subMsName(i)) === true ? "us" : "ms";
       const unit = UNIT_RANK[needed] >= UNIT_RANK[p.sampleUnit] ? needed : p.sampleUnit;
-      return columnOf(df, parsedName(i)).cast(pl.Datetime(unit)).rename(name);
-    }),
-  );
+      parsed = columnOf(plainDf, parsedName(i)).cast(pl.Datetime(unit));
+    }
+    plainDf.replaceAtIdx(i, parsed.alias(plain(i)));
+  }
+  const named = plans.length ? plainDf.drop(plans.map((p) => parsedName(p.index))) : plainDf;
+  // A column without a header name is `column_<i>`, as polars names it in a frame built from series.
+  named.columns = names.map((name, i) => (name === "" ? `column_${i}` : name));
+  return named;
 }
 
 /** The time columns of the sample (text columns with time-like names and values) and their formats. */
@@ -127,8 +146,8 @@ function timePlans(sample: pl.DataFrame, names: readonly string[]): TimePlan[] {
     const trimmed = col.str.strip();
     const likely = likelyFormats(trimmed);
     if (!likely.length) return;
-    // The format that parses the most sampled values first.
-    const hits = formatHits(trimmed, likely, "ns");
+    // The format that parses the most sampled values first (nothing to order when one format fits).
+    const hits = likely.length > 1 ? formatHits(trimmed, likely, "ns") : [1];
     const formats = likely.map((f, k) => ({ f, n: hits[k] })).sort((a, b) => b.n - a.n).map((x) => x.f);
     plans.push({ index, formats, sampleUnit: textTimeUnit(trimmed) });
   });
@@ -160,29 +179,51 @@ function* readWithSchema(file: string, sep: string, dtypes: DataType[], plans: r
 /** Most bytes read for the sample: 10,000 rows of wide exports fit. */
 const SAMPLE_BYTES = 8 << 20;
 
+/** The first read for the sample; doubled until the rows fit (10,000 rows of ~400 bytes take 4 MB). */
+const FIRST_SAMPLE_READ = 1 << 20;
+
+/** The offset of the `count`-th newline of `buf[0, n)` (1-based), or the number of newlines there when fewer, negated minus one. */
+function nthNewline(buf: Buffer, n: number, count: number): number {
+  let at = -1;
+  for (let seen = 0; seen < count; seen += 1) {
+    const next = buf.indexOf(10, at + 1);
+    if (next < 0 || next >= n) return -seen - 1;
+    at = next;
+  }
+  return at;
+}
+
 /**
  * The file's header and first `rows` rows (whole lines), or undefined when
- * that is the whole file. Read from the file's start only: polars' own row
- * limit (`nRows`) still goes over the whole file.
+ * that is the whole file. Read from the file's start only, no more than the
+ * rows need (polars' own row limit, `nRows`, still goes over the whole file).
  */
 function headLines(file: string, rows: number): Buffer | undefined {
   const fd = fs.openSync(file, "r");
   try {
-    const buf = Buffer.alloc(SAMPLE_BYTES);
-    const n = fs.readSync(fd, buf, 0, SAMPLE_BYTES, 0);
-    if (n < SAMPLE_BYTES && fs.fstatSync(fd).size === n) {
-      // Whole file read: a sample only if it has more rows than the sample asks for.
-      let lines = 0;
-      for (let i = buf.indexOf(10); i >= 0 && i < n; i = buf.indexOf(10, i + 1)) if (++lines > rows + 1) break;
-      if (lines <= rows + 1) return undefined;
+    const size = fs.fstatSync(fd).size;
+    // Not zero-filled: only the bytes read are looked at.
+    const buf = Buffer.allocUnsafe(Math.min(SAMPLE_BYTES, size));
+    let n = 0;
+    for (let want = Math.min(FIRST_SAMPLE_READ, buf.length); ; want = Math.min(want * 2, buf.length)) {
+      while (n < want) {
+        const got = fs.readSync(fd, buf, n, want - n, n);
+        if (got === 0) break;
+        n += got;
+      }
+      // The header and `rows` rows, and one more line to know that the file goes on.
+      if (nthNewline(buf, n, rows + 2) >= 0) return buf.subarray(0, nthNewline(buf, n, rows + 1) + 1);
+      if (n < want || want === buf.length) break;
     }
-    let end = -1;
-    for (let count = 0; count <= rows; count += 1) {
-      const next = buf.indexOf(10, end + 1);
-      if (next < 0 || next >= n) break;
-      end = next;
+    if (n === size) {
+      // Whole file read: it is its own sample (a last line without a newline is a row too).
+      return undefined;
     }
-    return end < 0 ? undefined : buf.subarray(0, end + 1);
+    // The cap cut the rows: as many whole lines as fit.
+    const last = nthNewline(buf, n, rows + 1);
+    const lines = last >= 0 ? rows + 1 : -last - 1;
+    if (lines === 0) return undefined;
+    return buf.subarray(0, last >= 0 ? last + 1 : nthNewline(buf, n, lines) + 1);
   } finally {
     fs.closeSync(fd);
   }

@@ -112,6 +112,9 @@ function gzipName(b: Uint8Array): string | undefined {
   return end > p ? utf8.decode(b.subarray(p, end)) : undefined;
 }
 
+/** The largest output chunk `gunzipWhole` asks zlib for (its default). */
+const GUNZIP_MAX_CHUNK = 16 * 1024;
+
 /**
  * The whole content of a gzip file of one member that decompresses within
  * `cap` bytes, by native zlib (a streaming fflate decoder costs ~0.1 ms of
@@ -122,11 +125,14 @@ function gzipName(b: Uint8Array): string | undefined {
  */
 export function gunzipWhole(bytes: Uint8Array, cap: number): Uint8Array | undefined {
   if (cap < 1 || bytes.length < 18) return undefined;
+  const n = bytes.length;
+  const isize = (bytes[n - 4] | (bytes[n - 3] << 8) | (bytes[n - 2] << 16) | (bytes[n - 1] << 24)) >>> 0;
   try {
-    const { buffer, engine } = zlib.gunzipSync(bytes, { maxOutputLength: cap, info: true }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+    // Output chunks sized by the trailer's claim (checked below; bounded either way): zlib's
+    // default 16 KiB chunk per call cost more than the inflating itself for small payloads.
+    const chunkSize = Math.min(GUNZIP_MAX_CHUNK, Math.max(zlib.constants.Z_MIN_CHUNK, Math.min(isize, cap) + 1));
+    const { buffer, engine } = zlib.gunzipSync(bytes, { maxOutputLength: cap, chunkSize, info: true }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
     // Every input byte consumed, and the trailer's size (ISIZE) is the whole output: exactly one member.
-    const n = bytes.length;
-    const isize = (bytes[n - 4] | (bytes[n - 3] << 8) | (bytes[n - 2] << 16) | (bytes[n - 1] << 24)) >>> 0;
     if (engine.bytesWritten !== n || isize !== buffer.length % 2 ** 32) return undefined;
     return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
   } catch {

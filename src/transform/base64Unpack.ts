@@ -19,7 +19,7 @@
 import { isUtf8 } from "node:buffer";
 import crypto from "node:crypto";
 import pl from "nodejs-polars";
-import type { DataFrame, DataType, Series } from "nodejs-polars";
+import type { DataFrame, Series } from "nodejs-polars";
 import { isTextType } from "../common/dtypes";
 import { readArchive } from "./archives";
 import { ARCHIVE_TYPES, detectFileType, type FileType } from "./fileTypes";
@@ -143,21 +143,25 @@ export interface UnpackDfOptions extends Base64UnpackOptions {
   indexColumn?: string;
   /**
    * Worker threads for big inputs: the rows that pass the vectorised screen
-   * are decoded in chunks on every core and merged in row order (the result
-   * is the same as in one thread). `minRows` and `chunkRows` count screened
-   * rows here. Defaults: {@link BASE64_PARALLEL_DEFAULTS}.
+   * are decoded, and their result frames built, in chunks on every core and
+   * merged in row order (the result is the same as in one thread). `minRows`
+   * and `chunkRows` count screened rows here. Defaults:
+   * {@link BASE64_PARALLEL_DEFAULTS}. (The screen itself runs on polars' own
+   * threads, sliced from 200k rows, whatever this says.)
    */
   parallel?: ParallelOptions;
 }
 
 /**
  * The defaults of {@link UnpackDfOptions.parallel}: as {@link PARALLEL_DEFAULTS},
- * but counted in screened rows (each costs a decode, not a regex pass).
+ * but counted in screened rows (each costs a decode, not a regex pass). Chunks
+ * are even in size: one per thread, at most `chunkRows`.
  */
 export const BASE64_PARALLEL_DEFAULTS: Readonly<Required<ParallelOptions>> = Object.freeze({
   workers: PARALLEL_DEFAULTS.workers,
   minRows: 2000,
-  chunkRows: 1000,
+  // Few big chunks: each chunk's result frame has a fixed cost of its own (see CODED_MIN_ROWS).
+  chunkRows: 8000,
 });
 
 /** Columns of the records frame, in MSTICPy's order, then `limit` and `occurrences`. */
@@ -517,50 +521,31 @@ export function unpackCells(cells: readonly (string | null)[], opts: Limits): Ce
 }
 
 /**
- * {@link unpackCells} over chunks of the cells spread on worker threads,
- * merged in order (in this thread when there are few cells).
+ * Building a frame costs two things: each JavaScript string crossing into
+ * polars (~0.6 µs), and each polars object made in JavaScript (a Series or an
+ * expression: ~0.5–1 ms with its garbage collection, whatever its length). So
+ * frames are made from few, long columns, and a column of few distinct values
+ * (references, names, types, limits) is made from its distinct values and a
+ * code per row only when it is long enough for that to pay (two objects instead
+ * of one, a string per distinct value instead of one per row).
  */
-function unpackInChunks(cells: readonly (string | null)[], opts: Limits, parallel: Required<ParallelOptions>): CellsUnpacked {
-  const chunkRows = Math.max(1, Math.floor(parallel.chunkRows));
-  if (parallel.workers <= 0 || cells.length < parallel.minRows || cells.length <= chunkRows) return unpackCells(cells, opts);
-  const ranges = chunkRanges(cells.length, chunkRows);
-  const slice = (i: number) => cells.slice(ranges[i].offset, ranges[i].offset + ranges[i].length);
-  const parts = runChunked<(string | null)[], CellsUnpacked>({ task: "base64", args: opts, ranges, prepare: slice, compute: (chunk) => unpackCells(chunk, opts) }, parallel);
-  const out: CellsUnpacked = { cell: [], items: [], fulls: [] };
-  parts.forEach((part, p) => {
-    const off = ranges[p].offset;
-    part.items.forEach((item, j) => {
-      out.cell.push(part.cell[j] + off);
-      // Bytes from a worker arrive as a plain Uint8Array: make them a Buffer again.
-      const b = item.inputBytes as Uint8Array;
-      out.items.push(Buffer.isBuffer(b) ? item : { ...item, inputBytes: Buffer.from(b.buffer, b.byteOffset, b.byteLength) });
-      out.fulls.push(part.fulls[j]);
-    });
-  });
-  return out;
-}
+const CODED_MIN_ROWS = 4000;
 
-/** Series for the records frame (also when there are no items). */
-function recordColumns(items: DecodedItem[]): Series[] {
-  const col = <T>(name: string, pick: (i: DecodedItem) => T, dtype: DataType) => pl.Series(name, items.map(pick), dtype);
-  return [
-    col("reference", (i) => i.reference, pl.Utf8),
-    col("original_string", (i) => i.originalString, pl.Utf8),
-    col("file_name", (i) => i.fileName, pl.Utf8),
-    col("file_type", (i) => i.fileType, pl.Utf8),
-    // polars has no Binary for JavaScript values: bytes are a list of UInt8.
-    items.length
-      ? pl.Series("input_bytes", items.map((i) => new Uint8Array(i.inputBytes.buffer, i.inputBytes.byteOffset, i.inputBytes.length)))
-      : pl.Series("input_bytes", [new Uint8Array(0)]).slice(0, 0),
-    col("decoded_string", (i) => i.decodedString, pl.Utf8),
-    col("encoding_type", (i) => i.encodingType, pl.Utf8),
-    col("md5", (i) => i.md5, pl.Utf8),
-    col("sha1", (i) => i.sha1, pl.Utf8),
-    col("sha256", (i) => i.sha256, pl.Utf8),
-    col("printable_bytes", (i) => i.printableBytes, pl.Utf8),
-    col("limit", (i) => i.limit, pl.Utf8),
-    col("occurrences", (i) => i.occurrences, pl.UInt32),
-  ];
+/** A text column of `n` rows: plain, or (long columns) from its distinct values. */
+function textColumn(name: string, n: number, value: (k: number) => string | null, coded = true): Series {
+  if (!coded || n < CODED_MIN_ROWS) return pl.Series(name, Array.from({ length: n }, (_, k) => value(k)), pl.Utf8);
+  const dict = new Map<string | null, number>();
+  const codes = new Array<number>(n);
+  for (let k = 0; k < n; k++) {
+    const v = value(k);
+    let code = dict.get(v);
+    if (code === undefined) {
+      code = dict.size;
+      dict.set(v, code);
+    }
+    codes[k] = code;
+  }
+  return pl.Series(name, [...dict.keys()], pl.Utf8).gather(codes);
 }
 
 /**
@@ -569,13 +554,125 @@ function recordColumns(items: DecodedItem[]): Series[] {
  * nodejs-polars cannot hand struct columns of sliced frames back to JavaScript.
  */
 function recordsFrame(items: DecodedItem[], extra: Series[] = []): DataFrame {
-  const hashes = pl.Series(
-    "file_hashes",
+  const n = items.length;
+  const text = (name: string, value: (i: DecodedItem) => string | null, coded = true) => textColumn(name, n, (k) => value(items[k]), coded);
+  return pl.DataFrame([
+    text("reference", (i) => i.reference),
+    text("original_string", (i) => i.originalString, false),
+    text("file_name", (i) => i.fileName),
+    text("file_type", (i) => i.fileType),
+    // polars has no Binary for JavaScript values: bytes are a list of UInt8.
+    n
+      ? pl.Series("input_bytes", items.map((i) => new Uint8Array(i.inputBytes.buffer, i.inputBytes.byteOffset, i.inputBytes.length)))
+      : pl.Series("input_bytes", [new Uint8Array(0)]).slice(0, 0),
+    text("decoded_string", (i) => i.decodedString, false),
+    text("encoding_type", (i) => i.encodingType),
     // JSON.stringify's output for three hex strings, written directly.
-    items.map((i) => `{"md5":"${i.md5}","sha1":"${i.sha1}","sha256":"${i.sha256}"}`),
-    pl.Utf8,
+    text("file_hashes", (i) => `{"md5":"${i.md5}","sha1":"${i.sha1}","sha256":"${i.sha256}"}`, false),
+    text("md5", (i) => i.md5, false),
+    text("sha1", (i) => i.sha1, false),
+    text("sha256", (i) => i.sha256, false),
+    text("printable_bytes", (i) => i.printableBytes, false),
+    text("limit", (i) => i.limit),
+    pl.Series("occurrences", Uint32Array.from(items, (i) => i.occurrences)),
+    ...extra,
+  ]);
+}
+
+/** The column of a chunk frame naming each item's source row (internal to unpackDf). */
+const SRC_ROW = "src_row";
+
+/**
+ * What unpackDf computes for screened cells (in the caller, or in a worker on
+ * its chunk): the records, {@link SRC_ROW} (each item's source row, from
+ * `rows`, the cells' source rows) and `full_decoded_string`.
+ */
+export function cellsFrame(cells: readonly (string | null)[], rows: ArrayLike<number>, opts: ResolvedBase64Limits): DataFrame {
+  const { cell, items, fulls } = unpackCells(cells, opts);
+  const srcRows = new Uint32Array(cell.length);
+  for (let j = 0; j < cell.length; j++) srcRows[j] = rows[cell[j]];
+  // The items of one cell share its rewritten text.
+  return recordsFrame(items, [pl.Series(SRC_ROW, srcRows), textColumn("full_decoded_string", fulls.length, (k) => fulls[k])]);
+}
+
+/** A chunk of screened cells as it travels to a worker: the cells and their source rows. */
+export interface Base64ChunkInput {
+  cells: (string | null)[];
+  rows: Uint32Array;
+}
+
+/**
+ * {@link cellsFrame} over chunks of the cells spread on worker threads (a
+ * worker sends its frame back as Arrow IPC bytes), merged in order; in this
+ * thread when there are few cells.
+ */
+function unpackInChunks(cells: (string | null)[], rows: Uint32Array, opts: Limits, parallel: Required<ParallelOptions>): DataFrame {
+  // One chunk per thread (at most chunkRows): each chunk's frame has a fixed cost (see CODED_MIN_ROWS).
+  const threads = Math.max(1, Math.floor(parallel.workers)) + 1;
+  const chunkRows = Math.max(1, Math.min(Math.floor(parallel.chunkRows), Math.ceil(cells.length / threads)));
+  if (parallel.workers <= 0 || cells.length < parallel.minRows || cells.length <= chunkRows) return cellsFrame(cells, rows, opts);
+  // Chunks of even size, so that the threads finish together.
+  const ranges = chunkRanges(cells.length, Math.ceil(cells.length / Math.ceil(cells.length / chunkRows)));
+  const slice = (i: number): Base64ChunkInput => {
+    const { offset, length } = ranges[i];
+    return { cells: cells.slice(offset, offset + length), rows: rows.slice(offset, offset + length) };
+  };
+  const parts = runChunked<Base64ChunkInput, DataFrame | Uint8Array>(
+    {
+      task: "base64",
+      args: opts,
+      ranges,
+      prepare: slice,
+      compute: (chunk) => cellsFrame(chunk.cells, chunk.rows, opts),
+      local: (i) => cellsFrame(cells.slice(ranges[i].offset, ranges[i].offset + ranges[i].length), rows.subarray(ranges[i].offset), opts),
+    },
+    parallel,
   );
-  return pl.DataFrame([...recordColumns(items), hashes, ...extra]).select(...BASE64_RECORD_COLUMNS, ...extra.map((s) => s.name));
+  const frames = parts.map((p) => (p instanceof Uint8Array ? pl.readIPC(Buffer.from(p.buffer, p.byteOffset, p.byteLength)) : p));
+  return frames.length === 1 ? frames[0] : pl.concat(frames, { how: "vertical", rechunk: true });
+}
+
+/**
+ * Inputs from this many rows are screened in slices, one per core, which
+ * polars evaluates in parallel (below it, the slices' set-up costs more than
+ * the second core saves).
+ */
+const SCREEN_SPLIT_ROWS = 200_000;
+
+/** Slices of the screen: one per core (polars' thread pool has a thread per core). */
+const SCREEN_SLICES = PARALLEL_DEFAULTS.workers + 1;
+
+/** How {@link screenRows} slices a column (defaults: one slice per core, from 200k rows). */
+export interface ScreenSlicing {
+  slices?: number;
+  minRows?: number;
+}
+
+/**
+ * The positions (ascending) of the rows where `pattern` matches. A big column
+ * is cut into equal slices, made the columns of one frame and screened by one
+ * `select`, whose expressions polars runs in parallel: the regex pass uses
+ * every core. The result is the same as one `str.contains` over the column.
+ */
+export function screenRows(text: Series, pattern: string, slicing: ScreenSlicing = {}): Uint32Array {
+  const n = text.length;
+  const slices = Math.max(1, Math.floor(slicing.slices ?? SCREEN_SLICES));
+  if (slices < 2 || n < (slicing.minRows ?? SCREEN_SPLIT_ROWS) || n < slices * slices) {
+    return text.str.contains(pattern).argTrue().toTypedArray() as Uint32Array;
+  }
+  // The columns of a frame have one length: the last slice ends at the last row and
+  // overlaps the one before it by a few rows, whose hits are taken from the earlier slice.
+  const size = Math.ceil(n / slices);
+  const starts = Array.from({ length: slices }, (_, p) => Math.min(p * size, n - size));
+  const frame = pl.DataFrame(Object.fromEntries(starts.map((start, p) => [`s${p}`, text.slice(start, size)])));
+  const hits = frame.select(...frame.columns.map((c) => pl.col(c).str.contains(pattern)));
+  const out: number[] = [];
+  hits.getColumns().forEach((column, p) => {
+    const found = column.argTrue().toTypedArray() as Uint32Array;
+    const from = p * size; // rows before it belong to the previous slice
+    for (let j = 0; j < found.length; j++) if (starts[p] + found[j] >= from) out.push(starts[p] + found[j]);
+  });
+  return Uint32Array.from(out);
 }
 
 /**
@@ -600,8 +697,10 @@ export function unpack(text: string | null | undefined, options: Base64UnpackOpt
  * `full_decoded_string`. Rows with nothing decoded give no output; null cells
  * are empty text.
  *
- * Polars screens the column first (runs of 30+ base64 characters), so only
- * rows that can hold base64 reach JavaScript.
+ * Polars screens the column first (runs of 30+ base64 characters; big
+ * columns in slices on every core), so only rows that can hold base64 reach
+ * JavaScript; their records are decoded and made into frames in chunks on
+ * worker threads when there are many (`parallel`).
  *
  * Join back to the source rows with
  * `data.withRowIndex("SourceIndex").join(decoded, { leftOn: "SourceIndex", rightOn: "src_index" })`.
@@ -618,18 +717,20 @@ export function unpackDf(data: DataFrame, options: UnpackDfOptions): DataFrame {
   }
   const source = data.getColumn(column);
   const text = isTextType(source.dtype) ? source : source.cast(pl.Utf8);
-  // Series-level calls: cheaper here than the same screen as a DataFrame filter.
-  const hit = text.str.contains(`[${BASE64_CHARS}]{${opts.minLength},}`);
-  const rows = Array.from(hit.argTrue().toTypedArray() as Uint32Array);
-  const cells = (rows.length ? text.filter(hit).toArray() : []) as unknown as (string | null)[];
+  const rows = screenRows(text, `[${BASE64_CHARS}]{${opts.minLength},}`);
+  const cells = (rows.length ? text.gather(Array.from(rows)).toArray() : []) as unknown as (string | null)[];
 
   const parallel = { ...BASE64_PARALLEL_DEFAULTS, ...Object.fromEntries(Object.entries(options.parallel ?? {}).filter(([, v]) => v !== undefined)) };
-  const { cell, items, fulls } = unpackInChunks(cells, opts, parallel);
-  const srcRows = cell.map((k) => rows[k]);
+  const frame = unpackInChunks(cells, rows, opts, parallel);
+  const srcRows = frame.getColumn(SRC_ROW);
+  const at = Array.from(srcRows.toTypedArray() as Uint32Array);
   const sourceName = (BASE64_RECORD_COLUMNS as readonly string[]).includes(column) || ["src_index", "full_decoded_string"].includes(column) ? `${column}_source` : column;
-  const srcIndex =
-    indexColumn !== undefined ? data.getColumn(indexColumn).gather(srcRows).rename("src_index") : pl.Series("src_index", srcRows, pl.UInt32);
-  return withRichLastValue(recordsFrame(items, [srcIndex, source.gather(srcRows).rename(sourceName), pl.Series("full_decoded_string", fulls, pl.Utf8)]));
+  const srcIndex = indexColumn !== undefined ? data.getColumn(indexColumn).gather(at).rename("src_index") : srcRows.rename("src_index");
+  // Whole-frame calls: every Series or expression object made here costs ~1 ms (see CODED_MIN_ROWS).
+  const out = frame.drop(SRC_ROW);
+  out.insertAtIdx(BASE64_RECORD_COLUMNS.length, srcIndex);
+  out.insertAtIdx(BASE64_RECORD_COLUMNS.length + 1, source.gather(at).rename(sourceName));
+  return withRichLastValue(out);
 }
 
 /** MSTICPy's `base64` module: `base64.unpack(text)` and `base64.unpackDf(df, { column })`. */

@@ -3,36 +3,44 @@
  * function with explicit inputs and outputs so it can be tested alone:
  *
  *   processEvents (schema) → processKeys (keys) → matchParents (parents) →
- *   processNodes = inferParents + inferredRows + uniqueKeys (inferred) →
- *   treeLayout (paths, levels) → assembleTree, with nodeRoles (roles)
+ *   processNodes = inferParents + inferredRows + numberRepeats (inferred) →
+ *   treeLayout (paths, levels) → assembleTree, with treeTextColumns (keys,
+ *   paths, roles; processTreeText.ts)
  *
  * Nodes are numbered 0..n-1 for the events (rows of `ProcessEvents.events`)
  * and n.. for the inferred parents; per-node columns are typed arrays in that
  * numbering, which keeps the one pass in time order (matchParents) and the
  * depth-first walk (treeLayout) cheap; strings stay in polars where they can.
  *
- * Where the time goes (bench/processTree.bench.ts, 200k events): almost all
- * of it in polars, at a few tens of ms per pass over a 200k-row text column,
- * and in polars calls themselves (each costs ms, whatever its size). So a
- * step does one pass per column it must make and no more: repeated rows are
- * looked for among the rows whose time repeats, then whose row hash repeats,
- * before any order-keeping unique; a text time column is parsed with one
- * detected format in one call, its format found by trying formats one at a
- * time on a sample (parseOneFormat); paths, source and parent indices are
- * written into one buffer, not as JS strings (treeText); keys are gathered
- * into tree order once, their repeats renamed in polars (renamedKeys); the
- * rows are rechunked before the gather into tree order (a gather from the
- * many chunks of a parallel CSV read costs about three times one from a
- * single chunk); filters that keep every row are skipped. Nothing holds a JS
- * value per row but typed arrays; memory grows with the rows in polars
- * (1M events: 1.5 GB peak RSS, about 1.2 KB a row: the input, the key and
- * lookup columns, the rechunked rows and the output are alive at once).
+ * Where the time goes (bench/processTree.bench.ts, 200k events): in fresh
+ * memory more than in computing. On the project's VMs a newly touched 4 KB
+ * page costs ~14 µs (a 1.6 MB array: ~6 ms to fault in, 0.1 ms to fill),
+ * so each intermediate column costs its size in time, and each polars call
+ * costs a millisecond or so whatever its size. So: lookups are 4-byte
+ * categorical codes of the host, id and image columns combined into one
+ * integer per (host, id, image file name), never strings built for the
+ * purpose (processKeys); image texts are lower-cased and cut once per
+ * distinct value; keys are never formatted per event in polars: their
+ * parts (distinct image and id texts, µs times) are written once, straight
+ * in tree order, with the paths, source and parent indices and roles, into
+ * one reused CSV buffer that polars reads chunk by chunk
+ * (processTreeText.ts); repeats are numbered on integers (numberRepeats);
+ * the event columns are put in tree order by one polars sort on each row's
+ * output position (faster than a gather from the many chunks of a parallel
+ * CSV read, and its working copies are freed inside polars); a text time
+ * column is parsed with one detected format in one call (parseOneFormat);
+ * repeated rows are looked for among the rows whose time repeats, then
+ * whose row hash repeats, before any order-keeping unique. Typed arrays are
+ * filled by loops (`Uint32Array.from` with a mapping function costs ~0.5
+ * µs a value). Memory at 1M events (bench/scaling, Parquet input): ~1.0 GB
+ * peak RSS, of which the input is ~170 MB and the output ~400 B a row.
  */
 import pl, { type DataType } from "nodejs-polars";
 import { isTemporalType, isTextType } from "../common/dtypes";
 import { TIME_FORMATS, formatHits, parseTimeSeries, strptimeExpr, textTimeUnit, type TimeUnit } from "../data/timeParsing";
 import { resolveSchema, schemaTimeColumns, type ProcSchema } from "./processTreeSchema";
 import { ProcessTreeError, transformMessages as msg } from "./messages";
+import { keyColumn, treeTextColumns, type KeyParts } from "./processTreeText";
 
 export { ProcessTreeError } from "./messages";
 
@@ -149,13 +157,13 @@ function repeatedRows(df: pl.DataFrame, columns: string[], narrow: pl.Series | u
 }
 
 /**
- * Which values of a row-hash column repeat (a superset: hashes are compared
- * as doubles, and a collision only adds a candidate). Sorting a copy in JS:
- * polars' isDuplicated on a million random 64-bit hashes costs ~0.6 s, five
- * times the sort.
+ * Which values of a column (row hashes, times) repeat, nulls counting as
+ * equal (a superset: values are compared as doubles, and a collision only
+ * adds a candidate). Sorting a copy in JS: polars' isDuplicated on a million
+ * random 64-bit hashes costs ~0.6 s, five times the sort.
  */
 function repeatedValues(hashes: pl.Series): pl.Series {
-  const values = hashes.cast(pl.Float64).toTypedArray() as Float64Array;
+  const values = pl.DataFrame([hashes.rename("v")]).select(pl.col("v").toPhysical().cast(pl.Float64).fillNull(pl.lit(-Infinity))).getColumn("v").toTypedArray() as Float64Array;
   const sorted = Float64Array.from(values).sort();
   const repeats = new Set<number>();
   for (let k = 1; k < sorted.length; k += 1) if (sorted[k] === sorted[k - 1]) repeats.add(sorted[k]);
@@ -366,8 +374,15 @@ function keysOf(parts: pl.DataFrame, nullTime: string): pl.Series {
 
 /** Per-event time, key and lookup codes. */
 export interface ProcessKeys {
-  /** `image|pid|time` of each event (image lower case, time `YYYY-MM-DD HH:MM:SS.ffffff` or NaT); repeats are numbered later, by {@link uniqueKeys}. */
-  key: pl.Series;
+  /**
+   * `image|pid|time` of each event (image lower case, time `YYYY-MM-DD
+   * HH:MM:SS.ffffff` or NaT); repeats are numbered later, by
+   * {@link uniqueKeys}. Built on first use from {@link keyParts}: the tree
+   * writes its keys once, in tree order, and never needs this column.
+   */
+  readonly key: pl.Series;
+  /** The parts of each event's key (its `nth` all 0: repeats are told apart in {@link processNodes}). */
+  keyParts: KeyParts;
   /** Start time in µs since the epoch (10 µs steps): the creation time column where there is one, else the event time; -Infinity when null. */
   time: Float64Array;
   /** Events in time order, ties in row order, null times first. */
@@ -386,44 +401,212 @@ export interface ProcessKeys {
   codeCount: number;
 }
 
-/** Keys step: times, keys, and the lookups parent matching compares as small integers. */
+/** A null value's code in {@link categoryCode}. */
+const NULL_CODE = 0xffffffff;
+
+/**
+ * A text expression's values as their codes in polars' global categorical
+ * mapping (the same text gets the same code in every column), NULL_CODE for
+ * null: lookups compare 4-byte codes, never strings built for the purpose.
+ */
+function categoryCode(text: pl.Expr): pl.Expr {
+  return text.cast(pl.Categorical).toPhysical().cast(pl.UInt32).fillNull(pl.lit(NULL_CODE).cast(pl.UInt32));
+}
+
+/** Distinct texts, numbered from 0 in the order they are first seen. */
+class TextTable {
+  readonly texts: string[] = [];
+  private readonly index = new Map<string, number>();
+
+  /** A table of `texts` (distinct), numbered as they are. */
+  static from(texts: string[]): TextTable {
+    const table = new TextTable();
+    for (const text of texts) table.of(text);
+    return table;
+  }
+
+  of(text: string): number {
+    let k = this.index.get(text);
+    if (k === undefined) {
+      k = this.texts.length;
+      this.texts.push(text);
+      this.index.set(text, k);
+    }
+    return k;
+  }
+}
+
+/** `table[codes[i]]` for each i (a loop: typed-array `from` with a mapping function costs ~0.5 µs a value). */
+function lookUp(codes: Uint32Array, table: Uint32Array): Uint32Array {
+  const out = new Uint32Array(codes.length);
+  for (let i = 0; i < codes.length; i += 1) out[i] = table[codes[i]];
+  return out;
+}
+
+/** 0, 1, …, n - 1. */
+function identityOrder(n: number): Uint32Array {
+  const out = new Uint32Array(n);
+  for (let i = 0; i < n; i += 1) out[i] = i;
+  return out;
+}
+
+/**
+ * Renumbers global category codes 1..count in place, in the order first
+ * seen across `arrays` (0 for NULL_CODE). Returns the count and where each
+ * new code first occurs (array, row), to fetch its text.
+ */
+function densify(arrays: Uint32Array[]): { count: number; firstArray: number[]; firstRow: number[] } {
+  let max = 0;
+  let total = 0;
+  for (const a of arrays) {
+    total += a.length;
+    for (let i = 0; i < a.length; i += 1) if (a[i] !== NULL_CODE && a[i] > max) max = a[i];
+  }
+  // Global codes grow with every text polars has categorised in this process: a table while they are few, else a map.
+  const table = max < 4 * total + (1 << 20) ? new Uint32Array(max + 1) : undefined;
+  const map = table ? undefined : new Map<number, number>();
+  const firstArray: number[] = [];
+  const firstRow: number[] = [];
+  arrays.forEach((a, k) => {
+    for (let i = 0; i < a.length; i += 1) {
+      const v = a[i];
+      if (v === NULL_CODE) {
+        a[i] = 0;
+        continue;
+      }
+      let d = table ? table[v] : (map!.get(v) ?? 0);
+      if (d === 0) {
+        d = firstRow.length + 1;
+        if (table) table[v] = d;
+        else map!.set(v, d);
+        firstArray.push(k);
+        firstRow.push(i);
+      }
+      a[i] = d;
+    }
+  });
+  return { count: firstRow.length, firstArray, firstRow };
+}
+
+/** The texts of the dense codes {@link densify} numbered: `exprs[k]` is the text expression array k was coded from. */
+function denseTexts(events: pl.DataFrame, exprs: pl.Expr[], { firstArray, firstRow }: { firstArray: number[]; firstRow: number[] }): string[] {
+  const texts = new Array<string>(firstRow.length);
+  exprs.forEach((expr, k) => {
+    const slots = firstRow.map((_, d) => d).filter((d) => firstArray[d] === k);
+    if (!slots.length) return;
+    const values = events.select(expr.gather(pl.Series(Uint32Array.from(slots, (d) => firstRow[d]))).alias("v")).getColumn("v").toArray() as unknown as string[];
+    slots.forEach((d, j) => (texts[d] = values[j]));
+  });
+  return texts;
+}
+
+/** Keys step: times, key parts, and the lookups parent matching compares as small integers. */
 export function processKeys({ events, schema }: ProcessEvents): ProcessKeys {
   const n = events.height;
-  const { host, image, parentImage, grandparentImage, pid, ppid, gpid, byImage } = identity(events, schema);
-  // A null id looks up nothing (ignoreNulls false): a null parent id is a root, not a parent "".
-  const lookup = (id: pl.Expr, name: pl.Expr): pl.Expr => pl.concatString(byImage ? [host, id, name] : [host, id], SEP, false);
+  const byImage = hasColumn(events, schema.parentName);
   const timed = hasColumn(events, schema.parentCreationTime);
+  const gpid = hasColumn(events, schema.grandparentId) ? idText(events, schema.grandparentId) : undefined;
   const gpTimed = !!gpid && hasColumn(events, schema.grandparentCreationTime);
+  const text = (column: string): pl.Expr => pl.col(column).cast(pl.Utf8);
+  const imageColumns = [schema.processName, ...(byImage ? [schema.parentName as string] : []), ...(byImage && gpid && hasColumn(events, schema.grandparentName) ? [schema.grandparentName] : [])];
+  const idExprs = [idText(events, schema.processId), idText(events, schema.parentId), ...(gpid ? [gpid] : [])];
+  // One pass: every code and time as numbers.
   const work = events.select(
-    startMicros(events, schema).alias("t"),
-    lookup(pid, image).alias("pl"),
-    lookup(ppid, parentImage).alias("ppl"),
-    ...(gpid ? [lookup(gpid, grandparentImage).alias("gpl")] : []),
-    ...keyParts(events, schema).map((e, k) => e.alias(k ? "id" : "image")),
-    ...(timed ? [columnMicros(events, schema.parentCreationTime).alias("pt")] : []),
-    ...(gpTimed ? [columnMicros(events, schema.grandparentCreationTime).alias("gpt")] : []),
+    startMicros(events, schema).cast(pl.Float64).fillNull(pl.lit(-Infinity)).alias("t"),
+    ...(hasColumn(events, schema.hostName) ? [categoryCode(orIfNull(events, schema.hostName, text(schema.hostName), "")).alias("h")] : []),
+    ...idExprs.map((e, k) => categoryCode(e).alias(`i${k}`)),
+    ...imageColumns.map((c, k) => categoryCode(text(c)).alias(`m${k}`)),
+    ...(timed ? [columnMicros(events, schema.parentCreationTime).cast(pl.Float64).fillNull(pl.lit(NaN)).alias("pt")] : []),
+    ...(gpTimed ? [columnMicros(events, schema.grandparentCreationTime).cast(pl.Float64).fillNull(pl.lit(NaN)).alias("gpt")] : []),
   );
-  // All lookups in one dense numbering, 1.. (0 = null): categorical codes are global in polars (not 0..k), their dense rank is not.
-  const codes = pl
-    .DataFrame([pl.concat([work.getColumn("pl"), work.getColumn("ppl"), ...(gpid ? [work.getColumn("gpl")] : [])]).rename("c")])
-    .select(pl.col("c").cast(pl.Categorical).toPhysical().rank("dense").cast(pl.UInt32).fillNull(0))
-    .getColumn("c")
-    .toTypedArray() as Uint32Array;
-  let codeCount = 1;
-  for (let i = 0; i < codes.length; i += 1) if (codes[i] >= codeCount) codeCount = codes[i] + 1;
-  const order = work.select(pl.col("t")).withRowIndex("i").sort({ by: ["t", "i"], nullsLast: false }).getColumn("i").cast(pl.UInt32).toTypedArray() as Uint32Array;
-  const floats = (c: string, empty: number): Float64Array => work.select(pl.col(c).cast(pl.Float64).fillNull(pl.lit(empty))).getColumn(c).toTypedArray() as Float64Array;
-  return {
-    key: keysOf(work.select(pl.col("image"), pl.col("id"), pl.col("t").alias("us")), "NaT"),
-    time: floats("t", -Infinity),
-    order,
-    code: codes.subarray(0, n),
-    parentCode: codes.subarray(n, 2 * n),
-    ...(timed ? { parentTime: floats("pt", NaN) } : {}),
-    ...(gpid ? { grandparentCode: codes.subarray(2 * n) } : {}),
-    ...(gpTimed ? { grandparentTime: floats("gpt", NaN) } : {}),
-    codeCount: codeCount + 1,
+  const u32 = (c: string): Uint32Array => work.getColumn(c).toTypedArray() as Uint32Array;
+  const f64 = (c: string): Float64Array => work.getColumn(c).toTypedArray() as Float64Array;
+  const time = f64("t");
+
+  // Hosts, ids (own, parent and grandparent: one numbering) and images, each numbered densely from 1.
+  const hosts = work.columns.includes("h") ? u32("h") : new Uint32Array(n).fill(NULL_CODE);
+  const hostCount = Math.max(1, densify([hosts]).count);
+  const ids = idExprs.map((_, k) => u32(`i${k}`));
+  const idDense = densify(ids);
+  const images = imageColumns.map((_, k) => u32(`m${k}`));
+  const imageDense = densify(images);
+  const imageTexts = denseTexts(events, imageColumns.map(text), imageDense);
+  // Each image's lower-case path (keys) and file name (lookups), computed on the distinct texts only.
+  const distinctImages = pl.DataFrame([pl.Series("v", imageTexts, pl.Utf8)]).select(pl.col("v").str.toLowerCase().alias("lower"), fileName(pl.col("v").str.toLowerCase()).alias("file"));
+  const lower = distinctImages.getColumn("lower").toArray() as unknown as string[];
+  const file = distinctImages.getColumn("file").toArray() as unknown as string[];
+  // Lookup image ids: own image by its file name ("" when null); a named parent's "unknown" when null or empty (MSTICPy's rule for "").
+  const lookupNames = new TextTable();
+  const ownName = Uint32Array.from({ length: imageDense.count + 1 }, (_, d) => lookupNames.of(d ? file[d - 1] : ""));
+  const namedName = Uint32Array.from({ length: imageDense.count + 1 }, (_, d) => lookupNames.of(d && imageTexts[d - 1] !== "" ? file[d - 1] : "unknown"));
+  const unknownName = lookupNames.of("unknown");
+  const nameCount = byImage ? lookupNames.texts.length : 1;
+  const idCount = idDense.count + 1;
+  // code = ((host - 1) · names + name) · ids + id: dense enough to index arrays while the product stays small; else
+  // renumbered (many hosts, names and ids).
+  const product = hostCount * nameCount * idCount;
+  const sparse = product + 1 > Math.max(8 * n, 1 << 22);
+  const lookups = (id: Uint32Array, name: (i: number) => number): Uint32Array => {
+    const out = new Uint32Array(n);
+    if (!sparse) {
+      for (let i = 0; i < n; i += 1) out[i] = id[i] === 0 ? 0 : ((Math.max(hosts[i], 1) - 1) * nameCount + (byImage ? name(i) : 0)) * idCount + id[i];
+      return out;
+    }
+    for (let i = 0; i < n; i += 1) {
+      if (id[i] === 0) continue;
+      const h = Math.max(hosts[i], 1) - 1;
+      const m = byImage ? name(i) : 0;
+      out[i] = sparseCodes.of(product < Number.MAX_SAFE_INTEGER ? String((h * nameCount + m) * idCount + id[i]) : `${h},${m},${id[i]}`) + 1;
+    }
+    return out;
   };
+  const sparseCodes = new TextTable();
+  const [own, parentImages, grandparentImages] = images;
+  const codes = [
+    lookups(ids[0], (i) => ownName[own[i]]),
+    lookups(ids[1], byImage ? (i) => namedName[parentImages[i]] : () => 0),
+    ...(gpid ? [lookups(ids[2], grandparentImages ? (i) => namedName[grandparentImages[i]] : () => unknownName)] : []),
+  ];
+  const codeCount = (sparse ? sparseCodes.texts.length : product) + 1;
+
+  // Key parts: the lower-case image ("" when null) and the id text ("NaN" when null), as distinct texts.
+  const keyImages = new TextTable();
+  const keyIds = new TextTable();
+  const imageKey = Uint32Array.from({ length: imageDense.count + 1 }, (_, d) => keyImages.of(d ? lower[d - 1] : ""));
+  const idTexts = denseTexts(events, idExprs, idDense);
+  const idKey = Uint32Array.from({ length: idDense.count + 1 }, (_, d) => keyIds.of(d ? idTexts[d - 1] : "NaN"));
+  const keyParts: KeyParts = {
+    image: lookUp(own, imageKey),
+    id: lookUp(ids[0], idKey),
+    time,
+    nth: new Uint32Array(n),
+    images: keyImages.texts,
+    ids: keyIds.texts,
+  };
+  let key: pl.Series | undefined;
+  return {
+    get key(): pl.Series {
+      key ??= keyColumn(keyParts, identityOrder(n));
+      return key;
+    },
+    keyParts,
+    time,
+    order: timeOrderOf(work, time),
+    code: codes[0],
+    parentCode: codes[1],
+    ...(timed ? { parentTime: f64("pt") } : {}),
+    ...(gpid ? { grandparentCode: codes[2] } : {}),
+    ...(gpTimed ? { grandparentTime: f64("gpt") } : {}),
+    codeCount,
+  };
+}
+
+/** Events in time order (`t`, ties in row order, -Infinity first): the rows themselves when already in order, as logs usually are. */
+function timeOrderOf(work: pl.DataFrame, time: Float64Array): Uint32Array {
+  let sorted = true;
+  for (let i = 1; i < time.length && sorted; i += 1) sorted = time[i - 1] <= time[i];
+  if (sorted) return identityOrder(time.length);
+  return work.select(pl.col("t")).withRowIndex("i").sort({ by: ["t", "i"], nullsLast: false }).getColumn("i").cast(pl.UInt32).toTypedArray() as Uint32Array;
 }
 
 /**
@@ -512,7 +695,11 @@ export function matchParents(
   const parent = new Int32Array(n).fill(NO_PARENT_ID);
   // Queries in the order of the time they look up to; without recorded parent times that is `order` itself.
   let queries: ArrayLike<number> = options.queries ?? order;
-  const upTo = parentTime ? Float64Array.from({ length: n }, (_, i) => (Number.isFinite(parentTime[i]) ? parentTime[i] + tolerance : time[i])) : time;
+  let upTo = time;
+  if (parentTime) {
+    upTo = new Float64Array(n);
+    for (let i = 0; i < n; i += 1) upTo[i] = Number.isFinite(parentTime[i]) ? parentTime[i] + tolerance : time[i];
+  }
   if (parentTime || options.queries) {
     queries = Uint32Array.from(queries).sort((a, b) => (upTo[a] < upTo[b] ? -1 : upTo[a] > upTo[b] ? 1 : a - b));
   }
@@ -579,8 +766,10 @@ export function inferParents(matched: Int32Array, { parentCode, order, parentTim
 export interface InferredRows {
   /** The columns the children describe them with (those the events have), in the events' dtypes. */
   rows: pl.DataFrame;
-  /** Their keys: `image|id|start time`, the time `1970-01-01 00:00:00.000000` when not recorded. */
-  key: pl.Series;
+  /** Their keys: `image|id|start time`, the time `1970-01-01 00:00:00.000000` when not recorded (built on first use). */
+  readonly key: pl.Series;
+  /** The parts of their keys: lower-case image, id text ("NaN" when null), start time in µs (0, the epoch, when not recorded). */
+  parts: { image: string[]; id: string[]; time: Float64Array };
 }
 
 /**
@@ -626,17 +815,30 @@ export function inferredRows({ events, schema }: ProcessEvents, inferredChild: U
     }),
   );
   const [image, id] = keyParts(rows, schema);
-  return { rows, key: keysOf(rows.select(image.alias("image"), id.alias("id"), startMicros(rows, schema).alias("us")), EPOCH_KEY_TIME) };
+  const parts = rows.select(image.alias("image"), id.alias("id"), startMicros(rows, schema).alias("us"));
+  let key: pl.Series | undefined;
+  return {
+    rows,
+    get key(): pl.Series {
+      key ??= keysOf(parts, EPOCH_KEY_TIME);
+      return key;
+    },
+    parts: {
+      image: parts.getColumn("image").toArray() as unknown as string[],
+      id: parts.getColumn("id").toArray() as unknown as string[],
+      time: parts.select(pl.col("us").cast(pl.Float64).fillNull(pl.lit(0))).getColumn("us").toTypedArray() as Float64Array,
+    },
+  };
 }
 
 /** The nodes of the tree: the events (0..n-1), then the inferred parents, then the inferred grandparents. */
 export interface ProcessNodes {
   /** Parent of each node, -1 for a root. */
   parent: Int32Array;
-  /** proc_key of each node, repeats numbered (built on first use from {@link keys}). */
+  /** proc_key of each node, repeats numbered (built on first use from {@link keyParts}). */
   readonly key: pl.Series;
-  /** The keys as {@link renamedKeys} gives them: the tree gathers them straight into tree order. */
-  keys: RenamedKeys;
+  /** The parts of every node's key, repeats numbered: the tree writes its keys from them, in tree order. */
+  keyParts: KeyParts;
   /** source_index of each node: its input row; inferred processes numbered after the last. */
   sourceIndex: Int32Array;
   /** Digits of source indices in paths (at least 5). */
@@ -721,27 +923,91 @@ export function processNodes(events: ProcessEvents, keys: ProcessKeys, matched: 
   allTimes.set(keys.time);
   allTimes.set(t1, n);
   allTimes.set(t2, n + m1);
-  // Repeated keys are numbered inferred parents first, then events in time order.
-  const keyOrder = new Uint32Array(n + added);
-  for (let k = 0; k < added; k += 1) keyOrder[k] = n + k;
-  keyOrder.set(keys.order, added);
   const sourceIndex = new Int32Array(n + added);
   sourceIndex.set(events.inputRow);
   for (let i = n; i < n + added; i += 1) sourceIndex[i] = events.inputRows + i - n;
-  const renamed = renamedKeys(added ? pl.concat([keys.key, inferred.key]) : keys.key, keyOrder);
+  const keyParts = nodeKeyParts(keys, inferred.parts);
+  numberRepeats(keyParts, keys.order, n);
   let key: pl.Series | undefined;
   return {
     parent,
-    keys: renamed,
     get key(): pl.Series {
-      key ??= renamed.index ? gather(renamed.values, renamed.index) : renamed.values;
+      key ??= keyColumn(keyParts, identityOrder(n + added));
       return key;
     },
+    keyParts,
     sourceIndex,
     width: Math.max(5, String(events.inputRows + added).length),
     inferred: inferred.rows,
     order: timeOrder(keys.order, allTimes, n, true),
   };
+}
+
+/** The key parts of the events and then of the inferred processes, in one numbering of texts. */
+function nodeKeyParts({ keyParts: own }: ProcessKeys, inferred: InferredRows["parts"]): KeyParts {
+  const n = own.image.length;
+  const m = inferred.time.length;
+  if (!m) return { ...own, nth: new Uint32Array(n) };
+  const images = TextTable.from(own.images);
+  const ids = TextTable.from(own.ids);
+  const image = new Uint32Array(n + m);
+  image.set(own.image);
+  const id = new Uint32Array(n + m);
+  id.set(own.id);
+  const time = new Float64Array(n + m);
+  time.set(own.time);
+  for (let k = 0; k < m; k += 1) {
+    const im = inferred.image[k] ?? "";
+    const i = inferred.id[k] ?? "NaN";
+    image[n + k] = images.of(im);
+    id[n + k] = ids.of(i);
+    time[n + k] = inferred.time[k];
+  }
+  return { image, id, time, nth: new Uint32Array(n + m), images: images.texts, ids: ids.texts };
+}
+
+/**
+ * Numbers repeated keys (`nth`): the n-th node with a key gets `#n`,
+ * counting inferred processes first (in node order), then events in time
+ * order (`eventOrder`). Equal keys have equal times, so only nodes of one
+ * time are compared, by image and id (by their texts joined when one holds
+ * the key's "|" separator).
+ */
+export function numberRepeats(parts: KeyParts, eventOrder: ArrayLike<number>, n: number): void {
+  const { image, id, time, nth, images, ids } = parts;
+  const m = time.length - n;
+  const inferred = Uint32Array.from({ length: m }, (_, k) => n + k).sort((a, b) => (time[a] < time[b] ? -1 : time[a] > time[b] ? 1 : a - b));
+  const joined = images.some((t) => t.includes("|")) || ids.some((t) => t.includes("|"));
+  const identity = (i: number): number | string => (joined ? `${images[image[i]]}|${ids[id[i]]}` : image[i] * ids.length + id[i]);
+  const run: number[] = [];
+  let e = 0;
+  let f = 0;
+  while (e < n || f < m) {
+    const te = e < n ? time[eventOrder[e]] : Infinity;
+    const tf = f < m ? time[inferred[f]] : Infinity;
+    const t = te < tf ? te : tf;
+    run.length = 0;
+    while (f < m && time[inferred[f]] === t) run.push(inferred[f++]);
+    while (e < n && time[eventOrder[e]] === t) run.push(eventOrder[e++]);
+    if (!run.length) break;
+    if (run.length < 2) continue;
+    if (run.length <= 16) {
+      for (let a = 1; a < run.length; a += 1) {
+        let seen = 1;
+        const ia = identity(run[a]);
+        for (let b = 0; b < a; b += 1) if (identity(run[b]) === ia) seen += 1;
+        if (seen > 1) nth[run[a]] = seen;
+      }
+    } else {
+      const count = new Map<number | string, number>();
+      for (const i of run) {
+        const k = identity(i);
+        const seen = (count.get(k) ?? 0) + 1;
+        count.set(k, seen);
+        if (seen > 1) nth[i] = seen;
+      }
+    }
+  }
 }
 
 /**
@@ -987,52 +1253,52 @@ export function nodeRoles(parentRow: Int32Array): pl.DataFrame {
 
 // ---------------------------------------------------------------- output
 
-/** The tree: the events (plus inferred parents) in tree order, with the tree columns. */
-export function assembleTree({ events, schema }: ProcessEvents, { parent, inferred, keys, sourceIndex, width }: ProcessNodes, { treeOrder, level }: TreeLayout): pl.DataFrame {
+/**
+ * The tree: the events (plus inferred parents) in tree order, with the tree
+ * columns. The event columns are put in tree order by one sort on each row's
+ * output position (polars sorts a frame of many chunks — a CSV read in
+ * parallel — faster than it gathers from one, and frees its working copies
+ * itself); the text columns are written once, in tree order
+ * (processTreeText.ts).
+ */
+export function assembleTree({ events, schema }: ProcessEvents, { parent, inferred, keyParts, sourceIndex, width }: ProcessNodes, { treeOrder, level }: TreeLayout): pl.DataFrame {
   const total = parent.length;
   const n = total - inferred.height;
   // Inferred processes too: a rebuilt parent may carry its logon session.
-  let rows = inferred.height ? pl.concat([events, inferred], { how: "diagonal", rechunk: false }) : events;
-  if (hasColumn(events, schema.logonId)) {
-    const logon = pl.col(schema.logonId).cast(pl.Utf8);
-    const target = hasColumn(events, schema.targetLogonId) ? pl.col(schema.targetLogonId).cast(pl.Utf8) : undefined;
-    rows = rows.withColumns(
-      (target ? pl.when(target.isNotNull().and(target.neq(lit("0x0"))).and(target.neq(lit("0"))).and(target.neq(lit("")))).then(target).otherwise(logon) : logon).alias("EffectiveLogonId"),
-    );
-  }
-  // Per row of the output (tree order): its node's parent's row, source index, level, key and whether it is inferred.
-  const positionOf = new Int32Array(total);
+  const rows = inferred.height ? pl.concat([events, inferred], { how: "diagonal", rechunk: false }) : events;
+  // Per row of the output (tree order): its parent's row, level and whether it is inferred; per node: its row.
+  const positionOf = new Uint32Array(total);
   for (let pos = 0; pos < total; pos += 1) positionOf[treeOrder[pos]] = pos;
   const parentPos = new Int32Array(total);
-  const rowSource = new Int32Array(total);
   const rowLevel = new Int32Array(total);
   const rowInferred = new Uint8Array(total);
-  const rowKey = new Uint32Array(total);
   for (let pos = 0; pos < total; pos += 1) {
     const i = treeOrder[pos];
     const p = parent[i];
     parentPos[pos] = p >= 0 ? positionOf[p] : -1;
-    rowSource[pos] = sourceIndex[i];
     rowLevel[pos] = level[i];
     rowInferred[pos] = i >= n ? 1 : 0;
-    rowKey[pos] = keys.index ? keys.index[i] : i;
   }
-  const text = treeText(parentPos, rowLevel, rowSource, width);
-  const procKey = gather(keys.values, rowKey).rename("proc_key");
-  // The parent's key is the key at the parent's row: a gather (a root's index, -1, casts to null and gathers null), not 200k new strings.
+  let POSITION = "__hl_position";
+  while (rows.columns.includes(POSITION)) POSITION += "_";
+  let out = rows.hstack(pl.DataFrame([pl.Series(POSITION, positionOf)])).sort(POSITION).drop(POSITION);
+  if (hasColumn(events, schema.logonId)) {
+    const logon = pl.col(schema.logonId).cast(pl.Utf8);
+    const target = hasColumn(events, schema.targetLogonId) ? pl.col(schema.targetLogonId).cast(pl.Utf8) : undefined;
+    out = out.withColumns(
+      (target ? pl.when(target.isNotNull().and(target.neq(lit("0x0"))).and(target.neq(lit("0"))).and(target.neq(lit("")))).then(target).otherwise(logon) : logon).alias("EffectiveLogonId"),
+    );
+  }
+  const text = treeTextColumns({ node: treeOrder, parentPos, level: rowLevel, sourceIndex, width }, keyParts);
+  // One chunk before the gather of parent keys (a gather from many chunks costs several times more).
+  const procKey = text.getColumn("proc_key").rechunk();
+  // The parent's key is the key at the parent's row: a gather (a root's index, -1, casts to null and gathers null), not new strings.
   const parentKey = pl.DataFrame([procKey]).select(pl.col("proc_key").gather(pl.Series("p", parentPos).cast(pl.UInt32)).alias("parent_key")).getColumn("parent_key");
-  const treeColumns = pl.DataFrame([
+  return out.hstack(pl.DataFrame([
     procKey,
     parentKey,
-    text.getColumn("source_index"),
-    text.getColumn("parent_index"),
-    text.getColumn("path"),
-    ...nodeRoles(parentPos).getColumns(),
+    ...["source_index", "parent_index", "path", "IsRoot", "IsLeaf", "IsBranch", "NodeRole"].map((c) => text.getColumn(c)),
     pl.Series("Level", rowLevel),
     pl.Series("IsInferred", rowInferred).cast(pl.Bool),
-  ]);
-  // Row i of `rows` is node i: events, then inferred parents. Gathering from many chunks (a CSV read in parallel, the
-  // inferred rows appended) costs about three times a gather from one: rechunking first costs less than the difference.
-  if (rows.columns.some((c) => rows.getColumn(c).nChunks() > 1)) rows = rows.rechunk();
-  return rows.select(pl.all().gather(pl.Series(new Uint32Array(treeOrder.buffer, treeOrder.byteOffset, total)))).hstack(treeColumns);
+  ]));
 }

@@ -20,7 +20,7 @@ import zlib from "node:zlib";
 import fc from "fast-check";
 import { strToU8, zipSync } from "fflate";
 import pl from "nodejs-polars";
-import { base64, candidateSpans, type DecodedItem, type UnpackResult } from "../../src/transform/base64Unpack";
+import { base64, candidateSpans, screenRows, type DecodedItem, type UnpackResult } from "../../src/transform/base64Unpack";
 import { runs } from "./settings";
 
 // ---------------------------------------------------------------- generators
@@ -310,5 +310,32 @@ test("candidateSpans finds exactly the runs of the candidate regex (never drops 
       assert.deepEqual(candidateSpans(text, minLength), regexSpans(text, minLength), `text ${JSON.stringify(text)}, minLength ${minLength}`);
     }),
     runs(300),
+  );
+});
+
+// ---------------------------------------------------------------- the screen
+
+/** Cells around the 30-character threshold: base64 runs of 25–35 characters (line breaks included), words, nulls. */
+const screenCell = fc.oneof(
+  fc.constant(null),
+  textOf(ASCII_PRINTABLE, 1),
+  fc
+    .tuple(fc.string({ unit: fc.constantFrom(..."AZaz09+/\r\n"), minLength: 25, maxLength: 35 }), fc.constantFrom("", "=", "==", " x", "-"))
+    .map(([run, tail]) => `cmd ${run}${tail}`),
+);
+
+test("property: the sliced screen finds the rows one str.contains finds, and every row where the decoder finds a run", () => {
+  fc.assert(
+    fc.property(fc.array(screenCell, { minLength: 1, maxLength: 60 }), fc.integer({ min: 2, max: 6 }), (cells, slices) => {
+      const text = pl.Series("CommandLine", cells, pl.Utf8);
+      const pattern = "[A-Za-z0-9+/\\r\\n]{30,}";
+      const whole = Array.from(screenRows(text, pattern, { slices: 1 }));
+      const sliced = Array.from(screenRows(text, pattern, { slices, minRows: 0 }));
+      assert.deepEqual(sliced, whole, `${slices} slices`);
+      // The decoder decodes only runs that candidateSpans finds: no such row may be screened out.
+      const decoderRows = cells.flatMap((c, r) => (c !== null && candidateSpans(c, 30).length > 0 ? [r] : []));
+      assert.deepEqual(whole, decoderRows);
+    }),
+    runs(60),
   );
 });

@@ -77,3 +77,12 @@ test("parallel unpackDf: small inputs stay in this thread", () => {
   assert.ok(base64.unpackDf(df, { column: "CommandLine" }).height > 0); // default minRows: 2000 screened rows
   assert.equal(workerStats.jobs, before);
 });
+
+test("parallel unpackDf: big chunks (columns built from distinct values) give the records small chunks give", () => {
+  const df = pl.DataFrame({ CommandLine: cells(9000, 4) });
+  const one = base64.unpackDf(df, { column: "CommandLine", parallel: { workers: 0 } }); // one chunk of every item
+  assert.ok(one.height >= 5000, `${one.height} items`);
+  const small = base64.unpackDf(df, { column: "CommandLine", parallel: { workers: 1, minRows: 0, chunkRows: 700 } });
+  assert.deepEqual(small.schema, one.schema);
+  assert.deepEqual(comparable(small), comparable(one));
+});

@@ -5,7 +5,7 @@
  * and every error text masked.
  */
 import https from "node:https";
-import axios, { type AxiosResponse } from "axios";
+import type { AxiosInstance, AxiosResponse, AxiosStatic } from "axios";
 import { parseRetryAfter } from "../../common/retryAfter";
 import { onAbort } from "../../common/interrupt";
 import { QueryError, dataMessages as msg } from "../messages";
@@ -69,6 +69,17 @@ function describe(request: LiveHttpRequest): string {
   }
 }
 
+/*
+ * axios loads on the first request, not at `require("huntlab")` (about a tenth
+ * of a second, and most notebooks never connect). Its CommonJS build exports
+ * the instance itself.
+ */
+let axiosModule: AxiosStatic | undefined;
+function loadAxios(): AxiosStatic {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (axiosModule ??= require("axios") as AxiosStatic);
+}
+
 /** Creates the shared client of one provider. */
 export function createLiveHttp(options: LiveHttpOptions): LiveHttp {
   const retries = options.retries ?? 3;
@@ -77,7 +88,9 @@ export function createLiveHttp(options: LiveHttpOptions): LiveHttp {
   const verify = options.verifyTls ?? true;
   const mask = options.mask;
   const agent = new https.Agent({ rejectUnauthorized: verify, keepAlive: true });
-  const client = axios.create({
+  // Made on the first request: axios loads then, not at `require("huntlab")`.
+  let client: AxiosInstance | undefined;
+  const http = (): AxiosInstance => (client ??= loadAxios().create({
     httpsAgent: agent,
     proxy: false,
     maxRedirects: 0,
@@ -85,7 +98,7 @@ export function createLiveHttp(options: LiveHttpOptions): LiveHttp {
     // Statuses are judged below, not by axios.
     validateStatus: () => true,
     transitional: { clarifyTimeoutError: true },
-  });
+  }));
 
   return {
     async request(request: LiveHttpRequest): Promise<LiveHttpResponse> {
@@ -103,7 +116,7 @@ export function createLiveHttp(options: LiveHttpOptions): LiveHttp {
       for (let attempt = 0; ; attempt += 1) {
         let response: AxiosResponse;
         try {
-          response = await client.request({
+          response = await http().request({
             method: request.method,
             url: request.url,
             headers,

@@ -5,7 +5,7 @@
  */
 import pl from "nodejs-polars";
 import type { DataFrame } from "nodejs-polars";
-import { unpackCells, type CellsUnpacked, type ResolvedBase64Limits } from "../base64Unpack";
+import { cellsFrame, type Base64ChunkInput, type ResolvedBase64Limits } from "../base64Unpack";
 import { BUILTIN_DEFINITIONS, type IocTypeDefinition } from "../iocPatterns";
 import { scanColumns, type ScanResult, type ScanSettings } from "../iocScan";
 import type { TaskName } from "./pool";
@@ -77,17 +77,21 @@ export function mergeScanFrames(parts: readonly (DataFrame | Uint8Array)[]): Dat
   return frames.length === 1 ? frames[0] : pl.concat(frames, { how: "vertical" });
 }
 
+/** A result frame as Arrow IPC bytes, transferred (not copied) to the caller. */
+function ipcResult(frame: DataFrame): { result: Uint8Array; transfer: ArrayBuffer[] } {
+  // A fresh copy owns its ArrayBuffer, so it can be transferred.
+  const bytes = new Uint8Array(frame.writeIPC());
+  return { result: bytes, transfer: [bytes.buffer as ArrayBuffer] };
+}
+
 /** Runs chunk `payload` of a `task` job (in a worker): its result and the buffers to transfer. */
 export function runTask(task: TaskName, args: unknown, payload: unknown): { result: unknown; transfer: ArrayBuffer[] } {
   if (task === "ioc") {
     const { ipc, offset } = payload as IocChunkInput;
     const { types, settings } = args as IocTaskArgs;
     const frame = pl.readIPC(Buffer.from(ipc.buffer, ipc.byteOffset, ipc.byteLength));
-    const out = iocChunk(frame.getColumns(), offset, builtinDefs(types), settings).writeIPC();
-    // A fresh copy owns its ArrayBuffer, so it can be transferred.
-    const bytes = new Uint8Array(out);
-    return { result: bytes, transfer: [bytes.buffer as ArrayBuffer] };
+    return ipcResult(iocChunk(frame.getColumns(), offset, builtinDefs(types), settings));
   }
-  const r: CellsUnpacked = unpackCells(payload as (string | null)[], args as ResolvedBase64Limits);
-  return { result: r, transfer: [] };
+  const { cells, rows } = payload as Base64ChunkInput;
+  return ipcResult(cellsFrame(cells, rows, args as ResolvedBase64Limits));
 }

@@ -1,0 +1,124 @@
+/**
+ * The one-pass CSV reader (src/data/csv.ts): the sample is exactly the
+ * header and the first `inferSchemaLength` rows, however many bytes they
+ * take; values the time format misses are counted right when the column also
+ * holds nulls and empty values; and the result equals a plain read whose time
+ * columns go through the full parser.
+ */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { test } from "node:test";
+import pl from "nodejs-polars";
+import { readCsvFile } from "../../src/data/csv";
+import { parseTimeSeries } from "../../src/data/timeParsing";
+import { tempDir } from "../helpers/tmp";
+
+const unitOf = (s: pl.Series): string | undefined => (s.dtype as unknown as { timeUnit?: string }).timeUnit;
+
+/** Rows of `width` bytes or so: `n` rows take `n × width` bytes. */
+function wideRows(n: number, time: (i: number) => string, width: number): string[] {
+  const pad = "x".repeat(width);
+  const rows: string[] = [];
+  for (let i = 0; i < n; i += 1) rows.push(`${time(i)},${i},${pad}`);
+  return rows;
+}
+
+const second = (i: number) => `2026-11-01 10:${String(Math.floor(i / 60) % 60).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}`;
+
+test("the sample is the first inferSchemaLength rows even when they take several MB: later rows do not set the time unit", () => {
+  const dir = tempDir();
+  const file = path.join(dir, "wide.csv");
+  // 10,000 rows of ~400 bytes (4 MB, more than one first read) in whole seconds, then rows whose text has 7 fraction digits.
+  const rows = ["TimeGenerated,n,pad", ...wideRows(10_000, second, 400), ...wideRows(50, (i) => `${second(i)}.0000000`, 400)];
+  fs.writeFileSync(file, rows.join("\n") + "\n");
+  const df = readCsvFile(file);
+  assert.equal(df.height, 10_050);
+  const t = df.getColumn("TimeGenerated");
+  assert.equal(t.dtype.variant, "Datetime");
+  // The sample (whole seconds) asks for ms and no value has digits below the ms: ms. Had the sample gone past row 10,000, its 7 digits would make it ns.
+  assert.equal(unitOf(t), "ms");
+  // One more row in the sample and the 7-digit text is in it: ns.
+  assert.equal(unitOf(readCsvFile(file, { inferSchemaLength: 10_001 }).getColumn("TimeGenerated")), "ns");
+});
+
+test("a file of exactly the header and inferSchemaLength rows, with or without a last newline, is read whole and typed", () => {
+  const dir = tempDir();
+  for (const [name, end] of [["nl.csv", "\n"], ["no-nl.csv", ""]] as const) {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, ["TimeGenerated,n,pad", ...wideRows(30, second, 10)].join("\n") + end);
+    for (const sample of [29, 30, 31]) {
+      const df = readCsvFile(file, { inferSchemaLength: sample });
+      assert.equal(df.height, 30, `${name} sample ${sample}`);
+      assert.equal(df.getColumn("TimeGenerated").dtype.variant, "Datetime", `${name} sample ${sample}`);
+      assert.equal(df.getColumn("n").dtype.variant, "Int64", `${name} sample ${sample}`);
+    }
+  }
+});
+
+test("a time column with nulls and empty values keeps them as nulls; a value the format misses goes to the full parser", () => {
+  const dir = tempDir();
+  const file = path.join(dir, "gaps.csv");
+  const rows = ["TimeGenerated,StartTime,n"];
+  for (let i = 0; i < 60; i += 1) {
+    // Missing fields (null), quoted empty strings and whitespace alone, among ISO times.
+    const t = i % 7 === 3 ? "" : i % 11 === 5 ? '""' : `2026-11-01T10:00:${String(i).padStart(2, "0")}Z`;
+    rows.push(`${t},${i % 5 === 0 ? '""' : `2026-11-01 09:00:${String(i).padStart(2, "0")}`},${i}`);
+  }
+  // After the sample: one value in another format (parsed by the full parser) in TimeGenerated, one that is no time in StartTime.
+  rows.push("11/2/2026 3:21 PM,soon,60");
+  fs.writeFileSync(file, rows.join("\n") + "\n");
+  const df = readCsvFile(file, { inferSchemaLength: 20 });
+  const t = df.getColumn("TimeGenerated");
+  assert.equal(t.dtype.variant, "Datetime");
+  const values = t.toArray() as unknown as (Date | null)[];
+  assert.equal(values[3], null);
+  assert.equal(values[5], null);
+  assert.equal(values[0]?.toISOString(), "2026-11-01T10:00:00.000Z");
+  assert.equal(values[60]?.toISOString(), "2026-11-02T15:21:00.000Z");
+  // A column with a value that is no time stays text, its values as written.
+  assert.equal(df.getColumn("StartTime").dtype.variant, "String");
+  assert.equal(df.getColumn("StartTime").toArray()[60], "soon");
+  // Without the late value: only nulls and empty values besides times, so the sample's format missed nothing.
+  fs.writeFileSync(file, rows.slice(0, -1).join("\n") + "\n");
+  const clean = readCsvFile(file, { inferSchemaLength: 20 });
+  assert.equal(clean.getColumn("TimeGenerated").dtype.variant, "Datetime");
+  assert.equal(clean.getColumn("TimeGenerated").nullCount(), rows.slice(1, -1).filter((r) => r.startsWith(",") || r.startsWith('""')).length);
+  assert.equal(clean.getColumn("StartTime").dtype.variant, "Datetime");
+});
+
+test("the one-pass read equals a plain text read whose time columns go through the full parser", () => {
+  const dir = tempDir();
+  const file = path.join(dir, "mixed.csv");
+  const rows = ["TimeGenerated,Account,EventID,CreatedDateTime,Score"];
+  for (let i = 0; i < 3_000; i += 1) {
+    const frac = i % 3 === 0 ? "" : i % 3 === 1 ? `.${String(i % 1000).padStart(3, "0")}` : `.${String(i).padStart(7, "0")}`;
+    rows.push(`2026-11-01T10:${String(Math.floor(i / 60) % 60).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}${frac}Z,"CONTOSO\\u${i % 13}",${4600 + (i % 40)},${i % 97 === 0 ? "" : `2/${1 + (i % 27)}/19 ${1 + (i % 12)}:0${i % 10} PM`},${(i * 0.37).toFixed(2)}`);
+  }
+  fs.writeFileSync(file, rows.join("\n") + "\n");
+  const got = readCsvFile(file, { inferSchemaLength: 500 });
+  const text = pl.readCSV(file, { inferSchemaLength: 0 });
+  for (const name of ["TimeGenerated", "CreatedDateTime"]) {
+    const want = parseTimeSeries(text.getColumn(name));
+    assert.ok(want.parsed, name);
+    assert.equal(unitOf(got.getColumn(name)), unitOf(want.series), name);
+    assert.deepEqual(got.getColumn(name).cast(pl.Int64).toArray(), want.series.cast(pl.Int64).toArray(), name);
+  }
+  assert.deepEqual(got.getColumn("Account").toArray(), text.getColumn("Account").toArray());
+  assert.equal(got.getColumn("EventID").dtype.variant, "Int64");
+  assert.equal(got.getColumn("Score").dtype.variant, "Float64");
+});
+
+test("a column without a header name is column_<i>, as before; names that look like patterns or frame members stay as written", () => {
+  const dir = tempDir();
+  const file = path.join(dir, "names.csv");
+  const rows = ["TimeGenerated,,*,^x.*$,select,__proto__"];
+  for (let i = 0; i < 40; i += 1) rows.push(`2026-11-01 10:00:${String(i).padStart(2, "0")},${i},${i + 1},${i + 2},s${i},p${i}`);
+  fs.writeFileSync(file, rows.join("\n") + "\n");
+  for (const sample of [10, 100]) {
+    const df = readCsvFile(file, { inferSchemaLength: sample });
+    assert.deepEqual(Reflect.ownKeys(df).filter((k) => typeof k === "string"), ["TimeGenerated", "column_1", "*", "^x.*$", "select", "__proto__"]);
+    assert.deepEqual(df.dtypes.map((d) => d.variant), ["Datetime", "Int64", "Int64", "Int64", "String", "String"]);
+    assert.deepEqual(df.row(39), [new Date("2026-11-01T10:00:39.000Z"), 39, 40, 41, "s39", "p39"]);
+  }
+});

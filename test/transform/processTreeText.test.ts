@@ -1,0 +1,155 @@
+/**
+ * The tree's text columns written as CSV bytes (processTreeText.ts) and the
+ * integer lookups behind them (processTreeSteps.ts), against plain
+ * references: polars' own strftime, JS string joins and counts, and the
+ * parent each generated event really has.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import pl from "nodejs-polars";
+import { buildProcessTree } from "../../src/transform/processTree";
+import { treePaths } from "../../src/transform/processTreeSteps";
+import { keyColumn, treeTextColumns, type KeyParts } from "../../src/transform/processTreeText";
+import { generate4688 } from "../helpers/processEvents";
+import { seededRandom } from "../helpers/random";
+
+const col = <T>(df: pl.DataFrame, c: string): T[] => df.getColumn(c).toArray() as unknown as T[];
+
+/** `image|id|time` for each node of `parts`, joined in JS, with `#n` for repeats. */
+function plainKeys(parts: KeyParts, times: string[]): string[] {
+  return Array.from(parts.image, (_, i) => `${parts.images[parts.image[i]]}|${parts.ids[parts.id[i]]}|${times[i]}${parts.nth[i] > 1 ? `#${parts.nth[i]}` : ""}`);
+}
+
+/** polars' text of µs times (`%Y-%m-%d %H:%M:%S%.6f`), NaT for -Infinity. */
+function polarsTimes(us: number[]): string[] {
+  return col<string | null>(
+    pl.DataFrame([pl.Series("us", us.map((t) => (t === -Infinity ? null : t)), pl.Float64)]).select(pl.col("us").cast(pl.Int64).cast(pl.Datetime("us")).dt.strftime("%Y-%m-%d %H:%M:%S%.6f").alias("t")),
+    "t",
+  ).map((t) => t ?? "NaT");
+}
+
+describe("process tree text columns", () => {
+  it("writes times as polars does, across days, leap years, before 1970 and outside years 0-9999", () => {
+    const random = seededRandom(5);
+    const DAY = 86_400_000_000;
+    const times = [
+      0, -10, 10, -DAY, DAY - 10, Date.UTC(2024, 1, 29, 23, 59, 59, 999) * 1000 + 990, Date.UTC(2000, 2, 1) * 1000, Date.UTC(1900, 1, 28) * 1000,
+      -62_167_219_200_000_000, 253_402_300_799_999_990, 253_402_300_800_000_000, -62_167_219_200_000_010, -Infinity,
+      ...Array.from({ length: 300 }, () => Math.round((random() - 0.3) * 4e17 / 10) * 10),
+    ];
+    const parts: KeyParts = { image: new Uint32Array(times.length), id: new Uint32Array(times.length), time: Float64Array.from(times), nth: new Uint32Array(times.length), images: ["a"], ids: ["1"] };
+    const keys = col<string>(pl.DataFrame([keyColumn(parts, Array.from(times, (_, i) => i))]), "key");
+    assert.deepEqual(keys, plainKeys(parts, polarsTimes(times)));
+  });
+
+  it("quotes what log data may hold: commas, quotes, newlines, pipes, non-ASCII; one chunk or many", () => {
+    const images = ['c:\\a,b.exe', 'say "hi".exe', "line\nbreak\r\n.exe", "p|ipe", "", "ünï©ødé 进程.exe", '"', ","];
+    const ids = ["0x1", "NaN", "a,b", '"q"', "x\ny"];
+    const n = 200;
+    const parts: KeyParts = {
+      image: Uint32Array.from({ length: n }, (_, i) => i % images.length),
+      id: Uint32Array.from({ length: n }, (_, i) => (i * 7) % ids.length),
+      time: Float64Array.from({ length: n }, (_, i) => (i % 9 === 0 ? -Infinity : 1.7e15 + i * 10)),
+      nth: Uint32Array.from({ length: n }, (_, i) => i % 5),
+      images,
+      ids,
+    };
+    const order = Array.from({ length: n }, (_, i) => (i * 37) % n);
+    const expected = order.map((i) => plainKeys(parts, polarsTimes(Array.from(parts.time)))[i]);
+    assert.deepEqual(keyColumn(parts, order).toArray(), expected);
+    // Chunks of ~100 bytes: a polars read per few rows.
+    assert.deepEqual(keyColumn(parts, order, "key", 100).toArray(), expected);
+  });
+
+  it("writes the same paths in small chunks (paths rebuilt from the ancestors) as in one", () => {
+    // A deep chain, siblings, a second root and a cycle row (level 1 with a parent), in tree order.
+    const parentPos = Int32Array.of(-1, 0, 1, 2, 3, 2, 0, -1, 7, 7, 9);
+    const level = Int32Array.of(1, 2, 3, 4, 5, 4, 2, 1, 2, 2, 3);
+    parentPos[10] = 9;
+    const node = Int32Array.from({ length: parentPos.length }, (_, k) => k);
+    const sourceIndex = Int32Array.from({ length: parentPos.length }, (_, k) => 1000 - k * 7);
+    const rows = { node, parentPos, level, sourceIndex, width: 5 };
+    const whole = treeTextColumns(rows);
+    for (const chunk of [30, 45, 64, 200]) assert.deepEqual(treeTextColumns(rows, undefined, chunk).toRecords(), whole.toRecords(), `chunk ${chunk}`);
+    assert.deepEqual(col(whole, "path"), treePaths(parentPos, level, sourceIndex, 5).toArray());
+    assert.deepEqual(col(whole, "parent_index"), Array.from(parentPos, (p) => (p >= 0 ? String(sourceIndex[p]).padStart(5, "0") : null)));
+    assert.deepEqual(col(whole, "NodeRole"), ["root", "branch", "branch", "branch", "leaf", "leaf", "leaf", "root", "leaf", "branch", "leaf"]);
+    assert.deepEqual(col(whole, "IsBranch"), [false, true, true, true, false, false, false, false, false, true, false]);
+  });
+
+  it("keys every event by its own image|id|time and numbers repeats in key order (PID reuse, copies, duplicates, odd text)", () => {
+    const { df } = generate4688(4000, { seed: 9, hosts: 3, pidPool: 700 });
+    // Copies on other hosts (every key repeats), rows exported twice, names and ids with separators and quotes.
+    const odd = df.withColumns(
+      pl.col("NewProcessName").str.replace("cmd", 'c|m,"d').alias("NewProcessName"),
+      pl.col("ParentProcessName").str.replace("cmd", 'c|m,"d').alias("ParentProcessName"),
+    );
+    const copies = [0, 1].map((k) => odd.withColumns(pl.concatString([pl.col("Computer"), pl.lit(`-${k}`)], "").alias("Computer")));
+    const input = pl.concat([...copies, odd.slice(50, 20)]);
+    const tree = buildProcessTree(input);
+    const keys = col<string>(tree, "proc_key");
+    assert.equal(new Set(keys).size, keys.length);
+    // Events: the key without its #n is lower(image)|id|time, as polars writes them.
+    const events = tree.filter(pl.col("IsInferred").not());
+    const own = col<string>(
+      events.select(pl.concatString([pl.col("NewProcessName").str.toLowerCase(), pl.col("NewProcessId"), pl.col("TimeGenerated").cast(pl.Datetime("us")).dt.strftime("%Y-%m-%d %H:%M:%S%.6f")], "|").alias("k")),
+      "k",
+    );
+    assert.deepEqual(col<string>(events, "proc_key").map((k) => k.replace(/#\d+$/, "")), own);
+    // Repeats: numbered 2, 3… in time order (ties in input row order), as a plain count.
+    const byTime = events.select(pl.col("proc_key"), pl.col("TimeGenerated"), pl.col("source_index")).sort(["TimeGenerated", "source_index"]);
+    const seen = new Map<string, number>();
+    for (const key of col<string>(byTime, "proc_key")) {
+      const base = key.replace(/#\d+$/, "");
+      const count = (seen.get(base) ?? 0) + 1;
+      seen.set(base, count);
+      assert.equal(key, count > 1 ? `${base}#${count}` : base);
+    }
+    // Every parent_key is the key of the row its path says is the parent.
+    const byPath = new Map(col<string>(tree, "path").map((p, i) => [p, keys[i]]));
+    col<string>(tree, "path").forEach((path, i) => {
+      const up = path.includes("/") ? byPath.get(path.slice(0, path.lastIndexOf("/"))) : null;
+      assert.equal(col<string | null>(tree, "parent_key")[i], up ?? null);
+    });
+  });
+
+  it("matches parents by host, id and image when they are too many to index an array by (sparse codes)", () => {
+    // 2,000 events: 100 hosts × 120 images × ~1,000 ids, each a child of an earlier event of its host.
+    const random = seededRandom(3);
+    const n = 2000;
+    const host: string[] = [];
+    const pid: string[] = [];
+    const image: string[] = [];
+    const ppid: string[] = [];
+    const parentImage: string[] = [];
+    const parentRow: number[] = [];
+    for (let i = 0; i < n; i += 1) {
+      host.push(`h${i % 100}`);
+      pid.push(String(1000 + i));
+      image.push(`C:\\x\\img${Math.floor(random() * 120)}.exe`);
+      const candidates = i >= 100 ? Math.floor(i / 100) : 0;
+      const p = candidates ? (i % 100) + 100 * Math.floor(random() * candidates) : -1;
+      parentRow.push(p);
+      ppid.push(p >= 0 ? pid[p] : "4");
+      parentImage.push(p >= 0 ? image[p].toUpperCase() : "System");
+    }
+    const df = pl.DataFrame({
+      EventID: Array.from({ length: n }, () => 4688),
+      TimeGenerated: Array.from({ length: n }, (_, i) => new Date(Date.UTC(2024, 0, 1) + i * 1000)),
+      Computer: host,
+      NewProcessId: pid,
+      NewProcessName: image,
+      ProcessId: ppid,
+      ParentProcessName: parentImage,
+    });
+    const tree = buildProcessTree(df);
+    const events = tree.filter(pl.col("IsInferred").not());
+    const keyOfRow = new Map(col<string>(events, "source_index").map((s, k) => [Number(s), col<string>(events, "proc_key")[k]]));
+    const parentKeys = col<string | null>(events, "parent_key");
+    col<string>(events, "source_index").forEach((s, k) => {
+      const p = parentRow[Number(s)];
+      if (p >= 0) assert.equal(parentKeys[k], keyOfRow.get(p));
+      else assert.match(parentKeys[k] ?? "", /^system\|4\|1970/);
+    });
+  });
+});
