@@ -312,7 +312,8 @@ function tapFailures(file, maxLines = 12) {
   const failures = [];
   for (let i = 0; i < lines.length; i++) {
     const m = /^(\s*)not ok \d+ - (.*)$/.exec(lines[i]);
-    if (!m) continue;
+    // A todo or skipped test's "not ok" is not a failure (TAP directives).
+    if (!m || /#\s*(TODO|SKIP)\b/i.test(m[2])) continue;
     const indent = m[1];
     const detail = [];
     let inError = false;
