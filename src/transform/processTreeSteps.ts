@@ -62,8 +62,6 @@ export const PROCESS_TREE_COLUMNS = [
 
 /** The key time of inferred parents (MSTICPy's). */
 const EPOCH_KEY_TIME = "1970-01-01 00:00:00.000000";
-/** Separator inside lookup strings (never in host names, ids or image paths). */
-const SEP = "\u0000";
 const lit = (v: string): pl.Expr => pl.lit(v);
 const hasColumn = (df: pl.DataFrame, column: string | undefined): column is string => !!column && df.columns.includes(column);
 
@@ -1037,8 +1035,8 @@ export interface TreeLayout {
   treeOrder: Int32Array;
   /**
    * Source indices (padded) from the root down to the node, `/`-separated, per
-   * node. Built on first use: the tree itself builds its paths in polars
-   * ({@link treePaths}), never as 200k JS strings.
+   * node. Built on first use: the tree itself writes its paths as bytes
+   * (processTreeText.ts, `treeTextColumns`), never as 200k JS strings.
    */
   readonly path: string[];
   /** Number of path segments: roots are 1. */
@@ -1146,109 +1144,6 @@ function layoutPaths(parent: Int32Array, treeOrder: Int32Array, reached: Uint8Ar
     path[i] = reached[i] && parent[i] >= 0 ? `${path[parent[i]]}/${label}` : label;
   }
   return path;
-}
-
-/**
- * Paths of the rows of a tree (rows in tree order, so a parent's path is
- * written before its children's): each row's path is its parent's path + "/"
- * + its own padded source index. `parentPos`: row of each row's parent (-1:
- * none); `level`: 1 for roots and for rows caught in a parent cycle (their
- * path is their own label); `sourceIndex`: each row's source index, written
- * with `width` digits. See {@link treeText}.
- */
-export function treePaths(parentPos: Int32Array, level: Int32Array, sourceIndex: Int32Array, width: number): pl.Series {
-  return treeText(parentPos, level, sourceIndex, width).getColumn("path");
-}
-
-/**
- * The text columns of a tree's rows, `source_index`, `parent_index` (null for
- * roots) and `path` ({@link treePaths}), from one buffer: labels are
- * fixed-width digits, so every path's length is known and each is copied
- * byte for byte from its parent's; polars reads the buffer as CSV. Building
- * 200k strings in JS and handing them to polars one by one costs several
- * times more (the strings are garbage, and the hand-over copies each), and
- * so does formatting the numbers in polars (a cast and a pad per column).
- */
-export function treeText(parentPos: Int32Array, level: Int32Array, sourceIndex: Int32Array, width: number): pl.DataFrame {
-  const total = level.length;
-  const HEADER = "source_index,parent_index,path\n";
-  const length = new Int32Array(total);
-  let size = HEADER.length;
-  for (let k = 0; k < total; k += 1) {
-    length[k] = level[k] * (width + 1) - 1;
-    size += width + 1 + (parentPos[k] >= 0 ? width : 0) + 1 + length[k] + 1;
-  }
-  const buffer = Buffer.allocUnsafe(size);
-  buffer.write(HEADER, 0, "latin1");
-  const offset = new Int32Array(total);
-  let at = HEADER.length;
-  const digits = (value: number): void => {
-    for (let d = width - 1; d >= 0; d -= 1) {
-      buffer[at + d] = 0x30 + (value % 10);
-      value = Math.floor(value / 10);
-    }
-    at += width;
-  };
-  for (let k = 0; k < total; k += 1) {
-    const p = parentPos[k];
-    digits(sourceIndex[k]);
-    buffer[at++] = 0x2c; // ","
-    if (p >= 0) digits(sourceIndex[p]);
-    buffer[at++] = 0x2c;
-    offset[k] = at;
-    if (level[k] > 1) {
-      buffer.copyWithin(at, offset[p], offset[p] + length[p]);
-      at += length[p];
-      buffer[at++] = 0x2f; // "/"
-    }
-    digits(sourceIndex[k]);
-    buffer[at++] = 0x0a; // "\n"
-  }
-  // Every column as text (digits: no inference); no quoting is needed; an empty parent_index is null.
-  return pl.readCSV(buffer, { inferSchemaLength: 0 });
-}
-
-// ---------------------------------------------------------------- roles
-
-/**
- * Roles step: `IsRoot` (no parent), `IsLeaf` (no children), `IsBranch`
- * (neither) and `NodeRole` (root, branch, leaf, or isolated: a root without
- * children) of each row, from the row of its parent (-1: none). The flags
- * are typed arrays cast to booleans; the words are written into one buffer
- * read as CSV (a when/then choosing among text literals costs several times
- * more on 200k rows).
- */
-export function nodeRoles(parentRow: Int32Array): pl.DataFrame {
-  const total = parentRow.length;
-  const isLeaf = new Uint8Array(total).fill(1);
-  const isRoot = new Uint8Array(total);
-  for (let k = 0; k < total; k += 1) {
-    const p = parentRow[k];
-    if (p >= 0) isLeaf[p] = 0;
-    else isRoot[k] = 1;
-  }
-  const isBranch = new Uint8Array(total);
-  // Role words by isRoot * 2 + isLeaf.
-  const words = ["branch", "leaf", "root", "isolated"].map((w) => Buffer.from(`${w}\n`, "latin1"));
-  const HEADER = "NodeRole\n";
-  let size = HEADER.length;
-  for (let k = 0; k < total; k += 1) {
-    isBranch[k] = isRoot[k] | isLeaf[k] ? 0 : 1;
-    size += words[isRoot[k] * 2 + isLeaf[k]].length;
-  }
-  const buffer = Buffer.allocUnsafe(size);
-  let at = buffer.write(HEADER, 0, "latin1");
-  for (let k = 0; k < total; k += 1) {
-    const word = words[isRoot[k] * 2 + isLeaf[k]];
-    for (let b = 0; b < word.length; b += 1) buffer[at + b] = word[b];
-    at += word.length;
-  }
-  return pl.DataFrame([
-    pl.Series("IsRoot", isRoot).cast(pl.Bool),
-    pl.Series("IsLeaf", isLeaf).cast(pl.Bool),
-    pl.Series("IsBranch", isBranch).cast(pl.Bool),
-    pl.readCSV(buffer, { inferSchemaLength: 0 }).getColumn("NodeRole"),
-  ]);
 }
 
 // ---------------------------------------------------------------- output

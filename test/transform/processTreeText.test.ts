@@ -8,7 +8,6 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import pl from "nodejs-polars";
 import { buildProcessTree } from "../../src/transform/processTree";
-import { treePaths } from "../../src/transform/processTreeSteps";
 import { keyColumn, treeTextColumns, type KeyParts } from "../../src/transform/processTreeText";
 import { generate4688 } from "../helpers/processEvents";
 import { seededRandom } from "../helpers/random";
@@ -71,7 +70,13 @@ describe("process tree text columns", () => {
     const rows = { node, parentPos, level, sourceIndex, width: 5 };
     const whole = treeTextColumns(rows);
     for (const chunk of [30, 45, 64, 200]) assert.deepEqual(treeTextColumns(rows, undefined, chunk).toRecords(), whole.toRecords(), `chunk ${chunk}`);
-    assert.deepEqual(col(whole, "path"), treePaths(parentPos, level, sourceIndex, 5).toArray());
+    // Plain JS: a row's path is its parent's + "/" + its padded index; level 1 rows (roots, cycle rows) only their own.
+    const expected: string[] = [];
+    parentPos.forEach((p, k) => {
+      const label = String(sourceIndex[k]).padStart(5, "0");
+      expected.push(level[k] > 1 && p >= 0 ? `${expected[p]}/${label}` : label);
+    });
+    assert.deepEqual(col(whole, "path"), expected);
     assert.deepEqual(col(whole, "parent_index"), Array.from(parentPos, (p) => (p >= 0 ? String(sourceIndex[p]).padStart(5, "0") : null)));
     assert.deepEqual(col(whole, "NodeRole"), ["root", "branch", "branch", "branch", "leaf", "leaf", "leaf", "root", "leaf", "branch", "leaf"]);
     assert.deepEqual(col(whole, "IsBranch"), [false, true, true, true, false, false, false, false, false, true, false]);
