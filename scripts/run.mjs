@@ -14,7 +14,7 @@
  *     .venv, pip-installed there when missing (scripts/lab.mjs).
  * Then it runs the task with that Node first on PATH.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -127,6 +127,9 @@ function listFiles(dir, filter) {
 /** dist/ from src/, rebuilt when any source is newer than the last build. */
 function ensureBuild(nodeBin, env, force = false) {
   const stamp = path.join(ROOT, "dist", ".built");
+  // Under `npm test`, dist/ was brought up to date once at the start: the `npm run hunt|lab`
+  // the tests start must not rebuild it (a src/ edit meanwhile) while another lane's kernels import it.
+  if (!force && preparedForTest() && fs.existsSync(stamp)) return;
   const sources = [...listFiles(path.join(ROOT, "src"), () => true), path.join(ROOT, "tsconfig.json"), path.join(ROOT, "package.json")];
   if (!force && newerThan(stamp, sources)) return;
   log("compiling src/ → dist/…");
@@ -168,6 +171,21 @@ function ensureKernels(nodeBin) {
       language: "typescript",
     });
   }
+}
+
+/** Whether this runs under `npm test`, which has built dist/ and written the kernel specs (see taskTest). */
+function preparedForTest() {
+  return process.env.HUNTLAB_TEST_PREPARED === ROOT;
+}
+
+/**
+ * The kernel specs, unless `npm test` wrote them already: rewriting a kernel.json
+ * while another lane's kernel is being started from it could let that start read a
+ * half-written file.
+ */
+function ensureKernelsOnce(nodeBin) {
+  if (preparedForTest() && fs.existsSync(path.join(JUPYTER_DIR, "kernels", "tslab", "kernel.json"))) return;
+  ensureKernels(nodeBin);
 }
 
 function denoBinary() {
@@ -242,7 +260,7 @@ function chooseJupyter(env, install) {
 
 async function taskLab({ nodeBin, env }) {
   ensureBuild(nodeBin, env);
-  ensureKernels(nodeBin);
+  ensureKernelsOnce(nodeBin);
   // `--no-install` is ours; everything else goes to Jupyter (`npm run lab -- --no-browser --port 8899`).
   const given = process.argv.slice(3);
   const install = !given.includes("--no-install") && !process.env.HUNTLAB_NO_INSTALL;
@@ -275,15 +293,50 @@ function tapCounts(file) {
   return { pass: num("pass"), fail: num("fail") + num("cancelled"), skipped: num("skipped") };
 }
 
-function nodeTests(nodeBin, env, name, files, extra = []) {
+/**
+ * Runs a command without blocking this process, so stages can overlap. With `logFile`
+ * its output goes there and is printed here in one block when it ends (stages running
+ * side by side keep their logs readable); without, it goes to this terminal as it comes.
+ */
+function runAsync(cmd, args, { env, logFile } = {}) {
+  return new Promise((resolve) => {
+    const out = logFile ? fs.openSync(logFile, "w") : "inherit";
+    const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ["ignore", out, out] });
+    let ended = false;
+    const done = (status) => {
+      if (ended) return;
+      ended = true;
+      if (logFile) {
+        fs.closeSync(out);
+        process.stdout.write(fs.readFileSync(logFile, "utf8"));
+      }
+      resolve(status);
+    };
+    child.on("error", (err) => {
+      log(`could not start ${cmd}: ${err.message}`);
+      done(1);
+    });
+    child.on("exit", (code) => done(code ?? 1));
+  });
+}
+
+/** Wall seconds of each stage, by name, for the closing `stages:` line of `npm test` (CI's time budget). */
+const stageTimes = new Map();
+
+/**
+ * One `node --test` stage: spec output (to the terminal, or with `quiet` to
+ * test-results/NAME.log, printed when the stage ends) and a TAP file, test-results/NAME.tap.
+ */
+async function nodeTests(nodeBin, env, name, files, { extra = [], quiet = false } = {}) {
   if (!files.length) return { pass: 0, fail: 0, skipped: 0 };
   const results = path.join(ROOT, "test-results");
   fs.mkdirSync(results, { recursive: true });
   const tap = path.join(results, `${name}.tap`);
   fs.rmSync(tap, { force: true });
-  log(`${name} tests (${files.length} files)…`);
+  const logFile = quiet ? path.join(results, `${name}.log`) : undefined;
+  log(`${name} tests (${files.length} files)…${logFile ? ` (output in ${path.relative(ROOT, logFile)}, printed when the stage ends)` : ""}`);
   const t0 = Date.now();
-  run(
+  const status = await runAsync(
     nodeBin,
     [
       "--import", "tsx", "--test", ...extra,
@@ -291,17 +344,16 @@ function nodeTests(nodeBin, env, name, files, extra = []) {
       "--test-reporter=tap", `--test-reporter-destination=${tap}`,
       ...files.map((f) => path.relative(ROOT, f)),
     ],
-    { env },
+    { env, logFile },
   );
   const counts = tapCounts(tap);
+  // A runner that died without a TAP summary (killed, out of memory) is a failure, not 0 tests.
+  if (status !== 0 && counts.fail === 0) counts.fail = 1;
   const seconds = Math.round((Date.now() - t0) / 1000);
-  stageTimes.push(`${name} ${seconds} s`);
+  stageTimes.set(name, seconds);
   log(`${name}: ${counts.pass} passed, ${counts.fail} failed in ${seconds} s`);
   return counts;
 }
-
-/** "unit 210 s", … for the closing summary of `npm test` (CI's time budget). */
-const stageTimes = [];
 
 /**
  * Each failed test of a stage's TAP file with the first lines of its error, so that
@@ -333,18 +385,30 @@ function tapFailures(file, maxLines = 12) {
   return failures;
 }
 
-function taskTest(ctx) {
-  const { nodeBin, env } = ctx;
-  const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
-  log("type check (tsc --noEmit, strict)…");
-  const typecheckOk = run(nodeBin, [tsc, "-p", "tsconfig.test.json"], { env }) === 0;
-  ensureBuild(nodeBin, env);
+/**
+ * `npm test`: the type check and four stages of `node --test`. The unit tests are
+ * CPU-bound and some carry sanity time limits, so they run first with the machine to
+ * themselves, two files at a time (files are independent: free ports, own temp folders).
+ * The rest is mostly waiting (kernels starting, Chromium rendering, JupyterLab running
+ * cells), so then three lanes run side by side:
+ *   notebooks → browser (the browser checks read the notebooks' executed outputs);
+ *   jupyterlab (its own server on a free port, its own Chromium, a copy of the notebook);
+ *   the type check.
+ * Each stage keeps its TAP file and its output block; `HUNTLAB_TEST_SERIAL=1` runs
+ * everything one after the other with live output, one test file at a time, as before.
+ */
+async function taskTest(ctx) {
+  const { nodeBin } = ctx;
+  const serial = Boolean(process.env.HUNTLAB_TEST_SERIAL);
+  const t0 = Date.now();
+  ensureBuild(nodeBin, ctx.env);
+  const env = { ...ctx.env, HUNTLAB_TEST_PREPARED: ROOT };
   ensureKernels(nodeBin);
   const isTest = (f) => /\.test\.ts$/.test(f);
   const all = listFiles(path.join(ROOT, "test"), isTest);
   const inDir = (d) => (f) => f.startsWith(path.join(ROOT, "test", d) + path.sep);
   const unit = all.filter((f) => !inDir("notebooks")(f) && !inDir("browser")(f) && !inDir("jupyterlab")(f));
-  const totals = { pass: typecheckOk ? 1 : 0, fail: typecheckOk ? 0 : 1, skipped: 0 };
+  const totals = { pass: 0, fail: 0, skipped: 0 };
   const add = (c) => {
     totals.pass += c.pass;
     totals.fail += c.fail;
@@ -357,20 +421,53 @@ function taskTest(ctx) {
     log(`JupyterLab 4 could not be provisioned in .venv: ${lab.error}`);
     add({ pass: 0, fail: 1, skipped: 0 });
   }
-  add(nodeTests(nodeBin, env, "unit", unit));
+  const quiet = !serial;
+  let typecheckOk = true;
+  const typecheck = async () => {
+    const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
+    const logFile = quiet ? path.join(ROOT, "test-results", "typecheck.log") : undefined;
+    fs.mkdirSync(path.join(ROOT, "test-results"), { recursive: true });
+    log(`type check (tsc --noEmit, strict)…${logFile ? " (output printed when it ends)" : ""}`);
+    const started = Date.now();
+    const ok = (await runAsync(nodeBin, [tsc, "-p", "tsconfig.test.json"], { env, logFile })) === 0;
+    stageTimes.set("typecheck", Math.round((Date.now() - started) / 1000));
+    log(`type check: ${ok ? "clean" : "FAILED"}`);
+    typecheckOk = ok;
+    add({ pass: ok ? 1 : 0, fail: ok ? 0 : 1, skipped: 0 });
+  };
   // The notebooks run one at a time (each starts a kernel); the browser checks read their executed outputs.
-  add(nodeTests(nodeBin, env, "notebooks", all.filter(inDir("notebooks")), ["--test-concurrency=1"]));
   // The browser checks must read the notebook just executed, not fall back to fixtures.
   const browserEnv = { ...env, HUNTLAB_EXECUTED_NOTEBOOK: path.join(ROOT, "test-results", "notebooks", "HuntingLab-Completed.ipynb") };
-  add(nodeTests(nodeBin, browserEnv, "browser", all.filter(inDir("browser")), ["--test-concurrency=1"]));
+  const notebookLane = async () => {
+    add(await nodeTests(nodeBin, env, "notebooks", all.filter(inDir("notebooks")), { extra: ["--test-concurrency=1"], quiet }));
+    add(await nodeTests(nodeBin, browserEnv, "browser", all.filter(inDir("browser")), { extra: ["--test-concurrency=1"], quiet }));
+  };
   // The lab notebook driven through JupyterLab's own UI in Chromium.
-  if (labReady) add(nodeTests(nodeBin, env, "jupyterlab", all.filter(inDir("jupyterlab")), ["--test-concurrency=1"]));
-  log(`stages: ${stageTimes.join(", ")}`);
+  const labLane = async () => {
+    if (labReady) add(await nodeTests(nodeBin, env, "jupyterlab", all.filter(inDir("jupyterlab")), { extra: ["--test-concurrency=1"], quiet }));
+  };
+  if (serial) {
+    await typecheck();
+    add(await nodeTests(nodeBin, env, "unit", unit));
+    await notebookLane();
+    await labLane();
+  } else {
+    add(await nodeTests(nodeBin, env, "unit", unit, { extra: ["--test-concurrency=2"] }));
+    await Promise.all([notebookLane(), labLane(), typecheck()]);
+  }
+  const order = ["typecheck", "unit", "notebooks", "browser", "jupyterlab"];
+  const times = order.filter((s) => stageTimes.has(s)).map((s) => `${s} ${stageTimes.get(s)} s`);
+  log(`stages: ${times.join(", ")}; all ${Math.round((Date.now() - t0) / 1000)} s${serial ? " (one after the other)" : " (unit, then side by side: notebooks → browser | jupyterlab | type check)"}`);
   for (const stage of ["unit", "notebooks", "browser", "jupyterlab"]) {
     for (const f of tapFailures(path.join(ROOT, "test-results", `${stage}.tap`))) {
       console.log(`[huntlab] FAILED (${stage}): ${f.name}`);
       for (const line of f.detail) console.log(`    ${line}`);
     }
+  }
+  if (!typecheckOk) {
+    const typeErrors = quiet ? fs.readFileSync(path.join(ROOT, "test-results", "typecheck.log"), "utf8").split("\n").filter((l) => /error TS\d+/.test(l)) : [];
+    console.log(`[huntlab] FAILED (typecheck): tsc -p tsconfig.test.json${typeErrors.length ? ` (${typeErrors.length} errors)` : ""}`);
+    for (const line of typeErrors.slice(0, 12)) console.log(`    ${line}`);
   }
   console.log(`huntlab: ${totals.pass} passed, ${totals.fail} failed` + (totals.skipped ? `, ${totals.skipped} skipped` : ""));
   process.exit(totals.fail ? 1 : 0);
@@ -379,7 +476,7 @@ function taskTest(ctx) {
 const tasks = {
   setup: (ctx) => {
     ensureBuild(ctx.nodeBin, ctx.env);
-    ensureKernels(ctx.nodeBin);
+    ensureKernelsOnce(ctx.nodeBin);
   },
   build: (ctx) => ensureBuild(ctx.nodeBin, ctx.env, true),
   typecheck: (ctx) => process.exit(run(ctx.nodeBin, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.test.json"], { env: ctx.env })),

@@ -14,8 +14,8 @@
  * So, only inside a kernel (a plain script's Ctrl-C is left alone), an interrupt
  * aborts the running operations' AbortSignals; every wait of an operation
  * honours its signal.
- * - tslab: each operation listens for SIGINT while it runs; the listener goes
- *   when the operation ends (tslab keeps its own handler).
+ * - tslab: one SIGINT listener while any operation runs, aborting them all; it
+ *   goes when the last one ends (tslab keeps its own handler).
  * - Deno: one listener, registered once when huntlab is loaded inside
  *   `deno jupyter` and kept for the kernel's life, so Interrupt Kernel never
  *   kills the kernel, whatever the cell is doing; it aborts the huntlab
@@ -124,20 +124,47 @@ function listenForKernelInterrupt(onInterrupt: () => void): (() => void) | undef
   // Ctrl-C still ends it. (Not "is there a SIGINT listener already": while a cell's
   // synchronous part runs, vm's breakOnSigint takes every SIGINT listener off.)
   if (!inTslabKernel()) return undefined;
+  TSLAB.active.add(onInterrupt);
+  armTslabListener();
+  return () => {
+    TSLAB.active.delete(onInterrupt);
+    if (TSLAB.active.size) return;
+    if (TSLAB.state === "on") process.off("SIGINT", TSLAB.listener);
+    TSLAB.state = "off";
+  };
+}
+
+/**
+ * tslab: the running operations' abort callbacks and one SIGINT listener while
+ * any runs (one per operation would pass Node's 10-listener warning with many
+ * lookups at once). The listener goes when the last operation ends, so a
+ * plain Ctrl-C outside operations is tslab's own again.
+ */
+const TSLAB = {
+  active: new Set<() => void>(),
+  state: "off" as "off" | "pending" | "on",
+  listener: () => {
+    // A copy, so an operation that ends while others are aborted cannot upset the loop.
+    for (const abort of [...TSLAB.active]) abort();
+  },
+};
+
+function armTslabListener(): void {
+  if (TSLAB.state !== "off") return;
   // Not now but in a microtask: this may run inside a cell's synchronous part, where
   // vm's breakOnSigint watchdog owns SIGINT; a listener added there is never re-armed
   // when the watchdog hands SIGINT back, and the next interrupt kills the kernel
   // (measured). The microtask runs once the cell's synchronous part has returned.
-  let state: "pending" | "on" | "off" = "pending";
+  TSLAB.state = "pending";
   queueMicrotask(() => {
-    if (state !== "pending") return;
-    state = "on";
-    process.on("SIGINT", onInterrupt);
+    if (TSLAB.state !== "pending") return;
+    if (!TSLAB.active.size) {
+      TSLAB.state = "off";
+      return;
+    }
+    TSLAB.state = "on";
+    process.on("SIGINT", TSLAB.listener);
   });
-  return () => {
-    if (state === "on") process.off("SIGINT", onInterrupt);
-    state = "off";
-  };
 }
 
 /**

@@ -6,11 +6,15 @@
  * needs (values the format missed, the finest unit the values use) come from
  * null counts and integer work on the parsed times: no second pass over the
  * text, no per-row JavaScript.
- * Where the time goes (1M rows, 380 MB): polars' read is ~85% of the CPU
- * time, and on a virtual machine with 4 KB pages most of that is page faults
- * and TLB misses, which transparent huge pages cut (`GLIBC_TUNABLES=
- * glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1` in the kernel's
- * environment; bench/loading.bench.ts measures both).
+ * Where the time goes (1M rows, 380 MB): polars' read is ~70–85% of the CPU
+ * time, and most of that is first touches of the ~600 MB result's pages
+ * (167k minor faults, ~14 µs each on the development VM): a fresh process
+ * cannot do it faster than polars' scan alone (bench/csvReadChild.ts
+ * `floor`). Transparent huge pages cut the faults, but only with
+ * `GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1` in the
+ * kernel's environment (`hugetlb=1` alone leaves polars' threads in their own
+ * arenas, without huge pages); a later read in the same process reuses freed
+ * memory (bench/loading.bench.ts measures each case).
  * A later value that breaks the sampled type makes that column text (the
  * frame survives); a time column with a value the detected format misses goes
  * through the full parser of timeParsing.ts, and stays text if that fails too.
@@ -24,7 +28,7 @@ import type { DataType } from "nodejs-polars";
 import { isTextType } from "../common/dtypes";
 import { columnNames, columnOf, frameHeight, frameOf } from "../common/frames";
 import { runSync, type ReadSteps } from "./collect";
-import { formatHits, likelyFormats, looksLikeTimeColumn, parseTimeSeries, strptimeExpr, textTimeUnit, type TimeUnit } from "./timeParsing";
+import { fractionDigitExprs, likelyFormats, looksLikeTimeColumn, parseTimeSeries, strptimeExpr, unitOfFractionDigits, type TimeUnit } from "./timeParsing";
 
 /** Options of {@link readCsvFile}. */
 export interface CsvReadOptions {
@@ -43,8 +47,6 @@ interface TimePlan {
   /** The unit the sample's text asks for (its fraction digits). */
   sampleUnit: TimeUnit;
 }
-
-const UNIT_RANK: Record<TimeUnit, number> = { ms: 0, us: 1, ns: 2 };
 
 /** polars' "column number N" (1-based) in a CSV parse error: the column whose sampled type a later value broke. */
 const BAD_COLUMN = /at column '.*?' \(column number (\d+)\)/s;
@@ -69,19 +71,35 @@ function scanOptions(sep: string) {
 function withTimes(lf: pl.LazyDataFrame, plans: readonly TimePlan[]): pl.LazyDataFrame {
   if (!plans.length) return lf;
   // The sample's most common format first: a column is almost always in one format.
-  return lf.withColumns(...plans.map((p) => strptimeExpr(pl.col(plain(p.index)), p.formats[0], "ns").alias(parsedName(p.index))));
+  // Exact: a value the format only prefixes (a date-time under `%Y-%m-%d`) is a miss, and its column goes to the full parser.
+  return lf.withColumns(...plans.map((p) => strptimeExpr(pl.col(plain(p.index)), p.formats[0], "ns", true).alias(parsedName(p.index))));
 }
 
 /**
- * Per time column, in one select over the collected frame (polars runs the
- * expressions in parallel): whether any parsed time has digits below the ms
- * (`m<i>`) or the µs (`u<i>`). Integer work only: the values the format
- * missed are counted apart ({@link missedValues}), from null counts.
+ * The unit each time column needs: the coarsest that loses none of its
+ * parsed values' digits, never coarser than its sample's text. Integer work on
+ * the parsed times (`t<i>`), in one select over the collected frame (polars
+ * runs the expressions in parallel), and only the checks the sample's unit
+ * leaves open: none for ns; digits below the µs for µs; digits below the ms
+ * for ms, and below the µs only where there are (each check is a pass and a
+ * column-sized temporary: the common ms case costs one).
  */
-function timeChecks(plainDf: pl.DataFrame, plans: readonly TimePlan[]): pl.DataFrame {
+function valueUnits(plainDf: pl.DataFrame, plans: readonly TimePlan[]): Map<number, TimeUnit> {
+  const units = new Map<number, TimeUnit>();
   const rest = (i: number, div: number) => pl.col(parsedName(i)).cast(pl.Int64).modulo(pl.lit(div).cast(pl.Int64)).neq(0).any();
-  // Plain names only (c<i>, t<i>): no data-derived name can shadow the frame's methods.
-  return plainDf.select(...plans.flatMap((p) => [rest(p.index, 1_000_000).alias(subMsName(p.index)), rest(p.index, 1_000).alias(subUsName(p.index))]));
+  // Plain names only (c<i>, t<i>, m<i>, u<i>): no data-derived name can shadow the frame's methods.
+  const check = (exprs: pl.Expr[]) => (exprs.length ? plainDf.select(...exprs) : plainDf);
+  const first = check(plans.filter((p) => p.sampleUnit !== "ns").map((p) => (p.sampleUnit === "ms" ? rest(p.index, 1_000_000).alias(subMsName(p.index)) : rest(p.index, 1_000).alias(subUsName(p.index)))));
+  const finer: TimePlan[] = [];
+  for (const p of plans) {
+    if (p.sampleUnit === "ns") units.set(p.index, "ns");
+    else if (p.sampleUnit === "us") units.set(p.index, checkOf(first, subUsName(p.index)) === true ? "ns" : "us");
+    else if (checkOf(first, subMsName(p.index)) === true) finer.push(p);
+    else units.set(p.index, "ms");
+  }
+  const second = check(finer.map((p) => rest(p.index, 1_000).alias(subUsName(p.index))));
+  for (const p of finer) units.set(p.index, checkOf(second, subUsName(p.index)) === true ? "ns" : "us");
+  return units;
 }
 
 /**
@@ -96,7 +114,7 @@ function missedValues(plainDf: pl.DataFrame, i: number): number {
   const raw = columnOf(plainDf, plain(i));
   const extraNulls = columnOf(plainDf, parsedName(i)).nullCount() - raw.nullCount();
   if (extraNulls === 0) return 0;
-  // Plain names only (see timeChecks).
+  // Plain names only (see valueUnits).
   const empty = plainDf.select(pl.col(plain(i)).eq(pl.lit("")).sum().alias(failName(i)));
   return extraNulls - Number(checkOf(empty, failName(i)) ?? 0);
 }
@@ -114,19 +132,18 @@ const checkOf = (checks: pl.DataFrame, name: string): unknown => columnOf(checks
  * columns costs ~100 ms, these cost a few.
  */
 function finish(plainDf: pl.DataFrame, names: readonly string[], plans: readonly TimePlan[]): pl.DataFrame {
-  const checks = plans.length ? timeChecks(plainDf, plans) : plainDf;
+  // A value in a format the sample did not show sends its column to the full parser, which tries every format (the text stays if it fails).
+  const missed = new Set(plans.filter((p) => missedValues(plainDf, p.index) > 0).map((p) => p.index));
+  const units = valueUnits(plainDf, plans.filter((p) => !missed.has(p.index)));
   for (const p of plans) {
     const i = p.index;
     let parsed: pl.Series;
-    if (missedValues(plainDf, i) > 0) {
-      // A value in a format the sample did not show: the full parser tries every format (the text stays if it fails).
+    if (missed.has(i)) {
       const full = parseTimeSeries(columnOf(plainDf, plain(i)));
       if (!full.parsed) continue;
       parsed = full.series;
     } else {
-      const needed: TimeUnit = checkOf(checks, subUsName(i)) === true ? "ns" : checkOf(checks, subMsName(i)) === true ? "us" : "ms";
-      const unit = UNIT_RANK[needed] >= UNIT_RANK[p.sampleUnit] ? needed : p.sampleUnit;
-      parsed = columnOf(plainDf, parsedName(i)).cast(pl.Datetime(unit));
+      parsed = columnOf(plainDf, parsedName(i)).cast(pl.Datetime(units.get(i) as TimeUnit));
     }
     plainDf.replaceAtIdx(i, parsed.alias(plain(i)));
   }
@@ -136,22 +153,38 @@ function finish(plainDf: pl.DataFrame, names: readonly string[], plans: readonly
   return named;
 }
 
-/** The time columns of the sample (text columns with time-like names and values) and their formats. */
+/**
+ * The time columns of the sample (text columns with time-like names and
+ * values) and their formats. Every candidate is trimmed in one select, and
+ * the format counts and fraction digits of all of them come from one more:
+ * each polars call costs milliseconds whatever its size, more than 10,000
+ * sampled values take.
+ */
 function timePlans(sample: pl.DataFrame, names: readonly string[]): TimePlan[] {
-  const plans: TimePlan[] = [];
-  names.forEach((name, index) => {
-    if (!looksLikeTimeColumn(name)) return;
-    const col = columnOf(sample, name);
-    if (!isTextType(col.dtype)) return;
-    const trimmed = col.str.strip();
-    const likely = likelyFormats(trimmed);
-    if (!likely.length) return;
-    // The format that parses the most sampled values first (nothing to order when one format fits).
-    const hits = likely.length > 1 ? formatHits(trimmed, likely, "ns") : [1];
-    const formats = likely.map((f, k) => ({ f, n: hits[k] })).sort((a, b) => b.n - a.n).map((x) => x.f);
-    plans.push({ index, formats, sampleUnit: textTimeUnit(trimmed) });
+  const candidates = names.flatMap((name, index) => (looksLikeTimeColumn(name) && isTextType(columnOf(sample, name).dtype) ? [index] : []));
+  if (!candidates.length) return [];
+  // Plain names inside (c<i>): a column's own name may look like a pattern.
+  const trimmed = frameOf(candidates.map((i) => columnOf(sample, names[i]).rename(plain(i)))).select(
+    ...candidates.map((i) => pl.col(plain(i)).str.strip().alias(plain(i))),
+  );
+  const likely = candidates.map((index) => ({ index, formats: likelyFormats(columnOf(trimmed, plain(index))) })).filter((c) => c.formats.length > 0);
+  if (!likely.length) return [];
+  const hitName = (i: number, k: number) => `h${i}_${k}`;
+  const checks = trimmed.select(
+    ...likely.flatMap(({ index, formats }) => {
+      const digits = fractionDigitExprs(pl.col(plain(index)));
+      // Nothing to order when one format fits.
+      const hits = formats.length > 1 ? formats.map((f, k) => strptimeExpr(pl.col(plain(index)), f, "ns", true).isNotNull().sum().alias(hitName(index, k))) : [];
+      return [...hits, digits.finerThanMs.alias(subMsName(index)), digits.finerThanUs.alias(subUsName(index))];
+    }),
+  );
+  return likely.map(({ index, formats }) => {
+    // The format that parses the most sampled values first (a stable sort: ties keep TIME_FORMATS' order).
+    const hits = formats.map((_, k) => (formats.length > 1 ? Number(checkOf(checks, hitName(index, k)) ?? 0) : 1));
+    const ordered = formats.map((f, k) => ({ f, n: hits[k] })).sort((a, b) => b.n - a.n).map((x) => x.f);
+    const sampleUnit = unitOfFractionDigits(checkOf(checks, subMsName(index)) === true, checkOf(checks, subUsName(index)) === true);
+    return { index, formats: ordered, sampleUnit };
   });
-  return plans;
 }
 
 /**

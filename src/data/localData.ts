@@ -10,7 +10,7 @@ import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
 import { isTemporalType, isTextType } from "../common/dtypes";
 import { DataFileError, QueryError, dataMessages as msg } from "./messages";
-import { columnOf, frameOf, hasColumn, withPlainNames } from "../common/frames";
+import { columnOf, frameOf, hasColumn, renameAll, withPlainNames } from "../common/frames";
 import { DataFileIndex, type DataSource } from "./dataSources";
 import { collectScan, plainName, scanSource, type ScannedSource } from "./scan";
 import { runAsync, runSync, type ReadSteps } from "./collect";
@@ -329,7 +329,8 @@ export function* filterScan(scanned: ScannedSource, query: QueryDefinition, valu
   const plan = yield* planScan(scanned, query, values, columns);
   let plainDf = yield* collectScan(scanned, plan.lf);
   if (plan.textTime) plainDf = filterTextTime(plainDf, plan.plainOf(plan.textTime.column), plan.textTime.column, plan.textTime.start, plan.textTime.end, plan.where);
-  return frameOf(plan.kept.map((name) => columnOf(plainDf, plan.plainOf(name)).rename(name)));
+  // One select and one rename over the plain names: no Series wrapper per column.
+  return renameAll(plainDf.select(...plan.kept.map(plan.plainOf)), plan.kept);
 }
 
 /**
@@ -345,7 +346,7 @@ export function* lazyScan(scanned: ScannedSource, query: QueryDefinition, values
   if (plan.textTime) {
     const { column, start, end } = plan.textTime;
     const plainDf = filterTextTime(yield* collectScan(scanned, plan.lf), plan.plainOf(column), column, start, end, plan.where);
-    return frameOf(plan.kept.map((name) => columnOf(plainDf, plan.plainOf(name)))).lazy().rename(back);
+    return plainDf.select(...plan.kept.map(plan.plainOf)).lazy().rename(back);
   }
   return plan.lf.select(...plan.kept.map(plan.plainOf)).rename(back);
 }

@@ -8,7 +8,7 @@
  */
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
-import { columnNames, columnOf, frameOf } from "../common/frames";
+import { columnNames, renameAll } from "../common/frames";
 import { DataFileError, dataMessages as msg } from "./messages";
 import type { DataSource } from "./dataSources";
 import type { ReadSteps } from "./collect";
@@ -55,22 +55,24 @@ export function* scanSource(source: DataSource, real: string, options: ReadOptio
       const mapping: Record<string, string> = {};
       // Defined, not assigned: a column may be called `__proto__`.
       names.forEach((n, i) => Object.defineProperty(mapping, n, { value: plainName(i), enumerable: true }));
-      return scanned(lf.rename(mapping), empty, names, source, format);
+      return scanned(lf.rename(mapping), renameAll(empty, names.map((_, i) => plainName(i))), names, source, format);
     }
-    // Text formats are read whole; the copy with plain names is made from the columns, never through the frame's methods.
+    // Text formats are read whole, then renamed to plain names in one call (renameAll goes past the column proxy).
     const eager = yield* readDataFileSteps(real, options);
     const names = columnNames(eager);
-    const plain = frameOf(names.map((n, i) => columnOf(eager, n).rename(plainName(i))));
-    return scanned(plain.lazy(), eager, names, source, format);
+    const plain = renameAll(eager, names.map((_, i) => plainName(i)));
+    return scanned(plain.lazy(), plain, names, source, format);
   } catch (err) {
     if (err instanceof DataFileError) throw err;
     throw new DataFileError(msg.fileInvalid(source.path, source.kind === "dataset" ? "parquet dataset" : format, errorLine(err)));
   }
 }
 
-/** A scan's record: the types are read from `typed` (a frame with the original names). */
-function scanned(lf: pl.LazyDataFrame, typed: pl.DataFrame, names: string[], source: DataSource, format: string): ScannedSource {
-  const schema = new Map(names.map((name) => [name, columnOf(typed, name).dtype] as [string, DataType]));
+/** A scan's record: the types are read from `plain` (the frame with plain names, in the order of `names`). */
+function scanned(lf: pl.LazyDataFrame, plain: pl.DataFrame, names: string[], source: DataSource, format: string): ScannedSource {
+  // One call for every type: reading them column by column makes a Series wrapper per column.
+  const dtypes = plain.dtypes;
+  const schema = new Map(names.map((name, i) => [name, dtypes[i]] as [string, DataType]));
   return { lf, schema, partitionKeys: source.kind === "dataset" ? source.partitionKeys : [], file: source.path, format };
 }
 

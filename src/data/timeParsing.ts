@@ -83,25 +83,48 @@ function nativeExprWrapper(): ((raw: unknown) => pl.Expr) | null {
  * public `strptime` accepts no unit (it infers µs), so the native binding's
  * `strToDatetime` is called with one; if a later release drops it, the public
  * method (µs) is used. A value with a UTC offset is converted to UTC.
+ * `exact` (default false): the whole value must match, not a prefix — with a
+ * prefix match `%Y-%m-%d` reads "2026-11-02 10:00" as midnight.
  */
-export function strptimeExpr(expr: pl.Expr, format: string, unit: TimeUnit): pl.Expr {
+export function strptimeExpr(expr: pl.Expr, format: string, unit: TimeUnit, exact = false): pl.Expr {
   const native = (expr as unknown as { _expr?: NativeExpr })._expr;
   const wrap = nativeExprWrapper();
   const parsed =
     wrap && typeof native?.strToDatetime === "function"
-      ? wrap(native.strToDatetime(format, unit, undefined, false, false, false, undefined))
+      ? wrap(native.strToDatetime(format, unit, undefined, false, exact, false, undefined))
       : expr.str.strptime(pl.Datetime("ms"), format);
   // Casting drops the UTC zone of offset formats and sets the unit.
   return parsed.cast(pl.Datetime(unit));
 }
 
+/** Seconds followed by 4 or more fraction digits (`:SS.ffff…`): finer than ms. */
+const FINER_THAN_MS = ":\\d\\d[.,]\\d{4}";
+/** Seconds followed by 7 or more fraction digits: finer than µs. */
+const FINER_THAN_US = ":\\d\\d[.,]\\d{7}";
+
+/**
+ * {@link textTimeUnit} as two aggregate expressions over a text column, for a
+ * select that checks several columns at once: whether any value has more
+ * than 3 (`finerThanMs`) and more than 6 (`finerThanUs`) fraction digits.
+ */
+export function fractionDigitExprs(text: pl.Expr): { finerThanMs: pl.Expr; finerThanUs: pl.Expr } {
+  return { finerThanMs: text.str.contains(FINER_THAN_MS).any(), finerThanUs: text.str.contains(FINER_THAN_US).any() };
+}
+
+/** The unit of {@link fractionDigitExprs}' answers. */
+export function unitOfFractionDigits(finerThanMs: boolean, finerThanUs: boolean): TimeUnit {
+  if (!finerThanMs) return "ms";
+  return finerThanUs ? "ns" : "us";
+}
+
 /** The unit that keeps the fraction digits a column's text has (none or 1–3: ms, 4–6: µs, 7–9: ns). */
 export function textTimeUnit(text: pl.Series): TimeUnit {
   const raw = pl.DataFrame([text.rename("raw")]);
-  const any = (pattern: string) => raw.select(pl.col("raw").str.contains(pattern).any().alias("a")).getColumn("a").toArray()[0] === true;
-  // Seconds followed by a fraction (`:SS.ffff…`); the common ms case costs one scan.
-  if (!any(":\\d\\d[.,]\\d{4}")) return "ms";
-  return any(":\\d\\d[.,]\\d{7}") ? "ns" : "us";
+  const { finerThanMs, finerThanUs } = fractionDigitExprs(pl.col("raw"));
+  const any = (check: pl.Expr) => raw.select(check.alias("a")).getColumn("a").toArray()[0] === true;
+  // The common ms case costs one scan.
+  if (!any(finerThanMs)) return "ms";
+  return unitOfFractionDigits(true, any(finerThanUs));
 }
 
 /** Parses with each of `formats` and keeps, per row, the first that matched. */

@@ -25,6 +25,7 @@ import { readArchive } from "./archives";
 import { ARCHIVE_TYPES, detectFileType, type FileType } from "./fileTypes";
 import { Base64Error, transformMessages as msg } from "./messages";
 import { chunkRanges, PARALLEL_DEFAULTS, runChunked, type ParallelOptions } from "./workers/pool";
+import { BatchBuilder, ByteSink, END_OF_STREAM, schemaMessage, type IpcField } from "./workers/ipcWriter";
 import { withRichLastValue } from "../display/lastValue";
 
 export { Base64Error } from "./messages";
@@ -143,8 +144,8 @@ export interface UnpackDfOptions extends Base64UnpackOptions {
   indexColumn?: string;
   /**
    * Worker threads for big inputs: the rows that pass the vectorised screen
-   * are decoded, and their result frames built, in chunks on every core and
-   * merged in row order (the result is the same as in one thread). `minRows`
+   * are decoded, and their results written as Arrow IPC record batches, in
+   * chunks on every core, and merged in row order (the result is the same as in one thread). `minRows`
    * and `chunkRows` count screened rows here. Defaults:
    * {@link BASE64_PARALLEL_DEFAULTS}. (The screen itself runs on polars' own
    * threads, sliced from 200k rows, whatever this says.)
@@ -159,8 +160,9 @@ export interface UnpackDfOptions extends Base64UnpackOptions {
  */
 export const BASE64_PARALLEL_DEFAULTS: Readonly<Required<ParallelOptions>> = Object.freeze({
   workers: PARALLEL_DEFAULTS.workers,
-  minRows: 2000,
-  // Few big chunks: each chunk's result frame has a fixed cost of its own (see CODED_MIN_ROWS).
+  // A chunk costs a message each way (the cells out, a view of the worker's batch back): a few hundred cells pay for it.
+  minRows: 500,
+  // Few big chunks: each chunk's batch and message have a fixed cost of their own.
   chunkRows: 8000,
 });
 
@@ -241,8 +243,12 @@ export function candidateSpans(text: string, minLength: number): number[] {
  * 4n+3 with enough `=` padding).
  */
 export function decodeBase64Run(run: string): Buffer | undefined {
-  const padding = run.length - run.replace(/=+$/, "").length;
-  const core = run.slice(0, run.length - padding).replace(/[\r\n]/g, "");
+  // Scans instead of regex replacements: no new strings for the common run without padding or line breaks.
+  let end = run.length;
+  while (end > 0 && run.charCodeAt(end - 1) === 61) end--;
+  const padding = run.length - end;
+  let core = end === run.length ? run : run.slice(0, end);
+  if (core.includes("\n") || core.includes("\r")) core = core.replace(/[\r\n]/g, "");
   const rem = core.length % 4;
   if (rem === 1 || (rem === 2 && padding < 2) || (rem === 3 && padding < 1)) return undefined;
   const bytes = Buffer.from(core, "base64");
@@ -499,100 +505,115 @@ function unpackString(input: string, opts: Limits): { full: string; items: Decod
   return { full: text, items: state.items, limits: state.limits };
 }
 
-/** Items decoded from a list of cells: per item, its cell's position in the list and that cell's rewritten text. */
-export interface CellsUnpacked {
-  cell: number[];
-  items: DecodedItem[];
-  fulls: string[];
-}
+/** The result columns after the records: each item's source row (internal to unpackDf) and its cell's rewritten text. */
+const SRC_ROW = "src_row";
+const FULL_DECODED = "full_decoded_string";
 
-/** Unpacks each cell (null: empty); cells with nothing decoded give no items. */
-export function unpackCells(cells: readonly (string | null)[], opts: Limits): CellsUnpacked {
-  const out: CellsUnpacked = { cell: [], items: [], fulls: [] };
-  for (let k = 0; k < cells.length; k++) {
-    const r = unpackString(cells[k] ?? "", opts);
-    for (const item of r.items) {
-      out.cell.push(k);
-      out.items.push(item);
-      out.fulls.push(r.full);
-    }
-  }
-  return out;
+const text = (name: string): IpcField => ({ name, kind: "text" });
+
+/** The records' columns as the IPC writer writes them ({@link addItem} fills them in this order). */
+const RECORD_FIELDS: IpcField[] = [
+  text("reference"),
+  text("original_string"),
+  text("file_name"),
+  text("file_type"),
+  // polars has no Binary for JavaScript values: bytes are a list of UInt8 (as before).
+  { name: "input_bytes", kind: "bytes" },
+  text("decoded_string"),
+  text("encoding_type"),
+  text("file_hashes"),
+  text("md5"),
+  text("sha1"),
+  text("sha256"),
+  text("printable_bytes"),
+  text("limit"),
+  { name: "occurrences", kind: "uint32" },
+];
+/** A chunk's batch: the records, then each item's source row and its cell's rewritten text. */
+const CHUNK_FIELDS: IpcField[] = [...RECORD_FIELDS, { name: SRC_ROW, kind: "uint32" }, text(FULL_DECODED)];
+const RECORD_SCHEMA = schemaMessage(RECORD_FIELDS);
+const CHUNK_SCHEMA = schemaMessage(CHUNK_FIELDS);
+
+/** Writes an item's record columns (the first {@link RECORD_FIELDS}.length columns of the row). */
+function addItem(b: BatchBuilder, i: DecodedItem): void {
+  b.text(0, i.reference);
+  b.text(1, i.originalString);
+  b.text(2, i.fileName);
+  b.text(3, i.fileType);
+  b.bytes(4, i.inputBytes);
+  b.text(5, i.decodedString);
+  b.text(6, i.encodingType);
+  // JSON.stringify's output for three hex strings, written directly.
+  b.text(7, `{"md5":"${i.md5}","sha1":"${i.sha1}","sha256":"${i.sha256}"}`);
+  b.text(8, i.md5);
+  b.text(9, i.sha1);
+  b.text(10, i.sha256);
+  b.text(11, i.printableBytes);
+  b.text(12, i.limit);
+  b.uint32(13, i.occurrences);
 }
 
 /**
- * Building a frame costs two things: each JavaScript string crossing into
- * polars (~0.6 µs), and each polars object made in JavaScript (a Series or an
- * expression: ~0.5–1 ms with its garbage collection, whatever its length). So
- * frames are made from few, long columns, and a column of few distinct values
- * (references, names, types, limits) is made from its distinct values and a
- * code per row only when it is long enough for that to pay (two objects instead
- * of one, a string per distinct value instead of one per row).
- */
-const CODED_MIN_ROWS = 4000;
-
-/** A text column of `n` rows: plain, or (long columns) from its distinct values. */
-function textColumn(name: string, n: number, value: (k: number) => string | null, coded = true): Series {
-  if (!coded || n < CODED_MIN_ROWS) return pl.Series(name, Array.from({ length: n }, (_, k) => value(k)), pl.Utf8);
-  const dict = new Map<string | null, number>();
-  const codes = new Array<number>(n);
-  for (let k = 0; k < n; k++) {
-    const v = value(k);
-    let code = dict.get(v);
-    if (code === undefined) {
-      code = dict.size;
-      dict.set(v, code);
-    }
-    codes[k] = code;
-  }
-  return pl.Series(name, [...dict.keys()], pl.Utf8).gather(codes);
-}
-
-/**
- * The records frame, in {@link BASE64_RECORD_COLUMNS} order plus `extra`.
+ * The records frame, in {@link BASE64_RECORD_COLUMNS} order. Written as Arrow
+ * IPC bytes in JavaScript and read by polars in one call: a frame built from
+ * JavaScript values costs a crossing per string and ~1 ms per Series.
  * `file_hashes` (MSTICPy: a dict) is JSON text `{"md5":…,"sha1":…,"sha256":…}`:
  * nodejs-polars cannot hand struct columns of sliced frames back to JavaScript.
  */
-function recordsFrame(items: DecodedItem[], extra: Series[] = []): DataFrame {
-  const n = items.length;
-  const text = (name: string, value: (i: DecodedItem) => string | null, coded = true) => textColumn(name, n, (k) => value(items[k]), coded);
-  return pl.DataFrame([
-    text("reference", (i) => i.reference),
-    text("original_string", (i) => i.originalString, false),
-    text("file_name", (i) => i.fileName),
-    text("file_type", (i) => i.fileType),
-    // polars has no Binary for JavaScript values: bytes are a list of UInt8.
-    n
-      ? pl.Series("input_bytes", items.map((i) => new Uint8Array(i.inputBytes.buffer, i.inputBytes.byteOffset, i.inputBytes.length)))
-      : pl.Series("input_bytes", [new Uint8Array(0)]).slice(0, 0),
-    text("decoded_string", (i) => i.decodedString, false),
-    text("encoding_type", (i) => i.encodingType),
-    // JSON.stringify's output for three hex strings, written directly.
-    text("file_hashes", (i) => `{"md5":"${i.md5}","sha1":"${i.sha1}","sha256":"${i.sha256}"}`, false),
-    text("md5", (i) => i.md5, false),
-    text("sha1", (i) => i.sha1, false),
-    text("sha256", (i) => i.sha256, false),
-    text("printable_bytes", (i) => i.printableBytes, false),
-    text("limit", (i) => i.limit),
-    pl.Series("occurrences", Uint32Array.from(items, (i) => i.occurrences)),
-    ...extra,
-  ]);
+function recordsFrame(items: DecodedItem[]): DataFrame {
+  const b = (recordsBuilder ??= new BatchBuilder(RECORD_FIELDS));
+  b.reset();
+  for (const item of items) {
+    addItem(b, item);
+    b.endRow();
+  }
+  // A sink of the exact size, not kept: one string's records are small, or (archive bombs) big and rare.
+  const sink = new ByteSink(RECORD_SCHEMA.length + b.byteLength() + END_OF_STREAM.length);
+  sink.append(RECORD_SCHEMA);
+  b.finish(sink);
+  sink.append(END_OF_STREAM);
+  if (b.capacity > RETAIN_BYTES) {
+    b.release();
+    recordsBuilder = undefined;
+  }
+  const frame = pl.readIPCStream(sink.bytes.subarray(0, sink.pos));
+  sink.release();
+  return frame;
 }
 
-/** The column of a chunk frame naming each item's source row (internal to unpackDf). */
-const SRC_ROW = "src_row";
+/** Builders and sinks larger than this after a call are let go (a huge result does not pin its memory). */
+const RETAIN_BYTES = 32 * 1024 * 1024;
+
+/** This thread's builders of chunk batches and of `unpack`'s records, reused from call to call (memory already touched costs less). */
+let chunkBuilder: BatchBuilder | undefined;
+let recordsBuilder: BatchBuilder | undefined;
 
 /**
  * What unpackDf computes for screened cells (in the caller, or in a worker on
- * its chunk): the records, {@link SRC_ROW} (each item's source row, from
- * `rows`, the cells' source rows) and `full_decoded_string`.
+ * its chunk): one Arrow IPC record batch of the records, {@link SRC_ROW} (each
+ * item's source row, from `rows`, the cells' source rows) and
+ * `full_decoded_string`, appended to `sink`; returns the batch's bytes (a view
+ * into the sink). Each cell's items are written as soon as it is decoded.
  */
-export function cellsFrame(cells: readonly (string | null)[], rows: ArrayLike<number>, opts: ResolvedBase64Limits): DataFrame {
-  const { cell, items, fulls } = unpackCells(cells, opts);
-  const srcRows = new Uint32Array(cell.length);
-  for (let j = 0; j < cell.length; j++) srcRows[j] = rows[cell[j]];
-  // The items of one cell share its rewritten text.
-  return recordsFrame(items, [pl.Series(SRC_ROW, srcRows), textColumn("full_decoded_string", fulls.length, (k) => fulls[k])]);
+export function cellsBatch(sink: ByteSink, cells: readonly (string | null)[], rows: ArrayLike<number>, opts: ResolvedBase64Limits): Uint8Array {
+  const b = (chunkBuilder ??= new BatchBuilder(CHUNK_FIELDS));
+  b.reset();
+  const srcRow = RECORD_FIELDS.length;
+  for (let k = 0; k < cells.length; k++) {
+    const r = unpackString(cells[k] ?? "", opts);
+    for (const item of r.items) {
+      addItem(b, item);
+      b.uint32(srcRow, rows[k]);
+      b.text(srcRow + 1, r.full);
+      b.endRow();
+    }
+  }
+  const { start, end } = b.finish(sink);
+  if (b.capacity > RETAIN_BYTES) {
+    b.release();
+    chunkBuilder = undefined;
+  }
+  return sink.bytes.subarray(start, end);
 }
 
 /** A chunk of screened cells as it travels to a worker: the cells and their source rows. */
@@ -602,34 +623,70 @@ export interface Base64ChunkInput {
 }
 
 /**
- * {@link cellsFrame} over chunks of the cells spread on worker threads (a
- * worker sends its frame back as Arrow IPC bytes), merged in order; in this
+ * Sinks this thread reuses from call to call: the result stream, and one per
+ * chunk it computes. Freshly touched memory is what costs on big outputs
+ * (≈ 14 µs a 4 KB page on the machine measured); sinks that grew past
+ * {@link RETAIN_BYTES} are let go after the call.
+ */
+const resultSink = { current: new ByteSink() };
+const chunkSinks: ByteSink[] = [];
+function releaseBigSinks(): void {
+  const big = (sink: ByteSink) => {
+    if (sink.bytes.length <= RETAIN_BYTES) return false;
+    sink.release();
+    return true;
+  };
+  if (big(resultSink.current)) resultSink.current = new ByteSink();
+  for (let j = 0; j < chunkSinks.length; j++) if (big(chunkSinks[j])) chunkSinks[j] = new ByteSink();
+}
+
+/**
+ * {@link cellsBatch} over chunks of the cells spread on worker threads,
+ * merged in order into one IPC stream that polars reads in one call; in this
  * thread when there are few cells.
  */
 function unpackInChunks(cells: (string | null)[], rows: Uint32Array, opts: Limits, parallel: Required<ParallelOptions>): DataFrame {
-  // One chunk per thread (at most chunkRows): each chunk's frame has a fixed cost (see CODED_MIN_ROWS).
+  // One chunk per thread (at most chunkRows): each chunk has a fixed cost (its message, its batch).
   const threads = Math.max(1, Math.floor(parallel.workers)) + 1;
   const chunkRows = Math.max(1, Math.min(Math.floor(parallel.chunkRows), Math.ceil(cells.length / threads)));
-  if (parallel.workers <= 0 || cells.length < parallel.minRows || cells.length <= chunkRows) return cellsFrame(cells, rows, opts);
-  // Chunks of even size, so that the threads finish together.
-  const ranges = chunkRanges(cells.length, Math.ceil(cells.length / Math.ceil(cells.length / chunkRows)));
-  const slice = (i: number): Base64ChunkInput => {
-    const { offset, length } = ranges[i];
-    return { cells: cells.slice(offset, offset + length), rows: rows.slice(offset, offset + length) };
+  let used = 0;
+  const nextSink = () => {
+    const sink = (chunkSinks[used++] ??= new ByteSink());
+    sink.pos = 0;
+    return sink;
   };
-  const parts = runChunked<Base64ChunkInput, DataFrame | Uint8Array>(
-    {
-      task: "base64",
-      args: opts,
-      ranges,
-      prepare: slice,
-      compute: (chunk) => cellsFrame(chunk.cells, chunk.rows, opts),
-      local: (i) => cellsFrame(cells.slice(ranges[i].offset, ranges[i].offset + ranges[i].length), rows.subarray(ranges[i].offset), opts),
-    },
-    parallel,
-  );
-  const frames = parts.map((p) => (p instanceof Uint8Array ? pl.readIPC(Buffer.from(p.buffer, p.byteOffset, p.byteLength)) : p));
-  return frames.length === 1 ? frames[0] : pl.concat(frames, { how: "vertical", rechunk: true });
+  const localBatch = (offset: number, length: number) =>
+    cellsBatch(nextSink(), offset === 0 && length === cells.length ? cells : cells.slice(offset, offset + length), rows.subarray(offset, offset + length), opts);
+  let parts: Uint8Array[];
+  if (parallel.workers <= 0 || cells.length < parallel.minRows || cells.length <= chunkRows) parts = [localBatch(0, cells.length)];
+  else {
+    // Chunks of even size, so that the threads finish together.
+    const ranges = chunkRanges(cells.length, Math.ceil(cells.length / Math.ceil(cells.length / chunkRows)));
+    parts = runChunked<Base64ChunkInput, Uint8Array>(
+      {
+        task: "base64",
+        args: opts,
+        ranges,
+        prepare: (i) => {
+          const { offset, length } = ranges[i];
+          return { cells: cells.slice(offset, offset + length), rows: rows.slice(offset, offset + length) };
+        },
+        compute: (chunk) => cellsBatch(nextSink(), chunk.cells, chunk.rows, opts),
+        local: (i) => localBatch(ranges[i].offset, ranges[i].length),
+      },
+      parallel,
+    );
+  }
+  const sink = resultSink.current;
+  sink.pos = 0;
+  sink.ensure(CHUNK_SCHEMA.length + parts.reduce((n, p) => n + p.length, 0) + END_OF_STREAM.length);
+  sink.append(CHUNK_SCHEMA);
+  for (const p of parts) sink.append(p);
+  sink.append(END_OF_STREAM);
+  // polars copies what it reads: the sinks are free again once this returns.
+  const frame = pl.readIPCStream(sink.bytes.subarray(0, sink.pos));
+  releaseBigSinks();
+  return frame;
 }
 
 /**
@@ -699,7 +756,7 @@ export function unpack(text: string | null | undefined, options: Base64UnpackOpt
  *
  * Polars screens the column first (runs of 30+ base64 characters; big
  * columns in slices on every core), so only rows that can hold base64 reach
- * JavaScript; their records are decoded and made into frames in chunks on
+ * JavaScript; their records are decoded and written as Arrow IPC batches in chunks on
  * worker threads when there are many (`parallel`).
  *
  * Join back to the source rows with
@@ -726,7 +783,7 @@ export function unpackDf(data: DataFrame, options: UnpackDfOptions): DataFrame {
   const at = Array.from(srcRows.toTypedArray() as Uint32Array);
   const sourceName = (BASE64_RECORD_COLUMNS as readonly string[]).includes(column) || ["src_index", "full_decoded_string"].includes(column) ? `${column}_source` : column;
   const srcIndex = indexColumn !== undefined ? data.getColumn(indexColumn).gather(at).rename("src_index") : srcRows.rename("src_index");
-  // Whole-frame calls: every Series or expression object made here costs ~1 ms (see CODED_MIN_ROWS).
+  // Whole-frame calls: every Series or expression object made here costs ~1 ms.
   const out = frame.drop(SRC_ROW);
   out.insertAtIdx(BASE64_RECORD_COLUMNS.length, srcIndex);
   out.insertAtIdx(BASE64_RECORD_COLUMNS.length + 1, source.gather(at).rename(sourceName));

@@ -28,7 +28,10 @@
  * the event columns are put in tree order by one polars sort on each row's
  * output position (faster than a gather from the many chunks of a parallel
  * CSV read, and its working copies are freed inside polars); a text time
- * column is parsed with one detected format in one call (parseOneFormat);
+ * column is parsed with one detected format in one call (parseOneFormat;
+ * a format no sampled value can match — a zone, a `T`, AM/PM the values
+ * lack — is skipped without a polars call: a failing zone format costs ~10
+ * ms even on 64 values);
  * repeated rows are looked for among the rows whose time repeats, then
  * whose row hash repeats, before any order-keeping unique. Typed arrays are
  * filled by loops (`Uint32Array.from` with a mapping function costs ~0.5
@@ -204,6 +207,21 @@ function parseTimeColumn(df: pl.DataFrame, column: string, numericUnit: ProcSche
 }
 
 /**
+ * False when `value` cannot match `format` (a necessary condition only, so a
+ * format chrono would match is never skipped): a format with a zone (`%z`,
+ * `%#z`, a trailing `Z`) needs a `Z`, a `+`, or a `-` after a `:` (offsets
+ * follow the time of day); one with a `T` between date and time needs a `T`
+ * (either case); one with `%p` needs an `a` or `p`.
+ */
+export function mayParse(value: string, format: string): boolean {
+  const colon = value.indexOf(":");
+  if ((/%[#:]?z/.test(format) || format.endsWith("Z")) && !/[Zz+]/.test(value) && (colon < 0 || value.indexOf("-", colon) < 0)) return false;
+  if (/%dT/.test(format) && !/[Tt]/.test(value)) return false;
+  if (format.includes("%p") && !/[AaPp]/.test(value)) return false;
+  return true;
+}
+
+/**
  * A text time column in one strptime pass, when one format reads every value:
  * the first of `TIME_FORMATS` that reads any of a sample of the values must
  * read them all (the format `parseTimeSeries` would try first), in the unit
@@ -219,10 +237,13 @@ function parseOneFormat(series: pl.Series): pl.Series | undefined {
   if (sample.len() === 0) return undefined;
   const unit = textTimeUnit(series);
   // parseTimeSeries would try, per value, the formats that read some sampled value in this order: the first must read them all.
-  // Formats are tried one at a time up to that first one: each costs a few ms to set up, even on 64 values.
+  // Formats are tried one at a time up to that first one: each costs a few ms to set up, even on 64 values
+  // (~10 ms for a zone format that fails), so those no sampled value can match are skipped unasked.
+  const texts = (sample.toArray() as unknown[]).filter((v): v is string => typeof v === "string");
   let first = -1;
   let hits = 0;
   for (let k = 0; k < TIME_FORMATS.length && hits === 0; k += 1) {
+    if (!texts.some((v) => mayParse(v, TIME_FORMATS[k]))) continue;
     hits = formatHits(sample, [TIME_FORMATS[k]], unit)[0];
     if (hits > 0) first = k;
   }
@@ -977,18 +998,23 @@ export function numberRepeats(parts: KeyParts, eventOrder: ArrayLike<number>, n:
   const inferred = Uint32Array.from({ length: m }, (_, k) => n + k).sort((a, b) => (time[a] < time[b] ? -1 : time[a] > time[b] ? 1 : a - b));
   const joined = images.some((t) => t.includes("|")) || ids.some((t) => t.includes("|"));
   const identity = (i: number): number | string => (joined ? `${images[image[i]]}|${ids[id[i]]}` : image[i] * ids.length + id[i]);
-  const run: number[] = [];
   let e = 0;
   let f = 0;
   while (e < n || f < m) {
     const te = e < n ? time[eventOrder[e]] : Infinity;
     const tf = f < m ? time[inferred[f]] : Infinity;
     const t = te < tf ? te : tf;
-    run.length = 0;
-    while (f < m && time[inferred[f]] === t) run.push(inferred[f++]);
-    while (e < n && time[eventOrder[e]] === t) run.push(eventOrder[e++]);
-    if (!run.length) break;
-    if (run.length < 2) continue;
+    // The run of nodes at time t is counted first: most times are unique, and no array is made for them.
+    const f0 = f;
+    const e0 = e;
+    while (f < m && time[inferred[f]] === t) f += 1;
+    while (e < n && time[eventOrder[e]] === t) e += 1;
+    const size = f - f0 + (e - e0);
+    if (!size) break;
+    if (size < 2) continue;
+    const run: number[] = [];
+    for (let k = f0; k < f; k += 1) run.push(inferred[k]);
+    for (let k = e0; k < e; k += 1) run.push(eventOrder[k]);
     if (run.length <= 16) {
       for (let a = 1; a < run.length; a += 1) {
         let seen = 1;
@@ -1068,7 +1094,8 @@ function completeOrder(parent: Int32Array, order: ArrayLike<number>): ArrayLike<
   const out = new Uint32Array(total);
   let o = 0;
   for (let k = 0; k < order.length; k += 1) {
-    for (const p of before.get(k) ?? []) out[o++] = p;
+    const first = before.get(k);
+    if (first) for (const p of first) out[o++] = p;
     out[o++] = order[k];
   }
   for (let i = 0; i < total; i += 1) if (!listed[i] && !placed[i]) out[o++] = i;

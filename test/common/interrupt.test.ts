@@ -106,3 +106,45 @@ test("interruptible: a caller's signal aborts it outside kernels, with the signa
   await assert.rejects(pending, /stop/);
   assert.equal(await interruptible(() => 42), 42);
 });
+
+/** tslab's kernel as `inTslabKernel` sees it: its kernel module loaded, holding the per-cell writer. */
+function fakeTslab(): () => void {
+  const file = "/fake/node_modules/tslab/dist/jupyter.js";
+  const cache = require.cache as Record<string, unknown>;
+  cache[file] = { id: file, filename: file, loaded: true, exports: { lastWriteDisplayData: () => undefined } };
+  return () => {
+    delete cache[file];
+  };
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+test("in tslab: one SIGINT listener however many operations run, aborting them all; gone when the last ends", async () => {
+  const unfake = fakeTslab();
+  const before = process.listenerCount("SIGINT");
+  try {
+    const ops = Array.from({ length: 25 }, () => operationSignal());
+    assert.equal(process.listenerCount("SIGINT"), before, "not inside the synchronous part (vm's breakOnSigint owns SIGINT there)");
+    await tick();
+    assert.equal(process.listenerCount("SIGINT"), before + 1, "one listener for 25 operations");
+    const finished = ops.pop()!;
+    finished.release();
+    process.emit("SIGINT");
+    assert.ok(ops.every((op) => op.signal.reason instanceof KernelInterrupt), "every running operation aborted");
+    assert.equal(finished.signal.aborted, false, "a finished operation is not aborted");
+    for (const op of ops) op.release();
+    assert.equal(process.listenerCount("SIGINT"), before, "the listener goes with the last operation");
+    const quick = operationSignal();
+    quick.release();
+    await tick();
+    assert.equal(process.listenerCount("SIGINT"), before, "an operation that ends in the synchronous part adds none");
+    const next = operationSignal();
+    await tick();
+    assert.equal(process.listenerCount("SIGINT"), before + 1, "a later operation listens again");
+    assert.equal(next.signal.aborted, false);
+    next.release();
+    assert.equal(process.listenerCount("SIGINT"), before);
+  } finally {
+    unfake();
+  }
+});

@@ -122,3 +122,58 @@ test("a column without a header name is column_<i>, as before; names that look l
     assert.deepEqual(df.row(39), [new Date("2026-11-01T10:00:39.000Z"), 39, 40, 41, "s39", "p39"]);
   }
 });
+
+test("several time columns are planned from one sample pass: each keeps its own format and unit, names that look like patterns included", () => {
+  const dir = tempDir();
+  const file = path.join(dir, "many.csv");
+  const names = ["TimeGenerated", "^Time.*$", "EventTime", "CreatedDateTime", "TimeCreatedUtc"];
+  const rows = [names.join(",")];
+  const two = (n: number) => String(n).padStart(2, "0");
+  for (let i = 0; i < 2_000; i += 1) {
+    const hms = `10:${two(Math.floor(i / 60) % 60)}:${two(i % 60)}`;
+    rows.push(
+      [
+        `2026-11-01T${hms}.${String(i % 1000).padStart(3, "0")}Z`,
+        `2026-11-01 ${hms}.${String(i + 1).padStart(6, "0")}`,
+        `2026-11-01T${hms}.${String(i * 7 + 1).padStart(7, "0")}+02:00`,
+        `${1 + (i % 12)}/${1 + (i % 27)}/19 ${1 + (i % 12)}:${two(i % 60)} ${i % 2 ? "PM" : "AM"}`,
+        `${two(i % 60)}:${two((i * 3) % 60)}.${i % 10}`,
+      ].join(","),
+    );
+  }
+  fs.writeFileSync(file, rows.join("\n") + "\n");
+  const got = readCsvFile(file, { inferSchemaLength: 300 });
+  assert.deepEqual(Reflect.ownKeys(got).filter((k) => typeof k === "string"), names);
+  const text = pl.readCSV(file, { inferSchemaLength: 0 });
+  const units: Record<string, string | undefined> = {};
+  for (const [i, name] of names.entries()) {
+    // A plain name for the reference: nodejs-polars' own Series methods read a name like `^…$` as a pattern.
+    const want = parseTimeSeries(text.getColumns()[i].rename("v"));
+    const column = got.getColumns()[i];
+    if (!want.parsed) {
+      assert.equal(column.dtype.variant, "String", name);
+      assert.deepEqual(column.toArray(), text.getColumns()[i].toArray(), name);
+      continue;
+    }
+    units[name] = unitOf(column);
+    assert.equal(unitOf(column), unitOf(want.series), name);
+    assert.deepEqual(column.cast(pl.Int64).toArray(), want.series.cast(pl.Int64).toArray(), name);
+  }
+  assert.deepEqual(units, { TimeGenerated: "ms", "^Time.*$": "us", EventTime: "ns", CreatedDateTime: "ms" });
+});
+
+test(
+  "a column of dates with some date-times keeps the times of day (exact format matches: a date format does not take a date-time by its prefix)",
+  () => {
+    const dir = tempDir();
+    const file = path.join(dir, "dates.csv");
+    const rows = ["StartTime,n"];
+    for (let i = 0; i < 200; i += 1) rows.push(`${i % 3 === 0 ? `2026-11-02 10:00:${String(i % 60).padStart(2, "0")}` : `2026-11-${String(1 + (i % 28)).padStart(2, "0")}`},${i}`);
+    fs.writeFileSync(file, rows.join("\n") + "\n");
+    const got = readCsvFile(file);
+    const want = parseTimeSeries(pl.readCSV(file, { inferSchemaLength: 0 }).getColumn("StartTime"));
+    assert.ok(want.parsed);
+    assert.equal((got.getColumn("StartTime").toArray()[0] as unknown as Date).toISOString(), "2026-11-02T10:00:00.000Z");
+    assert.deepEqual(got.getColumn("StartTime").cast(pl.Int64).toArray(), want.series.cast(pl.Int64).toArray());
+  },
+);

@@ -74,11 +74,11 @@ test("parallel unpackDf: every kind of payload, the in-thread records row for ro
 test("parallel unpackDf: small inputs stay in this thread", () => {
   const before = workerStats.jobs;
   const df = pl.DataFrame({ CommandLine: cells(200, 3) });
-  assert.ok(base64.unpackDf(df, { column: "CommandLine" }).height > 0); // default minRows: 2000 screened rows
+  assert.ok(base64.unpackDf(df, { column: "CommandLine" }).height > 0); // default minRows: 500 screened rows
   assert.equal(workerStats.jobs, before);
 });
 
-test("parallel unpackDf: big chunks (columns built from distinct values) give the records small chunks give", () => {
+test("parallel unpackDf: big chunks (one Arrow IPC batch each) give the records small chunks give", () => {
   const df = pl.DataFrame({ CommandLine: cells(9000, 4) });
   const one = base64.unpackDf(df, { column: "CommandLine", parallel: { workers: 0 } }); // one chunk of every item
   assert.ok(one.height >= 5000, `${one.height} items`);

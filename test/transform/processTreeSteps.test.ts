@@ -3,12 +3,14 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import pl from "nodejs-polars";
 import { treeTextColumns } from "../../src/transform/processTreeText";
+import { TIME_FORMATS, formatHits, parseTimeSeries } from "../../src/data/timeParsing";
 import {
   NO_PARENT_ID,
   PARENT_NOT_FOUND,
   inferParents,
   inferredRows,
   matchParents,
+  mayParse,
   processEvents,
   processKeys,
   processNodes,
@@ -167,5 +169,60 @@ describe("processTree steps", () => {
     assert.deepEqual(roles.getColumn("IsRoot").toArray(), [true, false, false, true]);
     assert.deepEqual(roles.getColumn("IsLeaf").toArray(), [false, false, true, true]);
     assert.deepEqual(roles.getColumn("IsBranch").toArray(), [false, true, false, false]);
+  });
+
+  it("time formats: a format skipped unasked is one polars cannot read the value with; parsed times match parseTimeSeries", () => {
+    const values = [
+      "2024-01-01T00:00:00.026",
+      "2024-01-01T00:00:00.026Z",
+      "2024-01-01t00:00:00z",
+      "2024-01-01T10:00:00+02:00",
+      "2024-01-01T10:00:00.5-0500",
+      "2024-01-01 10:00:00.123456-05",
+      "2024-01-01 10:00:00+0000",
+      "2024-01-01T10:00:00Z",
+      "2024-01-01 10:00",
+      "2/10/19 3:21 PM",
+      "5/4/2021, 7:48:01.990 am",
+      "05/04/2021 19:48:01",
+      "19:04.4",
+      "not a time",
+    ];
+    let skipped = 0;
+    for (const value of values) {
+      const hits = formatHits(pl.Series("v", [value]), TIME_FORMATS, "ms");
+      TIME_FORMATS.forEach((format, k) => {
+        if (!mayParse(value, format)) {
+          skipped += 1;
+          assert.equal(hits[k], 0, `${format} reads ${value} but was skipped`);
+        }
+      });
+    }
+    assert.ok(skipped > 20, "the zone, T and AM/PM formats are skipped where they cannot match");
+    assert.equal(mayParse("2024-01-01T00:00:00.026", "%Y-%m-%dT%H:%M:%S%.fZ"), false);
+    assert.equal(mayParse("2024-01-01 00:00:00", "%Y-%m-%dT%H:%M:%S"), false);
+    assert.equal(mayParse("2024-01-01T10:00:00-05:00", "%Y-%m-%dT%H:%M:%S%.f%#z"), true);
+    // A column in each format, through the events step: the same times as the general parser gives.
+    for (const column of [
+      ["2024-01-01T00:00:00.026", "2024-01-01T00:00:01.5"],
+      ["2024-01-01T10:00:00+02:00", "2024-01-01T10:00:01-05:00"],
+      ["2024-01-01 10:00:00.123456-05", "2024-01-01 10:00:01+00"],
+      ["2/10/19 3:21 PM", "2/10/19 3:22 AM"],
+    ]) {
+      const df = pl.DataFrame({
+        EventID: ["4688", "4688"],
+        TimeGenerated: column,
+        Computer: ["h", "h"],
+        NewProcessId: ["0x1", "0x2"],
+        NewProcessName: ["a.exe", "b.exe"],
+        ProcessId: ["0x9", "0x1"],
+        ParentProcessName: ["x.exe", "a.exe"],
+      });
+      const got = processEvents(df).events.getColumn("TimeGenerated");
+      const expected = parseTimeSeries(pl.Series("TimeGenerated", column));
+      assert.ok(expected.parsed, column.join());
+      assert.deepEqual(got.toArray(), expected.series.toArray(), column.join());
+      assert.equal(got.dtype.toString(), expected.series.dtype.toString(), column.join());
+    }
   });
 });

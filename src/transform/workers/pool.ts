@@ -4,8 +4,8 @@
  * `IoCExtract.extract` and `base64.unpackDf` are synchronous, so the pool is
  * too: the calling thread posts chunks to the workers (IoC: a chunk's columns
  * as Arrow IPC bytes, which the worker screens and scans in its own polars;
- * base64: the screened cells, decoded into a result frame sent back as Arrow
- * IPC bytes), a couple ahead per worker, works through
+ * base64: the screened cells, which the worker decodes and writes as one Arrow
+ * IPC record batch into shared memory, no polars involved), a couple ahead per worker, works through
  * chunks itself, and then blocks (`Atomics.wait`) until
  * the chunks the workers took are back (`receiveMessageOnPort`). Chunks are
  * claimed from a shared counter, so a slow or still-starting worker never

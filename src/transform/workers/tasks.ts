@@ -5,7 +5,8 @@
  */
 import pl from "nodejs-polars";
 import type { DataFrame } from "nodejs-polars";
-import { cellsFrame, type Base64ChunkInput, type ResolvedBase64Limits } from "../base64Unpack";
+import { cellsBatch, type Base64ChunkInput, type ResolvedBase64Limits } from "../base64Unpack";
+import { ByteSink } from "./ipcWriter";
 import { BUILTIN_DEFINITIONS, type IocTypeDefinition } from "../iocPatterns";
 import { scanColumns, type ScanResult, type ScanSettings } from "../iocScan";
 import type { TaskName } from "./pool";
@@ -84,8 +85,22 @@ function ipcResult(frame: DataFrame): { result: Uint8Array; transfer: ArrayBuffe
   return { result: bytes, transfer: [bytes.buffer as ArrayBuffer] };
 }
 
-/** Runs chunk `payload` of a `task` job (in a worker): its result and the buffers to transfer. */
-export function runTask(task: TaskName, args: unknown, payload: unknown): { result: unknown; transfer: ArrayBuffer[] } {
+/**
+ * A worker's base64 sinks, one per chunk it computes within a job (`slot`),
+ * reused from job to job: shared memory, so the caller reads the batch where
+ * it was written, and pages already touched (the caller copies a job's
+ * batches out before it posts the next job). A sink that grew past 32 MB is
+ * replaced when its slot is next used.
+ */
+const base64Sinks: ByteSink[] = [];
+const RETAIN_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Runs chunk `payload` of a `task` job (in a worker): its result and the
+ * buffers to transfer. `slot` numbers the chunks this worker has taken in the
+ * current job (0, 1, …).
+ */
+export function runTask(task: TaskName, args: unknown, payload: unknown, slot = 0): { result: unknown; transfer: ArrayBuffer[] } {
   if (task === "ioc") {
     const { ipc, offset } = payload as IocChunkInput;
     const { types, settings } = args as IocTaskArgs;
@@ -93,5 +108,8 @@ export function runTask(task: TaskName, args: unknown, payload: unknown): { resu
     return ipcResult(iocChunk(frame.getColumns(), offset, builtinDefs(types), settings));
   }
   const { cells, rows } = payload as Base64ChunkInput;
-  return ipcResult(cellsFrame(cells, rows, args as ResolvedBase64Limits));
+  if (base64Sinks[slot] === undefined || base64Sinks[slot].bytes.length > RETAIN_BYTES) base64Sinks[slot] = new ByteSink(1 << 16, true);
+  const sink = base64Sinks[slot];
+  sink.pos = 0;
+  return { result: cellsBatch(sink, cells, rows, args as ResolvedBase64Limits), transfer: [] };
 }

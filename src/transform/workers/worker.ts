@@ -10,12 +10,18 @@ import type { ChunkMessage, WorkerMessage } from "./pool";
 
 const port = (workerData as { port: MessagePort }).port;
 
+/** The job of the last chunk taken, and how many chunks of it this worker has taken (a task's scratch slot). */
+let job = -1;
+let slot = 0;
+
 port.on("message", (m: ChunkMessage) => {
   if (m.type !== "chunk" || Atomics.compareExchange(m.claims, m.chunk, 0, 1) !== 0) return;
+  slot = m.job === job ? slot + 1 : 0;
+  job = m.job;
   let reply: WorkerMessage;
   let transfer: ArrayBuffer[] = [];
   try {
-    const out = runTask(m.task, m.args, m.input);
+    const out = runTask(m.task, m.args, m.input, slot);
     reply = { type: "result", job: m.job, chunk: m.chunk, result: out.result };
     transfer = out.transfer;
   } catch (err) {

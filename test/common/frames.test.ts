@@ -1,0 +1,40 @@
+/** frames.ts: renaming every column at once, also on frames whose names the column proxy would misread. */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import pl from "nodejs-polars";
+import { columnNames, columnOf, renameAll } from "../../src/common/frames";
+
+const values = (df: pl.DataFrame, name: string) => [...columnOf(df, name)];
+
+test("renameAll renames in order, all at once (names may swap), keeping values and types", () => {
+  const df = pl.DataFrame([pl.Series("a", [1, 2]), pl.Series("b", ["x", null]), pl.Series("col_0", [true, false])]);
+  const out = renameAll(df, ["col_0", "a", "b"]);
+  assert.deepEqual(columnNames(out), ["col_0", "a", "b"]);
+  assert.deepEqual(values(out, "col_0"), [1, 2]);
+  assert.deepEqual(values(out, "a"), ["x", null]);
+  assert.deepEqual(values(out, "b"), [true, false]);
+  assert.deepEqual(out.dtypes.map(String), df.dtypes.map(String));
+  assert.deepEqual(columnNames(df), ["a", "b", "col_0"], "the input is unchanged");
+});
+
+test("renameAll on hostile names: to and from member names, __proto__, and a column named lazy", () => {
+  const hostile = ["lazy", "__proto__", "rename", "columns", "0"];
+  const df = pl.DataFrame(hostile.map((name, i) => pl.Series(`c${i}`, [i, i + 1])));
+  const named = renameAll(df, hostile);
+  assert.deepEqual(columnNames(named), hostile);
+  const back = renameAll(named, hostile.map((_, i) => `c${i}`));
+  assert.deepEqual(columnNames(back), ["c0", "c1", "c2", "c3", "c4"]);
+  assert.deepEqual(values(back, "c1"), [1, 2]);
+  // Without `lazy`, the one-call path takes these names too.
+  const noLazy = renameAll(pl.DataFrame([pl.Series("x", [1]), pl.Series("y", [2])]), ["__proto__", "rename"]);
+  assert.deepEqual(columnNames(noLazy), ["__proto__", "rename"]);
+  assert.deepEqual(values(noLazy, "__proto__"), [1]);
+  assert.throws(() => renameAll(df, ["only-one"]), { code: "common/internal-error" });
+});
+
+test("renameAll of a frame without columns or rows", () => {
+  assert.deepEqual(columnNames(renameAll(pl.DataFrame([]), [])), []);
+  const empty = renameAll(pl.DataFrame([pl.Series("a", [], pl.Utf8)]), ["b"]);
+  assert.deepEqual(columnNames(empty), ["b"]);
+  assert.equal(String(columnOf(empty, "b").dtype), "DataType(String)");
+});
