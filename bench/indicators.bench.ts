@@ -52,7 +52,9 @@ function payload(r: () => number): string {
   const kind = r();
   if (kind < 0.4) return `powershell.exe -NoP -enc ${Buffer.from(cmd, "utf16le").toString("base64")}`;
   if (kind < 0.8) return `cmd /c echo ${Buffer.from(cmd).toString("base64")} | base64 -d | sh`;
-  return `powershell -c "$d=[Convert]::FromBase64String('${Buffer.from(gzipSync(Buffer.from(cmd))).toString("base64")}')"`;
+  // The gzip header's mtime (bytes 4–7) is zeroed: zlib writes the current time there, and the input must be the same on every run.
+  const gz = gzipSync(Buffer.from(cmd)).fill(0, 4, 8);
+  return `powershell -c "$d=[Convert]::FromBase64String('${Buffer.from(gz).toString("base64")}')"`;
 }
 
 export function generate(rows: number): pl.DataFrame {
