@@ -127,9 +127,14 @@ export function textTimeUnit(text: pl.Series): TimeUnit {
   return unitOfFractionDigits(true, any(finerThanUs));
 }
 
-/** Parses with each of `formats` and keeps, per row, the first that matched. */
-function coalesceFormats(text: pl.Series, formats: readonly string[], unit: TimeUnit): pl.Series {
-  const tries = formats.map((fmt) => strptimeExpr(pl.col("raw"), fmt, unit));
+/**
+ * Parses with each of `formats` and keeps, per row, the first that matched.
+ * `match`: `"exact"` (the whole value), or `"then-prefix"`: exact first, and a
+ * value no format reads whole is read by the first format that reads a prefix of it.
+ */
+function coalesceFormats(text: pl.Series, formats: readonly string[], unit: TimeUnit, match: "exact" | "then-prefix" = "exact"): pl.Series {
+  const exact = formats.map((fmt) => strptimeExpr(pl.col("raw"), fmt, unit, true));
+  const tries = match === "exact" ? exact : [...exact, ...formats.map((fmt) => strptimeExpr(pl.col("raw"), fmt, unit))];
   const first = tries.reduce((acc, next) => acc.fillNull(next));
   // Fixed names inside: the column's own name may be one of the frame's members.
   return pl.DataFrame([text.rename("raw")]).select(first.alias("parsed")).getColumn("parsed").rename(text.name);
@@ -211,11 +216,14 @@ export function parseTimeSeries(column: pl.Series): TimeParseResult {
     return { series: column, parsed: false, failures: present, examples };
   }
   const unit = textTimeUnit(trimmed);
+  // Whole values first: a format that reads only a prefix would drop the seconds or
+  // the UTC offset of a value the sample did not show ("10:00:33" under `%H:%M`).
   let parsed = coalesceFormats(trimmed, formats.slice(0, 1), unit);
   if (failures(parsed) > 0 && formats.length > 1) parsed = coalesceFormats(trimmed, formats, unit);
   if (failures(parsed) > 0) {
-    // Rare formats the sample missed: try everything before giving up.
-    parsed = coalesceFormats(trimmed, ALL_FORMATS, unit);
+    // Rare formats the sample missed: try everything before giving up; a value with
+    // trailing text (" UTC") is read by the first, most detailed, format that reads its start.
+    parsed = coalesceFormats(trimmed, ALL_FORMATS, unit, "then-prefix");
   }
   const failed = failures(parsed);
   if (failed > 0) {

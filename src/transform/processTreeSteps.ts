@@ -249,7 +249,8 @@ function parseOneFormat(series: pl.Series): pl.Series | undefined {
   }
   if (first < 0 || hits !== sample.len()) return undefined;
   const raw = pl.DataFrame([series.rename(RAW)]);
-  const parsed = raw.select(strptimeExpr(pl.col(RAW), TIME_FORMATS[first], unit).alias("t")).getColumn("t").rename(series.name);
+  // Exact: a value the format reads only in part (seconds or an offset the sample did not show) is a miss, for parseTimeSeries.
+  const parsed = raw.select(strptimeExpr(pl.col(RAW), TIME_FORMATS[first], unit, true).alias("t")).getColumn("t").rename(series.name);
   // As many nulls as the text: every value parsed (null counts are free; the scan for empty strings only runs when they differ).
   if (parsed.nullCount() === series.nullCount()) return parsed;
   const present = pl.col(RAW).isNotNull().and(pl.col(RAW).neq(pl.lit("")));

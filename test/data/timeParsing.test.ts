@@ -90,3 +90,20 @@ test("likelyFormats keeps every format that polars matches: its literal-characte
   // Values with none of a format's literals are not tried: a column of clock times has no likely format.
   assert.deepEqual(likelyFormats(pl.Series("v", ["14:09.0", "15:10.2"])), []);
 });
+
+test("a value the sample's format reads only in part keeps its seconds and offset; trailing text still parses", () => {
+  // 30,000 minute-precision values: the sample (evenly spaced distinct values) misses the two odd ones.
+  const values = Array.from({ length: 30_000 }, (_, i) => `2024-01-${String(1 + (i % 28)).padStart(2, "0")} ${String(Math.floor(i / 60) % 24).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}`);
+  values[20_001] = "2024-01-02 10:00:33";
+  values[20_003] = "2024-01-02 10:00:00+02:00";
+  const result = parseTimeSeries(pl.Series("t", values));
+  assert.ok(result.parsed);
+  const times = result.series.toArray() as unknown as Date[];
+  assert.equal(times[20_001].toISOString(), "2024-01-02T10:00:33.000Z", "seconds kept");
+  assert.equal(times[20_003].toISOString(), "2024-01-02T08:00:00.000Z", "offset applied");
+  assert.equal(times[0].toISOString(), "2024-01-01T00:00:00.000Z");
+  // No format reads these whole: the most detailed one that reads their start does, as before.
+  const trailing = parseTimeSeries(pl.Series("t", ["2024-01-01 10:00:00 UTC", "2024-01-01 10:00:05 UTC"]));
+  assert.ok(trailing.parsed);
+  assert.equal((trailing.series.toArray()[1] as unknown as Date).toISOString(), "2024-01-01T10:00:05.000Z");
+});

@@ -225,4 +225,32 @@ describe("processTree steps", () => {
       assert.equal(got.dtype.toString(), expected.series.dtype.toString(), column.join());
     }
   });
+
+  it("time formats: a value outside the sample that the sample's format reads only in part goes to the general parser", () => {
+    // The sample is spread over the column and holds 64 values: the odd value at row 4000 is not in it.
+    const n = 5000;
+    const odd = 4000;
+    for (const [usual, other] of [
+      [(i: number) => `2024-01-01 ${String(Math.floor(i / 60) % 24).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}`, "2024-01-01 10:00:33"],
+      [(i: number) => `2024-01-01 10:${String(Math.floor(i / 60) % 60).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}`, "2024-01-01 10:00:00+02:00"],
+    ] as const) {
+      const column = Array.from({ length: n }, (_, i) => (i === odd ? other : usual(i)));
+      const df = pl.DataFrame({
+        EventID: Array.from({ length: n }, () => "4688"),
+        TimeGenerated: column,
+        Computer: Array.from({ length: n }, () => "h"),
+        NewProcessId: Array.from({ length: n }, (_, i) => `0x${(i + 16).toString(16)}`),
+        NewProcessName: Array.from({ length: n }, () => "a.exe"),
+        ProcessId: Array.from({ length: n }, () => "0x9"),
+        ParentProcessName: Array.from({ length: n }, () => "x.exe"),
+      });
+      const got = processEvents(df).events.getColumn("TimeGenerated");
+      const expected = parseTimeSeries(pl.Series("TimeGenerated", column));
+      assert.ok(expected.parsed, other);
+      // A prefix match would read the odd value as 10:00 (its seconds or its offset dropped).
+      const want = Date.parse(other.replace(" ", "T").replace(/(\d\d:\d\d:\d\d)$/, "$1Z"));
+      assert.equal((expected.series.toArray()[odd] as unknown as Date).getTime(), want, `parseTimeSeries: ${other}`);
+      assert.deepEqual(got.cast(pl.Int64).toArray(), expected.series.cast(pl.Int64).toArray(), other);
+    }
+  });
 });
