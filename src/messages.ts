@@ -16,6 +16,7 @@ import {
   ProcessSchemaError,
   ProcessTreeError,
   ProcessTreeQueryError,
+  ChunkError,
   TRANSFORM_ERRORS,
   transformMessages,
   type TransformErrorCode,
@@ -72,7 +73,7 @@ export const ERROR_CATALOG: Readonly<Record<ErrorPackage, PackageErrors>> = {
   entities: { codes: ENTITIES_ERRORS, classes: [EntityParseError], builders: { entitiesMessages } },
   transform: {
     codes: TRANSFORM_ERRORS,
-    classes: [IocExtractError, Base64Error, ProcessSchemaError, ProcessTreeError, ProcessTreeQueryError],
+    classes: [IocExtractError, Base64Error, ProcessSchemaError, ProcessTreeError, ProcessTreeQueryError, ChunkError],
     builders: { transformMessages },
   },
   analysis: { codes: ANALYSIS_ERRORS, classes: [AnalysisError], builders: { analysisMessages } },

@@ -21,6 +21,7 @@ export const TRANSFORM_ERRORS = {
   "transform/process-ref-invalid": { class: "ProcessTreeQueryError", when: "a process is named by something other than a proc_key, a row or a one-row DataFrame", names: "what is accepted" },
   "transform/process-not-found": { class: "ProcessTreeQueryError", when: "no process of the tree has the proc_key", names: "the proc_key, close keys" },
   "transform/tree-column-missing": { class: "ProcessTreeQueryError", when: "a column asked of the tree is not in it", names: "the column, close names" },
+  "transform/chunk-failed": { class: "ChunkError", when: "a row chunk of a parallel extraction or unpacking failed (in a worker thread or in the calling thread)", names: "the chunk's first and last rows, the original error" },
 } as const satisfies ErrorCatalog<"transform">;
 
 /** A code of src/transform. */
@@ -73,6 +74,7 @@ export const transformMessages = {
     ),
 
   // base64 (Base64Error).
+  chunkFailed: (firstRow: number, lastRow: number, detail: string) => errorMessage("transform/chunk-failed", `rows ${firstRow}–${lastRow}: ${detail}`),
   base64Option: (option: string, value: unknown) => errorMessage("transform/base64-option", `base64: option ${option} must be a positive number (got ${String(value)}).`),
   base64NoColumn: () => errorMessage("transform/base64-no-column", 'base64.unpackDf: no column given: pass { column: "CommandLine" }.'),
   base64ColumnMissing: (column: string, columns: readonly string[]) =>
@@ -126,3 +128,21 @@ export const transformMessages = {
   treeColumnMissing: (column: string, columns: readonly string[]) =>
     errorMessage("transform/tree-column-missing", `No column "${column}" in the process tree.${didYouMean(column, columns)}`),
 };
+
+/**
+ * A row chunk of a parallel job that failed, in a worker or in this thread:
+ * {@link ChunkError.of} names its rows and keeps the original message.
+ */
+export class ChunkError extends HuntlabError<CodesOfClass<typeof TRANSFORM_ERRORS, "ChunkError">> {
+  override name = "ChunkError";
+  /** The chunk's first and last rows (-1 when not known), and the original error's message. */
+  firstRow = -1;
+  lastRow = -1;
+  detail = "";
+
+  static of(firstRow: number, lastRow: number, detail: string, options?: ErrorOptions): ChunkError {
+    const err = new ChunkError(transformMessages.chunkFailed(firstRow, lastRow, detail), options);
+    Object.assign(err, { firstRow, lastRow, detail });
+    return err;
+  }
+}

@@ -131,6 +131,7 @@ const SAMPLES: Record<string, Sample> = {
   "transformMessages.iocIndexColumnMissing": () => [transform.iocIndexColumnMissing("idx", ["CommandLine"]), ['indexColumn "idx"']],
   "transformMessages.unknownIocType": () => [transform.unknownIocType("validate", "dnss", ["dns", "ipv4"]), ["validate", '"dnss"', "dns, ipv4"]],
   "transformMessages.tooManyIocTypes": () => [transform.tooManyIocTypes(["ipv4", "custom1"], 1), ["ipv4, custom1", "iocTypes"]],
+  "transformMessages.chunkFailed": () => [transform.chunkFailed(20, 29, "boom"), ["rows 20–29", "boom"]],
   "transformMessages.base64Option": () => [transform.base64Option("maxDepth", 0), ["maxDepth", "got 0"]],
   "transformMessages.base64NoColumn": () => [transform.base64NoColumn(), ["base64.unpackDf", "column"]],
   "transformMessages.base64ColumnMissing": () => [transform.base64ColumnMissing("Cmd", ["cmd"]), ['"Cmd"', "cmd"]],

@@ -133,7 +133,7 @@ test("parallel: a chunk that fails in the worker is reported with its rows", () 
   const compute = () => 0;
   assert.throws(
     () => runChunked<unknown, unknown>({ task: "ioc", args, ranges, prepare, compute }, { workers: 1, minRows: 0, chunkRows: 10 }),
-    (err: unknown) => err instanceof ChunkError && err.firstRow === 20 && err.lastRow === 29 && /^rows 20–29: /.test(err.message),
+    (err: unknown) => err instanceof ChunkError && err.code === "transform/chunk-failed" && err.firstRow === 20 && err.lastRow === 29 && /^rows 20–29: /.test(err.message),
   );
   // In this thread too.
   const boom = (_input: unknown, i: number) => {

@@ -22,6 +22,7 @@ import os from "node:os";
 import path from "node:path";
 import * as nodeThreads from "node:worker_threads";
 import type { MessagePort, Worker } from "node:worker_threads";
+import { ChunkError } from "../messages";
 
 /** How a call spreads its rows over threads. */
 export interface ParallelOptions {
@@ -72,18 +73,7 @@ export type WorkerMessage =
   | { type: "result"; job: number; chunk: number; result: unknown }
   | { type: "error"; job: number; chunk: number; message: string; name: string };
 
-/** A chunk that failed (in a worker or in-thread): its row range and the original message. */
-export class ChunkError extends Error {
-  override name = "ChunkError";
-  constructor(
-    readonly firstRow: number,
-    readonly lastRow: number,
-    readonly detail: string,
-    options?: ErrorOptions,
-  ) {
-    super(`rows ${firstRow}–${lastRow}: ${detail}`, options);
-  }
-}
+export { ChunkError };
 
 interface PoolWorker {
   worker: Worker;
@@ -267,7 +257,7 @@ export function runChunked<P, R>(job: ChunkedJob<P, R>, options: Required<Parall
       results[i] = job.local ? job.local(i) : job.compute(inputs[i] ?? job.prepare(i), i);
     } catch (err) {
       const { offset, length } = job.ranges[i];
-      throw new ChunkError(offset, offset + length - 1, (err as Error).message ?? String(err), { cause: err });
+      throw ChunkError.of(offset, offset + length - 1, (err as Error).message ?? String(err), { cause: err });
     }
     inputs[i] = undefined;
     done[i] = 1;
@@ -294,7 +284,7 @@ export function runChunked<P, R>(job: ChunkedJob<P, R>, options: Required<Parall
     if (m.type === "result") results[m.chunk] = m.result as R;
     else {
       const { offset, length } = job.ranges[m.chunk];
-      failure ??= new ChunkError(offset, offset + length - 1, m.message);
+      failure ??= ChunkError.of(offset, offset + length - 1, m.message);
     }
     inputs[m.chunk] = undefined;
     done[m.chunk] = 1;
