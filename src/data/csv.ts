@@ -28,7 +28,7 @@ import type { DataType } from "nodejs-polars";
 import { isTextType } from "../common/dtypes";
 import { columnNames, columnOf, frameHeight, frameOf } from "../common/frames";
 import { runSync, type ReadSteps } from "./collect";
-import { fractionDigitExprs, likelyFormats, looksLikeTimeColumn, parseTimeSeries, strptimeExpr, unitOfFractionDigits, type TimeUnit } from "./timeParsing";
+import { fractionDigitExprs, likelyFormats, looksLikeTimeColumn, parseTimeSeries, strptimeExpr, unitOfFractionDigits, unparsedCount, type TimeUnit } from "./timeParsing";
 
 /** Options of {@link readCsvFile}. */
 export interface CsvReadOptions {
@@ -58,7 +58,6 @@ const BAD_COLUMN = /at column '.*?' \(column number (\d+)\)/s;
  */
 const plain = (i: number) => `c${i}`;
 const parsedName = (i: number) => `t${i}`;
-const failName = (i: number) => `f${i}`;
 const subMsName = (i: number) => `m${i}`;
 const subUsName = (i: number) => `u${i}`;
 
@@ -102,23 +101,6 @@ function valueUnits(plainDf: pl.DataFrame, plans: readonly TimePlan[]): Map<numb
   return units;
 }
 
-/**
- * How many values of column `i` are there (not null, not empty) but did not
- * parse. A null text parses to null and so does an empty one, so the parsed
- * column has as many nulls as the text has nulls and empty values when the
- * format missed nothing: the null counts (kept by polars, no pass over the
- * rows) settle the usual case, and the text is scanned for empty values only
- * when they differ.
- */
-function missedValues(plainDf: pl.DataFrame, i: number): number {
-  const raw = columnOf(plainDf, plain(i));
-  const extraNulls = columnOf(plainDf, parsedName(i)).nullCount() - raw.nullCount();
-  if (extraNulls === 0) return 0;
-  // Plain names only (see valueUnits).
-  const empty = plainDf.select(pl.col(plain(i)).eq(pl.lit("")).sum().alias(failName(i)));
-  return extraNulls - Number(checkOf(empty, failName(i)) ?? 0);
-}
-
 /** The value of a check. */
 const checkOf = (checks: pl.DataFrame, name: string): unknown => columnOf(checks, name).toArray()[0];
 
@@ -133,7 +115,7 @@ const checkOf = (checks: pl.DataFrame, name: string): unknown => columnOf(checks
  */
 function finish(plainDf: pl.DataFrame, names: readonly string[], plans: readonly TimePlan[]): pl.DataFrame {
   // A value in a format the sample did not show sends its column to the full parser, which tries every format (the text stays if it fails).
-  const missed = new Set(plans.filter((p) => missedValues(plainDf, p.index) > 0).map((p) => p.index));
+  const missed = new Set(plans.filter((p) => unparsedCount(columnOf(plainDf, plain(p.index)), columnOf(plainDf, parsedName(p.index))) > 0).map((p) => p.index));
   const units = valueUnits(plainDf, plans.filter((p) => !missed.has(p.index)));
   for (const p of plans) {
     const i = p.index;

@@ -128,6 +128,20 @@ export function textTimeUnit(text: pl.Series): TimeUnit {
 }
 
 /**
+ * How many present values (not null, not empty) of `text` did not parse into
+ * `parsed` (the same rows). Null and empty text parse to null, so the null
+ * counts (kept by polars, no pass over the rows) settle the usual case; the
+ * text is scanned for empty values only when they differ.
+ */
+export function unparsedCount(text: pl.Series, parsed: pl.Series): number {
+  const extraNulls = parsed.nullCount() - text.nullCount();
+  if (extraNulls === 0) return 0;
+  // A fixed name inside: the column's own name may be one of the frame's members.
+  const empty = pl.DataFrame([text.rename("raw")]).select(pl.col("raw").eq(pl.lit("")).sum().alias("n")).getColumn("n").toArray()[0];
+  return extraNulls - Number(empty ?? 0);
+}
+
+/**
  * Parses with each of `formats` and keeps, per row, the first that matched.
  * `match`: `"exact"` (the whole value), or `"then-prefix"`: exact first, and a
  * value no format reads whole is read by the first format that reads a prefix of it.

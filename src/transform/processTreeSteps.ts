@@ -40,7 +40,7 @@
  */
 import pl, { type DataType } from "nodejs-polars";
 import { isTemporalType, isTextType } from "../common/dtypes";
-import { TIME_FORMATS, formatHits, parseTimeSeries, strptimeExpr, textTimeUnit, type TimeUnit } from "../data/timeParsing";
+import { TIME_FORMATS, formatHits, parseTimeSeries, strptimeExpr, textTimeUnit, unparsedCount, type TimeUnit } from "../data/timeParsing";
 import { resolveSchema, schemaTimeColumns, type ProcSchema } from "./processTreeSchema";
 import { ProcessTreeError, transformMessages as msg } from "./messages";
 import { keyColumn, treeTextColumns, type KeyParts } from "./processTreeText";
@@ -251,11 +251,7 @@ function parseOneFormat(series: pl.Series): pl.Series | undefined {
   const raw = pl.DataFrame([series.rename(RAW)]);
   // Exact: a value the format reads only in part (seconds or an offset the sample did not show) is a miss, for parseTimeSeries.
   const parsed = raw.select(strptimeExpr(pl.col(RAW), TIME_FORMATS[first], unit, true).alias("t")).getColumn("t").rename(series.name);
-  // As many nulls as the text: every value parsed (null counts are free; the scan for empty strings only runs when they differ).
-  if (parsed.nullCount() === series.nullCount()) return parsed;
-  const present = pl.col(RAW).isNotNull().and(pl.col(RAW).neq(pl.lit("")));
-  const failed = raw.withColumns(parsed.rename("t")).select(pl.col("t").isNull().and(present).any().alias("f")).getColumn("f").toArray()[0];
-  return failed === false ? parsed : undefined;
+  return unparsedCount(series, parsed) === 0 ? parsed : undefined;
 }
 
 // ---------------------------------------------------------------- keys
