@@ -16,6 +16,10 @@ For `npm run hunt` (scripts/hunt.mjs):
   --stop-on-error  stop at the first failed cell (the rest are left unexecuted), as papermill does
   --mark-cells     record each code cell's outcome in its metadata: {"huntlab": {"status": "ok" | "failed" | "not-run"}}
 
+  --startup-timeout S  seconds a new kernel has to answer (default 120: a loaded machine)
+  --start-attempts N   kernel starts before giving up, when it dies or stays silent
+                       before the first cell (default 2)
+
   --settle-ms MS   after each cell, keep reading its outputs until none has come for MS
                    milliseconds (at most 3 s; default 100 for Deno's kernel, else 0).
                    Deno 2.9's kernel publishes a cell's outputs from a queue that it does
@@ -25,6 +29,7 @@ For `npm run hunt` (scripts/hunt.mjs):
 """
 import argparse
 import asyncio
+import atexit
 import json
 import queue
 import sys
@@ -68,11 +73,13 @@ def main() -> int:
     parser.add_argument("--stop-on-error", action="store_true")
     parser.add_argument("--mark-cells", action="store_true")
     parser.add_argument("--settle-ms", type=int, default=None)
+    parser.add_argument("--startup-timeout", type=int, default=120)
+    parser.add_argument("--start-attempts", type=int, default=2)
     args = parser.parse_args()
 
     nb = nbformat.read(args.notebook, as_version=4)
     kernel = args.kernel or nb.metadata.get("kernelspec", {}).get("name", "tslab")
-    client = NotebookClient(nb, timeout=args.timeout, kernel_name=kernel, allow_errors=True, record_timing=True)
+    client = None
     code_indexes = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     failures = []
     started_at = {}
@@ -122,17 +129,31 @@ def main() -> int:
             return settle(cell, cell_index, parent_id, pause)
         return pause
 
-    client.on_cell_start = on_cell_start
-    client.on_cell_executed = on_cell_executed
     problems = []
     stopped = False
     started = time.time()
-    try:
-        client.execute(cwd=args.cwd)
-    except StopExecution:
-        stopped = True
-    except Exception as exc:  # kernel died, timeout…
-        problems.append({"cell": -1, "kind": "execution", "text": f"{type(exc).__name__}: {exc}"})
+    # A kernel that dies or stays silent before the first cell (a port taken by another
+    # process between jupyter_client choosing it and the kernel binding it, a machine too
+    # busy to answer within --startup-timeout) gets one more start; once a cell has run,
+    # a dead kernel is the notebook's problem and is reported as it is.
+    for attempt in range(1, max(1, args.start_attempts) + 1):
+        client = NotebookClient(nb, timeout=args.timeout, startup_timeout=args.startup_timeout, kernel_name=kernel, allow_errors=True, record_timing=True)
+        client.on_cell_start = on_cell_start
+        client.on_cell_executed = on_cell_executed
+        try:
+            client.execute(cwd=args.cwd)
+            break
+        except StopExecution:
+            stopped = True
+            break
+        except Exception as exc:  # kernel died, timeout…
+            text = f"{type(exc).__name__}: {exc}"
+            # nbclient has cleaned up already; its exit hook would fail on the missing manager.
+            atexit.unregister(client._cleanup_kernel)
+            if started_at or attempt >= args.start_attempts:
+                problems.append({"cell": -1, "kind": "execution", "text": text})
+                break
+            print(f"[hunt] the {kernel} kernel did not start ({text}); starting a new one", file=sys.stderr, flush=True)
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue

@@ -198,6 +198,11 @@ export async function runHunt(argv, ctx = {}) {
 
   const broken = report.problems.filter((x) => x.kind === "execution");
   for (const b of broken) log(`the kernel could not run the notebook: ${b.text}`);
+  if (broken.length) {
+    // The kernel's own words (its log lines on the runner's stderr) say why.
+    const kernelLog = run.stderr.split("\n").filter((l) => l.trim() && !l.startsWith("[hunt] ")).slice(-15);
+    if (kernelLog.length) log(`the kernel's last log lines:\n${indent(kernelLog.join("\n"))}`);
+  }
   for (const f of report.failures) {
     const cell = executedNb.cells[f.cell];
     log(

@@ -389,8 +389,11 @@ describe("npm run hunt on a broken data folder", { skip: missing() }, () => {
 
   async function assertNamed(name: string, file: RegExp): Promise<void> {
     const r = await runs.get(name)!;
-    assert.notEqual(r.status, 0, "the hunt must fail");
-    assert.match(r.failedSource, /list_host_events/, "the first query reading all_events fails");
+    // When it goes wrong, say how: the cell that failed and the hunt's own lines (kernel log included).
+    const said = r.stderr.split("\n").filter((l) => l.trim() && !/^\[hunt\] cell \d+\/\d+ .* ok /.test(l)).slice(-10);
+    const why = `exit ${r.status}, failed cell ${r.failedCell + 1}: ${r.failedSource.split("\n")[0] || "(none)"}\n${said.join("\n")}`;
+    assert.notEqual(r.status, 0, `the hunt must fail; ${why}`);
+    assert.match(r.failedSource, /list_host_events/, `the first query reading all_events fails; ${why}`);
     const line = new RegExp(`\\[hunt\\] cell ${r.failedCell + 1} \\(In \\[\\d+\\]\\) failed:\\n {4}const events = await qp\\.WindowsSecurity\\.list_host_events\\(timeRange\\);`);
     assert.match(r.stderr, line, `stderr names the cell and shows its first lines:\n${r.stderr.slice(-3000)}`);
     const error = r.stderr.slice(r.stderr.indexOf("failed:"));
@@ -443,5 +446,93 @@ describe("npm run hunt --allow-errors on another notebook", { skip: missing() },
     assert.match(html, /data-status="failed"[\s\S]*Cell \d+ failed: <pre>[^<]*no data for new-host/);
     assert.match(html, /1 of 5 code cells failed/);
     assert.doesNotMatch(html, /data-status="not-run"/);
+  });
+});
+
+describe("a kernel that dies before the first cell", { skip: missing() }, () => {
+  /** Kernel specs in a folder put before the project's: a "tslab" that dies at its first start (or at every start), then runs the real one. */
+  function flakyKernels(dir: string, failures: "once" | "always"): string {
+    const real = JSON.parse(fs.readFileSync(path.join(ROOT, ".jupyter", "kernels", "tslab", "kernel.json"), "utf8")) as { argv: string[]; env?: Record<string, string> };
+    const marker = path.join(dir, "started-once");
+    const script = path.join(dir, "flaky.sh");
+    const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+    const realArgv = real.argv.map((a) => (a === "{connection_file}" ? '"$1"' : quote(a))).join(" ");
+    fs.writeFileSync(
+      script,
+      failures === "once"
+        ? `if [ ! -e ${quote(marker)} ]; then : > ${quote(marker)}; echo "flaky kernel: address already in use" >&2; exit 3; fi\nexec ${realArgv}\n`
+        : `echo "flaky kernel: address already in use" >&2; exit 3\n`,
+    );
+    const kernels = path.join(dir, "jupyter", "kernels", "tslab");
+    fs.mkdirSync(kernels, { recursive: true });
+    fs.writeFileSync(path.join(kernels, "kernel.json"), JSON.stringify({ ...real, argv: ["sh", script, "{connection_file}"] }));
+    return path.join(dir, "jupyter");
+  }
+
+  function smallNotebook(dir: string): string {
+    const nb: NotebookJson = {
+      nbformat: 4,
+      nbformat_minor: 4,
+      metadata: { kernelspec: { name: "tslab", display_name: "TypeScript (huntlab)", language: "typescript" } },
+      cells: [
+        { cell_type: "code", source: 'let hostName: string = "old-host";', metadata: { tags: ["parameters"] }, outputs: [], execution_count: null },
+        { cell_type: "code", source: 'console.log("the cell ran");', metadata: {}, outputs: [], execution_count: null },
+      ],
+    };
+    const file = path.join(dir, "Small.ipynb");
+    fs.writeFileSync(file, JSON.stringify(nb));
+    return file;
+  }
+
+  /** The runner itself (run.mjs puts the project's kernels first on JUPYTER_PATH, so the hunt cannot be pointed at these). */
+  function runNotebook(dir: string, jupyterPath: string): { status: number | null; stderr: string; report: { problems: { kind: string; text: string }[] }; outputs: string } {
+    const input = smallNotebook(dir);
+    const output = path.join(dir, "out.ipynb");
+    const python = [process.env.HUNTLAB_PYTHON, "python3", "/usr/bin/python3"].find((py) => py && spawnSync(py, ["-c", "import nbclient"], { stdio: "ignore" }).status === 0)!;
+    const r = spawnSync(python, [path.join(ROOT, "scripts", "execute_notebook.py"), input, output, "--kernel", "tslab", "--progress"], {
+      encoding: "utf8",
+      env: { ...process.env, JUPYTER_PATH: jupyterPath },
+    });
+    const outputs = fs.existsSync(output) ? JSON.stringify((JSON.parse(fs.readFileSync(output, "utf8")) as { cells: ExecutedCell[] }).cells[1].outputs) : "";
+    return { status: r.status, stderr: r.stderr, report: JSON.parse(r.stdout || "{}"), outputs };
+  }
+
+  test("gets one more start, says so, and the notebook runs", { timeout: 120_000 }, () => {
+    const dir = path.join(OUT, "flaky-once");
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    const r = runNotebook(dir, flakyKernels(dir, "once"));
+    assert.equal(r.status, 0, r.stderr.slice(-3000));
+    assert.match(r.stderr, /\[hunt\] the tslab kernel did not start \(RuntimeError: Kernel died[^)]*\); starting a new one/);
+    assert.deepEqual(r.report.problems, [], "the second start ran the cell: nothing to report");
+    assert.match(r.outputs, /the cell ran/);
+  });
+
+  test("a kernel that never starts: the runner gives up after two starts and reports it", { timeout: 120_000 }, () => {
+    const dir = path.join(OUT, "flaky-always");
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    const r = runNotebook(dir, flakyKernels(dir, "always"));
+    assert.equal(r.status, 0, "the runner reports; the hunt decides");
+    assert.equal(r.stderr.match(/flaky kernel: address already in use/g)?.length, 2, "two starts");
+    assert.deepEqual(r.report.problems.map((p) => p.kind), ["execution"]);
+    assert.match(r.report.problems[0].text, /Kernel died before replying to kernel_info/);
+    assert.doesNotMatch(r.stderr, /Traceback|AssertionError/, "no exit-hook noise from nbclient");
+  });
+
+  test("the hunt on a kernel that never starts fails and shows the kernel's last log lines", { timeout: 120_000 }, () => {
+    const dir = path.join(OUT, "flaky-hunt");
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    const jupyterPath = flakyKernels(dir, "always");
+    // scripts/hunt.mjs on its own takes the environment as it is (run.mjs would put the project's kernels first).
+    const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "hunt.mjs"), "--notebook", smallNotebook(dir), "--out", path.join(dir, "out")], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, INIT_CWD: ROOT, JUPYTER_PATH: jupyterPath },
+    });
+    assert.equal(r.status, 1, r.stderr.slice(-3000));
+    assert.match(r.stderr, /\[hunt\] the kernel could not run the notebook: RuntimeError: Kernel died before replying to kernel_info/);
+    assert.match(r.stderr, /\[hunt\] the kernel's last log lines:\n(?: {4}.*\n)*? {4}flaky kernel: address already in use/);
   });
 });
