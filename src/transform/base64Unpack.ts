@@ -21,6 +21,7 @@ import crypto from "node:crypto";
 import pl from "nodejs-polars";
 import type { DataFrame, Series } from "nodejs-polars";
 import { isTextType } from "../common/dtypes";
+import { columnNames, columnOf } from "../common/frames";
 import { readArchive } from "./archives";
 import { ARCHIVE_TYPES, detectFileType, type FileType } from "./fileTypes";
 import { Base64Error, transformMessages as msg } from "./messages";
@@ -160,8 +161,10 @@ export interface UnpackDfOptions extends Base64UnpackOptions {
  */
 export const BASE64_PARALLEL_DEFAULTS: Readonly<Required<ParallelOptions>> = Object.freeze({
   workers: PARALLEL_DEFAULTS.workers,
-  // A chunk costs a message each way (the cells out, a view of the worker's batch back): a few hundred cells pay for it.
-  minRows: 500,
+  // Below, one thread is as fast and cheaper: at 100k command lines (1,360 screened rows) the worker's
+  // messages, claims and its own JIT warm-up cost more than the half of the decoding it takes (2026-12-03:
+  // 3 ms CPU per call more, no faster); at 200k (2,700) the worker saves the caller 8 ms.
+  minRows: 2000,
   // Few big chunks: each chunk's batch and message have a fixed cost of their own.
   chunkRows: 8000,
 });
@@ -505,8 +508,8 @@ function unpackString(input: string, opts: Limits): { full: string; items: Decod
   return { full: text, items: state.items, limits: state.limits };
 }
 
-/** The result columns after the records: each item's source row (internal to unpackDf) and its cell's rewritten text. */
-const SRC_ROW = "src_row";
+/** The result columns after the records: each item's source row, (then the source cell,) its cell's rewritten text. */
+const SRC_INDEX = "src_index";
 const FULL_DECODED = "full_decoded_string";
 
 const text = (name: string): IpcField => ({ name, kind: "text" });
@@ -529,10 +532,21 @@ const RECORD_FIELDS: IpcField[] = [
   text("limit"),
   { name: "occurrences", kind: "uint32" },
 ];
-/** A chunk's batch: the records, then each item's source row and its cell's rewritten text. */
-const CHUNK_FIELDS: IpcField[] = [...RECORD_FIELDS, { name: SRC_ROW, kind: "uint32" }, text(FULL_DECODED)];
+/**
+ * A chunk's batch: the records, each item's source row, the source cell when
+ * `sourceName` is given, then the cell's rewritten text.
+ */
+function chunkFields(sourceName: string | null): IpcField[] {
+  const source = sourceName === null ? [] : [text(sourceName)];
+  return [...RECORD_FIELDS, { name: SRC_INDEX, kind: "uint32" }, ...source, text(FULL_DECODED)];
+}
 const RECORD_SCHEMA = schemaMessage(RECORD_FIELDS);
-const CHUNK_SCHEMA = schemaMessage(CHUNK_FIELDS);
+/** The last chunk schema message (only the source column's name changes from call to call). */
+let chunkSchema: { sourceName: string | null; bytes: Uint8Array } | undefined;
+function chunkSchemaMessage(sourceName: string | null): Uint8Array {
+  if (chunkSchema?.sourceName !== sourceName) chunkSchema = { sourceName, bytes: schemaMessage(chunkFields(sourceName)) };
+  return chunkSchema.bytes;
+}
 
 /** Writes an item's record columns (the first {@link RECORD_FIELDS}.length columns of the row). */
 function addItem(b: BatchBuilder, i: DecodedItem): void {
@@ -584,36 +598,47 @@ function recordsFrame(items: DecodedItem[]): DataFrame {
 /** Builders and sinks larger than this after a call are let go (a huge result does not pin its memory). */
 const RETAIN_BYTES = 32 * 1024 * 1024;
 
-/** This thread's builders of chunk batches and of `unpack`'s records, reused from call to call (memory already touched costs less). */
-let chunkBuilder: BatchBuilder | undefined;
+/** This thread's builders of chunk batches (without, with the source cells) and of `unpack`'s records, reused from call to call (memory already touched costs less). */
+const chunkBuilders: (BatchBuilder | undefined)[] = [];
 let recordsBuilder: BatchBuilder | undefined;
 
 /**
  * What unpackDf computes for screened cells (in the caller, or in a worker on
- * its chunk): one Arrow IPC record batch of the records, {@link SRC_ROW} (each
- * item's source row, from `rows`, the cells' source rows) and
- * `full_decoded_string`, appended to `sink`; returns the batch's bytes (a view
- * into the sink). Each cell's items are written as soon as it is decoded.
+ * its chunk): one Arrow IPC record batch of the records, `src_index` (each
+ * item's source row, from `rows`, the cells' source rows), the cell itself
+ * (with `withSource`) and `full_decoded_string`, appended to `sink`; returns
+ * the batch's bytes (a view into the sink). Each cell's items are written as
+ * soon as it is decoded.
  */
-export function cellsBatch(sink: ByteSink, cells: readonly (string | null)[], rows: ArrayLike<number>, opts: ResolvedBase64Limits): Uint8Array {
-  const b = (chunkBuilder ??= new BatchBuilder(CHUNK_FIELDS));
+export function cellsBatch(sink: ByteSink, cells: readonly (string | null)[], rows: ArrayLike<number>, args: Base64TaskArgs): Uint8Array {
+  const kind = args.withSource ? 1 : 0;
+  // A batch holds no names: the source column's here is a placeholder.
+  const b = (chunkBuilders[kind] ??= new BatchBuilder(chunkFields(args.withSource ? "source" : null)));
   b.reset();
-  const srcRow = RECORD_FIELDS.length;
+  const srcIndex = RECORD_FIELDS.length;
+  const full = srcIndex + 1 + kind;
   for (let k = 0; k < cells.length; k++) {
-    const r = unpackString(cells[k] ?? "", opts);
+    const r = unpackString(cells[k] ?? "", args.limits);
     for (const item of r.items) {
       addItem(b, item);
-      b.uint32(srcRow, rows[k]);
-      b.text(srcRow + 1, r.full);
+      b.uint32(srcIndex, rows[k]);
+      if (args.withSource) b.text(srcIndex + 1, cells[k]);
+      b.text(full, r.full);
       b.endRow();
     }
   }
   const { start, end } = b.finish(sink);
   if (b.capacity > RETAIN_BYTES) {
     b.release();
-    chunkBuilder = undefined;
+    chunkBuilders[kind] = undefined;
   }
   return sink.bytes.subarray(start, end);
+}
+
+/** What the chunks of one unpackDf call share: the limits, and whether the batches carry the source cells. */
+export interface Base64TaskArgs {
+  limits: ResolvedBase64Limits;
+  withSource: boolean;
 }
 
 /** A chunk of screened cells as it travels to a worker: the cells and their source rows. */
@@ -643,9 +668,11 @@ function releaseBigSinks(): void {
 /**
  * {@link cellsBatch} over chunks of the cells spread on worker threads,
  * merged in order into one IPC stream that polars reads in one call; in this
- * thread when there are few cells.
+ * thread when there are few cells. With `sourceName`, the batches carry the
+ * cells as that column.
  */
-function unpackInChunks(cells: (string | null)[], rows: Uint32Array, opts: Limits, parallel: Required<ParallelOptions>): DataFrame {
+function unpackInChunks(cells: (string | null)[], rows: Uint32Array, opts: Limits, parallel: Required<ParallelOptions>, sourceName: string | null): DataFrame {
+  const args: Base64TaskArgs = { limits: opts, withSource: sourceName !== null };
   // One chunk per thread (at most chunkRows): each chunk has a fixed cost (its message, its batch).
   const threads = Math.max(1, Math.floor(parallel.workers)) + 1;
   const chunkRows = Math.max(1, Math.min(Math.floor(parallel.chunkRows), Math.ceil(cells.length / threads)));
@@ -656,7 +683,7 @@ function unpackInChunks(cells: (string | null)[], rows: Uint32Array, opts: Limit
     return sink;
   };
   const localBatch = (offset: number, length: number) =>
-    cellsBatch(nextSink(), offset === 0 && length === cells.length ? cells : cells.slice(offset, offset + length), rows.subarray(offset, offset + length), opts);
+    cellsBatch(nextSink(), offset === 0 && length === cells.length ? cells : cells.slice(offset, offset + length), rows.subarray(offset, offset + length), args);
   let parts: Uint8Array[];
   if (parallel.workers <= 0 || cells.length < parallel.minRows || cells.length <= chunkRows) parts = [localBatch(0, cells.length)];
   else {
@@ -665,22 +692,23 @@ function unpackInChunks(cells: (string | null)[], rows: Uint32Array, opts: Limit
     parts = runChunked<Base64ChunkInput, Uint8Array>(
       {
         task: "base64",
-        args: opts,
+        args,
         ranges,
         prepare: (i) => {
           const { offset, length } = ranges[i];
           return { cells: cells.slice(offset, offset + length), rows: rows.slice(offset, offset + length) };
         },
-        compute: (chunk) => cellsBatch(nextSink(), chunk.cells, chunk.rows, opts),
+        compute: (chunk) => cellsBatch(nextSink(), chunk.cells, chunk.rows, args),
         local: (i) => localBatch(ranges[i].offset, ranges[i].length),
       },
       parallel,
     );
   }
+  const schema = chunkSchemaMessage(sourceName);
   const sink = resultSink.current;
   sink.pos = 0;
-  sink.ensure(CHUNK_SCHEMA.length + parts.reduce((n, p) => n + p.length, 0) + END_OF_STREAM.length);
-  sink.append(CHUNK_SCHEMA);
+  sink.ensure(schema.length + parts.reduce((n, p) => n + p.length, 0) + END_OF_STREAM.length);
+  sink.append(schema);
   for (const p of parts) sink.append(p);
   sink.append(END_OF_STREAM);
   // polars copies what it reads: the sinks are free again once this returns.
@@ -766,27 +794,31 @@ export function unpackDf(data: DataFrame, options: UnpackDfOptions): DataFrame {
   const { column, indexColumn, ...limits } = options;
   const opts = resolveOptions(limits);
   if (!column) throw new Base64Error(msg.base64NoColumn());
-  if (!data.columns.includes(column)) {
-    throw new Base64Error(msg.base64ColumnMissing(column, data.columns));
+  // Through the frame's own keys, not its members: a column may be named `columns` or `getColumn`.
+  const names = columnNames(data);
+  if (!names.includes(column)) {
+    throw new Base64Error(msg.base64ColumnMissing(column, names));
   }
-  if (indexColumn !== undefined && !data.columns.includes(indexColumn)) {
-    throw new Base64Error(msg.base64IndexColumnMissing(indexColumn, data.columns));
+  if (indexColumn !== undefined && !names.includes(indexColumn)) {
+    throw new Base64Error(msg.base64IndexColumnMissing(indexColumn, names));
   }
-  const source = data.getColumn(column);
+  const source = columnOf(data, column);
   const text = isTextType(source.dtype) ? source : source.cast(pl.Utf8);
   const rows = screenRows(text, `[${BASE64_CHARS}]{${opts.minLength},}`);
   const cells = (rows.length ? text.gather(Array.from(rows)).toArray() : []) as unknown as (string | null)[];
 
   const parallel = { ...BASE64_PARALLEL_DEFAULTS, ...Object.fromEntries(Object.entries(options.parallel ?? {}).filter(([, v]) => v !== undefined)) };
-  const frame = unpackInChunks(cells, rows, opts, parallel);
-  const srcRows = frame.getColumn(SRC_ROW);
-  const at = Array.from(srcRows.toTypedArray() as Uint32Array);
-  const sourceName = (BASE64_RECORD_COLUMNS as readonly string[]).includes(column) || ["src_index", "full_decoded_string"].includes(column) ? `${column}_source` : column;
-  const srcIndex = indexColumn !== undefined ? data.getColumn(indexColumn).gather(at).rename("src_index") : srcRows.rename("src_index");
-  // Whole-frame calls: every Series or expression object made here costs ~1 ms.
-  const out = frame.drop(SRC_ROW);
-  out.insertAtIdx(BASE64_RECORD_COLUMNS.length, srcIndex);
-  out.insertAtIdx(BASE64_RECORD_COLUMNS.length + 1, source.gather(at).rename(sourceName));
+  const sourceName = (BASE64_RECORD_COLUMNS as readonly string[]).includes(column) || [SRC_INDEX, FULL_DECODED].includes(column) ? `${column}_source` : column;
+  // A text column's screened cells are its values: the batches carry them, and the frame polars reads is the
+  // result, with no Series made here (each nodejs-polars Series object is ~0.4 MB that outlives young-generation
+  // collections: the 4 this saves were a third of the collector's time per call). Otherwise the values are
+  // gathered, after the calls on `out`, whose proxy would answer a method named like the source column with it.
+  const out = unpackInChunks(cells, rows, opts, parallel, text === source && indexColumn === undefined ? sourceName : null);
+  if (text !== source || indexColumn !== undefined) {
+    const at = Array.from(out.getColumn(SRC_INDEX).toTypedArray() as Uint32Array);
+    if (indexColumn !== undefined) out.replaceAtIdx(BASE64_RECORD_COLUMNS.length, columnOf(data, indexColumn).gather(at).rename(SRC_INDEX));
+    out.insertAtIdx(BASE64_RECORD_COLUMNS.length + 1, source.gather(at).rename(sourceName));
+  }
   return withRichLastValue(out);
 }
 

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { gzipSync, strToU8, zipSync } from "fflate";
 import pl from "nodejs-polars";
-import { base64 } from "../../src/transform/base64Unpack";
+import { base64, BASE64_PARALLEL_DEFAULTS } from "../../src/transform/base64Unpack";
 import { poolTestHooks, stopWorkers, warmUpWorkers, workerStats } from "../../src/transform/workers/pool";
 import { seededRandom } from "../helpers/random";
 
@@ -71,11 +71,19 @@ test("parallel unpackDf: every kind of payload, the in-thread records row for ro
   }
 });
 
-test("parallel unpackDf: small inputs stay in this thread", () => {
-  const before = workerStats.jobs;
-  const df = pl.DataFrame({ CommandLine: cells(200, 3) });
-  assert.ok(base64.unpackDf(df, { column: "CommandLine" }).height > 0); // default minRows: 500 screened rows
-  assert.equal(workerStats.jobs, before);
+test("parallel unpackDf: under 2,000 screened rows in this thread, from there on the workers", () => {
+  const screened = (df: pl.DataFrame) => df.getColumn("CommandLine").str.contains("[A-Za-z0-9+/\\r\\n]{30,}").argTrue().length;
+  const small = pl.DataFrame({ CommandLine: cells(2500, 3) });
+  assert.ok(screened(small) > 1000 && screened(small) < 2000, `${screened(small)} screened rows`);
+  let before = workerStats.jobs;
+  assert.ok(base64.unpackDf(small, { column: "CommandLine" }).height > 0);
+  assert.equal(workerStats.jobs, before, "one thread");
+  if (BASE64_PARALLEL_DEFAULTS.workers === 0) return; // a one-core machine: no workers by default
+  const big = pl.DataFrame({ CommandLine: cells(4000, 4) });
+  assert.ok(screened(big) >= 2000, `${screened(big)} screened rows`);
+  before = workerStats.jobs;
+  assert.ok(base64.unpackDf(big, { column: "CommandLine" }).height > 0);
+  assert.equal(workerStats.jobs, before + 1, "a job for the workers");
 });
 
 test("parallel unpackDf: big chunks (one Arrow IPC batch each) give the records small chunks give", () => {

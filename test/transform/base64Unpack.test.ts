@@ -4,6 +4,7 @@ import { test } from "node:test";
 import zlib from "node:zlib";
 import { Deflate, gzipSync, strToU8, zipSync } from "fflate";
 import pl from "nodejs-polars";
+import { columnOf } from "../../src/common/frames";
 import { QueryProvider } from "../../src/data/queryProvider";
 import { base64, Base64Error, BASE64_RECORD_COLUMNS, decodeBase64Run } from "../../src/transform/base64Unpack";
 import { detectFileType } from "../../src/transform/fileTypes";
@@ -418,6 +419,21 @@ test("fragment limit: the rest is left encoded, in a limit tag", () => {
   assert.ok(r.fullDecodedString.includes(`<decoded type='limit' reason='maxFragments' index='11' depth='1'>${parts[10]}</decoded> ${parts[11]}`));
 });
 
+test("unpackDf: the source column keeps its values and type — text, categorical, named like a result column — with and without indexColumn", () => {
+  const cmd = ["plain", `echo ${b64("a hidden command line text")}`, null, `x ${b64("another hidden command line")} y`];
+  const df = pl.DataFrame({ id: [7, 8, 9, 10], cmd, src_index: cmd }).withColumns(pl.col("cmd").cast(pl.Categorical).alias("cat"));
+  const expect = [{ src_index: 1, value: cmd[1] }, { src_index: 3, value: cmd[3] }];
+  for (const [column, name, variant] of [["cmd", "cmd", "String"], ["cat", "cat", "Categorical"], ["src_index", "src_index_source", "String"]]) {
+    const out = base64.unpackDf(df, { column });
+    assert.deepEqual(out.columns, [...BASE64_RECORD_COLUMNS, "src_index", name, "full_decoded_string"], column);
+    assert.equal(out.getColumn(name).dtype.variant, variant, column);
+    assert.deepEqual(out.select("src_index", name).rows(), expect.map((e) => [e.src_index, e.value]), column);
+    const indexed = base64.unpackDf(df, { column, indexColumn: "id" });
+    assert.deepEqual(indexed.columns, out.columns, column);
+    assert.deepEqual(indexed.select("src_index", name).rows(), expect.map((e) => [e.src_index + 7, e.value]), column);
+  }
+});
+
 test("unpackDf: null cells, indexColumn, empty results keep the schema, errors name the column", () => {
   const df = pl.DataFrame({ id: [100, 200, 300], cmd: [null, `echo ${b64("a hidden command line text")}`, "nothing to see"] });
   const out = base64.unpackDf(df, { column: "cmd", indexColumn: "id" });
@@ -431,4 +447,15 @@ test("unpackDf: null cells, indexColumn, empty results keep the schema, errors n
     (e: unknown) => e instanceof Base64Error && e.code === "transform/base64-column-missing" && /"Cmd" .*Did you mean cmd/.test(e.message),
   );
   assert.throws(() => base64.unpack("x", { maxDepth: 0 }), { name: "Base64Error", code: "transform/base64-option", message: /maxDepth .*\(got 0\)/ });
+});
+
+test("unpackDf reads columns named like frame members (columns, getColumn) as columns", () => {
+  const payload = Buffer.from("powershell -nop -c calc.exe from a hostile column name").toString("base64");
+  const df = pl.DataFrame({ getColumn: [payload, "plain"], columns: [7, 8] });
+  const out = base64.unpackDf(df, { column: "getColumn", indexColumn: "columns" });
+  assert.equal(out.height, 1);
+  // The output carries the source column under its name too, so it is read the same way.
+  assert.match(String(columnOf(out, "decoded_string").get(0)), /calc\.exe from a hostile column name/);
+  assert.equal(Number(columnOf(out, "src_index").get(0)), 7, "the index column's value, not the frame's column list");
+  assert.throws(() => base64.unpackDf(df, { column: "getColumn", indexColumn: "height" }), (e: unknown) => e instanceof Base64Error && /height/.test((e as Error).message));
 });

@@ -5,7 +5,7 @@
  */
 import pl from "nodejs-polars";
 import type { DataFrame } from "nodejs-polars";
-import { cellsBatch, type Base64ChunkInput, type ResolvedBase64Limits } from "../base64Unpack";
+import { cellsBatch, type Base64ChunkInput, type Base64TaskArgs } from "../base64Unpack";
 import { ByteSink } from "./ipcWriter";
 import { BUILTIN_DEFINITIONS, type IocTypeDefinition } from "../iocPatterns";
 import { scanColumns, type ScanResult, type ScanSettings } from "../iocScan";
@@ -111,5 +111,5 @@ export function runTask(task: TaskName, args: unknown, payload: unknown, slot = 
   if (base64Sinks[slot] === undefined || base64Sinks[slot].bytes.length > RETAIN_BYTES) base64Sinks[slot] = new ByteSink(1 << 16, true);
   const sink = base64Sinks[slot];
   sink.pos = 0;
-  return { result: cellsBatch(sink, cells, rows, args as ResolvedBase64Limits), transfer: [] };
+  return { result: cellsBatch(sink, cells, rows, args as Base64TaskArgs), transfer: [] };
 }
