@@ -97,6 +97,34 @@ export function strptimeExpr(expr: pl.Expr, format: string, unit: TimeUnit, exac
   return parsed.cast(pl.Datetime(unit));
 }
 
+/** Directives polars' fast parser reads (fixed width, digits only); chrono reads the others, 4–5× slower. */
+const FAST_DIRECTIVES = /^(?:[^%]|%[YydmHMS])*$/;
+
+/** A time's fraction digits in text (`:SS.fff`). */
+const FRACTION = /:\d\d[.,](\d+)/;
+
+/**
+ * The fixed-width form of a format with `%.f` (chrono's any-length fraction,
+ * which polars' fast parser cannot read) for the fraction most of `values`
+ * have: none, or `.` and exactly 3, 6 or 9 digits. It reads a subset of what
+ * `format` reads, to the same instant (the fast parser takes only digits in
+ * place, and falls back to chrono with the fixed-width form), 4–5× faster.
+ * Undefined when the format has no `%.f` or directives only chrono reads
+ * (`%p`, `%z`), or the values' fraction has another length.
+ */
+export function fixedWidthFormat(format: string, values: readonly string[]): string | undefined {
+  const at = format.indexOf("%.f");
+  if (at < 0 || !FAST_DIRECTIVES.test(format.slice(0, at) + format.slice(at + 3))) return undefined;
+  const counts = new Map<number, number>();
+  for (const v of values) {
+    const digits = FRACTION.exec(v)?.[1].length ?? 0;
+    counts.set(digits, (counts.get(digits) ?? 0) + 1);
+  }
+  const [digits] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? [0];
+  if (![0, 3, 6, 9].includes(digits)) return undefined;
+  return format.slice(0, at) + (digits ? `.%${digits}f` : "") + format.slice(at + 3);
+}
+
 /** Seconds followed by 4 or more fraction digits (`:SS.ffff…`): finer than ms. */
 const FINER_THAN_MS = ":\\d\\d[.,]\\d{4}";
 /** Seconds followed by 7 or more fraction digits: finer than µs. */
@@ -160,6 +188,11 @@ function coalesceFormats(text: pl.Series, formats: readonly string[], unit: Time
  * this saves running every format over millions of rows.
  */
 export function likelyFormats(text: pl.Series, sampleSize = 256): string[] {
+  return sampleFormats(text, sampleSize).formats;
+}
+
+/** {@link likelyFormats}, and the sampled distinct values they were tried on. */
+export function sampleFormats(text: pl.Series, sampleSize = 256): { formats: string[]; values: string[] } {
   // Distinct values of an evenly spaced subset: cheap on millions of rows.
   const pool = text.len() > 20_000 ? text.gatherEvery(Math.ceil(text.len() / 20_000)) : text;
   const distinct = pool.dropNulls().unique();
@@ -168,9 +201,9 @@ export function likelyFormats(text: pl.Series, sampleSize = 256): string[] {
   // Each strptime costs polars milliseconds, whatever the values: the formats no sampled value can match are dropped first.
   const values = (sample.toArray() as unknown[]).filter((v): v is string => typeof v === "string");
   const candidates = ALL_FORMATS.filter((f) => values.some((v) => mayMatch(v, f)));
-  if (!candidates.length) return [];
+  if (!candidates.length) return { formats: [], values };
   const hits = formatHits(sample, candidates, "ms");
-  return candidates.filter((_, k) => hits[k] > 0);
+  return { formats: candidates.filter((_, k) => hits[k] > 0), values };
 }
 
 /** Per format: the literal characters a match must contain (lowercase, no whitespace), and whether it needs AM/PM. */
@@ -222,7 +255,7 @@ export function parseTimeSeries(column: pl.Series): TimeParseResult {
   const empty = Number(pl.DataFrame([trimmed.rename("raw")]).select(pl.col("raw").eq(pl.lit("")).sum().alias("n")).getColumn("n").get(0) ?? 0);
   const present = trimmed.len() - trimmed.nullCount() - empty;
   const failures = (parsed: pl.Series) => present - (parsed.len() - parsed.nullCount());
-  const formats = likelyFormats(trimmed);
+  const { formats, values } = sampleFormats(trimmed);
   // Usually one format fits the whole column: a single pass.
   if (!formats.length) {
     // Not one sampled value is a time: this is not a time column.
@@ -232,7 +265,10 @@ export function parseTimeSeries(column: pl.Series): TimeParseResult {
   const unit = textTimeUnit(trimmed);
   // Whole values first: a format that reads only a prefix would drop the seconds or
   // the UTC offset of a value the sample did not show ("10:00:33" under `%H:%M`).
-  let parsed = coalesceFormats(trimmed, formats.slice(0, 1), unit);
+  // Its fixed-width form first (4–5× faster): when that reads every value, so does the format, to the same times.
+  const fixed = fixedWidthFormat(formats[0], values);
+  let parsed = coalesceFormats(trimmed, fixed ? [fixed] : formats.slice(0, 1), unit);
+  if (fixed && failures(parsed) > 0) parsed = coalesceFormats(trimmed, formats.slice(0, 1), unit);
   if (failures(parsed) > 0 && formats.length > 1) parsed = coalesceFormats(trimmed, formats, unit);
   if (failures(parsed) > 0) {
     // Rare formats the sample missed: try everything before giving up; a value with

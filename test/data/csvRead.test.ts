@@ -177,3 +177,34 @@ test(
     assert.deepEqual(got.getColumn("StartTime").cast(pl.Int64).toArray(), want.series.cast(pl.Int64).toArray());
   },
 );
+
+test("a column read with the sample's fixed-width form (fast path) and values it misses later reads as with the general format", () => {
+  const dir = tempDir();
+  const file = path.join(dir, "fixed.csv");
+  const two = (n: number) => String(n).padStart(2, "0");
+  const rows = ["TimeGenerated,StartTime,EventTime,n"];
+  for (let i = 0; i < 400; i += 1) {
+    const hms = `10:${two(Math.floor(i / 60) % 60)}:${two(i % 60)}`;
+    rows.push(`2026-11-01T${hms}.${String(i).padStart(3, "0")}Z,2026-11-01 ${hms}.${String(i).padStart(3, "0")},2026-11-01 ${hms},${i}`);
+  }
+  // After the sample: other fraction lengths, none, a leap second, an empty value; trailing text (full parser).
+  rows.push("2026-11-02T10:00:00.123456Z,2026-11-02 10:00:00,2026-11-02 10:00:00.5,400");
+  rows.push("2016-12-31T23:59:60.500Z,2026-11-02 10:00:00.1234567,2026-11-02 10:00:01,401");
+  rows.push("2026-11-02T10:00:00Z,,2026-11-02 10:00:02 UTC,402");
+  fs.writeFileSync(file, rows.join("\n") + "\n");
+  const text = pl.readCSV(file, { inferSchemaLength: 0 });
+  for (const sample of [100, 10_000]) {
+    const got = readCsvFile(file, { inferSchemaLength: sample });
+    for (const name of ["TimeGenerated", "StartTime", "EventTime"]) {
+      const want = parseTimeSeries(text.getColumn(name));
+      assert.ok(want.parsed, name);
+      assert.equal(unitOf(got.getColumn(name)), unitOf(want.series), `${name}, sample ${sample}`);
+      assert.deepEqual(got.getColumn(name).cast(pl.Int64).toArray(), want.series.cast(pl.Int64).toArray(), `${name}, sample ${sample}`);
+    }
+  }
+  // Without the odd rows, every value is in the sample's fixed-width form.
+  fs.writeFileSync(file, rows.slice(0, -3).join("\n") + "\n");
+  const clean = readCsvFile(file, { inferSchemaLength: 100 });
+  assert.deepEqual(clean.dtypes.map((d) => d.variant), ["Datetime", "Datetime", "Datetime", "Int64"]);
+  assert.equal((clean.getColumn("TimeGenerated").toArray()[399] as unknown as Date).toISOString(), "2026-11-01T10:06:39.399Z");
+});

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import pl from "nodejs-polars";
-import { formatHits, likelyFormats, parseTimeColumns, parseTimeSeries, TIME_FORMATS, toDate } from "../../src/data/timeParsing";
+import { fixedWidthFormat, formatHits, likelyFormats, parseTimeColumns, parseTimeSeries, strptimeExpr, TIME_FORMATS, toDate } from "../../src/data/timeParsing";
+import { seededRandom } from "../helpers/random";
 
 const iso = (d: unknown) => (d instanceof Date ? d.toISOString() : d);
 
@@ -106,4 +107,53 @@ test("a value the sample's format reads only in part keeps its seconds and offse
   const trailing = parseTimeSeries(pl.Series("t", ["2024-01-01 10:00:00 UTC", "2024-01-01 10:00:05 UTC"]));
   assert.ok(trailing.parsed);
   assert.equal((trailing.series.toArray()[1] as unknown as Date).toISOString(), "2024-01-01T10:00:05.000Z");
+});
+
+test("fixedWidthFormat: the fixed-width form of the values' fraction, and wherever it reads a value the general format reads the same instant", () => {
+  const general = "%Y-%m-%d %H:%M:%S%.f";
+  assert.equal(fixedWidthFormat(general, ["2019-02-09 16:05:06.049", "2019-02-09 16:05:07.1", "2019-02-09 16:05:08.500"]), "%Y-%m-%d %H:%M:%S.%3f");
+  assert.equal(fixedWidthFormat(general, ["2019-02-09 16:05:06"]), "%Y-%m-%d %H:%M:%S");
+  assert.equal(fixedWidthFormat("%Y-%m-%dT%H:%M:%S%.fZ", ["2019-02-09T16:05:06.123456Z"]), "%Y-%m-%dT%H:%M:%S.%6fZ");
+  // 7 digits (MDE, Sysmon), formats with directives only chrono reads, formats without a fraction: none.
+  assert.equal(fixedWidthFormat("%Y-%m-%dT%H:%M:%S%.fZ", ["2019-02-09T16:05:06.1234567Z"]), undefined);
+  assert.equal(fixedWidthFormat("%m/%d/%Y %I:%M:%S%.f %p", ["2/9/2019 4:05:06.049 PM"]), undefined);
+  assert.equal(fixedWidthFormat("%Y-%m-%dT%H:%M:%S%.f%#z", ["2019-02-09T16:05:06.049+02:00"]), undefined);
+  assert.equal(fixedWidthFormat("%Y-%m-%d %H:%M:%S", ["2019-02-09 16:05:06"]), undefined);
+  // The CSV reader parses a column with the fixed-width form and keeps its times when it misses nothing: they must be the
+  // general format's. Values around the fixed shape (a character changed, dropped or added; signs, spaces, other digits,
+  // out-of-range fields, years outside the ns range), in polars' fast parser and in its chrono fallback.
+  const random = seededRandom(17);
+  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
+  const two = (n: number) => String(n).padStart(2, "0");
+  const chars = ["0", "1", "5", "9", " ", "+", "-", ".", ",", ":", "T", "Z", "x", "\u0663", "\uff10", "\t", "/", "6"];
+  for (const format of ["%Y-%m-%dT%H:%M:%S%.fZ", "%Y-%m-%d %H:%M:%S%.f", "%m/%d/%Y %H:%M:%S%.f"]) {
+    for (const digits of [0, 3, 6, 9]) {
+      const values = Array.from({ length: 3_000 }, () => {
+        const fraction = Array.from({ length: pick([digits, digits, digits, 0, 1, 2, 4, 7, 10]) }, () => String(Math.floor(random() * 10))).join("");
+        const text = format
+          .replace("%Y", String(pick([2019, 1970, 1, 1600, 2300, 9999])).padStart(4, "0"))
+          .replace("%m", two(Math.floor(random() * 14)))
+          .replace("%d", two(Math.floor(random() * 33)))
+          .replace("%H", two(Math.floor(random() * 26)))
+          .replace("%M", two(Math.floor(random() * 61)))
+          .replace("%S", two(Math.floor(random() * 62)))
+          .replace("%.f", fraction ? `.${fraction}` : "");
+        const at = Math.floor(random() * (text.length + 1));
+        return pick([text, text, text.slice(0, at) + pick(chars) + text.slice(at + 1), text.slice(0, at) + text.slice(at + 1), text.slice(0, at) + pick(chars) + text.slice(at), `${pick(["+", "-", " "])}${text}`]);
+      });
+      const fixed = fixedWidthFormat(format, [format.replace("%.f", digits ? `.${"1".repeat(digits)}` : "").replace(/%[YmdHMS]/g, "00")]);
+      assert.ok(fixed, `${format}, ${digits} digits`);
+      for (const unit of ["ms", "ns"] as const) {
+        const out: pl.DataFrame = pl.DataFrame([pl.Series("raw", values)]).select(
+          pl.col("raw"),
+          strptimeExpr(pl.col("raw"), format, unit, true).cast(pl.Int64).alias("general"),
+          strptimeExpr(pl.col("raw"), fixed, unit, true).cast(pl.Int64).alias("fixed"),
+        );
+        const read: pl.DataFrame = out.filter(pl.col("fixed").isNotNull());
+        assert.ok(read.height > 100, `${fixed}: reads ${read.height} of the values`);
+        const differ: pl.DataFrame = read.filter(pl.col("general").isNull().or(pl.col("general").neq(pl.col("fixed"))));
+        assert.equal(differ.height, 0, `${fixed} (${unit}) reads differently from ${format}: ${JSON.stringify(differ.head(3).toRecords())}`);
+      }
+    }
+  }
 });
