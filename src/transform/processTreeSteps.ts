@@ -16,7 +16,10 @@
  * memory more than in computing. On the project's VMs a newly touched 4 KB
  * page costs ~14 µs (a 1.6 MB array: ~6 ms to fault in, 0.1 ms to fill),
  * so each intermediate column costs its size in time, and each polars call
- * costs a millisecond or so whatever its size. So: lookups are 4-byte
+ * costs a millisecond or so whatever its size, as does each nodejs-polars
+ * Series or Expr wrapper (an object of ~300 closures: dtypes and null counts
+ * are read from the frame, frames are joined by concat, not hstack, which
+ * wraps every column). So: lookups are 4-byte
  * categorical codes of the host, id and image columns combined into one
  * integer per (host, id, image file name), never strings built for the
  * purpose (processKeys); image texts are lower-cased and cut once per
@@ -67,6 +70,18 @@ export const PROCESS_TREE_COLUMNS = [
 const EPOCH_KEY_TIME = "1970-01-01 00:00:00.000000";
 const lit = (v: string): pl.Expr => pl.lit(v);
 const hasColumn = (df: pl.DataFrame, column: string | undefined): column is string => !!column && df.columns.includes(column);
+/**
+ * A column's dtype and null count without `getColumn`: each nodejs-polars
+ * Series or Expr wrapper is an object of some 300 closures (~0.4 ms to make
+ * and collect here), and a build makes a few hundred of them.
+ */
+const dtypeOf = (df: pl.DataFrame, column: string): DataType => df.dtypes[df.columns.indexOf(column)];
+const nullCounts = new WeakMap<pl.DataFrame, unknown[]>();
+function nullCountOf(df: pl.DataFrame, column: string): number {
+  let counts = nullCounts.get(df);
+  if (!counts) nullCounts.set(df, (counts = df.nullCount().row(0)));
+  return Number(counts[df.columns.indexOf(column)]);
+}
 
 // ---------------------------------------------------------------- schema
 
@@ -175,7 +190,7 @@ function repeatedValues(hashes: pl.Series): pl.Series {
 
 /** Rows whose event type is process creation: numbers as numbers, anything else as text; ECS-style lists hold the value. */
 function eventFilter(df: pl.DataFrame, column: string, id: string | number): pl.Expr {
-  const dtype = df.getColumn(column).dtype;
+  const dtype = dtypeOf(df, column);
   if (dtype.variant === "List") return pl.col(column).lst.contains(String(id)).fillNull(false);
   if (!isTextType(dtype) && typeof id === "number") return pl.col(column).eq(pl.lit(id));
   const text = pl.col(column).cast(pl.Utf8);
@@ -292,6 +307,8 @@ const MAX_DISTINCT_MAPPED = 4096;
  */
 function perDistinct(df: pl.DataFrame, column: string, f: (text: pl.Expr) => pl.Expr): pl.Expr {
   const text = pl.col(column).cast(pl.Utf8);
+  // A few rows (the inferred parents'): the rows themselves cost less than the three calls of a mapping.
+  if (df.height <= MAX_DISTINCT_MAPPED) return f(text);
   const V = "v";
   const distinct = df.select(text.unique().alias(V)).filter(pl.col(V).isNotNull());
   if (distinct.height > MAX_DISTINCT_MAPPED) return f(text);
@@ -310,7 +327,7 @@ function fileNameOrUnknown(df: pl.DataFrame, column: string | undefined): pl.Exp
 /** A key's id: {@link idText}, "NaN" when null (a float NaN casts to a null id: always filled). */
 function idOrNaN(df: pl.DataFrame, column: string): pl.Expr {
   const id = idText(df, column);
-  return df.getColumn(column).dtype.variant.startsWith("Float") ? id.fillNull(lit("NaN")) : orIfNull(df, column, id, "NaN");
+  return dtypeOf(df, column).variant.startsWith("Float") ? id.fillNull(lit("NaN")) : orIfNull(df, column, id, "NaN");
 }
 
 /**
@@ -319,7 +336,7 @@ function idOrNaN(df: pl.DataFrame, column: string): pl.Expr {
  * tens of ms even when it fills nothing.
  */
 function orIfNull(df: pl.DataFrame, column: string, expr: pl.Expr, value: string): pl.Expr {
-  return df.getColumn(column).nullCount() > 0 ? expr.fillNull(lit(value)) : expr;
+  return nullCountOf(df, column) > 0 ? expr.fillNull(lit(value)) : expr;
 }
 
 function identity(events: pl.DataFrame, schema: ProcSchema): Identity {
@@ -337,7 +354,7 @@ function identity(events: pl.DataFrame, schema: ProcSchema): Identity {
 
 /** An id column as text: integers (also float-typed ones) without ".0", text as is. */
 function idText(df: pl.DataFrame, column: string): pl.Expr {
-  const dtype = df.getColumn(column).dtype;
+  const dtype = dtypeOf(df, column);
   if (isTextType(dtype)) return pl.col(column);
   if (dtype.variant.startsWith("Float")) return pl.col(column).cast(pl.Int64).cast(pl.Utf8);
   return pl.col(column).cast(pl.Utf8);
@@ -366,7 +383,7 @@ function microsExpr(dtype: DataType, column: string): pl.Expr {
 
 /** A time column in µs (null when absent). */
 function columnMicros(df: pl.DataFrame, column: string | undefined): pl.Expr {
-  return hasColumn(df, column) ? microsExpr(df.getColumn(column).dtype, column) : pl.lit(null).cast(pl.Int64);
+  return hasColumn(df, column) ? microsExpr(dtypeOf(df, column), column) : pl.lit(null).cast(pl.Int64);
 }
 
 /** When the process started, in µs: its own creation time where the schema has one, else the event time. */
@@ -425,8 +442,8 @@ const NULL_CODE = 0xffffffff;
  * mapping (the same text gets the same code in every column), NULL_CODE for
  * null: lookups compare 4-byte codes, never strings built for the purpose.
  */
-function categoryCode(text: pl.Expr): pl.Expr {
-  return text.cast(pl.Categorical).toPhysical().cast(pl.UInt32).fillNull(pl.lit(NULL_CODE).cast(pl.UInt32));
+function categoryCode(text: pl.Expr, nullCode: pl.Expr): pl.Expr {
+  return text.cast(pl.Categorical).toPhysical().cast(pl.UInt32).fillNull(nullCode);
 }
 
 /** Distinct texts, numbered from 0 in the order they are first seen. */
@@ -510,8 +527,9 @@ function denseTexts(events: pl.DataFrame, exprs: pl.Expr[], { firstArray, firstR
   exprs.forEach((expr, k) => {
     const slots = firstRow.map((_, d) => d).filter((d) => firstArray[d] === k);
     if (!slots.length) return;
-    const values = events.select(expr.gather(pl.Series(Uint32Array.from(slots, (d) => firstRow[d]))).alias("v")).getColumn("v").toArray() as unknown as string[];
-    slots.forEach((d, j) => (texts[d] = values[j]));
+    // rows(), not getColumn: no Series wrapper (a costly JS object) for a few hundred values.
+    const values = events.select(expr.gather(pl.Series(Uint32Array.from(slots, (d) => firstRow[d])))).rows() as unknown as [string][];
+    slots.forEach((d, j) => (texts[d] = values[j][0]));
   });
   return texts;
 }
@@ -523,15 +541,16 @@ export function processKeys({ events, schema }: ProcessEvents): ProcessKeys {
   const timed = hasColumn(events, schema.parentCreationTime);
   const gpid = hasColumn(events, schema.grandparentId) ? idText(events, schema.grandparentId) : undefined;
   const gpTimed = !!gpid && hasColumn(events, schema.grandparentCreationTime);
-  const text = (column: string): pl.Expr => pl.col(column).cast(pl.Utf8);
+  const text = (column: string): pl.Expr => (isTextType(dtypeOf(events, column)) ? pl.col(column) : pl.col(column).cast(pl.Utf8));
+  const nullCode = pl.lit(NULL_CODE).cast(pl.UInt32);
   const imageColumns = [schema.processName, ...(byImage ? [schema.parentName as string] : []), ...(byImage && gpid && hasColumn(events, schema.grandparentName) ? [schema.grandparentName] : [])];
   const idExprs = [idText(events, schema.processId), idText(events, schema.parentId), ...(gpid ? [gpid] : [])];
   // One pass: every code and time as numbers.
   const work = events.select(
     startMicros(events, schema).cast(pl.Float64).fillNull(pl.lit(-Infinity)).alias("t"),
-    ...(hasColumn(events, schema.hostName) ? [categoryCode(orIfNull(events, schema.hostName, text(schema.hostName), "")).alias("h")] : []),
-    ...idExprs.map((e, k) => categoryCode(e).alias(`i${k}`)),
-    ...imageColumns.map((c, k) => categoryCode(text(c)).alias(`m${k}`)),
+    ...(hasColumn(events, schema.hostName) ? [categoryCode(orIfNull(events, schema.hostName, text(schema.hostName), ""), nullCode).alias("h")] : []),
+    ...idExprs.map((e, k) => categoryCode(e, nullCode).alias(`i${k}`)),
+    ...imageColumns.map((c, k) => categoryCode(text(c), nullCode).alias(`m${k}`)),
     ...(timed ? [columnMicros(events, schema.parentCreationTime).cast(pl.Float64).fillNull(pl.lit(NaN)).alias("pt")] : []),
     ...(gpTimed ? [columnMicros(events, schema.grandparentCreationTime).cast(pl.Float64).fillNull(pl.lit(NaN)).alias("gpt")] : []),
   );
@@ -798,16 +817,25 @@ export interface InferredRows {
  */
 export function inferredRows({ events, schema }: ProcessEvents, inferredChild: Uint32Array, level?: ArrayLike<number>): InferredRows {
   const LEVEL = "__hl_level";
-  const children = events.select(pl.all().gather(pl.Series(inferredChild))).withColumns(pl.Series(LEVEL, Uint8Array.from({ length: inferredChild.length }, (_, k) => level?.[k] ?? 1)));
-  const name = (column: string | undefined): pl.Expr | undefined => {
-    if (!hasColumn(events, column)) return lit("unknown");
-    const v = pl.col(column).cast(pl.Utf8);
-    return pl.when(v.isNull().or(v.eq(lit("")))).then(lit("unknown")).otherwise(v);
+  const levels = Uint8Array.from({ length: inferredChild.length }, (_, k) => level?.[k] ?? 1);
+  const anyTwo = levels.includes(2);
+  let children = events.select(pl.all().gather(pl.Series(inferredChild)));
+  if (anyTwo) children = children.withColumns(pl.Series(LEVEL, levels));
+  // Sources as a column or an expression made on use: expressions cost a wrapper each, and a level no row has needs none.
+  type Source = { column: string } | { expr: () => pl.Expr } | undefined;
+  const name = (column: string | undefined): Source => {
+    if (!hasColumn(events, column)) return { expr: () => lit("unknown") };
+    return {
+      expr: () => {
+        const v = pl.col(column).cast(pl.Utf8);
+        return pl.when(v.isNull().or(v.eq(lit("")))).then(lit("unknown")).otherwise(v);
+      },
+    };
   };
-  const from = (column: string | undefined): pl.Expr | undefined => (hasColumn(events, column) ? pl.col(column) : undefined);
+  const from = (column: string | undefined): Source => (hasColumn(events, column) ? { column } : undefined);
   // target column → [level-1 source, level-2 source]
-  const targets = new Map<string, [pl.Expr | undefined, pl.Expr | undefined]>();
-  const set = (target: string | undefined, one: pl.Expr | undefined, two?: pl.Expr): void => {
+  const targets = new Map<string, [Source, Source]>();
+  const set = (target: string | undefined, one: Source, two?: Source): void => {
     if (hasColumn(events, target) && (one || two)) targets.set(target, [one, two]);
   };
   const gpName = hasColumn(events, schema.grandparentId) ? name(schema.grandparentName) : undefined;
@@ -822,12 +850,16 @@ export function inferredRows({ events, schema }: ProcessEvents, inferredChild: U
   set(schema.parentName, hasColumn(events, schema.grandparentName) ? from(schema.grandparentName) : undefined);
   set(schema.parentId, from(schema.grandparentId));
   set(schema.parentCreationTime, from(schema.grandparentCreationTime));
-  const isTwo = pl.col(LEVEL).eq(2);
+  const value = (source: Source, dtype: DataType): pl.Expr => {
+    if (!source) return pl.lit(null).cast(dtype);
+    if ("expr" in source) return source.expr().cast(dtype);
+    return dtypeOf(events, source.column).equals(dtype) ? pl.col(source.column) : pl.col(source.column).cast(dtype);
+  };
+  const isTwo = anyTwo ? pl.col(LEVEL).eq(2) : undefined;
   const rows = children.select(
     ...[...targets].map(([target, [one, two]]) => {
-      const dtype = events.getColumn(target).dtype;
-      const none = pl.lit(null).cast(dtype);
-      return pl.when(isTwo).then(two ? two.cast(dtype) : none).otherwise(one ? one.cast(dtype) : none).alias(target);
+      const dtype = dtypeOf(events, target);
+      return (isTwo ? pl.when(isTwo).then(value(two, dtype)).otherwise(value(one, dtype)) : value(one, dtype)).alias(target);
     }),
   );
   const [image, id] = keyParts(rows, schema);
@@ -1200,10 +1232,11 @@ export function assembleTree({ events, schema }: ProcessEvents, { parent, inferr
   }
   let POSITION = "__hl_position";
   while (rows.columns.includes(POSITION)) POSITION += "_";
-  let out = rows.hstack(pl.DataFrame([pl.Series(POSITION, positionOf)])).sort(POSITION).drop(POSITION);
+  let out = pl.concat([rows, pl.DataFrame([pl.Series(POSITION, positionOf)])], { how: "horizontal" }).sort(POSITION).drop(POSITION);
   if (hasColumn(events, schema.logonId)) {
-    const logon = pl.col(schema.logonId).cast(pl.Utf8);
-    const target = hasColumn(events, schema.targetLogonId) ? pl.col(schema.targetLogonId).cast(pl.Utf8) : undefined;
+    const asText = (column: string): pl.Expr => (isTextType(dtypeOf(events, column)) ? pl.col(column) : pl.col(column).cast(pl.Utf8));
+    const logon = asText(schema.logonId);
+    const target = hasColumn(events, schema.targetLogonId) ? asText(schema.targetLogonId) : undefined;
     out = out.withColumns(
       (target ? pl.when(target.isNotNull().and(target.neq(lit("0x0"))).and(target.neq(lit("0"))).and(target.neq(lit("")))).then(target).otherwise(logon) : logon).alias("EffectiveLogonId"),
     );
@@ -1212,12 +1245,10 @@ export function assembleTree({ events, schema }: ProcessEvents, { parent, inferr
   // One chunk before the gather of parent keys (a gather from many chunks costs several times more).
   const procKey = text.getColumn("proc_key").rechunk();
   // The parent's key is the key at the parent's row: a gather (a root's index, -1, casts to null and gathers null), not new strings.
-  const parentKey = pl.DataFrame([procKey]).select(pl.col("proc_key").gather(pl.Series("p", parentPos).cast(pl.UInt32)).alias("parent_key")).getColumn("parent_key");
-  return out.hstack(pl.DataFrame([
-    procKey,
-    parentKey,
-    ...["source_index", "parent_index", "path", "IsRoot", "IsLeaf", "IsBranch", "NodeRole"].map((c) => text.getColumn(c)),
-    pl.Series("Level", rowLevel),
-    pl.Series("IsInferred", rowInferred).cast(pl.Bool),
-  ]));
+  const keys = pl.DataFrame([procKey]).select(pl.col("proc_key"), pl.col("proc_key").gather(pl.Series("p", parentPos).cast(pl.UInt32)).alias("parent_key"));
+  const numbers = pl.DataFrame([pl.Series("Level", rowLevel), pl.Series("IsInferred", rowInferred).cast(pl.Bool)]);
+  // Frames joined by concat, not hstack: hstack makes a Series wrapper per column, and each Series or Expr wrapper
+  // (an object of ~300 closures) costs more than a column's join.
+  const tree = pl.concat([keys, text.drop("proc_key"), numbers], { how: "horizontal" }).select(pl.cols(PROCESS_TREE_COLUMNS.filter((c) => c !== "EffectiveLogonId")));
+  return pl.concat([out, tree], { how: "horizontal" });
 }
