@@ -4,7 +4,9 @@
  * nbclient), and where its time goes. Target: the whole run ≤ 10 s.
  *
  * Phases, medians of HUNTLAB_COLDSTART_RUNS runs (default 3):
- * - run: execute_notebook.py's own figure (kernel start to kernel shutdown);
+ * - run: execute_notebook.py's own figure (kernel start to kernel shutdown),
+ *   and the kernel process's CPU time (user + system, from /usr/bin/time around
+ *   the kernel when it is there): on a shared machine, compare this;
  * - kernel start + shutdown: run − the sum of the cells' times (nbclient's
  *   cell start → reply);
  * - cells: the sum of the cells' times, split into
@@ -32,6 +34,8 @@ const TARGET_MS = 10_000;
 
 interface RunTimes {
   runMs: number;
+  /** CPU of the kernel process (undefined without /usr/bin/time). */
+  kernelCpuMs?: number;
   cellsMs: number;
   firstCellMs: number;
   cells: number;
@@ -42,24 +46,41 @@ function findPython(): string | undefined {
   return candidates.find((py) => spawnSync(py, ["-c", "import nbclient, nbformat"], { stdio: "ignore" }).status === 0);
 }
 
-function env(): NodeJS.ProcessEnv {
+function env(first?: string): NodeJS.ProcessEnv {
   const jupyter = path.join(ROOT, ".jupyter");
   const current = (process.env.JUPYTER_PATH ?? "").split(path.delimiter).filter(Boolean);
-  return { ...process.env, JUPYTER_PATH: current.includes(jupyter) ? process.env.JUPYTER_PATH : [jupyter, ...current].join(path.delimiter) };
+  const dirs = current.includes(jupyter) ? current : [jupyter, ...current];
+  return { ...process.env, JUPYTER_PATH: (first ? [first, ...dirs] : dirs).join(path.delimiter) };
+}
+
+/** A Jupyter folder whose tslab kernel is the project's, run under /usr/bin/time (its CPU to `cpuFile`); undefined without either. */
+function timedKernel(): { dir: string; cpuFile: string } | undefined {
+  const spec = path.join(ROOT, ".jupyter", "kernels", "tslab", "kernel.json");
+  if (!fs.existsSync("/usr/bin/time") || !fs.existsSync(spec)) return undefined;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-coldstart-kernel-"));
+  const cpuFile = path.join(dir, "cpu.txt");
+  const kernel = JSON.parse(fs.readFileSync(spec, "utf8")) as { argv: string[] };
+  kernel.argv = ["/usr/bin/time", "-f", "%U %S", "-o", cpuFile, ...kernel.argv];
+  fs.mkdirSync(path.join(dir, "kernels", "tslab"), { recursive: true });
+  fs.writeFileSync(path.join(dir, "kernels", "tslab", "kernel.json"), JSON.stringify(kernel));
+  return { dir, cpuFile };
 }
 
 /** One headless run; per-cell seconds from `--progress` lines ("… ok 0.8s  first line"). */
-function headlessRun(python: string, out: string): RunTimes {
+function headlessRun(python: string, out: string, timed: { dir: string; cpuFile: string } | undefined): RunTimes {
+  if (timed) fs.rmSync(timed.cpuFile, { force: true });
   const r = spawnSync(python, [path.join(ROOT, "scripts", "execute_notebook.py"), NOTEBOOK, out, "--kernel", "tslab", "--cwd", path.join(ROOT, "notebooks"), "--progress"], {
     encoding: "utf8",
-    env: env(),
+    env: env(timed?.dir),
     maxBuffer: 64 * 1024 * 1024,
   });
   if (r.status !== 0) throw new Error(`execute_notebook.py failed: ${r.stderr}`);
   const report = JSON.parse(r.stdout) as { seconds: number; problems: unknown[]; cells: number };
   if (report.problems.length) throw new Error(`the notebook had problems: ${JSON.stringify(report.problems).slice(0, 2000)}`);
   const seconds = [...r.stderr.matchAll(/^\[hunt\] cell \d+\/\d+ \(code \d+\/\d+\) \S+ ([\d.]+)s/gm)].map((m) => Number(m[1]) * 1000);
-  return { runMs: report.seconds * 1000, cellsMs: seconds.reduce((a, b) => a + b, 0), firstCellMs: seconds[0] ?? 0, cells: report.cells };
+  const cpu = timed && fs.existsSync(timed.cpuFile) ? fs.readFileSync(timed.cpuFile, "utf8").trim().split(/\s+/).slice(-2).map(Number) : [];
+  const kernelCpuMs = cpu.length === 2 && cpu.every(Number.isFinite) ? (cpu[0] + cpu[1]) * 1000 : undefined;
+  return { runMs: report.seconds * 1000, kernelCpuMs, cellsMs: seconds.reduce((a, b) => a + b, 0), firstCellMs: seconds[0] ?? 0, cells: report.cells };
 }
 
 /** The environment the tslab kernel spec sets (scripts/run.mjs: NODE_PATH, NODE_COMPILE_CACHE), for the children to load modules as the kernel does. */
@@ -91,13 +112,16 @@ export async function run(): Promise<void> {
   const headless: RunTimes[] = [];
   const checks: TypecheckTimes[] = [];
   const requires: { requireMs: number }[] = [];
+  const timed = timedKernel();
+  const loadBefore = os.loadavg()[0];
   // Interleaved, so that a burst of load on the shared machine hits every phase alike.
   for (let i = 0; i < runs; i++) {
-    headless.push(headlessRun(python, out));
+    headless.push(headlessRun(python, out, timed));
     checks.push(child<TypecheckTimes>("typecheck"));
     requires.push(child<{ requireMs: number }>("require"));
   }
   fs.rmSync(out, { force: true });
+  if (timed) fs.rmSync(timed.dir, { recursive: true, force: true });
   const rejected = checks.flatMap((c) => c.rejected);
   if (rejected.length) throw new Error(`tslab rejects cells (type errors):\n${rejected.join("\n")}`);
 
@@ -106,6 +130,7 @@ export async function run(): Promise<void> {
   const checkTotal = median(checks.map((c) => c.firstCellMs + c.otherCellsMs));
   const rows: [string, number, string?][] = [
     ["run (execute_notebook.py: kernel start → shutdown)", runMs, `${TARGET_MS / 1000} s target: ${runMs <= TARGET_MS ? "ok" : "MISSED"}`],
+    ...(headless.every((h) => h.kernelCpuMs !== undefined) ? [["  kernel process CPU (user + system)", median(headless.map((h) => h.kernelCpuMs ?? 0)), "compare this on a shared machine"] as [string, number, string]] : []),
     ["  kernel start + shutdown (run − cells)", median(headless.map((h) => h.runMs - h.cellsMs))],
     ["    tslab's TypeScript loaded (fresh process)", median(checks.map((c) => c.loadTypescriptMs))],
     ["    tslab's converter created (lib, @types; fresh process)", median(checks.map((c) => c.createConverterMs))],
@@ -118,7 +143,7 @@ export async function run(): Promise<void> {
     ["      require(\"huntlab\") (fresh process)", median(requires.map((r) => r.requireMs))],
   ];
   const width = Math.max(...rows.map(([name]) => name.length));
-  console.log(`${"phase".padEnd(width)}  ${"median".padStart(8)}  (${runs} runs, wall; CPU of tslab's load, converter and checks in the child ${sec(median(checks.map((c) => c.cpuMs)))})`);
+  console.log(`${"phase".padEnd(width)}  ${"median".padStart(8)}  (${runs} runs, wall unless said, load average ${loadBefore.toFixed(1)} → ${os.loadavg()[0].toFixed(1)}; CPU of tslab's load, converter and checks in the child ${sec(median(checks.map((c) => c.cpuMs)))})`);
   for (const [name, ms, note] of rows) console.log(`${name.padEnd(width)}  ${sec(ms).padStart(8)}${note ? `  ${note}` : ""}`);
   const decl = child<DeclFiles>("declfiles");
   const packages = Object.entries(decl.byPackage).map(([name, n]) => `${name} ${n}`).join(", ");

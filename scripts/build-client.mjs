@@ -13,7 +13,7 @@ export function buildClient(root, log = console.error) {
   const esbuild = require("esbuild");
   const viewsDir = path.join(root, "src", "vis", "client", "views");
   const outdir = path.join(root, "dist", "client");
-  const entries = fs.readdirSync(viewsDir).filter((f) => f.endsWith(".ts")).map((f) => path.join(viewsDir, f));
+  const entries = fs.readdirSync(viewsDir).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")).map((f) => path.join(viewsDir, f));
   fs.mkdirSync(outdir, { recursive: true });
   esbuild.buildSync({
     entryPoints: entries,

