@@ -250,7 +250,8 @@ export function parseTimeSeries(column: pl.Series): TimeParseResult {
   if (!isTextType(column.dtype)) {
     return { series: column, parsed: false, failures: column.len() - column.nullCount(), examples: [] };
   }
-  const trimmed = column.str.strip();
+  // Under a plain name: nodejs-polars runs Series methods through a one-column frame, whose members (`lazy`, `select`…) a column name would shadow.
+  const trimmed = column.rename("v").str.strip();
   // Values to parse: not null and not empty. A parsed value is non-null only for those.
   const empty = Number(pl.DataFrame([trimmed.rename("raw")]).select(pl.col("raw").eq(pl.lit("")).sum().alias("n")).getColumn("n").get(0) ?? 0);
   const present = trimmed.len() - trimmed.nullCount() - empty;

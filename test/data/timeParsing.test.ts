@@ -157,3 +157,15 @@ test("fixedWidthFormat: the fixed-width form of the values' fraction, and wherev
     }
   }
 });
+
+test("parseTimeSeries parses a column named like a frame member (lazy, select, columns) and keeps its name", () => {
+  for (const name of ["lazy", "select", "columns", "getColumn"]) {
+    const r = parseTimeSeries(pl.Series(name, ["2024-01-02 10:00:00", "2024-01-02 10:00:33.250", "not a time", null]));
+    assert.equal(r.parsed, false, name);
+    assert.deepEqual(r.examples, ["not a time"], name);
+    const ok = parseTimeSeries(pl.Series(name, ["2024-01-02 10:00:00", "2024-01-02 10:00:33.250"]));
+    assert.equal(ok.parsed, true, name);
+    assert.equal(ok.series.name, name);
+    assert.equal((ok.series.toArray()[1] as unknown as Date).toISOString(), "2024-01-02T10:00:33.250Z", name);
+  }
+});
