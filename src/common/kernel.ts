@@ -38,10 +38,25 @@ export function inNotebook(): boolean {
 
 const TSLAB_KERNEL = /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/;
 
+/** The kernel module as last found: finding it is a pass over require.cache (hundreds of modules in a kernel). */
+let tslabKernel: { file: string; exports: unknown } | undefined;
+
+const hasWriter = (exports: unknown): boolean => typeof (exports as { lastWriteDisplayData?: unknown } | undefined)?.lastWriteDisplayData === "function";
+
 /**
- * True inside tslab's kernel once it has run a cell: its kernel module is loaded
- * and holds the per-cell writer. (Only looks at loaded modules: never loads tslab.)
+ * The exports of tslab's kernel module once it has run a cell (its per-cell
+ * writer `lastWriteDisplayData` is set), else undefined. Remembered while the
+ * same module stays loaded. (Only looks at loaded modules: never loads tslab.)
  */
+export function tslabKernelModule(): unknown {
+  const cache = typeof require === "function" ? require.cache : undefined;
+  if (tslabKernel && cache?.[tslabKernel.file]?.exports === tslabKernel.exports && hasWriter(tslabKernel.exports)) return tslabKernel.exports;
+  const found = loadedTslabModules().find(([file, exports]) => TSLAB_KERNEL.test(file) && hasWriter(exports));
+  tslabKernel = found && { file: found[0], exports: found[1] };
+  return tslabKernel?.exports;
+}
+
+/** True inside tslab's kernel once it has run a cell: its kernel module is loaded and holds the per-cell writer. */
 export function inTslabKernel(): boolean {
-  return loadedTslabModules().some(([file, exports]) => TSLAB_KERNEL.test(file) && typeof (exports as { lastWriteDisplayData?: unknown } | undefined)?.lastWriteDisplayData === "function");
+  return tslabKernelModule() !== undefined;
 }

@@ -125,15 +125,22 @@ const checkOf = (checks: pl.DataFrame, name: string): unknown => columnOf(checks
  * columns costs ~100 ms, these cost a few.
  */
 function finish(plainDf: pl.DataFrame, names: readonly string[], sampled: readonly TimePlan[]): pl.DataFrame {
+  const unparsed = (p: TimePlan) => unparsedCount(columnOf(plainDf, plain(p.index)), columnOf(plainDf, parsedName(p.index)));
   // A fixed-width format that missed values: its column is parsed again with the sample's format, as if it had not been tried.
+  const missed = new Set<number>();
   const plans = sampled.map((p) => {
-    if (!p.fast || unparsedCount(columnOf(plainDf, plain(p.index)), columnOf(plainDf, parsedName(p.index))) === 0) return p;
-    const again = plainDf.select(strptimeExpr(pl.col(plain(p.index)), p.format, "ns", true).alias(parsedName(p.index)));
-    plainDf.replaceAtIdx(columnNames(plainDf).indexOf(parsedName(p.index)), columnOf(again, parsedName(p.index)));
-    return { ...p, fast: undefined };
+    let plan = p;
+    let misses = unparsed(p);
+    if (p.fast && misses > 0) {
+      const again = plainDf.select(strptimeExpr(pl.col(plain(p.index)), p.format, "ns", true).alias(parsedName(p.index)));
+      plainDf.replaceAtIdx(columnNames(plainDf).indexOf(parsedName(p.index)), columnOf(again, parsedName(p.index)));
+      plan = { ...p, fast: undefined };
+      misses = unparsed(plan);
+    }
+    // A value in a format the sample did not show sends its column to the full parser, which tries every format (the text stays if it fails).
+    if (misses > 0) missed.add(p.index);
+    return plan;
   });
-  // A value in a format the sample did not show sends its column to the full parser, which tries every format (the text stays if it fails).
-  const missed = new Set(plans.filter((p) => unparsedCount(columnOf(plainDf, plain(p.index)), columnOf(plainDf, parsedName(p.index))) > 0).map((p) => p.index));
   const units = valueUnits(plainDf, plans.filter((p) => !missed.has(p.index)));
   for (const p of plans) {
     const i = p.index;

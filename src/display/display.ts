@@ -8,7 +8,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { inspect } from "node:util";
-import { denoJupyter, loadedTslabModules } from "../common/kernel";
+import { denoJupyter, loadedTslabModules, tslabKernelModule } from "../common/kernel";
 import { isDataFrame, isSeries } from "../common/frames";
 import { dataFrameBundle, type DataFrameDisplayOptions } from "./dataframe";
 import { isDisplayable, JUPYTER_DISPLAY, type MimeBundle } from "./protocol";
@@ -110,11 +110,7 @@ interface TslabPublicDisplay {
   text(text: string): void;
 }
 
-const TSLAB_KERNEL = /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/;
 const TSLAB_PUBLIC = /[\\/]tslab[\\/]dist[\\/]public\.js$/;
-
-/** tslab's kernel module as last found: finding it is a pass over require.cache (~0.75 ms in a kernel), once per display otherwise. */
-let tslabKernel: { file: string; exports: unknown } | undefined;
 
 /**
  * tslab's public `display` sends one MIME type per output; its kernel module keeps
@@ -123,18 +119,10 @@ let tslabKernel: { file: string; exports: unknown } | undefined;
  * resolve, so look for it among the loaded modules first.
  */
 function sendToTslab(bundle: MimeBundle, displayId: string | undefined, update: boolean): boolean {
-  const known = tslabKernel && typeof require === "function" && require.cache[tslabKernel.file]?.exports === tslabKernel.exports ? kernelWriter(tslabKernel.exports) : undefined;
-  if (known) return writeDisplayData(known, bundle, displayId, update);
+  const writer = kernelWriter(tslabKernelModule());
+  if (writer) return writeDisplayData(writer, bundle, displayId, update);
   const modules = loadedTslabModules();
-  let publicApi: unknown;
-  for (const [file, exports] of modules) {
-    const writer = TSLAB_KERNEL.test(file) ? kernelWriter(exports) : undefined;
-    if (writer) {
-      tslabKernel = { file, exports };
-      return writeDisplayData(writer, bundle, displayId, update);
-    }
-    if (TSLAB_PUBLIC.test(file)) publicApi = exports;
-  }
+  const publicApi = modules.find(([file]) => TSLAB_PUBLIC.test(file))?.[1];
   // Only when tslab is running: requiring its kernel module loads TypeScript (~200 ms).
   if (modules.length === 0) return false;
   try {
