@@ -29,7 +29,7 @@ import type { DataType } from "nodejs-polars";
 import { isTextType } from "../common/dtypes";
 import { columnNames, columnOf, frameHeight, renameAll } from "../common/frames";
 import { runSync, type ReadSteps } from "./collect";
-import { fixedWidthFormat, fractionDigitExprs, looksLikeTimeColumn, parseTimeSeries, sampleFormats, strptimeExpr, unitOfFractionDigits, unparsedCount, type TimeUnit } from "./timeParsing";
+import { fixedWidthFormat, fractionDigitExprs, fractionWidth, looksLikeTimeColumn, nsWrapped, parseTimeSeries, sampleFormats, strptimeExpr, unitOfFractionDigits, unparsedCount, type TimeUnit } from "./timeParsing";
 
 /** Options of {@link readCsvFile}. */
 export interface CsvReadOptions {
@@ -74,42 +74,68 @@ function scanOptions(sep: string) {
   return { sep, hasHeader: true, truncateRaggedLines: true, glob: false, cache: false } as const;
 }
 
-/** The time columns parsed in ns (`t<i>`), next to their text. */
+/** The format the plan parses a column with. */
+const planFormat = (p: TimePlan) => p.fast ?? p.format;
+
+/**
+ * The unit the plan parses a column in: never ns, whose range (1677–2262)
+ * polars' parse overflows silently (`9999-12-31` would become a time in
+ * 1816); ms where the format reads no more than 3 fraction digits.
+ */
+function planUnit(p: TimePlan): TimeUnit {
+  const width = fractionWidth(planFormat(p));
+  return width === 0 || width === 3 ? "ms" : "us";
+}
+
+/** The time columns parsed (`t<i>`, in {@link planUnit}), next to their text. */
 function withTimes(lf: pl.LazyDataFrame, plans: readonly TimePlan[]): pl.LazyDataFrame {
   if (!plans.length) return lf;
   // The sample's most common format first: a column is almost always in one format.
   // Exact: a value the format only prefixes (a date-time under `%Y-%m-%d`) is a miss, and its column goes to the full parser.
-  return lf.withColumns(...plans.map((p) => strptimeExpr(pl.col(plain(p.index)), p.fast ?? p.format, "ns", true).alias(parsedName(p.index))));
+  return lf.withColumns(...plans.map((p) => strptimeExpr(pl.col(plain(p.index)), planFormat(p), planUnit(p), true).alias(parsedName(p.index))));
 }
 
 /**
- * The unit each time column needs: the coarsest that loses none of its
- * parsed values' digits, never coarser than its sample's text. Integer work on
- * the parsed times (`t<i>`), in one select over the collected frame (polars
- * runs the expressions in parallel), and only the checks the sample's unit
- * leaves open: none for ns; digits below the µs for µs; digits below the ms
- * for ms, and below the µs only where there are (each check is a pass and a
- * column-sized temporary: the common ms case costs one). A fixed-width
- * format does not make them needless: a year outside the ns range
- * (1677–2262) wraps to a time with any digits.
+ * The parsed time columns, each in the coarsest unit that loses none of its
+ * values' digits, never coarser than its sample's text. A fixed-width format
+ * settles it (none or 3 digits: ms; 6: µs); otherwise checks over the
+ * collected frame, each for many columns in one select (polars runs them in
+ * parallel), and only those the sample's unit leaves open: digits below the
+ * ms by a cast round trip of the µs parse (integer work), text finer than
+ * the µs by a scan. Such a column is parsed again in ns (its digits below the
+ * µs checked the same way), and stays µs if a year outside ns's range wrapped.
  */
-function valueUnits(plainDf: pl.DataFrame, plans: readonly TimePlan[]): Map<number, TimeUnit> {
-  const units = new Map<number, TimeUnit>();
-  // Digits below `unit`: the time changes when cast to it and back (half the CPU time of an Int64 modulo).
-  const rest = (i: number, unit: TimeUnit) => pl.col(parsedName(i)).cast(pl.Datetime(unit)).cast(pl.Datetime("ns")).neq(pl.col(parsedName(i))).any();
+function parsedTimes(plainDf: pl.DataFrame, plans: readonly TimePlan[]): Map<number, pl.Series> {
+  const times = new Map<number, pl.Series>();
+  const open = plans.filter((p) => {
+    const width = fractionWidth(planFormat(p));
+    if (width === 0 || width === 3 || width === 6) times.set(p.index, columnOf(plainDf, parsedName(p.index)));
+    return !times.has(p.index);
+  });
   // Plain names only (c<i>, t<i>, m<i>, u<i>): no data-derived name can shadow the frame's methods.
-  const check = (exprs: pl.Expr[]) => (exprs.length ? plainDf.select(...exprs) : plainDf);
-  const first = check(plans.filter((p) => p.sampleUnit !== "ns").map((p) => (p.sampleUnit === "ms" ? rest(p.index, "ms").alias(subMsName(p.index)) : rest(p.index, "us").alias(subUsName(p.index)))));
-  const finer: TimePlan[] = [];
-  for (const p of plans) {
-    if (p.sampleUnit === "ns") units.set(p.index, "ns");
-    else if (p.sampleUnit === "us") units.set(p.index, checkOf(first, subUsName(p.index)) === true ? "ns" : "us");
-    else if (checkOf(first, subMsName(p.index)) === true) finer.push(p);
-    else units.set(p.index, "ms");
+  const check = (plainNamed: pl.DataFrame, exprs: pl.Expr[]) => (exprs.length ? plainNamed.select(...exprs) : plainNamed);
+  // Digits below `unit` in the parsed column `t<i>` (in `base`): the time changes when cast to it and back.
+  const finer = (i: number, unit: TimeUnit, base: TimeUnit) => pl.col(parsedName(i)).cast(pl.Datetime(unit)).cast(pl.Datetime(base)).neq(pl.col(parsedName(i))).any();
+  const sampledNs = (p: TimePlan) => p.sampleUnit === "ns" || fractionWidth(planFormat(p)) === 9;
+  const checks = check(
+    plainDf,
+    open.flatMap((p) => (sampledNs(p) ? [] : [finer(p.index, "ms", "us").alias(subMsName(p.index)), fractionDigitExprs(pl.col(plain(p.index))).finerThanUs.alias(subUsName(p.index))])),
+  );
+  const needsNs = open.filter((p) => sampledNs(p) || checkOf(checks, subUsName(p.index)) === true);
+  const ns = check(plainDf, needsNs.map((p) => strptimeExpr(pl.col(plain(p.index)), planFormat(p), "ns", true).alias(parsedName(p.index))));
+  const nsChecks = check(ns, needsNs.filter((p) => !sampledNs(p)).map((p) => finer(p.index, "us", "ns").alias(subUsName(p.index))));
+  for (const p of open) {
+    const us = columnOf(plainDf, parsedName(p.index));
+    const inNs = needsNs.includes(p) ? columnOf(ns, parsedName(p.index)) : undefined;
+    // A wrapped year: µs, the digits below it cut (polars has no unit that holds both).
+    const nsOk = inNs !== undefined && !nsWrapped(inNs, us);
+    let unit: TimeUnit;
+    if (sampledNs(p)) unit = nsOk ? "ns" : "us";
+    else if (nsOk && checkOf(nsChecks, subUsName(p.index)) === true) unit = "ns";
+    else unit = p.sampleUnit === "us" || checkOf(checks, subMsName(p.index)) === true ? "us" : "ms";
+    times.set(p.index, unit === "ns" ? (inNs as pl.Series) : unit === "us" ? us : us.cast(pl.Datetime("ms")));
   }
-  const second = check(finer.map((p) => rest(p.index, "us").alias(subUsName(p.index))));
-  for (const p of finer) units.set(p.index, checkOf(second, subUsName(p.index)) === true ? "ns" : "us");
-  return units;
+  return times;
 }
 
 /** The value of a check. */
@@ -132,16 +158,16 @@ function finish(plainDf: pl.DataFrame, names: readonly string[], sampled: readon
     let plan = p;
     let misses = unparsed(p);
     if (p.fast && misses > 0) {
-      const again = plainDf.select(strptimeExpr(pl.col(plain(p.index)), p.format, "ns", true).alias(parsedName(p.index)));
-      plainDf.replaceAtIdx(columnNames(plainDf).indexOf(parsedName(p.index)), columnOf(again, parsedName(p.index)));
       plan = { ...p, fast: undefined };
+      const again = plainDf.select(strptimeExpr(pl.col(plain(p.index)), p.format, planUnit(plan), true).alias(parsedName(p.index)));
+      plainDf.replaceAtIdx(columnNames(plainDf).indexOf(parsedName(p.index)), columnOf(again, parsedName(p.index)));
       misses = unparsed(plan);
     }
     // A value in a format the sample did not show sends its column to the full parser, which tries every format (the text stays if it fails).
     if (misses > 0) missed.add(p.index);
     return plan;
   });
-  const units = valueUnits(plainDf, plans.filter((p) => !missed.has(p.index)));
+  const times = parsedTimes(plainDf, plans.filter((p) => !missed.has(p.index)));
   for (const p of plans) {
     const i = p.index;
     let parsed: pl.Series;
@@ -150,7 +176,7 @@ function finish(plainDf: pl.DataFrame, names: readonly string[], sampled: readon
       if (!full.parsed) continue;
       parsed = full.series;
     } else {
-      parsed = columnOf(plainDf, parsedName(i)).cast(pl.Datetime(units.get(i) as TimeUnit));
+      parsed = times.get(i) as pl.Series;
     }
     plainDf.replaceAtIdx(i, parsed.alias(plain(i)));
   }

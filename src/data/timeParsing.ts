@@ -47,7 +47,8 @@ export interface TimeParseResult {
   /**
    * The parsed column when every value parsed (Datetime, UTC-naive, in the
    * precision the text has: ms for up to 3 fraction digits, µs up to 6, ns
-   * beyond, as MDE and Sysmon write 100 ns); otherwise the original column.
+   * beyond, as MDE and Sysmon write 100 ns, unless a year is outside ns's
+   * range, 1677–2262: then µs, the digits beyond cut); otherwise the original column.
    */
   series: pl.Series;
   /** True when the column was converted. */
@@ -137,6 +138,32 @@ const FINER_THAN_US = ":\\d\\d[.,]\\d{7}";
  */
 export function fractionDigitExprs(text: pl.Expr): { finerThanMs: pl.Expr; finerThanUs: pl.Expr } {
   return { finerThanMs: text.str.contains(FINER_THAN_MS).any(), finerThanUs: text.str.contains(FINER_THAN_US).any() };
+}
+
+/**
+ * The fraction digits `format` reads: 0 (no fraction directive), 3, 6 or 9
+ * (fixed width: `.%3f`, `%.6f`…), or undefined for chrono's any-length `%.f`
+ * and `%f`. A fixed width settles a parsed column's unit without a look at its values.
+ */
+export function fractionWidth(format: string): 0 | 3 | 6 | 9 | undefined {
+  const fixed = /%\.?(\d*)f/.exec(format);
+  if (!fixed) return 0;
+  const digits = Number(fixed[1]);
+  return digits === 3 || digits === 6 || digits === 9 ? digits : undefined;
+}
+
+/**
+ * Whether some times parsed in ns (`ns`) wrapped: their year is outside ns's
+ * range (1677–2262: .NET's `0001-01-01` and `9999-12-31` sentinels), and
+ * polars' ns parse overflows to another time instead of failing. `us` is the
+ * same text parsed in µs (±290,000 years, never wraps): a wrapped value is
+ * centuries away from it, an exact one at most a µs (compared in µs: in ns,
+ * the µs side would wrap too; casts may round toward zero, the parse floors).
+ */
+export function nsWrapped(ns: pl.Series, us: pl.Series): boolean {
+  const both = pl.DataFrame([ns.cast(pl.Datetime("us")).cast(pl.Int64).rename("n"), us.cast(pl.Datetime("us")).cast(pl.Int64).rename("u")]);
+  const off = both.select(pl.col("n").sub(pl.col("u")).abs().gt(pl.lit(1)).any().alias("w"));
+  return off.getColumn("w").toArray()[0] === true;
 }
 
 /** The unit of {@link fractionDigitExprs}' answers. */
@@ -263,18 +290,27 @@ export function parseTimeSeries(column: pl.Series): TimeParseResult {
     const examples = trimmed.dropNulls().head(50).toArray().map(String).filter((v) => v !== "").slice(0, 5);
     return { series: column, parsed: false, failures: present, examples };
   }
-  const unit = textTimeUnit(trimmed);
-  // Whole values first: a format that reads only a prefix would drop the seconds or
-  // the UTC offset of a value the sample did not show ("10:00:33" under `%H:%M`).
-  // Its fixed-width form first (4–5× faster): when that reads every value, so does the format, to the same times.
   const fixed = fixedWidthFormat(formats[0], values);
-  let parsed = coalesceFormats(trimmed, fixed ? [fixed] : formats.slice(0, 1), unit);
-  if (fixed && failures(parsed) > 0) parsed = coalesceFormats(trimmed, formats.slice(0, 1), unit);
-  if (failures(parsed) > 0 && formats.length > 1) parsed = coalesceFormats(trimmed, formats, unit);
-  if (failures(parsed) > 0) {
-    // Rare formats the sample missed: try everything before giving up; a value with
-    // trailing text (" UTC") is read by the first, most detailed, format that reads its start.
-    parsed = coalesceFormats(trimmed, ALL_FORMATS, unit, "then-prefix");
+  const parseIn = (unit: TimeUnit): pl.Series => {
+    // Whole values first: a format that reads only a prefix would drop the seconds or
+    // the UTC offset of a value the sample did not show ("10:00:33" under `%H:%M`).
+    // Its fixed-width form first (4–5× faster): when that reads every value, so does the format, to the same times.
+    let out = coalesceFormats(trimmed, fixed ? [fixed] : formats.slice(0, 1), unit);
+    if (fixed && failures(out) > 0) out = coalesceFormats(trimmed, formats.slice(0, 1), unit);
+    if (failures(out) > 0 && formats.length > 1) out = coalesceFormats(trimmed, formats, unit);
+    if (failures(out) > 0) {
+      // Rare formats the sample missed: try everything before giving up; a value with
+      // trailing text (" UTC") is read by the first, most detailed, format that reads its start.
+      out = coalesceFormats(trimmed, ALL_FORMATS, unit, "then-prefix");
+    }
+    return out;
+  };
+  const unit = textTimeUnit(trimmed);
+  let parsed = parseIn(unit);
+  if (unit === "ns" && failures(parsed) === 0) {
+    // A year outside ns's range wraps: then the column is µs, its digits beyond the µs cut (polars has no unit that holds both).
+    const us = parseIn("us");
+    if (nsWrapped(parsed, us)) parsed = us;
   }
   const failed = failures(parsed);
   if (failed > 0) {

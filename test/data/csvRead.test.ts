@@ -208,3 +208,73 @@ test("a column read with the sample's fixed-width form (fast path) and values it
   assert.deepEqual(clean.dtypes.map((d) => d.variant), ["Datetime", "Datetime", "Datetime", "Int64"]);
   assert.equal((clean.getColumn("TimeGenerated").toArray()[399] as unknown as Date).toISOString(), "2026-11-01T10:06:39.399Z");
 });
+
+/** Epoch ns of an ISO UTC time (`…:SS[.fffffffff]Z`, years 0001–9999), as decimal text: exact where a JS number is not. */
+function epochNs(iso: string): string {
+  const m = /^(.*?:\d\d)(?:\.(\d+))?Z$/.exec(iso);
+  assert.ok(m, iso);
+  return String(BigInt(Date.parse(`${m[1]}Z`)) * 1_000_000n + BigInt((m[2] ?? "").padEnd(9, "0").slice(0, 9)));
+}
+
+/** A time column's values as epoch ns text (exact: Int64 through text and BigInt, not JS numbers; ns itself would overflow). */
+const asNs = (s: pl.Series): string[] => {
+  const scale = unitOf(s) === "ms" ? 1_000_000n : unitOf(s) === "us" ? 1000n : 1n;
+  return (s.cast(pl.Int64).cast(pl.Utf8).toArray() as string[]).map((v) => String(BigInt(v) * scale));
+};
+
+/** Epoch ns of `iso` cut to `digits` fraction digits. */
+const cutTo = (iso: string, digits: number) => epochNs(iso.replace(/\.(\d+)Z$/, (_, f: string) => `.${f.slice(0, digits)}Z`));
+
+test("CSV times with years outside ns's range (.NET's 0001-01-01 and 9999-12-31 sentinels) are read as written, not wrapped", () => {
+  const dir = tempDir();
+  // Years from 0001 to 9999 after a sample of ordinary times, in each kind of plan: a fixed-width fraction (.%3f), none, and chrono's any-length %.f with an offset.
+  const far = ["0001-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z", "1600-02-29T12:00:00.500Z", "2300-01-01T00:00:00.000Z", "1677-01-01T00:00:00.001Z", "2262-12-31T23:59:59.999Z"];
+  const near = ["2024-01-01T00:00:00.123Z", "2024-01-01T00:00:01.456Z", "2024-01-01T00:00:02.789Z"];
+  const rows = [...near, ...far].map((t, i) => `${t},${t.replace(/\.\d+Z$/, "")},${t.replace(/Z$/, "+00:00")},${i}`);
+  const file = path.join(dir, "far.csv");
+  fs.writeFileSync(file, ["TimeGenerated,StartTime,EndTime,n", ...rows].join("\n") + "\n");
+  const df = readCsvFile(file, { inferSchemaLength: 3 });
+  const all = [...near, ...far];
+  assert.deepEqual(asNs(df.getColumn("TimeGenerated")), all.map(epochNs));
+  assert.equal(unitOf(df.getColumn("TimeGenerated")), "ms");
+  assert.deepEqual(asNs(df.getColumn("StartTime")), all.map((t) => epochNs(t.replace(/\.\d+Z$/, "Z"))));
+  assert.equal(unitOf(df.getColumn("StartTime")), "ms");
+  assert.deepEqual(asNs(df.getColumn("EndTime")), all.map(epochNs));
+  assert.equal(unitOf(df.getColumn("EndTime")), "ms");
+  // The same file with the far years in the sample reads the same.
+  assert.deepEqual(asNs(readCsvFile(file).getColumn("TimeGenerated")), all.map(epochNs));
+});
+
+test("a CSV column with digits below the µs and a year outside ns's range is µs (its digits beyond cut); without such a year it stays ns", () => {
+  const dir = tempDir();
+  const sevenDigits = ["2024-01-01T00:00:00.1234567Z", "1969-12-31T23:59:59.9999999Z", "1900-01-01T00:00:00.0000001Z"];
+  const sentinels = ["0001-01-01T00:00:00.0000000Z", "9999-12-31T23:59:59.9999999Z"];
+  const nine = ["2024-01-01T00:00:00.123456789Z", "1969-12-31T23:59:59.999999999Z"];
+  const write = (name: string, values: string[]) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, ["TimeGenerated,n", ...values.map((v, i) => `${v},${i}`)].join("\n") + "\n");
+    return file;
+  };
+  // In range, before 1970 included: ns, exact.
+  const inRange = readCsvFile(write("ns.csv", sevenDigits)).getColumn("TimeGenerated");
+  assert.equal(unitOf(inRange), "ns");
+  assert.deepEqual(asNs(inRange), sevenDigits.map(epochNs));
+  // Sentinels beyond the sample (whole seconds in the sample: the 7 digits come later) and in it; 9 fixed-width digits with a far year.
+  const cases: [string, string[], number][] = [
+    ["later.csv", ["2024-01-01T00:00:00Z", "2024-01-01T00:00:01Z", ...sevenDigits, ...sentinels], 2],
+    ["sampled.csv", [...sentinels, ...sevenDigits], 10_000],
+    ["nine.csv", [...nine, "9999-12-31T23:59:59.999999999Z"], 10_000],
+  ];
+  for (const [name, values, inferSchemaLength] of cases) {
+    const t = readCsvFile(write(name, values), { inferSchemaLength }).getColumn("TimeGenerated");
+    assert.equal(unitOf(t), "us", name);
+    assert.deepEqual(asNs(t), values.map((v) => cutTo(v, 6)), name);
+  }
+  // parseTimeSeries, which the CSV reader falls back on and NDJSON uses: the same.
+  const parsed = parseTimeSeries(pl.Series("t", [...sevenDigits, ...sentinels]));
+  assert.equal(unitOf(parsed.series), "us");
+  assert.deepEqual(asNs(parsed.series), [...sevenDigits, ...sentinels].map((v) => cutTo(v, 6)));
+  const ns = parseTimeSeries(pl.Series("t", sevenDigits));
+  assert.equal(unitOf(ns.series), "ns");
+  assert.deepEqual(asNs(ns.series), sevenDigits.map(epochNs));
+});

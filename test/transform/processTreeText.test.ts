@@ -111,10 +111,12 @@ describe("process tree text columns", () => {
       assert.equal(key, count > 1 ? `${base}#${count}` : base);
     }
     // Every parent_key is the key of the row its path says is the parent.
-    const byPath = new Map(col<string>(tree, "path").map((p, i) => [p, keys[i]]));
-    col<string>(tree, "path").forEach((path, i) => {
+    const paths = col<string>(tree, "path");
+    const parentKeys = col<string | null>(tree, "parent_key");
+    const byPath = new Map(paths.map((p, i) => [p, keys[i]]));
+    paths.forEach((path, i) => {
       const up = path.includes("/") ? byPath.get(path.slice(0, path.lastIndexOf("/"))) : null;
-      assert.equal(col<string | null>(tree, "parent_key")[i], up ?? null);
+      assert.equal(parentKeys[i], up ?? null);
     });
   });
 
