@@ -18,7 +18,10 @@
  * memory (bench/loading.bench.ts measures each case).
  * A later value that breaks the sampled type makes that column text (the
  * frame survives); a time column with a value the detected format misses goes
- * through the full parser of timeParsing.ts, and stays text if that fails too.
+ * through the full parser of timeParsing.ts, and stays text if that fails too,
+ * as does a time-named column the sample holds no value of. A column parsed
+ * in ns is checked for years outside ns's range (1677–2262), which polars'
+ * ns parse overflows silently; such a column is µs (see `parsedTimes`).
  *
  * The read is a {@link ReadSteps} generator: `readCsvFile` collects it
  * synchronously, the query provider asynchronously (interruptible).
@@ -29,7 +32,7 @@ import type { DataType } from "nodejs-polars";
 import { isTextType } from "../common/dtypes";
 import { columnNames, columnOf, frameHeight, renameAll } from "../common/frames";
 import { runSync, type ReadSteps } from "./collect";
-import { fixedWidthFormat, fractionDigitExprs, fractionWidth, looksLikeTimeColumn, nsWrapped, parseTimeSeries, sampleFormats, strptimeExpr, unitOfFractionDigits, unparsedCount, type TimeUnit } from "./timeParsing";
+import { fixedWidthFormat, fractionDigitExprs, fractionWidth, looksLikeTimeColumn, nsWrapped, parseTimeSeries, sampleFormats, strptimeExpr, unitOfFractionDigits, unparsedCount, yearMayLeaveNsRange, type TimeUnit } from "./timeParsing";
 
 /** Options of {@link readCsvFile}. */
 export interface CsvReadOptions {
@@ -77,14 +80,20 @@ function scanOptions(sep: string) {
 /** The format the plan parses a column with. */
 const planFormat = (p: TimePlan) => p.fast ?? p.format;
 
+/** Whether the sample asks for ns: its text has digits below the µs, or the format reads 9 fraction digits. */
+const sampledNs = (p: TimePlan) => p.sampleUnit === "ns" || fractionWidth(planFormat(p)) === 9;
+
 /**
- * The unit the plan parses a column in: never ns, whose range (1677–2262)
- * polars' parse overflows silently (`9999-12-31` would become a time in
- * 1816); ms where the format reads no more than 3 fraction digits.
+ * The unit the plan parses a column in: ms where the format reads no more
+ * than 3 fraction digits, ns where the sample asks for it, µs otherwise (a
+ * column whose later values need ns is parsed again). A parse in ns overflows
+ * silently for years outside 1677–2262 (`9999-12-31` becomes a time in 1816):
+ * {@link parsedTimes} checks for them.
  */
 function planUnit(p: TimePlan): TimeUnit {
   const width = fractionWidth(planFormat(p));
-  return width === 0 || width === 3 ? "ms" : "us";
+  if (width === 0 || width === 3) return "ms";
+  return sampledNs(p) ? "ns" : "us";
 }
 
 /** The time columns parsed (`t<i>`, in {@link planUnit}), next to their text. */
@@ -98,12 +107,14 @@ function withTimes(lf: pl.LazyDataFrame, plans: readonly TimePlan[]): pl.LazyDat
 /**
  * The parsed time columns, each in the coarsest unit that loses none of its
  * values' digits, never coarser than its sample's text. A fixed-width format
- * settles it (none or 3 digits: ms; 6: µs); otherwise checks over the
- * collected frame, each for many columns in one select (polars runs them in
- * parallel), and only those the sample's unit leaves open: digits below the
- * ms by a cast round trip of the µs parse (integer work), text finer than
- * the µs by a scan. Such a column is parsed again in ns (its digits below the
- * µs checked the same way), and stays µs if a year outside ns's range wrapped.
+ * settles it (none or 3 digits: ms; 6: µs). Otherwise checks over the
+ * collected frame, each kind for many columns in one select (polars runs
+ * them in parallel), and only those the plan's unit leaves open:
+ * - parsed in µs: digits below the ms by a cast round trip (integer work),
+ *   text finer than the µs by a scan; such a column is parsed again in ns;
+ * - parsed in ns: years that may be outside ns's range, by an anchored scan;
+ *   such a column is parsed again in µs, and kept in µs (its digits below
+ *   the µs cut: no polars unit holds both) if the ns parse wrapped.
  */
 function parsedTimes(plainDf: pl.DataFrame, plans: readonly TimePlan[]): Map<number, pl.Series> {
   const times = new Map<number, pl.Series>();
@@ -112,28 +123,32 @@ function parsedTimes(plainDf: pl.DataFrame, plans: readonly TimePlan[]): Map<num
     if (width === 0 || width === 3 || width === 6) times.set(p.index, columnOf(plainDf, parsedName(p.index)));
     return !times.has(p.index);
   });
-  // Plain names only (c<i>, t<i>, m<i>, u<i>): no data-derived name can shadow the frame's methods.
+  // Plain names only (c<i>, t<i>, m<i>, u<i>, w<i>): no data-derived name can shadow the frame's methods.
   const check = (plainNamed: pl.DataFrame, exprs: pl.Expr[]) => (exprs.length ? plainNamed.select(...exprs) : plainNamed);
+  const wrapName = (i: number) => `w${i}`;
   // Digits below `unit` in the parsed column `t<i>` (in `base`): the time changes when cast to it and back.
   const finer = (i: number, unit: TimeUnit, base: TimeUnit) => pl.col(parsedName(i)).cast(pl.Datetime(unit)).cast(pl.Datetime(base)).neq(pl.col(parsedName(i))).any();
-  const sampledNs = (p: TimePlan) => p.sampleUnit === "ns" || fractionWidth(planFormat(p)) === 9;
   const checks = check(
     plainDf,
-    open.flatMap((p) => (sampledNs(p) ? [] : [finer(p.index, "ms", "us").alias(subMsName(p.index)), fractionDigitExprs(pl.col(plain(p.index))).finerThanUs.alias(subUsName(p.index))])),
+    open.flatMap((p) =>
+      sampledNs(p)
+        ? [yearMayLeaveNsRange(pl.col(plain(p.index))).and(pl.col(parsedName(p.index)).isNotNull()).any().alias(wrapName(p.index))]
+        : [finer(p.index, "ms", "us").alias(subMsName(p.index)), fractionDigitExprs(pl.col(plain(p.index))).finerThanUs.alias(subUsName(p.index))],
+    ),
   );
-  const needsNs = open.filter((p) => sampledNs(p) || checkOf(checks, subUsName(p.index)) === true);
-  const ns = check(plainDf, needsNs.map((p) => strptimeExpr(pl.col(plain(p.index)), planFormat(p), "ns", true).alias(parsedName(p.index))));
-  const nsChecks = check(ns, needsNs.filter((p) => !sampledNs(p)).map((p) => finer(p.index, "us", "ns").alias(subUsName(p.index))));
+  const again = open.filter((p) => checkOf(checks, sampledNs(p) ? wrapName(p.index) : subUsName(p.index)) === true);
+  const reparsed = check(plainDf, again.map((p) => strptimeExpr(pl.col(plain(p.index)), planFormat(p), sampledNs(p) ? "us" : "ns", true).alias(parsedName(p.index))));
+  const nsChecks = check(reparsed, again.filter((p) => !sampledNs(p)).map((p) => finer(p.index, "us", "ns").alias(subUsName(p.index))));
   for (const p of open) {
-    const us = columnOf(plainDf, parsedName(p.index));
-    const inNs = needsNs.includes(p) ? columnOf(ns, parsedName(p.index)) : undefined;
-    // A wrapped year: µs, the digits below it cut (polars has no unit that holds both).
-    const nsOk = inNs !== undefined && !nsWrapped(inNs, us);
-    let unit: TimeUnit;
-    if (sampledNs(p)) unit = nsOk ? "ns" : "us";
-    else if (nsOk && checkOf(nsChecks, subUsName(p.index)) === true) unit = "ns";
-    else unit = p.sampleUnit === "us" || checkOf(checks, subMsName(p.index)) === true ? "us" : "ms";
-    times.set(p.index, unit === "ns" ? (inNs as pl.Series) : unit === "us" ? us : us.cast(pl.Datetime("ms")));
+    const planned = columnOf(plainDf, parsedName(p.index));
+    const other = again.includes(p) ? columnOf(reparsed, parsedName(p.index)) : undefined;
+    if (sampledNs(p)) {
+      times.set(p.index, other !== undefined && nsWrapped(planned, other) ? other : planned);
+      continue;
+    }
+    const ns = other !== undefined && !nsWrapped(other, planned) && checkOf(nsChecks, subUsName(p.index)) === true;
+    const unit: TimeUnit = ns ? "ns" : p.sampleUnit === "us" || checkOf(checks, subMsName(p.index)) === true ? "us" : "ms";
+    times.set(p.index, unit === "ns" ? (other as pl.Series) : unit === "us" ? planned : planned.cast(pl.Datetime("ms")));
   }
   return times;
 }
@@ -150,7 +165,7 @@ const checkOf = (checks: pl.DataFrame, name: string): unknown => columnOf(checks
  * columns dropped, names set at once): a select or a new frame of 1M-row
  * columns costs ~100 ms, these cost a few.
  */
-function finish(plainDf: pl.DataFrame, names: readonly string[], sampled: readonly TimePlan[]): pl.DataFrame {
+function finish(plainDf: pl.DataFrame, names: readonly string[], sampled: readonly TimePlan[], unsampled: readonly number[] = []): pl.DataFrame {
   const unparsed = (p: TimePlan) => unparsedCount(columnOf(plainDf, plain(p.index)), columnOf(plainDf, parsedName(p.index)));
   // A fixed-width format that missed values: its column is parsed again with the sample's format, as if it had not been tried.
   const missed = new Set<number>();
@@ -180,6 +195,11 @@ function finish(plainDf: pl.DataFrame, names: readonly string[], sampled: readon
     }
     plainDf.replaceAtIdx(i, parsed.alias(plain(i)));
   }
+  for (const i of unsampled) {
+    // Still text unless every value after the sample is a time (and there is one).
+    const full = parseTimeSeries(columnOf(plainDf, plain(i)));
+    if (full.parsed && full.series.dtype.variant === "Datetime") plainDf.replaceAtIdx(i, full.series.alias(plain(i)));
+  }
   const named = plans.length ? plainDf.drop(plans.map((p) => parsedName(p.index))) : plainDf;
   // A column without a header name is `column_<i>`, as polars names it in a frame built from series.
   named.columns = names.map((name, i) => (name === "" ? `column_${i}` : name));
@@ -194,15 +214,15 @@ function finish(plainDf: pl.DataFrame, names: readonly string[], sampled: readon
  * each polars call costs milliseconds whatever its size, more than 10,000
  * sampled values take.
  */
-function timePlans(plainSample: pl.DataFrame, names: readonly string[], dtypes: readonly DataType[]): TimePlan[] {
+function timePlans(plainSample: pl.DataFrame, names: readonly string[], dtypes: readonly DataType[]): { plans: TimePlan[]; unsampled: number[] } {
   const candidates = names.flatMap((name, index) => (looksLikeTimeColumn(name) && isTextType(dtypes[index]) ? [index] : []));
-  if (!candidates.length) return [];
+  if (!candidates.length) return { plans: [], unsampled: [] };
   const trimmed = plainSample.select(...candidates.map((i) => pl.col(plain(i)).str.strip().alias(plain(i))));
-  const likely = candidates
-    .map((index) => ({ index, ...sampleFormats(columnOf(trimmed, plain(index))) }))
-    .filter((c) => c.formats.length > 0)
-    .map((c) => ({ ...c, fast: fixedWidthFormat(c.formats[0], c.values) }));
-  if (!likely.length) return [];
+  const sampled = candidates.map((index) => ({ index, ...sampleFormats(columnOf(trimmed, plain(index))) }));
+  // Nothing but empty values in the sample (an `EndTime` of sessions still open): the full parser reads the column after the read.
+  const unsampled = sampled.filter((c) => c.values.every((v) => v === "")).map((c) => c.index);
+  const likely = sampled.filter((c) => c.formats.length > 0).map((c) => ({ ...c, fast: fixedWidthFormat(c.formats[0], c.values) }));
+  if (!likely.length) return { plans: [], unsampled };
   const hitName = (i: number, k: number) => `h${i}_${k}`;
   const fastName = (i: number) => `f${i}`;
   const presentName = (i: number) => `p${i}`;
@@ -225,13 +245,14 @@ function timePlans(plainSample: pl.DataFrame, names: readonly string[], dtypes: 
   const fastOk = new Set(likely.filter((c) => c.fast && count(checks, fastName(c.index)) === count(checks, presentName(c.index))).map((c) => c.index));
   const recount = likely.filter((c) => c.fast && !fastOk.has(c.index) && c.formats.length > 1);
   const more = recount.length ? trimmed.select(...recount.flatMap((c) => hitsOf(c.index, c.formats))) : undefined;
-  return likely.map(({ index, formats, fast }) => {
+  const plans = likely.map(({ index, formats, fast }) => {
     const counted = formats.length > 1 && !fastOk.has(index) ? (fast ? more : checks) : undefined;
     // The format that parses the most sampled values first (a stable sort: ties keep TIME_FORMATS' order).
     const format = counted ? formats.map((f, k) => ({ f, n: count(counted, hitName(index, k)) })).sort((a, b) => b.n - a.n)[0].f : formats[0];
     const sampleUnit = unitOfFractionDigits(checkOf(checks, subMsName(index)) === true, checkOf(checks, subUsName(index)) === true);
     return { index, format, fast: fastOk.has(index) ? fast : undefined, sampleUnit };
   });
+  return { plans, unsampled };
 }
 
 /**
@@ -330,16 +351,17 @@ export function* readCsvSteps(file: string, options: CsvReadOptions = {}): ReadS
     if (!parse) return whole;
     const wholeNames = columnNames(whole);
     const plainDf = renameAll(whole, wholeNames.map((_, i) => plain(i)));
-    const plans = timePlans(plainDf, wholeNames, plainDf.dtypes);
+    // The whole file is the sample: a column it shows no time in has none.
+    const { plans } = timePlans(plainDf, wholeNames, plainDf.dtypes);
     if (!plans.length) return whole;
     return finish(yield withTimes(plainDf.lazy(), plans), wholeNames, plans);
   }
   // Plain names (c<i>: a column may be called `dtypes`, or look like a pattern), and every type in one call: a Series wrapper per column costs ~0.5 ms.
   const plainSample = renameAll(sample, names.map((_, i) => plain(i)));
   const dtypes = plainSample.dtypes;
-  const plans = parse ? timePlans(plainSample, names, dtypes) : [];
+  const { plans, unsampled } = parse ? timePlans(plainSample, names, dtypes) : { plans: [], unsampled: [] };
   const df = yield* readWithSchema(file, sep, dtypes, plans);
-  return finish(df, names, plans);
+  return finish(df, names, plans, unsampled);
 }
 
 /** Reads a CSV/TSV file: types from the first rows, then fixed; time columns parsed by polars. */

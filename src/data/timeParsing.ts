@@ -153,6 +153,23 @@ export function fractionWidth(format: string): 0 | 3 | 6 | 9 | undefined {
 }
 
 /**
+ * A value whose year is surely inside ns's range (1677–2262): 1680–2259,
+ * where every format of {@link ALL_FORMATS} reads the year: at the start
+ * (`2024-…`), or after the month and day (`5/4/2021`; two digits, `2/10/19`, are
+ * 1969–2068). Anchored, so a pass costs little; a value it does not match may
+ * still be in range, and only costs a check.
+ */
+const YEAR_IN_NS_RANGE = "^(?:(?:1(?:6[89]|[7-9]\\d)\\d|2[01]\\d\\d|22[0-5]\\d)-|\\d{1,2}/\\d{1,2}/(?:\\d\\d|1(?:6[89]|[7-9]\\d)\\d|2[01]\\d\\d|22[0-5]\\d)(?:\\D|$))";
+
+/**
+ * Per value of a text column (trimmed, as parsed): true where its year may be
+ * outside ns's range, so that a parse in ns may have wrapped (see {@link nsWrapped}).
+ */
+export function yearMayLeaveNsRange(text: pl.Expr): pl.Expr {
+  return text.str.contains(YEAR_IN_NS_RANGE).not();
+}
+
+/**
  * Whether some times parsed in ns (`ns`) wrapped: their year is outside ns's
  * range (1677–2262: .NET's `0001-01-01` and `9999-12-31` sentinels), and
  * polars' ns parse overflows to another time instead of failing. `us` is the
@@ -194,6 +211,13 @@ export function unparsedCount(text: pl.Series, parsed: pl.Series): number {
   // A fixed name inside: the column's own name may be one of the frame's members.
   const empty = pl.DataFrame([text.rename("raw")]).select(pl.col("raw").eq(pl.lit("")).sum().alias("n")).getColumn("n").toArray()[0];
   return extraNulls - Number(empty ?? 0);
+}
+
+/** Whether a value of `text` (trimmed) may have a year outside ns's range: one anchored regex pass, where a second parse would cost several times more. */
+function mayLeaveNsRange(text: pl.Series): boolean {
+  const raw = pl.DataFrame([text.rename("raw")]);
+  const check = yearMayLeaveNsRange(pl.col("raw")).and(pl.col("raw").neq(pl.lit(""))).any();
+  return raw.select(check.alias("w")).getColumn("w").toArray()[0] === true;
 }
 
 /**
@@ -307,7 +331,7 @@ export function parseTimeSeries(column: pl.Series): TimeParseResult {
   };
   const unit = textTimeUnit(trimmed);
   let parsed = parseIn(unit);
-  if (unit === "ns" && failures(parsed) === 0) {
+  if (unit === "ns" && failures(parsed) === 0 && mayLeaveNsRange(trimmed)) {
     // A year outside ns's range wraps: then the column is µs, its digits beyond the µs cut (polars has no unit that holds both).
     const us = parseIn("us");
     if (nsWrapped(parsed, us)) parsed = us;

@@ -12,6 +12,7 @@ import { test } from "node:test";
 import pl from "nodejs-polars";
 import { readCsvFile } from "../../src/data/csv";
 import { parseTimeSeries } from "../../src/data/timeParsing";
+import { seededRandom } from "../helpers/random";
 import { tempDir } from "../helpers/tmp";
 
 const unitOf = (s: pl.Series): string | undefined => (s.dtype as unknown as { timeUnit?: string }).timeUnit;
@@ -277,4 +278,87 @@ test("a CSV column with digits below the µs and a year outside ns's range is µ
   const ns = parseTimeSeries(pl.Series("t", sevenDigits));
   assert.equal(unitOf(ns.series), "ns");
   assert.deepEqual(asNs(ns.series), sevenDigits.map(epochNs));
+});
+
+test("seeded CSV files of ISO times (0–9 fraction digits, offsets, naive, far years, gaps, any sample size) read to the instants written, cut only where a far year forces µs", () => {
+  const dir = tempDir();
+  const random = seededRandom(1703);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
+  const two = (n: number) => String(n).padStart(2, "0");
+  const digitsOf: Record<string, number> = { ms: 3, us: 6, ns: 9 };
+  // Eight files of five time columns each: a read costs ~0.1 s whatever its size, so the 40 columns share files.
+  const names = ["TimeGenerated", "EventTime", "StartTime", "EndTime", "CreatedDateTime"];
+  for (let c = 0; c < 8; c += 1) {
+    const rows = 20 + Math.floor(random() * 300);
+    const columns = names.map(() => ({
+      shape: pick(["T…Z", "T…+00:00", "space, naive"] as const),
+      fractions: pick([[0], [3], [6], [9], [7], [0, 3], [3, 7], [0, 6, 9], [1, 2, 4, 5, 8]]),
+      far: random() < 0.5 ? 0.05 : 0,
+    }));
+    const values = columns.map((col) =>
+      Array.from({ length: rows }, () => {
+        if (random() < 0.03) return "";
+        const year = random() < col.far ? pick([1 + Math.floor(random() * 1600), 2300 + Math.floor(random() * 7700)]) : 1990 + Math.floor(random() * 40);
+        const digits = pick(col.fractions);
+        const frac = digits ? `.${Array.from({ length: digits }, () => Math.floor(random() * 10)).join("")}` : "";
+        const day = `${String(year).padStart(4, "0")}-${two(1 + Math.floor(random() * 12))}-${two(1 + Math.floor(random() * 28))}`;
+        const time = `${two(Math.floor(random() * 24))}:${two(Math.floor(random() * 60))}:${two(Math.floor(random() * 60))}${frac}`;
+        return col.shape === "T…Z" ? `${day}T${time}Z` : col.shape === "T…+00:00" ? `${day}T${time}+00:00` : `${day} ${time}`;
+      }),
+    );
+    const file = path.join(dir, `seeded${c}.csv`);
+    fs.writeFileSync(file, [[...names, "n"].join(","), ...values[0].map((_, i) => [...values.map((col) => col[i]), i].join(","))].join("\n") + "\n");
+    const inferSchemaLength = pick([1, 5, 50, 10_000]);
+    const df = readCsvFile(file, { inferSchemaLength });
+    const text = pl.readCSV(file, { inferSchemaLength: 0 });
+    names.forEach((name, k) => {
+      const what = `case ${c}, ${name} (${columns[k].shape}, digits ${columns[k].fractions}, sample ${inferSchemaLength}, first values ${JSON.stringify(values[k].slice(0, 3))})`;
+      const present = values[k].map((v) => (v === "" ? null : v));
+      // The instants written, as epoch ns text: the seconds from Date.parse (as UTC), the fraction as digits.
+      const written = present.map((v) => (v === null ? null : epochNs(`${v.replace(" ", "T").replace(/(Z|\+00:00)$/, "")}Z`)));
+      const farYear = present.some((v) => v !== null && (Number(v.slice(0, 4)) < 1678 || Number(v.slice(0, 4)) > 2261));
+      const check = (series: pl.Series, reader: string) => {
+        const unit = unitOf(series) as string;
+        assert.ok(unit in digitsOf, `${what}, ${reader}: unit ${unit}`);
+        if (farYear) assert.notEqual(unit, "ns", `${what}, ${reader}`);
+        // Cut only to the µs, and only where a far year forces it; otherwise every digit kept.
+        const cut = (v: string | null, i: number) => (v === null ? null : farYear && unit === "us" ? cutTo(`${present[i]!.replace(" ", "T").replace(/(Z|\+00:00)$/, "")}Z`, 6) : v);
+        const got = asNsOrNull(series);
+        assert.deepEqual(got, written.map(cut), `${what}, ${reader}`);
+      };
+      check(df.getColumn(name), "readCsvFile");
+      // The full parser on two columns a file (it costs as much as a read).
+      if (k > 1) return;
+      const full = parseTimeSeries(text.getColumn(name));
+      assert.ok(full.parsed, `${what}: parseTimeSeries`);
+      check(full.series, "parseTimeSeries");
+    });
+  }
+});
+
+/** {@link asNs} with nulls kept. */
+const asNsOrNull = (s: pl.Series): (string | null)[] => {
+  const scale = unitOf(s) === "ms" ? 1_000_000n : unitOf(s) === "us" ? 1000n : 1n;
+  return (s.cast(pl.Int64).cast(pl.Utf8).toArray() as (string | null)[]).map((v) => (v === null ? null : String(BigInt(v) * scale)));
+};
+
+test("a time-named column with nothing but empty values in the sample is read by the full parser after the read: times if every later value is one, else text as written", () => {
+  const dir = tempDir();
+  const file = path.join(dir, "open.csv");
+  // EndTime is empty for the first (sampled) rows, as for sessions still open; Note is empty there too, then not times.
+  const rows = ["StartTime,EndTime,NoteTime,n"];
+  for (let i = 0; i < 30; i += 1) {
+    const start = `2026-11-01T10:00:${String(i).padStart(2, "0")}.5Z`;
+    rows.push(`${start},${i < 20 ? "" : `2026-11-01T11:00:${String(i).padStart(2, "0")}.1234567Z`},${i < 20 ? '""' : i === 25 ? "later" : `2026-11-01 12:00:${String(i).padStart(2, "0")}`},${i}`);
+  }
+  fs.writeFileSync(file, rows.join("\n") + "\n");
+  const df = readCsvFile(file, { inferSchemaLength: 10 });
+  const end = df.getColumn("EndTime");
+  assert.equal(unitOf(end), "ns");
+  assert.equal(end.nullCount(), 20);
+  assert.deepEqual(asNsOrNull(end).slice(19, 22), [null, epochNs("2026-11-01T11:00:20.1234567Z"), epochNs("2026-11-01T11:00:21.1234567Z")]);
+  // One value that is no time: the column stays text, every value as written.
+  assert.equal(df.getColumn("NoteTime").dtype.variant, "String");
+  assert.equal(df.getColumn("NoteTime").toArray()[25], "later");
+  assert.equal(unitOf(df.getColumn("StartTime")), "ms");
 });
