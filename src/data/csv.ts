@@ -133,7 +133,7 @@ function parsedTimes(plainDf: pl.DataFrame, plans: readonly TimePlan[]): Map<num
     open.flatMap((p) =>
       sampledNs(p)
         ? [yearMayLeaveNsRange(pl.col(plain(p.index))).and(pl.col(parsedName(p.index)).isNotNull()).any().alias(wrapName(p.index))]
-        : [finer(p.index, "ms", "us").alias(subMsName(p.index)), fractionDigitExprs(pl.col(plain(p.index))).finerThanUs.alias(subUsName(p.index))],
+        : [...(p.sampleUnit === "ms" ? [finer(p.index, "ms", "us").alias(subMsName(p.index))] : []), fractionDigitExprs(pl.col(plain(p.index))).finerThanUs.alias(subUsName(p.index))],
     ),
   );
   const again = open.filter((p) => checkOf(checks, sampledNs(p) ? wrapName(p.index) : subUsName(p.index)) === true);

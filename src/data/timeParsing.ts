@@ -213,11 +213,18 @@ export function unparsedCount(text: pl.Series, parsed: pl.Series): number {
   return extraNulls - Number(empty ?? 0);
 }
 
-/** Whether a value of `text` (trimmed) may have a year outside ns's range: one anchored regex pass, where a second parse would cost several times more. */
-function mayLeaveNsRange(text: pl.Series): boolean {
-  const raw = pl.DataFrame([text.rename("raw")]);
+/**
+ * `parsed` (`text` parsed in `unit`), unless it is in ns and a year outside
+ * ns's range made the parse wrap: then `text` parsed again by `inUs`, in µs
+ * (its digits below the µs cut: no polars unit holds both). One anchored
+ * regex pass over `text` decides whether that second parse is needed.
+ */
+export function withoutNsWrap(text: pl.Series, parsed: pl.Series, unit: TimeUnit, inUs: () => pl.Series): pl.Series {
+  if (unit !== "ns") return parsed;
   const check = yearMayLeaveNsRange(pl.col("raw")).and(pl.col("raw").neq(pl.lit(""))).any();
-  return raw.select(check.alias("w")).getColumn("w").toArray()[0] === true;
+  if (pl.DataFrame([text.rename("raw")]).select(check.alias("w")).getColumn("w").toArray()[0] !== true) return parsed;
+  const us = inUs();
+  return nsWrapped(parsed, us) ? us : parsed;
 }
 
 /**
@@ -331,11 +338,7 @@ export function parseTimeSeries(column: pl.Series): TimeParseResult {
   };
   const unit = textTimeUnit(trimmed);
   let parsed = parseIn(unit);
-  if (unit === "ns" && failures(parsed) === 0 && mayLeaveNsRange(trimmed)) {
-    // A year outside ns's range wraps: then the column is µs, its digits beyond the µs cut (polars has no unit that holds both).
-    const us = parseIn("us");
-    if (nsWrapped(parsed, us)) parsed = us;
-  }
+  if (failures(parsed) === 0) parsed = withoutNsWrap(trimmed, parsed, unit, () => parseIn("us"));
   const failed = failures(parsed);
   if (failed > 0) {
     const bad = pl

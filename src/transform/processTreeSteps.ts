@@ -43,7 +43,7 @@
  */
 import pl, { type DataType } from "nodejs-polars";
 import { isTemporalType, isTextType } from "../common/dtypes";
-import { TIME_FORMATS, formatHits, parseTimeSeries, strptimeExpr, textTimeUnit, unparsedCount, type TimeUnit } from "../data/timeParsing";
+import { TIME_FORMATS, formatHits, parseTimeSeries, strptimeExpr, textTimeUnit, unparsedCount, withoutNsWrap, type TimeUnit } from "../data/timeParsing";
 import { resolveSchema, schemaTimeColumns, type ProcSchema } from "./processTreeSchema";
 import { ProcessTreeError, transformMessages as msg } from "./messages";
 import { keyColumn, treeTextColumns, type KeyParts } from "./processTreeText";
@@ -265,8 +265,11 @@ function parseOneFormat(series: pl.Series): pl.Series | undefined {
   if (first < 0 || hits !== sample.len()) return undefined;
   const raw = pl.DataFrame([series.rename(RAW)]);
   // Exact: a value the format reads only in part (seconds or an offset the sample did not show) is a miss, for parseTimeSeries.
-  const parsed = raw.select(strptimeExpr(pl.col(RAW), TIME_FORMATS[first], unit, true).alias("t")).getColumn("t").rename(series.name);
-  return unparsedCount(series, parsed) === 0 ? parsed : undefined;
+  const parse = (as: TimeUnit) => raw.select(strptimeExpr(pl.col(RAW), TIME_FORMATS[first], as, true).alias("t")).getColumn("t").rename(series.name);
+  const parsed = parse(unit);
+  if (unparsedCount(series, parsed) > 0) return undefined;
+  // As parseTimeSeries: a year outside ns's range (.NET's 9999-12-31) makes a ns column µs instead of wrapping.
+  return withoutNsWrap(series, parsed, unit, () => parse("us"));
 }
 
 // ---------------------------------------------------------------- keys

@@ -159,4 +159,19 @@ describe("process tree text columns", () => {
       else assert.match(parentKeys[k] ?? "", /^system\|4\|1970/);
     });
   });
+
+  it("reads text times with a year outside ns's range (.NET's 9999-12-31) as written: the column is µs instead of wrapping", () => {
+    const { df } = generate4688(50, { seed: 3, hosts: 1, pidPool: 400 });
+    // 100 ns digits, as MDE and Sysmon write them, ask for ns; one event carries the sentinel.
+    const text = col<string>(df.select(pl.col("TimeGenerated").cast(pl.Datetime("us")).dt.strftime("%Y-%m-%dT%H:%M:%S%.6f").alias("t")), "t").map((t) => `${t}1Z`);
+    text[7] = "9999-12-31T23:59:59.9999999Z";
+    const tree = buildProcessTree(df.withColumns(pl.Series("TimeGenerated", text)));
+    const times = tree.getColumn("TimeGenerated");
+    assert.equal((times.dtype as unknown as { timeUnit?: string }).timeUnit, "us");
+    // Every event at its own time, to the µs (the 100 ns digit cut); the sentinel last in time, not in 1816.
+    const events = tree.filter(pl.col("IsInferred").not()).select(pl.col("source_index").cast(pl.Int64).alias("i"), pl.col("TimeGenerated").cast(pl.Int64).cast(pl.Utf8).alias("us"));
+    const expected = (i: number) => (i === 7 ? "253402300799999999" : String(BigInt(Date.parse(text[i].slice(0, 19) + "Z")) * 1000n + BigInt(text[i].slice(20, 26))));
+    const got = col<string>(events, "us");
+    col<number>(events, "i").forEach((i, k) => assert.equal(got[k], expected(Number(i)), `event ${i}`));
+  });
 });
