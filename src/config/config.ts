@@ -26,7 +26,8 @@ export const MAX_CONFIG_FILE_BYTES = 4 * 1024 * 1024;
 /** Most keys in msticpyconfig.yaml. */
 export const MAX_CONFIG_FILE_KEYS = 20_000;
 
-const CONFIG_FILE_LIMITS: YamlLimits = { maxBytes: MAX_CONFIG_FILE_BYTES, maxKeys: MAX_CONFIG_FILE_KEYS, maxDepth: 64, what: "the config file" };
+/** Limits of msticpyconfig.yaml, for every reader of it. */
+export const CONFIG_FILE_LIMITS: YamlLimits = { maxBytes: MAX_CONFIG_FILE_BYTES, maxKeys: MAX_CONFIG_FILE_KEYS, maxDepth: 64, what: "the config file" };
 
 const SettingValue = z.union([
   z.string(),

@@ -23,8 +23,9 @@ import path from "node:path";
 import ipaddr from "ipaddr.js";
 import { Reader } from "mmdb-lib";
 import pl, { type DataFrame } from "nodejs-polars";
-import YAML from "yaml";
-import { resolveConfigPath } from "../config/config";
+import { CONFIG_FILE_LIMITS, resolveConfigPath } from "../config/config";
+import type { YamlProblem } from "../config/messages";
+import { parseYamlText, readYamlText } from "../config/yamlFile";
 import { isDataFrame } from "../common/frames";
 import { GeoLocation, hasCoordinates, Ip } from "../entities/types";
 import { ipType, type IpType } from "./ipType";
@@ -371,16 +372,18 @@ const DEFAULT_GEOLITE_FOLDER = "~/.msticpy/GeoLite2";
 let geoLiteSettingsCache: { file: string; digest: string; geo: { Args?: Record<string, unknown> } | undefined } | undefined;
 
 function geoLiteSettings(file: string): { Args?: Record<string, unknown> } | undefined {
-  let digest: string;
-  let doc: unknown;
+  // The config's own bounded reader (size, keys, nesting, duplicate keys), as loadConfig reads it.
+  const fail = (problem: YamlProblem) => new GeoIpError(msg.geoConfigInvalid(file, problem.message));
+  let text: string;
   try {
-    const text = fs.readFileSync(file, "utf8");
-    digest = createHash("sha256").update(text).digest("hex");
-    if (geoLiteSettingsCache?.file === file && geoLiteSettingsCache.digest === digest) return geoLiteSettingsCache.geo;
-    doc = YAML.parse(text);
+    text = readYamlText(file, CONFIG_FILE_LIMITS, fail);
   } catch (err) {
+    if (err instanceof GeoIpError) throw err;
     throw new GeoIpError(msg.geoConfigInvalid(file, (err as Error).message));
   }
+  const digest = createHash("sha256").update(text).digest("hex");
+  if (geoLiteSettingsCache?.file === file && geoLiteSettingsCache.digest === digest) return geoLiteSettingsCache.geo;
+  const doc = parseYamlText(file, text, CONFIG_FILE_LIMITS, fail);
   const providers = (doc as { OtherProviders?: Record<string, unknown> } | null)?.OtherProviders;
   const geo = providers?.GeoIPLite as { Args?: Record<string, unknown> } | undefined;
   geoLiteSettingsCache = { file, digest, geo };

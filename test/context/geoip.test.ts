@@ -191,6 +191,25 @@ describe("GeoLite2 (MaxMind) configuration", () => {
     }
   });
 
+  it("reads the config with the config's own limits: bad YAML, duplicate keys and an oversized file are errors naming the file, without the licence key", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hl-geo-"));
+    const file = join(dir, "msticpyconfig.yaml");
+    const cases: [string, string, RegExp][] = [
+      ["bad YAML", "OtherProviders:\n  GeoIPLite: [\n    AuthKey: sekrit-licence-key-123\n", /YAML/],
+      ["a duplicate key", "OtherProviders:\n  GeoIPLite:\n    Args:\n      AuthKey: sekrit-licence-key-123\n      DBFolder: a\n      DBFolder: b\n", /unique/],
+      // Over the 4 MiB limit: refused before it is read or parsed.
+      ["an oversized file", `OtherProviders:\n  GeoIPLite:\n    Args:\n      AuthKey: sekrit-licence-key-123\n# ${"x".repeat(4 * 1024 * 1024)}\n`, /limit for the config file/],
+    ];
+    for (const [what, text, reason] of cases) {
+      writeFileSync(file, text);
+      assert.throws(
+        () => geoLookup(["8.8.8.8"], { database: "geolite", configPath: file }),
+        (e: Error) => e instanceof GeoIpError && e.code === "context/geo-config-invalid" && e.message.includes(file) && reason.test(e.message) && !e.message.includes("sekrit"),
+        what,
+      );
+    }
+  });
+
   it("rejects an unknown database choice and a missing explicit path", () => {
     assert.throws(() => geoLookup(["8.8.8.8"], { database: "maxmind" as never }), { code: "context/geo-option", message: /database: "maxmind" .*auto, dbip, geolite/ });
     assert.throws(() => geoLookup(["8.8.8.8"], { cityDbPath: "/nonexistent/x.mmdb" }), { code: "context/geo-db-missing", message: /cityDbPath: \/nonexistent\/x\.mmdb/ });
