@@ -1,4 +1,6 @@
 /** A tiny benchmark harness: median of timed runs, printed as a table row; in-page timings of HTML outputs in Chromium. */
+import v8 from "node:v8";
+import vm from "node:vm";
 import type { Browser } from "playwright-core";
 import { PAGE_ORIGIN } from "../test/browser/chromium";
 
@@ -13,16 +15,60 @@ export interface Measurement {
   note?: string;
 }
 
-/** Times `fn` `runs` times (after `warmup` untimed runs) and returns the median. */
+/** A full garbage collection (the flag set at run time: no `--expose-gc` needed). */
+export function collectGarbage(): void {
+  v8.setFlagsFromString("--expose-gc");
+  (vm.runInNewContext("gc") as () => void)();
+}
+
+/**
+ * Frees what earlier runs left: a full collection, then a turn of the event
+ * loop, where Node-API finalizers run and polars frees the buffers of the
+ * frames collected. Without it, back-to-back runs in a loop never get memory
+ * back (V8 does not see polars' native memory, and the finalizers wait for
+ * the loop), so every run faults in fresh pages — on this project's VMs
+ * ~15 µs a 4 KiB page ({@link freshPageMicros}), which can outweigh the work.
+ */
+export async function releaseMemory(): Promise<void> {
+  collectGarbage();
+  await new Promise((resolve) => setImmediate(resolve));
+  collectGarbage();
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Minor page faults of this process so far (each a fresh page mapped in). */
+export function pageFaults(): number {
+  return process.resourceUsage().minorPageFault;
+}
+
+/** What this machine charges to fault in a fresh 4 KiB page, in µs (median of 3 touches of 64 MiB). */
+export function freshPageMicros(): number {
+  const costs: number[] = [];
+  for (let r = 0; r < 3; r += 1) {
+    const f0 = pageFaults();
+    const t0 = performance.now();
+    const bytes = new Uint8Array(64 << 20);
+    for (let i = 0; i < bytes.length; i += 4096) bytes[i] = 1;
+    const ms = performance.now() - t0;
+    costs.push((ms * 1000) / Math.max(1, pageFaults() - f0));
+  }
+  return costs.sort((a, b) => a - b)[1];
+}
+
+/**
+ * Times `fn` `runs` times (after `warmup` untimed runs) and returns the median.
+ * `release`: {@link releaseMemory} before each run (untimed).
+ */
 export async function measure(
   name: string,
   fn: () => unknown | Promise<unknown>,
-  options: { runs?: number; warmup?: number; targetMs?: number; note?: string } = {},
+  options: { runs?: number; warmup?: number; targetMs?: number; note?: string; release?: boolean } = {},
 ): Promise<Measurement> {
   const runs = options.runs ?? 5;
   for (let i = 0; i < (options.warmup ?? 1); i++) await fn();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
+    if (options.release) await releaseMemory();
     const t0 = performance.now();
     await fn();
     times.push(performance.now() - t0);
