@@ -36,7 +36,7 @@ import { fixedWidthFormat, fractionDigitExprs, fractionWidth, looksLikeTimeColum
 
 /** Options of {@link readCsvFile}. */
 export interface CsvReadOptions {
-  /** Field separator (default `,`). */
+  /** Field separator (default: {@link sniffSeparator} of the header line: `,`, or `;`, tab or `|` when the header has no comma). */
   sep?: string;
   /** Rows read first to infer the column types and time formats (default 10,000). */
   inferSchemaLength?: number;
@@ -330,9 +330,45 @@ function headLines(file: string, rows: number): Buffer | undefined {
   }
 }
 
+/** Separators other than the comma that exports use: `;` (spreadsheets where the comma is the decimal mark), tab, `|`. */
+const OTHER_SEPARATORS = [";", "\t", "|"];
+
+/**
+ * The field separator of delimited text whose first line (the header) is at
+ * the start of `head`: `,`, unless that line has no comma outside quotes and
+ * has `;`, tab or `|` (the most frequent). Read as `,`, a `;` file would be one
+ * column whose values a time parser could take by their first field.
+ */
+export function sniffSeparator(head: string): string {
+  const counts = new Map<string, number>();
+  let quoted = false;
+  for (let i = 0; i < head.length; i += 1) {
+    const c = head[i];
+    if (c === '"') quoted = !quoted;
+    else if (!quoted && (c === "\n" || c === "\r")) break;
+    else if (!quoted) counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
+  if (counts.get(",")) return ",";
+  let best = ",";
+  for (const sep of OTHER_SEPARATORS) if ((counts.get(sep) ?? 0) > (counts.get(best) ?? 0)) best = sep;
+  return best;
+}
+
+/** The first `bytes` bytes of a file as text (no BOM). */
+function fileStart(file: string, bytes = 64 * 1024): string {
+  const fd = fs.openSync(file, "r");
+  try {
+    const buf = Buffer.allocUnsafe(bytes);
+    const n = fs.readSync(fd, buf, 0, bytes, 0);
+    return buf.subarray(0, n).toString("utf8").replace(/^\uFEFF/, "");
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** The rows of a CSV/TSV file read: types from the first rows, then fixed; time columns parsed by polars (see the module comment). */
 export function* readCsvSteps(file: string, options: CsvReadOptions = {}): ReadSteps<pl.DataFrame> {
-  const sep = options.sep ?? ",";
+  const sep = options.sep ?? sniffSeparator(fileStart(file));
   const sampleRows = Math.max(1, options.inferSchemaLength ?? 10_000);
   const parse = options.parseTimes !== false;
   const head = headLines(file, sampleRows);

@@ -148,7 +148,8 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       // Times are parsed in the same read (csv.ts).
       return yield* readCsvSteps(file, {
         inferSchemaLength: options.inferSchemaLength ?? 10_000,
-        sep: path.extname(file).toLowerCase() === ".tsv" ? "\t" : ",",
+        // `.csv`: the separator is sniffed from the header (`;` exports are common).
+        sep: path.extname(file).toLowerCase() === ".tsv" ? "\t" : undefined,
         parseTimes: options.parseTimes,
       });
     case "ndjson":

@@ -228,16 +228,26 @@ export function withoutNsWrap(text: pl.Series, parsed: pl.Series, unit: TimeUnit
 }
 
 /**
- * Parses with each of `formats` and keeps, per row, the first that matched.
- * `match`: `"exact"` (the whole value), or `"then-prefix"`: exact first, and a
- * value no format reads whole is read by the first format that reads a prefix of it.
+ * Parses with each of `formats` (whole values only) and keeps, per row, the
+ * first that matched. `utcWords`: a UTC designator written as a word (` UTC`,
+ * ` GMT`, `(UTC)`, `GMT+01:00`) is read as UTC or as the offset it carries.
+ * Nothing else beside a time is dropped: polars' prefix match also took
+ * `10:00 PST` as 10:00 UTC, and a whole `;`-separated line by its first field.
  */
-function coalesceFormats(text: pl.Series, formats: readonly string[], unit: TimeUnit, match: "exact" | "then-prefix" = "exact"): pl.Series {
-  const exact = formats.map((fmt) => strptimeExpr(pl.col("raw"), fmt, unit, true));
-  const tries = match === "exact" ? exact : [...exact, ...formats.map((fmt) => strptimeExpr(pl.col("raw"), fmt, unit))];
-  const first = tries.reduce((acc, next) => acc.fillNull(next));
+function coalesceFormats(text: pl.Series, formats: readonly string[], unit: TimeUnit, utcWords = false): pl.Series {
+  const raw = utcWords ? withoutUtcWords(pl.col("raw")) : pl.col("raw");
+  const first = formats.map((fmt) => strptimeExpr(raw, fmt, unit, true)).reduce((acc, next) => acc.fillNull(next));
   // Fixed names inside: the column's own name may be one of the frame's members.
   return pl.DataFrame([text.rename("raw")]).select(first.alias("parsed")).getColumn("parsed").rename(text.name);
+}
+
+/**
+ * `text` with a trailing UTC designator word removed (` UTC`, ` GMT`, ` Z`,
+ * `(UTC)`), or, before an offset, the word alone (`GMT+01:00` → `+01:00`).
+ * Both patterns are anchored and linear (Rust's regex engine).
+ */
+function withoutUtcWords(text: pl.Expr): pl.Expr {
+  return text.str.replace("(?i)\\s*(?:UTC|GMT)\\s*([+-]\\d{2}:?\\d{2})$", "$1").str.replace("(?i)\\s+(?:UTC|GMT|Z)$|\\s*\\((?:UTC|GMT)\\)$", "");
 }
 
 /**
@@ -330,9 +340,8 @@ export function parseTimeSeries(column: pl.Series): TimeParseResult {
     if (fixed && failures(out) > 0) out = coalesceFormats(trimmed, formats.slice(0, 1), unit);
     if (failures(out) > 0 && formats.length > 1) out = coalesceFormats(trimmed, formats, unit);
     if (failures(out) > 0) {
-      // Rare formats the sample missed: try everything before giving up; a value with
-      // trailing text (" UTC") is read by the first, most detailed, format that reads its start.
-      out = coalesceFormats(trimmed, ALL_FORMATS, unit, "then-prefix");
+      // Rare formats the sample missed, and UTC written as a word (" UTC"): try everything before giving up.
+      out = coalesceFormats(trimmed, ALL_FORMATS, unit, true);
     }
     return out;
   };

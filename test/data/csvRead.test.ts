@@ -10,7 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import pl from "nodejs-polars";
-import { readCsvFile } from "../../src/data/csv";
+import { readCsvFile, sniffSeparator } from "../../src/data/csv";
 import { parseTimeSeries } from "../../src/data/timeParsing";
 import { seededRandom } from "../helpers/random";
 import { tempDir } from "../helpers/tmp";
@@ -361,4 +361,33 @@ test("a time-named column with nothing but empty values in the sample is read by
   assert.equal(df.getColumn("NoteTime").dtype.variant, "String");
   assert.equal(df.getColumn("NoteTime").toArray()[25], "later");
   assert.equal(unitOf(df.getColumn("StartTime")), "ms");
+});
+
+test("sniffSeparator: a comma anywhere outside quotes in the header wins; otherwise the most frequent of ; tab |", () => {
+  assert.equal(sniffSeparator("TimeGenerated,Computer,Count\n1;2;3\n"), ",");
+  assert.equal(sniffSeparator("TimeGenerated;Computer;Count\r\n2024-01-01;a,b;1\r\n"), ";");
+  assert.equal(sniffSeparator("a\tb\tc\n"), "\t");
+  assert.equal(sniffSeparator("a|b|c\n"), "|");
+  // Inside quotes a character separates nothing: a one-column file named "a;b" stays a comma file.
+  assert.equal(sniffSeparator('"a;b;c"\n1\n'), ",");
+  assert.equal(sniffSeparator('"x,y";z;w\n'), ";");
+  // One column, or nothing at all: the comma.
+  assert.equal(sniffSeparator("TimeGenerated\n2024-01-01\n"), ",");
+  assert.equal(sniffSeparator(""), ",");
+});
+
+test("a .csv file separated by ; tab or | reads as its columns, times parsed; quoted separators stay in their values", () => {
+  const dir = tempDir();
+  for (const sep of [";", "\t", "|"]) {
+    const file = path.join(dir, `export-${sep === "\t" ? "tab" : sep === ";" ? "semicolon" : "pipe"}.csv`);
+    // A spreadsheet export: a BOM, CRLF, a value holding the separator and a comma, and a time column.
+    const rows = [["StartTime", "Host", "Note", "Bytes"], ["01/02/2024 13:45:00", "h1", `"a${sep}b, c"`, "10"], ["12/31/2024 01:00:00", "h2", "plain", "20"]];
+    fs.writeFileSync(file, "\uFEFF" + rows.map((r) => r.join(sep)).join("\r\n") + "\r\n");
+    const df = readCsvFile(file);
+    assert.deepEqual(df.columns, ["StartTime", "Host", "Note", "Bytes"], `separator ${JSON.stringify(sep)}`);
+    assert.equal(df.getColumn("StartTime").dtype.variant, "Datetime");
+    assert.deepEqual((df.getColumn("StartTime").toArray() as unknown as Date[]).map((d) => d.toISOString()), ["2024-01-02T13:45:00.000Z", "2024-12-31T01:00:00.000Z"]);
+    assert.deepEqual(df.getColumn("Note").toArray(), [`a${sep}b, c`, "plain"]);
+    assert.deepEqual(df.getColumn("Bytes").toArray().map(Number), [10, 20]);
+  }
 });

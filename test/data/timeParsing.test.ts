@@ -109,6 +109,38 @@ test("a value the sample's format reads only in part keeps its seconds and offse
   assert.equal((trailing.series.toArray()[1] as unknown as Date).toISOString(), "2024-01-01T10:00:05.000Z");
 });
 
+test("UTC written as a word is read as UTC (or its offset); any other text beside a time keeps the column text, with examples", () => {
+  const iso = (values: string[]) => {
+    const result = parseTimeSeries(pl.Series("t", values));
+    assert.ok(result.parsed, `${JSON.stringify(values)} should parse: ${JSON.stringify(result.examples)}`);
+    return (result.series.toArray() as unknown as Date[]).map((d) => d.toISOString());
+  };
+  assert.deepEqual(iso(["2024-01-01 10:00:00 UTC", "2024-01-01 10:00:01 utc", "2024-01-01 10:00:02 GMT", "2024-01-01 10:00:03 (UTC)", "2024-01-01T10:00:04+00:00 UTC"]), [
+    "2024-01-01T10:00:00.000Z",
+    "2024-01-01T10:00:01.000Z",
+    "2024-01-01T10:00:02.000Z",
+    "2024-01-01T10:00:03.000Z",
+    "2024-01-01T10:00:04.000Z",
+  ]);
+  // A word before an offset: the offset counts.
+  assert.deepEqual(iso(["2024-01-01 10:00:00 GMT+01:00", "2024-01-01 10:00:00 UTC-0530"]), ["2024-01-01T09:00:00.000Z", "2024-01-01T15:30:00.000Z"]);
+  assert.deepEqual(iso(["1/2/2024 10:00:00 AM UTC"]), ["2024-01-02T10:00:00.000Z"]);
+  // Read by their first characters these were times, wrongly: 10:00 PST is not 10:00 UTC, and the rest of a line is data.
+  for (const values of [
+    ["2024-01-01 10:00:00 PST", "2024-01-01 11:00:00 PST"],
+    ["2024-01-01 10:00:00;h1;10", "2024-01-01 10:00:01;h2;20"],
+    ["2024-01-01T10:00:00.123Z extra"],
+    ["at 2024-01-01 10:00:00"],
+    ["Tue Jan 02 2024 10:00:00 GMT+0100 (CET)"],
+  ]) {
+    const result = parseTimeSeries(pl.Series("t", values));
+    assert.equal(result.parsed, false, `${JSON.stringify(values)} must stay text`);
+    assert.equal(result.failures, values.length);
+    assert.deepEqual(result.series.toArray(), values, "the column is returned as written");
+    assert.deepEqual(result.examples, values.slice(0, 5));
+  }
+});
+
 test("fixedWidthFormat: the fixed-width form of the values' fraction, and wherever it reads a value the general format reads the same instant", () => {
   const general = "%Y-%m-%d %H:%M:%S%.f";
   assert.equal(fixedWidthFormat(general, ["2019-02-09 16:05:06.049", "2019-02-09 16:05:07.1", "2019-02-09 16:05:08.500"]), "%Y-%m-%d %H:%M:%S.%3f");
