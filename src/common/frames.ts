@@ -110,6 +110,28 @@ export function withPlainNames(df: pl.DataFrame, op: (plain: pl.DataFrame, nameO
   return renameAll(result, names);
 }
 
+/** An empty frame: what the proxy answers for a name when no column shadows it. */
+let memberProbe: pl.DataFrame | undefined;
+
+/**
+ * True when a column of this name would shadow a member of nodejs-polars'
+ * DataFrame proxy (`height`, `filter`, `lazy`, `columns`, `toString`…), or
+ * is one of huntlab's internal names (`__hl_…`).
+ */
+export function shadowsFrameMember(name: string): boolean {
+  memberProbe ??= pl.DataFrame({});
+  return name.startsWith("__hl") || (memberProbe as unknown as Record<string, unknown>)[name] !== undefined;
+}
+
+/**
+ * `op(df, name => name)` when no column of `df` shadows a member of the
+ * frame (the usual case: no renaming), else {@link withPlainNames}.
+ */
+export function withSafeNames(df: pl.DataFrame, op: (safe: pl.DataFrame, nameOf: (column: string) => string) => pl.DataFrame): pl.DataFrame {
+  if (!columnNames(df).some(shadowsFrameMember)) return op(df, (column) => column);
+  return withPlainNames(df, op);
+}
+
 /** Which rows and columns {@link frameRecords} reads. Defaults: all columns, all rows. */
 export interface FrameRecordsOptions {
   columns?: readonly string[];

@@ -73,8 +73,8 @@ const subMsName = (i: number) => `m${i}`;
 const subUsName = (i: number) => `u${i}`;
 
 /** The scan's options: as `pl.readCSV` reads (ragged lines cut, missing fields null), and a path is never a glob pattern. */
-function scanOptions(sep: string) {
-  return { sep, hasHeader: true, truncateRaggedLines: true, glob: false, cache: false } as const;
+function scanOptions({ sep, skipRows }: CsvDialect) {
+  return { sep, skipRows, hasHeader: true, truncateRaggedLines: true, glob: false, cache: false } as const;
 }
 
 /** The format the plan parses a column with. */
@@ -260,13 +260,13 @@ function timePlans(plainSample: pl.DataFrame, names: readonly string[], dtypes: 
  * columns, in one plan; a column whose type a later value breaks is read as
  * text instead (and the plan run again).
  */
-function* readWithSchema(file: string, sep: string, dtypes: DataType[], plans: readonly TimePlan[]): ReadSteps<pl.DataFrame> {
+function* readWithSchema(file: string, dialect: CsvDialect, dtypes: DataType[], plans: readonly TimePlan[]): ReadSteps<pl.DataFrame> {
   for (let attempt = 0; attempt <= dtypes.length; attempt += 1) {
     // Positional: the schema names the columns (no inference pass), so the file's header names never reach an expression.
     const schema: Record<string, DataType> = {};
     dtypes.forEach((d, i) => (schema[plain(i)] = d));
     try {
-      return yield withTimes(pl.scanCSV(file, { ...scanOptions(sep), schema, inferSchemaLength: 0 }), plans);
+      return yield withTimes(pl.scanCSV(file, { ...scanOptions(dialect), schema, inferSchemaLength: 0 }), plans);
     } catch (err) {
       const m = BAD_COLUMN.exec(err instanceof Error ? err.message : String(err));
       const i = m ? Number(m[1]) - 1 : -1;
@@ -366,16 +366,37 @@ function fileStart(file: string, bytes = 64 * 1024): string {
   }
 }
 
+/** How a file's text is laid out: its separator, and the lines before its header. */
+export interface CsvDialect {
+  sep: string;
+  skipRows: number;
+}
+
+/**
+ * The dialect of a CSV file from its first bytes. A first line that is not
+ * the header is skipped: PowerShell 5's `Export-Csv` writes `#TYPE <.NET
+ * type>` there (without `-NoTypeInformation`), and Excel `sep=;` (which also
+ * sets the separator). Otherwise `sep` (when given) or {@link sniffSeparator}.
+ */
+export function csvDialect(head: string, sep?: string): CsvDialect {
+  const first = /^[^\r\n]*/.exec(head)?.[0] ?? "";
+  const excel = /^sep=(.)$/.exec(first);
+  if (excel) return { sep: sep ?? excel[1], skipRows: 1 };
+  if (first.startsWith("#TYPE ")) return { sep: sep ?? sniffSeparator(head.slice(first.length).replace(/^\r?\n/, "")), skipRows: 1 };
+  return { sep: sep ?? sniffSeparator(head), skipRows: 0 };
+}
+
 /** The rows of a CSV/TSV file read: types from the first rows, then fixed; time columns parsed by polars (see the module comment). */
 export function* readCsvSteps(file: string, options: CsvReadOptions = {}): ReadSteps<pl.DataFrame> {
-  const sep = options.sep ?? sniffSeparator(fileStart(file));
+  const dialect = csvDialect(fileStart(file), options.sep);
+  const { sep, skipRows } = dialect;
   const sampleRows = Math.max(1, options.inferSchemaLength ?? 10_000);
   const parse = options.parseTimes !== false;
-  const head = headLines(file, sampleRows);
+  const head = headLines(file, sampleRows + skipRows);
   let sample: pl.DataFrame | undefined;
   if (head !== undefined) {
     try {
-      sample = pl.readCSV(head, { sep, inferSchemaLength: sampleRows });
+      sample = pl.readCSV(head, { sep, skipRows, inferSchemaLength: sampleRows });
     } catch {
       // The cut fell inside a quoted value that spans lines: infer while reading the whole file.
     }
@@ -383,7 +404,7 @@ export function* readCsvSteps(file: string, options: CsvReadOptions = {}): ReadS
   const names = sample ? columnNames(sample) : [];
   // A small file is its own sample (one read); repeated header names are renamed by polars and read whole too.
   if (!sample || new Set(names).size !== names.length || names.some((n) => n.includes("_duplicated_")) || frameHeight(sample) === 0) {
-    const whole = yield pl.scanCSV(file, { ...scanOptions(sep), inferSchemaLength: sampleRows });
+    const whole = yield pl.scanCSV(file, { ...scanOptions(dialect), inferSchemaLength: sampleRows });
     if (!parse) return whole;
     const wholeNames = columnNames(whole);
     const plainDf = renameAll(whole, wholeNames.map((_, i) => plain(i)));
@@ -396,7 +417,7 @@ export function* readCsvSteps(file: string, options: CsvReadOptions = {}): ReadS
   const plainSample = renameAll(sample, names.map((_, i) => plain(i)));
   const dtypes = plainSample.dtypes;
   const { plans, unsampled } = parse ? timePlans(plainSample, names, dtypes) : { plans: [], unsampled: [] };
-  const df = yield* readWithSchema(file, sep, dtypes, plans);
+  const df = yield* readWithSchema(file, dialect, dtypes, plans);
   return finish(df, names, plans, unsampled);
 }
 

@@ -203,36 +203,46 @@ const isNumericType = (dtype: DataType): boolean => NUMERIC_TYPES.has(dtype.vari
 export type EpochUnit = "s" | "ms" | "us" | "ns";
 const PER_MS: Record<EpochUnit, number> = { s: 0.001, ms: 1, us: 1_000, ns: 1_000_000 };
 
+/** The smallest magnitude read as an epoch time (1e8 s is 1973): smaller values are no time in any unit. */
+const EPOCH_MIN = 1e8;
+
 /**
- * The unit of epoch times from their largest magnitude: below 10^11 seconds,
- * below 10^14 milliseconds, below 10^17 microseconds, else nanoseconds. Each
- * band holds every date from 1973 to 5138 in its unit, so a column of real
- * times is never ambiguous. Undefined for values below 10^8 (before 1973 in
- * seconds: counts, durations or relative times, not epoch times).
+ * The unit of epoch times from a typical magnitude (the filters pass the
+ * median of the values from 10^8 up): below 10^11 seconds, below 10^14
+ * milliseconds, below 10^17 microseconds, else nanoseconds. Each band holds
+ * every date from 1973 to 5138 in its unit, so a column of real times is
+ * never ambiguous. Undefined for values below 10^8 (before 1973 in seconds:
+ * counts, durations or relative times, not epoch times).
  */
+
 export function epochUnit(maxAbs: number): EpochUnit | undefined {
-  if (!Number.isFinite(maxAbs) || maxAbs < 1e8) return undefined;
+  if (!Number.isFinite(maxAbs) || maxAbs < EPOCH_MIN) return undefined;
   return maxAbs < 1e11 ? "s" : maxAbs < 1e14 ? "ms" : maxAbs < 1e17 ? "us" : "ns";
 }
 
 /**
  * `start <= t <= end` on a numeric column of epoch times (Zeek's `ts`, OCSF's
- * `time`, Splunk's `_time`…), the unit detected from the column's largest
- * value (one column read; Parquet statistics often answer it). Integer
- * columns compare with integer bounds (ns do not fit a JS number exactly).
+ * `time`, Splunk's `_time`…), the unit detected from the median of its values
+ * (one column read), so that a sentinel far in the future does not change it.
+ * Integer columns compare with integer bounds (ns do not fit a JS number exactly).
  */
 function* epochFilters(scanned: ScannedSource, plain: string, column: string, start: Date | null, end: Date | null, where: string): ReadSteps<pl.Expr[]> {
-  const stats = yield* collectScan(scanned, scanned.lf.select(pl.col(plain).cast(pl.Float64).abs().max().alias("max")));
+  // The unit from the median of the values that can be epoch times in some unit, not from the largest: one
+  // sentinel (.NET's 9999-12-31 as 253402300799 s, Int64's maximum) would move the whole column to a finer unit.
+  const abs = pl.col(plain).cast(pl.Float64).abs();
+  const stats = yield* collectScan(scanned, scanned.lf.select(abs.max().alias("max"), abs.filter(abs.gtEq(pl.lit(EPOCH_MIN))).median().alias("median")));
   const max = Number(columnOf(stats, "max").get(0) ?? NaN);
-  const unit = epochUnit(max);
+  const median = Number(columnOf(stats, "median").get(0) ?? NaN);
+  const unit = epochUnit(Number.isNaN(median) ? max : median);
   // All null: nothing to compare, and nothing passes a range.
   if (Number.isNaN(max)) return [pl.lit(false)];
   if (!unit) throw new QueryError(msg.timeColumnNotEpoch(where, column, max));
   const dtype = scanned.schema.get(column) as DataType;
   const float = dtype.variant.startsWith("Float");
+  // Seconds divide (ms × 0.001 rounds above the double of 1704189600.074 for some values: a row at `start` was lost).
   const bound = (date: Date): pl.Expr =>
     unit === "s" || float
-      ? pl.lit(date.getTime() * PER_MS[unit])
+      ? pl.lit(unit === "s" ? date.getTime() / 1000 : date.getTime() * PER_MS[unit])
       : pl.lit(date.getTime()).cast(pl.Int64).mul(pl.lit(PER_MS[unit]).cast(pl.Int64));
   const t = float ? pl.col(plain) : pl.col(plain).cast(unit === "s" ? pl.Float64 : pl.Int64);
   const filters: pl.Expr[] = [];
@@ -354,6 +364,8 @@ export function* lazyScan(scanned: ScannedSource, query: QueryDefinition, values
 /** Filters on a text time column (plain-named `plain`): parsed to times for the comparison; the column stays text. */
 function filterTextTime(plainDf: pl.DataFrame, plain: string, column: string, start: Date | null, end: Date | null, where: string): pl.DataFrame {
   const parsed = parseTimeSeries(columnOf(plainDf, plain));
+  // No value at all (a header-only file, a column of empty values): no row is in any range.
+  if (!parsed.parsed && parsed.failures === 0) return plainDf.head(0);
   if (!parsed.parsed) throw new QueryError(msg.timeColumnUnparsed(where, column, parsed.failures, parsed.examples));
   const filters = rangeFilters(pl.col(PARSED_TIME), parsed.series.dtype, start, end);
   return plainDf.withColumn(parsed.series.rename(PARSED_TIME)).filter(filters.reduce((a, b) => a.and(b))).drop(PARSED_TIME);

@@ -129,17 +129,85 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
     throw new DataFileError(msg.unsupportedFormat(file, path.extname(file), DATA_EXTENSIONS));
   }
   if (!fs.existsSync(file)) throw new DataFileError(msg.fileMissing(file));
+  const encoding = TEXT_FORMATS.has(format) ? utf16Encoding(file) : undefined;
+  if (encoding) {
+    // PowerShell 5's `>` and Out-File write UTF-16: read as UTF-8, every other byte is a NUL.
+    throw new DataFileError(msg.fileInvalid(file, format, `${encoding} text: save it as UTF-8 (PowerShell: Export-Csv or Out-File with -Encoding utf8)`));
+  }
   let df: pl.DataFrame;
   try {
     df = yield* readByFormat(file, format, options);
   } catch (err) {
     if (err instanceof DataFileError) throw err;
-    throw new DataFileError(msg.fileInvalid(file, format, errorLine(err)));
+    const bad = format === "csv" || format === "parquet" || format === "ipc" ? undefined : firstBadJsonLine(file);
+    throw new DataFileError(msg.fileInvalid(file, format, bad ? `line ${bad.line} is not JSON (${bad.error}): ${errorLine(err)}` : errorLine(err)));
   }
   if ((format === "ndjson" || format === "json" || format === "log") && options.parseTimes !== false) {
     df = parseTimeColumns(df).frame;
   }
   return df;
+}
+
+/** Formats read as text, which a UTF-16 byte-order mark makes unreadable. */
+const TEXT_FORMATS: ReadonlySet<DataFormat> = new Set(["csv", "ndjson", "json", "log"]);
+
+/** `UTF-16LE`/`UTF-16BE` when the file starts with that byte-order mark. */
+function utf16Encoding(file: string): string | undefined {
+  const fd = fs.openSync(file, "r");
+  try {
+    const bom = Buffer.alloc(2);
+    const n = fs.readSync(fd, bom, 0, 2, 0);
+    if (n < 2) return undefined;
+    return bom[0] === 0xff && bom[1] === 0xfe ? "UTF-16LE" : bom[0] === 0xfe && bom[1] === 0xff ? "UTF-16BE" : undefined;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Whether the file starts with a UTF-8 byte-order mark (which polars' JSON readers reject). */
+function hasUtf8Bom(file: string): boolean {
+  const head = Buffer.from(readHead(file, 3), "utf8");
+  return head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
+}
+
+/**
+ * The first line of a JSON-lines file that is not JSON (1-based), read in
+ * 1 MiB blocks: for the error of a file polars could not read, whose own
+ * message gives a position inside a line. Undefined when every line parses.
+ */
+export function firstBadJsonLine(file: string): { line: number; error: string } | undefined {
+  const fd = fs.openSync(file, "r");
+  try {
+    const block = Buffer.alloc(1 << 20);
+    const decoder = new TextDecoder("utf-8");
+    let pending = "";
+    let line = 0;
+    const check = (text: string): { line: number; error: string } | undefined => {
+      line += 1;
+      const trimmed = line === 1 ? text.replace(/^\uFEFF/, "").trim() : text.trim();
+      if (!trimmed) return undefined;
+      try {
+        JSON.parse(trimmed);
+        return undefined;
+      } catch (err) {
+        return { line, error: (err as Error).message.split("\n")[0] };
+      }
+    };
+    for (let pos = 0; ; ) {
+      const n = fs.readSync(fd, block, 0, block.length, pos);
+      pos += n;
+      const text = pending + decoder.decode(block.subarray(0, n), { stream: n > 0 });
+      const lines = text.split("\n");
+      pending = n > 0 ? (lines.pop() ?? "") : "";
+      for (const l of lines) {
+        const bad = check(l);
+        if (bad) return bad;
+      }
+      if (n === 0) return pending ? check(pending) : undefined;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function* readByFormat(file: string, format: DataFormat, options: ReadOptions): ReadSteps<pl.DataFrame> {
@@ -153,12 +221,17 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
         parseTimes: options.parseTimes,
       });
     case "ndjson":
+      // A byte-order mark stops polars' reader at the first byte: read the text after it.
+      if (hasUtf8Bom(file)) return pl.readJSON(fs.readFileSync(file).subarray(3), { format: "lines", inferSchemaLength: null });
       // polars' lazy NDJSON scan (readJSON's path mode for lines is broken in nodejs-polars 0.26).
       return yield pl.scanJson(file, { inferSchemaLength: null });
     case "json": {
       // A `.json` file may hold an array of records or (as many exports do) one record per line.
       const head = readHead(file, 256).trimStart();
-      if (head.startsWith("[")) return pl.readJSON(fs.readFileSync(file), { format: "json" });
+      // Types from every record, as for NDJSON: exports add fields and change types after the first records.
+      const bytes = (): Buffer => (hasUtf8Bom(file) ? fs.readFileSync(file).subarray(3) : fs.readFileSync(file));
+      if (head.startsWith("[")) return pl.readJSON(bytes(), { format: "json", inferSchemaLength: null });
+      if (hasUtf8Bom(file)) return pl.readJSON(bytes(), { format: "lines", inferSchemaLength: null });
       return yield pl.scanJson(file, { inferSchemaLength: null });
     }
     case "log": {

@@ -340,8 +340,18 @@ export function parseTimeSeries(column: pl.Series): TimeParseResult {
     if (fixed && failures(out) > 0) out = coalesceFormats(trimmed, formats.slice(0, 1), unit);
     if (failures(out) > 0 && formats.length > 1) out = coalesceFormats(trimmed, formats, unit);
     if (failures(out) > 0) {
-      // Rare formats the sample missed, and UTC written as a word (" UTC"): try everything before giving up.
-      out = coalesceFormats(trimmed, ALL_FORMATS, unit, true);
+      // Rare formats the sample missed, and UTC written as a word (" UTC"): every format before giving up, on the
+      // values still unread only (all 24 formats over a million rows for one bad value took seconds).
+      const pending = pl
+        .DataFrame([trimmed.rename("raw"), out.rename("parsed")])
+        .withRowIndex("row")
+        .filter(pl.col("parsed").isNull().and(pl.col("raw").isNotNull()).and(pl.col("raw").neq(pl.lit(""))));
+      const again = coalesceFormats(pending.getColumn("raw"), ALL_FORMATS, unit, true);
+      if (again.len() - again.nullCount() > 0) {
+        const physical = pl.DataFrame([out.rename("t")]).select(pl.col("t").toPhysical()).getColumn("t");
+        physical.scatter(pending.getColumn("row"), pl.DataFrame([again.rename("t")]).select(pl.col("t").toPhysical()).getColumn("t"));
+        out = pl.DataFrame([physical]).select(pl.col("t").cast(pl.Datetime(unit))).getColumn("t").rename(out.name);
+      }
     }
     return out;
   };

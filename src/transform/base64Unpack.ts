@@ -270,12 +270,34 @@ function looksUtf16le(b: Uint8Array): boolean {
   if (b[0] === 0xff && b[1] === 0xfe) return true;
   let oddZeros = 0;
   let evenZeros = 0;
+  // High bytes that are no text in UTF-8 (NUL, C0 controls): 0x00 for Latin, 0x03 Greek, 0x04 Cyrillic, 0x05 Hebrew, 0x06 Arabic.
+  let oddControls = 0;
   for (let i = 0; i < b.length; i += 2) {
     if (b[i] === 0) evenZeros++;
-    if (b[i + 1] === 0) oddZeros++;
+    const high = b[i + 1];
+    if (high === 0) oddZeros++;
+    if (high < 0x20 && high !== 9 && high !== 10 && high !== 13) oddControls++;
   }
   const pairs = b.length / 2;
-  return oddZeros >= 0.9 * pairs && evenZeros <= 0.1 * pairs;
+  if (oddZeros >= 0.9 * pairs && evenZeros <= 0.1 * pairs) return true;
+  // Text beyond ASCII (a Cyrillic comment, typographic quotes) has high bytes that are not zero: still UTF-16 when
+  // many high bytes would be controls in UTF-8 and every code unit is text (no controls but tab and line ends,
+  // surrogates paired).
+  return oddControls >= 0.3 * pairs && evenZeros <= 0.05 * pairs && allTextUnits(b);
+}
+
+/** True when every UTF-16LE code unit of `b` is a text character (see looksUtf16le). */
+function allTextUnits(b: Uint8Array): boolean {
+  for (let i = 0; i < b.length; i += 2) {
+    const u = b[i] | (b[i + 1] << 8);
+    if (u < 0x20 ? u !== 9 && u !== 10 && u !== 13 : (u >= 0x7f && u <= 0x9f) || u >= 0xfffe) return false;
+    if (u >= 0xd800 && u <= 0xdfff) {
+      const next = i + 3 < b.length ? b[i + 2] | (b[i + 3] << 8) : 0;
+      if (u > 0xdbff || next < 0xdc00 || next > 0xdfff) return false;
+      i += 2;
+    }
+  }
+  return true;
 }
 
 function decodeText(b: Uint8Array): { text: string; encoding: EncodingType } | undefined {
@@ -400,8 +422,9 @@ interface LevelFragment {
  * A run that occurs again at the same level (the same fragment in several
  * archive members) is decoded once, recorded once with its count in
  * `occurrences`, and every occurrence gets the same tag — MSTICPy's rows.
- * Each occurrence still counts against `maxDecodedBytes`, so repeats cannot
- * inflate the rewritten text past the budget.
+ * Each occurrence still counts against `maxDecodedBytes` (its bytes, or what
+ * its tag adds to the text when that is more), so repeats cannot inflate the
+ * rewritten text past the budget.
  */
 function decodeLevel(state: State, text: string, depth: number): { text: string; decoded: boolean } {
   const spans = candidateSpans(text, state.opts.minLength);
@@ -418,12 +441,15 @@ function decodeLevel(state: State, text: string, depth: number): { text: string;
     const again = seen.get(run);
     if (again) {
       let tag: string;
-      if (again.cost > state.budget.remaining) {
+      // A repeat costs what it adds to the text when that is more than its bytes: a 4-character fragment's
+      // ~80-character tag, repeated, grew the text by millions of characters within a budget charged 1 byte a repeat.
+      const cost = Math.max(again.cost, again.tag.length - run.length);
+      if (cost > state.budget.remaining) {
         state.limits.push(`maxDecodedBytes: ${state.opts.maxDecodedBytes} bytes decoded; the rest left encoded`);
         tag = `<decoded type='limit' reason='maxDecodedBytes' index='${again.index}' depth='${depth}'>${run}</decoded>`;
         state.stopped = true;
       } else {
-        state.budget.remaining -= again.cost;
+        state.budget.remaining -= cost;
         for (const item of again.items) item.occurrences++;
         tag = again.tag;
       }
@@ -577,9 +603,15 @@ function addItem(b: BatchBuilder, i: DecodedItem): void {
 function recordsFrame(items: DecodedItem[]): DataFrame {
   const b = (recordsBuilder ??= new BatchBuilder(RECORD_FIELDS));
   b.reset();
-  for (const item of items) {
-    addItem(b, item);
-    b.endRow();
+  try {
+    for (const item of items) {
+      addItem(b, item);
+      b.endRow();
+    }
+  } catch (err) {
+    // A builder left half-written (an allocation that failed) is not reused: the next call would read its leftovers.
+    recordsBuilder = undefined;
+    throw err;
   }
   // A sink of the exact size, not kept: one string's records are small, or (archive bombs) big and rare.
   const sink = new ByteSink(RECORD_SCHEMA.length + b.byteLength() + END_OF_STREAM.length);
@@ -617,17 +649,26 @@ export function cellsBatch(sink: ByteSink, cells: readonly (string | null)[], ro
   b.reset();
   const srcIndex = RECORD_FIELDS.length;
   const full = srcIndex + 1 + kind;
-  for (let k = 0; k < cells.length; k++) {
-    const r = unpackString(cells[k] ?? "", args.limits);
-    for (const item of r.items) {
-      addItem(b, item);
-      b.uint32(srcIndex, rows[k]);
-      if (args.withSource) b.text(srcIndex + 1, cells[k]);
-      b.text(full, r.full);
-      b.endRow();
+  let range: { start: number; end: number };
+  try {
+    for (let k = 0; k < cells.length; k++) {
+      const r = unpackString(cells[k] ?? "", args.limits);
+      for (const item of r.items) {
+        addItem(b, item);
+        b.uint32(srcIndex, rows[k]);
+        if (args.withSource) b.text(srcIndex + 1, cells[k]);
+        b.text(full, r.full);
+        b.endRow();
+      }
     }
+    range = b.finish(sink);
+  } catch (err) {
+    // A builder or sink left half-written (an allocation that failed) is not reused: the next call read its
+    // leftovers (every full_decoded_string empty).
+    chunkBuilders[kind] = undefined;
+    throw err;
   }
-  const { start, end } = b.finish(sink);
+  const { start, end } = range;
   if (b.capacity > RETAIN_BYTES) {
     b.release();
     chunkBuilders[kind] = undefined;
@@ -813,7 +854,15 @@ export function unpackDf(data: DataFrame, options: UnpackDfOptions): DataFrame {
   // result, with no Series made here (each nodejs-polars Series object is ~0.4 MB that outlives young-generation
   // collections: the 4 this saves were a third of the collector's time per call). Otherwise the values are
   // gathered, after the calls on `out`, whose proxy would answer a method named like the source column with it.
-  const out = unpackInChunks(cells, rows, opts, parallel, text === source && indexColumn === undefined ? sourceName : null);
+  let out: DataFrame;
+  try {
+    out = unpackInChunks(cells, rows, opts, parallel, text === source && indexColumn === undefined ? sourceName : null);
+  } catch (err) {
+    // Sinks a failed call was writing are not reused either.
+    chunkSinks.length = 0;
+    resultSink.current = new ByteSink();
+    throw err;
+  }
   if (text !== source || indexColumn !== undefined) {
     const at = Array.from(out.getColumn(SRC_INDEX).toTypedArray() as Uint32Array);
     if (indexColumn !== undefined) out.replaceAtIdx(BASE64_RECORD_COLUMNS.length, columnOf(data, indexColumn).gather(at).rename(SRC_INDEX));

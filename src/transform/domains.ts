@@ -132,6 +132,18 @@ function finishStretch(s: string, tldCount: number, tldStart: number, tldEnd: nu
   out.push(labelStarts[first], tldEnd);
 }
 
+/** Letters, digits and marks of any script, and `_`: characters a host-name label cannot be cut from. */
+const GLUE = /^[\p{L}\p{N}\p{M}_]$/u;
+
+/** True when the character at `i` (UTF-16 index; a surrogate pair read whole) is {@link GLUE}. ASCII letters and digits never reach here. */
+function gluedAt(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  if (c === 95) return true;
+  if (c < 128) return false;
+  const at = c >= 0xdc00 && c <= 0xdfff && i > 0 ? i - 1 : i;
+  return GLUE.test(String.fromCodePoint(s.codePointAt(at) ?? c));
+}
+
 /**
  * Appends `[from, to)` pairs to `out` for every domain in `s`: host-name runs
  * are found from each dot outwards, so the cost is linear in the length of `s`.
@@ -151,7 +163,11 @@ export function scanDomains(s: string, ignoreTlds: boolean, out: number[]): void
     if (start >= 1 && s.charCodeAt(start - 1) === 37 && start + 2 < end && isHexDigit(s.charCodeAt(start)) && isHexDigit(s.charCodeAt(start + 1))) {
       start += 2;
     }
-    domainsInRun(s, start, end, ignoreTlds, out);
     from = end;
+    // A label glued to a letter of another script or to `_` is part of a longer word: `micrоsoft.com` with a
+    // Cyrillic о is no mention of soft.com, `bücher.de` none of cher.de. That edge label is left out.
+    if (start > 0 && gluedAt(s, start - 1)) start = s.indexOf(".", start) + 1;
+    if (end < n && gluedAt(s, end)) end = s.lastIndexOf(".", end - 1);
+    if (end > start) domainsInRun(s, start, end, ignoreTlds, out);
   }
 }

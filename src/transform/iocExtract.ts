@@ -13,6 +13,7 @@
 import pl from "nodejs-polars";
 import type { DataFrame, Series } from "nodejs-polars";
 import { isTextType } from "../common/dtypes";
+import { columnNames, columnOf, frameHeight } from "../common/frames";
 import {
   BUILTIN_DEFINITIONS,
   BUILTIN_IOC_TYPES,
@@ -207,19 +208,21 @@ export class IoCExtract {
     const opts = this.options(options);
     const columns = typeof options.columns === "string" ? [options.columns] : [...(options.columns ?? [])];
     if (!columns.length) throw new IocExtractError(msg.iocNoColumns());
+    // Through the frame's own keys, not its members: a column may be named `columns`, `getColumn` or `height`.
+    const names = columnNames(data);
     for (const c of columns) {
-      if (!data.columns.includes(c)) throw new IocExtractError(msg.iocColumnMissing(c, data.columns));
+      if (!names.includes(c)) throw new IocExtractError(msg.iocColumnMissing(c, names));
     }
-    if (options.indexColumn !== undefined && !data.columns.includes(options.indexColumn)) {
-      throw new IocExtractError(msg.iocIndexColumnMissing(options.indexColumn, data.columns));
+    if (options.indexColumn !== undefined && !names.includes(options.indexColumn)) {
+      throw new IocExtractError(msg.iocIndexColumnMissing(options.indexColumn, names));
     }
     const defs = this.resolveTypes(opts);
 
     // One chunk each: slicing and gathering a many-chunk column (a Parquet file's row groups) costs several times more.
-    const texts = columns.map((c) => asText(data.getColumn(c)).rechunk());
-    const found = scanInChunks(texts, data.height, defs, opts, { ...PARALLEL_DEFAULTS, ...dropUndefined(options.parallel ?? {}) });
+    const texts = columns.map((c) => asText(columnOf(data, c)).rechunk());
+    const found = scanInChunks(texts, frameHeight(data), defs, opts, { ...PARALLEL_DEFAULTS, ...dropUndefined(options.parallel ?? {}) });
     const rows = found.getColumn("row");
-    const sourceIndex = options.indexColumn !== undefined ? gatherRows(data.getColumn(options.indexColumn), rows).rename("SourceIndex") : rows.rename("SourceIndex");
+    const sourceIndex = options.indexColumn !== undefined ? gatherRows(columnOf(data, options.indexColumn), rows).rename("SourceIndex") : rows.rename("SourceIndex");
     return withRichLastValue(pl.DataFrame([found.getColumn("IoCType"), found.getColumn("Observable"), sourceIndex, inputCells(texts, rows, found.getColumn("col"))]));
   }
 

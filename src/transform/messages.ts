@@ -16,6 +16,7 @@ export const TRANSFORM_ERRORS = {
   "transform/process-schema-incomplete": { class: "ProcessSchemaError", when: "a schema does not name every required field", names: "the fields" },
   "transform/process-column-missing": { class: "ProcessSchemaError", when: "a column the schema names is not in the data", names: "the columns, the schema" },
   "transform/no-process-events": { class: "ProcessTreeError", when: "no process-creation events are left to build a tree from", names: "the schema, the event id" },
+  "transform/process-tree-too-deep": { class: "ProcessTreeError", when: "the tree's paths would exceed 2 GiB of text (a chain tens of thousands of processes deep)", names: "the depth, the size and the limit" },
   "transform/process-time-not-time": { class: "ProcessTreeError", when: "the time column holds neither times nor time text", names: "the column, example values or its type" },
   "transform/not-a-process-tree": { class: "ProcessTreeQueryError", when: "a tree query is given something that is not a built process tree", names: "the missing columns" },
   "transform/process-ref-invalid": { class: "ProcessTreeQueryError", when: "a process is named by something other than a proc_key, a row or a one-row DataFrame", names: "what is accepted" },
@@ -107,6 +108,11 @@ export const transformMessages = {
 
   // Building trees (ProcessTreeError).
   /** `eventFilter`: `EventID = 4688`, or "" when the schema has none. */
+  processTreeTooDeep: (depth: number, pathBytes: number, limitBytes: number) =>
+    errorMessage(
+      "transform/process-tree-too-deep",
+      `The process tree is ${depth} levels deep: its paths would take ${Math.ceil(pathBytes / 2 ** 20)} MiB of text (each path lists every ancestor), more than the ${Math.round(limitBytes / 2 ** 20)} MiB allowed. A chain that deep is usually a parent cycle or a logging error in the events; build the tree from a smaller time window or host.`,
+    ),
   noProcessEvents: (schema: string, eventFilter: string) =>
     errorMessage("transform/no-process-events", `No process-creation events to build a tree from (schema ${schema}${eventFilter ? `, ${eventFilter}` : ""}).`),
   processTimeUnparsed: (column: string, failures: number, examples: readonly string[]) =>

@@ -48,8 +48,9 @@
  *   when source_index follows time).
  */
 import type pl from "nodejs-polars";
-import { resolveSchema, schemaColumns, type ProcSchema } from "./processTreeSchema";
-import { assembleTree, matchParents, processEvents, processKeys, processNodes, treeLayout } from "./processTreeSteps";
+import { columnNames, renameAll, shadowsFrameMember } from "../common/frames";
+import { renameSchemaColumns, resolveSchema, schemaColumns, type ProcSchema } from "./processTreeSchema";
+import { PROCESS_TREE_COLUMNS, assembleTree, matchParents, processEvents, processKeys, processNodes, treeLayout } from "./processTreeSteps";
 import { withRichLastValue } from "../display/lastValue";
 
 export { PROCESS_TREE_COLUMNS, ProcessTreeError } from "./processTreeSteps";
@@ -78,10 +79,36 @@ export interface BuildProcessTreeOptions {
  * columns {@link PROCESS_TREE_COLUMNS}, in tree order.
  */
 export function buildProcessTree(procs: pl.DataFrame, options: BuildProcessTreeOptions = {}): pl.DataFrame {
-  const events = processEvents(procs, options.schema);
+  const names = columnNames(procs);
+  const schema = resolveSchema(options.schema, names);
+  // Columns the build cannot take under their own names: those that shadow a member of polars' frame proxy
+  // (`height`, `filter`, `columns`…, which the steps call) or an internal name, and a column the schema reads
+  // that is named like an output column (osquery's `path` is the image). They go in under plain names.
+  const used = new Set([...schemaColumns(schema), ...Object.entries(schema.parentColumns ?? {}).flat()]);
+  const outputNamed = (name: string): boolean => (PROCESS_TREE_COLUMNS as readonly string[]).includes(name);
+  const inside = new Map<string, string>();
+  names.forEach((name, i) => {
+    if (shadowsFrameMember(name) || (used.has(name) && outputNamed(name))) inside.set(name, unusedName(`hl_input_${i}`, names));
+  });
+  if (!inside.size) return withRichLastValue(build(procs, schema, options));
+  const tree = build(renameAll(procs, names.map((n) => inside.get(n) ?? n)), renameSchemaColumns(schema, (c) => inside.get(c) ?? c), options);
+  // Back to their names; one named like an output column keeps its values as `<name>_source` (as base64.unpackDf does).
+  const treeNames = columnNames(tree);
+  const outside = new Map([...inside].map(([name, plain]) => [plain, outputNamed(name) ? unusedName(`${name}_source`, [...names, ...treeNames]) : name]));
+  return withRichLastValue(renameAll(tree, treeNames.map((n) => outside.get(n) ?? n)));
+}
+
+function build(procs: pl.DataFrame, schema: ProcSchema, options: BuildProcessTreeOptions): pl.DataFrame {
+  const events = processEvents(procs, schema);
   const nodes = linkedNodes(events, options.creationTimeToleranceMs);
   const layout = treeLayout(nodes.parent, nodes.order, nodes.sourceIndex, nodes.width);
-  return withRichLastValue(assembleTree(events, nodes, layout));
+  return assembleTree(events, nodes, layout);
+}
+
+/** `name`, or with `_` appended until no column of `taken` has it. */
+function unusedName(name: string, taken: readonly string[]): string {
+  while (taken.includes(name)) name += "_";
+  return name;
 }
 
 /** The nodes, their parents matched or inferred; the per-event keys step (~40 B a row) is left behind for the collector. */
@@ -92,7 +119,7 @@ function linkedNodes(events: ReturnType<typeof processEvents>, toleranceMs: numb
 
 /** The schema `buildProcessTree` would use for `procs` (inferred unless given). */
 export function processTreeSchema(procs: pl.DataFrame, schema?: Partial<ProcSchema>): ProcSchema {
-  return resolveSchema(schema, procs.columns);
+  return resolveSchema(schema, columnNames(procs));
 }
 
 export { schemaColumns };

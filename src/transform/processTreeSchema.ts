@@ -360,6 +360,19 @@ export function schemaColumns(schema: Partial<ProcSchema>): string[] {
   return COLUMN_FIELDS.map((f) => schema[f]).filter((c): c is string => typeof c === "string" && c.length > 0);
 }
 
+/** `schema` with every column it names (fields and `parentColumns`, both sides) passed through `rename`. */
+export function renameSchemaColumns(schema: ProcSchema, rename: (column: string) => string): ProcSchema {
+  const out: ProcSchema = { ...schema };
+  for (const field of COLUMN_FIELDS) {
+    const column = schema[field];
+    if (typeof column === "string" && column.length > 0) out[field] = rename(column);
+  }
+  if (schema.parentColumns) {
+    out.parentColumns = Object.fromEntries(Object.entries(schema.parentColumns).map(([child, parent]) => [rename(child), rename(parent)]));
+  }
+  return out;
+}
+
 /** The time columns a schema names. */
 export function schemaTimeColumns(schema: Partial<ProcSchema>): string[] {
   return [schema.timeStamp, schema.processCreationTime, schema.parentCreationTime, schema.grandparentCreationTime].filter((c): c is string => !!c);

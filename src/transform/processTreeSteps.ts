@@ -1208,6 +1208,12 @@ function layoutPaths(parent: Int32Array, treeOrder: Int32Array, reached: Uint8Ar
 // ---------------------------------------------------------------- output
 
 /**
+ * Most `path` text a tree may have (2 GiB): 10M processes a few levels deep
+ * take ~0.5 GB, a 16,000-deep chain 0.75 GB, a 60,000-deep one 10 GB.
+ */
+export const MAX_PATH_BYTES = 2 ** 31;
+
+/**
  * The tree: the events (plus inferred parents) in tree order, with the tree
  * columns. The event columns are put in tree order by one sort on each row's
  * output position (polars sorts a frame of many chunks — a CSV read in
@@ -1244,6 +1250,14 @@ export function assembleTree({ events, schema }: ProcessEvents, { parent, inferr
       (target ? pl.when(target.isNotNull().and(target.neq(lit("0x0"))).and(target.neq(lit("0"))).and(target.neq(lit("")))).then(target).otherwise(logon) : logon).alias("EffectiveLogonId"),
     );
   }
+  // Each path lists every ancestor: a chain n deep takes n²/2 segments. Stop a hostile depth before writing it.
+  let pathBytes = 0;
+  let depth = 0;
+  for (let pos = 0; pos < total; pos += 1) {
+    pathBytes += rowLevel[pos] * (width + 1);
+    if (rowLevel[pos] > depth) depth = rowLevel[pos];
+  }
+  if (pathBytes > MAX_PATH_BYTES) throw new ProcessTreeError(msg.processTreeTooDeep(depth, pathBytes, MAX_PATH_BYTES));
   const text = treeTextColumns({ node: treeOrder, parentPos, level: rowLevel, sourceIndex, width }, keyParts);
   // One chunk before the gather of parent keys (a gather from many chunks costs several times more).
   const procKey = text.getColumn("proc_key").rechunk();

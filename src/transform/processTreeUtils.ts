@@ -9,7 +9,7 @@
  * Results are DataFrames in the tree's row order.
  */
 import pl from "nodejs-polars";
-import { isDataFrame } from "../common/frames";
+import { columnNames, columnOf, frameHeight, isDataFrame, withSafeNames } from "../common/frames";
 import { ProcessTreeQueryError, transformMessages as msg } from "./messages";
 
 /** A process: its proc_key, a row with `proc_key`, or a DataFrame whose first row is it. */
@@ -21,7 +21,8 @@ const REQUIRED = ["proc_key", "parent_key", "IsRoot", "IsLeaf", "IsBranch", "pat
 
 function checkTree(tree: pl.DataFrame): void {
   if (!isDataFrame(tree)) throw new ProcessTreeQueryError(msg.notATreeFrame());
-  const missing = REQUIRED.filter((c) => !tree.columns.includes(c));
+  const names = columnNames(tree);
+  const missing = REQUIRED.filter((c) => !names.includes(c));
   if (missing.length) throw new ProcessTreeQueryError(msg.notATree(missing));
 }
 
@@ -29,8 +30,8 @@ function checkTree(tree: pl.DataFrame): void {
 export function procKeyOf(ref: ProcessRef): string {
   if (typeof ref === "string") return ref;
   if (isDataFrame(ref)) {
-    if (!ref.columns.includes("proc_key") || ref.height === 0) throw new ProcessTreeQueryError(msg.processFrameEmpty());
-    return String(ref.getColumn("proc_key").get(0));
+    if (!columnNames(ref).includes("proc_key") || frameHeight(ref) === 0) throw new ProcessTreeQueryError(msg.processFrameEmpty());
+    return String(columnOf(ref, "proc_key").get(0));
   }
   if (ref && typeof ref === "object" && typeof (ref as { proc_key?: unknown }).proc_key === "string") return (ref as { proc_key: string }).proc_key;
   throw new ProcessTreeQueryError(msg.processRefInvalid());
@@ -49,8 +50,8 @@ function index(tree: pl.DataFrame): TreeIndex {
   checkTree(tree);
   const cached = indexCache.get(tree);
   if (cached) return cached;
-  const keys = tree.getColumn("proc_key").toArray() as unknown as string[];
-  const parents = tree.getColumn("parent_key").toArray() as unknown as (string | null)[];
+  const keys = columnOf(tree, "proc_key").toArray() as unknown as string[];
+  const parents = columnOf(tree, "parent_key").toArray() as unknown as (string | null)[];
   const row = new Map<string, number>();
   const children = new Map<string, number[]>();
   keys.forEach((k, i) => {
@@ -78,13 +79,13 @@ function rowOf(tree: pl.DataFrame, ref: ProcessRef): number {
 /** Rows at the given positions, in tree order. */
 function rowsAt(tree: pl.DataFrame, positions: Iterable<number>): pl.DataFrame {
   const sorted = [...new Set(positions)].sort((a, b) => a - b);
-  return tree.select(pl.all().gather(pl.Series(Uint32Array.from(sorted))));
+  return withSafeNames(tree, (safe) => safe.select(pl.all().gather(pl.Series(Uint32Array.from(sorted)))));
 }
 
 /** The root processes. */
 export function getRoots(tree: pl.DataFrame): pl.DataFrame {
   checkTree(tree);
-  return tree.filter(pl.col("IsRoot"));
+  return withSafeNames(tree, (safe, name) => safe.filter(pl.col(name("IsRoot"))));
 }
 
 /** One process as a one-row DataFrame. */
@@ -182,7 +183,7 @@ export function getRootTree(tree: pl.DataFrame, source: ProcessRef): pl.DataFram
 /** Depth of the deepest process (roots are level 1). */
 export function getTreeDepth(tree: pl.DataFrame): number {
   checkTree(tree);
-  return tree.height ? Number(tree.getColumn("Level").max()) : 0;
+  return frameHeight(tree) ? Number(columnOf(tree, "Level").max()) : 0;
 }
 
 /** Counts of a tree, after MSTICPy's `get_summary_info`. */
@@ -200,15 +201,16 @@ export interface ProcessTreeSummary {
 /** Counts of processes by role and the largest depth. */
 export function getSummaryInfo(tree: pl.DataFrame): ProcessTreeSummary {
   checkTree(tree);
-  const count = (expr: pl.Expr): number => tree.filter(expr).height;
+  // Through safe names: a column may be called `filter` or `height`.
+  const count = (...columns: string[]): number => frameHeight(withSafeNames(tree, (safe, name) => safe.filter(columns.map((c) => pl.col(name(c))).reduce((a, b) => a.and(b)))));
   return {
-    Processes: tree.height,
-    RootProcesses: count(pl.col("IsRoot")),
-    LeafProcesses: count(pl.col("IsLeaf")),
-    BranchProcesses: count(pl.col("IsBranch")),
-    IsolatedProcesses: count(pl.col("IsRoot").and(pl.col("IsLeaf"))),
+    Processes: frameHeight(tree),
+    RootProcesses: count("IsRoot"),
+    LeafProcesses: count("IsLeaf"),
+    BranchProcesses: count("IsBranch"),
+    IsolatedProcesses: count("IsRoot", "IsLeaf"),
     LargestTreeDepth: getTreeDepth(tree),
-    InferredProcesses: tree.columns.includes("IsInferred") ? count(pl.col("IsInferred")) : 0,
+    InferredProcesses: columnNames(tree).includes("IsInferred") ? count("IsInferred") : 0,
   };
 }
 
@@ -228,10 +230,10 @@ export interface TreeToTextOptions {
 
 function firstColumn(tree: pl.DataFrame, wanted: string | undefined, candidates: string[]): string | undefined {
   if (wanted) {
-    if (!tree.columns.includes(wanted)) throw new ProcessTreeQueryError(msg.treeColumnMissing(wanted, tree.columns));
+    if (!columnNames(tree).includes(wanted)) throw new ProcessTreeQueryError(msg.treeColumnMissing(wanted, columnNames(tree)));
     return wanted;
   }
-  return candidates.find((c) => tree.columns.includes(c));
+  return candidates.find((c) => columnNames(tree).includes(c));
 }
 
 /** An indented text rendering, one process per line: `+-- name [pid] command line`. */
@@ -242,24 +244,25 @@ export function treeToText(tree: pl.DataFrame, options: TreeToTextOptions = {}):
   const cmdCol = firstColumn(tree, options.cmdColumn, ["CommandLine", "cmdline", "ProcessCommandLine", "CreatedProcessCommandLine"]);
   const maxCmd = options.maxCmdLength ?? 80;
   const maxLines = options.maxLines ?? 200;
-  const col = (c: string | undefined): unknown[] | undefined => (c ? (tree.getColumn(c).toArray() as unknown as unknown[]) : undefined);
+  const col = (c: string | undefined): unknown[] | undefined => (c ? (columnOf(tree, c).toArray() as unknown as unknown[]) : undefined);
   const names = col(nameCol);
   const ids = col(idCol);
   const cmds = col(cmdCol);
-  const levels = tree.getColumn("Level").toArray() as unknown as number[];
-  const inferred = col(tree.columns.includes("IsInferred") ? "IsInferred" : undefined);
+  const levels = columnOf(tree, "Level").toArray() as unknown as number[];
+  const inferred = col(columnNames(tree).includes("IsInferred") ? "IsInferred" : undefined);
   const lines: string[] = [];
-  const shown = Math.min(tree.height, maxLines);
+  const height = frameHeight(tree);
+  const shown = Math.min(height, maxLines);
   for (let i = 0; i < shown; i += 1) {
     const indent = "    ".repeat(Math.max(0, levels[i] - 1));
-    const name = names ? String(names[i] ?? "?") : String(tree.getColumn("proc_key").get(i));
+    const name = names ? String(names[i] ?? "?") : String(columnOf(tree, "proc_key").get(i));
     let cmd = cmds && cmds[i] !== null && cmds[i] !== undefined ? String(cmds[i]).replace(/\s+/g, " ") : "";
     if (cmd.length > maxCmd) cmd = `${cmd.slice(0, maxCmd - 1)}…`;
     const id = ids && ids[i] !== null && ids[i] !== undefined ? ` [${String(ids[i])}]` : "";
     const mark = inferred && inferred[i] ? " (inferred)" : "";
     lines.push(`${indent}${levels[i] > 1 ? "+-- " : ""}${name}${id}${mark}${cmd ? `  ${cmd}` : ""}`);
   }
-  if (tree.height > shown) lines.push(`… ${tree.height - shown} more processes`);
+  if (height > shown) lines.push(`… ${height - shown} more processes`);
   return lines.join("\n");
 }
 

@@ -4,7 +4,8 @@ import path from "node:path";
 import { test } from "node:test";
 import pl from "nodejs-polars";
 import { DataFileError } from "../../src/data/messages";
-import { readDataFile } from "../../src/data/readers";
+import { csvDialect } from "../../src/data/csv";
+import { firstBadJsonLine, readDataFile } from "../../src/data/readers";
 import { tempDir, tempTree } from "../helpers/tmp";
 
 const CSV = `TimeGenerated,Account,EventID,TimeCreatedUtc
@@ -63,4 +64,58 @@ test("the lab's Parquet files keep the manifest's types", () => {
   const exch = readDataFile(path.join(__dirname, "..", "..", "data", "exchange_admin.parquet"));
   assert.equal(exch.getColumn("cmds").dtype.variant, "List");
   assert.equal(exch.getColumn("duration").dtype.variant, "Duration");
+});
+
+test("exports as Windows tools write them: a JSON array whose later records add fields or change types, a BOM before JSON, PowerShell's #TYPE line, Excel's sep= line", () => {
+  const records: object[] = Array.from({ length: 200 }, (_, i) => ({ TimeGenerated: "2024-01-02T10:00:00Z", v: i }));
+  records.push({ TimeGenerated: "2024-01-02T11:00:00Z", v: "n/a", UserName: "bob" });
+  const bom = "\uFEFF";
+  const typeLine = "#TYPE System.Diagnostics.Eventing.Reader.EventLogRecord\r\n";
+  const bigRows = Array.from({ length: 12_000 }, (_, i) => `"1/2/2024 10:${String(Math.floor(i / 60) % 60).padStart(2, "0")}:${String(i % 60).padStart(2, "0")} AM","${4688 + (i % 2)}","msg, ${i}"`);
+  const dir = tempTree({
+    "array.json": JSON.stringify(records),
+    "bom.ndjson": bom + '{"a":1,"TimeGenerated":"2024-01-02T10:00:00Z"}\n{"a":2,"TimeGenerated":"2024-01-02T11:00:00Z"}\n',
+    "bom.json": bom + '[{"a":1},{"a":2}]',
+    "type.csv": typeLine + '"TimeCreated","Id","Message"\r\n"1/2/2024 10:00:00 AM","4688","A new process, x"\r\n',
+    "type_big.csv": typeLine + '"TimeCreated","Id","Message"\r\n' + bigRows.join("\r\n") + "\r\n",
+    "excel.csv": "sep=;\r\nTimeGenerated;Account;Bytes\r\n2024-01-02 10:00:00;a;1,5\r\n2024-01-02 11:00:00;b;2\r\n",
+  });
+  const array = readDataFile(path.join(dir, "array.json"));
+  assert.equal(array.height, 201);
+  assert.deepEqual(array.columns, ["TimeGenerated", "v", "UserName"]);
+  assert.equal(array.getColumn("v").toArray()[200], "n/a");
+  assert.equal(array.getColumn("UserName").toArray()[200], "bob");
+  const ndjson = readDataFile(path.join(dir, "bom.ndjson"));
+  assert.deepEqual(ndjson.columns, ["a", "TimeGenerated"]);
+  assert.equal(ndjson.getColumn("TimeGenerated").dtype.variant, "Datetime");
+  assert.deepEqual(readDataFile(path.join(dir, "bom.json")).getColumn("a").toArray().map(Number), [1, 2]);
+  for (const [name, rows] of [["type.csv", 1], ["type_big.csv", 12_000]] as const) {
+    const df = readDataFile(path.join(dir, name));
+    assert.deepEqual(df.columns, ["TimeCreated", "Id", "Message"], name);
+    assert.equal(df.height, rows, name);
+    assert.equal(df.getColumn("TimeCreated").dtype.variant, "Datetime", name);
+    assert.equal((df.getColumn("TimeCreated").toArray()[0] as unknown as Date).toISOString(), "2024-01-02T10:00:00.000Z", name);
+    assert.equal(Number(df.getColumn("Id").toArray()[0]), 4688, name);
+  }
+  const excel = readDataFile(path.join(dir, "excel.csv"));
+  assert.deepEqual(excel.columns, ["TimeGenerated", "Account", "Bytes"]);
+  assert.deepEqual(excel.getColumn("Bytes").toArray(), ["1,5", "2"], "a decimal comma stays text, as written");
+  assert.deepEqual(csvDialect('sep=|\n"a"|"b"\n'), { sep: "|", skipRows: 1 });
+  assert.deepEqual(csvDialect("#TYPE X\na;b\n"), { sep: ";", skipRows: 1 });
+  assert.deepEqual(csvDialect("#TYPE X\na;b\n", ","), { sep: ",", skipRows: 1 });
+  assert.deepEqual(csvDialect("#a,b\n"), { sep: ",", skipRows: 0 });
+});
+
+test("a UTF-16 text file is an error naming the file and the encoding; a bad NDJSON line is named by its number", () => {
+  const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("TimeGenerated,x\r\n2024-01-02,a\r\n", "utf16le")]);
+  const lines = Array.from({ length: 5000 }, (_, i) => JSON.stringify({ TimeGenerated: "2024-01-02T10:00:00Z", v: i }));
+  lines.push('{"TimeGenerated":"2024-01-02T10:00:00Z","v":4000');
+  const dir = tempTree({ "wide.csv": utf16, "wide.ndjson": utf16, "cut.ndjson": lines.join("\n") + "\n" });
+  for (const name of ["wide.csv", "wide.ndjson"]) {
+    assert.throws(() => readDataFile(path.join(dir, name)), { code: "data/file-invalid", message: new RegExp(`${name.replace(".", "\\.")}: .*UTF-16LE text: save it as UTF-8`) });
+  }
+  assert.throws(() => readDataFile(path.join(dir, "cut.ndjson")), { code: "data/file-invalid", message: /cut\.ndjson: cannot read as NDJSON: line 5001 is not JSON/ });
+  const bad = firstBadJsonLine(path.join(dir, "cut.ndjson"));
+  assert.equal(bad?.line, 5001);
+  assert.match(bad?.error ?? "", /JSON|Unexpected|Expected/);
 });

@@ -129,3 +129,29 @@ test("CSV: a time column whose later rows use another format is parsed by the fu
   assert.equal(df.getColumn("When").dtype.variant, "String");
   assert.equal(df.getColumn("When").toArray()[80], "not a time");
 });
+
+test("an epoch column keeps its unit beside far-future sentinels; seconds with ms fractions keep a row at start; no values at all is no rows", async () => {
+  const t = Date.UTC(2024, 0, 2, 10); // 2024-01-02 10:00 UTC
+  const lines = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join("\n");
+  const dir = tempTree({
+    // .NET's 9999-12-31 23:59:59 "never", in seconds and in ms, and Int64's maximum: they must not make the column ms, µs or ns.
+    "sentinel_s.ndjson": lines([{ ts: t / 1000, id: 1 }, { ts: t / 1000 + 3600, id: 2 }, { ts: 253402300799, id: 3 }]),
+    "sentinel_ms.ndjson": lines([{ ts: t, id: 1 }, { ts: t + 3_600_000, id: 2 }, { ts: 253402300799000, id: 3 }]),
+    "sentinel_max.csv": `ts,id\n${t / 1000},1\n${t / 1000 + 3600},2\n9223372036854775807,3\n`,
+    // Zeek's float seconds: 1704189600.074 × 1000 is not exactly 1704189600074, but the row at that ms is in [start, end].
+    "frac.ndjson": lines([{ ts: 1704189600.074, id: 1 }, { ts: 1704189600.075, id: 2 }]),
+    "header_only.csv": "TimeGenerated,x\n",
+    "empty_times.csv": "TimeGenerated,x\n,a\n,b\n",
+  });
+  const qp = new QueryProvider("LocalData", { dataPaths: [dir], queryPaths: [] });
+  const ids = async (name: string, params: Record<string, string>) => (await qp.LocalData[name](params)).getColumn("id").toArray().map(Number);
+  const window = { start: "2024-01-02T09:30:00Z", end: "2024-01-02T12:00:00Z" };
+  for (const name of ["sentinel_s", "sentinel_ms", "sentinel_max"]) assert.deepEqual(await ids(name, window), [1, 2], name);
+  const at = "2024-01-02T10:00:00.074Z";
+  assert.deepEqual(await ids("frac", { start: at, end: at }), [1]);
+  for (const name of ["header_only", "empty_times"]) {
+    const df = await qp.LocalData[name](window);
+    assert.equal(df.height, 0, name);
+    assert.deepEqual(df.columns, ["TimeGenerated", "x"], name);
+  }
+});

@@ -8,6 +8,7 @@ import { columnOf } from "../../src/common/frames";
 import { QueryProvider } from "../../src/data/queryProvider";
 import { base64, Base64Error, BASE64_RECORD_COLUMNS, decodeBase64Run } from "../../src/transform/base64Unpack";
 import { detectFileType } from "../../src/transform/fileTypes";
+import { BatchBuilder } from "../../src/transform/workers/ipcWriter";
 
 const qp = new QueryProvider("LocalData");
 const b64 = (data: Uint8Array | string) => Buffer.from(typeof data === "string" ? Buffer.from(data) : data).toString("base64");
@@ -458,4 +459,50 @@ test("unpackDf reads columns named like frame members (columns, getColumn) as co
   assert.match(String(columnOf(out, "decoded_string").get(0)), /calc\.exe from a hostile column name/);
   assert.equal(Number(columnOf(out, "src_index").get(0)), 7, "the index column's value, not the frame's column list");
   assert.throws(() => base64.unpackDf(df, { column: "getColumn", indexColumn: "height" }), (e: unknown) => e instanceof Base64Error && /height/.test((e as Error).message));
+});
+
+test("repeats of a short fragment are charged their tags' length: the output stays within maxDecodedBytes, marked", () => {
+  // Each 4-character fragment decodes to 1 byte but is replaced by a ~80-character tag at every level: charged 1 byte a
+  // repeat, this 22-character input grew to 398 million characters (9–19 s) and unpackDf failed to allocate.
+  const r = base64.unpack("YQ== is a, and aGk= hi", { minLength: 3 });
+  assert.ok(r.fullDecodedString.length <= 17 * 1024 * 1024, `${r.fullDecodedString.length} characters`);
+  assert.ok(r.limits.some((l) => l.startsWith("maxDecodedBytes")), JSON.stringify(r.limits));
+  const df = base64.unpackDf(pl.DataFrame({ s: ["YQ== is a, and aGk= hi"] }), { column: "s", minLength: 3 });
+  assert.ok(df.height > 0);
+});
+
+test("a call that throws half-way leaves nothing behind: the next call gives what a fresh process gives", () => {
+  const good = pl.DataFrame({ s: [`powershell -enc ${Buffer.from("ping microsoft.com", "utf16le").toString("base64")}`, "no base64 here"] });
+  const expected = base64.unpackDf(good, { column: "s" });
+  // A failure inside the batch writer (as an allocation that fails): the builder in use is dropped, not reused.
+  const proto = BatchBuilder.prototype as unknown as { text: (...args: unknown[]) => unknown };
+  const text = proto.text;
+  let calls = 0;
+  proto.text = function (this: unknown, ...args: unknown[]) {
+    if (++calls === 3) throw new RangeError("Array buffer allocation failed");
+    return text.apply(this, args);
+  };
+  try {
+    assert.throws(() => base64.unpackDf(good, { column: "s" }), RangeError);
+  } finally {
+    proto.text = text;
+  }
+  const after = base64.unpackDf(good, { column: "s" });
+  assert.deepEqual(after.rows(), expected.rows());
+  assert.match(String(after.getColumn("full_decoded_string").toArray()[0]), /ping microsoft\.com/);
+});
+
+test("PowerShell -enc with text beyond ASCII (a Cyrillic comment, typographic quotes, Greek) is UTF-16, its URLs found", () => {
+  for (const script of [
+    "$u='http://evil.com/payload.exe'; # \u0437\u0430\u0433\u0440\u0443\u0437\u043a\u0430 \u0444\u0430\u0439\u043b\u0430 \u0441 \u0441\u0435\u0440\u0432\u0435\u0440\u0430",
+    "\u201cDownloading\u201d \u2014 http://evil.com/x",
+    "\u03ba\u03b1\u03bb\u03b7\u03bc\u03ad\u03c1\u03b1 \u03ba\u03cc\u03c3\u03bc\u03b5 http://evil.com/y \u03c4\u03ad\u03bb\u03bf\u03c2 \u03c4\u03bf\u03c5 \u03ba\u03b5\u03b9\u03bc\u03ad\u03bd\u03bf\u03c5",
+  ]) {
+    const r = base64.unpack(`powershell -enc ${Buffer.from(script, "utf16le").toString("base64")}`);
+    assert.equal(r.items[0]?.encodingType, "utf-16", script);
+    assert.equal(r.items[0]?.decodedString, script);
+  }
+  // Bytes that are no UTF-16 text stay what they were (binary, or UTF-8).
+  const binary = base64.unpack(Buffer.from(Uint8Array.from({ length: 64 }, (_, i) => (i * 37) % 256)).toString("base64"));
+  assert.notEqual(binary.items[0]?.encodingType, "utf-16");
 });

@@ -269,3 +269,26 @@ test("empty input, empty frames, non-text columns", () => {
   const nulls = iocs.extract(pl.DataFrame({ t: [null, null, "8.8.8.8"] }), { columns: ["t"] });
   assert.deepEqual(rows(nulls).map((r) => [r.SourceIndex, r.Observable]), [[2, "8.8.8.8"]]);
 });
+
+test("extract reads a frame whose other columns are named columns, getColumn or height", () => {
+  for (const hostile of ["columns", "getColumn", "height", "filter"]) {
+    const df = pl.DataFrame([pl.Series(hostile, ["evil.com"]), pl.Series("other", ["mail x@example.com from 10.20.30.40"])]);
+    const found = new IoCExtract().extract(df, { columns: ["other"] });
+    assert.deepEqual(found.getColumn("Observable").toArray().sort(), ["10.20.30.40", "example.com", "x@example.com"].sort(), hostile);
+    // The hostile column itself can be scanned too.
+    assert.deepEqual(new IoCExtract().extract(df, { columns: [hostile] }).getColumn("Observable").toArray(), ["evil.com"], hostile);
+  }
+});
+
+test("a domain glued to a letter of another script or to _ is no mention of the ASCII part: look-alikes do not become real domains", () => {
+  const x = new IoCExtract();
+  const dns = (text: string) => x.extractText(text).dns ?? [];
+  // Cyrillic о and а inside: read by their ASCII parts these were soft.com, l.com, cher.de — innocent domains sent to TI.
+  for (const text of ["login.micr\u043esoft.com", "payp\u0430l.com/login", "b\u00fccher.de", "evil.com\u044f", "user@ex\u0430mple.com"]) assert.deepEqual(dns(text), [], text);
+  // A label glued to _ (DNS service names) is left out; the rest of the name stays.
+  assert.deepEqual(dns("_dmarc.example.com"), ["example.com"]);
+  assert.deepEqual(dns("_ldap._tcp.dc._msdcs.contoso.com"), ["contoso.com"]);
+  assert.deepEqual(dns("m\u00fcnchen.example.com"), ["example.com"]);
+  // ASCII neighbours, punctuation and symbols still separate.
+  assert.deepEqual(dns("visit evil.com. or (www.contoso.com), \u00abtest.example.org\u00bb x\u{1F600}bad.example.net\u{1F600}"), ["evil.com", "www.contoso.com", "test.example.org", "bad.example.net"]);
+});
