@@ -139,7 +139,9 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
     df = yield* readByFormat(file, format, options);
   } catch (err) {
     if (err instanceof DataFileError) throw err;
-    const bad = format === "csv" || format === "parquet" || format === "ipc" ? undefined : firstBadJsonLine(file);
+    // JSON lines only: a JSON array spans lines, and a Zeek ASCII log is no JSON at all.
+    const jsonLines = format === "ndjson" || (format === "json" && !readHead(file, 256).trimStart().startsWith("[")) || (format === "log" && logFormat(file) === "ndjson");
+    const bad = jsonLines ? firstBadJsonLine(file) : undefined;
     throw new DataFileError(msg.fileInvalid(file, format, bad ? `line ${bad.line} is not JSON (${bad.error}): ${errorLine(err)}` : errorLine(err)));
   }
   if ((format === "ndjson" || format === "json" || format === "log") && options.parseTimes !== false) {

@@ -115,6 +115,10 @@ test("a UTF-16 text file is an error naming the file and the encoding; a bad NDJ
     assert.throws(() => readDataFile(path.join(dir, name)), { code: "data/file-invalid", message: new RegExp(`${name.replace(".", "\\.")}: .*UTF-16LE text: save it as UTF-8`) });
   }
   assert.throws(() => readDataFile(path.join(dir, "cut.ndjson")), { code: "data/file-invalid", message: /cut\.ndjson: cannot read as NDJSON: line 5001 is not JSON/ });
+  // A JSON array spans lines: a broken one names no line (its first line, "[", is no JSON on its own).
+  const array = path.join(dir, "broken.json");
+  fs.writeFileSync(array, '[\n{"a": 1},\n{"a": \n]\n');
+  assert.throws(() => readDataFile(array), (err: Error) => /broken\.json: cannot read as JSON/.test(err.message) && !/line \d+ is not JSON/.test(err.message));
   const bad = firstBadJsonLine(path.join(dir, "cut.ndjson"));
   assert.equal(bad?.line, 5001);
   assert.match(bad?.error ?? "", /JSON|Unexpected|Expected/);
