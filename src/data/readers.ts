@@ -155,21 +155,15 @@ const TEXT_FORMATS: ReadonlySet<DataFormat> = new Set(["csv", "ndjson", "json", 
 
 /** `UTF-16LE`/`UTF-16BE` when the file starts with that byte-order mark. */
 function utf16Encoding(file: string): string | undefined {
-  const fd = fs.openSync(file, "r");
-  try {
-    const bom = Buffer.alloc(2);
-    const n = fs.readSync(fd, bom, 0, 2, 0);
-    if (n < 2) return undefined;
-    return bom[0] === 0xff && bom[1] === 0xfe ? "UTF-16LE" : bom[0] === 0xfe && bom[1] === 0xff ? "UTF-16BE" : undefined;
-  } finally {
-    fs.closeSync(fd);
-  }
+  const bom = headBytes(file, 2);
+  if (bom.length < 2) return undefined;
+  return bom[0] === 0xff && bom[1] === 0xfe ? "UTF-16LE" : bom[0] === 0xfe && bom[1] === 0xff ? "UTF-16BE" : undefined;
 }
 
 /** Whether the file starts with a UTF-8 byte-order mark (which polars' JSON readers reject). */
 function hasUtf8Bom(file: string): boolean {
-  const head = Buffer.from(readHead(file, 3), "utf8");
-  return head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
+  const head = headBytes(file, 3);
+  return head.length === 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
 }
 
 /**
@@ -231,9 +225,10 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       // A `.json` file may hold an array of records or (as many exports do) one record per line.
       const head = readHead(file, 256).trimStart();
       // Types from every record, as for NDJSON: exports add fields and change types after the first records.
-      const bytes = (): Buffer => (hasUtf8Bom(file) ? fs.readFileSync(file).subarray(3) : fs.readFileSync(file));
+      const bom = hasUtf8Bom(file);
+      const bytes = (): Buffer => (bom ? fs.readFileSync(file).subarray(3) : fs.readFileSync(file));
       if (head.startsWith("[")) return pl.readJSON(bytes(), { format: "json", inferSchemaLength: null });
-      if (hasUtf8Bom(file)) return pl.readJSON(bytes(), { format: "lines", inferSchemaLength: null });
+      if (bom) return pl.readJSON(bytes(), { format: "lines", inferSchemaLength: null });
       return yield pl.scanJson(file, { inferSchemaLength: null });
     }
     case "log": {
@@ -266,11 +261,15 @@ function zeekJsonTimes(df: pl.DataFrame): pl.DataFrame {
 
 /** The first `bytes` bytes of a file, as UTF-8. */
 export function readHead(file: string, bytes: number): string {
+  return headBytes(file, bytes).toString("utf8");
+}
+
+/** The first `bytes` bytes of a file (fewer when it is shorter). */
+function headBytes(file: string, bytes: number): Buffer {
   const fd = fs.openSync(file, "r");
   try {
     const buf = Buffer.alloc(bytes);
-    const n = fs.readSync(fd, buf, 0, bytes, 0);
-    return buf.subarray(0, n).toString("utf8");
+    return buf.subarray(0, fs.readSync(fd, buf, 0, bytes, 0));
   } finally {
     fs.closeSync(fd);
   }
