@@ -7,10 +7,12 @@
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import pl from "nodejs-polars";
 import { readCsvFile, sniffSeparator } from "../../src/data/csv";
+import { readDataFile } from "../../src/data/readers";
 import { parseTimeSeries } from "../../src/data/timeParsing";
 import { seededRandom } from "../helpers/random";
 import { tempDir } from "../helpers/tmp";
@@ -390,4 +392,101 @@ test("a .csv file separated by ; tab or | reads as its columns, times parsed; qu
     assert.deepEqual(df.getColumn("Note").toArray(), [`a${sep}b, c`, "plain"]);
     assert.deepEqual(df.getColumn("Bytes").toArray().map(Number), [10, 20]);
   }
+});
+
+test("blank lines are skipped, as pandas reads them (polars makes each a row of nulls); a line of empty fields stays a row, and so does a blank line of a one-column file (a null)", () => {
+  const dir = tempDir();
+  const cases: [string, string, unknown[]][] = [
+    ["mid.csv", "a,b\n1,x\n\n2,y\n", [[1, "x"], [2, "y"]]],
+    ["crlf.csv", "a,b\r\n1,x\r\n\r\n2,y\r\n", [[1, "x"], [2, "y"]]],
+    ["trailing.csv", "a,b\n1,x\n2,y\n\n\n", [[1, "x"], [2, "y"]]],
+    ["first.csv", "a,b\n\n1,x\n", [[1, "x"]]],
+    ["commas.csv", "a,b\n1,x\n,\n\n2,y\n", [[1, "x"], [null, null], [2, "y"]]],
+    // One column: a blank line is a null (how polars writes one), kept.
+    ["onecol.csv", "a\n1\n\n2\n", [[1], [null], [2]]],
+    // Blank lines inside quoted values (and after escaped quotes) are the value's.
+    ["quoted.csv", 'a,b\n1,"x\n\ny"\n\n2,"say ""hi\n\n"""\n\n3,""\n', [[1, "x\n\ny"], [2, 'say "hi\n\n"'], [3, ""]]],
+    ["sep.csv", "sep=;\na;b\n1;x\n\n2;y\n", [[1, "x"], [2, "y"]]],
+    ["filter.csv", "filter,height\n1,x\n\n2,y\n", [[1, "x"], [2, "y"]]],
+  ];
+  for (const [name, text, rows] of cases) {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    const df = readCsvFile(file);
+    // Not df.height: a column is called `height`.
+    const got = Array.from({ length: df.getColumn(df.columns[0]).length }, (_, r) => df.columns.map((c) => df.getColumn(c).toArray()[r]));
+    assert.deepEqual(got, rows, name);
+  }
+});
+
+test("blank lines in a large file (quoted multi-line values across the 1 MB scan chunks, CRLF, a sampled and a fixed-schema read) go; every other row stays in order", () => {
+  const dir = tempDir();
+  const rand = seededRandom(17);
+  for (const eol of ["\n", "\r\n"]) {
+    const lines = ["TimeGenerated,id,note,empty"];
+    const ids: number[] = [];
+    for (let i = 0; i < 60_000; i += 1) {
+      const r = rand();
+      if (r < 0.01) lines.push("");
+      else if (r < 0.015) lines.push(",,,");
+      const note = i % 7 === 0 ? `"line one${eol}${eol}""quoted""${eol}"` : `n${"y".repeat(i % 40)}`;
+      lines.push(`${second(i)},${i},${note},`);
+      ids.push(i);
+    }
+    const file = path.join(dir, `big${eol.length}.csv`);
+    fs.writeFileSync(file, lines.join(eol) + eol + eol);
+    const df = readCsvFile(file, { inferSchemaLength: 1000 });
+    const commaRows = lines.filter((l) => l === ",,,").length;
+    assert.ok(fs.statSync(file).size > 2 << 20, "the file spans several scan chunks");
+    assert.equal(df.height, ids.length + commaRows, `eol ${JSON.stringify(eol)}`);
+    const got = (df.getColumn("id").toArray() as (number | null)[]).filter((v) => v !== null).map(Number);
+    assert.deepEqual(got, ids);
+    assert.equal(df.getColumn("note").toArray()[0], `line one${eol}${eol}"quoted"${eol}`);
+    assert.equal(df.getColumn("TimeGenerated").dtype.variant, "Datetime");
+  }
+});
+
+test("a value with a stray quote (x\"y, written by tools that do not escape) reads as written, as pandas reads it; polars alone fails the whole file", () => {
+  const dir = tempDir();
+  const copies = () => fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith("huntlab-csv-")).length;
+  const before = copies();
+  const cases: [string, string, unknown[]][] = [
+    ["one.csv", 'a,b\n1,x"y\n2,v\n', [[1, 'x"y'], [2, "v"]]],
+    ["rows.csv", 'a,b\n1,x"y\n2,z"w\n3,"q ""k"""\n4,say "hi" now\n', [[1, 'x"y'], [2, 'z"w'], [3, 'q "k"'], [4, 'say "hi" now']]],
+    ["crlf.csv", 'a,b\r\n1,x"y\r\n\r\n2,"v"\r\n', [[1, 'x"y'], [2, "v"]]],
+    ["semicolon.csv", 'a;b;c\n1;x"y;z"\n2;v;w\n', [[1, 'x"y', 'z"'], [2, "v", "w"]]],
+    ["last.csv", 'a,b\n1,v\n2,x"y', [[1, "v"], [2, 'x"y']]],
+  ];
+  for (const [name, text, rows] of cases) {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    const df = readCsvFile(file);
+    const got = Array.from({ length: df.height }, (_, r) => df.columns.map((c) => df.getColumn(c).toArray()[r]));
+    assert.deepEqual(got, rows, name);
+  }
+  assert.equal(copies(), before, "the rewritten copies are removed");
+});
+
+test("stray quotes in a large file (long values, across the 1 MB blocks, times parsed) read as written; a file that is malformed anyway stays a clear error", () => {
+  const dir = tempDir();
+  const rand = seededRandom(29);
+  const lines = ["TimeGenerated,id,CommandLine"];
+  const expected: string[] = [];
+  for (let i = 0; i < 40_000; i += 1) {
+    const r = rand();
+    const cmd = r < 0.002 ? `cmd /c echo "${"z".repeat(5000)}` : r < 0.01 ? `powershell -c "iex x"y` : r < 0.05 ? `"quoted, ""fine"""` : `c${i}`;
+    lines.push(`${second(i)},${i},${cmd}`);
+    expected.push(cmd.startsWith('"quoted') ? 'quoted, "fine"' : cmd);
+  }
+  const file = path.join(dir, "stray.csv");
+  fs.writeFileSync(file, lines.join("\n") + "\n");
+  assert.throws(() => pl.readCSV(file), /malformed/, "polars alone fails the file");
+  const df = readCsvFile(file, { inferSchemaLength: 500 });
+  assert.equal(df.height, 40_000);
+  assert.deepEqual(df.getColumn("CommandLine").toArray(), expected);
+  assert.deepEqual(df.getColumn("id").toArray().map(Number), expected.map((_, i) => i));
+  assert.equal(df.getColumn("TimeGenerated").dtype.variant, "Datetime");
+  const broken = path.join(dir, "open.csv");
+  fs.writeFileSync(broken, 'a,b\n1,x"\n2,"\n3,v\n');
+  assert.throws(() => readDataFile(broken), /open\.csv: cannot read as CSV/);
 });

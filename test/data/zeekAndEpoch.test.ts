@@ -118,6 +118,29 @@ test("CSV: a value after the sampled rows that breaks a column's type makes that
   assert.equal(iso(t.toArray()[120]), "2026-11-01T11:00:00.000Z");
 });
 
+test("CSV: several columns broken after the sample are text, each with its values as written; columns that still read keep their types and values", () => {
+  const rows = ["TimeGenerated,Count,Ratio,Flag,Port,Score,Ok,Empty"];
+  for (let i = 0; i < 120; i += 1) rows.push(`2026-11-01T10:00:${String(i % 60).padStart(2, "0")}Z,${i},${i / 4},${i % 2 ? "True" : "false"},${1000 + i},${-i / 8},${i % 3 ? "TRUE" : "False"},${i % 5 ? "" : i}`);
+  // Three columns broken, each in a different late row; the others hold late values of their own type (and empty ones).
+  rows.push("2026-11-01T11:00:00Z,n/a,1.5,true,2000,-0.5,true,");
+  rows.push("2026-11-01T11:00:01Z,7,NaN-ish,false,2001,1e3,false,9");
+  rows.push("2026-11-01T11:00:02Z,8,2.25,maybe,,,,");
+  const dir = tempTree({ "late3.csv": rows.join("\n") + "\n" });
+  const df = readDataFile(path.join(dir, "late3.csv"), { inferSchemaLength: 50 });
+  assert.equal(df.height, 123);
+  const types = Object.fromEntries(df.columns.map((c) => [c, df.getColumn(c).dtype.variant]));
+  assert.deepEqual(types, { TimeGenerated: "Datetime", Count: "String", Ratio: "String", Flag: "String", Port: "Int64", Score: "Float64", Ok: "Bool", Empty: "Int64" });
+  const tail = (c: string) => df.getColumn(c).toArray().slice(118);
+  assert.deepEqual(tail("Count"), ["118", "119", "n/a", "7", "8"]);
+  assert.deepEqual(tail("Ratio"), ["29.5", "29.75", "1.5", "NaN-ish", "2.25"]);
+  assert.deepEqual(tail("Flag"), ["false", "True", "true", "false", "maybe"]);
+  assert.deepEqual(tail("Port").map((v) => (v === null ? null : Number(v))), [1118, 1119, 2000, 2001, null]);
+  assert.deepEqual(tail("Score"), [-14.75, -14.875, -0.5, 1000, null]);
+  assert.deepEqual(tail("Ok"), [true, true, true, false, null]);
+  assert.deepEqual(tail("Empty").map((v) => (v === null ? null : Number(v))), [null, null, null, 9, null]);
+  assert.equal(df.getColumn("Ok").toArray()[0], false);
+});
+
 test("CSV: a time column whose later rows use another format is parsed by the full parser; one not all times stays text", () => {
   const rows = ["TimeGenerated,When,id"];
   for (let i = 0; i < 80; i += 1) rows.push(`2026-11-01 10:00:${String(i % 60).padStart(2, "0")},2026-11-01 09:00,${i}`);

@@ -1,0 +1,218 @@
+/**
+ * Passes over a CSV file's raw text for what polars' reader does not do the
+ * way pandas (MSTICPy) does: find blank lines (polars makes each a row of
+ * nulls) and quote values that hold a stray quote (polars fails the whole
+ * file on `x"y`). Both read the file in 1 MiB blocks through one buffer and
+ * follow quoting as polars does: a quote opens a value only at a field's
+ * start, and `""` inside a quoted value is a quote.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+/** Bytes read at a time (one buffer, reused: fresh pages cost more than the scan on small VMs). */
+const SCAN_CHUNK = 1 << 20;
+
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+
+/**
+ * The rows (0-based, after the header and `skipRows` lines) that are blank
+ * lines of the file: a line with nothing (or only `\r`) outside a quoted
+ * value. A quote opens a value only at a field's start, as polars reads it.
+ * Lines are found with `indexOf` and only lines with a quote are walked
+ * byte by byte.
+ */
+export function blankLineRows(file: string, sep: string, skipRows: number, height: number): number[] {
+  const SEP = sep.charCodeAt(0);
+  const rows: number[] = [];
+  const fd = fs.openSync(file, "r");
+  try {
+    const buf = Buffer.allocUnsafe(SCAN_CHUNK);
+    // State across chunks: inside a quoted value; just after a closing quote (`""` is a quote inside); at a field's start; the current line's bytes other than \r.
+    let quoted = false;
+    let closed = false;
+    let fieldStart = true;
+    let lineBytes = 0;
+    let record = -1 - skipRows;
+    for (let offset = 0; ; ) {
+      const n = fs.readSync(fd, buf, 0, SCAN_CHUNK, offset);
+      if (n === 0) break;
+      offset += n;
+      // The bytes read (past them, the buffer holds the last chunk's).
+      const bytes = n === buf.length ? buf : buf.subarray(0, n);
+      let nextQuote = bytes.indexOf(QUOTE, 0);
+      for (let pos = 0; pos < n; ) {
+        let end = bytes.indexOf(LF, pos);
+        if (end < 0) end = n;
+        if (nextQuote >= 0 && nextQuote < pos) nextQuote = bytes.indexOf(QUOTE, pos);
+        if (!quoted && (nextQuote < 0 || nextQuote >= end)) {
+          // No quote on this stretch: only its length and last byte matter.
+          if (end > pos) {
+            lineBytes += end - pos - (buf[end - 1] === CR ? 1 : 0);
+            fieldStart = buf[end - 1] === SEP;
+            closed = false;
+          }
+        } else {
+          for (let i = pos; i < end; i += 1) {
+            const b = buf[i];
+            if (b !== CR) lineBytes += 1;
+            if (quoted) {
+              if (b === QUOTE) {
+                quoted = false;
+                closed = true;
+              }
+              continue;
+            }
+            if (b === QUOTE && (fieldStart || closed)) quoted = true;
+            closed = false;
+            fieldStart = b === SEP;
+          }
+        }
+        if (end === n) break;
+        // A newline: the end of a record unless inside quotes.
+        if (quoted) {
+          lineBytes += 1;
+        } else {
+          const row = record;
+          if (lineBytes === 0 && row >= 0 && row < height) rows.push(row);
+          record += 1;
+          lineBytes = 0;
+          fieldStart = true;
+          closed = false;
+        }
+        pos = end + 1;
+      }
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return rows;
+}
+
+/** A rewritten copy of a CSV file, and how to remove it. */
+export interface CsvCopy {
+  file: string;
+  /** Values with a stray quote that were quoted. */
+  quoted: number;
+  remove(): void;
+}
+
+/**
+ * A copy of the file in which every unquoted value holding a quote (`x"y`,
+ * `say "hi"` written by tools that do not escape) is quoted, its quotes
+ * doubled: polars then reads each as written, as pandas does; without it
+ * polars fails the whole file. Undefined when the file has no such value.
+ * The copy is private to this user (a new directory of mode 0700), in the
+ * system's temporary directory; the caller removes it.
+ */
+export function quoteStrayQuotes(file: string, sep: string): CsvCopy | undefined {
+  const SEP = sep.charCodeAt(0);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-csv-"));
+  const copy = path.join(dir, path.basename(file));
+  const remove = () => fs.rmSync(dir, { recursive: true, force: true });
+  const input = fs.openSync(file, "r");
+  let output: number | undefined;
+  try {
+    output = fs.openSync(copy, "w", 0o600);
+    const inBuf = Buffer.allocUnsafe(SCAN_CHUNK);
+    const outBuf = Buffer.allocUnsafe(2 * SCAN_CHUNK);
+    let o = 0;
+    const emit = (b: number) => {
+      if (o === outBuf.length) flush();
+      outBuf[o++] = b;
+    };
+    const flush = () => {
+      fs.writeSync(output as number, outBuf, 0, o);
+      o = 0;
+    };
+    const write = (from: Buffer, start: number, end: number) => {
+      if (o + end - start > outBuf.length) flush();
+      if (end - start > outBuf.length) fs.writeSync(output as number, from, start, end - start);
+      else o += from.copy(outBuf, o, start, end);
+    };
+    // An unquoted value is held until its end: it is written quoted if it held a quote.
+    let field = Buffer.allocUnsafe(4096);
+    let f = 0;
+    let stray = false;
+    let quoted = 0;
+    const endField = (lineEnd: boolean) => {
+      // A CR before the line's LF stays outside the quotes.
+      const cr = lineEnd && f > 0 && field[f - 1] === CR ? 1 : 0;
+      if (stray) {
+        quoted += 1;
+        emit(QUOTE);
+        for (let i = 0; i < f - cr; i += 1) {
+          if (field[i] === QUOTE) emit(QUOTE);
+          emit(field[i]);
+        }
+        emit(QUOTE);
+        if (cr) emit(CR);
+      } else {
+        write(field, 0, f);
+      }
+      f = 0;
+      stray = false;
+    };
+    // 0 at a field's start, 1 in an unquoted value, 2 in a quoted one, 3 just after a quote that may close it, 4 after a closed quote's value (kept as written).
+    let state = 0;
+    let lineStart = true;
+    for (let pos = 0; ; ) {
+      const n = fs.readSync(input, inBuf, 0, SCAN_CHUNK, pos);
+      if (n === 0) break;
+      pos += n;
+      const bytes = n === inBuf.length ? inBuf : inBuf.subarray(0, n);
+      let nextQuote = bytes.indexOf(QUOTE, 0);
+      for (let i = 0; i < n; ) {
+        if (lineStart) {
+          // A whole line without a quote is copied as it is (most lines).
+          if (nextQuote >= 0 && nextQuote < i) nextQuote = bytes.indexOf(QUOTE, i);
+          const end = bytes.indexOf(LF, i);
+          if (end >= 0 && (nextQuote < 0 || nextQuote > end)) {
+            write(bytes, i, end + 1);
+            i = end + 1;
+            continue;
+          }
+        }
+        const b = bytes[i++];
+        if (state === 1) {
+          if (b === SEP || b === LF) {
+            endField(b === LF);
+            emit(b);
+            state = 0;
+          } else {
+            if (f === field.length) field = Buffer.concat([field, Buffer.allocUnsafe(field.length)]);
+            field[f++] = b;
+            if (b === QUOTE) stray = true;
+          }
+        } else if (state === 0 && b !== QUOTE && b !== SEP && b !== LF) {
+          field[0] = b;
+          f = 1;
+          state = 1;
+        } else {
+          emit(b);
+          const ends = b === SEP || b === LF;
+          if (state === 0) state = b === QUOTE ? 2 : 0;
+          else if (state === 2) state = b === QUOTE ? 3 : 2;
+          else if (state === 3) state = b === QUOTE ? 2 : ends ? 0 : 4;
+          else state = ends ? 0 : 4;
+        }
+        lineStart = state === 0 && b === LF;
+      }
+    }
+    if (state === 1) endField(true);
+    flush();
+    if (!quoted) {
+      remove();
+      return undefined;
+    }
+    return { file: copy, quoted, remove };
+  } catch (err) {
+    remove();
+    throw err;
+  } finally {
+    fs.closeSync(input);
+    if (output !== undefined) fs.closeSync(output);
+  }
+}
