@@ -13,6 +13,14 @@
  *   has that file name, case-insensitively. *Only on the same host (MSTICPy
  *   ignores the host). A process is never its own parent; a null parent id
  *   makes a root (no invented parent).
+ * - *Where the events carry process GUIDs (schema `processGuid` and
+ *   `parentGuid`: Sysmon `ProcessGuid`, ECS `process.entity_id`, OCSF
+ *   `process.uid`, both columns in the data), a child naming a parent GUID
+ *   (not empty, not all zeros) has for parent the process of its host with
+ *   that GUID, whatever the ids and times say (the latest holder at or before
+ *   it when a GUID repeats, else the first). When no process has it, the
+ *   inferred parent is one per host and GUID. Rows without a parent GUID
+ *   keep the id and time rules; a data set may mix both.
  * - Where the events record the parent's start time (MDE
  *   `InitiatingProcessCreationTime`), the parent must also have started then
  *   (within `creationTimeToleranceMs`, default 1 ms): never a process that
@@ -26,7 +34,9 @@
  *   from the child's columns: image, id, command line, start time, account,
  *   folder…, and linked further up through the grandparent columns
  *   (`InitiatingProcessParent*`) to a process of the data, another rebuilt
- *   parent, or a rebuilt grandparent. `IsInferred` marks them all.
+ *   parent, or a rebuilt grandparent. `IsInferred` marks them all. *Its id
+ *   reads like the children's parent id: 420, not "420.0", from a float
+ *   column (a CSV integer column with a null) whose values are all whole.
  * - *A missing (null) parent image is treated like an empty one, "unknown"
  *   (MSTICPy turns "" into "unknown" but keeps null, which gives a null key and
  *   an orphaned child).

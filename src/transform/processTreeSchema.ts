@@ -84,6 +84,22 @@ export interface ProcSchema {
   processPath?: string;
   /** Unit of time columns that hold numbers (epoch times, OCSF's `time` in ms). Default: numbers are not times. */
   numericTimeUnit?: "s" | "ms" | "us" | "ns";
+  /**
+   * Unique id of the new process, when the events carry one (Sysmon
+   * `ProcessGuid`, ECS `process.entity_id`, OCSF `process.uid`). With
+   * {@link parentGuid}, it links processes whatever PID reuse says.
+   */
+  processGuid?: string;
+  /**
+   * Unique id of the parent as the child's event names it (Sysmon
+   * `ParentProcessGuid`, ECS `process.parent.entity_id`, OCSF
+   * `process.parent_process.uid`). Where it is set (not empty, not an
+   * all-zero GUID) and both columns are in the data, the parent is the
+   * process of the same host with that {@link processGuid}, whatever the
+   * ids and times say; when none has it, the inferred parent is one per
+   * GUID. Rows without it are matched by id and time.
+   */
+  parentGuid?: string;
 }
 
 /** Windows security event 4688 (Microsoft Sentinel `SecurityEvent`): the lab's own column names. */
@@ -256,8 +272,11 @@ export const SYSMON_PROCESS_CREATE_SCHEMA: ProcSchema = {
   eventIdIdentifier: 1,
   hostName: "Computer",
   parentCmdLine: "ParentCommandLine",
+  processGuid: "ProcessGuid",
+  parentGuid: "ParentProcessGuid",
   parentColumns: { User: "ParentUser", ProcessGuid: "ParentProcessGuid" },
-  markers: ["ProcessGuid", "ParentProcessGuid", "Hashes", "IntegrityLevel", "CurrentDirectory", "LogonGuid", "RuleName"],
+  // The GUID columns count as schema columns now, no longer as markers: inference scores them once, as before.
+  markers: ["Hashes", "IntegrityLevel", "CurrentDirectory", "LogonGuid", "RuleName"],
 };
 
 /** Elastic Common Schema process events (`event.category: process`), fields as dotted column names. */
@@ -279,8 +298,10 @@ export const ECS_PROCESS_SCHEMA: ProcSchema = {
   processCreationTime: "process.start",
   parentCreationTime: "process.parent.start",
   parentCmdLine: "process.parent.command_line",
+  processGuid: "process.entity_id",
+  parentGuid: "process.parent.entity_id",
   parentColumns: { "process.name": "process.parent.name", "process.entity_id": "process.parent.entity_id", "process.args": "process.parent.args" },
-  markers: ["event.category", "event.kind", "event.action", "ecs.version", "agent.type", "process.name", "process.parent.name", "process.entity_id"],
+  markers: ["event.category", "event.kind", "event.action", "ecs.version", "agent.type", "process.name", "process.parent.name"],
 };
 
 /** OCSF Process Activity (class 1007), flattened with dotted names; Launch events (`type_uid` 100701). */
@@ -306,6 +327,8 @@ export const OCSF_PROCESS_SCHEMA: ProcSchema = {
   grandparentId: "process.parent_process.parent_process.pid",
   grandparentName: "process.parent_process.parent_process.file.path",
   grandparentCreationTime: "process.parent_process.parent_process.created_time",
+  processGuid: "process.uid",
+  parentGuid: "process.parent_process.uid",
   parentColumns: { "process.name": "process.parent_process.name", "process.uid": "process.parent_process.uid", "process.user.name": "process.parent_process.user.name" },
   markers: ["class_uid", "category_uid", "activity_id", "activity_name", "severity_id", "metadata.version", "metadata.product.name", "process.name"],
   numericTimeUnit: "ms",
@@ -350,6 +373,8 @@ const COLUMN_FIELDS = [
   "grandparentName",
   "grandparentCreationTime",
   "processPath",
+  "processGuid",
+  "parentGuid",
 ] as const satisfies readonly (keyof ProcSchema)[];
 
 /** The fields of a schema that name a column. */

@@ -429,6 +429,15 @@ export interface ProcessKeys {
   parentCode: Uint32Array;
   /** The parent's start time as the event records it, in µs (NaN when not recorded); only for schemas with `parentCreationTime`. */
   parentTime?: Float64Array;
+  /**
+   * Code of each event's own (host, process GUID), 0 when it has none; only
+   * when the schema's `processGuid` and `parentGuid` columns are both in the data.
+   */
+  guidCode?: Uint32Array;
+  /** Code of the (host, parent GUID) it names, in the numbering of {@link guidCode}; 0 when none (or its own: never its own parent). */
+  parentGuidCode?: Uint32Array;
+  /** GUID codes are below this. */
+  guidCodeCount?: number;
   /** Code of the grandparent it names (0: none); only for schemas with `grandparentId`. */
   grandparentCode?: Uint32Array;
   /** The grandparent's start time (NaN when not recorded); only for schemas with `grandparentCreationTime`. */
@@ -548,6 +557,7 @@ export function processKeys({ events, schema }: ProcessEvents): ProcessKeys {
   const nullCode = pl.lit(NULL_CODE).cast(pl.UInt32);
   const imageColumns = [schema.processName, ...(byImage ? [schema.parentName as string] : []), ...(byImage && gpid && hasColumn(events, schema.grandparentName) ? [schema.grandparentName] : [])];
   const idExprs = [idText(events, schema.processId), idText(events, schema.parentId), ...(gpid ? [gpid] : [])];
+  const guided = hasColumn(events, schema.processGuid) && hasColumn(events, schema.parentGuid);
   // One pass: every code and time as numbers.
   const work = events.select(
     startMicros(events, schema).cast(pl.Float64).fillNull(pl.lit(-Infinity)).alias("t"),
@@ -556,6 +566,7 @@ export function processKeys({ events, schema }: ProcessEvents): ProcessKeys {
     ...imageColumns.map((c, k) => categoryCode(text(c), nullCode).alias(`m${k}`)),
     ...(timed ? [columnMicros(events, schema.parentCreationTime).cast(pl.Float64).fillNull(pl.lit(NaN)).alias("pt")] : []),
     ...(gpTimed ? [columnMicros(events, schema.grandparentCreationTime).cast(pl.Float64).fillNull(pl.lit(NaN)).alias("gpt")] : []),
+    ...(guided ? [categoryCode(guidText(text(schema.processGuid as string)), nullCode).alias("g0"), categoryCode(guidText(text(schema.parentGuid as string)), nullCode).alias("g1")] : []),
   );
   const u32 = (c: string): Uint32Array => work.getColumn(c).toTypedArray() as Uint32Array;
   const f64 = (c: string): Float64Array => work.getColumn(c).toTypedArray() as Float64Array;
@@ -633,10 +644,50 @@ export function processKeys({ events, schema }: ProcessEvents): ProcessKeys {
     code: codes[0],
     parentCode: codes[1],
     ...(timed ? { parentTime: f64("pt") } : {}),
+    ...(guided ? guidCodes(u32("g0"), u32("g1"), hosts, hostCount) : {}),
     ...(gpid ? { grandparentCode: codes[2] } : {}),
     ...(gpTimed ? { grandparentTime: f64("gpt") } : {}),
     codeCount,
   };
+}
+
+/**
+ * A GUID column's text, null when unset: empty, or all zeros (Sysmon writes
+ * `{00000000-0000-0000-0000-000000000000}` for a parent it did not see;
+ * taken as a GUID, it would make every such parent one process).
+ */
+function guidText(text: pl.Expr): pl.Expr {
+  return pl.when(text.str.contains("^[\\s{(]*[0-]*[\\s})]*$").not()).then(text).otherwise(pl.lit(null).cast(pl.Utf8));
+}
+
+/**
+ * Codes of (host, GUID) for the events' own and parent GUIDs, in one dense
+ * numbering (0: none). `own` and `parent` are global category codes
+ * (NULL_CODE: none), renumbered in place; `hosts` are dense host codes
+ * (0 none, else 1..hostCount).
+ * A parent GUID equal to the event's own is dropped (never its own parent).
+ */
+function guidCodes(own: Uint32Array, parent: Uint32Array, hosts: Uint32Array, hostCount: number): Pick<ProcessKeys, "guidCode" | "parentGuidCode" | "guidCodeCount"> {
+  const n = own.length;
+  const guidCount = densify([own, parent]).count + 1;
+  // (host - 1) · guids + guid indexes an array when that stays small (one host, or few); else renumbered densely.
+  const dense = hostCount * guidCount <= Math.max(8 * n, 1 << 22);
+  const renumber = dense ? undefined : new Map<number, number>();
+  const code = (h: number, g: number): number => {
+    if (g === 0) return 0;
+    const c = (Math.max(h, 1) - 1) * guidCount + g;
+    if (!renumber) return c;
+    let d = renumber.get(c);
+    if (d === undefined) renumber.set(c, (d = renumber.size + 1));
+    return d;
+  };
+  const guidCode = new Uint32Array(n);
+  const parentGuidCode = new Uint32Array(n);
+  for (let i = 0; i < n; i += 1) {
+    guidCode[i] = code(hosts[i], own[i]);
+    parentGuidCode[i] = own[i] === parent[i] ? 0 : code(hosts[i], parent[i]);
+  }
+  return { guidCode, parentGuidCode, guidCodeCount: renumber ? renumber.size + 1 : hostCount * guidCount + 1 };
 }
 
 /** Events in time order (`t`, ties in row order, -Infinity first): the rows themselves when already in order, as logs usually are. */
@@ -719,12 +770,26 @@ export interface MatchParentsOptions {
  * ties going to the later row (pandas merge_asof). With one (`parentTime`
  * finite), it is the latest such node that started within the tolerance of
  * that time: never one that started after it, nor an earlier process that
- * held the same id. Never the node itself. Returns per node the parent's
- * index, {@link NO_PARENT_ID} or {@link PARENT_NOT_FOUND}.
+ * held the same id. Never the node itself. A node naming a parent GUID
+ * (`parentGuidCode` not 0) is matched by it instead: the latest node with
+ * that GUID at or before its time, else the first after it, else
+ * {@link PARENT_NOT_FOUND}. Returns per node the parent's index,
+ * {@link NO_PARENT_ID} or {@link PARENT_NOT_FOUND}.
  */
 export function matchParents(
-  { time, order, code, parentCode, codeCount, parentTime }: Pick<ProcessKeys, "time" | "order" | "code" | "parentCode" | "codeCount" | "parentTime">,
+  keys: Pick<ProcessKeys, "time" | "order" | "code" | "parentCode" | "codeCount" | "parentTime" | "guidCode" | "parentGuidCode" | "guidCodeCount">,
   options: MatchParentsOptions = {},
+): Int32Array {
+  const parent = matchByCode(keys, options);
+  const { guidCode, parentGuidCode, guidCodeCount } = keys;
+  if (guidCode && parentGuidCode && guidCodeCount) matchByGuid(keys, guidCode, parentGuidCode, guidCodeCount, parent, options.queries);
+  return parent;
+}
+
+/** {@link matchParents} by (host, id, image) and time. */
+function matchByCode(
+  { time, order, code, parentCode, codeCount, parentTime }: Pick<ProcessKeys, "time" | "order" | "code" | "parentCode" | "codeCount" | "parentTime">,
+  options: MatchParentsOptions,
 ): Int32Array {
   const n = order.length;
   const tolerance = (options.toleranceMs ?? CREATION_TIME_TOLERANCE_MS) * 1000;
@@ -763,6 +828,44 @@ export function matchParents(
   return parent;
 }
 
+/**
+ * {@link matchParents} by GUID, over `parent` in place for the nodes naming a
+ * parent GUID: a GUID names one process, so the holder before the child is
+ * only preferred when a GUID repeats (an event exported twice, GUIDs made
+ * from ids); a holder that started later (clocks apart) still wins over ids.
+ */
+function matchByGuid(
+  { time, order }: Pick<ProcessKeys, "time" | "order">,
+  guidCode: Uint32Array,
+  parentGuidCode: Uint32Array,
+  guidCodeCount: number,
+  parent: Int32Array,
+  queries: ArrayLike<number> | undefined,
+): void {
+  const n = order.length;
+  const asked = queries ? new Uint8Array(n) : undefined;
+  if (queries && asked) for (let k = 0; k < queries.length; k += 1) asked[queries[k]] = 1;
+  const first = new Int32Array(guidCodeCount).fill(-1);
+  for (let k = 0; k < n; k += 1) {
+    const j = order[k];
+    if (guidCode[j] !== 0 && first[guidCode[j]] < 0) first[guidCode[j]] = j;
+  }
+  const latest = new Int32Array(guidCodeCount).fill(-1);
+  let r = 0;
+  for (let k = 0; k < n; k += 1) {
+    const i = order[k];
+    const c = parentGuidCode[i];
+    if (c === 0 || (asked && !asked[i])) continue;
+    for (; r < n && time[order[r]] <= time[i]; r += 1) {
+      const j = order[r];
+      if (guidCode[j] !== 0) latest[guidCode[j]] = j;
+    }
+    // Never itself: its own GUID is never its parent GUID (processKeys drops those), so neither holder is it.
+    const p = latest[c] >= 0 ? latest[c] : first[c];
+    parent[i] = p >= 0 ? p : PARENT_NOT_FOUND;
+  }
+}
+
 // ---------------------------------------------------------------- inferred
 
 /** Parent links of all nodes: events, then one inferred parent per missing parent. */
@@ -776,9 +879,10 @@ export interface NodeLinks {
 /**
  * Inferred step: one inferred parent (node n, n+1, … in the time order of
  * their first child) per parent code not found, and per recorded parent start
- * time where the events record it (PIDs are reused), shared by its children.
+ * time where the events record it (PIDs are reused), shared by its children;
+ * children naming a parent GUID share one per (host, GUID) instead.
  */
-export function inferParents(matched: Int32Array, { parentCode, order, parentTime }: Pick<ProcessKeys, "parentCode" | "order" | "parentTime">): NodeLinks {
+export function inferParents(matched: Int32Array, { parentCode, order, parentTime, parentGuidCode }: Pick<ProcessKeys, "parentCode" | "order" | "parentTime" | "parentGuidCode">): NodeLinks {
   const n = matched.length;
   const inferredOf = new Map<string | number, number>();
   const inferredChild: number[] = [];
@@ -786,7 +890,9 @@ export function inferParents(matched: Int32Array, { parentCode, order, parentTim
   for (let k = 0; k < n; k += 1) {
     const i = order[k];
     if (matched[i] !== PARENT_NOT_FOUND) continue;
-    const group = parentTime && Number.isFinite(parentTime[i]) ? `${parentCode[i]}@${parentTime[i]}` : parentCode[i];
+    // GUID groups as negative numbers: apart from the (positive) parent codes.
+    const guid = parentGuidCode ? parentGuidCode[i] : 0;
+    const group = guid !== 0 ? -guid : parentTime && Number.isFinite(parentTime[i]) ? `${parentCode[i]}@${parentTime[i]}` : parentCode[i];
     let node = inferredOf.get(group);
     if (node === undefined) {
       node = n + inferredChild.length;
@@ -856,7 +962,15 @@ export function inferredRows({ events, schema }: ProcessEvents, inferredChild: U
   const value = (source: Source, dtype: DataType): pl.Expr => {
     if (!source) return pl.lit(null).cast(dtype);
     if ("expr" in source) return source.expr().cast(dtype);
-    return dtypeOf(events, source.column).equals(dtype) ? pl.col(source.column) : pl.col(source.column).cast(dtype);
+    const from = dtypeOf(events, source.column);
+    if (from.equals(dtype)) return pl.col(source.column);
+    // A float id column (a CSV integer column with a null) into a text one: 420, not "420.0", as the children's keys read it.
+    if (isTextType(dtype) && from.variant.startsWith("Float") && integral(source.column)) return pl.col(source.column).cast(pl.Int64).cast(dtype);
+    return pl.col(source.column).cast(dtype);
+  };
+  const integral = (column: string): boolean => {
+    const v = pl.col(column);
+    return events.select(v.isNull().or(v.eq(v.floor())).all().alias("ok")).row(0)[0] === true;
   };
   const isTwo = anyTwo ? pl.col(LEVEL).eq(2) : undefined;
   const rows = children.select(
