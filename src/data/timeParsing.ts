@@ -57,6 +57,11 @@ export interface TimeParseResult {
   failures: number;
   /** Up to five values that did not parse, for error messages. */
   examples: string[];
+  /**
+   * When some values did not parse: those that did, null elsewhere (for
+   * times that only label rows). Undefined when no sampled value is a time.
+   */
+  partial?: pl.Series;
 }
 
 const ALL_FORMATS: readonly string[] = [...TIME_FORMATS, ...DATE_FORMATS];
@@ -356,8 +361,7 @@ export function parseTimeSeries(column: pl.Series): TimeParseResult {
     return out;
   };
   const unit = textTimeUnit(trimmed);
-  let parsed = parseIn(unit);
-  if (failures(parsed) === 0) parsed = withoutNsWrap(trimmed, parsed, unit, () => parseIn("us"));
+  const parsed = withoutNsWrap(trimmed, parseIn(unit), unit, () => parseIn("us"));
   const failed = failures(parsed);
   if (failed > 0) {
     const bad = pl
@@ -368,6 +372,7 @@ export function parseTimeSeries(column: pl.Series): TimeParseResult {
       parsed: false,
       failures: failed,
       examples: (bad.getColumn("raw").head(5).toArray() as string[]).map(String),
+      partial: parsed.rename(column.name),
     };
   }
   return { series: parsed.rename(column.name), parsed: true, failures: 0, examples: [] };
@@ -422,12 +427,23 @@ function isoDate(text: string): Date | undefined {
   const m = ISO_TIME.exec(text);
   if (!m) return undefined;
   const [, y, mo, d, h = "00", mi = "00", s = "00", frac = "", zone = "Z"] = m;
+  // Date() rolls 2026-02-30 and 24:00 over (with an offset, past any check of the UTC day): the fields are checked
+  // first, and what does not exist is left to the full parser, which rejects it (second 60, chrono's leap second, too).
+  if (!realDateTime(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s))) return undefined;
   const ms = (frac + "000").slice(0, 3);
   const offset = zone === "Z" ? "Z" : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone;
   const date = new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}.${ms}${offset}`);
-  // Date() rolls 2026-02-30 over to March: a date that does not exist is left to the full parser, which rejects it.
-  if (Number.isNaN(date.getTime()) || (offset === "Z" && date.getUTCDate() !== Number(d))) return undefined;
-  return date;
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/** Days of each month in a common year. */
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** True when the fields name a day of the (proleptic Gregorian) calendar and a time of day, 00:00:00–23:59:59. */
+function realDateTime(year: number, month: number, day: number, hour: number, minute: number, second: number): boolean {
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : MONTH_DAYS[month - 1]);
 }
 
 /**

@@ -72,6 +72,28 @@ function decompressCapped(data: Uint8Array, make: (ondata: (chunk: Uint8Array) =
   return { bytes: concat(chunks, total), note };
 }
 
+/** CRC-32 table for runtimes without `zlib.crc32` (Node before 20.15 and 22.2). */
+let crcTable: Uint32Array | undefined;
+
+/** The CRC-32 (zip's and gzip's) of `bytes`: zlib's native one where Node has it. */
+function crc32(bytes: Uint8Array): number {
+  const native = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
+  if (native) return native(bytes) >>> 0;
+  if (!crcTable) {
+    crcTable = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c >>> 0;
+    }
+  }
+  let crc = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) crc = crcTable[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+const hex32 = (n: number) => `0x${n.toString(16).padStart(8, "0")}`;
+
 function concat(chunks: Uint8Array[], total: number): Uint8Array {
   if (chunks.length === 1) return chunks[0];
   const out = new Uint8Array(total);
@@ -140,10 +162,73 @@ export function gunzipWhole(bytes: Uint8Array, cap: number): Uint8Array | undefi
   }
 }
 
+/** Where a member of a multi-member gzip starts: in the input, and in the output decoded so far. */
+interface GzipMemberStart {
+  input: number;
+  output: number;
+}
+
+/**
+ * The streaming decoder over a gzip file (what {@link gunzipWhole} declines),
+ * with each member's CRC-32 and length checked against its trailer: fflate
+ * checks neither, and reads some damaged streams zlib rejects, so a changed
+ * payload or trailer byte decoded without a word.
+ */
+function gunzipStreaming(bytes: Uint8Array, cap: number, limitName: string): Capped {
+  const starts: GzipMemberStart[] = [{ input: 0, output: 0 }];
+  let produced = 0;
+  const out = decompressCapped(
+    bytes,
+    (ondata) => {
+      const gunzip = new Gunzip((chunk) => {
+        produced += chunk.length;
+        ondata(chunk);
+      });
+      // Called before the next member's first byte is decoded: what came out so far belongs to the members before it.
+      gunzip.onmember = (offset) => starts.push({ input: offset, output: produced });
+      return gunzip;
+    },
+    cap,
+    limitName,
+  );
+  // A note already says more (a limit cut the output: nothing to check it against; or the stream broke).
+  if (out.note) return out;
+  const damage = gzipTrailerDamage(bytes, out.bytes, starts);
+  return damage ? { bytes: out.bytes, note: damage } : out;
+}
+
+/** Bytes after the last gzip member that fflate's decoder ignores without an error (fewer than a header's 4). */
+const IGNORED_TAIL = 3;
+
+/**
+ * The note for the first member whose trailer does not match the bytes decoded
+ * for it, or for bytes after the last member that the decoder ignored; undefined when all is well.
+ */
+function gzipTrailerDamage(input: Uint8Array, output: Uint8Array, starts: readonly GzipMemberStart[]): string | undefined {
+  for (let k = 0; k < starts.length; k++) {
+    const last = k === starts.length - 1;
+    const decoded = output.subarray(starts[k].output, last ? output.length : starts[k + 1].output);
+    const crc = crc32(decoded);
+    const size = decoded.length % 2 ** 32;
+    const which = starts.length > 1 ? ` (member ${k + 1} of ${starts.length})` : "";
+    // The trailer ends where the next member starts; the last one ends the input, or a few ignored bytes before it.
+    const ends = last ? Array.from({ length: IGNORED_TAIL + 1 }, (_, j) => input.length - j) : [starts[k + 1].input];
+    const matching = ends.findIndex((end) => end - 8 >= starts[k].input && u32(input, end - 8) === crc && u32(input, end - 4) === size);
+    if (matching === 0) continue;
+    if (matching > 0) return `corrupt data: ${matching} byte${matching > 1 ? "s" : ""} after the last member, ignored`;
+    const end = ends[0];
+    if (end - 8 < starts[k].input) return `corrupt data: no trailer${which}`;
+    const stated = { crc: u32(input, end - 8), size: u32(input, end - 4) };
+    if (stated.crc !== crc) return `corrupt data: CRC-32 mismatch${which}: the trailer states ${hex32(stated.crc)}, the bytes decoded have ${hex32(crc)}`;
+    return `corrupt data: length mismatch${which}: the trailer states ${stated.size} bytes, ${size} were decoded`;
+  }
+  return undefined;
+}
+
 function readGzip(bytes: Uint8Array, limits: ArchiveLimits): ArchiveContents {
   const { cap, limitName } = capFor(limits, 0);
   const whole = gunzipWhole(bytes, cap);
-  const out: Capped = whole ? { bytes: whole } : decompressCapped(bytes, (ondata) => new Gunzip((chunk) => ondata(chunk)), cap, limitName);
+  const out: Capped = whole ? { bytes: whole } : gunzipStreaming(bytes, cap, limitName);
   limits.budget.remaining -= out.bytes.length;
   // MSTICPy names the member "gzip_file"; the header's own name is better when present.
   // A cut by a limit is the archive's note too, as for zip and tar (it reaches UnpackResult.limits).
@@ -162,6 +247,8 @@ interface ZipEntry {
   method: number;
   compressedSize: number;
   localOffset: number;
+  /** The CRC-32 of the member's bytes, when the archive states it where it is read (not after the data, flag 8). */
+  crc?: number;
 }
 
 /** Entries from the central directory, or undefined when there is none (a truncated zip). */
@@ -181,6 +268,7 @@ function zipDirectory(b: Uint8Array, maxEntries: number): { entries: ZipEntry[];
         method: u16(b, q + 10),
         compressedSize: u32(b, q + 20),
         localOffset: u32(b, q + 42),
+        crc: u32(b, q + 16),
         name: utf8.decode(b.subarray(q + 46, Math.min(b.length, q + 46 + nameLen))),
       });
       q += 46 + nameLen + u16(b, q + 30) + u16(b, q + 32);
@@ -200,7 +288,8 @@ function zipLocalEntries(b: Uint8Array, maxEntries: number): ZipEntry[] {
     const extraLen = u16(b, p + 28);
     // With flag 8 the size comes after the data: take what is there.
     const size = flags & 8 ? b.length - (p + 30 + nameLen + extraLen) : u32(b, p + 18);
-    entries.push({ flags, method: u16(b, p + 8), compressedSize: size, localOffset: p, name: utf8.decode(b.subarray(p + 30, Math.min(b.length, p + 30 + nameLen))) });
+    const crc = flags & 8 ? undefined : u32(b, p + 14);
+    entries.push({ flags, method: u16(b, p + 8), compressedSize: size, localOffset: p, crc, name: utf8.decode(b.subarray(p + 30, Math.min(b.length, p + 30 + nameLen))) });
     if (flags & 8) break;
     p += 30 + nameLen + extraLen + size;
   }
@@ -238,6 +327,11 @@ function readZip(b: Uint8Array, limits: ArchiveLimits): ArchiveContents {
       member = { name: e.name, bytes: out.bytes, note: out.note };
     } else {
       member = { name: e.name, bytes: data.slice(0, cap), note: `compression method ${e.method} not supported: raw bytes` };
+    }
+    // Inflate checks no CRC-32 (nor does a stored member have another check): a damaged member decoded whole is stated.
+    if (!member.note && e.crc !== undefined && (e.method === 0 || e.method === 8)) {
+      const crc = crc32(member.bytes);
+      if (crc !== e.crc) member.note = `corrupt data: CRC-32 mismatch: the archive states ${hex32(e.crc)}, the bytes read have ${hex32(crc)}`;
     }
     used += member.bytes.length;
     limits.budget.remaining -= member.bytes.length;

@@ -132,16 +132,21 @@ function finishStretch(s: string, tldCount: number, tldStart: number, tldEnd: nu
   out.push(labelStarts[first], tldEnd);
 }
 
-/** Letters, digits and marks of any script, and `_`: characters a host-name label cannot be cut from. */
-const GLUE = /^[\p{L}\p{N}\p{M}_]$/u;
+/**
+ * Letters, digits and marks of any script, and `_`: characters a host-name
+ * label or an address cannot be cut from. Except scripts written without
+ * spaces between words (Han, kana, Thai…) and Hangul, whose particles attach
+ * to the word before: `访问evil.com`, `来自10.0.0.1的`, `10.0.0.1에서` mention them.
+ */
+export const WORD_GLUE = /^(?![\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}\p{scx=Thai}\p{scx=Lao}\p{scx=Khmer}\p{scx=Myanmar}])[\p{L}\p{N}\p{M}_]$/u;
 
-/** True when the character at `i` (UTF-16 index; a surrogate pair read whole) is {@link GLUE}. ASCII letters and digits never reach here. */
+/** True when the character at `i` (UTF-16 index; a surrogate pair read whole) is {@link WORD_GLUE}. ASCII letters and digits never reach here. */
 function gluedAt(s: string, i: number): boolean {
   const c = s.charCodeAt(i);
   if (c === 95) return true;
   if (c < 128) return false;
   const at = c >= 0xdc00 && c <= 0xdfff && i > 0 ? i - 1 : i;
-  return GLUE.test(String.fromCodePoint(s.codePointAt(at) ?? c));
+  return WORD_GLUE.test(String.fromCodePoint(s.codePointAt(at) ?? c));
 }
 
 /**

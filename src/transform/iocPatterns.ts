@@ -16,7 +16,7 @@
  */
 import ipaddr from "ipaddr.js";
 import { refang } from "./defang";
-import { domainsInRun, isHostRunChar, isLabelChar, isValidDomain, scanDomains } from "./domains";
+import { domainsInRun, isHostRunChar, isLabelChar, isValidDomain, scanDomains, WORD_GLUE } from "./domains";
 
 /** The indicator types huntlab knows, in MSTICPy's scan order. */
 export const BUILTIN_IOC_TYPES = [
@@ -83,7 +83,8 @@ const PRIORITY = { ipv4: 0, ipv6: 0, url: 0, email: 1, hash: 1, dns: 2, windows_
 
 // ---------------------------------------------------------------- IP addresses
 
-// Four dotted decimal groups, not inside a longer dotted number (`1.2.3.4.5`, `11.2.3.4` within `211.2.3.4`).
+// Four dotted decimal groups, not inside a longer dotted number (`1.2.3.4.5`, `11.2.3.4` within `211.2.3.4`);
+// a match glued to a word is dropped after (addressGlued): MSTICPy reports `v1.2.3.4` as 1.2.3.4.
 const IPV4 = /(?<![0-9.])([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})(?![0-9]|\.[0-9])/g;
 
 /** 0–255 without leading zeros (`010` is octal to some parsers and a date part to others). */
@@ -100,18 +101,40 @@ export function isIpv4(s: string): boolean {
   return parts.length === 4 && parts.every((p) => /^[0-9]{1,3}$/.test(p) && isOctet(p));
 }
 
+
+/**
+ * True when the character at `i` glues an address to a longer word
+ * ({@link WORD_GLUE}; the rule of domains.ts's `gluedAt`, which cuts a
+ * label glued so, with ASCII letters and digits included: an address has no
+ * letter label to cut). A surrogate pair is read whole; outside the text, false.
+ */
+function addressGluedAt(s: string, i: number): boolean {
+  if (i < 0 || i >= s.length) return false;
+  const c = s.charCodeAt(i);
+  if (c < 128) return isAlphaNum(c) || c === 95;
+  const at = c >= 0xdc00 && c <= 0xdfff && i > 0 ? i - 1 : i;
+  return WORD_GLUE.test(String.fromCodePoint(s.codePointAt(at) ?? c));
+}
+
+/** True when the match s[start, end) is part of a longer word (`v1.2.3.4`, `abc10.0.0.1`, `10.0.0.1abc`). */
+function addressGlued(s: string, start: number, end: number): boolean {
+  return addressGluedAt(s, start - 1) || addressGluedAt(s, end);
+}
+
 function scanIpv4(sink: ScanSink): void {
   const { text } = sink;
   IPV4.lastIndex = 0;
   for (let m = IPV4.exec(text); m; m = IPV4.exec(text)) {
+    if (addressGlued(text, m.index, m.index + m[0].length)) continue;
     if (isOctet(m[1]) && isOctet(m[2]) && isOctet(m[3]) && isOctet(m[4])) sink.add("ipv4", m[0], PRIORITY.ipv4, m.index);
   }
 }
 
 // MSTICPy's shape (2–8 colon-separated hex groups, not touching `:`, `.` or a word
-// character); every candidate is then checked by a real IPv6 parser, so times
-// (`12:34:56`) and MAC addresses are not reported.
-const IPV6 = /(?<![:.\w])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?![:.\w])/gi;
+// character; here a `.` that ends a sentence may follow, as after an IPv4 address,
+// but not one of `::ffff:1.2.3.4`); every candidate is then checked by a real IPv6
+// parser, so times (`12:34:56`) and MAC addresses are not reported.
+const IPV6 = /(?<![:.\w])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?![:\w]|\.\w)/gi;
 
 /** True for an IPv6 address with at least one hex digit (`::` alone is not an indicator). */
 export function isIpv6(s: string): boolean {
@@ -122,7 +145,8 @@ function scanIpv6(sink: ScanSink): void {
   const { text } = sink;
   IPV6.lastIndex = 0;
   for (let m = IPV6.exec(text); m; m = IPV6.exec(text)) {
-    if (isIpv6(m[0])) sink.add("ipv6", m[0], PRIORITY.ipv6, m.index);
+    // The regex keeps ASCII word characters off both ends; this, letters of other scripts (`äfe80::1`).
+    if (isIpv6(m[0]) && !addressGlued(text, m.index, m.index + m[0].length)) sink.add("ipv6", m[0], PRIORITY.ipv6, m.index);
   }
 }
 

@@ -201,3 +201,57 @@ test("parseTimeSeries parses a column named like a frame member (lazy, select, c
     assert.equal((ok.series.toArray()[1] as unknown as Date).toISOString(), "2024-01-02T10:00:33.250Z", name);
   }
 });
+
+/** Every way toDate's fast ISO path and the formats write one date-time: zones (none, Z, offsets), seconds, fractions, `T` or space. */
+function isoForms(date: string, hour: string, minute: string): string[] {
+  const out: string[] = [];
+  for (const sep of ["T", " "]) {
+    for (const time of [`${hour}:${minute}`, `${hour}:${minute}:00`, `${hour}:${minute}:00.250`]) {
+      for (const zone of ["", "Z", "+02:00", "-05:30", "+0200", "+00:00"]) out.push(`${date}${sep}${time}${zone}`);
+    }
+  }
+  return out;
+}
+
+test("toDate rejects dates and times that do not exist in every form, offsets included: no roll-over into the next day or month", () => {
+  const impossible = [
+    ...["2024-02-30", "2023-02-29", "1900-02-29", "2024-04-31", "2024-06-31", "2024-13-01", "2024-00-10", "2024-01-00", "2024-01-32"].flatMap((d) => isoForms(d, "10", "00")),
+    ...isoForms("2024-01-01", "24", "00"),
+    ...isoForms("2024-01-01", "25", "00"),
+    ...isoForms("2024-01-01", "10", "60"),
+    ...["2023-02-29", "2024-02-30", "2024-13-01"],
+  ];
+  for (const text of impossible) {
+    assert.throws(() => toDate(text, "start"), { code: "data/not-a-time", message: new RegExp(`^start: "${text.replace(/[.+]/g, "\\$&")}"`) }, text);
+  }
+});
+
+test("toDate keeps real leap days and every offset form, converted to UTC", () => {
+  const expected: Record<string, string> = { "": "10:00:00", Z: "10:00:00", "+02:00": "08:00:00", "-05:30": "15:30:00", "+0200": "08:00:00", "+00:00": "10:00:00" };
+  for (const date of ["2024-02-29", "2000-02-29", "2023-02-28", "2024-12-31"]) {
+    for (const text of isoForms(date, "10", "00")) {
+      const zone = /(Z|[+-]\d\d:?\d\d)$/.exec(text)?.[1] ?? "";
+      const frac = text.includes(".250") ? ".250" : ".000";
+      assert.equal(toDate(text).toISOString(), `${date}T${expected[zone]}${frac}Z`, text);
+    }
+  }
+  // An offset that crosses midnight lands on the neighbouring day, as it should.
+  assert.equal(toDate("2024-02-29T23:30+02:00").toISOString(), "2024-02-29T21:30:00.000Z");
+  assert.equal(toDate("2024-02-29T23:30-02:00").toISOString(), "2024-03-01T01:30:00.000Z");
+  assert.equal(toDate("2024-03-01T00:30+02:00").toISOString(), "2024-02-29T22:30:00.000Z");
+  assert.equal(toDate("2024-02-29").toISOString(), "2024-02-29T00:00:00.000Z");
+});
+
+test("parseTimeSeries leaves a column with an impossible offset-form date unparsed and counts it, in ms, µs and ns columns", () => {
+  for (const fraction of ["", ".123", ".123456", ".1234567"]) {
+    const good = Array.from({ length: 300 }, (_, k) => `2024-02-${String(1 + (k % 29)).padStart(2, "0")}T10:00:00${fraction}+02:00`);
+    const bad = [`2024-02-30T10:00:00${fraction}+02:00`, `2023-02-29 10:00:00${fraction}-0500`, `2024-01-01T24:00:00${fraction}+01:00`];
+    const r = parseTimeSeries(pl.Series("t", [...good, ...bad]));
+    assert.equal(r.parsed, false, fraction);
+    assert.equal(r.failures, 3, fraction);
+    assert.deepEqual(r.examples, bad, fraction);
+    const ok = parseTimeSeries(pl.Series("t", good));
+    assert.equal(ok.parsed, true, fraction);
+    assert.equal((ok.series.toArray()[28] as unknown as Date).toISOString(), `2024-02-29T08:00:00.${(fraction.slice(1) + "000").slice(0, 3)}Z`, fraction);
+  }
+});

