@@ -2,17 +2,23 @@
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
 import { isTemporalType, isTextType } from "../common/dtypes";
-import { isDataFrame } from "../common/frames";
-import { parseTimeSeries } from "../data/timeParsing";
+import { columnNames, columnOf, frameHeight, isDataFrame } from "../common/frames";
+import { parseTimeSeries, type TimeParseResult } from "../data/timeParsing";
 import { AnalysisError } from "./errors";
 import { analysisMessages as msg } from "./messages";
 
 export { quoteValue } from "./messages";
 
+/*
+ * Column names come from data files: a column called `height`, `columns` or
+ * `getColumn` shadows that member of the frame (see src/common/frames.ts), so
+ * everything here reads frames through the frames.ts helpers only.
+ */
+
 /** Throws unless `df` is a polars DataFrame with at least one row. */
 export function requireFrame(df: unknown, fn: string): asserts df is pl.DataFrame {
   if (!isDataFrame(df)) throw new AnalysisError(msg.notADataFrame(fn, describe(df)));
-  if (df.height === 0) throw new AnalysisError(msg.emptyFrame(fn));
+  if (frameHeight(df) === 0) throw new AnalysisError(msg.emptyFrame(fn));
 }
 
 function describe(value: unknown): string {
@@ -23,21 +29,38 @@ function describe(value: unknown): string {
 
 /** Throws, naming the column and the closest existing names, when `name` is not a column of `df`. */
 export function requireColumn(df: pl.DataFrame, name: string, fn: string, role: string): void {
-  if (typeof name !== "string" || !df.columns.includes(name)) {
-    throw new AnalysisError(msg.columnMissing(fn, role, String(name), df.columns));
+  const names = columnNames(df);
+  if (typeof name !== "string" || !names.includes(name)) {
+    throw new AnalysisError(msg.columnMissing(fn, role, String(name), names));
   }
 }
 
 /** Plain decimal or scientific notation, optional sign, surrounding spaces allowed (no hex, no "Infinity", no thousands separators). */
 const NUMERIC_TEXT = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
 
+/** Options of {@link numericValues}. */
+export interface NumericValuesOptions {
+  /** Booleans as 1/0. Default false (a Boolean column is refused). */
+  booleans?: boolean;
+  /** ±Infinity passes through. Default false: refused, naming the column and the row. */
+  infinite?: boolean;
+  /** Names a row in the not-finite error (e.g. its time); default: the row number only. */
+  rowLabel?: (row: number) => string | undefined;
+}
+
 /**
  * The values of a numeric column, or of a text column holding numbers (the
- * lab's `TotalBytesSent` is text), as JS numbers (booleans as 1/0 when allowed); null or empty cells → null.
- * Throws, naming the column, the row and the value, on anything else.
+ * lab's `TotalBytesSent` is text), as JS numbers (booleans as 1/0 when allowed); null, NaN or empty cells → null.
+ * Throws, naming the column, the row and the value, on anything else, and on
+ * values beyond ±1.8e308 (`"1e400"` reads as Infinity) unless `infinite`.
  */
-export function numericValues(df: pl.DataFrame, name: string, fn: string, options: { booleans?: boolean } = {}): (number | null)[] {
-  const column = df.getColumn(name);
+export function numericValues(df: pl.DataFrame, name: string, fn: string, options: NumericValuesOptions = {}): (number | null)[] {
+  const column = columnOf(df, name);
+  const finite = (v: number, row: number): number => {
+    if (Number.isFinite(v) || options.infinite) return v;
+    const label = options.rowLabel?.(row);
+    throw new AnalysisError(label === undefined ? msg.columnNotFinite(fn, name, v, row) : msg.valueNotFiniteAt(fn, name, v, row, label));
+  };
   const dtype = column.dtype;
   if (isTextType(dtype)) {
     const raw = column.toArray() as unknown as (string | null)[];
@@ -46,7 +69,7 @@ export function numericValues(df: pl.DataFrame, name: string, fn: string, option
       if (!NUMERIC_TEXT.test(text)) {
         throw new AnalysisError(msg.notANumber(fn, name, row, text));
       }
-      return Number(text);
+      return finite(Number(text), row);
     });
   }
   const variant = dtype.variant;
@@ -59,8 +82,7 @@ export function numericValues(df: pl.DataFrame, name: string, fn: string, option
   const values = column.cast(pl.Float64).toArray() as unknown as (number | null)[];
   return values.map((v, row) => {
     if (v === null || Number.isNaN(v)) return null;
-    if (!Number.isFinite(v)) throw new AnalysisError(msg.columnNotFinite(fn, name, v, row));
-    return v;
+    return finite(v, row);
   });
 }
 
@@ -68,23 +90,50 @@ export function numericValues(df: pl.DataFrame, name: string, fn: string, option
 export interface TimeValues {
   ms: (number | null)[];
   timeZone?: string;
+  /** Text cells that did not parse and were read as missing (`lenient` only; else 0). */
+  unparsed: number;
+}
+
+/** Options of {@link timeValues}. */
+export interface TimeValuesOptions {
+  /**
+   * Text cells that do not parse as times are read as missing, as long as
+   * most cells parse (a column of mostly non-times is still refused). Default false:
+   * one bad cell refuses the column. For times that only label rows.
+   */
+  lenient?: boolean;
 }
 
 /** Epoch milliseconds of a Datetime, Date or time-text column. Throws, naming the column, if it is none of these. */
-export function timeValues(df: pl.DataFrame, name: string, fn: string): TimeValues {
-  let column = df.getColumn(name);
+export function timeValues(df: pl.DataFrame, name: string, fn: string, options: TimeValuesOptions = {}): TimeValues {
+  let column = columnOf(df, name);
+  let unparsed = 0;
   if (isTextType(column.dtype)) {
-    const parsed = parseTimeSeries(column);
+    const parsed = options.lenient ? lenientTimes(column) : { ...parseTimeSeries(column), unparsed: 0 };
     if (!parsed.parsed) {
       throw new AnalysisError(msg.timeTextUnparsed(fn, name, parsed.failures, parsed.examples));
     }
     column = parsed.series;
+    unparsed = parsed.unparsed;
   } else if (!isTemporalType(column.dtype)) {
     throw new AnalysisError(msg.timeColumnType(fn, name, String(column.dtype)));
   }
   const timeZone = (column.dtype as unknown as { timeZone?: string }).timeZone || undefined;
   const ms = column.cast(pl.Datetime("ms")).cast(pl.Float64).toArray() as unknown as (number | null)[];
-  return { ms, timeZone };
+  return { ms, timeZone, unparsed };
+}
+
+/**
+ * `parseTimeSeries` (which converts all or nothing), with the cells that are
+ * not times missing. Refused (its answer, naming the first bad values) when
+ * most cells are not times.
+ */
+function lenientTimes(column: pl.Series): TimeParseResult & { unparsed: number } {
+  const first = parseTimeSeries(column);
+  if (first.parsed || !first.partial) return { ...first, unparsed: 0 };
+  const read = first.partial.len() - first.partial.nullCount();
+  if (first.failures > read) return { ...first, unparsed: 0 };
+  return { series: first.partial, parsed: true, failures: 0, examples: [], unparsed: first.failures };
 }
 
 /** The polars dtype of a time column rebuilt from milliseconds. */

@@ -8,6 +8,7 @@ import { AnalysisError } from "./errors";
 import { analysisMessages as msg } from "./messages";
 import { datetimeSeries, numericValues, requireColumn, requireFrame, timeValues } from "./columns";
 import { dbscan, normalizeRows, type FeatureMatrix } from "./dbscan";
+import { columnNames, columnOf, frameHeight, frameOf } from "../common/frames";
 
 /**
  * - `"clean"` (default): a cluster's representative is its earliest event;
@@ -64,12 +65,16 @@ export interface DbclusterResult {
 const FN = "dbclusterEvents";
 export const CLUSTER_COLUMNS = ["Clustered", "ClusterId", "ClusterSize", "FirstEventTime", "LastEventTime"] as const;
 
-/** Clusters events with DBSCAN over `clusterColumns` and summarises each cluster. */
+/**
+ * Clusters events with DBSCAN over `clusterColumns` and summarises each cluster.
+ * Text times that do not parse are missing times (the time column only dates
+ * the clusters); a time column where nothing parses is refused.
+ */
 export function dbclusterEvents(df: pl.DataFrame, options: DbclusterOptions): DbclusterResult {
   requireFrame(df, FN);
   const columns = options?.clusterColumns;
   if (!Array.isArray(columns) || columns.length === 0) {
-    throw new AnalysisError(msg.noClusterColumns(FN, df.columns));
+    throw new AnalysisError(msg.noClusterColumns(FN, columnNames(df)));
   }
   for (const c of columns) requireColumn(df, c, FN, "cluster column");
   const timeColumn = options.timeColumn ?? "TimeCreatedUtc";
@@ -81,7 +86,7 @@ export function dbclusterEvents(df: pl.DataFrame, options: DbclusterOptions): Db
   if (!(eps > 0) || !Number.isFinite(eps)) throw new AnalysisError(msg.invalidNumber(FN, "maxClusterDistance", "a positive number", eps));
   if (!Number.isInteger(minSamples) || minSamples < 1) throw new AnalysisError(msg.invalidNumber(FN, "minClusterSamples", "a positive integer", minSamples));
 
-  const n = df.height;
+  const n = frameHeight(df);
   const dims = columns.length;
   const matrix: FeatureMatrix = { data: new Float64Array(n * dims), rows: n, dims };
   columns.forEach((name, d) => {
@@ -100,7 +105,7 @@ export function dbclusterEvents(df: pl.DataFrame, options: DbclusterOptions): Db
   const input = options.normalize ?? true ? normalizeRows(matrix) : matrix;
   const result = dbscan(input, { eps, minSamples });
   const labels = Array.from(result.labels);
-  const times = timeValues(df, timeColumn, FN);
+  const times = timeValues(df, timeColumn, FN, { lenient: true });
   const clustered = summarise(df, labels, result.clusterCount, times.ms, times.timeZone, mode);
   const features: number[][] = [];
   for (let i = 0; i < n; i++) features.push(Array.from(input.data.subarray(i * dims, (i + 1) * dims)));
@@ -112,10 +117,7 @@ export function dbclusterEvents(df: pl.DataFrame, options: DbclusterOptions): Db
     noiseCount: labels.filter((l) => l === -1).length,
     features,
     timeColumn,
-    members: (clusterId: number) => {
-      const rows = labels.flatMap((l, i) => (l === clusterId ? [i] : []));
-      return rows.length ? df.select(pl.all().gather(rows)) : df.head(0);
-    },
+    members: (clusterId: number) => gatherRows(df, labels.flatMap((l, i) => (l === clusterId ? [i] : []))),
   };
 }
 
@@ -172,7 +174,7 @@ function summarise(
     out.push({ row, id, size: rows.length, first, last, generated: first });
   });
 
-  let frame = df.select(pl.all().gather(out.map((o) => o.row)));
+  const frame = gatherRows(df, out.map((o) => o.row));
   const added = [
     pl.Series("Clustered", out.map((o) => o.id >= 0), pl.Bool),
     pl.Series("ClusterId", out.map((o) => o.id), pl.Int64),
@@ -180,10 +182,14 @@ function summarise(
     datetimeSeries("FirstEventTime", out.map((o) => o.first), timeZone),
     datetimeSeries("LastEventTime", out.map((o) => o.last), timeZone),
   ];
-  if (mode === "msticpy") {
-    const generated = datetimeSeries("TimeGenerated", out.map((o) => o.generated), timeZone);
-    frame = frame.withColumns(generated);
-  }
+  if (mode === "msticpy") added.unshift(datetimeSeries("TimeGenerated", out.map((o) => o.generated), timeZone));
   // Replaces same-named input columns (a re-clustered output), appends the others.
-  return frame.withColumns(...added);
+  const names = columnNames(frame);
+  const byName = new Map(added.map((s) => [s.name, s]));
+  return frameOf([...names.map((name) => byName.get(name) ?? columnOf(frame, name)), ...added.filter((s) => !names.includes(s.name))]);
+}
+
+/** These rows of `df`, every column, through the frames.ts helpers (a column may be called `select`). */
+function gatherRows(df: pl.DataFrame, rows: number[]): pl.DataFrame {
+  return frameOf(columnNames(df).map((name) => columnOf(df, name).gather(rows)));
 }

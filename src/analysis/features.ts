@@ -8,6 +8,7 @@ import { isTextType } from "../common/dtypes";
 import { AnalysisError } from "./errors";
 import { analysisMessages as msg } from "./messages";
 import { requireColumn, requireFrame } from "./columns";
+import { columnNames, columnOf, frameOf } from "../common/frames";
 
 /**
  * Sum of the Unicode code points of `text` (MSTICPy's `_string_score`): similar
@@ -118,7 +119,8 @@ export function registerProcessFeatureColumns(resolver: ProcessFeatureColumnReso
 /** The columns to read: the options', else the lab's 4688 names where present, else the frame's layout's. */
 function featureColumns(df: pl.DataFrame, options: ProcessFeatureOptions): Required<Pick<ProcessFeatureOptions, "processColumn" | "commandLineColumn" | "logonIdColumn">> {
   const lab = { processColumn: "NewProcessName", commandLineColumn: "CommandLine", logonIdColumn: "SubjectLogonId" };
-  const layout = df.columns.includes(lab.processColumn) ? undefined : resolveColumns?.(df.columns);
+  const names = columnNames(df);
+  const layout = names.includes(lab.processColumn) ? undefined : resolveColumns?.(names);
   return {
     processColumn: options.processColumn ?? layout?.processColumn ?? lab.processColumn,
     commandLineColumn: options.commandLineColumn ?? layout?.commandLineColumn ?? lab.commandLineColumn,
@@ -140,7 +142,7 @@ function memo(fn: (s: string) => number): (s: string) => number {
 }
 
 function texts(df: pl.DataFrame, name: string): string[] {
-  const column = df.getColumn(name);
+  const column = columnOf(df, name);
   if (!isTextType(column.dtype)) throw new AnalysisError(msg.columnNotText("addProcessFeatures", name, String(column.dtype)));
   // Null → "" (MSTICPy fills NaN with "" first).
   return (column.toArray() as unknown as (string | null)[]).map((v) => v ?? "");
@@ -174,12 +176,13 @@ export function addProcessFeatures(df: pl.DataFrame, options: ProcessFeatureOpti
     if (given !== undefined) requireColumn(df, name, "addProcessFeatures", "column");
   }
   const force = options.force ?? false;
-  const wanted = (name: string) => force || !df.columns.includes(name);
+  const names = columnNames(df);
+  const wanted = (name: string) => force || !names.includes(name);
   const added: pl.Series[] = [];
   const score = memo(stringScore);
   const hash = memo(crc32Hash);
 
-  if (df.columns.includes(processColumn)) {
+  if (names.includes(processColumn)) {
     const paths = texts(df, processColumn);
     const sep = options.pathSeparator ?? (paths.slice(0, 10).some((p) => p.includes("/")) ? "/" : "\\");
     if (wanted("processName")) added.push(pl.Series("processName", paths.map((p) => p.split(sep).pop() ?? ""), pl.Utf8));
@@ -190,7 +193,7 @@ export function addProcessFeatures(df: pl.DataFrame, options: ProcessFeatureOpti
     if (wanted("pathLogScore")) added.push(pl.Series("pathLogScore", scores.map((s) => (s ? Math.log10(s) : 0)), pl.Float64));
     if (wanted("pathHash")) added.push(pl.Series("pathHash", paths.map(hash), pl.Int64));
   }
-  if (df.columns.includes(commandLineColumn)) {
+  if (names.includes(commandLineColumn)) {
     const lines = texts(df, commandLineColumn);
     const lengths = lines.map((l) => [...l].length);
     if (wanted("commandlineLen")) added.push(pl.Series("commandlineLen", lengths, pl.Int64));
@@ -200,14 +203,25 @@ export function addProcessFeatures(df: pl.DataFrame, options: ProcessFeatureOpti
     if (wanted("commandlineScore")) added.push(pl.Series("commandlineScore", lines.map(score), pl.Int64));
     if (wanted("commandlineTokensHash")) added.push(pl.Series("commandlineTokensHash", lines.map(memo((l) => delimHash(l))), pl.Int64));
   }
-  if (df.columns.includes(logonIdColumn) && wanted("isSystemSession")) {
-    const column = df.getColumn(logonIdColumn);
+  if (names.includes(logonIdColumn) && wanted("isSystemSession")) {
+    const column = columnOf(df, logonIdColumn);
     const ids = column.cast(pl.Utf8).toArray() as unknown as (string | null)[];
     // Numeric ids (MDE's LogonId) hold 0x3e7 as 999.
     const system = isTextType(column.dtype) ? ["0x3e7", "-1"] : ["999", "-1"];
     added.push(pl.Series("isSystemSession", ids.map((id) => id !== null && system.includes(id)), pl.Bool));
   }
-  return added.length ? df.withColumns(...added) : df;
+  return added.length ? withSeries(df, added) : df;
+}
+
+/**
+ * `df` with these series: a same-named column is replaced where it is, the
+ * others appended. Through the frames.ts helpers, so a column may be called
+ * `withColumns` or `height`.
+ */
+function withSeries(df: pl.DataFrame, added: readonly pl.Series[]): pl.DataFrame {
+  const names = columnNames(df);
+  const byName = new Map(added.map((s) => [s.name, s]));
+  return frameOf([...names.map((name) => byName.get(name) ?? columnOf(df, name)), ...added.filter((s) => !names.includes(s.name))]);
 }
 
 /**
@@ -226,7 +240,7 @@ export function withCrc32Hash(df: pl.DataFrame, column: string, as: string = `${
 function withTextFeature(df: pl.DataFrame, column: string, as: string, feature: (s: string) => number, fn: string): pl.DataFrame {
   requireFrame(df, fn);
   requireColumn(df, column, fn, "column");
-  const values = df.getColumn(column).cast(pl.Utf8).toArray() as unknown as (string | null)[];
+  const values = columnOf(df, column).cast(pl.Utf8).toArray() as unknown as (string | null)[];
   const f = memo(feature);
-  return df.withColumns(pl.Series(as, values.map((v) => f(v ?? "")), pl.Int64));
+  return withSeries(df, [pl.Series(as, values.map((v) => f(v ?? "")), pl.Int64)]);
 }

@@ -122,4 +122,7 @@ export const analysisMessages = {
     errorMessage("analysis/matrix-shape", `dbscan: the matrix holds ${numbers} numbers, not ${rows} × ${dims}.`),
   rowCountChanged: (fn: string, rows: number, points: number) =>
     errorMessage("analysis/internal-error", `${fn}: internal error: ${rows} rows for ${points} points.`),
+  /** `at` names the row, e.g. its time `2024-01-01T03:00:00Z`. */
+  valueNotFiniteAt: (fn: string, column: string, value: number, row: number, at: string) =>
+    errorMessage("analysis/not-finite", `${fn}: column "${column}" holds ${value} at ${at} (row ${row}); values must be finite.`),
 };

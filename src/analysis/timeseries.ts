@@ -8,6 +8,7 @@ import pl from "nodejs-polars";
 import { AnalysisError } from "./errors";
 import { analysisMessages as msg } from "./messages";
 import { datetimeSeries, numericValues, requireColumn, requireFrame, timeValues } from "./columns";
+import { columnNames, columnOf, frameOf } from "../common/frames";
 import { stl, stlConfig } from "./stl";
 import { withRichLastValue } from "../display/lastValue";
 
@@ -21,6 +22,13 @@ import { withRichLastValue } from "../display/lastValue";
  *   seasonal component. Large negative residuals are never flagged.
  * - `"clean"`: components stay floats; a point is a spike (1) when its score is
  *   above the threshold and a dip (−1) when it is below minus the threshold.
+ *
+ * In both modes a series whose residuals are all equal (a constant or exactly
+ * periodic series) has no standard deviation: every score is NaN and no point
+ * is an anomaly (as MSTICPy: NaN compares false). Residuals whose standard
+ * deviation is at most 1e-9 of the largest |value| count as equal: that spread
+ * is STL's floating-point rounding, not a signal (MSTICPy would flag it where
+ * truncation to integers leaves some, i.e. for values beyond ~1e14).
  */
 export type AnomalyMode = "msticpy" | "clean";
 
@@ -63,6 +71,16 @@ export interface TimeseriesAnomaliesOptions {
 /** The columns `timeseriesAnomaliesStl` adds, in order. */
 export const ANOMALY_COLUMNS = ["residual", "trend", "seasonal", "weights", "baseline", "score", "anomalies"] as const;
 
+/**
+ * Residuals whose population standard deviation is at most this fraction of
+ * the largest |value| are rounding noise: STL's arithmetic leaves up to ~330 ε
+ * (7e-14) relative on constant and exactly periodic series (measured on
+ * 168 to 20 000 points, robust or not), so 1e-9 is 10 000 times that; a real
+ * deviation of a part per billion is below what counts and bytes measure.
+ * The series is then flat: std 0, NaN scores, no anomalies.
+ */
+const FLAT_RESIDUAL_TOLERANCE = 1e-9;
+
 const FN = "timeseriesAnomaliesStl";
 /** A guard against a mistaken interval turning a few rows into a huge grid. */
 const MAX_GRID_POINTS = 10_000_000;
@@ -75,6 +93,11 @@ const MAX_GRID_POINTS = 10_000_000;
  * robustness weights), `baseline` (seasonal + trend), `score` (z-score of the
  * residual, population standard deviation) and `anomalies` (1 spike, −1 dip,
  * 0 normal); with a `fill` other than `"error"`, also `filled`.
+ *
+ * An input column (value, time or other) named like one of these keeps its
+ * values as `<name>_source` (`score_source`; `score_source_` if that is taken
+ * too), as `buildProcessTree` and `unpackDf` do. Other column names come back
+ * unchanged, whatever they are (`height`, `select`, `^a.*$`…).
  *
  * In the default `"msticpy"` mode the value and component columns are Int64
  * (truncated toward zero, as MSTICPy's `astype("int64")`); in `"clean"` mode
@@ -95,15 +118,16 @@ export function timeseriesAnomaliesStl(df: pl.DataFrame, options: TimeseriesAnom
   // Validate the STL settings before touching the data.
   const config = stlConfig({ period: options.period ?? 24, seasonal: options.seasonal ?? 7, robust: options.robust ?? false });
 
+  const names = columnNames(df);
   const timeColumn = options.timeColumn ?? defaultTimeColumn(df);
   requireColumn(df, timeColumn, FN, "timeColumn");
-  const dataColumn = options.dataColumn ?? df.columns.find((c) => c !== timeColumn);
+  const dataColumn = options.dataColumn ?? names.find((c) => c !== timeColumn);
   if (dataColumn === undefined) throw new AnalysisError(msg.noValueColumn(FN, timeColumn));
   requireColumn(df, dataColumn, FN, "dataColumn");
   if (dataColumn === timeColumn) throw new AnalysisError(msg.sameColumn(FN, timeColumn));
 
   const times = timeValues(df, timeColumn, FN);
-  const values = numericValues(df, dataColumn, FN);
+  const values = numericValues(df, dataColumn, FN, { rowLabel: (row) => (times.ms[row] == null ? undefined : iso(times.ms[row] as number)) });
   const grid = regularGrid(times.ms, values, timeColumn, dataColumn, fill, options.interval);
   if (grid.values.length < 2 * config.period) {
     throw new AnalysisError(msg.seriesTooShort(FN, dataColumn, grid.values.length, config.period));
@@ -114,17 +138,28 @@ export function timeseriesAnomaliesStl(df: pl.DataFrame, options: TimeseriesAnom
   const columns = scoreComponents(fit.observed, fit.residual, fit.trend, fit.seasonal, fit.weights, threshold, mode);
 
   const numeric = mode === "msticpy" ? pl.Int64 : pl.Float64;
+  const outputs: string[] = [...ANOMALY_COLUMNS, ...(fill !== "error" ? ["filled"] : [])];
+  const taken = [...names, ...outputs];
+  const outName = (name: string): string => {
+    if (!outputs.includes(name)) return name;
+    const kept = unusedName(`${name}_source`, taken);
+    taken.push(kept);
+    return kept;
+  };
+  const rest = names.filter((c) => c !== timeColumn && c !== dataColumn);
   const series: pl.Series[] = [
-    datetimeSeries(timeColumn, grid.times, times.timeZone),
-    pl.Series(dataColumn, Array.from(columns.value), pl.Float64).cast(numeric),
+    datetimeSeries(outName(timeColumn), grid.times, times.timeZone),
+    pl.Series(outName(dataColumn), Array.from(columns.value), pl.Float64).cast(numeric),
   ];
-  const rest = df.columns.filter((c) => c !== timeColumn && c !== dataColumn);
-  const key = "__huntlab_time_ms";
-  let out = pl.DataFrame([pl.Series(key, Array.from(grid.times), pl.Float64).cast(pl.Int64), ...series]);
   if (rest.length) {
-    // Other columns ride along by time (null on filled rows).
-    const others = df.select(...rest).withColumns(pl.Series(key, times.ms, pl.Float64).cast(pl.Int64));
-    out = out.join(others, { on: key, how: "left" }).sort(key);
+    // Other columns ride along by time (null on filled rows), joined under names
+    // of our own: polars' methods would meet a column called `join` or `sort`.
+    const key = "t";
+    const grided = frameOf([pl.Series(key, Array.from(grid.times), pl.Float64).cast(pl.Int64)]);
+    const others = frameOf([...rest.map((c, i) => columnOf(df, c).rename(`c${i}`)), pl.Series(key, times.ms, pl.Float64).cast(pl.Int64)]);
+    const joined = grided.join(others, { on: key, how: "left" }).sort(key);
+    if (joined.height !== n) throw new AnalysisError(msg.rowCountChanged(FN, joined.height, n));
+    rest.forEach((c, i) => series.push(columnOf(joined, `c${i}`).rename(outName(c))));
   }
   const added: pl.Series[] = [
     pl.Series("residual", Array.from(columns.residual), pl.Float64).cast(numeric),
@@ -136,19 +171,25 @@ export function timeseriesAnomaliesStl(df: pl.DataFrame, options: TimeseriesAnom
     pl.Series("anomalies", Array.from(columns.anomalies), pl.Float64).cast(pl.Int64),
   ];
   if (fill !== "error") added.push(pl.Series("filled", Array.from(grid.filled), pl.Bool));
-  if (out.height !== n) throw new AnalysisError(msg.rowCountChanged(FN, out.height, n));
-  return withRichLastValue(out.drop(key).withColumns(...added));
+  return withRichLastValue(frameOf([...series, ...added]));
+}
+
+/** `name`, or `name` with underscores appended until no column is called that. */
+function unusedName(name: string, taken: readonly string[]): string {
+  while (taken.includes(name)) name += "_";
+  return name;
 }
 
 /** `"TimeGenerated"` if present, else the only Datetime/Date column. */
 function defaultTimeColumn(df: pl.DataFrame): string {
-  if (df.columns.includes("TimeGenerated")) return "TimeGenerated";
-  const temporal = df.columns.filter((c) => {
-    const v = df.getColumn(c).dtype.variant;
+  const names = columnNames(df);
+  if (names.includes("TimeGenerated")) return "TimeGenerated";
+  const temporal = names.filter((c) => {
+    const v = columnOf(df, c).dtype.variant;
     return v === "Datetime" || v === "Date";
   });
   if (temporal.length === 1) return temporal[0];
-  throw new AnalysisError(msg.timeColumnUnknown(FN, temporal, df.columns));
+  throw new AnalysisError(msg.timeColumnUnknown(FN, temporal, names));
 }
 
 /** The series on its regular time grid. */
@@ -201,7 +242,8 @@ function regularGrid(
   for (const row of order) {
     const offset = t[row] - start;
     if (offset % step !== 0) {
-      throw new AnalysisError(msg.irregularSeries(FN, timeColumn, iso(t[row]), formatDuration(step), iso(start)));
+      const off = offGrid(t, order, interval === undefined ? undefined : step) ?? { row, step, start };
+      throw new AnalysisError(msg.irregularSeries(FN, timeColumn, iso(t[off.row]), formatDuration(off.step), iso(off.start)));
     }
     raw[offset / step] = values[row];
   }
@@ -249,6 +291,29 @@ function fillMissing(values: Float64Array, fill: GapFill): void {
   for (let i = prev + 1; i < n; i++) values[i] = values[prev];
 }
 
+/**
+ * The point to blame when the times are not on one grid: the grid is the most
+ * common spacing (the given interval if any) through the most common phase,
+ * so one point at 07:01 among hourly ones is named, not the 01:00 that a
+ * 59 min grid (the smallest spacing) would miss. Undefined if all fit.
+ */
+function offGrid(t: number[], order: number[], interval: number | undefined): { row: number; step: number; start: number } | undefined {
+  const mostCommon = (keys: number[]): number => {
+    const counts = new Map<number, number>();
+    for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
+    // Ties: the smaller key (the finer spacing, the earlier phase).
+    return [...counts].reduce((best, [k, c]) => (c > best[1] || (c === best[1] && k < best[0]) ? [k, c] : best), [Infinity, 0])[0];
+  };
+  const origin = t[order[0]];
+  const step = interval ?? mostCommon(order.slice(1).map((row, i) => t[row] - t[order[i]]));
+  if (!(step > 0) || !Number.isFinite(step)) return undefined;
+  const phaseOf = (row: number) => (t[row] - origin) % step;
+  const phase = mostCommon(order.map(phaseOf));
+  const row = order.find((r) => phaseOf(r) !== phase);
+  const first = order.find((r) => phaseOf(r) === phase) as number;
+  return row === undefined ? undefined : { row, step, start: t[first] };
+}
+
 /** Per-point scores and labels. */
 interface Scored {
   value: Float64Array;
@@ -283,14 +348,32 @@ function scoreComponents(
     weights: cast(weights),
     baseline: cast(baseline),
   };
-  const score = zScores(out.residual);
+  const score = isFlat(residual, observed) ? new Float64Array(n).fill(Number.NaN) : zScores(out.residual);
   const anomalies = new Float64Array(n);
   for (let i = 0; i < n; i++) {
+    // NaN (std 0) compares false both ways: 0, as in MSTICPy.
     const s = score[i];
     if (mode === "msticpy") anomalies[i] = s > threshold ? Math.sign(out.seasonal[i]) : 0;
     else anomalies[i] = s > threshold ? 1 : s < -threshold ? -1 : 0;
   }
   return { ...out, score, anomalies };
+}
+
+/** True when the residuals' spread is rounding noise (see {@link FLAT_RESIDUAL_TOLERANCE}). */
+function isFlat(residual: Float64Array, observed: Float64Array): boolean {
+  let magnitude = 0;
+  for (const v of observed) magnitude = Math.max(magnitude, Math.abs(v));
+  return populationStd(residual) <= FLAT_RESIDUAL_TOLERANCE * magnitude;
+}
+
+function populationStd(values: Float64Array): number {
+  const n = values.length;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += values[i];
+  mean /= n;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (values[i] - mean) ** 2;
+  return Math.sqrt(ss / n);
 }
 
 /** (x − mean) / std with the population standard deviation (scipy's `zscore`); NaN when the std is 0. */
@@ -308,6 +391,8 @@ export function zScores(values: Float64Array): Float64Array {
 /**
  * Relabels `anomalies` with a new threshold, as MSTICPy's `set_new_anomaly_threshold`:
  * score ≥ `threshold` → 1, score ≤ −`thresholdLow` (default `threshold`) → −1, else 0.
+ * A NaN or empty score (a flat series) is 0, as in pandas, where NaN compares false.
+ * The `anomalies` column is replaced where it is, or appended.
  */
 export function setNewAnomalyThreshold(df: pl.DataFrame, threshold: number, thresholdLow?: number): pl.DataFrame {
   const fn = "setNewAnomalyThreshold";
@@ -315,10 +400,12 @@ export function setNewAnomalyThreshold(df: pl.DataFrame, threshold: number, thre
   requireColumn(df, "score", fn, "score column");
   const low = thresholdLow ?? threshold;
   if (!Number.isFinite(threshold) || !Number.isFinite(low)) throw new AnalysisError(msg.invalidOptions(fn, "thresholds must be finite numbers"));
-  const score = pl.col("score");
-  return df.withColumns(
-    pl.when(score.gtEq(threshold)).then(pl.lit(1)).when(score.ltEq(-low)).then(pl.lit(-1)).otherwise(pl.lit(0)).cast(pl.Int64).alias("anomalies"),
-  );
+  // Labelled here, not by a polars expression: polars orders NaN above every number (NaN ≥ 3 is true there).
+  const scores = numericValues(df, "score", fn, { infinite: true });
+  const labels = pl.Series("anomalies", scores.map((s) => (s === null ? 0 : s >= threshold ? 1 : s <= -low ? -1 : 0)), pl.Int64);
+  const names = columnNames(df);
+  const columns = names.map((name) => (name === "anomalies" ? labels : columnOf(df, name)));
+  return frameOf(names.includes("anomalies") ? columns : [...columns, labels]);
 }
 
 /** A time range holding anomalies. */

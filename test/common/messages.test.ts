@@ -184,6 +184,7 @@ const SAMPLES: Record<string, Sample> = {
   "analysisMessages.matrixRowLength": () => [analysis.matrixRowLength(2, 3, 2), ["row 2", "3 values"]],
   "analysisMessages.matrixSize": () => [analysis.matrixSize(5, 2, 3), ["5 numbers", "2 × 3"]],
   "analysisMessages.rowCountChanged": () => [analysis.rowCountChanged("fn", 10, 12), ["10 rows", "12 points", "internal error"]],
+  "analysisMessages.valueNotFiniteAt": () => [analysis.valueNotFiniteAt("fn", "Bytes", Number.POSITIVE_INFINITY, 3, "2024-01-01T03:00:00Z"), ['"Bytes"', "Infinity", "2024-01-01T03:00:00Z", "row 3"]],
 
   "contextMessages.providerNotConfigured": () => [context.providerNotConfigured("Localti", "cfg.yaml", ["LocalTI"]), ['"Localti"', "cfg.yaml", "LocalTI"]],
   "contextMessages.providerNotLoaded": () => [context.providerNotLoaded("VT", "AuthKey is not set in Args."), ['"VT"', "AuthKey"]],

@@ -1,0 +1,242 @@
+/**
+ * Edge cases of timeseriesAnomaliesStl, its helpers and dbclusterEvents: flat
+ * series (NaN scores), rounding-noise residuals, columns named like DataFrame
+ * members or like output columns, bad time cells, and what errors name.
+ * Every fixture is built here from fixed UTC times.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import pl from "nodejs-polars";
+import { columnNames, columnOf } from "../../src/common/frames";
+import { dbclusterEvents } from "../../src/analysis/eventCluster";
+import { addProcessFeatures, crc32Hash, withCrc32Hash, withStringScore } from "../../src/analysis/features";
+import { ANOMALY_COLUMNS, extractAnomalyPeriods, setNewAnomalyThreshold, timeseriesAnomaliesStl } from "../../src/analysis/timeseries";
+
+const T0 = Date.UTC(2024, 0, 1);
+const HOUR = 3_600_000;
+const hours = (n: number) => Array.from({ length: n }, (_, i) => new Date(T0 + i * HOUR));
+const times = (name: string, n = 72) => pl.Series(name, hours(n), pl.Datetime("ms"));
+const values = (df: pl.DataFrame, name: string) => columnOf(df, name).toArray() as unknown[];
+/** A daily pattern with noise and one spike at hour 50 (the spike is what every run must flag). */
+const spiky = (n = 72) => Array.from({ length: n }, (_, i) => 100 + 20 * Math.sin((2 * Math.PI * (i % 24)) / 24) + ((i * 7919) % 13) + (i === 50 ? 400 : 0));
+
+/** Names a column may carry that nodejs-polars' DataFrame proxy would answer with that column. */
+const MEMBER_NAMES = ["height", "columns", "select", "filter", "getColumn", "lazy", "withColumns", "join", "sort", "rename", "cast", "slice", "dtype", "toRecords", "^a.*$"];
+
+test("a flat series: NaN scores are never anomalies (relabelling, periods, first labelling)", () => {
+  for (const level of [5, 0, -3.5, 1234567]) {
+    const df = pl.DataFrame([times("TimeGenerated"), pl.Series("v", hours(72).map(() => level), pl.Float64)]);
+    for (const mode of ["msticpy", "clean"] as const) {
+      const out = timeseriesAnomaliesStl(df, { mode });
+      assert.ok((values(out, "score") as number[]).every(Number.isNaN), `${level} ${mode}: the std is 0, the scores NaN`);
+      assert.deepEqual([...new Set(values(out, "anomalies"))], [0], `${level} ${mode}: first labelling`);
+      for (const threshold of [3, 0, -1]) {
+        const relabelled = setNewAnomalyThreshold(out, threshold);
+        assert.deepEqual([...new Set(values(relabelled, "anomalies"))], [0], `${level} ${mode}: threshold ${threshold}`);
+        assert.deepEqual(extractAnomalyPeriods(relabelled, { posOnly: false }), []);
+      }
+    }
+  }
+  // Null and NaN scores among numbers: 0, the numbers labelled as MSTICPy does (≥ t → 1, ≤ −low → −1).
+  const scored = pl.DataFrame([times("TimeGenerated", 6), pl.Series("score", [null, 4, Number.NaN, -4, 1, 3], pl.Float64)]);
+  assert.deepEqual(values(setNewAnomalyThreshold(scored, 3), "anomalies"), [0, 1, 0, -1, 0, 1]);
+  assert.deepEqual(values(setNewAnomalyThreshold(scored, 3, 5), "anomalies"), [0, 1, 0, 0, 0, 1]);
+});
+
+test("residuals that are rounding noise score as a flat series; real spikes still count", () => {
+  const periodic = (i: number) => [3, 9, 4, 12, 7, 1, 8, 2][i % 8] * 1000 + 0.25;
+  const linear = (i: number) => 1e6 + 17 * i;
+  const series: [string, (i: number) => number][] = [
+    ["5", () => 5],
+    ["1234567", () => 1234567],
+    ["0.1", () => 0.1],
+    ["-7.3e-6", () => -7.3e-6],
+    ["1.7e12", () => 1.7e12],
+    ["1e17", () => 1e17],
+    ["periodic", periodic],
+    ["linear", linear],
+  ];
+  for (const [what, f] of series) {
+    const df = pl.DataFrame([times("TimeGenerated", 96), pl.Series("v", hours(96).map((_, i) => f(i)), pl.Float64)]);
+    for (const mode of ["clean", "msticpy"] as const) {
+      for (const robust of [false, true]) {
+        if (mode === "msticpy" && what === "-7.3e-6") continue;
+        const out = timeseriesAnomaliesStl(df, { mode, robust, period: 8 });
+        assert.deepEqual([...new Set(values(out, "anomalies"))], [0], `${what} ${mode} robust=${robust}: no anomaly in rounding noise`);
+        assert.ok((values(out, "score") as number[]).every(Number.isNaN), `${what} ${mode} robust=${robust}: scores as for std 0`);
+      }
+    }
+  }
+  // The same shapes with a spike: flagged in both modes.
+  for (const f of [() => 1234567, periodic]) {
+    const v = hours(96).map((_, i) => f(i) + (i === 60 ? 5000 : 0));
+    const df = pl.DataFrame([times("TimeGenerated", 96), pl.Series("v", v, pl.Float64)]);
+    for (const mode of ["clean", "msticpy"] as const) {
+      const out = timeseriesAnomaliesStl(df, { mode, period: 8 });
+      assert.equal((values(out, "anomalies") as number[])[60] !== 0, true, `${mode}: the spike`);
+      assert.ok((values(out, "score") as number[])[60] > 3);
+    }
+  }
+});
+
+test("timeseriesAnomaliesStl: value, time and passenger columns named like frame members", () => {
+  const v = spiky();
+  const reference = timeseriesAnomaliesStl(pl.DataFrame([times("TimeGenerated"), pl.Series("v", v), pl.Series("p", v.map((_, i) => `p${i}`))]));
+  const want = (name: string) => values(reference, name);
+  for (const name of MEMBER_NAMES) {
+    const asValue = timeseriesAnomaliesStl(pl.DataFrame([times("TimeGenerated"), pl.Series(name, v)]));
+    assert.deepEqual(columnNames(asValue), ["TimeGenerated", name, ...ANOMALY_COLUMNS], `value ${name}`);
+    assert.deepEqual(values(asValue, name), want("v"));
+    assert.deepEqual(values(asValue, "anomalies"), want("anomalies"));
+
+    const asTime = timeseriesAnomaliesStl(pl.DataFrame([pl.Series("v", v), times(name)]), { timeColumn: name });
+    assert.deepEqual(columnNames(asTime), [name, "v", ...ANOMALY_COLUMNS], `time ${name}`);
+    assert.deepEqual(values(asTime, name), values(reference, "TimeGenerated"));
+    assert.deepEqual(values(asTime, "residual"), want("residual"));
+
+    // Reversed, so the passenger has to follow its time; filled, so it is null on the filled row.
+    const back = [...v.keys()].reverse();
+    const passengers = pl.DataFrame([pl.Series("TimeGenerated", back.map((i) => hours(72)[i]), pl.Datetime("ms")), pl.Series("v", back.map((i) => v[i])), pl.Series(name, back.map((i) => `p${i}`))]);
+    const asPassenger = timeseriesAnomaliesStl(passengers, { dataColumn: "v" });
+    assert.deepEqual(columnNames(asPassenger), ["TimeGenerated", "v", name, ...ANOMALY_COLUMNS], `passenger ${name}`);
+    assert.deepEqual(values(asPassenger, name), want("p"));
+    assert.deepEqual(values(asPassenger, "score"), want("score"));
+    const gappy = timeseriesAnomaliesStl(pl.DataFrame([times("TimeGenerated"), pl.Series("v", v.map((x, i) => (i === 7 ? null : x))), pl.Series(name, v.map((_, i) => `p${i}`))]), { fill: "previous" });
+    assert.equal(values(gappy, name)[7], "p7");
+    assert.equal(values(gappy, "filled")[7], true);
+
+    // The helpers on frames carrying such a column.
+    const relabelled = setNewAnomalyThreshold(asPassenger, 2);
+    assert.deepEqual(columnNames(relabelled), columnNames(asPassenger));
+    assert.deepEqual(values(relabelled, name), want("p"));
+    assert.deepEqual(values(relabelled, "anomalies"), (want("score") as number[]).map((s) => (s >= 2 ? 1 : s <= -2 ? -1 : 0)));
+    assert.deepEqual(extractAnomalyPeriods(asPassenger), extractAnomalyPeriods(reference));
+    assert.deepEqual(extractAnomalyPeriods(asTime, { timeColumn: name }), extractAnomalyPeriods(reference));
+    assert.equal(extractAnomalyPeriods(reference).length, 1);
+  }
+});
+
+test("timeseriesAnomaliesStl: an input column named like an output column is kept as <name>_source", () => {
+  const v = spiky();
+  const reference = timeseriesAnomaliesStl(pl.DataFrame([times("TimeGenerated"), pl.Series("v", v)]), { fill: "zero" });
+  for (const name of [...ANOMALY_COLUMNS, "filled"]) {
+    const asValue = timeseriesAnomaliesStl(pl.DataFrame([times("TimeGenerated"), pl.Series(name, v)]), { fill: "zero" });
+    assert.deepEqual(columnNames(asValue), ["TimeGenerated", `${name}_source`, ...ANOMALY_COLUMNS, "filled"], `value ${name}`);
+    assert.deepEqual(values(asValue, `${name}_source`), values(reference, "v"), `${name}: the observed values are kept`);
+    for (const out of [...ANOMALY_COLUMNS, "filled"]) assert.deepEqual(values(asValue, out), values(reference, out), `${name}: ${out}`);
+
+    const asPassenger = timeseriesAnomaliesStl(pl.DataFrame([times("TimeGenerated"), pl.Series("v", v), pl.Series(name, v.map((_, i) => `p${i}`))]), { fill: "zero" });
+    assert.deepEqual(columnNames(asPassenger), ["TimeGenerated", "v", `${name}_source`, ...ANOMALY_COLUMNS, "filled"], `passenger ${name}`);
+    assert.equal(values(asPassenger, `${name}_source`)[9], "p9");
+    assert.deepEqual(values(asPassenger, name), values(reference, name));
+  }
+  // A `_source` name already taken gets underscores until it is free.
+  const taken = timeseriesAnomaliesStl(pl.DataFrame([times("TimeGenerated"), pl.Series("score", v), pl.Series("score_source", v.map(() => "x"))]));
+  assert.deepEqual(columnNames(taken), ["TimeGenerated", "score_source_", "score_source", ...ANOMALY_COLUMNS]);
+  assert.deepEqual(values(taken, "score_source_"), values(reference, "v").map((x) => Math.trunc(x as number)));
+});
+
+/** Events in three tight groups of the feature, one far-off event, times 10 minutes apart. */
+function events(feature: string, time: string, passenger: string): pl.DataFrame {
+  const f = [1, 1, 1, 5, 5, 5, 5, 9, 9, 9, 40];
+  return pl.DataFrame([
+    pl.Series(passenger, f.map((_, i) => `e${i}`)),
+    pl.Series(time, f.map((_, i) => new Date(T0 + (10 - i) * 600_000)), pl.Datetime("ms")),
+    pl.Series(feature, f, pl.Float64),
+  ]);
+}
+
+test("dbclusterEvents: feature, time and passenger columns named like frame members", () => {
+  const options = { normalize: false, maxClusterDistance: 0.5 } as const;
+  const reference = dbclusterEvents(events("f", "t", "p"), { ...options, clusterColumns: ["f"], timeColumn: "t" });
+  assert.deepEqual(reference.labels, [0, 0, 0, 1, 1, 1, 1, 2, 2, 2, -1]);
+  const all = (df: pl.DataFrame) => columnNames(df).map((c) => values(df, c));
+  for (const name of MEMBER_NAMES) {
+    for (const [f, t, p] of [[name, "t", "p"], ["f", name, "p"], ["f", "t", name]]) {
+      for (const mode of ["clean", "msticpy"] as const) {
+        const input = events(f, t, p);
+        const got = dbclusterEvents(input, { ...options, clusterColumns: [f], timeColumn: t, mode });
+        const ref = mode === "clean" ? reference : dbclusterEvents(events("f", "t", "p"), { ...options, clusterColumns: ["f"], timeColumn: "t", mode });
+        assert.deepEqual(got.labels, reference.labels, `${name} as ${f === name ? "feature" : t === name ? "time" : "passenger"}`);
+        const names = columnNames(got.clustered);
+        assert.deepEqual(names, columnNames(ref.clustered).map((c) => (c === "f" ? f : c === "t" ? t : c === "p" ? p : c)));
+        assert.deepEqual(all(got.clustered), all(ref.clustered));
+        assert.deepEqual(columnNames(got.members(1)), [p, t, f]);
+        assert.deepEqual(values(got.members(1), p), ["e3", "e4", "e5", "e6"]);
+      }
+    }
+  }
+});
+
+test("dbclusterEvents: an unparseable time cell is a missing time; a column of no times is still refused", () => {
+  const text = (i: number) => new Date(T0 + (10 - i) * 600_000).toISOString();
+  const base = events("f", "t", "p");
+  for (const bad of ["not a time", "N/A", "2024-13-45T99:00:00Z"]) {
+    // Row 5 (cluster 1) and row 10 (noise) are damaged.
+    const cells = base.height;
+    const stamps = Array.from({ length: cells }, (_, i) => (i === 5 || i === 10 ? bad : text(i)));
+    const df = pl.DataFrame([columnOf(base, "p"), pl.Series("t", stamps), columnOf(base, "f")]);
+    const result = dbclusterEvents(df, { clusterColumns: ["f"], timeColumn: "t", normalize: false, maxClusterDistance: 0.5 });
+    assert.deepEqual(result.labels, [0, 0, 0, 1, 1, 1, 1, 2, 2, 2, -1]);
+    assert.deepEqual(values(result.clustered, "ClusterId"), [-1, 0, 1, 2]);
+    const first = (values(result.clustered, "FirstEventTime") as (Date | null)[]).map((d) => d?.toISOString() ?? null);
+    const last = (values(result.clustered, "LastEventTime") as (Date | null)[]).map((d) => d?.toISOString() ?? null);
+    // Cluster 1 is rows 3–6 without row 5: first is row 6's time, last row 3's.
+    assert.deepEqual(first, [null, text(2), text(6), text(9)], bad);
+    assert.deepEqual(last, [null, text(0), text(3), text(7)], bad);
+    assert.equal(values(result.clustered, "t")[0], bad, "the input cell itself is kept");
+  }
+  const notTimes = pl.DataFrame([columnOf(base, "p"), pl.Series("t", base.getColumn("f").toArray().map((_, i) => `word${i}`)), columnOf(base, "f")]);
+  assert.throws(() => dbclusterEvents(notTimes, { clusterColumns: ["f"], timeColumn: "t" }), { code: "analysis/time-column-not-time", message: /"t" .*"word0"/ });
+  // Mostly words, a few times: still not a time column.
+  const mostlyWords = pl.DataFrame([columnOf(base, "p"), pl.Series("t", Array.from({ length: base.height }, (_, i) => (i < 4 ? text(i) : `word${i}`))), columnOf(base, "f")]);
+  assert.throws(() => dbclusterEvents(mostlyWords, { clusterColumns: ["f"], timeColumn: "t" }), { code: "analysis/time-column-not-time", message: /"t" .*"word4"/ });
+  // Many distinct bad cells among times: each is a missing time.
+  const many = Array.from({ length: 300 }, (_, i) => (i % 3 === 0 ? `junk${i}` : text(i)));
+  const manyDf = pl.DataFrame([pl.Series("t", many), pl.Series("f", many.map((_, i) => (i < 150 ? 1 : 9)), pl.Float64)]);
+  const manyResult = dbclusterEvents(manyDf, { clusterColumns: ["f"], timeColumn: "t", normalize: false, maxClusterDistance: 0.5 });
+  assert.deepEqual((values(manyResult.clustered, "FirstEventTime") as Date[]).map((d) => d.toISOString()), [text(149), text(299)]);
+  assert.deepEqual((values(manyResult.clustered, "LastEventTime") as Date[]).map((d) => d.toISOString()), [text(1), text(151)]);
+});
+
+test("errors name the value's column and time, and the off-grid point itself", () => {
+  const text = spiky().map(String);
+  text[3] = "1e400";
+  const df = pl.DataFrame([times("TimeGenerated"), pl.Series("Bytes", text)]);
+  assert.throws(() => timeseriesAnomaliesStl(df), { code: "analysis/not-finite", message: /"Bytes" .*Infinity .*2024-01-01T03:00:00Z/ });
+  const floats = pl.DataFrame([times("TimeGenerated"), pl.Series("Bytes", spiky().map((x, i) => (i === 4 ? Number.NEGATIVE_INFINITY : x)))]);
+  assert.throws(() => timeseriesAnomaliesStl(floats), { code: "analysis/not-finite", message: /"Bytes" .*-Infinity .*2024-01-01T04:00:00Z/ });
+
+  for (const [row, offset, when] of [[7, 60_000, "2024-01-01T07:01:00Z"], [0, 60_000, "2024-01-01T00:01:00Z"], [71, -120_000, "2024-01-03T22:58:00Z"]] as const) {
+    const shifted = hours(72).map((d, i) => new Date(d.getTime() + (i === row ? offset : 0)));
+    const irregular = pl.DataFrame([pl.Series("TimeGenerated", shifted, pl.Datetime("ms")), pl.Series("v", spiky())]);
+    assert.throws(
+      () => timeseriesAnomaliesStl(irregular),
+      (e: unknown) => {
+        const message = (e as Error).message;
+        assert.equal((e as { code?: string }).code, "analysis/irregular-series");
+        assert.match(message, new RegExp(`${when} is not on the 1h grid`), message);
+        return true;
+      },
+    );
+  }
+});
+
+test("feature helpers: columns named like frame members come back unchanged, features computed", () => {
+  const paths = ["C:\\Windows\\System32\\cmd.exe", "C:\\Tools\\x.exe", "C:\\Windows\\notepad.exe"];
+  const lines = ["cmd /c dir", "x.exe -a", "notepad"];
+  for (const name of MEMBER_NAMES) {
+    const df = pl.DataFrame([pl.Series(name, ["a", "b", "c"]), pl.Series("NewProcessName", paths), pl.Series("CommandLine", lines), pl.Series("SubjectLogonId", ["0x3e7", "0x1", "-1"])]);
+    const out = addProcessFeatures(df);
+    const names = columnNames(out);
+    assert.deepEqual(names.slice(0, 4), [name, "NewProcessName", "CommandLine", "SubjectLogonId"], name);
+    assert.deepEqual(values(out, name), ["a", "b", "c"]);
+    assert.deepEqual(values(out, "processName"), ["cmd.exe", "x.exe", "notepad.exe"]);
+    assert.deepEqual(values(out, "isSystemSession"), [true, false, true]);
+    // The text column itself, and the feature written under such a name.
+    const scored = withCrc32Hash(withStringScore(df, name), name, "lazy");
+    assert.deepEqual(values(scored, `${name}Score`), [97, 98, 99]);
+    assert.deepEqual(values(scored, "lazy"), ["a", "b", "c"].map((c) => crc32Hash(c)));
+    assert.deepEqual(columnNames(scored).slice(0, 4), [name, "NewProcessName", "CommandLine", "SubjectLogonId"]);
+  }
+});
