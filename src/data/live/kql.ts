@@ -74,8 +74,8 @@ export function kqlLiteral(value: LiteralValue | null | undefined, type: Literal
     }
   }
   if (Array.isArray(value)) {
-    // Inside dynamic([...]) only plain JSON-like literals are allowed: strings, numbers, bools, datetimes.
-    return `dynamic([${value.map((v) => scalar(v, true)).join(", ")}])`;
+    // Inside dynamic([...]) only plain JSON-like literals are allowed: strings, numbers, bools, datetimes; a null item (from a column) is no value.
+    return `dynamic([${value.filter((v) => (v as unknown) != null).map((v) => scalar(v, true)).join(", ")}])`;
   }
   return scalar(value as string | number | boolean | Date, false);
 }

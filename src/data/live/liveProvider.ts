@@ -113,11 +113,20 @@ export function formatLiveHelp(q: QueryDefinition, environment: string): string 
 }
 
 /** One value as the literal writers take it. */
-function literalValue(value: unknown): LiteralValue | null {
+function literalValue(value: unknown, where: string, name: string): LiteralValue | null {
   if (value === null || value === undefined) return null;
-  if (Array.isArray(value)) return value.map((v) => (v instanceof Date || typeof v === "number" || typeof v === "boolean" ? v : String(v)));
-  if (value instanceof Date || typeof value === "number" || typeof value === "boolean" || typeof value === "string") return value;
-  return String(value);
+  // A list from a column (`df.getColumn(c).toArray()`) holds nulls: they are no values to match, not the text "null".
+  if (Array.isArray(value)) return value.filter((v) => v !== null && v !== undefined).map((v) => scalarValue(v, where, name));
+  return scalarValue(value, where, name);
+}
+
+/** One value as a literal's input: an object (which would be written "[object Object]") is an error naming the parameter. */
+function scalarValue(v: unknown, where: string, name: string): string | number | boolean | Date {
+  if (v instanceof Date || typeof v === "number" || typeof v === "boolean" || typeof v === "string") return v;
+  // polars gives 64-bit integers as bigint: exact as a number up to 2^53, refused beyond (rounding would match other rows).
+  if (typeof v === "bigint" && Number.isSafeInteger(Number(v))) return Number(v);
+  if (typeof v === "bigint") throw new QueryError(msg.liveLiteral(where, name, `${v} is beyond the integers a query literal holds exactly (±2^53)`));
+  throw new QueryError(msg.liveLiteral(where, name, `${Array.isArray(v) ? "a nested list" : typeof v === "object" ? "an object" : `a ${typeof v}`} is not a value a query can take`));
 }
 
 /** The live provider (wrapped by queryProvider.ts into the strict proxy with one property per family). */
@@ -222,7 +231,7 @@ export class LiveDataProvider {
     if (start.getTime() > end.getTime()) throw new QueryError(msg.timeRangeReversed(where, start, end));
     const values = new Map<string, TemplateValue>();
     for (const p of q.parameters) {
-      const v = literalValue(resolved.get(p));
+      const v = literalValue(resolved.get(p), where, p.name);
       values.set(p.name, { value: v, type: p.type as LiteralType });
       for (const a of p.aliases) values.set(a, { value: v, type: p.type as LiteralType });
     }

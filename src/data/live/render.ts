@@ -1,10 +1,18 @@
 /**
  * Fills a query template's `{name}` placeholders (MSTICPy's Python-format
  * style, `{{`/`}}` for literal braces) with parameter values written as
- * literals of the query language. A placeholder already wrapped in quotes
- * (`"{host}"`, as MSTICPy's own query files write them) or, in KQL, in
- * `datetime({start})`, is replaced together with its wrapper, so the value is
- * always exactly one literal.
+ * literals of the query language. The template is read with the language's
+ * string syntax, so a value is always exactly one literal:
+ * - a string literal that holds only a placeholder (`"{host}"`, as MSTICPy's
+ *   own query files write them; in KQL also `'{host}'`, verbatim `@"{host}"`
+ *   and multi-line ```` ```{host}``` ````) is replaced whole, and so is KQL's
+ *   `datetime({start})`;
+ * - a placeholder inside a string with other text (`"C:\\{dir}"`) becomes the
+ *   value escaped for that string when the language's writer quotes text
+ *   with the same quote; otherwise (a verbatim or multi-line KQL string, a
+ *   number in a string) it is an error naming the query and parameter.
+ *   Written raw there, a value's own quotes would pair with the template's
+ *   (`@"…"` takes no `\` escapes) and the rest would run as query text.
  */
 import { QueryError, dataMessages as msg } from "../messages";
 import { kqlLiteral } from "./kql";
@@ -19,16 +27,59 @@ export interface TemplateValue {
 /** Writes one value; the driver's own writer when it has one. */
 export type LiteralWriter = (value: LiteralValue, type: LiteralType) => string;
 
-const PLACEHOLDER = /\{\{|\}\}|"\{([A-Za-z_]\w*)\}"|'\{([A-Za-z_]\w*)\}'|datetime\(\{([A-Za-z_]\w*)\}\)|\{([A-Za-z_]\w*)\}/g;
+/** A string literal of the template: where it opens and ends, and how a quote is written inside it. */
+interface StringLiteral {
+  /** Its opening (`"`, `'`, `@"`, ```` ``` ````) and closing text. */
+  open: string;
+  close: string;
+  /** `\` escapes (`"…"`, `'…'`), a doubled quote (KQL `@"…"`), or none (```` ``` ````). */
+  escapes: "backslash" | "doubled" | "none";
+  /** Index just past its end (the template's length when it has no end). */
+  end: number;
+  /** False when the template ends inside it. */
+  closed: boolean;
+}
+
+const NAME = /^\{([A-Za-z_]\w*)\}$/;
+const PLACEHOLDER = /\{\{|\}\}|\{([A-Za-z_]\w*)\}/g;
+const KQL_DATETIME = /datetime\(\{([A-Za-z_]\w*)\}\)/y;
+
+/** The string literal starting at `i`, in the language's syntax, if one does. */
+function literalAt(template: string, i: number, language: QueryLanguage): StringLiteral | undefined {
+  const c = template[i];
+  if (language === "kql" && template.startsWith("```", i)) {
+    const close = template.indexOf("```", i + 3);
+    return { open: "```", close: "```", escapes: "none", end: close < 0 ? template.length : close + 3, closed: close >= 0 };
+  }
+  if (language === "kql" && c === "@" && (template[i + 1] === '"' || template[i + 1] === "'")) {
+    const quote = template[i + 1];
+    let j = i + 2;
+    for (; j < template.length; j++) {
+      if (template[j] !== quote) continue;
+      if (template[j + 1] === quote) j++;
+      else return { open: `@${quote}`, close: quote, escapes: "doubled", end: j + 1, closed: true };
+    }
+    return { open: `@${quote}`, close: quote, escapes: "doubled", end: template.length, closed: false };
+  }
+  // JSON (Elasticsearch) has only "…"; KQL and SPL also '…' (SPL's quoted field names).
+  if (c === '"' || (c === "'" && language !== "esdsl")) {
+    let j = i + 1;
+    for (; j < template.length; j++) {
+      if (template[j] === "\\") j++;
+      else if (template[j] === c) return { open: c, close: c, escapes: "backslash", end: j + 1, closed: true };
+    }
+    return { open: c, close: c, escapes: "backslash", end: template.length, closed: false };
+  }
+  return undefined;
+}
 
 /**
  * The template with every known placeholder replaced; unknown `{names}` are
  * left as written (KQL's own braces, e.g. in `dynamic({…})` JSON, are not placeholders).
  */
 export function renderTemplate(template: string, values: ReadonlyMap<string, TemplateValue>, language: QueryLanguage, where: string, writer?: LiteralWriter): string {
-  const write = (name: string, whole: string): string => {
-    const entry = values.get(name);
-    if (!entry) return whole;
+  const write = (name: string): string => {
+    const entry = values.get(name) as TemplateValue;
     try {
       if (writer) return entry.value === null ? writer(nullOf(entry.type), entry.type) : writer(entry.value, entry.type);
       return kqlLiteral(entry.value, entry.type);
@@ -38,13 +89,55 @@ export function renderTemplate(template: string, values: ReadonlyMap<string, Tem
       throw new QueryError(msg.liveLiteral(where, name, text));
     }
   };
-  return template.replace(PLACEHOLDER, (whole, dq?: string, sq?: string, dt?: string, plain?: string) => {
-    if (whole === "{{") return "{";
-    if (whole === "}}") return "}";
-    if (dq ?? sq) return write((dq ?? sq) as string, whole);
-    if (dt) return language === "kql" ? write(dt, whole) : `datetime(${write(dt, `{${dt}}`)})`;
-    return write(plain as string, whole);
-  });
+  /** Braces and placeholders in plain text (or in a comment): each known one a literal. */
+  const fill = (text: string): string =>
+    text.replace(PLACEHOLDER, (whole, name?: string) => (whole === "{{" ? "{" : whole === "}}" ? "}" : values.has(name as string) ? write(name as string) : whole));
+  /** A placeholder inside a string with other text: the value escaped for that string, or an error. */
+  const inside = (literal: StringLiteral, name: string): string => {
+    const written = write(name);
+    const entry = values.get(name) as TemplateValue;
+    const quoted = literal.escapes === "backslash" && written.length >= 2 && written.startsWith(literal.close) && written.endsWith(literal.close);
+    if (entry.type === "str" && quoted) return written.slice(1, -1);
+    const how = literal.escapes === "backslash" ? `a ${literal.open}…${literal.close} string` : literal.escapes === "doubled" ? `a verbatim ${literal.open}…${literal.close} string` : "a ```…``` string";
+    throw new QueryError(msg.liveLiteral(where, name, `the placeholder is inside ${how} with other text, where a ${entry.type} value cannot be written safely: give it a literal of its own ("{${name}}") and join strings in the query (strcat)`));
+  };
+  let out = "";
+  let plainFrom = 0;
+  for (let i = 0; i < template.length; ) {
+    const c = template[i];
+    // KQL comments run to the end of the line: their quotes open no string.
+    if (language === "kql" && c === "/" && template[i + 1] === "/") {
+      const eol = template.indexOf("\n", i);
+      i = eol < 0 ? template.length : eol;
+      continue;
+    }
+    KQL_DATETIME.lastIndex = i;
+    const dt = language === "kql" && c === "d" && !/\w/.test(template[i - 1] ?? "") ? KQL_DATETIME.exec(template) : null;
+    if (dt && values.has(dt[1])) {
+      out += fill(template.slice(plainFrom, i)) + write(dt[1]);
+      i += dt[0].length;
+      plainFrom = i;
+      continue;
+    }
+    const literal = literalAt(template, i, language);
+    if (!literal) {
+      i++;
+      continue;
+    }
+    out += fill(template.slice(plainFrom, i));
+    const body = template.slice(i + literal.open.length, literal.closed ? literal.end - literal.close.length : literal.end);
+    const only = NAME.exec(body);
+    if (only && values.has(only[1]) && literal.closed) {
+      out += write(only[1]);
+    } else {
+      // Inside a string, `{{`/`}}` are still braces and a known placeholder is the escaped value.
+      const filled = body.replace(PLACEHOLDER, (whole, name?: string) => (whole === "{{" ? "{" : whole === "}}" ? "}" : values.has(name as string) ? inside(literal, name as string) : whole));
+      out += literal.open + filled + (literal.closed ? literal.close : "");
+    }
+    i = literal.end;
+    plainFrom = i;
+  }
+  return out + fill(template.slice(plainFrom));
 }
 
 /** What a driver's writer gets for an absent value: the empty value of the type. */

@@ -101,6 +101,48 @@ describe("query templates", () => {
     assert.deepEqual(seen, [["", "str"], [5, "int"]]);
   });
 
+  it("a verbatim @\"{x}\" or '{x}' literal is replaced whole: no value leaves its literal (a \\ ends nothing in @\"…\", so the old \\\" escape let a value out)", () => {
+    for (const value of HOSTILE) {
+      for (const t of ['T | where Path has @"{p}"', "T | where Path has @'{p}'", "T | where Path has ```{p}```", 'T | where Path has "{p}"']) {
+        const out = renderTemplate(t, values({ p: { value, type: "str" } }), "kql", "T.q");
+        assert.deepEqual(parseKql(out, () => ["Path"]).literals, [value], `${t} ← ${JSON.stringify(value)}: ${out}`);
+      }
+      // An obfuscated verbatim string (the twin reads no h"…"): the h stays before one escaped literal.
+      assert.equal(renderTemplate('T | where Path has h@"{p}"', values({ p: { value, type: "str" } }), "kql", "T.q"), `T | where Path has h${kqlString(value)}`);
+    }
+    // The tester's break-out: a Windows path that closed the verbatim string and ran `project secret`.
+    const out = renderTemplate('T | where Path has @"{p}"', values({ p: { value: 'C:\\Windows\\x" or 1==1 | project secret //', type: "str" } }), "kql", "T.q");
+    assert.equal(out, 'T | where Path has "C:\\\\Windows\\\\x\\" or 1==1 | project secret //"');
+  });
+
+  it("a placeholder inside a string with other text is the value escaped for that string; where that is not safe, an error naming the query and parameter", () => {
+    for (const value of HOSTILE) {
+      const out = renderTemplate('T | where Path startswith "C:\\\\Users\\\\{user}\\\\" and Path != "{{x}}"', values({ user: { value, type: "str" } }), "kql", "T.q");
+      assert.deepEqual(parseKql(out, () => ["Path"]).literals, [`C:\\Users\\${value}\\`, "{x}"], JSON.stringify(value));
+    }
+    const refused = (t: string, v: TemplateValue) =>
+      assert.throws(() => renderTemplate(t, values({ p: v }), "kql", "Fam.q"), (e: unknown) => e instanceof QueryError && e.code === "data/live-literal" && /Fam\.q/.test(e.message) && /"p"/.test(e.message) && /inside/.test(e.message), t);
+    refused('T | where Path has @"C:\\{p}"', { value: "x", type: "str" });
+    refused("T | where Path has ```C:\\{p}```", { value: "x", type: "str" });
+    refused("T | where Path has 'C:\\\\{p}'", { value: "x", type: "str" });
+    refused('T | where Msg has "{p} items"', { value: 5, type: "int" });
+  });
+
+  it("quotes in a // comment open no string: the placeholders after it are still literals", () => {
+    const out = renderTemplate("T // don't \"quote\"\n| where Computer == {host} | where Account == \"{acct}\"", values({ host: { value: 'h" | delete', type: "str" }, acct: { value: "x' //", type: "str" } }), "kql", "T.q");
+    const [comment, rest] = [out.slice(0, out.indexOf("\n")), out.slice(out.indexOf("\n"))];
+    assert.equal(comment, "T // don't \"quote\"");
+    // The twin reads no comments: the query without its comment.
+    assert.deepEqual(parseKql(`T${rest}`, columns).literals, ['h" | delete', "x' //"]);
+  });
+
+  it("SPL and Elasticsearch: a placeholder inside a \"…\" string is the value escaped by the driver's writer", () => {
+    const spl = renderTemplate('search host="{h}*" user={u}', values({ h: { value: 'web"01 OR x', type: "str" }, u: { value: "a b", type: "str" } }), "spl", "T.q", (v) => `"${String(v).replace(/[\\"]/g, (c) => `\\${c}`)}"`);
+    assert.equal(spl, 'search host="web\\"01 OR x*" user="a b"');
+    const es = renderTemplate('{{"query": {{"wildcard": {{"host": "{h}-*"}}}}}}', values({ h: { value: 'a"}, "x": {"', type: "str" } }), "esdsl", "T.q", (v) => JSON.stringify(v));
+    assert.deepEqual(JSON.parse(es), { query: { wildcard: { host: 'a"}, "x": {"-*' } } });
+  });
+
   it("a value that cannot be written is a data/live-literal error naming the parameter", () => {
     assert.throws(
       () => renderTemplate("T | where X == {n}", values({ n: { value: Infinity, type: "float" } }), "kql", "Fam.q"),

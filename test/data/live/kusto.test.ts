@@ -49,6 +49,15 @@ describe("Kusto provider against the Azure Data Explorer twin", () => {
     }
   });
 
+  it("a list parameter from a column with nulls: the nulls are no values (not the text \"null\"); an object is an error naming the parameter", async () => {
+    const qp = await connected();
+    await qp.SecurityAlert.list_alerts({ severity: ["High", null, undefined, "Low"] as unknown as string[] });
+    const sent = twins.kusto.queries.at(-1);
+    assert.match(String(sent?.text), /dynamic\(\["High", "Low"\]\)/);
+    assert.ok(!/"null"|"undefined"/.test(String(sent?.text)), String(sent?.text));
+    await assert.rejects(() => qp.SecurityAlert.list_alerts({ severity: ["High", { a: 1 }] as unknown as string[] }), isCode("data/live-literal", /"severity": an object/));
+  });
+
   it("maps v2 errors: a 400 OneApiError, an unknown database", async () => {
     const qp = await connected();
     await assert.rejects(qp.execQuery("SecurityAlert | bogus"), isCode("data/live-query-failed", /General_BadRequest.*SYN0002/));
