@@ -26,6 +26,22 @@ export function isSecretArgName(name: string): boolean {
  */
 export const MIN_SECRET_LENGTH = 3;
 
+/**
+ * Secrets at least this long are also found in any letter case (a
+ * service that echoes the key upper-cased); shorter ones only as written, so
+ * that a short key does not mask every spelling of a common word. Real API
+ * keys are far longer.
+ */
+export const MIN_CASE_FOLDED_LENGTH = 8;
+
+/**
+ * `text` lower-cased, at the same length so that positions in it are positions
+ * in `text`: U+0130 (İ), the one character whose lower case is longer, stays.
+ */
+function foldCase(text: string): string {
+  return text.includes("\u0130") ? text.replace(/[^\u0130]+/g, (run) => run.toLowerCase()) : text.toLowerCase();
+}
+
 /** Base64 and base64url of some bytes, without padding. */
 function base64Forms(bytes: Buffer): string[] {
   const b64 = bytes.toString("base64").replace(/=+$/, "");
@@ -57,20 +73,44 @@ function base64Cores(secret: Buffer): string[] {
   return out;
 }
 
-/** Every form of the secrets to search for: plain, %-encoded, base64 and base64url (whole, and cores inside longer blobs), Basic-auth pairs. */
-function needlesOf(plain: readonly string[]): string[] {
-  const forms = new Set<string>();
+/** The forms to search for: `exact` as written, `folded` (lower-cased) in any letter case. */
+interface Needles {
+  exact: readonly string[];
+  folded: readonly string[];
+}
+
+/**
+ * Every form of the secrets to search for: plain and %-encoded (in any letter
+ * case for keys of {@link MIN_CASE_FOLDED_LENGTH} or more), base64 and
+ * base64url (whole, and cores inside longer blobs; case matters there: the
+ * base64 of the upper-cased key is other text), Basic-auth pairs.
+ */
+function needlesOf(plain: readonly string[]): Needles {
+  const exact = new Set<string>();
+  const folded = new Set<string>();
   for (const s of plain) {
     const bytes = Buffer.from(s, "utf8");
-    forms.add(s);
-    forms.add(encodeURIComponent(s));
-    for (const f of base64Forms(bytes)) forms.add(f);
-    for (const f of base64Cores(bytes)) forms.add(f);
+    const caseFree = s.length >= MIN_CASE_FOLDED_LENGTH;
+    const textForms = caseFree ? folded : exact;
+    const fold = caseFree ? foldCase : (x: string) => x;
+    textForms.add(fold(s));
+    textForms.add(fold(encodeURIComponent(s)));
+    for (const f of base64Forms(bytes)) exact.add(f);
+    for (const f of base64Cores(bytes)) exact.add(f);
   }
   // Basic auth sends base64("id:key"): the whole pair is masked, not only the cores.
-  for (const a of plain) for (const b of plain) if (a !== b) for (const f of base64Forms(Buffer.from(`${a}:${b}`, "utf8"))) forms.add(f);
+  for (const a of plain) for (const b of plain) if (a !== b) for (const f of base64Forms(Buffer.from(`${a}:${b}`, "utf8"))) exact.add(f);
   // Overlapping matches of different forms are merged when masking, so the order does not matter.
-  return [...forms].filter((f) => f.length >= MIN_SECRET_LENGTH);
+  const long = (f: string) => f.length >= MIN_SECRET_LENGTH;
+  return { exact: [...exact].filter(long), folded: [...folded].filter(long) };
+}
+
+/** Adds the ranges where the needles occur in `text` (`map`: from `text`'s positions to the source's). */
+function findNeedles(text: string, needles: Needles, spans: Span[], map?: (start: number, end: number) => Span): void {
+  for (const needle of needles.exact) findAll(text, needle, spans, map);
+  if (needles.folded.length === 0) return;
+  const lower = foldCase(text);
+  for (const needle of needles.folded) findAll(lower, needle, spans, map);
 }
 
 /** A half-open range of a text. */
@@ -113,6 +153,15 @@ const JSON_ESCAPES: ReadonlyMap<string, string> = new Map([
   ["t", "\t"],
 ]);
 
+/** The HTML named references a key's characters take (`&QUOT;` and kin are legacy upper-case spellings). */
+const HTML_NAMED: ReadonlyMap<string, string> = new Map([
+  ["quot", '"'],
+  ["lt", "<"],
+  ["gt", ">"],
+  ["amp", "&"],
+  ["apos", "'"],
+]);
+
 /** One decoded escape: the text it stands for and how many source characters it spans. */
 interface Escape {
   text: string;
@@ -149,10 +198,36 @@ function percentEscapeAt(text: string, at: number): Escape | undefined {
   return decoded.includes("\ufffd") ? undefined : { text: decoded, length: 3 * count };
 }
 
+/** The HTML character reference at `at` (a `&`): named, `&#39;` or `&#x27;` (with its `;`); undefined otherwise. */
+function htmlEscapeAt(text: string, at: number): Escape | undefined {
+  if (text[at + 1] === "#") {
+    const hex = text[at + 2] === "x" || text[at + 2] === "X";
+    const start = at + (hex ? 3 : 2);
+    let end = start;
+    let value = 0;
+    // At most 7 digits (U+10FFFF): the look-ahead is bounded, so the scan stays linear.
+    while (end < text.length && end - start < 7) {
+      const code = text.charCodeAt(end);
+      const digit = hex ? hexValue(code) : code >= 48 && code <= 57 ? code - 48 : -1;
+      if (digit < 0) break;
+      value = value * (hex ? 16 : 10) + digit;
+      end += 1;
+    }
+    if (end === start || text[end] !== ";" || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) return undefined;
+    return { text: String.fromCodePoint(value), length: end + 1 - at };
+  }
+  if (!/[glqa]/i.test(text[at + 1] ?? "")) return undefined; // the first letters of HTML_NAMED: most `&` are not references
+  for (const [name, char] of HTML_NAMED) {
+    if (text[at + 1 + name.length] === ";" && text.slice(at + 1, at + 1 + name.length).toLowerCase() === name) return { text: char, length: name.length + 2 };
+  }
+  return undefined;
+}
+
 /**
- * `text` with its JSON string escapes (`\/`, `\u0073`…) and %-escapes (either
- * hex case) decoded, in one left-to-right pass, with a map from positions of
- * the decoded text back to ranges of `text`. Undefined when nothing decodes.
+ * `text` with its JSON string escapes (`\/`, `\u0073`…), %-escapes (either
+ * hex case) and HTML character references (`&quot;`, `&#39;`) decoded, in one
+ * left-to-right pass, with a map from positions of the decoded text back to
+ * ranges of `text`. Undefined when nothing decodes.
  */
 function decodedView(text: string): { view: string; toSource: (start: number, end: number) => Span } | undefined {
   const parts: string[] = [];
@@ -173,15 +248,17 @@ function decodedView(text: string): { view: string; toSource: (start: number, en
       viewLength += end - runStart;
     }
   };
-  // Next `\` and `%` at or after the scan position (-1: none left); each is searched for again only once passed, so the scan stays linear.
+  // Next `\`, `%` and `&` at or after the scan position (-1: none left); each is searched for again only once passed, so the scan stays linear.
   let backslash = text.indexOf("\\");
   let percent = text.indexOf("%");
+  let ampersand = text.indexOf("&");
   for (let i = 0; ; ) {
     if (backslash >= 0 && backslash < i) backslash = text.indexOf("\\", i);
     if (percent >= 0 && percent < i) percent = text.indexOf("%", i);
-    if (backslash < 0 && percent < 0) break;
-    i = backslash < 0 ? percent : percent < 0 ? backslash : Math.min(backslash, percent);
-    const escape = i === backslash ? jsonEscapeAt(text, i) : percentEscapeAt(text, i);
+    if (ampersand >= 0 && ampersand < i) ampersand = text.indexOf("&", i);
+    if (backslash < 0 && percent < 0 && ampersand < 0) break;
+    i = Math.min(backslash < 0 ? Infinity : backslash, percent < 0 ? Infinity : percent, ampersand < 0 ? Infinity : ampersand);
+    const escape = i === backslash ? jsonEscapeAt(text, i) : i === percent ? percentEscapeAt(text, i) : htmlEscapeAt(text, i);
     if (!escape) {
       i += 1;
       continue;
@@ -242,18 +319,27 @@ function replaceSpans(text: string, spans: Span[]): string {
 }
 
 /** What each masker hides; kept off the object so that no dump, copy or serialisation of it can reach a secret. */
-const NEEDLES = new WeakMap<SecretMasker, { needles: readonly string[]; secrets: number }>();
+const NEEDLES = new WeakMap<SecretMasker, { needles: Needles; secrets: number }>();
 
-function needlesOfMasker(masker: SecretMasker): readonly string[] {
-  return NEEDLES.get(masker)?.needles ?? [];
+const NO_NEEDLES: Needles = { exact: [], folded: [] };
+
+function needlesOfMasker(masker: SecretMasker): Needles {
+  return NEEDLES.get(masker)?.needles ?? NO_NEEDLES;
+}
+
+function isEmpty(needles: Needles): boolean {
+  return needles.exact.length === 0 && needles.folded.length === 0;
 }
 
 /**
  * Replaces every occurrence of the given secrets in text, also in the forms a
  * secret takes on its way into a URL, an HTTP header or a JSON body:
  * %-encoding (either hex case, also of single characters), JSON string
- * escapes (`\/`, `\u0073`), base64 and base64url (alone, inside a longer blob,
- * and of `id:key` for Basic auth). The work is linear in the text.
+ * escapes (`\/`, `\u0073`), HTML character references (`&quot;`, `&#39;`),
+ * base64 and base64url (alone, inside a longer blob, and of `id:key` for Basic
+ * auth); in any letter case for secrets of {@link MIN_CASE_FOLDED_LENGTH}
+ * characters or more (not base64, which is case-sensitive). The work is
+ * linear in the text.
  *
  * The masker itself prints and serialises as `SecretMasker(n secrets)`.
  */
@@ -265,24 +351,24 @@ export class SecretMasker {
 
   /** True when there is nothing to mask. */
   get empty(): boolean {
-    return needlesOfMasker(this).length === 0;
+    return isEmpty(needlesOfMasker(this));
   }
 
   /** `text` with every secret replaced by {@link MASK}. */
   mask(text: string): string {
     const needles = needlesOfMasker(this);
-    if (needles.length === 0 || text.length < MIN_SECRET_LENGTH) return text;
+    if (isEmpty(needles) || text.length < MIN_SECRET_LENGTH) return text;
     const spans: Span[] = [];
-    for (const needle of needles) findAll(text, needle, spans);
+    findNeedles(text, needles, spans);
     // Escaped and encoded forms: search the decoded text, mask the source range.
-    const decoded = text.includes("\\") || text.includes("%") ? decodedView(text) : undefined;
-    if (decoded) for (const needle of needles) findAll(decoded.view, needle, spans, decoded.toSource);
+    const decoded = text.includes("\\") || text.includes("%") || text.includes("&") ? decodedView(text) : undefined;
+    if (decoded) findNeedles(decoded.view, needles, spans, decoded.toSource);
     return spans.length ? replaceSpans(text, spans) : text;
   }
 
   /** A copy of a JSON-like value with every string masked (keys included). */
   maskValue<T>(value: T): T {
-    if (needlesOfMasker(this).length === 0) return value;
+    if (isEmpty(needlesOfMasker(this))) return value;
     return this.walk(value, 0) as T;
   }
 

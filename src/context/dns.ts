@@ -7,6 +7,7 @@
  */
 import { promises as dnsPromises } from "node:dns";
 import net from "node:net";
+import { domainToASCII } from "node:url";
 import ipaddr from "ipaddr.js";
 import { DnsError, contextMessages as msg } from "./messages";
 
@@ -190,6 +191,36 @@ async function canonicalName(resolver: dnsPromises.Resolver, name: string): Prom
   return fqdn(current);
 }
 
+/**
+ * Characters that never reach the server as written: C0/C1 controls (a NUL
+ * ends Node's C string), lone surrogates, line and paragraph separators, and
+ * the backslash (c-ares reads zone-file escapes such as `a\.b` and `\065`).
+ */
+const UNSENDABLE = /[\p{Cc}\p{Cs}\p{Zl}\p{Zp}\\]/u;
+
+/** `name` with its invisible characters written as `\u{…}`, so that a message shows them. */
+function visibleName(name: string): string {
+  return name.replace(/[\p{Cc}\p{Cs}\p{Zl}\p{Zp}]/gu, (c) => `\\u{${c.codePointAt(0)?.toString(16).toUpperCase()}}`);
+}
+
+/**
+ * Why c-ares would ask for another name than `name`, or undefined. A NUL cuts
+ * it (`evil.com\0.good.com` asks for `evil.com`), escapes rewrite it, and a
+ * name IDNA cannot encode is sent as the root: the result would name one
+ * domain and describe another. c-ares itself refuses spaces, `@`, `;`…
+ * (EBADNAME); these get the same answer.
+ */
+function unsendableReason(name: string): string | undefined {
+  const bad = UNSENDABLE.exec(name);
+  if (bad) {
+    const what = bad[0] === "\\" ? "a backslash (c-ares would read it as an escape)" : `character U+${(bad[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+    return `${what} at position ${bad.index}`;
+  }
+  // Node converts non-ASCII names with IDNA and sends the empty name (the root) when that fails.
+  if (/[^\x00-\x7f]/.test(name) && !domainToASCII(name)) return "IDNA cannot encode it";
+  return undefined;
+}
+
 function failure(base: Omit<DnsResult, "canonical_name" | "rrset" | "expiration" | "response" | "status" | "error">, err: unknown): DnsResult {
   const code = (err as { code?: string }).code ?? "";
   const status = STATUS_BY_CODE[code] ?? "ERROR";
@@ -209,7 +240,10 @@ function failure(base: Omit<DnsResult, "canonical_name" | "rrset" | "expiration"
 /**
  * Resolves `domain` (default record type A) on Node's resolver, within
  * `timeoutMs`. Never throws on network trouble: a failed look-up has
- * `status` ≠ `NOERROR`, an `error` message and an empty `rrset`. Throws
+ * `status` ≠ `NOERROR`, an `error` message and an empty `rrset`. A name
+ * c-ares would cut or rewrite (a control character such as NUL, a backslash,
+ * a name IDNA cannot encode) is not sent: like a name c-ares refuses
+ * (`"evil .com"`), it gets status `ERROR` and an `EBADNAME` error. Throws
  * {@link DnsError} only for bad arguments.
  *
  * ```ts
@@ -223,6 +257,12 @@ export async function dnsResolve(domain: string, options: DnsOptions = {}): Prom
   if (!name) throw new DnsError(msg.dnsEmptyDomain());
   const { resolver, nameserver, port, timeoutMs } = makeResolver(options);
   const base = { qname: fqdn(name), rdtype, rdclass: "IN" as const, nameserver, port };
+  const unsendable = unsendableReason(name);
+  if (unsendable) {
+    // Node's own wording for a name c-ares refuses (`queryA EBADNAME evil .com`), with the reason.
+    const syscall = `query${rdtype[0]}${rdtype.slice(1).toLowerCase()}`;
+    return failure(base, Object.assign(new Error(`${syscall} EBADNAME ${visibleName(name)}: ${unsendable}`), { code: "EBADNAME" }));
+  }
   try {
     const started = Date.now();
     const [answer, canonical] = await withDeadline(resolver, timeoutMs, () =>

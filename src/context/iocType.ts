@@ -58,6 +58,16 @@ export const IOC_TYPES: readonly BuiltinTiType[] = BUILTIN_IOC_TYPES.filter((t):
  */
 export type IocType = BuiltinTiType | "unknown" | (string & {});
 
+/**
+ * The explicit type `file_hash` (aliases `hash`), as MSTICPy names it: a hash
+ * whose kind is decided by its length. `classifyIoc` turns it into
+ * `md5_hash`, `sha1_hash` or `sha256_hash`, or `"unknown"` for another length.
+ */
+const FILE_HASH = "file_hash";
+
+/** Hash types by hex length (MSTICPy's `file_hash_type`). */
+const HASH_BY_LENGTH: Readonly<Record<number, BuiltinTiType>> = { 32: "md5_hash", 40: "sha1_hash", 64: "sha256_hash" };
+
 /** Spellings accepted for an explicit type (`iocType`, an `iocTypeCol` value) → canonical type. */
 const TYPE_ALIASES: Readonly<Record<string, IocType>> = {
   ipv4: "ipv4",
@@ -76,6 +86,9 @@ const TYPE_ALIASES: Readonly<Record<string, IocType>> = {
   sha1_hash: "sha1_hash",
   sha256: "sha256_hash",
   sha256_hash: "sha256_hash",
+  // MSTICPy's IoCType.file_hash: md5, sha1 or sha256 by length (`classifyIoc` picks).
+  file_hash: FILE_HASH,
+  hash: FILE_HASH,
   unknown: "unknown",
 };
 
@@ -96,9 +109,11 @@ export interface ClassifiedIoc {
   type: IocType;
   /**
    * The normalised value providers are asked about: trimmed, refanged
-   * (`hxxp`, `[.]`), hostnames and hashes lower-cased, IPs in canonical form;
-   * custom types as written. Empty when the value is not a usable observable
-   * of its type.
+   * (`hxxp`, `[.]`), hostnames, e-mail addresses and hashes lower-cased, URL
+   * hosts and hostnames without their root dot, IPs in canonical form without
+   * an IPv6 zone id (`%eth0`), an IPv4-mapped IPv6 address (`::ffff:1.2.3.4`)
+   * as its IPv4 address; custom types as written. Empty when the value is not
+   * a usable observable of its type.
    */
   safeIoc: string;
 }
@@ -108,12 +123,42 @@ function unbracket(text: string): string {
   return text.startsWith("[") && text.endsWith("]") && isIpv6(text.slice(1, -1)) ? text.slice(1, -1) : text;
 }
 
+/** The WHATWG form of a URL, its host without the root dot (`wh401k.org.` is `wh401k.org`, as for `dns`). */
 function canonicalUrl(text: string): string | undefined {
   try {
-    return new URL(text).href;
+    const url = new URL(text);
+    // The parser lower-cases and IDNA-encodes the host but keeps a root dot: without this, two spellings of one
+    // host get two provider ids (VirusTotal's URL id) and two cache keys. IP literals never end with a dot.
+    if (url.hostname.length > 1 && url.hostname.endsWith(".")) url.hostname = url.hostname.slice(0, -1);
+    return url.href;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * An IPv6 address parsed without its zone id (`%eth0`: which interface of the
+ * machine that logged it, never part of the indicator, and an internal name a
+ * provider must not see). ipaddr.js reads the deprecated IPv4-compatible form
+ * `::a.b.c.d` as IPv4-mapped; it is parsed here as the address it writes.
+ */
+function parseIpv6(text: string): ipaddr.IPv6 {
+  const bare = text.replace(/%.*$/s, "");
+  const parsed = ipaddr.IPv6.parse(/^::(?:\d{1,3}\.){3}\d{1,3}$/.test(bare) ? `0${bare}` : bare);
+  return new ipaddr.IPv6(parsed.parts);
+}
+
+/**
+ * The IPv4 address of an IPv4-mapped IPv6 address (`::ffff:45.83.66.10`, any
+ * notation), else undefined. Windows logon events (4624/4625) and dual-stack
+ * sockets record IPv4 clients this way; feeds and providers list the IPv4
+ * address, so it is what is looked up. Only the mapped range (::ffff:0:0/96):
+ * IPv4-compatible, -translated and NAT64 forms are IPv6 addresses of their own.
+ */
+function mappedIpv4(text: string): string | undefined {
+  if (!isIpv6(text)) return undefined;
+  const addr = parseIpv6(text);
+  return addr.isIPv4MappedAddress() ? addr.toIPv4Address().toString() : undefined;
 }
 
 /** The form sent to providers of `text` (trimmed, refanged) as a `type`, or undefined when it is not one. */
@@ -122,16 +167,17 @@ function safeForm(text: string, type: IocType): string | undefined {
   if (!def || !isObservableOf(text, def)) return undefined;
   switch (type) {
     case "ipv4":
-    case "ipv6":
       return ipaddr.parse(text).toString();
+    case "ipv6":
+      return parseIpv6(text).toString();
     case "dns":
       return text.toLowerCase().replace(/\.$/, "");
     case "url":
       return canonicalUrl(text);
-    case "email": {
-      const at = text.lastIndexOf("@");
-      return text.slice(0, at + 1) + text.slice(at + 1).toLowerCase();
-    }
+    case "email":
+      // The whole address: RFC 5321 lets a local part be case-sensitive, but mail systems treat it
+      // case-insensitively in practice, and feeds and logs spell one mailbox in several cases.
+      return text.toLowerCase();
     case "md5_hash":
     case "sha1_hash":
     case "sha256_hash":
@@ -153,16 +199,26 @@ export function canonicalDomain(value: string): string | undefined {
  * `"unknown"`.
  */
 export function detectIocType(value: string): IocType {
-  return classifyObservable(unbracket(refang(value.trim()))) ?? "unknown";
+  const text = unbracket(refang(value.trim()));
+  const type = classifyObservable(text) ?? "unknown";
+  return type === "ipv6" && mappedIpv4(text) ? "ipv4" : type;
 }
 
 /**
  * Type and normalised form of an observable. With `type`, the value is checked
  * against that type instead of detected: a value that is not of the given type
- * gets an empty `safeIoc` (a "bad format" row, not a lookup).
+ * gets an empty `safeIoc` (a "bad format" row, not a lookup). An IPv4-mapped
+ * IPv6 address is the `ipv4` observable it carries, detected or given as
+ * `ipv4` or `ipv6`; `file_hash` becomes the hash type of the value's length.
+ * `ioc` stays the value as given.
  */
 export function classifyIoc(value: string, type?: IocType): ClassifiedIoc {
   const text = unbracket(refang(value.trim()));
-  const resolved = type ?? classifyObservable(text) ?? "unknown";
+  let resolved = type ?? classifyObservable(text) ?? "unknown";
+  if (resolved === FILE_HASH) resolved = HASH_BY_LENGTH[text.length] ?? "unknown";
+  if (resolved === "ipv4" || resolved === "ipv6") {
+    const v4 = mappedIpv4(text);
+    if (v4) return { ioc: value, type: "ipv4", safeIoc: v4 };
+  }
   return { ioc: value, type: resolved, safeIoc: safeForm(text, resolved) ?? "" };
 }

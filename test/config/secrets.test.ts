@@ -129,3 +129,63 @@ test("masking stays linear on hostile text (long escape runs, near-misses)", () 
   const many = `${"%41".repeat(100_000)}${encodeURIComponent(ESC_KEY)}${"\\u0041".repeat(100_000)}`;
   assert.equal(m.mask(many), `${"%41".repeat(100_000)}${MASK}${"\\u0041".repeat(100_000)}`);
 });
+
+/** A key with every character HTML escapes. */
+const HTML_KEY = `k"<y>&'42-Secret`;
+
+test("masks HTML-escaped forms: named, decimal and hex character references, mixed with plain characters", () => {
+  const m = new SecretMasker([HTML_KEY]);
+  const forms = [
+    "k&quot;&lt;y&gt;&amp;&#39;42-Secret",
+    "k&#34;&#60;y&#62;&#38;&#x27;42-Secret",
+    "k&#x22;&#X3C;y&#x3e;&amp;&apos;42-Secret",
+    "k&quot;<y>&amp;'42-Secret",
+    "&#107;&#x22;&lt;y&gt;&amp;&#0039;42-&#83;ecret",
+  ];
+  for (const form of forms) {
+    assert.equal(m.mask(`<p title="${form}">bad key ${form}</p>`), `<p title="${MASK}">bad key ${MASK}</p>`, form);
+  }
+  // Entities that stand for other characters, or are not entities, do not match.
+  for (const other of ["k&quot;&lt;y&gt;&amp;&#40;42-Secret", "k&quot&lt;y&gt;&amp;&#39;42-Secret", "k&qout;&lt;y&gt;&amp;&#39;42-Secret", "k&#x110000;"]) {
+    assert.equal(m.mask(other), other, other);
+  }
+  // An escaped ampersand is one escape: "&amp;lt;" is "&lt;" as text, not "<".
+  assert.equal(m.mask("k&quot;&amp;lt;y&gt;&amp;&#39;42-Secret"), "k&quot;&amp;lt;y&gt;&amp;&#39;42-Secret");
+});
+
+test("masks a key echoed in another letter case, in every escaped form; short keys match exactly", () => {
+  const key = "hl-Mixed-Key-7f3c9A2e";
+  const m = new SecretMasker([key, HTML_KEY]);
+  for (const form of [key.toUpperCase(), key.toLowerCase(), "HL-mIXED-kEY-7F3C9a2E"]) {
+    assert.equal(m.mask(`x ${form} y`), `x ${MASK} y`, form);
+    assert.equal(m.mask(`q=${encodeURIComponent(form)}&a=1`), `q=${MASK}&a=1`, form);
+    assert.deepEqual(JSON.parse(m.mask(JSON.stringify({ e: `key ${form}` }).replace(/-/g, "\\u002d"))), { e: `key ${MASK}` }, form);
+  }
+  assert.equal(m.mask("K&QUOT;&LT;Y&GT;&AMP;&#39;42-SECRET"), MASK);
+  assert.equal(m.mask(`<b>${HTML_KEY.toLowerCase().replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;")}</b>`), `<b>${MASK}</b>`);
+  // Base64 is not case-insensitive: the base64 of the upper-cased key is another text, and other base64 text stays.
+  const b64Upper = Buffer.from(key).toString("base64").toUpperCase();
+  assert.equal(m.mask(b64Upper), b64Upper);
+  // Keys under 8 characters are matched as written: "Ab3xY" would otherwise mask "AB3XY" and "ab3xy" in ordinary text.
+  const short = new SecretMasker(["Ab3xY"]);
+  assert.equal(short.mask("AB3XY ab3xy Ab3xY %41b3xY"), `AB3XY ab3xy ${MASK} ${MASK}`);
+});
+
+test("HTML and case-insensitive matching stay linear on hostile text", () => {
+  const m = new SecretMasker([HTML_KEY, "another-secret-value-123"]);
+  const hostile = [
+    "&".repeat(2_000_000),
+    "&#".repeat(1_000_000),
+    "&#x".repeat(700_000),
+    "&#0000000".repeat(250_000),
+    "&amp".repeat(500_000),
+    "&quot;".repeat(400_000),
+    "aA".repeat(1_000_000),
+    `K&QUOT;&LT;Y&GT;&AMP;&#39;42-SECRE`.repeat(60_000),
+  ];
+  const t0 = process.cpuUsage();
+  for (const text of hostile) assert.equal(m.mask(text).length, text.length);
+  // A sanity guard only, in CPU time: quadratic work would take minutes.
+  const { user, system } = process.cpuUsage(t0);
+  assert.ok((user + system) / 1000 < 10_000, `took ${((user + system) / 1000).toFixed(0)} ms of CPU`);
+});

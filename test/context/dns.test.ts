@@ -146,6 +146,43 @@ test("reverse look-up of IPv4 and IPv6 addresses", async () => {
   assert.throws(() => reverseName("not-an-ip"), (err: Error) => err instanceof DnsError && err.code === "context/dns-not-an-ip" && err.message.includes('"not-an-ip"'));
 });
 
+test("names c-ares would cut or rewrite (NUL, controls, escapes, un-encodable) are EBADNAME results, never sent", async () => {
+  const spaced = await dnsResolve("evil .com", at());
+  assert.equal(spaced.status, "ERROR");
+  assert.match(String(spaced.error), /^ERROR: queryA EBADNAME /);
+  const cases: [string, RegExp][] = [
+    ["evil.com.\u0000.good.com", /U\+0000/],
+    ["a\u0000b.com", /U\+0000/],
+    ["example.test\u0000", /U\+0000/],
+    ["\u0000example.test", /U\+0000/],
+    ["a\u0001b.example.test", /U\+0001/],
+    ["a\u007fb.example.test", /U\+007F/],
+    ["a\u0085b.example.test", /U\+0085/],
+    ["a\u2028b.example.test", /U\+2028/],
+    ["a\ud800b.example.test", /U\+D800/],
+    ["example\\.test", /backslash/],
+    ["\\101xample.test", /backslash/],
+    ["a\u3000b.example.test", /IDNA/],
+  ];
+  for (const [name, why] of cases) {
+    const before = queries;
+    for (const rdtype of ["A", "MX"] as const) {
+      const r = await dnsResolve(name, { ...at(), rdtype });
+      assert.equal(r.status, "ERROR", JSON.stringify(name));
+      assert.equal(r.qname, `${name}.`, "qname is the name asked for");
+      assert.deepEqual([r.rrset, r.canonical_name, r.expiration], [[], null, null]);
+      assert.match(String(r.error), new RegExp(`^ERROR: query${rdtype === "A" ? "A" : "Mx"} EBADNAME `), JSON.stringify(name));
+      assert.match(String(r.error), why, JSON.stringify(name));
+      assert.match(String(r.error), /\(name server 127\.0\.0\.1:\d+\)$/);
+      assert.ok(!/[\u0000-\u001f\u007f-\u009f\u2028]/.test(String(r.error)), "the message shows control characters escaped");
+      assert.match(r.response, /;STATUS\nERROR EBADNAME$/);
+    }
+    assert.equal(queries, before, `nothing was asked for ${JSON.stringify(name)}`);
+  }
+  // Internationalised names IDNA encodes still resolve (asked as xn--…).
+  assert.equal((await dnsResolve("bücher.example.test", at())).status, "NXDOMAIN");
+});
+
 test("bad arguments throw DnsError, naming the problem", async () => {
   await assert.rejects(dnsResolve("", at()), { name: "DnsError", code: "context/dns-empty-domain" });
   await assert.rejects(dnsResolve("example.test", { ...at(), rdtype: "AXFR" as never }), { name: "DnsError", code: "context/dns-record-type", message: /"AXFR"/ });

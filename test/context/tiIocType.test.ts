@@ -43,7 +43,8 @@ test("an explicit type is checked rather than detected", () => {
   assert.equal(classifyIoc("44d88612fea8a8f36de82e1278abb02f", "sha256_hash").safeIoc, "");
   assert.equal(normalizeIocType("Domain"), "dns");
   assert.equal(normalizeIocType("sha256"), "sha256_hash");
-  assert.equal(normalizeIocType("hash"), undefined);
+  assert.equal(normalizeIocType("hash"), "file_hash"); // MSTICPy's file_hash, md5/sha1/sha256 by length
+  assert.equal(normalizeIocType("hashes"), undefined);
 });
 
 test("internal addresses are named; global ones pass", () => {

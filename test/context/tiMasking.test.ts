@@ -13,7 +13,7 @@ import { TIProgress } from "../../src/context/tiProgress";
 import { loadConfig } from "../../src/config/config";
 import { browseResults } from "../../src/vis/tiBrowser";
 import { toMimeBundle } from "../../src/display/display";
-import { rowsOf } from "./tiHelpers";
+import { harness, rowsOf } from "./tiHelpers";
 import { FAKE_ID, FAKE_KEY, startTwin, tempDir, writeConfig, type Handler } from "./tiTwins";
 
 /** Every form of the secrets that must not appear. */
@@ -92,5 +92,49 @@ test("nothing shown by a lookup session contains a configured key", async () => 
   } finally {
     delete process.env.HL_MASK_TEST_KEY;
     await twin.close();
+  }
+});
+
+test("a key echoed HTML-escaped or in another letter case never shows", async () => {
+  const key = `hl-Html"Key<7f3c>&'9a2e`;
+  const html = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+  const forms = [html(key), html(key).toUpperCase(), key.toUpperCase(), key.toLowerCase(), html(key.toLowerCase()).replace(/&#39;/g, "&#x27;")];
+  const echoes: Handler = (req) => {
+    const sent = String(req.headers.key ?? "");
+    if (req.path.endsWith("/5.5.5.50")) return { status: 500, text: `<html><body><p>Invalid key ${html(sent)}</p><p>KEY: ${html(sent).toUpperCase()}</p></body></html>` };
+    if (req.path.endsWith("/5.5.5.1")) return { status: 401, json: { error: `unknown key ${sent.toUpperCase()} (${sent.toLowerCase()})` } };
+    return { status: 200, json: { ip: req.path.split("/").pop(), classification: "malicious", noise: true, riot: false, name: html(sent), message: `${html(key.toLowerCase()).replace(/&#39;/g, "&#x27;")} ok`, last_seen: "2024-05-01" } };
+  };
+  const h = await harness("GreyNoise", echoes, { Args: { AuthKey: key }, Retries: 0 });
+  try {
+    const rows = rowsOf(await h.ti.lookupIocs(["5.5.5.50", "5.5.5.1", "45.83.66.10"]));
+    assert.equal(h.twin.requests[0].headers.key, key, "the service got the key");
+    // Every string of the rows, JSON cells decoded (the key's `"` would be `\"` in JSON text).
+    const strings: string[] = [];
+    const collect = (v: unknown): void => {
+      if (typeof v === "string") {
+        strings.push(v);
+        if (/^[[{]/.test(v)) {
+          try {
+            collect(JSON.parse(v));
+          } catch {
+            // not JSON: kept as text
+          }
+        }
+      } else if (v && typeof v === "object") {
+        for (const [k, x] of Object.entries(v)) {
+          collect(k);
+          collect(x);
+        }
+      }
+    };
+    collect(rows);
+    const text = strings.join("\n");
+    assert.ok(text.includes("Invalid key"), "the echoes reached the rows");
+    for (const form of forms) assert.ok(!text.includes(form), `a form of the key shows: ${form}`);
+    assert.ok(!text.toLowerCase().includes(key.toLowerCase()));
+    for (const row of rows) assert.ok(row.Details.includes("****") || row.RawResult.includes("****"), row.Ioc);
+  } finally {
+    await h.close();
   }
 });

@@ -241,7 +241,8 @@ function entryType(observable: string, given: IocType | undefined): IocType {
     return given === undefined || given === family ? family : "unknown";
   }
   const c = classifyIoc(observable, given);
-  if (given !== undefined) return c.safeIoc ? given : "unknown";
+  // Filed under the type a lookup works out (a `file_hash` row is md5/sha1/sha256; `ipv6` for ::ffff:a.b.c.d is ipv4), or it would never match.
+  if (given !== undefined) return c.safeIoc ? c.type : "unknown";
   return c.type;
 }
 

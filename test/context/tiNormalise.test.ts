@@ -1,0 +1,164 @@
+/**
+ * The looked-up form of observables written in the shapes logs record them:
+ * IPv4-mapped IPv6 (Windows 4624/4625), IPv6 zone ids, mixed-case e-mail
+ * addresses, URL hosts with a root dot, MSTICPy's `file_hash` type. Each is
+ * checked on classifyIoc, on LocalTI (exact and CIDR matching) and on what an
+ * online provider's twin receives; the Ioc column keeps the value as given.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { classifyIoc, detectIocType, normalizeIocType } from "../../src/context/iocType";
+import { TILookup } from "../../src/context/tiLookup";
+import { byIoc, details, harness, rowsOf } from "./tiHelpers";
+import * as svc from "./tiServices";
+import { tempDir, writeConfig } from "./tiTwins";
+
+const MD5 = "44d88612fea8a8f36de82e1278abb02f";
+const SHA1 = "3395856ce81f2b7382dee72602f798b642f14140";
+const SHA256 = "275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f";
+
+function localTI(feedText: string): TILookup {
+  const feed = path.join(tempDir("huntlab-feed-"), "feed.csv");
+  fs.writeFileSync(feed, feedText);
+  return new TILookup({ configPath: writeConfig(tempDir(), { LocalTI: { Provider: "LocalTI", Primary: true, Args: { Path: feed } } }) });
+}
+
+test("IPv4-mapped IPv6 addresses are looked up as their IPv4 address, in every notation", () => {
+  for (const value of ["::ffff:45.83.66.10", "::FFFF:45.83.66.10", "::ffff:2d53:420a", "0:0:0:0:0:ffff:45.83.66.10", "0000:0000:0000:0000:0000:FFFF:2D53:420A", "[::ffff:45.83.66.10]", " ::ffff:45.83.66.10 "]) {
+    assert.deepEqual(classifyIoc(value), { ioc: value, type: "ipv4", safeIoc: "45.83.66.10" }, value);
+    assert.equal(detectIocType(value), "ipv4", value);
+    // An explicit type of either family names the same indicator.
+    assert.deepEqual(classifyIoc(value, "ipv4"), { ioc: value, type: "ipv4", safeIoc: "45.83.66.10" }, value);
+    assert.deepEqual(classifyIoc(value, "ipv6"), { ioc: value, type: "ipv4", safeIoc: "45.83.66.10" }, value);
+  }
+  // Only IPv4-mapped: IPv4-compatible (::a.b.c.d, deprecated), IPv4-translated and NAT64 forms stay IPv6, in their own canonical form.
+  assert.deepEqual(classifyIoc("::45.83.66.10"), { ioc: "::45.83.66.10", type: "ipv6", safeIoc: "::2d53:420a" });
+  assert.equal(classifyIoc("::45.83.66.10", "ipv4").safeIoc, "");
+  assert.deepEqual(classifyIoc("::ffff:0:45.83.66.10"), { ioc: "::ffff:0:45.83.66.10", type: "ipv6", safeIoc: "::ffff:0:2d53:420a" });
+  assert.deepEqual(classifyIoc("64:ff9b::45.83.66.10"), { ioc: "64:ff9b::45.83.66.10", type: "ipv6", safeIoc: "64:ff9b::2d53:420a" });
+  assert.deepEqual(classifyIoc("::ffff"), { ioc: "::ffff", type: "ipv6", safeIoc: "::ffff" });
+});
+
+test("IPv6 zone ids are not part of the looked-up address", () => {
+  for (const [value, safe] of [
+    ["2001:4860:4860::8888%eth0", "2001:4860:4860::8888"],
+    ["2001:4860:4860:0:0:0:0:8888%12", "2001:4860:4860::8888"],
+    ["[2001:db8::1%25en0]", "2001:db8::1"],
+    ["fe80::1%eth0", "fe80::1"],
+    ["::ffff:45.83.66.10%eth0", "45.83.66.10"],
+  ]) {
+    const c = classifyIoc(value);
+    assert.equal(c.safeIoc, safe, value);
+    assert.equal(c.ioc, value);
+    assert.ok(!c.safeIoc.includes("%"), value);
+  }
+  assert.equal(classifyIoc("2001:4860:4860::8888%eth0", "ipv6").safeIoc, "2001:4860:4860::8888");
+});
+
+test("e-mail addresses are looked up lower-cased whole, local part included", () => {
+  for (const value of ["USER@Example.com", "User@EXAMPLE.COM", "user@example.com", " uSeR@eXaMpLe.CoM "]) {
+    assert.deepEqual(classifyIoc(value), { ioc: value, type: "email", safeIoc: "user@example.com" }, value);
+    assert.equal(classifyIoc(value, "email").safeIoc, "user@example.com", value);
+  }
+  assert.equal(classifyIoc("First.Last+Tag@Mail.Example.org").safeIoc, "first.last+tag@mail.example.org");
+});
+
+test("a URL host's root dot is dropped, as for domains", () => {
+  const cases: [string, string][] = [
+    ["https://wh401k.org./getps", "https://wh401k.org/getps"],
+    ["HTTPS://WH401K.ORG./getps", "https://wh401k.org/getps"],
+    ["http://wh401k.org.:8080/a?b=c#d", "http://wh401k.org:8080/a?b=c#d"],
+    ["hxxp://wh401k[.]org[.]/getps", "http://wh401k.org/getps"],
+    ["ftp://files.example.com./x", "ftp://files.example.com/x"],
+    ["http://[2001:db8::1]:8080/a", "http://[2001:db8::1]:8080/a"],
+    ["http://192.0.2.1./a", "http://192.0.2.1/a"],
+    ["https://wh401k.org/a./b", "https://wh401k.org/a./b"],
+  ];
+  for (const [value, safe] of cases) {
+    assert.deepEqual(classifyIoc(value), { ioc: value, type: "url", safeIoc: safe }, value);
+  }
+});
+
+test("file_hash and hash (MSTICPy's names) take md5, sha1 or sha256 by length", () => {
+  for (const name of ["file_hash", "hash", "File_Hash", " HASH "]) assert.equal(normalizeIocType(name), "file_hash", name);
+  for (const [value, type, safe] of [
+    [MD5.toUpperCase(), "md5_hash", MD5],
+    [SHA1, "sha1_hash", SHA1],
+    [` ${SHA256} `, "sha256_hash", SHA256],
+  ]) {
+    assert.deepEqual(classifyIoc(value, "file_hash"), { ioc: value, type, safeIoc: safe }, value);
+  }
+  // Not a hash of a known length: "unknown", as MSTICPy's file_hash_type says; not hex: a "not valid" row.
+  assert.deepEqual(classifyIoc("abc123", "file_hash"), { ioc: "abc123", type: "unknown", safeIoc: "" });
+  assert.deepEqual(classifyIoc("g".repeat(32), "file_hash"), { ioc: "g".repeat(32), type: "md5_hash", safeIoc: "" });
+  assert.deepEqual(classifyIoc("wh401k.org", "file_hash"), { ioc: "wh401k.org", type: "unknown", safeIoc: "" });
+});
+
+test("LocalTI: mapped addresses hit IPv4 entries and ranges; e-mail matches ignore case; file_hash looks up", async () => {
+  const ti = localTI(
+    [
+      "observable,type,severity,description",
+      "45.83.66.10,ipv4,high,scanner",
+      "198.51.7.0/24,,warning,bad range",
+      "Phish.Sender@Evil-Example.com,,high,phisher",
+      `${MD5},md5,high,eicar`,
+      `${SHA256.toUpperCase()},sha256,warning,sample`,
+      "https://wh401k.org/getps,,high,payload",
+      "2001:4860:4860::8888,,information,dns server",
+    ].join("\n") + "\n",
+  );
+  const values = ["::ffff:45.83.66.10", "::ffff:c633:0705", "PHISH.SENDER@evil-example.COM", "phish.sender@evil-example.com", "https://wh401k.org./getps", "2001:4860:4860::8888%eth0"];
+  const r = byIoc(rowsOf(await ti.lookupIocs(values)));
+  assert.deepEqual(Object.keys(r).sort(), [...values].sort(), "the Ioc column keeps the values as given");
+  assert.deepEqual([r["::ffff:45.83.66.10"].IocType, r["::ffff:45.83.66.10"].SafeIoc, r["::ffff:45.83.66.10"].Severity, r["::ffff:45.83.66.10"].Result], ["ipv4", "45.83.66.10", "high", true]);
+  assert.deepEqual([r["::ffff:c633:0705"].SafeIoc, r["::ffff:c633:0705"].Severity], ["198.51.7.5", "warning"]);
+  assert.equal((details(r["::ffff:c633:0705"]) as Record<string, unknown>).Match, "198.51.7.5 (in 198.51.7.0/24)");
+  for (const v of ["PHISH.SENDER@evil-example.COM", "phish.sender@evil-example.com"]) {
+    assert.deepEqual([r[v].SafeIoc, r[v].Severity, r[v].Result], ["phish.sender@evil-example.com", "high", true], v);
+  }
+  assert.deepEqual([r["https://wh401k.org./getps"].SafeIoc, r["https://wh401k.org./getps"].Severity], ["https://wh401k.org/getps", "high"]);
+  assert.deepEqual([r["2001:4860:4860::8888%eth0"].SafeIoc, r["2001:4860:4860::8888%eth0"].Severity], ["2001:4860:4860::8888", "information"]);
+  // An explicit type: "ipv4" accepts the mapped form; file_hash picks the hash type by length.
+  const typed = rowsOf(await ti.lookupIoc("::ffff:45.83.66.10", { iocType: "ipv4" }))[0];
+  assert.deepEqual([typed.Ioc, typed.IocType, typed.SafeIoc, typed.Severity, typed.Status], ["::ffff:45.83.66.10", "ipv4", "45.83.66.10", "high", 0]);
+  const hashes = byIoc(rowsOf(await ti.lookupIocs([MD5.toUpperCase(), SHA256, "abc123"], { iocType: "file_hash" })));
+  assert.deepEqual([hashes[MD5.toUpperCase()].IocType, hashes[MD5.toUpperCase()].Severity], ["md5_hash", "high"]);
+  assert.deepEqual([hashes[SHA256].IocType, hashes[SHA256].Severity], ["sha256_hash", "warning"]);
+  assert.equal(hashes.abc123.Status, 2);
+  assert.doesNotMatch(hashes.abc123.Details, /Unknown IoC type/);
+  const hashRow = rowsOf(await ti.lookupIoc(SHA1, { iocType: "hash" }))[0];
+  assert.deepEqual([hashRow.IocType, hashRow.Result, hashRow.Status], ["sha1_hash", false, 0]);
+});
+
+test("online providers get the unwrapped IPv4, no zone id, one URL id for a host with a root dot", async () => {
+  const h = await harness("VirusTotal", svc.virusTotal);
+  try {
+    const values = ["::ffff:45.83.66.10", "2001:4860:4860::8888%eth0", "http://wh401k.org./getps", "http://wh401k.org/getps"];
+    const r = byIoc(rowsOf(await h.ti.lookupIocs(values)));
+    const paths = h.twin.requests.map((q) => q.url.pathname);
+    assert.ok(paths.includes("/api/v3/ip_addresses/45.83.66.10"), paths.join(" "));
+    assert.ok(!paths.some((p) => /ffff|eth0|%25/i.test(p)), paths.join(" "));
+    assert.deepEqual([r["::ffff:45.83.66.10"].Severity, r["::ffff:45.83.66.10"].Result], ["high", true]);
+    assert.ok(r["::ffff:45.83.66.10"].Reference.endsWith("/ip_addresses/45.83.66.10"));
+    assert.equal(r["2001:4860:4860::8888%eth0"].SafeIoc, "2001:4860:4860::8888");
+    assert.ok(!r["2001:4860:4860::8888%eth0"].Reference.includes("eth0"));
+    // Both spellings of the URL are one indicator: one request, the same answer.
+    assert.equal(paths.filter((p) => p.startsWith("/api/v3/urls/")).length, 1);
+    assert.deepEqual([r["http://wh401k.org./getps"].Severity, r["http://wh401k.org./getps"].SafeIoc], [r["http://wh401k.org/getps"].Severity, "http://wh401k.org/getps"]);
+    assert.equal(r["http://wh401k.org./getps"].Severity, "high");
+    const hash = rowsOf(await h.ti.lookupIoc(MD5, { iocType: "file_hash" }))[0];
+    assert.deepEqual([hash.IocType, hash.QuerySubtype, hash.Severity], ["md5_hash", "files", "high"]);
+  } finally {
+    await h.close();
+  }
+});
+
+// A feed row typed `file_hash`, or an IPv4-mapped address typed `ipv6`, is filed under the type a lookup resolves
+// (localTI.ts entryType): filed under the row's own type, it was never matched.
+test("LocalTI: feed rows typed file_hash, or ipv6 for a mapped address, match", async () => {
+  const ti = localTI(`observable,type,severity\n${MD5},file_hash,high\n::ffff:45.83.66.10,ipv6,high\n`);
+  const r = byIoc(rowsOf(await ti.lookupIocs([MD5, "45.83.66.10"])));
+  assert.deepEqual([r[MD5].Severity, r["45.83.66.10"].Severity], ["high", "high"]);
+});
