@@ -112,11 +112,16 @@ function convertValue(where: string, param: QueryParameter, value: unknown): unk
       if (!(value instanceof Date) && typeof value !== "string" && typeof value !== "number") throw bad("a Date, a time string or epoch milliseconds");
       return toDate(value, `${where}: parameter "${param.name}"`);
     case "int": {
+      // Number("") is 0: blank text is an error, as it is for datetime parameters.
+      if (typeof value === "string" && value.trim() === "") throw bad("an integer");
       const n = typeof value === "string" ? Number(value.trim()) : value;
       if (typeof n !== "number" || !Number.isInteger(n)) throw bad("an integer");
+      // Text past 2^53 would be rounded to the nearest double (and the query writers take no BigInt).
+      if (typeof value === "string" && !Number.isSafeInteger(n) && !exactInteger(value.trim(), n)) throw bad("an integer that a JS number holds exactly (past ±2^53 it would be rounded)");
       return n;
     }
     case "float": {
+      if (typeof value === "string" && value.trim() === "") throw bad("a number");
       const n = typeof value === "string" ? Number(value.trim()) : value;
       if (typeof n !== "number" || Number.isNaN(n)) throw bad("a number");
       return n;
@@ -134,6 +139,15 @@ function convertValue(where: string, param: QueryParameter, value: unknown): unk
   }
 }
 
+
+/** True when integer text `text` is exactly the number `n` (no rounding on the way). */
+function exactInteger(text: string, n: number): boolean {
+  try {
+    return BigInt(text) === BigInt(n);
+  } catch {
+    return false;
+  }
+}
 
 /** The filter expression for one column parameter, on the column named `name` (of type `dtype`). */
 function columnFilter(name: string, dtype: DataType, param: QueryParameter, value: unknown): pl.Expr {

@@ -86,6 +86,16 @@ export function setOwnProperty(target: object, key: string, value: unknown): voi
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
+/** Numbers of entities keyed by {@link Entity.uniqueKey}. */
+const UNIQUE_KEYS = new WeakMap<object, number>();
+let uniqueKeyCount = 0;
+
+/** The trimmed text of the first value that is non-blank text, or undefined. */
+export function firstText(...values: readonly unknown[]): string | undefined {
+  for (const v of values) if (typeof v === "string" && v.trim() !== "") return v.trim();
+  return undefined;
+}
+
 /** Something entities can be built from: the parsed JSON of one entity. */
 export type EntitySource = Record<string, unknown>;
 
@@ -127,9 +137,21 @@ export abstract class Entity implements Displayable {
   /** Short name of the entity (an address, a host name, `image[pid:…]`), as MSTICPy's `name_str`. */
   abstract get nameStr(): string;
 
-  /** A key naming the same real-world thing across alerts: `type:identity`, lower-cased where case does not matter. */
+  /**
+   * A key naming the same real-world thing across alerts: `type:identity`,
+   * lower-cased where case does not matter. An entity with no identity (no
+   * name, address, id…) gets `type#n`, unique to the instance: two blank
+   * entities are not known to be one thing, and a shared key would link them.
+   */
   get key(): string {
     return `${this.Type.toLowerCase()}:${this.nameStr.toLowerCase()}`;
+  }
+
+  /** `type#n`, the same for this instance every time and never another's (real keys have a `:` after the type). */
+  protected uniqueKey(): string {
+    let n = UNIQUE_KEYS.get(this);
+    if (n === undefined) UNIQUE_KEYS.set(this, (n = ++uniqueKeyCount));
+    return `${this.Type.toLowerCase()}#${n}`;
   }
 
   /** One-line description: the name and the most telling properties. */
@@ -233,5 +255,12 @@ export class UnknownEntity extends Entity {
       if (typeof v === "string" && v) return v;
     }
     return this.Type;
+  }
+
+  /** The name its properties give, else a key of its own (see {@link Entity.key}). */
+  override get key(): string {
+    const d = this.AdditionalData;
+    const name = firstText(...["Name", "DisplayName", "Address", "HostName", "Url", "DomainName", "Value", "$ref"].map((k) => d[k]));
+    return name === undefined ? this.uniqueKey() : `${this.Type.toLowerCase()}:${name.toLowerCase()}`;
   }
 }

@@ -4,7 +4,27 @@
  * files, URLs, malware, logon sessions, DNS names, file hashes and references
  * to other alerts. Properties keep Sentinel's PascalCase names.
  */
-import { Entity, type EntitySchema, type EntitySource } from "./entity";
+import ipaddr from "ipaddr.js";
+import { Entity, firstText, type EntitySchema, type EntitySource } from "./entity";
+
+/**
+ * An IP address in one notation (`0:0:0:0:0:0:0:1` → `::1`, `::ffff:10.0.0.1`
+ * → `10.0.0.1`, hex lower-cased), or undefined when `text` is no address.
+ * IPv4 only in dotted decimal: ipaddr.js would read `1234` as an address.
+ */
+function canonicalIp(text: string): string | undefined {
+  const t = text.trim();
+  if (ipaddr.IPv4.isValidFourPartDecimal(t)) return ipaddr.IPv4.parse(t).toString();
+  if (!ipaddr.IPv6.isValid(t)) return undefined;
+  const v6 = ipaddr.IPv6.parse(t);
+  return v6.isIPv4MappedAddress() ? v6.toIPv4Address().toString() : v6.toString();
+}
+
+/** The identity part of a host's key (after `host:`), "" for a host with none. */
+function hostIdentity(host: Host | undefined): string {
+  const key = host?.key ?? "";
+  return key.startsWith("host:") ? key.slice("host:".length) : "";
+}
 
 /** Drops keys whose value is `undefined` (constructors take partial property objects). */
 type Props<T> = { [K in keyof T]?: T[K] } & { AdditionalData?: Record<string, unknown> };
@@ -46,6 +66,11 @@ export class GeoLocation extends Entity {
     return [this.City, this.State, this.CountryCode ?? this.CountryName].filter(Boolean).join(", ") || this.coordinates() || "GeoLocation";
   }
 
+  /** The place (city, state, country or coordinates); a location with none keys only itself. */
+  override get key(): string {
+    return firstText(this.City, this.State, this.CountryCode, this.CountryName) || this.coordinates() ? super.key : this.uniqueKey();
+  }
+
   /** `lat, lon` with 4 decimals, or "" when either is missing. */
   coordinates(): string {
     return hasCoordinates(this) ? `${this.Latitude!.toFixed(4)}, ${this.Longitude!.toFixed(4)}` : "";
@@ -79,6 +104,13 @@ export class Ip extends Entity {
 
   get nameStr(): string {
     return this.Address ?? "Ip";
+  }
+
+  /** The address in one notation (`::1` and `0:0:0:0:0:0:0:1` are one key); text that is no address, trimmed and lower-cased. */
+  override get key(): string {
+    const address = firstText(this.Address);
+    if (address === undefined) return this.uniqueKey();
+    return `ip:${canonicalIp(address) ?? address.toLowerCase()}`;
   }
 }
 
@@ -119,9 +151,20 @@ export class Host extends Entity {
     return this.DnsDomain ? `${this.nameStr}.${this.DnsDomain}` : this.nameStr;
   }
 
-  /** Host names are case-insensitive; the short name identifies the host. */
+  /**
+   * Host names are case-insensitive; the short name (before the first dot)
+   * identifies the host. A host named by an IP address keeps the whole address
+   * (in the notation of {@link Ip.key}): `10.0.0.1` and `10.2.3.4` are two hosts.
+   */
   override get key(): string {
-    return `host:${this.nameStr.split(".")[0].toLowerCase()}`;
+    const name = firstText(this.HostName, this.NetBiosName);
+    if (name === undefined) return this.uniqueKey();
+    const ip = canonicalIp(name);
+    if (ip !== undefined) return `host:${ip}`;
+    // Digits and dots that are no valid address (`10.0.0.01`, `10.1`): no domain to cut either.
+    if (/^[\d.]+$/.test(name)) return `host:${name}`;
+    const short = name.split(".")[0];
+    return `host:${(short || name).toLowerCase()}`;
   }
 }
 
@@ -178,9 +221,16 @@ export class Account extends Entity {
    * The account name, lower-cased. The domain is left out on purpose: Sentinel
    * alerts name the same account with and without its domain (`MSTICAdmin`,
    * `MSTICAlertsWin1\MSTICAdmin`), and linking those is what an analyst wants.
+   * Without a name, the SID (`account:sid:s-1-5-…`), then the Entra ID object
+   * id (`account:aad:…`), lower-cased: account names cannot hold `:`.
    */
   override get key(): string {
-    return `account:${this.nameStr.toLowerCase()}`;
+    const name = firstText(this.Name, this.DisplayName);
+    if (name !== undefined) return `account:${name.toLowerCase()}`;
+    const sid = firstText(this.Sid);
+    if (sid !== undefined) return `account:sid:${sid.toLowerCase()}`;
+    const aad = firstText(this.AadUserId);
+    return aad !== undefined ? `account:aad:${aad.toLowerCase()}` : this.uniqueKey();
   }
 }
 
@@ -234,9 +284,12 @@ export class File extends Entity {
     return this.Directory ? [...entries, ["FullPath", this.FullPath]] : entries;
   }
 
-  /** The full path, lower-cased (Windows paths are case-insensitive). */
+  /** The full path, lower-cased (Windows paths are case-insensitive); without one, the strongest hash (`file:hash:…`). */
   override get key(): string {
-    return `file:${(this.FullPath || this.nameStr).toLowerCase()}`;
+    if (firstText(this.Name, this.Directory) !== undefined) return `file:${this.FullPath.toLowerCase()}`;
+    const hashes = Array.isArray(this.FileHashes) ? this.FileHashes.map((h) => (h as FileHash | undefined)?.Value) : [];
+    const hash = firstText(this.Sha256, this.Sha1, this.Md5, ...hashes);
+    return hash !== undefined ? `file:hash:${hash.toLowerCase()}` : this.uniqueKey();
   }
 }
 
@@ -253,6 +306,10 @@ export class FileHash extends Entity {
 
   get nameStr(): string {
     return this.Value ? `${this.Algorithm ?? "hash"}: ${this.Value}` : "FileHash";
+  }
+
+  override get key(): string {
+    return firstText(this.Value) !== undefined ? super.key : this.uniqueKey();
   }
 }
 
@@ -298,10 +355,15 @@ export class Process extends Entity {
     return this.ProcessId ? `process[pid:${this.ProcessId}]` : "Process";
   }
 
-  /** Host, process id and image: the same pid on two hosts (or reused for another image) is another process. */
+  /**
+   * Host, process id and image: the same pid on two hosts (or reused for
+   * another image) is another process. Neither pid nor image: a key of its own.
+   */
   override get key(): string {
-    const host = this.Host ? this.Host.key.slice("host:".length) : "";
-    return `process:${host}|${(this.ProcessId ?? "").toLowerCase()}|${(this.ImageFile?.FullPath ?? "").toLowerCase()}`;
+    const pid = firstText(this.ProcessId) ?? "";
+    const image = firstText(this.ImageFile?.FullPath) ?? "";
+    if (pid === "" && image === "") return this.uniqueKey();
+    return `process:${hostIdentity(this.Host)}|${pid.toLowerCase()}|${image.toLowerCase()}`;
   }
 }
 
@@ -330,9 +392,10 @@ export class HostLogonSession extends Entity {
     return `logon session ${this.SessionId ?? "?"}${host}`;
   }
 
+  /** Host and session id; a session without an id keys only itself. */
   override get key(): string {
-    const host = this.Host ? this.Host.key.slice("host:".length) : "";
-    return `host-logon-session:${host}|${(this.SessionId ?? "").toLowerCase()}`;
+    const session = firstText(this.SessionId);
+    return session === undefined ? this.uniqueKey() : `host-logon-session:${hostIdentity(this.Host)}|${session.toLowerCase()}`;
   }
 }
 
@@ -350,9 +413,10 @@ export class Url extends Entity {
     return this.Url ?? "Url";
   }
 
-  /** URLs are case-sensitive past the host: kept as is. */
+  /** URLs are case-sensitive past the host: kept as is (trimmed). */
   override get key(): string {
-    return `url:${this.Url ?? ""}`;
+    const url = firstText(this.Url);
+    return url === undefined ? this.uniqueKey() : `url:${url}`;
   }
 }
 
@@ -376,6 +440,11 @@ export class Dns extends Entity {
 
   get nameStr(): string {
     return this.DomainName ?? "Dns";
+  }
+
+  override get key(): string {
+    const name = firstText(this.DomainName);
+    return name === undefined ? this.uniqueKey() : `dns:${name.toLowerCase()}`;
   }
 }
 
@@ -401,6 +470,11 @@ export class Malware extends Entity {
 
   get nameStr(): string {
     return this.Name ?? "Malware";
+  }
+
+  override get key(): string {
+    const name = firstText(this.Name);
+    return name === undefined ? this.uniqueKey() : `malware:${name.toLowerCase()}`;
   }
 }
 
@@ -451,8 +525,12 @@ export class Alert extends Entity {
     return Array.isArray(ids) && typeof ids[0] === "string" ? ids[0] : undefined;
   }
 
+  /** The alert id; else its name (`alert:alert: <name>`); else a key of its own. */
   override get key(): string {
-    return this.alertId ? `alert:${this.alertId.toLowerCase()}` : `alert:${this.nameStr.toLowerCase()}`;
+    // Untrimmed: the alert nodes of a graph are keyed by the id as it is.
+    const id = this.alertId;
+    if (id !== undefined && id.trim() !== "") return `alert:${id.toLowerCase()}`;
+    return firstText(this.DisplayName, this.AlertType) !== undefined ? `alert:${this.nameStr.toLowerCase()}` : this.uniqueKey();
   }
 }
 

@@ -22,14 +22,27 @@ export interface NormalisedInput {
   /** Distinct, trimmed, non-empty values in first-seen order. */
   values: string[];
   /** The DataFrame input and its column, for joins. */
-  frame?: { df: pl.DataFrame; column: string };
+  frame?: JoinInput;
+}
+
+/** A DataFrame input of a pivot call, for {@link joinBack}. */
+export interface JoinInput {
+  df: pl.DataFrame;
+  column: string;
+  /** Each row's value as the pivot looked it up ({@link inputText}; null for blank); derived from `column` when absent. */
+  keys?: (string | null)[];
 }
 
 /** Reads the value an entity gives for an attribute (own property or getter such as `FullPath`). */
 export type AttributeReader = (entity: Entity) => unknown;
 
-/** Text of one input value; "" for null, undefined and blank. */
-function text(value: unknown): string {
+/**
+ * Text of one input value; "" for null, undefined and blank. The one rule for
+ * both the values a pivot looks up and the keys it joins back on, so a join
+ * finds every row a lookup answered (Float64 1.0 is "1", a time its ISO text,
+ * a leading BOM is trimmed).
+ */
+export function inputText(value: unknown): string {
   if (value === null || value === undefined) return "";
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? "" : value.toISOString();
   return String(value).trim();
@@ -47,7 +60,7 @@ export function normaliseInput(fn: string, input: PivotInput, options: PivotCall
   const seen = new Set<string>();
   const values: string[] = [];
   const add = (value: unknown): void => {
-    const t = value instanceof Entity ? entityValue(fn, value, attribute, read) : text(value);
+    const t = value instanceof Entity ? entityValue(fn, value, attribute, read) : inputText(value);
     if (t !== "" && !seen.has(t)) {
       seen.add(t);
       values.push(t);
@@ -59,8 +72,9 @@ export function normaliseInput(fn: string, input: PivotInput, options: PivotCall
   if (isDataFrame(input)) {
     const columns = columnNames(input);
     if (options.column === undefined || !columns.includes(options.column)) throw new PivotError(msg.columnMissing(fn, options.column, columns));
-    for (const v of columnOf(input, options.column).toArray() as unknown as unknown[]) add(v);
-    return { values, frame: { df: input, column: options.column } };
+    const keys = columnKeys(input, options.column);
+    for (const k of keys) if (k !== null) add(k);
+    return { values, frame: { df: input, column: options.column, keys } };
   }
   if (options.join !== undefined) throw new PivotError(msg.badOption(fn, "join", options.join, "a DataFrame input (join needs one)"));
   if (Array.isArray(input)) {
@@ -78,7 +92,7 @@ export function normaliseInput(fn: string, input: PivotInput, options: PivotCall
 }
 
 function entityValue(fn: string, entity: Entity, attribute: string, read: AttributeReader): string {
-  const value = text(read(entity));
+  const value = inputText(read(entity));
   if (value === "") throw new PivotError(msg.entityValue(fn, entity.constructor.name, attribute));
   return value;
 }
@@ -104,6 +118,11 @@ export function withInputColumn(fn: string, result: pl.DataFrame, inputs: readon
   return pl.DataFrame([pl.Series(inputColumn, [...inputs], pl.Utf8), ...own]);
 }
 
+/** Each row's lookup value ({@link inputText}), null where blank so it never joins. */
+function columnKeys(df: pl.DataFrame, column: string): (string | null)[] {
+  return (columnOf(df, column).toArray() as unknown as unknown[]).map((v) => inputText(v) || null);
+}
+
 /** Internal join key (not a name data uses). */
 const KEY = "__huntlab_pivot_key";
 
@@ -112,8 +131,9 @@ const KEY = "__huntlab_pivot_key";
  * `full`). The input column is dropped: the joined frame's own `column` holds
  * the same value. Other names the frame already has get a `_right` suffix.
  */
-export function joinBack(input: { df: pl.DataFrame; column: string }, result: pl.DataFrame, inputColumn: string, how: PivotJoin): pl.DataFrame {
-  const left: pl.DataFrame = input.df.withColumn(pl.col(input.column).cast(pl.Utf8).str.strip().alias(KEY));
+export function joinBack(input: JoinInput, result: pl.DataFrame, inputColumn: string, how: PivotJoin): pl.DataFrame {
+  const keys = input.keys ?? columnKeys(input.df, input.column);
+  const left: pl.DataFrame = input.df.withColumn(pl.Series(KEY, keys, pl.Utf8));
   const right: pl.DataFrame = result.withColumn(pl.col(inputColumn).alias(KEY)).drop(inputColumn);
   const joined = left.join(right, { leftOn: KEY, rightOn: KEY, how: how === "outer" ? "full" : how, coalesce: true, suffix: "_right" });
   return joined.drop(KEY);

@@ -38,7 +38,10 @@ export function readAttribute(attribute: string): (entity: Entity) => unknown {
     if (attribute === "FileHash") {
       // A File's hash: the strongest one it has.
       const f = entity as unknown as { Sha256?: string; Sha1?: string; Md5?: string; FileHashes?: { Value?: string }[]; Value?: string };
-      return f.Sha256 ?? f.Sha1 ?? f.Md5 ?? f.FileHashes?.find((h) => h.Value)?.Value ?? f.Value;
+      // Blank hashes ("" from a data source's empty cell) count as absent.
+      const given = (v: unknown): v is string => typeof v === "string" && v.trim() !== "";
+      const hashes = Array.isArray(f.FileHashes) ? f.FileHashes.map((h) => h?.Value) : [];
+      return [f.Sha256, f.Sha1, f.Md5, ...hashes, f.Value].find(given);
     }
     return (entity as unknown as Record<string, unknown>)[attribute];
   };

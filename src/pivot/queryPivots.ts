@@ -9,9 +9,9 @@ import { columnNames, columnOf } from "../common/frames";
 import type { QueryProviderMethods } from "../data/queryProvider";
 import type { QueryDefinition, QueryParameter } from "../data/types";
 import type { PivotEntityName } from "./attach";
-import { mapLimited } from "./input";
+import { inputText, mapLimited } from "./input";
 import type { PivotMappings } from "./mappings";
-import { concatFrames, makePivotFunction, type PivotImpl } from "./pivotFunction";
+import { concatFrames, makePivotFunction, type PivotImpl, type PivotRows } from "./pivotFunction";
 import type { PivotFunction, PivotFunctionInfo } from "./types";
 
 /** Entity → family → query → function. */
@@ -22,20 +22,52 @@ function batches(param: QueryParameter): boolean {
   return param.match === "in" && typeof param.column === "string";
 }
 
+/**
+ * The rows of one batched (`in`) query as the per-value queries would give
+ * them: for each input value in order, the rows its filter column matched
+ * (text compares ignore case, as the filter does). Inputs differing only in
+ * case each get every matching row; rows matching no input keep their own
+ * cell as input, at the end.
+ */
+function rowsPerInput(frame: pl.DataFrame, column: string, values: readonly string[]): PivotRows {
+  const cells = columnOf(frame, column).toArray() as unknown as unknown[];
+  const rowsByKey = new Map<string, number[]>();
+  cells.forEach((c, row) => {
+    const k = inputText(c).toLowerCase();
+    const list = rowsByKey.get(k);
+    if (list) list.push(row);
+    else rowsByKey.set(k, [row]);
+  });
+  const order: number[] = [];
+  const inputs: string[] = [];
+  const claimed = new Set<string>();
+  for (const v of values) {
+    const k = v.toLowerCase();
+    claimed.add(k);
+    for (const row of rowsByKey.get(k) ?? []) {
+      order.push(row);
+      inputs.push(v);
+    }
+  }
+  for (const [k, rows] of rowsByKey) {
+    if (claimed.has(k)) continue;
+    for (const row of rows) {
+      order.push(row);
+      inputs.push(inputText(cells[row]));
+    }
+  }
+  const same = order.length === cells.length && order.every((row, i) => row === i);
+  return { frame: same ? frame : frame.select(pl.all().gather(pl.Series("row", order, pl.UInt32))), inputs };
+}
+
 function queryImpl(provider: QueryProviderMethods, q: QueryDefinition, param: QueryParameter): PivotImpl {
   const key = `${q.family}.${q.name}`;
   return async (values, context) => {
     if (values.length === 0) return { frame: pl.DataFrame({}), inputs: [] };
     if (batches(param)) {
       const frame = await provider.execQuery(key, { ...context.params, [param.name]: values });
-      // Each row's input is the value its filter column matched (text compares ignore case, as the filter does).
-      const byLower = new Map(values.map((v) => [v.toLowerCase(), v]));
       const column = param.column as string;
-      if (columnNames(frame).includes(column)) {
-        const cells = columnOf(frame, column).toArray() as unknown as unknown[];
-        const inputs = cells.map((c) => byLower.get(String(c ?? "").toLowerCase()) ?? String(c ?? ""));
-        return { frame, inputs };
-      }
+      if (columnNames(frame).includes(column)) return rowsPerInput(frame, column, values);
     }
     const frames = await mapLimited(values, context.concurrency, (v) => provider.execQuery(key, { ...context.params, [param.name]: v }), (done) => context.progress(done, values.length));
     const inputs = frames.flatMap((f, i) => Array<string>(f.height).fill(values[i]));

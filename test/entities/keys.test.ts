@@ -1,0 +1,138 @@
+/**
+ * Entity keys: the identity alert graphs link on. Same thing → same key
+ * (case, notation, domain suffix); different things → different keys; an
+ * entity with no identity keys only itself. Checked on the keys and through
+ * createAlertGraph + addRelatedAlerts (no false edge, the true ones kept).
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { Account, Alert, Dns, ENTITY_CLASSES, File, FileHash, GeoLocation, Host, HostLogonSession, Ip, Malware, Process, SecurityAlert, UnknownEntity, Url } from "../../src/entities";
+import { addRelatedAlerts, createAlertGraph } from "../../src/vis/alertGraph";
+
+const same = (a: { key: string }, b: { key: string }, why: string): void => assert.equal(a.key, b.key, why);
+const differ = (a: { key: string }, b: { key: string }, why: string): void => assert.notEqual(a.key, b.key, why);
+
+describe("entity keys", () => {
+  it("hosts: IP-shaped names stay whole and normalised; names cut at the first dot", () => {
+    differ(new Host({ HostName: "10.0.0.1" }), new Host({ HostName: "10.2.3.4" }), "two addresses in 10/8");
+    differ(new Host({ HostName: "192.168.1.5" }), new Host({ HostName: "192.168.7.9" }), "two addresses in 192.168/16");
+    differ(new Host({ HostName: "10.0.0.01" }), new Host({ HostName: "10.0.0.02" }), "digits and dots that are no valid address");
+    assert.equal(new Host({ HostName: "10.0.0.1" }).key, "host:10.0.0.1");
+    same(new Host({ HostName: " 10.0.0.1 " }), new Host({ HostName: "10.0.0.1" }), "spaces");
+    same(new Host({ HostName: "::ffff:10.0.0.1" }), new Host({ HostName: "10.0.0.1" }), "IPv4-mapped IPv6");
+    same(new Host({ HostName: "FE80::1" }), new Host({ HostName: "fe80:0:0:0:0:0:0:1" }), "IPv6 notation and case");
+    assert.equal(new Host({ HostName: "10.0.0.1" }).key.slice("host:".length), new Ip({ Address: "10.0.0.1" }).key.slice("ip:".length));
+    // The true links are kept.
+    same(new Host({ HostName: "WIN1.contoso.com" }), new Host({ HostName: "win1" }), "FQDN and short name");
+    same(new Host({ HostName: "MSTICAlertsWin1" }), new Host({ NetBiosName: "msticalertswin1" }), "NetBIOS name");
+    differ(new Host({ HostName: "win1.contoso.com" }), new Host({ HostName: "win2.contoso.com" }), "two hosts of one domain");
+  });
+
+  it("accounts: name, else SID, else Entra ID object id, case-insensitive", () => {
+    differ(new Account({ Sid: "S-1-5-21-1-1001" }), new Account({ Sid: "S-1-5-21-1-1002" }), "two SIDs");
+    same(new Account({ Sid: "S-1-5-21-1-1001" }), new Account({ Sid: "s-1-5-21-1-1001" }), "SID case");
+    differ(new Account({ AadUserId: "6f5b1c5e-0000-4000-8000-000000000001" }), new Account({ AadUserId: "6f5b1c5e-0000-4000-8000-000000000002" }), "two object ids");
+    same(new Account({ AadUserId: "6F5B1C5E-0000-4000-8000-000000000001" }), new Account({ AadUserId: "6f5b1c5e-0000-4000-8000-000000000001" }), "object id case");
+    differ(new Account({ Sid: "S-1-5-21-1-1001" }), new Account({ AadUserId: "S-1-5-21-1-1001" }), "a SID and an object id are different namespaces");
+    assert.equal(new Account({ Sid: " S-1-5-18 " }).key, "account:sid:s-1-5-18");
+    assert.equal(new Account({ Name: "", Sid: "S-1-5-18" }).key, "account:sid:s-1-5-18", "a blank name is no name");
+    // Names keep winning, with and without domain, as before.
+    same(new Account({ Name: "MSTICAdmin", Sid: "S-1-5-21-9" }), new Account({ Name: "msticadmin", NTDomain: "MSTICAlertsWin1" }), "name");
+    assert.equal(new Account({ DisplayName: "Bob" }).key, "account:bob");
+  });
+
+  it("IP addresses: one notation per address", () => {
+    same(new Ip({ Address: "::1" }), new Ip({ Address: "0:0:0:0:0:0:0:1" }), "IPv6 compression");
+    same(new Ip({ Address: " ::1 " }), new Ip({ Address: "::1" }), "spaces");
+    same(new Ip({ Address: "2001:DB8::1" }), new Ip({ Address: "2001:db8:0:0:0:0:0:1" }), "case and zeros");
+    same(new Ip({ Address: "::ffff:203.0.113.7" }), new Ip({ Address: "203.0.113.7" }), "IPv4-mapped");
+    assert.equal(new Ip({ Address: "0:0:0:0:0:0:0:1" }).key, "ip:::1");
+    differ(new Ip({ Address: "::1" }), new Ip({ Address: "::2" }), "two addresses");
+    assert.equal(new Ip({ Address: " Not-An-IP " }).key, "ip:not-an-ip", "text that is no address: trimmed, lower-cased");
+  });
+
+  it("an entity with no identity keys only itself (every type, absent and blank values)", () => {
+    const blanks: [string, () => { key: string }][] = [
+      ["Host", () => new Host({ HostName: " ", OSFamily: "Windows" })],
+      ["Account", () => new Account({ Name: "", NTDomain: "CONTOSO" })],
+      ["Ip", () => new Ip({ Address: "" })],
+      ["File", () => new File({ Sha256: "" })],
+      ["FileHash", () => new FileHash({ Algorithm: "MD5" })],
+      ["Process", () => new Process({ CommandLine: "x", Host: new Host({ HostName: "win1" }) })],
+      ["HostLogonSession", () => new HostLogonSession({ Host: new Host({ HostName: "win1" }) })],
+      ["Url", () => new Url({ Url: "  " })],
+      ["Dns", () => new Dns({})],
+      ["Malware", () => new Malware({ Category: "Trojan" })],
+      ["GeoLocation", () => new GeoLocation({ Source: "db" })],
+      ["Alert", () => new Alert({ Severity: "High" })],
+      ["UnknownEntity", () => new UnknownEntity({ Type: "mailbox" })],
+    ];
+    for (const [name, make] of blanks) {
+      const a = make();
+      const b = make();
+      assert.notEqual(a.key, b.key, `${name}: two blank entities`);
+      assert.equal(a.key, a.key, `${name}: stable for one instance`);
+      assert.ok(!a.key.includes(":"), `${name}: ${a.key} cannot be a real key (type:identity)`);
+    }
+    // Every factory, with no properties at all.
+    const keys = Object.entries(ENTITY_CLASSES).flatMap(([type, make]) => [make({ Type: type }).key, make({ Type: type }).key]);
+    assert.equal(new Set(keys).size, keys.length, keys.join(", "));
+  });
+
+  it("identities other than names: files by hash; processes and sessions on anonymous hosts", () => {
+    same(new File({ Sha256: "AB".repeat(32) }), new File({ Md5: "", Sha256: "ab".repeat(32) }), "same hash");
+    differ(new File({ Sha256: "ab".repeat(32) }), new File({ Sha256: "cd".repeat(32) }), "two hashes");
+    same(new File({ FullPath: "C:\\Windows\\cmd.exe" }), new File({ Directory: "c:\\windows", Name: "CMD.EXE" }), "path case");
+    same(new Process({ ProcessId: "0x10", Host: new Host({ HostName: "WIN1.contoso.com" }) }), new Process({ ProcessId: "0x10", Host: new Host({ HostName: "win1" }) }), "pid on one host");
+    differ(new Process({ ProcessId: "0x10", Host: new Host({ HostName: "10.0.0.1" }) }), new Process({ ProcessId: "0x10", Host: new Host({ HostName: "10.2.3.4" }) }), "pid on two hosts named by address");
+    differ(new HostLogonSession({ SessionId: "0x3e7", Host: new Host({ HostName: "10.0.0.1" }) }), new HostLogonSession({ SessionId: "0x3e7", Host: new Host({ HostName: "10.2.3.4" }) }), "session on two hosts");
+    same(new Dns({ DomainName: "Example.COM" }), new Dns({ DomainName: "example.com " }), "DNS name case");
+  });
+});
+
+/** An alert with these entities (Sentinel's JSON form). */
+function alert(id: string, entities: Record<string, unknown>[]): SecurityAlert {
+  return new SecurityAlert({ SystemAlertId: id, AlertDisplayName: `alert ${id}`, AlertType: "Test", Severity: "Low", Entities: JSON.stringify(entities) });
+}
+
+describe("alert graphs link on real identities only", () => {
+  const first = alert("a1", [
+    { Type: "host", HostName: "10.0.0.1" },
+    { Type: "account", Sid: "S-1-5-21-7-1001" },
+    { Type: "account", AadUserId: "11111111-2222-3333-4444-555555555555" },
+    { Type: "ip", Address: "2001:db8::5" },
+    { Type: "dns" },
+    { Type: "url", Url: "" },
+  ]);
+  const unrelated = alert("a2", [
+    { Type: "host", HostName: "10.2.3.4" },
+    { Type: "account", Sid: "S-1-5-21-7-1002" },
+    { Type: "account", AadUserId: "99999999-2222-3333-4444-555555555555" },
+    { Type: "ip", Address: "2001:db8::6" },
+  ]);
+  const blankOnly = alert("a3", [{ Type: "account", Name: "", NTDomain: "CONTOSO" }, { Type: "host" }, { Type: "dns" }, { Type: "url", Url: "" }, { Type: "file" }]);
+  const sameThings = alert("a4", [
+    { Type: "host", HostName: " 10.0.0.1" },
+    { Type: "account", Sid: "s-1-5-21-7-1001" },
+    { Type: "account", AadUserId: "11111111-2222-3333-4444-555555555555".toUpperCase() },
+    { Type: "ip", Address: "2001:0db8:0:0:0:0:0:5" },
+  ]);
+
+  it("createAlertGraph gives blank entities their own nodes", () => {
+    const g = createAlertGraph(first);
+    assert.equal(g.nodeCount, 7, "the alert and six entities");
+    assert.deepEqual(g.neighbors("alert:a1").length, 6);
+    assert.ok(g.hasNode("host:10.0.0.1") && g.hasNode("account:sid:s-1-5-21-7-1001") && g.hasNode("account:aad:11111111-2222-3333-4444-555555555555") && g.hasNode("ip:2001:db8::5"));
+  });
+
+  it("addRelatedAlerts: no edge for look-alike or blank entities, every true edge kept", () => {
+    const g = addRelatedAlerts([unrelated, blankOnly, sameThings], createAlertGraph(first));
+    assert.ok(!g.hasNode("alert:a2"), "a2 shares nothing (other addresses, SIDs, object ids)");
+    assert.ok(!g.hasNode("alert:a3"), "a3 has only blank entities");
+    assert.deepEqual(g.neighbors("alert:a4").sort(), ["account:aad:11111111-2222-3333-4444-555555555555", "account:sid:s-1-5-21-7-1001", "host:10.0.0.1", "ip:2001:db8::5"]);
+    assert.equal(g.edges.filter((e) => e.relation === "related alert").length, 4);
+    const all = addRelatedAlerts([unrelated, blankOnly], createAlertGraph(first), { includeUnrelated: true });
+    assert.deepEqual(all.neighbors("alert:a2"), [], "added unlinked when asked");
+    assert.deepEqual(all.neighbors("alert:a3"), []);
+  });
+});

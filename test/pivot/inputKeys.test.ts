@@ -1,0 +1,148 @@
+/**
+ * How pivot inputs become lookup values and join keys:
+ * - a batched (`match: in`) query gives exactly the rows of the per-value
+ *   (`equals`) query, also when inputs differ only in case;
+ * - `join` finds the rows of every key column type (numbers, times, booleans)
+ *   and of values with a BOM, as the lookup saw them;
+ * - a File's blank hashes count as absent.
+ */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import pl from "nodejs-polars";
+import * as entities from "../../src/entities";
+import { QueryProvider } from "../../src/data/queryProvider";
+import { LAB_DATA_DIR } from "../../src/common/paths";
+import { Pivot, type PivotFunction } from "../../src/pivot";
+
+const col = (df: pl.DataFrame, name: string): unknown[] => df.getColumn(name).toArray() as unknown as unknown[];
+
+/** The same query twice: one `in` filter (one query for all values) and one `equals` filter (a query per value). */
+function queriesYaml(file: string): string {
+  return `metadata:
+  version: 1
+  description: batched and per-value host queries
+  data_environments: [LocalData]
+  data_families: [Logons]
+sources:
+  by_host_in:
+    description: Logons on any of the hosts
+    args:
+      query: ${file}
+    parameters:
+      host_name: {description: Hosts, type: list, default: null, column: Computer, match: in}
+  by_host_equals:
+    description: Logons on the host
+    args:
+      query: ${file}
+    parameters:
+      host_name: {description: Host, type: str, default: null, column: Computer, match: equals}
+`;
+}
+
+describe("pivot inputs", () => {
+  let dir: string;
+  let lab: Record<string, PivotFunction>;
+  let mixed: Record<string, PivotFunction>;
+
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-pivot-keys-"));
+    // Computer names in several cases, interleaved, so each input matches rows of more than one spelling.
+    const rows = ["HostA", "hostb", "HOSTA", "HostB", "hosta", "HostC", "HOSTB", "hosta"].map((c, i) => `${c},${i},${i % 2 === 0 ? "alice" : "bob"}`);
+    fs.writeFileSync(path.join(dir, "mixed_logons.csv"), ["Computer,Seq,User", ...rows].join("\n") + "\n");
+    fs.writeFileSync(path.join(dir, "lab.yaml"), queriesYaml("host_logons.parquet"));
+    fs.writeFileSync(path.join(dir, "mixed.yaml"), queriesYaml("mixed_logons.csv"));
+    const pivot = new Pivot({ providers: [new QueryProvider("LocalData")] });
+    pivot.addProvider(new QueryProvider("LocalData", { dataPaths: [LAB_DATA_DIR], queryPaths: [path.join(dir, "lab.yaml")] }), { name: "Lab" });
+    pivot.addProvider(new QueryProvider("LocalData", { dataPaths: [dir], queryPaths: [path.join(dir, "mixed.yaml")] }), { name: "Mixed" });
+    lab = (pivot.namespace("Host", "Lab") as Record<string, Record<string, PivotFunction>>).Logons;
+    mixed = (pivot.namespace("Host", "Mixed") as Record<string, Record<string, PivotFunction>>).Logons;
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  describe("batched (`in`) queries", () => {
+    it("inputs differing only in case each get every logon (the lab's 164), as per-value queries give them", async () => {
+      const variants = ["MSTICAlertsWin1", "MSTICALERTSWIN1", "msticalertswin1"];
+      const df = pl.DataFrame({ h: variants, note: ["a", "b", "c"] });
+      const batched = await lab.by_host_in(df, { column: "h" });
+      const perValue = await lab.by_host_equals(df, { column: "h" });
+      assert.equal(batched.height, 3 * 164);
+      assert.deepEqual(col(batched, "HostName"), variants.flatMap((v) => Array<string>(164).fill(v)), "each row names the input it answers, in input order");
+      assert.deepEqual(batched.toRecords(), perValue.toRecords(), "one frame whichever way the query ran");
+
+      const left = await lab.by_host_in(df, { column: "h", join: "left" });
+      assert.equal(left.height, 3 * 164);
+      for (const v of variants) assert.equal(col(left, "h").filter((h) => h === v).length, 164, v);
+      assert.equal(col(left, "TargetUserName").filter((u) => u === null).length, col(await lab.by_host_equals(df, { column: "h", join: "left" }), "TargetUserName").filter((u) => u === null).length);
+      assert.deepEqual(left.toRecords(), (await lab.by_host_equals(df, { column: "h", join: "left" })).toRecords());
+    });
+
+    it("mixed-case data, interleaved inputs, a missing host: the same frame both ways, for every join", async () => {
+      const inputs = ["hostb", "HostA", "nohost", "HOSTA", "HostB", "hostA"];
+      const batched = await mixed.by_host_in(inputs);
+      const perValue = await mixed.by_host_equals(inputs);
+      assert.deepEqual(batched.toRecords(), perValue.toRecords());
+      // hostb: rows 1, 3, 6; each HostA spelling: rows 0, 2, 4, 7.
+      assert.deepEqual(col(batched, "Seq"), [1, 3, 6, 0, 2, 4, 7, 0, 2, 4, 7, 1, 3, 6, 0, 2, 4, 7]);
+      assert.deepEqual(col(batched, "HostName"), ["hostb", "hostb", "hostb", ...Array(4).fill("HostA"), ...Array(4).fill("HOSTA"), "HostB", "HostB", "HostB", ...Array(4).fill("hostA")]);
+      const df = pl.DataFrame({ h: inputs, n: [1, 2, 3, 4, 5, 6] });
+      for (const join of ["inner", "left", "outer"] as const) {
+        const a = await mixed.by_host_in(df, { column: "h", join });
+        const b = await mixed.by_host_equals(df, { column: "h", join });
+        assert.deepEqual(a.toRecords(), b.toRecords(), join);
+      }
+      assert.equal((await mixed.by_host_in(df, { column: "h", join: "left" })).height, 3 + 4 + 1 + 4 + 3 + 4);
+    });
+  });
+
+  describe("join keys are the values looked up", () => {
+    it("Float64, Int64, Boolean and Datetime key columns join every row", async () => {
+      const t1 = new Date("2024-01-01T00:00:00Z");
+      const t2 = new Date("2024-06-30T12:34:56.789Z");
+      const cases: [string, pl.Series, string[]][] = [
+        ["Float64", pl.Series("k", [1.0, 2.5, -0.0], pl.Float64), ["1", "2.5", "0"]],
+        ["Int64", pl.Series("k", [7, 4624], pl.Int64), ["7", "4624"]],
+        ["Boolean", pl.Series("k", [true, false], pl.Bool), ["true", "false"]],
+        ["Datetime", pl.Series("k", [t1, t2]), [t1.toISOString(), t2.toISOString()]],
+      ];
+      for (const [type, keys, text] of cases) {
+        const df = pl.DataFrame([keys, pl.Series("row", keys.toArray().map((_, i) => i))]);
+        const joined = await entities.Account.util.accountParts(df, { column: "k", join: "left" });
+        assert.equal(joined.height, df.height, type);
+        assert.deepEqual(col(joined, "UserName"), text, `${type}: every row has its result`);
+        assert.deepEqual(col(joined, "row"), df.getColumn("row").toArray(), type);
+        const inner = await entities.Account.util.accountParts(df, { column: "k", join: "inner" });
+        assert.equal(inner.height, df.height, `${type} inner`);
+      }
+      const hashes = await entities.File.util.fileHashType(pl.DataFrame({ h: [1.0, 2.5] }), { column: "h", join: "left" });
+      assert.deepEqual(hashes.toRecords(), [{ h: 1, HashType: null }, { h: 2.5, HashType: null }]);
+      assert.deepEqual(hashes.columns, ["h", "HashType"], "the lookup's rows joined, not a null-padded right side");
+    });
+
+    it("values with a BOM or surrounding spaces join their trimmed lookup", async () => {
+      const md5 = "d41d8cd98f00b204e9800998ecf8427e";
+      const sha1 = "da39a3ee5e6b4b0d3255bfef95601890afd80709";
+      const df = pl.DataFrame({ h: [`\uFEFF${md5}`, ` ${sha1}\u00a0`, md5, null, ""], n: [1, 2, 3, 4, 5] });
+      const joined = await entities.File.util.fileHashType(df, { column: "h", join: "left" });
+      assert.deepEqual(col(joined, "n"), [1, 2, 3, 4, 5]);
+      assert.deepEqual(col(joined, "HashType"), ["md5", "sha1", "md5", null, null]);
+      const inner = await entities.File.util.fileHashType(df, { column: "h", join: "inner" });
+      assert.deepEqual(col(inner, "n"), [1, 2, 3], "null and blank keys join nothing");
+    });
+  });
+
+  describe("entity inputs", () => {
+    it("a File's blank hashes count as absent", async () => {
+      const md5 = "d41d8cd98f00b204e9800998ecf8427e";
+      const sha1 = "da39a3ee5e6b4b0d3255bfef95601890afd80709";
+      const one = async (file: entities.File) => (await entities.File.util.fileHashType(file)).toRecords();
+      assert.deepEqual(await one(new entities.File({ Md5: md5, Sha256: "" })), [{ FileHash: md5, HashType: "md5" }]);
+      assert.deepEqual(await one(new entities.File({ Md5: md5, Sha1: "  ", Sha256: "" })), [{ FileHash: md5, HashType: "md5" }]);
+      assert.deepEqual(await one(new entities.File({ Sha256: "", Sha1: sha1 })), [{ FileHash: sha1, HashType: "sha1" }]);
+      assert.deepEqual(await one(new entities.File({ Sha256: "", FileHashes: [new entities.FileHash({ Algorithm: "MD5", Value: md5 })] })), [{ FileHash: md5, HashType: "md5" }]);
+      await assert.rejects(() => entities.File.util.fileHashType(new entities.File({ Md5: "", Sha256: " " })), { code: "pivot/entity-value" });
+    });
+  });
+});
