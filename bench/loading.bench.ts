@@ -177,7 +177,7 @@ async function interruptCost(): Promise<Measurement[]> {
  * quote (`x"y`), on which polars fails the whole file: the reader quotes such
  * values in a copy and reads that.
  */
-async function damagedCsv(procsCsv: string): Promise<Measurement[]> {
+export async function damagedCsv(procsCsv: string): Promise<Measurement[]> {
   const broken = path.join(OUT, "broken-40.csv");
   const stray = path.join(OUT, "stray-quote.csv");
   if (!fs.existsSync(broken)) {

@@ -63,7 +63,8 @@ export interface TimeseriesAnomaliesOptions {
   fill?: GapFill;
   /**
    * Spacing of the series: milliseconds or a duration such as `"1h"`, `"15min"`, `"1d"`.
-   * Default: the smallest spacing between consecutive times.
+   * Default: the most common spacing between consecutive times (a time off
+   * that grid is an error naming it; gaps are missing points, see `fill`).
    */
   interval?: number | string;
 }
@@ -226,9 +227,9 @@ function regularGrid(
     step = typeof interval === "number" ? interval : parseDuration(interval, "interval");
     if (!(step > 0) || !Number.isInteger(step)) throw new AnalysisError(msg.invalidNumber(FN, "interval", "a positive whole number of milliseconds", interval));
   } else {
-    step = Infinity;
-    for (let i = 1; i < order.length; i++) step = Math.min(step, t[order[i]] - t[order[i - 1]]);
-    if (!Number.isFinite(step)) step = 1;
+    // The most common spacing, not the smallest: one stray point (00:01 among hourly ones) would make a minute grid,
+    // 60 points filled for each real one; off the common grid it is named instead.
+    step = mostCommonSpacing(t, order) ?? 1;
   }
   const start = t[order[0]];
   const span = t[order[order.length - 1]] - start;
@@ -291,21 +292,27 @@ function fillMissing(values: Float64Array, fill: GapFill): void {
   for (let i = prev + 1; i < n; i++) values[i] = values[prev];
 }
 
+/** The most common of `keys`; ties go to the smaller (the finer spacing, the earlier phase). */
+function mostCommon(keys: readonly number[]): number {
+  const counts = new Map<number, number>();
+  for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
+  return [...counts].reduce((best, [k, c]) => (c > best[1] || (c === best[1] && k < best[0]) ? [k, c] : best), [Infinity, 0])[0];
+}
+
+/** The most common spacing between consecutive times (`order`: rows by time); undefined for one time. */
+function mostCommonSpacing(t: readonly number[], order: readonly number[]): number | undefined {
+  return order.length < 2 ? undefined : mostCommon(order.slice(1).map((row, i) => t[row] - t[order[i]]));
+}
+
 /**
  * The point to blame when the times are not on one grid: the grid is the most
  * common spacing (the given interval if any) through the most common phase,
- * so one point at 07:01 among hourly ones is named, not the 01:00 that a
- * 59 min grid (the smallest spacing) would miss. Undefined if all fit.
+ * so a stray first point (23:59 before hourly ones) is named, not the first
+ * regular point after it. Undefined if all fit.
  */
 function offGrid(t: number[], order: number[], interval: number | undefined): { row: number; step: number; start: number } | undefined {
-  const mostCommon = (keys: number[]): number => {
-    const counts = new Map<number, number>();
-    for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
-    // Ties: the smaller key (the finer spacing, the earlier phase).
-    return [...counts].reduce((best, [k, c]) => (c > best[1] || (c === best[1] && k < best[0]) ? [k, c] : best), [Infinity, 0])[0];
-  };
   const origin = t[order[0]];
-  const step = interval ?? mostCommon(order.slice(1).map((row, i) => t[row] - t[order[i]]));
+  const step = interval ?? mostCommonSpacing(t, order) ?? Number.NaN;
   if (!(step > 0) || !Number.isFinite(step)) return undefined;
   const phaseOf = (row: number) => (t[row] - origin) % step;
   const phase = mostCommon(order.map(phaseOf));

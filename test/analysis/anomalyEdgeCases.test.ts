@@ -222,6 +222,21 @@ test("errors name the value's column and time, and the off-grid point itself", (
   }
 });
 
+test("the grid is the most common spacing: one stray point among hourly ones is named, not made a minute grid that fill pads 60 to 1; gaps in an hourly series are still hours", () => {
+  // 96 hourly points and one at 00:01: the smallest spacing (1 min) made a 5,701-point grid, 5,604 of them filled.
+  const stray = [...hours(96), new Date(hours(1)[0].getTime() + 60_000)];
+  const df = pl.DataFrame([pl.Series("TimeGenerated", stray, pl.Datetime("ms")), pl.Series("v", [...spiky(), ...spiky()].slice(0, 96).concat([5]))]);
+  for (const fill of ["zero", "interpolate", "previous"] as const) {
+    assert.throws(() => timeseriesAnomaliesStl(df, { fill }), { code: "analysis/irregular-series", message: /2024-01-01T00:01:00Z is not on the 1h grid/ }, fill);
+  }
+  // Hourly with gaps (every 5th hour missing): an hourly grid, the gaps filled.
+  const kept = hours(96).filter((_, i) => i % 5 !== 3);
+  const gappy = pl.DataFrame([pl.Series("TimeGenerated", kept, pl.Datetime("ms")), pl.Series("v", kept.map((_, i) => 10 + (i % 24)))]);
+  const out = timeseriesAnomaliesStl(gappy, { fill: "zero" });
+  assert.equal(out.height, 96);
+  assert.equal((out.getColumn("filled").toArray() as boolean[]).filter(Boolean).length, 96 - kept.length);
+});
+
 test("feature helpers: columns named like frame members come back unchanged, features computed", () => {
   const paths = ["C:\\Windows\\System32\\cmd.exe", "C:\\Tools\\x.exe", "C:\\Windows\\notepad.exe"];
   const lines = ["cmd /c dir", "x.exe -a", "notepad"];

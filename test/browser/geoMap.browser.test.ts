@@ -310,11 +310,16 @@ describe("GeoMap in Chromium (offline)", { skip }, () => {
       await popup.waitFor({ timeout: 10000 });
       assert.equal(await popup.locator(".hl-geo-page").textContent(), "1 of 200");
       assert.match((await popup.locator("table").textContent()) ?? "", /^Address10\.0\.0\.0CountryCodeZZCitycity 0Latitude/);
+      // The page changes after the click's handler has run: under load that is after the click returns, so wait for it.
+      const shows = (text: string) => popup.locator(".hl-geo-page", { hasText: text }).waitFor({ timeout: 10000 });
       await popup.locator(".hl-geo-next").click();
+      await shows("2 of 200");
       assert.equal(await popup.locator(".hl-geo-page").textContent(), "2 of 200");
       assert.match((await popup.locator("table").textContent()) ?? "", /^Address10\.0\.19\.136C.*Useruser53$/, "the place's second point: number 5,000");
       await popup.locator(".hl-geo-prev").click();
+      await shows("1 of 200");
       await popup.locator(".hl-geo-prev").click();
+      await shows("200 of 200");
       assert.equal(await popup.locator(".hl-geo-page").textContent(), "200 of 200");
       assert.deepEqual(o.errors, []);
       assert.deepEqual(o.blocked, []);
