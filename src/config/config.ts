@@ -269,7 +269,7 @@ function dropUndefined<T extends object>(value: T): T {
 }
 
 /** The secret strings of some providers: what a {@link SecretMasker} must hide. */
-export function providerSecrets(settings: readonly ProviderSettings[]): string[] {
+export function providerSecrets(settings: readonly Pick<ProviderSettings, "args" | "secretArgs">[]): string[] {
   const out: string[] = [];
   for (const s of settings) {
     for (const key of s.secretArgs) {
@@ -280,9 +280,29 @@ export function providerSecrets(settings: readonly ProviderSettings[]): string[]
   return out;
 }
 
-/** A masker for every secret of a loaded configuration. */
+/** A masker for every secret of a loaded configuration: TI, other and data providers'. */
 export function configMasker(config: HuntlabConfig): SecretMasker {
-  return new SecretMasker(providerSecrets([...config.tiProviders, ...config.otherProviders]));
+  return new SecretMasker(providerSecrets([...config.tiProviders, ...config.otherProviders, ...dataProviders(config)]));
+}
+
+/**
+ * Every `DataProviders` entry's settings, secrets resolved, for masking
+ * (`raw`, which printing shows, holds them as written). An entry that does
+ * not validate is masked by its Args' secret-looking names instead.
+ */
+function dataProviders(config: HuntlabConfig): Pick<ProviderSettings, "args" | "secretArgs">[] {
+  const section = config.raw.DataProviders;
+  if (!section || typeof section !== "object" || Array.isArray(section)) return [];
+  return Object.keys(section).flatMap((name): Pick<ProviderSettings, "args" | "secretArgs">[] => {
+    try {
+      return [dataProviderSettings(config, name)].filter((s): s is ProviderSettings => s !== undefined);
+    } catch {
+      const args = (section as Record<string, { Args?: unknown } | null>)[name]?.Args;
+      if (!args || typeof args !== "object") return [];
+      const strings = Object.entries(args as Record<string, unknown>).filter(([k, v]) => typeof v === "string" && isSecretArgName(k)) as [string, string][];
+      return [{ args: Object.fromEntries(strings), secretArgs: strings.map(([k]) => k) }];
+    }
+  });
 }
 
 /** `settings` with its secret Args replaced by a mask (and masked wherever else they appear, e.g. a BaseUrl), for printing. */

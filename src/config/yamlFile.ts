@@ -94,7 +94,8 @@ export function parseYamlText(file: string, text: string, limits: YamlLimits, fa
   const lines = new LineCounter();
   let doc: ReturnType<typeof YAML.parseDocument>;
   try {
-    doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: false, lineCounter: lines });
+    // merge: `<<: *anchor` merge keys, which PyYAML (MSTICPy's loader) applies; without it they were a key named "<<".
+    doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: false, lineCounter: lines, merge: true });
   } catch (err) {
     // The composer recurses per nesting level: a deep enough document overflows the stack.
     if (err instanceof RangeError) throw fail(msg.tooDeep(file, limits.maxDepth, limits.what));

@@ -165,3 +165,43 @@ test("config path: explicit, then $MSTICPYCONFIG, else the bundled file; missing
     else process.env.MSTICPYCONFIG = saved;
   }
 });
+
+test("printing a loaded config masks DataProviders secrets too (literal, from the environment, and in an entry that does not validate)", () => {
+  process.env.HUNTLAB_TEST_DP_SECRET = "env-dp-secret-0a1b2c3d";
+  const file = configFile(
+    [
+      "DataProviders:",
+      "  Splunk:",
+      "    Args:",
+      "      host: splunk.example.com",
+      `      password: ${SECRET}`,
+      "  MSSentinel:",
+      "    Args:",
+      "      ClientSecret: {EnvironmentVar: HUNTLAB_TEST_DP_SECRET}",
+      "  Broken:",
+      "    Args:",
+      "      ApiKey: broken-dp-secret-77aa",
+      "      Port: [not, a, port]",
+      "",
+    ].join("\n"),
+  );
+  try {
+    const config = loadConfig(file);
+    for (const shown of [inspect(config, { depth: 10 }), JSON.stringify(config), configMasker(config).mask(JSON.stringify(config.raw))]) {
+      for (const secret of [SECRET, "env-dp-secret-0a1b2c3d", "broken-dp-secret-77aa"]) assert.ok(!shown.includes(secret), `${secret} in ${shown}`);
+      assert.ok(shown.includes("splunk.example.com"), "other settings stay");
+    }
+  } finally {
+    delete process.env.HUNTLAB_TEST_DP_SECRET;
+  }
+});
+
+test("YAML merge keys (<<: *anchor) are applied, as PyYAML (MSTICPy) applies them", () => {
+  const file = configFile(
+    ["common: &common", "  Primary: true", "  TimeoutSeconds: 5", "TIProviders:", "  OTX:", "    <<: *common", "    Args:", `      AuthKey: ${SECRET}`, "    Provider: OTX", ""].join("\n"),
+  );
+  const otx = loadConfig(file).tiProviders.find((p) => p.name === "OTX");
+  assert.equal(otx?.primary, true);
+  assert.equal(otx?.http.timeoutMs, 5000);
+  assert.ok(!("<<" in (otx?.extra ?? {})), "no key named <<");
+});
