@@ -43,7 +43,9 @@ function relativeOf(source: DataSource): string {
  * The queries made from the data sources that no query in `defined` reads.
  * One stem in two formats in one folder gives one query, which names the
  * ambiguity when run; a later data path's source replaces an earlier one.
- * A family name for which `reserved` is true (a provider member) gets `_files` appended.
+ * A family name for which `reserved` is true (a provider member) gets `_files` appended,
+ * and so does a family `then`; a file named `then.*` gives a query `then_file`
+ * (a query or family `then` would make `await qp.Family` call it as a promise's then).
  */
 export function fileQueries(index: DataFileIndex, defined: readonly QueryDefinition[], reserved: (family: string) => boolean = () => false): QueryDefinition[] {
   const used = new Set<string>();
@@ -59,8 +61,9 @@ export function fileQueries(index: DataFileIndex, defined: readonly QueryDefinit
   const byKey = new Map<string, { query: QueryDefinition; sources: DataSource[] }>();
   for (const source of index.sources()) {
     if (used.has(source.path)) continue;
-    const family = reserved(familyOf(source)) ? `${familyOf(source)}_files` : familyOf(source);
-    const key = `${family}.${source.stem}`;
+    const family = reserved(familyOf(source)) || familyOf(source) === "then" ? `${familyOf(source)}_files` : familyOf(source);
+    const name = source.stem === "then" ? "then_file" : source.stem;
+    const key = `${family}.${name}`;
     if (taken.has(key)) continue;
     const previous = byKey.get(key);
     const sameFolder = previous?.sources.filter((s) => s.rootIndex === source.rootIndex) ?? [];
@@ -68,7 +71,7 @@ export function fileQueries(index: DataFileIndex, defined: readonly QueryDefinit
     const rel = relativeOf(source);
     const query: QueryDefinition = {
       family,
-      name: source.stem,
+      name,
       description: describe(source),
       query: sources.length > 1 ? rel.slice(0, rel.length - source.name.length) + source.stem : rel,
       parameters: TIME_PARAMETERS.map((p) => ({ ...p, aliases: [...p.aliases] })),

@@ -15,7 +15,7 @@ import { DataFileIndex, type DataSource } from "./dataSources";
 import { collectScan, plainName, scanSource, type ScannedSource } from "./scan";
 import { runAsync, runSync, type ReadSteps } from "./collect";
 import type { ReadOptions } from "./readers";
-import { parseTimeSeries, toDate } from "./timeParsing";
+import { parseTimeSeries, timeOffsetDate, toDate } from "./timeParsing";
 import { labColumnNames, normalizeEvents } from "./schemas/index";
 import type { QueryDefinition, QueryParameter } from "./types";
 
@@ -109,8 +109,8 @@ function convertValue(where: string, param: QueryParameter, value: unknown): unk
   const bad = (expected: string) => new QueryError(msg.parameterType(where, param.name, expected, value));
   switch (param.type) {
     case "datetime":
-      if (!(value instanceof Date) && typeof value !== "string" && typeof value !== "number") throw bad("a Date, a time string or epoch milliseconds");
-      return toDate(value, `${where}: parameter "${param.name}"`);
+      if (!(value instanceof Date) && typeof value !== "string" && typeof value !== "number") throw bad("a Date, a time string, an offset such as -7d, or a number of days from now");
+      return datetimeValue(value, `${where}: parameter "${param.name}"`);
     case "int": {
       // Number("") is 0: blank text is an error, as it is for datetime parameters.
       if (typeof value === "string" && value.trim() === "") throw bad("an integer");
@@ -139,6 +139,27 @@ function convertValue(where: string, param: QueryParameter, value: unknown): unk
   }
 }
 
+
+/**
+ * A datetime parameter's value as MSTICPy reads it (`QuerySource._convert_datetime`):
+ * a number or integer text is that many days from now (`default: -2`), a time
+ * text is that time, else an offset from now (`-7d`, `-3h@h`, `now`).
+ */
+function datetimeValue(value: Date | string | number, what: string): Date {
+  if (value instanceof Date) return toDate(value, what);
+  if (typeof value === "number" || /^\s*[+-]?\d+\s*$/.test(value)) {
+    const days = timeOffsetDate(value);
+    if (!days) throw new QueryError(typeof value === "number" ? msg.notATime(what, value) : msg.notATimeText(what, value));
+    return days;
+  }
+  try {
+    return toDate(value, what);
+  } catch (err) {
+    const offset = timeOffsetDate(value);
+    if (offset) return offset;
+    throw err;
+  }
+}
 
 /** True when integer text `text` is exactly the number `n` (no rounding on the way). */
 function exactInteger(text: string, n: number): boolean {

@@ -268,4 +268,11 @@ export const dataMessages = {
           : "") +
         ` Known ${kind} schemas: ${known.join("; ")}. Rename the columns, or see docs/schemas.md.`,
     ),
+  // Query loading (QueryDefinitionError).
+  /** `resolved`: the QueryDefinitions.Custom entries not found, made absolute. */
+  customQueryPathsMissing: (configFile: string, resolved: readonly string[]) =>
+    errorMessage("data/query-path-missing", `${configFile}: QueryDefinitions.Custom: query path${resolved.length === 1 ? "" : "s"} not found: ${resolved.join(", ")} (relative paths are read from the current folder, as MSTICPy does)`),
+  /** `what`: `query "then" of data family X` or `data family "then"`; `file`: where it is defined. */
+  thenName: (file: string, what: string) =>
+    errorMessage("data/query-invalid", `${file}: ${what}: "then" cannot name a query or data family (await would take the family for a promise and never finish); rename it in its query file`),
 };

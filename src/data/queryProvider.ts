@@ -5,9 +5,12 @@
  * DataFrame: `await qp.WindowsSecurity.list_host_logons({ start, end })`.
  */
 import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { inspect } from "node:util";
 import pl from "nodejs-polars";
-import { QueryError, dataMessages as msg } from "./messages";
+import { QueryDefinitionError, QueryError, dataMessages as msg } from "./messages";
+import { loadConfig, type HuntlabConfig } from "../config/config";
 import { LAB_DATA_DIR } from "../common/paths";
 import { DataFileIndex, runLocalLazy, runLocalQueryAsync, timeRole, type QueryParams, type QueryRunOptions } from "./localData";
 import { KernelInterrupt, operationSignal, type InterruptOptions } from "../common/interrupt";
@@ -45,8 +48,19 @@ export interface LocalDataOptions {
    * the bundled lab data folder (whose files the lab's queries read).
    */
   fileQueries?: boolean;
-  /** Folders or files of query definitions (MSTICPy YAML). Default: the lab's queries bundled with huntlab. */
+  /**
+   * Folders or files of query definitions (MSTICPy YAML). Default: the lab's
+   * queries bundled with huntlab. The config's `QueryDefinitions.Custom`
+   * folders are read too, as MSTICPy does: after the bundled queries, before
+   * these (a later file's query replaces an earlier one of the same name).
+   */
   queryPaths?: string[];
+  /** msticpyconfig.yaml to read `QueryDefinitions.Custom` from. Default: as `loadConfig` finds it. */
+  configPath?: string;
+  /** A loaded config (instead of configPath). */
+  config?: HuntlabConfig;
+  /** Told of each YAML file in the query paths skipped as not a query file (empty, a list…). Default: printed as `Warning: …`. */
+  warn?: (message: string) => void;
   /** How text data files are read (time parsing, CSV type inference). */
   readOptions?: ReadOptions;
   /** Default time window for queries called without start/end. Default: none (absent start/end = all the data). */
@@ -201,6 +215,35 @@ function isLabData(p: string): boolean {
   }
 }
 
+/**
+ * The config's `QueryDefinitions.Custom` folders, absolute. As MSTICPy's
+ * `_resolve_path`: `~` is the home folder and relative paths are read from the
+ * current folder (not the config's). A missing one is an error naming the
+ * setting (MSTICPy only prints a warning and goes on without those queries).
+ */
+function customQueryPaths(config: HuntlabConfig): string[] {
+  const resolved = config.customQueryPaths.map((p) => path.resolve(p === "~" || p.startsWith("~/") ? path.join(os.homedir(), p.slice(1)) : p));
+  const missing = resolved.filter((p) => !fs.existsSync(p));
+  if (missing.length) throw new QueryDefinitionError(msg.customQueryPathsMissing(config.path, missing));
+  return resolved;
+}
+
+/**
+ * The config whose `QueryDefinitions.Custom` LocalData reads: `configPath`'s
+ * (an error if it does not load), else the one `loadConfig` finds — which,
+ * when it does not load (a TI setting mistyped), is a warning: local files
+ * do not depend on it.
+ */
+function configForQueries(options: LocalDataOptions): HuntlabConfig | undefined {
+  if (options.configPath !== undefined) return loadConfig(options.configPath, { missingEnvironment: "skip" });
+  try {
+    return loadConfig(undefined, { missingEnvironment: "skip" });
+  } catch (err) {
+    (options.warn ?? ((m: string) => console.log(`Warning: ${m}`)))(`QueryDefinitions.Custom not read: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  }
+}
+
 /** The provider's own fields: a family of that name would hide them. */
 const PROVIDER_FIELDS = ["environment", "all_queries", "queries", "index", "readOptions", "familyNames", "range", "live", "connected", "timeRange", "lastWarnings", "interruptOptions", "runQuery"];
 
@@ -218,6 +261,9 @@ function attachFamilies(provider: object, queries: readonly QueryDefinition[], m
   const families = new Map<string, QueryFamily>();
   const all: QueryFamily = {};
   for (const q of queries) {
+    // A callable `then` makes the family (and all_queries) a thenable: `await qp.Fam` would call it and never settle.
+    if (q.name === "then") throw new QueryDefinitionError(msg.thenName(q.sourceFile, `query "then" of data family ${q.family}`));
+    if (q.family === "then") throw new QueryDefinitionError(msg.thenName(q.sourceFile, 'data family "then"'));
     const fn = makeFunction(q);
     const family = families.get(q.family) ?? {};
     define(family, q.name, fn);
@@ -269,11 +315,14 @@ class LocalDataProvider implements QueryProviderMethods, QueryProviderConnection
     }
     this.range = rangeOf(options.timeRange);
     const dataPaths = options.dataPaths ?? [LAB_DATA_DIR];
-    const queryPaths = options.queryPaths ?? [LAB_DATA_DIR];
+    const config = options.config ?? configForQueries(options);
+    const custom = config ? customQueryPaths(config) : [];
+    // MSTICPy's order: built-in, then QueryDefinitions.Custom, then query_paths (later files win).
+    const queryPaths = options.queryPaths ? [...custom, ...options.queryPaths] : [LAB_DATA_DIR, ...custom];
     this.index = new DataFileIndex(dataPaths);
     this.readOptions = options.readOptions ?? {};
     this.interruptOptions = { interrupt: options.interrupt ?? "kernel", ...(options.signal ? { signal: options.signal } : {}) };
-    const defined = loadQueries(queryPaths, "LocalData");
+    const defined = loadQueries(queryPaths, "LocalData", options.warn ? { warn: options.warn } : {});
     const discover = options.fileQueries ?? !dataPaths.every(isLabData);
     // A folder named like a provider member (`index`, `queries`, `execQuery`…) gets a family `<name>_files`.
     const reserved = (family: string) => family in this || PROVIDER_FIELDS.includes(family);

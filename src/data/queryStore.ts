@@ -67,12 +67,17 @@ export function findQueryFiles(queryPaths: string[]): string[] {
     throw new QueryDefinitionError(msg.queryPathsMissing(missing.map((p) => path.resolve(p))));
   }
   const files: string[] = [];
+  // Real paths of the folders walked: a link back up (`q/up -> ..`) is walked once, not until ELOOP.
+  const visited = new Set<string>();
   const walk = (p: string) => {
     const stat = fs.statSync(p);
     if (stat.isFile()) {
       if (/\.ya?ml$/i.test(p)) files.push(p);
       return;
     }
+    const real = fs.realpathSync(p);
+    if (visited.has(real)) return;
+    visited.add(real);
     for (const entry of fs.readdirSync(p).sort()) {
       if (entry.startsWith(".") || entry === "node_modules") continue;
       walk(path.join(p, entry));
@@ -179,18 +184,37 @@ function parseParameter(where: string, name: string, spec: unknown): QueryParame
   return param;
 }
 
+/** Options of {@link loadQueries}. */
+export interface LoadQueriesOptions {
+  /** Told of each YAML file skipped as not a query file (empty, a list, a scalar). Default: printed with `console.log` as `Warning: …`. */
+  warn?: (message: string) => void;
+}
+
+/** What a parsed YAML document is, for the skip warning. */
+function describeYaml(root: unknown): string {
+  if (root === null || root === undefined) return "empty";
+  if (Array.isArray(root)) return "a list";
+  return `a ${typeof root}`;
+}
+
 /**
  * Loads every query file under `queryPaths`, for one data environment. A later
  * file's query replaces an earlier one with the same family and name, as in MSTICPy.
  */
-export function loadQueries(queryPaths: string[], environment: string): QueryDefinition[] {
+export function loadQueries(queryPaths: string[], environment: string, options: LoadQueriesOptions = {}): QueryDefinition[] {
+  const warn = options.warn ?? ((message: string) => console.log(`Warning: ${message}`));
   const byKey = new Map<string, QueryDefinition>();
   for (const file of findQueryFiles(queryPaths)) {
     // Parsed once; YAML errors and files over the limits are reported whatever their environment.
     const root = readQueryYaml(file);
+    // Empty, comment-only, a list or a scalar: not a query file, and one such file must not stop the others (MSTICPy skips them too).
+    if (!isMap(root)) {
+      warn(`${file}: skipped, not a query file (${describeYaml(root)}; a query file is a map with metadata and sources)`);
+      continue;
+    }
     // A YAML file with neither metadata nor sources is not a query file (pivot mappings, settings…): skipped.
-    if (isMap(root) && !Object.hasOwn(root, "metadata") && !Object.hasOwn(root, "sources")) continue;
-    const envs = isMap(root) && isMap(root.metadata) ? asStringList(root.metadata.data_environments) : undefined;
+    if (!Object.hasOwn(root, "metadata") && !Object.hasOwn(root, "sources")) continue;
+    const envs = isMap(root.metadata) ? asStringList(root.metadata.data_environments) : undefined;
     // Files for other environments are skipped without checking their queries.
     if (envs && !envs.some((e) => e === environment || e.split(".").pop() === environment)) continue;
     for (const q of queriesOf(file, root)) byKey.set(`${q.family}.${q.name}`, q);

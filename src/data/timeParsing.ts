@@ -466,3 +466,69 @@ export function toDate(value: Date | string | number, what = "time"): Date {
   if (!parsed) throw new QueryError(msg.notATimeText(what, value));
   return parsed;
 }
+
+/** Units of MSTICPy's time offsets (`-7d`, `+3h`) and roundings (`@d`). */
+type OffsetUnit = "y" | "mon" | "w" | "d" | "h" | "m" | "s";
+
+const UNIT_MS: Partial<Record<OffsetUnit, number>> = { w: 604_800_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1_000 };
+
+/** `date` plus `months` calendar months, the day clamped to the month's last (Mar 31 − 1 month = Feb 28/29), as dateutil's relativedelta. */
+function addMonths(date: Date, months: number): Date {
+  const total = date.getUTCFullYear() * 12 + date.getUTCMonth() + months;
+  const year = Math.floor(total / 12);
+  const month = total - year * 12;
+  const last = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  const out = new Date(date.getTime());
+  out.setUTCFullYear(year, month, Math.min(date.getUTCDate(), last));
+  return out;
+}
+
+function addOffset(date: Date, value: number, unit: OffsetUnit): Date {
+  if (unit === "y") return addMonths(date, value * 12);
+  if (unit === "mon") return addMonths(date, value);
+  return new Date(date.getTime() + value * (UNIT_MS[unit] as number));
+}
+
+/** `date` cut down to the start of its UTC year, month, day, hour, minute or second. */
+function truncate(date: Date, unit: Exclude<OffsetUnit, "w">): Date {
+  const parts = [date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()];
+  const keep = { y: 1, mon: 2, d: 3, h: 4, m: 5, s: 6 }[unit];
+  const [y, mo, d, h, mi, s] = parts.map((p, i) => (i < keep ? p : i === 2 ? 1 : 0));
+  const out = new Date(0);
+  out.setUTCFullYear(y, mo, d);
+  out.setUTCHours(h, mi, s, 0);
+  return out;
+}
+
+const OFFSET = /^(?:(now)|([+-]?)\s*(\d+)\s*(mon|[ywdhms])?)\s*(?:@\s*(mon|[ydhms]))?$/i;
+
+/**
+ * MSTICPy's relative times (`QuerySource._convert_datetime`), in UTC: a number
+ * is that many days from `now` (`-2`, `0.5`); text is `now` or an offset
+ * `[+-]N[unit]`, unit `y`, `mon`, `w`, `d` (the default), `h`, `m` or `s`
+ * (any case: `-7d`, `-3h`, `+1w`, `-2`), optionally rounded with `@unit`
+ * (`y`, `mon`, `d`, `h`, `m`, `s`): down to the start of that unit when the
+ * text starts with `-`, else up to the start of the next one (`-3d@d` is
+ * midnight three days ago, `now@d` the coming midnight). Years and months are
+ * calendar steps, the day clamped to the month's end. Undefined for anything
+ * else (dates are `toDate`'s business).
+ */
+export function timeOffsetDate(value: string | number, now: Date = new Date()): Date | undefined {
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) return undefined;
+    const out = new Date(now.getTime() + value * 86_400_000);
+    return Number.isNaN(out.getTime()) ? undefined : out;
+  }
+  const text = value.trim();
+  const m = OFFSET.exec(text);
+  if (!m) return undefined;
+  const [, isNow, sign, digits, unit, rounding] = m;
+  let date = isNow ? new Date(now.getTime()) : addOffset(now, Number(`${sign}${digits}`), (unit?.toLowerCase() ?? "d") as OffsetUnit);
+  if (rounding) {
+    const roundUnit = rounding.toLowerCase() as Exclude<OffsetUnit, "w">;
+    date = truncate(date, roundUnit);
+    // MSTICPy rounds up (a whole unit on) unless the offset is negative.
+    if (!text.startsWith("-")) date = addOffset(date, 1, roundUnit);
+  }
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}

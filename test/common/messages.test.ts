@@ -34,6 +34,8 @@ const T1 = new Date("2019-02-01T00:00:00Z");
 
 /** One sample call per builder, keyed `group.builder`; the test fails for a builder without one. */
 const SAMPLES: Record<string, Sample> = {
+  "dataMessages.customQueryPathsMissing": () => [data.customQueryPathsMissing("/cfg/msticpyconfig.yaml", ["/home/u/queries"]), ["/cfg/msticpyconfig.yaml", "QueryDefinitions.Custom", "/home/u/queries"]],
+  "dataMessages.thenName": () => [data.thenName("/q/x.yaml", 'query "then" of data family Fam'), ["/q/x.yaml", '"then"', "Fam"]],
   "dataMessages.ambiguousFile": () => [data.ambiguousFile("query A.b", "host_logons.parquet", "/d", ["host_logons.csv", "mde/host_logons.ndjson"]), ["query A.b", '"host_logons.parquet"', "/d", "host_logons.csv", "mde/host_logons.ndjson"]],
   "dataMessages.foreignFormat": () => [data.foreignFormat("/d/x.pkl", ".pkl", "a Python pickle", 'convert it: pd.read_pickle("x.pkl").to_parquet("x.parquet")', [".csv"]), ["/d/x.pkl", '".pkl"', "to_parquet"]],
   "dataMessages.selectColumnMissing": () => [data.selectColumnMissing("A.b", "x.parquet", ["Computr"], ["Computer"]), ["A.b", "x.parquet", '"Computr"', "Computer"]],
