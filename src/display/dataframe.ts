@@ -15,7 +15,7 @@
  */
 import pl from "nodejs-polars";
 import type { DataFrame, DataType, Series } from "nodejs-polars";
-import { columnNames } from "../common/frames";
+import { columnNames, columnOf } from "../common/frames";
 import { html, revealHidden, trustedHtml, type SafeHtml } from "./html";
 import { DisplayError, displayMessages as msg } from "./messages";
 
@@ -163,12 +163,14 @@ function buildView(df: DataFrame, o: Required<DataFrameDisplayOptions>): FrameVi
   }
 
   const series = new Map<number, Series>();
+  // Through common/frames: a column may be called `toSeries`, `getColumn`, `height`… (the proxy answers those).
   const seriesOf = (i: number): Series => {
     let s = series.get(i);
-    if (!s) series.set(i, (s = frameSeries(df, i, names[i])));
+    if (!s) series.set(i, (s = columnOf(df, names[i])));
     return s;
   };
-  const height = width > 0 ? seriesOf(0).length : frameHeight(df);
+  // A frame without columns has no rows.
+  const height = width > 0 ? seriesOf(0).length : 0;
 
   // Rows: all, or the head and tail around a gap (pandas' max_rows / min_rows).
   const cut = height > o.maxRows;
@@ -194,22 +196,6 @@ function buildView(df: DataFrame, o: Required<DataFrameDisplayOptions>): FrameVi
   });
 
   return { height, width, rowLabels, gapAt: cut ? headCount : -1, columns };
-}
-
-// polars' DataFrame is a Proxy that answers any string key naming a column with
-// that column, so a column called "height", "columns" or "toSeries" hides the
-// method of that name. These helpers fall back to members such a name cannot hide.
-
-function frameSeries(df: DataFrame, index: number, name: string): Series {
-  const members = df as unknown as Record<string, unknown>;
-  if (typeof members.toSeries === "function") return df.toSeries(index) as Series;
-  if (typeof members.getColumn === "function") return df.getColumn(name);
-  return df.getColumns()[index];
-}
-
-function frameHeight(df: DataFrame): number {
-  const height: unknown = df.height;
-  return typeof height === "number" ? height : 0;
 }
 
 function range(from: number, to: number): number[] {

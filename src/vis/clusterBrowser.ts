@@ -15,6 +15,7 @@ import { THEME } from "../display/theme";
 import { dataFrameFragment } from "../display/dataframe";
 import type { DbclusterResult } from "../analysis/eventCluster";
 import { htmlView, type HtmlView } from "../display/htmlView";
+import { columnNames, columnOf, frameHeight, frameOf, frameRecords, hasColumn, withSafeNames } from "../common/frames";
 
 /** Options of `clusterBrowser` / `browseClusters`. */
 export interface ClusterBrowserOptions {
@@ -56,25 +57,30 @@ export function clusterBrowser(result: DbclusterResult, options: ClusterBrowserO
   if (!result || typeof result.members !== "function" || !result.clustered) {
     throw new ClusterBrowserError(msg.clusterInput(FN));
   }
+  // Frames are read through common/frames: event columns may be called `columns`, `select`, `height`…,
+  // which polars' frame proxy would answer instead of its own member.
   const clustered = result.clustered;
   for (const c of options.labelColumns ?? []) {
-    if (!clustered.columns.includes(c)) throw new ClusterBrowserError(msg.clusterLabelColumn(FN, c, clustered.columns));
+    if (!hasColumn(clustered, c)) throw new ClusterBrowserError(msg.clusterLabelColumn(FN, c, columnNames(clustered)));
   }
-  const sample = result.members(clustered.getColumn("ClusterId").get(0) as number);
-  const columns = options.columns ?? sample.columns;
+  const sample = result.members(frameHeight(clustered) ? (columnOf(clustered, "ClusterId").get(0) as number) : -1);
+  const sampleColumns = columnNames(sample);
+  const columns = options.columns ?? sampleColumns;
   for (const c of columns) {
-    if (!sample.columns.includes(c)) throw new ClusterBrowserError(msg.clusterEventColumn(FN, c, sample.columns));
+    if (!sampleColumns.includes(c)) throw new ClusterBrowserError(msg.clusterEventColumn(FN, c, sampleColumns));
   }
   const maxRows = options.maxRows ?? 200;
-  const rows = clustered.toRecords() as Record<string, unknown>[];
+  const rows = frameRecords(clustered);
   // Noise rows are one event each: show that event, not all noise.
   let noiseSeen = 0;
   const noise = result.members(-1);
   const items = rows.map((row) => {
     const id = Number(row.ClusterId);
-    let events = id >= 0 ? result.members(id) : noise.slice(noiseSeen++, 1);
-    if (result.timeColumn && events.columns.includes(result.timeColumn)) events = events.sort(result.timeColumn);
-    return { label: labelOf(row, options), table: dataFrameFragment(events.select(...columns), { maxRows, minRows: Math.min(20, maxRows), maxColumns: Infinity }) };
+    const first = noiseSeen++;
+    let events = id >= 0 ? result.members(id) : withSafeNames(noise, (safe) => safe.slice(first, 1));
+    const timeColumn = result.timeColumn;
+    if (timeColumn && hasColumn(events, timeColumn)) events = withSafeNames(events, (safe, nameOf) => safe.sort(nameOf(timeColumn)));
+    return { label: labelOf(row, options), table: dataFrameFragment(frameOf(columns.map((c) => columnOf(events, c))), { maxRows, minRows: Math.min(20, maxRows), maxColumns: Infinity }) };
   });
   const title = options.title ?? "Clusters";
   const staticHtml = html`<div class="hl-cb-static-list">${items.map(

@@ -35,6 +35,7 @@ export {
   timelineValuesSpec,
   type RefEvent,
   type TimelineCommonOptions,
+  type TimelineLane,
   type TimelineOptions,
   type TimelineValueKind,
   type TimelineValuesOptions,

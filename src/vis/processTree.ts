@@ -23,7 +23,7 @@ import { inspect } from "node:util";
 import pl from "nodejs-polars";
 import { isTemporalType, isTextType } from "../common/dtypes";
 import { ProcessTreePlotError, visMessages as msg } from "./messages";
-import { isDataFrame } from "../common/frames";
+import { columnNames, columnOf, frameHeight, hasColumn, isDataFrame } from "../common/frames";
 import { html, type SafeHtml } from "../display/html";
 import { THEME } from "../display/theme";
 import { buildProcessTree } from "../transform/processTree";
@@ -85,8 +85,8 @@ function inkFor(hex: string): string {
 
 /** A column as display text (times as `YYYY-MM-DD hh:mm:ss.sss`), cut to `max` characters; "" for a missing column. */
 function columnText(df: pl.DataFrame, column: string | undefined, max = 1000): string[] {
-  if (!column || !df.columns.includes(column)) return new Array<string>(df.height).fill("");
-  const s = df.getColumn(column);
+  if (!column || !hasColumn(df, column)) return new Array<string>(frameHeight(df)).fill("");
+  const s = columnOf(df, column);
   const values = (isTemporalType(s.dtype)
     ? pl.DataFrame([s.rename("v")]).select(pl.col("v").cast(pl.Datetime("ms")).dt.strftime("%Y-%m-%d %H:%M:%S%.3f")).getColumn("v").toArray()
     : s.toArray()) as unknown as unknown[];
@@ -121,10 +121,11 @@ export interface ProcessRows {
 /** The built tree (raw events are built first) and its column mapping; checks `legendCol`. */
 export function treeFrame(input: pl.DataFrame, options: ProcessTreePlotOptions): { tree: pl.DataFrame; schema: Partial<ProcSchema> } {
   if (!isDataFrame(input)) throw new ProcessTreePlotError(msg.treePlotInput());
-  const tree = TREE_COLUMNS.every((c) => input.columns.includes(c)) ? input : buildProcessTree(input, { schema: options.schema });
-  const schema: Partial<ProcSchema> = { ...(inferSchema(tree.columns) ?? {}), ...(options.schema ?? {}) };
-  if (options.legendCol && !tree.columns.includes(options.legendCol)) {
-    throw new ProcessTreePlotError(msg.treePlotLegendColumn(options.legendCol, tree.columns));
+  // Columns through common/frames: a column may be called `columns`, `height`… (polars' proxy answers those).
+  const tree = TREE_COLUMNS.every((c) => hasColumn(input, c)) ? input : buildProcessTree(input, { schema: options.schema });
+  const schema: Partial<ProcSchema> = { ...(inferSchema(columnNames(tree)) ?? {}), ...(options.schema ?? {}) };
+  if (options.legendCol && !hasColumn(tree, options.legendCol)) {
+    throw new ProcessTreePlotError(msg.treePlotLegendColumn(options.legendCol, columnNames(tree)));
   }
   return { tree, schema };
 }
@@ -138,15 +139,15 @@ export function processRows(tree: pl.DataFrame, schema: Partial<ProcSchema>, max
     return cut >= 0 ? f.slice(cut + 1) : f;
   });
   return {
-    keys: tree.getColumn("proc_key").toArray() as unknown as string[],
-    parentKeys: tree.getColumn("parent_key").toArray() as unknown as (string | null)[],
+    keys: columnOf(tree, "proc_key").toArray() as unknown as string[],
+    parentKeys: columnOf(tree, "parent_key").toArray() as unknown as (string | null)[],
     full,
     short,
     pids: columnText(tree, schema.processId, 40),
     cmds: columnText(tree, schema.cmdLine, maxCmdLength),
     users: columnText(tree, schema.userName, 200),
     times: columnText(tree, schema.timeStamp, 40),
-    inferred: tree.columns.includes("IsInferred") ? (tree.getColumn("IsInferred").toArray() as unknown as boolean[]).map(Boolean) : new Array<boolean>(tree.height).fill(false),
+    inferred: hasColumn(tree, "IsInferred") ? (columnOf(tree, "IsInferred").toArray() as unknown as boolean[]).map(Boolean) : new Array<boolean>(frameHeight(tree)).fill(false),
   };
 }
 
@@ -269,7 +270,7 @@ function categoryColouring(column: string, values: string[], inferred: readonly 
 /** Step 3: colours by `legendCol` (numbers on a ramp, text by category) or by level. */
 export function colouring(tree: pl.DataFrame, legendCol: string | undefined, levels: readonly number[], inferred: readonly boolean[]): Colouring {
   if (!legendCol) return levelColouring(levels);
-  const series = tree.getColumn(legendCol);
+  const series = columnOf(tree, legendCol);
   const values = columnText(tree, legendCol, 120);
   const numeric = !isTextType(series.dtype) && !isTemporalType(series.dtype) && /^(U?Int|Float)/.test(series.dtype.variant);
   return numeric ? numericColouring(series, legendCol, values) : categoryColouring(legendCol, values, inferred);

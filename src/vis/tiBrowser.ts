@@ -15,7 +15,7 @@
 import { inspect } from "node:util";
 import pl from "nodejs-polars";
 import { TIBrowserError, visMessages as msg } from "./messages";
-import { isDataFrame } from "../common/frames";
+import { columnNames, columnOf, frameHeight, hasColumn, isDataFrame } from "../common/frames";
 import { html, type SafeHtml } from "../display/html";
 import { THEME } from "../display/theme";
 import type { TIBrowserData, TISeverity } from "./client/views/tiBrowser";
@@ -113,9 +113,10 @@ function pretty(text: string): string {
   return text;
 }
 
+// Columns through common/frames: a column may be called `columns`, `height`… (polars' proxy answers those).
 function textColumn(df: pl.DataFrame, name: string): string[] {
-  if (!df.columns.includes(name)) return new Array<string>(df.height).fill("");
-  return (df.getColumn(name).cast(pl.Utf8).toArray() as unknown as (string | null)[]).map((v) => v ?? "");
+  if (!hasColumn(df, name)) return new Array<string>(frameHeight(df)).fill("");
+  return (columnOf(df, name).cast(pl.Utf8).toArray() as unknown as (string | null)[]).map((v) => v ?? "");
 }
 
 
@@ -123,8 +124,8 @@ function checkFrame(results: pl.DataFrame): pl.DataFrame {
   if (!isDataFrame(results)) throw new TIBrowserError(msg.tiResultsNotAFrame());
   const df = results as pl.DataFrame;
   for (const c of REQUIRED_COLUMNS) {
-    if (!df.columns.includes(c)) {
-      throw new TIBrowserError(msg.tiResultsColumnMissing(c, df.columns));
+    if (!hasColumn(df, c)) {
+      throw new TIBrowserError(msg.tiResultsColumnMissing(c, columnNames(df)));
     }
   }
   return df;
@@ -140,10 +141,11 @@ function groupResults(df: pl.DataFrame): TIBrowserItem[] {
   const raw = textColumn(df, "RawResult");
   const reference = textColumn(df, "Reference");
   const subtype = textColumn(df, "QuerySubtype");
-  const result = df.columns.includes("Result") ? (df.getColumn("Result").toArray() as unknown as (boolean | null)[]) : [];
-  const status = df.columns.includes("Status") ? (df.getColumn("Status").cast(pl.Float64).toArray() as unknown as (number | null)[]) : [];
+  const result = hasColumn(df, "Result") ? (columnOf(df, "Result").toArray() as unknown as (boolean | null)[]) : [];
+  const status = hasColumn(df, "Status") ? (columnOf(df, "Status").cast(pl.Float64).toArray() as unknown as (number | null)[]) : [];
   const byKey = new Map<string, TIBrowserItem>();
-  for (let i = 0; i < df.height; i++) {
+  const height = frameHeight(df);
+  for (let i = 0; i < height; i++) {
     const key = `${ioc[i]}\u0000${iocType[i]}`;
     let item = byKey.get(key);
     if (!item) {

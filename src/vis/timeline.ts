@@ -21,7 +21,7 @@ import pl from "nodejs-polars";
 import { isTemporalType, isTextType } from "../common/dtypes";
 import { TimelineError, visMessages as msg } from "./messages";
 import { parseTimeSeries } from "../data/timeParsing";
-import { isDataFrame } from "../common/frames";
+import { columnNames, columnOf, hasColumn, isDataFrame } from "../common/frames";
 import { display, flushDisplays } from "../display/display";
 import { revealHidden } from "../display/hiddenChars";
 import { VegaLiteChart, vegaExprText, vegaLiteChart, type VegaLiteSpec } from "./vegaLite";
@@ -43,7 +43,7 @@ export interface TimelineCommonOptions {
   groupBy?: string;
   /** Chart title. Default `"Timeline"` (`"Timeline values"` for values). */
   title?: string;
-  /** Plot height in pixels. Default: 40 px per lane, at least 150 (values: 300). */
+  /** Plot height in pixels. Default: 40 px per lane drawn, at least 150 (values: 300). */
   height?: number;
   /** Plot width in pixels. Default 900. */
   width?: number;
@@ -57,6 +57,13 @@ export interface TimelineCommonOptions {
   maxTooltipLength?: number;
   /** PNG scale factor (2 for high-DPI). Default 1. */
   pngScale?: number;
+  /**
+   * Most `groupBy` lanes (or series) drawn: the values with the most events,
+   * the rest drawn together in one "other (k values)" lane, which the caption
+   * and `lanes` report. Default 20 (the process tree's legend cap). `Infinity`
+   * draws every value.
+   */
+  maxLanes?: number;
 }
 
 /** Options of {@link timeline}. */
@@ -80,16 +87,28 @@ export type TimelineValueKind = "line" | "bar" | "point";
 
 export { TimelineError } from "./messages";
 
+/** A lane of a timeline: one `groupBy` value, or the values beyond `maxLanes` together. */
+export interface TimelineLane {
+  /** The label drawn: the value revealed and cut, `(empty)` for "", `(null)` for null, made unique with ` [2]`… */
+  name: string;
+  /** Events in the lane. */
+  count: number;
+  /** The exact value as text (null for null); absent on the "other" lane and without groupBy. */
+  value?: string | null;
+  /** On the "other" lane only: how many values it holds. */
+  others?: number;
+}
+
 /** A timeline chart: the Vega-Lite chart plus what it shows, per lane. */
 export class TimelineChart extends VegaLiteChart {
   /** Lanes (groupBy values) in display order, with their event counts; one lane `""` without groupBy. */
-  readonly lanes: readonly { name: string; count: number }[];
+  readonly lanes: readonly TimelineLane[];
   /** Events plotted. */
   readonly events: number;
   /** Rows left out because their time is empty. */
   readonly missingTimes: number;
 
-  constructor(base: VegaLiteChart, lanes: { name: string; count: number }[], events: number, missingTimes: number) {
+  constructor(base: VegaLiteChart, lanes: TimelineLane[], events: number, missingTimes: number) {
     super(base.spec, base.png, base.text, base.warnings);
     this.lanes = lanes;
     this.events = events;
@@ -100,18 +119,23 @@ export class TimelineChart extends VegaLiteChart {
 const DEFAULT_WIDTH = 900;
 const DEFAULT_CANVAS_THRESHOLD = 5000;
 const DEFAULT_TOOLTIP = 300;
+const DEFAULT_MAX_LANES = 20;
+/** Lane labels are cut to this many characters (lanes are keyed on the whole value). */
+const LANE_LABEL_LENGTH = 200;
 const HOUR = 3_600_000;
 /** Above this many events the PNG shows event density (bins) instead of every point: same picture, bounded cost. */
 const PNG_POINT_LIMIT = 20_000;
 const PALETTE = "tableau10";
 
+// Columns are read through common/frames: a column may be called `columns`, `height`, `getColumn`…,
+// which polars' frame proxy would answer instead of its own member.
 function checkColumn(df: pl.DataFrame, name: string, what: string): void {
-  if (!df.columns.includes(name)) throw new TimelineError(msg.timelineColumnMissing(what, name, df.columns));
+  if (!hasColumn(df, name)) throw new TimelineError(msg.timelineColumnMissing(what, name, columnNames(df)));
 }
 
 /** Epoch milliseconds of the time column (null for empty cells). */
 function epochMillis(df: pl.DataFrame, column: string): (number | null)[] {
-  let series = df.getColumn(column);
+  let series = columnOf(df, column);
   if (isTextType(series.dtype)) {
     const parsed = parseTimeSeries(series);
     if (!parsed.parsed) {
@@ -125,24 +149,96 @@ function epochMillis(df: pl.DataFrame, column: string): (number | null)[] {
   return ms.toArray() as unknown as (number | null)[];
 }
 
+/** Types whose values JS numbers cannot all hold: polars writes them as text. */
+const WIDE_NUMBER = /^(U?Int(64|128)|Decimal)$/;
+
+/** A column as exact text, null for null (64-bit integers as polars writes them, not rounded to doubles). */
+function exactStrings(df: pl.DataFrame, column: string): (string | null)[] {
+  const series = columnOf(df, column);
+  if (isTemporalType(series.dtype)) {
+    return pl.DataFrame([series.rename("v")]).select(pl.col("v").cast(pl.Datetime("ms")).dt.strftime("%Y-%m-%d %H:%M:%S%.3f")).getColumn("v").toArray() as unknown as (string | null)[];
+  }
+  if (WIDE_NUMBER.test(series.dtype.variant)) return series.cast(pl.Utf8).toArray() as unknown as (string | null)[];
+  return (series.toArray() as unknown as unknown[]).map((v) => {
+    if (v === null || v === undefined) return null;
+    if (typeof v === "string") return v;
+    if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString();
+    if (typeof v === "object") return JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? x.toString() : x));
+    return String(v);
+  });
+}
+
+function cutText(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
 /** A column as display strings ("" for null), cut to `max` characters. */
 function displayStrings(df: pl.DataFrame, column: string, max: number): string[] {
-  const series = df.getColumn(column);
-  let values: unknown[];
-  if (isTemporalType(series.dtype)) {
-    values = (pl.DataFrame([series.rename("v")]).select(pl.col("v").cast(pl.Datetime("ms")).dt.strftime("%Y-%m-%d %H:%M:%S%.3f")).getColumn("v").toArray() as unknown as unknown[]);
-  } else {
-    values = series.toArray() as unknown as unknown[];
+  return exactStrings(df, column).map((s) => cutText(s ?? "", max));
+}
+
+/** Lane order: numbers by value (integers exactly), text and null by label. */
+function laneOrder(numeric: boolean): (a: { value?: string | null; name: string }, b: { value?: string | null; name: string }) => number {
+  const integer = /^-?\d+$/;
+  return (a, b) => {
+    const x = a.value ?? null;
+    const y = b.value ?? null;
+    if (x === null || y === null) return a.name.localeCompare(b.name) || (x === y ? 0 : x === null ? -1 : 1);
+    if (numeric && integer.test(x) && integer.test(y)) {
+      const d = BigInt(x) - BigInt(y);
+      return d < 0n ? -1 : d > 0n ? 1 : 0;
+    }
+    if (numeric && Number.isFinite(Number(x)) && Number.isFinite(Number(y)) && Number(x) !== Number(y)) return Number(x) - Number(y);
+    return a.name.localeCompare(b.name) || (x < y ? -1 : x > y ? 1 : 0);
+  };
+}
+
+/** The label of a lane value: revealed (labels reach Vega expressions, the sort list) and cut. */
+function laneLabel(value: string | null): string {
+  if (value === null) return "(null)";
+  if (value === "") return "(empty)";
+  return cutText(revealHidden(value), LANE_LABEL_LENGTH);
+}
+
+/** The number of lanes drawn: `maxLanes` as a whole number of at least 1 (`Infinity`: all). */
+function laneCap(options: TimelineCommonOptions): number {
+  const n = options.maxLanes ?? DEFAULT_MAX_LANES;
+  if (Number.isNaN(n)) return DEFAULT_MAX_LANES;
+  return n === Infinity ? Infinity : Math.max(1, Math.floor(n));
+}
+
+/**
+ * The lanes of the `groupBy` values: keyed on the exact value (two values
+ * that differ only past the label cut, or null, "" and the text "(empty)",
+ * stay apart); the `cap` values with most events get a lane each, the rest
+ * one "other (k values)" lane, last. Labels are unique (a clash gets ` [2]`…).
+ */
+function groupLanes(keys: readonly (string | null)[], rowsOf: readonly number[], numeric: boolean, cap: number): { lanes: TimelineLane[]; laneOf: Map<string | null, TimelineLane> } {
+  const counts = new Map<string | null, number>();
+  for (const i of rowsOf) counts.set(keys[i], (counts.get(keys[i]) ?? 0) + 1);
+  const order = laneOrder(numeric);
+  const all: TimelineLane[] = [...counts].map(([value, count]) => ({ name: laneLabel(value), count, value }));
+  all.sort(order);
+  let shown = all;
+  let other: TimelineLane | undefined;
+  if (all.length > cap) {
+    const rank = new Map(all.map((lane, k) => [lane, k]));
+    const top = new Set([...all].sort((a, b) => b.count - a.count || (rank.get(a) as number) - (rank.get(b) as number)).slice(0, cap));
+    shown = all.filter((lane) => top.has(lane));
+    const rest = all.filter((lane) => !top.has(lane));
+    other = { name: `other (${rest.length} values)`, count: rest.reduce((sum, lane) => sum + lane.count, 0), others: rest.length };
   }
-  return values.map((v) => {
-    let s: string;
-    if (v === null || v === undefined) s = "";
-    else if (typeof v === "string") s = v;
-    else if (v instanceof Date) s = Number.isNaN(v.getTime()) ? "" : v.toISOString();
-    else if (typeof v === "object") s = JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? x.toString() : x));
-    else s = String(v);
-    return s.length > max ? `${s.slice(0, max - 1)}…` : s;
-  });
+  const lanes = other ? [...shown, other] : shown;
+  const used = new Set<string>();
+  for (const lane of lanes) {
+    let name = lane.name;
+    for (let k = 2; used.has(name); k += 1) name = `${lane.name} [${k}]`;
+    lane.name = name;
+    used.add(name);
+  }
+  const laneOf = new Map<string | null, TimelineLane>();
+  for (const lane of all) laneOf.set(lane.value ?? null, shown.includes(lane) ? lane : (other as TimelineLane));
+  return { lanes, laneOf };
 }
 
 function isoUtc(ms: number): string {
@@ -159,29 +255,30 @@ function refTime(ref: RefEvent): { time: number; label: string } {
 
 interface Prepared {
   rows: Record<string, unknown>[];
-  lanes: { name: string; count: number }[];
+  lanes: TimelineLane[];
+  /** Values drawn in the "other" lane (0: every value has its lane). */
+  otherValues?: number;
   sourceTitles: string[];
   missingTimes: number;
   min: number;
   max: number;
 }
 
-/** Rows for the spec: t (ms), ts (UTC text), g (lane), s0… (tooltip texts), plus extra numeric fields. */
+/** Rows for the spec: t (ms), ts (UTC text), g (lane), gv (group value, when lanes are capped), s0… (tooltip texts), plus extra numeric fields. */
 function prepare(df: pl.DataFrame, options: TimelineCommonOptions, extra: Record<string, string> = {}): Prepared {
   if (!isDataFrame(df)) throw new TimelineError(msg.timelineNotADataFrame());
   const timeColumn = options.timeColumn ?? "TimeGenerated";
   checkColumn(df, timeColumn, "time");
   const defaults = ["NewProcessName", "EventID", "CommandLine"];
-  const sourceColumns = options.sourceColumns ?? (defaults.every((c) => df.columns.includes(c)) ? defaults : []);
+  const sourceColumns = options.sourceColumns ?? (defaults.every((c) => hasColumn(df, c)) ? defaults : []);
   sourceColumns.forEach((c) => checkColumn(df, c, "source"));
   if (options.groupBy) checkColumn(df, options.groupBy, "groupBy");
   const max = options.maxTooltipLength ?? DEFAULT_TOOLTIP;
   const times = epochMillis(df, timeColumn);
   const sources = sourceColumns.map((c) => displayStrings(df, c, max));
-  const groups = options.groupBy ? displayStrings(df, options.groupBy, 200) : undefined;
-  const extras = Object.entries(extra).map(([field, col]) => [field, df.getColumn(col).cast(pl.Float64).toArray() as unknown as (number | null)[]] as const);
-  const rows: Record<string, unknown>[] = [];
-  const counts = new Map<string, number>();
+  const keys = options.groupBy ? exactStrings(df, options.groupBy) : undefined;
+  const extras = Object.entries(extra).map(([field, col]) => [field, columnOf(df, col).cast(pl.Float64).toArray() as unknown as (number | null)[]] as const);
+  const placed: number[] = [];
   let missing = 0;
   let lo = Infinity;
   let hi = -Infinity;
@@ -193,31 +290,34 @@ function prepare(df: pl.DataFrame, options: TimelineCommonOptions, extra: Record
     }
     if (t < lo) lo = t;
     if (t > hi) hi = t;
+    placed.push(i);
+  }
+  let lanes: TimelineLane[] = [{ name: "", count: placed.length }];
+  let laneOf: Map<string | null, TimelineLane> | undefined;
+  if (keys && options.groupBy) {
+    const numeric = !isTextType(columnOf(df, options.groupBy).dtype);
+    ({ lanes, laneOf } = groupLanes(keys, placed, numeric, laneCap(options)));
+  }
+  const otherValues = lanes.reduce((n, lane) => n + (lane.others ?? 0), 0);
+  const rows = placed.map((i) => {
+    const t = times[i] as number;
     const row: Record<string, unknown> = { t, ts: isoUtc(t) };
-    if (groups) {
-      // Lane names reach Vega expressions (the sort list): reveal what would break them.
-      const g = groups[i] === "" ? "(empty)" : revealHidden(groups[i]);
-      row.g = g;
-      counts.set(g, (counts.get(g) ?? 0) + 1);
+    if (keys && laneOf) {
+      row.g = (laneOf.get(keys[i]) as TimelineLane).name;
+      // The "other" lane's points still say their own value.
+      if (otherValues) row.gv = keys[i] === null ? "(null)" : cutText(keys[i] as string, max);
     }
     sources.forEach((values, k) => (row[`s${k}`] = values[i]));
     for (const [field, values] of extras) row[field] = values[i];
-    rows.push(row);
-  }
-  let lanes = [...counts].map(([name, count]) => ({ name, count }));
-  if (groups && options.groupBy) {
-    const numeric = !isTextType(df.getColumn(options.groupBy).dtype);
-    lanes.sort((a, b) => (numeric && Number.isFinite(Number(a.name)) && Number.isFinite(Number(b.name)) ? Number(a.name) - Number(b.name) : a.name.localeCompare(b.name)));
-  } else {
-    lanes = [{ name: "", count: rows.length }];
-  }
-  return { rows, lanes, sourceTitles: sourceColumns, missingTimes: missing, min: lo, max: hi };
+    return row;
+  });
+  return { rows, lanes, otherValues, sourceTitles: sourceColumns, missingTimes: missing, min: lo, max: hi };
 }
 
 function tooltip(options: TimelineCommonOptions, prep: Prepared, extra: { field: string; title: string }[] = []): Record<string, unknown>[] {
   return [
     { field: "ts", type: "nominal", title: vegaExprText(`${options.timeColumn ?? "TimeGenerated"} (UTC)`) },
-    ...(options.groupBy ? [{ field: "g", type: "nominal", title: vegaExprText(options.groupBy) }] : []),
+    ...(options.groupBy ? [{ field: prep.otherValues ? "gv" : "g", type: "nominal", title: vegaExprText(options.groupBy) }] : []),
     ...extra.map((e) => ({ field: e.field, type: "quantitative", title: vegaExprText(e.title) })),
     ...prep.sourceTitles.map((title, k) => ({ field: `s${k}`, type: "nominal", title: vegaExprText(title) })),
   ];
@@ -248,9 +348,21 @@ function refLayers(options: TimelineCommonOptions, xScale: Record<string, unknow
 
 function summary(kind: string, title: string, prep: Prepared, options: TimelineCommonOptions): string {
   const range = prep.rows.length ? `, ${isoUtc(prep.min)} → ${isoUtc(prep.max)} UTC` : "";
-  const lanes = options.groupBy ? ` in ${prep.lanes.length} lane(s) by ${options.groupBy}: ${prep.lanes.map((l) => `${l.name} (${l.count})`).join(", ")}` : "";
+  const lanes = options.groupBy ? ` in ${prep.lanes.length} lane(s) by ${options.groupBy}: ${prep.lanes.map((l) => `${l.name} (${l.count})`).join(", ")}${capNote(prep) ? ` (${capNote(prep)})` : ""}` : "";
   const missing = prep.missingTimes ? `; ${prep.missingTimes} row(s) without a time not shown` : "";
   return `${title === kind ? kind : `${kind}: ${title}`} — ${prep.rows.length} event(s)${lanes}${range}${missing}`;
+}
+
+/** Says that lanes were capped: the values with most events drawn, the rest in one lane. */
+function capNote(prep: Prepared): string {
+  if (!prep.otherValues) return "";
+  const drawn = prep.lanes.length - 1;
+  return `${drawn} of ${drawn + prep.otherValues} values with the most events drawn, ${prep.otherValues} more in "other"`;
+}
+
+/** The chart title, with the lane cap as its subtitle when lanes were capped. */
+function chartTitle(title: string, prep: Prepared): string | { text: string; subtitle: string } {
+  return prep.otherValues ? { text: title, subtitle: capNote(prep) } : title;
 }
 
 function renderer(rows: number, options: TimelineCommonOptions): "canvas" | "svg" {
@@ -292,7 +404,7 @@ export function timelineSpec(prep: Prepared, options: TimelineOptions, forPng = 
         },
       };
   const detail: Record<string, unknown> = { width, height, layer: [points, ...refLayers(options, detailScale)] };
-  const base = { $schema: "https://vega.github.io/schema/vega-lite/v5.json", title, data: { values: prep.rows }, config: { view: { stroke: "#ddd" } } };
+  const base = { $schema: "https://vega.github.io/schema/vega-lite/v5.json", title: chartTitle(title, prep), data: { values: prep.rows }, config: { view: { stroke: "#ddd" } } };
   if (!overview) return { ...base, ...detail } as unknown as VegaLiteSpec;
   const strip = {
     width,
@@ -349,7 +461,7 @@ export function timelineValuesSpec(prep: Prepared, options: TimelineValuesOption
   }));
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    title: options.title ?? "Timeline values",
+    title: chartTitle(options.title ?? "Timeline values", prep),
     width,
     height,
     data: { values: prep.rows },
@@ -359,9 +471,10 @@ export function timelineValuesSpec(prep: Prepared, options: TimelineValuesOption
 
 /** A numeric column over time (lines, bars or points); see {@link TimelineValuesOptions}. */
 export async function timelineValues(df: pl.DataFrame, options: TimelineValuesOptions): Promise<TimelineChart> {
+  if (!isDataFrame(df)) throw new TimelineError(msg.timelineNotADataFrame());
   if (!options || !options.y) throw new TimelineError(msg.timelineValuesNeedY());
   checkColumn(df, options.y, "y");
-  const dtype = df.getColumn(options.y).dtype.variant;
+  const dtype = columnOf(df, options.y).dtype.variant;
   if (!/^(U?Int|Float|Decimal)/.test(dtype)) throw new TimelineError(msg.timelineYNotNumeric(options.y, dtype));
   const prep = prepare(df, options, { v: options.y });
   const spec = timelineValuesSpec(prep, options);

@@ -8,7 +8,7 @@
 import pl from "nodejs-polars";
 import { ChartDataError, visMessages as msg } from "./messages";
 import { isTemporalType, isTextType } from "../common/dtypes";
-import { isDataFrame } from "../common/frames";
+import { columnNames, columnOf, frameHeight, hasColumn, isDataFrame } from "../common/frames";
 import { display } from "../display/display";
 import { parseTimeSeries } from "../data/timeParsing";
 import { revealHidden } from "../display/hiddenChars";
@@ -50,14 +50,16 @@ interface ChartRow {
   kind: string;
 }
 
+// Columns are read through common/frames: a column may be called `height`, `columns`, `getColumn`…,
+// which polars' frame proxy would answer instead of its own member.
 function requireColumn(df: pl.DataFrame, name: string, option: string): void {
-  if (!df.columns.includes(name)) {
-    throw new ChartDataError(msg.chartColumnMissing(FN, option, name, df.columns));
+  if (!hasColumn(df, name)) {
+    throw new ChartDataError(msg.chartColumnMissing(FN, option, name, columnNames(df)));
   }
 }
 
 function numbers(df: pl.DataFrame, name: string): (number | null)[] {
-  const column = df.getColumn(name);
+  const column = columnOf(df, name);
   if (isTextType(column.dtype)) {
     return (column.toArray() as unknown as (string | null)[]).map((v) => {
       if (v === null || v.trim() === "") return null;
@@ -73,7 +75,7 @@ function numbers(df: pl.DataFrame, name: string): (number | null)[] {
 }
 
 function times(df: pl.DataFrame, name: string): (number | null)[] {
-  let column = df.getColumn(name);
+  let column = columnOf(df, name);
   if (isTextType(column.dtype)) {
     const parsed = parseTimeSeries(column);
     if (!parsed.parsed) throw new ChartDataError(msg.chartTimeUnparsed(FN, name, parsed.examples[0] ?? ""));
@@ -103,9 +105,10 @@ function chartRows(df: pl.DataFrame, options: TimeseriesAnomaliesChartOptions): 
   const y = numbers(df, options.y);
   const anomalies = numbers(df, anomaliesColumn);
   const baseline = baselineColumn === null ? undefined : numbers(df, baselineColumn);
-  const score = df.columns.includes(scoreColumn) ? numbers(df, scoreColumn) : undefined;
+  const score = hasColumn(df, scoreColumn) ? numbers(df, scoreColumn) : undefined;
   const rows: ChartRow[] = [];
-  for (let i = 0; i < df.height; i++) {
+  const height = frameHeight(df);
+  for (let i = 0; i < height; i++) {
     const ms = t[i];
     if (ms === null) continue;
     const a = Math.sign(anomalies[i] ?? 0);
