@@ -164,6 +164,8 @@ export function alertNode(alert: SecurityAlert): GraphNode {
   add("AlertType", alert.AlertType);
   add("CompromisedEntity", alert.CompromisedEntity);
   add("SystemAlertId", alert.SystemAlertId);
+  // Alert data is untrusted: JSON that did not parse is said on the node, not left as an alert without entities.
+  if (alert.parseErrors.length) add("ParseErrors", alert.parseErrors.join("; "));
   return {
     id: `alert:${alert.id.toLowerCase()}`,
     kind: isIncident ? "incident" : "alert",
@@ -185,6 +187,11 @@ export class AlertGraph {
   /** Nodes in insertion order. */
   get nodes(): GraphNode[] {
     return [...this.nodeMap.values()];
+  }
+
+  /** Alert nodes whose `Entities` or `ExtendedProperties` JSON did not parse (their `ParseErrors` property says why). */
+  get unreadableAlerts(): GraphNode[] {
+    return this.nodes.filter((n) => n.properties.ParseErrors !== undefined);
   }
 
   /** Edges in insertion order. */

@@ -299,7 +299,7 @@ function graphSvg(placed: PlacedGraph, options: SvgOptions): { svg: string; heig
   const legendH = 18 + Math.ceil(legendTypes.length / 4) * 16;
   const frame = frameOf(placed, options, legendH);
   const height = frame.height;
-  const svg = html`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, sans-serif"><rect width="100%" height="100%" fill="white"/><text x="8" y="18" font-size="14" font-weight="bold">${title}</text><text x="${width - 8}" y="18" font-size="11" text-anchor="end" fill="#555">${placed.nodes.length} nodes, ${placed.graph.edgeCount} edges</text>${legendSvg(legendTypes, width)}${edgesSvg(placed, frame)}${nodesSvg(placed, frame, options)}</svg>`;
+  const svg = html`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, sans-serif"><rect width="100%" height="100%" fill="white"/><text x="8" y="18" font-size="14" font-weight="bold">${title}</text><text x="${width - 8}" y="18" font-size="11" text-anchor="end" fill="#555">${placed.nodes.length} nodes, ${placed.graph.edgeCount} edges${unreadableNote(placed.graph)}</text>${legendSvg(legendTypes, width)}${edgesSvg(placed, frame)}${nodesSvg(placed, frame, options)}</svg>`;
   return { svg: svg.value, height };
 }
 
@@ -426,7 +426,7 @@ export class EntityGraphView implements Displayable {
       width,
       fallback: {
         png: svgToPng(svg),
-        alt: `Alert entity graph: ${this.graph.nodeCount} nodes, ${this.graph.edgeCount} edges (${legend.map((l) => `${l.count} ${l.type}`).join(", ")})`,
+        alt: `Alert entity graph: ${this.graph.nodeCount} nodes, ${this.graph.edgeCount} edges (${legend.map((l) => `${l.count} ${l.type}`).join(", ")})${unreadableNote(this.graph)}`,
         width,
         html: staticDetails(this.graph),
       },
@@ -439,7 +439,7 @@ export class EntityGraphView implements Displayable {
     return `Alert entity graph: ${this.graph.nodeCount} nodes, ${this.graph.edgeCount} edges (${this.graph
       .typeCounts()
       .map(([t, c]) => `${c} ${t}`)
-      .join(", ")})`;
+      .join(", ")})${unreadableNote(this.graph)}`;
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {
@@ -452,6 +452,14 @@ export class EntityGraphView implements Displayable {
 }
 
 /** Under the static image: the alerts and entities as a collapsible list, for pages without scripts. */
+/** `; N alerts whose JSON could not be read: <first>` when there are any: they are drawn without (some of) their entities. */
+function unreadableNote(graph: AlertGraph): string {
+  const bad = graph.unreadableAlerts;
+  if (!bad.length) return "";
+  const first = bad[0].properties.ParseErrors ?? "";
+  return `; ${bad.length} alert${bad.length === 1 ? "" : "s"} whose JSON could not be read (${first.length > 120 ? `${first.slice(0, 119)}…` : first})`;
+}
+
 function staticDetails(graph: AlertGraph): SafeHtml {
   const nodes = graph.nodes;
   const shown = nodes.slice(0, 300);

@@ -364,3 +364,29 @@ describe("which labels are drawn", () => {
     assert.throws(() => drawAlertEntityGraph(new AlertGraph(), { labels: -1 }), /labels must be 0 or more/);
   });
 });
+
+describe("alerts whose JSON does not parse", () => {
+  it("are drawn and said to be unreadable: the node's ParseErrors, the text, the PNG's alt text and the SVG header", async () => {
+    const good = JSON.stringify([{ $id: "1", Type: "host", HostName: "wks-7" }]);
+    const df = pl.DataFrame({
+      SystemAlertId: ["a1", "a2"],
+      AlertDisplayName: ["Good alert", "Broken alert"],
+      Severity: ["High", "Low"],
+      TimeGenerated: ["2024-01-01T00:00:00Z", "2024-01-01T01:00:00Z"],
+      Entities: [good, '[{"$id":"1","Type":"host"'],
+    });
+    const graph = new EntityGraph(df);
+    const byName = (name: string) => graph.graph.nodes.find((n) => n.properties.AlertDisplayName === name);
+    const broken = byName("Broken alert");
+    assert.ok(broken?.properties.ParseErrors, "the broken alert's node says why");
+    assert.deepEqual(graph.graph.unreadableAlerts.map((n) => n.properties.AlertDisplayName), ["Broken alert"]);
+    assert.equal(byName("Good alert")?.properties.ParseErrors, undefined);
+    const view = graph.plot();
+    assert.match(view.toText(), /; 1 alert whose JSON could not be read \(alert a2: Entities/);
+    const bundle = (view as unknown as { [JUPYTER_DISPLAY](): Record<string, unknown> })[JUPYTER_DISPLAY]();
+    const html = String(bundle["text/html"] ?? "");
+    assert.ok(html.includes("1 alert whose JSON could not be read"), "the HTML view says so");
+    // No unreadable alerts: no note.
+    assert.ok(!new EntityGraph(df.head(1)).plot().toText().includes("could not be read"));
+  });
+});
