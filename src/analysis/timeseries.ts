@@ -370,28 +370,23 @@ function scoreComponents(
 function isFlat(residual: Float64Array, observed: Float64Array): boolean {
   let magnitude = 0;
   for (const v of observed) magnitude = Math.max(magnitude, Math.abs(v));
-  return populationStd(residual) <= FLAT_RESIDUAL_TOLERANCE * magnitude;
+  return meanStd(residual).std <= FLAT_RESIDUAL_TOLERANCE * magnitude;
 }
 
-function populationStd(values: Float64Array): number {
+/** Mean and population standard deviation. */
+function meanStd(values: Float64Array): { mean: number; std: number } {
   const n = values.length;
   let mean = 0;
   for (let i = 0; i < n; i++) mean += values[i];
   mean /= n;
   let ss = 0;
   for (let i = 0; i < n; i++) ss += (values[i] - mean) ** 2;
-  return Math.sqrt(ss / n);
+  return { mean, std: Math.sqrt(ss / n) };
 }
 
 /** (x − mean) / std with the population standard deviation (scipy's `zscore`); NaN when the std is 0. */
 export function zScores(values: Float64Array): Float64Array {
-  const n = values.length;
-  let mean = 0;
-  for (let i = 0; i < n; i++) mean += values[i];
-  mean /= n;
-  let ss = 0;
-  for (let i = 0; i < n; i++) ss += (values[i] - mean) ** 2;
-  const std = Math.sqrt(ss / n);
+  const { mean, std } = meanStd(values);
   return values.map((v) => (v - mean) / std);
 }
 
