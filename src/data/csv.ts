@@ -458,7 +458,7 @@ export function* readCsvSteps(file: string, options: CsvReadOptions = {}): ReadS
   try {
     return withoutBlankLines(yield* readRows(file, dialect, options), file, dialect);
   } catch (err) {
-    // polars fails a whole file on one value with a stray quote (`x"y`); pandas reads it as written.
+    // polars fails a whole file on one value with a stray quote (`x"y`) or text after a closing quote (`"ab"c`); pandas reads both.
     if (!MALFORMED.test(err instanceof Error ? err.message : String(err))) throw err;
     const copy = quoteStrayQuotes(file, dialect.sep);
     if (!copy) throw err;
@@ -470,8 +470,12 @@ export function* readCsvSteps(file: string, options: CsvReadOptions = {}): ReadS
   }
 }
 
-/** polars' error for a file whose quotes it cannot follow. */
-const MALFORMED = /CSV malformed/;
+/**
+ * polars' errors for a file whose quotes it cannot follow: "CSV malformed"
+ * (a stray quote), "could not parse `"ab"c` as dtype `str`" (text after a
+ * closing quote; the value polars names starts with the quote).
+ */
+const MALFORMED = /CSV malformed|could not parse `"/;
 
 /** The rows as polars reads them (a blank line is a row of nulls). */
 function* readRows(file: string, dialect: CsvDialect, options: CsvReadOptions): ReadSteps<pl.DataFrame> {

@@ -1,10 +1,11 @@
 /**
  * Passes over a CSV file's raw text for what polars' reader does not do the
  * way pandas (MSTICPy) does: find blank lines (polars makes each a row of
- * nulls) and quote values that hold a stray quote (polars fails the whole
- * file on `x"y`). Both read the file in 1 MiB blocks through one buffer and
- * follow quoting as polars does: a quote opens a value only at a field's
- * start, and `""` inside a quoted value is a quote.
+ * nulls) and rewrite values with a stray quote or with text after a
+ * closing quote (polars fails the whole file on `x"y` and `"ab"c`). Both
+ * read the file in 1 MiB blocks through one buffer and follow quoting as
+ * polars does: a quote opens a value only at a field's start, and `""`
+ * inside a quoted value is a quote.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -94,18 +95,25 @@ export function blankLineRows(file: string, sep: string, skipRows: number, heigh
 /** A rewritten copy of a CSV file, and how to remove it. */
 export interface CsvCopy {
   file: string;
-  /** Values with a stray quote that were quoted. */
+  /** Values rewritten: unquoted ones with a stray quote, and quoted ones with text after the closing quote. */
   quoted: number;
   remove(): void;
 }
 
 /**
- * A copy of the file in which every unquoted value holding a quote (`x"y`,
- * `say "hi"` written by tools that do not escape) is quoted, its quotes
- * doubled: polars then reads each as written, as pandas does; without it
- * polars fails the whole file. Undefined when the file has no such value.
- * The copy is private to this user (a new directory of mode 0700), in the
- * system's temporary directory; the caller removes it.
+ * A copy of the file that polars reads as pandas' C parser (MSTICPy) reads
+ * the original, where polars alone fails the whole file:
+ * - every unquoted value holding a quote (`x"y`, `say "hi"` written by tools
+ *   that do not escape) is quoted, its quotes doubled: it reads as written;
+ * - a quoted value with text after its closing quote (`"ab"c`, written by
+ *   broken exporters) becomes one quoted value of the text pandas reads:
+ *   the quoted part, then the rest up to the separator or line end as
+ *   written (`"ab"c` is `abc`, `"a""b"c` is `a"bc`, `"a"b"c` is `ab"c`).
+ * Undefined when the file has no such value. A file that ends inside a
+ * quoted value is copied as it is from there: polars then fails on that
+ * value, the file's real fault. The copy is private to this user (a new
+ * directory of mode 0700), in the system's temporary directory; the caller
+ * removes it.
  */
 export function quoteStrayQuotes(file: string, sep: string): CsvCopy | undefined {
   const SEP = sep.charCodeAt(0);
@@ -155,7 +163,28 @@ export function quoteStrayQuotes(file: string, sep: string): CsvCopy | undefined
       f = 0;
       stray = false;
     };
-    // 0 at a field's start, 1 in an unquoted value, 2 in a quoted one, 3 just after a quote that may close it, 4 after a closed quote's value (kept as written).
+    // Text after a closing quote is written inside the still open quotes as it comes; only a CR is held, as it stays outside when the line's LF follows.
+    let heldCr = false;
+    let tail = false;
+    const tailByte = (b: number) => {
+      if (heldCr) emit(CR);
+      tail ||= heldCr || b !== CR;
+      heldCr = b === CR;
+      if (heldCr) return;
+      if (b === QUOTE) emit(QUOTE);
+      emit(b);
+    };
+    const endTail = (lineEnd: boolean) => {
+      if (heldCr && !lineEnd) emit(CR);
+      emit(QUOTE);
+      if (heldCr && lineEnd) emit(CR);
+      // A tail of only the CR of a CRLF line end (`"ab"\r\n`) changed nothing.
+      tail ||= heldCr && !lineEnd;
+      if (tail) quoted += 1;
+      heldCr = false;
+      tail = false;
+    };
+    // 0 at a field's start, 1 in an unquoted value, 2 in a quoted one, 3 just after a quote in it (not written yet: it closes the value or starts `""`), 4 in text after the closing quote (the quote is written after it).
     let state = 0;
     let lineStart = true;
     for (let pos = 0; ; ) {
@@ -176,8 +205,9 @@ export function quoteStrayQuotes(file: string, sep: string): CsvCopy | undefined
           }
         }
         const b = bytes[i++];
+        const ends = b === SEP || b === LF;
         if (state === 1) {
-          if (b === SEP || b === LF) {
+          if (ends) {
             endField(b === LF);
             emit(b);
             state = 0;
@@ -186,22 +216,42 @@ export function quoteStrayQuotes(file: string, sep: string): CsvCopy | undefined
             field[f++] = b;
             if (b === QUOTE) stray = true;
           }
-        } else if (state === 0 && b !== QUOTE && b !== SEP && b !== LF) {
-          field[0] = b;
-          f = 1;
-          state = 1;
-        } else {
+        } else if (state === 0) {
+          if (ends || b === QUOTE) {
+            emit(b);
+            if (b === QUOTE) state = 2;
+          } else {
+            field[0] = b;
+            f = 1;
+            state = 1;
+          }
+        } else if (state === 2) {
+          if (b === QUOTE) state = 3;
+          else emit(b);
+        } else if (state === 3) {
+          if (b === QUOTE || ends) {
+            // `""` is a quote inside; a separator or LF ends the value as written.
+            emit(QUOTE);
+            emit(b);
+            state = b === QUOTE ? 2 : 0;
+          } else {
+            // Text after the closing quote: pandas reads it as part of the value, unquoted.
+            state = 4;
+            tailByte(b);
+          }
+        } else if (ends) {
+          endTail(b === LF);
           emit(b);
-          const ends = b === SEP || b === LF;
-          if (state === 0) state = b === QUOTE ? 2 : 0;
-          else if (state === 2) state = b === QUOTE ? 3 : 2;
-          else if (state === 3) state = b === QUOTE ? 2 : ends ? 0 : 4;
-          else state = ends ? 0 : 4;
+          state = 0;
+        } else {
+          tailByte(b);
         }
         lineStart = state === 0 && b === LF;
       }
     }
     if (state === 1) endField(true);
+    if (state === 3) emit(QUOTE);
+    if (state === 4) endTail(true);
     flush();
     if (!quoted) {
       remove();

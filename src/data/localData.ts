@@ -15,7 +15,7 @@ import { DataFileIndex, type DataSource } from "./dataSources";
 import { collectScan, plainName, scanSource, type ScannedSource } from "./scan";
 import { runAsync, runSync, type ReadSteps } from "./collect";
 import type { ReadOptions } from "./readers";
-import { parseTimeSeries, timeOffsetDate, toDate } from "./timeParsing";
+import { datetimeValue, parseTimeSeries } from "./timeParsing";
 import { labColumnNames, normalizeEvents } from "./schemas/index";
 import type { QueryDefinition, QueryParameter } from "./types";
 
@@ -139,27 +139,6 @@ function convertValue(where: string, param: QueryParameter, value: unknown): unk
   }
 }
 
-
-/**
- * A datetime parameter's value as MSTICPy reads it (`QuerySource._convert_datetime`):
- * a number or integer text is that many days from now (`default: -2`), a time
- * text is that time, else an offset from now (`-7d`, `-3h@h`, `now`).
- */
-function datetimeValue(value: Date | string | number, what: string): Date {
-  if (value instanceof Date) return toDate(value, what);
-  if (typeof value === "number" || /^\s*[+-]?\d+\s*$/.test(value)) {
-    const days = timeOffsetDate(value);
-    if (!days) throw new QueryError(typeof value === "number" ? msg.notATime(what, value) : msg.notATimeText(what, value));
-    return days;
-  }
-  try {
-    return toDate(value, what);
-  } catch (err) {
-    const offset = timeOffsetDate(value);
-    if (offset) return offset;
-    throw err;
-  }
-}
 
 /** True when integer text `text` is exactly the number `n` (no rounding on the way). */
 function exactInteger(text: string, n: number): boolean {

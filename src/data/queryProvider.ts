@@ -5,25 +5,23 @@
  * DataFrame: `await qp.WindowsSecurity.list_host_logons({ start, end })`.
  */
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { inspect } from "node:util";
 import pl from "nodejs-polars";
 import { QueryDefinitionError, QueryError, dataMessages as msg } from "./messages";
-import { loadConfig, type HuntlabConfig } from "../config/config";
+import type { HuntlabConfig } from "../config/config";
 import { LAB_DATA_DIR } from "../common/paths";
 import { DataFileIndex, runLocalLazy, runLocalQueryAsync, timeRole, type QueryParams, type QueryRunOptions } from "./localData";
 import { KernelInterrupt, operationSignal, type InterruptOptions } from "../common/interrupt";
 import { fileQueries } from "./fileQueries";
-import { loadQueries } from "./queryStore";
+import { loadProviderQueries } from "./queryStore";
 import type { Displayable } from "../display/protocol";
 // Query results render as huntlab's table when a cell ends with them in tslab
 // (and so do the frames derived from them: head, filter, select, join…).
 import { withRichLastValue as rich } from "../display/lastValue";
 import type { ReadOptions } from "./readers";
 import type { QueryDefinition } from "./types";
-import { formatLiveHelp, LIVE_ENVIRONMENTS, LiveDataProvider, type LiveProviderOptions, type TimeRange } from "./live/liveProvider";
-import { toDate } from "./timeParsing";
+import { formatLiveHelp, LIVE_ENVIRONMENTS, LiveDataProvider, timeRangeDates, type LiveProviderOptions, type TimeRange } from "./live/liveProvider";
 import type { LiveEnvironment } from "./live/types";
 
 export type { QueryParams, QueryRunOptions } from "./localData";
@@ -59,11 +57,11 @@ export interface LocalDataOptions {
   configPath?: string;
   /** A loaded config (instead of configPath). */
   config?: HuntlabConfig;
-  /** Told of each YAML file in the query paths skipped as not a query file (empty, a list…). Default: printed as `Warning: …`. */
+  /** Told of each YAML file in the query paths skipped as not a query file (empty, a list…) or a broken symbolic link. Default: printed as `Warning: …`. */
   warn?: (message: string) => void;
   /** How text data files are read (time parsing, CSV type inference). */
   readOptions?: ReadOptions;
-  /** Default time window for queries called without start/end. Default: none (absent start/end = all the data). */
+  /** Default time window for queries called without start/end (ends as datetime parameters take them: `{ start: "-7d" }`). Default: none (absent start/end = all the data). */
   timeRange?: TimeRange;
   /**
    * Interrupt Kernel stops a running query (`"kernel"`, the default, inside a
@@ -133,7 +131,7 @@ export interface QueryProviderConnection {
   readonly connected: boolean;
   /** The default time window of queries called without start/end (MSTICPy's query_time). */
   readonly timeRange: { start?: Date; end?: Date };
-  /** Sets the default time window; `{}` clears it. */
+  /** Sets the default time window (a Date, time text or relative time per end, resolved now: `{ start: "-1d@d" }`); `{}` clears it. */
   setTimeRange(range: TimeRange): void;
   /** Warnings of the last live query (server limits, partial results); LocalData: none. */
   readonly lastWarnings: string[];
@@ -215,35 +213,6 @@ function isLabData(p: string): boolean {
   }
 }
 
-/**
- * The config's `QueryDefinitions.Custom` folders, absolute. As MSTICPy's
- * `_resolve_path`: `~` is the home folder and relative paths are read from the
- * current folder (not the config's). A missing one is an error naming the
- * setting (MSTICPy only prints a warning and goes on without those queries).
- */
-function customQueryPaths(config: HuntlabConfig): string[] {
-  const resolved = config.customQueryPaths.map((p) => path.resolve(p === "~" || p.startsWith("~/") ? path.join(os.homedir(), p.slice(1)) : p));
-  const missing = resolved.filter((p) => !fs.existsSync(p));
-  if (missing.length) throw new QueryDefinitionError(msg.customQueryPathsMissing(config.path, missing));
-  return resolved;
-}
-
-/**
- * The config whose `QueryDefinitions.Custom` LocalData reads: `configPath`'s
- * (an error if it does not load), else the one `loadConfig` finds — which,
- * when it does not load (a TI setting mistyped), is a warning: local files
- * do not depend on it.
- */
-function configForQueries(options: LocalDataOptions): HuntlabConfig | undefined {
-  if (options.configPath !== undefined) return loadConfig(options.configPath, { missingEnvironment: "skip" });
-  try {
-    return loadConfig(undefined, { missingEnvironment: "skip" });
-  } catch (err) {
-    (options.warn ?? ((m: string) => console.log(`Warning: ${m}`)))(`QueryDefinitions.Custom not read: ${err instanceof Error ? err.message : String(err)}`);
-    return undefined;
-  }
-}
-
 /** The provider's own fields: a family of that name would hide them. */
 const PROVIDER_FIELDS = ["environment", "all_queries", "queries", "index", "readOptions", "familyNames", "range", "live", "connected", "timeRange", "lastWarnings", "interruptOptions", "runQuery"];
 
@@ -278,14 +247,6 @@ function attachFamilies(provider: object, queries: readonly QueryDefinition[], m
 }
 
 
-/** The start/end of a range as Dates (open ends left out). */
-function rangeOf(range: TimeRange | undefined): { start?: Date; end?: Date } {
-  const out: { start?: Date; end?: Date } = {};
-  if (range?.start !== undefined && range.start !== null && range.start !== "") out.start = toDate(range.start, "timeRange: start");
-  if (range?.end !== undefined && range.end !== null && range.end !== "") out.end = toDate(range.end, "timeRange: end");
-  return out;
-}
-
 /** `params` with the provider's default start/end added where the query has time parameters and the caller gave none. */
 function withTimeRange(q: QueryDefinition, params: QueryParams | undefined, range: { start?: Date; end?: Date }): QueryParams | undefined {
   if (range.start === undefined && range.end === undefined) return params;
@@ -313,16 +274,12 @@ class LocalDataProvider implements QueryProviderMethods, QueryProviderConnection
     if ((environment as string) !== "LocalData") {
       throw new QueryError(msg.unsupportedEnvironment(String(environment)));
     }
-    this.range = rangeOf(options.timeRange);
+    this.range = timeRangeDates(options.timeRange, "timeRange");
     const dataPaths = options.dataPaths ?? [LAB_DATA_DIR];
-    const config = options.config ?? configForQueries(options);
-    const custom = config ? customQueryPaths(config) : [];
-    // MSTICPy's order: built-in, then QueryDefinitions.Custom, then query_paths (later files win).
-    const queryPaths = options.queryPaths ? [...custom, ...options.queryPaths] : [LAB_DATA_DIR, ...custom];
     this.index = new DataFileIndex(dataPaths);
     this.readOptions = options.readOptions ?? {};
     this.interruptOptions = { interrupt: options.interrupt ?? "kernel", ...(options.signal ? { signal: options.signal } : {}) };
-    const defined = loadQueries(queryPaths, "LocalData", options.warn ? { warn: options.warn } : {});
+    const { paths: queryPaths, queries: defined } = loadProviderQueries("LocalData", LAB_DATA_DIR, options);
     const discover = options.fileQueries ?? !dataPaths.every(isLabData);
     // A folder named like a provider member (`index`, `queries`, `execQuery`…) gets a family `<name>_files`.
     const reserved = (family: string) => family in this || PROVIDER_FIELDS.includes(family);
@@ -377,7 +334,7 @@ class LocalDataProvider implements QueryProviderMethods, QueryProviderConnection
   }
 
   setTimeRange(range: TimeRange): void {
-    this.range = rangeOf(range);
+    this.range = timeRangeDates(range, "setTimeRange");
   }
 
   listQueries(): string[] {

@@ -4,7 +4,9 @@
  * Invalid files are errors that name the file (and line, for YAML syntax).
  */
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { loadConfig, type HuntlabConfig } from "../config/config";
 import type { YamlProblem } from "../config/messages";
 import { QueryDefinitionError, dataMessages as msg } from "./messages";
 import { parseYamlText, readYamlText, type YamlLimits } from "../config/yamlFile";
@@ -60,8 +62,14 @@ function asStringList(value: unknown): string[] {
   return [String(value)];
 }
 
-/** Finds the query files (`*.yaml`, `*.yml`) under each path, recursively, in a stable order. */
-export function findQueryFiles(queryPaths: string[]): string[] {
+/**
+ * Finds the query files (`*.yaml`, `*.yml`) under each path, recursively, in a
+ * stable order. A symbolic link inside them whose target is missing (or a loop
+ * of links) is skipped with a warning naming it: one stale link must not stop
+ * the other queries.
+ */
+export function findQueryFiles(queryPaths: string[], options: LoadQueriesOptions = {}): string[] {
+  const warn = options.warn ?? ((message: string) => console.log(`Warning: ${message}`));
   const missing = queryPaths.filter((p) => !fs.existsSync(p));
   if (missing.length) {
     throw new QueryDefinitionError(msg.queryPathsMissing(missing.map((p) => path.resolve(p))));
@@ -70,7 +78,11 @@ export function findQueryFiles(queryPaths: string[]): string[] {
   // Real paths of the folders walked: a link back up (`q/up -> ..`) is walked once, not until ELOOP.
   const visited = new Set<string>();
   const walk = (p: string) => {
-    const stat = fs.statSync(p);
+    const stat = statOrBrokenLink(p);
+    if (!stat) {
+      warn(`${p}: skipped, a broken symbolic link (its target ${fs.readlinkSync(p)} cannot be read)`);
+      return;
+    }
     if (stat.isFile()) {
       if (/\.ya?ml$/i.test(p)) files.push(p);
       return;
@@ -85,6 +97,17 @@ export function findQueryFiles(queryPaths: string[]): string[] {
   };
   for (const p of queryPaths) walk(p);
   return files;
+}
+
+/** `fs.statSync(p)`, or undefined when `p` is a symbolic link whose target is missing or a loop of links. */
+function statOrBrokenLink(p: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(p);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if ((code === "ENOENT" || code === "ELOOP") && fs.lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink()) return undefined;
+    throw err;
+  }
 }
 
 /**
@@ -186,7 +209,7 @@ function parseParameter(where: string, name: string, spec: unknown): QueryParame
 
 /** Options of {@link loadQueries}. */
 export interface LoadQueriesOptions {
-  /** Told of each YAML file skipped as not a query file (empty, a list, a scalar). Default: printed with `console.log` as `Warning: …`. */
+  /** Told of each YAML file skipped as not a query file (empty, a list, a scalar) and each broken symbolic link. Default: printed with `console.log` as `Warning: …`. */
   warn?: (message: string) => void;
 }
 
@@ -204,7 +227,7 @@ function describeYaml(root: unknown): string {
 export function loadQueries(queryPaths: string[], environment: string, options: LoadQueriesOptions = {}): QueryDefinition[] {
   const warn = options.warn ?? ((message: string) => console.log(`Warning: ${message}`));
   const byKey = new Map<string, QueryDefinition>();
-  for (const file of findQueryFiles(queryPaths)) {
+  for (const file of findQueryFiles(queryPaths, { warn })) {
     // Parsed once; YAML errors and files over the limits are reported whatever their environment.
     const root = readQueryYaml(file);
     // Empty, comment-only, a list or a scalar: not a query file, and one such file must not stop the others (MSTICPy skips them too).
@@ -220,4 +243,61 @@ export function loadQueries(queryPaths: string[], environment: string, options: 
     for (const q of queriesOf(file, root)) byKey.set(`${q.family}.${q.name}`, q);
   }
   return [...byKey.values()].sort((a, b) => `${a.family}.${a.name}`.localeCompare(`${b.family}.${b.name}`));
+}
+
+/**
+ * The config's `QueryDefinitions.Custom` folders, absolute. As MSTICPy's
+ * `_resolve_path`: `~` is the home folder and relative paths are read from the
+ * current folder (not the config's). A missing one is an error naming the
+ * setting (MSTICPy only prints a warning and goes on without those queries).
+ */
+function customQueryPaths(config: HuntlabConfig): string[] {
+  const resolved = config.customQueryPaths.map((p) => path.resolve(p === "~" || p.startsWith("~/") ? path.join(os.homedir(), p.slice(1)) : p));
+  const missing = resolved.filter((p) => !fs.existsSync(p));
+  if (missing.length) throw new QueryDefinitionError(msg.customQueryPathsMissing(config.path, missing));
+  return resolved;
+}
+
+/** Where a provider's query files come from (LocalData's and the live providers' options). */
+export interface ProviderQueryOptions {
+  /** Folders or files of query definitions, read last; given, they replace the bundled ones. */
+  queryPaths?: string[];
+  /** msticpyconfig.yaml to read `QueryDefinitions.Custom` from. Default: as `loadConfig` finds it. */
+  configPath?: string;
+  /** A loaded config (instead of configPath). */
+  config?: HuntlabConfig;
+  /** Told of skipped files and of a config found on its own that does not load. */
+  warn?: (message: string) => void;
+}
+
+/**
+ * The config whose `QueryDefinitions.Custom` is read: `config`, else
+ * `configPath`'s (an error if it does not load), else the one `loadConfig`
+ * finds — which, when it does not load (a TI setting mistyped), is a warning:
+ * the other queries do not depend on it (a live provider's connect() reports
+ * it again if it needs it).
+ */
+function configForQueries(options: ProviderQueryOptions, warn: (message: string) => void): HuntlabConfig | undefined {
+  if (options.config) return options.config;
+  if (options.configPath !== undefined) return loadConfig(options.configPath, { missingEnvironment: "skip" });
+  try {
+    return loadConfig(undefined, { missingEnvironment: "skip" });
+  } catch (err) {
+    warn(`QueryDefinitions.Custom not read: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  }
+}
+
+/**
+ * A provider's queries for `environment`, in MSTICPy's order: the bundled
+ * folder `bundled`, then the config's `QueryDefinitions.Custom`, then
+ * `queryPaths` (which replace `bundled` when given; a later file's query wins).
+ * Returns the paths read too, for the "no queries" error.
+ */
+export function loadProviderQueries(environment: string, bundled: string, options: ProviderQueryOptions): { paths: string[]; queries: QueryDefinition[] } {
+  const warn = options.warn ?? ((message: string) => console.log(`Warning: ${message}`));
+  const config = configForQueries(options, warn);
+  const custom = config ? customQueryPaths(config) : [];
+  const paths = options.queryPaths ? [...custom, ...options.queryPaths] : [bundled, ...custom];
+  return { paths, queries: loadQueries(paths, environment, { warn }) };
 }

@@ -100,8 +100,15 @@ export function strptimeExpr(expr: pl.Expr, format: string, unit: TimeUnit, exac
       ? wrap(native.strToDatetime(format, unit, undefined, false, exact, false, undefined))
       : expr.str.strptime(pl.Datetime("ms"), format);
   // Casting drops the UTC zone of offset formats and sets the unit.
-  return parsed.cast(pl.Datetime(unit));
+  const out = parsed.cast(pl.Datetime(unit));
+  // chrono reads second 60 (a leap second) and polars rolls it over to the next minute; pandas and Python's datetime
+  // reject it, as they reject 2024-02-30: not a time. Every format's seconds follow `%M:`.
+  // (`then` keeps the parsed expression's name; a null text is null either way.)
+  return format.includes("%S") ? pl.when(expr.str.contains(LEAP_SECOND).not()).then(out).otherwise(pl.lit(null)) : out;
 }
+
+/** Second 60 in a format's `%M:%S`: `:60` not followed by a digit (minute 60 and offset minute 60 are no times either). */
+const LEAP_SECOND = ":60(?:[^0-9]|$)";
 
 /** Directives polars' fast parser reads (fixed width, digits only); chrono reads the others, 4–5× slower. */
 const FAST_DIRECTIVES = /^(?:[^%]|%[YydmHMS])*$/;
@@ -428,7 +435,7 @@ function isoDate(text: string): Date | undefined {
   if (!m) return undefined;
   const [, y, mo, d, h = "00", mi = "00", s = "00", frac = "", zone = "Z"] = m;
   // Date() rolls 2026-02-30 and 24:00 over (with an offset, past any check of the UTC day): the fields are checked
-  // first, and what does not exist is left to the full parser, which rejects it (second 60, chrono's leap second, too).
+  // first, and what does not exist is left to the full parser, which rejects it (second 60 too: see strptimeExpr).
   if (!realDateTime(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s))) return undefined;
   const ms = (frac + "000").slice(0, 3);
   const offset = zone === "Z" ? "Z" : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone;
@@ -531,4 +538,27 @@ export function timeOffsetDate(value: string | number, now: Date = new Date()): 
     if (!text.startsWith("-")) date = addOffset(date, 1, roundUnit);
   }
   return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/**
+ * A datetime value as MSTICPy reads a query parameter's (`QuerySource._convert_datetime`):
+ * a number or integer text is that many days from now (`default: -2`), a time
+ * text is that time, else an offset from now (`-7d`, `-3h@h`, `now`). The one
+ * rule for datetime parameters and the providers' `timeRange`; an unreadable
+ * value is an error naming `what`.
+ */
+export function datetimeValue(value: Date | string | number, what: string): Date {
+  if (value instanceof Date) return toDate(value, what);
+  if (typeof value === "number" || /^\s*[+-]?\d+\s*$/.test(value)) {
+    const days = timeOffsetDate(value);
+    if (!days) throw new QueryError(typeof value === "number" ? msg.notATime(what, value) : msg.notATimeText(what, value));
+    return days;
+  }
+  try {
+    return toDate(value, what);
+  } catch (err) {
+    const offset = timeOffsetDate(value);
+    if (offset) return offset;
+    throw err;
+  }
 }

@@ -249,6 +249,8 @@ interface ZipEntry {
   localOffset: number;
   /** The CRC-32 of the member's bytes, when the archive states it where it is read (not after the data, flag 8). */
   crc?: number;
+  /** The size of the member's bytes, as the central directory states it (entries from local headers: undefined). */
+  size?: number;
 }
 
 /** Entries from the central directory, or undefined when there is none (a truncated zip). */
@@ -269,6 +271,7 @@ function zipDirectory(b: Uint8Array, maxEntries: number): { entries: ZipEntry[];
         compressedSize: u32(b, q + 20),
         localOffset: u32(b, q + 42),
         crc: u32(b, q + 16),
+        size: u32(b, q + 24),
         name: utf8.decode(b.subarray(q + 46, Math.min(b.length, q + 46 + nameLen))),
       });
       q += 46 + nameLen + u16(b, q + 30) + u16(b, q + 32);
@@ -294,6 +297,35 @@ function zipLocalEntries(b: Uint8Array, maxEntries: number): ZipEntry[] {
     p += 30 + nameLen + extraLen + size;
   }
   return entries;
+}
+
+/** A size field that says "in the zip64 extra field": the two records may each use it or not. */
+const ZIP64_SIZE = 0xffffffff;
+
+/**
+ * How the local header at `p` and the directory entry `e` differ in CRC-32
+ * and sizes; undefined when they agree. A field the local header leaves 0
+ * under flag 8 (stated in a data descriptor after the data) and a zip64 size
+ * are not compared.
+ */
+function localHeaderDisagreement(b: Uint8Array, p: number, e: ZipEntry): string | undefined {
+  const descriptor = (u16(b, p + 6) & 8) !== 0;
+  const fields: [string, number, number | undefined, (n: number) => string][] = [
+    ["CRC-32", u32(b, p + 14), e.crc, hex32],
+    ["compressed size", u32(b, p + 18), e.compressedSize, String],
+    ["size", u32(b, p + 22), e.size, String],
+  ];
+  const differ = fields.filter(([what, local, central]) => {
+    if (central === undefined || (descriptor && local === 0)) return false;
+    if (what !== "CRC-32" && (local === ZIP64_SIZE || central === ZIP64_SIZE)) return false;
+    return local !== central;
+  });
+  if (!differ.length) return undefined;
+  const states = (pick: (f: (typeof fields)[number]) => string) => differ.map(pick).join(", ");
+  return (
+    `the local header and the central directory disagree: the local header states ${states(([what, local, , fmt]) => `${what} ${fmt(local)}`)}, ` +
+    `the directory ${states(([what, , central, fmt]) => `${what} ${fmt(central as number)}`)}`
+  );
 }
 
 function readZip(b: Uint8Array, limits: ArchiveLimits): ArchiveContents {
@@ -333,6 +365,10 @@ function readZip(b: Uint8Array, limits: ArchiveLimits): ArchiveContents {
       const crc = crc32(member.bytes);
       if (crc !== e.crc) member.note = `corrupt data: CRC-32 mismatch: the archive states ${hex32(e.crc)}, the bytes read have ${hex32(crc)}`;
     }
+    // The bytes are checked against the directory only: a local header that states otherwise is damage (or a
+    // crafted zip that other tools, which read the local header, unpack differently) and is stated too.
+    const disagree = dir ? localHeaderDisagreement(b, p, e) : undefined;
+    if (disagree) member.note = member.note ? `${member.note}; ${disagree}` : `corrupt data: ${disagree}`;
     used += member.bytes.length;
     limits.budget.remaining -= member.bytes.length;
     members.push(member);

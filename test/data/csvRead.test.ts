@@ -190,9 +190,9 @@ test("a column read with the sample's fixed-width form (fast path) and values it
     const hms = `10:${two(Math.floor(i / 60) % 60)}:${two(i % 60)}`;
     rows.push(`2026-11-01T${hms}.${String(i).padStart(3, "0")}Z,2026-11-01 ${hms}.${String(i).padStart(3, "0")},2026-11-01 ${hms},${i}`);
   }
-  // After the sample: other fraction lengths, none, a leap second, an empty value; trailing text (full parser).
+  // After the sample: other fraction lengths, none, an empty value; trailing text (full parser). (A leap second is no time: see the leap second test.)
   rows.push("2026-11-02T10:00:00.123456Z,2026-11-02 10:00:00,2026-11-02 10:00:00.5,400");
-  rows.push("2016-12-31T23:59:60.500Z,2026-11-02 10:00:00.1234567,2026-11-02 10:00:01,401");
+  rows.push("2016-12-31T23:59:59.5Z,2026-11-02 10:00:00.1234567,2026-11-02 10:00:01,401");
   rows.push("2026-11-02T10:00:00Z,,2026-11-02 10:00:02 UTC,402");
   fs.writeFileSync(file, rows.join("\n") + "\n");
   const text = pl.readCSV(file, { inferSchemaLength: 0 });
@@ -489,4 +489,79 @@ test("stray quotes in a large file (long values, across the 1 MB blocks, times p
   const broken = path.join(dir, "open.csv");
   fs.writeFileSync(broken, 'a,b\n1,x"\n2,"\n3,v\n');
   assert.throws(() => readDataFile(broken), /open\.csv: cannot read as CSV/);
+});
+
+test("text after a closing quote (\"ab\"c, written by broken exporters) reads as pandas' C parser reads it: the quoted part, then the rest as written; polars alone fails the whole file", () => {
+  const dir = tempDir();
+  const copies = () => fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith("huntlab-csv-")).length;
+  const before = copies();
+  const cases: [string, string, unknown[]][] = [
+    ["tail.csv", 'a,b\n1,"ab"c\n2,v\n', [[1, "abc"], [2, "v"]]],
+    ["doubled.csv", 'a,b\n1,"a""b"c\n2,"x"y"z\n3," s" t\n', [[1, 'a"bc'], [2, 'xy"z'], [3, " s t"]]],
+    ["middle.csv", 'a,b,c\n1,"ab"c,d\n2,"q",r\n', [[1, "abc", "d"], [2, "q", "r"]]],
+    ["multiline.csv", 'a,b\n1,"line one\nline two"tail\n2,v\n', [[1, "line one\nline twotail"], [2, "v"]]],
+    ["crlf.csv", 'a,b,c\r\n1,"a\r\nb"c,x\r\n2,"q"\r\n3,"z"w\r\n', [[1, "a\r\nbc", "x"], [2, "q", null], [3, "zw", null]]],
+    ["crlast.csv", 'a,b\r\n1,"v"\r\n2,"x"y\r\n', [[1, "v"], [2, "xy"]]],
+    ["mixed.csv", 'a;b;c\n1;x"y;"p"q\n2;v;w\n', [[1, 'x"y', "pq"], [2, "v", "w"]]],
+    ["number.csv", 'a,b\n1,2\n3,"4"5\n', [[1, 2], [3, 45]]],
+    ["end.csv", 'a,b\n1,v\n2,"x"y', [[1, "v"], [2, "xy"]]],
+  ];
+  for (const [name, text, rows] of cases) {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    const df = readCsvFile(file);
+    const got = Array.from({ length: df.height }, (_, r) => df.columns.map((c) => df.getColumn(c).toArray()[r]));
+    assert.deepEqual(got, rows, name);
+  }
+  assert.throws(() => pl.readCSV(path.join(dir, "tail.csv")), /could not parse `"ab"c`/, "polars alone fails the file");
+  assert.equal(copies(), before, "the rewritten copies are removed");
+  const broken = path.join(dir, "open.csv");
+  fs.writeFileSync(broken, 'a,b\n1,"x"y\n2,"unterminated\n3,v\n');
+  assert.throws(() => readDataFile(broken), /open\.csv: cannot read as CSV: .*could not parse `"unterminated/s, "an unterminated quote stays a clear error, naming the real fault");
+});
+
+test("text after closing quotes in a large file (tails across the 1 MB blocks, long quoted values, CRLF) reads as pandas reads it", () => {
+  const dir = tempDir();
+  const rand = seededRandom(31);
+  for (const eol of ["\n", "\r\n"]) {
+    const lines = ["TimeGenerated,id,CommandLine,n"];
+    const expected: string[] = [];
+    for (let i = 0; i < 40_000; i += 1) {
+      const r = rand();
+      const [cmd, value] =
+        r < 0.004
+          ? [`"${"z".repeat(5000)}${eol}more"${"t".repeat(3000)}`, `${"z".repeat(5000)}${eol}more${"t".repeat(3000)}`]
+          : r < 0.01
+            ? [`"run ""x"""tail"q`, `run "x"tail"q`]
+            : r < 0.05
+              ? [`"quoted, ""fine"""`, 'quoted, "fine"']
+              : [`c${i}`, `c${i}`];
+      lines.push(`${second(i)},${i},${cmd},${i % 7}`);
+      expected.push(value);
+    }
+    const file = path.join(dir, `tail${eol.length}.csv`);
+    fs.writeFileSync(file, lines.join(eol) + eol);
+    assert.ok(fs.statSync(file).size > 2 << 20, "the file spans several scan chunks");
+    const df = readCsvFile(file, { inferSchemaLength: 500 });
+    assert.equal(df.height, 40_000);
+    assert.deepEqual(df.getColumn("CommandLine").toArray(), expected, `eol ${JSON.stringify(eol)}`);
+    assert.deepEqual(df.getColumn("n").toArray().map(Number), expected.map((_, i) => i % 7));
+    assert.equal(df.getColumn("TimeGenerated").dtype.variant, "Datetime");
+  }
+});
+
+test("a leap second (second 60) in a CSV time column is no time, as 2024-02-30 is not: the column stays text, nothing rolled over to the next minute", () => {
+  const dir = tempDir();
+  for (const bad of ["2024-06-30 23:59:60", "2024-02-30 10:00:00"]) {
+    // In the sample (row 1) and past it (row 900: the sampled format's fast parse, then the full parser).
+    for (const at of [1, 900]) {
+      const rows = ["TimeGenerated,n"];
+      for (let i = 0; i < 1000; i += 1) rows.push(`${i === at ? bad : second(i)},${i}`);
+      const file = path.join(dir, `leap${at}.csv`);
+      fs.writeFileSync(file, rows.join("\n") + "\n");
+      const t = readCsvFile(file, { inferSchemaLength: 100 }).getColumn("TimeGenerated");
+      assert.equal(t.dtype.variant, "String", `${bad} at ${at}`);
+      assert.equal(t.toArray()[at], bad);
+    }
+  }
 });

@@ -1,7 +1,7 @@
 /**
  * MSTICPy query-file behaviour the tester found missing: relative datetime
  * values (`default: -2`, `-7d`, `-3d@d`), QueryDefinitions.Custom folders,
- * non-query YAML files in a query folder, symbolic link loops, and a query or
+ * non-query YAML files in a query folder, symbolic link loops and broken links, and a query or
  * family named `then` (which made `await qp.Family` never settle).
  */
 import assert from "node:assert/strict";
@@ -232,6 +232,23 @@ describe("symbolic links in query folders", () => {
     const files = findQueryFiles([path.join(root, "q")]);
     assert.deepEqual(files, [path.join(root, "q", "a.yaml"), path.join(root, "q", "sub", "b.yaml")]);
     assert.deepEqual(loadQueries([path.join(root, "q")], "LocalData").map((q) => `${q.family}.${q.name}`), ["A.a", "B.b"]);
+  });
+
+  it("a broken link (missing target, or a loop of links) is skipped with a warning naming it; the other queries load", async () => {
+    const root = tempTree({ "a.yaml": queryFile("A", ["a"]), "sub/b.yaml": queryFile("B", ["b"]) });
+    const links = { "gone.yaml": path.join(root, "missing.yaml"), "sub/gone-dir": path.join(root, "no-such-folder"), loop: "loop" };
+    for (const [link, target] of Object.entries(links)) fs.symlinkSync(target, path.join(root, link));
+    const warnings: string[] = [];
+    assert.deepEqual(findQueryFiles([root], { warn: (m) => warnings.push(m) }), [path.join(root, "a.yaml"), path.join(root, "sub", "b.yaml")]);
+    assert.deepEqual(warnings.map((w) => w.slice(0, w.indexOf(":"))).sort(), Object.keys(links).map((l) => path.join(root, l)).sort());
+    for (const w of warnings) assert.match(w, /skipped, a broken symbolic link \(its target .+ cannot be read\)$/);
+    assert.ok(warnings.some((w) => w.includes(path.join(root, "missing.yaml"))), "names the target");
+    const data = tempTree({ "events.csv": EVENTS });
+    const viaProvider: string[] = [];
+    const qp = new QueryProvider("LocalData", { dataPaths: [data], queryPaths: [root], fileQueries: false, warn: (m) => viaProvider.push(m) });
+    assert.deepEqual(qp.listQueries(), ["A.a", "B.b"]);
+    assert.equal((await qp.A.a()).height, 1);
+    assert.equal(viaProvider.length, 3, viaProvider.join("\n"));
   });
 
   it("a linked folder elsewhere is still read", () => {

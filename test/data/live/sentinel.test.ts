@@ -5,12 +5,16 @@
  * every message and dump.
  */
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
 import { inspect } from "node:util";
 import { after, before, beforeEach, describe, it } from "node:test";
 import pl from "nodejs-polars";
 import { QueryProvider } from "../../../src/data/queryProvider";
 import { QueryError } from "../../../src/data/messages";
 import { startAzureTwins, type AzureTwins } from "../../twins/azureTwins";
+import { timeOffsetDate } from "../../../src/data/timeParsing";
+import { tempDir, tempTree } from "../../helpers/tmp";
 
 let twins: AzureTwins;
 const quiet = { warn: () => undefined, onProgress: () => undefined, interrupt: "never" as const };
@@ -254,5 +258,83 @@ describe("MSSentinel provider against the Log Analytics twin", () => {
     const warnings: string[] = [];
     await connected({ warn: (m: string) => warnings.push(m) }, { verify: false });
     assert.match(warnings.join("\n"), /TLS certificate verification is off/);
+  });
+});
+
+describe("MSSentinel provider: relative time ranges and query folders, as LocalData", () => {
+  /** A Sentinel query file: family Custom, one query per name, `SecurityAlert | take {n}`. */
+  const customFile = (names: string[], description = "custom") =>
+    [
+      "metadata: {version: 1, description: t, data_environments: [MSSentinel], data_families: [Custom]}",
+      "sources:",
+      ...names.flatMap((n) => [`  ${n}:`, `    description: ${description}`, "    args: {query: 'SecurityAlert | take {n}'}", "    parameters: {n: {description: rows, type: int, default: 2}}"]),
+      "",
+    ].join("\n");
+
+  /** The twins' config plus `QueryDefinitions.Custom: [folders]`. */
+  function configWithCustom(folders: string[]): string {
+    const file = path.join(tempDir(), "msticpyconfig.yaml");
+    fs.writeFileSync(file, `${fs.readFileSync(twins.configPath, "utf8")}QueryDefinitions:\n  Custom:\n${folders.map((f) => `    - ${JSON.stringify(f)}`).join("\n")}\n`);
+    return file;
+  }
+
+  it("timeRange takes MSTICPy's relative times (-3d@d, now@d, days as a number) and sends them as the query's window", async () => {
+    const before = [timeOffsetDate("-3d@d"), timeOffsetDate("now@d")].map((d) => d?.toISOString()).join("/");
+    const qp = await connected({ timeRange: { start: "-3d@d", end: "now@d" } });
+    await qp.WindowsSecurity.list_host_logons();
+    const after = [timeOffsetDate("-3d@d"), timeOffsetDate("now@d")].map((d) => d?.toISOString()).join("/");
+    assert.ok([before, after].includes(String(twins.logAnalytics.queries.at(-1)?.timespan)), String(twins.logAnalytics.queries.at(-1)?.timespan));
+    const start = Date.now();
+    qp.setTimeRange({ start: -2 });
+    const set = qp.timeRange.start?.getTime() ?? NaN;
+    assert.ok(set >= start - 2 * 86_400_000 && set <= Date.now() - 2 * 86_400_000, "a number is days from now, not epoch ms");
+    assert.throws(() => new QueryProvider("MSSentinel", { configPath: twins.configPath, timeRange: { end: "soon" } }), isCode("data/not-a-time", /^MSSentinel timeRange: end: "soon"/));
+    assert.throws(() => qp.setTimeRange({ start: "-3q" }), isCode("data/not-a-time", /^MSSentinel setTimeRange: start: "-3q"/));
+  });
+
+  it("reads the config's QueryDefinitions.Custom folders: after the bundled queries, before queryPaths; a custom query runs", async () => {
+    const custom = tempTree({ "c.yaml": customFile(["only_custom", "shared"]) });
+    const configPath = configWithCustom([custom]);
+    const qp = new QueryProvider("MSSentinel", { configPath, ...quiet });
+    assert.ok(qp.listQueries().includes("Custom.only_custom"));
+    assert.ok(qp.listQueries().includes("WindowsSecurity.list_host_logons"), "bundled queries stay");
+    await qp.connect();
+    assert.equal((await qp.Custom.only_custom({ n: 3 })).height, 3);
+    assert.match(String(twins.logAnalytics.queries.at(-1)?.text), /^SecurityAlert \| take 3/);
+    const mine = tempTree({ "m.yaml": customFile(["shared", "mine"], "from queryPaths") });
+    const both = new QueryProvider("MSSentinel", { configPath, queryPaths: [mine], ...quiet });
+    assert.deepEqual(both.listQueries(), ["Custom.mine", "Custom.only_custom", "Custom.shared"]);
+    assert.equal(both.Custom.shared.definition.description, "from queryPaths");
+    const missing = configWithCustom([path.join(custom, "nope")]);
+    assert.throws(() => new QueryProvider("MSSentinel", { configPath: missing, ...quiet }), { code: "data/query-path-missing", message: /QueryDefinitions\.Custom/ });
+  });
+
+  it("passes the warn option to the query loader: skipped files and broken links are told to it", () => {
+    const folder = tempTree({ "q.yaml": customFile(["q"]), "empty.yaml": "" });
+    fs.symlinkSync(path.join(folder, "gone.yaml"), path.join(folder, "link.yaml"));
+    const warnings: string[] = [];
+    const qp = new QueryProvider("MSSentinel", { configPath: twins.configPath, queryPaths: [folder], warn: (m) => warnings.push(m) });
+    assert.deepEqual(qp.listQueries(), ["Custom.q"]);
+    assert.equal(warnings.length, 2, warnings.join("\n"));
+    assert.ok(warnings.some((w) => w.startsWith(path.join(folder, "empty.yaml")) && /not a query file/.test(w)));
+    assert.ok(warnings.some((w) => w.startsWith(path.join(folder, "link.yaml")) && /broken symbolic link/.test(w)));
+  });
+
+  it("a config found on its own that does not load is a warning; named with configPath, an error", () => {
+    const bad = path.join(tempDir(), "msticpyconfig.yaml");
+    fs.writeFileSync(bad, "TIProviders:\n  OTX:\n    Primary: yes-please\n");
+    const before = process.env.MSTICPYCONFIG;
+    process.env.MSTICPYCONFIG = bad;
+    try {
+      const warnings: string[] = [];
+      const qp = new QueryProvider("MSSentinel", { warn: (m) => warnings.push(m) });
+      assert.ok(qp.listQueries().includes("WindowsSecurity.list_host_logons"), "the bundled queries load");
+      assert.equal(warnings.length, 1, warnings.join("\n"));
+      assert.match(warnings[0], /QueryDefinitions\.Custom not read: .*msticpyconfig\.yaml/);
+      assert.throws(() => new QueryProvider("MSSentinel", { configPath: bad, ...quiet }), /Primary/);
+    } finally {
+      if (before === undefined) delete process.env.MSTICPYCONFIG;
+      else process.env.MSTICPYCONFIG = before;
+    }
   });
 });
