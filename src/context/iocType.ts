@@ -123,13 +123,22 @@ function unbracket(text: string): string {
   return text.startsWith("[") && text.endsWith("]") && isIpv6(text.slice(1, -1)) ? text.slice(1, -1) : text;
 }
 
-/** The WHATWG form of a URL, its host without the root dot (`wh401k.org.` is `wh401k.org`, as for `dns`). */
+/**
+ * The WHATWG form of a URL, its host without the root dot (`wh401k.org.` is
+ * `wh401k.org`, as for `dns`) and an IPv4-mapped IPv6 literal as its IPv4
+ * address (`http://[::ffff:1.2.3.4]/x` is `http://1.2.3.4/x`, as the address
+ * alone is `ipv4`).
+ */
 function canonicalUrl(text: string): string | undefined {
   try {
     const url = new URL(text);
     // The parser lower-cases and IDNA-encodes the host but keeps a root dot: without this, two spellings of one
     // host get two provider ids (VirusTotal's URL id) and two cache keys. IP literals never end with a dot.
     if (url.hostname.length > 1 && url.hostname.endsWith(".")) url.hostname = url.hostname.slice(0, -1);
+    // The parser writes an IPv6 host compressed, in hex and bracketed (`[::ffff:102:304]`); a mapped one is the
+    // IPv4 host a feed or provider lists, and the one internalUrlReason judges.
+    const v4 = url.hostname.startsWith("[") ? mappedIpv4(url.hostname.slice(1, -1)) : undefined;
+    if (v4) url.hostname = v4;
     return url.href;
   } catch {
     return undefined;
@@ -159,6 +168,23 @@ function mappedIpv4(text: string): string | undefined {
   if (!isIpv6(text)) return undefined;
   const addr = parseIpv6(text);
   return addr.isIPv4MappedAddress() ? addr.toIPv4Address().toString() : undefined;
+}
+
+/**
+ * An IP range in CIDR notation (`10.1.0.0/16`, `2001:db8::/32`) parsed, else
+ * undefined. An IPv4-mapped range with a prefix of 96 or more is the IPv4
+ * range it maps (`::ffff:10.1.0.0/112` and `::ffff:a01:0/112` are
+ * 10.1.0.0/16), as a mapped address is its IPv4 address. One with a shorter
+ * prefix reaches past ::ffff:0:0/96 into other IPv6 addresses and stays IPv6
+ * (the caller decides; LocalTI refuses it). `::10.1.0.0/112` is the
+ * IPv4-compatible range it writes, not a mapped one.
+ */
+export function parseIpRange(text: string): [ipaddr.IPv4 | ipaddr.IPv6, number] | undefined {
+  if (!text.includes("/") || !ipaddr.isValidCIDR(text)) return undefined;
+  const [addr, prefix] = ipaddr.parseCIDR(text);
+  if (addr.kind() === "ipv4") return [addr, prefix];
+  const v6 = parseIpv6(text.slice(0, text.lastIndexOf("/")));
+  return v6.isIPv4MappedAddress() && prefix >= 96 ? [v6.toIPv4Address(), prefix - 96] : [v6, prefix];
 }
 
 /** The form sent to providers of `text` (trimmed, refanged) as a `type`, or undefined when it is not one. */

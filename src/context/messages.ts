@@ -107,6 +107,13 @@ export const contextMessages = {
   /** `type` is the row's type, or "indicator" when it has none. */
   feedObservableInvalid: (file: string, line: number, observable: string, type: string) =>
     errorMessage("context/feed-observable-invalid", `${file}:${line}: "${observable}" is not a recognised ${type}`),
+  /** An IPv4-mapped CIDR range (`::ffff:10.1.0.0/16`) whose prefix is under 96: it is not an IPv4 range. */
+  feedMappedRangeTooWide: (file: string, line: number, observable: string) =>
+    errorMessage(
+      "context/feed-observable-invalid",
+      `${file}:${line}: "${observable}" is an IPv4-mapped range with a prefix under /96, so it also covers IPv6 addresses outside ::ffff:0:0/96; ` +
+        "write an IPv4 range as a.b.c.d/n, or as ::ffff:a.b.c.d/(96 + n)",
+    ),
 
   // DNS (DnsError).
   dnsTimeout: (timeoutMs: number) => errorMessage("context/dns-option", `dnsResolve: timeoutMs must be positive (got ${timeoutMs}).`),

@@ -9,7 +9,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { classifyIoc, detectIocType, normalizeIocType } from "../../src/context/iocType";
+import { classifyIoc, detectIocType, internalUrlReason, normalizeIocType, parseIpRange } from "../../src/context/iocType";
+import { readFeed } from "../../src/context/providers/localTI";
 import { TILookup } from "../../src/context/tiLookup";
 import { byIoc, details, harness, rowsOf } from "./tiHelpers";
 import * as svc from "./tiServices";
@@ -19,9 +20,14 @@ const MD5 = "44d88612fea8a8f36de82e1278abb02f";
 const SHA1 = "3395856ce81f2b7382dee72602f798b642f14140";
 const SHA256 = "275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f";
 
-function localTI(feedText: string): TILookup {
+function feedCsv(feedText: string): string {
   const feed = path.join(tempDir("huntlab-feed-"), "feed.csv");
   fs.writeFileSync(feed, feedText);
+  return feed;
+}
+
+function localTI(feedText: string): TILookup {
+  const feed = feedCsv(feedText);
   return new TILookup({ configPath: writeConfig(tempDir(), { LocalTI: { Provider: "LocalTI", Primary: true, Args: { Path: feed } } }) });
 }
 
@@ -161,4 +167,97 @@ test("LocalTI: feed rows typed file_hash, or ipv6 for a mapped address, match", 
   const ti = localTI(`observable,type,severity\n${MD5},file_hash,high\n::ffff:45.83.66.10,ipv6,high\n`);
   const r = byIoc(rowsOf(await ti.lookupIocs([MD5, "45.83.66.10"])));
   assert.deepEqual([r[MD5].Severity, r["45.83.66.10"].Severity], ["high", "high"]);
+});
+
+test("a URL whose host is an IPv4-mapped IPv6 literal is the URL of its IPv4 host", () => {
+  const cases: [string, string][] = [
+    ["http://[::ffff:1.2.3.4]/x", "http://1.2.3.4/x"],
+    ["http://[::ffff:102:304]:8080/", "http://1.2.3.4:8080/"],
+    ["HTTP://[0:0:0:0:0:FFFF:0102:0304]/a?b#c", "http://1.2.3.4/a?b#c"],
+    ["hxxps://[::ffff:1.2.3.4]/x", "https://1.2.3.4/x"],
+    // Other IPv6 literals stay IPv6: IPv4-compatible, NAT64.
+    ["http://[::1.2.3.4]/x", "http://[::102:304]/x"],
+    ["http://[64:ff9b::1.2.3.4]/x", "http://[64:ff9b::102:304]/x"],
+  ];
+  for (const [value, safe] of cases) assert.deepEqual(classifyIoc(value), { ioc: value, type: "url", safeIoc: safe }, value);
+  assert.equal(classifyIoc("http://[::ffff:1.2.3.4]/x", "url").safeIoc, "http://1.2.3.4/x");
+  // Judged as the IPv4 host, before and after normalising.
+  assert.equal(internalUrlReason(classifyIoc("http://[::ffff:10.1.2.3]/x").safeIoc), "its host is a private address");
+  assert.equal(internalUrlReason(classifyIoc("http://[::ffff:8.8.8.8]/x").safeIoc), undefined);
+});
+
+test("parseIpRange: an IPv4-mapped range of prefix 96 or more is the IPv4 range (prefix - 96)", () => {
+  const shown = (text: string) => {
+    const r = parseIpRange(text);
+    return r && `${r[0].kind()} ${r[0].toString()}/${r[1]}`;
+  };
+  assert.equal(shown("::ffff:10.1.0.0/112"), "ipv4 10.1.0.0/16");
+  assert.equal(shown("::ffff:0a01:0000/112"), "ipv4 10.1.0.0/16");
+  assert.equal(shown("0:0:0:0:0:FFFF:10.1.0.0/120"), "ipv4 10.1.0.0/24");
+  assert.equal(shown("::ffff:0:0/96"), "ipv4 0.0.0.0/0");
+  assert.equal(shown("::ffff:1.2.3.4/128"), "ipv4 1.2.3.4/32");
+  // Under /96 it reaches past the mapped block: IPv6, as written (LocalTI refuses it).
+  assert.equal(shown("::ffff:10.1.0.0/16"), "ipv6 ::ffff:a01:0/16");
+  // IPv4-compatible is not mapped (ipaddr.js alone reads ::a.b.c.d as ::ffff:a.b.c.d).
+  assert.equal(shown("::10.1.0.0/112"), "ipv6 ::a01:0/112");
+  assert.equal(shown("10.1.0.0/16"), "ipv4 10.1.0.0/16");
+  assert.equal(shown("2001:db8::/32"), "ipv6 2001:db8::/32");
+  assert.equal(shown("10.1.0.0"), undefined);
+  assert.equal(shown("10.1.0.0/33"), undefined);
+});
+
+test("LocalTI: IPv4-mapped CIDR rows match the IPv4 addresses inside them, in either notation", async () => {
+  const ti = localTI(
+    [
+      "observable,type,severity,description",
+      "::ffff:10.1.0.0/112,,high,mapped range",
+      "::ffff:0a02:0000/112,ipv6,warning,hex mapped range",
+      "::ffff:10.3.0.0/120,ipv4,information,mapped /24",
+      "10.9.0.0/16,,high,plain range",
+      "::10.4.0.0/112,,warning,IPv4-compatible range",
+      "::/64,,information,IPv6 range holding the mapped block",
+    ].join("\n") + "\n",
+  );
+  const values = ["10.1.2.3", "::ffff:10.1.2.3", "::ffff:a02:5", "10.3.0.7", "10.3.1.7", "::ffff:10.9.8.7", "10.4.1.1", "::10.4.1.1", "10.5.0.1"];
+  const r = byIoc(rowsOf(await ti.lookupIocs(values)));
+  const got = (v: string) => [r[v].IocType, r[v].SafeIoc, r[v].Result, r[v].Severity];
+  assert.deepEqual(got("10.1.2.3"), ["ipv4", "10.1.2.3", true, "high"]);
+  assert.deepEqual(got("::ffff:10.1.2.3"), ["ipv4", "10.1.2.3", true, "high"]);
+  assert.equal((details(r["::ffff:10.1.2.3"]) as Record<string, unknown>).Match, "10.1.2.3 (in ::ffff:10.1.0.0/112)");
+  assert.deepEqual(got("::ffff:a02:5"), ["ipv4", "10.2.0.5", true, "warning"]);
+  assert.deepEqual(got("10.3.0.7"), ["ipv4", "10.3.0.7", true, "information"]);
+  assert.deepEqual(got("10.3.1.7").slice(2), [false, "information"]);
+  // A plain IPv4 range matches a mapped lookup address.
+  assert.deepEqual(got("::ffff:10.9.8.7"), ["ipv4", "10.9.8.7", true, "high"]);
+  // ::10.4.0.0/112 is IPv4-compatible, IPv6: its IPv6 addresses match, the IPv4 address does not.
+  assert.deepEqual(got("::10.4.1.1"), ["ipv6", "::a04:101", true, "warning"]);
+  assert.equal(r["10.4.1.1"].Result, false);
+  // ::/64 holds ::ffff:0:0/96, but a row written in IPv6 is an IPv6 range: IPv4 lookups are not inside it.
+  assert.equal(r["10.5.0.1"].Result, false);
+});
+
+test("LocalTI: an IPv4-mapped CIDR row with a prefix under /96 is refused with its line", () => {
+  for (const row of ["::ffff:10.1.0.0/16", "::ffff:0a01:0/95", "::ffff:10.1.0.0/16,ipv4", "::ffff:10.1.0.0/16,ipv6"]) {
+    const [observable, type = ""] = row.split(",");
+    const feed = feedCsv(`observable,type,severity\n1.2.3.4,,high\n${observable},${type},high\n`);
+    assert.throws(() => readFeed(feed), { name: "FeedError", code: "context/feed-observable-invalid", message: new RegExp(`feed\\.csv:3: "${observable.replace(/\./g, "\\.")}" is an IPv4-mapped range with a prefix under /96`) }, row);
+  }
+  // Given the wrong family, a mapped range is still a bad row; ipv6 is accepted for a mapped one, as for an address.
+  assert.throws(() => readFeed(feedCsv("observable,type,severity\n10.1.0.0/16,ipv6,high\n")), { code: "context/feed-observable-invalid" });
+  assert.equal(readFeed(feedCsv("observable,type,severity\n::ffff:10.1.0.0/112,ipv6,high\n"))[0].type, "ipv4");
+});
+
+test("LocalTI and online providers: a URL on an IPv4-mapped literal is the URL on the IPv4 host", async () => {
+  const ti = localTI("observable,severity\nhttp://45.83.66.10/x,high\n");
+  const r = byIoc(rowsOf(await ti.lookupIocs(["http://[::ffff:45.83.66.10]/x", "http://[::ffff:2d53:420a]/x"])));
+  for (const v of ["http://[::ffff:45.83.66.10]/x", "http://[::ffff:2d53:420a]/x"]) assert.deepEqual([r[v].SafeIoc, r[v].Result, r[v].Severity], ["http://45.83.66.10/x", true, "high"], v);
+  const h = await harness("VirusTotal", svc.virusTotal);
+  try {
+    await h.ti.lookupIocs(["http://[::ffff:45.83.66.10]/x", "http://45.83.66.10/x", "http://[::ffff:2d53:420a]/x"]);
+    const ids = h.twin.requests.map((q) => q.url.pathname).filter((p) => p.startsWith("/api/v3/urls/"));
+    // One indicator: one request (one cache key), VirusTotal's id of the IPv4 URL.
+    assert.deepEqual(ids.map((p) => Buffer.from(p.slice("/api/v3/urls/".length), "base64url").toString()), ["http://45.83.66.10/x"]);
+  } finally {
+    await h.close();
+  }
 });

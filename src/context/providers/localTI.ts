@@ -13,7 +13,9 @@
  *   description, source, first_seen, last_seen, reference — free text
  * Other columns are kept and shown in Details.
  *
- * Matching: IPs in canonical form, and inside listed CIDR ranges; domains
+ * Matching: IPs in canonical form, and inside listed CIDR ranges (an
+ * IPv4-mapped range such as `::ffff:10.1.0.0/112` is the IPv4 range
+ * 10.1.0.0/16, as `::ffff:10.1.2.3` is looked up as 10.1.2.3); domains
  * case-insensitively, and hosts under a listed domain; URLs after
  * normalisation; hashes case-insensitively. Severity is the highest matching
  * entry's. A bad feed stops the provider from loading with the file and line
@@ -25,7 +27,7 @@ import path from "node:path";
 import ipaddr from "ipaddr.js";
 import { FeedError, contextMessages as msg } from "../messages";
 import { LAB_DATA_DIR } from "../../common/paths";
-import { classifyIoc, normalizeIocType, type IocType } from "../iocType";
+import { classifyIoc, normalizeIocType, parseIpRange, type IocType } from "../iocType";
 import { types } from "../tiHttp";
 import {
   effectiveSettings,
@@ -213,7 +215,12 @@ export function readFeed(feedPath: string): FeedEntry[] {
       const typeText = text(record.type);
       const given = typeText ? normalizeIocType(typeText) : undefined;
       if (typeText && !given) throw new FeedError(msg.feedTypeUnknown(file, line, typeText));
-      const type = entryType(observable, given);
+      const range = parseIpRange(observable);
+      // `::ffff:10.1.0.0/16` is ::/16 (loopback, IPv4-compatible and every IPv4 address among others), not
+      // 10.1.0.0/16: most likely an IPv4 prefix after a mapped address. Read either way it would match addresses
+      // the row does not mean, so it is refused like any bad row. (`::/80` written as IPv6 stays an IPv6 range.)
+      if (range?.[0].kind() === "ipv6" && (range[0] as ipaddr.IPv6).isIPv4MappedAddress()) throw new FeedError(msg.feedMappedRangeTooWide(file, line, observable));
+      const type = entryType(observable, range, given);
       if (type === "unknown") throw new FeedError(msg.feedObservableInvalid(file, line, observable, given ?? "indicator"));
       const extra: Record<string, string> = {};
       for (const [k, v] of Object.entries(record)) if (!KNOWN_COLUMNS.has(k) && text(v)) extra[k] = text(v);
@@ -234,11 +241,15 @@ export function readFeed(feedPath: string): FeedEntry[] {
   return entries;
 }
 
-/** The type of a feed observable; CIDR ranges count as their address family. */
-function entryType(observable: string, given: IocType | undefined): IocType {
-  if (observable.includes("/") && ipaddr.isValidCIDR(observable)) {
-    const family = ipaddr.parseCIDR(observable)[0].kind();
-    return given === undefined || given === family ? family : "unknown";
+/**
+ * The type of a feed observable; CIDR ranges (`range`, from {@link parseIpRange}) count as their address family,
+ * an IPv4-mapped one as ipv4 whether given as `ipv4` or `ipv6` (as for a single mapped address).
+ */
+function entryType(observable: string, range: ReturnType<typeof parseIpRange>, given: IocType | undefined): IocType {
+  if (range) {
+    const family = range[0].kind();
+    const mapped = family === "ipv4" && observable.includes(":");
+    return given === undefined || given === family || (mapped && given === "ipv6") ? family : "unknown";
   }
   const c = classifyIoc(observable, given);
   // Filed under the type a lookup works out (a `file_hash` row is md5/sha1/sha256; `ipv6` for ::ffff:a.b.c.d is ipv4), or it would never match.
@@ -260,8 +271,9 @@ class FeedIndex {
   constructor(entries: FeedEntry[]) {
     this.size = entries.length;
     for (const entry of entries) {
-      if ((entry.type === "ipv4" || entry.type === "ipv6") && entry.observable.includes("/")) {
-        this.ranges.push({ range: ipaddr.parseCIDR(entry.observable), entry });
+      const range = entry.type === "ipv4" || entry.type === "ipv6" ? parseIpRange(entry.observable) : undefined;
+      if (range) {
+        this.ranges.push({ range, entry });
         continue;
       }
       const key = `${entry.type}|${classifyIoc(entry.observable, entry.type).safeIoc}`;
