@@ -30,6 +30,7 @@ import {
   GraphError,
   ProcessTreePlotError,
   TIBrowserError,
+  BrowserOptionError,
   TimelineError,
   VegaLiteSpecError,
   VIS_ERRORS,
@@ -80,7 +81,7 @@ export const ERROR_CATALOG: Readonly<Record<ErrorPackage, PackageErrors>> = {
   context: { codes: CONTEXT_ERRORS, classes: [TILookupError, FeedError, DnsError, GeoIpError], builders: { contextMessages } },
   vis: {
     codes: VIS_ERRORS,
-    classes: [TimelineError, GraphError, ProcessTreePlotError, ClusterBrowserError, ChartDataError, VegaLiteSpecError, GeoMapError, TIBrowserError],
+    classes: [TimelineError, GraphError, ProcessTreePlotError, ClusterBrowserError, ChartDataError, VegaLiteSpecError, GeoMapError, TIBrowserError, BrowserOptionError],
     builders: { visMessages },
   },
   lab: { codes: LAB_ERRORS, classes: [AnswersError], builders: { labMessages } },

@@ -10,6 +10,7 @@
  *   script only moves existing nodes and sets `textContent`.
  */
 import { ClusterBrowserError, visMessages as msg } from "./messages";
+import { checkOptionTypes } from "./options";
 import { html } from "../display/html";
 import { THEME } from "../display/theme";
 import { dataFrameFragment } from "../display/dataframe";
@@ -29,7 +30,11 @@ export interface ClusterBrowserOptions {
   unit?: string;
   /** Heading. Default `"Clusters"`. */
   title?: string;
-  /** Rows of an events table before it is cut (first and last rows shown). Default 200. */
+  /**
+   * Rows of an events table before it is cut (first and last rows shown), and
+   * unclustered (noise) events listed, each its own entry: the first this many,
+   * the others counted as "N more unclustered events not shown". Default 200.
+   */
   maxRows?: number;
 }
 
@@ -57,6 +62,11 @@ export function clusterBrowser(result: DbclusterResult, options: ClusterBrowserO
   if (!result || typeof result.members !== "function" || !result.clustered) {
     throw new ClusterBrowserError(msg.clusterInput(FN));
   }
+  checkOptionTypes(
+    options,
+    { labelColumns: "columns", label: "function", columns: "columns", unit: "string", title: "string", maxRows: "number" },
+    (option, expected, value) => new ClusterBrowserError(msg.optionType("vis/cluster-option", FN, option, expected, value)),
+  );
   // Frames are read through common/frames: event columns may be called `columns`, `select`, `height`…,
   // which polars' frame proxy would answer instead of its own member.
   const clustered = result.clustered;
@@ -70,8 +80,10 @@ export function clusterBrowser(result: DbclusterResult, options: ClusterBrowserO
     if (!sampleColumns.includes(c)) throw new ClusterBrowserError(msg.clusterEventColumn(FN, c, sampleColumns));
   }
   const maxRows = options.maxRows ?? 200;
-  const rows = frameRecords(clustered);
-  // Noise rows are one event each: show that event, not all noise.
+  // Noise rows are one event each, and may be a million: list the first maxRows, count the rest.
+  let noiseListed = 0;
+  const rows = frameRecords(clustered).filter((row) => Number(row.ClusterId) >= 0 || noiseListed++ < maxRows);
+  const noiseLeftOut = noiseListed - Math.min(noiseListed, maxRows);
   let noiseSeen = 0;
   const noise = result.members(-1);
   const items = rows.map((row) => {
@@ -83,14 +95,15 @@ export function clusterBrowser(result: DbclusterResult, options: ClusterBrowserO
     return { label: labelOf(row, options), table: dataFrameFragment(frameOf(columns.map((c) => columnOf(events, c))), { maxRows, minRows: Math.min(20, maxRows), maxColumns: Infinity }) };
   });
   const title = options.title ?? "Clusters";
+  const more = noiseLeftOut ? `${noiseLeftOut} more unclustered ${options.unit ?? "events"} not shown (maxRows ${maxRows})` : "";
   const staticHtml = html`<div class="hl-cb-static-list">${items.map(
     (item, i) => html`<details class="hl-cb-item" data-index="${i}"><summary class="hl-cb-label">${item.label}</summary><div class="hl-cb-body">${item.table}</div></details>`,
-  )}</div>`;
-  const text = [`${title}: ${items.length} (${result.clusterCount} clusters, ${result.noiseCount} unclustered)`, ...items.map((item) => `  ${item.label}`)].join("\n");
+  )}${more ? html`<p class="hl-cb-more">${more}.</p>` : ""}</div>`;
+  const text = [`${title}: ${items.length} (${result.clusterCount} clusters, ${result.noiseCount} unclustered)`, ...items.map((item) => `  ${item.label}`), ...(more ? [`  … ${more}`] : [])].join("\n");
   return htmlView({
     kind: "cluster-browser",
     title,
-    data: { labels: items.map((i) => i.label), title },
+    data: { labels: items.map((i) => i.label), title, ...(more ? { more } : {}) },
     client: "clusterBrowser",
     css: (r) =>
       `${r} .hl-cb-list{box-sizing:border-box;width:100%;max-width:900px;font-family:var(--jp-code-font-family,monospace);font-size:12px}` +

@@ -19,6 +19,7 @@ import { Entity } from "../entities/entity";
 import type { SecurityAlert } from "../entities/securityAlert";
 import { addAlertWithEntities, AlertGraph, entityNode, GraphError, mergeAlertsByType, toAlerts, type GraphNode } from "./alertGraph";
 import { visMessages as msg } from "./messages";
+import { checkOptionTypes } from "./options";
 import {
   chooseLabels,
   coverableLabels,
@@ -366,6 +367,11 @@ export class EntityGraphView implements Displayable {
 
   /** @param graph drawn as is, or with one node per alert type when `options.mergeAlerts` is set. */
   constructor(graph: AlertGraph, options: EntityGraphPlotOptions = {}) {
+    checkOptionTypes(
+      options,
+      { width: "number", height: "number", title: "string", nodeSize: "number", fontSize: "number", timeline: "boolean", layout: { oneOf: ["precomputed", "browser"] }, maxStaticLabels: "number", labels: "number", mergeAlerts: "boolean" },
+      (option, expected, value) => new GraphError(msg.optionType("vis/graph-option", "drawAlertEntityGraph", option, expected, value)),
+    );
     this.graph = options.mergeAlerts ? mergeAlertsByType(graph) : graph;
     this.options = { ...options };
     resolveWidth(options.width);
@@ -528,6 +534,7 @@ export class EntityGraph implements Displayable {
    * @param options `{ mergeAlerts: true }`: plots show one node per alert type.
    */
   constructor(source?: DataFrame | SecurityAlert | SecurityAlert[] | Entity, options: EntityGraphOptions = {}) {
+    checkOptionTypes(options, { mergeAlerts: "boolean" }, (option, expected, value) => new GraphError(msg.optionType("vis/graph-option", "EntityGraph", option, expected, value)));
     this.options = { ...options };
     this.graph = new AlertGraph();
     if (source instanceof Entity) this.addEntity(source);

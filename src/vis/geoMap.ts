@@ -34,11 +34,12 @@ import { plainTableCss, THEME } from "../display/theme";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
 import { formatEntityValue } from "../entities/entity";
-import { GeoLocation, hasCoordinates, Ip } from "../entities/types";
+import { GeoLocation, Ip } from "../entities/types";
 import { DBIP_ATTRIBUTION, DBIP_SOURCE, DBIP_URL, geolocateIps, type GeoLookupOptions } from "../context/geoip";
 import type { GeoMapColumn, GeoMapData, GeoMapLayerData, GeoMapLayerKind, GeoMapValues } from "./client/geoMapData";
 import { htmlView, type HtmlView } from "../display/htmlView";
 import { svgToPng } from "./png";
+import { checkOptionTypes, type OptionTypes } from "./options";
 
 export { GeoMapError } from "./messages";
 
@@ -101,6 +102,44 @@ export interface GeoHeatmapOptions {
   color?: string;
   /** Grid of the aggregation in degrees. Default 1. */
   cellDegrees?: number;
+}
+
+const MAP_TYPES: OptionTypes = {
+  zoomStart: "number",
+  height: "number",
+  width: ["number", { oneOf: ["100%"] }],
+  location: "numbers",
+  tiles: ["string", "object"],
+  title: "string",
+  basemap: "boolean",
+};
+const MARKER_TYPES: OptionTypes = { color: "string", layer: "string", popupColumns: "columns", geolocate: "boolean", geoLookup: "object" };
+const HEAT_TYPES: OptionTypes = { layer: "string", color: "string", cellDegrees: "number" };
+
+/** Type checks of the options of `new GeoMap` (`view` "GeoMap") and its `add…` methods. */
+function checkMapOptions(view: string, options: unknown, types: OptionTypes): void {
+  checkOptionTypes(options, types, (option, expected, value) => new GeoMapError(msg.optionType("vis/map-option", view, option, expected, value)));
+}
+
+/**
+ * A location's coordinates, or undefined when it has none in range. Numbers,
+ * and numeric text as CSV readers leave it ("47.6"): strictly a finite decimal
+ * number, nothing else ("", "47N", "0x10", "1e999" are missing).
+ */
+function coordinatesOf(loc: GeoLocation | undefined): [number, number] | undefined {
+  if (!loc) return undefined;
+  const lat = coordinate(loc.Latitude);
+  const lon = coordinate(loc.Longitude);
+  return Math.abs(lat) <= 90 && Math.abs(lon) <= 180 ? [lat, lon] : undefined;
+}
+
+const DECIMAL = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+
+/** A coordinate from a number or decimal text (bounded: long text is no coordinate); NaN otherwise. */
+function coordinate(value: unknown): number {
+  if (typeof value === "number") return Number.isFinite(value) ? value : NaN;
+  if (typeof value === "string" && value.length <= 40 && DECIMAL.test(value)) return Number(value);
+  return NaN;
 }
 
 /** Folium's icon colour names, as CSS colours. */
@@ -341,6 +380,7 @@ export class GeoMap implements Displayable {
   private view?: HtmlView;
 
   constructor(options: GeoMapOptions = {}) {
+    checkMapOptions("GeoMap", options, MAP_TYPES);
     const zoom = options.zoomStart ?? 2;
     if (!Number.isFinite(zoom) || zoom < 0 || zoom > 22) throw new GeoMapError(msg.mapZoom(zoom));
     const height = options.height ?? 500;
@@ -353,14 +393,14 @@ export class GeoMap implements Displayable {
     this.center = options.location ?? [47.67, -122.13];
   }
 
-  /** Number of points on the map (all layers). */
+  /** Number of points on the map (all layers; a heat layer's points, not its cells). */
   get markerCount(): number {
-    return this.layers.reduce((s, l) => s + l.place.length, 0);
+    return this.layers.reduce((s, l) => s + layerPoints(l), 0);
   }
 
-  /** Layer names and point counts. */
-  get layerSummary(): { name: string; kind: string; points: number }[] {
-    return this.layers.map((l) => ({ name: l.name, kind: l.kind, points: l.place.length }));
+  /** Layer names and point counts; heat layers also their number of grid cells. */
+  get layerSummary(): { name: string; kind: string; points: number; cells?: number }[] {
+    return this.layers.map((l) => ({ name: l.name, kind: l.kind, points: layerPoints(l), ...(l.kind === "heat" ? { cells: l.place.length } : {}) }));
   }
 
   /** Current centre `[lat, lon]`. */
@@ -384,7 +424,8 @@ export class GeoMap implements Displayable {
   /** Adds the Ips with coordinates to `layer` (geolocated first unless told otherwise); counts the others. */
   private addIpsTo(layer: MapLayer, ips: Ip[], options: GeoMarkerOptions): void {
     if (!Array.isArray(ips)) throw new GeoMapError(msg.mapNotIps());
-    if (options.geolocate ?? true) geolocateIps(ips, options.geoLookup);
+    // Only the Ips without coordinates here: numeric text ("47.6", from CSV) is a location, not one to look up again.
+    if (options.geolocate ?? true) geolocateIps(ips.filter((ip) => !coordinatesOf(ip.Location)), options.geoLookup);
     const wanted = options.popupColumns;
     if (wanted) {
       const known = new Set(ips.flatMap((ip) => Object.keys(ip.AdditionalData)));
@@ -396,7 +437,8 @@ export class GeoMap implements Displayable {
     // Within this call an object cannot change: Ips sharing a GeoLocation object share its place without a key.
     const seen = new Map<GeoLocation, number>();
     for (const ip of ips) {
-      if (!hasCoordinates(ip.Location)) {
+      const at = coordinatesOf(ip.Location);
+      if (!at) {
         this.skipped += 1;
         continue;
       }
@@ -404,7 +446,7 @@ export class GeoMap implements Displayable {
       let place = seen.get(loc);
       if (place === undefined) {
         const row = placeRow(loc, { "City line": loc.City || "Unknown city", "Country line": loc.CountryCode || loc.CountryName || "Unknown country" });
-        place = layer.places.place(loc.Latitude!, loc.Longitude!, row);
+        place = layer.places.place(at[0], at[1], row);
         seen.set(loc, place);
       }
       layer.place.push(place);
@@ -425,6 +467,7 @@ export class GeoMap implements Displayable {
 
   /** Adds Ips as a clustered marker layer (MSTICPy's `add_ip_cluster`). */
   addIpCluster(ips: Ip[], options: GeoMarkerOptions = {}): this {
+    checkMapOptions("GeoMap.addIpCluster", options, MARKER_TYPES);
     const color = resolveColor(options.color, "blue");
     this.addIpsTo(this.layer(options.layer ?? "IP addresses", color, "cluster"), ips, options);
     this.changed();
@@ -433,6 +476,7 @@ export class GeoMap implements Displayable {
 
   /** Adds Ips as individual (unclustered) markers. */
   addIps(ips: Ip[], options: GeoMarkerOptions = {}): this {
+    checkMapOptions("GeoMap.addIps", options, MARKER_TYPES);
     const color = resolveColor(options.color, "blue");
     this.addIpsTo(this.layer(options.layer ?? "IP addresses (markers)", color, "markers"), ips, options);
     this.changed();
@@ -441,14 +485,16 @@ export class GeoMap implements Displayable {
 
   /** Adds locations as markers (clustered). */
   addGeoLocations(locations: GeoLocation[], options: Omit<GeoMarkerOptions, "popupColumns" | "geolocate" | "geoLookup"> = {}): this {
+    checkMapOptions("GeoMap.addGeoLocations", options, MARKER_TYPES);
     const color = resolveColor(options.color, "green");
     const layer = this.layer(options.layer ?? "Locations", color, "cluster");
     for (const loc of locations) {
-      if (!hasCoordinates(loc)) {
+      const at = coordinatesOf(loc);
+      if (!at) {
         this.skipped += 1;
         continue;
       }
-      this.addPlacePoint(layer, loc.Latitude!, loc.Longitude!, placeRow(loc, { Name: loc.nameStr }));
+      this.addPlacePoint(layer, at[0], at[1], placeRow(loc, { Name: loc.nameStr }));
     }
     this.changed();
     return this;
@@ -459,22 +505,25 @@ export class GeoMap implements Displayable {
    * as translucent circles sized by count — a cheap offline heat map.
    */
   addHeatmap(points: (Ip | GeoLocation)[], options: GeoHeatmapOptions = {}): this {
+    checkMapOptions("GeoMap.addHeatmap", options, HEAT_TYPES);
     const color = resolveColor(options.color, "red");
     const cell = options.cellDegrees ?? 1;
     if (!Number.isFinite(cell) || cell <= 0) throw new GeoMapError(msg.mapCellDegrees(cell));
     const cells = new Map<string, { lat: number; lon: number; n: number }>();
     for (const p of points) {
       const loc = p instanceof Ip ? p.Location : p;
-      if (!hasCoordinates(loc)) {
+      const at = coordinatesOf(loc);
+      if (!at) {
         this.skipped += 1;
         continue;
       }
-      const la = Math.floor(loc!.Latitude! / cell);
-      const lo = Math.floor(loc!.Longitude! / cell);
+      const [lat, lon] = at;
+      const la = Math.floor(lat / cell);
+      const lo = Math.floor(lon / cell);
       const key = `${la},${lo}`;
       const c = cells.get(key) ?? { lat: 0, lon: 0, n: 0 };
-      c.lat += loc!.Latitude!;
-      c.lon += loc!.Longitude!;
+      c.lat += lat;
+      c.lon += lon;
       c.n += 1;
       cells.set(key, c);
     }
@@ -563,7 +612,7 @@ export class GeoMap implements Displayable {
   }
 
   toText(): string {
-    const layers = this.layers.map((l) => `  ${l.name} (${l.kind}): ${l.place.length} points`);
+    const layers = this.layers.map((l) => `  ${l.name} (${l.kind}): ${layerPoints(l)} points${l.kind === "heat" ? ` in ${l.place.length} cells` : ""}`);
     return [`GeoMap: ${this.summary()}; centre ${this.center[0].toFixed(3)}, ${this.center[1].toFixed(3)}, zoom ${this.options.zoomStart ?? 2}`, ...layers].join("\n");
   }
 
@@ -627,6 +676,11 @@ export class GeoMap implements Displayable {
   [inspect.custom](depth: number, options: InspectOptions): string {
     return inspectLastValue(this, depth, options, () => `GeoMap(${this.summary()})`);
   }
+}
+
+/** The points of a layer: one per entry, except heat layers, whose entries are grid cells weighted by their points. */
+function layerPoints(layer: MapLayer): number {
+  return layer.weights ? layer.weights.reduce((s, w) => s + w, 0) : layer.place.length;
 }
 
 /**

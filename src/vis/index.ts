@@ -41,4 +41,4 @@ export {
   type TimelineValuesOptions,
 } from "./timeline";
 export { ProcessTreePlot, ProcessTreePlotError, plotProcessTree, type ProcessTreePlotOptions } from "./processTree";
-export { TIBrowserError, VIS_ERRORS, visMessages, type VisErrorCode } from "./messages";
+export { BrowserOptionError, TIBrowserError, VIS_ERRORS, visMessages, type VisErrorCode } from "./messages";

@@ -18,6 +18,7 @@ export const VIS_ERRORS = {
   "vis/tree-plot-column-missing": { class: "ProcessTreePlotError", when: "legendCol is not a column of the tree", names: "the column, close names" },
   "vis/tree-plot-option": { class: "ProcessTreePlotError", when: "a process-tree plot option is out of range", names: "the option, the value" },
   "vis/cluster-input": { class: "ClusterBrowserError", when: "the cluster browser is given something other than a dbclusterEvents result", names: "the function to call first" },
+  "vis/cluster-option": { class: "ClusterBrowserError", when: "a cluster browser option has the wrong type", names: "the function, the option, the value" },
   "vis/cluster-column-missing": { class: "ClusterBrowserError", when: "a label or event column of the cluster browser is not a column", names: "the column, close names" },
   "vis/chart-not-a-dataframe": { class: "ChartDataError", when: "the anomalies chart is given something other than a polars DataFrame", names: "the function" },
   "vis/chart-option": { class: "ChartDataError", when: "an anomalies chart option is missing or out of range", names: "the option, the value" },
@@ -32,6 +33,7 @@ export const VIS_ERRORS = {
   "vis/map-input": { class: "GeoMapError", when: "a map layer is given something other than a list of entities.Ip", names: "what it accepts" },
   "vis/map-popup-column": { class: "GeoMapError", when: "popupColumns names a field no Ip has", names: "the fields, the known fields" },
   "vis/map-outlines-missing": { class: "GeoMapError", when: "the world outlines package cannot be read", names: "the file, the command to install it" },
+  "vis/browser-option": { class: "BrowserOptionError", when: "a query or pivot browser option has the wrong type", names: "the browser, the option, the value" },
   "vis/ti-results-invalid": { class: "TIBrowserError", when: "browseResults is given something other than lookupIocs' results", names: "the missing column" },
   "vis/ti-severity": { class: "TIBrowserError", when: "browseResults' severity filter names an unknown severity", names: "the severity, the severities" },
 } as const satisfies ErrorCatalog<"vis">;
@@ -81,6 +83,36 @@ export class TIBrowserError extends HuntlabError<CodesOf<"TIBrowserError">> {
   override name = "TIBrowserError";
 }
 
+/** Bad options of the query and pivot browsers. */
+export class BrowserOptionError extends HuntlabError<CodesOf<"BrowserOptionError">> {
+  override name = "BrowserOptionError";
+}
+
+/** The codes an option of the wrong type is thrown with: one per error class. */
+export type VisOptionCode = "vis/timeline-option" | "vis/graph-option" | "vis/tree-plot-option" | "vis/cluster-option" | "vis/chart-option" | "vis/vega-option" | "vis/map-option" | "vis/browser-option";
+
+/** A value as short JSON for a message: strings and arrays cut (it may be attacker-controlled or huge), non-JSON values described. */
+function shortJson(value: unknown, max = 60): string {
+  if (typeof value === "function") return "a function";
+  if (typeof value === "bigint") return `${value}n`;
+  if (value !== null && typeof value === "object" && !Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype) {
+    return value instanceof Date ? `a Date (${String(value)})` : `a ${value.constructor?.name || "object"}`;
+  }
+  let text: string;
+  try {
+    // The replacer bounds the work: long texts and arrays are cut before they are written.
+    text = JSON.stringify(value, (_k, v: unknown) => (typeof v === "string" && v.length > max ? v.slice(0, max) : Array.isArray(v) && v.length > 10 ? v.slice(0, 10) : typeof v === "bigint" ? `${v}n` : v)) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** `expected`: "text", "a number", "true or false", "\"line\" or \"bar\""… */
+function optionType<C extends VisOptionCode>(code: C, view: string, option: string, expected: string, value: unknown) {
+  return errorMessage(code, `${view}: option ${option} must be ${expected}, not ${shortJson(value)}.`);
+}
+
 /** Example values as JSON, comma-separated. */
 function examples(values: readonly string[]): string {
   return values.map((e) => JSON.stringify(e)).join(", ");
@@ -88,6 +120,11 @@ function examples(values: readonly string[]): string {
 
 /** Message builders of src/vis. */
 export const visMessages = {
+  // Options of the wrong type, any view (src/vis/options.ts); `view` is the function or class called.
+  optionType,
+  /** The query and pivot browsers' class has no other code: this builder is its one. */
+  browserOptionType: (view: string, option: string, expected: string, value: unknown) => optionType("vis/browser-option", view, option, expected, value),
+
   // Timelines (TimelineError).
   timelineNotADataFrame: () => errorMessage("vis/timeline-not-a-dataframe", "timeline() expects a polars DataFrame."),
   /** `role`: "time", "y", "group"… */

@@ -34,6 +34,7 @@ import { indent } from "./client/processTreeText";
 import { CHILD_PAGE } from "./client/processTreeFolding";
 import { HtmlView, type HtmlViewSpec } from "../display/htmlView";
 import { svgToPng } from "./png";
+import { checkOptionTypes } from "./options";
 
 /** Options of {@link plotProcessTree}. */
 export interface ProcessTreePlotOptions {
@@ -121,6 +122,11 @@ export interface ProcessRows {
 /** The built tree (raw events are built first) and its column mapping; checks `legendCol`. */
 export function treeFrame(input: pl.DataFrame, options: ProcessTreePlotOptions): { tree: pl.DataFrame; schema: Partial<ProcSchema> } {
   if (!isDataFrame(input)) throw new ProcessTreePlotError(msg.treePlotInput());
+  checkOptionTypes(
+    options,
+    { legendCol: "column", showTable: "boolean", title: "string", height: "number", width: "number", schema: "object", expandDepth: "number", maxInitialNodes: "number", maxCmdLength: "number" },
+    (option, expected, value) => new ProcessTreePlotError(msg.optionType("vis/tree-plot-option", "plotProcessTree", option, expected, value)),
+  );
   // Columns through common/frames: a column may be called `columns`, `height`… (polars' proxy answers those).
   const tree = TREE_COLUMNS.every((c) => hasColumn(input, c)) ? input : buildProcessTree(input, { schema: options.schema });
   const schema: Partial<ProcSchema> = { ...(inferSchema(columnNames(tree)) ?? {}), ...(options.schema ?? {}) };

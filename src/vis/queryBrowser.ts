@@ -20,6 +20,8 @@ import { THEME } from "../display/theme";
 import type { QueryBrowserData } from "./client/views/queryBrowser";
 import { HtmlView, type HtmlViewSpec } from "../display/htmlView";
 import { listBrowserCss, listHeight } from "./listBrowserStyle";
+import { BrowserOptionError, visMessages as msg } from "./messages";
+import { checkOptionTypes } from "./options";
 
 /** Options of `new QueryBrowser(queries, options)` and `qp.browseQueries(options)`. */
 export type QueryBrowserOptions = BrowseQueriesOptions;
@@ -77,6 +79,11 @@ interface QueryBrowserSettings {
 }
 
 function settingsOf(queries: QueryDefinition[], options: QueryBrowserOptions): QueryBrowserSettings {
+  checkOptionTypes(
+    options,
+    { providerVariable: "string", title: "string", height: "number" },
+    (option, expected, value) => new BrowserOptionError(msg.browserOptionType("QueryBrowser", option, expected, value)),
+  );
   return {
     // Sorted like MSTICPy's list: by family, then query name.
     queries: [...queries].sort((a, b) => compareText(a.family, b.family) || compareText(a.name, b.name)),

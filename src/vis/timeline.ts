@@ -25,6 +25,8 @@ import { columnNames, columnOf, hasColumn, isDataFrame } from "../common/frames"
 import { display, flushDisplays } from "../display/display";
 import { revealHidden } from "../display/hiddenChars";
 import { VegaLiteChart, vegaExprText, vegaLiteChart, type VegaLiteSpec } from "./vegaLite";
+import { checkOptionTypes, type OptionTypes } from "./options";
+import { epochUnit } from "../data/localData";
 
 /** A reference mark on the time axis. */
 export type RefEvent = Date | string | number | { time: Date | string | number; label?: string };
@@ -49,7 +51,11 @@ export interface TimelineCommonOptions {
   width?: number;
   /** Mark colour when there is no `groupBy`. Default `"navy"`. */
   color?: string;
-  /** A reference time drawn as a labelled vertical rule (e.g. the alert time). Default: none. */
+  /**
+   * A reference time drawn as a labelled vertical rule (e.g. the alert time). Default: none.
+   * A number is an epoch time whose unit goes by its size, as for numeric time columns of
+   * local data: below 10^11 seconds, below 10^14 milliseconds, then µs, ns.
+   */
   refEvent?: RefEvent;
   /** Draw with the canvas renderer above this many rows (SVG below: crisp, inspectable). Default 5,000. */
   canvasThreshold?: number;
@@ -129,6 +135,29 @@ const PALETTE = "tableau10";
 
 // Columns are read through common/frames: a column may be called `columns`, `height`, `getColumn`…,
 // which polars' frame proxy would answer instead of its own member.
+/** The option types of timeline() and timelineValues() (ranges and columns are checked where they are used). */
+const COMMON_TYPES: OptionTypes = {
+  timeColumn: "column",
+  sourceColumns: "columns",
+  groupBy: "column",
+  title: "string",
+  height: "number",
+  width: "number",
+  color: "string",
+  refEvent: ["date", "string", "number", "object"],
+  canvasThreshold: "number",
+  maxTooltipLength: "number",
+  pngScale: "number",
+  maxLanes: "number",
+};
+const TIMELINE_TYPES: OptionTypes = { ...COMMON_TYPES, overview: ["boolean", { oneOf: ["auto"] }] };
+// kind is checked by timelineValuesSpec (timelineKind names the kinds).
+const VALUES_TYPES: OptionTypes = { ...COMMON_TYPES, y: "column" };
+
+function checkTypes(fn: string, options: unknown, types: OptionTypes): void {
+  checkOptionTypes(options, types, (option, expected, value) => new TimelineError(msg.optionType("vis/timeline-option", fn, option, expected, value)));
+}
+
 function checkColumn(df: pl.DataFrame, name: string, what: string): void {
   if (!hasColumn(df, name)) throw new TimelineError(msg.timelineColumnMissing(what, name, columnNames(df)));
 }
@@ -245,10 +274,24 @@ function isoUtc(ms: number): string {
   return new Date(ms).toISOString().replace("T", " ").replace("Z", "");
 }
 
+/** Milliseconds in one unit of each epoch unit. */
+const EPOCH_UNIT_MS = { s: 1000, ms: 1, us: 1e-3, ns: 1e-6 } as const;
+
+/**
+ * Epoch milliseconds of a number, its unit by magnitude with the data layer's
+ * rule (epochUnit: below 10^11 seconds, below 10^14 ms…), so 1717236000 is
+ * June 2024, not January 1970. NaN below 10^8, which is no epoch time in any unit.
+ */
+function epochNumberMillis(value: number): number {
+  const unit = epochUnit(Math.abs(value));
+  return unit ? value * EPOCH_UNIT_MS[unit] : NaN;
+}
+
 function refTime(ref: RefEvent): { time: number; label: string } {
   const raw = typeof ref === "object" && !(ref instanceof Date) ? ref.time : ref;
   const label = typeof ref === "object" && !(ref instanceof Date) ? (ref.label ?? "Ref time") : "Ref time";
-  const time = raw instanceof Date ? raw.getTime() : typeof raw === "number" ? raw : Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(raw) ? raw : `${raw.replace(" ", "T")}Z`);
+  if (typeof raw !== "number" && typeof raw !== "string" && !(raw instanceof Date)) throw new TimelineError(msg.timelineRefTime(raw));
+  const time = raw instanceof Date ? raw.getTime() : typeof raw === "number" ? epochNumberMillis(raw) : Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(raw) ? raw : `${raw.replace(" ", "T")}Z`);
   if (!Number.isFinite(time)) throw new TimelineError(msg.timelineRefTime(raw));
   return { time, label };
 }
@@ -425,6 +468,8 @@ export function timelineSpec(prep: Prepared, options: TimelineOptions, forPng = 
  * `display(chart)`. See {@link TimelineOptions}.
  */
 export async function timeline(df: pl.DataFrame, options: TimelineOptions = {}): Promise<TimelineChart> {
+  if (!isDataFrame(df)) throw new TimelineError(msg.timelineNotADataFrame());
+  checkTypes("timeline", options, TIMELINE_TYPES);
   const prep = prepare(df, options);
   const title = options.title ?? "Timeline";
   const spec = timelineSpec(prep, options);
@@ -473,6 +518,7 @@ export function timelineValuesSpec(prep: Prepared, options: TimelineValuesOption
 export async function timelineValues(df: pl.DataFrame, options: TimelineValuesOptions): Promise<TimelineChart> {
   if (!isDataFrame(df)) throw new TimelineError(msg.timelineNotADataFrame());
   if (!options || !options.y) throw new TimelineError(msg.timelineValuesNeedY());
+  checkTypes("timelineValues", options, VALUES_TYPES);
   checkColumn(df, options.y, "y");
   const dtype = columnOf(df, options.y).dtype.variant;
   if (!/^(U?Int|Float|Decimal)/.test(dtype)) throw new TimelineError(msg.timelineYNotNumeric(options.y, dtype));

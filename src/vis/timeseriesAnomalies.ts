@@ -7,6 +7,7 @@
  */
 import pl from "nodejs-polars";
 import { ChartDataError, visMessages as msg } from "./messages";
+import { checkOptionTypes } from "./options";
 import { isTemporalType, isTextType } from "../common/dtypes";
 import { columnNames, columnOf, frameHeight, hasColumn, isDataFrame } from "../common/frames";
 import { display } from "../display/display";
@@ -127,6 +128,11 @@ function chartRows(df: pl.DataFrame, options: TimeseriesAnomaliesChartOptions): 
 export function timeseriesAnomaliesSpec(df: pl.DataFrame, options: TimeseriesAnomaliesChartOptions): VegaLiteSpec {
   if (!isDataFrame(df)) throw new ChartDataError(msg.chartNotADataFrame(FN));
   if (!options || typeof options.y !== "string") throw new ChartDataError(msg.chartNeedsY(FN));
+  checkOptionTypes(
+    options,
+    { y: "column", timeColumn: "column", anomaliesColumn: "column", baselineColumn: ["column", "null"], scoreColumn: "column", title: "string", width: "number", height: "number" },
+    (option, expected, value) => new ChartDataError(msg.optionType("vis/chart-option", FN, option, expected, value)),
+  );
   const rows = chartRows(df, options);
   const yName = options.y;
   const timeName = options.timeColumn ?? "TimeGenerated";

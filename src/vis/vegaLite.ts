@@ -22,6 +22,7 @@ import { inspect, type InspectOptions } from "node:util";
 import type * as Vega from "vega";
 import type * as VegaLite from "vega-lite";
 import { VegaLiteSpecError, visMessages as msg } from "./messages";
+import { checkOptionTypes } from "./options";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
 import { svgToPng } from "./png";
@@ -205,6 +206,11 @@ export class VegaLiteChart implements Displayable {
  * chart object. Throws {@link VegaLiteSpecError} for a spec that does not compile.
  */
 export async function vegaLiteChart(spec: VegaLiteSpec, options: VegaLiteChartOptions = {}): Promise<VegaLiteChart> {
+  checkOptionTypes(
+    options,
+    { renderer: { oneOf: ["canvas", "svg"] }, pngScale: "number", text: "string", noPng: "boolean" },
+    (option, expected, value) => new VegaLiteSpecError(msg.optionType("vis/vega-option", "vegaLiteChart", option, expected, value)),
+  );
   const full = normaliseSpec(spec, options);
   const { vega, warnings } = compileVegaLite(full);
   let png: Buffer = Buffer.alloc(0);

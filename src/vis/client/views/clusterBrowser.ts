@@ -6,6 +6,8 @@ import { revealHidden } from "../text";
 export interface ClusterBrowserData {
   labels: string[];
   title: string;
+  /** "N more unclustered events not shown (maxRows M)", or "" when every entry is listed. */
+  more?: string;
 }
 
 export const boot = defineView<ClusterBrowserData>((container, data, _libs, view) => {
@@ -21,7 +23,7 @@ export const boot = defineView<ClusterBrowserData>((container, data, _libs, view
     option.value = String(i);
     list.appendChild(option);
   });
-  const count = view.el("div", "hl-cb-count", `${data.labels.length} entries: pick one to see its events`);
+  const count = view.el("div", "hl-cb-count", `${data.labels.length} entries: pick one to see its events${data.more ? `; ${data.more}` : ""}`);
   const panel = view.el("div", "hl-cb-panel");
   panel.setAttribute("aria-live", "polite");
   const show = (i: number): void => {
