@@ -11,9 +11,11 @@ export const MASK = "****";
 /**
  * Args keys treated as secrets whatever their source (values read from an
  * `EnvironmentVar` are always secrets). Matches MSTICPy's AuthKey/ApiID and the
- * usual spellings of keys, tokens and passwords.
+ * usual spellings of keys, tokens and passwords. `auth` is not followed by
+ * `ority`: an AuthorityUrl (Azure AD's sign-in host) is a public address, and
+ * masking it would hide the URL from every error that names it.
  */
-const SECRET_ARG = /key|secret|token|passw|pwd|apiid|auth|credential/i;
+const SECRET_ARG = /key|secret|token|passw|pwd|apiid|auth(?!ority)|credential/i;
 
 /** True when an Args entry named `name` holds a secret. */
 export function isSecretArgName(name: string): boolean {
@@ -80,7 +82,7 @@ interface Needles {
 }
 
 /**
- * Every form of the secrets to search for: plain and %-encoded (in any letter
+ * Every form of the secrets to search for: plain, %-encoded and form-encoded (in any letter
  * case for keys of {@link MIN_CASE_FOLDED_LENGTH} or more), base64 and
  * base64url (whole, and cores inside longer blobs; case matters there: the
  * base64 of the upper-cased key is other text), Basic-auth pairs.
@@ -95,6 +97,9 @@ function needlesOf(plain: readonly string[]): Needles {
     const fold = caseFree ? foldCase : (x: string) => x;
     textForms.add(fold(s));
     textForms.add(fold(encodeURIComponent(s)));
+    // Form encoding (URLSearchParams: a Splunk login, an OAuth token request) writes a space as `+`;
+    // its %-escapes are decoded when searching, so the `+` spelling is the one form left to find.
+    if (s.includes(" ")) textForms.add(fold(s.replaceAll(" ", "+")));
     for (const f of base64Forms(bytes)) exact.add(f);
     for (const f of base64Cores(bytes)) exact.add(f);
   }
@@ -334,7 +339,8 @@ function isEmpty(needles: Needles): boolean {
 /**
  * Replaces every occurrence of the given secrets in text, also in the forms a
  * secret takes on its way into a URL, an HTTP header or a JSON body:
- * %-encoding (either hex case, also of single characters), JSON string
+ * %-encoding (either hex case, also of single characters; form encoding's `+`
+ * for a space too), JSON string
  * escapes (`\/`, `\u0073`), HTML character references (`&quot;`, `&#39;`),
  * base64 and base64url (alone, inside a longer blob, and of `id:key` for Basic
  * auth); in any letter case for secrets of {@link MIN_CASE_FOLDED_LENGTH}

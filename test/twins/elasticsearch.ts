@@ -36,6 +36,8 @@ type Doc = Record<string, unknown>;
 export interface TwinIndex {
   name: string;
   types: Record<string, string>;
+  /** Mapping `format` of date fields (e.g. `epoch_second`), by field. */
+  formats?: Record<string, string>;
   docs: Doc[];
 }
 
@@ -372,7 +374,8 @@ export async function startElasticTwin(options: ElasticTwinOptions = {}): Promis
             const segs = field.split(".");
             let cur = properties;
             for (const seg of segs.slice(0, -1)) cur = ((cur[seg] ??= { properties: {} }) as { properties: Record<string, unknown> }).properties;
-            cur[segs[segs.length - 1]] = { type };
+            const format = index.formats?.[field];
+            cur[segs[segs.length - 1]] = format ? { type, format } : { type };
           }
           out[index.name] = { mappings: { properties } };
         }
@@ -417,7 +420,7 @@ export async function startElasticTwin(options: ElasticTwinOptions = {}): Promis
         const entry = pits.get(String(pit.id ?? ""));
         if (!entry) return fail(404, "search_phase_execution_exception", "No search context found for id [pit]; the point in time expired or an older pit_id was used");
         for (const key of Object.keys(body)) {
-          if (!["query", "sort", "size", "from", "search_after", "pit", "track_total_hits", "_source"].includes(key)) return fail(400, "parsing_exception", `Unknown key for a START_OBJECT in [${key}].`);
+          if (!["query", "sort", "size", "from", "search_after", "pit", "track_total_hits", "_source", "fields"].includes(key)) return fail(400, "parsing_exception", `Unknown key for a START_OBJECT in [${key}].`);
         }
         const size = typeof body.size === "number" ? body.size : 10;
         const from = typeof body.from === "number" ? body.from : 0;
@@ -468,6 +471,18 @@ export async function startElasticTwin(options: ElasticTwinOptions = {}): Promis
         const start = Array.isArray(after) ? all.findIndex((h) => cmp(h.sort, after) > 0) : from;
         const page = start < 0 ? [] : all.slice(start, start + size);
         const excludes = values((body._source as { excludes?: unknown } | undefined)?.excludes).map(String);
+        // `fields`: mapped fields matching the patterns, each as a list of values (as ES answers); `_source: false` drops _source.
+        const fieldPatterns = values(body.fields).map((f) => wildcardRegex(String(typeof f === "object" && f !== null ? (f as { field?: unknown }).field : f), false));
+        const hitFields = (doc: Doc, index: TwinIndex): Doc | undefined => {
+          if (!fieldPatterns.length) return undefined;
+          const out: Doc = {};
+          for (const name of Object.keys(index.types)) {
+            const v = fieldPatterns.some((r) => r.test(name)) ? fieldValue(doc, index.name, name) : undefined;
+            if (v !== undefined && v !== null) out[name] = values(v);
+          }
+          return out;
+        };
+        const withSource = body._source !== false;
         // Every answer carries a new id; the old one stops working (the driver must always use the newest).
         for (const [k, v] of [...pits]) if (v.pit === entry.pit) pits.delete(k);
         const nextId = newPitId(entry.pit);
@@ -481,7 +496,10 @@ export async function startElasticTwin(options: ElasticTwinOptions = {}): Promis
           _shards: shards,
           hits: {
             max_score: null,
-            hits: page.map((h) => ({ _index: h.index.name, _id: `doc-${h.ordinal}`, _score: null, _source: excludeSource(h.doc, excludes), sort: h.sort })),
+            hits: page.map((h) => {
+              const fields = hitFields(h.doc, h.index);
+              return { _index: h.index.name, _id: `doc-${h.ordinal}`, _score: null, ...(withSource ? { _source: excludeSource(h.doc, excludes) } : {}), ...(fields ? { fields } : {}), sort: h.sort };
+            }),
           },
         });
       }

@@ -25,10 +25,13 @@ export function parseSplitBy(value: unknown, where: string): number | undefined 
 }
 
 /**
- * Consecutive windows covering [start, end]. Templates filter with KQL's
- * inclusive `between`, so each window but the last ends 1 ms before the next
- * one starts (no row is returned twice; a row in that last millisecond with
- * sub-millisecond precision would fall between two windows).
+ * Consecutive windows covering [start, end], each end inclusive to the
+ * millisecond: templates filter with KQL's `between` or Elasticsearch's `lte`,
+ * so each window but the last ends 1 ms before the next one starts (no row is
+ * returned twice). A driver whose service takes an exclusive end (Splunk's
+ * latest_time) sends end + 1 ms, which is the next window's start: no gap.
+ * (A KQL row with sub-millisecond time in a window's last millisecond falls
+ * between two windows: the templates' datetime literals have milliseconds only.)
  */
 export function timeChunks(start: Date, end: Date, stepMs: number): { start: Date; end: Date }[] {
   const total = end.getTime() - start.getTime();

@@ -1,12 +1,16 @@
 /**
  * Elasticsearch/OpenSearch hits → a typed table. Each hit's `_source` is
- * flattened to dotted column names (`{"host": {"name": "x"}}` → `host.name`);
+ * flattened to dotted column names (`{"host": {"name": "x"}}` → `host.name`),
+ * and its `fields` (asked for with `"fields": [...]`, often with `"_source": false`)
+ * are added: a one-value list becomes the value, longer lists stay lists. A field
+ * in both keeps the `_source` value (the document as stored; `fields` holds the
+ * mapped/formatted form). Every hit is a row, even one with neither;
  * column types come from the index mapping (`GET /{index}/_mapping`) of the
  * index each hit came from, else from the JSON values:
  *
  * | mapping type | column type |
  * | --- | --- |
- * | date, date_nanos | datetime (values as received: ISO text or epoch ms) |
+ * | date, date_nanos | datetime (ISO text; numbers per the mapping's `format`: epoch_second → seconds, else ms) |
  * | long, unsigned_long | long |
  * | integer, short, byte | int |
  * | double, float, half_float, scaled_float | real |
@@ -71,6 +75,52 @@ function walkProperties(properties: unknown, prefix: string, fields: Map<string,
   }
 }
 
+/** Field path → milliseconds per epoch unit, per index, for date fields whose numbers are not epoch ms. */
+export type IndexEpochScales = Map<string, Map<string, number>>;
+
+/**
+ * The epoch unit of each date field whose mapping `format` reads numbers as
+ * seconds: ES tries a `||` list in order, so the first epoch entry decides
+ * (`strict_date_optional_time||epoch_second` → seconds). Fields without one are
+ * epoch ms (the default format is `strict_date_optional_time||epoch_millis`).
+ */
+export function elasticEpochScales(mappingAnswer: unknown): IndexEpochScales {
+  const out: IndexEpochScales = new Map();
+  if (typeof mappingAnswer !== "object" || mappingAnswer === null) return out;
+  const walk = (properties: unknown, prefix: string, scales: Map<string, number>): void => {
+    if (typeof properties !== "object" || properties === null) return;
+    for (const [name, spec] of Object.entries(properties as Record<string, unknown>)) {
+      if (typeof spec !== "object" || spec === null) continue;
+      const path = prefix ? `${prefix}.${name}` : name;
+      const s = spec as { type?: unknown; properties?: unknown; format?: unknown };
+      if (s.properties !== undefined && (s.type === undefined || s.type === "object")) walk(s.properties, path, scales);
+      else if ((s.type === "date" || s.type === "date_nanos") && typeof s.format === "string") {
+        const epoch = s.format.split("||").map((f) => f.trim()).find((f) => f === "epoch_second" || f === "epoch_millis");
+        if (epoch === "epoch_second") scales.set(path, 1000);
+      }
+    }
+  };
+  for (const [index, entry] of Object.entries(mappingAnswer as Record<string, unknown>)) {
+    const scales = new Map<string, number>();
+    walk((entry as { mappings?: { properties?: unknown } } | null)?.mappings?.properties, "", scales);
+    if (scales.size) out.set(index, scales);
+  }
+  return out;
+}
+
+/** An epoch value of a date field in ms; digit text of 5+ characters is a number too (a 4-digit year stays text). */
+function epochMs(value: unknown, scale: number): unknown {
+  if (typeof value === "number") return value * scale;
+  if (typeof value === "string" && /^-?\d{5,}(?:\.\d+)?$/.test(value.trim())) return Number(value) * scale;
+  return value;
+}
+
+/** A `fields` entry (always a list in ES): one value → the value, none → null, more stay a list. */
+function fieldValue(value: unknown): unknown {
+  if (!Array.isArray(value)) return value;
+  return value.length === 0 ? null : value.length === 1 ? value[0] : value;
+}
+
 /** `_source` flattened to dotted names; lists and fields mapped as whole objects (nested, flattened…) kept as values. */
 export function flattenSource(source: unknown, types?: ReadonlyMap<string, LiveColumnType>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -106,12 +156,33 @@ function convert(value: unknown, type: LiveColumnType): unknown {
 /** A hit as the driver keeps it. */
 export interface ElasticHit {
   _index?: string;
+  _id?: unknown;
   _source?: unknown;
+  /** `fields` answer: dotted field name → list of values. */
+  fields?: unknown;
 }
 
-/** Hits as typed columns and rows; columns in first-seen order. */
-export function elasticTable(hits: readonly ElasticHit[], fieldTypes: IndexFieldTypes): { columns: LiveColumn[]; rows: unknown[][] } {
-  const flat = hits.map((h) => flattenSource(h._source ?? {}, fieldTypes.get(h._index ?? "")));
+/** A hit's `_source` flattened plus its `fields` (the `_source` value wins), epoch dates in ms. */
+function hitRecord(hit: ElasticHit, fieldTypes: IndexFieldTypes, epochScales: IndexEpochScales | undefined): Record<string, unknown> {
+  const record = flattenSource(hit._source ?? {}, fieldTypes.get(hit._index ?? ""));
+  if (typeof hit.fields === "object" && hit.fields !== null && !Array.isArray(hit.fields)) {
+    for (const [name, value] of Object.entries(hit.fields as Record<string, unknown>)) if (!Object.hasOwn(record, name)) record[name] = fieldValue(value);
+  }
+  const scales = epochScales?.get(hit._index ?? "");
+  if (scales) for (const [name, scale] of scales) if (Object.hasOwn(record, name)) record[name] = epochMs(record[name], scale);
+  return record;
+}
+
+/**
+ * Hits as typed columns and rows; columns in first-seen order. One row per hit:
+ * when no hit has any field (`_source: false` without `fields`), the table is
+ * the hits' `_id`s, so the row count stays right.
+ */
+export function elasticTable(hits: readonly ElasticHit[], fieldTypes: IndexFieldTypes, epochScales?: IndexEpochScales): { columns: LiveColumn[]; rows: unknown[][] } {
+  const flat = hits.map((h) => hitRecord(h, fieldTypes, epochScales));
+  if (hits.length && flat.every((r) => Object.keys(r).length === 0)) {
+    return { columns: [{ name: "_id", type: "string" }], rows: hits.map((h) => [h._id === undefined || h._id === null ? null : String(h._id)]) };
+  }
   const types = new Map<string, Set<LiveColumnType>>();
   flat.forEach((record, i) => {
     const mapping = fieldTypes.get(hits[i]._index ?? "");

@@ -199,10 +199,15 @@ export class LiveDataProvider {
     });
     const driver = (liveDriverFactory(this.environment) as (s: LiveSettings) => LiveDriver)(settings);
     const op = operationSignal({ interrupt: this.options.interrupt ?? "kernel", ...(this.options.signal ? { signal: this.options.signal } : {}) });
+    // Sign-in is bounded like a query: a server that accepts the connection and never answers must not hang connect().
+    const timeoutMs = this.options.timeoutMs ?? settings.timeoutMs ?? DEFAULT_LIVE_TIMEOUT_MS;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const where = `${this.environment} connect`;
     try {
-      await driver.connect({ ...options, signal: op.signal });
+      await driver.connect({ ...options, signal: AbortSignal.any([op.signal, timeout]) });
     } catch (err) {
-      if (op.signal.aborted) throw new QueryError(msg.liveCancelled(`${this.environment} connect`, reasonOf(op.signal.reason)));
+      if (op.signal.aborted) throw new QueryError(msg.liveCancelled(where, reasonOf(op.signal.reason)));
+      if (timeout.aborted) throw new QueryError(msg.liveTimeout(where, timeoutMs));
       throw err;
     } finally {
       op.release();
@@ -239,6 +244,8 @@ export class LiveDataProvider {
     let start = given(startParam) ?? this.range.start;
     let end = given(endParam) ?? this.range.end;
     const bounded = start !== undefined && end !== undefined;
+    // One given end is still a window for the service (Splunk filters only by earliest/latest_time).
+    const windowed = start !== undefined || end !== undefined;
     // Open ends: from the epoch, up to now (templates always get a datetime).
     start ??= new Date(0);
     end ??= new Date();
@@ -257,7 +264,7 @@ export class LiveDataProvider {
       if (startParam) values.set(startParam.name, { value: w.start, type: "datetime" });
       if (endParam) values.set(endParam.name, { value: w.end, type: "datetime" });
       const text = renderTemplate(q.query, values, driver.language, where, driver.formatLiteral?.bind(driver));
-      const table = await this.request(driver, settings, where, text, bounded ? w : undefined);
+      const table = await this.request(driver, settings, where, text, windowed ? w : undefined);
       const frame = liveFrame(table);
       frames.push(frame);
       if (windows.length > 1) {

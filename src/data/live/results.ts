@@ -6,6 +6,7 @@
  */
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
+import { parseTimeSeries } from "../timeParsing";
 import type { LiveColumn, LiveColumnType, LiveTable } from "./types";
 
 /** The polars dtype of each contract type. */
@@ -36,17 +37,56 @@ function toNumber(value: unknown): number | null {
   return null;
 }
 
-function toDate(value: unknown): Date | null {
-  if (value === null || value === undefined || value === "") return null;
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value;
-  if (typeof value === "number") return new Date(value);
-  if (typeof value === "string") {
-    // A zone-less ISO time from the service is UTC.
-    const t = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(value) ? `${value}Z` : value;
-    const d = new Date(t);
-    return Number.isNaN(d.getTime()) ? null : d;
-  }
-  return null;
+/** ISO 8601 with its zone (`Z` or an offset), as Kusto and Log Analytics write times: JS reads these right in any zone. */
+const ISO_ZONED = /^\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d)$/;
+
+/** Text ending in a zone JS reads (`… GMT`, RFC 2822, an offset): the last resort when the library's formats do not read it. */
+const NAMED_ZONE = /(?:\d(?:Z|[+-]\d\d:?\d\d)|\b(?:GMT|UTC))$/i;
+
+/** `2024/01/01 10:00` → `2024-01-01 10:00`; zone-less `2024-01-01T10:00` → `2024-01-01 10:00` (forms the library's formats read). */
+function normalisedTime(text: string): string {
+  return text
+    .trim()
+    .replace(/^(\d{4})[-/](\d\d)[-/](\d\d)(?=$|[T ]\d)/, "$1-$2-$3")
+    .replace(/^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)$/, "$1 $2");
+}
+
+/**
+ * Times of a datetime column as Dates. SIEMs answer in UTC, so text without a
+ * zone (`2024-01-01 10:00:00`, ES's `yyyy/MM/dd HH:mm:ss`) is UTC, never the
+ * machine's zone: it is read by the library's time parser (timeParsing.ts,
+ * which reads zone-less text as UTC), in one vectorised pass per column. ISO
+ * text with its zone is read directly (fast); numbers are epoch ms.
+ */
+function toDates(values: readonly unknown[]): (Date | null)[] {
+  const out = new Array<Date | null>(values.length).fill(null);
+  const rest: number[] = [];
+  const text: string[] = [];
+  values.forEach((value, i) => {
+    if (value instanceof Date) out[i] = Number.isNaN(value.getTime()) ? null : value;
+    else if (typeof value === "number") out[i] = Number.isFinite(value) ? new Date(value) : null;
+    else if (typeof value === "string" && value.trim() !== "") {
+      const t = value.trim();
+      const d = ISO_ZONED.test(t) ? new Date(t) : undefined;
+      if (d && !Number.isNaN(d.getTime())) out[i] = d;
+      else {
+        rest.push(i);
+        text.push(normalisedTime(t));
+      }
+    }
+  });
+  if (!rest.length) return out;
+  const result = parseTimeSeries(pl.Series("t", text, pl.Utf8));
+  const parsed = (result.parsed ? result.series : result.partial)?.toArray() as (Date | null)[] | undefined;
+  rest.forEach((row, k) => {
+    const d = parsed?.[k] ?? null;
+    if (d) out[row] = d;
+    else if (NAMED_ZONE.test(text[k])) {
+      const js = new Date(text[k]);
+      out[row] = Number.isNaN(js.getTime()) ? null : js;
+    }
+  });
+  return out;
 }
 
 function toBool(value: unknown): boolean | null {
@@ -73,7 +113,7 @@ export function liveSeries(column: LiveColumn, values: unknown[]): pl.Series {
   const dtype = LIVE_DTYPES[column.type]();
   switch (column.type) {
     case "datetime":
-      return pl.Series(column.name, values.map(toDate), pl.Datetime("ms"));
+      return pl.Series(column.name, toDates(values), pl.Datetime("ms"));
     case "long":
     case "int":
     case "real": {

@@ -155,10 +155,11 @@ describe("Splunk driver: searches", () => {
     const seen = twin.searches.at(-1);
     assert.equal(seen?.search, "search index=lab sourcetype=host_logons");
     assert.equal(seen?.earliest, "1550102400");
-    assert.equal(seen?.latest, "1550188800");
+    // latest_time is exclusive: end + 1 ms keeps the events at `end` (the window is inclusive to the millisecond).
+    assert.equal(seen?.latest, "1550188800.001");
     const times = column(table, "_time") as number[];
     assert.ok(times.length > 0);
-    for (const t of times) assert.ok(t >= start.getTime() && t < end.getTime());
+    for (const t of times) assert.ok(t >= start.getTime() && t <= end.getTime());
   });
 
   it("types Splunk's text fields: _time and ISO texts → datetime, whole numbers → long, decimals → real, true/false → bool", async () => {

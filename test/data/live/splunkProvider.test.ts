@@ -100,7 +100,7 @@ describe("QueryProvider(\"Splunk\") end to end", () => {
     const live = await qp.WindowsSecurity.list_host_logons(range);
     const seen = twin.searches.at(-1);
     assert.equal(seen?.earliest, String(Date.parse(range.start) / 1000));
-    assert.equal(seen?.latest, String(Date.parse(range.end) / 1000));
+    assert.equal(seen?.latest, String((Date.parse(range.end) + 1) / 1000), "latest_time is exclusive: end + 1 ms");
     assert.equal(live.height, (await local.WindowsSecurity.list_host_logons(range)).height);
   });
 

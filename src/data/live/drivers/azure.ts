@@ -109,9 +109,17 @@ export function oneApiMessage(error: unknown): { code: string; message: string }
   return { code, message: message.slice(0, 1000) };
 }
 
-/** True when a service message says the result hit the 500,000-row / 64 MB limit. */
+/**
+ * True when a service message says the result was cut at the 500,000-row / 64 MB
+ * truncation limit (E_QUERY_RESULT_SET_TOO_LARGE, 80DA0003: "Query result set has
+ * exceeded the internal record count / data size limit"). Other limits share the
+ * wording "exceeded the allowed limits" — memory (E_LOW_MEMORY_CONDITION), run
+ * time or CPU (E_RUNAWAY_QUERY, 80DA0001) — and stop the query before all rows
+ * are read: those are failures, not a truncation, so they do not match.
+ */
 export function isResultLimit(text: string): boolean {
-  return /E_QUERY_RESULT_SET_TOO_LARGE|result set has exceeded|exceeded the (?:allowed )?(?:limits?|size)|64 ?MB|500,?000/i.test(text);
+  if (/80DA0001|E_RUNAWAY_QUERY|E_LOW_MEMORY_CONDITION/i.test(text)) return false;
+  return /E_QUERY_RESULT_SET_TOO_LARGE|80DA0003|result set has exceeded the internal (?:record count|data size) limit/i.test(text);
 }
 
 /** Statuses whose body carries the service's OneApi error: returned to the driver, not thrown. */

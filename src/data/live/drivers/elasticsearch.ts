@@ -22,7 +22,7 @@
 import { QueryError, dataMessages as msg } from "../../messages";
 import { excerpt } from "../http";
 import { buildEsSearchBody, EsDslError, esJsonLiteral, type Json, type JsonObject } from "../esdsl";
-import { elasticFieldTypes, elasticTable, type ElasticHit } from "../elasticColumns";
+import { elasticEpochScales, elasticFieldTypes, elasticTable, type ElasticHit } from "../elasticColumns";
 import type { LiteralType, LiteralValue, LiveDriver, LiveHttpResponse, LiveRequest, LiveSettings, LiveTable } from "../types";
 
 /** Index pattern searched when neither the config nor connect() names one. */
@@ -207,6 +207,7 @@ class ElasticsearchDriver implements LiveDriver {
     const mapping = await this.#call("GET", `/${index}/_mapping`, undefined, signal);
     this.#check(mapping, where, `reading the mapping of ${this.#index}`);
     const fieldTypes = elasticFieldTypes(mapping.data);
+    const epochScales = elasticEpochScales(mapping.data);
 
     const os = this.#flavor === "OpenSearch";
     const opened = await this.#call("POST", os ? `/${index}/_search/point_in_time?keep_alive=${KEEP_ALIVE}` : `/${index}/_pit?keep_alive=${KEEP_ALIVE}`, undefined, signal);
@@ -252,7 +253,10 @@ class ElasticsearchDriver implements LiveDriver {
     } finally {
       await this.#closePit(pitId, os);
     }
-    const table: LiveTable = { ...elasticTable(hits, fieldTypes), warnings };
+    const table: LiveTable = { ...elasticTable(hits, fieldTypes, epochScales), warnings };
+    if (hits.length && hits.every((h) => h._source === undefined && Object.keys(h.fields ?? {}).length === 0)) {
+      warnings.push(`${this.#flavor}: the hits carry neither _source nor fields (the query has "_source": false); only their _id is shown — add "fields": ["*"] or the fields you need`);
+    }
     if (shardFailures.length) {
       const text = this.#settings.mask([...new Set(shardFailures)].join("; "));
       if (hits.length === 0) throw new QueryError(msg.liveQueryFailed(where, this.#flavor, "shard failures", text));

@@ -101,7 +101,8 @@ class KustoDriver implements LiveDriver {
     const problems = [...new Set([...inline, ...errors.map((e) => `${e.code}: ${e.message}`)].map(mask))];
     const limits = problems.filter(isResultLimit);
     const others = problems.filter((p) => !isResultLimit(p));
-    for (const l of limits) table.warnings.push(`the result was cut at the Kusto limit (${KUSTO_LIMITS.rows.toLocaleString("en-US")} rows / 64 MB): ${l}`);
+    // One warning: the same truncation arrives inline (in place of a row) and again in the completion frame.
+    for (const l of limits.slice(0, 1)) table.warnings.push(`the result was cut at the Kusto limit (${KUSTO_LIMITS.rows.toLocaleString("en-US")} rows / 64 MB): ${l}`);
     if (others.length || (completion?.HasErrors && !limits.length)) table.partialError = others.join("; ") || "the service reported errors (HasErrors) without details";
     if (completion?.Cancelled) table.partialError = [table.partialError, "the query was cancelled by the service"].filter(Boolean).join("; ");
     return table;

@@ -7,7 +7,8 @@
  *   `sessionKey`, then `Authorization: Splunk <key>`; re-login once when a
  *   search answers 401 because the session expired).
  * - Search: `POST /services/search/jobs/export` (search, earliest_time,
- *   latest_time as epoch seconds, output_mode=json), read as JSON lines: `result`
+ *   latest_time as epoch seconds — latest_time is exclusive, so it is the
+ *   window's end + 1 ms — output_mode=json), read as JSON lines: `result`
  *   objects of final (`preview:false`) lines are the rows; `messages` of type
  *   WARN become warnings (result caps among them), ERROR/FATAL a failure — or a
  *   partial error when rows did arrive.
@@ -201,7 +202,9 @@ class SplunkDriver implements LiveDriver {
     if (!this.#auth) throw new QueryError(msg.liveNotConnected("Splunk", request.queryName));
     const form = new URLSearchParams({ search: splunkSearchText(request.text), output_mode: "json" });
     if (request.start) form.set("earliest_time", String(request.start.getTime() / 1000));
-    if (request.end) form.set("latest_time", String(request.end.getTime() / 1000));
+    // latest_time is exclusive; `end` is inclusive to the millisecond (templates' `between`/`lte`, and timeChunks
+    // ends each chunk 1 ms before the next starts). One ms on: the chunks tile the range, and events at `end` are kept.
+    if (request.end) form.set("latest_time", String((request.end.getTime() + 1) / 1000));
     let res = await this.#export(form, request.signal);
     if (res.status === 401 && this.#auth.relogin) {
       // Session keys expire (an hour idle by default): sign in again once.

@@ -1,0 +1,91 @@
+/** Elasticsearch hits read from `fields` (and `_source: false`), and epoch_second date mappings. */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { columnOf, frameHeight } from "../../../src/common/frames";
+import { loadConfig } from "../../../src/config/config";
+import { createElasticsearchDriver } from "../../../src/data/live/drivers/elasticsearch";
+import { elasticEpochScales, elasticFieldTypes, elasticTable } from "../../../src/data/live/elasticColumns";
+import { liveFrame } from "../../../src/data/live/results";
+import { createLiveSettings } from "../../../src/data/live/settings";
+import type { LiveTable } from "../../../src/data/live/types";
+import { tempDir } from "../../helpers/tmp";
+import { startElasticTwin, type ElasticTwin, type TwinIndex } from "../../twins/elasticsearch";
+
+const INDEX: TwinIndex = {
+  name: "logs-fields-default",
+  types: { "@timestamp": "date", "host.name": "keyword", tags: "keyword", seen: "date", n: "long" },
+  formats: { seen: "strict_date_optional_time||epoch_second" },
+  docs: [
+    { "@timestamp": "2024-01-01T10:00:00.000Z", host: { name: "h1" }, tags: ["a", "b"], seen: 1704103200, n: 1 },
+    { "@timestamp": "2024-01-01T11:00:00.000Z", host: { name: "h2" }, tags: ["c"], seen: "1704106800", n: 2 },
+    { "@timestamp": "2024-01-01T12:00:00.000Z", n: 3 },
+  ],
+};
+
+function column(table: LiveTable, name: string): unknown[] {
+  const i = table.columns.findIndex((c) => c.name === name);
+  assert.ok(i >= 0, `no column ${name} in ${table.columns.map((c) => c.name).join(",")}`);
+  return table.rows.map((r) => r[i]);
+}
+
+describe("Elasticsearch: hits without _source", () => {
+  let twin: ElasticTwin;
+  before(async () => {
+    twin = await startElasticTwin({ indices: [INDEX] });
+  });
+  after(() => twin.close());
+
+  async function run(body: unknown): Promise<LiveTable> {
+    const file = path.join(tempDir(), "msticpyconfig.yaml");
+    fs.writeFileSync(file, ["DataProviders:", "  Elasticsearch:", "    Args:", `      Url: "${twin.url}"`, `      Index: "${INDEX.name}"`, ""].join("\n"));
+    const driver = createElasticsearchDriver(createLiveSettings({ environment: "Elasticsearch", config: loadConfig(file, { missingEnvironment: "skip" }), warn: () => {} }));
+    await driver.connect({});
+    return driver.query({ text: JSON.stringify(body), queryName: "Test.fields", signal: AbortSignal.timeout(20_000) });
+  }
+
+  it("reads `fields` when the query turns _source off (one value → the value, more → a list)", async () => {
+    const t = await run({ query: { match_all: {} }, sort: [{ "@timestamp": "asc" }], _source: false, fields: ["host.name", "tags", "@timestamp"] });
+    assert.equal(t.rows.length, 3);
+    assert.deepEqual(column(t, "host.name"), ["h1", "h2", null]);
+    assert.deepEqual(column(t, "tags"), ['["a","b"]', "c", null]);
+    assert.equal(t.columns.find((c) => c.name === "@timestamp")?.type, "datetime");
+    const df = liveFrame(t);
+    assert.equal(frameHeight(df), 3);
+    assert.deepEqual((columnOf(df, "@timestamp").toArray() as unknown as Date[]).map((d) => d.toISOString()), ["2024-01-01T10:00:00.000Z", "2024-01-01T11:00:00.000Z", "2024-01-01T12:00:00.000Z"]);
+  });
+
+  it("keeps every hit as a row, and warns, when hits carry neither _source nor fields", async () => {
+    const t = await run({ query: { match_all: {} }, sort: [{ "@timestamp": "asc" }], _source: false });
+    assert.deepEqual(t.columns, [{ name: "_id", type: "string" }]);
+    assert.equal(t.rows.length, 3);
+    assert.equal(frameHeight(liveFrame(t)), 3);
+    assert.match(t.warnings.join("\n"), /neither _source nor fields/);
+  });
+
+  it("reads numbers of an epoch_second date field as seconds", async () => {
+    const t = await run({ query: { match_all: {} }, sort: [{ "@timestamp": "asc" }] });
+    const seen = columnOf(liveFrame(t), "seen").toArray() as unknown as (Date | null)[];
+    assert.deepEqual(seen.map((d) => d?.toISOString() ?? null), ["2024-01-01T10:00:00.000Z", "2024-01-01T11:00:00.000Z", null]);
+  });
+});
+
+describe("elasticTable: _source with fields, epoch formats", () => {
+  const mapping = {
+    a: { mappings: { properties: { t: { type: "date", format: "epoch_second" }, u: { type: "date", format: "epoch_millis||epoch_second" }, v: { type: "date" }, w: { type: "date", format: "yyyy||epoch_second" }, host: { properties: { name: { type: "keyword" } } } } } },
+  };
+
+  it("takes a field from _source when both have it, and fields fill in the rest", () => {
+    const t = elasticTable([{ _index: "a", _source: { host: { name: "from-source" } }, fields: { "host.name": ["from-fields"], extra: ["x"] } }], elasticFieldTypes(mapping));
+    assert.deepEqual(t.columns.map((c) => c.name), ["host.name", "extra"]);
+    assert.deepEqual(t.rows, [["from-source", "x"]]);
+  });
+
+  it("scales epoch_second numbers to ms and leaves epoch_millis, the default and short digit text alone", () => {
+    const scales = elasticEpochScales(mapping);
+    assert.deepEqual(Object.fromEntries(scales.get("a") ?? []), { t: 1000, w: 1000 });
+    const t = elasticTable([{ _index: "a", _source: { t: 1704103200, u: 1704103200000, v: 1704103200000, w: "2024" } }], elasticFieldTypes(mapping), scales);
+    assert.deepEqual(t.rows, [[1704103200000, 1704103200000, 1704103200000, "2024"]]);
+  });
+});
