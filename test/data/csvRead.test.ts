@@ -446,6 +446,17 @@ test("blank lines in a large file (quoted multi-line values across the 1 MB scan
   }
 });
 
+/** Writes each case's text to `dir/name` and checks that `readCsvFile` gives its rows (values by row, in column order). */
+function assertCsvRows(dir: string, cases: readonly [name: string, text: string, rows: unknown[]][]): void {
+  for (const [name, text, rows] of cases) {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    const df = readCsvFile(file);
+    const got = Array.from({ length: df.height }, (_, r) => df.columns.map((c) => df.getColumn(c).toArray()[r]));
+    assert.deepEqual(got, rows, name);
+  }
+}
+
 test("a value with a stray quote (x\"y, written by tools that do not escape) reads as written, as pandas reads it; polars alone fails the whole file", () => {
   const dir = tempDir();
   const copies = () => fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith("huntlab-csv-")).length;
@@ -457,13 +468,7 @@ test("a value with a stray quote (x\"y, written by tools that do not escape) rea
     ["semicolon.csv", 'a;b;c\n1;x"y;z"\n2;v;w\n', [[1, 'x"y', 'z"'], [2, "v", "w"]]],
     ["last.csv", 'a,b\n1,v\n2,x"y', [[1, "v"], [2, 'x"y']]],
   ];
-  for (const [name, text, rows] of cases) {
-    const file = path.join(dir, name);
-    fs.writeFileSync(file, text);
-    const df = readCsvFile(file);
-    const got = Array.from({ length: df.height }, (_, r) => df.columns.map((c) => df.getColumn(c).toArray()[r]));
-    assert.deepEqual(got, rows, name);
-  }
+  assertCsvRows(dir, cases);
   assert.equal(copies(), before, "the rewritten copies are removed");
 });
 
@@ -506,13 +511,7 @@ test("text after a closing quote (\"ab\"c, written by broken exporters) reads as
     ["number.csv", 'a,b\n1,2\n3,"4"5\n', [[1, 2], [3, 45]]],
     ["end.csv", 'a,b\n1,v\n2,"x"y', [[1, "v"], [2, "xy"]]],
   ];
-  for (const [name, text, rows] of cases) {
-    const file = path.join(dir, name);
-    fs.writeFileSync(file, text);
-    const df = readCsvFile(file);
-    const got = Array.from({ length: df.height }, (_, r) => df.columns.map((c) => df.getColumn(c).toArray()[r]));
-    assert.deepEqual(got, rows, name);
-  }
+  assertCsvRows(dir, cases);
   assert.throws(() => pl.readCSV(path.join(dir, "tail.csv")), /could not parse `"ab"c`/, "polars alone fails the file");
   assert.equal(copies(), before, "the rewritten copies are removed");
   const broken = path.join(dir, "open.csv");
