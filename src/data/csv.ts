@@ -423,7 +423,7 @@ export function csvDialect(head: string, sep?: string): CsvDialect {
   const first = /^[^\r\n]*/.exec(head)?.[0] ?? "";
   const excel = /^sep=(.)$/.exec(first);
   if (excel) return { sep: sep ?? excel[1], skipRows: 1 };
-  if (first.startsWith("#TYPE ")) return { sep: sep ?? sniffSeparator(head.slice(first.length).replace(/^\r?\n/, "")), skipRows: 1 };
+  if (first.startsWith("#TYPE ")) return { sep: sep ?? sniffSeparator(head.slice(first.length).replace(/^\r?\n|^\r/, "")), skipRows: 1 };
   return { sep: sep ?? sniffSeparator(head), skipRows: 0 };
 }
 
@@ -454,19 +454,43 @@ function withoutBlankLines(df: pl.DataFrame, file: string, dialect: CsvDialect):
 
 /** The rows of a CSV/TSV file read: types from the first rows, then fixed; time columns parsed by polars (see the module comment); blank lines skipped. */
 export function* readCsvSteps(file: string, options: CsvReadOptions = {}): ReadSteps<pl.DataFrame> {
-  const dialect = csvDialect(fileStart(file), options.sep);
+  const head = fileStart(file);
+  const dialect = csvDialect(head, options.sep);
+  // Lines ended by a bare CR (old Mac): polars reads the whole file as one header line; pandas reads its rows.
+  if (endsLineWithBareCr(head)) {
+    const rows = yield* readRewritten(file, dialect, options);
+    if (rows) return rows;
+  }
   try {
     return withoutBlankLines(yield* readRows(file, dialect, options), file, dialect);
   } catch (err) {
     // polars fails a whole file on one value with a stray quote (`x"y`) or text after a closing quote (`"ab"c`); pandas reads both.
     if (!MALFORMED.test(err instanceof Error ? err.message : String(err))) throw err;
-    const copy = quoteStrayQuotes(file, dialect.sep);
-    if (!copy) throw err;
-    try {
-      return withoutBlankLines(yield* readRows(copy.file, dialect, options), copy.file, dialect);
-    } finally {
-      copy.remove();
-    }
+    const rows = yield* readRewritten(file, dialect, options);
+    if (!rows) throw err;
+    return rows;
+  }
+}
+
+/** Whether the first line ends in a CR that no LF follows (old Mac line ends); a CR inside a quoted value (a header name) ends no line. */
+function endsLineWithBareCr(head: string): boolean {
+  let quoted = false;
+  for (let i = 0; i < head.length; i++) {
+    const c = head[i];
+    if (c === '"') quoted = !quoted;
+    else if (!quoted && (c === "\n" || c === "\r")) return c === "\r" && i + 1 < head.length && head[i + 1] !== "\n";
+  }
+  return false;
+}
+
+/** The rows of the file's copy that polars reads as pandas reads the file ({@link quoteStrayQuotes}), or undefined when it needs none. */
+function* readRewritten(file: string, dialect: CsvDialect, options: CsvReadOptions): ReadSteps<pl.DataFrame | undefined> {
+  const copy = quoteStrayQuotes(file, dialect.sep);
+  if (!copy) return undefined;
+  try {
+    return withoutBlankLines(yield* readRows(copy.file, dialect, options), copy.file, dialect);
+  } finally {
+    copy.remove();
   }
 }
 

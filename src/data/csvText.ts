@@ -97,6 +97,8 @@ export interface CsvCopy {
   file: string;
   /** Values rewritten: unquoted ones with a stray quote, and quoted ones with text after the closing quote. */
   quoted: number;
+  /** Bare CRs (a CR not followed by LF, outside quotes) written as LF: line ends, as pandas reads them. */
+  lineEnds: number;
   remove(): void;
 }
 
@@ -108,8 +110,12 @@ export interface CsvCopy {
  * - a quoted value with text after its closing quote (`"ab"c`, written by
  *   broken exporters) becomes one quoted value of the text pandas reads:
  *   the quoted part, then the rest up to the separator or line end as
- *   written (`"ab"c` is `abc`, `"a""b"c` is `a"bc`, `"a"b"c` is `ab"c`).
- * Undefined when the file has no such value. A file that ends inside a
+ *   written (`"ab"c` is `abc`, `"a""b"c` is `a"bc`, `"a"b"c` is `ab"c`);
+ * - a bare CR (not followed by LF) outside quotes is a line end, written as
+ *   LF: pandas' C tokenizer ends the line there (old Mac files, `"z"\r3,k`),
+ *   polars only at LF (it keeps the CR in the value, or reads an old Mac
+ *   file as one header line). A CR inside quotes stays in the value.
+ * Undefined when the file has none of these. A file that ends inside a
  * quoted value is copied as it is from there: polars then fails on that
  * value, the file's real fault. The copy is private to this user (a new
  * directory of mode 0700), in the system's temporary directory; the caller
@@ -187,24 +193,48 @@ export function quoteStrayQuotes(file: string, sep: string): CsvCopy | undefined
     // 0 at a field's start, 1 in an unquoted value, 2 in a quoted one, 3 just after a quote in it (not written yet: it closes the value or starts `""`), 4 in text after the closing quote (the quote is written after it).
     let state = 0;
     let lineStart = true;
-    for (let pos = 0; ; ) {
+    let lineEnds = 0;
+    const one = Buffer.allocUnsafe(1);
+    /** The byte at `offset` of the file (past the chunk in hand), or -1 at its end. */
+    const nextByte = (offset: number) => (fs.readSync(input, one, 0, 1, offset) === 1 ? one[0] : -1);
+    // A UTF-8 BOM is copied as it is, before the first field: read as field text, it made a quoted header name `"a"` a stray-quote value.
+    const bom = fs.readSync(input, inBuf, 0, 3, 0) === 3 && inBuf[0] === 0xef && inBuf[1] === 0xbb && inBuf[2] === 0xbf ? 3 : 0;
+    write(inBuf, 0, bom);
+    for (let pos = bom; ; ) {
       const n = fs.readSync(input, inBuf, 0, SCAN_CHUNK, pos);
       if (n === 0) break;
       pos += n;
       const bytes = n === inBuf.length ? inBuf : inBuf.subarray(0, n);
       let nextQuote = bytes.indexOf(QUOTE, 0);
+      let nextLf = bytes.indexOf(LF, 0);
+      let nextCr = bytes.indexOf(CR, 0);
       for (let i = 0; i < n; ) {
         if (lineStart) {
-          // A whole line without a quote is copied as it is (most lines).
+          // A whole line without a quote is copied as it is (most lines); one ended by a bare CR gets an LF instead.
           if (nextQuote >= 0 && nextQuote < i) nextQuote = bytes.indexOf(QUOTE, i);
-          const end = bytes.indexOf(LF, i);
+          if (nextLf >= 0 && nextLf < i) nextLf = bytes.indexOf(LF, i);
+          if (nextCr >= 0 && nextCr < i) nextCr = bytes.indexOf(CR, i);
+          // The first CR before the LF's own CR is bare (the byte after it is no LF); at the chunk's end it is left to the byte loop.
+          const bare = nextCr >= 0 && nextCr + 1 < n && (nextLf < 0 || nextCr < nextLf - 1);
+          const end = bare ? nextCr : nextLf;
           if (end >= 0 && (nextQuote < 0 || nextQuote > end)) {
-            write(bytes, i, end + 1);
+            if (bare) {
+              write(bytes, i, end);
+              emit(LF);
+              lineEnds += 1;
+            } else {
+              write(bytes, i, end + 1);
+            }
             i = end + 1;
             continue;
           }
         }
-        const b = bytes[i++];
+        let b = bytes[i++];
+        if (b === CR && state !== 2 && (i < n ? bytes[i] : nextByte(pos)) !== LF) {
+          // A bare CR outside quotes: pandas ends the line there (an LF after it would make it CRLF, handled below as before).
+          b = LF;
+          lineEnds += 1;
+        }
         const ends = b === SEP || b === LF;
         if (state === 1) {
           if (ends) {
@@ -253,11 +283,11 @@ export function quoteStrayQuotes(file: string, sep: string): CsvCopy | undefined
     if (state === 3) emit(QUOTE);
     if (state === 4) endTail(true);
     flush();
-    if (!quoted) {
+    if (!quoted && !lineEnds) {
       remove();
       return undefined;
     }
-    return { file: copy, quoted, remove };
+    return { file: copy, quoted, lineEnds, remove };
   } catch (err) {
     remove();
     throw err;

@@ -73,14 +73,17 @@ const HIVE_DIR = /^[^=]+=.*$/;
 const isParquet = (name: string) => dataFormat(name) === "parquet";
 const visible = (name: string) => !name.startsWith(".") && !name.startsWith("_") && name !== "node_modules";
 
+/** A folder's entries, sorted by name, or undefined (with a warning) when it cannot be read. */
+type Lister = (dir: string) => fs.Dirent[] | undefined;
+
 /** The Parquet files under `dir` (relative, sorted) and the hive keys of the folders on the way; undefined if a non-Parquet data file is there too. */
-function parquetTree(dir: string): { files: string[]; keys: string[] } | undefined {
+function parquetTree(dir: string, list: Lister): { files: string[]; keys: string[] } | undefined {
   const files: string[] = [];
   const keys: string[] = [];
   let mixed = false;
   const walk = (sub: string, depth: number) => {
     if (depth > MAX_DATASET_DEPTH || mixed) return;
-    for (const entry of fs.readdirSync(path.join(dir, sub), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of list(path.join(dir, sub)) ?? []) {
       if (!visible(entry.name)) continue;
       const rel = sub ? path.join(sub, entry.name) : entry.name;
       if (entry.isDirectory()) {
@@ -100,13 +103,13 @@ function parquetTree(dir: string): { files: string[]; keys: string[] } | undefin
  * hive-partition folders (`key=value`), is named `*.parquet` (Spark), or holds
  * only `part-…` files.
  */
-function datasetOf(dir: string): { files: string[]; keys: string[] } | undefined {
-  const entries = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => visible(e.name));
+function datasetOf(dir: string, list: Lister): { files: string[]; keys: string[] } | undefined {
+  const entries = (list(dir) ?? []).filter((e) => visible(e.name));
   const hive = entries.some((e) => e.isDirectory() && HIVE_DIR.test(e.name));
   const sparkName = isParquet(path.basename(dir));
   const parts = entries.length > 0 && entries.every((e) => !e.isDirectory() && isParquet(e.name) && /^part[-_.]/i.test(e.name));
   if (!hive && !sparkName && !parts) return undefined;
-  const tree = parquetTree(dir);
+  const tree = parquetTree(dir, list);
   return tree && tree.files.length ? tree : undefined;
 }
 
@@ -116,9 +119,41 @@ export function stemOf(name: string): string {
   return ext && (dataFormat(name) || foreignFormat(name)) ? name.slice(0, -ext.length) : name;
 }
 
-/** Finds the data sources under one data path. */
-function discover(root: string, rootIndex: number): DataSource[] {
+/** What a folder entry is, links followed: a file, a folder, or undefined (skipped, with a warning naming it). */
+function entryKind(p: string, warn: (message: string) => void): "file" | "folder" | undefined {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(p);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    const target = fs.lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink() ? linkTarget(p) : undefined;
+    // The same words as a broken link in the query folders (queryStore's findQueryFiles).
+    warn(target !== undefined ? `${p}: skipped, a broken symbolic link (its target ${target} cannot be read)` : `${p}: skipped, it cannot be read (${code})`);
+    return undefined;
+  }
+  if (stat.isFile()) return "file";
+  if (stat.isDirectory()) return "folder";
+  // A FIFO would block the read (sniffing a `.log` waits for a writer); a socket or device is no data file.
+  warn(`${p}: skipped, not a regular file or folder (${stat.isFIFO() ? "a FIFO" : stat.isSocket() ? "a socket" : "a device"})`);
+  return undefined;
+}
+
+/** Finds the data sources under one data path; what cannot be read is skipped with a warning naming it. */
+function discover(root: string, rootIndex: number, warn: (message: string) => void): DataSource[] {
   const found: DataSource[] = [];
+  const listed = new Map<string, fs.Dirent[] | undefined>();
+  // Each folder is listed once (datasetOf and parquetTree look at the same folders), and warned about once.
+  const list: Lister = (dir) => {
+    if (!listed.has(dir)) {
+      try {
+        listed.set(dir, fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name)));
+      } catch (err) {
+        warn(`${dir}: skipped, the folder cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+        listed.set(dir, undefined);
+      }
+    }
+    return listed.get(dir);
+  };
   const base = (p: string, folders: string[]): SourceBase => ({ path: p, name: path.basename(p), stem: stemOf(path.basename(p)), root, rootIndex, folders });
   const add = (p: string, name: string, folders: string[]) => {
     const format = dataFormat(name);
@@ -129,24 +164,52 @@ function discover(root: string, rootIndex: number): DataSource[] {
   };
   const addDataset = (dir: string, folders: string[], tree: { files: string[]; keys: string[] }) =>
     found.push({ ...base(dir, folders), kind: "dataset", format: "parquet", partitionKeys: tree.keys, files: tree.files });
+  // Real paths of the folders walked: a link back up (`sub/up -> ..`) is walked once, not until ELOOP.
+  const realRoot = fs.realpathSync(root);
+  const visited = new Set<string>([realRoot]);
+  /** Whether to go into the folder `dir` (a link to a folder is followed once, and only inside the data path). */
+  const enter = (dir: string): boolean => {
+    let real: string;
+    try {
+      real = fs.realpathSync(dir);
+    } catch (err) {
+      warn(`${dir}: skipped, the folder cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+      return false;
+    }
+    if (!isInside(real, realRoot)) {
+      warn(`${dir}: skipped, a symbolic link to ${real}, a folder outside the data path ${root}`);
+      return false;
+    }
+    if (visited.has(real)) return false;
+    visited.add(real);
+    return true;
+  };
+  // Links to folders are walked after every real folder, so a folder is found at its own path, not a link's.
+  const linked: [string, string[]][] = [];
+  const folder = (full: string, folders: string[]) => {
+    if (!enter(full)) return;
+    const tree = datasetOf(full, list);
+    if (tree) addDataset(full, folders, tree);
+    else walk(full, [...folders, path.basename(full)]);
+  };
   const walk = (dir: string, folders: string[]) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of list(dir) ?? []) {
       if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
       const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        const tree = datasetOf(full);
-        if (tree) addDataset(full, folders, tree);
-        else walk(full, [...folders, entry.name]);
-      } else add(full, entry.name, folders);
+      const kind = entryKind(full, warn);
+      if (kind === "folder" && entry.isSymbolicLink()) linked.push([full, folders]);
+      else if (kind === "folder") folder(full, folders);
+      else if (kind === "file") add(full, entry.name, folders);
     }
   };
   if (!fs.statSync(root).isDirectory()) {
     add(root, path.basename(root), []);
     return found;
   }
-  const tree = datasetOf(root);
+  const tree = datasetOf(root, list);
   if (tree) addDataset(root, [], tree);
   else walk(root, []);
+  for (let i = 0; i < linked.length; i++) folder(...linked[i]);
   return found;
 }
 
@@ -169,8 +232,11 @@ export class DataFileIndex {
   private byName?: Map<string, DataSource[]>;
   private byStem?: Map<string, DataSource[]>;
   private realRoots?: string[];
+  private readonly warn: (message: string) => void;
 
-  constructor(readonly dataPaths: string[]) {
+  /** `options.warn` is told of each entry of the data paths skipped (a broken link, an unreadable folder, a FIFO…); default: printed as `Warning: …`. */
+  constructor(readonly dataPaths: string[], options: { warn?: (message: string) => void } = {}) {
+    this.warn = options.warn ?? ((message: string) => console.log(`Warning: ${message}`));
     const missing = dataPaths.filter((p) => !fs.existsSync(p));
     if (missing.length) {
       throw new DataFileError(msg.pathsMissing(missing.map((p) => path.resolve(p))));
@@ -180,7 +246,7 @@ export class DataFileIndex {
   /** Every source, data path by data path, in a stable order. Found on first use. */
   sources(): DataSource[] {
     if (!this.found) {
-      this.found = this.dataPaths.flatMap((p, i) => discover(p, i));
+      this.found = this.dataPaths.flatMap((p, i) => discover(p, i, this.warn));
       this.byName = group(this.found, (s) => s.name);
       this.byStem = group(this.found, (s) => s.stem);
     }

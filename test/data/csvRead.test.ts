@@ -519,6 +519,66 @@ test("text after a closing quote (\"ab\"c, written by broken exporters) reads as
   assert.throws(() => readDataFile(broken), /open\.csv: cannot read as CSV: .*could not parse `"unterminated/s, "an unterminated quote stays a clear error, naming the real fault");
 });
 
+test("a bare CR outside quotes ends the line, as pandas' C tokenizer reads it (EAT_CRNL); polars keeps it in the value or fails", () => {
+  const dir = tempDir();
+  const copies = () => fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith("huntlab-csv-")).length;
+  const before = copies();
+  const cases: [string, string, unknown[]][] = [
+    // After a closing quote, in a file the rewriter copies anyway (`"x"y`): the CR ends the row, `,k` starts the next.
+    ["tail-sep.csv", 'a,b\n1,"x"y\n2,"z"\r,k\n3,v\n', [[1, "xy"], [2, "z"], [null, "k"], [3, "v"]]],
+    ["tail-row.csv", 'a,b\n1,"x"y\n2,"z"\r3,k\n', [[1, "xy"], [2, "z"], [3, "k"]]],
+    // polars alone fails this one on `"z"\r3`.
+    ["quoted-row.csv", 'a,b\n1,"z"\r3,k\n', [[1, "z"], [3, "k"]]],
+    ["tail-text.csv", 'a,b\n1,"x"y\r2,"p"q\n', [[1, "xy"], [2, "pq"]]],
+    // A CR inside quotes stays in the value; CRLF stays one line end.
+    ["inside.csv", 'a,b\n1,"x"y\n2,"p\rq"\r\n3,r\n', [[1, "xy"], [2, "p\rq"], [3, "r"]]],
+  ];
+  assertCsvRows(dir, cases);
+  assert.throws(() => pl.readCSV(path.join(dir, "quoted-row.csv")), /could not parse `"z"\r3`/, "polars alone fails the file");
+  assert.equal(copies(), before, "the rewritten copies are removed");
+});
+
+test("an old Mac file (every line ended by a bare CR) reads its rows, as pandas reads it; polars alone reads one header line and no rows", () => {
+  const dir = tempDir();
+  const cases: [string, string, unknown[]][] = [
+    ["mac.csv", "a,b\r1,x\r2,y\r", [[1, "x"], [2, "y"]]],
+    ["mac-quoted.csv", 'a,b\r1,"x, \ry"\r2,"q"\r', [[1, "x, \ry"], [2, "q"]]],
+    ["mac-blank.csv", "a,b\r1,x\r\r2,y", [[1, "x"], [2, "y"]]],
+    ["mac-stray.csv", 'a;b\r1;say "hi"\r2;"p"q\r', [[1, 'say "hi"'], [2, "pq"]]],
+    ["mac-type.csv", "#TYPE System.Object\rName;Id\rsvchost;4\r", [["svchost", 4]]],
+  ];
+  assertCsvRows(dir, cases);
+  const polars = pl.readCSV(path.join(dir, "mac.csv"));
+  assert.deepEqual([polars.columns, polars.height], [["a", "b\r1", "x\r2", "y"], 0], "polars alone: one header line");
+  // End to end through readDataFile; a bare CR at the last byte of the first 1 MiB block (its LF-or-not is past the block).
+  const first = "1," + "x".repeat((1 << 20) - 7);
+  const text = ["n,v", first, `"2","q"`, "3,w", ""].join("\r");
+  assert.equal(text.indexOf("\r", 4), (1 << 20) - 1);
+  const file = path.join(dir, "big-mac.csv");
+  fs.writeFileSync(file, text);
+  const df = readDataFile(file);
+  assert.deepEqual(df.columns, ["n", "v"]);
+  assert.equal(df.height, 3);
+  assert.deepEqual(df.getColumn("v").toArray().slice(1), ["q", "w"]);
+  assert.equal(df.getColumn("v").toArray()[0], "x".repeat((1 << 20) - 7));
+});
+
+test("a UTF-8 BOM goes through the quoting copy unchanged, and a CR inside a quoted header name ends no line (both read the header name as data)", () => {
+  const dir = tempDir();
+  const cases: [string, string, string[], unknown[]][] = [
+    // The copy read the BOM as field text: `"a"` after it became a stray-quote value, the name `\ufeff""a""`.
+    ["bom-stray.csv", '\uFEFF"a",c\n1,x"y\n', ["a", "c"], [[1, 'x"y']]],
+    ["bom-mac.csv", '\uFEFF"a",b\r1,"x\ry"\r3,z\r', ["a", "b"], [[1, "x\ry"], [3, "z"]]],
+    // Not an old Mac file: the header's only CR is inside quotes (the whole file went through the copy, and its BOM with it).
+    ["cr-name.csv", '\uFEFF"\ré",x\n1,2\n', ["\ré", "x"], [[1, 2]]],
+  ];
+  for (const [name, text, names, rows] of cases) {
+    fs.writeFileSync(path.join(dir, name), text);
+    assert.deepEqual(readCsvFile(path.join(dir, name)).columns, names, name);
+  }
+  assertCsvRows(dir, cases.map(([name, text, , rows]) => [name, text, rows]));
+});
+
 test("text after closing quotes in a large file (tails across the 1 MB blocks, long quoted values, CRLF) reads as pandas reads it", () => {
   const dir = tempDir();
   const rand = seededRandom(31);

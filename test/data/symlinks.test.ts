@@ -4,6 +4,7 @@
  * and its target; a link that stays inside works.
  */
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
@@ -50,12 +51,80 @@ test("a link out of the data paths is refused, naming the link and its target", 
   await assert.rejects(qp.execQuery("leak.csv"), refused("leak.csv", fs.realpathSync(path.join(outside, "secret.csv"))));
   await assert.rejects(qp.Links.leak(), refused("leak.csv", fs.realpathSync(path.join(outside, "secret.csv"))));
   if (fs.existsSync(path.join(data, "passwd.csv"))) await assert.rejects(qp.execQuery("passwd.csv"), refused("passwd.csv", fs.realpathSync("/etc/passwd")));
-  await assert.rejects(qp.execQuery("gone.csv"), (err: Error) => {
+});
+
+test("a broken link is skipped with a warning naming it and its target; one broken after indexing is refused when read", async () => {
+  const { data, outside, queries } = layout();
+  const warnings: string[] = [];
+  const qp = new QueryProvider("LocalData", { dataPaths: [data], queryPaths: [queries], warn: (m) => warnings.push(m) });
+  assert.deepEqual(warnings.filter((w) => w.includes("gone.csv")), [`${path.join(data, "gone.csv")}: skipped, a broken symbolic link (its target ${path.join(outside, "missing.csv")} cannot be read)`]);
+  await assert.rejects(qp.execQuery("gone.csv"), { code: "data/file-missing" });
+  assert.deepEqual((await qp.execQuery("real.csv")).getColumn("Name").toArray(), ["alpha"]);
+  fs.unlinkSync(path.join(data, "real.csv"));
+  await assert.rejects(qp.execQuery("inside.csv"), (err: Error) => {
     assert.ok(err instanceof DataFileError);
     assert.equal(err.code, "data/file-unreadable");
-    assert.ok(err.message.includes(path.join(data, "gone.csv")) && err.message.includes(path.join(outside, "missing.csv")), err.message);
+    assert.ok(err.message.includes(path.join(data, "sub", "inside.csv")) && err.message.includes(path.join(data, "real.csv")), err.message);
     return true;
   });
+});
+
+/** Names of the sources the index finds, relative to `data`, and the warnings it gave. */
+function indexed(data: string): { names: string[]; warnings: string[] } {
+  const warnings: string[] = [];
+  const index = new DataFileIndex([data], { warn: (m) => warnings.push(m) });
+  return { names: index.sources().map((s) => path.relative(data, s.path)), warnings };
+}
+
+test("links to folders are followed once: a loop back up ends, a folder is found at its own path, a folder outside is skipped", () => {
+  const data = tempTree({ "top.csv": "A\n1\n", "sub/deep.csv": "A\n2\n", "sub/inner/x.json": "[]" });
+  const outside = tempTree({ "secret.csv": "A\n3\n" });
+  fs.symlinkSync("..", path.join(data, "sub", "up"));
+  fs.symlinkSync("..", path.join(data, "sub", "up.parquet"));
+  fs.symlinkSync("sub", path.join(data, "alias"));
+  fs.symlinkSync(outside, path.join(data, "elsewhere"));
+  fs.symlinkSync("missing-folder", path.join(data, "gone"));
+  const { names, warnings } = indexed(data);
+  assert.deepEqual(names, ["sub/deep.csv", "sub/inner/x.json", "top.csv"]);
+  assert.deepEqual(warnings, [
+    `${path.join(data, "gone")}: skipped, a broken symbolic link (its target ${path.join(data, "missing-folder")} cannot be read)`,
+    `${path.join(data, "elsewhere")}: skipped, a symbolic link to ${fs.realpathSync(outside)}, a folder outside the data path ${data}`,
+  ]);
+});
+
+test("a link to a folder inside the data path is followed", () => {
+  // `.store` is hidden: its files are found only through the link.
+  const data = tempTree({ ".store/2026/a.csv": "A\n1\n" });
+  fs.symlinkSync(path.join(".store", "2026"), path.join(data, "current"));
+  fs.mkdirSync(path.join(data, "zz"));
+  fs.symlinkSync(path.join("..", "current"), path.join(data, "zz", "again"));
+  assert.deepEqual(indexed(data), { names: ["current/a.csv"], warnings: [] });
+});
+
+test("a FIFO in a data folder is skipped with a warning, not read (a .log would wait for a writer forever)", { skip: process.platform === "win32" }, () => {
+  const data = tempTree({ "ok.csv": "A\n1\n" });
+  execFileSync("mkfifo", [path.join(data, "pipe.log"), path.join(data, "pipe.csv")]);
+  const { names, warnings } = indexed(data);
+  assert.deepEqual(names, ["ok.csv"]);
+  assert.deepEqual(warnings, [`${path.join(data, "pipe.csv")}: skipped, not a regular file or folder (a FIFO)`, `${path.join(data, "pipe.log")}: skipped, not a regular file or folder (a FIFO)`]);
+});
+
+test("a folder that cannot be listed is skipped with a warning; the other files load", (t) => {
+  const data = tempTree({ "ok.csv": "A\n1\n", "locked/hidden.csv": "A\n2\n", "events/part-0.parquet": "" });
+  const locked = path.join(data, "locked");
+  fs.chmodSync(locked, 0o000);
+  t.after(() => fs.chmodSync(locked, 0o755));
+  try {
+    fs.readdirSync(locked);
+    // root (uid 0, CAP_DAC_OVERRIDE) lists a mode-000 folder anyway, so there is nothing to skip.
+    t.skip(`the folder is listed anyway (uid ${process.getuid?.()}): root ignores its permissions`);
+    return;
+  } catch {
+    // Not root: the folder cannot be listed, as intended.
+  }
+  const { names, warnings } = indexed(data);
+  assert.deepEqual(names, ["events", "ok.csv"]);
+  assert.deepEqual(warnings, [`${locked}: skipped, the folder cannot be read (EACCES)`]);
 });
 
 test("links that stay inside the data paths work, also through a linked data path", async () => {
