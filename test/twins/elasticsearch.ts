@@ -158,12 +158,14 @@ function values(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [v];
 }
 
-function comparable(v: unknown, type: string | undefined): number | string | boolean | undefined {
+function comparable(v: unknown, type: string | undefined): number | bigint | string | boolean | undefined {
   if (v === undefined || v === null) return undefined;
   if (type === "date") {
     const ms = typeof v === "number" ? v : Date.parse(String(v));
     return Number.isNaN(ms) ? undefined : ms;
   }
+  // long/unsigned_long: exact 64-bit values (BigInt beyond 2^53), as ES sorts and echoes them.
+  if ((type === "long" || type === "unsigned_long") && (typeof v === "bigint" || /^-?\d{16,}$/.test(String(v)))) return BigInt(v as bigint | string);
   if (type === "long" || type === "double" || type === "integer") return Number(v);
   if (type === "boolean") return v === true || v === "true";
   return String(v);
@@ -240,7 +242,7 @@ function matches(query: unknown, doc: Doc, index: TwinIndex): boolean {
       return values(fieldValue(doc, index.name, field)).some((v) => {
         const x = comparable(v, type);
         if (x === undefined) return false;
-        const cmp = (k: string, ok: (a: number | string | boolean, c: number | string | boolean) => boolean) => b[k] === undefined || b[k] === null || ok(x, comparable(b[k], type) as number | string);
+        const cmp = (k: string, ok: (a: number | bigint | string | boolean, c: number | bigint | string | boolean) => boolean) => b[k] === undefined || b[k] === null || ok(x, comparable(b[k], type) as number | bigint | string);
         return cmp("gte", (a, c) => a >= c) && cmp("gt", (a, c) => a > c) && cmp("lte", (a, c) => a <= c) && cmp("lt", (a, c) => a < c);
       });
     }
@@ -266,7 +268,7 @@ function compareValues(a: unknown, b: unknown): number {
   if (a === b) return 0;
   if (a === null || a === undefined) return 1; // missing last
   if (b === null || b === undefined) return -1;
-  return (a as number | string) < (b as number | string) ? -1 : 1;
+  return (a as number | bigint | string) < (b as number | bigint | string) ? -1 : 1;
 }
 
 function excludeSource(doc: Doc, excludes: string[]): Doc {
@@ -339,7 +341,9 @@ export async function startElasticTwin(options: ElasticTwinOptions = {}): Promis
     const text = await readBody(req);
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { "content-type": "application/json; charset=UTF-8", ...headers });
-      res.end(typeof body === "string" ? body : JSON.stringify(body));
+      // 64-bit integers (BigInt) as their exact digits, as ES writes them.
+      const raw = (JSON as unknown as { rawJSON: (text: string) => unknown }).rawJSON;
+      res.end(typeof body === "string" ? body : JSON.stringify(body, (_k, v: unknown) => (typeof v === "bigint" ? raw(v.toString()) : v)));
     };
     const fail = (status: number, type: string, reason: string, headers: Record<string, string> = {}) => send(status, errorBody(status, type, reason), headers);
     if (!authorized(auth)) {
@@ -348,7 +352,8 @@ export async function startElasticTwin(options: ElasticTwinOptions = {}): Promis
     let body: Record<string, unknown> = {};
     if (text.trim()) {
       try {
-        body = JSON.parse(text) as Record<string, unknown>;
+        // Integers beyond 2^53 read exactly (BigInt), so search_after values are compared as sent.
+        body = JSON.parse(text, ((_k: string, v: unknown, c?: { source?: string }) => (typeof v === "number" && !Number.isSafeInteger(v) && c?.source && /^-?\d+$/.test(c.source) ? BigInt(c.source) : v)) as (k: string, v: unknown) => unknown) as Record<string, unknown>;
       } catch {
         return fail(400, "x_content_parse_exception", "Failed to parse request body");
       }

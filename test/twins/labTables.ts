@@ -91,11 +91,17 @@ export function labTables(): Map<string, TwinTable> {
   return cache;
 }
 
+/** JSON as the services write it: 64-bit integers (BigInt) as their exact digits. */
+export function wireJson(body: unknown): string {
+  const raw = (JSON as unknown as { rawJSON: (text: string) => unknown }).rawJSON;
+  return JSON.stringify(body, (_key, v: unknown) => (typeof v === "bigint" ? raw(v.toString()) : v));
+}
+
 /** A value as Log Analytics writes it in JSON. */
 export function wireValue(value: Value, type: string): unknown {
   if (value === null) return null;
   if (value instanceof Date) return value.toISOString();
-  if (type === "dynamic") return JSON.stringify(value);
-  if (typeof value === "bigint") return Number(value);
+  if (type === "dynamic") return wireJson(value);
+  // Exact digits on the wire (sendJson writes BigInts as digits), as the services send longs.
   return value;
 }

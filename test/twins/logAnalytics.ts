@@ -12,7 +12,7 @@
 import http from "node:http";
 import { LoopbackTwin } from "./loopback";
 import { KqlSyntaxError, parseKql, resultTypes, runKql, type Value } from "./kqlEngine";
-import { labTables, wireValue, type TwinTable } from "./labTables";
+import { labTables, wireJson, wireValue, type TwinTable } from "./labTables";
 import type { AzureAdTwin } from "./azureAd";
 
 export interface ServiceFaults {
@@ -37,8 +37,9 @@ export interface RecordedQuery {
 export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (res.destroyed) return;
   res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", ...headers });
-  res.end(JSON.stringify(body));
+  res.end(wireJson(body));
 }
+
 
 /** Reads a request body (up to 8 MB). */
 export function readBody(req: http.IncomingMessage): Promise<string> {

@@ -25,13 +25,31 @@ export function parseSplitBy(value: unknown, where: string): number | undefined 
 }
 
 /**
- * Consecutive windows covering [start, end], each end inclusive to the
- * millisecond: templates filter with KQL's `between` or Elasticsearch's `lte`,
- * so each window but the last ends 1 ms before the next one starts (no row is
- * returned twice). A driver whose service takes an exclusive end (Splunk's
- * latest_time) sends end + 1 ms, which is the next window's start: no gap.
- * (A KQL row with sub-millisecond time in a window's last millisecond falls
- * between two windows: the templates' datetime literals have milliseconds only.)
+ * The end of a chunk that is followed by another: the last millisecond before
+ * the next chunk's start (`getTime()` is next start − 1 ms). Services with
+ * millisecond times bound a window with it as is (Elasticsearch `lte` on a
+ * `date` field; Splunk's exclusive latest_time gets end + 1 ms = next start).
+ * A literal that can say more writes the last instant before the next start
+ * instead: KQL `datetime(…59.9999999Z)` (100 ns ticks, KQL's precision), so a
+ * row at `…59.9995` is in this chunk and not in a gap between two.
+ */
+export class ChunkEnd extends Date {}
+
+/**
+ * ISO 8601 text of a time, UTC; a ChunkEnd written to the last instant a literal with
+ * `fractionDigits` (7: KQL's 100 ns ticks, 9: Elasticsearch date_nanos) can name before the next chunk.
+ */
+export function isoTime(value: Date, fractionDigits: 3 | 7 | 9 = 3): string {
+  const iso = value.toISOString();
+  return value instanceof ChunkEnd && fractionDigits > 3 ? iso.replace(/Z$/, `${"9".repeat(fractionDigits - 3)}Z`) : iso;
+}
+
+/**
+ * Consecutive windows covering [start, end], each end inclusive: templates
+ * filter with KQL's `between` or Elasticsearch's `lte`, so each window but the
+ * last ends with a ChunkEnd just before the next one starts (no row is returned
+ * twice, none falls between two). A driver whose service takes an exclusive end
+ * (Splunk's latest_time) sends end + 1 ms, which is the next window's start: no gap.
  */
 export function timeChunks(start: Date, end: Date, stepMs: number): { start: Date; end: Date }[] {
   const total = end.getTime() - start.getTime();
@@ -39,6 +57,6 @@ export function timeChunks(start: Date, end: Date, stepMs: number): { start: Dat
   const count = Math.ceil(total / stepMs);
   const step = count > MAX_CHUNKS ? Math.ceil(total / MAX_CHUNKS) : stepMs;
   const out: { start: Date; end: Date }[] = [];
-  for (let t = start.getTime(); t < end.getTime(); t += step) out.push({ start: new Date(t), end: t + step >= end.getTime() ? end : new Date(t + step - 1) });
+  for (let t = start.getTime(); t < end.getTime(); t += step) out.push({ start: new Date(t), end: t + step >= end.getTime() ? end : new ChunkEnd(t + step - 1) });
   return out;
 }

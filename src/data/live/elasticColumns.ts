@@ -10,8 +10,8 @@
  *
  * | mapping type | column type |
  * | --- | --- |
- * | date, date_nanos | datetime (ISO text; numbers per the mapping's `format`: epoch_second → seconds, else ms) |
- * | long, unsigned_long | long |
+ * | date, date_nanos | datetime (ISO text; numbers per the mapping's `format`: epoch_second → seconds, else ms; text of a custom pattern such as `yyyy/MM/dd HH:mm:ss` or `dd-MM-yyyy` read with it, UTC — unreadable text is null with one warning) |
+ * | long, unsigned_long | long (exact: Int64; UInt64 when an unsigned_long is beyond Int64) |
  * | integer, short, byte | int |
  * | double, float, half_float, scaled_float | real |
  * | boolean | bool |
@@ -20,6 +20,10 @@
  *
  * A field typed differently in two of the hits' indices becomes a string column.
  */
+import pl from "nodejs-polars";
+import { columnOf } from "../../common/frames";
+import { strptimeExpr } from "../timeParsing";
+import { stringifyExact } from "./http";
 import type { LiveColumn, LiveColumnType } from "./types";
 
 const MAPPING_TYPES: Record<string, LiveColumnType> = {
@@ -75,42 +79,160 @@ function walkProperties(properties: unknown, prefix: string, fields: Map<string,
   }
 }
 
-/** Field path → milliseconds per epoch unit, per index, for date fields whose numbers are not epoch ms. */
-export type IndexEpochScales = Map<string, Map<string, number>>;
-
-/**
- * The epoch unit of each date field whose mapping `format` reads numbers as
- * seconds: ES tries a `||` list in order, so the first epoch entry decides
- * (`strict_date_optional_time||epoch_second` → seconds). Fields without one are
- * epoch ms (the default format is `strict_date_optional_time||epoch_millis`).
- */
-export function elasticEpochScales(mappingAnswer: unknown): IndexEpochScales {
-  const out: IndexEpochScales = new Map();
+/** Field path → the mapping's `format` (a `||` list), per index, for date fields that have one. */
+function dateFormats(mappingAnswer: unknown): Map<string, Map<string, string>> {
+  const out = new Map<string, Map<string, string>>();
   if (typeof mappingAnswer !== "object" || mappingAnswer === null) return out;
-  const walk = (properties: unknown, prefix: string, scales: Map<string, number>): void => {
+  const walk = (properties: unknown, prefix: string, formats: Map<string, string>): void => {
     if (typeof properties !== "object" || properties === null) return;
     for (const [name, spec] of Object.entries(properties as Record<string, unknown>)) {
       if (typeof spec !== "object" || spec === null) continue;
       const path = prefix ? `${prefix}.${name}` : name;
       const s = spec as { type?: unknown; properties?: unknown; format?: unknown };
-      if (s.properties !== undefined && (s.type === undefined || s.type === "object")) walk(s.properties, path, scales);
-      else if ((s.type === "date" || s.type === "date_nanos") && typeof s.format === "string") {
-        const epoch = s.format.split("||").map((f) => f.trim()).find((f) => f === "epoch_second" || f === "epoch_millis");
-        if (epoch === "epoch_second") scales.set(path, 1000);
-      }
+      if (s.properties !== undefined && (s.type === undefined || s.type === "object")) walk(s.properties, path, formats);
+      else if ((s.type === "date" || s.type === "date_nanos") && typeof s.format === "string") formats.set(path, s.format);
     }
   };
   for (const [index, entry] of Object.entries(mappingAnswer as Record<string, unknown>)) {
+    const formats = new Map<string, string>();
+    walk((entry as { mappings?: { properties?: unknown } } | null)?.mappings?.properties, "", formats);
+    if (formats.size) out.set(index, formats);
+  }
+  return out;
+}
+
+/** Field path → milliseconds per epoch unit, per index, for date fields whose numbers are not epoch ms. */
+export type IndexEpochScales = Map<string, Map<string, number>>;
+
+/**
+ * The epoch unit of each date field whose mapping `format` reads numbers: ES
+ * tries a `||` list in order, so the first epoch entry decides
+ * (`strict_date_optional_time||epoch_second` → seconds, `…||epoch_millis` → ms,
+ * which also reads digit text such as `fields` answers with when epoch_millis is first).
+ * Fields without one are epoch ms (the default format is `strict_date_optional_time||epoch_millis`).
+ */
+export function elasticEpochScales(mappingAnswer: unknown): IndexEpochScales {
+  const out: IndexEpochScales = new Map();
+  for (const [index, formats] of dateFormats(mappingAnswer)) {
     const scales = new Map<string, number>();
-    walk((entry as { mappings?: { properties?: unknown } } | null)?.mappings?.properties, "", scales);
+    for (const [path, format] of formats) {
+      const epoch = format.split("||").map((f) => f.trim()).find((f) => f === "epoch_second" || f === "epoch_millis");
+      if (epoch) scales.set(path, epoch === "epoch_second" ? 1000 : 1);
+    }
     if (scales.size) out.set(index, scales);
   }
   return out;
 }
 
+/** Joda/java-time pattern letters of ES date formats → the time parser's (chrono strftime) directives. */
+const JODA_LETTERS: Record<string, string> = {
+  yyyy: "%Y", uuuu: "%Y", yy: "%y", uu: "%y",
+  MMMM: "%B", MMM: "%b", MM: "%m", M: "%m",
+  dd: "%d", d: "%d", HH: "%H", H: "%H", hh: "%I", h: "%I", mm: "%M", m: "%M", ss: "%S", s: "%S", a: "%p",
+  EEEE: "%A", EEE: "%a", Z: "%#z", ZZ: "%#z", X: "%#z", XX: "%#z", XXX: "%#z",
+};
+
+/**
+ * A custom ES date pattern (`yyyy/MM/dd HH:mm:ss`, `dd-MM-yyyy`, `yyyy-MM-dd'T'HH:mm:ss.SSS'Z'`) as a strftime
+ * format for the library's time parser, or undefined for what this does not map (a named format such as
+ * `strict_date_optional_time`, or pattern letters beyond the common ones): not a full Joda parser.
+ */
+export function jodaToStrftime(pattern: string): string | undefined {
+  let out = "";
+  let letters = 0;
+  for (let i = 0; i < pattern.length; ) {
+    const c = pattern[i];
+    if (c === "'") {
+      const close = pattern.indexOf("'", i + 1);
+      if (close < 0) return undefined;
+      out += close === i + 1 ? "'" : pattern.slice(i + 1, close).replace(/%/g, "%%");
+      i = close + 1;
+      continue;
+    }
+    let j = i;
+    while (pattern[j] === c) j += 1;
+    const run = pattern.slice(i, j);
+    i = j;
+    if (/[A-Za-z]/.test(c)) {
+      letters += 1;
+      // Fractions of a second: chrono's %.f reads the separator dot and any number of digits.
+      if (c === "S" && out.endsWith(".")) out = `${out.slice(0, -1)}%.f`;
+      else if (JODA_LETTERS[run]) out += JODA_LETTERS[run];
+      else return undefined;
+    } else out += run.replace(/%/g, "%%");
+  }
+  return letters ? out : undefined;
+}
+
+/** Field path → strftime formats of its mapping's custom patterns (in `||` order) and the mapping's format, per index. */
+export type IndexDatePatterns = Map<string, Map<string, { formats: string[]; mapping: string }>>;
+
+/**
+ * Date fields whose mapping `format` holds a custom pattern: ES answers their `fields` in the first format
+ * (`10-02-2019`), which the generic time reading would read wrongly (month first) or not at all. Named formats
+ * (`strict_date_optional_time`, epoch_*) are left to it: they are ISO text or epoch numbers.
+ */
+export function elasticDatePatterns(mappingAnswer: unknown): IndexDatePatterns {
+  const out: IndexDatePatterns = new Map();
+  for (const [index, formats] of dateFormats(mappingAnswer)) {
+    const patterns = new Map<string, { formats: string[]; mapping: string }>();
+    for (const [path, format] of formats) {
+      const custom = format.split("||").map((f) => f.trim()).filter((f) => !/^[a-z_]+$/.test(f));
+      if (custom.length) patterns.set(path, { formats: custom.map((f) => jodaToStrftime(f) ?? ""), mapping: format });
+    }
+    if (patterns.size) out.set(index, patterns);
+  }
+  return out;
+}
+
+/** Texts read with one strftime format (whole text, UTC): epoch ms, or null where it does not match. */
+function readWithFormat(texts: readonly string[], format: string): (number | null)[] {
+  if (!format) return texts.map(() => null);
+  // Its only column is "t", so no column can shadow select.
+  const texts1 = pl.DataFrame([pl.Series("t", texts as string[], pl.Utf8)]);
+  const parsed = columnOf(texts1.select(strptimeExpr(pl.col("t"), format, "ms", true).alias("t")), "t").toArray() as unknown as (Date | null)[];
+  return parsed.map((d) => (d instanceof Date && !Number.isNaN(d.getTime()) ? d.getTime() : null));
+}
+
+/**
+ * Text values of custom-pattern date fields read in place as epoch ms, each with its mapping's patterns in order.
+ * Text none of them reads: left as is when the format also names a standard format (ISO text, epoch digits,
+ * read later), else null with one warning per column and format, never a silent null.
+ */
+function readCustomDates(flat: Record<string, unknown>[], hits: readonly ElasticHit[], patterns: IndexDatePatterns, warnings: string[]): void {
+  const groups = new Map<string, { name: string; formats: string[]; mapping: string; cells: { record: Record<string, unknown>; text: string }[] }>();
+  flat.forEach((record, i) => {
+    const fields = patterns.get(hits[i]._index ?? "");
+    if (!fields) return;
+    for (const [name, p] of fields) {
+      const value = record[name];
+      if (typeof value !== "string" || value.trim() === "") continue;
+      const key = `${name}\u0000${p.mapping}`;
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = { name, ...p, cells: [] }));
+      group.cells.push({ record, text: value.trim() });
+    }
+  });
+  for (const group of groups.values()) {
+    let left = group.cells;
+    for (const format of group.formats) {
+      if (!left.length) break;
+      const read = readWithFormat(left.map((c) => c.text), format);
+      left.forEach((c, k) => {
+        if (read[k] !== null) c.record[group.name] = read[k];
+      });
+      left = left.filter((_, k) => read[k] === null);
+    }
+    const standard = group.mapping.split("||").some((f) => /^[a-z_]+$/.test(f.trim()));
+    if (!left.length || standard) continue;
+    for (const c of left) c.record[group.name] = null;
+    warnings.push(`Elasticsearch: ${left.length} value(s) of date column "${group.name}" do not match its mapping format "${group.mapping}"; they are null`);
+  }
+}
+
 /** An epoch value of a date field in ms; digit text of 5+ characters is a number too (a 4-digit year stays text). */
 function epochMs(value: unknown, scale: number): unknown {
-  if (typeof value === "number") return value * scale;
+  if (typeof value === "number" || typeof value === "bigint") return Number(value) * scale;
   if (typeof value === "string" && /^-?\d{5,}(?:\.\d+)?$/.test(value.trim())) return Number(value) * scale;
   return value;
 }
@@ -121,17 +243,26 @@ function fieldValue(value: unknown): unknown {
   return value.length === 0 ? null : value.length === 1 ? value[0] : value;
 }
 
-/** `_source` flattened to dotted names; lists and fields mapped as whole objects (nested, flattened…) kept as values. */
+/**
+ * `_source` flattened to dotted names; lists and fields mapped as whole objects (nested, flattened…) kept as values.
+ * A dotted key and a nested one naming the same path (`{"host.name": "a", "host": {"name": "b"}}`) are one field
+ * to ES, with both values: the column holds them as one list, in `_source` order (`["a","b"]`), never one dropped.
+ */
 export function flattenSource(source: unknown, types?: ReadonlyMap<string, LiveColumnType>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  const put = (path: string, value: unknown) => {
+    const had = Object.hasOwn(out, path) ? out[path] : null;
+    if (had === null || had === undefined) out[path] = value;
+    else if (value !== null && value !== undefined) out[path] = [...(Array.isArray(had) ? had : [had]), ...(Array.isArray(value) ? value : [value])];
+  };
   const walk = (value: unknown, prefix: string) => {
     if (typeof value === "object" && value !== null && !Array.isArray(value) && !(prefix && types?.get(prefix) === "dynamic")) {
       const entries = Object.entries(value as Record<string, unknown>);
-      if (entries.length === 0 && prefix) out[prefix] = null;
+      if (entries.length === 0 && prefix) put(prefix, null);
       for (const [k, v] of entries) walk(v, prefix ? `${prefix}.${k}` : k);
       return;
     }
-    if (prefix) out[prefix] = value;
+    if (prefix) put(prefix, value);
   };
   walk(source, "");
   return out;
@@ -142,13 +273,14 @@ function inferred(value: unknown): LiveColumnType | undefined {
   if (Array.isArray(value) || typeof value === "object") return "dynamic";
   if (typeof value === "boolean") return "bool";
   if (typeof value === "number") return Number.isInteger(value) ? "long" : "real";
+  if (typeof value === "bigint") return "long";
   return "string";
 }
 
 function convert(value: unknown, type: LiveColumnType): unknown {
   if (value === null || value === undefined) return null;
-  if (type === "dynamic") return typeof value === "string" ? value : JSON.stringify(value);
-  if (Array.isArray(value) || (typeof value === "object" && !(value instanceof Date))) return JSON.stringify(value);
+  if (type === "dynamic") return typeof value === "string" ? value : stringifyExact(value);
+  if (Array.isArray(value) || (typeof value === "object" && !(value instanceof Date))) return stringifyExact(value);
   if (type === "string") return String(value);
   return value;
 }
@@ -178,11 +310,18 @@ function hitRecord(hit: ElasticHit, fieldTypes: IndexFieldTypes, epochScales: In
  * when no hit has any field (`_source: false` without `fields`), the table is
  * the hits' `_id`s, so the row count stays right.
  */
-export function elasticTable(hits: readonly ElasticHit[], fieldTypes: IndexFieldTypes, epochScales?: IndexEpochScales): { columns: LiveColumn[]; rows: unknown[][] } {
+export function elasticTable(
+  hits: readonly ElasticHit[],
+  fieldTypes: IndexFieldTypes,
+  epochScales?: IndexEpochScales,
+  datePatterns?: IndexDatePatterns,
+): { columns: LiveColumn[]; rows: unknown[][]; warnings: string[] } {
   const flat = hits.map((h) => hitRecord(h, fieldTypes, epochScales));
+  const warnings: string[] = [];
   if (hits.length && flat.every((r) => Object.keys(r).length === 0)) {
-    return { columns: [{ name: "_id", type: "string" }], rows: hits.map((h) => [h._id === undefined || h._id === null ? null : String(h._id)]) };
+    return { columns: [{ name: "_id", type: "string" }], rows: hits.map((h) => [h._id === undefined || h._id === null ? null : String(h._id)]), warnings };
   }
+  if (datePatterns?.size) readCustomDates(flat, hits, datePatterns, warnings);
   const types = new Map<string, Set<LiveColumnType>>();
   flat.forEach((record, i) => {
     const mapping = fieldTypes.get(hits[i]._index ?? "");
@@ -203,5 +342,5 @@ export function elasticTable(hits: readonly ElasticHit[], fieldTypes: IndexField
     return { name, type: "string" };
   });
   const rows = flat.map((record) => columns.map((c) => convert(Object.hasOwn(record, c.name) ? record[c.name] : null, c.type)));
-  return { columns, rows };
+  return { columns, rows, warnings };
 }

@@ -18,6 +18,8 @@
  * - top-level `size` is the most rows to return (the driver pages with its own
  *   page size); `pit`, `search_after` and `from` are the driver's and are refused.
  */
+import { isoTime } from "./chunks";
+import { parseJsonExact, stringifyExact } from "./http";
 import type { LiteralValue } from "./types";
 
 /** The template or a value is not usable; the caller wraps the text in its own error. */
@@ -39,7 +41,9 @@ export function esJsonLiteral(value: LiteralValue): string {
 function toJson(value: unknown): Json {
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) throw new EsDslError("invalid Date");
-    return value.toISOString();
+    // A chunk's end (1 ms before the next chunk) to the last nanosecond: `lte` on a date_nanos field then leaves
+    // no gap before the next chunk; a millisecond `date` field reads it truncated, as …59.999.
+    return isoTime(value, 9);
   }
   if (typeof value === "number") {
     if (!Number.isFinite(value)) throw new EsDslError(`${value} is not a finite number`);
@@ -72,7 +76,8 @@ export function buildEsSearchBody(text: string): EsSearchPlan {
   if (text.length > MAX_ES_TEMPLATE_CHARS) throw new EsDslError(`the query body is over ${MAX_ES_TEMPLATE_CHARS} characters`);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    // Exact: a long literal beyond 2^53 in the template stays a BigInt (sent back as its digits).
+    parsed = parseJsonExact(text);
   } catch (err) {
     throw new EsDslError(`the query is not JSON (${(err as Error).message}); placeholders must stand as whole JSON values and literal braces be doubled, e.g. {{"term": {{"Computer": {host_name}}}}}`);
   }
@@ -86,7 +91,7 @@ export function buildEsSearchBody(text: string): EsSearchPlan {
     const size = body.size;
     delete body.size;
     if (size !== null) {
-      if (typeof size !== "number" || !Number.isInteger(size) || size < 0) throw new EsDslError(`"size" must be a whole number ≥ 0, got ${JSON.stringify(size)}`);
+      if (typeof size !== "number" || !Number.isInteger(size) || size < 0) throw new EsDslError(`"size" must be a whole number ≥ 0, got ${stringifyExact(size)}`);
       limit = size;
     }
   }
@@ -117,7 +122,7 @@ const BOOL_CLAUSES = ["must", "filter", "should", "must_not"];
 
 /** The query with empty-valued clauses removed; undefined when nothing is left. */
 function pruneQuery(query: Json): Json | undefined {
-  if (!isObject(query)) throw new EsDslError(`a query clause must be an object, got ${JSON.stringify(query)}`);
+  if (!isObject(query)) throw new EsDslError(`a query clause must be an object, got ${stringifyExact(query)}`);
   const keys = Object.keys(query);
   if (keys.length !== 1) return query; // not a single-clause query object: left as written
   const kind = keys[0];
@@ -143,7 +148,7 @@ function pruneQuery(query: Json): Json | undefined {
     const value = valueKey && isObject(spec) ? spec[valueKey] : spec;
     if (isEmpty(value)) return undefined;
     if (kind !== "contains") return query;
-    if (typeof value !== "string" && typeof value !== "number") throw new EsDslError(`"contains" on "${field}" needs a text value, got ${JSON.stringify(value)}`);
+    if (typeof value !== "string" && typeof value !== "number") throw new EsDslError(`"contains" on "${field}" needs a text value, got ${stringifyExact(value)}`);
     const extra = isObject(spec) ? Object.fromEntries(Object.entries(spec).filter(([k]) => k !== "value")) : {};
     return { wildcard: { [field]: { case_insensitive: true, ...extra, value: `*${escapeWildcard(String(value))}*` } } };
   }

@@ -5,6 +5,7 @@
  * character, so nothing in a value can close the literal or start a new line.
  */
 import { QueryError, dataMessages as msg } from "../messages";
+import { isoTime } from "./chunks";
 import type { LiteralType, LiteralValue } from "./types";
 
 /** Escapes one character that may not appear raw inside a KQL "…" literal. */
@@ -31,10 +32,14 @@ export function kqlString(value: string): string {
   return `"${value.replace(/[\\"\u0000-\u001f\u007f\u2028\u2029]/g, escapeChar)}"`;
 }
 
-/** `datetime(2019-02-14T00:00:00.000Z)`: KQL's datetime literal, always UTC with milliseconds. */
+/**
+ * `datetime(2019-02-14T00:00:00.000Z)`: KQL's datetime literal, always UTC with
+ * milliseconds; a chunk's end (ChunkEnd, 1 ms before the next chunk) as the last
+ * 100 ns tick before the next chunk (`…59.9999999Z`), so `between` leaves no gap.
+ */
 export function kqlDatetime(value: Date): string {
   if (Number.isNaN(value.getTime())) throw new QueryError(msg.liveLiteral("kqlDatetime", "value", "an invalid Date"));
-  return `datetime(${value.toISOString()})`;
+  return `datetime(${isoTime(value, 7)})`;
 }
 
 /** One scalar as a KQL literal; inside `dynamic([…])` numbers are written as JSON numbers. */

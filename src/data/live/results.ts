@@ -3,10 +3,17 @@
  * datetime → Datetime(ms) (UTC instants, as the lab's Parquet times),
  * long → Int64, int → Int32, real → Float64, bool → Bool,
  * string/guid/timespan → Utf8 (as received), dynamic → Utf8 (JSON text).
+ *
+ * 64-bit integers are kept exactly: the HTTP client parses integers beyond
+ * 2^53 as BigInts, and a long column holding any is built from its exact
+ * digits. A long column with a value beyond Int64 (ES `unsigned_long` up to
+ * 2^64-1) is UInt64 when every value is ≥ 0, else Utf8 with the exact digits;
+ * dynamic values keep the exact digits in their JSON text.
  */
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
 import { parseTimeSeries } from "../timeParsing";
+import { stringifyExact } from "./http";
 import type { LiveColumn, LiveColumnType, LiveTable } from "./types";
 
 /** The polars dtype of each contract type. */
@@ -25,6 +32,7 @@ export const LIVE_DTYPES: Record<LiveColumnType, () => DataType> = {
 function toNumber(value: unknown): number | null {
   if (value === null || value === undefined || value === "") return null;
   if (typeof value === "number") return value;
+  if (typeof value === "bigint") return Number(value);
   if (typeof value === "string") {
     const t = value.trim();
     if (t === "NaN") return NaN;
@@ -64,7 +72,10 @@ function toDates(values: readonly unknown[]): (Date | null)[] {
   const text: string[] = [];
   values.forEach((value, i) => {
     if (value instanceof Date) out[i] = Number.isNaN(value.getTime()) ? null : value;
-    else if (typeof value === "number") out[i] = Number.isFinite(value) ? new Date(value) : null;
+    else if (typeof value === "number" || typeof value === "bigint") {
+      const ms = Number(value);
+      out[i] = Number.isFinite(ms) ? new Date(ms) : null;
+    }
     else if (typeof value === "string" && value.trim() !== "") {
       const t = value.trim();
       const d = ISO_ZONED.test(t) ? new Date(t) : undefined;
@@ -91,7 +102,7 @@ function toDates(values: readonly unknown[]): (Date | null)[] {
 
 function toBool(value: unknown): boolean | null {
   if (typeof value === "boolean") return value;
-  if (typeof value === "number") return value !== 0;
+  if (typeof value === "number" || typeof value === "bigint") return Number(value) !== 0;
   if (typeof value === "string") {
     const t = value.trim().toLowerCase();
     if (t === "true" || t === "1") return true;
@@ -104,8 +115,40 @@ function toText(value: unknown, type: LiveColumnType): string | null {
   if (value === null || value === undefined) return null;
   if (typeof value === "string") return value;
   // dynamic values arrive as JSON (objects/arrays); keep them as JSON text.
-  if (type === "dynamic" || typeof value === "object") return JSON.stringify(value);
+  if (type === "dynamic" || typeof value === "object") return stringifyExact(value);
   return String(value);
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+/** Whole-number text too long to be exact as a JS number (bounded: BigInt() of huge digit runs is slow). */
+const LONG_WHOLE = /^[+-]?\d{16,40}$/;
+
+/** A long value as an exact BigInt when it is one (or long digit text), else undefined. */
+function exactWhole(value: unknown): bigint | undefined {
+  if (typeof value === "bigint") return value;
+  if (typeof value === "string" && LONG_WHOLE.test(value.trim())) return BigInt(value.trim());
+  return undefined;
+}
+
+/**
+ * A long column holding integers beyond 2^53: built from exact digits (a
+ * Float64 step would round them). Int64 when all fit, else UInt64 when all
+ * are ≥ 0 and fit, else Utf8 digits: never a rounded or null value.
+ */
+function exactLongSeries(name: string, values: readonly unknown[]): pl.Series {
+  const whole = values.map((v): bigint | null => {
+    const big = exactWhole(v);
+    if (big !== undefined) return big;
+    const n = toNumber(v);
+    return n === null || !Number.isFinite(n) ? null : BigInt(Math.trunc(n));
+  });
+  const present = whole.filter((v): v is bigint => v !== null);
+  const digits = whole.map((v) => (v === null ? null : v.toString()));
+  if (present.every((v) => v >= INT64_MIN && v <= INT64_MAX)) return pl.Series(name, digits, pl.Utf8).cast(pl.Int64);
+  if (present.every((v) => v >= 0n && v <= UINT64_MAX)) return pl.Series(name, digits, pl.Utf8).cast(pl.UInt64);
+  return pl.Series(name, digits, pl.Utf8);
 }
 
 /** One column of values as a polars Series of its contract dtype. */
@@ -117,6 +160,7 @@ export function liveSeries(column: LiveColumn, values: unknown[]): pl.Series {
     case "long":
     case "int":
     case "real": {
+      if (column.type === "long" && values.some((v) => exactWhole(v) !== undefined)) return exactLongSeries(column.name, values);
       const nums = values.map(toNumber);
       const ints = column.type !== "real";
       return pl.Series(column.name, ints ? nums.map((n) => (n === null || !Number.isFinite(n) ? null : Math.trunc(n))) : nums, ints ? pl.Float64 : pl.Float64).cast(dtype);

@@ -5,18 +5,32 @@
  *
  * - `_time`, and any column whose every value is an ISO 8601 time
  *   (`2019-02-14T10:00:00.000+00:00`, `2019-02-14 10:00:00Z`; no zone = UTC) → datetime (epoch ms);
- * - whole numbers without leading zeros (`4624`, `-1`; up to 15 digits) → long;
+ * - whole numbers without leading zeros (`4624`, `-1`, up to Int64's
+ *   ±9223372036854775807) → long, exactly (16+ digits are read as BigInts, not
+ *   rounded through a JS number); a whole number beyond Int64 is text, so a
+ *   column holding one is string (exact digits) rather than rounded reals;
  * - decimals (`3.5`, `1e3`, or a mix of decimals and whole numbers) → real;
  * - `true`/`false` (any case) → bool;
- * - a column with a multivalue field (a list) → dynamic (lists as JSON text);
+ * - a column with a multivalue field (a list) in any event → dynamic (every value JSON text, see below);
  * - everything else → string. Empty text is a missing value.
  *
  * Ids such as `0x3e7`, `007` or `S-1-5-18` stay text.
+ *
+ * A field multivalue in some events and single in others (Splunk sends a list
+ * or a bare text) is one `dynamic` column in which every value is JSON text:
+ * a list as a JSON list (`["a","b"]`), a single value as its JSON scalar (`"a"`),
+ * so JSON.parse of any value gives what MSTICPy's Splunk driver puts in that
+ * cell of its DataFrame (a Python list or a str), and a single value can never
+ * be mistaken for a list (bare `[x]` text would read as one).
  */
 import type { LiveColumn, LiveColumnType } from "./types";
 
 const ISO_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})?$/;
-const WHOLE = /^-?(?:0|[1-9]\d{0,14})$/;
+const WHOLE = /^-?(?:0|[1-9]\d{0,18})$/;
+/** Whole numbers of 16+ digits: exact as BigInt only. */
+const LONG_WHOLE = /^-?\d{16,}$/;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
 const DECIMAL = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 const BOOL = /^(?:true|false)$/i;
 
@@ -39,7 +53,12 @@ function kindOf(value: unknown): Kind {
   if (typeof value === "number") return Number.isInteger(value) ? "whole" : "decimal";
   if (typeof value === "boolean") return "bool";
   const text = String(value);
-  if (WHOLE.test(text)) return "whole";
+  if (WHOLE.test(text)) {
+    if (!LONG_WHOLE.test(text)) return "whole";
+    const big = BigInt(text);
+    return big >= INT64_MIN && big <= INT64_MAX ? "whole" : "text";
+  }
+  if (/^-?[1-9]\d{19,}$/.test(text)) return "text";
   if (DECIMAL.test(text)) return "decimal";
   if (BOOL.test(text)) return "bool";
   if (splunkTimeMs(text) !== undefined) return "time";
@@ -70,12 +89,14 @@ function convert(value: unknown, type: LiveColumnType): unknown {
     case "datetime":
       return splunkTimeMs(String(value)) ?? null;
     case "long":
+      return typeof value === "string" && LONG_WHOLE.test(value) ? BigInt(value) : Number(value);
     case "real":
       return Number(value);
     case "bool":
       return typeof value === "boolean" ? value : String(value).toLowerCase() === "true";
     case "dynamic":
-      return Array.isArray(value) ? JSON.stringify(value) : String(value);
+      // Every value JSON text, single values too: one rule for the whole column.
+      return JSON.stringify(value);
     default:
       return typeof value === "string" ? value : String(value);
   }

@@ -11,6 +11,7 @@ import type pl from "nodejs-polars";
 import { timeChunks } from "../../../src/data/live/chunks";
 import { createElasticsearchDriver } from "../../../src/data/live/drivers/elasticsearch";
 import { registerLiveDriver } from "../../../src/data/live/drivers/index";
+import { esJsonLiteral } from "../../../src/data/live/esdsl";
 import { kqlLiteral } from "../../../src/data/live/kql";
 import { renderTemplate, type TemplateValue } from "../../../src/data/live/render";
 import { QueryProvider } from "../../../src/data/queryProvider";
@@ -151,5 +152,43 @@ describe("split_query_by boundaries: KQL (between is inclusive)", () => {
   it("day and 7-hour chunks return each event once", () => {
     assert.deepEqual(rowsOf(86_400_000), INSIDE);
     assert.deepEqual(rowsOf(7 * 3_600_000), INSIDE);
+  });
+});
+
+describe("split_query_by boundaries: sub-millisecond times (KQL 100 ns ticks, ES date_nanos)", () => {
+  /** A KQL/ISO time as 100 ns ticks since the epoch (the twins' Dates hold only ms, so the check is on the literals). */
+  const ticks = (iso: string): bigint => {
+    const m = /^(.*?)(?:\.(\d{1,9}))?Z$/.exec(iso);
+    assert.ok(m, iso);
+    return BigInt(Date.parse(`${m[1]}Z`)) * 10_000n + BigInt(((m[2] ?? "") + "0000000").slice(0, 7));
+  };
+  /** Each chunk's `between` bounds, as the KQL service reads the rendered query. */
+  const windows = (stepMs: number) =>
+    timeChunks(new Date(START), new Date(END), stepMs).map((w) => {
+      const values = new Map<string, TemplateValue>([
+        ["start", { value: w.start, type: "datetime" }],
+        ["end", { value: w.end, type: "datetime" }],
+      ]);
+      const text = renderTemplate("Events | where TimeGenerated between (datetime({start}) .. datetime({end}))", values, "kql", "Bounds.events", kqlLiteral);
+      const m = /between \(datetime\((.*?)\) \.\. datetime\((.*?)\)\)/.exec(text);
+      assert.ok(m, text);
+      return [ticks(m[1]), ticks(m[2])] as const;
+    });
+  const SUB_MS = ["2019-02-10T23:59:59.9995Z", "2019-02-10T23:59:59.9999999Z", "2019-02-11T06:59:59.9990001Z", "2019-02-11T00:00:00Z"];
+
+  it("a KQL row in a chunk's last millisecond, below the millisecond, is in exactly one chunk", () => {
+    for (const step of [86_400_000, 7 * 3_600_000]) {
+      const ws = windows(step);
+      for (const t of SUB_MS.map(ticks)) assert.equal(ws.filter(([a, b]) => a <= t && t <= b).length, 1, `${t} in step ${step}`);
+      // Consecutive chunks tile the range: each ends one tick before the next starts.
+      for (let i = 1; i < ws.length; i += 1) assert.equal(ws[i - 1][1] + 1n, ws[i][0]);
+    }
+  });
+
+  it("an Elasticsearch chunk end is the last nanosecond before the next chunk (date_nanos `lte`), the range end as given", () => {
+    const [first, last] = timeChunks(new Date(START), new Date(END), 86_400_000);
+    assert.equal(esJsonLiteral(first.end), '"2019-02-10T23:59:59.999999999Z"');
+    assert.equal(esJsonLiteral(last.end), `"${END}"`);
+    assert.equal(kqlLiteral(last.end, "datetime"), `datetime(${END})`);
   });
 });

@@ -22,7 +22,7 @@
 import { QueryError, dataMessages as msg } from "../../messages";
 import { excerpt } from "../http";
 import { buildEsSearchBody, EsDslError, esJsonLiteral, type Json, type JsonObject } from "../esdsl";
-import { elasticEpochScales, elasticFieldTypes, elasticTable, type ElasticHit } from "../elasticColumns";
+import { elasticDatePatterns, elasticEpochScales, elasticFieldTypes, elasticTable, type ElasticHit } from "../elasticColumns";
 import type { LiteralType, LiteralValue, LiveDriver, LiveHttpResponse, LiveRequest, LiveSettings, LiveTable } from "../types";
 
 /** Index pattern searched when neither the config nor connect() names one. */
@@ -208,6 +208,7 @@ class ElasticsearchDriver implements LiveDriver {
     this.#check(mapping, where, `reading the mapping of ${this.#index}`);
     const fieldTypes = elasticFieldTypes(mapping.data);
     const epochScales = elasticEpochScales(mapping.data);
+    const datePatterns = elasticDatePatterns(mapping.data);
 
     const os = this.#flavor === "OpenSearch";
     const opened = await this.#call("POST", os ? `/${index}/_search/point_in_time?keep_alive=${KEEP_ALIVE}` : `/${index}/_pit?keep_alive=${KEEP_ALIVE}`, undefined, signal);
@@ -248,12 +249,15 @@ class ElasticsearchDriver implements LiveDriver {
         hits.push(...pageHits);
         const last = pageHits.at(-1);
         if (pageHits.length < want || !last || !Array.isArray(last.sort)) break;
+        // Sort values on long fields beyond 2^53 are BigInts (http.ts), sent back as exact digits.
         after = last.sort as Json[];
       }
     } finally {
       await this.#closePit(pitId, os);
     }
-    const table: LiveTable = { ...elasticTable(hits, fieldTypes, epochScales), warnings };
+    const built = elasticTable(hits, fieldTypes, epochScales, datePatterns);
+    warnings.push(...built.warnings);
+    const table: LiveTable = { ...built, warnings };
     if (hits.length && hits.every((h) => h._source === undefined && Object.keys(h.fields ?? {}).length === 0)) {
       warnings.push(`${this.#flavor}: the hits carry neither _source nor fields (the query has "_source": false); only their _id is shown — add "fields": ["*"] or the fields you need`);
     }

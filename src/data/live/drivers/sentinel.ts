@@ -6,6 +6,7 @@
  * Workspaces from `AzureSentinel.Workspaces.<name>` as in MSTICPy.
  */
 import { QueryError, dataMessages as msg } from "../../messages";
+import { isoTime } from "../chunks";
 import { joinUrl } from "../urls";
 import { azureColumnType, azureTokenSource, isResultLimit, oneApiMessage, postWithAzureToken, text } from "./azure";
 import type { AzureTokenSource } from "../azureAuth";
@@ -82,7 +83,8 @@ class SentinelDriver implements LiveDriver {
     if (!tokens) throw new QueryError(msg.liveNotConnected(this.environment, request.queryName));
     const url = joinUrl(this.endpoint, `/v1/workspaces/${encodeURIComponent(this.workspaceId)}/query`);
     const body: Record<string, unknown> = { query: request.text };
-    if (request.start && request.end) body.timespan = `${request.start.toISOString()}/${request.end.toISOString()}`;
+    // A chunk's end to the last 100 ns tick before the next chunk, as the query's own `between` literal.
+    if (request.start && request.end) body.timespan = `${request.start.toISOString()}/${isoTime(request.end, 7)}`;
     const res = await postWithAzureToken(this.settings, tokens, { url, body, signal: request.signal });
     return this.tableOf(request, res.status, res.data);
   }

@@ -1,0 +1,85 @@
+/**
+ * Elasticsearch hits → columns against the loopback twin: a dotted `_source` key and a nested one naming the
+ * same field, and date fields whose mapping `format` is a custom pattern (or epoch_millis first).
+ */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { columnOf } from "../../../src/common/frames";
+import { loadConfig } from "../../../src/config/config";
+import { createElasticsearchDriver } from "../../../src/data/live/drivers/elasticsearch";
+import { jodaToStrftime } from "../../../src/data/live/elasticColumns";
+import { liveFrame } from "../../../src/data/live/results";
+import { createLiveSettings } from "../../../src/data/live/settings";
+import type { LiveTable } from "../../../src/data/live/types";
+import { tempDir } from "../../helpers/tmp";
+import { startElasticTwin, type ElasticTwin, type TwinIndex } from "../../twins/elasticsearch";
+
+/** Docs hold dates as ES's `fields` answers them: in the mapping's first format. */
+const INDEX: TwinIndex = {
+  name: "logs-columns-default",
+  types: { n: "long", "host.name": "keyword", slashed: "date", daily: "date", european: "date", millis: "date" },
+  formats: { slashed: "yyyy/MM/dd HH:mm:ss", daily: "dd-MM-yyyy", european: "dd/MM/yyyy HH:mm", millis: "strict_date_optional_time||epoch_millis" },
+  docs: [
+    { n: 1, "host.name": "a", host: { name: "b" }, slashed: "2019/02/10 10:00:00", daily: "10-02-2019", european: "03/02/2019 10:30", millis: "1549792800000" },
+    { n: 2, host: { name: "c" }, slashed: "2019/02/11 23:59:59", daily: "31-12-2019", european: "13/02/2019 00:00", millis: "2019-02-10T10:00:00.000Z" },
+    { n: 3, "host.name": ["d", "e"], host: { name: "f" }, slashed: "not a date", daily: "31-02-2019", european: "12/02/2019 07:05" },
+  ],
+};
+
+function column(table: LiveTable, name: string): unknown[] {
+  const i = table.columns.findIndex((c) => c.name === name);
+  assert.ok(i >= 0, `no column ${name} in ${table.columns.map((c) => c.name).join(",")}`);
+  return table.rows.map((r) => r[i]);
+}
+
+const isoOf = (table: LiveTable, name: string) => (columnOf(liveFrame(table), name).toArray() as unknown as (Date | null)[]).map((d) => d?.toISOString() ?? null);
+
+describe("Elasticsearch columns: dotted keys, custom date formats", () => {
+  let twin: ElasticTwin;
+  before(async () => {
+    twin = await startElasticTwin({ indices: [INDEX] });
+  });
+  after(() => twin.close());
+
+  async function run(body: unknown): Promise<LiveTable> {
+    const file = path.join(tempDir(), "msticpyconfig.yaml");
+    fs.writeFileSync(file, ["DataProviders:", "  Elasticsearch:", "    Args:", `      Url: "${twin.url}"`, `      Index: "${INDEX.name}"`, ""].join("\n"));
+    const driver = createElasticsearchDriver(createLiveSettings({ environment: "Elasticsearch", config: loadConfig(file, { missingEnvironment: "skip" }), warn: () => {} }));
+    await driver.connect({});
+    return driver.query({ text: JSON.stringify(body), queryName: "Test.columns", signal: AbortSignal.timeout(20_000) });
+  }
+
+  it("keeps both values of a dotted and a nested _source key naming one field, as ES's multi-valued field", async () => {
+    const t = await run({ query: { match_all: {} }, sort: [{ n: "asc" }] });
+    assert.equal(t.columns.filter((c) => c.name === "host.name").length, 1);
+    assert.equal(t.columns.find((c) => c.name === "host.name")?.type, "dynamic");
+    assert.deepEqual(column(t, "host.name"), ['["a","b"]', "c", '["d","e","f"]']);
+  });
+
+  it("reads dates in the mapping's custom pattern as UTC, day-first where the pattern says so", async () => {
+    const t = await run({ query: { match_all: {} }, sort: [{ n: "asc" }], _source: false, fields: ["n", "slashed", "daily", "european", "millis"] });
+    assert.deepEqual(isoOf(t, "slashed"), ["2019-02-10T10:00:00.000Z", "2019-02-11T23:59:59.000Z", null]);
+    assert.deepEqual(isoOf(t, "daily"), ["2019-02-10T00:00:00.000Z", "2019-12-31T00:00:00.000Z", null]);
+    assert.deepEqual(isoOf(t, "european"), ["2019-02-03T10:30:00.000Z", "2019-02-13T00:00:00.000Z", "2019-02-12T07:05:00.000Z"]);
+    // epoch_millis answers digit text, the ISO text of the first format is read as well.
+    assert.deepEqual(isoOf(t, "millis"), ["2019-02-10T10:00:00.000Z", "2019-02-10T10:00:00.000Z", null]);
+  });
+
+  it("makes an unreadable date null with one warning naming the column and the format", async () => {
+    const t = await run({ query: { match_all: {} }, sort: [{ n: "asc" }], _source: false, fields: ["slashed", "daily"] });
+    const mine = t.warnings.filter((w) => /date column/.test(w));
+    assert.equal(mine.length, 2, mine.join("\n"));
+    assert.match(mine[0], /"slashed".*"yyyy\/MM\/dd HH:mm:ss"/);
+    assert.match(mine[1], /1 value.*"daily".*"dd-MM-yyyy"/);
+  });
+
+  it("maps the common Joda patterns to the time parser's formats, and no others", () => {
+    assert.equal(jodaToStrftime("yyyy/MM/dd HH:mm:ss"), "%Y/%m/%d %H:%M:%S");
+    assert.equal(jodaToStrftime("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'"), "%Y-%m-%dT%H:%M:%S%.fZ");
+    assert.equal(jodaToStrftime("dd/MMM/yyyy:HH:mm:ss Z"), "%d/%b/%Y:%H:%M:%S %#z");
+    assert.equal(jodaToStrftime("strict_date_optional_time"), undefined);
+    assert.equal(jodaToStrftime("yyyy-ww"), undefined, "week-of-year is not mapped");
+  });
+});
