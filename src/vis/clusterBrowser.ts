@@ -10,7 +10,7 @@
  *   script only moves existing nodes and sets `textContent`.
  */
 import { ClusterBrowserError, visMessages as msg } from "./messages";
-import { checkOptionTypes } from "./options";
+import { checkOptionTypes, type OptionTypesOf } from "./options";
 import { html } from "../display/html";
 import { THEME } from "../display/theme";
 import { dataFrameFragment } from "../display/dataframe";
@@ -64,8 +64,8 @@ export function clusterBrowser(result: DbclusterResult, options: ClusterBrowserO
   }
   checkOptionTypes(
     options,
-    { labelColumns: "columns", label: "function", columns: "columns", unit: "string", title: "string", maxRows: "number" },
-    (option, expected, value) => new ClusterBrowserError(msg.optionType("vis/cluster-option", FN, option, expected, value)),
+    { labelColumns: "columns", label: "function", columns: "columns", unit: "string", title: "string", maxRows: "number" } satisfies OptionTypesOf<ClusterBrowserOptions>,
+    { view: FN, code: "vis/cluster-option", error: (m) => new ClusterBrowserError(m) },
   );
   // Frames are read through common/frames: event columns may be called `columns`, `select`, `height`…,
   // which polars' frame proxy would answer instead of its own member.

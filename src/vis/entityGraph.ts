@@ -10,7 +10,6 @@
  */
 import { inspect, type InspectOptions } from "node:util";
 import type { DataFrame } from "nodejs-polars";
-import { errorMessage } from "../common/errors";
 import { html, type SafeHtml } from "../display/html";
 import { THEME } from "../display/theme";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
@@ -19,7 +18,7 @@ import { Entity } from "../entities/entity";
 import type { SecurityAlert } from "../entities/securityAlert";
 import { addAlertWithEntities, AlertGraph, entityNode, GraphError, mergeAlertsByType, toAlerts, type GraphNode } from "./alertGraph";
 import { visMessages as msg } from "./messages";
-import { checkOptionTypes } from "./options";
+import { checkOptionTypes, type OptionTypesOf } from "./options";
 import {
   chooseLabels,
   coverableLabels,
@@ -99,6 +98,19 @@ export interface EntityGraphPlotOptions {
   mergeAlerts?: boolean;
 }
 
+const PLOT_TYPES = {
+  width: "number",
+  height: "number",
+  title: "string",
+  nodeSize: "number",
+  fontSize: "number",
+  timeline: "boolean",
+  layout: { oneOf: ["precomputed", "browser"] },
+  maxStaticLabels: "number",
+  labels: "number",
+  mergeAlerts: "boolean",
+} as const satisfies OptionTypesOf<EntityGraphPlotOptions>;
+
 interface PlacedGraph {
   graph: AlertGraph;
   nodes: GraphNode[];
@@ -131,7 +143,7 @@ function place(graph: AlertGraph): PlacedGraph {
 
 function labelCount(options: Readonly<EntityGraphPlotOptions>): number {
   const labels = options.labels ?? LABEL_BUDGET;
-  if (!(labels >= 0)) throw new GraphError(errorMessage("vis/graph-option", `labels must be 0 or more, not ${String(options.labels)}`));
+  if (!(labels >= 0)) throw new GraphError(msg.graphLabels(options.labels));
   return Math.floor(labels);
 }
 
@@ -367,11 +379,7 @@ export class EntityGraphView implements Displayable {
 
   /** @param graph drawn as is, or with one node per alert type when `options.mergeAlerts` is set. */
   constructor(graph: AlertGraph, options: EntityGraphPlotOptions = {}) {
-    checkOptionTypes(
-      options,
-      { width: "number", height: "number", title: "string", nodeSize: "number", fontSize: "number", timeline: "boolean", layout: { oneOf: ["precomputed", "browser"] }, maxStaticLabels: "number", labels: "number", mergeAlerts: "boolean" },
-      (option, expected, value) => new GraphError(msg.optionType("vis/graph-option", "drawAlertEntityGraph", option, expected, value)),
-    );
+    checkOptionTypes(options, PLOT_TYPES, { view: "drawAlertEntityGraph", code: "vis/graph-option", error: (m) => new GraphError(m) });
     this.graph = options.mergeAlerts ? mergeAlertsByType(graph) : graph;
     this.options = { ...options };
     resolveWidth(options.width);
@@ -534,7 +542,7 @@ export class EntityGraph implements Displayable {
    * @param options `{ mergeAlerts: true }`: plots show one node per alert type.
    */
   constructor(source?: DataFrame | SecurityAlert | SecurityAlert[] | Entity, options: EntityGraphOptions = {}) {
-    checkOptionTypes(options, { mergeAlerts: "boolean" }, (option, expected, value) => new GraphError(msg.optionType("vis/graph-option", "EntityGraph", option, expected, value)));
+    checkOptionTypes(options, { mergeAlerts: "boolean" } satisfies OptionTypesOf<EntityGraphOptions>, { view: "EntityGraph", code: "vis/graph-option", error: (m) => new GraphError(m) });
     this.options = { ...options };
     this.graph = new AlertGraph();
     if (source instanceof Entity) this.addEntity(source);

@@ -39,7 +39,7 @@ import { DBIP_ATTRIBUTION, DBIP_SOURCE, DBIP_URL, geolocateIps, type GeoLookupOp
 import type { GeoMapColumn, GeoMapData, GeoMapLayerData, GeoMapLayerKind, GeoMapValues } from "./client/geoMapData";
 import { htmlView, type HtmlView } from "../display/htmlView";
 import { svgToPng } from "./png";
-import { checkOptionTypes, type OptionTypes } from "./options";
+import { checkOptionTypes, type OptionTypes, type OptionTypesOf } from "./options";
 
 export { GeoMapError } from "./messages";
 
@@ -94,6 +94,9 @@ export interface GeoMarkerOptions {
   geoLookup?: GeoLookupOptions;
 }
 
+/** Options of {@link GeoMap.addGeoLocations}. */
+export type GeoLocationOptions = Omit<GeoMarkerOptions, "popupColumns" | "geolocate" | "geoLookup">;
+
 /** Options of {@link GeoMap.addHeatmap}. */
 export interface GeoHeatmapOptions {
   /** Layer name. Default "Density". */
@@ -104,7 +107,7 @@ export interface GeoHeatmapOptions {
   cellDegrees?: number;
 }
 
-const MAP_TYPES: OptionTypes = {
+const MAP_TYPES = {
   zoomStart: "number",
   height: "number",
   width: ["number", { oneOf: ["100%"] }],
@@ -112,13 +115,15 @@ const MAP_TYPES: OptionTypes = {
   tiles: ["string", "object"],
   title: "string",
   basemap: "boolean",
-};
-const MARKER_TYPES: OptionTypes = { color: "string", layer: "string", popupColumns: "columns", geolocate: "boolean", geoLookup: "object" };
-const HEAT_TYPES: OptionTypes = { layer: "string", color: "string", cellDegrees: "number" };
+} as const satisfies OptionTypesOf<GeoMapOptions>;
+const MARKER_TYPES = { color: "string", layer: "string", popupColumns: "columns", geolocate: "boolean", geoLookup: "object" } as const satisfies OptionTypesOf<GeoMarkerOptions>;
+/** addGeoLocations places GeoLocations as given: the Ip options (popup columns, lookup) would be ignored, so they are unknown here. */
+const LOCATION_TYPES = { color: "string", layer: "string" } as const satisfies OptionTypesOf<GeoLocationOptions>;
+const HEAT_TYPES = { layer: "string", color: "string", cellDegrees: "number" } as const satisfies OptionTypesOf<GeoHeatmapOptions>;
 
 /** Type checks of the options of `new GeoMap` (`view` "GeoMap") and its `add…` methods. */
 function checkMapOptions(view: string, options: unknown, types: OptionTypes): void {
-  checkOptionTypes(options, types, (option, expected, value) => new GeoMapError(msg.optionType("vis/map-option", view, option, expected, value)));
+  checkOptionTypes(options, types, { view, code: "vis/map-option", error: (m) => new GeoMapError(m) });
 }
 
 /**
@@ -484,8 +489,8 @@ export class GeoMap implements Displayable {
   }
 
   /** Adds locations as markers (clustered). */
-  addGeoLocations(locations: GeoLocation[], options: Omit<GeoMarkerOptions, "popupColumns" | "geolocate" | "geoLookup"> = {}): this {
-    checkMapOptions("GeoMap.addGeoLocations", options, MARKER_TYPES);
+  addGeoLocations(locations: GeoLocation[], options: GeoLocationOptions = {}): this {
+    checkMapOptions("GeoMap.addGeoLocations", options, LOCATION_TYPES);
     const color = resolveColor(options.color, "green");
     const layer = this.layer(options.layer ?? "Locations", color, "cluster");
     for (const loc of locations) {

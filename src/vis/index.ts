@@ -23,7 +23,7 @@ export { ClusterBrowserError, browseClusters, clusterBrowser, type ClusterBrowse
 export { AlertGraph, GraphError, addRelatedAlerts, alertNode, createAlertGraph, entityNode, type CytoscapeElements, type CytoscapeNodeData, type GraphEdge, type GraphNode, type GraphNodeKind, type RelatedAlertsOptions } from "./alertGraph";
 export { EntityGraph, EntityGraphView, NODE_STYLES, drawAlertEntityGraph, type EntityGraphPlotOptions, type NodeShape, type NoteOptions } from "./entityGraph";
 export { forceLayout, type ForceLayoutOptions, type LayoutPoint } from "./graphLayout";
-export { GeoMap, GeoMapError, worldCountries, type GeoHeatmapOptions, type GeoMapOptions, type GeoMarkerOptions, type TileLayerOptions } from "./geoMap";
+export { GeoMap, GeoMapError, worldCountries, type GeoHeatmapOptions, type GeoLocationOptions, type GeoMapOptions, type GeoMarkerOptions, type TileLayerOptions } from "./geoMap";
 export {
   TimelineChart,
   TimelineError,

@@ -7,35 +7,36 @@ export const VIS_ERRORS = {
   "vis/timeline-column-missing": { class: "TimelineError", when: "a column named for a timeline is not in the data", names: "the role (time, y, group…), the column, the columns there are" },
   "vis/timeline-time-not-time": { class: "TimelineError", when: "the timeline's time column holds neither times nor time text", names: "the column, example values or its type" },
   "vis/timeline-ref-time": { class: "TimelineError", when: "a refEvent time is not a time", names: "the value" },
-  "vis/timeline-option": { class: "TimelineError", when: "a timeline option is missing or has a value it does not accept", names: "the option, the value" },
+  "vis/timeline-option": { class: "TimelineError", when: "a timeline option is missing, unknown (misspelt) or has a value it does not accept", names: "the option, the value or the nearest known option" },
   "vis/timeline-y-not-numeric": { class: "TimelineError", when: "timelineValues' y column is not numeric", names: "the column, its type" },
   "vis/graph-input": { class: "GraphError", when: "a graph function is given something other than alerts or an AlertGraph", names: "what it accepts" },
-  "vis/graph-option": { class: "GraphError", when: "a graph option has a value it does not accept", names: "the option, the value" },
+  "vis/graph-option": { class: "GraphError", when: "a graph option is unknown (misspelt) or has a value it does not accept", names: "the option, the value or the nearest known option" },
   "vis/graph-node-missing": { class: "GraphError", when: "a node named by id or label is not in the graph", names: "the node, close names" },
   "vis/graph-node-ambiguous": { class: "GraphError", when: "a label names several nodes", names: "the label, their ids" },
   "vis/graph-no-link": { class: "GraphError", when: "a link to remove does not exist", names: "both nodes" },
   "vis/tree-plot-input": { class: "ProcessTreePlotError", when: "plotProcessTree is given something other than a polars DataFrame", names: "the function" },
   "vis/tree-plot-column-missing": { class: "ProcessTreePlotError", when: "legendCol is not a column of the tree", names: "the column, close names" },
-  "vis/tree-plot-option": { class: "ProcessTreePlotError", when: "a process-tree plot option is out of range", names: "the option, the value" },
+  "vis/tree-plot-option": { class: "ProcessTreePlotError", when: "a process-tree plot option is unknown (misspelt), of the wrong type or out of range", names: "the option, the value or the nearest known option" },
   "vis/cluster-input": { class: "ClusterBrowserError", when: "the cluster browser is given something other than a dbclusterEvents result", names: "the function to call first" },
-  "vis/cluster-option": { class: "ClusterBrowserError", when: "a cluster browser option has the wrong type", names: "the function, the option, the value" },
+  "vis/cluster-option": { class: "ClusterBrowserError", when: "a cluster browser option is unknown (misspelt) or has the wrong type", names: "the function, the option, the value or the nearest known option" },
   "vis/cluster-column-missing": { class: "ClusterBrowserError", when: "a label or event column of the cluster browser is not a column", names: "the column, close names" },
   "vis/chart-not-a-dataframe": { class: "ChartDataError", when: "the anomalies chart is given something other than a polars DataFrame", names: "the function" },
-  "vis/chart-option": { class: "ChartDataError", when: "an anomalies chart option is missing or out of range", names: "the option, the value" },
+  "vis/chart-option": { class: "ChartDataError", when: "an anomalies chart option is missing, unknown (misspelt) or out of range", names: "the option, the value or the nearest known option" },
   "vis/chart-column-missing": { class: "ChartDataError", when: "a column named for the anomalies chart is not in the data", names: "the option, the column, the columns there are" },
   "vis/chart-column-not-numeric": { class: "ChartDataError", when: "a value column of the anomalies chart is not numeric", names: "the column, a value or its type" },
   "vis/chart-time-not-time": { class: "ChartDataError", when: "the anomalies chart's time column holds neither times nor time text", names: "the column, an example value or its type" },
   "vis/vega-lite-rejected": { class: "VegaLiteSpecError", when: "vega-lite rejects a chart spec", names: "the vega-lite version, its complaint" },
   "vis/vega-rejected": { class: "VegaLiteSpecError", when: "vega rejects a compiled chart", names: "the vega version, its complaint" },
-  "vis/vega-option": { class: "VegaLiteSpecError", when: "a chart rendering option is out of range", names: "the option, the value" },
-  "vis/map-option": { class: "GeoMapError", when: "a map option (zoomStart, height, tiles, cellDegrees) has a value it does not accept", names: "the option, the value" },
+  "vis/vega-option": { class: "VegaLiteSpecError", when: "a chart rendering option is unknown (misspelt) or out of range", names: "the option, the value or the nearest known option" },
+  "vis/map-option": { class: "GeoMapError", when: "a map option is unknown (misspelt) or has a value it does not accept (zoomStart, height, tiles, cellDegrees…)", names: "the option, the value or the nearest known option" },
   "vis/map-color": { class: "GeoMapError", when: "a map colour is neither a colour name nor #hex", names: "the colour, close names, the names" },
   "vis/map-input": { class: "GeoMapError", when: "a map layer is given something other than a list of entities.Ip", names: "what it accepts" },
   "vis/map-popup-column": { class: "GeoMapError", when: "popupColumns names a field no Ip has", names: "the fields, the known fields" },
   "vis/map-outlines-missing": { class: "GeoMapError", when: "the world outlines package cannot be read", names: "the file, the command to install it" },
-  "vis/browser-option": { class: "BrowserOptionError", when: "a query or pivot browser option has the wrong type", names: "the browser, the option, the value" },
+  "vis/browser-option": { class: "BrowserOptionError", when: "a query or pivot browser option is unknown (misspelt) or has the wrong type", names: "the browser, the option, the value or the nearest known option" },
   "vis/ti-results-invalid": { class: "TIBrowserError", when: "browseResults is given something other than lookupIocs' results", names: "the missing column" },
   "vis/ti-severity": { class: "TIBrowserError", when: "browseResults' severity filter names an unknown severity", names: "the severity, the severities" },
+  "vis/ti-option": { class: "TIBrowserError", when: "a TI results browser option is unknown (misspelt) or has the wrong type", names: "the option, the value or the nearest known option" },
 } as const satisfies ErrorCatalog<"vis">;
 
 /** A code of src/vis. */
@@ -88,8 +89,8 @@ export class BrowserOptionError extends HuntlabError<CodesOf<"BrowserOptionError
   override name = "BrowserOptionError";
 }
 
-/** The codes an option of the wrong type is thrown with: one per error class. */
-export type VisOptionCode = "vis/timeline-option" | "vis/graph-option" | "vis/tree-plot-option" | "vis/cluster-option" | "vis/chart-option" | "vis/vega-option" | "vis/map-option" | "vis/browser-option";
+/** The codes an option of the wrong type or an unknown name is thrown with: one per error class. */
+export type VisOptionCode = "vis/timeline-option" | "vis/graph-option" | "vis/tree-plot-option" | "vis/cluster-option" | "vis/chart-option" | "vis/vega-option" | "vis/map-option" | "vis/browser-option" | "vis/ti-option";
 
 /** A value as short JSON for a message: strings and arrays cut (it may be attacker-controlled or huge), non-JSON values described. */
 function shortJson(value: unknown, max = 60): string {
@@ -113,6 +114,22 @@ function optionType<C extends VisOptionCode>(code: C, view: string, option: stri
   return errorMessage(code, `${view}: option ${option} must be ${expected}, not ${shortJson(value)}.`);
 }
 
+/** Known option names listed in a message at most. */
+const MAX_KNOWN = 20;
+
+/**
+ * `suggestion`: the known name nearest `option`, if any is close; else the
+ * message lists `known` (cut). The name is shown as JSON when it is not a
+ * plain identifier (it may come from YAML or data).
+ */
+function optionUnknown<C extends VisOptionCode>(code: C, view: string, option: string, suggestion: string | undefined, known: readonly string[]) {
+  const name = /^[\w$]{1,60}$/.test(option) ? option : shortJson(option);
+  const hint = suggestion !== undefined
+    ? `did you mean ${suggestion}?`
+    : `its options are ${known.slice(0, MAX_KNOWN).join(", ")}${known.length > MAX_KNOWN ? ` and ${known.length - MAX_KNOWN} more` : ""}.`;
+  return errorMessage(code, `${view}: unknown option ${name}; ${hint}`);
+}
+
 /** Example values as JSON, comma-separated. */
 function examples(values: readonly string[]): string {
   return values.map((e) => JSON.stringify(e)).join(", ");
@@ -120,10 +137,9 @@ function examples(values: readonly string[]): string {
 
 /** Message builders of src/vis. */
 export const visMessages = {
-  // Options of the wrong type, any view (src/vis/options.ts); `view` is the function or class called.
+  // Options of the wrong type or an unknown name, any view (src/vis/options.ts); `view` is the function or class called.
   optionType,
-  /** The query and pivot browsers' class has no other code: this builder is its one. */
-  browserOptionType: (view: string, option: string, expected: string, value: unknown) => optionType("vis/browser-option", view, option, expected, value),
+  optionUnknown,
 
   // Timelines (TimelineError).
   timelineNotADataFrame: () => errorMessage("vis/timeline-not-a-dataframe", "timeline() expects a polars DataFrame."),
@@ -141,6 +157,7 @@ export const visMessages = {
   timelineYNotNumeric: (column: string, dtype: string) => errorMessage("vis/timeline-y-not-numeric", `The y column "${column}" must be numeric, not ${dtype}.`),
 
   // Graphs (GraphError).
+  graphLabels: (labels: unknown) => errorMessage("vis/graph-option", `labels must be 0 or more, not ${String(labels)}`),
   graphWidth: (width: unknown) => errorMessage("vis/graph-option", `width must be a positive number, not ${String(width)}`),
   graphNotAnAlertGraph: () =>
     errorMessage("vis/graph-input", "drawAlertEntityGraph: expected an AlertGraph (from createAlertGraph / addRelatedAlerts)"),

@@ -1,19 +1,32 @@
 /**
- * Type checks of view options, shared by every view factory: an option of the
- * wrong type (`groupBy: 5`) is an error of the view's own class that names the
- * view, the option and the value, not a TypeError from deep inside. Only types
- * are checked here (an absent option is always fine); ranges and whether a
- * column exists stay with each view.
+ * Checks of view options, shared by every view factory: an option of the
+ * wrong type (`groupBy: 5`) or of a name the view does not know (`groupby`)
+ * is an error of the view's own class that names the view and the option, not
+ * a TypeError from deep inside or a default view. Only names and types are
+ * checked here (an absent option is always fine); ranges and whether a column
+ * exists stay with each view.
  */
+import { closestNames, type ErrorMessage } from "../common/errors";
+import { visMessages as msg, type VisOptionCode } from "./messages";
 
-/** One accepted type. `column`: a non-empty column name; `columns`: a list of them. */
-export type OptionKind = "string" | "column" | "columns" | "number" | "numbers" | "boolean" | "function" | "object" | "date" | "null";
+/**
+ * One accepted type. `column`: a non-empty column name; `columns`: a list of
+ * them; `any`: the option is known but its value is checked by the view itself.
+ */
+export type OptionKind = "string" | "column" | "columns" | "number" | "numbers" | "boolean" | "function" | "object" | "date" | "null" | "any";
 
 /** What an option accepts: a type, fixed values, or any of several. */
 export type OptionType = OptionKind | { oneOf: readonly (string | number | boolean)[] } | readonly (OptionKind | { oneOf: readonly (string | number | boolean)[] })[];
 
-/** The options a factory checks, by name. */
+/** The options a factory accepts, by name: every one of them, as any other name is an error. */
 export type OptionTypes = Readonly<Record<string, OptionType>>;
+
+/**
+ * The table of an options type `T`: `{ … } satisfies OptionTypesOf<TimelineOptions>`
+ * makes the compiler name an option of `T` missing from the table (which would
+ * then be rejected as unknown) and a table entry `T` does not have.
+ */
+export type OptionTypesOf<T> = { readonly [K in keyof Required<T>]: OptionType };
 
 const DESCRIBED: Readonly<Record<OptionKind, string>> = {
   string: "text",
@@ -26,6 +39,7 @@ const DESCRIBED: Readonly<Record<OptionKind, string>> = {
   object: "an object",
   date: "a Date",
   null: "null",
+  any: "anything",
 };
 
 const isColumn = (v: unknown): boolean => typeof v === "string" && v.length > 0;
@@ -45,6 +59,8 @@ function accepts(kind: OptionKind | { oneOf: readonly unknown[] }, value: unknow
       return value instanceof Date;
     case "null":
       return value === null;
+    case "any":
+      return true;
     default:
       return typeof value === kind;
   }
@@ -55,24 +71,49 @@ function describe(kind: OptionKind | { oneOf: readonly unknown[] }): string {
 }
 
 /**
- * The view's error for an option: `fail("groupBy", "a column name", 5)` is e.g.
- * `new TimelineError(msg.optionType("vis/timeline-option", "timeline", "groupBy", "a column name", 5))`.
+ * Who reports a bad option: the view (function or class) named in the message,
+ * the code, and the view's error class, e.g.
+ * `{ view: "timeline", code: "vis/timeline-option", error: (m) => new TimelineError(m) }`.
  */
-export type OptionFailure = (option: string, expected: string, value: unknown) => Error;
+export interface OptionView<C extends VisOptionCode> {
+  view: string;
+  code: C;
+  error: (m: ErrorMessage<C>) => Error;
+}
+
+/** Longest option name looked at: names are user (or YAML) input, and edit distance is quadratic. */
+const MAX_NAME = 100;
+
+/** Folds case and `_`/`-`, so `groupby` and `legend_col` (MSTICPy's spelling) find `groupBy` and `legendCol`. */
+const folded = (name: string): string => name.toLowerCase().replace(/[_-]/g, "");
+
+/** The known name `option` most likely meant: the same name but for case and `_`/`-`, else the nearest close one. */
+export function nearestOption(option: string, known: readonly string[]): string | undefined {
+  const name = option.slice(0, MAX_NAME);
+  return known.find((k) => folded(k) === folded(name)) ?? closestNames(name, known, 1)[0];
+}
 
 /**
- * Throws `fail(…)` for the first option in `types` whose value is set (not
- * undefined) and of none of its accepted types. `options` that is not an
- * object at all is reported as the option `options`.
+ * Throws the view's error for the first option name of `options` that is not
+ * in `types` (with a suggestion, or the known names), then for the first option
+ * in `types` whose value is set (not undefined) and of none of its accepted
+ * types. Names whose value is undefined are absent, as `{ ...o, x: undefined }`
+ * is. `options` that is not an object at all is reported as the option `options`.
  */
-export function checkOptionTypes(options: unknown, types: OptionTypes, fail: OptionFailure): void {
+export function checkOptionTypes<C extends VisOptionCode>(options: unknown, types: OptionTypes, by: OptionView<C>): void {
   if (options === undefined) return;
-  if (typeof options !== "object" || options === null || Array.isArray(options)) throw fail("options", "an object", options);
+  const typeError = (option: string, expected: string, value: unknown) => by.error(msg.optionType(by.code, by.view, option, expected, value));
+  if (typeof options !== "object" || options === null || Array.isArray(options)) throw typeError("options", "an object", options);
   const given = options as Record<string, unknown>;
+  for (const option of Object.keys(given)) {
+    if (given[option] === undefined || Object.hasOwn(types, option)) continue;
+    const known = Object.keys(types);
+    throw by.error(msg.optionUnknown(by.code, by.view, option, nearestOption(option, known), known));
+  }
   for (const [option, type] of Object.entries(types)) {
     const value = given[option];
     if (value === undefined) continue;
     const kinds = Array.isArray(type) ? (type as readonly (OptionKind | { oneOf: readonly unknown[] })[]) : [type as OptionKind | { oneOf: readonly unknown[] }];
-    if (!kinds.some((k) => accepts(k, value))) throw fail(option, kinds.map(describe).join(" or "), value);
+    if (!kinds.some((k) => accepts(k, value))) throw typeError(option, kinds.map(describe).join(" or "), value);
   }
 }

@@ -13,8 +13,8 @@ import { html, type SafeHtml } from "../display/html";
 import { HtmlView, type HtmlViewSpec } from "../display/htmlView";
 import type { PivotBrowserData } from "./client/views/pivotBrowser";
 import { listBrowserCss, listHeight } from "./listBrowserStyle";
-import { BrowserOptionError, visMessages as msg } from "./messages";
-import { checkOptionTypes } from "./options";
+import { BrowserOptionError } from "./messages";
+import { checkOptionTypes, type OptionTypesOf } from "./options";
 
 /** One pivot function, as the browser shows it (the fields of `PivotFunctionInfo`). */
 export interface PivotBrowserEntry {
@@ -120,7 +120,7 @@ export class PivotBrowser extends HtmlView {
   readonly entries: readonly PivotBrowserEntry[];
 
   constructor(entries: readonly PivotBrowserEntry[], options: PivotBrowserOptions = {}) {
-    checkOptionTypes(options, { title: "string", height: "number" }, (option, expected, value) => new BrowserOptionError(msg.browserOptionType("PivotBrowser", option, expected, value)));
+    checkOptionTypes(options, { title: "string", height: "number" } satisfies OptionTypesOf<PivotBrowserOptions>, { view: "PivotBrowser", code: "vis/browser-option", error: (m) => new BrowserOptionError(m) });
     const list = [...entries];
     super(specOf(list, options.title ?? DEFAULT_TITLE, listHeight(options.height, DEFAULT_HEIGHT)));
     this.entries = list;

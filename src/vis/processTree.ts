@@ -34,7 +34,7 @@ import { indent } from "./client/processTreeText";
 import { CHILD_PAGE } from "./client/processTreeFolding";
 import { HtmlView, type HtmlViewSpec } from "../display/htmlView";
 import { svgToPng } from "./png";
-import { checkOptionTypes } from "./options";
+import { checkOptionTypes, type OptionTypesOf } from "./options";
 
 /** Options of {@link plotProcessTree}. */
 export interface ProcessTreePlotOptions {
@@ -124,8 +124,8 @@ export function treeFrame(input: pl.DataFrame, options: ProcessTreePlotOptions):
   if (!isDataFrame(input)) throw new ProcessTreePlotError(msg.treePlotInput());
   checkOptionTypes(
     options,
-    { legendCol: "column", showTable: "boolean", title: "string", height: "number", width: "number", schema: "object", expandDepth: "number", maxInitialNodes: "number", maxCmdLength: "number" },
-    (option, expected, value) => new ProcessTreePlotError(msg.optionType("vis/tree-plot-option", "plotProcessTree", option, expected, value)),
+    { legendCol: "column", showTable: "boolean", title: "string", height: "number", width: "number", schema: "object", expandDepth: "number", maxInitialNodes: "number", maxCmdLength: "number" } satisfies OptionTypesOf<ProcessTreePlotOptions>,
+    { view: "plotProcessTree", code: "vis/tree-plot-option", error: (m) => new ProcessTreePlotError(m) },
   );
   // Columns through common/frames: a column may be called `columns`, `height`… (polars' proxy answers those).
   const tree = TREE_COLUMNS.every((c) => hasColumn(input, c)) ? input : buildProcessTree(input, { schema: options.schema });

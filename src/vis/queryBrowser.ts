@@ -20,8 +20,8 @@ import { THEME } from "../display/theme";
 import type { QueryBrowserData } from "./client/views/queryBrowser";
 import { HtmlView, type HtmlViewSpec } from "../display/htmlView";
 import { listBrowserCss, listHeight } from "./listBrowserStyle";
-import { BrowserOptionError, visMessages as msg } from "./messages";
-import { checkOptionTypes } from "./options";
+import { BrowserOptionError } from "./messages";
+import { checkOptionTypes, type OptionTypesOf } from "./options";
 
 /** Options of `new QueryBrowser(queries, options)` and `qp.browseQueries(options)`. */
 export type QueryBrowserOptions = BrowseQueriesOptions;
@@ -81,8 +81,8 @@ interface QueryBrowserSettings {
 function settingsOf(queries: QueryDefinition[], options: QueryBrowserOptions): QueryBrowserSettings {
   checkOptionTypes(
     options,
-    { providerVariable: "string", title: "string", height: "number" },
-    (option, expected, value) => new BrowserOptionError(msg.browserOptionType("QueryBrowser", option, expected, value)),
+    { providerVariable: "string", title: "string", height: "number" } satisfies OptionTypesOf<QueryBrowserOptions>,
+    { view: "QueryBrowser", code: "vis/browser-option", error: (m) => new BrowserOptionError(m) },
   );
   return {
     // Sorted like MSTICPy's list: by family, then query name.

@@ -15,6 +15,7 @@
 import { inspect } from "node:util";
 import pl from "nodejs-polars";
 import { TIBrowserError, visMessages as msg } from "./messages";
+import { checkOptionTypes, type OptionTypesOf } from "./options";
 import { columnNames, columnOf, frameHeight, hasColumn, isDataFrame } from "../common/frames";
 import { html, type SafeHtml } from "../display/html";
 import { THEME } from "../display/theme";
@@ -201,6 +202,11 @@ interface TIModel {
 const answersAt = (item: TIBrowserItem, set: ReadonlySet<string>): boolean => item.rows.some((r) => set.has(r.severity));
 
 function modelOf(results: pl.DataFrame, options: TIBrowserOptions): TIModel {
+  checkOptionTypes(options, { severities: "any", height: "number", title: "string" } satisfies OptionTypesOf<TIBrowserOptions>, {
+    view: "browseResults",
+    code: "vis/ti-option",
+    error: (m) => new TIBrowserError(m),
+  });
   const items = groupResults(checkFrame(results));
   const severities = parseSeverities(options.severities);
   const wanted = new Set<string>(severities);

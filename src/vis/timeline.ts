@@ -25,7 +25,7 @@ import { columnNames, columnOf, hasColumn, isDataFrame } from "../common/frames"
 import { display, flushDisplays } from "../display/display";
 import { revealHidden } from "../display/hiddenChars";
 import { VegaLiteChart, vegaExprText, vegaLiteChart, type VegaLiteSpec } from "./vegaLite";
-import { checkOptionTypes, type OptionTypes } from "./options";
+import { checkOptionTypes, type OptionTypes, type OptionTypesOf } from "./options";
 import { epochUnit } from "../data/localData";
 
 /** A reference mark on the time axis. */
@@ -135,8 +135,8 @@ const PALETTE = "tableau10";
 
 // Columns are read through common/frames: a column may be called `columns`, `height`, `getColumn`…,
 // which polars' frame proxy would answer instead of its own member.
-/** The option types of timeline() and timelineValues() (ranges and columns are checked where they are used). */
-const COMMON_TYPES: OptionTypes = {
+/** The options of timeline() and timelineValues() (ranges and columns are checked where they are used). */
+const COMMON_TYPES = {
   timeColumn: "column",
   sourceColumns: "columns",
   groupBy: "column",
@@ -149,13 +149,13 @@ const COMMON_TYPES: OptionTypes = {
   maxTooltipLength: "number",
   pngScale: "number",
   maxLanes: "number",
-};
-const TIMELINE_TYPES: OptionTypes = { ...COMMON_TYPES, overview: ["boolean", { oneOf: ["auto"] }] };
+} as const satisfies OptionTypesOf<TimelineCommonOptions>;
+const TIMELINE_TYPES = { ...COMMON_TYPES, overview: ["boolean", { oneOf: ["auto"] }] } as const satisfies OptionTypesOf<TimelineOptions>;
 // kind is checked by timelineValuesSpec (timelineKind names the kinds).
-const VALUES_TYPES: OptionTypes = { ...COMMON_TYPES, y: "column" };
+const VALUES_TYPES = { ...COMMON_TYPES, y: "column", kind: "any" } as const satisfies OptionTypesOf<TimelineValuesOptions>;
 
 function checkTypes(fn: string, options: unknown, types: OptionTypes): void {
-  checkOptionTypes(options, types, (option, expected, value) => new TimelineError(msg.optionType("vis/timeline-option", fn, option, expected, value)));
+  checkOptionTypes(options, types, { view: fn, code: "vis/timeline-option", error: (m) => new TimelineError(m) });
 }
 
 function checkColumn(df: pl.DataFrame, name: string, what: string): void {

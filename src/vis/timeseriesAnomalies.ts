@@ -7,7 +7,7 @@
  */
 import pl from "nodejs-polars";
 import { ChartDataError, visMessages as msg } from "./messages";
-import { checkOptionTypes } from "./options";
+import { checkOptionTypes, type OptionTypesOf } from "./options";
 import { isTemporalType, isTextType } from "../common/dtypes";
 import { columnNames, columnOf, frameHeight, hasColumn, isDataFrame } from "../common/frames";
 import { display } from "../display/display";
@@ -130,8 +130,8 @@ export function timeseriesAnomaliesSpec(df: pl.DataFrame, options: TimeseriesAno
   if (!options || typeof options.y !== "string") throw new ChartDataError(msg.chartNeedsY(FN));
   checkOptionTypes(
     options,
-    { y: "column", timeColumn: "column", anomaliesColumn: "column", baselineColumn: ["column", "null"], scoreColumn: "column", title: "string", width: "number", height: "number" },
-    (option, expected, value) => new ChartDataError(msg.optionType("vis/chart-option", FN, option, expected, value)),
+    { y: "column", timeColumn: "column", anomaliesColumn: "column", baselineColumn: ["column", "null"], scoreColumn: "column", title: "string", width: "number", height: "number" } satisfies OptionTypesOf<TimeseriesAnomaliesChartOptions>,
+    { view: FN, code: "vis/chart-option", error: (m) => new ChartDataError(m) },
   );
   const rows = chartRows(df, options);
   const yName = options.y;

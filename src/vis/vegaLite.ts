@@ -22,7 +22,7 @@ import { inspect, type InspectOptions } from "node:util";
 import type * as Vega from "vega";
 import type * as VegaLite from "vega-lite";
 import { VegaLiteSpecError, visMessages as msg } from "./messages";
-import { checkOptionTypes } from "./options";
+import { checkOptionTypes, type OptionTypesOf } from "./options";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
 import { svgToPng } from "./png";
@@ -208,8 +208,8 @@ export class VegaLiteChart implements Displayable {
 export async function vegaLiteChart(spec: VegaLiteSpec, options: VegaLiteChartOptions = {}): Promise<VegaLiteChart> {
   checkOptionTypes(
     options,
-    { renderer: { oneOf: ["canvas", "svg"] }, pngScale: "number", text: "string", noPng: "boolean" },
-    (option, expected, value) => new VegaLiteSpecError(msg.optionType("vis/vega-option", "vegaLiteChart", option, expected, value)),
+    { renderer: { oneOf: ["canvas", "svg"] }, pngScale: "number", text: "string", noPng: "boolean" } satisfies OptionTypesOf<VegaLiteChartOptions>,
+    { view: "vegaLiteChart", code: "vis/vega-option", error: (m) => new VegaLiteSpecError(m) },
   );
   const full = normaliseSpec(spec, options);
   const { vega, warnings } = compileVegaLite(full);

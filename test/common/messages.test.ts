@@ -235,6 +235,7 @@ const SAMPLES: Record<string, Sample> = {
   "visMessages.timelineKind": () => [vis.timelineKind("area"), ['"area"']],
   "visMessages.timelineValuesNeedY": () => [vis.timelineValuesNeedY(), ["timelineValues", "y"]],
   "visMessages.timelineYNotNumeric": () => [vis.timelineYNotNumeric("Host", "Utf8"), ['"Host"', "Utf8"]],
+  "visMessages.graphLabels": () => [vis.graphLabels(-1), ["labels", "-1"]],
   "visMessages.graphWidth": () => [vis.graphWidth(-1), ["width", "-1"]],
   "visMessages.graphNotAnAlertGraph": () => [vis.graphNotAnAlertGraph(), ["drawAlertEntityGraph", "AlertGraph"]],
   "visMessages.graphNotAlerts": () => [vis.graphNotAlerts(), ["SecurityAlert"]],
@@ -246,7 +247,7 @@ const SAMPLES: Record<string, Sample> = {
   "visMessages.treePlotLegendColumn": () => [vis.treePlotLegendColumn("SubjectUsername", ["SubjectUserName"]), ['"SubjectUsername"', "SubjectUserName"]],
   "visMessages.treePlotOption": () => [vis.treePlotOption("height", "at least 150 pixels", 20), ["height", "20"]],
   "visMessages.optionType": () => [vis.optionType("vis/cluster-option", "clusterBrowser", "maxRows", "a number", "x".repeat(500)), ["clusterBrowser", "maxRows", "a number", `"${"x".repeat(20)}`, "…"]],
-  "visMessages.browserOptionType": () => [vis.browserOptionType("QueryBrowser", "height", "a number", { h: 1 }), ["QueryBrowser", "height", '{"h":1}']],
+  "visMessages.optionUnknown": () => [vis.optionUnknown("vis/browser-option", "QueryBrowser", "x".repeat(500), undefined, ["providerVariable", "title", "height"]), ["QueryBrowser", `unknown option "${"x".repeat(20)}`, "…", "providerVariable, title, height"]],
   "visMessages.clusterInput": () => [vis.clusterInput("clusterBrowser"), ["clusterBrowser", "dbclusterEvents"]],
   "visMessages.clusterLabelColumn": () => [vis.clusterLabelColumn("clusterBrowser", "TargetUser", ["TargetUserName"]), ['"TargetUser"', "TargetUserName"]],
   "visMessages.clusterEventColumn": () => [vis.clusterEventColumn("clusterBrowser", "Acount", ["Account"]), ['"Acount"', "Account"]],
@@ -378,6 +379,8 @@ describe("message builders", () => {
     }
     // The YAML problems reach the catalog through configMessages.yaml and dataMessages.queryYaml.
     for (const code of ["config/yaml-limit", "data/query-yaml-syntax"]) produced.add(code);
+    // optionType/optionUnknown take the view's code; the TI browser's is thrown by test/vis/viewOptions*.test.ts.
+    produced.add(vis.optionType("vis/ti-option", "browseResults", "height", "a number", "x").code);
     assert.deepEqual(errorRows().map((r) => r.code).filter((c) => !produced.has(c)), [], "codes no builder produces");
   });
 

@@ -12,6 +12,7 @@ import * as vis from "../../src/vis/index";
 import { GeoLocation, Ip } from "../../src/entities/types";
 import { dbclusterEvents } from "../../src/analysis/eventCluster";
 import { JUPYTER_DISPLAY } from "../../src/display/protocol";
+import { browseResults } from "../../src/vis/tiBrowser";
 
 const df = pl.DataFrame({ TimeGenerated: [new Date("2024-06-01T10:00:00Z"), new Date("2024-06-01T10:20:00Z")], v: [1, 2], Msg: ["a", "b"] });
 const fakeClusters = { members: () => df, clustered: df } as unknown as Parameters<typeof vis.clusterBrowser>[0];
@@ -35,6 +36,7 @@ const CASES: [string, () => unknown, new (...args: never[]) => Error, string, st
   ["GeoMap.addHeatmap", () => new vis.GeoMap().addHeatmap([], { color: 5 as unknown as string }), vis.GeoMapError, "color", "5"],
   ["QueryBrowser", () => new vis.QueryBrowser([], { height: "tall" as unknown as number }), vis.BrowserOptionError, "height", '"tall"'],
   ["PivotBrowser", () => new vis.PivotBrowser([], { title: 5 as unknown as string }), vis.BrowserOptionError, "title", "5"],
+  ["browseResults", () => browseResults(pl.DataFrame({ Ioc: ["a.example.com"], Provider: ["Mine"], Severity: ["high"] }), { height: "tall" as unknown as number }), vis.TIBrowserError, "height", '"tall"'],
 ];
 
 describe("view options of the wrong type", () => {
