@@ -16,7 +16,7 @@
  * | double, float, half_float, scaled_float | real |
  * | boolean | bool |
  * | keyword, constant_keyword, wildcard, text, match_only_text, ip, version | string |
- * | anything else (geo_point, flattened…), and any field holding a list | dynamic (JSON text) |
+ * | anything else (geo_point, flattened…), and any field holding a list | dynamic (every value JSON text: a list `["a","b"]`, a single value `"c"`) |
  *
  * A field typed differently in two of the hits' indices becomes a string column.
  */
@@ -279,7 +279,8 @@ function inferred(value: unknown): LiveColumnType | undefined {
 
 function convert(value: unknown, type: LiveColumnType): unknown {
   if (value === null || value === undefined) return null;
-  if (type === "dynamic") return typeof value === "string" ? value : stringifyExact(value);
+  // Every value JSON, single values too (as Splunk multivalue columns): `"c"` beside `["a","b"]`, never a bare `c` that may read as JSON.
+  if (type === "dynamic") return stringifyExact(value);
   if (Array.isArray(value) || (typeof value === "object" && !(value instanceof Date))) return stringifyExact(value);
   if (type === "string") return String(value);
   return value;
