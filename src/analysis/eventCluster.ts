@@ -8,7 +8,7 @@ import { AnalysisError } from "./errors";
 import { analysisMessages as msg } from "./messages";
 import { datetimeSeries, numericValues, requireColumn, requireFrame, timeValues } from "./columns";
 import { dbscan, normalizeRows, type FeatureMatrix } from "./dbscan";
-import { columnNames, columnOf, frameHeight, frameOf } from "../common/frames";
+import { columnNames, columnOf, frameHeight, frameOf, withSafeNames } from "../common/frames";
 
 /**
  * - `"clean"` (default): a cluster's representative is its earliest event;
@@ -107,6 +107,7 @@ export function dbclusterEvents(df: pl.DataFrame, options: DbclusterOptions): Db
   const labels = Array.from(result.labels);
   const times = timeValues(df, timeColumn, FN, { lenient: true });
   const clustered = summarise(df, labels, result.clusterCount, times.ms, times.timeZone, mode);
+  let byCluster: ReturnType<typeof clusterOrder> | undefined;
   const features: number[][] = [];
   for (let i = 0; i < n; i++) features.push(Array.from(input.data.subarray(i * dims, (i + 1) * dims)));
   return {
@@ -117,8 +118,31 @@ export function dbclusterEvents(df: pl.DataFrame, options: DbclusterOptions): Db
     noiseCount: labels.filter((l) => l === -1).length,
     features,
     timeColumn,
-    members: (clusterId: number) => gatherRows(df, labels.flatMap((l, i) => (l === clusterId ? [i] : []))),
+    members: (clusterId: number) => {
+      // The events put in cluster order once, then each cluster is a zero-copy slice: a gather per call
+      // cost ≈ 3 ms whatever the cluster's size (a browser of 1,000 clusters asks 1,000 times).
+      byCluster ??= clusterOrder(df, labels);
+      const range = byCluster.ranges.get(clusterId) ?? { offset: 0, length: 0 };
+      return withSafeNames(byCluster.events, (safe) => safe.slice(range.offset, range.length));
+    },
   };
+}
+
+/** The events sorted by cluster (input order within each), and where each cluster's rows are. */
+function clusterOrder(df: pl.DataFrame, labels: readonly number[]): { events: pl.DataFrame; ranges: Map<number, { offset: number; length: number }> } {
+  const rowsOf = new Map<number, number[]>();
+  labels.forEach((label, row) => {
+    const rows = rowsOf.get(label);
+    if (rows) rows.push(row);
+    else rowsOf.set(label, [row]);
+  });
+  const order: number[] = [];
+  const ranges = new Map<number, { offset: number; length: number }>();
+  for (const [label, rows] of rowsOf) {
+    ranges.set(label, { offset: order.length, length: rows.length });
+    for (const r of rows) order.push(r);
+  }
+  return { events: gatherRows(df, order), ranges };
 }
 
 /** One output row: which input row, and what to write into it. */
@@ -191,5 +215,6 @@ function summarise(
 
 /** These rows of `df`, every column, through the frames.ts helpers (a column may be called `select`). */
 function gatherRows(df: pl.DataFrame, rows: number[]): pl.DataFrame {
-  return frameOf(columnNames(df).map((name) => columnOf(df, name).gather(rows)));
+  // One polars call: a Series wrapper per column per call (≈ 0.4 MB each to the GC) made a browser of many clusters' members GC-bound.
+  return withSafeNames(df, (safe) => safe.select(pl.all().gather(rows)));
 }

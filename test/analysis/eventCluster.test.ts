@@ -14,6 +14,7 @@ import { AnalysisError } from "../../src/analysis/errors";
 import { dbscan, featureMatrix, normalizeRows } from "../../src/analysis/dbscan";
 import { dbclusterEvents } from "../../src/analysis/eventCluster";
 import { withStringScore } from "../../src/analysis/features";
+import { columnNames, columnOf } from "../../src/common/frames";
 
 interface Reference {
   host_logons: {
@@ -104,6 +105,28 @@ test("host_logons (AccountNum, TargetUserNum, LogonType; eps 0.0001): labels and
   assert.equal(result.members(-1).height, 1);
   assert.equal(result.features.length, 164);
   assert.ok(Math.abs(Math.hypot(...result.features[0]) - 1) < 1e-12, "rows normalised");
+});
+
+test("members(): each cluster's input rows in input order, for clusters interleaved in the input; an unknown id is an empty frame with every column", () => {
+  // Labels interleave (0, 1, 2, 0, 1, 2, …) with noise between; a column named like a frame member rides along.
+  const n = 60;
+  const f = Array.from({ length: n }, (_, i) => (i % 7 === 6 ? 1000 + i * 100 : (i % 3) * 10));
+  const df = pl.DataFrame([
+    pl.Series("TimeGenerated", Array.from({ length: n }, (_, i) => new Date(Date.UTC(2024, 0, 1, 0, i)))),
+    pl.Series("f", f, pl.Float64),
+    pl.Series("select", Array.from({ length: n }, (_, i) => `row${i}`)),
+  ]);
+  const result = dbclusterEvents(df, { clusterColumns: ["f"], timeColumn: "TimeGenerated", maxClusterDistance: 0.5, normalize: false, minClusterSamples: 2 });
+  assert.equal(result.clusterCount, 3);
+  for (const id of [-1, 0, 1, 2]) {
+    const want = result.labels.flatMap((l, i) => (l === id ? [`row${i}`] : []));
+    const got = result.members(id);
+    assert.deepEqual(columnNames(got), ["TimeGenerated", "f", "select"]);
+    assert.deepEqual(columnOf(got, "select").toArray(), want, `cluster ${id}`);
+  }
+  assert.ok(result.members(-1).height > 0, "some noise");
+  const none = result.members(99);
+  assert.deepEqual([columnNames(none), none.height], [["TimeGenerated", "f", "select"], 0]);
 });
 
 test("clean mode (default): same clusters and time ranges; earliest member represents; noise keeps its own times", async () => {
