@@ -3,17 +3,12 @@
  * same field, and date fields whose mapping `format` is a custom pattern (or epoch_millis first).
  */
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { columnOf } from "../../../src/common/frames";
-import { loadConfig } from "../../../src/config/config";
-import { createElasticsearchDriver } from "../../../src/data/live/drivers/elasticsearch";
 import { jodaToStrftime } from "../../../src/data/live/elasticColumns";
 import { liveFrame } from "../../../src/data/live/results";
-import { createLiveSettings } from "../../../src/data/live/settings";
 import type { LiveTable } from "../../../src/data/live/types";
-import { tempDir } from "../../helpers/tmp";
+import { elasticQueries, tableColumn } from "../../helpers/liveTables";
 import { startElasticTwin, type ElasticTwin, type TwinIndex } from "../../twins/elasticsearch";
 
 /** Docs hold dates as ES's `fields` answers them: in the mapping's first format. */
@@ -28,28 +23,19 @@ const INDEX: TwinIndex = {
   ],
 };
 
-function column(table: LiveTable, name: string): unknown[] {
-  const i = table.columns.findIndex((c) => c.name === name);
-  assert.ok(i >= 0, `no column ${name} in ${table.columns.map((c) => c.name).join(",")}`);
-  return table.rows.map((r) => r[i]);
-}
+const column = tableColumn;
 
 const isoOf = (table: LiveTable, name: string) => (columnOf(liveFrame(table), name).toArray() as unknown as (Date | null)[]).map((d) => d?.toISOString() ?? null);
 
 describe("Elasticsearch columns: dotted keys, custom date formats", () => {
   let twin: ElasticTwin;
+  let run: (body: unknown) => Promise<LiveTable>;
   before(async () => {
     twin = await startElasticTwin({ indices: [INDEX] });
+    run = await elasticQueries(twin, INDEX.name, "Test.columns");
   });
   after(() => twin.close());
 
-  async function run(body: unknown): Promise<LiveTable> {
-    const file = path.join(tempDir(), "msticpyconfig.yaml");
-    fs.writeFileSync(file, ["DataProviders:", "  Elasticsearch:", "    Args:", `      Url: "${twin.url}"`, `      Index: "${INDEX.name}"`, ""].join("\n"));
-    const driver = createElasticsearchDriver(createLiveSettings({ environment: "Elasticsearch", config: loadConfig(file, { missingEnvironment: "skip" }), warn: () => {} }));
-    await driver.connect({});
-    return driver.query({ text: JSON.stringify(body), queryName: "Test.columns", signal: AbortSignal.timeout(20_000) });
-  }
 
   it("keeps both values of a dotted and a nested _source key naming one field, as ES's multi-valued field", async () => {
     const t = await run({ query: { match_all: {} }, sort: [{ n: "asc" }] });

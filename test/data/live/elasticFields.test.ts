@@ -1,16 +1,11 @@
 /** Elasticsearch hits read from `fields` (and `_source: false`), and epoch_second date mappings. */
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { columnOf, frameHeight } from "../../../src/common/frames";
-import { loadConfig } from "../../../src/config/config";
-import { createElasticsearchDriver } from "../../../src/data/live/drivers/elasticsearch";
 import { elasticEpochScales, elasticFieldTypes, elasticTable } from "../../../src/data/live/elasticColumns";
 import { liveFrame } from "../../../src/data/live/results";
-import { createLiveSettings } from "../../../src/data/live/settings";
 import type { LiveTable } from "../../../src/data/live/types";
-import { tempDir } from "../../helpers/tmp";
+import { elasticQueries, tableColumn } from "../../helpers/liveTables";
 import { startElasticTwin, type ElasticTwin, type TwinIndex } from "../../twins/elasticsearch";
 
 const INDEX: TwinIndex = {
@@ -24,26 +19,17 @@ const INDEX: TwinIndex = {
   ],
 };
 
-function column(table: LiveTable, name: string): unknown[] {
-  const i = table.columns.findIndex((c) => c.name === name);
-  assert.ok(i >= 0, `no column ${name} in ${table.columns.map((c) => c.name).join(",")}`);
-  return table.rows.map((r) => r[i]);
-}
+const column = tableColumn;
 
 describe("Elasticsearch: hits without _source", () => {
   let twin: ElasticTwin;
+  let run: (body: unknown) => Promise<LiveTable>;
   before(async () => {
     twin = await startElasticTwin({ indices: [INDEX] });
+    run = await elasticQueries(twin, INDEX.name, "Test.fields");
   });
   after(() => twin.close());
 
-  async function run(body: unknown): Promise<LiveTable> {
-    const file = path.join(tempDir(), "msticpyconfig.yaml");
-    fs.writeFileSync(file, ["DataProviders:", "  Elasticsearch:", "    Args:", `      Url: "${twin.url}"`, `      Index: "${INDEX.name}"`, ""].join("\n"));
-    const driver = createElasticsearchDriver(createLiveSettings({ environment: "Elasticsearch", config: loadConfig(file, { missingEnvironment: "skip" }), warn: () => {} }));
-    await driver.connect({});
-    return driver.query({ text: JSON.stringify(body), queryName: "Test.fields", signal: AbortSignal.timeout(20_000) });
-  }
 
   it("reads `fields` when the query turns _source off (one value → the value, more → a list)", async () => {
     const t = await run({ query: { match_all: {} }, sort: [{ "@timestamp": "asc" }], _source: false, fields: ["host.name", "tags", "@timestamp"] });

@@ -8,8 +8,9 @@ import { loadConfig } from "../../../src/config/config";
 import { createElasticsearchDriver, elasticError, indexPath } from "../../../src/data/live/drivers/elasticsearch";
 import { elasticFieldTypes, elasticTable, flattenSource } from "../../../src/data/live/elasticColumns";
 import { createLiveSettings } from "../../../src/data/live/settings";
-import type { LiveDriver, LiveRequest, LiveTable } from "../../../src/data/live/types";
+import type { LiveDriver, LiveRequest } from "../../../src/data/live/types";
 import { tempDir } from "../../helpers/tmp";
+import { tableColumn } from "../../helpers/liveTables";
 import { startElasticTwin, type ElasticTwin, type TwinIndex } from "../../twins/elasticsearch";
 
 const API_KEY = "VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw==";
@@ -32,11 +33,7 @@ function request(body: unknown, extra: Partial<LiveRequest> = {}): LiveRequest {
 const dataset = (name: string) => ({ term: { "data_stream.dataset": `huntlab.${name}` } });
 const bodyFor = (name: string, ...filters: unknown[]) => ({ query: { bool: { filter: [dataset(name), ...filters] } }, sort: [{ "@timestamp": "asc" }], _source: { excludes: ["data_stream.*"] } });
 
-function column(table: LiveTable, name: string): unknown[] {
-  const i = table.columns.findIndex((c) => c.name === name);
-  assert.ok(i >= 0, `no column ${name}`);
-  return table.rows.map((r) => r[i]);
-}
+const column = tableColumn;
 
 describe("Elasticsearch driver: authentication", () => {
   let twin: ElasticTwin;

@@ -10,6 +10,7 @@ import { createLiveSettings } from "../../../src/data/live/settings";
 import { splunkTable, splunkTimeMs } from "../../../src/data/live/splunkColumns";
 import type { LiveDriver, LiveRequest } from "../../../src/data/live/types";
 import { tempDir } from "../../helpers/tmp";
+import { tableColumn } from "../../helpers/liveTables";
 import { startSplunkTwin, type SplunkTwin } from "../../twins/splunk";
 
 const TOKEN = "splunk-bearer-token-0123456789";
@@ -42,11 +43,7 @@ function request(text: string, extra: Partial<LiveRequest> = {}): LiveRequest {
   return { text, queryName: "WindowsSecurity.list_host_logons", signal: AbortSignal.timeout(20_000), ...extra };
 }
 
-const column = (table: { columns: { name: string }[]; rows: unknown[][] }, name: string) => {
-  const i = table.columns.findIndex((c) => c.name === name);
-  assert.ok(i >= 0, `no column ${name}`);
-  return table.rows.map((r) => r[i]);
-};
+const column = tableColumn;
 
 describe("Splunk driver: authentication", () => {
   let twin: SplunkTwin;

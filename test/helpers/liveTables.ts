@@ -1,0 +1,29 @@
+/**
+ * Helpers for tests of the live SIEM drivers: a column of a driver's table, and an Elasticsearch
+ * driver connected to a loopback twin (the msticpyconfig written as a user would).
+ */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { loadConfig } from "../../src/config/config";
+import { createElasticsearchDriver } from "../../src/data/live/drivers/elasticsearch";
+import { createLiveSettings } from "../../src/data/live/settings";
+import type { LiveTable } from "../../src/data/live/types";
+import type { ElasticTwin } from "../twins/elasticsearch";
+import { tempDir } from "./tmp";
+
+/** The values of one column of a driver's table; fails naming the columns there are when it has none of that name. */
+export function tableColumn(table: Pick<LiveTable, "columns" | "rows">, name: string): unknown[] {
+  const i = table.columns.findIndex((c) => c.name === name);
+  assert.ok(i >= 0, `no column ${name} in ${table.columns.map((c) => c.name).join(",")}`);
+  return table.rows.map((r) => r[i]);
+}
+
+/** Runs query bodies against one index of the twin through a connected Elasticsearch driver. */
+export async function elasticQueries(twin: ElasticTwin, index: string, queryName: string): Promise<(body: unknown) => Promise<LiveTable>> {
+  const file = path.join(tempDir(), "msticpyconfig.yaml");
+  fs.writeFileSync(file, ["DataProviders:", "  Elasticsearch:", "    Args:", `      Url: "${twin.url}"`, `      Index: "${index}"`, ""].join("\n"));
+  const driver = createElasticsearchDriver(createLiveSettings({ environment: "Elasticsearch", config: loadConfig(file, { missingEnvironment: "skip" }), warn: () => {} }));
+  await driver.connect({});
+  return (body) => driver.query({ text: JSON.stringify(body), queryName, signal: AbortSignal.timeout(20_000) });
+}
