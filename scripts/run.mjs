@@ -5,7 +5,8 @@
  * It runs on any Node ≥ 18 and prepares the project first:
  *  1. a Node.js ≥ 22 (nodejs-polars' native binary needs it): the running Node if
  *     new enough, else a project-local Node 22 fetched from the npm registry into .runtime/;
- *  2. the npm dependencies, installed with that Node (so polars' binary is installed);
+ *  2. the npm dependencies, installed with that Node (so polars' binary is installed),
+ *     and patches/ applied to them by patch-package (npm's postinstall; see patches/README.md);
  *  3. `node_modules/huntlab` → this folder, so notebooks `import … from "huntlab"`;
  *  4. the compiled library in dist/ (rebuilt when src/ changed);
  *  5. Jupyter kernel specs (tslab, and Deno when present) in a project-local Jupyter
@@ -87,7 +88,9 @@ function ensureDependencies(nodeBin, env) {
   const stamp = path.join(ROOT, "node_modules", ".huntlab-installed");
   const polarsLoads = () =>
     spawnSync(nodeBin, ["-e", "require('nodejs-polars')"], { cwd: ROOT, env, stdio: "ignore" }).status === 0;
-  const fresh = newerThan(stamp, [path.join(ROOT, "package.json"), path.join(ROOT, "package-lock.json")]);
+  // A changed patch reinstalls too: patch-package applies patches/ on npm's postinstall.
+  const inputs = [path.join(ROOT, "package.json"), path.join(ROOT, "package-lock.json"), ...listFiles(path.join(ROOT, "patches"), (f) => f.endsWith(".patch"))];
+  const fresh = newerThan(stamp, inputs);
   if (!fresh || !polarsLoads()) {
     log(`installing npm dependencies with Node ${spawnSync(nodeBin, ["--version"], { encoding: "utf8" }).stdout.trim()}…`);
     // `npm install`, not `npm ci`: npm leaves other platforms' optional native packages
