@@ -471,6 +471,32 @@ test("repeats of a short fragment are charged their tags' length: the output sta
   assert.ok(df.height > 0);
 });
 
+test("a cell and its rewritten text are written once, not once per item; every item's row still carries both", () => {
+  const cell = Array.from({ length: 40 }, (_, k) => b64(`payload number ${k} for the batch writer`)).join(" ; ");
+  const full = base64.unpack(cell).fullDecodedString;
+  const proto = BatchBuilder.prototype as unknown as { text: (i: number, value: string | null) => void };
+  const text = proto.text;
+  const writes = { cell: 0, full: 0 };
+  proto.text = function (this: unknown, i: number, value: string | null) {
+    if (value === cell) writes.cell++;
+    if (value === full) writes.full++;
+    return text.call(this, i, value);
+  };
+  let out: pl.DataFrame;
+  try {
+    out = base64.unpackDf(pl.DataFrame({ s: ["no base64 here", cell, null] }), { column: "s" });
+  } finally {
+    proto.text = text;
+  }
+  // Per item, this was 40 copies of each (a 22-character cell with a 16 MB rewritten text and 33 items: 554 MB, 16 s).
+  assert.deepEqual(writes, { cell: 1, full: 1 });
+  assert.equal(out.height, 40);
+  assert.deepEqual(out.getColumn("s").toArray(), Array(40).fill(cell));
+  assert.deepEqual(out.getColumn("full_decoded_string").toArray(), Array(40).fill(full));
+  assert.deepEqual([...new Set(out.getColumn("src_index").toArray())], [1]);
+  assert.match(full, /payload number 39 for the batch writer/);
+});
+
 test("a call that throws half-way leaves nothing behind: the next call gives what a fresh process gives", () => {
   const good = pl.DataFrame({ s: [`powershell -enc ${Buffer.from("ping microsoft.com", "utf16le").toString("base64")}`, "no base64 here"] });
   const expected = base64.unpackDf(good, { column: "s" });
