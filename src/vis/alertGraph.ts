@@ -20,6 +20,7 @@ import type { DataFrame } from "nodejs-polars";
 import pl from "nodejs-polars";
 import { closestNames } from "../common/errors";
 import { GraphError, visMessages as msg } from "./messages";
+import { checkOptionTypes, type OptionTypesOf } from "./options";
 import { isDataFrame } from "../common/frames";
 import { Entity, formatEntityValue } from "../entities/entity";
 import { SecurityAlert } from "../entities/securityAlert";
@@ -412,6 +413,8 @@ export interface RelatedAlertsOptions {
   linkTypes?: string[];
 }
 
+const RELATED_TYPES = { includeUnrelated: "boolean", linkTypes: "strings" } satisfies OptionTypesOf<RelatedAlertsOptions>;
+
 /** Alerts from a DataFrame, one alert or a list (internal helper shared with `EntityGraph`). */
 export function toAlerts(source: DataFrame | SecurityAlert[] | SecurityAlert): SecurityAlert[] {
   if (source instanceof SecurityAlert) return [source];
@@ -426,6 +429,7 @@ export function toAlerts(source: DataFrame | SecurityAlert[] | SecurityAlert): S
  * (MSTICPy's `add_related_alerts`). Alerts already in the graph are not added again.
  */
 export function addRelatedAlerts(alerts: DataFrame | SecurityAlert[], graph: AlertGraph, options: RelatedAlertsOptions = {}): AlertGraph {
+  checkOptionTypes(options, RELATED_TYPES, { view: "addRelatedAlerts", code: "vis/graph-option", error: (m) => new GraphError(m) });
   const out = graph.copy();
   const linkTypes = options.linkTypes?.map((t) => t.toLowerCase());
   const links = (e: Entity): boolean => {

@@ -576,6 +576,7 @@ export class EntityGraph implements Displayable {
 
   /** Adds an analyst's note, optionally linked to nodes (ids or labels). */
   addNote(name: string, options: NoteOptions = {}): this {
+    checkOptionTypes(options, { description: "string", attachedTo: ["string", "strings"] } satisfies OptionTypesOf<NoteOptions>, { view: "EntityGraph.addNote", code: "vis/graph-option", error: (m) => new GraphError(m) });
     const id = `note:${name}`;
     this.graph.addNode({
       id,

@@ -11,9 +11,10 @@ import { visMessages as msg, type VisOptionCode } from "./messages";
 
 /**
  * One accepted type. `column`: a non-empty column name; `columns`: a list of
- * them; `any`: the option is known but its value is checked by the view itself.
+ * them; `strings`: a list of text (names that are not columns); `any`: the
+ * option is known but its value is checked by the view itself.
  */
-export type OptionKind = "string" | "column" | "columns" | "number" | "numbers" | "boolean" | "function" | "object" | "date" | "null" | "any";
+export type OptionKind = "string" | "strings" | "column" | "columns" | "number" | "numbers" | "boolean" | "function" | "object" | "date" | "null" | "any";
 
 /** What an option accepts: a type, fixed values, or any of several. */
 export type OptionType = OptionKind | { oneOf: readonly (string | number | boolean)[] } | readonly (OptionKind | { oneOf: readonly (string | number | boolean)[] })[];
@@ -30,6 +31,7 @@ export type OptionTypesOf<T> = { readonly [K in keyof Required<T>]: OptionType }
 
 const DESCRIBED: Readonly<Record<OptionKind, string>> = {
   string: "text",
+  strings: "a list of text",
   column: "a column name",
   columns: "a list of column names",
   number: "a number",
@@ -51,6 +53,8 @@ function accepts(kind: OptionKind | { oneOf: readonly unknown[] }, value: unknow
       return isColumn(value);
     case "columns":
       return Array.isArray(value) && value.every(isColumn);
+    case "strings":
+      return Array.isArray(value) && value.every((v) => typeof v === "string");
     case "numbers":
       return Array.isArray(value) && value.every((v) => typeof v === "number");
     case "object":

@@ -14,7 +14,7 @@ import * as vis from "../../src/vis/index";
 import { checkOptionTypes, nearestOption } from "../../src/vis/options";
 import { browseQueries } from "../../src/vis/queryBrowser";
 import { browseResults, type TIBrowserOptions } from "../../src/vis/tiBrowser";
-import type { EntityGraphOptions } from "../../src/vis/entityGraph";
+import type { EntityGraphOptions, NoteOptions } from "../../src/vis/entityGraph";
 import { Ip } from "../../src/entities/types";
 import { dbclusterEvents } from "../../src/analysis/eventCluster";
 
@@ -36,6 +36,8 @@ const MISSPELT: [string, () => unknown, new (...args: never[]) => Error, string,
   ["drawAlertEntityGraph", () => vis.drawAlertEntityGraph(new vis.AlertGraph(), typo({ node_size: 30 })), vis.GraphError, "vis/graph-option", "node_size", "nodeSize"],
   ["drawAlertEntityGraph", () => new vis.EntityGraph().plot(typo({ fontsize: 12 })), vis.GraphError, "vis/graph-option", "fontsize", "fontSize"],
   ["EntityGraph", () => new vis.EntityGraph(undefined, typo({ mergealerts: true })), vis.GraphError, "vis/graph-option", "mergealerts", "mergeAlerts"],
+  ["addRelatedAlerts", () => vis.addRelatedAlerts([], new vis.AlertGraph(), typo({ include_unrelated: true })), vis.GraphError, "vis/graph-option", "include_unrelated", "includeUnrelated"],
+  ["EntityGraph.addNote", () => new vis.EntityGraph().addNote("n", typo({ attached_to: "x" })), vis.GraphError, "vis/graph-option", "attached_to", "attachedTo"],
   ["GeoMap", () => new vis.GeoMap(typo({ zoom_start: 3 })), vis.GeoMapError, "vis/map-option", "zoom_start", "zoomStart"],
   ["GeoMap.addIpCluster", () => new vis.GeoMap().addIpCluster([], typo({ colour: "red" })), vis.GeoMapError, "vis/map-option", "colour", "color"],
   ["GeoMap.addIps", () => new vis.GeoMap().addIps([], typo({ popup_columns: ["Note"] })), vis.GeoMapError, "vis/map-option", "popup_columns", "popupColumns"],
@@ -138,6 +140,8 @@ const ANOMALIES: Required<vis.TimeseriesAnomaliesChartOptions> = { y: "v", timeC
 const VEGA: Required<vis.VegaLiteChartOptions> = { renderer: "svg", pngScale: 1, text: "t", noPng: true };
 const GRAPH: Required<vis.EntityGraphPlotOptions> = { width: 400, height: 300, title: "t", nodeSize: 20, fontSize: 9, timeline: false, layout: "browser", maxStaticLabels: 10, labels: 3, mergeAlerts: true };
 const ENTITY_GRAPH: Required<EntityGraphOptions> = { mergeAlerts: true };
+const RELATED: Required<vis.RelatedAlertsOptions> = { includeUnrelated: true, linkTypes: ["host", "ip"] };
+const NOTE: Required<NoteOptions> = { description: "d", attachedTo: ["n0"] };
 const MAP: Required<vis.GeoMapOptions> = { zoomStart: 3, height: 300, width: "100%", location: [1, 2], tiles: { url: "https://tile.example.test/{z}/{x}/{y}.png" }, title: "t", basemap: false };
 const MARKERS: Required<vis.GeoMarkerOptions> = { color: "red", layer: "l", popupColumns: [], geolocate: false, geoLookup: {} };
 const LOCATIONS: Required<vis.GeoLocationOptions> = { color: "red", layer: "l" };
@@ -156,6 +160,8 @@ const EVERY_OPTION: [string, () => unknown][] = [
   ["vegaLiteChart", () => vis.vegaLiteChart({ $schema: "https://vega.github.io/schema/vega-lite/v5.json", mark: "point", data: { values: [{ a: 1 }] }, encoding: { x: { field: "a", type: "quantitative" } } } as unknown as vis.VegaLiteSpec, VEGA)],
   ["drawAlertEntityGraph", () => vis.drawAlertEntityGraph(new vis.AlertGraph(), GRAPH)],
   ["EntityGraph", () => new vis.EntityGraph(undefined, ENTITY_GRAPH).plot(GRAPH)],
+  ["addRelatedAlerts", () => vis.addRelatedAlerts([], new vis.AlertGraph(), RELATED)],
+  ["EntityGraph.addNote", () => new vis.EntityGraph().addNote("n0").addNote("n1", NOTE).addNote("n2", { attachedTo: "n0" })],
   ["GeoMap", () => new vis.GeoMap(MAP).addIpCluster([new Ip({ Address: "10.0.0.1" })], MARKERS).addIps([], MARKERS).addGeoLocations([], LOCATIONS).addHeatmap([], HEAT)],
   ["QueryBrowser", () => [new vis.QueryBrowser([], QUERIES), browseQueries({ queryDefinitions: () => [] }, QUERIES)]],
   ["PivotBrowser", () => new vis.PivotBrowser([], PIVOTS)],
@@ -168,4 +174,12 @@ describe("every documented option of every view", () => {
       await call();
     });
   }
+});
+
+describe("option values of the wrong type", () => {
+  it("addRelatedAlerts and EntityGraph.addNote name the option and what it takes", () => {
+    assert.throws(() => vis.addRelatedAlerts([], new vis.AlertGraph(), typo({ linkTypes: "host" })), { code: "vis/graph-option", message: /addRelatedAlerts.*linkTypes.*a list of text/ });
+    assert.throws(() => new vis.EntityGraph().addNote("n", typo({ attachedTo: 5 })), { code: "vis/graph-option", message: /EntityGraph\.addNote.*attachedTo.*text or a list of text/ });
+    assert.throws(() => new vis.EntityGraph().addNote("n", typo({ description: ["d"] })), { code: "vis/graph-option", message: /description.*text/ });
+  });
 });
