@@ -10,7 +10,7 @@
  *
  * | mapping type | column type |
  * | --- | --- |
- * | date, date_nanos | datetime (ISO text; numbers per the mapping's `format`: epoch_second → seconds, else ms; text of a custom pattern such as `yyyy/MM/dd HH:mm:ss` or `dd-MM-yyyy` read with it, UTC — unreadable text is null with one warning) |
+ * | date, date_nanos | datetime (ISO text; numbers, and digit text of 5+ digits, per the mapping's `format`: epoch_second → seconds, else ms, as ES's default format; text of a custom pattern such as `yyyy/MM/dd HH:mm:ss` or `dd-MM-yyyy` read with it, UTC — unreadable text is null with one warning) |
  * | long, unsigned_long | long (exact: Int64; UInt64 when an unsigned_long is beyond Int64) |
  * | integer, short, byte | int |
  * | double, float, half_float, scaled_float | real |
@@ -79,7 +79,10 @@ function walkProperties(properties: unknown, prefix: string, fields: Map<string,
   }
 }
 
-/** Field path → the mapping's `format` (a `||` list), per index, for date fields that have one. */
+/** ES's format of a date field whose mapping names none: ISO text, else epoch milliseconds (digit text too). */
+const DEFAULT_DATE_FORMAT = { date: "strict_date_optional_time||epoch_millis", date_nanos: "strict_date_optional_time_nanos||epoch_millis" };
+
+/** Field path → the mapping's `format` (a `||` list; ES's default where it names none), per index, for date fields. */
 function dateFormats(mappingAnswer: unknown): Map<string, Map<string, string>> {
   const out = new Map<string, Map<string, string>>();
   if (typeof mappingAnswer !== "object" || mappingAnswer === null) return out;
@@ -90,7 +93,7 @@ function dateFormats(mappingAnswer: unknown): Map<string, Map<string, string>> {
       const path = prefix ? `${prefix}.${name}` : name;
       const s = spec as { type?: unknown; properties?: unknown; format?: unknown };
       if (s.properties !== undefined && (s.type === undefined || s.type === "object")) walk(s.properties, path, formats);
-      else if ((s.type === "date" || s.type === "date_nanos") && typeof s.format === "string") formats.set(path, s.format);
+      else if (s.type === "date" || s.type === "date_nanos") formats.set(path, typeof s.format === "string" ? s.format : DEFAULT_DATE_FORMAT[s.type]);
     }
   };
   for (const [index, entry] of Object.entries(mappingAnswer as Record<string, unknown>)) {
@@ -109,7 +112,8 @@ export type IndexEpochScales = Map<string, Map<string, number>>;
  * tries a `||` list in order, so the first epoch entry decides
  * (`strict_date_optional_time||epoch_second` → seconds, `…||epoch_millis` → ms,
  * which also reads digit text such as `fields` answers with when epoch_millis is first).
- * Fields without one are epoch ms (the default format is `strict_date_optional_time||epoch_millis`).
+ * Fields without one are epoch ms, digit text included: ES's default format is
+ * `strict_date_optional_time||epoch_millis`, so `"1549792800000"` in `_source` is that instant (was null).
  */
 export function elasticEpochScales(mappingAnswer: unknown): IndexEpochScales {
   const out: IndexEpochScales = new Map();

@@ -14,12 +14,12 @@ import { startElasticTwin, type ElasticTwin, type TwinIndex } from "../../twins/
 /** Docs hold dates as ES's `fields` answers them: in the mapping's first format. */
 const INDEX: TwinIndex = {
   name: "logs-columns-default",
-  types: { n: "long", "host.name": "keyword", slashed: "date", daily: "date", european: "date", millis: "date" },
+  types: { n: "long", "host.name": "keyword", slashed: "date", daily: "date", european: "date", millis: "date", plain: "date", nanos: "date_nanos" },
   formats: { slashed: "yyyy/MM/dd HH:mm:ss", daily: "dd-MM-yyyy", european: "dd/MM/yyyy HH:mm", millis: "strict_date_optional_time||epoch_millis" },
   docs: [
-    { n: 1, "host.name": "a", host: { name: "b" }, slashed: "2019/02/10 10:00:00", daily: "10-02-2019", european: "03/02/2019 10:30", millis: "1549792800000" },
-    { n: 2, host: { name: "c" }, slashed: "2019/02/11 23:59:59", daily: "31-12-2019", european: "13/02/2019 00:00", millis: "2019-02-10T10:00:00.000Z" },
-    { n: 3, "host.name": ["d", "e"], host: { name: "f" }, slashed: "not a date", daily: "31-02-2019", european: "12/02/2019 07:05" },
+    { n: 1, "host.name": "a", host: { name: "b" }, slashed: "2019/02/10 10:00:00", daily: "10-02-2019", european: "03/02/2019 10:30", millis: "1549792800000", plain: "1549792800000", nanos: "1549792800000" },
+    { n: 2, host: { name: "c" }, slashed: "2019/02/11 23:59:59", daily: "31-12-2019", european: "13/02/2019 00:00", millis: "2019-02-10T10:00:00.000Z", plain: "2019-02-10T10:00:00Z", nanos: "2019-02-10T10:00:00.123456789Z" },
+    { n: 3, "host.name": ["d", "e"], host: { name: "f" }, slashed: "not a date", daily: "31-02-2019", european: "12/02/2019 07:05", plain: 1549792800000, nanos: 1549792800000 },
   ],
 };
 
@@ -53,6 +53,13 @@ describe("Elasticsearch columns: dotted keys, custom date formats", () => {
     assert.deepEqual(isoOf(t, "european"), ["2019-02-03T10:30:00.000Z", "2019-02-13T00:00:00.000Z", "2019-02-12T07:05:00.000Z"]);
     // epoch_millis answers digit text, the ISO text of the first format is read as well.
     assert.deepEqual(isoOf(t, "millis"), ["2019-02-10T10:00:00.000Z", "2019-02-10T10:00:00.000Z", null]);
+  });
+
+  it("reads digit text in a date field without a format as epoch ms, as ES's default format does (was null)", async () => {
+    const t = await run({ query: { match_all: {} }, sort: [{ n: "asc" }] });
+    assert.deepEqual(isoOf(t, "plain"), ["2019-02-10T10:00:00.000Z", "2019-02-10T10:00:00.000Z", "2019-02-10T10:00:00.000Z"]);
+    assert.deepEqual(isoOf(t, "nanos"), ["2019-02-10T10:00:00.000Z", "2019-02-10T10:00:00.123Z", "2019-02-10T10:00:00.000Z"]);
+    assert.deepEqual(t.warnings.filter((w) => /plain|nanos/.test(w)), []);
   });
 
   it("makes an unreadable date null with one warning naming the column and the format", async () => {

@@ -130,6 +130,9 @@ describe("MSSentinel provider against the Log Analytics twin", () => {
     const split = await qp.WindowsSecurity.list_host_logons({ ...range, split_query_by: "1d" });
     assert.equal(twins.logAnalytics.queries.length, 6);
     assert.deepEqual(progress, [1, 2, 3, 4, 5, 6]);
+    // Each chunk's timespan ends on the last 100 ns tick before the next chunk (no sub-ms row falls between); the last at the range's end.
+    const days = ["09", "10", "11", "12", "13"].map((d) => `2019-02-${d}T00:00:00.000Z/2019-02-${d}T23:59:59.9999999Z`);
+    assert.deepEqual(twins.logAnalytics.queries.map((q) => q.timespan), [...days, "2019-02-14T00:00:00.000Z/2019-02-15T00:00:00.000Z"]);
     assert.equal(split.height, whole.height);
     const key = (df: pl.DataFrame) => (df.getColumn("TargetLogonId").toArray() as string[]).sort().join();
     assert.equal(key(split), key(whole), "the same rows, none twice");
