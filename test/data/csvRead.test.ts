@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import pl from "nodejs-polars";
+import { columnNames, columnOf, frameHeight } from "../../src/common/frames";
 import { readCsvFile, sniffSeparator } from "../../src/data/csv";
 import { readDataFile } from "../../src/data/readers";
 import { parseTimeSeries } from "../../src/data/timeParsing";
@@ -409,14 +410,7 @@ test("blank lines are skipped, as pandas reads them (polars makes each a row of 
     ["sep.csv", "sep=;\na;b\n1;x\n\n2;y\n", [[1, "x"], [2, "y"]]],
     ["filter.csv", "filter,height\n1,x\n\n2,y\n", [[1, "x"], [2, "y"]]],
   ];
-  for (const [name, text, rows] of cases) {
-    const file = path.join(dir, name);
-    fs.writeFileSync(file, text);
-    const df = readCsvFile(file);
-    // Not df.height: a column is called `height`.
-    const got = Array.from({ length: df.getColumn(df.columns[0]).length }, (_, r) => df.columns.map((c) => df.getColumn(c).toArray()[r]));
-    assert.deepEqual(got, rows, name);
-  }
+  assertCsvRows(dir, cases);
 });
 
 test("blank lines in a large file (quoted multi-line values across the 1 MB scan chunks, CRLF, a sampled and a fixed-schema read) go; every other row stays in order", () => {
@@ -452,7 +446,9 @@ function assertCsvRows(dir: string, cases: readonly [name: string, text: string,
     const file = path.join(dir, name);
     fs.writeFileSync(file, text);
     const df = readCsvFile(file);
-    const got = Array.from({ length: df.height }, (_, r) => df.columns.map((c) => df.getColumn(c).toArray()[r]));
+    // Past the frame's column proxy: a case has a column called `height`.
+    const columns = columnNames(df).map((c) => columnOf(df, c).toArray());
+    const got = Array.from({ length: frameHeight(df) }, (_, r) => columns.map((values) => values[r]));
     assert.deepEqual(got, rows, name);
   }
 }

@@ -4,12 +4,13 @@
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import { after, before } from "node:test";
 import path from "node:path";
 import { loadConfig } from "../../src/config/config";
 import { createElasticsearchDriver } from "../../src/data/live/drivers/elasticsearch";
 import { createLiveSettings } from "../../src/data/live/settings";
 import type { LiveTable } from "../../src/data/live/types";
-import type { ElasticTwin } from "../twins/elasticsearch";
+import { startElasticTwin, type ElasticTwin, type TwinIndex } from "../twins/elasticsearch";
 import { tempDir } from "./tmp";
 
 /** The values of one column of a driver's table; fails naming the columns there are when it has none of that name. */
@@ -26,4 +27,22 @@ export async function elasticQueries(twin: ElasticTwin, index: string, queryName
   const driver = createElasticsearchDriver(createLiveSettings({ environment: "Elasticsearch", config: loadConfig(file, { missingEnvironment: "skip" }), warn: () => {} }));
   await driver.connect({});
   return (body) => driver.query({ text: JSON.stringify(body), queryName, signal: AbortSignal.timeout(20_000) });
+}
+
+/**
+ * For the enclosing `describe`: an Elasticsearch twin serving `index` (started before its tests, closed
+ * after them) and a driver connected to it. Returns a function that runs a `_search` body as `queryName`.
+ */
+export function elasticTwinSuite(index: TwinIndex, queryName: string): (body: unknown) => Promise<LiveTable> {
+  let twin: ElasticTwin | undefined;
+  let run: ((body: unknown) => Promise<LiveTable>) | undefined;
+  before(async () => {
+    twin = await startElasticTwin({ indices: [index] });
+    run = await elasticQueries(twin, index.name, queryName);
+  });
+  after(() => twin?.close());
+  return (body) => {
+    assert.ok(run, "the twin suite has not started");
+    return run(body);
+  };
 }

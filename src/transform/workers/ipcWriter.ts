@@ -304,9 +304,6 @@ interface ColumnState {
   /** text and bytes: the data. */
   data: ByteSink;
   nulls: number;
-  /** The last text value and where its bytes start (a repeated value is copied, not encoded again). */
-  previous: string | null;
-  previousAt: number;
 }
 
 /**
@@ -324,7 +321,7 @@ export class BatchBuilder {
 
   constructor(fields: readonly IpcField[]) {
     this.fields = fields;
-    this.columns = fields.map((f) => ({ kind: f.kind, validity: new ByteSink(256), offsets: new ByteSink(1024), data: new ByteSink(f.kind === "uint32" ? 16 : 4096), nulls: 0, previous: null, previousAt: 0 }));
+    this.columns = fields.map((f) => ({ kind: f.kind, validity: new ByteSink(256), offsets: new ByteSink(1024), data: new ByteSink(f.kind === "uint32" ? 16 : 4096), nulls: 0 }));
   }
 
   /** Starts a new batch (the buffers are kept). */
@@ -333,7 +330,6 @@ export class BatchBuilder {
     for (const c of this.columns) {
       c.validity.pos = c.offsets.pos = c.data.pos = 0;
       c.nulls = 0;
-      c.previous = null;
     }
   }
 
@@ -345,20 +341,9 @@ export class BatchBuilder {
     const data = c.data;
     if (value !== null) {
       c.validity.bytes[row >> 3] |= 1 << (row & 7);
-      if (value === c.previous) {
-        // A repeated value (a cell's rewritten text, once per item): copy its bytes.
-        const n = data.pos - c.previousAt;
-        data.ensure(n);
-        data.bytes.copyWithin(data.pos, c.previousAt, c.previousAt + n);
-        c.previousAt = data.pos;
-        data.pos += n;
-      } else {
-        // Room for the worst case (3 bytes a UTF-16 unit), counted exactly for long values so a huge one does not reserve 3×.
-        data.ensure(value.length > 4096 ? Buffer.byteLength(value, "utf8") : 3 * value.length);
-        c.previousAt = data.pos;
-        data.pos += data.bytes.write(value, data.pos, "utf8");
-        c.previous = value;
-      }
+      // Room for the worst case (3 bytes a UTF-16 unit), counted exactly for long values so a huge one does not reserve 3×.
+      data.ensure(value.length > 4096 ? Buffer.byteLength(value, "utf8") : 3 * value.length);
+      data.pos += data.bytes.write(value, data.pos, "utf8");
     } else c.nulls++;
     c.offsets.ensure(8);
     setI64(c.offsets.view, c.offsets.pos, data.pos);

@@ -3,13 +3,13 @@
  * same field, and date fields whose mapping `format` is a custom pattern (or epoch_millis first).
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { columnOf } from "../../../src/common/frames";
 import { jodaToStrftime } from "../../../src/data/live/elasticColumns";
 import { liveFrame } from "../../../src/data/live/results";
 import type { LiveTable } from "../../../src/data/live/types";
-import { elasticQueries, tableColumn } from "../../helpers/liveTables";
-import { startElasticTwin, type ElasticTwin, type TwinIndex } from "../../twins/elasticsearch";
+import { elasticTwinSuite, tableColumn as column } from "../../helpers/liveTables";
+import type { TwinIndex } from "../../twins/elasticsearch";
 
 /** Docs hold dates as ES's `fields` answers them: in the mapping's first format. */
 const INDEX: TwinIndex = {
@@ -23,19 +23,10 @@ const INDEX: TwinIndex = {
   ],
 };
 
-const column = tableColumn;
-
 const isoOf = (table: LiveTable, name: string) => (columnOf(liveFrame(table), name).toArray() as unknown as (Date | null)[]).map((d) => d?.toISOString() ?? null);
 
 describe("Elasticsearch columns: dotted keys, custom date formats", () => {
-  let twin: ElasticTwin;
-  let run: (body: unknown) => Promise<LiveTable>;
-  before(async () => {
-    twin = await startElasticTwin({ indices: [INDEX] });
-    run = await elasticQueries(twin, INDEX.name, "Test.columns");
-  });
-  after(() => twin.close());
-
+  const run = elasticTwinSuite(INDEX, "Test.columns");
 
   it("keeps both values of a dotted and a nested _source key naming one field, as ES's multi-valued field", async () => {
     const t = await run({ query: { match_all: {} }, sort: [{ n: "asc" }] });

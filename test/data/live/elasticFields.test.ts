@@ -1,12 +1,12 @@
 /** Elasticsearch hits read from `fields` (and `_source: false`), and epoch_second date mappings. */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { columnOf, frameHeight } from "../../../src/common/frames";
 import { elasticEpochScales, elasticFieldTypes, elasticTable } from "../../../src/data/live/elasticColumns";
 import { liveFrame } from "../../../src/data/live/results";
 import type { LiveTable } from "../../../src/data/live/types";
-import { elasticQueries, tableColumn } from "../../helpers/liveTables";
-import { startElasticTwin, type ElasticTwin, type TwinIndex } from "../../twins/elasticsearch";
+import { elasticTwinSuite, tableColumn as column } from "../../helpers/liveTables";
+import type { TwinIndex } from "../../twins/elasticsearch";
 
 const INDEX: TwinIndex = {
   name: "logs-fields-default",
@@ -19,17 +19,8 @@ const INDEX: TwinIndex = {
   ],
 };
 
-const column = tableColumn;
-
 describe("Elasticsearch: hits without _source", () => {
-  let twin: ElasticTwin;
-  let run: (body: unknown) => Promise<LiveTable>;
-  before(async () => {
-    twin = await startElasticTwin({ indices: [INDEX] });
-    run = await elasticQueries(twin, INDEX.name, "Test.fields");
-  });
-  after(() => twin.close());
-
+  const run = elasticTwinSuite(INDEX, "Test.fields");
 
   it("reads `fields` when the query turns _source off (one value → the value, more → a list)", async () => {
     const t = await run({ query: { match_all: {} }, sort: [{ "@timestamp": "asc" }], _source: false, fields: ["host.name", "tags", "@timestamp"] });

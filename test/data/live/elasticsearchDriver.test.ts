@@ -10,7 +10,7 @@ import { elasticFieldTypes, elasticTable, flattenSource } from "../../../src/dat
 import { createLiveSettings } from "../../../src/data/live/settings";
 import type { LiveDriver, LiveRequest } from "../../../src/data/live/types";
 import { tempDir } from "../../helpers/tmp";
-import { tableColumn } from "../../helpers/liveTables";
+import { tableColumn as column } from "../../helpers/liveTables";
 import { startElasticTwin, type ElasticTwin, type TwinIndex } from "../../twins/elasticsearch";
 
 const API_KEY = "VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw==";
@@ -32,8 +32,6 @@ function request(body: unknown, extra: Partial<LiveRequest> = {}): LiveRequest {
 
 const dataset = (name: string) => ({ term: { "data_stream.dataset": `huntlab.${name}` } });
 const bodyFor = (name: string, ...filters: unknown[]) => ({ query: { bool: { filter: [dataset(name), ...filters] } }, sort: [{ "@timestamp": "asc" }], _source: { excludes: ["data_stream.*"] } });
-
-const column = tableColumn;
 
 describe("Elasticsearch driver: authentication", () => {
   let twin: ElasticTwin;

@@ -10,7 +10,7 @@ import { createLiveSettings } from "../../../src/data/live/settings";
 import { splunkTable, splunkTimeMs } from "../../../src/data/live/splunkColumns";
 import type { LiveDriver, LiveRequest } from "../../../src/data/live/types";
 import { tempDir } from "../../helpers/tmp";
-import { tableColumn } from "../../helpers/liveTables";
+import { tableColumn as column } from "../../helpers/liveTables";
 import { startSplunkTwin, type SplunkTwin } from "../../twins/splunk";
 
 const TOKEN = "splunk-bearer-token-0123456789";
@@ -42,8 +42,6 @@ function driverFor(twin: SplunkTwin, args: Record<string, unknown>, warnings: st
 function request(text: string, extra: Partial<LiveRequest> = {}): LiveRequest {
   return { text, queryName: "WindowsSecurity.list_host_logons", signal: AbortSignal.timeout(20_000), ...extra };
 }
-
-const column = tableColumn;
 
 describe("Splunk driver: authentication", () => {
   let twin: SplunkTwin;
