@@ -457,18 +457,83 @@ export function* readCsvSteps(file: string, options: CsvReadOptions = {}): ReadS
   const head = fileStart(file);
   const dialect = csvDialect(head, options.sep);
   // Lines ended by a bare CR (old Mac): polars reads the whole file as one header line; pandas reads its rows.
-  if (endsLineWithBareCr(head)) {
+  // A stray quote in a header name (`a,b"c`): polars reads no row at all, silently; pandas reads the name as written.
+  if (endsLineWithBareCr(head) || headerFields(head, dialect)?.some((f) => f.stray)) {
     const rows = yield* readRewritten(file, dialect, options);
-    if (rows) return rows;
+    if (rows) return withHeaderQuotesUndoubled(rows, head, dialect);
   }
   try {
-    return withoutBlankLines(yield* readRows(file, dialect, options), file, dialect);
+    return withHeaderQuotesUndoubled(withoutBlankLines(yield* readRows(file, dialect, options), file, dialect), head, dialect);
   } catch (err) {
     // polars fails a whole file on one value with a stray quote (`x"y`) or text after a closing quote (`"ab"c`); pandas reads both.
     if (!MALFORMED.test(err instanceof Error ? err.message : String(err))) throw err;
     const rows = yield* readRewritten(file, dialect, options);
     if (!rows) throw err;
-    return rows;
+    return withHeaderQuotesUndoubled(rows, head, dialect);
+  }
+}
+
+/**
+ * `df` with its header names read as pandas reads them: polars keeps a
+ * doubled quote in a quoted header name (`"a""b"` → `a""b`;
+ * pola-rs/polars#20294; also the names of the quoting copy, where `b"c` is
+ * written `"b""c"`), pandas reads `a"b`. A name changes only when it is the
+ * header field's text with its quotes doubled, when the header's field count
+ * is the frame's and no name would repeat; a frame with no `""` in any name
+ * is returned as is.
+ */
+function withHeaderQuotesUndoubled(df: pl.DataFrame, head: string, dialect: CsvDialect): pl.DataFrame {
+  const names = columnNames(df);
+  if (!names.some((n) => n.includes('""'))) return df;
+  const fields = headerFields(head, dialect);
+  if (!fields || fields.length !== names.length) return df;
+  const renamed = names.map((name, i) => (fields[i].text.replaceAll('"', '""') === name ? fields[i].text : name));
+  return new Set(renamed).size === renamed.length ? renameAll(df, renamed) : df;
+}
+
+/** A field of the header record. */
+interface HeaderField {
+  /** The name as pandas reads it. */
+  text: string;
+  /** Whether it starts with a quote. */
+  quoted: boolean;
+  /** Whether a quote stands outside quoting (`b"c`, `"ab"c"`): polars cannot follow the file's quotes. */
+  stray: boolean;
+}
+
+/** The header record's fields (RFC 4180 quoting: `""` is a quote, separators and line ends inside quotes are text), or undefined when `head` ends inside it. */
+function headerFields(head: string, { sep, skipRows }: CsvDialect): HeaderField[] | undefined {
+  let at = 0;
+  for (let skipped = 0; skipped < skipRows; skipped += 1) {
+    const end = /\r\n|\n|\r/.exec(head.slice(at));
+    if (!end) return undefined;
+    at += end.index + end[0].length;
+  }
+  const fields: HeaderField[] = [];
+  for (;;) {
+    let text = "";
+    const quoted = head[at] === '"';
+    if (quoted) {
+      at += 1;
+      for (;;) {
+        const close = head.indexOf('"', at);
+        if (close < 0) return undefined;
+        text += head.slice(at, close);
+        at = close + 1;
+        if (head[at] !== '"') break;
+        text += '"';
+        at += 1;
+      }
+    }
+    // Unquoted text, or what follows a closing quote (kept, as pandas keeps it), up to the separator or line end.
+    let end = at;
+    while (end < head.length && head[end] !== sep && head[end] !== "\n" && head[end] !== "\r") end += 1;
+    if (end === head.length && end > 0) return undefined;
+    const rest = head.slice(at, end);
+    text += rest;
+    fields.push({ text, quoted, stray: rest.includes('"') || (quoted && rest !== "") });
+    if (head[end] !== sep) return fields;
+    at = end + 1;
   }
 }
 

@@ -575,6 +575,26 @@ test("a UTF-8 BOM goes through the quoting copy unchanged, and a CR inside a quo
   assertCsvRows(dir, cases.map(([name, text, , rows]) => [name, text, rows]));
 });
 
+test("header names with quotes read as pandas reads them: a doubled quote in a quoted name is one quote; a stray quote in a name keeps every row (polars read none)", () => {
+  const dir = tempDir();
+  const cases: [string, string, string[], unknown[]][] = [
+    // polars kept `a""b` (pola-rs/polars#20294).
+    ["doubled.csv", '"a""b",c\n1,2\n3,4\n', ['a"b', "c"], [[1, 2], [3, 4]]],
+    ["doubled-many.csv", '"x""y","p\nq","""k"""\n1,2,3\n', ['x"y', "p\nq", '"k"'], [[1, 2, 3]]],
+    ["doubled-type-line.csv", '#TYPE Some.Type\n"a""b";c\n1;x"y\n', ['a"b', "c"], [[1, 'x"y']]],
+    // Unquoted names take quotes literally, doubled or not; polars read these files with no row at all.
+    ["stray.csv", 'a,b"c\n1,2\n3,4\n', ["a", 'b"c'], [[1, 2], [3, 4]]],
+    ["stray-doubled.csv", 'a,z""w\n1,2\n', ["a", 'z""w'], [[1, 2]]],
+    // Text after a closing quote: the quoted part, then the rest (pandas' C parser).
+    ["after-quote.csv", 'a,"b"c,d\n1,2,3\n', ["a", "bc", "d"], [[1, 2, 3]]],
+  ];
+  for (const [name, text, names] of cases) {
+    fs.writeFileSync(path.join(dir, name), text);
+    assert.deepEqual(readCsvFile(path.join(dir, name)).columns, names, name);
+  }
+  assertCsvRows(dir, cases.map(([name, text, , rows]) => [name, text, rows]));
+});
+
 test("text after closing quotes in a large file (tails across the 1 MB blocks, long quoted values, CRLF) reads as pandas reads it", () => {
   const dir = tempDir();
   const rand = seededRandom(31);
