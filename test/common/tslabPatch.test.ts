@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { test } from "node:test";
+
+/*
+ * patches/tslab+1.0.22.patch (applied by patch-package on npm's postinstall): tslab's converter
+ * built a whole TypeScript program for each cell only to read the cell's top-level names, then a
+ * second one to check and emit it. The patch reads the names by binding the cell's text alone, so
+ * one program is built per cell. See patches/README.md; the time is measured in the coldStart bench.
+ * Here: that the patch is in place, and that cells convert as tslab converts them (names carried to
+ * later cells, redeclared, errors reported, top-level await, imports).
+ */
+
+const CONVERTER = require.resolve("tslab/dist/converter.js");
+
+interface Converted {
+  output?: string;
+  declOutput?: string;
+  diagnostics: { messageText: string }[];
+  hasToplevelAwait?: boolean;
+  lastExpressionVar?: string;
+}
+
+interface Converter {
+  convert(prevDecl: string, src: string): Converted;
+  close(): void;
+}
+
+test("the installed tslab carries the converter patch: one program per cell", () => {
+  const source = fs.readFileSync(CONVERTER, "utf8");
+  assert.match(source, /const locals = localsOf\(src\);/, "the cell's names are bound from its text (patch not applied)");
+  assert.doesNotMatch(source, /const locals = srcFile\.locals;/, "the names are still read from a program built for them (patch not applied)");
+  const version = JSON.parse(fs.readFileSync(path.join(path.dirname(CONVERTER), "..", "package.json"), "utf8")).version;
+  assert.equal(version, "1.0.22", "the patch is written for tslab 1.0.22");
+});
+
+test("cells convert as tslab converts them: names carried and redeclared, declarations of every kind, errors, top-level await, imports", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createConverter } = require(CONVERTER) as { createConverter: (o: { isJS: boolean; isBrowser: boolean }) => Converter };
+  const converter = createConverter({ isJS: false, isBrowser: false });
+  let prev = "";
+  const run = (src: string): Converted => {
+    const r = converter.convert(prev, src);
+    if (!r.diagnostics.length) prev = r.declOutput ?? "";
+    return r;
+  };
+  try {
+    const destructured = run("let {x, y: [z]} = {x: 1, y: [2]};\nx + z");
+    assert.deepEqual(destructured.diagnostics, []);
+    assert.match(destructured.declOutput ?? "", /declare let x: number, z: number;/);
+    assert.ok(destructured.lastExpressionVar, "the last expression's value is kept for display");
+    assert.match(destructured.output ?? "", /exports\.x/, "the names are exported for the next cells");
+
+    assert.deepEqual(run("const w: number = x * z;").diagnostics, [], "a later cell sees the earlier names");
+
+    const kinds = run("function f(n: number): number { return n * 2; }\nclass C { m = 1; }\nenum E { A, B }\nnamespace N { export const q = 1; }\ntype T = number;\ninterface I { k: T }\nf(w)");
+    assert.deepEqual(kinds.diagnostics, []);
+    for (const d of [/declare function f\(n: number\): number;/, /declare class C/, /declare enum E/, /declare namespace N/, /type T = number;/, /interface I/]) assert.match(kinds.declOutput ?? "", d);
+
+    assert.deepEqual(run('let x = "text";').diagnostics, [], "a name may be declared again");
+    assert.deepEqual(run("const n: number = x.length;").diagnostics, [], "with its new type");
+    assert.deepEqual(
+      run("const bad: number = x;").diagnostics.map((d) => d.messageText),
+      ["Type 'string' is not assignable to type 'number'."],
+    );
+    assert.deepEqual(run("w + n").diagnostics, [], "a cell with no names of its own");
+
+    const awaited = run("const v = await Promise.resolve(41);\nv + 1");
+    assert.deepEqual(awaited.diagnostics, []);
+    assert.equal(awaited.hasToplevelAwait, true);
+
+    const imported = run('import pl from "nodejs-polars";\nconst df = pl.DataFrame({ a: [1] });');
+    assert.deepEqual(imported.diagnostics, []);
+    assert.match(imported.declOutput ?? "", /import pl from "nodejs-polars";/);
+    assert.deepEqual(run("const h: number = df.height + v;").diagnostics, []);
+
+    assert.deepEqual(run("y").diagnostics.map((d) => d.messageText), ["Cannot find name 'y'."], "only declared names are carried");
+  } finally {
+    converter.close();
+  }
+});
