@@ -495,9 +495,7 @@ function withHeaderQuotesUndoubled(df: pl.DataFrame, head: string, dialect: CsvD
 interface HeaderField {
   /** The name as pandas reads it. */
   text: string;
-  /** Whether it starts with a quote. */
-  quoted: boolean;
-  /** Whether a quote stands outside quoting (`b"c`, `"ab"c"`): polars cannot follow the file's quotes. */
+  /** Whether a quote stands outside quoting, or text follows a closing quote (`b"c`, `"ab"c`): polars cannot follow the file's quotes. */
   stray: boolean;
 }
 
@@ -531,7 +529,7 @@ function headerFields(head: string, { sep, skipRows }: CsvDialect): HeaderField[
     if (end === head.length && end > 0) return undefined;
     const rest = head.slice(at, end);
     text += rest;
-    fields.push({ text, quoted, stray: rest.includes('"') || (quoted && rest !== "") });
+    fields.push({ text, stray: rest.includes('"') || (quoted && rest !== "") });
     if (head[end] !== sep) return fields;
     at = end + 1;
   }
