@@ -456,20 +456,26 @@ function withoutBlankLines(df: pl.DataFrame, file: string, dialect: CsvDialect):
 export function* readCsvSteps(file: string, options: CsvReadOptions = {}): ReadSteps<pl.DataFrame> {
   const head = fileStart(file);
   const dialect = csvDialect(head, options.sep);
+  const header = headerFields(head, dialect);
+  return withHeaderQuotesUndoubled(yield* readCsvRows(file, head, dialect, header, options), header);
+}
+
+/** The rows of {@link readCsvSteps}, with the header names as polars reads them. */
+function* readCsvRows(file: string, head: string, dialect: CsvDialect, header: HeaderField[] | undefined, options: CsvReadOptions): ReadSteps<pl.DataFrame> {
   // Lines ended by a bare CR (old Mac): polars reads the whole file as one header line; pandas reads its rows.
   // A stray quote in a header name (`a,b"c`): polars reads no row at all, silently; pandas reads the name as written.
-  if (endsLineWithBareCr(head) || headerFields(head, dialect)?.some((f) => f.stray)) {
+  if (endsLineWithBareCr(head) || header?.some((f) => f.stray)) {
     const rows = yield* readRewritten(file, dialect, options);
-    if (rows) return withHeaderQuotesUndoubled(rows, head, dialect);
+    if (rows) return rows;
   }
   try {
-    return withHeaderQuotesUndoubled(withoutBlankLines(yield* readRows(file, dialect, options), file, dialect), head, dialect);
+    return withoutBlankLines(yield* readRows(file, dialect, options), file, dialect);
   } catch (err) {
     // polars fails a whole file on one value with a stray quote (`x"y`) or text after a closing quote (`"ab"c`); pandas reads both.
     if (!MALFORMED.test(err instanceof Error ? err.message : String(err))) throw err;
     const rows = yield* readRewritten(file, dialect, options);
     if (!rows) throw err;
-    return withHeaderQuotesUndoubled(rows, head, dialect);
+    return rows;
   }
 }
 
@@ -482,10 +488,9 @@ export function* readCsvSteps(file: string, options: CsvReadOptions = {}): ReadS
  * is the frame's and no name would repeat; a frame with no `""` in any name
  * is returned as is.
  */
-function withHeaderQuotesUndoubled(df: pl.DataFrame, head: string, dialect: CsvDialect): pl.DataFrame {
+function withHeaderQuotesUndoubled(df: pl.DataFrame, fields: HeaderField[] | undefined): pl.DataFrame {
   const names = columnNames(df);
   if (!names.some((n) => n.includes('""'))) return df;
-  const fields = headerFields(head, dialect);
   if (!fields || fields.length !== names.length) return df;
   const renamed = names.map((name, i) => (fields[i].text.replaceAll('"', '""') === name ? fields[i].text : name));
   return new Set(renamed).size === renamed.length ? renameAll(df, renamed) : df;
