@@ -388,17 +388,67 @@ function tapFailures(file, maxLines = 12) {
   return failures;
 }
 
+/** The first lines of a test file that needs a process of its own (process-wide state: signals, globals). */
+const OWN_PROCESS = /^\/\/ npm test runs this file in a process of its own/m;
+
+/** Node's flag for running test files in the runner's own process (renamed in Node 23.6), or undefined before Node 22.8. */
+function isolationFlag(nodeBin) {
+  const help = spawnSync(nodeBin, ["--help"], { encoding: "utf8" }).stdout ?? "";
+  if (/--test-isolation=/.test(help)) return "--test-isolation=none";
+  if (/--experimental-test-isolation=/.test(help)) return "--experimental-test-isolation=none";
+  return undefined;
+}
+
+/**
+ * The unit stage. Starting a test file's process (tsx, polars' 120 MB binary,
+ * huntlab's modules) costs ~1.5 s of CPU, over 40% of the stage's CPU when each
+ * of ~140 files has its own. So the files run in a few shared processes, two at
+ * a time (the machine's two cores), taken from a queue so a slow group does not
+ * hold a core idle; files marked {@link OWN_PROCESS} keep a process each, in the
+ * last group. Each group writes test-results/unit-N.tap and unit-N.log.
+ */
+async function unitTests(nodeBin, env, files) {
+  const t0 = Date.now();
+  const results = path.join(ROOT, "test-results");
+  fs.mkdirSync(results, { recursive: true });
+  for (const f of fs.readdirSync(results)) if (/^unit(-\d+)?\.(tap|log)$/.test(f)) fs.rmSync(path.join(results, f));
+  const flag = isolationFlag(nodeBin);
+  const alone = files.filter((f) => !flag || OWN_PROCESS.test(fs.readFileSync(f, "utf8").slice(0, 2000)));
+  const shared = files.filter((f) => !alone.includes(f));
+  // Round robin over the sorted files spreads each folder's slow suites over the groups.
+  const groups = Array.from({ length: Math.min(6, shared.length) }, (_, g) => shared.filter((_, i) => i % 6 === g));
+  const runs = [...groups.map((g) => ({ files: g, extra: [flag] })), { files: alone, extra: ["--test-concurrency=1"] }].filter((r) => r.files.length);
+  const totals = { pass: 0, fail: 0, skipped: 0 };
+  let next = 0;
+  const lane = async () => {
+    while (next < runs.length) {
+      const k = next++;
+      const c = await nodeTests(nodeBin, env, `unit-${k + 1}`, runs[k].files, { extra: runs[k].extra, quiet: true });
+      totals.pass += c.pass;
+      totals.fail += c.fail;
+      totals.skipped += c.skipped;
+    }
+  };
+  log(`unit tests: ${files.length} files in ${runs.length} groups, two at a time (${alone.length} in processes of their own)…`);
+  await Promise.all([lane(), lane()]);
+  const seconds = Math.round((Date.now() - t0) / 1000);
+  stageTimes.set("unit", seconds);
+  log(`unit: ${totals.pass} passed, ${totals.fail} failed in ${seconds} s`);
+  return totals;
+}
+
 /**
  * `npm test`: the type check and four stages of `node --test`. The unit tests are
  * CPU-bound and some carry sanity time limits, so they run first with the machine to
- * themselves, two files at a time (files are independent: free ports, own temp folders).
+ * themselves, in shared processes two at a time ({@link unitTests}; files are
+ * independent: free ports, own temp folders, own environment variable names).
  * The rest is mostly waiting (kernels starting, Chromium rendering, JupyterLab running
  * cells), so then three lanes run side by side:
  *   notebooks → browser (the browser checks read the notebooks' executed outputs);
  *   jupyterlab (its own server on a free port, its own Chromium, a copy of the notebook);
  *   the type check.
  * Each stage keeps its TAP file and its output block; `HUNTLAB_TEST_SERIAL=1` runs
- * everything one after the other with live output, one test file at a time, as before.
+ * everything one after the other with live output, one test file at a time, each in its own process.
  */
 async function taskTest(ctx) {
   const { nodeBin } = ctx;
@@ -455,13 +505,14 @@ async function taskTest(ctx) {
     await notebookLane();
     await labLane();
   } else {
-    add(await nodeTests(nodeBin, env, "unit", unit, { extra: ["--test-concurrency=2"] }));
+    add(await unitTests(nodeBin, env, unit));
     await Promise.all([notebookLane(), labLane(), typecheck()]);
   }
   const order = ["typecheck", "unit", "notebooks", "browser", "jupyterlab"];
   const times = order.filter((s) => stageTimes.has(s)).map((s) => `${s} ${stageTimes.get(s)} s`);
   log(`stages: ${times.join(", ")}; all ${Math.round((Date.now() - t0) / 1000)} s${serial ? " (one after the other)" : " (unit, then side by side: notebooks → browser | jupyterlab | type check)"}`);
-  for (const stage of ["unit", "notebooks", "browser", "jupyterlab"]) {
+  const unitStages = fs.readdirSync(path.join(ROOT, "test-results")).filter((f) => /^unit(-\d+)?\.tap$/.test(f)).map((f) => f.slice(0, -4)).sort();
+  for (const stage of [...unitStages, "notebooks", "browser", "jupyterlab"]) {
     for (const f of tapFailures(path.join(ROOT, "test-results", `${stage}.tap`))) {
       console.log(`[huntlab] FAILED (${stage}): ${f.name}`);
       for (const line of f.detail) console.log(`    ${line}`);

@@ -1,3 +1,4 @@
+// npm test runs this file in a process of its own: it fakes globalThis.Deno and emits SIGINT on the process.
 /**
  * The kernel interrupt in Deno: one SIGINT listener for the kernel's life,
  * registered when huntlab loads inside `deno jupyter`, aborting the huntlab

@@ -1,3 +1,4 @@
+// npm test runs this file in a process of its own: it emits SIGINT on the process and counts its listeners.
 /**
  * Interrupting long TI lookups: an AbortSignal or the kernel's SIGINT stops a
  * batch against a slow loopback service within a second — queued requests never

@@ -1,3 +1,4 @@
+// npm test runs this file in a process of its own: its first tests run before any `new Pivot` of the process.
 /**
  * Pivot namespaces (util, ti, queries) on the lab data: every input form
  * (value, array, entity, DataFrame + column), every join, time parameters

@@ -22,13 +22,17 @@ export interface AzureTwins {
   stop(): Promise<void>;
 }
 
-/** Starts the three twins on 127.0.0.1 and writes a config for them (secret in an environment variable). */
+/** Twin sets started in this process: each set's secret has its own variable (`npm test` runs many test files in one process). */
+let started = 0;
+
+/** Starts the three twins on 127.0.0.1 and writes a config for them (secret in an environment variable of its own). */
 export async function startAzureTwins(options: Partial<AzureAdTwinOptions> = {}): Promise<AzureTwins> {
   const secret = options.clientSecret ?? `s3cr3t~${Math.random().toString(36).slice(2)}Zq`;
   const ad = await new AzureAdTwin({ tenantId: TWIN_TENANT, clientId: TWIN_CLIENT, clientSecret: secret, ...options }).start();
   const logAnalytics = await new LogAnalyticsTwin(ad, TWIN_WORKSPACE).start();
   const kusto = await new KustoTwin(ad, TWIN_DATABASE).start();
-  const secretVariable = "HUNTLAB_TWIN_SECRET";
+  started += 1;
+  const secretVariable = `HUNTLAB_TWIN_SECRET_${started}`;
   process.env[secretVariable] = secret;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-twins-"));
   const configPath = path.join(dir, "msticpyconfig.yaml");
@@ -70,6 +74,7 @@ export async function startAzureTwins(options: Partial<AzureAdTwinOptions> = {})
     async stop() {
       await Promise.all([ad.stop(), logAnalytics.stop(), kusto.stop()]);
       fs.rmSync(dir, { recursive: true, force: true });
+      delete process.env[secretVariable];
     },
   };
 }

@@ -9,7 +9,7 @@
  * `logAnalytics` also answers the Azure AD token and device-code paths, so the
  * notebook's `liveEndpoint` parameter is the one URL it needs (Endpoint and
  * AuthorityUrl); device-code sign-in completes after two polls. `configPath` is
- * a msticpyconfig.yaml for all twins (client secret in $HUNTLAB_TWIN_SECRET of this process).
+ * a msticpyconfig.yaml for all twins (client secret in this process's environment variable `secretVariable`).
  */
 import fs from "node:fs";
 import path from "node:path";

@@ -1,3 +1,4 @@
+// npm test runs this file in a process of its own: its first test loads data/ before the package entry registers the query browser.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { QueryBrowser, queryCallExample } from "../../src/vis";
