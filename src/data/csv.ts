@@ -36,7 +36,8 @@ import type { DataType } from "nodejs-polars";
 import { isTextType } from "../common/dtypes";
 import { columnNames, columnOf, frameHeight, renameAll } from "../common/frames";
 import { runSync, type ReadSteps } from "./collect";
-import { blankLineRows, quoteStrayQuotes } from "./csvText";
+import { blankLineRows, quoteStrayQuotes, widenedHeader } from "./csvText";
+import { wideIntsAsText } from "./wideInts";
 import { fixedWidthFormat, fractionDigitExprs, fractionWidth, looksLikeTimeColumn, nsWrapped, parseTimeSeries, sampleFormats, strptimeExpr, unitOfFractionDigits, unparsedCount, yearMayLeaveNsRange, type TimeUnit } from "./timeParsing";
 
 /** Options of {@link readCsvFile}. */
@@ -77,9 +78,13 @@ const parsedName = (i: number) => `t${i}`;
 const subMsName = (i: number) => `m${i}`;
 const subUsName = (i: number) => `u${i}`;
 
-/** The scan's options: as `pl.readCSV` reads (ragged lines cut, missing fields null), and a path is never a glob pattern. */
+/**
+ * The scan's options: missing fields are null; a record with more fields than
+ * the header fails the scan (polars would cut it silently), and is then read
+ * whole ({@link readAllFields}); a path is never a glob pattern.
+ */
 function scanOptions({ sep, skipRows }: CsvDialect) {
-  return { sep, skipRows, hasHeader: true, truncateRaggedLines: true, glob: false, cache: false } as const;
+  return { sep, skipRows, hasHeader: true, truncateRaggedLines: false, glob: false, cache: false } as const;
 }
 
 /** The format the plan parses a column with. */
@@ -206,9 +211,17 @@ function finish(plainDf: pl.DataFrame, names: readonly string[], sampled: readon
     if (full.parsed && full.series.dtype.variant === "Datetime") plainDf.replaceAtIdx(i, full.series.alias(plain(i)));
   }
   const named = plans.length ? plainDf.drop(plans.map((p) => parsedName(p.index))) : plainDf;
-  // A column without a header name is `column_<i>`, as polars names it in a frame built from series.
-  named.columns = names.map((name, i) => (name === "" ? `column_${i}` : name));
+  named.columns = names.map(columnName);
   return named;
+}
+
+/** A column without a header name is `column_<i>`, as polars names it in a frame built from series (a small file's too: its name must not depend on the file's length). */
+const columnName = (name: string, i: number): string => (name === "" ? `column_${i}` : name);
+
+/** `df` with its columns that have no header name called as {@link columnName} names them. */
+function withUnnamedColumns(df: pl.DataFrame): pl.DataFrame {
+  const names = columnNames(df);
+  return names.includes("") ? renameAll(df, names.map(columnName)) : df;
 }
 
 /**
@@ -457,7 +470,10 @@ export function* readCsvSteps(file: string, options: CsvReadOptions = {}): ReadS
   const head = fileStart(file);
   const dialect = csvDialect(head, options.sep);
   const header = headerFields(head, dialect);
-  return withHeaderQuotesUndoubled(yield* readCsvRows(file, head, dialect, header, options), header);
+  const rows = yield* readCsvRows(file, head, dialect, header, options);
+  // Columns added for records longer than the header (widenedHeader) are named as they are.
+  const named = header && [...header, ...columnNames(rows).slice(header.length).map((text) => ({ text, stray: false }))];
+  return withHeaderQuotesUndoubled(rows, named);
 }
 
 /** The rows of {@link readCsvSteps}, with the header names as polars reads them. */
@@ -469,7 +485,7 @@ function* readCsvRows(file: string, head: string, dialect: CsvDialect, header: H
     if (rows) return rows;
   }
   try {
-    return withoutBlankLines(yield* readRows(file, dialect, options), file, dialect);
+    return yield* readAllFields(file, dialect, options);
   } catch (err) {
     // polars fails a whole file on one value with a stray quote (`x"y`) or text after a closing quote (`"ab"c`); pandas reads both.
     if (!MALFORMED.test(err instanceof Error ? err.message : String(err))) throw err;
@@ -556,9 +572,36 @@ function* readRewritten(file: string, dialect: CsvDialect, options: CsvReadOptio
   const copy = quoteStrayQuotes(file, dialect.sep);
   if (!copy) return undefined;
   try {
-    return withoutBlankLines(yield* readRows(copy.file, dialect, options), copy.file, dialect);
+    return yield* readAllFields(copy.file, dialect, options);
   } finally {
     copy.remove();
+  }
+}
+
+/**
+ * polars' error for a record with more fields than the header (the scan does
+ * not cut them: `truncateRaggedLines: false`).
+ */
+const RAGGED = /found more fields than defined in 'Schema'/;
+
+/**
+ * The rows, blank lines dropped, and every field of a record longer than
+ * the header kept: such a file is read again from a copy whose header names
+ * the extra columns (csvText.ts `widenedHeader`; pandas fails the file, polars
+ * cuts the record silently).
+ */
+function* readAllFields(file: string, dialect: CsvDialect, options: CsvReadOptions): ReadSteps<pl.DataFrame> {
+  try {
+    return withoutBlankLines(yield* readRows(file, dialect, options), file, dialect);
+  } catch (err) {
+    if (!RAGGED.test(err instanceof Error ? err.message : String(err))) throw err;
+    const copy = widenedHeader(file, dialect.sep, dialect.skipRows);
+    if (!copy) throw err;
+    try {
+      return withoutBlankLines(yield* readRows(copy.file, dialect, options), copy.file, dialect);
+    } finally {
+      copy.remove();
+    }
   }
 }
 
@@ -586,17 +629,19 @@ function* readRows(file: string, dialect: CsvDialect, options: CsvReadOptions): 
   const names = sample ? columnNames(sample) : [];
   // A small file is its own sample (one read); repeated header names are renamed by polars and read whole too.
   if (!sample || new Set(names).size !== names.length || names.some((n) => n.includes("_duplicated_")) || frameHeight(sample) === 0) {
-    const whole = yield pl.scanCSV(file, { ...scanOptions(dialect), inferSchemaLength: sampleRows });
-    if (!parse) return whole;
+    // Integers beyond Int64 are read as Int128, which JavaScript cannot read: text (wideInts.ts).
+    const whole = wideIntsAsText(yield pl.scanCSV(file, { ...scanOptions(dialect), inferSchemaLength: sampleRows }));
+    if (!parse) return withUnnamedColumns(whole);
     const wholeNames = columnNames(whole);
     const plainDf = renameAll(whole, wholeNames.map((_, i) => plain(i)));
     // The whole file is the sample: a column it shows no time in has none.
     const { plans } = timePlans(plainDf, wholeNames, plainDf.dtypes);
-    if (!plans.length) return whole;
+    if (!plans.length) return withUnnamedColumns(whole);
     return finish(yield withTimes(plainDf.lazy(), plans), wholeNames, plans);
   }
   // Plain names (c<i>: a column may be called `dtypes`, or look like a pattern), and every type in one call: a Series wrapper per column costs ~0.5 ms.
-  const plainSample = renameAll(sample, names.map((_, i) => plain(i)));
+  // A sampled Int128 column (integers beyond Int64) is read as text (wideInts.ts).
+  const plainSample = wideIntsAsText(renameAll(sample, names.map((_, i) => plain(i))));
   const dtypes = plainSample.dtypes;
   const { plans, unsampled } = parse ? timePlans(plainSample, names, dtypes) : { plans: [], unsampled: [] };
   const df = yield* readWithSchema(file, dialect, dtypes, plans);

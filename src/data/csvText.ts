@@ -296,3 +296,121 @@ export function quoteStrayQuotes(file: string, sep: string): CsvCopy | undefined
     if (output !== undefined) fs.closeSync(output);
   }
 }
+
+/** A copy of a CSV file whose header names every field of its longest record. */
+export interface WidenedCopy {
+  file: string;
+  /** The names added to the header, after its own. */
+  added: string[];
+  remove(): void;
+}
+
+/**
+ * A copy of the file in which the header names as many columns as the
+ * longest record has fields, the extra ones `column_<i>` (0-based, as
+ * polars names a column without a name); undefined when no record is longer
+ * than the header. polars cuts a record's extra fields (or, told not to,
+ * fails the whole file naming no line); a value with an unquoted separator
+ * (`Failed, retry` written by a tool that does not quote) then shifts the
+ * rest of its row, and the last fields are lost. With the copy every field
+ * is kept: shorter records get nulls, as always. Fields are counted as
+ * polars reads them (a quote opens a value only at a field's start, `""`
+ * inside is a quote, line ends inside quotes are text); the `skipRows` lines
+ * before the header (`#TYPE`, `sep=`) are lines, not records. The copy is
+ * private to this user, as {@link quoteStrayQuotes}'s; the caller removes it.
+ */
+export function widenedHeader(file: string, sep: string, skipRows: number): WidenedCopy | undefined {
+  const SEP = sep.charCodeAt(0);
+  const input = fs.openSync(file, "r");
+  // Where the header record ends (its line end, or the CR of a CRLF), its fields, and the most fields of a record.
+  let headerEnd = -1;
+  let headerFields = 0;
+  let most = 0;
+  try {
+    const buf = Buffer.allocUnsafe(SCAN_CHUNK);
+    let skipped = 0;
+    let fields = 1;
+    // In a quoted value; just after a quote in one (it closes the value, or, doubled, is text).
+    let quoted = false;
+    let closing = false;
+    let fieldStart = true;
+    let prevCr = false;
+    let pos = 0;
+    const endRecord = (at: number) => {
+      if (headerEnd < 0) {
+        headerEnd = prevCr ? at - 1 : at;
+        headerFields = fields;
+      } else if (fields > most) most = fields;
+      fields = 1;
+      fieldStart = true;
+    };
+    for (let n; (n = fs.readSync(input, buf, 0, SCAN_CHUNK, pos)) > 0; pos += n) {
+      for (let i = 0; i < n; i += 1) {
+        const b = buf[i];
+        if (skipped < skipRows) {
+          if (b === LF) skipped += 1;
+          continue;
+        }
+        if (closing) {
+          closing = false;
+          if (b === QUOTE) {
+            prevCr = false;
+            continue;
+          }
+          quoted = false;
+        }
+        if (quoted) {
+          closing = b === QUOTE;
+        } else if (b === QUOTE) {
+          quoted = fieldStart;
+          fieldStart = false;
+        } else if (b === SEP) {
+          fields += 1;
+          fieldStart = true;
+        } else if (b === LF) {
+          endRecord(pos + i);
+        } else if (b !== CR) {
+          fieldStart = false;
+        }
+        prevCr = b === CR;
+      }
+    }
+    // The last record may have no line end.
+    if (!fieldStart || fields > 1) endRecord(pos);
+  } finally {
+    fs.closeSync(input);
+  }
+  if (headerEnd < 0 || most <= headerFields) return undefined;
+  const added = Array.from({ length: most - headerFields }, (_, k) => `column_${headerFields + k}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-csv-"));
+  const copy = path.join(dir, path.basename(file));
+  const remove = () => fs.rmSync(dir, { recursive: true, force: true });
+  try {
+    const out = fs.openSync(copy, "w", 0o600);
+    try {
+      const inputAgain = fs.openSync(file, "r");
+      try {
+        const buf = Buffer.allocUnsafe(SCAN_CHUNK);
+        const copyRange = (from: number, to: number) => {
+          for (let at = from; at < to; ) {
+            const n = fs.readSync(inputAgain, buf, 0, Math.min(SCAN_CHUNK, to - at), at);
+            if (n === 0) break;
+            fs.writeSync(out, buf, 0, n);
+            at += n;
+          }
+        };
+        copyRange(0, headerEnd);
+        fs.writeSync(out, added.map((name) => `${sep}${name}`).join(""));
+        copyRange(headerEnd, fs.fstatSync(inputAgain).size);
+      } finally {
+        fs.closeSync(inputAgain);
+      }
+    } finally {
+      fs.closeSync(out);
+    }
+  } catch (err) {
+    remove();
+    throw err;
+  }
+  return { file: copy, added, remove };
+}

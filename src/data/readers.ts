@@ -12,6 +12,7 @@ import { readCsvSteps } from "./csv";
 import { DataFileError, dataMessages as msg } from "./messages";
 import { readZeekTsvFile, isZeekTsv } from "./schemas/zeek";
 import { parseTimeColumns } from "./timeParsing";
+import { wideIntsAsText } from "./wideInts";
 
 /**
  * Data file kinds the LocalData driver reads. `log` is a Zeek log: its ASCII
@@ -141,9 +142,14 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
     if (err instanceof DataFileError) throw err;
     // JSON lines only: a JSON array spans lines, and a Zeek ASCII log is no JSON at all.
     const jsonLines = format === "ndjson" || (format === "json" && !readHead(file, 256).trimStart().startsWith("[")) || (format === "log" && logFormat(file) === "ndjson");
+    // Not UTF-8 (a Windows code page's `é`): polars names no line (or "line 0"); the first such byte is found.
+    const nonUtf8 = TEXT_FORMATS.has(format) && /utf-?8/i.test(errorLine(err)) ? firstNonUtf8(file) : undefined;
+    if (nonUtf8) throw new DataFileError(msg.fileInvalid(file, format, nonUtf8Detail(nonUtf8)));
     const bad = jsonLines ? firstBadJsonLine(file) : undefined;
     throw new DataFileError(msg.fileInvalid(file, format, bad ? `line ${bad.line} is not JSON (${bad.error}): ${errorLine(err)}` : errorLine(err)));
   }
+  // Integers beyond Int64 (read as Int128 from CSV and JSON) as text: JavaScript cannot read that type.
+  df = wideIntsAsText(df);
   if ((format === "ndjson" || format === "json" || format === "log") && options.parseTimes !== false) {
     df = parseTimeColumns(df).frame;
   }
@@ -164,6 +170,58 @@ function utf16Encoding(file: string): string | undefined {
 function hasUtf8Bom(file: string): boolean {
   const head = headBytes(file, 3);
   return head.length === 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
+}
+
+/** Where a file stops being UTF-8: the 1-based line and the first byte of the first sequence that is not UTF-8. */
+export interface NonUtf8 {
+  line: number;
+  byte: number;
+}
+
+/** The error detail for a file that is not UTF-8: where, and how to convert it. */
+const nonUtf8Detail = ({ line, byte }: NonUtf8): string =>
+  `not UTF-8 text: line ${line} has the byte 0x${byte.toString(16).toUpperCase().padStart(2, "0")} ` +
+  `(text in a Windows code page, as Excel's "CSV (Comma delimited)" writes é, ü, ß…): save the file as UTF-8 (Excel: "CSV UTF-8"; PowerShell: -Encoding utf8)`;
+
+/**
+ * The first sequence of a file that is not UTF-8, read in 1 MiB blocks (a
+ * lead byte without its continuation bytes, or a stray continuation byte);
+ * for the error of a file polars rejected as not UTF-8. Undefined when none
+ * is found (overlong forms, surrogates: polars' message is kept then).
+ */
+export function firstNonUtf8(file: string): NonUtf8 | undefined {
+  const fd = fs.openSync(file, "r");
+  try {
+    const block = Buffer.alloc(1 << 20);
+    let line = 1;
+    // Continuation bytes the current sequence still needs, its lead byte and the lead's line.
+    let need = 0;
+    let lead = 0;
+    let leadLine = 1;
+    for (let pos = 0; ; ) {
+      const n = fs.readSync(fd, block, 0, block.length, pos);
+      if (n === 0) return need > 0 ? { line: leadLine, byte: lead } : undefined;
+      pos += n;
+      for (let i = 0; i < n; i += 1) {
+        const b = block[i];
+        if (need > 0) {
+          if ((b & 0xc0) === 0x80) {
+            need -= 1;
+            continue;
+          }
+          return { line: leadLine, byte: lead };
+        }
+        if (b === 0x0a) line += 1;
+        if (b < 0x80) continue;
+        need = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+        if (need < 0) return { line, byte: b };
+        lead = b;
+        leadLine = line;
+      }
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /**

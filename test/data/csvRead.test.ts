@@ -127,6 +127,17 @@ test("a column without a header name is column_<i>, as before; names that look l
   }
 });
 
+test("a column without a header name is column_<i> in a small file too, with no time column or parseTimes false (a trailing separator on every line)", () => {
+  const dir = tempDir();
+  const small = path.join(dir, "small.csv");
+  const big = path.join(dir, "big.csv");
+  fs.writeFileSync(small, "a,b,\n1,2,\n3,4,\n");
+  fs.writeFileSync(big, "a,b,\n" + Array.from({ length: 10_005 }, (_, i) => `${i},2,\n`).join(""));
+  for (const file of [small, big]) {
+    for (const parseTimes of [true, false]) assert.deepEqual(columnNames(readCsvFile(file, { parseTimes })), ["a", "b", "column_2"], `${path.basename(file)} parseTimes ${parseTimes}`);
+  }
+});
+
 test("several time columns are planned from one sample pass: each keeps its own format and unit, names that look like patterns included", () => {
   const dir = tempDir();
   const file = path.join(dir, "many.csv");
@@ -639,4 +650,38 @@ test("a leap second (second 60) in a CSV time column is no time, as 2024-02-30 i
       assert.equal(t.toArray()[at], bad);
     }
   }
+});
+
+test("a record with more fields than the header (a value with an unquoted comma) keeps every field: the extra ones in column_<i>; polars alone cut them silently", () => {
+  const dir = tempDir();
+  const copies = () => fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith("huntlab-csv-")).length;
+  const before = copies();
+  const cases: [string, string, unknown[]][] = [
+    ["syslog.csv", "user,msg,src_ip\nalice,Failed, retry,10.0.0.1\nbob,ok,10.0.0.2\n", [["alice", "Failed", " retry", "10.0.0.1"], ["bob", "ok", "10.0.0.2", null]]],
+    // Quoted separators, doubled quotes and a quoted line break are no extra fields; a short record gets nulls; CRLF; a blank line goes.
+    ["quoted.csv", 'a,b\r\n"x,y","q ""r"", s"\r\n1,2,3,4\r\n\r\n"multi\nline,",5\r\n7\r\n', [["x,y", 'q "r", s', null, null], ["1", "2", 3, 4], ["multi\nline,", "5", null, null], ["7", null, null, null]]],
+    // The last record has no line end; a stray quote in the file too (the quoting copy, then the widened one).
+    ["last.csv", 'a,b\n1,x"y\n2,v,w', [[1, 'x"y', null], [2, "v", "w"]]],
+    // A PowerShell #TYPE line before the header.
+    ["type.csv", "#TYPE System.Object\nName,Id\nsvc,1,extra\n", [["svc", 1, "extra"]]],
+  ];
+  assertCsvRows(dir, cases);
+  const names = (name: string) => columnNames(readCsvFile(path.join(dir, name)));
+  assert.deepEqual(names("syslog.csv"), ["user", "msg", "src_ip", "column_3"]);
+  assert.deepEqual(names("quoted.csv"), ["a", "b", "column_2", "column_3"]);
+  assert.deepEqual(names("type.csv"), ["Name", "Id", "column_2"]);
+  assert.equal(copies(), before, "the widened copies are removed");
+});
+
+test("a longer record after the 10,000-row sample, in a file with a time column, keeps its fields; the rows and their times stay", () => {
+  const dir = tempDir();
+  const file = path.join(dir, "late.csv");
+  const rows = Array.from({ length: 12_000 }, (_, i) => `${second(i)},${i},${i === 11_000 ? "a,b,c" : "m"}`);
+  fs.writeFileSync(file, ["TimeGenerated,n,msg", ...rows].join("\n") + "\n");
+  const df = readDataFile(file);
+  assert.equal(df.height, 12_000);
+  assert.deepEqual(columnNames(df), ["TimeGenerated", "n", "msg", "column_3", "column_4"]);
+  assert.equal(df.getColumn("TimeGenerated").dtype.variant, "Datetime");
+  assert.deepEqual(df.row(11_000).slice(1), [11_000, "a", "b", "c"]);
+  assert.deepEqual(df.row(10_999).slice(1), [10_999, "m", null, null]);
 });

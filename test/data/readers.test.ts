@@ -123,3 +123,47 @@ test("a UTF-16 text file is an error naming the file and the encoding; a bad NDJ
   assert.equal(bad?.line, 5001);
   assert.match(bad?.error ?? "", /JSON|Unexpected|Expected/);
 });
+
+test("a file in a Windows code page (not UTF-8) is an error naming the file, the line and the byte, and saying to save it as UTF-8", () => {
+  const rows = Array.from({ length: 20_000 }, (_, i) => `${i},x\n`).join("");
+  const dir = tempTree({
+    // Excel's "CSV (Comma delimited)" in a German locale: Windows-1252, `;`, CRLF.
+    "excel.csv": Buffer.concat([Buffer.from("Name;Stadt\r\nM"), Buffer.from([0xfc]), Buffer.from("ller;K"), Buffer.from([0xf6]), Buffer.from("ln\r\n")]),
+    // One such byte in the last of 20,001 lines: past the 10,000-row sample.
+    "late.csv": Buffer.concat([Buffer.from(`a,b\n${rows}1,caf`), Buffer.from([0xe9]), Buffer.from("\n")]),
+    "x.ndjson": Buffer.concat([Buffer.from('{"a":"ok"}\n{"a":"caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]),
+  });
+  const cases: [string, string, string][] = [["excel.csv", "CSV", "line 2 has the byte 0xFC"], ["late.csv", "CSV", "line 20002 has the byte 0xE9"], ["x.ndjson", "NDJSON", "line 2 has the byte 0xE9"]];
+  for (const [name, format, where] of cases) {
+    assert.throws(() => readDataFile(path.join(dir, name)), (err: Error & { code?: string }) => {
+      assert.equal(err.code, "data/file-invalid", name);
+      assert.ok(err.message.includes(`${name}: cannot read as ${format}: not UTF-8 text: ${where}`), err.message);
+      assert.match(err.message, /save the file as UTF-8/);
+      return true;
+    });
+  }
+});
+
+test("integers beyond Int64 (read by polars as Int128, which JavaScript cannot read) become text with every digit, in CSV, NDJSON and JSON", () => {
+  const big = "18446744073709551615";
+  const later = Array.from({ length: 10_005 }, (_, i) => `${i},b\n`).join("");
+  const dir = tempTree({
+    "small.csv": `LogonId,Name\n${big},a\n12345678901234567890,b\n1,c\n`,
+    // In the 10,000-row sample, and after it.
+    "sampled.csv": `LogonId,Name\n${big},a\n${later}`,
+    "after.csv": `LogonId,Name\n${later}${big},z\n`,
+    "x.ndjson": `{"LogonId":${big},"Name":"a"}\n{"LogonId":1,"Name":"b"}\n`,
+    "x.json": `[{"LogonId":${big},"Name":"a"},{"LogonId":1,"Name":"b"}]`,
+    "nested.ndjson": `{"a":{"id":${big},"n":"x"},"b":1}\n{"a":{"id":1,"n":"y"},"b":2}\n`,
+  });
+  for (const f of ["small.csv", "sampled.csv", "after.csv", "x.ndjson", "x.json"]) {
+    const df = readDataFile(path.join(dir, f));
+    assert.deepEqual(df.dtypes.map((d) => d.variant), ["String", "String"], f);
+    assert.ok(df.getColumn("LogonId").toArray().includes(big), f);
+  }
+  assert.deepEqual(readDataFile(path.join(dir, "small.csv")).getColumn("LogonId").toArray(), [big, "12345678901234567890", "1"]);
+  assert.equal(readDataFile(path.join(dir, "sampled.csv")).height, 10_006);
+  const nested = readDataFile(path.join(dir, "nested.ndjson"));
+  assert.deepEqual(nested.getColumn("a").toArray(), [`{"id":${big},"n":"x"}`, '{"id":1,"n":"y"}']);
+  assert.deepEqual(nested.getColumn("b").toArray().map(Number), [1, 2]);
+});
