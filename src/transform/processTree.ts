@@ -58,8 +58,9 @@
  *   when source_index follows time).
  */
 import type pl from "nodejs-polars";
-import { columnNames, renameAll, shadowsFrameMember } from "../common/frames";
-import { renameSchemaColumns, resolveSchema, schemaColumns, type ProcSchema } from "./processTreeSchema";
+import { columnNames, columnOf, frameOf, renameAll, shadowsFrameMember } from "../common/frames";
+import { fieldNames, fieldSeries } from "../data/schemas/fields";
+import { inferSchema, renameSchemaColumns, resolveSchema, schemaColumns, type ProcSchema } from "./processTreeSchema";
 import { PROCESS_TREE_COLUMNS, assembleTree, matchParents, processEvents, processKeys, processNodes, treeLayout } from "./processTreeSteps";
 import { withRichLastValue } from "../display/lastValue";
 
@@ -89,6 +90,7 @@ export interface BuildProcessTreeOptions {
  * columns {@link PROCESS_TREE_COLUMNS}, in tree order.
  */
 export function buildProcessTree(procs: pl.DataFrame, options: BuildProcessTreeOptions = {}): pl.DataFrame {
+  procs = withNestedFields(procs, options.schema);
   const names = columnNames(procs);
   const schema = resolveSchema(options.schema, names);
   // Columns the build cannot take under their own names: those that shadow a member of polars' frame proxy
@@ -115,6 +117,24 @@ function build(procs: pl.DataFrame, schema: ProcSchema, options: BuildProcessTre
   return assembleTree(events, nodes, layout);
 }
 
+/**
+ * Nested ECS/OCSF NDJSON as read (`process` → `parent` → `pid` in struct
+ * columns): the fields its layout (or the given schema) reads are added as
+ * flat dotted columns, as `normalizeEvents` adds them. Other frames unchanged.
+ */
+function withNestedFields(procs: pl.DataFrame, given: Partial<ProcSchema> | undefined): pl.DataFrame {
+  const names = columnNames(procs);
+  // `dtypes` in one call (a Series wrapper per column costs ~0.2 ms), unless a column of that name shadows it.
+  const dtypes = names.includes("dtypes") ? names.map((n) => columnOf(procs, n).dtype) : procs.dtypes;
+  if (!dtypes.some((d) => d.variant === "Struct")) return procs;
+  const schema = given ?? (inferSchema(names) ? undefined : inferSchema(fieldNames(procs)));
+  if (!schema) return procs;
+  const fields = [...schemaColumns(schema), ...Object.entries(schema.parentColumns ?? {}).flat(), schema.eventCategoryColumn ?? ""];
+  const added = [...new Set(fields)].filter((f) => f.includes(".") && !names.includes(f)).map((f) => fieldSeries(procs, f));
+  const found = added.filter((s): s is pl.Series => s !== undefined);
+  return found.length ? frameOf([...names.map((n) => columnOf(procs, n)), ...found]) : procs;
+}
+
 /** `name`, or with `_` appended until no column of `taken` has it. */
 function unusedName(name: string, taken: readonly string[]): string {
   while (taken.includes(name)) name += "_";
@@ -129,7 +149,7 @@ function linkedNodes(events: ReturnType<typeof processEvents>, toleranceMs: numb
 
 /** The schema `buildProcessTree` would use for `procs` (inferred unless given). */
 export function processTreeSchema(procs: pl.DataFrame, schema?: Partial<ProcSchema>): ProcSchema {
-  return resolveSchema(schema, columnNames(procs));
+  return resolveSchema(schema, columnNames(withNestedFields(procs, schema)));
 }
 
 export { schemaColumns };

@@ -48,6 +48,15 @@ export interface ProcSchema {
    */
   eventIdIdentifier?: string | number;
   /**
+   * A second event-type column, whose value (or list) must also hold
+   * `eventCategoryIdentifier` where it is set (ECS `event.category`:
+   * `process`): ECS `event.type: start` also marks network connections
+   * (Winlogbeat's Sysmon 3) and session starts, not processes.
+   */
+  eventCategoryColumn?: string;
+  /** Value of `eventCategoryColumn` for process events (compared as `eventIdIdentifier` is). */
+  eventCategoryIdentifier?: string | number;
+  /**
    * Start time of the new process, when the events record it apart from the
    * event time (MDE `ProcessCreationTime`, ECS `process.start`). Keys and
    * parent matching use it; the event time stands in where it is empty.
@@ -82,7 +91,10 @@ export interface ProcSchema {
   markers?: readonly string[];
   /** Full image path when `processName` holds only the file name (MDE `FolderPath`): path features read it. */
   processPath?: string;
-  /** Unit of time columns that hold numbers (epoch times, OCSF's `time` in ms). Default: numbers are not times. */
+  /**
+   * Unit of time columns that hold numbers (epoch times, OCSF's `time` in ms; fractions kept to the µs), also
+   * when written as text (osquery's `"1709287200"`). Default: numbers are not times.
+   */
   numericTimeUnit?: "s" | "ms" | "us" | "ns";
   /**
    * Unique id of the new process, when the events carry one (Sysmon
@@ -295,13 +307,15 @@ export const ECS_PROCESS_SCHEMA: ProcSchema = {
   hostName: "host.name",
   eventIdColumn: "event.type",
   eventIdIdentifier: "start",
+  eventCategoryColumn: "event.category",
+  eventCategoryIdentifier: "process",
   processCreationTime: "process.start",
   parentCreationTime: "process.parent.start",
   parentCmdLine: "process.parent.command_line",
   processGuid: "process.entity_id",
   parentGuid: "process.parent.entity_id",
   parentColumns: { "process.name": "process.parent.name", "process.entity_id": "process.parent.entity_id", "process.args": "process.parent.args" },
-  markers: ["event.category", "event.kind", "event.action", "ecs.version", "agent.type", "process.name", "process.parent.name"],
+  markers: ["event.kind", "event.action", "ecs.version", "agent.type", "process.name", "process.parent.name"],
 };
 
 /** OCSF Process Activity (class 1007), flattened with dotted names; Launch events (`type_uid` 100701). */
@@ -366,6 +380,7 @@ const COLUMN_FIELDS = [
   "parentName",
   "userId",
   "eventIdColumn",
+  "eventCategoryColumn",
   "processCreationTime",
   "parentCreationTime",
   "parentCmdLine",

@@ -110,10 +110,14 @@ export function processEvents(procs: pl.DataFrame, schema?: Partial<ProcSchema>)
   const columns = procs.columns;
   const ROW = "__hl_row";
   let df = procs.withRowIndex(ROW);
-  const { eventIdColumn, eventIdIdentifier: id } = resolved;
-  if (hasColumn(procs, eventIdColumn) && id !== undefined) {
+  const { eventIdColumn, eventIdIdentifier: id, eventCategoryColumn: category, eventCategoryIdentifier: categoryId } = resolved;
+  const filters: pl.Expr[] = [];
+  if (hasColumn(procs, eventIdColumn) && id !== undefined) filters.push(eventFilter(df, eventIdColumn, id));
+  // Where the category is not set, the event type alone decides.
+  if (hasColumn(procs, category) && categoryId !== undefined) filters.push(eventFilter(df, category, categoryId).or(pl.col(category).isNull()));
+  if (filters.length) {
     // Filtering copies every column: only when some row is not a process creation.
-    const keep = df.select(eventFilter(df, eventIdColumn, id).alias("k")).getColumn("k");
+    const keep = df.select(filters.reduce((a, b) => a.and(b)).alias("k")).getColumn("k");
     if (Number(keep.cast(pl.UInt32).sum()) !== df.height) df = df.filter(keep);
   }
   // The event times, parsed up front when one format fits them all: repeated rows are then found by an integer hash.
@@ -130,7 +134,8 @@ export function processEvents(procs: pl.DataFrame, schema?: Partial<ProcSchema>)
     }
   }
   if (df.height === 0) {
-    throw new ProcessTreeError(msg.noProcessEvents(resolved.name, eventIdColumn ? `${eventIdColumn} = ${id}` : ""));
+    const rule = [eventIdColumn ? `${eventIdColumn} = ${id}` : "", hasColumn(procs, category) ? `${category} = ${categoryId}` : ""].filter(Boolean).join(", ");
+    throw new ProcessTreeError(msg.noProcessEvents(resolved.name, rule));
   }
   const inputRow = df.getColumn(ROW).cast(pl.UInt32).toTypedArray() as Uint32Array;
   const times = schemaTimeColumns(resolved).filter((c, k, all) => hasColumn(df, c) && all.indexOf(c) === k);
@@ -206,6 +211,9 @@ function parseTimeColumn(df: pl.DataFrame, column: string, numericUnit: ProcSche
   if (isTextType(series.dtype)) {
     const fast = parseOneFormat(series);
     if (fast) return fast;
+    // Epoch numbers written as text (osquery's and Falcon's JSON quote every value), when the schema gives their unit.
+    const numbers = numericUnit ? numericText(series) : undefined;
+    if (numbers && numericUnit) return epochTimes(numbers, column, numericUnit);
     const parsed = parseTimeSeries(series);
     if (!parsed.parsed) {
       throw new ProcessTreeError(msg.processTimeUnparsed(column, parsed.failures, parsed.examples));
@@ -213,12 +221,35 @@ function parseTimeColumn(df: pl.DataFrame, column: string, numericUnit: ProcSche
     return parsed.series.rename(column);
   }
   if (isTemporalType(series.dtype)) return series;
-  if (numericUnit && /^(U?Int|Float)/.test(series.dtype.variant)) {
-    const whole = pl.col(column).cast(pl.Int64);
-    const expr = numericUnit === "s" ? whole.mul(1000).cast(pl.Datetime("ms")) : whole.cast(pl.Datetime(numericUnit));
-    return df.select(expr.alias(column)).getColumn(column);
-  }
+  if (numericUnit && /^(U?Int|Float)/.test(series.dtype.variant)) return epochTimes(series, column, numericUnit);
   throw new ProcessTreeError(msg.processTimeType(column, series.dtype.variant));
+}
+
+/** Epoch numbers as times: integers exactly; fractions (auditd's `1709287200.123` s) kept to the µs, not cut to whole units. */
+function epochTimes(series: pl.Series, column: string, unit: NonNullable<ProcSchema["numericTimeUnit"]>): pl.Series {
+  const v = pl.col("v");
+  const expr = /^Float/.test(series.dtype.variant)
+    ? v.mul({ s: 1e6, ms: 1e3, us: 1, ns: 1e-3 }[unit]).round(0).cast(pl.Int64).cast(pl.Datetime("us"))
+    : unit === "s"
+      ? v.cast(pl.Int64).mul(1000).cast(pl.Datetime("ms"))
+      : v.cast(pl.Int64).cast(pl.Datetime(unit));
+  return pl.DataFrame([series.rename("v")]).select(expr.alias(column)).getColumn(column);
+}
+
+/** A text column whose every value (empty ones aside) is a plain decimal number, as numbers (Int64 when all are whole); else undefined. */
+function numericText(series: pl.Series): pl.Series | undefined {
+  const v = pl.col("v");
+  const blank = v.isNull().or(v.eq(pl.lit("")));
+  const [numeric, some, whole] = pl
+    .DataFrame([series.rename("v")])
+    .select(
+      blank.or(v.str.contains("^-?[0-9]+(\\.[0-9]*)?$")).all().alias("numeric"),
+      blank.not().any().alias("some"),
+      blank.or(v.str.contains("^-?[0-9]{1,18}$")).all().alias("whole"),
+    )
+    .row(0) as boolean[];
+  if (!numeric || !some) return undefined;
+  return pl.DataFrame([series.rename("v")]).select(pl.when(blank).then(pl.lit(null)).otherwise(v).cast(whole ? pl.Int64 : pl.Float64).alias("v")).getColumn("v");
 }
 
 /**

@@ -26,8 +26,8 @@ import { ProcessTreePlotError, visMessages as msg } from "./messages";
 import { columnNames, columnOf, frameHeight, hasColumn, isDataFrame } from "../common/frames";
 import { html, type SafeHtml } from "../display/html";
 import { THEME } from "../display/theme";
-import { buildProcessTree } from "../transform/processTree";
-import { inferSchema, type ProcSchema } from "../transform/processTreeSchema";
+import { buildProcessTree, PROCESS_TREE_COLUMNS } from "../transform/processTree";
+import { inferSchema, renameSchemaColumns, type ProcSchema } from "../transform/processTreeSchema";
 import type { LegendEntry, ProcessNode, ProcessTreeWire } from "./client/views/processTree";
 import { encodeProcesses } from "./client/processTreeWire";
 import { indent } from "./client/processTreeText";
@@ -84,13 +84,18 @@ function inkFor(hex: string): string {
   return lum > 0.6 ? "#111111" : "#FFFFFF";
 }
 
+/** Types whose values JS numbers cannot all hold: written as polars writes them. */
+const WIDE_NUMBER = /^(U?Int(64|128)|Decimal)$/;
+
 /** A column as display text (times as `YYYY-MM-DD hh:mm:ss.sss`), cut to `max` characters; "" for a missing column. */
 function columnText(df: pl.DataFrame, column: string | undefined, max = 1000): string[] {
   if (!column || !hasColumn(df, column)) return new Array<string>(frameHeight(df)).fill("");
   const s = columnOf(df, column);
   const values = (isTemporalType(s.dtype)
     ? pl.DataFrame([s.rename("v")]).select(pl.col("v").cast(pl.Datetime("ms")).dt.strftime("%Y-%m-%d %H:%M:%S%.3f")).getColumn("v").toArray()
-    : s.toArray()) as unknown as unknown[];
+    : WIDE_NUMBER.test(s.dtype.variant)
+      ? s.cast(pl.Utf8).toArray() // exact: Falcon's process ids pass 2^53, where JS numbers round
+      : s.toArray()) as unknown as unknown[];
   return values.map((v) => {
     const text = v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
     return text.length > max ? `${text.slice(0, max - 1)}…` : text;
@@ -128,12 +133,32 @@ export function treeFrame(input: pl.DataFrame, options: ProcessTreePlotOptions):
     { view: "plotProcessTree", code: "vis/tree-plot-option", error: (m) => new ProcessTreePlotError(m) },
   );
   // Columns through common/frames: a column may be called `columns`, `height`… (polars' proxy answers those).
-  const tree = TREE_COLUMNS.every((c) => hasColumn(input, c)) ? input : buildProcessTree(input, { schema: options.schema });
-  const schema: Partial<ProcSchema> = { ...(inferSchema(columnNames(tree)) ?? {}), ...(options.schema ?? {}) };
+  const built = !TREE_COLUMNS.every((c) => hasColumn(input, c));
+  const tree = built ? buildProcessTree(input, { schema: options.schema }) : input;
+  const given = built && options.schema ? sourceRenamed(options.schema, columnNames(input), tree) : options.schema;
+  const schema: Partial<ProcSchema> = { ...(inferSchema(columnNames(tree)) ?? {}), ...(given ?? {}) };
   if (options.legendCol && !hasColumn(tree, options.legendCol)) {
     throw new ProcessTreePlotError(msg.treePlotLegendColumn(options.legendCol, columnNames(tree)));
   }
   return { tree, schema };
+}
+
+/**
+ * The schema of events built here, its columns named like an output column
+ * (osquery's `path`, the image) moved to where the build keeps their values
+ * (`path_source`): else the tree's `path` (source indexes) would label the processes.
+ */
+function sourceRenamed(schema: Partial<ProcSchema>, inputNames: readonly string[], tree: pl.DataFrame): Partial<ProcSchema> {
+  const outputs: readonly string[] = PROCESS_TREE_COLUMNS;
+  const moved = (c: string): string => {
+    if (!outputs.includes(c) || !inputNames.includes(c)) return c;
+    let name = `${c}_source`;
+    while (inputNames.includes(name) || outputs.includes(name)) name += "_";
+    return hasColumn(tree, name) ? name : c;
+  };
+  // Only the columns move: defaults added for the rename would override the inferred layout's separator.
+  const { name, pathSeparator, ...columns } = renameSchemaColumns({ name: "custom", pathSeparator: "\\", ...schema } as ProcSchema, moved);
+  return { ...columns, ...("name" in schema ? { name } : {}), ...("pathSeparator" in schema ? { pathSeparator } : {}) };
 }
 
 /** Step 1: the rows. */

@@ -143,10 +143,21 @@ async function renderVegaSvg(vgSpec: VegaSpec, scale: number): Promise<string> {
     throw new VegaLiteSpecError(msg.vegaRejected(vega.version, (err as Error).message));
   }
   try {
-    return await view.toSVG(scale);
+    return xmlSafe(await view.toSVG(scale));
   } finally {
     view.finalize();
   }
+}
+
+/**
+ * Vega writes data text (tooltip `aria-label`s, labels) into its SVG as it is;
+ * a control character (ESC, NUL in a command line) or U+FFFE/U+FFFF there is
+ * not XML, and resvg refuses the whole image. Hidden characters are revealed
+ * (`\u001b`, as the lab's other static images show them), the other non-XML
+ * ones become U+FFFD; markup never holds either.
+ */
+function xmlSafe(svg: string): string {
+  return revealHidden(svg, { keepLayout: true }).replace(/[\ufffe\uffff]/g, "\ufffd");
 }
 
 /** The spec with a v5 `$schema` (any other `$schema` is replaced) and optional embed options. */

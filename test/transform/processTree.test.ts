@@ -296,6 +296,39 @@ describe("buildProcessTree rules", () => {
     assert.deepEqual(col(tree, "Level"), [1, 2, 3, 3]);
   });
 
+  it("reads epoch times given numericTimeUnit: fractions kept, and numbers written as text (osquery, Falcon JSON)", () => {
+    const schema = { name: "raw", processName: "exe", processId: "pid", parentId: "ppid", timeStamp: "ts", pathSeparator: "/", numericTimeUnit: "s" as const };
+    // pid 200 runs bash, then execs curl at .700: id (.400) is bash's child, not curl's (cut to whole seconds, all three were at 10:00:00).
+    const events = { exe: ["/bin/bash", "/usr/bin/curl", "/usr/bin/id"], pid: [200, 200, 300], ppid: [100, 100, 200] };
+    const want = ["unknown|100|1970-01-01 00:00:00.000000", "/bin/bash|200|2024-03-01 10:00:00.100000", "/usr/bin/id|300|2024-03-01 10:00:00.400000", "/usr/bin/curl|200|2024-03-01 10:00:00.700000"];
+    const float = buildProcessTree(pl.DataFrame({ ts: [1709287200.1, 1709287200.7, 1709287200.4], ...events }), { schema });
+    assert.deepEqual(col(float, "proc_key"), want);
+    assert.equal(float.filter(pl.col("exe").eq(pl.lit("/usr/bin/id"))).getColumn("parent_key").get(0), want[1]);
+    const text = buildProcessTree(pl.DataFrame({ ts: ["1709287200.1", "1709287200.7", "1709287200.4"], ...events }), { schema });
+    assert.deepEqual(col(text, "proc_key"), want);
+    const ms = buildProcessTree(pl.DataFrame({ ts: ["1709287200100", "1709287200700", "1709287200400"], ...events }), { schema: { ...schema, numericTimeUnit: "ms" } });
+    assert.deepEqual(col(ms, "proc_key"), want);
+  });
+
+  it("leaves out ECS events that start something other than a process (Winlogbeat's Sysmon 3 connections)", () => {
+    const df = pl.DataFrame({
+      "@timestamp": ["2024-03-01T10:00:00Z", "2024-03-01T10:00:05Z", "2024-03-01T10:00:10Z", "2024-03-01T10:00:11Z"],
+      "event.category": ['["process"]', '["network"]', '["process"]', null],
+      "event.type": ['["start"]', '["start","connection","protocol"]', '["start"]', '["start"]'],
+      "host.name": ["ws", "ws", "ws", "ws"],
+      "process.pid": [4100, 4100, 4200, 4300],
+      "process.entity_id": ["{a-2}", "{a-2}", "{a-3}", "{a-4}"],
+      "process.executable": ["C:\\w\\cmd.exe", "C:\\w\\cmd.exe", "C:\\w\\whoami.exe", "C:\\w\\net.exe"],
+      "process.parent.pid": [4000, null, 4100, 4100],
+      "process.parent.entity_id": ["{a-1}", null, "{a-2}", "{a-2}"],
+      "process.parent.executable": ["C:\\w\\explorer.exe", null, "C:\\w\\cmd.exe", "C:\\w\\cmd.exe"],
+    });
+    const tree = buildProcessTree(df);
+    // The connection is no process: it was a root of its own, and whoami's parent (the latest holder of {a-2}).
+    assert.deepEqual(col(tree, "process.executable"), ["C:\\w\\explorer.exe", "C:\\w\\cmd.exe", "C:\\w\\whoami.exe", "C:\\w\\net.exe"]);
+    assert.deepEqual(col(tree, "Level"), [1, 2, 3, 3]);
+  });
+
   it("builds MDE DeviceProcessEvents trees", () => {
     const df = pl.DataFrame({
       Timestamp: [t("10:00:00"), t("10:00:01")],

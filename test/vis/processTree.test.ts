@@ -166,6 +166,30 @@ describe("process tree view model", () => {
     assert.deepEqual(treeLevels(parentPositions(["x", "y"], ["gone", "x"])).levels, [1, 2]);
   });
 
+  it("labels raw events whose image column is named like an output column (osquery's path) by their image", () => {
+    const events = pl.DataFrame({
+      path: ["/usr/sbin/sshd", "/bin/bash", "/usr/bin/curl"],
+      pid: [100, 200, 300],
+      parent: [1, 100, 200],
+      time: ["2024-03-01T10:00:00Z", "2024-03-01T10:00:01Z", "2024-03-01T10:00:02Z"],
+    });
+    const schema = { processName: "path", processId: "pid", parentId: "parent", timeStamp: "time", pathSeparator: "/" };
+    // Built here, the tree's `path` is the source-index path ("00003/00000"): the images are in path_source.
+    assert.deepEqual(processTreeModel(events, { schema }).nodes.map((n) => n.n), ["unknown", "sshd", "bash", "curl"]);
+  });
+
+  it("shows 64-bit process ids exactly (Falcon's TargetProcessId past 2^53)", () => {
+    const events = pl.DataFrame({
+      ImageFileName: ["\\Device\\HarddiskVolume3\\Windows\\explorer.exe", "\\Device\\HarddiskVolume3\\Windows\\System32\\cmd.exe"],
+      TargetProcessId: [9007199254740993n, 9007199254740997n],
+      ParentProcessId: [9007199254740995n, 9007199254740993n],
+      timestamp: ["2024-03-01T10:00:00Z", "2024-03-01T10:01:00Z"],
+    }).withColumns(pl.col("TargetProcessId").cast(pl.Int64), pl.col("ParentProcessId").cast(pl.Int64)); // as JSON is read
+    const schema = { processName: "ImageFileName", processId: "TargetProcessId", parentId: "ParentProcessId", timeStamp: "timestamp" };
+    // As JS numbers they read 9007199254740996, 9007199254740992, 9007199254740996: two processes with one id.
+    assert.deepEqual(processTreeModel(events, { schema }).nodes.map((n) => n.i), ["9007199254740995", "9007199254740993", "9007199254740997"]);
+  });
+
   it("opens breadth first within maxInitialNodes, or to expandDepth", () => {
     // root 0 with children 1, 2; 1 has 3 children, 2 has 5 children.
     const p = [-1, 0, 0, 1, 1, 1, 2, 2, 2, 2, 2];

@@ -32,6 +32,16 @@ describe("vegaLiteChart", () => {
     await assert.rejects(vegaLiteChart(bad), (err: Error) => err instanceof VegaLiteSpecError && err.code === "vis/vega-lite-rejected" && /Vega-Lite \d/.test(err.message));
   });
 
+  it("renders the PNG when data text holds characters XML refuses (ESC, NUL, U+FFFE)", async () => {
+    // A command line with an ANSI colour code in a tooltip killed the whole chart: resvg refused the SVG.
+    for (const text of ["cmd \u001b[31m x", "a\u0000b", "bell\u0007", "x\ufffey"]) {
+      const spec: VegaLiteSpec = { ...SPEC, data: { values: [{ a: 1, b: 2, c: text }] }, encoding: { ...SPEC.encoding, tooltip: [{ field: "c", type: "nominal" }], color: { field: "c", type: "nominal" } } };
+      const bundle = toMimeBundle(await vegaLiteChart(spec));
+      const png = Buffer.from(bundle["image/png"] as string, "base64");
+      assert.equal(png.subarray(1, 4).toString(), "PNG", JSON.stringify(text));
+    }
+  });
+
   it("skips the PNG on request", async () => {
     const chart = await vegaLiteChart(SPEC, { noPng: true });
     assert.equal("image/png" in toMimeBundle(chart), false);

@@ -54,4 +54,13 @@ describe("nested ECS/OCSF exports map as their dotted forms do", () => {
     const summary = (rel: string) => ptree.getSummaryInfo(buildProcessTree(normalizeEvents(readDataFile(path.join(FIX, rel)), "process")));
     assert.deepEqual(summary("nested/process_ocsf.ndjson"), summary("process/ocsf.ndjson"));
   });
+
+  it("buildProcessTree reads nested ECS and OCSF exports as read, without normalizeEvents", () => {
+    const links = (rel: string) => {
+      const tree = buildProcessTree(readDataFile(path.join(FIX, rel)));
+      return ["proc_key", "parent_key", "path"].map((c) => tree.getColumn(c).toArray());
+    };
+    assert.deepEqual(links("nested/process_ecs.ndjson"), links("process/ecs.ndjson"));
+    assert.deepEqual(links("nested/process_ocsf.ndjson"), links("process/ocsf.ndjson"));
+  });
 });
