@@ -253,25 +253,50 @@ interface ZipEntry {
   size?: number;
 }
 
+const u64 = (b: Uint8Array, p: number) => u32(b, p) + u32(b, p + 4) * 2 ** 32;
+
+/**
+ * A directory entry's size, compressed size and local header offset (in that
+ * order, `fields`), those that read 0xFFFFFFFF taken from its zip64 extra field
+ * (id 1, in the extra fields at `at`, `len` bytes), which holds them in that order.
+ */
+function zip64Fields(b: Uint8Array, at: number, len: number, fields: number[]): number[] {
+  const end = Math.min(b.length, at + len);
+  for (let p = at; p + 4 <= end; p += 4 + u16(b, p + 2)) {
+    if (u16(b, p) !== 1) continue;
+    let v = p + 4;
+    const stop = Math.min(end, v + u16(b, p + 2));
+    return fields.map((f) => (f === ZIP64_SIZE && v + 8 <= stop ? u64(b, (v += 8) - 8) : f));
+  }
+  return fields;
+}
+
 /** Entries from the central directory, or undefined when there is none (a truncated zip). */
 function zipDirectory(b: Uint8Array, maxEntries: number): { entries: ZipEntry[]; total: number } | undefined {
   // The end-of-central-directory record sits in the last 22 + 65535 bytes.
   const floor = Math.max(0, b.length - 22 - 0xffff);
   for (let p = b.length - 22; p >= floor; p--) {
     if (u32(b, p) !== 0x06054b50) continue;
-    const total = u16(b, p + 10);
+    let total = u16(b, p + 10);
     let q = u32(b, p + 16);
+    // Zip64 (`zip -fz`, big or streamed archives): fields of all ones; the real ones are in the zip64 end record,
+    // which the locator right before this record points to.
+    if ((q === ZIP64_SIZE || total === 0xffff) && p >= 20 && u32(b, p - 20) === 0x07064b50) {
+      const r = u64(b, p - 12);
+      if (r + 56 <= b.length && u32(b, r) === 0x06064b50) [total, q] = [u64(b, r + 32), u64(b, r + 48)];
+    }
     const entries: ZipEntry[] = [];
     for (let i = 0; i < total && entries.length < maxEntries; i++) {
       if (q + 46 > b.length || u32(b, q) !== 0x02014b50) break;
       const nameLen = u16(b, q + 28);
+      const [size, compressedSize, localOffset] = zip64Fields(b, q + 46 + nameLen, u16(b, q + 30), [u32(b, q + 24), u32(b, q + 20), u32(b, q + 42)]);
       entries.push({
         flags: u16(b, q + 8),
         method: u16(b, q + 10),
-        compressedSize: u32(b, q + 20),
-        localOffset: u32(b, q + 42),
+        compressedSize,
+        localOffset,
         crc: u32(b, q + 16),
-        size: u32(b, q + 24),
+        size,
         name: utf8.decode(b.subarray(q + 46, Math.min(b.length, q + 46 + nameLen))),
       });
       q += 46 + nameLen + u16(b, q + 30) + u16(b, q + 32);
@@ -401,6 +426,24 @@ function cString(b: Uint8Array, p: number, len: number): string {
   return utf8.decode(b.subarray(p, end));
 }
 
+/**
+ * The `path` record of a pax extended header (records `"<length> <key>=<value>\n"`,
+ * the length counting the whole record; UTF-8), or undefined.
+ */
+function paxPath(data: Uint8Array): string | undefined {
+  let p = 0;
+  while (p < data.length) {
+    let q = p;
+    let len = 0;
+    while (q < data.length && q - p < 12 && data[q] >= 48 && data[q] <= 57) len = len * 10 + data[q++] - 48;
+    if (q === p || data[q] !== 32 || len <= q - p + 1 || p + len > data.length) return undefined;
+    const record = utf8.decode(data.subarray(q + 1, p + len));
+    if (record.startsWith("path=")) return record.slice(5, record.endsWith("\n") ? -1 : undefined);
+    p += len;
+  }
+  return undefined;
+}
+
 function readTar(b: Uint8Array, limits: ArchiveLimits): ArchiveContents {
   const members: ArchiveMember[] = [];
   let used = 0;
@@ -423,6 +466,11 @@ function readTar(b: Uint8Array, limits: ArchiveLimits): ArchiveContents {
     p = dataStart + Math.ceil(size / 512) * 512;
     if (type === "L") {
       longName = cString(data, 0, data.length); // GNU long name for the next entry
+      continue;
+    }
+    if (type === "x") {
+      // POSIX (pax) header: the next entry's whole name when it is long or not ASCII (Python's and bsdtar's format).
+      longName = paxPath(data) ?? longName;
       continue;
     }
     if (type !== "0" && type !== "5" && type !== "7") continue; // links, pax headers, devices

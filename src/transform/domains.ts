@@ -153,7 +153,8 @@ function gluedAt(s: string, i: number): boolean {
  * Appends `[from, to)` pairs to `out` for every domain in `s`: host-name runs
  * are found from each dot outwards, so the cost is linear in the length of `s`.
  * A run that follows a percent escape (`%2Fevil.com`) loses the escape's two
- * hex digits.
+ * hex digits, and its first label too when the escape is of a label character
+ * (`ev%69l.com`: no `l.com`).
  */
 export function scanDomains(s: string, ignoreTlds: boolean, out: number[]): void {
   const n = s.length;
@@ -167,6 +168,8 @@ export function scanDomains(s: string, ignoreTlds: boolean, out: number[]): void
     while (end < n && isHostRunChar(s.charCodeAt(end))) end++;
     if (start >= 1 && s.charCodeAt(start - 1) === 37 && start + 2 < end && isHexDigit(s.charCodeAt(start)) && isHexDigit(s.charCodeAt(start + 1))) {
       start += 2;
+      // An escaped letter, digit or hyphen is part of the label (`ev%69l.com` is evil.com, not l.com): that label is cut.
+      if (isLabelChar(parseInt(s.slice(start - 2, start), 16))) start = s.indexOf(".", start) + 1;
     }
     from = end;
     // A label glued to a letter of another script or to `_` is part of a longer word: `micrоsoft.com` with a

@@ -513,7 +513,8 @@ function scanWindowsPath(sink: ScanSink): void {
     let rootStart = b;
     let folderStart = b;
     let rooted = false;
-    if (b - 2 >= emitted && text.charCodeAt(b - 1) === 58 && isAlpha(text.charCodeAt(b - 2))) {
+    // A drive letter ends no longer word: `HKLM:\SOFTWARE\…`, `Cert:\…`, `env:\Path` are PowerShell drives, not `M:\`.
+    if (b - 2 >= emitted && text.charCodeAt(b - 1) === 58 && isAlpha(text.charCodeAt(b - 2)) && !addressGluedAt(text, b - 3)) {
       rootStart = b - 2;
       rooted = true;
     } else if (text.charCodeAt(b + 1) === 92) {

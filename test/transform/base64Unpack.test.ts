@@ -149,7 +149,8 @@ test("binary file types by header: exe, dll, sys, elf, pdf, 7z", () => {
   assert.match(r.fullDecodedString, /^drop <decoded value='binary' name='\[exe\]' type='exe' index='1' depth='1'>4d 5a 00/);
 });
 
-function tar(files: Record<string, string | Uint8Array>): Uint8Array {
+/** A ustar archive; `types` gives an entry's type flag (default "0", a file). */
+function tar(files: Record<string, string | Uint8Array>, types: Record<string, string> = {}): Uint8Array {
   const blocks: Uint8Array[] = [];
   for (const [name, content] of Object.entries(files)) {
     const data = typeof content === "string" ? strToU8(content) : content;
@@ -162,7 +163,7 @@ function tar(files: Record<string, string | Uint8Array>): Uint8Array {
     put(data.length.toString(8).padStart(11, "0") + "\0", 124);
     put("00000000000\0", 136);
     put("        ", 148);
-    h[156] = 0x30;
+    h[156] = (types[name] ?? "0").charCodeAt(0);
     put("ustar\x0000", 257);
     const sum = h.reduce((a, b) => a + b, 0);
     put(sum.toString(8).padStart(6, "0") + "\0 ", 148);
@@ -399,6 +400,59 @@ test("member count limit: a zip of 150 files reads 100 and says so", () => {
   assert.ok(r.limits.some((l) => /maxArchiveMembers: 50 of 150 members not read/.test(l)));
   assert.match(r.fullDecodedString, /^<decoded value='multiple binary' type='multiple' index='1' depth='1' limit='maxArchiveMembers: 50 of 150 members not read'>/);
   assert.equal(base64.unpack(b64(zipSync(files)), { maxArchiveMembers: 200 }).items.length, 150);
+});
+
+test("tar in pax format (Python's and bsdtar's): the extended header's path names the member, long or not ASCII", () => {
+  const record = (key: string, value: string) => {
+    const body = ` ${key}=${value}\n`;
+    const size = Buffer.byteLength(body);
+    let len = size + 1; // the length counts its own digits
+    while (String(len).length + size !== len) len = String(len).length + size;
+    return `${len}${body}`;
+  };
+  const long = `${"a".repeat(60)}/${"b".repeat(60)}/payload.sh`;
+  const t = tar(
+    {
+      "PaxHeader/1": record("mtime", "1700000000.5") + record("path", long),
+      [long.slice(0, 100)]: "echo long",
+      "PaxHeader/2": record("path", "Счёт_оплата.lnk"),
+      "????_??????.lnk": "echo cyrillic",
+      "plain.txt": "echo plain",
+    },
+    { "PaxHeader/1": "x", "PaxHeader/2": "x" },
+  );
+  const r = base64.unpack(b64(t));
+  assert.deepEqual(r.items.map((i) => [i.fileName, i.decodedString]), [
+    [long, "echo long"],
+    ["Счёт_оплата.lnk", "echo cyrillic"],
+    ["plain.txt", "echo plain"],
+  ]);
+});
+
+test("zip64 (Info-ZIP's `zip -fz`): the directory is found through the zip64 end record and its member read", () => {
+  // Made by Info-ZIP 3.0: `zip -fz fz.zip "fz file.txt"`. The end record's directory offset is 0xFFFFFFFF, and the
+  // directory entry's size is in its zip64 extra field; MSTICPy (Python's zipfile) reads it.
+  const fz =
+    "UEsDBC0AAAAAAKmshF0Gy5YW//////////8LADAAZnogZmlsZS50eHRVVAkAA40yE2uNMhNrdXgLAAEEAAAAAAQAAAAAAQAQABgAAAAAAAAAGAAAAAAAAAB4IGh0dHA6Ly9mei5leGFtcGxlLmNvbQpQSwECHgMtAAAAAACprIRdBsuWFhgAAAD/////CwAkAAAAAAABAAAApIEAAAAAZnogZmlsZS50eHRVVAUAA40yE2t1eAsAAQQAAAAABAAAAAABAAgAGAAAAAAAAABQSwYGLAAAAAAAAAAeAy0AAAAAAAAAAAABAAAAAAAAAAEAAAAAAAAAXQAAAAAAAABxAAAAAAAAAFBLBgcAAAAAzgAAAAAAAAABAAAAUEsFBgAAAAABAAEAXQAAAP////8AAA==";
+  const r = base64.unpack(`unzip ${fz}`);
+  assert.deepEqual(r.items.map((i) => [i.fileName, i.fileType, i.decodedString, i.limit]), [["fz file.txt", "zip", "x http://fz.example.com\n", null]]);
+  assert.deepEqual(r.limits, []);
+});
+
+test("member count limit: nested archives share it, so a zip of zips of zips cannot multiply the records", () => {
+  // 20 × 20 × 20 empty members in a 13 KB zip: 8,000 records, each holding the whole 17 KB base64 run, before the
+  // limit was per input; 100 × 100 × 100 in a 240 KB zip crashed the process building a 4 GB frame.
+  const level = (name: string, member: Uint8Array) => {
+    const files: Record<string, Uint8Array> = {};
+    for (let i = 0; i < 20; i++) files[`${name}${i}`] = member;
+    return zipSync(files);
+  };
+  const run = b64(level("c", level("d", level("e", new Uint8Array(0)))));
+  const r = base64.unpack(run);
+  assert.ok(r.items.length <= 100, `${r.items.length} records`);
+  assert.ok(r.limits.some((l) => /maxArchiveMembers: 20 of 20 members not read/.test(l)));
+  // Archives are read depth first until the limit is spent: the members of the first zip in the first zip come first.
+  assert.deepEqual(r.items.slice(0, 3).map((i) => i.fileName), ["e0", "e1", "e2"]);
 });
 
 test("depth limit: base64 nested 25 deep stops at 20 and is marked", () => {

@@ -116,6 +116,12 @@ test("dns: public-suffix TLDs only (ICANN), whole labels, trailing dots and esca
   assert.deepEqual(iocs.extractText("cmd.exe host.local", { ignoreTlds: true }).dns, ["cmd.exe", "host.local"]);
 });
 
+test("dns: an escaped host character is part of its label, so the rest of the label is no domain (ev%69l.com is not l.com)", () => {
+  // Obfuscated hosts: the decoded URL gives evil.com; the raw text must not give l.com or vil.com, other people's domains.
+  const r = iocs.extractText("http://ev%69l.com/a http://%65vil.org/b http://%77%77%77.bad.net/ %2Fok.com %41.also.com");
+  assert.deepEqual([...r.dns].sort(), ["also.com", "bad.net", "evil.com", "evil.org", "ok.com", "www.bad.net"]);
+});
+
 test("url: schemes, user info, ports, queries, trailing punctuation, URL decoding, embedded URLs", () => {
   const r = iocs.extractText(
     "see (http://a.com/x_(y)) and 'https://user:pw@b.org:8443/p?q=1&r=2#f', http://c.net/z. " +
@@ -168,6 +174,20 @@ test("windows paths: spaces in folders, UNC, drive roots after NT prefixes, quot
     "C:\\Temp\\a.exe",
     "C:\\Temp\\b.exe",
   ]);
+});
+
+test("windows paths: a PowerShell drive (HKLM:, Cert:, env:) lends no drive letter; a drive after a `key:` keeps it", () => {
+  const text =
+    "reg HKLM:\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run /d C:\\x\\y.exe; Set-Location Cert:\\LocalMachine\\My; " +
+    "Get-Content env:\\Path; Image:C:\\Windows\\System32\\cmd.exe x86:D:\\Tools\\a.exe";
+  assert.deepEqual(iocs.extractText(text, { includePaths: true }).windows_path, [
+    "\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run",
+    "C:\\x\\y.exe",
+    "\\LocalMachine\\My",
+    "C:\\Windows\\System32\\cmd.exe",
+    "D:\\Tools\\a.exe",
+  ]);
+  assert.equal(iocs.getIocType("HKCU:\\Software\\Classes\\x"), "unknown");
 });
 
 test("linux paths: only when asked for; not inside URLs or words; flags are not paths", () => {
