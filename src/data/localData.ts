@@ -330,6 +330,8 @@ function* planScan(scanned: ScannedSource, query: QueryDefinition, values: Map<Q
   if (missing.length) throw new QueryError(msg.selectColumnMissing(where, path.basename(scanned.file), missing, names));
   const index = new Map(names.map((n, i) => [n, i]));
   const plainOf = (c: string) => plainName(index.get(c) as number);
+  // A file without a record (an export of a search with no hits, `[]`) has no columns to filter: no rows, whatever the range.
+  if (!names.length) return { lf: scanned.lf, kept: [], plainOf, where };
   let lf = scanned.lf;
   const filters = columnParams.map(([param, value]) => columnFilter(plainOf(param.column as string), scanned.schema.get(param.column as string) as DataType, param, value));
   let textTime: ScanPlan["textTime"];

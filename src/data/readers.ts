@@ -264,6 +264,15 @@ export function firstBadJsonLine(file: string): { line: number; error: string } 
   }
 }
 
+/**
+ * Whether a JSON or NDJSON file holds nothing but white space (an export of a
+ * search with no hits): no rows, as `[]` reads; polars fails it ("cannot
+ * infer NDJSON types on empty reader").
+ */
+function blankText(file: string): boolean {
+  return fs.statSync(file).size <= 1 << 16 && fs.readFileSync(file, "utf8").replace(/^\uFEFF/, "").trim() === "";
+}
+
 function* readByFormat(file: string, format: DataFormat, options: ReadOptions): ReadSteps<pl.DataFrame> {
   switch (format) {
     case "csv":
@@ -275,11 +284,13 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
         parseTimes: options.parseTimes,
       });
     case "ndjson":
+      if (blankText(file)) return pl.DataFrame();
       // A byte-order mark stops polars' reader at the first byte: read the text after it.
       if (hasUtf8Bom(file)) return pl.readJSON(fs.readFileSync(file).subarray(3), { format: "lines", inferSchemaLength: null });
       // polars' lazy NDJSON scan (readJSON's path mode for lines is broken in nodejs-polars 0.26).
       return yield pl.scanJson(file, { inferSchemaLength: null });
     case "json": {
+      if (blankText(file)) return pl.DataFrame();
       // A `.json` file may hold an array of records or (as many exports do) one record per line.
       const head = readHead(file, 256).trimStart();
       // Types from every record, as for NDJSON: exports add fields and change types after the first records.

@@ -6,6 +6,7 @@ import pl from "nodejs-polars";
 import { DataFileError } from "../../src/data/messages";
 import { csvDialect } from "../../src/data/csv";
 import { firstBadJsonLine, readDataFile } from "../../src/data/readers";
+import { QueryProvider } from "../../src/data/queryProvider";
 import { tempDir, tempTree } from "../helpers/tmp";
 
 const CSV = `TimeGenerated,Account,EventID,TimeCreatedUtc
@@ -166,4 +167,18 @@ test("integers beyond Int64 (read by polars as Int128, which JavaScript cannot r
   const nested = readDataFile(path.join(dir, "nested.ndjson"));
   assert.deepEqual(nested.getColumn("a").toArray(), [`{"id":${big},"n":"x"}`, '{"id":1,"n":"y"}']);
   assert.deepEqual(nested.getColumn("b").toArray().map(Number), [1, 2]);
+});
+
+test("an empty JSON or NDJSON export (a search with no hits) is no rows, as `[]` is; a query's start/end over it gives no rows, not an error", async () => {
+  const dir = tempTree({ "none.ndjson": "", "blank.json": "\n  \n", "bom.ndjson": "\uFEFF\n", "arr.json": "[]" });
+  for (const f of ["none.ndjson", "blank.json", "bom.ndjson", "arr.json"]) {
+    const df = readDataFile(path.join(dir, f));
+    assert.deepEqual([df.height, df.width], [0, 0], f);
+  }
+  const qp = new QueryProvider("LocalData", { dataPaths: [dir] });
+  for (const q of ["none", "arr"]) {
+    const run = (qp as unknown as Record<string, Record<string, (p: object) => Promise<pl.DataFrame>>>).LocalData[q];
+    const df = await run({ start: new Date("2024-01-01T00:00:00Z"), end: new Date("2024-02-01T00:00:00Z") });
+    assert.equal(df.height, 0, q);
+  }
 });
