@@ -34,6 +34,9 @@ export const TIME_FORMATS: readonly string[] = [
   "%m/%d/%Y %H:%M:%S%.f",
   "%m/%d/%Y %H:%M:%S",
   "%m/%d/%Y %H:%M",
+  // Kibana's Discover CSV (its default dateFormat `MMM D, YYYY @ HH:mm:ss.SSS`).
+  "%b %d, %Y @ %H:%M:%S%.f",
+  "%b %d, %Y @ %H:%M:%S",
 ];
 
 /** Formats for a date alone, tried after the date-time formats. */

@@ -30,6 +30,13 @@ test("parses the messy formats of real exports", () => {
   ]);
 });
 
+test("Kibana's Discover CSV times (MMM D, YYYY @ HH:mm:ss.SSS) parse; a day that does not exist does not", () => {
+  const r = parseTimeSeries(pl.Series("@timestamp", ["Jan 2, 2024 @ 03:04:05.678", "Dec 12, 2023 @ 23:59:59.000", null, "Feb 29, 2024 @ 00:00:00.001", "Mar 1, 2024 @ 10:00:00"]));
+  assert.equal(r.parsed, true);
+  assert.deepEqual(r.series.toArray().map(iso), ["2024-01-02T03:04:05.678Z", "2023-12-12T23:59:59.000Z", null, "2024-02-29T00:00:00.001Z", "2024-03-01T10:00:00.000Z"]);
+  assert.equal(parseTimeSeries(pl.Series("t", ["Feb 30, 2024 @ 00:00:00.000", "Jan 2, 2024 @ 03:04:05.678"])).parsed, false);
+});
+
 test("two-digit years are not read as year 19", () => {
   const r = parseTimeSeries(pl.Series("t", ["2/13/19 9:31 AM", "2/12/19 10:11 PM"]));
   assert.deepEqual(r.series.toArray().map(iso), ["2019-02-13T09:31:00.000Z", "2019-02-12T22:11:00.000Z"]);
@@ -66,12 +73,13 @@ test("likelyFormats keeps every format that polars matches: its literal-characte
   const pad = (n: number, w = 2) => String(n).padStart(w, "0");
   /** A format's text for a date (the specifiers TIME_FORMATS use). */
   const render = (format: string, d: Date) =>
-    format.replace(/%(#?z|\.f|[YmdHMSyIp])/g, (_, spec: string) => {
+    format.replace(/%(#?z|\.f|[YmdHMSyIpb])/g, (_, spec: string) => {
       const h12 = d.getUTCHours() % 12 || 12;
       const parts: Record<string, string> = {
         Y: String(d.getUTCFullYear()), y: pad(d.getUTCFullYear() % 100), m: pad(d.getUTCMonth() + 1), d: pad(d.getUTCDate()),
         H: pad(d.getUTCHours()), M: pad(d.getUTCMinutes()), S: pad(d.getUTCSeconds()), I: pad(h12),
         p: d.getUTCHours() < 12 ? "AM" : "PM", ".f": `.${pad(d.getUTCMilliseconds(), 3)}`, "#z": "+02:00", z: "+0200",
+        b: d.toLocaleString("en-US", { month: "short", timeZone: "UTC" }),
       };
       return parts[spec];
     });
