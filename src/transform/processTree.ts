@@ -102,12 +102,26 @@ export function buildProcessTree(procs: pl.DataFrame, options: BuildProcessTreeO
   names.forEach((name, i) => {
     if (shadowsFrameMember(name) || (used.has(name) && outputNamed(name))) inside.set(name, unusedName(`hl_input_${i}`, names));
   });
-  if (!inside.size) return withRichLastValue(build(procs, schema, options));
+  if (!inside.size) return remembered(withRichLastValue(build(procs, schema, options)), schema);
   const tree = build(renameAll(procs, names.map((n) => inside.get(n) ?? n)), renameSchemaColumns(schema, (c) => inside.get(c) ?? c), options);
   // Back to their names; one named like an output column keeps its values as `<name>_source` (as base64.unpackDf does).
   const treeNames = columnNames(tree);
   const outside = new Map([...inside].map(([name, plain]) => [plain, outputNamed(name) ? unusedName(`${name}_source`, [...names, ...treeNames]) : name]));
-  return withRichLastValue(renameAll(tree, treeNames.map((n) => outside.get(n) ?? n)));
+  const out = withRichLastValue(renameAll(tree, treeNames.map((n) => outside.get(n) ?? n)));
+  return remembered(out, renameSchemaColumns(schema, (c) => outside.get(inside.get(c) ?? "") ?? c));
+}
+
+/** The schema each tree was built with, in the tree's column names: `plotProcessTree(tree)` labels a custom layout without it given again. */
+const builtWith = new WeakMap<pl.DataFrame, ProcSchema>();
+
+function remembered(tree: pl.DataFrame, schema: ProcSchema): pl.DataFrame {
+  builtWith.set(tree, schema);
+  return tree;
+}
+
+/** The schema {@link buildProcessTree} built `tree` with (its column names as in `tree`), or undefined for a frame it did not return. */
+export function builtSchemaOf(tree: pl.DataFrame): ProcSchema | undefined {
+  return builtWith.get(tree);
 }
 
 function build(procs: pl.DataFrame, schema: ProcSchema, options: BuildProcessTreeOptions): pl.DataFrame {

@@ -26,8 +26,8 @@ import { ProcessTreePlotError, visMessages as msg } from "./messages";
 import { columnNames, columnOf, frameHeight, hasColumn, isDataFrame } from "../common/frames";
 import { html, type SafeHtml } from "../display/html";
 import { THEME } from "../display/theme";
-import { buildProcessTree, PROCESS_TREE_COLUMNS } from "../transform/processTree";
-import { inferSchema, renameSchemaColumns, type ProcSchema } from "../transform/processTreeSchema";
+import { buildProcessTree, builtSchemaOf } from "../transform/processTree";
+import { inferSchema, type ProcSchema } from "../transform/processTreeSchema";
 import type { LegendEntry, ProcessNode, ProcessTreeWire } from "./client/views/processTree";
 import { encodeProcesses } from "./client/processTreeWire";
 import { indent } from "./client/processTreeText";
@@ -135,30 +135,13 @@ export function treeFrame(input: pl.DataFrame, options: ProcessTreePlotOptions):
   // Columns through common/frames: a column may be called `columns`, `height`… (polars' proxy answers those).
   const built = !TREE_COLUMNS.every((c) => hasColumn(input, c));
   const tree = built ? buildProcessTree(input, { schema: options.schema }) : input;
-  const given = built && options.schema ? sourceRenamed(options.schema, columnNames(input), tree) : options.schema;
-  const schema: Partial<ProcSchema> = { ...(inferSchema(columnNames(tree)) ?? {}), ...(given ?? {}) };
+  // The schema the tree was built with (here, or by the caller's buildProcessTree), in the tree's names: a
+  // column named like an output column (osquery's `path`, the image) is read where the build kept it (`path_source`).
+  const schema: Partial<ProcSchema> = { ...(inferSchema(columnNames(tree)) ?? {}), ...(builtSchemaOf(tree) ?? {}), ...(built ? {} : (options.schema ?? {})) };
   if (options.legendCol && !hasColumn(tree, options.legendCol)) {
     throw new ProcessTreePlotError(msg.treePlotLegendColumn(options.legendCol, columnNames(tree)));
   }
   return { tree, schema };
-}
-
-/**
- * The schema of events built here, its columns named like an output column
- * (osquery's `path`, the image) moved to where the build keeps their values
- * (`path_source`): else the tree's `path` (source indexes) would label the processes.
- */
-function sourceRenamed(schema: Partial<ProcSchema>, inputNames: readonly string[], tree: pl.DataFrame): Partial<ProcSchema> {
-  const outputs: readonly string[] = PROCESS_TREE_COLUMNS;
-  const moved = (c: string): string => {
-    if (!outputs.includes(c) || !inputNames.includes(c)) return c;
-    let name = `${c}_source`;
-    while (inputNames.includes(name) || outputs.includes(name)) name += "_";
-    return hasColumn(tree, name) ? name : c;
-  };
-  // Only the columns move: defaults added for the rename would override the inferred layout's separator.
-  const { name, pathSeparator, ...columns } = renameSchemaColumns({ name: "custom", pathSeparator: "\\", ...schema } as ProcSchema, moved);
-  return { ...columns, ...("name" in schema ? { name } : {}), ...("pathSeparator" in schema ? { pathSeparator } : {}) };
 }
 
 /** Step 1: the rows. */

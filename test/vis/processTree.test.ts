@@ -178,6 +178,19 @@ describe("process tree view model", () => {
     assert.deepEqual(processTreeModel(events, { schema }).nodes.map((n) => n.n), ["unknown", "sshd", "bash", "curl"]);
   });
 
+  it("a tree built with a custom schema is labelled by it when plotted without the schema again", () => {
+    const events = pl.DataFrame({
+      img: ["C:\\w\\explorer.exe", "C:\\w\\cmd.exe"],
+      me: [10, 20],
+      dad: [1, 10],
+      when: ["2024-03-01T10:00:00Z", "2024-03-01T10:00:01Z"],
+    });
+    const tree = buildProcessTree(events, { schema: { processName: "img", processId: "me", parentId: "dad", timeStamp: "when" } });
+    assert.deepEqual(processTreeModel(tree, {}).nodes.map((n) => n.n), ["unknown", "explorer.exe", "cmd.exe"]);
+    // A frame derived from it (filtered, selected) is no longer the tree built: the schema is given again, or inferred.
+    assert.deepEqual(processTreeModel(tree.filter(pl.lit(true)), {}).nodes.map((n) => n.n), ["(unknown)", "(unknown)", "(unknown)"]);
+  });
+
   it("shows 64-bit process ids exactly (Falcon's TargetProcessId past 2^53)", () => {
     const events = pl.DataFrame({
       ImageFileName: ["\\Device\\HarddiskVolume3\\Windows\\explorer.exe", "\\Device\\HarddiskVolume3\\Windows\\System32\\cmd.exe"],
