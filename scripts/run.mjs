@@ -409,15 +409,12 @@ function isolationFlag(nodeBin) {
  */
 async function unitTests(nodeBin, env, files) {
   const t0 = Date.now();
-  const results = path.join(ROOT, "test-results");
-  fs.mkdirSync(results, { recursive: true });
-  for (const f of fs.readdirSync(results)) if (/^unit(-\d+)?\.(tap|log)$/.test(f)) fs.rmSync(path.join(results, f));
   const flag = isolationFlag(nodeBin);
   const alone = files.filter((f) => !flag || OWN_PROCESS.test(fs.readFileSync(f, "utf8").slice(0, 2000)));
   const shared = files.filter((f) => !alone.includes(f));
   // Round robin over the sorted files spreads each folder's slow suites over the groups.
   const groups = Array.from({ length: Math.min(6, shared.length) }, (_, g) => shared.filter((_, i) => i % 6 === g));
-  const runs = [...groups.map((g) => ({ files: g, extra: [flag] })), { files: alone, extra: ["--test-concurrency=1"] }].filter((r) => r.files.length);
+  const runs = [...groups.map((g) => ({ files: g, extra: [flag] })), { files: alone, extra: [`--test-concurrency=${flag ? 1 : 2}`] }].filter((r) => r.files.length);
   const totals = { pass: 0, fail: 0, skipped: 0 };
   let next = 0;
   const lane = async () => {
@@ -499,6 +496,9 @@ async function taskTest(ctx) {
   const labLane = async () => {
     if (labReady) add(await nodeTests(nodeBin, env, "jupyterlab", all.filter(inDir("jupyterlab")), { extra: ["--test-concurrency=1"], quiet }));
   };
+  // The unit stage's TAP files of an earlier run (one file, or one per group) would be read for failures.
+  fs.mkdirSync(path.join(ROOT, "test-results"), { recursive: true });
+  for (const f of fs.readdirSync(path.join(ROOT, "test-results"))) if (/^unit(-\d+)?\.(tap|log)$/.test(f)) fs.rmSync(path.join(ROOT, "test-results", f));
   if (serial) {
     await typecheck();
     add(await nodeTests(nodeBin, env, "unit", unit));
