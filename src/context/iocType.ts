@@ -112,7 +112,8 @@ export interface ClassifiedIoc {
    * (`hxxp`, `[.]`), hostnames, e-mail addresses and hashes lower-cased, URL
    * hosts and hostnames without their root dot, IPs in canonical form without
    * an IPv6 zone id (`%eth0`), an IPv4-mapped IPv6 address (`::ffff:1.2.3.4`)
-   * as its IPv4 address; custom types as written. Empty when the value is not
+   * as its IPv4 address, a URL without its user name and password; custom
+   * types as written. Empty when the value is not
    * a usable observable of its type.
    */
   safeIoc: string;
@@ -139,6 +140,10 @@ function canonicalUrl(text: string): string | undefined {
     // IPv4 host a feed or provider lists, and the one internalUrlReason judges.
     const v4 = url.hostname.startsWith("[") ? mappedIpv4(url.hostname.slice(1, -1)) : undefined;
     if (v4) url.hostname = v4;
+    // A user name and password captured in a URL (`http://admin:pw@host/x`) are a victim's secret, not part of the
+    // resource: never sent to a provider, written to a cache, nor a second cache key for one URL.
+    url.username = "";
+    url.password = "";
     return url.href;
   } catch {
     return undefined;

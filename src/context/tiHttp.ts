@@ -57,7 +57,7 @@ export type HttpOutcome =
 /** Responses above this size are refused (a TI answer is a few kB; the Tor list ~100 kB). */
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
-/** After this many connection-level failures in a row, the rest of a batch skips the provider. */
+/** After this many connection-level failures (or 429s after retries) in a row, the rest of a batch skips the provider. */
 export const MAX_CONSECUTIVE_FAILURES = 3;
 
 const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
@@ -234,6 +234,15 @@ export abstract class HttpTIProvider extends TIProvider {
       }
     }
     const raw = body ?? excerpt(text, 2000);
+    // A 404 page that is not JSON comes from a proxy or a wrong BaseUrl, not from the service: it says nothing
+    // about the observable, so it must not become a "Not found" row (nor a cached one).
+    if (wantsJson && body === undefined && text.trim() !== "" && this.isNotFound(status, body)) {
+      return failure(TI_STATUS.queryFailed, `${this.name} answered HTTP ${status} with a body that is not JSON (a proxy page, or a wrong BaseUrl?): ${excerpt(text, 120)}`, {
+        reference,
+        rawResult: { status, statusText: outcome.statusText, body: raw },
+        ...querySubtype,
+      });
+    }
     if (this.isNotFound(status, body)) {
       const mapped = this.mapNotFound(body, request);
       return { ...mapped, details: this.masker.maskValue(mapped.details), rawResult: raw, reference, status, ...querySubtype };
@@ -245,8 +254,8 @@ export abstract class HttpTIProvider extends TIProvider {
   /**
    * Circuit breaking, decided while the request still holds its slot (so that
    * queued requests see it): after a 401/403, a 429 with a too-long
-   * Retry-After, or {@link MAX_CONSECUTIVE_FAILURES} connection failures in a
-   * row, the rest of the batch is skipped with the reason.
+   * Retry-After, or {@link MAX_CONSECUTIVE_FAILURES} connection failures or
+   * 429s after retries in a row, the rest of the batch is skipped with the reason.
    */
   private noteOutcome(outcome: HttpOutcome, context: LookupContext): void {
     if (outcome.kind === "error") {
@@ -257,8 +266,18 @@ export abstract class HttpTIProvider extends TIProvider {
       }
       return;
     }
-    context.consecutiveFailures = 0;
     const { status } = outcome;
+    // A 429 here has used every retry. Several in a row mean the quota is spent for now (VirusTotal's public key:
+    // 4 a minute, no Retry-After): asking about the rest of a long batch would only burn it further, slowly.
+    if (status === 429 && !outcome.note) {
+      context.consecutiveFailures += 1;
+      if (context.consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
+        const message = this.httpFailureMessage(status, outcome.statusText, this.masker.mask(outcome.text), outcome);
+        context.abandoned = failure(status, `Skipped: ${this.name} rate limited ${MAX_CONSECUTIVE_FAILURES} lookups in a row (last: ${message}) Try later, or lower Concurrency.`, { reference: this.baseUrl });
+      }
+      return;
+    }
+    context.consecutiveFailures = 0;
     if (status === 401 || status === 403 || (status === 429 && outcome.note)) {
       const message = this.httpFailureMessage(status, outcome.statusText, this.masker.mask(outcome.text), outcome);
       context.abandoned = failure(status, `Skipped: ${message}`, { reference: this.baseUrl });

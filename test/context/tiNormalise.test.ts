@@ -87,6 +87,16 @@ test("a URL host's root dot is dropped, as for domains", () => {
   }
 });
 
+test("a URL's user name and password are never part of what is looked up (nor cached): the resource is the rest", () => {
+  const cases: [string, string][] = [
+    ["http://admin:Passw0rd!@evil.example.com/x", "http://evil.example.com/x"],
+    ["ftp://anonymous@files.example.com:21/pub", "ftp://files.example.com/pub"],
+    ["hxxps://u:p@wh401k[.]org/getps", "https://wh401k.org/getps"],
+    ["http://user:pass@[::ffff:1.2.3.4]/x", "http://1.2.3.4/x"],
+  ];
+  for (const [value, safe] of cases) assert.deepEqual(classifyIoc(value), { ioc: value, type: "url", safeIoc: safe }, value);
+});
+
 test("file_hash and hash (MSTICPy's names) take md5, sha1 or sha256 by length", () => {
   for (const name of ["file_hash", "hash", "File_Hash", " HASH "]) assert.equal(normalizeIocType(name), "file_hash", name);
   for (const [value, type, safe] of [

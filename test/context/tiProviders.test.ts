@@ -5,9 +5,12 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { TILookup } from "../../src/context/tiLookup";
 import { byIoc, details, harness, rowsOf } from "./tiHelpers";
 import * as svc from "./tiServices";
-import { FAKE_ID, FAKE_KEY } from "./tiTwins";
+import { FAKE_ID, FAKE_KEY, tempDir } from "./tiTwins";
 
 test("GreyNoise community: /v3/community/{ip}, `key` header, malicious → high, unknown IP → 404 row", async () => {
   const h = await harness("GreyNoise", svc.greyNoiseCommunity);
@@ -215,6 +218,26 @@ test("Tor: the exit-addresses format gives last-seen times and fingerprints", as
   try {
     const [row] = rowsOf(await h.ti.lookupIoc("45.83.66.10"));
     assert.deepEqual(details(row), { "Tor exit node": true, "Last Seen": "2024-05-01 10:05:00", Fingerprint: "0111BA9B604669E636FFD5B503F382A4B7AD6E80" });
+  } finally {
+    await h.close();
+  }
+});
+
+test("Tor: an emptied list file in the disk cache is fetched again, not read as 'no exit nodes'", async () => {
+  const cacheDir = tempDir();
+  const h = await harness("Tor", svc.torProject, { Args: null, Cache: { Path: cacheDir } });
+  try {
+    await h.ti.lookupIoc("185.220.101.7");
+    const [list] = fs.readdirSync(cacheDir).filter((f) => f.endsWith(".list"));
+    assert.ok(list, "the list is kept on disk");
+    assert.deepEqual(fs.readdirSync(cacheDir).filter((f) => f.endsWith(".tmp")), []);
+    fs.writeFileSync(path.join(cacheDir, list), ""); // a write cut short (disk full)
+    const fresh = new TILookup({ configPath: h.configPath });
+    // An address not asked before: the result cache cannot answer it, the list must.
+    const [row] = rowsOf(await fresh.lookupIocs(["45.83.66.10"], { providers: ["Tor"] }));
+    assert.deepEqual([row.Result, row.Severity], [true, "warning"]);
+    assert.equal(h.twin.requests.length, 2, "fetched again");
+    for (const p of Object.values(fresh.loadedProviders)) p.close();
   } finally {
     await h.close();
   }

@@ -298,3 +298,93 @@ test("several providers in one batch: rows grouped by observable, providers in o
     await vt.close();
   }
 });
+
+test("a 404 whose body is not JSON (a proxy page, a wrong BaseUrl) is a failure row, not a cached 'Not found'", async () => {
+  const h = await harness("VirusTotal", (req) =>
+    req.path.includes("aaaaaaaa")
+      ? { status: 404, text: "<html><body><h1>404 Not Found</h1><hr>nginx</body></html>", headers: { "content-type": "text/html" } }
+      : req.path.includes("bbbbbbbb")
+        ? { status: 404, text: '{"error": {"code": "NotFou' }
+        : { status: 404, json: { error: { code: "NotFoundError", message: "not found" } } },
+  );
+  try {
+    const values = ["a".repeat(32), "b".repeat(32), "c".repeat(32)];
+    const rows = byIoc(rowsOf(await h.ti.lookupIocs(values)));
+    for (const v of values.slice(0, 2)) {
+      assert.equal(rows[v].Status, 3, v);
+      assert.equal(rows[v].Severity, "unknown");
+      assert.match(rows[v].Details, /^VirusTotal answered HTTP 404 with a body that is not JSON/);
+    }
+    assert.deepEqual([rows["c".repeat(32)].Status, rows["c".repeat(32)].Details], [404, "Not found."], "the service's own 404 is still a not-found row");
+    await h.ti.lookupIocs(values);
+    assert.equal(h.twin.requests.length, 5, "only the service's not-found answer is cached");
+  } finally {
+    await h.close();
+  }
+});
+
+test("disk cache: GreyNoise community and enterprise answers never stand in for each other", async () => {
+  const twin = await startTwin((req) => {
+    const ip = req.path.split("/").pop();
+    if (req.path.startsWith("/v3/community/")) return { json: { ip, noise: true, riot: false, classification: "benign", name: "Shodan", message: "Success" } };
+    return { json: { ip, internet_scanner_intelligence: { found: true, classification: "malicious", tags: [] }, business_service_intelligence: { found: false } } };
+  });
+  try {
+    const dir = tempDir();
+    const Cache = { Path: `${dir}/cache` };
+    const configPath = writeConfig(dir, {
+      Community: { Provider: "GreyNoise", Args: { AuthKey: FAKE_KEY }, BaseUrl: twin.url, Cache },
+      Enterprise: { Provider: "GreyNoise", Edition: "enterprise", Args: { AuthKey: FAKE_KEY }, BaseUrl: twin.url, Cache },
+    });
+    const [community] = rowsOf(await new TILookup({ configPath }).lookupIocs(["45.83.66.10"], { providers: ["Community"] }));
+    assert.equal(community.Severity, "information");
+    // A new kernel (or the same config after `Edition: enterprise` is set) asks the enterprise API.
+    const ti = new TILookup({ configPath });
+    const [enterprise] = rowsOf(await ti.lookupIocs(["45.83.66.10"], { providers: ["Enterprise"] }));
+    assert.deepEqual([enterprise.Severity, enterprise.QuerySubtype], ["high", "enterprise"]);
+    assert.deepEqual(twin.requests.map((r) => r.path), ["/v3/community/45.83.66.10", "/v3/ip/45.83.66.10"]);
+    for (const p of Object.values(ti.loadedProviders)) p.close();
+  } finally {
+    await twin.close();
+  }
+});
+
+test("VirusTotal: a last_analysis_date no date can hold leaves the date out, not the verdict", async () => {
+  const h = await harness("VirusTotal", () => ({ json: { data: { id: "x", type: "file", attributes: { last_analysis_stats: { malicious: 5 }, last_analysis_date: 1e20 } } } }));
+  try {
+    const [row] = rowsOf(await h.ti.lookupIoc("c".repeat(32)));
+    assert.deepEqual([row.Status, row.Severity], [0, "high"]);
+    assert.equal(JSON.parse(row.Details)["Last Analysis"], undefined);
+  } finally {
+    await h.close();
+  }
+});
+
+test("cache namespaces: AbuseIPDB answers over another MaxAgeInDays window are kept apart", () => {
+  const dir = tempDir();
+  const base = { Provider: "AbuseIPDB", BaseUrl: "https://abuse.example.com" };
+  const configPath = writeConfig(dir, {
+    Default: { ...base, Args: { AuthKey: FAKE_KEY } },
+    Ninety: { ...base, Args: { AuthKey: FAKE_KEY, MaxAgeInDays: 90 } },
+    Year: { ...base, Args: { AuthKey: FAKE_KEY, MaxAgeInDays: 365 } },
+  });
+  const p = new TILookup({ configPath }).loadedProviders;
+  assert.equal(p.Default.cacheNamespace, p.Ninety.cacheNamespace);
+  assert.notEqual(p.Year.cacheNamespace, p.Default.cacheNamespace);
+  for (const x of Object.values(p)) x.close();
+});
+
+test("429 after every retry, 3 lookups in a row: the rest of the batch is skipped, not asked", async () => {
+  // VirusTotal's public key: 4 lookups a minute, then 429 QuotaExceededError without Retry-After.
+  const handler: Handler = () => ({ status: 429, json: { error: { code: "QuotaExceededError", message: "Quota exceeded" } } });
+  const h = await harness("VirusTotal", handler, { Concurrency: 1, Retries: 1 });
+  try {
+    const rows = rowsOf(await h.ti.lookupIocs(ips(10)));
+    assert.equal(h.twin.requests.length, 6, "3 lookups × 2 attempts");
+    assert.ok(rows.every((r) => r.Status === 429));
+    assert.ok(rows.slice(0, 3).every((r) => r.Details === "Rate limited (HTTP 429) after 1 retry."));
+    assert.ok(rows.slice(3).every((r) => r.Details.startsWith("Skipped: VirusTotal rate limited 3 lookups in a row")));
+  } finally {
+    await h.close();
+  }
+});

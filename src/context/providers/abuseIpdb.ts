@@ -49,9 +49,19 @@ export class AbuseIpdbProvider extends HttpTIProvider {
     return { Key: this.arg("AuthKey"), Accept: "application/json" };
   }
 
-  protected buildRequest(request: LookupRequest): HttpRequestSpec {
+  /** Reports counted over MaxAgeInDays (default 90). */
+  private get maxAgeInDays(): number {
     const maxAge = Number(this.arg("MaxAgeInDays") || 90);
-    return { path: "/api/v2/check", params: { ipAddress: request.safeIoc, maxAgeInDays: Number.isFinite(maxAge) ? maxAge : 90 }, querySubtype: "check" };
+    return Number.isFinite(maxAge) ? maxAge : 90;
+  }
+
+  /** Answers over another MaxAgeInDays window are other answers: they do not share cache entries (90 keeps the old namespace). */
+  override get cacheNamespace(): string {
+    return this.maxAgeInDays === 90 ? super.cacheNamespace : `${super.cacheNamespace}|maxAgeInDays=${this.maxAgeInDays}`;
+  }
+
+  protected buildRequest(request: LookupRequest): HttpRequestSpec {
+    return { path: "/api/v2/check", params: { ipAddress: request.safeIoc, maxAgeInDays: this.maxAgeInDays }, querySubtype: "check" };
   }
 
   protected mapResponse(body: unknown): MappedResponse {

@@ -72,6 +72,14 @@ export class GreyNoiseProvider extends HttpTIProvider {
     return String(this.settings.extra.Edition ?? "community").toLowerCase() === "enterprise" ? "enterprise" : "community";
   }
 
+  /**
+   * The two editions answer one IP in different shapes and verdicts: their cached answers must not mix when both
+   * share an endpoint and a cache folder, or after `Edition` changes (community keeps its old namespace).
+   */
+  override get cacheNamespace(): string {
+    return this.edition === "enterprise" ? `${super.cacheNamespace}|enterprise` : super.cacheNamespace;
+  }
+
   protected override authHeaders(): Record<string, string> {
     const key = this.arg("AuthKey");
     return key ? { key } : {};

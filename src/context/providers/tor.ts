@@ -145,8 +145,13 @@ export class TorProvider extends HttpTIProvider {
       try {
         const stat = fs.statSync(file);
         if (Date.now() - stat.mtimeMs < this.effective.cacheTtlMs) {
-          this.list = { nodes: parseTorExitList(fs.readFileSync(file, "utf8")), fetchedAt: stat.mtimeMs, url };
-          return this.list;
+          const nodes = parseTorExitList(fs.readFileSync(file, "utf8"));
+          // An emptied file (a write cut short) would make every address "not an exit node": fetch again instead,
+          // as a fetched list without addresses is refused.
+          if (nodes.size > 0) {
+            this.list = { nodes, fetchedAt: stat.mtimeMs, url };
+            return this.list;
+          }
         }
       } catch {
         // no cached list
@@ -164,7 +169,15 @@ export class TorProvider extends HttpTIProvider {
     if (file) {
       try {
         fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-        fs.writeFileSync(file, outcome.text, { mode: 0o600 });
+        // Written aside, then renamed: a write cut short (disk full, a killed kernel) never leaves a partial list
+        // that looks fresh, and would answer "not an exit node" for the addresses it lost.
+        const tmp = `${file}.${process.pid}.tmp`;
+        try {
+          fs.writeFileSync(tmp, outcome.text, { mode: 0o600 });
+          fs.renameSync(tmp, file);
+        } finally {
+          fs.rmSync(tmp, { force: true });
+        }
       } catch {
         // the list stays in memory
       }

@@ -92,7 +92,7 @@ export class VirusTotalProvider extends HttpTIProvider {
         Undetected: stats.undetected ?? 0,
         Reputation: attrs.reputation ?? 0,
         Tags: attrs.tags ?? [],
-        ...(attrs.last_analysis_date ? { "Last Analysis": new Date(attrs.last_analysis_date * 1000).toISOString() } : {}),
+        ...lastAnalysis(attrs.last_analysis_date),
         ...(attrs.meaningful_name ? { Name: attrs.meaningful_name } : {}),
         ...(attrs.as_owner ? { "AS Owner": attrs.as_owner } : {}),
         ...(attrs.country ? { Country: attrs.country } : {}),
@@ -100,6 +100,14 @@ export class VirusTotalProvider extends HttpTIProvider {
       },
     };
   }
+}
+
+/** `Last Analysis` from epoch seconds; a value no date can hold (not a number, out of range) is left out rather than failing the verdict. */
+function lastAnalysis(seconds: unknown): { "Last Analysis"?: string } {
+  const n = Number(seconds);
+  if (!n) return {};
+  const date = new Date(n * 1000);
+  return Number.isNaN(date.getTime()) ? {} : { "Last Analysis": date.toISOString() };
 }
 
 /** The VirusTotal GUI page of an object. */
