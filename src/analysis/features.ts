@@ -205,10 +205,12 @@ export function addProcessFeatures(df: pl.DataFrame, options: ProcessFeatureOpti
   }
   if (names.includes(logonIdColumn) && wanted("isSystemSession")) {
     const column = columnOf(df, logonIdColumn);
-    const ids = column.cast(pl.Utf8).toArray() as unknown as (string | null)[];
-    // Numeric ids (MDE's LogonId) hold 0x3e7 as 999.
-    const system = isTextType(column.dtype) ? ["0x3e7", "-1"] : ["999", "-1"];
-    added.push(pl.Series("isSystemSession", ids.map((id) => id !== null && system.includes(id)), pl.Bool));
+    // Numeric ids (MDE's LogonId) hold 0x3e7 as 999, compared as numbers: a Float64 column (numbers
+    // made in JS, a column with gaps) casts to "999.0" as text.
+    const numeric = /^(U?Int(8|16|32|64)|Float(32|64))$/.test(column.dtype.variant);
+    const system = numeric ? (id: string | number | null) => id === 999 || id === -1 : (id: string | number | null) => id === "0x3e7" || id === "-1";
+    const ids = column.cast(numeric ? pl.Float64 : pl.Utf8).toArray() as unknown as (string | number | null)[];
+    added.push(pl.Series("isSystemSession", ids.map(system), pl.Bool));
   }
   return added.length ? withSeries(df, added) : df;
 }

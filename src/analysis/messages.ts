@@ -39,6 +39,11 @@ export function quoteValue(value: unknown): string {
   return JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
 }
 
+/** A bad option value as the message shows it: text quoted and called text, so `"24"` does not read as the number 24. */
+function optionValue(value: unknown): string {
+  return typeof value === "string" ? `${quoteValue(value)} (text)` : String(value);
+}
+
 /** Message builders of src/analysis; `fn` is the function called. */
 export const analysisMessages = {
   /** `got` describes the value: "null", "an array", "Object"… */
@@ -86,14 +91,14 @@ export const analysisMessages = {
   invalidChoice: (fn: string, option: string, accepted: string, value: unknown) =>
     errorMessage("analysis/invalid-option", `${fn}: ${option} must be ${accepted}; got ${quoteValue(value)}.`),
   invalidNumber: (fn: string, option: string, accepted: string, value: unknown) =>
-    errorMessage("analysis/invalid-option", `${fn}: ${option} must be ${accepted}; got ${String(value)}.`),
+    errorMessage("analysis/invalid-option", `${fn}: ${option} must be ${accepted}; got ${optionValue(value)}.`),
   /** A rule over options, e.g. `thresholds must be finite numbers`. */
   invalidOptions: (fn: string, rule: string) => errorMessage("analysis/invalid-option", `${fn}: ${rule}.`),
   sameColumn: (fn: string, column: string) => errorMessage("analysis/invalid-option", `${fn}: dataColumn and timeColumn are both "${column}".`),
   noClusterColumns: (fn: string, columns: readonly string[]) =>
     errorMessage("analysis/invalid-option", `${fn}: clusterColumns must name at least one numeric column. Columns: ${columns.join(", ")}.`),
   stlOption: (option: string, accepted: string, value: unknown) =>
-    errorMessage("analysis/invalid-option", `STL option ${option} must be ${accepted}; got ${String(value)}.`),
+    errorMessage("analysis/invalid-option", `STL option ${option} must be ${accepted}; got ${optionValue(value)}.`),
   seriesTooShort: (fn: string, column: string, points: number, period: number) =>
     errorMessage("analysis/series-too-short", `${fn}: "${column}" has ${points} points; STL with period ${period} needs at least ${2 * period} (two full cycles).`),
   stlTooShort: (points: number, period: number) =>

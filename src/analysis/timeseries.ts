@@ -7,7 +7,7 @@
 import pl from "nodejs-polars";
 import { AnalysisError } from "./errors";
 import { analysisMessages as msg } from "./messages";
-import { datetimeSeries, numericValues, requireColumn, requireFrame, timeValues } from "./columns";
+import { datetimeSeries, numericValues, quoteValue, requireColumn, requireFrame, timeValues } from "./columns";
 import { columnNames, columnOf, frameOf } from "../common/frames";
 import { stl, stlConfig } from "./stl";
 import { withRichLastValue } from "../display/lastValue";
@@ -129,7 +129,21 @@ export function timeseriesAnomaliesStl(df: pl.DataFrame, options: TimeseriesAnom
 
   const times = timeValues(df, timeColumn, FN);
   const values = numericValues(df, dataColumn, FN, { rowLabel: (row) => (times.ms[row] == null ? undefined : iso(times.ms[row] as number)) });
-  const grid = regularGrid(times.ms, values, timeColumn, dataColumn, fill, options.interval);
+  // Days and weeks of a zoned column are regular on its wall clock, not in UTC: local midnights are 23 or
+  // 25 hours apart across a daylight-saving change (pandas' daily ranges in a zone are such). So a zoned
+  // series off its UTC grid is tried on its wall clock when that grid's step is whole days; hours stay in UTC.
+  let keys = times.ms;
+  let onWallClock = false;
+  let grid: Grid;
+  const zone = times.timeZone && times.timeZone !== "UTC" ? times.timeZone : undefined;
+  try {
+    grid = regularGrid(times.ms, values, timeColumn, dataColumn, fill, options.interval);
+  } catch (err) {
+    const wall = zone && err instanceof AnalysisError && err.code === "analysis/irregular-series" ? wallClock(times.ms, zone) : undefined;
+    if (!wall || !isWholeDays(wall, options.interval)) throw err;
+    [keys, onWallClock] = [wall, true];
+    grid = regularGrid(wall, values, timeColumn, dataColumn, fill, options.interval, (ms) => `${iso(ms).replace(/Z$/, "")} ${zone}`);
+  }
   if (grid.values.length < 2 * config.period) {
     throw new AnalysisError(msg.seriesTooShort(FN, dataColumn, grid.values.length, config.period));
   }
@@ -149,7 +163,7 @@ export function timeseriesAnomaliesStl(df: pl.DataFrame, options: TimeseriesAnom
   };
   const rest = names.filter((c) => c !== timeColumn && c !== dataColumn);
   const series: pl.Series[] = [
-    datetimeSeries(outName(timeColumn), grid.times, times.timeZone),
+    datetimeSeries(outName(timeColumn), onWallClock ? fromWallClock(grid.times, zone as string) : grid.times, times.timeZone),
     pl.Series(outName(dataColumn), Array.from(columns.value), pl.Float64).cast(numeric),
   ];
   if (rest.length) {
@@ -157,7 +171,7 @@ export function timeseriesAnomaliesStl(df: pl.DataFrame, options: TimeseriesAnom
     // of our own: polars' methods would meet a column called `join` or `sort`.
     const key = "t";
     const grided = frameOf([pl.Series(key, Array.from(grid.times), pl.Float64).cast(pl.Int64)]);
-    const others = frameOf([...rest.map((c, i) => columnOf(df, c).rename(`c${i}`)), pl.Series(key, times.ms, pl.Float64).cast(pl.Int64)]);
+    const others = frameOf([...rest.map((c, i) => columnOf(df, c).rename(`c${i}`)), pl.Series(key, keys, pl.Float64).cast(pl.Int64)]);
     const joined = grided.join(others, { on: key, how: "left" }).sort(key);
     if (joined.height !== n) throw new AnalysisError(msg.rowCountChanged(FN, joined.height, n));
     rest.forEach((c, i) => series.push(columnOf(joined, `c${i}`).rename(outName(c))));
@@ -193,6 +207,31 @@ function defaultTimeColumn(df: pl.DataFrame): string {
   throw new AnalysisError(msg.timeColumnUnknown(FN, temporal, names));
 }
 
+const DAY_MS = 86_400_000;
+
+/** Wall-clock times in `zone` of UTC epoch milliseconds, as epoch milliseconds of that local time read as UTC. */
+function wallClock(ms: (number | null)[], zone: string): (number | null)[] {
+  const zoned = pl.Series("t", ms, pl.Float64).cast(pl.Int64).cast(pl.Datetime("ms", zone));
+  return zoned.dt.replaceTimeZone("UTC").cast(pl.Int64).cast(pl.Float64).toArray() as unknown as (number | null)[];
+}
+
+/**
+ * UTC epoch milliseconds of wall-clock times in `zone` (the inverse of {@link wallClock}); a repeated
+ * local time is its first instance, a skipped one (a change at midnight) keeps the previous point's offset.
+ */
+function fromWallClock(wall: Float64Array, zone: string): number[] {
+  const local = pl.Series("t", Array.from(wall), pl.Float64).cast(pl.Int64).cast(pl.Datetime("ms"));
+  const utc = local.dt.replaceTimeZone(zone, "earliest", "null").cast(pl.Int64).cast(pl.Float64).toArray() as unknown as (number | null)[];
+  return utc.map((v, i, all) => v ?? wall[i] - (i > 0 ? wall[i - 1] - (all[i - 1] as number) : 0));
+}
+
+/** True when the grid's step (`interval`, else the most common spacing of `t`) is a whole number of days. */
+function isWholeDays(t: (number | null)[], interval: number | string | undefined): boolean {
+  const sorted = t.filter((v): v is number => v !== null).sort((a, b) => a - b);
+  const step = interval === undefined ? mostCommon(sorted.slice(1).map((v, i) => v - sorted[i])) : typeof interval === "number" ? interval : parseDuration(interval, "interval");
+  return step > 0 && step % DAY_MS === 0;
+}
+
 /** The series on its regular time grid. */
 interface Grid {
   times: Float64Array;
@@ -211,6 +250,7 @@ function regularGrid(
   dataColumn: string,
   fill: GapFill,
   interval: number | string | undefined,
+  show: (ms: number) => string = iso,
 ): Grid {
   const order = timesMs.map((_, i) => i);
   const nullTime = timesMs.findIndex((t) => t === null);
@@ -219,7 +259,7 @@ function regularGrid(
   order.sort((a, b) => t[a] - t[b] || a - b);
   for (let i = 1; i < order.length; i++) {
     if (t[order[i]] === t[order[i - 1]]) {
-      throw new AnalysisError(msg.duplicateTime(FN, iso(t[order[i]]), timeColumn, order[i - 1], order[i]));
+      throw new AnalysisError(msg.duplicateTime(FN, show(t[order[i]]), timeColumn, order[i - 1], order[i]));
     }
   }
   let step: number;
@@ -235,7 +275,7 @@ function regularGrid(
   const span = t[order[order.length - 1]] - start;
   const size = Math.floor(span / step) + 1;
   if (size > MAX_GRID_POINTS) {
-    throw new AnalysisError(msg.gridTooLarge(FN, formatDuration(step), iso(start), iso(start + span), size));
+    throw new AnalysisError(msg.gridTooLarge(FN, formatDuration(step), show(start), show(start + span), size));
   }
   const times = new Float64Array(size);
   const raw: (number | null)[] = new Array<number | null>(size).fill(null);
@@ -244,7 +284,7 @@ function regularGrid(
     const offset = t[row] - start;
     if (offset % step !== 0) {
       const off = offGrid(t, order, interval === undefined ? undefined : step) ?? { row, step, start };
-      throw new AnalysisError(msg.irregularSeries(FN, timeColumn, iso(t[off.row]), formatDuration(off.step), iso(off.start)));
+      throw new AnalysisError(msg.irregularSeries(FN, timeColumn, show(t[off.row]), formatDuration(off.step), show(off.start)));
     }
     raw[offset / step] = values[row];
   }
@@ -259,7 +299,7 @@ function regularGrid(
     const what = [gaps ? `${gaps} time${gaps === 1 ? "" : "s"} missing from the ${formatDuration(step)} grid` : "", nulls ? `${nulls} empty value${nulls === 1 ? "" : "s"} in "${dataColumn}"` : ""]
       .filter(Boolean)
       .join(" and ");
-    throw new AnalysisError(msg.seriesGaps(FN, what, iso(times[missing[0]])));
+    throw new AnalysisError(msg.seriesGaps(FN, what, show(times[missing[0]])));
   }
   const out = new Float64Array(size);
   if (missing.length === size) throw new AnalysisError(msg.noValues(FN, dataColumn));
@@ -431,9 +471,10 @@ export interface AnomalyPeriodOptions {
 /**
  * Merges adjacent anomalies into time ranges, as MSTICPy's
  * `extract_anomaly_periods`: anomalous points are bucketed by `period`
- * (buckets aligned on midnight UTC of the first anomaly's day); each bucket
- * becomes (t − period, t + period), and a bucket within 2 × period of the
- * previous one extends the current range.
+ * (buckets aligned on midnight of the first anomaly's day, in the time
+ * column's zone, UTC without one); each bucket becomes (t − period,
+ * t + period), and a bucket within 2 × period of the previous one extends
+ * the current range.
  */
 export function extractAnomalyPeriods(df: pl.DataFrame, options: AnomalyPeriodOptions = {}): AnomalyPeriod[] {
   const fn = "extractAnomalyPeriods";
@@ -446,10 +487,15 @@ export function extractAnomalyPeriods(df: pl.DataFrame, options: AnomalyPeriodOp
   if (!(period > 0)) throw new AnalysisError(msg.invalidOptions(fn, "period must be positive"));
   const wanted = options.posOnly ?? true ? [1] : [1, -1];
   const labels = numericValues(df, anomaliesColumn, fn);
-  const times = timeValues(df, timeColumn, fn).ms;
+  const { ms: times, timeZone } = timeValues(df, timeColumn, fn);
   const hits = times.filter((t, i): t is number => t !== null && labels[i] !== null && wanted.includes(labels[i] as number)).sort((a, b) => a - b);
   if (!hits.length) return [];
-  const origin = Math.floor(hits[0] / 86_400_000) * 86_400_000;
+  // pandas' resample starts at midnight of the first day in the column's zone: in India (+05:30) an
+  // hourly point of 16:00 local is 10:30 UTC, and a UTC bucket (10:00 to 11:00) would cut its hour in half.
+  const zone = timeZone && timeZone !== "UTC" ? timeZone : undefined;
+  const origin = zone
+    ? fromWallClock(Float64Array.of(Math.floor((wallClock([hits[0]], zone)[0] as number) / DAY_MS) * DAY_MS), zone)[0]
+    : Math.floor(hits[0] / DAY_MS) * DAY_MS;
   const buckets = [...new Set(hits.map((t) => origin + Math.floor((t - origin) / period) * period))];
   const periods: AnomalyPeriod[] = [];
   let last: number | undefined;
@@ -463,6 +509,10 @@ export function extractAnomalyPeriods(df: pl.DataFrame, options: AnomalyPeriodOp
   }
   return periods;
 }
+
+/** 0001-01-01T00:00:00Z and 10000-01-01T00:00:00Z: the range of KQL's datetime. */
+const KQL_MIN_MS = -62_135_596_800_000;
+const KQL_END_MS = 253_402_300_800_000;
 
 /** Options of `createTimePeriodKqlFilter`. */
 export interface KqlFilterOptions {
@@ -478,14 +528,31 @@ export interface KqlFilterOptions {
 export function createTimePeriodKqlFilter(periods: readonly AnomalyPeriod[], options: KqlFilterOptions = {}): string {
   const column = kqlColumn(options.timeColumn ?? "TimeGenerated");
   if (!periods.length) throw new AnalysisError(msg.noPeriods());
-  const clauses = periods.map((p) => `${column} between (datetime(${iso(p.start.getTime())}) .. datetime(${iso(p.end.getTime())}))`);
+  const time = (p: AnomalyPeriod, end: "start" | "end", i: number): string => {
+    const value: unknown = p?.[end];
+    const ms = value instanceof Date ? value.getTime() : Number.NaN;
+    // KQL's datetimes run from year 1 to 9999; JS would write year 10000 as `+010000-…`.
+    if (!(ms >= KQL_MIN_MS && ms < KQL_END_MS)) {
+      const got = value instanceof Date ? (Number.isNaN(ms) ? "an invalid Date" : iso(ms)) : quoteValue(value);
+      throw new AnalysisError(msg.invalidOptions("createTimePeriodKqlFilter", `periods[${i}].${end} must be a Date from year 1 to 9999; got ${got}`));
+    }
+    return iso(ms);
+  };
+  const clauses = periods.map((p, i) => `${column} between (datetime(${time(p, "start", i)}) .. datetime(${time(p, "end", i)}))`);
   return `| where ${clauses.join(" or ")}`;
 }
 
-/** A KQL column reference: bare when it is an identifier, else `['name']`. */
+/**
+ * A KQL column reference: bare when it is an identifier with a capital letter (KQL's keywords, which
+ * would need brackets, are all lower case: `where`, `time`, `between`), else `['name']` with backslash,
+ * quote and control characters escaped, so the name cannot end the literal or the line.
+ */
 function kqlColumn(name: string): string {
-  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return name;
-  return `['${name.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}']`;
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && /[A-Z]/.test(name)) return name;
+  const escaped = name.replace(/[\\'\u0000-\u001f\u007f\u2028\u2029]/g, (ch) =>
+    ch === "\\" || ch === "'" ? `\\${ch}` : `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+  return `['${escaped}']`;
 }
 
 const UNITS: Record<string, number> = {

@@ -97,3 +97,16 @@ test("withStringScore / withCrc32Hash add a column", async () => {
   assert.deepEqual(scored.getColumn("AccountHash").toArray(), accounts.map(crc32Hash));
   assert.throws(() => withStringScore(logons, "Acount"), { code: "analysis/column-missing", message: /"Acount".*Did you mean Account/ });
 });
+
+test("isSystemSession reads a numeric logon id as a number, whatever its integer or float type", () => {
+  // Numbers made in JS are Float64, whose text is "999.0": SYSTEM (0x3e7) was missed there.
+  for (const dtype of [pl.Float64, pl.Int64, pl.Int32, pl.UInt32, pl.Float32]) {
+    const ids = pl.Series("LogonId", [999, 1234, 0, null], pl.Float64).cast(dtype);
+    const out = addProcessFeatures(pl.DataFrame([pl.Series("FolderPath", ["C:\\a.exe", "C:\\b.exe", "C:\\c.exe", "C:\\d.exe"]), ids]), { processColumn: "FolderPath", logonIdColumn: "LogonId" });
+    assert.deepEqual(out.getColumn("isSystemSession").toArray(), [true, false, false, false], String(dtype));
+  }
+  const linux = addProcessFeatures(pl.DataFrame({ exe: ["/bin/sh", "/bin/ls"], ses: [-1, 3] }), { processColumn: "exe", logonIdColumn: "ses" });
+  assert.deepEqual(linux.getColumn("isSystemSession").toArray(), [true, false]);
+  const text = addProcessFeatures(pl.DataFrame({ NewProcessName: ["C:\\a.exe", "C:\\b.exe", "C:\\c.exe"], SubjectLogonId: ["0x3e7", "999", "-1"] }));
+  assert.deepEqual(text.getColumn("isSystemSession").toArray(), [true, false, true]);
+});

@@ -224,3 +224,76 @@ test("answer check against data/answers.json", () => {
   assert.equal(unanswered.results[0].correct, false);
   assert.equal(unanswered.results[1].answered, false);
 });
+
+test("daily points at local midnight in a zone with daylight saving are one regular series", () => {
+  // Europe/Berlin: 2024-03-31 has 23 hours, so UTC sees 23 h between the midnights around it;
+  // pandas' date_range("2024-02-15", periods=70, freq="D", tz="Europe/Berlin") gives these times.
+  const utc = Array.from({ length: 70 }, (_, i) => Date.UTC(2024, 1, 15 + i) - (Date.UTC(2024, 1, 15 + i) >= Date.UTC(2024, 3, 1) ? 2 : 1) * 3_600_000);
+  const value = (i: number) => 100 + 10 * Math.sin((2 * Math.PI * i) / 7) + (i === 50 ? 80 : 0);
+  const zoned = (rows: number[]) =>
+    pl.DataFrame([
+      pl.Series("TimeGenerated", rows.map((i) => utc[i]), pl.Float64).cast(pl.Int64).cast(pl.Datetime("ms", "Europe/Berlin")),
+      pl.Series("Count", rows.map(value)),
+      pl.Series("Host", rows.map((i) => `h${i}`)),
+    ]);
+  const all = Array.from({ length: 70 }, (_, i) => i);
+  const out = timeseriesAnomaliesStl(zoned(all), { period: 7 });
+  const naive = timeseriesAnomaliesStl(pl.DataFrame({ TimeGenerated: all.map((i) => new Date(Date.UTC(2024, 1, 15 + i))), Count: all.map(value) }), { period: 7 });
+  assert.equal(String(out.getColumn("TimeGenerated").dtype), String(pl.Datetime("ms", "Europe/Berlin")));
+  assert.deepEqual((out.getColumn("TimeGenerated").cast(pl.Int64).toArray() as unknown as bigint[]).map(Number), utc);
+  assert.deepEqual(out.getColumn("Host").toArray(), all.map((i) => `h${i}`));
+  for (const c of ["residual", "trend", "seasonal", "score", "anomalies"]) assert.deepEqual(out.getColumn(c).toArray(), naive.getColumn(c).toArray(), c);
+  assert.deepEqual(timeseriesAnomaliesStl(zoned(all), { period: 7, interval: "1d" }).getColumn("score").toArray(), out.getColumn("score").toArray());
+  // A missing day is a gap on the local grid, named in local time, and filled at local midnight.
+  const gap = all.filter((i) => i !== 44);
+  assert.throws(() => timeseriesAnomaliesStl(zoned(gap), { period: 7 }), { code: "analysis/series-gaps", message: /1 time missing from the 1d grid, first at 2024-03-30T00:00:00 Europe\/Berlin/ });
+  const filled = timeseriesAnomaliesStl(zoned(gap), { period: 7, fill: "zero" }).filter(pl.col("filled"));
+  assert.deepEqual((filled.getColumn("TimeGenerated").cast(pl.Int64).toArray() as unknown as bigint[]).map(Number), [utc[44]]);
+});
+
+test("an option given as text is quoted in the error, not shown as the number it spells", async () => {
+  const input = await series();
+  // `period: "24"` (from a form or a config file) used to read "must be an integer ≥ 2 …; got 24."
+  assert.throws(() => timeseriesAnomaliesStl(input, { period: "24" as unknown as number }), { code: "analysis/invalid-option", message: /period .*; got "24" \(text\)\.$/ });
+  assert.throws(() => timeseriesAnomaliesStl(input, { scoreThreshold: "3" as unknown as number }), { code: "analysis/invalid-option", message: /scoreThreshold .*; got "3" \(text\)\.$/ });
+  assert.throws(() => timeseriesAnomaliesStl(input, { seasonal: 6 }), { code: "analysis/invalid-option", message: /seasonal .*; got 6\.$/ });
+});
+
+test("the KQL filter brackets keyword-like and multi-line column names and refuses times it cannot write", () => {
+  const hour = [{ start: new Date("2024-01-01T00:00:00Z"), end: new Date("2024-01-01T01:00:00Z") }];
+  const range = "between (datetime(2024-01-01T00:00:00Z) .. datetime(2024-01-01T01:00:00Z))";
+  assert.equal(createTimePeriodKqlFilter(hour, { timeColumn: "Timestamp" }), `| where Timestamp ${range}`);
+  // Bare, these read as KQL keywords: `| where where between …`, `| where time between …`.
+  assert.equal(createTimePeriodKqlFilter(hour, { timeColumn: "where" }), `| where ['where'] ${range}`);
+  assert.equal(createTimePeriodKqlFilter(hour, { timeColumn: "time" }), `| where ['time'] ${range}`);
+  // A raw line break would end the string literal (and the query line) inside the name.
+  assert.equal(createTimePeriodKqlFilter(hour, { timeColumn: "a'b\\c\nd" }), `| where ['a\\'b\\\\c\\u000ad'] ${range}`);
+  assert.throws(() => createTimePeriodKqlFilter([{ start: new Date(Number.NaN), end: hour[0].end }]), {
+    code: "analysis/invalid-option",
+    message: /periods\[0\]\.start must be a Date from year 1 to 9999; got an invalid Date/,
+  });
+  assert.throws(() => createTimePeriodKqlFilter([{ start: "2024-01-01" as unknown as Date, end: hour[0].end }]), { code: "analysis/invalid-option", message: /periods\[0\]\.start .*got "2024-01-01"/ });
+  assert.throws(() => createTimePeriodKqlFilter([{ start: hour[0].start, end: new Date(Date.UTC(10000, 0, 1)) }]), { code: "analysis/invalid-option", message: /periods\[0\]\.end .*got \+010000-01-01T00:00:00Z/ });
+});
+
+test("anomaly periods are bucketed from midnight in the time column's zone, as pandas' resample", () => {
+  // Hourly points at whole hours of India's clock (+05:30) are at half past in UTC.
+  const at = ["2024-05-06T10:30:00Z", "2024-05-06T11:30:00Z", "2024-05-06T16:30:00Z"].map((t) => Date.parse(t));
+  const frame = (zone?: string) =>
+    pl.DataFrame([pl.Series("TimeGenerated", at, pl.Float64).cast(pl.Int64).cast(zone ? pl.Datetime("ms", zone) : pl.Datetime("ms")), pl.Series("anomalies", [1, 1, 1])]);
+  const iso = (periods: { start: Date; end: Date }[]) => periods.map((p) => [p.start.toISOString().slice(11, 16), p.end.toISOString().slice(11, 16)]);
+  assert.deepEqual(iso(extractAnomalyPeriods(frame("Asia/Kolkata"))), [
+    ["09:30", "12:30"],
+    ["15:30", "17:30"],
+  ]);
+  // Without a zone (or in UTC) the buckets start at midnight UTC, as before.
+  const utc = [
+    ["09:00", "12:00"],
+    ["15:00", "17:00"],
+  ];
+  assert.deepEqual(iso(extractAnomalyPeriods(frame())), utc);
+  assert.deepEqual(iso(extractAnomalyPeriods(frame("UTC"))), utc);
+  // Daily buckets of a Berlin column start at its midnight (22:00 UTC in summer).
+  assert.deepEqual(iso(extractAnomalyPeriods(frame("Europe/Berlin"), { period: "1d" })), [["22:00", "22:00"]]);
+  assert.equal(extractAnomalyPeriods(frame("Europe/Berlin"), { period: "1d" })[0].start.toISOString(), "2024-05-04T22:00:00.000Z");
+});
