@@ -253,7 +253,9 @@ function fieldValue(value: unknown): unknown {
  * to ES, with both values: the column holds them as one list, in `_source` order (`["a","b"]`), never one dropped.
  */
 export function flattenSource(source: unknown, types?: ReadonlyMap<string, LiveColumnType>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  // No prototype: a field named `__proto__` (JSON logs are attacker-controlled) is a key like any other, not a
+  // prototype assignment that drops its value.
+  const out = Object.create(null) as Record<string, unknown>;
   const put = (path: string, value: unknown) => {
     const had = Object.hasOwn(out, path) ? out[path] : null;
     if (had === null || had === undefined) out[path] = value;
@@ -269,7 +271,8 @@ export function flattenSource(source: unknown, types?: ReadonlyMap<string, LiveC
     if (prefix) put(prefix, value);
   };
   walk(source, "");
-  return out;
+  // A plain object again; spreading defines `__proto__` as an own key, as JSON.parse does.
+  return { ...out };
 }
 
 function inferred(value: unknown): LiveColumnType | undefined {
@@ -279,6 +282,29 @@ function inferred(value: unknown): LiveColumnType | undefined {
   if (typeof value === "number") return Number.isInteger(value) ? "long" : "real";
   if (typeof value === "bigint") return "long";
   return "string";
+}
+
+const WHOLE_TEXT = /^\s*[+-]?\d+(?:\.\d+)?\s*$/;
+const NUMBER_TEXT = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+
+/**
+ * False when a `_source` value cannot be read as its mapping's number or bool type. `_source` is the document
+ * as sent: a field mapped `long` may hold `"N/A"` when the index ignores malformed values (`logs-*` data streams
+ * do by default), and converting it would give a silent null (or `true` → 1).
+ */
+function fitsMapping(value: unknown, type: LiveColumnType): boolean {
+  if (value === null || value === undefined || Array.isArray(value)) return true;
+  switch (type) {
+    case "long":
+    case "int":
+      return typeof value === "number" || typeof value === "bigint" || (typeof value === "string" && (value.trim() === "" || WHOLE_TEXT.test(value)));
+    case "real":
+      return typeof value === "number" || typeof value === "bigint" || (typeof value === "string" && (value.trim() === "" || NUMBER_TEXT.test(value)));
+    case "bool":
+      return typeof value === "boolean" || (typeof value === "string" && /^(?:true|false|)$/.test(value.trim()));
+    default:
+      return true;
+  }
 }
 
 function convert(value: unknown, type: LiveColumnType): unknown {
@@ -303,7 +329,10 @@ export interface ElasticHit {
 function hitRecord(hit: ElasticHit, fieldTypes: IndexFieldTypes, epochScales: IndexEpochScales | undefined): Record<string, unknown> {
   const record = flattenSource(hit._source ?? {}, fieldTypes.get(hit._index ?? ""));
   if (typeof hit.fields === "object" && hit.fields !== null && !Array.isArray(hit.fields)) {
-    for (const [name, value] of Object.entries(hit.fields as Record<string, unknown>)) if (!Object.hasOwn(record, name)) record[name] = fieldValue(value);
+    for (const [name, value] of Object.entries(hit.fields as Record<string, unknown>)) {
+      // defineProperty: `record["__proto__"] = …` would set the prototype, not a field.
+      if (!Object.hasOwn(record, name)) Object.defineProperty(record, name, { value: fieldValue(value), enumerable: true, writable: true, configurable: true });
+    }
   }
   const scales = epochScales?.get(hit._index ?? "");
   if (scales) for (const [name, scale] of scales) if (Object.hasOwn(record, name)) record[name] = epochMs(record[name], scale);
@@ -328,16 +357,29 @@ export function elasticTable(
   }
   if (datePatterns?.size) readCustomDates(flat, hits, datePatterns, warnings);
   const types = new Map<string, Set<LiveColumnType>>();
+  // Values that do not read as their mapping's type (ignore_malformed): the column becomes text, with a warning.
+  const misfits = new Map<string, { type: LiveColumnType; count: number; example: unknown }>();
   flat.forEach((record, i) => {
     const mapping = fieldTypes.get(hits[i]._index ?? "");
     for (const [name, value] of Object.entries(record)) {
       let set = types.get(name);
       if (!set) types.set(name, (set = new Set()));
       if (Array.isArray(value)) set.add("dynamic");
-      const t = mapping?.get(name) ?? inferred(value);
+      const mapped = mapping?.get(name);
+      const t = mapped ?? inferred(value);
       if (t) set.add(t);
+      if (mapped && !fitsMapping(value, mapped)) {
+        set.add("string");
+        const m = misfits.get(name);
+        if (m) m.count += 1;
+        else misfits.set(name, { type: mapped, count: 1, example: value });
+      }
     }
   });
+  for (const [name, m] of misfits) {
+    if (types.get(name)?.has("dynamic")) continue;
+    warnings.push(`Elasticsearch: ${m.count} value(s) of column "${name}" (mapped as ${m.type}) are not ${m.type === "bool" ? "booleans" : "numbers"}, e.g. ${stringifyExact(m.example).slice(0, 60)} (a malformed value the index kept); the column is text, every value kept`);
+  }
   const columns: LiveColumn[] = [...types].map(([name, set]) => {
     if (set.has("dynamic")) return { name, type: "dynamic" };
     if (set.size === 0) return { name, type: "string" };

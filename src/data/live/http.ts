@@ -81,11 +81,18 @@ export function stringifyExact(value: unknown, space?: number): string {
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? (rawJson ? rawJson(v.toString()) : Number(v)) : v), space);
 }
 
-/** The first `max` characters of a body, for messages. */
-export function excerpt(value: unknown, max = 300): string {
+/** Characters of a body read for an excerpt: far beyond any message, room for the longest token (an Azure AD JWT is ~2 kB). */
+const EXCERPT_HEAD = 1_000_000;
+
+/**
+ * The first `max` characters of a body, for messages; with `mask`, secrets are masked before the cut: a
+ * secret cut in two is no longer recognised, and its first part would be shown.
+ */
+export function excerpt(value: unknown, max = 300, mask?: (text: string) => string): string {
   const text = typeof value === "string" ? value : stringifyExact(value) ?? "";
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+  const flat = text.slice(0, EXCERPT_HEAD).replace(/\s+/g, " ").trim();
+  const shown = mask ? mask(flat) : flat;
+  return shown.length > max ? `${shown.slice(0, max)}…` : shown;
 }
 
 function lowerHeaders(headers: AxiosResponse["headers"]): Record<string, string> {
@@ -165,7 +172,10 @@ export function createLiveHttp(options: LiveHttpOptions): LiveHttp {
         } catch (err) {
           if (request.signal.aborted) throw request.signal.reason;
           const code = (err as { code?: string }).code ?? "";
-          if (RETRY_ERRORS.has(code) && attempt < retries) {
+          // A connection reset after the status line (mid-body) is axios' ERR_BAD_RESPONSE "stream has been aborted":
+          // as transient as a reset before it, and every query request is safe to send again.
+          const midBody = code === "ERR_BAD_RESPONSE" && err instanceof Error && err.message === "stream has been aborted";
+          if ((RETRY_ERRORS.has(code) || midBody) && attempt < retries) {
             await sleep(backoff * 2 ** attempt, request.signal);
             continue;
           }
@@ -185,14 +195,14 @@ export function createLiveHttp(options: LiveHttpOptions): LiveHttp {
         const accepted = (status >= 200 && status < 300) || (request.acceptStatus ?? []).includes(status);
         if (!accepted) {
           const retried = attempt ? ` after ${attempt} retr${attempt === 1 ? "y" : "ies"}` : "";
-          throw new QueryError(msg.liveHttp(what, mask(`HTTP ${status}${retried}: ${excerpt(text)}`)));
+          throw new QueryError(msg.liveHttp(what, mask(`HTTP ${status}${retried}: ${excerpt(text, 300, mask)}`)));
         }
         let body: unknown = text;
         if ((request.responseType ?? "json") === "json" && text.trim() !== "") {
           try {
             body = parseJsonExact(text);
           } catch {
-            throw new QueryError(msg.liveHttp(what, mask(`HTTP ${status}: the answer is not JSON: ${excerpt(text, 120)}`)));
+            throw new QueryError(msg.liveHttp(what, mask(`HTTP ${status}: the answer is not JSON: ${excerpt(text, 120, mask)}`)));
           }
         }
         return { status, headers: headersOut, data: body };

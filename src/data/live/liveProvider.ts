@@ -301,6 +301,12 @@ export class LiveDataProvider {
       if (op.signal.aborted) throw new QueryError(msg.liveCancelled(where, reasonOf(op.signal.reason)));
       if (timeout.aborted) throw new QueryError(msg.liveTimeout(where, timeoutMs));
       if (err instanceof Error && !(err instanceof QueryError)) throw new QueryError(msg.liveHttp(where, settings.mask(err.message)));
+      // The HTTP client names the request (method and URL), not the query: a 429/5xx after the retries, a reset
+      // connection, a body that is not JSON. Say which query (and chunk) it was.
+      if (err instanceof QueryError && err.code === "data/live-http" && !err.message.startsWith(`${where}:`)) {
+        const span = window ? ` (${window.start.toISOString()} – ${window.end.toISOString()})` : "";
+        throw new QueryError(msg.liveHttp(`${where}${span}`, err.message), { cause: err });
+      }
       throw err;
     } finally {
       op.release();
@@ -327,6 +333,9 @@ export class LiveDataProvider {
 /** The asked columns of a frame, in that order; a missing one is an error naming the query. */
 function selectColumns(df: pl.DataFrame, columns: readonly string[], where: string): pl.DataFrame {
   const have = columnNames(df);
+  // No rows and no columns: Splunk and Elasticsearch send no schema with an empty result. The asked columns, empty
+  // (text: no value tells their type), rather than an error for a query that merely found nothing.
+  if (have.length === 0 && frameHeight(df) === 0) return frameOf(columns.map((c) => pl.Series(c, [], pl.Utf8)));
   const missing = columns.filter((c) => !have.includes(c));
   if (missing.length) throw new QueryError(msg.selectColumnMissing(where, "the live result", missing, have));
   return frameOf(columns.map((c) => columnOf(df, c)));

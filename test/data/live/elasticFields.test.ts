@@ -67,4 +67,22 @@ describe("elasticTable: _source with fields, epoch formats", () => {
     const t = elasticTable([{ _index: "a", _source: { t: 1704103200, u: 1704103200000, v: 1704103200000, w: "2024" } }], elasticFieldTypes(mapping), scales);
     assert.deepEqual(t.rows, [[1704103200000, 1704103200000, 1704103200000, "2024"]]);
   });
+
+  it("keeps _source values that do not read as the mapping's number or bool type (ignore_malformed) as text, with a warning (were null)", () => {
+    const typed = { b: { mappings: { properties: { port: { type: "long" }, ok: { type: "boolean" }, risk: { type: "float" }, n: { type: "long" } } } } };
+    const hits = [
+      { _index: "b", _source: { port: 443, ok: true, risk: 1.5, n: "12" } },
+      { _index: "b", _source: { port: "N/A", ok: "yes", risk: "high", n: 7 } },
+    ];
+    const t = elasticTable(hits, elasticFieldTypes(typed));
+    const df = liveFrame(t);
+    assert.deepEqual(columnOf(df, "port").toArray(), ["443", "N/A"]);
+    assert.deepEqual(columnOf(df, "ok").toArray(), ["true", "yes"]);
+    assert.deepEqual(columnOf(df, "risk").toArray(), ["1.5", "high"]);
+    // Digit text in a long field is a number, as ES coerces it.
+    assert.deepEqual(columnOf(df, "n").toArray().map(Number), [12, 7]);
+    assert.equal(String(df.dtypes[df.columns.indexOf("n")]), "DataType(Int64)");
+    assert.equal(t.warnings.length, 3, t.warnings.join("\n"));
+    assert.match(t.warnings[0], /1 value\(s\) of column "port" \(mapped as long\).*"N\/A"/);
+  });
 });

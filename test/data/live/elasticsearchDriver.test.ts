@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { inspect } from "node:util";
 import { loadConfig } from "../../../src/config/config";
 import { createElasticsearchDriver, elasticError, indexPath } from "../../../src/data/live/drivers/elasticsearch";
-import { elasticFieldTypes, elasticTable, flattenSource } from "../../../src/data/live/elasticColumns";
+import { elasticFieldTypes, elasticTable, flattenSource, type ElasticHit } from "../../../src/data/live/elasticColumns";
 import { createLiveSettings } from "../../../src/data/live/settings";
 import type { LiveDriver, LiveRequest } from "../../../src/data/live/types";
 import { tempDir } from "../../helpers/tmp";
@@ -233,6 +233,14 @@ describe("hits → table", () => {
     assert.deepEqual(t.rows[0], ["h1", "10.0.0.1", 1, "2019-02-14T00:00:00Z", '{"lat":1,"lon":2}', "k", null]);
     assert.deepEqual(t.rows[1], [null, null, 2, null, null, "5", "[1,2]"]);
     assert.deepEqual(flattenSource({ a: { b: { c: 1 } }, d: {} }), { "a.b.c": 1, d: null });
+  });
+
+  it("keeps a field named __proto__ (attacker-controlled JSON logs) as a column; it was dropped from the row", () => {
+    const hits = JSON.parse('[{"_index":"a","_source":{"user":"u1","__proto__":"evil"}},{"_index":"a","_source":{"user":"u2"},"fields":{"__proto__":["f"]}}]') as ElasticHit[];
+    const t = elasticTable(hits, elasticFieldTypes({}));
+    assert.deepEqual(t.columns.map((c) => c.name), ["user", "__proto__"]);
+    assert.deepEqual(t.rows, [["u1", "evil"], ["u2", "f"]]);
+    assert.equal(Object.getPrototypeOf(flattenSource(hits[0]._source)), Object.prototype);
   });
 
   it("reads error payloads and encodes index expressions", () => {

@@ -20,6 +20,17 @@ before(async () => {
       // A badly behaved service that echoes the credentials it got.
       res.writeHead(400, { "Content-Type": "text/plain" });
       res.end(`bad request for key ${SECRET} (auth: ${req.headers.authorization})`);
+    } else if (req.url === "/echo-long") {
+      // The secret straddles the 300 characters a message shows.
+      res.writeHead(401, { "Content-Type": "text/plain" });
+      res.end(`${"x".repeat(280)} token=${SECRET}`);
+    } else if (req.url === "/reset-mid-body") {
+      // Every other request: the connection is reset after half the body.
+      res.writeHead(200, { "Content-Type": "application/json" });
+      if (hits % 2) {
+        res.write('{"tables": [');
+        setTimeout(() => res.socket?.destroy(), 10);
+      } else res.end('{"tables": []}');
     } else if (req.url === "/notjson") {
       res.writeHead(200, { "Content-Type": "application/json" });
       res.end("<html>proxy error</html>");
@@ -49,6 +60,23 @@ describe("live HTTP client", () => {
     assert.ok(!err.message.includes(SECRET));
     assert.ok(!err.message.includes(Buffer.from(`user:${SECRET}`).toString("base64")));
     assert.match(err.message, /\*\*\*\*/);
+  });
+
+  it("masks a secret that the message's excerpt cuts in two (its first part was shown)", async () => {
+    const err = await client.request({ method: "GET", url: `${base}/echo-long`, signal: signal() }).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof QueryError && err.code === "data/live-http");
+    assert.ok(!err.message.includes(SECRET.slice(0, 10)), err.message);
+    assert.match(err.message, /token=\*\*\*\*/);
+  });
+
+  it("retries a connection reset in the middle of the body, as one before the status line", async () => {
+    hits = 0;
+    const res = await client.request({ method: "POST", url: `${base}/reset-mid-body`, body: { q: 1 }, signal: signal() });
+    assert.deepEqual(res.data, { tables: [] });
+    assert.equal(hits, 2);
+    const once = createLiveHttp({ mask: (t) => t, retries: 0 });
+    hits = 0;
+    await assert.rejects(once.request({ method: "POST", url: `${base}/reset-mid-body`, signal: signal() }), /stream has been aborted/);
   });
 
   it("an answer that is not JSON is a clear error; JSON is parsed", async () => {

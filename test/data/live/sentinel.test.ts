@@ -169,6 +169,10 @@ describe("MSSentinel provider against the Log Analytics twin", () => {
     const impatient = await connected({ maxRetryAfterMs: 1000 });
     twins.logAnalytics.faults = { throttle: { count: 1, status: 429, retryAfter: "3600" } };
     await assert.rejects(impatient.SecurityAlert.list_alerts(), isCode("data/live-http", "HTTP 429"));
+    // The error names the query and the chunk, not only the request's URL (it named only the URL).
+    twins.logAnalytics.faults = { throttle: { count: 5, status: 429, retryAfter: "0" } };
+    const range = { start: "2019-02-10", end: "2019-02-12", split_query_by: "1d" };
+    await assert.rejects(qp.SecurityAlert.list_alerts(range), isCode("data/live-http", /^SecurityAlert\.list_alerts \(2019-02-10T00:00:00\.000Z – 2019-02-10T23:59:59\.999Z\): POST http:.*HTTP 429 after 1 retry/));
   });
 
   it("times out a slow query with a message naming it and how to raise the timeout", async () => {

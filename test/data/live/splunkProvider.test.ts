@@ -114,6 +114,16 @@ describe("QueryProvider(\"Splunk\") end to end", () => {
     });
   }
 
+  it("an empty result with asked columns is an empty frame of those columns (was an error: Splunk sends no schema)", async () => {
+    const df = await qp.WindowsSecurity.list_host_logons({ host_name: "no-such-host" }, { columns: ["Account", "Computer"] });
+    assert.equal(df.height, 0);
+    assert.deepEqual(df.columns, ["Account", "Computer"]);
+    const some = await qp.WindowsSecurity.list_host_logons({ host_name: "MSTICAlertsWin1" }, { columns: ["Account", "Computer"] });
+    assert.deepEqual(some.columns, ["Account", "Computer"]);
+    assert.ok(some.height > 0);
+    await assert.rejects(qp.WindowsSecurity.list_host_logons({ host_name: "MSTICAlertsWin1" }, { columns: ["NoSuchColumn"] }), { code: "data/select-column-missing" });
+  });
+
   it("runs SPL as written with execQuery", async () => {
     const df = await qp.execQuery("search index=lab sourcetype=alerts | where Severity=\"High\" | head 3");
     assert.equal(df.height, 3);

@@ -186,7 +186,7 @@ class ElasticsearchDriver implements LiveDriver {
   #check(res: LiveHttpResponse, where: string, what: string): void {
     if (res.status >= 200 && res.status < 300) return;
     const e = elasticError(res.data);
-    const reason = this.#settings.mask(e ? e.reason || e.type : excerpt(res.data, 300));
+    const reason = this.#settings.mask(e ? e.reason || e.type : excerpt(res.data, 300, this.#settings.mask));
     if (res.status === 401 || res.status === 403) throw new QueryError(msg.liveAuth("Elasticsearch", `${what} as the connected user`, `HTTP ${res.status}: ${reason}`));
     throw new QueryError(msg.liveQueryFailed(where, this.#flavor, `HTTP ${res.status} ${e?.type ?? ""}`.trim(), `${what}: ${reason}`));
   }

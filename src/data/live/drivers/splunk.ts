@@ -195,7 +195,7 @@ class SplunkDriver implements LiveDriver {
   /** The service's messages, masked, or the status. */
   #reason(status: number, data: unknown): string {
     const texts = messagesOf(typeof data === "string" ? parseJson(data) : data).map((m) => m.text);
-    return this.#settings.mask(`HTTP ${status}${texts.length ? `: ${texts.join("; ")}` : data ? `: ${excerpt(data, 200)}` : ""}`);
+    return this.#settings.mask(`HTTP ${status}${texts.length ? `: ${texts.join("; ")}` : data ? `: ${excerpt(data, 200, this.#settings.mask)}` : ""}`);
   }
 
   async query(request: LiveRequest): Promise<LiveTable> {
@@ -217,7 +217,7 @@ class SplunkDriver implements LiveDriver {
     }
     if (res.status !== 200) {
       const messages = messagesOf(parseJson(text));
-      const shown = messages.length ? messages.map((m) => m.text).join("; ") : excerpt(text, 300);
+      const shown = messages.length ? messages.map((m) => m.text).join("; ") : excerpt(text, 300, this.#settings.mask);
       throw new QueryError(msg.liveQueryFailed(request.queryName, "Splunk", `HTTP ${res.status}`, this.#settings.mask(shown)));
     }
     const parsed = parseSplunkExport(text);
