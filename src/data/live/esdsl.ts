@@ -57,6 +57,50 @@ function toJson(value: unknown): Json {
   throw new EsDslError(`unsupported value type ${value === null ? "null" : typeof value}`);
 }
 
+/**
+ * Around a parameter's value written inside a JSON string with other text
+ * (`"Computer:{host} AND EventID:4624"`): the template renderer marks it, and
+ * {@link buildEsSearchBody} escapes it for the syntax of the string it is in
+ * (JSON escaping alone left `x OR Computer:*` live Lucene syntax). Private-use
+ * characters; a value holding one is refused by the renderer.
+ */
+export const ES_VALUE_OPEN = "\uE000";
+export const ES_VALUE_CLOSE = "\uE001";
+const MARKED = /\uE000([^\uE000\uE001]*)\uE001/g;
+
+/** Query-string syntax (Lucene's reserved characters and white space) escaped: the value is one literal term. */
+function escapeQueryString(text: string): string {
+  // Lucene cannot escape < and >: its parser reads them as a range whatever precedes them.
+  if (/[<>]/.test(text)) throw new EsDslError(`a parameter value inside a query_string holds < or >, which Lucene cannot escape: ${JSON.stringify(text.slice(0, 60))}; use a term or match query for it`);
+  return text.replace(/[+\-=&|!(){}[\]^"~*?:\\/\s]/g, (c) => `\\${c}`);
+}
+
+/** Lucene regular-expression syntax escaped (its optional operators too). */
+function escapeRegexp(text: string): string {
+  return text.replace(/[.?+*|{}[\]()"\\#@&<>~^$]/g, (c) => `\\${c}`);
+}
+
+/** Which syntax a string is in, by the query clause and key it stands under. */
+type StringSyntax = "query_string" | "wildcard" | "regexp" | undefined;
+
+/** `value` with its marked parameter values escaped for the syntax of the strings they are in, and unmarked. */
+function unmarkValues(value: Json, syntax: StringSyntax, key: string | undefined): Json {
+  if (typeof value === "string") {
+    if (!value.includes(ES_VALUE_OPEN)) return value;
+    const escape = syntax === "query_string" && key === "query" ? escapeQueryString : syntax === "wildcard" && key !== "rewrite" ? escapeWildcard : syntax === "regexp" && key !== "flags" && key !== "rewrite" ? escapeRegexp : (t: string) => t;
+    return value.replace(MARKED, (_, text: string) => escape(text));
+  }
+  if (Array.isArray(value)) return value.map((v) => unmarkValues(v, syntax, key));
+  if (!isObject(value)) return value;
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(value)) {
+    // A clause's name sets the syntax of the strings under it (`{"wildcard": {"host": "{h}-*"}}`).
+    const inner: StringSyntax = k === "query_string" || k === "simple_query_string" ? "query_string" : k === "wildcard" || k === "regexp" ? k : syntax;
+    Object.defineProperty(out, k, { value: unmarkValues(v, inner, k), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
 /** What {@link buildEsSearchBody} returns. */
 export interface EsSearchPlan {
   /** The body without paging keys: `query`, `sort`, `_source`, `fields`… as the template has them (clauses pruned). */
@@ -82,7 +126,7 @@ export function buildEsSearchBody(text: string): EsSearchPlan {
     throw new EsDslError(`the query is not JSON (${(err as Error).message}); placeholders must stand as whole JSON values and literal braces be doubled, e.g. {{"term": {{"Computer": {host_name}}}}}`);
   }
   if (!isObject(parsed)) throw new EsDslError("the query must be a JSON object (a _search request body)");
-  const body: JsonObject = { ...parsed };
+  const body: JsonObject = { ...(unmarkValues(parsed, undefined, undefined) as JsonObject) };
   for (const key of DRIVER_KEYS) {
     if (key in body) throw new EsDslError(`"${key}" is set by the driver (point-in-time paging); remove it from the query`);
   }

@@ -15,6 +15,7 @@
  *   (`@"…"` takes no `\` escapes) and the rest would run as query text.
  */
 import { QueryError, dataMessages as msg } from "../messages";
+import { ES_VALUE_CLOSE, ES_VALUE_OPEN } from "./esdsl";
 import { kqlLiteral } from "./kql";
 import type { LiteralType, LiteralValue, QueryLanguage } from "./types";
 
@@ -97,7 +98,14 @@ export function renderTemplate(template: string, values: ReadonlyMap<string, Tem
     const written = write(name);
     const entry = values.get(name) as TemplateValue;
     const quoted = literal.escapes === "backslash" && written.length >= 2 && written.startsWith(literal.close) && written.endsWith(literal.close);
-    if (entry.type === "str" && quoted) return written.slice(1, -1);
+    if (entry.type === "str" && quoted && language !== "esdsl") return written.slice(1, -1);
+    if (entry.type === "str" && quoted) {
+      // Marked for the driver, which escapes it for the string's own syntax (a query_string's Lucene, a wildcard's `*`).
+      if (String(entry.value ?? "").includes(ES_VALUE_OPEN) || String(entry.value ?? "").includes(ES_VALUE_CLOSE)) {
+        throw new QueryError(msg.liveLiteral(where, name, "the value holds a private-use character (U+E000 or U+E001) that marks parameter values inside strings"));
+      }
+      return `${ES_VALUE_OPEN}${written.slice(1, -1)}${ES_VALUE_CLOSE}`;
+    }
     const how = literal.escapes === "backslash" ? `a ${literal.open}…${literal.close} string` : literal.escapes === "doubled" ? `a verbatim ${literal.open}…${literal.close} string` : "a ```…``` string";
     throw new QueryError(msg.liveLiteral(where, name, `the placeholder is inside ${how} with other text, where a ${entry.type} value cannot be written safely: give it a literal of its own ("{${name}}") and join strings in the query (strcat)`));
   };

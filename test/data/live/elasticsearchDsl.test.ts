@@ -94,3 +94,31 @@ describe("buildEsSearchBody", () => {
     assert.deepEqual(body.query, { match_all: {} });
   });
 });
+
+describe("a placeholder inside a string with other text", () => {
+  /** `template` rendered with `value` for {p} and built into a body. */
+  const built = (template: string, value: string) =>
+    buildEsSearchBody(renderTemplate(template, new Map([["p", { value, type: "str" as const }]]), "esdsl", "Test.q", (v) => esJsonLiteral(v))).body.query as Record<string, Record<string, unknown>>;
+
+  it("is one literal term of a query_string (Lucene syntax escaped), not query text", () => {
+    const q = built('{{"query": {{"query_string": {{"query": "Computer:{p} AND EventID:4624"}}}}}}', "x OR Computer:*");
+    assert.equal(q.query_string.query, "Computer:x\\ OR\\ Computer\\:\\* AND EventID:4624");
+    const simple = built('{{"query": {{"simple_query_string": {{"query": "user {p}", "fields": ["msg"]}}}}}}', 'a|b -c "d"');
+    assert.equal(simple.simple_query_string.query, 'user a\\|b\\ \\-c\\ \\"d\\"');
+    assert.throws(() => built('{{"query": {{"query_string": {{"query": "n:{p}"}}}}}}', "<5"), (e: unknown) => e instanceof EsDslError && /cannot escape/.test((e as Error).message));
+  });
+
+  it("matches itself in wildcard and regexp patterns: its * ? and regex operators escaped, the template's kept", () => {
+    assert.deepEqual(built('{{"query": {{"wildcard": {{"Computer": "{p}.corp.*"}}}}}}', "*").wildcard, { Computer: "\\*.corp.*" });
+    assert.deepEqual(built('{{"query": {{"wildcard": {{"Computer": {{"value": "{p}-?", "case_insensitive": true}}}}}}}}', "a?b\\").wildcard, { Computer: { value: "a\\?b\\\\-?", case_insensitive: true } });
+    assert.deepEqual(built('{{"query": {{"regexp": {{"path": "{p}/.*"}}}}}}', "C:.*(x)").regexp, { path: "C:\\.\\*\\(x\\)/.*" });
+  });
+
+  it("is the text as given where the string has no query syntax (match, term)", () => {
+    assert.deepEqual(built('{{"query": {{"match": {{"message": "failed {p}"}}}}}}', "a*b OR c").match, { message: "failed a*b OR c" });
+  });
+
+  it("a value holding the private-use marker characters is refused, naming the parameter", () => {
+    assert.throws(() => built('{{"query": {{"match": {{"message": "x {p}"}}}}}}', "a\uE001b"), (e: unknown) => e instanceof Error && (e as { code?: string }).code === "data/live-literal" && /"p"/.test(e.message));
+  });
+});
