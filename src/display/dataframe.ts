@@ -189,7 +189,7 @@ function buildView(df: DataFrame, o: Required<DataFrameDisplayOptions>): FrameVi
     const { texts, numeric, dtype } = columnTexts(s);
     return {
       name: toCell(names[i], o),
-      dtype: dtype ?? dtypeLabel(s.dtype),
+      dtype: dtype ?? seriesDtypeLabel(s),
       numeric,
       cells: texts.map((t) => (t === null ? { text: "null", isNull: true } : toCell(t, o))),
     };
@@ -207,7 +207,7 @@ function range(from: number, to: number): number[] {
 // ---------------------------------------------------------------------------
 // Cell formatting
 
-const INTEGER_TYPES = new Set(["Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64"]);
+const INTEGER_TYPES = new Set(["Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64", "Int128", "UInt128"]);
 const STRING_TYPES = new Set(["String", "Utf8", "Categorical", "Enum"]);
 const NESTED_TYPES = new Set(["List", "FixedSizeList", "Array", "Struct"]);
 
@@ -234,7 +234,7 @@ function columnTexts(s: Series): ColumnTexts {
 }
 
 function textsByDtype(s: Series): ColumnTexts {
-  const variant = s.dtype.variant as string;
+  const variant = dtypeVariant(s);
   if (INTEGER_TYPES.has(variant) || variant === "Decimal") {
     // polars' string cast is exact; toArray() turns i64 into lossy JS numbers.
     return { texts: castStrings(s), numeric: true };
@@ -260,10 +260,74 @@ function textsByDtype(s: Series): ColumnTexts {
   if (STRING_TYPES.has(variant)) {
     return { texts: (s.toArray() as unknown[]).map((v) => (v === null || v === undefined ? null : String(v))), numeric: false };
   }
-  if (NESTED_TYPES.has(variant)) {
-    return { texts: (s.toArray() as unknown[]).map((v) => (v === null || v === undefined ? null : compactJson(v))), numeric: false };
-  }
+  if (NESTED_TYPES.has(variant)) return { texts: nestedTexts(s), numeric: false };
   return { texts: (s.toArray() as unknown[]).map(anyToText), numeric: false };
+}
+
+/**
+ * polars' header of a series, `Series: 'name' [i128]`, gives its dtype as polars
+ * prints it; the only name there is for a dtype nodejs-polars cannot hand to JS
+ * (Int128, from JSON integers beyond Int64, or a struct or list holding one).
+ */
+function headerDtype(s: Series): string {
+  const header = String(s.head(0)).split("\n")[1] ?? "";
+  return /\[(.*)\]$/.exec(header)?.[1] ?? "?";
+}
+
+/** The dtype's variant; for a dtype JS cannot name, read from polars' header (`Int128`, `Struct`, `List`…). */
+function dtypeVariant(s: Series): string {
+  try {
+    return s.dtype.variant as string;
+  } catch {
+    const printed = headerDtype(s);
+    const wide = /^([iu])128$/.exec(printed);
+    if (wide) return wide[1] === "u" ? "UInt128" : "Int128";
+    return printed.startsWith("struct") ? "Struct" : printed.startsWith("list") ? "List" : printed.startsWith("array") ? "Array" : printed;
+  }
+}
+
+function seriesDtypeLabel(s: Series): string {
+  try {
+    return dtypeLabel(s.dtype);
+  } catch {
+    return headerDtype(s);
+  }
+}
+
+/**
+ * Lists and structs as compact JSON. `toArray()` turns 64-bit integers inside
+ * them into lossy JS numbers and a null struct into an object of nulls, so the
+ * integers are taken from polars' own JSON (exact) and nulls from `isNull`.
+ */
+function nestedTexts(s: Series): (string | null)[] {
+  const values = s.toArray() as unknown[];
+  const nulls = s.isNull().toArray() as boolean[];
+  let exact: unknown[] | undefined;
+  try {
+    exact = (s.rename("v").toFrame().select(pl.struct([pl.col("v")]).struct.jsonEncode().alias("o")).getColumn("o").toArray() as (string | null)[]).map(
+      (json) => (json === null ? undefined : (JSON.parse(json, exactIntegers) as { v?: unknown }).v),
+    );
+  } catch {
+    // A dtype polars' JSON writer does not take: the JS values as they are.
+  }
+  return values.map((v, i) => (nulls[i] || v === null || v === undefined ? null : compactJson(exact ? withExactIntegers(v, exact[i]) : v)));
+}
+
+/** JSON.parse reviver: integers a JS number cannot hold exactly stay exact, as BigInt. */
+function exactIntegers(_key: string, value: unknown, context?: { source?: string }): unknown {
+  const source = context?.source;
+  return typeof value === "number" && !Number.isSafeInteger(value) && source !== undefined && /^-?\d+$/.test(source) ? BigInt(source) : value;
+}
+
+/** `value` with the integers that `exact` (the same value parsed exactly) holds as BigInt. */
+function withExactIntegers(value: unknown, exact: unknown): unknown {
+  if (typeof exact === "bigint") return exact;
+  if (Array.isArray(value) && Array.isArray(exact)) return value.map((v, i) => withExactIntegers(v, exact[i]));
+  if (value !== null && typeof value === "object" && !(value instanceof Date) && exact !== null && typeof exact === "object") {
+    const e = exact as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, Object.hasOwn(e, k) ? withExactIntegers(v, e[k]) : v]));
+  }
+  return value;
 }
 
 function castStrings(s: Series): (string | null)[] {

@@ -18,11 +18,42 @@ function isObject(value: unknown): value is Json {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
+/**
+ * Deepest JSON nesting an alert cell may have. Sentinel's entities nest a few
+ * levels (process → parent → image file); the parser, the cards and the graph
+ * walk values recursively, and about 4,000 levels (8 KB of brackets) overflowed
+ * the stack and lost the whole graph.
+ */
+export const MAX_JSON_DEPTH = 256;
+
+/** The deepest nesting of arrays and objects in JSON text (one linear scan; brackets inside strings do not count). */
+export function jsonNestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i += 1; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth -= 1;
+  }
+  return deepest;
+}
+
+/** Throws the cell's JSON error when its text nests deeper than {@link MAX_JSON_DEPTH}. */
+export function checkJsonDepth(text: string, error: (detail: string) => Error): void {
+  if (jsonNestingDepth(text) > MAX_JSON_DEPTH) throw error(`nested deeper than ${MAX_JSON_DEPTH} levels`);
+}
+
 /** Parses the JSON text (or already-parsed value) of an `Entities` cell into entities. */
 export function parseEntities(source: unknown, where = "Entities"): Entity[] {
   let value = source;
   if (typeof source === "string") {
     if (source.trim() === "") return [];
+    checkJsonDepth(source, (detail) => new EntityParseError(msg.entitiesJson(where, detail)));
     try {
       value = JSON.parse(source);
     } catch (err) {

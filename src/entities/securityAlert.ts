@@ -12,7 +12,7 @@ import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/p
 import { inspectLastValue } from "../display/lastValue";
 import { Entity, EntityParseError, formatEntityValue, parseEntityTime } from "./entity";
 import { frameHeight, frameRecords } from "../common/frames";
-import { parseEntities } from "./parse";
+import { checkJsonDepth, parseEntities } from "./parse";
 import { entitiesMessages as msg } from "./messages";
 import { Account, Host, Ip, Process } from "./types";
 
@@ -28,6 +28,7 @@ function parseExtendedProperties(value: unknown, where: string): Record<string, 
   if (value === null || value === undefined || value === "") return {};
   if (typeof value === "object" && !Array.isArray(value)) return { ...(value as Record<string, unknown>) };
   if (typeof value !== "string") return { value };
+  checkJsonDepth(value, (detail) => new EntityParseError(msg.extendedPropertiesJson(where, detail)));
   try {
     const parsed: unknown = JSON.parse(value);
     if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;

@@ -149,7 +149,10 @@ export function processRows(tree: pl.DataFrame, schema: Partial<ProcSchema>, max
   const full = columnText(tree, schema.processName, 400);
   const sep = schema.pathSeparator ?? "\\";
   const short = full.map((f) => {
-    const cut = Math.max(f.lastIndexOf(sep), f.lastIndexOf("/"), f.lastIndexOf("\\"));
+    // A Unix path (the schema's separator is "/", or it starts at "/") cuts at "/" only: there a backslash is
+    // part of a file name, and `/tmp/x\\sshd` must not show as "sshd". Windows paths cut at either separator.
+    const unix = sep === "/" || f.startsWith("/");
+    const cut = unix ? f.lastIndexOf("/") : Math.max(f.lastIndexOf(sep), f.lastIndexOf("/"), f.lastIndexOf("\\"));
     return cut >= 0 ? f.slice(cut + 1) : f;
   });
   return {

@@ -88,19 +88,30 @@ export function safeHref(reference: string): string | undefined {
   }
 }
 
-/** Parsed JSON when `text` is a JSON object or array, else undefined. */
-function jsonValue(text: string): unknown {
+/** Parsed JSON when `text` is a JSON object or array, else undefined; with `exact`, numbers keep their text (see {@link asWritten}). */
+function jsonValue(text: string, exact = false): unknown {
   const t = text.trim();
   if (!(t.startsWith("{") || t.startsWith("["))) return undefined;
   try {
-    return JSON.parse(t);
+    return exact ? JSON.parse(t, asWritten) : JSON.parse(t);
   } catch {
     return undefined;
   }
 }
 
+// JSON.rawJSON (V8 11.4+: Node 21+, Deno), absent from the ES2022 typings.
+const rawJSON = (JSON as { rawJSON?: (text: string) => unknown }).rawJSON;
+
+/**
+ * JSON.parse reviver for the raw result: each number is written back as the provider wrote it,
+ * so ids past 2^53 are not rounded (`9007199254740993`) and `1e400` does not become `null`.
+ */
+function asWritten(_key: string, value: unknown, context?: { source?: string }): unknown {
+  return typeof value === "number" && rawJSON && context?.source !== undefined ? rawJSON(context.source) : value;
+}
+
 function pretty(text: string): string {
-  const value = jsonValue(text);
+  const value = jsonValue(text, true);
   if (value !== undefined) return JSON.stringify(value, null, 2);
   const t = text.trim();
   if (t.startsWith('"')) {

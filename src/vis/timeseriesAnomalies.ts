@@ -92,8 +92,8 @@ function whenText(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 19).replace("T", " ")} UTC`;
 }
 
-/** The chart rows, sorted by time; rows without a time are left out. */
-function chartRows(df: pl.DataFrame, options: TimeseriesAnomaliesChartOptions): ChartRow[] {
+/** The chart rows, sorted by time; rows without a time are left out and counted (`missing`), as the timeline does. */
+function chartRows(df: pl.DataFrame, options: TimeseriesAnomaliesChartOptions): { rows: ChartRow[]; missing: number } {
   const timeColumn = options.timeColumn ?? "TimeGenerated";
   const anomaliesColumn = options.anomaliesColumn ?? "anomalies";
   const baselineColumn = options.baselineColumn === undefined ? "baseline" : options.baselineColumn;
@@ -109,16 +109,25 @@ function chartRows(df: pl.DataFrame, options: TimeseriesAnomaliesChartOptions): 
   const score = hasColumn(df, scoreColumn) ? numbers(df, scoreColumn) : undefined;
   const rows: ChartRow[] = [];
   const height = frameHeight(df);
+  let missing = 0;
   for (let i = 0; i < height; i++) {
     const ms = t[i];
-    if (ms === null) continue;
+    if (ms === null) {
+      missing += 1;
+      continue;
+    }
     const a = Math.sign(anomalies[i] ?? 0);
     const row: ChartRow = { t: new Date(ms).toISOString(), when: whenText(ms), y: y[i], anomaly: a, kind: a > 0 ? "spike" : a < 0 ? "dip" : "" };
     if (baseline) row.baseline = baseline[i];
     if (score) row.score = score[i] === null ? null : Math.round((score[i] as number) * 1000) / 1000;
     rows.push(row);
   }
-  return rows.sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0));
+  return { rows: rows.sort((a, b) => (a.t < b.t ? -1 : a.t > b.t ? 1 : 0)), missing };
+}
+
+/** Says how many rows could not be placed (no time), or "". */
+function missingNote(missing: number): string {
+  return missing ? `; ${missing} row(s) without a time not shown` : "";
 }
 
 /**
@@ -133,7 +142,7 @@ export function timeseriesAnomaliesSpec(df: pl.DataFrame, options: TimeseriesAno
     { y: "column", timeColumn: "column", anomaliesColumn: "column", baselineColumn: ["column", "null"], scoreColumn: "column", title: "string", width: "number", height: "number" } satisfies OptionTypesOf<TimeseriesAnomaliesChartOptions>,
     { view: FN, code: "vis/chart-option", error: (m) => new ChartDataError(m) },
   );
-  const rows = chartRows(df, options);
+  const { rows, missing } = chartRows(df, options);
   const yName = options.y;
   const timeName = options.timeColumn ?? "TimeGenerated";
   const hasBaseline = options.baselineColumn !== null;
@@ -184,7 +193,7 @@ export function timeseriesAnomaliesSpec(df: pl.DataFrame, options: TimeseriesAno
   );
   const anomalyCount = rows.filter((r) => r.anomaly !== 0).length;
   return {
-    title: { text: options.title ?? `Time Series Anomalies: ${yName}`, subtitle: `${rows.length} points, ${anomalyCount} ${anomalyCount === 1 ? "anomaly" : "anomalies"}` },
+    title: { text: options.title ?? `Time Series Anomalies: ${yName}`, subtitle: `${rows.length} points, ${anomalyCount} ${anomalyCount === 1 ? "anomaly" : "anomalies"}${missingNote(missing)}` },
     width,
     height,
     data: { values: rows },
@@ -200,11 +209,11 @@ function positive(value: number, name: string): number {
 
 /** The text/plain form: what was plotted and where the anomalies are. */
 function summary(df: pl.DataFrame, options: TimeseriesAnomaliesChartOptions): string {
-  const rows = chartRows(df, options);
+  const { rows, missing } = chartRows(df, options);
   const hits = rows.filter((r) => r.anomaly !== 0);
   const list = hits.slice(0, 10).map((r) => `${r.when.slice(0, 16)} (${r.kind})`);
   const more = hits.length > 10 ? `, … ${hits.length - 10} more` : "";
-  return `Time Series Anomalies: ${options.y}, ${rows.length} points, ${hits.length} ${hits.length === 1 ? "anomaly" : "anomalies"}${hits.length ? `: ${list.join(", ")}${more}` : ""}`;
+  return `Time Series Anomalies: ${options.y}, ${rows.length} points, ${hits.length} ${hits.length === 1 ? "anomaly" : "anomalies"}${hits.length ? `: ${list.join(", ")}${more}` : ""}${missingNote(missing)}`;
 }
 
 /**

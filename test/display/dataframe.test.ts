@@ -277,6 +277,18 @@ describe("dtype-aware formatting", () => {
     assert.deepEqual(t.column("st").map((c) => c.text), ['{"a":1,"b":"x"}', '{"a":2,"b":"<y>"}']);
   });
 
+  test("64-bit integers inside structs and lists stay exact; a null struct is null; Int128 (JSON ids beyond Int64) renders", () => {
+    // As polars reads NDJSON logs: nested ids past 2^53, and an unsigned 64-bit id that becomes Int128.
+    const ndjson = '{"x": {"p": 9007199254740993, "s": "a"}, "l": [9007199254740993, 1], "id": 18446744073709551615, "w": [18446744073709551615]}\n{"x": null, "l": null, "id": 5, "w": null}\n';
+    const df = pl.readJSON(Buffer.from(ndjson), { format: "lines" });
+    const t = parseTable(dataFrameToHtml(df));
+    assert.deepEqual(t.column("x").map((c) => c.text), ['{"p":"9007199254740993","s":"a"}', "null"]);
+    assert.deepEqual(t.column("l").map((c) => c.text), ['["9007199254740993",1]', "null"]);
+    assert.deepEqual(t.column("id").map((c) => c.text), ["18446744073709551615", "5"]);
+    assert.deepEqual(t.column("w").map((c) => c.text), ['["18446744073709551615"]', "null"]);
+    assert.deepEqual(t.dtypes, ["struct[2]", "list[i64]", "i128", "list[i128]"]);
+  });
+
   test("formatFloat follows %.6g with pandas' spellings", () => {
     const cases: [number, string][] = [
       [1, "1.0"], [0.1, "0.1"], [123456.7, "123457"], [1234567, "1234567.0"], [1e20, "1e+20"],

@@ -389,4 +389,22 @@ describe("alerts whose JSON does not parse", () => {
     // No unreadable alerts: no note.
     assert.ok(!new EntityGraph(df.head(1)).plot().toText().includes("could not be read"));
   });
+
+  it("JSON nested thousands of levels deep is one unreadable alert, not a stack overflow that loses the graph", () => {
+    // 5,000 levels is 10 KB of brackets; the recursive entity walk overflowed the stack at about 4,000.
+    const deep = "[".repeat(5000) + "1" + "]".repeat(5000);
+    const df = pl.DataFrame({
+      SystemAlertId: ["a1", "a2", "a3"],
+      AlertDisplayName: ["Good alert", "Deep entities", "Deep properties"],
+      TimeGenerated: ["2024-01-01T00:00:00Z", "2024-01-01T01:00:00Z", "2024-01-01T02:00:00Z"],
+      Entities: [JSON.stringify([{ $id: "1", Type: "host", HostName: "wks-7" }]), `[{"$id":"1","Type":"host","HostName":"wks-7","Extra":${deep}}]`, "[]"],
+      ExtendedProperties: ["{}", "{}", `{"k":${deep},"s":"[[[["}`],
+    });
+    const graph = new EntityGraph(df);
+    assert.deepEqual(graph.graph.unreadableAlerts.map((n) => n.properties.AlertDisplayName), ["Deep entities", "Deep properties"]);
+    assert.match(graph.plot().toText(), /alert a2: Entities: not valid JSON \(nested deeper than 256 levels\)/);
+    assert.ok(graph.graph.nodes.some((n) => n.label === "wks-7"), "the good alert's host is drawn");
+    // Brackets inside strings are text, not nesting.
+    assert.equal(new SecurityAlert({ SystemAlertId: "s", Entities: JSON.stringify([{ Type: "host", HostName: "[".repeat(1000) }]) }).entities.length, 1);
+  });
 });

@@ -13,7 +13,7 @@ import { childrenOf, decodeProcesses, encodeProcesses } from "../../src/vis/clie
 import { detailFields, MAX_INDENT_LEVELS, nodeLabel, tableCells, tooltipText, type ProcessNode } from "../../src/vis/client/processTreeText";
 import { revealHidden } from "../../src/vis/client/text";
 import { fromWire, type ProcessTreeData, type ProcessTreeWire } from "../../src/vis/client/views/processTree";
-import { ProcessTreePlotError, childLists, initialFolding, initiallyVisible, levelColouring, numericRange, parentPositions, plotProcessTree, processTreeModel, treeLevels } from "../../src/vis/processTree";
+import { ProcessTreePlotError, childLists, initialFolding, initiallyVisible, levelColouring, numericRange, parentPositions, plotProcessTree, processRows, processTreeModel, treeLevels } from "../../src/vis/processTree";
 import { generate4688 } from "../helpers/processEvents";
 
 const ROOT = join(__dirname, "../..");
@@ -328,5 +328,15 @@ describe("process tree client helpers", () => {
     assert.equal(tableCells(deep, false)[1], `${"\u00a0\u00a0".repeat(MAX_INDENT_LEVELS)}cmd.exe`);
     assert.deepEqual(detailFields(deep, "Level").filter(([h]) => h === "Level"), [["Level", "20000"]]);
     assert.deepEqual(detailFields(node({ l: 3, g: "x" }), "Tag").slice(-2), [["Tag", "x"], ["Level", "3"]]);
+  });
+});
+
+describe("short image names", () => {
+  it("cut a Unix path at '/' only: a backslash in a Linux file name does not make it pass for another program", () => {
+    const images = ["/tmp/.x\\sshd", "x\\bash", "C:\\Windows\\System32\\cmd.exe", "C:/Tools/psexec.exe", "/usr/sbin/sshd", "svchost.exe"];
+    const tree = pl.DataFrame({ proc_key: images.map((_, i) => `k${i}`), parent_key: images.map(() => null), Image: images });
+    // Sysmon's schema (separator "\"), as Sysmon for Linux writes it, and the auditd schema (separator "/").
+    assert.deepEqual(processRows(tree, { processName: "Image", pathSeparator: "\\" }).short, [".x\\sshd", "bash", "cmd.exe", "psexec.exe", "sshd", "svchost.exe"]);
+    assert.deepEqual(processRows(tree, { processName: "Image", pathSeparator: "/" }).short.slice(0, 2), [".x\\sshd", "x\\bash"]);
   });
 });

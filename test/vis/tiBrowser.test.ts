@@ -130,3 +130,10 @@ test("a frame from another source: only Ioc, Provider and Severity needed; odd s
   const b = new TIBrowser(pl.DataFrame({ Ioc: ["a.example.com"], Provider: ["Mine"], Severity: ["critical"] }), { severities: "all" });
   assert.equal(b.items[0].rows[0].severity, "unknown");
 });
+
+test("the raw result keeps each number as the provider wrote it (ids past 2^53, exponents)", () => {
+  const df = pl.DataFrame({ Ioc: ["1.1.1.1"], IocType: ["ipv4"], Provider: ["VirusTotal"], Severity: ["high"], RawResult: ['{"id": 9007199254740993, "big": 1e400, "f": 0.10, "n": [18446744073709551615]}'] });
+  const html = String(browseResults(df)[JUPYTER_DISPLAY]()["text/html"]);
+  const raw = /<summary>Raw result<\/summary><pre>([\s\S]*?)<\/pre>/.exec(html)?.[1];
+  assert.equal(raw, '{\n  &quot;id&quot;: 9007199254740993,\n  &quot;big&quot;: 1e400,\n  &quot;f&quot;: 0.10,\n  &quot;n&quot;: [\n    18446744073709551615\n  ]\n}');
+});

@@ -81,3 +81,18 @@ test("options and errors", async () => {
   const text = pl.DataFrame({ TimeGenerated: ["2024-01-01T00:00:00Z"], v: ["x"], anomalies: [0], baseline: [1] });
   assert.throws(() => timeseriesAnomaliesSpec(text, { y: "v" }), { code: "vis/chart-column-not-numeric", message: /column "v" .*"x"/ });
 });
+
+test("rows without a time are counted in the subtitle and the text, not dropped silently (anomalies among them)", async () => {
+  // A user's own frame (say from a CSV with empty time cells): two of its anomalies have no time.
+  const df = pl.DataFrame({
+    TimeGenerated: ["2024-01-01T00:00:00Z", null, "2024-01-01T02:00:00Z", "", "2024-01-01T03:00:00Z"],
+    v: [1, 2, 3, 4, 5],
+    anomalies: [0, 1, 0, -1, 1],
+    baseline: [1, 1, 1, 1, 1],
+  });
+  const spec = timeseriesAnomaliesSpec(df, { y: "v" }) as unknown as { title: { subtitle: string }; data: { values: Row[] } };
+  assert.equal(spec.data.values.length, 3);
+  assert.equal(spec.title.subtitle, "3 points, 1 anomaly; 2 row(s) without a time not shown");
+  const chart = await timeseriesAnomaliesChart(df, { y: "v" });
+  assert.equal(chart[JUPYTER_DISPLAY]()["text/plain"], "Time Series Anomalies: v, 3 points, 1 anomaly: 2024-01-01 03:00 (spike); 2 row(s) without a time not shown");
+});
