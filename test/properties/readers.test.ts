@@ -253,8 +253,10 @@ test(
   },
 );
 
-test("an NDJSON file without rows is an error naming the file", () => {
-  const dir = tempTree({ "empty.ndjson": "" });
-  const file = path.join(dir, "empty.ndjson");
+test("an NDJSON file without rows is a frame without rows (an export of no hits); one that is not JSON is an error naming the file", () => {
+  const dir = tempTree({ "empty.ndjson": "", "bad.ndjson": "not json\n" });
+  const df = readDataFile(path.join(dir, "empty.ndjson"));
+  assert.deepEqual([df.height, df.width], [0, 0]);
+  const file = path.join(dir, "bad.ndjson");
   assert.throws(() => readDataFile(file), (err: Error) => err.message.includes(file));
 });
