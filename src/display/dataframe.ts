@@ -16,6 +16,7 @@
 import pl from "nodejs-polars";
 import type { DataFrame, DataType, Series } from "nodejs-polars";
 import { columnNames, columnOf } from "../common/frames";
+import { parseJsonExact } from "../common/json";
 import { html, revealHidden, trustedHtml, type SafeHtml } from "./html";
 import { DisplayError, displayMessages as msg } from "./messages";
 
@@ -305,18 +306,12 @@ function nestedTexts(s: Series): (string | null)[] {
   let exact: unknown[] | undefined;
   try {
     exact = (s.rename("v").toFrame().select(pl.struct([pl.col("v")]).struct.jsonEncode().alias("o")).getColumn("o").toArray() as (string | null)[]).map(
-      (json) => (json === null ? undefined : (JSON.parse(json, exactIntegers) as { v?: unknown }).v),
+      (json) => (json === null ? undefined : (parseJsonExact(json) as { v?: unknown }).v),
     );
   } catch {
     // A dtype polars' JSON writer does not take: the JS values as they are.
   }
   return values.map((v, i) => (nulls[i] || v === null || v === undefined ? null : compactJson(exact ? withExactIntegers(v, exact[i]) : v)));
-}
-
-/** JSON.parse reviver: integers a JS number cannot hold exactly stay exact, as BigInt. */
-function exactIntegers(_key: string, value: unknown, context?: { source?: string }): unknown {
-  const source = context?.source;
-  return typeof value === "number" && !Number.isSafeInteger(value) && source !== undefined && /^-?\d+$/.test(source) ? BigInt(source) : value;
 }
 
 /** `value` with the integers that `exact` (the same value parsed exactly) holds as BigInt. */

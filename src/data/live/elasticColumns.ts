@@ -23,7 +23,7 @@
 import pl from "nodejs-polars";
 import { columnOf } from "../../common/frames";
 import { strptimeExpr } from "../timeParsing";
-import { stringifyExact } from "./http";
+import { stringifyExact } from "../../common/json";
 import type { LiveColumn, LiveColumnType } from "./types";
 
 const MAPPING_TYPES: Record<string, LiveColumnType> = {

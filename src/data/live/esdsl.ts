@@ -19,7 +19,7 @@
  *   page size); `pit`, `search_after` and `from` are the driver's and are refused.
  */
 import { isoTime } from "./chunks";
-import { parseJsonExact, stringifyExact } from "./http";
+import { parseJsonExact, stringifyExact } from "../../common/json";
 import type { LiteralValue } from "./types";
 
 /** The template or a value is not usable; the caller wraps the text in its own error. */

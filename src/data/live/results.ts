@@ -13,7 +13,7 @@
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
 import { parseTimeSeries } from "../timeParsing";
-import { stringifyExact } from "./http";
+import { stringifyExact } from "../../common/json";
 import type { LiveColumn, LiveColumnType, LiveTable } from "./types";
 
 /** The polars dtype of each contract type. */

@@ -13,7 +13,7 @@ import { loadConfig } from "../../../src/config/config";
 import { columnOf } from "../../../src/common/frames";
 import { QueryProvider } from "../../../src/data/queryProvider";
 import { createElasticsearchDriver } from "../../../src/data/live/drivers/elasticsearch";
-import { parseJsonExact, stringifyExact } from "../../../src/data/live/http";
+import { parseJsonExact, stringifyExact } from "../../../src/common/json";
 import { liveFrame } from "../../../src/data/live/results";
 import { createLiveSettings } from "../../../src/data/live/settings";
 import { splunkTable } from "../../../src/data/live/splunkColumns";
