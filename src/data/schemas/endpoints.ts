@@ -4,8 +4,8 @@
  * locates on maps), `FlowDirection` (`O` out, `I` in) and per-direction flow
  * counts. Zeek and ECS record a connection as source → destination, so the
  * local end has to be worked out: a declared direction wins (ECS
- * `network.direction`, Zeek's `local_orig`), otherwise a private, loopback or
- * link-local address is the local end.
+ * `network.direction`, Zeek's `local_orig`), otherwise a private, loopback,
+ * link-local, multicast or broadcast address is the local end.
  */
 import ipaddr from "ipaddr.js";
 import pl from "nodejs-polars";
@@ -13,10 +13,14 @@ import { convert } from "./convert";
 import { fieldSeries } from "./fields";
 import type { EndpointsRule } from "./types";
 
-/** ipaddr.js ranges that are "this network", not the internet. */
-const LOCAL_RANGES = new Set(["private", "loopback", "linkLocal", "uniqueLocal", "carrierGradeNat", "unspecified"]);
+/**
+ * ipaddr.js ranges that are "this network", not the internet. Multicast and
+ * broadcast destinations (mDNS, SSDP, LLMNR, DHCP's 255.255.255.255) are no
+ * remote host either: in every Zeek conn.log, and never an `AllExtIPs` to locate.
+ */
+const LOCAL_RANGES = new Set(["private", "loopback", "linkLocal", "uniqueLocal", "carrierGradeNat", "unspecified", "multicast", "broadcast"]);
 
-/** True for an address of a local range; false for public or unparsable ones. */
+/** True for an address of a local range (multicast and broadcast included); false for public or unparsable ones. */
 export function isLocalAddress(text: string): boolean {
   try {
     let addr = ipaddr.parse(text.trim());
@@ -40,6 +44,8 @@ export function flowEndpoints(df: pl.DataFrame, spec: EndpointsRule["endpoints"]
   const dirs = declared ? (convert(declared, "directionLetter", "dir").toArray() as (Direction | null)[]) : undefined;
   const localSrc = spec.localSource ? fieldSeries(df, spec.localSource) : undefined;
   const localFlags = localSrc ? (localSrc.toArray() as unknown[]).map(truthy) : undefined;
+  const localDst = spec.localDestination ? fieldSeries(df, spec.localDestination) : undefined;
+  const localDstFlags = localDst ? (localDst.toArray() as unknown[]).map(truthy) : undefined;
 
   // Each distinct address is classified once.
   const memo = new Map<string, boolean>();
@@ -69,7 +75,10 @@ export function flowEndpoints(df: pl.DataFrame, spec: EndpointsRule["endpoints"]
     dir ??= !sLocal && dLocal ? "I" : "O";
     const mine = dir === "O" ? s : d;
     const theirs = dir === "O" ? d : s;
-    const theirsLocal = dir === "O" ? dLocal : sLocal;
+    // A remote end the site declares local (Zeek's Site::local_nets: an organisation's public address space)
+    // is no external address; a declared non-local private address stays one (never located on a map).
+    const declaredTheirs = dir === "O" ? localDstFlags?.[i] : localFlags?.[i];
+    const theirsLocal = declaredTheirs === true || (dir === "O" ? dLocal : sLocal);
     vmIp[i] = mine;
     extIp[i] = theirsLocal ? null : theirs;
     direction[i] = s === null && d === null ? null : dir;

@@ -45,6 +45,8 @@ function listStructFields(dtype: DataType, prefix: string, depth: number, out: s
 export function fieldSeries(df: pl.DataFrame, field: string): pl.Series | undefined {
   const names = columnNames(df);
   if (names.includes(field)) return columnOf(df, field);
+  // Log Analytics' CSV export names its time columns `TimeGenerated [UTC]`.
+  if (names.includes(`${field} [UTC]`)) return columnOf(df, `${field} [UTC]`).rename(field);
   const parts = field.split(".");
   // Longest column prefix first: `source.geo` before `source`.
   for (let cut = parts.length - 1; cut >= 1; cut -= 1) {

@@ -103,7 +103,7 @@ export const SIGNIN_LOGS: EventSchema = {
   id: "signinlogs",
   name: "Azure AD SigninLogs",
   kind: "logon",
-  description: "Azure AD (Entra ID) sign-in logs: Sentinel's SigninLogs table or the Entra portal's JSON/CSV download.",
+  description: "Azure AD (Entra ID) sign-in logs: Sentinel's SigninLogs table, as Log Analytics exports it (CSV or JSON).",
   requires: ["UserPrincipalName", "IPAddress", "ResultType"],
   hints: ["TimeGenerated", "CreatedDateTime", "AppDisplayName", "LocationDetails", "IsInteractive", "ClientAppUsed", "DeviceDetail"],
   columns: {
@@ -126,6 +126,41 @@ export const SIGNIN_LOGS: EventSchema = {
     WorkstationName: { from: ["DeviceDetail.displayName", "DeviceDetail.operatingSystem"], as: "text" },
     Computer: { from: ["AppDisplayName", "ResourceDisplayName"], as: "text" },
     EventID: { from: "ResultType", as: "resultEventId" },
+  },
+};
+
+/**
+ * Entra ID sign-ins as Microsoft Graph's `signIn` resource has them: the Entra
+ * portal's "Download JSON" and Graph's `/auditLogs/signIns` (its `value`
+ * array). The SigninLogs fields in camelCase, the result code in `status`.
+ */
+export const GRAPH_SIGNINS: EventSchema = {
+  id: "graph-signins",
+  name: "Entra ID sign-ins (Microsoft Graph)",
+  kind: "logon",
+  description: "Microsoft Graph's signIn records: the Entra portal's JSON download or /auditLogs/signIns (camelCase, status and location nested).",
+  requires: ["userPrincipalName", "ipAddress", "status.errorCode"],
+  hints: ["createdDateTime", "appDisplayName", "location", "isInteractive", "clientAppUsed", "deviceDetail"],
+  columns: {
+    // Sign-in layout.
+    TimeGenerated: { from: "createdDateTime", as: "time" },
+    UserPrincipalName: { from: "userPrincipalName", as: "text" },
+    IPAddress: { from: "ipAddress", as: "text" },
+    Latitude: { from: "location.geoCoordinates.latitude", as: "float" },
+    Longitude: { from: "location.geoCoordinates.longitude", as: "float" },
+    Location: { from: "location.countryOrRegion", as: "text" },
+    AppDisplayName: { from: ["appDisplayName", "resourceDisplayName"], as: "text" },
+    ResultType: { from: "status.errorCode", as: "int" },
+    // Host-logon layout, as for SigninLogs.
+    Account: { from: "userPrincipalName", as: "text" },
+    TargetUserName: { from: "userPrincipalName", as: "userPart" },
+    SubjectUserName: { from: "userPrincipalName", as: "userPart" },
+    LogonType: { from: "isInteractive", as: "interactiveLogonType", otherwise: 3 },
+    LogonProcessName: { from: "clientAppUsed", as: "text" },
+    IpAddress: { from: "ipAddress", as: "text" },
+    WorkstationName: { from: ["deviceDetail.displayName", "deviceDetail.operatingSystem"], as: "text" },
+    Computer: { from: ["appDisplayName", "resourceDisplayName"], as: "text" },
+    EventID: { from: "status.errorCode", as: "resultEventId" },
   },
 };
 
@@ -167,4 +202,4 @@ export const ECS_AUTHENTICATION: EventSchema = {
 };
 
 /** Every logon schema, in detection order (a tie goes to the earlier). */
-export const LOGON_SCHEMAS: readonly EventSchema[] = [SECURITY_EVENT_LOGONS, WINDOWS_EVENT_LOGONS, SIGNIN_LOGS, ECS_AUTHENTICATION];
+export const LOGON_SCHEMAS: readonly EventSchema[] = [SECURITY_EVENT_LOGONS, WINDOWS_EVENT_LOGONS, SIGNIN_LOGS, GRAPH_SIGNINS, ECS_AUTHENTICATION];

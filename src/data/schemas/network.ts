@@ -76,7 +76,7 @@ export const ZEEK_CONN: EventSchema = {
     TimeGenerated: { from: "ts", as: "time" },
     FlowStartTime: { from: "ts", as: "time" },
     FlowEndTime: { from: "ts", as: "time" },
-    VMIPAddress: { endpoints: { source: "id.orig_h", destination: "id.resp_h", localSource: "local_orig" } },
+    VMIPAddress: { endpoints: { source: "id.orig_h", destination: "id.resp_h", localSource: "local_orig", localDestination: "local_resp" } },
     VMName: { from: ["_node_name", "VMIPAddress"], as: "text" },
     L4Protocol: { from: "proto", as: "protocolLetter" },
     L7Protocol: { from: "service", as: "text" },

@@ -83,6 +83,8 @@ export interface EndpointsRule {
     direction?: FieldName;
     /** Zeek's `local_orig` (true when the originator is local). */
     localSource?: FieldName;
+    /** Zeek's `local_resp` (true when the responder is local): a remote end in `Site::local_nets` is no external address, whatever its range. */
+    localDestination?: FieldName;
   };
 }
 

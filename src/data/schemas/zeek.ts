@@ -56,18 +56,29 @@ function columnType(zeekType: string): { dtype: DataType; parse: (v: string) => 
   }
 }
 
+/** The rows under one `#fields` header (concatenated logs have several). */
+interface ZeekBlock {
+  fields: string[];
+  types?: string[];
+  rows: string[][];
+}
+
 /**
  * A Zeek ASCII log as a DataFrame. `file` names it in errors. A row with the
  * wrong number of fields is padded with nulls or cut (one bad row never fails
- * the file); a log without `#fields` is an error.
+ * the file); a log without `#fields` is an error. Concatenated logs
+ * (`cat conn.*.log`) may change their `#fields` between header blocks (a
+ * script added `community_id`): each block's rows are read with their own
+ * header, and the blocks stacked by column name.
  */
 export function readZeekTsv(text: string, file = "Zeek log"): pl.DataFrame {
   let separator = "\t";
   let unset = "-";
   let empty = "(empty)";
-  let fields: string[] | undefined;
-  let types: string[] | undefined;
-  const rows: string[][] = [];
+  const blocks: ZeekBlock[] = [];
+  let block: ZeekBlock | undefined;
+  // Rows and types met before any #fields line go to the first header block.
+  const early: ZeekBlock = { fields: [], rows: [] };
   for (const raw of text.split(/\r?\n/)) {
     if (raw === "") continue;
     if (raw.startsWith("#")) {
@@ -77,24 +88,37 @@ export function readZeekTsv(text: string, file = "Zeek log"): pl.DataFrame {
       if (key === "#separator") separator = unescape(rest.trim()) || "\t";
       else if (key === "#unset_field") unset = rest.split(separator)[0] ?? unset;
       else if (key === "#empty_field") empty = rest.split(separator)[0] ?? empty;
-      else if (key === "#fields") fields = rest.split(separator);
-      else if (key === "#types") types = rest.split(separator);
+      else if (key === "#fields") blocks.push((block = { fields: rest.split(separator), types: block ? undefined : early.types, rows: block ? [] : early.rows }));
+      else if (key === "#types") (block ?? early).types = rest.split(separator);
       continue;
     }
-    rows.push(raw.split(separator));
+    (block ?? early).rows.push(raw.split(separator));
   }
-  if (!fields || fields.length === 0) throw new DataFileError(msg.fileInvalid(file, "zeek", "no #fields header line"));
-  const columns = fields.map((name, i) => {
-    const { dtype, parse } = columnType(types?.[i] ?? "string");
-    const values = rows.map((r): ZeekValue => {
-      const v = r[i];
-      if (v === undefined || v === unset) return null;
-      return v === empty ? (dtype === pl.Utf8 ? "" : null) : parse(v);
-    });
-    const series = pl.Series(name, values, dtype);
-    return types?.[i] === "time" ? series.cast(pl.Int64).cast(pl.Datetime("us")).rename(name) : series;
-  });
-  return pl.DataFrame(columns);
+  if (!block || block.fields.length === 0) throw new DataFileError(msg.fileInvalid(file, "zeek", "no #fields header line"));
+  const frame = ({ fields, types, rows }: ZeekBlock): pl.DataFrame =>
+    pl.DataFrame(
+      fields.map((name, i) => {
+        const { dtype, parse } = columnType(types?.[i] ?? "string");
+        const values = rows.map((r): ZeekValue => {
+          const v = r[i];
+          if (v === undefined || v === unset) return null;
+          return v === empty ? (dtype === pl.Utf8 ? "" : null) : parse(v);
+        });
+        const series = pl.Series(name, values, dtype);
+        return types?.[i] === "time" ? series.cast(pl.Int64).cast(pl.Datetime("us")).rename(name) : series;
+      }),
+    );
+  // Repeated identical headers (rotated logs of one configuration) make one block.
+  const key = (b: ZeekBlock) => `${b.fields.join("\t")}\n${(b.types ?? []).join("\t")}`;
+  const merged: ZeekBlock[] = [];
+  for (const b of blocks) {
+    const last = merged[merged.length - 1];
+    if (last && key(last) === key(b)) for (const r of b.rows) last.rows.push(r);
+    else merged.push(b);
+  }
+  const withRows = merged.filter((b) => b.rows.length > 0);
+  const frames = (withRows.length ? withRows : merged.slice(-1)).map(frame);
+  return frames.length === 1 ? frames[0] : pl.concat(frames, { how: "diagonalRelaxed" });
 }
 
 /** Reads a Zeek ASCII log file. */

@@ -1,5 +1,7 @@
 /** Logon schemas onto the lab's columns: SecurityEvent, WindowsEvent, SigninLogs, ECS authentication. */
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
 import pl from "nodejs-polars";
@@ -126,6 +128,67 @@ describe("normalizeEvents: logons", () => {
         return true;
       },
     );
+  });
+
+  it("Entra ID sign-ins as Microsoft Graph / the Entra portal's JSON download write them (camelCase, nested status)", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-graph-"));
+    try {
+      const file = path.join(dir, "aad_logons.json");
+      const record = (upn: string, ip: string, code: number, interactive: boolean, loc: object | null) => ({
+        id: "66ea54eb",
+        createdDateTime: "2024-03-01T10:00:00Z",
+        userPrincipalName: upn,
+        appDisplayName: "Azure Portal",
+        ipAddress: ip,
+        clientAppUsed: "Browser",
+        isInteractive: interactive,
+        status: { errorCode: code, failureReason: code ? "Invalid username or password" : "Other." },
+        deviceDetail: { deviceId: "", displayName: "", operatingSystem: "Windows 10", browser: "Edge" },
+        location: loc,
+      });
+      const rows = [
+        record("alice@contoso.com", ATTACKER, 50126, true, { city: "Redmond", countryOrRegion: "US", geoCoordinates: { altitude: null, latitude: 47.68, longitude: -122.12 } }),
+        record("bob@contoso.com", "198.51.100.7", 0, false, null),
+      ];
+      fs.writeFileSync(file, JSON.stringify(rows));
+      const raw = readDataFile(file);
+      assert.equal(detectEventSchema(raw, "logon").id, "graph-signins");
+      const out = normalizeEvents(raw, "logon");
+      assertHostLogonLayout(out);
+      for (const c of SIGNIN_COLUMNS) assert.ok(out.columns.includes(c), `missing ${c}`);
+      assert.deepEqual(col(out, "ResultType"), [50126, 0]);
+      assert.deepEqual(col(out, "EventID"), [4625, 4624]);
+      assert.deepEqual(col(out, "IPAddress"), [ATTACKER, "198.51.100.7"]);
+      assert.deepEqual(col(out, "Latitude"), [47.68, null]);
+      assert.deepEqual(col(out, "Location"), ["US", null]);
+      assert.deepEqual(col(out, "LogonType"), [2, 3]);
+      assert.deepEqual(col(out, "TargetUserName"), ["alice", "bob"]);
+      assert.deepEqual(col(out, "WorkstationName"), ["Windows 10", "Windows 10"]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("Log Analytics' CSV export: the time column named `TimeGenerated [UTC]` gives TimeGenerated", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-la-"));
+    try {
+      const file = path.join(dir, "host_logons.csv");
+      fs.writeFileSync(
+        file,
+        "TimeGenerated [UTC],Computer,EventID,TargetUserName,TargetDomainName,LogonType,IpAddress\n" +
+          '"3/1/2024, 10:00:00.123 AM",dc01,4624,alice,CONTOSO,3,203.0.113.9\n' +
+          '"3/1/2024, 1:05:00.000 PM",dc01,4625,bob,CONTOSO,10,-\n',
+      );
+      const out = normalizeEvents(readDataFile(file), "logon");
+      assert.equal(out.getColumn("TimeGenerated").dtype.variant, "Datetime");
+      assert.deepEqual(col(out, "Account"), ["CONTOSO\\alice", "CONTOSO\\bob"]);
+      assert.deepEqual(col(out, "TimeGenerated").map((t) => (t as Date).toISOString()), ["2024-03-01T10:00:00.123Z", "2024-03-01T13:05:00.000Z"]);
+      assert.ok(out.columns.includes("TimeGenerated [UTC]"), "the export's own column is kept");
+      const signins = pl.DataFrame({ "TimeGenerated [UTC]": ["2024-03-01T10:00:00Z"], UserPrincipalName: ["a@x.example"], IPAddress: ["1.1.1.1"], ResultType: ["0"] });
+      assert.equal(normalizeEvents(signins, "logon").getColumn("TimeGenerated").dtype.variant, "Datetime");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("one odd row does not fail the frame: unknown logon type names and bad JSON become null", () => {

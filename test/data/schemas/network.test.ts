@@ -57,6 +57,26 @@ describe("normalizeEvents: network flows", () => {
     assert.throws(() => readZeekTsv("#separator \\x09\nno fields\n", "conn.log"), (e: unknown) => e instanceof DataFileError && /conn\.log.*#fields/.test(e.message));
   });
 
+  it("concatenated Zeek logs whose #fields change between header blocks: each row read with its own header", () => {
+    // `cat conn.*.log`: the older files were written with community-id logging, the newer without.
+    const head = (fields: string[], types: string[]) => `#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tconn\n#fields\t${fields.join("\t")}\n#types\t${types.join("\t")}\n`;
+    const base = ["ts", "uid", "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p", "proto"];
+    const baseTypes = ["time", "string", "addr", "port", "addr", "port", "enum"];
+    const text =
+      head([...base, "community_id", "service"], [...baseTypes, "string", "string"]) +
+      "1791185574.000000\tC1\t10.20.4.17\t50000\t8.8.8.8\t53\tudp\t1:abc=\tdns\n#close\t2026-10-05-09-00-00\n" +
+      head([...base, "community_id", "service"], [...baseTypes, "string", "string"]) +
+      "1791185575.000000\tC2\t10.20.4.17\t50001\t8.8.4.4\t53\tudp\t1:def=\tdns\n#close\t2026-10-05-10-00-00\n" +
+      head([...base, "service"], [...baseTypes, "string"]) +
+      "1791185576.000000\tC3\t10.20.4.17\t50002\t93.184.216.34\t443\ttcp\tssl\n#close\t2026-10-05-11-00-00\n";
+    const df = readZeekTsv(text, "conn.log");
+    assert.deepEqual(col(df, "uid"), ["C1", "C2", "C3"]);
+    assert.deepEqual(col(df, "service"), ["dns", "dns", "ssl"]);
+    assert.deepEqual(col(df, "community_id"), ["1:abc=", "1:def=", null]);
+    assert.equal(df.getColumn("ts").dtype.variant, "Datetime");
+    assert.equal(df.getColumn("id.resp_p").dtype.variant, "Int64");
+  });
+
   it("Zeek conn.log (TSV): the local end by local_orig", () => {
     const df = normalizeEvents(readZeekTsvFile(path.join(FIX, "zeek_conn.log")), "networkFlow");
     assertFlowLayout(df);
@@ -100,6 +120,35 @@ describe("normalizeEvents: network flows", () => {
     assert.deepEqual(col(out, "FlowDirection"), ["I", "I"]);
     assert.deepEqual(col(out, "VMIPAddress"), ["9.9.9.9", "10.1.1.1"]);
     assert.deepEqual(col(out, "AllExtIPs"), ["8.8.8.8", "1.1.1.1"]);
+  });
+
+  it("multicast and broadcast destinations are no remote host: no AllExtIPs, IntraVNet", () => {
+    // mDNS, SSDP, LLMNR and DHCP, as every Zeek conn.log has them.
+    const df = pl.DataFrame({
+      "@timestamp": ["2026-10-05T08:00:00Z", "2026-10-05T08:00:01Z", "2026-10-05T08:00:02Z", "2026-10-05T08:00:03Z", "2026-10-05T08:00:04Z"],
+      "source.ip": ["fe80::1", "10.1.1.5", "10.1.1.5", "0.0.0.0", "10.1.1.5"],
+      "destination.ip": ["ff02::fb", "239.255.255.250", "224.0.0.252", "255.255.255.255", "8.8.8.8"],
+    });
+    const out = normalizeEvents(df, "networkFlow");
+    assert.deepEqual(col(out, "AllExtIPs"), [null, null, null, null, "8.8.8.8"]);
+    assert.deepEqual(col(out, "FlowType"), ["IntraVNet", "IntraVNet", "IntraVNet", "IntraVNet", "ExternalPublic"]);
+    assert.deepEqual(col(out, "FlowDirection"), ["O", "O", "O", "O", "O"]);
+    assert.ok(isLocalAddress("ff02::1:2") && isLocalAddress("255.255.255.255") && !isLocalAddress("8.8.8.8"));
+  });
+
+  it("Zeek's local_resp: a remote end in the site's own (public) address space is no external address", () => {
+    const text =
+      "#separator \\x09\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tlocal_orig\tlocal_resp\n" +
+      "#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tbool\tbool\n" +
+      "1791185574.000000\tC1\t10.20.4.17\t50000\t128.32.1.10\t443\ttcp\tT\tT\n" +
+      "1791185575.000000\tC2\t10.20.4.17\t50001\t8.8.8.8\t53\tudp\tT\tF\n" +
+      "1791185576.000000\tC3\t10.20.4.17\t50002\t10.99.0.1\t22\ttcp\tT\tF\n" +
+      "1791185577.000000\tC4\t128.32.1.10\t50003\t10.20.4.17\t445\ttcp\tT\tT\n" +
+      "#close\t2026-10-05-08-00-00\n";
+    const out = normalizeEvents(readZeekTsv(text, "conn.log"), "networkFlow");
+    assert.deepEqual(col(out, "FlowType"), ["IntraVNet", "ExternalPublic", "IntraVNet", "IntraVNet"]);
+    assert.deepEqual(col(out, "AllExtIPs"), [null, "8.8.8.8", null, null], "a private address is never an external one");
+    assert.deepEqual(col(out, "FlowDirection"), ["O", "O", "O", "O"]);
   });
 
   it("no known schema: the closest one and the frame's close names", () => {
