@@ -36,7 +36,7 @@ const SettingValue = z.union([
   z.null(),
   z.object({ EnvironmentVar: z.string().min(1) }).strict(),
   z.object({ KeyVault: z.unknown() }).strict(),
-]);
+], { error: "expected text, a number, true/false, { EnvironmentVar: NAME } or { KeyVault: … }" });
 
 /** An absolute http(s) URL (a provider's endpoint, or a proxy in front of it). */
 const HttpUrl = z.string().refine((value) => {
@@ -326,7 +326,9 @@ export function loadConfig(configPath?: string, options: LoadConfigOptions = {})
   const missingEnvironment = options.missingEnvironment ?? "error";
   const file = resolveConfigPath(configPath);
   const fail = (problem: YamlProblem) => new ConfigError(msg.yaml(problem));
-  const raw = (parseYamlText(file, readYamlText(file, CONFIG_FILE_LIMITS, fail), CONFIG_FILE_LIMITS, fail) ?? {}) as unknown;
+  // A secret written as digits stays text, as written: a number lost digits and was never masked.
+  const text = readYamlText(file, CONFIG_FILE_LIMITS, fail);
+  const raw = (parseYamlText(file, text, CONFIG_FILE_LIMITS, fail, { keepNumberText: isSecretArgName }) ?? {}) as unknown;
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -10,7 +10,7 @@ export const CONFIG_ERRORS = {
   "config/keyvault-unsupported": { class: "ConfigError", when: "a setting is a KeyVault secret", names: "the file, the setting" },
   "config/invalid-setting": { class: "ConfigError", when: "a setting has the wrong type or shape", names: "the file, the setting's path" },
   "config/yaml-syntax": { class: "ConfigError", when: "msticpyconfig.yaml is not valid YAML (or repeats a key)", names: "the file, line and column" },
-  "config/yaml-limit": { class: "ConfigError", when: "msticpyconfig.yaml is over a size, key-count or nesting limit", names: "the file, the limit" },
+  "config/yaml-limit": { class: "ConfigError", when: "msticpyconfig.yaml is over a size, key-count or nesting limit, or cannot be read (a folder, no permission, an alias bomb)", names: "the file, the limit" },
 } as const satisfies ErrorCatalog<"config">;
 
 /** A code of src/config. */

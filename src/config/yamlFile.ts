@@ -25,14 +25,57 @@ export interface YamlLimits {
   what: string;
 }
 
+/** How {@link parseYamlText} reads some values. */
+export interface YamlReadOptions {
+  /**
+   * Map keys whose plain scalar values keep their text where YAML would read
+   * a number. An API key of digits (`AuthKey: 00998877665544332211`) became
+   * 998877665544332200: leading zeros and digits past 2^53 lost (PyYAML, which
+   * MSTICPy uses, reads that one as text), and a number was never masked.
+   */
+  keepNumberText?: (key: string) => boolean;
+}
+
 /** Makes the error thrown for a bad file: the caller's class, with a code of its package for the problem (whose message starts with the file name). */
 export type YamlErrorFactory = (problem: YamlProblem) => Error;
 
-/** The text of a YAML file, refused before reading when it is over the size limit. */
+/** Bytes read at a time by {@link readYamlText}. */
+const READ_CHUNK = 64 * 1024;
+
+/**
+ * The text of a YAML file, refused before reading when it is over the size
+ * limit. The read itself stops one byte past the limit too: a device, a pipe
+ * or a /proc file says size 0 (`MSTICPYCONFIG=/dev/zero` read until Node
+ * aborted). A folder or a file that cannot be opened is an error naming it.
+ */
 export function readYamlText(file: string, limits: YamlLimits, fail: YamlErrorFactory): string {
-  const size = fs.statSync(file).size;
-  if (size > limits.maxBytes) throw fail(msg.tooLarge(file, size, limits.maxBytes, limits.what));
-  return fs.readFileSync(file, "utf8");
+  // fs errors (no such file, no permission, EISDIR…) become the caller's error naming the file.
+  const io = <T>(op: () => T): T => {
+    try {
+      return op();
+    } catch (err) {
+      throw fail(msg.unreadable(file, (err as Error).message));
+    }
+  };
+  const fd = io(() => fs.openSync(file, "r"));
+  try {
+    const stat = io(() => fs.fstatSync(fd));
+    if (stat.isDirectory()) throw fail(msg.unreadable(file, "it is a folder, not a file"));
+    if (stat.size > limits.maxBytes) throw fail(msg.tooLarge(file, stat.size, limits.maxBytes, limits.what));
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(READ_CHUNK);
+      const n = io(() => fs.readSync(fd, chunk, 0, READ_CHUNK, null));
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+      if (total > limits.maxBytes) throw fail(msg.tooLarge(file, total, limits.maxBytes, limits.what));
+    }
+    return Buffer.concat(chunks, total).toString("utf8");
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** `file:line:col` for an offset of the text (just `file` without one). */
@@ -53,7 +96,7 @@ function keyIdentity(key: unknown): string | undefined {
  * Checks the parsed document in one iterative pass: duplicate keys in a map,
  * the number of keys, the nesting depth. Throws the first problem found.
  */
-function checkDocument(file: string, root: Node | null, lines: LineCounter, limits: YamlLimits, fail: YamlErrorFactory): void {
+function checkDocument(file: string, root: Node | null, lines: LineCounter, limits: YamlLimits, fail: YamlErrorFactory, options: YamlReadOptions): void {
   let keys = 0;
   const stack: { node: unknown; depth: number }[] = [{ node: root, depth: 0 }];
   while (stack.length) {
@@ -74,6 +117,10 @@ function checkDocument(file: string, root: Node | null, lines: LineCounter, limi
           }
           seen.add(id);
         }
+        const value = pair.value;
+        if (options.keepNumberText && isScalar(value) && value.type === "PLAIN" && typeof value.source === "string" && (typeof value.value === "number" || typeof value.value === "bigint")) {
+          if (isScalar(pair.key) && options.keepNumberText(String(pair.key.value))) value.value = value.source;
+        }
         stack.push({ node: pair.value, depth: depth + 1 }, { node: pair.key, depth: depth + 1 });
       }
     } else if (isSeq(node)) {
@@ -88,7 +135,7 @@ function checkDocument(file: string, root: Node | null, lines: LineCounter, limi
  * duplicate keys, limits, nesting too deep for the parser, alias bombs) name
  * the file, and the line and column where there is one.
  */
-export function parseYamlText(file: string, text: string, limits: YamlLimits, fail: YamlErrorFactory): unknown {
+export function parseYamlText(file: string, text: string, limits: YamlLimits, fail: YamlErrorFactory, options: YamlReadOptions = {}): unknown {
   const bytes = Buffer.byteLength(text, "utf8");
   if (bytes > limits.maxBytes) throw fail(msg.tooLarge(file, bytes, limits.maxBytes, limits.what));
   const lines = new LineCounter();
@@ -107,7 +154,7 @@ export function parseYamlText(file: string, text: string, limits: YamlLimits, fa
     const pos = err.linePos?.[0];
     throw fail(msg.syntax(`${file}${pos ? `:${pos.line}:${pos.col}` : ""}`, err.message.split("\n")[0]));
   }
-  checkDocument(file, doc.contents, lines, limits, fail);
+  checkDocument(file, doc.contents, lines, limits, fail, options);
   try {
     return doc.toJS();
   } catch (err) {

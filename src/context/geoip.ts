@@ -24,7 +24,7 @@ import ipaddr from "ipaddr.js";
 import { Reader } from "mmdb-lib";
 import pl, { type DataFrame } from "nodejs-polars";
 import { CONFIG_FILE_LIMITS, resolveConfigPath } from "../config/config";
-import type { YamlProblem } from "../config/messages";
+import { KEYVAULT_REASON, type YamlProblem } from "../config/messages";
 import { parseYamlText, readYamlText } from "../config/yamlFile";
 import { isDataFrame } from "../common/frames";
 import { GeoLocation, hasCoordinates, Ip } from "../entities/types";
@@ -411,6 +411,11 @@ function configuredGeoLiteFolder(configPath: string | undefined): string | undef
     const name = String((folder as { EnvironmentVar: unknown }).EnvironmentVar);
     folder = process.env[name];
     if (!folder) throw new GeoIpError(msg.geoEnvVarUnset(file, name));
+  } else if (folder && typeof folder === "object" && "KeyVault" in folder) {
+    // Not the default folder in silence: the error would then blame DBFolder for a folder it never named.
+    throw new GeoIpError(msg.geoConfigInvalid(file, `Args.DBFolder: ${KEYVAULT_REASON}`));
+  } else if (folder !== undefined && folder !== null && typeof folder !== "string") {
+    throw new GeoIpError(msg.geoConfigInvalid(file, `Args.DBFolder: expected a folder path, not ${Array.isArray(folder) ? "a list" : typeof folder}`));
   }
   return expandHome(typeof folder === "string" && folder ? folder : DEFAULT_GEOLITE_FOLDER);
 }

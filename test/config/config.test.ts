@@ -94,6 +94,8 @@ test("invalid settings name their key path", () => {
     ["TIProviders:\n  GreyNoise:\n    BaseUrl: javascript:alert(1)\n", /TIProviders\.GreyNoise\.BaseUrl: expected an absolute http:\/\/ or https:\/\/ URL/],
     ["TIProviders:\n  GreyNoise:\n    Cache:\n      TtlSecs: 5\n", /TIProviders\.GreyNoise\.Cache: /],
     ["TIProviders:\n  GreyNoise:\n    Args:\n      AuthKey: {Vault: x}\n", /TIProviders\.GreyNoise\.Args\.AuthKey: /],
+    // A misspelt EnvironmentVar says what an Args value may be (zod's union said "Invalid input").
+    ["TIProviders:\n  GreyNoise:\n    Args:\n      AuthKey: {EnvironmentVariable: GN_KEY}\n", /TIProviders\.GreyNoise\.Args\.AuthKey: expected text, a number, true\/false, \{ EnvironmentVar: NAME \}/],
     ["TIProviders:\n  GreyNoise:\n    Primary: maybe\n", /TIProviders\.GreyNoise\.Primary: /],
   ];
   for (const [text, message] of cases) {
@@ -204,4 +206,19 @@ test("YAML merge keys (<<: *anchor) are applied, as PyYAML (MSTICPy) applies the
   assert.equal(otx?.primary, true);
   assert.equal(otx?.http.timeoutMs, 5000);
   assert.ok(!("<<" in (otx?.extra ?? {})), "no key named <<");
+});
+
+test("a secret written as digits keeps its text (leading zeros, every digit) and is masked like any other", () => {
+  const file = configFile(
+    "TIProviders:\n  XForce:\n    Provider: XForce\n    Args:\n      ApiID: 1234567890123456789\n      AuthKey: 00998877665544332211\n    TimeoutSeconds: 5\n" +
+      "DataProviders:\n  Splunk:\n    Args:\n      port: 8089\n      password: 31415926535897932384\n",
+  );
+  const config = loadConfig(file);
+  const [xf] = config.tiProviders;
+  assert.deepEqual(xf.args, { ApiID: "1234567890123456789", AuthKey: "00998877665544332211" });
+  assert.equal(xf.http.timeoutMs, 5000);
+  const printed = `${inspect(config, { depth: 20 })}\n${JSON.stringify(config)}`;
+  for (const digits of ["1234567890", "998877665544", "3141592653"]) assert.ok(!printed.includes(digits), digits);
+  assert.ok(printed.includes("8089"));
+  assert.equal(configMasker(config).mask("key=00998877665544332211"), "key=****");
 });

@@ -24,3 +24,12 @@ test("duplicate keys in the config are errors with their position", () => {
   const file = configFile("TIProviders:\n  GreyNoise:\n    Args: {AuthKey: a-key-1234}\n    Args: {AuthKey: other-5678}\n");
   assert.throws(() => loadConfig(file), (err: Error) => err instanceof ConfigError && err.code === "config/yaml-syntax" && /msticpyconfig\.yaml:4:5: .*\("Args"\)/.test(err.message));
 });
+
+test("a config path that is a folder, or a device without end, is an error naming it (the read stops at the size limit)", () => {
+  const folder = tempDir();
+  assert.throws(() => loadConfig(folder), (err: Error) => err instanceof ConfigError && err.code === "config/yaml-limit" && err.message.startsWith(`${folder}: `) && /folder/.test(err.message));
+  // stat says size 0 for /dev/zero: reading it whole aborted Node (std::bad_alloc).
+  if (fs.existsSync("/dev/zero")) {
+    assert.throws(() => loadConfig("/dev/zero"), (err: Error) => err instanceof ConfigError && err.code === "config/yaml-limit" && err.message.startsWith("/dev/zero: ") && /4 MiB/.test(err.message));
+  }
+});

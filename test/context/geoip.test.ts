@@ -210,6 +210,23 @@ describe("GeoLite2 (MaxMind) configuration", () => {
     }
   });
 
+  it("a DBFolder that is a KeyVault reference or not text is an error naming it, not the default folder in silence", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hl-geo-"));
+    const file = join(dir, "msticpyconfig.yaml");
+    const cases: [string, RegExp][] = [
+      ["DBFolder:\n        KeyVault: geo-folder", /Args\.DBFolder: KeyVault secrets are not supported/],
+      ["DBFolder: [a, b]", /Args\.DBFolder: expected a folder path, not a list/],
+    ];
+    for (const [setting, reason] of cases) {
+      writeFileSync(file, `OtherProviders:\n  GeoIPLite:\n    Args:\n      AuthKey: sekrit-licence-key-123\n      ${setting}\n    Provider: GeoLiteLookup\n`);
+      assert.throws(
+        () => geoLookup(["8.8.8.8"], { database: "geolite", configPath: file }),
+        (e: Error) => e instanceof GeoIpError && e.code === "context/geo-config-invalid" && e.message.includes(file) && reason.test(e.message) && !e.message.includes("sekrit"),
+        setting,
+      );
+    }
+  });
+
   it("rejects an unknown database choice and a missing explicit path", () => {
     assert.throws(() => geoLookup(["8.8.8.8"], { database: "maxmind" as never }), { code: "context/geo-option", message: /database: "maxmind" .*auto, dbip, geolite/ });
     assert.throws(() => geoLookup(["8.8.8.8"], { cityDbPath: "/nonexistent/x.mmdb" }), { code: "context/geo-db-missing", message: /cityDbPath: \/nonexistent\/x\.mmdb/ });

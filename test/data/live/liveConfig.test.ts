@@ -61,6 +61,18 @@ describe("live provider settings from msticpyconfig.yaml", () => {
     assert.equal(k.mask("x literal-secret-value y"), "x **** y");
   });
 
+  it("a KeyVault secret is named in a warning (it cannot be read), unless connect() passes that option", () => {
+    const cfg = loadConfig(config("DataProviders:\n  MSSentinel:\n    Args:\n      ClientId: app-id\n      ClientSecret:\n        KeyVault: sentinel-secret\n"), { missingEnvironment: "skip" });
+    const warnings: string[] = [];
+    const live = createLiveSettings({ environment: "MSSentinel", config: cfg, warn: (m) => warnings.push(m) });
+    assert.equal(live.arg("ClientSecret", {}), undefined);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /DataProviders\.MSSentinel\.Args\.ClientSecret is not used: KeyVault secrets are not supported/);
+    const quiet: string[] = [];
+    createLiveSettings({ environment: "MSSentinel", config: cfg, options: { client_secret: "given-inline-123" }, warn: (m) => quiet.push(m) });
+    assert.deepEqual(quiet, []);
+  });
+
   it("names the setting at fault", () => {
     const cfg = loadConfig(config("DataProviders:\n  MSSentinel:\n    Args: {ClientId: a}\n    TimeoutSeconds: -3\n"));
     assert.throws(() => dataProviderSettings(cfg, "MSSentinel"), (e: unknown) => e instanceof ConfigError && /DataProviders\.MSSentinel\.TimeoutSeconds/.test(e.message));
