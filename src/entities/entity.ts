@@ -58,12 +58,28 @@ export function formatEntityValue(value: unknown): string {
   if (Array.isArray(value)) return value.map(formatEntityValue).join(", ");
   if (typeof value === "object") {
     try {
-      return JSON.stringify(value);
+      return JSON.stringify(namedEntities(value, new Set()));
     } catch {
       return String(value);
     }
   }
   return String(value);
+}
+
+/**
+ * A copy of plain data with each entity in it as its name, as entity values
+ * show everywhere else. Alert JSON can reference one entity many times
+ * (`$ref`), so writing each one's own JSON here grew with the paths through
+ * the references: 2.5 KB of Entities took 40 s to draw.
+ */
+function namedEntities(value: unknown, ancestors: Set<object>): unknown {
+  if (value instanceof Entity) return value.nameStr;
+  if (value === null || typeof value !== "object" || value instanceof Date) return value;
+  if (ancestors.has(value)) return "[Circular]";
+  ancestors.add(value);
+  const out = Array.isArray(value) ? value.map((v) => namedEntities(v, ancestors)) : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, namedEntities(v, ancestors)]));
+  ancestors.delete(value);
+  return out;
 }
 
 /** Parses an ISO-like time string; `undefined` when it is not a time. */
@@ -188,16 +204,19 @@ export abstract class Entity implements Displayable {
     return out;
   }
 
-  /** Plain JSON (nested entities as their JSON, times as ISO strings). */
+  /**
+   * Plain JSON (nested entities as their JSON, times as ISO strings). Each
+   * entity is written out once; a later use of it (a reference cycle, or a
+   * second `$ref` to it) is `{ Type, Name }`, so the JSON grows with the
+   * entities, not with the paths through their references.
+   */
   toJSON(): Record<string, unknown> {
     const seen = new Set<Entity>();
     const convert = (value: unknown): unknown => {
       if (value instanceof Entity) {
         if (seen.has(value)) return { Type: value.Type, Name: value.nameStr };
         seen.add(value);
-        const out = Object.fromEntries(Object.entries(value.properties()).map(([k, v]) => [k, convert(v)]));
-        seen.delete(value);
-        return out;
+        return Object.fromEntries(Object.entries(value.properties()).map(([k, v]) => [k, convert(v)]));
       }
       if (value instanceof Date) return formatEntityValue(value);
       if (Array.isArray(value)) return value.map(convert);
@@ -242,6 +261,28 @@ export abstract class Entity implements Displayable {
   }
 }
 
+/**
+ * The properties that name an entity of a type huntlab has no class for, in
+ * order. First the identities of Sentinel's other entity types, which may also
+ * carry a display name several things share: a mailbox's address, an Azure
+ * resource's id, a mail message's ids, a security group's DN, a device's id.
+ */
+const UNKNOWN_NAME_KEYS = [
+  "MailboxPrimaryAddress",
+  "ResourceId",
+  "NetworkMessageId",
+  "InternetMessageId",
+  "DistinguishedName",
+  "DeviceId",
+  "Name",
+  "DisplayName",
+  "Address",
+  "HostName",
+  "Url",
+  "DomainName",
+  "Value",
+];
+
 /** An entity of a type huntlab has no class for: every property is kept in `AdditionalData`. */
 export class UnknownEntity extends Entity {
   constructor(properties: EntitySource = {}) {
@@ -250,17 +291,21 @@ export class UnknownEntity extends Entity {
 
   get nameStr(): string {
     const d = this.AdditionalData;
-    for (const key of ["Name", "DisplayName", "Address", "HostName", "Url", "DomainName", "Value", "$ref"]) {
+    for (const key of [...UNKNOWN_NAME_KEYS, "$ref"]) {
       const v = d[key];
       if (typeof v === "string" && v) return v;
     }
     return this.Type;
   }
 
-  /** The name its properties give, else a key of its own (see {@link Entity.key}). */
+  /**
+   * The name its properties give, else a key of its own (see {@link Entity.key}).
+   * Not a `$ref`: ids number the objects of one alert's JSON ("4" is in every
+   * alert), so an unresolved reference names nothing another alert could share.
+   */
   override get key(): string {
     const d = this.AdditionalData;
-    const name = firstText(...["Name", "DisplayName", "Address", "HostName", "Url", "DomainName", "Value", "$ref"].map((k) => d[k]));
+    const name = firstText(...UNKNOWN_NAME_KEYS.map((k) => d[k]));
     return name === undefined ? this.uniqueKey() : `${this.Type.toLowerCase()}:${name.toLowerCase()}`;
   }
 }

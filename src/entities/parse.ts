@@ -74,6 +74,7 @@ export function entityFromObject(source: Json): Entity {
 class EntityParser {
   private readonly byId = new Map<string, Json>();
   private readonly memo = new Map<Json, Entity>();
+  private readonly unresolved = new Map<string, Entity>();
 
   constructor(root: unknown) {
     this.index(root, 0);
@@ -93,7 +94,9 @@ class EntityParser {
 
   private deref(value: Json): Json | undefined {
     const ref = value.$ref;
-    if (ref === undefined) return value;
+    // `"$ref": null` is no reference: readers that give every object of a column
+    // the same fields (polars structs, Parquet) write the ones an object lacks as null.
+    if (ref === undefined || ref === null) return value;
     return this.byId.get(String(ref));
   }
 
@@ -101,7 +104,13 @@ class EntityParser {
   entity(value: unknown, expectedType?: string): Entity {
     if (!isObject(value)) return new UnknownEntity({ Type: "unknown", Value: value });
     const target = this.deref(value);
-    if (!target) return new UnknownEntity({ Type: "unresolved-reference", $ref: value.$ref });
+    if (!target) {
+      // One entity per missing id, as a resolved id would be.
+      const ref = String(value.$ref);
+      let missing = this.unresolved.get(ref);
+      if (!missing) this.unresolved.set(ref, (missing = new UnknownEntity({ Type: "unresolved-reference", $ref: value.$ref })));
+      return missing;
+    }
     const cached = this.memo.get(target);
     if (cached) return cached;
     const type = typeof target.Type === "string" && target.Type ? target.Type : expectedType ?? "unknown";

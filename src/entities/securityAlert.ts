@@ -101,15 +101,16 @@ export class SecurityAlert implements Displayable {
     }
     this.row = row;
     this.SystemAlertId = text(row.SystemAlertId);
-    this.AlertDisplayName = text(row.AlertDisplayName ?? row.DisplayName ?? row.AlertName);
-    this.AlertName = text(row.AlertName ?? row.AlertDisplayName);
+    // Defender XDR's AlertInfo and AlertEvidence rows name an alert `Title`, `AlertId` and `Timestamp`.
+    this.AlertDisplayName = text(row.AlertDisplayName ?? row.DisplayName ?? row.AlertName ?? row.Title);
+    this.AlertName = text(row.AlertName ?? row.AlertDisplayName ?? row.Title);
     this.AlertType = text(row.AlertType);
     this.Severity = text(row.Severity);
     this.Description = text(row.Description);
     this.ProviderName = text(row.ProviderName);
     this.VendorName = text(row.VendorName);
     this.CompromisedEntity = text(row.CompromisedEntity);
-    this.TimeGenerated = parseEntityTime(row.TimeGenerated);
+    this.TimeGenerated = parseEntityTime(row.TimeGenerated ?? row.Timestamp);
     this.StartTimeUtc = parseEntityTime(row.StartTimeUtc ?? row.StartTime);
     this.EndTimeUtc = parseEntityTime(row.EndTimeUtc ?? row.EndTime);
     const where = `alert ${this.SystemAlertId || this.AlertDisplayName || "(no SystemAlertId)"}`;
@@ -129,9 +130,9 @@ export class SecurityAlert implements Displayable {
     return frameRecords(df).map((row) => new SecurityAlert(row, 0, { onParseError: "keep" }));
   }
 
-  /** The alert's id: `SystemAlertId`, else the vendor's id, else display name and time. */
+  /** The alert's id: `SystemAlertId`, else the vendor's id (Defender XDR's `AlertId`), else display name and time. */
   get id(): string {
-    return this.SystemAlertId || text(this.row.VendorOriginalId) || `${this.AlertDisplayName}@${formatEntityValue(this.StartTimeUtc ?? this.TimeGenerated)}`;
+    return this.SystemAlertId || text(this.row.VendorOriginalId) || text(this.row.AlertId) || `${this.AlertDisplayName}@${formatEntityValue(this.StartTimeUtc ?? this.TimeGenerated)}`;
   }
 
   /** `Alert: <display name>`, as MSTICPy names alert nodes. */

@@ -17,6 +17,9 @@ export const DEFAULT_CONCURRENCY = 4;
 
 const JOINS: readonly PivotJoin[] = ["inner", "left", "outer"];
 
+/** Column types whose cells hold several values (see {@link normaliseInput}). */
+const NESTED_TYPES: ReadonlySet<string> = new Set(["List", "FixedSizeList", "Array", "Struct", "Object"]);
+
 /** What a call's input came down to. */
 export interface NormalisedInput {
   /** Distinct, trimmed, non-empty values in first-seen order. */
@@ -72,6 +75,9 @@ export function normaliseInput(fn: string, input: PivotInput, options: PivotCall
   if (isDataFrame(input)) {
     const columns = columnNames(input);
     if (options.column === undefined || !columns.includes(options.column)) throw new PivotError(msg.columnMissing(fn, options.column, columns));
+    // A cell of a list or struct column is no value: as text, ["1.2.3.4","5.6.7.8"] is "1.2.3.4,5.6.7.8", looked up as one.
+    const variant = columnOf(input, options.column).dtype.variant;
+    if (NESTED_TYPES.has(variant)) throw new PivotError(msg.nestedColumn(fn, options.column, variant));
     const keys = columnKeys(input, options.column);
     for (const k of keys) if (k !== null) add(k);
     return { values, frame: { df: input, column: options.column, keys } };

@@ -48,6 +48,11 @@ export const pivotMessages = {
         ? `${fn}: a DataFrame input needs { column: "<name>" } naming the column of values (columns: ${list(columns)}).`
         : `${fn}: no column "${column}" in the input DataFrame.${didYouMean(column, columns)} Columns: ${list(columns)}.`,
     ),
+  nestedColumn: (fn: string, column: string, type: string) =>
+    errorMessage(
+      "pivot/bad-input",
+      `${fn}: column "${column}" holds ${type} values, not one value a row; make one row per value first, e.g. df.explode("${column}") for a list.`,
+    ),
   badOption: (fn: string, option: string, value: unknown, accepted: string) =>
     errorMessage("pivot/bad-option", `${fn}: option ${option} = ${showValue(value)} is not accepted; expected ${accepted}.`),
   entityValue: (fn: string, entity: string, attribute: string) =>

@@ -52,6 +52,7 @@ const SAMPLES: Record<string, Sample> = {
   "pivotMessages.columnMissing": () => [pivot.columnMissing("entities.Ip.util.ipType", "Acount", COLUMNS), ["entities.Ip.util.ipType", '"Acount"', "LogonType"]],
   "pivotMessages.badOption": () => [pivot.badOption("entities.Ip.util.ipType", "join", "sideways", '"inner", "left" or "outer"'), ["entities.Ip.util.ipType", "join", '"sideways"', '"outer"']],
   "pivotMessages.entityValue": () => [pivot.entityValue("entities.Ip.util.ipType", "Ip", "Address"), ["entities.Ip.util.ipType", "Ip", "Address"]],
+  "pivotMessages.nestedColumn": () => [pivot.nestedColumn("entities.Ip.util.ipType", "ips", "List"), ["entities.Ip.util.ipType", "\"ips\"", "List", "explode"]],
   "pivotMessages.mappings": () => [pivot.mappings("/lab/pivot_mappings.yaml", 'parameter "x": entity "Computer" is not one of Ip, Host'), ["/lab/pivot_mappings.yaml", '"x"', "Computer"]],
   "pivotMessages.pipeline": () => [pivot.pipeline("p.yaml › flows", 'step 2 "locate"', "no pivot ipTyp"), ["p.yaml › flows", 'step 2 "locate"', "ipTyp"]],
   "pivotMessages.stepFailed": () => [pivot.stepFailed("step 2 (filter)", 'column "NoSuch" not found'), ["step 2 (filter)", "NoSuch"]],

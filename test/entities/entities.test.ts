@@ -5,6 +5,9 @@
  * independently of the parser.
  */
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, it } from "node:test";
 import pl from "nodejs-polars";
 import { LAB_DATA_DIR } from "../../src/common/paths";
@@ -221,5 +224,46 @@ describe("ipsFromDataFrame", async () => {
   it("names a missing column with suggestions", () => {
     assert.throws(() => ipsFromDataFrame(df, { ipColumn: "IPAdress" }), { code: "entities/column-missing", message: /ipColumn "IPAdress" .*Did you mean IPAddress/ });
     assert.throws(() => ipsFromDataFrame(pl.DataFrame({ x: [1] })), { code: "entities/column-missing", message: /IPAddress.*Columns: x$/ });
+  });
+});
+
+describe("alerts and entities from other exports", () => {
+  it('"$ref": null is no reference (readers that give every object of a column the same fields)', () => {
+    const [host, account] = parseEntities([
+      { $id: "1", $ref: null, Type: "host", HostName: "h1", Name: null },
+      { $id: "2", $ref: null, Type: "account", Name: "bob", Host: { $id: null, $ref: "1" } },
+    ]);
+    assert.ok(host instanceof Host && host.HostName === "h1", host.Type);
+    assert.ok(account instanceof Account && account.Host === host);
+  });
+
+  it("a JSON file whose Entities are arrays (parsed, not text) keeps every entity", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hl-alerts-"));
+    try {
+      const file = path.join(dir, "alerts.json");
+      fs.writeFileSync(file, JSON.stringify([
+        { SystemAlertId: "s1", Entities: [{ $id: "1", Type: "host", HostName: "h1" }, { $id: "2", Type: "account", Name: "bob", Host: { $ref: "1" } }, { $ref: "1" }] },
+        { SystemAlertId: "s2", Entities: [{ $id: "1", Type: "ip", Address: "1.2.3.4" }] },
+      ]));
+      const alerts = SecurityAlert.fromDataFrame(readDataFile(file));
+      assert.deepEqual(alerts.map((a) => a.allEntities().map((e) => e.key)), [["host:h1", "account:bob"], ["ip:1.2.3.4"]]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("Defender XDR alert rows (AlertInfo, AlertEvidence): AlertId, Title and Timestamp name the alert", () => {
+    const df = pl.DataFrame({
+      Timestamp: ["2024-01-01T10:00:00Z", "2024-01-01T10:00:00Z", "2024-01-02T10:00:00Z"],
+      AlertId: ["da1", "da1", "da2"],
+      Title: ["Suspicious PowerShell", "Suspicious PowerShell", "Mimikatz"],
+      EntityType: ["Machine", "Process", "User"],
+    });
+    const alerts = SecurityAlert.fromDataFrame(df);
+    assert.deepEqual(alerts.map((a) => [a.id, a.AlertDisplayName, a.TimeGenerated?.toISOString()]), [
+      ["da1", "Suspicious PowerShell", "2024-01-01T10:00:00.000Z"],
+      ["da1", "Suspicious PowerShell", "2024-01-01T10:00:00.000Z"],
+      ["da2", "Mimikatz", "2024-01-02T10:00:00.000Z"],
+    ]);
   });
 });

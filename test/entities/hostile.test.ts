@@ -133,3 +133,25 @@ test("entity and alert cards reveal bidi and invisible characters (Trojan Source
   assert.ok(!alertCard.includes("\u202E"));
   assert.ok(alertCard.split("invoice\\u202egpj.exe").length - 1 >= 3); // name, description, host card (and the alt text)
 });
+
+test("entities referenced many times ($ref): cards, graph nodes and JSON grow with the entities, not with the paths", () => {
+  // Each process refers to the next one twice, through a plain object: 2^depth paths to the last one.
+  const depth = 10;
+  const items: Record<string, unknown>[] = [];
+  for (let i = 1; i <= depth; i += 1) {
+    items.push({ $id: String(i), Type: "process", ProcessId: String(i), ParentProcess: { $ref: String(i + 1) }, Extra: { Wrap: { L: { $ref: String(i + 1) }, R: { $ref: String(i + 1) } } } });
+  }
+  items.push({ $id: String(depth + 1), Type: "process", ProcessId: "last" });
+  const alert = new SecurityAlert({ SystemAlertId: "dag", Entities: JSON.stringify(items) });
+  const first = alert.entities[0];
+  // Entities inside plain data show by name, as everywhere else.
+  assert.equal(first.toText().split("\n").find((l) => l.includes("Extra")), '  Extra: {"Wrap":{"L":"process[pid:2]","R":"process[pid:2]"}}');
+  const json = JSON.stringify(first.toJSON());
+  assert.ok(json.length < 4000, `toJSON: ${json.length} characters`);
+  // Each entity written once; a second use is { Type, Name }.
+  assert.equal(json.split('"ProcessId":"last"').length - 1, 1);
+  const graph = createAlertGraph(alert);
+  const node = graph.getNode(first.key)!;
+  assert.ok(node.properties.Extra.length < 200, node.properties.Extra);
+  assert.ok(alert.toHtml().length < 100_000);
+});

@@ -136,3 +136,32 @@ describe("alert graphs link on real identities only", () => {
     assert.deepEqual(all.neighbors("alert:a3"), []);
   });
 });
+
+describe("keys of Sentinel's other entity types and of missing references", () => {
+  it("an unresolved $ref links no alerts: ids number one alert's JSON; the same missing id in one alert is one entity", () => {
+    const a = alert("r1", [{ $id: "2", Type: "host", HostName: "ws01" }, { $ref: "3" }, { Type: "process", ProcessId: "1", Account: { $ref: "3" } }]);
+    const b = alert("r2", [{ $id: "2", Type: "host", HostName: "srv99" }, { $ref: "3" }]);
+    const missing = a.entitiesOfType("unresolved-reference");
+    assert.equal(missing.length, 1, "one entity for the two uses of $ref 3");
+    assert.equal(missing[0].nameStr, "3");
+    differ(missing[0], b.entitiesOfType("unresolved-reference")[0], "two alerts' $ref 3");
+    assert.ok(!addRelatedAlerts([b], createAlertGraph(a)).hasNode("alert:r2"), "r2 shares nothing with r1");
+  });
+
+  it("mailboxes, Azure resources, mail messages and devices are keyed and named by their ids", () => {
+    const mdo = alert("m1", [
+      { Type: "mailbox", MailboxPrimaryAddress: "bob@contoso.com", DisplayName: "Bob", Upn: "bob@contoso.com" },
+      { Type: "azure-resource", ResourceId: "/subscriptions/s1/resourceGroups/RG/providers/Microsoft.Compute/virtualMachines/vm1" },
+      { Type: "mailMessage", NetworkMessageId: "6a1b-77", Recipient: "bob@contoso.com" },
+    ]);
+    const mdc = alert("m2", [
+      { Type: "mailbox", MailboxPrimaryAddress: "BOB@contoso.com", DisplayName: "Robert" },
+      { Type: "azure-resource", ResourceId: "/subscriptions/s1/resourcegroups/rg/providers/Microsoft.Compute/virtualMachines/vm1" },
+    ]);
+    const other = alert("m3", [{ Type: "mailbox", MailboxPrimaryAddress: "eve@contoso.com", DisplayName: "Bob" }]);
+    assert.deepEqual(mdo.entities.map((e) => e.nameStr), ["bob@contoso.com", "/subscriptions/s1/resourceGroups/RG/providers/Microsoft.Compute/virtualMachines/vm1", "6a1b-77"]);
+    const g = addRelatedAlerts([mdc, other], createAlertGraph(mdo));
+    assert.deepEqual(g.neighbors("alert:m2").sort(), ["azure-resource:/subscriptions/s1/resourcegroups/rg/providers/microsoft.compute/virtualmachines/vm1", "mailbox:bob@contoso.com"]);
+    assert.ok(!g.hasNode("alert:m3"), "another mailbox with the same display name");
+  });
+});

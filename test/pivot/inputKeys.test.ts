@@ -146,3 +146,15 @@ describe("pivot inputs", () => {
     });
   });
 });
+
+describe("DataFrame columns that hold several values a row", () => {
+  it("a list or struct column is refused, naming the column (its cells were looked up as one joined text)", async () => {
+    new Pivot({});
+    const df = pl.DataFrame({ ips: [["1.2.3.4", "5.6.7.8"], ["9.9.9.9"]] });
+    await assert.rejects(entities.Ip.util.ipType(df, { column: "ips" }), (e: Error & { code?: string }) => e.code === "pivot/bad-input" && /column "ips" holds List values/.test(e.message) && /explode\("ips"\)/.test(e.message));
+    const structs = pl.DataFrame({ loc: [{ ip: "1.2.3.4" }] });
+    await assert.rejects(entities.Ip.util.ipType(structs, { column: "loc", join: "left" }), /column "loc" holds Struct values/);
+    const exploded = await entities.Ip.util.ipType(df.explode("ips"), { column: "ips", join: "left" });
+    assert.deepEqual(col(exploded, "IpType"), ["Public", "Public", "Public"]);
+  });
+});
