@@ -8,8 +8,8 @@
 import { promises as dnsPromises } from "node:dns";
 import net from "node:net";
 import { domainToASCII } from "node:url";
-import ipaddr from "ipaddr.js";
-import { DnsError, contextMessages as msg } from "./messages";
+import { parseIPv6 } from "./ipType";
+import { DnsError, MAX_DNS_TRIES, MAX_TIMER_MS, contextMessages as msg } from "./messages";
 
 /** Record types `dnsResolve` asks for (those Node's resolver returns parsed). */
 export const DNS_RECORD_TYPES = ["A", "AAAA", "CNAME", "MX", "TXT", "NS", "SOA", "SRV", "PTR", "CAA", "NAPTR"] as const;
@@ -55,9 +55,9 @@ export interface DnsOptions {
   nameserver?: string;
   /** Name server port when `nameserver` has none. @defaultValue 53 */
   port?: number;
-  /** Deadline for the whole look-up, in milliseconds. @defaultValue 2000 */
+  /** Deadline for the whole look-up, in milliseconds (at most 2^31 - 1, Node's longest timer). @defaultValue 2000 */
   timeoutMs?: number;
-  /** Tries per name server before giving up (within the deadline). @defaultValue 1 */
+  /** Tries per name server before giving up (within the deadline), 1 to 100. @defaultValue 1 */
   tries?: number;
 }
 
@@ -91,15 +91,23 @@ function splitServer(server: string, defaultPort: number): [string, number] {
   return [server, defaultPort];
 }
 
+/** A port number, or a DnsError naming `option` (Node reads 99999 as 34463, and -1 as a bad IP address). */
+function checkPort(option: string, port: unknown): number {
+  if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) throw new DnsError(msg.dnsPort(option, port));
+  return port;
+}
+
 function makeResolver(options: DnsOptions): { resolver: dnsPromises.Resolver; nameserver: string; port: number; timeoutMs: number } {
   const timeoutMs = options.timeoutMs ?? 2000;
-  if (!(timeoutMs > 0)) throw new DnsError(msg.dnsTimeout(timeoutMs));
-  const tries = Math.max(1, Math.floor(options.tries ?? 1));
+  if (!(timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS)) throw new DnsError(msg.dnsTimeout(timeoutMs));
+  const tries = options.tries ?? 1;
+  if (!Number.isInteger(tries) || tries < 1 || tries > MAX_DNS_TRIES) throw new DnsError(msg.dnsTries(tries));
   // c-ares' own per-try timeout; the overall deadline below bounds retries and several servers.
   const resolver = new dnsPromises.Resolver({ timeout: Math.max(1, Math.floor(timeoutMs / tries)), tries });
   if (options.nameserver) {
-    const [host, port] = splitServer(options.nameserver, options.port ?? 53);
+    const [host, port] = splitServer(options.nameserver, options.port === undefined ? 53 : checkPort("port", options.port));
     if (!net.isIP(host)) throw new DnsError(msg.dnsNameserver(options.nameserver));
+    checkPort(`the nameserver's port ("${options.nameserver}")`, port);
     resolver.setServers([net.isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`]);
   }
   const first = resolver.getServers()[0] ?? "";
@@ -216,8 +224,11 @@ function unsendableReason(name: string): string | undefined {
     const what = bad[0] === "\\" ? "a backslash (c-ares would read it as an escape)" : `character U+${(bad[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
     return `${what} at position ${bad.index}`;
   }
-  // Node converts non-ASCII names with IDNA and sends the empty name (the root) when that fails.
-  if (/[^\x00-\x7f]/.test(name) && !domainToASCII(name)) return "IDNA cannot encode it";
+  // Node converts names with IDNA and sends the empty name (the root) when that fails: non-ASCII
+  // names, and ASCII ones with a punycode label that does not decode (`xn--zz.com`).
+  if ((/[^\x00-\x7f]/.test(name) || /(?:^|\.)xn--/i.test(name)) && !domainToASCII(name)) return "IDNA cannot encode it";
+  // One trailing dot is dropped before this: another one (`example.com..`, `..`) is an empty label.
+  if (name.endsWith(".")) return "an empty label (a second trailing dot)";
   return undefined;
 }
 
@@ -256,7 +267,7 @@ export async function dnsResolve(domain: string, options: DnsOptions = {}): Prom
   const name = String(domain ?? "").trim().replace(/\.$/, "");
   if (!name) throw new DnsError(msg.dnsEmptyDomain());
   const { resolver, nameserver, port, timeoutMs } = makeResolver(options);
-  const base = { qname: fqdn(name), rdtype, rdclass: "IN" as const, nameserver, port };
+  const base = { qname: `${name}.`, rdtype, rdclass: "IN" as const, nameserver, port };
   const unsendable = unsendableReason(name);
   if (unsendable) {
     // Node's own wording for a name c-ares refuses (`queryA EBADNAME evil .com`), with the reason.
@@ -293,8 +304,9 @@ export async function dnsResolve(domain: string, options: DnsOptions = {}): Prom
 export function reverseName(ip: string): string {
   const value = ip.trim();
   if (net.isIPv4(value)) return `${value.split(".").reverse().join(".")}.in-addr.arpa`;
-  if (net.isIPv6(value)) {
-    const parts = ipaddr.IPv6.parse(value).parts; // 8 groups, `::` and embedded IPv4 expanded
+  const v6 = parseIPv6(value);
+  if (v6) {
+    const parts = v6.parts; // 8 groups, `::` and embedded IPv4 expanded
     const nibbles = parts.map((g) => g.toString(16).padStart(4, "0")).join("");
     return `${[...nibbles].reverse().join(".")}.ip6.arpa`;
   }

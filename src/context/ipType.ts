@@ -6,6 +6,7 @@
  * parses and matches. TI lookups refuse to send non-Public addresses online
  * by the same table ({@link nonGlobalIpReason}).
  */
+import net from "node:net";
 import ipaddr from "ipaddr.js";
 
 /** The kinds {@link ipType} returns; `Invalid` when the input is not an IP address. */
@@ -67,6 +68,27 @@ export interface IpClassification {
   range?: IpRange;
 }
 
+/** An IPv6 address's trailing dotted-quad part (the IPv4 in `::ffff:1.2.3.4`). */
+const EMBEDDED_V4 = /^(.*:)(\d+)\.(\d+)\.(\d+)\.(\d+)$/;
+
+/**
+ * An IPv6 address as RFC 4291 reads it, or undefined when it is none. Node's
+ * checker decides (it refuses `::ffff:010.0.0.1` and `::ffff:0x7f.0.0.1`,
+ * which ipaddr.js reads as 10.0.0.1 and 127.0.0.1), and a trailing dotted
+ * quad is written as its two hex groups before ipaddr.js parses: it reads the
+ * deprecated IPv4-compatible `::8.8.8.8` (`::808:808`) as the IPv4-mapped
+ * `::ffff:8.8.8.8`, another address. A zone id (`%eth0`, `%eth0.1`) is
+ * dropped: it names the interface, not the address (ipaddr.js refuses some that Node takes).
+ */
+export function parseIPv6(text: string): ipaddr.IPv6 | undefined {
+  if (!net.isIPv6(text)) return undefined;
+  const zoneAt = text.indexOf("%");
+  const address = zoneAt < 0 ? text : text.slice(0, zoneAt);
+  const m = EMBEDDED_V4.exec(address);
+  const hex = m ? `${m[1]}${((Number(m[2]) << 8) | Number(m[3])).toString(16)}:${((Number(m[4]) << 8) | Number(m[5])).toString(16)}` : address;
+  return ipaddr.IPv6.parse(hex);
+}
+
 /** The kind of a parsed address. */
 function classify(addr: ipaddr.IPv4 | ipaddr.IPv6): IpClassification {
   if (addr.kind() === "ipv4") {
@@ -84,8 +106,8 @@ function classify(addr: ipaddr.IPv4 | ipaddr.IPv6): IpClassification {
 export function classifyIp(ip: string | null | undefined): IpClassification {
   const value = String(ip ?? "").trim();
   if (ipaddr.IPv4.isValidFourPartDecimal(value)) return classify(ipaddr.IPv4.parse(value));
-  if (value.includes(":") && ipaddr.IPv6.isValid(value)) return classify(ipaddr.IPv6.parse(value));
-  return { type: "Invalid" };
+  const v6 = value.includes(":") ? parseIPv6(value) : undefined;
+  return v6 ? classify(v6) : { type: "Invalid" };
 }
 
 /**

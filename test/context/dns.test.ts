@@ -136,6 +136,10 @@ test("a port with no server: a quick structured failure", async () => {
 test("reverse look-up of IPv4 and IPv6 addresses", async () => {
   assert.equal(reverseName("192.0.2.10"), "10.2.0.192.in-addr.arpa");
   assert.equal(reverseName("2001:db8::1"), "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa");
+  // Python's ipaddress.ip_address(…).reverse_pointer: IPv4-compatible ::8.8.8.8 is ::808:808, not ::ffff:808:808.
+  assert.equal(reverseName("::8.8.8.8"), "8.0.8.0.8.0.8.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa");
+  assert.equal(reverseName("::ffff:8.8.8.8"), "8.0.8.0.8.0.8.0.f.f.f.f.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa");
+  assert.throws(() => reverseName("::ffff:010.0.0.1"), { code: "context/dns-not-an-ip" });
   const r = await dnsReverse("192.0.2.10", at());
   assert.equal(r.status, "NOERROR");
   assert.equal(r.rdtype, "PTR");
@@ -163,6 +167,9 @@ test("names c-ares would cut or rewrite (NUL, controls, escapes, un-encodable) a
     ["example\\.test", /backslash/],
     ["\\101xample.test", /backslash/],
     ["a\u3000b.example.test", /IDNA/],
+    // ASCII, but a punycode label that does not decode: Node sent the root and reported its answer.
+    ["xn--zz.example.test", /IDNA/],
+    ["XN--.example.test", /IDNA/],
   ];
   for (const [name, why] of cases) {
     const before = queries;
@@ -179,6 +186,15 @@ test("names c-ares would cut or rewrite (NUL, controls, escapes, un-encodable) a
     }
     assert.equal(queries, before, `nothing was asked for ${JSON.stringify(name)}`);
   }
+  // One trailing dot is the root's; a second is an empty label (c-ares asked for example.test, and for ".." the root).
+  for (const name of ["example.test..", ".."]) {
+    const before = queries;
+    const r = await dnsResolve(name, at());
+    assert.deepEqual([r.status, r.qname, r.rrset], ["ERROR", name, []], name);
+    assert.match(String(r.error), /^ERROR: queryA EBADNAME .*: an empty label/, name);
+    assert.equal(queries, before, `nothing was asked for ${JSON.stringify(name)}`);
+  }
+  assert.equal((await dnsResolve("example.test.", at())).status, "NOERROR", "one trailing dot is fine");
   // Internationalised names IDNA encodes still resolve (asked as xn--…).
   assert.equal((await dnsResolve("bücher.example.test", at())).status, "NXDOMAIN");
 });
@@ -188,5 +204,15 @@ test("bad arguments throw DnsError, naming the problem", async () => {
   await assert.rejects(dnsResolve("example.test", { ...at(), rdtype: "AXFR" as never }), { name: "DnsError", code: "context/dns-record-type", message: /"AXFR"/ });
   await assert.rejects(dnsResolve("example.test", { nameserver: "dns.example" }), { name: "DnsError", code: "context/dns-option", message: /nameserver.*"dns\.example"/ });
   await assert.rejects(dnsReverse("10.0.0"), (err: Error) => err instanceof DnsError && err.code === "context/dns-not-an-ip" && err.message.includes('"10.0.0"'));
+  // Node wrapped port 99999 to 34463 (asking another port), threw a bare TypeError for -1 and a RangeError for
+  // a timeout past 2^31 - 1 ms; 100,000 tries against a refusing server ran 5 s past a 500 ms deadline.
+  const option = (message: RegExp) => ({ name: "DnsError", code: "context/dns-option", message });
+  await assert.rejects(dnsResolve("example.test", { nameserver: "127.0.0.1:99999" }), option(/nameserver's port \("127\.0\.0\.1:99999"\).*got 99999/));
+  await assert.rejects(dnsResolve("example.test", { nameserver: "127.0.0.1", port: -1 }), option(/port must be a port number from 1 to 65535 \(got -1\)/));
+  await assert.rejects(dnsResolve("example.test", { nameserver: "[::1]:70000" }), option(/got 70000/));
+  await assert.rejects(dnsResolve("example.test", { ...at(), timeoutMs: 2 ** 31 }), option(/timeoutMs .*got 2147483648/));
+  await assert.rejects(dnsResolve("example.test", { ...at(), timeoutMs: Infinity }), option(/timeoutMs .*got Infinity/));
+  await assert.rejects(dnsResolve("example.test", { nameserver: "127.0.0.1", port: closedPort, tries: 100_000, timeoutMs: 500 }), option(/tries .*got 100000/));
+  assert.equal((await dnsResolve("example.test", { ...at(), tries: 3 })).status, "NOERROR");
   assert.ok(queries > 0, "the local server answered");
 });

@@ -21,6 +21,15 @@ import { IPV4_RANGES, ipType } from "../../src/context/ipType";
 import { readDataFile } from "../../src/data/readers";
 import { GeoLocation, Ip } from "../../src/entities";
 
+/** A one-node IPv4 database whose every address points at `data`, the whole data section. */
+function tinyMmdb(data: Buffer): Buffer {
+  const str = (t: string) => Buffer.concat([Buffer.from([0x40 | t.length]), Buffer.from(t)]);
+  const u16 = (n: number) => Buffer.from([0xa2, n >> 8, n & 255]);
+  const meta = [str("node_count"), Buffer.from([0xc4, 0, 0, 0, 1]), str("record_size"), u16(24), str("ip_version"), u16(4), str("binary_format_major_version"), u16(2)];
+  // Both records of node 0 hold 17: data offset 0 (node count 1 + 16).
+  return Buffer.concat([Buffer.from([0, 0, 17, 0, 0, 17]), Buffer.alloc(16), data, Buffer.from("\xab\xcd\xefMaxMind.com", "latin1"), Buffer.from([0xe4]), ...meta]);
+}
+
 describe("geoLookup with the shipped DB-IP database", () => {
   it("locates well-known public addresses (IPv4 and IPv6)", () => {
     const [google, cloudflare, hetzner, comcast, v6, mapped] = geoLookupRecords(["8.8.8.8", "1.1.1.1", "148.251.12.164", "24.13.212.221", "2001:4860:4860::8888", "::ffff:8.8.8.8"]);
@@ -230,6 +239,36 @@ describe("GeoLite2 (MaxMind) configuration", () => {
   it("rejects an unknown database choice and a missing explicit path", () => {
     assert.throws(() => geoLookup(["8.8.8.8"], { database: "maxmind" as never }), { code: "context/geo-option", message: /database: "maxmind" .*auto, dbip, geolite/ });
     assert.throws(() => geoLookup(["8.8.8.8"], { cityDbPath: "/nonexistent/x.mmdb" }), { code: "context/geo-db-missing", message: /cityDbPath: \/nonexistent\/x\.mmdb/ });
+  });
+
+  it("names the file when a database's records do not decode, and reads ~ in asnDbPath as home", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hl-geo-tiny-"));
+    const good = join(dir, "good.mmdb");
+    writeFileSync(good, tinyMmdb(Buffer.from([0xe1, 0x4c, ...Buffer.from("country_code"), 0x42, ...Buffer.from("DE")])));
+    assert.equal(geoLookupRecords(["1.2.3.4"], { cityDbPath: good })[0].CountryCode, "DE", "the tiny database reads");
+    const bad = join(dir, "damaged.mmdb");
+    writeFileSync(bad, tinyMmdb(Buffer.from([0x00, 0xff])));
+    assert.throws(
+      () => geoLookupRecords(["1.2.3.4"], { cityDbPath: bad }),
+      (e: Error) => e instanceof GeoIpError && e.code === "context/geo-db-unreadable" && e.message.startsWith(`${bad} is not a valid MMDB database: `),
+    );
+    const home = process.env.HOME;
+    process.env.HOME = dir;
+    try {
+      assert.equal(geoLookupRecords(["1.2.3.4"], { cityDbPath: good, asnDbPath: "~/good.mmdb" })[0].CountryCode, "DE");
+      assert.throws(() => geoLookup(["8.8.8.8"], { asnDbPath: "~/none.mmdb" }), { code: "context/geo-db-missing", message: `asnDbPath: ${join(dir, "none.mmdb")} does not exist` });
+    } finally {
+      process.env.HOME = home;
+    }
+  });
+
+  it("one file as city and ASN database: each use reads its own fields (IPv4 results were cached per record, not per use)", () => {
+    // A combined record, as country+ASN databases (ipinfo's) have: country_code and the ASN fields.
+    const file = join(mkdtempSync(join(tmpdir(), "hl-geo-both-")), "country_asn.mmdb");
+    const str = (t: string) => [0x40 | t.length, ...Buffer.from(t)];
+    writeFileSync(file, tinyMmdb(Buffer.from([0xe2, ...str("country_code"), ...str("DE"), ...str("autonomous_system_number"), 0xc2, 0xfb, 0xf4])));
+    const [r] = geoLookupRecords(["1.2.3.4"], { cityDbPath: file, asnDbPath: file });
+    assert.deepEqual([r.CountryCode, r.Asn], ["DE", 64500]);
   });
 
   it("reads MaxMind's nested record layout", () => {

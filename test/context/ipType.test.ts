@@ -60,6 +60,21 @@ test("invalid input is an explicit 'Invalid', never an exception", () => {
   assert.equal(ipType(" 10.0.0.1 "), "Private", "surrounding spaces are trimmed");
 });
 
+test("IPv6 with a dotted quad: IPv4-compatible is not IPv4-mapped; octal or hex octets are no address", () => {
+  // ::a.b.c.d is ::xxxx:yyyy (RFC 4291 2.5.5.1, deprecated), unlisted outside 2000::/3: Reserved, not the IPv4's kind.
+  assert.equal(ipType("::127.0.0.1"), "Reserved");
+  assert.equal(ipType("::10.0.0.1"), "Reserved");
+  assert.equal(ipType("::8.8.8.8"), "Reserved");
+  assert.equal(ipType("::7f00:1"), "Reserved", "the same address in hex");
+  assert.equal(ipType("::ffff:127.0.0.1"), "Loopback", "IPv4-mapped takes the IPv4's kind");
+  assert.equal(ipType("0:0:0:0:0:ffff:10.0.0.1"), "Private");
+  assert.equal(ipType("::ffff:8.8.8.8%eth0"), "Public", "a zone id is allowed");
+  assert.equal(ipType("fe80::1%eth0.1"), "Link Local", "any zone id Node takes (ipaddr.js refuses this one)");
+  assert.equal(ipType("::0.0.0.1"), "Loopback", "::0.0.0.1 is ::1");
+  // As for plain IPv4 (010.1.1.1 is Invalid): Python's ipaddress and Node refuse these.
+  for (const bad of ["::ffff:010.0.0.1", "::ffff:0x7f.0.0.1", "::ffff:1.2.3", "::ffff:256.0.0.1"]) assert.equal(ipType(bad), "Invalid", bad);
+});
+
 test("lab data: VM addresses Private, public logon source Public, ::1 Loopback, '-' Invalid (MSTICPy: Unspecified)", async () => {
   const qp = new QueryProvider("LocalData");
   const logons = await qp.WindowsSecurity.list_host_logons();
