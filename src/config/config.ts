@@ -354,7 +354,25 @@ export function loadConfig(configPath?: string, options: LoadConfigOptions = {})
     enumerable: false,
   });
   Object.defineProperty(config, "toJSON", { value: masked, enumerable: false });
+  // `raw` and each provider's `args` hold the secrets too (as written, and resolved): every object in them prints
+  // and serialises masked as well — `display(config.raw.TIProviders)`, `console.log(provider.args)`.
+  const masker = configMasker(config);
+  printsMasked(config.raw, masker);
+  for (const settings of [...config.tiProviders, ...config.otherProviders]) printsMasked(settings.args, masker);
   return config;
+}
+
+/**
+ * Gives every object and array in `value` (itself included) a masked print and
+ * JSON form (non-enumerable `inspect.custom` and `toJSON`); their values stay
+ * as they are for the code that reads them.
+ */
+function printsMasked(value: unknown, masker: SecretMasker, depth = 0): void {
+  if (value === null || typeof value !== "object" || depth > 64 || Object.hasOwn(value, inspect.custom)) return;
+  const masked = () => masker.maskValue(Array.isArray(value) ? [...value] : { ...value });
+  Object.defineProperty(value, inspect.custom, { value: (d: number, options: object) => inspect(masked(), { ...options, depth: d }), enumerable: false });
+  Object.defineProperty(value, "toJSON", { value: masked, enumerable: false });
+  for (const v of Object.values(value)) printsMasked(v, masker, depth + 1);
 }
 
 /**

@@ -152,6 +152,30 @@ test("printing or serialising a config masks every secret", () => {
   }
 });
 
+test("the raw document and each provider's args print and serialise masked too, at every depth; code reads the values", () => {
+  const file = configFile(
+    `TIProviders:\n  VT:\n    Provider: VirusTotal\n    Args:\n      AuthKey: ${SECRET}\nDataProviders:\n  Splunk:\n    Args:\n      host: splunk.example.com\n      password: dp-raw-secret-5e6f\n`,
+  );
+  const config = loadConfig(file);
+  const raw = config.raw as { TIProviders: { VT: { Args: Record<string, unknown> } }; DataProviders: Record<string, unknown> };
+  const shown = [
+    inspect(config.raw, { depth: 10 }),
+    JSON.stringify(config.raw),
+    inspect(raw.TIProviders),
+    JSON.stringify(raw.TIProviders.VT),
+    inspect(raw.DataProviders, { depth: 10 }),
+    inspect(config.tiProviders[0].args),
+    JSON.stringify(config.tiProviders[0].args),
+  ];
+  for (const text of shown) {
+    for (const secret of [SECRET, "dp-raw-secret-5e6f"]) assert.ok(!text.includes(secret), `${secret} in ${text}`);
+  }
+  assert.ok(shown[0].includes("splunk.example.com"), "other settings stay");
+  assert.equal(raw.TIProviders.VT.Args.AuthKey, SECRET);
+  assert.equal(config.tiProviders[0].args.AuthKey, SECRET);
+  assert.deepEqual(Object.keys(raw.TIProviders.VT.Args), ["AuthKey"], "nothing enumerable added");
+});
+
 test("config path: explicit, then $MSTICPYCONFIG, else the bundled file; missing files are errors", () => {
   const file = configFile("TIProviders: {}\n");
   assert.equal(resolveConfigPath(file), file);
