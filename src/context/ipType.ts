@@ -6,8 +6,10 @@
  * parses and matches. TI lookups refuse to send non-Public addresses online
  * by the same table ({@link nonGlobalIpReason}).
  */
-import net from "node:net";
 import ipaddr from "ipaddr.js";
+import { parseIPv6 } from "../common/ipv6";
+
+export { parseIPv6 };
 
 /** The kinds {@link ipType} returns; `Invalid` when the input is not an IP address. */
 export type IpType = "Private" | "Public" | "Loopback" | "Multicast" | "Link Local" | "Reserved" | "Unspecified" | "Invalid";
@@ -66,27 +68,6 @@ const GLOBAL_UNICAST = ipaddr.IPv6.parseCIDR("2000::/3");
 export interface IpClassification {
   type: IpType;
   range?: IpRange;
-}
-
-/** An IPv6 address's trailing dotted-quad part (the IPv4 in `::ffff:1.2.3.4`). */
-const EMBEDDED_V4 = /^(.*:)(\d+)\.(\d+)\.(\d+)\.(\d+)$/;
-
-/**
- * An IPv6 address as RFC 4291 reads it, or undefined when it is none. Node's
- * checker decides (it refuses `::ffff:010.0.0.1` and `::ffff:0x7f.0.0.1`,
- * which ipaddr.js reads as 10.0.0.1 and 127.0.0.1), and a trailing dotted
- * quad is written as its two hex groups before ipaddr.js parses: it reads the
- * deprecated IPv4-compatible `::8.8.8.8` (`::808:808`) as the IPv4-mapped
- * `::ffff:8.8.8.8`, another address. A zone id (`%eth0`, `%eth0.1`) is
- * dropped: it names the interface, not the address (ipaddr.js refuses some that Node takes).
- */
-export function parseIPv6(text: string): ipaddr.IPv6 | undefined {
-  if (!net.isIPv6(text)) return undefined;
-  const zoneAt = text.indexOf("%");
-  const address = zoneAt < 0 ? text : text.slice(0, zoneAt);
-  const m = EMBEDDED_V4.exec(address);
-  const hex = m ? `${m[1]}${((Number(m[2]) << 8) | Number(m[3])).toString(16)}:${((Number(m[4]) << 8) | Number(m[5])).toString(16)}` : address;
-  return ipaddr.IPv6.parse(hex);
 }
 
 /** The kind of a parsed address. */

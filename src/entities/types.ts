@@ -5,6 +5,7 @@
  * to other alerts. Properties keep Sentinel's PascalCase names.
  */
 import ipaddr from "ipaddr.js";
+import { parseIPv6 } from "../common/ipv6";
 import { Entity, firstText, type EntitySchema, type EntitySource } from "./entity";
 
 /**
@@ -15,8 +16,9 @@ import { Entity, firstText, type EntitySchema, type EntitySource } from "./entit
 function canonicalIp(text: string): string | undefined {
   const t = text.trim();
   if (ipaddr.IPv4.isValidFourPartDecimal(t)) return ipaddr.IPv4.parse(t).toString();
-  if (!ipaddr.IPv6.isValid(t)) return undefined;
-  const v6 = ipaddr.IPv6.parse(t);
+  // As RFC 4291 reads it: ipaddr.js alone keys the IPv4-compatible `::8.8.8.8` (`::808:808`) as 8.8.8.8.
+  const v6 = parseIPv6(t);
+  if (!v6) return undefined;
   return v6.isIPv4MappedAddress() ? v6.toIPv4Address().toString() : v6.toString();
 }
 

@@ -48,6 +48,10 @@ describe("entity keys", () => {
     same(new Ip({ Address: "::ffff:203.0.113.7" }), new Ip({ Address: "203.0.113.7" }), "IPv4-mapped");
     assert.equal(new Ip({ Address: "0:0:0:0:0:0:0:1" }).key, "ip:::1");
     differ(new Ip({ Address: "::1" }), new Ip({ Address: "::2" }), "two addresses");
+    // The deprecated IPv4-compatible form is another address (RFC 4291), not the IPv4-mapped one.
+    differ(new Ip({ Address: "::8.8.8.8" }), new Ip({ Address: "8.8.8.8" }), "IPv4-compatible");
+    same(new Ip({ Address: "::8.8.8.8" }), new Ip({ Address: "::808:808" }), "IPv4-compatible, hex");
+    same(new Ip({ Address: "fe80::1%eth0" }), new Ip({ Address: "fe80::1" }), "zone id");
     assert.equal(new Ip({ Address: " Not-An-IP " }).key, "ip:not-an-ip", "text that is no address: trimmed, lower-cased");
   });
 
