@@ -119,6 +119,9 @@ export const analysisMessages = {
   seriesGaps: (fn: string, what: string, first: string) =>
     errorMessage("analysis/series-gaps", `${fn}: the series has ${what}, first at ${first}. Pass fill: "zero", "interpolate" or "previous" to fill them.`),
   noPeriods: () => errorMessage("analysis/no-periods", "createTimePeriodKqlFilter: no periods given; a filter over nothing would match everything."),
+  /** `M`: pandas' month (end), a minute in a case-insensitive reading: refused rather than guessed. */
+  monthDuration: (what: string, text: string) =>
+    errorMessage("analysis/not-a-duration", `${what} ${quoteValue(text)}: M is a month in pandas and huntlab's durations have fixed lengths; for minutes write "min" or "T" (e.g. "15min"), for about a month "30d".`),
   notADuration: (what: string, text: string) =>
     errorMessage("analysis/not-a-duration", `${what} ${quoteValue(text)} is not a duration; use a number and a unit: ms, s, min (or m, T), h, d, w — e.g. "1h", "15min".`),
   matrixRowLength: (row: number, length: number, dims: number) =>

@@ -151,6 +151,8 @@ export const visMessages = {
   timelineTimeType: (column: string, dtype: string) =>
     errorMessage("vis/timeline-time-not-time", `The time column "${column}" must hold times, not ${dtype}; pass timeColumn.`),
   timelineRefTime: (raw: unknown) => errorMessage("vis/timeline-ref-time", `refEvent time ${JSON.stringify(raw)} is not a time.`),
+  timelinePixels: (fn: string, option: string, value: unknown, max: number) =>
+    errorMessage("vis/timeline-option", `${fn}: ${option} must be a number of pixels from 1 to ${max.toLocaleString("en")}; got ${String(value)}.`),
   timelineKind: (kind: unknown) =>
     errorMessage("vis/timeline-option", `kind must be "line", "bar" or "point" (or a list of them), not ${JSON.stringify(kind)}.`),
   timelineValuesNeedY: () => errorMessage("vis/timeline-option", 'timelineValues needs the numeric column to plot: { y: "column" }.'),

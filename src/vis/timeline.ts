@@ -154,8 +154,15 @@ const TIMELINE_TYPES = { ...COMMON_TYPES, overview: ["boolean", { oneOf: ["auto"
 // kind is checked by timelineValuesSpec (timelineKind names the kinds).
 const VALUES_TYPES = { ...COMMON_TYPES, y: "column", kind: "any" } as const satisfies OptionTypesOf<TimelineValuesOptions>;
 
+/** Most pixels a timeline's width or height may have: `height: 1e6` took 35 s and made a 35 MB PNG. */
+export const MAX_TIMELINE_PIXELS = 10_000;
+
 function checkTypes(fn: string, options: unknown, types: OptionTypes): void {
   checkOptionTypes(options, types, { view: fn, code: "vis/timeline-option", error: (m) => new TimelineError(m) });
+  for (const option of ["width", "height"] as const) {
+    const value = (options as Partial<Record<typeof option, number>> | undefined)?.[option];
+    if (value !== undefined && !(value >= 1 && value <= MAX_TIMELINE_PIXELS)) throw new TimelineError(msg.timelinePixels(fn, option, value, MAX_TIMELINE_PIXELS));
+  }
 }
 
 function checkColumn(df: pl.DataFrame, name: string, what: string): void {

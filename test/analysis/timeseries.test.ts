@@ -198,6 +198,10 @@ test("anomaly periods and the KQL filter, as MSTICPy builds them", async () => {
   assert.equal(parseDuration("15min"), 900_000);
   assert.equal(parseDuration("1H"), 3_600_000);
   assert.throws(() => parseDuration("1 fortnight"), { code: "analysis/not-a-duration", message: /"1 fortnight"/ });
+  // pandas' M is a month: read case-insensitively it was a minute, silently.
+  assert.throws(() => parseDuration("1M", "period"), { code: "analysis/not-a-duration", message: /period "1M": M is a month in pandas/ });
+  assert.equal(parseDuration("5m"), 300_000);
+  assert.throws(() => extractAnomalyPeriods(pl.DataFrame({ TimeGenerated: [new Date(0)], anomalies: [1] }), { period: "1M" }), { code: "analysis/not-a-duration" });
 });
 
 test("setNewAnomalyThreshold relabels both ways", async () => {

@@ -86,6 +86,13 @@ describe("timeline", () => {
     await assert.rejects(timeline(alerts, { timeColumn: "AlertName" }), { code: "vis/timeline-time-not-time", message: /"AlertName"/ });
   });
 
+  it("refuses a width or height that is not 1 to 10,000 pixels, naming the option (height 1e6 took 35 s and a 35 MB PNG)", async () => {
+    for (const [option, value] of [["height", 1e6], ["width", -5], ["height", 0], ["width", Number.NaN]] as const) {
+      await assert.rejects(timeline(alerts, { [option]: value }), (e: Error) => e instanceof TimelineError && e.code === "vis/timeline-option" && e.message.includes(`timeline: ${option} must be a number of pixels`));
+    }
+    await assert.rejects(timelineValues(alerts, { y: "Severity", height: 20_000 }), { code: "vis/timeline-option", message: /timelineValues: height/ });
+  });
+
   it("keeps hostile text as data (escaped by the renderers) and still renders the PNG", async () => {
     const evil = `<img src=x onerror="alert(1)"><script>alert(2)</script>`;
     const df = pl.DataFrame({ TimeGenerated: [new Date("2024-01-01T10:00:00Z")], AlertName: [evil], Severity: [evil] });
