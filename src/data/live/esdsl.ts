@@ -126,7 +126,8 @@ export function buildEsSearchBody(text: string): EsSearchPlan {
     throw new EsDslError(`the query is not JSON (${(err as Error).message}); placeholders must stand as whole JSON values and literal braces be doubled, e.g. {{"term": {{"Computer": {host_name}}}}}`);
   }
   if (!isObject(parsed)) throw new EsDslError("the query must be a JSON object (a _search request body)");
-  const body: JsonObject = { ...(unmarkValues(parsed, undefined, undefined) as JsonObject) };
+  // Marked values (a placeholder inside a string) are escaped for their string's syntax; most bodies have none.
+  const body: JsonObject = { ...(text.includes(ES_VALUE_OPEN) ? (unmarkValues(parsed, undefined, undefined) as JsonObject) : parsed) };
   for (const key of DRIVER_KEYS) {
     if (key in body) throw new EsDslError(`"${key}" is set by the driver (point-in-time paging); remove it from the query`);
   }

@@ -3,7 +3,7 @@
  * and the schemas hunters' exports come in, as tables of lab column → source
  * field. docs/schemas.md lists them for users.
  */
-import type { EventSchema, LabLayout } from "./types";
+import type { ColumnRule, EventSchema, LabLayout } from "./types";
 
 /** The lab's Windows logons (`host_logons`, `failed_logons`): SecurityEvent 4624/4625 columns. */
 export const LAB_HOST_LOGONS: LabLayout = {
@@ -129,6 +129,32 @@ export const SIGNIN_LOGS: EventSchema = {
   },
 };
 
+/** Graph's name of each SigninLogs field the SigninLogs columns read (the same resource in camelCase; the result code in `status`). */
+const GRAPH_FIELDS: Record<string, string> = {
+  TimeGenerated: "createdDateTime",
+  CreatedDateTime: "createdDateTime",
+  UserPrincipalName: "userPrincipalName",
+  IPAddress: "ipAddress",
+  LocationDetails: "location",
+  AppDisplayName: "appDisplayName",
+  ResourceDisplayName: "resourceDisplayName",
+  ResultType: "status.errorCode",
+  IsInteractive: "isInteractive",
+  ClientAppUsed: "clientAppUsed",
+  DeviceDetail: "deviceDetail",
+};
+
+/** Field rules with their source fields renamed (repeats dropped); other rules as they are. */
+function renamedFields(columns: Readonly<Record<string, ColumnRule>>, rename: (field: string) => string): Record<string, ColumnRule> {
+  return Object.fromEntries(
+    Object.entries(columns).map(([name, rule]) => {
+      if (!("from" in rule)) return [name, rule];
+      const from = typeof rule.from === "string" ? rename(rule.from) : [...new Set(rule.from.map(rename))];
+      return [name, { ...rule, from }];
+    }),
+  );
+}
+
 /**
  * Entra ID sign-ins as Microsoft Graph's `signIn` resource has them: the Entra
  * portal's "Download JSON" and Graph's `/auditLogs/signIns` (its `value`
@@ -141,27 +167,10 @@ export const GRAPH_SIGNINS: EventSchema = {
   description: "Microsoft Graph's signIn records: the Entra portal's JSON download or /auditLogs/signIns (camelCase, status and location nested).",
   requires: ["userPrincipalName", "ipAddress", "status.errorCode"],
   hints: ["createdDateTime", "appDisplayName", "location", "isInteractive", "clientAppUsed", "deviceDetail"],
-  columns: {
-    // Sign-in layout.
-    TimeGenerated: { from: "createdDateTime", as: "time" },
-    UserPrincipalName: { from: "userPrincipalName", as: "text" },
-    IPAddress: { from: "ipAddress", as: "text" },
-    Latitude: { from: "location.geoCoordinates.latitude", as: "float" },
-    Longitude: { from: "location.geoCoordinates.longitude", as: "float" },
-    Location: { from: "location.countryOrRegion", as: "text" },
-    AppDisplayName: { from: ["appDisplayName", "resourceDisplayName"], as: "text" },
-    ResultType: { from: "status.errorCode", as: "int" },
-    // Host-logon layout, as for SigninLogs.
-    Account: { from: "userPrincipalName", as: "text" },
-    TargetUserName: { from: "userPrincipalName", as: "userPart" },
-    SubjectUserName: { from: "userPrincipalName", as: "userPart" },
-    LogonType: { from: "isInteractive", as: "interactiveLogonType", otherwise: 3 },
-    LogonProcessName: { from: "clientAppUsed", as: "text" },
-    IpAddress: { from: "ipAddress", as: "text" },
-    WorkstationName: { from: ["deviceDetail.displayName", "deviceDetail.operatingSystem"], as: "text" },
-    Computer: { from: ["appDisplayName", "resourceDisplayName"], as: "text" },
-    EventID: { from: "status.errorCode", as: "resultEventId" },
-  },
+  columns: renamedFields(SIGNIN_LOGS.columns, (field) => {
+    const [head, ...rest] = field.split(".");
+    return [GRAPH_FIELDS[head] ?? head, ...rest].join(".");
+  }),
 };
 
 /**
