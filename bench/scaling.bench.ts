@@ -1,7 +1,7 @@
 /**
  * Scaling (issue 17): 100k, 1M and 10M process events through load (Parquet
  * and CSV via readDataFile), IoCExtract (default types), base64.unpackDf and
- * buildProcessTree; time and peak RSS per size, each case in its own process
+ * buildProcessTree (in tree order, and with `order: "input"`); time and peak RSS per size, each case in its own process
  * (bench/scalingChild.ts), and the exponent k of the fitted power law
  * time ∝ rows^k. Targets: k ≤ 1.1 for each task, peak RSS ≤ 6 GB at 10M.
  *
@@ -23,7 +23,7 @@ import { generate as generateCommandLines } from "./indicators.bench";
 
 const OUT = path.join(__dirname, "out", "scaling");
 const SIZES = (process.env.BENCH_SCALING_SIZES ?? "100000,1000000,10000000").split(",").map(Number);
-const TASKS = (process.env.BENCH_SCALING_TASKS ?? "load-parquet,load-csv,ioc,base64,ptree").split(",");
+const TASKS = (process.env.BENCH_SCALING_TASKS ?? "load-parquet,load-csv,ioc,base64,ptree,ptree-input").split(",");
 const BASE_ROWS = 200_000;
 const TARGET_K = 1.1;
 const TARGET_RSS_MB = 6 * 1024;

@@ -3,7 +3,8 @@
  * RSS is its own: `node --import tsx bench/scalingChild.ts <task> <dir>`.
  * Tasks: load-parquet, load-csv (readDataFile: types and times parsed),
  * ioc (IoCExtract.extract, default types, every row), base64
- * (base64.unpackDf, every row), ptree (buildProcessTree as is). The input is
+ * (base64.unpackDf, every row), ptree (buildProcessTree as is), ptree-input
+ * (the same with `order: "input"`: no sort into tree order). The input is
  * read from the Parquet file first (not timed, except for the loads), and
  * each computation is warmed by one untimed call on the first 20k rows.
  * Prints one JSON line: ms, rows, output rows, peakRssMb.
@@ -70,11 +71,12 @@ async function main(): Promise<void> {
     await warm();
     base64.unpackDf(df.head(WARM_ROWS), { column: "CommandLine" });
     out = timed(() => base64.unpackDf(df, { column: "CommandLine" }).height);
-  } else if (task === "ptree") {
+  } else if (task === "ptree" || task === "ptree-input") {
     const df = pl.readParquet(parquet);
     rows = df.height;
-    buildProcessTree(df.head(WARM_ROWS));
-    out = timed(() => buildProcessTree(df).height);
+    const order = task === "ptree" ? "tree" : "input";
+    buildProcessTree(df.head(WARM_ROWS), { order });
+    out = timed(() => buildProcessTree(df, { order }).height);
   } else {
     throw new Error(`unknown task ${task}`);
   }

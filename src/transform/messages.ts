@@ -15,6 +15,7 @@ export const TRANSFORM_ERRORS = {
   "transform/process-schema-unknown": { class: "ProcessSchemaError", when: "no known process-event layout fits the columns and no schema is given", names: "the columns, the closest layout's missing columns with close names, the known layouts" },
   "transform/process-schema-incomplete": { class: "ProcessSchemaError", when: "a schema does not name every required field", names: "the fields" },
   "transform/process-column-missing": { class: "ProcessSchemaError", when: "a column the schema names is not in the data", names: "the columns, the schema" },
+  "transform/process-tree-option": { class: "ProcessTreeError", when: "a buildProcessTree option has a value it cannot take (order not \"tree\" or \"input\", a negative tolerance)", names: "the option, the value, what it takes" },
   "transform/no-process-events": { class: "ProcessTreeError", when: "no process-creation events are left to build a tree from", names: "the schema, the event id" },
   "transform/process-tree-too-deep": { class: "ProcessTreeError", when: "the tree's paths would exceed 2 GiB of text (a chain tens of thousands of processes deep)", names: "the depth, the size and the limit" },
   "transform/process-time-not-time": { class: "ProcessTreeError", when: "the time column holds neither times nor time text", names: "the column, example values or its type" },
@@ -113,6 +114,8 @@ export const transformMessages = {
       "transform/process-tree-too-deep",
       `The process tree is ${depth} levels deep: its paths would take ${Math.ceil(pathBytes / 2 ** 20)} MiB of text (each path lists every ancestor), more than the ${Math.round(limitBytes / 2 ** 20)} MiB allowed. A chain that deep is usually a parent cycle or a logging error in the events; build the tree from a smaller time window or host.`,
     ),
+  processTreeOption: (option: string, value: unknown, expected: string) =>
+    errorMessage("transform/process-tree-option", `buildProcessTree: option ${option} must be ${expected} (got ${typeof value === "string" ? JSON.stringify(value) : String(value)}).`),
   noProcessEvents: (schema: string, eventFilter: string) =>
     errorMessage("transform/no-process-events", `No process-creation events to build a tree from (schema ${schema}${eventFilter ? `, ${eventFilter}` : ""}).`),
   processTimeUnparsed: (column: string, failures: number, examples: readonly string[]) =>

@@ -1233,6 +1233,9 @@ function timeOrder(eventOrder: Uint32Array, time: Float64Array, n: number, timed
 // ---------------------------------------------------------------- paths, levels
 
 /** Where each node goes in the tree. */
+/** Row order of a built tree: `tree` (each root, then its descendants depth first) or `input` (the events' order, inferred parents last). */
+export type TreeRowOrder = "tree" | "input";
+
 export interface TreeLayout {
   /** Nodes in output order: each root, then its descendants depth first, siblings in time order. */
   treeOrder: Int32Array;
@@ -1366,8 +1369,11 @@ export const MAX_PATH_BYTES = 2 ** 31;
  * itself); the text columns are written once, in tree order
  * (processTreeText.ts).
  */
-export function assembleTree({ events, schema }: ProcessEvents, { parent, inferred, keyParts, sourceIndex, width }: ProcessNodes, { treeOrder, level }: TreeLayout): pl.DataFrame {
+export function assembleTree({ events, schema }: ProcessEvents, { parent, inferred, keyParts, sourceIndex, width }: ProcessNodes, layout: TreeLayout, order: TreeRowOrder = "tree"): pl.DataFrame {
   const total = parent.length;
+  const { level } = layout;
+  // Input order: each node is its own row, and the frame is never sorted (the sort's transient is the build's peak).
+  const treeOrder = order === "input" ? new Int32Array(identityOrder(total).buffer) : layout.treeOrder;
   const n = total - inferred.height;
   // Inferred processes too: a rebuilt parent may carry its logon session.
   const rows = inferred.height ? pl.concat([events, inferred], { how: "diagonal", rechunk: false }) : events;
@@ -1386,7 +1392,7 @@ export function assembleTree({ events, schema }: ProcessEvents, { parent, inferr
   }
   let POSITION = "__hl_position";
   while (rows.columns.includes(POSITION)) POSITION += "_";
-  let out = pl.concat([rows, pl.DataFrame([pl.Series(POSITION, positionOf)])], { how: "horizontal" }).sort(POSITION).drop(POSITION);
+  let out = order === "input" ? rows : pl.concat([rows, pl.DataFrame([pl.Series(POSITION, positionOf)])], { how: "horizontal" }).sort(POSITION).drop(POSITION);
   if (hasColumn(events, schema.logonId)) {
     const asText = (column: string): pl.Expr => (isTextType(dtypeOf(events, column)) ? pl.col(column) : pl.col(column).cast(pl.Utf8));
     const logon = asText(schema.logonId);

@@ -269,7 +269,7 @@ function readText(buffer: Buffer): pl.DataFrame {
   return pl.readCSV(buffer, { inferSchemaLength: 0 });
 }
 
-/** What {@link treeTextColumns} writes, per row of the tree (rows in tree order). */
+/** What {@link treeTextColumns} writes, per row of the tree (rows in tree or input order). */
 export interface TreeRows {
   /** Node of each row. */
   node: Int32Array;
@@ -290,7 +290,7 @@ const ROLE_WORDS = ["branch", "leaf", "root", "isolated"].map((w) => Buffer.from
  * `proc_key` (when `keys` is given), `source_index`, `parent_index`, `path`
  * and `NodeRole` of a tree's rows, plus `IsRoot`, `IsLeaf` and `IsBranch`.
  * A path is its parent's path (copied byte for byte when the parent's row is
- * in the same chunk, else rebuilt from the ancestors), "/", the row's own
+ * earlier in the same chunk, else rebuilt from the ancestors), "/", the row's own
  * padded source index.
  */
 export function treeTextColumns(rows: TreeRows, keys?: KeyParts, chunkBytes = CHUNK_BYTES): pl.DataFrame {
@@ -329,7 +329,8 @@ export function treeTextColumns(rows: TreeRows, keys?: KeyParts, chunkBytes = CH
     pathAt[k] = at;
     if (level[k] > 1) {
       const parentLength = pathLength - width - 1;
-      if (p >= csv.chunkStart) {
+      // (A parent after its child, in input order, has no path written yet.)
+      if (p >= csv.chunkStart && p < k) {
         buffer.copyWithin(at, pathAt[p], pathAt[p] + parentLength);
       } else {
         // The parent's path was in an earlier chunk: written from the ancestors, right to left.

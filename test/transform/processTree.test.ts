@@ -280,6 +280,36 @@ describe("buildProcessTree rules", () => {
     assert.deepEqual(col(tree, "source_index"), ["00004", "00003", "00000"]);
   });
 
+  it("keeps the events' order with order: \"input\", the same rows and values otherwise", async () => {
+    const small = pl.DataFrame({
+      EventID: [4688, 4688, 4624, 4688],
+      TimeGenerated: [t("10:00:00"), t("10:00:00"), t("10:00:00"), t("09:00:00")],
+      Computer: ["h", "h", "h", "h"],
+      NewProcessId: ["0x2", "0x2", "0x9", "0x1"],
+      NewProcessName: ["b.exe", "b.exe", "x.exe", "a.exe"],
+      ProcessId: ["0x1", "0x1", "0x1", "0x0"],
+      ParentProcessName: ["a.exe", "a.exe", "a.exe", "root.exe"],
+      SubjectLogonId: ["0x1", "0x1", "0x1", "0x1"],
+    });
+    const flat = buildProcessTree(small, { order: "input" });
+    assert.deepEqual(col(flat, "NewProcessName"), ["b.exe", "a.exe", "root.exe"], "events as given (duplicate and 4624 dropped), the inferred parent last");
+    assert.deepEqual(col(flat, "source_index"), ["00000", "00003", "00004"]);
+    assert.deepEqual(col(flat, "parent_key"), col(flat, "proc_key").slice(1).concat([null]), "each one's parent is the next row");
+    assert.throws(() => buildProcessTree(small, { order: "Input" as "input" }), { name: "ProcessTreeError", code: "transform/process-tree-option", message: /order must be "tree" or "input" \(got "Input"\)/ });
+    assert.throws(() => buildProcessTree(small, { creationTimeToleranceMs: -1 }), { code: "transform/process-tree-option", message: /creationTimeToleranceMs/ });
+    const byIndex = (df: pl.DataFrame) => df.sort(pl.col("source_index").cast(pl.Int64));
+    for (const events of [await qp.execQuery("processes_on_host.parquet"), generate4688(5000, { seed: 7, pidPool: 600 }).df]) {
+      const inTree = buildProcessTree(events);
+      const inInput = buildProcessTree(events, { order: "input" });
+      assert.ok(byIndex(inTree).frameEqual(inInput), "the input-order tree is the tree-order one sorted back by source_index");
+      assert.notDeepEqual(col(inInput, "source_index"), col(inTree, "source_index"), "the orders differ on these events");
+      const keysOf = (df: pl.DataFrame) => col<string>(df, "proc_key").sort();
+      for (const root of col<string>(ptree.getRoots(inTree), "proc_key").slice(0, 25)) {
+        assert.deepEqual(keysOf(ptree.getDescendents(inInput, root)), keysOf(ptree.getDescendents(inTree, root)), "tree queries read links, not row order");
+      }
+    }
+  });
+
   it("builds Linux auditd trees by pid alone", () => {
     const df = pl.DataFrame({
       TimeGenerated: ["2024-01-01 10:00:00", "2024-01-01 10:00:01", "2024-01-01 10:00:02"],
