@@ -5,6 +5,11 @@
  * Python version's notion of "private", so results do not drift; ipaddr.js
  * parses and matches. TI lookups refuse to send non-Public addresses online
  * by the same table ({@link nonGlobalIpReason}).
+ *
+ * IPv6 addresses that carry an IPv4 address (IPv4-mapped, NAT64, 6to4,
+ * Teredo) are judged by that IPv4 address too: `2002:c0a8:101::1` is
+ * 192.168.1.1 behind a 6to4 prefix, a private host, and must stay offline as
+ * 192.168.1.1 does.
  */
 import ipaddr from "ipaddr.js";
 import { parseIPv6 } from "../common/ipv6";
@@ -44,8 +49,12 @@ export const IPV4_RANGES: readonly IpRange[] = [
 
 /**
  * IPv6 special ranges, most specific first. IPv4-mapped addresses
- * (`::ffff:a.b.c.d`) take their IPv4 address's kind. Global unicast
- * (2000::/3) outside these is Public; every other unlisted range is Reserved.
+ * (`::ffff:a.b.c.d`) take their IPv4 address's kind; the ranges of
+ * {@link IPV4_EMBEDDING_RANGES} are decided with the IPv4 address they carry.
+ * Global unicast (2000::/3) outside these is Public; every other unlisted
+ * range is Reserved. 3fff::/20 (RFC 9637, 2024) is Reserved as IANA registers
+ * it (not globally reachable), like 2001:db8::/32; Python 3.11's `ipaddress`,
+ * and so MSTICPy, calls it global (Public).
  */
 export const IPV6_RANGES: readonly IpRange[] = [
   ["::/128", "Unspecified", "RFC 4291 unspecified"],
@@ -54,20 +63,71 @@ export const IPV6_RANGES: readonly IpRange[] = [
   ["100::/64", "Reserved", "RFC 6666 discard-only"],
   ["2001:db8::/32", "Reserved", "RFC 3849 documentation"],
   ["2001::/23", "Reserved", "RFC 2928 IETF protocol assignments"],
+  ["3fff::/20", "Reserved", "RFC 9637 documentation"],
   ["fc00::/7", "Private", "RFC 4193 unique local"],
   ["fe80::/10", "Link Local", "RFC 4291 link local"],
   ["fec0::/10", "Reserved", "RFC 3879 deprecated site local"],
   ["ff00::/8", "Multicast", "RFC 4291 multicast"],
 ];
 
+/** An IPv6 range whose addresses carry an IPv4 address: CIDR, mechanism, the kind of an address carrying a Public IPv4, where it is defined. */
+export type Ipv4EmbeddingRange = readonly [cidr: string, via: "NAT64" | "6to4" | "Teredo", publicType: "Public" | "Reserved", why: string];
+
+/**
+ * IPv6 ranges that carry an IPv4 address, whose kind decides: an address
+ * carrying a Private IPv4 is Private, one carrying another non-Public IPv4
+ * (loopback, documentation…: invalid in these forms) is Reserved, one carrying
+ * a Public IPv4 is `publicType`.
+ *
+ * - NAT64 well-known prefix 64:ff9b::/96: the last 32 bits. IANA lists the
+ *   prefix as globally reachable, so with a Public IPv4 it is Public (as in
+ *   MSTICPy, which calls the whole prefix Public); RFC 6052 §3.1 forbids it
+ *   for non-global IPv4s, so those take the IPv4's side (MSTICPy: Public).
+ * - 6to4 2002::/16: bits 16–47. Public with a Public IPv4 (MSTICPy too).
+ * - Teredo 2001::/32: the client, the last 32 bits inverted. Inside 2001::/23,
+ *   so Reserved with a Public IPv4 (MSTICPy: Private).
+ */
+export const IPV4_EMBEDDING_RANGES: readonly Ipv4EmbeddingRange[] = [
+  ["64:ff9b::/96", "NAT64", "Public", "RFC 6052 well-known NAT64 prefix"],
+  ["2002::/16", "6to4", "Public", "RFC 3056 6to4"],
+  ["2001::/32", "Teredo", "Reserved", "RFC 4380 Teredo"],
+];
+
 const parsedV4 = IPV4_RANGES.map((range) => [ipaddr.IPv4.parseCIDR(range[0]), range] as const);
 const parsedV6 = IPV6_RANGES.map((range) => [ipaddr.IPv6.parseCIDR(range[0]), range] as const);
+const parsedEmbedding = IPV4_EMBEDDING_RANGES.map((range) => [ipaddr.IPv6.parseCIDR(range[0]), range] as const);
 const GLOBAL_UNICAST = ipaddr.IPv6.parseCIDR("2000::/3");
+
+/** The IPv4 address an IPv6 address carries, and how. */
+export interface EmbeddedIpv4 {
+  via: Ipv4EmbeddingRange[1];
+  ipv4: string;
+  /** The IPv4 address's own classification. */
+  inner: IpClassification;
+}
 
 /** An address's kind, and the listed range that decided it (none for Public, Invalid and unlisted IPv6). */
 export interface IpClassification {
   type: IpType;
   range?: IpRange;
+  /** For NAT64, 6to4 and Teredo addresses: the IPv4 address carried. */
+  embedded?: EmbeddedIpv4;
+}
+
+/** The IPv4 address at byte `at` of an IPv6 address, bits inverted with `invert` (Teredo). */
+function ipv4At(v6: ipaddr.IPv6, at: number, invert = false): ipaddr.IPv4 {
+  const bytes = v6.toByteArray().slice(at, at + 4);
+  return new ipaddr.IPv4(invert ? bytes.map((b) => ~b & 0xff) : bytes);
+}
+
+/** The IPv4 address a NAT64, 6to4 or Teredo address carries, with the range's kind for a Public one. */
+function embeddedIpv4(v6: ipaddr.IPv6): [EmbeddedIpv4, Ipv4EmbeddingRange] | undefined {
+  for (const [net, range] of parsedEmbedding) {
+    if (!v6.match(net)) continue;
+    const v4 = range[1] === "6to4" ? ipv4At(v6, 2) : ipv4At(v6, 12, range[1] === "Teredo");
+    return [{ via: range[1], ipv4: v4.toString(), inner: classify(v4) }, range];
+  }
+  return undefined;
 }
 
 /** The kind of a parsed address. */
@@ -79,7 +139,16 @@ function classify(addr: ipaddr.IPv4 | ipaddr.IPv6): IpClassification {
   }
   const v6 = addr as ipaddr.IPv6;
   if (v6.isIPv4MappedAddress()) return classify(v6.toIPv4Address());
-  for (const [net, range] of parsedV6) if (v6.match(net)) return { type: range[1], range };
+  const listed = parsedV6.find(([net]) => v6.match(net))?.[1];
+  const found = embeddedIpv4(v6);
+  if (found) {
+    // Where the packets go is the IPv4 host: a private one stays private behind any prefix.
+    const [embedded, range] = found;
+    const inner = embedded.inner.type;
+    const type = inner === "Public" ? range[2] : inner === "Private" ? "Private" : "Reserved";
+    return listed ? { type, range: listed, embedded } : { type, embedded };
+  }
+  if (listed) return { type: listed[1], range: listed };
   return { type: v6.match(GLOBAL_UNICAST) ? "Public" : "Reserved" };
 }
 
@@ -133,7 +202,12 @@ const RANGE_REASONS: Readonly<Record<string, string>> = {
  * network's layout.
  */
 export function nonGlobalIpReason(ip: string): string | undefined {
-  const { type, range } = classifyIp(ip);
+  const { type, range, embedded } = classifyIp(ip);
   if (type === "Public") return undefined;
+  if (embedded && embedded.inner.type !== "Public") {
+    // "a 6to4 address of 192.168.1.1 (a private address)": the IPv4 host is what is kept inside.
+    const inner = (embedded.inner.range && RANGE_REASONS[embedded.inner.range[0]]) || KIND_REASONS[embedded.inner.type];
+    return `a ${embedded.via} address of ${embedded.ipv4} (${inner})`;
+  }
   return (range && RANGE_REASONS[range[0]]) || KIND_REASONS[type];
 }

@@ -355,14 +355,20 @@ export abstract class HttpTIProvider extends TIProvider {
     const timeoutMs = this.effective.timeoutMs;
     const controller = new AbortController();
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    // An interrupt cancels the request in flight (axios closes the socket).
-    const stopListening = signal ? onAbort(signal, () => controller.abort()) : undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let stopListening: (() => void) | undefined;
     try {
-      const response: AxiosResponse<string> = await this.#http().get(url, {
+      // The client before the timer: the first request loads axios (synchronously, over a second on a busy
+      // machine), and TimeoutSeconds is how long the service may take, not the library; with the timer started
+      // first, it fired as soon as the load ended and a session's first lookup could be a timeout row.
+      const client = this.#http();
+      timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, timeoutMs);
+      // An interrupt cancels the request in flight (axios closes the socket).
+      stopListening = signal ? onAbort(signal, () => controller.abort()) : undefined;
+      const response: AxiosResponse<string> = await client.get(url, {
         headers: { ...this.authHeaders(), ...spec.headers },
         ...(spec.auth ? { auth: spec.auth } : {}),
         signal: controller.signal,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { QueryProvider } from "../../src/data/queryProvider";
-import { IPV4_RANGES, IPV6_RANGES, ipType, type IpType } from "../../src/context/ipType";
+import { IPV4_EMBEDDING_RANGES, IPV4_RANGES, IPV6_RANGES, ipType, type IpType } from "../../src/context/ipType";
 import { nonGlobalIpReason } from "../../src/context/iocType";
 
 test("the pinned classification table: one address per range, both families", () => {
@@ -47,10 +47,66 @@ test("the pinned classification table: one address per range, both families", ()
     ["fec0::1", "Reserved"],
     ["ff02::1", "Multicast"],
     ["4000::1", "Reserved"],
+    ["3fff::1", "Reserved"],
+    ["3fff:fff:ffff::1", "Reserved"],
+    ["3fff:1000::1", "Public"],
   ];
   for (const [ip, expected] of cases) assert.equal(ipType(ip), expected, ip);
   assert.equal(IPV4_RANGES.length, 17);
-  assert.equal(IPV6_RANGES.length, 10);
+  assert.equal(IPV6_RANGES.length, 11);
+  assert.equal(IPV4_EMBEDDING_RANGES.length, 3);
+});
+
+// Where IANA's registries and MSTICPy (Python 3.11 `ipaddress`) part, per prefix (see the comments of IPV6_RANGES
+// and IPV4_EMBEDDING_RANGES): 64:ff9b::/96 is globally reachable for IANA and global for Python, so Public with a
+// Public IPv4 (it was Reserved here, outside 2000::/3); 3fff::/20 is documentation (RFC 9637), not globally
+// reachable for IANA but global for Python 3.11: Reserved, as 2001:db8::/32.
+test("NAT64 64:ff9b::/96 with a public IPv4 is Public (IANA, MSTICPy); 3fff::/20 documentation is Reserved (IANA; MSTICPy: Public)", () => {
+  assert.equal(ipType("64:ff9b::45.83.66.10"), "Public");
+  assert.equal(ipType("64:ff9b::2d53:420a"), "Public");
+  assert.equal(ipType("64:ff9b::8.8.8.8"), "Public");
+  assert.equal(nonGlobalIpReason("64:ff9b::8.8.8.8"), undefined);
+  // Outside the /96 (64:ff9b::/32 beyond it and 64:ff9b:1::/48 local use) nothing changes.
+  assert.equal(ipType("64:ff9b:0:0:1::808:808"), "Reserved");
+  assert.equal(ipType("64:ff9b:1::808:808"), "Private");
+  assert.equal(ipType("3fff::"), "Reserved");
+  assert.equal(nonGlobalIpReason("3fff:abc::1"), "a reserved address");
+});
+
+test("6to4, Teredo and NAT64 addresses carrying a non-public IPv4 are that IPv4's side: private ones Private, others Reserved", () => {
+  const cases: Array<[string, IpType, string | undefined]> = [
+    // 6to4 2002:AABB:CCDD::/48 = A.B.C.D
+    ["2002:c0a8:0101::1", "Private", "a 6to4 address of 192.168.1.1 (a private address)"],
+    ["2002:c0a8:101:5::1", "Private", "a 6to4 address of 192.168.1.1 (a private address)"],
+    ["2002:0a00:0001::1", "Private", "a 6to4 address of 10.0.0.1 (a private address)"],
+    ["2002:ac10:0001::", "Private", "a 6to4 address of 172.16.0.1 (a private address)"],
+    ["2002:6440:0001::1", "Private", "a 6to4 address of 100.64.0.1 (a carrier-grade NAT address)"],
+    ["2002:7f00:0001::1", "Reserved", "a 6to4 address of 127.0.0.1 (a loopback address)"],
+    ["2002:a9fe:0101::1", "Reserved", "a 6to4 address of 169.254.1.1 (a link-local address)"],
+    ["2002:c000:0201::1", "Reserved", "a 6to4 address of 192.0.2.1 (a reserved address)"],
+    ["2002::1", "Reserved", "a 6to4 address of 0.0.0.0 (the unspecified address)"],
+    ["2002:2d53:420a::1", "Public", undefined],
+    ["2002:0808:0808::", "Public", undefined],
+    // Teredo 2001:0:SERVER:FLAGS:PORT:~CLIENT (the client's IPv4 inverted)
+    ["2001:0:4136:e378:8000:63bf:3f57:fefe", "Private", "a Teredo address of 192.168.1.1 (a private address)"],
+    ["2001:0:4136:e378:8000:63bf:f5ff:fffe", "Private", "a Teredo address of 10.0.0.1 (a private address)"],
+    ["2001:0:4136:e378:8000:63bf:80ff:fffe", "Reserved", "a Teredo address of 127.0.0.1 (a loopback address)"],
+    // With a public client, Teredo stays inside 2001::/23: Reserved, as before.
+    ["2001:0:4136:e378:8000:63bf:d2ac:bdf5", "Reserved", "a reserved address"],
+    // NAT64 well-known prefix: the last 32 bits.
+    ["64:ff9b::192.168.1.1", "Private", "a NAT64 address of 192.168.1.1 (a private address)"],
+    ["64:ff9b::c0a8:101", "Private", "a NAT64 address of 192.168.1.1 (a private address)"],
+    ["64:ff9b::10.1.2.3", "Private", "a NAT64 address of 10.1.2.3 (a private address)"],
+    ["64:ff9b::127.0.0.1", "Reserved", "a NAT64 address of 127.0.0.1 (a loopback address)"],
+    ["64:ff9b::224.0.0.1", "Reserved", "a NAT64 address of 224.0.0.1 (a multicast address)"],
+  ];
+  for (const [ip, type, reason] of cases) {
+    assert.equal(ipType(ip), type, ip);
+    assert.equal(nonGlobalIpReason(ip), reason, ip);
+  }
+  // A zone id or upper case changes nothing; an IPv4-mapped address stays its IPv4.
+  assert.equal(ipType("2002:C0A8:0101::1%eth0"), "Private");
+  assert.equal(ipType("::ffff:192.168.1.1"), "Private");
 });
 
 test("invalid input is an explicit 'Invalid', never an exception", () => {

@@ -56,7 +56,9 @@ export async function harness(provider: string, handler: Handler, settings: Reco
       Primary: true,
       Args: { AuthKey: FAKE_KEY },
       BaseUrl: twin.url,
-      TimeoutSeconds: 1,
+      // Generous: the twins answer at once, but a loaded machine (2 cores shared with a full test run) can stall a
+      // loopback request for over a second. Tests of the timeout itself set their own short one (tiRobustness).
+      TimeoutSeconds: 30,
       RetryBackoffSeconds: 0.05,
       ...settings,
     },

@@ -26,6 +26,18 @@ function providerOf(h: Awaited<ReturnType<typeof harness>>): HttpTIProvider {
   return Object.values(h.ti.loadedProviders)[0] as HttpTIProvider;
 }
 
+/**
+ * Waits until `ready()` holds (polling), at most 20 s: a fixed wait of a few hundred ms was too short when the
+ * machine is loaded, and the interrupt then came before the state the test interrupts.
+ */
+async function until(ready: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!ready()) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting until ${what}`);
+    await sleep(20);
+  }
+}
+
 async function rejection(promise: Promise<unknown>): Promise<{ error: unknown; at: number }> {
   try {
     await promise;
@@ -40,7 +52,7 @@ test("an aborted signal stops a long batch within a second; queued requests neve
   try {
     const controller = new AbortController();
     const lookup = h.ti.lookupIocs(IPS, { signal: controller.signal, progress: false });
-    await sleep(300);
+    await until(() => providerOf(h).inFlight === 4 && h.twin.requests.length === 4, "four requests are in flight");
     assert.equal(providerOf(h).inFlight, 4, "four requests in flight");
     const abortedAt = Date.now();
     controller.abort();
@@ -64,7 +76,8 @@ test("an abort during a Retry-After backoff ends at once", async () => {
   try {
     const controller = new AbortController();
     const lookup = h.ti.lookupIoc("45.83.66.10", { signal: controller.signal, progress: false });
-    await sleep(300);
+    await until(() => h.twin.requests.length === 1, "the first attempt reached the service");
+    await sleep(300); // its 503 arrives: the retry waits 20 s
     assert.equal(h.twin.requests.length, 1, "the first attempt was answered 503; the retry waits 20 s");
     const abortedAt = Date.now();
     controller.abort();
@@ -96,7 +109,9 @@ test("answers received before the interrupt are cached: the next run does not as
   try {
     const controller = new AbortController();
     const lookup = h.ti.lookupIocs(["45.83.66.10", "45.83.0.1", "45.83.0.2"], { signal: controller.signal, progress: false });
-    await sleep(300);
+    // The first answer freed a slot for the third address (Concurrency 2).
+    await until(() => h.twin.requests.length === 3, "the third request is sent");
+    await sleep(100);
     controller.abort();
     const { error } = await rejection(lookup);
     assert.match(String((error as Error).message), /after 1 of 3 lookups/);
@@ -119,7 +134,7 @@ test("the kernel's SIGINT stops a lookup under tslab, and the kernel goes on", a
   const h = await harness("GreyNoise", slow, { Concurrency: 4, TimeoutSeconds: 30 });
   try {
     const lookup = h.ti.lookupIocs(IPS, { progress: false });
-    await sleep(300);
+    await until(() => h.twin.requests.length === 4, "four requests are in flight");
     assert.equal(process.listenerCount("SIGINT"), 2, "huntlab listens while the lookup runs");
     const interruptedAt = Date.now();
     process.kill(process.pid, "SIGINT");

@@ -46,7 +46,8 @@ test("nothing shown by a lookup session contains a configured key", async () => 
   try {
     // The key also sits in a BaseUrl path (a proxy with the key in its URL).
     const base = `${twin.url}/proxy/${FAKE_KEY}`;
-    const common = { Primary: true, Retries: 0, TimeoutSeconds: 2, Cache: { Path: cacheDir } };
+    // A generous timeout: a timeout row instead of the echoed answer would hide what is tested (masking).
+    const common = { Primary: true, Retries: 0, TimeoutSeconds: 30, Cache: { Path: cacheDir } };
     const configPath = writeConfig(tempDir(), {
       GreyNoise: { Provider: "GreyNoise", Args: { AuthKey: { EnvironmentVar: "HL_MASK_TEST_KEY" } }, BaseUrl: base, ...common },
       VirusTotal: { Provider: "VirusTotal", Args: { AuthKey: FAKE_KEY }, BaseUrl: base, ...common },

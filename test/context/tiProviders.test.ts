@@ -91,6 +91,35 @@ test("URLs on intranet hosts stay inside: single-label names, private suffixes a
   }
 });
 
+test("6to4, Teredo and NAT64 addresses of private IPv4 hosts are never sent; those of public hosts are", async () => {
+  const h = await harness("VirusTotal", svc.virusTotal);
+  try {
+    const internal = [
+      "2002:c0a8:0101::1", // 6to4 of 192.168.1.1
+      "2002:a00:1:5::20", // 6to4 of 10.0.0.1, a subnet behind it
+      "2001:0:4136:e378:8000:63bf:3f57:fefe", // Teredo, client 192.168.1.1
+      "64:ff9b::192.168.1.1", // NAT64 of 192.168.1.1
+      "64:ff9b::a00:1", // NAT64 of 10.0.0.1 in hex
+      "http://[2002:c0a8:101::1]/drop.ps1",
+    ];
+    const global = ["2002:2d53:420a::1", "64:ff9b::45.83.66.10"];
+    const rows = byIoc(rowsOf(await h.ti.lookupIocs([...internal, ...global])));
+    const sent = h.twin.requests.map((r) => r.path).sort();
+    assert.deepEqual(sent, ["/api/v3/ip_addresses/2002:2d53:420a::1", "/api/v3/ip_addresses/64:ff9b::2d53:420a"], "only the public hosts' addresses reach the service");
+    for (const ioc of internal) {
+      assert.equal(rows[ioc].Status, 1, ioc);
+      assert.match(rows[ioc].Details, /not sent to VirusTotal/, ioc);
+    }
+    assert.equal(rows["2002:c0a8:0101::1"].Details, "2002:c0a8:101::1 is a 6to4 address of 192.168.1.1 (a private address): not sent to VirusTotal.");
+    assert.match(rows["2001:0:4136:e378:8000:63bf:3f57:fefe"].Details, /a Teredo address of 192\.168\.1\.1 \(a private address\)/);
+    assert.match(rows["64:ff9b::a00:1"].Details, /a NAT64 address of 10\.0\.0\.1 \(a private address\)/);
+    assert.match(rows["http://[2002:c0a8:101::1]/drop.ps1"].Details, /its host is a 6to4 address of 192\.168\.1\.1/);
+    for (const ioc of global) assert.equal(rows[ioc].Status, 404, ioc);
+  } finally {
+    await h.close();
+  }
+});
+
 test("VirusTotal v3: x-apikey, one endpoint per type (URL ids in base64url), engine counts → severity", async () => {
   const h = await harness("VirusTotal", svc.virusTotal);
   try {
@@ -112,6 +141,39 @@ test("VirusTotal v3: x-apikey, one endpoint per type (URL ids in base64url), eng
     assert.equal(rows["44D88612FEA8A8F36DE82E1278ABB02F"].IocType, "md5_hash");
     assert.equal((details(rows["44D88612FEA8A8F36DE82E1278ABB02F"]) as Record<string, unknown>).Name, "eicar.com");
     assert.deepEqual([rows["unknown.example.org"].Result, rows["unknown.example.org"].Status, rows["unknown.example.org"].Details], [false, 404, "Not found."]);
+  } finally {
+    await h.close();
+  }
+});
+
+test("GreyNoise enterprise: null tags, null entries in tags or CVEs, a null block are skipped; the rest of the answer is kept", async () => {
+  const h = await harness("GreyNoise", svc.greyNoiseEnterprise, { Edition: "enterprise" });
+  try {
+    const rows = byIoc(rowsOf(await h.ti.lookupIocs(["185.220.101.7", "23.97.60.214"])));
+    const odd = rows["185.220.101.7"];
+    assert.deepEqual([odd.Status, odd.Result, odd.Severity], [0, true, "high"], odd.Details);
+    const d = details(odd) as Record<string, unknown>;
+    assert.deepEqual(d.Tags, ["Tor Exit Node", "Web Crawler"]);
+    assert.deepEqual(d.CVEs, ["CVE-2023-4966"]);
+    assert.deepEqual([d.Classification, d.Actor, d["First Seen"], d.Tor, d.RIOT], ["malicious", "", "2024-02-01", true, false]);
+    const none = rows["23.97.60.214"];
+    assert.deepEqual([none.Status, none.Result, none.Severity], [0, true, "information"], none.Details);
+    assert.deepEqual([(details(none) as Record<string, unknown>).Tags, (details(none) as Record<string, unknown>).CVEs], [[], []]);
+  } finally {
+    await h.close();
+  }
+});
+
+test("AlienVault OTX: a null pulse, pulses with null fields or a null pulse list are skipped; the rest of the answer is kept", async () => {
+  const h = await harness("OTX", svc.otx);
+  try {
+    const rows = byIoc(rowsOf(await h.ti.lookupIocs(["185.220.101.7", "23.97.60.214"])));
+    const odd = rows["185.220.101.7"];
+    assert.deepEqual([odd.Status, odd.Result, odd.Severity], [0, true, "high"], odd.Details);
+    assert.deepEqual(details(odd), { "Pulse Count": 2, Names: ["Tor exit relays"], Tags: ["tor"], References: ["https://example.com/tor"] });
+    const nullList = rows["23.97.60.214"];
+    assert.deepEqual([nullList.Status, nullList.Severity], [0, "warning"], nullList.Details);
+    assert.deepEqual(details(nullList), { "Pulse Count": 1, Names: [], Tags: [], References: [] });
   } finally {
     await h.close();
   }

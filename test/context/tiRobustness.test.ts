@@ -7,6 +7,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import path from "node:path";
+import { execFileSync } from "node:child_process";
 import pl from "nodejs-polars";
 import { TILookup } from "../../src/context/tiLookup";
 import { parseRetryAfter } from "../../src/context/tiHttp";
@@ -14,6 +16,7 @@ import { harness, rowsOf, byIoc } from "./tiHelpers";
 import * as svc from "./tiServices";
 import { closedPort, FAKE_KEY, startTwin, tempDir, writeConfig, type Handler } from "./tiTwins";
 
+const ROOT = path.resolve(__dirname, "..", "..");
 const ips = (n: number, base = 20) => Array.from({ length: n }, (_, i) => `${base}.${Math.floor(i / 250) + 1}.${(i % 250) + 1}.9`);
 
 test("parseRetryAfter: delta seconds and HTTP dates", () => {
@@ -387,4 +390,30 @@ test("429 after every retry, 3 lookups in a row: the rest of the batch is skippe
   } finally {
     await h.close();
   }
+});
+
+test("TimeoutSeconds is the service's time: loading the HTTP library on the first request does not count", () => {
+  // A fresh process, whose first request loads axios; the load is made to take 5 s (longer than the 4 s
+  // timeout; it took over 1 s on the shared test machine), sleeping without CPU. The loopback twin answers
+  // at once: the row is its answer, not a timeout (it was one while the timer started before the load).
+  const code = `
+    const Module = require("node:module");
+    const load = Module._load;
+    Module._load = function (request, ...rest) {
+      if (request === "axios") Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5000);
+      return load.call(this, request, ...rest);
+    };
+    const { harness, rowsOf } = require("./test/context/tiHelpers.ts");
+    const svc = require("./test/context/tiServices.ts");
+    (async () => {
+      const h = await harness("GreyNoise", svc.greyNoiseCommunity, { TimeoutSeconds: 4, Retries: 0 });
+      const [row] = rowsOf(await h.ti.lookupIoc("45.83.66.10"));
+      await h.close();
+      console.log(JSON.stringify({ status: row.Status, severity: row.Severity, details: row.Details }));
+    })();
+  `;
+  const out = execFileSync(process.execPath, ["--import", "tsx", "-e", code], { cwd: ROOT, encoding: "utf8" });
+  const row = JSON.parse(out.trim().split("\n").pop() ?? "null") as { status: number; severity: string; details: string };
+  assert.deepEqual([row.status, row.severity], [0, "high"], row.details);
+  assert.equal(JSON.parse(row.details).Classification, "malicious");
 });

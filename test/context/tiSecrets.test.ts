@@ -166,7 +166,7 @@ test("keys a service echoes JSON-escaped, \\u-escaped, %-encoded (any case) or i
   const twin = await startTwin(escapedEcho);
   try {
     const configPath = writeConfig(tempDir(), {
-      GreyNoise: { Provider: "GreyNoise", Primary: true, Args: { AuthKey: KEY }, BaseUrl: twin.url, Retries: 0, TimeoutSeconds: 2 },
+      GreyNoise: { Provider: "GreyNoise", Primary: true, Args: { AuthKey: KEY }, BaseUrl: twin.url, Retries: 0, TimeoutSeconds: 30 },
     });
     const ti = new TILookup({ configPath });
     const values = ["5.5.5.50", "5.5.5.51", "5.5.5.77", "5.5.5.30", "5.5.5.64", "45.83.66.10"];

@@ -70,6 +70,29 @@ export const greyNoiseEnterprise: Handler = service(
         },
       };
     }
+    // Odd but seen-in-the-wild values: nulls inside the tag and CVE lists, a nameless tag, a null business block.
+    if (ip === "185.220.101.7") {
+      return {
+        json: {
+          ip,
+          business_service_intelligence: null,
+          internet_scanner_intelligence: {
+            found: true,
+            classification: "malicious",
+            actor: null,
+            tags: [null, { name: "Tor Exit Node" }, { name: null, id: "x" }, "Web Crawler"],
+            cves: [null, "CVE-2023-4966"],
+            first_seen: "2024-02-01",
+            last_seen: null,
+            tor: true,
+          },
+        },
+      };
+    }
+    // A null tag list and a null CVE list.
+    if (ip === "23.97.60.214") {
+      return { json: { ip, business_service_intelligence: { found: false }, internet_scanner_intelligence: { found: true, classification: "benign", tags: null, cves: null } } };
+    }
     return { status: 404, json: { ip, message: "IP not observed" } };
   },
 );
@@ -112,6 +135,13 @@ export const otx: Handler = service(
     const section = req.path.split("/")[4];
     const pulses = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `p${i}`, name: `Pulse ${i} about ${value}`, tags: ["botnet", `tag${i}`], references: [`https://example.com/report/${i}`] }));
     const counts: Record<string, number> = { "IPv4/45.83.66.10": 3, "domain/wh401k.org": 1, "hostname/ftp.wh401k.org": 1, "IPv4/8.8.8.8": 0 };
+    // A pulse list holding a null pulse, a pulse whose fields are null and null entries in tags/references.
+    if (`${section}/${value}` === "IPv4/185.220.101.7") {
+      const odd = [null, { id: "p1", name: null, tags: null, references: null }, { id: "p2", name: "Tor exit relays", tags: ["tor", null], references: [null, "https://example.com/tor"] }];
+      return { json: { indicator: value, type: section, reputation: null, pulse_info: { count: 2, pulses: odd } } };
+    }
+    // A null pulse list with a count.
+    if (`${section}/${value}` === "IPv4/23.97.60.214") return { json: { indicator: value, type: section, pulse_info: { count: 1, pulses: null } } };
     const n = counts[`${section}/${value}`];
     if (n === undefined) return { status: 404, json: { detail: "Not found." } };
     return { json: { indicator: value, type: section, reputation: 0, pulse_info: { count: n, pulses: pulses(n) } } };

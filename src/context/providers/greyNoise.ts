@@ -19,6 +19,7 @@
  */
 import { encodePath, HttpTIProvider, types, type HttpRequestSpec, type MappedResponse } from "../tiHttp";
 import type { LookupRequest, ProviderInfo } from "../tiProvider";
+import { textsOf } from "../tiJson";
 
 type Edition = "community" | "enterprise";
 
@@ -44,15 +45,16 @@ interface CommunityBody {
   message?: string;
 }
 
+/** The documented shape; any field may be null, and the lists may hold nulls (read with tiJson). */
 interface EnterpriseBody {
   ip?: string;
-  business_service_intelligence?: { found?: boolean; name?: string; category?: string; trust_level?: string | number };
+  business_service_intelligence?: { found?: boolean; name?: string; category?: string; trust_level?: string | number } | null;
   internet_scanner_intelligence?: {
     found?: boolean;
     classification?: string;
     actor?: string;
-    tags?: ({ name?: string } | string)[];
-    cves?: string[];
+    tags?: unknown;
+    cves?: unknown;
     first_seen?: string;
     last_seen?: string;
     spoofable?: boolean;
@@ -119,7 +121,8 @@ export class GreyNoiseProvider extends HttpTIProvider {
 function mapEnterprise(b: EnterpriseBody): MappedResponse {
   const scanner = b.internet_scanner_intelligence ?? {};
   const business = b.business_service_intelligence ?? {};
-  const tags = (scanner.tags ?? []).map((t) => (typeof t === "string" ? t : t.name ?? "")).filter(Boolean);
+  // A tag is `{ name }` (documented) or a bare name; null tags, a null list or nameless tags are skipped, not fatal.
+  const tags = Array.isArray(scanner.tags) ? textsOf(scanner.tags.map((t: unknown) => (t && typeof t === "object" ? (t as { name?: unknown }).name : t))) : [];
   return {
     result: !!(scanner.found || business.found),
     severity: scanner.classification === "malicious" ? "high" : "information",
@@ -127,7 +130,7 @@ function mapEnterprise(b: EnterpriseBody): MappedResponse {
       Classification: scanner.classification ?? "",
       Actor: scanner.actor ?? "",
       Tags: tags,
-      CVEs: scanner.cves ?? [],
+      CVEs: textsOf(scanner.cves),
       "First Seen": scanner.first_seen ?? "",
       "Last Seen": scanner.last_seen ?? "",
       Noise: !!scanner.found,

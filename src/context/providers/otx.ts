@@ -12,6 +12,7 @@
 import { encodePath, HttpTIProvider, types, type HttpRequestSpec, type MappedResponse } from "../tiHttp";
 import type { LookupRequest, ProviderInfo } from "../tiProvider";
 import { canonicalDomain } from "../iocType";
+import { objectsOf, textOf, textsOf } from "../tiJson";
 import { parse as parseDomain } from "tldts";
 
 const INFO: ProviderInfo = {
@@ -24,10 +25,17 @@ const INFO: ProviderInfo = {
   online: true,
 };
 
+/** The documented shape; any field may be null or missing, and a pulse list may hold nulls (read with tiJson). */
 interface OtxBody {
-  indicator?: string;
-  pulse_info?: { count?: number; pulses?: { name?: string; tags?: string[]; references?: string[] }[] };
-  reputation?: number;
+  indicator?: string | null;
+  pulse_info?: { count?: number | null; pulses?: unknown } | null;
+  reputation?: number | null;
+}
+
+interface OtxPulse {
+  name?: unknown;
+  tags?: unknown;
+  references?: unknown;
 }
 
 export class OtxProvider extends HttpTIProvider {
@@ -48,16 +56,17 @@ export class OtxProvider extends HttpTIProvider {
   protected mapResponse(body: unknown): MappedResponse {
     if (!body || typeof body !== "object") throw new Error("expected a JSON object");
     const b = body as OtxBody;
-    const pulses = b.pulse_info?.pulses ?? [];
-    const count = b.pulse_info?.count ?? pulses.length;
+    // A null pulse, or a pulse with null fields or null entries, is skipped: the other pulses still count.
+    const pulses = objectsOf<OtxPulse>(b.pulse_info?.pulses);
+    const count = typeof b.pulse_info?.count === "number" ? b.pulse_info.count : pulses.length;
     return {
       result: true,
       severity: count === 0 ? "information" : count === 1 ? "warning" : "high",
       details: {
         "Pulse Count": count,
-        Names: pulses.map((p) => p.name ?? "").filter(Boolean).slice(0, 20),
-        Tags: [...new Set(pulses.flatMap((p) => p.tags ?? []))].slice(0, 50),
-        References: [...new Set(pulses.flatMap((p) => p.references ?? []))].slice(0, 20),
+        Names: pulses.map((p) => textOf(p.name) ?? "").filter(Boolean).slice(0, 20),
+        Tags: [...new Set(pulses.flatMap((p) => textsOf(p.tags)))].slice(0, 50),
+        References: [...new Set(pulses.flatMap((p) => textsOf(p.references)))].slice(0, 20),
       },
     };
   }
