@@ -236,7 +236,41 @@ function firstColumn(tree: pl.DataFrame, wanted: string | undefined, candidates:
   return candidates.find((c) => columnNames(tree).includes(c));
 }
 
-/** An indented text rendering, one process per line: `+-- name [pid] command line`. */
+/**
+ * The first `limit` rows in drawing order: each root (a row whose parent is not in the frame), then its
+ * descendants depth first, siblings in row order. A tree in tree order comes out as it is; one in input
+ * order (`order: "input"`) or sorted by a user is drawn the same way. Rows of a parent cycle come last.
+ */
+function depthFirst(keys: readonly string[], parentKeys: readonly (string | null)[], limit: number): number[] {
+  const row = new Map<string, number>();
+  keys.forEach((k, i) => {
+    if (!row.has(k)) row.set(k, i);
+  });
+  const children: number[][] = keys.map(() => []);
+  const roots: number[] = [];
+  parentKeys.forEach((p, i) => {
+    const at = p === null || p === undefined ? undefined : row.get(p);
+    if (at === undefined || at === i) roots.push(i);
+    else children[at].push(i);
+  });
+  const out: number[] = [];
+  const seen = new Uint8Array(keys.length);
+  const walk = (start: number): void => {
+    const stack = [start];
+    while (stack.length && out.length < limit) {
+      const i = stack.pop() as number;
+      if (seen[i]) continue;
+      seen[i] = 1;
+      out.push(i);
+      for (let k = children[i].length - 1; k >= 0; k -= 1) stack.push(children[i][k]);
+    }
+  };
+  for (const r of roots) walk(r);
+  for (let i = 0; i < keys.length && out.length < limit; i += 1) if (!seen[i]) walk(i);
+  return out;
+}
+
+/** An indented text rendering, one process per line: `+-- name [pid] command line`, in tree order whatever the frame's row order. */
 export function treeToText(tree: pl.DataFrame, options: TreeToTextOptions = {}): string {
   checkTree(tree);
   const nameCol = firstColumn(tree, options.nameColumn, ["NewProcessName", "exe", "FileName", "Image", "CreatedProcessName"]);
@@ -253,7 +287,8 @@ export function treeToText(tree: pl.DataFrame, options: TreeToTextOptions = {}):
   const lines: string[] = [];
   const height = frameHeight(tree);
   const shown = Math.min(height, maxLines);
-  for (let i = 0; i < shown; i += 1) {
+  const rows = depthFirst(columnOf(tree, "proc_key").toArray() as unknown as string[], columnOf(tree, "parent_key").toArray() as unknown as (string | null)[], shown);
+  for (const i of rows) {
     const indent = "    ".repeat(Math.max(0, levels[i] - 1));
     const name = names ? String(names[i] ?? "?") : String(columnOf(tree, "proc_key").get(i));
     let cmd = cmds && cmds[i] !== null && cmds[i] !== undefined ? String(cmds[i]).replace(/\s+/g, " ") : "";

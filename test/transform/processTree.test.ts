@@ -303,6 +303,8 @@ describe("buildProcessTree rules", () => {
       const inInput = buildProcessTree(events, { order: "input" });
       assert.ok(byIndex(inTree).frameEqual(inInput), "the input-order tree is the tree-order one sorted back by source_index");
       assert.notDeepEqual(col(inInput, "source_index"), col(inTree, "source_index"), "the orders differ on these events");
+      const all = { maxLines: 1e6 };
+      assert.equal(ptree.treeToText(inInput, all), ptree.treeToText(inInput.sort("path"), all), "treeToText draws from the links: children under their parent, whatever the row order");
       const keysOf = (df: pl.DataFrame) => col<string>(df, "proc_key").sort();
       for (const root of col<string>(ptree.getRoots(inTree), "proc_key").slice(0, 25)) {
         assert.deepEqual(keysOf(ptree.getDescendents(inInput, root)), keysOf(ptree.getDescendents(inTree, root)), "tree queries read links, not row order");
