@@ -69,6 +69,27 @@ interface TimePlan {
 const BAD_COLUMN = /at column '.*?' \(column number (\d+)\)/s;
 
 /**
+ * polars' error for integers beyond Int128 (40-digit IDs): its inference takes
+ * any run of digits too long for Int64 as Int128, then fails the read on a
+ * value Int128 cannot hold. The column's name is captured.
+ */
+const BEYOND_INT128 = /could not parse `[-+]?\d+` as dtype `i128` at column '(.*?)' \(column number \d+\)/s;
+
+/**
+ * Adds to `overrides` (column name → type) as text the column a read failed
+ * on with integers beyond Int128, for the read to be run again: such a column
+ * is text, every digit kept, as a larger file's sampled Int128 column is
+ * (wideInts.ts). False when the error is another, or names a column already
+ * text (at most one more read per column).
+ */
+function wideIntColumnAsText(err: unknown, overrides: Record<string, DataType>): boolean {
+  const name = BEYOND_INT128.exec(err instanceof Error ? err.message : String(err))?.[1];
+  if (name === undefined || Object.hasOwn(overrides, name)) return false;
+  overrides[name] = pl.Utf8;
+  return true;
+}
+
+/**
  * Names inside the plan: the file's column `i` is `c<i>`, and a time column's
  * parsed value and checks have their own names. Column names come from the
  * data, and polars reads `col(name)` as a pattern when a name looks like `^…$`.
@@ -620,17 +641,35 @@ function* readRows(file: string, dialect: CsvDialect, options: CsvReadOptions): 
   const head = headLines(file, sampleRows + skipRows);
   let sample: pl.DataFrame | undefined;
   if (head !== undefined) {
-    try {
-      sample = pl.readCSV(head, { sep, skipRows, inferSchemaLength: sampleRows });
-    } catch {
-      // The cut fell inside a quoted value that spans lines: infer while reading the whole file.
+    const dtypes: Record<string, DataType> = {};
+    for (;;) {
+      try {
+        sample = pl.readCSV(head, { sep, skipRows, inferSchemaLength: sampleRows, dtypes });
+        break;
+      } catch (err) {
+        // Integers beyond Int128 in the sample: read again with that column as text.
+        if (wideIntColumnAsText(err, dtypes)) continue;
+        // The cut fell inside a quoted value that spans lines: infer while reading the whole file.
+        break;
+      }
     }
   }
   const names = sample ? columnNames(sample) : [];
   // A small file is its own sample (one read); repeated header names are renamed by polars and read whole too.
   if (!sample || new Set(names).size !== names.length || names.some((n) => n.includes("_duplicated_")) || frameHeight(sample) === 0) {
     // Integers beyond Int64 are read as Int128, which JavaScript cannot read: text (wideInts.ts).
-    const whole = wideIntsAsText(yield pl.scanCSV(file, { ...scanOptions(dialect), inferSchemaLength: sampleRows }));
+    // Beyond Int128 (40-digit IDs) polars fails the read: read again with that column as text.
+    const overwriteDtype: Record<string, DataType> = {};
+    let read: pl.DataFrame | undefined;
+    while (!read) {
+      try {
+        // `overwriteDtype` (by name, the other types inferred) is the binding's option, which nodejs-polars' types do not declare.
+        read = yield pl.scanCSV(file, { ...scanOptions(dialect), inferSchemaLength: sampleRows, ...({ overwriteDtype } as object) });
+      } catch (err) {
+        if (!wideIntColumnAsText(err, overwriteDtype)) throw err;
+      }
+    }
+    const whole = wideIntsAsText(read);
     if (!parse) return withUnnamedColumns(whole);
     const wholeNames = columnNames(whole);
     const plainDf = renameAll(whole, wholeNames.map((_, i) => plain(i)));

@@ -96,6 +96,13 @@ function shown(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
 }
 
+/** Warning texts of src/data's reads (no error code: the read goes on). */
+export const dataWarnings = {
+  /** A JSON-lines log's cut last line (`line`, 1-based) was skipped, the lines before it read. */
+  truncatedLastLine: (file: string, line: number) =>
+    `${file}: line ${line}, the last, is incomplete (the file was copied while it was being written?) and was skipped; the ${line - 1} line(s) before it were read`,
+};
+
 /** Message builders of src/data. `where` names the query (`Family.query` or `query Family.query`). */
 export const dataMessages = {
   // Data files (DataFileError).

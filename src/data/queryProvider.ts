@@ -57,7 +57,7 @@ export interface LocalDataOptions {
   configPath?: string;
   /** A loaded config (instead of configPath). */
   config?: HuntlabConfig;
-  /** Told of each YAML file in the query paths skipped as not a query file (empty, a list…) or a broken symbolic link, and of each entry of the data paths skipped (a broken link, an unreadable folder, a FIFO). Default: printed as `Warning: …`. */
+  /** Told of each YAML file in the query paths skipped as not a query file (empty, a list…) or a broken symbolic link, of each entry of the data paths skipped (a broken link, an unreadable folder, a FIFO), and of a data file's part a read skips (a Zeek JSON log's cut last line). Default: printed as `Warning: …`. */
   warn?: (message: string) => void;
   /** How text data files are read (time parsing, CSV type inference). */
   readOptions?: ReadOptions;
@@ -277,7 +277,8 @@ class LocalDataProvider implements QueryProviderMethods, QueryProviderConnection
     this.range = timeRangeDates(options.timeRange, "timeRange");
     const dataPaths = options.dataPaths ?? [LAB_DATA_DIR];
     this.index = new DataFileIndex(dataPaths, { warn: options.warn });
-    this.readOptions = options.readOptions ?? {};
+    // Reads warn where the provider does (a Zeek JSON log's cut last line), unless readOptions says otherwise.
+    this.readOptions = { warn: options.warn, ...options.readOptions };
     this.interruptOptions = { interrupt: options.interrupt ?? "kernel", ...(options.signal ? { signal: options.signal } : {}) };
     const { paths: queryPaths, queries: defined } = loadProviderQueries("LocalData", LAB_DATA_DIR, options);
     const discover = options.fileQueries ?? !dataPaths.every(isLabData);

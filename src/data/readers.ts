@@ -9,9 +9,10 @@ import pl from "nodejs-polars";
 import { columnOf, hasColumn, replaceColumns } from "../common/frames";
 import { runSync, type ReadSteps } from "./collect";
 import { readCsvSteps } from "./csv";
-import { DataFileError, dataMessages as msg } from "./messages";
-import { readZeekTsvFile, isZeekTsv } from "./schemas/zeek";
+import { DataFileError, dataMessages as msg, dataWarnings } from "./messages";
+import { readZeekTsvFileSteps, isZeekTsv } from "./schemas/zeek";
 import { parseTimeColumns } from "./timeParsing";
+import { copyOfStart, truncatedLastLine } from "./truncatedLine";
 import { wideIntsAsText } from "./wideInts";
 
 /**
@@ -105,6 +106,8 @@ export interface ReadOptions {
   parseTimes?: boolean;
   /** Rows of a CSV file used to infer column types (default 10,000). */
   inferSchemaLength?: number;
+  /** Told when a read skips something (a Zeek JSON log's cut last line). Default: printed as `Warning: …`. */
+  warn?: (message: string) => void;
 }
 
 /** Reads a whole data file into a DataFrame. Errors name the file and what failed. */
@@ -302,8 +305,8 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
     }
     case "log": {
       const form = logFormat(file);
-      if (form === "zeek") return readZeekTsvFile(file);
-      if (form === "ndjson") return zeekJsonTimes(yield pl.scanJson(file, { inferSchemaLength: null }));
+      if (form === "zeek") return yield* readZeekTsvFileSteps(file);
+      if (form === "ndjson") return zeekJsonTimes(yield* readJsonLog(file, options));
       throw new DataFileError(msg.fileInvalid(file, "zeek log", "neither a Zeek ASCII log (no #separator header) nor JSON lines"));
     }
     case "parquet":
@@ -313,6 +316,25 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       // (readIPC on a path is broken in nodejs-polars 0.26; the lazy scan is not.)
       if (readHead(file, 6) === "ARROW1") return yield pl.scanIPC(file);
       return pl.readIPCStream(fs.readFileSync(file));
+  }
+}
+
+/**
+ * A JSON-lines log (Zeek's JSON form). One copied while it was being written
+ * ends in part of a line: its complete lines are read and the cut line
+ * skipped with a warning naming the file and line (truncatedLine.ts). A bad
+ * line elsewhere fails the read, naming it.
+ */
+function* readJsonLog(file: string, options: ReadOptions): ReadSteps<pl.DataFrame> {
+  const cut = truncatedLastLine(file);
+  if (!cut) return yield pl.scanJson(file, { inferSchemaLength: null });
+  const copy = copyOfStart(file, cut.offset);
+  try {
+    const df: pl.DataFrame = yield pl.scanJson(copy.file, { inferSchemaLength: null });
+    (options.warn ?? ((message: string) => console.log(`Warning: ${message}`)))(dataWarnings.truncatedLastLine(file, cut.line));
+    return df;
+  } finally {
+    copy.remove();
   }
 }
 

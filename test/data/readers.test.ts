@@ -169,6 +169,27 @@ test("integers beyond Int64 (read by polars as Int128, which JavaScript cannot r
   assert.deepEqual(nested.getColumn("b").toArray().map(Number), [1, 2]);
 });
 
+test("integers beyond Int128 (40-digit IDs, which polars fails to read as Int128) are text with every digit, in a small CSV as in a large one", () => {
+  const huge = "1234567890123456789012345678901234567890";
+  const negative = "-9876543210987654321098765432109876543210";
+  const later = Array.from({ length: 10_005 }, (_, i) => `${i},${i},b\n`).join("");
+  const dir = tempTree({
+    // Two such columns (one read more each), a third of plain integers.
+    "small.csv": `ObjectId,Other,Count\n${huge},${negative},1\n42,7,2\n`,
+    "sampled.csv": `ObjectId,Other,Count\n${huge},${negative},1\n${later}`,
+    "after.csv": `ObjectId,Other,Count\n${later}${huge},${negative},1\n`,
+  });
+  for (const f of ["small.csv", "sampled.csv", "after.csv"]) {
+    const df = readDataFile(path.join(dir, f));
+    assert.deepEqual(df.dtypes.map((d) => d.variant).slice(0, 2), ["String", "String"], f);
+    assert.ok(df.getColumn("ObjectId").toArray().includes(huge), f);
+    assert.ok(df.getColumn("Other").toArray().includes(negative), f);
+  }
+  const small = readDataFile(path.join(dir, "small.csv"));
+  assert.deepEqual(small.getColumn("ObjectId").toArray(), [huge, "42"]);
+  assert.equal(small.getColumn("Count").dtype.variant, "Int64");
+});
+
 test("an empty JSON or NDJSON export (a search with no hits) is no rows, as `[]` is; a query's start/end over it gives no rows, not an error", async () => {
   const dir = tempTree({ "none.ndjson": "", "blank.json": "\n  \n", "bom.ndjson": "\uFEFF\n", "arr.json": "[]" });
   for (const f of ["none.ndjson", "blank.json", "bom.ndjson", "arr.json"]) {

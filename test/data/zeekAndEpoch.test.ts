@@ -67,6 +67,37 @@ test("a Zeek JSON .log: numeric epoch ts becomes a µs time; a non-Zeek .log rea
   assert.throws(() => readDataFile(path.join(dir, "other.log")), { code: "data/file-invalid", message: /other\.log: .*not JSON lines|other\.log: .*Zeek/ });
 });
 
+test("a Zeek JSON .log copied mid-write: the cut last line is skipped with a warning naming the file and line; a bad line elsewhere still fails", async () => {
+  const lines = CONN_JSON.split("\n");
+  const cut = lines[1].slice(0, 41);
+  const dir = tempTree({
+    "cut/conn.log": `${lines[0]}\n${lines[1]}\n${cut}`,
+    "whole.log": `${lines[0]}\n${lines[1]}`,
+    "middle.log": `${lines[0]}\n${cut}\n${lines[1]}\n`,
+    "badlast.log": `${lines[0]}\n${lines[1]}\n${cut}\n`,
+  });
+  const warnings: string[] = [];
+  const df = readDataFile(path.join(dir, "cut", "conn.log"), { warn: (m) => warnings.push(m) });
+  assert.deepEqual(df.getColumn("uid").toArray(), ["CJ1", "CJ2"]);
+  assert.equal(df.getColumn("ts").dtype.variant, "Datetime");
+  assert.equal(warnings.length, 1);
+  assert.ok(warnings[0].startsWith(`${path.join(dir, "cut", "conn.log")}: line 3, the last, is incomplete`), warnings[0]);
+  assert.match(warnings[0], /skipped/);
+  // Through a provider: its warn option.
+  const told: string[] = [];
+  const qp = new QueryProvider("LocalData", { dataPaths: [path.join(dir, "cut")], queryPaths: [], warn: (m) => told.push(m) });
+  assert.equal((await qp.LocalData.conn()).height, 2);
+  assert.equal(told.length, 1);
+  assert.match(told[0], /conn\.log: line 3, the last, is incomplete/);
+  // A last line without a newline that is whole JSON is read, without a warning.
+  warnings.length = 0;
+  assert.equal(readDataFile(path.join(dir, "whole.log"), { warn: (m) => warnings.push(m) }).height, 2);
+  assert.deepEqual(warnings, []);
+  // A bad line in the middle, or a bad last line that ends with a newline, is an error naming it.
+  assert.throws(() => readDataFile(path.join(dir, "middle.log")), { code: "data/file-invalid", message: /middle\.log: .*line 2 is not JSON/ });
+  assert.throws(() => readDataFile(path.join(dir, "badlast.log")), { code: "data/file-invalid", message: /badlast\.log: .*line 3 is not JSON/ });
+});
+
 test("epoch units by magnitude: seconds, ms, µs, ns; small numbers are not epoch times", () => {
   assert.equal(epochUnit(1_793_529_600), "s");
   assert.equal(epochUnit(1_793_529_600_123), "ms");

@@ -174,6 +174,44 @@ export const GRAPH_SIGNINS: EventSchema = {
 };
 
 /**
+ * The Entra portal's CSV column of each SigninLogs field the SigninLogs
+ * columns read (its captions, by field or dotted field). The CSV has no
+ * coordinates, no device name and no interactive flag (interactive and
+ * non-interactive sign-ins are separate downloads): those fields keep their
+ * SigninLogs names, which the CSV does not have, so their columns are left out
+ * (the logon type is then 3, as SigninLogs' rule says for a missing flag).
+ */
+const PORTAL_CSV_FIELDS: Record<string, string> = {
+  TimeGenerated: "Date (UTC)",
+  CreatedDateTime: "Date (UTC)",
+  UserPrincipalName: "Username",
+  IPAddress: "IP address",
+  "LocationDetails.countryOrRegion": "Location",
+  AppDisplayName: "Application",
+  ResourceDisplayName: "Resource",
+  ResultType: "Sign-in error code",
+  ClientAppUsed: "Client app",
+  "DeviceDetail.operatingSystem": "Operating System",
+};
+
+/**
+ * Entra ID sign-ins as the Entra admin center's "Download" > CSV of the
+ * Sign-in logs writes them (`InteractiveSignIns_<from>_<to>.csv` and the
+ * non-interactive one): one column per detail, captioned as the portal shows
+ * it (`Date (UTC)`, `Username`, `IP address`, `Sign-in error code`…).
+ * Its `Location` is `City, State, CC`: a column the frame has is kept as it is.
+ */
+export const PORTAL_CSV_SIGNINS: EventSchema = {
+  id: "entra-portal-csv",
+  name: "Entra ID sign-ins (portal CSV download)",
+  kind: "logon",
+  description: "The Entra admin center's CSV download of the sign-in logs (interactive or non-interactive): the portal's column captions.",
+  requires: ["Username", "IP address", "Sign-in error code"],
+  hints: ["Date (UTC)", "Request ID", "User ID", "Application", "Location", "Status", "Failure reason", "Client app", "Conditional Access", "Multifactor authentication result"],
+  columns: renamedFields(SIGNIN_LOGS.columns, (field) => PORTAL_CSV_FIELDS[field] ?? field),
+};
+
+/**
  * Elastic Common Schema authentication events (`event.category:
  * authentication`): Winlogbeat's Windows logons (with `winlog.*`), Filebeat's
  * system/auth (sshd) and cloud sign-ins. Without a logon type (sshd), the type
@@ -211,4 +249,4 @@ export const ECS_AUTHENTICATION: EventSchema = {
 };
 
 /** Every logon schema, in detection order (a tie goes to the earlier). */
-export const LOGON_SCHEMAS: readonly EventSchema[] = [SECURITY_EVENT_LOGONS, WINDOWS_EVENT_LOGONS, SIGNIN_LOGS, GRAPH_SIGNINS, ECS_AUTHENTICATION];
+export const LOGON_SCHEMAS: readonly EventSchema[] = [SECURITY_EVENT_LOGONS, WINDOWS_EVENT_LOGONS, SIGNIN_LOGS, GRAPH_SIGNINS, PORTAL_CSV_SIGNINS, ECS_AUTHENTICATION];

@@ -169,6 +169,30 @@ describe("normalizeEvents: logons", () => {
     }
   });
 
+  it("Entra ID sign-ins as the Entra portal's CSV download writes them (Date (UTC), Username, IP address, Sign-in error code…)", () => {
+    const raw = read("entra_portal_signins.csv");
+    assert.equal(detectEventSchema(raw, "logon").id, "entra-portal-csv");
+    const out = normalizeEvents(raw, "logon");
+    assertHostLogonLayout(out);
+    assert.deepEqual(col(out, "UserPrincipalName").slice(0, 2), ["r.tanaka@northwind-logistics.example", "m.lindqvist@northwind-logistics.example"]);
+    assert.deepEqual(col(out, "ResultType"), [0, 50126, 50126, 50053, 53003, 0]);
+    assert.deepEqual(col(out, "EventID"), [4624, 4625, 4625, 4625, 4625, 4624]);
+    assert.deepEqual(col(out, "IPAddress").slice(1, 4), [ATTACKER, ATTACKER, ATTACKER]);
+    assert.deepEqual(col(out, "IpAddress"), col(out, "IPAddress"));
+    assert.deepEqual(col(out, "TimeGenerated").map((t) => (t as Date).toISOString()).slice(0, 2), ["2026-10-05T07:36:25.000Z", "2026-10-05T09:12:04.000Z"]);
+    assert.deepEqual(col(out, "AppDisplayName").slice(0, 2), ["Azure Portal", "OfficeHome"]);
+    assert.deepEqual(col(out, "Computer").slice(0, 2), ["Azure Portal", "OfficeHome"]);
+    assert.deepEqual(col(out, "LogonProcessName").slice(0, 2), ["Browser", "Other clients"]);
+    assert.deepEqual(col(out, "TargetUserName").slice(0, 3), ["r.tanaka", "m.lindqvist", "harbor.ops"]);
+    assert.deepEqual(col(out, "Account").slice(0, 1), ["r.tanaka@northwind-logistics.example"]);
+    assert.deepEqual(col(out, "WorkstationName").slice(0, 2), ["Windows 10", null]);
+    // No interactive flag in the CSV: the network type; no coordinates: no Latitude/Longitude.
+    assert.deepEqual([...new Set(col(out, "LogonType"))], [3]);
+    assert.ok(!out.columns.includes("Latitude") && !out.columns.includes("Longitude"));
+    // The portal's own Location (City, State, CC) is kept as it is, commas and non-ASCII intact.
+    assert.deepEqual(col(out, "Location").slice(4), ["Lagos, Lagos, NG", "Malmö, Skåne län, SE"]);
+  });
+
   it("Log Analytics' CSV export: the time column named `TimeGenerated [UTC]` gives TimeGenerated", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-la-"));
     try {

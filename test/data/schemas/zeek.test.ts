@@ -1,0 +1,118 @@
+/**
+ * Zeek's ASCII logs (src/data/schemas/zeek.ts, zeekEscapes.ts): `\xNN`
+ * escapes decoded as Zeek's writer means them, and the file read by polars
+ * in bounded memory (header lines found block by block, never one string).
+ */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, it } from "node:test";
+import pl from "nodejs-polars";
+import { readDataFile } from "../../../src/data/readers";
+import { readZeekTsv, readZeekTsvFile, SCAN_BLOCK } from "../../../src/data/schemas/zeek";
+import { decodeZeekEscapes, decodeZeekSet } from "../../../src/data/schemas/zeekEscapes";
+import { tempTree } from "../../helpers/tmp";
+
+const col = (df: pl.DataFrame, name: string) => df.getColumn(name).toArray() as unknown[];
+const T = "\t";
+
+/** An http.log as Zeek 6 writes it (LogAscii::enable_utf_8 off: every non-ASCII byte escaped). */
+const HTTP = [
+  "#separator \\x09",
+  "#set_separator\t,",
+  "#empty_field\t(empty)",
+  "#unset_field\t-",
+  "#path\thttp",
+  "#open\t2026-11-01-10-00-00",
+  "#fields\tts\tuid\tid.orig_h\tmethod\thost\turi\tuser_agent\ttags\tstatus_code\tresp_mime_types",
+  "#types\ttime\tstring\taddr\tstring\tstring\tstring\tstring\tset[enum]\tcount\tvector[string]",
+  ["1793529600.123456", "CHt1", "10.20.4.17", "GET", "xn--caf-dma.example", "/caf\\xc3\\xa9/men\\xc3\\xbc?q=a\\x09b", 'curl/8.4.0 "quoted"', "(empty)", "200", "text/html"].join(T),
+  // Latin-1 bytes (not UTF-8), an escaped backslash, a value that is `-` (not unset), a vector element holding the set separator.
+  ["1793529601.000000", "CHt2", "10.20.4.17", "\\x2d", "203.0.113.9", "/d\\xe9j\\xe0/x\\x5cy", "-", "-", "404", "a\\x2cb,text/plain"].join(T),
+  ["1793529602.500000", "CHt3", "10.20.4.18", "POST", "203.0.113.9", "/upload", "Mozilla/5.0 (Windows NT 10.0; Win64; x64)", "-", "-", "(empty)"].join(T),
+  "#close\t2026-11-01-11-00-00",
+].join("\n");
+
+describe("Zeek ASCII logs: escapes", () => {
+  it("decodes \\xNN to the value's bytes: UTF-8 text decoded, other bytes kept visible as \\xNN", () => {
+    const df = readZeekTsv(HTTP, "http.log");
+    assert.deepEqual(col(df, "uri"), ["/café/menü?q=a\tb", "/d\\xe9j\\xe0/x\\y", "/upload"]);
+    assert.deepEqual(col(df, "method"), ["GET", "-", "POST"], "an escaped `-` is the text `-`, not unset");
+    assert.deepEqual(col(df, "user_agent"), ['curl/8.4.0 "quoted"', null, "Mozilla/5.0 (Windows NT 10.0; Win64; x64)"], "quotes are data");
+    // A set's elements: the separator inside one stays escaped, so the text still splits into its elements.
+    assert.deepEqual(col(df, "resp_mime_types"), ["text/html", "a\\x2cb,text/plain", ""]);
+    assert.deepEqual(col(df, "tags"), ["", null, null]);
+    assert.deepEqual(col(df, "status_code").map((v) => (v === null ? null : Number(v))), [200, 404, null]);
+    assert.equal(df.getColumn("ts").dtype.variant, "Datetime");
+  });
+
+  it("decodeZeekEscapes / decodeZeekSet", () => {
+    assert.equal(decodeZeekEscapes("plain"), "plain");
+    assert.equal(decodeZeekEscapes("a\\x09b\\x0a"), "a\tb\n");
+    assert.equal(decodeZeekEscapes("\\xe2\\x82\\xac 5"), "€ 5");
+    // Invalid UTF-8: a lone continuation byte, a cut sequence, an overlong form, a surrogate.
+    assert.equal(decodeZeekEscapes("\\x80x\\xe2\\x82y\\xc0\\xafz\\xed\\xa0\\x80"), "\\x80x\\xe2\\x82y\\xc0\\xafz\\xed\\xa0\\x80");
+    assert.equal(decodeZeekEscapes("\\x5cx41"), "\\x41", "an escaped backslash is decoded once");
+    assert.equal(decodeZeekEscapes("\\q \\x4"), "\\q \\x4", "other backslashes are kept");
+    assert.equal(decodeZeekSet("a\\x2cb,c\\x09", ","), "a\\x2cb,c\t");
+  });
+
+  it("a file reads as its text does; blank lines, short and long rows, CRLF and rows before #fields", () => {
+    const lines = HTTP.split("\n");
+    // A row before the #fields line (read with the first header), a short row, a long row and a blank line.
+    const odd = [...lines.slice(0, 6), ["1793529599.000000", "CHt0", "10.0.0.1", "GET", "h", "/early", "-", "-", "100", "-"].join(T), ...lines.slice(6, 9), ["1793529603", "CHt4"].join(T), "", [...lines[9].split(T), "extra"].join(T), ...lines.slice(10)];
+    const dir = tempTree({ "http.log": odd.join("\n") + "\n", "crlf.log": odd.join("\r\n") + "\r\n" });
+    for (const f of ["http.log", "crlf.log"]) {
+      const df = readZeekTsvFile(path.join(dir, f));
+      assert.deepEqual(col(df, "uid"), ["CHt0", "CHt1", "CHt4", "CHt2", "CHt3"], f);
+      assert.deepEqual(col(df, "uri"), ["/early", "/café/menü?q=a\tb", null, "/d\\xe9j\\xe0/x\\y", "/upload"], f);
+      assert.deepEqual(col(df, "resp_mime_types"), [null, "text/html", null, "a\\x2cb,text/plain", ""], f);
+      assert.deepEqual(col(df, "status_code").map((v) => (v === null ? null : Number(v))), [100, 200, null, 404, null], f);
+    }
+    assert.deepEqual(col(readDataFile(path.join(dir, "http.log")), "uid"), ["CHt0", "CHt1", "CHt4", "CHt2", "CHt3"]);
+  });
+});
+
+describe("Zeek ASCII logs: large files", () => {
+  it("header lines are found across the read blocks: a header block starting at a block's first byte", () => {
+    const head = (extra: string) =>
+      `#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n#path\tconn\n#fields\tts\tuid\tproto${extra ? "\t" + extra : ""}\n#types\ttime\tstring\tenum${extra ? "\tstring" : ""}\n`;
+    const first = head("");
+    const row = (i: number) => `1793529600.000000\tC${String(i).padStart(12, "0")}\ttcp\n`;
+    let body = "";
+    const parts: string[] = [first];
+    let size = first.length;
+    for (let i = 0; size + row(i).length <= SCAN_BLOCK; i += 1) {
+      parts.push(row(i));
+      size += row(i).length;
+    }
+    // Pad the last row so that the next header's `#` is the first byte of the second block.
+    const short = SCAN_BLOCK - size;
+    body = parts.join("");
+    if (short > 0) body = body.slice(0, -1) + "x".repeat(short) + "\n";
+    assert.equal(Buffer.byteLength(body), SCAN_BLOCK);
+    const text = body + head("service") + "1793529700.000000\tCLAST\tudp\tdns\n";
+    const dir = tempTree({ "conn.log": text });
+    const df = readZeekTsvFile(path.join(dir, "conn.log"));
+    assert.equal(df.height, parts.length);
+    assert.deepEqual(col(df.tail(1), "service"), ["dns"], "the second header block is read with its own #fields");
+    assert.deepEqual(col(df.tail(1), "uid"), ["CLAST"]);
+    assert.equal(df.getColumn("service").nullCount(), df.height - 1);
+  });
+
+  it("the file is never read into one string", () => {
+    const dir = tempTree({ "conn.log": HTTP });
+    const readFileSync = fs.readFileSync;
+    let whole = 0;
+    (fs as { readFileSync: unknown }).readFileSync = (...args: Parameters<typeof fs.readFileSync>) => {
+      if (String(args[0]).endsWith("conn.log")) whole += 1;
+      return readFileSync(...args);
+    };
+    try {
+      assert.equal(readZeekTsvFile(path.join(dir, "conn.log")).height, 3);
+    } finally {
+      (fs as { readFileSync: unknown }).readFileSync = readFileSync;
+    }
+    assert.equal(whole, 0);
+  });
+});
