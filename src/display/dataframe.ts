@@ -16,6 +16,7 @@
 import pl from "nodejs-polars";
 import type { DataFrame, DataType, Series } from "nodejs-polars";
 import { columnNames, columnOf } from "../common/frames";
+import { closestNames } from "../common/errors";
 import { parseJsonExact } from "../common/json";
 import { html, revealHidden, trustedHtml, type SafeHtml } from "./html";
 import { DisplayError, displayMessages as msg } from "./messages";
@@ -80,9 +81,24 @@ export function dataFrameToHtml(df: DataFrame, options?: DataFrameDisplayOptions
   return renderHtml(buildView(df, resolveOptions(options)));
 }
 
+/** How {@link dataFrameFragment} writes the table. */
+export interface DataFrameFragmentOptions {
+  /**
+   * Include the tables' stylesheet (640 bytes). Default true. An output with
+   * many tables (one per cluster) writes {@link dataFrameStyle} once and its
+   * tables without it: 5,000 copies were 3.2 MB of a 13.5 MB cluster browser.
+   */
+  style?: boolean;
+}
+
 /** The HTML table as a fragment for the `html` template (its cells are escaped by the renderer). */
-export function dataFrameFragment(df: DataFrame, options?: DataFrameDisplayOptions): SafeHtml {
-  return trustedHtml(dataFrameToHtml(df, options));
+export function dataFrameFragment(df: DataFrame, options?: DataFrameDisplayOptions, fragment: DataFrameFragmentOptions = {}): SafeHtml {
+  return trustedHtml(renderHtml(buildView(df, resolveOptions(options)), fragment.style ?? true));
+}
+
+/** The stylesheet of the tables (`.huntlab-df`, not scoped: the same for every table), for outputs that write it once. */
+export function dataFrameStyle(): SafeHtml {
+  return STYLE;
 }
 
 /** Renders `df` as an aligned plain-text table with the same cuts and cell texts as the HTML. */
@@ -99,7 +115,32 @@ export function dataFrameBundle(df: DataFrame, options?: DataFrameDisplayOptions
 // ---------------------------------------------------------------------------
 // Options
 
+/** The option names of {@link DataFrameDisplayOptions} (the defaults name every one). */
+export const DATAFRAME_DISPLAY_OPTION_NAMES: readonly string[] = Object.keys(DATAFRAME_DISPLAY_DEFAULTS);
+
+/** Longest option name looked at: edit distance is quadratic, and names may come from config or data. */
+const MAX_NAME = 100;
+
+/**
+ * Throws a `DisplayError` naming the first option of `options` that is not in
+ * `known` (`maxrows`, `max_rows`), with the nearest known name and all of them:
+ * an unknown name would otherwise be ignored and the default used, silently.
+ * As the views' option check (src/vis/options.ts, which display may not import):
+ * names whose value is undefined are absent; case and `_`/`-` are folded to find the suggestion.
+ */
+export function checkOptionNames(fn: string, options: object | undefined, known: readonly string[]): void {
+  if (options === undefined || options === null) return;
+  for (const option of Object.keys(options)) {
+    if ((options as Record<string, unknown>)[option] === undefined || known.includes(option)) continue;
+    const folded = (name: string) => name.toLowerCase().replace(/[_-]/g, "");
+    const name = option.slice(0, MAX_NAME);
+    const suggestion = known.find((k) => folded(k) === folded(name)) ?? closestNames(name, known, 1)[0];
+    throw new DisplayError(msg.optionUnknown(fn, option, suggestion, known));
+  }
+}
+
 function resolveOptions(options: DataFrameDisplayOptions = {}): Required<DataFrameDisplayOptions> {
+  checkOptionNames("DataFrame display", options, DATAFRAME_DISPLAY_OPTION_NAMES);
   const pick = (key: keyof DataFrameDisplayOptions, min: number): number => {
     const value = options[key] ?? DATAFRAME_DISPLAY_DEFAULTS[key];
     if (typeof value !== "number" || Number.isNaN(value) || value < min) {
@@ -521,7 +562,7 @@ function attrs(classes: string[], title?: string): SafeHtml {
 
 const GAP_CELL = html`<td class="gap">…</td>`;
 
-function renderHtml(view: FrameView): string {
+function renderHtml(view: FrameView, style = true): string {
   // Header: names, then dtypes in a second, smaller row (as polars prints them).
   const names = view.columns.map((col) => (col === GAP ? html`<th class="gap">…</th>` : html`<th${attrs(col.numeric ? ["num"] : [], col.name.title)}>${col.name.text}</th>`));
   const dtypes = view.columns.map((col) => (col === GAP ? html`<th class="dtype gap"></th>` : html`<th${attrs(col.numeric ? ["dtype", "num"] : ["dtype"])}>${col.dtype}</th>`));
@@ -537,7 +578,7 @@ function renderHtml(view: FrameView): string {
     rows.push(html`<tr><th class="idx">${label}</th>${cells}</tr>`);
   });
   if (view.gapAt === view.rowLabels.length) rows.push(gapRow); // every shown row is in the head
-  return html`<div class="huntlab-df">${STYLE}<table><thead><tr><th class="idx"></th>${names}</tr><tr class="dtypes"><th class="idx"></th>${dtypes}</tr></thead><tbody>${rows}</tbody></table><p class="shape">${shapeText(view)}</p></div>`.value;
+  return html`<div class="huntlab-df">${style ? STYLE : ""}<table><thead><tr><th class="idx"></th>${names}</tr><tr class="dtypes"><th class="idx"></th>${dtypes}</tr></thead><tbody>${rows}</tbody></table><p class="shape">${shapeText(view)}</p></div>`.value;
 }
 
 function renderText(view: FrameView): string {

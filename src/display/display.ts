@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import { inspect } from "node:util";
 import { denoJupyter, loadedTslabModules, tslabKernelModule } from "../common/kernel";
 import { isDataFrame, isSeries } from "../common/frames";
-import { dataFrameBundle, type DataFrameDisplayOptions } from "./dataframe";
+import { checkOptionNames, dataFrameBundle, DATAFRAME_DISPLAY_OPTION_NAMES, type DataFrameDisplayOptions } from "./dataframe";
 import { isDisplayable, JUPYTER_DISPLAY, type MimeBundle } from "./protocol";
 import { DisplayError, displayMessages as msg } from "./messages";
 
@@ -21,6 +21,20 @@ export interface DisplayOptions extends DataFrameDisplayOptions {
    * replaced in place with {@link updateDisplay}. Default: none.
    */
   displayId?: string;
+}
+
+/** Every option name of {@link DisplayOptions}: the DataFrame cuts and `displayId` (the `satisfies` keeps the list complete). */
+const DISPLAY_OPTION_NAMES: readonly string[] = [...DATAFRAME_DISPLAY_OPTION_NAMES, ...Object.keys({ displayId: true } satisfies Record<Exclude<keyof DisplayOptions, keyof DataFrameDisplayOptions>, true>)];
+
+/**
+ * `options` without `displayId`, after checking every name: `display(df, { maxrows: 5 })`
+ * is an error naming `maxrows` (and `maxRows`), not a table cut at the default 60 rows.
+ */
+function frameOptions(fn: string, options: DisplayOptions | undefined): DataFrameDisplayOptions | undefined {
+  checkOptionNames(fn, options, DISPLAY_OPTION_NAMES);
+  if (!options || !("displayId" in options)) return options;
+  const { displayId: _id, ...rest } = options;
+  return rest;
 }
 
 /** An output that can be shown and then replaced in place, e.g. a progress line. */
@@ -61,27 +75,29 @@ export function toMimeBundle(value: unknown, options?: DataFrameDisplayOptions):
  * and a failure is reported on stderr.
  */
 export function display(value: unknown, options: DisplayOptions = {}): void {
-  send(toMimeBundle(value, options), options.displayId, false);
+  send(toMimeBundle(value, frameOptions("display", options)), options.displayId, false);
 }
 
 /** Replaces, in place, the outputs shown earlier with `displayId`. Without a kernel, prints `value` again. */
 export function updateDisplay(value: unknown, displayId: string, options?: DataFrameDisplayOptions): void {
+  checkOptionNames("updateDisplay", options, DATAFRAME_DISPLAY_OPTION_NAMES);
   send(toMimeBundle(value, options), displayId, true);
 }
 
 /** A handle on a new updatable output (a fresh display id unless one is given). */
 export function createDisplay(options: DisplayOptions = {}): DisplayHandle {
+  const cuts = frameOptions("createDisplay", options);
   const displayId = options.displayId ?? randomUUID();
   let shown = false;
   return {
     displayId,
     show(value) {
-      send(toMimeBundle(value, options), displayId, false);
+      send(toMimeBundle(value, cuts), displayId, false);
       shown = true;
     },
     update(value) {
       // Frontends ignore an update for an id they have never shown.
-      send(toMimeBundle(value, options), displayId, shown);
+      send(toMimeBundle(value, cuts), displayId, shown);
       shown = true;
     },
   };

@@ -52,6 +52,16 @@ export function escapeText(value: unknown): string {
   return escapeHtml(revealHidden(String(value), { keepLayout: true }));
 }
 
+/**
+ * Text for element content only — `<pre>${elementText(json)}</pre>`, never an
+ * attribute value: revealed as the template does, but only `&`, `<` and `>`
+ * escaped. Between tags quotes and backticks mean nothing, and JSON is full of
+ * quotes: as `&quot;` they were a third of a TI results browser's bytes.
+ */
+export function elementText(value: string): SafeHtml {
+  return new SafeHtml(revealHidden(value, { keepLayout: true }).replace(/[&<>]/g, (ch) => HTML_ESCAPES[ch]));
+}
+
 function render(value: HtmlValue): string {
   if (value instanceof SafeHtml) return value.value;
   if (value === null || value === undefined || value === false) return "";

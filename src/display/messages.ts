@@ -11,6 +11,7 @@ export const DISPLAY_ERRORS = {
   "display/bundle-unsafe": { class: "ClientBundleError", when: "a view's browser bundle contains text that would end its inline script", names: "the bundle" },
   "display/bundle-name": { class: "ClientBundleError", when: "a browser bundle name is not a plain name", names: "the name" },
   "display/bundle-missing": { class: "ClientBundleError", when: "a view's browser bundle is not built", names: "the file, the command that builds it" },
+  "display/option-unknown": { class: "DisplayError", when: "a display or DataFrame display option has a name display does not know (e.g. maxrows for maxRows)", names: "the function, the option, the nearest known option, the known options" },
   "display/option-range": { class: "DisplayError", when: "a DataFrame display option is not a number in range", names: "the option, the value" },
   "display/not-a-mime-bundle": { class: "DisplayError", when: "a displayable's Jupyter.display method returns something other than a MIME bundle", names: "the method" },
 } as const satisfies ErrorCatalog<"display">;
@@ -58,6 +59,12 @@ export const displayMessages = {
   bundleName: (name: string) => errorMessage("display/bundle-name", `"${name}" is not a browser bundle name.`),
   bundleMissing: (file: string) =>
     errorMessage("display/bundle-missing", `The browser bundle ${file} is missing: run \`npm run build\` in the huntlab folder.`),
+  /** `suggestion`: the known name nearest `option`, if one is close. The name is shown as JSON when it is not a plain identifier. */
+  optionUnknown: (fn: string, option: string, suggestion: string | undefined, known: readonly string[]) =>
+    errorMessage(
+      "display/option-unknown",
+      `${fn}: unknown option ${/^[\w$]{1,60}$/.test(option) ? option : JSON.stringify(option.slice(0, 60))}${suggestion ? ` (did you mean ${suggestion}?)` : ""}; its options are ${known.join(", ")}.`,
+    ),
   optionRange: (option: string, min: number, value: unknown) =>
     errorMessage("display/option-range", `${option} must be a number >= ${min}, got ${String(value)}`),
   notAMimeBundle: () =>

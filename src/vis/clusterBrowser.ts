@@ -13,7 +13,7 @@ import { ClusterBrowserError, visMessages as msg } from "./messages";
 import { checkOptionTypes, type OptionTypesOf } from "./options";
 import { html } from "../display/html";
 import { THEME } from "../display/theme";
-import { dataFrameFragment } from "../display/dataframe";
+import { dataFrameFragment, dataFrameStyle } from "../display/dataframe";
 import type { DbclusterResult } from "../analysis/eventCluster";
 import { htmlView, type HtmlView } from "../display/htmlView";
 import { columnNames, columnOf, frameHeight, frameOf, frameRecords, hasColumn, withSafeNames } from "../common/frames";
@@ -36,7 +36,20 @@ export interface ClusterBrowserOptions {
    * the others counted as "N more unclustered events not shown". Default 200.
    */
   maxRows?: number;
+  /**
+   * Clusters listed: the first this many (in the result's order, by
+   * `ClusterId`), the others counted as "N more clusters not shown
+   * (maxClusters M)" in the list, the static view and the text. Every listed
+   * cluster carries its events table in the output (about 2.7 kB for 4 events
+   * of 11 columns, up to ~50 kB for a cut 200-row table): 5,000 clusters made
+   * 13.5 MB of HTML. Default 200. `Infinity` lists every cluster.
+   */
+  maxClusters?: number;
 }
+
+const DEFAULT_MAX_ROWS = 200;
+/** See {@link ClusterBrowserOptions.maxClusters}. */
+export const DEFAULT_MAX_CLUSTERS = 200;
 
 const FN = "clusterBrowser";
 
@@ -64,7 +77,7 @@ export function clusterBrowser(result: DbclusterResult, options: ClusterBrowserO
   }
   checkOptionTypes(
     options,
-    { labelColumns: "columns", label: "function", columns: "columns", unit: "string", title: "string", maxRows: "number" } satisfies OptionTypesOf<ClusterBrowserOptions>,
+    { labelColumns: "columns", label: "function", columns: "columns", unit: "string", title: "string", maxRows: "number", maxClusters: "number" } satisfies OptionTypesOf<ClusterBrowserOptions>,
     { view: FN, code: "vis/cluster-option", error: (m) => new ClusterBrowserError(m) },
   );
   // Frames are read through common/frames: event columns may be called `columns`, `select`, `height`…,
@@ -79,11 +92,16 @@ export function clusterBrowser(result: DbclusterResult, options: ClusterBrowserO
   for (const c of columns) {
     if (!sampleColumns.includes(c)) throw new ClusterBrowserError(msg.clusterEventColumn(FN, c, sampleColumns));
   }
-  const maxRows = options.maxRows ?? 200;
+  const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
+  const maxClusters = options.maxClusters ?? DEFAULT_MAX_CLUSTERS;
+  if (!(maxClusters >= 1)) throw new ClusterBrowserError(msg.clusterMaxClusters(FN, maxClusters));
   // Noise rows are one event each, and may be a million: list the first maxRows, count the rest.
+  // Clusters each carry a table: list the first maxClusters, count the rest.
   let noiseListed = 0;
-  const rows = frameRecords(clustered).filter((row) => Number(row.ClusterId) >= 0 || noiseListed++ < maxRows);
+  let clustersListed = 0;
+  const rows = frameRecords(clustered).filter((row) => (Number(row.ClusterId) >= 0 ? clustersListed++ < maxClusters : noiseListed++ < maxRows));
   const noiseLeftOut = noiseListed - Math.min(noiseListed, maxRows);
+  const clustersLeftOut = clustersListed - Math.min(clustersListed, maxClusters);
   let noiseSeen = 0;
   const noise = result.members(-1);
   const items = rows.map((row) => {
@@ -92,13 +110,20 @@ export function clusterBrowser(result: DbclusterResult, options: ClusterBrowserO
     let events = id >= 0 ? result.members(id) : withSafeNames(noise, (safe) => safe.slice(first, 1));
     const timeColumn = result.timeColumn;
     if (timeColumn && hasColumn(events, timeColumn)) events = withSafeNames(events, (safe, nameOf) => safe.sort(nameOf(timeColumn)));
-    return { label: labelOf(row, options), table: dataFrameFragment(frameOf(columns.map((c) => columnOf(events, c))), { maxRows, minRows: Math.min(20, maxRows), maxColumns: Infinity }) };
+    // The tables' stylesheet is written once, below, not once per cluster.
+    return { label: labelOf(row, options), table: dataFrameFragment(frameOf(columns.map((c) => columnOf(events, c))), { maxRows, minRows: Math.min(20, maxRows), maxColumns: Infinity }, { style: false }) };
   });
   const title = options.title ?? "Clusters";
-  const more = noiseLeftOut ? `${noiseLeftOut} more unclustered ${options.unit ?? "events"} not shown (maxRows ${maxRows})` : "";
+  const more = [
+    clustersLeftOut ? `${clustersLeftOut} more clusters not shown (maxClusters ${maxClusters})` : "",
+    noiseLeftOut ? `${noiseLeftOut} more unclustered ${options.unit ?? "events"} not shown (maxRows ${maxRows})` : "",
+  ]
+    .filter(Boolean)
+    .join("; ");
+  // The tables' stylesheet last: the entries stay the list's first children (`.hl-cb-item:nth-child(k)`).
   const staticHtml = html`<div class="hl-cb-static-list">${items.map(
     (item, i) => html`<details class="hl-cb-item" data-index="${i}"><summary class="hl-cb-label">${item.label}</summary><div class="hl-cb-body">${item.table}</div></details>`,
-  )}${more ? html`<p class="hl-cb-more">${more}.</p>` : ""}</div>`;
+  )}${more ? html`<p class="hl-cb-more">${more}.</p>` : ""}${dataFrameStyle()}</div>`;
   const text = [`${title}: ${items.length} (${result.clusterCount} clusters, ${result.noiseCount} unclustered)`, ...items.map((item) => `  ${item.label}`), ...(more ? [`  … ${more}`] : [])].join("\n");
   return htmlView({
     kind: "cluster-browser",

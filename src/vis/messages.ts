@@ -8,6 +8,7 @@ export const VIS_ERRORS = {
   "vis/timeline-time-not-time": { class: "TimelineError", when: "the timeline's time column holds neither times nor time text", names: "the column, example values or its type" },
   "vis/timeline-ref-time": { class: "TimelineError", when: "a refEvent time is not a time", names: "the value" },
   "vis/timeline-option": { class: "TimelineError", when: "a timeline option is missing, unknown (misspelt) or has a value it does not accept", names: "the option, the value or the nearest known option" },
+  "vis/timeline-too-many-events": { class: "TimelineError", when: "a timeline would draw more events than its maxEvents option (default 25,000)", names: "the function, the events, their time range, maxEvents, what to do" },
   "vis/timeline-y-not-numeric": { class: "TimelineError", when: "timelineValues' y column is not numeric", names: "the column, its type" },
   "vis/graph-input": { class: "GraphError", when: "a graph function is given something other than alerts or an AlertGraph", names: "what it accepts" },
   "vis/graph-option": { class: "GraphError", when: "a graph option is unknown (misspelt) or has a value it does not accept", names: "the option, the value or the nearest known option" },
@@ -155,6 +156,17 @@ export const visMessages = {
     errorMessage("vis/timeline-option", `${fn}: ${option} must be a number of pixels from 1 to ${max.toLocaleString("en")}; got ${String(value)}.`),
   timelineKind: (kind: unknown) =>
     errorMessage("vis/timeline-option", `kind must be "line", "bar" or "point" (or a list of them), not ${JSON.stringify(kind)}.`),
+  timelineMaxEvents: (fn: string, value: unknown) =>
+    errorMessage("vis/timeline-option", `${fn}: maxEvents must be a number of at least 1 (Infinity draws every event), not ${String(value)}.`),
+  timelineTooManyEvents: (fn: string, events: number, max: number, from: string, to: string) => {
+    const n = (x: number) => x.toLocaleString("en");
+    return errorMessage(
+      "vis/timeline-too-many-events",
+      `${fn}: ${n(events)} events (${from} → ${to} UTC) are more than maxEvents (${n(max)}); no chart is drawn rather than one missing events. ` +
+        `Narrow the data first (a shorter time range, one host or account: df.filter(...)), or chart counts over time with timelineValues, ` +
+        `or pass { maxEvents: ${events} } to draw them all (a notebook output of several MB, slow to render).`,
+    );
+  },
   timelineValuesNeedY: () => errorMessage("vis/timeline-option", 'timelineValues needs the numeric column to plot: { y: "column" }.'),
   timelineYNotNumeric: (column: string, dtype: string) => errorMessage("vis/timeline-y-not-numeric", `The y column "${column}" must be numeric, not ${dtype}.`),
 
@@ -183,6 +195,8 @@ export const visMessages = {
 
   // The cluster browser (ClusterBrowserError); `fn` is the function called.
   clusterInput: (fn: string) => errorMessage("vis/cluster-input", `${fn}: pass the result of dbclusterEvents(...).`),
+  clusterMaxClusters: (fn: string, value: unknown) =>
+    errorMessage("vis/cluster-option", `${fn}: maxClusters must be a number of at least 1 (Infinity lists every cluster), not ${String(value)}.`),
   clusterLabelColumn: (fn: string, column: string, columns: readonly string[]) =>
     errorMessage("vis/cluster-column-missing", `${fn}: label column "${column}" is not a column.${didYouMean(column, columns)}`),
   clusterEventColumn: (fn: string, column: string, columns: readonly string[]) =>
@@ -234,6 +248,8 @@ export const visMessages = {
   tiResultsNotAFrame: () => errorMessage("vis/ti-results-invalid", "browseResults: expected the DataFrame returned by TILookup.lookupIocs()"),
   tiResultsColumnMissing: (column: string, columns: readonly string[]) =>
     errorMessage("vis/ti-results-invalid", `browseResults: the results have no "${column}" column — pass the DataFrame returned by lookupIocs().${didYouMean(column, columns)}`),
+  tiAtLeastOne: (option: string, value: unknown) =>
+    errorMessage("vis/ti-option", `browseResults: ${option} must be a number of at least 1 (Infinity shows everything), not ${String(value)}.`),
   tiSeverity: (severity: string, severities: readonly string[]) =>
     errorMessage("vis/ti-severity", `browseResults: unknown severity "${severity}" (use ${severities.join(", ")} or "all").${didYouMean(severity, severities)}`),
 };

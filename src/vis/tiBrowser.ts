@@ -17,7 +17,7 @@ import pl from "nodejs-polars";
 import { TIBrowserError, visMessages as msg } from "./messages";
 import { checkOptionTypes, type OptionTypesOf } from "./options";
 import { columnNames, columnOf, frameHeight, hasColumn, isDataFrame } from "../common/frames";
-import { html, type SafeHtml } from "../display/html";
+import { elementText, html, type SafeHtml } from "../display/html";
 import { THEME } from "../display/theme";
 import type { TIBrowserData, TISeverity } from "./client/views/tiBrowser";
 import { HtmlView, type HtmlViewSpec } from "../display/htmlView";
@@ -38,10 +38,30 @@ export interface TIBrowserOptions {
   height?: number;
   /** Heading. Default `"Threat intelligence results"`. */
   title?: string;
+  /**
+   * Indicators listed: the first this many in the list's order (highest
+   * severity first, hits first), the others counted as "N more indicators not
+   * shown (maxItems M)" under the heading and in the text. Every listed
+   * indicator carries its providers' details and raw results in the output:
+   * 2,000 answers made 15–37 MB of HTML. Default 100 (with the default
+   * `maxRawChars`, at most about 1 MB per provider asked). `Infinity` lists all.
+   */
+  maxItems?: number;
+  /**
+   * Characters of one raw result shown (pretty-printed JSON), the rest cut with
+   * "… N more characters not shown (maxRawChars M)"; the whole text stays in
+   * the results' `RawResult` column. Default 10,000 (about 250 lines).
+   * `Infinity` shows it all.
+   */
+  maxRawChars?: number;
 }
 
 const DEFAULT_SEVERITIES: readonly SeverityName[] = ["warning", "high"];
 const DEFAULT_HEIGHT = 300;
+/** See {@link TIBrowserOptions.maxItems}. */
+export const DEFAULT_MAX_ITEMS = 100;
+/** See {@link TIBrowserOptions.maxRawChars}. */
+export const DEFAULT_MAX_RAW_CHARS = 10_000;
 const REQUIRED_COLUMNS = ["Ioc", "Provider", "Severity"];
 
 /** One provider's answer about an indicator. */
@@ -208,16 +228,22 @@ interface TIModel {
   fellBack: boolean;
   title: string;
   height: number;
+  maxItems: number;
+  maxRawChars: number;
 }
 
 const answersAt = (item: TIBrowserItem, set: ReadonlySet<string>): boolean => item.rows.some((r) => set.has(r.severity));
 
 function modelOf(results: pl.DataFrame, options: TIBrowserOptions): TIModel {
-  checkOptionTypes(options, { severities: "any", height: "number", title: "string" } satisfies OptionTypesOf<TIBrowserOptions>, {
+  checkOptionTypes(options, { severities: "any", height: "number", title: "string", maxItems: "number", maxRawChars: "number" } satisfies OptionTypesOf<TIBrowserOptions>, {
     view: "browseResults",
     code: "vis/ti-option",
     error: (m) => new TIBrowserError(m),
   });
+  for (const option of ["maxItems", "maxRawChars"] as const) {
+    const value = options[option];
+    if (value !== undefined && !(value >= 1)) throw new TIBrowserError(msg.tiAtLeastOne(option, value));
+  }
   const items = groupResults(checkFrame(results));
   const severities = parseSeverities(options.severities);
   const wanted = new Set<string>(severities);
@@ -229,13 +255,26 @@ function modelOf(results: pl.DataFrame, options: TIBrowserOptions): TIModel {
     fellBack,
     title: options.title ?? "Threat intelligence results",
     height: listHeight(options.height, DEFAULT_HEIGHT),
+    maxItems: options.maxItems ?? DEFAULT_MAX_ITEMS,
+    maxRawChars: options.maxRawChars ?? DEFAULT_MAX_RAW_CHARS,
   };
 }
 
-/** The indicators with answers at the initial severities, and the others: the order of the static blocks. */
-function partition(m: TIModel): { shown: TIBrowserItem[]; others: TIBrowserItem[] } {
+/**
+ * The indicators listed, in the order of the static blocks: those with answers at the initial severities, then
+ * the others; at most `maxItems` of them (the first in that order), `leftOut` counts the rest.
+ */
+function partition(m: TIModel): { shown: TIBrowserItem[]; others: TIBrowserItem[]; leftOut: number } {
   const initial = new Set<string>(m.initial);
-  return { shown: m.items.filter((item) => answersAt(item, initial)), others: m.items.filter((item) => !answersAt(item, initial)) };
+  const shown = m.items.filter((item) => answersAt(item, initial)).slice(0, m.maxItems);
+  const others = m.items.filter((item) => !answersAt(item, initial)).slice(0, m.maxItems - shown.length);
+  return { shown, others, leftOut: m.items.length - shown.length - others.length };
+}
+
+/** "N more indicators not shown (maxItems M)", or "" when every indicator is listed. */
+function moreNotice(m: TIModel): string {
+  const { leftOut } = partition(m);
+  return leftOut ? `${leftOut} more ${plural(leftOut)} not shown (maxItems ${m.maxItems})` : "";
 }
 
 const plural = (n: number): string => (n === 1 ? "indicator" : "indicators");
@@ -248,11 +287,12 @@ function fallbackNotice(m: TIModel): string {
 function textOf(m: TIModel): string {
   if (m.items.length === 0) return "(no TI results)";
   const set = new Set<string>(m.initial);
+  const more = moreNotice(m);
   const lines = partition(m).shown.map((item) => {
     const rows = item.rows.filter((r) => set.has(r.severity));
     return `${item.ioc.padEnd(40)} type: ${item.iocType.padEnd(10)} (sev: ${maxSeverityOf(rows)})  providers: [${[...new Set(rows.map((r) => r.provider))].join(", ")}]${hasHit(rows) ? "" : "  (no hits)"}`;
   });
-  return [...(m.fellBack ? [fallbackNotice(m)] : []), ...lines].join("\n");
+  return [...(m.fellBack ? [fallbackNotice(m)] : []), ...lines, ...(more ? [`… ${more}`] : [])].join("\n");
 }
 
 /** Heading: title, counts by highest severity, and the fallback notice. */
@@ -264,9 +304,10 @@ function titleOf(m: TIModel): SafeHtml {
     .map(([s, n]) => `${s} ${n}`)
     .join(", ");
   const total = m.items.length;
+  const more = moreNotice(m);
   return html`<strong>${m.title}</strong> <span class="hl-tib-total">(${total} ${plural(total)}${counts ? `: ${counts}` : ""})</span>${
     m.fellBack ? html`<p class="hl-tib-notice">${fallbackNotice(m)}</p>` : ""
-  }`;
+  }${more ? html`<p class="hl-tib-more">${more}.</p>` : ""}`;
 }
 
 function badge(severity: string): SafeHtml {
@@ -282,13 +323,21 @@ function referenceHtml(reference: string): SafeHtml | "" {
   return html`<p class="hl-tib-ref">Reference: ${target}</p>`;
 }
 
-function providerSection(item: TIBrowserItem, r: TIBrowserRow): SafeHtml {
+/** The raw result as shown: pretty JSON, cut to `max` characters with a notice naming the option. */
+function rawText(raw: string, max: number): string {
+  const text = pretty(raw);
+  if (text.length <= max) return text;
+  const kept = text.slice(0, max);
+  return `${kept}\n… ${(text.length - kept.length).toLocaleString("en")} more characters not shown (maxRawChars ${max}; the whole text is in the RawResult column)`;
+}
+
+function providerSection(item: TIBrowserItem, r: TIBrowserRow, maxRawChars: number): SafeHtml {
   const facts = [r.querySubtype ? `query ${r.querySubtype}` : "", r.result === null ? "" : `result ${r.result}`, r.status === null ? "" : `status ${r.status}`]
     .filter(Boolean)
     .join(" · ");
   return html`<section class="hl-tib-prov" data-sev="${r.severity}"><h4>${item.iocType} · ${r.provider} · severity: ${badge(r.severity)}</h4>${
     facts ? html`<p class="hl-tib-facts">${facts}</p>` : ""
-  }${detailsHtml(r.details)}${referenceHtml(r.reference)}<details class="hl-tib-raw"><summary>Raw result</summary><pre>${pretty(r.rawResult)}</pre></details></section>`;
+  }${detailsHtml(r.details)}${referenceHtml(r.reference)}<details class="hl-tib-raw"><summary>Raw result</summary><pre>${elementText(rawText(r.rawResult, maxRawChars))}</pre></details></section>`;
 }
 
 /** Details: an object as a two-column table (nested values as pretty JSON), anything else as text. */
@@ -305,12 +354,12 @@ function detailsHtml(details: string): SafeHtml {
   return html`<p class="hl-tib-details hl-tib-message">${pretty(details)}</p>`;
 }
 
-function staticItem(item: TIBrowserItem): SafeHtml {
+function staticItem(item: TIBrowserItem, maxRawChars: number): SafeHtml {
   const sev = maxSeverityOf(item.rows);
   const providers = [...new Set(item.rows.map((r) => r.provider))].join(", ");
   return html`<details class="hl-tib-item" data-sev="${sev}"><summary>${badge(sev)} <code class="hl-tib-ioc">${item.ioc}</code> <span class="hl-tib-type">${item.iocType}</span> <span class="hl-tib-provs">${providers}</span>${
     hasHit(item.rows) ? "" : html` <span class="hl-tib-nohit">(no hits)</span>`
-  }</summary><div class="hl-tib-detail"><h3 class="hl-tib-head"><code>${item.ioc}</code></h3>${item.rows.map((r) => providerSection(item, r))}</div></details>`;
+  }</summary><div class="hl-tib-detail"><h3 class="hl-tib-head"><code>${item.ioc}</code></h3>${item.rows.map((r) => providerSection(item, r, maxRawChars))}</div></details>`;
 }
 
 /** The static list: the indicators at the initial severities, the others in a collapsed block. */
@@ -319,9 +368,9 @@ function staticList(m: TIModel): SafeHtml {
   const total = m.items.length;
   return html`${total === 0 ? html`<p class="hl-tib-empty">No results.</p>` : ""}${
     shown.length ? html`<p class="hl-tib-showing">Severity ${[...m.initial].reverse().join(", ")}: ${shown.length} of ${total}</p>` : ""
-  }${shown.map(staticItem)}${
+  }${shown.map((item) => staticItem(item, m.maxRawChars))}${
     others.length
-      ? html`<details class="hl-tib-others"><summary>${others.length} more ${plural(others.length)} with other severities</summary>${others.map(staticItem)}</details>`
+      ? html`<details class="hl-tib-others"><summary>${others.length} more ${plural(others.length)} with other severities</summary>${others.map((item) => staticItem(item, m.maxRawChars))}</details>`
       : ""
   }`;
 }

@@ -117,7 +117,8 @@ describe("timelines in Chromium (vega 5 + vega-lite 5)", { skip }, () => {
       Computer: Array.from({ length: n }, (_, i) => `host${i % 8}`),
       EventID: Array.from({ length: n }, (_, i) => 4600 + (i % 50)),
     });
-    const chart = await timeline(df, { groupBy: "Computer", sourceColumns: ["EventID"] });
+    // Past the default maxEvents (25,000): asked for on purpose.
+    const chart = await timeline(df, { groupBy: "Computer", sourceColumns: ["EventID"], maxEvents: n });
     assert.equal((chart.spec as unknown as { usermeta: { embedOptions: { renderer: string } } }).usermeta.embedOptions.renderer, "canvas");
     const page = await openOffline(browser, vegaPage([chart.spec]), { name: "timeline-100k", viewport: { width: 1200, height: 800 } });
     try {

@@ -63,6 +63,27 @@ describe("toMimeBundle: formatter order", () => {
     assert.match(String(toMimeBundle(df, { maxRows: 10, minRows: 2 })["text/plain"]), /^\s+n\n\s+f64\n0\s+0\.0\n…\s+…\n29\s+29\.0\n\n30 rows/);
   });
 
+  test("an unknown or mistyped option name is an error naming it, the nearest name and the known ones", () => {
+    const df = pl.DataFrame({ n: Array.from({ length: 30 }, (_, i) => i) });
+    const known = "maxRows, minRows, maxColumns, maxCellChars, maxTitleChars, displayId";
+    const shown = capture(() => {
+      assert.throws(() => display(df, { maxrows: 5 } as never), (e: Error & { code?: string }) => {
+        assert.equal(e.name, "DisplayError");
+        assert.equal(e.code, "display/option-unknown");
+        assert.equal(e.message, `display: unknown option maxrows (did you mean maxRows?); its options are ${known}.`);
+        return true;
+      });
+      assert.throws(() => display(df, { max_cell_chars: 5 } as never), { code: "display/option-unknown", message: /unknown option max_cell_chars \(did you mean maxCellChars\?\)/ });
+      assert.throws(() => display("text", { colour: "red" } as never), { code: "display/option-unknown", message: new RegExp(`^display: unknown option colour; its options are ${known}\\.$`) });
+      assert.throws(() => createDisplay({ displayID: "x" } as never), { code: "display/option-unknown", message: /^createDisplay: unknown option displayID \(did you mean displayId\?\)/ });
+      assert.throws(() => updateDisplay(df, "id", { maxRow: 5 } as never), { code: "display/option-unknown", message: /^updateDisplay: unknown option maxRow \(did you mean maxRows\?\)/ });
+      assert.throws(() => toMimeBundle(df, { "<b>x</b>": 1 } as never), { code: "display/option-unknown", message: /^DataFrame display: unknown option "<b>x<\/b>"; its options are maxRows,/ });
+      // Known names, and names set to undefined (as { ...o, x: undefined }), are fine.
+      display(df, { maxRows: 10, minRows: 2, displayId: undefined, other: undefined } as never);
+    });
+    assert.match(shown, /30 rows/);
+  });
+
   test("a polars Series is shown as a one-column frame", () => {
     const bundle = toMimeBundle(pl.Series("host", ["web01", "db02"]));
     assert.match(String(bundle["text/html"]), /<th>host<\/th>/);

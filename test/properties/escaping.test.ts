@@ -16,7 +16,7 @@ import fc from "fast-check";
 import pl from "nodejs-polars";
 import type { Browser, Page } from "playwright-core";
 import { dataFrameToHtml } from "../../src/display/dataframe";
-import { html, revealHidden } from "../../src/display/html";
+import { elementText, html, revealHidden } from "../../src/display/html";
 import { htmlView } from "../../src/display/htmlView";
 import { chromiumMissing, launchChromium } from "../browser/chromium";
 import { runs } from "./settings";
@@ -169,6 +169,25 @@ describe("escaping, checked by Chromium's HTML parser", { skip: missing }, () =>
         assert.equal(doc.comments, 0);
         assert.equal(doc.headElements, 0);
         assertOnlyAttributes(doc, { td: ["title"] });
+        assertNothingHidden(doc);
+      }),
+      runs(120),
+    );
+  });
+
+  test("property: <pre>${elementText(s)}</pre> (quotes left as they are) is one pre whose text is revealHidden(s)", async () => {
+    await fc.assert(
+      fc.asyncProperty(hostileText, async (s) => {
+        const pre = html`<pre>${elementText(s)}</pre>`.value;
+        const doc = await parse(`<!DOCTYPE html><div>${pre}</div>`);
+        assert.deepEqual(tags(doc), ["div", "pre"]);
+        // A <pre> drops one leading line break, as the parser does.
+        const shown = shownByTemplate(s).replace(/^\n/, "");
+        assert.equal(doc.elements[1].text, shown);
+        assert.equal(doc.bodyText, shown, "no text outside the pre");
+        assert.equal(doc.comments, 0);
+        assert.equal(doc.headElements, 0);
+        assertOnlyAttributes(doc, {});
         assertNothingHidden(doc);
       }),
       runs(120),

@@ -52,7 +52,8 @@ test("static HTML: selected indicators listed, the others in a collapsed block; 
   assert.ok(html.includes(`<tr><th>Other</th><td><pre>${'{\n  "nested": [\n    1,\n    2\n  ]\n}'.replace(/"/g, "&quot;")}</pre></td></tr>`));
   assert.ok(html.includes('<p class="hl-tib-details hl-tib-message">Not found in the local feed.</p>'));
   assert.ok(html.includes('<a href="https://api.greynoise.io/v3/community/131.107.147.209" target="_blank" rel="noopener noreferrer">'));
-  assert.ok(html.includes("<details class=\"hl-tib-raw\"><summary>Raw result</summary><pre>{\n  &quot;ip&quot;: &quot;131.107.147.209&quot;"));
+  // Element text: only & < > escaped (quotes mean nothing between tags; as &quot; they were a third of the bytes).
+  assert.ok(html.includes('<details class="hl-tib-raw"><summary>Raw result</summary><pre>{\n  "ip": "131.107.147.209"'));
   assert.match(html, /\(5 indicators: high 2, warning 1, information 1, unknown 1\)/);
 });
 
@@ -135,5 +136,57 @@ test("the raw result keeps each number as the provider wrote it (ids past 2^53, 
   const df = pl.DataFrame({ Ioc: ["1.1.1.1"], IocType: ["ipv4"], Provider: ["VirusTotal"], Severity: ["high"], RawResult: ['{"id": 9007199254740993, "big": 1e400, "f": 0.10, "n": [18446744073709551615]}'] });
   const html = String(browseResults(df)[JUPYTER_DISPLAY]()["text/html"]);
   const raw = /<summary>Raw result<\/summary><pre>([\s\S]*?)<\/pre>/.exec(html)?.[1];
-  assert.equal(raw, '{\n  &quot;id&quot;: 9007199254740993,\n  &quot;big&quot;: 1e400,\n  &quot;f&quot;: 0.10,\n  &quot;n&quot;: [\n    18446744073709551615\n  ]\n}');
+  assert.equal(raw, '{\n  "id": 9007199254740993,\n  "big": 1e400,\n  "f": 0.10,\n  "n": [\n    18446744073709551615\n  ]\n}');
+});
+
+/** `n` indicators, each with a VirusTotal-like answer (severity by position) whose raw result is `rawBytes` of JSON. */
+function manyResults(n: number, rawBytes = 400): pl.DataFrame {
+  const severities = ["high", "warning", "information", "unknown"];
+  return pl.DataFrame({
+    Ioc: Array.from({ length: n }, (_, i) => `198.51.${i >> 8}.${i & 255}`),
+    IocType: Array.from({ length: n }, () => "ipv4"),
+    Provider: Array.from({ length: n }, () => "VirusTotal"),
+    Severity: Array.from({ length: n }, (_, i) => severities[Math.min(3, Math.floor((i * 4) / n))]),
+    Result: Array.from({ length: n }, () => true),
+    RawResult: Array.from({ length: n }, (_, i) => JSON.stringify({ id: i, engines: Array.from({ length: Math.ceil(rawBytes / 40) }, (_, k) => ({ name: `E${k}`, verdict: "clean" })) })),
+  });
+}
+
+test("lists at most maxItems indicators (default 100), highest severity first, and says how many more and which option shows them", () => {
+  const items = (html: string) => (html.match(/<details class="hl-tib-item"/g) ?? []).length;
+  const b = browseResults(manyResults(260), { severities: "all" });
+  assert.equal(b.items.length, 260);
+  const html = b.toHtml();
+  assert.equal(items(html), 100);
+  assert.ok(html.includes('<p class="hl-tib-more">160 more indicators not shown (maxItems 100).</p>'));
+  // Those left out are the last of the list: the lowest severities.
+  assert.ok(html.includes("198.51.0.99<"));
+  assert.ok(!html.includes("198.51.0.100<"));
+  assert.match(b.toText(), /\n… 160 more indicators not shown \(maxItems 100\)$/);
+  // The client's data matches the static blocks, one entry each.
+  assert.equal((b.spec.data as { items: unknown[] }).items.length, 100);
+  // Default severities (warning, high): the 130 at those first, up to the cap.
+  const narrow = browseResults(manyResults(260), { maxItems: 200 });
+  assert.equal(items(narrow.toHtml()), 200);
+  assert.match(narrow.toText(), /… 60 more indicators not shown \(maxItems 200\)$/);
+  assert.equal(items(browseResults(manyResults(260), { maxItems: Infinity }).toHtml()), 260);
+  assert.doesNotMatch(browseResults(manyResults(20)).toHtml(), /hl-tib-more/);
+  for (const bad of [0, -1, Number.NaN]) {
+    assert.throws(() => browseResults(manyResults(3), { maxItems: bad }), { name: "TIBrowserError", code: "vis/ti-option", message: /browseResults: maxItems must be a number of at least 1/ });
+  }
+  assert.throws(() => browseResults(manyResults(3), { maxRawChars: 0 }), { code: "vis/ti-option", message: /maxRawChars must be/ });
+});
+
+test("a raw result is cut at maxRawChars (default 10,000) with a notice; quotes are not written as &quot;", () => {
+  const df = manyResults(1, 60_000);
+  const raw = (html: string) => /<summary>Raw result<\/summary><pre>([\s\S]*?)<\/pre>/.exec(html)![1];
+  const full = JSON.stringify(JSON.parse(df.getColumn("RawResult").get(0) as string), null, 2);
+  const cut = raw(browseResults(df).toHtml());
+  assert.equal(cut.slice(0, 10_000), full.slice(0, 10_000));
+  assert.equal(cut.slice(10_000), `\n… ${(full.length - 10_000).toLocaleString("en")} more characters not shown (maxRawChars 10000; the whole text is in the RawResult column)`);
+  assert.equal(raw(browseResults(df, { maxRawChars: Infinity }).toHtml()), full);
+  assert.ok(!cut.includes("&quot;"));
+  // 2,000 answers with 2 kB raw results each: the output is bounded by default.
+  const big = browseResults(manyResults(2000, 2000), { severities: "all" }).toHtml();
+  assert.ok(big.length < 1.5e6, `${big.length} bytes`);
 });

@@ -4,13 +4,28 @@ import { before, describe, it } from "node:test";
 import pl from "nodejs-polars";
 import { QueryProvider } from "../../src/data/queryProvider";
 import { toMimeBundle } from "../../src/display/display";
-import { TimelineError, timeline, timelineValues } from "../../src/vis/timeline";
-import { VEGA_LITE_MIME } from "../../src/vis/vegaLite";
+import { DEFAULT_MAX_EVENTS, TimelineError, timeline, timelineValues } from "../../src/vis/timeline";
+import { compileVegaLite, VEGA_LITE_MIME, type VegaLiteSpec } from "../../src/vis/vegaLite";
 
 const ROOT = join(__dirname, "../..");
 const qp = new QueryProvider("LocalData", { dataPaths: [join(ROOT, "data")], queryPaths: [join(ROOT, "data")] });
 
 type Spec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The data of every drawn mark of `spec` (run in vega, no renderer): what the tooltips read, derived fields included. */
+async function drawnData(spec: VegaLiteSpec): Promise<Spec[]> {
+  const vega = require("vega") as typeof import("vega"); // eslint-disable-line @typescript-eslint/no-require-imports
+  const view = new vega.View(vega.parse(compileVegaLite(spec).vega), { renderer: "none" });
+  await view.runAsync();
+  const out: Spec[] = [];
+  const walk = (node: Spec): void => {
+    if (node.datum && node.mark?.marktype === "symbol") out.push(node.datum);
+    for (const child of node.items ?? []) walk(child);
+  };
+  walk((view.scenegraph() as unknown as { root: Spec }).root);
+  view.finalize();
+  return out;
+}
 
 describe("timeline", () => {
   let alerts: pl.DataFrame;
@@ -66,9 +81,53 @@ describe("timeline", () => {
     const spec = chart.spec as Spec;
     const tips = spec.vconcat[0].layer[0].encoding.tooltip.map((t: Spec) => t.title);
     assert.deepEqual(tips, ["TimeGenerated (UTC)", "NewProcessName", "EventID", "CommandLine"]);
-    // "2/10/19 3:21 PM" → 2019-02-10 15:21 UTC
-    assert.ok(spec.data.values.some((r: Spec) => r.ts === "2019-02-10 15:21:00.000"));
+    // "2/10/19 3:21 PM" → 2019-02-10 15:21 UTC, the tooltip's text derived in Vega from t (not carried per event).
+    assert.ok(spec.data.values.every((r: Spec) => !("ts" in r)));
+    const drawn = await drawnData(spec as VegaLiteSpec);
+    assert.equal(drawn.length, 500);
+    assert.ok(drawn.some((r) => r.ts === "2019-02-10 15:21:00.000"));
+    assert.ok(drawn.every((r) => r.ts === new Date(r.t).toISOString().replace("T", " ").replace("Z", "")));
     assert.equal(spec.usermeta.embedOptions.renderer, "canvas");
+  });
+
+  it("puts only what the chart shows in its data, each time once (bytes per event)", async () => {
+    const t0 = Date.UTC(2024, 5, 1);
+    const n = 200;
+    const df = pl.DataFrame({
+      TimeGenerated: Array.from({ length: n }, (_, i) => new Date(t0 + i * 60_000)),
+      Computer: Array.from({ length: n }, (_, i) => `WKS-${i % 4}`),
+      EventID: Array.from({ length: n }, () => 4688),
+      Unused: Array.from({ length: n }, () => "x".repeat(500)),
+    });
+    const spec = (await timeline(df, { groupBy: "Computer", sourceColumns: ["EventID"] })).spec as Spec;
+    assert.deepEqual(Object.keys(spec.data.values[0]), ["t", "g", "s0"]);
+    // {"t":1717200000000,"g":"WKS-0","s0":"4688"}, + a comma: 44 bytes (75 with the time text per event).
+    assert.ok(JSON.stringify(spec.data.values).length / n <= 45);
+    const drawn = await drawnData(spec as VegaLiteSpec);
+    assert.equal(drawn.find((r) => r.t === t0)?.ts, "2024-06-01 00:00:00.000");
+  });
+
+  it(`refuses more events than maxEvents (default ${DEFAULT_MAX_EVENTS.toLocaleString("en")}) with a clear error, and draws them when asked`, async () => {
+    const t0 = Date.UTC(2024, 5, 1);
+    const big = (n: number) => pl.DataFrame({ TimeGenerated: Array.from({ length: n }, (_, i) => new Date(t0 + i * 1000)), Computer: Array.from({ length: n }, (_, i) => `h${i % 3}`) });
+    const over = big(DEFAULT_MAX_EVENTS + 1);
+    await assert.rejects(timeline(over, { groupBy: "Computer" }), (e: Error) => {
+      assert.ok(e instanceof TimelineError);
+      assert.equal(e.code, "vis/timeline-too-many-events");
+      assert.match(e.message, /^timeline: 25,001 events \(2024-06-01 00:00:00\.000 → 2024-06-01 06:56:40\.000 UTC\) are more than maxEvents \(25,000\)/);
+      assert.match(e.message, /timelineValues/);
+      assert.match(e.message, /\{ maxEvents: 25001 \}/);
+      return true;
+    });
+    await assert.rejects(timelineValues(big(30).withColumns(pl.lit(1).alias("N")), { y: "N", maxEvents: 10 }), { code: "vis/timeline-too-many-events", message: /^timelineValues: 30 events .* maxEvents \(10\)/ });
+    // Rows without a time are not events: 10 timed rows fit maxEvents 10.
+    const withNulls = pl.DataFrame({ TimeGenerated: [...Array.from({ length: 10 }, (_, i) => new Date(t0 + i)), null, null] });
+    assert.equal((await timeline(withNulls, { maxEvents: 10, sourceColumns: [] })).events, 10);
+    const all = await timeline(big(40), { maxEvents: Infinity, sourceColumns: [] });
+    assert.equal(all.events, 40);
+    for (const bad of [0, -1, Number.NaN]) {
+      await assert.rejects(timeline(big(3), { maxEvents: bad }), { code: "vis/timeline-option", message: /timeline: maxEvents must be a number of at least 1/ });
+    }
   });
 
   it("counts rows without a time instead of dropping them silently", async () => {

@@ -120,6 +120,7 @@ const COMMON: Required<vis.TimelineCommonOptions> = {
   maxTooltipLength: 50,
   pngScale: 1,
   maxLanes: 5,
+  maxEvents: 100,
 };
 const TIMELINE: Required<vis.TimelineOptions> = { ...COMMON, overview: false };
 const VALUES: Required<vis.TimelineValuesOptions> = { ...COMMON, y: "v", kind: ["line", "point"] };
@@ -135,7 +136,7 @@ const TREE: Required<vis.ProcessTreePlotOptions> = {
   maxInitialNodes: 10,
   maxCmdLength: 100,
 };
-const CLUSTERS: Required<vis.ClusterBrowserOptions> = { labelColumns: ["Msg"], label: () => "x", columns: ["Msg"], unit: "logons", title: "t", maxRows: 10 };
+const CLUSTERS: Required<vis.ClusterBrowserOptions> = { labelColumns: ["Msg"], label: () => "x", columns: ["Msg"], unit: "logons", title: "t", maxRows: 10, maxClusters: 10 };
 const ANOMALIES: Required<vis.TimeseriesAnomaliesChartOptions> = { y: "v", timeColumn: "TimeGenerated", anomaliesColumn: "v", baselineColumn: null, scoreColumn: "v", title: "t", width: 300, height: 200 };
 const VEGA: Required<vis.VegaLiteChartOptions> = { renderer: "svg", pngScale: 1, text: "t", noPng: true };
 const GRAPH: Required<vis.EntityGraphPlotOptions> = { width: 400, height: 300, title: "t", nodeSize: 20, fontSize: 9, timeline: false, layout: "browser", maxStaticLabels: 10, labels: 3, mergeAlerts: true };
@@ -148,7 +149,7 @@ const LOCATIONS: Required<vis.GeoLocationOptions> = { color: "red", layer: "l" }
 const HEAT: Required<vis.GeoHeatmapOptions> = { layer: "l", color: "red", cellDegrees: 2 };
 const QUERIES: Required<vis.QueryBrowserOptions> = { providerVariable: "q", title: "t", height: 200 };
 const PIVOTS: Required<vis.PivotBrowserOptions> = { title: "t", height: 200 };
-const TI: Required<TIBrowserOptions> = { severities: ["warning"], height: 200, title: "t" };
+const TI: Required<TIBrowserOptions> = { severities: ["warning"], height: 200, title: "t", maxItems: 10, maxRawChars: 100 };
 
 /** [what, call with every option]. */
 const EVERY_OPTION: [string, () => unknown][] = [
