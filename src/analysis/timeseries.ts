@@ -9,6 +9,7 @@ import { AnalysisError } from "./errors";
 import { analysisMessages as msg } from "./messages";
 import { datetimeSeries, numericValues, quoteValue, requireColumn, requireFrame, timeValues } from "./columns";
 import { columnNames, columnOf, frameOf } from "../common/frames";
+import { isTextType } from "../common/dtypes";
 import { stl, stlConfig } from "./stl";
 import { withRichLastValue } from "../display/lastValue";
 
@@ -61,6 +62,12 @@ export interface TimeseriesAnomaliesOptions {
   robust?: boolean;
   /** Missing points: refuse (default) or fill; see `GapFill`. */
   fill?: GapFill;
+  /**
+   * IANA time zone whose local days a daily (or weekly) series follows, for a time column without one:
+   * CSV times such as `2024-03-10T00:00:00-08:00` then `2024-03-11T00:00:00-07:00` read as UTC are 23
+   * or 25 hours apart across a daylight-saving change. Default: the column's own zone (none: UTC).
+   */
+  timeZone?: string;
   /**
    * Spacing of the series: milliseconds or a duration such as `"1h"`, `"15min"`, `"1d"`.
    * Default: the most common spacing between consecutive times (a time off
@@ -135,14 +142,19 @@ export function timeseriesAnomaliesStl(df: pl.DataFrame, options: TimeseriesAnom
   let keys = times.ms;
   let onWallClock = false;
   let grid: Grid;
-  const zone = times.timeZone && times.timeZone !== "UTC" ? times.timeZone : undefined;
+  const zone = options.timeZone ?? (times.timeZone && times.timeZone !== "UTC" ? times.timeZone : undefined);
+  if (zone !== undefined && !isTimeZone(zone)) throw new AnalysisError(msg.invalidChoice(FN, "timeZone", 'an IANA time zone such as "America/Los_Angeles"', zone));
+  // Text times with their own UTC offsets (`2024-03-10T00:00:00-08:00`, then `-07:00`): the offsets are their wall clock.
+  let textWall: (number | null)[] | undefined;
   try {
     grid = regularGrid(times.ms, values, timeColumn, dataColumn, fill, options.interval);
   } catch (err) {
-    const wall = zone && err instanceof AnalysisError && err.code === "analysis/irregular-series" ? wallClock(times.ms, zone) : undefined;
+    const irregular = err instanceof AnalysisError && err.code === "analysis/irregular-series";
+    textWall = irregular && !zone ? offsetWallClock(df, timeColumn, times.ms) : undefined;
+    const wall = irregular && zone ? wallClock(times.ms, zone) : textWall;
     if (!wall || !isWholeDays(wall, options.interval)) throw err;
     [keys, onWallClock] = [wall, true];
-    grid = regularGrid(wall, values, timeColumn, dataColumn, fill, options.interval, (ms) => `${iso(ms).replace(/Z$/, "")} ${zone}`);
+    grid = regularGrid(wall, values, timeColumn, dataColumn, fill, options.interval, (ms) => (zone ? `${iso(ms).replace(/Z$/, "")} ${zone}` : `${iso(ms).replace(/Z$/, "")} local time`));
   }
   if (grid.values.length < 2 * config.period) {
     throw new AnalysisError(msg.seriesTooShort(FN, dataColumn, grid.values.length, config.period));
@@ -163,7 +175,7 @@ export function timeseriesAnomaliesStl(df: pl.DataFrame, options: TimeseriesAnom
   };
   const rest = names.filter((c) => c !== timeColumn && c !== dataColumn);
   const series: pl.Series[] = [
-    datetimeSeries(outName(timeColumn), onWallClock ? fromWallClock(grid.times, zone as string) : grid.times, times.timeZone),
+    datetimeSeries(outName(timeColumn), !onWallClock ? grid.times : zone ? fromWallClock(grid.times, zone) : fromOffsets(grid.times, keys, times.ms), times.timeZone),
     pl.Series(outName(dataColumn), Array.from(columns.value), pl.Float64).cast(numeric),
   ];
   if (rest.length) {
@@ -223,6 +235,49 @@ function fromWallClock(wall: Float64Array, zone: string): number[] {
   const local = pl.Series("t", Array.from(wall), pl.Float64).cast(pl.Int64).cast(pl.Datetime("ms"));
   const utc = local.dt.replaceTimeZone(zone, "earliest", "null").cast(pl.Int64).cast(pl.Float64).toArray() as unknown as (number | null)[];
   return utc.map((v, i, all) => v ?? wall[i] - (i > 0 ? wall[i - 1] - (all[i - 1] as number) : 0));
+}
+
+/** True for a time zone name the runtime knows (`Europe/Berlin`, `UTC`). */
+function isTimeZone(zone: unknown): boolean {
+  try {
+    return typeof zone === "string" && zone !== "" && Boolean(new Intl.DateTimeFormat("en", { timeZone: zone }));
+  } catch {
+    return false;
+  }
+}
+
+/** A UTC offset at the end of a time text (`…T00:00:00-07:00`, `… 10:00:00 +0530`); `Z` and no offset are not matched. */
+const TEXT_OFFSET = /\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*([+-])(\d\d):?(\d\d)\s*$/;
+
+/**
+ * Wall-clock times of a text time column whose cells carry UTC offsets, as epoch milliseconds of the
+ * local time read as UTC (`2024-03-11T00:00:00-07:00` → 2024-03-11T00:00:00Z); cells without an offset
+ * are UTC. Undefined when the column is not text or no cell has an offset.
+ */
+function offsetWallClock(df: pl.DataFrame, column: string, ms: (number | null)[]): (number | null)[] | undefined {
+  const series = columnOf(df, column);
+  if (!isTextType(series.dtype)) return undefined;
+  const cells = series.toArray() as unknown as (string | null)[];
+  let offsets = 0;
+  const wall = ms.map((t, i) => {
+    const m = t === null ? null : TEXT_OFFSET.exec(cells[i] ?? "");
+    if (!m) return t;
+    offsets++;
+    return (t as number) + (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) * 60_000;
+  });
+  return offsets ? wall : undefined;
+}
+
+/** UTC times of grid points on the text offsets' wall clock: each row's own instant; a filled point takes the previous point's offset. */
+function fromOffsets(wall: Float64Array, keys: (number | null)[], utc: (number | null)[]): number[] {
+  const instant = new Map<number, number>();
+  keys.forEach((k, i) => k !== null && utc[i] !== null && instant.set(k, utc[i] as number));
+  let offset = 0;
+  return Array.from(wall, (w) => {
+    const t = instant.get(w);
+    if (t !== undefined) offset = w - t;
+    return t ?? w - offset;
+  });
 }
 
 /** True when the grid's step (`interval`, else the most common spacing of `t`) is a whole number of days. */

@@ -4,7 +4,7 @@
  * value in a named column; join back onto a DataFrame input when asked.
  */
 import pl from "nodejs-polars";
-import { columnNames, columnOf, isDataFrame } from "../common/frames";
+import { columnNames, columnOf, frameOf, isDataFrame, renameAll } from "../common/frames";
 import { Entity } from "../entities/entity";
 import { PivotError, pivotMessages as msg } from "./messages";
 import type { PivotCallOptions, PivotInput, PivotJoin } from "./types";
@@ -139,10 +139,21 @@ const KEY = "__huntlab_pivot_key";
  */
 export function joinBack(input: JoinInput, result: pl.DataFrame, inputColumn: string, how: PivotJoin): pl.DataFrame {
   const keys = input.keys ?? columnKeys(input.df, input.column);
-  const left: pl.DataFrame = input.df.withColumn(pl.Series(KEY, keys, pl.Utf8));
-  const right: pl.DataFrame = result.withColumn(pl.col(inputColumn).alias(KEY)).drop(inputColumn);
-  const joined = left.join(right, { leftOn: KEY, rightOn: KEY, how: how === "outer" ? "full" : how, coalesce: true, suffix: "_right" });
-  return joined.drop(KEY);
+  // Joined under names of our own, named back after: both frames' names come from the data, and a
+  // column called `join`, `drop` or `withColumn` would answer for that method (see src/common/frames.ts).
+  const leftNames = columnNames(input.df);
+  const rightNames = columnNames(result).filter((name) => name !== inputColumn);
+  const left = frameOf([...leftNames.map((name, i) => columnOf(input.df, name).rename(`l${i}`)), pl.Series(KEY, keys, pl.Utf8)]);
+  const right = frameOf([...rightNames.map((name, i) => columnOf(result, name).rename(`r${i}`)), columnOf(result, inputColumn).rename(KEY)]);
+  const joined = left.join(right, { leftOn: KEY, rightOn: KEY, how: how === "outer" ? "full" : how, coalesce: true });
+  const taken = new Set(leftNames);
+  const names = [...leftNames];
+  for (let name of rightNames) {
+    while (taken.has(name)) name += "_right";
+    taken.add(name);
+    names.push(name);
+  }
+  return renameAll(joined.drop(KEY), names);
 }
 
 /** Runs `task` over `items`, at most `limit` at a time, keeping order. */

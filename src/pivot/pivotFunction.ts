@@ -3,6 +3,7 @@
  * rows: the one place that applies the input/output rule (see input.ts).
  */
 import pl from "nodejs-polars";
+import { columnNames } from "../common/frames";
 import { inNotebook } from "../common/kernel";
 import type { Entity } from "../entities/entity";
 import { concurrencyOf, joinBack, normaliseInput, PIVOT_OPTION_KEYS, withInputColumn } from "./input";
@@ -94,7 +95,7 @@ export function makePivotFunction(info: PivotFunctionInfo, impl: PivotImpl): Piv
 
 /** Concatenates frames of possibly different columns (missing ones become null). */
 export function concatFrames(frames: readonly pl.DataFrame[], empty: () => pl.DataFrame): pl.DataFrame {
-  const nonEmpty = frames.filter((f) => f.width > 0);
+  const nonEmpty = frames.filter((f) => columnNames(f).length > 0);
   if (nonEmpty.length === 0) return frames[0] ?? empty();
   if (nonEmpty.length === 1) return nonEmpty[0];
   return pl.concat([...nonEmpty], { how: "diagonalRelaxed" });

@@ -5,7 +5,7 @@
  * else one query per value, a few at a time.
  */
 import pl from "nodejs-polars";
-import { columnNames, columnOf } from "../common/frames";
+import { columnNames, columnOf, frameHeight, withSafeNames } from "../common/frames";
 import type { QueryProviderMethods } from "../data/queryProvider";
 import type { QueryDefinition, QueryParameter } from "../data/types";
 import type { PivotEntityName } from "./attach";
@@ -57,7 +57,9 @@ function rowsPerInput(frame: pl.DataFrame, column: string, values: readonly stri
     }
   }
   const same = order.length === cells.length && order.every((row, i) => row === i);
-  return { frame: same ? frame : frame.select(pl.all().gather(pl.Series("row", order, pl.UInt32))), inputs };
+  // Through withSafeNames: the frame's columns come from the data, and one called `select` would shadow the method.
+  const gathered = same ? frame : withSafeNames(frame, (safe) => safe.select(pl.all().gather(pl.Series("row", order, pl.UInt32))));
+  return { frame: gathered, inputs };
 }
 
 function queryImpl(provider: QueryProviderMethods, q: QueryDefinition, param: QueryParameter): PivotImpl {
@@ -70,7 +72,8 @@ function queryImpl(provider: QueryProviderMethods, q: QueryDefinition, param: Qu
       if (columnNames(frame).includes(column)) return rowsPerInput(frame, column, values);
     }
     const frames = await mapLimited(values, context.concurrency, (v) => provider.execQuery(key, { ...context.params, [param.name]: v }), (done) => context.progress(done, values.length));
-    const inputs = frames.flatMap((f, i) => Array<string>(f.height).fill(values[i]));
+    // frameHeight, not f.height: a data column called `height` would answer for it.
+    const inputs = frames.flatMap((f, i) => Array<string>(frameHeight(f)).fill(values[i]));
     return { frame: concatFrames(frames, () => pl.DataFrame({})), inputs };
   };
 }

@@ -301,3 +301,29 @@ test("anomaly periods are bucketed from midnight in the time column's zone, as p
   assert.deepEqual(iso(extractAnomalyPeriods(frame("Europe/Berlin"), { period: "1d" })), [["22:00", "22:00"]]);
   assert.equal(extractAnomalyPeriods(frame("Europe/Berlin"), { period: "1d" })[0].start.toISOString(), "2024-05-04T22:00:00.000Z");
 });
+
+test("daily text times with their own UTC offsets across a daylight-saving change are one regular series (or with timeZone once parsed)", () => {
+  // Local midnights in Los Angeles, as a Splunk/Sentinel export writes them: -08:00, then -07:00 from 2024-03-10.
+  const days = Array.from({ length: 70 }, (_, i) => new Date(Date.UTC(2024, 1, 1 + i)));
+  const dst = Date.UTC(2024, 2, 10);
+  const text = days.map((d) => `${d.toISOString().slice(0, 10)}T00:00:00${d.getTime() > dst ? "-07:00" : "-08:00"}`);
+  const utc = days.map((d) => d.getTime() + (d.getTime() > dst ? 7 : 8) * 3_600_000);
+  const value = (i: number) => 100 + 10 * Math.sin((2 * Math.PI * i) / 7) + (i === 50 ? 80 : 0);
+  const rows = days.map((_, i) => i);
+  const naive = timeseriesAnomaliesStl(pl.DataFrame({ TimeGenerated: days, Count: rows.map(value) }), { period: 7 });
+  const fromText = timeseriesAnomaliesStl(pl.DataFrame({ "TimeGenerated [UTC]": text, Count: rows.map(value) }), { period: 7, timeColumn: "TimeGenerated [UTC]" });
+  assert.deepEqual((fromText.getColumn("TimeGenerated [UTC]").cast(pl.Int64).toArray() as unknown as bigint[]).map(Number), utc, "each point keeps its instant");
+  for (const c of ["residual", "trend", "seasonal", "score", "anomalies"]) assert.deepEqual(fromText.getColumn(c).toArray(), naive.getColumn(c).toArray(), c);
+  // Parsed to UTC first (a CSV reader does), the offsets are gone: the zone says which days they were.
+  const parsed = pl.DataFrame([pl.Series("TimeGenerated", utc, pl.Float64).cast(pl.Int64).cast(pl.Datetime("ms")), pl.Series("Count", rows.map(value))]);
+  assert.throws(() => timeseriesAnomaliesStl(parsed, { period: 7 }), { code: "analysis/irregular-series" });
+  const zoned = timeseriesAnomaliesStl(parsed, { period: 7, timeZone: "America/Los_Angeles" });
+  assert.deepEqual((zoned.getColumn("TimeGenerated").cast(pl.Int64).toArray() as unknown as bigint[]).map(Number), utc);
+  assert.deepEqual(zoned.getColumn("score").toArray(), naive.getColumn("score").toArray());
+  assert.throws(() => timeseriesAnomaliesStl(parsed, { period: 7, timeZone: "America/Nowhere" }), { code: "analysis/invalid-option", message: /timeZone .*"America\/Nowhere"/ });
+  // Hourly times with offsets are regular in UTC already; a text gap is named on the local clock.
+  assert.throws(() => timeseriesAnomaliesStl(pl.DataFrame({ T: text.filter((_, i) => i !== 40), n: rows.filter((i) => i !== 40).map(value) }), { period: 7, timeColumn: "T" }), {
+    code: "analysis/series-gaps",
+    message: /first at 2024-03-12T00:00:00 local time/,
+  });
+});

@@ -46,6 +46,7 @@ describe("pivot inputs", () => {
   let dir: string;
   let lab: Record<string, PivotFunction>;
   let mixed: Record<string, PivotFunction>;
+  let shadowing: Record<string, PivotFunction>;
 
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-pivot-keys-"));
@@ -54,11 +55,17 @@ describe("pivot inputs", () => {
     fs.writeFileSync(path.join(dir, "mixed_logons.csv"), ["Computer,Seq,User", ...rows].join("\n") + "\n");
     fs.writeFileSync(path.join(dir, "lab.yaml"), queriesYaml("host_logons.parquet"));
     fs.writeFileSync(path.join(dir, "mixed.yaml"), queriesYaml("mixed_logons.csv"));
+    // Columns named like DataFrame members (nodejs-polars' proxy answers `df.height` with such a column).
+    const shadowRows = ["HostA", "hostb", "HOSTA"].map((c, i) => `${c},${170 + i},${i},x${i}`);
+    fs.writeFileSync(path.join(dir, "shadow_logons.csv"), ["Computer,height,width,select", ...shadowRows].join("\n") + "\n");
+    fs.writeFileSync(path.join(dir, "shadow.yaml"), queriesYaml("shadow_logons.csv"));
     const pivot = new Pivot({ providers: [new QueryProvider("LocalData")] });
     pivot.addProvider(new QueryProvider("LocalData", { dataPaths: [LAB_DATA_DIR], queryPaths: [path.join(dir, "lab.yaml")] }), { name: "Lab" });
     pivot.addProvider(new QueryProvider("LocalData", { dataPaths: [dir], queryPaths: [path.join(dir, "mixed.yaml")] }), { name: "Mixed" });
     lab = (pivot.namespace("Host", "Lab") as Record<string, Record<string, PivotFunction>>).Logons;
     mixed = (pivot.namespace("Host", "Mixed") as Record<string, Record<string, PivotFunction>>).Logons;
+    pivot.addProvider(new QueryProvider("LocalData", { dataPaths: [dir], queryPaths: [path.join(dir, "shadow.yaml")] }), { name: "Shadow" });
+    shadowing = (pivot.namespace("Host", "Shadow") as Record<string, Record<string, PivotFunction>>).Logons;
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -94,6 +101,24 @@ describe("pivot inputs", () => {
         assert.deepEqual(a.toRecords(), b.toRecords(), join);
       }
       assert.equal((await mixed.by_host_in(df, { column: "h", join: "left" })).height, 3 + 4 + 1 + 4 + 3 + 4);
+    });
+  });
+
+  describe("column names from the data", () => {
+    it("result columns called height, width or select, and input columns called join, drop or withColumn, do not break a pivot", async () => {
+      const inputs = ["hostb", "HostA"];
+      const perValue = await shadowing.by_host_equals(inputs);
+      assert.deepEqual(col(perValue, "HostName"), ["hostb", "HostA", "HostA"]);
+      assert.deepEqual(col(perValue, "height"), [171, 170, 172]);
+      const batched = await shadowing.by_host_in(inputs);
+      assert.deepEqual(batched.toRecords(), perValue.toRecords(), "the batched rows, reordered by input, are the per-value ones");
+      const df = pl.DataFrame({ h: ["HostA", "nohost"], join: [1, 2], drop: ["a", "b"], withColumn: [true, false], Computer: ["left", "left"] });
+      for (const join of ["inner", "left", "outer"] as const) {
+        const joined = await shadowing.by_host_equals(df, { column: "h", join });
+        assert.deepEqual(joined.columns, ["h", "join", "drop", "withColumn", "Computer", "Computer_right", "height", "width", "select"], join);
+        assert.deepEqual(col(joined, "height").filter((v) => v !== null), [170, 172], join);
+        assert.deepEqual(col(joined, "join").filter((v) => v !== null), join === "inner" ? [1, 1] : [1, 1, 2], join);
+      }
     });
   });
 
