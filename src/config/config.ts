@@ -327,8 +327,9 @@ export function loadConfig(configPath?: string, options: LoadConfigOptions = {})
   const file = resolveConfigPath(configPath);
   const fail = (problem: YamlProblem) => new ConfigError(msg.yaml(problem));
   // A secret written as digits stays text, as written: a number lost digits and was never masked.
+  // `Primary: yes`, `Enabled: off` are booleans, as PyYAML (MSTICPy's reader) reads them.
   const text = readYamlText(file, CONFIG_FILE_LIMITS, fail);
-  const raw = (parseYamlText(file, text, CONFIG_FILE_LIMITS, fail, { keepNumberText: isSecretArgName }) ?? {}) as unknown;
+  const raw = (parseYamlText(file, text, CONFIG_FILE_LIMITS, fail, { keepNumberText: isSecretArgName, pyyamlScalars: true }) ?? {}) as unknown;
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -10,7 +10,7 @@ export const CONFIG_ERRORS = {
   "config/keyvault-unsupported": { class: "ConfigError", when: "a setting is a KeyVault secret", names: "the file, the setting" },
   "config/invalid-setting": { class: "ConfigError", when: "a setting has the wrong type or shape", names: "the file, the setting's path" },
   "config/yaml-syntax": { class: "ConfigError", when: "msticpyconfig.yaml is not valid YAML (or repeats a key)", names: "the file, line and column" },
-  "config/yaml-limit": { class: "ConfigError", when: "msticpyconfig.yaml is over a size, key-count or nesting limit, or cannot be read (a folder, no permission, an alias bomb)", names: "the file, the limit" },
+  "config/yaml-limit": { class: "ConfigError", when: "msticpyconfig.yaml is over a size, key-count or nesting limit, or cannot be read (a folder, FIFO, socket or device, refused before opening; no permission; an alias bomb)", names: "the file, the limit" },
 } as const satisfies ErrorCatalog<"config">;
 
 /** A code of src/config. */
@@ -34,6 +34,17 @@ function sizeText(bytes: number): string {
   return `${bytes.toLocaleString("en-US")} bytes`;
 }
 
+/** What a path that is not a regular file is, as words for messages ("a named pipe (FIFO)"); undefined for a regular file. */
+export function fileKind(stat: { isFile(): boolean; isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string | undefined {
+  if (stat.isFile()) return undefined;
+  if (stat.isDirectory()) return "a folder";
+  if (stat.isFIFO()) return "a named pipe (FIFO)";
+  if (stat.isSocket()) return "a socket";
+  if (stat.isCharacterDevice()) return "a character device";
+  if (stat.isBlockDevice()) return "a block device";
+  return "an entry of an unknown kind";
+}
+
 /** Message builders of the YAML reader (src/config/yamlFile.ts); `what` is "query files", "the config file"… */
 export const yamlMessages = {
   tooLarge: (file: string, bytes: number, maxBytes: number, what: string): YamlProblem =>
@@ -46,6 +57,9 @@ export const yamlMessages = {
   duplicateKey: (where: string, key: string): YamlProblem =>
     errorMessage("yaml-syntax", `${where}: YAML syntax error: Map keys must be unique (${JSON.stringify(key).slice(0, 80)})`),
   syntax: (where: string, detail: string): YamlProblem => errorMessage("yaml-syntax", `${where}: YAML syntax error: ${detail}`),
+  /** The path is a folder, a FIFO, a socket or a device (`kind` from {@link fileKind}): refused before it is opened (a FIFO blocks the open until a writer comes). */
+  notAFile: (file: string, kind: string): YamlProblem =>
+    errorMessage("yaml-limit", `${file}: YAML cannot be read: it is ${kind}, not a ${kind === "a folder" ? "" : "regular "}file`),
   /** The parsed document cannot be turned into values (an alias bomb). */
   unreadable: (file: string, detail: string): YamlProblem => errorMessage("yaml-limit", `${file}: YAML cannot be read: ${detail}`),
 };

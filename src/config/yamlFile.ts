@@ -11,7 +11,7 @@
  */
 import fs from "node:fs";
 import YAML, { isMap, isScalar, isSeq, LineCounter, type Node } from "yaml";
-import { yamlMessages as msg, type YamlProblem } from "./messages";
+import { fileKind, yamlMessages as msg, type YamlProblem } from "./messages";
 
 /** Limits of one YAML file. */
 export interface YamlLimits {
@@ -34,6 +34,34 @@ export interface YamlReadOptions {
    * MSTICPy uses, reads that one as text), and a number was never masked.
    */
   keepNumberText?: (key: string) => boolean;
+  /**
+   * Read plain values as PyYAML (YAML 1.1, MSTICPy's reader of
+   * msticpyconfig.yaml) does where YAML 1.2 differs, as far as that is safe:
+   * `yes`/`no`/`on`/`off` (in PyYAML's spellings: `yes`, `Yes`, `YES`…) are
+   * true/false (`Primary: yes` was the text "yes", an error); an integer
+   * written with a leading zero (`0777`, `0o17`) keeps its text, since PyYAML
+   * reads `0777` as octal 511 and YAML 1.2 as 777: a number setting then says
+   * it got text instead of silently differing, and an id keeps its digits.
+   * Keys stay text (PyYAML makes a key `on` true and merges it with `yes`),
+   * and so do the values {@link keepNumberText} keeps. Other YAML 1.1 forms
+   * (`1:20` sexagesimal, `1_000`, `0b101`) are text in YAML 1.2 already.
+   */
+  pyyamlScalars?: boolean;
+}
+
+/** PyYAML's (YAML 1.1) booleans beyond true/false, as its resolver spells them (not `y`/`n`, not mixed case). */
+const YAML11_BOOLEAN = /^(?:yes|Yes|YES|on|On|ON|no|No|NO|off|Off|OFF)$/;
+/** Integers that YAML 1.1 reads as octal (`0777` → 511) and YAML 1.2 as decimal or `0o` octal. */
+const LEADING_ZERO_INTEGER = /^[-+]?0(?:[0-9_]+|o[0-7]+)$/;
+
+/**
+ * A plain, untagged value as {@link YamlReadOptions.pyyamlScalars} reads it.
+ * `keepText`: the value of a key whose text is kept (a secret).
+ */
+function pyyamlScalar(node: unknown, keepText: boolean): void {
+  if (!isScalar(node) || node.type !== "PLAIN" || node.tag !== undefined || typeof node.source !== "string") return;
+  if (typeof node.value === "string" && !keepText && YAML11_BOOLEAN.test(node.value)) node.value = /^(?:yes|on)$/i.test(node.value);
+  else if ((typeof node.value === "number" || typeof node.value === "bigint") && LEADING_ZERO_INTEGER.test(node.source)) node.value = node.source;
 }
 
 /** Makes the error thrown for a bad file: the caller's class, with a code of its package for the problem (whose message starts with the file name). */
@@ -44,12 +72,15 @@ const READ_CHUNK = 64 * 1024;
 
 /**
  * The text of a YAML file, refused before reading when it is over the size
- * limit. The read itself stops one byte past the limit too: a device, a pipe
- * or a /proc file says size 0 (`MSTICPYCONFIG=/dev/zero` read until Node
- * aborted). A folder or a file that cannot be opened is an error naming it.
+ * limit. The read itself stops one byte past the limit too: a /proc file says
+ * size 0. A folder, a FIFO, a socket or a device is an error naming it and
+ * what it is, found by `stat` before any open: opening a FIFO waits for a
+ * writer (`MSTICPYCONFIG` naming a named pipe hung the kernel), and
+ * `/dev/zero` read until Node aborted. A file that cannot be opened is an
+ * error naming it.
  */
 export function readYamlText(file: string, limits: YamlLimits, fail: YamlErrorFactory): string {
-  // fs errors (no such file, no permission, EISDIR…) become the caller's error naming the file.
+  // fs errors (no such file, no permission…) become the caller's error naming the file.
   const io = <T>(op: () => T): T => {
     try {
       return op();
@@ -57,10 +88,16 @@ export function readYamlText(file: string, limits: YamlLimits, fail: YamlErrorFa
       throw fail(msg.unreadable(file, (err as Error).message));
     }
   };
-  const fd = io(() => fs.openSync(file, "r"));
+  const refuseNonRegular = (stat: fs.Stats): void => {
+    const kind = fileKind(stat);
+    if (kind !== undefined) throw fail(msg.notAFile(file, kind));
+  };
+  refuseNonRegular(io(() => fs.statSync(file)));
+  // Non-blocking, should the path become a FIFO between the stat and the open; the fstat below then refuses it.
+  const fd = io(() => fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0)));
   try {
     const stat = io(() => fs.fstatSync(fd));
-    if (stat.isDirectory()) throw fail(msg.unreadable(file, "it is a folder, not a file"));
+    refuseNonRegular(stat);
     if (stat.size > limits.maxBytes) throw fail(msg.tooLarge(file, stat.size, limits.maxBytes, limits.what));
     const chunks: Buffer[] = [];
     let total = 0;
@@ -118,13 +155,18 @@ function checkDocument(file: string, root: Node | null, lines: LineCounter, limi
           seen.add(id);
         }
         const value = pair.value;
-        if (options.keepNumberText && isScalar(value) && value.type === "PLAIN" && typeof value.source === "string" && (typeof value.value === "number" || typeof value.value === "bigint")) {
-          if (isScalar(pair.key) && options.keepNumberText(String(pair.key.value))) value.value = value.source;
+        const keepText = !!options.keepNumberText && isScalar(pair.key) && options.keepNumberText(String(pair.key.value));
+        if (keepText && isScalar(value) && value.type === "PLAIN" && typeof value.source === "string" && (typeof value.value === "number" || typeof value.value === "bigint")) {
+          value.value = value.source;
         }
+        if (options.pyyamlScalars) pyyamlScalar(value, keepText);
         stack.push({ node: pair.value, depth: depth + 1 }, { node: pair.key, depth: depth + 1 });
       }
     } else if (isSeq(node)) {
-      for (const item of node.items) stack.push({ node: item, depth: depth + 1 });
+      for (const item of node.items) {
+        if (options.pyyamlScalars) pyyamlScalar(item, false);
+        stack.push({ node: item, depth: depth + 1 });
+      }
     }
     // Scalars and aliases end here (aliases are bounded by toJS's maxAliasCount).
   }

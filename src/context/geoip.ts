@@ -23,7 +23,7 @@ import path from "node:path";
 import { Reader } from "mmdb-lib";
 import pl, { type DataFrame } from "nodejs-polars";
 import { CONFIG_FILE_LIMITS, resolveConfigPath } from "../config/config";
-import { KEYVAULT_REASON, type YamlProblem } from "../config/messages";
+import { fileKind, KEYVAULT_REASON, type YamlProblem } from "../config/messages";
 import { parseYamlText, readYamlText } from "../config/yamlFile";
 import { isDataFrame } from "../common/frames";
 import { GeoLocation, hasCoordinates, Ip } from "../entities/types";
@@ -194,13 +194,28 @@ class MmdbFile {
 
   constructor(file: string) {
     this.file = file;
-    let size: number;
+    let size = 0;
+    // A FIFO, socket or device (DBFolder is a setting of msticpyconfig.yaml) is refused before the open: a FIFO's open waited for a writer forever.
+    const notAFile = (stat: fs.Stats): GeoIpError | undefined => {
+      const kind = fileKind(stat);
+      return kind === undefined ? undefined : new GeoIpError(msg.geoDbUnreadable(file, `it is ${kind}, not a regular file`));
+    };
+    let refused: GeoIpError | undefined;
     try {
-      this.fd = fs.openSync(file, "r");
-      size = fs.fstatSync(this.fd).size;
+      refused = notAFile(fs.statSync(file));
+      if (!refused) {
+        this.fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+        const stat = fs.fstatSync(this.fd);
+        refused = notAFile(stat);
+        size = stat.size;
+      }
     } catch (err) {
       this.close();
       throw new GeoIpError(msg.geoDbUnreadable(file, (err as Error).message));
+    }
+    if (refused) {
+      this.close();
+      throw refused;
     }
     // Zero-filled fresh memory: the parts never read cost nothing.
     this.db = Buffer.alloc(size);

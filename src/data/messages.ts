@@ -50,7 +50,11 @@ export const DATA_ERRORS = {
   "data/live-no-driver": { class: "QueryError", when: "a live data environment has no driver registered", names: "the environment, the registered ones" },
   "data/live-config": { class: "QueryError", when: "a live provider's setting (msticpyconfig.yaml DataProviders/AzureSentinel, or a connect() option) is missing or invalid", names: "the environment, the setting, the problem" },
   "data/live-url": { class: "QueryError", when: "a live endpoint URL is not https (plain http is allowed for loopback hosts only)", names: "the setting, the URL" },
-  "data/live-auth": { class: "QueryError", when: "signing in to a live service fails (token endpoint error, Azure CLI, device code timeout)", names: "the environment, the method, the service's reason (secrets masked)" },
+  "data/live-auth": {
+    class: "QueryError",
+    when: "signing in to a live service fails (token endpoint error, Azure CLI, device code timeout), or its credentials are refused while paging (Elasticsearch 401/403 after the first page)",
+    names: "the environment, the method, the service's reason (secrets masked); while paging: the query, the page, the rows fetched and dropped",
+  },
   "data/live-http": { class: "QueryError", when: "a live service cannot be reached, or answers with an unexpected HTTP status after the retries", names: "the request, the status or network error (secrets masked)" },
   "data/live-query-failed": { class: "QueryError", when: "a live service rejects a query (syntax, permission, limits) with its own error payload", names: "the query, the environment, the service's code and message" },
   "data/live-timeout": { class: "QueryError", when: "a live query runs longer than its timeout", names: "the query, the timeout, how to raise it" },
@@ -239,6 +243,16 @@ export const dataMessages = {
   liveHttp: (what: string, reason: string) => errorMessage("data/live-http", `${what}: ${reason}`),
   liveQueryFailed: (where: string, environment: string, code: string, message: string) =>
     errorMessage("data/live-query-failed", `${where}: ${environment} rejected the query (${code}): ${message}`),
+  /**
+   * A page of a paged query (Elasticsearch `search_after`) refused after `rows` rows arrived on `page - 1` pages:
+   * an error, not a partial result (the rows so far are the oldest ones of the sort order, a result that looks whole).
+   * 401/403: the credentials were revoked or expired mid-query (data/live-auth); else data/live-query-failed.
+   */
+  livePageFailed: (where: string, environment: string, status: number, page: number, rows: number, reason: string, advice: string) =>
+    errorMessage(
+      status === 401 || status === 403 ? "data/live-auth" : "data/live-query-failed",
+      `${where}: ${environment} refused page ${page} of the results (HTTP ${status}): ${reason}; ${rows} row(s) had arrived on the ${page - 1} page(s) before and are not returned (no partial result) — ${advice}`,
+    ),
   liveTimeout: (where: string, ms: number) =>
     errorMessage("data/live-timeout", `${where}: no answer within ${ms / 1000} s; raise the timeout (QueryProvider option timeoutMs, or DataProviders.<env>.TimeoutSeconds) or narrow the time range (split_query_by)`),
   liveCancelled: (where: string, reason: string) => errorMessage("data/live-cancelled", `${where}: cancelled (${reason})`),

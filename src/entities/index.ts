@@ -6,5 +6,6 @@ export { Entity, UnknownEntity, EntityParseError, formatEntityValue, parseEntity
 export type { EntityRelation, EntitySchema, EntitySource, PropertyKind } from "./entity";
 export { Account, Alert, Dns, File, FileHash, GeoLocation, Host, HostLogonSession, Ip, Malware, Process, Url, ENTITY_CLASSES, entityFactory, hasCoordinates, schemaOf } from "./types";
 export { parseEntities, entityFromObject } from "./parse";
-export { SecurityAlert, type AlertRow } from "./securityAlert";
+export { SecurityAlert, type AlertRow, type AlertsFromDataFrameOptions, type SecurityAlertOptions } from "./securityAlert";
+export { evidenceEntity, isEvidenceRow } from "./alertEvidence";
 export { ipsFromDataFrame, type IpsFromDataFrameOptions } from "./fromDataFrame";

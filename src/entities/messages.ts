@@ -29,3 +29,11 @@ export const entitiesMessages = {
   rowOutOfRange: (index: number, height: number) =>
     errorMessage("entities/row-out-of-range", `SecurityAlert: row ${index} is out of range (the DataFrame has ${height} rows)`),
 };
+
+/** The warning (not an error) about alerts with nothing to be known by; `rows` are their positions in the frame. */
+export function unidentifiedAlertsWarning(count: number, total: number, rows: readonly number[], columns: { id: readonly string[]; name: readonly string[]; time: readonly string[] }): string {
+  return (
+    `${count} of ${total} alerts have no id (${columns.id.join(", ")}), no name (${columns.name.join(", ")}) and no time (${columns.time.join(", ")}): ` +
+    `each is kept as an alert of its own, keyed by its row (${count === 1 ? "row" : "rows"} ${rows.slice(0, 10).join(", ")}${rows.length > 10 ? ", …" : ""})`
+  );
+}

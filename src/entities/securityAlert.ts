@@ -3,6 +3,7 @@
  * after MSTICPy's `SecurityAlert(alert_row)` — its `Entities` JSON parsed into
  * entities (references resolved), `ExtendedProperties` parsed, times as `Date`s.
  */
+import { createHash } from "node:crypto";
 import { inspect, type InspectOptions } from "node:util";
 import type { DataFrame } from "nodejs-polars";
 import { html, type SafeHtml } from "../display/html";
@@ -13,8 +14,9 @@ import { inspectLastValue } from "../display/lastValue";
 import { Entity, EntityParseError, formatEntityValue, parseEntityTime } from "./entity";
 import { frameHeight, frameRecords } from "../common/frames";
 import { checkJsonDepth, parseEntities } from "./parse";
-import { entitiesMessages as msg } from "./messages";
+import { entitiesMessages as msg, unidentifiedAlertsWarning } from "./messages";
 import { Account, Host, Ip, Process } from "./types";
+import { evidenceEntity, isEvidenceRow } from "./alertEvidence";
 
 /** An alert row: column name → value (as `df.toRecords()` gives). */
 export type AlertRow = Record<string, unknown>;
@@ -47,6 +49,39 @@ export interface SecurityAlertOptions {
    * a frame does not stop the others (`fromDataFrame` keeps).
    */
   onParseError?: "throw" | "keep";
+  /**
+   * The row of the input this alert is (set by `fromDataFrame` and by
+   * `new SecurityAlert(df, row)`): an alert with no id, name or time is keyed
+   * by it. Default: the `index` when `source` is a DataFrame, else none.
+   */
+  position?: number;
+}
+
+/** Options of {@link SecurityAlert.fromDataFrame}. */
+export interface AlertsFromDataFrameOptions {
+  /** Told once per frame of the alerts that have no id, name or time. Default: printed as `Warning: …`. */
+  warn?: (message: string) => void;
+}
+
+/** The columns that name an alert, by what they give it (for {@link SecurityAlert.id} and the warning about alerts with none). */
+const ALERT_IDENTITY_COLUMNS = {
+  id: ["SystemAlertId", "VendorOriginalId", "AlertId"],
+  name: ["AlertDisplayName", "DisplayName", "AlertName", "Title"],
+  time: ["StartTimeUtc", "StartTime", "TimeGenerated", "Timestamp"],
+} as const;
+
+/** Numbers of alerts keyed by nothing but themselves (no id, name, time or known row). */
+const OWN_KEYS = new WeakMap<SecurityAlert, number>();
+let ownKeyCount = 0;
+
+/** A short digest of a row's values: the same row of the same data keys the same alert, another row with the same position does not. */
+function rowDigest(row: AlertRow): string | undefined {
+  try {
+    const json = JSON.stringify(row, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+    return createHash("sha256").update(json ?? "").digest("hex").slice(0, 12);
+  } catch {
+    return undefined; // a cycle in a hand-made row: the alert keys itself
+  }
 }
 
 /** `parse()`, or — when keeping errors — `fallback` with the parse error recorded. */
@@ -82,6 +117,8 @@ export class SecurityAlert implements Displayable {
   readonly entities: Entity[];
   /** Why `Entities` or `ExtendedProperties` could not be parsed (only with `onParseError: "keep"`); empty when both parsed. */
   readonly parseErrors: readonly string[];
+  /** The row of the input this alert is (see {@link SecurityAlertOptions.position}); undefined when not known. */
+  readonly position?: number;
 
   /**
    * @param source an alert row (`df.toRecords()[i]`) or an alerts DataFrame
@@ -89,6 +126,7 @@ export class SecurityAlert implements Displayable {
    */
   constructor(source: AlertRow | DataFrame, index = 0, options: SecurityAlertOptions = {}) {
     let row: AlertRow;
+    let position = options.position;
     if (isDataFrame(source)) {
       // Column names come from the data: read past polars' column proxy (see common/frames.ts).
       const height = frameHeight(source);
@@ -96,10 +134,12 @@ export class SecurityAlert implements Displayable {
         throw new EntityParseError(msg.rowOutOfRange(index, height));
       }
       row = frameRecords(source, { offset: index, length: 1 })[0];
+      position ??= index;
     } else {
       row = source as AlertRow;
     }
     this.row = row;
+    if (position !== undefined) this.position = position;
     this.SystemAlertId = text(row.SystemAlertId);
     // Defender XDR's AlertInfo and AlertEvidence rows name an alert `Title`, `AlertId` and `Timestamp`.
     this.AlertDisplayName = text(row.AlertDisplayName ?? row.DisplayName ?? row.AlertName ?? row.Title);
@@ -117,7 +157,8 @@ export class SecurityAlert implements Displayable {
     const errors: string[] = [];
     const keep = options.onParseError === "keep";
     this.ExtendedProperties = parseOrKeep(() => parseExtendedProperties(row.ExtendedProperties, where), {}, keep, errors);
-    this.entities = parseOrKeep(() => parseEntities(row.Entities, `${where}: Entities`), [], keep, errors);
+    // A Defender XDR AlertEvidence row is one entity in columns, not an `Entities` cell.
+    this.entities = isEvidenceRow(row) ? [evidenceEntity(row)] : parseOrKeep(() => parseEntities(row.Entities, `${where}: Entities`), [], keep, errors);
     this.parseErrors = Object.freeze(errors);
   }
 
@@ -126,13 +167,38 @@ export class SecurityAlert implements Displayable {
    * is still an alert, with its error in `parseErrors` (alert data is not
    * trusted: one bad row must not lose the others).
    */
-  static fromDataFrame(df: DataFrame): SecurityAlert[] {
-    return frameRecords(df).map((row) => new SecurityAlert(row, 0, { onParseError: "keep" }));
+  static fromDataFrame(df: DataFrame, options: AlertsFromDataFrameOptions = {}): SecurityAlert[] {
+    const alerts = frameRecords(df).map((row, position) => new SecurityAlert(row, 0, { onParseError: "keep", position }));
+    // Once per frame, not per alert: a frame without id, name and time columns would print a line per row.
+    const unnamed = alerts.filter((a) => !a.identified);
+    if (unnamed.length) {
+      const warn = options.warn ?? ((message: string) => console.log(`Warning: ${message}`));
+      warn(unidentifiedAlertsWarning(unnamed.length, alerts.length, unnamed.map((a) => a.position ?? 0), ALERT_IDENTITY_COLUMNS));
+    }
+    return alerts;
   }
 
-  /** The alert's id: `SystemAlertId`, else the vendor's id (Defender XDR's `AlertId`), else display name and time. */
+  /** True when the alert has an id, a name or a time to be known by (else it is keyed by its row: see {@link id}). */
+  get identified(): boolean {
+    return !!(this.SystemAlertId || text(this.row.VendorOriginalId) || text(this.row.AlertId) || this.AlertDisplayName || (this.StartTimeUtc ?? this.TimeGenerated));
+  }
+
+  /**
+   * The alert's id: `SystemAlertId`, else the vendor's id (Defender XDR's
+   * `AlertId`), else display name and time. An alert with none of them is
+   * keyed by its row and a digest of its values (`(no id) row 3 1a2b…`), or
+   * by a number of its own when its row is not known: such alerts all had the
+   * id `@` and became one node of a graph.
+   */
   get id(): string {
-    return this.SystemAlertId || text(this.row.VendorOriginalId) || text(this.row.AlertId) || `${this.AlertDisplayName}@${formatEntityValue(this.StartTimeUtc ?? this.TimeGenerated)}`;
+    const id = this.SystemAlertId || text(this.row.VendorOriginalId) || text(this.row.AlertId);
+    if (id) return id;
+    if (this.identified) return `${this.AlertDisplayName}@${formatEntityValue(this.StartTimeUtc ?? this.TimeGenerated)}`;
+    const digest = this.position === undefined ? undefined : rowDigest(this.row);
+    if (digest !== undefined) return `(no id) row ${this.position} ${digest}`;
+    let n = OWN_KEYS.get(this);
+    if (n === undefined) OWN_KEYS.set(this, (n = ++ownKeyCount));
+    return `(no id) #${n}`;
   }
 
   /** `Alert: <display name>`, as MSTICPy names alert nodes. */

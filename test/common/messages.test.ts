@@ -301,6 +301,10 @@ const SAMPLES: Record<string, Sample> = {
   "dataMessages.liveUrl": () => [data.liveUrl("DataProviders.MSSentinel.Args.Endpoint", "http://api.example.com/"), ["DataProviders.MSSentinel.Args.Endpoint", '"http://api.example.com/"', "https://", "loopback"]],
   "dataMessages.liveAuth": () => [data.liveAuth("MSSentinel", "client credentials", "invalid_client: AADSTS7000215"), ["MSSentinel", "client credentials", "AADSTS7000215"]],
   "dataMessages.liveHttp": () => [data.liveHttp("POST https://api.loganalytics.io/v1/workspaces/w/query", "HTTP 503 after 3 retries"), ["POST https://api.loganalytics.io/v1/workspaces/w/query", "HTTP 503"]],
+  "dataMessages.livePageFailed": () => [
+    data.livePageFailed("Network.list_flows", "Elasticsearch", 401, 3, 2000, "security_exception: unable to authenticate", "connect again and rerun the query"),
+    ["Network.list_flows", "Elasticsearch", "page 3", "HTTP 401", "security_exception", "2000 row(s)", "2 page(s)", "not returned", "connect again"],
+  ],
   "dataMessages.liveQueryFailed": () => [data.liveQueryFailed("A.b", "MSSentinel", "BadArgumentError/SyntaxError", "Query could not be parsed"), ["A.b", "MSSentinel", "BadArgumentError/SyntaxError", "Query could not be parsed"]],
   "dataMessages.liveTimeout": () => [data.liveTimeout("A.b", 30_000), ["A.b", "30 s", "timeoutMs", "split_query_by"]],
   "dataMessages.liveCancelled": () => [data.liveCancelled("A.b", "Interrupt Kernel"), ["A.b", "Interrupt Kernel"]],
@@ -315,6 +319,7 @@ const YAML_SAMPLES: Record<keyof typeof yaml, Sample> = {
   tooManyKeys: () => [yaml.tooManyKeys("cfg.yaml", 20_000, "the config file"), ["cfg.yaml", "20,000 keys"]],
   duplicateKey: () => [yaml.duplicateKey("q.yaml:9:3", "q1"), ["q.yaml:9:3", '"q1"']],
   syntax: () => [yaml.syntax("q.yaml:2:4", "Flow map must end with a }"), ["q.yaml:2:4"]],
+  notAFile: () => [yaml.notAFile("/tmp/msticpyconfig.yaml", "a named pipe (FIFO)"), ["/tmp/msticpyconfig.yaml", "a named pipe (FIFO)", "not a regular file"]],
   unreadable: () => [yaml.unreadable("q.yaml", "Excessive alias count"), ["q.yaml"]],
 };
 

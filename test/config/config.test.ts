@@ -246,3 +246,32 @@ test("a secret written as digits keeps its text (leading zeros, every digit) and
   assert.ok(printed.includes("8089"));
   assert.equal(configMasker(config).mask("key=00998877665544332211"), "key=****");
 });
+
+test("yes/no/on/off are booleans, as PyYAML (MSTICPy) reads msticpyconfig.yaml; quoted, tagged, other spellings and keys stay text", () => {
+  const file = configFile(
+    "TIProviders:\n  OTX:\n    Primary: yes\n    Enabled: Off\n    Args:\n      UseProxy: on\n      Verify: NO\n      Short: y\n      Mixed: oN\n      Quoted: \"yes\"\n      Tagged: !!str off\n      on: kept\n" +
+      "    Extra: [Yes, off, n]\n  VT:\n    Primary: No\n",
+  );
+  const [otx, vt] = loadConfig(file).tiProviders;
+  assert.deepEqual([otx.primary, otx.enabled, vt.primary, vt.enabled], [true, false, false, true]);
+  // PyYAML's resolver knows exactly yes/Yes/YES, no/No/NO, on/On/ON, off/Off/OFF: `y` and `oN` are text there too.
+  assert.deepEqual(otx.args, { UseProxy: true, Verify: false, Short: "y", Mixed: "oN", Quoted: "yes", Tagged: "off", on: "kept" });
+  assert.deepEqual(otx.extra.Extra, [true, false, "n"]);
+});
+
+test("YAML 1.1 number forms: a secret keeps its exact text; an octal-looking number is text, not a different number than MSTICPy's", () => {
+  const file = configFile(
+    "TIProviders:\n  OTX:\n    Args:\n      ApiKey: 0123\n      AuthKey: 1:20\n      Password: on\n      WorkspaceId: 0777\n      Octal: 0o17\n      Hex: 0x1F\n      Under: 1_000\n" +
+      "    Concurrency: 4\n",
+  );
+  const [otx] = loadConfig(file).tiProviders;
+  // PyYAML: ApiKey 83 (octal), AuthKey 80 (sexagesimal), Password True, WorkspaceId 511, Octal "0o17", Hex 31, Under 1000.
+  assert.deepEqual(otx.args, { ApiKey: "0123", AuthKey: "1:20", Password: "on", WorkspaceId: "0777", Octal: "0o17", Hex: 31, Under: "1_000" });
+  assert.deepEqual(otx.secretArgs.sort(), ["ApiKey", "AuthKey", "Password"]);
+  // 010 is 8 to PyYAML and 10 to YAML 1.2: a number setting written so is an error naming it, not a silent 10.
+  const octal = configFile("TIProviders:\n  OTX:\n    TimeoutSeconds: 010\n");
+  assert.throws(
+    () => loadConfig(octal),
+    (err: Error) => err instanceof ConfigError && err.code === "config/invalid-setting" && err.message.startsWith(`${octal}: TIProviders.OTX.TimeoutSeconds: `),
+  );
+});

@@ -192,6 +192,23 @@ describe("GeoLite2 (MaxMind) configuration", () => {
     assert.equal(geoLookup(["8.8.8.8"], { configPath, database: "dbip" }).getColumn("GeoSource").get(0), DBIP_SOURCE);
   });
 
+  it("a GeoLite2-City.mmdb in DBFolder that is a FIFO is an error naming it and what it is, without opening it (the open waited for a writer forever)", { skip: process.platform === "win32" }, () => {
+    const dir = mkdtempSync(join(tmpdir(), "hl-geo-"));
+    const folder = join(dir, "GeoLite2");
+    fs.mkdirSync(folder);
+    const fifo = join(folder, "GeoLite2-City.mmdb");
+    try {
+      require("node:child_process").execFileSync("mkfifo", [fifo]);
+    } catch {
+      return; // no mkfifo here
+    }
+    const configPath = config(dir, folder);
+    assert.throws(
+      () => geoLookup(["8.8.8.8"], { database: "geolite", configPath }),
+      (e: Error) => e instanceof GeoIpError && e.code === "context/geo-db-unreadable" && e.message === `Cannot read the geolocation database ${fifo}: it is a named pipe (FIFO), not a regular file`,
+    );
+  });
+
   it("reads the config again when it changes between lookups", () => {
     const dir = mkdtempSync(join(tmpdir(), "hl-geo-"));
     for (const name of ["first", "second"]) {

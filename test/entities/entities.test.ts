@@ -266,4 +266,65 @@ describe("alerts and entities from other exports", () => {
       ["da2", "Mimikatz", "2024-01-02T10:00:00.000Z"],
     ]);
   });
+
+  it("Defender XDR AlertEvidence rows (a portal CSV export): one entity per row by EntityType, keyed like Sentinel's, tied to the alert by AlertId", () => {
+    const df = readDataFile(path.join(__dirname, "fixtures", "AlertEvidence.csv"));
+    const alerts = SecurityAlert.fromDataFrame(df);
+    assert.equal(alerts.length, df.height);
+    assert.ok(alerts.every((a) => a.entities.length === 1 && a.parseErrors.length === 0));
+    assert.deepEqual(
+      alerts.map((a) => [a.id, a.entities[0].constructor.name, a.entities[0].key]),
+      [
+        ["da638512496974888669_-1462871923", "Host", "host:ws-fin-07"],
+        ["da638512496974888669_-1462871923", "Account", "account:jdoe"],
+        ["da638512496974888669_-1462871923", "Process", "process:ws-fin-07|7412|c:\\windows\\system32\\windowspowershell\\v1.0\\powershell.exe"],
+        ["da638512496974888669_-1462871923", "Ip", "ip:185.225.73.18"],
+        ["da638512496974888669_-1462871923", "Url", "url:http://185.225.73.18/a/stage2.ps1"],
+        ["da638512496974888669_-1462871923", "File", "file:c:\\users\\jdoe\\appdata\\local\\temp\\stage2.ps1"],
+        ["fa54bb6a2d-3c1e-4f7a-9b8c-0d1e2f3a4b5c", "UnknownEntity", "mailmessage:0e1d2c3b-4a59-6877-8695-a4b3c2d1e0f9"],
+        ["fa54bb6a2d-3c1e-4f7a-9b8c-0d1e2f3a4b5c", "UnknownEntity", "mailbox:jdoe@contoso.com"],
+        ["fa54bb6a2d-3c1e-4f7a-9b8c-0d1e2f3a4b5c", "Url", "url:https://contoso-billing.example.net/inv?id=88213"],
+        ["da638512571029050000_1882736450", "UnknownEntity", "registry-value:hkey_current_user\\s-1-5-21-1004336348-1177238915-682003330-1107\\software\\microsoft\\windows\\currentversion\\run\\updater"],
+        // The same device upper-cased in another alert: one host.
+        ["da638512571029050000_1882736450", "Host", "host:ws-fin-07"],
+        ["fa77c1d2e3-0a1b-4c2d-8e3f-9a0b1c2d3e4f", "UnknownEntity", alerts[11].entities[0].key],
+      ],
+    );
+    const [host, account, proc, ip, , file] = alerts.map((a) => a.entities[0]) as [Host, Account, Process, Ip, unknown, File];
+    // The FQDN is cut like Sentinel's host entities; AdditionalFields fill what the columns lack.
+    assert.deepEqual([host.HostName, host.DnsDomain, host.OSFamily, host.AdditionalData.DeviceId, host.AdditionalData.EvidenceRole], ["ws-fin-07", "contoso.local", "Windows", "9f3c1a7be05d4c2f8a6e1b0d7c4e2f5a8b9c0d1e", "Impacted"]);
+    assert.deepEqual([account.Name, account.NTDomain, account.UPNSuffix, account.Sid, account.AadUserId], ["jdoe", "contoso", "contoso.com", "S-1-5-21-1004336348-1177238915-682003330-1107", "5b7c2d1e-8f3a-4c6b-9e0d-2a1f3b4c5d6e"]);
+    // FolderPath ending in the file name is the whole path; the pid and start time come from AdditionalFields.
+    assert.deepEqual([proc.ProcessId, proc.ImageFile?.Directory, proc.ImageFile?.Sha256?.slice(0, 8), proc.Account?.Name, proc.Host?.HostName, proc.CreationTimeUtc?.toISOString()], ["7412", "C:\\Windows\\System32\\WindowsPowerShell\\v1.0", "de96a6e6", "jdoe", "ws-fin-07", "2024-05-14T09:20:58.551Z"]);
+    assert.match(proc.CommandLine ?? "", /-enc SQBFAFgA/);
+    assert.equal(ip.AdditionalData.EvidenceDirection, "Destination");
+    // AdditionalFields that is not JSON is kept as written, and the row still gives its entity.
+    assert.deepEqual([file.Name, file.Directory, file.AdditionalData.AdditionalFields], ["stage2.ps1", "C:\\Users\\jdoe\\AppData\\Local\\Temp", "{not json"]);
+    // A type without a mapping keeps every evidence column that is set.
+    const session = alerts[11].entities[0];
+    assert.deepEqual([session.Type, session.AdditionalData.AccountUpn, session.AdditionalData.Application], ["CloudLogonSession", "jdoe@contoso.com", "Microsoft Exchange Online"]);
+  });
+
+  it("alerts with no id, name or time stay apart (keyed by their row), and the user is told once which fields they lack", () => {
+    // Identical rows too: two alerts of the same content at two rows are two alerts.
+    const df = pl.DataFrame({ Severity: ["High", "Low", "Low", "Medium"], Entities: ['[{"Type":"ip","Address":"10.0.0.1"}]', "", "", '[{"Type":"ip","Address":"10.0.0.2"}]'] });
+    const warnings: string[] = [];
+    const alerts = SecurityAlert.fromDataFrame(df, { warn: (m) => warnings.push(m) });
+    const ids = alerts.map((a) => a.id);
+    // They were all "@": one node for every such alert.
+    assert.equal(new Set(ids).size, 4);
+    assert.deepEqual(alerts.map((a) => [a.position, a.identified]), [[0, false], [1, false], [2, false], [3, false]]);
+    assert.match(ids[1], /^\(no id\) row 1 [0-9a-f]{12}$/);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /^4 of 4 alerts have no id \(SystemAlertId, VendorOriginalId, AlertId\), no name \(AlertDisplayName, DisplayName, AlertName, Title\) and no time \(StartTimeUtc, StartTime, TimeGenerated, Timestamp\): .* \(rows 0, 1, 2, 3\)$/);
+    // The same row read again is the same alert (a graph and addRelatedAlerts over one frame); a row object alone keys itself.
+    assert.deepEqual(SecurityAlert.fromDataFrame(df, { warn: () => {} }).map((a) => a.id), ids);
+    assert.equal(new SecurityAlert(df, 2).id, ids[2]);
+    const loose = [new SecurityAlert({ Severity: "Low" }), new SecurityAlert({ Severity: "Low" })];
+    assert.notEqual(loose[0].id, loose[1].id);
+    assert.equal(loose[0].id, loose[0].id);
+    // Alerts with a name or a time keep their keys, and no warning is given.
+    const named = SecurityAlert.fromDataFrame(pl.DataFrame({ AlertDisplayName: ["A"], TimeGenerated: ["2024-01-01T00:00:00Z"] }), { warn: (m) => warnings.push(m) });
+    assert.deepEqual([named[0].id, warnings.length], ["A@2024-01-01T00:00:00.000Z", 1]);
+  });
 });

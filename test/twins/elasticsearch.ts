@@ -12,7 +12,8 @@
  * PIT search that lacks it and refused by OpenSearch before 3.3, which adds no
  * tiebreaker; `from` + `size` within index.max_result_window;
  * API key (`Authorization: ApiKey …`) or basic auth; errors as
- * `{error: {root_cause, type, reason}, status}`; 429 with Retry-After when told to throttle.
+ * `{error: {root_cause, type, reason}, status}`; 429 with Retry-After when told to throttle, or a 429/401 after
+ * some pages (`pageFault`); `timed_out: true` when told (`timedOut`).
  *
  * It serves the lab's data (data/*.parquet) as data streams
  * `logs-huntlab.<table>-default` (`data_stream.*` and `@timestamp` added, as
@@ -51,6 +52,14 @@ export interface ElasticTwinOptions {
   indices?: TwinIndex[];
   /** The next N `_search` requests answer 429 (Retry-After: 0). */
   throttle?: number;
+  /**
+   * Mid-paging faults: after `after` answered `_search` pages, the next `times` (default 1) `_search` requests
+   * answer `status` — 429 (throttled, with `retryAfter` seconds, default "0") or 401 (the API key revoked or
+   * expired) — and later ones are answered again (for 401 too, when `times` is finite).
+   */
+  pageFault?: { after: number; status: 401 | 429; times?: number; retryAfter?: string };
+  /** Answer every search page with `timed_out: true` (some shards ran out of time; the page may lack hits). */
+  timedOut?: boolean;
   /** Report this shard failure with every search page. */
   shardFailure?: string;
   /** `version.number` in GET / (default 8.15.0; OpenSearch 2.15.0). OpenSearch sorts on `_shard_doc` from 3.3.0. */
@@ -311,6 +320,8 @@ export async function startElasticTwin(options: ElasticTwinOptions = {}): Promis
   type Hit = { index: TwinIndex; doc: Doc; ordinal: number; sort: unknown[]; shardDoc: number };
   const results = new Map<string, Hit[]>();
   let idCounter = 0;
+  /** `_search` pages answered with hits (for `pageFault`). */
+  let answeredPages = 0;
   const twin: ElasticTwin = {
     url: "",
     port: 0,
@@ -419,6 +430,12 @@ export async function startElasticTwin(options: ElasticTwinOptions = {}): Promis
           options.throttle -= 1;
           return fail(429, "es_rejected_execution_exception", "rejected execution of coordinating operation", { "Retry-After": "0" });
         }
+        const fault = options.pageFault;
+        if (fault && answeredPages >= fault.after && (fault.times ?? 1) > 0) {
+          fault.times = (fault.times ?? 1) - 1;
+          if (fault.status === 429) return fail(429, "es_rejected_execution_exception", "rejected execution of coordinating operation [search]", { "Retry-After": fault.retryAfter ?? "0" });
+          return fail(401, "security_exception", "unable to authenticate with provided credentials and anonymous access is not allowed for this request", { "WWW-Authenticate": 'ApiKey realm="security"' });
+        }
         const pit = body.pit as { id?: unknown; keep_alive?: unknown } | undefined;
         if (!pit) return fail(400, "action_request_validation_exception", "Validation Failed: 1: the twin only serves point-in-time searches;");
         if (parts.length > 1) return fail(400, "action_request_validation_exception", "Validation Failed: 1: [indices] cannot be used with point in time. Do not specify any index with point in time.;");
@@ -492,12 +509,13 @@ export async function startElasticTwin(options: ElasticTwinOptions = {}): Promis
         for (const [k, v] of [...pits]) if (v.pit === entry.pit) pits.delete(k);
         const nextId = newPitId(entry.pit);
         pits.set(nextId, entry);
+        answeredPages += 1;
         const shards = { total: entry.targets.length, successful: entry.targets.length, skipped: 0, failed: 0 } as Record<string, unknown>;
         if (options.shardFailure) Object.assign(shards, { successful: entry.targets.length - 1, failed: 1, failures: [{ shard: 0, index: entry.targets[0]?.name, reason: { type: "node_disconnected_exception", reason: options.shardFailure } }] });
         return send(200, {
           pit_id: nextId,
           took: 1,
-          timed_out: false,
+          timed_out: options.timedOut === true,
           _shards: shards,
           hits: {
             max_score: null,

@@ -10,7 +10,7 @@
  *
  * | mapping type | column type |
  * | --- | --- |
- * | date, date_nanos | datetime (ISO text; numbers, and digit text of 5+ digits, per the mapping's `format`: epoch_second → seconds, else ms, as ES's default format; text of a custom pattern such as `yyyy/MM/dd HH:mm:ss` or `dd-MM-yyyy` read with it, UTC — unreadable text is null with one warning) |
+ * | date, date_nanos | datetime (ISO text; numbers, and digit text of 5+ digits, per the mapping's `format`: epoch_second → seconds, else ms, as ES's default format; text of a custom pattern such as `yyyy/MM/dd HH:mm:ss` or `dd-MM-yyyy` read with it, UTC — text it does not read is null with one warning; text no format reads where the format also names a standard one, the default included, makes the column text with a warning, as a malformed number does) |
  * | long, unsigned_long | long (exact: Int64; UInt64 when an unsigned_long is beyond Int64) |
  * | integer, short, byte | int |
  * | double, float, half_float, scaled_float | real |
@@ -24,6 +24,7 @@ import pl from "nodejs-polars";
 import { columnOf } from "../../common/frames";
 import { strptimeExpr } from "../timeParsing";
 import { stringifyExact } from "../../common/json";
+import { toDates } from "./results";
 import type { LiveColumn, LiveColumnType } from "./types";
 
 const MAPPING_TYPES: Record<string, LiveColumnType> = {
@@ -359,6 +360,13 @@ export function elasticTable(
   const types = new Map<string, Set<LiveColumnType>>();
   // Values that do not read as their mapping's type (ignore_malformed): the column becomes text, with a warning.
   const misfits = new Map<string, { type: LiveColumnType; count: number; example: unknown }>();
+  const misfit = (name: string, type: LiveColumnType, value: unknown) => {
+    types.get(name)?.add("string");
+    const m = misfits.get(name);
+    if (m) m.count += 1;
+    else misfits.set(name, { type, count: 1, example: value });
+  };
+  const dateTexts = new Map<string, string[]>();
   flat.forEach((record, i) => {
     const mapping = fieldTypes.get(hits[i]._index ?? "");
     for (const [name, value] of Object.entries(record)) {
@@ -368,17 +376,28 @@ export function elasticTable(
       const mapped = mapping?.get(name);
       const t = mapped ?? inferred(value);
       if (t) set.add(t);
-      if (mapped && !fitsMapping(value, mapped)) {
-        set.add("string");
-        const m = misfits.get(name);
-        if (m) m.count += 1;
-        else misfits.set(name, { type: mapped, count: 1, example: value });
+      if (mapped && !fitsMapping(value, mapped)) misfit(name, mapped, value);
+      // Date text is checked below, a column at a time (one vectorised read).
+      else if (mapped === "datetime" && typeof value === "string" && value.trim() !== "") {
+        let texts = dateTexts.get(name);
+        if (!texts) dateTexts.set(name, (texts = []));
+        texts.push(value);
       }
     }
   });
+  // Date text the time reading (results.ts) cannot read, under any mapping format (ES's default
+  // `strict_date_optional_time||epoch_millis` too): `ignore_malformed` kept it in _source. Read as a date it
+  // would be a silent null; the column is text instead, as for a malformed number.
+  // The rows keep the text (liveFrame reads it again): ISO text with a zone, the usual form, is read fast.
+  for (const [name, texts] of dateTexts) {
+    toDates(texts).forEach((d, k) => {
+      if (d === null) misfit(name, "datetime", texts[k]);
+    });
+  }
   for (const [name, m] of misfits) {
     if (types.get(name)?.has("dynamic")) continue;
-    warnings.push(`Elasticsearch: ${m.count} value(s) of column "${name}" (mapped as ${m.type}) are not ${m.type === "bool" ? "booleans" : "numbers"}, e.g. ${stringifyExact(m.example).slice(0, 60)} (a malformed value the index kept); the column is text, every value kept`);
+    const kind = m.type === "bool" ? "booleans" : m.type === "datetime" ? "dates (ISO 8601 text or epoch numbers)" : "numbers";
+    warnings.push(`Elasticsearch: ${m.count} value(s) of column "${name}" (mapped as ${m.type === "datetime" ? "date" : m.type}) are not ${kind}, e.g. ${stringifyExact(m.example).slice(0, 60)} (a malformed value the index kept); the column is text, every value kept`);
   }
   const columns: LiveColumn[] = [...types].map(([name, set]) => {
     if (set.has("dynamic")) return { name, type: "dynamic" };

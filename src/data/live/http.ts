@@ -51,14 +51,19 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 const EXCERPT_HEAD = 1_000_000;
 
 /**
- * The first `max` characters of a body, for messages; with `mask`, secrets are masked before the cut: a
+ * The first `max` characters of a service's text (ending in `…` when cut), secrets masked before the cut: a
  * secret cut in two is no longer recognised, and its first part would be shown.
  */
+export function maskedCut(text: string, max: number, mask: ((text: string) => string) | undefined): string {
+  const head = text.length > EXCERPT_HEAD ? text.slice(0, EXCERPT_HEAD) : text;
+  const shown = mask ? mask(head) : head;
+  return shown.length > max ? `${shown.slice(0, max)}…` : shown;
+}
+
+/** The first `max` characters of a body, whitespace runs as one space, for messages; with `mask`, masked before the cut ({@link maskedCut}). */
 export function excerpt(value: unknown, max = 300, mask?: (text: string) => string): string {
   const text = typeof value === "string" ? value : stringifyExact(value) ?? "";
-  const flat = text.slice(0, EXCERPT_HEAD).replace(/\s+/g, " ").trim();
-  const shown = mask ? mask(flat) : flat;
-  return shown.length > max ? `${shown.slice(0, max)}…` : shown;
+  return maskedCut(text.slice(0, EXCERPT_HEAD).replace(/\s+/g, " ").trim(), max, mask);
 }
 
 function lowerHeaders(headers: AxiosResponse["headers"]): Record<string, string> {

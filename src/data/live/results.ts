@@ -66,7 +66,7 @@ function normalisedTime(text: string): string {
  * which reads zone-less text as UTC), in one vectorised pass per column. ISO
  * text with its zone is read directly (fast); numbers are epoch ms.
  */
-function toDates(values: readonly unknown[]): (Date | null)[] {
+export function toDates(values: readonly unknown[]): (Date | null)[] {
   const out = new Array<Date | null>(values.length).fill(null);
   const rest: number[] = [];
   const text: string[] = [];

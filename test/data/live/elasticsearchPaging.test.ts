@@ -140,3 +140,69 @@ describe("Elasticsearch/OpenSearch paging when sort values tie across pages", ()
     assert.deepEqual(pagingPlan(undefined, "OpenSearch", "2.11.0"), { sort: [{ _doc: "asc" }], mode: "from" });
   });
 });
+
+describe("Elasticsearch search_after paging: a 429 or 401 after the first page", () => {
+  const docs = Array.from({ length: 25 }, (_, i) => ({ "@timestamp": new Date(Date.UTC(2026, 10, 1, 10, 0, i)).toISOString(), seq: i }));
+
+  async function pagedRun(fault: NonNullable<ElasticTwinOptions["pageFault"]>): Promise<{ twin: ElasticTwin; result: Promise<LiveTable> }> {
+    const twin = await startElasticTwin({ indices: [{ name: "logs-app-default", types: { "@timestamp": "date", seq: "long" }, docs }], pageFault: fault });
+    const file = path.join(tempDir(), "msticpyconfig.yaml");
+    fs.writeFileSync(file, ["DataProviders:", "  Elasticsearch:", "    Args:", `      Url: "${twin.url}"`, "      PageSize: 10", ""].join("\n"));
+    const settings = createLiveSettings({ environment: "Elasticsearch", config: loadConfig(file, { missingEnvironment: "skip" }), warn: () => {}, http: { retryBackoffMs: 1 } });
+    const driver = createElasticsearchDriver(settings);
+    await driver.connect({});
+    const result = driver.query({ text: JSON.stringify({ query: { match_all: {} }, sort: [{ "@timestamp": "asc" }] }), queryName: "Test.paging", signal: AbortSignal.timeout(60_000) });
+    result.catch(() => undefined);
+    return { twin, result };
+  }
+
+  it("a 429 on page 2 retries that same page (same pit id and search_after), honouring Retry-After: every row once", async () => {
+    const { twin, result } = await pagedRun({ after: 1, status: 429, times: 2, retryAfter: "0.5" });
+    const started = Date.now();
+    try {
+      const table = await result;
+      assert.ok(Date.now() - started >= 900, "waited Retry-After (0.5 s) twice");
+      assertEachOnce(table, 25);
+      // Page 1, then page 2 sent three times (two 429s), then page 3.
+      assert.equal(twin.searches.length, 5);
+      assert.deepEqual(twin.searches[1], twin.searches[3]);
+      assert.deepEqual(twin.searches[2], twin.searches[3]);
+      assert.equal(twin.openPits(), 0);
+    } finally {
+      await twin.close();
+    }
+  });
+
+  it("a 429 whose Retry-After is beyond the client's bound fails at once, naming the query, the page and the rows fetched", async () => {
+    const { twin, result } = await pagedRun({ after: 1, status: 429, times: 1, retryAfter: "3600" });
+    const started = Date.now();
+    try {
+      await assert.rejects(result, (err: Error & { code?: string }) => {
+        assert.equal(err.code, "data/live-query-failed");
+        assert.match(err.message, /^Test\.paging: Elasticsearch refused page 2 of the results \(HTTP 429\): es_rejected_execution_exception/);
+        assert.match(err.message, /10 row\(s\) had arrived on the 1 page\(s\) before and are not returned/);
+        assert.match(err.message, /Retry-After: 3600/);
+        return true;
+      });
+      assert.ok(Date.now() - started < 10_000, "did not wait an hour");
+      assert.equal(twin.openPits(), 0);
+    } finally {
+      await twin.close();
+    }
+  });
+
+  it("a 401 on page 3 (key revoked mid-query) is an auth error naming the query and the 20 rows dropped", async () => {
+    const { twin, result } = await pagedRun({ after: 2, status: 401, times: 1 });
+    try {
+      await assert.rejects(result, (err: Error & { code?: string }) => {
+        assert.equal(err.code, "data/live-auth");
+        assert.match(err.message, /^Test\.paging: Elasticsearch refused page 3 of the results \(HTTP 401\): security_exception/);
+        assert.match(err.message, /20 row\(s\) had arrived on the 2 page\(s\) before and are not returned.*connect again/);
+        return true;
+      });
+      assert.equal(twin.searches.length, 3, "the 401 is not retried");
+    } finally {
+      await twin.close();
+    }
+  });
+});

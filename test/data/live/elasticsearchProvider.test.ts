@@ -145,3 +145,54 @@ describe("QueryProvider(\"Elasticsearch\") end to end", () => {
     }
   });
 });
+
+describe("QueryProvider(\"Elasticsearch\"): malformed values kept by the index, and which warnings say to split the query", () => {
+  // As a logs-* data stream with ignore_malformed stores them: `_source` keeps what was sent.
+  const docs = [
+    { "@timestamp": "2026-11-01T10:00:00.000Z", seen: "2026-11-01T09:59:58.120Z", port: 443 },
+    { "@timestamp": "2026-11-01T10:00:01.000Z", seen: "last tuesday", port: "N/A" },
+    { "@timestamp": "2026-11-01T10:00:02.000Z", seen: "1793527200000", port: 80 },
+    { "@timestamp": "2026-11-01T10:00:03.000Z", seen: "2026-13-45T99:00:00Z", port: 22 },
+  ];
+  let twin: ElasticTwin;
+  let qp: QueryProvider;
+  const warnings: string[] = [];
+  const body = JSON.stringify({ query: { match_all: {} }, sort: [{ "@timestamp": "asc" }] });
+
+  before(async () => {
+    // No `format` in the mapping: ES's default strict_date_optional_time||epoch_millis.
+    twin = await startElasticTwin({ indices: [{ name: "logs-app-default", types: { "@timestamp": "date", seen: "date", port: "long" }, docs }] });
+    const configPath = path.join(tempDir(), "msticpyconfig.yaml");
+    fs.writeFileSync(configPath, ["DataProviders:", "  Elasticsearch:", "    Args:", `      Url: ${twin.url}`, ""].join("\n"));
+    qp = new QueryProvider("Elasticsearch", { configPath, warn: (m) => warnings.push(m) });
+    await qp.connect();
+  });
+  after(() => twin.close());
+
+  it("a date column (default mapping format) with unreadable text is text with a warning, every value kept (no silent null)", async () => {
+    warnings.length = 0;
+    const df = await qp.execQuery(body);
+    assert.ok(df.getColumn("seen").dtype.equals(pl.String), String(df.getColumn("seen").dtype));
+    assert.deepEqual(df.getColumn("seen").toArray(), ["2026-11-01T09:59:58.120Z", "last tuesday", "1793527200000", "2026-13-45T99:00:00Z"]);
+    assert.equal(String(df.getColumn("@timestamp").dtype), String(pl.Datetime("ms")));
+    const seen = warnings.filter((w) => /"seen"/.test(w));
+    assert.equal(seen.length, 1, warnings.join("\n"));
+    assert.match(seen[0], /2 value\(s\) of column "seen" \(mapped as date\) are not dates.*"last tuesday".*the column is text, every value kept/);
+  });
+
+  it("says to split the query for a search that timed out, not for a mapping mismatch", async () => {
+    warnings.length = 0;
+    twin.options.timedOut = true;
+    try {
+      await qp.execQuery(body);
+    } finally {
+      delete twin.options.timedOut;
+    }
+    const timedOut = warnings.filter((w) => /timed out/.test(w));
+    const mismatch = warnings.filter((w) => /malformed value/.test(w));
+    assert.equal(timedOut.length, 1, warnings.join("\n"));
+    assert.equal(mismatch.length, 2, warnings.join("\n"));
+    assert.match(timedOut[0], /split_query_by/);
+    for (const w of mismatch) assert.doesNotMatch(w, /split_query_by|shorter time ranges/);
+  });
+});

@@ -1,6 +1,7 @@
 /** What the MSSentinel and Kusto drivers share: reading Azure AD settings and choosing the sign-in method. */
 import { QueryError, dataMessages as msg } from "../../messages";
 import { AzureTokenSource, findOnPath, type AzureAuthMethod } from "../azureAuth";
+import { maskedCut } from "../http";
 import type { LiveColumnType, LiveHttpResponse, LiveSettings } from "../types";
 
 /** The public Azure AD authority. */
@@ -95,8 +96,11 @@ export function azureColumnType(type: unknown): LiveColumnType {
   }
 }
 
-/** The deepest message of a OneAPI error (`error.innererror…` / `details`), for messages. */
-export function oneApiMessage(error: unknown): { code: string; message: string } {
+/**
+ * The deepest message of a OneAPI error (`error.innererror…` / `details`), for messages: masked with `mask`,
+ * then cut to 1000 characters (masked first: a secret straddling the cut would not be recognised, its first part shown).
+ */
+export function oneApiMessage(error: unknown, mask: (text: string) => string): { code: string; message: string } {
   const e = (error ?? {}) as Record<string, unknown>;
   let code = String(e.code ?? "Error");
   let message = String(e["@message"] ?? e.message ?? "");
@@ -106,7 +110,7 @@ export function oneApiMessage(error: unknown): { code: string; message: string }
     if (inner.message) message = String(inner.message);
     inner = (inner.innererror ?? (Array.isArray(inner.details) ? inner.details[0] : undefined)) as Record<string, unknown> | undefined;
   }
-  return { code, message: message.slice(0, 1000) };
+  return { code: mask(code), message: maskedCut(message, 1000, mask) };
 }
 
 /**

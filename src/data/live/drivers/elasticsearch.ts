@@ -21,6 +21,7 @@
  */
 import { QueryError, dataMessages as msg } from "../../messages";
 import { excerpt } from "../http";
+import { SPLIT_ADVICE } from "../chunks";
 import { buildEsSearchBody, EsDslError, esJsonLiteral, type Json, type JsonObject } from "../esdsl";
 import { elasticDatePatterns, elasticEpochScales, elasticFieldTypes, elasticTable, type ElasticHit } from "../elasticColumns";
 import type { LiteralType, LiteralValue, LiveDriver, LiveHttpResponse, LiveRequest, LiveSettings, LiveTable } from "../types";
@@ -182,11 +183,26 @@ class ElasticsearchDriver implements LiveDriver {
     return this.#settings.http.request({ method, url: `${this.#base}${path}`, headers: this.#headers, body, signal, acceptStatus: PAYLOAD_STATUS });
   }
 
-  /** Throws the service's error for a non-2xx answer. */
-  #check(res: LiveHttpResponse, where: string, what: string): void {
+  /**
+   * Throws the service's error for a non-2xx answer. `fetched`: the pages (and rows) of this query that arrived
+   * before it; a later page that fails is an error naming how many rows were dropped (see livePageFailed).
+   */
+  #check(res: LiveHttpResponse, where: string, what: string, fetched?: { pages: number; rows: number }): void {
     if (res.status >= 200 && res.status < 300) return;
     const e = elasticError(res.data);
     const reason = this.#settings.mask(e ? e.reason || e.type : excerpt(res.data, 300, this.#settings.mask));
+    if (fetched && fetched.pages > 0) {
+      // A 429 reaches here after the HTTP client's retries of the same page (same pit id and search_after), or
+      // when the service asked to wait longer than the client waits (Retry-After).
+      const wait = res.headers["retry-after"];
+      const advice =
+        res.status === 401 || res.status === 403
+          ? "the credentials were refused mid-query (API key expired or revoked?): connect again and rerun the query"
+          : res.status === 429
+            ? `the service kept throttling through the client's retries, or asked for a longer wait than the client's bound${wait ? ` (Retry-After: ${this.#settings.mask(wait).slice(0, 40)})` : ""}: rerun the query later, or ${SPLIT_ADVICE}`
+            : "rerun the query";
+      throw new QueryError(msg.livePageFailed(where, this.#flavor, res.status, fetched.pages + 1, fetched.rows, `${e?.type ? `${e.type}: ` : ""}${reason}`, advice));
+    }
     if (res.status === 401 || res.status === 403) throw new QueryError(msg.liveAuth("Elasticsearch", `${what} as the connected user`, `HTTP ${res.status}: ${reason}`));
     throw new QueryError(msg.liveQueryFailed(where, this.#flavor, `HTTP ${res.status} ${e?.type ?? ""}`.trim(), `${what}: ${reason}`));
   }
@@ -222,12 +238,13 @@ class ElasticsearchDriver implements LiveDriver {
     try {
       const paging = pagingPlan(plan.body.sort, this.#flavor, this.#version, this.#tiebreaker);
       let after: Json[] | undefined;
+      let pages = 0;
       for (;;) {
         let want = plan.limit === undefined ? this.#pageSize : Math.min(this.#pageSize, plan.limit - hits.length);
         if (paging.mode === "from") want = Math.min(want, ELASTIC_RESULT_WINDOW - hits.length);
         if (want <= 0) {
           if (paging.mode === "from" && hits.length >= ELASTIC_RESULT_WINDOW && (plan.limit === undefined || plan.limit > hits.length)) {
-            warnings.push(`${this.#flavor} ${this.#version}: stopped after ${ELASTIC_RESULT_WINDOW} rows, the most it pages without a tiebreaker; there may be more. Set DataProviders.Elasticsearch.Args.Tiebreaker to a field unique per document (or use OpenSearch 3.3+, which has _shard_doc), or narrow the query (split_query_by: "1d")`);
+            warnings.push(`${this.#flavor} ${this.#version}: stopped after ${ELASTIC_RESULT_WINDOW} rows, the most it pages without a tiebreaker; there may be more. Set DataProviders.Elasticsearch.Args.Tiebreaker to a field unique per document (or use OpenSearch 3.3+, which has _shard_doc), or ${SPLIT_ADVICE}`);
           }
           break;
         }
@@ -235,7 +252,8 @@ class ElasticsearchDriver implements LiveDriver {
         if (paging.mode === "from") body.from = hits.length;
         else if (after) body.search_after = after;
         const page = await this.#call("POST", "/_search", body, signal);
-        this.#check(page, where, "searching");
+        this.#check(page, where, "searching", { pages, rows: hits.length });
+        pages += 1;
         const data = page.data as {
           pit_id?: unknown;
           timed_out?: unknown;
@@ -243,7 +261,7 @@ class ElasticsearchDriver implements LiveDriver {
           _shards?: { failures?: { index?: unknown; reason?: { type?: unknown; reason?: unknown } }[] };
         };
         if (typeof data.pit_id === "string" && data.pit_id) pitId = data.pit_id;
-        if (data.timed_out === true) warnings.push(`${this.#flavor}: a search page timed out on some shards; the results may be incomplete — narrow the query or split the time range (split_query_by: "1d")`);
+        if (data.timed_out === true) warnings.push(`${this.#flavor}: a search page timed out on some shards; the results may be incomplete — narrow the query, or ${SPLIT_ADVICE}`);
         for (const f of data._shards?.failures ?? []) shardFailures.push(`${String(f.index ?? "?")}: ${String(f.reason?.type ?? "")} ${String(f.reason?.reason ?? "")}`.trim());
         const pageHits = Array.isArray(data.hits?.hits) ? (data.hits.hits as (ElasticHit & { sort?: unknown })[]) : [];
         hits.push(...pageHits);

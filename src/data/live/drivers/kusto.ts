@@ -8,9 +8,11 @@
 import { randomUUID } from "node:crypto";
 import { QueryError, dataMessages as msg } from "../../messages";
 import { joinUrl } from "../urls";
+import { SPLIT_ADVICE } from "../chunks";
 import { azureColumnType, azureTokenSource, isResultLimit, oneApiMessage, postWithAzureToken, text } from "./azure";
 import type { AzureTokenSource } from "../azureAuth";
-import type { LiveDriver, LiveRequest, LiveSettings, LiveTable } from "../types";
+import { stringifyExact } from "../../../common/json";
+import type { LiveColumn, LiveDriver, LiveRequest, LiveSettings, LiveTable } from "../types";
 
 /** Kusto's default result limits (truncationmaxrecords / truncationmaxsize). */
 export const KUSTO_LIMITS = { rows: 500_000, bytes: 64 * 1024 * 1024 } as const;
@@ -75,13 +77,13 @@ class KustoDriver implements LiveDriver {
     const mask = this.settings.mask;
     const fail = (code: string, message: string) => new QueryError(msg.liveQueryFailed(request.queryName, this.environment, mask(code), mask(message)));
     if (status >= 300 || !Array.isArray(data)) {
-      const { code, message } = oneApiMessage((data as { error?: unknown } | undefined)?.error);
+      const { code, message } = oneApiMessage((data as { error?: unknown } | undefined)?.error, mask);
       throw fail(status >= 300 ? `HTTP ${status} ${code}` : code, message || "the answer is not a v2 frame list");
     }
     const frames = data as Frame[];
     const primary = frames.find((f) => f.FrameType === "DataTable" && f.TableKind === "PrimaryResult");
     const completion = frames.find((f) => f.FrameType === "DataSetCompletion");
-    const errors = (completion?.OneApiErrors ?? []).map((e) => oneApiMessage(e.error));
+    const errors = (completion?.OneApiErrors ?? []).map((e) => oneApiMessage(e.error, mask));
     if (!primary || !Array.isArray(primary.Columns)) {
       if (errors.length) throw fail(errors[0].code, errors[0].message);
       throw fail("NoPrimaryResult", "the answer has no PrimaryResult table");
@@ -91,22 +93,36 @@ class KustoDriver implements LiveDriver {
     for (const row of primary.Rows ?? []) {
       if (Array.isArray(row)) rows.push(row);
       // A failure after the rows began: an object with OneApiErrors in place of a row.
-      else if (row && typeof row === "object") for (const e of ((row as Frame).OneApiErrors ?? [])) { const m = oneApiMessage(e.error); inline.push(`${m.code}: ${m.message}`); }
+      else if (row && typeof row === "object") for (const e of ((row as Frame).OneApiErrors ?? [])) { const m = oneApiMessage(e.error, mask); inline.push(`${m.code}: ${m.message}`); }
     }
-    const table: LiveTable = {
-      columns: primary.Columns.map((c) => ({ name: String(c.ColumnName), type: azureColumnType(c.ColumnType ?? c.DataType) })),
-      rows,
-      warnings: [],
-    };
+    const columns = primary.Columns.map((c) => ({ name: String(c.ColumnName), type: azureColumnType(c.ColumnType ?? c.DataType) }));
+    const table: LiveTable = { columns, rows: dynamicAsJson(columns, rows), warnings: [] };
     const problems = [...new Set([...inline, ...errors.map((e) => `${e.code}: ${e.message}`)].map(mask))];
     const limits = problems.filter(isResultLimit);
     const others = problems.filter((p) => !isResultLimit(p));
     // One warning: the same truncation arrives inline (in place of a row) and again in the completion frame.
-    for (const l of limits.slice(0, 1)) table.warnings.push(`the result was cut at the Kusto limit (${KUSTO_LIMITS.rows.toLocaleString("en-US")} rows / 64 MB): ${l}`);
+    for (const l of limits.slice(0, 1)) table.warnings.push(`the result was cut at the Kusto limit (${KUSTO_LIMITS.rows.toLocaleString("en-US")} rows / 64 MB): ${l} — ${SPLIT_ADVICE}`);
     if (others.length || (completion?.HasErrors && !limits.length)) table.partialError = others.join("; ") || "the service reported errors (HasErrors) without details";
     if (completion?.Cancelled) table.partialError = [table.partialError, "the query was cancelled by the service"].filter(Boolean).join("; ");
     return table;
   }
+}
+
+/**
+ * Dynamic cells as JSON text. v2 frames carry a dynamic value as the JSON value itself: a string held in a
+ * dynamic (`dynamic("[1,2]")`, `bag.key` of a string) arrives as a JSON string, an array as an array. Kept
+ * as is, both would become the text `[1,2]`; as JSON text they stay apart (`"[1,2]"` vs `[1,2]`), as Log
+ * Analytics writes them (its v1 answer holds dynamic values as JSON text already) and as the ES and Splunk
+ * drivers do: a string is quoted (`"abc"`), parseJsonColumn gives back the value.
+ */
+function dynamicAsJson(columns: readonly LiveColumn[], rows: unknown[][]): unknown[][] {
+  const dynamic = columns.flatMap((c, i) => (c.type === "dynamic" ? [i] : []));
+  if (!dynamic.length) return rows;
+  return rows.map((row) => {
+    const out = row.slice();
+    for (const i of dynamic) if (out[i] !== null && out[i] !== undefined) out[i] = stringifyExact(out[i]);
+    return out;
+  });
 }
 
 /** The Kusto (Azure Data Explorer) driver. */

@@ -6,7 +6,7 @@
  * Workspaces from `AzureSentinel.Workspaces.<name>` as in MSTICPy.
  */
 import { QueryError, dataMessages as msg } from "../../messages";
-import { isoTime } from "../chunks";
+import { isoTime, SPLIT_ADVICE } from "../chunks";
 import { joinUrl } from "../urls";
 import { azureColumnType, azureTokenSource, isResultLimit, oneApiMessage, postWithAzureToken, text } from "./azure";
 import type { AzureTokenSource } from "../azureAuth";
@@ -93,14 +93,14 @@ class SentinelDriver implements LiveDriver {
     const answer = (data ?? {}) as { tables?: unknown; error?: unknown };
     const mask = this.settings.mask;
     if (status >= 300) {
-      const { code, message } = oneApiMessage(answer.error);
+      const { code, message } = oneApiMessage(answer.error, mask);
       throw new QueryError(msg.liveQueryFailed(request.queryName, this.environment, mask(`HTTP ${status} ${code}`), mask(message)));
     }
     const tables = Array.isArray(answer.tables) ? (answer.tables as { name?: string; columns?: { name: string; type: string }[]; rows?: unknown[][] }[]) : undefined;
     const primary = tables?.find((t) => t.name === "PrimaryResult") ?? tables?.[0];
     if (!primary || !Array.isArray(primary.columns) || !Array.isArray(primary.rows)) {
       if (answer.error) {
-        const { code, message } = oneApiMessage(answer.error);
+        const { code, message } = oneApiMessage(answer.error, mask);
         throw new QueryError(msg.liveQueryFailed(request.queryName, this.environment, mask(code), mask(message)));
       }
       throw new QueryError(msg.liveHttp(`${request.queryName}: ${this.environment}`, "the answer has no tables"));
@@ -111,12 +111,12 @@ class SentinelDriver implements LiveDriver {
       warnings: [],
     };
     if (answer.error) {
-      const { code, message } = oneApiMessage(answer.error);
+      const { code, message } = oneApiMessage(answer.error, mask);
       const text = mask(`${code}: ${message}`);
-      if (isResultLimit(text)) table.warnings.push(`the result was cut at the Log Analytics limit (${LOG_ANALYTICS_LIMITS.rows.toLocaleString("en-US")} rows / 64 MB): ${text}`);
+      if (isResultLimit(text)) table.warnings.push(`the result was cut at the Log Analytics limit (${LOG_ANALYTICS_LIMITS.rows.toLocaleString("en-US")} rows / 64 MB): ${text} — ${SPLIT_ADVICE}`);
       else table.partialError = text;
     } else if (primary.rows.length >= LOG_ANALYTICS_LIMITS.rows) {
-      table.warnings.push(`${primary.rows.length.toLocaleString("en-US")} rows: at the Log Analytics limit (${LOG_ANALYTICS_LIMITS.rows.toLocaleString("en-US")} rows / 64 MB), rows may be missing`);
+      table.warnings.push(`${primary.rows.length.toLocaleString("en-US")} rows: at the Log Analytics limit (${LOG_ANALYTICS_LIMITS.rows.toLocaleString("en-US")} rows / 64 MB), rows may be missing — ${SPLIT_ADVICE}`);
     }
     return table;
   }

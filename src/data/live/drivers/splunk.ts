@@ -20,6 +20,7 @@
 import { isIPv6 } from "node:net";
 import { QueryError, dataMessages as msg } from "../../messages";
 import { excerpt } from "../http";
+import { SPLIT_ADVICE } from "../chunks";
 import { splLiteral } from "../spl";
 import { splunkTable } from "../splunkColumns";
 import type { LiteralType, LiteralValue, LiveDriver, LiveRequest, LiveSettings, LiveTable } from "../types";
@@ -228,7 +229,7 @@ class SplunkDriver implements LiveDriver {
     const warnings = parsed.warnings.map((w) => {
       const text = this.#settings.mask(w);
       return CAP_WARNING.test(w)
-        ? `Splunk: ${text} — the results may be cut short; narrow the query or split the time range (split_query_by: "1d")`
+        ? `Splunk: ${text} — the results may be cut short; narrow the query, or ${SPLIT_ADVICE}`
         : `Splunk: ${text}`;
     });
     const out: LiveTable = { ...table, warnings };
