@@ -1,5 +1,5 @@
 /** display(): formatter order and transport selection (fake tslab kernel, fake Deno, plain Node stdout). */
-import { afterEach, describe, test } from "node:test";
+import { afterEach, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import Module from "node:module";
 import path from "node:path";
@@ -105,6 +105,16 @@ describe("toMimeBundle: formatter order", () => {
 });
 
 describe("transport: tslab kernel", () => {
+  // Only the fakes below may look like tslab: npm test runs files in shared processes, where another file may have
+  // loaded the real tslab (found first in require.cache); it is put back after each test.
+  beforeEach(() => {
+    const loaded = Object.entries(require.cache).filter(([file]) => /[\\/]tslab[\\/]dist[\\/]/.test(file));
+    for (const [file] of loaded) delete require.cache[file];
+    cleanups.unshift(() => {
+      for (const [file, mod] of loaded) require.cache[file] = mod;
+    });
+  });
+
   function fakeKernel(file: string): SentMessage[] {
     const sent: SentMessage[] = [];
     cleanups.push(fakeModule(file, { lastWriteDisplayData: (content: SentMessage["content"], update: boolean) => sent.push({ content, update }) }));
