@@ -166,6 +166,11 @@ export const dataMessages = {
   /** `what` names the value: `WindowsSecurity.list_host_logons: parameter "start"`. */
   invalidDate: (what: string) => errorMessage("data/not-a-time", `${what}: invalid Date`),
   notATime: (what: string, value: number) => errorMessage("data/not-a-time", `${what}: ${value} is not a time`),
+  dayOffsetOutOfRange: (what: string, value: string | number, year: number) =>
+    errorMessage(
+      "data/not-a-time",
+      `${what}: ${JSON.stringify(String(value).trim())} is read as a number of days from now (MSTICPy's rule for a number), which lands in the year ${year}, outside 1–9999. Write a date as 2026-12-01 (or 2026-12-01T00:00:00Z), or an offset such as -7d.`,
+    ),
   notATimeText: (what: string, value: string) =>
     errorMessage("data/not-a-time", `${what}: "${value}" is not a time in a supported format (ISO 8601, or US forms such as 2/10/19 3:21 PM)`),
   filterColumnMissing: (where: string, name: string, column: string, fileName: string) =>

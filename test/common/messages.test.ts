@@ -94,6 +94,7 @@ const SAMPLES: Record<string, Sample> = {
   "dataMessages.parameterType": () => [data.parameterType("A.b", "count", "an integer", "ten"), ["A.b", '"count"', '"ten"']],
   "dataMessages.invalidDate": () => [data.invalidDate('A.b: parameter "start"'), ['parameter "start"']],
   "dataMessages.notATime": () => [data.notATime("start", Number.POSITIVE_INFINITY), ["start", "Infinity"]],
+  "dataMessages.dayOffsetOutOfRange": () => [data.dayOffsetOutOfRange("start", "20261201", 57500), ["start", '"20261201"', "57500", "2026-12-01"]],
   "dataMessages.notATimeText": () => [data.notATimeText("start", "yesterday"), ["start", '"yesterday"']],
   "dataMessages.filterColumnMissing": () => [data.filterColumnMissing("A.b", "host_name", "Computer", "logons.csv"), ["A.b", '"host_name"', '"Computer"', "logons.csv"]],
   "dataMessages.timeRangeReversed": () => [data.timeRangeReversed("A.b", T0, T1), ["A.b", T0.toISOString(), T1.toISOString()]],

@@ -115,6 +115,11 @@ describe("datetime parameters: MSTICPy's relative times", () => {
     assert.equal(resolveStart(new Date("2021-05-06T00:00:00Z")).got.toISOString(), "2021-05-06T00:00:00.000Z");
     for (const bad of ["yesterday", "-3q", "2026-13-01"]) assert.throws(() => resolveStart(bad), { code: "data/not-a-time" }, bad);
     assert.throws(() => resolveStart(Number.POSITIVE_INFINITY), { code: "data/not-a-time" });
+    // A date written without dashes is a number of days (MSTICPy overflows past 9999): an error, not zero rows.
+    for (const far of ["20261201", 20261201, "-3000000"]) {
+      assert.throws(() => resolveStart(far), { code: "data/not-a-time", message: /days from now.*outside 1–9999.*2026-12-01/s }, String(far));
+    }
+    assert.equal(resolveStart("3000").got.getUTCFullYear() > 2030, true, "3000 days ahead is a time");
   });
 
   it("a query file's `default: -2` filters to the last two days", async () => {
