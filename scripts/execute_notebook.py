@@ -83,6 +83,7 @@ def main() -> int:
     code_indexes = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     failures = []
     started_at = {}
+    finished = set()
     settle_ms = args.settle_ms if args.settle_ms is not None else (100 if kernel.startswith("deno") else 0)
     late = []
 
@@ -106,6 +107,7 @@ def main() -> int:
         started_at[cell_index] = time.time()
 
     def on_cell_executed(cell, cell_index, execute_reply, **_):
+        finished.add(cell_index)
         status = (execute_reply or {}).get("content", {}).get("status", "ok")
         # "abort": the kernel dropped the request (tslab does so for 200 ms after an error).
         failed = status in ("error", "abort") or any(o.output_type == "error" for o in cell.get("outputs", []))
@@ -152,13 +154,25 @@ def main() -> int:
             atexit.unregister(client._cleanup_kernel)
             if started_at or attempt >= args.start_attempts:
                 problems.append({"cell": -1, "kind": "execution", "text": text})
+                # The cell running when the kernel died or the cell timed out (--timeout) failed;
+                # it is not one that "did not run", and the cells after it did not run.
+                # (nbclient calls on_cell_start for markdown and empty cells too, then skips them.)
+                running = [i for i in started_at if i not in finished and nb.cells[i].cell_type == "code" and text_of(nb.cells[i].source).strip()]
+                for index in running[-1:]:
+                    cell = nb.cells[index]
+                    if args.mark_cells:
+                        cell.metadata["huntlab"] = {"status": "failed"}
+                    failures.append({"cell": index, "execution_count": cell.get("execution_count"), "source": first_lines(cell.source), "error": text})
+                    stopped = True
                 break
             print(f"[hunt] the {kernel} kernel did not start ({text}); starting a new one", file=sys.stderr, flush=True)
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
         if args.mark_cells and "huntlab" not in cell.metadata:
-            cell.metadata["huntlab"] = {"status": "not-run"}
+            # An empty cell that was reached had nothing to run (nbclient skips it): not a cell left out.
+            reached = index in started_at and not text_of(cell.source).strip()
+            cell.metadata["huntlab"] = {"status": "ok" if reached else "not-run"}
         for out in cell.get("outputs", []):
             if out.output_type == "error":
                 problems.append({"cell": index, "kind": "error", "text": f"{out.get('ename')}: {out.get('evalue')}"})

@@ -134,16 +134,70 @@ export function coerceParameter(raw: string, type = ""): ParameterValue {
   if (value === null && !allowsNull && parts.includes("undefined")) return undefined;
   if (raw === "" && parts.includes("undefined")) return undefined;
   const wantsString = parts.includes("string") && !parts.some((p) => /^(number|boolean|any|unknown)$|\[\]$|^Array</.test(p));
-  if (wantsString && typeof value !== "string" && value !== null && value !== undefined) return raw;
+  if (wantsString && typeof value !== "string" && (value !== null || !allowsNull) && value !== undefined) return raw;
   const wantsStringArray = parts.includes("string[]") || parts.includes("Array<string>");
   if (wantsStringArray && typeof value === "string") return [value];
+  // A folder named 2026 (or null) is text too, as a string parameter keeps 123.
+  if (wantsStringArray && (typeof value === "number" || typeof value === "boolean" || (value === null && !allowsNull))) return [raw];
   if (wantsStringArray && Array.isArray(value)) return value.map((v) => (typeof v === "string" ? v : JSON.stringify(v)));
   return value;
 }
 
+/** Whether `value` is of the one declared type `part`; undefined when the type is not one this module can check. */
+function isOfType(value: ParameterValue, part: string): boolean | undefined {
+  const array = /^(?:(\w+)\[\]|Array<(\w+)>)$/.exec(part);
+  if (array) return Array.isArray(value) ? value.every((v) => isOfType(v, array[1] ?? array[2]) ?? true) : false;
+  switch (part) {
+    case "string":
+    case "number":
+    case "boolean":
+    case "undefined":
+      return typeof value === part;
+    case "null":
+      return value === null;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Why `value` does not fit the declared type, or undefined when it does (or
+ * the type is beyond plain strings, numbers, booleans, their arrays and
+ * null/undefined). The kernel would refuse the whole injected cell for it, and
+ * every parameter would then keep the notebook's own value.
+ */
+export function typeMismatch(value: ParameterValue, type: string): string | undefined {
+  const parts = typeParts(type);
+  if (!parts.length) return undefined;
+  const verdicts = parts.map((p) => isOfType(value, p));
+  if (verdicts.some((v) => v !== false)) return undefined;
+  return `${literal(value)} is not ${parts.length > 1 ? "any of " : ""}${parts.join(", ")}`;
+}
+
 /** A value as a TypeScript literal (JSON is valid TypeScript; undefined is spelt out). */
 export function literal(value: ParameterValue): string {
+  // JSON has no Infinity (`--param limit=1e999`): JSON.stringify would write null.
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   return value === undefined ? "undefined" : JSON.stringify(value);
+}
+
+/**
+ * The type TypeScript infers for a declaration without an annotation, from a
+ * plain literal (`let limit = 3` is a number): a value of another type would
+ * be a type error in the injected cell. "" when the value is anything else.
+ */
+export function inferredType(value: string): string {
+  const v = value.trim();
+  if (v === "true" || v === "false") return "boolean";
+  if (/^(["'`])[^]*\1$/.test(v)) return "string";
+  if (/^-?(?:\d|\.\d)/.test(v) && Number.isFinite(Number(v))) return "number";
+  try {
+    const parsed: unknown = JSON.parse(v);
+    if (Array.isArray(parsed) && parsed.length && parsed.every((x) => typeof x === "string")) return "string[]";
+  } catch {
+    // Not JSON: an expression, a multi-line value… left to the kernel.
+  }
+  return "";
 }
 
 /** Did-you-mean: names within a small edit distance, closest first. */
@@ -215,7 +269,14 @@ export function parameterize(nb: NotebookJson, values: Record<string, string | P
     if (decl.kind === "const") {
       throw new HuntParameterError(`parameter "${name}" is declared with const in ${notebookName}: declare it with let so that a hunt can set it`);
     }
-    injected[name] = typeof raw === "string" ? coerceParameter(raw, decl.type) : raw;
+    const type = decl.type || inferredType(decl.value);
+    const value = typeof raw === "string" ? coerceParameter(raw, type) : raw;
+    const mismatch = typeMismatch(value, type);
+    if (mismatch) {
+      const declared = decl.type ? `declared \`${type}\`` : `a ${type} (declared as ${decl.value})`;
+      throw new HuntParameterError(`parameter "${name}" is ${declared} in ${notebookName}: ${mismatch} (a value is JSON when it parses, else text)`);
+    }
+    injected[name] = value;
   }
   const lines = ["// Parameters injected by `npm run hunt` (papermill's injected-parameters cell)"];
   for (const [name, value] of Object.entries(injected)) lines.push(`${name} = ${literal(value)};`);

@@ -40,6 +40,8 @@ export interface HuntReportMeta {
   failures: { cell: number; error: string }[];
   /** True when the run stopped at the first failure (the later cells did not run). */
   stopped: boolean;
+  /** Why the kernel could not run the notebook (it did not start, died, or a cell timed out), if so. */
+  problem?: string;
 }
 
 interface Output {
@@ -148,7 +150,7 @@ function renderCell(cell: NotebookCell, index: number, meta: HuntReportMeta, veg
     status === "failed"
       ? html`<div class="hunt-banner hunt-banner-failed" role="alert">Cell ${index + 1} failed${failure ? html`: <pre>${errorSummary(failure.error)}</pre>` : ""}</div>`
       : status === "not-run"
-        ? html`<div class="hunt-banner hunt-banner-not-run">Not run: the hunt stopped at an earlier failed cell.</div>`
+        ? html`<div class="hunt-banner hunt-banner-not-run">Not run: ${meta.failures.some((f) => f.cell < index) ? "the hunt stopped at an earlier failed cell." : "the kernel could not run the notebook (see Outcome)."}</div>`
         : "";
   const outputs = (cell.outputs ?? []) as Output[];
   return html`<section class="hunt-cell hunt-code hunt-${status}" data-cell="${index + 1}" data-status="${status}" data-tags="${tags}">
@@ -201,6 +203,7 @@ body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max
 .hunt-banner-failed{background:#ffebe9;border:1px solid #cf222e;color:#82071e}
 .hunt-banner-not-run{background:#f6f8fa;border:1px dashed #8c959f;color:#57606a}
 .hunt-failed{border-left:4px solid #cf222e;padding-left:8px}
+.hunt-problem{white-space:pre-wrap;color:#82071e;font-size:12px;margin:4px 0 0}
 .hunt-vega-error{color:#cf222e;font-size:12px}
 img.hunt-fallback{max-width:100%}
 `;
@@ -213,9 +216,13 @@ export function buildHuntReport(nb: NotebookJson, meta: HuntReportMeta): string 
   const notRun = nb.cells.filter((c) => c.cell_type === "code" && cellStatus(c) === "not-run").length;
   const codeCells = nb.cells.filter((c) => c.cell_type === "code").length;
   const title = `${path.basename(meta.notebook)} — huntlab hunt report`;
+  // Cells left not run without a failed one (a kernel that never started) are no success either.
   const outcome = failed
     ? html`<span class="hunt-outcome-failed">${failed} of ${codeCells} code cells failed${notRun ? `, ${notRun} not run` : ""}</span>`
-    : html`<span class="hunt-outcome-ok">all ${codeCells} code cells ran</span>`;
+    : notRun
+      ? html`<span class="hunt-outcome-failed">${notRun} of ${codeCells} code cells not run</span>`
+      : html`<span class="hunt-outcome-ok">all ${codeCells} code cells ran</span>`;
+  const problem = meta.problem ? html`<pre class="hunt-problem">The kernel could not run the notebook: ${errorSummary(meta.problem)}</pre>` : "";
   const folders = (paths: string[]): SafeHtml => (paths.length ? html`${paths.map((p, i) => html`${i ? html`<br>` : ""}<code>${p}</code>`)}` : html`the notebook's own`);
   const header = html`<header class="hunt-header">
 <h1>${path.basename(meta.notebook)}</h1>
@@ -224,7 +231,7 @@ export function buildHuntReport(nb: NotebookJson, meta: HuntReportMeta): string 
 <tr><th>Queries</th><td>${folders(meta.queryPaths)}</td></tr>
 <tr><th>Parameters</th><td><table class="hunt-parameters">${meta.parameters.map((p) => html`<tr><td><code>${p.name}</code></td><td><code>${p.value}</code>${p.injected ? html` <span class="hunt-set">set by the hunt</span>` : ""}</td></tr>`)}</table></td></tr>
 <tr><th>Run</th><td><time datetime="${meta.started}">${meta.started}</time>, ${meta.seconds.toFixed(1)} s, kernel ${meta.kernel}</td></tr>
-<tr><th>Outcome</th><td class="hunt-outcome">${outcome}</td></tr>
+<tr><th>Outcome</th><td class="hunt-outcome">${outcome}${problem}</td></tr>
 <tr><th>huntlab</th><td class="hunt-version">${meta.huntlabVersion}</td></tr>
 <tr><th>Notebook</th><td><code>${meta.notebook}</code></td></tr>
 </table>

@@ -43,8 +43,9 @@ export function parseHuntArgs(argv) {
     parsed = parseArgs({
       args: argv,
       options: {
-        data: { type: "string" },
-        queries: { type: "string" },
+        // Given twice, parseArgs would keep the last silently: collected, then refused.
+        data: { type: "string", multiple: true, default: [] },
+        queries: { type: "string", multiple: true, default: [] },
         notebook: { type: "string", default: "notebooks/HuntingLab.ipynb" },
         out: { type: "string" },
         kernel: { type: "string" },
@@ -60,12 +61,37 @@ export function parseHuntArgs(argv) {
     throw new UsageError(`${err.message}\n${USAGE}`);
   }
   const v = parsed.values;
+  for (const name of ["data", "queries"]) {
+    if (v[name].length > 1) throw new UsageError(`--${name} given ${v[name].length} times (${v[name].join(", ")}): give one folder`);
+    v[name] = v[name][0];
+  }
   if (v.kernel && !["tslab", "deno"].includes(v.kernel)) throw new UsageError(`--kernel ${v.kernel}: expected tslab or deno`);
   if (!/^\d+$/.test(v.timeout)) throw new UsageError(`--timeout ${v.timeout}: expected seconds per cell`);
   return { ...v, allowErrors: v["allow-errors"], timeout: Number(v.timeout) };
 }
 
-/** True when `dir` holds a query file (*.yaml / *.yml), looking a few levels down. */
+/**
+ * True when `file` reads as a query file: YAML with a top-level `sources:` map,
+ * as MSTICPy's query files have. Any other YAML that exports sit beside (a Sigma
+ * rule, a docker-compose.yml, settings) must not take the lab's queries away.
+ */
+function isQueryFile(file) {
+  let head = "";
+  try {
+    const fd = fs.openSync(file, "r");
+    try {
+      const buf = Buffer.alloc(64 * 1024);
+      head = buf.toString("utf8", 0, fs.readSync(fd, buf, 0, buf.length, 0));
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+  return /^["']?sources["']?\s*:/m.test(head);
+}
+
+/** True when `dir` holds a query file (*.yaml / *.yml with `sources:`), looking a few levels down. */
 function hasQueryFiles(dir, depth = 4) {
   if (depth < 0) return false;
   let entries;
@@ -74,7 +100,7 @@ function hasQueryFiles(dir, depth = 4) {
   } catch {
     return false;
   }
-  return entries.some((e) => (e.isFile() && /\.ya?ml$/i.test(e.name)) || (e.isDirectory() && !e.name.startsWith(".") && hasQueryFiles(path.join(dir, e.name), depth - 1)));
+  return entries.some((e) => (e.isFile() && /\.ya?ml$/i.test(e.name) && isQueryFile(path.join(dir, e.name))) || (e.isDirectory() && !e.name.startsWith(".") && hasQueryFiles(path.join(dir, e.name), depth - 1)));
 }
 
 function findPython() {
@@ -126,9 +152,21 @@ export async function runHunt(argv, ctx = {}) {
   const params = await tsImport("./hunt-params.ts", import.meta.url);
   const notebookPath = path.resolve(base, opts.notebook);
   if (!fs.existsSync(notebookPath)) throw new UsageError(`--notebook ${opts.notebook}: no such file (${notebookPath})`);
-  const values = {};
+  const notebookName = path.relative(base, notebookPath) || notebookPath;
+  const notebook = JSON.parse(fs.readFileSync(notebookPath, "utf8"));
+  // The folders go to the notebook's dataPaths/queryPaths: a notebook without them must say so, not refuse a name the user never typed.
+  const at = params.findParametersCell(notebook);
+  const declared = new Set(at < 0 ? [] : params.parseParameters(params.cellText(notebook.cells[at].source)).map((d) => d.name));
+  for (const [option, param] of [["data", "dataPaths"], ["queries", "queryPaths"]]) {
+    if (opts[option] && at >= 0 && !declared.has(param)) {
+      throw new UsageError(`--${option} sets the parameter ${param}, which ${notebookName} does not declare (its parameters cell declares: ${[...declared].join(", ") || "nothing"})`);
+    }
+  }
+  // No prototype: `--param __proto__=x` is an unknown name, not a lost one.
+  const values = Object.create(null);
   for (const arg of opts.param) {
     const [name, raw] = params.splitAssignment(arg);
+    if (name in values) throw new UsageError(`--param ${name} given twice (${JSON.stringify(values[name])} and ${JSON.stringify(raw)}): give it once`);
     values[name] = raw;
   }
   const dataPaths = [];
@@ -137,27 +175,30 @@ export async function runHunt(argv, ctx = {}) {
     const dir = path.resolve(base, opts.data);
     if (!fs.existsSync(dir)) throw new UsageError(`--data ${opts.data}: no such folder (${dir})`);
     dataPaths.push(dir);
+    if ("dataPaths" in values) throw new UsageError(`--data and --param dataPaths both set the data folders: give one of them`);
     values.dataPaths = dataPaths;
   }
   if (opts.queries) {
     const dir = path.resolve(base, opts.queries);
     if (!fs.existsSync(dir)) throw new UsageError(`--queries ${opts.queries}: no such folder (${dir})`);
+    if ("queryPaths" in values) throw new UsageError(`--queries and --param queryPaths both set the query folders: give one of them`);
     queryPaths.push(dir);
-  } else if (opts.data) {
+  } else if (opts.data && !("queryPaths" in values) && declared.has("queryPaths")) {
     // A folder of exports with no query files: the lab's queries read its files by their names.
     queryPaths.push(hasQueryFiles(dataPaths[0]) ? dataPaths[0] : LAB_QUERIES);
   }
   if (queryPaths.length) values.queryPaths = queryPaths;
 
   const name = path.basename(notebookPath).replace(/\.ipynb$/i, "");
-  const notebook = JSON.parse(fs.readFileSync(notebookPath, "utf8"));
-  const p = params.parameterize(notebook, values, path.relative(base, notebookPath) || notebookPath);
+  const p = params.parameterize(notebook, values, notebookName);
 
   const started = new Date();
   const outDir = path.resolve(base, opts.out ?? path.join(ROOT, "hunt-results", timestamp(started)));
   fs.mkdirSync(outDir, { recursive: true });
   const executed = path.join(outDir, `${name}.ipynb`);
   const reportFile = path.join(outDir, `${name}.html`);
+  // The executed copy would replace the notebook itself (`--out .` beside it).
+  if (path.join(fs.realpathSync(outDir), path.basename(executed)) === fs.realpathSync(notebookPath)) throw new UsageError(`--out ${opts.out}: the executed notebook would overwrite ${path.relative(base, notebookPath) || notebookPath}; choose another folder`);
   fs.writeFileSync(executed, JSON.stringify(p.notebook, null, 1) + "\n");
 
   const python = findPython();
@@ -166,7 +207,7 @@ export async function runHunt(argv, ctx = {}) {
     return 1;
   }
   const kernel = opts.kernel ?? notebook.metadata?.kernelspec?.name ?? "tslab";
-  for (const [k, v] of Object.entries(p.injected)) log(`${k} = ${JSON.stringify(v) ?? "undefined"}`);
+  for (const [k, v] of Object.entries(p.injected)) log(`${k} = ${params.literal(v)}`);
   log(`running ${path.relative(base, notebookPath) || notebookPath} in ${kernel} (${p.notebook.cells.filter((c) => c.cell_type === "code").length} code cells)…`);
   const args = [executed, executed, "--kernel", kernel, "--cwd", path.dirname(notebookPath), "--timeout", String(opts.timeout), "--progress", "--mark-cells"];
   if (!opts.allowErrors) args.push("--stop-on-error");
@@ -193,6 +234,7 @@ export async function runHunt(argv, ctx = {}) {
     huntlabVersion: pkg.version,
     failures: report.failures,
     stopped: report.stopped,
+    problem: report.problems.filter((x) => x.kind === "execution").map((x) => x.text).join("\n") || undefined,
   });
   fs.writeFileSync(reportFile, page);
 

@@ -132,6 +132,22 @@ export function withSafeNames(df: pl.DataFrame, op: (safe: pl.DataFrame, nameOf:
   return withPlainNames(df, op);
 }
 
+/**
+ * `df` as a LazyDataFrame with its own column names, whatever they are: a
+ * LazyDataFrame answers no column names, so `lazyFrame(df).filter(expr)`,
+ * `.select(…)` or `.drop(…)` with expressions over the original names work
+ * on a frame with a column called `filter`, `select`, `drop` or `lazy` (the
+ * proxy would answer `df.filter` with that column). No renaming in the usual case.
+ */
+export function lazyFrame(df: pl.DataFrame): pl.LazyDataFrame {
+  const names = columnNames(df);
+  if (!names.some(shadowsFrameMember)) return df.lazy();
+  const back: Record<string, string> = {};
+  // Defined, not assigned: a column may be called `__proto__`.
+  names.forEach((name, i) => Object.defineProperty(back, plainName(i), { value: name, enumerable: true }));
+  return renameAll(df, names.map((_, i) => plainName(i))).lazy().rename(back);
+}
+
 /** Which rows and columns {@link frameRecords} reads. Defaults: all columns, all rows. */
 export interface FrameRecordsOptions {
   columns?: readonly string[];

@@ -1,5 +1,6 @@
 /** Error codes and message builders of src/common (the class is {@link HuntlabError} itself). */
 import { errorMessage, type CodesOfClass, type ErrorCatalog } from "./errors";
+import type { FileProblem } from "./regularFile";
 
 /** Every code of src/common, with what docs/errors.md says of it. */
 export const COMMON_ERRORS = {
@@ -24,3 +25,18 @@ export const commonMessages = {
   plainNamesChanged: (got: readonly string[]) =>
     errorMessage("common/internal-error", `internal error: a plain-named frame operation changed the columns (${got.join(", ")})`),
 };
+
+/**
+ * Why a file could not be read ({@link FileProblem} of src/common/regularFile.ts), for a package's own
+ * message that names the setting and the path: "it is a named pipe (FIFO), not a regular file".
+ */
+export function fileProblemText(p: FileProblem): string {
+  switch (p.problem) {
+    case "not-a-file":
+      return `it is ${p.kind}, not a ${p.kind === "a folder" ? "" : "regular "}file`;
+    case "too-large":
+      return `${p.bytes.toLocaleString("en-US")} bytes is larger than the limit of ${p.maxBytes.toLocaleString("en-US")} bytes`;
+    case "unreadable":
+      return p.detail;
+  }
+}

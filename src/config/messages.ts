@@ -34,16 +34,8 @@ function sizeText(bytes: number): string {
   return `${bytes.toLocaleString("en-US")} bytes`;
 }
 
-/** What a path that is not a regular file is, as words for messages ("a named pipe (FIFO)"); undefined for a regular file. */
-export function fileKind(stat: { isFile(): boolean; isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string | undefined {
-  if (stat.isFile()) return undefined;
-  if (stat.isDirectory()) return "a folder";
-  if (stat.isFIFO()) return "a named pipe (FIFO)";
-  if (stat.isSocket()) return "a socket";
-  if (stat.isCharacterDevice()) return "a character device";
-  if (stat.isBlockDevice()) return "a block device";
-  return "an entry of an unknown kind";
-}
+/** What a path that is not a regular file is (moved to src/common, where the readers of other settings' files use it too). */
+export { fileKind } from "../common/regularFile";
 
 /** Message builders of the YAML reader (src/config/yamlFile.ts); `what` is "query files", "the config file"… */
 export const yamlMessages = {

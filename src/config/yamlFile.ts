@@ -9,9 +9,9 @@
  * map of 40k keys. Here it is off, and one pass over the parsed document with
  * a set per map does the same check.
  */
-import fs from "node:fs";
 import YAML, { isMap, isScalar, isSeq, LineCounter, type Node } from "yaml";
-import { fileKind, yamlMessages as msg, type YamlProblem } from "./messages";
+import { readRegularFile } from "../common/regularFile";
+import { yamlMessages as msg, type YamlProblem } from "./messages";
 
 /** Limits of one YAML file. */
 export interface YamlLimits {
@@ -67,9 +67,6 @@ function pyyamlScalar(node: unknown, keepText: boolean): void {
 /** Makes the error thrown for a bad file: the caller's class, with a code of its package for the problem (whose message starts with the file name). */
 export type YamlErrorFactory = (problem: YamlProblem) => Error;
 
-/** Bytes read at a time by {@link readYamlText}. */
-const READ_CHUNK = 64 * 1024;
-
 /**
  * The text of a YAML file, refused before reading when it is over the size
  * limit. The read itself stops one byte past the limit too: a /proc file says
@@ -77,42 +74,19 @@ const READ_CHUNK = 64 * 1024;
  * what it is, found by `stat` before any open: opening a FIFO waits for a
  * writer (`MSTICPYCONFIG` naming a named pipe hung the kernel), and
  * `/dev/zero` read until Node aborted. A file that cannot be opened is an
- * error naming it.
+ * error naming it. (The checks: {@link readRegularFile}, shared with other
+ * files settings name.)
  */
 export function readYamlText(file: string, limits: YamlLimits, fail: YamlErrorFactory): string {
-  // fs errors (no such file, no permission…) become the caller's error naming the file.
-  const io = <T>(op: () => T): T => {
-    try {
-      return op();
-    } catch (err) {
-      throw fail(msg.unreadable(file, (err as Error).message));
-    }
-  };
-  const refuseNonRegular = (stat: fs.Stats): void => {
-    const kind = fileKind(stat);
-    if (kind !== undefined) throw fail(msg.notAFile(file, kind));
-  };
-  refuseNonRegular(io(() => fs.statSync(file)));
-  // Non-blocking, should the path become a FIFO between the stat and the open; the fstat below then refuses it.
-  const fd = io(() => fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0)));
-  try {
-    const stat = io(() => fs.fstatSync(fd));
-    refuseNonRegular(stat);
-    if (stat.size > limits.maxBytes) throw fail(msg.tooLarge(file, stat.size, limits.maxBytes, limits.what));
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(READ_CHUNK);
-      const n = io(() => fs.readSync(fd, chunk, 0, READ_CHUNK, null));
-      if (n === 0) break;
-      chunks.push(chunk.subarray(0, n));
-      total += n;
-      if (total > limits.maxBytes) throw fail(msg.tooLarge(file, total, limits.maxBytes, limits.what));
-    }
-    return Buffer.concat(chunks, total).toString("utf8");
-  } finally {
-    fs.closeSync(fd);
-  }
+  return readRegularFile(file, { maxBytes: limits.maxBytes }, (p) =>
+    fail(
+      p.problem === "not-a-file"
+        ? msg.notAFile(file, p.kind)
+        : p.problem === "too-large"
+          ? msg.tooLarge(file, p.bytes, limits.maxBytes, limits.what)
+          : msg.unreadable(file, p.detail),
+    ),
+  ).toString("utf8");
 }
 
 /** `file:line:col` for an offset of the text (just `file` without one). */

@@ -11,6 +11,7 @@ export const CONTEXT_ERRORS = {
   "context/lookup-column-missing": { class: "TILookupError", when: "lookupIocs' obsCol is not given for a frame of several columns, or a column it names is missing", names: "the option, the column, the columns there are" },
   "context/lookup-interrupted": { class: "TILookupError", when: "a TI lookup is stopped by Interrupt Kernel or by its `signal` option", names: "how many lookups finished, that answers so far are cached" },
   "context/feed-missing": { class: "FeedError", when: "the LocalTI feed path does not exist or holds no feed file", names: "the path" },
+  "context/feed-unreadable": { class: "FeedError", when: "a feed file (Args.Path, or a feed file in its folder) is a folder, a named pipe, a socket or a device, or cannot be read", names: "the setting, the file, what it is" },
   "context/feed-format": { class: "FeedError", when: "a feed file's extension is not .csv, .json or .ndjson", names: "the file" },
   "context/feed-syntax": { class: "FeedError", when: "a feed file is not valid CSV or JSON", names: "the file, the line, the parser's complaint" },
   "context/feed-record-invalid": { class: "FeedError", when: "a feed row is not an object, or has more fields than the header", names: "the file, the line or item" },
@@ -95,6 +96,9 @@ export const contextMessages = {
   // LocalTI feeds (FeedError).
   feedMissing: (feedPath: string) => errorMessage("context/feed-missing", `feed not found: ${feedPath}`),
   feedEmpty: (feedPath: string) => errorMessage("context/feed-missing", `no feed files (.csv, .json, .ndjson) in ${feedPath}`),
+  /** `reason` from fileProblemText (src/common/messages.ts); `setting` is `TIProviders.<name>.Args.Path` when the feed comes from the config. */
+  feedUnreadable: (file: string, reason: string, setting?: string) =>
+    errorMessage("context/feed-unreadable", `${setting ? `${setting}: ` : ""}cannot read the feed file ${file}: ${reason}`),
   feedFormat: (file: string) => errorMessage("context/feed-format", `${file}: unknown feed format (use .csv, .json or .ndjson)`),
   /** `file` is undefined when parseCsv is called on text alone. */
   feedUnterminatedQuote: (file: string | undefined, line: number) =>
@@ -161,4 +165,10 @@ export const contextMessages = {
   geoNoIpColumn: (lookedFor: readonly string[], columns: readonly string[]) =>
     errorMessage("context/geo-column-missing", `geoLookup: no IP address column (looked for ${lookedFor.join(", ")}); pass ipColumn. Columns: ${columns.join(", ")}`),
   geoInputInvalid: () => errorMessage("context/geo-input-invalid", "geoLookup: pass a list of IP addresses or a DataFrame"),
+};
+
+/** Texts of src/context that are not errors. */
+export const contextNotes = {
+  /** Why a TI result cache stays in memory only (the cache is only a cache: not an error); `reason` from fileProblemText (src/common/messages.ts). */
+  cacheFileUnreadable: (file: string, reason: string) => `cannot read the TI cache file ${file} (in the Cache.Path folder): ${reason}; answers are cached in memory only`,
 };

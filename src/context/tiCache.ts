@@ -11,6 +11,9 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { fileProblemText } from "../common/messages";
+import { readRegularFile } from "../common/regularFile";
+import { contextNotes } from "./messages";
 import type { ProviderResult } from "./tiProvider";
 
 export interface ResultCacheOptions {
@@ -111,11 +114,14 @@ export class ResultCache {
     if (this.loaded) return;
     this.loaded = true;
     if (!this.file || !fs.existsSync(this.file)) return;
+    const file = this.file;
     let text: string;
     try {
-      text = fs.readFileSync(this.file, "utf8");
+      // A FIFO, socket, device or folder of that name is refused before it is opened (a FIFO's open waited for a
+      // writer forever); the cache then stays in memory, and nothing is appended to it (the append would block too).
+      text = readRegularFile(file, {}, (p) => new Error(contextNotes.cacheFileUnreadable(file, fileProblemText(p)))).toString("utf8");
     } catch (err) {
-      this.diskError = `cannot read ${this.file}: ${(err as Error).message}`;
+      this.diskError = (err as Error).message;
       return;
     }
     const now = this.now();

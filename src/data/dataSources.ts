@@ -202,7 +202,10 @@ function discover(root: string, rootIndex: number, warn: (message: string) => vo
       else if (kind === "file") add(full, entry.name, folders);
     }
   };
-  if (!fs.statSync(root).isDirectory()) {
+  // A data path that is a file is checked as a folder's entries are: a FIFO given as a data path hung the sniffing of a `.log`.
+  const rootKind = entryKind(root, warn);
+  if (rootKind === undefined) return found;
+  if (rootKind === "file") {
     add(root, path.basename(root), []);
     return found;
   }

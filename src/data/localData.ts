@@ -9,6 +9,7 @@ import path from "node:path";
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
 import { isTemporalType, isTextType } from "../common/dtypes";
+import { fitsInteger, matchKey, matchKind } from "./matchValues";
 import { DataFileError, QueryError, dataMessages as msg } from "./messages";
 import { columnOf, frameOf, hasColumn, renameAll, withPlainNames } from "../common/frames";
 import { DataFileIndex, type DataSource } from "./dataSources";
@@ -140,6 +141,27 @@ function convertValue(where: string, param: QueryParameter, value: unknown): unk
 }
 
 
+/** Parameter types whose `equals` filter {@link anyOfQuery} can run for many values at once. */
+const ANY_OF_TYPES: ReadonlySet<string> = new Set(["str", "int", "float"]);
+
+/**
+ * `query` for any of `values` of its parameter `name`, as one query: the same
+ * definition with that parameter an `in` list. For a column filter with
+ * `match: equals` that is the rows of every value's own query (equals is the
+ * in filter of one value: text ignoring case, numbers as numbers), in the
+ * file's order, from one read. Each value is checked and converted as its own
+ * query would convert it (one the parameter's type refuses fails here as it
+ * would there). Undefined when the parameter is no such filter.
+ */
+export function anyOfQuery(query: QueryDefinition, name: string, values: readonly unknown[]): { query: QueryDefinition; values: unknown[] } | undefined {
+  const param = query.parameters.find((p) => p.name === name);
+  if (!param || typeof param.column !== "string" || (param.match ?? "equals") !== "equals" || !ANY_OF_TYPES.has(param.type)) return undefined;
+  const where = `${query.family}.${query.name}`;
+  const converted = values.map((v) => convertValue(where, param, v));
+  const list: QueryParameter = { ...param, type: "list", match: "in", required: false, default: null };
+  return { query: { ...query, parameters: query.parameters.map((p) => (p === param ? list : p)) }, values: converted };
+}
+
 /** True when integer text `text` is exactly the number `n` (no rounding on the way). */
 function exactInteger(text: string, n: number): boolean {
   try {
@@ -149,21 +171,43 @@ function exactInteger(text: string, n: number): boolean {
   }
 }
 
-/** The filter expression for one column parameter, on the column named `name` (of type `dtype`). */
-function columnFilter(name: string, dtype: DataType, param: QueryParameter, value: unknown): pl.Expr {
-  const text = isTextType(dtype);
-  const col = text ? pl.col(name).str.toLowerCase() : pl.col(name);
-  const norm = (v: unknown) => (text ? String(v).toLowerCase() : v);
-  switch (param.match ?? "equals") {
-    case "contains":
-      return pl.col(name).cast(pl.Utf8).str.toLowerCase().str.contains(String(value).toLowerCase(), true);
-    case "in": {
-      const list = (Array.isArray(value) ? value : [value]).map(norm);
-      return col.isIn(list);
-    }
-    default:
-      return col.eq(pl.lit(norm(value)));
+/**
+ * The filter expression for one column parameter, on the column named `name`
+ * (of type `dtype`). Text columns compare ignoring case. A numeric column
+ * compares numbers: text values are read as numbers ({@link matchKey}), and a
+ * value that is no number (or none the column's type holds) matches no row —
+ * one junk value among a pivot's many must not fail the others. A Bool column
+ * takes true/false. `contains` matches the cell's text (numbers as polars
+ * writes them: `4688`, `1.5`, `2.0`). A time column equals Date values only;
+ * other types (lists, structs…), and text for a time column, are a QueryError
+ * naming the parameter and the column (polars' own error blamed the file).
+ */
+function columnFilter(name: string, dtype: DataType, param: QueryParameter, value: unknown, where: string): pl.Expr {
+  const match = param.match ?? "equals";
+  if (match === "contains") return pl.col(name).cast(pl.Utf8).str.toLowerCase().str.contains(String(value).toLowerCase(), true);
+  const values = match === "in" && Array.isArray(value) ? value : [value];
+  if (!values.length) return pl.lit(false);
+  // A column of nothing but nulls (an empty export column in NDJSON or Parquet) equals nothing.
+  if (dtype.variant === "Null") return pl.lit(false);
+  const kind = matchKind(dtype);
+  // A datetime parameter on a time column compares instants, as polars does (no text to read).
+  if (kind === undefined && isTemporalType(dtype) && values.every((v) => v instanceof Date)) return values.map((v) => pl.col(name).eq(pl.lit(v))).reduce((a, b) => a.or(b));
+  if (kind === undefined) throw new QueryError(msg.filterColumnType(where, param.name, param.column as string, dtype.variant, match));
+  if (kind === "text") {
+    const col = isTextType(dtype) ? pl.col(name) : pl.col(name).cast(pl.Utf8);
+    const list = values.map((v) => String(v).toLowerCase());
+    return match === "in" ? col.str.toLowerCase().isIn(list) : col.str.toLowerCase().eq(pl.lit(list[0]));
   }
+  const keys = [...new Set(values.map((v) => matchKey(v, kind)).filter((k): k is string => k !== undefined))].filter((k) => kind !== "integer" || fitsInteger(k, dtype.variant));
+  if (!keys.length) return pl.lit(false);
+  // A literal of the column's own type: integers from exact decimal text (a JS number holds 2^53 at most).
+  const literal =
+    kind === "integer"
+      ? pl.Series("values", keys, pl.Utf8).cast(dtype)
+      : kind === "float"
+        ? pl.Series("values", keys.map(Number), pl.Float64).cast(dtype)
+        : pl.Series("values", keys.map((k) => k === "true"), pl.Bool);
+  return pl.col(name).isIn(pl.lit(literal));
 }
 
 /** Name of the parsed time column added while filtering (the frame's own columns are renamed col_0… then, so it cannot clash). */
@@ -333,7 +377,7 @@ function* planScan(scanned: ScannedSource, query: QueryDefinition, values: Map<Q
   // A file without a record (an export of a search with no hits, `[]`) has no columns to filter: no rows, whatever the range.
   if (!names.length) return { lf: scanned.lf, kept: [], plainOf, where };
   let lf = scanned.lf;
-  const filters = columnParams.map(([param, value]) => columnFilter(plainOf(param.column as string), scanned.schema.get(param.column as string) as DataType, param, value));
+  const filters = columnParams.map(([param, value]) => columnFilter(plainOf(param.column as string), scanned.schema.get(param.column as string) as DataType, param, value, where));
   let textTime: ScanPlan["textTime"];
   if (start || end) {
     const timeColumn = pickTimeColumn(query, scanned.schema, where, scanned.file);
@@ -457,7 +501,7 @@ function* localQuerySteps(
   return withPlainNames(df, (plain, nameOf) =>
     plain.filter(
       afterMapping
-        .map(([param, value]) => columnFilter(nameOf(param.column as string), columnOf(df, param.column as string).dtype, param, value))
+        .map(([param, value]) => columnFilter(nameOf(param.column as string), columnOf(df, param.column as string).dtype, param, value, where))
         .reduce((a, b) => a.and(b)),
     ),
   );

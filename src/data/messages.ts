@@ -21,7 +21,11 @@ export const DATA_ERRORS = {
   "data/file-invalid": { class: "DataFileError", when: "a data file cannot be parsed as its format", names: "the file, the format, the parser's complaint" },
   "data/unknown-parameter": { class: "QueryError", when: "a query is called with a parameter it does not declare", names: "the query, the parameter, its parameters" },
   "data/missing-parameter": { class: "QueryError", when: "a required query parameter is not given", names: "the query, the parameter, its type" },
-  "data/parameter-type": { class: "QueryError", when: "a query parameter has a value of the wrong type", names: "the query, the parameter, the value" },
+  "data/parameter-type": {
+    class: "QueryError",
+    when: "a query parameter has a value of the wrong type, or filters (equals/in) a column of a type no value can equal (a list, a struct; a time column with text)",
+    names: "the query, the parameter, the value or the column and its type",
+  },
   "data/not-a-time": { class: "QueryError", when: "a time value (e.g. the start parameter) is not a time", names: "the parameter, the value" },
   "data/filter-column-missing": { class: "QueryError", when: "a parameter filters a column the data file does not have", names: "the query, the parameter, the column, the file" },
   "data/select-column-missing": { class: "QueryError", when: "a query is asked for columns (options.columns or metadata.columns) its data does not have", names: "the query, the file, the columns" },
@@ -52,8 +56,8 @@ export const DATA_ERRORS = {
   "data/live-url": { class: "QueryError", when: "a live endpoint URL is not https (plain http is allowed for loopback hosts only)", names: "the setting, the URL" },
   "data/live-auth": {
     class: "QueryError",
-    when: "signing in to a live service fails (token endpoint error, Azure CLI, device code timeout), or its credentials are refused while paging (Elasticsearch 401/403 after the first page)",
-    names: "the environment, the method, the service's reason (secrets masked); while paging: the query, the page, the rows fetched and dropped",
+    when: "signing in to a live service fails (token endpoint error, Azure CLI, device code timeout), or its credentials are refused during a query (an Elasticsearch or Splunk 401/403, an Azure token that cannot be renewed)",
+    names: "the environment, the method, the service's reason (secrets masked); during a query: the query too; while paging: the page, the rows fetched and dropped",
   },
   "data/live-http": { class: "QueryError", when: "a live service cannot be reached, or answers with an unexpected HTTP status after the retries", names: "the request, the status or network error (secrets masked)" },
   "data/live-query-failed": { class: "QueryError", when: "a live service rejects a query (syntax, permission, limits) with its own error payload", names: "the query, the environment, the service's code and message" },
@@ -175,6 +179,12 @@ export const dataMessages = {
     errorMessage("data/not-a-time", `${what}: "${value}" is not a time in a supported format (ISO 8601, or US forms such as 2/10/19 3:21 PM)`),
   filterColumnMissing: (where: string, name: string, column: string, fileName: string) =>
     errorMessage("data/filter-column-missing", `${where}: parameter "${name}" filters column "${column}", which ${fileName} does not have`),
+  /** A column parameter (`equals`/`in`) on a column whose type no parameter value can equal. */
+  filterColumnType: (where: string, name: string, column: string, dtype: string, match: string) =>
+    errorMessage(
+      "data/parameter-type",
+      `${where}: parameter "${name}" filters column "${column}" with ${match}, but the column is ${dtype}: equals and in compare text, numbers and true/false (use match: contains to match its text${dtype === "Datetime" || dtype === "Date" ? ", or start/end for a time range" : ""})`,
+    ),
   selectColumnMissing: (where: string, fileName: string, missing: readonly string[], columns: readonly string[]) =>
     errorMessage(
       "data/select-column-missing",
@@ -245,6 +255,19 @@ export const dataMessages = {
   liveUrl: (setting: string, url: string) =>
     errorMessage("data/live-url", `${setting}: "${url}" must be an https:// URL (plain http:// is accepted for loopback hosts only: 127.0.0.1, ::1, localhost)`),
   liveAuth: (environment: string, method: string, reason: string) => errorMessage("data/live-auth", `${environment}: sign-in by ${method} failed: ${reason}`),
+  /**
+   * A query's request refused for its credentials (401) or their rights (403) before any row arrived (Elasticsearch:
+   * the mapping, the point in time or the first page; Splunk: the search). `what`: "searching", "reading the mapping of logs-*"…
+   */
+  liveQueryAuth: (where: string, environment: string, status: number, what: string, reason: string) =>
+    errorMessage(
+      "data/live-auth",
+      status === 403
+        ? `${where}: ${environment} denied access while ${what} (HTTP 403): ${reason} — the connected user lacks a privilege this needs (read on the index?): ask for it, or connect as another user`
+        : `${where}: ${environment} refused the credentials while ${what} (HTTP ${status}): ${reason} — API key or token expired or revoked, password changed? Connect again and rerun the query`,
+    ),
+  /** A sign-in failure (data/live-auth, from {@link liveAuth}) during the query `where`: a token renewed mid-query and refused. */
+  liveAuthInQuery: (where: string, message: string) => errorMessage("data/live-auth", `${where}: ${message}`),
   liveHttp: (what: string, reason: string) => errorMessage("data/live-http", `${what}: ${reason}`),
   liveQueryFailed: (where: string, environment: string, code: string, message: string) =>
     errorMessage("data/live-query-failed", `${where}: ${environment} rejected the query (${code}): ${message}`),

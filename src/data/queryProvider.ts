@@ -11,7 +11,7 @@ import pl from "nodejs-polars";
 import { QueryDefinitionError, QueryError, dataMessages as msg } from "./messages";
 import type { HuntlabConfig } from "../config/config";
 import { LAB_DATA_DIR } from "../common/paths";
-import { DataFileIndex, runLocalLazy, runLocalQueryAsync, timeRole, type QueryParams, type QueryRunOptions } from "./localData";
+import { anyOfQuery, DataFileIndex, runLocalLazy, runLocalQueryAsync, timeRole, type QueryParams, type QueryRunOptions } from "./localData";
 import { KernelInterrupt, operationSignal, type InterruptOptions } from "../common/interrupt";
 import { fileQueries } from "./fileQueries";
 import { loadProviderQueries } from "./queryStore";
@@ -112,6 +112,14 @@ export interface QueryProviderMethods {
    * a query in the service's language; a `Family.query` name runs that query with `params`.
    */
   execQuery(query: string, params?: QueryParams, options?: QueryRunOptions): Promise<pl.DataFrame>;
+  /**
+   * For pivots (LocalData only): runs the `Family.query` named once for all
+   * `values` of its `equals` column parameter `parameter` (one read, an `in`
+   * filter); the rows of every value's own query, in the file's order.
+   * Undefined when that parameter is no such filter.
+   * @internal
+   */
+  execQueryAnyOf?(query: string, params: QueryParams, parameter: string, values: readonly string[]): Promise<pl.DataFrame | undefined>;
   /**
    * Shows the interactive query browser in the notebook. Returns nothing, so
    * that tslab does not also print the browser object as the cell's value
@@ -377,6 +385,12 @@ class LocalDataProvider implements QueryProviderMethods, QueryProviderConnection
       sourceFile: "(execQuery)",
     };
     return this.runQuery(adHoc, undefined, options);
+  }
+
+  async execQueryAnyOf(query: string, params: QueryParams, parameter: string, values: readonly string[]): Promise<pl.DataFrame | undefined> {
+    const any = anyOfQuery(this.find(query), parameter, values);
+    if (!any) return undefined;
+    return this.runQuery(any.query, withTimeRange(any.query, { ...params, [parameter]: any.values }, this.range), undefined);
   }
 
   browseQueries(options: BrowseQueriesOptions = {}): Displayable {

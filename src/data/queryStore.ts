@@ -87,6 +87,11 @@ export function findQueryFiles(queryPaths: string[], options: LoadQueriesOptions
       if (/\.ya?ml$/i.test(p)) files.push(p);
       return;
     }
+    if (!stat.isDirectory()) {
+      // A FIFO, socket or device was listed as a folder (a bare ENOTDIR); the same words as in the data folders (dataSources' entryKind).
+      warn(`${p}: skipped, not a regular file or folder (${stat.isFIFO() ? "a FIFO" : stat.isSocket() ? "a socket" : "a device"})`);
+      return;
+    }
     const real = fs.realpathSync(p);
     if (visited.has(real)) return;
     visited.add(real);

@@ -3,11 +3,12 @@
  * comms, so an exercise is a cell the learner edits: they call
  * `checkAnswers({...})` with their answers and display the verdict.
  */
-import fs from "node:fs";
 import { inspect, type InspectOptions } from "node:util";
 import path from "node:path";
 import { AnswersError, labFeedback as say, labMessages as msg } from "./messages";
+import { fileProblemText } from "../common/messages";
 import { LAB_DATA_DIR } from "../common/paths";
+import { readRegularFile } from "../common/regularFile";
 import { html } from "../display/html";
 import { htmlView } from "../display/htmlView";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
@@ -19,12 +20,17 @@ export const ANSWERS_PATH = path.join(LAB_DATA_DIR, "answers.json");
 /** An expected answer: text, or a list of texts (the answer is that set of values). */
 export type ExpectedAnswer = string | string[];
 
-/** The parsed JSON of one of the lab's answer or result files; an unreadable one is an `AnswersError` naming it. */
+/**
+ * The parsed JSON of one of the lab's answer or result files; an unreadable one is an `AnswersError` naming it.
+ * A folder, FIFO, socket or device is refused before it is opened (a FIFO's open waited for a writer forever).
+ */
 export function readLabJson(file: string): unknown {
+  const fail = (detail: string) => new AnswersError(msg.answersUnreadable(file, detail));
+  const text = readRegularFile(file, {}, (p) => fail(fileProblemText(p))).toString("utf8");
   try {
-    return JSON.parse(fs.readFileSync(file, "utf8"));
+    return JSON.parse(text);
   } catch (err) {
-    throw new AnswersError(msg.answersUnreadable(file, (err as Error).message));
+    throw fail((err as Error).message);
   }
 }
 

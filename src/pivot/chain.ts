@@ -5,7 +5,7 @@
  */
 import pl from "nodejs-polars";
 import { HuntlabError } from "../common/errors";
-import { isDataFrame } from "../common/frames";
+import { isDataFrame, lazyFrame } from "../common/frames";
 import { display } from "../display/display";
 import { PivotError, pivotMessages as msg } from "./messages";
 import type { PivotCallOptions, PivotFunction } from "./types";
@@ -63,7 +63,8 @@ export class PivotChain {
 
   /** Keeps the rows matching a polars expression (or transforms the frame with a function). */
   filter(filter: ChainFilter): PivotChain {
-    return this.addStep({ label: "filter", apply: (df) => (typeof filter === "function" ? filter(df) : df.filter(filter)) });
+    // Through lazyFrame: a column called `filter` (or `lazy`) would answer df.filter; the expression keeps the frame's own names.
+    return this.addStep({ label: "filter", apply: (df) => (typeof filter === "function" ? filter(df) : lazyFrame(df).filter(filter).collectSync()) });
   }
 
   /** Any DataFrame → DataFrame step (MSTICPy's `pd_accessor`), named for errors. */
@@ -98,8 +99,8 @@ export function displayStep(options: ChainDisplayOptions): ChainStep {
   return {
     label: `display${options.title ? ` "${options.title}"` : ""}`,
     apply: (df) => {
-      let shown = options.columns ? df.select(...options.columns) : df;
-      if (options.head !== undefined) shown = shown.head(options.head);
+      let shown = options.columns ? lazyFrame(df).select(...options.columns).collectSync() : df;
+      if (options.head !== undefined) shown = lazyFrame(shown).head(options.head).collectSync();
       if (options.title) console.log(options.title);
       display(shown);
       return df;

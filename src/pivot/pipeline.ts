@@ -34,6 +34,7 @@ import { displayStep, PivotChain, teeStep, type ChainStep } from "./chain";
 import { PivotError, pivotMessages as msg, showValue } from "./messages";
 import type { PivotCallOptions, PivotFunction, PivotNamespace } from "./types";
 import { withRichLastValue } from "../display/lastValue";
+import { lazyFrame } from "../common/frames";
 
 /** Options of {@link runPipeline}. */
 export interface RunPipelineOptions {
@@ -145,7 +146,11 @@ function filterExpr(where: string, label: string, params: Obj): pl.Expr {
   }
 }
 
-/** A `df_method` step: one of {@link PIPELINE_DF_METHODS}, with named params. */
+/**
+ * A `df_method` step: one of {@link PIPELINE_DF_METHODS}, with named params.
+ * Each runs on {@link lazyFrame}: the frame's columns come from the data, and
+ * one called like the method (`select`, `drop`, `head`…) would answer for it.
+ */
 function dfMethod(where: string, label: string, name: unknown, params: Obj): (df: pl.DataFrame) => pl.DataFrame {
   const n = (key: string, dflt: number) => {
     const v = params[key] ?? dflt;
@@ -154,29 +159,29 @@ function dfMethod(where: string, label: string, name: unknown, params: Obj): (df
   };
   switch (name) {
     case "head":
-      return (df) => df.head(n("n", 5));
+      return (df) => lazyFrame(df).head(n("n", 5)).collectSync();
     case "tail":
-      return (df) => df.tail(n("n", 5));
+      return (df) => lazyFrame(df).tail(n("n", 5)).collectSync();
     case "unique": {
       const subset = params.subset === undefined ? undefined : stringList(where, label, "subset", params.subset);
-      return (df) => df.unique({ subset, maintainOrder: true, keep: "first" });
+      return (df) => lazyFrame(df).unique({ subset, maintainOrder: true, keep: "first" }).collectSync();
     }
     case "dropNulls": {
       const subset = params.subset === undefined ? undefined : stringList(where, label, "subset", params.subset);
-      return (df) => (subset ? df.dropNulls(subset) : df.dropNulls());
+      return (df) => (subset ? lazyFrame(df).dropNulls(subset) : lazyFrame(df).dropNulls()).collectSync();
     }
     case "select": {
       const cols = stringList(where, label, "columns", params.columns);
-      return (df) => df.select(...cols);
+      return (df) => lazyFrame(df).select(...cols).collectSync();
     }
     case "drop": {
       const cols = stringList(where, label, "columns", params.columns);
-      return (df) => df.drop(cols);
+      return (df) => lazyFrame(df).drop(cols).collectSync();
     }
     case "sort": {
       const by = stringList(where, label, "by", params.by);
       const descending = params.descending === true;
-      return (df) => df.sort(by, descending);
+      return (df) => lazyFrame(df).sort(by, descending).collectSync();
     }
     default:
       throw new PivotError(msg.pipeline(where, label, `function ${showValue(name)} is not one of ${PIPELINE_DF_METHODS.join(", ")}`));
@@ -200,7 +205,7 @@ export function pipelineSteps(where: string, steps: readonly unknown[], tees?: R
       }
       case "filter": {
         const expr = filterExpr(where, label, params);
-        return { label: chainLabel("filter"), apply: (df) => df.filter(expr) };
+        return { label: chainLabel("filter"), apply: (df) => lazyFrame(df).filter(expr).collectSync() };
       }
       case "pivot_display": {
         const cols = params.cols === undefined ? undefined : stringList(where, label, "cols", params.cols);

@@ -7,6 +7,7 @@
 import pl from "nodejs-polars";
 import { columnNames, columnOf, frameHeight, withSafeNames } from "../common/frames";
 import type { QueryProviderMethods } from "../data/queryProvider";
+import { matchKey, matchKind } from "../data/matchValues";
 import type { QueryDefinition, QueryParameter } from "../data/types";
 import type { PivotEntityName } from "./attach";
 import { inputText, mapLimited } from "./input";
@@ -25,15 +26,24 @@ function batches(param: QueryParameter): boolean {
 /**
  * The rows of one batched (`in`) query as the per-value queries would give
  * them: for each input value in order, the rows its filter column matched
- * (text compares ignore case, as the filter does). Inputs differing only in
- * case each get every matching row; rows matching no input keep their own
- * cell as input, at the end.
+ * (text compares ignore case, as the filter does; a numeric or Bool column
+ * compares by {@link matchKey}, so `0x1F`, `31` and ` 31.0` all find 31).
+ * Inputs differing only in case (or numbers only in how they are written)
+ * each get every matching row; rows matching no input keep their own cell as
+ * input, at the end.
  */
 function rowsPerInput(frame: pl.DataFrame, column: string, values: readonly string[]): PivotRows {
-  const cells = columnOf(frame, column).toArray() as unknown as unknown[];
+  const series = columnOf(frame, column);
+  const cells = series.toArray() as unknown as unknown[];
+  const kind = matchKind(series.dtype);
+  const typed = kind === "integer" || kind === "float" || kind === "bool";
+  // Integers as polars writes them: toArray gives doubles, which are not exact past 2^53.
+  const texts = typed ? (series.cast(pl.Utf8).toArray() as unknown as (string | null)[]) : undefined;
+  const cellKey = (row: number): string => (texts && kind ? matchKey(texts[row], kind) : undefined) ?? inputText(cells[row]).toLowerCase();
+  const inputKey = (v: string): string | undefined => (typed ? matchKey(v, kind) : v.toLowerCase());
   const rowsByKey = new Map<string, number[]>();
-  cells.forEach((c, row) => {
-    const k = inputText(c).toLowerCase();
+  cells.forEach((_, row) => {
+    const k = cellKey(row);
     const list = rowsByKey.get(k);
     if (list) list.push(row);
     else rowsByKey.set(k, [row]);
@@ -42,7 +52,8 @@ function rowsPerInput(frame: pl.DataFrame, column: string, values: readonly stri
   const inputs: string[] = [];
   const claimed = new Set<string>();
   for (const v of values) {
-    const k = v.toLowerCase();
+    const k = inputKey(v);
+    if (k === undefined) continue;
     claimed.add(k);
     for (const row of rowsByKey.get(k) ?? []) {
       order.push(row);
@@ -62,14 +73,24 @@ function rowsPerInput(frame: pl.DataFrame, column: string, values: readonly stri
   return { frame: gathered, inputs };
 }
 
+/** The provider's one-read method for many `equals` values, if it has one ("in" first: a provider answers unknown names with an error). */
+function anyOfMethod(provider: QueryProviderMethods): QueryProviderMethods["execQueryAnyOf"] {
+  return "execQueryAnyOf" in provider ? provider.execQueryAnyOf : undefined;
+}
+
 function queryImpl(provider: QueryProviderMethods, q: QueryDefinition, param: QueryParameter): PivotImpl {
   const key = `${q.family}.${q.name}`;
+  const anyOf = anyOfMethod(provider);
   return async (values, context) => {
     if (values.length === 0) return { frame: pl.DataFrame({}), inputs: [] };
     if (batches(param)) {
       const frame = await provider.execQuery(key, { ...context.params, [param.name]: values });
       const column = param.column as string;
       if (columnNames(frame).includes(column)) return rowsPerInput(frame, column, values);
+    } else if (values.length > 1 && typeof param.column === "string" && anyOf) {
+      // LocalData's equals is the in filter of one value: one read for all values, split per value as above.
+      const frame = await anyOf.call(provider, key, context.params, param.name, values);
+      if (frame && columnNames(frame).includes(param.column)) return rowsPerInput(frame, param.column, values);
     }
     const frames = await mapLimited(values, context.concurrency, (v) => provider.execQuery(key, { ...context.params, [param.name]: v }), (done) => context.progress(done, values.length));
     // frameHeight, not f.height: a data column called `height` would answer for it.
@@ -101,7 +122,11 @@ export function queryFunctions(provider: QueryProviderMethods, namespace: string
             .map((p) => ({ name: p.name, type: p.type, description: p.description, required: p.required })),
           outputColumns: [`the columns of ${q.query}`],
           source: `${provider.environment} query ${q.family}.${q.name} (parameter ${param.name}${param.column ? ` → ${param.column}, ${param.match ?? "equals"}` : ""})`,
-          batching: batches(param) ? "one query for all values (in filter)" : "one query per value, a few at a time",
+          batching: batches(param)
+            ? "one query for all values (in filter)"
+            : anyOfMethod(provider) && param.column && (param.match ?? "equals") === "equals"
+              ? "one read for all values (equals on local data is an in filter of one value)"
+              : "one query per value, a few at a time",
         };
         family[q.name] = makePivotFunction(info, queryImpl(provider, q, param));
         out.set(target.entity, families);

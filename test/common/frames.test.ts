@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import pl from "nodejs-polars";
-import { columnNames, columnOf, renameAll } from "../../src/common/frames";
+import { columnNames, columnOf, lazyFrame, renameAll } from "../../src/common/frames";
 
 const values = (df: pl.DataFrame, name: string) => [...columnOf(df, name)];
 
@@ -37,4 +37,15 @@ test("renameAll of a frame without columns or rows", () => {
   const empty = renameAll(pl.DataFrame([pl.Series("a", [], pl.Utf8)]), ["b"]);
   assert.deepEqual(columnNames(empty), ["b"]);
   assert.equal(String(columnOf(empty, "b").dtype), "DataType(String)");
+});
+
+test("lazyFrame: filter, select and drop over the frame's own names, columns called filter, select, drop, lazy or __proto__ included", () => {
+  const df = pl.DataFrame([pl.Series("filter", [1, 2, 3]), pl.Series("select", ["a", "b", "c"]), pl.Series("drop", [true, false, true]), pl.Series("lazy", [3, 2, 1]), pl.Series("__proto__", ["p", "q", "r"])]);
+  const kept = lazyFrame(df).filter(pl.col("filter").gt(1).and(pl.col("drop"))).collectSync();
+  assert.deepEqual(columnNames(kept), ["filter", "select", "drop", "lazy", "__proto__"]);
+  assert.deepEqual(columnOf(kept, "select").toArray(), ["c"]);
+  assert.deepEqual(columnNames(lazyFrame(df).select("lazy", "__proto__").collectSync()), ["lazy", "__proto__"]);
+  assert.deepEqual(columnNames(lazyFrame(df).drop(["drop", "filter"]).collectSync()), ["select", "lazy", "__proto__"]);
+  const plain = pl.DataFrame({ a: [1, 2] });
+  assert.deepEqual(columnOf(lazyFrame(plain).filter(pl.col("a").eq(2)).collectSync(), "a").toArray(), [2]);
 });

@@ -96,6 +96,7 @@ const SAMPLES: Record<string, Sample> = {
   "dataMessages.notATime": () => [data.notATime("start", Number.POSITIVE_INFINITY), ["start", "Infinity"]],
   "dataMessages.dayOffsetOutOfRange": () => [data.dayOffsetOutOfRange("start", "20261201", 57500), ["start", '"20261201"', "57500", "2026-12-01"]],
   "dataMessages.notATimeText": () => [data.notATimeText("start", "yesterday"), ["start", '"yesterday"']],
+  "dataMessages.filterColumnType": () => [data.filterColumnType("A.b", "tags", "Tags", "List", "in"), ["A.b", '"tags"', '"Tags"', "List", "in"]],
   "dataMessages.filterColumnMissing": () => [data.filterColumnMissing("A.b", "host_name", "Computer", "logons.csv"), ["A.b", '"host_name"', '"Computer"', "logons.csv"]],
   "dataMessages.timeRangeReversed": () => [data.timeRangeReversed("A.b", T0, T1), ["A.b", T0.toISOString(), T1.toISOString()]],
   "dataMessages.timeColumnMissing": () => [data.timeColumnMissing("A.b", "logons.csv", "TimeGenerated"), ["A.b", "logons.csv", '"TimeGenerated"']],
@@ -202,6 +203,10 @@ const SAMPLES: Record<string, Sample> = {
   "contextMessages.lookupColumnMissing": () => [context.lookupColumnMissing("Knd", "iocTypeCol", ["Kind"]), ['"Knd"', "iocTypeCol", "Kind"]],
   "contextMessages.feedMissing": () => [context.feedMissing("/no/feed.csv"), ["/no/feed.csv"]],
   "contextMessages.feedEmpty": () => [context.feedEmpty("/feeds"), ["/feeds"]],
+  "contextMessages.feedUnreadable": () => [
+    context.feedUnreadable("/feeds/pipe.csv", "it is a named pipe (FIFO), not a regular file", "TIProviders.LocalTI.Args.Path"),
+    ["TIProviders.LocalTI.Args.Path", "/feeds/pipe.csv", "named pipe"],
+  ],
   "contextMessages.feedFormat": () => [context.feedFormat("/feeds/x.txt"), ["/feeds/x.txt"]],
   "contextMessages.feedUnterminatedQuote": () => [context.feedUnterminatedQuote("quote.csv", 2), ["quote.csv:2", "line 2"]],
   "contextMessages.feedJsonInvalid": () => [context.feedJsonInvalid("bad.ndjson:3", "Unexpected end"), ["bad.ndjson:3"]],
@@ -302,6 +307,14 @@ const SAMPLES: Record<string, Sample> = {
   "dataMessages.liveUrl": () => [data.liveUrl("DataProviders.MSSentinel.Args.Endpoint", "http://api.example.com/"), ["DataProviders.MSSentinel.Args.Endpoint", '"http://api.example.com/"', "https://", "loopback"]],
   "dataMessages.liveAuth": () => [data.liveAuth("MSSentinel", "client credentials", "invalid_client: AADSTS7000215"), ["MSSentinel", "client credentials", "AADSTS7000215"]],
   "dataMessages.liveHttp": () => [data.liveHttp("POST https://api.loganalytics.io/v1/workspaces/w/query", "HTTP 503 after 3 retries"), ["POST https://api.loganalytics.io/v1/workspaces/w/query", "HTTP 503"]],
+  "dataMessages.liveQueryAuth": () => [
+    data.liveQueryAuth("Network.list_flows", "Elasticsearch", 401, "searching", "security_exception: unable to authenticate"),
+    ["Network.list_flows", "Elasticsearch", "searching", "HTTP 401", "security_exception", "Connect again"],
+  ],
+  "dataMessages.liveAuthInQuery": () => [
+    data.liveAuthInQuery("SecurityAlert.list_alerts", "MSSentinel: sign-in by client credentials failed: invalid_client"),
+    ["SecurityAlert.list_alerts", "MSSentinel", "invalid_client"],
+  ],
   "dataMessages.livePageFailed": () => [
     data.livePageFailed("Network.list_flows", "Elasticsearch", 401, 3, 2000, "security_exception: unable to authenticate", "connect again and rerun the query"),
     ["Network.list_flows", "Elasticsearch", "page 3", "HTTP 401", "security_exception", "2000 row(s)", "2 page(s)", "not returned", "connect again"],

@@ -4,12 +4,14 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { QueryProvider } from "../../src/data/queryProvider";
 import { LAB_DATA_DIR, PACKAGE_ROOT } from "../../src/common/paths";
 import { TILookup } from "../../src/context/tiLookup";
 import { parseCsv, readFeed } from "../../src/context/providers/localTI";
+import { outcomesInChild, SRC_DIR } from "../helpers/child";
 import { byIoc, details, rowsOf } from "./tiHelpers";
 import { tempDir, writeConfig } from "./tiTwins";
 
@@ -132,6 +134,47 @@ test("a bad feed is not loaded; the status names the file and line", () => {
   }
   const missing = new TILookup({ configPath: localConfig("/no/such/feed.csv") });
   assert.match(missing.providerStatus[0].detail, /feed not found: \/no\/such\/feed\.csv/);
+});
+
+test("a feed file that is a named pipe is not opened; the status names the setting and the file (the open waited for a writer forever)", { skip: process.platform === "win32" }, () => {
+  const single = tempDir("huntlab-feeds-");
+  const inFolder = tempDir("huntlab-feeds-");
+  fs.writeFileSync(path.join(inFolder, "a.csv"), "observable,severity\n198.18.0.1,high\n");
+  try {
+    execFileSync("mkfifo", [path.join(single, "pipe.csv"), path.join(inFolder, "b.csv")]);
+  } catch {
+    return; // no mkfifo here
+  }
+  const configs = { single: localConfig(path.join(single, "pipe.csv")), inFolder: localConfig(inFolder) };
+  // In a child with a timeout: the old read blocked in open(2), which would hang the test run.
+  const got = outcomesInChild(
+    `import { TILookup } from ${JSON.stringify(`${SRC_DIR}/context/tiLookup`)};\nimport { readFeed } from ${JSON.stringify(`${SRC_DIR}/context/providers/localTI`)};`,
+    {
+      single: `new TILookup({ configPath: ${JSON.stringify(configs.single)} }).providerStatus[0]`,
+      inFolder: `new TILookup({ configPath: ${JSON.stringify(configs.inFolder)} }).providerStatus[0]`,
+      readFeed: `readFeed(${JSON.stringify(inFolder)})`,
+    },
+  );
+  const reason = "it is a named pipe (FIFO), not a regular file";
+  for (const [name, file] of [["single", path.join(single, "pipe.csv")], ["inFolder", path.join(inFolder, "b.csv")]]) {
+    const outcome = got[name];
+    assert.ok(outcome.ok, name);
+    const status = outcome.value as { loaded: boolean; detail: string };
+    assert.equal(status.loaded, false, name);
+    assert.equal(status.detail, `Not loaded: FeedError: TIProviders.LocalTI.Args.Path: cannot read the feed file ${file}: ${reason}`, name);
+  }
+  assert.deepEqual(got.readFeed, { ok: false, name: "FeedError", code: "context/feed-unreadable", message: `cannot read the feed file ${path.join(inFolder, "b.csv")}: ${reason}` });
+});
+
+test("a folder named like a feed file inside the feed folder is an error naming it, not a bare EISDIR", () => {
+  const dir = tempDir("huntlab-feeds-");
+  fs.writeFileSync(path.join(dir, "a.csv"), "observable,severity\n198.18.0.1,high\n");
+  fs.mkdirSync(path.join(dir, "old.csv"));
+  assert.throws(() => readFeed(dir, "TIProviders.LocalTI.Args.Path"), {
+    name: "FeedError",
+    code: "context/feed-unreadable",
+    message: `TIProviders.LocalTI.Args.Path: cannot read the feed file ${path.join(dir, "old.csv")}: it is a folder, not a file`,
+  });
 });
 
 test("parseCsv: quotes, escaped quotes, CRLF, blank lines, BOM", () => {

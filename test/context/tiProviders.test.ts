@@ -5,9 +5,11 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { TILookup } from "../../src/context/tiLookup";
+import { outcomesInChild, SRC_DIR, TEST_DIR } from "../helpers/child";
 import { byIoc, details, harness, rowsOf } from "./tiHelpers";
 import * as svc from "./tiServices";
 import { FAKE_ID, FAKE_KEY, tempDir } from "./tiTwins";
@@ -303,6 +305,46 @@ test("Tor: an emptied list file in the disk cache is fetched again, not read as 
   } finally {
     await h.close();
   }
+});
+
+test("Tor: a list file or result cache file in the disk cache that is a named pipe is not opened; the list is fetched again", { skip: process.platform === "win32" }, () => {
+  try {
+    execFileSync("mkfifo", ["--version"], { stdio: "ignore" });
+  } catch {
+    return; // no mkfifo here
+  }
+  // In a child with a timeout: the old reads blocked in open(2) on the FIFOs, which would hang the test run.
+  const imports = [
+    `import { execFileSync } from "node:child_process";`,
+    `import fs from "node:fs";`,
+    `import path from "node:path";`,
+    `import { TILookup } from ${JSON.stringify(`${SRC_DIR}/context/tiLookup`)};`,
+    `import { harness, rowsOf } from ${JSON.stringify(`${TEST_DIR}/context/tiHelpers`)};`,
+    `import * as svc from ${JSON.stringify(`${TEST_DIR}/context/tiServices`)};`,
+    `import { tempDir } from ${JSON.stringify(`${TEST_DIR}/context/tiTwins`)};`,
+  ].join("\n");
+  const scenario = `(async () => {
+    const cacheDir = tempDir();
+    const h = await harness("Tor", svc.torProject, { Args: null, Cache: { Path: cacheDir } });
+    try {
+      await h.ti.lookupIocs(["185.220.101.7"]);
+      const replaced = fs.readdirSync(cacheDir).filter((f) => /\\.(list|ndjson)$/.test(f)).sort();
+      for (const f of replaced) {
+        fs.rmSync(path.join(cacheDir, f));
+        execFileSync("mkfifo", [path.join(cacheDir, f)]);
+      }
+      const fresh = new TILookup({ configPath: h.configPath });
+      const [row] = rowsOf(await fresh.lookupIocs(["45.83.66.10"], { providers: ["Tor"] }));
+      for (const p of Object.values(fresh.loadedProviders)) p.close();
+      const kinds = Object.fromEntries(replaced.map((f) => [path.extname(f), fs.statSync(path.join(cacheDir, f)).isFIFO() ? "fifo" : "file"]));
+      return { kinds, row: [row.Result, row.Severity], requests: h.twin.requests.length };
+    } finally {
+      await h.close();
+    }
+  })()`;
+  const { tor } = outcomesInChild(imports, { tor: scenario });
+  // The list is fetched again and written over the FIFO; the result cache stays in memory (nothing appended to the FIFO).
+  assert.deepEqual(tor, { ok: true, value: { kinds: { ".list": "file", ".ndjson": "fifo" }, row: [true, "warning"], requests: 2 } });
 });
 
 test("Tor: an unusable list becomes a failure row for every lookup, fetched once", async () => {

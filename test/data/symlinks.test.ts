@@ -11,6 +11,7 @@ import { test } from "node:test";
 import { DataFileError } from "../../src/data/messages";
 import { DataFileIndex } from "../../src/data/localData";
 import { QueryProvider } from "../../src/data/queryProvider";
+import { outcomesInChild, SRC_DIR } from "../helpers/child";
 import { tempDir, tempTree } from "../helpers/tmp";
 
 const QUERIES = `metadata:
@@ -107,6 +108,29 @@ test("a FIFO in a data folder is skipped with a warning, not read (a .log would 
   const { names, warnings } = indexed(data);
   assert.deepEqual(names, ["ok.csv"]);
   assert.deepEqual(warnings, [`${path.join(data, "pipe.csv")}: skipped, not a regular file or folder (a FIFO)`, `${path.join(data, "pipe.log")}: skipped, not a regular file or folder (a FIFO)`]);
+});
+
+test("a data path or a query folder entry that is a FIFO is skipped with a warning, not read (a data path naming a FIFO hung the kernel)", { skip: process.platform === "win32" }, () => {
+  const dir = tempTree({ "q/q.yaml": "metadata: {data_environments: [LocalData], data_families: [A]}\nsources:\n  a: {description: a, args: {query: ok.csv}}\n", "data/ok.csv": "A\n1\n" });
+  const fifo = path.join(dir, "conn.log");
+  const queryFifo = path.join(dir, "q", "pipe.yaml");
+  execFileSync("mkfifo", [fifo, queryFifo]);
+  // In a child with a timeout: sniffing the FIFO `.log` given as a data path blocked in open(2), which would hang the test run.
+  const got = outcomesInChild(`import { QueryProvider } from ${JSON.stringify(`${SRC_DIR}/data/queryProvider`)};`, {
+    qp: `(async () => {
+      const warnings: string[] = [];
+      const qp = new QueryProvider("LocalData", { dataPaths: [${JSON.stringify(fifo)}, ${JSON.stringify(path.join(dir, "data"))}], queryPaths: [${JSON.stringify(path.join(dir, "q"))}], fileQueries: false, warn: (m: string) => warnings.push(m) });
+      return { queries: qp.listQueries(), rows: (await qp.A.a()).height, warnings };
+    })()`,
+  });
+  assert.deepEqual(got.qp, {
+    ok: true,
+    value: {
+      queries: ["A.a"],
+      rows: 1,
+      warnings: [`${queryFifo}: skipped, not a regular file or folder (a FIFO)`, `${fifo}: skipped, not a regular file or folder (a FIFO)`],
+    },
+  });
 });
 
 test("a folder that cannot be listed is skipped with a warning; the other files load", (t) => {

@@ -5,6 +5,7 @@
  * files to check that every exercise the notebooks check is described.
  */
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
@@ -13,6 +14,7 @@ import { checkResult, loadResultSpecs, RESULTS_PATH } from "../../src/lab/result
 import { checkAnswers, exerciseAnswersPath } from "../../src/lab/answers";
 import { AnswersError } from "../../src/lab/messages";
 import { JUPYTER_DISPLAY } from "../../src/display/protocol";
+import { outcomesInChild, SRC_DIR } from "../helpers/child";
 import { tempDir } from "../helpers/tmp";
 
 const dir = tempDir("huntlab-lab-");
@@ -144,5 +146,21 @@ describe("the lab's exercise files", () => {
       const unanswered = checkAnswers({}, { exercise });
       assert.ok(unanswered.results.length > 0 && unanswered.results.every((r) => !r.answered), exercise);
     }
+  });
+});
+
+describe("answers and results files that are not regular files", () => {
+  test("a folder, or a named pipe, is an AnswersError naming it, without opening it (a FIFO's open waited for a writer forever)", { skip: process.platform === "win32" }, () => {
+    const folder = tempDir();
+    assert.throws(() => loadResultSpecs(folder), { name: "AnswersError", code: "lab/answers-unreadable", message: `Cannot read the answers file ${folder}: it is a folder, not a file` });
+    const fifo = path.join(tempDir(), "answers.json");
+    try {
+      execFileSync("mkfifo", [fifo]);
+    } catch {
+      return; // no mkfifo here
+    }
+    // In a child with a timeout: the old read blocked in open(2), which would hang the test run.
+    const got = outcomesInChild(`import { checkAnswers } from ${JSON.stringify(`${SRC_DIR}/lab/answers`)};`, { fifo: `checkAnswers({ q1: "x" }, { answersPath: ${JSON.stringify(fifo)} })` });
+    assert.deepEqual(got.fifo, { ok: false, name: "AnswersError", code: "lab/answers-unreadable", message: `Cannot read the answers file ${fifo}: it is a named pipe (FIFO), not a regular file` });
   });
 });

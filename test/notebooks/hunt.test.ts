@@ -143,6 +143,30 @@ describe("the parameters cell", () => {
     assert.deepEqual(coerceParameter('{"k":1}'), { k: 1 });
   });
 
+  test("a value that does not fit the declared type is refused before the kernel, naming the parameter", () => {
+    // The kernel refuses the whole injected cell for one type error: with --allow-errors every
+    // parameter (dataPaths too) then kept the notebook's own value and the hunt ran on the lab's data.
+    const nb: NotebookJson = {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: [{ cell_type: "code", source: "let limit: number = 3;\nlet verbose: boolean = false;\nlet dataPaths: string[] = [];\nlet since: Date | undefined = undefined;", metadata: { tags: ["parameters"] } }],
+    };
+    assert.throws(() => parameterize(nb, { limit: "abc" }, "x.ipynb"), (e: Error) => e instanceof HuntParameterError && /parameter "limit" is declared `number` in x\.ipynb: "abc" is not number/.test(e.message));
+    assert.throws(() => parameterize(nb, { verbose: "yes" }, "x.ipynb"), /parameter "verbose" is declared `boolean`/);
+    assert.throws(() => parameterize(nb, { dataPaths: '{"a":1}' }, "x.ipynb"), /parameter "dataPaths" is declared `string\[\]`/);
+    assert.equal(cellText(parameterize(nb, { limit: "5", verbose: "true", since: "2026-11-01" }).notebook.cells[1].source).split("\n").slice(1, 4).join(" "), 'limit = 5; verbose = true; since = "2026-11-01";', "a type it cannot check is left to the kernel");
+    // Text stays text where the type wants text: a host named null, a folder named 2026.
+    assert.equal(coerceParameter("null", "string"), "null");
+    assert.deepEqual(coerceParameter("2026", "string[]"), ["2026"]);
+    // Without an annotation the type is the one TypeScript infers from a plain literal.
+    const plain: NotebookJson = { ...nb, cells: [{ cell_type: "code", source: 'let limit = 3;\nlet host = "h";\nlet when = new Date();', metadata: { tags: ["parameters"] } }] };
+    assert.throws(() => parameterize(plain, { limit: "abc" }, "x.ipynb"), /parameter "limit" is a number \(declared as 3\) in x\.ipynb: "abc" is not number/);
+    assert.match(cellText(parameterize(plain, { host: "123", when: "2026" }).notebook.cells[1].source), /host = "123";\nwhen = 2026;/);
+    // JSON has no Infinity: JSON.stringify would have written null.
+    assert.match(cellText(parameterize(nb, { limit: "1e999" }).notebook.cells[1].source), /limit = Infinity;/);
+  });
+
   test("parameterize adds one injected-parameters cell right after the parameters cell, replacing an old one", () => {
     const lab = readLab();
     const at = findParametersCell(lab);
@@ -178,6 +202,52 @@ describe("the parameters cell", () => {
     const bad = spawnSync(process.execPath, [path.join(ROOT, "scripts", "hunt.mjs"), "--data", path.join(OUT, "no-such-folder")], { cwd: ROOT, encoding: "utf8" });
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /--data .*no-such-folder: no such folder/);
+  });
+
+  test("a parameter or folder given twice, or --out onto the notebook itself, is refused (exit 2)", () => {
+    // (--out first: a later one in args wins.)
+    const run = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, "scripts", "hunt.mjs"), "--out", path.join(OUT, "refused"), ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, INIT_CWD: ROOT } });
+    const data = path.join(ROOT, "data");
+    const twice = run("--data", data, "--param", "hostName=WKS-1", "--param", "hostName=WKS-2");
+    assert.equal(twice.status, 2, twice.stderr);
+    assert.match(twice.stderr, /--param hostName given twice \("WKS-1" and "WKS-2"\)/);
+    const folders = run("--data", data, "--data", path.join(data, "ti"));
+    assert.equal(folders.status, 2, folders.stderr);
+    assert.match(folders.stderr, /--data given 2 times/);
+    const both = run("--data", data, "--param", 'dataPaths=["/elsewhere"]');
+    assert.equal(both.status, 2, both.stderr);
+    assert.match(both.stderr, /--data and --param dataPaths both set the data folders/);
+    const lab = run("--data", data, "--out", path.join(ROOT, "notebooks"));
+    assert.equal(lab.status, 2, lab.stderr);
+    assert.match(lab.stderr, /the executed notebook would overwrite notebooks\/HuntingLab\.ipynb/);
+    // A notebook without dataPaths: the option is named, not a parameter the user never typed.
+    const own = path.join(OUT, "refused-no-datapaths.ipynb");
+    fs.mkdirSync(OUT, { recursive: true });
+    fs.writeFileSync(own, JSON.stringify({ nbformat: 4, nbformat_minor: 4, metadata: {}, cells: [{ cell_type: "code", source: 'let hostName = "h";', metadata: { tags: ["parameters"] }, outputs: [], execution_count: null }] }));
+    const undeclared = run("--notebook", own, "--data", data);
+    assert.equal(undeclared.status, 2, undeclared.stderr);
+    assert.match(undeclared.stderr, /--data sets the parameter dataPaths, which .*refused-no-datapaths\.ipynb does not declare \(its parameters cell declares: hostName\)/);
+    const proto = run("--data", data, "--param", "__proto__=x");
+    assert.equal(proto.status, 2, proto.stderr);
+    assert.match(proto.stderr, /unknown parameter "__proto__"/);
+  });
+
+  test("a YAML file that is no query file (a Sigma rule) beside the exports keeps the lab's queries", () => {
+    const dir = path.join(OUT, "sigma");
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(path.join(dir, "exports", "rules"), { recursive: true });
+    fs.writeFileSync(path.join(dir, "exports", "rules", "susp_logon.yml"), "title: Suspicious logon\nlogsource:\n  product: windows\ndetection:\n  selection:\n    EventID: 4624\n  condition: selection\n");
+    // A kernel that does not exist: the hunt writes the parameterised notebook, then fails at once.
+    const nb: NotebookJson = {
+      nbformat: 4,
+      nbformat_minor: 4,
+      metadata: { kernelspec: { name: "huntlab-test-no-such-kernel", display_name: "none", language: "typescript" } },
+      cells: [{ cell_type: "code", source: 'let dataPaths: string[] = ["../data"];\nlet queryPaths: string[] = ["../data"];', metadata: { tags: ["parameters"] }, outputs: [], execution_count: null }],
+    };
+    fs.writeFileSync(path.join(dir, "Small.ipynb"), JSON.stringify(nb));
+    const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "hunt.mjs"), "--notebook", path.join(dir, "Small.ipynb"), "--data", path.join(dir, "exports"), "--out", path.join(dir, "out")], { cwd: ROOT, encoding: "utf8" });
+    const injected = cellText((JSON.parse(fs.readFileSync(path.join(dir, "out", "Small.ipynb"), "utf8")) as NotebookJson).cells[1].source);
+    assert.ok(injected.includes(`queryPaths = ${JSON.stringify([path.join(ROOT, "data", "queries")])};`), `${injected}\n${r.stderr}`);
   });
 });
 
@@ -255,6 +325,15 @@ describe("the report", () => {
     assert.match(page, /Cell 4 failed: <pre>DataFileError: data file &quot;x.parquet&quot; is corrupt<\/pre>/);
     assert.match(page, /data-status="not-run"[\s\S]*Not run: the hunt stopped/);
     assert.equal(errorSummary("E: x\n    at a (b:1)\nmore"), "E: x\nmore");
+  });
+
+  test("cells left not run without a failed one (a kernel that never started) are no success; the reason is shown, escaped", () => {
+    const notRun = { ...nb, cells: nb.cells.slice(0, 2).map((c) => (c.cell_type === "code" ? { ...c, execution_count: null, outputs: [], metadata: { huntlab: { status: "not-run" } } } : c)) };
+    const broken = buildHuntReport(notRun, { ...meta, failures: [], stopped: false, problem: "RuntimeError: Kernel died before replying to kernel_info <b>" });
+    assert.doesNotMatch(broken, /all 1 code cells ran/);
+    assert.match(broken, /<span class="hunt-outcome-failed">1 of 1 code cells not run<\/span><pre class="hunt-problem">The kernel could not run the notebook: RuntimeError: Kernel died before replying to kernel_info &lt;b&gt;<\/pre>/);
+    assert.match(broken, /Not run: the kernel could not run the notebook/);
+    assert.doesNotMatch(broken, /stopped at an earlier failed cell/, "no cell failed before it");
   });
 
   test("without Vega-Lite outputs no chart libraries are added", () => {
@@ -446,6 +525,44 @@ describe("npm run hunt --allow-errors on another notebook", { skip: missing() },
     assert.match(html, /data-status="failed"[\s\S]*Cell \d+ failed: <pre>[^<]*no data for new-host/);
     assert.match(html, /1 of 5 code cells failed/);
     assert.doesNotMatch(html, /data-status="not-run"/);
+  });
+});
+
+describe("npm run hunt with a cell that never finishes", { skip: missing() }, () => {
+  test("the cell is marked failed with the timeout, the cells after it not run; the report says so", { timeout: 300_000 }, () => {
+    const dir = path.join(OUT, "cell-timeout");
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    const code = (source: string, tags: string[] = []): NotebookJson["cells"][number] => ({ cell_type: "code", source, metadata: tags.length ? { tags } : {}, outputs: [], execution_count: null });
+    const nb: NotebookJson = {
+      nbformat: 4,
+      nbformat_minor: 4,
+      metadata: { kernelspec: { name: "tslab", display_name: "TypeScript (huntlab)", language: "typescript" } },
+      cells: [
+        { cell_type: "markdown", source: "# A hunt that hangs", metadata: {} },
+        code('let hostName: string = "old-host";', ["parameters"]),
+        code("console.log(`host ${hostName}`);"),
+        code("await new Promise(() => undefined);"),
+        code('console.log("after the hang");'),
+      ],
+    };
+    const notebook = path.join(dir, "Hang.ipynb");
+    fs.writeFileSync(notebook, JSON.stringify(nb));
+    const out = path.join(dir, "out");
+    // scripts/hunt.mjs itself, with the project's kernels first as run.mjs puts them.
+    const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "hunt.mjs"), "--notebook", notebook, "--out", out, "--timeout", "5", "--allow-errors"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, INIT_CWD: ROOT, JUPYTER_PATH: [path.join(ROOT, ".jupyter"), process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter) },
+    });
+    assert.equal(r.status, 1, r.stderr.slice(-3000));
+    const executed = JSON.parse(fs.readFileSync(path.join(out, "Hang.ipynb"), "utf8")) as { cells: ExecutedCell[] };
+    const statuses = executed.cells.filter((c) => c.cell_type === "code").map((c) => c.metadata.huntlab?.status);
+    assert.deepEqual(statuses, ["ok", "ok", "ok", "failed", "not-run"], "parameters, injected, print, hang, print");
+    assert.match(r.stderr, /\[hunt\] cell 5 failed:\n {4}await new Promise[\s\S]*timed out/);
+    const html = fs.readFileSync(path.join(out, "Hang.html"), "utf8");
+    assert.match(html, /1 of 5 code cells failed, 1 not run/);
+    assert.match(html, /data-cell="5" data-status="failed"[\s\S]*Cell 5 failed: <pre>[^<]*timed out/);
   });
 });
 

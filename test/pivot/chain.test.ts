@@ -131,6 +131,38 @@ describe("pivot chains and pipelines", () => {
     await assert.rejects(() => runPipeline(SIGNINS, path.join(dir, "missing.yaml")), (e: PivotError) => e.code === "pivot/pipeline" && /missing\.yaml/.test(e.message));
   });
 
+  it("chain and pipeline steps work on frames with columns called filter, select, drop, lazy, head or sort", async () => {
+    const hostile = pl.DataFrame({
+      acct: ["CONTOSO\\alice", "bob@contoso.com", "carol", "CONTOSO\\dave"],
+      filter: [1, 2, 1, null],
+      select: ["a", "b", "c", "d"],
+      drop: [true, false, true, false],
+      lazy: [4, 3, 2, 1],
+      head: ["h1", "h2", "h3", "h4"],
+      sort: [0, 0, 1, 1],
+    });
+    const { value: df } = await captured(() =>
+      pivotChain(hostile)
+        .filter(pl.col("filter").eq(1).or(pl.col("lazy").eq(1)))
+        .display({ title: "kept", head: 2, columns: ["acct", "select"] })
+        .run(entities.Account.util.accountParts, { column: "acct", join: "left" }).df,
+    );
+    assert.deepEqual(df.columns, ["acct", "filter", "select", "drop", "lazy", "head", "sort", "Domain", "UserName", "UpnSuffix", "Format"]);
+    assert.deepEqual(col(df, "UserName"), ["alice", "carol", "dave"]);
+    const steps = (lines: string[]) => `pipelines:\n  p:\n    steps:\n${lines.map((l) => `      - ${l}\n`).join("")}`;
+    const run = (lines: string[]) => captured(() => runPipeline(hostile, steps(lines))).then((r) => r.value);
+    const filtered = await run(["{step_type: filter, params: {column: filter, op: eq, value: 1}}"]);
+    assert.deepEqual(col(filtered, "select"), ["a", "c"]);
+    assert.deepEqual((await run(["{step_type: df_method, function: select, params: {columns: [select, lazy]}}"])).columns, ["select", "lazy"]);
+    assert.deepEqual((await run(["{step_type: df_method, function: drop, params: {columns: [drop, filter]}}"])).columns, ["acct", "select", "lazy", "head", "sort"]);
+    assert.deepEqual(col(await run(["{step_type: df_method, function: sort, params: {by: [lazy]}}"]), "lazy"), [1, 2, 3, 4]);
+    assert.deepEqual(col(await run(["{step_type: df_method, function: head, params: {n: 2}}"]), "head"), ["h1", "h2"]);
+    assert.deepEqual(col(await run(["{step_type: df_method, function: tail, params: {n: 1}}"]), "head"), ["h4"]);
+    assert.deepEqual(col(await run(["{step_type: df_method, function: unique, params: {subset: [sort]}}"]), "select"), ["a", "c"]);
+    assert.deepEqual(col(await run(["{step_type: df_method, function: dropNulls, params: {subset: [filter]}}"]), "select"), ["a", "b", "c"]);
+    assert.deepEqual(col(await run(["{step_type: pivot_display, params: {cols: [select], head: 1}}"]), "select"), ["a", "b", "c", "d"], "display passes the frame on");
+  });
+
   it("pipeline errors name the step: bad ones before running, failing ones when they fail", async () => {
     const bad = (steps: string) => `pipelines:\n  p:\n    steps:\n${steps}`;
     await assert.rejects(

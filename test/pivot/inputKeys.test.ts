@@ -183,3 +183,89 @@ describe("DataFrame columns that hold several values a row", () => {
     assert.deepEqual(col(exploded, "IpType"), ["Public", "Public", "Public"]);
   });
 });
+
+/**
+ * Per-value (`equals`) query pivots over local data run as one read and one
+ * `in` filter: the frame must be the per-value queries' own, row for row,
+ * whatever the values (case, numeric text, junk) and the column type.
+ */
+describe("equals pivots over local data: one read, the per-value rows", () => {
+  let dir: string;
+  let qp: ReturnType<typeof provider>;
+  let fns: Record<string, PivotFunction>;
+  let execCalls = 0;
+  const provider = (d: string) => new QueryProvider("LocalData", { dataPaths: [d], queryPaths: [path.join(d, "q.yaml")] });
+
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-pivot-anyof-"));
+    // auditd-like rows: a numeric uid (empty = null), a user name in several cases; a Float64 score.
+    const rows = [
+      "0,1000,Alice,1.5",
+      "1,0,root,2",
+      "2,,ALICE,",
+      "3,1000,alice,0.5",
+      "4,4294967294,nobody,2",
+      "5,33,www-data,1.5",
+    ];
+    fs.writeFileSync(path.join(dir, "audit.csv"), ["Seq,uid,acct,score", ...rows].join("\n") + "\n");
+    const q = (name: string, type: string, column: string, match = "equals") =>
+      `  ${name}:\n    description: ${name}\n    args: {query: audit.csv}\n    parameters:\n      user: {description: u, type: ${type}, default: null, column: ${column}, match: ${match}}\n`;
+    fs.writeFileSync(
+      path.join(dir, "q.yaml"),
+      `metadata:\n  version: 1\n  description: audit\n  data_environments: [LocalData]\n  data_families: [Audit]\nsources:\n` +
+        q("by_uid", "str", "uid") + q("by_uid_int", "int", "uid") + q("by_uid_in", "list", "uid", "in") + q("by_acct", "str", "acct") + q("by_score", "str", "score"),
+    );
+    qp = provider(dir);
+    const pivot = new Pivot({ providers: [] });
+    pivot.addProvider(qp, { name: "Audit" });
+    fns = (pivot.namespace("Account", "Audit") as Record<string, Record<string, PivotFunction>>).Audit;
+    const exec = qp.execQuery.bind(qp);
+    qp.execQuery = (...args: Parameters<typeof exec>) => {
+      execCalls += 1;
+      return exec(...args);
+    };
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** What one query per value gives: each value's rows, in input order, under the input column. */
+  async function perValue(name: string, values: readonly string[]): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
+    for (const v of values) for (const r of (await qp.execQuery(`Audit.${name}`, { user: v })).toRecords()) out.push({ Name: v, ...r });
+    return out;
+  }
+
+  it("numeric text, hex, junk and case variants: the same rows, order and input column as one query per value, from one read", async () => {
+    const cases: [string, string[]][] = [
+      ["by_uid", ["1000", "0x3E8", "junk", "33", "1000.0", "4294967294", "7"]],
+      ["by_uid_int", ["1000", "0x3E8", "33", "0"]],
+      ["by_acct", ["alice", "ROOT", "Alice", "nope", "www-data"]],
+      ["by_score", ["1.5", "2", "x", "2.0", "0.50"]],
+    ];
+    for (const [name, values] of cases) {
+      const expected = await perValue(name, values);
+      execCalls = 0;
+      const got = await fns[name](values);
+      assert.equal(execCalls, 0, `${name}: no query per value`);
+      assert.deepEqual(got.toRecords(), expected, name);
+      assert.deepEqual(got.columns, ["Name", "Seq", "uid", "acct", "score"], name);
+    }
+    assert.match(fns.by_uid.help(), /one read for all values/);
+  });
+
+  it("the batched (in) pivot finds numeric columns' rows by number too, as the equals pivot does", async () => {
+    const values = ["1000", "0x3E8", "junk", "33"];
+    assert.deepEqual((await fns.by_uid_in(values)).toRecords(), (await fns.by_uid(values)).toRecords());
+    assert.deepEqual(col(await fns.by_uid_in(values), "Name"), ["1000", "1000", "0x3E8", "0x3E8", "33"]);
+  });
+
+  it("joins back onto a DataFrame input as the per-value rows do", async () => {
+    const df = pl.DataFrame({ who: ["1000", "junk", "0", "0x21"], n: [1, 2, 3, 4] });
+    const left = await fns.by_uid(df, { column: "who", join: "left" });
+    assert.deepEqual(col(left, "who"), ["1000", "1000", "junk", "0", "0x21"]);
+    assert.deepEqual(col(left, "Seq"), [0, 3, null, 1, 5]);
+  });
+
+  it("a value the parameter's type refuses fails the pivot as its own query would", async () => {
+    await assert.rejects(fns.by_uid_int(["1000", "junk"]), (e: Error & { code?: string }) => e.code === "data/parameter-type" && /Audit\.by_uid_int: parameter "user"/.test(e.message));
+  });
+});

@@ -26,7 +26,9 @@ import os from "node:os";
 import path from "node:path";
 import ipaddr from "ipaddr.js";
 import { FeedError, contextMessages as msg } from "../messages";
+import { fileProblemText } from "../../common/messages";
 import { LAB_DATA_DIR } from "../../common/paths";
+import { readRegularFile } from "../../common/regularFile";
 import { classifyIoc, normalizeIocType, parseIpRange, type IocType } from "../iocType";
 import { types } from "../tiHttp";
 import {
@@ -190,8 +192,14 @@ function text(value: unknown): string {
   return value === null || value === undefined ? "" : String(value).trim();
 }
 
-/** Reads and validates feed files (a file, or every feed file in a folder). */
-export function readFeed(feedPath: string): FeedEntry[] {
+/**
+ * Reads and validates feed files (a file, or every feed file in a folder).
+ * `setting` (`TIProviders.LocalTI.Args.Path`) is named in the error when a
+ * feed file is a folder, a FIFO, a socket or a device: refused before it is
+ * opened (a FIFO's open waited for a writer forever, and `/dev/zero` read
+ * until Node aborted).
+ */
+export function readFeed(feedPath: string, setting?: string): FeedEntry[] {
   if (!fs.existsSync(feedPath)) throw new FeedError(msg.feedMissing(feedPath));
   const files = fs.statSync(feedPath).isDirectory()
     ? fs
@@ -205,7 +213,8 @@ export function readFeed(feedPath: string): FeedEntry[] {
   for (const file of files) {
     if (!FEED_EXTENSIONS.has(path.extname(file).toLowerCase())) throw new FeedError(msg.feedFormat(file));
     const shown = path.basename(file);
-    for (const { record, line } of recordsOf(file, fs.readFileSync(file, "utf8"))) {
+    const body = readRegularFile(file, {}, (p) => new FeedError(msg.feedUnreadable(file, fileProblemText(p), setting))).toString("utf8");
+    for (const { record, line } of recordsOf(file, body)) {
       const where = `${shown}:${line}`;
       const observable = text(record.observable);
       if (!observable) throw new FeedError(msg.feedNoObservable(file, line, "observable" in record));
@@ -314,7 +323,7 @@ export class LocalTIProvider extends TIProvider {
   constructor(init: ProviderInit) {
     super(init);
     this.feedPath = resolveFeedPath(String(init.settings.args.Path ?? ""), init.configDir);
-    const entries = readFeed(this.feedPath);
+    const entries = readFeed(this.feedPath, `TIProviders.${init.name}.Args.Path`);
     this.index = new FeedIndex(entries);
     // The custom types its feed lists are supported too.
     this.feedInfo = { ...INFO, supportedTypes: types(...new Set([...INFO.supportedTypes, ...entries.map((e) => e.type)])) };

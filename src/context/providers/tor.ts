@@ -15,6 +15,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { createHash } from "node:crypto";
 import ipaddr from "ipaddr.js";
+import { readRegularFile } from "../../common/regularFile";
 import { HttpTIProvider, types, type HttpRequestSpec, type MappedResponse } from "../tiHttp";
 import { failure, TI_STATUS, type LookupContext, type LookupRequest, type ProviderInfo, type ProviderInit, type ProviderResult } from "../tiProvider";
 
@@ -145,7 +146,8 @@ export class TorProvider extends HttpTIProvider {
       try {
         const stat = fs.statSync(file);
         if (Date.now() - stat.mtimeMs < this.effective.cacheTtlMs) {
-          const nodes = parseTorExitList(fs.readFileSync(file, "utf8"));
+          // Read only when a regular file: a FIFO of that name blocked the open forever (then the list is fetched).
+          const nodes = parseTorExitList(readRegularFile(file, {}, () => new Error("no cached list")).toString("utf8"));
           // An emptied file (a write cut short) would make every address "not an exit node": fetch again instead,
           // as a fetched list without addresses is refused.
           if (nodes.size > 0) {

@@ -301,11 +301,16 @@ export class LiveDataProvider {
       if (op.signal.aborted) throw new QueryError(msg.liveCancelled(where, reasonOf(op.signal.reason)));
       if (timeout.aborted) throw new QueryError(msg.liveTimeout(where, timeoutMs));
       if (err instanceof Error && !(err instanceof QueryError)) throw new QueryError(msg.liveHttp(where, settings.mask(err.message)));
+      const span = window ? ` (${window.start.toISOString()} – ${window.end.toISOString()})` : "";
       // The HTTP client names the request (method and URL), not the query: a 429/5xx after the retries, a reset
       // connection, a body that is not JSON. Say which query (and chunk) it was.
       if (err instanceof QueryError && err.code === "data/live-http" && !err.message.startsWith(`${where}:`)) {
-        const span = window ? ` (${window.start.toISOString()} – ${window.end.toISOString()})` : "";
         throw new QueryError(msg.liveHttp(`${where}${span}`, err.message), { cause: err });
+      }
+      // A sign-in refused mid-query (an Azure token renewed after a 401, with a secret revoked since connect) names
+      // the environment and the method only: say which query it stopped.
+      if (err instanceof QueryError && err.code === "data/live-auth" && !err.message.startsWith(`${where}:`)) {
+        throw new QueryError(msg.liveAuthInQuery(`${where}${span}`, err.message), { cause: err });
       }
       throw err;
     } finally {

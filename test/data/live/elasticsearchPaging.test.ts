@@ -141,7 +141,7 @@ describe("Elasticsearch/OpenSearch paging when sort values tie across pages", ()
   });
 });
 
-describe("Elasticsearch search_after paging: a 429 or 401 after the first page", () => {
+describe("Elasticsearch search_after paging: a 429 or 401 on a page", () => {
   const docs = Array.from({ length: 25 }, (_, i) => ({ "@timestamp": new Date(Date.UTC(2026, 10, 1, 10, 0, i)).toISOString(), seq: i }));
 
   async function pagedRun(fault: NonNullable<ElasticTwinOptions["pageFault"]>): Promise<{ twin: ElasticTwin; result: Promise<LiveTable> }> {
@@ -185,6 +185,22 @@ describe("Elasticsearch search_after paging: a 429 or 401 after the first page",
         return true;
       });
       assert.ok(Date.now() - started < 10_000, "did not wait an hour");
+      assert.equal(twin.openPits(), 0);
+    } finally {
+      await twin.close();
+    }
+  });
+
+  it("a 401 on the first page is an auth error naming the query, as on a later page (not a bare sign-in failure)", async () => {
+    const { twin, result } = await pagedRun({ after: 0, status: 401, times: 1 });
+    try {
+      await assert.rejects(result, (err: Error & { code?: string }) => {
+        assert.equal(err.code, "data/live-auth");
+        assert.match(err.message, /^Test\.paging: Elasticsearch refused the credentials while searching \(HTTP 401\): security_exception: unable to authenticate/);
+        assert.match(err.message, /Connect again and rerun the query$/);
+        return true;
+      });
+      assert.equal(twin.searches.length, 1, "the 401 is not retried");
       assert.equal(twin.openPits(), 0);
     } finally {
       await twin.close();

@@ -243,6 +243,20 @@ describe("MSSentinel provider against the Log Analytics twin", () => {
     assert.equal(twins.ad.requests.length, before + 1);
   });
 
+  it("a token that cannot be renewed mid-query (the client secret rotated since connect) is an auth error naming the query", async () => {
+    const qp = await connected();
+    const secret = twins.ad.options.clientSecret;
+    twins.ad.options.clientSecret = "rotated-s3cret-value";
+    twins.ad.expireAll();
+    try {
+      const err = await qp.SecurityAlert.list_alerts().then(() => undefined, (e: unknown) => e);
+      assert.ok(isCode("data/live-auth", /^SecurityAlert\.list_alerts: MSSentinel: sign-in by .* failed: .*AADSTS7000215/)(err));
+      assert.ok(!errorTexts(err).includes(String(secret)), "the secret is masked");
+    } finally {
+      twins.ad.options.clientSecret = secret;
+    }
+  });
+
   it("keeps the client secret and tokens out of errors, inspect and JSON", async () => {
     const qp = new QueryProvider("MSSentinel", { configPath: twins.configPath, ...quiet });
     const wrong = "Wr0ng-s3cret-value";

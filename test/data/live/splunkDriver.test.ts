@@ -72,6 +72,22 @@ describe("Splunk driver: authentication", () => {
     assert.equal(driver.connected, false);
   });
 
+  it("a token revoked after connect: the search's 401 is an auth error naming the query", async () => {
+    const driver = driverFor(twin, { bearer_token: TOKEN });
+    await driver.connect({});
+    twin.options.token = "a-new-token-after-rotation";
+    try {
+      await assert.rejects(driver.query(request("search index=lab sourcetype=failed_logons")), (err: Error & { code?: string }) => {
+        assert.equal(err.code, "data/live-auth");
+        assert.match(err.message, /^WindowsSecurity\.list_host_logons: Splunk refused the credentials while running the search \(bearer token\) \(HTTP 401\): .*not properly authenticated/);
+        assert.ok(!err.message.includes(TOKEN));
+        return true;
+      });
+    } finally {
+      twin.options.token = TOKEN;
+    }
+  });
+
   it("exchanges username/password for a session key (Authorization: Splunk <key>)", async () => {
     const driver = driverFor(twin, { username: "hunter", password: PASSWORD });
     const before = twin.logins;

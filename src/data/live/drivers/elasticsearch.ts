@@ -203,7 +203,8 @@ class ElasticsearchDriver implements LiveDriver {
             : "rerun the query";
       throw new QueryError(msg.livePageFailed(where, this.#flavor, res.status, fetched.pages + 1, fetched.rows, `${e?.type ? `${e.type}: ` : ""}${reason}`, advice));
     }
-    if (res.status === 401 || res.status === 403) throw new QueryError(msg.liveAuth("Elasticsearch", `${what} as the connected user`, `HTTP ${res.status}: ${reason}`));
+    // Before any row (the mapping, the point in time, the first page): the query is named as for a later page.
+    if (res.status === 401 || res.status === 403) throw new QueryError(msg.liveQueryAuth(where, this.#flavor, res.status, what, `${e?.type ? `${e.type}: ` : ""}${reason}`));
     throw new QueryError(msg.liveQueryFailed(where, this.#flavor, `HTTP ${res.status} ${e?.type ?? ""}`.trim(), `${what}: ${reason}`));
   }
 

@@ -193,10 +193,11 @@ class SplunkDriver implements LiveDriver {
     return key;
   }
 
-  /** The service's messages, masked, or the status. */
-  #reason(status: number, data: unknown): string {
+  /** The service's messages, masked, after the status (`withStatus`: false when the message says the status already). */
+  #reason(status: number, data: unknown, withStatus = true): string {
     const texts = messagesOf(typeof data === "string" ? parseJson(data) : data).map((m) => m.text);
-    return this.#settings.mask(`HTTP ${status}${texts.length ? `: ${texts.join("; ")}` : data ? `: ${excerpt(data, 200, this.#settings.mask)}` : ""}`);
+    const detail = texts.length ? texts.join("; ") : data ? excerpt(data, 200, this.#settings.mask) : "";
+    return this.#settings.mask(withStatus ? `HTTP ${status}${detail ? `: ${detail}` : ""}` : detail || "no message");
   }
 
   async query(request: LiveRequest): Promise<LiveTable> {
@@ -214,7 +215,8 @@ class SplunkDriver implements LiveDriver {
     }
     const text = typeof res.data === "string" ? res.data : "";
     if (res.status === 401 || res.status === 403) {
-      throw new QueryError(msg.liveAuth("Splunk", this.#auth.relogin ? "session key" : "bearer token", this.#reason(res.status, parseJson(text))));
+      const what = `running the search (${this.#auth.relogin ? "a session key, after signing in again" : "bearer token"})`;
+      throw new QueryError(msg.liveQueryAuth(request.queryName, "Splunk", res.status, what, this.#reason(res.status, parseJson(text), false)));
     }
     if (res.status !== 200) {
       const messages = messagesOf(parseJson(text));

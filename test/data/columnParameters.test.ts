@@ -1,0 +1,148 @@
+/**
+ * Column parameters (`match: equals | in | contains`) on non-text columns:
+ * numeric text compares as a number with an Int64, UInt32 or Float64 column
+ * (CSV and Parquet, with nulls); text that is no number matches no row (one
+ * junk pivot value does not fail the others); a type no value can equal is an
+ * error naming the parameter and the column, not the file.
+ */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { after, before, describe, it } from "node:test";
+import pl from "nodejs-polars";
+import { QueryProvider } from "../../src/data/queryProvider";
+import { fitsInteger, matchKey, numberOf } from "../../src/data/matchValues";
+
+const col = (df: pl.DataFrame, name: string): unknown[] => df.getColumn(name).toArray() as unknown as unknown[];
+
+/** One query per column and match, on `file`. */
+function queriesYaml(file: string, columns: readonly string[]): string {
+  const sources = columns.flatMap((c) => [
+    `  ${c}_eq:\n    description: ${c} equals\n    args: {query: ${file}}\n    parameters:\n      value: {description: v, type: str, default: null, column: ${c}, match: equals}`,
+    `  ${c}_in:\n    description: ${c} in\n    args: {query: ${file}}\n    parameters:\n      values: {description: v, type: list, default: null, column: ${c}, match: in}`,
+    `  ${c}_has:\n    description: ${c} contains\n    args: {query: ${file}}\n    parameters:\n      value: {description: v, type: str, default: null, column: ${c}, match: contains}`,
+  ]);
+  return `metadata:\n  version: 1\n  description: column parameters\n  data_environments: [LocalData]\n  data_families: [Ev]\nsources:\n${sources.join("\n")}\n`;
+}
+
+type Run = (name: string, params: Record<string, unknown>) => Promise<pl.DataFrame>;
+
+describe("column parameters on numeric columns", () => {
+  let dir: string;
+  let csv: Run;
+  let parquet: Run;
+
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-colparams-"));
+    // As auditd / Sysmon exports look: a uid, a ProcessId, an EventID, a score; empty cells are nulls.
+    const lines = [
+      "Seq,uid,ProcessId,EventID,Score,Host",
+      "0,0,4,4688,1.5,WKSTN-01",
+      "1,1000,31,4624,2,dc01",
+      "2,,7252,4688,,WKSTN-01",
+      "3,4294967294,9007199254740993,1,0.1,dc01",
+      "4,1000,,4625,-3,dc01",
+    ];
+    fs.mkdirSync(path.join(dir, "csv"));
+    fs.writeFileSync(path.join(dir, "csv", "events.csv"), lines.join("\n") + "\n");
+    fs.mkdirSync(path.join(dir, "pq"));
+    const df = pl.DataFrame([
+      pl.Series("Seq", [0, 1, 2, 3, 4], pl.Int64),
+      pl.Series("uid", [0, 1000, null, 4294967294, 1000], pl.UInt32),
+      pl.Series("ProcessId", ["4", "31", "7252", "9007199254740993", null]).cast(pl.Int64),
+      pl.Series("EventID", [4688, 4624, 4688, 1, 4625], pl.UInt32),
+      pl.Series("Score", [1.5, 2, null, 0.1, -3], pl.Float64),
+      pl.Series("Host", ["WKSTN-01", "dc01", "WKSTN-01", "dc01", "dc01"], pl.Utf8),
+      pl.Series("Tags", [["a"], ["b"], [], ["c"], ["d"]], pl.List(pl.Utf8)),
+    ]);
+    df.writeParquet(path.join(dir, "pq", "events.parquet"));
+    const columns = ["uid", "ProcessId", "EventID", "Score", "Host", "Tags"];
+    fs.writeFileSync(path.join(dir, "csv.yaml"), queriesYaml("events.csv", columns));
+    fs.writeFileSync(path.join(dir, "pq.yaml"), queriesYaml("events.parquet", columns));
+    const provider = (sub: string) => new QueryProvider("LocalData", { dataPaths: [path.join(dir, sub)], queryPaths: [path.join(dir, `${sub}.yaml`)] });
+    const runner = (qp: ReturnType<typeof provider>): Run => (name, params) => qp.execQuery(`Ev.${name}`, params);
+    csv = runner(provider("csv"));
+    parquet = runner(provider("pq"));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const both = (f: (run: Run, kind: string) => Promise<void>) => async () => {
+    await f(csv, "csv");
+    await f(parquet, "parquet");
+  };
+  const seqs = async (run: Run, name: string, params: Record<string, unknown>) => col(await run(name, params), "Seq");
+
+  it("numeric text equals a number: trimmed, signed, written as a float, hexadecimal", both(async (run, kind) => {
+    assert.deepEqual(await seqs(run, "EventID_eq", { value: "4688" }), [0, 2], kind);
+    assert.deepEqual(await seqs(run, "EventID_eq", { value: " 4688 " }), [0, 2], kind);
+    assert.deepEqual(await seqs(run, "EventID_eq", { value: "4688.0" }), [0, 2], kind);
+    assert.deepEqual(await seqs(run, "EventID_eq", { value: "0x1250" }), [0, 2], `${kind}: 0x1250 is 4688, as Windows writes ids`);
+    assert.deepEqual(await seqs(run, "ProcessId_eq", { value: "0x1F" }), [1], kind);
+    assert.deepEqual(await seqs(run, "uid_eq", { value: "+1000" }), [1, 4], kind);
+    assert.deepEqual(await seqs(run, "uid_eq", { value: "4294967294" }), [3], `${kind}: UInt32's top range`);
+    assert.deepEqual(await seqs(run, "Score_eq", { value: "1.50" }), [0], kind);
+    assert.deepEqual(await seqs(run, "Score_eq", { value: "2" }), [1], kind);
+    assert.deepEqual(await seqs(run, "Score_eq", { value: "-3" }), [4], kind);
+    assert.deepEqual(await seqs(run, "Score_eq", { value: ".1" }), [3], kind);
+  }));
+
+  it("integers past 2^53 compare exactly", both(async (run, kind) => {
+    assert.deepEqual(await seqs(run, "ProcessId_eq", { value: "9007199254740993" }), [3], kind);
+    assert.deepEqual(await seqs(run, "ProcessId_eq", { value: "9007199254740992" }), [], `${kind}: not the double next to it`);
+  }));
+
+  it("text that is no number, a fraction for an integer column or a value out of the type's range matches no row", both(async (run, kind) => {
+    for (const junk of ["N/A", "", "4,688", "1e999", "Infinity", "4688x", "0x", "4688.5", "-1000", "99999999999999999999999"]) {
+      assert.deepEqual(await seqs(run, "EventID_eq", { value: junk }), [], `${kind}: ${JSON.stringify(junk)}`);
+      assert.deepEqual(await seqs(run, "uid_eq", { value: junk }), [], `${kind}: uid ${JSON.stringify(junk)}`);
+    }
+    assert.deepEqual(await seqs(run, "Score_eq", { value: "abc" }), [], kind);
+  }));
+
+  it("in: numbers and numeric text, junk and nulls among them skipped", both(async (run, kind) => {
+    assert.deepEqual(await seqs(run, "EventID_in", { values: ["4624", "junk", 4625, " 1 ", null] }), [1, 3, 4], kind);
+    assert.deepEqual(await seqs(run, "uid_in", { values: ["1000", "0x0"] }), [0, 1, 4], kind);
+    assert.deepEqual(await seqs(run, "Score_in", { values: ["0.1", "1.5", "nope"] }), [0, 3], kind);
+    assert.deepEqual(await seqs(run, "EventID_in", { values: ["junk"] }), [], kind);
+    assert.deepEqual(await seqs(run, "EventID_in", { values: [] }), [], kind);
+  }));
+
+  it("contains matches the number's text as polars writes it", both(async (run, kind) => {
+    assert.deepEqual(await seqs(run, "EventID_has", { value: "68" }), [0, 2], kind);
+    assert.deepEqual(await seqs(run, "ProcessId_has", { value: "4" }), [0, 3], kind);
+    assert.deepEqual(await seqs(run, "Score_has", { value: "2.0" }), [1], kind);
+  }));
+
+  it("text columns still ignore case", both(async (run, kind) => {
+    assert.deepEqual(await seqs(run, "Host_eq", { value: "wkstn-01" }), [0, 2], kind);
+    assert.deepEqual(await seqs(run, "Host_in", { values: ["DC01"] }), [1, 3, 4], kind);
+  }));
+
+  it("a column no value can equal (a list) is an error naming the parameter and column, not the file", async () => {
+    await assert.rejects(parquet("Tags_eq", { value: "a" }), (e: Error & { code?: string }) => {
+      assert.equal(e.code, "data/parameter-type");
+      assert.match(e.message, /Ev\.Tags_eq: parameter "value" filters column "Tags" with equals, but the column is List/);
+      assert.doesNotMatch(e.message, /cannot read/);
+      return true;
+    });
+  });
+});
+
+describe("matchKey", () => {
+  it("gives one key however a number is written, and none for what is no number", () => {
+    for (const v of ["42", " 42 ", "+42", "42.0", "4.2e1", "0x2A", "0X2a", 42, 42n]) assert.equal(matchKey(v, "integer"), "42", String(v));
+    for (const v of ["42.5", "abc", "", "0x", "-0x2A", "1_000", "1,000", "Infinity", "NaN", null, undefined, NaN]) assert.equal(matchKey(v, "integer"), undefined, String(v));
+    assert.equal(matchKey("9007199254740993", "integer"), "9007199254740993");
+    assert.equal(matchKey("1.50", "float"), "1.5");
+    assert.equal(matchKey("-0", "float"), "0");
+    assert.equal(matchKey(" TRUE ", "bool"), "true");
+    assert.equal(matchKey("yes", "bool"), undefined);
+    assert.equal(matchKey("HostA", "text"), "hosta");
+    assert.equal(numberOf("9".repeat(500)), undefined, "long text is no number (and no BigInt parse)");
+    assert.equal(fitsInteger("4294967295", "UInt32"), true);
+    assert.equal(fitsInteger("4294967296", "UInt32"), false);
+    assert.equal(fitsInteger("-1", "UInt64"), false);
+    assert.equal(fitsInteger("-128", "Int8"), true);
+  });
+});
