@@ -40,3 +40,8 @@ export function fileProblemText(p: FileProblem): string {
       return p.detail;
   }
 }
+
+/** The default of every `warn` option: the message printed (stdout, shown under the notebook cell) as `Warning: …`. */
+export function printWarning(message: string): void {
+  console.log(`Warning: ${message}`);
+}

@@ -5,8 +5,10 @@
  * a notebook kernel; on `/dev/zero` it reads until Node aborts; on a folder it
  * is a bare EISDIR. Here the path is checked with `stat` before it is opened,
  * opened non-blocking (should it become a FIFO between the two), checked again
- * on the open file, and read with an optional size limit. Each problem goes to
- * the caller's `fail`, which makes the caller's own error naming its setting.
+ * on the open file ({@link openRegularFile}, for a caller that reads parts of
+ * it), and read with an optional size limit ({@link readRegularFile}). Each
+ * problem goes to the caller's `fail`, which makes the caller's own error
+ * naming its setting.
  */
 import fs from "node:fs";
 
@@ -31,7 +33,7 @@ export function fileKind(stat: FileKindStat): string | undefined {
   return "an entry of an unknown kind";
 }
 
-/** Why {@link readRegularFile} refused a file: {@link fileProblemText} (src/common/messages.ts) words it. */
+/** Why {@link openRegularFile} or {@link readRegularFile} refused a file: {@link fileProblemText} (src/common/messages.ts) words it. */
 export type FileProblem =
   /** A folder, FIFO, socket or device (`kind` from {@link fileKind}), refused before it was opened. */
   | { problem: "not-a-file"; kind: string }
@@ -49,36 +51,57 @@ export interface ReadRegularFileOptions {
 /** Bytes read at a time by {@link readRegularFile}. */
 const READ_CHUNK = 64 * 1024;
 
+/** The fs error of `op` as `fail`'s "unreadable" problem. */
+function io<T>(op: () => T, fail: (problem: FileProblem) => Error): T {
+  try {
+    return op();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw fail({ problem: "unreadable", detail: (err as Error).message, ...(code ? { code } : {}) });
+  }
+}
+
+/** `fail`'s "not-a-file" problem when `stat` is not a regular file. */
+function refuseNonRegular(stat: FileKindStat, fail: (problem: FileProblem) => Error): void {
+  const kind = fileKind(stat);
+  if (kind !== undefined) throw fail({ problem: "not-a-file", kind });
+}
+
+/**
+ * A regular file opened for reading, and its `fstat`; the caller closes `fd`.
+ * A folder, FIFO, socket or device is refused by `stat` before the open, and
+ * again on the open file; these and an fs error are `fail(problem)`, thrown
+ * (nothing left open).
+ */
+export function openRegularFile(file: string, fail: (problem: FileProblem) => Error): { fd: number; stat: fs.Stats } {
+  refuseNonRegular(io(() => fs.statSync(file), fail), fail);
+  // Non-blocking, should the path become a FIFO between the stat and the open; the fstat below then refuses it.
+  const fd = io(() => fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0)), fail);
+  try {
+    const stat = io(() => fs.fstatSync(fd), fail);
+    refuseNonRegular(stat, fail);
+    return { fd, stat };
+  } catch (err) {
+    fs.closeSync(fd);
+    throw err;
+  }
+}
+
 /**
  * The bytes of a regular file. A folder, FIFO, socket or device, a file that
  * cannot be opened or read, or one over `maxBytes` (checked before the read,
  * and again while reading: a /proc file says size 0) is `fail(problem)`, thrown.
  */
 export function readRegularFile(file: string, options: ReadRegularFileOptions, fail: (problem: FileProblem) => Error): Buffer {
-  const io = <T>(op: () => T): T => {
-    try {
-      return op();
-    } catch (err) {
-      throw fail({ problem: "unreadable", detail: (err as Error).message, ...((err as NodeJS.ErrnoException).code ? { code: (err as NodeJS.ErrnoException).code } : {}) });
-    }
-  };
-  const refuseNonRegular = (stat: fs.Stats): void => {
-    const kind = fileKind(stat);
-    if (kind !== undefined) throw fail({ problem: "not-a-file", kind });
-  };
   const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
-  refuseNonRegular(io(() => fs.statSync(file)));
-  // Non-blocking, should the path become a FIFO between the stat and the open; the fstat below then refuses it.
-  const fd = io(() => fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0)));
+  const { fd, stat } = openRegularFile(file, fail);
   try {
-    const stat = io(() => fs.fstatSync(fd));
-    refuseNonRegular(stat);
     if (stat.size > maxBytes) throw fail({ problem: "too-large", bytes: stat.size, maxBytes });
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
       const chunk = Buffer.allocUnsafe(READ_CHUNK);
-      const n = io(() => fs.readSync(fd, chunk, 0, READ_CHUNK, null));
+      const n = io(() => fs.readSync(fd, chunk, 0, READ_CHUNK, null), fail);
       if (n === 0) break;
       chunks.push(chunk.subarray(0, n));
       total += n;

@@ -1,5 +1,6 @@
 /** The error class, codes and message builders of src/config (msticpyconfig.yaml, and YAML reading for every package). */
 import { errorMessage, HuntlabError, type ErrorCatalog, type ErrorMessage } from "../common/errors";
+import { fileProblemText } from "../common/messages";
 
 /** Every code of src/config, with what docs/errors.md says of it. */
 export const CONFIG_ERRORS = {
@@ -34,9 +35,6 @@ function sizeText(bytes: number): string {
   return `${bytes.toLocaleString("en-US")} bytes`;
 }
 
-/** What a path that is not a regular file is (moved to src/common, where the readers of other settings' files use it too). */
-export { fileKind } from "../common/regularFile";
-
 /** Message builders of the YAML reader (src/config/yamlFile.ts); `what` is "query files", "the config file"… */
 export const yamlMessages = {
   tooLarge: (file: string, bytes: number, maxBytes: number, what: string): YamlProblem =>
@@ -49,9 +47,9 @@ export const yamlMessages = {
   duplicateKey: (where: string, key: string): YamlProblem =>
     errorMessage("yaml-syntax", `${where}: YAML syntax error: Map keys must be unique (${JSON.stringify(key).slice(0, 80)})`),
   syntax: (where: string, detail: string): YamlProblem => errorMessage("yaml-syntax", `${where}: YAML syntax error: ${detail}`),
-  /** The path is a folder, a FIFO, a socket or a device (`kind` from {@link fileKind}): refused before it is opened (a FIFO blocks the open until a writer comes). */
+  /** The path is a folder, a FIFO, a socket or a device (`kind` from fileKind, src/common/regularFile.ts): refused before it is opened (a FIFO blocks the open until a writer comes). */
   notAFile: (file: string, kind: string): YamlProblem =>
-    errorMessage("yaml-limit", `${file}: YAML cannot be read: it is ${kind}, not a ${kind === "a folder" ? "" : "regular "}file`),
+    errorMessage("yaml-limit", `${file}: YAML cannot be read: ${fileProblemText({ problem: "not-a-file", kind })}`),
   /** The parsed document cannot be turned into values (an alias bomb). */
   unreadable: (file: string, detail: string): YamlProblem => errorMessage("yaml-limit", `${file}: YAML cannot be read: ${detail}`),
 };

@@ -23,9 +23,11 @@ import path from "node:path";
 import { Reader } from "mmdb-lib";
 import pl, { type DataFrame } from "nodejs-polars";
 import { CONFIG_FILE_LIMITS, resolveConfigPath } from "../config/config";
-import { fileKind, KEYVAULT_REASON, type YamlProblem } from "../config/messages";
+import { KEYVAULT_REASON, type YamlProblem } from "../config/messages";
 import { parseYamlText, readYamlText } from "../config/yamlFile";
 import { isDataFrame } from "../common/frames";
+import { fileProblemText } from "../common/messages";
+import { openRegularFile } from "../common/regularFile";
 import { GeoLocation, hasCoordinates, Ip } from "../entities/types";
 import { ipType, parseIPv6, type IpType } from "./ipType";
 import { GeoIpError, contextMessages as msg } from "./messages";
@@ -194,29 +196,10 @@ class MmdbFile {
 
   constructor(file: string) {
     this.file = file;
-    let size = 0;
     // A FIFO, socket or device (DBFolder is a setting of msticpyconfig.yaml) is refused before the open: a FIFO's open waited for a writer forever.
-    const notAFile = (stat: fs.Stats): GeoIpError | undefined => {
-      const kind = fileKind(stat);
-      return kind === undefined ? undefined : new GeoIpError(msg.geoDbUnreadable(file, `it is ${kind}, not a regular file`));
-    };
-    let refused: GeoIpError | undefined;
-    try {
-      refused = notAFile(fs.statSync(file));
-      if (!refused) {
-        this.fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
-        const stat = fs.fstatSync(this.fd);
-        refused = notAFile(stat);
-        size = stat.size;
-      }
-    } catch (err) {
-      this.close();
-      throw new GeoIpError(msg.geoDbUnreadable(file, (err as Error).message));
-    }
-    if (refused) {
-      this.close();
-      throw refused;
-    }
+    const opened = openRegularFile(file, (p) => new GeoIpError(msg.geoDbUnreadable(file, fileProblemText(p))));
+    this.fd = opened.fd;
+    const size = opened.stat.size;
     // Zero-filled fresh memory: the parts never read cost nothing.
     this.db = Buffer.alloc(size);
     let reader: Reader<Record<string, unknown>> | undefined;

@@ -8,6 +8,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { closestNames } from "../common/errors";
+import { printWarning } from "../common/messages";
+import { fileKind } from "../common/regularFile";
 import { DataFileError, dataMessages as msg } from "./messages";
 import { dataFormat, foreignFormat, foreignFormatError, logFormat, type DataFormat } from "./readers";
 
@@ -134,7 +136,7 @@ function entryKind(p: string, warn: (message: string) => void): "file" | "folder
   if (stat.isFile()) return "file";
   if (stat.isDirectory()) return "folder";
   // A FIFO would block the read (sniffing a `.log` waits for a writer); a socket or device is no data file.
-  warn(`${p}: skipped, not a regular file or folder (${stat.isFIFO() ? "a FIFO" : stat.isSocket() ? "a socket" : "a device"})`);
+  warn(`${p}: skipped, it is ${fileKind(stat)}, not a regular file or folder`);
   return undefined;
 }
 
@@ -239,7 +241,7 @@ export class DataFileIndex {
 
   /** `options.warn` is told of each entry of the data paths skipped (a broken link, an unreadable folder, a FIFO…); default: printed as `Warning: …`. */
   constructor(readonly dataPaths: string[], options: { warn?: (message: string) => void } = {}) {
-    this.warn = options.warn ?? ((message: string) => console.log(`Warning: ${message}`));
+    this.warn = options.warn ?? printWarning;
     const missing = dataPaths.filter((p) => !fs.existsSync(p));
     if (missing.length) {
       throw new DataFileError(msg.pathsMissing(missing.map((p) => path.resolve(p))));

@@ -6,6 +6,8 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { printWarning } from "../common/messages";
+import { fileKind } from "../common/regularFile";
 import { loadConfig, type HuntlabConfig } from "../config/config";
 import type { YamlProblem } from "../config/messages";
 import { QueryDefinitionError, dataMessages as msg } from "./messages";
@@ -69,7 +71,7 @@ function asStringList(value: unknown): string[] {
  * the other queries.
  */
 export function findQueryFiles(queryPaths: string[], options: LoadQueriesOptions = {}): string[] {
-  const warn = options.warn ?? ((message: string) => console.log(`Warning: ${message}`));
+  const warn = options.warn ?? printWarning;
   const missing = queryPaths.filter((p) => !fs.existsSync(p));
   if (missing.length) {
     throw new QueryDefinitionError(msg.queryPathsMissing(missing.map((p) => path.resolve(p))));
@@ -89,7 +91,7 @@ export function findQueryFiles(queryPaths: string[], options: LoadQueriesOptions
     }
     if (!stat.isDirectory()) {
       // A FIFO, socket or device was listed as a folder (a bare ENOTDIR); the same words as in the data folders (dataSources' entryKind).
-      warn(`${p}: skipped, not a regular file or folder (${stat.isFIFO() ? "a FIFO" : stat.isSocket() ? "a socket" : "a device"})`);
+      warn(`${p}: skipped, it is ${fileKind(stat)}, not a regular file or folder`);
       return;
     }
     const real = fs.realpathSync(p);
@@ -230,7 +232,7 @@ function describeYaml(root: unknown): string {
  * file's query replaces an earlier one with the same family and name, as in MSTICPy.
  */
 export function loadQueries(queryPaths: string[], environment: string, options: LoadQueriesOptions = {}): QueryDefinition[] {
-  const warn = options.warn ?? ((message: string) => console.log(`Warning: ${message}`));
+  const warn = options.warn ?? printWarning;
   const byKey = new Map<string, QueryDefinition>();
   for (const file of findQueryFiles(queryPaths, { warn })) {
     // Parsed once; YAML errors and files over the limits are reported whatever their environment.
@@ -300,7 +302,7 @@ function configForQueries(options: ProviderQueryOptions, warn: (message: string)
  * Returns the paths read too, for the "no queries" error.
  */
 export function loadProviderQueries(environment: string, bundled: string, options: ProviderQueryOptions): { paths: string[]; queries: QueryDefinition[] } {
-  const warn = options.warn ?? ((message: string) => console.log(`Warning: ${message}`));
+  const warn = options.warn ?? printWarning;
   const config = configForQueries(options, warn);
   const custom = config ? customQueryPaths(config) : [];
   const paths = options.queryPaths ? [...custom, ...options.queryPaths] : [bundled, ...custom];

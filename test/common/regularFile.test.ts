@@ -1,12 +1,12 @@
 /** readRegularFile: files named by settings are read only when they are regular files, within a size limit. */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { fileProblemText } from "../../src/common/messages";
 import { readRegularFile, type FileProblem } from "../../src/common/regularFile";
 import { outcomesInChild, SRC_DIR } from "../helpers/child";
+import { makeFifo } from "../helpers/fifo";
 import { tempDir } from "../helpers/tmp";
 
 /** The problem readRegularFile refuses `file` with, or the text it read. */
@@ -43,13 +43,9 @@ test("a folder, a device or a missing file is refused naming what it is, without
   assert.ok(typeof missing === "object" && missing.problem === "unreadable" && missing.code === "ENOENT" && /no such file/.test(fileProblemText(missing)));
 });
 
-test("a named pipe is refused before it is opened (the open waited for a writer forever)", { skip: process.platform === "win32" }, () => {
+test("a named pipe is refused before it is opened (the open waited for a writer forever)", { skip: process.platform === "win32" }, (t) => {
   const fifo = path.join(tempDir(), "feed.csv");
-  try {
-    execFileSync("mkfifo", [fifo]);
-  } catch {
-    return; // no mkfifo here
-  }
+  if (!makeFifo(t, fifo)) return;
   // In a child with a timeout: a read that blocks fails the test instead of hanging it.
   const { fifo: outcome } = outcomesInChild(
     `import { readRegularFile } from ${JSON.stringify(`${SRC_DIR}/common/regularFile`)};\nimport { fileProblemText } from ${JSON.stringify(`${SRC_DIR}/common/messages`)};`,

@@ -1,12 +1,12 @@
 /** msticpyconfig.yaml is read with the same bounded YAML reading as query files. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { ConfigError, loadConfig, MAX_CONFIG_FILE_BYTES, MAX_CONFIG_FILE_KEYS } from "../../src/config/config";
 import { tempDir } from "../context/tiTwins";
+import { makeFifo } from "../helpers/fifo";
 
 function configFile(text: string): string {
   const file = path.join(tempDir(), "msticpyconfig.yaml");
@@ -36,14 +36,10 @@ test("a config path that is a folder, or a device, is an error naming it and wha
   }
 });
 
-test("MSTICPYCONFIG naming a FIFO or a socket is an error naming it, without opening it (a FIFO's open waited for a writer forever)", { skip: process.platform === "win32" }, async () => {
+test("MSTICPYCONFIG naming a FIFO or a socket is an error naming it, without opening it (a FIFO's open waited for a writer forever)", { skip: process.platform === "win32" }, async (t) => {
   const dir = tempDir();
   const fifo = path.join(dir, "msticpyconfig.yaml");
-  try {
-    execFileSync("mkfifo", [fifo]);
-  } catch {
-    return; // no mkfifo here
-  }
+  if (!makeFifo(t, fifo)) return;
   const saved = process.env.MSTICPYCONFIG;
   process.env.MSTICPYCONFIG = fifo;
   try {

@@ -20,6 +20,7 @@ import { cityFields, DBIP_SOURCE, GEOLITE_SOURCE, GeoIpDatabase, GeoIpError, geo
 import { IPV4_RANGES, ipType } from "../../src/context/ipType";
 import { readDataFile } from "../../src/data/readers";
 import { GeoLocation, Ip } from "../../src/entities";
+import { makeFifo } from "../helpers/fifo";
 
 /** A one-node IPv4 database whose every address points at `data`, the whole data section. */
 function tinyMmdb(data: Buffer): Buffer {
@@ -192,16 +193,12 @@ describe("GeoLite2 (MaxMind) configuration", () => {
     assert.equal(geoLookup(["8.8.8.8"], { configPath, database: "dbip" }).getColumn("GeoSource").get(0), DBIP_SOURCE);
   });
 
-  it("a GeoLite2-City.mmdb in DBFolder that is a FIFO is an error naming it and what it is, without opening it (the open waited for a writer forever)", { skip: process.platform === "win32" }, () => {
+  it("a GeoLite2-City.mmdb in DBFolder that is a FIFO is an error naming it and what it is, without opening it (the open waited for a writer forever)", { skip: process.platform === "win32" }, (t) => {
     const dir = mkdtempSync(join(tmpdir(), "hl-geo-"));
     const folder = join(dir, "GeoLite2");
     fs.mkdirSync(folder);
     const fifo = join(folder, "GeoLite2-City.mmdb");
-    try {
-      require("node:child_process").execFileSync("mkfifo", [fifo]);
-    } catch {
-      return; // no mkfifo here
-    }
+    if (!makeFifo(t, fifo)) return;
     const configPath = config(dir, folder);
     assert.throws(
       () => geoLookup(["8.8.8.8"], { database: "geolite", configPath }),

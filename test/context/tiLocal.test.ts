@@ -4,7 +4,6 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { QueryProvider } from "../../src/data/queryProvider";
@@ -12,6 +11,7 @@ import { LAB_DATA_DIR, PACKAGE_ROOT } from "../../src/common/paths";
 import { TILookup } from "../../src/context/tiLookup";
 import { parseCsv, readFeed } from "../../src/context/providers/localTI";
 import { outcomesInChild, SRC_DIR } from "../helpers/child";
+import { makeFifo } from "../helpers/fifo";
 import { byIoc, details, rowsOf } from "./tiHelpers";
 import { tempDir, writeConfig } from "./tiTwins";
 
@@ -136,15 +136,11 @@ test("a bad feed is not loaded; the status names the file and line", () => {
   assert.match(missing.providerStatus[0].detail, /feed not found: \/no\/such\/feed\.csv/);
 });
 
-test("a feed file that is a named pipe is not opened; the status names the setting and the file (the open waited for a writer forever)", { skip: process.platform === "win32" }, () => {
+test("a feed file that is a named pipe is not opened; the status names the setting and the file (the open waited for a writer forever)", { skip: process.platform === "win32" }, (t) => {
   const single = tempDir("huntlab-feeds-");
   const inFolder = tempDir("huntlab-feeds-");
   fs.writeFileSync(path.join(inFolder, "a.csv"), "observable,severity\n198.18.0.1,high\n");
-  try {
-    execFileSync("mkfifo", [path.join(single, "pipe.csv"), path.join(inFolder, "b.csv")]);
-  } catch {
-    return; // no mkfifo here
-  }
+  if (!makeFifo(t, path.join(single, "pipe.csv"), path.join(inFolder, "b.csv"))) return;
   const configs = { single: localConfig(path.join(single, "pipe.csv")), inFolder: localConfig(inFolder) };
   // In a child with a timeout: the old read blocked in open(2), which would hang the test run.
   const got = outcomesInChild(

@@ -5,11 +5,11 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { TILookup } from "../../src/context/tiLookup";
 import { outcomesInChild, SRC_DIR, TEST_DIR } from "../helpers/child";
+import { makeFifo } from "../helpers/fifo";
 import { byIoc, details, harness, rowsOf } from "./tiHelpers";
 import * as svc from "./tiServices";
 import { FAKE_ID, FAKE_KEY, tempDir } from "./tiTwins";
@@ -307,12 +307,9 @@ test("Tor: an emptied list file in the disk cache is fetched again, not read as 
   }
 });
 
-test("Tor: a list file or result cache file in the disk cache that is a named pipe is not opened; the list is fetched again", { skip: process.platform === "win32" }, () => {
-  try {
-    execFileSync("mkfifo", ["--version"], { stdio: "ignore" });
-  } catch {
-    return; // no mkfifo here
-  }
+test("Tor: a list file or result cache file in the disk cache that is a named pipe is not opened; the list is fetched again", { skip: process.platform === "win32" }, (t) => {
+  // The child makes the FIFOs once the cache files exist: a first one here only finds out whether mkfifo does.
+  if (!makeFifo(t, path.join(tempDir(), "probe"))) return;
   // In a child with a timeout: the old reads blocked in open(2) on the FIFOs, which would hang the test run.
   const imports = [
     `import { execFileSync } from "node:child_process";`,

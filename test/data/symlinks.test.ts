@@ -4,7 +4,6 @@
  * and its target; a link that stays inside works.
  */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
@@ -12,6 +11,7 @@ import { DataFileError } from "../../src/data/messages";
 import { DataFileIndex } from "../../src/data/localData";
 import { QueryProvider } from "../../src/data/queryProvider";
 import { outcomesInChild, SRC_DIR } from "../helpers/child";
+import { makeFifo } from "../helpers/fifo";
 import { tempDir, tempTree } from "../helpers/tmp";
 
 const QUERIES = `metadata:
@@ -102,19 +102,19 @@ test("a link to a folder inside the data path is followed", () => {
   assert.deepEqual(indexed(data), { names: ["current/a.csv"], warnings: [] });
 });
 
-test("a FIFO in a data folder is skipped with a warning, not read (a .log would wait for a writer forever)", { skip: process.platform === "win32" }, () => {
+test("a FIFO in a data folder is skipped with a warning, not read (a .log would wait for a writer forever)", { skip: process.platform === "win32" }, (t) => {
   const data = tempTree({ "ok.csv": "A\n1\n" });
-  execFileSync("mkfifo", [path.join(data, "pipe.log"), path.join(data, "pipe.csv")]);
+  if (!makeFifo(t, path.join(data, "pipe.log"), path.join(data, "pipe.csv"))) return;
   const { names, warnings } = indexed(data);
   assert.deepEqual(names, ["ok.csv"]);
-  assert.deepEqual(warnings, [`${path.join(data, "pipe.csv")}: skipped, not a regular file or folder (a FIFO)`, `${path.join(data, "pipe.log")}: skipped, not a regular file or folder (a FIFO)`]);
+  assert.deepEqual(warnings, [`${path.join(data, "pipe.csv")}: skipped, it is a named pipe (FIFO), not a regular file or folder`, `${path.join(data, "pipe.log")}: skipped, it is a named pipe (FIFO), not a regular file or folder`]);
 });
 
-test("a data path or a query folder entry that is a FIFO is skipped with a warning, not read (a data path naming a FIFO hung the kernel)", { skip: process.platform === "win32" }, () => {
+test("a data path or a query folder entry that is a FIFO is skipped with a warning, not read (a data path naming a FIFO hung the kernel)", { skip: process.platform === "win32" }, (t) => {
   const dir = tempTree({ "q/q.yaml": "metadata: {data_environments: [LocalData], data_families: [A]}\nsources:\n  a: {description: a, args: {query: ok.csv}}\n", "data/ok.csv": "A\n1\n" });
   const fifo = path.join(dir, "conn.log");
   const queryFifo = path.join(dir, "q", "pipe.yaml");
-  execFileSync("mkfifo", [fifo, queryFifo]);
+  if (!makeFifo(t, fifo, queryFifo)) return;
   // In a child with a timeout: sniffing the FIFO `.log` given as a data path blocked in open(2), which would hang the test run.
   const got = outcomesInChild(`import { QueryProvider } from ${JSON.stringify(`${SRC_DIR}/data/queryProvider`)};`, {
     qp: `(async () => {
@@ -128,7 +128,7 @@ test("a data path or a query folder entry that is a FIFO is skipped with a warni
     value: {
       queries: ["A.a"],
       rows: 1,
-      warnings: [`${queryFifo}: skipped, not a regular file or folder (a FIFO)`, `${fifo}: skipped, not a regular file or folder (a FIFO)`],
+      warnings: [`${queryFifo}: skipped, it is a named pipe (FIFO), not a regular file or folder`, `${fifo}: skipped, it is a named pipe (FIFO), not a regular file or folder`],
     },
   });
 });

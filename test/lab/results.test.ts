@@ -5,7 +5,6 @@
  * files to check that every exercise the notebooks check is described.
  */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, test } from "node:test";
@@ -15,6 +14,7 @@ import { checkAnswers, exerciseAnswersPath } from "../../src/lab/answers";
 import { AnswersError } from "../../src/lab/messages";
 import { JUPYTER_DISPLAY } from "../../src/display/protocol";
 import { outcomesInChild, SRC_DIR } from "../helpers/child";
+import { makeFifo } from "../helpers/fifo";
 import { tempDir } from "../helpers/tmp";
 
 const dir = tempDir("huntlab-lab-");
@@ -150,15 +150,11 @@ describe("the lab's exercise files", () => {
 });
 
 describe("answers and results files that are not regular files", () => {
-  test("a folder, or a named pipe, is an AnswersError naming it, without opening it (a FIFO's open waited for a writer forever)", { skip: process.platform === "win32" }, () => {
+  test("a folder, or a named pipe, is an AnswersError naming it, without opening it (a FIFO's open waited for a writer forever)", { skip: process.platform === "win32" }, (t) => {
     const folder = tempDir();
     assert.throws(() => loadResultSpecs(folder), { name: "AnswersError", code: "lab/answers-unreadable", message: `Cannot read the answers file ${folder}: it is a folder, not a file` });
     const fifo = path.join(tempDir(), "answers.json");
-    try {
-      execFileSync("mkfifo", [fifo]);
-    } catch {
-      return; // no mkfifo here
-    }
+    if (!makeFifo(t, fifo)) return;
     // In a child with a timeout: the old read blocked in open(2), which would hang the test run.
     const got = outcomesInChild(`import { checkAnswers } from ${JSON.stringify(`${SRC_DIR}/lab/answers`)};`, { fifo: `checkAnswers({ q1: "x" }, { answersPath: ${JSON.stringify(fifo)} })` });
     assert.deepEqual(got.fifo, { ok: false, name: "AnswersError", code: "lab/answers-unreadable", message: `Cannot read the answers file ${fifo}: it is a named pipe (FIFO), not a regular file` });

@@ -10,6 +10,7 @@ import path from "node:path";
 import { inspect } from "node:util";
 import pl from "nodejs-polars";
 import { LAB_DATA_DIR } from "../../common/paths";
+import { printWarning } from "../../common/messages";
 import { operationSignal, KernelInterrupt, type InterruptOptions } from "../../common/interrupt";
 import { QueryError, dataMessages as msg } from "../messages";
 import { resolveParameters, timeRole, type QueryParams, type QueryRunOptions } from "../localData";
@@ -220,7 +221,7 @@ export class LiveDataProvider {
     this.lastWarnings.push(message);
     const hidden = HIDDEN.get(this);
     const masked = hidden?.settings ? hidden.settings.mask(message) : message;
-    (this.options.warn ?? ((m: string) => console.log(`Warning: ${m}`)))(masked);
+    (this.options.warn ?? printWarning)(masked);
   }
 
   /** Runs a query definition with the caller's parameters. */

@@ -3,6 +3,7 @@
  * from msticpyconfig.yaml (secrets resolved), a secret masker that grows with
  * the tokens learnt at connect time, and the shared HTTP client.
  */
+import { printWarning } from "../../common/messages";
 import { dataProviderSettings, loadConfig, type HuntlabConfig, type HttpSettings } from "../../config/config";
 import { SecretMasker } from "../../config/secrets";
 import { createLiveHttp } from "./http";
@@ -54,7 +55,7 @@ export function createLiveSettings(input: LiveSettingsOptions): LiveSettings & {
   for (const [key, value] of Object.entries(options)) if (SECRET_OPTION.test(key) && typeof value === "string") secrets.add(value);
   let masker = new SecretMasker(secrets);
   const mask = (text: string) => masker.mask(text);
-  const warn = input.warn ?? ((m: string) => console.log(`Warning: ${m}`));
+  const warn = input.warn ?? printWarning;
   const verify = asBool(lookup(options, "verify")) ?? asBool(lookup(args, "verify")) ?? true;
   // A KeyVault secret is left out of the Args: say so, naming the setting, rather than sign in another way
   // (Azure CLI, device code) or send no password without a word. A connect() option of that name replaces it.
