@@ -97,8 +97,56 @@ export function closestNames(name: string, candidates: Iterable<string>, max = 3
     .map((s) => s.candidate);
 }
 
+/** Longest option name looked at: names are user (or YAML) input, and edit distance is quadratic. */
+const MAX_OPTION_NAME = 100;
+
+/** Folds case and `_`/`-`, so `maxrows` and `legend_col` (MSTICPy's spelling) find `maxRows` and `legendCol`. */
+const foldedName = (name: string): string => name.toLowerCase().replace(/[_-]/g, "");
+
+/** The known name `option` most likely meant: the same name but for case and `_`/`-`, else the nearest close one. */
+export function nearestOption(option: string, known: readonly string[]): string | undefined {
+  const name = option.slice(0, MAX_OPTION_NAME);
+  return known.find((k) => foldedName(k) === foldedName(name)) ?? closestNames(name, known, 1)[0];
+}
+
+/** An option name a function does not know, and the known name it most likely meant. */
+export interface UnknownOption {
+  readonly option: string;
+  readonly suggestion: string | undefined;
+}
+
+/**
+ * The first own name of `options` that is not in `known`, with its suggestion:
+ * an unknown name would otherwise be ignored and the default used, silently.
+ * Names whose value is undefined are absent, as `{ ...o, x: undefined }` is.
+ * Display and the views each throw their own error with it, worded by
+ * {@link unknownOptionText}.
+ */
+export function findUnknownOption(options: object, known: readonly string[]): UnknownOption | undefined {
+  for (const option of Object.keys(options)) {
+    if ((options as Record<string, unknown>)[option] === undefined || known.includes(option)) continue;
+    return { option, suggestion: nearestOption(option, known) };
+  }
+  return undefined;
+}
+
 /** " Did you mean A, B?" or "" when nothing is close. */
 export function didYouMean(name: string, candidates: Iterable<string>): string {
   const close = closestNames(name, candidates);
   return close.length ? ` Did you mean ${close.join(", ")}?` : "";
+}
+
+/** Known option names listed in an unknown-option message at most. */
+const MAX_KNOWN_OPTIONS = 20;
+
+/**
+ * The one wording of an unknown option, display's and every view's:
+ * `display: unknown option maxrows (did you mean maxRows?); its options are maxRows, minRows, …`.
+ * `fn` is the function or class called. The name is shown as JSON (cut) when it is not a
+ * plain identifier: it may come from YAML or data.
+ */
+export function unknownOptionText(fn: string, { option, suggestion }: UnknownOption, known: readonly string[]): string {
+  const name = /^[\w$]{1,60}$/.test(option) ? option : JSON.stringify(option.length > 60 ? `${option.slice(0, 59)}…` : option);
+  const more = known.length > MAX_KNOWN_OPTIONS ? ` and ${known.length - MAX_KNOWN_OPTIONS} more` : "";
+  return `${fn}: unknown option ${name}${suggestion !== undefined ? ` (did you mean ${suggestion}?)` : ""}; its options are ${known.slice(0, MAX_KNOWN_OPTIONS).join(", ")}${more}.`;
 }

@@ -16,7 +16,7 @@
 import pl from "nodejs-polars";
 import type { DataFrame, DataType, Series } from "nodejs-polars";
 import { columnNames, columnOf } from "../common/frames";
-import { closestNames } from "../common/errors";
+import { findUnknownOption } from "../common/errors";
 import { parseJsonExact } from "../common/json";
 import { html, revealHidden, trustedHtml, type SafeHtml } from "./html";
 import { DisplayError, displayMessages as msg } from "./messages";
@@ -118,25 +118,15 @@ export function dataFrameBundle(df: DataFrame, options?: DataFrameDisplayOptions
 /** The option names of {@link DataFrameDisplayOptions} (the defaults name every one). */
 export const DATAFRAME_DISPLAY_OPTION_NAMES: readonly string[] = Object.keys(DATAFRAME_DISPLAY_DEFAULTS);
 
-/** Longest option name looked at: edit distance is quadratic, and names may come from config or data. */
-const MAX_NAME = 100;
-
 /**
  * Throws a `DisplayError` naming the first option of `options` that is not in
  * `known` (`maxrows`, `max_rows`), with the nearest known name and all of them:
  * an unknown name would otherwise be ignored and the default used, silently.
- * As the views' option check (src/vis/options.ts, which display may not import):
- * names whose value is undefined are absent; case and `_`/`-` are folded to find the suggestion.
+ * The lookup and the wording are the views' too (src/common/errors.ts).
  */
 export function checkOptionNames(fn: string, options: object | undefined, known: readonly string[]): void {
-  if (options === undefined || options === null) return;
-  for (const option of Object.keys(options)) {
-    if ((options as Record<string, unknown>)[option] === undefined || known.includes(option)) continue;
-    const folded = (name: string) => name.toLowerCase().replace(/[_-]/g, "");
-    const name = option.slice(0, MAX_NAME);
-    const suggestion = known.find((k) => folded(k) === folded(name)) ?? closestNames(name, known, 1)[0];
-    throw new DisplayError(msg.optionUnknown(fn, option, suggestion, known));
-  }
+  const unknown = options ? findUnknownOption(options, known) : undefined;
+  if (unknown) throw new DisplayError(msg.optionUnknown(fn, unknown, known));
 }
 
 function resolveOptions(options: DataFrameDisplayOptions = {}): Required<DataFrameDisplayOptions> {

@@ -1,5 +1,5 @@
 /** The error classes, codes and message builders of src/display. */
-import { errorMessage, HuntlabError, type CodesOfClass, type ErrorCatalog } from "../common/errors";
+import { errorMessage, HuntlabError, unknownOptionText, type CodesOfClass, type ErrorCatalog, type UnknownOption } from "../common/errors";
 
 /** Every code of src/display, with what docs/errors.md says of it. */
 export const DISPLAY_ERRORS = {
@@ -59,12 +59,8 @@ export const displayMessages = {
   bundleName: (name: string) => errorMessage("display/bundle-name", `"${name}" is not a browser bundle name.`),
   bundleMissing: (file: string) =>
     errorMessage("display/bundle-missing", `The browser bundle ${file} is missing: run \`npm run build\` in the huntlab folder.`),
-  /** `suggestion`: the known name nearest `option`, if one is close. The name is shown as JSON when it is not a plain identifier. */
-  optionUnknown: (fn: string, option: string, suggestion: string | undefined, known: readonly string[]) =>
-    errorMessage(
-      "display/option-unknown",
-      `${fn}: unknown option ${/^[\w$]{1,60}$/.test(option) ? option : JSON.stringify(option.slice(0, 60))}${suggestion ? ` (did you mean ${suggestion}?)` : ""}; its options are ${known.join(", ")}.`,
-    ),
+  /** `unknown`: the option and the known name nearest it, if one is close (src/common/errors.ts words it). */
+  optionUnknown: (fn: string, unknown: UnknownOption, known: readonly string[]) => errorMessage("display/option-unknown", unknownOptionText(fn, unknown, known)),
   optionRange: (option: string, min: number, value: unknown) =>
     errorMessage("display/option-range", `${option} must be a number >= ${min}, got ${String(value)}`),
   notAMimeBundle: () =>

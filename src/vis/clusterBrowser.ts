@@ -33,7 +33,8 @@ export interface ClusterBrowserOptions {
   /**
    * Rows of an events table before it is cut (first and last rows shown), and
    * unclustered (noise) events listed, each its own entry: the first this many,
-   * the others counted as "N more unclustered events not shown". Default 200.
+   * the others counted as "N more unclustered events not shown". A whole number
+   * of at least 1; default 200.
    */
   maxRows?: number;
   /**
@@ -42,7 +43,7 @@ export interface ClusterBrowserOptions {
    * (maxClusters M)" in the list, the static view and the text. Every listed
    * cluster carries its events table in the output (about 2.7 kB for 4 events
    * of 11 columns, up to ~50 kB for a cut 200-row table): 5,000 clusters made
-   * 13.5 MB of HTML. Default 200. `Infinity` lists every cluster.
+   * 13.5 MB of HTML. A whole number of at least 1; default 200. `Infinity` lists every cluster.
    */
   maxClusters?: number;
 }
@@ -77,7 +78,7 @@ export function clusterBrowser(result: DbclusterResult, options: ClusterBrowserO
   }
   checkOptionTypes(
     options,
-    { labelColumns: "columns", label: "function", columns: "columns", unit: "string", title: "string", maxRows: "number", maxClusters: "number" } satisfies OptionTypesOf<ClusterBrowserOptions>,
+    { labelColumns: "columns", label: "function", columns: "columns", unit: "string", title: "string", maxRows: "count", maxClusters: "count" } satisfies OptionTypesOf<ClusterBrowserOptions>,
     { view: FN, code: "vis/cluster-option", error: (m) => new ClusterBrowserError(m) },
   );
   // Frames are read through common/frames: event columns may be called `columns`, `select`, `height`…,
@@ -94,7 +95,6 @@ export function clusterBrowser(result: DbclusterResult, options: ClusterBrowserO
   }
   const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
   const maxClusters = options.maxClusters ?? DEFAULT_MAX_CLUSTERS;
-  if (!(maxClusters >= 1)) throw new ClusterBrowserError(msg.clusterMaxClusters(FN, maxClusters));
   // Noise rows are one event each, and may be a million: list the first maxRows, count the rest.
   // Clusters each carry a table: list the first maxClusters, count the rest.
   let noiseListed = 0;

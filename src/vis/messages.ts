@@ -1,5 +1,5 @@
 /** The error classes, codes and message builders of src/vis (the Node side of the views). */
-import { didYouMean, errorMessage, HuntlabError, type CodesOfClass, type ErrorCatalog } from "../common/errors";
+import { didYouMean, errorMessage, HuntlabError, unknownOptionText, type CodesOfClass, type ErrorCatalog, type UnknownOption } from "../common/errors";
 
 /** Every code of src/vis, with what docs/errors.md says of it. */
 export const VIS_ERRORS = {
@@ -7,37 +7,37 @@ export const VIS_ERRORS = {
   "vis/timeline-column-missing": { class: "TimelineError", when: "a column named for a timeline is not in the data", names: "the role (time, y, group…), the column, the columns there are" },
   "vis/timeline-time-not-time": { class: "TimelineError", when: "the timeline's time column holds neither times nor time text", names: "the column, example values or its type" },
   "vis/timeline-ref-time": { class: "TimelineError", when: "a refEvent time is not a time", names: "the value" },
-  "vis/timeline-option": { class: "TimelineError", when: "a timeline option is missing, unknown (misspelt) or has a value it does not accept", names: "the option, the value or the nearest known option" },
+  "vis/timeline-option": { class: "TimelineError", when: "a timeline option is missing, unknown (misspelt) or has a value it does not accept", names: "the option, the value, or the nearest known option and the known options" },
   "vis/timeline-too-many-events": { class: "TimelineError", when: "a timeline would draw more events than its maxEvents option (default 25,000)", names: "the function, the events, their time range, maxEvents, what to do" },
   "vis/timeline-y-not-numeric": { class: "TimelineError", when: "timelineValues' y column is not numeric", names: "the column, its type" },
   "vis/graph-input": { class: "GraphError", when: "a graph function is given something other than alerts or an AlertGraph", names: "what it accepts" },
-  "vis/graph-option": { class: "GraphError", when: "a graph option is unknown (misspelt) or has a value it does not accept", names: "the option, the value or the nearest known option" },
+  "vis/graph-option": { class: "GraphError", when: "a graph option is unknown (misspelt) or has a value it does not accept", names: "the option, the value, or the nearest known option and the known options" },
   "vis/graph-node-missing": { class: "GraphError", when: "a node named by id or label is not in the graph", names: "the node, close names" },
   "vis/graph-node-ambiguous": { class: "GraphError", when: "a label names several nodes", names: "the label, their ids" },
   "vis/graph-no-link": { class: "GraphError", when: "a link to remove does not exist", names: "both nodes" },
   "vis/tree-plot-input": { class: "ProcessTreePlotError", when: "plotProcessTree is given something other than a polars DataFrame", names: "the function" },
   "vis/tree-plot-column-missing": { class: "ProcessTreePlotError", when: "legendCol is not a column of the tree", names: "the column, close names" },
-  "vis/tree-plot-option": { class: "ProcessTreePlotError", when: "a process-tree plot option is unknown (misspelt), of the wrong type or out of range", names: "the option, the value or the nearest known option" },
+  "vis/tree-plot-option": { class: "ProcessTreePlotError", when: "a process-tree plot option is unknown (misspelt), of the wrong type or out of range", names: "the option, the value, or the nearest known option and the known options" },
   "vis/cluster-input": { class: "ClusterBrowserError", when: "the cluster browser is given something other than a dbclusterEvents result", names: "the function to call first" },
-  "vis/cluster-option": { class: "ClusterBrowserError", when: "a cluster browser option is unknown (misspelt) or has the wrong type", names: "the function, the option, the value or the nearest known option" },
+  "vis/cluster-option": { class: "ClusterBrowserError", when: "a cluster browser option is unknown (misspelt), has the wrong type or is not a count (maxRows, maxClusters: a whole number of at least 1)", names: "the function, the option, the value, or the nearest known option and the known options" },
   "vis/cluster-column-missing": { class: "ClusterBrowserError", when: "a label or event column of the cluster browser is not a column", names: "the column, close names" },
   "vis/chart-not-a-dataframe": { class: "ChartDataError", when: "the anomalies chart is given something other than a polars DataFrame", names: "the function" },
-  "vis/chart-option": { class: "ChartDataError", when: "an anomalies chart option is missing, unknown (misspelt) or out of range", names: "the option, the value or the nearest known option" },
+  "vis/chart-option": { class: "ChartDataError", when: "an anomalies chart option is missing, unknown (misspelt) or out of range", names: "the option, the value, or the nearest known option and the known options" },
   "vis/chart-column-missing": { class: "ChartDataError", when: "a column named for the anomalies chart is not in the data", names: "the option, the column, the columns there are" },
   "vis/chart-column-not-numeric": { class: "ChartDataError", when: "a value column of the anomalies chart is not numeric", names: "the column, a value or its type" },
   "vis/chart-time-not-time": { class: "ChartDataError", when: "the anomalies chart's time column holds neither times nor time text", names: "the column, an example value or its type" },
   "vis/vega-lite-rejected": { class: "VegaLiteSpecError", when: "vega-lite rejects a chart spec", names: "the vega-lite version, its complaint" },
   "vis/vega-rejected": { class: "VegaLiteSpecError", when: "vega rejects a compiled chart", names: "the vega version, its complaint" },
-  "vis/vega-option": { class: "VegaLiteSpecError", when: "a chart rendering option is unknown (misspelt) or out of range", names: "the option, the value or the nearest known option" },
-  "vis/map-option": { class: "GeoMapError", when: "a map option is unknown (misspelt) or has a value it does not accept (zoomStart, height, tiles, cellDegrees…)", names: "the option, the value or the nearest known option" },
+  "vis/vega-option": { class: "VegaLiteSpecError", when: "a chart rendering option is unknown (misspelt) or out of range", names: "the option, the value, or the nearest known option and the known options" },
+  "vis/map-option": { class: "GeoMapError", when: "a map option is unknown (misspelt) or has a value it does not accept (zoomStart, height, tiles, cellDegrees…)", names: "the option, the value, or the nearest known option and the known options" },
   "vis/map-color": { class: "GeoMapError", when: "a map colour is neither a colour name nor #hex", names: "the colour, close names, the names" },
   "vis/map-input": { class: "GeoMapError", when: "a map layer is given something other than a list of entities.Ip", names: "what it accepts" },
   "vis/map-popup-column": { class: "GeoMapError", when: "popupColumns names a field no Ip has", names: "the fields, the known fields" },
   "vis/map-outlines-missing": { class: "GeoMapError", when: "the world outlines package cannot be read", names: "the file, the command to install it" },
-  "vis/browser-option": { class: "BrowserOptionError", when: "a query or pivot browser option is unknown (misspelt) or has the wrong type", names: "the browser, the option, the value or the nearest known option" },
+  "vis/browser-option": { class: "BrowserOptionError", when: "a query or pivot browser option is unknown (misspelt) or has the wrong type", names: "the browser, the option, the value, or the nearest known option and the known options" },
   "vis/ti-results-invalid": { class: "TIBrowserError", when: "browseResults is given something other than lookupIocs' results", names: "the missing column" },
   "vis/ti-severity": { class: "TIBrowserError", when: "browseResults' severity filter names an unknown severity", names: "the severity, the severities" },
-  "vis/ti-option": { class: "TIBrowserError", when: "a TI results browser option is unknown (misspelt) or has the wrong type", names: "the option, the value or the nearest known option" },
+  "vis/ti-option": { class: "TIBrowserError", when: "a TI results browser option is unknown (misspelt), has the wrong type or is not a count (maxItems, maxRawChars: a whole number of at least 1)", names: "the option, the value, or the nearest known option and the known options" },
 } as const satisfies ErrorCatalog<"vis">;
 
 /** A code of src/vis. */
@@ -97,6 +97,8 @@ export type VisOptionCode = "vis/timeline-option" | "vis/graph-option" | "vis/tr
 function shortJson(value: unknown, max = 60): string {
   if (typeof value === "function") return "a function";
   if (typeof value === "bigint") return `${value}n`;
+  // JSON writes NaN and ±Infinity as null.
+  if (typeof value === "number") return String(value);
   if (value !== null && typeof value === "object" && !Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype) {
     return value instanceof Date ? `a Date (${String(value)})` : `a ${value.constructor?.name || "object"}`;
   }
@@ -115,20 +117,9 @@ function optionType<C extends VisOptionCode>(code: C, view: string, option: stri
   return errorMessage(code, `${view}: option ${option} must be ${expected}, not ${shortJson(value)}.`);
 }
 
-/** Known option names listed in a message at most. */
-const MAX_KNOWN = 20;
-
-/**
- * `suggestion`: the known name nearest `option`, if any is close; else the
- * message lists `known` (cut). The name is shown as JSON when it is not a
- * plain identifier (it may come from YAML or data).
- */
-function optionUnknown<C extends VisOptionCode>(code: C, view: string, option: string, suggestion: string | undefined, known: readonly string[]) {
-  const name = /^[\w$]{1,60}$/.test(option) ? option : shortJson(option);
-  const hint = suggestion !== undefined
-    ? `did you mean ${suggestion}?`
-    : `its options are ${known.slice(0, MAX_KNOWN).join(", ")}${known.length > MAX_KNOWN ? ` and ${known.length - MAX_KNOWN} more` : ""}.`;
-  return errorMessage(code, `${view}: unknown option ${name}; ${hint}`);
+/** `unknown`: the option and the known name nearest it, if any is close; worded as display's (src/common/errors.ts). */
+function optionUnknown<C extends VisOptionCode>(code: C, view: string, unknown: UnknownOption, known: readonly string[]) {
+  return errorMessage(code, unknownOptionText(view, unknown, known));
 }
 
 /** Example values as JSON, comma-separated. */
@@ -156,8 +147,6 @@ export const visMessages = {
     errorMessage("vis/timeline-option", `${fn}: ${option} must be a number of pixels from 1 to ${max.toLocaleString("en")}; got ${String(value)}.`),
   timelineKind: (kind: unknown) =>
     errorMessage("vis/timeline-option", `kind must be "line", "bar" or "point" (or a list of them), not ${JSON.stringify(kind)}.`),
-  timelineMaxEvents: (fn: string, value: unknown) =>
-    errorMessage("vis/timeline-option", `${fn}: maxEvents must be a number of at least 1 (Infinity draws every event), not ${String(value)}.`),
   timelineTooManyEvents: (fn: string, events: number, max: number, from: string, to: string) => {
     const n = (x: number) => x.toLocaleString("en");
     return errorMessage(
@@ -195,8 +184,6 @@ export const visMessages = {
 
   // The cluster browser (ClusterBrowserError); `fn` is the function called.
   clusterInput: (fn: string) => errorMessage("vis/cluster-input", `${fn}: pass the result of dbclusterEvents(...).`),
-  clusterMaxClusters: (fn: string, value: unknown) =>
-    errorMessage("vis/cluster-option", `${fn}: maxClusters must be a number of at least 1 (Infinity lists every cluster), not ${String(value)}.`),
   clusterLabelColumn: (fn: string, column: string, columns: readonly string[]) =>
     errorMessage("vis/cluster-column-missing", `${fn}: label column "${column}" is not a column.${didYouMean(column, columns)}`),
   clusterEventColumn: (fn: string, column: string, columns: readonly string[]) =>
@@ -248,8 +235,6 @@ export const visMessages = {
   tiResultsNotAFrame: () => errorMessage("vis/ti-results-invalid", "browseResults: expected the DataFrame returned by TILookup.lookupIocs()"),
   tiResultsColumnMissing: (column: string, columns: readonly string[]) =>
     errorMessage("vis/ti-results-invalid", `browseResults: the results have no "${column}" column — pass the DataFrame returned by lookupIocs().${didYouMean(column, columns)}`),
-  tiAtLeastOne: (option: string, value: unknown) =>
-    errorMessage("vis/ti-option", `browseResults: ${option} must be a number of at least 1 (Infinity shows everything), not ${String(value)}.`),
   tiSeverity: (severity: string, severities: readonly string[]) =>
     errorMessage("vis/ti-severity", `browseResults: unknown severity "${severity}" (use ${severities.join(", ")} or "all").${didYouMean(severity, severities)}`),
 };

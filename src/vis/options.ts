@@ -3,18 +3,19 @@
  * wrong type (`groupBy: 5`) or of a name the view does not know (`groupby`)
  * is an error of the view's own class that names the view and the option, not
  * a TypeError from deep inside or a default view. Only names and types are
- * checked here (an absent option is always fine); ranges and whether a column
- * exists stay with each view.
+ * checked here (an absent option is always fine), and the one range every cap
+ * shares (`count`); other ranges and whether a column exists stay with each view.
  */
-import { closestNames, type ErrorMessage } from "../common/errors";
+import { findUnknownOption, type ErrorMessage } from "../common/errors";
 import { visMessages as msg, type VisOptionCode } from "./messages";
 
 /**
  * One accepted type. `column`: a non-empty column name; `columns`: a list of
- * them; `strings`: a list of text (names that are not columns); `any`: the
- * option is known but its value is checked by the view itself.
+ * them; `strings`: a list of text (names that are not columns); `count`: a
+ * cap (`maxEvents`, `maxRows`…), a whole number of at least 1 or `Infinity`
+ * (no cap); `any`: the option is known but its value is checked by the view itself.
  */
-export type OptionKind = "string" | "strings" | "column" | "columns" | "number" | "numbers" | "boolean" | "function" | "object" | "date" | "null" | "any";
+export type OptionKind = "string" | "strings" | "column" | "columns" | "number" | "numbers" | "count" | "boolean" | "function" | "object" | "date" | "null" | "any";
 
 /** What an option accepts: a type, fixed values, or any of several. */
 export type OptionType = OptionKind | { oneOf: readonly (string | number | boolean)[] } | readonly (OptionKind | { oneOf: readonly (string | number | boolean)[] })[];
@@ -36,6 +37,7 @@ const DESCRIBED: Readonly<Record<OptionKind, string>> = {
   columns: "a list of column names",
   number: "a number",
   numbers: "a list of numbers",
+  count: "a whole number of at least 1 (Infinity: no limit)",
   boolean: "true or false",
   function: "a function",
   object: "an object",
@@ -57,6 +59,8 @@ function accepts(kind: OptionKind | { oneOf: readonly unknown[] }, value: unknow
       return Array.isArray(value) && value.every((v) => typeof v === "string");
     case "numbers":
       return Array.isArray(value) && value.every((v) => typeof v === "number");
+    case "count":
+      return value === Infinity || (Number.isInteger(value) && (value as number) >= 1);
     case "object":
       return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
     case "date":
@@ -85,21 +89,9 @@ export interface OptionView<C extends VisOptionCode> {
   error: (m: ErrorMessage<C>) => Error;
 }
 
-/** Longest option name looked at: names are user (or YAML) input, and edit distance is quadratic. */
-const MAX_NAME = 100;
-
-/** Folds case and `_`/`-`, so `groupby` and `legend_col` (MSTICPy's spelling) find `groupBy` and `legendCol`. */
-const folded = (name: string): string => name.toLowerCase().replace(/[_-]/g, "");
-
-/** The known name `option` most likely meant: the same name but for case and `_`/`-`, else the nearest close one. */
-export function nearestOption(option: string, known: readonly string[]): string | undefined {
-  const name = option.slice(0, MAX_NAME);
-  return known.find((k) => folded(k) === folded(name)) ?? closestNames(name, known, 1)[0];
-}
-
 /**
  * Throws the view's error for the first option name of `options` that is not
- * in `types` (with a suggestion, or the known names), then for the first option
+ * in `types` (with the nearest known name, if any is close, and the known names), then for the first option
  * in `types` whose value is set (not undefined) and of none of its accepted
  * types. Names whose value is undefined are absent, as `{ ...o, x: undefined }`
  * is. `options` that is not an object at all is reported as the option `options`.
@@ -109,11 +101,9 @@ export function checkOptionTypes<C extends VisOptionCode>(options: unknown, type
   const typeError = (option: string, expected: string, value: unknown) => by.error(msg.optionType(by.code, by.view, option, expected, value));
   if (typeof options !== "object" || options === null || Array.isArray(options)) throw typeError("options", "an object", options);
   const given = options as Record<string, unknown>;
-  for (const option of Object.keys(given)) {
-    if (given[option] === undefined || Object.hasOwn(types, option)) continue;
-    const known = Object.keys(types);
-    throw by.error(msg.optionUnknown(by.code, by.view, option, nearestOption(option, known), known));
-  }
+  const known = Object.keys(types);
+  const unknown = findUnknownOption(given, known);
+  if (unknown) throw by.error(msg.optionUnknown(by.code, by.view, unknown, known));
   for (const [option, type] of Object.entries(types)) {
     const value = given[option];
     if (value === undefined) continue;

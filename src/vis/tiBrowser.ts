@@ -44,14 +44,15 @@ export interface TIBrowserOptions {
    * shown (maxItems M)" under the heading and in the text. Every listed
    * indicator carries its providers' details and raw results in the output:
    * 2,000 answers made 15–37 MB of HTML. Default 100 (with the default
-   * `maxRawChars`, at most about 1 MB per provider asked). `Infinity` lists all.
+   * `maxRawChars`, at most about 1 MB per provider asked). A whole number of
+   * at least 1; `Infinity` lists all.
    */
   maxItems?: number;
   /**
    * Characters of one raw result shown (pretty-printed JSON), the rest cut with
    * "… N more characters not shown (maxRawChars M)"; the whole text stays in
-   * the results' `RawResult` column. Default 10,000 (about 250 lines).
-   * `Infinity` shows it all.
+   * the results' `RawResult` column. A whole number of at least 1; default
+   * 10,000 (about 250 lines). `Infinity` shows it all.
    */
   maxRawChars?: number;
 }
@@ -235,15 +236,11 @@ interface TIModel {
 const answersAt = (item: TIBrowserItem, set: ReadonlySet<string>): boolean => item.rows.some((r) => set.has(r.severity));
 
 function modelOf(results: pl.DataFrame, options: TIBrowserOptions): TIModel {
-  checkOptionTypes(options, { severities: "any", height: "number", title: "string", maxItems: "number", maxRawChars: "number" } satisfies OptionTypesOf<TIBrowserOptions>, {
+  checkOptionTypes(options, { severities: "any", height: "number", title: "string", maxItems: "count", maxRawChars: "count" } satisfies OptionTypesOf<TIBrowserOptions>, {
     view: "browseResults",
     code: "vis/ti-option",
     error: (m) => new TIBrowserError(m),
   });
-  for (const option of ["maxItems", "maxRawChars"] as const) {
-    const value = options[option];
-    if (value !== undefined && !(value >= 1)) throw new TIBrowserError(msg.tiAtLeastOne(option, value));
-  }
   const items = groupResults(checkFrame(results));
   const severities = parseSeverities(options.severities);
   const wanted = new Set<string>(severities);

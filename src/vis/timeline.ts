@@ -59,15 +59,15 @@ export interface TimelineCommonOptions {
   refEvent?: RefEvent;
   /** Draw with the canvas renderer above this many rows (SVG below: crisp, inspectable). Default 5,000. */
   canvasThreshold?: number;
-  /** Cut tooltip text longer than this (characters). Default 300. */
+  /** Cut tooltip text longer than this (characters, at least 1; `Infinity`: never). Default 300. */
   maxTooltipLength?: number;
   /** PNG scale factor (2 for high-DPI). Default 1. */
   pngScale?: number;
   /**
    * Most `groupBy` lanes (or series) drawn: the values with the most events,
    * the rest drawn together in one "other (k values)" lane, which the caption
-   * and `lanes` report. Default 20 (the process tree's legend cap). `Infinity`
-   * draws every value.
+   * and `lanes` report. A whole number of at least 1; default 20 (the process
+   * tree's legend cap). `Infinity` draws every value.
    */
   maxLanes?: number;
   /**
@@ -79,7 +79,7 @@ export interface TimelineCommonOptions {
    * the notebook (about 120–350 bytes each), and an output of tens of MB
    * freezes JupyterLab. Default 25,000 (measured: first render about 1.6 s in
    * Chromium with vega 5, 4.7 MB; 100,000 events took 6.3 s and 18.6 MB).
-   * `Infinity` draws every event.
+   * A whole number of at least 1; `Infinity` draws every event.
    */
   maxEvents?: number;
 }
@@ -160,10 +160,10 @@ const COMMON_TYPES = {
   color: "string",
   refEvent: ["date", "string", "number", "object"],
   canvasThreshold: "number",
-  maxTooltipLength: "number",
+  maxTooltipLength: "count",
   pngScale: "number",
-  maxLanes: "number",
-  maxEvents: "number",
+  maxLanes: "count",
+  maxEvents: "count",
 } as const satisfies OptionTypesOf<TimelineCommonOptions>;
 const TIMELINE_TYPES = { ...COMMON_TYPES, overview: ["boolean", { oneOf: ["auto"] }] } as const satisfies OptionTypesOf<TimelineOptions>;
 // kind is checked by timelineValuesSpec (timelineKind names the kinds).
@@ -178,8 +178,6 @@ function checkTypes(fn: string, options: unknown, types: OptionTypes): void {
     const value = (options as Partial<Record<typeof option, number>> | undefined)?.[option];
     if (value !== undefined && !(value >= 1 && value <= MAX_TIMELINE_PIXELS)) throw new TimelineError(msg.timelinePixels(fn, option, value, MAX_TIMELINE_PIXELS));
   }
-  const maxEvents = (options as TimelineCommonOptions | undefined)?.maxEvents;
-  if (maxEvents !== undefined && !(maxEvents >= 1)) throw new TimelineError(msg.timelineMaxEvents(fn, maxEvents));
 }
 
 function checkColumn(df: pl.DataFrame, name: string, what: string): void {
@@ -253,12 +251,6 @@ function laneLabel(value: string | null): string {
   return cutText(revealHidden(value), LANE_LABEL_LENGTH);
 }
 
-/** The number of lanes drawn: `maxLanes` as a whole number of at least 1 (`Infinity`: all). */
-function laneCap(options: TimelineCommonOptions): number {
-  const n = options.maxLanes ?? DEFAULT_MAX_LANES;
-  if (Number.isNaN(n)) return DEFAULT_MAX_LANES;
-  return n === Infinity ? Infinity : Math.max(1, Math.floor(n));
-}
 
 /**
  * The lanes of the `groupBy` values: keyed on the exact value (two values
@@ -370,7 +362,7 @@ function prepare(fn: string, df: pl.DataFrame, options: TimelineCommonOptions, e
   let laneOf: Map<string | null, TimelineLane> | undefined;
   if (keys && options.groupBy) {
     const numeric = !isTextType(columnOf(df, options.groupBy).dtype);
-    ({ lanes, laneOf } = groupLanes(keys, placed, numeric, laneCap(options)));
+    ({ lanes, laneOf } = groupLanes(keys, placed, numeric, options.maxLanes ?? DEFAULT_MAX_LANES));
   }
   const otherValues = lanes.reduce((n, lane) => n + (lane.others ?? 0), 0);
   const rows = placed.map((i) => {

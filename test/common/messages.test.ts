@@ -77,7 +77,7 @@ const SAMPLES: Record<string, Sample> = {
   "displayMessages.bundleUnsafe": () => [display.bundleUnsafe("geoMap"), ['"geoMap"']],
   "displayMessages.bundleName": () => [display.bundleName("../etc/passwd"), ['"../etc/passwd"']],
   "displayMessages.bundleMissing": () => [display.bundleMissing("/dist/client/geoMap.js"), ["/dist/client/geoMap.js", "npm run build"]],
-  "displayMessages.optionUnknown": () => [display.optionUnknown("display", "maxrows", "maxRows", ["maxRows", "minRows"]), ["display", "maxrows", "maxRows", "maxRows, minRows"]],
+  "displayMessages.optionUnknown": () => [display.optionUnknown("display", { option: "maxrows", suggestion: "maxRows" }, ["maxRows", "minRows"]), ["display", "maxrows", "(did you mean maxRows?)", "maxRows, minRows"]],
   "displayMessages.optionRange": () => [display.optionRange("maxRows", 0, -1), ["maxRows", "-1"]],
   "displayMessages.notAMimeBundle": () => [display.notAMimeBundle(), ["Jupyter.display"]],
 
@@ -247,7 +247,6 @@ const SAMPLES: Record<string, Sample> = {
   "visMessages.timelineKind": () => [vis.timelineKind("area"), ['"area"']],
   "visMessages.timelinePixels": () => [vis.timelinePixels("timeline", "height", 1e6, 10_000), ["timeline", "height", "1000000", "10,000"]],
   "visMessages.timelineValuesNeedY": () => [vis.timelineValuesNeedY(), ["timelineValues", "y"]],
-  "visMessages.timelineMaxEvents": () => [vis.timelineMaxEvents("timeline", 0), ["timeline", "maxEvents", "0"]],
   "visMessages.timelineTooManyEvents": () => [
     vis.timelineTooManyEvents("timeline", 100_000, 25_000, "2024-06-01 00:00:00.000", "2024-06-07 23:59:59.000"),
     ["timeline", "100,000", "25,000", "maxEvents", "2024-06-01 00:00:00.000", "timelineValues", "{ maxEvents: 100000 }"],
@@ -265,8 +264,7 @@ const SAMPLES: Record<string, Sample> = {
   "visMessages.treePlotLegendColumn": () => [vis.treePlotLegendColumn("SubjectUsername", ["SubjectUserName"]), ['"SubjectUsername"', "SubjectUserName"]],
   "visMessages.treePlotOption": () => [vis.treePlotOption("height", "at least 150 pixels", 20), ["height", "20"]],
   "visMessages.optionType": () => [vis.optionType("vis/cluster-option", "clusterBrowser", "maxRows", "a number", "x".repeat(500)), ["clusterBrowser", "maxRows", "a number", `"${"x".repeat(20)}`, "…"]],
-  "visMessages.optionUnknown": () => [vis.optionUnknown("vis/browser-option", "QueryBrowser", "x".repeat(500), undefined, ["providerVariable", "title", "height"]), ["QueryBrowser", `unknown option "${"x".repeat(20)}`, "…", "providerVariable, title, height"]],
-  "visMessages.clusterMaxClusters": () => [vis.clusterMaxClusters("clusterBrowser", 0), ["clusterBrowser", "maxClusters", "0"]],
+  "visMessages.optionUnknown": () => [vis.optionUnknown("vis/browser-option", "QueryBrowser", { option: "x".repeat(500), suggestion: undefined }, ["providerVariable", "title", "height"]), ["QueryBrowser", `unknown option "${"x".repeat(20)}`, "…", "providerVariable, title, height"]],
   "visMessages.clusterInput": () => [vis.clusterInput("clusterBrowser"), ["clusterBrowser", "dbclusterEvents"]],
   "visMessages.clusterLabelColumn": () => [vis.clusterLabelColumn("clusterBrowser", "TargetUser", ["TargetUserName"]), ['"TargetUser"', "TargetUserName"]],
   "visMessages.clusterEventColumn": () => [vis.clusterEventColumn("clusterBrowser", "Acount", ["Account"]), ['"Acount"', "Account"]],
@@ -292,7 +290,6 @@ const SAMPLES: Record<string, Sample> = {
   "visMessages.mapPopupColumns": () => [vis.mapPopupColumns(["UserPrincipal"], new Set(["UserPrincipalName"])), ["UserPrincipal", "Known: UserPrincipalName"]],
   "visMessages.tiResultsNotAFrame": () => [vis.tiResultsNotAFrame(), ["browseResults", "lookupIocs"]],
   "visMessages.tiResultsColumnMissing": () => [vis.tiResultsColumnMissing("Provider", ["Provder"]), ['"Provider"', "Provder"]],
-  "visMessages.tiAtLeastOne": () => [vis.tiAtLeastOne("maxItems", 0), ["browseResults", "maxItems", "0"]],
   "visMessages.tiSeverity": () => [vis.tiSeverity("hihg", ["warning", "high"]), ['"hihg"', "warning, high"]],
 
   "labMessages.answersUnreadable": () => [lab.answersUnreadable("/lab/answers.json", "ENOENT"), ["/lab/answers.json"]],

@@ -5,7 +5,7 @@ import pl from "nodejs-polars";
 import { QueryProvider } from "../../src/data/queryProvider";
 import { dbclusterEvents } from "../../src/analysis/eventCluster";
 import { withStringScore } from "../../src/analysis/features";
-import { clusterBrowser, ClusterBrowserError } from "../../src/vis/clusterBrowser";
+import { clusterBrowser, ClusterBrowserError, DEFAULT_MAX_CLUSTERS } from "../../src/vis/clusterBrowser";
 import { JUPYTER_DISPLAY } from "../../src/display/protocol";
 
 const qp = new QueryProvider("LocalData");
@@ -74,25 +74,34 @@ test("the tables' stylesheet is written once, not once per cluster (5,000 copies
   assert.equal((html.match(/\.huntlab-df table\{/g) ?? []).length, 1);
 });
 
-test("lists at most maxClusters clusters (default 200) and says how many more there are, and which option shows them", () => {
-  const result = manySessions(205, 2, 3);
-  assert.equal(result.clusterCount, 205);
+test(`lists at most maxClusters clusters (default ${DEFAULT_MAX_CLUSTERS}) and says how many more there are, and which option shows them`, () => {
+  const clusters = DEFAULT_MAX_CLUSTERS + 5;
+  const result = manySessions(clusters, 2, 3);
+  assert.equal(result.clusterCount, clusters);
   const count = (html: string) => (html.match(/<details class="hl-cb-item"/g) ?? []).length;
   const view = clusterBrowser(result, { labelColumns: ["TargetUserName"] });
   const html = view.toHtml();
-  assert.equal(count(html), 3 + 200);
-  assert.ok(html.includes('<p class="hl-cb-more">5 more clusters not shown (maxClusters 200).</p>'));
-  assert.match(view.toText(), /\n {2}… 5 more clusters not shown \(maxClusters 200\)$/);
-  assert.equal((view.spec.data as { more?: string }).more, "5 more clusters not shown (maxClusters 200)");
+  assert.equal(count(html), 3 + DEFAULT_MAX_CLUSTERS);
+  const more = `5 more clusters not shown (maxClusters ${DEFAULT_MAX_CLUSTERS})`;
+  assert.ok(html.includes(`<p class="hl-cb-more">${more}.</p>`));
+  assert.ok(view.toText().endsWith(`\n  … ${more}`));
+  assert.equal((view.spec.data as { more?: string }).more, more);
   // The first clusters in the result's order are the ones listed.
-  assert.match(html, /user199: /);
-  assert.doesNotMatch(html, /user200: /);
+  assert.ok(html.includes(`user${DEFAULT_MAX_CLUSTERS - 1}: `));
+  assert.ok(!html.includes(`user${DEFAULT_MAX_CLUSTERS}: `));
   // Both caps at once: one notice naming both options.
   const both = clusterBrowser(result, { maxClusters: 10, maxRows: 1 });
   assert.equal(count(both.toHtml()), 1 + 10);
-  assert.equal((both.spec.data as { more?: string }).more, "195 more clusters not shown (maxClusters 10); 2 more unclustered events not shown (maxRows 1)");
-  assert.equal(count(clusterBrowser(result, { maxClusters: Infinity }).toHtml()), 3 + 205);
-  for (const bad of [0, -3, Number.NaN]) {
-    assert.throws(() => clusterBrowser(result, { maxClusters: bad }), { name: "ClusterBrowserError", code: "vis/cluster-option", message: /clusterBrowser: maxClusters must be a number of at least 1/ });
+  assert.equal((both.spec.data as { more?: string }).more, `${clusters - 10} more clusters not shown (maxClusters 10); 2 more unclustered events not shown (maxRows 1)`);
+  assert.equal(count(clusterBrowser(result, { maxClusters: Infinity }).toHtml()), 3 + clusters);
+  // Caps are whole numbers of at least 1: maxRows 0 was an empty table per cluster, -1 a DisplayError from the table.
+  for (const option of ["maxClusters", "maxRows"] as const) {
+    for (const bad of [0, -3, 2.5, Number.NaN]) {
+      assert.throws(() => clusterBrowser(result, { [option]: bad }), {
+        name: "ClusterBrowserError",
+        code: "vis/cluster-option",
+        message: `clusterBrowser: option ${option} must be a whole number of at least 1 (Infinity: no limit), not ${bad}.`,
+      });
+    }
   }
 });

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import pl from "nodejs-polars";
-import { browseResults, safeHref, TIBrowser } from "../../src/vis/tiBrowser";
+import { browseResults, DEFAULT_MAX_ITEMS, DEFAULT_MAX_RAW_CHARS, safeHref, TIBrowser } from "../../src/vis/tiBrowser";
 import { JUPYTER_DISPLAY, isDisplayable } from "../../src/display/protocol";
 import { HuntlabError } from "../../src/common/errors";
 import { BIDI_ROWS, FIXTURE_ROWS, tiFrame, XSS_ROWS } from "../browser/fixtures/tiResults";
@@ -152,38 +152,47 @@ function manyResults(n: number, rawBytes = 400): pl.DataFrame {
   });
 }
 
-test("lists at most maxItems indicators (default 100), highest severity first, and says how many more and which option shows them", () => {
+test(`lists at most maxItems indicators (default ${DEFAULT_MAX_ITEMS}), highest severity first, and says how many more and which option shows them`, () => {
   const items = (html: string) => (html.match(/<details class="hl-tib-item"/g) ?? []).length;
   const b = browseResults(manyResults(260), { severities: "all" });
   assert.equal(b.items.length, 260);
   const html = b.toHtml();
-  assert.equal(items(html), 100);
-  assert.ok(html.includes('<p class="hl-tib-more">160 more indicators not shown (maxItems 100).</p>'));
-  // Those left out are the last of the list: the lowest severities.
-  assert.ok(html.includes("198.51.0.99<"));
-  assert.ok(!html.includes("198.51.0.100<"));
-  assert.match(b.toText(), /\n… 160 more indicators not shown \(maxItems 100\)$/);
+  assert.equal(items(html), DEFAULT_MAX_ITEMS);
+  const more = `${260 - DEFAULT_MAX_ITEMS} more indicators not shown (maxItems ${DEFAULT_MAX_ITEMS})`;
+  assert.ok(html.includes(`<p class="hl-tib-more">${more}.</p>`));
+  // Those left out are the last of the list: the lowest severities (manyResults numbers them 198.51.0.0, 198.51.0.1…).
+  assert.ok(html.includes(`198.51.0.${DEFAULT_MAX_ITEMS - 1}<`));
+  assert.ok(!html.includes(`198.51.0.${DEFAULT_MAX_ITEMS}<`));
+  assert.ok(b.toText().endsWith(`\n… ${more}`));
   // The client's data matches the static blocks, one entry each.
-  assert.equal((b.spec.data as { items: unknown[] }).items.length, 100);
+  assert.equal((b.spec.data as { items: unknown[] }).items.length, DEFAULT_MAX_ITEMS);
   // Default severities (warning, high): the 130 at those first, up to the cap.
   const narrow = browseResults(manyResults(260), { maxItems: 200 });
   assert.equal(items(narrow.toHtml()), 200);
   assert.match(narrow.toText(), /… 60 more indicators not shown \(maxItems 200\)$/);
   assert.equal(items(browseResults(manyResults(260), { maxItems: Infinity }).toHtml()), 260);
   assert.doesNotMatch(browseResults(manyResults(20)).toHtml(), /hl-tib-more/);
-  for (const bad of [0, -1, Number.NaN]) {
-    assert.throws(() => browseResults(manyResults(3), { maxItems: bad }), { name: "TIBrowserError", code: "vis/ti-option", message: /browseResults: maxItems must be a number of at least 1/ });
+  for (const option of ["maxItems", "maxRawChars"] as const) {
+    for (const bad of [0, -1, 2.5, Number.NaN]) {
+      assert.throws(() => browseResults(manyResults(3), { [option]: bad }), {
+        name: "TIBrowserError",
+        code: "vis/ti-option",
+        message: `browseResults: option ${option} must be a whole number of at least 1 (Infinity: no limit), not ${bad}.`,
+      });
+    }
   }
-  assert.throws(() => browseResults(manyResults(3), { maxRawChars: 0 }), { code: "vis/ti-option", message: /maxRawChars must be/ });
 });
 
-test("a raw result is cut at maxRawChars (default 10,000) with a notice; quotes are not written as &quot;", () => {
+test(`a raw result is cut at maxRawChars (default ${DEFAULT_MAX_RAW_CHARS.toLocaleString("en")}) with a notice; quotes are not written as &quot;`, () => {
   const df = manyResults(1, 60_000);
   const raw = (html: string) => /<summary>Raw result<\/summary><pre>([\s\S]*?)<\/pre>/.exec(html)![1];
   const full = JSON.stringify(JSON.parse(df.getColumn("RawResult").get(0) as string), null, 2);
   const cut = raw(browseResults(df).toHtml());
-  assert.equal(cut.slice(0, 10_000), full.slice(0, 10_000));
-  assert.equal(cut.slice(10_000), `\n… ${(full.length - 10_000).toLocaleString("en")} more characters not shown (maxRawChars 10000; the whole text is in the RawResult column)`);
+  assert.equal(cut.slice(0, DEFAULT_MAX_RAW_CHARS), full.slice(0, DEFAULT_MAX_RAW_CHARS));
+  assert.equal(
+    cut.slice(DEFAULT_MAX_RAW_CHARS),
+    `\n… ${(full.length - DEFAULT_MAX_RAW_CHARS).toLocaleString("en")} more characters not shown (maxRawChars ${DEFAULT_MAX_RAW_CHARS}; the whole text is in the RawResult column)`,
+  );
   assert.equal(raw(browseResults(df, { maxRawChars: Infinity }).toHtml()), full);
   assert.ok(!cut.includes("&quot;"));
   // 2,000 answers with 2 kB raw results each: the output is bounded by default.

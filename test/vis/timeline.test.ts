@@ -125,8 +125,12 @@ describe("timeline", () => {
     assert.equal((await timeline(withNulls, { maxEvents: 10, sourceColumns: [] })).events, 10);
     const all = await timeline(big(40), { maxEvents: Infinity, sourceColumns: [] });
     assert.equal(all.events, 40);
-    for (const bad of [0, -1, Number.NaN]) {
-      await assert.rejects(timeline(big(3), { maxEvents: bad }), { code: "vis/timeline-option", message: /timeline: maxEvents must be a number of at least 1/ });
+    // The caps are whole numbers of at least 1 (maxLanes 0 was 1 lane, NaN the default; maxTooltipLength 0 cut nothing).
+    for (const option of ["maxEvents", "maxLanes", "maxTooltipLength"] as const) {
+      for (const bad of [0, -1, 2.5, Number.NaN]) {
+        const message = `timeline: option ${option} must be a whole number of at least 1 (Infinity: no limit), not ${bad}.`;
+        await assert.rejects(timeline(big(3), { [option]: bad }), { name: "TimelineError", code: "vis/timeline-option", message });
+      }
     }
   });
 

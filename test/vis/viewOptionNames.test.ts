@@ -1,7 +1,8 @@
 /**
  * Option names a view does not know (`timeline(df, { groupby: "Host" })`) are
- * the view's own error, with the nearest known name or the known names (were
- * ignored silently: the user got a default view). And every documented option
+ * the view's own error, with the nearest known name and the known names, in
+ * display's wording (were ignored silently: the user got a default view).
+ * And every documented option
  * of every view factory is still accepted: the full options objects below are
  * typed `Required<…Options>`, so an option added to a type is missing here
  * until the test lists it (the source tables are checked the same way, with
@@ -11,7 +12,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import pl from "nodejs-polars";
 import * as vis from "../../src/vis/index";
-import { checkOptionTypes, nearestOption } from "../../src/vis/options";
+import { nearestOption } from "../../src/common/errors";
+import { checkOptionTypes } from "../../src/vis/options";
 import { browseQueries } from "../../src/vis/queryBrowser";
 import { browseResults, type TIBrowserOptions } from "../../src/vis/tiBrowser";
 import type { EntityGraphOptions, NoteOptions } from "../../src/vis/entityGraph";
@@ -64,11 +66,13 @@ describe("view options of unknown names", () => {
       const err = await rejection(call);
       assert.ok(err instanceof cls, `${err.name}: ${err.message}`);
       assert.equal((err as Error & { code: string }).code, code);
-      assert.equal(err.message, `${view}: unknown option ${name}; did you mean ${suggestion}?`);
+      assert.ok(err.message.startsWith(`${view}: unknown option ${name} (did you mean ${suggestion}?); its options are `), err.message);
     });
   }
 
-  it("list the known names when none is close", async () => {
+  it("list the known names, after the nearest one when one is close (display's wording)", async () => {
+    const near = await rejection(() => new vis.GeoMap().addGeoLocations([], typo({ Layer: "x" })));
+    assert.equal(near.message, "GeoMap.addGeoLocations: unknown option Layer (did you mean layer?); its options are color, layer.");
     const err = await rejection(() => new vis.GeoMap().addGeoLocations([], typo({ popupColumns: ["Note"] })));
     assert.equal(err.message, "GeoMap.addGeoLocations: unknown option popupColumns; its options are color, layer.");
     const long = await rejection(() => vis.timeline(df, typo({ zzzzzzzzzzzzzzzz: 1 })));
