@@ -9,7 +9,7 @@ import path from "node:path";
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
 import { isTemporalType, isTextType } from "../common/dtypes";
-import { fitsInteger, matchKey, matchKind } from "./matchValues";
+import { fitsInteger, matchKey, matchKind, numberOf } from "./matchValues";
 import { DataFileError, QueryError, dataMessages as msg } from "./messages";
 import { columnOf, frameOf, hasColumn, renameAll, withPlainNames } from "../common/frames";
 import { DataFileIndex, type DataSource } from "./dataSources";
@@ -112,20 +112,27 @@ function convertValue(where: string, param: QueryParameter, value: unknown): unk
     case "datetime":
       if (!(value instanceof Date) && typeof value !== "string" && typeof value !== "number") throw bad("a Date, a time string, an offset such as -7d, or a number of days from now");
       return datetimeValue(value, `${where}: parameter "${param.name}"`);
+    // Numbers given as text are read by numberOf, as the column filters read
+    // them (matchValues.ts): decimal or 0x hexadecimal, never 0b/0o or Infinity,
+    // so a value an int parameter takes is one a text parameter would match.
     case "int": {
-      // Number("") is 0: blank text is an error, as it is for datetime parameters.
-      if (typeof value === "string" && value.trim() === "") throw bad("an integer");
-      const n = typeof value === "string" ? Number(value.trim()) : value;
-      if (typeof n !== "number" || !Number.isInteger(n)) throw bad("an integer");
-      // Text past 2^53 would be rounded to the nearest double (and the query writers take no BigInt).
-      if (typeof value === "string" && !Number.isSafeInteger(n) && !exactInteger(value.trim(), n)) throw bad("an integer that a JS number holds exactly (past ±2^53 it would be rounded)");
+      if (typeof value !== "string" && typeof value !== "number") throw bad("an integer");
+      const n = typeof value === "string" ? numberOf(value) : value;
+      if (typeof n === "bigint") {
+        // Text past 2^53 would be rounded to the nearest double (and the query writers take no BigInt).
+        if (BigInt(Number(n)) !== n) throw bad("an integer that a JS number holds exactly (past ±2^53 it would be rounded)");
+        return Number(n);
+      }
+      if (typeof n !== "number" || !Number.isInteger(n)) throw bad("an integer (decimal or 0x hexadecimal)");
+      // Decimal text past 2^53 (1e20, 9.007199254740993e15) may have been rounded on the way.
+      if (typeof value === "string" && !Number.isSafeInteger(n)) throw bad("an integer that a JS number holds exactly (past ±2^53 it would be rounded)");
       return n;
     }
     case "float": {
-      if (typeof value === "string" && value.trim() === "") throw bad("a number");
-      const n = typeof value === "string" ? Number(value.trim()) : value;
-      if (typeof n !== "number" || Number.isNaN(n)) throw bad("a number");
-      return n;
+      if (typeof value !== "string" && typeof value !== "number") throw bad("a number");
+      const n = numberOf(value);
+      if (n === undefined) throw bad("a finite number (decimal or 0x hexadecimal)");
+      return Number(n);
     }
     case "bool":
       if (typeof value !== "boolean") throw bad("true or false");
@@ -160,15 +167,6 @@ export function anyOfQuery(query: QueryDefinition, name: string, values: readonl
   const converted = values.map((v) => convertValue(where, param, v));
   const list: QueryParameter = { ...param, type: "list", match: "in", required: false, default: null };
   return { query: { ...query, parameters: query.parameters.map((p) => (p === param ? list : p)) }, values: converted };
-}
-
-/** True when integer text `text` is exactly the number `n` (no rounding on the way). */
-function exactInteger(text: string, n: number): boolean {
-  try {
-    return BigInt(text) === BigInt(n);
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -111,6 +111,13 @@ export const dataWarnings = {
     `${file}: line ${line}, the last, is incomplete (the file was copied while it was being written?) and was skipped; the ${line - 1} line(s) before it were read`,
 };
 
+/**
+ * How to split a live query, for the warnings where it helps: a result cut at the service's row/size limit, or a
+ * search that timed out. Drivers add it to those warnings only (a mapping mismatch or a partial failure is not
+ * helped by shorter time ranges).
+ */
+export const SPLIT_ADVICE = 'split the query into shorter time ranges: pass split_query_by (e.g. { start, end, split_query_by: "1h" }) or narrow start/end';
+
 /** Message builders of src/data. `where` names the query (`Family.query` or `query Family.query`). */
 export const dataMessages = {
   // Data files (DataFileError).

@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import pl from "nodejs-polars";
 import { columnOf, hasColumn, replaceColumns } from "../common/frames";
+import { printWarning } from "../common/messages";
 import { runSync, type ReadSteps } from "./collect";
 import { readCsvSteps } from "./csv";
 import { DataFileError, dataMessages as msg, dataWarnings } from "./messages";
@@ -321,20 +322,30 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
 
 /**
  * A JSON-lines log (Zeek's JSON form). One copied while it was being written
- * ends in part of a line: its complete lines are read and the cut line
- * skipped with a warning naming the file and line (truncatedLine.ts). A bad
- * line elsewhere fails the read, naming it.
+ * ends in part of a line: when polars fails the file, and only then, its cut
+ * last line is looked for (truncatedLine.ts); the complete lines are read from
+ * a copy without it, and the cut line is skipped with a warning naming the
+ * file and line. A whole file costs no more than polars' own read. A bad line
+ * elsewhere fails the read, naming it (the caller finds it on polars' error).
  */
 function* readJsonLog(file: string, options: ReadOptions): ReadSteps<pl.DataFrame> {
-  const cut = truncatedLastLine(file);
-  if (!cut) return yield pl.scanJson(file, { inferSchemaLength: null });
-  const copy = copyOfStart(file, cut.offset);
   try {
-    const df: pl.DataFrame = yield pl.scanJson(copy.file, { inferSchemaLength: null });
-    (options.warn ?? ((message: string) => console.log(`Warning: ${message}`)))(dataWarnings.truncatedLastLine(file, cut.line));
+    return yield pl.scanJson(file, { inferSchemaLength: null });
+  } catch (err) {
+    const cut = truncatedLastLine(file);
+    if (!cut) throw err;
+    const copy = copyOfStart(file, cut.offset);
+    let df: pl.DataFrame;
+    try {
+      df = yield pl.scanJson(copy.file, { inferSchemaLength: null });
+    } catch {
+      // Another bad line too: the file's own error (which names no temporary copy).
+      throw err;
+    } finally {
+      copy.remove();
+    }
+    (options.warn ?? printWarning)(dataWarnings.truncatedLastLine(file, cut.line));
     return df;
-  } finally {
-    copy.remove();
   }
 }
 

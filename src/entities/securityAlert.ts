@@ -13,6 +13,7 @@ import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/p
 import { inspectLastValue } from "../display/lastValue";
 import { Entity, EntityParseError, formatEntityValue, parseEntityTime } from "./entity";
 import { frameHeight, frameRecords } from "../common/frames";
+import { printWarning } from "../common/messages";
 import { checkJsonDepth, parseEntities } from "./parse";
 import { entitiesMessages as msg, unidentifiedAlertsWarning } from "./messages";
 import { Account, Host, Ip, Process } from "./types";
@@ -70,18 +71,21 @@ const ALERT_IDENTITY_COLUMNS = {
   time: ["StartTimeUtc", "StartTime", "TimeGenerated", "Timestamp"],
 } as const;
 
-/** Numbers of alerts keyed by nothing but themselves (no id, name, time or known row). */
-const OWN_KEYS = new WeakMap<SecurityAlert, number>();
-let ownKeyCount = 0;
-
-/** A short digest of a row's values: the same row of the same data keys the same alert, another row with the same position does not. */
-function rowDigest(row: AlertRow): string | undefined {
+/**
+ * A short digest of a row's values: the same row of the same data keys the
+ * same alert, another row with the same position does not. Deterministic (no
+ * counter, no session state): the key of an alert does not depend on which
+ * alerts were keyed before it.
+ */
+function rowDigest(row: AlertRow): string {
+  let text: string | undefined;
   try {
-    const json = JSON.stringify(row, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
-    return createHash("sha256").update(json ?? "").digest("hex").slice(0, 12);
+    text = JSON.stringify(row, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
   } catch {
-    return undefined; // a cycle in a hand-made row: the alert keys itself
+    // A cycle (or a throwing toJSON) in a hand-made row: inspect writes cycles as [Circular *1], the same each time.
+    text = inspect(row, { depth: 8, breakLength: Infinity, maxArrayLength: 1000, maxStringLength: 100_000 });
   }
+  return createHash("sha256").update(text ?? "").digest("hex").slice(0, 12);
 }
 
 /** `parse()`, or — when keeping errors — `fallback` with the parse error recorded. */
@@ -172,7 +176,7 @@ export class SecurityAlert implements Displayable {
     // Once per frame, not per alert: a frame without id, name and time columns would print a line per row.
     const unnamed = alerts.filter((a) => !a.identified);
     if (unnamed.length) {
-      const warn = options.warn ?? ((message: string) => console.log(`Warning: ${message}`));
+      const warn = options.warn ?? printWarning;
       warn(unidentifiedAlertsWarning(unnamed.length, alerts.length, unnamed.map((a) => a.position ?? 0), ALERT_IDENTITY_COLUMNS));
     }
     return alerts;
@@ -187,18 +191,21 @@ export class SecurityAlert implements Displayable {
    * The alert's id: `SystemAlertId`, else the vendor's id (Defender XDR's
    * `AlertId`), else display name and time. An alert with none of them is
    * keyed by its row and a digest of its values (`(no id) row 3 1a2b…`), or
-   * by a number of its own when its row is not known: such alerts all had the
-   * id `@` and became one node of a graph.
+   * by the digest alone when its row is not known (`(no id) 1a2b…`): such
+   * alerts all had the id `@` and became one node of a graph.
+   *
+   * Alerts built from identical rows whose position is unknown share a key —
+   * deliberately: nothing in them tells them apart, and a key that numbered
+   * them would depend on the order ids are read in a session (a graph drawn
+   * twice would differ). To keep such rows apart, build the alerts with
+   * `fromDataFrame` or give each its `position`.
    */
   get id(): string {
     const id = this.SystemAlertId || text(this.row.VendorOriginalId) || text(this.row.AlertId);
     if (id) return id;
     if (this.identified) return `${this.AlertDisplayName}@${formatEntityValue(this.StartTimeUtc ?? this.TimeGenerated)}`;
-    const digest = this.position === undefined ? undefined : rowDigest(this.row);
-    if (digest !== undefined) return `(no id) row ${this.position} ${digest}`;
-    let n = OWN_KEYS.get(this);
-    if (n === undefined) OWN_KEYS.set(this, (n = ++ownKeyCount));
-    return `(no id) #${n}`;
+    const digest = rowDigest(this.row);
+    return this.position === undefined ? `(no id) ${digest}` : `(no id) row ${this.position} ${digest}`;
   }
 
   /** `Alert: <display name>`, as MSTICPy names alert nodes. */

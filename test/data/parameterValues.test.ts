@@ -53,4 +53,21 @@ describe("numeric parameters given as text", () => {
     assert.equal(value("score", "0"), 0, "a written zero is still zero");
     assert.equal(value("event_id", null), null, "null is absent, as before");
   });
+
+  it("numbers are read as the column filters read them: decimal or 0x, never 0b/0o or Infinity", () => {
+    // A value an int parameter takes is one a text parameter matches on an integer column (numberOf).
+    assert.equal(value("event_id", "0x1250"), 4688, "0x hexadecimal, as Windows writes ids");
+    assert.equal(value("event_id", " 0X2a "), 42);
+    assert.equal(value("event_id", "42.0"), 42);
+    assert.equal(value("event_id", "1e3"), 1000);
+    assert.equal(value("score", "0x10"), 16);
+    assert.equal(value("score", "1.5e-3"), 0.0015);
+    for (const junk of ["0o17", "0b11", "Infinity", "-Infinity", "1e999", "NaN", "1_000", "4,688"]) {
+      assert.throws(() => value("event_id", junk), typeError("event_id"), `int ${junk}`);
+      assert.throws(() => value("score", junk), typeError("score"), `float ${junk}`);
+    }
+    assert.throws(() => value("score", Infinity), typeError("score"), "a float parameter takes finite numbers only");
+    assert.throws(() => value("score", Number.NaN), typeError("score"));
+    assert.throws(() => value("event_id", "1e20"), typeError("event_id"), "decimal text past 2^53 may be rounded");
+  });
 });

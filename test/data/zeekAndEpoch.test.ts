@@ -4,12 +4,14 @@
  * magnitude), and CSV reads whose later rows break the sampled types.
  */
 import assert from "node:assert/strict";
+import fs from "node:fs";
 import path from "node:path";
-import { test } from "node:test";
+import { mock, test } from "node:test";
 import pl from "nodejs-polars";
 import { epochUnit } from "../../src/data/localData";
 import { QueryProvider } from "../../src/data/queryProvider";
 import { readDataFile } from "../../src/data/readers";
+import { MAX_CUT_LINE_BYTES, truncatedLastLine } from "../../src/data/truncatedLine";
 import { tempTree } from "../helpers/tmp";
 
 const TAB = "\t";
@@ -96,6 +98,33 @@ test("a Zeek JSON .log copied mid-write: the cut last line is skipped with a war
   // A bad line in the middle, or a bad last line that ends with a newline, is an error naming it.
   assert.throws(() => readDataFile(path.join(dir, "middle.log")), { code: "data/file-invalid", message: /middle\.log: .*line 2 is not JSON/ });
   assert.throws(() => readDataFile(path.join(dir, "badlast.log")), { code: "data/file-invalid", message: /badlast\.log: .*line 3 is not JSON/ });
+});
+
+test("a Zeek JSON .log: a cut last line is looked for only past polars' error, and one longer than the cap is the file's own error", () => {
+  const lines = CONN_JSON.split("\n");
+  // A last line of 17 MB without a newline: no cut line (a log line is KB), the file's error naming the line.
+  const long = `{"uid":"CJ3","note":"${"A".repeat(MAX_CUT_LINE_BYTES + (1 << 20))}`;
+  const dir = tempTree({ "long.log": `${lines[0]}\n${lines[1]}\n${long}`, "short.log": `${lines[0]}\n${lines[1]}\n{"uid":"CJ3","no`, "whole.log": `${CONN_JSON}\n` });
+  const warnings: string[] = [];
+  assert.throws(() => readDataFile(path.join(dir, "long.log"), { warn: (m) => warnings.push(m) }), { code: "data/file-invalid", message: /long\.log: .*line 3 is not JSON/ });
+  assert.equal(warnings.length, 0, "not skipped as a cut line");
+  assert.equal(truncatedLastLine(path.join(dir, "long.log")), undefined);
+  // The cap is on the last line only: a short cut line after it is found, and a smaller cap refuses it.
+  assert.deepEqual(truncatedLastLine(path.join(dir, "short.log")), { line: 3, offset: lines[0].length + lines[1].length + 2 });
+  assert.equal(truncatedLastLine(path.join(dir, "short.log"), 10), undefined);
+  // A whole log is polars' read alone: its tail is not looked at (truncatedLine.ts sizes the file first), nor the file copied.
+  const copies = mock.method(fs, "copyFileSync");
+  const sizes = mock.method(fs, "fstatSync");
+  try {
+    assert.equal(readDataFile(path.join(dir, "whole.log")).height, 2);
+    assert.deepEqual([sizes.mock.callCount(), copies.mock.callCount()], [0, 0]);
+    assert.equal(readDataFile(path.join(dir, "short.log"), { warn: (m) => warnings.push(m) }).height, 2);
+    assert.equal(copies.mock.callCount(), 1, "a cut file is copied without its cut line");
+  } finally {
+    copies.mock.restore();
+    sizes.mock.restore();
+  }
+  assert.match(warnings[0], /short\.log: line 3, the last, is incomplete/);
 });
 
 test("epoch units by magnitude: seconds, ms, µs, ns; small numbers are not epoch times", () => {

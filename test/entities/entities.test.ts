@@ -317,14 +317,28 @@ describe("alerts and entities from other exports", () => {
     assert.match(ids[1], /^\(no id\) row 1 [0-9a-f]{12}$/);
     assert.equal(warnings.length, 1);
     assert.match(warnings[0], /^4 of 4 alerts have no id \(SystemAlertId, VendorOriginalId, AlertId\), no name \(AlertDisplayName, DisplayName, AlertName, Title\) and no time \(StartTimeUtc, StartTime, TimeGenerated, Timestamp\): .* \(rows 0, 1, 2, 3\)$/);
-    // The same row read again is the same alert (a graph and addRelatedAlerts over one frame); a row object alone keys itself.
+    // The same row read again is the same alert (a graph and addRelatedAlerts over one frame).
     assert.deepEqual(SecurityAlert.fromDataFrame(df, { warn: () => {} }).map((a) => a.id), ids);
     assert.equal(new SecurityAlert(df, 2).id, ids[2]);
-    const loose = [new SecurityAlert({ Severity: "Low" }), new SecurityAlert({ Severity: "Low" })];
-    assert.notEqual(loose[0].id, loose[1].id);
-    assert.equal(loose[0].id, loose[0].id);
     // Alerts with a name or a time keep their keys, and no warning is given.
     const named = SecurityAlert.fromDataFrame(pl.DataFrame({ AlertDisplayName: ["A"], TimeGenerated: ["2024-01-01T00:00:00Z"] }), { warn: (m) => warnings.push(m) });
     assert.deepEqual([named[0].id, warnings.length], ["A@2024-01-01T00:00:00.000Z", 1]);
+  });
+
+  it("a loose alert row (no position) with no id, name or time is keyed by its values alone, whatever was keyed before", () => {
+    const row = { Severity: "Low", Entities: '[{"Type":"ip","Address":"10.0.0.9"}]' };
+    const first = new SecurityAlert({ ...row });
+    // Reading other alerts' ids first changes nothing (a session counter numbered them in reading order).
+    for (const other of [new SecurityAlert({ Severity: "High" }), new SecurityAlert({ Severity: "Medium" })]) void other.id;
+    const second = new SecurityAlert({ ...row });
+    assert.match(second.id, /^\(no id\) [0-9a-f]{12}$/);
+    assert.equal(second.id, first.id, "identical loose rows share a key (nothing tells them apart): documented on SecurityAlert.id");
+    assert.notEqual(new SecurityAlert({ Severity: "High" }).id, first.id, "other values, another key");
+    assert.equal(new SecurityAlert({ ...row }, 0, { position: 4 }).id, `(no id) row 4 ${first.id.slice("(no id) ".length)}`, "a known row keeps it apart");
+    // A hand-made row with a cycle is keyed too, the same each time.
+    const cyclic: Record<string, unknown> = { Severity: "Low" };
+    cyclic.self = cyclic;
+    assert.equal(new SecurityAlert(cyclic).id, new SecurityAlert(cyclic).id);
+    assert.match(new SecurityAlert(cyclic).id, /^\(no id\) [0-9a-f]{12}$/);
   });
 });

@@ -3,13 +3,6 @@ import { QueryError, dataMessages as msg } from "../messages";
 
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
 
-/**
- * How to split a query, for the warnings where it helps: a result cut at the service's row/size limit, or a
- * search that timed out. Drivers add it to those warnings only (a mapping mismatch or a partial failure is not
- * helped by shorter time ranges).
- */
-export const SPLIT_ADVICE = 'split the query into shorter time ranges: pass split_query_by (e.g. { start, end, split_query_by: "1h" }) or narrow start/end';
-
 /** Most chunks one query is split into. */
 export const MAX_CHUNKS = 1000;
 

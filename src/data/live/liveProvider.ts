@@ -318,7 +318,7 @@ export class LiveDataProvider {
       op.release();
     }
     const span = window ? ` (${window.start.toISOString()} – ${window.end.toISOString()})` : "";
-    // Shown as the driver wrote them: the drivers add the split_query_by advice (chunks.ts SPLIT_ADVICE) to the
+    // Shown as the driver wrote them: the drivers add the split_query_by advice (messages.ts SPLIT_ADVICE) to the
     // warnings where shorter time ranges help (a result cut at a limit, a timeout), and only to those.
     for (const w of table.warnings) this.warn(`${where}${span}: ${w}.`);
     if (table.partialError) this.warn(`${where}${span}: partial result: ${table.partialError}; the ${table.rows.length} rows that arrived are returned.`);

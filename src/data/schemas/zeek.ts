@@ -29,11 +29,6 @@ export function isZeekTsv(head: string): boolean {
   return /^#separator[ \t]/.test(head);
 }
 
-/** A header's escaped separator (`\x09`) as the character. */
-function unescape(text: string): string {
-  return text.replace(/\\x([0-9a-fA-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-}
-
 /** The bytes of a log: a file read in blocks, or text in memory. */
 interface LogBytes {
   size: number;
@@ -107,8 +102,10 @@ function headerBlocks(bytes: LogBytes): ZeekBlock[] {
     const space = raw.search(/[ \t]/);
     const key = space < 0 ? raw : raw.slice(0, space);
     const rest = space < 0 ? "" : raw.slice(space + 1);
-    if (key === "#separator") separator = unescape(rest.trim()) || "\t";
-    else if (key === "#set_separator") setSeparator = unescape(rest.split(separator)[0] ?? "") || setSeparator;
+    // The separators are written escaped (`\x09`), as values are: one decoder for both (a byte that is no
+    // UTF-8 stays `\xNN`, and the separator check below names it as Zeek wrote it).
+    if (key === "#separator") separator = decodeZeekEscapes(rest.trim()) || "\t";
+    else if (key === "#set_separator") setSeparator = decodeZeekEscapes(rest.split(separator)[0] ?? "") || setSeparator;
     else if (key === "#unset_field") unset = rest.split(separator)[0] ?? unset;
     else if (key === "#empty_field") empty = rest.split(separator)[0] ?? empty;
     else if (key === "#fields") {

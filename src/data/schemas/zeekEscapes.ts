@@ -37,7 +37,7 @@ function sequenceLength(bytes: Uint8Array, i: number): number {
 const hex = (b: number) => `\\x${b.toString(16).padStart(2, "0")}`;
 
 /** Bytes as UTF-8 text, each byte outside a valid sequence written `\xNN` (one pass). */
-export function utf8KeepingInvalid(bytes: Uint8Array): string {
+function utf8KeepingInvalid(bytes: Uint8Array): string {
   try {
     return FATAL.decode(bytes);
   } catch {

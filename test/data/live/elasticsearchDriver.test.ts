@@ -1,6 +1,8 @@
 /** The Elasticsearch/OpenSearch driver against the loopback twin (test/twins/elasticsearch.ts). */
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { inspect } from "node:util";
@@ -208,6 +210,38 @@ describe("OpenSearch", () => {
     assert.ok(twin.requests.some((r) => r.method === "DELETE" && r.path === "/_search/point_in_time"));
     assert.equal(twin.openPits(), 0);
   });
+});
+
+describe("Elasticsearch driver: errors that echo a secret", () => {
+  // A proxy or plugin in front of the service may name what it was sent (the API key) in the error's type, not only its reason.
+  let server: http.Server;
+  let url = "";
+  let status = 400;
+  before(async () => {
+    server = http.createServer((req, res) => {
+      res.setHeader("content-type", "application/json");
+      if (req.url === "/") return void res.end(JSON.stringify({ version: { number: "8.15.0" } }));
+      res.statusCode = status;
+      res.end(JSON.stringify({ error: { type: `key_${API_KEY}_exception`, reason: `refused ${API_KEY}` }, status }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  for (const [code, given] of [["data/live-query-failed", 400], ["data/live-auth", 403]] as const) {
+    it(`masks the service's error type as well as its reason (HTTP ${given})`, async () => {
+      status = given;
+      const driver = createElasticsearchDriver(createLiveSettings({ environment: "Elasticsearch", config: configFor({ url } as ElasticTwin, { ApiKey: API_KEY }), warn: () => {} }));
+      await driver.connect({});
+      await assert.rejects(driver.query(request(bodyFor("alerts"))), (err: Error & { code?: string }) => {
+        assert.equal(err.code, code);
+        assert.match(err.message, /key_.*_exception/, "the type is still shown");
+        assert.ok(!err.message.includes(API_KEY) && !inspect(err).includes(API_KEY) && !JSON.stringify(err).includes(API_KEY), err.message);
+        return true;
+      });
+    });
+  }
 });
 
 describe("hits → table", () => {

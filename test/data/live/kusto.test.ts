@@ -4,6 +4,7 @@ import { inspect } from "node:util";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { QueryProvider } from "../../../src/data/queryProvider";
 import { QueryError } from "../../../src/data/messages";
+import { SecretMasker } from "../../../src/config/secrets";
 import { createKustoDriver } from "../../../src/data/live/drivers/kusto";
 import { liveFrame } from "../../../src/data/live/results";
 import type { LiveTable } from "../../../src/data/live/types";
@@ -135,5 +136,36 @@ describe("Kusto driver: dynamic columns", () => {
     assert.deepEqual(payload, ['"[1,2]"', "[1,2]", '"alice"', '{"user":"alice","ids":[9007199254740993]}', null, "7"]);
     assert.notEqual(payload[0], payload[1]);
     assert.deepEqual(JSON.parse(payload[0] as string), "[1,2]");
+  });
+});
+
+/** Driver answers whose OneApi error echoes a secret in its code and message, at every level. */
+const ECHOED = "Zq8~ws7LkP0-echoed-client-secret";
+const echoing = { code: `BadArgumentError_${ECHOED}`, message: `The request had some invalid properties: ${ECHOED}`, innererror: { code: `SYN0002_${ECHOED}`, message: `Query could not be parsed at '${ECHOED}'` } };
+const masker = new SecretMasker([ECHOED]);
+const maskingSettings = { mask: (t: string) => masker.mask(t) } as never;
+
+describe("Kusto driver: service errors that echo a secret", () => {
+  it("masks the code and message in the error and in the partial error (oneApiMessage masks; the driver adds nothing unmasked)", () => {
+    const driver = createKustoDriver(maskingSettings) as unknown as { tableOf(r: unknown, s: number, d: unknown): LiveTable };
+    const columns = [{ ColumnName: "Id", ColumnType: "long" }];
+    const answers: [number, unknown][] = [
+      [400, { error: echoing }],
+      [200, [{ FrameType: "DataSetCompletion", HasErrors: true, OneApiErrors: [{ error: echoing }] }]],
+    ];
+    for (const [status, data] of answers) {
+      assert.throws(() => driver.tableOf({ queryName: "Q" }, status, data), (err: Error & { code?: string }) => {
+        assert.equal(err.code, "data/live-query-failed");
+        assert.match(err.message, /BadArgumentError_\*+\/SYN0002_\*+.*could not be parsed/);
+        assert.ok(!err.message.includes(ECHOED) && !inspect(err).includes(ECHOED) && !JSON.stringify(err).includes(ECHOED), err.message);
+        return true;
+      });
+    }
+    const partial = driver.tableOf({ queryName: "Q" }, 200, [
+      { FrameType: "DataTable", TableKind: "PrimaryResult", Columns: columns, Rows: [[1], { OneApiErrors: [{ error: echoing }] }] },
+      { FrameType: "DataSetCompletion", HasErrors: true, OneApiErrors: [{ error: echoing }] },
+    ]);
+    assert.match(partial.partialError ?? "", /SYN0002_\*+: Query could not be parsed/);
+    assert.ok(!JSON.stringify(partial).includes(ECHOED), partial.partialError);
   });
 });

@@ -12,6 +12,9 @@ import { after, before, beforeEach, describe, it } from "node:test";
 import pl from "nodejs-polars";
 import { QueryProvider } from "../../../src/data/queryProvider";
 import { QueryError } from "../../../src/data/messages";
+import { SecretMasker } from "../../../src/config/secrets";
+import { createSentinelDriver } from "../../../src/data/live/drivers/sentinel";
+import type { LiveTable } from "../../../src/data/live/types";
 import { startAzureTwins, type AzureTwins } from "../../twins/azureTwins";
 import { timeOffsetDate } from "../../../src/data/timeParsing";
 import { tempDir, tempTree } from "../../helpers/tmp";
@@ -357,5 +360,28 @@ describe("MSSentinel provider: relative time ranges and query folders, as LocalD
       if (before === undefined) delete process.env.MSTICPYCONFIG;
       else process.env.MSTICPYCONFIG = before;
     }
+  });
+});
+
+/** Driver answers whose OneApi error echoes a secret in its code and message, at every level. */
+const ECHOED = "Zq8~ws7LkP0-echoed-client-secret";
+const echoing = { code: `BadArgumentError_${ECHOED}`, message: `The request had some invalid properties: ${ECHOED}`, innererror: { code: `SYN0002_${ECHOED}`, message: `Query could not be parsed at '${ECHOED}'` } };
+const masker = new SecretMasker([ECHOED]);
+const maskingSettings = { mask: (t: string) => masker.mask(t) } as never;
+
+describe("MSSentinel driver: service errors that echo a secret", () => {
+  it("masks the code and message in the error and in the partial error (oneApiMessage masks; the driver adds nothing unmasked)", () => {
+    const driver = createSentinelDriver(maskingSettings) as unknown as { tableOf(r: unknown, s: number, d: unknown): LiveTable };
+    for (const [status, data] of [[400, { error: echoing }], [200, { error: echoing }]] as const) {
+      assert.throws(() => driver.tableOf({ queryName: "Q" }, status, data), (err: Error & { code?: string }) => {
+        assert.equal(err.code, "data/live-query-failed");
+        assert.match(err.message, /BadArgumentError_\*+\/SYN0002_\*+.*could not be parsed/);
+        assert.ok(!err.message.includes(ECHOED) && !inspect(err).includes(ECHOED) && !JSON.stringify(err).includes(ECHOED), err.message);
+        return true;
+      });
+    }
+    const partial = driver.tableOf({ queryName: "Q" }, 200, { tables: [{ name: "PrimaryResult", columns: [{ name: "Id", type: "long" }], rows: [[1]] }], error: echoing });
+    assert.match(partial.partialError ?? "", /SYN0002_\*+: Query could not be parsed/);
+    assert.ok(!JSON.stringify(partial).includes(ECHOED), partial.partialError);
   });
 });

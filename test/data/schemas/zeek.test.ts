@@ -57,6 +57,16 @@ describe("Zeek ASCII logs: escapes", () => {
     assert.equal(decodeZeekSet("a\\x2cb,c\\x09", ","), "a\\x2cb,c\t");
   });
 
+  it("header separators are decoded as values are (one decoder): `\\x20` is a space; a byte that is no UTF-8 is named as written", () => {
+    const spaced = ["#separator \\x20", "#set_separator ;", "#empty_field (empty)", "#unset_field -", "#fields uid tags", "#types string set[string]", "C1 a\\x3bb;c", "C2 -"].join("\n");
+    const df = readZeekTsv(spaced, "spaced.log");
+    assert.deepEqual(col(df, "uid"), ["C1", "C2"]);
+    assert.deepEqual(col(df, "tags"), ["a\\x3bb;c", null], "the set separator's own escape is kept inside an element");
+    // Zeek writes the separator byte 0xFE as \xfe: it is no character (the older header decoder made it `þ`).
+    const odd = ["#separator \\xfe", "#fields uid", "C1"].join("\n");
+    assert.throws(() => readZeekTsv(odd, "odd.log"), { code: "data/file-invalid", message: /odd\.log: .*the separator "\\\\xfe" is not one character/ });
+  });
+
   it("a file reads as its text does; blank lines, short and long rows, CRLF and rows before #fields", () => {
     const lines = HTTP.split("\n");
     // A row before the #fields line (read with the first header), a short row, a long row and a blank line.

@@ -19,9 +19,8 @@
  * username, password, Index (default `logs-*`), verify, PageSize (default 1000),
  * Tiebreaker (a field unique per document, for OpenSearch before 3.3).
  */
-import { QueryError, dataMessages as msg } from "../../messages";
+import { QueryError, SPLIT_ADVICE, dataMessages as msg } from "../../messages";
 import { excerpt } from "../http";
-import { SPLIT_ADVICE } from "../chunks";
 import { buildEsSearchBody, EsDslError, esJsonLiteral, type Json, type JsonObject } from "../esdsl";
 import { elasticDatePatterns, elasticEpochScales, elasticFieldTypes, elasticTable, type ElasticHit } from "../elasticColumns";
 import type { LiteralType, LiteralValue, LiveDriver, LiveHttpResponse, LiveRequest, LiveSettings, LiveTable } from "../types";
@@ -189,8 +188,13 @@ class ElasticsearchDriver implements LiveDriver {
    */
   #check(res: LiveHttpResponse, where: string, what: string, fetched?: { pages: number; rows: number }): void {
     if (res.status >= 200 && res.status < 300) return;
+    const mask = this.#settings.mask;
     const e = elasticError(res.data);
-    const reason = this.#settings.mask(e ? e.reason || e.type : excerpt(res.data, 300, this.#settings.mask));
+    // The service's error type and reason can echo what it was sent (a query value, a header): every text shown
+    // from them is masked whole, the type too.
+    const type = e?.type ? mask(e.type) : "";
+    const reason = e ? mask(e.reason || e.type) : excerpt(res.data, 300, mask);
+    const detail = e?.type ? mask(`${e.type}: ${e.reason || e.type}`) : reason;
     if (fetched && fetched.pages > 0) {
       // A 429 reaches here after the HTTP client's retries of the same page (same pit id and search_after), or
       // when the service asked to wait longer than the client waits (Retry-After).
@@ -199,13 +203,13 @@ class ElasticsearchDriver implements LiveDriver {
         res.status === 401 || res.status === 403
           ? "the credentials were refused mid-query (API key expired or revoked?): connect again and rerun the query"
           : res.status === 429
-            ? `the service kept throttling through the client's retries, or asked for a longer wait than the client's bound${wait ? ` (Retry-After: ${this.#settings.mask(wait).slice(0, 40)})` : ""}: rerun the query later, or ${SPLIT_ADVICE}`
+            ? `the service kept throttling through the client's retries, or asked for a longer wait than the client's bound${wait ? ` (Retry-After: ${mask(wait).slice(0, 40)})` : ""}: rerun the query later, or ${SPLIT_ADVICE}`
             : "rerun the query";
-      throw new QueryError(msg.livePageFailed(where, this.#flavor, res.status, fetched.pages + 1, fetched.rows, `${e?.type ? `${e.type}: ` : ""}${reason}`, advice));
+      throw new QueryError(msg.livePageFailed(where, this.#flavor, res.status, fetched.pages + 1, fetched.rows, detail, advice));
     }
     // Before any row (the mapping, the point in time, the first page): the query is named as for a later page.
-    if (res.status === 401 || res.status === 403) throw new QueryError(msg.liveQueryAuth(where, this.#flavor, res.status, what, `${e?.type ? `${e.type}: ` : ""}${reason}`));
-    throw new QueryError(msg.liveQueryFailed(where, this.#flavor, `HTTP ${res.status} ${e?.type ?? ""}`.trim(), `${what}: ${reason}`));
+    if (res.status === 401 || res.status === 403) throw new QueryError(msg.liveQueryAuth(where, this.#flavor, res.status, what, detail));
+    throw new QueryError(msg.liveQueryFailed(where, this.#flavor, `HTTP ${res.status} ${type}`.trim(), `${what}: ${reason}`));
   }
 
   async query(request: LiveRequest): Promise<LiveTable> {

@@ -6,9 +6,8 @@
  * error row inside the table or as OneApiErrors in the completion frame.
  */
 import { randomUUID } from "node:crypto";
-import { QueryError, dataMessages as msg } from "../../messages";
+import { QueryError, SPLIT_ADVICE, dataMessages as msg } from "../../messages";
 import { joinUrl } from "../urls";
-import { SPLIT_ADVICE } from "../chunks";
 import { azureColumnType, azureTokenSource, isResultLimit, oneApiMessage, postWithAzureToken, text } from "./azure";
 import type { AzureTokenSource } from "../azureAuth";
 import { stringifyExact } from "../../../common/json";
@@ -74,8 +73,9 @@ class KustoDriver implements LiveDriver {
   }
 
   private tableOf(request: LiveRequest, status: number, data: unknown): LiveTable {
+    // oneApiMessage masks what it gives (the service echoes queries and names): the texts below are masked already.
     const mask = this.settings.mask;
-    const fail = (code: string, message: string) => new QueryError(msg.liveQueryFailed(request.queryName, this.environment, mask(code), mask(message)));
+    const fail = (code: string, message: string) => new QueryError(msg.liveQueryFailed(request.queryName, this.environment, code, message));
     if (status >= 300 || !Array.isArray(data)) {
       const { code, message } = oneApiMessage((data as { error?: unknown } | undefined)?.error, mask);
       throw fail(status >= 300 ? `HTTP ${status} ${code}` : code, message || "the answer is not a v2 frame list");
@@ -97,7 +97,7 @@ class KustoDriver implements LiveDriver {
     }
     const columns = primary.Columns.map((c) => ({ name: String(c.ColumnName), type: azureColumnType(c.ColumnType ?? c.DataType) }));
     const table: LiveTable = { columns, rows: dynamicAsJson(columns, rows), warnings: [] };
-    const problems = [...new Set([...inline, ...errors.map((e) => `${e.code}: ${e.message}`)].map(mask))];
+    const problems = [...new Set([...inline, ...errors.map((e) => `${e.code}: ${e.message}`)])];
     const limits = problems.filter(isResultLimit);
     const others = problems.filter((p) => !isResultLimit(p));
     // One warning: the same truncation arrives inline (in place of a row) and again in the completion frame.

@@ -5,8 +5,8 @@
  * comes as 200 with `error: {code: "PartialError", …}` beside the rows).
  * Workspaces from `AzureSentinel.Workspaces.<name>` as in MSTICPy.
  */
-import { QueryError, dataMessages as msg } from "../../messages";
-import { isoTime, SPLIT_ADVICE } from "../chunks";
+import { QueryError, SPLIT_ADVICE, dataMessages as msg } from "../../messages";
+import { isoTime } from "../chunks";
 import { joinUrl } from "../urls";
 import { azureColumnType, azureTokenSource, isResultLimit, oneApiMessage, postWithAzureToken, text } from "./azure";
 import type { AzureTokenSource } from "../azureAuth";
@@ -91,17 +91,18 @@ class SentinelDriver implements LiveDriver {
 
   private tableOf(request: LiveRequest, status: number, data: unknown): LiveTable {
     const answer = (data ?? {}) as { tables?: unknown; error?: unknown };
+    // oneApiMessage masks what it gives: the service echoes queries and names (a secret among them).
     const mask = this.settings.mask;
     if (status >= 300) {
       const { code, message } = oneApiMessage(answer.error, mask);
-      throw new QueryError(msg.liveQueryFailed(request.queryName, this.environment, mask(`HTTP ${status} ${code}`), mask(message)));
+      throw new QueryError(msg.liveQueryFailed(request.queryName, this.environment, `HTTP ${status} ${code}`, message));
     }
     const tables = Array.isArray(answer.tables) ? (answer.tables as { name?: string; columns?: { name: string; type: string }[]; rows?: unknown[][] }[]) : undefined;
     const primary = tables?.find((t) => t.name === "PrimaryResult") ?? tables?.[0];
     if (!primary || !Array.isArray(primary.columns) || !Array.isArray(primary.rows)) {
       if (answer.error) {
         const { code, message } = oneApiMessage(answer.error, mask);
-        throw new QueryError(msg.liveQueryFailed(request.queryName, this.environment, mask(code), mask(message)));
+        throw new QueryError(msg.liveQueryFailed(request.queryName, this.environment, code, message));
       }
       throw new QueryError(msg.liveHttp(`${request.queryName}: ${this.environment}`, "the answer has no tables"));
     }
@@ -112,7 +113,7 @@ class SentinelDriver implements LiveDriver {
     };
     if (answer.error) {
       const { code, message } = oneApiMessage(answer.error, mask);
-      const text = mask(`${code}: ${message}`);
+      const text = `${code}: ${message}`;
       if (isResultLimit(text)) table.warnings.push(`the result was cut at the Log Analytics limit (${LOG_ANALYTICS_LIMITS.rows.toLocaleString("en-US")} rows / 64 MB): ${text} — ${SPLIT_ADVICE}`);
       else table.partialError = text;
     } else if (primary.rows.length >= LOG_ANALYTICS_LIMITS.rows) {

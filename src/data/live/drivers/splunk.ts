@@ -18,9 +18,8 @@
  * (8089), scheme (https), bearer_token, username, password, verify.
  */
 import { isIPv6 } from "node:net";
-import { QueryError, dataMessages as msg } from "../../messages";
+import { QueryError, SPLIT_ADVICE, dataMessages as msg } from "../../messages";
 import { excerpt } from "../http";
-import { SPLIT_ADVICE } from "../chunks";
 import { splLiteral } from "../spl";
 import { splunkTable } from "../splunkColumns";
 import type { LiteralType, LiteralValue, LiveDriver, LiveRequest, LiveSettings, LiveTable } from "../types";
