@@ -87,6 +87,11 @@ function lineAt(bytes: LogBytes, offset: number): string {
   }
 }
 
+/** Length of the separator at `at` in a header line: the separator in force, else one space or tab. */
+function separatorLength(line: string, at: number, separator: string): number {
+  return line.startsWith(separator, at) ? separator.length : 1;
+}
+
 /** The header blocks of a log, from its `#` lines (settings apply from where they appear). */
 function headerBlocks(bytes: LogBytes): ZeekBlock[] {
   let separator = "\t";
@@ -99,9 +104,12 @@ function headerBlocks(bytes: LogBytes): ZeekBlock[] {
     const line = lineAt(bytes, offset);
     const crlf = line.endsWith("\r");
     const raw = crlf ? line.slice(0, -1) : line;
-    const space = raw.search(/[ \t]/);
+    // `#separator` is followed by a space; the other header lines are written with the separator in force
+    // (`#fields|ts|uid` under `LogAscii::separator="|"`), a space or tab where that is not found.
+    const at = raw.startsWith("#separator") ? -1 : raw.indexOf(separator);
+    const space = at > 0 ? at : raw.search(/[ \t]/);
     const key = space < 0 ? raw : raw.slice(0, space);
-    const rest = space < 0 ? "" : raw.slice(space + 1);
+    const rest = space < 0 ? "" : raw.slice(space + separatorLength(raw, space, separator));
     // The separators are written escaped (`\x09`), as values are: one decoder for both (a byte that is no
     // UTF-8 stays `\xNN`, and the separator check below names it as Zeek wrote it).
     if (key === "#separator") separator = decodeZeekEscapes(rest.trim()) || "\t";

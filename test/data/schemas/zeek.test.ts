@@ -67,6 +67,14 @@ describe("Zeek ASCII logs: escapes", () => {
     assert.throws(() => readZeekTsv(odd, "odd.log"), { code: "data/file-invalid", message: /odd\.log: .*the separator "\\\\xfe" is not one character/ });
   });
 
+  it("header lines written with the separator in force (LogAscii::separator = \"|\")", () => {
+    const piped = ["#separator \\x7c", "#set_separator|,", "#empty_field|(empty)", "#unset_field|-", "#path|conn", "#fields|ts|uid|id.orig_h|service", "#types|time|string|addr|string", "1793529600.5|C1|10.0.0.1|dns", "1793529601.0|C2|10.0.0.2|-"].join("\n");
+    const df = readZeekTsv(piped, "piped.log");
+    assert.deepEqual(df.columns, ["ts", "uid", "id.orig_h", "service"]);
+    assert.deepEqual(col(df, "uid"), ["C1", "C2"]);
+    assert.deepEqual(col(df, "service"), ["dns", null]);
+  });
+
   it("a file reads as its text does; blank lines, short and long rows, CRLF and rows before #fields", () => {
     const lines = HTTP.split("\n");
     // A row before the #fields line (read with the first header), a short row, a long row and a blank line.
