@@ -72,6 +72,26 @@ interface ExecutedCell {
   outputs?: unknown[];
 }
 
+/** A code cell not yet run. */
+function codeCell(source: string, tags: string[] = []): NotebookJson["cells"][number] {
+  return { cell_type: "code", source, metadata: tags.length ? { tags } : {}, outputs: [], execution_count: null };
+}
+
+/** A notebook for the tslab kernel with these cells, written to `file`. */
+function tslabNotebook(file: string, cells: NotebookJson["cells"]): string {
+  const nb: NotebookJson = { nbformat: 4, nbformat_minor: 4, metadata: { kernelspec: { name: "tslab", display_name: "TypeScript (huntlab)", language: "typescript" } }, cells };
+  fs.writeFileSync(file, JSON.stringify(nb));
+  return file;
+}
+
+/** An empty folder `name` under test-results/hunt. */
+function freshDir(name: string): string {
+  const dir = path.join(OUT, name);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
 function readExecuted(dir: string): { cells: ExecutedCell[] } {
   return JSON.parse(fs.readFileSync(path.join(dir, "HuntingLab.ipynb"), "utf8")) as { cells: ExecutedCell[] };
 }
@@ -492,24 +512,14 @@ describe("npm run hunt on a broken data folder", { skip: missing() }, () => {
 
 describe("npm run hunt --allow-errors on another notebook", { skip: missing() }, () => {
   test("the failed cell is marked, the cells after it run, the exit code is 0", { timeout: 300_000 }, () => {
-    const dir = path.join(OUT, "allow-errors");
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.mkdirSync(dir, { recursive: true });
-    const code = (source: string, tags: string[] = []): NotebookJson["cells"][number] => ({ cell_type: "code", source, metadata: tags.length ? { tags } : {}, outputs: [], execution_count: null });
-    const nb: NotebookJson = {
-      nbformat: 4,
-      nbformat_minor: 4,
-      metadata: { kernelspec: { name: "tslab", display_name: "TypeScript (huntlab)", language: "typescript" } },
-      cells: [
-        { cell_type: "markdown", source: "# A small hunt", metadata: {} },
-        code("let hostName: string = \"old-host\";\nlet limit: number = 1;", ["parameters"]),
-        code("console.log(`host ${hostName}, limit ${limit + 1}`);"),
-        code("throw new Error(`no data for ${hostName}`);"),
-        code("console.log(\"after the failure\");"),
-      ],
-    };
-    const notebook = path.join(dir, "Small.ipynb");
-    fs.writeFileSync(notebook, JSON.stringify(nb));
+    const dir = freshDir("allow-errors");
+    const notebook = tslabNotebook(path.join(dir, "Small.ipynb"), [
+      { cell_type: "markdown", source: "# A small hunt", metadata: {} },
+      codeCell("let hostName: string = \"old-host\";\nlet limit: number = 1;", ["parameters"]),
+      codeCell("console.log(`host ${hostName}, limit ${limit + 1}`);"),
+      codeCell("throw new Error(`no data for ${hostName}`);"),
+      codeCell("console.log(\"after the failure\");"),
+    ]);
     const out = path.join(dir, "out");
     const r = hunt(["--notebook", notebook, "--out", out, "--param", "hostName=new-host", "--param", "limit=41", "--allow-errors"]);
     assert.equal(r.status, 0, r.stderr.slice(-3000));
@@ -530,24 +540,14 @@ describe("npm run hunt --allow-errors on another notebook", { skip: missing() },
 
 describe("npm run hunt with a cell that never finishes", { skip: missing() }, () => {
   test("the cell is marked failed with the timeout, the cells after it not run; the report says so", { timeout: 300_000 }, () => {
-    const dir = path.join(OUT, "cell-timeout");
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.mkdirSync(dir, { recursive: true });
-    const code = (source: string, tags: string[] = []): NotebookJson["cells"][number] => ({ cell_type: "code", source, metadata: tags.length ? { tags } : {}, outputs: [], execution_count: null });
-    const nb: NotebookJson = {
-      nbformat: 4,
-      nbformat_minor: 4,
-      metadata: { kernelspec: { name: "tslab", display_name: "TypeScript (huntlab)", language: "typescript" } },
-      cells: [
-        { cell_type: "markdown", source: "# A hunt that hangs", metadata: {} },
-        code('let hostName: string = "old-host";', ["parameters"]),
-        code("console.log(`host ${hostName}`);"),
-        code("await new Promise(() => undefined);"),
-        code('console.log("after the hang");'),
-      ],
-    };
-    const notebook = path.join(dir, "Hang.ipynb");
-    fs.writeFileSync(notebook, JSON.stringify(nb));
+    const dir = freshDir("cell-timeout");
+    const notebook = tslabNotebook(path.join(dir, "Hang.ipynb"), [
+      { cell_type: "markdown", source: "# A hunt that hangs", metadata: {} },
+      codeCell('let hostName: string = "old-host";', ["parameters"]),
+      codeCell("console.log(`host ${hostName}`);"),
+      codeCell("await new Promise(() => undefined);"),
+      codeCell('console.log("after the hang");'),
+    ]);
     const out = path.join(dir, "out");
     // scripts/hunt.mjs itself, with the project's kernels first as run.mjs puts them.
     const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "hunt.mjs"), "--notebook", notebook, "--out", out, "--timeout", "5", "--allow-errors"], {
@@ -587,18 +587,7 @@ describe("a kernel that dies before the first cell", { skip: missing() }, () => 
   }
 
   function smallNotebook(dir: string): string {
-    const nb: NotebookJson = {
-      nbformat: 4,
-      nbformat_minor: 4,
-      metadata: { kernelspec: { name: "tslab", display_name: "TypeScript (huntlab)", language: "typescript" } },
-      cells: [
-        { cell_type: "code", source: 'let hostName: string = "old-host";', metadata: { tags: ["parameters"] }, outputs: [], execution_count: null },
-        { cell_type: "code", source: 'console.log("the cell ran");', metadata: {}, outputs: [], execution_count: null },
-      ],
-    };
-    const file = path.join(dir, "Small.ipynb");
-    fs.writeFileSync(file, JSON.stringify(nb));
-    return file;
+    return tslabNotebook(path.join(dir, "Small.ipynb"), [codeCell('let hostName: string = "old-host";', ["parameters"]), codeCell('console.log("the cell ran");')]);
   }
 
   /** The runner itself (run.mjs puts the project's kernels first on JUPYTER_PATH, so the hunt cannot be pointed at these). */
@@ -615,9 +604,7 @@ describe("a kernel that dies before the first cell", { skip: missing() }, () => 
   }
 
   test("gets one more start, says so, and the notebook runs", { timeout: 120_000 }, () => {
-    const dir = path.join(OUT, "flaky-once");
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.mkdirSync(dir, { recursive: true });
+    const dir = freshDir("flaky-once");
     const r = runNotebook(dir, flakyKernels(dir, "once"));
     assert.equal(r.status, 0, r.stderr.slice(-3000));
     assert.match(r.stderr, /\[hunt\] the tslab kernel did not start \(RuntimeError: Kernel died[^)]*\); starting a new one/);
@@ -626,9 +613,7 @@ describe("a kernel that dies before the first cell", { skip: missing() }, () => 
   });
 
   test("a kernel that never starts: the runner gives up after two starts and reports it", { timeout: 120_000 }, () => {
-    const dir = path.join(OUT, "flaky-always");
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.mkdirSync(dir, { recursive: true });
+    const dir = freshDir("flaky-always");
     const r = runNotebook(dir, flakyKernels(dir, "always"));
     assert.equal(r.status, 0, "the runner reports; the hunt decides");
     assert.equal(r.stderr.match(/flaky kernel: address already in use/g)?.length, 2, "two starts");
@@ -638,9 +623,7 @@ describe("a kernel that dies before the first cell", { skip: missing() }, () => 
   });
 
   test("the hunt on a kernel that never starts fails and shows the kernel's last log lines", { timeout: 120_000 }, () => {
-    const dir = path.join(OUT, "flaky-hunt");
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.mkdirSync(dir, { recursive: true });
+    const dir = freshDir("flaky-hunt");
     const jupyterPath = flakyKernels(dir, "always");
     // scripts/hunt.mjs on its own takes the environment as it is (run.mjs would put the project's kernels first).
     const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "hunt.mjs"), "--notebook", smallNotebook(dir), "--out", path.join(dir, "out")], {

@@ -231,6 +231,19 @@ describe("buildProcessTree rules", () => {
     TargetLogonId: ["0x0", "0x0", "0x0", "0x99", "0x0", "0x0"],
   };
 
+  /** b.exe (twice: the same event exported twice) under a.exe under a missing root.exe, and a 4624 row. */
+  const chainWithRepeats = () =>
+    pl.DataFrame({
+      EventID: [4688, 4688, 4624, 4688],
+      TimeGenerated: [t("10:00:00"), t("10:00:00"), t("10:00:00"), t("09:00:00")],
+      Computer: ["h", "h", "h", "h"],
+      NewProcessId: ["0x2", "0x2", "0x9", "0x1"],
+      NewProcessName: ["b.exe", "b.exe", "x.exe", "a.exe"],
+      ProcessId: ["0x1", "0x1", "0x1", "0x0"],
+      ParentProcessName: ["a.exe", "a.exe", "a.exe", "root.exe"],
+      SubjectLogonId: ["0x1", "0x1", "0x1", "0x1"],
+    });
+
   it("links to the latest earlier process with the parent's id and image on the same host (PID reuse)", () => {
     const df = pl.DataFrame({
       ...base,
@@ -263,17 +276,7 @@ describe("buildProcessTree rules", () => {
   });
 
   it("drops exact duplicates and non-4688 rows, and orders rows as a tree", () => {
-    const df = pl.DataFrame({
-      EventID: [4688, 4688, 4624, 4688],
-      TimeGenerated: [t("10:00:00"), t("10:00:00"), t("10:00:00"), t("09:00:00")],
-      Computer: ["h", "h", "h", "h"],
-      NewProcessId: ["0x2", "0x2", "0x9", "0x1"],
-      NewProcessName: ["b.exe", "b.exe", "x.exe", "a.exe"],
-      ProcessId: ["0x1", "0x1", "0x1", "0x0"],
-      ParentProcessName: ["a.exe", "a.exe", "a.exe", "root.exe"],
-      SubjectLogonId: ["0x1", "0x1", "0x1", "0x1"],
-    });
-    const tree = buildProcessTree(df);
+    const tree = buildProcessTree(chainWithRepeats());
     assert.deepEqual(col(tree, "NewProcessName"), ["root.exe", "a.exe", "b.exe"]);
     assert.deepEqual(col(tree, "Level"), [1, 2, 3]);
     assert.deepEqual(col(tree, "NodeRole"), ["root", "branch", "leaf"]);
@@ -281,16 +284,7 @@ describe("buildProcessTree rules", () => {
   });
 
   it("keeps the events' order with order: \"input\", the same rows and values otherwise", async () => {
-    const small = pl.DataFrame({
-      EventID: [4688, 4688, 4624, 4688],
-      TimeGenerated: [t("10:00:00"), t("10:00:00"), t("10:00:00"), t("09:00:00")],
-      Computer: ["h", "h", "h", "h"],
-      NewProcessId: ["0x2", "0x2", "0x9", "0x1"],
-      NewProcessName: ["b.exe", "b.exe", "x.exe", "a.exe"],
-      ProcessId: ["0x1", "0x1", "0x1", "0x0"],
-      ParentProcessName: ["a.exe", "a.exe", "a.exe", "root.exe"],
-      SubjectLogonId: ["0x1", "0x1", "0x1", "0x1"],
-    });
+    const small = chainWithRepeats();
     const flat = buildProcessTree(small, { order: "input" });
     assert.deepEqual(col(flat, "NewProcessName"), ["b.exe", "a.exe", "root.exe"], "events as given (duplicate and 4624 dropped), the inferred parent last");
     assert.deepEqual(col(flat, "source_index"), ["00000", "00003", "00004"]);
