@@ -14,6 +14,7 @@
 import { entityFromObject, checkJsonDepth } from "./parse";
 import type { Entity, EntitySource } from "./entity";
 import { schemaOf } from "./types";
+import { stringifyExact } from "../common/json";
 
 type Json = Record<string, unknown>;
 
@@ -48,10 +49,10 @@ function additionalFields(value: unknown): Json | undefined {
   }
 }
 
-/** JSON text of a cell that a reader gave as an object (a polars struct); its text when it cannot be written. */
+/** JSON text of a cell that a reader gave as an object (a polars struct; 64-bit integers exact); its text when it cannot be written. */
 function jsonText(value: object): string {
   try {
-    return JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+    return stringifyExact(value);
   } catch {
     return String(value);
   }

@@ -8,11 +8,11 @@ import { inspect, type InspectOptions } from "node:util";
 import type { DataFrame } from "nodejs-polars";
 import { html, type SafeHtml } from "../display/html";
 import { htmlView } from "../display/htmlView";
-import { isDataFrame } from "../common/frames";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
 import { Entity, EntityParseError, formatEntityValue, parseEntityTime } from "./entity";
-import { frameHeight, frameRecords } from "../common/frames";
+import { frameHeight, frameRecords, isDataFrame } from "../common/frames";
+import { stringifyExact } from "../common/json";
 import { printWarning } from "../common/messages";
 import { checkJsonDepth, parseEntities } from "./parse";
 import { entitiesMessages as msg, unidentifiedAlertsWarning } from "./messages";
@@ -80,7 +80,7 @@ const ALERT_IDENTITY_COLUMNS = {
 function rowDigest(row: AlertRow): string {
   let text: string | undefined;
   try {
-    text = JSON.stringify(row, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+    text = stringifyExact(row);
   } catch {
     // A cycle (or a throwing toJSON) in a hand-made row: inspect writes cycles as [Circular *1], the same each time.
     text = inspect(row, { depth: 8, breakLength: Infinity, maxArrayLength: 1000, maxStringLength: 100_000 });
