@@ -13,6 +13,7 @@ import { LAB_DATA_DIR } from "../../src/common/paths";
 import { GeoMap } from "../../src/vis/geoMap";
 import { chromiumMissing, launchChromium, openOffline } from "./chromium";
 import { executedNotebook, notebookFromBundles, notebookPage } from "./notebookPage";
+import { within } from "../helpers/race";
 
 const skip = chromiumMissing();
 
@@ -283,7 +284,9 @@ describe("GeoMap in Chromium (offline)", { skip }, () => {
       assert.equal(drawn.points, 1_000_000, `bubbles count points, not markers: ${JSON.stringify(drawn)}`);
       // The tab responds: a round trip to the page's main thread.
       const ping = performance.now();
-      await Promise.race([o.page.evaluate(() => 1), new Promise((_, reject) => setTimeout(() => reject(new Error("the page did not answer within 5 s")), 5000))]);
+      await within(o.page.evaluate(() => 1), 5000, () => {
+        throw new Error("the page did not answer within 5 s");
+      });
       t.diagnostic(`page round trip ${(performance.now() - ping).toFixed(0)} ms`);
       // A click on the biggest cluster zooms in.
       const zoom = () => o.page.evaluate(() => (document.querySelector(".hl-view-geo-map .hl-view-live") as unknown as { huntlabMap: { getZoom(): number } }).huntlabMap.getZoom());

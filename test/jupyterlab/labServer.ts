@@ -13,6 +13,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { provisionVenvLab } from "../../scripts/lab.mjs";
+import { within } from "../helpers/race";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 /** Screenshots and logs of the JupyterLab tests. */
@@ -160,7 +161,7 @@ export async function startLab(options: StartOptions): Promise<LabServer> {
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill("SIGTERM");
-      const killed = await Promise.race([exited.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 30_000))]);
+      const killed = await within(exited.then(() => false), 30_000, () => true);
       if (killed) {
         try {
           process.kill(-(child.pid as number), "SIGKILL");

@@ -12,6 +12,7 @@ import path from "node:path";
 import { describe, test } from "node:test";
 import { findJupyterLab, givenToken, labCandidates, pickServerUrl, provisionVenvLab } from "../../scripts/lab.mjs";
 import { freePort, jupyterPath, processesMentioning, provisionLab, ROOT } from "./labServer";
+import { within } from "../helpers/race";
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number, output: () => string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -77,7 +78,7 @@ describe("npm run lab", { timeout: 600_000 }, () => {
       // Ctrl-C: SIGINT to the terminal's foreground process group.
       const interrupted = Date.now();
       process.kill(-(child.pid as number), "SIGINT");
-      const code = await Promise.race([exited, new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 60_000))]);
+      const code = await within(exited, 60_000, () => "timeout" as const);
       assert.equal(code, 0, `npm run lab did not exit cleanly on Ctrl-C (${code}):\n${output.slice(-2000)}`);
       console.log(`stopped ${Date.now() - interrupted} ms after Ctrl-C`);
       await waitFor("the kernels to exit", () => (processesMentioning(runtime).length === 0 ? true : undefined), 10_000, () => `left running: ${processesMentioning(runtime).join(", ")}`);
@@ -91,7 +92,7 @@ describe("npm run lab", { timeout: 600_000 }, () => {
         } catch {
           /* gone */
         }
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 40_000))]);
+        await within(exited, 40_000, () => undefined);
       }
       try {
         process.kill(-(child.pid as number), "SIGKILL");

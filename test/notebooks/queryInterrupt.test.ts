@@ -31,7 +31,8 @@ function python(): string | undefined {
   return undefined;
 }
 
-const kernelRegistered = (name: string) => fs.existsSync(path.join(JUPYTER_PATH, "kernels", name, "kernel.json"));
+// JUPYTER_PATH is a list (run.mjs puts the project's .jupyter first in whatever the user set).
+const kernelRegistered = (name: string) => JUPYTER_PATH.split(path.delimiter).some((dir) => dir && fs.existsSync(path.join(dir, "kernels", name, "kernel.json")));
 const distMissing = () => (process.env.HUNTLAB_MODULE || fs.existsSync(path.join(ROOT, "dist", "index.js")) ? undefined : "no dist/: run npm run build");
 
 /**
