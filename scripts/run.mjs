@@ -390,6 +390,8 @@ function tapFailures(file, maxLines = 12) {
 
 /** The first lines of a test file that needs a process of its own (process-wide state: signals, globals). */
 const OWN_PROCESS = /^\/\/ npm test runs this file in a process of its own/m;
+/** The first lines of a notebook test whose outputs (executed notebooks, the hunt report) the browser checks read. */
+const FEEDS_BROWSER = /^\/\/ npm test runs the browser checks after this file/m;
 
 /** Node's flag for running test files in the runner's own process (renamed in Node 23.6), or undefined before Node 22.8. */
 function isolationFlag(nodeBin) {
@@ -441,9 +443,9 @@ async function unitTests(nodeBin, env, files) {
  * independent: free ports, own temp folders, own environment variable names).
  * The rest is mostly waiting (kernels starting, Chromium rendering, JupyterLab running
  * cells), so then three lanes run side by side:
- *   notebooks → browser (the browser checks read the notebooks' executed outputs);
+ *   notebooks (those whose outputs the browser checks read) → browser (those checks);
  *   jupyterlab (its own server on a free port, its own Chromium, a copy of the notebook);
- *   the type check.
+ *   the type check → views (the other browser checks) → notebooks-2 (the other notebook tests).
  * Each stage keeps its TAP file and its output block; `HUNTLAB_TEST_SERIAL=1` runs
  * everything one after the other with live output, one test file at a time, each in its own process.
  */
@@ -485,12 +487,24 @@ async function taskTest(ctx) {
     typecheckOk = ok;
     add({ pass: ok ? 1 : 0, fail: ok ? 0 : 1, skipped: 0 });
   };
-  // The notebooks run one at a time (each starts a kernel); the browser checks read their executed outputs.
-  // The browser checks must read the notebook just executed, not fall back to fixtures.
+  // The notebooks run one at a time (each starts a kernel). The browser checks that read their executed outputs
+  // (the executed notebook, the hunt report: a file that names EXECUTED_NOTEBOOK or executedNotebook) run after
+  // them, and must read the notebook just executed, not fall back to fixtures; the other browser checks run beside them.
   const browserEnv = { ...env, HUNTLAB_EXECUTED_NOTEBOOK: path.join(ROOT, "test-results", "notebooks", "HuntingLab-Completed.ipynb") };
+  const browserFiles = all.filter(inDir("browser"));
+  const readsNotebooks = browserFiles.filter((f) => /\b(EXECUTED_NOTEBOOK|executedNotebook)\b/.test(fs.readFileSync(f, "utf8")));
+  // The notebook tests whose outputs those read run first (marked FEEDS_BROWSER); the others (interrupts, the live
+  // section, exercise checks…) later in another lane, so the browser checks of the outputs start sooner.
+  const notebookFiles = all.filter(inDir("notebooks"));
+  const feeds = notebookFiles.filter((f) => FEEDS_BROWSER.test(fs.readFileSync(f, "utf8").slice(0, 2000)));
   const notebookLane = async () => {
-    add(await nodeTests(nodeBin, env, "notebooks", all.filter(inDir("notebooks")), { extra: ["--test-concurrency=1"], quiet }));
-    add(await nodeTests(nodeBin, browserEnv, "browser", all.filter(inDir("browser")), { extra: ["--test-concurrency=1"], quiet }));
+    add(await nodeTests(nodeBin, env, "notebooks", feeds, { extra: ["--test-concurrency=1"], quiet }));
+    // Two at a time: by then the other lanes are ending, and one file keeps Chromium on ~1.6 of the 2 cores.
+    add(await nodeTests(nodeBin, browserEnv, "browser", readsNotebooks, { extra: [`--test-concurrency=${serial ? 1 : 2}`], quiet }));
+  };
+  const viewsLane = async () => {
+    add(await nodeTests(nodeBin, env, "views", browserFiles.filter((f) => !readsNotebooks.includes(f)), { extra: ["--test-concurrency=1"], quiet }));
+    add(await nodeTests(nodeBin, env, "notebooks-2", notebookFiles.filter((f) => !feeds.includes(f)), { extra: ["--test-concurrency=1"], quiet }));
   };
   // The lab notebook driven through JupyterLab's own UI in Chromium.
   const labLane = async () => {
@@ -503,16 +517,17 @@ async function taskTest(ctx) {
     await typecheck();
     add(await nodeTests(nodeBin, env, "unit", unit));
     await notebookLane();
+    await viewsLane();
     await labLane();
   } else {
     add(await unitTests(nodeBin, env, unit));
-    await Promise.all([notebookLane(), labLane(), typecheck()]);
+    await Promise.all([notebookLane(), labLane(), typecheck().then(viewsLane)]);
   }
-  const order = ["typecheck", "unit", "notebooks", "browser", "jupyterlab"];
+  const order = ["typecheck", "unit", "notebooks", "browser", "views", "notebooks-2", "jupyterlab"];
   const times = order.filter((s) => stageTimes.has(s)).map((s) => `${s} ${stageTimes.get(s)} s`);
-  log(`stages: ${times.join(", ")}; all ${Math.round((Date.now() - t0) / 1000)} s${serial ? " (one after the other)" : " (unit, then side by side: notebooks → browser | jupyterlab | type check)"}`);
+  log(`stages: ${times.join(", ")}; all ${Math.round((Date.now() - t0) / 1000)} s${serial ? " (one after the other)" : " (unit, then side by side: notebooks → browser | jupyterlab | type check → views → notebooks-2)"}`);
   const unitStages = fs.readdirSync(path.join(ROOT, "test-results")).filter((f) => /^unit(-\d+)?\.tap$/.test(f)).map((f) => f.slice(0, -4)).sort();
-  for (const stage of [...unitStages, "notebooks", "browser", "jupyterlab"]) {
+  for (const stage of [...unitStages, "notebooks", "browser", "views", "notebooks-2", "jupyterlab"]) {
     for (const f of tapFailures(path.join(ROOT, "test-results", `${stage}.tap`))) {
       console.log(`[huntlab] FAILED (${stage}): ${f.name}`);
       for (const line of f.detail) console.log(`    ${line}`);

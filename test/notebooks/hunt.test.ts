@@ -1,3 +1,4 @@
+// npm test runs the browser checks after this file: they read the report of its full run.
 /**
  * `npm run hunt` (scripts/hunt.mjs): the parameters cell and the injected
  * cell, the HTML report, a full run of the lab on a data folder unlike the

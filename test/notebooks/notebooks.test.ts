@@ -1,3 +1,4 @@
+// npm test runs the browser checks after this file: they read the notebooks it executes.
 /**
  * Every notebook in notebooks/ runs headless in the tslab kernel (through
  * nbclient) without an error output and without anything on stderr (tslab
