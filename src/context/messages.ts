@@ -171,4 +171,8 @@ export const contextMessages = {
 export const contextNotes = {
   /** Why a TI result cache stays in memory only (the cache is only a cache: not an error); `reason` from fileProblemText (src/common/messages.ts). */
   cacheFileUnreadable: (file: string, reason: string) => `cannot read the TI cache file ${file} (in the Cache.Path folder): ${reason}; answers are cached in memory only`,
+  /** Why a TI result cache stopped writing to disk (a full disk, a read-only folder); `reason` is the system's message. */
+  cacheFileUnwritable: (file: string, reason: string) => `cannot write the TI cache file ${file} (in the Cache.Path folder): ${reason}; answers are cached in memory only from now on`,
+  /** The warning, once per provider, when its cache turns memory-only; `why` is one of the two texts above. */
+  cacheDiskOff: (provider: string, why: string) => `TI provider ${provider}: ${why}`,
 };

@@ -45,7 +45,7 @@ export class ResultCache {
   readonly file?: string;
   private loaded = false;
   private pending: string[] = [];
-  /** Why the disk cache stopped working (unwritable folder…), if it did. */
+  /** Why the disk cache stopped working (an unreadable file, an unwritable folder…), if it did: the cache is then memory-only. */
   diskError?: string;
   /** Lookups answered from this cache since it was made. */
   hits = 0;
@@ -98,7 +98,7 @@ export class ResultCache {
       fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
       fs.appendFileSync(this.file, lines, { mode: 0o600 });
     } catch (err) {
-      this.diskError = `cannot write ${this.file}: ${(err as Error).message}`;
+      this.diskError = contextNotes.cacheFileUnwritable(this.file, (err as Error).message);
     }
   }
 
@@ -151,7 +151,7 @@ export class ResultCache {
       fs.writeFileSync(tmp, body ? body + "\n" : "", { mode: 0o600 });
       fs.renameSync(tmp, this.file);
     } catch (err) {
-      this.diskError = `cannot rewrite ${this.file}: ${(err as Error).message}`;
+      this.diskError = contextNotes.cacheFileUnwritable(this.file, (err as Error).message);
     }
   }
 }

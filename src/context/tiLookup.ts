@@ -16,6 +16,7 @@ import { inspect, type InspectOptions } from "node:util";
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
 import { closestNames, didYouMean, mapMessage } from "../common/errors";
+import { printWarning } from "../common/messages";
 import { configMasker, loadConfig, type HuntlabConfig, type ProviderSettings } from "../config/config";
 import { NO_SECRETS, type SecretMasker } from "../config/secrets";
 import { isDataFrame } from "../common/frames";
@@ -24,7 +25,7 @@ import { htmlView } from "../display/htmlView";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
 import { classifyIoc, normalizeIocType, type IocType } from "./iocType";
-import { TILookupError, contextMessages as msg } from "./messages";
+import { TILookupError, contextMessages as msg, contextNotes } from "./messages";
 import { PROVIDER_CLASSES, providerClass } from "./providers";
 import { ResultCache } from "./tiCache";
 import { inNotebook, TIProgress } from "./tiProgress";
@@ -45,6 +46,11 @@ export interface TILookupOptions {
   configPath?: string;
   /** On-disk result cache folder for every provider, overriding each provider's `Cache.Path`. Default: none. */
   cacheDir?: string;
+  /**
+   * Where warnings go: a provider's disk cache that turned memory-only (its
+   * file unreadable, its folder unwritable), once per provider. Default: printed.
+   */
+  warn?: (message: string) => void;
 }
 
 /**
@@ -127,6 +133,8 @@ export class TILookup {
   #loaded = new Map<string, Loaded>();
   #statuses: ProviderStatus[] = [];
   #masker: SecretMasker = NO_SECRETS;
+  /** Caches whose turn to memory-only has been warned of. */
+  #warnedCaches = new WeakSet<ResultCache>();
   /** The config file in use. */
   configFile = "";
 
@@ -142,7 +150,20 @@ export class TILookup {
 
   /** Every configured provider: loaded or not, and why. */
   get providerStatus(): readonly ProviderStatus[] {
-    return this.#statuses.map((s) => ({ ...s, iocTypes: [...s.iocTypes] }));
+    return this.#statuses.map((s) => ({ ...s, iocTypes: [...s.iocTypes], detail: this.#detail(s) }));
+  }
+
+  /** A status's detail, with why its disk cache turned memory-only once that has happened. */
+  #detail(status: ProviderStatus): string {
+    const why = this.#loaded.get(status.name)?.cache?.diskError;
+    return why ? this.#masker.mask(`${status.detail} ${why[0].toUpperCase()}${why.slice(1)}.`) : status.detail;
+  }
+
+  /** Warns, once per cache, when a provider's disk cache has turned memory-only. */
+  #warnIfMemoryOnly(name: string, cache: ResultCache | undefined): void {
+    if (!cache?.diskError || this.#warnedCaches.has(cache)) return;
+    this.#warnedCaches.add(cache);
+    (this.#options.warn ?? printWarning)(this.#masker.mask(contextNotes.cacheDiskOff(name, cache.diskError)));
   }
 
   /**
@@ -304,6 +325,7 @@ export class TILookup {
           } finally {
             // Interrupted or not, what arrived is kept for the next run.
             loaded.cache?.flush();
+            this.#warnIfMemoryOnly(name, loaded.cache);
           }
         }),
       );
@@ -416,7 +438,7 @@ export class TILookup {
   [JUPYTER_DISPLAY](): MimeBundle {
     const rows = this.#statuses.map(
       (s) =>
-        html`<tr><td>${s.name}</td><td>${s.provider}</td><td style="white-space:nowrap">${s.loaded ? "✔ loaded" : "✘ not loaded"}</td><td>${s.primary ? "yes" : ""}</td><td>${s.iocTypes.join(", ")}</td><td>${s.detail}</td></tr>`,
+        html`<tr><td>${s.name}</td><td>${s.provider}</td><td style="white-space:nowrap">${s.loaded ? "✔ loaded" : "✘ not loaded"}</td><td>${s.primary ? "yes" : ""}</td><td>${s.iocTypes.join(", ")}</td><td>${this.#detail(s)}</td></tr>`,
     );
     const summary = `TILookup — ${this.#loaded.size} of ${this.#statuses.length} providers loaded`;
     const body = html`<div class="hl-ti-status"><p><strong>TILookup</strong> — ${this.#loaded.size} of ${this.#statuses.length} providers loaded from <code>${shortPath(this.configFile)}</code></p><table><thead><tr><th>Name</th><th>Provider</th><th>Status</th><th>Primary</th><th>IoC types</th><th>Detail</th></tr></thead><tbody>${rows}</tbody></table></div>`;
@@ -427,7 +449,7 @@ export class TILookup {
   /** One line per configured provider. */
   statusText(): string {
     const head = `TILookup: ${this.#loaded.size} of ${this.#statuses.length} providers loaded from ${shortPath(this.configFile)}`;
-    return [head, ...this.#statuses.map((s) => `  ${s.name} (${s.provider})${s.primary ? " primary" : ""}: ${s.detail}`)].join("\n");
+    return [head, ...this.#statuses.map((s) => `  ${s.name} (${s.provider})${s.primary ? " primary" : ""}: ${this.#detail(s)}`)].join("\n");
   }
 
   /** What JSON shows of a TILookup: the config file and the status of every provider (keys masked). */

@@ -344,6 +344,46 @@ test("Tor: a list file or result cache file in the disk cache that is a named pi
   assert.deepEqual(tor, { ok: true, value: { kinds: { ".list": "file", ".ndjson": "fifo" }, row: [true, "warning"], requests: 2 } });
 });
 
+test("a disk cache that turns memory-only is said: one warning per provider naming the file and why, and the status shows it", async () => {
+  const cacheDir = tempDir();
+  const h = await harness("GreyNoise", svc.greyNoiseCommunity, { Cache: { Path: cacheDir } });
+  try {
+    await h.ti.lookupIoc("131.107.147.209");
+    const [file] = fs.readdirSync(cacheDir).filter((f) => f.endsWith(".ndjson"));
+    assert.ok(file, "the answer is cached on disk");
+    // The cache file is now a folder: it cannot be read.
+    fs.rmSync(path.join(cacheDir, file));
+    fs.mkdirSync(path.join(cacheDir, file));
+    const warnings: string[] = [];
+    const unreadable = new TILookup({ configPath: h.configPath, warn: (m) => warnings.push(m) });
+    await unreadable.lookupIoc("131.107.147.209");
+    await unreadable.lookupIoc("45.83.66.10");
+    assert.equal(warnings.length, 1, warnings.join("\n"));
+    assert.equal(warnings[0], `TI provider GreyNoise: cannot read the TI cache file ${path.join(cacheDir, file)} (in the Cache.Path folder): it is a folder, not a file; answers are cached in memory only`);
+    assert.match(unreadable.statusText(), /cache \d+ s on disk\. Cannot read the TI cache file .* answers are cached in memory only\./);
+    assert.match(String(unreadable.providerStatus[0].detail), /Cannot read the TI cache file/);
+    for (const p of Object.values(unreadable.loadedProviders)) p.close();
+
+    // Cache.Path under a regular file: the cache cannot be written.
+    const blocker = path.join(tempDir(), "not-a-folder");
+    fs.writeFileSync(blocker, "");
+    const h2 = await harness("GreyNoise", svc.greyNoiseCommunity, { Cache: { Path: path.join(blocker, "cache") } });
+    const unwritable: string[] = [];
+    const ti = new TILookup({ configPath: h2.configPath, warn: (m) => unwritable.push(m) });
+    try {
+      const [row] = rowsOf(await ti.lookupIoc("131.107.147.209"));
+      assert.ok([0, 404].includes(Number(row.Status)), `the lookup itself is unharmed: ${JSON.stringify(row)}`);
+      assert.equal(unwritable.length, 1);
+      assert.match(unwritable[0], /^TI provider GreyNoise: cannot write the TI cache file .*not-a-folder.* \(in the Cache\.Path folder\): .*; answers are cached in memory only from now on$/);
+    } finally {
+      for (const p of Object.values(ti.loadedProviders)) p.close();
+      await h2.close();
+    }
+  } finally {
+    await h.close();
+  }
+});
+
 test("Tor: an unusable list becomes a failure row for every lookup, fetched once", async () => {
   const h = await harness("Tor", () => ({ status: 503, text: "down" }), { Args: null, Retries: 0 });
   try {
