@@ -315,6 +315,16 @@ describe("GeoMap in Chromium (offline)", { skip }, () => {
       assert.match((await popup.locator("table").textContent()) ?? "", /^Address10\.0\.0\.0CountryCodeZZCitycity 0Latitude/);
       // The page changes after the click's handler has run: under load that is after the click returns, so wait for it.
       const shows = (text: string) => popup.locator(".hl-geo-page", { hasText: text }).waitFor({ timeout: 10000 });
+      // Opening the popup pans the map to show it, animated: a click during the pan can land where the button was
+      // (a CI run's "next" did nothing once). Click once the map is still, as a user's eye would.
+      await o.page.waitForFunction(
+        () => {
+          const map = (document.querySelector(".hl-view-geo-map .hl-view-live") as unknown as { huntlabMap: { _animatingZoom?: boolean; _panAnim?: { _inProgress?: boolean } } }).huntlabMap;
+          return !map._animatingZoom && !map._panAnim?._inProgress;
+        },
+        null,
+        { timeout: 10000 },
+      );
       await popup.locator(".hl-geo-next").click();
       await shows("2 of 200");
       assert.equal(await popup.locator(".hl-geo-page").textContent(), "2 of 200");
