@@ -392,6 +392,8 @@ function tapFailures(file, maxLines = 12) {
 const OWN_PROCESS = /^\/\/ npm test runs this file in a process of its own/m;
 /** The first lines of a notebook test whose outputs (executed notebooks, the hunt report) the browser checks read. */
 const FEEDS_BROWSER = /^\/\/ npm test runs the browser checks after this file/m;
+/** Whether a test file's first lines carry `marker` (OWN_PROCESS, FEEDS_BROWSER). */
+const marked = (file, marker) => marker.test(fs.readFileSync(file, "utf8").slice(0, 2000));
 
 /** Node's flag for running test files in the runner's own process (renamed in Node 23.6), or undefined before Node 22.8. */
 function isolationFlag(nodeBin) {
@@ -412,7 +414,7 @@ function isolationFlag(nodeBin) {
 async function unitTests(nodeBin, env, files) {
   const t0 = Date.now();
   const flag = isolationFlag(nodeBin);
-  const alone = files.filter((f) => !flag || OWN_PROCESS.test(fs.readFileSync(f, "utf8").slice(0, 2000)));
+  const alone = files.filter((f) => !flag || marked(f, OWN_PROCESS));
   const shared = files.filter((f) => !alone.includes(f));
   // Round robin over the sorted files spreads each folder's slow suites over the groups.
   const groups = Array.from({ length: Math.min(6, shared.length) }, (_, g) => shared.filter((_, i) => i % 6 === g));
@@ -496,7 +498,7 @@ async function taskTest(ctx) {
   // The notebook tests whose outputs those read run first (marked FEEDS_BROWSER); the others (interrupts, the live
   // section, exercise checks…) later in another lane, so the browser checks of the outputs start sooner.
   const notebookFiles = all.filter(inDir("notebooks"));
-  const feeds = notebookFiles.filter((f) => FEEDS_BROWSER.test(fs.readFileSync(f, "utf8").slice(0, 2000)));
+  const feeds = notebookFiles.filter((f) => marked(f, FEEDS_BROWSER));
   const notebookLane = async () => {
     add(await nodeTests(nodeBin, env, "notebooks", feeds, { extra: ["--test-concurrency=1"], quiet }));
     // Two at a time: by then the other lanes are ending, and one file keeps Chromium on ~1.6 of the 2 cores.

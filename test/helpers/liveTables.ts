@@ -7,6 +7,7 @@ import fs from "node:fs";
 import { after, before } from "node:test";
 import path from "node:path";
 import { loadConfig } from "../../src/config/config";
+import { SecretMasker } from "../../src/config/secrets";
 import { createElasticsearchDriver } from "../../src/data/live/drivers/elasticsearch";
 import { createLiveSettings } from "../../src/data/live/settings";
 import type { LiveTable } from "../../src/data/live/types";
@@ -46,3 +47,11 @@ export function elasticTwinSuite(index: TwinIndex, queryName: string): (body: un
     return run(body);
   };
 }
+
+/** A secret that a service's OneApi error (Kusto, Log Analytics) echoes back, at every level of {@link echoing}. */
+export const ECHOED = "Zq8~ws7LkP0-echoed-client-secret";
+/** A OneApi error whose codes and messages carry {@link ECHOED}. */
+export const echoing = { code: `BadArgumentError_${ECHOED}`, message: `The request had some invalid properties: ${ECHOED}`, innererror: { code: `SYN0002_${ECHOED}`, message: `Query could not be parsed at '${ECHOED}'` } };
+const echoMasker = new SecretMasker([ECHOED]);
+/** Driver settings whose masker knows {@link ECHOED}. */
+export const maskingSettings = { mask: (t: string) => echoMasker.mask(t) } as never;

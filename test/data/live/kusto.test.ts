@@ -4,7 +4,7 @@ import { inspect } from "node:util";
 import { after, before, beforeEach, describe, it } from "node:test";
 import { QueryProvider } from "../../../src/data/queryProvider";
 import { QueryError } from "../../../src/data/messages";
-import { SecretMasker } from "../../../src/config/secrets";
+import { ECHOED, echoing, maskingSettings } from "../../helpers/liveTables";
 import { createKustoDriver } from "../../../src/data/live/drivers/kusto";
 import { liveFrame } from "../../../src/data/live/results";
 import type { LiveTable } from "../../../src/data/live/types";
@@ -138,12 +138,6 @@ describe("Kusto driver: dynamic columns", () => {
     assert.deepEqual(JSON.parse(payload[0] as string), "[1,2]");
   });
 });
-
-/** Driver answers whose OneApi error echoes a secret in its code and message, at every level. */
-const ECHOED = "Zq8~ws7LkP0-echoed-client-secret";
-const echoing = { code: `BadArgumentError_${ECHOED}`, message: `The request had some invalid properties: ${ECHOED}`, innererror: { code: `SYN0002_${ECHOED}`, message: `Query could not be parsed at '${ECHOED}'` } };
-const masker = new SecretMasker([ECHOED]);
-const maskingSettings = { mask: (t: string) => masker.mask(t) } as never;
 
 describe("Kusto driver: service errors that echo a secret", () => {
   it("masks the code and message in the error and in the partial error (oneApiMessage masks; the driver adds nothing unmasked)", () => {

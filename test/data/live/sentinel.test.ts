@@ -12,7 +12,7 @@ import { after, before, beforeEach, describe, it } from "node:test";
 import pl from "nodejs-polars";
 import { QueryProvider } from "../../../src/data/queryProvider";
 import { QueryError } from "../../../src/data/messages";
-import { SecretMasker } from "../../../src/config/secrets";
+import { ECHOED, echoing, maskingSettings } from "../../helpers/liveTables";
 import { createSentinelDriver } from "../../../src/data/live/drivers/sentinel";
 import type { LiveTable } from "../../../src/data/live/types";
 import { startAzureTwins, type AzureTwins } from "../../twins/azureTwins";
@@ -362,12 +362,6 @@ describe("MSSentinel provider: relative time ranges and query folders, as LocalD
     }
   });
 });
-
-/** Driver answers whose OneApi error echoes a secret in its code and message, at every level. */
-const ECHOED = "Zq8~ws7LkP0-echoed-client-secret";
-const echoing = { code: `BadArgumentError_${ECHOED}`, message: `The request had some invalid properties: ${ECHOED}`, innererror: { code: `SYN0002_${ECHOED}`, message: `Query could not be parsed at '${ECHOED}'` } };
-const masker = new SecretMasker([ECHOED]);
-const maskingSettings = { mask: (t: string) => masker.mask(t) } as never;
 
 describe("MSSentinel driver: service errors that echo a secret", () => {
   it("masks the code and message in the error and in the partial error (oneApiMessage masks; the driver adds nothing unmasked)", () => {
