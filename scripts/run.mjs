@@ -501,8 +501,7 @@ async function taskTest(ctx) {
   const feeds = notebookFiles.filter((f) => marked(f, FEEDS_BROWSER));
   const notebookLane = async () => {
     add(await nodeTests(nodeBin, env, "notebooks", feeds, { extra: ["--test-concurrency=1"], quiet }));
-    // Two at a time: by then the other lanes are ending, and one file keeps Chromium on ~1.6 of the 2 cores.
-    add(await nodeTests(nodeBin, browserEnv, "browser", readsNotebooks, { extra: [`--test-concurrency=${serial ? 1 : 2}`], quiet }));
+    add(await nodeTests(nodeBin, browserEnv, "browser", readsNotebooks, { extra: ["--test-concurrency=1"], quiet }));
   };
   const viewsLane = async () => {
     add(await nodeTests(nodeBin, env, "views", browserFiles.filter((f) => !readsNotebooks.includes(f)), { extra: ["--test-concurrency=1"], quiet }));

@@ -314,7 +314,8 @@ describe("GeoMap in Chromium (offline)", { skip }, () => {
       assert.equal(await popup.locator(".hl-geo-page").textContent(), "1 of 200");
       assert.match((await popup.locator("table").textContent()) ?? "", /^Address10\.0\.0\.0CountryCodeZZCitycity 0Latitude/);
       // The page changes after the click's handler has run: under load that is after the click returns, so wait for it.
-      const shows = (text: string) => popup.locator(".hl-geo-page", { hasText: text }).waitFor({ timeout: 10000 });
+      // 60 s: two CI runs under load missed 10 s here while a round trip to the page took 3 ms (cause not found).
+      const shows = (text: string) => popup.locator(".hl-geo-page", { hasText: text }).waitFor({ timeout: 60_000 });
       // Opening the popup pans the map to show it, animated: a click during the pan can land where the button was
       // (a CI run's "next" did nothing once). Click once the map is still, as a user's eye would.
       await o.page.waitForFunction(
