@@ -148,7 +148,7 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
     const jsonLines = format === "ndjson" || (format === "json" && !readHead(file, 256).trimStart().startsWith("[")) || (format === "log" && logFormat(file) === "ndjson");
     // Not UTF-8 (a Windows code page's `é`): polars names no line (or "line 0"); the first such byte is found.
     const nonUtf8 = TEXT_FORMATS.has(format) && /utf-?8/i.test(errorLine(err)) ? firstNonUtf8(file) : undefined;
-    if (nonUtf8) throw new DataFileError(msg.fileInvalid(file, format, nonUtf8Detail(nonUtf8)));
+    if (nonUtf8) throw new DataFileError(msg.fileInvalid(file, format, nonUtf8Detail(nonUtf8, file, format)));
     const bad = jsonLines ? firstBadJsonLine(file) : undefined;
     throw new DataFileError(msg.fileInvalid(file, format, bad ? `line ${bad.line} is not JSON (${bad.error}): ${errorLine(err)}` : errorLine(err)));
   }
@@ -182,10 +182,16 @@ export interface NonUtf8 {
   byte: number;
 }
 
-/** The error detail for a file that is not UTF-8: where, and how to convert it. */
-const nonUtf8Detail = ({ line, byte }: NonUtf8): string =>
+/**
+ * The error detail for a file that is not UTF-8: where, and how to convert it.
+ * The advice fits the format: a CSV is most often Excel's, a JSON or Zeek log
+ * comes from a tool or script (Zeek itself writes such bytes as `\xNN`).
+ */
+const nonUtf8Detail = ({ line, byte }: NonUtf8, file: string, format: DataFormat): string =>
   `not UTF-8 text: line ${line} has the byte 0x${byte.toString(16).toUpperCase().padStart(2, "0")} ` +
-  `(text in a Windows code page, as Excel's "CSV (Comma delimited)" writes é, ü, ß…): save the file as UTF-8 (Excel: "CSV UTF-8"; PowerShell: -Encoding utf8)`;
+  (format === "csv"
+    ? `(text in a Windows code page, as Excel's "CSV (Comma delimited)" writes é, ü, ß…): save the file as UTF-8 (Excel: "CSV UTF-8"; PowerShell: -Encoding utf8)`
+    : `(text in another encoding, such as a Windows code page, or raw bytes${format === "log" ? " a tool wrote where Zeek writes \\xNN" : ""}): save the file as UTF-8, e.g. iconv -f windows-1252 -t utf-8 ${path.basename(file)} > utf8-${path.basename(file)}`);
 
 /**
  * The first sequence of a file that is not UTF-8, read in 1 MiB blocks (a

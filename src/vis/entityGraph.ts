@@ -83,7 +83,7 @@ export interface EntityGraphPlotOptions {
   timeline?: boolean;
   /** `"precomputed"` (default): the Node layout, same as the image. `"browser"`: lay out again in the browser. */
   layout?: "precomputed" | "browser";
-  /** Node labels in the static image: shown up to this many nodes. Default 150. */
+  /** Node labels in the static image: shown up to this many nodes (a whole number ≥ 0 or Infinity; 0: never). Default 150. */
   maxStaticLabels?: number;
   /**
    * Labels drawn at fit zoom (image and live view): those of the best-linked
@@ -106,7 +106,7 @@ const PLOT_TYPES = {
   fontSize: "number",
   timeline: "boolean",
   layout: { oneOf: ["precomputed", "browser"] },
-  maxStaticLabels: "number",
+  maxStaticLabels: "whole",
   labels: "number",
   mergeAlerts: "boolean",
 } as const satisfies OptionTypesOf<EntityGraphPlotOptions>;

@@ -13,9 +13,10 @@ import { visMessages as msg, type VisOptionCode } from "./messages";
  * One accepted type. `column`: a non-empty column name; `columns`: a list of
  * them; `strings`: a list of text (names that are not columns); `count`: a
  * cap (`maxEvents`, `maxRows`…), a whole number of at least 1 or `Infinity`
- * (no cap); `any`: the option is known but its value is checked by the view itself.
+ * (no cap); `whole`: the same where 0 means "none" (`maxStaticLabels`);
+ * `any`: the option is known but its value is checked by the view itself.
  */
-export type OptionKind = "string" | "strings" | "column" | "columns" | "number" | "numbers" | "count" | "boolean" | "function" | "object" | "date" | "null" | "any";
+export type OptionKind = "string" | "strings" | "column" | "columns" | "number" | "numbers" | "count" | "whole" | "boolean" | "function" | "object" | "date" | "null" | "any";
 
 /** What an option accepts: a type, fixed values, or any of several. */
 export type OptionType = OptionKind | { oneOf: readonly (string | number | boolean)[] } | readonly (OptionKind | { oneOf: readonly (string | number | boolean)[] })[];
@@ -38,6 +39,7 @@ const DESCRIBED: Readonly<Record<OptionKind, string>> = {
   number: "a number",
   numbers: "a list of numbers",
   count: "a whole number of at least 1 (Infinity: no limit)",
+  whole: "a whole number of at least 0 (Infinity: no limit)",
   boolean: "true or false",
   function: "a function",
   object: "an object",
@@ -61,6 +63,8 @@ function accepts(kind: OptionKind | { oneOf: readonly unknown[] }, value: unknow
       return Array.isArray(value) && value.every((v) => typeof v === "number");
     case "count":
       return value === Infinity || (Number.isInteger(value) && (value as number) >= 1);
+    case "whole":
+      return value === Infinity || (Number.isInteger(value) && (value as number) >= 0);
     case "object":
       return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
     case "date":

@@ -50,11 +50,11 @@ export interface ProcessTreePlotOptions {
   width?: number;
   /** Column mapping, when the tree's columns are not a known layout. Default: inferred. */
   schema?: Partial<ProcSchema>;
-  /** Open the tree to this many levels. Default: open processes breadth first while at most `maxInitialNodes` are visible. */
+  /** Open the tree to this many levels (1: roots only, folded; a whole number ≥ 1 or Infinity). Default: open processes breadth first while at most `maxInitialNodes` are visible. */
   expandDepth?: number;
-  /** Visible processes aimed at when opening a large tree. Default 300. */
+  /** Visible processes aimed at when opening a large tree (a whole number ≥ 1 or Infinity). Default 300. */
   maxInitialNodes?: number;
-  /** Cut command lines to this many characters (hover, details, table). Default 1,000. */
+  /** Cut command lines to this many characters (hover, details, table; a whole number ≥ 1 or Infinity). Default 1,000. */
   maxCmdLength?: number;
 }
 
@@ -129,7 +129,7 @@ export function treeFrame(input: pl.DataFrame, options: ProcessTreePlotOptions):
   if (!isDataFrame(input)) throw new ProcessTreePlotError(msg.treePlotInput());
   checkOptionTypes(
     options,
-    { legendCol: "column", showTable: "boolean", title: "string", height: "number", width: "number", schema: "object", expandDepth: "number", maxInitialNodes: "number", maxCmdLength: "number" } satisfies OptionTypesOf<ProcessTreePlotOptions>,
+    { legendCol: "column", showTable: "boolean", title: "string", height: "number", width: "number", schema: "object", expandDepth: "count", maxInitialNodes: "count", maxCmdLength: "count" } satisfies OptionTypesOf<ProcessTreePlotOptions>,
     { view: "plotProcessTree", code: "vis/tree-plot-option", error: (m) => new ProcessTreePlotError(m) },
   );
   // Columns through common/frames: a column may be called `columns`, `height`… (polars' proxy answers those).

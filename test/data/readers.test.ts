@@ -140,9 +140,24 @@ test("a file in a Windows code page (not UTF-8) is an error naming the file, the
       assert.equal(err.code, "data/file-invalid", name);
       assert.ok(err.message.includes(`${name}: cannot read as ${format}: not UTF-8 text: ${where}`), err.message);
       assert.match(err.message, /save the file as UTF-8/);
+      // Excel's advice only where the file is a CSV; a JSON or Zeek log gets the command to convert it.
+      if (format === "CSV") assert.match(err.message, /Excel: "CSV UTF-8"/);
+      else assert.match(err.message, new RegExp(`iconv -f windows-1252 -t utf-8 ${name.replace(".", "\\.")} > utf8-`));
+      if (format !== "CSV") assert.doesNotMatch(err.message, /Excel/);
       return true;
     });
   }
+});
+
+test("a Zeek ASCII log with a byte that is not UTF-8 names the line and byte, with advice for a log, not for Excel", () => {
+  const header = ["#separator \\x09", "#set_separator\t,", "#empty_field\t(empty)", "#unset_field\t-", "#path\thttp", "#fields\tts\turi", "#types\ttime\tstring"].join("\n");
+  const dir = tempTree({ "http.log": Buffer.concat([Buffer.from(`${header}\n1793529600.5\t/ok\n1793529601.5\t/caf`), Buffer.from([0xe9]), Buffer.from("\n")]) });
+  assert.throws(() => readDataFile(path.join(dir, "http.log")), (err: Error & { code?: string }) => {
+    assert.equal(err.code, "data/file-invalid");
+    assert.match(err.message, /http\.log: cannot read as .*: not UTF-8 text: line 9 has the byte 0xE9 \(.*where Zeek writes \\xNN\): save the file as UTF-8, e\.g\. iconv -f windows-1252 -t utf-8 http\.log > utf8-http\.log/);
+    assert.doesNotMatch(err.message, /Excel/);
+    return true;
+  });
 });
 
 test("integers beyond Int64 (read by polars as Int128, which JavaScript cannot read) become text with every digit, in CSV, NDJSON and JSON", () => {

@@ -363,6 +363,17 @@ describe("which labels are drawn", () => {
   it("rejects a negative label budget", () => {
     assert.throws(() => drawAlertEntityGraph(new AlertGraph(), { labels: -1 }), /labels must be 0 or more/);
   });
+
+  it("takes maxStaticLabels as a whole number of at least 0 (NaN drew every label however big the graph)", () => {
+    for (const bad of [-1, 2.5, Number.NaN]) {
+      assert.throws(() => drawAlertEntityGraph(new AlertGraph(), { maxStaticLabels: bad }), {
+        name: "GraphError",
+        code: "vis/graph-option",
+        message: `drawAlertEntityGraph: option maxStaticLabels must be a whole number of at least 0 (Infinity: no limit), not ${bad}.`,
+      });
+    }
+    for (const ok of [0, 3, Infinity]) assert.doesNotThrow(() => drawAlertEntityGraph(new AlertGraph(), { maxStaticLabels: ok }));
+  });
 });
 
 describe("alerts whose JSON does not parse", () => {

@@ -135,6 +135,19 @@ describe("plotProcessTree", () => {
       (e: Error) => e instanceof ProcessTreePlotError && e.code === "vis/tree-plot-column-missing" && /"SubjectUsername".*SubjectUserName/.test(e.message),
     );
   });
+  it("takes expandDepth, maxInitialNodes and maxCmdLength only as whole numbers of at least 1 (maxCmdLength 0 cut every command line to its last character but one)", async () => {
+    const tree = buildProcessTree(await qp.WindowsSecurity.get_process_tree());
+    for (const option of ["expandDepth", "maxInitialNodes", "maxCmdLength"] as const) {
+      for (const bad of [0, -3, 2.5, Number.NaN]) {
+        assert.throws(() => plotProcessTree(tree, { [option]: bad }), {
+          name: "ProcessTreePlotError",
+          code: "vis/tree-plot-option",
+          message: `plotProcessTree: option ${option} must be a whole number of at least 1 (Infinity: no limit), not ${bad}.`,
+        });
+      }
+      assert.doesNotThrow(() => plotProcessTree(tree, { [option]: Infinity }));
+    }
+  });
 });
 
 describe("process tree view model", () => {
