@@ -29,7 +29,7 @@ import { isDataFrame } from "../common/frames";
 import { fileProblemText } from "../common/messages";
 import { openRegularFile } from "../common/regularFile";
 import { GeoLocation, hasCoordinates, Ip } from "../entities/types";
-import { ipType, parseIPv6, type IpType } from "./ipType";
+import { classifyIp, ipType, parseIPv6, type IpType } from "./ipType";
 import { GeoIpError, contextMessages as msg } from "./messages";
 
 export { GeoIpError } from "./messages";
@@ -107,8 +107,10 @@ interface ParsedAddress {
   text: string;
   v6: boolean;
   type: GeoIpType;
-  /** The IPv4 address as an unsigned 32-bit number (IPv4 and IPv4-mapped only). */
+  /** The IPv4 address as an unsigned 32-bit number (IPv4, IPv4-mapped and the IPv4 a NAT64 or 6to4 address carries). */
   v4?: number;
+  /** For a Public NAT64 or 6to4 address: how it carries the IPv4 address `text` it is located by. */
+  via?: { address: string; kind: string };
 }
 
 /** Parses an address strictly (dotted quad without leading zeros, or IPv6); IPv4-mapped IPv6 becomes IPv4. */
@@ -133,7 +135,14 @@ function parseAddress(raw: string): ParsedAddress | undefined {
       const o = v6.toIPv4Address().octets;
       return { text: o.join("."), v6: false, type: ipType(s), v4: ((o[0] * 256 + o[1]) * 256 + o[2]) * 256 + o[3] };
     }
-    return { text: v6.toString(), v6: true, type: ipType(s) };
+    // A Public NAT64 or 6to4 address reaches an IPv4 host: that host is where it is (an IPv6 database
+    // places the prefix, e.g. 2002::/16 at a 6to4 registry, not the host). Teredo is Reserved (2001::/23).
+    const { type, embedded } = classifyIp(s);
+    if (embedded && type === "Public") {
+      const o = embedded.ipv4.split(".").map(Number);
+      return { text: embedded.ipv4, v6: false, type, v4: ((o[0] * 256 + o[1]) * 256 + o[2]) * 256 + o[3], via: { address: v6.toString(), kind: embedded.via } };
+    }
+    return { text: v6.toString(), v6: true, type };
   }
   return undefined;
 }
@@ -496,6 +505,12 @@ export class GeoIpDatabase {
     const parsed = parseAddress(address);
     if (!parsed) return address ? INVALID : NO_ADDRESS;
     if (parsed.type !== "Public") return nonPublic(parsed.type);
+    const located = this.located(parsed);
+    return parsed.via ? { ...located, GeoNote: [`located by the IPv4 address ${parsed.text} this ${parsed.via.kind} address carries`, located.GeoNote].filter(Boolean).join("; ") } : located;
+  }
+
+  /** The databases' answer for a public address. */
+  private located(parsed: ParsedAddress): GeoResult {
     const city = this.cityFile(parsed.v6).derive(parsed, "city", (record) => this.cityResult(record));
     if (!this.asnFile) return city;
     this.asn ??= openMmdb(this.asnFile);
@@ -703,7 +718,8 @@ function recordSeries(col: <K extends keyof GeoResult>(k: K) => GeoResult[K][], 
  * - A DataFrame → the same DataFrame with the geo columns appended (a name the
  *   DataFrame already has gets a `_geo` suffix, so no input column is replaced).
  *
- * Private/reserved/invalid addresses get their `IpType` and a `GeoNote`, no location.
+ * Private/reserved/invalid addresses get their `IpType` and a `GeoNote`, no location;
+ * a NAT64 or 6to4 address is located by the IPv4 address it carries (`GeoNote` says so).
  */
 export function geoLookup(ips: readonly string[] | DataFrame, options: GeoLookupOptions = {}): DataFrame {
   const db = GeoIpDatabase.open(options);

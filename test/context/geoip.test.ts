@@ -48,6 +48,24 @@ describe("geoLookup with the shipped DB-IP database", () => {
     assert.ok(google.City && google.State, "city-level database");
   });
 
+  it("locates a NAT64 or 6to4 address by the IPv4 address it carries, and says so", () => {
+    const [direct, nat64, sixToFour, teredo, privateInside] = geoLookupRecords(["148.251.12.164", "64:ff9b::94fb:ca4", "2002:94fb:ca4::1", "2001:0:4136:e378:8000:63bf:6b04:f35b", "2002:c0a8:101::1"]);
+    assert.equal(direct.CountryCode, "DE");
+    for (const [r, kind] of [[nat64, "NAT64"], [sixToFour, "6to4"]] as const) {
+      const { IpAddress, GeoNote, ...where } = r;
+      const { IpAddress: _, GeoNote: directNote, ...expected } = direct;
+      assert.deepEqual(where, expected, `${IpAddress} is where 148.251.12.164 is`);
+      assert.equal(GeoNote, [`located by the IPv4 address 148.251.12.164 this ${kind} address carries`, directNote].filter(Boolean).join("; "));
+    }
+    assert.equal(sixToFour.IpAddress, "2002:94fb:ca4::1", "the row keeps the address given");
+    // Teredo (inside 2001::/23) is Reserved, as ipType says: not located.
+    assert.equal(teredo.IpType, ipType(teredo.IpAddress));
+    assert.equal(teredo.IpType, "Reserved");
+    // A private host behind the 6to4 prefix stays private: not located.
+    assert.equal(privateInside.IpType, "Private");
+    assert.equal(privateInside.Latitude, null);
+  });
+
   it("labels private, reserved, loopback and invalid addresses instead of locating them", () => {
     const rows = geoLookupRecords(["10.1.2.3", "192.168.0.1", "127.0.0.1", "203.0.113.1", "fe80::1", "not-an-ip", "", "01.2.3.4"]);
     assert.deepEqual(rows.map((r) => r.IpType), ["Private", "Private", "Loopback", "Reserved", "Link Local", "Invalid", "Invalid", "Invalid"]);
