@@ -52,7 +52,7 @@ export const IPV4_RANGES: readonly IpRange[] = [
  * (`::ffff:a.b.c.d`) take their IPv4 address's kind; the ranges of
  * {@link IPV4_EMBEDDING_RANGES} are decided with the IPv4 address they carry.
  * Global unicast (2000::/3) outside these is Public; every other unlisted
- * range is Reserved. 3fff::/20 (RFC 9637, 2024) is Reserved as IANA registers
+ * range is Reserved; {@link IPV6_GLOBAL_EXCEPTIONS} are Public inside 2001::/23. 3fff::/20 (RFC 9637, 2024) is Reserved as IANA registers
  * it (not globally reachable), like 2001:db8::/32; Python 3.11's `ipaddress`,
  * and so MSTICPy, calls it global (Public).
  */
@@ -68,6 +68,22 @@ export const IPV6_RANGES: readonly IpRange[] = [
   ["fe80::/10", "Link Local", "RFC 4291 link local"],
   ["fec0::/10", "Reserved", "RFC 3879 deprecated site local"],
   ["ff00::/8", "Multicast", "RFC 4291 multicast"],
+];
+
+/**
+ * Prefixes inside a listed range that IANA's IPv6 special-purpose registry marks
+ * globally reachable: Public, although 2001::/23 around them is Reserved (as in
+ * Python ≥ 3.12.4's `ipaddress`, after CVE-2024-4032; Python 3.11, and so
+ * MSTICPy, calls all of 2001::/23 private).
+ */
+export const IPV6_GLOBAL_EXCEPTIONS: readonly (readonly [cidr: string, why: string])[] = [
+  ["2001:1::1/128", "RFC 7723 Port Control Protocol anycast"],
+  ["2001:1::2/128", "RFC 8155 TURN anycast"],
+  ["2001:1::3/128", "RFC 9665 DNS-SD service registration anycast"],
+  ["2001:3::/32", "RFC 7450 AMT"],
+  ["2001:4:112::/48", "RFC 7535 AS112-v6"],
+  ["2001:20::/28", "RFC 7343 ORCHIDv2"],
+  ["2001:30::/28", "RFC 9374 DRIP entity tags"],
 ];
 
 /** An IPv6 range whose addresses carry an IPv4 address: CIDR, mechanism, the kind of an address carrying a Public IPv4, where it is defined. */
@@ -95,6 +111,7 @@ export const IPV4_EMBEDDING_RANGES: readonly Ipv4EmbeddingRange[] = [
 
 const parsedV4 = IPV4_RANGES.map((range) => [ipaddr.IPv4.parseCIDR(range[0]), range] as const);
 const parsedV6 = IPV6_RANGES.map((range) => [ipaddr.IPv6.parseCIDR(range[0]), range] as const);
+const parsedGlobal = IPV6_GLOBAL_EXCEPTIONS.map(([cidr]) => ipaddr.IPv6.parseCIDR(cidr));
 const parsedEmbedding = IPV4_EMBEDDING_RANGES.map((range) => [ipaddr.IPv6.parseCIDR(range[0]), range] as const);
 const GLOBAL_UNICAST = ipaddr.IPv6.parseCIDR("2000::/3");
 
@@ -139,6 +156,7 @@ function classify(addr: ipaddr.IPv4 | ipaddr.IPv6): IpClassification {
   }
   const v6 = addr as ipaddr.IPv6;
   if (v6.isIPv4MappedAddress()) return classify(v6.toIPv4Address());
+  if (parsedGlobal.some((net) => v6.match(net))) return { type: "Public" };
   const listed = parsedV6.find(([net]) => v6.match(net))?.[1];
   const found = embeddedIpv4(v6);
   if (found) {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { QueryProvider } from "../../src/data/queryProvider";
-import { IPV4_EMBEDDING_RANGES, IPV4_RANGES, IPV6_RANGES, ipType, type IpType } from "../../src/context/ipType";
+import { IPV4_EMBEDDING_RANGES, IPV4_RANGES, IPV6_GLOBAL_EXCEPTIONS, IPV6_RANGES, ipType, type IpType } from "../../src/context/ipType";
 import { nonGlobalIpReason } from "../../src/context/iocType";
 
 test("the pinned classification table: one address per range, both families", () => {
@@ -55,6 +55,32 @@ test("the pinned classification table: one address per range, both families", ()
   assert.equal(IPV4_RANGES.length, 17);
   assert.equal(IPV6_RANGES.length, 11);
   assert.equal(IPV4_EMBEDDING_RANGES.length, 3);
+});
+
+// IANA's IPv6 special-purpose registry marks some prefixes inside 2001::/23 globally reachable (anycast services,
+// AMT, AS112, ORCHIDv2, DRIP): Public, as Python ≥ 3.12.4 has them; the rest of 2001::/23 stays Reserved.
+test("the globally reachable prefixes inside 2001::/23 are Public, the rest of it Reserved", () => {
+  const cases: [string, IpType][] = [
+    ["2001:1::1", "Public"],
+    ["2001:1::2", "Public"],
+    ["2001:1::3", "Public"],
+    ["2001:1::4", "Reserved"],
+    ["2001:2::1", "Reserved"],
+    ["2001:3::1", "Public"],
+    ["2001:3:ffff::1", "Public"],
+    ["2001:4:112::1", "Public"],
+    ["2001:4:113::1", "Reserved"],
+    ["2001:10::1", "Reserved"],
+    ["2001:20::1", "Public"],
+    ["2001:2f:ffff::1", "Public"],
+    ["2001:30::1", "Public"],
+    ["2001:40::1", "Reserved"],
+    ["2001:1ff::1", "Reserved"],
+    ["2001:200::1", "Public"],
+  ];
+  for (const [ip, expected] of cases) assert.equal(ipType(ip), expected, ip);
+  assert.equal(IPV6_GLOBAL_EXCEPTIONS.length, 7);
+  assert.equal(nonGlobalIpReason("2001:4:112::1"), undefined, "a Public address has nothing to explain");
 });
 
 // Where IANA's registries and MSTICPy (Python 3.11 `ipaddress`) part, per prefix (see the comments of IPV6_RANGES
