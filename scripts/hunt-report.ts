@@ -44,6 +44,20 @@ export interface HuntReportMeta {
   problem?: string;
 }
 
+/** How the report is built. */
+export interface HuntReportOptions {
+  /**
+   * Characters of one text output (a stream, a traceback, `text/plain`) shown in
+   * the report; a longer one keeps its start and end around a line saying how
+   * much is left out (the executed notebook keeps it all), so one cell printing
+   * a whole log cannot make the report too big to open. Default 100,000.
+   */
+  maxTextChars?: number;
+}
+
+/** The default of {@link HuntReportOptions.maxTextChars}. */
+export const MAX_TEXT_CHARS = 100_000;
+
 interface Output {
   output_type: string;
   name?: string;
@@ -88,16 +102,30 @@ export function renderMarkdown(source: string): SafeHtml {
   return trustedHtml(clean);
 }
 
+/**
+ * `value` cut to `max` characters: four fifths from its start, the rest from its
+ * end, around a line that says how many are left out. Never splits a surrogate pair.
+ */
+export function capText(value: string, max: number): string {
+  if (value.length <= max) return value;
+  const lowSurrogate = (at: number) => value.charCodeAt(at) >= 0xdc00 && value.charCodeAt(at) <= 0xdfff;
+  const whole = (at: number) => (at > 0 && lowSurrogate(at) ? at - 1 : at);
+  const head = whole(Math.floor(max * 0.8));
+  const tail = whole(value.length - (max - Math.floor(max * 0.8)));
+  const left = tail - head;
+  return `${value.slice(0, head)}\n… ${left.toLocaleString("en-US")} characters not shown here (the executed notebook has the whole output) …\n${value.slice(tail)}`;
+}
+
 /** Outputs of one cell, each as Jupyter would choose its representation. */
-function renderOutput(output: Output, vegaIndex: { n: number }): SafeHtml {
+function renderOutput(output: Output, vegaIndex: { n: number }, maxText: number): SafeHtml {
   switch (output.output_type) {
     case "stream": {
       const kind = output.name === "stderr" ? "stderr" : "stdout";
-      return html`<pre class="hunt-stream hunt-${kind}">${text(output.text).replace(ANSI, "")}</pre>`;
+      return html`<pre class="hunt-stream hunt-${kind}">${capText(text(output.text).replace(ANSI, ""), maxText)}</pre>`;
     }
     case "error": {
       const trace = (output.traceback?.length ? output.traceback.join("\n") : `${output.ename}: ${output.evalue}`).replace(ANSI, "");
-      return html`<pre class="hunt-error">${trace}</pre>`;
+      return html`<pre class="hunt-error">${capText(trace, maxText)}</pre>`;
     }
     case "display_data":
     case "execute_result": {
@@ -120,7 +148,7 @@ function renderOutput(output: Output, vegaIndex: { n: number }): SafeHtml {
         return html`<img alt="image" src="${trustedHtml(`data:image/jpeg;base64,${text(data["image/jpeg"]).replace(/[^A-Za-z0-9+/=]/g, "")}`)}">`;
       }
       if ("text/markdown" in data) return renderMarkdown(text(data["text/markdown"]));
-      if ("text/plain" in data) return html`<pre class="hunt-text">${text(data["text/plain"])}</pre>`;
+      if ("text/plain" in data) return html`<pre class="hunt-text">${capText(text(data["text/plain"]), maxText)}</pre>`;
       return html``;
     }
     default:
@@ -139,7 +167,7 @@ export function errorSummary(error: string, maxLines = 8): string {
   return lines.slice(0, maxLines).join("\n") + (lines.length > maxLines ? "\n…" : "");
 }
 
-function renderCell(cell: NotebookCell, index: number, meta: HuntReportMeta, vegaIndex: { n: number }): SafeHtml {
+function renderCell(cell: NotebookCell, index: number, meta: HuntReportMeta, vegaIndex: { n: number }, maxText: number): SafeHtml {
   if (cell.cell_type === "markdown") return html`<section class="hunt-cell hunt-markdown" data-cell="${index + 1}">${renderMarkdown(cellText(cell.source))}</section>`;
   if (cell.cell_type !== "code") return html``;
   const status = cellStatus(cell);
@@ -155,7 +183,7 @@ function renderCell(cell: NotebookCell, index: number, meta: HuntReportMeta, veg
   const outputs = (cell.outputs ?? []) as Output[];
   return html`<section class="hunt-cell hunt-code hunt-${status}" data-cell="${index + 1}" data-status="${status}" data-tags="${tags}">
 <details class="hunt-source"${status === "failed" || tags.includes("parameters") ? html` open` : ""}><summary>In [${count}]${tags ? html` <span class="hunt-tags">${tags}</span>` : ""}</summary><pre>${cellText(cell.source)}</pre></details>
-${banner}<div class="hunt-outputs">${outputs.map((o) => html`<div class="hunt-output">${renderOutput(o, vegaIndex)}</div>`)}</div>
+${banner}<div class="hunt-outputs">${outputs.map((o) => html`<div class="hunt-output">${renderOutput(o, vegaIndex, maxText)}</div>`)}</div>
 </section>`;
 }
 
@@ -209,9 +237,10 @@ img.hunt-fallback{max-width:100%}
 `;
 
 /** The report of an executed notebook. */
-export function buildHuntReport(nb: NotebookJson, meta: HuntReportMeta): string {
+export function buildHuntReport(nb: NotebookJson, meta: HuntReportMeta, options: HuntReportOptions = {}): string {
+  const maxText = options.maxTextChars ?? MAX_TEXT_CHARS;
   const vegaIndex = { n: 0 };
-  const cells = nb.cells.map((c, i) => renderCell(c, i, meta, vegaIndex));
+  const cells = nb.cells.map((c, i) => renderCell(c, i, meta, vegaIndex, maxText));
   const failed = nb.cells.filter((c) => c.cell_type === "code" && cellStatus(c) === "failed").length;
   const notRun = nb.cells.filter((c) => c.cell_type === "code" && cellStatus(c) === "not-run").length;
   const codeCells = nb.cells.filter((c) => c.cell_type === "code").length;

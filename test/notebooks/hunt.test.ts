@@ -15,7 +15,7 @@ import path from "node:path";
 import { before, describe, test } from "node:test";
 import { LAB_IP, NEW_ACCOUNT, NEW_HOST, NEW_IP, makeHuntData } from "../fixtures/hunt/makeData";
 import { FOREIGN_LAYOUT, makeForeignHuntData } from "../fixtures/hunt/makeForeignData";
-import { buildHuntReport, errorSummary, renderMarkdown, type HuntReportMeta } from "../../scripts/hunt-report";
+import { buildHuntReport, capText, errorSummary, MAX_TEXT_CHARS, renderMarkdown, type HuntReportMeta } from "../../scripts/hunt-report";
 import {
   HuntParameterError,
   INJECTED_TAG,
@@ -355,6 +355,26 @@ describe("the report", () => {
     assert.match(broken, /<span class="hunt-outcome-failed">1 of 1 code cells not run<\/span><pre class="hunt-problem">The kernel could not run the notebook: RuntimeError: Kernel died before replying to kernel_info &lt;b&gt;<\/pre>/);
     assert.match(broken, /Not run: the kernel could not run the notebook/);
     assert.doesNotMatch(broken, /stopped at an earlier failed cell/, "no cell failed before it");
+  });
+
+  test("a text output longer than maxTextChars keeps its start and end around a line saying how much is left out", () => {
+    const log = Array.from({ length: 200_000 }, (_, i) => `line ${i} <${i}>`).join("\n");
+    const cells: NotebookJson["cells"] = [
+      { cell_type: "code", source: "console.log(log)", metadata: { huntlab: { status: "ok" } }, execution_count: 1, outputs: [{ output_type: "stream", name: "stdout", text: log }, { output_type: "execute_result", data: { "text/plain": log }, metadata: {}, execution_count: 1 }, { output_type: "error", ename: "Error", evalue: "x", traceback: [log] }] },
+    ];
+    const report = buildHuntReport({ ...nb, cells }, { ...meta, failures: [] }, { maxTextChars: 10_000 });
+    assert.ok(report.length < 200_000, `${report.length} characters for ${3 * log.length} of output`);
+    const notice = /\n… ([\d,]+) characters not shown here \(the executed notebook has the whole output\) …\n/g;
+    const notices = [...report.matchAll(notice)];
+    assert.equal(notices.length, 3, "one per output: stream, text/plain, traceback");
+    for (const [, left] of notices) assert.equal(Number(left.replace(/,/g, "")), log.length - 10_000);
+    assert.match(report, /<pre class="hunt-stream hunt-stdout">line 0 &lt;0&gt;\nline 1 &lt;1&gt;/, "the start, escaped");
+    assert.ok(report.includes(`line 199999 &lt;199999&gt;</pre>`), "the end");
+    // The default keeps an ordinary output whole, and a surrogate pair is never split.
+    assert.equal(capText("abc", MAX_TEXT_CHARS), "abc");
+    const emoji = "😀".repeat(10);
+    for (let max = 2; max < 20; max++) assert.doesNotMatch(capText(emoji, max), /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/, `max ${max}`);
+    assert.ok(buildHuntReport({ ...nb, cells }, { ...meta, failures: [] }).length < 3 * MAX_TEXT_CHARS + 150_000, "capped by default");
   });
 
   test("without Vega-Lite outputs no chart libraries are added", () => {
