@@ -10,7 +10,7 @@
  *
  * | mapping type | column type |
  * | --- | --- |
- * | date, date_nanos | datetime (ISO text; numbers, and digit text of 5+ digits, per the mapping's `format`: epoch_second → seconds, else ms, as ES's default format; text of a custom pattern such as `yyyy/MM/dd HH:mm:ss` or `dd-MM-yyyy` read with it, UTC — text it does not read is null with one warning; text no format reads where the format also names a standard one, the default included, makes the column text with a warning, as a malformed number does) |
+ * | date, date_nanos | datetime (ISO text; numbers, and digit text of 5+ digits, per the mapping's `format`: epoch_second → seconds, else ms, as ES's default format; text of a custom pattern such as `yyyy/MM/dd HH:mm:ss` or `dd-MM-yyyy` read with it, UTC — text it does not read is null with one warning; text no format reads where the format also names a standard one, the default included, makes the column text with a warning, as a malformed number does, every value as the index holds it — seconds and pattern text, not the ms they were read as) |
  * | long, unsigned_long | long (exact: Int64; UInt64 when an unsigned_long is beyond Int64) |
  * | integer, short, byte | int |
  * | double, float, half_float, scaled_float | real |
@@ -204,7 +204,7 @@ function readWithFormat(texts: readonly string[], format: string): (number | nul
  * Text none of them reads: left as is when the format also names a standard format (ISO text, epoch digits,
  * read later), else null with one warning per column and format, never a silent null.
  */
-function readCustomDates(flat: Record<string, unknown>[], hits: readonly ElasticHit[], patterns: IndexDatePatterns, warnings: string[]): void {
+function readCustomDates(flat: Record<string, unknown>[], hits: readonly ElasticHit[], patterns: IndexDatePatterns, warnings: string[], originals: DateOriginals): void {
   const groups = new Map<string, { name: string; formats: string[]; mapping: string; cells: { record: Record<string, unknown>; text: string }[] }>();
   flat.forEach((record, i) => {
     const fields = patterns.get(hits[i]._index ?? "");
@@ -224,7 +224,9 @@ function readCustomDates(flat: Record<string, unknown>[], hits: readonly Elastic
       if (!left.length) break;
       const read = readWithFormat(left.map((c) => c.text), format);
       left.forEach((c, k) => {
-        if (read[k] !== null) c.record[group.name] = read[k];
+        if (read[k] === null) return;
+        keepOriginal(originals, c.record, group.name);
+        c.record[group.name] = read[k];
       });
       left = left.filter((_, k) => read[k] === null);
     }
@@ -326,8 +328,20 @@ export interface ElasticHit {
   fields?: unknown;
 }
 
+/**
+ * Date values as they came, by record and field, where they were read as epoch ms: a column that ends up
+ * text (a malformed value beside them) shows what the index holds, not the ms it was read as.
+ */
+type DateOriginals = Map<Record<string, unknown>, Map<string, unknown>>;
+
+function keepOriginal(originals: DateOriginals, record: Record<string, unknown>, name: string): void {
+  let kept = originals.get(record);
+  if (!kept) originals.set(record, (kept = new Map()));
+  if (!kept.has(name)) kept.set(name, record[name]);
+}
+
 /** A hit's `_source` flattened plus its `fields` (the `_source` value wins), epoch dates in ms. */
-function hitRecord(hit: ElasticHit, fieldTypes: IndexFieldTypes, epochScales: IndexEpochScales | undefined): Record<string, unknown> {
+function hitRecord(hit: ElasticHit, fieldTypes: IndexFieldTypes, epochScales: IndexEpochScales | undefined, originals: DateOriginals): Record<string, unknown> {
   const record = flattenSource(hit._source ?? {}, fieldTypes.get(hit._index ?? ""));
   if (typeof hit.fields === "object" && hit.fields !== null && !Array.isArray(hit.fields)) {
     for (const [name, value] of Object.entries(hit.fields as Record<string, unknown>)) {
@@ -336,7 +350,14 @@ function hitRecord(hit: ElasticHit, fieldTypes: IndexFieldTypes, epochScales: In
     }
   }
   const scales = epochScales?.get(hit._index ?? "");
-  if (scales) for (const [name, scale] of scales) if (Object.hasOwn(record, name)) record[name] = epochMs(record[name], scale);
+  if (scales) {
+    for (const [name, scale] of scales) {
+      if (!Object.hasOwn(record, name)) continue;
+      const ms = epochMs(record[name], scale);
+      if (ms !== record[name]) keepOriginal(originals, record, name);
+      record[name] = ms;
+    }
+  }
   return record;
 }
 
@@ -351,12 +372,13 @@ export function elasticTable(
   epochScales?: IndexEpochScales,
   datePatterns?: IndexDatePatterns,
 ): { columns: LiveColumn[]; rows: unknown[][]; warnings: string[] } {
-  const flat = hits.map((h) => hitRecord(h, fieldTypes, epochScales));
+  const originals: DateOriginals = new Map();
+  const flat = hits.map((h) => hitRecord(h, fieldTypes, epochScales, originals));
   const warnings: string[] = [];
   if (hits.length && flat.every((r) => Object.keys(r).length === 0)) {
     return { columns: [{ name: "_id", type: "string" }], rows: hits.map((h) => [h._id === undefined || h._id === null ? null : String(h._id)]), warnings };
   }
-  if (datePatterns?.size) readCustomDates(flat, hits, datePatterns, warnings);
+  if (datePatterns?.size) readCustomDates(flat, hits, datePatterns, warnings, originals);
   const types = new Map<string, Set<LiveColumnType>>();
   // Values that do not read as their mapping's type (ignore_malformed): the column becomes text, with a warning.
   const misfits = new Map<string, { type: LiveColumnType; count: number; example: unknown }>();
@@ -407,6 +429,12 @@ export function elasticTable(
     if ([...set].every((t) => t === "long" || t === "int" || t === "real")) return { name, type: "real" };
     return { name, type: "string" };
   });
-  const rows = flat.map((record) => columns.map((c) => convert(Object.hasOwn(record, c.name) ? record[c.name] : null, c.type)));
+  const rows = flat.map((record) => {
+    const kept = originals.get(record);
+    return columns.map((c) => {
+      const value = kept && c.type !== "datetime" && kept.has(c.name) ? kept.get(c.name) : Object.hasOwn(record, c.name) ? record[c.name] : null;
+      return convert(value, c.type);
+    });
+  });
   return { columns, rows, warnings };
 }

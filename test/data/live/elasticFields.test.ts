@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { columnOf, frameHeight } from "../../../src/common/frames";
-import { elasticEpochScales, elasticFieldTypes, elasticTable } from "../../../src/data/live/elasticColumns";
+import { elasticDatePatterns, elasticEpochScales, elasticFieldTypes, elasticTable } from "../../../src/data/live/elasticColumns";
 import { liveFrame } from "../../../src/data/live/results";
 import type { LiveTable } from "../../../src/data/live/types";
 import { elasticTwinSuite, tableColumn as column } from "../../helpers/liveTables";
@@ -66,6 +66,24 @@ describe("elasticTable: _source with fields, epoch formats", () => {
     assert.deepEqual(Object.fromEntries(scales.get("a") ?? []), { t: 1000, u: 1, v: 1, w: 1000 });
     const t = elasticTable([{ _index: "a", _source: { t: 1704103200, u: 1704103200000, v: 1704103200000, w: "2024" } }], elasticFieldTypes(mapping), scales);
     assert.deepEqual(t.rows, [[1704103200000, 1704103200000, 1704103200000, "2024"]]);
+  });
+
+  it("a date column that turns text (a malformed value beside epoch seconds or custom-pattern dates) shows the values the index holds, not the ms they were read as", () => {
+    const dated = { d: { mappings: { properties: { sec: { type: "date", format: "strict_date_optional_time||epoch_second" }, day: { type: "date", format: "dd-MM-yyyy||strict_date_optional_time" } } } } };
+    const hits = [
+      { _index: "d", _source: { sec: 1704103200, day: "01-01-2024" } },
+      { _index: "d", _source: { sec: "1704103260", day: "2024-01-02T00:00:00Z" } },
+      { _index: "d", _source: { sec: "not a date", day: "someday" } },
+    ];
+    const t = elasticTable(hits, elasticFieldTypes(dated), elasticEpochScales(dated), elasticDatePatterns(dated));
+    const df = liveFrame(t);
+    assert.deepEqual(columnOf(df, "sec").toArray(), ["1704103200", "1704103260", "not a date"], "seconds as sent, not 1704103200000");
+    assert.deepEqual(columnOf(df, "day").toArray(), ["01-01-2024", "2024-01-02T00:00:00Z", "someday"], "the pattern's text, not its epoch ms");
+    assert.equal(t.warnings.length, 2, t.warnings.join("\n"));
+    // Without the malformed row both stay dates, read as before.
+    const clean = liveFrame(elasticTable(hits.slice(0, 2), elasticFieldTypes(dated), elasticEpochScales(dated), elasticDatePatterns(dated)));
+    assert.deepEqual(columnOf(clean, "sec").toArray().map((d) => (d as Date).toISOString()), ["2024-01-01T10:00:00.000Z", "2024-01-01T10:01:00.000Z"]);
+    assert.deepEqual(columnOf(clean, "day").toArray().map((d) => (d as Date).toISOString()), ["2024-01-01T00:00:00.000Z", "2024-01-02T00:00:00.000Z"]);
   });
 
   it("keeps _source values that do not read as the mapping's number or bool type (ignore_malformed) as text, with a warning (were null)", () => {
