@@ -439,6 +439,30 @@ async function unitTests(nodeBin, env, files) {
 }
 
 /**
+ * A browser stage (browser, views): its files in one shared process, like the unit
+ * stage's groups, so they share one Node (tsx, huntlab's modules) and one Chromium
+ * with its warm pages (test/browser/sharedChromium.ts): each file's own process
+ * and Chromium cost ~3-5 s of CPU. Files marked {@link OWN_PROCESS} run after it,
+ * one at a time, each in a process of its own (test-results/NAME-own.tap).
+ * `serial` (HUNTLAB_TEST_SERIAL) keeps one process per file.
+ */
+async function browserStage(nodeBin, env, name, files, { quiet, serial }) {
+  const flag = isolationFlag(nodeBin);
+  if (!flag || serial) return nodeTests(nodeBin, env, name, files, { extra: ["--test-concurrency=1"], quiet });
+  const t0 = Date.now();
+  const alone = files.filter((f) => marked(f, OWN_PROCESS));
+  const totals = await nodeTests(nodeBin, env, name, files.filter((f) => !alone.includes(f)), { extra: [flag], quiet });
+  if (alone.length) {
+    const own = await nodeTests(nodeBin, env, `${name}-own`, alone, { extra: ["--test-concurrency=1"], quiet });
+    totals.pass += own.pass;
+    totals.fail += own.fail;
+    totals.skipped += own.skipped;
+    stageTimes.set(name, Math.round((Date.now() - t0) / 1000));
+  }
+  return totals;
+}
+
+/**
  * `npm test`: the type check and four stages of `node --test`. The unit tests are
  * CPU-bound and some carry sanity time limits, so they run first with the machine to
  * themselves, in shared processes two at a time ({@link unitTests}; files are
@@ -501,19 +525,20 @@ async function taskTest(ctx) {
   const feeds = notebookFiles.filter((f) => marked(f, FEEDS_BROWSER));
   const notebookLane = async () => {
     add(await nodeTests(nodeBin, env, "notebooks", feeds, { extra: ["--test-concurrency=1"], quiet }));
-    add(await nodeTests(nodeBin, browserEnv, "browser", readsNotebooks, { extra: ["--test-concurrency=1"], quiet }));
+    add(await browserStage(nodeBin, browserEnv, "browser", readsNotebooks, { quiet, serial }));
   };
   const viewsLane = async () => {
-    add(await nodeTests(nodeBin, env, "views", browserFiles.filter((f) => !readsNotebooks.includes(f)), { extra: ["--test-concurrency=1"], quiet }));
+    add(await browserStage(nodeBin, env, "views", browserFiles.filter((f) => !readsNotebooks.includes(f)), { quiet, serial }));
     add(await nodeTests(nodeBin, env, "notebooks-2", notebookFiles.filter((f) => !feeds.includes(f)), { extra: ["--test-concurrency=1"], quiet }));
   };
   // The lab notebook driven through JupyterLab's own UI in Chromium.
   const labLane = async () => {
     if (labReady) add(await nodeTests(nodeBin, env, "jupyterlab", all.filter(inDir("jupyterlab")), { extra: ["--test-concurrency=1"], quiet }));
   };
-  // The unit stage's TAP files of an earlier run (one file, or one per group) would be read for failures.
+  // The unit stage's TAP files of an earlier run (one file, or one per group), and the browser stages' of files
+  // in their own processes, would be read for failures.
   fs.mkdirSync(path.join(ROOT, "test-results"), { recursive: true });
-  for (const f of fs.readdirSync(path.join(ROOT, "test-results"))) if (/^unit(-\d+)?\.(tap|log)$/.test(f)) fs.rmSync(path.join(ROOT, "test-results", f));
+  for (const f of fs.readdirSync(path.join(ROOT, "test-results"))) if (/^(unit(-\d+)?|browser-own|views-own)\.(tap|log)$/.test(f)) fs.rmSync(path.join(ROOT, "test-results", f));
   if (serial) {
     await typecheck();
     add(await nodeTests(nodeBin, env, "unit", unit));
@@ -528,7 +553,7 @@ async function taskTest(ctx) {
   const times = order.filter((s) => stageTimes.has(s)).map((s) => `${s} ${stageTimes.get(s)} s`);
   log(`stages: ${times.join(", ")}; all ${Math.round((Date.now() - t0) / 1000)} s${serial ? " (one after the other)" : " (unit, then side by side: notebooks → browser | jupyterlab | type check → views → notebooks-2)"}`);
   const unitStages = fs.readdirSync(path.join(ROOT, "test-results")).filter((f) => /^unit(-\d+)?\.tap$/.test(f)).map((f) => f.slice(0, -4)).sort();
-  for (const stage of [...unitStages, "notebooks", "browser", "views", "notebooks-2", "jupyterlab"]) {
+  for (const stage of [...unitStages, "notebooks", "browser", "browser-own", "views", "views-own", "notebooks-2", "jupyterlab"]) {
     for (const f of tapFailures(path.join(ROOT, "test-results", `${stage}.tap`))) {
       console.log(`[huntlab] FAILED (${stage}): ${f.name}`);
       for (const line of f.detail) console.log(`    ${line}`);

@@ -38,8 +38,14 @@
  * repeated rows are looked for among the rows whose time repeats, then
  * whose row hash repeats, before any order-keeping unique. Typed arrays are
  * filled by loops (`Uint32Array.from` with a mapping function costs ~0.5
- * µs a value). Memory at 1M events (bench/scaling, Parquet input): ~1.0 GB
- * peak RSS, of which the input is ~170 MB and the output ~400 B a row.
+ * µs a value). Memory at 1M events (bench/scaling, Parquet input): ~0.91 GB
+ * peak RSS, of which the input is ~170 MB and the output ~400 B a row. A
+ * build is synchronous, so nodejs-polars frees no frame it returned before
+ * the build does (its finalizers wait for the event loop): every eager
+ * intermediate (a cast Series, a row index, a sorted copy) stays allocated
+ * to the end, and is fresh memory. Counts, casts and sorts that only feed a
+ * number or an order are done inside one call (countTrue, timeOrderOf),
+ * and typed arrays are made at their final size (keyPartsFor).
  */
 import pl, { type DataType } from "nodejs-polars";
 import { isTemporalType, isTextType } from "../common/dtypes";
@@ -109,7 +115,9 @@ export function processEvents(procs: pl.DataFrame, schema?: Partial<ProcSchema>)
   }
   const columns = procs.columns;
   const ROW = "__hl_row";
-  let df = procs.withRowIndex(ROW);
+  // Each row's input row is only written down before a filter: unfiltered, row i is input row i.
+  let df = procs;
+  const filtered = (keep: pl.Series): pl.DataFrame => (df.columns.includes(ROW) ? df : df.withRowIndex(ROW)).filter(keep);
   const { eventIdColumn, eventIdIdentifier: id, eventCategoryColumn: category, eventCategoryIdentifier: categoryId } = resolved;
   const filters: pl.Expr[] = [];
   if (hasColumn(procs, eventIdColumn) && id !== undefined) filters.push(eventFilter(df, eventIdColumn, id));
@@ -118,7 +126,7 @@ export function processEvents(procs: pl.DataFrame, schema?: Partial<ProcSchema>)
   if (filters.length) {
     // Filtering copies every column: only when some row is not a process creation.
     const keep = df.select(filters.reduce((a, b) => a.and(b)).alias("k")).getColumn("k");
-    if (Number(keep.cast(pl.UInt32).sum()) !== df.height) df = df.filter(keep);
+    if (countTrue(keep) !== df.height) df = filtered(keep);
   }
   // The event times, parsed up front when one format fits them all: repeated rows are then found by an integer hash.
   const stamp = resolved.timeStamp;
@@ -129,7 +137,7 @@ export function processEvents(procs: pl.DataFrame, schema?: Partial<ProcSchema>)
     const narrow = parsedStamp ?? (stampColumn && !isTextType(stampColumn.dtype) ? stampColumn : undefined);
     const keep = repeatedRows(df, columns, narrow, [stamp, resolved.hostName, resolved.processId, resolved.processName].filter((c): c is string => !!c));
     if (keep) {
-      df = df.filter(keep);
+      df = filtered(keep);
       parsedStamp = parsedStamp?.filter(keep);
     }
   }
@@ -137,9 +145,10 @@ export function processEvents(procs: pl.DataFrame, schema?: Partial<ProcSchema>)
     const rule = [eventIdColumn ? `${eventIdColumn} = ${id}` : "", hasColumn(procs, category) ? `${category} = ${categoryId}` : ""].filter(Boolean).join(", ");
     throw new ProcessTreeError(msg.noProcessEvents(resolved.name, rule));
   }
-  const inputRow = df.getColumn(ROW).cast(pl.UInt32).toTypedArray() as Uint32Array;
+  const indexed = df.columns.includes(ROW);
+  const inputRow = indexed ? (df.getColumn(ROW).cast(pl.UInt32).toTypedArray() as Uint32Array) : identityOrder(df.height);
   const times = schemaTimeColumns(resolved).filter((c, k, all) => hasColumn(df, c) && all.indexOf(c) === k);
-  const events = df.drop(ROW).withColumns(...times.map((c) => (c === stamp && parsedStamp ? parsedStamp : parseTimeColumn(df, c, resolved.numericTimeUnit))));
+  const events = (indexed ? df.drop(ROW) : df).withColumns(...times.map((c) => (c === stamp && parsedStamp ? parsedStamp : parseTimeColumn(df, c, resolved.numericTimeUnit))));
   return { schema: resolved, events, inputRow, inputRows: procs.height };
 }
 
@@ -152,12 +161,17 @@ export function processEvents(procs: pl.DataFrame, schema?: Partial<ProcSchema>)
  */
 function repeatedRows(df: pl.DataFrame, columns: string[], narrow: pl.Series | undefined, identifying: string[]): pl.Series | undefined {
   const ROW = "__hl_candidate";
+  // Times that only grow (logs in order, at ms or better) repeat none: one pass, where isDuplicated's hash table
+  // (~32 B a row) would be fresh memory.
+  if (narrow && strictlyIncreasing(narrow)) return undefined;
   const candidate = narrow ? narrow.isDuplicated() : undefined;
-  let rows = df.withRowIndex(ROW);
+  // The rows' positions in `df` are written down before the first filter (usually none is needed).
+  let rows = df;
+  const indexed = (): pl.DataFrame => (rows.columns.includes(ROW) ? rows : rows.withRowIndex(ROW));
   // Filtering copies every column: only when it leaves some rows out.
   const narrowTo = (keep: pl.Series): boolean => {
-    const kept = Number(keep.cast(pl.UInt32).sum());
-    if (kept && kept < rows.height) rows = rows.filter(keep);
+    const kept = countTrue(keep);
+    if (kept && kept < rows.height) rows = indexed().filter(keep);
     return kept > 0;
   };
   if (candidate && !narrowTo(candidate)) return undefined;
@@ -166,8 +180,12 @@ function repeatedRows(df: pl.DataFrame, columns: string[], narrow: pl.Series | u
   // columns first (time, host, id, image: cheap), then every column.
   for (const subset of [identifying.filter((c) => columns.includes(c)), columns]) {
     if (!subset.length) continue;
+    // Whether any row hash repeats, in one call (its hashes and their sort freed inside): usually none does.
+    const hash = pl.struct(subset.map((c) => pl.col(c))).hash().sort();
+    if (rows.select(hash.eq(hash.shift(1)).any().alias("r")).row(0)[0] !== true) return undefined;
     if (!narrowTo(repeatedValues(rows.select(...subset.map((c) => pl.col(c))).hashRows()))) return undefined;
   }
+  rows = indexed();
   const kept = rows.unique({ subset: columns, keep: "first", maintainOrder: true });
   if (kept.height === rows.height) return undefined;
   const keep = new Uint8Array(df.height).fill(1);
@@ -175,6 +193,19 @@ function repeatedRows(df: pl.DataFrame, columns: string[], narrow: pl.Series | u
   for (const r of all) keep[r] = 0;
   for (const r of kept.getColumn(ROW).cast(pl.UInt32).toTypedArray() as Uint32Array) keep[r] = 1;
   return pl.Series("keep", keep).cast(pl.Bool);
+}
+
+/** How many values of a boolean mask are true (counted inside one call: a cast Series would stay allocated until the build returns). */
+function countTrue(mask: pl.Series): number {
+  return Number(pl.DataFrame([mask.rename("m")]).select(pl.col("m").cast(pl.UInt32).sum().alias("n")).row(0)[0]);
+}
+
+/** Whether every value of a time or number column is greater than the one before it (no nulls). */
+function strictlyIncreasing(series: pl.Series): boolean {
+  if (!isTemporalType(series.dtype) && !/^(U?Int|Float)/.test(series.dtype.variant)) return false;
+  if (series.len() < 2 || series.nullCount() > 0) return series.len() < 2;
+  const v = pl.col("v");
+  return pl.DataFrame([series.rename("v")]).select(v.gt(v.shift(1)).all().alias("up")).row(0)[0] === true;
 }
 
 /**
@@ -448,8 +479,14 @@ export interface ProcessKeys {
    * writes its keys once, in tree order, and never needs this column.
    */
   readonly key: pl.Series;
-  /** The parts of each event's key (its `nth` all 0: repeats are told apart in {@link processNodes}). */
-  keyParts: KeyParts;
+  /** The parts of each event's key (its `nth` all 0: repeats are told apart in {@link processNodes}); built on first use. */
+  readonly keyParts: KeyParts;
+  /**
+   * The parts of the events' keys in arrays with `extra` slots after them
+   * (image and id 0, time 0, for the caller to fill), the text tables copied
+   * (the caller may add to them).
+   */
+  keyPartsFor(extra: number): KeyParts;
   /** Start time in µs since the epoch (10 µs steps): the creation time column where there is one, else the event time; -Infinity when null. */
   time: Float64Array;
   /** Events in time order, ties in row order, null times first. */
@@ -510,13 +547,6 @@ class TextTable {
     }
     return k;
   }
-}
-
-/** `table[codes[i]]` for each i (a loop: typed-array `from` with a mapping function costs ~0.5 µs a value). */
-function lookUp(codes: Uint32Array, table: Uint32Array): Uint32Array {
-  const out = new Uint32Array(codes.length);
-  for (let i = 0; i < codes.length; i += 1) out[i] = table[codes[i]];
-  return out;
 }
 
 /** 0, 1, …, n - 1. */
@@ -655,21 +685,30 @@ export function processKeys({ events, schema }: ProcessEvents): ProcessKeys {
   const imageKey = Uint32Array.from({ length: imageDense.count + 1 }, (_, d) => keyImages.of(d ? lower[d - 1] : ""));
   const idTexts = denseTexts(events, idExprs, idDense);
   const idKey = Uint32Array.from({ length: idDense.count + 1 }, (_, d) => keyIds.of(d ? idTexts[d - 1] : "NaN"));
-  const keyParts: KeyParts = {
-    image: lookUp(own, imageKey),
-    id: lookUp(ids[0], idKey),
-    time,
-    nth: new Uint32Array(n),
-    images: keyImages.texts,
-    ids: keyIds.texts,
+  // Made at their final size (the inferred processes' slots after the events'): copying them there costs their size in fresh memory.
+  const keyPartsFor = (extra: number): KeyParts => {
+    const image = new Uint32Array(n + extra);
+    const id = new Uint32Array(n + extra);
+    for (let i = 0; i < n; i += 1) {
+      image[i] = imageKey[own[i]];
+      id[i] = idKey[ids[0][i]];
+    }
+    const times = extra ? new Float64Array(n + extra) : time;
+    if (extra) times.set(time);
+    return { image, id, time: times, nth: new Uint32Array(n + extra), images: [...keyImages.texts], ids: [...keyIds.texts] };
   };
   let key: pl.Series | undefined;
+  let parts: KeyParts | undefined;
   return {
     get key(): pl.Series {
-      key ??= keyColumn(keyParts, identityOrder(n));
+      key ??= keyColumn(this.keyParts, identityOrder(n));
       return key;
     },
-    keyParts,
+    get keyParts(): KeyParts {
+      parts ??= keyPartsFor(0);
+      return parts;
+    },
+    keyPartsFor,
     time,
     order: timeOrderOf(work, time),
     code: codes[0],
@@ -726,7 +765,8 @@ function timeOrderOf(work: pl.DataFrame, time: Float64Array): Uint32Array {
   let sorted = true;
   for (let i = 1; i < time.length && sorted; i += 1) sorted = time[i - 1] <= time[i];
   if (sorted) return identityOrder(time.length);
-  return work.select(pl.col("t")).withRowIndex("i").sort({ by: ["t", "i"], nullsLast: false }).getColumn("i").cast(pl.UInt32).toTypedArray() as Uint32Array;
+  // One lazy query: the sorted copy of the times is freed inside it; only the order comes out.
+  return work.lazy().select(pl.col("t")).withRowIndex("i").sort({ by: ["t", "i"], nullsLast: false }).select(pl.col("i").cast(pl.UInt32)).collectSync().getColumn("i").toTypedArray() as Uint32Array;
 }
 
 /**
@@ -1089,7 +1129,7 @@ export function processNodes(events: ProcessEvents, keys: ProcessKeys, matched: 
     const parentTime = new Float64Array(total).fill(NaN);
     parentTime.set(gpTime, n);
     const queries = Uint32Array.from({ length: m1 }, (_, k) => n + k).filter((q) => parentCode[q] !== 0);
-    const found = matchParents({ time, order: timeOrder(keys.order, time, n), code, parentCode, parentTime, codeCount: keys.codeCount }, { toleranceMs: options.toleranceMs, queries });
+    const found = matchParents({ time, order: timeOrder(keys.order, keys.time, t1), code, parentCode, parentTime, codeCount: keys.codeCount }, { toleranceMs: options.toleranceMs, queries });
     // Grandparents not in the data: one per grandparent code and start time.
     const grandOf = new Map<string, number>();
     for (let k = 0; k < m1; k += 1) {
@@ -1107,18 +1147,18 @@ export function processNodes(events: ProcessEvents, keys: ProcessKeys, matched: 
     }
   }
   const m2 = grandChild.length;
-  const parent = new Int32Array(n + m1 + m2).fill(NO_PARENT_ID);
-  parent.set(level1.subarray(0, n));
+  // Without grandparents, the parents' own links go in place (inferParents made them roots).
+  const parent = m2 ? new Int32Array(n + m1 + m2).fill(NO_PARENT_ID) : level1;
+  if (m2) parent.set(level1.subarray(0, n));
   for (let k = 0; k < m1; k += 1) parent[n + k] = up[k] >= 0 ? up[k] : NO_PARENT_ID;
   const inferredChild = new Uint32Array(m1 + m2);
   inferredChild.set(parentChild);
   inferredChild.set(grandChild, m1);
   const inferred = inferredRows(events, inferredChild, Uint8Array.from({ length: m1 + m2 }, (_, k) => (k < m1 ? 1 : 2)));
   const added = m1 + m2;
-  const allTimes = new Float64Array(n + added);
-  allTimes.set(keys.time);
-  allTimes.set(t1, n);
-  allTimes.set(t2, n + m1);
+  const addedTimes = new Float64Array(added);
+  addedTimes.set(t1);
+  addedTimes.set(t2, m1);
   const sourceIndex = new Int32Array(n + added);
   sourceIndex.set(events.inputRow);
   for (let i = n; i < n + added; i += 1) sourceIndex[i] = events.inputRows + i - n;
@@ -1135,31 +1175,24 @@ export function processNodes(events: ProcessEvents, keys: ProcessKeys, matched: 
     sourceIndex,
     width: Math.max(5, String(events.inputRows + added).length),
     inferred: inferred.rows,
-    order: timeOrder(keys.order, allTimes, n, true),
+    order: timeOrder(keys.order, keys.time, addedTimes, true),
   };
 }
 
 /** The key parts of the events and then of the inferred processes, in one numbering of texts. */
-function nodeKeyParts({ keyParts: own }: ProcessKeys, inferred: InferredRows["parts"]): KeyParts {
-  const n = own.image.length;
+function nodeKeyParts(keys: ProcessKeys, inferred: InferredRows["parts"]): KeyParts {
   const m = inferred.time.length;
-  if (!m) return { ...own, nth: new Uint32Array(n) };
-  const images = TextTable.from(own.images);
-  const ids = TextTable.from(own.ids);
-  const image = new Uint32Array(n + m);
-  image.set(own.image);
-  const id = new Uint32Array(n + m);
-  id.set(own.id);
-  const time = new Float64Array(n + m);
-  time.set(own.time);
+  const parts = keys.keyPartsFor(m);
+  const n = parts.image.length - m;
+  const images = TextTable.from(parts.images);
+  const ids = TextTable.from(parts.ids);
+  const { image, id, time } = parts;
   for (let k = 0; k < m; k += 1) {
-    const im = inferred.image[k] ?? "";
-    const i = inferred.id[k] ?? "NaN";
-    image[n + k] = images.of(im);
-    id[n + k] = ids.of(i);
+    image[n + k] = images.of(inferred.image[k] ?? "");
+    id[n + k] = ids.of(inferred.id[k] ?? "NaN");
     time[n + k] = inferred.time[k];
   }
-  return { image, id, time, nth: new Uint32Array(n + m), images: images.texts, ids: ids.texts };
+  return { ...parts, images: images.texts, ids: ids.texts };
 }
 
 /**
@@ -1212,20 +1245,23 @@ export function numberRepeats(parts: KeyParts, eventOrder: ArrayLike<number>, n:
 }
 
 /**
- * All nodes in time order: the events' order (`eventOrder`, over 0..n-1)
- * merged with the nodes from `n` on by their `time`, events first on ties.
- * `timedOnly` leaves out the added nodes without a time (-Infinity).
+ * All nodes in time order: the events' order (`eventOrder`, over 0..n-1, by
+ * `eventTime`) merged with the nodes from `n` on by their `addedTime` (node
+ * n + k's at k), events first on ties. `timedOnly` leaves out the added nodes
+ * without a time (-Infinity). The times stay in two arrays: one of every
+ * node would cost its size in fresh memory.
  */
-function timeOrder(eventOrder: Uint32Array, time: Float64Array, n: number, timedOnly = false): Uint32Array {
-  if (time.length === n) return eventOrder;
-  let added = Uint32Array.from({ length: time.length - n }, (_, k) => n + k);
-  if (timedOnly) added = added.filter((i) => Number.isFinite(time[i]));
-  added.sort((a, b) => time[a] - time[b] || a - b);
+function timeOrder(eventOrder: Uint32Array, eventTime: Float64Array, addedTime: Float64Array, timedOnly = false): Uint32Array {
+  const n = eventOrder.length;
+  if (!addedTime.length) return eventOrder;
+  let added = Uint32Array.from({ length: addedTime.length }, (_, k) => k);
+  if (timedOnly) added = added.filter((k) => Number.isFinite(addedTime[k]));
+  added.sort((a, b) => addedTime[a] - addedTime[b] || a - b);
   const out = new Uint32Array(n + added.length);
   let a = 0;
   let e = 0;
   for (let k = 0; k < out.length; k += 1) {
-    out[k] = a < added.length && (e >= n || time[added[a]] < time[eventOrder[e]]) ? added[a++] : eventOrder[e++];
+    out[k] = a < added.length && (e >= n || addedTime[added[a]] < eventTime[eventOrder[e]]) ? n + added[a++] : eventOrder[e++];
   }
   return out;
 }
@@ -1308,8 +1344,8 @@ export function treeLayout(parent: Int32Array, order: ArrayLike<number>, sourceI
   const treeOrder = new Int32Array(total);
   const reached = new Uint8Array(total);
   let out = 0;
-  // Depth first with an explicit stack (trees can be deeper than the call stack).
-  const stack = new Int32Array(total);
+  // Depth first with an explicit stack (trees can be deeper than the call stack): the fill counters', done with.
+  const stack = fill;
   for (let k = 0; k < total; k += 1) {
     const root = full[k];
     if (parent[root] >= 0) continue;
@@ -1392,7 +1428,8 @@ export function assembleTree({ events, schema }: ProcessEvents, { parent, inferr
   }
   let POSITION = "__hl_position";
   while (rows.columns.includes(POSITION)) POSITION += "_";
-  let out = order === "input" ? rows : pl.concat([rows, pl.DataFrame([pl.Series(POSITION, positionOf)])], { how: "horizontal" }).sort(POSITION).drop(POSITION);
+  // Lazy: the sorted positions are dropped inside the query, not kept with the sorted frame until the build returns.
+  let out = order === "input" ? rows : pl.concat([rows, pl.DataFrame([pl.Series(POSITION, positionOf)])], { how: "horizontal" }).lazy().sort(POSITION).drop(POSITION).collectSync();
   if (hasColumn(events, schema.logonId)) {
     const asText = (column: string): pl.Expr => (isTextType(dtypeOf(events, column)) ? pl.col(column) : pl.col(column).cast(pl.Utf8));
     const logon = asText(schema.logonId);
@@ -1413,7 +1450,8 @@ export function assembleTree({ events, schema }: ProcessEvents, { parent, inferr
   // One chunk before the gather of parent keys (a gather from many chunks costs several times more).
   const procKey = text.getColumn("proc_key").rechunk();
   // The parent's key is the key at the parent's row: a gather (a root's index, -1, casts to null and gathers null), not new strings.
-  const keys = pl.DataFrame([procKey]).select(pl.col("proc_key"), pl.col("proc_key").gather(pl.Series("p", parentPos).cast(pl.UInt32)).alias("parent_key"));
+  // (Cast inside the call: a cast Series would stay allocated until the build returns.)
+  const keys = pl.DataFrame([procKey, pl.Series("__hl_p", parentPos)]).select(pl.col("proc_key"), pl.col("proc_key").gather(pl.col("__hl_p").cast(pl.UInt32)).alias("parent_key"));
   const numbers = pl.DataFrame([pl.Series("Level", rowLevel), pl.Series("IsInferred", rowInferred).cast(pl.Bool)]);
   // Frames joined by concat, not hstack: hstack makes a Series wrapper per column, and each Series or Expr wrapper
   // (an object of ~300 closures) costs more than a column's join.

@@ -33,10 +33,11 @@ export interface KeyParts {
 
 /**
  * Bytes of CSV read per polars call (a chunk ends before the row that would
- * not fit). Each read comes back as ~33 polars chunks whatever its size, and
- * a tree of many small chunks costs more downstream than the buffer: 32 MB
- * holds a 200k-event tree's text in one read (4 MB: six reads, 231 chunks,
- * ~5% more CPU per build).
+ * not fit). Each read comes back as ~33 polars chunks whatever its size
+ * (rechunked inside the call when the text fits one read), and a tree of
+ * many small chunks costs more downstream than the buffer: 32 MB holds a
+ * 200k-event tree's text in one read (4 MB: six reads, 231 chunks, ~5% more
+ * CPU per build).
  */
 export const CHUNK_BYTES = 32 << 20;
 
@@ -83,15 +84,17 @@ class CsvChunks {
     this.rows += 1;
   }
 
-  private flush(): void {
-    this.pieces.push(readText(this.buffer.subarray(0, this.at)));
+  private flush(last = false): void {
+    // A text read in one piece comes back in one chunk per column (the reader's chunks freed inside the call): the
+    // tree's key gather then needs no copy of its own.
+    this.pieces.push(readText(this.buffer.subarray(0, this.at), last && this.pieces.length === 0));
     this.rows = 0;
     this.at = this.buffer.write(this.header, 0, "latin1");
   }
 
   /** The columns of every chunk. */
   finish(): pl.DataFrame {
-    if (this.rows > 0 || this.pieces.length === 0) this.flush();
+    if (this.rows > 0 || this.pieces.length === 0) this.flush(true);
     return this.pieces.length === 1 ? this.pieces[0] : pl.concat(this.pieces, { how: "vertical", rechunk: false });
   }
 }
@@ -264,9 +267,9 @@ export function keyColumn(parts: KeyParts, nodes: ArrayLike<number>, name = "key
   return csv.finish().getColumn(name);
 }
 
-/** A CSV buffer with every column as text. */
-function readText(buffer: Buffer): pl.DataFrame {
-  return pl.readCSV(buffer, { inferSchemaLength: 0 });
+/** A CSV buffer with every column as text; `rechunk`: each column in one chunk. */
+function readText(buffer: Buffer, rechunk: boolean): pl.DataFrame {
+  return pl.readCSV(buffer, { inferSchemaLength: 0, rechunk });
 }
 
 /** What {@link treeTextColumns} writes, per row of the tree (rows in tree or input order). */
@@ -297,12 +300,12 @@ export function treeTextColumns(rows: TreeRows, keys?: KeyParts, chunkBytes = CH
   const { node, parentPos, level, sourceIndex, width } = rows;
   const total = node.length;
   const writer = keys ? new KeyWriter(keys) : undefined;
-  const isLeaf = new Uint8Array(total).fill(1);
-  const isRoot = new Uint8Array(total);
+  // Each row's role as isRoot * 2 + isLeaf: one array, whose flags polars reads out in one call.
+  const role = new Uint8Array(total).fill(1);
   for (let k = 0; k < total; k += 1) {
     const p = parentPos[k];
-    if (p >= 0) isLeaf[p] = 0;
-    else isRoot[k] = 1;
+    if (p >= 0) role[p] &= 2;
+    else role[k] |= 2;
   }
   const csv = new CsvChunks(`${keys ? "proc_key," : ""}source_index,parent_index,path,NodeRole\n`, chunkBytes);
   // Where each row's path starts in the buffer (valid for rows of the current chunk).
@@ -310,8 +313,8 @@ export function treeTextColumns(rows: TreeRows, keys?: KeyParts, chunkBytes = CH
   for (let k = 0; k < total; k += 1) {
     const p = parentPos[k];
     const pathLength = level[k] * (width + 1) - 1;
-    const role = ROLE_WORDS[isRoot[k] * 2 + isLeaf[k]];
-    csv.reserve(k, (writer ? writer.size(node[k]) + 1 : 0) + width + 1 + (p >= 0 ? width : 0) + 1 + pathLength + 1 + role.length + 1);
+    const roleWord = ROLE_WORDS[role[k]];
+    csv.reserve(k, (writer ? writer.size(node[k]) + 1 : 0) + width + 1 + (p >= 0 ? width : 0) + 1 + pathLength + 1 + roleWord.length + 1);
     const buffer = csv.buffer;
     let at = csv.at;
     if (writer) {
@@ -347,13 +350,13 @@ export function treeTextColumns(rows: TreeRows, keys?: KeyParts, chunkBytes = CH
     writeDigits(buffer, at, sourceIndex[node[k]], width);
     at += width;
     buffer[at++] = 0x2c;
-    at = copyBytes(role, buffer, at);
+    at = copyBytes(roleWord, buffer, at);
     buffer[at++] = 0x0a; // "\n"
     csv.at = at;
   }
   const text = csv.finish();
-  const isBranch = new Uint8Array(total);
-  for (let k = 0; k < total; k += 1) isBranch[k] = isRoot[k] | isLeaf[k] ? 0 : 1;
+  const r = pl.col("r");
+  const flags = pl.DataFrame([pl.Series("r", role)]).select(r.gtEq(2).alias("IsRoot"), r.eq(1).or(r.eq(3)).alias("IsLeaf"), r.eq(0).alias("IsBranch"));
   // concat, not hstack: hstack wraps every column as a Series (a costly JS object each).
-  return pl.concat([text, pl.DataFrame([pl.Series("IsRoot", isRoot).cast(pl.Bool), pl.Series("IsLeaf", isLeaf).cast(pl.Bool), pl.Series("IsBranch", isBranch).cast(pl.Bool)])], { how: "horizontal" });
+  return pl.concat([text, flags], { how: "horizontal" });
 }

@@ -28,6 +28,9 @@ const DEFAULT_VIEWPORT = { width: 1280, height: 720 };
 /** Origin of the pages we serve; never resolved, requests are fulfilled in-process. */
 export const PAGE_ORIGIN = "https://huntlab.test";
 
+/** The empty page an idle page shows (see `close()` in {@link openOffline}). */
+const IDLE_URL = `${PAGE_ORIGIN}/idle.html`;
+
 /** Set to a directory to keep a copy of every page opened (for debugging failures). */
 const ARTIFACT_DIR = process.env.HUNTLAB_BROWSER_ARTIFACTS;
 
@@ -87,7 +90,9 @@ interface SharedContext {
  * its compiled scripts cached); the browser checks open hundreds of pages.
  * What a page could carry over is cleared or unused: the views keep no
  * storage or cookies, a new document has its own globals, and a reused page
- * gets its viewport back and loses the listeners added to it.
+ * gets its viewport back and loses the listeners added to it. Under `npm test`
+ * the browser, and so its contexts and pages, serve every file of a stage
+ * (sharedChromium.ts); {@link resetOfflineContexts} undoes what a file leaves.
  */
 const sharedContexts = new WeakMap<Browser, Map<string, Promise<SharedContext>>>();
 
@@ -112,6 +117,7 @@ function offlineContext(browser: Browser, options: Pick<BrowserContextOptions, "
           // A worker's request has no frame.
         }
         if (owner && requested === owner.url) return route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: owner.html });
+        if (requested === IDLE_URL) return route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: "<!doctype html><title>idle</title>" });
         if (/^(file|data|about|blob):/i.test(requested)) return route.continue();
         // A request no open page owns (a worker's) counts against every open page: none goes unseen.
         for (const served of owner ? [owner] : pages.values()) served.blocked.push(requested);
@@ -167,7 +173,29 @@ export async function openOffline(browser: Browser, html: string, options: OpenO
     // Every listener goes (the next use adds its own); the pointer off the page, so the next document starts unhovered.
     await opened.removeAllListeners();
     await opened.mouse.move(0, 0);
+    // The view's document goes: its timers and animation loops (Cytoscape's, Leaflet's, Vega's) would run on while
+    // the page waits, through the checks after it (under npm test, other files' too). Same origin: the warm renderer stays.
+    await opened.goto(IDLE_URL, { waitUntil: "load" }).catch(() => undefined);
     idle.push(opened);
   };
   return { page, context, errors, dialogs, blocked, close };
+}
+
+/**
+ * Undoes what a test file may have left in `browser`'s contexts for the next
+ * file sharing it (sharedChromium.ts): permissions granted (the clipboard),
+ * pages not handed back, contexts of its own left open. The idle pages stay:
+ * reusing them is the point.
+ */
+export async function resetOfflineContexts(browser: Browser): Promise<void> {
+  const byOptions = sharedContexts.get(browser);
+  const offline = byOptions ? await Promise.all([...byOptions.values()].map((c) => c.catch(() => undefined))) : [];
+  const kept = new Set(offline.map((c) => c?.context));
+  await Promise.all(browser.contexts().filter((c) => !kept.has(c)).map((c) => c.close().catch(() => undefined)));
+  for (const shared of offline) {
+    if (!shared) continue;
+    await shared.context.clearPermissions();
+    // Pages a test did not close, and popups the pages opened.
+    await Promise.all(shared.context.pages().filter((p) => !shared.idle.includes(p)).map((p) => p.close().catch(() => undefined)));
+  }
 }

@@ -16,7 +16,8 @@ import { QueryProvider } from "../../src/data/queryProvider";
 import { dbclusterEvents } from "../../src/analysis/eventCluster";
 import { withStringScore } from "../../src/analysis/features";
 import { clusterBrowser } from "../../src/vis/clusterBrowser";
-import { chromiumMissing, launchChromium, openOffline } from "./chromium";
+import { chromiumMissing, openOffline } from "./chromium";
+import { releaseChromium, sharedChromium } from "./sharedChromium";
 import { executedNotebook, notebookFromBundles, notebookPage, type Notebook } from "./notebookPage";
 
 const skip = chromiumMissing();
@@ -51,10 +52,10 @@ function panelRows(page: Page, root: string): Promise<string[][]> {
 describe("logon-session browser in Chromium", { skip }, () => {
   let browser: Browser;
   before(async () => {
-    browser = await launchChromium();
+    browser = await sharedChromium();
   });
   after(async () => {
-    await browser?.close();
+    await releaseChromium(browser);
   });
 
   it("picking a session shows that session's logons (fixture with hostile names)", async () => {

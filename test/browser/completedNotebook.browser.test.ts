@@ -9,7 +9,8 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser } from "playwright-core";
-import { chromiumMissing, launchChromium, openOffline } from "./chromium";
+import { chromiumMissing, openOffline } from "./chromium";
+import { releaseChromium, sharedChromium } from "./sharedChromium";
 import { notebookPage, readNotebook, type Notebook } from "./notebookPage";
 
 const skip = chromiumMissing();
@@ -43,10 +44,10 @@ interface ViewState {
 describe("the completed notebook, untrusted (no script runs)", { skip }, () => {
   let browser: Browser;
   before(async () => {
-    browser = await launchChromium();
+    browser = await sharedChromium();
   });
   after(async () => {
-    await browser?.close();
+    await releaseChromium(browser);
   });
 
   for (const [mode, javaScriptEnabled] of [

@@ -16,7 +16,8 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { chromiumMissing, launchChromium, openOffline, type OfflinePage } from "./chromium";
+import { chromiumMissing, openOffline, type OfflinePage } from "./chromium";
+import { releaseChromium, sharedChromium } from "./sharedChromium";
 import { JUPYTERLAB_DARK, JUPYTERLAB_LIGHT, PLAIN_DARK, PLAIN_LIGHT, themedPage, type PageTheme } from "./fixtures/jupyterlabThemes";
 import { jupyterlabOutputPage } from "./fixtures/jupyterlabRendermime";
 import { THEME_VIEW_NAMES as VIEW_NAMES, themeViews, type ThemeView } from "./fixtures/themeViews";
@@ -263,7 +264,7 @@ describe("views under JupyterLab Dark, JupyterLab Light and plain pages", { skip
   let views: ThemeView[] = [];
   const built = (async () => {
     if (missing) return;
-    browser = await launchChromium();
+    browser = await sharedChromium();
     views = await themeViews();
     mkdirSync(SHOTS, { recursive: true });
   })();
@@ -271,7 +272,7 @@ describe("views under JupyterLab Dark, JupyterLab Light and plain pages", { skip
   before(() => built);
 
   after(async () => {
-    await browser?.close();
+    await releaseChromium(browser);
   });
 
   for (const theme of [JUPYTERLAB_DARK, JUPYTERLAB_LIGHT, PLAIN_LIGHT, PLAIN_DARK] satisfies PageTheme[]) {
@@ -291,6 +292,10 @@ describe("views under JupyterLab Dark, JupyterLab Light and plain pages", { skip
             await interact(o, view);
           }
           await o.page.waitForTimeout(150);
+          // Colours are read with opacity composited: a popup still fading in (Leaflet's 200 ms transition) reads as
+          // faint text. Wait for the page's CSS transitions and finite animations to end (a warm, shared renderer
+          // got here within the fade).
+          await o.page.evaluate(`Promise.all(document.getAnimations().filter(function (a) { return a.effect && a.effect.getComputedTiming().endTime !== Infinity; }).map(function (a) { return a.finished.catch(function () {}); }))`);
           if (theme === JUPYTERLAB_DARK) await o.page.screenshot({ path: join(SHOTS, `${view.name}.png`), fullPage: true });
           const report = await measureContrast(o.page);
           assert.ok(report.checked > 0, "no text checked");

@@ -15,7 +15,8 @@ import { addRelatedAlerts, createAlertGraph } from "../../src/vis/alertGraph";
 import { MIN_LABEL_PX } from "../../src/vis/client/graphElements";
 import { drawAlertEntityGraph, EntityGraph } from "../../src/vis/entityGraph";
 import { seededRandom } from "../helpers/random";
-import { chromiumMissing, launchChromium, openOffline } from "./chromium";
+import { chromiumMissing, openOffline } from "./chromium";
+import { releaseChromium, sharedChromium } from "./sharedChromium";
 import { executedNotebook, notebookPage } from "./notebookPage";
 
 const skip = chromiumMissing();
@@ -173,11 +174,11 @@ describe("Entity graphs in Chromium (offline)", { skip }, () => {
   let browser: Browser;
   let alerts: pl.DataFrame;
   before(async () => {
-    browser = await launchChromium();
+    browser = await sharedChromium();
     alerts = await readDataFile(`${LAB_DATA_DIR}/alerts_list.parquet`);
   });
   after(async () => {
-    await browser?.close();
+    await releaseChromium(browser);
   });
 
   it("EntityGraph of the lab's alerts: 81 nodes and 156 edges, details on selection", async () => {

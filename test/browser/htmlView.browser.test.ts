@@ -11,7 +11,8 @@ import { resolve } from "node:path";
 import { htmlView } from "../../src/display/htmlView";
 import { buildTestClient } from "../helpers/clientBuild";
 import { svgToPng } from "../../src/vis/png";
-import { chromiumMissing, launchChromium, openOffline } from "./chromium";
+import { chromiumMissing, openOffline } from "./chromium";
+import { releaseChromium, sharedChromium } from "./sharedChromium";
 import { notebookFromBundles, notebookPage } from "./notebookPage";
 
 const skip = chromiumMissing();
@@ -52,10 +53,10 @@ const HOSTILE = `<img src=x onerror="alert(1)"><script>alert(2)</script>`;
 describe("HTML views in Chromium", { skip }, () => {
   let browser: Browser;
   before(async () => {
-    browser = await launchChromium();
+    browser = await sharedChromium();
   });
   after(async () => {
-    await browser?.close();
+    await releaseChromium(browser);
   });
 
   for (const mode of ["lab", "classic", "inline"] as const) {

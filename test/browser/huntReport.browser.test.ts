@@ -16,7 +16,8 @@ import type { Browser } from "playwright-core";
 import { buildHuntReport } from "../../scripts/hunt-report";
 import type { NotebookJson } from "../../scripts/hunt-params";
 import { NEW_HOST } from "../fixtures/hunt/makeData";
-import { chromiumMissing, launchChromium, openOffline, type OfflinePage } from "./chromium";
+import { chromiumMissing, openOffline, type OfflinePage } from "./chromium";
+import { releaseChromium, sharedChromium } from "./sharedChromium";
 import { EXECUTED_NOTEBOOK } from "./notebookPage";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -59,10 +60,10 @@ describe("the hunt report in Chromium (offline)", { skip }, () => {
 
   before(async () => {
     report = loadReport()!;
-    browser = await launchChromium();
+    browser = await sharedChromium();
   });
   after(async () => {
-    await browser?.close();
+    await releaseChromium(browser);
   });
 
   async function open(javaScriptEnabled: boolean): Promise<OfflinePage> {
@@ -173,10 +174,10 @@ function chartsNotebook(): NotebookJson {
 describe("the hunt report's page script in Chromium (offline)", { skip: chromiumMissing() }, () => {
   let browser: Browser;
   before(async () => {
-    browser = await launchChromium();
+    browser = await sharedChromium();
   });
   after(async () => {
-    await browser?.close();
+    await releaseChromium(browser);
   });
 
   it("draws a good chart over its PNG and, for a spec vega-lite rejects, keeps the PNG and shows the reason as text", { timeout: 60_000 }, async () => {

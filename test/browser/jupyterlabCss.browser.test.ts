@@ -11,7 +11,8 @@ import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { GeoLocation, Ip } from "../../src/entities";
 import { GeoMap } from "../../src/vis/geoMap";
-import { chromiumMissing, launchChromium, openOffline } from "./chromium";
+import { chromiumMissing, openOffline } from "./chromium";
+import { releaseChromium, sharedChromium } from "./sharedChromium";
 import { jupyterlabOutputPage, plainOutputPage } from "./fixtures/jupyterlabRendermime";
 
 const skip = chromiumMissing();
@@ -62,10 +63,10 @@ async function openPopup(p: Page): Promise<PopupLook> {
 describe("views under JupyterLab's rendered-HTML CSS", { skip }, () => {
   let browser: Browser;
   before(async () => {
-    browser = await launchChromium();
+    browser = await sharedChromium();
   });
   after(async () => {
-    await browser?.close();
+    await releaseChromium(browser);
   });
 
   it("the map's popup is as wide and looks as it does without JupyterLab's table rules", async () => {

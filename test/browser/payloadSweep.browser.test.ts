@@ -20,7 +20,8 @@ import type { Browser, Locator, Page } from "playwright-core";
 import type { MimeBundle } from "../../src/display/protocol";
 import { timeline } from "../../src/vis/timeline";
 import { timeseriesAnomaliesChart } from "../../src/vis/timeseriesAnomalies";
-import { chromiumMissing, launchChromium, openOffline, type OfflinePage } from "./chromium";
+import { chromiumMissing, openOffline, type OfflinePage } from "./chromium";
+import { releaseChromium, sharedChromium } from "./sharedChromium";
 import { notebookFromBundles, notebookPage, type InsertMode } from "./notebookPage";
 import { vegaPage, waitReady } from "./vegaPage";
 import {
@@ -365,7 +366,7 @@ describe("payload sweep: 75 XSS payloads in every field of every view, in Chromi
   before(async () => {
     assert.ok(XSS_PAYLOADS.length >= 50 && new Set(XSS_PAYLOADS).size === XSS_PAYLOADS.length, "at least 50 unique payloads");
     dir = sweepDir();
-    const launching = launchChromium();
+    const launching = sharedChromium();
     try {
       twin = await tiTwinSweep(dir);
       const alerts = alertsFrame();
@@ -386,14 +387,14 @@ describe("payload sweep: 75 XSS payloads in every field of every view, in Chromi
       ];
       graphs = [...processTreeBundles(), geoMapBundle(), ...graphBundles(alerts)];
     } finally {
-      // Even when a view fails to build: `after` must close the browser.
+      // Even when a view fails to build: `after` must release the browser.
       browser = await launching;
     }
   });
 
   after(async () => {
     await twin?.close();
-    await browser?.close();
+    await releaseChromium(browser);
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -13,7 +13,8 @@ import { Pivot } from "../../src/pivot";
 import { PivotBrowser, pivotCallExample, pivotKey, type PivotBrowserEntry } from "../../src/vis/pivotBrowser";
 import { JUPYTER_DISPLAY } from "../../src/display/protocol";
 import { revealHidden } from "../../src/display/html";
-import { chromiumMissing, launchChromium, openOffline, PAGE_ORIGIN, type OfflinePage } from "./chromium";
+import { chromiumMissing, openOffline, PAGE_ORIGIN, type OfflinePage } from "./chromium";
+import { releaseChromium, sharedChromium } from "./sharedChromium";
 import { notebookFromBundles, notebookPage, type InsertMode, type Notebook } from "./notebookPage";
 
 const ROOT = ".hl-view-pivot-browser";
@@ -82,11 +83,11 @@ describe("pivot browser in Chromium", { skip: chromiumMissing() }, () => {
     const pivot = new Pivot({ providers: [new QueryProvider("LocalData"), new TILookup({ providers: ["LocalTI"] })] });
     view = pivot.browse();
     notebook = notebookFromBundles([view[JUPYTER_DISPLAY]()]);
-    browser = await launchChromium();
+    browser = await sharedChromium();
   });
   after(async () => {
     await Promise.all(opened.map((p) => p.close()));
-    await browser?.close();
+    await releaseChromium(browser);
   });
 
   test("lists every function, first one selected", async () => {

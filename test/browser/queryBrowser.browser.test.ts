@@ -12,7 +12,8 @@ import pl from "nodejs-polars";
 import { QueryBrowser, queryCallExample } from "../../src/vis";
 import { dataFrameToHtml } from "../../src/display/dataframe";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../../src/display/protocol";
-import { chromiumMissing, launchChromium, openOffline, PAGE_ORIGIN, type OfflinePage } from "./chromium";
+import { chromiumMissing, openOffline, PAGE_ORIGIN, type OfflinePage } from "./chromium";
+import { releaseChromium, sharedChromium } from "./sharedChromium";
 import { executedNotebook, EXECUTED_NOTEBOOK, notebookErrors, notebookFromBundles, notebookPage, type InsertMode, type Notebook } from "./notebookPage";
 import { FIXTURE_QUERIES, matchingKeys, XSS_QUERIES } from "./fixtures/queries";
 import { revealHidden } from "../../src/display/html";
@@ -106,12 +107,12 @@ describe(`query browser in Chromium (${fromNotebook ? EXECUTED_NOTEBOOK : "fixtu
   }
 
   before(async () => {
-    browser = await launchChromium();
+    browser = await sharedChromium();
     source = notebook ? { notebook, withTable: true } : await fixtureNotebook();
   });
   after(async () => {
     await Promise.all(opened.map((p) => p.close()));
-    await browser?.close();
+    await releaseChromium(browser);
   });
 
   test("the executed notebook has no error outputs", { skip: !fromNotebook && "no executed notebook" }, () => {

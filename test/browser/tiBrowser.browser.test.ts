@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import type { Browser, Locator } from "playwright-core";
 import { browseResults } from "../../src/vis/tiBrowser";
 import { JUPYTER_DISPLAY } from "../../src/display/protocol";
-import { chromiumMissing, launchChromium, openOffline, type OfflinePage } from "./chromium";
+import { chromiumMissing, openOffline, type OfflinePage } from "./chromium";
+import { releaseChromium, sharedChromium } from "./sharedChromium";
 import { executedNotebook, notebookFromBundles, notebookPage, type InsertMode, type Notebook } from "./notebookPage";
 import { BIDI_ROWS, FIXTURE_ROWS, HOSTILE_REFERENCES, tiFrame, XSS_ROWS } from "./fixtures/tiResults";
 
@@ -68,11 +69,11 @@ describe("TI results browser in Chromium", { skip: chromiumMissing() }, () => {
   }
 
   before(async () => {
-    browser = await launchChromium();
+    browser = await sharedChromium();
   });
   after(async () => {
     await Promise.all(opened.map((p) => p.close()));
-    await browser?.close();
+    await releaseChromium(browser);
   });
 
   for (const mode of ["lab", "classic"] as const) {

@@ -24,7 +24,8 @@ import { MIN_TREE_LABEL_PX } from "../../src/vis/client/processTreeText";
 import { plotProcessTree } from "../../src/vis/processTree";
 import { timeline } from "../../src/vis/timeline";
 import { VEGA_LITE_MIME } from "../../src/vis/vegaLite";
-import { chromiumMissing, launchChromium, openOffline } from "./chromium";
+import { chromiumMissing, openOffline } from "./chromium";
+import { releaseChromium, sharedChromium } from "./sharedChromium";
 import { pointsPerLane, vegaPage, waitReady } from "./vegaPage";
 import { seededRandom } from "../helpers/random";
 import { EXECUTED_NOTEBOOK, executedNotebook, notebookFromBundles, notebookPage, type Notebook } from "./notebookPage";
@@ -55,7 +56,7 @@ describe("timelines in Chromium (vega 5 + vega-lite 5)", { skip }, () => {
   let sourceColumns: string[][];
   const notebook = executedNotebook();
   before(async () => {
-    browser = await launchChromium();
+    browser = await sharedChromium();
     const fromNotebook = sectionOutputs(notebook, VEGA_LITE_MIME).map((b) => b[VEGA_LITE_MIME] as Spec);
     const qp = new QueryProvider("LocalData");
     const alerts = await qp.SecurityAlert.list_alerts();
@@ -75,7 +76,7 @@ describe("timelines in Chromium (vega 5 + vega-lite 5)", { skip }, () => {
     }
   });
   after(async () => {
-    await browser?.close();
+    await releaseChromium(browser);
   });
 
   it(`draws one mark per event in each lane (${notebook ? EXECUTED_NOTEBOOK : "charts made here"})`, async () => {
@@ -139,7 +140,7 @@ describe("process tree in Chromium", { skip }, () => {
   let bundle: MimeBundle;
   const notebook = executedNotebook();
   before(async () => {
-    browser = await launchChromium();
+    browser = await sharedChromium();
     const fromNotebook = sectionOutputs(notebook, "text/html").filter((b) => String(b["text/html"]).includes("hl-view-process-tree"));
     if (fromNotebook.length) bundle = fromNotebook[0];
     else {
@@ -149,7 +150,7 @@ describe("process tree in Chromium", { skip }, () => {
     }
   });
   after(async () => {
-    await browser?.close();
+    await releaseChromium(browser);
   });
 
   async function open(mode: "lab" | "classic", name: string) {
@@ -345,10 +346,10 @@ function bigTree(n: number): pl.DataFrame {
 describe("process tree labels and big trees in Chromium", { skip }, () => {
   let browser: Browser;
   before(async () => {
-    browser = await launchChromium();
+    browser = await sharedChromium();
   });
   after(async () => {
-    await browser?.close();
+    await releaseChromium(browser);
   });
 
   /** Per node: whether Cytoscape draws its label (its font on screen ≥ its min-zoomed-font-size) and that size. */
@@ -520,10 +521,10 @@ describe("process tree labels and big trees in Chromium", { skip }, () => {
 describe("hostile values run nothing", { skip }, () => {
   let browser: Browser;
   before(async () => {
-    browser = await launchChromium();
+    browser = await sharedChromium();
   });
   after(async () => {
-    await browser?.close();
+    await releaseChromium(browser);
   });
 
   it("in a process tree and a timeline (lab and classic insertion, hover, select)", async () => {
@@ -579,10 +580,10 @@ describe("hostile values run nothing", { skip }, () => {
 describe("static fallbacks", { skip }, () => {
   let browser: Browser;
   before(async () => {
-    browser = await launchChromium();
+    browser = await sharedChromium();
   });
   after(async () => {
-    await browser?.close();
+    await releaseChromium(browser);
   });
 
   it("show the process tree image and table, and the timeline PNG, with scripts off or stripped", async () => {

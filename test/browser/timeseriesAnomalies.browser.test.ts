@@ -12,7 +12,8 @@ import { jsonForScript } from "../../src/display/html";
 import { QueryProvider } from "../../src/data/queryProvider";
 import { timeseriesAnomaliesStl } from "../../src/analysis/timeseries";
 import { timeseriesAnomaliesSpec } from "../../src/vis/timeseriesAnomalies";
-import { chromiumMissing, launchChromium, openOffline } from "./chromium";
+import { chromiumMissing, openOffline } from "./chromium";
+import { releaseChromium, sharedChromium } from "./sharedChromium";
 
 const skip = chromiumMissing();
 
@@ -23,10 +24,10 @@ function script(name: string): string {
 describe("anomaly chart in Chromium (vega 5 + vega-lite 5)", { skip }, () => {
   let browser: Browser;
   before(async () => {
-    browser = await launchChromium();
+    browser = await sharedChromium();
   });
   after(async () => {
-    await browser?.close();
+    await releaseChromium(browser);
   });
 
   it("renders, marks the anomalies and shows a tooltip on hover", async () => {

@@ -18,7 +18,7 @@ import { after, before, describe, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { chromiumMissing, launchChromium } from "../browser/chromium";
 import { kernelRegistered, provisionLab, startLab, workFolder, type LabServer } from "./labServer";
-import { kernelStatus, menuCommand, openNotebook, selectKernel, waitKernelIdle } from "./labPage";
+import { kernelStatus, menuCommand, openFromPath, openNotebook, selectKernel, waitKernelIdle, type LabPage } from "./labPage";
 
 interface KernelCase {
   name: string;
@@ -71,6 +71,13 @@ describe("Interrupt Kernel in JupyterLab", { skip: chromiumMissing(), timeout: 6
   let work: ReturnType<typeof workFolder>;
   let server: LabServer;
   let browser: Browser;
+  /** One JupyterLab page for all kernels: each test opens its notebook in it. */
+  let lab: LabPage | undefined;
+  const open = async (notebook: string): Promise<Page> => {
+    if (!lab) lab = await openNotebook(browser, server, notebook);
+    else await openFromPath(lab.page, notebook);
+    return lab.page;
+  };
 
   before(async () => {
     const { jupyter } = provisionLab();
@@ -80,6 +87,7 @@ describe("Interrupt Kernel in JupyterLab", { skip: chromiumMissing(), timeout: 6
     browser = await launchChromium();
   });
   after(async () => {
+    await lab?.close().catch(() => undefined);
     await browser?.close().catch(() => undefined);
     await server?.stop();
     work?.remove();
@@ -87,58 +95,53 @@ describe("Interrupt Kernel in JupyterLab", { skip: chromiumMissing(), timeout: 6
 
   for (const kernel of KERNELS) {
     test(`${kernel.display}: a cell awaiting a minute stops within a second, and the next cell runs in the same kernel`, { skip: !kernelRegistered(kernel.name) && `no ${kernel.name} kernel registered`, timeout: 300_000 }, async () => {
-      const lab = await openNotebook(browser, server, `interrupt-${kernel.name}.ipynb`);
-      try {
-        const { page } = lab;
-        await waitKernelIdle(page);
-        await selectKernel(page, kernel.display);
-        await waitKernelIdle(page);
-        const prompts = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt");
-        const runCell = async (n: number) => {
-          await prompts.nth(n).click();
-          await menuCommand(page, "Run", "Run Selected Cell and Do not Advance");
-        };
-        /** Runs cell n and waits for its execution count. */
-        const runToEnd = async (n: number, timeout = 120_000) => {
-          await runCell(n);
-          await page.waitForFunction(`/\\[\\d+\\]/.test(${prompt(n)})`, null, { timeout });
-          await waitKernelIdle(page, 30_000);
-        };
-        /** Runs cell n, interrupts it once it has run for `afterMs`, and returns how long after the interrupt it stopped. */
-        const interruptCell = async (n: number, afterMs: number, timeout = 30_000) => {
-          await runCell(n);
-          await page.waitForFunction(`${prompt(n)}.includes("*")`, null, { timeout: 30_000 });
-          await page.waitForFunction(() => document.querySelector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator")?.getAttribute("data-status") === "busy", null, { timeout: 30_000 });
-          await page.waitForTimeout(afterMs);
-          assert.equal(await kernelStatus(page), "busy", `cell ${n} is running`);
-          await menuCommand(page, "Kernel", "Interrupt Kernel");
-          const clicked = Date.now();
-          await page.waitForFunction(`!${prompt(n)}.includes("*")`, null, { timeout, polling: 50 });
-          return Date.now() - clicked;
-        };
-        const assertSameKernel = async (n: number) => {
-          await waitKernelIdle(page, 30_000);
-          await runToEnd(n, 60_000);
-          assert.match(await cellOutput(page, n), /still here: 42/, "the kernel lost its state (restarted?) or did not run the cell");
-        };
+      const page = await open(`interrupt-${kernel.name}.ipynb`);
+      await waitKernelIdle(page);
+      await selectKernel(page, kernel.display);
+      await waitKernelIdle(page);
+      const prompts = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputArea-prompt");
+      const runCell = async (n: number) => {
+        await prompts.nth(n).click();
+        await menuCommand(page, "Run", "Run Selected Cell and Do not Advance");
+      };
+      /** Runs cell n and waits for its execution count. */
+      const runToEnd = async (n: number, timeout = 120_000) => {
+        await runCell(n);
+        await page.waitForFunction(`/\\[\\d+\\]/.test(${prompt(n)})`, null, { timeout });
+        await waitKernelIdle(page, 30_000);
+      };
+      /** Runs cell n, interrupts it once it has run for `afterMs`, and returns how long after the interrupt it stopped. */
+      const interruptCell = async (n: number, afterMs: number, timeout = 30_000) => {
+        await runCell(n);
+        await page.waitForFunction(`${prompt(n)}.includes("*")`, null, { timeout: 30_000 });
+        await page.waitForFunction(() => document.querySelector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator")?.getAttribute("data-status") === "busy", null, { timeout: 30_000 });
+        await page.waitForTimeout(afterMs);
+        assert.equal(await kernelStatus(page), "busy", `cell ${n} is running`);
+        await menuCommand(page, "Kernel", "Interrupt Kernel");
+        const clicked = Date.now();
+        await page.waitForFunction(`!${prompt(n)}.includes("*")`, null, { timeout, polling: 50 });
+        return Date.now() - clicked;
+      };
+      const assertSameKernel = async (n: number) => {
+        await waitKernelIdle(page, 30_000);
+        await runToEnd(n, 60_000);
+        assert.match(await cellOutput(page, n), /still here: 42/, "the kernel lost its state (restarted?) or did not run the cell");
+      };
 
-        await runToEnd(0);
-        assert.match(await cellOutput(page, 0), /ready/, "the first cell ran (huntlab loaded, in Deno)");
+      await runToEnd(0);
+      assert.match(await cellOutput(page, 0), /ready/, "the first cell ran (huntlab loaded, in Deno)");
 
-        const stoppedMs = await interruptCell(1, 1500);
-        console.log(`${kernel.display}: the cell stopped ${stoppedMs} ms after Interrupt Kernel`);
-        assert.doesNotMatch(await cellOutput(page, 1), /slept/, "the cell ran to its end");
-        assert.ok(stoppedMs < 1000, `the cell stopped ${stoppedMs} ms after the interrupt`);
-        await assertSameKernel(2);
+      const stoppedMs = await interruptCell(1, 1500);
+      console.log(`${kernel.display}: the cell stopped ${stoppedMs} ms after Interrupt Kernel`);
+      assert.doesNotMatch(await cellOutput(page, 1), /slept/, "the cell ran to its end");
+      assert.ok(stoppedMs < 1000, `the cell stopped ${stoppedMs} ms after the interrupt`);
+      await assertSameKernel(2);
 
-        if (kernel.plain) {
-          // Not a huntlab operation: the cell goes on to its end, and the kernel lives.
-          await interruptCell(3, 1000);
-          assert.match(await cellOutput(page, 3), /plain await done/, "the plain cell was cut short");
-          await assertSameKernel(4);
-        }
-      } finally {
-        await lab.close();
+      if (kernel.plain) {
+        // Not a huntlab operation: the cell goes on to its end, and the kernel lives.
+        await interruptCell(3, 1000);
+        assert.match(await cellOutput(page, 3), /plain await done/, "the plain cell was cut short");
+        await assertSameKernel(4);
       }
     });
   }

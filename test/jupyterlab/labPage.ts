@@ -49,6 +49,29 @@ export async function openNotebook(browser: Browser, server: LabServer, notebook
 }
 
 /**
+ * Opens another notebook in an open JupyterLab page through File ▸ Open from
+ * Path…, and resolves when its panel is the one shown: no second JupyterLab
+ * page (its start costs seconds of CPU). The other notebooks stay open in
+ * hidden tabs, which the helpers here skip (`:not(.lm-mod-hidden)`).
+ */
+export async function openFromPath(page: Page, notebookPath: string): Promise<void> {
+  await menuCommand(page, "File", "Open from Path…");
+  const dialog = page.locator(".jp-Dialog");
+  await dialog.locator("input").first().fill(notebookPath);
+  await dialog.locator(".jp-Dialog-button.jp-mod-accept").click();
+  await dialog.waitFor({ state: "detached" });
+  await page.waitForFunction(
+    (name) => {
+      const tab = document.querySelector<HTMLElement>("#jp-main-dock-panel .lm-TabBar-tab.lm-mod-current");
+      const panel = tab?.dataset.id ? document.getElementById(tab.dataset.id) : null;
+      return tab?.querySelector(".lm-TabBar-tabLabel")?.textContent === name && !!panel?.matches(".jp-NotebookPanel:not(.lm-mod-hidden)");
+    },
+    path.basename(notebookPath),
+    { timeout: 60_000, polling: 250 },
+  );
+}
+
+/**
  * Waits until the notebook panel shows `cells` cells: JupyterLab attaches a
  * long notebook's cells in batches after opening it.
  */

@@ -12,7 +12,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { provisionVenvLab } from "../../scripts/lab.mjs";
+import { majorOf, provisionVenvLab, venvDir, venvExecutable } from "../../scripts/lab.mjs";
 import { within } from "../helpers/race";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
@@ -32,10 +32,34 @@ export function kernelRegistered(name: string): boolean {
 }
 
 /**
+ * The version of JupyterLab installed in `.venv`, read from its package
+ * metadata (`site-packages/jupyterlab-X.Y.Z.dist-info`), or undefined when
+ * `.venv` has no `jupyter` or no JupyterLab. Asking `jupyter lab --version`
+ * costs about 3 s of CPU (Python imports the whole server), in each test file.
+ */
+export function venvLabVersion(root = ROOT): string | undefined {
+  const venv = venvDir(root);
+  if (!fs.existsSync(venvExecutable(venv, "jupyter"))) return undefined;
+  const lib = path.join(venv, process.platform === "win32" ? "Lib" : "lib");
+  const sites = process.platform === "win32" ? [path.join(lib, "site-packages")] : (fs.existsSync(lib) ? fs.readdirSync(lib) : []).map((d) => path.join(lib, d, "site-packages"));
+  for (const site of sites.filter((s) => fs.existsSync(s))) {
+    for (const entry of fs.readdirSync(site)) {
+      const version = /^jupyterlab-(\d+\.[^-]*)\.dist-info$/i.exec(entry)?.[1];
+      if (version) return version;
+    }
+  }
+  return undefined;
+}
+
+/**
  * JupyterLab ≥ 4 in `.venv`, installed there first when missing (pip's output
  * is shown only when it fails). Throws with the reason when it cannot be had.
+ * An installed JupyterLab 4 is taken from its package metadata
+ * ({@link venvLabVersion}); the server's start then shows whether it runs.
  */
 export function provisionLab(): { jupyter: string; version: string; installed: boolean } {
+  const installed = venvLabVersion();
+  if (installed && majorOf(installed) >= 4) return { jupyter: venvExecutable(venvDir(ROOT), "jupyter"), version: installed, installed: false };
   const result = provisionVenvLab({ root: ROOT, quiet: true, log: (msg) => console.log(`[jupyterlab] ${msg}`) });
   if ("error" in result) throw new Error(`JupyterLab 4 could not be provisioned in .venv: ${result.error}`);
   return result;
@@ -191,6 +215,21 @@ export async function startLab(options: StartOptions): Promise<LabServer> {
       `${base}/lab${workspace ? `/workspaces/${encodeURIComponent(workspace)}` : ""}${p ? `/tree/${p.split("/").map(encodeURIComponent).join("/")}` : ""}?${workspace ? "reset&" : ""}token=${token}`,
     stop,
   };
+}
+
+/**
+ * Gives the notebook `to` (relative to rootDir) a session on the kernel of
+ * `from`'s session, through the REST API, so that JupyterLab, opening `to`,
+ * connects to that kernel instead of starting one (a kernel's start costs
+ * seconds of CPU). For a notebook that is only looked at, not run.
+ */
+export async function shareKernel(server: LabServer, from: string, to: string): Promise<void> {
+  const headers = { Authorization: `token ${server.token}`, "Content-Type": "application/json" };
+  const sessions = (await (await fetch(`${server.base}/api/sessions`, { headers })).json()) as { path: string; kernel: { id: string } | null }[];
+  const kernel = sessions.find((s) => s.path === from)?.kernel;
+  if (!kernel) throw new Error(`no kernel for ${from}: ${JSON.stringify(sessions)}`);
+  const res = await fetch(`${server.base}/api/sessions`, { method: "POST", headers, body: JSON.stringify({ path: to, name: path.basename(to), type: "notebook", kernel: { id: kernel.id } }) });
+  if (res.status !== 201) throw new Error(`session for ${to}: ${res.status} ${await res.text()}`);
 }
 
 /**
