@@ -17,7 +17,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Browser } from "playwright-core";
 import { chromiumMissing, launchChromium } from "../browser/chromium";
-import { copyNotebook, kernelRegistered, provisionLab, RESULTS, shareKernel, startLab, workFolder, type LabServer } from "./labServer";
+import { copyNotebook, kernelRegistered, provisionLab, RESULTS, startLab, workFolder, type LabServer } from "./labServer";
 import { errorOutputs, kernelName, openNotebook, outputWith, paletteCommand, runAllAndWait, saveNotebook, screenshot, selectKernel, waitCellsAttached, waitKernelIdle, type LabPage } from "./labPage";
 import { tables, useClusterBrowser, useEntityGraph, useMap, useProcessTree, useQueryBrowser, useTiBrowser, vegaCharts, vegaTooltip, viewStates, VIEW, waitViewsSettled } from "./labViews";
 
@@ -233,9 +233,6 @@ describe("the lab notebook in JupyterLab 4, through its UI", { skip, timeout: 1_
     };
     saved.cells = saved.cells.filter(firstOfAKind);
     fs.writeFileSync(path.join(work.dir, UNTRUSTED), JSON.stringify(saved));
-    // The copy's session gets the running kernel: nothing runs in the copy, and opening it would
-    // otherwise start (and keep) a kernel of its own.
-    await shareKernel(server, NOTEBOOK, UNTRUSTED);
     // A workspace of its own: the default one would reopen the trusted notebook beside it.
     const copy = await openNotebook(browser, server, UNTRUSTED, { workspace: "untrusted" });
     try {

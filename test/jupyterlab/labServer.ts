@@ -218,21 +218,6 @@ export async function startLab(options: StartOptions): Promise<LabServer> {
 }
 
 /**
- * Gives the notebook `to` (relative to rootDir) a session on the kernel of
- * `from`'s session, through the REST API, so that JupyterLab, opening `to`,
- * connects to that kernel instead of starting one (a kernel's start costs
- * seconds of CPU). For a notebook that is only looked at, not run.
- */
-export async function shareKernel(server: LabServer, from: string, to: string): Promise<void> {
-  const headers = { Authorization: `token ${server.token}`, "Content-Type": "application/json" };
-  const sessions = (await (await fetch(`${server.base}/api/sessions`, { headers })).json()) as { path: string; kernel: { id: string } | null }[];
-  const kernel = sessions.find((s) => s.path === from)?.kernel;
-  if (!kernel) throw new Error(`no kernel for ${from}: ${JSON.stringify(sessions)}`);
-  const res = await fetch(`${server.base}/api/sessions`, { method: "POST", headers, body: JSON.stringify({ path: to, name: path.basename(to), type: "notebook", kernel: { id: kernel.id } }) });
-  if (res.status !== 201) throw new Error(`session for ${to}: ${res.status} ${await res.text()}`);
-}
-
-/**
  * A folder for a test's notebooks, directly inside the project (so a notebook's
  * `../data` is the project's data and `huntlab` resolves through its
  * node_modules), removed by `remove()`.
