@@ -392,7 +392,9 @@ function tapFailures(file, maxLines = 12) {
 const OWN_PROCESS = /^\/\/ npm test runs this file in a process of its own/m;
 /** The first lines of a notebook test whose outputs (executed notebooks, the hunt report) the browser checks read. */
 const FEEDS_BROWSER = /^\/\/ npm test runs the browser checks after this file/m;
-/** Whether a test file's first lines carry `marker` (OWN_PROCESS, FEEDS_BROWSER). */
+/** The first lines of a notebook test that runs in the views lane (after the views), not in JupyterLab's: lanes even out. */
+const VIEWS_LANE = /^\/\/ npm test runs this file in the views lane/m;
+/** Whether a test file's first lines carry `marker` (OWN_PROCESS, FEEDS_BROWSER, VIEWS_LANE). */
 const marked = (file, marker) => marker.test(fs.readFileSync(file, "utf8").slice(0, 2000));
 
 /** Node's flag for running test files in the runner's own process (renamed in Node 23.6), or undefined before Node 22.8. */
@@ -470,8 +472,9 @@ async function browserStage(nodeBin, env, name, files, { quiet, serial }) {
  * The rest is mostly waiting (kernels starting, Chromium rendering, JupyterLab running
  * cells), so then three lanes run side by side:
  *   notebooks (those whose outputs the browser checks read) → browser (those checks);
- *   jupyterlab (its own server on a free port, its own Chromium, a copy of the notebook);
- *   the type check → views (the other browser checks) → notebooks-2 (the other notebook tests).
+ *   jupyterlab (its own server on a free port, its own Chromium, a copy of the notebook) → notebooks-2
+ *   (the other notebook tests: interrupts, the live section, exercise checks…);
+ *   the type check → views (the other browser checks) → notebooks-3 (notebook tests marked VIEWS_LANE).
  * Each stage keeps its TAP file and its output block; `HUNTLAB_TEST_SERIAL=1` runs
  * everything one after the other with live output, one test file at a time, each in its own process.
  */
@@ -527,13 +530,17 @@ async function taskTest(ctx) {
     add(await nodeTests(nodeBin, env, "notebooks", feeds, { extra: ["--test-concurrency=1"], quiet }));
     add(await browserStage(nodeBin, browserEnv, "browser", readsNotebooks, { quiet, serial }));
   };
+  // The other notebook tests after the views (marked VIEWS_LANE: the hunt's other runs) or after JupyterLab's: the
+  // three lanes then take about as long (measured: the notebooks lane alone ran on for ~110 s).
+  const later = notebookFiles.filter((f) => !feeds.includes(f));
   const viewsLane = async () => {
     add(await browserStage(nodeBin, env, "views", browserFiles.filter((f) => !readsNotebooks.includes(f)), { quiet, serial }));
-    add(await nodeTests(nodeBin, env, "notebooks-2", notebookFiles.filter((f) => !feeds.includes(f)), { extra: ["--test-concurrency=1"], quiet }));
+    add(await nodeTests(nodeBin, env, "notebooks-3", later.filter((f) => marked(f, VIEWS_LANE)), { extra: ["--test-concurrency=1"], quiet }));
   };
   // The lab notebook driven through JupyterLab's own UI in Chromium.
   const labLane = async () => {
     if (labReady) add(await nodeTests(nodeBin, env, "jupyterlab", all.filter(inDir("jupyterlab")), { extra: ["--test-concurrency=1"], quiet }));
+    add(await nodeTests(nodeBin, env, "notebooks-2", later.filter((f) => !marked(f, VIEWS_LANE)), { extra: ["--test-concurrency=1"], quiet }));
   };
   // The unit stage's TAP files of an earlier run (one file, or one per group), and the browser stages' of files
   // in their own processes, would be read for failures.
@@ -549,11 +556,11 @@ async function taskTest(ctx) {
     add(await unitTests(nodeBin, env, unit));
     await Promise.all([notebookLane(), labLane(), typecheck().then(viewsLane)]);
   }
-  const order = ["typecheck", "unit", "notebooks", "browser", "views", "notebooks-2", "jupyterlab"];
+  const order = ["typecheck", "unit", "notebooks", "browser", "views", "notebooks-3", "jupyterlab", "notebooks-2"];
   const times = order.filter((s) => stageTimes.has(s)).map((s) => `${s} ${stageTimes.get(s)} s`);
-  log(`stages: ${times.join(", ")}; all ${Math.round((Date.now() - t0) / 1000)} s${serial ? " (one after the other)" : " (unit, then side by side: notebooks → browser | jupyterlab | type check → views → notebooks-2)"}`);
+  log(`stages: ${times.join(", ")}; all ${Math.round((Date.now() - t0) / 1000)} s${serial ? " (one after the other)" : " (unit, then side by side: notebooks → browser | jupyterlab → notebooks-2 | type check → views → notebooks-3)"}`);
   const unitStages = fs.readdirSync(path.join(ROOT, "test-results")).filter((f) => /^unit(-\d+)?\.tap$/.test(f)).map((f) => f.slice(0, -4)).sort();
-  for (const stage of [...unitStages, "notebooks", "browser", "browser-own", "views", "views-own", "notebooks-2", "jupyterlab"]) {
+  for (const stage of [...unitStages, "notebooks", "browser", "browser-own", "views", "views-own", "notebooks-3", "jupyterlab", "notebooks-2"]) {
     for (const f of tapFailures(path.join(ROOT, "test-results", `${stage}.tap`))) {
       console.log(`[huntlab] FAILED (${stage}): ${f.name}`);
       for (const line of f.detail) console.log(`    ${line}`);
