@@ -1,5 +1,5 @@
 /** The error classes, codes and message builders of src/transform (indicators, base64, process trees). */
-import { didYouMean, errorMessage, HuntlabError, type CodesOfClass, type ErrorCatalog } from "../common/errors";
+import { didYouMean, errorMessage, HuntlabError, unknownOptionText, type CodesOfClass, type ErrorCatalog, type UnknownOption } from "../common/errors";
 
 /** Every code of src/transform, with what docs/errors.md says of it. */
 export const TRANSFORM_ERRORS = {
@@ -15,7 +15,7 @@ export const TRANSFORM_ERRORS = {
   "transform/process-schema-unknown": { class: "ProcessSchemaError", when: "no known process-event layout fits the columns and no schema is given", names: "the columns, the closest layout's missing columns with close names, the known layouts" },
   "transform/process-schema-incomplete": { class: "ProcessSchemaError", when: "a schema does not name every required field", names: "the fields" },
   "transform/process-column-missing": { class: "ProcessSchemaError", when: "a column the schema names is not in the data", names: "the columns, the schema" },
-  "transform/process-tree-option": { class: "ProcessTreeError", when: "a buildProcessTree option has a value it cannot take (order not \"tree\" or \"input\", a negative tolerance)", names: "the option, the value, what it takes" },
+  "transform/process-tree-option": { class: "ProcessTreeError", when: "a buildProcessTree option is unknown (misspelt) or has a value it cannot take (order not \"tree\" or \"input\", a negative tolerance)", names: "the option, the value, what it takes, or the nearest known option and the known options" },
   "transform/no-process-events": { class: "ProcessTreeError", when: "no process-creation events are left to build a tree from", names: "the schema, the event id" },
   "transform/process-tree-too-deep": { class: "ProcessTreeError", when: "the tree's paths would exceed 2 GiB of text (a chain tens of thousands of processes deep)", names: "the depth, the size and the limit" },
   "transform/process-time-not-time": { class: "ProcessTreeError", when: "the time column holds neither times nor time text", names: "the column, example values or its type" },
@@ -114,6 +114,7 @@ export const transformMessages = {
       "transform/process-tree-too-deep",
       `The process tree is ${depth} levels deep: its paths would take ${Math.ceil(pathBytes / 2 ** 20)} MiB of text (each path lists every ancestor), more than the ${Math.round(limitBytes / 2 ** 20)} MiB allowed. A chain that deep is usually a parent cycle or a logging error in the events; build the tree from a smaller time window or host.`,
     ),
+  processTreeOptionUnknown: (unknown: UnknownOption, known: readonly string[]) => errorMessage("transform/process-tree-option", unknownOptionText("buildProcessTree", unknown, known)),
   processTreeOption: (option: string, value: unknown, expected: string) =>
     errorMessage("transform/process-tree-option", `buildProcessTree: option ${option} must be ${expected} (got ${typeof value === "string" ? JSON.stringify(value) : String(value)}).`),
   noProcessEvents: (schema: string, eventFilter: string) =>

@@ -58,6 +58,7 @@
  *   when source_index follows time).
  */
 import type pl from "nodejs-polars";
+import { findUnknownOption } from "../common/errors";
 import { columnNames, columnOf, frameOf, renameAll, shadowsFrameMember } from "../common/frames";
 import { fieldNames, fieldSeries } from "../data/schemas/fields";
 import { inferSchema, renameSchemaColumns, resolveSchema, schemaColumns, type ProcSchema } from "./processTreeSchema";
@@ -122,8 +123,14 @@ export function buildProcessTree(procs: pl.DataFrame, options: BuildProcessTreeO
   return remembered(out, renameSchemaColumns(schema, (c) => outside.get(inside.get(c) ?? "") ?? c));
 }
 
+/** Every option of {@link BuildProcessTreeOptions}: another name (`Order`, `schemas`) would be ignored, silently. */
+const OPTION_NAMES = ["schema", "creationTimeToleranceMs", "order"] as const satisfies readonly (keyof BuildProcessTreeOptions)[];
+
 /** Options from untyped cells (Deno, JavaScript) are checked here, before any work. */
-function checkOptions({ order, creationTimeToleranceMs: tolerance }: BuildProcessTreeOptions): void {
+function checkOptions(options: BuildProcessTreeOptions): void {
+  const unknown = findUnknownOption(options, OPTION_NAMES);
+  if (unknown) throw new ProcessTreeError(msg.processTreeOptionUnknown(unknown, OPTION_NAMES));
+  const { order, creationTimeToleranceMs: tolerance } = options;
   if (order !== undefined && order !== "tree" && order !== "input") throw new ProcessTreeError(msg.processTreeOption("order", order, '"tree" or "input"'));
   if (tolerance !== undefined && !(typeof tolerance === "number" && tolerance >= 0 && Number.isFinite(tolerance))) {
     throw new ProcessTreeError(msg.processTreeOption("creationTimeToleranceMs", tolerance, "a number of ms, 0 or more"));

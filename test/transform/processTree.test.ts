@@ -15,7 +15,7 @@ import { before, describe, it } from "node:test";
 import { gunzipSync } from "node:zlib";
 import pl from "nodejs-polars";
 import { QueryProvider } from "../../src/data/queryProvider";
-import { buildProcessTree } from "../../src/transform/processTree";
+import { buildProcessTree, type BuildProcessTreeOptions } from "../../src/transform/processTree";
 import { LX_EVENT_SCHEMA, MDE_EVENT_SCHEMA, ProcessSchemaError, WIN_EVENT_SCHEMA, inferSchema } from "../../src/transform/processTreeSchema";
 import { ptree } from "../../src/transform/processTreeUtils";
 import { generate4688 } from "../helpers/processEvents";
@@ -291,6 +291,14 @@ describe("buildProcessTree rules", () => {
     assert.deepEqual(col(flat, "parent_key"), col(flat, "proc_key").slice(1).concat([null]), "each one's parent is the next row");
     assert.throws(() => buildProcessTree(small, { order: "Input" as "input" }), { name: "ProcessTreeError", code: "transform/process-tree-option", message: /order must be "tree" or "input" \(got "Input"\)/ });
     assert.throws(() => buildProcessTree(small, { creationTimeToleranceMs: -1 }), { code: "transform/process-tree-option", message: /creationTimeToleranceMs/ });
+    // A misspelt option was ignored (the tree order used, silently): it is named, with the option meant.
+    assert.throws(() => buildProcessTree(small, { Order: "input" } as BuildProcessTreeOptions), {
+      name: "ProcessTreeError",
+      code: "transform/process-tree-option",
+      message: "buildProcessTree: unknown option Order (did you mean order?); its options are schema, creationTimeToleranceMs, order.",
+    });
+    assert.throws(() => buildProcessTree(small, { creationTimeTolerance: 5 } as BuildProcessTreeOptions), { message: /unknown option creationTimeTolerance \(did you mean creationTimeToleranceMs\?\)/ });
+    assert.equal(buildProcessTree(small, { order: "input", schema: undefined }).height, 3, "an option set to undefined is absent");
     const byIndex = (df: pl.DataFrame) => df.sort(pl.col("source_index").cast(pl.Int64));
     for (const events of [await qp.execQuery("processes_on_host.parquet"), generate4688(5000, { seed: 7, pidPool: 600 }).df]) {
       const inTree = buildProcessTree(events);
