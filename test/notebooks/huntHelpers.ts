@@ -16,16 +16,14 @@ export function readLab(): NotebookJson {
   return JSON.parse(fs.readFileSync(LAB, "utf8")) as NotebookJson;
 }
 
-function hasNbclient(): boolean {
-  for (const py of [process.env.HUNTLAB_PYTHON, "python3", "/usr/bin/python3"].filter((c): c is string => !!c)) {
-    if (spawnSync(py, ["-c", "import nbclient, nbformat"], { stdio: "ignore" }).status === 0) return true;
-  }
-  return false;
+/** A Python with nbclient (HUNTLAB_PYTHON, else python3), or undefined. */
+export function nbclientPython(): string | undefined {
+  return [process.env.HUNTLAB_PYTHON, "python3", "/usr/bin/python3"].find((py) => py && spawnSync(py, ["-c", "import nbclient, nbformat"], { stdio: "ignore" }).status === 0);
 }
 
 /** Why the kernel runs cannot happen here, or undefined; under CI a missing piece is an error. */
 export function missing(): string | undefined {
-  const why = !hasNbclient()
+  const why = !nbclientPython()
     ? "no Python with nbclient"
     : !fs.existsSync(path.join(ROOT, "node_modules", "huntlab"))
       ? "node_modules/huntlab is missing (npm test links it)"

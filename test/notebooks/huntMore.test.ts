@@ -14,7 +14,7 @@ import { before, describe, test } from "node:test";
 import { LAB_IP, NEW_ACCOUNT, NEW_HOST, NEW_IP } from "../fixtures/hunt/makeData";
 import { FOREIGN_LAYOUT, makeForeignHuntData } from "../fixtures/hunt/makeForeignData";
 import { cellText } from "../../scripts/hunt-params";
-import { OUT, ROOT, codeCell, freshDir, hunt, missing, readExecuted, tslabNotebook, type ExecutedCell } from "./huntHelpers";
+import { OUT, ROOT, codeCell, freshDir, hunt, missing, nbclientPython, readExecuted, tslabNotebook, type ExecutedCell } from "./huntHelpers";
 
 describe("npm run hunt on a data folder in other schemas (Sysmon 1 processes, nested ECS logons, Zeek conn.log flows)", { skip: missing() }, () => {
   test("every cell runs through the lab's queries' schema mapping; the outputs show the foreign files' values", { timeout: 600_000 }, () => {
@@ -203,8 +203,7 @@ describe("a kernel that dies before the first cell", { skip: missing() }, () => 
   function runNotebook(dir: string, jupyterPath: string): { status: number | null; stderr: string; report: { problems: { kind: string; text: string }[] }; outputs: string } {
     const input = smallNotebook(dir);
     const output = path.join(dir, "out.ipynb");
-    const python = [process.env.HUNTLAB_PYTHON, "python3", "/usr/bin/python3"].find((py) => py && spawnSync(py, ["-c", "import nbclient"], { stdio: "ignore" }).status === 0)!;
-    const r = spawnSync(python, [path.join(ROOT, "scripts", "execute_notebook.py"), input, output, "--kernel", "tslab", "--progress"], {
+    const r = spawnSync(nbclientPython()!, [path.join(ROOT, "scripts", "execute_notebook.py"), input, output, "--kernel", "tslab", "--progress"], {
       encoding: "utf8",
       env: { ...process.env, JUPYTER_PATH: jupyterPath },
     });
