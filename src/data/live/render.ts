@@ -79,8 +79,13 @@ function literalAt(template: string, i: number, language: QueryLanguage): String
  * left as written (KQL's own braces, e.g. in `dynamic({…})` JSON, are not placeholders).
  */
 export function renderTemplate(template: string, values: ReadonlyMap<string, TemplateValue>, language: QueryLanguage, where: string, writer?: LiteralWriter): string {
-  const write = (name: string): string => {
+  const inSearch = language === "spl" ? splSearchCommand(template) : () => false;
+  /** Parameter `name`'s value as a literal, for the placeholder at `at` in the template. */
+  const write = (name: string, at: number): string => {
     const entry = values.get(name) as TemplateValue;
+    if (inSearch(at) && hasWildcard(entry.value)) {
+      throw new QueryError(msg.liveLiteral(where, name, 'the value holds "*", which SPL\'s search command reads as a wildcard even inside quotes: filter with "| where" instead (where Field="…" compares the text as written)'));
+    }
     try {
       if (writer) return entry.value === null ? writer(nullOf(entry.type), entry.type) : writer(entry.value, entry.type);
       return kqlLiteral(entry.value, entry.type);
@@ -91,11 +96,11 @@ export function renderTemplate(template: string, values: ReadonlyMap<string, Tem
     }
   };
   /** Braces and placeholders in plain text (or in a comment): each known one a literal. */
-  const fill = (text: string): string =>
-    text.replace(PLACEHOLDER, (whole, name?: string) => (whole === "{{" ? "{" : whole === "}}" ? "}" : values.has(name as string) ? write(name as string) : whole));
+  const fill = (text: string, from: number): string =>
+    text.replace(PLACEHOLDER, (whole, name: string | undefined, offset: number) => (whole === "{{" ? "{" : whole === "}}" ? "}" : values.has(name as string) ? write(name as string, from + offset) : whole));
   /** A placeholder inside a string with other text: the value escaped for that string, or an error. */
-  const inside = (literal: StringLiteral, name: string): string => {
-    const written = write(name);
+  const inside = (literal: StringLiteral, name: string, at: number): string => {
+    const written = write(name, at);
     const entry = values.get(name) as TemplateValue;
     const quoted = literal.escapes === "backslash" && written.length >= 2 && written.startsWith(literal.close) && written.endsWith(literal.close);
     if (entry.type === "str" && quoted && language !== "esdsl") return written.slice(1, -1);
@@ -122,7 +127,7 @@ export function renderTemplate(template: string, values: ReadonlyMap<string, Tem
     KQL_DATETIME.lastIndex = i;
     const dt = language === "kql" && c === "d" && !/\w/.test(template[i - 1] ?? "") ? KQL_DATETIME.exec(template) : null;
     if (dt && values.has(dt[1])) {
-      out += fill(template.slice(plainFrom, i)) + write(dt[1]);
+      out += fill(template.slice(plainFrom, i), plainFrom) + write(dt[1], i);
       i += dt[0].length;
       plainFrom = i;
       continue;
@@ -132,20 +137,66 @@ export function renderTemplate(template: string, values: ReadonlyMap<string, Tem
       i++;
       continue;
     }
-    out += fill(template.slice(plainFrom, i));
+    out += fill(template.slice(plainFrom, i), plainFrom);
     const body = template.slice(i + literal.open.length, literal.closed ? literal.end - literal.close.length : literal.end);
     const only = NAME.exec(body);
     if (only && values.has(only[1]) && literal.closed) {
-      out += write(only[1]);
+      out += write(only[1], i);
     } else {
       // Inside a string, `{{`/`}}` are still braces and a known placeholder is the escaped value.
-      const filled = body.replace(PLACEHOLDER, (whole, name?: string) => (whole === "{{" ? "{" : whole === "}}" ? "}" : values.has(name as string) ? inside(literal, name as string) : whole));
+      const filled = body.replace(PLACEHOLDER, (whole, name: string | undefined) => (whole === "{{" ? "{" : whole === "}}" ? "}" : values.has(name as string) ? inside(literal, name as string, i) : whole));
       out += literal.open + filled + (literal.closed ? literal.close : "");
     }
     i = literal.end;
     plainFrom = i;
   }
-  return out + fill(template.slice(plainFrom));
+  return out + fill(template.slice(plainFrom), plainFrom);
+}
+
+/** A text value, or a list item, with a `*`. */
+function hasWildcard(value: LiteralValue | null): boolean {
+  const items: readonly unknown[] = Array.isArray(value) ? value : [value];
+  return items.some((v) => typeof v === "string" && v.includes("*"));
+}
+
+/**
+ * Whether a position of an SPL template is in a `search` command: the
+ * query's first command unless it starts with `|`, a subsearch's (`[…]`)
+ * likewise, or one named `search` after a `|`. Quoted text is skipped.
+ */
+function splSearchCommand(template: string): (at: number) => boolean {
+  // Where each command starts, and whether it is a search; a subsearch's end returns to the command around it.
+  const starts: number[] = [0];
+  const search: boolean[] = [];
+  const stack: boolean[] = [];
+  const commandAt = (i: number): boolean => {
+    const rest = template.slice(i).trimStart();
+    return !rest.startsWith("|") || /^\|\s*search\b/i.test(rest);
+  };
+  search.push(commandAt(0));
+  for (let i = 0; i < template.length; ) {
+    const literal = literalAt(template, i, "spl");
+    if (literal) {
+      i = literal.end;
+      continue;
+    }
+    const c = template[i];
+    if (c === "|" || c === "[") {
+      if (c === "[") stack.push(search[search.length - 1]);
+      starts.push(i + 1);
+      // After "[", a subsearch: a search unless it starts with "|"; after "|", the named command.
+      search.push(c === "[" ? commandAt(i + 1) : /^\s*search\b/i.test(template.slice(i + 1)));
+    } else if (c === "]" && stack.length) {
+      starts.push(i + 1);
+      search.push(stack.pop() as boolean);
+    }
+    i += 1;
+  }
+  return (at) => {
+    let k = starts.length - 1;
+    while (k > 0 && starts[k] > at) k -= 1;
+    return search[k];
+  };
 }
 
 /** What a driver's writer gets for an absent value: the empty value of the type. */
