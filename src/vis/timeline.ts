@@ -314,6 +314,8 @@ function refTime(ref: RefEvent): { time: number; label: string } {
 
 interface Prepared {
   rows: Record<string, unknown>[];
+  /** Text fields of {@link rows} carried as codes. */
+  dictionaries: TextDictionary[];
   lanes: TimelineLane[];
   /** Values drawn in the "other" lane (0: every value has its lane). */
   otherValues?: number;
@@ -377,7 +379,54 @@ function prepare(fn: string, df: pl.DataFrame, options: TimelineCommonOptions, e
     for (const [field, values] of extras) row[field] = values[i];
     return row;
   });
-  return { rows, lanes, otherValues, sourceTitles: sourceColumns, missingTimes: missing, min: lo, max: hi };
+  const textFields = [...(keys && laneOf ? ["g"] : []), ...(otherValues ? ["gv"] : []), ...sources.map((_, k) => `s${k}`)];
+  const dictionaries = textFields.map((field, k) => dictionaryEncode(rows, field, `k${k}`)).filter((d): d is TextDictionary => d !== undefined);
+  return { rows, dictionaries, lanes, otherValues, sourceTitles: sourceColumns, missingTimes: missing, min: lo, max: hi };
+}
+
+/** A text field of the rows carried as codes (`code`) into its distinct values, restored in the browser by a lookup. */
+interface TextDictionary {
+  field: string;
+  code: string;
+  values: string[];
+}
+
+/**
+ * Replaces `field`'s text in `rows` by a code into its distinct values when
+ * that makes the inline data smaller (lane names, images, event ids repeat:
+ * each text is then written once); leaves unique texts (most command lines)
+ * inline. JSON lengths are estimated from the texts' lengths.
+ */
+function dictionaryEncode(rows: Record<string, unknown>[], field: string, code: string): TextDictionary | undefined {
+  const index = new Map<string, number>();
+  let inline = 0;
+  let coded = 0;
+  for (const row of rows) {
+    const text = row[field] as string;
+    inline += text.length + field.length + 6;
+    let k = index.get(text);
+    if (k === undefined) {
+      k = index.size;
+      index.set(text, k);
+      coded += text.length + field.length + code.length + 14;
+    }
+    coded += code.length + 4 + String(k).length;
+  }
+  // Worth a lookup only for a clear saving (small charts keep their data readable in the spec).
+  if (coded > inline * 0.8 || inline - coded < 2048) return undefined;
+  for (const row of rows) {
+    row[code] = index.get(row[field] as string);
+    delete row[field];
+  }
+  return { field, code, values: [...index.keys()] };
+}
+
+/** The lookups that restore dictionary-encoded texts, for the top of a spec (every layer and view reads them). */
+function dictionaryLookups(prep: Prepared): Record<string, unknown>[] {
+  return prep.dictionaries.map(({ field, code, values }) => ({
+    lookup: code,
+    from: { data: { values: values.map((text, k) => ({ [code]: k, [field]: text })) }, key: code, fields: [field] },
+  }));
 }
 
 /**
@@ -477,7 +526,8 @@ export function timelineSpec(prep: Prepared, options: TimelineOptions, forPng = 
         },
       };
   const detail: Record<string, unknown> = { width, height, layer: [points, ...refLayers(options, detailScale)] };
-  const base = { $schema: "https://vega.github.io/schema/vega-lite/v5.json", title: chartTitle(title, prep), data: { values: prep.rows }, config: { view: { stroke: "#ddd" } } };
+  const lookups = dictionaryLookups(prep);
+  const base = { $schema: "https://vega.github.io/schema/vega-lite/v5.json", title: chartTitle(title, prep), data: { values: prep.rows }, ...(lookups.length ? { transform: lookups } : {}), config: { view: { stroke: "#ddd" } } };
   if (!overview) return { ...base, ...detail } as unknown as VegaLiteSpec;
   const strip = {
     width,
@@ -541,6 +591,7 @@ export function timelineValuesSpec(prep: Prepared, options: TimelineValuesOption
     width,
     height,
     data: { values: prep.rows },
+    ...(prep.dictionaries.length ? { transform: dictionaryLookups(prep) } : {}),
     layer: [...layers, ...refLayers(options, { type: "utc" })],
   } as unknown as VegaLiteSpec;
 }

@@ -6,6 +6,7 @@ import { QueryProvider } from "../../src/data/queryProvider";
 import { toMimeBundle } from "../../src/display/display";
 import { DEFAULT_MAX_EVENTS, TimelineError, timeline, timelineValues } from "../../src/vis/timeline";
 import { compileVegaLite, VEGA_LITE_MIME, type VegaLiteSpec } from "../../src/vis/vegaLite";
+import { decodedRows, specDictionaries } from "../helpers/vegaRows";
 
 const ROOT = join(__dirname, "../..");
 const qp = new QueryProvider("LocalData", { dataPaths: [join(ROOT, "data")], queryPaths: [join(ROOT, "data")] });
@@ -107,6 +108,44 @@ describe("timeline", () => {
     assert.equal(drawn.find((r) => r.t === t0)?.ts, "2024-06-01 00:00:00.000");
   });
 
+  it("carries repeated texts (lanes, event ids) once, as codes into dictionaries that Vega looks up", async () => {
+    const t0 = Date.UTC(2024, 5, 1);
+    const n = 2000;
+    const df = pl.DataFrame({
+      TimeGenerated: Array.from({ length: n }, (_, i) => new Date(t0 + i * 60_000)),
+      Computer: Array.from({ length: n }, (_, i) => `WKS-${i % 4}`),
+      EventID: Array.from({ length: n }, (_, i) => (i % 2 ? 4688 : 4624)),
+    });
+    const spec = (await timeline(df, { groupBy: "Computer", sourceColumns: ["EventID"] })).spec as Spec;
+    assert.deepEqual(Object.keys(spec.data.values[0]), ["t", "k0", "k1"]);
+    // {"t":1717200000000,"k0":0,"k1":0}, + a comma: 34 bytes (44 with the texts inline).
+    assert.ok(JSON.stringify(spec.data.values).length / n <= 35);
+    assert.deepEqual(specDictionaries(spec).map((d) => [d.field, d.values]), [["g", ["WKS-0", "WKS-1", "WKS-2", "WKS-3"]], ["s0", ["4624", "4688"]]]);
+    // What Vega draws has the texts back: lanes, tooltips.
+    // (Legend entries are symbols too: the points are the symbols with a time.)
+    const drawn = (await drawnData(spec as VegaLiteSpec)).filter((r) => typeof r.t === "number");
+    const first = drawn.find((r) => r.t === t0 + 60_000);
+    assert.deepEqual([first?.ts, first?.g, first?.s0], ["2024-06-01 00:01:00.000", "WKS-1", "4688"]);
+    assert.equal(drawn.length, n);
+    assert.deepEqual(drawn.map((r) => `${r.t} ${r.g} ${r.s0}`).sort(), decodedRows<{ t: number; g: string; s0: string }>(spec).map((r) => `${r.t} ${r.g} ${r.s0}`).sort());
+  });
+
+  it("keeps unique texts inline and small charts as written (a dictionary only where it saves)", async () => {
+    const t0 = Date.UTC(2024, 5, 1);
+    const n = 2000;
+    const df = pl.DataFrame({
+      TimeGenerated: Array.from({ length: n }, (_, i) => new Date(t0 + i * 60_000)),
+      Computer: Array.from({ length: n }, (_, i) => `WKS-${i % 3}`),
+      CommandLine: Array.from({ length: n }, (_, i) => `cmd.exe /c task-${i} --unique`),
+    });
+    const spec = (await timeline(df, { groupBy: "Computer", sourceColumns: ["CommandLine"] })).spec as Spec;
+    assert.deepEqual(specDictionaries(spec).map((d) => d.field), ["g"], "lanes coded, unique command lines inline");
+    assert.equal(spec.data.values[5].s0, "cmd.exe /c task-5 --unique");
+    const small = (await timeline(df.head(8), { groupBy: "Computer", sourceColumns: ["CommandLine"] })).spec as Spec;
+    assert.equal(small.transform, undefined);
+    assert.equal(small.data.values[0].g, "WKS-0");
+  });
+
   it(`refuses more events than maxEvents (default ${DEFAULT_MAX_EVENTS.toLocaleString("en")}) with a clear error, and draws them when asked`, async () => {
     const t0 = Date.UTC(2024, 5, 1);
     const big = (n: number) => pl.DataFrame({ TimeGenerated: Array.from({ length: n }, (_, i) => new Date(t0 + i * 1000)), Computer: Array.from({ length: n }, (_, i) => `h${i % 3}`) });
@@ -160,7 +199,7 @@ describe("timeline", () => {
     const evil = `<img src=x onerror="alert(1)"><script>alert(2)</script>`;
     const df = pl.DataFrame({ TimeGenerated: [new Date("2024-01-01T10:00:00Z")], AlertName: [evil], Severity: [evil] });
     const chart = await timeline(df, { sourceColumns: ["AlertName"], groupBy: "Severity", title: evil });
-    assert.equal((chart.spec as Spec).data.values[0].s0, evil);
+    assert.equal(decodedRows<{ s0: string }>(chart.spec)[0].s0, evil);
     assert.ok(chart.png.length > 1000);
     assert.equal("text/html" in toMimeBundle(chart), false);
   });

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import pl from "nodejs-polars";
 import { timeline, timelineValues, type TimelineChart } from "../../src/vis/timeline";
+import { decodedRows } from "../helpers/vegaRows";
 
 type Spec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -21,7 +22,7 @@ function frame(key: pl.Series): pl.DataFrame {
 /** Events per lane name as the spec's rows place them (what is drawn). */
 function drawnCounts(chart: TimelineChart): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const row of (chart.spec as Spec).data.values as { g: string }[]) counts.set(row.g, (counts.get(row.g) ?? 0) + 1);
+  for (const row of decodedRows<{ g: string }>(chart.spec)) counts.set(row.g, (counts.get(row.g) ?? 0) + 1);
   return counts;
 }
 
@@ -44,7 +45,7 @@ describe("timeline lanes", () => {
         ["9223372036854775807", 1, "9223372036854775807"],
       ],
     );
-    const rows = (chart.spec as Spec).data.values as { g: string; s0: string }[];
+    const rows = decodedRows<{ g: string; s0: string }>(chart.spec);
     assert.deepEqual(rows.map((r) => r.s0), big);
     assert.deepEqual(rows.map((r) => r.g), big);
     assert.deepEqual(drawnCounts(chart), new Map(chart.lanes.map((l) => [l.name, l.count])));
@@ -100,7 +101,7 @@ describe("timeline lanes", () => {
     // Points in "other" still name their own value in the tooltip.
     const tip = spec.layer[0].encoding.tooltip.find((t: Spec) => t.title === "Key");
     assert.equal(tip.field, "gv");
-    const last = spec.data.values.at(-1);
+    const last = decodedRows<{ g: string; gv: string }>(spec).at(-1) as { g: string; gv: string };
     assert.deepEqual([last.g, last.gv], ["other (980 values)", "v0999"]);
     assert.ok(pngHeight(chart.png) < 1200, `PNG height ${pngHeight(chart.png)}`);
   });

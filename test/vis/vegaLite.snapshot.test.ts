@@ -15,6 +15,7 @@ import { timeline, timelineSpec, timelineValues, type TimelineOptions } from "..
 import { timeseriesAnomaliesChart, timeseriesAnomaliesSpec } from "../../src/vis/timeseriesAnomalies";
 import { VEGA_LITE_SCHEMA, vegaLiteChart, type VegaLiteSpec } from "../../src/vis/vegaLite";
 import { assertSnapshot, snapshotFile } from "../helpers/snapshot";
+import { specDictionaries } from "../helpers/vegaRows";
 
 const utc = (iso: string) => new Date(iso);
 
@@ -112,6 +113,7 @@ describe("Vega-Lite spec snapshots", () => {
       const rows = (chart.spec as unknown as { data: { values: { t: number }[] } }).data.values;
       const prep: Parameters<typeof timelineSpec>[0] = {
         rows,
+        dictionaries: specDictionaries(chart.spec),
         lanes: [...chart.lanes],
         sourceTitles: groupedOptions.sourceColumns ?? [],
         missingTimes: chart.missingTimes,
