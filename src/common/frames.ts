@@ -48,6 +48,18 @@ export function columnOf(df: pl.DataFrame, name: string, what = "column"): pl.Se
   return Reflect.getOwnPropertyDescriptor(df, name)?.value as pl.Series;
 }
 
+/** Number types whose values JS numbers cannot all hold: `toArray` rounds 64-bit integers past 2^53. */
+const WIDE_NUMBER = /^(U?Int(64|128)|Decimal)$/;
+
+/**
+ * A column's values as `toArray` gives them, except 64/128-bit integers and
+ * decimals: their exact text, as polars writes them (a Falcon process id or
+ * an Elasticsearch `long` past 2^53 would otherwise be another number).
+ */
+export function exactValues(series: pl.Series): unknown[] {
+  return (WIDE_NUMBER.test(series.dtype.variant) ? series.cast(pl.Utf8).toArray() : series.toArray()) as unknown as unknown[];
+}
+
 /** Number of rows (0 for a frame without columns). */
 export function frameHeight(df: pl.DataFrame): number {
   const [first] = columnNames(df);

@@ -4,7 +4,7 @@
  * value in a named column; join back onto a DataFrame input when asked.
  */
 import pl from "nodejs-polars";
-import { columnNames, columnOf, frameOf, isDataFrame, renameAll } from "../common/frames";
+import { columnNames, columnOf, exactValues, frameOf, isDataFrame, renameAll } from "../common/frames";
 import { Entity } from "../entities/entity";
 import { PivotError, pivotMessages as msg } from "./messages";
 import type { PivotCallOptions, PivotInput, PivotJoin } from "./types";
@@ -124,9 +124,9 @@ export function withInputColumn(fn: string, result: pl.DataFrame, inputs: readon
   return pl.DataFrame([pl.Series(inputColumn, [...inputs], pl.Utf8), ...own]);
 }
 
-/** Each row's lookup value ({@link inputText}), null where blank so it never joins. */
+/** Each row's lookup value ({@link inputText}; 64-bit integers exact), null where blank so it never joins. */
 function columnKeys(df: pl.DataFrame, column: string): (string | null)[] {
-  return (columnOf(df, column).toArray() as unknown as unknown[]).map((v) => inputText(v) || null);
+  return exactValues(columnOf(df, column)).map((v) => inputText(v) || null);
 }
 
 /** Internal join key (not a name data uses). */

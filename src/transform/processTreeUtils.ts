@@ -9,7 +9,7 @@
  * Results are DataFrames in the tree's row order.
  */
 import pl from "nodejs-polars";
-import { columnNames, columnOf, frameHeight, isDataFrame, withSafeNames } from "../common/frames";
+import { columnNames, columnOf, exactValues, frameHeight, isDataFrame, withSafeNames } from "../common/frames";
 import { ProcessTreeQueryError, transformMessages as msg } from "./messages";
 
 /** A process: its proc_key, a row with `proc_key`, or a DataFrame whose first row is it. */
@@ -278,7 +278,7 @@ export function treeToText(tree: pl.DataFrame, options: TreeToTextOptions = {}):
   const cmdCol = firstColumn(tree, options.cmdColumn, ["CommandLine", "cmdline", "ProcessCommandLine", "CreatedProcessCommandLine"]);
   const maxCmd = options.maxCmdLength ?? 80;
   const maxLines = options.maxLines ?? 200;
-  const col = (c: string | undefined): unknown[] | undefined => (c ? (columnOf(tree, c).toArray() as unknown as unknown[]) : undefined);
+  const col = (c: string | undefined): unknown[] | undefined => (c ? exactValues(columnOf(tree, c)) : undefined);
   const names = col(nameCol);
   const ids = col(idCol);
   const cmds = col(cmdCol);

@@ -21,7 +21,7 @@ import pl from "nodejs-polars";
 import { isTemporalType, isTextType } from "../common/dtypes";
 import { TimelineError, visMessages as msg } from "./messages";
 import { parseTimeSeries } from "../data/timeParsing";
-import { columnNames, columnOf, hasColumn, isDataFrame } from "../common/frames";
+import { columnNames, columnOf, exactValues, hasColumn, isDataFrame } from "../common/frames";
 import { display, flushDisplays } from "../display/display";
 import { revealHidden } from "../display/hiddenChars";
 import { VegaLiteChart, vegaExprText, vegaLiteChart, type VegaLiteSpec } from "./vegaLite";
@@ -200,17 +200,13 @@ function epochMillis(df: pl.DataFrame, column: string): (number | null)[] {
   return ms.toArray() as unknown as (number | null)[];
 }
 
-/** Types whose values JS numbers cannot all hold: polars writes them as text. */
-const WIDE_NUMBER = /^(U?Int(64|128)|Decimal)$/;
-
 /** A column as exact text, null for null (64-bit integers as polars writes them, not rounded to doubles). */
 function exactStrings(df: pl.DataFrame, column: string): (string | null)[] {
   const series = columnOf(df, column);
   if (isTemporalType(series.dtype)) {
     return pl.DataFrame([series.rename("v")]).select(pl.col("v").cast(pl.Datetime("ms")).dt.strftime("%Y-%m-%d %H:%M:%S%.3f")).getColumn("v").toArray() as unknown as (string | null)[];
   }
-  if (WIDE_NUMBER.test(series.dtype.variant)) return series.cast(pl.Utf8).toArray() as unknown as (string | null)[];
-  return (series.toArray() as unknown as unknown[]).map((v) => {
+  return exactValues(series).map((v) => {
     if (v === null || v === undefined) return null;
     if (typeof v === "string") return v;
     if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString();

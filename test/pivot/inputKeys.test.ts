@@ -129,11 +129,14 @@ describe("pivot inputs", () => {
       const cases: [string, pl.Series, string[]][] = [
         ["Float64", pl.Series("k", [1.0, 2.5, -0.0], pl.Float64), ["1", "2.5", "0"]],
         ["Int64", pl.Series("k", [7, 4624], pl.Int64), ["7", "4624"]],
+        // Beyond 2^53 the lookup gets the exact digits (toArray's doubles gave 9007199254740992 for both).
+        ["Int64 beyond 2^53", pl.Series("k", ["9007199254740993", "-9223372036854775807"]).cast(pl.Int64), ["9007199254740993", "-9223372036854775807"]],
+        ["UInt64 beyond 2^63", pl.Series("k", ["18446744073709551615", "9007199254740993"]).cast(pl.UInt64), ["18446744073709551615", "9007199254740993"]],
         ["Boolean", pl.Series("k", [true, false], pl.Bool), ["true", "false"]],
         ["Datetime", pl.Series("k", [t1, t2]), [t1.toISOString(), t2.toISOString()]],
       ];
       for (const [type, keys, text] of cases) {
-        const df = pl.DataFrame([keys, pl.Series("row", keys.toArray().map((_, i) => i))]);
+        const df = pl.DataFrame([keys, pl.Series("row", Array.from({ length: keys.len() }, (_, i) => i))]);
         const joined = await entities.Account.util.accountParts(df, { column: "k", join: "left" });
         assert.equal(joined.height, df.height, type);
         assert.deepEqual(col(joined, "UserName"), text, `${type}: every row has its result`);

@@ -344,6 +344,19 @@ describe("buildProcessTree rules", () => {
     assert.deepEqual(col(ms, "proc_key"), want);
   });
 
+  it("treeToText writes Int64 process ids past 2^53 exactly (Falcon's ids; toArray's doubles rounded them)", () => {
+    const schema = { name: "raw", processName: "exe", processId: "pid", parentId: "ppid", timeStamp: "ts", pathSeparator: "/" };
+    const ids = ["9007199254740993", "9007199254740995"];
+    const df = pl.DataFrame({
+      ts: [new Date("2024-03-01T10:00:00Z"), new Date("2024-03-01T10:00:01Z")],
+      exe: ["/bin/bash", "/usr/bin/id"],
+      pid: pl.Series("pid", ids).cast(pl.Int64),
+      ppid: pl.Series("ppid", ["1", ids[0]]).cast(pl.Int64),
+    });
+    const text = ptree.treeToText(buildProcessTree(df, { schema }));
+    for (const id of ids) assert.ok(text.includes(`[${id}]`), text);
+  });
+
   it("leaves out ECS events that start something other than a process (Winlogbeat's Sysmon 3 connections)", () => {
     const df = pl.DataFrame({
       "@timestamp": ["2024-03-01T10:00:00Z", "2024-03-01T10:00:05Z", "2024-03-01T10:00:10Z", "2024-03-01T10:00:11Z"],
