@@ -90,11 +90,14 @@ interface SharedContext {
 }
 
 /**
- * Per browser, one offline context per set of context options, whose closed
- * pages are reused. Measured here: a new context costs ~2 s of CPU, a new
- * page in an open one ~0.7 s, and a page of the entity graph 2.5 s as a new
- * page but 1.1 s when an old one navigates to it (the same renderer process,
- * its compiled scripts cached); the browser checks open hundreds of pages.
+ * Per browser, one offline context per JavaScript setting, whose closed pages
+ * are reused; a page gets the viewport it is asked for (a new page and a reused
+ * one alike). Measured here: a new context costs ~2 s of CPU, a new page in an
+ * open one ~0.7 s, and a page of the entity graph 2.5 s as a new page but 1.1 s
+ * when an old one navigates to it (the same renderer process, its compiled
+ * scripts cached); the browser checks open hundreds of pages, at a dozen
+ * viewports (a context per viewport: 12 entity graph pages at 6 viewports took
+ * 39 s of CPU, in one context 22 s).
  * What a page could carry over is cleared or unused: the views keep no
  * storage or cookies, a new document has its own globals, and a reused page
  * gets its viewport back and loses the listeners added to it. Under `npm test`
@@ -104,13 +107,16 @@ interface SharedContext {
 const sharedContexts = new WeakMap<Browser, Map<string, Promise<SharedContext>>>();
 
 function offlineContext(browser: Browser, options: Pick<BrowserContextOptions, "javaScriptEnabled" | "viewport">): Promise<SharedContext> {
-  const key = JSON.stringify([options.javaScriptEnabled ?? true, options.viewport === undefined ? "default" : options.viewport]);
+  // The viewport is the page's (openOffline sets it), but none at all (null: the window's size) is a context's.
+  const javaScriptEnabled = options.javaScriptEnabled ?? true;
+  const viewport = options.viewport === null ? null : DEFAULT_VIEWPORT;
+  const key = JSON.stringify([javaScriptEnabled, viewport]);
   let byOptions = sharedContexts.get(browser);
   if (!byOptions) sharedContexts.set(browser, (byOptions = new Map()));
   let shared = byOptions.get(key);
   if (!shared) {
     shared = (async () => {
-      const context = await browser.newContext({ ...options, serviceWorkers: "block" });
+      const context = await browser.newContext({ javaScriptEnabled, viewport, serviceWorkers: "block" });
       const pages = new Map<Page, Served>();
       await context.route("**/*", async (route) => {
         const request = route.request();
@@ -151,13 +157,11 @@ export async function openOffline(browser: Browser, html: string, options: OpenO
   const blocked: string[] = [];
   let page = idle.pop();
   while (page?.isClosed()) page = idle.pop();
-  if (page) {
-    const viewport = contextOptions.viewport === undefined ? DEFAULT_VIEWPORT : contextOptions.viewport;
-    const now = page.viewportSize();
-    if (viewport && (now?.width !== viewport.width || now?.height !== viewport.height)) await page.setViewportSize(viewport);
-  } else {
-    page = await context.newPage();
-  }
+  page ??= await context.newPage();
+  // Before the document loads: it is laid out at its own viewport from the start, as in a context of that viewport.
+  const viewport = contextOptions.viewport === undefined ? DEFAULT_VIEWPORT : contextOptions.viewport;
+  const now = page.viewportSize();
+  if (viewport && (now?.width !== viewport.width || now?.height !== viewport.height)) await page.setViewportSize(viewport);
   const opened = page;
   opened.on("close", () => pages.delete(opened));
   pages.set(page, { url, html, blocked });
