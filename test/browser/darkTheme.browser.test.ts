@@ -9,13 +9,15 @@
  * Canvas-drawn labels (Cytoscape) are checked from the graph's own style, and
  * the process tree's selected row on its own. Under JupyterLab's themes the
  * output is hosted with JupyterLab's rendered-HTML rules (zebra table rows…).
- * Screenshots of the dark pages go to test-results/dark-theme/.
+ * One page per theme hosts every view, each in an output of its own (as a
+ * notebook shows them): 4 pages, not 48, each view's checks scoped to its output.
+ * Screenshots of the dark outputs go to test-results/dark-theme/.
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { chromiumMissing, openOffline, type OfflinePage } from "./chromium";
 import { releaseChromium, sharedChromium } from "./sharedChromium";
 import { JUPYTERLAB_DARK, JUPYTERLAB_LIGHT, PLAIN_DARK, PLAIN_LIGHT, themedPage, type PageTheme } from "./fixtures/jupyterlabThemes";
@@ -41,14 +43,17 @@ interface ContrastReport {
   low: LowContrast[];
 }
 
+/** The selector of output `k` of a theme page (see `outputDivs`). */
+const outputOf = (k: number): string => `.output[data-output="${k}"]`;
+
 /**
- * In the page: every visible text node of the output, its colour (times the
+ * In the page: every visible text node of the output `scope`, its colour (times the
  * opacity of it and its ancestors) over the composite of the backgrounds behind
  * it (ancestors' background colours, the page's at the bottom).
  */
-async function measureContrast(page: Page): Promise<ContrastReport> {
+async function measureContrast(page: Page, scope: string): Promise<ContrastReport> {
   await page.evaluate(KEEP_NAMES);
-  return page.evaluate(() => {
+  return page.evaluate((scope) => {
     type Rgba = [number, number, number, number];
     const probe = document.createElement("canvas").getContext("2d")!;
     const parse = (value: string): Rgba => {
@@ -101,7 +106,7 @@ async function measureContrast(page: Page): Promise<ContrastReport> {
       const r = el.getBoundingClientRect();
       return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility === "visible";
     };
-    const root = document.querySelector(".output")!;
+    const root = document.querySelector(scope)!;
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     const low: LowContrast[] = [];
     let checked = 0;
@@ -117,7 +122,7 @@ async function measureContrast(page: Page): Promise<ContrastReport> {
       if (ratio < 4.5) low.push({ text: (node.textContent ?? "").trim().slice(0, 40), where: path(el), fg: css(fg), bg: css(bg), ratio: Math.round(ratio * 100) / 100 });
     }
     return { checked, low };
-  });
+  }, scope);
 }
 
 function describeLow(report: ContrastReport): string {
@@ -132,16 +137,17 @@ function describeLow(report: ContrastReport): string {
   return `${report.low.length} of ${report.checked} texts below ${MIN_CONTRAST}:1\n${lines.slice(0, 25).join("\n")}`;
 }
 
-/** What a user opens in each view before looking at it. */
-async function interact(o: OfflinePage, view: ThemeView): Promise<void> {
+/** What a user opens in each view (in the output `scope`) before looking at it. */
+async function interact(o: OfflinePage, view: ThemeView, scope: string): Promise<void> {
   const p = o.page;
+  const output: Locator = p.locator(scope);
   const pickFirst = async (list: string) => {
     await p.evaluate((sel) => {
       const s = document.querySelector<HTMLSelectElement>(sel)!;
       s.selectedIndex = 0;
       s.dispatchEvent(new Event("change", { bubbles: true }));
       s.focus();
-    }, list);
+    }, `${scope} ${list}`);
   };
   switch (view.name) {
     case "query-browser":
@@ -151,48 +157,58 @@ async function interact(o: OfflinePage, view: ThemeView): Promise<void> {
     case "cluster-browser":
       return pickFirst(".hl-cb-list");
     case "process-tree":
-      await p.locator(".hl-pt-table tbody tr").first().click();
+      await output.locator(".hl-pt-table tbody tr").first().click();
       return;
     case "entity-graph": {
-      const point = await p.evaluate(() => {
-        const c = document.querySelector(".hl-view-entity-graph .hl-view-live") as unknown as {
+      // The page holds other outputs: the output to the top of the window first (where a page of its own shows it), so
+      // the node is under the mouse, and a frame for the graph to hear of the scroll (it caches where its canvas is).
+      await p.evaluate(
+        (scope) =>
+          new Promise((resolve) => {
+            document.querySelector(scope)!.scrollIntoView({ block: "start" });
+            requestAnimationFrame(() => requestAnimationFrame(resolve));
+          }),
+        scope,
+      );
+      const point = await p.evaluate((scope) => {
+        const c = document.querySelector(`${scope} .hl-view-entity-graph .hl-view-live`) as unknown as {
           huntlabCy: { nodes(): { first(): { renderedPosition(): { x: number; y: number } } }; container(): HTMLElement };
         };
         const pos = c.huntlabCy.nodes().first().renderedPosition();
         const box = c.huntlabCy.container().getBoundingClientRect();
         return { x: box.left + pos.x, y: box.top + pos.y };
-      });
+      }, scope);
       await p.mouse.click(point.x, point.y);
-      await p.waitForFunction(() => !!document.querySelector(".hl-view-entity-graph .hl-view-live")?.getAttribute("data-selected"));
+      await p.waitForFunction((scope) => !!document.querySelector(`${scope} .hl-view-entity-graph .hl-view-live`)?.getAttribute("data-selected"), scope);
       return;
     }
     case "geo-map": {
-      await p.waitForFunction(() => document.querySelector(".hl-view-geo-map .hl-view-live")?.getAttribute("data-markers-ready") === "1", null, { timeout: 60_000 });
+      await p.waitForFunction((scope) => document.querySelector(`${scope} .hl-view-geo-map .hl-view-live`)?.getAttribute("data-markers-ready") === "1", scope, { timeout: 60_000 });
       // Pins overlap at world zoom: open a popup and a tooltip through Leaflet, as a click and a hover would.
       await p.evaluate(KEEP_NAMES);
-      await p.evaluate(() => {
+      await p.evaluate((scope) => {
         type Pin = { hlSpot: number; openPopup(): void; openTooltip(): void };
-        const map = (document.querySelector(".hl-view-geo-map .hl-view-live") as unknown as { huntlabMap: { eachLayer(f: (l: unknown) => void): void } }).huntlabMap;
+        const map = (document.querySelector(`${scope} .hl-view-geo-map .hl-view-live`) as unknown as { huntlabMap: { eachLayer(f: (l: unknown) => void): void } }).huntlabMap;
         const pins: Pin[] = [];
         map.eachLayer((l) => {
           if (typeof l === "object" && l !== null && "hlSpot" in l) pins.push(l as Pin);
         });
         pins[0].openPopup();
         pins[pins.length - 1].openTooltip();
-      });
-      await p.locator(".leaflet-popup-content").first().waitFor({ timeout: 5000 });
-      await p.locator(".leaflet-tooltip").first().waitFor({ timeout: 5000 });
+      }, scope);
+      await output.locator(".leaflet-popup-content").first().waitFor({ timeout: 5000 });
+      await output.locator(".leaflet-tooltip").first().waitFor({ timeout: 5000 });
       return;
     }
   }
 }
 
-/** The process tree's selected table row: its cells' colours, contrast, and another row's ground for comparison. */
-async function selectedRowLook(page: Page): Promise<{ color: string; background: string; otherBackground: string; ratio: number } | undefined> {
+/** The process tree's selected table row (in the output `scope`): its cells' colours, contrast, and another row's ground for comparison. */
+async function selectedRowLook(page: Page, scope: string): Promise<{ color: string; background: string; otherBackground: string; ratio: number } | undefined> {
   await page.evaluate(KEEP_NAMES);
-  return page.evaluate(() => {
-    const cell = document.querySelector(".hl-pt-table tr.hl-pt-selected td");
-    const other = document.querySelector(".hl-pt-table tbody tr:not(.hl-pt-selected) td");
+  return page.evaluate((scope) => {
+    const cell = document.querySelector(`${scope} .hl-pt-table tr.hl-pt-selected td`);
+    const other = document.querySelector(`${scope} .hl-pt-table tbody tr:not(.hl-pt-selected) td`);
     if (!cell || !other) return undefined;
     const probe = document.createElement("canvas").getContext("2d")!;
     const rgb = (v: string): number[] => {
@@ -216,14 +232,14 @@ async function selectedRowLook(page: Page): Promise<{ color: string; background:
     const background = ground(cell);
     const [a, b] = [lum(rgb(color)), lum(rgb(background))];
     return { color, background, otherBackground: ground(other), ratio: Math.round(((Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)) * 100) / 100 };
-  });
+  }, scope);
 }
 
-/** Contrast of canvas-drawn labels and lines against the graph's ground. */
-async function graphPaint(o: OfflinePage): Promise<{ label: number; edge: number } | undefined> {
+/** Contrast of canvas-drawn labels and lines against the graph's ground (the graph of the output `scope`). */
+async function graphPaint(o: OfflinePage, scope: string): Promise<{ label: number; edge: number } | undefined> {
   await o.page.evaluate(KEEP_NAMES);
-  return o.page.evaluate(() => {
-    const c = document.querySelector(".hl-view-live") as unknown as { huntlabCy?: { nodes(): { first(): { style(k: string): string } }; edges(): { first(): { style(k: string): string } } } } | null;
+  return o.page.evaluate((scope) => {
+    const c = document.querySelector(`${scope} .hl-view-live`) as unknown as { huntlabCy?: { nodes(): { first(): { style(k: string): string } }; edges(): { first(): { style(k: string): string } } } } | null;
     const cy = c?.huntlabCy;
     if (!cy) return undefined;
     const probe = document.createElement("canvas").getContext("2d")!;
@@ -239,7 +255,7 @@ async function graphPaint(o: OfflinePage): Promise<{ label: number; edge: number
     const ratio = (x: number[], y: number[]) => (Math.max(lum(x), lum(y)) + 0.05) / (Math.min(lum(x), lum(y)) + 0.05);
     // The ground behind the canvas: the first opaque background up from the graph's container.
     let ground = [255, 255, 255];
-    for (let n: Element | null = document.querySelector(".hl-view-live canvas"); n; n = n.parentElement) {
+    for (let n: Element | null = document.querySelector(`${scope} .hl-view-live canvas`); n; n = n.parentElement) {
       const bg = getComputedStyle(n).backgroundColor;
       if (bg && bg !== "rgba(0, 0, 0, 0)" && bg !== "transparent") {
         ground = rgb(bg);
@@ -248,7 +264,7 @@ async function graphPaint(o: OfflinePage): Promise<{ label: number; edge: number
     }
     const node = cy.nodes().first();
     return { label: ratio(rgb(node.style("color")), ground), edge: ratio(rgb(cy.edges().first().style("line-color")), ground) };
-  });
+  }, scope);
 }
 
 /**
@@ -269,9 +285,31 @@ describe("views under JupyterLab Dark, JupyterLab Light and plain pages", { skip
     mkdirSync(SHOTS, { recursive: true });
   })();
 
+  /**
+   * The page of a theme: every view, one output each, opened by the theme's first
+   * test and closed when the next theme's opens. (A page per view: 48 page loads and
+   * teardowns, about 40% of the file's CPU.) Each view's state is its own: the other
+   * outputs' clicks change only their outputs, and each test starts unhovered.
+   */
+  let themePage: { theme: PageTheme; opened: Promise<OfflinePage> } | undefined;
+  function pageOf(theme: PageTheme): Promise<OfflinePage> {
+    if (themePage?.theme === theme) return themePage.opened;
+    const previous = themePage?.opened;
+    // Under JupyterLab's themes, hosted as JupyterLab hosts outputs: its rendered-HTML table rules (zebra rows…) apply too.
+    const jupyterlab = theme === JUPYTERLAB_DARK || theme === JUPYTERLAB_LIGHT;
+    const htmls = views.map((v) => String(v.bundle["text/html"]));
+    const opened = (async () => {
+      await (await previous?.catch(() => undefined))?.close();
+      return openOffline(browser, jupyterlab ? jupyterlabOutputPage(htmls, theme) : themedPage(theme, htmls), { name: theme.name, viewport: { width: 1200, height: 900 } });
+    })();
+    themePage = { theme, opened };
+    return opened;
+  }
+
   before(() => built);
 
   after(async () => {
+    await (await themePage?.opened.catch(() => undefined))?.close();
     await releaseChromium(browser);
   });
 
@@ -279,47 +317,46 @@ describe("views under JupyterLab Dark, JupyterLab Light and plain pages", { skip
     for (const name of VIEW_NAMES) {
       const known = KNOWN[name]?.themes.includes(theme) ? KNOWN[name].why : undefined;
       it(`${theme.name}: ${name} text reaches ${MIN_CONTRAST}:1`, { todo: known }, async () => {
-        const view = views.find((v) => v.name === name);
+        const k = views.findIndex((v) => v.name === name);
+        const view = views[k];
         assert.ok(view, `view ${name} built`);
-        const html = String(view.bundle["text/html"]);
-        // Under JupyterLab's themes, hosted as JupyterLab hosts outputs: its rendered-HTML table rules (zebra rows…) apply too.
         const jupyterlab = theme === JUPYTERLAB_DARK || theme === JUPYTERLAB_LIGHT;
-        const o = await openOffline(browser, jupyterlab ? jupyterlabOutputPage(html, theme) : themedPage(theme, html), { name: `${theme.name}-${view.name}`, viewport: { width: 1200, height: 900 } });
-        try {
-          if (view.live) {
-            await o.page.waitForFunction(() => ["1", "failed"].includes(document.querySelector(".hl-view")?.getAttribute("data-hl-live") ?? ""), null, { timeout: 60_000 });
-            assert.equal(await o.page.evaluate(() => document.querySelector(".hl-view")?.getAttribute("data-hl-live")), "1", `${view.name} mounted`);
-            await interact(o, view);
-          }
-          await o.page.waitForTimeout(150);
-          // Colours are read with opacity composited: a popup still fading in (Leaflet's 200 ms transition) reads as
-          // faint text. Wait for the page's CSS transitions and finite animations to end (a warm, shared renderer
-          // got here within the fade).
-          await o.page.evaluate(`Promise.all(document.getAnimations().filter(function (a) { return a.effect && a.effect.getComputedTiming().endTime !== Infinity; }).map(function (a) { return a.finished.catch(function () {}); }))`);
-          if (theme === JUPYTERLAB_DARK) await o.page.screenshot({ path: join(SHOTS, `${view.name}.png`), fullPage: true });
-          const report = await measureContrast(o.page);
-          assert.ok(report.checked > 0, "no text checked");
-          const problems = report.low.length ? [describeLow(report)] : [];
-          const paint = await graphPaint(o);
-          if (paint && paint.label < MIN_CONTRAST) problems.push(`canvas labels ${paint.label.toFixed(2)}:1 on the graph's ground`);
-          if (paint && paint.edge < 3) problems.push(`edges ${paint.edge.toFixed(2)}:1 on the graph's ground (3:1 for lines)`);
-          if (view.name === "geo-map" && theme === JUPYTERLAB_DARK) {
-            const sea = await o.page.evaluate(() => getComputedStyle(document.querySelector(".leaflet-container")!).backgroundColor);
-            assert.equal(sea, "rgb(17, 17, 17)", "the dark map's sea is the theme's ground");
-          }
-          if (view.name === "process-tree") {
-            const row = await selectedRowLook(o.page);
-            assert.ok(row, "the clicked process's row is selected");
-            if (row.ratio < MIN_CONTRAST) problems.push(`the selected row: ${row.ratio}:1 (${row.color} on ${row.background})`);
-            assert.notEqual(row.background, row.otherBackground, "the selected row stands out from the others");
-            if (jupyterlab) assert.equal(row.background, theme === JUPYTERLAB_DARK ? "rgb(25, 118, 210)" : "rgb(13, 71, 161)", "the selection is the theme's brand colour");
-          }
-          assert.deepEqual(problems, [], `\n${problems.join("\n")}`);
-          assert.deepEqual(o.errors, [], "page errors");
-          assert.deepEqual(o.blocked, [], "requests");
-        } finally {
-          await o.close();
+        const o = await pageOf(theme);
+        const scope = outputOf(k);
+        // Unhovered, as a fresh page: the mouse off every output (an earlier view's clicks left it over the page).
+        await o.page.mouse.move(0, 0);
+        if (view.live) {
+          await o.page.waitForFunction((scope) => ["1", "failed"].includes(document.querySelector(`${scope} .hl-view`)?.getAttribute("data-hl-live") ?? ""), scope, { timeout: 60_000 });
+          assert.equal(await o.page.evaluate((scope) => document.querySelector(`${scope} .hl-view`)?.getAttribute("data-hl-live"), scope), "1", `${view.name} mounted`);
+          await interact(o, view, scope);
         }
+        await o.page.waitForTimeout(150);
+        // Colours are read with opacity composited: a popup still fading in (Leaflet's 200 ms transition) reads as
+        // faint text. Wait for the page's CSS transitions and finite animations to end (a warm, shared renderer
+        // got here within the fade).
+        await o.page.evaluate(`Promise.all(document.getAnimations().filter(function (a) { return a.effect && a.effect.getComputedTiming().endTime !== Infinity; }).map(function (a) { return a.finished.catch(function () {}); }))`);
+        if (theme === JUPYTERLAB_DARK) await o.page.locator(scope).screenshot({ path: join(SHOTS, `${view.name}.png`) });
+        const report = await measureContrast(o.page, scope);
+        assert.ok(report.checked > 0, "no text checked");
+        const problems = report.low.length ? [describeLow(report)] : [];
+        const paint = await graphPaint(o, scope);
+        if (paint && paint.label < MIN_CONTRAST) problems.push(`canvas labels ${paint.label.toFixed(2)}:1 on the graph's ground`);
+        if (paint && paint.edge < 3) problems.push(`edges ${paint.edge.toFixed(2)}:1 on the graph's ground (3:1 for lines)`);
+        if (view.name === "geo-map" && theme === JUPYTERLAB_DARK) {
+          const sea = await o.page.evaluate((scope) => getComputedStyle(document.querySelector(`${scope} .leaflet-container`)!).backgroundColor, scope);
+          assert.equal(sea, "rgb(17, 17, 17)", "the dark map's sea is the theme's ground");
+        }
+        if (view.name === "process-tree") {
+          const row = await selectedRowLook(o.page, scope);
+          assert.ok(row, "the clicked process's row is selected");
+          if (row.ratio < MIN_CONTRAST) problems.push(`the selected row: ${row.ratio}:1 (${row.color} on ${row.background})`);
+          assert.notEqual(row.background, row.otherBackground, "the selected row stands out from the others");
+          if (jupyterlab) assert.equal(row.background, theme === JUPYTERLAB_DARK ? "rgb(25, 118, 210)" : "rgb(13, 71, 161)", "the selection is the theme's brand colour");
+        }
+        assert.deepEqual(problems, [], `\n${problems.join("\n")}`);
+        // The page's errors and requests, every view's: none may have any.
+        assert.deepEqual(o.errors, [], "page errors");
+        assert.deepEqual(o.blocked, [], "requests");
       });
     }
   }
