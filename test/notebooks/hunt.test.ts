@@ -27,7 +27,7 @@ import {
   type NotebookJson,
 } from "../../scripts/hunt-params";
 
-import { HUNT_REPORT_DIR, OUT, ROOT, hunt, missing, readExecuted, readLab } from "./huntHelpers";
+import { HUNT_REPORT_DIR, OUT, ROOT, hunt, missing, nbclientPython, readExecuted, readLab } from "./huntHelpers";
 
 describe("the parameters cell", () => {
   test("the lab has one, tagged parameters, declaring the data, time and entity parameters with the lab's values", () => {
@@ -198,7 +198,10 @@ describe("the parameters cell", () => {
       cells: [{ cell_type: "code", source: 'let dataPaths: string[] = ["../data"];\nlet queryPaths: string[] = ["../data"];', metadata: { tags: ["parameters"] }, outputs: [], execution_count: null }],
     };
     fs.writeFileSync(path.join(dir, "Small.ipynb"), JSON.stringify(nb));
-    const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "hunt.mjs"), "--notebook", path.join(dir, "Small.ipynb"), "--data", path.join(dir, "exports"), "--out", path.join(dir, "out")], { cwd: ROOT, encoding: "utf8" });
+    // HUNTLAB_PYTHON: the Python found once here, so the hunt does not probe the candidates again.
+    const py = nbclientPython();
+    const env = { ...process.env, ...(py ? { HUNTLAB_PYTHON: py } : {}) };
+    const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "hunt.mjs"), "--notebook", path.join(dir, "Small.ipynb"), "--data", path.join(dir, "exports"), "--out", path.join(dir, "out")], { cwd: ROOT, encoding: "utf8", env });
     const injected = cellText((JSON.parse(fs.readFileSync(path.join(dir, "out", "Small.ipynb"), "utf8")) as NotebookJson).cells[1].source);
     assert.ok(injected.includes(`queryPaths = ${JSON.stringify([path.join(ROOT, "data", "queries")])};`), `${injected}\n${r.stderr}`);
   });

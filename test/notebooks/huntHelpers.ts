@@ -16,9 +16,12 @@ export function readLab(): NotebookJson {
   return JSON.parse(fs.readFileSync(LAB, "utf8")) as NotebookJson;
 }
 
-/** A Python with nbclient (HUNTLAB_PYTHON, else python3), or undefined. */
+let foundPython: { py: string | undefined } | undefined;
+
+/** A Python with nbclient (HUNTLAB_PYTHON, else python3), or undefined; found once (each probe imports nbclient: ~0.4 s of CPU). */
 export function nbclientPython(): string | undefined {
-  return [process.env.HUNTLAB_PYTHON, "python3", "/usr/bin/python3"].find((py) => py && spawnSync(py, ["-c", "import nbclient, nbformat"], { stdio: "ignore" }).status === 0);
+  foundPython ??= { py: [process.env.HUNTLAB_PYTHON, "python3", "/usr/bin/python3"].find((py) => py && spawnSync(py, ["-c", "import nbclient, nbformat"], { stdio: "ignore" }).status === 0) };
+  return foundPython.py;
 }
 
 /** Why the kernel runs cannot happen here, or undefined; under CI a missing piece is an error. */
@@ -32,13 +35,17 @@ export function missing(): string | undefined {
   return why;
 }
 
-/** `node scripts/run.mjs hunt ARGS` (what `npm run hunt -- ARGS` runs). */
+/**
+ * `node scripts/run.mjs hunt ARGS` (what `npm run hunt -- ARGS` runs), told the Python found
+ * here (HUNTLAB_PYTHON, which the hunt tries first) so it does not probe the candidates again.
+ */
 export function hunt(args: string[]): { status: number | null; stderr: string; stdout: string } {
+  const py = nbclientPython();
   const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "run.mjs"), "hunt", ...args], {
     cwd: ROOT,
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, INIT_CWD: ROOT },
+    env: { ...process.env, INIT_CWD: ROOT, ...(py ? { HUNTLAB_PYTHON: py } : {}) },
   });
   return { status: r.status, stderr: r.stderr, stdout: r.stdout };
 }
