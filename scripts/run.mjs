@@ -410,8 +410,8 @@ function isolationFlag(nodeBin) {
  * huntlab's modules) costs ~1.5 s of CPU, over 40% of the stage's CPU when each
  * of ~140 files has its own. So the files run in a few shared processes, two at
  * a time (the machine's two cores), taken from a queue so a slow group does not
- * hold a core idle; files marked {@link OWN_PROCESS} keep a process each, in the
- * last group. Each group writes test-results/unit-N.tap and unit-N.log.
+ * hold a core idle; files marked {@link OWN_PROCESS} keep a process each, queued
+ * last one by one. Each run writes test-results/unit-N.tap and unit-N.log.
  */
 async function unitTests(nodeBin, env, files) {
   const t0 = Date.now();
@@ -420,7 +420,11 @@ async function unitTests(nodeBin, env, files) {
   const shared = files.filter((f) => !alone.includes(f));
   // Round robin over the sorted files spreads each folder's slow suites over the groups.
   const groups = Array.from({ length: Math.min(6, shared.length) }, (_, g) => shared.filter((_, i) => i % 6 === g));
-  const runs = [...groups.map((g) => ({ files: g, extra: [flag] })), { files: alone, extra: [`--test-concurrency=${flag ? 1 : 2}`] }].filter((r) => r.files.length);
+  // The files of their own come last, each a run of its own (a few seconds each): taken from the queue by
+  // whichever lane is free, they fill the end, where one run of them all in a row kept one lane busy ~10 s
+  // after the other had finished.
+  const own = flag ? alone.map((f) => ({ files: [f], extra: ["--test-concurrency=1"] })) : [{ files: alone, extra: ["--test-concurrency=2"] }];
+  const runs = [...groups.map((g) => ({ files: g, extra: [flag] })), ...own].filter((r) => r.files.length);
   const totals = { pass: 0, fail: 0, skipped: 0 };
   let next = 0;
   const lane = async () => {

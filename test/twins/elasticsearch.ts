@@ -180,8 +180,21 @@ function comparable(v: unknown, type: string | undefined): number | bigint | str
   return String(v);
 }
 
-/** A wildcard pattern (`*`, `?`, `\` escapes) as a RegExp. */
+/** Compiled wildcard patterns: a query's pattern is tested on every document (and every `_source` key), compiled once. */
+const wildcardCache = new Map<string, RegExp>();
+
+/** A wildcard pattern (`*`, `?`, `\` escapes) as a RegExp (no `g` flag: `test` keeps no state, so one object serves every call). */
 function wildcardRegex(pattern: string, caseInsensitive: boolean): RegExp {
+  const key = `${caseInsensitive ? "i" : "s"}${pattern}`;
+  const hit = wildcardCache.get(key);
+  if (hit) return hit;
+  const re = compileWildcard(pattern, caseInsensitive);
+  if (wildcardCache.size > 1000) wildcardCache.clear();
+  wildcardCache.set(key, re);
+  return re;
+}
+
+function compileWildcard(pattern: string, caseInsensitive: boolean): RegExp {
   let out = "";
   for (let i = 0; i < pattern.length; i += 1) {
     const c = pattern[i];

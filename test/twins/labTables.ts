@@ -74,20 +74,92 @@ function readFile(file: string, options: { times?: boolean } = {}): TwinTable {
   return { columns, rows };
 }
 
-let cache: Map<string, TwinTable> | undefined;
+/** One lab table, from its files. */
+function buildTable(table: string): TwinTable | undefined {
+  const derived = DERIVED_TABLES[table];
+  if (derived) return derived.build(readFile(derived.file, { times: false }));
+  const files = LAB_TABLES[table];
+  if (!files) return undefined;
+  const parts = files.map((f) => readFile(f));
+  const columns: TwinColumn[] = [];
+  for (const p of parts) for (const c of p.columns) if (!columns.some((x) => x.name === c.name)) columns.push(c);
+  const rows = parts.flatMap((p) => p.rows.map((r) => Object.fromEntries(columns.map((c) => [c.name, (r[c.name] ?? null) as Value]))));
+  return { columns, rows };
+}
 
-/** Every lab table (read once). */
-export function labTables(): Map<string, TwinTable> {
-  if (cache) return cache;
-  cache = new Map();
-  for (const [table, files] of Object.entries(LAB_TABLES)) {
-    const parts = files.map((f) => readFile(f));
-    const columns: TwinColumn[] = [];
-    for (const p of parts) for (const c of p.columns) if (!columns.some((x) => x.name === c.name)) columns.push(c);
-    const rows = parts.flatMap((p) => p.rows.map((r) => Object.fromEntries(columns.map((c) => [c.name, (r[c.name] ?? null) as Value]))));
-    cache.set(table, { columns, rows });
+/**
+ * The lab tables, each read on first use: a query reads one table, and SecurityEvent alone (4 files,
+ * 23,000 rows) costs ~2 s of CPU, paid by every test process that starts a twin. It is a Map (tests add
+ * and remove tables of their own); listing it reads every table.
+ */
+class LabTableMap extends Map<string, TwinTable> {
+  /** Lab tables not read yet. */
+  private readonly pending = new Set([...Object.keys(LAB_TABLES), ...Object.keys(DERIVED_TABLES)]);
+
+  private load(table: string): void {
+    if (!this.pending.delete(table)) return;
+    const built = buildTable(table);
+    if (built) super.set(table, built);
   }
-  for (const [table, { file, build }] of Object.entries(DERIVED_TABLES)) cache.set(table, build(readFile(file, { times: false })));
+
+  private loadAll(): void {
+    for (const table of [...this.pending]) this.load(table);
+  }
+
+  override get(table: string): TwinTable | undefined {
+    this.load(table);
+    return super.get(table);
+  }
+
+  override has(table: string): boolean {
+    return this.pending.has(table) || super.has(table);
+  }
+
+  override set(table: string, value: TwinTable): this {
+    this.pending.delete(table);
+    return super.set(table, value);
+  }
+
+  override delete(table: string): boolean {
+    const was = this.pending.delete(table);
+    return super.delete(table) || was;
+  }
+
+  override get size(): number {
+    this.loadAll();
+    return super.size;
+  }
+
+  override forEach(callback: (value: TwinTable, key: string, map: Map<string, TwinTable>) => void, thisArg?: unknown): void {
+    this.loadAll();
+    super.forEach(callback, thisArg);
+  }
+
+  override entries(): MapIterator<[string, TwinTable]> {
+    this.loadAll();
+    return super.entries();
+  }
+
+  override keys(): MapIterator<string> {
+    this.loadAll();
+    return super.keys();
+  }
+
+  override values(): MapIterator<TwinTable> {
+    this.loadAll();
+    return super.values();
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, TwinTable]> {
+    return this.entries();
+  }
+}
+
+let cache: LabTableMap | undefined;
+
+/** Every lab table (each read once, on first use). */
+export function labTables(): Map<string, TwinTable> {
+  cache ??= new LabTableMap();
   return cache;
 }
 
