@@ -128,6 +128,12 @@ describe("timeline", () => {
     assert.deepEqual([first?.ts, first?.g, first?.s0], ["2024-06-01 00:01:00.000", "WKS-1", "4688"]);
     assert.equal(drawn.length, n);
     assert.deepEqual(drawn.map((r) => `${r.t} ${r.g} ${r.s0}`).sort(), decodedRows<{ t: number; g: string; s0: string }>(spec).map((r) => `${r.t} ${r.g} ${r.s0}`).sort());
+    // timelineValues codes its lanes too: the points are drawn in their series by name.
+    const values = (await timelineValues(df.withColumns(pl.lit(1).alias("Bytes")), { y: "Bytes", groupBy: "Computer", kind: "point" })).spec as Spec;
+    assert.deepEqual(specDictionaries(values).map((d) => d.field), ["g"]);
+    const points = (await drawnData(values as VegaLiteSpec)).filter((r) => typeof r.t === "number");
+    assert.equal(points.length, n);
+    assert.deepEqual([...new Set(points.map((r) => r.g))].sort(), ["WKS-0", "WKS-1", "WKS-2", "WKS-3"]);
   });
 
   it("keeps unique texts inline and small charts as written (a dictionary only where it saves)", async () => {
