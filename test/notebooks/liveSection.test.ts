@@ -1,3 +1,4 @@
+// npm test runs this file in the views lane: its kernels and the twin run there even out the lanes (the JupyterLab lane was the longest).
 /**
  * The lab's "Switching to a live workspace" section, run in tslab against the
  * Log Analytics twin (test/twins/serve.ts): the twin's URL reaches the section
