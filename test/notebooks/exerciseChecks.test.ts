@@ -13,12 +13,11 @@ import path from "node:path";
 import { test } from "node:test";
 import { buildNotebook, readSource, serialise, type SourceCell } from "../../scripts/build-notebooks";
 import { tempDir } from "../helpers/tmp";
+import { nbclientPython } from "./huntHelpers";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
-function python(): string | undefined {
-  return [process.env.HUNTLAB_PYTHON, "python3", "/usr/bin/python3"].filter((c): c is string => !!c).find((py) => spawnSync(py, ["-c", "import nbclient, nbformat"], { stdio: "ignore" }).status === 0);
-}
+const python = nbclientPython;
 
 function tslabRegistered(): boolean {
   return (process.env.JUPYTER_PATH ?? "").split(path.delimiter).some((dir) => dir && fs.existsSync(path.join(dir, "kernels", "tslab", "kernel.json")));

@@ -14,6 +14,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
+import { nbclientPython } from "./huntHelpers";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const COMPLETED = path.join(ROOT, "notebooks", "HuntingLab-Completed.ipynb");
@@ -30,10 +31,9 @@ interface Cell {
 const text = (s: string | string[] | undefined) => (Array.isArray(s) ? s.join("") : (s ?? ""));
 
 function python(): string {
-  for (const py of [process.env.HUNTLAB_PYTHON, "python3", "/usr/bin/python3"].filter((c): c is string => !!c)) {
-    if (spawnSync(py, ["-c", "import nbclient, nbformat"], { stdio: "ignore" }).status === 0) return py;
-  }
-  throw new Error("no Python with nbclient");
+  const py = nbclientPython();
+  if (!py) throw new Error("no Python with nbclient");
+  return py;
 }
 
 /** The section's notebook: import, parameters, an override cell, the `qp` cell, then the section. */

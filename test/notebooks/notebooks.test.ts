@@ -14,20 +14,16 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
+import { nbclientPython } from "./huntHelpers";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const OUT = path.join(ROOT, "test-results", "notebooks");
 
-let foundPython: string | undefined;
-
-/** A Python with nbclient, found once: each probe imports nbclient (~0.4 s of CPU, more for a candidate without it). */
+/** The Python with nbclient (found once, by huntHelpers), or an error saying how to get one. */
 function python(): string {
-  if (foundPython) return foundPython;
-  const candidates = [process.env.HUNTLAB_PYTHON, "python3", "/usr/bin/python3"].filter((c): c is string => !!c);
-  for (const py of candidates) {
-    if (spawnSync(py, ["-c", "import nbclient, nbformat"], { stdio: "ignore" }).status === 0) return (foundPython = py);
-  }
-  throw new Error("no Python with nbclient: apt-get install python3-nbclient (or pip install nbclient)");
+  const py = nbclientPython();
+  if (!py) throw new Error("no Python with nbclient: apt-get install python3-nbclient (or pip install nbclient)");
+  return py;
 }
 
 interface Report {

@@ -9,18 +9,18 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { PACKAGE_ROOT, LAB_DATA_DIR } from "../../src/common/paths";
 import { FAKE_ID, FAKE_KEY, startTwin, tempDir, writeConfig, type Handler } from "../context/tiTwins";
 import { greyNoiseCommunity } from "../context/tiServices";
+import { nbclientPython } from "./huntHelpers";
 
 const JUPYTER_DIR = path.join(PACKAGE_ROOT, ".jupyter");
 
 function missing(): string | undefined {
-  const python = spawnSync("/usr/bin/python3", ["-c", "import nbclient, nbformat"], { stdio: "ignore" }).status === 0;
-  const why = !python
+  const why = !nbclientPython()
     ? "Python with nbclient is missing"
     : !fs.existsSync(path.join(JUPYTER_DIR, "kernels", "tslab", "kernel.json"))
       ? "the tslab kernel is not registered in .jupyter/ (npm test does it)"
@@ -75,7 +75,7 @@ test("the enrich cells in tslab with a configured key: GreyNoise goes online, th
     const input = path.join(dir, "enrich.ipynb");
     const output = path.join(dir, "enrich.out.ipynb");
     fs.writeFileSync(input, JSON.stringify(enrichNotebook()));
-    const child = spawn("/usr/bin/python3", [path.join(PACKAGE_ROOT, "scripts", "execute_notebook.py"), input, output, "--kernel", "tslab", "--cwd", path.join(PACKAGE_ROOT, "notebooks")], {
+    const child = spawn(nbclientPython() as string, [path.join(PACKAGE_ROOT, "scripts", "execute_notebook.py"), input, output, "--kernel", "tslab", "--cwd", path.join(PACKAGE_ROOT, "notebooks")], {
       env: {
         ...process.env,
         MSTICPYCONFIG: configPath,

@@ -88,70 +88,17 @@ function buildTable(table: string): TwinTable | undefined {
 }
 
 /**
- * The lab tables, each read on first use: a query reads one table, and SecurityEvent alone (4 files,
- * 23,000 rows) costs ~2 s of CPU, paid by every test process that starts a twin. It is a Map (tests add
- * and remove tables of their own); listing it reads every table.
+ * The lab tables, each read when a query first asks for it: a query reads one table, and SecurityEvent
+ * alone (4 files, 23,000 rows) costs ~2 s of CPU, paid by every test process that starts a twin. Tests
+ * may set and delete tables of their own; only `get` reads (nothing lists the lab's tables).
  */
 class LabTableMap extends Map<string, TwinTable> {
-  /** Lab tables not read yet. */
-  private readonly pending = new Set([...Object.keys(LAB_TABLES), ...Object.keys(DERIVED_TABLES)]);
-
-  private load(table: string): void {
-    if (!this.pending.delete(table)) return;
-    const built = buildTable(table);
-    if (built) super.set(table, built);
-  }
-
-  private loadAll(): void {
-    for (const table of [...this.pending]) this.load(table);
-  }
-
   override get(table: string): TwinTable | undefined {
-    this.load(table);
+    if (!super.has(table)) {
+      const built = buildTable(table);
+      if (built) super.set(table, built);
+    }
     return super.get(table);
-  }
-
-  override has(table: string): boolean {
-    return this.pending.has(table) || super.has(table);
-  }
-
-  override set(table: string, value: TwinTable): this {
-    this.pending.delete(table);
-    return super.set(table, value);
-  }
-
-  override delete(table: string): boolean {
-    const was = this.pending.delete(table);
-    return super.delete(table) || was;
-  }
-
-  override get size(): number {
-    this.loadAll();
-    return super.size;
-  }
-
-  override forEach(callback: (value: TwinTable, key: string, map: Map<string, TwinTable>) => void, thisArg?: unknown): void {
-    this.loadAll();
-    super.forEach(callback, thisArg);
-  }
-
-  override entries(): MapIterator<[string, TwinTable]> {
-    this.loadAll();
-    return super.entries();
-  }
-
-  override keys(): MapIterator<string> {
-    this.loadAll();
-    return super.keys();
-  }
-
-  override values(): MapIterator<TwinTable> {
-    this.loadAll();
-    return super.values();
-  }
-
-  override [Symbol.iterator](): MapIterator<[string, TwinTable]> {
-    return this.entries();
   }
 }
 

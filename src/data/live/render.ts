@@ -159,6 +159,16 @@ function hasWildcard(value: LiteralValue | null): boolean {
   return items.some((v) => typeof v === "string" && v.includes("*"));
 }
 
+/** Sticky patterns for {@link matchesAt}: a command's leading pipe, and the word `search` naming one. */
+const LEADING_PIPE = /\s*\|/y;
+const SEARCH_WORD = /\s*search\b/iy;
+
+/** Whether sticky `pattern` matches `text` at `at` (no copy of the rest of the text). */
+function matchesAt(pattern: RegExp, text: string, at: number): boolean {
+  pattern.lastIndex = at;
+  return pattern.test(text);
+}
+
 /**
  * Whether a position of an SPL template is in a `search` command: the
  * query's first command unless it starts with `|`, a subsearch's (`[…]`)
@@ -167,13 +177,8 @@ function hasWildcard(value: LiteralValue | null): boolean {
 function splSearchCommand(template: string): (at: number) => boolean {
   // Where each command starts, and whether it is a search; a subsearch's end returns to the command around it.
   const starts: number[] = [0];
-  const search: boolean[] = [];
+  const search: boolean[] = [!matchesAt(LEADING_PIPE, template, 0)];
   const stack: boolean[] = [];
-  const commandAt = (i: number): boolean => {
-    const rest = template.slice(i).trimStart();
-    return !rest.startsWith("|") || /^\|\s*search\b/i.test(rest);
-  };
-  search.push(commandAt(0));
   for (let i = 0; i < template.length; ) {
     const literal = literalAt(template, i, "spl");
     if (literal) {
@@ -184,8 +189,8 @@ function splSearchCommand(template: string): (at: number) => boolean {
     if (c === "|" || c === "[") {
       if (c === "[") stack.push(search[search.length - 1]);
       starts.push(i + 1);
-      // After "[", a subsearch: a search unless it starts with "|"; after "|", the named command.
-      search.push(c === "[" ? commandAt(i + 1) : /^\s*search\b/i.test(template.slice(i + 1)));
+      // After "[", a subsearch: a search unless it starts with "|" (that pipe then names the command); after "|", the named command.
+      search.push(c === "[" ? !matchesAt(LEADING_PIPE, template, i + 1) : matchesAt(SEARCH_WORD, template, i + 1));
     } else if (c === "]" && stack.length) {
       starts.push(i + 1);
       search.push(stack.pop() as boolean);
