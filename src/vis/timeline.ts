@@ -363,20 +363,28 @@ function prepare(fn: string, df: pl.DataFrame, options: TimelineCommonOptions, e
     ({ lanes, laneOf } = groupLanes(keys, placed, numeric, options.maxLanes ?? DEFAULT_MAX_LANES));
   }
   const otherValues = lanes.reduce((n, lane) => n + (lane.others ?? 0), 0);
-  const rows = placed.map((i) => {
-    const t = times[i] as number;
-    const row: Record<string, unknown> = { t };
-    if (keys && laneOf) {
-      row.g = (laneOf.get(keys[i]) as TimelineLane).name;
-      // The "other" lane's points still say their own value.
-      if (otherValues) row.gv = keys[i] === null ? "(null)" : cutText(keys[i] as string, max);
-    }
-    sources.forEach((values, k) => (row[`s${k}`] = values[i]));
+  // Each text field's value per drawn row, then carried inline or as codes into its dictionary.
+  const texts: [field: string, values: string[]][] = [];
+  const lanesOf = laneOf;
+  if (keys && lanesOf) {
+    texts.push(["g", placed.map((i) => (lanesOf.get(keys[i]) as TimelineLane).name)]);
+    // The "other" lane's points still say their own value.
+    if (otherValues) texts.push(["gv", placed.map((i) => (keys[i] === null ? "(null)" : cutText(keys[i] as string, max)))]);
+  }
+  sources.forEach((values, k) => texts.push([`s${k}`, placed.map((i) => values[i])]));
+  const dictionaries: TextDictionary[] = [];
+  const fields = texts.map(([field, values], k): [string, readonly unknown[]] => {
+    const coded = dictionaryCodes(values, field, `k${k}`);
+    if (!coded) return [field, values];
+    dictionaries.push(coded.dictionary);
+    return [coded.dictionary.code, coded.codes];
+  });
+  const rows = placed.map((i, r) => {
+    const row: Record<string, unknown> = { t: times[i] as number };
+    for (const [field, values] of fields) row[field] = values[r];
     for (const [field, values] of extras) row[field] = values[i];
     return row;
   });
-  const textFields = [...(keys && laneOf ? ["g"] : []), ...(otherValues ? ["gv"] : []), ...sources.map((_, k) => `s${k}`)];
-  const dictionaries = textFields.map((field, k) => dictionaryEncode(rows, field, `k${k}`)).filter((d): d is TextDictionary => d !== undefined);
   return { rows, dictionaries, lanes, otherValues, sourceTitles: sourceColumns, missingTimes: missing, min: lo, max: hi };
 }
 
@@ -388,17 +396,17 @@ interface TextDictionary {
 }
 
 /**
- * Replaces `field`'s text in `rows` by a code into its distinct values when
- * that makes the inline data smaller (lane names, images, event ids repeat:
- * each text is then written once); leaves unique texts (most command lines)
- * inline. JSON lengths are estimated from the texts' lengths.
+ * `values` (a text field's, per row) as codes into their distinct values
+ * when that makes the inline data smaller (lane names, images, event ids
+ * repeat: each text is then written once); undefined for texts mostly
+ * unique (command lines). JSON lengths are estimated from the texts' lengths.
  */
-function dictionaryEncode(rows: Record<string, unknown>[], field: string, code: string): TextDictionary | undefined {
+function dictionaryCodes(values: readonly string[], field: string, code: string): { codes: number[]; dictionary: TextDictionary } | undefined {
   const index = new Map<string, number>();
+  const codes = new Array<number>(values.length);
   let inline = 0;
   let coded = 0;
-  for (const row of rows) {
-    const text = row[field] as string;
+  values.forEach((text, r) => {
     inline += text.length + field.length + 6;
     let k = index.get(text);
     if (k === undefined) {
@@ -407,14 +415,11 @@ function dictionaryEncode(rows: Record<string, unknown>[], field: string, code: 
       coded += text.length + field.length + code.length + 14;
     }
     coded += code.length + 4 + String(k).length;
-  }
+    codes[r] = k;
+  });
   // Worth a lookup only for a clear saving (small charts keep their data readable in the spec).
   if (coded > inline * 0.8 || inline - coded < 2048) return undefined;
-  for (const row of rows) {
-    row[code] = index.get(row[field] as string);
-    delete row[field];
-  }
-  return { field, code, values: [...index.keys()] };
+  return { codes, dictionary: { field, code, values: [...index.keys()] } };
 }
 
 /** The lookups that restore dictionary-encoded texts, for the top of a spec (every layer and view reads them). */
