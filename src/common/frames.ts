@@ -60,6 +60,20 @@ export function exactValues(series: pl.Series): unknown[] {
   return (WIDE_NUMBER.test(series.dtype.variant) ? series.cast(pl.Utf8).toArray() : series.toArray()) as unknown as unknown[];
 }
 
+const WIDE_INTEGER = /^U?Int(64|128)$/;
+
+/**
+ * A 64/128-bit integer column's values as numbers, and each one JS numbers
+ * cannot hold as its exact text. (`toArray` gives UInt64 values as bigints,
+ * which `JSON.stringify` refuses, and rounds Int64 ones.)
+ */
+function wideIntegers(series: pl.Series): unknown[] {
+  const values = series.toArray() as unknown as (number | bigint | null)[];
+  const unsafe = (v: number | bigint | null): boolean => v !== null && !Number.isSafeInteger(Number(v));
+  const text = values.some(unsafe) ? (series.cast(pl.Utf8).toArray() as unknown as (string | null)[]) : [];
+  return values.map((v, i) => (v === null ? null : unsafe(v) ? text[i] : Number(v)));
+}
+
 /** Number of rows (0 for a frame without columns). */
 export function frameHeight(df: pl.DataFrame): number {
   const [first] = columnNames(df);
@@ -170,14 +184,17 @@ export interface FrameRecordsOptions {
 /**
  * The rows of a frame as objects (what `toRecords` gives), with every column
  * an own property — also one named `__proto__`, which `toRecords` would turn
- * into a prototype.
+ * into a prototype. A 64/128-bit integer past 2^53 is its exact text (an
+ * alert id or a Falcon process id would otherwise be another number); the
+ * column's other values stay numbers.
  */
 export function frameRecords(df: pl.DataFrame, options: FrameRecordsOptions = {}): Record<string, unknown>[] {
   const columns = options.columns ?? columnNames(df);
   const offset = options.offset ?? 0;
   const values = columns.map((name) => {
-    const series = columnOf(df, name);
-    return (options.length === undefined && offset === 0 ? series : series.slice(offset, options.length ?? series.len())).toArray() as unknown[];
+    const whole = columnOf(df, name);
+    const series = options.length === undefined && offset === 0 ? whole : whole.slice(offset, options.length ?? whole.len());
+    return WIDE_INTEGER.test(series.dtype.variant) ? wideIntegers(series) : (series.toArray() as unknown[]);
   });
   const height = values[0]?.length ?? 0;
   const rows: Record<string, unknown>[] = [];

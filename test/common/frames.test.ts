@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import pl from "nodejs-polars";
-import { columnNames, columnOf, lazyFrame, renameAll } from "../../src/common/frames";
+import { columnNames, columnOf, frameRecords, lazyFrame, renameAll } from "../../src/common/frames";
 
 const values = (df: pl.DataFrame, name: string) => [...columnOf(df, name)];
 
@@ -48,4 +48,19 @@ test("lazyFrame: filter, select and drop over the frame's own names, columns cal
   assert.deepEqual(columnNames(lazyFrame(df).drop(["drop", "filter"]).collectSync()), ["select", "lazy", "__proto__"]);
   const plain = pl.DataFrame({ a: [1, 2] });
   assert.deepEqual(columnOf(lazyFrame(plain).filter(pl.col("a").eq(2)).collectSync(), "a").toArray(), [2]);
+});
+
+test("frameRecords: 64-bit integers past 2^53 are their exact text, the column's other values numbers (UInt64 ones too, not bigints); a row window reads the same", () => {
+  // From text, as a reader parses them (JS numbers could not carry these values in).
+  const df = pl.DataFrame([
+    pl.Series("AlertId", ["1", "9007199254740993", null, "-9223372036854775808"]).cast(pl.Int64),
+    pl.Series("u", ["18446744073709551615", "7", "0", "1"]).cast(pl.UInt64),
+    pl.Series("small", ["1", "2", "3", "4"]).cast(pl.Int64),
+    pl.Series("name", ["a", "b", "c", "d"]),
+  ]);
+  const rows = frameRecords(df);
+  assert.deepEqual(rows.map((r) => r.AlertId), [1, "9007199254740993", null, "-9223372036854775808"]);
+  assert.deepEqual(rows.map((r) => r.u), ["18446744073709551615", 7, 0, 1]);
+  assert.deepEqual(rows.map((r) => r.small), [1, 2, 3, 4]);
+  assert.deepEqual(frameRecords(df, { offset: 1, length: 1, columns: ["AlertId", "name"] }), [{ AlertId: "9007199254740993", name: "b" }]);
 });
