@@ -3,8 +3,9 @@
  * devDependency) and tslab, each driving a tiny notebook through nbclient.
  *
  * The display module is compiled with tsc into a temporary folder (not `dist/`,
- * which other builds share) next to a `node_modules` link to the repository's,
- * and the cells import it by relative path. Deno treats those `.js` files as
+ * which other builds share; when dist/ is newer than every source, its files of
+ * that module are copied there instead) next to a `node_modules` link to the
+ * repository's, and the cells import it by relative path. Deno treats those `.js` files as
  * CommonJS only because of the `"type": "commonjs"` package.json in its workspace
  * (the folder of deno.json); an npm-installed huntlab needs no such help.
  */
@@ -32,8 +33,12 @@ function denoBinary(): { path?: string; missing?: string } {
   return run.status === 0 ? { path: found } : { missing: `${found} --version failed: ${run.error?.message ?? run.stderr}` };
 }
 
+/**
+ * Why nbclient cannot run here, if it cannot. The modules are looked up, not imported (importing them costs
+ * ~0.4 s of CPU, which the runs pay again): an installed but broken nbclient fails the tests instead of skipping them.
+ */
 function nbclientMissing(): string | undefined {
-  const run = spawnSync(PYTHON, ["-c", "import nbclient, nbformat"], { encoding: "utf8" });
+  const run = spawnSync(PYTHON, ["-c", "import importlib.util as u, sys; sys.exit(0 if u.find_spec('nbclient') and u.find_spec('nbformat') else 'nbclient or nbformat is not installed')"], { encoding: "utf8" });
   return run.status === 0 ? undefined : `${PYTHON} cannot import nbclient (${run.error?.message ?? run.stderr.trim()})`;
 }
 
@@ -108,22 +113,68 @@ function writeKernelSpec(name: string, argv: string[], language: string): void {
   fs.writeFileSync(path.join(dir, "kernel.json"), JSON.stringify({ argv, display_name: name, language }, null, 1));
 }
 
-const deno = denoBinary();
-const noNbclient = nbclientMissing();
-
-before(() => {
-  if (noNbclient) return;
-  workDir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-kernels-"));
-  // Compile just the display layer: the rest of src may be mid-edit by others.
+/** Compiles just the display layer (and what it imports) into `outDir`: the rest of src may be mid-edit by others. */
+function compileDisplay(outDir: string): void {
   const tsc = spawnSync(process.execPath, [
     require.resolve("typescript/bin/tsc"),
-    "--outDir", path.join(workDir, "lib"), "--rootDir", path.join(ROOT, "src"),
+    "--outDir", outDir, "--rootDir", path.join(ROOT, "src"),
     "--module", "commonjs", "--target", "ES2022", "--moduleResolution", "node10", "--esModuleInterop",
     "--strict", "--skipLibCheck", "--types", "node",
     "--declaration", // tslab type-checks imported .js files that have no .d.ts
     path.join(ROOT, "src/display/index.ts"),
   ], { cwd: ROOT, encoding: "utf8" }); // type roots (@types/node) resolve from the cwd
   assert.equal(tsc.status, 0, `tsc failed:\n${tsc.stdout}${tsc.stderr}`);
+}
+
+/** Every file under `dir`, recursively. */
+function filesUnder(dir: string): string[] {
+  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+}
+
+/**
+ * The display layer as dist/ has it, when dist/ was built after the last change to src/ (npm test builds it
+ * first; the same test as scripts/run.mjs's ensureBuild): copied into `outDir`, the files {@link compileDisplay}
+ * emits — display/index and the modules its .js and .d.ts files import, with dist's options (tsconfig.json:
+ * the same module, target and strictness) the same code, plus source map comments — without a second compile
+ * of the layer (~5 s of CPU: parsing polars' and Node's types). Returns false, copying nothing, otherwise.
+ */
+function copyBuiltDisplay(outDir: string): boolean {
+  const dist = path.join(ROOT, "dist");
+  const stamp = path.join(dist, ".built");
+  if (!fs.existsSync(stamp)) return false;
+  const built = fs.statSync(stamp).mtimeMs;
+  const sources = [...filesUnder(path.join(ROOT, "src")), path.join(ROOT, "tsconfig.json"), path.join(ROOT, "package.json")];
+  if (sources.some((f) => fs.statSync(f).mtimeMs > built)) return false;
+  const modules = new Set<string>();
+  const visit = (module: string) => {
+    if (modules.has(module)) return;
+    modules.add(module);
+    for (const ext of [".js", ".d.ts"]) {
+      const text = fs.readFileSync(path.join(dist, module + ext), "utf8");
+      for (const m of text.matchAll(/(?:require\(|import\(|from )"(\.\.?\/[^"]+)"/g)) visit(path.join(path.dirname(module), m[1]));
+    }
+  };
+  try {
+    visit(path.join("display", "index"));
+  } catch {
+    return false; // a module dist/ lacks: compile instead
+  }
+  for (const module of modules) {
+    for (const ext of [".js", ".d.ts"]) {
+      fs.mkdirSync(path.dirname(path.join(outDir, module + ext)), { recursive: true });
+      fs.copyFileSync(path.join(dist, module + ext), path.join(outDir, module + ext));
+    }
+  }
+  return true;
+}
+
+const deno = denoBinary();
+const noNbclient = nbclientMissing();
+
+before(() => {
+  if (noNbclient) return;
+  workDir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-kernels-"));
+  if (!copyBuiltDisplay(path.join(workDir, "lib"))) compileDisplay(path.join(workDir, "lib"));
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(workDir, "node_modules"), "dir");
   // Deno: use that node_modules as is; and treat the compiled .js files as CommonJS.
   fs.writeFileSync(path.join(workDir, "deno.json"), JSON.stringify({ nodeModulesDir: "manual" }));
