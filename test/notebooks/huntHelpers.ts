@@ -18,10 +18,24 @@ export function readLab(): NotebookJson {
 
 let foundPython: { py: string | undefined } | undefined;
 
-/** A Python with nbclient (HUNTLAB_PYTHON, else python3), or undefined; found once (each probe imports nbclient: ~0.4 s of CPU). */
+/**
+ * Whether `py` has nbclient and nbformat installed. The modules are looked up, not imported:
+ * importing them costs ~0.3 s of CPU, looking them up ~0.05 s (the runner imports them anyway).
+ */
+export function hasNbclient(py: string): boolean {
+  return spawnSync(py, ["-c", "import importlib.util as u, sys; sys.exit(0 if all(u.find_spec(m) for m in ('nbclient', 'nbformat')) else 1)"], { stdio: "ignore" }).status === 0;
+}
+
+/** A Python with nbclient (HUNTLAB_PYTHON, else python3), or undefined; found once per test file. */
 export function nbclientPython(): string | undefined {
-  foundPython ??= { py: [process.env.HUNTLAB_PYTHON, "python3", "/usr/bin/python3"].find((py) => py && spawnSync(py, ["-c", "import nbclient, nbformat"], { stdio: "ignore" }).status === 0) };
+  foundPython ??= { py: [process.env.HUNTLAB_PYTHON, "python3", "/usr/bin/python3"].find((py) => py && hasNbclient(py)) };
   return foundPython.py;
+}
+
+/** The environment for a hunt started here: HUNTLAB_PYTHON, the Python found here (the hunt tries it first), so the hunt does not probe the candidates again. */
+export function huntEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const py = nbclientPython();
+  return { ...env, ...(py ? { HUNTLAB_PYTHON: py } : {}) };
 }
 
 /** Why the kernel runs cannot happen here, or undefined; under CI a missing piece is an error. */
@@ -40,12 +54,11 @@ export function missing(): string | undefined {
  * here (HUNTLAB_PYTHON, which the hunt tries first) so it does not probe the candidates again.
  */
 export function hunt(args: string[]): { status: number | null; stderr: string; stdout: string } {
-  const py = nbclientPython();
   const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "run.mjs"), "hunt", ...args], {
     cwd: ROOT,
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, INIT_CWD: ROOT, ...(py ? { HUNTLAB_PYTHON: py } : {}) },
+    env: huntEnv({ ...process.env, INIT_CWD: ROOT }),
   });
   return { status: r.status, stderr: r.stderr, stdout: r.stdout };
 }

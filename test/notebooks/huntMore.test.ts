@@ -14,7 +14,7 @@ import { before, describe, test } from "node:test";
 import { LAB_IP, NEW_ACCOUNT, NEW_HOST, NEW_IP } from "../fixtures/hunt/makeData";
 import { FOREIGN_LAYOUT, makeForeignHuntData } from "../fixtures/hunt/makeForeignData";
 import { cellText } from "../../scripts/hunt-params";
-import { OUT, ROOT, codeCell, freshDir, hunt, missing, nbclientPython, readExecuted, tslabNotebook, type ExecutedCell } from "./huntHelpers";
+import { OUT, ROOT, codeCell, freshDir, hunt, huntEnv, missing, nbclientPython, readExecuted, tslabNotebook, type ExecutedCell } from "./huntHelpers";
 
 describe("npm run hunt on a data folder in other schemas (Sysmon 1 processes, nested ECS logons, Zeek conn.log flows)", { skip: missing() }, () => {
   test("every cell runs through the lab's queries' schema mapping; the outputs show the foreign files' values", { timeout: 600_000 }, () => {
@@ -46,7 +46,7 @@ describe("npm run hunt on a data folder in other schemas (Sysmon 1 processes, ne
 /** `node scripts/run.mjs hunt ARGS` without waiting: the broken-folder runs go side by side. */
 function huntAsync(args: string[]): Promise<{ status: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, "scripts", "run.mjs"), "hunt", ...args], { cwd: ROOT, env: { ...process.env, INIT_CWD: ROOT }, stdio: ["ignore", "ignore", "pipe"] });
+    const child = spawn(process.execPath, [path.join(ROOT, "scripts", "run.mjs"), "hunt", ...args], { cwd: ROOT, env: huntEnv({ ...process.env, INIT_CWD: ROOT }), stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("error", reject);
@@ -162,7 +162,7 @@ describe("npm run hunt with a cell that never finishes", { skip: missing() }, ()
     const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "hunt.mjs"), "--notebook", notebook, "--out", out, "--timeout", "5", "--allow-errors"], {
       cwd: ROOT,
       encoding: "utf8",
-      env: { ...process.env, INIT_CWD: ROOT, JUPYTER_PATH: [path.join(ROOT, ".jupyter"), process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter) },
+      env: huntEnv({ ...process.env, INIT_CWD: ROOT, JUPYTER_PATH: [path.join(ROOT, ".jupyter"), process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter) }),
     });
     assert.equal(r.status, 1, r.stderr.slice(-3000));
     const executed = JSON.parse(fs.readFileSync(path.join(out, "Hang.ipynb"), "utf8")) as { cells: ExecutedCell[] };
@@ -237,7 +237,7 @@ describe("a kernel that dies before the first cell", { skip: missing() }, () => 
     const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "hunt.mjs"), "--notebook", smallNotebook(dir), "--out", path.join(dir, "out")], {
       cwd: ROOT,
       encoding: "utf8",
-      env: { ...process.env, INIT_CWD: ROOT, JUPYTER_PATH: jupyterPath },
+      env: huntEnv({ ...process.env, INIT_CWD: ROOT, JUPYTER_PATH: jupyterPath }),
     });
     assert.equal(r.status, 1, r.stderr.slice(-3000));
     assert.match(r.stderr, /\[hunt\] the kernel could not run the notebook: RuntimeError: Kernel died before replying to kernel_info/);

@@ -7,6 +7,13 @@
  * parameters, the data-acquisition cell that makes `qp` and `timeRange`, and
  * the section), taken from the completed notebook so that its text is what is
  * tested; with `liveEndpoint` empty the section must skip cleanly.
+ *
+ * Both cases run in one kernel (a tslab start and the import/`qp` cells cost
+ * ~5 s of CPU): first the section with `liveEndpoint` empty, right after the
+ * `qp` cell as before, then `liveEndpoint` set to the twin and the section run
+ * again (the `qp` cell does not read `liveEndpoint`). The skipped section only
+ * prints and leaves `qpLive` undefined, so the live run starts from the state
+ * a kernel of its own would have.
  */
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
@@ -36,7 +43,13 @@ function python(): string {
   return py;
 }
 
-/** The section's notebook: import, parameters, an override cell, the `qp` cell, then the section. */
+/** Marks the cells of each case, so that each test reads its own outputs. */
+const PART = "huntlab_test_part";
+
+/**
+ * The section's notebook: import, parameters, an override cell (`liveEndpoint` empty), the `qp` cell,
+ * the section; then an override cell with `endpoint` and the section again.
+ */
 function sectionNotebook(endpoint: string): object {
   const nb = JSON.parse(fs.readFileSync(COMPLETED, "utf8")) as { cells: Cell[]; metadata: unknown; nbformat: number; nbformat_minor: number };
   const code = nb.cells.filter((c) => c.cell_type === "code");
@@ -46,29 +59,39 @@ function sectionNotebook(endpoint: string): object {
   const section = nb.cells.filter((c) => c.metadata.huntlab_section === SECTION);
   assert.ok(importCell && params && qpCell, "the import, parameters and query-provider cells are in the notebook");
   assert.ok(section.length >= 3, `the ${SECTION} section has its cells (${section.length})`);
-  const override: Cell = { cell_type: "code", source: `liveEndpoint = ${JSON.stringify(endpoint)};`, metadata: {}, outputs: [], execution_count: null };
+  const override = (value: string): Cell => ({ cell_type: "code", source: `liveEndpoint = ${JSON.stringify(value)};`, metadata: {}, outputs: [], execution_count: null });
   const clean = (c: Cell): Cell => ({ ...c, outputs: c.cell_type === "code" ? [] : undefined, execution_count: c.cell_type === "code" ? null : undefined });
-  return { ...nb, cells: [importCell, params, override, qpCell, ...section].map(clean) };
+  const part = (name: string) => (c: Cell): Cell => ({ ...c, metadata: { ...c.metadata, [PART]: name } });
+  return {
+    ...nb,
+    cells: [importCell, params, override(""), qpCell, ...section.map(part("skipped")), override(endpoint), ...section.map(part("live"))].map(clean),
+  };
 }
 
-function run(endpoint: string, name: string): { problems: unknown[]; out: string } {
+/** The problems of the run, and each case's section outputs. */
+function run(endpoint: string): { problems: unknown[]; out: { skipped: string; live: string } } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-live-"));
-  const input = path.join(dir, `${name}.ipynb`);
+  const input = path.join(dir, "HuntingLab-live.ipynb");
   fs.writeFileSync(input, JSON.stringify(sectionNotebook(endpoint)));
   const outDir = path.join(ROOT, "test-results", "notebooks");
   fs.mkdirSync(outDir, { recursive: true });
-  const output = path.join(outDir, `${name}.ipynb`);
+  const output = path.join(outDir, "HuntingLab-live.ipynb");
   const r = spawnSync(python(), [path.join(ROOT, "scripts", "execute_notebook.py"), input, output, "--kernel", "tslab", "--cwd", path.join(ROOT, "notebooks")], { encoding: "utf8", maxBuffer: 64 << 20 });
   assert.equal(r.status, 0, `runner failed: ${r.stderr}`);
   const report = JSON.parse(r.stdout) as { problems: unknown[] };
   const executed = JSON.parse(fs.readFileSync(output, "utf8")) as { cells: Cell[] };
-  const out = executed.cells
-    .filter((c) => c.metadata.huntlab_section === SECTION)
-    .flatMap((c) => c.outputs ?? [])
-    .map((o) => text(o.text) + text(o.data?.["text/plain"] as string | string[] | undefined))
-    .join("\n");
-  return { problems: report.problems, out };
+  const outputs = (name: string) =>
+    executed.cells
+      .filter((c) => c.metadata.huntlab_section === SECTION && c.metadata[PART] === name)
+      .flatMap((c) => c.outputs ?? [])
+      .map((o) => text(o.text) + text(o.data?.["text/plain"] as string | string[] | undefined))
+      .join("\n");
+  return { problems: report.problems, out: { skipped: outputs("skipped"), live: outputs("live") } };
 }
+
+let shared: ReturnType<typeof run> | undefined;
+/** The one run both tests read (the first test to ask starts it). */
+const sharedRun = () => (shared ??= run(logAnalytics));
 
 let twins: ChildProcessWithoutNullStreams | undefined;
 let logAnalytics = "";
@@ -96,7 +119,7 @@ after(() => {
 });
 
 test("the live section runs the lab's queries on the Log Analytics twin through the liveEndpoint parameter", { timeout: 600_000 }, () => {
-  const { problems, out } = run(logAnalytics, "HuntingLab-live");
+  const { problems, out: { live: out } } = sharedRun();
   assert.deepEqual(problems, []);
   assert.match(out, /enter the code \w+/, "the device-code sign-in prints its code");
   assert.match(out, /connected: true, 17 queries, the same names as LocalData's: true/);
@@ -109,7 +132,7 @@ test("the live section runs the lab's queries on the Log Analytics twin through 
 });
 
 test("with liveEndpoint empty the live section says so and skips", { timeout: 600_000 }, () => {
-  const { problems, out } = run("", "HuntingLab-live-skipped");
+  const { problems, out: { skipped: out } } = sharedRun();
   assert.deepEqual(problems, []);
   assert.match(out, /liveEndpoint is empty/);
   assert.doesNotMatch(out, /connected:/);
