@@ -445,7 +445,7 @@ async function unitTests(nodeBin, env, files) {
 }
 
 /**
- * A browser stage (browser, views): its files in one shared process, like the unit
+ * A browser stage (browser, views, jupyterlab): its files in one shared process, like the unit
  * stage's groups, so they share one Node (tsx, huntlab's modules) and one Chromium
  * with its warm pages (test/browser/sharedChromium.ts): each file's own process
  * and Chromium cost ~3-5 s of CPU. Files marked {@link OWN_PROCESS} run after it,
@@ -476,7 +476,7 @@ async function browserStage(nodeBin, env, name, files, { quiet, serial }) {
  * The rest is mostly waiting (kernels starting, Chromium rendering, JupyterLab running
  * cells), so then three lanes run side by side:
  *   notebooks (those whose outputs the browser checks read) → browser (those checks);
- *   jupyterlab (its own server on a free port, its own Chromium, a copy of the notebook) → notebooks-2
+ *   jupyterlab (one server on a free port and one Chromium for its files, a copy of the notebook) → notebooks-2
  *   (the other notebook tests: interrupts, the live section, exercise checks…);
  *   the type check → views (the other browser checks) → notebooks-3 (notebook tests marked VIEWS_LANE).
  * Each stage keeps its TAP file and its output block; `HUNTLAB_TEST_SERIAL=1` runs
@@ -543,7 +543,8 @@ async function taskTest(ctx) {
   };
   // The lab notebook driven through JupyterLab's own UI in Chromium.
   const labLane = async () => {
-    if (labReady) add(await nodeTests(nodeBin, env, "jupyterlab", all.filter(inDir("jupyterlab")), { extra: ["--test-concurrency=1"], quiet }));
+    // One process, as the browser stages: its files share one JupyterLab server and one Chromium (test/jupyterlab/labServer.ts, sharedLab).
+    if (labReady) add(await browserStage(nodeBin, env, "jupyterlab", all.filter(inDir("jupyterlab")), { quiet, serial }));
     add(await nodeTests(nodeBin, env, "notebooks-2", later.filter((f) => !marked(f, VIEWS_LANE)), { extra: ["--test-concurrency=1"], quiet }));
   };
   // The unit stage's TAP files of an earlier run (one file, or one per group), and the browser stages' of files

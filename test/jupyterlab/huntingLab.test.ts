@@ -16,8 +16,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Browser } from "playwright-core";
-import { chromiumMissing, launchChromium } from "../browser/chromium";
-import { copyNotebook, kernelRegistered, provisionLab, RESULTS, startLab, workFolder, type LabServer } from "./labServer";
+import { chromiumMissing } from "../browser/chromium";
+import { sharedChromium } from "../browser/sharedChromium";
+import { copyNotebook, kernelRegistered, RESULTS, sharedLab, type LabServer } from "./labServer";
 import { errorOutputs, kernelName, openNotebook, outputWith, paletteCommand, runAllAndWait, saveNotebook, screenshot, selectKernel, waitCellsAttached, waitKernelIdle, type LabPage } from "./labPage";
 import { tables, useClusterBrowser, useEntityGraph, useMap, useProcessTree, useQueryBrowser, useTiBrowser, vegaCharts, vegaTooltip, viewStates, VIEW, waitViewsSettled } from "./labViews";
 
@@ -40,7 +41,8 @@ function cellCount(file: string): number {
 }
 
 describe("the lab notebook in JupyterLab 4, through its UI", { skip, timeout: 1_800_000 }, () => {
-  let work: ReturnType<typeof workFolder>;
+  /** The shared server's folder (labServer.ts, sharedLab). */
+  let dir: string;
   let server: LabServer;
   let browser: Browser;
   let lab: LabPage;
@@ -49,32 +51,28 @@ describe("the lab notebook in JupyterLab 4, through its UI", { skip, timeout: 1_
   let addressLines = 0;
 
   before(async () => {
-    const started = Date.now();
-    const provisioned = provisionLab();
-    console.log(`JupyterLab ${provisioned.version} from .venv${provisioned.installed ? `, installed in ${Math.round((Date.now() - started) / 1000)} s` : ""}`);
-    work = workFolder();
-    copyNotebook(NOTEBOOK, work.dir);
-    server = await startLab({ jupyter: provisioned.jupyter, rootDir: work.dir });
-    browser = await launchChromium();
+    ({ server, dir } = await sharedLab());
+    copyNotebook(NOTEBOOK, dir);
+    browser = await sharedChromium();
     fs.rmSync(RESULTS, { recursive: true, force: true });
     fs.mkdirSync(RESULTS, { recursive: true });
   });
 
   after(async () => {
+    // The server and Chromium serve the next test file; this file's kernels end here.
     await lab?.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    work?.remove();
+    await server?.endSessions().catch(() => undefined);
   });
 
   test('TypeScript (huntlab): Run All Cells from the Run menu runs every cell without an error output', { timeout: 900_000 }, async () => {
-    lab = await openNotebook(browser, server, NOTEBOOK);
+    // A workspace of its own: the server's default one would show the other test files' notebooks.
+    lab = await openNotebook(browser, server, NOTEBOOK, { workspace: "hunting-lab" });
     const { page } = lab;
     await waitKernelIdle(page);
     await selectKernel(page, "TypeScript (huntlab)");
     await waitKernelIdle(page);
     assert.equal(await kernelName(page), "TypeScript (huntlab)");
-    await waitCellsAttached(page, cellCount(path.join(work.dir, NOTEBOOK)));
+    await waitCellsAttached(page, cellCount(path.join(dir, NOTEBOOK)));
     const run = await runAllAndWait(page);
     console.log(`tslab: ${run.executed} of ${run.codeCells} code cells in ${run.seconds} s through JupyterLab`);
     assert.ok(run.codeCells > 0);
@@ -184,7 +182,7 @@ describe("the lab notebook in JupyterLab 4, through its UI", { skip, timeout: 1_
     if (!ran) return t.skip("the Run All failed");
     const { page } = lab;
     await paletteCommand(page, "Use Theme: JupyterLab Dark");
-    await page.waitForFunction(() => document.body.getAttribute("data-jp-theme-name") === "JupyterLab Dark", null, { timeout: 30_000 });
+    await page.waitForFunction(() => document.body.getAttribute("data-jp-theme-name") === "JupyterLab Dark", null, { timeout: 30_000, polling: 100 });
     await page.waitForTimeout(500);
     const shots: [string, string][] = [
       ["query-browser", VIEW.queryBrowser],
@@ -199,7 +197,7 @@ describe("the lab notebook in JupyterLab 4, through its UI", { skip, timeout: 1_
     const charts = (await vegaCharts(page)).outputs;
     for (let i = 0; i < charts; i++) await screenshot(page.locator(".jp-OutputArea-output.jp-RenderedVegaLite").nth(i), RESULTS, `dark-chart-${i}`);
     await paletteCommand(page, "Use Theme: JupyterLab Light");
-    await page.waitForFunction(() => document.body.getAttribute("data-jp-theme-name") === "JupyterLab Light", null, { timeout: 30_000 });
+    await page.waitForFunction(() => document.body.getAttribute("data-jp-theme-name") === "JupyterLab Light", null, { timeout: 30_000, polling: 100 });
   });
 
   test("saved, then reopened as an untrusted copy: the static fallbacks show and no script runs", async (t) => {
@@ -214,7 +212,7 @@ describe("the lab notebook in JupyterLab 4, through its UI", { skip, timeout: 1_
     await saveNotebook(lab.page);
     lap("saved");
     // A copy with outputs whose contents differ from what the server signed: untrusted.
-    const saved = JSON.parse(fs.readFileSync(path.join(work.dir, NOTEBOOK), "utf8")) as { metadata: Record<string, unknown>; cells: { outputs?: { data?: Record<string, unknown> }[] }[] };
+    const saved = JSON.parse(fs.readFileSync(path.join(dir, NOTEBOOK), "utf8")) as { metadata: Record<string, unknown>; cells: { outputs?: { data?: Record<string, unknown> }[] }[] };
     assert.ok(saved.cells.some((c) => (c.outputs ?? []).length > 0), "the saved notebook has no outputs");
     saved.metadata.huntlab_test = "untrusted copy";
     // Only the cells whose outputs have scripts to withhold or a chart, and of those only the first
@@ -232,15 +230,16 @@ describe("the lab notebook in JupyterLab 4, through its UI", { skip, timeout: 1_
       return fresh;
     };
     saved.cells = saved.cells.filter(firstOfAKind);
-    fs.writeFileSync(path.join(work.dir, UNTRUSTED), JSON.stringify(saved));
-    // A workspace of its own: the default one would reopen the trusted notebook beside it.
-    const copy = await openNotebook(browser, server, UNTRUSTED, { workspace: "untrusted" });
+    fs.writeFileSync(path.join(dir, UNTRUSTED), JSON.stringify(saved));
+    // A workspace of its own: the default one would reopen the trusted notebook beside it. A page of
+    // its own (no huntlab runtime loaded before) in the same browser context: JupyterLab's scripts come cached.
+    const copy = await openNotebook(browser, server, UNTRUSTED, { workspace: "untrusted", context: lab.context });
     try {
       const { page } = copy;
       lap("opened");
       await waitCellsAttached(page, saved.cells.length);
       lap("cells attached");
-      await page.waitForFunction((n) => document.querySelectorAll(".jp-NotebookPanel:not(.lm-mod-hidden) .hl-view").length >= n, LIVE_KINDS.length, { timeout: 60_000 });
+      await page.waitForFunction((n) => document.querySelectorAll(".jp-NotebookPanel:not(.lm-mod-hidden) .hl-view").length >= n, LIVE_KINDS.length, { timeout: 60_000, polling: 250 });
       await page.waitForTimeout(2000);
       lap("views shown");
       const states = await viewStates(page);

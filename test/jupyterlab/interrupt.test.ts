@@ -16,8 +16,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
-import { chromiumMissing, launchChromium } from "../browser/chromium";
-import { kernelRegistered, provisionLab, startLab, workFolder, type LabServer } from "./labServer";
+import { chromiumMissing } from "../browser/chromium";
+import { sharedChromium } from "../browser/sharedChromium";
+import { kernelRegistered, sharedLab, type LabServer } from "./labServer";
 import { kernelStatus, menuCommand, openFromPath, openNotebook, selectKernel, waitKernelIdle, type LabPage } from "./labPage";
 
 interface KernelCase {
@@ -68,29 +69,27 @@ const prompt = (n: number) => `(document.querySelectorAll(".jp-NotebookPanel:not
 const cellOutput = async (page: Page, n: number) => (await page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell").nth(n).locator(".jp-OutputArea").textContent()) ?? "";
 
 describe("Interrupt Kernel in JupyterLab", { skip: chromiumMissing(), timeout: 600_000 }, () => {
-  let work: ReturnType<typeof workFolder>;
   let server: LabServer;
   let browser: Browser;
   /** One JupyterLab page for all kernels: each test opens its notebook in it. */
   let lab: LabPage | undefined;
   const open = async (notebook: string): Promise<Page> => {
-    if (!lab) lab = await openNotebook(browser, server, notebook);
+    // A workspace of its own: the server's default one would show the other test files' notebooks.
+    if (!lab) lab = await openNotebook(browser, server, notebook, { workspace: "interrupt" });
     else await openFromPath(lab.page, notebook);
     return lab.page;
   };
 
   before(async () => {
-    const { jupyter } = provisionLab();
-    work = workFolder();
-    for (const k of KERNELS) fs.writeFileSync(path.join(work.dir, `interrupt-${k.name}.ipynb`), interruptNotebook(k));
-    server = await startLab({ jupyter, rootDir: work.dir });
-    browser = await launchChromium();
+    const shared = await sharedLab();
+    server = shared.server;
+    for (const k of KERNELS) fs.writeFileSync(path.join(shared.dir, `interrupt-${k.name}.ipynb`), interruptNotebook(k));
+    browser = await sharedChromium();
   });
   after(async () => {
+    // The server and Chromium serve the next test file; this file's kernels end here.
     await lab?.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    work?.remove();
+    await server?.endSessions().catch(() => undefined);
   });
 
   for (const kernel of KERNELS) {
@@ -107,14 +106,14 @@ describe("Interrupt Kernel in JupyterLab", { skip: chromiumMissing(), timeout: 6
       /** Runs cell n and waits for its execution count. */
       const runToEnd = async (n: number, timeout = 120_000) => {
         await runCell(n);
-        await page.waitForFunction(`/\\[\\d+\\]/.test(${prompt(n)})`, null, { timeout });
+        await page.waitForFunction(`/\\[\\d+\\]/.test(${prompt(n)})`, null, { timeout, polling: 100 });
         await waitKernelIdle(page, 30_000);
       };
       /** Runs cell n, interrupts it once it has run for `afterMs`, and returns how long after the interrupt it stopped. */
       const interruptCell = async (n: number, afterMs: number, timeout = 30_000) => {
         await runCell(n);
-        await page.waitForFunction(`${prompt(n)}.includes("*")`, null, { timeout: 30_000 });
-        await page.waitForFunction(() => document.querySelector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator")?.getAttribute("data-status") === "busy", null, { timeout: 30_000 });
+        await page.waitForFunction(`${prompt(n)}.includes("*")`, null, { timeout: 30_000, polling: 50 });
+        await page.waitForFunction(() => document.querySelector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator")?.getAttribute("data-status") === "busy", null, { timeout: 30_000, polling: 50 });
         await page.waitForTimeout(afterMs);
         assert.equal(await kernelStatus(page), "busy", `cell ${n} is running`);
         await menuCommand(page, "Kernel", "Interrupt Kernel");

@@ -12,6 +12,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { after } from "node:test";
 import { majorOf, provisionVenvLab, venvDir, venvExecutable } from "../../scripts/lab.mjs";
 import { within } from "../helpers/race";
 
@@ -109,6 +110,8 @@ export interface LabServer {
    * (the default workspace reopens every document left open before).
    */
   url(path?: string, workspace?: string): string;
+  /** Shuts down every session's kernel (a test file's, at its end, when the server serves the next file too). */
+  endSessions(): Promise<void>;
   /** Stops the server with SIGTERM (Jupyter shuts its kernels down); kills it after 30 s. */
   stop(): Promise<void>;
 }
@@ -213,9 +216,58 @@ export async function startLab(options: StartOptions): Promise<LabServer> {
     output,
     url: (p = "", workspace?: string) =>
       `${base}/lab${workspace ? `/workspaces/${encodeURIComponent(workspace)}` : ""}${p ? `/tree/${p.split("/").map(encodeURIComponent).join("/")}` : ""}?${workspace ? "reset&" : ""}token=${token}`,
+    endSessions: async () => {
+      const headers = { Authorization: `token ${token}` };
+      const sessions = (await (await fetch(`${base}/api/sessions`, { headers })).json()) as { id: string }[];
+      await Promise.all(sessions.map((s) => fetch(`${base}/api/sessions/${s.id}`, { method: "DELETE", headers })));
+    },
     stop,
   };
 }
+
+export interface SharedLab {
+  server: LabServer;
+  /** The folder it serves (a {@link workFolder}): each test file puts its notebooks there under names of its own. */
+  dir: string;
+}
+
+let shared: Promise<SharedLab> | undefined;
+
+/**
+ * The process's JupyterLab server, started on first use. `npm test` runs the
+ * JupyterLab test files in one process (scripts/run.mjs, `--test-isolation=none`),
+ * so one server start (Python importing Jupyter's server and its extensions)
+ * serves them all, as one Chromium does (test/browser/sharedChromium.ts). A file
+ * opens its pages in a JupyterLab workspace of its own (the default one would
+ * reopen the other files' notebooks) and ends its kernels in its `after`
+ * ({@link LabServer.endSessions}). The server stops, and its folder goes, when
+ * the process's last test has run (a hook of the root test).
+ */
+export function sharedLab(): Promise<SharedLab> {
+  if (!shared) {
+    shared = (async () => {
+      const started = Date.now();
+      const provisioned = provisionLab();
+      console.log(`JupyterLab ${provisioned.version} from .venv${provisioned.installed ? `, installed in ${Math.round((Date.now() - started) / 1000)} s` : ""}`);
+      const work = workFolder();
+      try {
+        const server = await startLab({ jupyter: provisioned.jupyter, rootDir: work.dir });
+        const stop = server.stop;
+        return { server: { ...server, stop: async () => (await stop(), work.remove()) }, dir: work.dir };
+      } catch (err) {
+        work.remove();
+        throw err;
+      }
+    })();
+  }
+  return shared;
+}
+
+after(async () => {
+  const closing = shared;
+  shared = undefined;
+  await (await closing?.catch(() => undefined))?.server.stop();
+});
 
 /**
  * A folder for a test's notebooks, directly inside the project (so a notebook's

@@ -265,11 +265,11 @@ export async function useProcessTree(page: Page): Promise<{ visible: number; fol
   const before = await visible();
   let p = await point();
   await page.mouse.dblclick(p.x, p.y);
-  await page.waitForFunction((n) => Number(document.querySelector(".jp-NotebookPanel:not(.lm-mod-hidden) .hl-view-process-tree .hl-view-live")?.getAttribute("data-visible-nodes")) < n, before, { timeout: 10_000 }).catch(() => undefined);
+  await page.waitForFunction((n) => Number(document.querySelector(".jp-NotebookPanel:not(.lm-mod-hidden) .hl-view-process-tree .hl-view-live")?.getAttribute("data-visible-nodes")) < n, before, { timeout: 10_000, polling: 50 }).catch(() => undefined);
   const folded = await visible();
   p = await point(p.id);
   await page.mouse.dblclick(p.x, p.y);
-  await page.waitForFunction((n) => Number(document.querySelector(".jp-NotebookPanel:not(.lm-mod-hidden) .hl-view-process-tree .hl-view-live")?.getAttribute("data-visible-nodes")) === n, before, { timeout: 10_000 }).catch(() => undefined);
+  await page.waitForFunction((n) => Number(document.querySelector(".jp-NotebookPanel:not(.lm-mod-hidden) .hl-view-process-tree .hl-view-live")?.getAttribute("data-visible-nodes")) === n, before, { timeout: 10_000, polling: 50 }).catch(() => undefined);
   const unfolded = await visible();
   p = await point(p.id);
   await page.mouse.click(p.x, p.y);
@@ -294,7 +294,7 @@ export async function useEntityGraph(page: Page): Promise<{ nodes: number; tappe
     return { id: node.id(), x: box.left + pos.x, y: box.top + pos.y, nodes: cy.nodes().length };
   });
   await page.mouse.click(target.x, target.y);
-  await page.waitForFunction((id) => document.querySelector(".jp-NotebookPanel:not(.lm-mod-hidden) .hl-view-entity-graph .hl-view-live")?.getAttribute("data-selected") === id, target.id, { timeout: 5000 }).catch(() => undefined);
+  await page.waitForFunction((id) => document.querySelector(".jp-NotebookPanel:not(.lm-mod-hidden) .hl-view-entity-graph .hl-view-live")?.getAttribute("data-selected") === id, target.id, { timeout: 5000, polling: 50 }).catch(() => undefined);
   return {
     nodes: target.nodes,
     tapped: target.id,
