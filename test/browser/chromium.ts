@@ -41,6 +41,18 @@ const IDLE_URL = `${PAGE_ORIGIN}/idle.html`;
 /** Set to a directory to keep a copy of every page opened (for debugging failures). */
 const ARTIFACT_DIR = process.env.HUNTLAB_BROWSER_ARTIFACTS;
 
+/**
+ * A picture of the page for debugging, into {@link ARTIFACT_DIR} (beside the
+ * pages' HTML) when HUNTLAB_BROWSER_ARTIFACTS is set, else nothing: no check
+ * reads it, and each cost a raster of the window (~0.2-0.4 s of CPU on the big
+ * trees and graphs).
+ */
+export async function debugScreenshot(page: Page, name: string): Promise<void> {
+  if (!ARTIFACT_DIR) return;
+  mkdirSync(ARTIFACT_DIR, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACT_DIR, name) });
+}
+
 /** Reason to skip browser tests, or `undefined` when Chromium is there. */
 /**
  * Why the browser checks cannot run, or undefined when they can. Under CI a

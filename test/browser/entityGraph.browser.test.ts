@@ -15,7 +15,7 @@ import { addRelatedAlerts, createAlertGraph } from "../../src/vis/alertGraph";
 import { MIN_LABEL_PX } from "../../src/vis/client/graphElements";
 import { drawAlertEntityGraph, EntityGraph } from "../../src/vis/entityGraph";
 import { seededRandom } from "../helpers/random";
-import { chromiumMissing, openOffline } from "./chromium";
+import { chromiumMissing, debugScreenshot, openOffline } from "./chromium";
 import { releaseChromium, sharedChromium } from "./sharedChromium";
 import { executedNotebook, notebookPage } from "./notebookPage";
 
@@ -299,7 +299,7 @@ describe("Entity graphs in Chromium (offline)", { skip }, () => {
       try {
         assert.equal((await live(o.page)).state, "1");
         const fit = await visibleLabels(o.page);
-        await o.page.screenshot({ path: `/tmp/entitygraph-${name}-fit.png` });
+        await debugScreenshot(o.page, `entitygraph-${name}-fit.png`);
         assert.deepEqual(overlaps(fit), [], "at fit zoom");
         assert.ok(fit.labels.length >= 5 && fit.labels.length <= 10, `${fit.labels.length} labels at fit zoom: ${fit.labels.map((l) => l.text).join(", ")}`);
         const texts = fit.labels.map((l) => l.text.toLowerCase());
@@ -311,7 +311,7 @@ describe("Entity graphs in Chromium (offline)", { skip }, () => {
 
         await zoomBy(o.page, 2);
         const zoomed = await visibleLabels(o.page);
-        await o.page.screenshot({ path: `/tmp/entitygraph-${name}-zoom2.png` });
+        await debugScreenshot(o.page, `entitygraph-${name}-zoom2.png`);
         assert.ok(Math.abs(zoomed.zoom / fit.zoom - 2) < 0.01);
         assert.deepEqual(overlaps(zoomed), [], "zoomed in 2×");
         // The label size stays the same on screen; the view has room for more of them.
@@ -341,7 +341,7 @@ describe("Entity graphs in Chromium (offline)", { skip }, () => {
         }
         assert.ok(state.labels.some((l) => l.id === hovered), "the hovered node is labelled");
         assert.deepEqual(overlaps(state), [], "with a hovered node");
-        await o.page.screenshot({ path: `/tmp/entitygraph-${name}-hover.png` });
+        await debugScreenshot(o.page, `entitygraph-${name}-hover.png`);
         await clickNode(o.page, clicked);
         await o.page.waitForFunction((id) => document.querySelector(".hl-view-entity-graph .hl-view-live")?.getAttribute("data-selected") === id, clicked);
         await o.page.mouse.move(h.x, h.y);
@@ -366,7 +366,7 @@ describe("Entity graphs in Chromium (offline)", { skip }, () => {
       const s = await live(o.page);
       assert.deepEqual([s.state, s.nodes, s.edges], ["1", "7", "10"]);
       const state = await visibleLabels(o.page);
-      await o.page.screenshot({ path: "/tmp/entitygraph-merged.png" });
+      await debugScreenshot(o.page, "entitygraph-merged.png");
       assert.deepEqual(overlaps(state), []);
       assert.ok(state.labels.some((l) => l.text === "SSH Anomalous Login ML (29)"), state.labels.map((l) => l.text).join(", "));
       await clickNode(o.page, "alerts:related:customalertrule_0a4e5f7c-9756-45f8-83c4-94c756844698");
@@ -417,7 +417,7 @@ describe("Entity graphs in Chromium (offline)", { skip }, () => {
       );
       assert.ok(worst < 15_000, `the page answered within ${worst} ms while loading`);
       assert.ok(after < 5_000, `the page answered within ${after} ms after its first frame`);
-      await p.screenshot({ path: "/tmp/entitygraph-5000.png" });
+      await debugScreenshot(p, "entitygraph-5000.png");
       const fit = await visibleLabels(p);
       assert.deepEqual(overlaps(fit), []);
       assert.ok(fit.labels.length <= 10, `${fit.labels.length} labels`);

@@ -12,8 +12,6 @@
  * - The static fallbacks show with scripts off or stripped.
  */
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import pl from "nodejs-polars";
 import type { Browser, Page } from "playwright-core";
@@ -26,7 +24,7 @@ import { MIN_TREE_LABEL_PX } from "../../src/vis/client/processTreeText";
 import { plotProcessTree } from "../../src/vis/processTree";
 import { timeline } from "../../src/vis/timeline";
 import { VEGA_LITE_MIME } from "../../src/vis/vegaLite";
-import { chromiumMissing, openOffline, type OfflinePage } from "./chromium";
+import { chromiumMissing, debugScreenshot, openOffline, type OfflinePage } from "./chromium";
 import { releaseChromium, sharedChromium } from "./sharedChromium";
 import { pointsPerLane, vegaPage, waitReady } from "./vegaPage";
 import { seededRandom } from "../helpers/random";
@@ -38,18 +36,6 @@ const SECTION = "vis-trees-timelines";
 const EVIL_IMG = `<img src=x onerror="window.__pwned=(window.__pwned||0)+1">`;
 const EVIL_SCRIPT = `<script>window.__pwned=(window.__pwned||0)+1</script>`;
 const EVIL = `${EVIL_IMG}${EVIL_SCRIPT}`;
-
-/**
- * A picture of the page for debugging, into HUNTLAB_BROWSER_ARTIFACTS (where
- * chromium.ts keeps the pages' HTML) when set: no check reads it, and each cost
- * a raster of the window (~0.2-0.4 s of CPU on the big trees).
- */
-async function debugScreenshot(page: Page, name: string): Promise<void> {
-  const dir = process.env.HUNTLAB_BROWSER_ARTIFACTS;
-  if (!dir) return;
-  mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: join(dir, name) });
-}
 
 type Spec = Record<string, unknown>;
 
