@@ -48,8 +48,10 @@ export function columnOf(df: pl.DataFrame, name: string, what = "column"): pl.Se
   return Reflect.getOwnPropertyDescriptor(df, name)?.value as pl.Series;
 }
 
-/** Number types whose values JS numbers cannot all hold: `toArray` rounds 64-bit integers past 2^53. */
-const WIDE_NUMBER = /^(U?Int(64|128)|Decimal)$/;
+/** Integer types whose values JS numbers cannot all hold: `toArray` rounds 64-bit integers past 2^53. */
+const WIDE_INTEGER = /^U?Int(64|128)$/;
+/** Those and decimals. */
+const isWideNumber = (variant: string): boolean => WIDE_INTEGER.test(variant) || variant === "Decimal";
 
 /**
  * A column's values as `toArray` gives them, except 64/128-bit integers and
@@ -57,10 +59,8 @@ const WIDE_NUMBER = /^(U?Int(64|128)|Decimal)$/;
  * an Elasticsearch `long` past 2^53 would otherwise be another number).
  */
 export function exactValues(series: pl.Series): unknown[] {
-  return (WIDE_NUMBER.test(series.dtype.variant) ? series.cast(pl.Utf8).toArray() : series.toArray()) as unknown as unknown[];
+  return (isWideNumber(series.dtype.variant) ? series.cast(pl.Utf8).toArray() : series.toArray()) as unknown as unknown[];
 }
-
-const WIDE_INTEGER = /^U?Int(64|128)$/;
 
 /**
  * A 64/128-bit integer column's values as numbers, and each one JS numbers

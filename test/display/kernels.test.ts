@@ -3,7 +3,7 @@
  * devDependency) and tslab, each driving a tiny notebook through nbclient.
  *
  * The display module is compiled with tsc into a temporary folder (not `dist/`,
- * which other builds share; when dist/ is newer than every source, its files of
+ * which other builds share; under `npm test`, which builds dist/ first, its files of
  * that module are copied there instead) next to a `node_modules` link to the
  * repository's, and the cells import it by relative path. Deno treats those `.js` files as
  * CommonJS only because of the `"type": "commonjs"` package.json in its workspace
@@ -15,6 +15,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { hasNbclient } from "../notebooks/huntHelpers";
 
 const ROOT = path.resolve(__dirname, "../..");
 const PYTHON = process.env.HUNTLAB_PYTHON ?? "/usr/bin/python3";
@@ -33,13 +34,9 @@ function denoBinary(): { path?: string; missing?: string } {
   return run.status === 0 ? { path: found } : { missing: `${found} --version failed: ${run.error?.message ?? run.stderr}` };
 }
 
-/**
- * Why nbclient cannot run here, if it cannot. The modules are looked up, not imported (importing them costs
- * ~0.4 s of CPU, which the runs pay again): an installed but broken nbclient fails the tests instead of skipping them.
- */
+/** Why nbclient cannot run here, if it cannot (huntHelpers' probe: an installed but broken nbclient fails the tests instead of skipping them). */
 function nbclientMissing(): string | undefined {
-  const run = spawnSync(PYTHON, ["-c", "import importlib.util as u, sys; sys.exit(0 if u.find_spec('nbclient') and u.find_spec('nbformat') else 'nbclient or nbformat is not installed')"], { encoding: "utf8" });
-  return run.status === 0 ? undefined : `${PYTHON} cannot import nbclient (${run.error?.message ?? run.stderr.trim()})`;
+  return hasNbclient(PYTHON) ? undefined : `${PYTHON} has no nbclient and nbformat`;
 }
 
 /** Executes the cells with nbclient and returns each cell's outputs. */
@@ -126,25 +123,16 @@ function compileDisplay(outDir: string): void {
   assert.equal(tsc.status, 0, `tsc failed:\n${tsc.stdout}${tsc.stderr}`);
 }
 
-/** Every file under `dir`, recursively. */
-function filesUnder(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
-}
-
 /**
- * The display layer as dist/ has it, when dist/ was built after the last change to src/ (npm test builds it
- * first; the same test as scripts/run.mjs's ensureBuild): copied into `outDir`, the files {@link compileDisplay}
+ * The display layer as dist/ has it, when `npm test` runs this file: it built dist/ from src/ at its start and
+ * says so with HUNTLAB_TEST_PREPARED (scripts/run.mjs). Copied into `outDir`, the files {@link compileDisplay}
  * emits — display/index and the modules its .js and .d.ts files import, with dist's options (tsconfig.json:
  * the same module, target and strictness) the same code, plus source map comments — without a second compile
  * of the layer (~5 s of CPU: parsing polars' and Node's types). Returns false, copying nothing, otherwise.
  */
 function copyBuiltDisplay(outDir: string): boolean {
   const dist = path.join(ROOT, "dist");
-  const stamp = path.join(dist, ".built");
-  if (!fs.existsSync(stamp)) return false;
-  const built = fs.statSync(stamp).mtimeMs;
-  const sources = [...filesUnder(path.join(ROOT, "src")), path.join(ROOT, "tsconfig.json"), path.join(ROOT, "package.json")];
-  if (sources.some((f) => fs.statSync(f).mtimeMs > built)) return false;
+  if (!process.env.HUNTLAB_TEST_PREPARED || path.resolve(process.env.HUNTLAB_TEST_PREPARED) !== ROOT) return false;
   const modules = new Set<string>();
   const visit = (module: string) => {
     if (modules.has(module)) return;
