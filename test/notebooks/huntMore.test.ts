@@ -1,6 +1,7 @@
 // npm test runs this file in the views lane: its kernel runs there even out the lanes (the other notebook tests run after JupyterLab's).
 /**
- * `npm run hunt` beyond the lab's own data: a data folder in other schemas
+ * `npm run hunt` beyond the lab's own data: the command lines it refuses (and
+ * a Sigma rule among the exports), a data folder in other schemas
  * (Sysmon, nested ECS, Zeek), broken data folders that must stop the hunt with
  * the cell and the file named, --allow-errors, a cell that never finishes, and
  * kernels that die before the first cell. The parameters, the report and the
@@ -11,10 +12,112 @@ import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { before, describe, test } from "node:test";
+import { pathToFileURL } from "node:url";
 import { LAB_IP, NEW_ACCOUNT, NEW_HOST, NEW_IP } from "../fixtures/hunt/makeData";
 import { FOREIGN_LAYOUT, makeForeignHuntData } from "../fixtures/hunt/makeForeignData";
-import { cellText } from "../../scripts/hunt-params";
+import { cellText, type NotebookJson } from "../../scripts/hunt-params";
 import { OUT, ROOT, codeCell, freshDir, hunt, huntEnv, missing, nbclientPython, readExecuted, tslabNotebook, type ExecutedCell } from "./huntHelpers";
+
+/**
+ * Command lines the hunt refuses, run one after the other in ONE Node process: each is
+ * scripts/hunt.mjs's own entry point, `hunt(ctx, argv)`, with process.exit caught (its
+ * code is the status) and stderr kept. A process per command line cost ~0.5 s of CPU
+ * each (Node, tsx, hunt-params.ts); the first test still runs a refusal as a process of its own.
+ */
+function refusals(runs: string[][]): { status: number | null; stderr: string }[] {
+  const script = `
+    const { hunt } = await import(${JSON.stringify(pathToFileURL(path.join(ROOT, "scripts", "hunt.mjs")).href)});
+    const EXIT = Symbol("exit");
+    const results = [];
+    const write = process.stderr.write;
+    const exit = process.exit;
+    for (const argv of JSON.parse(process.env.HUNTLAB_TEST_RUNS)) {
+      let stderr = "";
+      let status = null;
+      process.stderr.write = (chunk) => ((stderr += chunk), true);
+      process.exit = (code) => {
+        status = code ?? 0;
+        throw EXIT;
+      };
+      try {
+        await hunt({}, argv);
+      } catch (err) {
+        if (err !== EXIT) stderr += String(err?.stack ?? err);
+      } finally {
+        process.stderr.write = write;
+        process.exit = exit;
+      }
+      results.push({ status, stderr });
+    }
+    process.stdout.write(JSON.stringify(results));
+  `;
+  const r = spawnSync(process.execPath, ["--input-type=module", "--eval", script], { cwd: ROOT, encoding: "utf8", env: { ...process.env, INIT_CWD: ROOT, HUNTLAB_TEST_RUNS: JSON.stringify(runs) } });
+  assert.equal(r.status, 0, `the refusals' process failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout) as { status: number | null; stderr: string }[];
+}
+
+// The command lines the hunt refuses, and a query folder it must not take: each a process (a kernel is never started).
+describe("npm run hunt's command line", () => {
+  test("the command line refuses an unknown parameter before starting a kernel (exit 2, suggestion)", () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "hunt.mjs"), "--data", path.join(ROOT, "data"), "--param", "hostname=x", "--out", path.join(OUT, "refused")], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /unknown parameter "hostname" \(did you mean "hostName"\?\)/);
+    const [bad] = refusals([["--data", path.join(OUT, "no-such-folder")]]);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--data .*no-such-folder: no such folder/);
+  });
+
+  test("a parameter or folder given twice, or --out onto the notebook itself, is refused (exit 2)", () => {
+    const data = path.join(ROOT, "data");
+    // A notebook without dataPaths: the option is named, not a parameter the user never typed.
+    const own = path.join(OUT, "refused-no-datapaths.ipynb");
+    fs.mkdirSync(OUT, { recursive: true });
+    fs.writeFileSync(own, JSON.stringify({ nbformat: 4, nbformat_minor: 4, metadata: {}, cells: [{ cell_type: "code", source: 'let hostName = "h";', metadata: { tags: ["parameters"] }, outputs: [], execution_count: null }] }));
+    // (--out first: a later one in args wins.)
+    const [twice, folders, both, lab, undeclared, proto] = refusals(
+      [
+        ["--data", data, "--param", "hostName=WKS-1", "--param", "hostName=WKS-2"],
+        ["--data", data, "--data", path.join(data, "ti")],
+        ["--data", data, "--param", 'dataPaths=["/elsewhere"]'],
+        ["--data", data, "--out", path.join(ROOT, "notebooks")],
+        ["--notebook", own, "--data", data],
+        ["--data", data, "--param", "__proto__=x"],
+      ].map((args) => ["--out", path.join(OUT, "refused"), ...args]),
+    );
+    assert.equal(twice.status, 2, twice.stderr);
+    assert.match(twice.stderr, /--param hostName given twice \("WKS-1" and "WKS-2"\)/);
+    assert.equal(folders.status, 2, folders.stderr);
+    assert.match(folders.stderr, /--data given 2 times/);
+    assert.equal(both.status, 2, both.stderr);
+    assert.match(both.stderr, /--data and --param dataPaths both set the data folders/);
+    assert.equal(lab.status, 2, lab.stderr);
+    assert.match(lab.stderr, /the executed notebook would overwrite notebooks\/HuntingLab\.ipynb/);
+    assert.equal(undeclared.status, 2, undeclared.stderr);
+    assert.match(undeclared.stderr, /--data sets the parameter dataPaths, which .*refused-no-datapaths\.ipynb does not declare \(its parameters cell declares: hostName\)/);
+    assert.equal(proto.status, 2, proto.stderr);
+    assert.match(proto.stderr, /unknown parameter "__proto__"/);
+  });
+
+  test("a YAML file that is no query file (a Sigma rule) beside the exports keeps the lab's queries", () => {
+    const dir = path.join(OUT, "sigma");
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(path.join(dir, "exports", "rules"), { recursive: true });
+    fs.writeFileSync(path.join(dir, "exports", "rules", "susp_logon.yml"), "title: Suspicious logon\nlogsource:\n  product: windows\ndetection:\n  selection:\n    EventID: 4624\n  condition: selection\n");
+    // A kernel that does not exist: the hunt writes the parameterised notebook, then fails at once.
+    const nb: NotebookJson = {
+      nbformat: 4,
+      nbformat_minor: 4,
+      metadata: { kernelspec: { name: "huntlab-test-no-such-kernel", display_name: "none", language: "typescript" } },
+      cells: [{ cell_type: "code", source: 'let dataPaths: string[] = ["../data"];\nlet queryPaths: string[] = ["../data"];', metadata: { tags: ["parameters"] }, outputs: [], execution_count: null }],
+    };
+    fs.writeFileSync(path.join(dir, "Small.ipynb"), JSON.stringify(nb));
+    // HUNTLAB_PYTHON: the Python found once here, so the hunt does not probe the candidates again.
+    const env = huntEnv();
+    const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "hunt.mjs"), "--notebook", path.join(dir, "Small.ipynb"), "--data", path.join(dir, "exports"), "--out", path.join(dir, "out")], { cwd: ROOT, encoding: "utf8", env });
+    const injected = cellText((JSON.parse(fs.readFileSync(path.join(dir, "out", "Small.ipynb"), "utf8")) as NotebookJson).cells[1].source);
+    assert.ok(injected.includes(`queryPaths = ${JSON.stringify([path.join(ROOT, "data", "queries")])};`), `${injected}\n${r.stderr}`);
+  });
+});
 
 describe("npm run hunt on a data folder in other schemas (Sysmon 1 processes, nested ECS logons, Zeek conn.log flows)", { skip: missing() }, () => {
   test("every cell runs through the lab's queries' schema mapping; the outputs show the foreign files' values", { timeout: 600_000 }, () => {
