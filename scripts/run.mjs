@@ -18,7 +18,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { buildClient } from "./build-client.mjs";
 import { findClassicNotebook, findJupyterLab, manualInstallHint, provisionVenvLab, runJupyterServer } from "./lab.mjs";
 
@@ -469,6 +469,33 @@ async function browserStage(nodeBin, env, name, files, { quiet, serial }) {
 }
 
 /**
+ * JupyterLab 4 in .venv ({@link provisionVenvLab}), in a process of its own that runs beside the
+ * build and the unit stage: on a fresh clone pip mostly waits on the package index (~40 s here,
+ * ~14 s of CPU). No unit test reads .venv. pip's output is kept, and its end shown when it fails.
+ *
+ * @returns {Promise<{ jupyter: string, version: string, installed: boolean } | { error: string }>}
+ */
+function provisionLabBeside(nodeBin, env) {
+  const lab = JSON.stringify(pathToFileURL(path.join(ROOT, "scripts", "lab.mjs")).href);
+  const script = `import { provisionVenvLab } from ${lab};
+const r = provisionVenvLab({ root: ${JSON.stringify(ROOT)}, quiet: true, log: (m) => console.error("[huntlab] " + m) });
+process.stdout.write(JSON.stringify(r));`;
+  return new Promise((resolve) => {
+    const child = spawn(nodeBin, ["--input-type=module", "--eval", script], { cwd: ROOT, env, stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.on("error", (err) => resolve({ error: `${nodeBin}: ${err.message}` }));
+    child.on("close", (status) => {
+      try {
+        resolve(JSON.parse(out));
+      } catch {
+        resolve({ error: `the process that provisions JupyterLab ended (exit ${status}) without a result` });
+      }
+    });
+  });
+}
+
+/**
  * `npm test`: the type check and four stages of `node --test`. The unit tests are
  * CPU-bound and some carry sanity time limits, so they run first with the machine to
  * themselves, in shared processes two at a time ({@link unitTests}; files are
@@ -486,6 +513,7 @@ async function taskTest(ctx) {
   const { nodeBin } = ctx;
   const serial = Boolean(process.env.HUNTLAB_TEST_SERIAL);
   const t0 = Date.now();
+  const labProvision = provisionLabBeside(nodeBin, { ...ctx.env, HUNTLAB_TEST_PREPARED: ROOT });
   ensureBuild(nodeBin, ctx.env);
   const env = { ...ctx.env, HUNTLAB_TEST_PREPARED: ROOT };
   ensureKernels(nodeBin);
@@ -499,13 +527,16 @@ async function taskTest(ctx) {
     totals.fail += c.fail;
     totals.skipped += c.skipped;
   };
-  // JupyterLab 4 in .venv (pip-installed there when missing), before any test starts a server.
-  const lab = provisionVenvLab({ root: ROOT, env, log });
-  const labReady = !("error" in lab);
-  if (!labReady) {
-    log(`JupyterLab 4 could not be provisioned in .venv: ${lab.error}`);
-    add({ pass: 0, fail: 1, skipped: 0 });
-  }
+  // JupyterLab 4 in .venv (pip-installed there when missing): ready before the lanes, which start servers and read .venv.
+  let labReady = false;
+  const labProvisioned = async () => {
+    const lab = await labProvision;
+    labReady = !("error" in lab);
+    if (!labReady) {
+      log(`JupyterLab 4 could not be provisioned in .venv: ${lab.error}`);
+      add({ pass: 0, fail: 1, skipped: 0 });
+    }
+  };
   const quiet = !serial;
   let typecheckOk = true;
   const typecheck = async () => {
@@ -552,6 +583,7 @@ async function taskTest(ctx) {
   fs.mkdirSync(path.join(ROOT, "test-results"), { recursive: true });
   for (const f of fs.readdirSync(path.join(ROOT, "test-results"))) if (/^(unit(-\d+)?|browser-own|views-own)\.(tap|log)$/.test(f)) fs.rmSync(path.join(ROOT, "test-results", f));
   if (serial) {
+    await labProvisioned();
     await typecheck();
     add(await nodeTests(nodeBin, env, "unit", unit));
     await notebookLane();
@@ -559,6 +591,7 @@ async function taskTest(ctx) {
     await labLane();
   } else {
     add(await unitTests(nodeBin, env, unit));
+    await labProvisioned();
     await Promise.all([notebookLane(), labLane(), typecheck().then(viewsLane)]);
   }
   const order = ["typecheck", "unit", "notebooks", "browser", "views", "notebooks-3", "jupyterlab", "notebooks-2"];
