@@ -22,7 +22,7 @@ import { ptree } from "../src/transform/processTreeUtils";
 import { libraryPayloads } from "../src/display/jsLibraries";
 import { plotProcessTree } from "../src/vis/processTree";
 import { timeline } from "../src/vis/timeline";
-import { chromiumMissing, launchChromium, openOffline } from "../test/browser/chromium";
+import { CHROMIUM_PATH, chromiumMissing, launchChromium, openOffline } from "../test/browser/chromium";
 import { vegaPage, waitReady } from "../test/browser/vegaPage";
 import { generate4688 } from "../test/helpers/processEvents";
 import { browserMeasure, mb, measure, report, type Measurement } from "./harness";
@@ -91,7 +91,7 @@ export async function run(): Promise<void> {
         await page.close();
       }
       times.sort((a, b) => a - b);
-      rows.push({ name: "timeline first render in Chromium, 100,000 events", runs: 3, medianMs: times[1], minMs: times[0], maxMs: times[2], targetMs: 3000, note: "canvas renderer" });
+      rows.push({ name: "timeline first render in Chromium, 100,000 events", runs: 3, medianMs: times[1], minMs: times[0], maxMs: times[2], targetMs: 3000, note: `canvas renderer; ${CHROMIUM_PATH.split("/").pop()} ${browser.version()}` });
       const treePage = `<!doctype html><html><body>${treeHtml}</body></html>`;
       rows.push(await browserMeasure(browser, `process tree of ${processes.toLocaleString("en")} processes in Chromium: live (folded)`, treePage, ".hl-view-process-tree", "data-hl-live", { targetMs: 10_000 }));
     } finally {

@@ -513,9 +513,9 @@ async function taskTest(ctx) {
   const { nodeBin } = ctx;
   const serial = Boolean(process.env.HUNTLAB_TEST_SERIAL);
   const t0 = Date.now();
-  const labProvision = provisionLabBeside(nodeBin, { ...ctx.env, HUNTLAB_TEST_PREPARED: ROOT });
-  ensureBuild(nodeBin, ctx.env);
   const env = { ...ctx.env, HUNTLAB_TEST_PREPARED: ROOT };
+  const labProvision = provisionLabBeside(nodeBin, env);
+  ensureBuild(nodeBin, ctx.env);
   ensureKernels(nodeBin);
   const isTest = (f) => /\.test\.ts$/.test(f);
   const all = listFiles(path.join(ROOT, "test"), isTest);
