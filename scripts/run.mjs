@@ -469,6 +469,14 @@ async function browserStage(nodeBin, env, name, files, { quiet, serial }) {
 }
 
 /**
+ * The strict type check of src, test, bench and scripts (no output). Incremental: tsc keeps what it
+ * found per file in node_modules/.cache and checks again only the files that changed and those
+ * that depend on them, and reports every file's errors each time (18.5 → 5.9 s of CPU here when
+ * nothing changed; a fresh clone checks everything).
+ */
+const TYPECHECK_ARGS = ["-p", "tsconfig.test.json", "--incremental", "--tsBuildInfoFile", path.join(ROOT, "node_modules", ".cache", "huntlab", "tsconfig.test.tsbuildinfo")];
+
+/**
  * JupyterLab 4 in .venv ({@link provisionVenvLab}), in a process of its own that runs beside the
  * build and the unit stage: on a fresh clone pip mostly waits on the package index (~40 s here,
  * ~14 s of CPU). No unit test reads .venv. pip's output is kept, and its end shown when it fails.
@@ -545,7 +553,7 @@ async function taskTest(ctx) {
     fs.mkdirSync(path.join(ROOT, "test-results"), { recursive: true });
     log(`type check (tsc --noEmit, strict)…${logFile ? " (output printed when it ends)" : ""}`);
     const started = Date.now();
-    const ok = (await runAsync(nodeBin, [tsc, "-p", "tsconfig.test.json"], { env, logFile })) === 0;
+    const ok = (await runAsync(nodeBin, [tsc, ...TYPECHECK_ARGS], { env, logFile })) === 0;
     stageTimes.set("typecheck", Math.round((Date.now() - started) / 1000));
     log(`type check: ${ok ? "clean" : "FAILED"}`);
     typecheckOk = ok;
@@ -619,7 +627,7 @@ const tasks = {
     ensureKernelsOnce(ctx.nodeBin);
   },
   build: (ctx) => ensureBuild(ctx.nodeBin, ctx.env, true),
-  typecheck: (ctx) => process.exit(run(ctx.nodeBin, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.test.json"], { env: ctx.env })),
+  typecheck: (ctx) => process.exit(run(ctx.nodeBin, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), ...TYPECHECK_ARGS], { env: ctx.env })),
   lab: taskLab,
   test: taskTest,
   bench: (ctx) => {

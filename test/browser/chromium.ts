@@ -13,8 +13,9 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
  * Debian's Chromium headless shell when it is installed (`chromium-headless-shell`), else
  * Debian's Chromium. The shell is built from the same Chromium source (the same Blink and V8)
  * without the desktop browser's shell around them; it is what Playwright, and so JupyterLab's
- * own UI tests (Galata), run for headless Chromium. Measured here: 16–24% less CPU for the
- * same checks (payload sweep and map, 57.9–71.8 → 48.8–54.7 CPU-s).
+ * own UI tests (Galata), run for headless Chromium. Measured here (cgcpu, quiet): the views stage
+ * 68.2 → 51.7 CPU-s, the notebook browser stage 138.5 → 121.5 CPU-s (133.5 → 91.1 s); the
+ * JupyterLab stage, whose CPU is mostly its server and kernels, 113.6 and 120.0 CPU-s (no change).
  */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium-headless-shell") ? "/usr/bin/chromium-headless-shell" : "/usr/bin/chromium");
 
