@@ -69,9 +69,15 @@ export function exactValues(series: pl.Series): unknown[] {
  */
 function wideIntegers(series: pl.Series): unknown[] {
   const values = series.toArray() as unknown as (number | bigint | null)[];
-  const unsafe = (v: number | bigint | null): boolean => v !== null && !Number.isSafeInteger(Number(v));
-  const text = values.some(unsafe) ? (series.cast(pl.Utf8).toArray() as unknown as (string | null)[]) : [];
-  return values.map((v, i) => (v === null ? null : unsafe(v) ? text[i] : Number(v)));
+  // The column as text only when some value needs it (usually none does).
+  let text: (string | null)[] | undefined;
+  return values.map((v, i) => {
+    if (v === null) return null;
+    const n = Number(v);
+    if (Number.isSafeInteger(n)) return n;
+    text ??= series.cast(pl.Utf8).toArray() as unknown as (string | null)[];
+    return text[i];
+  });
 }
 
 /** Number of rows (0 for a frame without columns). */

@@ -32,6 +32,13 @@ export function nbclientPython(): string | undefined {
   return foundPython.py;
 }
 
+/** The Python with nbclient ({@link nbclientPython}), or an error saying how to get one. */
+export function requireNbclientPython(): string {
+  const py = nbclientPython();
+  if (!py) throw new Error("no Python with nbclient: apt-get install python3-nbclient (or pip install nbclient)");
+  return py;
+}
+
 /** The environment for a hunt started here: HUNTLAB_PYTHON, the Python found here (the hunt tries it first), so the hunt does not probe the candidates again. */
 export function huntEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const py = nbclientPython();

@@ -21,7 +21,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { nbclientPython } from "./huntHelpers";
+import { requireNbclientPython } from "./huntHelpers";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const COMPLETED = path.join(ROOT, "notebooks", "HuntingLab-Completed.ipynb");
@@ -36,12 +36,6 @@ interface Cell {
 }
 
 const text = (s: string | string[] | undefined) => (Array.isArray(s) ? s.join("") : (s ?? ""));
-
-function python(): string {
-  const py = nbclientPython();
-  if (!py) throw new Error("no Python with nbclient");
-  return py;
-}
 
 /** Marks the cells of each case, so that each test reads its own outputs. */
 const PART = "huntlab_test_part";
@@ -76,7 +70,7 @@ function run(endpoint: string): { problems: unknown[]; out: { skipped: string; l
   const outDir = path.join(ROOT, "test-results", "notebooks");
   fs.mkdirSync(outDir, { recursive: true });
   const output = path.join(outDir, "HuntingLab-live.ipynb");
-  const r = spawnSync(python(), [path.join(ROOT, "scripts", "execute_notebook.py"), input, output, "--kernel", "tslab", "--cwd", path.join(ROOT, "notebooks")], { encoding: "utf8", maxBuffer: 64 << 20 });
+  const r = spawnSync(requireNbclientPython(), [path.join(ROOT, "scripts", "execute_notebook.py"), input, output, "--kernel", "tslab", "--cwd", path.join(ROOT, "notebooks")], { encoding: "utf8", maxBuffer: 64 << 20 });
   assert.equal(r.status, 0, `runner failed: ${r.stderr}`);
   const report = JSON.parse(r.stdout) as { problems: unknown[] };
   const executed = JSON.parse(fs.readFileSync(output, "utf8")) as { cells: Cell[] };

@@ -11,17 +11,10 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { nbclientPython } from "./huntHelpers";
+import { requireNbclientPython } from "./huntHelpers";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const OUT = path.join(ROOT, "test-results", "notebooks");
-
-/** The Python with nbclient (found once, by huntHelpers), or an error saying how to get one. */
-function python(): string {
-  const py = nbclientPython();
-  if (!py) throw new Error("no Python with nbclient: apt-get install python3-nbclient (or pip install nbclient)");
-  return py;
-}
 
 export interface Report {
   kernel: string;
@@ -32,7 +25,7 @@ export interface Report {
   late_outputs: { cell: number; type: string }[];
 }
 
-/** Deno's binary from the `deno` devDependency, if installed. */
+/** Whether a `deno` kernel spec is registered in JUPYTER_PATH (npm test puts the project's .jupyter there). */
 export function denoKernelRegistered(): boolean {
   const jupyterPath = (process.env.JUPYTER_PATH ?? "").split(path.delimiter).filter(Boolean);
   return jupyterPath.some((dir) => fs.existsSync(path.join(dir, "kernels", "deno", "kernel.json")));
@@ -41,7 +34,7 @@ export function denoKernelRegistered(): boolean {
 export function execute(name: string, kernel: string): { report: Report; output: string } {
   fs.mkdirSync(OUT, { recursive: true });
   const output = path.join(OUT, kernel === "tslab" ? name : name.replace(/\.ipynb$/, `.${kernel}.ipynb`));
-  const r = spawnSync(python(), [path.join(ROOT, "scripts", "execute_notebook.py"), path.join(ROOT, "notebooks", name), output, "--kernel", kernel, "--cwd", path.join(ROOT, "notebooks")], {
+  const r = spawnSync(requireNbclientPython(), [path.join(ROOT, "scripts", "execute_notebook.py"), path.join(ROOT, "notebooks", name), output, "--kernel", kernel, "--cwd", path.join(ROOT, "notebooks")], {
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -83,7 +76,6 @@ export function assertChecks(name: string, output: string): void {
     }
   }
 }
-
 
 /** The notebooks in notebooks/, by name. */
 export const NOTEBOOKS = fs.readdirSync(path.join(ROOT, "notebooks")).filter((f) => f.endsWith(".ipynb")).sort();
