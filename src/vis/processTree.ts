@@ -2,7 +2,7 @@
  * `plotProcessTree(tree, options)`: an interactive process tree, after
  * MSTICPy's `plot_process_tree` (Bokeh there).
  *
- * - Cytoscape with dagre's top-down layered layout: one box per process with
+ * - Cytoscape with a tidy top-down tree layout: one box per process with
  *   its short image name and PID, coloured by `legendCol` (categories with a
  *   legend; numbers on a colour ramp) or, by default, by level.
  * - Hover shows the command line; selecting a process (click) shows its
@@ -604,7 +604,7 @@ export function plotProcessTree(tree: pl.DataFrame, options: ProcessTreePlotOpti
     kind: "process-tree",
     title,
     client: "processTree",
-    libraries: ["cytoscape-dagre"],
+    libraries: ["cytoscape"],
     data: clientData(model, options),
     css: (scope) => css(scope, height),
     // The tree box has the height; the live container follows its content (toolbar, tree, table).

@@ -1,6 +1,6 @@
 /**
- * Live part of the process tree (../../processTree.ts): Cytoscape with dagre's
- * top-down layout, folding subtrees, hover text, a details panel and the
+ * Live part of the process tree (../../processTree.ts): Cytoscape with a tidy
+ * top-down tree layout (../processTreeLayout.ts), folding subtrees, hover text, a details panel and the
  * optional linked table. Data text reaches the DOM as textContent, revealed
  * (`revealHidden`) so bidi overrides cannot disguise a command line.
  */
@@ -11,6 +11,7 @@ import { Folding } from "../processTreeFolding";
 import { childrenOf, decodeProcesses, type ProcessColumns } from "../processTreeWire";
 import { detailFields, MIN_TREE_LABEL_PX, nodeLabel, tableCells, tooltipText, TREE_FONT_PX, type ProcessNode } from "../processTreeText";
 import { revealHidden } from "../text";
+import { tidyTreePositions, type LayoutBox, type TidyTreeOptions } from "../processTreeLayout";
 
 export type { ProcessNode };
 
@@ -125,7 +126,7 @@ const graphStyle = (theme: PaintTheme): cytoscape.StylesheetJson => [
     style: {
       shape: "round-rectangle",
       width: "label",
-      height: 30,
+      height: BOX_HEIGHT,
       // Tight boxes and gaps: a parent's row of children fits wider at a legible zoom.
       padding: "3px",
       "background-color": "data(k)",
@@ -160,12 +161,11 @@ function ink(hex: string): string {
 
 /** Padding of a fit, in pixels. */
 const FIT_PADDING = 10;
+/** Height of a box, in pixels (its width follows its label). */
+const BOX_HEIGHT = 30;
 
-/** dagre's options (the cytoscape types know only the built-in layouts). */
-function dagreLayout(fit: boolean): cytoscape.LayoutOptions {
-  const options = { name: "dagre", rankDir: "TB", nodeSep: 5, rankSep: 40, animate: false, fit, padding: FIT_PADDING };
-  return options as unknown as cytoscape.LayoutOptions;
-}
+/** Layout of the boxes (pixels): height as the style's, gaps tight so a parent's row of children fits wider at a legible zoom. */
+const LAYOUT: TidyTreeOptions = { boxHeight: BOX_HEIGHT, boxGap: 5, levelGap: 40 };
 
 const FOCUS_BYPASS = ["font-size", "min-zoomed-font-size", "width", "height", "text-valign", "text-margin-y", "color", "text-background-color", "text-background-opacity", "text-background-padding", "z-index"].join(" ");
 
@@ -288,11 +288,32 @@ class LiveTree {
         else el.removeClass("collapsed");
       }
     });
-    this.cy.layout(dagreLayout(focus === undefined)).run();
-    if (focus !== undefined) this.cy.center(this.cy.getElementById(String(focus)));
+    this.layOut(want);
+    if (focus === undefined) this.cy.fit(undefined, FIT_PADDING);
+    else this.cy.center(this.cy.getElementById(String(focus)));
     this.focus.update();
     this.parts.count.textContent = `${want.length} of ${this.nodes.length} processes shown`;
     this.container.setAttribute("data-visible-nodes", String(want.length));
+  }
+
+  /** Places the visible boxes as a tidy tree: the processes in `want`'s order (siblings by time), each "+N more" box after its siblings. */
+  private layOut(want: number[]): void {
+    const boxes: LayoutBox[] = [];
+    const els: cytoscape.NodeSingular[] = [];
+    const at = new Map<number, number>();
+    const place = (el: cytoscape.NodeSingular, parent: number): void => {
+      boxes.push({ parent, width: el.layoutDimensions({ nodeDimensionsIncludeLabels: false }).w });
+      els.push(el);
+    };
+    for (const i of want) {
+      at.set(i, boxes.length);
+      const p = this.nodes[i].p;
+      place(this.cy.getElementById(String(i)), p >= 0 ? (at.get(p) ?? -1) : -1);
+    }
+    this.cy.nodes(`.${MORE_CLASS}`).forEach((el) => place(el, at.get(Number(el.id().slice(MORE_PREFIX.length))) ?? -1));
+    // Listed after every process, each "+N more" box is its parent's last child: it sits right of the shown ones.
+    const { x, y } = tidyTreePositions(boxes, LAYOUT);
+    this.cy.batch(() => els.forEach((el, k) => el.position({ x: x[k], y: y[k] })));
   }
 
   /** A "+N more" box under each open process with children beyond the shown page. */
@@ -321,7 +342,6 @@ class LiveTree {
       const n = this.nodes[i];
       add.push({ group: "nodes", data: { id: String(i), label: nodeLabel(n, this.folding.hiddenChildren(i)), k: n.k, ink: ink(n.k), x: n.x } });
     }
-    // Edges last-first: dagre then lays siblings out left to right in time order.
     for (let w = want.length - 1; w >= 0; w -= 1) {
       const i = want[w];
       const p = this.nodes[i].p;
