@@ -12,7 +12,8 @@
  *   (`data-hl-live`), opened as it opens by default (folded to ~300 visible
  *   processes) ≤ 10 s; then selecting its deepest process, which opens every
  *   folded ancestor and lays the tree out again, until the next frame is
- *   painted (huntlab's own target: ≤ 1 s, a click that answers).
+ *   painted (no target in the issue; with dagre's layout the same select took
+ *   1.7–2.1 s here).
  * - Output sizes: the process tree and timeline outputs of the lab, and the
  *   inline library payloads (the loading trade-off in src/display/jsLibraries.ts).
  */
@@ -61,7 +62,7 @@ async function selectTime(browser: Awaited<ReturnType<typeof launchChromium>>, h
   }
   times.sort((a, b) => a - b);
   const mid = Math.floor(runs / 2);
-  return { name, runs, medianMs: times[mid], minMs: times[0], maxMs: times[runs - 1], targetMs: 1000, note: `${shown} processes shown after it` };
+  return { name, runs, medianMs: times[mid], minMs: times[0], maxMs: times[runs - 1], note: `${shown} processes shown after it` };
 }
 
 export async function run(): Promise<void> {

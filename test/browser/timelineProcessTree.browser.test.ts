@@ -524,6 +524,13 @@ describe("process tree labels and big trees in Chromium", { skip }, () => {
       // Selecting a process deep in the 20,000-level chain opens its ancestors (a long chain shows, nothing overflows).
       await page.page.evaluate(() => (document.querySelector(".hl-view-process-tree") as unknown as { huntlabProcessTree: { select(i: number): void } }).huntlabProcessTree.select(300));
       await page.page.waitForFunction(() => document.querySelector(".hl-view-process-tree .hl-view-live")?.getAttribute("data-selected") === "300", null, { timeout: 60_000 });
+      // Selecting the 39,000th child of the 40,000-child parent shows it after the shown pages, alone (not the 38,400 before it).
+      const visibleNodes = () => page.page.$eval(".hl-view-process-tree .hl-view-live", (e) => Number(e.getAttribute("data-visible-nodes")));
+      const beforePinned = await visibleNodes();
+      const farChild = 9 + 20_000 + 38_999;
+      await page.page.evaluate((i) => (document.querySelector(".hl-view-process-tree") as unknown as { huntlabProcessTree: { select(i: number): void } }).huntlabProcessTree.select(i), farChild);
+      await page.page.waitForFunction((id) => document.querySelector(".hl-view-process-tree .hl-view-live")?.getAttribute("data-selected") === id, String(farChild), { timeout: 60_000 });
+      assert.equal(await visibleNodes(), beforePinned + 1);
       assert.deepEqual(page.errors, []);
     } finally {
       await page.close();

@@ -288,7 +288,7 @@ describe("process tree client helpers", () => {
     assert.equal(folding.visible().length, 5);
   });
 
-  it("folding pages the children of a wide parent: the first page, a +N more box, the next page; a selected child beyond the page shows", () => {
+  it("folding pages the children of a wide parent: the first page, a +N more box, the next page; a selected child beyond the pages shows after them, alone", () => {
     const n = 1 + 2 * CHILD_PAGE + 50;
     const p = Array.from({ length: n }, (_, i) => (i === 0 ? -1 : 0));
     const tree = { nodes: p.map((x) => ({ p: x })), children: childLists(p.map((x) => ({ p: x }))) };
@@ -302,8 +302,22 @@ describe("process tree client helpers", () => {
     assert.equal(folding.visible().length, 1 + 2 * CHILD_PAGE);
     assert.equal(folding.moreChildren(0), 50);
     folding.reset();
-    folding.openAncestors(n - 1);
-    assert.ok(folding.visible().includes(n - 1), "the last child shows once selected");
+    // A selected child beyond the page shows after it, alone: not with every child before it.
+    assert.equal(folding.openAncestors(n - 1), true);
+    assert.equal(folding.openAncestors(n - 1), false, "already shown");
+    assert.deepEqual(folding.visible(), [0, ...tree.children[0].slice(0, CHILD_PAGE), n - 1]);
+    assert.equal(folding.moreChildren(0), n - 2 - CHILD_PAGE, "the +N more box counts the children still hidden");
+    folding.openAncestors(CHILD_PAGE + 10);
+    assert.deepEqual(folding.visible().slice(-2), [CHILD_PAGE + 10, n - 1], "pinned children in their data order");
+    assert.equal(folding.moreChildren(0), n - 3 - CHILD_PAGE);
+    // The next page takes in a pinned child (shown once), and the count stays right.
+    folding.showMore(0);
+    assert.equal(folding.visible().length, 1 + 2 * CHILD_PAGE + 1);
+    assert.equal(new Set(folding.visible()).size, folding.visible().length, "no process twice");
+    assert.equal(folding.moreChildren(0), 50 - 1);
+    folding.showMore(0);
+    assert.equal(folding.visible().length, n);
+    assert.equal(new Set(folding.visible()).size, n);
     assert.equal(folding.moreChildren(0), 0);
     folding.openAll();
     assert.equal(folding.visible().length, n);

@@ -22,6 +22,12 @@ export class Folding {
   private readonly open: Uint8Array;
   /** Children shown under an open process, where more than a page were asked for. */
   private readonly limits = new Map<number, number>();
+  /**
+   * Children shown beyond their parent's pages because they were selected
+   * (positions in its child list): the 39,000th child of a 40,000-child
+   * parent shows next to the first page, not with the 38,999 before it.
+   */
+  private readonly pinned = new Map<number, number[]>();
 
   /** @param childPage children shown at a time under an open process. */
   constructor(
@@ -37,6 +43,7 @@ export class Folding {
   reset(): void {
     this.open.fill(0);
     this.limits.clear();
+    this.pinned.clear();
     for (const i of this.initiallyOpen) this.open[i] = 1;
   }
 
@@ -62,9 +69,15 @@ export class Folding {
     return Math.min(this.tree.children[i].length, this.limits.get(i) ?? this.childPage);
   }
 
+  /** Selected children of process i shown after its pages (positions in its child list, ascending). */
+  private pinnedBeyond(i: number): number[] {
+    const shown = this.shownChildren(i);
+    return (this.pinned.get(i) ?? []).filter((k) => k >= shown);
+  }
+
   /** Children of an open process waiting behind its "+N more" box (0 when closed or all shown). */
   moreChildren(i: number): number {
-    return this.open[i] ? this.tree.children[i].length - this.shownChildren(i) : 0;
+    return this.open[i] ? this.tree.children[i].length - this.shownChildren(i) - this.pinnedBeyond(i).length : 0;
   }
 
   /** Shows the next page of an open process's children; false when all are shown. */
@@ -79,7 +92,7 @@ export class Folding {
     return this.open[i] ? 0 : this.tree.children[i].length;
   }
 
-  /** Opens every ancestor of `i`, and shows enough of each one's children, so it shows; true when anything changed. */
+  /** Opens every ancestor of `i`, and shows it (beyond its parent's pages if need be), so it shows; true when anything changed. */
   openAncestors(i: number): boolean {
     let changed = false;
     for (let c = i, p = this.tree.nodes[i].p; p >= 0; c = p, p = this.tree.nodes[p].p) {
@@ -88,8 +101,9 @@ export class Folding {
         changed = true;
       }
       const at = this.tree.children[p].indexOf(c);
-      if (at >= this.shownChildren(p)) {
-        this.limits.set(p, at + 1);
+      const pinned = this.pinned.get(p) ?? [];
+      if (at >= this.shownChildren(p) && !pinned.includes(at)) {
+        this.pinned.set(p, [...pinned, at].sort((a, b) => a - b));
         changed = true;
       }
     }
@@ -107,6 +121,8 @@ export class Folding {
       out.push(i);
       if (!this.open[i]) continue;
       const kids = children[i];
+      const beyond = this.pinnedBeyond(i);
+      for (let k = beyond.length - 1; k >= 0; k -= 1) stack.push(kids[beyond[k]]);
       for (let k = this.shownChildren(i) - 1; k >= 0; k -= 1) stack.push(kids[k]);
     }
     return out;

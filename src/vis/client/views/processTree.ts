@@ -281,11 +281,13 @@ class LiveTree {
         }
       });
       this.cy.add([...this.moreBoxes(want), ...this.additions(want, keep)]);
+      // Only boxes whose folding changed: a data or class write makes Cytoscape restyle the box.
       for (const i of want) {
         const el = this.cy.getElementById(String(i));
-        el.data("label", nodeLabel(this.nodes[i], this.folding.hiddenChildren(i)));
-        if (this.folding.hiddenChildren(i)) el.addClass("collapsed");
-        else el.removeClass("collapsed");
+        const label = nodeLabel(this.nodes[i], this.folding.hiddenChildren(i));
+        if (el.data("label") !== label) el.data("label", label);
+        const collapsed = this.folding.hiddenChildren(i) > 0;
+        if (el.hasClass("collapsed") !== collapsed) el.toggleClass("collapsed", collapsed);
       }
     });
     this.layOut(want);
