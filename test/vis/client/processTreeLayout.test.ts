@@ -14,7 +14,7 @@ function depths(boxes: readonly LayoutBox[]): number[] {
   return d;
 }
 
-/** A forest in preorder (each parent before its children), widths 20–160 px: a parent index and width per box. */
+/** A forest, each parent listed before its children, widths 20–160 px: a parent index and width per box. */
 const forests = fc
   .array(fc.tuple(fc.nat(), fc.integer({ min: 20, max: 160 })), { minLength: 1, maxLength: 120 })
   .map((rows) => rows.map(([p, width], i): LayoutBox => ({ parent: i === 0 || p % 5 === 0 ? -1 : p % i, width })));

@@ -1,8 +1,9 @@
 /**
  * Live part of the process tree (../../processTree.ts): Cytoscape with a tidy
- * top-down tree layout (../processTreeLayout.ts), folding subtrees, hover text, a details panel and the
- * optional linked table. Data text reaches the DOM as textContent, revealed
- * (`revealHidden`) so bidi overrides cannot disguise a command line.
+ * top-down tree layout (../processTreeLayout.ts), folding subtrees, hover
+ * text, a details panel and the optional linked table. Data text reaches the
+ * DOM as textContent, revealed (`revealHidden`) so bidi overrides cannot
+ * disguise a command line.
  */
 import type cytoscape from "cytoscape";
 import { defineView, type ViewContext } from "../runtime";
