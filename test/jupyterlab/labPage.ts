@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Browser, BrowserContext, Locator, Page, Request } from "playwright-core";
-import { freePort, type LabServer } from "./labServer";
+import { RESULTS, freePort, type LabServer } from "./labServer";
 
 export interface LabPage {
   page: Page;
@@ -99,11 +99,21 @@ export function kernelStatus(page: Page): Promise<string | null> {
 }
 
 export async function waitKernelIdle(page: Page, timeout = 120_000): Promise<void> {
-  await page.waitForFunction(
-    () => document.querySelector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator")?.getAttribute("data-status") === "idle",
-    null,
-    { timeout, polling: 250 },
-  );
+  try {
+    await page.waitForFunction(
+      () => document.querySelector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator")?.getAttribute("data-status") === "idle",
+      null,
+      { timeout, polling: 250 },
+    );
+  } catch (e) {
+    // A rare timeout here left nothing to go on: say what the page showed instead (status, an open dialog) and keep a screenshot.
+    const status = await kernelStatus(page).catch(() => null);
+    const dialog = await page.locator(".jp-Dialog").first().textContent({ timeout: 1000 }).catch(() => null);
+    const shot = path.join(RESULTS, `kernel-not-idle-${Date.now()}.png`);
+    fs.mkdirSync(RESULTS, { recursive: true });
+    await page.screenshot({ path: shot }).catch(() => undefined);
+    throw new Error(`the kernel was not idle within ${timeout} ms: its status ${status ?? "(no indicator)"}${dialog ? `; a dialog open: ${dialog.slice(0, 300)}` : ""}; screenshot ${shot}`, { cause: e });
+  }
 }
 
 /** The kernel name shown in the notebook toolbar. */
