@@ -115,6 +115,8 @@ export const transformMessages = {
       `The process tree is ${depth} levels deep: its paths would take ${Math.ceil(pathBytes / 2 ** 20)} MiB of text (each path lists every ancestor), more than the ${Math.round(limitBytes / 2 ** 20)} MiB allowed. A chain that deep is usually a parent cycle or a logging error in the events; build the tree from a smaller time window or host.`,
     ),
   processTreeOptionUnknown: (unknown: UnknownOption, known: readonly string[]) => errorMessage("transform/process-tree-option", unknownOptionText("buildProcessTree", unknown, known)),
+  processTreeOptions: (value: unknown, known: readonly string[]) =>
+    errorMessage("transform/process-tree-option", `buildProcessTree: its options must be an object of ${known.join(", ")} (got ${typeof value === "string" ? JSON.stringify(value) : Array.isArray(value) ? "an array" : String(value)}).`),
   processTreeOption: (option: string, value: unknown, expected: string) =>
     errorMessage("transform/process-tree-option", `buildProcessTree: option ${option} must be ${expected} (got ${typeof value === "string" ? JSON.stringify(value) : String(value)}).`),
   noProcessEvents: (schema: string, eventFilter: string) =>

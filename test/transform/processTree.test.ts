@@ -299,6 +299,17 @@ describe("buildProcessTree rules", () => {
     });
     assert.throws(() => buildProcessTree(small, { creationTimeTolerance: 5 } as BuildProcessTreeOptions), { message: /unknown option creationTimeTolerance \(did you mean creationTimeToleranceMs\?\)/ });
     assert.equal(buildProcessTree(small, { order: "input", schema: undefined }).height, 3, "an option set to undefined is absent");
+    // From untyped cells (Deno, JavaScript): options or a schema that is no object is named, not a TypeError from inside.
+    for (const options of [null, "input", ["order"]]) {
+      assert.throws(() => buildProcessTree(small, options as unknown as BuildProcessTreeOptions), {
+        name: "ProcessTreeError",
+        code: "transform/process-tree-option",
+        message: /^buildProcessTree: its options must be an object of schema, creationTimeToleranceMs, order \(got (null|"input"|an array)\)\.$/,
+      });
+    }
+    for (const schema of ["Sysmon", null, ["NewProcessName"]]) {
+      assert.throws(() => buildProcessTree(small, { schema } as unknown as BuildProcessTreeOptions), { name: "ProcessTreeError", code: "transform/process-tree-option", message: /option schema must be an object naming columns/ });
+    }
     const byIndex = (df: pl.DataFrame) => df.sort(pl.col("source_index").cast(pl.Int64));
     for (const events of [await qp.execQuery("processes_on_host.parquet"), generate4688(5000, { seed: 7, pidPool: 600 }).df]) {
       const inTree = buildProcessTree(events);
