@@ -43,3 +43,8 @@ export function stringifyExact(value: unknown, space?: number): string {
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? (rawJson ? rawJson(v.toString()) : Number(v)) : v), space);
 }
 
+
+/** A key-value object (a JSON or YAML map): not null, not an array. */
+export function isObjectRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

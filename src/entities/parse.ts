@@ -8,15 +8,13 @@
  * become `UnknownEntity` (nothing is dropped); a reference to an id that is not
  * in the document becomes an `UnknownEntity` of type `unresolved-reference`.
  */
+import { isObjectRecord } from "../common/json";
 import { entitiesMessages as msg } from "./messages";
 import { Entity, EntityParseError, parseEntityTime, setOwnProperty, UnknownEntity, type EntitySchema, type PropertyKind } from "./entity";
 import { entityFactory, schemaOf } from "./types";
 
 type Json = Record<string, unknown>;
 
-function isObject(value: unknown): value is Json {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
 
 /**
  * Deepest JSON nesting an alert cell may have. Sentinel's entities nest a few
@@ -85,7 +83,7 @@ class EntityParser {
     if (depth > 64) return;
     if (Array.isArray(value)) {
       for (const v of value) this.index(v, depth + 1);
-    } else if (isObject(value)) {
+    } else if (isObjectRecord(value)) {
       const id = value.$id;
       if ((typeof id === "string" || typeof id === "number") && !this.byId.has(String(id))) this.byId.set(String(id), value);
       for (const v of Object.values(value)) this.index(v, depth + 1);
@@ -102,7 +100,7 @@ class EntityParser {
 
   /** An entity from an object; objects without a type become `UnknownEntity`. */
   entity(value: unknown, expectedType?: string): Entity {
-    if (!isObject(value)) return new UnknownEntity({ Type: "unknown", Value: value });
+    if (!isObjectRecord(value)) return new UnknownEntity({ Type: "unknown", Value: value });
     const target = this.deref(value);
     if (!target) {
       // One entity per missing id, as a resolved id would be.
@@ -140,7 +138,7 @@ class EntityParser {
   /** True when the raw value is (or contains) an entity or a reference. */
   private holdsEntity(raw: unknown, kind: PropertyKind | undefined): boolean {
     if (kind && typeof kind === "object") return true;
-    if (isObject(raw)) return "$ref" in raw || typeof raw.Type === "string" || Object.values(raw).some((v) => this.holdsEntity(v, undefined));
+    if (isObjectRecord(raw)) return "$ref" in raw || typeof raw.Type === "string" || Object.values(raw).some((v) => this.holdsEntity(v, undefined));
     if (Array.isArray(raw)) return raw.some((v) => this.holdsEntity(v, undefined));
     return false;
   }
@@ -148,7 +146,7 @@ class EntityParser {
   private convert(raw: unknown, kind: PropertyKind | undefined): unknown {
     const expected = kind && typeof kind === "object" ? ("entity" in kind ? kind.entity : kind.entities) : undefined;
     if (Array.isArray(raw)) return raw.map((v) => this.convert(v, expected ? { entity: expected } : undefined));
-    if (isObject(raw)) {
+    if (isObjectRecord(raw)) {
       if ("$ref" in raw || typeof raw.Type === "string" || expected) return this.entity(raw, expected);
       return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, this.convert(v, undefined)]));
     }
@@ -176,7 +174,7 @@ function coerce(raw: unknown, kind: PropertyKind | undefined): unknown {
     case "string":
       // Names and keys are text: `"Address": 5` must not break `key` for the frame.
       if (typeof raw === "number" || typeof raw === "boolean" || typeof raw === "bigint") return String(raw);
-      if (isObject(raw) || Array.isArray(raw)) return JSON.stringify(raw);
+      if (isObjectRecord(raw) || Array.isArray(raw)) return JSON.stringify(raw);
       return raw;
     default:
       return raw;

@@ -35,6 +35,7 @@ import { PivotError, pivotMessages as msg, showValue } from "./messages";
 import type { PivotCallOptions, PivotFunction, PivotNamespace } from "./types";
 import { withRichLastValue } from "../display/lastValue";
 import { lazyFrame } from "../common/frames";
+import { isObjectRecord } from "../common/json";
 
 /** Options of {@link runPipeline}. */
 export interface RunPipelineOptions {
@@ -56,7 +57,6 @@ export const PIPELINE_FILTER_OPS = ["eq", "neq", "gt", "gte", "lt", "lte", "in",
 const LIMITS: YamlLimits = { maxBytes: 1024 * 1024, maxKeys: 20_000, maxDepth: 32, what: "pivot pipelines" };
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** YAML text, or the path of a YAML file: a string without a line break naming an existing file is a path. */
 function readPipelineDoc(textOrPath: string): { name: string; doc: unknown } {
@@ -70,13 +70,13 @@ function readPipelineDoc(textOrPath: string): { name: string; doc: unknown } {
 
 /** The pipeline to run: `pipelines.<name>` (the first by default), or a document that is itself one pipeline. */
 function selectPipeline(file: string, doc: unknown, wanted: string | undefined): { name: string; steps: unknown[] } {
-  if (!isObj(doc)) throw new PivotError(msg.pipeline(file, "document", "expected a `pipelines:` map (or a `steps:` list)"));
-  if (isObj(doc.pipelines)) {
+  if (!isObjectRecord(doc)) throw new PivotError(msg.pipeline(file, "document", "expected a `pipelines:` map (or a `steps:` list)"));
+  if (isObjectRecord(doc.pipelines)) {
     const names = Object.keys(doc.pipelines);
     const name = wanted ?? names[0];
     if (name === undefined || !Object.hasOwn(doc.pipelines, name)) throw new PivotError(msg.pipeline(file, "pipelines", `no pipeline ${showValue(name)}; there are ${names.join(", ") || "none"}`));
     const p = doc.pipelines[name];
-    if (!isObj(p) || !Array.isArray(p.steps)) throw new PivotError(msg.pipeline(`${file} › ${name}`, "steps", "expected a `steps:` list"));
+    if (!isObjectRecord(p) || !Array.isArray(p.steps)) throw new PivotError(msg.pipeline(`${file} › ${name}`, "steps", "expected a `steps:` list"));
     return { name: `${file} › ${name}`, steps: p.steps };
   }
   if (Array.isArray(doc.steps)) return { name: file, steps: doc.steps };
@@ -192,10 +192,10 @@ function dfMethod(where: string, label: string, name: unknown, params: Obj): (df
 export function pipelineSteps(where: string, steps: readonly unknown[], tees?: Record<string, pl.DataFrame>): ChainStep[] {
   return steps.map((raw, i) => {
     const label0 = `step ${i + 1}`;
-    if (!isObj(raw)) throw new PivotError(msg.pipeline(where, label0, "a step must be a map with step_type"));
+    if (!isObjectRecord(raw)) throw new PivotError(msg.pipeline(where, label0, "a step must be a map with step_type"));
     const label = typeof raw.name === "string" ? `${label0} "${raw.name}"` : label0;
-    const params: Obj = isObj(raw.params) ? raw.params : {};
-    if (raw.params !== undefined && !isObj(raw.params)) throw new PivotError(msg.pipeline(where, label, "params must be a map"));
+    const params: Obj = isObjectRecord(raw.params) ? raw.params : {};
+    if (raw.params !== undefined && !isObjectRecord(raw.params)) throw new PivotError(msg.pipeline(where, label, "params must be a map"));
     const type = raw.step_type;
     const chainLabel = (what: string) => `${typeof raw.name === "string" ? `"${raw.name}": ` : ""}${what}`;
     switch (type) {

@@ -59,6 +59,7 @@
  */
 import type pl from "nodejs-polars";
 import { findUnknownOption } from "../common/errors";
+import { isObjectRecord } from "../common/json";
 import { columnNames, columnOf, frameOf, renameAll, shadowsFrameMember } from "../common/frames";
 import { fieldNames, fieldSeries } from "../data/schemas/fields";
 import { inferSchema, renameSchemaColumns, resolveSchema, schemaColumns, type ProcSchema } from "./processTreeSchema";
@@ -128,12 +129,11 @@ const OPTION_NAMES = ["schema", "creationTimeToleranceMs", "order"] as const sat
 
 /** Options from untyped cells (Deno, JavaScript) are checked here, before any work. */
 function checkOptions(options: BuildProcessTreeOptions): void {
-  const isObject = (v: unknown): boolean => typeof v === "object" && v !== null && !Array.isArray(v);
-  if (!isObject(options)) throw new ProcessTreeError(msg.processTreeOptions(options, OPTION_NAMES));
+  if (!isObjectRecord(options)) throw new ProcessTreeError(msg.processTreeOptions(options, OPTION_NAMES));
   const unknown = findUnknownOption(options, OPTION_NAMES);
   if (unknown) throw new ProcessTreeError(msg.processTreeOptionUnknown(unknown, OPTION_NAMES));
   const { order, creationTimeToleranceMs: tolerance, schema } = options;
-  if (schema !== undefined && !isObject(schema)) throw new ProcessTreeError(msg.processTreeOption("schema", schema, "an object naming columns (processName, processId, parentId, timeStamp…)"));
+  if (schema !== undefined && !isObjectRecord(schema)) throw new ProcessTreeError(msg.processTreeOption("schema", schema, "an object naming columns (processName, processId, parentId, timeStamp…)"));
   if (order !== undefined && order !== "tree" && order !== "input") throw new ProcessTreeError(msg.processTreeOption("order", order, '"tree" or "input"'));
   if (tolerance !== undefined && !(typeof tolerance === "number" && tolerance >= 0 && Number.isFinite(tolerance))) {
     throw new ProcessTreeError(msg.processTreeOption("creationTimeToleranceMs", tolerance, "a number of ms, 0 or more"));

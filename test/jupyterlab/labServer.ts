@@ -14,6 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import { after } from "node:test";
 import { majorOf, provisionVenvLab, venvDir, venvExecutable } from "../../scripts/lab.mjs";
+import { kernelSpecRegistered } from "../helpers/kernelSpecs";
 import { within } from "../helpers/race";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
@@ -29,7 +30,7 @@ export function jupyterPath(env: NodeJS.ProcessEnv = process.env): string {
 
 /** Whether the project registered a kernel spec (`tslab`, `deno`) in `.jupyter/`. */
 export function kernelRegistered(name: string): boolean {
-  return fs.existsSync(path.join(ROOT, ".jupyter", "kernels", name, "kernel.json"));
+  return kernelSpecRegistered(name, path.join(ROOT, ".jupyter"));
 }
 
 /**

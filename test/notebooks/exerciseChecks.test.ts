@@ -12,16 +12,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { buildNotebook, readSource, serialise, type SourceCell } from "../../scripts/build-notebooks";
+import { kernelSpecRegistered } from "../helpers/kernelSpecs";
 import { tempDir } from "../helpers/tmp";
 import { nbclientPython } from "./huntHelpers";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
 const python = nbclientPython;
-
-function tslabRegistered(): boolean {
-  return (process.env.JUPYTER_PATH ?? "").split(path.delimiter).some((dir) => dir && fs.existsSync(path.join(dir, "kernels", "tslab", "kernel.json")));
-}
 
 const source = readSource();
 const code = (text: string): SourceCell => ({ cellType: "code", source: text, tags: [], section: "test", origin: "test" });
@@ -38,7 +35,7 @@ function checkCell(call: RegExp, answers: Record<string, string> = {}): SourceCe
   return { ...cell, source: text, tags: ["check"] };
 }
 
-test("wrong answers in the lab's self-check cells get their helpful messages, in tslab", { timeout: 600_000, skip: (!python() || !tslabRegistered()) && !process.env.CI && "no nbclient or no tslab kernel (JUPYTER_PATH)" }, () => {
+test("wrong answers in the lab's self-check cells get their helpful messages, in tslab", { timeout: 600_000, skip: (!python() || !kernelSpecRegistered("tslab")) && !process.env.CI && "no nbclient or no tslab kernel (JUPYTER_PATH)" }, () => {
   const firstCode = source.filter((c) => c.cellType === "code");
   const cells: SourceCell[] = [
     ...firstCode.slice(0, 3), // the import, the parameters, the query provider

@@ -25,12 +25,6 @@ export interface Report {
   late_outputs: { cell: number; type: string }[];
 }
 
-/** Whether a `deno` kernel spec is registered in JUPYTER_PATH (npm test puts the project's .jupyter there). */
-export function denoKernelRegistered(): boolean {
-  const jupyterPath = (process.env.JUPYTER_PATH ?? "").split(path.delimiter).filter(Boolean);
-  return jupyterPath.some((dir) => fs.existsSync(path.join(dir, "kernels", "deno", "kernel.json")));
-}
-
 export function execute(name: string, kernel: string): { report: Report; output: string } {
   fs.mkdirSync(OUT, { recursive: true });
   const output = path.join(OUT, kernel === "tslab" ? name : name.replace(/\.ipynb$/, `.${kernel}.ipynb`));

@@ -7,10 +7,11 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import { test } from "node:test";
-import { NOTEBOOKS, assertChecks, assertClean, denoKernelRegistered, execute } from "./notebookRuns";
+import { kernelSpecRegistered } from "../helpers/kernelSpecs";
+import { NOTEBOOKS, assertChecks, assertClean, execute } from "./notebookRuns";
 
 for (const name of NOTEBOOKS) {
-  test(`notebook ${name} runs clean in Deno's kernel`, { timeout: 900_000, skip: !denoKernelRegistered() && !process.env.CI && "no Deno kernel registered" }, () => {
+  test(`notebook ${name} runs clean in Deno's kernel`, { timeout: 900_000, skip: !kernelSpecRegistered("deno") && !process.env.CI && "no Deno kernel registered" }, () => {
     const { report, output } = execute(name, "deno");
     assertClean(name, report);
     assertChecks(name, output);

@@ -17,6 +17,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
+import { kernelSpecRegistered } from "../helpers/kernelSpecs";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const JUPYTER_PATH = process.env.JUPYTER_PATH ?? path.join(ROOT, ".jupyter");
@@ -32,7 +33,6 @@ function python(): string | undefined {
 }
 
 // JUPYTER_PATH is a list (run.mjs puts the project's .jupyter first in whatever the user set).
-const kernelRegistered = (name: string) => JUPYTER_PATH.split(path.delimiter).some((dir) => dir && fs.existsSync(path.join(dir, "kernels", name, "kernel.json")));
 const distMissing = () => (process.env.HUNTLAB_MODULE || fs.existsSync(path.join(ROOT, "dist", "index.js")) ? undefined : "no dist/: run npm run build");
 
 /**
@@ -191,7 +191,7 @@ describe("Interrupt Kernel during a big LocalData query", { timeout: 900_000 }, 
   });
 
   for (const kernel of KERNELS) {
-    const skip = !py ? "no Python with jupyter_client" : (distMissing() ?? (!kernelRegistered(kernel.name) && `no ${kernel.name} kernel registered in ${JUPYTER_PATH}`));
+    const skip = !py ? "no Python with jupyter_client" : (distMissing() ?? (!kernelSpecRegistered(kernel.name, JUPYTER_PATH) && `no ${kernel.name} kernel registered in ${JUPYTER_PATH}`));
     test(`${kernel.name}: the query stops within 1.5 s of the interrupt, the kernel keeps its state, and nothing is written later`, { skip, timeout: 600_000 }, (t) => {
       const big = JSON.stringify(path.join(dir, "big"));
       const small = JSON.stringify(path.join(dir, "small"));

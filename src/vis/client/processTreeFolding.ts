@@ -17,6 +17,8 @@ export interface FoldingTree {
  */
 export const CHILD_PAGE = 300;
 
+const NONE: readonly number[] = [];
+
 /** The open/closed state of every process of one view. */
 export class Folding {
   private readonly open: Uint8Array;
@@ -70,9 +72,12 @@ export class Folding {
   }
 
   /** Selected children of process i shown after its pages (positions in its child list, ascending). */
-  private pinnedBeyond(i: number): number[] {
+  private pinnedBeyond(i: number): readonly number[] {
+    // visible() asks for every open process: no array made where nothing is pinned (nearly all).
+    const pins = this.pinned.get(i);
+    if (!pins) return NONE;
     const shown = this.shownChildren(i);
-    return (this.pinned.get(i) ?? []).filter((k) => k >= shown);
+    return pins.filter((k) => k >= shown);
   }
 
   /** Children of an open process waiting behind its "+N more" box (0 when closed or all shown). */

@@ -345,8 +345,7 @@ class LiveTree {
       const n = this.nodes[i];
       add.push({ group: "nodes", data: { id: String(i), label: nodeLabel(n, this.folding.hiddenChildren(i)), k: n.k, ink: ink(n.k), x: n.x } });
     }
-    for (let w = want.length - 1; w >= 0; w -= 1) {
-      const i = want[w];
+    for (const i of want) {
       const p = this.nodes[i].p;
       if (p >= 0 && keep[p] && this.cy.getElementById(`e${i}`).empty()) add.push({ group: "edges", data: { id: `e${i}`, source: String(p), target: String(i) } });
     }
