@@ -30,6 +30,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { NotebookCell, NotebookJson } from "./hunt-params";
+import { findPython } from "./python.mjs";
 
 const ROOT = path.resolve(__dirname, "..");
 export const SOURCE_DIR = path.join(ROOT, "notebooks", "source");
@@ -217,10 +218,9 @@ function readNotebook(file: string): NotebookJson | undefined {
   return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as NotebookJson) : undefined;
 }
 
-/** A Python with nbclient and nbformat (HUNTLAB_PYTHON, else python3, else Debian's). */
-function findPython(): string {
-  const candidates = [process.env.HUNTLAB_PYTHON, "python3", "/usr/bin/python3"].filter((c): c is string => !!c);
-  const found = candidates.find((py) => spawnSync(py, ["-c", "import nbclient, nbformat"], { stdio: "ignore" }).status === 0);
+/** A Python with nbclient and nbformat (scripts/python.mjs), or an error saying how to get one. */
+function nbclientPython(): string {
+  const found = findPython(["nbclient", "nbformat"]);
   if (!found) throw new Error("no Python with nbclient: apt-get install python3-nbclient (or pip install nbclient), or set HUNTLAB_PYTHON");
   return found;
 }
@@ -232,7 +232,7 @@ function execute(nb: NotebookJson, kernel: string): NotebookJson {
     const input = path.join(dir, "in.ipynb");
     const output = path.join(dir, "out.ipynb");
     fs.writeFileSync(input, serialise(nb));
-    const python = findPython();
+    const python = nbclientPython();
     const r = spawnSync(python, [path.join(ROOT, "scripts", "execute_notebook.py"), input, output, "--kernel", kernel, "--cwd", path.join(ROOT, "notebooks"), "--progress"], {
       encoding: "utf8",
       maxBuffer: 256 * 1024 * 1024,

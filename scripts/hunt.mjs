@@ -20,12 +20,13 @@
  * Called by scripts/run.mjs (which prepares Node, dist/ and the kernels) as
  * `hunt(ctx)`; relative paths are taken from where npm was started (INIT_CWD).
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { tsImport } from "tsx/esm/api";
+import { findPython } from "./python.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const LAB_QUERIES = path.join(ROOT, "data", "queries");
@@ -101,14 +102,6 @@ function hasQueryFiles(dir, depth = 4) {
     return false;
   }
   return entries.some((e) => (e.isFile() && /\.ya?ml$/i.test(e.name) && isQueryFile(path.join(dir, e.name))) || (e.isDirectory() && !e.name.startsWith(".") && hasQueryFiles(path.join(dir, e.name), depth - 1)));
-}
-
-function findPython() {
-  const candidates = [process.env.HUNTLAB_PYTHON, "python3", "/usr/bin/python3", "python"].filter(Boolean);
-  for (const py of candidates) {
-    if (spawnSync(py, ["-c", "import nbclient, nbformat"], { stdio: "ignore" }).status === 0) return py;
-  }
-  return undefined;
 }
 
 function timestamp(date) {
@@ -201,7 +194,7 @@ export async function runHunt(argv, ctx = {}) {
   if (path.join(fs.realpathSync(outDir), path.basename(executed)) === fs.realpathSync(notebookPath)) throw new UsageError(`--out ${opts.out}: the executed notebook would overwrite ${path.relative(base, notebookPath) || notebookPath}; choose another folder`);
   fs.writeFileSync(executed, JSON.stringify(p.notebook, null, 1) + "\n");
 
-  const python = findPython();
+  const python = findPython(["nbclient", "nbformat"]);
   if (!python) {
     log("no Python with nbclient found: apt-get install python3-nbclient (or pip install nbclient), or set HUNTLAB_PYTHON");
     return 1;

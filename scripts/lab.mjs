@@ -9,6 +9,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { pythonCandidates } from "./python.mjs";
 
 /** What pip installs into `.venv`. */
 export const LAB_REQUIREMENT = "jupyterlab>=4,<5";
@@ -110,7 +111,7 @@ export function findJupyterLab({ root, env = process.env, log = () => {} }) {
  * @returns {{ python: string } | { error: string }}
  */
 export function findVenvPython(env = process.env) {
-  const candidates = [env.HUNTLAB_PYTHON, "python3", "/usr/bin/python3", "python"].filter(Boolean);
+  const candidates = pythonCandidates(env);
   const check = `import sys, venv, ensurepip; sys.exit(0 if sys.version_info >= (${MIN_PYTHON.join(", ")}) else 3)`;
   let withoutVenv;
   let tooOld;

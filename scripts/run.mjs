@@ -21,6 +21,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { buildClient } from "./build-client.mjs";
 import { findClassicNotebook, findJupyterLab, manualInstallHint, provisionVenvLab, runJupyterServer } from "./lab.mjs";
+import { findPython } from "./python.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const RUNTIME = path.join(ROOT, ".runtime");
@@ -205,16 +206,6 @@ function prepare() {
   const env = taskEnv(nodeBin);
   ensureDependencies(nodeBin, env);
   return { nodeBin, env };
-}
-
-/** A Python that can import the given modules (the user's, or Debian's). */
-function findPython(modules) {
-  const candidates = [process.env.HUNTLAB_PYTHON, "python3", "/usr/bin/python3", "python"].filter(Boolean);
-  for (const py of candidates) {
-    const r = spawnSync(py, ["-c", modules.map((m) => `import ${m}`).join("; ")], { stdio: "ignore" });
-    if (r.status === 0) return py;
-  }
-  return undefined;
 }
 
 /** On Debian/Ubuntu as root, with someone at the terminal: offer to install python3-venv, so pip can provide JupyterLab. */

@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import type { NotebookJson } from "../../scripts/hunt-params";
+import { findPython, hasModules } from "../../scripts/python.mjs";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 export const LAB = path.join(ROOT, "notebooks", "HuntingLab.ipynb");
@@ -18,17 +19,14 @@ export function readLab(): NotebookJson {
 
 let foundPython: { py: string | undefined } | undefined;
 
-/**
- * Whether `py` has nbclient and nbformat installed. The modules are looked up, not imported:
- * importing them costs ~0.3 s of CPU, looking them up ~0.05 s (the runner imports them anyway).
- */
+/** Whether `py` has nbclient and nbformat installed (looked up, not imported: scripts/python.mjs). */
 export function hasNbclient(py: string): boolean {
-  return spawnSync(py, ["-c", "import importlib.util as u, sys; sys.exit(0 if all(u.find_spec(m) for m in ('nbclient', 'nbformat')) else 1)"], { stdio: "ignore" }).status === 0;
+  return hasModules(py, ["nbclient", "nbformat"]);
 }
 
-/** A Python with nbclient (HUNTLAB_PYTHON, else python3), or undefined; found once per test file. */
+/** A Python with nbclient (the one `npm run hunt` would use), or undefined; found once per test file. */
 export function nbclientPython(): string | undefined {
-  foundPython ??= { py: [process.env.HUNTLAB_PYTHON, "python3", "/usr/bin/python3"].find((py) => py && hasNbclient(py)) };
+  foundPython ??= { py: findPython(["nbclient", "nbformat"]) };
   return foundPython.py;
 }
 

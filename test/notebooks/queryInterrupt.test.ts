@@ -17,6 +17,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
+import { findPython, pythonCandidates } from "../../scripts/python.mjs";
 import { kernelSpecRegistered } from "../helpers/kernelSpecs";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -26,10 +27,8 @@ const ROWS = Number(process.env.HUNTLAB_INTERRUPT_ROWS ?? 3_000_000);
 
 /** A Python with jupyter_client: the project's .venv (made by `npm test`), else the system's. */
 function python(): string | undefined {
-  for (const py of [process.env.HUNTLAB_PYTHON, path.join(ROOT, ".venv", "bin", "python"), "python3"].filter((c): c is string => !!c)) {
-    if (spawnSync(py, ["-c", "import jupyter_client"], { stdio: "ignore" }).status === 0) return py;
-  }
-  return undefined;
+  const venv = path.join(ROOT, ".venv", "bin", "python");
+  return findPython(["jupyter_client"], { candidates: [process.env.HUNTLAB_PYTHON, venv, ...pythonCandidates()].filter((c): c is string => !!c) });
 }
 
 // JUPYTER_PATH is a list (run.mjs puts the project's .jupyter first in whatever the user set).
