@@ -1,5 +1,5 @@
 /** Small checks on polars data types (nodejs-polars has both `Utf8` and `String` variants for text). */
-import type { DataType } from "nodejs-polars";
+import pl, { type DataType, type Expr } from "nodejs-polars";
 
 /** True for text columns. */
 export function isTextType(dtype: DataType): boolean {
@@ -9,4 +9,21 @@ export function isTextType(dtype: DataType): boolean {
 /** True for Datetime and Date columns. */
 export function isTemporalType(dtype: DataType): boolean {
   return dtype.variant === "Datetime" || dtype.variant === "Date";
+}
+
+/**
+ * `expr` (a column of type `dtype`) as text: text as is; a list as its
+ * elements' text joined by spaces (nested lists too), since polars cannot cast
+ * a list to text; anything else as polars writes it (`4688`, `1.5`, `{1,"a"}`).
+ * Nulls stay null; an empty list is "".
+ */
+export function textExpr(expr: Expr, dtype: DataType): Expr {
+  if (isTextType(dtype)) return expr;
+  if (dtype.variant === "List" || dtype.variant === "FixedSizeList") {
+    const inner = (dtype as unknown as { inner?: DataType[] }).inner?.[0];
+    // A fixed-size list is made a List first, for lst.eval.
+    const list = dtype.variant === "List" ? expr : expr.cast(pl.List(inner ?? pl.Utf8));
+    return list.lst.eval(inner ? textExpr(pl.element(), inner) : pl.element().cast(pl.Utf8)).lst.join(" ");
+  }
+  return expr.cast(pl.Utf8);
 }

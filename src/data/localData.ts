@@ -8,7 +8,7 @@
 import path from "node:path";
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
-import { isTemporalType, isTextType } from "../common/dtypes";
+import { isTemporalType, isTextType, textExpr } from "../common/dtypes";
 import { fitsInteger, matchKey, matchKind, numberOf } from "./matchValues";
 import { DataFileError, QueryError, dataMessages as msg } from "./messages";
 import { columnOf, frameOf, hasColumn, renameAll, withPlainNames } from "../common/frames";
@@ -176,20 +176,23 @@ export function anyOfQuery(query: QueryDefinition, name: string, values: readonl
  * value that is no number (or none the column's type holds) matches no row —
  * one junk value among a pivot's many must not fail the others. A Bool column
  * takes true/false. `contains` matches the cell's text (numbers as polars
- * writes them: `4688`, `1.5`, `2.0`). A time column equals Date values only;
+ * writes them: `4688`, `1.5`, `2.0`; a list's elements joined by spaces). A time column equals Date values only;
  * other types (lists, structs…), and text for a time column, are a QueryError
  * naming the parameter and the column (polars' own error blamed the file).
  */
 function columnFilter(name: string, dtype: DataType, param: QueryParameter, value: unknown, where: string): pl.Expr {
   const match = param.match ?? "equals";
-  if (match === "contains") return pl.col(name).cast(pl.Utf8).str.toLowerCase().str.contains(String(value).toLowerCase(), true);
+  if (match === "contains") return textExpr(pl.col(name), dtype).str.toLowerCase().str.contains(String(value).toLowerCase(), true);
   const values = match === "in" && Array.isArray(value) ? value : [value];
   if (!values.length) return pl.lit(false);
   // A column of nothing but nulls (an empty export column in NDJSON or Parquet) equals nothing.
   if (dtype.variant === "Null") return pl.lit(false);
   const kind = matchKind(dtype);
   // A datetime parameter on a time column compares instants, as polars does (no text to read).
-  if (kind === undefined && isTemporalType(dtype) && values.every((v) => v instanceof Date)) return values.map((v) => pl.col(name).eq(pl.lit(v))).reduce((a, b) => a.or(b));
+  // A Datetime column compares with a literal of its own unit and zone (a zoneless literal fails against a UTC column).
+  if (kind === undefined && isTemporalType(dtype) && values.every((v) => v instanceof Date)) {
+    return values.map((v) => pl.col(name).eq(dtype.variant === "Datetime" ? timeLiteral(v as Date, dtype) : pl.lit(v))).reduce((a, b) => a.or(b));
+  }
   if (kind === undefined) throw new QueryError(msg.filterColumnType(where, param.name, param.column as string, dtype.variant, match));
   if (kind === "text") {
     const col = isTextType(dtype) ? pl.col(name) : pl.col(name).cast(pl.Utf8);

@@ -12,7 +12,7 @@
  */
 import pl from "nodejs-polars";
 import type { DataFrame, Series } from "nodejs-polars";
-import { isTextType } from "../common/dtypes";
+import { isTextType, textExpr } from "../common/dtypes";
 import { columnNames, columnOf, frameHeight } from "../common/frames";
 import {
   BUILTIN_DEFINITIONS,
@@ -306,11 +306,10 @@ function groupByType(found: Found): Record<string, string[]> {
   return out;
 }
 
-/** A column as text with nulls as "" (MSTICPy raises on NaN cells). */
+/** A column as text ({@link textExpr}: a list's elements joined by spaces) with nulls as "" (MSTICPy raises on NaN cells). */
 function asText(series: Series): Series {
-  const text = isTextType(series.dtype) ? series : series.cast(pl.Utf8);
-  if (text.nullCount() === 0) return text;
-  return pl.DataFrame([text.rename("t")]).select(pl.col("t").fillNull(pl.lit(""))).getColumn("t").rename(series.name);
+  if (isTextType(series.dtype) && series.nullCount() === 0) return series;
+  return pl.DataFrame([series.rename("t")]).select(textExpr(pl.col("t"), series.dtype).fillNull(pl.lit("")).alias("t")).getColumn("t").rename(series.name);
 }
 
 /**

@@ -11,6 +11,8 @@
 import pl from "nodejs-polars";
 import { columnNames, columnOf, exactValues, frameHeight, isDataFrame, withSafeNames } from "../common/frames";
 import { ProcessTreeQueryError, transformMessages as msg } from "./messages";
+import { builtSchemaOf } from "./processTree";
+import { inferSchema } from "./processTreeSchema";
 
 /** A process: its proc_key, a row with `proc_key`, or a DataFrame whose first row is it. */
 export type ProcessRef = string | { proc_key?: unknown } | pl.DataFrame;
@@ -76,10 +78,15 @@ function rowOf(tree: pl.DataFrame, ref: ProcessRef): number {
   return r;
 }
 
-/** Rows at the given positions, in tree order. */
-function rowsAt(tree: pl.DataFrame, positions: Iterable<number>): pl.DataFrame {
-  const sorted = [...new Set(positions)].sort((a, b) => a - b);
-  return withSafeNames(tree, (safe) => safe.select(pl.all().gather(pl.Series(Uint32Array.from(sorted)))));
+/**
+ * Rows at the given positions: in row order, or, with `asGiven`, in the order
+ * given (a chain or a walk of the links, which hold on a tree in any row order:
+ * built with `order: "input"`, or sorted by the user).
+ */
+function rowsAt(tree: pl.DataFrame, positions: Iterable<number>, asGiven = false): pl.DataFrame {
+  const unique = [...new Set(positions)];
+  const rows = asGiven ? unique : unique.sort((a, b) => a - b);
+  return withSafeNames(tree, (safe) => safe.select(pl.all().gather(pl.Series(Uint32Array.from(rows)))));
 }
 
 /** The root processes. */
@@ -120,43 +127,49 @@ export interface DescendentsOptions extends ChildrenOptions {
   maxLevels?: number;
 }
 
-/** All processes below a process (breadth first over parent links), in tree order. */
+/**
+ * All processes below a process, in tree order: depth first over the parent
+ * links, each process before its children, siblings in row order (time order
+ * in a tree as built). Read from the links, so the same on a tree in input order.
+ */
 export function getDescendents(tree: pl.DataFrame, source: ProcessRef, options: DescendentsOptions = {}): pl.DataFrame {
   const idx = index(tree);
   const start = rowOf(tree, source);
   const maxLevels = options.maxLevels ?? -1;
-  const out: number[] = options.includeSource ?? true ? [start] : [];
+  const out: number[] = [];
   const seen = new Set<number>([start]);
-  let frontier = [start];
-  for (let depth = 0; frontier.length && (maxLevels < 0 || depth < maxLevels); depth += 1) {
-    const next: number[] = [];
-    for (const r of frontier) {
-      for (const kid of idx.children.get(idx.keys[r]) ?? []) {
-        if (seen.has(kid)) continue;
-        seen.add(kid);
-        next.push(kid);
-        out.push(kid);
-      }
-    }
-    frontier = next;
+  // An explicit stack (a chain may be thousands deep); children pushed last first, so they come off in row order.
+  const stack: [row: number, depth: number][] = [[start, 0]];
+  while (stack.length) {
+    const [r, depth] = stack.pop()!;
+    if (r !== start || (options.includeSource ?? true)) out.push(r);
+    if (maxLevels >= 0 && depth >= maxLevels) continue;
+    const kids = (idx.children.get(idx.keys[r]) ?? []).filter((kid) => !seen.has(kid));
+    for (const kid of kids) seen.add(kid);
+    for (let k = kids.length - 1; k >= 0; k -= 1) stack.push([kids[k], depth + 1]);
   }
-  return rowsAt(tree, out);
+  return rowsAt(tree, out, true);
 }
 
-/** The chain of processes from the root down to (and including) a process. */
-export function getAncestors(tree: pl.DataFrame, source: ProcessRef, options: { includeSource?: boolean } = {}): pl.DataFrame {
+/** Rows of the chain from a process up through its parents (the process first, its root last; a parent cycle ends it). */
+function chainUp(tree: pl.DataFrame, source: ProcessRef): number[] {
   const idx = index(tree);
-  let r: number | undefined = rowOf(tree, source);
   const chain: number[] = [];
   const seen = new Set<number>();
-  if (options.includeSource ?? true) chain.push(r);
-  while (r !== undefined && !seen.has(r)) {
+  for (let r: number | undefined = rowOf(tree, source); r !== undefined && !seen.has(r); ) {
     seen.add(r);
+    chain.push(r);
     const p: string | null = idx.parents[r];
     r = p === null || p === undefined ? undefined : idx.row.get(p);
-    if (r !== undefined && !seen.has(r)) chain.push(r);
   }
-  return rowsAt(tree, chain);
+  return chain;
+}
+
+/** The chain of processes from the root down to (and including, unless `includeSource: false`) a process, root first. */
+export function getAncestors(tree: pl.DataFrame, source: ProcessRef, options: { includeSource?: boolean } = {}): pl.DataFrame {
+  const chain = chainUp(tree, source);
+  if (!(options.includeSource ?? true)) chain.shift();
+  return rowsAt(tree, chain.reverse(), true);
 }
 
 /** The other children of a process's parent (itself included when `includeSource`). */
@@ -169,10 +182,10 @@ export function getSiblings(tree: pl.DataFrame, source: ProcessRef, options: { i
   return rowsAt(tree, options.includeSource ? all : all.filter((x) => x !== r));
 }
 
-/** The root above a process. */
+/** The root above a process (the process itself when it is a root): the top of its chain of parents. */
 export function getRoot(tree: pl.DataFrame, source: ProcessRef): pl.DataFrame {
-  const chain = getAncestors(tree, source);
-  return chain.head(1);
+  const chain = chainUp(tree, source);
+  return rowsAt(tree, [chain[chain.length - 1]]);
 }
 
 /** The whole tree a process belongs to (its root and every descendant). */
@@ -216,11 +229,15 @@ export function getSummaryInfo(tree: pl.DataFrame): ProcessTreeSummary {
 
 /** Options of {@link treeToText}. */
 export interface TreeToTextOptions {
-  /** Column with the process image. Default: NewProcessName, exe, FileName, Image or the first of them present. */
+  /**
+   * Column with the process image. Default: the schema's `processName` (the
+   * schema `buildProcessTree` built the tree with, else the one its columns
+   * fit: ECS, OCSF…), else the first present of NewProcessName, exe, FileName, Image.
+   */
   nameColumn?: string;
-  /** Column with the process id. Default: NewProcessId, pid, ProcessId. */
+  /** Column with the process id. Default: the schema's `processId`, else NewProcessId, pid, ProcessId. */
   idColumn?: string;
-  /** Column with the command line, shown after the name. Default: CommandLine, cmdline, ProcessCommandLine if present. */
+  /** Column with the command line, shown after the name. Default: the schema's `cmdLine`, else CommandLine, cmdline, ProcessCommandLine if present. */
   cmdColumn?: string;
   /** Cut command lines to this many characters. Default 80. */
   maxCmdLength?: number;
@@ -228,12 +245,12 @@ export interface TreeToTextOptions {
   maxLines?: number;
 }
 
-function firstColumn(tree: pl.DataFrame, wanted: string | undefined, candidates: string[]): string | undefined {
+function firstColumn(tree: pl.DataFrame, wanted: string | undefined, candidates: readonly (string | undefined)[]): string | undefined {
   if (wanted) {
     if (!columnNames(tree).includes(wanted)) throw new ProcessTreeQueryError(msg.treeColumnMissing(wanted, columnNames(tree)));
     return wanted;
   }
-  return candidates.find((c) => columnNames(tree).includes(c));
+  return candidates.find((c) => c !== undefined && columnNames(tree).includes(c));
 }
 
 /**
@@ -273,9 +290,11 @@ function depthFirst(keys: readonly string[], parentKeys: readonly (string | null
 /** An indented text rendering, one process per line: `+-- name [pid] command line`, in tree order whatever the frame's row order. */
 export function treeToText(tree: pl.DataFrame, options: TreeToTextOptions = {}): string {
   checkTree(tree);
-  const nameCol = firstColumn(tree, options.nameColumn, ["NewProcessName", "exe", "FileName", "Image", "CreatedProcessName"]);
-  const idCol = firstColumn(tree, options.idColumn, ["NewProcessId", "pid", "ProcessId", "CreatedProcessId"]);
-  const cmdCol = firstColumn(tree, options.cmdColumn, ["CommandLine", "cmdline", "ProcessCommandLine", "CreatedProcessCommandLine"]);
+  // The schema the tree was built with (a custom one included), else the one its columns fit (ECS, OCSF…), then common names.
+  const schema = builtSchemaOf(tree) ?? inferSchema(columnNames(tree));
+  const nameCol = firstColumn(tree, options.nameColumn, [schema?.processName, "NewProcessName", "exe", "FileName", "Image", "CreatedProcessName"]);
+  const idCol = firstColumn(tree, options.idColumn, [schema?.processId, "NewProcessId", "pid", "ProcessId", "CreatedProcessId"]);
+  const cmdCol = firstColumn(tree, options.cmdColumn, [schema?.cmdLine, "CommandLine", "cmdline", "ProcessCommandLine", "CreatedProcessCommandLine"]);
   const maxCmd = options.maxCmdLength ?? 80;
   const maxLines = options.maxLines ?? 200;
   const col = (c: string | undefined): unknown[] | undefined => (c ? exactValues(columnOf(tree, c)) : undefined);

@@ -119,6 +119,12 @@ describe("column parameters on numeric columns", () => {
     assert.deepEqual(await seqs(run, "Host_in", { values: ["DC01"] }), [1, 3, 4], kind);
   }));
 
+  it("contains on a list column matches its elements' text (joined by spaces), ignoring case", async () => {
+    assert.deepEqual(await seqs(parquet, "Tags_has", { value: "A" }), [0]);
+    assert.deepEqual(await seqs(parquet, "Tags_has", { value: "c" }), [3]);
+    assert.deepEqual(await seqs(parquet, "Tags_has", { value: "x" }), [], "an empty list contains nothing");
+  });
+
   it("a column no value can equal (a list) is an error naming the parameter and column, not the file", async () => {
     await assert.rejects(parquet("Tags_eq", { value: "a" }), (e: Error & { code?: string }) => {
       assert.equal(e.code, "data/parameter-type");
@@ -126,6 +132,41 @@ describe("column parameters on numeric columns", () => {
       assert.doesNotMatch(e.message, /cannot read/);
       return true;
     });
+  });
+});
+
+describe("datetime parameters on time columns with a zone and unit", () => {
+  let dir: string;
+  let run: Run;
+  const at = ["2024-01-02T03:04:05.000Z", "2024-01-02T03:04:06.000Z", "2024-01-02T03:04:06.001Z"];
+
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-timeparams-"));
+    fs.mkdirSync(path.join(dir, "pq"));
+    // As Spark and Arrow write them: µs in UTC, ms in another zone, and ns without one.
+    const ms = at.map((t) => new Date(t));
+    const df = pl.DataFrame([
+      pl.Series("Seq", [0, 1, 2], pl.Int64),
+      pl.Series("Utc", ms).cast(pl.Datetime("us", "UTC")),
+      pl.Series("Paris", ms).cast(pl.Datetime("ms", "Europe/Paris")),
+      pl.Series("Naive", ms).cast(pl.Datetime("ns")),
+    ]);
+    df.writeParquet(path.join(dir, "pq", "times.parquet"));
+    const sources = ["Utc", "Paris", "Naive"].flatMap((c) => [
+      `  ${c}_eq:\n    description: at\n    args: {query: times.parquet}\n    parameters:\n      at: {description: t, type: datetime, default: null, column: ${c}, match: equals}`,
+    ]);
+    fs.writeFileSync(path.join(dir, "q.yaml"), `metadata:\n  version: 1\n  description: times\n  data_environments: [LocalData]\n  data_families: [Ev]\nsources:\n${sources.join("\n")}\n`);
+    const qp = new QueryProvider("LocalData", { dataPaths: [path.join(dir, "pq")], queryPaths: [path.join(dir, "q.yaml")] });
+    run = (name, params) => qp.execQuery(`Ev.${name}`, params);
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("equals compares UTC instants in the column's own unit and zone (a zoneless literal failed on a UTC column)", async () => {
+    for (const column of ["Utc", "Paris", "Naive"]) {
+      assert.deepEqual(col(await run(`${column}_eq`, { at: new Date(at[1]) }), "Seq"), [1], column);
+      assert.deepEqual(col(await run(`${column}_eq`, { at: at[2] }), "Seq"), [2], `${column}: text is read as a time, to the millisecond`);
+      assert.deepEqual(col(await run(`${column}_eq`, { at: "2024-01-02T04:04:05+01:00" }), "Seq"), [0], `${column}: an offset is an instant`);
+    }
   });
 });
 

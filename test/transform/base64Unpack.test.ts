@@ -489,6 +489,14 @@ test("unpackDf: the source column keeps its values and type — text, categorica
   }
 });
 
+test("unpackDf: a list column is read as its elements' text joined by spaces; the output keeps the list", () => {
+  const df = pl.DataFrame({ args: [["powershell", "-enc", b64("a hidden command line text")], ["ls"], null] });
+  const out = base64.unpackDf(df, { column: "args" });
+  assert.deepEqual(out.getColumn("decoded_string").toArray(), ["a hidden command line text"]);
+  assert.deepEqual(out.getColumn("src_index").toArray(), [0]);
+  assert.equal(out.getColumn("args").dtype.variant, "List");
+});
+
 test("unpackDf: null cells, indexColumn, empty results keep the schema, errors name the column", () => {
   const df = pl.DataFrame({ id: [100, 200, 300], cmd: [null, `echo ${b64("a hidden command line text")}`, "nothing to see"] });
   const out = base64.unpackDf(df, { column: "cmd", indexColumn: "id" });

@@ -291,6 +291,19 @@ test("empty input, empty frames, non-text columns", () => {
   assert.deepEqual(rows(nulls).map((r) => [r.SourceIndex, r.Observable]), [[2, "8.8.8.8"]]);
 });
 
+test("a list column (ECS process.args read from NDJSON) is read as its elements' text joined by spaces", () => {
+  const df = pl.DataFrame({ args: [["curl", "http://evil.com/x"], ["ping", "1.2.3.4"], null, []] });
+  const found = iocs.extract(df, { columns: ["args"] });
+  assert.deepEqual(
+    rows(found).map((r) => [r.SourceIndex, r.IoCType, r.Observable, r.Input]),
+    [
+      [0, "dns", "evil.com", "curl http://evil.com/x"],
+      [0, "url", "http://evil.com/x", "curl http://evil.com/x"],
+      [1, "ipv4", "1.2.3.4", "ping 1.2.3.4"],
+    ],
+  );
+});
+
 test("extract reads a frame whose other columns are named columns, getColumn or height", () => {
   for (const hostile of ["columns", "getColumn", "height", "filter"]) {
     const df = pl.DataFrame([pl.Series(hostile, ["evil.com"]), pl.Series("other", ["mail x@example.com from 10.20.30.40"])]);

@@ -283,7 +283,7 @@ describe("buildProcessTree rules", () => {
     assert.deepEqual(col(tree, "source_index"), ["00004", "00003", "00000"]);
   });
 
-  it("keeps the events' order with order: \"input\", the same rows and values otherwise", async () => {
+  it("keeps the events' order with order: \"input\", the same rows and values otherwise; the tree queries answer the same on it", async () => {
     const small = chainWithRepeats();
     const flat = buildProcessTree(small, { order: "input" });
     assert.deepEqual(col(flat, "NewProcessName"), ["b.exe", "a.exe", "root.exe"], "events as given (duplicate and 4624 dropped), the inferred parent last");
@@ -319,10 +319,35 @@ describe("buildProcessTree rules", () => {
       const all = { maxLines: 1e6 };
       assert.equal(ptree.treeToText(inInput, all), ptree.treeToText(inInput.sort("path"), all), "treeToText draws from the links: children under their parent, whatever the row order");
       const keysOf = (df: pl.DataFrame) => col<string>(df, "proc_key").sort();
+      const keys = col<string>(inTree, "proc_key");
+      const levels = col<number>(inTree, "Level");
       for (const root of col<string>(ptree.getRoots(inTree), "proc_key").slice(0, 25)) {
         assert.deepEqual(keysOf(ptree.getDescendents(inInput, root)), keysOf(ptree.getDescendents(inTree, root)), "tree queries read links, not row order");
+        // In a tree as built, a root's descendants are the rows after it down to the next row as high as it, in row order.
+        const at = keys.indexOf(root);
+        let end = at + 1;
+        while (end < keys.length && levels[end] > levels[at]) end += 1;
+        assert.deepEqual(col(ptree.getDescendents(inTree, root), "proc_key"), keys.slice(at, end));
+      }
+      // Chains up: root first, the same in either row order (the root was the process itself, upside down, in input order).
+      for (const leaf of col<string>(inTree.filter(pl.col("IsLeaf").and(pl.col("Level").gt(2))), "proc_key").slice(0, 25)) {
+        const up = col<string>(ptree.getAncestors(inTree, leaf), "proc_key");
+        assert.deepEqual(col(ptree.getAncestors(inInput, leaf), "proc_key"), up);
+        assert.equal(up.at(-1), leaf);
+        assert.deepEqual(col(ptree.getRoot(inInput, leaf), "proc_key"), [up[0]]);
+        assert.deepEqual(col(ptree.getRoot(inInput, leaf), "IsRoot"), [true]);
+        assert.deepEqual(keysOf(ptree.getRootTree(inInput, leaf)), keysOf(ptree.getRootTree(inTree, leaf)));
       }
     }
+    // A tree the user sorted: the same answers.
+    const tree = buildProcessTree(small);
+    const sorted = tree.sort("Level", true);
+    const leaf = col<string>(tree, "proc_key")[2];
+    assert.deepEqual(col(ptree.getRoot(sorted, leaf), "proc_key"), col(tree, "proc_key").slice(0, 1));
+    assert.deepEqual(col(ptree.getAncestors(sorted, leaf), "Level"), [1, 2, 3]);
+    assert.deepEqual(col(ptree.getAncestors(sorted, leaf, { includeSource: false }), "Level"), [1, 2]);
+    assert.deepEqual(col(ptree.getRootTree(sorted, leaf), "proc_key"), col(tree, "proc_key"), "depth first from the root");
+    assert.deepEqual(col(ptree.getDescendents(sorted, col<string>(tree, "proc_key")[0], { maxLevels: 1, includeSource: false }), "Level"), [2]);
   });
 
   it("builds Linux auditd trees by pid alone", () => {
@@ -366,6 +391,29 @@ describe("buildProcessTree rules", () => {
     });
     const text = ptree.treeToText(buildProcessTree(df, { schema }));
     for (const id of ids) assert.ok(text.includes(`[${id}]`), text);
+  });
+
+  it("treeToText labels each process from the schema the tree was built with (custom, ECS), not its proc_key", () => {
+    const custom = pl.DataFrame({ t: ["2024-01-01 10:00:00", "2024-01-01 10:00:01"], img: ["/a", "/b"], p: [1, 2], pp: [0, 1], cl: ["a -x", "b  -y"] });
+    const tree = buildProcessTree(custom, { schema: { processName: "img", processId: "p", parentId: "pp", timeStamp: "t", cmdLine: "cl" } });
+    assert.equal(ptree.treeToText(tree), ["unknown [0] (inferred)", "    +-- /a [1]  a -x", "        +-- /b [2]  b -y"].join("\n"));
+    const ecs = pl.DataFrame({
+      "@timestamp": ["2024-01-01T10:00:00Z", "2024-01-01T10:00:01Z"],
+      "process.executable": ["/bin/bash", "/usr/bin/curl"],
+      "process.pid": [100, 101],
+      "process.parent.pid": [1, 100],
+      "process.parent.executable": ["/sbin/init", "/bin/bash"],
+      "process.command_line": ["bash", "curl http://x"],
+      "event.type": ["start", "start"],
+      "event.category": ["process", "process"],
+      "host.name": ["h", "h"],
+    });
+    const built = buildProcessTree(ecs);
+    const expected = ["/sbin/init [1] (inferred)", "    +-- /bin/bash [100]  bash", "        +-- /usr/bin/curl [101]  curl http://x"].join("\n");
+    assert.equal(ptree.treeToText(built), expected);
+    // A frame derived from the tree (not the one built) is labelled from the schema its columns fit.
+    assert.equal(ptree.treeToText(built.filter(pl.lit(true))), expected);
+    assert.equal(ptree.treeToText(built, { nameColumn: "process.parent.executable", cmdColumn: "host.name" }).split("\n")[1], "    +-- /sbin/init [100]  h", "given columns win");
   });
 
   it("leaves out ECS events that start something other than a process (Winlogbeat's Sysmon 3 connections)", () => {

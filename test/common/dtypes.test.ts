@@ -1,0 +1,18 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import pl from "nodejs-polars";
+import { textExpr } from "../../src/common/dtypes";
+
+const asText = (s: pl.Series): unknown[] => pl.DataFrame([s]).select(textExpr(pl.col(s.name), s.dtype).alias("t")).getColumn("t").toArray() as unknown as unknown[];
+
+test("textExpr: text as is, numbers as polars writes them, lists as their elements joined by spaces", () => {
+  assert.deepEqual(asText(pl.Series("s", ["a", null, "B c"])), ["a", null, "B c"]);
+  assert.deepEqual(asText(pl.Series("n", [4688, null], pl.Int64)), ["4688", null]);
+  assert.deepEqual(asText(pl.Series("f", [1.5, 2], pl.Float64)), ["1.5", "2.0"]);
+  assert.deepEqual(asText(pl.Series("l", [["x y", "Z"], null, [], ["q"]])), ["x y Z", null, "", "q"]);
+  assert.deepEqual(asText(pl.Series("ln", [[1, 2], [3]], pl.List(pl.Int64))), ["1 2", "3"]);
+  const nested = pl.Series("nl", [[["n1", "n2"], ["n3"]], null], pl.List(pl.List(pl.Utf8)));
+  assert.deepEqual(asText(nested), ["n1 n2 n3", null], "nested lists flatten");
+  const struct = pl.readJSON(Buffer.from('{"s":{"u":1,"v":"w"}}\n{"s":null}\n'), { format: "lines" }).getColumn("s");
+  assert.deepEqual(asText(struct), ['{1,"w"}', null], "a struct as polars writes it");
+});
