@@ -2,6 +2,8 @@
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
 import { isTemporalType, isTextType } from "../common/dtypes";
+import { findUnknownOption } from "../common/errors";
+import { isObjectRecord } from "../common/json";
 import { columnNames, columnOf, frameHeight, isDataFrame } from "../common/frames";
 import { parseTimeSeries, type TimeParseResult } from "../data/timeParsing";
 import { AnalysisError } from "./errors";
@@ -14,6 +16,20 @@ export { quoteValue } from "./messages";
  * `getColumn` shadows that member of the frame (see src/common/frames.ts), so
  * everything here reads frames through the frames.ts helpers only.
  */
+
+/**
+ * Throws unless `options` is undefined or an object whose every set option is
+ * one of `known`'s keys: a misspelt name or MSTICPy's snake_case one
+ * (`score_threshold`) would otherwise be ignored and the default used. `known`
+ * is a record of every option name, so the compiler keeps it complete.
+ */
+export function requireOptions<T>(options: T | undefined, known: Readonly<Record<keyof Required<T>, true>>, fn: string): void {
+  if (options === undefined) return;
+  if (!isObjectRecord(options)) throw new AnalysisError(msg.optionsNotObject(fn, options));
+  const names = Object.keys(known);
+  const unknown = findUnknownOption(options, names);
+  if (unknown) throw new AnalysisError(msg.unknownOption(fn, unknown, names));
+}
 
 /** Throws unless `df` is a polars DataFrame with at least one row. */
 export function requireFrame(df: unknown, fn: string): asserts df is pl.DataFrame {

@@ -6,7 +6,7 @@
 import pl from "nodejs-polars";
 import { AnalysisError } from "./errors";
 import { analysisMessages as msg } from "./messages";
-import { datetimeSeries, numericValues, requireColumn, requireFrame, timeValues } from "./columns";
+import { datetimeSeries, numericValues, requireColumn, requireFrame, requireOptions, timeValues } from "./columns";
 import { dbscan, normalizeRows, type FeatureMatrix } from "./dbscan";
 import { columnNames, columnOf, frameHeight, frameOf, withSafeNames } from "../common/frames";
 
@@ -72,6 +72,7 @@ export const CLUSTER_COLUMNS = ["Clustered", "ClusterId", "ClusterSize", "FirstE
  */
 export function dbclusterEvents(df: pl.DataFrame, options: DbclusterOptions): DbclusterResult {
   requireFrame(df, FN);
+  requireOptions(options, { clusterColumns: true, timeColumn: true, maxClusterDistance: true, minClusterSamples: true, normalize: true, mode: true }, FN);
   const columns = options?.clusterColumns;
   if (!Array.isArray(columns) || columns.length === 0) {
     throw new AnalysisError(msg.noClusterColumns(FN, columnNames(df)));

@@ -7,7 +7,7 @@ import pl from "nodejs-polars";
 import { isTextType } from "../common/dtypes";
 import { AnalysisError } from "./errors";
 import { analysisMessages as msg } from "./messages";
-import { requireColumn, requireFrame } from "./columns";
+import { requireColumn, requireFrame, requireOptions } from "./columns";
 import { columnNames, columnOf, frameOf } from "../common/frames";
 
 /**
@@ -167,6 +167,7 @@ function texts(df: pl.DataFrame, name: string): string[] {
  */
 export function addProcessFeatures(df: pl.DataFrame, options: ProcessFeatureOptions = {}): pl.DataFrame {
   requireFrame(df, "addProcessFeatures");
+  requireOptions(options, { pathSeparator: true, force: true, processColumn: true, commandLineColumn: true, logonIdColumn: true }, "addProcessFeatures");
   const { processColumn, commandLineColumn, logonIdColumn } = featureColumns(df, options);
   for (const [name, given] of [
     [processColumn, options.processColumn],

@@ -1,5 +1,5 @@
 /** The error class, codes and message builders of src/analysis (STL, anomalies, clustering, features). */
-import { didYouMean, errorMessage, HuntlabError, type ErrorCatalog, type ErrorMessage } from "../common/errors";
+import { didYouMean, errorMessage, HuntlabError, unknownOptionText, type ErrorCatalog, type ErrorMessage, type UnknownOption } from "../common/errors";
 
 /** Every code of src/analysis, with what docs/errors.md says of it. */
 export const ANALYSIS_ERRORS = {
@@ -13,7 +13,7 @@ export const ANALYSIS_ERRORS = {
   "analysis/no-values": { class: "AnalysisError", when: "the value column has no values at all", names: "the function, the column" },
   "analysis/time-column-not-time": { class: "AnalysisError", when: "a time column holds neither times nor time text", names: "the function, the column, example values or its type" },
   "analysis/time-column-unknown": { class: "AnalysisError", when: "no time column is given and none can be chosen", names: "the function, the time columns there are" },
-  "analysis/invalid-option": { class: "AnalysisError", when: "an option has a value outside what it accepts", names: "the function, the option, the value" },
+  "analysis/invalid-option": { class: "AnalysisError", when: "an option is unknown (misspelt, or MSTICPy's snake_case name) or has a value outside what it accepts", names: "the function, the option, the value, or the nearest known option and the known options" },
   "analysis/series-too-short": { class: "AnalysisError", when: "a series is shorter than two STL periods", names: "the column, the number of points, the period" },
   "analysis/duplicate-time": { class: "AnalysisError", when: "a time appears more than once in a series", names: "the time, the column, the rows" },
   "analysis/grid-too-large": { class: "AnalysisError", when: "the series' time grid would be too large", names: "the interval, the time span, the number of points" },
@@ -92,6 +92,11 @@ export const analysisMessages = {
     errorMessage("analysis/invalid-option", `${fn}: ${option} must be ${accepted}; got ${quoteValue(value)}.`),
   invalidNumber: (fn: string, option: string, accepted: string, value: unknown) =>
     errorMessage("analysis/invalid-option", `${fn}: ${option} must be ${accepted}; got ${optionValue(value)}.`),
+  /** An option name the function does not know (it would be ignored and the default used, silently). */
+  unknownOption: (fn: string, unknown: UnknownOption, known: readonly string[]) => errorMessage("analysis/invalid-option", unknownOptionText(fn, unknown, known)),
+  /** Options that are no object (from untyped cells: Deno, JavaScript). */
+  optionsNotObject: (fn: string, value: unknown) =>
+    errorMessage("analysis/invalid-option", `${fn}: its options must be an object; got ${typeof value === "string" ? quoteValue(value) : Array.isArray(value) ? "an array" : String(value)}.`),
   /** A rule over options, e.g. `thresholds must be finite numbers`. */
   invalidOptions: (fn: string, rule: string) => errorMessage("analysis/invalid-option", `${fn}: ${rule}.`),
   sameColumn: (fn: string, column: string) => errorMessage("analysis/invalid-option", `${fn}: dataColumn and timeColumn are both "${column}".`),

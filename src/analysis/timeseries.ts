@@ -7,7 +7,7 @@
 import pl from "nodejs-polars";
 import { AnalysisError } from "./errors";
 import { analysisMessages as msg } from "./messages";
-import { datetimeSeries, numericValues, quoteValue, requireColumn, requireFrame, timeValues } from "./columns";
+import { datetimeSeries, numericValues, quoteValue, requireColumn, requireFrame, requireOptions, timeValues } from "./columns";
 import { columnNames, columnOf, frameOf } from "../common/frames";
 import { isTextType } from "../common/dtypes";
 import { stl, stlConfig } from "./stl";
@@ -93,6 +93,20 @@ const FN = "timeseriesAnomaliesStl";
 /** A guard against a mistaken interval turning a few rows into a huge grid. */
 const MAX_GRID_POINTS = 10_000_000;
 
+/** Every option of {@link timeseriesAnomaliesStl} (the compiler keeps the list complete). */
+const STL_ANOMALY_OPTIONS: Readonly<Record<keyof Required<TimeseriesAnomaliesOptions>, true>> = {
+  timeColumn: true,
+  dataColumn: true,
+  seasonal: true,
+  period: true,
+  scoreThreshold: true,
+  mode: true,
+  robust: true,
+  fill: true,
+  timeZone: true,
+  interval: true,
+};
+
 /**
  * Finds anomalies in a regular time series with STL.
  *
@@ -113,6 +127,7 @@ const MAX_GRID_POINTS = 10_000_000;
  */
 export function timeseriesAnomaliesStl(df: pl.DataFrame, options: TimeseriesAnomaliesOptions = {}): pl.DataFrame {
   requireFrame(df, FN);
+  requireOptions(options, STL_ANOMALY_OPTIONS, FN);
   const mode = options.mode ?? "msticpy";
   if (mode !== "msticpy" && mode !== "clean") throw new AnalysisError(msg.invalidChoice(FN, "mode", '"msticpy" or "clean"', mode));
   const fill = options.fill ?? "error";
@@ -534,6 +549,7 @@ export interface AnomalyPeriodOptions {
 export function extractAnomalyPeriods(df: pl.DataFrame, options: AnomalyPeriodOptions = {}): AnomalyPeriod[] {
   const fn = "extractAnomalyPeriods";
   requireFrame(df, fn);
+  requireOptions(options, { timeColumn: true, anomaliesColumn: true, period: true, posOnly: true }, fn);
   const timeColumn = options.timeColumn ?? "TimeGenerated";
   const anomaliesColumn = options.anomaliesColumn ?? "anomalies";
   requireColumn(df, timeColumn, fn, "timeColumn");
@@ -581,6 +597,7 @@ export interface KqlFilterOptions {
  * Times are ISO 8601 UTC (MSTICPy writes Python's `2020-07-10 17:00:00+00:00`; KQL reads both).
  */
 export function createTimePeriodKqlFilter(periods: readonly AnomalyPeriod[], options: KqlFilterOptions = {}): string {
+  requireOptions(options, { timeColumn: true }, "createTimePeriodKqlFilter");
   const column = kqlColumn(options.timeColumn ?? "TimeGenerated");
   if (!periods.length) throw new AnalysisError(msg.noPeriods());
   const time = (p: AnomalyPeriod, end: "start" | "end", i: number): string => {

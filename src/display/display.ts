@@ -53,7 +53,8 @@ export interface DisplayHandle {
  *    `Jupyter.display` method, which ours overrides); a polars Series → a one-column table;
  * 2. an object implementing the display protocol → its own bundle;
  * 3. a string → `text/plain` as is;
- * 4. anything else → `text/plain` from `util.inspect`.
+ * 4. a Promise (an async view not awaited) → a DisplayError saying to await it;
+ * 5. anything else → `text/plain` from `util.inspect`.
  */
 export function toMimeBundle(value: unknown, options?: DataFrameDisplayOptions): MimeBundle {
   if (isDataFrame(value)) return dataFrameBundle(value, options);
@@ -66,6 +67,8 @@ export function toMimeBundle(value: unknown, options?: DataFrameDisplayOptions):
     return bundle as MimeBundle;
   }
   if (typeof value === "string") return { "text/plain": value };
+  // An async view not awaited would print as "Promise { <pending> }", with nothing to say why.
+  if (value instanceof Promise) throw new DisplayError(msg.promise());
   return { "text/plain": inspect(value) };
 }
 

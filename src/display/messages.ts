@@ -13,6 +13,7 @@ export const DISPLAY_ERRORS = {
   "display/bundle-missing": { class: "ClientBundleError", when: "a view's browser bundle is not built", names: "the file, the command that builds it" },
   "display/option-unknown": { class: "DisplayError", when: "a display or DataFrame display option has a name display does not know (e.g. maxrows for maxRows)", names: "the function, the option, the nearest known option, the known options" },
   "display/option-range": { class: "DisplayError", when: "a DataFrame display option is not a number in range", names: "the option, the value" },
+  "display/promise": { class: "DisplayError", when: "display is given a Promise: an async view (timeline, timelineValues, timeseriesAnomaliesChart) not awaited", names: "how to await it" },
   "display/not-a-mime-bundle": { class: "DisplayError", when: "a displayable's Jupyter.display method returns something other than a MIME bundle", names: "the method" },
 } as const satisfies ErrorCatalog<"display">;
 
@@ -62,7 +63,9 @@ export const displayMessages = {
   /** `unknown`: the option and the known name nearest it, if one is close (src/common/errors.ts words it). */
   optionUnknown: (fn: string, unknown: UnknownOption, known: readonly string[]) => errorMessage("display/option-unknown", unknownOptionText(fn, unknown, known)),
   optionRange: (option: string, min: number, value: unknown) =>
-    errorMessage("display/option-range", `${option} must be a number >= ${min}, got ${String(value)}`),
+    errorMessage("display/option-range", `${option} must be a number >= ${min}, got ${typeof value === "string" ? `${JSON.stringify(value.slice(0, 60))} (text)` : String(value)}`),
+  promise: () =>
+    errorMessage("display/promise", "display: this is a Promise, not a view: an async view (timeline, timelineValues, timeseriesAnomaliesChart) must be awaited first: display(await timeline(df)), or displayTimeline(df)"),
   notAMimeBundle: () =>
     errorMessage("display/not-a-mime-bundle", 'a [Symbol.for("Jupyter.display")]() method must return a MIME bundle object (synchronously)'),
 };

@@ -18,7 +18,7 @@ import { Entity } from "../entities/entity";
 import type { SecurityAlert } from "../entities/securityAlert";
 import { addAlertWithEntities, AlertGraph, entityNode, GraphError, mergeAlertsByType, toAlerts, type GraphNode } from "./alertGraph";
 import { visMessages as msg } from "./messages";
-import { checkOptionTypes, type OptionTypesOf } from "./options";
+import { MAX_VIEW_PIXELS, checkOptionTypes, type OptionTypesOf } from "./options";
 import {
   chooseLabels,
   coverableLabels,
@@ -149,8 +149,9 @@ function labelCount(options: Readonly<EntityGraphPlotOptions>): number {
 
 function resolveWidth(width: number | undefined): number {
   if (width === undefined) return 900;
-  if (!Number.isFinite(width) || width <= 0) throw new GraphError(msg.graphWidth(width));
-  return Math.round(width <= 40 ? width * 60 : width);
+  const pixels = width <= 40 ? width * 60 : width;
+  if (!(width > 0 && pixels <= MAX_VIEW_PIXELS)) throw new GraphError(msg.graphWidth(width, MAX_VIEW_PIXELS));
+  return Math.round(pixels);
 }
 
 /** SVG markup of a node shape centred at (cx, cy), radius r. */
@@ -383,6 +384,10 @@ export class EntityGraphView implements Displayable {
     this.graph = options.mergeAlerts ? mergeAlertsByType(graph) : graph;
     this.options = { ...options };
     resolveWidth(options.width);
+    for (const option of ["height", "nodeSize", "fontSize"] as const) {
+      const value = options[option];
+      if (value !== undefined && !(value > 0 && value <= MAX_VIEW_PIXELS)) throw new GraphError(msg.graphPixels(option, value, MAX_VIEW_PIXELS));
+    }
     labelCount(options);
   }
 

@@ -390,6 +390,8 @@ export class GeoMap implements Displayable {
     if (!Number.isFinite(zoom) || zoom < 0 || zoom > 22) throw new GeoMapError(msg.mapZoom(zoom));
     const height = options.height ?? 500;
     if (!Number.isFinite(height) || height <= 0) throw new GeoMapError(msg.mapHeight(height));
+    const at = options.location;
+    if (at !== undefined && (at.length !== 2 || !(Math.abs(at[0]) <= 90) || !(Math.abs(at[1]) <= 180))) throw new GeoMapError(msg.mapLocation(at));
     if (options.tiles !== undefined) {
       const url = typeof options.tiles === "string" ? options.tiles : options.tiles.url;
       if (typeof url !== "string" || !/^https?:\/\/[^\s"'<>]+$/.test(url)) throw new GeoMapError(msg.mapTiles(url));

@@ -161,7 +161,11 @@ export const visMessages = {
 
   // Graphs (GraphError).
   graphLabels: (labels: unknown) => errorMessage("vis/graph-option", `labels must be 0 or more, not ${String(labels)}`),
-  graphWidth: (width: unknown) => errorMessage("vis/graph-option", `width must be a positive number, not ${String(width)}`),
+  graphWidth: (width: unknown, max: number) =>
+    errorMessage("vis/graph-option", `width must be a positive number of pixels up to ${max.toLocaleString("en")} (40 or less: inches, as MSTICPy's), not ${String(width)}`),
+  /** A pixel size of drawAlertEntityGraph (height, nodeSize, fontSize) out of its range. */
+  graphPixels: (option: string, value: unknown, max: number) =>
+    errorMessage("vis/graph-option", `drawAlertEntityGraph: ${option} must be a positive number of pixels up to ${max.toLocaleString("en")}, not ${String(value)}`),
   graphNotAnAlertGraph: () =>
     errorMessage("vis/graph-input", "drawAlertEntityGraph: expected an AlertGraph (from createAlertGraph / addRelatedAlerts)"),
   graphNotAlerts: () => errorMessage("vis/graph-input", "expected an alerts DataFrame, a SecurityAlert or a list of them"),
@@ -192,8 +196,8 @@ export const visMessages = {
   // The anomalies chart (ChartDataError); `fn` is the function called.
   chartNotADataFrame: (fn: string) => errorMessage("vis/chart-not-a-dataframe", `${fn}: expected a polars DataFrame (the output of timeseriesAnomaliesStl).`),
   chartNeedsY: (fn: string) => errorMessage("vis/chart-option", `${fn}: pass the value column as { y: "<column>" }.`),
-  chartPixels: (fn: string, option: string, value: unknown) =>
-    errorMessage("vis/chart-option", `${fn}: ${option} must be a positive number of pixels; got ${String(value)}.`),
+  chartPixels: (fn: string, option: string, value: unknown, max: number) =>
+    errorMessage("vis/chart-option", `${fn}: ${option} must be a positive number of pixels up to ${max.toLocaleString("en")}; got ${String(value)}.`),
   chartColumnMissing: (fn: string, option: string, name: string, columns: readonly string[]) =>
     errorMessage("vis/chart-column-missing", `${fn}: ${option} "${name}" is not a column.${didYouMean(name, columns)} Columns: ${columns.join(", ")}.`),
   chartValueNotNumeric: (fn: string, column: string, value: string) =>
@@ -220,6 +224,8 @@ export const visMessages = {
     errorMessage("vis/map-outlines-missing", `Cannot read the world outlines (world-atlas/countries-110m.json; run npm install): ${detail}`),
   mapZoom: (zoom: unknown) => errorMessage("vis/map-option", `zoomStart must be between 0 and 22, not ${String(zoom)}`),
   mapHeight: (height: unknown) => errorMessage("vis/map-option", `height must be a positive number of pixels, not ${String(height)}`),
+  mapLocation: (location: readonly unknown[]) =>
+    errorMessage("vis/map-option", `location must be [latitude, longitude], latitude between -90 and 90 and longitude between -180 and 180, not [${location.map(String).join(", ")}]`),
   mapTiles: (url: unknown) => errorMessage("vis/map-option", `tiles: "${String(url)}" is not an http(s) URL template`),
   mapCellDegrees: (cell: unknown) => errorMessage("vis/map-option", `cellDegrees must be positive, not ${String(cell)}`),
   mapNotIps: () => errorMessage("vis/map-input", "expected a list of entities.Ip"),

@@ -7,6 +7,14 @@
  * shares (`count`); other ranges and whether a column exists stay with each view.
  */
 import { findUnknownOption, type ErrorMessage } from "../common/errors";
+
+/**
+ * Most pixels a view's width or height (and a graph's node or font size) may
+ * have: the static image is drawn at that size in Node (a timeline of
+ * `height: 1e6` took 35 s; a process tree of `width: 1e9` aborted the process
+ * inside the PNG renderer, taking the kernel with it).
+ */
+export const MAX_VIEW_PIXELS = 10_000;
 import { visMessages as msg, type VisOptionCode } from "./messages";
 
 /**

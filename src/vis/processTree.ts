@@ -34,7 +34,7 @@ import { indent } from "./client/processTreeText";
 import { CHILD_PAGE } from "./client/processTreeFolding";
 import { HtmlView, type HtmlViewSpec } from "../display/htmlView";
 import { svgToPng } from "./png";
-import { checkOptionTypes, type OptionTypesOf } from "./options";
+import { MAX_VIEW_PIXELS, checkOptionTypes, type OptionTypesOf } from "./options";
 
 /** Options of {@link plotProcessTree}. */
 export interface ProcessTreePlotOptions {
@@ -595,9 +595,10 @@ export function plotProcessTree(tree: pl.DataFrame, options: ProcessTreePlotOpti
   const model = processTreeModel(tree, options);
   const title = options.title ?? "Process tree";
   const height = options.height ?? Math.min(600, Math.max(250, model.visibleLevels * 90 + 60));
-  if (!(height >= 150)) throw new ProcessTreePlotError(msg.treePlotOption("height", "at least 150 pixels", options.height));
+  const most = MAX_VIEW_PIXELS.toLocaleString("en");
+  if (!(height >= 150 && height <= MAX_VIEW_PIXELS)) throw new ProcessTreePlotError(msg.treePlotOption("height", `from 150 to ${most} pixels`, options.height));
   const width = options.width ?? 900;
-  if (!(width >= 400)) throw new ProcessTreePlotError(msg.treePlotOption("width", "at least 400 pixels", options.width));
+  if (!(width >= 400 && width <= MAX_VIEW_PIXELS)) throw new ProcessTreePlotError(msg.treePlotOption("width", `from 400 to ${most} pixels`, options.width));
   const { svg, shown } = staticSvg(model, title, Math.round(width));
   const { summary, text } = textSummary(model, options);
   const spec: HtmlViewSpec = {

@@ -25,7 +25,7 @@ import { columnNames, columnOf, exactValues, hasColumn, isDataFrame } from "../c
 import { display, flushDisplays } from "../display/display";
 import { revealHidden } from "../display/hiddenChars";
 import { VegaLiteChart, vegaExprText, vegaLiteChart, type VegaLiteSpec } from "./vegaLite";
-import { checkOptionTypes, type OptionTypes, type OptionTypesOf } from "./options";
+import { MAX_VIEW_PIXELS, checkOptionTypes, type OptionTypes, type OptionTypesOf } from "./options";
 import { epochUnit } from "../data/localData";
 
 /** A reference mark on the time axis. */
@@ -169,8 +169,8 @@ const TIMELINE_TYPES = { ...COMMON_TYPES, overview: ["boolean", { oneOf: ["auto"
 // kind is checked by timelineValuesSpec (timelineKind names the kinds).
 const VALUES_TYPES = { ...COMMON_TYPES, y: "column", kind: "any" } as const satisfies OptionTypesOf<TimelineValuesOptions>;
 
-/** Most pixels a timeline's width or height may have: `height: 1e6` took 35 s and made a 35 MB PNG. */
-export const MAX_TIMELINE_PIXELS = 10_000;
+/** Most pixels a timeline's width or height may have ({@link MAX_VIEW_PIXELS}): `height: 1e6` took 35 s and made a 35 MB PNG. */
+export const MAX_TIMELINE_PIXELS = MAX_VIEW_PIXELS;
 
 function checkTypes(fn: string, options: unknown, types: OptionTypes): void {
   checkOptionTypes(options, types, { view: fn, code: "vis/timeline-option", error: (m) => new TimelineError(m) });
@@ -500,7 +500,7 @@ export function timelineSpec(prep: Prepared, options: TimelineOptions, forPng = 
   const span = prep.rows.length ? prep.max - prep.min : 0;
   // The static image has no brush to drive: no strip there.
   const overview = !forPng && (options.overview === true || ((options.overview ?? "auto") === "auto" && span > HOUR));
-  const y = options.groupBy ? { field: "g", type: "nominal", title: options.groupBy, sort: prep.lanes.map((l) => vegaExprText(l.name)) } : undefined;
+  const y = options.groupBy ? { field: "g", type: "nominal", title: options.groupBy, sort: prep.lanes.map((l) => l.name) } : undefined;
   const color = colorEncoding(options, prep);
   const dense = forPng && prep.rows.length > PNG_POINT_LIMIT;
   const detailScale: Record<string, unknown> = overview && !forPng ? { type: "utc", domain: { param: "brush" } } : { type: "utc" };

@@ -7,7 +7,7 @@
  */
 import pl from "nodejs-polars";
 import { ChartDataError, visMessages as msg } from "./messages";
-import { checkOptionTypes, type OptionTypesOf } from "./options";
+import { MAX_VIEW_PIXELS, checkOptionTypes, type OptionTypesOf } from "./options";
 import { isTemporalType, isTextType } from "../common/dtypes";
 import { columnNames, columnOf, frameHeight, hasColumn, isDataFrame } from "../common/frames";
 import { display } from "../display/display";
@@ -203,7 +203,7 @@ export function timeseriesAnomaliesSpec(df: pl.DataFrame, options: TimeseriesAno
 }
 
 function positive(value: number, name: string): number {
-  if (!Number.isFinite(value) || value <= 0) throw new ChartDataError(msg.chartPixels(FN, name, value));
+  if (!(value > 0 && value <= MAX_VIEW_PIXELS)) throw new ChartDataError(msg.chartPixels(FN, name, value, MAX_VIEW_PIXELS));
   return Math.round(value);
 }
 

@@ -106,7 +106,8 @@ class CollectingLogger {
 
 /**
  * Text for places where vega-lite copies a string into a Vega expression
- * (tooltip titles, custom sort lists) escaping only `"`: hidden characters are
+ * escaping only `"` (tooltip titles; not custom sort lists, whose values it
+ * writes as JSON, so doubled backslashes there matched no value): hidden characters are
  * revealed (a raw U+2028 or line break ends the expression) and backslashes
  * doubled (so `\"` cannot close the string early). The expression parser
  * undoes the doubling, so the text shows as given.

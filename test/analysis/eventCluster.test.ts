@@ -12,7 +12,7 @@ import pl from "nodejs-polars";
 import { QueryProvider } from "../../src/data/queryProvider";
 import { AnalysisError } from "../../src/analysis/errors";
 import { dbscan, featureMatrix, normalizeRows } from "../../src/analysis/dbscan";
-import { dbclusterEvents } from "../../src/analysis/eventCluster";
+import { dbclusterEvents, type DbclusterOptions } from "../../src/analysis/eventCluster";
 import { withStringScore } from "../../src/analysis/features";
 import { columnNames, columnOf } from "../../src/common/frames";
 
@@ -165,6 +165,12 @@ test("dbclusterEvents: defaults, MSTICPy's column names, errors name the column"
   );
   assert.throws(() => dbclusterEvents(logons, { clusterColumns: ["LogonTyp"] }), { code: "analysis/column-missing", message: /cluster column "LogonTyp" .*Did you mean LogonType/ });
   assert.throws(() => dbclusterEvents(logons, { clusterColumns: [] }), { code: "analysis/invalid-option", message: /clusterColumns/ });
+  // MSTICPy's keyword names were ignored silently (the default distance used): named, with the option meant.
+  assert.throws(() => dbclusterEvents(logons, { clusterColumns: ["LogonType"], max_cluster_distance: 0.0001 } as DbclusterOptions), {
+    name: "AnalysisError",
+    code: "analysis/invalid-option",
+    message: /^dbclusterEvents: unknown option max_cluster_distance \(did you mean maxClusterDistance\?\); its options are clusterColumns, timeColumn, maxClusterDistance, minClusterSamples, normalize, mode\.$/,
+  });
   assert.throws(() => dbclusterEvents(logons.drop("TimeCreatedUtc"), { clusterColumns: ["LogonType"] }), { code: "analysis/column-missing", message: /timeColumn "TimeCreatedUtc"/ });
   const withNull = logons.withColumns(pl.Series("LogonType", (logons.getColumn("LogonType").toArray() as unknown as number[]).map((v, i) => (i === 3 ? null : v)), pl.Float64));
   assert.throws(() => dbclusterEvents(withNull, { clusterColumns: ["LogonType"] }), { code: "analysis/empty-value", message: /"LogonType" .*row 3/ });

@@ -17,6 +17,9 @@ import {
   parseDuration,
   setNewAnomalyThreshold,
   timeseriesAnomaliesStl,
+  type AnomalyPeriodOptions,
+  type KqlFilterOptions,
+  type TimeseriesAnomaliesOptions,
 } from "../../src/analysis/timeseries";
 import { checkAnswers, loadAnswers } from "../../src/lab/answers";
 
@@ -174,6 +177,13 @@ test("anomaly periods and the KQL filter, as MSTICPy builds them", async () => {
     createTimePeriodKqlFilter(periods),
     "| where TimeGenerated between (datetime(2020-07-10T17:00:00Z) .. datetime(2020-07-10T20:00:00Z))",
   );
+  // MSTICPy's keyword names (or a typo) were ignored and the default used, silently: dips were dropped, the threshold kept at 3.
+  const named = (fn: string, option: string, meant: string) => ({ name: "AnalysisError", code: "analysis/invalid-option", message: new RegExp(`^${fn}: unknown option ${option} \\(did you mean ${meant}\\?\\); its options are `) });
+  assert.throws(() => timeseriesAnomaliesStl(out, { score_threshold: 100 } as TimeseriesAnomaliesOptions), named("timeseriesAnomaliesStl", "score_threshold", "scoreThreshold"));
+  assert.throws(() => extractAnomalyPeriods(out, { pos_only: false } as AnomalyPeriodOptions), named("extractAnomalyPeriods", "pos_only", "posOnly"));
+  assert.throws(() => createTimePeriodKqlFilter(periods, { column: "x" } as KqlFilterOptions), { code: "analysis/invalid-option", message: /^createTimePeriodKqlFilter: unknown option column \(did you mean timeColumn\?\); its options are timeColumn\.$/ });
+  assert.throws(() => extractAnomalyPeriods(out, "1h" as unknown as AnomalyPeriodOptions), { code: "analysis/invalid-option", message: /extractAnomalyPeriods: its options must be an object; got "1h"/ });
+  assert.equal(extractAnomalyPeriods(out, { posOnly: undefined }).length, 1, "an option set to undefined is absent");
   // Merging: a bucket within 2 × period of the previous *anomaly* (01:00 → 03:00) extends the range; 09:30 (a dip) and 12:00 do not.
   const synthetic = pl.DataFrame({
     TimeGenerated: ["2024-01-01T01:00:00Z", "2024-01-01T02:00:00Z", "2024-01-01T03:00:00Z", "2024-01-01T09:30:00Z", "2024-01-01T12:00:00Z"],

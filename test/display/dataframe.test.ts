@@ -191,6 +191,7 @@ describe("rows and columns cut like pandas", () => {
     assert.throws(() => dataFrameToHtml(hundred, { maxCellChars: 0 }), { name: "DisplayError", code: "display/option-range", message: /^maxCellChars .*got 0$/ });
     assert.throws(() => dataFrameToHtml(hundred, { maxRows: -1 }), { code: "display/option-range", message: /^maxRows .*got -1$/ });
     assert.throws(() => dataFrameToHtml(hundred, { minRows: Number.NaN }), { code: "display/option-range", message: /^minRows .*got NaN$/ });
+    assert.throws(() => dataFrameToHtml(hundred, { maxRows: "5" as unknown as number }), { code: "display/option-range", message: /^maxRows .*got "5" \(text\)$/ });
   });
 });
 

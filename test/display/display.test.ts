@@ -58,6 +58,12 @@ describe("toMimeBundle: formatter order", () => {
     assert.match(String(bundle["text/plain"]), /2 rows × 2 columns$/);
   });
 
+  test("a Promise (an async view not awaited) is an error saying to await it, not 'Promise { <pending> }'", async () => {
+    const pending = Promise.resolve(frame());
+    assert.throws(() => toMimeBundle(pending), { name: "DisplayError", code: "display/promise", message: /display\(await timeline\(df\)\)/ });
+    await pending;
+  });
+
   test("options reach the table", () => {
     const df = pl.DataFrame({ n: Array.from({ length: 30 }, (_, i) => i) });
     assert.match(String(toMimeBundle(df, { maxRows: 10, minRows: 2 })["text/plain"]), /^\s+n\n\s+f64\n0\s+0\.0\n…\s+…\n29\s+29\.0\n\n30 rows/);

@@ -207,6 +207,11 @@ describe("layout and drawing", async () => {
   it("rejects what is not a graph", () => {
     assert.throws(() => drawAlertEntityGraph({} as AlertGraph), { name: "GraphError", code: "vis/graph-input", message: /AlertGraph/ });
     assert.throws(() => drawAlertEntityGraph(new AlertGraph(), { width: -1 }), { code: "vis/graph-option", message: /width .*-1/ });
+    assert.throws(() => drawAlertEntityGraph(new AlertGraph(), { width: 1e6 }), { code: "vis/graph-option", message: /width must be a positive number of pixels up to 10,000/ });
+    // Sizes named with the view and the option (a NaN nodeSize was a generic "HTML view size" error; -1 and 0 passed).
+    for (const [option, bad] of [["nodeSize", NaN], ["nodeSize", -1], ["fontSize", 0], ["height", -5], ["height", 1e5]] as const) {
+      assert.throws(() => drawAlertEntityGraph(new AlertGraph(), { [option]: bad }), { name: "GraphError", code: "vis/graph-option", message: `drawAlertEntityGraph: ${option} must be a positive number of pixels up to 10,000, not ${bad}` });
+    }
   });
 });
 

@@ -88,6 +88,11 @@ describe("GeoMap", async () => {
       message: /popupColumns: UserPrincipal .*Did you mean UserPrincipalName/,
     });
     assert.throws(() => new GeoMap({ zoomStart: 40 }), { code: "vis/map-option", message: /zoomStart .*40/ });
+    // A centre that is no [lat, lon] is named here, not a TypeError when the map is shown.
+    for (const location of [[1], [NaN, 0], [500, 1000], [1, 2, 3], [0, -181]]) {
+      assert.throws(() => new GeoMap({ location: location as [number, number] }), { name: "GeoMapError", code: "vis/map-option", message: /location must be \[latitude, longitude\]/ }, JSON.stringify(location));
+    }
+    assert.deepEqual(new GeoMap({ location: [-90, 180] }).location, [-90, 180]);
     assert.throws(() => new GeoMap({ tiles: "javascript:alert(1)" }), { code: "vis/map-option", message: /tiles: "javascript:alert\(1\)"/ });
   });
 

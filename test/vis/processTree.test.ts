@@ -148,6 +148,13 @@ describe("plotProcessTree", () => {
       assert.doesNotThrow(() => plotProcessTree(tree, { [option]: Infinity }));
     }
   });
+  it("takes width and height only as pixels up to 10,000 (width 1e9 aborted the process inside the PNG renderer)", async () => {
+    const tree = buildProcessTree(await qp.WindowsSecurity.get_process_tree());
+    for (const [option, bad] of [["width", 1e9], ["width", Infinity], ["width", 399], ["width", NaN], ["height", 10_001], ["height", 149]] as const) {
+      assert.throws(() => plotProcessTree(tree, { [option]: bad }), { name: "ProcessTreePlotError", code: "vis/tree-plot-option", message: new RegExp(`^${option} must be from \\d+ to 10,000 pixels, not ${bad}\\.$`) });
+    }
+    assert.ok(plotProcessTree(tree, { width: 10_000, height: 150 }).toHtml().includes('width="10000"'), "the largest width is drawn");
+  });
 });
 
 describe("process tree view model", () => {

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import pl from "nodejs-polars";
 import { timeline, timelineValues, type TimelineChart } from "../../src/vis/timeline";
+import { renderVegaLiteSvg } from "../../src/vis/vegaLite";
 import { decodedRows } from "../helpers/vegaRows";
 
 type Spec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -104,6 +105,22 @@ describe("timeline lanes", () => {
     const last = decodedRows<{ g: string; gv: string }>(spec).at(-1) as { g: string; gv: string };
     assert.deepEqual([last.g, last.gv], ["other (980 values)", "v0999"]);
     assert.ok(pngHeight(chart.png) < 1200, `PNG height ${pngHeight(chart.png)}`);
+  });
+
+  it("lanes with backslashes (DOMAIN\\user) are drawn in lane order, as the legend lists them", async () => {
+    const names = ["CONTOSO\\zed", "CONTOSO\\alice", "bob", "CONTOSO\\mike", 'a\\"q'];
+    const chart = await timeline(frame(pl.Series("Key", names, pl.Utf8)), { groupBy: "Key" });
+    const lanes = chart.lanes.map((l) => l.name);
+    assert.deepEqual(lanes, ['a\\"q', "bob", "CONTOSO\\alice", "CONTOSO\\mike", "CONTOSO\\zed"]);
+    // The y axis's labels, top to bottom, in the drawn SVG (each lane's label once at the axis).
+    const svg = await renderVegaLiteSvg(chart.spec);
+    const unescape = (t: string) => t.replace(/&quot;/g, '"').replace(/&amp;/g, "&");
+    const ys = new Map<string, number>();
+    for (const m of svg.matchAll(/<text[^>]*transform="translate\(([-\d.]+),([-\d.]+)\)"[^>]*>([^<]*)<\/text>/g)) {
+      const text = unescape(m[3]);
+      if (lanes.includes(text) && !ys.has(text)) ys.set(text, Number(m[2]));
+    }
+    assert.deepEqual([...ys.keys()].sort((a, b) => (ys.get(a) as number) - (ys.get(b) as number)), lanes, svg.length > 0 ? "axis order" : "no SVG");
   });
 
   it("maxLanes sets the cap (ties by lane order); timelineValues caps its series too", async () => {

@@ -73,6 +73,7 @@ test("options and errors", async () => {
   );
   assert.throws(() => timeseriesAnomaliesSpec(out.drop("anomalies"), { y: "TotalBytesSent" }), { code: "vis/chart-column-missing", message: /anomaliesColumn "anomalies"/ });
   assert.throws(() => timeseriesAnomaliesSpec(out, { y: "TotalBytesSent", width: -1 }), { code: "vis/chart-option", message: /width .*-1/ });
+  assert.throws(() => timeseriesAnomaliesSpec(out, { y: "TotalBytesSent", height: 30_000 }), { code: "vis/chart-option", message: /height must be a positive number of pixels up to 10,000; got 30000/ });
   // Column names with dots or markup stay labels; the data uses fixed field names.
   const odd = out.rename({ TotalBytesSent: "bytes.sent <b>" });
   const spec = timeseriesAnomaliesSpec(odd, { y: "bytes.sent <b>" });
