@@ -246,6 +246,8 @@ function parseTimeColumn(df: pl.DataFrame, column: string, numericUnit: ProcSche
     const numbers = numericUnit ? numericText(series) : undefined;
     if (numbers && numericUnit) return epochTimes(numbers, column, numericUnit);
     const parsed = parseTimeSeries(series);
+    // Every value null or blank: no time to read, as for such values in a partly filled column (their keys' time is NaT).
+    if (!parsed.parsed && parsed.failures === 0) return pl.Series(column, new Array<null>(series.len()).fill(null)).cast(pl.Datetime("ms"));
     if (!parsed.parsed) {
       throw new ProcessTreeError(msg.processTimeUnparsed(column, parsed.failures, parsed.examples));
     }

@@ -303,9 +303,17 @@ function refTime(ref: RefEvent): { time: number; label: string } {
   const raw = typeof ref === "object" && !(ref instanceof Date) ? ref.time : ref;
   const label = typeof ref === "object" && !(ref instanceof Date) ? (ref.label ?? "Ref time") : "Ref time";
   if (typeof raw !== "number" && typeof raw !== "string" && !(raw instanceof Date)) throw new TimelineError(msg.timelineRefTime(raw));
-  const time = raw instanceof Date ? raw.getTime() : typeof raw === "number" ? epochNumberMillis(raw) : Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(raw) ? raw : `${raw.replace(" ", "T")}Z`);
+  const time = raw instanceof Date ? raw.getTime() : typeof raw === "number" ? epochNumberMillis(raw) : textMillis(raw);
   if (!Number.isFinite(time)) throw new TimelineError(msg.timelineRefTime(raw));
   return { time, label };
+}
+
+/** A reference time written as text, read as a time column's text is (`2/10/19 4:00 PM`, Kibana's form…), else as ISO 8601; naive means UTC. */
+function textMillis(text: string): number {
+  const parsed = parseTimeSeries(pl.Series("t", [text], pl.Utf8));
+  const date = parsed.parsed ? (parsed.series.toArray()[0] as unknown as Date | null) : null;
+  if (date) return date.getTime();
+  return Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(" ", "T")}Z`);
 }
 
 interface Prepared {

@@ -416,6 +416,23 @@ describe("buildProcessTree rules", () => {
     assert.equal(ptree.treeToText(built, { nameColumn: "process.parent.executable", cmdColumn: "host.name" }).split("\n")[1], "    +-- /sbin/init [100]  h", "given columns win");
   });
 
+  it("a time column with no time at all (null or blank everywhere) builds as partly empty ones do: NaT keys, links by id", () => {
+    for (const times of [[null, null], ["", "  "]]) {
+      const df = pl.DataFrame({
+        TimeGenerated: pl.Series("TimeGenerated", times, pl.Utf8),
+        Computer: ["H", "H"],
+        NewProcessName: ["C:\\a.exe", "C:\\b.exe"],
+        NewProcessId: ["0x10", "0x20"],
+        ParentProcessName: ["C:\\r.exe", "C:\\a.exe"],
+        ProcessId: ["0x1", "0x10"],
+        EventID: [4688, 4688],
+      });
+      const tree = buildProcessTree(df);
+      assert.deepEqual(col(tree, "proc_key"), ["c:\\r.exe|0x1|1970-01-01 00:00:00.000000", "c:\\a.exe|0x10|NaT", "c:\\b.exe|0x20|NaT"], JSON.stringify(times));
+      assert.deepEqual(col(tree, "Level"), [1, 2, 3]);
+    }
+  });
+
   it("leaves out ECS events that start something other than a process (Winlogbeat's Sysmon 3 connections)", () => {
     const df = pl.DataFrame({
       "@timestamp": ["2024-03-01T10:00:00Z", "2024-03-01T10:00:05Z", "2024-03-01T10:00:10Z", "2024-03-01T10:00:11Z"],

@@ -73,6 +73,13 @@ describe("timeline", () => {
     assert.equal(spec.layer[1].mark.type, "rule");
     assert.equal(spec.layer[1].data.values[0].t, Date.parse("2024-01-01T10:10:00Z"));
     assert.deepEqual(chart.lanes, [{ name: "", count: 2 }]);
+    // A reference time is read as the time column's text is: the lab's US form and Kibana's too, not only ISO.
+    const us = pl.DataFrame({ TimeGenerated: ["2/10/19 3:21 PM", "2/10/19 5:21 PM"] });
+    for (const [ref, iso] of [["2/10/19 4:00 PM", "2019-02-10T16:00:00.000Z"], ["Feb 10, 2019 @ 16:00:00.000", "2019-02-10T16:00:00.000Z"], ["2019-02-10T16:00:00+01:00", "2019-02-10T15:00:00.000Z"], ["2019-02-10 16:00:00.123", "2019-02-10T16:00:00.123Z"]]) {
+      const ruled = (await timeline(us, { refEvent: ref })).spec as Spec;
+      assert.equal(new Date((ruled.layer ?? ruled.vconcat[0].layer)[1].data.values[0].t).toISOString(), iso, ref);
+    }
+    await assert.rejects(timeline(us, { refEvent: "not a time" }), { name: "TimelineError", code: "vis/timeline-ref-time" });
   });
 
   it("parses text time columns and uses MSTICPy's default tooltip columns", async () => {
