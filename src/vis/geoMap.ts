@@ -122,6 +122,8 @@ const LOCATION_TYPES = { color: "string", layer: "string" } as const satisfies O
 const HEAT_TYPES = { layer: "string", color: "string", cellDegrees: "number" } as const satisfies OptionTypesOf<GeoHeatmapOptions>;
 
 /** Type checks of the options of `new GeoMap` (`view` "GeoMap") and its `add…` methods. */
+const TILE_TYPES = { url: "string", attribution: "string", maxZoom: "number" } as const satisfies OptionTypesOf<TileLayerOptions>;
+
 function checkMapOptions(view: string, options: unknown, types: OptionTypes): void {
   checkOptionTypes(options, types, { view, code: "vis/map-option", error: (m) => new GeoMapError(m) });
 }
@@ -393,6 +395,8 @@ export class GeoMap implements Displayable {
     const at = options.location;
     if (at !== undefined && (at.length !== 2 || !(Math.abs(at[0]) <= 90) || !(Math.abs(at[1]) <= 180))) throw new GeoMapError(msg.mapLocation(at));
     if (options.tiles !== undefined) {
+      // The tile layer's own keys too: a misspelt `attribtion` left the map without its required credit, silently.
+      if (typeof options.tiles !== "string") checkMapOptions("GeoMap tiles", options.tiles, TILE_TYPES);
       const url = typeof options.tiles === "string" ? options.tiles : options.tiles.url;
       if (typeof url !== "string" || !/^https?:\/\/[^\s"'<>]+$/.test(url)) throw new GeoMapError(msg.mapTiles(url));
     }

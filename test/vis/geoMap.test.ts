@@ -14,7 +14,7 @@ import { revealHidden } from "../../src/display/html";
 import { revealHidden as revealInBrowser } from "../../src/vis/client/text";
 import { formatEntityValue } from "../../src/entities/entity";
 import { layerSpots, pointPopup, pointTip, type GeoMapData, type GeoMapLayerData } from "../../src/vis/client/geoMapData";
-import { GeoMap, GeoMapError, MAX_SVG_MARKS, weightedMedian, worldCountries, worldCountriesForLeaflet } from "../../src/vis/geoMap";
+import { GeoMap, GeoMapError, MAX_SVG_MARKS, weightedMedian, worldCountries, worldCountriesForLeaflet, type TileLayerOptions } from "../../src/vis/geoMap";
 import { seededRandom } from "../helpers/random";
 
 const PAYLOAD = `</script><script>alert(1)</script><img src=x onerror=alert(2)>`;
@@ -93,6 +93,11 @@ describe("GeoMap", async () => {
       assert.throws(() => new GeoMap({ location: location as [number, number] }), { name: "GeoMapError", code: "vis/map-option", message: /location must be \[latitude, longitude\]/ }, JSON.stringify(location));
     }
     assert.deepEqual(new GeoMap({ location: [-90, 180] }).location, [-90, 180]);
+    // The tile layer's keys: a misspelt attribution was ignored, and the map shown without the tiles' credit.
+    const url = "https://tile.example/{z}/{x}/{y}.png";
+    assert.throws(() => new GeoMap({ tiles: { url, attribtion: "© OSM" } as unknown as TileLayerOptions }), { code: "vis/map-option", message: "GeoMap tiles: unknown option attribtion (did you mean attribution?); its options are url, attribution, maxZoom." });
+    assert.throws(() => new GeoMap({ tiles: { url, maxZoom: "19" } as unknown as TileLayerOptions }), { code: "vis/map-option", message: /maxZoom must be a number, not "19"/ });
+    assert.doesNotThrow(() => new GeoMap({ tiles: { url, attribution: "© OSM", maxZoom: 18 } }));
     assert.throws(() => new GeoMap({ tiles: "javascript:alert(1)" }), { code: "vis/map-option", message: /tiles: "javascript:alert\(1\)"/ });
   });
 
