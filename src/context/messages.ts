@@ -8,7 +8,7 @@ export const CONTEXT_ERRORS = {
   "context/unknown-provider": { class: "TILookupError", when: "a lookup asks a provider that is neither loaded nor configured", names: "the provider, the loaded ones, close names" },
   "context/no-providers-loaded": { class: "TILookupError", when: "a lookup runs with no provider loaded", names: "the config file, each provider's status" },
   "context/lookup-input-invalid": { class: "TILookupError", when: "lookupIocs is given something other than a DataFrame or a list of strings", names: "what it accepts" },
-  "context/lookup-column-missing": { class: "TILookupError", when: "lookupIocs' obsCol is not given for a frame of several columns, or a column it names is missing", names: "the option, the column, the columns there are" },
+  "context/lookup-column-missing": { class: "TILookupError", when: "lookupIocs' obsCol is not given for a frame of several columns, or a column it names is missing (or, for iocTypeCol, holds lists)", names: "the option, the column, the columns there are" },
   "context/lookup-interrupted": { class: "TILookupError", when: "a TI lookup is stopped by Interrupt Kernel or by its `signal` option", names: "how many lookups finished, that answers so far are cached" },
   "context/feed-missing": { class: "FeedError", when: "the LocalTI feed path does not exist or holds no feed file", names: "the path" },
   "context/feed-unreadable": { class: "FeedError", when: "a feed file (Args.Path, or a feed file in its folder) is a folder, a named pipe, a socket or a device, or cannot be read", names: "the setting, the file, what it is" },
@@ -65,6 +65,15 @@ export const MAX_TIMER_MS = 2_147_483_647;
  */
 export const MAX_DNS_TRIES = 100;
 
+
+/** Where a feed record is: its line (CSV, NDJSON), or its place in a JSON array (`item 3`), which JSON.parse gives no line for. */
+export type FeedPlace = number | `item ${number}`;
+
+/** `file:4` for a line, `file item 3` for a JSON array's item. */
+export function feedPlace(file: string, place: FeedPlace): string {
+  return typeof place === "number" ? `${file}:${place}` : `${file} ${place}`;
+}
+
 export const contextMessages = {
   // TILookup (TILookupError).
   providerNotConfigured: (name: string, configFile: string, names: readonly string[]) =>
@@ -90,6 +99,8 @@ export const contextMessages = {
   lookupObsColRequired: (columns: readonly string[]) =>
     errorMessage("context/lookup-column-missing", `lookupIocs: name the column of observables with obsCol (columns: ${columns.join(", ")})`),
   /** `option` is the option that named the column: obsCol, iocTypeCol. */
+  lookupTypeColumnList: (name: string) =>
+    errorMessage("context/lookup-column-missing", `lookupIocs: iocTypeCol "${name}" holds lists; it must hold one type per row (the observables of a list column share their row's type)`),
   lookupColumnMissing: (name: string, option: string, columns: readonly string[]) =>
     errorMessage("context/lookup-column-missing", `lookupIocs: no column "${name}" (${option}).${didYouMean(name, columns) || ` Columns: ${columns.slice(0, 30).join(", ")}`}`),
 
@@ -105,25 +116,25 @@ export const contextMessages = {
     errorMessage("context/feed-syntax", `${file ? `${file}:${line}: ` : ""}unterminated quoted field starting on line ${line}`),
   /** `where` is `file` or `file:line`. */
   feedJsonInvalid: (where: string, detail: string) => errorMessage("context/feed-syntax", `${where}: not valid JSON: ${detail}`),
-  feedRowWidth: (file: string, line: number, fields: number, header: number) =>
-    errorMessage("context/feed-record-invalid", `${file}:${line}: ${fields} fields, the header has ${header}`),
+  feedRowWidth: (file: string, line: FeedPlace, fields: number, header: number) =>
+    errorMessage("context/feed-record-invalid", `${feedPlace(file, line)}: ${fields} fields, the header has ${header}`),
   feedNotAnArray: (file: string) => errorMessage("context/feed-record-invalid", `${file}: expected a JSON array of indicator objects`),
-  /** `where` is `file: item 3` or `file:4`. */
+  /** `where` is `file item 3` or `file:4`. */
   feedNotAnObject: (where: string) => errorMessage("context/feed-record-invalid", `${where}: expected an object`),
   /** `hasColumn`: whether the feed has an observable column at all. */
-  feedNoObservable: (file: string, line: number, hasColumn: boolean) =>
-    errorMessage("context/feed-no-observable", `${file}:${line}: no observable${hasColumn ? "" : " (the feed needs an `observable` column)"}`),
-  feedSeverity: (file: string, line: number, severity: string) =>
-    errorMessage("context/feed-severity", `${file}:${line}: severity "${severity}" is not one of information, warning, high`),
-  feedTypeUnknown: (file: string, line: number, type: string) => errorMessage("context/feed-type-unknown", `${file}:${line}: unknown type "${type}"`),
+  feedNoObservable: (file: string, line: FeedPlace, hasColumn: boolean) =>
+    errorMessage("context/feed-no-observable", `${feedPlace(file, line)}: no observable${hasColumn ? "" : " (the feed needs an `observable` column)"}`),
+  feedSeverity: (file: string, line: FeedPlace, severity: string) =>
+    errorMessage("context/feed-severity", `${feedPlace(file, line)}: severity "${severity}" is not one of information, warning, high`),
+  feedTypeUnknown: (file: string, line: FeedPlace, type: string) => errorMessage("context/feed-type-unknown", `${feedPlace(file, line)}: unknown type "${type}"`),
   /** `type` is the row's type, or "indicator" when it has none. */
-  feedObservableInvalid: (file: string, line: number, observable: string, type: string) =>
-    errorMessage("context/feed-observable-invalid", `${file}:${line}: "${observable}" is not a recognised ${type}`),
+  feedObservableInvalid: (file: string, line: FeedPlace, observable: string, type: string) =>
+    errorMessage("context/feed-observable-invalid", `${feedPlace(file, line)}: "${observable}" is not a recognised ${type}`),
   /** An IPv4-mapped CIDR range (`::ffff:10.1.0.0/16`) whose prefix is under 96: it is not an IPv4 range. */
-  feedMappedRangeTooWide: (file: string, line: number, observable: string) =>
+  feedMappedRangeTooWide: (file: string, line: FeedPlace, observable: string) =>
     errorMessage(
       "context/feed-observable-invalid",
-      `${file}:${line}: "${observable}" is an IPv4-mapped range with a prefix under /96, so it also covers IPv6 addresses outside ::ffff:0:0/96; ` +
+      `${feedPlace(file, line)}: "${observable}" is an IPv4-mapped range with a prefix under /96, so it also covers IPv6 addresses outside ::ffff:0:0/96; ` +
         "write an IPv4 range as a.b.c.d/n, or as ::ffff:a.b.c.d/(96 + n)",
     ),
 

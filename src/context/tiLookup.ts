@@ -417,19 +417,27 @@ export class TILookup {
     const columns = df.columns;
     const obsCol = options.obsCol ?? options.iocCol ?? (columns.length === 1 ? columns[0] : undefined);
     if (!obsCol) throw new TILookupError(msg.lookupObsColRequired(columns));
-    const column = (name: string, what: string) => {
+    // A list column's values are lists (a flow's PublicIPs): each element is an observable. Other columns as text.
+    const column = (name: string, what: string): unknown[] => {
       if (!columns.includes(name)) {
         throw new TILookupError(msg.lookupColumnMissing(name, what, columns));
       }
-      return (df.getColumn(name).cast(pl.Utf8).toArray() as unknown as (string | null)[]);
+      const series = df.getColumn(name);
+      const list = series.dtype.variant === "List";
+      if (list && what === "iocTypeCol") throw new TILookupError(msg.lookupTypeColumnList(name));
+      return (list ? series : series.cast(pl.Utf8)).toArray() as unknown as unknown[];
     };
     const values = column(obsCol, "obsCol");
-    const types = options.iocTypeCol ? column(options.iocTypeCol, "iocTypeCol") : undefined;
+    const types = options.iocTypeCol ? (column(options.iocTypeCol, "iocTypeCol") as (string | null)[]) : undefined;
     const out: Observation[] = [];
-    values.forEach((v, i) => {
-      if (v === null || v === undefined || v.trim() === "") return;
+    values.forEach((cell, i) => {
       const t = types?.[i] ?? type;
-      out.push({ value: v, ...(t ? { type: t } : {}) });
+      for (const v of Array.isArray(cell) ? cell : [cell]) {
+        if (v === null || v === undefined) continue;
+        const text = String(v);
+        if (text.trim() === "") continue;
+        out.push({ value: text, ...(t ? { type: t } : {}) });
+      }
     });
     return out;
   }

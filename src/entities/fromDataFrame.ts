@@ -1,6 +1,6 @@
 /** DataFrame → entities helpers: one `Ip` (with its `GeoLocation`) per row in one call. */
 import type { DataFrame } from "nodejs-polars";
-import { EntityParseError } from "./entity";
+import { EntityParseError, setOwnProperty } from "./entity";
 import { entitiesMessages as msg } from "./messages";
 import { columnNames, frameRecords } from "../common/frames";
 import { GeoLocation, Ip } from "./types";
@@ -87,7 +87,8 @@ export function ipsFromDataFrame(df: DataFrame, options: IpsFromDataFrameOptions
         Source: source,
       });
     }
-    for (const c of extra) ip.AdditionalData[c] = r[c] instanceof Date ? (r[c] as Date).toISOString() : r[c];
+    // Own properties: a column named __proto__ is data, not the object's prototype.
+    for (const c of extra) setOwnProperty(ip.AdditionalData, c, r[c] instanceof Date ? (r[c] as Date).toISOString() : r[c]);
     return ip;
   });
 }

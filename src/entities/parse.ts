@@ -138,6 +138,9 @@ class EntityParser {
   /** True when the raw value is (or contains) an entity or a reference. */
   private holdsEntity(raw: unknown, kind: PropertyKind | undefined): boolean {
     if (kind && typeof kind === "object") return true;
+    // A text, number, boolean or time property holds no entity, whatever the data puts there: a hostile
+    // `"FullPath": {"$ref": "1"}` is coerced as text, not set as an entity (a File's FullPath is a getter: it threw).
+    if (kind === "string" || kind === "number" || kind === "boolean" || kind === "time") return false;
     if (isObjectRecord(raw)) return "$ref" in raw || typeof raw.Type === "string" || Object.values(raw).some((v) => this.holdsEntity(v, undefined));
     if (Array.isArray(raw)) return raw.some((v) => this.holdsEntity(v, undefined));
     return false;

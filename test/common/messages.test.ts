@@ -206,6 +206,7 @@ const SAMPLES: Record<string, Sample> = {
   "contextMessages.lookupInputInvalid": () => [context.lookupInputInvalid(), ["lookupIocs"]],
   "contextMessages.lookupObsColRequired": () => [context.lookupObsColRequired(["Value", "Kind"]), ["obsCol", "Value, Kind"]],
   "contextMessages.lookupColumnMissing": () => [context.lookupColumnMissing("Knd", "iocTypeCol", ["Kind"]), ['"Knd"', "iocTypeCol", "Kind"]],
+  "contextMessages.lookupTypeColumnList": () => [context.lookupTypeColumnList("Kinds"), ['"Kinds"', "iocTypeCol"]],
   "contextMessages.feedMissing": () => [context.feedMissing("/no/feed.csv"), ["/no/feed.csv"]],
   "contextMessages.feedEmpty": () => [context.feedEmpty("/feeds"), ["/feeds"]],
   "contextMessages.feedUnreadable": () => [

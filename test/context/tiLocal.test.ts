@@ -115,6 +115,22 @@ test("JSON and NDJSON feeds; a folder reads every feed file", async () => {
   assert.equal(r["mail@bad.example.com"].IocType, "email");
 });
 
+test("JSON and NDJSON feeds with a byte-order mark load; nested values and a __proto__ column are kept in Details", async () => {
+  const dir = tempDir("huntlab-feeds-");
+  // Windows PowerShell 5's Set-Content -Encoding UTF8 writes a BOM; JSON.parse refused it ("not valid JSON").
+  fs.writeFileSync(path.join(dir, "a.json"), "\uFEFF" + JSON.stringify([{ observable: "198.18.0.1", severity: "high", tags: ["a", "b"], meta: { k: 1 } }]));
+  fs.writeFileSync(path.join(dir, "b.ndjson"), '\uFEFF{"observable":"198.18.0.2","severity":"warning"}\n');
+  fs.writeFileSync(path.join(dir, "c.csv"), "observable,severity,__proto__\n198.18.0.3,high,kept\n");
+  assert.equal(readFeed(dir).length, 3);
+  const ti = new TILookup({ configPath: localConfig(dir) });
+  const r = byIoc(rowsOf(await ti.lookupIocs(["198.18.0.1", "198.18.0.2", "198.18.0.3"])));
+  assert.deepEqual(Object.values(r).map((x) => x.Severity), ["high", "warning", "high"]);
+  const first = details(r["198.18.0.1"]) as Record<string, unknown>;
+  assert.equal(first.tags, '["a","b"]', "a list keeps its items");
+  assert.equal(first.meta, '{"k":1}', "an object keeps its content, not [object Object]");
+  assert.ok(Object.hasOwn(details(r["198.18.0.3"]) as object, "__proto__"), "a __proto__ column is kept as a column");
+});
+
 test("a bad feed is not loaded; the status names the file and line", () => {
   const cases: [string, string, RegExp, string][] = [
     ["bad-sev.csv", "observable,severity\n1.2.3.4,hihg\n", /bad-sev\.csv:2: severity "hihg" is not one of information, warning, high/, "context/feed-severity"],
@@ -122,6 +138,8 @@ test("a bad feed is not loaded; the status names the file and line", () => {
     ["bad-type.csv", "observable,type,severity\nwh401k.org,ipv4,high\n", /bad-type\.csv:2: "wh401k\.org" is not a recognised ipv4/, "context/feed-observable-invalid"],
     ["unknown.csv", "observable,severity\nMSTICAlertsWin1,high\n", /unknown\.csv:2: "MSTICAlertsWin1" is not a recognised indicator/, "context/feed-observable-invalid"],
     ["bad.json", "{", /bad\.json: not valid JSON/, "context/feed-syntax"],
+    // A JSON array's records are named by their place in it (JSON.parse gives no lines): it was "item-json.json:2", line 2 being the first record's.
+    ["item-json.json", JSON.stringify([{ observable: "1.2.3.4", severity: "high" }, { observable: "not an ioc", severity: "high" }], null, 2), /item-json\.json item 2: "not an ioc" is not a recognised indicator/, "context/feed-observable-invalid"],
     ["quote.csv", 'observable,severity\n"1.2.3.4,high\n', /quote\.csv:2: unterminated quoted field starting on line 2/, "context/feed-syntax"],
   ];
   for (const [name, text, message, code] of cases) {

@@ -118,6 +118,10 @@ test("DataFrame input: obsCol required for several columns, suggestions for typo
   // A one-column frame needs no obsCol; iocCol is MSTICPy v3's spelling.
   assert.equal((await ti.lookupIocs(pl.DataFrame({ ip: ["131.107.147.209"] }))).height, 1);
   assert.equal((await ti.lookupIocs(df, { iocCol: "Value" })).height, 2);
+  // A list column (a flow's PublicIPs): each element is an observable; a list of types is refused, naming it.
+  const flows = pl.DataFrame({ PublicIPs: [["131.107.147.209", "198.51.100.7"], ["131.107.147.209"], null, []], Kind: ["ipv4", "ipv4", "ipv4", "ipv4"] });
+  assert.deepEqual(rowsOf(await ti.lookupIocs(flows, { obsCol: "PublicIPs", iocTypeCol: "Kind" })).map((r) => [r.Ioc, r.IocType]), [["131.107.147.209", "ipv4"], ["198.51.100.7", "ipv4"]]);
+  await assert.rejects(ti.lookupIocs(flows.withColumns(pl.col("PublicIPs").alias("Kind")), { obsCol: "PublicIPs", iocTypeCol: "Kind" }), { name: "TILookupError", code: "context/lookup-column-missing", message: /iocTypeCol "Kind" holds lists/ });
 });
 
 test("iocType option and unknown type names", async () => {

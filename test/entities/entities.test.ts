@@ -213,6 +213,10 @@ describe("ipsFromDataFrame", async () => {
     assert.equal(ips[0].Location?.Source, "data");
     assert.equal(ips[0].AdditionalData.UserPrincipalName, first[cols.indexOf("UserPrincipalName")]);
     assert.ok(ips.every((ip) => ip.Location instanceof GeoLocation));
+    // A column named __proto__ is data: kept as an own key (it was dropped), nothing polluted.
+    const odd = ipsFromDataFrame(pl.DataFrame([pl.Series("IPAddress", ["1.2.3.4"]), pl.Series("__proto__", ["seen"]), pl.Series("constructor", ["kept"])]), { additionalColumns: ["__proto__", "constructor"] });
+    assert.deepEqual(Object.keys(odd[0].AdditionalData), ["__proto__", "constructor"]);
+    assert.equal(({} as Record<string, unknown>).seen, undefined);
   });
 
   it("leaves rows without valid coordinates without a location", () => {

@@ -120,6 +120,22 @@ test("EntityGraph and addRelatedAlerts take a frame with hostile rows", () => {
   assert.deepEqual(prototypeSnapshot(), before);
 });
 
+test("a reference or object where a text property belongs (a File's FullPath, Directory) is text: the frame still loads and draws", () => {
+  const good = JSON.stringify([{ $id: "1", Type: "host", HostName: "WS01" }, { $id: "2", Type: "ip", Address: "10.0.0.1" }]);
+  for (const key of ["FullPath", "Directory", "Name"]) {
+    const bad = JSON.stringify([{ $id: "1", Type: "host", HostName: "WS01" }, { $id: "2", Type: "file", Name: "a.exe", [key]: { $ref: "1" } }]);
+    const df = pl.DataFrame({ SystemAlertId: ["a1", "a2"], AlertDisplayName: ["good", "hostile"], TimeGenerated: ["2024-01-01T00:00:00Z", "2024-01-01T01:00:00Z"], Entities: [good, bad] });
+    const alerts = SecurityAlert.fromDataFrame(df);
+    assert.deepEqual(alerts.map((a) => a.entities.length), [2, 2], key);
+    const file = alerts[1].entities.find((e) => e.Type === "file") as Entity & Record<string, unknown>;
+    assert.equal(typeof file.description, "string", key);
+    assert.doesNotMatch(String(file.description), /\[object Object\]/, key);
+    if (key !== "FullPath") assert.equal(file[key], '{"$ref":"1"}', `${key} holds the text it was given`);
+    assert.ok(new EntityGraph(df).plot().toView().toHtml().length > 1000, key);
+    assert.ok(addRelatedAlerts(df, createAlertGraph(alerts[0])).nodes.length > 0, key);
+  }
+});
+
 test("entity and alert cards reveal bidi and invisible characters (Trojan Source file names)", () => {
   const spoofed = "invoice\u202Egpj.exe\u200B";
   const host = new Host({ HostName: spoofed, NetBiosName: "<b>x</b>" });

@@ -25,7 +25,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import ipaddr from "ipaddr.js";
-import { FeedError, contextMessages as msg } from "../messages";
+import { FeedError, contextMessages as msg, feedPlace, type FeedPlace } from "../messages";
 import { fileProblemText } from "../../common/messages";
 import { LAB_DATA_DIR } from "../../common/paths";
 import { readRegularFile } from "../../common/regularFile";
@@ -145,7 +145,7 @@ export function parseCsv(text: string, file?: string): { fields: string[]; line:
   return rows;
 }
 
-function recordsOf(file: string, text: string): { record: Record<string, unknown>; line: number }[] {
+function recordsOf(file: string, text: string): { record: Record<string, unknown>; line: FeedPlace }[] {
   const ext = path.extname(file).toLowerCase();
   if (ext === ".csv") {
     const rows = parseCsv(text, file);
@@ -165,11 +165,12 @@ function recordsOf(file: string, text: string): { record: Record<string, unknown
     }
     if (!Array.isArray(parsed)) throw new FeedError(msg.feedNotAnArray(file));
     return parsed.map((record, i) => {
-      if (!record || typeof record !== "object" || Array.isArray(record)) throw new FeedError(msg.feedNotAnObject(`${file}: item ${i}`));
-      return { record: lowerKeys(record as Record<string, unknown>), line: i + 1 };
+      const place = `item ${i + 1}` as const;
+      if (!record || typeof record !== "object" || Array.isArray(record)) throw new FeedError(msg.feedNotAnObject(feedPlace(file, place)));
+      return { record: lowerKeys(record as Record<string, unknown>), line: place };
     });
   }
-  const out: { record: Record<string, unknown>; line: number }[] = [];
+  const out: { record: Record<string, unknown>; line: FeedPlace }[] = [];
   text.split("\n").forEach((l, i) => {
     if (!l.trim()) return;
     let record: unknown;
@@ -189,7 +190,9 @@ function lowerKeys(record: Record<string, unknown>): Record<string, unknown> {
 }
 
 function text(value: unknown): string {
-  return value === null || value === undefined ? "" : String(value).trim();
+  if (value === null || value === undefined) return "";
+  // A JSON feed's list or object keeps its content ({"k":1}, not "[object Object]").
+  return (typeof value === "object" ? JSON.stringify(value) : String(value)).trim();
 }
 
 /**
@@ -213,9 +216,10 @@ export function readFeed(feedPath: string, setting?: string): FeedEntry[] {
   for (const file of files) {
     if (!FEED_EXTENSIONS.has(path.extname(file).toLowerCase())) throw new FeedError(msg.feedFormat(file));
     const shown = path.basename(file);
-    const body = readRegularFile(file, {}, (p) => new FeedError(msg.feedUnreadable(file, fileProblemText(p), setting))).toString("utf8");
+    // A byte-order mark (Windows PowerShell 5 writes one) is no part of the text: JSON.parse refuses it.
+    const body = readRegularFile(file, {}, (p) => new FeedError(msg.feedUnreadable(file, fileProblemText(p), setting))).toString("utf8").replace(/^\uFEFF/, "");
     for (const { record, line } of recordsOf(file, body)) {
-      const where = `${shown}:${line}`;
+      const where = feedPlace(shown, line);
       const observable = text(record.observable);
       if (!observable) throw new FeedError(msg.feedNoObservable(file, line, "observable" in record));
       const severityText = text(record.severity).toLowerCase();
@@ -232,7 +236,8 @@ export function readFeed(feedPath: string, setting?: string): FeedEntry[] {
       const type = entryType(observable, range, given);
       if (type === "unknown") throw new FeedError(msg.feedObservableInvalid(file, line, observable, given ?? "indicator"));
       const extra: Record<string, string> = {};
-      for (const [k, v] of Object.entries(record)) if (!KNOWN_COLUMNS.has(k) && text(v)) extra[k] = text(v);
+      // Own properties, so a column named __proto__ is kept as one, not set as the object's prototype.
+      for (const [k, v] of Object.entries(record)) if (!KNOWN_COLUMNS.has(k) && text(v)) Object.defineProperty(extra, k, { value: text(v), enumerable: true, writable: true, configurable: true });
       entries.push({
         observable,
         type,
