@@ -268,7 +268,11 @@ function dropUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** The secret strings of some providers: what a {@link SecretMasker} must hide. */
+/**
+ * The secret strings of some providers: what a {@link SecretMasker} must hide.
+ * Their secret Args, and the password of any Arg that is a URL with one
+ * (`Url: https://elastic:pass@host:9200`), whatever the key's name.
+ */
 export function providerSecrets(settings: readonly Pick<ProviderSettings, "args" | "secretArgs">[]): string[] {
   const out: string[] = [];
   for (const s of settings) {
@@ -276,8 +280,28 @@ export function providerSecrets(settings: readonly Pick<ProviderSettings, "args"
       const value = s.args[key];
       if (typeof value === "string" && value !== "") out.push(value);
     }
+    for (const value of Object.values(s.args)) out.push(...urlPasswords(value));
   }
   return out;
+}
+
+/** The password in a URL's userinfo, as written and percent-decoded; none when `value` is no URL with one. */
+function urlPasswords(value: unknown): string[] {
+  if (typeof value !== "string" || !value.includes("@")) return [];
+  let password: string;
+  try {
+    password = new URL(value.trim()).password;
+  } catch {
+    return [];
+  }
+  if (!password) return [];
+  let decoded = password;
+  try {
+    decoded = decodeURIComponent(password);
+  } catch {
+    // A malformed escape: the text as written is what shows.
+  }
+  return [...new Set([password, decoded])];
 }
 
 /** A masker for every secret of a loaded configuration: TI, other and data providers'. */
@@ -299,8 +323,9 @@ function dataProviders(config: HuntlabConfig): Pick<ProviderSettings, "args" | "
     } catch {
       const args = (section as Record<string, { Args?: unknown } | null>)[name]?.Args;
       if (!args || typeof args !== "object") return [];
-      const strings = Object.entries(args as Record<string, unknown>).filter(([k, v]) => typeof v === "string" && isSecretArgName(k)) as [string, string][];
-      return [{ args: Object.fromEntries(strings), secretArgs: strings.map(([k]) => k) }];
+      // Every text Arg (a URL's password is a secret whatever its key), the secret-looking names as secrets.
+      const strings = Object.entries(args as Record<string, unknown>).filter(([, v]) => typeof v === "string") as [string, string][];
+      return [{ args: Object.fromEntries(strings), secretArgs: strings.filter(([k]) => isSecretArgName(k)).map(([k]) => k) }];
     }
   });
 }

@@ -222,6 +222,37 @@ test("printing a loaded config masks DataProviders secrets too (literal, from th
   }
 });
 
+test("a password inside a URL setting is masked, whatever the setting's name (Url, BaseUrl), in an entry that does not validate too", () => {
+  const file = configFile(
+    [
+      "DataProviders:",
+      "  Elasticsearch:",
+      "    Args:",
+      "      Url: https://elastic:url-pass-S3cr3t9@127.0.0.1:9200",
+      "  Broken:",
+      "    Args:",
+      "      Url: https://svc:broken%2Furl-pass-42@127.0.0.1:9",
+      "      Port: [not, a, port]",
+      "TIProviders:",
+      "  VT:",
+      "    Provider: VirusTotal",
+      "    Args:",
+      `      AuthKey: ${SECRET}`,
+      "      BaseUrl: https://user:ti-url-pass-77@127.0.0.1:9",
+      "",
+    ].join("\n"),
+  );
+  const config = loadConfig(file);
+  const secrets = ["url-pass-S3cr3t9", "broken%2Furl-pass-42", "broken/url-pass-42", "ti-url-pass-77"];
+  for (const shown of [inspect(config, { depth: 10 }), JSON.stringify(config), JSON.stringify(config.raw), inspect(config.raw, { depth: 10 }), inspect(config.tiProviders[0].args)]) {
+    for (const secret of secrets) assert.ok(!shown.includes(secret), `${secret} in ${shown}`);
+    assert.ok(shown.includes("127.0.0.1"), "the rest of the URL shows");
+  }
+  assert.match(inspect(config.raw, { depth: 10 }), /https:\/\/elastic:\*\*\*\*@127\.0\.0\.1:9200/);
+  // Code reads the URL as written.
+  assert.equal(config.tiProviders[0].args.BaseUrl, "https://user:ti-url-pass-77@127.0.0.1:9");
+});
+
 test("YAML merge keys (<<: *anchor) are applied, as PyYAML (MSTICPy) applies them", () => {
   const file = configFile(
     ["common: &common", "  Primary: true", "  TimeoutSeconds: 5", "TIProviders:", "  OTX:", "    <<: *common", "    Args:", `      AuthKey: ${SECRET}`, "    Provider: OTX", ""].join("\n"),
