@@ -1,5 +1,5 @@
 /** Small checks on polars data types (nodejs-polars has both `Utf8` and `String` variants for text). */
-import pl, { type DataType, type Expr } from "nodejs-polars";
+import pl, { type DataType, type Expr, type Series } from "nodejs-polars";
 
 /** True for text columns. */
 export function isTextType(dtype: DataType): boolean {
@@ -26,4 +26,11 @@ export function textExpr(expr: Expr, dtype: DataType): Expr {
     return list.lst.eval(inner ? textExpr(pl.element(), inner) : pl.element().cast(pl.Utf8)).lst.join(" ");
   }
   return expr.cast(pl.Utf8);
+}
+
+/** `series` as text ({@link textExpr}; a text series as it is), its name kept; `nullAs` fills its nulls. */
+export function textSeries(series: Series, nullAs?: string): Series {
+  if (isTextType(series.dtype) && (nullAs === undefined || series.nullCount() === 0)) return series;
+  const text = textExpr(pl.col("t"), series.dtype);
+  return pl.DataFrame([series.rename("t")]).select((nullAs === undefined ? text : text.fillNull(pl.lit(nullAs))).alias("t")).getColumn("t").rename(series.name);
 }

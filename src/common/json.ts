@@ -44,6 +44,15 @@ export function stringifyExact(value: unknown, space?: number): string {
 }
 
 
+/**
+ * Sets `target[key]` as an own data property. Keys come from data (alert JSON,
+ * YAML, feed headers), so a key like `__proto__` must become data, not a
+ * prototype change (plain assignment would call the `__proto__` setter).
+ */
+export function setOwnProperty(target: object, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** A key-value object (a JSON or YAML map): not null, not an array. */
 export function isObjectRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { setOwnProperty } from "../common/json";
 import { printWarning } from "../common/messages";
 import { fileKind } from "../common/regularFile";
 import { loadConfig, type HuntlabConfig } from "../config/config";
@@ -39,11 +40,6 @@ const QUERY_FILE_LIMITS: YamlLimits = { maxBytes: MAX_QUERY_FILE_BYTES, maxKeys:
 
 const queryFileError = (problem: YamlProblem) => new QueryDefinitionError(msg.queryYaml(problem));
 
-/** Sets `target[key]` as an own property: YAML keys such as `__proto__` are data, not a prototype. */
-function setOwn(target: YamlMap, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-}
-
 function isMap(value: unknown): value is YamlMap {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
@@ -53,7 +49,7 @@ function mergeMaps(base: YamlMap, over: YamlMap): YamlMap {
   const out: YamlMap = { ...base };
   for (const [key, value] of Object.entries(over)) {
     const current = Object.hasOwn(out, key) ? out[key] : undefined;
-    setOwn(out, key, isMap(value) && isMap(current) ? mergeMaps(current, value) : value);
+    setOwnProperty(out, key, isMap(value) && isMap(current) ? mergeMaps(current, value) : value);
   }
   return out;
 }

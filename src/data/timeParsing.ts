@@ -469,12 +469,17 @@ export function toDate(value: Date | string | number, what = "time"): Date {
     if (!Number.isFinite(value)) throw new QueryError(msg.notATime(what, value));
     return new Date(value);
   }
-  const iso = isoDate(value.trim());
-  if (iso) return iso;
-  const result = parseTimeSeries(pl.Series("t", [value], pl.Utf8));
-  const parsed = result.parsed ? (result.series.toArray()[0] as unknown as Date | null) : null;
+  const parsed = parseTimeText(value);
   if (!parsed) throw new QueryError(msg.notATimeText(what, value));
   return parsed;
+}
+
+/** One text value read as a time column's text is (ISO 8601 at once, else the column parser; naive means UTC), or undefined. */
+export function parseTimeText(text: string): Date | undefined {
+  const iso = isoDate(text.trim());
+  if (iso) return iso;
+  const result = parseTimeSeries(pl.Series("t", [text], pl.Utf8));
+  return (result.parsed ? (result.series.toArray()[0] as unknown as Date | null) : null) ?? undefined;
 }
 
 /** Units of MSTICPy's time offsets (`-7d`, `+3h`) and roundings (`@d`). */

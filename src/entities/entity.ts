@@ -14,6 +14,7 @@ import { htmlView } from "../display/htmlView";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
 import { THEME } from "../display/theme";
+import { setOwnProperty } from "../common/json";
 
 export { EntityParseError } from "./messages";
 
@@ -93,14 +94,6 @@ export function parseEntityTime(value: unknown): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
-/**
- * Sets `target[key]` as an own data property. Keys come from alert JSON, so a
- * key like `__proto__` must become data, not a prototype change (plain
- * assignment would call the `__proto__` setter).
- */
-export function setOwnProperty(target: object, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-}
 
 /** Numbers of entities keyed by {@link Entity.uniqueKey}. */
 const UNIQUE_KEYS = new WeakMap<object, number>();

@@ -1,6 +1,7 @@
 /** DataFrame → entities helpers: one `Ip` (with its `GeoLocation`) per row in one call. */
 import type { DataFrame } from "nodejs-polars";
-import { EntityParseError, setOwnProperty } from "./entity";
+import { setOwnProperty } from "../common/json";
+import { EntityParseError } from "./entity";
 import { entitiesMessages as msg } from "./messages";
 import { columnNames, frameRecords } from "../common/frames";
 import { GeoLocation, Ip } from "./types";

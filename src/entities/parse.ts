@@ -8,9 +8,9 @@
  * become `UnknownEntity` (nothing is dropped); a reference to an id that is not
  * in the document becomes an `UnknownEntity` of type `unresolved-reference`.
  */
-import { isObjectRecord } from "../common/json";
+import { isObjectRecord, setOwnProperty } from "../common/json";
 import { entitiesMessages as msg } from "./messages";
-import { Entity, EntityParseError, parseEntityTime, setOwnProperty, UnknownEntity, type EntitySchema, type PropertyKind } from "./entity";
+import { Entity, EntityParseError, parseEntityTime, UnknownEntity, type EntitySchema, type PropertyKind } from "./entity";
 import { entityFactory, schemaOf } from "./types";
 
 type Json = Record<string, unknown>;

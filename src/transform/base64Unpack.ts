@@ -20,7 +20,7 @@ import { isUtf8 } from "node:buffer";
 import crypto from "node:crypto";
 import pl from "nodejs-polars";
 import type { DataFrame, Series } from "nodejs-polars";
-import { isTextType, textExpr } from "../common/dtypes";
+import { isTextType, textSeries } from "../common/dtypes";
 import { columnNames, columnOf } from "../common/frames";
 import { readArchive } from "./archives";
 import { ARCHIVE_TYPES, detectFileType, type FileType } from "./fileTypes";
@@ -857,7 +857,7 @@ export function unpackDf(data: DataFrame, options: UnpackDfOptions): DataFrame {
   }
   const source = columnOf(data, column);
   // A list column (ECS `process.args`) as its elements' text joined by spaces: polars cannot cast a list to text.
-  const text = isTextType(source.dtype) ? source : pl.DataFrame([source.rename("t")]).select(textExpr(pl.col("t"), source.dtype).alias("t")).getColumn("t").rename(source.name);
+  const text = textSeries(source);
   const rows = screenRows(text, `[${BASE64_CHARS}]{${opts.minLength},}`);
   const cells = (rows.length ? text.gather(Array.from(rows)).toArray() : []) as unknown as (string | null)[];
 

@@ -12,7 +12,7 @@
  */
 import pl from "nodejs-polars";
 import type { DataFrame, Series } from "nodejs-polars";
-import { isTextType, textExpr } from "../common/dtypes";
+import { textSeries } from "../common/dtypes";
 import { columnNames, columnOf, frameHeight } from "../common/frames";
 import {
   BUILTIN_DEFINITIONS,
@@ -219,7 +219,8 @@ export class IoCExtract {
     const defs = this.resolveTypes(opts);
 
     // One chunk each: slicing and gathering a many-chunk column (a Parquet file's row groups) costs several times more.
-    const texts = columns.map((c) => asText(columnOf(data, c)).rechunk());
+    // As text (a list as its elements joined by spaces), nulls as "" (MSTICPy raises on NaN cells).
+    const texts = columns.map((c) => textSeries(columnOf(data, c), "").rechunk());
     const found = scanInChunks(texts, frameHeight(data), defs, opts, { ...PARALLEL_DEFAULTS, ...dropUndefined(options.parallel ?? {}) });
     const rows = found.getColumn("row");
     const sourceIndex = options.indexColumn !== undefined ? gatherRows(columnOf(data, options.indexColumn), rows).rename("SourceIndex") : rows.rename("SourceIndex");
@@ -306,11 +307,6 @@ function groupByType(found: Found): Record<string, string[]> {
   return out;
 }
 
-/** A column as text ({@link textExpr}: a list's elements joined by spaces) with nulls as "" (MSTICPy raises on NaN cells). */
-function asText(series: Series): Series {
-  if (isTextType(series.dtype) && series.nullCount() === 0) return series;
-  return pl.DataFrame([series.rename("t")]).select(textExpr(pl.col("t"), series.dtype).fillNull(pl.lit("")).alias("t")).getColumn("t").rename(series.name);
-}
 
 /**
  * `series[rows]`, the row numbers given as a UInt32 Series: gathered by polars

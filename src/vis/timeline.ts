@@ -20,7 +20,7 @@
 import pl from "nodejs-polars";
 import { isTemporalType, isTextType } from "../common/dtypes";
 import { TimelineError, visMessages as msg } from "./messages";
-import { parseTimeSeries } from "../data/timeParsing";
+import { parseTimeSeries, parseTimeText } from "../data/timeParsing";
 import { columnNames, columnOf, exactValues, hasColumn, isDataFrame } from "../common/frames";
 import { display, flushDisplays } from "../display/display";
 import { revealHidden } from "../display/hiddenChars";
@@ -308,12 +308,9 @@ function refTime(ref: RefEvent): { time: number; label: string } {
   return { time, label };
 }
 
-/** A reference time written as text, read as a time column's text is (`2/10/19 4:00 PM`, Kibana's form…), else as ISO 8601; naive means UTC. */
+/** A reference time written as text, read as a time column's text is (`2/10/19 4:00 PM`, Kibana's form…), else by Date.parse; naive means UTC. */
 function textMillis(text: string): number {
-  const parsed = parseTimeSeries(pl.Series("t", [text], pl.Utf8));
-  const date = parsed.parsed ? (parsed.series.toArray()[0] as unknown as Date | null) : null;
-  if (date) return date.getTime();
-  return Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(" ", "T")}Z`);
+  return parseTimeText(text)?.getTime() ?? Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(" ", "T")}Z`);
 }
 
 interface Prepared {

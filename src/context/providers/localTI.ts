@@ -26,6 +26,7 @@ import os from "node:os";
 import path from "node:path";
 import ipaddr from "ipaddr.js";
 import { FeedError, contextMessages as msg, feedPlace, type FeedPlace } from "../messages";
+import { setOwnProperty } from "../../common/json";
 import { fileProblemText } from "../../common/messages";
 import { LAB_DATA_DIR } from "../../common/paths";
 import { readRegularFile } from "../../common/regularFile";
@@ -237,7 +238,7 @@ export function readFeed(feedPath: string, setting?: string): FeedEntry[] {
       if (type === "unknown") throw new FeedError(msg.feedObservableInvalid(file, line, observable, given ?? "indicator"));
       const extra: Record<string, string> = {};
       // Own properties, so a column named __proto__ is kept as one, not set as the object's prototype.
-      for (const [k, v] of Object.entries(record)) if (!KNOWN_COLUMNS.has(k) && text(v)) Object.defineProperty(extra, k, { value: text(v), enumerable: true, writable: true, configurable: true });
+      for (const [k, v] of Object.entries(record)) if (!KNOWN_COLUMNS.has(k) && text(v)) setOwnProperty(extra, k, text(v));
       entries.push({
         observable,
         type,

@@ -23,7 +23,7 @@
 import pl from "nodejs-polars";
 import { columnOf } from "../../common/frames";
 import { strptimeExpr } from "../timeParsing";
-import { stringifyExact } from "../../common/json";
+import { stringifyExact, setOwnProperty } from "../../common/json";
 import { toDates } from "./results";
 import type { LiveColumn, LiveColumnType } from "./types";
 
@@ -346,7 +346,7 @@ function hitRecord(hit: ElasticHit, fieldTypes: IndexFieldTypes, epochScales: In
   if (typeof hit.fields === "object" && hit.fields !== null && !Array.isArray(hit.fields)) {
     for (const [name, value] of Object.entries(hit.fields as Record<string, unknown>)) {
       // defineProperty: `record["__proto__"] = …` would set the prototype, not a field.
-      if (!Object.hasOwn(record, name)) Object.defineProperty(record, name, { value: fieldValue(value), enumerable: true, writable: true, configurable: true });
+      if (!Object.hasOwn(record, name)) setOwnProperty(record, name, fieldValue(value));
     }
   }
   const scales = epochScales?.get(hit._index ?? "");

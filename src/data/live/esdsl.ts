@@ -19,7 +19,7 @@
  *   page size); `pit`, `search_after` and `from` are the driver's and are refused.
  */
 import { isoTime } from "./chunks";
-import { parseJsonExact, stringifyExact } from "../../common/json";
+import { parseJsonExact, stringifyExact, setOwnProperty } from "../../common/json";
 import type { LiteralValue } from "./types";
 
 /** The template or a value is not usable; the caller wraps the text in its own error. */
@@ -96,7 +96,7 @@ function unmarkValues(value: Json, syntax: StringSyntax, key: string | undefined
   for (const [k, v] of Object.entries(value)) {
     // A clause's name sets the syntax of the strings under it (`{"wildcard": {"host": "{h}-*"}}`).
     const inner: StringSyntax = k === "query_string" || k === "simple_query_string" ? "query_string" : k === "wildcard" || k === "regexp" ? k : syntax;
-    Object.defineProperty(out, k, { value: unmarkValues(v, inner, k), enumerable: true, writable: true, configurable: true });
+    setOwnProperty(out, k, unmarkValues(v, inner, k));
   }
   return out;
 }
