@@ -34,3 +34,16 @@ export function textSeries(series: Series, nullAs?: string): Series {
   const text = textExpr(pl.col("t"), series.dtype);
   return pl.DataFrame([series.rename("t")]).select((nullAs === undefined ? text : text.fillNull(pl.lit(nullAs))).alias("t")).getColumn("t").rename(series.name);
 }
+
+/**
+ * A literal of a Datetime column's own type (unit and time zone), so polars
+ * compares without casting the column: exact for µs and ns data, right for any
+ * time zone (both sides are UTC instants), and pushable to Parquet statistics.
+ */
+export function timeLiteral(date: Date, dtype: DataType): Expr {
+  const [unit, zone] = (dtype as unknown as { inner: [string | undefined, string | null | undefined] }).inner;
+  const timeUnit = unit === "ns" || unit === "us" ? unit : "ms";
+  const factor = timeUnit === "ns" ? 1_000_000 : timeUnit === "us" ? 1_000 : 1;
+  // Integer arithmetic inside polars: epoch ns do not fit a JS number exactly.
+  return pl.lit(date.getTime()).cast(pl.Int64).mul(pl.lit(factor).cast(pl.Int64)).cast(pl.Datetime(timeUnit, zone ?? undefined));
+}

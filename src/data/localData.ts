@@ -8,7 +8,7 @@
 import path from "node:path";
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
-import { isTemporalType, isTextType, textExpr } from "../common/dtypes";
+import { isTemporalType, isTextType, textExpr, timeLiteral } from "../common/dtypes";
 import { fitsInteger, matchKey, matchKind, numberOf } from "./matchValues";
 import { DataFileError, QueryError, dataMessages as msg } from "./messages";
 import { columnOf, frameOf, hasColumn, renameAll, withPlainNames } from "../common/frames";
@@ -226,19 +226,6 @@ function pickTimeColumn(query: QueryDefinition, schema: ReadonlyMap<string, Data
   const typed = [...schema].find(([, dtype]) => isTemporalType(dtype));
   if (typed) return typed[0];
   throw new QueryError(msg.timeColumnMissing(where, path.basename(file), DEFAULT_TIME_COLUMN));
-}
-
-/**
- * A literal of a Datetime column's own type (unit and time zone), so polars
- * compares without casting the column: exact for µs and ns data, right for any
- * time zone (both sides are UTC instants), and pushable to Parquet statistics.
- */
-export function timeLiteral(date: Date, dtype: DataType): pl.Expr {
-  const [unit, zone] = (dtype as unknown as { inner: [string | undefined, string | null | undefined] }).inner;
-  const timeUnit = unit === "ns" || unit === "us" ? unit : "ms";
-  const factor = timeUnit === "ns" ? 1_000_000 : timeUnit === "us" ? 1_000 : 1;
-  // Integer arithmetic inside polars: epoch ns do not fit a JS number exactly.
-  return pl.lit(date.getTime()).cast(pl.Int64).mul(pl.lit(factor).cast(pl.Int64)).cast(pl.Datetime(timeUnit, zone ?? undefined));
 }
 
 /** `start <= t <= end` on a typed time column (Datetime of any unit and zone, or Date). */

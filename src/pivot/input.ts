@@ -15,7 +15,8 @@ export const PIVOT_OPTION_KEYS: ReadonlySet<string> = new Set(["column", "join",
 /** Default of {@link PivotCallOptions.concurrency}. */
 export const DEFAULT_CONCURRENCY = 4;
 
-const JOINS: readonly PivotJoin[] = ["inner", "left", "outer"];
+/** The joins a pivot call takes (MSTICPy's names). */
+export const PIVOT_JOINS: readonly PivotJoin[] = ["inner", "left", "outer"];
 
 /** Column types whose cells hold several values (see {@link normaliseInput}). */
 const NESTED_TYPES: ReadonlySet<string> = new Set(["List", "FixedSizeList", "Array", "Struct", "Object"]);
@@ -69,7 +70,7 @@ export function normaliseInput(fn: string, input: PivotInput, options: PivotCall
       values.push(t);
     }
   };
-  if (options.join !== undefined && !JOINS.includes(options.join)) {
+  if (options.join !== undefined && !PIVOT_JOINS.includes(options.join)) {
     throw new PivotError(msg.badOption(fn, "join", options.join, `"inner", "left" or "outer"`));
   }
   if (isDataFrame(input)) {

@@ -12,6 +12,7 @@ export const PIVOT_ERRORS = {
   "pivot/entity-value": { class: "PivotError", when: "an entity input has no value for the attribute the pivot needs", names: "the function, the entity, the attribute" },
   "pivot/mappings": { class: "PivotError", when: "the parameter → entity mapping file is unreadable or malformed", names: "the file, the entry" },
   "pivot/pipeline": { class: "PivotError", when: "a pivot pipeline (YAML) is malformed: a missing or unknown step type, function or key", names: "the pipeline, the step, the problem" },
+  "pivot/filter-column": { class: "PivotError", when: "a pipeline `filter` step's column is not in the frame, is a list, or cannot hold the step's value", names: "the column, its type, the value" },
   "pivot/step-failed": { class: "PivotError", when: "a step of a pivot chain or pipeline throws", names: "the step (number and name), the error" },
 } as const satisfies ErrorCatalog<"pivot">;
 
@@ -59,6 +60,7 @@ export const pivotMessages = {
     errorMessage("pivot/entity-value", `${fn}: the ${entity} entity has no ${attribute}, the attribute this pivot takes its value from.`),
   mappings: (file: string, detail: string) => errorMessage("pivot/mappings", `${file}: ${detail}`),
   pipeline: (pipeline: string, step: string, detail: string) => errorMessage("pivot/pipeline", `pipeline ${pipeline}, ${step}: ${detail}`),
+  filterColumn: (column: string, detail: string) => errorMessage("pivot/filter-column", `filter on column "${column}": ${detail}`),
   stepFailed: (step: string, detail: string) => errorMessage("pivot/step-failed", `${step} failed: ${detail}`),
 };
 

@@ -27,15 +27,19 @@
  * ```
  */
 import fs from "node:fs";
-import pl from "nodejs-polars";
+import pl, { type DataType } from "nodejs-polars";
 import { parseYamlText, readYamlText, type YamlLimits } from "../config/yamlFile";
 import { namespaceOf, pivotEntityName } from "./attach";
+import { PIVOT_JOINS } from "./input";
 import { displayStep, PivotChain, teeStep, type ChainStep } from "./chain";
 import { PivotError, pivotMessages as msg, showValue } from "./messages";
 import type { PivotCallOptions, PivotFunction, PivotNamespace } from "./types";
 import { withRichLastValue } from "../display/lastValue";
 import { lazyFrame } from "../common/frames";
 import { isObjectRecord } from "../common/json";
+import { isTemporalType, isTextType, textExpr, timeLiteral } from "../common/dtypes";
+import { columnNames, columnOf } from "../common/frames";
+import { parseTimeText } from "../data/timeParsing";
 
 /** Options of {@link runPipeline}. */
 export interface RunPipelineOptions {
@@ -104,46 +108,134 @@ function resolveFunction(where: string, label: string, step: Obj): PivotFunction
   }
 }
 
+/**
+ * A pivot step's own options, checked before anything runs: the input is a
+ * frame, so `column` is needed; the others as a direct call takes them (the
+ * rest are the function's parameters, checked when it runs).
+ */
+function checkPivotParams(where: string, label: string, params: Obj): void {
+  const fail = (detail: string) => new PivotError(msg.pipeline(where, label, detail));
+  if (typeof params.column !== "string" || params.column === "") throw fail("a pivot step needs params.column (the column holding the values)");
+  if (params.join !== undefined && !(PIVOT_JOINS as readonly unknown[]).includes(params.join)) throw fail(`join ${showValue(params.join)} is not one of ${PIVOT_JOINS.join(", ")}`);
+  if (params.inputColumn !== undefined && (typeof params.inputColumn !== "string" || params.inputColumn === "")) throw fail("inputColumn must be a column name");
+  const c = params.concurrency;
+  if (c !== undefined && (typeof c !== "number" || !Number.isInteger(c) || c < 1 || c > 64)) throw fail("concurrency must be a whole number from 1 to 64");
+  if (params.progress !== undefined && typeof params.progress !== "boolean") throw fail("progress must be true or false");
+}
+
 function stringList(where: string, label: string, key: string, value: unknown): string[] {
   const list = typeof value === "string" ? [value] : value;
   if (!Array.isArray(list) || list.some((v) => typeof v !== "string")) throw new PivotError(msg.pipeline(where, label, `${key} must be a column name or a list of them`));
   return list as string[];
 }
 
-/** A polars expression for a `filter` step. */
-function filterExpr(where: string, label: string, params: Obj): pl.Expr {
-  if (typeof params.column !== "string") throw new PivotError(msg.pipeline(where, label, "filter needs params.column"));
-  const op = params.op ?? "eq";
-  const col = pl.col(params.column);
-  const value = params.value;
-  switch (op) {
-    case "eq":
-      return col.eq(pl.lit(value as never));
-    case "neq":
-      return col.neq(pl.lit(value as never));
-    case "gt":
-      return col.gt(pl.lit(value as never));
-    case "gte":
-      return col.gtEq(pl.lit(value as never));
-    case "lt":
-      return col.lt(pl.lit(value as never));
-    case "lte":
-      return col.ltEq(pl.lit(value as never));
-    case "in":
-    case "not_in": {
-      if (!Array.isArray(value)) throw new PivotError(msg.pipeline(where, label, `op ${op} needs a list value`));
-      const e = col.isIn(value as never[]);
-      return op === "in" ? e : e.not();
-    }
-    case "contains":
-      return col.cast(pl.Utf8).str.contains(String(value), true);
-    case "is_null":
-      return col.isNull();
-    case "not_null":
-      return col.isNotNull();
-    default:
-      throw new PivotError(msg.pipeline(where, label, `op ${showValue(op)} is not one of ${PIPELINE_FILTER_OPS.join(", ")}`));
+type FilterValue = string | number | boolean | Date;
+
+function isFilterValue(v: unknown): v is FilterValue {
+  return typeof v === "string" || typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v)) || (v instanceof Date && !Number.isNaN(v.getTime()));
+}
+
+const NUMERIC_VARIANTS = new Set(["Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64", "Float32", "Float64", "Decimal"]);
+const NESTED_VARIANTS = new Set(["List", "FixedSizeList", "Array", "Struct", "Object"]);
+
+/**
+ * A YAML value as a literal of the column's type: a time column reads time
+ * text (`2019-02-12 10:00`, an offset), a number column digit text, a boolean
+ * column `true`/`false`, a text column any value as its text (`443` for a
+ * port kept as text). A value that cannot be read so names the column.
+ */
+function filterLiteral(column: string, dtype: DataType, value: FilterValue): pl.Expr {
+  const refuse = (what: string) => new PivotError(msg.filterColumn(column, `value ${showValue(value)} is not ${what} (the column is ${dtype.variant})`));
+  if (isTemporalType(dtype)) {
+    const date = value instanceof Date ? value : typeof value === "string" ? parseTimeText(value) : undefined;
+    if (!date) throw refuse("a time");
+    return dtype.variant === "Datetime" ? timeLiteral(date, dtype) : pl.lit(date);
   }
+  if (NUMERIC_VARIANTS.has(dtype.variant)) {
+    const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
+    if (!Number.isFinite(n)) throw refuse("a number");
+    return pl.lit(n);
+  }
+  if (dtype.variant === "Bool") {
+    const b = typeof value === "boolean" ? value : value === "true" ? true : value === "false" ? false : undefined;
+    if (b === undefined) throw refuse("true or false");
+    return pl.lit(b);
+  }
+  return pl.lit(value instanceof Date ? value.toISOString() : String(value));
+}
+
+/**
+ * A `filter` step. Its parameters are checked when the pipeline is read; the
+ * expression is made per frame, from the column's type (see {@link filterLiteral}).
+ */
+function filterStep(where: string, label: string, params: Obj): (df: pl.DataFrame) => pl.DataFrame {
+  const { column, value } = params;
+  const op = params.op ?? "eq";
+  const fail = (detail: string) => new PivotError(msg.pipeline(where, label, detail));
+  if (typeof column !== "string" || column === "") throw fail("filter needs params.column (a column name)");
+  if (!(PIPELINE_FILTER_OPS as readonly unknown[]).includes(op)) throw fail(`op ${showValue(op)} is not one of ${PIPELINE_FILTER_OPS.join(", ")}`);
+  if (op === "is_null" || op === "not_null") {
+    if (value !== undefined) throw fail(`op ${op} takes no value`);
+  } else if (op === "in" || op === "not_in") {
+    if (!Array.isArray(value) || !value.every(isFilterValue)) throw fail(`op ${op} needs a list of values (text, numbers, true/false, times as text)`);
+  } else if (value === undefined || value === null) {
+    throw fail(`op ${op} needs a value${op === "eq" || op === "neq" ? ` (for empty cells, op ${op === "eq" ? "is_null" : "not_null"})` : ""}`);
+  } else if (!isFilterValue(value)) {
+    throw fail(`op ${op} needs one value (text, a number, true/false, a time as text), not ${showValue(value)}`);
+  }
+  return (df) => {
+    const dtype = columnNames(df).includes(column) ? columnOf(df, column).dtype : undefined;
+    if (!dtype) throw new PivotError(msg.filterColumn(column, `the frame has no such column; it has ${columnNames(df).join(", ")}`));
+    const col = pl.col(column);
+    const compared = () => {
+      if (NESTED_VARIANTS.has(dtype.variant)) throw new PivotError(msg.filterColumn(column, `the column is ${dtype.variant}: op ${String(op)} compares single values (op contains reads a list's elements as text)`));
+      return isTextType(dtype) ? col : dtype.variant === "Categorical" || dtype.variant === "Enum" ? col.cast(pl.Utf8) : col;
+    };
+    const lit = (v: FilterValue) => filterLiteral(column, dtype, v);
+    // A Date column compares as a time at midnight UTC, as LocalData's time range does.
+    const c = () => (dtype.variant === "Date" ? compared().cast(pl.Datetime("ms")) : compared());
+    let expr: pl.Expr;
+    switch (op as (typeof PIPELINE_FILTER_OPS)[number]) {
+      case "eq":
+        expr = c().eq(lit(value as FilterValue));
+        break;
+      case "neq":
+        // Empty cells are not equal to the value: kept, as pandas' `!=` keeps NaN.
+        expr = c().neq(lit(value as FilterValue)).fillNull(true);
+        break;
+      case "gt":
+        expr = c().gt(lit(value as FilterValue));
+        break;
+      case "gte":
+        expr = c().gtEq(lit(value as FilterValue));
+        break;
+      case "lt":
+        expr = c().lt(lit(value as FilterValue));
+        break;
+      case "lte":
+        expr = c().ltEq(lit(value as FilterValue));
+        break;
+      case "in":
+      case "not_in": {
+        const list = value as FilterValue[];
+        const target = c();
+        const any = list.length ? list.map((v) => target.eq(lit(v))).reduce((a, b) => a.or(b)) : pl.lit(false);
+        // An empty cell is in no list: `in` drops it and `not_in` keeps it, as pandas' isin.
+        expr = op === "in" ? any.fillNull(false) : any.fillNull(false).not();
+        break;
+      }
+      case "contains":
+        expr = textExpr(col, dtype).str.contains(value instanceof Date ? value.toISOString() : String(value), true);
+        break;
+      case "is_null":
+        expr = col.isNull();
+        break;
+      case "not_null":
+        expr = col.isNotNull();
+        break;
+    }
+    return lazyFrame(df).filter(expr).collectSync();
+  };
 }
 
 /**
@@ -158,10 +250,14 @@ function dfMethod(where: string, label: string, name: unknown, params: Obj): (df
     return v;
   };
   switch (name) {
-    case "head":
-      return (df) => lazyFrame(df).head(n("n", 5)).collectSync();
-    case "tail":
-      return (df) => lazyFrame(df).tail(n("n", 5)).collectSync();
+    case "head": {
+      const rows = n("n", 5);
+      return (df) => lazyFrame(df).head(rows).collectSync();
+    }
+    case "tail": {
+      const rows = n("n", 5);
+      return (df) => lazyFrame(df).tail(rows).collectSync();
+    }
     case "unique": {
       const subset = params.subset === undefined ? undefined : stringList(where, label, "subset", params.subset);
       return (df) => lazyFrame(df).unique({ subset, maintainOrder: true, keep: "first" }).collectSync();
@@ -201,11 +297,11 @@ export function pipelineSteps(where: string, steps: readonly unknown[], tees?: R
     switch (type) {
       case "pivot": {
         const fn = resolveFunction(where, label, raw);
+        checkPivotParams(where, label, params);
         return { label: chainLabel(`pivot ${fn.path}`), apply: (df) => fn(df, params as PivotCallOptions) };
       }
       case "filter": {
-        const expr = filterExpr(where, label, params);
-        return { label: chainLabel("filter"), apply: (df) => lazyFrame(df).filter(expr).collectSync() };
+        return { label: chainLabel("filter"), apply: filterStep(where, label, params) };
       }
       case "pivot_display": {
         const cols = params.cols === undefined ? undefined : stringList(where, label, "cols", params.cols);

@@ -55,6 +55,7 @@ const SAMPLES: Record<string, Sample> = {
   "pivotMessages.nestedColumn": () => [pivot.nestedColumn("entities.Ip.util.ipType", "ips", "List"), ["entities.Ip.util.ipType", "\"ips\"", "List", "explode"]],
   "pivotMessages.mappings": () => [pivot.mappings("/lab/pivot_mappings.yaml", 'parameter "x": entity "Computer" is not one of Ip, Host'), ["/lab/pivot_mappings.yaml", '"x"', "Computer"]],
   "pivotMessages.pipeline": () => [pivot.pipeline("p.yaml › flows", 'step 2 "locate"', "no pivot ipTyp"), ["p.yaml › flows", 'step 2 "locate"', "ipTyp"]],
+  "pivotMessages.filterColumn": () => [pivot.filterColumn("t", 'value "soon" is not a time (the column is Datetime)'), ["t", "soon", "Datetime"]],
   "pivotMessages.stepFailed": () => [pivot.stepFailed("step 2 (filter)", 'column "NoSuch" not found'), ["step 2 (filter)", "NoSuch"]],
   "commonMessages.columnMissing": () => [common.columnMissing("Acount", COLUMNS, "parseJsonColumn"), ['"Acount"', "parseJsonColumn", "LogonType"]],
   "commonMessages.plainNamesChanged": () => [common.plainNamesChanged(["col_0", "extra"]), ["col_0, extra", "internal error"]],

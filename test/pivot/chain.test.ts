@@ -186,6 +186,73 @@ describe("pivot chains and pipelines", () => {
   });
 });
 
+describe("pipeline filter and df_method steps", () => {
+  const steps = (lines: string[]) => `pipelines:\n  p:\n    steps:\n${lines.map((l) => `      - ${l}\n`).join("")}`;
+  // Zoned µs times (as Spark writes), numbers, text ports, booleans, a list column and empty cells.
+  const EVENTS = pl
+    .DataFrame({
+      t: [Date.UTC(2019, 1, 12, 9, 0), Date.UTC(2019, 1, 12, 10, 30), Date.UTC(2019, 1, 13, 8, 0), null],
+      bytes: [10, 2000, 300, null],
+      port: ["443", "80", "8080", null],
+      ok: [true, false, true, null],
+      who: ["ann", "bob", null, "dee"],
+      tags: [["a", "b"], ["c"], [], null],
+    })
+    .withColumns(pl.col("t").cast(pl.Datetime("ms")).cast(pl.Datetime("us")).dt.replaceTimeZone("UTC").alias("t"), pl.col("tags").cast(pl.List(pl.Utf8)));
+  const run = async (...lines: string[]) => col(await runPipeline(EVENTS, steps(lines)), "who");
+
+  it("a filter value is read as the column's type: time text, digit text, a number for text, true/false", async () => {
+    assert.deepEqual(await run("{step_type: filter, params: {column: t, op: gte, value: '2019-02-12 10:00'}}"), ["bob", null]);
+    assert.deepEqual(await run("{step_type: filter, params: {column: t, op: lt, value: '2019-02-12T11:00:00+01:00'}}"), ["ann"]);
+    assert.deepEqual(await run("{step_type: filter, params: {column: t, op: in, value: ['2019-02-12T09:00:00Z', '2019-02-13 08:00']}}"), ["ann", null]);
+    assert.deepEqual(await run("{step_type: filter, params: {column: bytes, op: gt, value: '299'}}"), ["bob", null]);
+    assert.deepEqual(await run("{step_type: filter, params: {column: port, op: eq, value: 443}}"), ["ann"]);
+    assert.deepEqual(await run("{step_type: filter, params: {column: port, op: in, value: [80, 8080]}}"), ["bob", null]);
+    assert.deepEqual(await run("{step_type: filter, params: {column: ok, op: eq, value: 'false'}}"), ["bob"]);
+    assert.deepEqual(await run("{step_type: filter, params: {column: tags, op: contains, value: b}}"), ["ann"]);
+  });
+
+  it("neq and not_in keep empty cells (pandas' != and ~isin); eq and in do not", async () => {
+    assert.deepEqual(await run("{step_type: filter, params: {column: who, op: neq, value: ann}}"), ["bob", null, "dee"]);
+    assert.deepEqual(await run("{step_type: filter, params: {column: port, op: not_in, value: ['443']}}"), ["bob", null, "dee"]);
+    assert.deepEqual(await run("{step_type: filter, params: {column: port, op: in, value: []}}"), []);
+    assert.deepEqual(await run("{step_type: filter, params: {column: who, op: is_null}}"), [null]);
+  });
+
+  it("malformed filter and df_method steps are refused before any step runs", async () => {
+    const tees: Record<string, pl.DataFrame> = {};
+    const refused = async (step: string, why: RegExp) => {
+      await assert.rejects(
+        () => runPipeline(EVENTS, steps(["{step_type: pivot_tee, params: {var_name: ran}}", `{name: bad, ${step}}`]), { tees }),
+        (e: PivotError) => e.code === "pivot/pipeline" && /step 2 "bad"/.test(e.message) && why.test(e.message),
+      );
+      assert.equal(tees.ran, undefined, `step 1 ran before ${step} was refused`);
+    };
+    await refused("step_type: filter, params: {column: who, op: eq}", /op eq needs a value \(for empty cells, op is_null\)/);
+    await refused("step_type: filter, params: {column: who, op: eq, value: null}", /needs a value/);
+    await refused("step_type: filter, params: {column: who, op: eq, value: {a: 1}}", /needs one value .*\{"a":1\}/);
+    await refused("step_type: filter, params: {column: who, op: in, value: ann}", /op in needs a list/);
+    await refused("step_type: filter, params: {column: who, op: in, value: [ann, [bob]]}", /op in needs a list/);
+    await refused("step_type: filter, params: {column: who, op: is_null, value: x}", /takes no value/);
+    await refused("step_type: filter, params: {op: eq, value: x}", /params\.column/);
+    await refused("step_type: df_method, function: head, params: {n: -1}", /n must be a whole number/);
+    await refused("step_type: df_method, function: tail, params: {n: five}", /n must be a whole number/);
+    await refused("step_type: pivot, entity: Ip, function: util.ipType, params: {column: who, join: Inner}", /join "Inner" is not one of inner, left, outer/);
+    await refused("step_type: pivot, entity: Ip, function: util.ipType, params: {join: left}", /params\.column/);
+    await refused("step_type: pivot, entity: Ip, function: util.ipType, params: {column: who, concurrency: 0}", /concurrency/);
+  });
+
+  it("a filter value its column cannot hold, or a missing column, fails naming the column", async () => {
+    const failed = (step: string, why: RegExp) =>
+      assert.rejects(() => runPipeline(EVENTS, steps([step])), (e: PivotError) => e.code === "pivot/step-failed" && /\[pivot\/filter-column\]/.test(e.message) && why.test(e.message));
+    await failed("{step_type: filter, params: {column: t, op: gt, value: yesterday-ish}}", /column "t": value "yesterday-ish" is not a time \(the column is Datetime\)/);
+    await failed("{step_type: filter, params: {column: bytes, op: eq, value: lots}}", /column "bytes": value "lots" is not a number \(the column is Float64\)/);
+    await failed("{step_type: filter, params: {column: ok, op: eq, value: yes}}", /"yes" is not true or false/);
+    await failed("{step_type: filter, params: {column: tags, op: eq, value: a}}", /column "tags": the column is List/);
+    await failed("{step_type: filter, params: {column: Who, op: eq, value: ann}}", /column "Who": the frame has no such column; it has t, bytes, port, ok, who, tags/);
+  });
+});
+
 describe("the lab's pivot exercise", () => {
   it("the solution's answers are the answers file's, and checkAnswers says so", async () => {
     const qp = new QueryProvider("LocalData");
