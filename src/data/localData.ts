@@ -16,7 +16,7 @@ import { DataFileIndex, type DataSource } from "./dataSources";
 import { collectScan, plainName, scanSource, type ScannedSource } from "./scan";
 import { runAsync, runSync, type ReadSteps } from "./collect";
 import type { ReadOptions } from "./readers";
-import { datetimeValue, parseTimeSeries } from "./timeParsing";
+import { datetimeValue, EPOCH_MIN, epochUnit, parseTimeSeries, type EpochUnit } from "./timeParsing";
 import { labColumnNames, normalizeEvents } from "./schemas/index";
 import type { QueryDefinition, QueryParameter } from "./types";
 
@@ -246,25 +246,7 @@ const NUMERIC_TYPES = new Set(["Int8", "Int16", "Int32", "Int64", "UInt8", "UInt
 const isNumericType = (dtype: DataType): boolean => NUMERIC_TYPES.has(dtype.variant);
 
 /** Epoch units by the size of the values, with the number of units in a millisecond. */
-export type EpochUnit = "s" | "ms" | "us" | "ns";
 const PER_MS: Record<EpochUnit, number> = { s: 0.001, ms: 1, us: 1_000, ns: 1_000_000 };
-
-/** The smallest magnitude read as an epoch time (1e8 s is 1973): smaller values are no time in any unit. */
-const EPOCH_MIN = 1e8;
-
-/**
- * The unit of epoch times from a typical magnitude (the filters pass the
- * median of the values from 10^8 up): below 10^11 seconds, below 10^14
- * milliseconds, below 10^17 microseconds, else nanoseconds. Each band holds
- * every date from 1973 to 5138 in its unit, so a column of real times is
- * never ambiguous. Undefined for values below 10^8 (before 1973 in seconds:
- * counts, durations or relative times, not epoch times).
- */
-
-export function epochUnit(maxAbs: number): EpochUnit | undefined {
-  if (!Number.isFinite(maxAbs) || maxAbs < EPOCH_MIN) return undefined;
-  return maxAbs < 1e11 ? "s" : maxAbs < 1e14 ? "ms" : maxAbs < 1e17 ? "us" : "ns";
-}
 
 /**
  * `start <= t <= end` on a numeric column of epoch times (Zeek's `ts`, OCSF's

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { mock, test } from "node:test";
 import pl from "nodejs-polars";
-import { epochUnit } from "../../src/data/localData";
+import { epochUnit } from "../../src/data/timeParsing";
 import { QueryProvider } from "../../src/data/queryProvider";
 import { readDataFile } from "../../src/data/readers";
 import { MAX_CUT_LINE_BYTES, truncatedLastLine } from "../../src/data/truncatedLine";

@@ -6,7 +6,7 @@
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
 import { isTemporalType, isTextType } from "../../common/dtypes";
-import { parseTimeSeries } from "../timeParsing";
+import { epochUnitOfSeries, parseTimeSeries } from "../timeParsing";
 import type { Conversion, LabType } from "./types";
 
 /** Windows logon types by name (Microsoft's 4624 documentation; Winlogbeat's `winlog.logon.type` names). */
@@ -61,10 +61,10 @@ function toNumber(series: pl.Series, dtype: DataType, name: string): pl.Series {
 function toTime(series: pl.Series, name: string): pl.Series {
   if (isTemporalType(series.dtype)) return series.rename(name);
   if (isNumeric(series)) {
-    // Epoch times: the unit from the size (any date from 1973 to 5138 is unambiguous). Seconds (Zeek's
+    // Epoch times: the unit from a typical value's size, as LocalData's filters tell it. Seconds (Zeek's
     // `ts`, six fraction digits) become µs; ms, µs and ns keep their unit, integers without a float step.
-    const max = Math.abs(Number(series.cast(pl.Float64).abs().max() ?? 0));
-    const [unit, scale]: ["ms" | "us" | "ns", number] = max < 1e11 ? ["us", 1e6] : max < 1e14 ? ["ms", 1] : max < 1e17 ? ["us", 1] : ["ns", 1];
+    const epoch = epochUnitOfSeries(series) ?? "s";
+    const [unit, scale]: ["ms" | "us" | "ns", number] = epoch === "s" ? ["us", 1e6] : [epoch, 1];
     const int = scale === 1 && !series.dtype.variant.startsWith("Float") ? pl.col("v").cast(pl.Int64) : pl.col("v").cast(pl.Float64).mul(scale).round(0).cast(pl.Int64);
     return apply(series, int.cast(pl.Datetime(unit)), name);
   }

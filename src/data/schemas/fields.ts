@@ -44,9 +44,22 @@ function listStructFields(dtype: DataType, prefix: string, depth: number, out: s
  */
 export function fieldSeries(df: pl.DataFrame, field: string): pl.Series | undefined {
   const names = columnNames(df);
-  if (names.includes(field)) return columnOf(df, field);
+  const flat = names.includes(field) ? columnOf(df, field) : undefined;
   // Log Analytics' CSV export names its time columns `TimeGenerated [UTC]`.
-  if (names.includes(`${field} [UTC]`)) return columnOf(df, `${field} [UTC]`).rename(field);
+  if (!flat && names.includes(`${field} [UTC]`)) return columnOf(df, `${field} [UTC]`).rename(field);
+  const nested = nestedField(df, names, field);
+  if (!flat || !nested) return flat ?? nested;
+  // NDJSON whose events write some keys dotted and some nested (`"user.name"` and `user: {name}`) has both
+  // columns, each null where the other event style holds the value.
+  if (flat.nullCount() === 0) return flat;
+  return pl
+    .DataFrame([flat.rename("a"), nested.rename("b")])
+    .select(pl.col("a").fillNull(pl.col("b").cast(flat.dtype, false)).alias(field))
+    .getColumn(field);
+}
+
+/** The field inside a struct or JSON text column whose name is a prefix of its path. */
+function nestedField(df: pl.DataFrame, names: readonly string[], field: string): pl.Series | undefined {
   const parts = field.split(".");
   // Longest column prefix first: `source.geo` before `source`.
   for (let cut = parts.length - 1; cut >= 1; cut -= 1) {
@@ -56,6 +69,26 @@ export function fieldSeries(df: pl.DataFrame, field: string): pl.Series | undefi
     if (found) return found.rename(field);
   }
   return undefined;
+}
+
+/** How many rows show whether a JSON text column holds a field, for recognising a schema. */
+const JSON_FIELD_SAMPLE = 1000;
+
+/**
+ * The fields of {@link fieldNames} plus those of `wanted` that sit inside a
+ * JSON text column (WindowsEvent's `EventData.TargetUserName` in a Log
+ * Analytics CSV): present when a value of the first rows has them.
+ */
+export function fieldSetWith(df: pl.DataFrame, wanted: Iterable<string>): Set<string> {
+  const fields = new Set(fieldNames(df));
+  const names = columnNames(df);
+  const sample = df.head(JSON_FIELD_SAMPLE);
+  for (const f of wanted) {
+    if (fields.has(f) || !f.includes(".")) continue;
+    const found = nestedField(sample, names, f);
+    if (found && found.nullCount() < found.len()) fields.add(f);
+  }
+  return fields;
 }
 
 function descend(series: pl.Series, rest: readonly string[]): pl.Series | undefined {

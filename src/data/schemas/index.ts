@@ -12,7 +12,7 @@ import pl from "nodejs-polars";
 import { columnNames, columnOf, frameOf } from "../../common/frames";
 import { DataColumnError, dataMessages as msg } from "../messages";
 import { hasLabType } from "./convert";
-import { fieldNames, fieldSeries } from "./fields";
+import { fieldNames, fieldSeries, fieldSetWith } from "./fields";
 import { LOGON_LAYOUTS, LOGON_SCHEMAS } from "./logon";
 import { applySchema, closeFields, rankSchemas } from "./mapping";
 import { NETWORK_LAYOUTS, NETWORK_SCHEMAS } from "./network";
@@ -90,9 +90,10 @@ function chooseSchema(df: pl.DataFrame, kind: EventKind, source: string): { sche
     throw unknownSchema(source, kind, fields, schemas, registered ? undefined : 'none registered: import "huntlab" (its entry registers the process tree\'s schemas)');
   }
   const schemas = eventSchemas(kind);
-  const [best] = rankSchemas(new Set(fields), schemas);
+  const present = fieldSetWith(df, schemas.flatMap((s) => [...s.requires, ...(s.hints ?? [])]));
+  const [best] = rankSchemas(present, schemas);
   if (best && best.missing.length === 0) return { schema: best.schema };
-  throw unknownSchema(source, kind, fields, schemas);
+  throw unknownSchema(source, kind, [...present], schemas);
 }
 
 function unknownSchema(source: string, kind: EventKind, fields: readonly string[], schemas: readonly EventSchema[], note?: string): DataColumnError {

@@ -58,7 +58,19 @@ function coalesceFields(df: pl.DataFrame, from: readonly FieldName[], as: FieldR
   for (let i = 0; i < parts.length - 1; i += 1) {
     if (isTextType(parts[i].dtype)) parts[i] = pl.DataFrame([parts[i].rename("v")]).select(pl.when(pl.col("v").eq(pl.lit(""))).then(pl.lit(null).cast(pl.Utf8)).otherwise(pl.col("v")).alias("out")).getColumn("out").rename(name);
   }
-  return parts.slice(1).reduce((acc, next) => fillFrom(acc, next, name), parts[0]);
+  // A field with no value at all (an export's empty `event.start` column) gives way: its type (text,
+  // unparsed) would otherwise turn the fields after it into text.
+  const filled = parts.filter((p) => !isEmptyField(p));
+  if (filled.length === 0) return parts[0];
+  return filled.slice(1).reduce((acc, next) => fillFrom(acc, next, name), filled[0]);
+}
+
+/** True when a field holds no value: every cell null or blank text. */
+function isEmptyField(series: pl.Series): boolean {
+  if (series.nullCount() === series.len()) return true;
+  if (!isTextType(series.dtype)) return false;
+  // (polars' Series.get fails on a Bool column here: the flag is read as a number.)
+  return pl.DataFrame([series.rename("v")]).select(pl.col("v").str.strip().neq(pl.lit("")).any().cast(pl.Int32).alias("any")).getColumn("any").get(0) !== 1;
 }
 
 type FieldRule = Extract<ColumnRule, { from: unknown }>;
@@ -97,7 +109,7 @@ function fieldRuleColumn(df: pl.DataFrame, rule: FieldRule, name: string, height
   let s = coalesceFields(df, asList(rule.from), rule.as, name);
   const fb = rule.fallback;
   const fallback = fb === undefined ? undefined : "account" in fb ? accountColumn(df, asList(fb.account.domain), asList(fb.account.user), name) : fieldRuleColumn(df, fb, name, height);
-  if (s && fallback) s = fillFrom(s, fallback, name);
+  if (s && fallback) s = isEmptyField(s) ? fallback : fillFrom(s, fallback, name);
   s ??= fallback;
   if (rule.otherwise !== undefined) {
     s ??= pl.Series(name, new Array(height).fill(null), typeof rule.otherwise === "number" ? pl.Int64 : pl.Utf8);

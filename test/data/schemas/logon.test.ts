@@ -60,6 +60,41 @@ describe("normalizeEvents: logons", () => {
     assert.ok(df.columns.includes("EventData"), "original columns kept");
   });
 
+  it("WindowsEvent with EventData as JSON text (a Log Analytics CSV export) is recognised too", () => {
+    const rows = [
+      { TimeGenerated: new Date("2024-03-01T10:00:00Z"), Computer: "DC1", EventID: 4624, EventData: '{"TargetUserName":"carol","TargetDomainName":"CORP","LogonType":"3","IpAddress":"192.0.2.7"}' },
+      { TimeGenerated: new Date("2024-03-01T11:00:00Z"), Computer: "DC1", EventID: 4625, EventData: '{"TargetUserName":"dave","TargetDomainName":"-","LogonType":2,"IpAddress":"-"}' },
+    ];
+    const raw = pl.readRecords(rows);
+    assert.equal(raw.getColumn("EventData").dtype.variant, "String");
+    assert.equal(detectEventSchema(raw, "logon").id, "windowsevent");
+    const df = normalizeEvents(raw, "logon");
+    assertHostLogonLayout(df);
+    assert.deepEqual(col(df, "Account"), ["CORP\\carol", "dave"]);
+    assert.deepEqual(col(df, "LogonType"), [3, 2]);
+    // Text that is not JSON, or JSON without the members, does not pass for WindowsEvent.
+    const plain = raw.withColumns(pl.lit('{"Other":1}').alias("EventData"));
+    assert.throws(() => normalizeEvents(plain, "logon"), (e: DataColumnError) => /Windows WindowsEvent/.test(e.message) && /EventData\.TargetUserName/.test(e.message));
+  });
+
+  it("ECS NDJSON mixing dotted and nested keys: each event's value, whichever way it is written", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-ecs-mixed-"));
+    const file = path.join(dir, "auth.ndjson");
+    fs.writeFileSync(
+      file,
+      [
+        '{"@timestamp":"2024-03-01T10:00:00Z","event":{"category":"authentication","outcome":"success","code":"4624"},"user":{"name":"henry"},"source":{"ip":"2001:db8::9"},"host":{"hostname":"srv1"}}',
+        '{"@timestamp":"2024-03-01T10:01:00Z","event.category":"authentication","event.outcome":"failure","user.name":"root","source.ip":"203.0.113.4","host.hostname":"lin1"}',
+      ].join("\n") + "\n",
+    );
+    const raw = readDataFile(file);
+    assert.ok(raw.columns.includes("user") && raw.columns.includes("user.name"), "both key styles are columns");
+    const df = normalizeEvents(raw, "logon");
+    assert.deepEqual(col(df, "TargetUserName"), ["henry", "root"]);
+    assert.deepEqual(col(df, "IpAddress"), ["2001:db8::9", "203.0.113.4"]);
+    assert.deepEqual(col(df, "EventID"), [4624, 4625]);
+  });
+
   it("SigninLogs, JSON (nested) and CSV (JSON text): location and both lab layouts", () => {
     for (const name of ["signinlogs.json", "signinlogs.csv"]) {
       const raw = read(name);

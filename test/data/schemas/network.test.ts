@@ -96,6 +96,37 @@ describe("normalizeEvents: network flows", () => {
     assert.ok(String(col(df, "TimeGenerated")[0]).startsWith("Mon Oct 05 2026"));
   });
 
+  it("Zeek epoch seconds with a far-future sentinel: the unit from the typical value, not the largest", () => {
+    const raw = pl.DataFrame({
+      ts: [1709287200.5, 1709287201.25, 253402300799],
+      "id.orig_h": ["10.0.0.1", "10.0.0.2", "10.0.0.3"],
+      "id.orig_p": [50000, 50001, 50002],
+      "id.resp_h": ["1.1.1.1", "1.0.0.1", "8.8.8.8"],
+      "id.resp_p": [53, 53, 53],
+      proto: ["udp", "udp", "udp"],
+    });
+    const df = normalizeEvents(raw, "networkFlow");
+    const times = (df.getColumn("TimeGenerated").toArray() as unknown as Date[]).map((d) => d.toISOString());
+    assert.deepEqual(times, ["2024-03-01T10:00:00.500Z", "2024-03-01T10:00:01.250Z", "9999-12-31T23:59:59.000Z"]);
+  });
+
+  it("ECS network with empty event.start/event.end columns (a Kibana CSV): flow times are @timestamp's, as times", () => {
+    const raw = pl.DataFrame({
+      "@timestamp": ["2024-03-01T10:00:00Z", "2024-03-01T10:00:01Z"],
+      "source.ip": ["10.0.0.1", "10.0.0.2"],
+      "destination.ip": ["1.1.1.1", "1.0.0.1"],
+      "destination.port": ["53", "53"],
+      "network.transport": ["udp", "udp"],
+      "event.start": ["", ""],
+      "event.end": [null, ""],
+    });
+    const df = normalizeEvents(raw, "networkFlow");
+    for (const c of ["FlowStartTime", "FlowEndTime"]) {
+      assert.equal(df.getColumn(c).dtype.variant, "Datetime", c);
+      assert.deepEqual((df.getColumn(c).toArray() as unknown as Date[]).map((d) => d.toISOString()), ["2024-03-01T10:00:00.000Z", "2024-03-01T10:00:01.000Z"], c);
+    }
+  });
+
   it("ECS network (nested): direction from network.direction, host from host.name", () => {
     const raw = readDataFile(path.join(FIX, "ecs_network_flows.ndjson"));
     assert.equal(detectEventSchema(raw, "networkFlow").id, "ecs-network");
