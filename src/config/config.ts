@@ -285,14 +285,18 @@ export function providerSecrets(settings: readonly Pick<ProviderSettings, "args"
   return out;
 }
 
-/** The password in a URL's userinfo, as written and percent-decoded; none when `value` is no URL with one. */
-function urlPasswords(value: unknown): string[] {
+/**
+ * The password in a URL's userinfo, as written and percent-decoded; none when
+ * `value` is no URL with one. A URL that does not parse (a space in the host,
+ * a port over 65535) is read by its text: it is still printed in errors.
+ */
+export function urlPasswords(value: unknown): string[] {
   if (typeof value !== "string" || !value.includes("@")) return [];
   let password: string;
   try {
     password = new URL(value.trim()).password;
   } catch {
-    return [];
+    password = /^\s*[A-Za-z][A-Za-z0-9+.-]*:\/\/[^:@/?#]*:([^?#]*)@/.exec(value)?.[1] ?? "";
   }
   if (!password) return [];
   let decoded = password;

@@ -259,8 +259,13 @@ export const dataMessages = {
   liveNoDriver: (environment: string, registered: readonly string[]) =>
     errorMessage("data/live-no-driver", `no driver for data environment "${environment}" (registered: ${registered.join(", ") || "none"})`),
   liveConfig: (environment: string, setting: string, problem: string) => errorMessage("data/live-config", `${environment}: ${setting}: ${problem}`),
-  liveUrl: (setting: string, url: string) =>
-    errorMessage("data/live-url", `${setting}: "${url}" must be an https:// URL (plain http:// is accepted for loopback hosts only: 127.0.0.1, ::1, localhost)`),
+  liveUrl: (setting: string, url: string, unparsable = false) =>
+    errorMessage(
+      "data/live-url",
+      unparsable
+        ? `${setting}: "${url}" is not a valid URL (check its host name, port and characters; a space or a port over 65535 is not allowed)`
+        : `${setting}: "${url}" must be an https:// URL (plain http:// is accepted for loopback hosts only: 127.0.0.1, ::1, localhost)`,
+    ),
   liveAuth: (environment: string, method: string, reason: string) => errorMessage("data/live-auth", `${environment}: sign-in by ${method} failed: ${reason}`),
   /**
    * A query's request refused for its credentials (401) or their rights (403) before any row arrived (Elasticsearch:

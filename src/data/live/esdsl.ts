@@ -81,12 +81,19 @@ function escapeRegexp(text: string): string {
 }
 
 /** Which syntax a string is in, by the query clause and key it stands under. */
-type StringSyntax = "query_string" | "wildcard" | "regexp" | undefined;
+type StringSyntax = "query_string" | "wildcard" | "regexp" | "script" | undefined;
+
+/** Keys whose strings are scripts (Painless, mustache…): `script`, a runtime field, a script sort or aggregation. */
+const SCRIPT_KEYS = new Set(["script", "script_score", "script_fields", "runtime_mappings", "_script", "scripted_metric", "bucket_script", "bucket_selector", "init_script", "map_script", "combine_script", "reduce_script"]);
 
 /** `value` with its marked parameter values escaped for the syntax of the strings they are in, and unmarked. */
 function unmarkValues(value: Json, syntax: StringSyntax, key: string | undefined): Json {
   if (typeof value === "string") {
     if (!value.includes(ES_VALUE_OPEN)) return value;
+    // No escape makes a value one literal of a script's code: it goes in the script's params.
+    if (syntax === "script") {
+      throw new EsDslError(`a parameter value inside a script's text ("${key}") cannot be written safely: pass it in the script's "params" as a whole value and read it there (params.<name>)`);
+    }
     const escape = syntax === "query_string" && key === "query" ? escapeQueryString : syntax === "wildcard" && key !== "rewrite" ? escapeWildcard : syntax === "regexp" && key !== "flags" && key !== "rewrite" ? escapeRegexp : (t: string) => t;
     return value.replace(MARKED, (_, text: string) => escape(text));
   }
@@ -95,7 +102,9 @@ function unmarkValues(value: Json, syntax: StringSyntax, key: string | undefined
   const out: JsonObject = {};
   for (const [k, v] of Object.entries(value)) {
     // A clause's name sets the syntax of the strings under it (`{"wildcard": {"host": "{h}-*"}}`).
-    const inner: StringSyntax = k === "query_string" || k === "simple_query_string" ? "query_string" : k === "wildcard" || k === "regexp" ? k : syntax;
+    // A script's params are values, not code.
+    const inner: StringSyntax =
+      k === "query_string" || k === "simple_query_string" ? "query_string" : k === "wildcard" || k === "regexp" ? k : SCRIPT_KEYS.has(k) ? "script" : syntax === "script" && k === "params" ? undefined : syntax;
     setOwnProperty(out, k, unmarkValues(v, inner, k));
   }
   return out;

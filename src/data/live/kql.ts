@@ -39,6 +39,8 @@ export function kqlString(value: string): string {
  */
 export function kqlDatetime(value: Date): string {
   if (Number.isNaN(value.getTime())) throw new QueryError(msg.liveLiteral("kqlDatetime", "value", "an invalid Date"));
+  const year = value.getUTCFullYear();
+  if (year < 1 || year > 9999) throw new QueryError(msg.liveLiteral("kqlDatetime", "value", `${year} is outside the years 1 to 9999 a KQL datetime holds`));
   return `datetime(${isoTime(value, 7)})`;
 }
 
@@ -48,8 +50,11 @@ function scalar(value: string | number | boolean | Date, inList: boolean): strin
   if (typeof value === "boolean") return value ? "true" : "false";
   if (typeof value === "number") {
     if (!Number.isFinite(value)) throw new QueryError(msg.liveLiteral("kqlLiteral", "value", `${value} is not a finite number`));
-    if (Number.isSafeInteger(value) || inList) return JSON.stringify(value);
-    return `real(${JSON.stringify(value)})`;
+    if (Number.isSafeInteger(value)) return JSON.stringify(value);
+    // Any other number is a double: written with an exponent or a point so that Kusto reads a real too (2^60 as
+    // plain digits, 1152921504606847000, would be a different long).
+    const real = Number.isInteger(value) ? value.toExponential() : JSON.stringify(value);
+    return inList ? real : `real(${real})`;
   }
   return kqlString(value);
 }

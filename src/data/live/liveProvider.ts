@@ -137,7 +137,13 @@ function literalValue(value: unknown, where: string, name: string): LiteralValue
 
 /** One value as a literal's input: an object (which would be written "[object Object]") is an error naming the parameter. */
 function scalarValue(v: unknown, where: string, name: string): string | number | boolean | Date {
-  if (v instanceof Date || typeof v === "number" || typeof v === "boolean" || typeof v === "string") return v;
+  if (v instanceof Date) {
+    // Query languages write years 1–9999 (ISO 8601's four digits): JavaScript's +275760 is no literal of theirs.
+    const year = v.getUTCFullYear();
+    if (!(year >= 1 && year <= 9999)) throw new QueryError(msg.liveLiteral(where, name, Number.isNaN(year) ? "an invalid Date" : `${year} is outside the years 1 to 9999 a query's time literal holds`));
+    return v;
+  }
+  if (typeof v === "number" || typeof v === "boolean" || typeof v === "string") return v;
   // polars gives 64-bit integers as bigint: exact as a number up to 2^53, refused beyond (rounding would match other rows).
   if (typeof v === "bigint" && Number.isSafeInteger(Number(v))) return Number(v);
   if (typeof v === "bigint") throw new QueryError(msg.liveLiteral(where, name, `${v} is beyond the integers a query literal holds exactly (±2^53)`));

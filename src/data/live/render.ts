@@ -43,7 +43,7 @@ interface StringLiteral {
 
 const NAME = /^\{([A-Za-z_]\w*)\}$/;
 const PLACEHOLDER = /\{\{|\}\}|\{([A-Za-z_]\w*)\}/g;
-const KQL_DATETIME = /datetime\(\{([A-Za-z_]\w*)\}\)/y;
+const KQL_DATETIME = /datetime\(\s*\{([A-Za-z_]\w*)\}\s*\)/y;
 
 /** The string literal starting at `i`, in the language's syntax, if one does. */
 function literalAt(template: string, i: number, language: QueryLanguage): StringLiteral | undefined {
@@ -124,6 +124,15 @@ export function renderTemplate(template: string, values: ReadonlyMap<string, Tem
       i = eol < 0 ? template.length : eol;
       continue;
     }
+    // SPL comments (```…```): their quotes open no string, and a placeholder in one stays as written, since a
+    // value's own ``` would end the comment and run the rest as SPL.
+    const comment = language === "spl" ? splCommentEnd(template, i) : undefined;
+    if (comment !== undefined) {
+      out += fill(template.slice(plainFrom, i), plainFrom) + template.slice(i, comment).replace(/\{\{|\}\}/g, (b) => b[0]);
+      i = comment;
+      plainFrom = i;
+      continue;
+    }
     KQL_DATETIME.lastIndex = i;
     const dt = language === "kql" && c === "d" && !/\w/.test(template[i - 1] ?? "") ? KQL_DATETIME.exec(template) : null;
     if (dt && values.has(dt[1])) {
@@ -153,6 +162,13 @@ export function renderTemplate(template: string, values: ReadonlyMap<string, Tem
   return out + fill(template.slice(plainFrom), plainFrom);
 }
 
+/** Where the SPL comment (```…```) starting at `i` ends, if one does; an unclosed one runs to the end. */
+function splCommentEnd(template: string, i: number): number | undefined {
+  if (!template.startsWith("```", i)) return undefined;
+  const close = template.indexOf("```", i + 3);
+  return close < 0 ? template.length : close + 3;
+}
+
 /** A text value, or a list item, with a `*`. */
 function hasWildcard(value: LiteralValue | null): boolean {
   const items: readonly unknown[] = Array.isArray(value) ? value : [value];
@@ -180,6 +196,11 @@ function splSearchCommand(template: string): (at: number) => boolean {
   const search: boolean[] = [!matchesAt(LEADING_PIPE, template, 0)];
   const stack: boolean[] = [];
   for (let i = 0; i < template.length; ) {
+    const comment = splCommentEnd(template, i);
+    if (comment !== undefined) {
+      i = comment;
+      continue;
+    }
     const literal = literalAt(template, i, "spl");
     if (literal) {
       i = literal.end;

@@ -4,7 +4,7 @@
  * the tokens learnt at connect time, and the shared HTTP client.
  */
 import { printWarning } from "../../common/messages";
-import { dataProviderSettings, loadConfig, type HuntlabConfig, type HttpSettings } from "../../config/config";
+import { dataProviderSettings, loadConfig, urlPasswords, type HuntlabConfig, type HttpSettings } from "../../config/config";
 import { SecretMasker } from "../../config/secrets";
 import { createLiveHttp } from "./http";
 import { checkLiveUrl } from "./urls";
@@ -53,6 +53,8 @@ export function createLiveSettings(input: LiveSettingsOptions): LiveSettings & {
   const secrets = new Set<string>();
   for (const key of entry?.secretArgs ?? []) if (typeof args[key] === "string") secrets.add(args[key] as string);
   for (const [key, value] of Object.entries(options)) if (SECRET_OPTION.test(key) && typeof value === "string") secrets.add(value);
+  // The password inside a URL setting or option (`Url: https://elastic:…@host`), whatever its name.
+  for (const value of [...Object.values(args), ...Object.values(options)]) for (const p of urlPasswords(value)) secrets.add(p);
   let masker = new SecretMasker(secrets);
   const mask = (text: string) => masker.mask(text);
   const warn = input.warn ?? printWarning;

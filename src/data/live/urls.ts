@@ -21,12 +21,18 @@ export function checkLiveUrl(url: string, setting: string, mask: (text: string) 
   try {
     parsed = new URL(url);
   } catch {
-    throw new QueryError(msg.liveUrl(setting, mask(url.slice(0, 200))));
+    // A URL that does not parse shows no user info either.
+    throw new QueryError(msg.liveUrl(setting, mask(withoutUserInfo(url).slice(0, 200)), true));
   }
   const shown = `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
   if (parsed.protocol === "https:") return parsed;
   if (parsed.protocol === "http:" && isLoopbackHost(parsed.hostname)) return parsed;
   throw new QueryError(msg.liveUrl(setting, mask(shown)));
+}
+
+/** `url` with the user info of its authority (`user:password@`) cut out, by its text: for a URL that does not parse. */
+export function withoutUserInfo(url: string): string {
+  return url.replace(/^(\s*[A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#]*@/, "$1");
 }
 
 /** `base` (no trailing slash) joined with `path` (leading slash). */

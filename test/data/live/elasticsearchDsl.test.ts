@@ -118,6 +118,19 @@ describe("a placeholder inside a string with other text", () => {
     assert.deepEqual(built('{{"query": {{"match": {{"message": "failed {p}"}}}}}}', "a*b OR c").match, { message: "failed a*b OR c" });
   });
 
+  it("is refused inside a script's text (no escape makes it one Painless literal); a script's params take it whole", () => {
+    const scripts = [
+      '{{"query": {{"script": {{"script": {{"source": "doc[\'h\'].value == \'{p}\'", "lang": "painless"}}}}}}}}',
+      '{{"query": {{"script": {{"script": "doc[\'h\'].value == \'{p}\'"}}}}}}',
+      '{{"query": {{"match_all": {{}}}}, "runtime_mappings": {{"x": {{"type": "keyword", "script": "emit(\'{p}\')"}}}}}}',
+      '{{"query": {{"function_score": {{"script_score": {{"script": {{"source": "\'{p}\'.length()"}}}}}}}}}}',
+    ];
+    for (const t of scripts) assert.throws(() => built(t, "x' || true || '"), (e: unknown) => e instanceof EsDslError && /script's text/.test((e as Error).message) && /params/.test((e as Error).message), t);
+    // In params a value is data: a string with other text is kept as written.
+    const q = built('{{"query": {{"script": {{"script": {{"source": "doc[\'h\'].value == params.h", "params": {{"h": "pre-{p}"}}}}}}}}}}', "x' || true || '");
+    assert.deepEqual(q.script, { script: { source: "doc['h'].value == params.h", params: { h: "pre-x' || true || '" } } });
+  });
+
   it("a value holding the private-use marker characters is refused, naming the parameter", () => {
     assert.throws(() => built('{{"query": {{"match": {{"message": "x {p}"}}}}}}', "a\uE001b"), (e: unknown) => e instanceof Error && (e as { code?: string }).code === "data/live-literal" && /"p"/.test(e.message));
   });

@@ -67,6 +67,16 @@ describe("KQL literals", () => {
     assert.equal(kqlLiteral(true, "bool"), "true");
     assert.throws(() => kqlLiteral(Infinity, "float"), QueryError);
     assert.throws(() => kqlLiteral(NaN, "float"), QueryError);
+    // A whole number beyond 2^53 is a double: written as a real, alone and in a list (its plain digits,
+    // 1152921504606847000, would be another long).
+    assert.equal(kqlLiteral(2 ** 60, "int"), "real(1.152921504606847e+18)");
+    assert.equal(kqlLiteral([1, 2 ** 60], "list"), "dynamic([1, 1.152921504606847e+18])");
+  });
+
+  it("refuses datetimes outside the years 1 to 9999", () => {
+    assert.throws(() => kqlLiteral(new Date(8.64e15), "datetime"), (e: unknown) => e instanceof QueryError && /275760 is outside the years 1 to 9999/.test(e.message));
+    assert.throws(() => kqlLiteral(new Date(Date.UTC(10000, 0, 1)), "datetime"), QueryError);
+    assert.equal(kqlLiteral(new Date("9999-12-31T23:59:59.999Z"), "datetime"), "datetime(9999-12-31T23:59:59.999Z)");
   });
 
   it("writes an absent value as the type's empty value", () => {
@@ -135,6 +145,20 @@ describe("query templates", () => {
     assert.equal(comment, "T // don't \"quote\"");
     // The twin reads no comments: the query without its comment.
     assert.deepEqual(parseKql(`T${rest}`, columns).literals, ['h" | delete', "x' //"]);
+  });
+
+  it("datetime( {x} ) with spaces is replaced whole, as datetime({x})", () => {
+    assert.equal(renderTemplate("T | where t > datetime( {s} )", values({ s: { value: new Date(0), type: "datetime" } }), "kql", "T.q"), "T | where t > datetime(1970-01-01T00:00:00.000Z)");
+  });
+
+  it("SPL comments (```…```): their quotes open no string, and a placeholder in one stays as written", () => {
+    const spl = (t: string) => renderTemplate(t, values({ h: { value: "x OR 1=1 | delete", type: "str" }, a: { value: "bob", type: "str" } }), "spl", "T.q", (v) => `"${String(v).replace(/[\\"]/g, (c) => `\\${c}`)}"`);
+    // An odd quote in a comment: before, it opened a string and the next value went in unquoted.
+    assert.equal(spl('index=lab ```e.g. "WIN-1``` | where Computer={h} | where Account="{a}"'), 'index=lab ```e.g. "WIN-1``` | where Computer="x OR 1=1 | delete" | where Account="bob"');
+    assert.equal(spl("index=lab ```don't``` | where Computer={h}"), 'index=lab ```don\'t``` | where Computer="x OR 1=1 | delete"');
+    // A value's own ``` would end the comment: placeholders in comments are not filled.
+    assert.equal(spl("index=lab ```host {h} {{x}}``` | where Account={a}"), 'index=lab ```host {h} {x}``` | where Account="bob"');
+    assert.equal(spl("index=lab | where Account={a} ```unclosed {h}"), 'index=lab | where Account="bob" ```unclosed {h}');
   });
 
   it("SPL and Elasticsearch: a placeholder inside a \"…\" string is the value escaped by the driver's writer", () => {

@@ -73,6 +73,25 @@ describe("live provider settings from msticpyconfig.yaml", () => {
     assert.deepEqual(quiet, []);
   });
 
+  it("a URL setting or option that does not parse is refused without its password, whatever the key", () => {
+    const urls = ["https://elastic:S3cretPassw0rd@elastic.example.com:99999", "https://elastic:S3cret%2FPassw0rd@exa mple.com", "https://elastic:S3cret/Passw0rd@bad host:9200/x"];
+    for (const url of urls) {
+      const fromConfig = createLiveSettings({ environment: "Elasticsearch", config: loadConfig(config(`DataProviders:\n  Elasticsearch:\n    Args:\n      Url: "${url}"\n`)) });
+      const fromOption = createLiveSettings({ environment: "Elasticsearch", config: loadConfig(config("DataProviders: {}\n")), options: { Endpoint: url } });
+      for (const s of [fromConfig, fromOption]) {
+        assert.throws(
+          () => s.checkUrl(url, "Url"),
+          (e: unknown) => e instanceof Error && (e as { code?: string }).code === "data/live-url" && /is not a valid URL/.test(e.message) && !/S3cret/.test(e.message),
+          url,
+        );
+        assert.doesNotMatch(s.mask(`said ${url}`), /S3cret/, "the masker knows the password too");
+      }
+    }
+    // A URL that parses but is plain http to a remote host says so, also without its password.
+    const plain = createLiveSettings({ environment: "Elasticsearch", config: loadConfig(config("DataProviders: {}\n")) });
+    assert.throws(() => plain.checkUrl("http://u:S3cretPassw0rd@example.com:9200", "Url"), (e: unknown) => e instanceof Error && /must be an https:\/\/ URL/.test(e.message) && !/S3cret/.test(e.message));
+  });
+
   it("names the setting at fault", () => {
     const cfg = loadConfig(config("DataProviders:\n  MSSentinel:\n    Args: {ClientId: a}\n    TimeoutSeconds: -3\n"));
     assert.throws(() => dataProviderSettings(cfg, "MSSentinel"), (e: unknown) => e instanceof ConfigError && /DataProviders\.MSSentinel\.TimeoutSeconds/.test(e.message));
