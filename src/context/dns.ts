@@ -302,9 +302,11 @@ export async function dnsResolve(domain: string, options: DnsOptions = {}): Prom
 
 /** The reverse-lookup name of an IP: `4.3.2.1.in-addr.arpa` or the nibble form under `ip6.arpa`. */
 export function reverseName(ip: string): string {
-  const value = ip.trim();
+  const value = String(ip ?? "").trim();
   if (net.isIPv4(value)) return `${value.split(".").reverse().join(".")}.in-addr.arpa`;
   const v6 = parseIPv6(value);
+  // An IPv4-mapped address (`::ffff:45.83.66.10`, as Windows logs clients) is the IPv4 host's name, as dnspython writes it.
+  if (v6?.isIPv4MappedAddress()) return reverseName(v6.toIPv4Address().toString());
   if (v6) {
     const parts = v6.parts; // 8 groups, `::` and embedded IPv4 expanded
     const nibbles = parts.map((g) => g.toString(16).padStart(4, "0")).join("");

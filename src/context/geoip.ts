@@ -716,7 +716,7 @@ function recordSeries(col: <K extends keyof GeoResult>(k: K) => GeoResult[K][], 
  *
  * - A list of addresses → a DataFrame with `IpAddress` and {@link GEO_COLUMNS}, one row per input.
  * - A DataFrame → the same DataFrame with the geo columns appended (a name the
- *   DataFrame already has gets a `_geo` suffix, so no input column is replaced).
+ *   DataFrame already has gets a `_geo` suffix, or `_geo_2`… when that is taken too, so no input column is replaced).
  *
  * Private/reserved/invalid addresses get their `IpType` and a `GeoNote`, no location;
  * a NAT64 or 6to4 address is located by the IPv4 address it carries (`GeoNote` says so).
@@ -738,7 +738,13 @@ export function geoLookup(ips: readonly string[] | DataFrame, options: GeoLookup
     }
     const addresses = (df.getColumn(ipColumn).toArray() as unknown as unknown[]).map(cellText);
     const taken = new Set(columns);
-    const rename = (c: string): string => (taken.has(c) ? `${c}_geo` : c);
+    // A name the frame has gets `_geo` (then `_geo_2`…: a frame looked up twice already has `IpType_geo`).
+    const rename = (c: string): string => {
+      if (!taken.has(c)) return c;
+      let name = `${c}_geo`;
+      for (let n = 2; taken.has(name); n += 1) name = `${c}_geo_${n}`;
+      return name;
+    };
     return df.hstack(pl.DataFrame(recordColumns(lookupAll(db, addresses), rename)));
   }
   if (!Array.isArray(ips)) throw new GeoIpError(msg.geoInputInvalid());

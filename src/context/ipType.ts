@@ -109,7 +109,14 @@ export const IPV4_EMBEDDING_RANGES: readonly Ipv4EmbeddingRange[] = [
   ["2001::/32", "Teredo", "Reserved", "RFC 4380 Teredo"],
 ];
 
+/** IPv4 addresses IANA marks globally reachable inside a listed range (192.0.0.0/24): Public, as Python's `is_global` says. */
+export const IPV4_GLOBAL_EXCEPTIONS: readonly (readonly [cidr: string, why: string])[] = [
+  ["192.0.0.9/32", "RFC 7723 Port Control Protocol anycast"],
+  ["192.0.0.10/32", "RFC 8155 TURN anycast"],
+];
+
 const parsedV4 = IPV4_RANGES.map((range) => [ipaddr.IPv4.parseCIDR(range[0]), range] as const);
+const parsedGlobalV4 = IPV4_GLOBAL_EXCEPTIONS.map(([cidr]) => ipaddr.IPv4.parseCIDR(cidr));
 const parsedV6 = IPV6_RANGES.map((range) => [ipaddr.IPv6.parseCIDR(range[0]), range] as const);
 const parsedGlobal = IPV6_GLOBAL_EXCEPTIONS.map(([cidr]) => ipaddr.IPv6.parseCIDR(cidr));
 const parsedEmbedding = IPV4_EMBEDDING_RANGES.map((range) => [ipaddr.IPv6.parseCIDR(range[0]), range] as const);
@@ -151,6 +158,7 @@ function embeddedIpv4(v6: ipaddr.IPv6): [EmbeddedIpv4, Ipv4EmbeddingRange] | und
 function classify(addr: ipaddr.IPv4 | ipaddr.IPv6): IpClassification {
   if (addr.kind() === "ipv4") {
     const v4 = addr as ipaddr.IPv4;
+    if (parsedGlobalV4.some((net) => v4.match(net))) return { type: "Public" };
     for (const [net, range] of parsedV4) if (v4.match(net)) return { type: range[1], range };
     return { type: "Public" };
   }

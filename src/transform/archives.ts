@@ -271,8 +271,11 @@ function zip64Fields(b: Uint8Array, at: number, len: number, fields: number[]): 
   return fields;
 }
 
-/** Entries from the central directory, or undefined when there is none (a truncated zip). */
-function zipDirectory(b: Uint8Array, maxEntries: number): { entries: ZipEntry[]; total: number } | undefined {
+/**
+ * Entries from the central directory, or undefined when there is none (a
+ * truncated zip). `damaged`: an entry before the count's end is not one.
+ */
+function zipDirectory(b: Uint8Array, maxEntries: number): { entries: ZipEntry[]; total: number; damaged: boolean } | undefined {
   // The end-of-central-directory record sits in the last 22 + 65535 bytes.
   const floor = Math.max(0, b.length - 22 - 0xffff);
   for (let p = b.length - 22; p >= floor; p--) {
@@ -286,8 +289,12 @@ function zipDirectory(b: Uint8Array, maxEntries: number): { entries: ZipEntry[];
       if (r + 56 <= b.length && u32(b, r) === 0x06064b50) [total, q] = [u64(b, r + 32), u64(b, r + 48)];
     }
     const entries: ZipEntry[] = [];
+    let damaged = false;
     for (let i = 0; i < total && entries.length < maxEntries; i++) {
-      if (q + 46 > b.length || u32(b, q) !== 0x02014b50) break;
+      if (q + 46 > b.length || u32(b, q) !== 0x02014b50) {
+        damaged = true;
+        break;
+      }
       const nameLen = u16(b, q + 28);
       const [size, compressedSize, localOffset] = zip64Fields(b, q + 46 + nameLen, u16(b, q + 30), [u32(b, q + 24), u32(b, q + 20), u32(b, q + 42)]);
       entries.push({
@@ -301,7 +308,7 @@ function zipDirectory(b: Uint8Array, maxEntries: number): { entries: ZipEntry[];
       });
       q += 46 + nameLen + u16(b, q + 30) + u16(b, q + 32);
     }
-    return { entries, total };
+    return { entries, total, damaged };
   }
   return undefined;
 }
@@ -355,11 +362,20 @@ function localHeaderDisagreement(b: Uint8Array, p: number, e: ZipEntry): string 
 
 function readZip(b: Uint8Array, limits: ArchiveLimits): ArchiveContents {
   const dir = zipDirectory(b, limits.maxMembers);
-  const entries = dir?.entries ?? zipLocalEntries(b, limits.maxMembers);
+  let entries = dir?.entries ?? zipLocalEntries(b, limits.maxMembers);
   const members: ArchiveMember[] = [];
   let used = 0;
   let note = dir ? undefined : "no central directory (truncated zip?): members read from local headers";
-  if (dir && dir.total > entries.length) note = `maxArchiveMembers: ${dir.total - entries.length} of ${dir.total} members not read`;
+  if (dir?.damaged) {
+    // A directory cut or overwritten part way: the local headers may still list every member.
+    const local = zipLocalEntries(b, limits.maxMembers);
+    const read = dir.entries.length;
+    if (local.length > read) entries = local;
+    note =
+      local.length > read
+        ? `central directory damaged after ${read} of ${dir.total} entries: members read from local headers`
+        : `central directory damaged after ${read} of ${dir.total} entries: ${dir.total - read} member${dir.total - read === 1 ? "" : "s"} not found`;
+  } else if (dir && dir.total > entries.length) note = `maxArchiveMembers: ${dir.total - entries.length} of ${dir.total} members not read`;
   for (const e of entries) {
     const { cap, limitName } = capFor(limits, used);
     if (cap <= 0) {

@@ -97,8 +97,12 @@ export type EncodingType = "utf-8" | "utf-16" | "binary";
 export interface DecodedItem {
   /** `depth.index`: matches the `depth` and `index` attributes of the item's tag. */
   reference: string;
-  /** The base64 run the item came from. */
-  originalString: string;
+  /**
+   * The base64 run the item came from; null when left out by the bound on
+   * the records' copies of runs ({@link MAX_ORIGINAL_CHARS}: each member of an
+   * archive repeats its archive's run, as MSTICPy's rows do), named in `limit`.
+   */
+  originalString: string | null;
   /** `unknown`, or the member's name inside its archive. */
   fileName: string;
   /** The type found by header (for archive members: the archive's type, as MSTICPy), or null. */
@@ -207,6 +211,8 @@ interface State {
   /** Runs known not to decode (per call: MSTICPy's cache is process-wide and never cleared). */
   undecodable: Set<string>;
   stopped: boolean;
+  /** Characters of `originalString` the records hold so far (bounded by {@link MAX_ORIGINAL_CHARS} after the first). */
+  originalChars: number;
 }
 
 const BASE64_CHARS = "A-Za-z0-9+/\\r\\n";
@@ -339,6 +345,13 @@ function printable(b: Uint8Array, max: number): string {
 const oneShot = (crypto as { hash?: (algorithm: string, data: Uint8Array, encoding: "hex") => string }).hash;
 const hash = (algorithm: string, b: Uint8Array) => (oneShot ? oneShot(algorithm, b, "hex") : crypto.createHash(algorithm).update(b).digest("hex"));
 
+/**
+ * Characters of base64 runs the records of one input hold, beyond the first
+ * (`original_string`): two copies of a 16 MiB input. Each archive member's
+ * record repeats its archive's run, as MSTICPy's rows do.
+ */
+export const MAX_ORIGINAL_CHARS = 32 * 1024 * 1024;
+
 interface ItemContext {
   original: string;
   index: string;
@@ -350,10 +363,21 @@ function itemTag(state: State, bytes: Uint8Array, ctx: ItemContext, name: string
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
   const text = decodeText(bytes);
   const printableBytes = printable(bytes, state.opts.maxPrintableBytes);
-  const limit = note ?? null;
+  // 100 members of an 8 MB run were 800 MB of text to write: past the bound, a record's copy of its run is left
+  // out (the record only: the tag, and so full_decoded_string, are unchanged).
+  let original: string | null = ctx.original;
+  let limit = note ?? null;
+  if (state.originalChars > 0 && state.originalChars + original.length > MAX_ORIGINAL_CHARS) {
+    const why = `original_string left out: the records already hold ${state.originalChars} characters of runs (each archive member repeats its archive's run)`;
+    if (!state.limits.includes(why)) state.limits.push(why);
+    limit = limit ? `${limit}; ${why}` : why;
+    original = null;
+  } else {
+    state.originalChars += original.length;
+  }
   state.items.push({
     reference: `${ctx.depth}.${ctx.index}`,
-    originalString: ctx.original,
+    originalString: original,
     fileName,
     fileType,
     inputBytes: buf,
@@ -368,7 +392,7 @@ function itemTag(state: State, bytes: Uint8Array, ctx: ItemContext, name: string
     limit,
     occurrences: 1,
   });
-  const limitAttr = limit ? ` limit='${limit}'` : "";
+  const limitAttr = note ? ` limit='${note}'` : "";
   if (text) return `<decoded type='string' name='${name}' index='${ctx.index}' depth='${ctx.depth}'${limitAttr}>${text.text}</decoded>`;
   return `<decoded value='binary' name='${name}' type='${fileType ?? "None"}' index='${ctx.index}' depth='${ctx.depth}'${limitAttr}>${printableBytes}</decoded>`;
 }
@@ -522,7 +546,7 @@ function resolveOptions(options: Base64UnpackOptions): Limits {
 
 /** Unpacks one string: the rewritten text, the items, the limits hit. */
 function unpackString(input: string, opts: Limits): { full: string; items: DecodedItem[]; limits: string[] } {
-  const state: State = { opts, budget: { remaining: opts.maxDecodedBytes }, fragments: 0, membersLeft: opts.maxArchiveMembers, items: [], limits: [], undecodable: new Set(), stopped: false };
+  const state: State = { opts, budget: { remaining: opts.maxDecodedBytes }, fragments: 0, membersLeft: opts.maxArchiveMembers, items: [], limits: [], undecodable: new Set(), stopped: false, originalChars: 0 };
   let text = input;
   for (let depth = 1; ; depth++) {
     const level = decodeLevel(state, text, depth);

@@ -19,6 +19,7 @@ export {
   Base64Error,
   BASE64_RECORD_COLUMNS,
   BASE64_UNPACK_DEFAULTS,
+  MAX_ORIGINAL_CHARS as BASE64_MAX_ORIGINAL_CHARS,
   type Base64UnpackOptions,
   type DecodedItem,
   type EncodingType,

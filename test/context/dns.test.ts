@@ -138,7 +138,11 @@ test("reverse look-up of IPv4 and IPv6 addresses", async () => {
   assert.equal(reverseName("2001:db8::1"), "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa");
   // Python's ipaddress.ip_address(…).reverse_pointer: IPv4-compatible ::8.8.8.8 is ::808:808, not ::ffff:808:808.
   assert.equal(reverseName("::8.8.8.8"), "8.0.8.0.8.0.8.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa");
-  assert.equal(reverseName("::ffff:8.8.8.8"), "8.0.8.0.8.0.8.0.f.f.f.f.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa");
+  // An IPv4-mapped address is the IPv4 host's name, as dnspython's reversename.from_address (MSTICPy's ip_rev_resolve) writes it.
+  assert.equal(reverseName("::ffff:8.8.8.8"), "8.8.8.8.in-addr.arpa");
+  assert.equal(reverseName("::FFFF:2d53:420a"), "10.66.83.45.in-addr.arpa");
+  // A null cell from a column is a DnsError, not a TypeError.
+  assert.throws(() => reverseName(null as unknown as string), { code: "context/dns-not-an-ip" });
   assert.throws(() => reverseName("::ffff:010.0.0.1"), { code: "context/dns-not-an-ip" });
   const r = await dnsReverse("192.0.2.10", at());
   assert.equal(r.status, "NOERROR");

@@ -102,6 +102,13 @@ describe("geoLookup with the shipped DB-IP database", () => {
     // Every lab sign-in address is public and in the database.
     assert.equal(out.filter(pl.col("GeoSource").isNull()).height, 0);
     assert.deepEqual([...new Set(out.getColumn("CountryCode").toArray() as string[])].sort(), ["BE", "DE", "US"]);
+    // Looked up again and again (a re-run cell): each round's names are free ones, _geo then _geo_2…
+    const twice = geoLookup(out, { ipColumn: "IPAddress" });
+    const thrice = geoLookup(twice, { ipColumn: "IPAddress" });
+    assert.ok(twice.columns.includes("CountryCode_geo") && twice.columns.includes("Latitude_geo_2"));
+    assert.ok(thrice.columns.includes("CountryCode_geo_2") && thrice.columns.includes("Latitude_geo_3"));
+    assert.equal(new Set(thrice.columns).size, thrice.columns.length);
+    assert.deepEqual(thrice.getColumn("CountryCode_geo_2").toArray(), out.getColumn("CountryCode").toArray());
   });
 
   it("names a wrong ipColumn and suggests the right one", () => {

@@ -18,6 +18,11 @@ test("the pinned classification table: one address per range, both families", ()
     ["172.31.255.255", "Private"],
     ["172.32.0.1", "Public"],
     ["192.0.0.8", "Reserved"],
+    // IANA: globally reachable inside 192.0.0.0/24 (PCP and TURN anycast); Python's is_global too.
+    ["192.0.0.9", "Public"],
+    ["192.0.0.10", "Public"],
+    ["192.0.0.11", "Reserved"],
+    ["::ffff:192.0.0.9", "Public"],
     ["192.0.2.1", "Reserved"],
     ["192.88.99.1", "Reserved"],
     ["192.168.1.1", "Private"],

@@ -160,6 +160,20 @@ test("zip without a central directory: the local header's CRC-32 is checked when
   assert.deepEqual(r.members.map((m) => [m.name, CRC_NOTE.test(m.note ?? ""), m.bytes.length]), [["a.txt", false, PAYLOADS[2].length], ["b.bin", true, PAYLOADS[3].length]]);
 });
 
+test("zip whose central directory is damaged part way: the local headers give every member, and the note says so", () => {
+  const zip = zipSync({ "a.txt": new Uint8Array(PAYLOADS[1]), "b.txt": new Uint8Array(PAYLOADS[2]), "c.bin": new Uint8Array(PAYLOADS[3]) });
+  const { central } = zipRecords(zip);
+  // The third directory entry's signature overwritten: it was read as the member limit ("1 of 3 members not read").
+  const r = readArchive(flip(zip, central[2], 0xff), "zip", limits());
+  assert.deepEqual(r.members.map((m) => [m.name, m.bytes.length]), [["a.txt", PAYLOADS[1].length], ["b.txt", PAYLOADS[2].length], ["c.bin", PAYLOADS[3].length]]);
+  assert.equal(r.note, "central directory damaged after 2 of 3 entries: members read from local headers");
+  // The same with the third member's local header gone too: two members, the third said missing.
+  const { local } = zipRecords(zip);
+  const worse = readArchive(flip(flip(zip, central[2], 0xff), local[2], 0xff), "zip", limits());
+  assert.deepEqual(worse.members.map((m) => m.name), ["a.txt", "b.txt"]);
+  assert.equal(worse.note, "central directory damaged after 2 of 3 entries: 1 member not found");
+});
+
 test("base64 unpacking: a damaged gzip or zip is unpacked all the same, and its item says what is wrong", () => {
   const gz = zlib.gzipSync(Buffer.from("the secret command line is here, padded to be long enough"));
   const bad = flip(gz, gz.length - 8);
