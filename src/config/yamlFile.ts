@@ -147,6 +147,16 @@ function checkDocument(file: string, root: Node | null, lines: LineCounter, limi
 }
 
 /**
+ * The yaml package's message for a syntax error, as ours: its position (we
+ * give it as file:line:col) and the snippet after it cut off, and its advice
+ * to call its own API replaced.
+ */
+function syntaxDetail(code: string, message: string): string {
+  if (code === "MULTIPLE_DOCS") return "a second document starts here (a `---` line): one file is one document; remove the `---`, or split the file";
+  return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "").replace(/:$/, "");
+}
+
+/**
  * Parses YAML text once and returns it as plain JS. Errors (syntax,
  * duplicate keys, limits, nesting too deep for the parser, alias bombs) name
  * the file, and the line and column where there is one.
@@ -168,7 +178,7 @@ export function parseYamlText(file: string, text: string, limits: YamlLimits, fa
     const err = doc.errors[0];
     if (/call stack/i.test(err.message)) throw fail(msg.tooDeep(file, limits.maxDepth, limits.what));
     const pos = err.linePos?.[0];
-    throw fail(msg.syntax(`${file}${pos ? `:${pos.line}:${pos.col}` : ""}`, err.message.split("\n")[0]));
+    throw fail(msg.syntax(`${file}${pos ? `:${pos.line}:${pos.col}` : ""}`, syntaxDetail(err.code, err.message)));
   }
   checkDocument(file, doc.contents, lines, limits, fail, options);
   try {

@@ -116,6 +116,8 @@ export const contextMessages = {
     errorMessage("context/feed-syntax", `${file ? `${file}:${line}: ` : ""}unterminated quoted field starting on line ${line}`),
   /** `where` is `file` or `file:line`. */
   feedJsonInvalid: (where: string, detail: string) => errorMessage("context/feed-syntax", `${where}: not valid JSON: ${detail}`),
+  feedDuplicateColumn: (file: string, line: number, column: string) =>
+    errorMessage("context/feed-syntax", `${file}:${line}: the header names column "${column}" twice (names are compared trimmed and lower-cased): one of them would be lost`),
   feedRowWidth: (file: string, line: FeedPlace, fields: number, header: number) =>
     errorMessage("context/feed-record-invalid", `${feedPlace(file, line)}: ${fields} fields, the header has ${header}`),
   feedNotAnArray: (file: string) => errorMessage("context/feed-record-invalid", `${file}: expected a JSON array of indicator objects`),

@@ -141,6 +141,8 @@ test("a bad feed is not loaded; the status names the file and line", () => {
     // A JSON array's records are named by their place in it (JSON.parse gives no lines): it was "item-json.json:2", line 2 being the first record's.
     ["item-json.json", JSON.stringify([{ observable: "1.2.3.4", severity: "high" }, { observable: "not an ioc", severity: "high" }], null, 2), /item-json\.json item 2: "not an ioc" is not a recognised indicator/, "context/feed-observable-invalid"],
     ["quote.csv", 'observable,severity\n"1.2.3.4,high\n', /quote\.csv:2: unterminated quoted field starting on line 2/, "context/feed-syntax"],
+    // Two columns of one name: the last one won silently (here a blank Severity replaced "high").
+    ["twice.csv", "Observable,Severity,Description, severity\n1.2.3.4,high,seen,\n", /twice\.csv:1: the header names column "severity" twice/, "context/feed-syntax"],
   ];
   for (const [name, text, message, code] of cases) {
     const file = feedFile(name, text);

@@ -47,6 +47,14 @@ test("YAML syntax errors name the file and line", () => {
     assert.ok(err instanceof QueryDefinitionError);
     assert.equal(err.code, "data/query-yaml-syntax");
     assert.match(err.message, /^bad\.yaml:\d+:\d+: /);
+    // The position once, and no dangling colon where the yaml package's snippet was.
+    assert.doesNotMatch(err.message, /at line \d+|:\s*$/);
+    return true;
+  });
+  // A second document: our advice, not the yaml package's API ("please use YAML.parseAllDocuments()").
+  assert.throws(() => parseQueryFile("two.yaml", "metadata: {version: 1}\n---\nsources: {}\n"), (err: Error) => {
+    assert.match(err.message, /^two\.yaml:2:1: YAML syntax error: a second document starts here \(a `---` line\)/);
+    assert.doesNotMatch(err.message, /parseAllDocuments/);
     return true;
   });
 });

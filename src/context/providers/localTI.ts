@@ -152,6 +152,11 @@ function recordsOf(file: string, text: string): { record: Record<string, unknown
     const rows = parseCsv(text, file);
     if (rows.length === 0) return [];
     const header = rows[0].fields.map((h) => h.trim().toLowerCase());
+    const seen = new Set<string>();
+    for (const h of header) {
+      if (h !== "" && seen.has(h)) throw new FeedError(msg.feedDuplicateColumn(file, rows[0].line, h));
+      seen.add(h);
+    }
     return rows.slice(1).map(({ fields, line }) => {
       if (fields.length > header.length) throw new FeedError(msg.feedRowWidth(file, line, fields.length, header.length));
       return { record: Object.fromEntries(header.map((h, i) => [h, fields[i] ?? ""])), line };
