@@ -101,10 +101,13 @@ export const transformMessages = {
     ),
   processSchemaIncomplete: (fields: readonly string[]) =>
     errorMessage("transform/process-schema-incomplete", `The process schema must name the ${fields.join(", ")} column(s).`),
-  processColumnsMissing: (absent: readonly string[], schema: string, columns: readonly string[]) =>
+  /** `optional`: the absent columns are optional fields of a schema the caller wrote (each with its field and close names). */
+  processColumnsMissing: (absent: readonly string[], schema: string, columns: readonly string[], optional?: readonly { field: string; close: readonly string[] }[]) =>
     errorMessage(
       "transform/process-column-missing",
-      `The process data has no column ${absent.map((c) => `"${c}"`).join(", ")} (schema ${schema}); columns: ${columns.join(", ")}.`,
+      optional
+        ? `The process data has no column ${absent.map((c, i) => `"${c}" (${optional[i].field}${optional[i].close.length ? `; did you mean ${optional[i].close.map((n) => `"${n}"`).join(" or ")}?` : ""})`).join(", ")}, which your schema names; columns: ${columns.join(", ")}. Leave the field out to build without it (without hostName, parents are matched across hosts).`
+        : `The process data has no column ${absent.map((c) => `"${c}"`).join(", ")} (schema ${schema}); columns: ${columns.join(", ")}.`,
     ),
 
   // Building trees (ProcessTreeError).

@@ -58,11 +58,11 @@
  *   when source_index follows time).
  */
 import type pl from "nodejs-polars";
-import { findUnknownOption } from "../common/errors";
+import { closestNames, findUnknownOption } from "../common/errors";
 import { isObjectRecord } from "../common/json";
 import { columnNames, columnOf, frameOf, renameAll, shadowsFrameMember } from "../common/frames";
 import { fieldNames, fieldSeries } from "../data/schemas/fields";
-import { inferSchema, renameSchemaColumns, resolveSchema, schemaColumns, type ProcSchema } from "./processTreeSchema";
+import { COLUMN_FIELDS, inferSchema, PROCESS_SCHEMAS, ProcessSchemaError, renameSchemaColumns, resolveSchema, schemaColumns, type ProcSchema } from "./processTreeSchema";
 import { transformMessages as msg } from "./messages";
 import { PROCESS_TREE_COLUMNS, ProcessTreeError, assembleTree, matchParents, processEvents, processKeys, processNodes, treeLayout, type TreeRowOrder } from "./processTreeSteps";
 import { withRichLastValue } from "../display/lastValue";
@@ -106,6 +106,7 @@ export function buildProcessTree(procs: pl.DataFrame, options: BuildProcessTreeO
   procs = withNestedFields(procs, options.schema);
   const names = columnNames(procs);
   const schema = resolveSchema(options.schema, names);
+  checkWrittenSchema(options.schema, names);
   // Columns the build cannot take under their own names: those that shadow a member of polars' frame proxy
   // (`height`, `filter`, `columns`…, which the steps call) or an internal name, and a column the schema reads
   // that is named like an output column (osquery's `path` is the image). They go in under plain names.
@@ -188,6 +189,25 @@ function unusedName(name: string, taken: readonly string[]): string {
 function linkedNodes(events: ReturnType<typeof processEvents>, toleranceMs: number | undefined): ReturnType<typeof processNodes> {
   const keys = processKeys(events);
   return processNodes(events, keys, matchParents(keys, { toleranceMs }), { toleranceMs });
+}
+
+/**
+ * The columns a caller wrote into a schema are in the events: an optional
+ * column it names and the data lacks was skipped without a word, so a
+ * misspelt `hostName` matched parents across hosts. The fields a built-in
+ * schema gives — passed whole (MSTICPy's habit) or spread into the caller's
+ * (`{ ...SYSMON_PROCESS_CREATE_SCHEMA, hostName: "host" }`, same `name`) —
+ * still skip the columns a frame lacks.
+ */
+function checkWrittenSchema(schema: Partial<ProcSchema> | undefined, columns: readonly string[]): void {
+  if (!schema || (PROCESS_SCHEMAS as readonly unknown[]).includes(schema)) return;
+  const base = PROCESS_SCHEMAS.find((s) => s.name === schema.name);
+  const have = new Set(columns);
+  const written = (f: (typeof COLUMN_FIELDS)[number]) => typeof schema[f] === "string" && schema[f] !== "" && schema[f] !== base?.[f];
+  const absent = COLUMN_FIELDS.filter((f) => written(f) && !have.has(schema[f] as string));
+  if (!absent.length) return;
+  const names = absent.map((f) => schema[f] as string);
+  throw new ProcessSchemaError(msg.processColumnsMissing(names, schema.name ?? "custom", columns, absent.map((f, i) => ({ field: f, close: closestNames(names[i], columns) }))));
 }
 
 /** The schema `buildProcessTree` would use for `procs` (inferred unless given). */

@@ -367,7 +367,7 @@ export const PROCESS_SCHEMAS: readonly ProcSchema[] = [
 
 export { ProcessSchemaError } from "./messages";
 
-const COLUMN_FIELDS = [
+export const COLUMN_FIELDS = [
   "processName",
   "processId",
   "parentId",

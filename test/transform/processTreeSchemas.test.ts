@@ -229,4 +229,32 @@ describe("process schema inference", () => {
         /"process\.parent\.pid" \(close: [^)]*"process\.ppid"/.test(e.message),
     );
   });
+
+  it("a column the caller wrote into a schema must be in the events: a misspelt hostName matched parents across hosts", () => {
+    // Two hosts, each with its own process 100 spawning 200: per host, 200's parent is its own host's 100.
+    const df = pl.DataFrame({
+      Computer: ["a", "b", "a", "b"],
+      NewProcessName: ["p.exe", "p.exe", "c.exe", "c.exe"],
+      NewProcessId: ["0x100", "0x100", "0x200", "0x200"],
+      ProcessId: ["0x4", "0x4", "0x100", "0x100"],
+      TimeGenerated: ["2026-01-01T00:00:00Z", "2026-01-01T00:00:01Z", "2026-01-01T00:00:02Z", "2026-01-01T00:00:03Z"],
+    });
+    const own = { processName: "NewProcessName", processId: "NewProcessId", parentId: "ProcessId", timeStamp: "TimeGenerated" };
+    assert.throws(
+      () => buildProcessTree(df, { schema: { ...own, hostName: "Comptuer" } }),
+      (e: Error & { code?: string }) => e.code === "transform/process-column-missing" && /"Comptuer" \(hostName; did you mean "Computer"\?\)/.test(e.message) && /across hosts/.test(e.message),
+    );
+    // Spread from a built-in and changed: the changed field is the caller's.
+    assert.throws(() => buildProcessTree(df, { schema: { ...WIN_EVENT_SCHEMA, hostName: "Host" } }), { code: "transform/process-column-missing" });
+    // The fields a built-in gives skip the columns a frame lacks, passed whole or spread (this frame has no CommandLine, SubjectLogonId…).
+    const whole = buildProcessTree(df, { schema: WIN_EVENT_SCHEMA });
+    const spread = buildProcessTree(df, { schema: { ...WIN_EVENT_SCHEMA } });
+    const rightHost = buildProcessTree(df, { schema: { ...own, hostName: "Computer" } });
+    for (const tree of [whole, spread, rightHost]) {
+      const children = tree.filter(pl.col("NewProcessName").eq(pl.lit("c.exe")));
+      assert.deepEqual(children.getColumn("parent_key").toArray().map((k) => String(k).split("|")[0]), ["p.exe", "p.exe"]);
+      // Each child's parent is on its own host: two distinct parent keys.
+      assert.equal(new Set(children.getColumn("parent_key").toArray()).size, 2);
+    }
+  });
 });
