@@ -284,8 +284,10 @@ function textsByDtype(s: Series): ColumnTexts {
       return { texts: formatDurations(castStrings(s.cast(pl.Int64)), unit), numeric: true, dtype: `duration[${unit}]` };
     }
     case "Date":
-    case "Time":
       return { texts: castStrings(s), numeric: false };
+    case "Time":
+      // polars' text of a Time drops its fraction (`12:34:56` for 12:34:56.789): written from the nanoseconds.
+      return { texts: formatTimes(s.cast(pl.Int64).toArray() as unknown as (number | bigint | null)[]), numeric: false };
     case "Null":
       return { texts: new Array<null>(s.length).fill(null), numeric: false };
   }
@@ -398,6 +400,19 @@ function formatDatetimes(values: (string | null)[]): (string | null)[] {
     if (v === null || !m) return v;
     return m[1] + fraction(m[2] ?? "", digits) + m[3];
   });
+}
+
+/** Times of day from nanoseconds since midnight: `HH:MM:SS`, plus the fraction digits the column needs (as datetimes). */
+function formatTimes(nanos: readonly (number | bigint | null)[]): (string | null)[] {
+  const parts = nanos.map((v) => {
+    if (v === null) return null;
+    const ns = Number(v);
+    const seconds = Math.floor(ns / 1e9);
+    const two = (n: number) => String(n).padStart(2, "0");
+    return { hms: `${two(Math.floor(seconds / 3600))}:${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}`, frac: String(ns - seconds * 1e9).padStart(9, "0") };
+  });
+  const digits = Math.max(0, ...parts.map((p) => (p ? fractionDigits(p.frac) : 0)));
+  return parts.map((p) => (p ? p.hms + fraction(p.frac, digits) : null));
 }
 
 /** 0, 3, 6 or 9: the digits needed to show a fraction without losing non-zero digits. */

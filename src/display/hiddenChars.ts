@@ -23,3 +23,14 @@ export function revealHidden(text: string, options: RevealOptions = {}): string 
   return text.replace(pattern, (ch) => NAMED_ESCAPES[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
+/**
+ * Multi-line text whose line breaks are the writer's own (a view's text
+ * form): each line's hidden characters revealed, CR and tab included, so data
+ * in it cannot move a terminal's cursor, recolour or reorder what follows.
+ */
+export function revealLines(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => revealHidden(line))
+    .join("\n");
+}

@@ -34,6 +34,7 @@ import { clientBundle, checkInlineScript, type ClientCode } from "./clientBundle
 import { libraryPayloads, type JsLibraryName } from "./jsLibraries";
 import { inspectLastValue } from "./lastValue";
 import { THEME, themeCss } from "./theme";
+import { revealLines } from "./hiddenChars";
 
 /** The static rendering shown where scripts do not run. */
 export interface HtmlViewFallback {
@@ -157,12 +158,13 @@ export class HtmlView implements Displayable {
 
   /** The text of `util.inspect` (and of tslab's last value outside a notebook). */
   [inspect.custom](): string {
-    const first = this.spec.text.split("\n", 1)[0];
+    const first = this.toText().split("\n", 1)[0];
     return `HtmlView(${this.spec.kind}) ${first}`;
   }
 
+  /** The `text/plain` form; data in it (process names, indicators) shows its control and bidi characters as escapes. */
   toText(): string {
-    return this.spec.text;
+    return revealLines(this.spec.text);
   }
 
   /** The static part alone (what a page without scripts shows). */

@@ -10,6 +10,7 @@
  */
 import { inspect, type InspectOptions } from "node:util";
 import { html, type SafeHtml } from "../display/html";
+import { revealHidden } from "../display/hiddenChars";
 import { htmlView } from "../display/htmlView";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
@@ -239,10 +240,11 @@ export abstract class Entity implements Displayable {
 
   /** `type: name` plus the set properties, one per line. */
   toText(): string {
+    // Values are log data: their control and bidi characters show as escapes (a terminal would obey them).
     const lines = Object.entries(this.properties())
       .filter(([k]) => k !== "Type")
-      .map(([k, v]) => `  ${k}: ${v instanceof Entity ? `${v.Type}: ${v.nameStr}` : formatEntityValue(v)}`);
-    return [`${this.Type}: ${this.nameStr}`, ...lines].join("\n");
+      .map(([k, v]) => `  ${revealHidden(k)}: ${revealHidden(v instanceof Entity ? `${v.Type}: ${v.nameStr}` : formatEntityValue(v))}`);
+    return [revealHidden(`${this.Type}: ${this.nameStr}`), ...lines].join("\n");
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {
@@ -250,7 +252,7 @@ export abstract class Entity implements Displayable {
   }
 
   [inspect.custom](depth: number, options: InspectOptions): string {
-    return inspectLastValue(this, depth, options, () => `${this.constructor.name}(${this.nameStr})`);
+    return inspectLastValue(this, depth, options, () => `${this.constructor.name}(${revealHidden(this.nameStr)})`);
   }
 }
 

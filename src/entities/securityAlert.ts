@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { inspect, type InspectOptions } from "node:util";
 import type { DataFrame } from "nodejs-polars";
 import { html, type SafeHtml } from "../display/html";
+import { revealHidden } from "../display/hiddenChars";
 import { htmlView } from "../display/htmlView";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
@@ -292,7 +293,8 @@ export class SecurityAlert implements Displayable {
       `  SystemAlertId: ${this.SystemAlertId}`,
       ...this.entities.map((e) => `  - ${e.Type}: ${e.nameStr}`),
     ];
-    return lines.join("\n");
+    // Alert text is log data: its control and bidi characters show as escapes.
+    return lines.map((l) => revealHidden(l)).join("\n");
   }
 
   /** The card as a static HTML view. */
@@ -305,6 +307,6 @@ export class SecurityAlert implements Displayable {
   }
 
   [inspect.custom](depth: number, options: InspectOptions): string {
-    return inspectLastValue(this, depth, options, () => `SecurityAlert(${this.AlertDisplayName}, ${this.entities.length} entities)`);
+    return inspectLastValue(this, depth, options, () => `SecurityAlert(${revealHidden(String(this.AlertDisplayName))}, ${this.entities.length} entities)`);
   }
 }

@@ -13,6 +13,7 @@ import { columnNames, columnOf, exactValues, frameHeight, isDataFrame, withSafeN
 import { ProcessTreeQueryError, transformMessages as msg } from "./messages";
 import { builtSchemaOf } from "./processTree";
 import { inferSchema } from "./processTreeSchema";
+import { revealHidden } from "../display/hiddenChars";
 
 /** A process: its proc_key, a row with `proc_key`, or a DataFrame whose first row is it. */
 export type ProcessRef = string | { proc_key?: unknown } | pl.DataFrame;
@@ -309,10 +310,12 @@ export function treeToText(tree: pl.DataFrame, options: TreeToTextOptions = {}):
   const rows = depthFirst(columnOf(tree, "proc_key").toArray() as unknown as string[], columnOf(tree, "parent_key").toArray() as unknown as (string | null)[], shown);
   for (const i of rows) {
     const indent = "    ".repeat(Math.max(0, levels[i] - 1));
-    const name = names ? String(names[i] ?? "?") : String(columnOf(tree, "proc_key").get(i));
+    // Log data: control and bidi characters show as escapes (an image name could recolour or rewrite the terminal).
+    const name = revealHidden(names ? String(names[i] ?? "?") : String(columnOf(tree, "proc_key").get(i)));
     let cmd = cmds && cmds[i] !== null && cmds[i] !== undefined ? String(cmds[i]).replace(/\s+/g, " ") : "";
     if (cmd.length > maxCmd) cmd = `${cmd.slice(0, maxCmd - 1)}…`;
-    const id = ids && ids[i] !== null && ids[i] !== undefined ? ` [${String(ids[i])}]` : "";
+    cmd = revealHidden(cmd);
+    const id = ids && ids[i] !== null && ids[i] !== undefined ? ` [${revealHidden(String(ids[i]))}]` : "";
     const mark = inferred && inferred[i] ? " (inferred)" : "";
     lines.push(`${indent}${levels[i] > 1 ? "+-- " : ""}${name}${id}${mark}${cmd ? `  ${cmd}` : ""}`);
   }

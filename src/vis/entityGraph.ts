@@ -14,6 +14,7 @@ import { html, type SafeHtml } from "../display/html";
 import { THEME } from "../display/theme";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
+import { revealLines } from "../display/hiddenChars";
 import { Entity } from "../entities/entity";
 import type { SecurityAlert } from "../entities/securityAlert";
 import { addAlertWithEntities, AlertGraph, entityNode, GraphError, mergeAlertsByType, toAlerts, type GraphNode } from "./alertGraph";
@@ -455,10 +456,13 @@ export class EntityGraphView implements Displayable {
   }
 
   toText(): string {
-    return `Alert entity graph: ${this.graph.nodeCount} nodes, ${this.graph.edgeCount} edges (${this.graph
-      .typeCounts()
-      .map(([t, c]) => `${c} ${t}`)
-      .join(", ")})${unreadableNote(this.graph)}`;
+    // The types and the unreadable alert's JSON are data: their control and bidi characters show as escapes.
+    return revealLines(
+      `Alert entity graph: ${this.graph.nodeCount} nodes, ${this.graph.edgeCount} edges (${this.graph
+        .typeCounts()
+        .map(([t, c]) => `${c} ${t}`)
+        .join(", ")})${unreadableNote(this.graph)}`,
+    );
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {

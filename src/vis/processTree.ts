@@ -26,6 +26,7 @@ import { ProcessTreePlotError, visMessages as msg } from "./messages";
 import { columnNames, columnOf, exactValues, frameHeight, hasColumn, isDataFrame } from "../common/frames";
 import { html, type SafeHtml } from "../display/html";
 import { THEME } from "../display/theme";
+import { revealLines } from "../display/hiddenChars";
 import { buildProcessTree, builtSchemaOf } from "../transform/processTree";
 import { inferSchema, type ProcSchema } from "../transform/processTreeSchema";
 import type { LegendEntry, ProcessNode, ProcessTreeWire } from "./client/views/processTree";
@@ -574,7 +575,7 @@ export class ProcessTreePlot extends HtmlView {
   }
 
   override [inspect.custom](): string {
-    return this.summary;
+    return revealLines(this.summary);
   }
 
   override toString(): string {

@@ -231,6 +231,16 @@ describe("dtype-aware formatting", () => {
     assert.deepEqual(texts("day"), ["2024-03-04", "null", "1999-12-31"]);
   });
 
+  test("times of day keep their fraction (polars' own text dropped it: 12:34:56 for 12:34:56.789)", () => {
+    const ns = (h: number, m: number, s: number, frac: number) => ((h * 60 + m) * 60 + s) * 1e9 + frac;
+    const times = pl.DataFrame({ t: pl.Series("t", [ns(1, 0, 0, 5e8), ns(12, 34, 56, 789e6), null, ns(23, 59, 59, 0)]).cast(pl.Int64).cast(pl.Time) });
+    assert.deepEqual(parseTable(dataFrameToHtml(times)).column("t").map((c) => c.text), ["01:00:00.500", "12:34:56.789", "null", "23:59:59.000"]);
+    const nanos = pl.DataFrame({ t: pl.Series("t", [ns(0, 0, 1, 1), ns(0, 0, 2, 0)]).cast(pl.Int64).cast(pl.Time) });
+    assert.deepEqual(parseTable(dataFrameToHtml(nanos)).column("t").map((c) => c.text), ["00:00:01.000000001", "00:00:02.000000000"]);
+    const whole = pl.DataFrame({ t: pl.Series("t", [ns(9, 5, 7, 0)]).cast(pl.Int64).cast(pl.Time) });
+    assert.deepEqual(parseTable(dataFrameToHtml(whole)).column("t").map((c) => c.text), ["09:05:07"]);
+  });
+
   test("nulls are a dim `null`, distinct from NaN and from an empty string", () => {
     const s = table.column("s");
     assert.deepEqual(s.map((c) => [c.text, c.classes.includes("null")]), [["x", false], ["null", true], ["", false]]);

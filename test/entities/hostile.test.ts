@@ -6,6 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { inspect } from "node:util";
+import { JUPYTER_DISPLAY } from "../../src/display/protocol";
 import pl from "nodejs-polars";
 import { Entity, Host, parseEntities, SecurityAlert, UnknownEntity } from "../../src/entities";
 import { ENTITY_CLASSES } from "../../src/entities/types";
@@ -148,6 +150,23 @@ test("entity and alert cards reveal bidi and invisible characters (Trojan Source
   const alertCard = alert.toHtml();
   assert.ok(!alertCard.includes("\u202E"));
   assert.ok(alertCard.split("invoice\\u202egpj.exe").length - 1 >= 3); // name, description, host card (and the alt text)
+});
+
+test("the text forms (plain Node, console.log) reveal control characters too: data cannot drive the terminal", () => {
+  const ansi = "evil.exe\u001b]0;pwned\u0007\u001b[1A\u001b[2K\r\u202egpj";
+  const host = new Host({ HostName: ansi, OSFamily: "Windows\u001b[31m" });
+  const alert = new SecurityAlert({ AlertName: ansi, Entities: JSON.stringify([{ $id: "1", Type: "host", HostName: ansi }]) });
+  for (const [what, text] of [
+    ["host toText", host.toText()],
+    ["host inspect", inspect(host)],
+    ["host bundle", host[JUPYTER_DISPLAY]()["text/plain"]],
+    ["alert toText", alert.toText()],
+    ["alert inspect", inspect(alert)],
+  ] as const) {
+    assert.doesNotMatch(String(text), /[\u001b\u0007\r\u202e]/, what);
+    assert.match(String(text), /evil\.exe\\u001b\]0;pwned\\u0007/, what);
+  }
+  assert.match(host.toText(), /OSFamily: Windows\\u001b\[31m/);
 });
 
 test("entities referenced many times ($ref): cards, graph nodes and JSON grow with the entities, not with the paths", () => {
