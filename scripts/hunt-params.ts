@@ -36,8 +36,8 @@ export interface ParameterDeclaration {
   comment: string;
 }
 
-/** A parameter value: what JSON gives, or undefined. */
-export type ParameterValue = string | number | boolean | null | undefined | ParameterValue[] | { [key: string]: ParameterValue };
+/** A parameter value: what JSON gives, or undefined; a Date or bigint for a parameter declared so. */
+export type ParameterValue = string | number | boolean | null | undefined | Date | bigint | ParameterValue[] | { [key: string]: ParameterValue };
 
 /** Why a hunt cannot start (bad arguments, no parameters cell); the message says what to fix. */
 export class HuntParameterError extends Error {
@@ -67,12 +67,13 @@ export function findParametersCell(nb: NotebookJson): number {
  * Splits `rest` (what follows `name`) into type, value and comment, scanning
  * once: `=` and `;` and `//` count only outside string literals and brackets.
  */
-function splitDeclaration(rest: string): { type: string; value: string; comment: string } | undefined {
+function splitDeclaration(rest: string): { type: string; value: string; comment: string; next?: string } | undefined {
   let quote = "";
   let depth = 0;
   let eq = -1;
   let end = rest.length;
   let comment = "";
+  let next: string | undefined;
   for (let i = 0; i < rest.length; i += 1) {
     const ch = rest[i];
     if (quote) {
@@ -89,11 +90,17 @@ function splitDeclaration(rest: string): { type: string; value: string; comment:
       comment = rest.slice(i + 2).trim();
       break;
     } else if (ch === ";" && depth === 0 && eq >= 0) end = Math.min(end, i);
+    else if (ch === "," && depth === 0 && eq >= 0 && end === rest.length) {
+      // `let a = 1, b = 2;`: this declarator ends here; the next one follows.
+      end = i;
+      next = rest.slice(i + 1);
+      break;
+    }
   }
   if (eq < 0) return undefined;
   const head = rest.slice(0, eq).trim();
   const type = head.startsWith(":") ? head.slice(1).trim() : head;
-  return { type, value: rest.slice(eq + 1, end).trim(), comment };
+  return { type, value: rest.slice(eq + 1, end).trim(), comment, next };
 }
 
 const DECLARATION = /^\s*(let|const|var)\s+([A-Za-z_$][\w$]*)\s*/;
@@ -104,11 +111,24 @@ export function parseParameters(source: string): ParameterDeclaration[] {
   for (const line of source.split(/\r?\n/)) {
     const m = DECLARATION.exec(line);
     if (!m) continue;
-    const parts = splitDeclaration(line.slice(m[0].length));
-    if (parts) out.push({ name: m[2], kind: m[1], ...parts });
+    let name = m[2];
+    let rest = line.slice(m[0].length);
+    // Several declarators on one line (`let a = 1, b = 2;`) are several parameters.
+    for (;;) {
+      const parts = splitDeclaration(rest);
+      if (!parts) break;
+      const { next, ...declared } = parts;
+      out.push({ name, kind: m[1], ...declared });
+      const more = next === undefined ? null : NEXT_DECLARATOR.exec(next);
+      if (!more) break;
+      name = more[1];
+      rest = next!.slice(more[0].length);
+    }
   }
   return out;
 }
+
+const NEXT_DECLARATOR = /^\s*([A-Za-z_$][\w$]*)\s*/;
 
 /** Parts of a union type annotation: `string | undefined` → ["string", "undefined"]. */
 function typeParts(type: string): string[] {
@@ -135,6 +155,12 @@ export function coerceParameter(raw: string, type = ""): ParameterValue {
   if (raw === "" && parts.includes("undefined")) return undefined;
   const wantsString = parts.includes("string") && !parts.some((p) => /^(number|boolean|any|unknown)$|\[\]$|^Array</.test(p));
   if (wantsString && typeof value !== "string" && (value !== null || !allowsNull) && value !== undefined) return raw;
+  // A Date parameter takes time text (or epoch ms), a bigint one whole digits: written `new Date("…")` and `5n`.
+  if (parts.includes("Date") && (typeof value === "string" || typeof value === "number")) {
+    const date = new Date(value);
+    if (!Number.isNaN(date.getTime())) return date;
+  }
+  if (parts.includes("bigint") && /^\s*-?\d+\s*$/.test(raw)) return BigInt(raw.trim());
   const wantsStringArray = parts.includes("string[]") || parts.includes("Array<string>");
   if (wantsStringArray && typeof value === "string") return [value];
   // A folder named 2026 (or null) is text too, as a string parameter keeps 123.
@@ -147,14 +173,29 @@ export function coerceParameter(raw: string, type = ""): ParameterValue {
 function isOfType(value: ParameterValue, part: string): boolean | undefined {
   const array = /^(?:(\w+)\[\]|Array<(\w+)>)$/.exec(part);
   if (array) return Array.isArray(value) ? value.every((v) => isOfType(v, array[1] ?? array[2]) ?? true) : false;
+  // Literal types: `"a" | "b"`, `3`, `true`.
+  const quoted = /^(["'])(.*)\1$/.exec(part);
+  if (quoted) return value === quoted[2];
+  if (/^-?\d+(?:\.\d+)?$/.test(part)) return value === Number(part);
+  if (part === "true" || part === "false") return value === (part === "true");
+  // Maps: `Record<string, T>`, `{ [key: string]: T }`, `object`: a plain object (of T values, when T is checkable).
+  const record = /^(?:Record<\s*string\s*,\s*(.+)>|\{\s*\[\s*\w+\s*:\s*string\s*\]\s*:\s*(.+?);?\s*\}|object)$/.exec(part);
+  if (record) {
+    if (value === null || typeof value !== "object" || Array.isArray(value) || value instanceof Date) return false;
+    const inner = (record[1] ?? record[2])?.trim();
+    return inner ? Object.values(value).every((v) => isOfType(v, inner) ?? true) : true;
+  }
   switch (part) {
     case "string":
     case "number":
     case "boolean":
     case "undefined":
+    case "bigint":
       return typeof value === part;
     case "null":
       return value === null;
+    case "Date":
+      return value instanceof Date && !Number.isNaN(value.getTime());
     default:
       return undefined;
   }
@@ -178,6 +219,8 @@ export function typeMismatch(value: ParameterValue, type: string): string | unde
 export function literal(value: ParameterValue): string {
   // JSON has no Infinity (`--param limit=1e999`): JSON.stringify would write null.
   if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+  if (value instanceof Date) return `new Date(${JSON.stringify(value.toISOString())})`;
+  if (typeof value === "bigint") return `${value}n`;
   return value === undefined ? "undefined" : JSON.stringify(value);
 }
 
@@ -246,7 +289,9 @@ export interface Parameterized {
  * typed values). A previous injected cell is replaced, as papermill does.
  */
 export function parameterize(nb: NotebookJson, values: Record<string, string | ParameterValue>, notebookName = "the notebook"): Parameterized {
-  const cells = nb.cells.filter((c) => !tags(c).includes(INJECTED_TAG));
+  // Outputs, counts and run marks of an earlier run go, as papermill clears them: a cell this run does not
+  // reach must not show last week's results as this hunt's.
+  const cells = nb.cells.filter((c) => !tags(c).includes(INJECTED_TAG)).map(clearedCell);
   const copy: NotebookJson = { ...nb, cells };
   const at = findParametersCell(copy);
   if (at < 0) {
@@ -293,6 +338,13 @@ export function parameterize(nb: NotebookJson, values: Record<string, string | P
   if (copy.nbformat > 4 || (copy.nbformat === 4 && copy.nbformat_minor >= 5)) cell.id = "injected-parameters";
   copy.cells = [...cells.slice(0, at + 1), cell, ...cells.slice(at + 1)];
   return { notebook: copy, declarations, injected, parametersCell: at };
+}
+
+/** A code cell without the outputs, execution count and run mark of an earlier run. */
+function clearedCell(cell: NotebookCell): NotebookCell {
+  if (cell.cell_type !== "code") return cell;
+  const { huntlab: _earlierRun, ...metadata } = cell.metadata;
+  return { ...cell, metadata, outputs: [], execution_count: null };
 }
 
 /**

@@ -148,7 +148,11 @@ function renderOutput(output: Output, vegaIndex: { n: number }, maxText: number)
         return html`<img alt="image" src="${trustedHtml(`data:image/jpeg;base64,${text(data["image/jpeg"]).replace(/[^A-Za-z0-9+/=]/g, "")}`)}">`;
       }
       if ("text/markdown" in data) return renderMarkdown(text(data["text/markdown"]));
-      if ("text/plain" in data) return html`<pre class="hunt-text">${capText(text(data["text/plain"]), maxText)}</pre>`;
+      // Deno colours a cell's last value (`{ host: \x1b[32m"WKS-0042"\x1b[39m }`): the codes go, as for streams.
+      if ("text/plain" in data) return html`<pre class="hunt-text">${capText(text(data["text/plain"]).replace(ANSI, ""), maxText)}</pre>`;
+      // Outputs with no text form: shown as their source, escaped.
+      if ("application/json" in data) return html`<pre class="hunt-text">${capText(JSON.stringify(data["application/json"], null, 2) ?? "", maxText)}</pre>`;
+      if ("text/latex" in data) return html`<pre class="hunt-text">${capText(text(data["text/latex"]), maxText)}</pre>`;
       return html``;
     }
     default:
@@ -171,7 +175,7 @@ function renderCell(cell: NotebookCell, index: number, meta: HuntReportMeta, veg
   if (cell.cell_type === "markdown") return html`<section class="hunt-cell hunt-markdown" data-cell="${index + 1}">${renderMarkdown(cellText(cell.source))}</section>`;
   if (cell.cell_type !== "code") return html``;
   const status = cellStatus(cell);
-  const tags = (cell.metadata.tags ?? []).join(" ");
+  const tags = (Array.isArray(cell.metadata.tags) ? cell.metadata.tags : []).map(String).join(" ");
   const failure = meta.failures.find((f) => f.cell === index);
   const count = cell.execution_count ?? " ";
   const banner =

@@ -108,7 +108,9 @@ describe("the parameters cell", () => {
     assert.throws(() => parameterize(nb, { limit: "abc" }, "x.ipynb"), (e: Error) => e instanceof HuntParameterError && /parameter "limit" is declared `number` in x\.ipynb: "abc" is not number/.test(e.message));
     assert.throws(() => parameterize(nb, { verbose: "yes" }, "x.ipynb"), /parameter "verbose" is declared `boolean`/);
     assert.throws(() => parameterize(nb, { dataPaths: '{"a":1}' }, "x.ipynb"), /parameter "dataPaths" is declared `string\[\]`/);
-    assert.equal(cellText(parameterize(nb, { limit: "5", verbose: "true", since: "2026-11-01" }).notebook.cells[1].source).split("\n").slice(1, 4).join(" "), 'limit = 5; verbose = true; since = "2026-11-01";', "a type it cannot check is left to the kernel");
+    // A Date parameter is given a Date (text there was a type error, and the kernel refused the whole cell).
+    assert.equal(cellText(parameterize(nb, { limit: "5", verbose: "true", since: "2026-11-01" }).notebook.cells[1].source).split("\n").slice(1, 4).join(" "), 'limit = 5; verbose = true; since = new Date("2026-11-01T00:00:00.000Z");');
+    assert.throws(() => parameterize(nb, { since: "last tuesday" }, "x.ipynb"), /parameter "since" is declared `Date \| undefined` in x\.ipynb: "last tuesday" is not any of Date, undefined/);
     // Text stays text where the type wants text: a host named null, a folder named 2026.
     assert.equal(coerceParameter("null", "string"), "null");
     assert.deepEqual(coerceParameter("2026", "string[]"), ["2026"]);
@@ -118,6 +120,61 @@ describe("the parameters cell", () => {
     assert.match(cellText(parameterize(plain, { host: "123", when: "2026" }).notebook.cells[1].source), /host = "123";\nwhen = 2026;/);
     // JSON has no Infinity: JSON.stringify would have written null.
     assert.match(cellText(parameterize(nb, { limit: "1e999" }).notebook.cells[1].source), /limit = Infinity;/);
+  });
+
+  test("literal unions, bigint, Record and several declarators on a line are checked before the kernel", () => {
+    const nb: NotebookJson = {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: [
+        {
+          cell_type: "code",
+          source: 'let mode: "fast" | "full" = "fast";\nlet big: bigint = 1n;\nlet weights: Record<string, number> = {};\nlet two = 1, three: string = "x"; // both\nlet n: 1 | 2 = 1;',
+          metadata: { tags: ["parameters"] },
+        },
+      ],
+    };
+    assert.deepEqual(parseParameters(cellText(nb.cells[0].source)).map((d) => [d.name, d.type, d.value]), [
+      ["mode", '"fast" | "full"', '"fast"'],
+      ["big", "bigint", "1n"],
+      ["weights", "Record<string, number>", "{}"],
+      ["two", "", "1"],
+      ["three", "string", '"x"'],
+      ["n", "1 | 2", "1"],
+    ]);
+    assert.throws(() => parameterize(nb, { mode: "quick" }), /parameter "mode" is declared `"fast" \| "full"`/);
+    assert.throws(() => parameterize(nb, { big: "1.5" }), /parameter "big" is declared `bigint`/);
+    assert.throws(() => parameterize(nb, { weights: "abc" }), /parameter "weights" is declared `Record<string, number>`/);
+    assert.throws(() => parameterize(nb, { weights: '{"a":"x"}' }), /parameter "weights"/);
+    assert.throws(() => parameterize(nb, { two: "abc" }), /parameter "two" is a number \(declared as 1\)/);
+    assert.throws(() => parameterize(nb, { n: "3" }), /parameter "n" is declared `1 \| 2`/);
+    const ok = parameterize(nb, { mode: "full", big: "12345678901234567890", weights: '{"a":1}', three: "y", n: "2" });
+    assert.equal(cellText(ok.notebook.cells[1].source).split("\n").slice(1, 6).join(" "), 'mode = "full"; big = 12345678901234567890n; weights = {"a":1}; three = "y"; n = 2;');
+  });
+
+  test("outputs, counts and run marks of an earlier run are cleared: a cell this hunt does not reach shows nothing old", () => {
+    const nb: NotebookJson = {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: [
+        { cell_type: "code", source: "let host: string = 'a';", metadata: { tags: ["parameters"] }, outputs: [], execution_count: 1 },
+        { cell_type: "markdown", source: "# Results", metadata: {} },
+        {
+          cell_type: "code",
+          source: "count(host)",
+          metadata: { huntlab: { status: "ok" }, tags: ["keep"] },
+          outputs: [{ output_type: "execute_result", data: { "text/plain": "OLD RESULT: 3 suspicious logons" }, metadata: {}, execution_count: 7 }],
+          execution_count: 7,
+        },
+      ],
+    };
+    const p = parameterize(nb, { host: "b" });
+    const code = p.notebook.cells.filter((c) => c.cell_type === "code");
+    assert.deepEqual(code.map((c) => [c.outputs, c.execution_count, "huntlab" in c.metadata]), [[[], null, false], [[], null, false], [[], null, false]]);
+    assert.deepEqual(p.notebook.cells[3].metadata.tags, ["keep"], "other metadata is kept");
+    assert.equal(nb.cells[2].outputs?.length, 1, "the input notebook is not changed");
   });
 
   test("parameterize adds one injected-parameters cell right after the parameters cell, replacing an old one", () => {
@@ -258,6 +315,18 @@ describe("the report", () => {
     const small = buildHuntReport({ ...nb, cells: nb.cells.slice(0, 2) }, { ...meta, failures: [] });
     assert.ok(small.length < 100_000, `${small.length} bytes`);
     assert.doesNotMatch(small, /vegaEmbed/);
+  });
+
+  test("a colour-coded last value (Deno) loses its codes; JSON and LaTeX outputs show escaped; tags that are no list do not fail the report", () => {
+    const cells: NotebookJson["cells"] = [
+      { cell_type: "code", source: "x", metadata: { huntlab: { status: "ok" }, tags: "notarray" as unknown as string[] }, execution_count: 1, outputs: [{ output_type: "execute_result", data: { "text/plain": '{ host: \u001b[32m"WKS-0042"\u001b[39m, n: \u001b[33m5\u001b[39m }' }, metadata: {} }] },
+      { cell_type: "code", source: "y", metadata: { huntlab: { status: "ok" } }, execution_count: 2, outputs: [{ output_type: "display_data", data: { "application/json": { a: "<b>1</b>" } }, metadata: {} }, { output_type: "display_data", data: { "text/latex": "$x < y$" }, metadata: {} }] },
+    ];
+    const page = buildHuntReport({ ...nb, cells }, { ...meta, failures: [], stopped: false });
+    assert.match(page, /\{ host: &quot;WKS-0042&quot;, n: 5 \}/);
+    assert.doesNotMatch(page, /\u001b/);
+    assert.match(page, /&quot;a&quot;: &quot;&lt;b&gt;1&lt;\/b&gt;&quot;/);
+    assert.match(page, /\$x &lt; y\$/);
   });
 });
 
