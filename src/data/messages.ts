@@ -107,6 +107,8 @@ function shown(value: unknown): string {
 /** Warning texts of src/data's reads (no error code: the read goes on). */
 export const dataWarnings = {
   /** A JSON-lines log's cut last line (`line`, 1-based) was skipped, the lines before it read. */
+  wideIntegers: (file: string, count: number, line: number) =>
+    `${file}: ${count} integer(s) wider than 128 bits (the first on line ${line}) read as text, every digit kept; their columns are text`,
   truncatedLastLine: (file: string, line: number) =>
     `${file}: line ${line}, the last, is incomplete (the file was copied while it was being written?) and was skipped; the ${line - 1} line(s) before it were read`,
 };

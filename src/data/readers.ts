@@ -14,7 +14,7 @@ import { DataFileError, dataMessages as msg, dataWarnings } from "./messages";
 import { readZeekTsvFileSteps, isZeekTsv } from "./schemas/zeek";
 import { parseTimeColumns } from "./timeParsing";
 import { copyOfStart, truncatedLastLine } from "./truncatedLine";
-import { wideIntsAsText } from "./wideInts";
+import { quoteWideIntegers, wideIntsAsText } from "./wideInts";
 
 /**
  * Data file kinds the LocalData driver reads. `log` is a Zeek log: its ASCII
@@ -146,17 +146,46 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
     if (err instanceof DataFileError) throw err;
     // JSON lines only: a JSON array spans lines, and a Zeek ASCII log is no JSON at all.
     const jsonLines = format === "ndjson" || (format === "json" && !readHead(file, 256).trimStart().startsWith("[")) || (format === "log" && logFormat(file) === "ndjson");
-    // Not UTF-8 (a Windows code page's `é`): polars names no line (or "line 0"); the first such byte is found.
-    const nonUtf8 = TEXT_FORMATS.has(format) && /utf-?8/i.test(errorLine(err)) ? firstNonUtf8(file) : undefined;
-    if (nonUtf8) throw new DataFileError(msg.fileInvalid(file, format, nonUtf8Detail(nonUtf8, file, format)));
-    const bad = jsonLines ? firstBadJsonLine(file) : undefined;
-    throw new DataFileError(msg.fileInvalid(file, format, bad ? `line ${bad.line} is not JSON (${bad.error}): ${errorLine(err)}` : errorLine(err)));
+    // An integer wider than Int128 fails polars' whole read: read again with such numbers as text.
+    const wide = (jsonLines || format === "json") && /InvalidNumber/.test(errorLine(err)) ? wideIntegersAsText(file, jsonLines, options) : undefined;
+    if (wide) df = wide;
+    else {
+      // Not UTF-8 (a Windows code page's `é`): polars names no line (or "line 0"); the first such byte is found.
+      const nonUtf8 = TEXT_FORMATS.has(format) && /utf-?8/i.test(errorLine(err)) ? firstNonUtf8(file) : undefined;
+      if (nonUtf8) throw new DataFileError(msg.fileInvalid(file, format, nonUtf8Detail(nonUtf8, file, format)));
+      const bad = jsonLines ? firstBadJsonLine(file) : undefined;
+      throw new DataFileError(msg.fileInvalid(file, format, bad ? `line ${bad.line} is not JSON (${bad.error}): ${errorLine(err)}` : errorLine(err)));
+    }
   }
   // Integers beyond Int64 (read as Int128 from CSV and JSON) as text: JavaScript cannot read that type.
   df = wideIntsAsText(df);
   if ((format === "ndjson" || format === "json" || format === "log") && options.parseTimes !== false) {
     df = parseTimeColumns(df).frame;
   }
+  return df;
+}
+
+/** Largest JSON file read again in memory when it holds integers wider than Int128 (larger ones keep polars' error). */
+const MAX_WIDE_INTEGER_REREAD = 512 * 1024 * 1024;
+
+/**
+ * A JSON or JSON-lines file polars refused for an integer wider than Int128,
+ * read again with such integers as text (their columns then text, every digit
+ * kept, as for integers beyond Int64), with a warning naming the file and the
+ * first line. Undefined when that is not the cause or the file is too large.
+ */
+function wideIntegersAsText(file: string, lines: boolean, options: ReadOptions): pl.DataFrame | undefined {
+  if (fs.statSync(file).size > MAX_WIDE_INTEGER_REREAD) return undefined;
+  const quoted = quoteWideIntegers(fs.readFileSync(file, "utf8").replace(/^\uFEFF/, ""));
+  if (!quoted) return undefined;
+  let df: pl.DataFrame;
+  try {
+    df = pl.readJSON(Buffer.from(quoted.text), { format: lines ? "lines" : "json", inferSchemaLength: null });
+  } catch {
+    // Something else is wrong too: polars' own error for the file.
+    return undefined;
+  }
+  (options.warn ?? printWarning)(dataWarnings.wideIntegers(file, quoted.count, quoted.firstLine));
   return df;
 }
 

@@ -205,6 +205,29 @@ test("integers beyond Int128 (40-digit IDs, which polars fails to read as Int128
   assert.equal(small.getColumn("Count").dtype.variant, "Int64");
 });
 
+test("integers beyond Int128 in JSON and NDJSON: the file loads (it failed whole, at a character position), their columns text with every digit, with a warning naming the line", () => {
+  const huge = "1234567890123456789012345678901234567890";
+  const dir = tempTree({
+    "events.ndjson": `{"id":1,"note":"a ${huge} in text stays"}\n{"id":${huge},"note":"x"}\n{"id":-${huge},"note":"y","n":1.5e300}\n`,
+    "events.json": `[{"id":1},\n{"id":${huge}}]`,
+    "events.log": `{"ts":1709287200.5,"id":${huge}}\n`,
+  });
+  for (const f of ["events.ndjson", "events.json", "events.log"]) {
+    const warnings: string[] = [];
+    const df = readDataFile(path.join(dir, f), { warn: (w) => warnings.push(w) });
+    assert.equal(df.getColumn("id").dtype.variant, "String", f);
+    assert.ok(df.getColumn("id").toArray().includes(huge), f);
+    assert.equal(warnings.length, 1, f);
+    assert.match(warnings[0], new RegExp(`${f}: \\d integer\\(s\\) wider than 128 bits \\(the first on line ${f === "events.log" ? 1 : 2}\\) read as text`));
+  }
+  const nd = readDataFile(path.join(dir, "events.ndjson"), { warn: () => undefined });
+  assert.deepEqual(nd.getColumn("id").toArray(), ["1", huge, `-${huge}`]);
+  assert.equal(nd.getColumn("note").toArray()[0], `a ${huge} in text stays`);
+  // Any other bad number still fails the file, naming its line.
+  const bad = tempTree({ "bad.ndjson": `{"id":1}\n{"id":${huge}, "x": 01}\n` });
+  assert.throws(() => readDataFile(path.join(bad, "bad.ndjson"), { warn: () => undefined }), (e: Error) => /bad\.ndjson/.test(e.message) && /line 2 is not JSON/.test(e.message));
+});
+
 test("an empty JSON or NDJSON export (a search with no hits) is no rows, as `[]` is; a query's start/end over it gives no rows, not an error", async () => {
   const dir = tempTree({ "none.ndjson": "", "blank.json": "\n  \n", "bom.ndjson": "\uFEFF\n", "arr.json": "[]" });
   for (const f of ["none.ndjson", "blank.json", "bom.ndjson", "arr.json"]) {
