@@ -13,6 +13,7 @@ import { html } from "../display/html";
 import { htmlView } from "../display/htmlView";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
+import { findUnknownOption, unknownOptionText } from "../common/errors";
 
 /** The lab's answer file: data/answers.json (from the original MSTICPy lab). */
 export const ANSWERS_PATH = path.join(LAB_DATA_DIR, "answers.json");
@@ -26,7 +27,8 @@ export type ExpectedAnswer = string | string[];
  */
 export function readLabJson(file: string): unknown {
   const fail = (detail: string) => new AnswersError(msg.answersUnreadable(file, detail));
-  const text = readRegularFile(file, {}, (p) => fail(fileProblemText(p))).toString("utf8");
+  // A byte-order mark (Windows editors write one) is no JSON: read past it, as the data readers do.
+  const text = readRegularFile(file, {}, (p) => fail(fileProblemText(p))).toString("utf8").replace(/^\uFEFF/, "");
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -58,20 +60,49 @@ export interface AnswerResult {
   detail?: string;
 }
 
+/** A date, or a date and time (with an optional zone), and nothing else: `2020-07-10`, `2020-07-10T18:00`, `2020-07-10 18:00:00.5Z`. */
+const DATE_ANSWER = /^(\d{4}-\d{2}-\d{2})(?:[t ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(z|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * The day of a Date answer: its UTC day (the lab's data is UTC), except a
+ * Date at local midnight that is not UTC midnight — `new Date(2020, 6, 10)`,
+ * `new Date("2020-07-10T00:00")`: the learner meant that local day.
+ */
+function dateDay(value: Date): string {
+  if (Number.isNaN(value.getTime())) return "";
+  const localMidnight = value.getHours() === 0 && value.getMinutes() === 0 && value.getSeconds() === 0 && value.getMilliseconds() === 0;
+  if (localMidnight && value.getUTCHours() + value.getUTCMinutes() !== 0) {
+    return `${value.getFullYear()}-${String(value.getMonth() + 1).padStart(2, "0")}-${String(value.getDate()).padStart(2, "0")}`;
+  }
+  return value.toISOString().slice(0, 10);
+}
+
 /**
  * Comparable form of an answer: trimmed, lower case; a date or date-time → its
- * day (YYYY-MM-DD); a number → its digits without thousands separators.
+ * day (YYYY-MM-DD; with a zone, the UTC day of that instant); a number → its
+ * digits without thousands separators.
  */
 function normalise(value: Answer): string {
   if (value === null || value === undefined) return "";
+  if (isSeries(value)) return normaliseList(value.toArray() as unknown[]).join("\n");
   if (Array.isArray(value)) return normaliseList(value).join("\n");
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? "" : value.toISOString().slice(0, 10);
+  if (value instanceof Date) return dateDay(value);
   const text = String(value).trim().toLowerCase();
-  const day = /^(\d{4}-\d{2}-\d{2})(?:[t ]|$)/.exec(text);
-  if (day) return day[1];
+  const day = DATE_ANSWER.exec(text);
+  if (day) return day[2] ? new Date(text.toUpperCase().replace(" ", "T")).toISOString().slice(0, 10) : day[1];
   if (/^[+-]?\d{1,3}(?:[,_ ]\d{3})+(?:\.\d+)?$/.test(text)) return String(Number(text.replace(/[,_ ]/g, "")));
   if (/^[+-]?\d+(?:\.\d+)?$/.test(text)) return String(Number(text));
   return text;
+}
+
+/** A polars Series (a column taken without `.toArray()`): its values are the answer. */
+function isSeries(value: unknown): value is { toArray(): unknown } {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && typeof (value as { toArray?: unknown }).toArray === "function" && "dtype" in value;
+}
+
+/** A list answer (an array, or a Series) as an array; undefined for one value. */
+function listOf(value: Answer): readonly unknown[] | undefined {
+  return Array.isArray(value) ? value : isSeries(value) ? (value.toArray() as unknown[]) : undefined;
 }
 
 /** A list answer's distinct values, normalised and sorted (order does not matter). */
@@ -137,9 +168,12 @@ export interface CheckAnswersOptions {
   exercise?: string;
 }
 
+const CHECK_ANSWERS_OPTIONS: readonly (keyof CheckAnswersOptions)[] = ["answersPath", "exercise"];
+
 /** The answers file of an exercise: `data/answers_<exercise>.json`. */
 export function exerciseAnswersPath(exercise: string): string {
-  if (!/^[A-Za-z0-9_-]{1,40}$/.test(exercise)) {
+  // `results` names the results file (answers_results.json), which holds no answers.
+  if (typeof exercise !== "string" || !/^[A-Za-z0-9_-]{1,40}$/.test(exercise) || exercise === "results") {
     throw new AnswersError(msg.answersUnreadable(`exercise ${JSON.stringify(exercise).slice(0, 60)}`, "an exercise name is letters, digits, - and _"));
   }
   return path.join(LAB_DATA_DIR, `answers_${exercise}.json`);
@@ -154,21 +188,28 @@ export function exerciseAnswersPath(exercise: string): string {
  * @example display(checkAnswers({ urls: ["http://a.example/x", "http://b.example"] }, { exercise: "exercise4" }))
  */
 export function checkAnswers(answers: Record<string, Answer>, options: CheckAnswersOptions = {}): AnswerCheck {
+  if (answers === null || typeof answers !== "object" || Array.isArray(answers)) {
+    throw new AnswersError(msg.answersNotGiven(answers));
+  }
+  const unknownOption = findUnknownOption(options ?? {}, CHECK_ANSWERS_OPTIONS);
+  if (unknownOption) throw new AnswersError(msg.unknownOption(unknownOptionText("checkAnswers", unknownOption, CHECK_ANSWERS_OPTIONS)));
   const expected = loadAnswers(options.answersPath ?? (options.exercise === undefined ? undefined : exerciseAnswersPath(options.exercise)));
-  const unknown = Object.keys(answers).filter((q) => !(q in expected));
+  // Own keys only: `toString` or `__proto__` are no questions because every object answers to them.
+  const unknown = Object.keys(answers).filter((q) => !Object.hasOwn(expected, q));
   if (unknown.length) {
     throw new AnswersError(msg.unknownQuestion(unknown, Object.keys(expected)));
   }
   return new AnswerCheck(
     Object.keys(expected).map((question) => {
-      const given = answers[question];
+      const given = Object.hasOwn(answers, question) ? answers[question] : undefined;
       const want = expected[question];
       const answered = normalise(given) !== "";
-      const shown = given instanceof Date ? given.toISOString() : given === null || given === undefined ? "" : Array.isArray(given) ? given.join(", ") : String(given);
-      const correct = answered && (Array.isArray(want) ? normalise(Array.isArray(given) ? given : [given as string]) === normalise(want) : normalise(given) === normalise(want));
+      const list = listOf(given);
+      const shown = given instanceof Date ? (dateDay(given) === given.toISOString().slice(0, 10) ? given.toISOString() : dateDay(given)) : given === null || given === undefined ? "" : list ? list.join(", ") : String(given);
+      const correct = answered && (Array.isArray(want) ? normalise(list ?? [given as string]) === normalise(want) : normalise(given) === normalise(want));
       const result: AnswerResult = { question, answered, correct, given: shown };
       if (answered && !correct && Array.isArray(want)) {
-        const mine = normaliseList(Array.isArray(given) ? given : [given as string]);
+        const mine = normaliseList(list ?? [given as string]);
         const theirs = new Set(normaliseList(want));
         const found = mine.filter((v) => theirs.has(v)).length;
         result.detail = say.listPartlyRight(found, theirs.size, mine.length - found);

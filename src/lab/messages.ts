@@ -25,7 +25,8 @@ export const labFeedback = {
   notAnswered: (variable: string) => `not answered yet: put your result in \`${variable}\` and run this cell again.`,
   allNotAnswered: () => "Not answered yet: write your answers in the cell and run it again.",
   promise: (variable: string) => `\`${variable}\` is a Promise, not a DataFrame: did you forget \`await\` before the query?`,
-  notAFrame: (variable: string, kind: string) => `\`${variable}\` is ${kind}, not a DataFrame: keep the DataFrame itself (display(...) returns nothing).`,
+  notAFrame: (variable: string, kind: string) =>
+    /^a (LazyDataFrame|Series)\b/.test(kind) ? `\`${variable}\` is ${kind}, not a DataFrame.` : `\`${variable}\` is ${kind}, not a DataFrame: keep the DataFrame itself (display(...) returns nothing).`,
   missingColumns: (variable: string, missing: readonly string[], query: string) =>
     `\`${variable}\` has no ${missing.map((c) => `\`${c}\``).join(", ")} column${missing.length > 1 ? "s" : ""}: is it the result of ${query}?`,
   wrongRows: (have: number, want: number, hint: string) => `you have ${have} row${have === 1 ? "" : "s"} (${want} expected): ${hint}`,
@@ -44,7 +45,25 @@ export const labMessages = {
   answersNotAnObject: (file: string) => errorMessage("lab/answers-unreadable", `The answers file ${file} must hold a JSON object of question → answer.`),
   unknownQuestion: (unknown: readonly string[], questions: readonly string[]) =>
     errorMessage("lab/unknown-question", `checkAnswers: no question ${unknown.map((q) => `"${q}"`).join(", ")}; the questions are ${questions.join(", ")}.`),
-  unknownExercise: (exercise: string, exercises: readonly string[]) =>
-    errorMessage("lab/unknown-exercise", `checkResult: no exercise ${JSON.stringify(exercise.slice(0, 60))}; the exercises are ${exercises.join(", ")}.`),
+  unknownExercise: (exercise: unknown, exercises: readonly string[]) =>
+    errorMessage(
+      "lab/unknown-exercise",
+      typeof exercise === "string"
+        ? `checkResult: no exercise ${JSON.stringify(exercise.slice(0, 60))}; the exercises are ${exercises.join(", ")}.`
+        : `checkResult: the first argument is the exercise's name (checkResult("exercise1", alerts)), not ${kindText(exercise)}; the exercises are ${exercises.join(", ")}.`,
+    ),
+  answersNotGiven: (given: unknown) => errorMessage("lab/unknown-question", `checkAnswers: the answers are an object of question → answer (checkAnswers({ question1: "2020-07-10" })), not ${kindText(given)}.`),
+  unknownOption: (text: string) => errorMessage("lab/unknown-question", text),
   resultsSpecInvalid: (file: string, detail: string) => errorMessage("lab/answers-unreadable", `The results file ${file} is not valid: ${detail}`),
 };
+
+/** What a value is, for messages (a frame's own text would be its data). */
+function kindText(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "object") {
+    const v = value as { columns?: unknown; dtype?: unknown };
+    return Array.isArray(v.columns) ? "a DataFrame" : v.dtype !== undefined ? "a Series" : "an object";
+  }
+  return `a ${typeof value}`;
+}

@@ -157,8 +157,15 @@ export interface CheckResultOptions {
 }
 
 /** How a value that is not a DataFrame reads in a message. */
+function isLazyFrame(value: unknown): boolean {
+  return typeof value === "object" && value !== null && typeof (value as { collectSync?: unknown }).collectSync === "function";
+}
+
 function kindOf(value: unknown): string {
   if (Array.isArray(value)) return "an array";
+  // polars' other objects: a lazy frame is collected; a Series is one column of a frame.
+  if (isLazyFrame(value)) return "a LazyDataFrame (collect it: await lf.collect())";
+  if (typeof value === "object" && value !== null && "dtype" in value && typeof (value as { toArray?: unknown }).toArray === "function") return "a Series (one column: keep the whole DataFrame)";
   if (typeof value === "object" && value !== null) return `an object (${value.constructor?.name ?? "Object"})`;
   return `a ${typeof value}`;
 }
@@ -184,7 +191,7 @@ function distinctText(df: pl.DataFrame, column: string): Set<string> {
  */
 export function checkResult(exercise: string, result: unknown, options: CheckResultOptions = {}): ResultCheck {
   const specs = loadResultSpecs(options.resultsPath);
-  const spec = Object.hasOwn(specs, exercise) ? specs[exercise] : undefined;
+  const spec = typeof exercise === "string" && Object.hasOwn(specs, exercise) ? specs[exercise] : undefined;
   if (!spec) throw new AnswersError(msg.unknownExercise(exercise, Object.keys(specs)));
   if (result === undefined || result === null) return new ResultCheck(exercise, "not-answered", [say.notAnswered(spec.variable)]);
   if (result instanceof Promise) return new ResultCheck(exercise, "wrong", [say.promise(spec.variable)]);

@@ -136,6 +136,69 @@ describe("checkAnswers with a list answer", () => {
   });
 });
 
+describe("checkAnswers and checkResult given what learners write", () => {
+  test("a date answer is a date (or a date and time) and nothing more; with a zone, its UTC day", () => {
+    const day = (answer: unknown) => checkAnswers({ day: answer as string }, { answersPath: answersFile }).results[1].correct;
+    for (const right of ["2021-03-04", " 2021-03-04T18:00 ", "2021-03-04 18:00:00.5", "2021-03-04T23:00:00Z", "2021-03-05T01:00:00+02:00"]) assert.ok(day(right), right);
+    // A day followed by anything else got a ✓ (the check read the first ten characters).
+    for (const wrong of ["2021-03-04 2021-03-01", "2021-03-04 99:99 garbage", "2021-03-04 is my guess", "2021-03-04T23:00:00-08:00"]) assert.ok(!day(wrong), wrong);
+  });
+
+  test("a Date at local midnight is that local day, east of UTC too; a Date from the data is its UTC day", () => {
+    const tz = process.env.TZ;
+    process.env.TZ = "Europe/Berlin";
+    try {
+      const day = (d: Date) => checkAnswers({ day: d }, { answersPath: answersFile }).results[1];
+      assert.ok(day(new Date(2021, 2, 4)).correct, "new Date(2021, 2, 4) was 2021-03-03T23:00Z, marked wrong");
+      assert.equal(day(new Date(2021, 2, 4)).given, "2021-03-04");
+      assert.ok(day(new Date("2021-03-04T00:00")).correct);
+      assert.ok(day(new Date("2021-03-04T23:30:00Z")).correct, "an instant from the data: its UTC day");
+      assert.ok(!day(new Date("2021-03-03T23:30:00Z")).correct);
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
+  });
+
+  test("question names every object answers to are no questions; a Series is a list answer", () => {
+    for (const name of ["toString", "constructor", "__proto__"]) {
+      assert.throws(() => checkAnswers(JSON.parse(`{"${name}": "x", "day": "2021-03-04"}`), { answersPath: answersFile }), (e: Error) => e instanceof AnswersError && e.message.includes(`no question "${name}"`));
+    }
+    const series = pl.Series("Url", ["http://b.example", "http://a.example/x"]);
+    const r = checkAnswers({ links: series as unknown as string[] }, { answersPath: answersFile });
+    assert.ok(r.results[0].correct, r.toText());
+    assert.equal(r.results[0].given, "http://b.example, http://a.example/x");
+  });
+
+  test("wrong arguments are clear errors, not TypeErrors or a frame's bytes", () => {
+    const df = events(3);
+    for (const [args, said] of [
+      [[df, df], /the first argument is the exercise's name \(checkResult\("exercise1", alerts\)\), not a DataFrame/],
+      [[1, df], /not a number/],
+      [[undefined, df], /not undefined/],
+    ] as const) {
+      assert.throws(() => checkResult(args[0] as unknown as string, args[1], { resultsPath: specs }), (e: Error) => e instanceof AnswersError && e.code === "lab/unknown-exercise" && said.test(e.message) && e.message.length < 300);
+    }
+    for (const [answers, said] of [[undefined, /not undefined/], [null, /not null/], ["United States", /not a string/], [[1], /not an array/]] as const) {
+      assert.throws(() => checkAnswers(answers as never, { answersPath: answersFile }), (e: Error) => e instanceof AnswersError && said.test(e.message));
+    }
+    assert.throws(() => checkAnswers({}, { excercise: "pivots" } as never), /checkAnswers: unknown option excercise \(did you mean exercise\?\)/);
+    assert.throws(() => checkAnswers({}, { exercise: "results" }), /an exercise name/);
+  });
+
+  test("a Series or a lazy frame where a DataFrame belongs is named as such", () => {
+    const df = events(3);
+    assert.match(checkResult("first3", df.getColumn("Kind"), { resultsPath: specs }).toText(), /`rows` is a Series \(one column: keep the whole DataFrame\), not a DataFrame\./);
+    assert.match(checkResult("first3", df.lazy(), { resultsPath: specs }).toText(), /`rows` is a LazyDataFrame \(collect it: await lf\.collect\(\)\), not a DataFrame\./);
+  });
+
+  test("an answers file with a byte-order mark is read", () => {
+    const bom = path.join(dir, "bom.json");
+    fs.writeFileSync(bom, "\uFEFF" + JSON.stringify({ q: "a" }));
+    assert.ok(checkAnswers({ q: "A" }, { answersPath: bom }).allCorrect);
+  });
+});
+
 describe("the lab's exercise files", () => {
   test("every exercise the notebooks check is described, and every answers file reads", () => {
     const lab = loadResultSpecs(RESULTS_PATH);
