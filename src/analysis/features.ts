@@ -143,6 +143,8 @@ function memo(fn: (s: string) => number): (s: string) => number {
 
 function texts(df: pl.DataFrame, name: string): string[] {
   const column = columnOf(df, name);
+  // A column null in every row (polars' Null type, from JSON or records) is text with no value: "" throughout.
+  if (column.dtype.variant === "Null") return new Array<string>(column.len()).fill("");
   if (!isTextType(column.dtype)) throw new AnalysisError(msg.columnNotText("addProcessFeatures", name, String(column.dtype)));
   // Null → "" (MSTICPy fills NaN with "" first).
   return (column.toArray() as unknown as (string | null)[]).map((v) => v ?? "");

@@ -9,7 +9,7 @@ import { AnalysisError } from "./errors";
 import { analysisMessages as msg } from "./messages";
 import { datetimeSeries, numericValues, quoteValue, requireColumn, requireFrame, requireOptions, timeValues } from "./columns";
 import { columnNames, columnOf, frameOf } from "../common/frames";
-import { isTextType } from "../common/dtypes";
+import { isTemporalType, isTextType } from "../common/dtypes";
 import { stl, stlConfig } from "./stl";
 import { withRichLastValue } from "../display/lastValue";
 
@@ -179,7 +179,9 @@ export function timeseriesAnomaliesStl(df: pl.DataFrame, options: TimeseriesAnom
   const n = grid.values.length;
   const columns = scoreComponents(fit.observed, fit.residual, fit.trend, fit.seasonal, fit.weights, threshold, mode);
 
-  const numeric = mode === "msticpy" ? pl.Int64 : pl.Float64;
+  // MSTICPy's whole numbers; a value past Int64 (a 1e20 spike) keeps them floats rather than becoming null.
+  const int64 = (xs: Float64Array) => xs.every((x) => !Number.isFinite(x) || Math.abs(x) < 9.2e18);
+  const numeric = mode === "msticpy" && [columns.value, columns.residual, columns.trend, columns.seasonal, columns.weights, columns.baseline].every(int64) ? pl.Int64 : pl.Float64;
   const outputs: string[] = [...ANOMALY_COLUMNS, ...(fill !== "error" ? ["filled"] : [])];
   const taken = [...names, ...outputs];
   const outName = (name: string): string => {
@@ -189,8 +191,12 @@ export function timeseriesAnomaliesStl(df: pl.DataFrame, options: TimeseriesAnom
     return kept;
   };
   const rest = names.filter((c) => c !== timeColumn && c !== dataColumn);
+  // The time column keeps its type (a µs column, as polars reads CSV times, or a Date), so the result joins back
+  // onto the input; the series itself is read in milliseconds.
+  const inputTime = columnOf(df, timeColumn).dtype;
+  const outTimes = datetimeSeries(outName(timeColumn), !onWallClock ? grid.times : zone ? fromWallClock(grid.times, zone) : fromOffsets(grid.times, keys, times.ms), times.timeZone);
   const series: pl.Series[] = [
-    datetimeSeries(outName(timeColumn), !onWallClock ? grid.times : zone ? fromWallClock(grid.times, zone) : fromOffsets(grid.times, keys, times.ms), times.timeZone),
+    isTemporalType(inputTime) && !inputTime.equals(outTimes.dtype) ? outTimes.cast(inputTime) : outTimes,
     pl.Series(outName(dataColumn), Array.from(columns.value), pl.Float64).cast(numeric),
   ];
   if (rest.length) {
@@ -491,7 +497,13 @@ function meanStd(values: Float64Array): { mean: number; std: number } {
   mean /= n;
   let ss = 0;
   for (let i = 0; i < n; i++) ss += (values[i] - mean) ** 2;
-  return { mean, std: Math.sqrt(ss / n) };
+  if (Number.isFinite(ss) || !Number.isFinite(mean)) return { mean, std: Math.sqrt(ss / n) };
+  // Squares past 1e154 overflow (a spike of 1e300 scored 0 everywhere): the same sum, scaled by the largest deviation.
+  let scale = 0;
+  for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(values[i] - mean));
+  let scaled = 0;
+  for (let i = 0; i < n; i++) scaled += ((values[i] - mean) / scale) ** 2;
+  return { mean, std: scale * Math.sqrt(scaled / n) };
 }
 
 /** (x − mean) / std with the population standard deviation (scipy's `zscore`); NaN when the std is 0. */

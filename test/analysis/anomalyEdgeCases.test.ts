@@ -255,3 +255,40 @@ test("feature helpers: columns named like frame members come back unchanged, fea
     assert.deepEqual(columnNames(scored).slice(0, 4), [name, "NewProcessName", "CommandLine", "SubjectLogonId"]);
   }
 });
+
+test("timeseriesAnomaliesStl keeps the time column's type (µs UTC as polars reads CSV, or Date), so the result joins back onto the input", () => {
+  const v = spiky();
+  const us = pl.DataFrame([times("TimeGenerated").cast(pl.Datetime("us")), pl.Series("Total", v)]).withColumns(pl.col("TimeGenerated").dt.replaceTimeZone("UTC"));
+  const out = timeseriesAnomaliesStl(us);
+  assert.equal(String(columnOf(out, "TimeGenerated").dtype), String(columnOf(us, "TimeGenerated").dtype));
+  assert.equal(out.join(us.select("TimeGenerated").withColumns(pl.lit(1).alias("seen")), { on: "TimeGenerated" }).height, 72);
+  const days = Array.from({ length: 35 }, (_, i) => new Date(T0 + i * 24 * HOUR));
+  const daily = pl.DataFrame([pl.Series("day", days, pl.Datetime("ms")).cast(pl.Date), pl.Series("n", days.map((_, i) => 10 + (i % 7) + (i === 20 ? 50 : 0)))]);
+  const dout = timeseriesAnomaliesStl(daily, { period: 7 });
+  assert.equal(columnOf(dout, "day").dtype.variant, "Date");
+  assert.equal(dout.join(daily, { on: "day" }).height, 35);
+});
+
+test("timeseriesAnomaliesStl: spikes beyond 1e154 are scored (their squares overflowed: every score 0), and values past Int64 stay numbers in msticpy mode", () => {
+  for (const spike of [1e300, 1e20]) {
+    const v = spiky().map((x, i) => (i === 50 ? spike : x));
+    const out = timeseriesAnomaliesStl(pl.DataFrame([times("t"), pl.Series("v", v)]));
+    const flagged = values(out, "anomalies").flatMap((a, i) => (a === 1 ? [i] : []));
+    assert.deepEqual(flagged, [50], `spike ${spike}`);
+    assert.equal(values(out, "v")[50], spike, "not null");
+    assert.equal(columnOf(out, "v").dtype.variant, "Float64");
+  }
+  // Ordinary values keep MSTICPy's whole numbers.
+  assert.equal(columnOf(timeseriesAnomaliesStl(pl.DataFrame([times("t"), pl.Series("v", spiky())])), "v").dtype.variant, "Int64");
+});
+
+test("addProcessFeatures: a command-line column null in every row (polars' Null type) is empty text", () => {
+  const df = pl.readRecords([
+    { NewProcessName: "C:\\Windows\\System32\\cmd.exe", CommandLine: null },
+    { NewProcessName: "C:\\Windows\\explorer.exe", CommandLine: null },
+  ]);
+  assert.equal(columnOf(df, "CommandLine").dtype.variant, "Null");
+  const out = addProcessFeatures(df, { processColumn: "NewProcessName", commandLineColumn: "CommandLine" });
+  assert.deepEqual(values(out, "commandlineLen"), [0, 0]);
+  assert.deepEqual(values(out, "processName"), ["cmd.exe", "explorer.exe"]);
+});
