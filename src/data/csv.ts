@@ -473,17 +473,36 @@ export function csvDialect(head: string, sep?: string): CsvDialect {
 function withoutBlankLines(df: pl.DataFrame, file: string, dialect: CsvDialect): pl.DataFrame {
   const names = columnNames(df);
   const height = frameHeight(df);
-  if (names.length < 2 || !height || names.some((name) => columnOf(df, name).nullCount() === 0)) return df;
+  // A line of spaces gives its first field those spaces: the first column may hold text there, not a null.
+  if (names.length < 2 || !height || names.slice(1).some((name) => columnOf(df, name).nullCount() === 0)) return df;
   // Plain names inside: a column may be called `filter`.
   const plainDf = renameAll(df, names.map((_, i) => plain(i)));
-  const allNull = pl.allHorizontal(names.map((_, i) => pl.col(plain(i)).isNull()));
+  const firstText = isTextType(columnOf(df, names[0]).dtype);
+  const first = pl.col(plain(0));
+  const firstEmpty = firstText ? first.isNull().or(first.str.strip().eq(pl.lit(""))) : first.isNull();
+  const allNull = pl.allHorizontal([firstEmpty, ...names.slice(1).map((_, i) => pl.col(plain(i + 1)).isNull())]);
   if (checkOf(plainDf.select(allNull.sum().alias("n")), "n") === 0) return df;
   const blank = blankLineRows(file, dialect.sep, dialect.skipRows, height);
   if (!blank.length) return df;
   const isBlank = new Array<boolean>(height).fill(false);
   for (const row of blank) isBlank[row] = true;
-  const kept = plainDf.withColumn(pl.Series("__blank", isBlank)).filter(pl.col("__blank").and(allNull).not()).drop("__blank");
+  let kept = plainDf.withColumn(pl.Series("__blank", isBlank)).filter(pl.col("__blank").and(allNull).not()).drop("__blank");
+  // The spaces made a number column text ("1", "  ", "3"): without them, it is read as numbers again.
+  if (firstText && frameHeight(kept) < height) kept = kept.withColumns(numbersAgain(columnOf(kept, plain(0))));
   return renameAll(kept, names);
+}
+
+/** A text column whose every value reads as an integer (else a float) as that type; else as it is. */
+function numbersAgain(column: pl.Series): pl.Series {
+  if (column.nullCount() === column.len()) return column;
+  for (const dtype of [pl.Int64, pl.Float64]) {
+    try {
+      return column.str.strip().cast(dtype, true);
+    } catch {
+      // Not every value is one: try the next type.
+    }
+  }
+  return column;
 }
 
 /** The rows of a CSV/TSV file read: types from the first rows, then fixed; time columns parsed by polars (see the module comment); blank lines skipped. */

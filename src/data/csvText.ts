@@ -18,12 +18,26 @@ const QUOTE = 34;
 const LF = 10;
 const CR = 13;
 
+/** Space and tab: a line of nothing else is blank to pandas (its tokenizer's whitespace-line state). */
+const SPACE = 32;
+const TAB = 9;
+
+/** Whether `bytes[from, to)` are all spaces and tabs that are not the separator. */
+function onlyWhitespace(bytes: Buffer, from: number, to: number, sep: number): boolean {
+  for (let i = from; i < to; i += 1) {
+    const b = bytes[i];
+    if ((b !== SPACE && b !== TAB) || b === sep) return false;
+  }
+  return true;
+}
+
 /**
  * The rows (0-based, after the header and `skipRows` lines) that are blank
- * lines of the file: a line with nothing (or only `\r`) outside a quoted
- * value. A quote opens a value only at a field's start, as polars reads it.
- * Lines are found with `indexOf` and only lines with a quote are walked
- * byte by byte.
+ * lines of the file: a line with nothing but spaces and tabs (and a `\r`)
+ * outside a quoted value, as pandas' reader skips them. A quote opens a value
+ * only at a field's start, as polars reads it. Lines are found with
+ * `indexOf`; only lines with a quote, and lines starting with a space or tab,
+ * are walked byte by byte.
  */
 export function blankLineRows(file: string, sep: string, skipRows: number, height: number): number[] {
   const SEP = sep.charCodeAt(0);
@@ -51,14 +65,16 @@ export function blankLineRows(file: string, sep: string, skipRows: number, heigh
         if (!quoted && (nextQuote < 0 || nextQuote >= end)) {
           // No quote on this stretch: only its length and last byte matter.
           if (end > pos) {
-            lineBytes += end - pos - (buf[end - 1] === CR ? 1 : 0);
+            const stop = end - (buf[end - 1] === CR ? 1 : 0);
+            // A line that starts with white space is looked at whole: only spaces and tabs count as nothing.
+            lineBytes += lineBytes === 0 && onlyWhitespace(bytes, pos, stop, SEP) ? 0 : stop - pos;
             fieldStart = buf[end - 1] === SEP;
             closed = false;
           }
         } else {
           for (let i = pos; i < end; i += 1) {
             const b = buf[i];
-            if (b !== CR) lineBytes += 1;
+            if (b !== CR && (quoted || ((b !== SPACE && b !== TAB) || b === SEP) || lineBytes > 0)) lineBytes += 1;
             if (quoted) {
               if (b === QUOTE) {
                 quoted = false;

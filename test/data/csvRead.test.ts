@@ -420,6 +420,14 @@ test("blank lines are skipped, as pandas reads them (polars makes each a row of 
     ["quoted.csv", 'a,b\n1,"x\n\ny"\n\n2,"say ""hi\n\n"""\n\n3,""\n', [[1, "x\n\ny"], [2, 'say "hi\n\n"'], [3, ""]]],
     ["sep.csv", "sep=;\na;b\n1;x\n\n2;y\n", [[1, "x"], [2, "y"]]],
     ["filter.csv", "filter,height\n1,x\n\n2,y\n", [[1, "x"], [2, "y"]]],
+    // Lines of spaces and tabs are blank too (pandas' tokenizer skips them): they made `a` text and added a row.
+    ["spaces.csv", "a,b\n1,2\n   \n3,4\n \t \n", [[1, 2], [3, 4]]],
+    ["spacescrlf.csv", "a,b\r\n1,x\r\n  \r\n2.5,y\r\n", [[1, "x"], [2.5, "y"]]],
+    ["spacetext.csv", "a,b\nhost,2\n  \nother,4\n", [["host", 2], ["other", 4]]],
+    ["spacetime.csv", "TimeGenerated,b\n2024-01-01T10:00:00Z,2\n   \n2024-01-01T11:00:00Z,4\n", [[new Date("2024-01-01T10:00:00Z"), 2], [new Date("2024-01-01T11:00:00Z"), 4]]],
+    // A value of spaces with its fields is a row; so is a tab-separated line of a tab.
+    ["spacefield.csv", "a,b\n1,2\n  ,5\n", [["1", 2], ["  ", 5]]],
+    ["tabs.tsv", "a\tb\n1\t2\n\t\n3\t4\n", [[1, 2], [null, null], [3, 4]]],
   ];
   assertCsvRows(dir, cases);
 });
