@@ -513,7 +513,38 @@ export function* readCsvSteps(file: string, options: CsvReadOptions = {}): ReadS
   const rows = yield* readCsvRows(file, head, dialect, header, options);
   // Columns added for records longer than the header (widenedHeader) are named as they are.
   const named = header && [...header, ...columnNames(rows).slice(header.length).map((text) => ({ text, stray: false }))];
-  return withHeaderQuotesUndoubled(rows, named);
+  return withPandasHeaderNames(withHeaderQuotesUndoubled(rows, named), header);
+}
+
+/**
+ * Repeated header names as pandas (MSTICPy) names them, `<name>.1`,
+ * `<name>.2`… (past any name the header has), where polars wrote
+ * `<name>_duplicated_0`; every blank name is `column_<i>`, as polars names
+ * the first one and the extra fields of long records (a second blank was
+ * `_duplicated_0`). Other names are left as read.
+ */
+function withPandasHeaderNames(df: pl.DataFrame, header: HeaderField[] | undefined): pl.DataFrame {
+  if (!header) return df;
+  const texts = header.map((f) => f.text);
+  const blankOrRepeated = texts.some((t, i) => t === "" || texts.indexOf(t) !== i);
+  const names = columnNames(df);
+  if (!blankOrRepeated || names.length < texts.length) return df;
+  const taken = new Set(texts.filter((t) => t !== ""));
+  const seen = new Set<string>();
+  const wanted = texts.map((t, i) => {
+    if (t === "") return `column_${i}`;
+    if (!seen.has(t)) {
+      seen.add(t);
+      return t;
+    }
+    let k = 1;
+    while (taken.has(`${t}.${k}`)) k += 1;
+    const name = `${t}.${k}`;
+    taken.add(name);
+    return name;
+  });
+  const renamed = [...wanted, ...names.slice(texts.length)];
+  return new Set(renamed).size === renamed.length ? renameAll(df, renamed) : df;
 }
 
 /** The rows of {@link readCsvSteps}, with the header names as polars reads them. */

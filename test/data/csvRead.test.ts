@@ -693,3 +693,22 @@ test("a longer record after the 10,000-row sample, in a file with a time column,
   assert.deepEqual(df.row(11_000).slice(1), [11_000, "a", "b", "c"]);
   assert.deepEqual(df.row(10_999).slice(1), [10_999, "m", null, null]);
 });
+
+test("repeated header names are named as pandas names them, <name>.1 (polars: <name>_duplicated_0); every blank one is column_<i>", () => {
+  const dir = tempDir();
+  const cases: [string, string, string[]][] = [
+    ["index.csv", ",Account,Count\n0,ann,1\n1,bob,2\n", ["column_0", "Account", "Count"]],
+    // The second blank was `_duplicated_0`.
+    ["blanks.csv", "a,,\n1,2,3\n", ["a", "column_1", "column_2"]],
+    ["repeats.csv", "a,a,b,a\n1,2,3,4\n", ["a", "a.1", "b", "a.2"]],
+    // pandas goes past a name the header already has.
+    ["taken.csv", "a,a,a.1\n1,2,3\n", ["a", "a.2", "a.1"]],
+  ];
+  for (const [name, text, columns] of cases) {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    const df = readCsvFile(file);
+    assert.deepEqual(columnNames(df), columns, name);
+    assert.equal(frameHeight(df), text.trim().split("\n").length - 1, name);
+  }
+});
