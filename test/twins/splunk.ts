@@ -61,6 +61,8 @@ export interface SplunkTwinOptions {
   resultCap?: number;
   /** Send this ERROR message after the rows (a partial failure). */
   partialError?: string;
+  /** Answer the export with this page (200, text/html), as a single sign-on proxy in front of Splunk does. */
+  htmlPage?: string;
 }
 
 export interface SeenSearch {
@@ -586,6 +588,7 @@ export async function startSplunkTwin(options: SplunkTwinOptions = {}): Promise<
           const status = options.throttleStatus ?? 429;
           return send(status, messages("ERROR", status === 429 ? "Too many requests" : "Service Unavailable: splunkd is restarting"), { "Retry-After": "0" });
         }
+        if (options.htmlPage !== undefined) return send(200, options.htmlPage, { "Content-Type": "text/html" });
         const form = new URLSearchParams(body);
         const search = form.get("search") ?? "";
         const seen: SeenSearch = { search, literals: [], commands: [], authorization: auth ?? "" };

@@ -162,6 +162,8 @@ export function jodaToStrftime(pattern: string): string | undefined {
       letters += 1;
       // Fractions of a second: chrono's %.f reads the separator dot and any number of digits.
       if (c === "S" && out.endsWith(".")) out = `${out.slice(0, -1)}%.f`;
+      // After another separator (log4j's `HH:mm:ss,SSS`): chrono's fixed-width digits, without a dot.
+      else if (c === "S" && (run.length === 3 || run.length === 6 || run.length === 9)) out += `%${run.length}f`;
       else if (JODA_LETTERS[run]) out += JODA_LETTERS[run];
       else return undefined;
     } else out += run.replace(/%/g, "%%");

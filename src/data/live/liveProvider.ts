@@ -224,9 +224,10 @@ export class LiveDataProvider {
   }
 
   private warn(message: string): void {
-    this.lastWarnings.push(message);
+    // Masked once, for both: a warning may quote data that holds a secret (an indexed audit log, say).
     const hidden = HIDDEN.get(this);
     const masked = hidden?.settings ? hidden.settings.mask(message) : message;
+    this.lastWarnings.push(masked);
     (this.options.warn ?? printWarning)(masked);
   }
 
@@ -290,6 +291,7 @@ export class LiveDataProvider {
   async runText(text: string, options: QueryRunOptions = {}): Promise<pl.DataFrame> {
     const hidden = HIDDEN.get(this) as Hidden;
     const where = "execQuery";
+    this.lastWarnings = [];
     if (!hidden.driver || !hidden.settings || !hidden.driver.connected) throw new QueryError(msg.liveNotConnected(this.environment, where));
     const df = liveFrame(await this.request(hidden.driver, hidden.settings, where, text, undefined));
     return options.columns?.length ? selectColumns(df, options.columns, where) : df;

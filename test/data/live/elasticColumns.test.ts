@@ -64,6 +64,9 @@ describe("Elasticsearch columns: dotted keys, custom date formats", () => {
   it("maps the common Joda patterns to the time parser's formats, and no others", () => {
     assert.equal(jodaToStrftime("yyyy/MM/dd HH:mm:ss"), "%Y/%m/%d %H:%M:%S");
     assert.equal(jodaToStrftime("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'"), "%Y-%m-%dT%H:%M:%S%.fZ");
+    // log4j's comma before the milliseconds: fixed-width digits (the pattern was dropped and every value null).
+    assert.equal(jodaToStrftime("yyyy-MM-dd HH:mm:ss,SSS"), "%Y-%m-%d %H:%M:%S,%3f");
+    assert.equal(jodaToStrftime("HH:mm:ss,SSSSSS"), "%H:%M:%S,%6f");
     assert.equal(jodaToStrftime("dd/MMM/yyyy:HH:mm:ss Z"), "%d/%b/%Y:%H:%M:%S %#z");
     assert.equal(jodaToStrftime("strict_date_optional_time"), undefined);
     assert.equal(jodaToStrftime("yyyy-ww"), undefined, "week-of-year is not mapped");

@@ -196,3 +196,29 @@ describe("QueryProvider(\"Elasticsearch\"): malformed values kept by the index, 
     for (const w of mismatch) assert.doesNotMatch(w, /split_query_by|shorter time ranges/);
   });
 });
+
+describe("QueryProvider(\"Elasticsearch\"): a warning quoting data that holds a secret", () => {
+  it("is masked in qp.lastWarnings as in the printed warning (the list kept it in clear)", async () => {
+    const password = "S3cret-Passw0rd-for-lastWarnings";
+    // An audit log captured in the index: a long field kept malformed, holding the password.
+    const docs = [
+      { "@timestamp": "2026-11-01T10:00:00.000Z", port: 443 },
+      { "@timestamp": "2026-11-01T10:00:01.000Z", port: `login elastic:${password}` },
+    ];
+    const twin = await startElasticTwin({ username: "elastic", password, indices: [{ name: "logs-app-default", types: { "@timestamp": "date", port: "long" }, docs }] });
+    try {
+      const configPath = path.join(tempDir(), "msticpyconfig.yaml");
+      fs.writeFileSync(configPath, ["DataProviders:", "  Elasticsearch:", "    Args:", `      Url: ${twin.url}`, "      username: elastic", `      password: ${password}`, ""].join("\n"));
+      const printed: string[] = [];
+      const qp = new QueryProvider("Elasticsearch", { configPath, warn: (m) => printed.push(m) });
+      await qp.connect();
+      await qp.execQuery(JSON.stringify({ query: { match_all: {} }, sort: [{ "@timestamp": "asc" }] }));
+      assert.equal(qp.lastWarnings.length, 1, qp.lastWarnings.join("\n"));
+      assert.match(qp.lastWarnings[0], /"port"/);
+      assert.doesNotMatch(qp.lastWarnings[0], /S3cret/);
+      assert.deepEqual(qp.lastWarnings, printed);
+    } finally {
+      await twin.close();
+    }
+  });
+});

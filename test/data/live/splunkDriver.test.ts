@@ -227,6 +227,19 @@ describe("Splunk driver: searches", () => {
     });
   });
 
+  it("a 200 answer that is no JSON lines (a single sign-on page) is an error naming the query, not an empty result", async () => {
+    twin.options.htmlPage = "<html><body>Please sign in</body></html>";
+    try {
+      await assert.rejects(driver.query(request("search index=lab sourcetype=host_logons")), (err: Error & { code?: string }) => {
+        assert.equal(err.code, "data/live-query-failed");
+        assert.match(err.message, /WindowsSecurity\.list_host_logons.*Splunk.*HTTP 200.*not Splunk's JSON lines: <html><body>Please sign in/);
+        return true;
+      });
+    } finally {
+      delete twin.options.htmlPage;
+    }
+  });
+
   it("returns the rows that arrived with a partial error", async () => {
     twin.options.partialError = "Search peer idx-02 is down.";
     try {

@@ -137,6 +137,18 @@ describe("QueryProvider(\"Splunk\") end to end", () => {
     assert.equal(df.height, (await local.WindowsSecurity.list_host_logons({ start: "2019-02-10T00:00:00Z", end: "2019-02-16T00:00:00Z" })).height);
   });
 
+  it("execQuery's warnings are its own: lastWarnings starts empty for each query (they stayed from an earlier one)", async () => {
+    twin.options.warn = "something odd.";
+    try {
+      await qp.execQuery("search index=lab sourcetype=alerts | head 1");
+      assert.equal(qp.lastWarnings.length, 1);
+    } finally {
+      delete twin.options.warn;
+    }
+    await qp.execQuery("search index=lab sourcetype=alerts | head 1");
+    assert.deepEqual(qp.lastWarnings, []);
+  });
+
   it("reports a result cap as a warning naming the query", async () => {
     twin.options.resultCap = 5;
     warnings.length = 0;

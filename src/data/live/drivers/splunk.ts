@@ -71,17 +71,20 @@ export interface SplunkExport {
   results: Record<string, unknown>[];
   warnings: string[];
   errors: string[];
+  /** Lines that were JSON objects: none in a body with text is no export answer (an SSO or proxy page). */
+  objects: number;
 }
 
 /** Reads the export endpoint's JSON lines. Lines that are not JSON objects are skipped (Splunk may send blank keep-alive lines). */
 export function parseSplunkExport(body: string): SplunkExport {
-  const out: SplunkExport = { results: [], warnings: [], errors: [] };
+  const out: SplunkExport = { results: [], warnings: [], errors: [], objects: 0 };
   // The latest preview table: a reporting search streams whole preview tables, each from offset 0.
   let previews: Record<string, unknown>[] = [];
   for (const line of body.split(/\r?\n/)) {
     if (!line.trim()) continue;
     const item = parseJson(line);
     if (typeof item !== "object" || item === null || Array.isArray(item)) continue;
+    out.objects += 1;
     const record = item as { preview?: unknown; offset?: unknown; result?: unknown; results?: unknown; lastrow?: unknown };
     if (record.preview === true && record.offset === 0) previews = [];
     for (const m of messagesOf(record)) {
@@ -223,6 +226,10 @@ class SplunkDriver implements LiveDriver {
       throw new QueryError(msg.liveQueryFailed(request.queryName, "Splunk", `HTTP ${res.status}`, this.#settings.mask(shown)));
     }
     const parsed = parseSplunkExport(text);
+    // A 200 whose body holds no JSON line (a single sign-on or proxy page) is no answer: not "no hits".
+    if (parsed.objects === 0 && text.trim() !== "") {
+      throw new QueryError(msg.liveQueryFailed(request.queryName, "Splunk", "HTTP 200", this.#settings.mask(`the answer is not Splunk's JSON lines: ${excerpt(text, 200, this.#settings.mask)}`)));
+    }
     if (parsed.errors.length && parsed.results.length === 0) {
       throw new QueryError(msg.liveQueryFailed(request.queryName, "Splunk", "search error", this.#settings.mask(parsed.errors.join("; "))));
     }
