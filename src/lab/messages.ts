@@ -5,6 +5,7 @@ import { errorMessage, HuntlabError, type ErrorCatalog } from "../common/errors"
 export const LAB_ERRORS = {
   "lab/answers-unreadable": { class: "AnswersError", when: "the answers file cannot be read or is not a JSON object", names: "the file" },
   "lab/unknown-question": { class: "AnswersError", when: "checkAnswers is given a question the answers file does not have", names: "the questions given, the questions there are" },
+  "lab/invalid-argument": { class: "AnswersError", when: "checkAnswers is given answers that are not an object of question → answer, or an option it does not know", names: "what was given, what it takes" },
   "lab/unknown-exercise": { class: "AnswersError", when: "checkResult is given an exercise the results file (data/answers_results.json) does not describe", names: "the exercise given, the exercises there are" },
 } as const satisfies ErrorCatalog<"lab">;
 
@@ -52,8 +53,8 @@ export const labMessages = {
         ? `checkResult: no exercise ${JSON.stringify(exercise.slice(0, 60))}; the exercises are ${exercises.join(", ")}.`
         : `checkResult: the first argument is the exercise's name (checkResult("exercise1", alerts)), not ${kindText(exercise)}; the exercises are ${exercises.join(", ")}.`,
     ),
-  answersNotGiven: (given: unknown) => errorMessage("lab/unknown-question", `checkAnswers: the answers are an object of question → answer (checkAnswers({ question1: "2020-07-10" })), not ${kindText(given)}.`),
-  unknownOption: (text: string) => errorMessage("lab/unknown-question", text),
+  answersNotGiven: (given: unknown) => errorMessage("lab/invalid-argument", `checkAnswers: the answers are an object of question → answer (checkAnswers({ question1: "2020-07-10" })), not ${kindText(given)}.`),
+  unknownOption: (text: string) => errorMessage("lab/invalid-argument", text),
   resultsSpecInvalid: (file: string, detail: string) => errorMessage("lab/answers-unreadable", `The results file ${file} is not valid: ${detail}`),
 };
 

@@ -304,6 +304,8 @@ const SAMPLES: Record<string, Sample> = {
 
   "labMessages.answersUnreadable": () => [lab.answersUnreadable("/lab/answers.json", "ENOENT"), ["/lab/answers.json"]],
   "labMessages.answersNotAnObject": () => [lab.answersNotAnObject("/lab/answers.json"), ["/lab/answers.json"]],
+  "labMessages.answersNotGiven": () => [lab.answersNotGiven(undefined), ["checkAnswers", "not undefined"]],
+  "labMessages.unknownOption": () => [lab.unknownOption("checkAnswers: unknown option excercise (did you mean exercise?); its options are answersPath, exercise."), ["excercise"]],
   "labMessages.unknownQuestion": () => [lab.unknownQuestion(["q9"], ["q1", "q2"]), ['"q9"', "q1, q2"]],
   "labMessages.unknownExercise": () => [lab.unknownExercise("exercise9", ["exercise1", "exercise2"]), ['"exercise9"', "exercise1, exercise2"]],
   "labMessages.resultsSpecInvalid": () => [lab.resultsSpecInvalid("/lab/answers_results.json", "exercise1.rows: too small"), ["/lab/answers_results.json", "exercise1.rows"]],
