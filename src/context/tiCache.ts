@@ -84,7 +84,14 @@ export class ResultCache {
     const expires = this.now() + this.ttlMs;
     this.memory.set(key, { expires, value });
     if (this.file && !this.diskError) {
-      this.pending.push(JSON.stringify({ k: key, e: expires, v: value }));
+      let line: string;
+      try {
+        line = JSON.stringify({ k: key, w: this.now(), e: expires, v: value });
+      } catch {
+        // A value JSON cannot write (nested past the stack): kept in memory only.
+        return;
+      }
+      this.pending.push(line);
       if (this.pending.length >= FLUSH_EVERY) this.flush();
     }
   }
@@ -130,10 +137,12 @@ export class ResultCache {
       if (!line) continue;
       lines += 1;
       try {
-        const entry = JSON.parse(line) as { k?: unknown; e?: unknown; v?: unknown };
+        const entry = JSON.parse(line) as { k?: unknown; w?: unknown; e?: unknown; v?: unknown };
         // A torn or foreign line is skipped, not fatal: the cache is only a cache.
         if (typeof entry.k === "string" && typeof entry.e === "number" && entry.e > now && isResult(entry.v)) {
-          this.memory.set(entry.k, { expires: entry.e, value: entry.v });
+          // Written under a longer TTL than today's: it expires by today's (the time written, `w`, since this format).
+          const expires = typeof entry.w === "number" ? Math.min(entry.e, entry.w + this.ttlMs) : entry.e;
+          if (expires > now) this.memory.set(entry.k, { expires, value: entry.v });
         }
       } catch {
         // skip
@@ -145,7 +154,7 @@ export class ResultCache {
   /** Rewrites the file with the live entries only. */
   private compact(): void {
     if (!this.file) return;
-    const body = [...this.memory].map(([k, { expires, value }]) => JSON.stringify({ k, e: expires, v: value })).join("\n");
+    const body = [...this.memory].map(([k, { expires, value }]) => JSON.stringify({ k, w: expires - this.ttlMs, e: expires, v: value })).join("\n");
     try {
       const tmp = `${this.file}.${process.pid}.tmp`;
       fs.writeFileSync(tmp, body ? body + "\n" : "", { mode: 0o600 });
@@ -158,5 +167,15 @@ export class ResultCache {
 
 function isResult(value: unknown): value is ProviderResult {
   const v = value as Partial<ProviderResult> | null;
-  return !!v && typeof v === "object" && typeof v.result === "boolean" && typeof v.severity === "string" && typeof v.status === "number";
+  // Every field the lookup reads as text must be text: a foreign line's number or null reference failed every later lookup.
+  return (
+    !!v &&
+    typeof v === "object" &&
+    typeof v.result === "boolean" &&
+    typeof v.severity === "string" &&
+    typeof v.status === "number" &&
+    typeof v.reference === "string" &&
+    (typeof v.details === "string" || (typeof v.details === "object" && v.details !== null)) &&
+    (v.querySubtype === undefined || typeof v.querySubtype === "string")
+  );
 }

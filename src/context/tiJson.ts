@@ -26,3 +26,18 @@ export function textsOf(value: unknown): string[] {
   }
   return out;
 }
+
+/** Deepest nesting of arrays and objects read from a TI answer: real answers nest a few levels. */
+export const MAX_TI_JSON_DEPTH = 64;
+
+/** Whether `value` nests arrays and objects deeper than `max` (one iterative walk, no recursion). */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    if (depth >= max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (child !== null && typeof child === "object") stack.push([child, depth + 1]);
+  }
+  return false;
+}

@@ -490,8 +490,9 @@ function jsonText(value: unknown): string {
   if (typeof value === "string") return value;
   try {
     return JSON.stringify(value);
-  } catch {
-    return String(value);
+  } catch (err) {
+    // Not JSON-writable (nested past the stack, a cycle): say so rather than "[object Object]".
+    return `(not shown: ${(err as Error).message})`;
   }
 }
 

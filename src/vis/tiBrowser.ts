@@ -132,8 +132,14 @@ function asWritten(_key: string, value: unknown, context?: { source?: string }):
 }
 
 function pretty(text: string): string {
-  const value = jsonValue(text, true);
-  if (value !== undefined) return JSON.stringify(value, null, 2);
+  let value: unknown;
+  try {
+    value = jsonValue(text, true);
+    if (value !== undefined) return JSON.stringify(value, null, 2);
+  } catch {
+    // Nested past the stack (thousands of levels): the text as it is.
+    return text;
+  }
   const t = text.trim();
   if (t.startsWith('"')) {
     try {
@@ -322,10 +328,14 @@ function referenceHtml(reference: string): SafeHtml | "" {
 
 /** The raw result as shown: pretty JSON, cut to `max` characters with a notice naming the option. */
 function rawText(raw: string, max: number): string {
-  const text = pretty(raw);
+  return cutText(pretty(raw), max, "RawResult");
+}
+
+/** `text` cut to `max` characters with a notice naming the option and the column that has it whole. */
+function cutText(text: string, max: number, column: string): string {
   if (text.length <= max) return text;
   const kept = text.slice(0, max);
-  return `${kept}\n… ${(text.length - kept.length).toLocaleString("en")} more characters not shown (maxRawChars ${max}; the whole text is in the RawResult column)`;
+  return `${kept}\n… ${(text.length - kept.length).toLocaleString("en")} more characters not shown (maxRawChars ${max}; the whole text is in the ${column} column)`;
 }
 
 function providerSection(item: TIBrowserItem, r: TIBrowserRow, maxRawChars: number): SafeHtml {
@@ -334,20 +344,30 @@ function providerSection(item: TIBrowserItem, r: TIBrowserRow, maxRawChars: numb
     .join(" · ");
   return html`<section class="hl-tib-prov" data-sev="${r.severity}"><h4>${item.iocType} · ${r.provider} · severity: ${badge(r.severity)}</h4>${
     facts ? html`<p class="hl-tib-facts">${facts}</p>` : ""
-  }${detailsHtml(r.details)}${referenceHtml(r.reference)}<details class="hl-tib-raw"><summary>Raw result</summary><pre>${elementText(rawText(r.rawResult, maxRawChars))}</pre></details></section>`;
+  }${detailsHtml(r.details, maxRawChars)}${referenceHtml(r.reference)}<details class="hl-tib-raw"><summary>Raw result</summary><pre>${elementText(rawText(r.rawResult, maxRawChars))}</pre></details></section>`;
 }
 
-/** Details: an object as a two-column table (nested values as pretty JSON), anything else as text. */
-function detailsHtml(details: string): SafeHtml {
-  const value = jsonValue(details);
-  if (value && typeof value === "object" && !Array.isArray(value)) {
-    const rows = Object.entries(value as Record<string, unknown>).map(([k, v]) => {
-      const cell = v !== null && typeof v === "object" ? html`<pre>${JSON.stringify(v, null, 2)}</pre>` : v === null ? "" : String(v);
-      return html`<tr><th>${k}</th><td>${cell}</td></tr>`;
-    });
-    return html`<table class="hl-tib-details"><tbody>${rows}</tbody></table>`;
+/**
+ * Details: an object as a two-column table (nested values as pretty JSON),
+ * anything else as text. Details longer than `max` characters (a provider's
+ * tag list of 100k entries) are shown as the raw result is, cut with a notice.
+ */
+function detailsHtml(details: string, max: number): SafeHtml {
+  if (details.length > max) return html`<pre class="hl-tib-details">${elementText(cutText(pretty(details), max, "Details"))}</pre>`;
+  let value: unknown;
+  try {
+    value = jsonValue(details);
+    if (value && typeof value === "object" && !Array.isArray(value)) {
+      const rows = Object.entries(value as Record<string, unknown>).map(([k, v]) => {
+        const cell = v !== null && typeof v === "object" ? html`<pre>${JSON.stringify(v, null, 2)}</pre>` : v === null ? "" : String(v);
+        return html`<tr><th>${k}</th><td>${cell}</td></tr>`;
+      });
+      return html`<table class="hl-tib-details"><tbody>${rows}</tbody></table>`;
+    }
+    if (value !== undefined) return html`<pre class="hl-tib-details">${JSON.stringify(value, null, 2)}</pre>`;
+  } catch {
+    // Nested past the stack: shown as text below.
   }
-  if (value !== undefined) return html`<pre class="hl-tib-details">${JSON.stringify(value, null, 2)}</pre>`;
   return html`<p class="hl-tib-details hl-tib-message">${pretty(details)}</p>`;
 }
 

@@ -282,6 +282,57 @@ test("TILookup's cacheDir option puts every provider's cache there; a corrupt ca
   }
 });
 
+test("an answer nested thousands of levels deep is a failure row; the batch and the disk cache go on", async () => {
+  // ~9 KB of `[[[…]]]`: writing it to the cache overflowed the stack and the whole batch was lost.
+  const deep = "[".repeat(4500) + "]".repeat(4500);
+  const handler: Handler = (req) => (req.path.includes("6.6.6.6") ? { text: `{"data":{"attributes":{"last_analysis_stats":{"malicious":5},"tags":${deep}}}}` } : svc.virusTotal(req));
+  const h = await harness("VirusTotal", handler, { Cache: { Path: tempDir() } });
+  try {
+    const r = byIoc(rowsOf(await h.ti.lookupIocs(["6.6.6.6", "45.83.66.10"])));
+    assert.equal(r["6.6.6.6"].Status, 3);
+    assert.equal(r["6.6.6.6"].Details, "VirusTotal returned JSON nested more than 64 levels deep: not read");
+    assert.equal(r["45.83.66.10"].Severity, "high");
+  } finally {
+    await h.close();
+  }
+});
+
+test("a cache line of another shape (a number or null reference) is skipped: later lookups still work", async () => {
+  const cacheDir = tempDir();
+  const h = await harness("VirusTotal", svc.virusTotal, { Cache: { Path: cacheDir } });
+  try {
+    await h.ti.lookupIocs(["8.8.8.8"]);
+    const [file] = fs.readdirSync(cacheDir);
+    const e = Date.now() + 3_600_000;
+    const foreign = (reference: unknown) => JSON.stringify({ k: "ipv4|45.83.66.10", e, v: { result: true, severity: "high", status: 0, details: "x", rawResult: "", reference } });
+    fs.appendFileSync(path.join(cacheDir, file), `${foreign(123)}\n${foreign(null)}\n${JSON.stringify({ k: "ipv4|45.83.66.10", e, v: { result: true, severity: "high", status: 0, rawResult: "" } })}\n`);
+    const again = new TILookup({ configPath: h.configPath });
+    const r = byIoc(rowsOf(await again.lookupIocs(["45.83.66.10", "8.8.8.8"])));
+    assert.equal(r["45.83.66.10"].Status, 0);
+    assert.match(String(r["45.83.66.10"].Details), /Malicious/, "looked up again, not the foreign line's x");
+    for (const p of Object.values(again.loadedProviders)) p.close();
+  } finally {
+    await h.close();
+  }
+});
+
+test("disk cache: a shorter TtlSeconds expires entries written under a longer one", async () => {
+  const cacheDir = tempDir();
+  const h = await harness("GreyNoise", svc.greyNoiseCommunity, { Cache: { Path: cacheDir, TtlSeconds: 86400 } });
+  try {
+    await h.ti.lookupIocs(["45.83.66.10"]);
+    assert.equal(h.twin.requests.length, 1);
+    fs.writeFileSync(h.configPath, fs.readFileSync(h.configPath, "utf8").replace(/TtlSeconds: 86400/, "TtlSeconds: 0.3"));
+    await new Promise((r) => setTimeout(r, 500));
+    const later = new TILookup({ configPath: h.configPath });
+    await later.lookupIocs(["45.83.66.10"]);
+    assert.equal(h.twin.requests.length, 2, "the day-long answer was served under a TTL of 0.3 s");
+    for (const p of Object.values(later.loadedProviders)) p.close();
+  } finally {
+    await h.close();
+  }
+});
+
 test("several providers in one batch: rows grouped by observable, providers in order", async () => {
   const gn = await harness("GreyNoise", svc.greyNoiseCommunity);
   const vt = await harness("VirusTotal", svc.virusTotal);

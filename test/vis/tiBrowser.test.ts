@@ -199,3 +199,15 @@ test(`a raw result is cut at maxRawChars (default ${DEFAULT_MAX_RAW_CHARS.toLoca
   const big = browseResults(manyResults(2000, 2000), { severities: "all" }).toHtml();
   assert.ok(big.length < 1.5e6, `${big.length} bytes`);
 });
+
+test("Details are cut at maxRawChars too (a provider's 100k tags made 2 MB of output), and Details nested past the stack do not throw", () => {
+  const tags = Array.from({ length: 100_000 }, (_, i) => `tag-${i}`);
+  const df = manyResults(1, 100).withColumns(pl.lit(JSON.stringify({ Malicious: 5, Tags: tags })).alias("Details"));
+  const html = browseResults(df).toHtml();
+  assert.ok(html.length < 200_000, `${html.length} bytes`);
+  assert.match(html, /more characters not shown \(maxRawChars 10000; the whole text is in the Details column\)/);
+  assert.match(html, /&quot;Malicious&quot;: 5|"Malicious": 5/);
+  const deep = "[".repeat(6000) + "]".repeat(6000);
+  const nested = manyResults(1, 100).withColumns(pl.lit(`{"Tags":${deep}}`).alias("Details"));
+  assert.doesNotThrow(() => browseResults(nested, { maxRawChars: Infinity }).toHtml());
+});
