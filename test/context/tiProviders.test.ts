@@ -214,6 +214,33 @@ test("IBM X-Force: Basic auth ApiID:AuthKey, ipr/url/malware, score and risk →
   }
 });
 
+test("odd answers: a top-level JSON array is no answer (it was cached as one), a score as text reads as its number, a null PageRank entry is skipped", async () => {
+  const array = await harness("GreyNoise", () => ({ json: [1, 2, 3] }));
+  try {
+    const [row] = rowsOf(await array.ti.lookupIoc("45.83.66.10"));
+    assert.equal(row.Status, 3);
+    assert.match(String(row.Details), /unexpected response: expected a JSON object/);
+  } finally {
+    await array.close();
+  }
+  const scores: Record<string, unknown> = { "10.0.0.0": 0, "45.83.66.10": "8.5", "45.83.66.11": "abc", "45.83.66.12": null };
+  const xf = await harness("XForce", (req) => ({ json: { ip: req.path.split("/").pop(), score: scores[req.path.split("/").pop() as string], cats: {} } }), { Args: { ApiID: FAKE_ID, AuthKey: FAKE_KEY } });
+  try {
+    const rows = byIoc(rowsOf(await xf.ti.lookupIocs(["45.83.66.10", "45.83.66.11", "45.83.66.12"])));
+    assert.deepEqual(["45.83.66.10", "45.83.66.11", "45.83.66.12"].map((ip) => rows[ip].Severity), ["high", "unknown", "unknown"]);
+  } finally {
+    await xf.close();
+  }
+  const opr = await harness("OPR", () => ({ json: { status_code: 200, response: [null, { status_code: 200, domain: "wh401k.org", page_rank_decimal: 2.5, rank: "99" }] } }));
+  try {
+    const [row] = rowsOf(await opr.ti.lookupIoc("wh401k.org"));
+    assert.equal(row.Status, 0);
+    assert.equal((details(row) as Record<string, unknown>)["Page Rank"], 2.5);
+  } finally {
+    await opr.close();
+  }
+});
+
 test("X-Force needs both ApiID and AuthKey to load", async () => {
   const h = await harness("XForce", svc.xForce, { Args: { AuthKey: FAKE_KEY } });
   try {

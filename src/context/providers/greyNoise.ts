@@ -94,7 +94,7 @@ export class GreyNoiseProvider extends HttpTIProvider {
   }
 
   protected mapResponse(body: unknown): MappedResponse {
-    if (!body || typeof body !== "object") throw new Error("expected a JSON object");
+    if (!body || typeof body !== "object" || Array.isArray(body)) throw new Error("expected a JSON object");
     if (this.edition === "enterprise") return mapEnterprise(body as EnterpriseBody);
     const b = body as CommunityBody;
     return {

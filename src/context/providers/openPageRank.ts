@@ -10,6 +10,7 @@
  */
 import { HttpTIProvider, types, type HttpRequestSpec, type MappedResponse } from "../tiHttp";
 import type { LookupRequest, ProviderInfo } from "../tiProvider";
+import { objectsOf } from "../tiJson";
 
 const INFO: ProviderInfo = {
   className: "OPR",
@@ -41,8 +42,10 @@ export class OpenPageRankProvider extends HttpTIProvider {
   }
 
   protected mapResponse(body: unknown, request: LookupRequest): MappedResponse {
-    const entries = (body as OprBody | null)?.response;
-    if (!Array.isArray(entries)) throw new Error("no `response` list");
+    const list = (body as OprBody | null)?.response;
+    if (!Array.isArray(list)) throw new Error("no `response` list");
+    // A null entry is no entry (it read as "TypeError: Cannot read properties of null").
+    const entries = objectsOf<NonNullable<OprBody["response"]>[number]>(list);
     const entry = entries.find((e) => (e.domain ?? "").toLowerCase() === request.safeIoc) ?? entries[0];
     if (!entry) throw new Error("empty `response` list");
     if (entry.status_code === 404 || entry.error) {

@@ -54,7 +54,7 @@ export class OtxProvider extends HttpTIProvider {
   }
 
   protected mapResponse(body: unknown): MappedResponse {
-    if (!body || typeof body !== "object") throw new Error("expected a JSON object");
+    if (!body || typeof body !== "object" || Array.isArray(body)) throw new Error("expected a JSON object");
     const b = body as OtxBody;
     // A null pulse, or a pulse with null fields or null entries, is skipped: the other pulses still count.
     const pulses = objectsOf<OtxPulse>(b.pulse_info?.pulses);

@@ -41,8 +41,10 @@ interface XfMalwareBody {
   malware?: { risk?: string; family?: string[]; type?: string; created?: string };
 }
 
-function scoreSeverity(score: number | undefined): Severity {
-  if (score === undefined || Number.isNaN(score)) return "unknown";
+function scoreSeverity(value: unknown): Severity {
+  // A score sent as text reads as its number; anything else ("abc", null) is no score.
+  const score = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
+  if (!Number.isFinite(score)) return "unknown";
   return score >= 7 ? "high" : score >= 4 ? "warning" : "information";
 }
 
@@ -67,7 +69,7 @@ export class XForceProvider extends HttpTIProvider {
   }
 
   protected mapResponse(body: unknown, request: LookupRequest): MappedResponse {
-    if (!body || typeof body !== "object") throw new Error("expected a JSON object");
+    if (!body || typeof body !== "object" || Array.isArray(body)) throw new Error("expected a JSON object");
     if (request.type === "ipv4" || request.type === "ipv6") {
       const b = body as XfIpBody;
       return {
