@@ -235,3 +235,21 @@ test("an operation started in a cell's synchronous part (vm breakOnSigint, as ts
     delete require.cache[fakeTslab];
   }
 });
+
+test("an abort stops the Tor exit list's download too (the batch waited for the whole fetch)", async () => {
+  const h = await harness("Tor", () => ({ delayMs: 5_000, text: "ExitAddress 45.83.66.10 2026-12-01 10:00:00\n" }), { TimeoutSeconds: 30 });
+  try {
+    const controller = new AbortController();
+    const lookup = h.ti.lookupIocs(["45.83.66.10", "45.83.66.11"], { signal: controller.signal, progress: false });
+    await until(() => providerOf(h).inFlight === 1, "the list's download is in flight");
+    const abortedAt = Date.now();
+    controller.abort();
+    const { error, at } = await rejection(lookup);
+    assert.ok(at - abortedAt < 1000, `rejected ${at - abortedAt} ms after the abort`);
+    assert.equal((error as { code?: string }).code, "context/lookup-interrupted");
+    await sleep(100);
+    assert.equal(providerOf(h).inFlight, 0, "the download was cancelled");
+  } finally {
+    await h.close();
+  }
+});

@@ -98,7 +98,7 @@ export class TorProvider extends HttpTIProvider {
 
   override async lookup(request: LookupRequest, context: LookupContext): Promise<ProviderResult> {
     if (context.abandoned) return { ...context.abandoned };
-    const list = await this.ensureList();
+    const list = await this.ensureList(context);
     if (!("nodes" in list)) {
       context.abandoned = { ...list, details: `Skipped: ${String(list.details)}` };
       return list;
@@ -120,11 +120,12 @@ export class TorProvider extends HttpTIProvider {
   }
 
   /** The list: in memory, else from the disk cache, else fetched (one fetch however many lookups wait). */
-  private ensureList(): Promise<LoadedList | ProviderResult> {
+  private ensureList(context: LookupContext): Promise<LoadedList | ProviderResult> {
     const ttl = this.effective.cacheTtlMs;
     if (this.list && Date.now() - this.list.fetchedAt < ttl) return Promise.resolve(this.list);
     if (!this.loading) {
-      this.loading = this.loadList().finally(() => {
+      // The fetch is the batch's (its lookups wait on one): Interrupt Kernel cancels it as any request of the batch.
+      this.loading = this.loadList(context).finally(() => {
         this.loading = undefined;
       });
     }
@@ -138,7 +139,7 @@ export class TorProvider extends HttpTIProvider {
     return path.join(dir, `Tor-${digest}.list`);
   }
 
-  private async loadList(): Promise<LoadedList | ProviderResult> {
+  private async loadList(context: LookupContext): Promise<LoadedList | ProviderResult> {
     const spec = this.buildRequest();
     const url = this.urlOf(spec);
     const file = this.diskFile;
@@ -159,8 +160,9 @@ export class TorProvider extends HttpTIProvider {
         // no cached list
       }
     }
-    const outcome = await this.send(spec);
+    const outcome = await this.send(spec, context);
     const reference = this.masker.mask(url);
+    if (outcome === undefined) return context.abandoned ? { ...context.abandoned } : failure(TI_STATUS.queryFailed, "The Tor exit list was not fetched: the lookup was stopped.", { reference });
     if (outcome.kind === "error") return failure(TI_STATUS.queryFailed, `Cannot fetch the Tor exit list: ${this.masker.mask(outcome.message)}`, { reference });
     if (outcome.status < 200 || outcome.status >= 300) {
       return failure(outcome.status, `Cannot fetch the Tor exit list: HTTP ${outcome.status} ${outcome.statusText}`.trim(), { reference });
