@@ -62,7 +62,7 @@ import { closestNames, findUnknownOption } from "../common/errors";
 import { isObjectRecord } from "../common/json";
 import { columnNames, columnOf, frameOf, renameAll, shadowsFrameMember } from "../common/frames";
 import { fieldNames, fieldSeries } from "../data/schemas/fields";
-import { COLUMN_FIELDS, inferSchema, PROCESS_SCHEMAS, ProcessSchemaError, renameSchemaColumns, resolveSchema, schemaColumns, type ProcSchema } from "./processTreeSchema";
+import { COLUMN_FIELDS, inferSchema, PROC_SCHEMA_KEYS, PROCESS_SCHEMAS, ProcessSchemaError, renameSchemaColumns, resolveSchema, schemaColumns, type ProcSchema } from "./processTreeSchema";
 import { transformMessages as msg } from "./messages";
 import { PROCESS_TREE_COLUMNS, ProcessTreeError, assembleTree, matchParents, processEvents, processKeys, processNodes, treeLayout, type TreeRowOrder } from "./processTreeSteps";
 import { withRichLastValue } from "../display/lastValue";
@@ -135,6 +135,13 @@ function checkOptions(options: BuildProcessTreeOptions): void {
   if (unknown) throw new ProcessTreeError(msg.processTreeOptionUnknown(unknown, OPTION_NAMES));
   const { order, creationTimeToleranceMs: tolerance, schema } = options;
   if (schema !== undefined && !isObjectRecord(schema)) throw new ProcessTreeError(msg.processTreeOption("schema", schema, "an object naming columns (processName, processId, parentId, timeStamp…)"));
+  if (schema !== undefined) {
+    // A misspelt field (`hostname`) or a column named by a number was skipped: parents matched across hosts.
+    const misspelt = findUnknownOption(schema, PROC_SCHEMA_KEYS);
+    if (misspelt) throw new ProcessTreeError(msg.processTreeOption(`schema.${misspelt.option}`, schema[misspelt.option as keyof ProcSchema], `a field of a process schema${misspelt.suggestion ? ` (did you mean ${misspelt.suggestion}?)` : ""}; the fields are ${PROC_SCHEMA_KEYS.join(", ")}`));
+    const notText = COLUMN_FIELDS.find((f) => schema[f] !== undefined && typeof schema[f] !== "string");
+    if (notText) throw new ProcessTreeError(msg.processTreeOption(`schema.${notText}`, schema[notText], "a column name"));
+  }
   if (order !== undefined && order !== "tree" && order !== "input") throw new ProcessTreeError(msg.processTreeOption("order", order, '"tree" or "input"'));
   if (tolerance !== undefined && !(typeof tolerance === "number" && tolerance >= 0 && Number.isFinite(tolerance))) {
     throw new ProcessTreeError(msg.processTreeOption("creationTimeToleranceMs", tolerance, "a number of ms, 0 or more"));
@@ -171,12 +178,19 @@ function withNestedFields(procs: pl.DataFrame, given: Partial<ProcSchema> | unde
   // `dtypes` in one call (a Series wrapper per column costs ~0.2 ms), unless a column of that name shadows it.
   const dtypes = names.includes("dtypes") ? names.map((n) => columnOf(procs, n).dtype) : procs.dtypes;
   if (!dtypes.some((d) => d.variant === "Struct")) return procs;
-  const schema = given ?? (inferSchema(names) ? undefined : inferSchema(fieldNames(procs)));
+  const schema = given ?? inferSchema(names) ?? inferSchema(fieldNames(procs));
   if (!schema) return procs;
   const fields = [...schemaColumns(schema), ...Object.entries(schema.parentColumns ?? {}).flat(), schema.eventCategoryColumn ?? ""];
-  const added = [...new Set(fields)].filter((f) => f.includes(".") && !names.includes(f)).map((f) => fieldSeries(procs, f));
-  const found = added.filter((s): s is pl.Series => s !== undefined);
-  return found.length ? frameOf([...names.map((n) => columnOf(procs, n)), ...found]) : procs;
+  // A file mixing dotted and nested events has both a `process.pid` column and a `process` struct, each null
+  // where the other holds the value: fieldSeries takes each event's value from whichever has it.
+  const merged = new Map<string, pl.Series>();
+  for (const f of new Set(fields)) {
+    if (!f.includes(".")) continue;
+    const series = fieldSeries(procs, f);
+    if (series && (!names.includes(f) || series !== columnOf(procs, f))) merged.set(f, series.rename(f));
+  }
+  if (!merged.size) return procs;
+  return frameOf([...names.map((n) => merged.get(n) ?? columnOf(procs, n)), ...[...merged].filter(([f]) => !names.includes(f)).map(([, s]) => s)]);
 }
 
 /** `name`, or with `_` appended until no column of `taken` has it. */
@@ -201,9 +215,9 @@ function linkedNodes(events: ReturnType<typeof processEvents>, toleranceMs: numb
  */
 function checkWrittenSchema(schema: Partial<ProcSchema> | undefined, columns: readonly string[]): void {
   if (!schema || (PROCESS_SCHEMAS as readonly unknown[]).includes(schema)) return;
-  const base = PROCESS_SCHEMAS.find((s) => s.name === schema.name);
   const have = new Set(columns);
-  const written = (f: (typeof COLUMN_FIELDS)[number]) => typeof schema[f] === "string" && schema[f] !== "" && schema[f] !== base?.[f];
+  // A field's value is a built-in's when a built-in schema has that value there (spread in, renamed or not).
+  const written = (f: (typeof COLUMN_FIELDS)[number]) => typeof schema[f] === "string" && schema[f] !== "" && !PROCESS_SCHEMAS.some((b) => b[f] === schema[f]);
   const absent = COLUMN_FIELDS.filter((f) => written(f) && !have.has(schema[f] as string));
   if (!absent.length) return;
   const names = absent.map((f) => schema[f] as string);
@@ -212,7 +226,10 @@ function checkWrittenSchema(schema: Partial<ProcSchema> | undefined, columns: re
 
 /** The schema `buildProcessTree` would use for `procs` (inferred unless given). */
 export function processTreeSchema(procs: pl.DataFrame, schema?: Partial<ProcSchema>): ProcSchema {
-  return resolveSchema(schema, columnNames(withNestedFields(procs, schema)));
+  const names = columnNames(withNestedFields(procs, schema));
+  const resolved = resolveSchema(schema, names);
+  checkWrittenSchema(schema, names);
+  return resolved;
 }
 
 export { schemaColumns };

@@ -392,6 +392,18 @@ export const COLUMN_FIELDS = [
   "parentGuid",
 ] as const satisfies readonly (keyof ProcSchema)[];
 
+/** Every field a schema may have: the column fields and the others. A key outside them is a misspelling (`hostname`). */
+export const PROC_SCHEMA_KEYS: readonly (keyof ProcSchema)[] = [
+  ...COLUMN_FIELDS,
+  "name",
+  "pathSeparator",
+  "eventIdIdentifier",
+  "eventCategoryIdentifier",
+  "parentColumns",
+  "markers",
+  "numericTimeUnit",
+];
+
 /** The fields of a schema that name a column. */
 export type ProcSchemaColumnField = (typeof COLUMN_FIELDS)[number];
 

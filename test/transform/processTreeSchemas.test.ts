@@ -7,12 +7,14 @@
  * columns. Plus schema inference itself and its error when nothing fits.
  */
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import pl from "nodejs-polars";
 import { addProcessFeatures } from "../../src";
 import { readDataFile } from "../../src/data/readers";
-import { buildProcessTree } from "../../src/transform/processTree";
+import { buildProcessTree, processTreeSchema } from "../../src/transform/processTree";
 import {
   ECS_PROCESS_SCHEMA,
   LX_EVENT_SCHEMA,
@@ -250,11 +252,40 @@ describe("process schema inference", () => {
     const whole = buildProcessTree(df, { schema: WIN_EVENT_SCHEMA });
     const spread = buildProcessTree(df, { schema: { ...WIN_EVENT_SCHEMA } });
     const rightHost = buildProcessTree(df, { schema: { ...own, hostName: "Computer" } });
-    for (const tree of [whole, spread, rightHost]) {
+    // Spread and renamed: the built-in's fields still skip the columns this frame lacks (it was refused, naming them).
+    const renamed = buildProcessTree(df, { schema: { ...WIN_EVENT_SCHEMA, name: "my 4688", hostName: "Computer" } });
+    // A misspelt field name, or a column named by a number, was skipped: parents matched across hosts.
+    assert.throws(() => buildProcessTree(df, { schema: { ...WIN_EVENT_SCHEMA, hostname: "Computer" } as never }), (e: Error) => /schema\.hostname must be a field of a process schema \(did you mean hostName\?\)/.test(e.message));
+    assert.throws(() => buildProcessTree(df, { schema: { ...own, hostName: 5 } as never }), /schema\.hostName must be a column name \(got 5\)/);
+    // processTreeSchema says what buildProcessTree would do: the same refusal.
+    assert.throws(() => processTreeSchema(df, { ...own, hostName: "Comptuer" }), { code: "transform/process-column-missing" });
+    for (const tree of [whole, spread, rightHost, renamed]) {
       const children = tree.filter(pl.col("NewProcessName").eq(pl.lit("c.exe")));
       assert.deepEqual(children.getColumn("parent_key").toArray().map((k) => String(k).split("|")[0]), ["p.exe", "p.exe"]);
       // Each child's parent is on its own host: two distinct parent keys.
       assert.equal(new Set(children.getColumn("parent_key").toArray()).size, 2);
     }
+  });
+});
+
+describe("process trees from NDJSON mixing dotted and nested events", () => {
+  it("every event is read, whichever way it is written (the nested ones were dropped without a word)", () => {
+    const dir = fs.mkdtempSync(join(os.tmpdir(), "huntlab-ptree-mixed-"));
+    const file = join(dir, "mixed.ndjson");
+    const nested = (pid: number, ppid: number, exe: string, pexe: string, t: string) =>
+      JSON.stringify({ "@timestamp": t, event: { type: ["start"], category: ["process"] }, host: { name: "h1" }, process: { executable: exe, pid, parent: { pid: ppid, executable: pexe } } });
+    fs.writeFileSync(
+      file,
+      [
+        nested(100, 1, "/usr/bin/bash", "/sbin/init", "2024-03-01T10:00:00Z"),
+        nested(200, 100, "/usr/bin/curl", "/usr/bin/bash", "2024-03-01T10:00:01Z"),
+        JSON.stringify({ "@timestamp": "2024-03-01T10:00:02Z", "event.type": "start", "event.category": "process", "host.name": "h1", "process.executable": "/usr/bin/id", "process.pid": 300, "process.parent.pid": 200, "process.parent.executable": "/usr/bin/curl" }),
+      ].join("\n") + "\n",
+    );
+    const tree = buildProcessTree(readDataFile(file));
+    const real = tree.filter(pl.col("IsInferred").not());
+    assert.deepEqual((real.getColumn("process.pid").toArray() as unknown[]).map(Number).sort(), [100, 200, 300]);
+    // id's parent is the real curl, not an inferred one.
+    assert.equal(tree.filter(pl.col("IsInferred")).height, 1, "only init is inferred");
   });
 });

@@ -7,7 +7,7 @@
  */
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
-import { isTextType } from "../../common/dtypes";
+import { isTextType, textExpr } from "../../common/dtypes";
 import { columnNames, columnOf } from "../../common/frames";
 
 /** How deep struct columns are listed: ECS nests three or four levels. */
@@ -52,10 +52,14 @@ export function fieldSeries(df: pl.DataFrame, field: string): pl.Series | undefi
   // NDJSON whose events write some keys dotted and some nested (`"user.name"` and `user: {name}`) has both
   // columns, each null where the other event style holds the value.
   if (flat.nullCount() === 0) return flat;
-  return pl
-    .DataFrame([flat.rename("a"), nested.rename("b")])
-    .select(pl.col("a").fillNull(pl.col("b").cast(flat.dtype, false)).alias(field))
-    .getColumn(field);
+  // The nested value in the flat column's type; a list (ECS `event.type: ["start"]`) beside text is its elements' text.
+  const other = isTextType(flat.dtype) ? textExpr(pl.col("b"), nested.dtype) : pl.col("b").cast(flat.dtype, false);
+  try {
+    return pl.DataFrame([flat.rename("a"), nested.rename("b")]).select(pl.col("a").fillNull(other).alias(field)).getColumn(field);
+  } catch {
+    // Types that do not convert (a list column beside a nested string): the flat column as it is.
+    return flat;
+  }
 }
 
 /** The field inside a struct or JSON text column whose name is a prefix of its path. */
