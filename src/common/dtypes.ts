@@ -40,10 +40,13 @@ export function textSeries(series: Series, nullAs?: string): Series {
  * compares without casting the column: exact for µs and ns data, right for any
  * time zone (both sides are UTC instants), and pushable to Parquet statistics.
  */
-export function timeLiteral(date: Date, dtype: DataType): Expr {
+export function timeLiteral(date: Date, dtype: DataType, extraNs = 0): Expr {
   const [unit, zone] = (dtype as unknown as { inner: [string | undefined, string | null | undefined] }).inner;
   const timeUnit = unit === "ns" || unit === "us" ? unit : "ms";
   const factor = timeUnit === "ns" ? 1_000_000 : timeUnit === "us" ? 1_000 : 1;
+  // `extraNs`: nanoseconds past the Date's millisecond, kept as far as the unit holds them.
+  const extra = timeUnit === "ns" ? extraNs : timeUnit === "us" ? Math.floor(extraNs / 1000) : 0;
   // Integer arithmetic inside polars: epoch ns do not fit a JS number exactly.
-  return pl.lit(date.getTime()).cast(pl.Int64).mul(pl.lit(factor).cast(pl.Int64)).cast(pl.Datetime(timeUnit, zone ?? undefined));
+  const units = pl.lit(date.getTime()).cast(pl.Int64).mul(pl.lit(factor).cast(pl.Int64));
+  return (extra ? units.add(pl.lit(extra).cast(pl.Int64)) : units).cast(pl.Datetime(timeUnit, zone ?? undefined));
 }

@@ -28,8 +28,8 @@ export interface YamlLimits {
 /** How {@link parseYamlText} reads some values. */
 export interface YamlReadOptions {
   /**
-   * Map keys whose plain scalar values keep their text where YAML would read
-   * a number. An API key of digits (`AuthKey: 00998877665544332211`) became
+   * Map keys whose plain scalar values (and the items of a list value) keep
+   * their text where YAML would read a number. An API key of digits (`AuthKey: 00998877665544332211`) became
    * 998877665544332200: leading zeros and digits past 2^53 lost (PyYAML, which
    * MSTICPy uses, reads that one as text), and a number was never masked.
    */
@@ -109,9 +109,13 @@ function keyIdentity(key: unknown): string | undefined {
  */
 function checkDocument(file: string, root: Node | null, lines: LineCounter, limits: YamlLimits, fail: YamlErrorFactory, options: YamlReadOptions): void {
   let keys = 0;
-  const stack: { node: unknown; depth: number }[] = [{ node: root, depth: 0 }];
+  // `keepItems`: a sequence that is the value of a key whose numbers keep their text (a list of them).
+  const stack: { node: unknown; depth: number; keepItems?: boolean }[] = [{ node: root, depth: 0 }];
+  const keepNumber = (value: unknown) => {
+    if (isScalar(value) && value.type === "PLAIN" && typeof value.source === "string" && (typeof value.value === "number" || typeof value.value === "bigint")) value.value = value.source;
+  };
   while (stack.length) {
-    const { node, depth } = stack.pop()!;
+    const { node, depth, keepItems } = stack.pop()!;
     if (isMap(node) || isSeq(node)) {
       if (depth >= limits.maxDepth) throw fail(msg.tooDeep(where(file, lines, node.range?.[0]), limits.maxDepth, limits.what));
     }
@@ -130,15 +134,14 @@ function checkDocument(file: string, root: Node | null, lines: LineCounter, limi
         }
         const value = pair.value;
         const keepText = !!options.keepNumberText && isScalar(pair.key) && options.keepNumberText(String(pair.key.value));
-        if (keepText && isScalar(value) && value.type === "PLAIN" && typeof value.source === "string" && (typeof value.value === "number" || typeof value.value === "bigint")) {
-          value.value = value.source;
-        }
+        if (keepText) keepNumber(value);
         if (options.pyyamlScalars) pyyamlScalar(value, keepText);
-        stack.push({ node: pair.value, depth: depth + 1 }, { node: pair.key, depth: depth + 1 });
+        stack.push({ node: pair.value, depth: depth + 1, keepItems: keepText && isSeq(value) }, { node: pair.key, depth: depth + 1 });
       }
     } else if (isSeq(node)) {
       for (const item of node.items) {
-        if (options.pyyamlScalars) pyyamlScalar(item, false);
+        if (keepItems) keepNumber(item);
+        if (options.pyyamlScalars) pyyamlScalar(item, !!keepItems);
         stack.push({ node: item, depth: depth + 1 });
       }
     }

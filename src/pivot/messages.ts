@@ -66,6 +66,8 @@ export const pivotMessages = {
 
 /** A value for a message, short and on one line. */
 export function showValue(value: unknown): string {
+  // JSON writes Infinity and NaN as null.
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   let text: string;
   try {
     text = typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));

@@ -38,7 +38,7 @@ import { withRichLastValue } from "../display/lastValue";
 import { lazyFrame } from "../common/frames";
 import { isObjectRecord } from "../common/json";
 import { isTemporalType, isTextType, textExpr, timeLiteral } from "../common/dtypes";
-import { columnNames, columnOf } from "../common/frames";
+import { columnNames, columnOf, renameAll } from "../common/frames";
 import { parseTimeText } from "../data/timeParsing";
 
 /** Options of {@link runPipeline}. */
@@ -69,7 +69,9 @@ function readPipelineDoc(textOrPath: string): { name: string; doc: unknown } {
   const fail = (problem: { message: string }) => new PivotError(msg.pipeline(file, "YAML", problem.message));
   if (isPath && !fs.existsSync(file)) throw new PivotError(msg.pipeline(file, "file", "not found"));
   const text = isPath ? readYamlText(file, LIMITS, fail) : textOrPath;
-  return { name: file, doc: parseYamlText(file, text, LIMITS, fail) };
+  // A filter's `value` keeps its text where YAML would read a number: `0x3e7`, `007` or a 20-digit id compared with
+  // a text column is the text as written, and a 64-bit column is compared with the digits, exactly.
+  return { name: file, doc: parseYamlText(file, text, LIMITS, fail, { keepNumberText: (key) => key === "value" }) };
 }
 
 /** The pipeline to run: `pipelines.<name>` (the first by default), or a document that is itself one pipeline. */
@@ -135,7 +137,8 @@ function isFilterValue(v: unknown): v is FilterValue {
   return typeof v === "string" || typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v)) || (v instanceof Date && !Number.isNaN(v.getTime()));
 }
 
-const NUMERIC_VARIANTS = new Set(["Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64", "Float32", "Float64", "Decimal"]);
+const INTEGER_VARIANTS = new Set(["Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64"]);
+const NUMERIC_VARIANTS = new Set([...INTEGER_VARIANTS, "Float32", "Float64", "Decimal"]);
 const NESTED_VARIANTS = new Set(["List", "FixedSizeList", "Array", "Struct", "Object"]);
 
 /**
@@ -149,11 +152,23 @@ function filterLiteral(column: string, dtype: DataType, value: FilterValue): pl.
   if (isTemporalType(dtype)) {
     const date = value instanceof Date ? value : typeof value === "string" ? parseTimeText(value) : undefined;
     if (!date) throw refuse("a time");
-    return dtype.variant === "Datetime" ? timeLiteral(date, dtype) : pl.lit(date);
+    if (dtype.variant === "Date") return pl.lit(date);
+    // Digits past the millisecond (`10:00:00.000001`) count on a µs or ns column: a Date holds milliseconds.
+    const extraNs = typeof value === "string" ? Number((/:\d{2}[.,]\d{3}(\d{1,6})/.exec(value)?.[1] ?? "").padEnd(6, "0")) : 0;
+    return extraNs ? timeLiteral(date, dtype, extraNs) : timeLiteral(date, dtype);
+  }
+  if (INTEGER_VARIANTS.has(dtype.variant) && typeof value === "string" && /^\s*[-+]?\d+\s*$/.test(value)) {
+    // Whole digits as the column's own integer, exactly (a JS number holds 2^53 at most: 9007199254740993 matched …992).
+    try {
+      pl.Series("v", [value.trim()], pl.Utf8).cast(dtype, true);
+    } catch {
+      throw refuse(`a ${dtype.variant} (out of its range)`);
+    }
+    return pl.lit(value.trim()).cast(dtype);
   }
   if (NUMERIC_VARIANTS.has(dtype.variant)) {
-    const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
-    if (!Number.isFinite(n)) throw refuse("a number");
+    const n = typeof value === "number" ? value : typeof value === "string" ? yamlNumber(value) : NaN;
+    if (Number.isNaN(n)) throw refuse("a number");
     return pl.lit(n);
   }
   if (dtype.variant === "Bool") {
@@ -161,7 +176,16 @@ function filterLiteral(column: string, dtype: DataType, value: FilterValue): pl.
     if (b === undefined) throw refuse("true or false");
     return pl.lit(b);
   }
+  if (dtype.variant === "Duration" || dtype.variant === "Time") throw refuse("comparable: a filter compares text, numbers, times and true/false");
   return pl.lit(value instanceof Date ? value.toISOString() : String(value));
+}
+
+/** A number written as YAML writes one (`.inf`, `-.inf`, `.nan` too), or NaN. */
+function yamlNumber(text: string): number {
+  const t = text.trim();
+  if (/^[-+]?\.inf$/i.test(t)) return t.startsWith("-") ? -Infinity : Infinity;
+  if (t === "" || /^\.nan$/i.test(t)) return NaN;
+  return Number(t);
 }
 
 /**
@@ -184,9 +208,13 @@ function filterStep(where: string, label: string, params: Obj): (df: pl.DataFram
     throw fail(`op ${op} needs one value (text, a number, true/false, a time as text), not ${showValue(value)}`);
   }
   return (df) => {
-    const dtype = columnNames(df).includes(column) ? columnOf(df, column).dtype : undefined;
-    if (!dtype) throw new PivotError(msg.filterColumn(column, `the frame has no such column; it has ${columnNames(df).join(", ")}`));
-    const col = pl.col(column);
+    const names = columnNames(df);
+    const index = names.indexOf(column);
+    if (index < 0) throw new PivotError(msg.filterColumn(column, `the frame has no such column; it has ${names.join(", ")}`));
+    const dtype = columnOf(df, column).dtype;
+    // Plain names inside: pl.col reads `^a.*$` as a pattern and `*` as every column.
+    const col = pl.col(`c${index}`);
+    const float = dtype.variant === "Float32" || dtype.variant === "Float64";
     const compared = () => {
       if (NESTED_VARIANTS.has(dtype.variant)) throw new PivotError(msg.filterColumn(column, `the column is ${dtype.variant}: op ${String(op)} compares single values (op contains reads a list's elements as text)`));
       return isTextType(dtype) ? col : dtype.variant === "Categorical" || dtype.variant === "Enum" ? col.cast(pl.Utf8) : col;
@@ -194,32 +222,34 @@ function filterStep(where: string, label: string, params: Obj): (df: pl.DataFram
     const lit = (v: FilterValue) => filterLiteral(column, dtype, v);
     // A Date column compares as a time at midnight UTC, as LocalData's time range does.
     const c = () => (dtype.variant === "Date" ? compared().cast(pl.Datetime("ms")) : compared());
+    // NaN is pandas' empty float cell: no comparison keeps it (polars orders it above every number).
+    const noNan = (e: pl.Expr) => (float ? e.and(col.isNotNan()) : e);
     let expr: pl.Expr;
     switch (op as (typeof PIPELINE_FILTER_OPS)[number]) {
       case "eq":
-        expr = c().eq(lit(value as FilterValue));
+        expr = noNan(c().eq(lit(value as FilterValue)));
         break;
       case "neq":
         // Empty cells are not equal to the value: kept, as pandas' `!=` keeps NaN.
         expr = c().neq(lit(value as FilterValue)).fillNull(true);
         break;
       case "gt":
-        expr = c().gt(lit(value as FilterValue));
+        expr = noNan(c().gt(lit(value as FilterValue)));
         break;
       case "gte":
-        expr = c().gtEq(lit(value as FilterValue));
+        expr = noNan(c().gtEq(lit(value as FilterValue)));
         break;
       case "lt":
-        expr = c().lt(lit(value as FilterValue));
+        expr = noNan(c().lt(lit(value as FilterValue)));
         break;
       case "lte":
-        expr = c().ltEq(lit(value as FilterValue));
+        expr = noNan(c().ltEq(lit(value as FilterValue)));
         break;
       case "in":
       case "not_in": {
         const list = value as FilterValue[];
         const target = c();
-        const any = list.length ? list.map((v) => target.eq(lit(v))).reduce((a, b) => a.or(b)) : pl.lit(false);
+        const any = noNan(list.length ? list.map((v) => target.eq(lit(v))).reduce((a, b) => a.or(b)) : pl.lit(false));
         // An empty cell is in no list: `in` drops it and `not_in` keeps it, as pandas' isin.
         expr = op === "in" ? any.fillNull(false) : any.fillNull(false).not();
         break;
@@ -228,13 +258,13 @@ function filterStep(where: string, label: string, params: Obj): (df: pl.DataFram
         expr = textExpr(col, dtype).str.contains(value instanceof Date ? value.toISOString() : String(value), true);
         break;
       case "is_null":
-        expr = col.isNull();
+        expr = float ? col.isNull().or(col.isNan()) : col.isNull();
         break;
       case "not_null":
-        expr = col.isNotNull();
+        expr = float ? col.isNotNull().and(col.isNotNan()) : col.isNotNull();
         break;
     }
-    return lazyFrame(df).filter(expr).collectSync();
+    return renameAll(lazyFrame(renameAll(df, names.map((_, k) => `c${k}`))).filter(expr).collectSync(), names);
   };
 }
 

@@ -212,6 +212,47 @@ describe("pipeline filter and df_method steps", () => {
     assert.deepEqual(await run("{step_type: filter, params: {column: tags, op: contains, value: b}}"), ["ann"]);
   });
 
+  it("a number in the YAML is its written text on a text column; digits compare exactly on a 64-bit column", async () => {
+    const ids = pl.DataFrame({ LogonId: ["0x3e7", "999", "12345678901234567890", "1.50", "007", "1"] });
+    const keep = async (df: pl.DataFrame, column: string, op: string, value: string) =>
+      (await runPipeline(df, steps([`{step_type: filter, params: {column: ${column}, op: ${op}, value: ${value}}}`]))).getColumn(column).cast(pl.Utf8).toArray();
+    assert.deepEqual(await keep(ids, "LogonId", "eq", "0x3e7"), ["0x3e7"], "YAML read 0x3e7 as 999");
+    assert.deepEqual(await keep(ids, "LogonId", "eq", "12345678901234567890"), ["12345678901234567890"]);
+    assert.deepEqual(await keep(ids, "LogonId", "eq", "1.50"), ["1.50"]);
+    assert.deepEqual(await keep(ids, "LogonId", "in", "[007, 1]"), ["007", "1"]);
+    const big = pl.DataFrame({ id: pl.Series("id", ["9007199254740992", "9007199254740993", "1"]).cast(pl.Int64) });
+    assert.deepEqual(await keep(big, "id", "eq", "9007199254740993"), ["9007199254740993"], "compared as a double it matched …992 too");
+    assert.deepEqual(await keep(big, "id", "gt", "'9007199254740992'"), ["9007199254740993"]);
+    assert.deepEqual(await keep(big, "id", "in", "[9007199254740993]"), ["9007199254740993"]);
+    const unsigned = pl.DataFrame({ id: pl.Series("id", ["18446744073709551615", "18446744073709551614"]).cast(pl.UInt64) });
+    assert.deepEqual(await keep(unsigned, "id", "eq", "18446744073709551615"), ["18446744073709551615"]);
+  });
+
+  it("NaN is an empty float cell (pandas): no comparison keeps it, is_null finds it; µs and ns times compare to the digit", async () => {
+    const floats = pl.DataFrame({ x: [1, NaN, null, 10] });
+    const xs = async (op: string, value?: string) => (await runPipeline(floats, steps([`{step_type: filter, params: {column: x, op: ${op}${value === undefined ? "" : `, value: ${value}`}}}`]))).getColumn("x").toArray();
+    assert.deepEqual(await xs("gt", "5"), [10], "polars orders NaN above every number");
+    assert.deepEqual(await xs("lt", ".inf"), [1, 10]);
+    assert.deepEqual((await xs("is_null")).length, 2);
+    assert.deepEqual(await xs("not_null"), [1, 10]);
+    // 2019-02-12 10:00:00 and one microsecond later, as epoch units.
+    const t = (unit: "us" | "ns") =>
+      pl.DataFrame({ t: pl.Series("t", unit === "us" ? ["1549965600000000", "1549965600000001"] : ["1549965600000000000", "1549965600000001000"]).cast(pl.Int64).cast(pl.Datetime(unit)) });
+    for (const unit of ["us", "ns"] as const) {
+      const out = await runPipeline(t(unit), steps(["{step_type: filter, params: {column: t, op: eq, value: '2019-02-12 10:00:00.000001'}}"]));
+      assert.equal(out.height, 1, unit);
+      assert.match(String(out.getColumn("t").cast(pl.Utf8).get(0)), /\.000001/, unit);
+    }
+  });
+
+  it("a column named like a pattern is that column; a Duration column is named in the error", async () => {
+    const odd = pl.DataFrame({ "^a.*$": ["x", "y"], ab: ["y", "x"], "*": ["x", "z"] });
+    assert.deepEqual((await runPipeline(odd, steps(["{step_type: filter, params: {column: '^a.*$', op: eq, value: x}}"]))).getColumn("ab").toArray(), ["y"]);
+    assert.deepEqual((await runPipeline(odd, steps(["{step_type: filter, params: {column: '*', op: eq, value: z}}"]))).getColumn("ab").toArray(), ["x"]);
+    const durations = pl.DataFrame({ d: pl.Series("d", [1000, 2000]).cast(pl.Duration("ms")) });
+    await assert.rejects(() => runPipeline(durations, steps(["{step_type: filter, params: {column: d, op: gt, value: 1}}"])), /column "d": value "1" is not comparable/);
+  });
+
   it("neq and not_in keep empty cells (pandas' != and ~isin); eq and in do not", async () => {
     assert.deepEqual(await run("{step_type: filter, params: {column: who, op: neq, value: ann}}"), ["bob", null, "dee"]);
     assert.deepEqual(await run("{step_type: filter, params: {column: port, op: not_in, value: ['443']}}"), ["bob", null, "dee"]);
