@@ -35,10 +35,9 @@ import { displayStep, PivotChain, teeStep, type ChainStep } from "./chain";
 import { PivotError, pivotMessages as msg, showValue } from "./messages";
 import type { PivotCallOptions, PivotFunction, PivotNamespace } from "./types";
 import { withRichLastValue } from "../display/lastValue";
-import { lazyFrame } from "../common/frames";
+import { columnNames, columnOf, lazyFrame, renameAll } from "../common/frames";
 import { isObjectRecord } from "../common/json";
 import { isTemporalType, isTextType, textExpr, timeLiteral } from "../common/dtypes";
-import { columnNames, columnOf, renameAll } from "../common/frames";
 import { parseTimeText } from "../data/timeParsing";
 
 /** Options of {@link runPipeline}. */
@@ -143,9 +142,11 @@ const NESTED_VARIANTS = new Set(["List", "FixedSizeList", "Array", "Struct", "Ob
 
 /**
  * A YAML value as a literal of the column's type: a time column reads time
- * text (`2019-02-12 10:00`, an offset), a number column digit text, a boolean
- * column `true`/`false`, a text column any value as its text (`443` for a
- * port kept as text). A value that cannot be read so names the column.
+ * text (`2019-02-12 10:00`, an offset; µs and ns digits kept), an integer
+ * column whole digits exactly, another number column a number, a boolean
+ * column `true`/`false`, a text column the value as written (numbers reach
+ * here as their YAML text: `0x3e7`, `007`). A value that cannot be read so
+ * names the column.
  */
 function filterLiteral(column: string, dtype: DataType, value: FilterValue): pl.Expr {
   const refuse = (what: string) => new PivotError(msg.filterColumn(column, `value ${showValue(value)} is not ${what} (the column is ${dtype.variant})`));
