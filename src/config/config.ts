@@ -296,7 +296,8 @@ export function urlPasswords(value: unknown): string[] {
   try {
     password = new URL(value.trim()).password;
   } catch {
-    password = /^\s*[A-Za-z][A-Za-z0-9+.-]*:\/\/[^:@/?#]*:([^?#]*)@/.exec(value)?.[1] ?? "";
+    // Up to the last `@`: the password may hold `/`, `?` or `#` unencoded.
+    password = /^\s*[A-Za-z][A-Za-z0-9+.-]*:\/\/[^:@/?#]*:(.*)@/s.exec(value)?.[1] ?? "";
   }
   if (!password) return [];
   let decoded = password;

@@ -492,15 +492,21 @@ function withoutBlankLines(df: pl.DataFrame, file: string, dialect: CsvDialect):
   return renameAll(kept, names);
 }
 
-/** A text column whose every value reads as an integer (else a float) as that type; else as it is. */
+/**
+ * A text column read as polars would have typed it without the spaces: Int64
+ * when every value is whole digits that fit it, Float64 when every value is a
+ * number and one has a point or exponent; else as it is (integers past Int64
+ * stay text, as everywhere).
+ */
 function numbersAgain(column: pl.Series): pl.Series {
   if (column.nullCount() === column.len()) return column;
-  for (const dtype of [pl.Int64, pl.Float64]) {
-    try {
-      return column.str.strip().cast(dtype, true);
-    } catch {
-      // Not every value is one: try the next type.
-    }
+  const values = (column.toArray() as (string | null)[]).filter((v): v is string => v !== null).map((v) => v.trim());
+  const whole = values.every((v) => /^[-+]?\d+$/.test(v));
+  try {
+    if (whole) return column.str.strip().cast(pl.Int64, true);
+    if (values.some((v) => /[.eE]/.test(v))) return column.str.strip().cast(pl.Float64, true);
+  } catch {
+    // Not every value is one (or an integer past Int64): text, as read.
   }
   return column;
 }

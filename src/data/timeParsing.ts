@@ -19,6 +19,10 @@ export const TIME_FORMATS: readonly string[] = [
   "%Y-%m-%dT%H:%M:%SZ",
   "%Y-%m-%dT%H:%M:%S%.f",
   "%Y-%m-%dT%H:%M:%S",
+  // ISO 8601 without seconds (`2019-02-10T16:00Z`), which toDate reads too.
+  "%Y-%m-%dT%H:%MZ",
+  "%Y-%m-%dT%H:%M%#z",
+  "%Y-%m-%dT%H:%M",
   "%Y-%m-%d %H:%M:%S%.f",
   "%Y-%m-%d %H:%M:%S",
   "%Y-%m-%d %H:%M",
@@ -479,7 +483,19 @@ export function parseTimeText(text: string): Date | undefined {
   const iso = isoDate(text.trim());
   if (iso) return iso;
   const result = parseTimeSeries(pl.Series("t", [text], pl.Utf8));
-  return (result.parsed ? (result.series.toArray()[0] as unknown as Date | null) : null) ?? undefined;
+  if (!result.parsed) return undefined;
+  return msDates(result.series)[0] ?? undefined;
+}
+
+/**
+ * A Datetime series as JS Dates, cut to whole milliseconds as the ISO path
+ * cuts them: an ns series read as Dates directly rounds (…59.9999999 became
+ * the next year); polars' cast to ms cuts in integers (epoch ns do not fit a
+ * double exactly).
+ */
+export function msDates(series: pl.Series): (Date | null)[] {
+  const zone = (series.dtype as unknown as { inner?: [string | undefined, string | null | undefined] }).inner?.[1];
+  return series.cast(pl.Datetime("ms", zone ?? undefined)).toArray() as unknown as (Date | null)[];
 }
 
 /** Units of MSTICPy's time offsets (`-7d`, `+3h`) and roundings (`@d`). */

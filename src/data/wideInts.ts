@@ -79,16 +79,31 @@ export function quoteWideIntegers(json: string): QuotedWideIntegers | undefined 
     if (!digit && ch !== 45 /* - */) continue;
     let j = ch === 45 ? i + 1 : i;
     const start = j;
-    while (j < json.length && json.charCodeAt(j) >= 48 && json.charCodeAt(j) <= 57) j += 1;
-    const next = json[j];
-    // A whole number only: a fraction or exponent is a float, which polars reads.
-    if (j - start >= WIDE_DIGITS && next !== "." && next !== "e" && next !== "E") {
-      parts.push(json.slice(from, i), `"${json.slice(i, j)}"`);
-      from = j;
+    const digits = () => {
+      while (j < json.length && json.charCodeAt(j) >= 48 && json.charCodeAt(j) <= 57) j += 1;
+    };
+    digits();
+    const intEnd = j;
+    // The whole token: a fraction or exponent makes it a float, which polars reads (its digits are not a number).
+    let float = false;
+    if (json[j] === ".") {
+      j += 1;
+      digits();
+      float = true;
+    }
+    if (json[j] === "e" || json[j] === "E") {
+      j += 1;
+      if (json[j] === "+" || json[j] === "-") j += 1;
+      digits();
+      float = true;
+    }
+    if (!float && intEnd - start >= WIDE_DIGITS) {
+      parts.push(json.slice(from, i), `"${json.slice(i, intEnd)}"`);
+      from = intEnd;
       count += 1;
       if (firstAt < 0) firstAt = i;
     }
-    i = j - 1;
+    i = Math.max(i, j - 1);
   }
   if (!count) return undefined;
   parts.push(json.slice(from));

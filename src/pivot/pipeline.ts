@@ -158,13 +158,9 @@ function filterLiteral(column: string, dtype: DataType, value: FilterValue): pl.
     const extraNs = typeof value === "string" ? Number((/:\d{2}[.,]\d{3}(\d{1,6})/.exec(value)?.[1] ?? "").padEnd(6, "0")) : 0;
     return extraNs ? timeLiteral(date, dtype, extraNs) : timeLiteral(date, dtype);
   }
-  if (INTEGER_VARIANTS.has(dtype.variant) && typeof value === "string" && /^\s*[-+]?\d+\s*$/.test(value)) {
+  if (INTEGER_VARIANTS.has(dtype.variant) && typeof value === "string" && /^\s*[-+]?\d+\s*$/.test(value) && fitsIntegerType(value.trim(), dtype)) {
     // Whole digits as the column's own integer, exactly (a JS number holds 2^53 at most: 9007199254740993 matched …992).
-    try {
-      pl.Series("v", [value.trim()], pl.Utf8).cast(dtype, true);
-    } catch {
-      throw refuse(`a ${dtype.variant} (out of its range)`);
-    }
+    // Digits past the type's range compare as a number below (`lt 99999999999999999999` keeps every row).
     return pl.lit(value.trim()).cast(dtype);
   }
   if (NUMERIC_VARIANTS.has(dtype.variant)) {
@@ -179,6 +175,16 @@ function filterLiteral(column: string, dtype: DataType, value: FilterValue): pl.
   }
   if (dtype.variant === "Duration" || dtype.variant === "Time") throw refuse("comparable: a filter compares text, numbers, times and true/false");
   return pl.lit(value instanceof Date ? value.toISOString() : String(value));
+}
+
+/** Whether whole-digit text is a value of the integer type (its range). */
+function fitsIntegerType(digits: string, dtype: DataType): boolean {
+  try {
+    pl.Series("v", [digits], pl.Utf8).cast(dtype, true);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A number written as YAML writes one (`.inf`, `-.inf`, `.nan` too), or NaN. */

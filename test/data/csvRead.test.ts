@@ -424,6 +424,8 @@ test("blank lines are skipped, as pandas reads them (polars makes each a row of 
     ["spaces.csv", "a,b\n1,2\n   \n3,4\n \t \n", [[1, 2], [3, 4]]],
     ["spacescrlf.csv", "a,b\r\n1,x\r\n  \r\n2.5,y\r\n", [[1, "x"], [2.5, "y"]]],
     ["spacetext.csv", "a,b\nhost,2\n  \nother,4\n", [["host", 2], ["other", 4]]],
+    // Integers past Int64 stay text, as without the line (they became equal floats).
+    ["spacewide.csv", "a,b\n12345678901234567890123,x\n  \n12345678901234567890124,y\n", [["12345678901234567890123", "x"], ["12345678901234567890124", "y"]]],
     ["spacetime.csv", "TimeGenerated,b\n2024-01-01T10:00:00Z,2\n   \n2024-01-01T11:00:00Z,4\n", [[new Date("2024-01-01T10:00:00Z"), 2], [new Date("2024-01-01T11:00:00Z"), 4]]],
     // A value of spaces with its fields is a row; so is a tab-separated line of a tab.
     ["spacefield.csv", "a,b\n1,2\n  ,5\n", [["1", 2], ["  ", 5]]],

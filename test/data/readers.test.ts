@@ -210,7 +210,7 @@ test("integers beyond Int128 in JSON and NDJSON: the file loads (it failed whole
   const dir = tempTree({
     "events.ndjson": `{"id":1,"note":"a ${huge} in text stays"}\n{"id":${huge},"note":"x"}\n{"id":-${huge},"note":"y","n":1.5e300}\n`,
     "events.json": `[{"id":1},\n{"id":${huge}}]`,
-    "events.log": `{"ts":1709287200.5,"id":${huge}}\n`,
+    "events.log": `{"ts":1709287200.5,"id":${huge},"ratio":0.${huge}}\n`,
   });
   for (const f of ["events.ndjson", "events.json", "events.log"]) {
     const warnings: string[] = [];

@@ -303,3 +303,16 @@ test("parseTimeSeries counts a leap second as an unreadable value (its cell null
     assert.equal(got.nullCount(), 5, format);
   }
 });
+
+test("a time text with 7 to 9 fraction digits is cut to its millisecond in any form, as ISO text is (it rounded into the next year)", () => {
+  for (const text of ["12/31/2019 23:59:59.9999999", "2019-12-31 23:59:59.9999999 UTC", "2019-12-31T23:59:59.9999999+00", "2019-12-31T23:59:59.9999999Z"]) {
+    assert.equal(toDate(text, "t").toISOString(), "2019-12-31T23:59:59.999Z", text);
+  }
+});
+
+test("ISO 8601 with minutes and no seconds is a time in a column too, as toDate reads it", () => {
+  const r = parseTimeSeries(pl.Series("t", ["2019-02-10T16:00Z", "2019-02-10T16:30+01:00", "2019-02-10T17:00"]));
+  assert.ok(r.parsed);
+  assert.deepEqual((r.series.toArray() as unknown as Date[]).map((d) => d.toISOString()), ["2019-02-10T16:00:00.000Z", "2019-02-10T15:30:00.000Z", "2019-02-10T17:00:00.000Z"]);
+  assert.equal(toDate("2019-02-10T16:00Z", "t").toISOString(), "2019-02-10T16:00:00.000Z");
+});

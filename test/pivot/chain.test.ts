@@ -224,6 +224,11 @@ describe("pipeline filter and df_method steps", () => {
     assert.deepEqual(await keep(big, "id", "eq", "9007199254740993"), ["9007199254740993"], "compared as a double it matched …992 too");
     assert.deepEqual(await keep(big, "id", "gt", "'9007199254740992'"), ["9007199254740993"]);
     assert.deepEqual(await keep(big, "id", "in", "[9007199254740993]"), ["9007199254740993"]);
+    // Digits past the type's range compare as a number (they were refused as "out of its range").
+    assert.deepEqual(await keep(big, "id", "lt", "99999999999999999999"), ["9007199254740992", "9007199254740993", "1"]);
+    const small = pl.DataFrame({ id: pl.Series("id", [1, 2]).cast(pl.UInt32) });
+    assert.deepEqual(await keep(small, "id", "gt", "-1"), ["1", "2"]);
+    assert.deepEqual(await keep(small, "id", "not_in", "[-1]"), ["1", "2"]);
     const unsigned = pl.DataFrame({ id: pl.Series("id", ["18446744073709551615", "18446744073709551614"]).cast(pl.UInt64) });
     assert.deepEqual(await keep(unsigned, "id", "eq", "18446744073709551615"), ["18446744073709551615"]);
   });

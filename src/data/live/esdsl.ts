@@ -86,6 +86,9 @@ type StringSyntax = "query_string" | "wildcard" | "regexp" | "script" | undefine
 /** Keys whose strings are scripts (Painless, mustache…): `script`, a runtime field, a script sort or aggregation. */
 const SCRIPT_KEYS = new Set(["script", "script_score", "script_fields", "runtime_mappings", "_script", "scripted_metric", "bucket_script", "bucket_selector", "init_script", "map_script", "combine_script", "reduce_script"]);
 
+/** Query clauses whose keys are field names (a field may be called `script`). */
+const FIELD_CLAUSES = new Set(["term", "terms", "match", "match_phrase", "match_phrase_prefix", "match_bool_prefix", "prefix", "wildcard", "regexp", "fuzzy", "range", "intervals", "span_term", "exists", "terms_set", "contains", "sort"]);
+
 /** `value` with its marked parameter values escaped for the syntax of the strings they are in, and unmarked. */
 function unmarkValues(value: Json, syntax: StringSyntax, key: string | undefined): Json {
   if (typeof value === "string") {
@@ -102,9 +105,10 @@ function unmarkValues(value: Json, syntax: StringSyntax, key: string | undefined
   const out: JsonObject = {};
   for (const [k, v] of Object.entries(value)) {
     // A clause's name sets the syntax of the strings under it (`{"wildcard": {"host": "{h}-*"}}`).
-    // A script's params are values, not code.
+    // A script's params are values, not code; a field named `script` under a field clause (`{"wildcard": {"script": …}}`) is a field.
+    const scriptKey = SCRIPT_KEYS.has(k) && syntax === undefined && !FIELD_CLAUSES.has(key ?? "");
     const inner: StringSyntax =
-      k === "query_string" || k === "simple_query_string" ? "query_string" : k === "wildcard" || k === "regexp" ? k : SCRIPT_KEYS.has(k) ? "script" : syntax === "script" && k === "params" ? undefined : syntax;
+      k === "query_string" || k === "simple_query_string" ? "query_string" : k === "wildcard" || k === "regexp" ? k : scriptKey ? "script" : syntax === "script" && k === "params" ? undefined : syntax;
     setOwnProperty(out, k, unmarkValues(v, inner, k));
   }
   return out;

@@ -12,7 +12,7 @@
  */
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
-import { parseTimeSeries } from "../timeParsing";
+import { msDates, parseTimeSeries } from "../timeParsing";
 import { stringifyExact } from "../../common/json";
 import type { LiveColumn, LiveColumnType, LiveTable } from "./types";
 
@@ -88,7 +88,8 @@ export function toDates(values: readonly unknown[]): (Date | null)[] {
   });
   if (!rest.length) return out;
   const result = parseTimeSeries(pl.Series("t", text, pl.Utf8));
-  const parsed = (result.parsed ? result.series : result.partial)?.toArray() as (Date | null)[] | undefined;
+  const series = result.parsed ? result.series : result.partial;
+  const parsed = series ? msDates(series) : undefined;
   rest.forEach((row, k) => {
     const d = parsed?.[k] ?? null;
     if (d) out[row] = d;

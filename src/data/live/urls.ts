@@ -32,7 +32,8 @@ export function checkLiveUrl(url: string, setting: string, mask: (text: string) 
 
 /** `url` with the user info of its authority (`user:password@`) cut out, by its text: for a URL that does not parse. */
 export function withoutUserInfo(url: string): string {
-  return url.replace(/^(\s*[A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#]*@/, "$1");
+  // Up to the last `@`: a password may hold `/`, `?` or `#` unencoded (a URL that does not parse is shown shorter, never with it).
+  return url.replace(/^(\s*[A-Za-z][A-Za-z0-9+.-]*:\/\/).*@/s, "$1");
 }
 
 /** `base` (no trailing slash) joined with `path` (leading slash). */

@@ -74,7 +74,7 @@ describe("live provider settings from msticpyconfig.yaml", () => {
   });
 
   it("a URL setting or option that does not parse is refused without its password, whatever the key", () => {
-    const urls = ["https://elastic:S3cretPassw0rd@elastic.example.com:99999", "https://elastic:S3cret%2FPassw0rd@exa mple.com", "https://elastic:S3cret/Passw0rd@bad host:9200/x"];
+    const urls = ["https://elastic:S3cretPassw0rd@elastic.example.com:99999", "https://elastic:S3cret%2FPassw0rd@exa mple.com", "https://elastic:S3cret/Passw0rd@bad host:9200/x", "https://elastic:S3cret?Passw0rd@bad host:9200", "https://elastic:S3cr#etPassw0rd@bad host:9200"];
     for (const url of urls) {
       const fromConfig = createLiveSettings({ environment: "Elasticsearch", config: loadConfig(config(`DataProviders:\n  Elasticsearch:\n    Args:\n      Url: "${url}"\n`)) });
       const fromOption = createLiveSettings({ environment: "Elasticsearch", config: loadConfig(config("DataProviders: {}\n")), options: { Endpoint: url } });
