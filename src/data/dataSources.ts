@@ -305,12 +305,13 @@ export class DataFileIndex {
    */
   find(name: string, context: string): DataSource | undefined {
     this.sources();
-    const key = path.basename(name).toLowerCase();
+    // Windows separators and a leading `./` as written in query files copied from elsewhere (`a\x.csv`, `./a/x.csv`).
+    const wanted = name.replace(/\\/g, "/").replace(/^(\.\/)+/, "").toLowerCase();
+    const key = path.posix.basename(wanted);
     const stem = stemOf(key);
     const exact = this.byName?.get(key) ?? [];
     const sameStem = this.byStem?.get(stem) ?? [];
     // A name with folders (`mde/x.csv`) matches only sources at that relative path.
-    const wanted = name.replace(/\\/g, "/").toLowerCase();
     const where = (list: DataSource[]) =>
       wanted.includes("/") ? list.filter((s) => { const rel = path.relative(s.root, s.path).split(path.sep).join("/").toLowerCase(); return rel === wanted || rel.endsWith(`/${wanted}`) || stemOf(rel) === stemOf(wanted); }) : list;
     const readable = (list: DataSource[]) => where(list).filter((s) => s.kind !== "foreign");

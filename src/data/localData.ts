@@ -100,7 +100,9 @@ export function resolveParameters(query: QueryDefinition, params: QueryParams = 
   for (const param of query.parameters) {
     if (values.has(param)) continue;
     if (param.required && !timeRole(param)) throw new QueryError(msg.missingParameter(where, param.name, param.type, param.description));
-    if (param.default !== null && param.default !== undefined) values.set(param, convertValue(where, param, param.default));
+    // An empty list default (`default: []`, "empty: all" in the live query files) is no filter, as an absent value.
+    const emptyList = Array.isArray(param.default) && param.default.length === 0;
+    if (param.default !== null && param.default !== undefined && !emptyList) values.set(param, convertValue(where, param, param.default));
   }
   return values;
 }
@@ -182,8 +184,13 @@ export function anyOfQuery(query: QueryDefinition, name: string, values: readonl
  */
 function columnFilter(name: string, dtype: DataType, param: QueryParameter, value: unknown, where: string): pl.Expr {
   const match = param.match ?? "equals";
-  if (match === "contains") return textExpr(pl.col(name), dtype).str.toLowerCase().str.contains(String(value).toLowerCase(), true);
-  const values = match === "in" && Array.isArray(value) ? value : [value];
+  // A list value is any of its items, whatever the match: `equals` and `contains` read it as one text ("wks1,srv1").
+  const items = (Array.isArray(value) ? value : [value]).filter((v) => v !== null && v !== undefined);
+  if (match === "contains") {
+    const text = textExpr(pl.col(name), dtype).str.toLowerCase();
+    return items.map((v) => text.str.contains(String(v).toLowerCase(), true)).reduce((a, b) => a.or(b));
+  }
+  const values = items;
   if (!values.length) return pl.lit(false);
   // A column of nothing but nulls (an empty export column in NDJSON or Parquet) equals nothing.
   if (dtype.variant === "Null") return pl.lit(false);
@@ -197,7 +204,7 @@ function columnFilter(name: string, dtype: DataType, param: QueryParameter, valu
   if (kind === "text") {
     const col = isTextType(dtype) ? pl.col(name) : pl.col(name).cast(pl.Utf8);
     const list = values.map((v) => String(v).toLowerCase());
-    return match === "in" ? col.str.toLowerCase().isIn(list) : col.str.toLowerCase().eq(pl.lit(list[0]));
+    return list.length > 1 || match === "in" ? col.str.toLowerCase().isIn(list) : col.str.toLowerCase().eq(pl.lit(list[0]));
   }
   const keys = [...new Set(values.map((v) => matchKey(v, kind)).filter((k): k is string => k !== undefined))].filter((k) => kind !== "integer" || fitsInteger(k, dtype.variant));
   if (!keys.length) return pl.lit(false);

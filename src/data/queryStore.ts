@@ -241,6 +241,11 @@ export function loadQueries(queryPaths: string[], environment: string, options: 
     // A YAML file with neither metadata nor sources is not a query file (pivot mappings, settings…): skipped.
     if (!Object.hasOwn(root, "metadata") && !Object.hasOwn(root, "sources")) continue;
     const envs = isMap(root.metadata) ? asStringList(root.metadata.data_environments) : undefined;
+    // No environment: no provider takes the file. Said once, as MSTICPy prints it (it was skipped without a word).
+    if (envs && !envs.length) {
+      warn(`${file}: skipped, metadata.data_environments is missing or empty (the providers its queries are for, e.g. [LocalData])`);
+      continue;
+    }
     // Files for other environments are skipped without checking their queries.
     if (envs && !envs.some((e) => e === environment || e.split(".").pop() === environment)) continue;
     for (const q of queriesOf(file, root)) byKey.set(`${q.family}.${q.name}`, q);

@@ -187,3 +187,41 @@ describe("matchKey", () => {
     assert.equal(fitsInteger("-128", "Int8"), true);
   });
 });
+
+describe("list values and query files as hunters copy them", () => {
+  it("a list given to an equals or contains filter matches any item; an empty list (default: []) filters nothing", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-listparams-"));
+    fs.mkdirSync(path.join(dir, "q"));
+    fs.mkdirSync(path.join(dir, "data", "a"), { recursive: true });
+    fs.writeFileSync(path.join(dir, "data", "a", "Events.csv"), "Computer,Account\nWKS1,alice\nwks1,bob\nSRV1,carol\nWKS2,dave\n");
+    const query = (name: string, param: string) => `  ${name}:\n    description: d\n    args: {query: Events.csv}\n    parameters:\n      ${param}`;
+    fs.writeFileSync(
+      path.join(dir, "q", "a.yaml"),
+      [
+        "metadata: {version: 1, description: t, data_environments: [LocalData], data_families: [Sec]}",
+        "sources:",
+        query("hosts", "hosts: {description: h, type: list, column: Computer}"),
+        query("accounts_like", "accts: {description: a, type: list, column: Account, match: contains}"),
+        query("accounts", "accts: {description: a, type: list, default: [], column: Account, match: in}"),
+        // Written as a Windows path and with ./ (they were "not found"; a/Events.csv worked).
+        "  winpath:\n    description: d\n    args: {query: 'a\\Events.csv'}",
+        "  dotpath:\n    description: d\n    args: {query: ./a/Events.csv}",
+      ].join("\n") + "\n",
+    );
+    // No data_environments: skipped with a warning (it was skipped without a word).
+    fs.writeFileSync(path.join(dir, "q", "noenv.yaml"), "metadata: {version: 1, description: t, data_families: [Hunt]}\nsources:\n  x: {description: d, args: {query: Events.csv}}\n");
+    const warnings: string[] = [];
+    const qp = new QueryProvider("LocalData", { dataPaths: [path.join(dir, "data")], queryPaths: [path.join(dir, "q")], warn: (m) => warnings.push(m) });
+    const run = (name: string, params: Record<string, unknown> = {}) => qp.execQuery(name, params as never) as unknown as Promise<pl.DataFrame>;
+    assert.deepEqual(col(await run("Sec.hosts", { hosts: ["WKS1", "SRV1"] }), "Computer"), ["WKS1", "wks1", "SRV1"], "a list read as the text \"wks1,srv1\" matched nothing");
+    assert.deepEqual(col(await run("Sec.accounts_like", { accts: ["ali", "bo"] }), "Account"), ["alice", "bob"]);
+    assert.equal((await run("Sec.accounts")).height, 4, "default: [] dropped every row");
+    // Given explicitly, an empty list is the empty set, as before: no row is in it.
+    assert.equal((await run("Sec.accounts", { accts: [] })).height, 0);
+    assert.deepEqual(col(await run("Sec.accounts", { accts: ["carol"] }), "Account"), ["carol"]);
+    assert.equal((await run("Sec.winpath")).height, 4);
+    assert.equal((await run("Sec.dotpath")).height, 4);
+    assert.ok(!qp.listQueries().some((q) => q.startsWith("Hunt.")));
+    assert.ok(warnings.some((w) => /noenv\.yaml: skipped, metadata\.data_environments is missing or empty/.test(w)), warnings.join("\n"));
+  });
+});
