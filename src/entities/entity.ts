@@ -84,14 +84,27 @@ function namedEntities(value: unknown, ancestors: Set<object>): unknown {
   return out;
 }
 
-/** Parses an ISO-like time string; `undefined` when it is not a time. */
+/**
+ * Parses a time as alerts carry it; `undefined` when it is not a time. Text
+ * without a zone is UTC, as every time without a zone is here (the fields are
+ * `…Utc`; JavaScript read it in the machine's zone); numbers, and whole-digit
+ * text, are epoch times whose unit their size tells (seconds below 10^11, ms
+ * below 10^14, µs below 10^17, else ns), as the readers tell it.
+ */
 export function parseEntityTime(value: unknown): Date | undefined {
   if (value instanceof Date) return value;
-  if (typeof value === "number" && Number.isFinite(value)) return new Date(value);
+  if (typeof value === "string" && /^\s*\d{9,19}\s*$/.test(value)) value = Number(value);
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) return undefined;
+    const size = Math.abs(value);
+    return new Date(size < 1e11 ? value * 1000 : size < 1e14 ? value : size < 1e17 ? value / 1000 : value / 1e6);
+  }
   if (typeof value !== "string" || value.trim() === "") return undefined;
   // Sentinel writes 7 fractional digits (`…38.4888669Z`); JS Date parses at most 3.
-  const trimmed = value.trim().replace(/(\.\d{3})\d+/, "$1");
-  const date = new Date(trimmed);
+  let text = value.trim().replace(/(\.\d{3})\d+/, "$1");
+  const zoned = /(?:z|[+-]\d{2}(?::?\d{2})?|\b(?:utc|gmt))$/i.test(text);
+  if (!zoned) text = /^\d{4}-\d{2}-\d{2}[t ]\d/i.test(text) ? `${text.replace(" ", "T")}Z` : /^\d{4}-\d{2}-\d{2}$/.test(text) ? text : `${text} UTC`;
+  const date = new Date(text);
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
@@ -278,6 +291,36 @@ const UNKNOWN_NAME_KEYS = [
   "Value",
 ];
 
+/** A registry key's path, `Hive\Key` (MSTICPy's name for it), from its properties; undefined without a Key. */
+function registryKeyPath(d: Record<string, unknown>): string | undefined {
+  const key = typeof d.Key === "string" ? d.Key : undefined;
+  if (!key) return undefined;
+  return typeof d.Hive === "string" && d.Hive ? `${d.Hive}\\${key}` : key;
+}
+
+/**
+ * Registry keys and values are known by their path, not by a value name
+ * (`Start` is under every service's key): a key by `Hive\Key`, a value by its
+ * key's path and its name, named as MSTICPy names it (`Name[ValueType]:Value`).
+ */
+function registryIdentity(type: string, d: Record<string, unknown>): { name: string; key: string } | undefined {
+  const t = type.toLowerCase();
+  if (t === "registry-key" || t === "registrykey") {
+    const path = registryKeyPath(d);
+    return path ? { name: path, key: path } : undefined;
+  }
+  if (t === "registry-value" || t === "registryvalue") {
+    const name = typeof d.Name === "string" ? d.Name : undefined;
+    if (name === undefined) return undefined;
+    const parent = d.Key instanceof Entity ? registryKeyPath(d.Key.AdditionalData) : typeof d.Key === "string" ? d.Key : undefined;
+    // Defender's evidence rows name the value by its whole path and give `ValueName` apart (alertEvidence.ts).
+    if (typeof d.ValueName === "string") return { name, key: parent ? `${parent}\\${d.ValueName}` : name };
+    const shown = `${name}${typeof d.ValueType === "string" && d.ValueType ? `[${d.ValueType}]` : ""}${d.Value !== undefined && d.Value !== null ? `:${String(d.Value)}` : ""}`;
+    return { name: shown, key: parent ? `${parent}\\${name}` : name };
+  }
+  return undefined;
+}
+
 /** An entity of a type huntlab has no class for: every property is kept in `AdditionalData`. */
 export class UnknownEntity extends Entity {
   constructor(properties: EntitySource = {}) {
@@ -286,6 +329,8 @@ export class UnknownEntity extends Entity {
 
   get nameStr(): string {
     const d = this.AdditionalData;
+    const registry = registryIdentity(this.Type, d);
+    if (registry) return registry.name;
     for (const key of [...UNKNOWN_NAME_KEYS, "$ref"]) {
       const v = d[key];
       if (typeof v === "string" && v) return v;
@@ -300,6 +345,8 @@ export class UnknownEntity extends Entity {
    */
   override get key(): string {
     const d = this.AdditionalData;
+    const registry = registryIdentity(this.Type, d);
+    if (registry) return `${this.Type.toLowerCase()}:${registry.key.toLowerCase()}`;
     const name = firstText(...UNKNOWN_NAME_KEYS.map((k) => d[k]));
     return name === undefined ? this.uniqueKey() : `${this.Type.toLowerCase()}:${name.toLowerCase()}`;
   }

@@ -1,5 +1,6 @@
 /** DataFrame → entities helpers: one `Ip` (with its `GeoLocation`) per row in one call. */
 import type { DataFrame } from "nodejs-polars";
+import { findUnknownOption, unknownOptionText } from "../common/errors";
 import { setOwnProperty } from "../common/json";
 import { EntityParseError } from "./entity";
 import { entitiesMessages as msg } from "./messages";
@@ -52,6 +53,8 @@ function toText(value: unknown): string | undefined {
   return value === null || value === undefined || value === "" ? undefined : String(value);
 }
 
+const IPS_OPTIONS: readonly (keyof IpsFromDataFrameOptions)[] = ["ipColumn", "latitudeColumn", "longitudeColumn", "countryCodeColumn", "stateColumn", "cityColumn", "additionalColumns", "source"];
+
 /**
  * One `Ip` per row: `Address` from the IP column and, when the row has finite
  * coordinates, a `GeoLocation` with them — what the MSTICPy lab's `format_ips`
@@ -59,6 +62,12 @@ function toText(value: unknown): string | undefined {
  * sign-in), so the result lines up with the DataFrame.
  */
 export function ipsFromDataFrame(df: DataFrame, options: IpsFromDataFrameOptions = {}): Ip[] {
+  // A misspelt option (`ipcolumn`, MSTICPy's `ip_col`) used the default column without a word.
+  const unknown = findUnknownOption(options, IPS_OPTIONS);
+  if (unknown) throw new EntityParseError(msg.invalidOption(unknownOptionText("ipsFromDataFrame", unknown, IPS_OPTIONS)));
+  if (options.additionalColumns !== undefined && (!Array.isArray(options.additionalColumns) || options.additionalColumns.some((c) => typeof c !== "string"))) {
+    throw new EntityParseError(msg.invalidOption(`ipsFromDataFrame: option additionalColumns must be a list of column names (["UserPrincipalName"]), not ${JSON.stringify(options.additionalColumns)}.`));
+  }
   // Column names come from the data: read past polars' column proxy (see common/frames.ts).
   const columns = columnNames(df);
   const ipColumn = options.ipColumn

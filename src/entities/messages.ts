@@ -5,6 +5,7 @@ import { didYouMean, errorMessage, HuntlabError, type ErrorCatalog } from "../co
 export const ENTITIES_ERRORS = {
   "entities/json-invalid": { class: "EntityParseError", when: "an Entities or ExtendedProperties cell is not valid JSON", names: "the cell (row and column), the parser's complaint" },
   "entities/column-missing": { class: "EntityParseError", when: "ipsFromDataFrame is given a column that is not there, or finds no IP column", names: "the option, the column, the columns there are" },
+  "entities/invalid-option": { class: "EntityParseError", when: "ipsFromDataFrame is given an option it does not know, or a value of the wrong kind", names: "the option, the value, the options there are" },
   "entities/row-out-of-range": { class: "EntityParseError", when: "new SecurityAlert(df, row) names a row the DataFrame does not have", names: "the row, the number of rows" },
 } as const satisfies ErrorCatalog<"entities">;
 
@@ -26,6 +27,8 @@ export const entitiesMessages = {
     errorMessage("entities/column-missing", `ipsFromDataFrame: ${option} "${name}" is not a column.${didYouMean(name, columns)} Columns: ${columns.join(", ")}`),
   noIpColumn: (lookedFor: readonly string[], columns: readonly string[]) =>
     errorMessage("entities/column-missing", `ipsFromDataFrame: no IP address column (looked for ${lookedFor.join(", ")}); pass ipColumn. Columns: ${columns.join(", ")}`),
+  /** `text`: the option's problem as the shared option check words it (common/errors.ts). */
+  invalidOption: (text: string) => errorMessage("entities/invalid-option", text),
   rowOutOfRange: (index: number, height: number) =>
     errorMessage("entities/row-out-of-range", `SecurityAlert: row ${index} is out of range (the DataFrame has ${height} rows)`),
 };

@@ -75,18 +75,26 @@ class EntityParser {
   private readonly unresolved = new Map<string, Entity>();
 
   constructor(root: unknown) {
-    this.index(root, 0);
+    this.index(root);
   }
 
-  /** Records every object that declares a `$id`, anywhere in the document. */
-  private index(value: unknown, depth: number): void {
-    if (depth > 64) return;
-    if (Array.isArray(value)) {
-      for (const v of value) this.index(v, depth + 1);
-    } else if (isObjectRecord(value)) {
-      const id = value.$id;
-      if ((typeof id === "string" || typeof id === "number") && !this.byId.has(String(id))) this.byId.set(String(id), value);
-      for (const v of Object.values(value)) this.index(v, depth + 1);
+  /**
+   * Records every object that declares a `$id`, anywhere in the document, in
+   * document order (the first of an id wins). Iterative: any depth the JSON
+   * reader accepted is indexed (ids past 64 levels were not, and their
+   * references went unresolved without a word).
+   */
+  private index(root: unknown): void {
+    const stack: unknown[] = [root];
+    while (stack.length) {
+      const value = stack.pop();
+      const children = Array.isArray(value) ? value : isObjectRecord(value) ? Object.values(value) : undefined;
+      if (!children) continue;
+      if (!Array.isArray(value) && isObjectRecord(value)) {
+        const id = value.$id;
+        if ((typeof id === "string" || typeof id === "number") && !this.byId.has(String(id))) this.byId.set(String(id), value);
+      }
+      for (let i = children.length - 1; i >= 0; i -= 1) stack.push(children[i]);
     }
   }
 

@@ -373,25 +373,50 @@ export class AlertGraph {
  * Adds an alert and its entities: one node per entity (by key), an edge from an
  * entity to each entity it refers to (a process to its image file, parent and
  * account…), except references to hosts, which would make every host a hub;
- * and an edge from the alert to each entity no other entity of the alert refers to.
+ * and an edge from the alert to each entity no other entity of the alert refers to
+ * (and to one entity of each reference cycle, which has no such entity).
  * Returns the alert's node id.
  */
 export function addAlertWithEntities(graph: AlertGraph, alert: SecurityAlert, related = false): string {
   const alertId = graph.addNode({ ...alertNode(alert), related }).id;
   const entities = alert.allEntities();
   const referenced = new Set<Entity>();
+  const children = new Map<Entity, Entity[]>();
   for (const entity of entities) {
     const node = graph.addNode(entityNode(entity));
+    const own: Entity[] = [];
     for (const { property, entity: child } of entity.relations()) {
       if (child instanceof Host) continue;
       const childNode = graph.addNode(entityNode(child));
       graph.addEdge(node.id, childNode.id, property);
       referenced.add(child);
+      own.push(child);
     }
+    children.set(entity, own);
   }
+  // Reached from the alert: the entities no other refers to, and what they refer to, transitively.
+  const reached = new Set<Entity>();
+  const reach = (start: Entity) => {
+    const stack = [start];
+    while (stack.length) {
+      const e = stack.pop()!;
+      if (reached.has(e)) continue;
+      reached.add(e);
+      stack.push(...(children.get(e) ?? []));
+    }
+  };
+  const edgeTo = (entity: Entity) => graph.addEdge(alertId, entity.key, entity instanceof Alert ? "incident" : "entity");
   for (const entity of entities) {
     if (referenced.has(entity)) continue;
-    graph.addEdge(alertId, entity.key, entity instanceof Alert ? "incident" : "entity");
+    edgeTo(entity);
+    reach(entity);
+  }
+  // Entities in a reference cycle ($ref to each other, a process its own parent) have no such root: the first of
+  // each cycle gets the alert's edge, or the alert looked as if it had no entities.
+  for (const entity of entities) {
+    if (reached.has(entity)) continue;
+    edgeTo(entity);
+    reach(entity);
   }
   return alertId;
 }
@@ -409,7 +434,7 @@ export function createAlertGraph(alert: SecurityAlert): AlertGraph {
 export interface RelatedAlertsOptions {
   /** Also add alerts that share no entity with the graph, unlinked. Default false. */
   includeUnrelated?: boolean;
-  /** Entity types that link alerts. Default: every type but `host-logon-session` and alert references. */
+  /** Entity types that link alerts. Default: every type but `host-logon-session`, `geolocation` (a city every IP of it shares) and alert references. */
   linkTypes?: string[];
 }
 
@@ -435,7 +460,8 @@ export function addRelatedAlerts(alerts: DataFrame | SecurityAlert[], graph: Ale
   const links = (e: Entity): boolean => {
     const t = e.Type.toLowerCase();
     if (linkTypes) return linkTypes.includes(t);
-    return t !== "host-logon-session" && !(e instanceof Alert);
+    // A city is no shared entity: Sentinel puts a location on almost every IP, so it linked unrelated alerts.
+    return t !== "host-logon-session" && t !== "geolocation" && t !== "location" && !(e instanceof Alert);
   };
   for (const alert of toAlerts(alerts)) {
     const id = `alert:${alert.id.toLowerCase()}`;

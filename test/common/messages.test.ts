@@ -129,6 +129,7 @@ const SAMPLES: Record<string, Sample> = {
   "entitiesMessages.extendedPropertiesJson": () => [entities.extendedPropertiesJson("alert abc", "Unexpected end"), ["alert abc", "ExtendedProperties"]],
   "entitiesMessages.columnMissing": () => [entities.columnMissing("latitudeColumn", "Lat", ["Latitude"]), ["latitudeColumn", '"Lat"', "Latitude"]],
   "entitiesMessages.noIpColumn": () => [entities.noIpColumn(["IPAddress", "ClientIP"], ["x"]), ["IPAddress, ClientIP", "Columns: x"]],
+  "entitiesMessages.invalidOption": () => [entities.invalidOption("ipsFromDataFrame: unknown option ipcolumn (did you mean ipColumn?); its options are ipColumn."), ["ipcolumn"]],
   "entitiesMessages.rowOutOfRange": () => [entities.rowOutOfRange(41, 41), ["row 41", "41 rows"]],
 
   "transformMessages.iocTypeNameEmpty": () => [transform.iocTypeNameEmpty(), ["addIocType"]],

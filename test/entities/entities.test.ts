@@ -30,6 +30,7 @@ import {
   UnknownEntity,
 } from "../../src/entities";
 import { entities } from "../../src";
+import { addRelatedAlerts, createAlertGraph } from "../../src/vis/alertGraph";
 
 /** Objects carrying a `Type` in a raw Entities JSON (each entity is serialised once; later uses are `$ref`s). */
 function rawTypes(json: string): string[] {
@@ -344,5 +345,64 @@ describe("alerts and entities from other exports", () => {
     cyclic.self = cyclic;
     assert.equal(new SecurityAlert(cyclic).id, new SecurityAlert(cyclic).id);
     assert.match(new SecurityAlert(cyclic).id, /^\(no id\) [0-9a-f]{12}$/);
+  });
+});
+
+describe("alerts as other exports write them (probed)", () => {
+  it("a time without a zone is UTC whatever the machine's zone; epoch numbers and digit text by their size", () => {
+    const tz = process.env.TZ;
+    process.env.TZ = "America/New_York";
+    try {
+      for (const t of ["2024-01-02 03:04:05", "1/2/2024 3:04:05 AM", "2024-01-02T03:04:05.0004567"]) {
+        assert.equal(new SecurityAlert({ AlertName: "a", StartTimeUtc: t }).StartTimeUtc?.toISOString(), "2024-01-02T03:04:05.000Z", t);
+      }
+      assert.equal(new SecurityAlert({ AlertName: "a", TimeGenerated: 1704164645 }).TimeGenerated?.toISOString(), "2024-01-02T03:04:05.000Z", "seconds were read as ms: 1970");
+      assert.equal(new SecurityAlert({ AlertName: "a", TimeGenerated: "1704164645123" }).TimeGenerated?.toISOString(), "2024-01-02T03:04:05.123Z");
+      assert.equal(new SecurityAlert({ AlertName: "a", StartTimeUtc: "2024-01-02T03:04:05+01:00" }).StartTimeUtc?.toISOString(), "2024-01-02T02:04:05.000Z");
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
+  });
+
+  it("entities in a $ref cycle hang off their alert; an $id nested 100 deep resolves", () => {
+    const selfParent = JSON.stringify([{ $id: "1", Type: "process", ProcessId: "4", ImageFile: { $id: "2", Type: "file", Name: "a.exe", Directory: "c:\\x" }, ParentProcess: { $ref: "1" } }]);
+    const graph = createAlertGraph(new SecurityAlert({ SystemAlertId: "a1", AlertName: "a", Entities: selfParent }));
+    const edges = graph.edges.map((e) => `${e.source}>${e.target}`);
+    assert.ok(edges.some((e) => e.startsWith("alert:a1>process:")), edges.join("\n"));
+    // A chain of parents 100 deep, then a reference to the root by its $id: it resolved only to 64 levels.
+    let chain: Record<string, unknown> = { $id: "deep", Type: "process", ProcessId: "1", ImageFile: { Type: "file", Name: "root.exe" } };
+    for (let i = 0; i < 100; i++) chain = { Type: "process", ProcessId: String(i + 2), ImageFile: { Type: "file", Name: `p${i}.exe` }, ParentProcess: chain };
+    const [deep] = parseEntities(JSON.stringify([chain, { Type: "process", ProcessId: "999", ImageFile: { Type: "file", Name: "child.exe" }, ParentProcess: { $ref: "deep" } }])).slice(-1) as Process[];
+    assert.equal((deep.ParentProcess as Process | undefined)?.ProcessId, "1");
+  });
+
+  it("registry values are known by their key's path, not by their name alone; a registry key by Hive\\Key", () => {
+    const alert = (id: string, service: string) =>
+      new SecurityAlert({
+        SystemAlertId: id,
+        AlertName: id,
+        Entities: JSON.stringify([
+          { $id: "1", Type: "registry-key", Hive: "HKEY_LOCAL_MACHINE", Key: `SYSTEM\\CurrentControlSet\\Services\\${service}` },
+          { $id: "2", Type: "registry-value", Key: { $ref: "1" }, Name: "Start", ValueType: "Dword", Value: "0x2" },
+        ]),
+      });
+    const [key, value] = alert("r1", "Evil").entities;
+    assert.equal(key.nameStr, "HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\Evil");
+    assert.equal(value.nameStr, "Start[Dword]:0x2");
+    assert.notEqual(value.key, alert("r2", "Benign").entities[1].key, "Start under two services was one node");
+    const related = addRelatedAlerts([alert("r2", "Benign")], createAlertGraph(alert("r1", "Evil")));
+    assert.equal(related.getNode("alert:r2"), undefined);
+  });
+
+  it("addRelatedAlerts does not link alerts through a city their IPs share; ipsFromDataFrame checks its options", () => {
+    const withIp = (id: string, ip: string) =>
+      new SecurityAlert({ SystemAlertId: id, AlertName: id, Entities: JSON.stringify([{ $id: "1", Type: "ip", Address: ip, Location: { CountryCode: "US", State: "Washington", City: "Redmond" } }]) });
+    const graph = addRelatedAlerts([withIp("b", "5.6.7.8")], createAlertGraph(withIp("a", "1.2.3.4")));
+    assert.equal(graph.getNode("alert:b"), undefined, "linked through geolocation:redmond");
+    assert.ok(addRelatedAlerts([withIp("b", "5.6.7.8")], createAlertGraph(withIp("a", "1.2.3.4")), { linkTypes: ["geolocation"] }).getNode("alert:b"));
+    const df = pl.DataFrame({ IPAddress: ["1.2.3.4"], UserPrincipalName: ["a"] });
+    assert.throws(() => ipsFromDataFrame(df, { ipcolumn: "IPAddress" } as never), (e: Error & { code?: string }) => e.code === "entities/invalid-option" && /did you mean ipColumn\?/.test(e.message));
+    assert.throws(() => ipsFromDataFrame(df, { additionalColumns: "UserPrincipalName" as never }), /additionalColumns must be a list of column names/);
   });
 });
