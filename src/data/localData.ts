@@ -187,6 +187,8 @@ function columnFilter(name: string, dtype: DataType, param: QueryParameter, valu
   // A list value is any of its items, whatever the match: `equals` and `contains` read it as one text ("wks1,srv1").
   const items = (Array.isArray(value) ? value : [value]).filter((v) => v !== null && v !== undefined);
   if (match === "contains") {
+    // An empty list (given, or only nulls) is the empty set, as for equals and in: no row.
+    if (!items.length) return pl.lit(false);
     const text = textExpr(pl.col(name), dtype).str.toLowerCase();
     return items.map((v) => text.str.contains(String(v).toLowerCase(), true)).reduce((a, b) => a.or(b));
   }

@@ -227,6 +227,15 @@ function filterStep(where: string, label: string, params: Obj): (df: pl.DataFram
       return isTextType(dtype) ? col : dtype.variant === "Categorical" || dtype.variant === "Enum" ? col.cast(pl.Utf8) : col;
     };
     const lit = (v: FilterValue) => filterLiteral(column, dtype, v);
+    // Whole digits past an integer column's range: above every value or below every one, decided exactly
+    // (as a double, 9223372036854775808 equalled Int64's largest value).
+    const beyond = (v: FilterValue): "above" | "below" | undefined =>
+      INTEGER_VARIANTS.has(dtype.variant) && typeof v === "string" && /^\s*[-+]?\d+\s*$/.test(v) && !fitsIntegerType(v.trim(), dtype) ? (v.trim().startsWith("-") ? "below" : "above") : undefined;
+    const present = col.isNotNull();
+    const compare = (v: FilterValue, whenAbove: boolean, whenBelow: boolean, exact: () => pl.Expr): pl.Expr => {
+      const side = beyond(v);
+      return side === undefined ? exact() : (side === "above" ? whenAbove : whenBelow) ? present : pl.lit(false);
+    };
     // A Date column compares as a time at midnight UTC, as LocalData's time range does.
     const c = () => (dtype.variant === "Date" ? compared().cast(pl.Datetime("ms")) : compared());
     // NaN is pandas' empty float cell: no comparison keeps it (polars orders it above every number).
@@ -234,27 +243,28 @@ function filterStep(where: string, label: string, params: Obj): (df: pl.DataFram
     let expr: pl.Expr;
     switch (op as (typeof PIPELINE_FILTER_OPS)[number]) {
       case "eq":
-        expr = noNan(c().eq(lit(value as FilterValue)));
+        expr = noNan(compare(value as FilterValue, false, false, () => c().eq(lit(value as FilterValue))));
         break;
       case "neq":
         // Empty cells are not equal to the value: kept, as pandas' `!=` keeps NaN.
-        expr = c().neq(lit(value as FilterValue)).fillNull(true);
+        expr = beyond(value as FilterValue) ? pl.lit(true) : c().neq(lit(value as FilterValue)).fillNull(true);
         break;
       case "gt":
-        expr = noNan(c().gt(lit(value as FilterValue)));
+        expr = noNan(compare(value as FilterValue, false, true, () => c().gt(lit(value as FilterValue))));
         break;
       case "gte":
-        expr = noNan(c().gtEq(lit(value as FilterValue)));
+        expr = noNan(compare(value as FilterValue, false, true, () => c().gtEq(lit(value as FilterValue))));
         break;
       case "lt":
-        expr = noNan(c().lt(lit(value as FilterValue)));
+        expr = noNan(compare(value as FilterValue, true, false, () => c().lt(lit(value as FilterValue))));
         break;
       case "lte":
-        expr = noNan(c().ltEq(lit(value as FilterValue)));
+        expr = noNan(compare(value as FilterValue, true, false, () => c().ltEq(lit(value as FilterValue))));
         break;
       case "in":
       case "not_in": {
-        const list = value as FilterValue[];
+        // An item past the column's range equals no value.
+        const list = (value as FilterValue[]).filter((v) => beyond(v) === undefined);
         const target = c();
         const any = noNan(list.length ? list.map((v) => target.eq(lit(v))).reduce((a, b) => a.or(b)) : pl.lit(false));
         // An empty cell is in no list: `in` drops it and `not_in` keeps it, as pandas' isin.

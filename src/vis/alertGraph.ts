@@ -412,7 +412,25 @@ export function addAlertWithEntities(graph: AlertGraph, alert: SecurityAlert, re
     reach(entity);
   }
   // Entities in a reference cycle ($ref to each other, a process its own parent) have no such root: the first of
-  // each cycle gets the alert's edge, or the alert looked as if it had no entities.
+  // each cycle gets the alert's edge, or the alert looked as if it had no entities. An entity outside the cycle
+  // that a member refers to (its image file) is reached from that member.
+  const inCycle = (start: Entity): boolean => {
+    const seen = new Set<Entity>();
+    const stack = [...(children.get(start) ?? [])];
+    while (stack.length) {
+      const e = stack.pop()!;
+      if (e === start) return true;
+      if (seen.has(e)) continue;
+      seen.add(e);
+      stack.push(...(children.get(e) ?? []));
+    }
+    return false;
+  };
+  for (const entity of entities) {
+    if (reached.has(entity) || !inCycle(entity)) continue;
+    edgeTo(entity);
+    reach(entity);
+  }
   for (const entity of entities) {
     if (reached.has(entity)) continue;
     edgeTo(entity);

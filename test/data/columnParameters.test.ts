@@ -215,6 +215,8 @@ describe("list values and query files as hunters copy them", () => {
     const run = (name: string, params: Record<string, unknown> = {}) => qp.execQuery(name, params as never) as unknown as Promise<pl.DataFrame>;
     assert.deepEqual(col(await run("Sec.hosts", { hosts: ["WKS1", "SRV1"] }), "Computer"), ["WKS1", "wks1", "SRV1"], "a list read as the text \"wks1,srv1\" matched nothing");
     assert.deepEqual(col(await run("Sec.accounts_like", { accts: ["ali", "bo"] }), "Account"), ["alice", "bob"]);
+    assert.equal((await run("Sec.accounts_like", { accts: [] })).height, 0, "the empty set (it threw a bare TypeError)");
+    assert.equal((await run("Sec.accounts_like", { accts: [null] })).height, 0);
     assert.equal((await run("Sec.accounts")).height, 4, "default: [] dropped every row");
     // Given explicitly, an empty list is the empty set, as before: no row is in it.
     assert.equal((await run("Sec.accounts", { accts: [] })).height, 0);

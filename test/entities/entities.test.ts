@@ -370,6 +370,14 @@ describe("alerts as other exports write them (probed)", () => {
     const graph = createAlertGraph(new SecurityAlert({ SystemAlertId: "a1", AlertName: "a", Entities: selfParent }));
     const edges = graph.edges.map((e) => `${e.source}>${e.target}`);
     assert.ok(edges.some((e) => e.startsWith("alert:a1>process:")), edges.join("\n"));
+    // Only a cycle member hangs off the alert: the file a member refers to, listed first, is reached through it.
+    const cycle = JSON.stringify([
+      { $id: "1", Type: "file", Name: "evil.exe", Directory: "c:\\t" },
+      { $id: "10", Type: "process", ProcessId: "10", ImageFile: { $ref: "1" }, ParentProcess: { $id: "20", Type: "process", ProcessId: "20", ParentProcess: { $ref: "10" } } },
+    ]);
+    const fromAlert = createAlertGraph(new SecurityAlert({ SystemAlertId: "a2", AlertName: "a", Entities: cycle })).edges.filter((e) => e.source === "alert:a2" || e.target === "alert:a2");
+    assert.equal(fromAlert.length, 1, fromAlert.map((e) => e.id).join("\n"));
+    assert.ok(!fromAlert[0].id.includes("file:"), fromAlert[0].id);
     // A chain of parents 100 deep, then a reference to the root by its $id: it resolved only to 64 levels.
     let chain: Record<string, unknown> = { $id: "deep", Type: "process", ProcessId: "1", ImageFile: { Type: "file", Name: "root.exe" } };
     for (let i = 0; i < 100; i++) chain = { Type: "process", ProcessId: String(i + 2), ImageFile: { Type: "file", Name: `p${i}.exe` }, ParentProcess: chain };

@@ -229,6 +229,12 @@ describe("pipeline filter and df_method steps", () => {
     const small = pl.DataFrame({ id: pl.Series("id", [1, 2]).cast(pl.UInt32) });
     assert.deepEqual(await keep(small, "id", "gt", "-1"), ["1", "2"]);
     assert.deepEqual(await keep(small, "id", "not_in", "[-1]"), ["1", "2"]);
+    // …decided exactly: as a double, 9223372036854775808 equalled Int64's largest value.
+    const edge = pl.DataFrame({ id: pl.Series("id", ["1", "9223372036854775807"]).cast(pl.Int64) });
+    assert.deepEqual(await keep(edge, "id", "eq", "9223372036854775808"), []);
+    assert.deepEqual(await keep(edge, "id", "lt", "9223372036854775808"), ["1", "9223372036854775807"]);
+    assert.deepEqual(await keep(edge, "id", "gt", "-9223372036854775809"), ["1", "9223372036854775807"]);
+    assert.deepEqual(await keep(edge, "id", "in", "[9223372036854775808, 1]"), ["1"]);
     const unsigned = pl.DataFrame({ id: pl.Series("id", ["18446744073709551615", "18446744073709551614"]).cast(pl.UInt64) });
     assert.deepEqual(await keep(unsigned, "id", "eq", "18446744073709551615"), ["18446744073709551615"]);
   });

@@ -90,7 +90,7 @@ const SCRIPT_KEYS = new Set(["script", "script_score", "script_fields", "runtime
 const FIELD_CLAUSES = new Set(["term", "terms", "match", "match_phrase", "match_phrase_prefix", "match_bool_prefix", "prefix", "wildcard", "regexp", "fuzzy", "range", "intervals", "span_term", "exists", "terms_set", "contains", "sort"]);
 
 /** `value` with its marked parameter values escaped for the syntax of the strings they are in, and unmarked. */
-function unmarkValues(value: Json, syntax: StringSyntax, key: string | undefined): Json {
+function unmarkValues(value: Json, syntax: StringSyntax, key: string | undefined, inQuery = false): Json {
   if (typeof value === "string") {
     if (!value.includes(ES_VALUE_OPEN)) return value;
     // No escape makes a value one literal of a script's code: it goes in the script's params.
@@ -100,16 +100,17 @@ function unmarkValues(value: Json, syntax: StringSyntax, key: string | undefined
     const escape = syntax === "query_string" && key === "query" ? escapeQueryString : syntax === "wildcard" && key !== "rewrite" ? escapeWildcard : syntax === "regexp" && key !== "flags" && key !== "rewrite" ? escapeRegexp : (t: string) => t;
     return value.replace(MARKED, (_, text: string) => escape(text));
   }
-  if (Array.isArray(value)) return value.map((v) => unmarkValues(v, syntax, key));
+  if (Array.isArray(value)) return value.map((v) => unmarkValues(v, syntax, key, inQuery));
   if (!isObject(value)) return value;
   const out: JsonObject = {};
   for (const [k, v] of Object.entries(value)) {
     // A clause's name sets the syntax of the strings under it (`{"wildcard": {"host": "{h}-*"}}`).
-    // A script's params are values, not code; a field named `script` under a field clause (`{"wildcard": {"script": …}}`) is a field.
-    const scriptKey = SCRIPT_KEYS.has(k) && syntax === undefined && !FIELD_CLAUSES.has(key ?? "");
+    // A script's params are values, not code; a field named `script` under a query's field clause
+    // (`{"query": {"wildcard": {"script": …}}}`) is a field. Aggregations (`terms`, `range`) take real scripts.
+    const scriptKey = SCRIPT_KEYS.has(k) && syntax === undefined && !(inQuery && FIELD_CLAUSES.has(key ?? ""));
     const inner: StringSyntax =
       k === "query_string" || k === "simple_query_string" ? "query_string" : k === "wildcard" || k === "regexp" ? k : scriptKey ? "script" : syntax === "script" && k === "params" ? undefined : syntax;
-    setOwnProperty(out, k, unmarkValues(v, inner, k));
+    setOwnProperty(out, k, unmarkValues(v, inner, k, inQuery || k === "query" || k === "post_filter"));
   }
   return out;
 }

@@ -126,7 +126,9 @@ describe("a placeholder inside a string with other text", () => {
       '{{"query": {{"function_score": {{"script_score": {{"script": {{"source": "\'{p}\'.length()"}}}}}}}}}}',
     ];
     for (const t of scripts) assert.throws(() => built(t, "x' || true || '"), (e: unknown) => e instanceof EsDslError && /script's text/.test((e as Error).message) && /params/.test((e as Error).message), t);
-    // A field that is called `script`, under a field clause, is a field: its value is escaped as the clause's.
+    // Aggregations named like field clauses take real scripts: still refused there.
+    assert.throws(() => built('{{"query": {{"match_all": {{}}}}, "aggs": {{"a": {{"terms": {{"script": {{"source": "doc[\'h\'].value == \'{p}\'"}}}}}}}}}}', "x' || true || '"), /script's text/);
+    // A field that is called `script`, under a query's field clause, is a field: its value is escaped as the clause's.
     assert.deepEqual(built('{{"query": {{"wildcard": {{"script": {{"value": "*{p}*"}}}}}}}}', "evil.ps1").wildcard, { script: { value: "*evil.ps1*" } });
     assert.deepEqual(built('{{"query": {{"term": {{"script": "x {p}"}}}}}}', "y").term, { script: "x y" });
     // In params a value is data: a string with other text is kept as written.
