@@ -558,7 +558,7 @@ function textSummary(model: ProcessTreeModel, options: ProcessTreePlotOptions): 
   const { nodes } = model;
   const roots = rootsOf(nodes).length;
   const summary = `Process tree: ${nodes.length} processes, ${roots} root(s), depth ${model.maxLevel}${options.legendCol ? `, coloured by ${options.legendCol}` : ""}`;
-  const lines = nodes.slice(0, 40).map((n) => `${"  ".repeat(n.l - 1)}${n.n} [${n.i}]${n.x ? " (inferred)" : ""}`);
+  const lines = nodes.slice(0, 40).map((n) => `${"  ".repeat(n.l - 1)}${n.n}${n.i === null || n.i === undefined || n.i === "" ? "" : ` [${n.i}]`}${n.x ? " (inferred)" : ""}`);
   if (nodes.length > 40) lines.push(`… ${nodes.length - 40} more`);
   return { summary, text: [summary, ...lines].join("\n") };
 }

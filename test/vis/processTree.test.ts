@@ -374,3 +374,18 @@ describe("short image names", () => {
     assert.deepEqual(processRows(tree, { processName: "Image", pathSeparator: "/" }).short.slice(0, 2), [".x\\sshd", "x\\bash"]);
   });
 });
+
+describe("the text form with missing ids", () => {
+  it("a process without a PID shows no empty brackets (treeToText leaves them out too)", () => {
+    const events = pl.DataFrame({
+      Computer: ["h", "h"],
+      NewProcessName: ["C:\\p.exe", "C:\\q.exe"],
+      NewProcessId: ["0x10", null],
+      ProcessId: ["0x4", "0x10"],
+      TimeGenerated: [new Date("2024-01-01T00:00:00Z"), new Date("2024-01-01T00:00:01Z")],
+    });
+    const text = toMimeBundle(plotProcessTree(buildProcessTree(events)))["text/plain"] as string;
+    assert.match(text, /q\.exe/);
+    assert.doesNotMatch(text, /\[\]/);
+  });
+});

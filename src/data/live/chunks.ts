@@ -12,17 +12,22 @@ export const MAX_CHUNKS = 1000;
  */
 export function parseSplitBy(value: unknown, where: string): number | undefined {
   if (value === undefined || value === null || value === "" || value === false) return undefined;
-  if (typeof value === "number" && value > 0) return value * UNIT_MS.d;
   const text = String(value).trim();
-  const m = /^(\d+(?:\.\d+)?)\s*([a-zA-Z]*)$/.exec(text);
-  if (m) {
-    const unit = m[2] === "T" ? "min" : m[2] === "M" ? "m" : m[2].toLowerCase() || "d";
-    const ms = UNIT_MS[unit];
-    const n = Number(m[1]);
-    if (ms && n > 0) return n * ms;
+  let chunk: number | undefined;
+  if (typeof value === "number" && value > 0) chunk = value * UNIT_MS.d;
+  else {
+    const m = /^(\d+(?:\.\d+)?)\s*([a-zA-Z]*)$/.exec(text);
+    const unit = m ? (m[2] === "T" ? "min" : m[2] === "M" ? "m" : m[2].toLowerCase() || "d") : "";
+    if (m && UNIT_MS[unit] && Number(m[1]) > 0) chunk = Number(m[1]) * UNIT_MS[unit];
   }
-  throw new QueryError(msg.liveLiteral(where, "split_query_by", `"${text.slice(0, 40)}" is not a duration (e.g. "1d", "6h", "30min")`));
+  if (chunk === undefined) throw new QueryError(msg.liveLiteral(where, "split_query_by", `"${text.slice(0, 40)}" is not a duration (e.g. "1d", "6h", "30min")`));
+  // Each chunk ends 1 ms before the next starts: a chunk under a second (0.0005s) ended before it began.
+  if (chunk < MIN_CHUNK_MS) throw new QueryError(msg.liveLiteral(where, "split_query_by", `"${text.slice(0, 40)}" is shorter than one second, the shortest chunk`));
+  return chunk;
 }
+
+/** The shortest chunk, ms. */
+const MIN_CHUNK_MS = 1000;
 
 /**
  * The end of a chunk that is followed by another: the last millisecond before

@@ -18,6 +18,10 @@ describe("split_query_by", () => {
     assert.equal(parseSplitBy(undefined, "q"), undefined);
     assert.throws(() => parseSplitBy("soon", "Fam.q"), (e: unknown) => e instanceof QueryError && e.code === "data/live-literal" && e.message.includes("Fam.q"));
     assert.throws(() => parseSplitBy("0d", "q"), QueryError);
+    // Each chunk ends 1 ms before the next starts: under a second, a chunk ended before it began.
+    assert.throws(() => parseSplitBy("0.0005s", "Fam.q"), (e: unknown) => e instanceof QueryError && /shorter than one second/.test((e as Error).message) && (e as Error).message.includes("Fam.q"));
+    assert.throws(() => parseSplitBy(1e-9, "q"), /shorter than one second/);
+    assert.equal(parseSplitBy("1s", "q"), 1000);
   });
 
   it("covers the range with consecutive, non-overlapping windows", () => {
