@@ -286,6 +286,18 @@ export function providerSecrets(settings: readonly Pick<ProviderSettings, "args"
 }
 
 /**
+ * A URL's scheme and user info, read by its text (for a URL that does not
+ * parse): up to the last `@`, since a password may hold `/`, `?` or `#`
+ * unencoded. Cutting it out shows such a URL shorter, never with the password.
+ */
+const URL_USER_INFO = /^(\s*[A-Za-z][A-Za-z0-9+.-]*:\/\/)(.*)@/s;
+
+/** `url` with the user info of its authority (`user:password@`) cut out, by its text (see {@link URL_USER_INFO}). */
+export function withoutUserInfo(url: string): string {
+  return url.replace(URL_USER_INFO, "$1");
+}
+
+/**
  * The password in a URL's userinfo, as written and percent-decoded; none when
  * `value` is no URL with one. A URL that does not parse (a space in the host,
  * a port over 65535) is read by its text: it is still printed in errors.
@@ -296,8 +308,8 @@ export function urlPasswords(value: unknown): string[] {
   try {
     password = new URL(value.trim()).password;
   } catch {
-    // Up to the last `@`: the password may hold `/`, `?` or `#` unencoded.
-    password = /^\s*[A-Za-z][A-Za-z0-9+.-]*:\/\/[^:@/?#]*:(.*)@/s.exec(value)?.[1] ?? "";
+    const userInfo = URL_USER_INFO.exec(value)?.[2] ?? "";
+    password = userInfo.includes(":") ? userInfo.slice(userInfo.indexOf(":") + 1) : "";
   }
   if (!password) return [];
   let decoded = password;

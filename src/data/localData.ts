@@ -16,7 +16,7 @@ import { DataFileIndex, type DataSource } from "./dataSources";
 import { collectScan, plainName, scanSource, type ScannedSource } from "./scan";
 import { runAsync, runSync, type ReadSteps } from "./collect";
 import type { ReadOptions } from "./readers";
-import { datetimeValue, EPOCH_MIN, epochUnit, parseTimeSeries, type EpochUnit } from "./timeParsing";
+import { datetimeValue, epochStatExprs, epochUnitOfStats, parseTimeSeries, type EpochUnit } from "./timeParsing";
 import { labColumnNames, normalizeEvents } from "./schemas/index";
 import type { QueryDefinition, QueryParameter } from "./types";
 
@@ -266,11 +266,7 @@ const PER_MS: Record<EpochUnit, number> = { s: 0.001, ms: 1, us: 1_000, ns: 1_00
 function* epochFilters(scanned: ScannedSource, plain: string, column: string, start: Date | null, end: Date | null, where: string): ReadSteps<pl.Expr[]> {
   // The unit from the median of the values that can be epoch times in some unit, not from the largest: one
   // sentinel (.NET's 9999-12-31 as 253402300799 s, Int64's maximum) would move the whole column to a finer unit.
-  const abs = pl.col(plain).cast(pl.Float64).abs();
-  const stats = yield* collectScan(scanned, scanned.lf.select(abs.max().alias("max"), abs.filter(abs.gtEq(pl.lit(EPOCH_MIN))).median().alias("median")));
-  const max = Number(columnOf(stats, "max").get(0) ?? NaN);
-  const median = Number(columnOf(stats, "median").get(0) ?? NaN);
-  const unit = epochUnit(Number.isNaN(median) ? max : median);
+  const { unit, max } = epochUnitOfStats(yield* collectScan(scanned, scanned.lf.select(...epochStatExprs(pl.col(plain)))));
   // All null: nothing to compare, and nothing passes a range.
   if (Number.isNaN(max)) return [pl.lit(false)];
   if (!unit) throw new QueryError(msg.timeColumnNotEpoch(where, column, max));

@@ -4,6 +4,9 @@
  */
 import pl from "nodejs-polars";
 import { isTextType } from "../common/dtypes";
+import { EPOCH_MIN, epochUnit, type EpochUnit } from "../common/epoch";
+
+export { EPOCH_MIN, epochUnit, type EpochUnit } from "../common/epoch";
 import { columnNames, columnOf, replaceColumns } from "../common/frames";
 import { DataColumnError, QueryError, dataMessages as msg } from "./messages";
 
@@ -590,31 +593,28 @@ export function datetimeValue(value: Date | string | number, what: string): Date
   }
 }
 
-export type EpochUnit = "s" | "ms" | "us" | "ns";
-/** The smallest magnitude read as an epoch time (1e8 s is 1973): smaller values are no time in any unit. */
-export const EPOCH_MIN = 1e8;
-
-/**
- * The unit of epoch times from a typical magnitude (the filters pass the
- * median of the values from 10^8 up): below 10^11 seconds, below 10^14
- * milliseconds, below 10^17 microseconds, else nanoseconds. Each band holds
- * every date from 1973 to 5138 in its unit, so a column of real times is
- * never ambiguous. Undefined for values below 10^8 (before 1973 in seconds:
- * counts, durations or relative times, not epoch times).
- */
-export function epochUnit(maxAbs: number): EpochUnit | undefined {
-  if (!Number.isFinite(maxAbs) || maxAbs < EPOCH_MIN) return undefined;
-  return maxAbs < 1e11 ? "s" : maxAbs < 1e14 ? "ms" : maxAbs < 1e17 ? "us" : "ns";
-}
-
 /**
  * The unit of a numeric column of epoch times ({@link epochUnit}) from the
  * median of its values from 10^8 up, not the largest: one sentinel (.NET's
  * 9999-12-31 as 253402300799 s) would move the whole column to a finer unit.
  */
 export function epochUnitOfSeries(series: pl.Series): EpochUnit | undefined {
-  const abs = pl.col("v").cast(pl.Float64).abs();
-  const stats = pl.DataFrame([series.rename("v")]).select(abs.max().alias("max"), abs.filter(abs.gtEq(pl.lit(EPOCH_MIN))).median().alias("median"));
-  const median = stats.getColumn("median").get(0) as number | null;
-  return epochUnit(median ?? Number(stats.getColumn("max").get(0) ?? NaN));
+  return epochUnitOfStats(pl.DataFrame([series.rename("v")]).select(...epochStatExprs(pl.col("v")))).unit;
+}
+
+/**
+ * What an epoch column's unit is told from, as expressions (a scan collects
+ * them in one pass): `max`, its largest magnitude, and `median`, the median
+ * of its magnitudes from 10^8 up.
+ */
+export function epochStatExprs(column: pl.Expr): pl.Expr[] {
+  const abs = column.cast(pl.Float64).abs();
+  return [abs.max().alias("max"), abs.filter(abs.gtEq(pl.lit(EPOCH_MIN))).median().alias("median")];
+}
+
+/** The unit ({@link epochUnit} of the median, else of the largest) and the largest magnitude (NaN: no value) from {@link epochStatExprs}' frame. */
+export function epochUnitOfStats(stats: pl.DataFrame): { unit: EpochUnit | undefined; max: number } {
+  const max = Number(stats.getColumn("max").get(0) ?? NaN);
+  const median = Number(stats.getColumn("median").get(0) ?? NaN);
+  return { unit: epochUnit(Number.isNaN(median) ? max : median), max };
 }

@@ -15,6 +15,7 @@ import { htmlView } from "../display/htmlView";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
 import { THEME } from "../display/theme";
+import { epochUnit } from "../common/epoch";
 import { setOwnProperty } from "../common/json";
 
 export { EntityParseError } from "./messages";
@@ -96,8 +97,9 @@ export function parseEntityTime(value: unknown): Date | undefined {
   if (typeof value === "string" && /^\s*\d{9,19}\s*$/.test(value)) value = Number(value);
   if (typeof value === "number") {
     if (!Number.isFinite(value)) return undefined;
-    const size = Math.abs(value);
-    return new Date(size < 1e11 ? value * 1000 : size < 1e14 ? value : size < 1e17 ? value / 1000 : value / 1e6);
+    // Small numbers (before 1973 in seconds) as seconds too.
+    const unit = epochUnit(Math.abs(value)) ?? "s";
+    return new Date(unit === "s" ? value * 1000 : unit === "ms" ? value : unit === "us" ? value / 1000 : value / 1e6);
   }
   if (typeof value !== "string" || value.trim() === "") return undefined;
   // Sentinel writes 7 fractional digits (`…38.4888669Z`); JS Date parses at most 3.

@@ -196,6 +196,19 @@ function yamlNumber(text: string): number {
 }
 
 /**
+ * The comparison ops: polars' method, and whether a value past an integer
+ * column's range keeps the (non-empty) cells when it is above every value or
+ * below every one.
+ */
+const COMPARISONS = {
+  eq: { method: "eq", above: false, below: false },
+  gt: { method: "gt", above: false, below: true },
+  gte: { method: "gtEq", above: false, below: true },
+  lt: { method: "lt", above: true, below: false },
+  lte: { method: "ltEq", above: true, below: false },
+} as const;
+
+/**
  * A `filter` step. Its parameters are checked when the pipeline is read; the
  * expression is made per frame, from the column's type (see {@link filterLiteral}).
  */
@@ -222,64 +235,50 @@ function filterStep(where: string, label: string, params: Obj): (df: pl.DataFram
     // Plain names inside: pl.col reads `^a.*$` as a pattern and `*` as every column.
     const col = pl.col(`c${index}`);
     const float = dtype.variant === "Float32" || dtype.variant === "Float64";
-    const compared = () => {
+    // The column as values compare: a category as its text, a Date as a time at midnight UTC (as LocalData's range).
+    const target = (): pl.Expr => {
       if (NESTED_VARIANTS.has(dtype.variant)) throw new PivotError(msg.filterColumn(column, `the column is ${dtype.variant}: op ${String(op)} compares single values (op contains reads a list's elements as text)`));
-      return isTextType(dtype) ? col : dtype.variant === "Categorical" || dtype.variant === "Enum" ? col.cast(pl.Utf8) : col;
+      if (dtype.variant === "Categorical" || dtype.variant === "Enum") return col.cast(pl.Utf8);
+      return dtype.variant === "Date" ? col.cast(pl.Datetime("ms")) : col;
     };
     const lit = (v: FilterValue) => filterLiteral(column, dtype, v);
     // Whole digits past an integer column's range: above every value or below every one, decided exactly
     // (as a double, 9223372036854775808 equalled Int64's largest value).
     const beyond = (v: FilterValue): "above" | "below" | undefined =>
       INTEGER_VARIANTS.has(dtype.variant) && typeof v === "string" && /^\s*[-+]?\d+\s*$/.test(v) && !fitsIntegerType(v.trim(), dtype) ? (v.trim().startsWith("-") ? "below" : "above") : undefined;
-    const present = col.isNotNull();
-    const compare = (v: FilterValue, whenAbove: boolean, whenBelow: boolean, exact: () => pl.Expr): pl.Expr => {
-      const side = beyond(v);
-      return side === undefined ? exact() : (side === "above" ? whenAbove : whenBelow) ? present : pl.lit(false);
-    };
-    // A Date column compares as a time at midnight UTC, as LocalData's time range does.
-    const c = () => (dtype.variant === "Date" ? compared().cast(pl.Datetime("ms")) : compared());
     // NaN is pandas' empty float cell: no comparison keeps it (polars orders it above every number).
     const noNan = (e: pl.Expr) => (float ? e.and(col.isNotNan()) : e);
     let expr: pl.Expr;
-    switch (op as (typeof PIPELINE_FILTER_OPS)[number]) {
-      case "eq":
-        expr = noNan(compare(value as FilterValue, false, false, () => c().eq(lit(value as FilterValue))));
-        break;
-      case "neq":
-        // Empty cells are not equal to the value: kept, as pandas' `!=` keeps NaN.
-        expr = beyond(value as FilterValue) ? pl.lit(true) : c().neq(lit(value as FilterValue)).fillNull(true);
-        break;
-      case "gt":
-        expr = noNan(compare(value as FilterValue, false, true, () => c().gt(lit(value as FilterValue))));
-        break;
-      case "gte":
-        expr = noNan(compare(value as FilterValue, false, true, () => c().gtEq(lit(value as FilterValue))));
-        break;
-      case "lt":
-        expr = noNan(compare(value as FilterValue, true, false, () => c().lt(lit(value as FilterValue))));
-        break;
-      case "lte":
-        expr = noNan(compare(value as FilterValue, true, false, () => c().ltEq(lit(value as FilterValue))));
-        break;
-      case "in":
-      case "not_in": {
-        // An item past the column's range equals no value.
-        const list = (value as FilterValue[]).filter((v) => beyond(v) === undefined);
-        const target = c();
-        const any = noNan(list.length ? list.map((v) => target.eq(lit(v))).reduce((a, b) => a.or(b)) : pl.lit(false));
-        // An empty cell is in no list: `in` drops it and `not_in` keeps it, as pandas' isin.
-        expr = op === "in" ? any.fillNull(false) : any.fillNull(false).not();
-        break;
+    if (Object.hasOwn(COMPARISONS, op as string)) {
+      const { method, above, below } = COMPARISONS[op as keyof typeof COMPARISONS];
+      const side = beyond(value as FilterValue);
+      expr = noNan(side === undefined ? target()[method](lit(value as FilterValue)) : (side === "above" ? above : below) ? col.isNotNull() : pl.lit(false));
+    } else {
+      switch (op as Exclude<(typeof PIPELINE_FILTER_OPS)[number], keyof typeof COMPARISONS>) {
+        case "neq":
+          // Empty cells are not equal to the value: kept, as pandas' `!=` keeps NaN.
+          expr = beyond(value as FilterValue) ? pl.lit(true) : target().neq(lit(value as FilterValue)).fillNull(true);
+          break;
+        case "in":
+        case "not_in": {
+          // An item past the column's range equals no value.
+          const list = (value as FilterValue[]).filter((v) => beyond(v) === undefined);
+          const t = target();
+          const any = noNan(list.length ? list.map((v) => t.eq(lit(v))).reduce((a, b) => a.or(b)) : pl.lit(false));
+          // An empty cell is in no list: `in` drops it and `not_in` keeps it, as pandas' isin.
+          expr = op === "in" ? any.fillNull(false) : any.fillNull(false).not();
+          break;
+        }
+        case "contains":
+          expr = textExpr(col, dtype).str.contains(value instanceof Date ? value.toISOString() : String(value), true);
+          break;
+        case "is_null":
+          expr = float ? col.isNull().or(col.isNan()) : col.isNull();
+          break;
+        case "not_null":
+          expr = float ? col.isNotNull().and(col.isNotNan()) : col.isNotNull();
+          break;
       }
-      case "contains":
-        expr = textExpr(col, dtype).str.contains(value instanceof Date ? value.toISOString() : String(value), true);
-        break;
-      case "is_null":
-        expr = float ? col.isNull().or(col.isNan()) : col.isNull();
-        break;
-      case "not_null":
-        expr = float ? col.isNotNull().and(col.isNotNan()) : col.isNotNull();
-        break;
     }
     return renameAll(lazyFrame(renameAll(df, names.map((_, k) => `c${k}`))).filter(expr).collectSync(), names);
   };

@@ -395,47 +395,29 @@ export function addAlertWithEntities(graph: AlertGraph, alert: SecurityAlert, re
     children.set(entity, own);
   }
   // Reached from the alert: the entities no other refers to, and what they refer to, transitively.
-  const reached = new Set<Entity>();
-  const reach = (start: Entity) => {
-    const stack = [start];
+  const walk = (from: readonly Entity[], seen: Set<Entity>): Set<Entity> => {
+    const stack = [...from];
     while (stack.length) {
       const e = stack.pop()!;
-      if (reached.has(e)) continue;
-      reached.add(e);
-      stack.push(...(children.get(e) ?? []));
-    }
-  };
-  const edgeTo = (entity: Entity) => graph.addEdge(alertId, entity.key, entity instanceof Alert ? "incident" : "entity");
-  for (const entity of entities) {
-    if (referenced.has(entity)) continue;
-    edgeTo(entity);
-    reach(entity);
-  }
-  // Entities in a reference cycle ($ref to each other, a process its own parent) have no such root: the first of
-  // each cycle gets the alert's edge, or the alert looked as if it had no entities. An entity outside the cycle
-  // that a member refers to (its image file) is reached from that member.
-  const inCycle = (start: Entity): boolean => {
-    const seen = new Set<Entity>();
-    const stack = [...(children.get(start) ?? [])];
-    while (stack.length) {
-      const e = stack.pop()!;
-      if (e === start) return true;
       if (seen.has(e)) continue;
       seen.add(e);
       stack.push(...(children.get(e) ?? []));
     }
-    return false;
+    return seen;
   };
+  const reached = new Set<Entity>();
+  const edgeTo = (entity: Entity) => {
+    graph.addEdge(alertId, entity.key, entity instanceof Alert ? "incident" : "entity");
+    walk([entity], reached);
+  };
+  for (const entity of entities) if (!referenced.has(entity)) edgeTo(entity);
+  // Entities in a reference cycle ($ref to each other, a process its own parent) have no such root: the first of
+  // each cycle gets the alert's edge, or the alert looked as if it had no entities. An entity outside the cycle
+  // that a member refers to (its image file) is reached from that member.
   for (const entity of entities) {
-    if (reached.has(entity) || !inCycle(entity)) continue;
-    edgeTo(entity);
-    reach(entity);
+    if (!reached.has(entity) && walk(children.get(entity) ?? [], new Set()).has(entity)) edgeTo(entity);
   }
-  for (const entity of entities) {
-    if (reached.has(entity)) continue;
-    edgeTo(entity);
-    reach(entity);
-  }
+  for (const entity of entities) if (!reached.has(entity)) edgeTo(entity);
   return alertId;
 }
 

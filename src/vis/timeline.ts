@@ -26,7 +26,7 @@ import { display, flushDisplays } from "../display/display";
 import { revealHidden } from "../display/hiddenChars";
 import { VegaLiteChart, vegaExprText, vegaLiteChart, type VegaLiteSpec } from "./vegaLite";
 import { MAX_VIEW_PIXELS, checkOptionTypes, type OptionTypes, type OptionTypesOf } from "./options";
-import { epochUnit } from "../data/timeParsing";
+import { epochUnit } from "../common/epoch";
 
 /** A reference mark on the time axis. */
 export type RefEvent = Date | string | number | { time: Date | string | number; label?: string };

@@ -41,6 +41,17 @@ const MIN_CHUNK_MS = 1000;
 export class ChunkEnd extends Date {}
 
 /**
+ * Why a time cannot be a query language's literal, or undefined: KQL, SPL and
+ * Elasticsearch write years 1–9999 (ISO 8601's four digits), and JavaScript's
+ * `+275760-09-13` is no literal of theirs.
+ */
+export function timeLiteralProblem(value: Date): string | undefined {
+  const year = value.getUTCFullYear();
+  if (Number.isNaN(year)) return "an invalid Date";
+  return year < 1 || year > 9999 ? `${year} is outside the years 1 to 9999 a query's time literal holds` : undefined;
+}
+
+/**
  * ISO 8601 text of a time, UTC; a ChunkEnd written to the last instant a literal with
  * `fractionDigits` (7: KQL's 100 ns ticks, 9: Elasticsearch date_nanos) can name before the next chunk.
  */

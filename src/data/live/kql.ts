@@ -5,7 +5,7 @@
  * character, so nothing in a value can close the literal or start a new line.
  */
 import { QueryError, dataMessages as msg } from "../messages";
-import { isoTime } from "./chunks";
+import { isoTime, timeLiteralProblem } from "./chunks";
 import type { LiteralType, LiteralValue } from "./types";
 
 /** Escapes one character that may not appear raw inside a KQL "…" literal. */
@@ -38,9 +38,8 @@ export function kqlString(value: string): string {
  * 100 ns tick before the next chunk (`…59.9999999Z`), so `between` leaves no gap.
  */
 export function kqlDatetime(value: Date): string {
-  if (Number.isNaN(value.getTime())) throw new QueryError(msg.liveLiteral("kqlDatetime", "value", "an invalid Date"));
-  const year = value.getUTCFullYear();
-  if (year < 1 || year > 9999) throw new QueryError(msg.liveLiteral("kqlDatetime", "value", `${year} is outside the years 1 to 9999 a KQL datetime holds`));
+  const problem = timeLiteralProblem(value);
+  if (problem) throw new QueryError(msg.liveLiteral("kqlDatetime", "value", problem));
   return `datetime(${isoTime(value, 7)})`;
 }
 

@@ -18,7 +18,7 @@ import { loadProviderQueries } from "../queryStore";
 import { datetimeValue } from "../timeParsing";
 import { normalizeEvents } from "../schemas/index";
 import { columnNames, columnOf, frameHeight, frameOf } from "../../common/frames";
-import { parseSplitBy, timeChunks } from "./chunks";
+import { parseSplitBy, timeChunks, timeLiteralProblem } from "./chunks";
 import { liveDriverFactory, liveEnvironments } from "./drivers/index";
 import { renderTemplate, type TemplateValue } from "./render";
 import { concatFrames, liveFrame } from "./results";
@@ -138,9 +138,8 @@ function literalValue(value: unknown, where: string, name: string): LiteralValue
 /** One value as a literal's input: an object (which would be written "[object Object]") is an error naming the parameter. */
 function scalarValue(v: unknown, where: string, name: string): string | number | boolean | Date {
   if (v instanceof Date) {
-    // Query languages write years 1–9999 (ISO 8601's four digits): JavaScript's +275760 is no literal of theirs.
-    const year = v.getUTCFullYear();
-    if (!(year >= 1 && year <= 9999)) throw new QueryError(msg.liveLiteral(where, name, Number.isNaN(year) ? "an invalid Date" : `${year} is outside the years 1 to 9999 a query's time literal holds`));
+    const problem = timeLiteralProblem(v);
+    if (problem) throw new QueryError(msg.liveLiteral(where, name, problem));
     return v;
   }
   if (typeof v === "number" || typeof v === "boolean" || typeof v === "string") return v;

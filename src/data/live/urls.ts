@@ -1,6 +1,7 @@
 /** The endpoint rule of the live drivers: https everywhere, plain http only on the loopback interface (the test twins). */
 import net from "node:net";
 import { QueryError, dataMessages as msg } from "../messages";
+import { withoutUserInfo } from "../../config/config";
 
 /** True for 127.0.0.0/8, ::1 and `localhost`. */
 export function isLoopbackHost(hostname: string): boolean {
@@ -30,11 +31,6 @@ export function checkLiveUrl(url: string, setting: string, mask: (text: string) 
   throw new QueryError(msg.liveUrl(setting, mask(shown)));
 }
 
-/** `url` with the user info of its authority (`user:password@`) cut out, by its text: for a URL that does not parse. */
-export function withoutUserInfo(url: string): string {
-  // Up to the last `@`: a password may hold `/`, `?` or `#` unencoded (a URL that does not parse is shown shorter, never with it).
-  return url.replace(/^(\s*[A-Za-z][A-Za-z0-9+.-]*:\/\/).*@/s, "$1");
-}
 
 /** `base` (no trailing slash) joined with `path` (leading slash). */
 export function joinUrl(base: string, path: string): string {
