@@ -143,16 +143,18 @@ const plain = (i: number) => `c${i}`;
  */
 function csvOptions(block: ZeekBlock, kinds: readonly ZeekKind[]) {
   const schema: Record<string, DataType> = {};
-  kinds.forEach((kind, i) => (schema[plain(i)] = kind === "int" ? pl.Int64 : kind === "float" ? pl.Float64 : pl.Utf8));
+  kinds.forEach((kind, i) => (schema[plain(i)] = kind === "int" ? pl.Int64 : kind === "count" ? pl.UInt64 : kind === "float" ? pl.Float64 : pl.Utf8));
   return { sep: block.separator, hasHeader: false, commentPrefix: "#", quoteChar: "\x01", schema, inferSchemaLength: 0, truncateRaggedLines: true, ignoreErrors: true, raiseIfEmpty: false } as const;
 }
 
-type ZeekKind = "int" | "float" | "time" | "bool" | "set" | "text";
+type ZeekKind = "int" | "count" | "float" | "time" | "bool" | "set" | "text";
 
 /** How a Zeek type is read. */
 function kindOf(zeekType: string | undefined): ZeekKind {
   switch (zeekType) {
+    // Unsigned 64-bit: read as UInt64 so that values beyond Int64 are kept (Int64 afterwards when all fit: countsAsInt64).
     case "count":
+      return "count";
     case "int":
     case "port":
       return "int";
@@ -174,6 +176,7 @@ const EPOCH = "^\\d{1,12}(\\.\\d{1,9})?$";
 function parsed(c: pl.Expr, kind: ZeekKind): pl.Expr {
   switch (kind) {
     case "int":
+    case "count":
       // Parsed by the read (csvOptions).
       return c;
     case "float":
@@ -202,7 +205,7 @@ function typed(raw: pl.LazyDataFrame, block: ZeekBlock, kinds: readonly ZeekKind
     ...kinds.map((kind, i) => {
       const c = pl.col(plain(i));
       // Numbers are read as such: the markers are already null.
-      if (kind === "int" || kind === "float") return parsed(c, kind).alias(plain(i));
+      if (kind === "int" || kind === "count" || kind === "float") return parsed(c, kind).alias(plain(i));
       const isText = kind === "text" || kind === "set";
       const none = pl.lit(null).cast(isText ? pl.Utf8 : kind === "time" ? pl.Datetime("us") : pl.Bool);
       return pl
@@ -214,6 +217,16 @@ function typed(raw: pl.LazyDataFrame, block: ZeekBlock, kinds: readonly ZeekKind
         .alias(plain(i));
     }),
   );
+}
+
+/** `count` columns (read as UInt64) as Int64 where every value fits, as the other integer columns are; the rest stay UInt64. */
+function countsAsInt64(plainFrame: pl.DataFrame, kinds: readonly ZeekKind[]): pl.DataFrame {
+  const counts = kinds.flatMap((k, i) => (k === "count" ? [i] : []));
+  if (!counts.length) return plainFrame;
+  const INT64_MAX = 2n ** 63n - 1n;
+  const max = plainFrame.select(...counts.map((i) => pl.col(plain(i)).gt(pl.lit(INT64_MAX).cast(pl.UInt64)).any().alias(plain(i))));
+  const fits = counts.filter((i) => columnOf(max, plain(i)).toArray()[0] !== true);
+  return fits.length ? plainFrame.withColumns(...fits.map((i) => pl.col(plain(i)).cast(pl.Int64).alias(plain(i)))) : plainFrame;
 }
 
 /**
@@ -269,7 +282,7 @@ function* readZeekSteps(bytes: LogBytes, file: string): ReadSteps<pl.DataFrame> 
     const raw =
       bytes.path && start === 0 && end === bytes.size ? pl.scanCSV(bytes.path, { ...options, glob: false, cache: false }) : pl.readCSV(bytes.read(start, end - start), options).lazy();
     const df: pl.DataFrame = yield typed(raw, block, kinds);
-    frames.push(renameAll(decodedEscapes(df, kinds, block.setSeparator), block.fields));
+    frames.push(renameAll(countsAsInt64(decodedEscapes(df, kinds, block.setSeparator), kinds), block.fields));
   }
   const withRows = frames.filter((f) => frameHeight(f) > 0);
   const out = withRows.length ? withRows : frames.slice(-1);

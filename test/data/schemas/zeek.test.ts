@@ -91,6 +91,16 @@ describe("Zeek ASCII logs: escapes", () => {
   });
 });
 
+describe("Zeek ASCII logs: types", () => {
+  it("a count beyond Int64 (unsigned 64-bit) keeps its digits: that column is UInt64; counts that fit are Int64", () => {
+    const log = ["#separator \\x09", "#fields\tuid\tbytes\tpkts", "#types\tstring\tcount\tcount", "C1\t18446744073709551615\t5", "C2\t-\t7", "C3\t9223372036854775808\t(empty)"].join("\n");
+    const df = readZeekTsv(log, "conn.log");
+    assert.deepEqual(df.dtypes.map(String), ["DataType(String)", "DataType(UInt64)", "DataType(Int64)"]);
+    assert.deepEqual(col(df, "bytes"), [18446744073709551615n, null, 9223372036854775808n]);
+    assert.deepEqual(col(df, "pkts"), [5, 7, null]);
+  });
+});
+
 describe("Zeek ASCII logs: large files", () => {
   it("header lines are found across the read blocks: a header block starting at a block's first byte", () => {
     const head = (extra: string) =>
