@@ -10,7 +10,7 @@
  *
  * | mapping type | column type |
  * | --- | --- |
- * | date, date_nanos | datetime (ISO text; numbers, and digit text of 5+ digits, per the mapping's `format`: epoch_second → seconds, else ms, as ES's default format; text of a custom pattern such as `yyyy/MM/dd HH:mm:ss` or `dd-MM-yyyy` read with it, UTC — text it does not read is null with one warning; text no format reads where the format also names a standard one, the default included, makes the column text with a warning, as a malformed number does, every value as the index holds it — seconds and pattern text, not the ms they were read as) |
+ * | date, date_nanos | datetime (ISO text; numbers, and digit text of 5+ digits, per the mapping's `format`: epoch_second → seconds, else ms, as ES's default format; text of a custom pattern such as `yyyy/MM/dd HH:mm:ss` or `dd-MM-yyyy`, or of a named format that is not ISO text (`basic_date_time_no_millis`, `basic_date`, ordinal dates, `year_month`, `year`), read with it, UTC — text it does not read is null with one warning; text no format reads where the format also names a standard one, the default included, makes the column text with a warning, as a malformed number does, every value as the index holds it — seconds and pattern text, not the ms they were read as) |
  * | long, unsigned_long | long (exact: Int64; UInt64 when an unsigned_long is beyond Int64) |
  * | integer, short, byte | int |
  * | double, float, half_float, scaled_float | real |
@@ -133,7 +133,7 @@ export function elasticEpochScales(mappingAnswer: unknown): IndexEpochScales {
 const JODA_LETTERS: Record<string, string> = {
   yyyy: "%Y", uuuu: "%Y", yy: "%y", uu: "%y",
   MMMM: "%B", MMM: "%b", MM: "%m", M: "%m",
-  dd: "%d", d: "%d", HH: "%H", H: "%H", hh: "%I", h: "%I", mm: "%M", m: "%M", ss: "%S", s: "%S", a: "%p",
+  DDD: "%j", dd: "%d", d: "%d", HH: "%H", H: "%H", hh: "%I", h: "%I", mm: "%M", m: "%M", ss: "%S", s: "%S", a: "%p",
   EEEE: "%A", EEE: "%a", Z: "%#z", ZZ: "%#z", X: "%#z", XX: "%#z", XXX: "%#z",
 };
 
@@ -171,12 +171,35 @@ export function jodaToStrftime(pattern: string): string | undefined {
   return letters ? out : undefined;
 }
 
+/**
+ * ES's named formats whose text is neither ISO 8601 as the generic reading takes it nor epoch digits
+ * (`20190210T160000Z`, `2019041`, a bare year), as the patterns ES's documentation gives for them;
+ * `strict_` variants read the same. Named formats not listed are ISO text or epoch numbers.
+ */
+const NAMED_PATTERNS: Record<string, string> = {
+  basic_date: "yyyyMMdd",
+  basic_date_time: "yyyyMMdd'T'HHmmss.SSSZ",
+  basic_date_time_no_millis: "yyyyMMdd'T'HHmmssZ",
+  basic_ordinal_date: "yyyyDDD",
+  basic_ordinal_date_time: "yyyyDDD'T'HHmmss.SSSZ",
+  basic_ordinal_date_time_no_millis: "yyyyDDD'T'HHmmssZ",
+  ordinal_date: "yyyy-DDD",
+  ordinal_date_time: "yyyy-DDD'T'HH:mm:ss.SSSZ",
+  ordinal_date_time_no_millis: "yyyy-DDD'T'HH:mm:ssZ",
+  year_month: "yyyy-MM",
+  year: "yyyy",
+};
+
+/** A named format (lower case and `_`) whose values the generic reading takes: ISO 8601 text or epoch digits. */
+const isIsoOrEpochFormat = (format: string): boolean => /^[a-z_]+$/.test(format) && !(format.replace(/^strict_/, "") in NAMED_PATTERNS);
+
 /** Field path → strftime formats of its mapping's custom patterns (in `||` order) and the mapping's format, per index. */
 export type IndexDatePatterns = Map<string, Map<string, { formats: string[]; mapping: string }>>;
 
 /**
  * Date fields whose mapping `format` holds a custom pattern: ES answers their `fields` in the first format
- * (`10-02-2019`), which the generic time reading would read wrongly (month first) or not at all. Named formats
+ * (`10-02-2019`), which the generic time reading would read wrongly (month first) or not at all; so are the
+ * named formats of {@link NAMED_PATTERNS} (`basic_date_time_no_millis`). The other named formats
  * (`strict_date_optional_time`, epoch_*) are left to it: they are ISO text or epoch numbers.
  */
 export function elasticDatePatterns(mappingAnswer: unknown): IndexDatePatterns {
@@ -184,7 +207,7 @@ export function elasticDatePatterns(mappingAnswer: unknown): IndexDatePatterns {
   for (const [index, formats] of dateFormats(mappingAnswer)) {
     const patterns = new Map<string, { formats: string[]; mapping: string }>();
     for (const [path, format] of formats) {
-      const custom = format.split("||").map((f) => f.trim()).filter((f) => !/^[a-z_]+$/.test(f));
+      const custom = format.split("||").map((f) => f.trim()).flatMap((f) => (isIsoOrEpochFormat(f) ? [] : [NAMED_PATTERNS[f.replace(/^strict_/, "")] ?? f]));
       if (custom.length) patterns.set(path, { formats: custom.map((f) => jodaToStrftime(f) ?? ""), mapping: format });
     }
     if (patterns.size) out.set(index, patterns);
@@ -232,7 +255,7 @@ function readCustomDates(flat: Record<string, unknown>[], hits: readonly Elastic
       });
       left = left.filter((_, k) => read[k] === null);
     }
-    const standard = group.mapping.split("||").some((f) => /^[a-z_]+$/.test(f.trim()));
+    const standard = group.mapping.split("||").some((f) => isIsoOrEpochFormat(f.trim()));
     if (!left.length || standard) continue;
     for (const c of left) c.record[group.name] = null;
     warnings.push(`Elasticsearch: ${left.length} value(s) of date column "${group.name}" do not match its mapping format "${group.mapping}"; they are null`);
