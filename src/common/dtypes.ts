@@ -36,6 +36,17 @@ export function textSeries(series: Series, nullAs?: string): Series {
 }
 
 /**
+ * A Date or Datetime series as `YYYY-MM-DD hh:mm:ss.sss` text (cut to the ms), null for null; a zoned column
+ * in its own zone with its offset (`2024-03-10 01:59:59.999-05:00`), as the table display shows it, never as
+ * UTC without a word.
+ */
+export function msTimeTexts(series: Series): (string | null)[] {
+  const zone = series.dtype.variant === "Datetime" ? ((series.dtype as unknown as { inner: [unknown, string | null | undefined] }).inner[1] ?? undefined) : undefined;
+  const text = pl.col("v").cast(pl.Datetime("ms", zone)).dt.strftime(`%Y-%m-%d %H:%M:%S%.3f${zone ? "%:z" : ""}`);
+  return pl.DataFrame([series.rename("v")]).select(text).getColumn("v").toArray() as unknown as (string | null)[];
+}
+
+/**
  * A literal of a Datetime column's own type (unit and time zone), so polars
  * compares without casting the column: exact for µs and ns data, right for any
  * time zone (both sides are UTC instants), and pushable to Parquet statistics.

@@ -21,7 +21,7 @@
  */
 import { inspect } from "node:util";
 import pl from "nodejs-polars";
-import { isTemporalType, isTextType } from "../common/dtypes";
+import { isTemporalType, isTextType, msTimeTexts } from "../common/dtypes";
 import { ProcessTreePlotError, visMessages as msg } from "./messages";
 import { columnNames, columnOf, exactValues, frameHeight, hasColumn, isDataFrame } from "../common/frames";
 import { html, type SafeHtml } from "../display/html";
@@ -85,12 +85,12 @@ function inkFor(hex: string): string {
   return lum > 0.6 ? "#111111" : "#FFFFFF";
 }
 
-/** A column as display text (times as `YYYY-MM-DD hh:mm:ss.sss`), cut to `max` characters; "" for a missing column. */
+/** A column as display text (times as `YYYY-MM-DD hh:mm:ss.sss`, zoned ones with their offset), cut to `max` characters; "" for a missing column. */
 function columnText(df: pl.DataFrame, column: string | undefined, max = 1000): string[] {
   if (!column || !hasColumn(df, column)) return new Array<string>(frameHeight(df)).fill("");
   const s = columnOf(df, column);
   const values = (isTemporalType(s.dtype)
-    ? pl.DataFrame([s.rename("v")]).select(pl.col("v").cast(pl.Datetime("ms")).dt.strftime("%Y-%m-%d %H:%M:%S%.3f")).getColumn("v").toArray()
+    ? msTimeTexts(s)
     : exactValues(s)) as unknown as unknown[]; // exact: Falcon's process ids pass 2^53, where JS numbers round
   return values.map((v) => {
     const text = v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);

@@ -18,7 +18,7 @@
  * they are counted in the chart's text form, never dropped silently.
  */
 import pl from "nodejs-polars";
-import { isTemporalType, isTextType } from "../common/dtypes";
+import { isTemporalType, isTextType, msTimeTexts } from "../common/dtypes";
 import { TimelineError, visMessages as msg } from "./messages";
 import { parseTimeSeries, parseTimeText } from "../data/timeParsing";
 import { columnNames, columnOf, exactValues, hasColumn, isDataFrame } from "../common/frames";
@@ -204,7 +204,7 @@ function epochMillis(df: pl.DataFrame, column: string): (number | null)[] {
 function exactStrings(df: pl.DataFrame, column: string): (string | null)[] {
   const series = columnOf(df, column);
   if (isTemporalType(series.dtype)) {
-    return pl.DataFrame([series.rename("v")]).select(pl.col("v").cast(pl.Datetime("ms")).dt.strftime("%Y-%m-%d %H:%M:%S%.3f")).getColumn("v").toArray() as unknown as (string | null)[];
+    return msTimeTexts(series);
   }
   return exactValues(series).map((v) => {
     if (v === null || v === undefined) return null;

@@ -365,6 +365,17 @@ describe("process tree client helpers", () => {
   });
 });
 
+describe("times shown", () => {
+  it("a zoned time column shows in its own zone with its offset, as the table display does (was UTC, unlabelled); a naive one as written, cut to the ms", () => {
+    const micros = [1710053999999999n, 1710054000500000n];
+    const zoned = pl.Series("T", micros).cast(pl.Datetime("us")).dt.replaceTimeZone("UTC").dt.convertTimeZone("America/New_York");
+    const naive = pl.Series("N", micros).cast(pl.Datetime("us"));
+    const tree = pl.DataFrame([pl.Series("proc_key", ["a", "b"]), pl.Series("parent_key", [null, "a"], pl.Utf8), zoned, naive]);
+    assert.deepEqual(processRows(tree, { timeStamp: "T" }).times, ["2024-03-10 01:59:59.999-05:00", "2024-03-10 03:00:00.500-04:00"]);
+    assert.deepEqual(processRows(tree, { timeStamp: "N" }).times, ["2024-03-10 06:59:59.999", "2024-03-10 07:00:00.500"]);
+  });
+});
+
 describe("short image names", () => {
   it("cut a Unix path at '/' only: a backslash in a Linux file name does not make it pass for another program", () => {
     const images = ["/tmp/.x\\sshd", "x\\bash", "C:\\Windows\\System32\\cmd.exe", "C:/Tools/psexec.exe", "/usr/sbin/sshd", "svchost.exe"];

@@ -115,6 +115,16 @@ describe("timeline", () => {
     assert.equal(drawn.find((r) => r.t === t0)?.ts, "2024-06-01 00:00:00.000");
   });
 
+  it("a zoned time column shown beside the events (source column, lane) keeps its zone and offset, not UTC unlabelled", async () => {
+    const zoned = pl.Series("Local", [1710054000000n, 1710064800000n]).cast(pl.Datetime("ms")).dt.replaceTimeZone("UTC").dt.convertTimeZone("America/New_York");
+    const df = pl.DataFrame([pl.Series("TimeGenerated", [new Date(Date.UTC(2024, 2, 10, 7)), new Date(Date.UTC(2024, 2, 10, 10))]), zoned]);
+    const spec = (await timeline(df, { sourceColumns: ["Local"] })).spec as Spec;
+    const json = JSON.stringify(spec);
+    assert.match(JSON.stringify(spec), /2024-03-10 03:00:00\.000-04:00/);
+    assert.match(JSON.stringify(spec), /2024-03-10 06:00:00\.000-04:00/);
+    assert.doesNotMatch(JSON.stringify(spec), /2024-03-10 07:00:00\.000"/);
+  });
+
   it("carries repeated texts (lanes, event ids) once, as codes into dictionaries that Vega looks up", async () => {
     const t0 = Date.UTC(2024, 5, 1);
     const n = 2000;
