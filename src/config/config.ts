@@ -273,7 +273,7 @@ function dropUndefined<T extends object>(value: T): T {
  * Their secret Args, and the password of any Arg that is a URL with one
  * (`Url: https://elastic:pass@host:9200`), whatever the key's name.
  */
-export function providerSecrets(settings: readonly Pick<ProviderSettings, "args" | "secretArgs">[]): string[] {
+export function providerSecrets(settings: readonly (Pick<ProviderSettings, "args" | "secretArgs"> & Partial<Pick<ProviderSettings, "baseUrl" | "extra">>)[]): string[] {
   const out: string[] = [];
   for (const s of settings) {
     for (const key of s.secretArgs) {
@@ -281,8 +281,23 @@ export function providerSecrets(settings: readonly Pick<ProviderSettings, "args"
       if (typeof value === "string" && value !== "") out.push(value);
     }
     for (const value of Object.values(s.args)) out.push(...urlPasswords(value));
+    // The provider's BaseUrl (beside Args, where it is read), and a key written beside Args by mistake (`AuthKey:` one level up).
+    out.push(...urlPasswords(s.baseUrl));
+    if (s.extra) extraSecrets(s.extra, out, 0);
   }
   return out;
+}
+
+/** Secret-named text and URL passwords anywhere in the keys huntlab does not read (nested a few levels at most). */
+function extraSecrets(value: unknown, out: string[], depth: number): void {
+  if (value === null || typeof value !== "object" || depth > 8) return;
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v === "string") {
+      if (isSecretArgName(key) && v !== "") out.push(v);
+      out.push(...urlPasswords(v));
+    } else if (typeof v === "number" && isSecretArgName(key)) out.push(String(v));
+    else extraSecrets(v, out, depth + 1);
+  }
 }
 
 /**

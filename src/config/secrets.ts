@@ -351,7 +351,9 @@ function isEmpty(needles: Needles): boolean {
  */
 export class SecretMasker {
   constructor(secrets: Iterable<string | number | boolean | null | undefined>) {
-    const plain = [...new Set([...secrets].filter((s): s is string => typeof s === "string" && s.length >= MIN_SECRET_LENGTH))];
+    // A key with spaces or a line end around it (a folded YAML scalar, a padded environment variable) is sent trimmed: both forms are hidden.
+    const texts = [...secrets].flatMap((s) => (typeof s === "string" ? [s, s.trim()] : []));
+    const plain = [...new Set(texts.filter((s) => s.length >= MIN_SECRET_LENGTH))];
     NEEDLES.set(this, { needles: needlesOf(plain), secrets: plain.length });
   }
 

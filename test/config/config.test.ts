@@ -253,6 +253,41 @@ test("a password inside a URL setting is masked, whatever the setting's name (Ur
   assert.equal(config.tiProviders[0].args.BaseUrl, "https://user:ti-url-pass-77@127.0.0.1:9");
 });
 
+test("a provider's BaseUrl beside Args (where it is read) and a key written beside Args by mistake are masked in the config and its masker", () => {
+  const file = configFile(
+    [
+      "TIProviders:",
+      "  AbuseIPDB:",
+      "    Args:",
+      `      AuthKey: ${SECRET}`,
+      "    BaseUrl: http://u:base-url-pass-31@127.0.0.1:9",
+      "  VirusTotal:",
+      "    AuthKey: misplaced-key-4711abc",
+      "    Args: {}",
+      "",
+    ].join("\n"),
+  );
+  const config = loadConfig(file);
+  assert.equal(config.tiProviders[0].baseUrl, "http://u:base-url-pass-31@127.0.0.1:9", "code reads it as written");
+  const masker = configMasker(config);
+  for (const shown of [inspect(config, { depth: 10 }), JSON.stringify(config), inspect(config.raw, { depth: 10 }), JSON.stringify(config.raw), masker.mask("GET http://u:base-url-pass-31@127.0.0.1:9/x key=misplaced-key-4711abc")]) {
+    for (const secret of ["base-url-pass-31", "misplaced-key-4711abc"]) assert.ok(!shown.includes(secret), `${secret} in ${shown}`);
+  }
+});
+
+test("a key with spaces or a line end around it (a folded YAML scalar, a padded variable) is masked in its trimmed form too, as services echo it", () => {
+  process.env.HL_TEST_PADDED_KEY = " padded-env-key-9182 \n";
+  try {
+    const file = configFile(["TIProviders:", "  VirusTotal:", "    Args:", "      AuthKey: >", "        folded-key-5566778", "  OTX:", "    Args: { AuthKey: \"trailing-key-1234   \" }", "  AbuseIPDB:", "    Args: { AuthKey: { EnvironmentVar: HL_TEST_PADDED_KEY } }", ""].join("\n"));
+    const masker = configMasker(loadConfig(file));
+    const echoed = JSON.stringify({ headers: { "x-apikey": "folded-key-5566778", "x-otx-api-key": "trailing-key-1234", key: "padded-env-key-9182" } });
+    const masked = masker.mask(echoed);
+    for (const secret of ["folded-key-5566778", "trailing-key-1234", "padded-env-key-9182"]) assert.ok(!masked.includes(secret), `${secret} in ${masked}`);
+  } finally {
+    delete process.env.HL_TEST_PADDED_KEY;
+  }
+});
+
 test("YAML merge keys (<<: *anchor) are applied, as PyYAML (MSTICPy) applies them", () => {
   const file = configFile(
     ["common: &common", "  Primary: true", "  TimeoutSeconds: 5", "TIProviders:", "  OTX:", "    <<: *common", "    Args:", `      AuthKey: ${SECRET}`, "    Provider: OTX", ""].join("\n"),
