@@ -11,7 +11,7 @@ export const DATA_ERRORS = {
     when: "a query's data file matches two files in one data path (the same name in two folders, or one stem in two formats)",
     names: "the query, the name, the data path, the matching files",
   },
-  "data/file-unreadable": { class: "DataFileError", when: "a data file cannot be read (a broken symbolic link, no permission…)", names: "the query, the file, the link target" },
+  "data/file-unreadable": { class: "DataFileError", when: "a data file cannot be read (a broken symbolic link, a folder or named pipe given as the file, no permission…)", names: "the query (or `readDataFile`), the file, the link target" },
   "data/link-outside": { class: "DataFileError", when: "a data file is a symbolic link to a file outside the data paths", names: "the query, the link, its target" },
   "data/unsupported-format": {
     class: "DataFileError",

@@ -8,6 +8,7 @@ import path from "node:path";
 import pl from "nodejs-polars";
 import { columnOf, hasColumn, replaceColumns } from "../common/frames";
 import { printWarning } from "../common/messages";
+import { fileKind } from "../common/regularFile";
 import { runSync, type ReadSteps } from "./collect";
 import { readCsvSteps } from "./csv";
 import { DataFileError, dataMessages as msg, dataWarnings } from "./messages";
@@ -127,13 +128,13 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
   const format = dataFormat(file);
   const foreign = foreignFormat(file);
   if (foreign) {
-    if (!fs.existsSync(file)) throw new DataFileError(msg.fileMissing(file));
+    checkDataFile(file);
     throw foreignFormatError(file, foreign);
   }
   if (!format) {
     throw new DataFileError(msg.unsupportedFormat(file, path.extname(file), DATA_EXTENSIONS));
   }
-  if (!fs.existsSync(file)) throw new DataFileError(msg.fileMissing(file));
+  checkDataFile(file);
   const encoding = TEXT_FORMATS.has(format) ? utf16Encoding(file) : undefined;
   if (encoding) {
     // PowerShell 5's `>` and Out-File write UTF-16: read as UTF-8, every other byte is a NUL.
@@ -145,7 +146,7 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
   } catch (err) {
     if (err instanceof DataFileError) throw err;
     // JSON lines only: a JSON array spans lines, and a Zeek ASCII log is no JSON at all.
-    const jsonLines = format === "ndjson" || (format === "json" && !readHead(file, 256).trimStart().startsWith("[")) || (format === "log" && logFormat(file) === "ndjson");
+    const jsonLines = format === "ndjson" || (format === "json" && firstNonSpace(file) !== "[") || (format === "log" && logFormat(file) === "ndjson");
     // An integer wider than Int128 fails polars' whole read: read again with such numbers as text.
     const wide = (jsonLines || format === "json") && /InvalidNumber/.test(errorLine(err)) ? wideIntegersAsText(file, jsonLines, options) : undefined;
     if (wide) df = wide;
@@ -163,6 +164,26 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
     df = parseTimeColumns(df).frame;
   }
   return df;
+}
+
+/**
+ * The file is there and is a regular file: a folder was a bare EISDIR, and a
+ * named pipe (FIFO) blocked the kernel in open(2) until a writer came; a
+ * broken symbolic link names its target.
+ */
+function checkDataFile(file: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    const link = fs.lstatSync(file, { throwIfNoEntry: false });
+    if (link?.isSymbolicLink()) throw new DataFileError(msg.fileUnreadable("readDataFile", file, fs.readlinkSync(file), code));
+    if (!link) throw new DataFileError(msg.fileMissing(file));
+    throw new DataFileError(msg.fileUnreadable("readDataFile", file, undefined, code));
+  }
+  const kind = fileKind(stat);
+  if (kind) throw new DataFileError(msg.fileUnreadable("readDataFile", file, undefined, kind));
 }
 
 /** Largest JSON file read again in memory when it holds integers wider than Int128 (larger ones keep polars' error). */
@@ -331,13 +352,21 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
     case "json": {
       if (blankText(file)) return pl.DataFrame();
       // A `.json` file may hold an array of records or (as many exports do) one record per line.
-      const head = readHead(file, 256).trimStart();
       // Types from every record, as for NDJSON: exports add fields and change types after the first records.
       const bom = hasUtf8Bom(file);
       const bytes = (): Buffer => (bom ? fs.readFileSync(file).subarray(3) : fs.readFileSync(file));
-      if (head.startsWith("[")) return pl.readJSON(bytes(), { format: "json", inferSchemaLength: null });
-      if (bom) return pl.readJSON(bytes(), { format: "lines", inferSchemaLength: null });
-      return yield pl.scanJson(file, { inferSchemaLength: null });
+      if (firstNonSpace(file) === "[") return pl.readJSON(bytes(), { format: "json", inferSchemaLength: null });
+      try {
+        if (bom) return pl.readJSON(bytes(), { format: "lines", inferSchemaLength: null });
+        return yield pl.scanJson(file, { inferSchemaLength: null });
+      } catch (err) {
+        // One record written over several lines (pretty-printed): one row. Else the lines' error.
+        try {
+          return pl.readJSON(bytes(), { format: "json", inferSchemaLength: null });
+        } catch {
+          throw err;
+        }
+      }
     }
     case "log": {
       const form = logFormat(file);
@@ -399,6 +428,24 @@ function zeekJsonTimes(df: pl.DataFrame): pl.DataFrame {
 /** The first `bytes` bytes of a file, as UTF-8. */
 export function readHead(file: string, bytes: number): string {
   return headBytes(file, bytes).toString("utf8");
+}
+
+/** The file's first character that is not JSON white space (a UTF-8 byte-order mark skipped), "" when there is none. */
+function firstNonSpace(file: string): string {
+  const fd = fs.openSync(file, "r");
+  try {
+    const buf = Buffer.alloc(1 << 16);
+    for (let at = 0; ; ) {
+      const n = fs.readSync(fd, buf, 0, buf.length, at);
+      if (n === 0) return "";
+      const text = buf.subarray(0, n).toString("latin1").replace(at === 0 ? /^\xEF\xBB\xBF/ : /^$/, "");
+      const m = /[^ \t\r\n]/.exec(text);
+      if (m) return m[0];
+      at += n;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** The first `bytes` bytes of a file (fewer when it is shorter). */

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
@@ -51,6 +52,26 @@ test("corrupt and unsupported files raise errors naming the file and the format"
   assert.throws(() => readDataFile(path.join(dir, "bad.ndjson")), { code: "data/file-invalid", message: /bad\.ndjson: .*NDJSON/ });
   assert.throws(() => readDataFile(path.join(dir, "x.pkl")), { code: "data/unsupported-format", message: /x\.pkl: .*"\.pkl"/ });
   assert.throws(() => readDataFile(path.join(dir, "missing.csv")), { code: "data/file-missing", message: /missing\.csv: / });
+});
+
+test("a path that is no regular file is a clear error naming it: a folder, a named pipe (it blocked the kernel for ever), a broken symbolic link", () => {
+  const dir = tempDir();
+  fs.mkdirSync(path.join(dir, "folder.csv"));
+  execFileSync("mkfifo", [path.join(dir, "pipe.csv")]);
+  fs.symlinkSync(path.join(dir, "gone", "x.csv"), path.join(dir, "link.csv"));
+  assert.throws(() => readDataFile(path.join(dir, "folder.csv")), { code: "data/file-unreadable", message: /folder\.csv cannot be read \(a folder\)/ });
+  assert.throws(() => readDataFile(path.join(dir, "folder.csv") + "/"), { code: "data/file-unreadable", message: /a folder/ });
+  assert.throws(() => readDataFile(path.join(dir, "pipe.csv")), { code: "data/file-unreadable", message: /pipe\.csv cannot be read \(a named pipe \(FIFO\)\)/ });
+  assert.throws(() => readDataFile(path.join(dir, "link.csv")), { code: "data/file-unreadable", message: /link\.csv is a symbolic link to .*gone.x\.csv, which does not exist/ });
+});
+
+test("a .json file holding one record written over several lines, or an array after much white space, is read", () => {
+  const dir = tempTree({ "pretty.json": '{\n  "a": 1,\n  "b": "x"\n}\n', "spaced.json": " ".repeat(300) + '\n[{"a": 1}, {"a": 2}]', "lines.json": '{"a": 1}\n{"a": 2}\n' });
+  assert.deepEqual(readDataFile(path.join(dir, "pretty.json")).toRecords(), [{ a: 1, b: "x" }]);
+  assert.deepEqual(readDataFile(path.join(dir, "spaced.json")).toRecords(), [{ a: 1 }, { a: 2 }]);
+  assert.deepEqual(readDataFile(path.join(dir, "lines.json")).toRecords(), [{ a: 1 }, { a: 2 }]);
+  fs.writeFileSync(path.join(dir, "bad.json"), '{"a": 1}\n{"a": \n');
+  assert.throws(() => readDataFile(path.join(dir, "bad.json")), { code: "data/file-invalid", message: /bad\.json: .*line 2 is not JSON/ });
 });
 
 test("the lab's Parquet files keep the manifest's types", () => {

@@ -59,11 +59,12 @@ export function createLiveSettings(input: LiveSettingsOptions): LiveSettings & {
   const mask = (text: string) => masker.mask(text);
   const warn = input.warn ?? printWarning;
   const verify = asBool(lookup(options, "verify")) ?? asBool(lookup(args, "verify")) ?? true;
-  // A KeyVault secret is left out of the Args: say so, naming the setting, rather than sign in another way
-  // (Azure CLI, device code) or send no password without a word. A connect() option of that name replaces it.
+  // A KeyVault secret or an unset EnvironmentVar is left out of the Args: say so, naming the setting (and the
+  // variable), rather than sign in another way (Azure CLI, device code) or send no password without a word.
+  // A connect() option of that name replaces it.
   const optionNames = new Set(Object.keys(options).map((k) => k.replace(/_/g, "").toLowerCase()));
   for (const m of entry?.missing ?? []) {
-    if (m.variable === "" && !optionNames.has(m.arg.replace(/_/g, "").toLowerCase())) warn(`${input.environment}: DataProviders.${input.environment}.Args.${m.arg} is not used: ${m.reason}.`);
+    if (!optionNames.has(m.arg.replace(/_/g, "").toLowerCase())) warn(`${input.environment}: DataProviders.${input.environment}.Args.${m.arg} is not used: ${m.reason}.`);
   }
   if (!verify) warn(`${input.environment}: TLS certificate verification is off (verify: false); anyone on the network path can read and change the traffic, including credentials.`);
   const http = { ...(entry?.http ?? {}), ...(input.http ?? {}) };

@@ -59,6 +59,13 @@ describe("live provider settings from msticpyconfig.yaml", () => {
     assert.equal(s?.missing[0]?.variable, "HUNTLAB_TEST_LIVE_SECRET");
     const k = createLiveSettings({ environment: "Kusto", config: cfg });
     assert.equal(k.mask("x literal-secret-value y"), "x **** y");
+    // Named in a warning, with its variable (connecting without it failed later, naming another setting or none).
+    const warnings: string[] = [];
+    createLiveSettings({ environment: "MSSentinel", config: cfg, warn: (m) => warnings.push(m) });
+    assert.deepEqual(warnings, ["MSSentinel: DataProviders.MSSentinel.Args.ClientSecret is not used: environment variable HUNTLAB_TEST_LIVE_SECRET is not set."]);
+    const quiet: string[] = [];
+    createLiveSettings({ environment: "MSSentinel", config: cfg, options: { client_secret: "given-inline-123" }, warn: (m) => quiet.push(m) });
+    assert.deepEqual(quiet, []);
   });
 
   it("a KeyVault secret is named in a warning (it cannot be read), unless connect() passes that option", () => {
