@@ -225,10 +225,34 @@ function gzipTrailerDamage(input: Uint8Array, output: Uint8Array, starts: readon
   return undefined;
 }
 
+/**
+ * Most zero bytes a gzip file may end with itself, before any padding: its trailer's 8 (the CRC-32 and size
+ * of an empty member are 0) and the end of the deflate stream before it.
+ */
+const TRAILER_ZEROS = 16;
+
+/** A gzip file decoded whole, else member by member (see {@link gunzipStreaming}). */
+function gunzipAny(bytes: Uint8Array, cap: number, limitName: string): Capped {
+  const whole = gunzipWhole(bytes, cap);
+  return whole ? { bytes: whole } : gunzipStreaming(bytes, cap, limitName);
+}
+
 function readGzip(bytes: Uint8Array, limits: ArchiveLimits): ArchiveContents {
   const { cap, limitName } = capFor(limits, 0);
-  const whole = gunzipWhole(bytes, cap);
-  const out: Capped = whole ? { bytes: whole } : gunzipStreaming(bytes, cap, limitName);
+  let out = gunzipAny(bytes, cap, limitName);
+  // Zero bytes after the last member (tape or block padding) read as a broken next member; gzip -t and Python's
+  // gzip (MSTICPy) skip them. Where the members end is found by trying the few ends a trailer's own zeros allow.
+  if (out.note && !out.note.startsWith("max") && bytes[bytes.length - 1] === 0) {
+    let end = bytes.length;
+    while (end > 0 && bytes[end - 1] === 0) end -= 1;
+    for (let e = end; e < bytes.length && e <= end + TRAILER_ZEROS; e++) {
+      const cut = gunzipAny(bytes.subarray(0, e), cap, limitName);
+      if (!cut.note) {
+        out = cut;
+        break;
+      }
+    }
+  }
   limits.budget.remaining -= out.bytes.length;
   // MSTICPy names the member "gzip_file"; the header's own name is better when present.
   // A cut by a limit is the archive's note too, as for zip and tar (it reaches UnpackResult.limits).

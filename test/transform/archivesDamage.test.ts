@@ -98,6 +98,25 @@ test("gzip: bytes after the last member that the decoder ignores are stated; the
   }
 });
 
+test("gzip: zero bytes after the last member (tape or block padding) are no damage, as for gzip -t and Python's gzip", () => {
+  for (const payload of PAYLOADS) {
+    const gz = zlib.gzipSync(payload);
+    const two = Buffer.concat([gz, zlib.gzipSync(Buffer.from("second member"))]);
+    for (const zeros of [1, 3, 4, 512]) {
+      const r = readArchive(Buffer.concat([gz, Buffer.alloc(zeros)]), "gz", limits());
+      assert.deepEqual(Buffer.from(r.members[0].bytes), payload);
+      assert.equal(r.members[0].note, undefined, `${payload.length}-byte payload, ${zeros} zeros`);
+      const r2 = readArchive(Buffer.concat([two, Buffer.alloc(zeros)]), "gz", limits());
+      assert.deepEqual(Buffer.from(r2.members[0].bytes), Buffer.concat([payload, Buffer.from("second member")]));
+      assert.equal(r2.members[0].note, undefined, `two members, ${zeros} zeros`);
+    }
+    // Damage before the padding is still stated (an empty member's trailer is all zeros: padding cannot be told from it).
+    if (payload.length === 0) continue;
+    const bad = flip(gz, gz.length - 8);
+    assert.match(readArchive(Buffer.concat([bad, Buffer.alloc(512)]), "gz", limits()).members[0].note ?? "", /^corrupt/);
+  }
+});
+
 test("gzip: over the cap, the limit is the note (the output is cut, as before) and the decoders stay bounded", () => {
   const gz = flip(zlib.gzipSync(PAYLOADS[2]), zlib.gzipSync(PAYLOADS[2]).length - 8);
   const r = readArchive(gz, "gz", limits(100));
