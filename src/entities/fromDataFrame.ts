@@ -5,6 +5,7 @@ import { setOwnProperty } from "../common/json";
 import { EntityParseError } from "./entity";
 import { entitiesMessages as msg } from "./messages";
 import { columnNames, frameRecords } from "../common/frames";
+import { decimalNumber } from "../common/decimal";
 import { GeoLocation, Ip } from "./types";
 
 /** Options of {@link ipsFromDataFrame}. */
@@ -37,16 +38,6 @@ function requireColumn(columns: string[], name: string, option: string): string 
   const found = findColumn(columns, name);
   if (!found) throw new EntityParseError(msg.columnMissing(option, name, columns));
   return found;
-}
-
-function toNumber(value: unknown): number | undefined {
-  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
-  if (typeof value === "bigint") return Number(value);
-  if (typeof value === "string" && value.trim() !== "") {
-    const n = Number(value);
-    return Number.isFinite(n) ? n : undefined;
-  }
-  return undefined;
 }
 
 function toText(value: unknown): string | undefined {
@@ -85,8 +76,8 @@ export function ipsFromDataFrame(df: DataFrame, options: IpsFromDataFrameOptions
   const source = options.source ?? "data";
   return records.map((r) => {
     const ip = new Ip({ Address: toText(r[ipColumn]) });
-    const latitude = lat ? toNumber(r[lat]) : undefined;
-    const longitude = lon ? toNumber(r[lon]) : undefined;
+    const latitude = lat ? decimalNumber(r[lat]) : undefined;
+    const longitude = lon ? decimalNumber(r[lon]) : undefined;
     if (latitude !== undefined && longitude !== undefined) {
       ip.Location = new GeoLocation({
         Latitude: latitude,

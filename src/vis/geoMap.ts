@@ -28,6 +28,7 @@ import { geoNaturalEarth1, geoPath, type GeoProjection } from "d3-geo";
 import type { FeatureCollection, Geometry } from "geojson";
 import { feature } from "topojson-client";
 import type { Topology, GeometryCollection } from "topojson-specification";
+import { decimalNumber } from "../common/decimal";
 import { GeoMapError, visMessages as msg } from "./messages";
 import { html, joinHtml, type SafeHtml } from "../display/html";
 import { plainTableCss, THEME } from "../display/theme";
@@ -140,13 +141,10 @@ function coordinatesOf(loc: GeoLocation | undefined): [number, number] | undefin
   return Math.abs(lat) <= 90 && Math.abs(lon) <= 180 ? [lat, lon] : undefined;
 }
 
-const DECIMAL = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
 
 /** A coordinate from a number or decimal text (bounded: long text is no coordinate); NaN otherwise. */
 function coordinate(value: unknown): number {
-  if (typeof value === "number") return Number.isFinite(value) ? value : NaN;
-  if (typeof value === "string" && value.length <= 40 && DECIMAL.test(value)) return Number(value);
-  return NaN;
+  return typeof value === "bigint" ? NaN : (decimalNumber(value) ?? NaN);
 }
 
 /** Folium's icon colour names, as CSS colours. */

@@ -224,6 +224,9 @@ describe("ipsFromDataFrame", async () => {
     const ips = ipsFromDataFrame(pl.DataFrame({ IpAddress: ["1.1.1.1", "8.8.8.8"], Latitude: [1.5, null], Longitude: [2.5, 3] }));
     assert.equal(ips[0].Location?.Latitude, 1.5);
     assert.equal(ips[1].Location, undefined);
+    // Coordinates as CSV text: decimal only, as GeoMap reads them ("0x10" was 16, a point plotted where no row said).
+    const text = ipsFromDataFrame(pl.DataFrame({ IpAddress: ["1.1.1.1", "8.8.8.8", "9.9.9.9", "4.4.4.4"], Latitude: [" 47.6 ", "0x10", "0b1", "4.75e1"], Longitude: ["-122.3", "20", "5", "-1"] }));
+    assert.deepEqual(text.map((ip) => ip.Location?.Latitude), [47.6, undefined, undefined, 47.5]);
   });
 
   it("names a missing column with suggestions", () => {

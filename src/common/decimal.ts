@@ -1,0 +1,17 @@
+/**
+ * Numbers written as decimal text, as CSV readers leave coordinates ("47.6",
+ * " -122.3 ", "4.76e1"): nothing else counts ("", "47N", "0x10", "0b1",
+ * "Infinity", "1e999"), where `Number()` reads hex, binary and octal too.
+ */
+const DECIMAL = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+
+/** A finite number, or finite decimal text (at most 40 characters) as a number; undefined otherwise. */
+export function decimalNumber(value: unknown): number | undefined {
+  if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+  if (typeof value === "bigint") return Number(value);
+  if (typeof value === "string" && value.length <= 40 && DECIMAL.test(value)) {
+    const n = Number(value);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+}
