@@ -233,6 +233,12 @@ export function candidateSpans(text: string, minLength: number): number[] {
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
+    if (c === 0xfdd0) {
+      // An attribute value of a tag written here (see `attribute`): skipped whole.
+      const close = text.indexOf(ATTR_CLOSE, i + 1);
+      i = close < 0 ? n : close + 1;
+      continue;
+    }
     if (c >= 128 || IS_BASE64[c] === 0) {
       i++;
       continue;
@@ -392,9 +398,29 @@ function itemTag(state: State, bytes: Uint8Array, ctx: ItemContext, name: string
     limit,
     occurrences: 1,
   });
-  const limitAttr = note ? ` limit='${note}'` : "";
-  if (text) return `<decoded type='string' name='${name}' index='${ctx.index}' depth='${ctx.depth}'${limitAttr}>${text.text}</decoded>`;
-  return `<decoded value='binary' name='${name}' type='${fileType ?? "None"}' index='${ctx.index}' depth='${ctx.depth}'${limitAttr}>${printableBytes}</decoded>`;
+  const limitAttr = note ? ` limit=${attribute(note)}` : "";
+  if (text) return `<decoded type='string' name=${attribute(name)} index='${ctx.index}' depth='${ctx.depth}'${limitAttr}>${text.text}</decoded>`;
+  return `<decoded value='binary' name=${attribute(name)} type='${fileType ?? "None"}' index='${ctx.index}' depth='${ctx.depth}'${limitAttr}>${printableBytes}</decoded>`;
+}
+
+/**
+ * Attribute values (a member's file name, a note naming one) are no text to decode: a zip member named by its
+ * SHA-256 was decoded as base64 inside its own tag's `name='…'`, and a `'` in a name ended the attribute. They
+ * are written between two noncharacters that {@link candidateSpans} skips over (any in the input were made
+ * U+FFFD first, so data cannot hide base64 that way) and that leave the text at the end
+ * ({@link withoutAttributeMarks}); `&`, `<`, `>` and `'` in them as XML writes them.
+ */
+const ATTR_OPEN = "\uFDD0";
+const ATTR_CLOSE = "\uFDD1";
+const ATTR_MARKS = /[\uFDD0\uFDD1]/g;
+const XML_ESCAPES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&apos;" };
+
+function attribute(value: string): string {
+  return `'${ATTR_OPEN}${value.replace(/[&<>']/g, (c) => XML_ESCAPES[c])}${ATTR_CLOSE}'`;
+}
+
+function withoutAttributeMarks(text: string): string {
+  return text.includes(ATTR_OPEN) ? text.replace(ATTR_MARKS, "") : text;
 }
 
 /**
@@ -425,7 +451,7 @@ function renderBytes(state: State, bytes: Uint8Array, ctx: ItemContext): string 
       return itemTag(state, m.bytes, ctx, `[${type}] Filename: ${m.name}`, m.name, type, m.note);
     }
     if (members.length > 0) {
-      const limitAttr = contents.note ? ` limit='${contents.note}'` : "";
+      const limitAttr = contents.note ? ` limit=${attribute(contents.note)}` : "";
       const children = members.map((m, k) => {
         const child: ItemContext = { original: ctx.original, index: `${ctx.index}.${k + 1}`, depth: ctx.depth + 1 };
         const t = detectFileType(m.bytes);
@@ -547,7 +573,8 @@ function resolveOptions(options: Base64UnpackOptions): Limits {
 /** Unpacks one string: the rewritten text, the items, the limits hit. */
 function unpackString(input: string, opts: Limits): { full: string; items: DecodedItem[]; limits: string[] } {
   const state: State = { opts, budget: { remaining: opts.maxDecodedBytes }, fragments: 0, membersLeft: opts.maxArchiveMembers, items: [], limits: [], undecodable: new Set(), stopped: false, originalChars: 0 };
-  let text = input;
+  // The attribute marks are the tags' own (see `attribute`): in the input they could hide base64 from the scan.
+  let text = /[\uFDD0\uFDD1]/.test(input) ? input.replace(ATTR_MARKS, "\uFFFD") : input;
   for (let depth = 1; ; depth++) {
     const level = decodeLevel(state, text, depth);
     text = level.text;
@@ -562,7 +589,7 @@ function unpackString(input: string, opts: Limits): { full: string; items: Decod
       break;
     }
   }
-  return { full: text, items: state.items, limits: state.limits };
+  return { full: withoutAttributeMarks(text), items: state.items, limits: state.limits };
 }
 
 /** The result columns after the records: each item's source row, (then the source cell,) its cell's rewritten text. */

