@@ -205,7 +205,7 @@ describe("npm run hunt on a broken data folder", { skip: missing() }, () => {
     const why = `exit ${r.status}, failed cell ${r.failedCell + 1}: ${r.failedSource.split("\n")[0] || "(none)"}\n${said.join("\n")}`;
     assert.notEqual(r.status, 0, `the hunt must fail; ${why}`);
     assert.match(r.failedSource, /list_host_events/, `the first query reading all_events fails; ${why}`);
-    const line = new RegExp(`\\[hunt\\] cell ${r.failedCell + 1} \\(In \\[\\d+\\]\\) failed:\\n {4}const events = await qp\\.WindowsSecurity\\.list_host_events\\(onHost\\);`);
+    const line = new RegExp(`\\[hunt\\] cell ${r.failedCell + 1} \\(In \\[\\d+\\]\\) failed:\\n {4}const events = await qp\\.WindowsSecurity\\.list_host_events\\(timeRange\\);`);
     assert.match(r.stderr, line, `stderr names the cell and shows its first lines:\n${r.stderr.slice(-3000)}`);
     const error = r.stderr.slice(r.stderr.indexOf("failed:"));
     assert.match(error, file, "the error names the file");
