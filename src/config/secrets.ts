@@ -352,7 +352,8 @@ function isEmpty(needles: Needles): boolean {
 export class SecretMasker {
   constructor(secrets: Iterable<string | number | boolean | null | undefined>) {
     // A key with spaces or a line end around it (a folded YAML scalar, a padded environment variable) is sent trimmed: both forms are hidden.
-    const texts = [...secrets].flatMap((s) => (typeof s === "string" ? [s, s.trim()] : []));
+    // Messages that join whitespace runs (an excerpt of an answer) show a passphrase with its runs as one space.
+    const texts = [...secrets].flatMap((s) => (typeof s === "string" ? [s, s.trim(), s.trim().replace(/\s+/g, " ")] : []));
     const plain = [...new Set(texts.filter((s) => s.length >= MIN_SECRET_LENGTH))];
     NEEDLES.set(this, { needles: needlesOf(plain), secrets: plain.length });
   }

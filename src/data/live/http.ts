@@ -60,10 +60,13 @@ export function maskedCut(text: string, max: number, mask: ((text: string) => st
   return shown.length > max ? `${shown.slice(0, max)}…` : shown;
 }
 
-/** The first `max` characters of a body, whitespace runs as one space, for messages; with `mask`, masked before the cut ({@link maskedCut}). */
+/**
+ * The first `max` characters of a body, whitespace runs as one space, for messages; with `mask`, masked before
+ * the runs are joined (a passphrase with two spaces no longer matched itself) and before the cut ({@link maskedCut}).
+ */
 export function excerpt(value: unknown, max = 300, mask?: (text: string) => string): string {
-  const text = typeof value === "string" ? value : stringifyExact(value) ?? "";
-  return maskedCut(text.slice(0, EXCERPT_HEAD).replace(/\s+/g, " ").trim(), max, mask);
+  const text = (typeof value === "string" ? value : stringifyExact(value) ?? "").slice(0, EXCERPT_HEAD);
+  return maskedCut((mask ? mask(text) : text).replace(/\s+/g, " ").trim(), max, undefined);
 }
 
 function lowerHeaders(headers: AxiosResponse["headers"]): Record<string, string> {

@@ -9,6 +9,7 @@ import { SecretMasker } from "../../../src/config/secrets";
 import { QueryError } from "../../../src/data/messages";
 
 const SECRET = "sk-live-0123456789abcdef";
+const SPACED = "correct  horse\tbattery staple";
 let server: http.Server;
 let base = "";
 let hits = 0;
@@ -24,6 +25,10 @@ before(async () => {
       // The secret straddles the 300 characters a message shows.
       res.writeHead(401, { "Content-Type": "text/plain" });
       res.end(`${"x".repeat(280)} token=${SECRET}`);
+    } else if (req.url === "/echo-spaced") {
+      // A passphrase with a run of spaces and a tab, echoed (the excerpt joins whitespace runs).
+      res.writeHead(500, { "Content-Type": "text/plain" });
+      res.end(`upstream failed for credentials ${SPACED} on /login`);
     } else if (req.url === "/reset-mid-body") {
       // Every other request: the connection is reset after half the body.
       res.writeHead(200, { "Content-Type": "application/json" });
@@ -47,7 +52,7 @@ before(async () => {
 });
 after(() => new Promise<void>((r) => server.close(() => r())));
 
-const masker = new SecretMasker([SECRET]);
+const masker = new SecretMasker([SECRET, SPACED]);
 const client = createLiveHttp({ mask: (t) => masker.mask(t), retries: 2, retryBackoffMs: 1 });
 const signal = () => new AbortController().signal;
 
@@ -67,6 +72,14 @@ describe("live HTTP client", () => {
     assert.ok(err instanceof QueryError && err.code === "data/live-http");
     assert.ok(!err.message.includes(SECRET.slice(0, 10)), err.message);
     assert.match(err.message, /token=\*\*\*\*/);
+  });
+
+  it("masks a secret holding whitespace runs, which the excerpt joins into one space (it showed whole)", async () => {
+    const err = await client.request({ method: "GET", url: `${base}/echo-spaced`, signal: signal() }).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof QueryError && err.code === "data/live-http");
+    assert.ok(!/horse|battery/.test(err.message), err.message);
+    assert.match(err.message, /credentials \*\*\*\* on/);
+    assert.equal(masker.mask("x correct horse battery staple y"), "x **** y", "the joined form is masked wherever it shows");
   });
 
   it("retries a connection reset in the middle of the body, as one before the status line", async () => {
