@@ -89,12 +89,17 @@ export function resolveParameters(query: QueryDefinition, params: QueryParams = 
     for (const alias of p.aliases) byName.set(alias, p);
   }
   const values = new Map<QueryParameter, unknown>();
+  // The key each value came by: a parameter given under its name and an alias was the last one written, silently.
+  const givenAs = new Map<QueryParameter, string>();
   for (const [key, value] of Object.entries(params)) {
     const param = byName.get(key);
     if (!param) {
       throw new QueryError(msg.unknownParameter(where, key, query.parameters.map((p) => p.name)));
     }
     if (value === undefined) continue;
+    const earlier = givenAs.get(param);
+    if (earlier !== undefined) throw new QueryError(msg.parameterTwice(where, param.name, [earlier, key]));
+    givenAs.set(param, key);
     values.set(param, convertValue(where, param, value));
   }
   for (const param of query.parameters) {
@@ -118,7 +123,8 @@ function convertValue(where: string, param: QueryParameter, value: unknown): unk
     // them (matchValues.ts): decimal or 0x hexadecimal, never 0b/0o or Infinity,
     // so a value an int parameter takes is one a text parameter would match.
     case "int": {
-      if (typeof value !== "string" && typeof value !== "number") throw bad("an integer");
+      // A BigInt too (a notebook's `let eventId = 4688n`): exact, as text past 2^53 is.
+      if (typeof value !== "string" && typeof value !== "number" && typeof value !== "bigint") throw bad("an integer");
       const n = typeof value === "string" ? numberOf(value) : value;
       if (typeof n === "bigint") {
         // Text past 2^53 would be rounded to the nearest double (and the query writers take no BigInt).
@@ -141,10 +147,10 @@ function convertValue(where: string, param: QueryParameter, value: unknown): unk
       return value;
     case "list":
       if (Array.isArray(value)) return value;
-      if (typeof value === "string" || typeof value === "number") return [value];
+      if (typeof value === "string" || typeof value === "number" || typeof value === "bigint") return [value];
       throw bad("a list");
     case "str":
-      if (typeof value !== "string" && typeof value !== "number") throw bad("a string");
+      if (typeof value !== "string" && typeof value !== "number" && typeof value !== "bigint") throw bad("a string");
       return String(value);
   }
 }
@@ -204,6 +210,7 @@ function columnFilter(name: string, dtype: DataType, param: QueryParameter, valu
   }
   if (kind === undefined) throw new QueryError(msg.filterColumnType(where, param.name, param.column as string, dtype.variant, match));
   if (kind === "text") {
+    if (values.some((v) => v instanceof Date)) throw new QueryError(msg.filterTimeOnText(where, param.name, param.column as string));
     const col = isTextType(dtype) ? pl.col(name) : pl.col(name).cast(pl.Utf8);
     const list = values.map((v) => String(v).toLowerCase());
     return list.length > 1 || match === "in" ? col.str.toLowerCase().isIn(list) : col.str.toLowerCase().eq(pl.lit(list[0]));

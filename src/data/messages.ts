@@ -21,6 +21,7 @@ export const DATA_ERRORS = {
   "data/file-invalid": { class: "DataFileError", when: "a data file cannot be parsed as its format", names: "the file, the format, the parser's complaint" },
   "data/unknown-parameter": { class: "QueryError", when: "a query is called with a parameter it does not declare", names: "the query, the parameter, its parameters" },
   "data/missing-parameter": { class: "QueryError", when: "a required query parameter is not given", names: "the query, the parameter, its type" },
+  "data/parameter-twice": { class: "QueryError", when: "a query parameter is given under its name and an alias (or two aliases)", names: "the query, the parameter, both keys" },
   "data/parameter-type": {
     class: "QueryError",
     when: "a query parameter has a value of the wrong type, or filters (equals/in) a column of a type no value can equal (a list, a struct; a time column with text)",
@@ -101,7 +102,14 @@ function paths(what: string, list: readonly string[]): string {
 
 /** A value as the user wrote it, for messages. */
 function shown(value: unknown): string {
-  return JSON.stringify(value) ?? String(value);
+  // JSON writes NaN as null and cannot write a BigInt (the message itself failed with a TypeError).
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+  if (typeof value === "bigint") return `${value}n`;
+  try {
+    return JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? `${v}n` : v)) ?? String(value);
+  } catch {
+    return String(value);
+  }
 }
 
 /** Warning texts of src/data's reads (no error code: the read goes on). */
@@ -172,6 +180,8 @@ export const dataMessages = {
       "data/unknown-parameter",
       `${where}: unknown parameter "${key}". ` + (known.length ? `Its parameters: ${known.join(", ")}.` : "It takes no parameters."),
     ),
+  parameterTwice: (where: string, name: string, keys: readonly [string, string]) =>
+    errorMessage("data/parameter-twice", `${where}: parameter "${name}" is given twice, as "${keys[0]}" and as "${keys[1]}" (one is an alias of the other): give one`),
   missingParameter: (where: string, name: string, type: string, description: string) =>
     errorMessage("data/missing-parameter", `${where}: missing required parameter "${name}" (${type}${description ? `: ${description}` : ""})`),
   parameterType: (where: string, name: string, expected: string, value: unknown) =>
@@ -189,6 +199,12 @@ export const dataMessages = {
   filterColumnMissing: (where: string, name: string, column: string, fileName: string) =>
     errorMessage("data/filter-column-missing", `${where}: parameter "${name}" filters column "${column}", which ${fileName} does not have`),
   /** A column parameter (`equals`/`in`) on a column whose type no parameter value can equal. */
+  /** A datetime parameter (a Date value) on a text column: comparing its text would depend on the machine's zone. */
+  filterTimeOnText: (where: string, name: string, column: string) =>
+    errorMessage(
+      "data/parameter-type",
+      `${where}: parameter "${name}" is a time, but column "${column}" holds text (times that were not read as times): a time cannot equal text. Use start/end for a time range, or match: contains with the text as written`,
+    ),
   filterColumnType: (where: string, name: string, column: string, dtype: string, match: string) =>
     errorMessage(
       "data/parameter-type",

@@ -170,6 +170,43 @@ describe("datetime parameters on time columns with a zone and unit", () => {
   });
 });
 
+describe("parameter values a notebook gives", () => {
+  let dir = "";
+  let run: (name: string, params: Record<string, unknown>) => Promise<pl.DataFrame>;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-paramvalues-"));
+    fs.mkdirSync(path.join(dir, "pq"));
+    pl.DataFrame({ Seq: [0, 1], When: ["2024-01-02T03:04:05.000Z", "2024-01-02T03:04:06.000Z"] }).writeParquet(path.join(dir, "pq", "texts.parquet"));
+    const sources = [
+      "  Text_eq:\n    description: at\n    args: {query: texts.parquet}\n    parameters:\n      at: {description: t, type: datetime, default: null, column: When, match: equals}",
+      "  Seq_eq:\n    description: seq\n    args: {query: texts.parquet}\n    parameters:\n      seq: {description: s, type: int, default: null, column: Seq, match: equals, aliases: [sequence]}",
+      "  Name_eq:\n    description: name\n    args: {query: texts.parquet}\n    parameters:\n      seq: {description: s, type: str, default: null, column: Seq, match: equals}",
+    ];
+    fs.writeFileSync(path.join(dir, "q.yaml"), `metadata:\n  version: 1\n  description: values\n  data_environments: [LocalData]\n  data_families: [Ev]\nsources:\n${sources.join("\n")}\n`);
+    const qp = new QueryProvider("LocalData", { dataPaths: [path.join(dir, "pq")], queryPaths: [path.join(dir, "q.yaml")] });
+    run = (name, params) => qp.execQuery(`Ev.${name}`, params);
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("a BigInt is an integer or text value (a notebook's `4688n`; the message itself threw a TypeError)", async () => {
+    assert.deepEqual(col(await run("Seq_eq", { seq: 1n }), "Seq"), [1]);
+    assert.deepEqual(col(await run("Name_eq", { seq: 1n }), "Seq"), [1]);
+    await assert.rejects(() => run("Seq_eq", { seq: 2n ** 60n + 1n }), { code: "data/parameter-type", message: /expects an integer that a JS number holds exactly.*got 1152921504606846977n/ });
+    await assert.rejects(() => run("Seq_eq", { seq: NaN }), { code: "data/parameter-type", message: /got NaN$/ });
+  });
+
+  it("a parameter given under its name and its alias is an error naming both (the last one written won, silently)", async () => {
+    await assert.rejects(() => run("Seq_eq", { seq: 0, sequence: 1 }), { code: "data/parameter-twice", message: /Ev\.Seq_eq: parameter "seq" is given twice, as "seq" and as "sequence"/ });
+    assert.deepEqual(col(await run("Seq_eq", { sequence: 1 }), "Seq"), [1]);
+  });
+
+  it("a time parameter on a column of time text is an error (it compared the Date's text in the machine's zone: no row)", async () => {
+    for (const at of [new Date("2024-01-02T03:04:06.000Z"), "2024-01-02T03:04:06.000Z"]) {
+      await assert.rejects(() => run("Text_eq", { at }), { code: "data/parameter-type", message: /parameter "at" is a time, but column "When" holds text/ });
+    }
+  });
+});
+
 describe("matchKey", () => {
   it("gives one key however a number is written, and none for what is no number", () => {
     for (const v of ["42", " 42 ", "+42", "42.0", "4.2e1", "0x2A", "0X2a", 42, 42n]) assert.equal(matchKey(v, "integer"), "42", String(v));
