@@ -106,6 +106,8 @@ export function numericValues(df: pl.DataFrame, name: string, fn: string, option
 export interface TimeValues {
   ms: (number | null)[];
   timeZone?: string;
+  /** The column as times (text parsed), in its own type: unit and zone kept, for results that show a row's time. */
+  series: pl.Series;
   /** Text cells that did not parse and were read as missing (`lenient` only; else 0). */
   unparsed: number;
 }
@@ -136,7 +138,7 @@ export function timeValues(df: pl.DataFrame, name: string, fn: string, options: 
   }
   const timeZone = (column.dtype as unknown as { timeZone?: string }).timeZone || undefined;
   const ms = column.cast(pl.Datetime("ms")).cast(pl.Float64).toArray() as unknown as (number | null)[];
-  return { ms, timeZone, unparsed };
+  return { ms, timeZone, unparsed, series: column };
 }
 
 /**

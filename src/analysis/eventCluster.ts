@@ -6,7 +6,7 @@
 import pl from "nodejs-polars";
 import { AnalysisError } from "./errors";
 import { analysisMessages as msg } from "./messages";
-import { datetimeSeries, numericValues, requireColumn, requireFrame, requireOptions, timeValues } from "./columns";
+import { numericValues, requireColumn, requireFrame, requireOptions, timeValues } from "./columns";
 import { dbscan, normalizeRows, type FeatureMatrix } from "./dbscan";
 import { columnNames, columnOf, frameHeight, frameOf, withSafeNames } from "../common/frames";
 
@@ -107,7 +107,7 @@ export function dbclusterEvents(df: pl.DataFrame, options: DbclusterOptions): Db
   const result = dbscan(input, { eps, minSamples });
   const labels = Array.from(result.labels);
   const times = timeValues(df, timeColumn, FN, { lenient: true });
-  const clustered = summarise(df, labels, result.clusterCount, times.ms, times.timeZone, mode);
+  const clustered = summarise(df, labels, result.clusterCount, times.series, mode);
   let byCluster: ReturnType<typeof clusterOrder> | undefined;
   const features: number[][] = [];
   for (let i = 0; i < n; i++) features.push(Array.from(input.data.subarray(i * dims, (i + 1) * dims)));
@@ -146,56 +146,57 @@ function clusterOrder(df: pl.DataFrame, labels: readonly number[]): { events: pl
   return { events: gatherRows(df, order), ranges };
 }
 
+/** The times of `rows` (-1: null), in the column's own type. */
+function timesAt(times: pl.Series, name: string, rows: readonly number[]): pl.Series {
+  const frame = pl.DataFrame([pl.Series("i", rows.map((r) => Math.max(r, 0)), pl.UInt32), pl.Series("ok", rows.map((r) => r >= 0), pl.Bool)]);
+  if (times.len() === 0) return pl.Series(name, [], times.dtype);
+  const picked = times.gather(columnOf(frame, "i").toArray() as unknown as number[]);
+  return pl.DataFrame([picked.rename("t"), columnOf(frame, "ok")]).select(pl.when(pl.col("ok")).then(pl.col("t")).otherwise(pl.lit(null).cast(times.dtype)).alias(name)).getColumn(name);
+}
+
 /** One output row: which input row, and what to write into it. */
 interface SummaryRow {
   row: number;
   id: number;
   size: number;
-  first: number | null;
-  last: number | null;
-  /** The value for TimeGenerated, in msticpy mode. */
-  generated: number | null;
+  /** Rows holding the earliest and the latest time (-1: none has a time). */
+  first: number;
+  last: number;
+  /** The row whose time is TimeGenerated, in msticpy mode. */
+  generated: number;
 }
 
-function summarise(
-  df: pl.DataFrame,
-  labels: number[],
-  clusterCount: number,
-  timesMs: (number | null)[],
-  timeZone: string | undefined,
-  mode: ClusterMode,
-): pl.DataFrame {
+/**
+ * The clusters' rows. Times are compared in µs (a µs or ns column cut to ms tied events 800 µs apart, and the
+ * earliest was not the representative) and shown as the column's own values: unit and zone kept.
+ */
+function summarise(df: pl.DataFrame, labels: number[], clusterCount: number, times: pl.Series, mode: ClusterMode): pl.DataFrame {
+  const timesUs = times.cast(pl.Datetime("us")).cast(pl.Float64).toArray() as unknown as (number | null)[];
   const members: number[][] = Array.from({ length: clusterCount }, () => []);
   const noise: number[] = [];
   labels.forEach((l, i) => (l < 0 ? noise : members[l]).push(i));
   const range = (rows: number[]) => {
-    let first: number | null = null;
-    let last: number | null = null;
+    let first = -1;
+    let last = -1;
     for (const r of rows) {
-      const t = timesMs[r];
+      const t = timesUs[r];
       if (t === null) continue;
-      if (first === null || t < first) first = t;
-      if (last === null || t > last) last = t;
+      if (first < 0 || t < (timesUs[first] as number)) first = r;
+      if (last < 0 || t > (timesUs[last] as number)) last = r;
     }
     return { first, last };
   };
   const out: SummaryRow[] = [];
   const noiseRange = range(noise);
   for (const row of noise) {
-    const own = timesMs[row];
+    const own = timesUs[row] === null ? -1 : row;
     const { first, last } = mode === "msticpy" ? noiseRange : { first: own, last: own };
     out.push({ row, id: -1, size: 1, first, last, generated: first });
   }
   members.forEach((rows, id) => {
     const { first, last } = range(rows);
-    let row = rows[0];
-    if (mode === "clean") {
-      // The earliest event represents the cluster (ties: input order).
-      for (const r of rows) {
-        const t = timesMs[r];
-        if (t !== null && (timesMs[row] === null || t < (timesMs[row] as number))) row = r;
-      }
-    }
+    // The earliest event represents the cluster (ties: input order), in clean mode.
+    const row = mode === "clean" && first >= 0 ? first : rows[0];
     out.push({ row, id, size: rows.length, first, last, generated: first });
   });
 
@@ -204,10 +205,10 @@ function summarise(
     pl.Series("Clustered", out.map((o) => o.id >= 0), pl.Bool),
     pl.Series("ClusterId", out.map((o) => o.id), pl.Int64),
     pl.Series("ClusterSize", out.map((o) => o.size), pl.Int64),
-    datetimeSeries("FirstEventTime", out.map((o) => o.first), timeZone),
-    datetimeSeries("LastEventTime", out.map((o) => o.last), timeZone),
+    timesAt(times, "FirstEventTime", out.map((o) => o.first)),
+    timesAt(times, "LastEventTime", out.map((o) => o.last)),
   ];
-  if (mode === "msticpy") added.unshift(datetimeSeries("TimeGenerated", out.map((o) => o.generated), timeZone));
+  if (mode === "msticpy") added.unshift(timesAt(times, "TimeGenerated", out.map((o) => o.generated)));
   // Replaces same-named input columns (a re-clustered output), appends the others.
   const names = columnNames(frame);
   const byName = new Map(added.map((s) => [s.name, s]));

@@ -179,3 +179,19 @@ test("dbclusterEvents: defaults, MSTICPy's column names, errors name the column"
   const types = new Set(logons.getColumn("LogonType").toArray() as unknown as number[]);
   assert.equal(byType.clusterCount + byType.noiseCount, types.size);
 });
+
+test("µs and ns times are compared and shown in their own unit: the earliest event represents its cluster and LastEventTime is the last one's time (both were cut to the ms)", () => {
+  for (const unit of ["us", "ns"] as const) {
+    const base = 1_700_000_000_000_000n;
+    const times = pl.Series("T", unit === "us" ? [base + 900n, base + 100n, base + 500n] : [(base + 900n) * 1000n, (base + 100n) * 1000n, (base + 500n) * 1000n]).cast(pl.Datetime(unit, "UTC"));
+    const df = pl.DataFrame([pl.Series("id", ["later", "earlier", "middle"]), pl.Series("x", [1, 1, 1], pl.Float64), times]);
+    const r = dbclusterEvents(df, { clusterColumns: ["x"], timeColumn: "T", minClusterSamples: 2, normalize: false });
+    const rows = r.clustered.toRecords() as Record<string, unknown>[];
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0].id, "earlier", unit);
+    assert.equal(String(r.clustered.getColumn("LastEventTime").dtype), `DataType(Datetime(${unit},UTC))`, unit);
+    const fine = r.clustered.select(pl.col("FirstEventTime").cast(pl.Int64), pl.col("LastEventTime").cast(pl.Int64)).row(0).map(String);
+    const scale = unit === "us" ? 1n : 1000n;
+    assert.deepEqual(fine, [String((base + 100n) * scale), String((base + 900n) * scale)], unit);
+  }
+});
