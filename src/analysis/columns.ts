@@ -31,6 +31,13 @@ export function requireOptions<T>(options: T | undefined, known: Readonly<Record
   if (unknown) throw new AnalysisError(msg.unknownOption(fn, unknown, names));
 }
 
+/** A true/false option, `fallback` when not given; anything else is refused, naming it (`"false"` was read as true). */
+export function boolOption(value: unknown, name: string, fn: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== "boolean") throw new AnalysisError(msg.invalidChoice(fn, name, "true or false", value));
+  return value;
+}
+
 /** Throws unless `df` is a polars DataFrame with at least one row. */
 export function requireFrame(df: unknown, fn: string): asserts df is pl.DataFrame {
   if (!isDataFrame(df)) throw new AnalysisError(msg.notADataFrame(fn, describe(df)));

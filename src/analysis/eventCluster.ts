@@ -6,7 +6,7 @@
 import pl from "nodejs-polars";
 import { AnalysisError } from "./errors";
 import { analysisMessages as msg } from "./messages";
-import { numericValues, requireColumn, requireFrame, requireOptions, timeValues } from "./columns";
+import { boolOption, numericValues, requireColumn, requireFrame, requireOptions, timeValues } from "./columns";
 import { dbscan, normalizeRows, type FeatureMatrix } from "./dbscan";
 import { columnNames, columnOf, frameHeight, frameOf, withSafeNames } from "../common/frames";
 
@@ -103,7 +103,7 @@ export function dbclusterEvents(df: pl.DataFrame, options: DbclusterOptions): Db
       matrix.data[row * dims + d] = v;
     });
   });
-  const input = options.normalize ?? true ? normalizeRows(matrix) : matrix;
+  const input = boolOption(options.normalize, "normalize", FN, true) ? normalizeRows(matrix) : matrix;
   const result = dbscan(input, { eps, minSamples });
   const labels = Array.from(result.labels);
   const times = timeValues(df, timeColumn, FN, { lenient: true });

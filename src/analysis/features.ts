@@ -242,10 +242,16 @@ export function withCrc32Hash(df: pl.DataFrame, column: string, as: string = `${
   return withTextFeature(df, column, as, crc32Hash, "withCrc32Hash");
 }
 
+const NESTED_VARIANTS: ReadonlySet<string> = new Set(["List", "FixedSizeList", "Array", "Struct", "Object"]);
+
 function withTextFeature(df: pl.DataFrame, column: string, as: string, feature: (s: string) => number, fn: string): pl.DataFrame {
   requireFrame(df, fn);
   requireColumn(df, column, fn, "column");
-  const values = columnOf(df, column).cast(pl.Utf8).toArray() as unknown as (string | null)[];
+  if (typeof as !== "string" || as === "") throw new AnalysisError(msg.invalidChoice(fn, "as", "a column name", as));
+  const series = columnOf(df, column);
+  // Text, and what polars writes as text (numbers, categories); a list or struct has no one text to score.
+  if (NESTED_VARIANTS.has(series.dtype.variant)) throw new AnalysisError(msg.columnNotText(fn, column, String(series.dtype)));
+  const values = series.cast(pl.Utf8).toArray() as unknown as (string | null)[];
   const f = memo(feature);
   return withSeries(df, [pl.Series(as, values.map((v) => f(v ?? "")), pl.Int64)]);
 }

@@ -119,6 +119,7 @@ export function stlConfig(options: StlOptions): StlConfig {
   }
   checkOdd("lowPass", lowPass, 3, period, true);
   const robust = options.robust ?? false;
+  if (typeof robust !== "boolean") throw new AnalysisError(msg.stlOption("robust", "true or false", robust));
   return {
     period,
     seasonal,

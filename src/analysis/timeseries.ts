@@ -7,7 +7,7 @@
 import pl from "nodejs-polars";
 import { AnalysisError } from "./errors";
 import { analysisMessages as msg } from "./messages";
-import { datetimeSeries, numericValues, quoteValue, requireColumn, requireFrame, requireOptions, timeValues } from "./columns";
+import { boolOption, datetimeSeries, numericValues, quoteValue, requireColumn, requireFrame, requireOptions, timeValues } from "./columns";
 import { columnNames, columnOf, frameOf } from "../common/frames";
 import { isTemporalType, isTextType } from "../common/dtypes";
 import { stl, stlConfig } from "./stl";
@@ -568,7 +568,7 @@ export function extractAnomalyPeriods(df: pl.DataFrame, options: AnomalyPeriodOp
   requireColumn(df, anomaliesColumn, fn, "anomaliesColumn");
   const period = typeof options.period === "number" ? options.period : parseDuration(options.period ?? "1h", "period");
   if (!(period > 0)) throw new AnalysisError(msg.invalidOptions(fn, "period must be positive"));
-  const wanted = options.posOnly ?? true ? [1] : [1, -1];
+  const wanted = boolOption(options.posOnly, "posOnly", fn, true) ? [1] : [1, -1];
   const labels = numericValues(df, anomaliesColumn, fn);
   const { ms: times, timeZone } = timeValues(df, timeColumn, fn);
   const hits = times.filter((t, i): t is number => t !== null && labels[i] !== null && wanted.includes(labels[i] as number)).sort((a, b) => a - b);
@@ -610,7 +610,10 @@ export interface KqlFilterOptions {
  */
 export function createTimePeriodKqlFilter(periods: readonly AnomalyPeriod[], options: KqlFilterOptions = {}): string {
   requireOptions(options, { timeColumn: true }, "createTimePeriodKqlFilter");
-  const column = kqlColumn(options.timeColumn ?? "TimeGenerated");
+  const timeColumn: unknown = options.timeColumn ?? "TimeGenerated";
+  if (typeof timeColumn !== "string" || timeColumn === "") throw new AnalysisError(msg.invalidChoice("createTimePeriodKqlFilter", "timeColumn", "a column name", timeColumn));
+  const column = kqlColumn(timeColumn);
+  if (!Array.isArray(periods)) throw new AnalysisError(msg.invalidOptions("createTimePeriodKqlFilter", `periods must be a list of { start, end } (extractAnomalyPeriods' result); got ${quoteValue(periods)}`));
   if (!periods.length) throw new AnalysisError(msg.noPeriods());
   const time = (p: AnomalyPeriod, end: "start" | "end", i: number): string => {
     const value: unknown = p?.[end];

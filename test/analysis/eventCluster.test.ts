@@ -195,3 +195,8 @@ test("µs and ns times are compared and shown in their own unit: the earliest ev
     assert.deepEqual(fine, [String((base + 100n) * scale), String((base + 900n) * scale)], unit);
   }
 });
+
+test("normalize is true or false (\"false\" normalised)", () => {
+  const df = pl.DataFrame({ x: [1, 2, 3], TimeGenerated: [new Date(0), new Date(1), new Date(2)] });
+  assert.throws(() => dbclusterEvents(df, { clusterColumns: ["x"], timeColumn: "TimeGenerated", normalize: "false" as unknown as boolean }), { code: "analysis/invalid-option", message: /normalize must be true or false/ });
+});

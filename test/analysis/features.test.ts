@@ -110,3 +110,12 @@ test("isSystemSession reads a numeric logon id as a number, whatever its integer
   const text = addProcessFeatures(pl.DataFrame({ NewProcessName: ["C:\\a.exe", "C:\\b.exe", "C:\\c.exe"], SubjectLogonId: ["0x3e7", "999", "-1"] }));
   assert.deepEqual(text.getColumn("isSystemSession").toArray(), [true, false, true]);
 });
+
+test("withStringScore/withCrc32Hash: a list column or a name that is no text is refused naming it (polars' bare cast error, a TypeError)", () => {
+  const df = pl.DataFrame([pl.Series("a", [["x", "y"], ["z"]]), pl.Series("n", [4688, 4624], pl.Int64)]);
+  for (const f of [withStringScore, withCrc32Hash]) {
+    assert.throws(() => f(df, "a"), { code: "analysis/column-not-text", message: /column "a" must be text; it is .*List/ });
+    assert.throws(() => f(df, "n", 5 as unknown as string), { code: "analysis/invalid-option", message: /as must be a column name/ });
+  }
+  assert.deepEqual(withStringScore(df, "n").getColumn("nScore").toArray(), [stringScore("4688"), stringScore("4624")], "numbers score as their text");
+});

@@ -337,3 +337,14 @@ test("daily text times with their own UTC offsets across a daylight-saving chang
     message: /first at 2024-03-12T00:00:00 local time/,
   });
 });
+
+test("true/false options refuse other values (\"false\" turned robust STL and positive-only periods on), and the KQL filter's arguments are checked", () => {
+  const times = Array.from({ length: 96 }, (_, i) => new Date(Date.UTC(2024, 0, 1, i)));
+  const df = pl.DataFrame({ TimeGenerated: times, TotalBytesSent: times.map((_, i) => 100 + (i % 24) + (i === 50 ? 500 : 0)) });
+  assert.throws(() => timeseriesAnomaliesStl(df, { robust: "false" as unknown as boolean }), { code: "analysis/invalid-option", message: /robust must be true or false/ });
+  const scored = timeseriesAnomaliesStl(df);
+  assert.throws(() => extractAnomalyPeriods(scored, { posOnly: "false" as unknown as boolean }), { code: "analysis/invalid-option", message: /posOnly must be true or false/ });
+  assert.throws(() => createTimePeriodKqlFilter(undefined as unknown as []), { code: "analysis/invalid-option", message: /periods must be a list/ });
+  const periods = [{ start: times[0], end: times[1] }];
+  assert.throws(() => createTimePeriodKqlFilter(periods, { timeColumn: 5 as unknown as string }), { code: "analysis/invalid-option", message: /timeColumn must be a column name/ });
+});
