@@ -254,6 +254,8 @@ function parseTimeColumn(df: pl.DataFrame, column: string, numericUnit: ProcSche
     return parsed.series.rename(column);
   }
   if (isTemporalType(series.dtype)) return series;
+  // A column of nothing but nulls (an export's optional parent time, read from NDJSON as type Null): no times, as blank text.
+  if (series.dtype.variant === "Null") return pl.Series(column, new Array<null>(series.len()).fill(null)).cast(pl.Datetime("ms"));
   if (numericUnit && /^(U?Int|Float)/.test(series.dtype.variant)) return epochTimes(series, column, numericUnit);
   throw new ProcessTreeError(msg.processTimeType(column, series.dtype.variant));
 }

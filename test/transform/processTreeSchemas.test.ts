@@ -161,6 +161,28 @@ describe("process layouts: one sample export each", () => {
     });
   }
 
+  it("an optional time column with no value at all (OCSF's parent created_time, read from NDJSON as type Null) is as absent (the build was refused)", () => {
+    const t0 = Date.UTC(2024, 0, 1, 10);
+    const row = (dt: number, path: string, pid: number, ppath: string, ppid: number, uid: string, puid: string) => ({
+      class_uid: 1007, activity_id: 1, time: t0 + dt, "device.hostname": "h1", "process.file.path": path, "process.pid": pid, "process.uid": uid,
+      "process.cmd_line": `${path} /c`, "process.created_time": t0 + dt, "process.parent_process.file.path": ppath, "process.parent_process.pid": ppid,
+      "process.parent_process.uid": puid, "process.parent_process.created_time": null, "actor.user.name": "u",
+    });
+    const dir = fs.mkdtempSync(join(os.tmpdir(), "huntlab-ocsf-"));
+    const file = join(dir, "ocsf.ndjson");
+    const rows = [row(0, "C:\\Windows\\services.exe", 10, "C:\\Windows\\wininit.exe", 5, "U1", "U0"), row(1000, "C:\\Windows\\svchost.exe", 20, "C:\\Windows\\services.exe", 10, "U2", "U1")];
+    fs.writeFileSync(file, rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
+    try {
+      const df = readDataFile(file);
+      assert.equal(df.getColumn("process.parent_process.created_time").dtype.variant, "Null");
+      const tree = buildProcessTree(df);
+      assert.deepEqual(col<number>(tree, "Level"), [1, 2, 3]);
+      assert.deepEqual(col<boolean>(tree, "IsInferred"), [true, false, false]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("marks SYSTEM sessions in numeric (MDE) and hex (4688, Sysmon) logon ids", () => {
     const mde = addProcessFeatures(readDataFile(join(DIR, "mde.csv")));
     const sc = mde.filter(pl.col("FileName").eq(pl.lit("sc.exe")));
