@@ -240,7 +240,7 @@ function laneOrder(numeric: boolean): (a: { value?: string | null; name: string 
   };
 }
 
-/** The label of a lane value: revealed (labels reach Vega expressions, the sort list) and cut. */
+/** The label of a lane value: revealed (labels reach Vega expressions, the lane domain) and cut. */
 function laneLabel(value: string | null): string {
   if (value === null) return "(null)";
   if (value === "") return "(empty)";
@@ -500,12 +500,15 @@ function renderer(rows: number, options: TimelineCommonOptions): "canvas" | "svg
 export function timelineSpec(prep: Prepared, options: TimelineOptions, forPng = false): VegaLiteSpec {
   const width = options.width ?? DEFAULT_WIDTH;
   const laneCount = prep.lanes.length;
-  const height = options.height ?? Math.max(150, 40 * laneCount);
+  // 40 px a lane, within the pixels a view may have (thousands of lanes made a 64,000 px image).
+  const height = options.height ?? Math.min(MAX_VIEW_PIXELS, Math.max(150, 40 * laneCount));
   const title = options.title ?? "Timeline";
   const span = prep.rows.length ? prep.max - prep.min : 0;
   // The static image has no brush to drive: no strip there.
   const overview = !forPng && (options.overview === true || ((options.overview ?? "auto") === "auto" && span > HOUR));
-  const y = options.groupBy ? { field: "g", type: "nominal", title: options.groupBy, sort: prep.lanes.map((l) => l.name) } : undefined;
+  // Lane order as the scale's domain, not a sort list: Vega-Lite compiles a sort list into one nested
+  // expression per lane, which Vega's parser recursed through until the stack ran out (~1,600 lanes).
+  const y = options.groupBy ? { field: "g", type: "nominal", title: options.groupBy, scale: { domain: prep.lanes.map((l) => l.name) } } : undefined;
   const color = colorEncoding(options, prep);
   const dense = forPng && prep.rows.length > PNG_POINT_LIMIT;
   const detailScale: Record<string, unknown> = overview && !forPng ? { type: "utc", domain: { param: "brush" } } : { type: "utc" };

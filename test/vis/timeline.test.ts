@@ -47,7 +47,7 @@ describe("timeline", () => {
     assert.equal(points.mark.type, "point");
     assert.deepEqual(points.encoding.x.scale, { type: "utc", domain: { param: "brush" } });
     assert.equal(points.encoding.y.field, "g");
-    assert.deepEqual(points.encoding.y.sort, ["High", "Informational", "Low", "Medium"]);
+    assert.deepEqual(points.encoding.y.scale.domain, ["High", "Informational", "Low", "Medium"]);
     assert.deepEqual(points.encoding.color.scale.domain, ["High", "Informational", "Low", "Medium"]);
     assert.deepEqual(points.encoding.tooltip.map((t: Spec) => t.title), ["TimeGenerated (UTC)", "Severity", "AlertName"]);
     assert.equal(strip.params[0].name, "brush");

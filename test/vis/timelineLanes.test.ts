@@ -77,7 +77,7 @@ describe("timeline lanes", () => {
     assert.equal(new Set(chart.lanes.map((l) => l.name)).size, 4);
     assert.deepEqual(drawnCounts(chart), new Map(chart.lanes.map((l) => [l.name, l.count])));
     const y = (chart.spec as Spec).layer[0].encoding.y;
-    assert.deepEqual(y.sort, chart.lanes.map((l) => l.name));
+    assert.deepEqual(y.scale.domain, chart.lanes.map((l) => l.name));
   });
 
   it("1,000 values: the 20 with most events get lanes, the rest one 'other' lane; height and PNG stay bounded", async () => {
@@ -135,3 +135,16 @@ describe("timeline lanes", () => {
     assert.deepEqual(values2.lanes.map((l) => [l.name, l.count]), [["a", 2], ["b", 2], ["other (3 values)", 3]]);
   });
 });
+
+describe("many lanes", () => {
+  it("maxLanes: Infinity with 2,000 lanes draws every lane (Vega's parser ran out of stack at ~1,600), within the view's pixels", async () => {
+    const n = 2000;
+    const df = pl.DataFrame({ TimeGenerated: Array.from({ length: n }, (_, i) => new Date(Date.UTC(2024, 0, 1) + i * 1000)), ProcessId: Array.from({ length: n }, (_, i) => `p${i}`) });
+    const chart = await timeline(df, { groupBy: "ProcessId", maxLanes: Infinity });
+    assert.equal(chart.lanes.length, n);
+    const spec = chart.spec as Spec;
+    assert.equal(spec.height, 10_000);
+    assert.equal((spec.layer[0].encoding.y.scale.domain as string[]).length, n);
+  });
+});
+
