@@ -1,5 +1,13 @@
 /** The error classes, codes and message builders of src/context (threat intelligence, feeds, DNS, geolocation). */
-import { didYouMean, errorMessage, HuntlabError, type CodesOfClass, type ErrorCatalog } from "../common/errors";
+import { didYouMean, errorMessage, HuntlabError, unknownOptionText, type CodesOfClass, type ErrorCatalog, type UnknownOption } from "../common/errors";
+
+/** An option's bad value as a message shows it: text quoted and called text, a list as a list. */
+function shownOption(value: unknown): string {
+  if (typeof value === "string") return `${JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)} (text)`;
+  if (Array.isArray(value)) return "a list";
+  if (value === null) return "null";
+  return typeof value === "object" ? "an object" : String(value);
+}
 
 /** Every code of src/context, with what docs/errors.md says of it. */
 export const CONTEXT_ERRORS = {
@@ -7,6 +15,7 @@ export const CONTEXT_ERRORS = {
   "context/provider-not-loaded": { class: "TILookupError", when: "a lookup asks a provider that is configured but could not load", names: "the provider, why it did not load" },
   "context/unknown-provider": { class: "TILookupError", when: "a lookup asks a provider that is neither loaded nor configured", names: "the provider, the loaded ones, close names" },
   "context/no-providers-loaded": { class: "TILookupError", when: "a lookup runs with no provider loaded", names: "the config file, each provider's status" },
+  "context/lookup-option": { class: "TILookupError", when: "lookupIoc/lookupIocs get an option they do not know (a misspelt name was ignored: other providers answered) or a value of the wrong kind", names: "the option, what it takes, its options" },
   "context/lookup-input-invalid": { class: "TILookupError", when: "lookupIocs is given something other than a DataFrame or a list of strings", names: "what it accepts" },
   "context/lookup-column-missing": { class: "TILookupError", when: "lookupIocs' obsCol is not given for a frame of several columns, or a column it names is missing (or, for iocTypeCol, holds lists)", names: "the option, the column, the columns there are" },
   "context/lookup-interrupted": { class: "TILookupError", when: "a TI lookup is stopped by Interrupt Kernel or by its `signal` option", names: "how many lookups finished, that answers so far are cached" },
@@ -95,6 +104,9 @@ export const contextMessages = {
       "context/lookup-interrupted",
       `TI lookup interrupted (${why}) after ${done} of ${total} lookups; no table is returned. Run it again: the answers received so far are cached.`,
     ),
+  lookupOptionUnknown: (fn: string, unknown: UnknownOption, known: readonly string[]) => errorMessage("context/lookup-option", unknownOptionText(fn, unknown, known)),
+  lookupOption: (fn: string, option: string, expected: string, value: unknown) =>
+    errorMessage("context/lookup-option", `${fn}: option ${option} must be ${expected}; got ${shownOption(value)}.`),
   lookupInputInvalid: () => errorMessage("context/lookup-input-invalid", "lookupIocs: expected a DataFrame or an array of strings"),
   lookupObsColRequired: (columns: readonly string[]) =>
     errorMessage("context/lookup-column-missing", `lookupIocs: name the column of observables with obsCol (columns: ${columns.join(", ")})`),

@@ -15,7 +15,7 @@ import path from "node:path";
 import { inspect, type InspectOptions } from "node:util";
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
-import { closestNames, didYouMean, mapMessage } from "../common/errors";
+import { closestNames, didYouMean, findUnknownOption, mapMessage } from "../common/errors";
 import { printWarning } from "../common/messages";
 import { configMasker, loadConfig, type HuntlabConfig, type ProviderSettings } from "../config/config";
 import { NO_SECRETS, type SecretMasker } from "../config/secrets";
@@ -78,6 +78,22 @@ export interface LookupIocsOptions extends LookupIocOptions {
   iocCol?: string;
   /** Column holding each observable's type; empty cells are detected. */
   iocTypeCol?: string;
+}
+
+/** Every option of {@link TILookup.lookupIoc}, and of {@link TILookup.lookupIocs}: another name (`provider`, `iocTypes`) was ignored, and other providers answered. */
+const LOOKUP_IOC_OPTIONS = ["iocType", "providers", "provScope", "progress", "signal", "interrupt"] as const satisfies readonly (keyof LookupIocOptions)[];
+const LOOKUP_IOCS_OPTIONS = [...LOOKUP_IOC_OPTIONS, "obsCol", "iocCol", "iocTypeCol"] as const satisfies readonly (keyof LookupIocsOptions)[];
+
+/** Options from untyped cells (Deno, JavaScript) checked before any lookup: names, and the values that choose providers. */
+function checkLookupOptions(fn: string, options: LookupIocsOptions, known: readonly string[] = LOOKUP_IOCS_OPTIONS): void {
+  if (options === null || typeof options !== "object" || Array.isArray(options)) throw new TILookupError(msg.lookupOption(fn, "(the options)", "an object", options));
+  const unknown = findUnknownOption(options, known);
+  if (unknown) throw new TILookupError(msg.lookupOptionUnknown(fn, unknown, known));
+  const { providers, provScope } = options;
+  if (providers !== undefined && !(Array.isArray(providers) && providers.length > 0 && providers.every((p) => typeof p === "string"))) {
+    throw new TILookupError(msg.lookupOption(fn, "providers", "a non-empty list of provider names (e.g. [\"VirusTotal\"])", providers));
+  }
+  if (provScope !== undefined && provScope !== "primary" && provScope !== "all") throw new TILookupError(msg.lookupOption(fn, "provScope", '"primary" or "all"', provScope));
 }
 
 /** A configured provider and whether it loaded. */
@@ -279,6 +295,7 @@ export class TILookup {
 
   /** Looks one observable up; one row per provider. */
   async lookupIoc(ioc: string, options: LookupIocOptions = {}): Promise<pl.DataFrame> {
+    checkLookupOptions("lookupIoc", options, LOOKUP_IOC_OPTIONS);
     return this.lookupIocs([ioc], options);
   }
 
@@ -288,14 +305,15 @@ export class TILookup {
    * row per provider.
    */
   async lookupIocs(data: pl.DataFrame | readonly string[], options: LookupIocsOptions = {}): Promise<pl.DataFrame> {
+    checkLookupOptions("lookupIocs", options);
     const observations = this.observations(data, options);
     const providers = this.select(options);
     const show = options.progress ?? inNotebook();
 
-    // Distinct values, in first-seen order.
+    // Distinct values as written, in first-seen order (" 1.2.3.4" and "1.2.3.4" are two rows, sharing one request).
     const distinct = new Map<string, Observation>();
     for (const o of observations) {
-      const key = `${o.type ?? ""}\u0000${o.value.trim()}`;
+      const key = `${o.type ?? ""}\u0000${o.value}`;
       if (!distinct.has(key)) distinct.set(key, o);
     }
     const items = [...distinct.values()].map((o) => this.classify(o));

@@ -44,6 +44,8 @@ const SAMPLES: Record<string, Sample> = {
     data.eventSchemaUnknown("Fam.q (x.csv)", "logon", { schema: "ECS authentication", missing: { "user.name": ["user_name"] } }, ["SecurityEvent", "ECS authentication"]),
     ["Fam.q (x.csv)", "logon", "ECS authentication", '"user.name"', '"user_name"', "SecurityEvent"],
   ],
+  "contextMessages.lookupOptionUnknown": () => [context.lookupOptionUnknown("lookupIocs", { option: "provider", suggestion: "providers" }, ["providers", "provScope"]), ["lookupIocs", "provider", "providers"]],
+  "contextMessages.lookupOption": () => [context.lookupOption("lookupIocs", "provScope", '"primary" or "all"', "All"), ["lookupIocs", "provScope", '"All"']],
   "contextMessages.lookupInterrupted": () => [context.lookupInterrupted(3, 10, "kernel interrupt"), ["3 of 10", "kernel interrupt", "cached"]],
   "pivotMessages.notInitialised": () => [pivot.notInitialised("Ip", "util"), ["entities.Ip.util", "new Pivot"]],
   "pivotMessages.unknownFunction": () => [pivot.unknownFunction("entities.Ip.util", "ipTyp", ["ipType", "geoLoc"]), ["entities.Ip.util", '"ipTyp"', "Did you mean ipType?", "geoLoc"]],

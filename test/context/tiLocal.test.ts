@@ -103,6 +103,22 @@ test("CSV quoting, CIDR ranges, several entries (highest severity wins), extra c
   assert.equal(r["EVIL.example.com"].Result, true);
 });
 
+test("CIDR ranges of every length and kind match as before, nested ranges in the same order, and a big range feed is indexed (each range was tested for every address)", async () => {
+  const lines = ["observable,severity,description", "0.0.0.0/0,low,everything", "10.1.2.3/8,medium,written with host bits", "10.1.2.0/24,high,inner", "10.1.2.3/32,high,one address", "2001:db8::/32,high,doc v6", "::ffff:192.0.2.0/120,high,mapped range"];
+  for (let i = 0; i < 20_000; i++) lines.push(`172.${16 + (i >> 12)}.${(i >> 4) & 255}.${(i & 15) * 16}/28,low,r${i}`);
+  const ti = new TILookup({ configPath: localConfig(feedFile("ranges.csv", lines.join("\n") + "\n")) });
+  const r = byIoc(rowsOf(await ti.lookupIocs(["10.1.2.3", "10.9.9.9", "2001:db8::1", "2001:db9::1", "192.0.2.77", "172.16.0.17", "8.8.8.8"])));
+  const matches = (ioc: string) => [details(r[ioc]) as Record<string, unknown>].flatMap((d) => [d.Match, ...((d["Other Entries"] as { Observable: string }[] | undefined) ?? []).map((e) => e.Observable)]);
+  assert.equal(r["10.1.2.3"].Severity, "high");
+  assert.deepEqual(matches("10.1.2.3").slice(1), ["10.1.2.3/32", "10.1.2.3/8", "0.0.0.0/0"], "the other entries by severity, then feed order (as before the index)");
+  assert.deepEqual(matches("10.9.9.9"), ["10.9.9.9 (in 10.1.2.3/8)", "0.0.0.0/0"]);
+  assert.equal(r["2001:db8::1"].Severity, "high");
+  assert.equal(r["2001:db9::1"].Result, false, "an IPv6 address is in no IPv4 range, 0.0.0.0/0 included");
+  assert.equal(r["192.0.2.77"].Severity, "high", "a mapped IPv6 range is its IPv4 range");
+  assert.deepEqual(matches("172.16.0.17"), ["172.16.0.17 (in 0.0.0.0/0)", "172.16.0.16/28"], "equal severities: the feed's order");
+  assert.deepEqual(matches("8.8.8.8"), ["8.8.8.8 (in 0.0.0.0/0)"]);
+});
+
 test("JSON and NDJSON feeds; a folder reads every feed file", async () => {
   const dir = tempDir("huntlab-feeds-");
   fs.writeFileSync(path.join(dir, "a.json"), JSON.stringify([{ Observable: "198.18.0.1", Severity: "high", Description: "json" }]));

@@ -82,6 +82,22 @@ test("lookups: unknown or unloaded provider names are errors; primary scope by d
   }
 });
 
+test("lookup options from untyped cells: a misspelt name, a provider name as text, an unknown scope are errors (other providers answered, or a TypeError)", async () => {
+  const ti = lookupOver({ LocalTI: LOCAL });
+  const bad: [unknown, RegExp][] = [
+    [{ provider: ["LocalTI"] }, /lookupIocs: unknown option provider \(did you mean providers\?\)/],
+    [{ iocTypes: "ipv4" }, /unknown option iocTypes \(did you mean iocType\?\)/],
+    [{ providers: "LocalTI" }, /option providers must be a non-empty list of provider names .*got "LocalTI" \(text\)/],
+    [{ providers: [] }, /option providers must be a non-empty list/],
+    [{ provScope: "All" }, /option provScope must be "primary" or "all"; got "All" \(text\)/],
+  ];
+  for (const [options, message] of bad) {
+    await assert.rejects(ti.lookupIocs(["1.2.3.4"], options as object), { name: "TILookupError", code: "context/lookup-option", message }, JSON.stringify(options));
+  }
+  await assert.rejects(ti.lookupIoc("1.2.3.4", { obsCol: "x" } as object), { code: "context/lookup-option", message: /lookupIoc: unknown option obsCol/ });
+  assert.equal(rowsOf(await ti.lookupIocs(["1.2.3.4"], { provScope: "all", progress: false })).length, 1);
+});
+
 test("no primary provider: every loaded one is asked; nothing loaded: a clear error", async () => {
   const ti = lookupOver({ LocalTI: { Provider: "LocalTI" } });
   assert.equal(rowsOf(await ti.lookupIoc("131.107.147.209"))[0].Provider, "LocalTI");

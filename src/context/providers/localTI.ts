@@ -283,33 +283,55 @@ interface Match {
 }
 
 /** Lookup structures over the feed. */
+/** The network of `addr` at `bits` prefix bits, as a key: the address's bytes with the host bits cleared. */
+function networkKey(addr: ipaddr.IPv4 | ipaddr.IPv6, bits: number): string {
+  const bytes = addr.toByteArray();
+  for (let i = 0; i < bytes.length; i++) {
+    const keep = Math.max(0, Math.min(8, bits - i * 8));
+    bytes[i] &= (0xff << (8 - keep)) & 0xff;
+  }
+  return `${addr.kind()}/${bits}/${bytes.join(".")}`;
+}
+
 class FeedIndex {
   private readonly exact = new Map<string, FeedEntry[]>();
-  private readonly ranges: { range: [ipaddr.IPv4 | ipaddr.IPv6, number]; entry: FeedEntry }[] = [];
+  /**
+   * Ranges by network (`networkKey`), and the prefix lengths listed per address kind: an address is looked up
+   * once per prefix length (at most 33 or 129 lookups), not tested against every range of the feed (100k
+   * ranges × 5,000 addresses took 9.5 s).
+   */
+  private readonly ranges = new Map<string, { entry: FeedEntry; order: number }[]>();
+  private readonly prefixes = { ipv4: new Set<number>(), ipv6: new Set<number>() };
   readonly size: number;
 
   constructor(entries: FeedEntry[]) {
     this.size = entries.length;
-    for (const entry of entries) {
+    entries.forEach((entry, order) => {
       const range = entry.type === "ipv4" || entry.type === "ipv6" ? parseIpRange(entry.observable) : undefined;
       if (range) {
-        this.ranges.push({ range, entry });
-        continue;
+        const key = networkKey(range[0], range[1]);
+        const list = this.ranges.get(key) ?? [];
+        list.push({ entry, order });
+        this.ranges.set(key, list);
+        this.prefixes[range[0].kind()].add(range[1]);
+        return;
       }
       const key = `${entry.type}|${classifyIoc(entry.observable, entry.type).safeIoc}`;
       const list = this.exact.get(key) ?? [];
       list.push(entry);
       this.exact.set(key, list);
-    }
+    });
   }
 
   find(request: LookupRequest): Match[] {
     const found: Match[] = (this.exact.get(`${request.type}|${request.safeIoc}`) ?? []).map((entry) => ({ entry, how: "exact" }));
     if (request.type === "ipv4" || request.type === "ipv6") {
       const addr = ipaddr.parse(request.safeIoc);
-      for (const { range, entry } of this.ranges) {
-        if (range[0].kind() === addr.kind() && addr.match(range)) found.push({ entry, how: `in ${entry.observable}` });
-      }
+      const inRanges: { entry: FeedEntry; order: number }[] = [];
+      for (const bits of this.prefixes[addr.kind()]) inRanges.push(...(this.ranges.get(networkKey(addr, bits)) ?? []));
+      // In the feed's order, as every range was tested before.
+      inRanges.sort((a, b) => a.order - b.order);
+      for (const { entry } of inRanges) found.push({ entry, how: `in ${entry.observable}` });
     } else if (request.type === "dns") {
       // A host under a listed domain: ftp.evil.example matches evil.example.
       const labels = request.safeIoc.split(".");
