@@ -399,15 +399,15 @@ function itemTag(state: State, bytes: Uint8Array, ctx: ItemContext, name: string
     occurrences: 1,
   });
   const limitAttr = note ? ` limit=${attribute(note)}` : "";
-  if (text) return `<decoded type='string' name=${attribute(name)} index='${ctx.index}' depth='${ctx.depth}'${limitAttr}>${text.text}</decoded>`;
+  if (text) return `<decoded type='string' name=${attribute(name)} index='${ctx.index}' depth='${ctx.depth}'${limitAttr}>${withoutMarks(text.text)}</decoded>`;
   return `<decoded value='binary' name=${attribute(name)} type='${fileType ?? "None"}' index='${ctx.index}' depth='${ctx.depth}'${limitAttr}>${printableBytes}</decoded>`;
 }
 
 /**
  * Attribute values (a member's file name, a note naming one) are no text to decode: a zip member named by its
  * SHA-256 was decoded as base64 inside its own tag's `name='…'`, and a `'` in a name ended the attribute. They
- * are written between two noncharacters that {@link candidateSpans} skips over (any in the input were made
- * U+FFFD first, so data cannot hide base64 that way) and that leave the text at the end
+ * are written between two noncharacters that {@link candidateSpans} skips over (any in the data — the input,
+ * decoded text, names — are made U+FFFD first, so data cannot hide base64 that way) and that leave the text at the end
  * ({@link withoutAttributeMarks}); `&`, `<`, `>` and `'` in them as XML writes them.
  */
 const ATTR_OPEN = "\uFDD0";
@@ -416,7 +416,12 @@ const ATTR_MARKS = /[\uFDD0\uFDD1]/g;
 const XML_ESCAPES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&apos;" };
 
 function attribute(value: string): string {
-  return `'${ATTR_OPEN}${value.replace(/[&<>']/g, (c) => XML_ESCAPES[c])}${ATTR_CLOSE}'`;
+  return `'${ATTR_OPEN}${withoutMarks(value).replace(/[&<>']/g, (c) => XML_ESCAPES[c])}${ATTR_CLOSE}'`;
+}
+
+/** Data (the input, decoded text, a member's name) with the marks made U+FFFD: in data they could hide base64 from the scan. */
+function withoutMarks(text: string): string {
+  return text.includes(ATTR_OPEN) || text.includes(ATTR_CLOSE) ? text.replace(ATTR_MARKS, "\uFFFD") : text;
 }
 
 function withoutAttributeMarks(text: string): string {
@@ -574,7 +579,7 @@ function resolveOptions(options: Base64UnpackOptions): Limits {
 function unpackString(input: string, opts: Limits): { full: string; items: DecodedItem[]; limits: string[] } {
   const state: State = { opts, budget: { remaining: opts.maxDecodedBytes }, fragments: 0, membersLeft: opts.maxArchiveMembers, items: [], limits: [], undecodable: new Set(), stopped: false, originalChars: 0 };
   // The attribute marks are the tags' own (see `attribute`): in the input they could hide base64 from the scan.
-  let text = /[\uFDD0\uFDD1]/.test(input) ? input.replace(ATTR_MARKS, "\uFFFD") : input;
+  let text = withoutMarks(input);
   for (let depth = 1; ; depth++) {
     const level = decodeLevel(state, text, depth);
     text = level.text;

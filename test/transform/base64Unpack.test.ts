@@ -223,9 +223,15 @@ test("member names are no text to decode (a sample named by its SHA-256, a name 
   assert.ok(r.fullDecodedString.includes(`name='[zip] Filename: ${sha}.bin' index='1.1'`), r.fullDecodedString);
   assert.ok(r.fullDecodedString.includes("name='[zip] Filename: it&apos;s &lt;b&gt;&amp;.txt'"), r.fullDecodedString);
   assert.doesNotMatch(r.fullDecodedString, /[\uFDD0\uFDD1]/, "no marks left in the text");
-  // The marks in data hide nothing: base64 between them is decoded all the same.
+  // The marks in data hide nothing: base64 between them is decoded all the same — in the input, in decoded
+  // text (the next level's scan), and a name holding one cannot end its attribute early.
   const marked = base64.unpack(`a \uFDD0${hidden}\uFDD1 b`);
   assert.deepEqual(marked.items.map((i) => i.decodedString), ["invoke-expression http://evil.example.com/x"]);
+  const nested = base64.unpack(b64(`\uFDD0run this: ${hidden}`));
+  assert.deepEqual(nested.items.map((i) => i.reference), ["1.1", "2.1"]);
+  assert.equal(nested.items[1].decodedString, "invoke-expression http://evil.example.com/x");
+  const named = base64.unpack(b64(zipSync({ [`\uFDD1${hidden}.txt`]: strToU8("member text") })));
+  assert.deepEqual(named.items.map((i) => i.decodedString), ["member text"]);
 });
 
 test("a fragment repeated across zip and tar members is recorded once per level, with its occurrences", () => {
