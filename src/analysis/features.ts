@@ -7,7 +7,7 @@ import pl from "nodejs-polars";
 import { isTextType } from "../common/dtypes";
 import { AnalysisError } from "./errors";
 import { analysisMessages as msg } from "./messages";
-import { requireColumn, requireFrame, requireOptions } from "./columns";
+import { boolOption, requireColumn, requireFrame, requireOptions } from "./columns";
 import { columnNames, columnOf, frameOf } from "../common/frames";
 
 /**
@@ -178,7 +178,7 @@ export function addProcessFeatures(df: pl.DataFrame, options: ProcessFeatureOpti
   ] as const) {
     if (given !== undefined) requireColumn(df, name, "addProcessFeatures", "column");
   }
-  const force = options.force ?? false;
+  const force = boolOption(options.force, "force", "addProcessFeatures", false);
   const names = columnNames(df);
   const wanted = (name: string) => force || !names.includes(name);
   const added: pl.Series[] = [];

@@ -111,6 +111,12 @@ test("isSystemSession reads a numeric logon id as a number, whatever its integer
   assert.deepEqual(text.getColumn("isSystemSession").toArray(), [true, false, true]);
 });
 
+test("addProcessFeatures: force is true or false (\"false\" overwrote the frame's own feature columns)", () => {
+  const df = pl.DataFrame({ NewProcessName: ["C:\\x\\b.exe"], CommandLine: ["b.exe /c"], SubjectLogonId: ["0x3e7"], processName: ["KEEP"] });
+  assert.throws(() => addProcessFeatures(df, { force: "false" as unknown as boolean }), { code: "analysis/invalid-option", message: /force must be true or false/ });
+  assert.deepEqual(addProcessFeatures(df).getColumn("processName").toArray(), ["KEEP"]);
+});
+
 test("withStringScore/withCrc32Hash: a list column or a name that is no text is refused naming it (polars' bare cast error, a TypeError)", () => {
   const df = pl.DataFrame([pl.Series("a", [["x", "y"], ["z"]]), pl.Series("n", [4688, 4624], pl.Int64)]);
   for (const f of [withStringScore, withCrc32Hash]) {
