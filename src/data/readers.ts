@@ -148,7 +148,11 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
     // JSON lines only: a JSON array spans lines, and a Zeek ASCII log is no JSON at all.
     const jsonLines = format === "ndjson" || (format === "json" && firstNonSpace(file) !== "[") || (format === "log" && logFormat(file) === "ndjson");
     // An integer wider than Int128 fails polars' whole read: read again with such numbers as text.
-    const wide = (jsonLines || format === "json") && /InvalidNumber/.test(errorLine(err)) ? wideIntegersAsText(file, jsonLines, options) : undefined;
+    // (A `.json` record written over several lines is read whole, as its first read did.)
+    const wide =
+      (jsonLines || format === "json") && /InvalidNumber/.test(errorLine(err))
+        ? (wideIntegersAsText(file, jsonLines, options) ?? (format === "json" && jsonLines ? wideIntegersAsText(file, false, options) : undefined))
+        : undefined;
     if (wide) df = wide;
     else {
       // Not UTF-8 (a Windows code page's `é`): polars names no line (or "line 0"); the first such byte is found.
@@ -363,8 +367,9 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
         // One record written over several lines (pretty-printed): one row. Else the lines' error.
         try {
           return pl.readJSON(bytes(), { format: "json", inferSchemaLength: null });
-        } catch {
-          throw err;
+        } catch (whole) {
+          // An integer wider than Int128 in that one record: its error, on which the caller reads it again with such numbers as text.
+          throw /InvalidNumber/.test(errorLine(whole)) ? whole : err;
         }
       }
     }

@@ -70,6 +70,11 @@ test("a .json file holding one record written over several lines, or an array af
   assert.deepEqual(readDataFile(path.join(dir, "pretty.json")).toRecords(), [{ a: 1, b: "x" }]);
   assert.deepEqual(readDataFile(path.join(dir, "spaced.json")).toRecords(), [{ a: 1 }, { a: 2 }]);
   assert.deepEqual(readDataFile(path.join(dir, "lines.json")).toRecords(), [{ a: 1 }, { a: 2 }]);
+  // With an integer wider than Int128 (read as text, with a warning): the record is read whole, not as broken lines.
+  fs.writeFileSync(path.join(dir, "wide.json"), '{\n  "id": 1234567890123456789012345678901234567890,\n  "a": 1\n}\n');
+  const warnings: string[] = [];
+  assert.deepEqual(readDataFile(path.join(dir, "wide.json"), { warn: (m) => warnings.push(m) }).toRecords(), [{ id: "1234567890123456789012345678901234567890", a: 1 }]);
+  assert.equal(warnings.length, 1);
   fs.writeFileSync(path.join(dir, "bad.json"), '{"a": 1}\n{"a": \n');
   assert.throws(() => readDataFile(path.join(dir, "bad.json")), { code: "data/file-invalid", message: /bad\.json: .*line 2 is not JSON/ });
 });
