@@ -10,7 +10,7 @@
  *
  * | mapping type | column type |
  * | --- | --- |
- * | date, date_nanos | datetime (ISO text; numbers, and digit text of 5+ digits, per the mapping's `format`: epoch_second → seconds, else ms, as ES's default format; text of a custom pattern such as `yyyy/MM/dd HH:mm:ss` or `dd-MM-yyyy`, or of a named format that is not ISO text (`basic_date_time_no_millis`, `basic_date`, ordinal dates, `year_month`, `year`), read with it, UTC — text it does not read is null with one warning; text no format reads where the format also names a standard one, the default included, makes the column text with a warning, as a malformed number does, every value as the index holds it — seconds and pattern text, not the ms they were read as) |
+ * | date, date_nanos | datetime (ISO text; numbers, and digit text of 5+ digits, per the mapping's `format`: epoch_second → seconds, else ms, as ES's default format; text of a custom pattern such as `yyyy/MM/dd HH:mm:ss` or `dd-MM-yyyy`, or of a named format that is not ISO text as read here (`basic_date_time_no_millis`, `basic_date`, ordinal and week dates, `date_hour`, `year_month`, `year`), read with it, UTC — text it does not read is null with one warning; text no format reads where the format also names a standard one, the default included, makes the column text with a warning, as a malformed number does, every value as the index holds it — seconds and pattern text, not the ms they were read as) |
  * | long, unsigned_long | long (exact: Int64; UInt64 when an unsigned_long is beyond Int64) |
  * | integer, short, byte | int |
  * | double, float, half_float, scaled_float | real |
@@ -137,6 +137,9 @@ const JODA_LETTERS: Record<string, string> = {
   EEEE: "%A", EEE: "%a", Z: "%#z", ZZ: "%#z", X: "%#z", XX: "%#z", XXX: "%#z",
 };
 
+/** ISO week dates' letters: week-based year, its week, day of the week (1 = Monday); only beside the week-based year (`yyyy-ww` names no day). */
+const WEEK_LETTERS: Record<string, string> = { ...JODA_LETTERS, xxxx: "%G", ww: "%V", e: "%u" };
+
 /**
  * A custom ES date pattern (`yyyy/MM/dd HH:mm:ss`, `dd-MM-yyyy`, `yyyy-MM-dd'T'HH:mm:ss.SSS'Z'`) as a strftime
  * format for the library's time parser, or undefined for what this does not map (a named format such as
@@ -144,6 +147,7 @@ const JODA_LETTERS: Record<string, string> = {
  */
 export function jodaToStrftime(pattern: string): string | undefined {
   let out = "";
+  const table = pattern.includes("xxxx") ? WEEK_LETTERS : JODA_LETTERS;
   let letters = 0;
   for (let i = 0; i < pattern.length; ) {
     const c = pattern[i];
@@ -164,7 +168,7 @@ export function jodaToStrftime(pattern: string): string | undefined {
       if (c === "S" && out.endsWith(".")) out = `${out.slice(0, -1)}%.f`;
       // After another separator (log4j's `HH:mm:ss,SSS`): chrono's fixed-width digits, without a dot.
       else if (c === "S" && (run.length === 3 || run.length === 6 || run.length === 9)) out += `%${run.length}f`;
-      else if (JODA_LETTERS[run]) out += JODA_LETTERS[run];
+      else if (table[run]) out += table[run];
       else return undefined;
     } else out += run.replace(/%/g, "%%");
   }
@@ -188,6 +192,14 @@ const NAMED_PATTERNS: Record<string, string> = {
   ordinal_date_time_no_millis: "yyyy-DDD'T'HH:mm:ssZ",
   year_month: "yyyy-MM",
   year: "yyyy",
+  date_hour: "yyyy-MM-dd'T'HH",
+  week_date: "xxxx-'W'ww-e",
+  weekyear_week_day: "xxxx-'W'ww-e",
+  week_date_time: "xxxx-'W'ww-e'T'HH:mm:ss.SSSZ",
+  week_date_time_no_millis: "xxxx-'W'ww-e'T'HH:mm:ssZ",
+  basic_week_date: "xxxx'W'wwe",
+  basic_week_date_time: "xxxx'W'wwe'T'HHmmss.SSSZ",
+  basic_week_date_time_no_millis: "xxxx'W'wwe'T'HHmmssZ",
 };
 
 /** A named format (lower case and `_`) whose values the generic reading takes: ISO 8601 text or epoch digits. */
@@ -218,6 +230,8 @@ export function elasticDatePatterns(mappingAnswer: unknown): IndexDatePatterns {
 /** Texts read with one strftime format (whole text, UTC): epoch ms, or null where it does not match. */
 function readWithFormat(texts: readonly string[], format: string): (number | null)[] {
   if (!format) return texts.map(() => null);
+  // An hour without minutes (ES's `date_hour`), which the time parser does not take: read with ":00" added.
+  if (format.endsWith("%H") && !format.includes("%M")) return readWithFormat(texts.map((t) => `${t}:00`), `${format}:%M`);
   // Its only column is "t", so no column can shadow select.
   const texts1 = pl.DataFrame([pl.Series("t", texts as string[], pl.Utf8)]);
   const parsed = columnOf(texts1.select(strptimeExpr(pl.col("t"), format, "ms", true).alias("t")), "t").toArray() as unknown as (Date | null)[];

@@ -86,11 +86,24 @@ describe("elasticTable: _source with fields, epoch formats", () => {
     assert.deepEqual(columnOf(clean, "day").toArray().map((d) => (d as unknown as Date).toISOString()), ["2024-01-01T00:00:00.000Z", "2024-01-02T00:00:00.000Z"]);
   });
 
-  it("named formats that are not ISO text (basic_*, ordinal dates, year) are read with their patterns; a value they do not read is null with the mapping's warning", () => {
-    const named = { d: { mappings: { properties: { t: { type: "date", format: "basic_date_time_no_millis" }, u: { type: "date", format: "strict_basic_date" }, o: { type: "date", format: "ordinal_date" }, f: { type: "date", format: "basic_date_time" } } } } };
+  it("named formats that are not ISO text as read here (basic_*, ordinal and week dates, date_hour, year) are read with their patterns; a value they do not read is null with the mapping's warning", () => {
+    const named = {
+      d: {
+        mappings: {
+          properties: {
+            t: { type: "date", format: "basic_date_time_no_millis" },
+            u: { type: "date", format: "strict_basic_date" },
+            o: { type: "date", format: "ordinal_date" },
+            f: { type: "date", format: "basic_date_time" },
+            w: { type: "date", format: "strict_week_date" },
+            h: { type: "date", format: "date_hour" },
+          },
+        },
+      },
+    };
     const hits = [
-      { _index: "d", _source: { t: "20190210T160000Z", u: "20190210", o: "2019-041", f: "20190210T160000.250+0100" } },
-      { _index: "d", _source: { t: "20190210T170000+0100", u: "20190211", o: "2020-366", f: "tomorrow" } },
+      { _index: "d", _source: { t: "20190210T160000Z", u: "20190210", o: "2019-041", f: "20190210T160000.250+0100", w: "2019-W06-7", h: "2019-02-10T16" } },
+      { _index: "d", _source: { t: "20190210T170000+0100", u: "20190211", o: "2020-366", f: "tomorrow", w: "2020-W53-5", h: "2019-02-10T23" } },
     ];
     const t = elasticTable(hits, elasticFieldTypes(named), elasticEpochScales(named), elasticDatePatterns(named));
     const df = liveFrame(t);
@@ -99,6 +112,8 @@ describe("elasticTable: _source with fields, epoch formats", () => {
     assert.deepEqual(iso("u"), ["2019-02-10T00:00:00.000Z", "2019-02-11T00:00:00.000Z"]);
     assert.deepEqual(iso("o"), ["2019-02-10T00:00:00.000Z", "2020-12-31T00:00:00.000Z"]);
     assert.deepEqual(iso("f"), ["2019-02-10T15:00:00.250Z", null]);
+    assert.deepEqual(iso("w"), ["2019-02-10T00:00:00.000Z", "2021-01-01T00:00:00.000Z"], "ISO week dates");
+    assert.deepEqual(iso("h"), ["2019-02-10T16:00:00.000Z", "2019-02-10T23:00:00.000Z"], "an hour without minutes");
     assert.equal(t.warnings.length, 1, t.warnings.join("\n"));
     assert.match(t.warnings[0], /1 value.*"f".*"basic_date_time"/);
   });
