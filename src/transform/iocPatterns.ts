@@ -280,7 +280,6 @@ export function parseUrlAt(s: string, sep: number): UrlSpan | undefined {
   const ui = scanClass(s, authority, USERINFO_EXTRA);
   if (ui < n && s.charCodeAt(ui) === 64) hostStart = ui + 1;
   let hostEnd: number;
-  let escapedPath = false;
   if (s.charCodeAt(hostStart) === 91) {
     // [IPv6 literal]: at most 64 characters to the `]`.
     let close = hostStart + 1;
@@ -292,9 +291,8 @@ export function parseUrlAt(s: string, sep: number): UrlSpan | undefined {
     // An escaped `/`, `?`, `#`, `:` or `\` ends the host (`http://evil.com%2Fpayload.sh`): the rest is read as a
     // path, and the decoded URL is found again (scanUrl). The whole run decoded was no host name: the URL was lost.
     for (let k = hostStart; k < hostEnd; k++) {
-      if (s.charCodeAt(k) === 37 && ESCAPED_DELIMITER.test(s.slice(k, k + 3))) {
+      if (isEscapedDelimiter(s, k)) {
         hostEnd = k;
-        escapedPath = true;
         break;
       }
     }
@@ -310,7 +308,8 @@ export function parseUrlAt(s: string, sep: number): UrlSpan | undefined {
     i++;
     while (i < n && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
   }
-  if (s.charCodeAt(i) === 47 || (escapedPath && i === hostEnd)) {
+  // The path starts at a `/`, or at an escaped delimiter after the host or port (`evil.com:8080%2Fx`, `[::1]%2Fx`).
+  if (s.charCodeAt(i) === 47 || isEscapedDelimiter(s, i)) {
     i++;
     while (i < n) {
       const c = s.charCodeAt(i);
@@ -332,6 +331,10 @@ export function parseUrlAt(s: string, sep: number): UrlSpan | undefined {
 
 /** An escaped delimiter, which ends a host run: `%2F`, `%3f`, `%23`, `%3A`, `%5C`. */
 const ESCAPED_DELIMITER = /^%(?:2f|3f|23|3a|5c)$/i;
+
+function isEscapedDelimiter(s: string, at: number): boolean {
+  return s.charCodeAt(at) === 37 && ESCAPED_DELIMITER.test(s.slice(at, at + 3));
+}
 
 /**
  * A URL's host: an IPv4 address, an `[IPv6]` literal, or a host name of one or

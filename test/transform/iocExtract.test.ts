@@ -134,6 +134,8 @@ test("url: an escaped /, ?, # or : right after the host ends the host; the URL i
     "http://d.io%3Fq=1",
     "http://d.io?q=1",
   ]);
+  // After a port, and after an [IPv6] host, too.
+  assert.deepEqual(iocs.extractText("get http://evil.com:8080%2Fpayload.sh and http://[::1]%2Fp now").url, ["http://evil.com:8080%2Fpayload.sh", "http://evil.com:8080/payload.sh", "http://[::1]%2Fp", "http://[::1]/p"]);
 });
 
 test("url: schemes, user info, ports, queries, trailing punctuation, URL decoding, embedded URLs", () => {
