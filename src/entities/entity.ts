@@ -115,9 +115,18 @@ export function parseEntityTime(value: unknown): Date | undefined {
 const UNIQUE_KEYS = new WeakMap<object, number>();
 let uniqueKeyCount = 0;
 
-/** The trimmed text of the first value that is non-blank text, or undefined. */
+/**
+ * What exports write for "no value" (`-` in Windows events' IpAddress, `N/A`, `unknown`): no identity, so
+ * entities holding one are never linked (every alert with `IpAddress: "-"` was one node).
+ */
+const PLACEHOLDERS: ReadonlySet<string> = new Set(["-", "--", "n/a", "na", "none", "null", "(null)", "nil", "unknown", "undefined", "?"]);
+
+/** The trimmed text of the first value that identifies something — text (or a number) that is neither blank nor a placeholder — or undefined. */
 export function firstText(...values: readonly unknown[]): string | undefined {
-  for (const v of values) if (typeof v === "string" && v.trim() !== "") return v.trim();
+  for (const v of values) {
+    const text = typeof v === "string" ? v.trim() : (typeof v === "number" && Number.isFinite(v)) || typeof v === "bigint" ? String(v) : "";
+    if (text !== "" && !PLACEHOLDERS.has(text.toLowerCase())) return text;
+  }
   return undefined;
 }
 

@@ -112,7 +112,10 @@ export class Ip extends Entity {
   override get key(): string {
     const address = firstText(this.Address);
     if (address === undefined) return this.uniqueKey();
-    return `ip:${canonicalIp(address) ?? address.toLowerCase()}`;
+    const ip = canonicalIp(address);
+    // Every machine's own loopback or unspecified address: no address two alerts share.
+    if (ip !== undefined && ["loopback", "unspecified"].includes(ipaddr.parse(ip).range())) return this.uniqueKey();
+    return `ip:${ip ?? address.toLowerCase()}`;
   }
 }
 
@@ -160,7 +163,8 @@ export class Host extends Entity {
    */
   override get key(): string {
     const name = firstText(this.HostName, this.NetBiosName);
-    if (name === undefined) return this.uniqueKey();
+    // `localhost` is every machine.
+    if (name === undefined || /^localhost(\.localdomain)?$/i.test(name)) return this.uniqueKey();
     const ip = canonicalIp(name);
     if (ip !== undefined) return `host:${ip}`;
     // Digits and dots that are no valid address (`10.0.0.01`, `10.1`): no domain to cut either.
@@ -364,8 +368,10 @@ export class Process extends Entity {
   override get key(): string {
     const pid = firstText(this.ProcessId) ?? "";
     const image = firstText(this.ImageFile?.FullPath) ?? "";
-    if (pid === "" && image === "") return this.uniqueKey();
-    return `process:${hostIdentity(this.Host)}|${pid.toLowerCase()}|${image.toLowerCase()}`;
+    const host = hostIdentity(this.Host);
+    // A PID alone is no process: PID 4 is System on every Windows machine.
+    if (image === "" && (pid === "" || host === "")) return this.uniqueKey();
+    return `process:${host}|${pid.toLowerCase()}|${image.toLowerCase()}`;
   }
 }
 
@@ -418,7 +424,8 @@ export class Url extends Entity {
   /** URLs are case-sensitive past the host: kept as is (trimmed). */
   override get key(): string {
     const url = firstText(this.Url);
-    return url === undefined ? this.uniqueKey() : `url:${url}`;
+    // Scheme and host in lower case, as they compare (`HTTP://Evil.COM/x` is `http://evil.com/x`); the rest as written.
+    return url === undefined ? this.uniqueKey() : `url:${url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#]*)/i, (head) => head.toLowerCase())}`;
   }
 }
 

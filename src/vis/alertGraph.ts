@@ -184,6 +184,18 @@ export function alertNode(alert: SecurityAlert): GraphNode {
 export class AlertGraph {
   private readonly nodeMap = new Map<string, GraphNode>();
   private readonly edgeMap = new Map<string, GraphEdge>();
+  /** Nodes of alert rows (not alerts an entity refers to), however the alerts are keyed. */
+  private readonly alertRows = new Set<string>();
+
+  /** Whether `id` is the node of an alert row added with its entities ({@link addAlertWithEntities}). */
+  isAlertRow(id: string): boolean {
+    return this.alertRows.has(id);
+  }
+
+  /** Marks `id` as an alert row's node. */
+  markAlertRow(id: string): void {
+    this.alertRows.add(id);
+  }
 
   /** Nodes in insertion order. */
   get nodes(): GraphNode[] {
@@ -307,6 +319,7 @@ export class AlertGraph {
     const g = new AlertGraph();
     for (const n of this.nodeMap.values()) g.nodeMap.set(n.id, { ...n, properties: { ...n.properties } });
     for (const e of this.edgeMap.values()) g.edgeMap.set(e.id, { ...e });
+    for (const id of this.alertRows) g.alertRows.add(id);
     return g;
   }
 
@@ -379,6 +392,7 @@ export class AlertGraph {
  */
 export function addAlertWithEntities(graph: AlertGraph, alert: SecurityAlert, related = false): string {
   const alertId = graph.addNode({ ...alertNode(alert), related }).id;
+  graph.markAlertRow(alertId);
   const entities = alert.allEntities();
   const referenced = new Set<Entity>();
   const children = new Map<Entity, Entity[]>();
@@ -466,7 +480,8 @@ export function addRelatedAlerts(alerts: DataFrame | SecurityAlert[], graph: Ale
   for (const alert of toAlerts(alerts)) {
     const id = `alert:${alert.id.toLowerCase()}`;
     const present = graph.getNode(id);
-    if (present && !present.related && present.properties.SystemAlertId !== undefined) continue;
+    // The graph's own alert, keyed by SystemAlertId or otherwise (Defender XDR's AlertId): its entities linked it to itself.
+    if (present && !present.related && graph.isAlertRow(id)) continue;
     const shared = [...new Set(alert.allEntities().filter(links).map((e) => e.key))].filter((k) => graph.getNode(k)?.kind === "entity");
     if (shared.length === 0 && !present && !options.includeUnrelated) continue;
     const node = out.addNode({ ...alertNode(alert), related: true });

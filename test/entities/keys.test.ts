@@ -42,12 +42,14 @@ describe("entity keys", () => {
   });
 
   it("IP addresses: one notation per address", () => {
-    same(new Ip({ Address: "::1" }), new Ip({ Address: "0:0:0:0:0:0:0:1" }), "IPv6 compression");
-    same(new Ip({ Address: " ::1 " }), new Ip({ Address: "::1" }), "spaces");
+    same(new Ip({ Address: "2001:db8::5" }), new Ip({ Address: "2001:db8:0:0:0:0:0:5" }), "IPv6 compression");
+    same(new Ip({ Address: " 2001:db8::5 " }), new Ip({ Address: "2001:db8::5" }), "spaces");
     same(new Ip({ Address: "2001:DB8::1" }), new Ip({ Address: "2001:db8:0:0:0:0:0:1" }), "case and zeros");
     same(new Ip({ Address: "::ffff:203.0.113.7" }), new Ip({ Address: "203.0.113.7" }), "IPv4-mapped");
-    assert.equal(new Ip({ Address: "0:0:0:0:0:0:0:1" }).key, "ip:::1");
-    differ(new Ip({ Address: "::1" }), new Ip({ Address: "::2" }), "two addresses");
+    assert.equal(new Ip({ Address: "2001:db8:0:0:0:0:0:5" }).key, "ip:2001:db8::5");
+    differ(new Ip({ Address: "::2" }), new Ip({ Address: "::3" }), "two addresses");
+    // Every machine's own loopback and unspecified addresses are no address two alerts share.
+    for (const own of ["::1", "0:0:0:0:0:0:0:1", "127.0.0.1", "127.1.2.3", "0.0.0.0", "::"]) differ(new Ip({ Address: own }), new Ip({ Address: own }), own);
     // The deprecated IPv4-compatible form is another address (RFC 4291), not the IPv4-mapped one.
     differ(new Ip({ Address: "::8.8.8.8" }), new Ip({ Address: "8.8.8.8" }), "IPv4-compatible");
     same(new Ip({ Address: "::8.8.8.8" }), new Ip({ Address: "::808:808" }), "IPv4-compatible, hex");
@@ -138,6 +140,34 @@ describe("alert graphs link on real identities only", () => {
     const all = addRelatedAlerts([unrelated, blankOnly], createAlertGraph(first), { includeUnrelated: true });
     assert.deepEqual(all.neighbors("alert:a2"), [], "added unlinked when asked");
     assert.deepEqual(all.neighbors("alert:a3"), []);
+  });
+
+  it("placeholders (`-`, `N/A`, `unknown`), localhost and a bare PID are no identity; URL schemes and hosts compare in any case; numeric ids count", () => {
+    for (const none of ["-", "N/A", "unknown", "(null)", "none"]) {
+      differ(new Ip({ Address: none }), new Ip({ Address: none }), `ip ${none}`);
+      differ(new Host({ HostName: none }), new Host({ HostName: none }), `host ${none}`);
+      differ(new Account({ Name: none }), new Account({ Name: none }), `account ${none}`);
+    }
+    differ(new Host({ HostName: "localhost" }), new Host({ HostName: "LOCALHOST" }), "localhost is every machine");
+    differ(new Process({ ProcessId: "4" }), new Process({ ProcessId: "4" }), "PID 4 on no named host");
+    same(new Process({ ProcessId: "4", Host: new Host({ HostName: "web1" }) }), new Process({ ProcessId: "4", Host: new Host({ HostName: "WEB1" }) }), "PID 4 on one host");
+    same(new Url({ Url: "HTTP://Evil.COM/x" }), new Url({ Url: "http://evil.com/x" }), "scheme and host");
+    differ(new Url({ Url: "http://evil.com/X" }), new Url({ Url: "http://evil.com/x" }), "the path as written");
+    same(new UnknownEntity({ Type: "iot-device", DeviceId: 12345 }), new UnknownEntity({ Type: "iot-device", DeviceId: "12345" }), "a numeric id");
+  });
+
+  it("addRelatedAlerts does not add the graph's own alert again, however alerts are keyed (it was linked to itself through its entities)", () => {
+    const proc = { $id: "1", Type: "process", ProcessId: "1234", ImageFile: { $id: "2", Type: "file", Name: "evil.exe", Directory: "C:\\tmp" }, Account: { $id: "3", Type: "account", Name: "bob" }, Host: { $id: "4", Type: "host", HostName: "web1" } };
+    for (const idColumn of ["SystemAlertId", "AlertId", "VendorOriginalId"]) {
+      const rows = [
+        { [idColumn]: "a1", AlertDisplayName: "A one", Entities: JSON.stringify([proc, { $ref: "4" }]) },
+        { [idColumn]: "a2", AlertDisplayName: "A two", Entities: JSON.stringify([{ $id: "1", Type: "host", HostName: "web1" }]) },
+      ];
+      const alerts = rows.map((r) => new SecurityAlert(r));
+      const g = createAlertGraph(alerts[0]);
+      const r = addRelatedAlerts(alerts, g);
+      assert.deepEqual(r.edges.filter((e) => !g.hasEdge(e.source, e.target)).map((e) => `${e.source} ${e.target}`), ["host:web1 alert:a2"], idColumn);
+    }
   });
 });
 
