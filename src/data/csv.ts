@@ -36,7 +36,7 @@ import type { DataType } from "nodejs-polars";
 import { isTextType } from "../common/dtypes";
 import { columnNames, columnOf, frameHeight, renameAll } from "../common/frames";
 import { runSync, type ReadSteps } from "./collect";
-import { blankLineRows, quoteStrayQuotes, widenedHeader } from "./csvText";
+import { blankLineRows, copyWithHeader, quoteStrayQuotes, widenedHeader } from "./csvText";
 import { wideIntsAsText } from "./wideInts";
 import { fixedWidthFormat, fractionDigitExprs, fractionWidth, looksLikeTimeColumn, nsWrapped, parseTimeSeries, sampleFormats, strptimeExpr, unitOfFractionDigits, unparsedCount, yearMayLeaveNsRange, type TimeUnit } from "./timeParsing";
 
@@ -516,9 +516,19 @@ export function* readCsvSteps(file: string, options: CsvReadOptions = {}): ReadS
   const head = fileStart(file);
   const dialect = csvDialect(head, options.sep);
   const header = headerFields(head, dialect);
+  // A repeated name beside one named as polars renames repeats (`a,a,a_duplicated_0`): polars fails the file on
+  // its own renaming. Read from a private copy whose header has pandas' names instead.
+  if (header && header.some((f, i) => header.findIndex((g) => g.text === f.text) !== i) && header.some((f) => /_duplicated_\d+$/.test(f.text))) {
+    const copy = withHeader(file, head, header, pandasNames(header.map((f) => f.text)), dialect.sep);
+    try {
+      return yield* readCsvRows(copy.file, fileStart(copy.file), dialect, undefined, options);
+    } finally {
+      copy.remove();
+    }
+  }
   const rows = yield* readCsvRows(file, head, dialect, header, options);
   // Columns added for records longer than the header (widenedHeader) are named as they are.
-  const named = header && [...header, ...columnNames(rows).slice(header.length).map((text) => ({ text, stray: false }))];
+  const named = header && [...header, ...columnNames(rows).slice(header.length).map((text) => ({ text, end: -1, stray: false }))];
   return withPandasHeaderNames(withHeaderQuotesUndoubled(rows, named), header);
 }
 
@@ -535,6 +545,12 @@ function withPandasHeaderNames(df: pl.DataFrame, header: HeaderField[] | undefin
   const blankOrRepeated = texts.some((t, i) => t === "" || texts.indexOf(t) !== i);
   const names = columnNames(df);
   if (!blankOrRepeated || names.length < texts.length) return df;
+  const renamed = [...pandasNames(texts), ...names.slice(texts.length)];
+  return new Set(renamed).size === renamed.length ? renameAll(df, renamed) : df;
+}
+
+/** Header names as pandas gives them: a repeat `<name>.1`, `<name>.2`… past any name the header has; a blank `column_<i>`. */
+function pandasNames(texts: readonly string[]): string[] {
   const taken = new Set(texts.filter((t) => t !== ""));
   const seen = new Set<string>();
   const wanted = texts.map((t, i) => {
@@ -549,8 +565,7 @@ function withPandasHeaderNames(df: pl.DataFrame, header: HeaderField[] | undefin
     taken.add(name);
     return name;
   });
-  const renamed = [...wanted, ...names.slice(texts.length)];
-  return new Set(renamed).size === renamed.length ? renameAll(df, renamed) : df;
+  return wanted;
 }
 
 /** The rows of {@link readCsvSteps}, with the header names as polars reads them. */
@@ -593,6 +608,8 @@ function withHeaderQuotesUndoubled(df: pl.DataFrame, fields: HeaderField[] | und
 interface HeaderField {
   /** The name as pandas reads it. */
   text: string;
+  /** Where the field ends in the file's start (`head`): after the last field, the header record's end (before its line end). */
+  end: number;
   /** Whether a quote stands outside quoting, or text follows a closing quote (`b"c`, `"ab"c`): polars cannot follow the file's quotes. */
   stray: boolean;
 }
@@ -627,10 +644,29 @@ function headerFields(head: string, { sep, skipRows }: CsvDialect): HeaderField[
     if (end === head.length && end > 0) return undefined;
     const rest = head.slice(at, end);
     text += rest;
-    fields.push({ text, stray: rest.includes('"') || (quoted && rest !== "") });
+    fields.push({ text, end, stray: rest.includes('"') || (quoted && rest !== "") });
     if (head[end] !== sep) return fields;
     at = end + 1;
   }
+}
+
+/** A private copy of `file` whose header record is `names` (quoted), the rest byte for byte. */
+function withHeader(file: string, head: string, header: readonly HeaderField[], names: readonly string[], sep: string): { file: string; remove(): void } {
+  const lastEnd = header[header.length - 1].end;
+  // The header's first field starts after the skipped lines: where the record ends, less its own text.
+  let start = lastEnd;
+  while (start > 0 && head[start - 1] !== "\n" && head[start - 1] !== "\r") start -= 1;
+  // (`head` is the text after a UTF-8 byte-order mark.)
+  const fd = fs.openSync(file, "r");
+  const first = Buffer.alloc(3);
+  try {
+    fs.readSync(fd, first, 0, 3, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const bom = first.equals(Buffer.from([0xef, 0xbb, 0xbf])) ? 3 : 0;
+  const line = names.map((n) => `"${n.replace(/"/g, '""')}"`).join(sep);
+  return copyWithHeader(file, bom + Buffer.byteLength(head.slice(0, start)), bom + Buffer.byteLength(head.slice(0, lastEnd)), line);
 }
 
 /** Whether the first line ends in a CR that no LF follows (old Mac line ends); a CR inside a quoted value (a header name) ends no line. */

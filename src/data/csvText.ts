@@ -430,3 +430,35 @@ export function widenedHeader(file: string, sep: string, skipRows: number): Wide
   }
   return { file: copy, added, remove };
 }
+
+/** A private copy of `file` with the bytes from `from` to `to` (a header record) replaced by `text`. */
+export function copyWithHeader(file: string, from: number, to: number, text: string): { file: string; remove(): void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-csv-"));
+  const copy = path.join(dir, path.basename(file));
+  const remove = () => fs.rmSync(dir, { recursive: true, force: true });
+  try {
+    const input = fs.openSync(file, "r");
+    const out = fs.openSync(copy, "w", 0o600);
+    try {
+      const buf = Buffer.allocUnsafe(SCAN_CHUNK);
+      const copyRange = (start: number, end: number) => {
+        for (let at = start; at < end; ) {
+          const n = fs.readSync(input, buf, 0, Math.min(SCAN_CHUNK, end - at), at);
+          if (n === 0) break;
+          fs.writeSync(out, buf, 0, n);
+          at += n;
+        }
+      };
+      copyRange(0, from);
+      fs.writeSync(out, text);
+      copyRange(to, fs.fstatSync(input).size);
+    } finally {
+      fs.closeSync(input);
+      fs.closeSync(out);
+    }
+  } catch (err) {
+    remove();
+    throw err;
+  }
+  return { file: copy, remove };
+}
