@@ -163,9 +163,11 @@ export class Host extends Entity {
    */
   override get key(): string {
     const name = firstText(this.HostName, this.NetBiosName);
-    // `localhost` is every machine.
-    if (name === undefined || /^localhost(\.localdomain)?$/i.test(name)) return this.uniqueKey();
+    // `localhost` (`localhost.`, `localhost6`, `ip6-localhost`, `localhost.anything`) is every machine.
+    if (name === undefined || /^(ip6-)?localhost6?(\.|$)/i.test(name)) return this.uniqueKey();
     const ip = canonicalIp(name);
+    // So is its loopback or unspecified address.
+    if (ip !== undefined && ["loopback", "unspecified"].includes(ipaddr.parse(ip).range())) return this.uniqueKey();
     if (ip !== undefined) return `host:${ip}`;
     // Digits and dots that are no valid address (`10.0.0.01`, `10.1`): no domain to cut either.
     if (/^[\d.]+$/.test(name)) return `host:${name}`;
@@ -234,7 +236,8 @@ export class Account extends Entity {
     const name = firstText(this.Name, this.DisplayName);
     if (name !== undefined) return `account:${name.toLowerCase()}`;
     const sid = firstText(this.Sid);
-    if (sid !== undefined) return `account:sid:${sid.toLowerCase()}`;
+    // S-1-0-0, the null SID ("Nobody"), is what 4624 events write beside a `-` name: no account.
+    if (sid !== undefined && sid.toUpperCase() !== "S-1-0-0") return `account:sid:${sid.toLowerCase()}`;
     const aad = firstText(this.AadUserId);
     return aad !== undefined ? `account:aad:${aad.toLowerCase()}` : this.uniqueKey();
   }
@@ -424,8 +427,10 @@ export class Url extends Entity {
   /** URLs are case-sensitive past the host: kept as is (trimmed). */
   override get key(): string {
     const url = firstText(this.Url);
-    // Scheme and host in lower case, as they compare (`HTTP://Evil.COM/x` is `http://evil.com/x`); the rest as written.
-    return url === undefined ? this.uniqueKey() : `url:${url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#]*)/i, (head) => head.toLowerCase())}`;
+    // Scheme and host in lower case, as they compare (`HTTP://Evil.COM/x` is `http://evil.com/x`).
+    if (url === undefined) return this.uniqueKey();
+    // User info (a password is case-sensitive) and the rest as written.
+    return `url:${url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/?#@]*@)?([^/?#]*)/i, (_all, scheme: string, user = "", host: string) => `${scheme.toLowerCase()}${user}${host.toLowerCase()}`)}`;
   }
 }
 

@@ -562,6 +562,7 @@ export function mergeAlertsByType(graph: AlertGraph): AlertGraph {
     const members = n.kind === "alert" ? groups.get(mergeKey(n))! : undefined;
     if (!members || members.length === 1) {
       out.addNode(n);
+      if (graph.isAlertRow(n.id)) out.markAlertRow(n.id);
       target.set(n.id, n.id);
     } else {
       const merged = members[0] === n ? out.addNode(mergedAlertNode(mergeKey(n), members)) : out.getNode(`alerts:${mergeKey(n)}`)!;

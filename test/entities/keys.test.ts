@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Account, Alert, Dns, ENTITY_CLASSES, File, FileHash, GeoLocation, Host, HostLogonSession, Ip, Malware, Process, SecurityAlert, UnknownEntity, Url } from "../../src/entities";
 import { addRelatedAlerts, createAlertGraph } from "../../src/vis/alertGraph";
+import { EntityGraphView } from "../../src/vis/entityGraph";
 
 const same = (a: { key: string }, b: { key: string }, why: string): void => assert.equal(a.key, b.key, why);
 const differ = (a: { key: string }, b: { key: string }, why: string): void => assert.notEqual(a.key, b.key, why);
@@ -148,7 +149,12 @@ describe("alert graphs link on real identities only", () => {
       differ(new Host({ HostName: none }), new Host({ HostName: none }), `host ${none}`);
       differ(new Account({ Name: none }), new Account({ Name: none }), `account ${none}`);
     }
-    differ(new Host({ HostName: "localhost" }), new Host({ HostName: "LOCALHOST" }), "localhost is every machine");
+    for (const own of ["localhost", "LOCALHOST", "localhost.", "localhost.corp.example", "localhost6", "127.0.0.1", "::1", "0.0.0.0"]) {
+      differ(new Host({ HostName: own }), new Host({ HostName: own }), `host ${own} is every machine`);
+      differ(new Process({ ProcessId: "4", Host: new Host({ HostName: own }) }), new Process({ ProcessId: "4", Host: new Host({ HostName: own }) }), `PID 4 on ${own}`);
+    }
+    differ(new Account({ Name: "-", Sid: "S-1-0-0" }), new Account({ Name: "-", Sid: "S-1-0-0" }), "the null SID beside a '-' name (4624)");
+    differ(new Url({ Url: "http://Admin:Secret@evil.com/x" }), new Url({ Url: "http://admin:secret@evil.com/x" }), "user info as written");
     differ(new Process({ ProcessId: "4" }), new Process({ ProcessId: "4" }), "PID 4 on no named host");
     same(new Process({ ProcessId: "4", Host: new Host({ HostName: "web1" }) }), new Process({ ProcessId: "4", Host: new Host({ HostName: "WEB1" }) }), "PID 4 on one host");
     same(new Url({ Url: "HTTP://Evil.COM/x" }), new Url({ Url: "http://evil.com/x" }), "scheme and host");
@@ -167,6 +173,10 @@ describe("alert graphs link on real identities only", () => {
       const g = createAlertGraph(alerts[0]);
       const r = addRelatedAlerts(alerts, g);
       assert.deepEqual(r.edges.filter((e) => !g.hasEdge(e.source, e.target)).map((e) => `${e.source} ${e.target}`), ["host:web1 alert:a2"], idColumn);
+      // The same on the graph with alerts merged by type (a new graph, which knew no alert rows).
+      const merged = new EntityGraphView(g, { mergeAlerts: true }).graph;
+      const m = addRelatedAlerts(alerts, merged);
+      assert.deepEqual(m.edges.filter((e) => !merged.hasEdge(e.source, e.target)).map((e) => `${e.source} ${e.target}`), ["host:web1 alert:a2"], `${idColumn}, merged`);
     }
   });
 });
