@@ -19,7 +19,7 @@
 import fs from "node:fs";
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
-import { columnOf, frameHeight, renameAll } from "../../common/frames";
+import { columnNames, columnOf, frameHeight, renameAll } from "../../common/frames";
 import { runSync, type ReadSteps } from "../collect";
 import { DataFileError, dataMessages as msg } from "../messages";
 import { decodeZeekEscapes, decodeZeekSet } from "./zeekEscapes";
@@ -219,14 +219,20 @@ function typed(raw: pl.LazyDataFrame, block: ZeekBlock, kinds: readonly ZeekKind
   );
 }
 
-/** `count` columns (read as UInt64) as Int64 where every value fits, as the other integer columns are; the rest stay UInt64. */
-function countsAsInt64(plainFrame: pl.DataFrame, kinds: readonly ZeekKind[]): pl.DataFrame {
-  const counts = kinds.flatMap((k, i) => (k === "count" ? [i] : []));
-  if (!counts.length) return plainFrame;
+/**
+ * `count` columns (read as UInt64, the only UInt64 columns) as Int64 where every value fits, as the other
+ * integer columns are; the rest stay UInt64. Decided on the whole log, after its blocks are stacked: a block
+ * narrowed alone stacked with a UInt64 one as Float64, which rounded the big values.
+ */
+function countsAsInt64(df: pl.DataFrame): pl.DataFrame {
+  const names = columnNames(df);
+  const counts = df.dtypes.flatMap((d, i) => (d.variant === "UInt64" ? [i] : []));
+  if (!counts.length) return df;
+  const plainFrame = renameAll(df, names.map((_, i) => plain(i)));
   const INT64_MAX = 2n ** 63n - 1n;
   const max = plainFrame.select(...counts.map((i) => pl.col(plain(i)).gt(pl.lit(INT64_MAX).cast(pl.UInt64)).any().alias(plain(i))));
   const fits = counts.filter((i) => columnOf(max, plain(i)).toArray()[0] !== true);
-  return fits.length ? plainFrame.withColumns(...fits.map((i) => pl.col(plain(i)).cast(pl.Int64).alias(plain(i)))) : plainFrame;
+  return fits.length ? renameAll(plainFrame.withColumns(...fits.map((i) => pl.col(plain(i)).cast(pl.Int64).alias(plain(i)))), names) : df;
 }
 
 /**
@@ -282,11 +288,11 @@ function* readZeekSteps(bytes: LogBytes, file: string): ReadSteps<pl.DataFrame> 
     const raw =
       bytes.path && start === 0 && end === bytes.size ? pl.scanCSV(bytes.path, { ...options, glob: false, cache: false }) : pl.readCSV(bytes.read(start, end - start), options).lazy();
     const df: pl.DataFrame = yield typed(raw, block, kinds);
-    frames.push(renameAll(countsAsInt64(decodedEscapes(df, kinds, block.setSeparator), kinds), block.fields));
+    frames.push(renameAll(decodedEscapes(df, kinds, block.setSeparator), block.fields));
   }
   const withRows = frames.filter((f) => frameHeight(f) > 0);
   const out = withRows.length ? withRows : frames.slice(-1);
-  return out.length === 1 ? out[0] : pl.concat(out, { how: "diagonalRelaxed" });
+  return countsAsInt64(out.length === 1 ? out[0] : pl.concat(out, { how: "diagonalRelaxed" }));
 }
 
 /** A Zeek ASCII log given as text (see {@link readZeekTsvFileSteps}); `file` names it in errors. */

@@ -98,6 +98,12 @@ describe("Zeek ASCII logs: types", () => {
     assert.deepEqual(df.dtypes.map(String), ["DataType(String)", "DataType(UInt64)", "DataType(Int64)"]);
     assert.deepEqual(col(df, "bytes"), [18446744073709551615n, null, 9223372036854775808n]);
     assert.deepEqual(col(df, "pkts"), [5, 7, null]);
+    // Blocks with other #fields (a script added community_id), stacked: decided on the whole log (one block
+    // narrowed alone stacked with the other as Float64, rounding 2^64 - 1).
+    const stacked = [log, "#fields\tuid\tbytes\tpkts\tcommunity_id", "#types\tstring\tcount\tcount\tstring", "C4\t12\t3\t1:abc"].join("\n");
+    const both = readZeekTsv(stacked, "conn.log");
+    assert.deepEqual(both.dtypes.map(String), ["DataType(String)", "DataType(UInt64)", "DataType(Int64)", "DataType(String)"]);
+    assert.deepEqual(col(both, "bytes"), [18446744073709551615n, null, 9223372036854775808n, 12n]);
   });
 });
 
