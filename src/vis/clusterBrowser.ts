@@ -9,14 +9,17 @@
  *   chosen cluster's table. Tables are rendered and escaped once, here; the
  *   script only moves existing nodes and sets `textContent`.
  */
+import pl from "nodejs-polars";
 import { ClusterBrowserError, visMessages as msg } from "./messages";
 import { checkOptionTypes, type OptionTypesOf } from "./options";
 import { html } from "../display/html";
 import { THEME } from "../display/theme";
 import { dataFrameFragment, dataFrameStyle } from "../display/dataframe";
 import type { DbclusterResult } from "../analysis/eventCluster";
+import { timeValues } from "../analysis/columns";
+import { isTemporalType, msTimeTexts } from "../common/dtypes";
 import { htmlView, type HtmlView } from "../display/htmlView";
-import { columnNames, columnOf, frameHeight, frameOf, frameRecords, hasColumn, withSafeNames } from "../common/frames";
+import { columnNames, columnOf, exactValues, frameHeight, frameOf, frameRecords, hasColumn, withSafeNames } from "../common/frames";
 
 /** Options of `clusterBrowser` / `browseClusters`. */
 export interface ClusterBrowserOptions {
@@ -61,14 +64,30 @@ function formatTime(value: unknown): string {
   return value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString().slice(0, 19).replace("T", " ") : "?";
 }
 
-function labelOf(row: Record<string, unknown>, options: ClusterBrowserOptions): string {
+function labelOf(row: Record<string, unknown>, options: ClusterBrowserOptions, labelTexts: readonly (string | null)[][], at: number): string {
   if (options.label) return String(options.label(row));
   const unit = options.unit ?? "events";
-  const names = (options.labelColumns ?? []).map((c) => String(row[c] ?? "")).join(" · ");
+  const names = labelTexts.map((texts) => texts[at] ?? "").join(" · ");
   const size = Number(row.ClusterSize);
   const range = `${formatTime(row.FirstEventTime)} → ${formatTime(row.LastEventTime)}`;
   const count = row.Clustered ? `${size} ${unit}` : `1 ${unit.replace(/s$/, "")}, unclustered`;
   return `${names ? `${names}: ` : ""}${range} (${count})`;
+}
+
+/**
+ * A cluster's events in time order, missing times last: text times by the instants they name, as
+ * dbclusterEvents read them (sorted as text, `1/2/2024` came before `12/31/2023`, `-08:00` before `Z`).
+ */
+function inTimeOrder(events: pl.DataFrame, column: string): pl.DataFrame {
+  let ms: (number | null)[];
+  try {
+    ms = timeValues(events, column, FN, { lenient: true }).ms;
+  } catch {
+    // Not times (here mostly not): as listed.
+    return events;
+  }
+  const order = ms.map((_, i) => i).sort((a, b) => (ms[a] ?? Infinity) - (ms[b] ?? Infinity) || a - b);
+  return withSafeNames(events, (safe) => safe.select(pl.all().gather(order)));
 }
 
 /** The cluster browser as an object that displays itself. */
@@ -90,28 +109,40 @@ export function clusterBrowser(result: DbclusterResult, options: ClusterBrowserO
   const sample = result.members(frameHeight(clustered) ? (columnOf(clustered, "ClusterId").get(0) as number) : -1);
   const sampleColumns = columnNames(sample);
   const columns = options.columns ?? sampleColumns;
+  for (const [option, list] of [["columns", columns], ["labelColumns", options.labelColumns ?? []]] as const) {
+    const twice = list.find((c, i) => list.indexOf(c) !== i);
+    if (twice !== undefined) throw new ClusterBrowserError(msg.clusterColumnTwice(FN, option, twice));
+  }
   for (const c of columns) {
     if (!sampleColumns.includes(c)) throw new ClusterBrowserError(msg.clusterEventColumn(FN, c, sampleColumns));
   }
+  // Label values as the tables show them: times as text (a zoned one with its offset), not a JS Date's string in the kernel's zone.
+  const labelTexts = (options.labelColumns ?? []).map((c) => {
+    const s = columnOf(clustered, c);
+    // (Integers exactly: past 2^53 a JS number rounds them.)
+    return isTemporalType(s.dtype) ? msTimeTexts(s) : exactValues(s).map((v) => (v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? x.toString() : x)) : String(v)));
+  });
   const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
   const maxClusters = options.maxClusters ?? DEFAULT_MAX_CLUSTERS;
   // Noise rows are one event each, and may be a million: list the first maxRows, count the rest.
   // Clusters each carry a table: list the first maxClusters, count the rest.
   let noiseListed = 0;
   let clustersListed = 0;
-  const rows = frameRecords(clustered).filter((row) => (Number(row.ClusterId) >= 0 ? clustersListed++ < maxClusters : noiseListed++ < maxRows));
+  const rows = frameRecords(clustered)
+    .map((row, at) => ({ row, at }))
+    .filter(({ row }) => (Number(row.ClusterId) >= 0 ? clustersListed++ < maxClusters : noiseListed++ < maxRows));
   const noiseLeftOut = noiseListed - Math.min(noiseListed, maxRows);
   const clustersLeftOut = clustersListed - Math.min(clustersListed, maxClusters);
   let noiseSeen = 0;
   const noise = result.members(-1);
-  const items = rows.map((row) => {
+  const items = rows.map(({ row, at }) => {
     const id = Number(row.ClusterId);
     const first = noiseSeen++;
     let events = id >= 0 ? result.members(id) : withSafeNames(noise, (safe) => safe.slice(first, 1));
     const timeColumn = result.timeColumn;
-    if (timeColumn && hasColumn(events, timeColumn)) events = withSafeNames(events, (safe, nameOf) => safe.sort(nameOf(timeColumn)));
+    if (timeColumn && hasColumn(events, timeColumn)) events = inTimeOrder(events, timeColumn);
     // The tables' stylesheet is written once, below, not once per cluster.
-    return { label: labelOf(row, options), table: dataFrameFragment(frameOf(columns.map((c) => columnOf(events, c))), { maxRows, minRows: Math.min(20, maxRows), maxColumns: Infinity }, { style: false }) };
+    return { label: labelOf(row, options, labelTexts, at), table: dataFrameFragment(frameOf(columns.map((c) => columnOf(events, c))), { maxRows, minRows: Math.min(20, maxRows), maxColumns: Infinity }, { style: false }) };
   });
   const title = options.title ?? "Clusters";
   const more = [

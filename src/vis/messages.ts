@@ -192,6 +192,7 @@ export const visMessages = {
     errorMessage("vis/cluster-column-missing", `${fn}: label column "${column}" is not a column.${didYouMean(column, columns)}`),
   clusterEventColumn: (fn: string, column: string, columns: readonly string[]) =>
     errorMessage("vis/cluster-column-missing", `${fn}: column "${column}" is not an event column.${didYouMean(column, columns)}`),
+  clusterColumnTwice: (fn: string, option: string, column: string) => errorMessage("vis/cluster-option", `${fn}: option ${option} names column "${column}" twice.`),
 
   // The anomalies chart (ChartDataError); `fn` is the function called.
   chartNotADataFrame: (fn: string) => errorMessage("vis/chart-not-a-dataframe", `${fn}: expected a polars DataFrame (the output of timeseriesAnomaliesStl).`),

@@ -282,6 +282,7 @@ const SAMPLES: Record<string, Sample> = {
   "visMessages.clusterInput": () => [vis.clusterInput("clusterBrowser"), ["clusterBrowser", "dbclusterEvents"]],
   "visMessages.clusterLabelColumn": () => [vis.clusterLabelColumn("clusterBrowser", "TargetUser", ["TargetUserName"]), ['"TargetUser"', "TargetUserName"]],
   "visMessages.clusterEventColumn": () => [vis.clusterEventColumn("clusterBrowser", "Acount", ["Account"]), ['"Acount"', "Account"]],
+  "visMessages.clusterColumnTwice": () => [vis.clusterColumnTwice("clusterBrowser", "columns", "a"), ["clusterBrowser", "columns", '"a"']],
   "visMessages.chartNotADataFrame": () => [vis.chartNotADataFrame("displayTimeseriesAnomalies"), ["displayTimeseriesAnomalies"]],
   "visMessages.chartNeedsY": () => [vis.chartNeedsY("displayTimeseriesAnomalies"), ["displayTimeseriesAnomalies", "y"]],
   "visMessages.chartPixels": () => [vis.chartPixels("fn", "width", -1, 10_000), ["width", "10,000", "-1"]],

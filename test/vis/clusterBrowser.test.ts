@@ -105,3 +105,17 @@ test(`lists at most maxClusters clusters (default ${DEFAULT_MAX_CLUSTERS}) and s
     }
   }
 });
+
+test("a cluster's events are in time order when the time column is text (they were sorted as text); label times as the tables show them; a column named twice is refused", () => {
+  const T = ["12/31/2023 10:00:00", "1/2/2024 09:00:00", "2/1/2024 08:00:00", "1/15/2024 07:00:00", "not a time"];
+  const zoned = pl.Series("Z", [1704103200000n, 1704103200000n, 1704103200000n, 1704103200000n, 1704103200000n]).cast(pl.Datetime("ms")).dt.replaceTimeZone("UTC").dt.convertTimeZone("America/New_York");
+  const df = pl.DataFrame([pl.Series("a", [1, 1, 1, 1, 1]), pl.Series("T", T), pl.Series("n", [1, 2, 3, 4, 5]), zoned]);
+  const r = dbclusterEvents(df, { clusterColumns: ["a"], timeColumn: "T", maxClusterDistance: 0.0001, normalize: false });
+  const html = String(clusterBrowser(r, { labelColumns: ["Z"] })[JUPYTER_DISPLAY]()["text/html"]);
+  const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(html)?.[1] ?? "";
+  const times = [...body.matchAll(/<td[^>]*>(\d+\/\d+\/\d+ [\d:]+|not a time)<\/td>/g)].map((m) => m[1]);
+  assert.deepEqual(times, ["12/31/2023 10:00:00", "1/2/2024 09:00:00", "1/15/2024 07:00:00", "2/1/2024 08:00:00", "not a time"], "time order, the unread time last");
+  assert.match(html, /2024-01-01 05:00:00\.000-05:00: 2023-12-31 10:00:00 → 2024-02-01 08:00:00 \(5 events\)/);
+  assert.doesNotMatch(html, /GMT/, "no JS Date text");
+  assert.throws(() => clusterBrowser(r, { columns: ["a", "a"] }), (e: unknown) => e instanceof ClusterBrowserError && e.code === "vis/cluster-option" && /option columns names column "a" twice/.test(e.message));
+});
