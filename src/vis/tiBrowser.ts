@@ -127,6 +127,9 @@ const rawJSON = (JSON as { rawJSON?: (text: string) => unknown }).rawJSON;
  * JSON.parse reviver for the raw result: each number is written back as the provider wrote it,
  * so ids past 2^53 are not rounded (`9007199254740993`) and `1e400` does not become `null`.
  */
+/** A number kept as written by {@link asWritten}. */
+const isRawJson = (value: unknown): boolean => (JSON as { isRawJSON?: (v: unknown) => boolean }).isRawJSON?.(value) === true;
+
 function asWritten(_key: string, value: unknown, context?: { source?: string }): unknown {
   return typeof value === "number" && rawJSON && context?.source !== undefined ? rawJSON(context.source) : value;
 }
@@ -334,8 +337,12 @@ function rawText(raw: string, max: number): string {
 /** `text` cut to `max` characters with a notice naming the option and the column that has it whole. */
 function cutText(text: string, max: number, column: string): string {
   if (text.length <= max) return text;
-  const kept = text.slice(0, max);
-  return `${kept}\n… ${(text.length - kept.length).toLocaleString("en")} more characters not shown (maxRawChars ${max}; the whole text is in the ${column} column)`;
+  // Not inside a character written as two code units (an emoji's half showed as U+FFFD); the rest counted in characters.
+  const end = max > 0 && /[\uD800-\uDBFF]/.test(text[max - 1]) ? max - 1 : max;
+  const kept = text.slice(0, end);
+  let rest = 0;
+  for (const _ of text.slice(end)) rest += 1;
+  return `${kept}\n… ${rest.toLocaleString("en")} more characters not shown (maxRawChars ${max}; the whole text is in the ${column} column)`;
 }
 
 function providerSection(item: TIBrowserItem, r: TIBrowserRow, maxRawChars: number): SafeHtml {
@@ -356,10 +363,11 @@ function detailsHtml(details: string, max: number): SafeHtml {
   if (details.length > max) return html`<pre class="hl-tib-details">${elementText(cutText(pretty(details), max, "Details"))}</pre>`;
   let value: unknown;
   try {
-    value = jsonValue(details);
+    // Numbers as written, as the raw result shows them (an id past 2^53 was rounded, 1e400 was Infinity).
+    value = jsonValue(details, true);
     if (value && typeof value === "object" && !Array.isArray(value)) {
       const rows = Object.entries(value as Record<string, unknown>).map(([k, v]) => {
-        const cell = v !== null && typeof v === "object" ? html`<pre>${JSON.stringify(v, null, 2)}</pre>` : v === null ? "" : String(v);
+        const cell = isRawJson(v) ? JSON.stringify(v) : v !== null && typeof v === "object" ? html`<pre>${JSON.stringify(v, null, 2)}</pre>` : v === null ? "" : String(v);
         return html`<tr><th>${k}</th><td>${cell}</td></tr>`;
       });
       return html`<table class="hl-tib-details"><tbody>${rows}</tbody></table>`;

@@ -211,3 +211,15 @@ test("Details are cut at maxRawChars too (a provider's 100k tags made 2 MB of ou
   const nested = manyResults(1, 100).withColumns(pl.lit(`{"Tags":${deep}}`).alias("Details"));
   assert.doesNotThrow(() => browseResults(nested, { maxRawChars: Infinity }).toHtml());
 });
+
+test("Details show numbers as written, as the raw result does (an id past 2^53 was rounded, 1e400 was Infinity); a cut never splits a character", () => {
+  const raw = '{"id": 9007199254740993, "f": 1e400, "d": 0.10000000000000000001, "n": {"big": 12345678901234567890}}';
+  const base = { Ioc: ["1.1.1.1"], IocType: ["ipv4"], Provider: ["A"], Severity: ["high"], Result: [true] };
+  const html = String(browseResults(pl.DataFrame({ ...base, RawResult: [raw], Details: [raw] }))[JUPYTER_DISPLAY]()["text/html"]);
+  const table = /<table class="hl-tib-details">[\s\S]*?<\/table>/.exec(html)?.[0] ?? "";
+  for (const written of ["9007199254740993", "1e400", "0.10000000000000000001", "12345678901234567890"]) assert.ok(table.includes(written), `${written} in ${table}`);
+  assert.doesNotMatch(table, /9007199254740992|Infinity/);
+  const emoji = String(browseResults(pl.DataFrame({ ...base, RawResult: [""], Details: ["😀😀😀😀😀"] }), { maxRawChars: 3 })[JUPYTER_DISPLAY]()["text/html"]);
+  assert.match(emoji, /<pre class="hl-tib-details">😀\n… 4 more characters not shown \(maxRawChars 3;/);
+  assert.doesNotMatch(emoji, /[\uD800-\uDBFF](?![\uDC00-\uDFFF])/, "no half character");
+});
