@@ -481,7 +481,8 @@ export function addRelatedAlerts(alerts: DataFrame | SecurityAlert[], graph: Ale
     const id = `alert:${alert.id.toLowerCase()}`;
     const present = graph.getNode(id);
     // The graph's own alert, keyed by SystemAlertId or otherwise (Defender XDR's AlertId): its entities linked it to itself.
-    if (present && !present.related && graph.isAlertRow(id)) continue;
+    // (Merged into an `alerts:` node, it has no node of its own: known as a row all the same.)
+    if (!present?.related && graph.isAlertRow(id)) continue;
     const shared = [...new Set(alert.allEntities().filter(links).map((e) => e.key))].filter((k) => graph.getNode(k)?.kind === "entity");
     if (shared.length === 0 && !present && !options.includeUnrelated) continue;
     const node = out.addNode({ ...alertNode(alert), related: true });
@@ -560,9 +561,10 @@ export function mergeAlertsByType(graph: AlertGraph): AlertGraph {
   const out = new AlertGraph();
   for (const n of graph.nodes) {
     const members = n.kind === "alert" ? groups.get(mergeKey(n))! : undefined;
+    // The alert rows stay known, merged or not: addRelatedAlerts must not add them again.
+    if (graph.isAlertRow(n.id)) out.markAlertRow(n.id);
     if (!members || members.length === 1) {
       out.addNode(n);
-      if (graph.isAlertRow(n.id)) out.markAlertRow(n.id);
       target.set(n.id, n.id);
     } else {
       const merged = members[0] === n ? out.addNode(mergedAlertNode(mergeKey(n), members)) : out.getNode(`alerts:${mergeKey(n)}`)!;

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Account, Alert, Dns, ENTITY_CLASSES, File, FileHash, GeoLocation, Host, HostLogonSession, Ip, Malware, Process, SecurityAlert, UnknownEntity, Url } from "../../src/entities";
 import { addRelatedAlerts, createAlertGraph } from "../../src/vis/alertGraph";
-import { EntityGraphView } from "../../src/vis/entityGraph";
+import { EntityGraph, EntityGraphView } from "../../src/vis/entityGraph";
 
 const same = (a: { key: string }, b: { key: string }, why: string): void => assert.equal(a.key, b.key, why);
 const differ = (a: { key: string }, b: { key: string }, why: string): void => assert.notEqual(a.key, b.key, why);
@@ -178,6 +178,18 @@ describe("alert graphs link on real identities only", () => {
       const m = addRelatedAlerts(alerts, merged);
       assert.deepEqual(m.edges.filter((e) => !merged.hasEdge(e.source, e.target)).map((e) => `${e.source} ${e.target}`), ["host:web1 alert:a2"], `${idColumn}, merged`);
     }
+    // Alerts merged into one `alerts:` node (two of a type) are the graph's own too (they were added again).
+    const host = JSON.stringify([{ $id: "1", Type: "host", HostName: "web1" }]);
+    const three = [
+      { SystemAlertId: "b1", AlertDisplayName: "Brute force", AlertType: "BruteForce", Entities: host },
+      { SystemAlertId: "b2", AlertDisplayName: "Brute force", AlertType: "BruteForce", Entities: host },
+      { SystemAlertId: "b3", AlertDisplayName: "Other", AlertType: "Other", Entities: host },
+    ].map((r) => new SecurityAlert(r));
+    const eg = new EntityGraph();
+    eg.addIncident(three);
+    const mergedByType = new EntityGraphView(eg.graph, { mergeAlerts: true }).graph;
+    assert.ok(mergedByType.hasNode("alerts:bruteforce"));
+    assert.deepEqual(addRelatedAlerts(three, mergedByType).nodes.filter((n) => !mergedByType.hasNode(n.id)).map((n) => n.id), []);
   });
 });
 
