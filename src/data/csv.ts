@@ -519,16 +519,19 @@ export function* readCsvSteps(file: string, options: CsvReadOptions = {}): ReadS
   // A repeated name beside one named as polars renames repeats (`a,a,a_duplicated_0`): polars fails the file on
   // its own renaming. Read from a private copy whose header has pandas' names instead.
   if (header && header.some((f, i) => header.findIndex((g) => g.text === f.text) !== i) && header.some((f) => /_duplicated_\d+$/.test(f.text))) {
-    const copy = withHeader(file, head, header, pandasNames(header.map((f) => f.text)), dialect.sep);
+    const names = pandasNames(header.map((f) => f.text));
+    const copy = withHeader(file, head, header, names.map((_, i) => `c${i}`), dialect.sep);
     try {
-      return yield* readCsvRows(copy.file, fileStart(copy.file), dialect, undefined, options);
+      // Plain names in the copy, the pandas names after the read (quotes and line breaks in a name read whole).
+      const rows = yield* readCsvRows(copy.file, fileStart(copy.file), dialect, undefined, options);
+      return renameAll(rows, [...names, ...columnNames(rows).slice(names.length)]);
     } finally {
       copy.remove();
     }
   }
   const rows = yield* readCsvRows(file, head, dialect, header, options);
   // Columns added for records longer than the header (widenedHeader) are named as they are.
-  const named = header && [...header, ...columnNames(rows).slice(header.length).map((text) => ({ text, end: -1, stray: false }))];
+  const named = header && [...header, ...columnNames(rows).slice(header.length).map((text) => ({ text, start: -1, end: -1, stray: false }))];
   return withPandasHeaderNames(withHeaderQuotesUndoubled(rows, named), header);
 }
 
@@ -608,7 +611,8 @@ function withHeaderQuotesUndoubled(df: pl.DataFrame, fields: HeaderField[] | und
 interface HeaderField {
   /** The name as pandas reads it. */
   text: string;
-  /** Where the field ends in the file's start (`head`): after the last field, the header record's end (before its line end). */
+  /** Where the field starts and ends in the file's start (`head`): the first field's start is the header record's; the last field's end is its end (before its line end). */
+  start: number;
   end: number;
   /** Whether a quote stands outside quoting, or text follows a closing quote (`b"c`, `"ab"c`): polars cannot follow the file's quotes. */
   stray: boolean;
@@ -625,6 +629,7 @@ function headerFields(head: string, { sep, skipRows }: CsvDialect): HeaderField[
   const fields: HeaderField[] = [];
   for (;;) {
     let text = "";
+    const start = at;
     const quoted = head[at] === '"';
     if (quoted) {
       at += 1;
@@ -644,7 +649,7 @@ function headerFields(head: string, { sep, skipRows }: CsvDialect): HeaderField[
     if (end === head.length && end > 0) return undefined;
     const rest = head.slice(at, end);
     text += rest;
-    fields.push({ text, end, stray: rest.includes('"') || (quoted && rest !== "") });
+    fields.push({ text, start, end, stray: rest.includes('"') || (quoted && rest !== "") });
     if (head[end] !== sep) return fields;
     at = end + 1;
   }
@@ -653,9 +658,7 @@ function headerFields(head: string, { sep, skipRows }: CsvDialect): HeaderField[
 /** A private copy of `file` whose header record is `names` (quoted), the rest byte for byte. */
 function withHeader(file: string, head: string, header: readonly HeaderField[], names: readonly string[], sep: string): { file: string; remove(): void } {
   const lastEnd = header[header.length - 1].end;
-  // The header's first field starts after the skipped lines: where the record ends, less its own text.
-  let start = lastEnd;
-  while (start > 0 && head[start - 1] !== "\n" && head[start - 1] !== "\r") start -= 1;
+  const start = header[0].start;
   // (`head` is the text after a UTF-8 byte-order mark.)
   const fd = fs.openSync(file, "r");
   const first = Buffer.alloc(3);

@@ -707,6 +707,7 @@ test("repeated header names are named as pandas names them, <name>.1 (polars: <n
     ["taken.csv", "a,a,a.1\n1,2,3\n", ["a", "a.2", "a.1"]],
     // A name as polars renames repeats beside a repeat: polars failed the file on its own renaming.
     ["polars.csv", "a,a,a_duplicated_0\n1,2,3\n", ["a", "a.1", "a_duplicated_0"]],
+    ["polars-quotes.csv", 'a,a,a_duplicated_0,"b""c"\n1,2,3,4\n', ["a", "a.1", "a_duplicated_0", 'b"c']],
     ["polars-bom.csv", "\uFEFFsep=;\r\nTime;a;a;a_duplicated_0\r\n2024-01-01 10:00:00;1;2;3\r\n", ["Time", "a", "a.1", "a_duplicated_0"]],
   ];
   for (const [name, text, columns] of cases) {
@@ -716,6 +717,11 @@ test("repeated header names are named as pandas names them, <name>.1 (polars: <n
     assert.deepEqual(columnNames(df), columns, name);
     assert.equal(frameHeight(df), text.trim().split("\n").length - (name === "polars-bom.csv" ? 2 : 1), name);
   }
+  // A line break inside a quoted name, beside such repeats: the header ends where its quotes say.
+  fs.writeFileSync(path.join(dir, "polars-newline.csv"), '"x\ny",a,a,a_duplicated_0\n1,2,3,4\n');
+  const nl = readCsvFile(path.join(dir, "polars-newline.csv"));
+  assert.deepEqual(columnNames(nl), ["x\ny", "a", "a.1", "a_duplicated_0"]);
+  assert.deepEqual(nl.row(0), [1, 2, 3, 4]);
   const bom = readCsvFile(path.join(dir, "polars-bom.csv"));
   assert.equal(columnOf(bom, "Time").dtype.variant, "Datetime", "times parsed as in any file");
   assert.deepEqual(bom.select("a", "a.1", "a_duplicated_0").row(0), [1, 2, 3]);
