@@ -520,9 +520,12 @@ export function* readCsvSteps(file: string, options: CsvReadOptions = {}): ReadS
   // its own renaming. Read from a private copy whose header has pandas' names instead.
   if (header && header.some((f, i) => header.findIndex((g) => g.text === f.text) !== i) && header.some((f) => /_duplicated_\d+$/.test(f.text))) {
     const names = pandasNames(header.map((f) => f.text));
-    const copy = withHeader(file, head, header, names.map((_, i) => `c${i}`), dialect.sep);
+    // In the copy, the names without quotes and line breaks (polars keeps a doubled quote; the words stay, for
+    // the time-column rules that read names), made unique; the exact names are set after the read.
+    const written = names.map((n) => n.replace(/["\r\n]/g, "_"));
+    const safe = written.map((n, i) => (written.indexOf(n) === i ? n : `${n}_${i}`));
+    const copy = withHeader(file, head, header, safe, dialect.sep);
     try {
-      // Plain names in the copy, the pandas names after the read (quotes and line breaks in a name read whole).
       const rows = yield* readCsvRows(copy.file, fileStart(copy.file), dialect, undefined, options);
       return renameAll(rows, [...names, ...columnNames(rows).slice(names.length)]);
     } finally {
