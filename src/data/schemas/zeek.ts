@@ -219,20 +219,28 @@ function typed(raw: pl.LazyDataFrame, block: ZeekBlock, kinds: readonly ZeekKind
   );
 }
 
-/**
- * `count` columns (read as UInt64, the only UInt64 columns) as Int64 where every value fits, as the other
- * integer columns are; the rest stay UInt64. Decided on the whole log, after its blocks are stacked: a block
- * narrowed alone stacked with a UInt64 one as Float64, which rounded the big values.
- */
-function countsAsInt64(df: pl.DataFrame): pl.DataFrame {
+/** The names of `df`'s UInt64 (`count`) columns that hold a value beyond Int64. */
+function wideCounts(df: pl.DataFrame): string[] {
   const names = columnNames(df);
   const counts = df.dtypes.flatMap((d, i) => (d.variant === "UInt64" ? [i] : []));
-  if (!counts.length) return df;
+  if (!counts.length) return [];
   const plainFrame = renameAll(df, names.map((_, i) => plain(i)));
   const INT64_MAX = 2n ** 63n - 1n;
-  const max = plainFrame.select(...counts.map((i) => pl.col(plain(i)).gt(pl.lit(INT64_MAX).cast(pl.UInt64)).any().alias(plain(i))));
-  const fits = counts.filter((i) => columnOf(max, plain(i)).toArray()[0] !== true);
-  return fits.length ? renameAll(plainFrame.withColumns(...fits.map((i) => pl.col(plain(i)).cast(pl.Int64).alias(plain(i)))), names) : df;
+  const over = plainFrame.select(...counts.map((i) => pl.col(plain(i)).gt(pl.lit(INT64_MAX).cast(pl.UInt64)).any().alias(plain(i))));
+  return counts.filter((i) => columnOf(over, plain(i)).toArray()[0] === true).map((i) => names[i]);
+}
+
+/**
+ * `count` columns (read as UInt64) as Int64, as the other integer columns are, but those named in `wide`
+ * (a value beyond Int64 in some block of the log): decided on the whole log before its blocks are stacked, so
+ * a field stacks with one type (Int64 and UInt64 blocks stacked as Float64, which rounded big values).
+ */
+function countsAsInt64(df: pl.DataFrame, wide: ReadonlySet<string>): pl.DataFrame {
+  const names = columnNames(df);
+  const narrow = df.dtypes.flatMap((d, i) => (d.variant === "UInt64" && !wide.has(names[i]) ? [i] : []));
+  if (!narrow.length) return df;
+  const plainFrame = renameAll(df, names.map((_, i) => plain(i)));
+  return renameAll(plainFrame.withColumns(...narrow.map((i) => pl.col(plain(i)).cast(pl.Int64).alias(plain(i)))), names);
 }
 
 /**
@@ -291,8 +299,9 @@ function* readZeekSteps(bytes: LogBytes, file: string): ReadSteps<pl.DataFrame> 
     frames.push(renameAll(decodedEscapes(df, kinds, block.setSeparator), block.fields));
   }
   const withRows = frames.filter((f) => frameHeight(f) > 0);
-  const out = withRows.length ? withRows : frames.slice(-1);
-  return countsAsInt64(out.length === 1 ? out[0] : pl.concat(out, { how: "diagonalRelaxed" }));
+  const wide = new Set(withRows.flatMap(wideCounts));
+  const out = (withRows.length ? withRows : frames.slice(-1)).map((f) => countsAsInt64(f, wide));
+  return out.length === 1 ? out[0] : pl.concat(out, { how: "diagonalRelaxed" });
 }
 
 /** A Zeek ASCII log given as text (see {@link readZeekTsvFileSteps}); `file` names it in errors. */

@@ -104,6 +104,11 @@ describe("Zeek ASCII logs: types", () => {
     const both = readZeekTsv(stacked, "conn.log");
     assert.deepEqual(both.dtypes.map(String), ["DataType(String)", "DataType(UInt64)", "DataType(Int64)", "DataType(String)"]);
     assert.deepEqual(col(both, "bytes"), [18446744073709551615n, null, 9223372036854775808n, 12n]);
+    // A field `count` in one block and `int` in the next, every value within Int64: Int64, exact (was Float64).
+    const mixed = ["#separator \\x09", "#fields\tuid\tbytes", "#types\tstring\tcount", "C1\t9007199254740993", "#fields\tuid\tbytes\tx", "#types\tstring\tint\tstring", "C2\t-1\ty"].join("\n");
+    const m = readZeekTsv(mixed, "conn.log");
+    assert.equal(String(m.getColumn("bytes").dtype), "DataType(Int64)");
+    assert.deepEqual(m.getColumn("bytes").cast(pl.Utf8).toArray(), ["9007199254740993", "-1"]);
   });
 });
 
