@@ -167,11 +167,17 @@ interface SummaryRow {
 }
 
 /**
- * The clusters' rows. Times are compared in µs (a µs or ns column cut to ms tied events 800 µs apart, and the
- * earliest was not the representative) and shown as the column's own values: unit and zone kept.
+ * The clusters' rows. Times are compared to the column's last digit, by their rank in a polars sort (a µs or
+ * ns column cut to ms tied events 800 µs apart, and the earliest was not the representative), and shown as
+ * the column's own values: unit and zone kept.
  */
 function summarise(df: pl.DataFrame, labels: number[], clusterCount: number, times: pl.Series, mode: ClusterMode): pl.DataFrame {
-  const timesUs = times.cast(pl.Datetime("us")).cast(pl.Float64).toArray() as unknown as (number | null)[];
+  const n = times.len();
+  const sorted = pl.DataFrame([times.rename("t"), pl.Series("i", Array.from({ length: n }, (_, i) => i), pl.UInt32)]).sort("t", false, true, true).getColumn("i").toArray() as unknown as number[];
+  const missing = times.isNull().toArray() as unknown as boolean[];
+  // Each row's place in time order (ties: input order), null for a missing time.
+  const rank: (number | null)[] = new Array(n);
+  sorted.forEach((row, k) => (rank[row] = missing[row] ? null : k));
   const members: number[][] = Array.from({ length: clusterCount }, () => []);
   const noise: number[] = [];
   labels.forEach((l, i) => (l < 0 ? noise : members[l]).push(i));
@@ -179,17 +185,17 @@ function summarise(df: pl.DataFrame, labels: number[], clusterCount: number, tim
     let first = -1;
     let last = -1;
     for (const r of rows) {
-      const t = timesUs[r];
+      const t = rank[r];
       if (t === null) continue;
-      if (first < 0 || t < (timesUs[first] as number)) first = r;
-      if (last < 0 || t > (timesUs[last] as number)) last = r;
+      if (first < 0 || t < (rank[first] as number)) first = r;
+      if (last < 0 || t > (rank[last] as number)) last = r;
     }
     return { first, last };
   };
   const out: SummaryRow[] = [];
   const noiseRange = range(noise);
   for (const row of noise) {
-    const own = timesUs[row] === null ? -1 : row;
+    const own = rank[row] === null ? -1 : row;
     const { first, last } = mode === "msticpy" ? noiseRange : { first: own, last: own };
     out.push({ row, id: -1, size: 1, first, last, generated: first });
   }

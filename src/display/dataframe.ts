@@ -250,6 +250,11 @@ interface ColumnTexts {
   dtype?: string;
 }
 
+/** The cells of a column as the table display writes them (`null` for nulls): for labels beside a table. */
+export function cellTexts(s: Series): (string | null)[] {
+  return columnTexts(s).texts;
+}
+
 /** The cells of one (already sliced) column as text. */
 function columnTexts(s: Series): ColumnTexts {
   try {

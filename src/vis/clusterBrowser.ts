@@ -14,12 +14,12 @@ import { ClusterBrowserError, visMessages as msg } from "./messages";
 import { checkOptionTypes, type OptionTypesOf } from "./options";
 import { html } from "../display/html";
 import { THEME } from "../display/theme";
-import { dataFrameFragment, dataFrameStyle } from "../display/dataframe";
+import { cellTexts, dataFrameFragment, dataFrameStyle } from "../display/dataframe";
 import type { DbclusterResult } from "../analysis/eventCluster";
 import { timeValues } from "../analysis/columns";
-import { isTemporalType, msTimeTexts } from "../common/dtypes";
+import { isTemporalType } from "../common/dtypes";
 import { htmlView, type HtmlView } from "../display/htmlView";
-import { columnNames, columnOf, exactValues, frameHeight, frameOf, frameRecords, hasColumn, withSafeNames } from "../common/frames";
+import { columnNames, columnOf, frameHeight, frameOf, frameRecords, hasColumn, withSafeNames } from "../common/frames";
 
 /** Options of `clusterBrowser` / `browseClusters`. */
 export interface ClusterBrowserOptions {
@@ -79,14 +79,18 @@ function labelOf(row: Record<string, unknown>, options: ClusterBrowserOptions, l
  * dbclusterEvents read them (sorted as text, `1/2/2024` came before `12/31/2023`, `-08:00` before `Z`).
  */
 function inTimeOrder(events: pl.DataFrame, column: string): pl.DataFrame {
-  let ms: (number | null)[];
-  try {
-    ms = timeValues(events, column, FN, { lenient: true }).ms;
-  } catch {
-    // Not times (here mostly not): as listed.
-    return events;
+  if (frameHeight(events) < 2) return events;
+  let times = columnOf(events, column);
+  if (!isTemporalType(times.dtype)) {
+    try {
+      times = timeValues(events, column, FN, { lenient: true }).series;
+    } catch {
+      // Not times (here mostly not): as listed.
+      return events;
+    }
   }
-  const order = ms.map((_, i) => i).sort((a, b) => (ms[a] ?? Infinity) - (ms[b] ?? Infinity) || a - b);
+  // Sorted by polars, to the column's last digit (ns too), missing times last, ties in their order.
+  const order = pl.DataFrame([times.rename("t"), pl.Series("i", Array.from({ length: times.len() }, (_, i) => i), pl.UInt32)]).sort("t", false, true, true).getColumn("i").toArray() as unknown as number[];
   return withSafeNames(events, (safe) => safe.select(pl.all().gather(order)));
 }
 
@@ -116,12 +120,8 @@ export function clusterBrowser(result: DbclusterResult, options: ClusterBrowserO
   for (const c of columns) {
     if (!sampleColumns.includes(c)) throw new ClusterBrowserError(msg.clusterEventColumn(FN, c, sampleColumns));
   }
-  // Label values as the tables show them: times as text (a zoned one with its offset), not a JS Date's string in the kernel's zone.
-  const labelTexts = (options.labelColumns ?? []).map((c) => {
-    const s = columnOf(clustered, c);
-    // (Integers exactly: past 2^53 a JS number rounds them.)
-    return isTemporalType(s.dtype) ? msTimeTexts(s) : exactValues(s).map((v) => (v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? x.toString() : x)) : String(v)));
-  });
+  // Label values as the tables show them (times with their zone and digits, integers exactly), not a JS Date's string in the kernel's zone.
+  const labelTexts = (options.labelColumns ?? []).map((c) => cellTexts(columnOf(clustered, c)).map((t) => t ?? ""));
   const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
   const maxClusters = options.maxClusters ?? DEFAULT_MAX_CLUSTERS;
   // Noise rows are one event each, and may be a million: list the first maxRows, count the rest.

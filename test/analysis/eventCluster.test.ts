@@ -194,6 +194,11 @@ test("µs and ns times are compared and shown in their own unit: the earliest ev
     const scale = unit === "us" ? 1n : 1000n;
     assert.deepEqual(fine, [String((base + 100n) * scale), String((base + 900n) * scale)], unit);
   }
+  // ns within one µs: compared to the last digit too.
+  // (From text: a BigInt array is read through doubles.)
+  const inOneUs = pl.Series("T", ["1700000000000000900", "1700000000000000100"]).cast(pl.Int64).cast(pl.Datetime("ns"));
+  const r = dbclusterEvents(pl.DataFrame([pl.Series("id", ["later", "earlier"]), pl.Series("x", [1, 1], pl.Float64), inOneUs]), { clusterColumns: ["x"], timeColumn: "T", minClusterSamples: 2, normalize: false });
+  assert.deepEqual(r.clustered.select(pl.col("id"), pl.col("FirstEventTime").cast(pl.Int64).cast(pl.Utf8), pl.col("LastEventTime").cast(pl.Int64).cast(pl.Utf8)).row(0), ["earlier", "1700000000000000100", "1700000000000000900"]);
 });
 
 test("normalize is true or false (\"false\" normalised)", () => {
