@@ -398,40 +398,10 @@ export function widenedHeader(file: string, sep: string, skipRows: number): Wide
   }
   if (headerEnd < 0 || most <= headerFields) return undefined;
   const added = Array.from({ length: most - headerFields }, (_, k) => `column_${headerFields + k}`);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-csv-"));
-  const copy = path.join(dir, path.basename(file));
-  const remove = () => fs.rmSync(dir, { recursive: true, force: true });
-  try {
-    const out = fs.openSync(copy, "w", 0o600);
-    try {
-      const inputAgain = fs.openSync(file, "r");
-      try {
-        const buf = Buffer.allocUnsafe(SCAN_CHUNK);
-        const copyRange = (from: number, to: number) => {
-          for (let at = from; at < to; ) {
-            const n = fs.readSync(inputAgain, buf, 0, Math.min(SCAN_CHUNK, to - at), at);
-            if (n === 0) break;
-            fs.writeSync(out, buf, 0, n);
-            at += n;
-          }
-        };
-        copyRange(0, headerEnd);
-        fs.writeSync(out, added.map((name) => `${sep}${name}`).join(""));
-        copyRange(headerEnd, fs.fstatSync(inputAgain).size);
-      } finally {
-        fs.closeSync(inputAgain);
-      }
-    } finally {
-      fs.closeSync(out);
-    }
-  } catch (err) {
-    remove();
-    throw err;
-  }
-  return { file: copy, added, remove };
+  return { ...copyWithHeader(file, headerEnd, headerEnd, added.map((name) => `${sep}${name}`).join("")), added };
 }
 
-/** A private copy of `file` with the bytes from `from` to `to` (a header record) replaced by `text`. */
+/** A private copy of `file` with the bytes from `from` to `to` (a header record, or none: text inserted) replaced by `text`. */
 export function copyWithHeader(file: string, from: number, to: number, text: string): { file: string; remove(): void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-csv-"));
   const copy = path.join(dir, path.basename(file));
