@@ -109,6 +109,15 @@ export function numericValues(df: pl.DataFrame, name: string, fn: string, option
   });
 }
 
+/**
+ * Row positions in time order, to the column's last digit (ns too), missing times last, ties in input order:
+ * one polars sort, which a cut to ms or µs in JavaScript would lose.
+ */
+export function timeOrder(times: pl.Series): number[] {
+  const rows = pl.Series("i", Array.from({ length: times.len() }, (_, i) => i), pl.UInt32);
+  return pl.DataFrame([times.rename("t"), rows]).sort("t", false, true, true).getColumn("i").toArray() as unknown as number[];
+}
+
 /** A time column as epoch milliseconds (text is parsed), with the time zone of a Datetime column. */
 export interface TimeValues {
   ms: (number | null)[];

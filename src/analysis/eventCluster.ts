@@ -6,7 +6,7 @@
 import pl from "nodejs-polars";
 import { AnalysisError } from "./errors";
 import { analysisMessages as msg } from "./messages";
-import { boolOption, numericValues, requireColumn, requireFrame, requireOptions, timeValues } from "./columns";
+import { boolOption, numericValues, timeOrder, requireColumn, requireFrame, requireOptions, timeValues } from "./columns";
 import { dbscan, normalizeRows, type FeatureMatrix } from "./dbscan";
 import { columnNames, columnOf, frameHeight, frameOf, withSafeNames } from "../common/frames";
 
@@ -173,7 +173,7 @@ interface SummaryRow {
  */
 function summarise(df: pl.DataFrame, labels: number[], clusterCount: number, times: pl.Series, mode: ClusterMode): pl.DataFrame {
   const n = times.len();
-  const sorted = pl.DataFrame([times.rename("t"), pl.Series("i", Array.from({ length: n }, (_, i) => i), pl.UInt32)]).sort("t", false, true, true).getColumn("i").toArray() as unknown as number[];
+  const sorted = timeOrder(times);
   const missing = times.isNull().toArray() as unknown as boolean[];
   // Each row's place in time order (ties: input order), null for a missing time.
   const rank: (number | null)[] = new Array(n);

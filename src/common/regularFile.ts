@@ -11,6 +11,7 @@
  * naming its setting.
  */
 import fs from "node:fs";
+import path from "node:path";
 
 /** The parts of `fs.Stats` that {@link fileKind} reads. */
 export interface FileKindStat {
@@ -110,5 +111,14 @@ export function readRegularFile(file: string, options: ReadRegularFileOptions, f
     return Buffer.concat(chunks, total);
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/** Where a symbolic link points (as written, made absolute), or undefined when `file` is not a link. */
+export function linkTarget(file: string): string | undefined {
+  try {
+    return path.resolve(path.dirname(file), fs.readlinkSync(file));
+  } catch {
+    return undefined;
   }
 }

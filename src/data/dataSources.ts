@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { closestNames } from "../common/errors";
 import { printWarning } from "../common/messages";
-import { fileKind } from "../common/regularFile";
+import { fileKind, linkTarget } from "../common/regularFile";
 import { DataFileError, dataMessages as msg } from "./messages";
 import { dataFormat, foreignFormat, foreignFormatError, logFormat, type DataFormat } from "./readers";
 
@@ -62,14 +62,6 @@ function isInside(file: string, root: string): boolean {
   return relative === "" || (!relative.startsWith("..") && !path.isAbsolute(relative));
 }
 
-/** Where a symbolic link points (as written, made absolute), or undefined when `file` is not a link. */
-function linkTarget(file: string): string | undefined {
-  try {
-    return path.resolve(path.dirname(file), fs.readlinkSync(file));
-  } catch {
-    return undefined;
-  }
-}
 
 const HIVE_DIR = /^[^=]+=.*$/;
 const isParquet = (name: string) => dataFormat(name) === "parquet";

@@ -8,7 +8,7 @@ import path from "node:path";
 import pl from "nodejs-polars";
 import { columnOf, hasColumn, replaceColumns } from "../common/frames";
 import { printWarning } from "../common/messages";
-import { fileKind } from "../common/regularFile";
+import { fileKind, linkTarget } from "../common/regularFile";
 import { runSync, type ReadSteps } from "./collect";
 import { readCsvSteps } from "./csv";
 import { DataFileError, dataMessages as msg, dataWarnings } from "./messages";
@@ -182,7 +182,7 @@ function checkDataFile(file: string): void {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     const link = fs.lstatSync(file, { throwIfNoEntry: false });
-    if (link?.isSymbolicLink()) throw new DataFileError(msg.fileUnreadable("readDataFile", file, fs.readlinkSync(file), code));
+    if (link?.isSymbolicLink()) throw new DataFileError(msg.fileUnreadable("readDataFile", file, linkTarget(file), code));
     if (!link) throw new DataFileError(msg.fileMissing(file));
     throw new DataFileError(msg.fileUnreadable("readDataFile", file, undefined, code));
   }

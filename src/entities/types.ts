@@ -22,6 +22,12 @@ function canonicalIp(text: string): string | undefined {
   return v6.isIPv4MappedAddress() ? v6.toIPv4Address().toString() : v6.toString();
 }
 
+/** Every machine's own loopback or unspecified address (`127.0.0.1`, `::1`, `0.0.0.0`): no address or host two alerts share. */
+function isEveryMachines(canonical: string): boolean {
+  const range = ipaddr.parse(canonical).range();
+  return range === "loopback" || range === "unspecified";
+}
+
 /** The identity part of a host's key (after `host:`), "" for a host with none. */
 function hostIdentity(host: Host | undefined): string {
   const key = host?.key ?? "";
@@ -113,8 +119,7 @@ export class Ip extends Entity {
     const address = firstText(this.Address);
     if (address === undefined) return this.uniqueKey();
     const ip = canonicalIp(address);
-    // Every machine's own loopback or unspecified address: no address two alerts share.
-    if (ip !== undefined && ["loopback", "unspecified"].includes(ipaddr.parse(ip).range())) return this.uniqueKey();
+    if (ip !== undefined && isEveryMachines(ip)) return this.uniqueKey();
     return `ip:${ip ?? address.toLowerCase()}`;
   }
 }
@@ -166,8 +171,7 @@ export class Host extends Entity {
     // `localhost` (`localhost.`, `localhost6`, `ip6-localhost`, `localhost.anything`) is every machine.
     if (name === undefined || /^(ip6-)?localhost6?(\.|$)/i.test(name)) return this.uniqueKey();
     const ip = canonicalIp(name);
-    // So is its loopback or unspecified address.
-    if (ip !== undefined && ["loopback", "unspecified"].includes(ipaddr.parse(ip).range())) return this.uniqueKey();
+    if (ip !== undefined && isEveryMachines(ip)) return this.uniqueKey();
     if (ip !== undefined) return `host:${ip}`;
     // Digits and dots that are no valid address (`10.0.0.01`, `10.1`): no domain to cut either.
     if (/^[\d.]+$/.test(name)) return `host:${name}`;

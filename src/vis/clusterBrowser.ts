@@ -16,7 +16,7 @@ import { html } from "../display/html";
 import { THEME } from "../display/theme";
 import { cellTexts, dataFrameFragment, dataFrameStyle } from "../display/dataframe";
 import type { DbclusterResult } from "../analysis/eventCluster";
-import { timeValues } from "../analysis/columns";
+import { timeOrder, timeValues } from "../analysis/columns";
 import { isTemporalType } from "../common/dtypes";
 import { htmlView, type HtmlView } from "../display/htmlView";
 import { columnNames, columnOf, frameHeight, frameOf, frameRecords, hasColumn, withSafeNames } from "../common/frames";
@@ -89,8 +89,7 @@ function inTimeOrder(events: pl.DataFrame, column: string): pl.DataFrame {
       return events;
     }
   }
-  // Sorted by polars, to the column's last digit (ns too), missing times last, ties in their order.
-  const order = pl.DataFrame([times.rename("t"), pl.Series("i", Array.from({ length: times.len() }, (_, i) => i), pl.UInt32)]).sort("t", false, true, true).getColumn("i").toArray() as unknown as number[];
+  const order = timeOrder(times);
   return withSafeNames(events, (safe) => safe.select(pl.all().gather(order)));
 }
 
