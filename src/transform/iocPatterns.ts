@@ -447,8 +447,10 @@ function scanUrl(sink: ScanSink): void {
     for (const inner of embeddedUrls(text, span)) addUrl(sink, text, inner, span.start);
     // MSTICPy's URL decoding: the percent-decoded URL is scanned again (here from
     // its start; MSTICPy resumes at an offset that belongs to the undecoded text).
+    // The user part stays as written: its `%40` decoded made another host of the password (`http://user:p@ss`).
     const raw = text.slice(span.start, span.end);
-    const decoded = percentDecode(raw);
+    const user = span.hostStart - span.start;
+    const decoded = raw.slice(0, user) + percentDecode(raw.slice(user));
     if (decoded !== raw) {
       for (const d of findUrls(decoded)) {
         addUrl(sink, decoded, d, span.start);

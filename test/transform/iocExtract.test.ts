@@ -138,6 +138,15 @@ test("url: an escaped /, ?, # or : right after the host ends the host; the URL i
   assert.deepEqual(iocs.extractText("get http://evil.com:8080%2Fpayload.sh and http://[::1]%2Fp now").url, ["http://evil.com:8080%2Fpayload.sh", "http://evil.com:8080/payload.sh", "http://[::1]%2Fp", "http://[::1]/p"]);
 });
 
+test("url: escapes in the user part stay as written in the decoded URL (a decoded %40 made the password a host: http://user:p@ss)", () => {
+  assert.deepEqual(iocs.extractText("see http://user:p%40ss@evil.com/a%2Fb and ftp://us%3Aer%2F@10.1.2.3/f%20g").url, [
+    "http://user:p%40ss@evil.com/a%2Fb",
+    "http://user:p%40ss@evil.com/a/b",
+    "ftp://us%3Aer%2F@10.1.2.3/f%20g",
+    "ftp://us%3Aer%2F@10.1.2.3/f",
+  ]);
+});
+
 test("url: schemes, user info, ports, queries, trailing punctuation, URL decoding, embedded URLs", () => {
   const r = iocs.extractText(
     "see (http://a.com/x_(y)) and 'https://user:pw@b.org:8443/p?q=1&r=2#f', http://c.net/z. " +
