@@ -149,7 +149,7 @@ export const dataMessages = {
   fileUnreadable: (where: string, file: string, target: string | undefined, reason: string) =>
     errorMessage(
       "data/file-unreadable",
-      `${where}: data file ${file} ${target === undefined ? "cannot be read" : `is a symbolic link to ${target}, which does not exist`} (${reason})`,
+      `${where}: data file ${file} ${target === undefined ? "cannot be read" : `is a symbolic link to ${target}, which ${reason === "ENOENT" ? "does not exist" : "cannot be read"}`} (${reason})`,
     ),
   linkOutside: (where: string, file: string, real: string, roots: readonly string[]) =>
     errorMessage(

@@ -63,6 +63,10 @@ test("a path that is no regular file is a clear error naming it: a folder, a nam
   assert.throws(() => readDataFile(path.join(dir, "folder.csv") + "/"), { code: "data/file-unreadable", message: /a folder/ });
   assert.throws(() => readDataFile(path.join(dir, "pipe.csv")), { code: "data/file-unreadable", message: /pipe\.csv cannot be read \(a named pipe \(FIFO\)\)/ });
   assert.throws(() => readDataFile(path.join(dir, "link.csv")), { code: "data/file-unreadable", message: /link\.csv is a symbolic link to .*gone.x\.csv, which does not exist/ });
+  // A loop of links: the target exists (it is a link), it only cannot be resolved.
+  fs.symlinkSync(path.join(dir, "loop2.csv"), path.join(dir, "loop1.csv"));
+  fs.symlinkSync(path.join(dir, "loop1.csv"), path.join(dir, "loop2.csv"));
+  assert.throws(() => readDataFile(path.join(dir, "loop1.csv")), { code: "data/file-unreadable", message: /loop1\.csv is a symbolic link to .*loop2\.csv, which cannot be read \(ELOOP\)$/ });
 });
 
 test("a .json file holding one record written over several lines, or an array after much white space, is read", () => {

@@ -301,7 +301,22 @@ function* readZeekSteps(bytes: LogBytes, file: string): ReadSteps<pl.DataFrame> 
   const withRows = frames.filter((f) => frameHeight(f) > 0);
   const wide = new Set(withRows.flatMap(wideCounts));
   const out = (withRows.length ? withRows : frames.slice(-1)).map((f) => countsAsInt64(f, wide));
-  return out.length === 1 ? out[0] : pl.concat(out, { how: "diagonalRelaxed" });
+  return out.length === 1 ? out[0] : pl.concat(wideAcrossBlocks(out, wide), { how: "diagonalRelaxed" });
+}
+
+/**
+ * A wide `count` field that another block types `int` (Int64): UInt64 in every block when none of its
+ * values is negative, otherwise text, every digit kept (stacked as they were, Float64 rounded them).
+ */
+function wideAcrossBlocks(frames: pl.DataFrame[], wide: ReadonlySet<string>): pl.DataFrame[] {
+  for (const name of wide) {
+    const signed = frames.filter((f) => columnNames(f).includes(name) && /^Int(8|16|32|64)$/.test(columnOf(f, name).dtype.variant as string));
+    if (!signed.length) continue;
+    const negative = signed.some((f) => f.select(pl.col(name).lt(pl.lit(0)).any().alias("n")).getColumn("n").toArray()[0] === true);
+    const to = negative ? pl.Utf8 : pl.UInt64;
+    frames = frames.map((f) => (columnNames(f).includes(name) ? f.withColumns(pl.col(name).cast(to)) : f));
+  }
+  return frames;
 }
 
 /** A Zeek ASCII log given as text (see {@link readZeekTsvFileSteps}); `file` names it in errors. */

@@ -109,6 +109,14 @@ describe("Zeek ASCII logs: types", () => {
     const m = readZeekTsv(mixed, "conn.log");
     assert.equal(String(m.getColumn("bytes").dtype), "DataType(Int64)");
     assert.deepEqual(m.getColumn("bytes").cast(pl.Utf8).toArray(), ["9007199254740993", "-1"]);
+    // A count beyond Int64 in one block and `int` in the next: UInt64 when no value is negative, else text; every digit
+    // kept either way (stacked as Float64, 2^64 - 1 became 1.8446744073709552e19).
+    const wideThenInt = (v: string) => ["#separator \\x09", "#fields\tuid\tbytes", "#types\tstring\tcount", "C1\t18446744073709551615", "#fields\tuid\tbytes\tx", "#types\tstring\tint\tstring", `C2\t${v}\ty`].join("\n");
+    const unsigned = readZeekTsv(wideThenInt("7"), "conn.log");
+    assert.equal(String(unsigned.getColumn("bytes").dtype), "DataType(UInt64)");
+    assert.deepEqual(col(unsigned, "bytes"), [18446744073709551615n, 7n]);
+    const text = readZeekTsv(wideThenInt("-5"), "conn.log");
+    assert.deepEqual(col(text, "bytes"), ["18446744073709551615", "-5"]);
   });
 });
 
