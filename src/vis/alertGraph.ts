@@ -186,10 +186,28 @@ export class AlertGraph {
   private readonly edgeMap = new Map<string, GraphEdge>();
   /** Nodes of alert rows (not alerts an entity refers to), however the alerts are keyed. */
   private readonly alertRows = new Set<string>();
+  /** Alerts merged into an `alerts:` node by {@link mergeAlertsByType}: in the graph without a node of their own. */
+  private readonly mergedAlerts = new Set<string>();
 
   /** Whether `id` is the node of an alert row added with its entities ({@link addAlertWithEntities}). */
   isAlertRow(id: string): boolean {
     return this.alertRows.has(id);
+  }
+
+  /** Whether the alert node `id` was merged into an `alerts:` node ({@link mergeAlertsByType}). */
+  isMergedAlert(id: string): boolean {
+    return this.mergedAlerts.has(id);
+  }
+
+  /** Marks the alert node `id` as merged into an `alerts:` node. */
+  markMergedAlert(id: string): void {
+    this.mergedAlerts.add(id);
+  }
+
+  /** Takes `from`'s alert-row and merged-alert marks (a graph derived from it). */
+  keepMarks(from: AlertGraph): void {
+    for (const id of from.alertRows) this.alertRows.add(id);
+    for (const id of from.mergedAlerts) this.mergedAlerts.add(id);
   }
 
   /** Marks `id` as an alert row's node. */
@@ -319,7 +337,7 @@ export class AlertGraph {
     const g = new AlertGraph();
     for (const n of this.nodeMap.values()) g.nodeMap.set(n.id, { ...n, properties: { ...n.properties } });
     for (const e of this.edgeMap.values()) g.edgeMap.set(e.id, { ...e });
-    for (const id of this.alertRows) g.alertRows.add(id);
+    g.keepMarks(this);
     return g;
   }
 
@@ -481,8 +499,9 @@ export function addRelatedAlerts(alerts: DataFrame | SecurityAlert[], graph: Ale
     const id = `alert:${alert.id.toLowerCase()}`;
     const present = graph.getNode(id);
     // The graph's own alert, keyed by SystemAlertId or otherwise (Defender XDR's AlertId): its entities linked it to itself.
-    // (Merged into an `alerts:` node, it has no node of its own: known as a row all the same.)
     if (!present?.related && graph.isAlertRow(id)) continue;
+    // Merged into an `alerts:` node (a row or a related alert), it is in the graph without a node of its own.
+    if (!present && graph.isMergedAlert(id)) continue;
     const shared = [...new Set(alert.allEntities().filter(links).map((e) => e.key))].filter((k) => graph.getNode(k)?.kind === "entity");
     if (shared.length === 0 && !present && !options.includeUnrelated) continue;
     const node = out.addNode({ ...alertNode(alert), related: true });
@@ -559,16 +578,17 @@ export function mergeAlertsByType(graph: AlertGraph): AlertGraph {
   }
   const target = new Map<string, string>();
   const out = new AlertGraph();
+  // The alert rows and merged alerts stay known: addRelatedAlerts must not add them again.
+  out.keepMarks(graph);
   for (const n of graph.nodes) {
     const members = n.kind === "alert" ? groups.get(mergeKey(n))! : undefined;
-    // The alert rows stay known, merged or not: addRelatedAlerts must not add them again.
-    if (graph.isAlertRow(n.id)) out.markAlertRow(n.id);
     if (!members || members.length === 1) {
       out.addNode(n);
       target.set(n.id, n.id);
     } else {
       const merged = members[0] === n ? out.addNode(mergedAlertNode(mergeKey(n), members)) : out.getNode(`alerts:${mergeKey(n)}`)!;
       target.set(n.id, merged.id);
+      out.markMergedAlert(n.id);
     }
   }
   const counts = new Map<GraphEdge, number>();

@@ -273,6 +273,12 @@ describe("merging alerts of one type (MSTICPy's merge, keyed on AlertType)", asy
     assert.deepEqual(related.map((n) => n.count ?? 1).sort((a, b) => a - b), [1, 4, 29]);
     assert.equal(merged.nodes.filter((n) => n.kind === "alert" && !n.related).length, 1, "the seed alert is not merged into its related copies");
     assert.equal(merged.edges.reduce((a, e) => a + (e.count ?? 1), 0), 83);
+    // The related alerts merged into `alerts:related:*` nodes are in the graph: offered again, none comes back
+    // beside its merged node (34 did), also after a second merge.
+    for (const m of [merged, mergeAlertsByType(merged)]) {
+      const again = addRelatedAlerts(df, m);
+      assert.deepEqual([again.nodeCount, again.edgeCount], [7, 10]);
+    }
   });
 
   it("is an option of plot() and drawAlertEntityGraph (default off), and of the EntityGraph", () => {
