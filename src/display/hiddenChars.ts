@@ -5,10 +5,14 @@
  */
 
 // Control characters, C1 controls, zero-width and bidi formatting characters
-// (Trojan Source), line/paragraph separators and the BOM.
-const HIDDEN_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+// (Trojan Source), line/paragraph separators, the BOM, and characters that
+// render as nothing: the soft hyphen (`cmd\u00ad.exe` looks like `cmd.exe`),
+// the combining grapheme joiner, Hangul and Khmer fillers, Mongolian
+// selectors, interlinear annotation marks, and tag characters U+E0000–E007F
+// (text hidden after a visible name, "ASCII smuggling").
+const HIDDEN_CHARS = /[\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb]|\udb40[\udc00-\udc7f]/g;
 // Tab and line breaks are layout, not spoofing: kept where text may span lines.
-const HIDDEN_EXCEPT_LAYOUT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+const HIDDEN_EXCEPT_LAYOUT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb]|\udb40[\udc00-\udc7f]/g;
 const NAMED_ESCAPES: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
 /** Options of {@link revealHidden}. */
@@ -20,7 +24,7 @@ export interface RevealOptions {
 /** Shows invisible characters as escapes: ESC → `\u001b`, RLO → `\u202e`, newline → `\n` (unless `keepLayout`). */
 export function revealHidden(text: string, options: RevealOptions = {}): string {
   const pattern = options.keepLayout ? HIDDEN_EXCEPT_LAYOUT : HIDDEN_CHARS;
-  return text.replace(pattern, (ch) => NAMED_ESCAPES[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return text.replace(pattern, (ch) => NAMED_ESCAPES[ch] ?? (ch.length === 2 ? `\\u{${ch.codePointAt(0)!.toString(16)}}` : `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`));
 }
 
 /**

@@ -132,6 +132,21 @@ describe("HTML escaping (log data is attacker-controlled)", () => {
     assert.ok(!/[\u0000-\u0009\u000b-\u001f\u202e\u200b]/.test(text), "no raw control characters in text/plain");
     assert.ok(text.includes("a\\nb\\r\\tc"));
   });
+
+  test("characters that render as nothing are shown as escapes: soft hyphen, grapheme joiner, fillers, tag characters (text hidden after a name)", () => {
+    const smuggled = [..."rm -"].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join("");
+    const tricky = pl.DataFrame({ s: ["cmd\u00ad.exe", "a\u034fb\u180ec", `invoice.pdf${smuggled}`, "\u3164\uffa0x\u2061"] });
+    const cells = parseTable(dataFrameToHtml(tricky)).column("s").map((c) => c.text);
+    assert.deepEqual(cells, [
+      "cmd\\u00ad.exe",
+      "a\\u034fb\\u180ec",
+      "invoice.pdf\\u{e0072}\\u{e006d}\\u{e0020}\\u{e002d}",
+      "\\u3164\\uffa0x\\u2061",
+    ]);
+    assert.ok(!/[\u00ad\u034f\u180e\u3164\uffa0]|\udb40/.test(dataFrameToText(tricky)), "none raw in text/plain");
+    // A flag's or an emoji's own characters are no tag characters: kept.
+    assert.deepEqual(parseTable(dataFrameToHtml(pl.DataFrame({ s: ["🇬🇧 ❤️ é"] }))).column("s").map((c) => c.text), ["🇬🇧 ❤️ é"]);
+  });
 });
 
 // --- cuts ------------------------------------------------------------------------
