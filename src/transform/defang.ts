@@ -10,7 +10,12 @@
  *   `at` `@` → `@`; `:` → `:`; `://` → `://`; `//` → `//`; `/` → `/`;
  * - scheme manglings right before `://` (after the brackets are restored):
  *   `hxxp` `hXXp` `hxtp` `htxp` `h**p` → `http`; `fxp` → `ftp`; `sfxp` → `sftp`;
- *   each with an optional `s` (`hxxps` → `https`).
+ *   each with an optional `s` (`hxxps` → `https`);
+ * - characters a browser drops from a host name (IDNA), right after an ASCII
+ *   letter or digit and before another or a `.`/`-`: the soft hyphen, combining
+ *   grapheme joiner, zero-width space, word joiner, BOM (`ev\u00adil.com` is evil.com, and was
+ *   cut to someone else's `il.com`); an ideographic or full-width dot between
+ *   ASCII letters or digits is a dot (`evil。com`).
  */
 
 /**
@@ -18,7 +23,7 @@
  * for the forms {@link refang} handles), in polars' (Rust) regex dialect: the
  * vectorised screen of a column. `mayBeDefanged` is the same test in JavaScript.
  */
-export const DEFANG_PREFILTER = String.raw`(?i)[\[({] ?(?:\.|dot|at|@|:(?://)?|//?) ?[\])}]|h(?:[x*]{2}|xt|tx)ps?:|s?fxps?:`;
+export const DEFANG_PREFILTER = String.raw`(?i)[\[({] ?(?:\.|dot|at|@|:(?://)?|//?) ?[\])}]|h(?:[x*]{2}|xt|tx)ps?:|s?fxps?:|[\u00ad\u034f\u200b\u2060\ufeff\u3002\uff0e\uff61]`;
 
 // The same pattern in JavaScript: one source, so the screen and `mayBeDefanged` never disagree.
 const DEFANG_TEST = new RegExp(DEFANG_PREFILTER.replace(/^\(\?i\)/, ""), "i");
@@ -41,6 +46,9 @@ const SCHEMES: readonly [RegExp, string][] = [
   [/\bfxp(?=s?:\/\/)/gi, "ftp"],
   [/\bsfxp(?=s?:\/\/)/gi, "sftp"],
 ];
+// Host-name obfuscation by invisible characters and non-ASCII dots (lookarounds of one character: linear).
+const DROPPED_IN_HOSTS = /(?<=[A-Za-z0-9])[\u00ad\u034f\u200b\u2060\ufeff]+(?=[A-Za-z0-9.-])/g;
+const WIDE_DOTS = /(?<=[A-Za-z0-9])[\u3002\uff0e\uff61](?=[A-Za-z0-9])/g;
 // The `s` of a mangled scheme may be upper case (`hXXPS`): lower it where a restored scheme precedes it.
 const SCHEME_S = /\b(https?|s?ftp)S(?=:\/\/)/g;
 
@@ -58,6 +66,7 @@ export function refang(text: string): string {
   if (!mayBeDefanged(text)) return text;
   let out = text;
   for (const [pattern, fanged] of BRACKETED) out = out.replace(pattern, fanged);
+  out = out.replace(DROPPED_IN_HOSTS, "").replace(WIDE_DOTS, ".");
   for (const [pattern, scheme] of SCHEMES) out = out.replace(pattern, scheme);
   return out.replace(SCHEME_S, "$1s");
 }

@@ -71,6 +71,31 @@ test("DataFrame screen (polars regex) flags the new forms: same results as extra
   assert.ok(out.some((r) => r.Observable === "c2.badsite.com"));
 });
 
+test("host names obfuscated with invisible characters or non-ASCII dots are read as a browser reads them (they were cut to someone else's domain: il.com, soft.com)", () => {
+  const cells = [
+    "curl http://ev\u00adil.com/x",
+    "ping micro\u00adsoft.com",
+    "mail user@ev\u200bil.com",
+    "get http://evil\u3002com/x and http://evil\uff0ecom/y or bad\uff61org",
+    "a\u2060b\ufeff.c\u034fd.net",
+    // Not between ASCII letters or digits: text as written (a sentence's ideographic full stop, a joiner in a name).
+    "访问evil.com。下载 \u200dx.org",
+  ];
+  const expected = [
+    { dns: ["evil.com"], url: ["http://evil.com/x"] },
+    { dns: ["microsoft.com"] },
+    { dns: ["evil.com"], email: ["user@evil.com"] },
+    { dns: ["evil.com", "bad.org"], url: ["http://evil.com/x", "http://evil.com/y"] },
+    { dns: ["ab.cd.net"] },
+    { dns: ["evil.com", "x.org"] },
+  ];
+  assert.deepEqual(cells.map((c) => iocs.extractText(c)), expected);
+  // The DataFrame screen (polars regex) flags these rows for refanging too.
+  const out = iocs.extract(pl.DataFrame({ cmd: cells }), { columns: "cmd" }).toRecords() as { IoCType: string; Observable: string; SourceIndex: number }[];
+  assert.deepEqual(out.map((r) => [r.SourceIndex, r.IoCType, r.Observable]), expected.flatMap((e, row) => Object.entries(e).flatMap(([type, obs]) => obs.map((o) => [row, type, o]))));
+  assert.ok(!out.some((r) => /^(il|soft)\.com$/.test(r.Observable)));
+});
+
 test("defanged: false (MSTICPy's switch) scans the text as written: defanged forms are not indicators", () => {
   const text = "curl hxxp://evil[.]example[.]com/x and 203[.]0[.]113[.]5, mail a[at]evil[.]com; plain 198.51.100.9 http://ok.example.org/y";
   const on = iocs.extractText(text);
