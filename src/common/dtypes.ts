@@ -15,7 +15,7 @@ export function isTemporalType(dtype: DataType): boolean {
  * `expr` (a column of type `dtype`) as text: text as is; a list as its
  * elements' text joined by spaces (nested lists too), since polars cannot cast
  * a list to text; anything else as polars writes it (`4688`, `1.5`, `{1,"a"}`).
- * Nulls stay null; an empty list is "".
+ * Nulls stay null; an empty list is "", and a list's null elements are left out.
  */
 export function textExpr(expr: Expr, dtype: DataType): Expr {
   if (isTextType(dtype)) return expr;
@@ -23,7 +23,8 @@ export function textExpr(expr: Expr, dtype: DataType): Expr {
     const inner = (dtype as unknown as { inner?: DataType[] }).inner?.[0];
     // A fixed-size list is made a List first, for lst.eval.
     const list = dtype.variant === "List" ? expr : expr.cast(pl.List(inner ?? pl.Utf8));
-    return list.lst.eval(inner ? textExpr(pl.element(), inner) : pl.element().cast(pl.Utf8)).lst.join(" ");
+    // Null elements are dropped: polars joins a list holding one to null, which lost the whole cell.
+    return list.lst.eval((inner ? textExpr(pl.element(), inner) : pl.element().cast(pl.Utf8)).dropNulls()).lst.join(" ");
   }
   return expr.cast(pl.Utf8);
 }

@@ -13,6 +13,9 @@ test("textExpr: text as is, numbers as polars writes them, lists as their elemen
   assert.deepEqual(asText(pl.Series("ln", [[1, 2], [3]], pl.List(pl.Int64))), ["1 2", "3"]);
   const nested = pl.Series("nl", [[["n1", "n2"], ["n3"]], null], pl.List(pl.List(pl.Utf8)));
   assert.deepEqual(asText(nested), ["n1 n2 n3", null], "nested lists flatten");
+  // A null element is left out (polars' join made the whole cell null: IoCExtract and base64 saw no text).
+  assert.deepEqual(asText(pl.Series("ln", [["curl", null, "http://evil.com/x"], [null]], pl.List(pl.Utf8))), ["curl http://evil.com/x", ""]);
+  assert.deepEqual(asText(pl.Series("nn", [[["a", null], null, ["b"]]], pl.List(pl.List(pl.Utf8)))), ["a b"]);
   const struct = pl.readJSON(Buffer.from('{"s":{"u":1,"v":"w"}}\n{"s":null}\n'), { format: "lines" }).getColumn("s");
   assert.deepEqual(asText(struct), ['{1,"w"}', null], "a struct as polars writes it");
 });
