@@ -13,7 +13,7 @@
 import pl from "nodejs-polars";
 import type { DataFrame, Series } from "nodejs-polars";
 import { textSeries } from "../common/dtypes";
-import { columnNames, columnOf, frameHeight } from "../common/frames";
+import { columnNames, columnOf, frameHeight, isDataFrame } from "../common/frames";
 import {
   BUILTIN_DEFINITIONS,
   BUILTIN_IOC_TYPES,
@@ -165,6 +165,9 @@ export class IoCExtract {
       throw new IocExtractError(msg.iocPatternInvalid(name, (err as Error).message));
     }
     if (regex.test("")) throw new IocExtractError(msg.iocPatternMatchesEmpty(name));
+    // extract keeps priorities in an Int32Array: anything else would rank differently there than in extractText.
+    if (!Number.isInteger(priority) || priority < -(2 ** 31) || priority >= 2 ** 31) throw new IocExtractError(msg.iocPriorityInvalid(name, priority));
+    if (options.prefilter !== undefined) checkPrefilter(name, options.prefilter);
     const group = options.group;
     const definition: IocTypeDefinition = {
       name,
@@ -205,6 +208,8 @@ export class IoCExtract {
    * Rows come grouped by source row in input order. Null cells are empty text.
    */
   extract(data: DataFrame, options: IocExtractOptions): DataFrame {
+    if (!isDataFrame(data)) throw new IocExtractError(msg.iocNotAFrame(typeof data === "string" ? "a string" : data === null ? "null" : typeof data));
+    options ??= {} as IocExtractOptions;
     const opts = this.options(options);
     const columns = typeof options.columns === "string" ? [options.columns] : [...(options.columns ?? [])];
     if (!columns.length) throw new IocExtractError(msg.iocNoColumns());
@@ -302,9 +307,25 @@ function dropUndefined<T extends object>(o: T): Partial<T> {
 
 /** `{ type: [observables] }`, types in order of first appearance. */
 function groupByType(found: Found): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const [value, { type }] of found) (out[type] ??= []).push(value);
-  return out;
+  // Through a Map: a type may be named `__proto__` or `constructor`.
+  const out = new Map<string, string[]>();
+  for (const [value, { type }] of found) {
+    const list = out.get(type);
+    if (list) list.push(value);
+    else out.set(type, [value]);
+  }
+  return Object.fromEntries(out);
+}
+
+/** A prefilter polars can run: nodejs-polars gives nulls, not an error, for a regex its engine refuses. */
+function checkPrefilter(name: string, prefilter: string): void {
+  let detail = "";
+  try {
+    if (typeof prefilter === "string" && pl.Series("t", ["x"]).str.contains(prefilter).nullCount() === 0) return;
+  } catch (err) {
+    detail = (err as Error).message.split("\n")[0];
+  }
+  throw new IocExtractError(msg.iocPrefilterInvalid(name, String(prefilter), detail));
 }
 
 

@@ -5,6 +5,8 @@ import { didYouMean, errorMessage, HuntlabError, unknownOptionText, type CodesOf
 export const TRANSFORM_ERRORS = {
   "transform/ioc-type-name-empty": { class: "IocExtractError", when: "addIocType is given an empty type name", names: "the method" },
   "transform/ioc-pattern-invalid": { class: "IocExtractError", when: "addIocType's pattern is not a valid regular expression, or matches the empty string", names: "the type, the regex engine's complaint" },
+  "transform/ioc-type-option": { class: "IocExtractError", when: "addIocType's priority is not a whole number (32-bit), or its prefilter is not a valid polars (Rust) regular expression", names: "the type, the option, the value, polars' complaint" },
+  "transform/ioc-not-a-frame": { class: "IocExtractError", when: "extract is given something other than a DataFrame (a string: extractText scans one)", names: "what it was given, the method for text" },
   "transform/ioc-no-columns": { class: "IocExtractError", when: "extract is given no columns to scan", names: "the option to pass" },
   "transform/ioc-column-missing": { class: "IocExtractError", when: "extract is given a column (or indexColumn) that is not in the data", names: "the column, the columns there are, close names" },
   "transform/unknown-ioc-type": { class: "IocExtractError", when: "an indicator type that is not defined is asked for", names: "the type, the known types" },
@@ -61,6 +63,12 @@ export const transformMessages = {
   iocPatternInvalid: (name: string, detail: string) => errorMessage("transform/ioc-pattern-invalid", `addIocType("${name}"): invalid pattern: ${detail}`),
   iocPatternMatchesEmpty: (name: string) =>
     errorMessage("transform/ioc-pattern-invalid", `addIocType("${name}"): the pattern matches the empty string, so it would report nothing useful.`),
+  iocPriorityInvalid: (name: string, priority: unknown) =>
+    errorMessage("transform/ioc-type-option", `addIocType("${name}"): priority ${String(priority)} is not a whole number from -2147483648 to 2147483647 (lower wins; built-ins use 0 to 4).`),
+  iocPrefilterInvalid: (name: string, prefilter: string, detail: string) =>
+    errorMessage("transform/ioc-type-option", `addIocType("${name}"): prefilter ${JSON.stringify(prefilter)} is not a regular expression polars (Rust's regex crate) reads${detail ? `: ${detail}` : ""}; it has no look-around or back-references.`),
+  iocNotAFrame: (given: string) =>
+    errorMessage("transform/ioc-not-a-frame", `extract: takes a DataFrame and { columns }, not ${given}; extractText(text) scans one string.`),
   iocNoColumns: () => errorMessage("transform/ioc-no-columns", 'extract: no columns given: pass { columns: ["CommandLine"] } (the text columns to scan).'),
   iocColumnMissing: (column: string, columns: readonly string[]) =>
     errorMessage("transform/ioc-column-missing", `extract: column "${column}" is not in the data (columns: ${columns.join(", ")}).${didYouMean(column, columns)}`),

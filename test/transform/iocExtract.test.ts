@@ -302,6 +302,29 @@ test("errors name what is wrong", () => {
   assert.throws(() => iocs.addIocType("x", "a*"), { code: "transform/ioc-pattern-invalid", message: /"x"/ });
   assert.throws(() => iocs.addIocType("x", "("), { code: "transform/ioc-pattern-invalid", message: /"x"/ });
   assert.throws(() => iocs.extract(df, { columns: ["CommandLine"], indexColumn: "idx" }), { code: "transform/ioc-column-missing", message: /indexColumn "idx"/ });
+  // Untyped callers (a JavaScript cell, MSTICPy habits): no options, or a string (a bare TypeError from inside).
+  const untyped = iocs as unknown as { extract: (...args: unknown[]) => unknown };
+  assert.throws(() => untyped.extract(df), { code: "transform/ioc-no-columns" });
+  assert.throws(() => untyped.extract("see evil.com"), { code: "transform/ioc-not-a-frame", message: /not a string; extractText\(text\)/ });
+});
+
+test("addIocType: a priority extract and extractText would rank differently, or a prefilter polars cannot run, is refused naming the type", () => {
+  const x = new IoCExtract();
+  for (const p of [-0.5, 3e9, Infinity, NaN]) assert.throws(() => x.addIocType("ticket", /INC-\d+/, p), { code: "transform/ioc-type-option", message: /"ticket".*priority/ }, String(p));
+  // A JavaScript look-behind and an unclosed group: polars' engine gave nulls, and extract failed later with a bare polars error.
+  for (const f of ["(?<=ticket )INC", "INC-("]) assert.throws(() => x.addIocType("ticket", /INC-\d+/, 0, { prefilter: f }), { code: "transform/ioc-type-option", message: /"ticket".*prefilter/ }, f);
+  x.addIocType("ticket", /INC-\d+/, -3, { prefilter: "INC-[0-9]" });
+  assert.deepEqual(x.extractText("see INC-42", { iocTypes: ["ticket"] }), { ticket: ["INC-42"] });
+});
+
+test("custom types named like Object members (__proto__, constructor) are reported by extractText as by extract", () => {
+  const x = new IoCExtract();
+  x.addIocType("__proto__", /INC-\d+/);
+  x.addIocType("constructor", /CASE-\d+/);
+  const found = x.extractText("INC-1 and CASE-2", { iocTypes: ["__proto__", "constructor"] });
+  assert.deepEqual(Object.entries(found), [["__proto__", ["INC-1"]], ["constructor", ["CASE-2"]]]);
+  const rows = x.extract(pl.DataFrame({ t: ["INC-1 and CASE-2"] }), { columns: "t", iocTypes: ["__proto__", "constructor"] }).toRecords() as { IoCType: string }[];
+  assert.deepEqual(rows.map((r) => r.IoCType), ["__proto__", "constructor"]);
 });
 
 test("empty input, empty frames, non-text columns", () => {
