@@ -9,6 +9,7 @@ import path from "node:path";
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
 import { isTemporalType, isTextType, textExpr, timeLiteral } from "../common/dtypes";
+import { foldCase, foldCaseExpr } from "../common/caseFold";
 import { fitsInteger, matchKey, matchKind, numberOf } from "./matchValues";
 import { DataFileError, QueryError, dataMessages as msg } from "./messages";
 import { columnOf, frameOf, hasColumn, renameAll, withPlainNames } from "../common/frames";
@@ -195,8 +196,9 @@ function columnFilter(name: string, dtype: DataType, param: QueryParameter, valu
   if (match === "contains") {
     // An empty list (given, or only nulls) is the empty set, as for equals and in: no row.
     if (!items.length) return pl.lit(false);
-    const text = textExpr(pl.col(name), dtype).str.toLowerCase();
-    return items.map((v) => text.str.contains(String(v).toLowerCase(), true)).reduce((a, b) => a.or(b));
+    const needles = items.map((v) => foldCase(String(v)));
+    const text = foldCaseExpr(textExpr(pl.col(name), dtype), needles);
+    return needles.map((v) => text.str.contains(v, true)).reduce((a, b) => a.or(b));
   }
   const values = items;
   if (!values.length) return pl.lit(false);
@@ -212,8 +214,9 @@ function columnFilter(name: string, dtype: DataType, param: QueryParameter, valu
   if (kind === "text") {
     if (values.some((v) => v instanceof Date)) throw new QueryError(msg.filterTimeOnText(where, param.name, param.column as string));
     const col = isTextType(dtype) ? pl.col(name) : pl.col(name).cast(pl.Utf8);
-    const list = values.map((v) => String(v).toLowerCase());
-    return list.length > 1 || match === "in" ? col.str.toLowerCase().isIn(list) : col.str.toLowerCase().eq(pl.lit(list[0]));
+    const list = values.map((v) => foldCase(String(v)));
+    const folded = foldCaseExpr(col, list);
+    return list.length > 1 || match === "in" ? folded.isIn(list) : folded.eq(pl.lit(list[0]));
   }
   const keys = [...new Set(values.map((v) => matchKey(v, kind)).filter((k): k is string => k !== undefined))].filter((k) => kind !== "integer" || fitsInteger(k, dtype.variant));
   if (!keys.length) return pl.lit(false);

@@ -17,6 +17,7 @@ import { inspectLastValue } from "../display/lastValue";
 import { THEME } from "../display/theme";
 import { epochUnit } from "../common/epoch";
 import { setOwnProperty } from "../common/json";
+import { foldCase } from "../common/caseFold";
 
 export { EntityParseError } from "./messages";
 
@@ -178,7 +179,7 @@ export abstract class Entity implements Displayable {
    * entities are not known to be one thing, and a shared key would link them.
    */
   get key(): string {
-    return `${this.Type.toLowerCase()}:${this.nameStr.toLowerCase()}`;
+    return `${this.Type.toLowerCase()}:${foldCase(this.nameStr)}`;
   }
 
   /** `type#n`, the same for this instance every time and never another's (real keys have a `:` after the type). */
@@ -359,6 +360,6 @@ export class UnknownEntity extends Entity {
     const registry = registryIdentity(this.Type, d);
     if (registry) return `${this.Type.toLowerCase()}:${registry.key.toLowerCase()}`;
     const name = firstText(...UNKNOWN_NAME_KEYS.map((k) => d[k]));
-    return name === undefined ? this.uniqueKey() : `${this.Type.toLowerCase()}:${name.toLowerCase()}`;
+    return name === undefined ? this.uniqueKey() : `${this.Type.toLowerCase()}:${foldCase(name)}`;
   }
 }

@@ -7,6 +7,7 @@
 import ipaddr from "ipaddr.js";
 import { parseIPv6 } from "../common/ipv6";
 import { Entity, firstText, type EntitySchema, type EntitySource } from "./entity";
+import { foldCase } from "../common/caseFold";
 
 /**
  * An IP address in one notation (`0:0:0:0:0:0:0:1` → `::1`, `::ffff:10.0.0.1`
@@ -176,7 +177,7 @@ export class Host extends Entity {
     // Digits and dots that are no valid address (`10.0.0.01`, `10.1`): no domain to cut either.
     if (/^[\d.]+$/.test(name)) return `host:${name}`;
     const short = name.split(".")[0];
-    return `host:${(short || name).toLowerCase()}`;
+    return `host:${foldCase(short || name)}`;
   }
 }
 
@@ -238,7 +239,7 @@ export class Account extends Entity {
    */
   override get key(): string {
     const name = firstText(this.Name, this.DisplayName);
-    if (name !== undefined) return `account:${name.toLowerCase()}`;
+    if (name !== undefined) return `account:${foldCase(name)}`;
     const sid = firstText(this.Sid);
     // S-1-0-0, the null SID ("Nobody"), is what 4624 events write beside a `-` name: no account.
     if (sid !== undefined && sid.toUpperCase() !== "S-1-0-0") return `account:sid:${sid.toLowerCase()}`;
@@ -299,7 +300,7 @@ export class File extends Entity {
 
   /** The full path, lower-cased (Windows paths are case-insensitive); without one, the strongest hash (`file:hash:…`). */
   override get key(): string {
-    if (firstText(this.Name, this.Directory) !== undefined) return `file:${this.FullPath.toLowerCase()}`;
+    if (firstText(this.Name, this.Directory) !== undefined) return `file:${foldCase(this.FullPath)}`;
     const hashes = Array.isArray(this.FileHashes) ? this.FileHashes.map((h) => (h as FileHash | undefined)?.Value) : [];
     const hash = firstText(this.Sha256, this.Sha1, this.Md5, ...hashes);
     return hash !== undefined ? `file:hash:${hash.toLowerCase()}` : this.uniqueKey();
@@ -378,7 +379,7 @@ export class Process extends Entity {
     const host = hostIdentity(this.Host);
     // A PID alone is no process: PID 4 is System on every Windows machine.
     if (image === "" && (pid === "" || host === "")) return this.uniqueKey();
-    return `process:${host}|${pid.toLowerCase()}|${image.toLowerCase()}`;
+    return `process:${host}|${pid.toLowerCase()}|${foldCase(image)}`;
   }
 }
 
@@ -462,7 +463,7 @@ export class Dns extends Entity {
 
   override get key(): string {
     const name = firstText(this.DomainName);
-    return name === undefined ? this.uniqueKey() : `dns:${name.toLowerCase()}`;
+    return name === undefined ? this.uniqueKey() : `dns:${foldCase(name)}`;
   }
 }
 
@@ -492,7 +493,7 @@ export class Malware extends Entity {
 
   override get key(): string {
     const name = firstText(this.Name);
-    return name === undefined ? this.uniqueKey() : `malware:${name.toLowerCase()}`;
+    return name === undefined ? this.uniqueKey() : `malware:${foldCase(name)}`;
   }
 }
 
@@ -548,7 +549,7 @@ export class Alert extends Entity {
     // Untrimmed: the alert nodes of a graph are keyed by the id as it is.
     const id = this.alertId;
     if (id !== undefined && id.trim() !== "") return `alert:${id.toLowerCase()}`;
-    return firstText(this.DisplayName, this.AlertType) !== undefined ? `alert:${this.nameStr.toLowerCase()}` : this.uniqueKey();
+    return firstText(this.DisplayName, this.AlertType) !== undefined ? `alert:${foldCase(this.nameStr)}` : this.uniqueKey();
   }
 }
 

@@ -56,6 +56,29 @@ test("column parameters: equals, contains and in, ignoring case", async () => {
   assert.equal(host.height, 0);
 });
 
+test("column parameters ignore case in Greek too: final and medial sigma are one letter", async () => {
+  const dir = tempTree({
+    "procs.csv": "Computer,Account,CommandLine\nΟΔΟΣ-PC,CORP\\ΝΙΚΟΣΠ,run ΚΩΣΤΑΣΑΚΗΣ.exe\nother,CORP\\x,cmd\n",
+    "q/q.yaml": [
+      "metadata: { data_environments: [LocalData], data_families: [Greek] }",
+      "sources:",
+      "  procs:",
+      "    description: processes",
+      "    args: { query: procs.csv }",
+      "    parameters:",
+      "      host_name: { description: host, type: str, default: null, column: Computer }",
+      "      account_name: { description: account, type: str, default: null, column: Account, match: contains }",
+      "      commandline: { description: command line, type: str, default: null, column: CommandLine, match: contains }",
+      "      hosts: { description: hosts, type: list, default: null, column: Computer, match: in }",
+      "",
+    ].join("\n"),
+  });
+  const greek = new QueryProvider("LocalData", { dataPaths: [dir], queryPaths: [path.join(dir, "q")] }) as unknown as Record<string, Record<string, (p: object) => Promise<pl.DataFrame>>>;
+  for (const params of [{ host_name: "οδοσ-pc" }, { account_name: "ΝΙΚΟΣ" }, { commandline: "ΚΩΣΤΑΣ" }, { hosts: ["x", "οδοσ-PC"] }]) {
+    assert.equal((await greek.Greek.procs(params)).height, 1, JSON.stringify(params));
+  }
+});
+
 test("bad parameters and names get errors that say what is wrong and suggest", async () => {
   // The message names the query, the parameter and the parameters there are.
   await assert.rejects(() => qp.WindowsSecurity.list_host_logons({ hostname: "x" }), {

@@ -37,6 +37,9 @@ describe("entity keys", () => {
     differ(new Account({ Sid: "S-1-5-21-1-1001" }), new Account({ AadUserId: "S-1-5-21-1-1001" }), "a SID and an object id are different namespaces");
     assert.equal(new Account({ Sid: " S-1-5-18 " }).key, "account:sid:s-1-5-18");
     assert.equal(new Account({ Name: "", Sid: "S-1-5-18" }).key, "account:sid:s-1-5-18", "a blank name is no name");
+    // Greek: Σ lowers to ς at a word's end, to σ elsewhere; both are one letter ignoring case.
+    same(new Account({ Name: "ΝΙΚΟΣ" }), new Account({ Name: "νικοσ" }), "final sigma");
+    same(new Host({ HostName: "ΟΔΟΣ-PC" }), new Host({ HostName: "οδοσ-pc" }), "final sigma before a hyphen");
     // Names keep winning, with and without domain, as before.
     same(new Account({ Name: "MSTICAdmin", Sid: "S-1-5-21-9" }), new Account({ Name: "msticadmin", NTDomain: "MSTICAlertsWin1" }), "name");
     assert.equal(new Account({ DisplayName: "Bob" }).key, "account:bob");

@@ -92,7 +92,7 @@ test("host names obfuscated with invisible characters or non-ASCII dots are read
   assert.deepEqual(cells.map((c) => iocs.extractText(c)), expected);
   // The DataFrame screen (polars regex) flags these rows for refanging too.
   const out = iocs.extract(pl.DataFrame({ cmd: cells }), { columns: "cmd" }).toRecords() as { IoCType: string; Observable: string; SourceIndex: number }[];
-  assert.deepEqual(out.map((r) => [r.SourceIndex, r.IoCType, r.Observable]), expected.flatMap((e, row) => Object.entries(e).flatMap(([type, obs]) => obs.map((o) => [row, type, o]))));
+  assert.deepEqual(out.map((r) => [r.SourceIndex, r.IoCType, r.Observable]), expected.flatMap((e, row) => Object.entries(e).flatMap(([type, obs]) => (obs as string[]).map((o) => [row, type, o]))));
   assert.ok(!out.some((r) => /^(il|soft)\.com$/.test(r.Observable)));
 });
 
