@@ -211,3 +211,18 @@ export function frameRecords(df: pl.DataFrame, options: FrameRecordsOptions = {}
   }
   return rows;
 }
+
+/**
+ * True where any of `conditions` is (false for none), joined as a balanced tree: polars plans a
+ * left-nested chain of `or` in time quadratic in its length (1,600 list items took 9 s on 100 rows).
+ */
+export function anyOf(conditions: readonly pl.Expr[]): pl.Expr {
+  if (!conditions.length) return pl.lit(false);
+  let level = [...conditions];
+  while (level.length > 1) {
+    const next: pl.Expr[] = [];
+    for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? level[i].or(level[i + 1]) : level[i]);
+    level = next;
+  }
+  return level[0];
+}

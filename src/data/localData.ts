@@ -12,7 +12,7 @@ import { isTemporalType, isTextType, textExpr, timeLiteral } from "../common/dty
 import { foldCase, foldCaseExpr } from "../common/caseFold";
 import { fitsInteger, matchKey, matchKind, numberOf } from "./matchValues";
 import { DataFileError, QueryError, dataMessages as msg } from "./messages";
-import { columnOf, frameOf, hasColumn, renameAll, withPlainNames } from "../common/frames";
+import { anyOf, columnOf, frameOf, hasColumn, renameAll, withPlainNames } from "../common/frames";
 import { DataFileIndex, type DataSource } from "./dataSources";
 import { collectScan, plainName, scanSource, type ScannedSource } from "./scan";
 import { runAsync, runSync, type ReadSteps } from "./collect";
@@ -189,6 +189,26 @@ export function anyOfQuery(query: QueryDefinition, name: string, values: readonl
  * other types (lists, structs…), and text for a time column, are a QueryError
  * naming the parameter and the column (polars' own error blamed the file).
  */
+/** Literal texts as alternations of polars (Rust) regexes, each up to ~64 KB (the engine caps a compiled pattern's size). */
+function alternations(literals: readonly string[]): string[] {
+  const out: string[] = [];
+  let part: string[] = [];
+  let size = 0;
+  for (const literal of literals) {
+    // Rust's regex meta characters; `<` and `>` stay as they are (escaped, they are word boundaries).
+    const escaped = literal.replace(/[\\.+*?()|[\]{}^$#&~-]/g, "\\$&");
+    if (size + escaped.length > 65_536 && part.length) {
+      out.push(`(?:${part.join("|")})`);
+      part = [];
+      size = 0;
+    }
+    part.push(escaped);
+    size += escaped.length + 1;
+  }
+  if (part.length) out.push(`(?:${part.join("|")})`);
+  return out;
+}
+
 function columnFilter(name: string, dtype: DataType, param: QueryParameter, value: unknown, where: string): pl.Expr {
   const match = param.match ?? "equals";
   // A list value is any of its items, whatever the match: `equals` and `contains` read it as one text ("wks1,srv1").
@@ -198,7 +218,10 @@ function columnFilter(name: string, dtype: DataType, param: QueryParameter, valu
     if (!items.length) return pl.lit(false);
     const needles = items.map((v) => foldCase(String(v)));
     const text = foldCaseExpr(textExpr(pl.col(name), dtype), needles);
-    return needles.map((v) => text.str.contains(v, true)).reduce((a, b) => a.or(b));
+    if (needles.length === 1) return text.str.contains(needles[0], true);
+    // Many items: one alternation of escaped literals per ~64 KB, which polars' regex engine matches in one
+    // pass over each cell (a contains per item scanned every cell once per item: 22 s for 1,600 on 100k rows).
+    return anyOf(alternations(needles).map((pattern) => text.str.contains(pattern)));
   }
   const values = items;
   if (!values.length) return pl.lit(false);
@@ -208,7 +231,7 @@ function columnFilter(name: string, dtype: DataType, param: QueryParameter, valu
   // A datetime parameter on a time column compares instants, as polars does (no text to read).
   // A Datetime column compares with a literal of its own unit and zone (a zoneless literal fails against a UTC column).
   if (kind === undefined && isTemporalType(dtype) && values.every((v) => v instanceof Date)) {
-    return values.map((v) => pl.col(name).eq(dtype.variant === "Datetime" ? timeLiteral(v as Date, dtype) : pl.lit(v))).reduce((a, b) => a.or(b));
+    return anyOf(values.map((v) => pl.col(name).eq(dtype.variant === "Datetime" ? timeLiteral(v as Date, dtype) : pl.lit(v))));
   }
   if (kind === undefined) throw new QueryError(msg.filterColumnType(where, param.name, param.column as string, dtype.variant, match));
   if (kind === "text") {

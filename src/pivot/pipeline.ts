@@ -35,7 +35,7 @@ import { displayStep, PivotChain, teeStep, type ChainStep } from "./chain";
 import { PivotError, pivotMessages as msg, showValue } from "./messages";
 import type { PivotCallOptions, PivotFunction, PivotNamespace } from "./types";
 import { withRichLastValue } from "../display/lastValue";
-import { columnNames, columnOf, lazyFrame, renameAll } from "../common/frames";
+import { anyOf, columnNames, columnOf, lazyFrame, renameAll } from "../common/frames";
 import { isObjectRecord } from "../common/json";
 import { isTemporalType, isTextType, textExpr, timeLiteral } from "../common/dtypes";
 import { parseTimeText } from "../data/timeParsing";
@@ -264,7 +264,7 @@ function filterStep(where: string, label: string, params: Obj): (df: pl.DataFram
           // An item past the column's range equals no value.
           const list = (value as FilterValue[]).filter((v) => beyond(v) === undefined);
           const t = target();
-          const any = noNan(list.length ? list.map((v) => t.eq(lit(v))).reduce((a, b) => a.or(b)) : pl.lit(false));
+          const any = noNan(anyOf(list.map((v) => t.eq(lit(v)))));
           // An empty cell is in no list: `in` drops it and `not_in` keeps it, as pandas' isin.
           expr = op === "in" ? any.fillNull(false) : any.fillNull(false).not();
           break;

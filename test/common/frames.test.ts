@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import pl from "nodejs-polars";
-import { columnNames, columnOf, frameRecords, lazyFrame, renameAll } from "../../src/common/frames";
+import { anyOf, columnNames, columnOf, frameRecords, lazyFrame, renameAll } from "../../src/common/frames";
 
 const values = (df: pl.DataFrame, name: string) => [...columnOf(df, name)];
 
@@ -63,4 +63,24 @@ test("frameRecords: 64-bit integers past 2^53 are their exact text, the column's
   assert.deepEqual(rows.map((r) => r.u), ["18446744073709551615", 7, 0, 1]);
   assert.deepEqual(rows.map((r) => r.small), [1, 2, 3, 4]);
   assert.deepEqual(frameRecords(df, { offset: 1, length: 1, columns: ["AlertId", "name"] }), [{ AlertId: "9007199254740993", name: "b" }]);
+});
+
+test("anyOf: true where any condition is, false for none; joined as a balanced tree (a left-nested chain planned in quadratic time)", () => {
+  const df = pl.DataFrame({ n: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] });
+  const conds = [1, 4, 7, 8, 12].map((v) => pl.col("n").eq(pl.lit(v)));
+  assert.deepEqual(df.filter(anyOf(conds)).getColumn("n").toArray(), [1, 4, 7, 8]);
+  assert.equal(df.filter(anyOf([])).height, 0);
+  assert.deepEqual(df.filter(anyOf(conds.slice(0, 1))).getColumn("n").toArray(), [1]);
+  // Depth: 1,024 conditions nest 10 deep, not 1,023.
+  const depth = (text: string) => {
+    let d = 0;
+    let max = 0;
+    for (const ch of text) {
+      if (ch === "[") max = Math.max(max, ++d);
+      else if (ch === "]") d--;
+    }
+    return max;
+  };
+  const printed = String(anyOf(Array.from({ length: 1024 }, (_, i) => pl.col("n").eq(pl.lit(i)))));
+  assert.ok(depth(printed) <= 12, `nesting ${depth(printed)}: ${printed.slice(0, 80)}`);
 });

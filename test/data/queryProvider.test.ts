@@ -79,6 +79,39 @@ test("column parameters ignore case in Greek too: final and medial sigma are one
   }
 });
 
+test("contains with a list: each item a literal text, regex characters included, also in lists longer than one pattern", async () => {
+  const cells = ["C:\\Temp\\a.exe", "run (x) [1] a|b", "^start$ #tag ~home &&x", "<script>", "1+1=2 a*b a?b {3}", "plain", "tab\there", "dash-ed", "ΚΩΣΤΑΣ"];
+  const dir = tempTree({
+    "ev.ndjson": cells.map((c, i) => JSON.stringify({ Seq: i, Cmd: c })).join("\n") + "\n",
+    "q/q.yaml": [
+      "metadata: { data_environments: [LocalData], data_families: [Ev] }",
+      "sources:",
+      "  ev:",
+      "    description: events",
+      "    args: { query: ev.ndjson }",
+      "    parameters:",
+      "      cmd: { description: command line, type: list, default: null, column: Cmd, match: contains }",
+      "",
+    ].join("\n"),
+  });
+  const qp = new QueryProvider("LocalData", { dataPaths: [dir], queryPaths: [path.join(dir, "q")] }) as unknown as Record<string, Record<string, (p: object) => Promise<pl.DataFrame>>>;
+  const seqs = async (cmd: string[]) => (await qp.Ev.ev({ cmd })).getColumn("Seq").toArray().map(Number);
+  const fold = (t: string) => t.toLowerCase().replaceAll("ς", "σ");
+  const expected = (needles: string[]) => cells.flatMap((c, i) => (needles.some((n) => fold(c).includes(fold(n))) ? [i] : []));
+  const lists = [
+    ["\\temp\\a.", "(X) [1]"],
+    ["a|b", "^START$", "#TAG ~HOME &&"],
+    ["<SCRIPT>", "a*b", "a?b {3}", "1+1"],
+    [".", "nothing"],
+    ["\\d", "[a-z]", "(?i)x", ".*"],
+    ["\there", "-ed", "κωστασ"],
+  ];
+  for (const needles of lists) assert.deepEqual(await seqs(needles), expected(needles), JSON.stringify(needles));
+  // More than 64 KB of items: several patterns, the matches of each kept.
+  const many = [...Array.from({ length: 9000 }, (_, i) => `no-such-text-${i}`), "plain", ...Array.from({ length: 9000 }, (_, i) => `never-${i}`), "dash-"];
+  assert.deepEqual(await seqs(many), [5, 7]);
+});
+
 test("bad parameters and names get errors that say what is wrong and suggest", async () => {
   // The message names the query, the parameter and the parameters there are.
   await assert.rejects(() => qp.WindowsSecurity.list_host_logons({ hostname: "x" }), {
