@@ -15,6 +15,14 @@ export function familyOf(source: DataSource): string {
   return source.folders.length ? source.folders.join("_") : TOP_FAMILY;
 }
 
+/**
+ * The lab's answer files (`answers.json`, `answers_<exercise>.json`) at the top of a data path: a copy of
+ * the lab's data/ for a class must not list them to learners as queries (checkAnswers reads the project's own).
+ */
+function isAnswersFile(source: DataSource): boolean {
+  return source.kind === "file" && source.folders.length === 0 && /^answers(_[A-Za-z0-9_-]+)?\.json$/i.test(source.name);
+}
+
 /** The optional time range every file query takes. */
 const TIME_PARAMETERS: readonly QueryParameter[] = [
   { name: "start", type: "datetime", description: "Events at or after this time (absent: from the first)", required: false, aliases: [] },
@@ -43,11 +51,12 @@ function relativeOf(source: DataSource): string {
  * The queries made from the data sources that no query in `defined` reads.
  * One stem in two formats in one folder gives one query, which names the
  * ambiguity when run; a later data path's source replaces an earlier one.
+ * With `skipAnswers`, the lab's answer files are left out ({@link isAnswersFile}).
  * A family name for which `reserved` is true (a provider member) gets `_files` appended,
  * and so does a family `then`; a file named `then.*` gives a query `then_file`
  * (a query or family `then` would make `await qp.Family` call it as a promise's then).
  */
-export function fileQueries(index: DataFileIndex, defined: readonly QueryDefinition[], reserved: (family: string) => boolean = () => false): QueryDefinition[] {
+export function fileQueries(index: DataFileIndex, defined: readonly QueryDefinition[], reserved: (family: string) => boolean = () => false, skipAnswers = false): QueryDefinition[] {
   const used = new Set<string>();
   for (const q of defined) {
     try {
@@ -60,7 +69,7 @@ export function fileQueries(index: DataFileIndex, defined: readonly QueryDefinit
   const taken = new Set(defined.map((q) => `${q.family}.${q.name}`));
   const byKey = new Map<string, { query: QueryDefinition; sources: DataSource[] }>();
   for (const source of index.sources()) {
-    if (used.has(source.path)) continue;
+    if (used.has(source.path) || (skipAnswers && isAnswersFile(source))) continue;
     const family = reserved(familyOf(source)) || familyOf(source) === "then" ? `${familyOf(source)}_files` : familyOf(source);
     const name = source.stem === "then" ? "then_file" : source.stem;
     const key = `${family}.${name}`;

@@ -292,7 +292,8 @@ class LocalDataProvider implements QueryProviderMethods, QueryProviderConnection
     const discover = options.fileQueries ?? !dataPaths.every(isLabData);
     // A folder named like a provider member (`index`, `queries`, `execQuery`…) gets a family `<name>_files`.
     const reserved = (family: string) => family in this || PROVIDER_FIELDS.includes(family);
-    const fromFiles = discover ? fileQueries(this.index, defined, reserved) : [];
+    // Asked for explicitly, every file is listed, answer files included.
+    const fromFiles = discover ? fileQueries(this.index, defined, reserved, options.fileQueries === undefined) : [];
     this.queries = [...defined, ...fromFiles].sort((a, b) => `${a.family}.${a.name}`.localeCompare(`${b.family}.${b.name}`));
     if (!this.queries.length) {
       throw new QueryError(msg.noQueries(queryPaths));

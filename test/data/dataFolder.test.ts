@@ -11,7 +11,7 @@ import pl from "nodejs-polars";
 import { QueryProvider } from "../../src/data/queryProvider";
 import { toMimeBundle } from "../../src/display/display";
 import "../../src/index"; // registers the query browser
-import { tempTree } from "../helpers/tmp";
+import { tempDir, tempTree } from "../helpers/tmp";
 
 const LAB_DATA = path.join(__dirname, "..", "..", "data");
 
@@ -49,6 +49,13 @@ test("a folder without query files: every data file is a query, named after its 
   assert.equal(new QueryProvider("LocalData", { dataPaths: [LAB_DATA] }).listQueries().length, 17);
   const all = new QueryProvider("LocalData", { dataPaths: [LAB_DATA], fileQueries: true }).listQueries();
   assert.ok(all.includes("LocalData.answers") && all.includes("ti.lab_indicators"), all.join());
+  // A copy of the lab's data/ for a class (the JupyterHub recipe): its files are queries, the answer files are not.
+  const copy = tempDir();
+  fs.cpSync(LAB_DATA, copy, { recursive: true });
+  const copied = new QueryProvider("LocalData", { dataPaths: [copy] }).listQueries();
+  assert.ok(copied.includes("ti.lab_indicators") && copied.includes("WindowsSecurity.list_host_logons"), copied.join());
+  assert.deepEqual(copied.filter((q) => /answers/i.test(q)), []);
+  assert.ok(new QueryProvider("LocalData", { dataPaths: [copy], fileQueries: true }).listQueries().includes("LocalData.answers_pivots"));
 });
 
 test("folders named like provider members or Object members still give their queries", async () => {
