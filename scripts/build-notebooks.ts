@@ -57,12 +57,26 @@ export interface SourceCell {
 export type Variant = "exercises" | "completed";
 
 const MARKER = /^<!-- (markdown|code)(?: tags=(\[[^\]\n]*\]))? -->[ \t]*$/;
+/** A line meant as a marker (`<!-- code  -->`, `<!--code-->`): one that is not exactly one was taken as markdown text. */
+const MARKER_LIKE = /^\s*<!--\s*(markdown|code)\b/i;
 
 function parseTags(text: string | undefined, origin: string): string[] {
   if (!text) return [];
-  const tags: unknown = JSON.parse(text);
+  let tags: unknown;
+  try {
+    tags = JSON.parse(text);
+  } catch {
+    throw new Error(`${origin}: tags must be a JSON list of strings (double quotes: tags=["solution"]), not ${text}`);
+  }
   if (!Array.isArray(tags) || !tags.every((t) => typeof t === "string")) throw new Error(`${origin}: tags must be a JSON list of strings`);
   return tags;
+}
+
+/** Whether `line` is a cell marker; a line that looks like one but is not is an error naming it. */
+function isMarker(line: string, origin: string): boolean {
+  if (MARKER.test(line)) return true;
+  if (MARKER_LIKE.test(line)) throw new Error(`${origin}: ${JSON.stringify(line.slice(0, 60))} is no cell marker: write <!-- markdown --> or <!-- code --> (optionally <!-- code tags=["solution"] -->), one space each side`);
+  return false;
 }
 
 /** The cells of one `.md` source file. */
@@ -86,9 +100,15 @@ export function parseMarkdownSource(text: string, section: string, file = `${sec
       body = lines.slice(i + 1, close);
       i = close + 1;
       while (i < lines.length && lines[i].trim() === "") i++;
-      if (i < lines.length && !MARKER.test(lines[i])) throw new Error(`${file}:${i + 1}: text after a code cell must start with a marker`);
+      if (i < lines.length && !isMarker(lines[i], `${file}:${i + 1}`)) throw new Error(`${file}:${i + 1}: text after a code cell must start with a marker`);
     } else {
-      while (i < lines.length && !MARKER.test(lines[i])) body.push(lines[i++]);
+      // A fenced block's lines are its own (a markdown cell may show an HTML comment in one).
+      let fence: string | undefined;
+      while (i < lines.length && (fence !== undefined || !isMarker(lines[i], `${file}:${i + 1}`))) {
+        const f = /^(`{3,}|~{3,})/.exec(lines[i])?.[1];
+        if (f && (fence === undefined || (lines[i].trim() === fence.slice(0, 1).repeat(lines[i].trim().length) && lines[i].trim().length >= fence.length))) fence = fence === undefined ? f : undefined;
+        body.push(lines[i++]);
+      }
     }
     cells.push({ cellType: m[1] as "markdown" | "code", source: body.join("\n").replace(/^\n+|\s+$/g, ""), tags, section, origin });
   }
@@ -108,6 +128,9 @@ export function parseJsonSource(text: string, section: string, file = `${section
   });
 }
 
+/** A section file's name: `NN-SECTION.md|json`. */
+const SOURCE_FILE = /^\d+-[A-Za-z0-9_-]+\.(md|json)$/;
+
 /** The section a source file holds: its name without the order prefix and extension. */
 export function sectionOfFile(file: string): string {
   return path.basename(file).replace(/\.(md|json)$/, "").replace(/^\d+-/, "");
@@ -115,10 +138,11 @@ export function sectionOfFile(file: string): string {
 
 /** Every cell of the source folder, in file-name order. */
 export function readSource(dir: string = SOURCE_DIR): SourceCell[] {
-  const files = fs
-    .readdirSync(dir)
-    .filter((f) => /^\d+-[A-Za-z0-9_-]+\.(md|json)$/.test(f))
-    .sort();
+  const names = fs.readdirSync(dir).filter((f) => /\.(md|json)$/i.test(f));
+  const odd = names.filter((f) => !SOURCE_FILE.test(f));
+  if (odd.length) throw new Error(`${dir}: ${odd.map((f) => JSON.stringify(f)).join(", ")}: a section file is NN-SECTION.md or NN-SECTION.json (NN its place, a number; SECTION letters, digits, _ and -); rename it or move it out of the folder`);
+  // By number (5 before 40, 100 after 90), then name.
+  const files = names.sort((a, b) => parseInt(a, 10) - parseInt(b, 10) || (a < b ? -1 : a > b ? 1 : 0));
   return files.flatMap((f) => {
     const text = fs.readFileSync(path.join(dir, f), "utf8");
     return f.endsWith(".json") ? parseJsonSource(text, sectionOfFile(f), f) : parseMarkdownSource(text, sectionOfFile(f), f);
@@ -200,12 +224,27 @@ export function differences(committed: NotebookJson, built: NotebookJson): strin
   return diffs;
 }
 
-/** Outputs of `from` copied onto the cells of `to` whose id and source are the same. */
+/**
+ * Outputs of `from` copied onto the code cells of `to` with the same section and source (the k-th such
+ * cell onto the k-th): ids come from a cell's place in its section, so a cell added above moved every id
+ * after it, and the outputs of all those unchanged cells were dropped.
+ */
 export function carryOutputs(to: NotebookJson, from: NotebookJson | undefined): NotebookJson {
   if (!from) return to;
-  const old = new Map(from.cells.filter((c) => c.cell_type === "code").map((c) => [`${c.id}\n${cellText(c.source)}`, c]));
-  for (const cell of to.cells) {
-    const prior = cell.cell_type === "code" ? old.get(`${cell.id}\n${cellText(cell.source)}`) : undefined;
+  const keysOf = (nb: NotebookJson) => {
+    const seen = new Map<string, number>();
+    return nb.cells.map((c) => {
+      const key = `${String(c.metadata.huntlab_section)}\n${cellText(c.source)}`;
+      const k = seen.get(key) ?? 0;
+      seen.set(key, k + 1);
+      return `${key}\n${k}`;
+    });
+  };
+  const fromKeys = keysOf(from);
+  const old = new Map(from.cells.flatMap((c, i) => (c.cell_type === "code" ? [[fromKeys[i], c] as const] : [])));
+  const toKeys = keysOf(to);
+  for (const [i, cell] of to.cells.entries()) {
+    const prior = cell.cell_type === "code" ? old.get(toKeys[i]) : undefined;
     if (prior) {
       cell.outputs = prior.outputs ?? [];
       cell.execution_count = prior.execution_count ?? null;

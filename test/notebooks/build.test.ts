@@ -66,6 +66,15 @@ describe("the source format", () => {
     assert.throws(() => parseMarkdownSource(`<!-- code -->\n${FENCE}ts\nconst a = 1;`, "s", "10-s.md"), /is not closed/);
     assert.throws(() => parseMarkdownSource(`<!-- code -->\n${FENCE}ts\na\n${FENCE}\nstray text`, "s", "10-s.md"), /10-s\.md:5: text after a code cell/);
     assert.throws(() => parseMarkdownSource('<!-- code tags=[1] -->\n', "s", "10-s.md"), /tags must be a JSON list of strings/);
+    // Single quotes: was a bare SyntaxError from JSON.parse, with no file or line.
+    assert.throws(() => parseMarkdownSource(`<!-- markdown -->\nA\n<!-- code tags=['solution'] -->\n${FENCE}ts\na\n${FENCE}`, "s", "10-s.md"), /10-s\.md:3: tags must be a JSON list of strings \(double quotes/);
+    // A marker with a typo after the first cell: the code cell was silently taken into the markdown above.
+    for (const typo of ["<!-- code  -->", "<!--code-->", "<!-- Code -->", "<!-- markdown-->"]) {
+      assert.throws(() => parseMarkdownSource(`<!-- markdown -->\nA\n\n${typo}\n${FENCE}ts\na\n${FENCE}\n`, "s", "10-s.md"), /10-s\.md:4: .* is no cell marker/, typo);
+    }
+    // Inside a fenced block of a markdown cell, a comment is the block's text.
+    const shown = parseMarkdownSource("<!-- markdown -->\nWrite cells so:\n```\n<!-- code  -->\n```\n", "s", "10-s.md");
+    assert.deepEqual(shown.map((c) => c.source), ["Write cells so:\n```\n<!-- code  -->\n```"]);
   });
 
   test("a JSON section (scripts/notebook_section.py's format, e.g. a helper's cells file) reads as cells", () => {
@@ -86,6 +95,17 @@ describe("the source format", () => {
     fs.writeFileSync(path.join(dir, "10-a.md"), "<!-- markdown -->\nA\n");
     fs.writeFileSync(path.join(dir, "README.txt"), "not a section");
     assert.deepEqual(readSource(dir).map((c) => [c.section, c.source]), [["a", "A"], ["b", "B"]]);
+  });
+
+  test("files are ordered by their number (5 before 10, 100 after 20); a section file with another name is refused, not skipped", () => {
+    const dir = tempDir("huntlab-source-");
+    for (const [f, t] of [["100-wrapup.md", "W"], ["20-b.md", "B"], ["5-pre.md", "P"], ["10-a.md", "A"]]) fs.writeFileSync(path.join(dir, f), `<!-- markdown -->\n${t}\n`);
+    assert.deepEqual(readSource(dir).map((c) => c.section), ["pre", "a", "b", "wrapup"]);
+    for (const odd of ["95-exercise 8.md", "47_extra.md", "46-übung.md", "notes.md"]) {
+      fs.writeFileSync(path.join(dir, odd), "<!-- markdown -->\nX\n");
+      assert.throws(() => readSource(dir), (e: Error) => e.message.includes(JSON.stringify(odd)) && /NN-SECTION\.md/.test(e.message), odd);
+      fs.rmSync(path.join(dir, odd));
+    }
   });
 });
 
@@ -133,6 +153,15 @@ describe("the two notebooks", () => {
     assert.deepEqual(changed.cells[1].outputs, []);
     assert.equal(changed.cells[2].outputs?.length, 1);
   });
+
+  test("a cell added above keeps the outputs of the unchanged cells after it (ids follow places, so they all moved)", () => {
+    const old = buildNotebook(cells, "completed");
+    old.cells[1].outputs = [{ output_type: "stream", name: "stdout", text: "one\n" }];
+    old.cells[2].outputs = [{ output_type: "stream", name: "stdout", text: "checked\n" }];
+    const added = buildNotebook([cells[0], { cellType: "markdown", source: "A note.", tags: [], section: "s", origin: "" }, ...cells.slice(1)], "completed");
+    carryOutputs(added, old);
+    assert.deepEqual(added.cells.map((c) => (c.outputs ?? []).map((o) => (o as { text?: string }).text)), [[], [], ["one\n"], ["checked\n"]].map((x, i) => (added.cells[i].cell_type === "code" ? x : [])));
+  });
 });
 
 describe("the committed lab notebooks", () => {
@@ -160,7 +189,7 @@ describe("the committed lab notebooks", () => {
     for (const file of [EXERCISES_NOTEBOOK, COMPLETED_NOTEBOOK]) {
       const code = read(file).cells.filter((c) => c.cell_type === "code");
       assert.deepEqual(code[1].metadata.tags, ["parameters"], path.basename(file));
-      assert.equal(cellText(code[0].source).trim(), 'import { QueryProvider, display } from "huntlab";');
+      assert.equal(cellText(code[0].source).trim(), 'import pl from "nodejs-polars";\nimport { QueryProvider, display } from "huntlab";');
     }
   });
 
