@@ -90,9 +90,22 @@ function normalise(value: Answer): string {
   const text = String(value).trim().toLowerCase();
   const day = DATE_ANSWER.exec(text);
   if (day) return day[2] ? new Date(text.toUpperCase().replace(" ", "T")).toISOString().slice(0, 10) : day[1];
-  if (/^[+-]?\d{1,3}(?:[,_ ]\d{3})+(?:\.\d+)?$/.test(text)) return String(Number(text.replace(/[,_ ]/g, "")));
-  if (/^[+-]?\d+(?:\.\d+)?$/.test(text)) return String(Number(text));
+  if (/^[+-]?\d{1,3}(?:[,_ ]\d{3})+(?:\.\d+)?$/.test(text)) return canonicalNumber(text.replace(/[,_ ]/g, ""));
+  if (/^[+-]?\d+(?:\.\d+)?$/.test(text)) return canonicalNumber(text);
   return text;
+}
+
+/**
+ * A decimal's canonical digits, exactly (`+007.50` → `7.5`, `-0` → `0`): through a JS number,
+ * 9007199254740993 was 9007199254740992, so a wrong ID of 17 digits was right.
+ */
+function canonicalNumber(text: string): string {
+  const negative = text.startsWith("-");
+  const [whole, fraction = ""] = text.replace(/^[+-]/, "").split(".");
+  const digits = whole.replace(/^0+(?=\d)/, "");
+  const decimals = fraction.replace(/0+$/, "");
+  const body = decimals ? `${digits}.${decimals}` : digits;
+  return negative && body !== "0" ? `-${body}` : body;
 }
 
 /** A polars Series (a column taken without `.toArray()`): its values are the answer. */

@@ -10,7 +10,8 @@
 import path from "node:path";
 import { inspect, type InspectOptions } from "node:util";
 import { z } from "zod";
-import type pl from "nodejs-polars";
+import pl from "nodejs-polars";
+import { isTemporalType } from "../common/dtypes";
 import { AnswersError, labFeedback as say, labMessages as msg } from "./messages";
 import { readLabJson } from "./answers";
 import { LAB_DATA_DIR } from "../common/paths";
@@ -170,14 +171,24 @@ function kindOf(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-/** Distinct values of a column, as text (null left out). */
+/**
+ * Distinct values of a column, as text (null left out): integers with every digit (polars' text), times as
+ * ISO 8601 instants (`2026-11-01T10:00:00.000Z`; JavaScript's Date text matched no rule a results file holds).
+ */
 function distinctText(df: pl.DataFrame, column: string): Set<string> {
-  return new Set(
-    columnOf(df, column)
-      .toArray()
-      .filter((v) => v !== null && v !== undefined)
-      .map((v) => String(v)),
-  );
+  const series = columnOf(df, column);
+  const variant = series.dtype.variant as string;
+  const values = (/^U?Int(8|16|32|64)$/.test(variant) ? series.cast(pl.Utf8) : series).toArray() as unknown[];
+  return new Set(values.filter((v) => v !== null && v !== undefined).map((v) => (v instanceof Date ? v.toISOString() : String(v))));
+}
+
+/** A rule's value as the column's values are written: on a time column, date text as its ISO 8601 instant (UTC when no zone is given). */
+function ruleValue(value: string, temporal: boolean): string {
+  if (!temporal) return value;
+  const text = value.trim();
+  const zoned = /(z|[+-]\d{2}:?\d{2})$/i.test(text) || !/\d[t ]\d/i.test(text) ? text : `${text}Z`;
+  const ms = Date.parse(zoned.replace(" ", "T"));
+  return Number.isNaN(ms) ? value : new Date(ms).toISOString();
 }
 
 /**
@@ -210,9 +221,10 @@ export function checkResult(exercise: string, result: unknown, options: CheckRes
       continue;
     }
     const values = distinctText(result, rule.column);
-    for (const wanted of rule.include ?? []) if (!values.has(wanted)) problems.push(say.missingValue(rule.column, wanted, rule.hint));
+    const temporal = isTemporalType(columnOf(result, rule.column).dtype);
+    for (const wanted of rule.include ?? []) if (!values.has(ruleValue(wanted, temporal))) problems.push(say.missingValue(rule.column, wanted, rule.hint));
     if (rule.only) {
-      const allowed = new Set(rule.only);
+      const allowed = new Set(rule.only.map((v) => ruleValue(v, temporal)));
       const extra = [...values].filter((v) => !allowed.has(v));
       if (extra.length) problems.push(say.unexpectedValues(rule.column, extra, rule.hint));
     }

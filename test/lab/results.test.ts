@@ -136,6 +136,41 @@ describe("checkAnswers with a list answer", () => {
   });
 });
 
+describe("checkResult value rules on time and integer columns", () => {
+  test("a time column's values are instants (ISO text, any zone written, UTC without one); integers keep every digit", () => {
+    const file = path.join(dir, "typed-results.json");
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        when: { variable: "w", task: "the logon", query: "q", columns: ["Time", "LogonId"], values: [
+          { column: "Time", include: ["2026-11-01T10:00:00.000Z", "2026-11-01 12:30:00+01:00", "2026-11-01T12:00:00"], hint: "check the time." },
+          { column: "LogonId", include: ["9007199254740993"], hint: "check the logon." },
+        ] },
+      }),
+    );
+    const frame = (ids: string[]) =>
+      pl.DataFrame({ Time: [new Date("2026-11-01T10:00:00Z"), new Date("2026-11-01T11:30:00Z"), new Date("2026-11-01T12:00:00Z")] }).withColumns(pl.Series("LogonId", ids).cast(pl.Int64));
+    const right = checkResult("when", frame(["9007199254740993", "1", "2"]), { resultsPath: file });
+    assert.equal(right.status, "correct", right.messages.join("; "));
+    // 9007199254740992 printed through a JS number is ...992 either way: only exact text tells them apart.
+    const wrong = checkResult("when", frame(["9007199254740992", "1", "2"]), { resultsPath: file });
+    assert.equal(wrong.status, "wrong");
+    assert.match(wrong.messages.join("; "), /check the logon/);
+  });
+});
+
+describe("checkAnswers with numbers", () => {
+  test("numbers compare exactly, past 2^53 too; thousands separators, signs, leading and trailing zeros do not matter", () => {
+    const file = path.join(dir, "numbers.json");
+    fs.writeFileSync(file, JSON.stringify({ logonId: "9007199254740993", count: "29670", ratio: "1.10" }));
+    const check = (given: Record<string, unknown>) => checkAnswers(given, { answersPath: file }).results.map((r) => r.correct);
+    // 9007199254740992 read as a JS number equals 9007199254740993: a wrong ID was right.
+    assert.deepEqual(check({ logonId: "9007199254740992", count: 29671, ratio: 1.01 }), [false, false, false]);
+    assert.deepEqual(check({ logonId: 9007199254740993n, count: "29,670", ratio: 1.1 }), [true, true, true]);
+    assert.deepEqual(check({ logonId: "+9007199254740993", count: "029670", ratio: "1.100" }), [true, true, true]);
+  });
+});
+
 describe("checkAnswers and checkResult given what learners write", () => {
   test("a date answer is a date (or a date and time) and nothing more; with a zone, its UTC day", () => {
     const day = (answer: unknown) => checkAnswers({ day: answer as string }, { answersPath: answersFile }).results[1].correct;
