@@ -125,6 +125,8 @@ export const DATAFRAME_DISPLAY_OPTION_NAMES: readonly string[] = Object.keys(DAT
  * The lookup and the wording are the views' too (src/common/errors.ts).
  */
 export function checkOptionNames(fn: string, options: object | undefined, known: readonly string[]): void {
+  // Untyped callers (a Deno cell is not type-checked): `display(df, 5)` read `in` of a number, a bare TypeError.
+  if (options !== undefined && (typeof options !== "object" || options === null || Array.isArray(options))) throw new DisplayError(msg.optionsNotObject(fn, options));
   const unknown = options ? findUnknownOption(options, known) : undefined;
   if (unknown) throw new DisplayError(msg.optionUnknown(fn, unknown, known));
 }

@@ -12,6 +12,7 @@ export const DISPLAY_ERRORS = {
   "display/bundle-name": { class: "ClientBundleError", when: "a browser bundle name is not a plain name", names: "the name" },
   "display/bundle-missing": { class: "ClientBundleError", when: "a view's browser bundle is not built", names: "the file, the command that builds it" },
   "display/option-unknown": { class: "DisplayError", when: "a display or DataFrame display option has a name display does not know (e.g. maxrows for maxRows)", names: "the function, the option, the nearest known option, the known options" },
+  "display/options-not-object": { class: "DisplayError", when: "display, createDisplay, updateDisplay or toMimeBundle is given options that are not an object (a number, null, a string)", names: "the function, what it was given" },
   "display/option-range": { class: "DisplayError", when: "a DataFrame display option is not a number in range", names: "the option, the value" },
   "display/promise": { class: "DisplayError", when: "display is given a Promise: an async view (timeline, timelineValues, timeseriesAnomaliesChart) not awaited", names: "how to await it" },
   "display/not-a-mime-bundle": { class: "DisplayError", when: "a displayable's Jupyter.display method returns something other than a MIME bundle", names: "the method" },
@@ -62,6 +63,8 @@ export const displayMessages = {
     errorMessage("display/bundle-missing", `The browser bundle ${file} is missing: run \`npm run build\` in the huntlab folder.`),
   /** `unknown`: the option and the known name nearest it, if one is close (src/common/errors.ts words it). */
   optionUnknown: (fn: string, unknown: UnknownOption, known: readonly string[]) => errorMessage("display/option-unknown", unknownOptionText(fn, unknown, known)),
+  optionsNotObject: (fn: string, value: unknown) =>
+    errorMessage("display/options-not-object", `${fn}: its options must be an object such as { maxRows: 20 }, not ${value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "string" ? `${JSON.stringify(value.slice(0, 60))} (text)` : String(value)}.`),
   optionRange: (option: string, min: number, value: unknown) =>
     errorMessage("display/option-range", `${option} must be a number >= ${min}, got ${typeof value === "string" ? `${JSON.stringify(value.slice(0, 60))} (text)` : String(value)}`),
   promise: () =>

@@ -900,7 +900,8 @@ export function unpack(text: string | null | undefined, options: Base64UnpackOpt
  * `data.withRowIndex("SourceIndex").join(decoded, { leftOn: "SourceIndex", rightOn: "src_index" })`.
  */
 export function unpackDf(data: DataFrame, options: UnpackDfOptions): DataFrame {
-  const { column, indexColumn, ...limits } = options;
+  // Untyped callers: no options is "no column", as `{}` is (it was a destructuring TypeError).
+  const { column, indexColumn, ...limits } = options ?? ({} as UnpackDfOptions);
   const opts = resolveOptions(limits);
   if (!column) throw new Base64Error(msg.base64NoColumn());
   // Through the frame's own keys, not its members: a column may be named `columns` or `getColumn`.

@@ -81,6 +81,7 @@ const SAMPLES: Record<string, Sample> = {
   "displayMessages.bundleName": () => [display.bundleName("../etc/passwd"), ['"../etc/passwd"']],
   "displayMessages.bundleMissing": () => [display.bundleMissing("/dist/client/geoMap.js"), ["/dist/client/geoMap.js", "npm run build"]],
   "displayMessages.optionUnknown": () => [display.optionUnknown("display", { option: "maxrows", suggestion: "maxRows" }, ["maxRows", "minRows"]), ["display", "maxrows", "(did you mean maxRows?)", "maxRows, minRows"]],
+  "displayMessages.optionsNotObject": () => [display.optionsNotObject("display", 5), ["display", "not 5"]],
   "displayMessages.optionRange": () => [display.optionRange("maxRows", 0, -1), ["maxRows", "-1"]],
   "displayMessages.notAMimeBundle": () => [display.notAMimeBundle(), ["Jupyter.display"]],
   "displayMessages.promise": () => [display.promise(), ["await timeline(df)"]],

@@ -553,6 +553,8 @@ test("unpackDf: null cells, indexColumn, empty results keep the schema, errors n
     (e: unknown) => e instanceof Base64Error && e.code === "transform/base64-column-missing" && /"Cmd" .*Did you mean cmd/.test(e.message),
   );
   assert.throws(() => base64.unpack("x", { maxDepth: 0 }), { name: "Base64Error", code: "transform/base64-option", message: /maxDepth .*\(got 0\)/ });
+  // No options at all (an untyped caller): the missing column is named, not a destructuring TypeError.
+  assert.throws(() => (base64.unpackDf as (d: unknown) => unknown)(df), { name: "Base64Error", code: "transform/base64-no-column" });
 });
 
 test("unpackDf reads columns named like frame members (columns, getColumn) as columns", () => {
