@@ -496,7 +496,7 @@ function renderer(rows: number, options: TimelineCommonOptions): "canvas" | "svg
   return rows > (options.canvasThreshold ?? DEFAULT_CANVAS_THRESHOLD) ? "canvas" : "svg";
 }
 
-/** The Vega-Lite spec of an event timeline (exported for tests and custom charts). */
+/** The Vega-Lite spec of an event timeline from prepared lanes (exported for tests; a chart's own spec is `(await timeline(df)).spec`). */
 export function timelineSpec(prep: Prepared, options: TimelineOptions, forPng = false): VegaLiteSpec {
   const width = options.width ?? DEFAULT_WIDTH;
   const laneCount = prep.lanes.length;
