@@ -100,8 +100,13 @@ export const poolTestHooks = { callerClaims: true };
 let failedStarts = 0;
 const MAX_FAILED_STARTS = 2;
 
-/** A worker that posts nothing for this long is taken as lost (a chunk takes well under a second). */
-const STALL_MS = 120_000;
+/**
+ * A job whose workers post nothing for this long, or for STALL_FACTOR times the longest chunk this thread
+ * computed, has lost a worker (one that died mid-chunk cannot say so while this thread blocks): this thread
+ * computes what is left. A slow worker's late result is the same and is ignored.
+ */
+const STALL_MS = 5_000;
+const STALL_FACTOR = 4;
 
 /** node:worker_threads, or null where it is missing or not the real thing (Deno runs everything in-thread). */
 function workerThreads(): WorkerThreads | null {
@@ -252,7 +257,9 @@ export function runChunked<P, R>(job: ChunkedJob<P, R>, options: Required<Parall
   const results = new Array<R>(n);
   const done = new Uint8Array(n);
   const inputs = new Array<P | undefined>(n);
+  let longestLocal = 0;
   const runLocal = (i: number) => {
+    const started = Date.now();
     try {
       results[i] = job.local ? job.local(i) : job.compute(inputs[i] ?? job.prepare(i), i);
     } catch (err) {
@@ -261,6 +268,7 @@ export function runChunked<P, R>(job: ChunkedJob<P, R>, options: Required<Parall
     }
     inputs[i] = undefined;
     done[i] = 1;
+    longestLocal = Math.max(longestLocal, Date.now() - started);
   };
   let workers: PoolWorker[] = [];
   if (options.workers > 0 && n > 1) {
@@ -279,7 +287,8 @@ export function runChunked<P, R>(job: ChunkedJob<P, R>, options: Required<Parall
   workerStats.jobs++;
   let failure: ChunkError | undefined;
   const take = (m: WorkerMessage) => {
-    if (m.type === "ready" || m.job !== id) return;
+    // A chunk this thread took over from a lost worker may still come back: the first result stands.
+    if (m.type === "ready" || m.job !== id || done[m.chunk]) return;
     workerStats.workerChunks++;
     if (m.type === "result") results[m.chunk] = m.result as R;
     else {
@@ -347,8 +356,9 @@ export function runChunked<P, R>(job: ChunkedJob<P, R>, options: Required<Parall
     throw err;
   }
   // Wait for the chunks the workers claimed. (A worker's exit event cannot
-  // arrive while this thread blocks: a worker silent for STALL_MS is taken as
-  // lost and its outstanding chunks are done here.)
+  // arrive while this thread blocks: workers silent for the stall limit are
+  // taken as lost and their outstanding chunks are done here.)
+  const stallMs = Math.max(STALL_MS, STALL_FACTOR * longestLocal);
   let lastPosted = Atomics.load(claims, n);
   let lastProgress = Date.now();
   for (;;) {
@@ -358,8 +368,9 @@ export function runChunked<P, R>(job: ChunkedJob<P, R>, options: Required<Parall
     if (posted !== lastPosted) {
       lastPosted = posted;
       lastProgress = Date.now();
-    } else if (Date.now() - lastProgress > STALL_MS) {
-      for (let i = 0; i < n; i++) if (!done[i]) runLocal(i);
+    } else if (Date.now() - lastProgress > stallMs) {
+      // Taken here; a worker still on one of them finds it taken, or its late result is dropped.
+      for (let i = 0; i < n; i++) if (!done[i]) (Atomics.store(claims, i, TAKEN), runLocal(i));
       break;
     }
     Atomics.wait(claims, n, posted, 200);
