@@ -14,6 +14,7 @@ import { inputText, mapLimited } from "./input";
 import type { PivotMappings } from "./mappings";
 import { concatFrames, makePivotFunction, type PivotImpl, type PivotRows } from "./pivotFunction";
 import type { PivotFunction, PivotFunctionInfo } from "./types";
+import { foldCase } from "../common/caseFold";
 
 /** Entity → family → query → function. */
 export type QueryPivots = Map<PivotEntityName, Record<string, Record<string, PivotFunction>>>;
@@ -26,7 +27,7 @@ function batches(param: QueryParameter): boolean {
 /**
  * The rows of one batched (`in`) query as the per-value queries would give
  * them: for each input value in order, the rows its filter column matched
- * (text compares ignore case, as the filter does; a numeric or Bool column
+ * (text compares ignore case as the filter does, Greek sigmas folded alike; a numeric or Bool column
  * compares by {@link matchKey}, so `0x1F`, `31` and ` 31.0` all find 31).
  * Inputs differing only in case (or numbers only in how they are written)
  * each get every matching row; rows matching no input keep their own cell as
@@ -39,8 +40,8 @@ function rowsPerInput(frame: pl.DataFrame, column: string, values: readonly stri
   const typed = kind === "integer" || kind === "float" || kind === "bool";
   // Integers as polars writes them: toArray gives doubles, which are not exact past 2^53.
   const texts = typed ? (series.cast(pl.Utf8).toArray() as unknown as (string | null)[]) : undefined;
-  const cellKey = (row: number): string => (texts && kind ? matchKey(texts[row], kind) : undefined) ?? inputText(cells[row]).toLowerCase();
-  const inputKey = (v: string): string | undefined => (typed ? matchKey(v, kind) : v.toLowerCase());
+  const cellKey = (row: number): string => (texts && kind ? matchKey(texts[row], kind) : undefined) ?? foldCase(inputText(cells[row]));
+  const inputKey = (v: string): string | undefined => (typed ? matchKey(v, kind) : foldCase(v));
   const rowsByKey = new Map<string, number[]>();
   cells.forEach((_, row) => {
     const k = cellKey(row);

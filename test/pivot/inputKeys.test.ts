@@ -104,6 +104,22 @@ describe("pivot inputs", () => {
     });
   });
 
+  describe("batched (`in`) queries on Greek names", () => {
+    it("final and medial sigma are one letter: rows the filter finds are labelled with the input that found them", async () => {
+      fs.writeFileSync(path.join(dir, "greek_logons.csv"), "Computer,Seq\nΟΔΥΣΣΕΥΣ,0\nοδυσσευς,1\njlee,2\n");
+      fs.writeFileSync(path.join(dir, "greek.yaml"), queriesYaml("greek_logons.csv"));
+      const pivot = new Pivot({ providers: [new QueryProvider("LocalData", { dataPaths: [dir], queryPaths: [path.join(dir, "greek.yaml")] })] });
+      const greek = (pivot.namespace("Host", "LocalData") as Record<string, Record<string, PivotFunction>>).Logons;
+      const df = pl.DataFrame({ h: ["οδυσσευσ", "JLEE"], note: ["a", "b"] });
+      for (const join of ["inner", "left"] as const) {
+        const batched = await greek.by_host_in(df, { column: "h", join });
+        assert.deepEqual(col(batched, "Seq"), [0, 1, 2], join);
+        assert.deepEqual(col(batched, "note"), ["a", "a", "b"], join);
+        assert.deepEqual(batched.toRecords(), (await greek.by_host_equals(df, { column: "h", join })).toRecords(), join);
+      }
+    });
+  });
+
   describe("column names from the data", () => {
     it("result columns called height, width or select, and input columns called join, drop or withColumn, do not break a pivot", async () => {
       const inputs = ["hostb", "HostA"];
