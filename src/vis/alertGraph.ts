@@ -457,6 +457,7 @@ export function addAlertWithEntities(graph: AlertGraph, alert: SecurityAlert, re
  * The graph of one alert and its entities (MSTICPy's `create_alert_graph`).
  */
 export function createAlertGraph(alert: SecurityAlert): AlertGraph {
+  if (!(alert instanceof SecurityAlert)) throw new GraphError(msg.graphNotOneAlert(isDataFrame(alert)));
   const graph = new AlertGraph();
   addAlertWithEntities(graph, alert);
   return graph;
@@ -487,6 +488,7 @@ export function toAlerts(source: DataFrame | SecurityAlert[] | SecurityAlert): S
  */
 export function addRelatedAlerts(alerts: DataFrame | SecurityAlert[], graph: AlertGraph, options: RelatedAlertsOptions = {}): AlertGraph {
   checkOptionTypes(options, RELATED_TYPES, { view: "addRelatedAlerts", code: "vis/graph-option", error: (m) => new GraphError(m) });
+  if (!(graph instanceof AlertGraph)) throw new GraphError(msg.graphNotAnAlertGraph("addRelatedAlerts"));
   const out = graph.copy();
   const linkTypes = options.linkTypes?.map((t) => t.toLowerCase());
   const links = (e: Entity): boolean => {

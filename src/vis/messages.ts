@@ -166,8 +166,14 @@ export const visMessages = {
   /** A pixel size of drawAlertEntityGraph (height, nodeSize, fontSize) out of its range. */
   graphPixels: (option: string, value: unknown, max: number) =>
     errorMessage("vis/graph-option", `drawAlertEntityGraph: ${option} must be a positive number of pixels up to ${max.toLocaleString("en")}, not ${String(value)}`),
-  graphNotAnAlertGraph: () =>
-    errorMessage("vis/graph-input", "drawAlertEntityGraph: expected an AlertGraph (from createAlertGraph / addRelatedAlerts)"),
+  graphNotAnAlertGraph: (fn = "drawAlertEntityGraph") =>
+    errorMessage("vis/graph-input", `${fn}: expected an AlertGraph (from createAlertGraph / addRelatedAlerts)`),
+  /** createAlertGraph given something other than one SecurityAlert; `frame` when it was a DataFrame (of alerts). */
+  graphNotOneAlert: (frame: boolean) =>
+    errorMessage(
+      "vis/graph-input",
+      `createAlertGraph: expected one SecurityAlert${frame ? ", not a DataFrame: pick an alert, createAlertGraph(new SecurityAlert(alerts, 0)), or graph them all with new EntityGraph(alerts)" : ": new SecurityAlert(alerts, row)"}`,
+    ),
   graphNotAlerts: () => errorMessage("vis/graph-input", "expected an alerts DataFrame, a SecurityAlert or a list of them"),
   graphNoLink: (source: string, target: string) => errorMessage("vis/graph-no-link", `No link between "${source}" and "${target}"`),
   graphEdgeNodesMissing: (missing: readonly string[]) =>

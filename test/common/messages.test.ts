@@ -274,6 +274,7 @@ const SAMPLES: Record<string, Sample> = {
   "visMessages.graphPixels": () => [vis.graphPixels("nodeSize", NaN, 10_000), ["drawAlertEntityGraph", "nodeSize", "10,000", "NaN"]],
   "visMessages.graphNotAnAlertGraph": () => [vis.graphNotAnAlertGraph(), ["drawAlertEntityGraph", "AlertGraph"]],
   "visMessages.graphNotAlerts": () => [vis.graphNotAlerts(), ["SecurityAlert"]],
+  "visMessages.graphNotOneAlert": () => [vis.graphNotOneAlert(true), ["createAlertGraph", "SecurityAlert", "EntityGraph"]],
   "visMessages.graphNoLink": () => [vis.graphNoLink("Investigate", "10.0.0.1"), ['"Investigate"', '"10.0.0.1"']],
   "visMessages.graphEdgeNodesMissing": () => [vis.graphEdgeNodesMissing(["n1"]), ['"n1"']],
   "visMessages.graphNodeMissing": () => [vis.graphNodeMissing("dbadmn", ["dbadmin"]), ['"dbadmn"', '"dbadmin"']],

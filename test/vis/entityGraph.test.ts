@@ -206,6 +206,10 @@ describe("layout and drawing", async () => {
 
   it("rejects what is not a graph", () => {
     assert.throws(() => drawAlertEntityGraph({} as AlertGraph), { name: "GraphError", code: "vis/graph-input", message: /AlertGraph/ });
+    // The alerts DataFrame, a row or nothing where one alert belongs; a DataFrame where the graph belongs: bare TypeErrors before.
+    assert.throws(() => createAlertGraph(df as never), { name: "GraphError", code: "vis/graph-input", message: /^createAlertGraph: expected one SecurityAlert, not a DataFrame: .*new EntityGraph\(alerts\)/ });
+    for (const given of [undefined, df.row(0), "alert"]) assert.throws(() => createAlertGraph(given as never), { code: "vis/graph-input", message: /createAlertGraph: expected one SecurityAlert: new SecurityAlert/ });
+    assert.throws(() => addRelatedAlerts(df, df as never), { name: "GraphError", code: "vis/graph-input", message: /^addRelatedAlerts: expected an AlertGraph/ });
     assert.throws(() => drawAlertEntityGraph(new AlertGraph(), { width: -1 }), { code: "vis/graph-option", message: /width .*-1/ });
     assert.throws(() => drawAlertEntityGraph(new AlertGraph(), { width: 1e6 }), { code: "vis/graph-option", message: /width must be a positive number of pixels up to 10,000/ });
     // Sizes named with the view and the option (a NaN nodeSize was a generic "HTML view size" error; -1 and 0 passed).
