@@ -21,6 +21,7 @@ import crypto from "node:crypto";
 import pl from "nodejs-polars";
 import type { DataFrame, Series } from "nodejs-polars";
 import { isTextType, textSeries } from "../common/dtypes";
+import { findUnknownOption } from "../common/errors";
 import { columnNames, columnOf } from "../common/frames";
 import { readArchive } from "./archives";
 import { ARCHIVE_TYPES, detectFileType, type FileType } from "./fileTypes";
@@ -563,7 +564,11 @@ function hasDecodable(state: State, text: string): boolean {
   return false;
 }
 
-function resolveOptions(options: Base64UnpackOptions): Limits {
+function resolveOptions(options: Base64UnpackOptions, fn: string, others: readonly string[] = []): Limits {
+  // A misspelt limit (`max_depth`) was ignored and the default used.
+  const known = [...others, ...Object.keys(BASE64_UNPACK_DEFAULTS)];
+  const unknown = findUnknownOption(options, known);
+  if (unknown) throw new Base64Error(msg.base64OptionUnknown(fn, unknown, known));
   const opts = { ...BASE64_UNPACK_DEFAULTS };
   for (const [key, value] of Object.entries(options)) {
     if (value === undefined || !(key in BASE64_UNPACK_DEFAULTS)) continue;
@@ -878,7 +883,7 @@ export function screenRows(text: Series, pattern: string, slicing: ScreenSlicing
  * ```
  */
 export function unpack(text: string | null | undefined, options: Base64UnpackOptions = {}): UnpackResult {
-  const opts = resolveOptions(options);
+  const opts = resolveOptions(options ?? {}, "base64.unpack");
   const { full, items, limits } = unpackString(text ?? "", opts);
   return { fullDecodedString: full, records: recordsFrame(items), items, limits };
 }
@@ -902,7 +907,7 @@ export function unpack(text: string | null | undefined, options: Base64UnpackOpt
 export function unpackDf(data: DataFrame, options: UnpackDfOptions): DataFrame {
   // Untyped callers: no options is "no column", as `{}` is (it was a destructuring TypeError).
   const { column, indexColumn, ...limits } = options ?? ({} as UnpackDfOptions);
-  const opts = resolveOptions(limits);
+  const opts = resolveOptions(limits, "base64.unpackDf", ["column", "indexColumn", "parallel"]);
   if (!column) throw new Base64Error(msg.base64NoColumn());
   // Through the frame's own keys, not its members: a column may be named `columns` or `getColumn`.
   const names = columnNames(data);

@@ -13,6 +13,7 @@
 import pl from "nodejs-polars";
 import type { DataFrame, Series } from "nodejs-polars";
 import { textSeries } from "../common/dtypes";
+import { findUnknownOption } from "../common/errors";
 import { columnNames, columnOf, frameHeight, isDataFrame } from "../common/frames";
 import {
   BUILTIN_DEFINITIONS,
@@ -104,6 +105,10 @@ export interface AddIocTypeOptions {
   prefilter?: string;
 }
 
+/** Every option name of {@link IocScanOptions} and of {@link IocExtractOptions} (the `satisfies` keeps them complete). */
+const SCAN_OPTION_NAMES: readonly string[] = Object.keys({ iocTypes: true, includePaths: true, ignoreTlds: true, urlHostAsDns: true, defanged: true } satisfies Record<keyof IocScanOptions, true>);
+const EXTRACT_OPTION_NAMES: readonly string[] = [...SCAN_OPTION_NAMES, ...Object.keys({ columns: true, indexColumn: true, parallel: true } satisfies Record<Exclude<keyof IocExtractOptions, keyof IocScanOptions>, true>)];
+
 /** The defaults of {@link IocScanOptions}. */
 export const IOC_SCAN_DEFAULTS = Object.freeze({ includePaths: false, ignoreTlds: false, urlHostAsDns: true, defanged: true });
 
@@ -129,6 +134,8 @@ export class IoCExtract {
   /** `options` set this instance's defaults for every call. */
   constructor(options: IocScanOptions = {}) {
     for (const def of BUILTIN_DEFINITIONS) this.types.set(def.name, def);
+    const unknown = findUnknownOption(options, SCAN_OPTION_NAMES);
+    if (unknown) throw new IocExtractError(msg.iocOptionUnknown("new IoCExtract", unknown, SCAN_OPTION_NAMES));
     this.defaults = { ...IOC_SCAN_DEFAULTS, ...dropUndefined(options) };
     if (options.iocTypes) this.resolveTypes(options);
   }
@@ -196,7 +203,7 @@ export class IoCExtract {
    * (unless `defanged: false`).
    */
   extractText(text: string | null | undefined, options: IocScanOptions = {}): Record<string, string[]> {
-    const opts = this.options(options);
+    const opts = this.options(options, "extractText");
     const defs = this.resolveTypes(opts);
     return groupByType(scanText(text ?? "", defs, opts));
   }
@@ -210,7 +217,7 @@ export class IoCExtract {
   extract(data: DataFrame, options: IocExtractOptions): DataFrame {
     if (!isDataFrame(data)) throw new IocExtractError(msg.iocNotAFrame(typeof data === "string" ? "a string" : data === null ? "null" : typeof data));
     options ??= {} as IocExtractOptions;
-    const opts = this.options(options);
+    const opts = this.options(options, "extract", EXTRACT_OPTION_NAMES);
     const columns = typeof options.columns === "string" ? [options.columns] : [...(options.columns ?? [])];
     if (!columns.length) throw new IocExtractError(msg.iocNoColumns());
     // Through the frame's own keys, not its members: a column may be named `columns`, `getColumn` or `height`.
@@ -249,7 +256,10 @@ export class IoCExtract {
     return isObservableOf(value, def, options.ignoreTlds ?? this.defaults.ignoreTlds);
   }
 
-  private options(options: IocScanOptions): Required<Omit<IocScanOptions, "iocTypes">> & Pick<IocScanOptions, "iocTypes"> {
+  private options(options: IocScanOptions, fn: string, known: readonly string[] = SCAN_OPTION_NAMES): Required<Omit<IocScanOptions, "iocTypes">> & Pick<IocScanOptions, "iocTypes"> {
+    // A misspelt option (`ioc_types`, `includepaths`) was ignored: every type scanned, or paths left out.
+    const unknown = findUnknownOption(options, known);
+    if (unknown) throw new IocExtractError(msg.iocOptionUnknown(fn, unknown, known));
     return { ...this.defaults, ...dropUndefined(options) };
   }
 

@@ -5,13 +5,13 @@ import { didYouMean, errorMessage, HuntlabError, unknownOptionText, type CodesOf
 export const TRANSFORM_ERRORS = {
   "transform/ioc-type-name-empty": { class: "IocExtractError", when: "addIocType is given an empty type name", names: "the method" },
   "transform/ioc-pattern-invalid": { class: "IocExtractError", when: "addIocType's pattern is not a valid regular expression, or matches the empty string", names: "the type, the regex engine's complaint" },
-  "transform/ioc-type-option": { class: "IocExtractError", when: "addIocType's priority is not a whole number (32-bit), or its prefilter is not a valid polars (Rust) regular expression", names: "the type, the option, the value, polars' complaint" },
+  "transform/ioc-option": { class: "IocExtractError", when: "an IoCExtract option name is unknown (misspelt), or addIocType's priority is not a whole number (32-bit) or its prefilter not a valid polars (Rust) regular expression", names: "the option and the nearest known option, or the type, the value, polars' complaint" },
   "transform/ioc-not-a-frame": { class: "IocExtractError", when: "extract is given something other than a DataFrame (a string: extractText scans one)", names: "what it was given, the method for text" },
   "transform/ioc-no-columns": { class: "IocExtractError", when: "extract is given no columns to scan", names: "the option to pass" },
   "transform/ioc-column-missing": { class: "IocExtractError", when: "extract is given a column (or indexColumn) that is not in the data", names: "the column, the columns there are, close names" },
   "transform/unknown-ioc-type": { class: "IocExtractError", when: "an indicator type that is not defined is asked for", names: "the type, the known types" },
   "transform/too-many-ioc-types": { class: "IocExtractError", when: "one extraction would scan for more than 30 indicator types", names: "how many, the types" },
-  "transform/base64-option": { class: "Base64Error", when: "a base64 limit option is not a positive number", names: "the option, the value" },
+  "transform/base64-option": { class: "Base64Error", when: "a base64 limit option is not a positive number, or an option name is unknown (misspelt)", names: "the option, the value, or the nearest known option and the known options" },
   "transform/base64-no-column": { class: "Base64Error", when: "base64.unpackDf is given no column", names: "the option to pass" },
   "transform/base64-column-missing": { class: "Base64Error", when: "base64.unpackDf is given a column (or indexColumn) that is not in the data", names: "the column, the columns there are" },
   "transform/process-schema-unknown": { class: "ProcessSchemaError", when: "no known process-event layout fits the columns and no schema is given", names: "the columns, the closest layout's missing columns with close names, the known layouts" },
@@ -64,9 +64,9 @@ export const transformMessages = {
   iocPatternMatchesEmpty: (name: string) =>
     errorMessage("transform/ioc-pattern-invalid", `addIocType("${name}"): the pattern matches the empty string, so it would report nothing useful.`),
   iocPriorityInvalid: (name: string, priority: unknown) =>
-    errorMessage("transform/ioc-type-option", `addIocType("${name}"): priority ${String(priority)} is not a whole number from -2147483648 to 2147483647 (lower wins; built-ins use 0 to 4).`),
+    errorMessage("transform/ioc-option", `addIocType("${name}"): priority ${String(priority)} is not a whole number from -2147483648 to 2147483647 (lower wins; built-ins use 0 to 4).`),
   iocPrefilterInvalid: (name: string, prefilter: string, detail: string) =>
-    errorMessage("transform/ioc-type-option", `addIocType("${name}"): prefilter ${JSON.stringify(prefilter)} is not a regular expression polars (Rust's regex crate) reads${detail ? `: ${detail}` : ""}; it has no look-around or back-references.`),
+    errorMessage("transform/ioc-option", `addIocType("${name}"): prefilter ${JSON.stringify(prefilter)} is not a regular expression polars (Rust's regex crate) reads${detail ? `: ${detail}` : ""}; it has no look-around or back-references.`),
   iocNotAFrame: (given: string) =>
     errorMessage("transform/ioc-not-a-frame", `extract: takes a DataFrame and { columns }, not ${given}; extractText(text) scans one string.`),
   iocNoColumns: () => errorMessage("transform/ioc-no-columns", 'extract: no columns given: pass { columns: ["CommandLine"] } (the text columns to scan).'),
@@ -85,6 +85,8 @@ export const transformMessages = {
 
   // base64 (Base64Error).
   chunkFailed: (firstRow: number, lastRow: number, detail: string) => errorMessage("transform/chunk-failed", `rows ${firstRow}–${lastRow}: ${detail}`),
+  base64OptionUnknown: (fn: string, unknown: UnknownOption, known: readonly string[]) => errorMessage("transform/base64-option", unknownOptionText(fn, unknown, known)),
+  iocOptionUnknown: (fn: string, unknown: UnknownOption, known: readonly string[]) => errorMessage("transform/ioc-option", unknownOptionText(fn, unknown, known)),
   base64Option: (option: string, value: unknown) => errorMessage("transform/base64-option", `base64: option ${option} must be a positive number (got ${String(value)}).`),
   base64NoColumn: () => errorMessage("transform/base64-no-column", 'base64.unpackDf: no column given: pass { column: "CommandLine" }.'),
   base64ColumnMissing: (column: string, columns: readonly string[]) =>

@@ -555,6 +555,9 @@ test("unpackDf: null cells, indexColumn, empty results keep the schema, errors n
   assert.throws(() => base64.unpack("x", { maxDepth: 0 }), { name: "Base64Error", code: "transform/base64-option", message: /maxDepth .*\(got 0\)/ });
   // No options at all (an untyped caller): the missing column is named, not a destructuring TypeError.
   assert.throws(() => (base64.unpackDf as (d: unknown) => unknown)(df), { name: "Base64Error", code: "transform/base64-no-column" });
+  // A misspelt limit was ignored and the default used.
+  assert.throws(() => base64.unpackDf(df, { column: "cmd", max_depth: 2 } as never), { code: "transform/base64-option", message: /^base64\.unpackDf: unknown option max_depth \(did you mean maxDepth\?\)/ });
+  assert.throws(() => base64.unpack("x", { maxdepth: 2 } as never), { code: "transform/base64-option", message: /^base64\.unpack: unknown option maxdepth \(did you mean maxDepth\?\)/ });
 });
 
 test("unpackDf reads columns named like frame members (columns, getColumn) as columns", () => {

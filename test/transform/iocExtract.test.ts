@@ -306,13 +306,18 @@ test("errors name what is wrong", () => {
   const untyped = iocs as unknown as { extract: (...args: unknown[]) => unknown };
   assert.throws(() => untyped.extract(df), { code: "transform/ioc-no-columns" });
   assert.throws(() => untyped.extract("see evil.com"), { code: "transform/ioc-not-a-frame", message: /not a string; extractText\(text\)/ });
+  // A misspelt option was ignored: every type scanned, or paths left out.
+  assert.throws(() => iocs.extract(df, { columns: ["CommandLine"], ioc_types: ["url"] } as never), { code: "transform/ioc-option", message: /^extract: unknown option ioc_types \(did you mean iocTypes\?\)/ });
+  assert.throws(() => iocs.extractText("x", { includepaths: true } as never), { code: "transform/ioc-option", message: /^extractText: unknown option includepaths \(did you mean includePaths\?\)/ });
+  assert.throws(() => iocs.extractText("x", { columns: ["c"] } as never), { code: "transform/ioc-option", message: /extractText: unknown option columns/ });
+  assert.throws(() => new IoCExtract({ defang: false } as never), { code: "transform/ioc-option", message: /^new IoCExtract: unknown option defang \(did you mean defanged\?\)/ });
 });
 
 test("addIocType: a priority extract and extractText would rank differently, or a prefilter polars cannot run, is refused naming the type", () => {
   const x = new IoCExtract();
-  for (const p of [-0.5, 3e9, Infinity, NaN]) assert.throws(() => x.addIocType("ticket", /INC-\d+/, p), { code: "transform/ioc-type-option", message: /"ticket".*priority/ }, String(p));
+  for (const p of [-0.5, 3e9, Infinity, NaN]) assert.throws(() => x.addIocType("ticket", /INC-\d+/, p), { code: "transform/ioc-option", message: /"ticket".*priority/ }, String(p));
   // A JavaScript look-behind and an unclosed group: polars' engine gave nulls, and extract failed later with a bare polars error.
-  for (const f of ["(?<=ticket )INC", "INC-("]) assert.throws(() => x.addIocType("ticket", /INC-\d+/, 0, { prefilter: f }), { code: "transform/ioc-type-option", message: /"ticket".*prefilter/ }, f);
+  for (const f of ["(?<=ticket )INC", "INC-("]) assert.throws(() => x.addIocType("ticket", /INC-\d+/, 0, { prefilter: f }), { code: "transform/ioc-option", message: /"ticket".*prefilter/ }, f);
   x.addIocType("ticket", /INC-\d+/, -3, { prefilter: "INC-[0-9]" });
   assert.deepEqual(x.extractText("see INC-42", { iocTypes: ["ticket"] }), { ticket: ["INC-42"] });
 });
