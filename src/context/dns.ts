@@ -8,6 +8,7 @@
 import { promises as dnsPromises } from "node:dns";
 import net from "node:net";
 import { domainToASCII } from "node:url";
+import { findUnknownOption } from "../common/errors";
 import { parseIPv6 } from "./ipType";
 import { DnsError, MAX_DNS_TRIES, MAX_TIMER_MS, contextMessages as msg } from "./messages";
 
@@ -96,6 +97,9 @@ function checkPort(option: string, port: unknown): number {
   if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) throw new DnsError(msg.dnsPort(option, port));
   return port;
 }
+
+/** Every option name of {@link DnsOptions} (the `satisfies` keeps the list complete). */
+const DNS_OPTION_NAMES: readonly string[] = Object.keys({ rdtype: true, nameserver: true, port: true, timeoutMs: true, tries: true } satisfies Record<keyof DnsOptions, true>);
 
 function makeResolver(options: DnsOptions): { resolver: dnsPromises.Resolver; nameserver: string; port: number; timeoutMs: number } {
   const timeoutMs = options.timeoutMs ?? 2000;
@@ -263,6 +267,9 @@ function failure(base: Omit<DnsResult, "canonical_name" | "rrset" | "expiration"
  * ```
  */
 export async function dnsResolve(domain: string, options: DnsOptions = {}): Promise<DnsResult> {
+  // A misspelt option (`rdType: "MX"`) was ignored: an A query.
+  const unknown = findUnknownOption(options, DNS_OPTION_NAMES);
+  if (unknown) throw new DnsError(msg.dnsOptionUnknown(unknown, DNS_OPTION_NAMES));
   const rdtype = normalizeType(options.rdtype);
   const name = String(domain ?? "").trim().replace(/\.$/, "");
   if (!name) throw new DnsError(msg.dnsEmptyDomain());

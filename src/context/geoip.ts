@@ -25,6 +25,7 @@ import pl, { type DataFrame } from "nodejs-polars";
 import { CONFIG_FILE_LIMITS, resolveConfigPath } from "../config/config";
 import { KEYVAULT_REASON, type YamlProblem } from "../config/messages";
 import { parseYamlText, readYamlText } from "../config/yamlFile";
+import { findUnknownOption } from "../common/errors";
 import { isDataFrame } from "../common/frames";
 import { fileProblemText } from "../common/messages";
 import { openRegularFile } from "../common/regularFile";
@@ -711,6 +712,15 @@ function recordSeries(col: <K extends keyof GeoResult>(k: K) => GeoResult[K][], 
   ];
 }
 
+/** Every option name of {@link GeoLookupOptions} (the `satisfies` keeps the list complete). */
+const GEO_OPTION_NAMES: readonly string[] = Object.keys({ ipColumn: true, database: true, cityDbPath: true, asnDbPath: true, configPath: true } satisfies Record<keyof GeoLookupOptions, true>);
+
+/** A misspelt option (`databse: "geolite"`) was ignored: the default database, or no column found. */
+function checkGeoOptions(fn: string, options: GeoLookupOptions): void {
+  const unknown = findUnknownOption(options, GEO_OPTION_NAMES);
+  if (unknown) throw new GeoIpError(msg.geoOptionUnknown(fn, unknown, GEO_OPTION_NAMES));
+}
+
 /**
  * Geolocates IP addresses offline.
  *
@@ -722,6 +732,7 @@ function recordSeries(col: <K extends keyof GeoResult>(k: K) => GeoResult[K][], 
  * a NAT64 or 6to4 address is located by the IPv4 address it carries (`GeoNote` says so).
  */
 export function geoLookup(ips: readonly string[] | DataFrame, options: GeoLookupOptions = {}): DataFrame {
+  checkGeoOptions("geoLookup", options);
   const db = GeoIpDatabase.open(options);
   if (isDataFrame(ips)) {
     const df = ips;
@@ -755,6 +766,7 @@ export function geoLookup(ips: readonly string[] | DataFrame, options: GeoLookup
 
 /** Looks addresses up and returns the records (no DataFrame). */
 export function geoLookupRecords(ips: readonly string[], options: GeoLookupOptions = {}): GeoLookupRecord[] {
+  checkGeoOptions("geoLookupRecords", options);
   return lookupAll(GeoIpDatabase.open(options), ips.map(cellText)).map((r, i) => ({ IpAddress: cellText(ips[i]), ...r }));
 }
 

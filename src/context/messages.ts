@@ -28,7 +28,7 @@ export const CONTEXT_ERRORS = {
   "context/feed-severity": { class: "FeedError", when: "a feed row's severity is not information, warning or high", names: "the file, the line, the severity" },
   "context/feed-type-unknown": { class: "FeedError", when: "a feed row's type is not an indicator type", names: "the file, the line, the type" },
   "context/feed-observable-invalid": { class: "FeedError", when: "a feed row's observable is not an indicator (of its type)", names: "the file, the line, the observable" },
-  "context/dns-option": { class: "DnsError", when: "a DNS option (timeoutMs, tries, nameserver, port) is invalid", names: "the option, the value" },
+  "context/dns-option": { class: "DnsError", when: "a DNS option (timeoutMs, tries, nameserver, port) is invalid, or an option name is unknown (misspelt)", names: "the option, the value, or the nearest known option" },
   "context/dns-record-type": { class: "DnsError", when: "a DNS record type is not supported", names: "the type, the supported types" },
   "context/dns-empty-domain": { class: "DnsError", when: "dnsResolve is given an empty domain", names: "the function" },
   "context/dns-not-an-ip": { class: "DnsError", when: "dnsReverse is given something that is not an IP address", names: "the value" },
@@ -37,7 +37,7 @@ export const CONTEXT_ERRORS = {
   "context/geolite-not-configured": { class: "GeoIpError", when: "GeoLite2 is asked for but msticpyconfig.yaml has no OtherProviders.GeoIPLite", names: "the setting to add" },
   "context/geo-config-invalid": { class: "GeoIpError", when: "OtherProviders.GeoIPLite cannot be read from msticpyconfig.yaml", names: "the file, the setting" },
   "context/geo-env-var-unset": { class: "GeoIpError", when: "GeoIPLite's DBFolder reads an EnvironmentVar that is not set", names: "the file, the setting, the variable" },
-  "context/geo-option": { class: "GeoIpError", when: "the database option is not auto, dbip or geolite", names: "the value, close names" },
+  "context/geo-option": { class: "GeoIpError", when: "the database option is not auto, dbip or geolite, or an option name is unknown (misspelt)", names: "the value, close names" },
   "context/geo-column-missing": { class: "GeoIpError", when: "geoLookup's ipColumn is not a column, or no IP column is found", names: "the column, the columns there are" },
   "context/geo-input-invalid": { class: "GeoIpError", when: "geoLookup is given something other than a list of IPs or a DataFrame", names: "what it accepts" },
 } as const satisfies ErrorCatalog<"context">;
@@ -153,6 +153,8 @@ export const contextMessages = {
     ),
 
   // DNS (DnsError).
+  dnsOptionUnknown: (unknown: UnknownOption, known: readonly string[]) => errorMessage("context/dns-option", unknownOptionText("dnsResolve", unknown, known)),
+  geoOptionUnknown: (fn: string, unknown: UnknownOption, known: readonly string[]) => errorMessage("context/geo-option", unknownOptionText(fn, unknown, known)),
   dnsTimeout: (timeoutMs: number) => errorMessage("context/dns-option", `dnsResolve: timeoutMs must be a positive number of milliseconds up to ${MAX_TIMER_MS} (got ${timeoutMs}).`),
   dnsPort: (option: string, port: unknown) => errorMessage("context/dns-option", `dnsResolve: ${option} must be a port number from 1 to 65535 (got ${String(port)}).`),
   dnsTries: (tries: unknown) => errorMessage("context/dns-option", `dnsResolve: tries must be a whole number from 1 to ${MAX_DNS_TRIES} (got ${String(tries)}).`),

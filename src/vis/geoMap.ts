@@ -431,8 +431,11 @@ export class GeoMap implements Displayable {
   }
 
   /** Adds the Ips with coordinates to `layer` (geolocated first unless told otherwise); counts the others. */
-  private addIpsTo(layer: MapLayer, ips: Ip[], options: GeoMarkerOptions): void {
-    if (!Array.isArray(ips)) throw new GeoMapError(msg.mapNotIps());
+  private addIpsTo(layer: MapLayer, given: readonly (Ip | string)[], options: GeoMarkerOptions): void {
+    if (!Array.isArray(given)) throw new GeoMapError(msg.mapNotIps());
+    // Address text is an Ip to locate (it was counted "without coordinates" and the map left empty).
+    const ips = given.map((ip) => (typeof ip === "string" ? new Ip({ Address: ip }) : ip));
+    if (!ips.every((ip) => ip instanceof Ip)) throw new GeoMapError(msg.mapNotIps());
     // Only the Ips without coordinates here: numeric text ("47.6", from CSV) is a location, not one to look up again.
     if (options.geolocate ?? true) geolocateIps(ips.filter((ip) => !coordinatesOf(ip.Location)), options.geoLookup);
     const wanted = options.popupColumns;
@@ -474,8 +477,8 @@ export class GeoMap implements Displayable {
     layer.tail.endRow();
   }
 
-  /** Adds Ips as a clustered marker layer (MSTICPy's `add_ip_cluster`). */
-  addIpCluster(ips: Ip[], options: GeoMarkerOptions = {}): this {
+  /** Adds Ips (or address text, located offline) as a clustered marker layer (MSTICPy's `add_ip_cluster`). */
+  addIpCluster(ips: readonly (Ip | string)[], options: GeoMarkerOptions = {}): this {
     checkMapOptions("GeoMap.addIpCluster", options, MARKER_TYPES);
     const color = resolveColor(options.color, "blue");
     this.addIpsTo(this.layer(options.layer ?? "IP addresses", color, "cluster"), ips, options);
@@ -483,8 +486,8 @@ export class GeoMap implements Displayable {
     return this;
   }
 
-  /** Adds Ips as individual (unclustered) markers. */
-  addIps(ips: Ip[], options: GeoMarkerOptions = {}): this {
+  /** Adds Ips (or address text, located offline) as individual (unclustered) markers. */
+  addIps(ips: readonly (Ip | string)[], options: GeoMarkerOptions = {}): this {
     checkMapOptions("GeoMap.addIps", options, MARKER_TYPES);
     const color = resolveColor(options.color, "blue");
     this.addIpsTo(this.layer(options.layer ?? "IP addresses (markers)", color, "markers"), ips, options);

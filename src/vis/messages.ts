@@ -31,7 +31,7 @@ export const VIS_ERRORS = {
   "vis/vega-option": { class: "VegaLiteSpecError", when: "a chart rendering option is unknown (misspelt) or out of range", names: "the option, the value, or the nearest known option and the known options" },
   "vis/map-option": { class: "GeoMapError", when: "a map option is unknown (misspelt) or has a value it does not accept (zoomStart, height, tiles, cellDegrees…)", names: "the option, the value, or the nearest known option and the known options" },
   "vis/map-color": { class: "GeoMapError", when: "a map colour is neither a colour name nor #hex", names: "the colour, close names, the names" },
-  "vis/map-input": { class: "GeoMapError", when: "a map layer is given something other than a list of entities.Ip", names: "what it accepts" },
+  "vis/map-input": { class: "GeoMapError", when: "a map layer is given something other than a list of entities.Ip or address text", names: "what it accepts" },
   "vis/map-popup-column": { class: "GeoMapError", when: "popupColumns names a field no Ip has", names: "the fields, the known fields" },
   "vis/map-outlines-missing": { class: "GeoMapError", when: "the world outlines package cannot be read", names: "the file, the command to install it" },
   "vis/browser-option": { class: "BrowserOptionError", when: "a query or pivot browser option is unknown (misspelt) or has the wrong type", names: "the browser, the option, the value, or the nearest known option and the known options" },
@@ -235,7 +235,7 @@ export const visMessages = {
     errorMessage("vis/map-option", `location must be [latitude, longitude], latitude between -90 and 90 and longitude between -180 and 180, not [${location.map(String).join(", ")}]`),
   mapTiles: (url: unknown) => errorMessage("vis/map-option", `tiles: "${String(url)}" is not an http(s) URL template`),
   mapCellDegrees: (cell: unknown) => errorMessage("vis/map-option", `cellDegrees must be positive, not ${String(cell)}`),
-  mapNotIps: () => errorMessage("vis/map-input", "expected a list of entities.Ip"),
+  mapNotIps: () => errorMessage("vis/map-input", "expected a list of entities.Ip or of IP address text (a DataFrame: ipsFromDataFrame(df))"),
   mapPopupColumns: (missing: readonly string[], known: Iterable<string>) => {
     const names = [...known];
     return errorMessage(

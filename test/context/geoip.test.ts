@@ -277,6 +277,9 @@ describe("GeoLite2 (MaxMind) configuration", () => {
 
   it("rejects an unknown database choice and a missing explicit path", () => {
     assert.throws(() => geoLookup(["8.8.8.8"], { database: "maxmind" as never }), { code: "context/geo-option", message: /database: "maxmind" .*auto, dbip, geolite/ });
+    // A misspelt option was ignored (the default database used, or the column guessed).
+    assert.throws(() => geoLookup(["8.8.8.8"], { databse: "geolite" } as never), { code: "context/geo-option", message: /^geoLookup: unknown option databse \(did you mean database\?\)/ });
+    assert.throws(() => geoLookupRecords(["8.8.8.8"], { ip_column: "x" } as never), { code: "context/geo-option", message: /^geoLookupRecords: unknown option ip_column \(did you mean ipColumn\?\)/ });
     assert.throws(() => geoLookup(["8.8.8.8"], { cityDbPath: "/nonexistent/x.mmdb" }), { code: "context/geo-db-missing", message: /cityDbPath: \/nonexistent\/x\.mmdb/ });
   });
 

@@ -165,6 +165,14 @@ describe("GeoMap", async () => {
     assert.ok(shown.includes("<td>invoice\\u202egpj.exe</td>"), "the static table shows it revealed");
   });
 
+  it("takes address text as Ips, located offline (a list of strings gave an empty map); anything else is vis/map-input", () => {
+    const map = new GeoMap().addIps(["131.107.147.209", "8.8.8.8", "10.0.0.1"]).addIpCluster(["2001:4860:4860::8888"]);
+    const data = map.toView().spec.data as GeoMapData;
+    assert.deepEqual(data.layers.map((l) => l.place.length), [2, 1], "the private address has no place");
+    assert.match(map.toText(), /1 without coordinates/);
+    for (const bad of [[{ Address: "8.8.8.8" }], [42], "8.8.8.8"]) assert.throws(() => new GeoMap().addIps(bad as never), { name: "GeoMapError", code: "vis/map-input", message: /entities\.Ip or of IP address text/ });
+  });
+
   it("sends a columnar payload from which the browser rebuilds every tooltip and popup as before", () => {
     const ips = ipsFromDataFrame(logons, { additionalColumns: ["UserPrincipalName", "ResultType"] });
     ips[3].AdditionalData.UserPrincipalName = `x\u202E${PAYLOAD}\u{1F600}\uD800`;
