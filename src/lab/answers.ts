@@ -46,7 +46,7 @@ export function loadAnswers(file: string = ANSWERS_PATH): Record<string, Expecte
 }
 
 /** A learner's answer: text, a number, a date, or a list of values (for a question whose answer is a set). */
-export type Answer = string | number | Date | null | undefined | readonly unknown[];
+export type Answer = string | number | bigint | Date | null | undefined | readonly unknown[];
 
 /** The verdict on one question. */
 export interface AnswerResult {

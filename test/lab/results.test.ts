@@ -10,7 +10,7 @@ import path from "node:path";
 import { describe, test } from "node:test";
 import pl from "nodejs-polars";
 import { checkResult, loadResultSpecs, RESULTS_PATH } from "../../src/lab/results";
-import { checkAnswers, exerciseAnswersPath } from "../../src/lab/answers";
+import { checkAnswers, exerciseAnswersPath, type Answer } from "../../src/lab/answers";
 import { AnswersError } from "../../src/lab/messages";
 import { JUPYTER_DISPLAY } from "../../src/display/protocol";
 import { outcomesInChild, SRC_DIR } from "../helpers/child";
@@ -163,7 +163,7 @@ describe("checkAnswers with numbers", () => {
   test("numbers compare exactly, past 2^53 too; thousands separators, signs, leading and trailing zeros do not matter", () => {
     const file = path.join(dir, "numbers.json");
     fs.writeFileSync(file, JSON.stringify({ logonId: "9007199254740993", count: "29670", ratio: "1.10" }));
-    const check = (given: Record<string, unknown>) => checkAnswers(given, { answersPath: file }).results.map((r) => r.correct);
+    const check = (given: Record<string, Answer>) => checkAnswers(given, { answersPath: file }).results.map((r) => r.correct);
     // 9007199254740992 read as a JS number equals 9007199254740993: a wrong ID was right.
     assert.deepEqual(check({ logonId: "9007199254740992", count: 29671, ratio: 1.01 }), [false, false, false]);
     assert.deepEqual(check({ logonId: 9007199254740993n, count: "29,670", ratio: 1.1 }), [true, true, true]);
