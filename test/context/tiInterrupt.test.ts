@@ -253,3 +253,34 @@ test("an abort stops the Tor exit list's download too (the batch waited for the 
     await h.close();
   }
 });
+
+test("interrupting one batch leaves the Tor list's download to the other batches waiting for it (they got AbortError rows)", async () => {
+  const h = await harness("Tor", () => ({ delayMs: 1_500, text: "ExitAddress 45.83.66.10 2026-12-01 10:00:00\n" }), { TimeoutSeconds: 30 });
+  try {
+    const controller = new AbortController();
+    const interrupted = h.ti.lookupIocs(["45.83.66.12"], { signal: controller.signal, progress: false });
+    const other = h.ti.lookupIocs(["45.83.66.10", "45.83.66.11"], { progress: false });
+    await until(() => providerOf(h).inFlight === 1 && h.twin.requests.length === 1, "the list's download is in flight");
+    controller.abort();
+    assert.equal(((await rejection(interrupted)).error as { code?: string }).code, "context/lookup-interrupted");
+    const rows = rowsOf(await other);
+    assert.deepEqual(rows.map((r) => [r.Ioc, r.Status, r.Result]), [["45.83.66.10", 0, true], ["45.83.66.11", 0, false]]);
+    assert.equal(h.twin.requests.length, 1, "one download for both batches");
+    // A batch interrupted alone still cancels the download; the next lookup right after fetches it again.
+    const h2 = await harness("Tor", () => ({ delayMs: 1_500, text: "ExitAddress 45.83.66.10 2026-12-01 10:00:00\n" }), { TimeoutSeconds: 30 });
+    try {
+      const alone = new AbortController();
+      const first = h2.ti.lookupIocs(["45.83.66.10"], { signal: alone.signal, progress: false });
+      await until(() => providerOf(h2).inFlight === 1 && h2.twin.requests.length === 1, "the list's download is in flight");
+      alone.abort();
+      await rejection(first);
+      const next = rowsOf(await h2.ti.lookupIocs(["45.83.66.10"], { progress: false }));
+      assert.deepEqual(next.map((r) => [r.Status, r.Result]), [[0, true]]);
+      assert.equal(h2.twin.requests.length, 2);
+    } finally {
+      await h2.close();
+    }
+  } finally {
+    await h.close();
+  }
+});

@@ -16,6 +16,7 @@ import path from "node:path";
 import { createHash } from "node:crypto";
 import ipaddr from "ipaddr.js";
 import { readRegularFile } from "../../common/regularFile";
+import type { Interruptible } from "../limiter";
 import { HttpTIProvider, types, type HttpRequestSpec, type MappedResponse } from "../tiHttp";
 import { failure, TI_STATUS, type LookupContext, type LookupRequest, type ProviderInfo, type ProviderInit, type ProviderResult } from "../tiProvider";
 
@@ -62,7 +63,8 @@ export function parseTorExitList(text: string): ExitList {
 export class TorProvider extends HttpTIProvider {
   static readonly info = INFO;
   private list?: LoadedList;
-  private loading?: Promise<LoadedList | ProviderResult>;
+  /** The fetch in flight, shared by every batch that waits for the list; cancelled when every one of them is. */
+  private loading?: { promise: Promise<LoadedList | ProviderResult>; controller: AbortController; waiters: number };
 
   constructor(init: ProviderInit) {
     // The exit list changes every hour or so.
@@ -123,13 +125,50 @@ export class TorProvider extends HttpTIProvider {
   private ensureList(context: LookupContext): Promise<LoadedList | ProviderResult> {
     const ttl = this.effective.cacheTtlMs;
     if (this.list && Date.now() - this.list.fetchedAt < ttl) return Promise.resolve(this.list);
-    if (!this.loading) {
-      // The fetch is the batch's (its lookups wait on one): Interrupt Kernel cancels it as any request of the batch.
-      this.loading = this.loadList(context).finally(() => {
-        this.loading = undefined;
-      });
+    let load = this.loading;
+    if (!load) {
+      // The fetch is no one batch's: under the first batch's signal, its interrupt failed every other batch
+      // waiting for the list ("AbortError" rows in a lookup never interrupted). It has its own signal, aborted
+      // when the last batch waiting for it is.
+      const controller = new AbortController();
+      const shared: LookupContext & Interruptible = { consecutiveFailures: 0, signal: controller.signal };
+      const started: NonNullable<typeof this.loading> = {
+        promise: this.loadList(shared).finally(() => {
+          if (this.loading === started) this.loading = undefined;
+        }),
+        controller,
+        waiters: 0,
+      };
+      this.loading = load = started;
     }
-    return this.loading;
+    return this.waitFor(load, (context as LookupContext & Interruptible).signal);
+  }
+
+  /** The shared load's outcome for one batch; the batch's own interrupt rejects at once with its reason. */
+  private waitFor(load: NonNullable<typeof this.loading>, signal: AbortSignal | undefined): Promise<LoadedList | ProviderResult> {
+    if (!signal) return load.promise;
+    signal.throwIfAborted();
+    load.waiters += 1;
+    return new Promise((resolve, reject) => {
+      const leave = () => {
+        signal.removeEventListener("abort", aborted);
+        load.waiters -= 1;
+      };
+      const aborted = () => {
+        leave();
+        if (load.waiters === 0 && !this.list) {
+          // No batch waits any more: stop the fetch, and let the next lookup start its own.
+          if (this.loading === load) this.loading = undefined;
+          load.controller.abort(signal.reason);
+        }
+        reject(signal.reason);
+      };
+      signal.addEventListener("abort", aborted, { once: true });
+      load.promise.then(
+        (value) => (leave(), resolve(value)),
+        (err: unknown) => (leave(), reject(err)),
+      );
+    });
   }
 
   private get diskFile(): string | undefined {
