@@ -19,7 +19,7 @@ import type { Displayable } from "../display/protocol";
 // Query results render as huntlab's table when a cell ends with them in tslab
 // (and so do the frames derived from them: head, filter, select, join…).
 import { withRichLastValue as rich } from "../display/lastValue";
-import type { ReadOptions } from "./readers";
+import { DATA_EXTENSIONS, FOREIGN_EXTENSIONS, type ReadOptions } from "./readers";
 import type { QueryDefinition } from "./types";
 import { formatLiveHelp, LIVE_ENVIRONMENTS, LiveDataProvider, timeRangeDates, type LiveProviderOptions, type TimeRange } from "./live/liveProvider";
 import type { LiveEnvironment } from "./live/types";
@@ -212,6 +212,12 @@ export function formatQueryHelp(q: QueryDefinition): string {
   return lines.join("\n");
 }
 
+/** A name ending in a data file's extension (`x.parquet`, `x.pkl`): a file, not a `Family.query`. */
+function isFileName(name: string): boolean {
+  const ext = name.slice(name.lastIndexOf(".")).toLowerCase();
+  return DATA_EXTENSIONS.includes(ext) || FOREIGN_EXTENSIONS.includes(ext);
+}
+
 /** True when `p` is the bundled lab data folder (its answers and TI feed are not queries). */
 function isLabData(p: string): boolean {
   try {
@@ -373,6 +379,8 @@ class LocalDataProvider implements QueryProviderMethods, QueryProviderConnection
     const text = query.trim();
     const named = this.queries.find((q) => `${q.family}.${q.name}` === text);
     if (named) return this.runQuery(named, withTimeRange(named, params, this.range), options);
+    // `Family.query` misspelt, not a file: named as an unknown query with close names (it was "data file not found").
+    if (/^[A-Za-z_]\w*\.[A-Za-z_]\w*$/.test(text) && !isFileName(text) && !this.isDataFileName(text)) throw new QueryError(msg.unknownQuery(text, this.listQueries()));
     if (params && Object.keys(params).length) {
       throw new QueryError(msg.parametersOnFile(text));
     }
@@ -386,6 +394,15 @@ class LocalDataProvider implements QueryProviderMethods, QueryProviderConnection
       sourceFile: "(execQuery)",
     };
     return this.runQuery(adHoc, undefined, options);
+  }
+
+  /** Whether `name` finds a data file (an ambiguous one does: its read names the ambiguity). */
+  private isDataFileName(name: string): boolean {
+    try {
+      return this.index.find(name, `execQuery("${name}")`) !== undefined;
+    } catch {
+      return true;
+    }
   }
 
   async execQueryAnyOf(query: string, params: QueryParams, parameter: string, values: readonly string[]): Promise<pl.DataFrame | undefined> {

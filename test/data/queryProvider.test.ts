@@ -147,6 +147,11 @@ test("execQuery reads a data file by name, or runs a named query", async () => {
     assert.match(err.message, /"host_logon\.parquet" .*data\. Closest files: host_logons\.parquet/);
     return true;
   });
+  // A misspelt Family.query is an unknown query with close names, with or without parameters (it was "data file not found",
+  // or "parameters apply only to named queries").
+  for (const params of [undefined, { host_name: "x" }]) {
+    await assert.rejects(() => qp.execQuery("WindowsSecurity.list_host_logon", params), { name: "QueryError", code: "data/unknown-query", message: /"WindowsSecurity\.list_host_logon".*Did you mean WindowsSecurity\.list_host_logons/ });
+  }
 });
 
 test("query help lists description, parameters and data file", () => {
