@@ -11,7 +11,7 @@ import { closestNames } from "../common/errors";
 import { printWarning } from "../common/messages";
 import { fileKind, linkTarget } from "../common/regularFile";
 import { DataFileError, dataMessages as msg } from "./messages";
-import { dataFormat, foreignFormat, foreignFormatError, logFormat, type DataFormat } from "./readers";
+import { checkDataFile, dataFormat, foreignFormat, foreignFormatError, logFormat, type DataFormat } from "./readers";
 
 /** The family of data files at the top of a data path. */
 export const TOP_FAMILY = "LocalData";
@@ -324,6 +324,11 @@ export class DataFileIndex {
   resolveSource(name: string, context: string): DataSource & { real: string } {
     const found = this.find(name, context);
     if (found) return this.checked(found, context);
+    // Not indexed but there (a folder such as Spark's `x.csv/`, a broken link, a FIFO): said so, as readDataFile says it.
+    for (const root of [...this.dataPaths].reverse()) {
+      const at = path.resolve(root, name);
+      if (isInside(at, path.resolve(root)) && fs.lstatSync(at, { throwIfNoEntry: false })) checkDataFile(at, context);
+    }
     const close = closestNames(path.basename(name).toLowerCase(), this.names());
     throw new DataFileError(msg.fileNotFound(context, name, this.dataPaths.map((p) => path.resolve(p)), close));
   }

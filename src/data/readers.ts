@@ -175,19 +175,19 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
  * named pipe (FIFO) blocked the kernel in open(2) until a writer came; a
  * broken symbolic link names its target.
  */
-function checkDataFile(file: string): void {
+export function checkDataFile(file: string, where = "readDataFile"): void {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     const link = fs.lstatSync(file, { throwIfNoEntry: false });
-    if (link?.isSymbolicLink()) throw new DataFileError(msg.fileUnreadable("readDataFile", file, linkTarget(file), code));
+    if (link?.isSymbolicLink()) throw new DataFileError(msg.fileUnreadable(where, file, linkTarget(file), code));
     if (!link) throw new DataFileError(msg.fileMissing(file));
-    throw new DataFileError(msg.fileUnreadable("readDataFile", file, undefined, code));
+    throw new DataFileError(msg.fileUnreadable(where, file, undefined, code));
   }
   const kind = fileKind(stat);
-  if (kind) throw new DataFileError(msg.fileUnreadable("readDataFile", file, undefined, kind));
+  if (kind) throw new DataFileError(msg.fileUnreadable(where, file, undefined, kind));
 }
 
 /** Largest JSON file read again in memory when it holds integers wider than Int128 (larger ones keep polars' error). */

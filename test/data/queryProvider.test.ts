@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import pl from "nodejs-polars";
@@ -110,6 +111,25 @@ test("contains with a list: each item a literal text, regex characters included,
   // More than 64 KB of items: several patterns, the matches of each kept.
   const many = [...Array.from({ length: 9000 }, (_, i) => `no-such-text-${i}`), "plain", ...Array.from({ length: 9000 }, (_, i) => `never-${i}`), "dash-"];
   assert.deepEqual(await seqs(many), [5, 7]);
+});
+
+test("a query's data file that is a folder (Spark's x.csv/) or a broken link is named as such, not \"not found\"", async () => {
+  const dir = tempTree({
+    "spark.csv/part-00000.csv": "a\n1\n",
+    "q/q.yaml": [
+      "metadata: { data_environments: [LocalData], data_families: [F] }",
+      "sources:",
+      "  spark: { description: a folder, args: { query: spark.csv } }",
+      "  broken: { description: a broken link, args: { query: broken.csv } }",
+      "  gone: { description: nothing, args: { query: gone.csv } }",
+      "",
+    ].join("\n"),
+  });
+  fs.symlinkSync(path.join(dir, "nowhere", "x.csv"), path.join(dir, "broken.csv"));
+  const qp = new QueryProvider("LocalData", { dataPaths: [dir], queryPaths: [path.join(dir, "q")], warn: () => {} }) as unknown as Record<string, Record<string, () => Promise<pl.DataFrame>>>;
+  await assert.rejects(qp.F.spark(), { code: "data/file-unreadable", message: /^query F\.spark: data file .*spark\.csv cannot be read \(a folder\)/ });
+  await assert.rejects(qp.F.broken(), { code: "data/file-unreadable", message: /^query F\.broken: data file .*broken\.csv is a symbolic link to .*nowhere.x\.csv, which does not exist/ });
+  await assert.rejects(qp.F.gone(), { code: "data/file-missing", message: /"gone\.csv" not found/ });
 });
 
 test("bad parameters and names get errors that say what is wrong and suggest", async () => {
