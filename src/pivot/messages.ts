@@ -1,5 +1,5 @@
 /** The error class, codes and message builders of src/pivot (pivot functions, chains and pipelines). */
-import { didYouMean, errorMessage, HuntlabError, type ErrorCatalog } from "../common/errors";
+import { didYouMean, errorMessage, HuntlabError, unknownOptionText, type ErrorCatalog, type UnknownOption } from "../common/errors";
 
 /** Every code of src/pivot, with what docs/errors.md says of it. */
 export const PIVOT_ERRORS = {
@@ -8,7 +8,7 @@ export const PIVOT_ERRORS = {
   "pivot/bad-provider": { class: "PivotError", when: "a provider given to `new Pivot` or `addProvider` is neither a QueryProvider nor a TILookup", names: "what was given" },
   "pivot/bad-input": { class: "PivotError", when: "a pivot function is given something other than a value, an array, an entity or a DataFrame with `column`", names: "the function, what it accepts" },
   "pivot/column-missing": { class: "PivotError", when: "the `column` of a DataFrame input is missing (or not given)", names: "the function, the column, the columns there are" },
-  "pivot/bad-option": { class: "PivotError", when: "a pivot option (join, concurrency, inputColumn, a chain step's option) has a value it does not accept", names: "the function or step, the option, the value" },
+  "pivot/bad-option": { class: "PivotError", when: "a pivot option (join, concurrency, inputColumn, a chain step's option) has a value it does not accept, or a util or TI pivot is given an option it does not know (misspelt)", names: "the function or step, the option, the value, or the nearest known option" },
   "pivot/entity-value": { class: "PivotError", when: "an entity input has no value for the attribute the pivot needs", names: "the function, the entity, the attribute" },
   "pivot/mappings": { class: "PivotError", when: "the parameter → entity mapping file is unreadable or malformed", names: "the file, the entry" },
   "pivot/pipeline": { class: "PivotError", when: "a pivot pipeline (YAML) is malformed: a missing or unknown step type, function or key", names: "the pipeline, the step, the problem" },
@@ -54,6 +54,7 @@ export const pivotMessages = {
       "pivot/bad-input",
       `${fn}: column "${column}" holds ${type} values, not one value a row; make one row per value first, e.g. df.explode("${column}") for a list.`,
     ),
+  unknownOption: (fn: string, unknown: UnknownOption, known: readonly string[]) => errorMessage("pivot/bad-option", unknownOptionText(fn, unknown, known)),
   badOption: (fn: string, option: string, value: unknown, accepted: string) =>
     errorMessage("pivot/bad-option", `${fn}: option ${option} = ${showValue(value)} is not accepted; expected ${accepted}.`),
   entityValue: (fn: string, entity: string, attribute: string) =>

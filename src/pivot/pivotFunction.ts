@@ -3,10 +3,12 @@
  * rows: the one place that applies the input/output rule (see input.ts).
  */
 import pl from "nodejs-polars";
+import { findUnknownOption } from "../common/errors";
 import { columnNames } from "../common/frames";
 import { inNotebook } from "../common/kernel";
 import type { Entity } from "../entities/entity";
 import { concurrencyOf, joinBack, normaliseInput, PIVOT_OPTION_KEYS, withInputColumn } from "./input";
+import { PivotError, pivotMessages as msg } from "./messages";
 import type { PivotCallOptions, PivotFunction, PivotFunctionInfo, PivotInput } from "./types";
 
 /** What an implementation gets besides the values. */
@@ -69,6 +71,13 @@ export function makePivotFunction(info: PivotFunctionInfo, impl: PivotImpl): Piv
     const { values, frame } = normaliseInput(path, input, options, info.inputAttribute, read);
     const params: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(options)) if (!PIVOT_OPTION_KEYS.has(k)) params[k] = v;
+    // A util or TI function reads only its own parameters: a misspelt one (`joni: "left"`) was dropped, and the
+    // pivot ran without it. (A query checks its parameters itself, aliases included.)
+    if (!info.family) {
+      const known = [...PIVOT_OPTION_KEYS, ...info.parameters.map((p) => p.name)];
+      const unknown = findUnknownOption(params, known);
+      if (unknown) throw new PivotError(msg.unknownOption(path, unknown, known));
+    }
     const showProgress = options.progress ?? (inNotebook() && values.length > 20);
     let lastShown = 0;
     const context: PivotContext = {

@@ -52,6 +52,7 @@ const SAMPLES: Record<string, Sample> = {
   "pivotMessages.badProvider": () => [pivot.badProvider("a string"), ["a string", "QueryProvider", "TILookup"]],
   "pivotMessages.badInput": () => [pivot.badInput("entities.Ip.util.ipType", "an object (Object)"), ["entities.Ip.util.ipType", "an object (Object)"]],
   "pivotMessages.columnMissing": () => [pivot.columnMissing("entities.Ip.util.ipType", "Acount", COLUMNS), ["entities.Ip.util.ipType", '"Acount"', "LogonType"]],
+  "pivotMessages.unknownOption": () => [pivot.unknownOption("entities.Ip.util.ipType", { option: "joni", suggestion: "join" }, ["join"]), ["entities.Ip.util.ipType", "joni", "join"]],
   "pivotMessages.badOption": () => [pivot.badOption("entities.Ip.util.ipType", "join", "sideways", '"inner", "left" or "outer"'), ["entities.Ip.util.ipType", "join", '"sideways"', '"outer"']],
   "pivotMessages.entityValue": () => [pivot.entityValue("entities.Ip.util.ipType", "Ip", "Address"), ["entities.Ip.util.ipType", "Ip", "Address"]],
   "pivotMessages.nestedColumn": () => [pivot.nestedColumn("entities.Ip.util.ipType", "ips", "List"), ["entities.Ip.util.ipType", "\"ips\"", "List", "explode"]],

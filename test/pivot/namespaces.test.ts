@@ -251,6 +251,9 @@ describe("pivots", () => {
       await assert.rejects(() => entities.Ip.util.ipType(new entities.Ip({})), (e: PivotError) => e.code === "pivot/entity-value" && /Address/.test(e.message));
       await assert.rejects(() => entities.Host.LocalData.WindowsSecurity.list_host_logons("x", { concurrency: 0 }), { code: "pivot/bad-option" });
       await assert.rejects(() => entities.Host.LocalData.WindowsSecurity.list_host_logons("x", { no_such_param: 1 }), { code: "data/unknown-parameter" });
+      // A util or TI function's misspelt option was dropped: the pivot ran without the join, or with the default scope.
+      await assert.rejects(() => entities.Ip.util.ipType(pl.DataFrame({ Src: ["1.1.1.1"] }), { column: "Src", joni: "left" } as never), { code: "pivot/bad-option", message: /^entities\.Ip\.util\.ipType: unknown option joni \(did you mean join\?\)/ });
+      await assert.rejects(() => entities.Dns.util.dnsResolve("x.invalid", { rdType: "MX" } as never), { code: "pivot/bad-option", message: /unknown option rdType \(did you mean rdtype\?\)/ });
       assert.throws(() => entities.Ip.util.ipTyp, (e: PivotError) => e.code === "pivot/unknown-function" && /ipType/.test(e.message));
       assert.throws(() => entities.Host.LocalData.WindowsSecurit, (e: PivotError) => e.code === "pivot/unknown-function" && /WindowsSecurity/.test(e.message));
       assert.throws(() => new Pivot({ providers: [{} as QueryProviderMethods] }), { code: "pivot/bad-provider" });
