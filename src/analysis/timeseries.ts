@@ -197,26 +197,26 @@ export function timeseriesAnomaliesStl(df: pl.DataFrame, options: TimeseriesAnom
   const outTimes = datetimeSeries(outName(timeColumn), !onWallClock ? grid.times : zone ? fromWallClock(grid.times, zone) : fromOffsets(grid.times, keys, times.ms), times.timeZone);
   const series: pl.Series[] = [
     isTemporalType(inputTime) && !inputTime.equals(outTimes.dtype) ? outTimes.cast(inputTime) : outTimes,
-    pl.Series(outName(dataColumn), Array.from(columns.value), pl.Float64).cast(numeric),
+    pl.Series(outName(dataColumn), columns.value, pl.Float64).cast(numeric),
   ];
   if (rest.length) {
     // Other columns ride along by time (null on filled rows), joined under names
     // of our own: polars' methods would meet a column called `join` or `sort`.
     const key = "t";
-    const grided = frameOf([pl.Series(key, Array.from(grid.times), pl.Float64).cast(pl.Int64)]);
+    const grided = frameOf([pl.Series(key, grid.times, pl.Float64).cast(pl.Int64)]);
     const others = frameOf([...rest.map((c, i) => columnOf(df, c).rename(`c${i}`)), pl.Series(key, keys, pl.Float64).cast(pl.Int64)]);
     const joined = grided.join(others, { on: key, how: "left" }).sort(key);
     if (joined.height !== n) throw new AnalysisError(msg.rowCountChanged(FN, joined.height, n));
     rest.forEach((c, i) => series.push(columnOf(joined, `c${i}`).rename(outName(c))));
   }
   const added: pl.Series[] = [
-    pl.Series("residual", Array.from(columns.residual), pl.Float64).cast(numeric),
-    pl.Series("trend", Array.from(columns.trend), pl.Float64).cast(numeric),
-    pl.Series("seasonal", Array.from(columns.seasonal), pl.Float64).cast(numeric),
-    pl.Series("weights", Array.from(columns.weights), pl.Float64).cast(numeric),
-    pl.Series("baseline", Array.from(columns.baseline), pl.Float64).cast(numeric),
-    pl.Series("score", Array.from(columns.score), pl.Float64),
-    pl.Series("anomalies", Array.from(columns.anomalies), pl.Float64).cast(pl.Int64),
+    pl.Series("residual", columns.residual, pl.Float64).cast(numeric),
+    pl.Series("trend", columns.trend, pl.Float64).cast(numeric),
+    pl.Series("seasonal", columns.seasonal, pl.Float64).cast(numeric),
+    pl.Series("weights", columns.weights, pl.Float64).cast(numeric),
+    pl.Series("baseline", columns.baseline, pl.Float64).cast(numeric),
+    pl.Series("score", columns.score, pl.Float64),
+    pl.Series("anomalies", columns.anomalies, pl.Float64).cast(pl.Int64),
   ];
   if (fill !== "error") added.push(pl.Series("filled", Array.from(grid.filled), pl.Bool));
   return withRichLastValue(frameOf([...series, ...added]));
