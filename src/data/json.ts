@@ -2,13 +2,16 @@
 import pl from "nodejs-polars";
 import { DataColumnError, dataMessages as msg } from "./messages";
 import { isTextType } from "../common/dtypes";
-import { columnOf } from "../common/frames";
+import { columnNames, columnOf } from "../common/frames";
 
 /**
  * Parses a JSON text column into JS values, one per row (null stays null).
  * Throws naming the column and row of the first value that is not JSON.
  */
 export function parseJsonColumn(df: pl.DataFrame, column: string): unknown[] {
+  // The data package's own error for a missing column, as parseTimeColumns raises it.
+  const names = columnNames(df);
+  if (!names.includes(column)) throw new DataColumnError(msg.columnMissing("parseJsonColumn", column, names));
   const series = columnOf(df, column, "parseJsonColumn");
   if (!isTextType(series.dtype)) throw new DataColumnError(msg.columnNotJsonText(column, series.dtype.variant));
   return (series.toArray() as (string | null)[]).map((text, row) => {

@@ -103,7 +103,8 @@ test("parseJsonColumn and the entity helpers read such frames", () => {
     pl.Series("slice", ["s", "s"]),
   ]);
   assert.deepEqual(parseJsonColumn(df, "columns"), [{ a: 1 }, null]);
-  assert.throws(() => parseJsonColumn(df, "nope"), { code: "common/column-missing", message: /parseJsonColumn: .*"nope"/ });
+  // The data package's code, as parseTimeColumns gives it (it was common/column-missing).
+  assert.throws(() => parseJsonColumn(df, "nope"), { code: "data/column-missing", message: /parseJsonColumn: .*"nope"/ });
   const ips = ipsFromDataFrame(df, { additionalColumns: ["select"] });
   assert.deepEqual(ips.map((ip) => [ip.Address, ip.AdditionalData.select]), [["1.2.3.4", "s1"], ["5.6.7.8", "s2"]]);
   const alerts = SecurityAlert.fromDataFrame(df);
