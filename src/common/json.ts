@@ -30,6 +30,19 @@ export function parseJsonExact(text: string): unknown {
   return mayHoldLongInteger(text) ? JSON.parse(text, exactIntegers as (key: string, value: unknown) => unknown) : JSON.parse(text);
 }
 
+function integerTexts(this: unknown, _key: string, value: unknown, context?: { source?: string }): unknown {
+  if (typeof value === "number" && !Number.isSafeInteger(value) && context?.source !== undefined && INTEGER_TOKEN.test(context.source)) return context.source;
+  return value;
+}
+
+/**
+ * JSON text parsed with integers beyond 2^53 as their exact digits (text): for values handed on to people and
+ * keys (an alert's LogonId, a FILETIME) rather than computed with, where a BigInt would be a surprise.
+ */
+export function parseJsonIntegersAsText(text: string): unknown {
+  return mayHoldLongInteger(text) ? JSON.parse(text, integerTexts as (key: string, value: unknown) => unknown) : JSON.parse(text);
+}
+
 /** Whether JSON `text` may hold an integer token of 16+ digits: when not, JSON.parse alone is exact. */
 export function mayHoldLongInteger(text: string): boolean {
   return LONG_INTEGER.test(text);

@@ -14,7 +14,7 @@
 import { entityFromObject, checkJsonDepth } from "./parse";
 import type { Entity, EntitySource } from "./entity";
 import { schemaOf } from "./types";
-import { stringifyExact } from "../common/json";
+import { stringifyExact, parseJsonIntegersAsText } from "../common/json";
 
 type Json = Record<string, unknown>;
 
@@ -42,7 +42,7 @@ function additionalFields(value: unknown): Json | undefined {
   if (typeof value !== "string" || !value.trim().startsWith("{")) return undefined;
   try {
     checkJsonDepth(value, (detail) => new Error(detail));
-    const parsed: unknown = JSON.parse(value);
+    const parsed: unknown = parseJsonIntegersAsText(value);
     return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Json) : undefined;
   } catch {
     return undefined;

@@ -8,7 +8,7 @@
  * become `UnknownEntity` (nothing is dropped); a reference to an id that is not
  * in the document becomes an `UnknownEntity` of type `unresolved-reference`.
  */
-import { isObjectRecord, setOwnProperty } from "../common/json";
+import { isObjectRecord, setOwnProperty, parseJsonIntegersAsText } from "../common/json";
 import { entitiesMessages as msg } from "./messages";
 import { Entity, EntityParseError, parseEntityTime, UnknownEntity, type EntitySchema, type PropertyKind } from "./entity";
 import { entityFactory, schemaOf } from "./types";
@@ -53,7 +53,8 @@ export function parseEntities(source: unknown, where = "Entities"): Entity[] {
     if (source.trim() === "") return [];
     checkJsonDepth(source, (detail) => new EntityParseError(msg.entitiesJson(where, detail)));
     try {
-      value = JSON.parse(source);
+      // Integers past 2^53 (a LogonId, a ProcessId) as their exact text: JSON.parse rounded them.
+      value = parseJsonIntegersAsText(source);
     } catch (err) {
       throw new EntityParseError(msg.entitiesJson(where, (err as Error).message));
     }

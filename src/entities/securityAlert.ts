@@ -13,7 +13,7 @@ import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/p
 import { inspectLastValue } from "../display/lastValue";
 import { Entity, EntityParseError, formatEntityValue, parseEntityTime } from "./entity";
 import { frameHeight, frameRecords, isDataFrame } from "../common/frames";
-import { stringifyExact } from "../common/json";
+import { stringifyExact, parseJsonIntegersAsText } from "../common/json";
 import { printWarning } from "../common/messages";
 import { checkJsonDepth, parseEntities } from "./parse";
 import { entitiesMessages as msg, unidentifiedAlertsWarning } from "./messages";
@@ -34,7 +34,8 @@ function parseExtendedProperties(value: unknown, where: string): Record<string, 
   if (typeof value !== "string") return { value };
   checkJsonDepth(value, (detail) => new EntityParseError(msg.extendedPropertiesJson(where, detail)));
   try {
-    const parsed: unknown = JSON.parse(value);
+    // Integers past 2^53 (a LogonId, a FILETIME) as their exact text: JSON.parse rounded them.
+    const parsed: unknown = parseJsonIntegersAsText(value);
     if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
     return { value: parsed };
   } catch (err) {

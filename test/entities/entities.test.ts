@@ -115,6 +115,19 @@ describe("SecurityAlert on the lab's alerts_list", async () => {
     assert.throws(() => new SecurityAlert(df, 41), { name: "EntityParseError", code: "entities/row-out-of-range", message: /row 41 .*41 rows/ });
   });
 
+  it("integers past 2^53 in Entities and ExtendedProperties keep their digits, as text (JSON.parse rounded them)", () => {
+    const alert = new SecurityAlert({
+      SystemAlertId: "big",
+      Entities: '[{"$id":"1","Type":"account","Name":"bob","LogonId":133713371337133713},{"$id":"2","Type":"process","ProcessId":9007199254740993,"CommandLine":"x"}]',
+      ExtendedProperties: '{"FileTime":133485408000000001,"LogonId":18446744073709551615,"Count":7}',
+    });
+    const props = (e: Entity) => e as unknown as Record<string, unknown>;
+    assert.equal(props(alert.entities.find((e) => e instanceof Account)!).LogonId, "133713371337133713");
+    assert.equal(props(alert.entities.find((e) => e instanceof Process)!).ProcessId, "9007199254740993");
+    assert.deepEqual(alert.ExtendedProperties, { FileTime: "133485408000000001", LogonId: "18446744073709551615", Count: 7 });
+    assert.equal(props(parseEntities('[{"Type":"account","Name":"a","LogonId":18446744073709551615}]')[0]).LogonId, "18446744073709551615");
+  });
+
   it("names the alert whose Entities or ExtendedProperties are not JSON", () => {
     assert.throws(
       () => new SecurityAlert({ SystemAlertId: "abc", Entities: "[{" }),
