@@ -466,15 +466,35 @@ function formatDurations(values: (string | null)[], unit: string): (string | nul
   return parts.map((p) => (p ? p.head + fraction(p.frac, digits) : null));
 }
 
-/** Lists and structs as compact JSON; big integers that a JS number cannot hold exactly become strings. */
+/**
+ * Lists and structs as compact JSON; big integers that a JS number cannot hold exactly become strings;
+ * NaN, ±inf and -0.0 as pandas and polars write them (JSON.stringify made them null and 0).
+ */
 function compactJson(value: unknown): string {
   try {
-    return JSON.stringify(value, (_key, v: unknown) =>
-      typeof v === "bigint" ? (Number.isSafeInteger(Number(v)) ? Number(v) : v.toString()) : v,
-    ) ?? String(value);
+    return nestedJson(value) ?? String(value);
   } catch {
     return String(value);
   }
+}
+
+/** JSON.stringify's text, but for the numbers JSON has no token for (see {@link compactJson}); undefined where JSON drops a value. */
+function nestedJson(value: unknown): string | undefined {
+  if (typeof value === "number") {
+    if (Number.isNaN(value)) return "NaN";
+    if (!Number.isFinite(value)) return value > 0 ? "inf" : "-inf";
+    return Object.is(value, -0) ? "-0.0" : JSON.stringify(value);
+  }
+  if (typeof value === "bigint") return Number.isSafeInteger(Number(value)) ? String(Number(value)) : JSON.stringify(value.toString());
+  if (Array.isArray(value)) return `[${value.map((v) => nestedJson(v) ?? "null").join(",")}]`;
+  if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    const parts = Object.entries(value).flatMap(([k, v]) => {
+      const text = nestedJson(v);
+      return text === undefined ? [] : [`${JSON.stringify(k)}:${text}`];
+    });
+    return `{${parts.join(",")}}`;
+  }
+  return JSON.stringify(value);
 }
 
 function anyToText(value: unknown): string | null {

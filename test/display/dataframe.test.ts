@@ -315,6 +315,14 @@ describe("dtype-aware formatting", () => {
     assert.deepEqual(t.dtypes, ["struct[2]", "list[i64]", "i128", "list[i128]"]);
   });
 
+  test("NaN, infinities and -0.0 inside lists and structs as in a float column (they were null and 0)", () => {
+    const df = pl.DataFrame([pl.Series("l", [[Number.NaN, -0, Infinity, -Infinity, 1.5]], pl.List(pl.Float64))]).withColumns(pl.struct([pl.lit(Number.NaN).alias("a")]).alias("s"));
+    const t = parseTable(dataFrameToHtml(df));
+    assert.deepEqual(t.column("l").map((c) => c.text), ["[NaN,-0.0,inf,-inf,1.5]"]);
+    assert.deepEqual(t.column("s").map((c) => c.text), ['{"a":NaN}']);
+    assert.match(dataFrameToText(df), /\[NaN,-0\.0,inf,-inf,1\.5\]/);
+  });
+
   test("formatFloat follows %.6g with pandas' spellings", () => {
     const cases: [number, string][] = [
       [1, "1.0"], [0.1, "0.1"], [123456.7, "123457"], [1234567, "1234567.0"], [1e20, "1e+20"],
