@@ -189,7 +189,10 @@ export function anyOfQuery(query: QueryDefinition, name: string, values: readonl
  * other types (lists, structs…), and text for a time column, are a QueryError
  * naming the parameter and the column (polars' own error blamed the file).
  */
-/** Literal texts as alternations of polars (Rust) regexes, each up to ~64 KB (the engine caps a compiled pattern's size). */
+/**
+ * Literal texts as alternations of polars (Rust) regexes, each up to 32 KB of UTF-8: the engine caps a compiled
+ * pattern at 10 MB, which ~180 KB of CJK needles passed (and the query failed, blaming its data file).
+ */
 function alternations(literals: readonly string[]): string[] {
   const out: string[] = [];
   let part: string[] = [];
@@ -197,13 +200,14 @@ function alternations(literals: readonly string[]): string[] {
   for (const literal of literals) {
     // Rust's regex meta characters; `<` and `>` stay as they are (escaped, they are word boundaries).
     const escaped = literal.replace(/[\\.+*?()|[\]{}^$#&~-]/g, "\\$&");
-    if (size + escaped.length > 65_536 && part.length) {
+    const bytes = Buffer.byteLength(escaped);
+    if (size + bytes > 32_768 && part.length) {
       out.push(`(?:${part.join("|")})`);
       part = [];
       size = 0;
     }
     part.push(escaped);
-    size += escaped.length + 1;
+    size += bytes + 1;
   }
   if (part.length) out.push(`(?:${part.join("|")})`);
   return out;

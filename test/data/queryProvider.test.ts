@@ -111,6 +111,9 @@ test("contains with a list: each item a literal text, regex characters included,
   // More than 64 KB of items: several patterns, the matches of each kept.
   const many = [...Array.from({ length: 9000 }, (_, i) => `no-such-text-${i}`), "plain", ...Array.from({ length: 9000 }, (_, i) => `never-${i}`), "dash-"];
   assert.deepEqual(await seqs(many), [5, 7]);
+  // 2,000 CJK items of 30 characters (~180 KB of UTF-8): one pattern compiled past polars' 10 MB limit (an error blaming the file).
+  const cjk = Array.from({ length: 2000 }, (_, i) => "漢字仮名交じり文日本語中文한국어조선말平仮名片仮名".repeat(2).slice(i % 20, (i % 20) + 26) + String(i).padStart(4, "0"));
+  assert.deepEqual(await seqs([...cjk, "ΚΩΣΤΑΣ"]), [8]);
 });
 
 test("a query's data file that is a folder (Spark's x.csv/) or a broken link is named as such, not \"not found\"", async () => {
