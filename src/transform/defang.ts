@@ -11,9 +11,10 @@
  * - scheme manglings right before `://` (after the brackets are restored):
  *   `hxxp` `hXXp` `hxtp` `htxp` `h**p` → `http`; `fxp` → `ftp`; `sfxp` → `sftp`;
  *   each with an optional `s` (`hxxps` → `https`);
- * - characters a browser drops from a host name (IDNA), right after an ASCII
- *   letter or digit and before another or a `.`/`-`: the soft hyphen, combining
- *   grapheme joiner, zero-width space, word joiner, BOM (`ev\u00adil.com` is evil.com, and was
+ * - characters a browser drops from a host name (IDNA's ignored ones), right after
+ *   an ASCII letter, digit or `.` and before another or a `-`: the soft hyphen, combining
+ *   grapheme joiner, Mongolian selectors, zero-width space, word joiner, invisible plus,
+ *   variation selectors, BOM (`ev\u00adil.com` is evil.com, and was
  *   cut to someone else's `il.com`); an ideographic or full-width dot between
  *   ASCII letters or digits is a dot (`evil。com`).
  */
@@ -23,10 +24,11 @@
  * for the forms {@link refang} handles), in polars' (Rust) regex dialect: the
  * vectorised screen of a column. `mayBeDefanged` is the same test in JavaScript.
  */
-export const DEFANG_PREFILTER = String.raw`(?i)[\[({] ?(?:\.|dot|at|@|:(?://)?|//?) ?[\])}]|h(?:[x*]{2}|xt|tx)ps?:|s?fxps?:|[\u00ad\u034f\u200b\u2060\ufeff\u3002\uff0e\uff61]`;
+export const DEFANG_PREFILTER = String.raw`(?i)[\[({] ?(?:\.|dot|at|@|:(?://)?|//?) ?[\])}]|h(?:[x*]{2}|xt|tx)ps?:|s?fxps?:|[\u00ad\u034f\u180b-\u180d\u180f\u200b\u2060\u2064\ufe00-\ufe0f\ufeff\u3002\uff0e\uff61]|[\x{e0100}-\x{e01ef}]`;
 
-// The same pattern in JavaScript: one source, so the screen and `mayBeDefanged` never disagree.
-const DEFANG_TEST = new RegExp(DEFANG_PREFILTER.replace(/^\(\?i\)/, ""), "i");
+// The same pattern in JavaScript: one source, so the screen and `mayBeDefanged` never disagree (the astral
+// variation selectors written as JavaScript's surrogate pairs).
+const DEFANG_TEST = new RegExp(DEFANG_PREFILTER.replace(/^\(\?i\)/, "").replace(String.raw`[\x{e0100}-\x{e01ef}]`, String.raw`\udb40[\udd00-\uddef]`), "i");
 
 // Bracketed punctuation (each bracket pair must match), then schemes. Every
 // alternative has a fixed maximum width: single linear passes. One pass per
@@ -47,7 +49,8 @@ const SCHEMES: readonly [RegExp, string][] = [
   [/\bsfxp(?=s?:\/\/)/gi, "sftp"],
 ];
 // Host-name obfuscation by invisible characters and non-ASCII dots (lookarounds of one character: linear).
-const DROPPED_IN_HOSTS = /(?<=[A-Za-z0-9])[\u00ad\u034f\u200b\u2060\ufeff]+(?=[A-Za-z0-9.-])/g;
+// The set is IDNA's "ignored" characters (what WHATWG URL drops from a host); after a dot too (`evil.\u200bcom`).
+const DROPPED_IN_HOSTS = /(?<=[A-Za-z0-9.])(?:[\u00ad\u034f\u180b-\u180d\u180f\u200b\u2060\u2064\ufe00-\ufe0f\ufeff]|\udb40[\udd00-\uddef])+(?=[A-Za-z0-9.-])/g;
 const WIDE_DOTS = /(?<=[A-Za-z0-9])[\u3002\uff0e\uff61](?=[A-Za-z0-9])/g;
 // The `s` of a mangled scheme may be upper case (`hXXPS`): lower it where a restored scheme precedes it.
 const SCHEME_S = /\b(https?|s?ftp)S(?=:\/\/)/g;

@@ -78,6 +78,8 @@ test("host names obfuscated with invisible characters or non-ASCII dots are read
     "mail user@ev\u200bil.com",
     "get http://evil\u3002com/x and http://evil\uff0ecom/y or bad\uff61org",
     "a\u2060b\ufeff.c\u034fd.net",
+    // The rest of IDNA's ignored characters, and after a dot (review).
+    "ping ev\u2064il.com and http://evil.\u200bcom/a m\ufe0fx\u180bz.org q\u{e0100}r.net",
     // Not between ASCII letters or digits: text as written (a sentence's ideographic full stop, a joiner in a name).
     "访问evil.com。下载 \u200dx.org",
   ];
@@ -87,6 +89,7 @@ test("host names obfuscated with invisible characters or non-ASCII dots are read
     { dns: ["evil.com"], email: ["user@evil.com"] },
     { dns: ["evil.com", "bad.org"], url: ["http://evil.com/x", "http://evil.com/y"] },
     { dns: ["ab.cd.net"] },
+    { dns: ["evil.com", "mxz.org", "qr.net"], url: ["http://evil.com/a"] },
     { dns: ["evil.com", "x.org"] },
   ];
   assert.deepEqual(cells.map((c) => iocs.extractText(c)), expected);
