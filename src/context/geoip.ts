@@ -776,6 +776,7 @@ export function geoLookupRecords(ips: readonly string[], options: GeoLookupOptio
  * alone; private and unknown addresses stay without a location.
  */
 export function geolocateIps<T extends Ip>(ips: T[], options: GeoLookupOptions = {}): T[] {
+  checkGeoOptions("geolocateIps", options);
   const missing = ips.filter((ip) => !hasCoordinates(ip.Location) && ip.Address);
   if (missing.length === 0) return ips;
   const db = GeoIpDatabase.open(options);

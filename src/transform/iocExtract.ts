@@ -109,6 +109,8 @@ export interface AddIocTypeOptions {
 const SCAN_OPTION_NAMES: readonly string[] = Object.keys({ iocTypes: true, includePaths: true, ignoreTlds: true, urlHostAsDns: true, defanged: true } satisfies Record<keyof IocScanOptions, true>);
 const EXTRACT_OPTION_NAMES: readonly string[] = [...SCAN_OPTION_NAMES, ...Object.keys({ columns: true, indexColumn: true, parallel: true } satisfies Record<Exclude<keyof IocExtractOptions, keyof IocScanOptions>, true>)];
 
+const ADD_TYPE_OPTION_NAMES: readonly string[] = Object.keys({ group: true, prefilter: true } satisfies Record<keyof AddIocTypeOptions, true>);
+
 /** The defaults of {@link IocScanOptions}. */
 export const IOC_SCAN_DEFAULTS = Object.freeze({ includePaths: false, ignoreTlds: false, urlHostAsDns: true, defanged: true });
 
@@ -162,6 +164,9 @@ export class IoCExtract {
    */
   addIocType(name: string, pattern: RegExp | string, priority = 0, options: AddIocTypeOptions = {}): void {
     if (!name.trim()) throw new IocExtractError(msg.iocTypeNameEmpty());
+    // `{ grop: 1 }` reported the whole match instead of the group.
+    const unknown = findUnknownOption(options, ADD_TYPE_OPTION_NAMES);
+    if (unknown) throw new IocExtractError(msg.iocOptionUnknown(`addIocType("${name}")`, unknown, ADD_TYPE_OPTION_NAMES));
     let regex: RegExp;
     try {
       regex =

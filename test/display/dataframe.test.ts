@@ -144,8 +144,12 @@ describe("HTML escaping (log data is attacker-controlled)", () => {
       "\\u3164\\uffa0x\\u2061",
     ]);
     assert.ok(!/[\u00ad\u034f\u180e\u3164\uffa0]|\udb40/.test(dataFrameToText(tricky)), "none raw in text/plain");
-    // A flag's or an emoji's own characters are no tag characters: kept.
-    assert.deepEqual(parseTable(dataFrameToHtml(pl.DataFrame({ s: ["🇬🇧 ❤️ é"] }))).column("s").map((c) => c.text), ["🇬🇧 ❤️ é"]);
+    // A flag's or an emoji's own characters are no tag characters: kept; so are variation selectors choosing an emoji's,
+    // a keycap's or an ideograph's form (葛 with an IVS selector).
+    assert.deepEqual(parseTable(dataFrameToHtml(pl.DataFrame({ s: ["🇬🇧 ❤️ é 1️⃣ 葛\u{e0100}"] }))).column("s").map((c) => c.text), ["🇬🇧 ❤️ é 1️⃣ 葛\u{e0100}"]);
+    // Variation selectors after ASCII ("emoji smuggling": bytes hidden as selectors after a name) are revealed.
+    const hidden = "notepad.exe" + "\ufe0f" + "\u{e0110}\u{e0120}";
+    assert.deepEqual(parseTable(dataFrameToHtml(pl.DataFrame({ s: [hidden] }))).column("s").map((c) => c.text), ["notepad.exe\\ufe0f\\u{e0110}\\u{e0120}"]);
   });
 });
 

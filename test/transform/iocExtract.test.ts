@@ -318,6 +318,8 @@ test("addIocType: a priority extract and extractText would rank differently, or 
   for (const p of [-0.5, 3e9, Infinity, NaN]) assert.throws(() => x.addIocType("ticket", /INC-\d+/, p), { code: "transform/ioc-option", message: /"ticket".*priority/ }, String(p));
   // A JavaScript look-behind and an unclosed group: polars' engine gave nulls, and extract failed later with a bare polars error.
   for (const f of ["(?<=ticket )INC", "INC-("]) assert.throws(() => x.addIocType("ticket", /INC-\d+/, 0, { prefilter: f }), { code: "transform/ioc-option", message: /"ticket".*prefilter/ }, f);
+  // A misspelt option: the whole match was reported instead of the group.
+  assert.throws(() => x.addIocType("ticket", /ticket=(\w+)/, 1, { grop: 1 } as never), { code: "transform/ioc-option", message: /^addIocType\("ticket"\): unknown option grop \(did you mean group\?\)/ });
   x.addIocType("ticket", /INC-\d+/, -3, { prefilter: "INC-[0-9]" });
   assert.deepEqual(x.extractText("see INC-42", { iocTypes: ["ticket"] }), { ticket: ["INC-42"] });
 });

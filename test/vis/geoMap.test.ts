@@ -171,6 +171,8 @@ describe("GeoMap", async () => {
     assert.deepEqual(data.layers.map((l) => l.place.length), [2, 1], "the private address has no place");
     assert.match(map.toText(), /1 without coordinates/);
     for (const bad of [[{ Address: "8.8.8.8" }], [42], "8.8.8.8"]) assert.throws(() => new GeoMap().addIps(bad as never), { name: "GeoMapError", code: "vis/map-input", message: /entities\.Ip or of IP address text/ });
+    // The geoLookup options given through a map are checked as geoLookup's (a misspelt database used the default).
+    assert.throws(() => new GeoMap().addIps(["8.8.8.8"], { geoLookup: { databse: "geolite" } as never }), { code: "context/geo-option", message: /^geolocateIps: unknown option databse/ });
   });
 
   it("sends a columnar payload from which the browser rebuilds every tooltip and popup as before", () => {
