@@ -59,7 +59,8 @@ test("a broken link is skipped with a warning naming it and its target; one brok
   const warnings: string[] = [];
   const qp = new QueryProvider("LocalData", { dataPaths: [data], queryPaths: [queries], warn: (m) => warnings.push(m) });
   assert.deepEqual(warnings.filter((w) => w.includes("gone.csv")), [`${path.join(data, "gone.csv")}: skipped, a broken symbolic link (its target ${path.join(outside, "missing.csv")} cannot be read)`]);
-  await assert.rejects(qp.execQuery("gone.csv"), { code: "data/file-missing" });
+  // Named as the link it is, with its target (as readDataFile says it), not "not found".
+  await assert.rejects(qp.execQuery("gone.csv"), { code: "data/file-unreadable", message: /gone\.csv is a symbolic link to .*missing\.csv, which does not exist/ });
   assert.deepEqual((await qp.execQuery("real.csv")).getColumn("Name").toArray(), ["alpha"]);
   fs.unlinkSync(path.join(data, "real.csv"));
   await assert.rejects(qp.execQuery("inside.csv"), (err: Error) => {

@@ -15,6 +15,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { createHash } from "node:crypto";
 import ipaddr from "ipaddr.js";
+import { onAbort } from "../../common/interrupt";
 import { readRegularFile } from "../../common/regularFile";
 import type { Interruptible } from "../limiter";
 import { HttpTIProvider, types, type HttpRequestSpec, type MappedResponse } from "../tiHttp";
@@ -150,11 +151,12 @@ export class TorProvider extends HttpTIProvider {
     signal.throwIfAborted();
     load.waiters += 1;
     return new Promise((resolve, reject) => {
+      let stop = (): void => {};
       const leave = () => {
-        signal.removeEventListener("abort", aborted);
+        stop();
         load.waiters -= 1;
       };
-      const aborted = () => {
+      stop = onAbort(signal, () => {
         leave();
         if (load.waiters === 0 && !this.list) {
           // No batch waits any more: stop the fetch, and let the next lookup start its own.
@@ -162,8 +164,7 @@ export class TorProvider extends HttpTIProvider {
           load.controller.abort(signal.reason);
         }
         reject(signal.reason);
-      };
-      signal.addEventListener("abort", aborted, { once: true });
+      });
       load.promise.then(
         (value) => (leave(), resolve(value)),
         (err: unknown) => (leave(), reject(err)),
