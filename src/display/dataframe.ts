@@ -20,6 +20,7 @@ import { findUnknownOption } from "../common/errors";
 import { parseJsonExact } from "../common/json";
 import { html, revealHidden, trustedHtml, type SafeHtml } from "./html";
 import { DisplayError, displayMessages as msg } from "./messages";
+import { cutText } from "./cutText";
 
 /** How a DataFrame is cut down for display. Every option is optional. */
 export interface DataFrameDisplayOptions {
@@ -507,21 +508,13 @@ function anyToText(value: unknown): string | null {
 }
 
 /** Cuts to `max` characters ending in `…`, never splitting a surrogate pair. */
-function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let cut = text.slice(0, max - 1);
-  const last = cut.charCodeAt(cut.length - 1);
-  if (last >= 0xd800 && last <= 0xdbff) cut = cut.slice(0, -1);
-  return cut + "…";
-}
-
 function toCell(raw: string, o: Required<DataFrameDisplayOptions>): Cell {
   // Cut before revealing: a 100 MB cell is not scanned whole. Revealing only
   // lengthens text, so the revealed prefix decides both cuts exactly as the whole would.
   const keep = Math.max(o.maxCellChars, o.maxTitleChars) + 1;
   const full = revealHidden(raw.length > keep ? raw.slice(0, keep) : raw);
-  const text = truncate(full, o.maxCellChars);
-  return text === full ? { text } : { text, title: truncate(full, o.maxTitleChars) };
+  const text = cutText(full, o.maxCellChars);
+  return text === full ? { text } : { text, title: cutText(full, o.maxTitleChars) };
 }
 
 // ---------------------------------------------------------------------------

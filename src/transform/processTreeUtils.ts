@@ -14,6 +14,7 @@ import { ProcessTreeQueryError, transformMessages as msg } from "./messages";
 import { builtSchemaOf } from "./processTree";
 import { inferSchema } from "./processTreeSchema";
 import { revealHidden } from "../display/hiddenChars";
+import { cutText } from "../display/cutText";
 
 /** A process: its proc_key, a row with `proc_key`, or a DataFrame whose first row is it. */
 export type ProcessRef = string | { proc_key?: unknown } | pl.DataFrame;
@@ -313,7 +314,7 @@ export function treeToText(tree: pl.DataFrame, options: TreeToTextOptions = {}):
     // Log data: control and bidi characters show as escapes (an image name could recolour or rewrite the terminal).
     const name = revealHidden(names ? String(names[i] ?? "?") : String(columnOf(tree, "proc_key").get(i)));
     let cmd = cmds && cmds[i] !== null && cmds[i] !== undefined ? String(cmds[i]).replace(/\s+/g, " ") : "";
-    if (cmd.length > maxCmd) cmd = `${cmd.slice(0, maxCmd - 1)}…`;
+    cmd = cutText(cmd, maxCmd);
     cmd = revealHidden(cmd);
     const id = ids && ids[i] !== null && ids[i] !== undefined ? ` [${revealHidden(String(ids[i]))}]` : "";
     const mark = inferred && inferred[i] ? " (inferred)" : "";

@@ -40,6 +40,7 @@ import type { EntityGraphData, EntityGraphLegendEntry } from "./client/views/ent
 import { forceLayoutFlat } from "./graphLayout";
 import { htmlView, type HtmlView } from "../display/htmlView";
 import { svgToPng } from "./png";
+import { cutText } from "../display/cutText";
 
 export type { NodeShape } from "./client/graphElements";
 
@@ -186,9 +187,6 @@ function shapeSvg(shape: NodeShape, cx: number, cy: number, r: number, fill: str
   }
 }
 
-function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
 
 /**
  * Label drawn next to a node, at most `max` characters: without the `Alert: `
@@ -198,8 +196,8 @@ function truncate(text: string, max: number): string {
 function shortLabel(node: GraphNode, max: number): string {
   const bare = (node.kind === "alert" || node.kind === "incident") && node.label.startsWith("Alert: ") ? node.label.slice(7) : node.label;
   const suffix = node.count ? ` (${node.count})` : "";
-  if (!suffix || !bare.endsWith(suffix)) return truncate(bare, max);
-  return `${truncate(bare.slice(0, -suffix.length), max - suffix.length)}${suffix}`;
+  if (!suffix || !bare.endsWith(suffix)) return cutText(bare, max);
+  return `${cutText(bare.slice(0, -suffix.length), max - suffix.length)}${suffix}`;
 }
 
 interface SvgOptions {

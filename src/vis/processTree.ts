@@ -36,6 +36,7 @@ import { CHILD_PAGE } from "./client/processTreeFolding";
 import { HtmlView, type HtmlViewSpec } from "../display/htmlView";
 import { svgToPng } from "./png";
 import { MAX_VIEW_PIXELS, checkOptionTypes, type OptionTypesOf } from "./options";
+import { cutText } from "../display/cutText";
 
 /** Options of {@link plotProcessTree}. */
 export interface ProcessTreePlotOptions {
@@ -94,7 +95,7 @@ function columnText(df: pl.DataFrame, column: string | undefined, max = 1000): s
     : exactValues(s)) as unknown as unknown[]; // exact: Falcon's process ids pass 2^53, where JS numbers round
   return values.map((v) => {
     const text = v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
-    return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+    return cutText(text, max);
   });
 }
 
@@ -428,9 +429,6 @@ const MAX_STATIC_ROWS = 200;
 const LEGEND_W = 220;
 const TOP = 36;
 
-function cut(text: string, n: number): string {
-  return text.length > n ? `${text.slice(0, n - 1)}…` : text;
-}
 
 /** The initially visible processes in tree order, at most `MAX_STATIC_ROWS`. */
 function staticRows(model: ProcessTreeModel): number[] {
@@ -462,19 +460,19 @@ function svgTree(model: ProcessTreeModel, order: number[], treeW: number): SafeH
   for (const i of order) {
     const node = nodes[i];
     const hidden = children[i].filter((k) => model.isVisible[k] !== 1).length;
-    const label = `${cut(node.n, 18)}  ${cut(node.i, 10)}${hidden ? `  +${hidden}` : ""}`;
+    const label = `${cutText(node.n, 18)}  ${cutText(node.i, 10)}${hidden ? `  +${hidden}` : ""}`;
     parts.push(html`<rect x="${x(i)}" y="${y(i)}" width="${BOX_W}" height="${ROW_H - 5}" rx="4" fill="${node.k}" stroke="#333" stroke-width="1"${node.x ? html` stroke-dasharray="4 3"` : ""}/>`);
     parts.push(html`<text x="${x(i) + 6}" y="${y(i) + 15}" fill="${inkFor(node.k)}">${label}</text>`);
     const room = Math.floor((treeW - x(i) - BOX_W - 16) / 6.2);
-    if (node.c && room > 8) parts.push(html`<text x="${x(i) + BOX_W + 8}" y="${y(i) + 15}" fill="#333" font-size="10">${cut(node.c.replace(/\s+/g, " "), room)}</text>`);
+    if (node.c && room > 8) parts.push(html`<text x="${x(i) + BOX_W + 8}" y="${y(i) + 15}" fill="#333" font-size="10">${cutText(node.c.replace(/\s+/g, " "), room)}</text>`);
   }
   return parts;
 }
 
 function svgLegend(model: ProcessTreeModel, lx: number): SafeHtml {
-  return html`<text x="${lx}" y="${TOP + 4}" font-weight="bold">${cut(model.legendTitle, 28)}</text>${model.legend.map((entry, k) => {
+  return html`<text x="${lx}" y="${TOP + 4}" font-weight="bold">${cutText(model.legendTitle, 28)}</text>${model.legend.map((entry, k) => {
     const ly = TOP + 14 + k * 20;
-    return html`<rect x="${lx}" y="${ly}" width="14" height="14" fill="${entry.color}" stroke="#333"/><text x="${lx + 20}" y="${ly + 11}">${cut(entry.label, 28)}</text>`;
+    return html`<rect x="${lx}" y="${ly}" width="14" height="14" fill="${entry.color}" stroke="#333"/><text x="${lx + 20}" y="${ly + 11}">${cutText(entry.label, 28)}</text>`;
   })}`;
 }
 
@@ -485,7 +483,7 @@ function staticSvg(model: ProcessTreeModel, title: string, width: number): { svg
   const footer = order.length < total ? 22 : 6;
   const height = Math.max(TOP + order.length * ROW_H + footer, TOP + 20 * (model.legend.length + 2));
   const note = order.length >= MAX_STATIC_ROWS ? `first ${MAX_STATIC_ROWS} rows of the open tree` : "others folded";
-  const svg = html`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans" font-size="11"><rect width="100%" height="100%" fill="#ffffff"/><text x="8" y="22" font-size="15" font-weight="bold">${cut(title, 80)}</text>${svgTree(model, order, treeW)}${svgLegend(model, treeW + 10)}${
+  const svg = html`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans" font-size="11"><rect width="100%" height="100%" fill="#ffffff"/><text x="8" y="22" font-size="15" font-weight="bold">${cutText(title, 80)}</text>${svgTree(model, order, treeW)}${svgLegend(model, treeW + 10)}${
     order.length < total ? html`<text x="8" y="${height - 6}" fill="#555">${order.length} of ${total} processes shown (${note})</text>` : ""
   }</svg>`;
   return { svg, shown: order.length };

@@ -27,6 +27,7 @@ import { revealHidden } from "../display/hiddenChars";
 import { VegaLiteChart, vegaExprText, vegaLiteChart, type VegaLiteSpec } from "./vegaLite";
 import { MAX_VIEW_PIXELS, checkOptionTypes, type OptionTypes, type OptionTypesOf } from "./options";
 import { epochUnit } from "../common/epoch";
+import { cutText } from "../display/cutText";
 
 /** A reference mark on the time axis. */
 export type RefEvent = Date | string | number | { time: Date | string | number; label?: string };
@@ -213,10 +214,6 @@ function exactStrings(df: pl.DataFrame, column: string): (string | null)[] {
     if (typeof v === "object") return JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? x.toString() : x));
     return String(v);
   });
-}
-
-function cutText(s: string, max: number): string {
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
 /** A column as display strings ("" for null), cut to `max` characters. */
