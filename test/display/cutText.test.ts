@@ -44,7 +44,7 @@ test("treeToText cuts a long command line between graphemes (it left half an emo
     ProcessId: ["0x4", "0x10"],
     NewProcessName: ["C:\\p.exe", "C:\\c.exe"],
     ParentProcessName: ["C:\\s.exe", "C:\\p.exe"],
-    CommandLine: ["p", `${"x".repeat(58)}😀 tail`],
+    CommandLine: ["p", `${"x".repeat(78)}😀 tail`],
     SubjectLogonId: ["0x1", "0x1"],
     TargetLogonId: ["0x1", "0x1"],
   });
