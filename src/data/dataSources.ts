@@ -210,11 +210,19 @@ function discover(root: string, rootIndex: number, warn: (message: string) => vo
   return found;
 }
 
-/** A name → sources map (lower-cased keys). */
+/**
+ * A file name as it is looked up: lower case, and in one Unicode form (NFC): macOS and zip files write `Ä` as
+ * `A` + a combining mark (NFD), which a name typed in a notebook (NFC) never matched.
+ */
+export function nameKey(name: string): string {
+  return name.normalize("NFC").toLowerCase();
+}
+
+/** A name → sources map (keys: {@link nameKey}). */
 function group(sources: DataSource[], key: (s: DataSource) => string): Map<string, DataSource[]> {
   const map = new Map<string, DataSource[]>();
   for (const s of sources) {
-    const k = key(s).toLowerCase();
+    const k = nameKey(key(s));
     map.set(k, [...(map.get(k) ?? []), s]);
   }
   return map;
@@ -298,14 +306,14 @@ export class DataFileIndex {
   find(name: string, context: string): DataSource | undefined {
     this.sources();
     // Windows separators and a leading `./` as written in query files copied from elsewhere (`a\x.csv`, `./a/x.csv`).
-    const wanted = name.replace(/\\/g, "/").replace(/^(\.\/)+/, "").toLowerCase();
+    const wanted = nameKey(name.replace(/\\/g, "/").replace(/^(\.\/)+/, ""));
     const key = path.posix.basename(wanted);
     const stem = stemOf(key);
     const exact = this.byName?.get(key) ?? [];
     const sameStem = this.byStem?.get(stem) ?? [];
     // A name with folders (`mde/x.csv`) matches only sources at that relative path.
     const where = (list: DataSource[]) =>
-      wanted.includes("/") ? list.filter((s) => { const rel = path.relative(s.root, s.path).split(path.sep).join("/").toLowerCase(); return rel === wanted || rel.endsWith(`/${wanted}`) || stemOf(rel) === stemOf(wanted); }) : list;
+      wanted.includes("/") ? list.filter((s) => { const rel = nameKey(path.relative(s.root, s.path).split(path.sep).join("/")); return rel === wanted || rel.endsWith(`/${wanted}`) || stemOf(rel) === stemOf(wanted); }) : list;
     const readable = (list: DataSource[]) => where(list).filter((s) => s.kind !== "foreign");
     const foreign = (list: DataSource[]) => where(list).filter((s) => s.kind === "foreign");
     for (const list of [readable(exact), readable(sameStem), foreign(exact), foreign(sameStem)]) {
@@ -329,7 +337,7 @@ export class DataFileIndex {
       const at = path.resolve(root, name);
       if (isInside(at, path.resolve(root)) && fs.lstatSync(at, { throwIfNoEntry: false })) checkDataFile(at, context);
     }
-    const close = closestNames(path.basename(name).toLowerCase(), this.names());
+    const close = closestNames(nameKey(path.basename(name)), this.names());
     throw new DataFileError(msg.fileNotFound(context, name, this.dataPaths.map((p) => path.resolve(p)), close));
   }
 

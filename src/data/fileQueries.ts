@@ -12,7 +12,8 @@ import type { QueryDefinition, QueryParameter } from "./types";
 
 /** The family of a source: its folders under the data path joined with `_` (`mde/2026` → `mde_2026`), or `LocalData` at the top. */
 export function familyOf(source: DataSource): string {
-  return source.folders.length ? source.folders.join("_") : TOP_FAMILY;
+  // In one Unicode form (NFC), as a name typed in a notebook is: a macOS folder's `Ä` is `A` + a combining mark.
+  return source.folders.length ? source.folders.join("_").normalize("NFC") : TOP_FAMILY;
 }
 
 /**
@@ -71,7 +72,8 @@ export function fileQueries(index: DataFileIndex, defined: readonly QueryDefinit
   for (const source of index.sources()) {
     if (used.has(source.path) || (skipAnswers && isAnswersFile(source))) continue;
     const family = reserved(familyOf(source)) || familyOf(source) === "then" ? `${familyOf(source)}_files` : familyOf(source);
-    const name = source.stem === "then" ? "then_file" : source.stem;
+    const stem = source.stem.normalize("NFC");
+    const name = stem === "then" ? "then_file" : stem;
     const key = `${family}.${name}`;
     if (taken.has(key)) continue;
     const previous = byKey.get(key);

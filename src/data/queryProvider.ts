@@ -192,6 +192,9 @@ function strict<T extends object>(target: T, unknown: (prop: string) => Error): 
   return new Proxy(target, {
     get(obj, prop, receiver) {
       if (prop in obj || isProbe(prop)) return Reflect.get(obj, prop, receiver);
+      // Query and family names from file names are in NFC: a name typed in NFD (pasted from macOS) finds them too.
+      const nfc = typeof prop === "string" ? prop.normalize("NFC") : prop;
+      if (nfc !== prop && nfc in obj) return Reflect.get(obj, nfc, receiver);
       throw unknown(prop as string);
     },
   });
@@ -377,7 +380,7 @@ class LocalDataProvider implements QueryProviderMethods, QueryProviderConnection
 
   async execQuery(query: string, params?: QueryParams, options?: QueryRunOptions): Promise<pl.DataFrame> {
     const text = query.trim();
-    const named = this.queries.find((q) => `${q.family}.${q.name}` === text);
+    const named = this.queries.find((q) => `${q.family}.${q.name}` === text) ?? this.queries.find((q) => `${q.family}.${q.name}` === text.normalize("NFC"));
     if (named) return this.runQuery(named, withTimeRange(named, params, this.range), options);
     // `Family.query` misspelt, not a file: named as an unknown query with close names (it was "data file not found").
     if (/^[A-Za-z_]\w*\.[A-Za-z_]\w*$/.test(text) && !isFileName(text) && !this.isDataFileName(text)) throw new QueryError(msg.unknownQuery(text, this.listQueries()));

@@ -58,6 +58,15 @@ test("a folder without query files: every data file is a query, named after its 
   assert.ok(new QueryProvider("LocalData", { dataPaths: [copy], fileQueries: true }).listQueries().includes("LocalData.answers_pivots"));
 });
 
+test("file and folder names in either Unicode form (NFD from macOS and zips, NFC as typed) find one another", async () => {
+  const nfd = (t: string) => t.normalize("NFD");
+  const dir = tempTree({ [`${nfd("Übersicht")}/${nfd("Änderungen")}.csv`]: "a\n1\n2\n", [`${nfd("Prüfung")}.csv`]: "b\n3\n" });
+  const qp = new QueryProvider("LocalData", { dataPaths: [dir], queryPaths: [] }) as unknown as Record<string, Record<string, () => Promise<pl.DataFrame>>> & QueryProvider;
+  assert.deepEqual(qp.listQueries(), ["LocalData.Prüfung", "Übersicht.Änderungen"].map((q) => q.normalize("NFC")));
+  for (const [family, query] of [["Übersicht", "Änderungen"], [nfd("Übersicht"), nfd("Änderungen")]]) assert.equal((await qp[family][query]()).height, 2, family);
+  for (const name of ["Prüfung.csv", nfd("Prüfung.csv"), "LocalData.Prüfung", nfd("LocalData.Prüfung")]) assert.equal((await qp.execQuery(name)).height, 1, name);
+});
+
 test("folders named like provider members or Object members still give their queries", async () => {
   const dir = tempTree({ "index/a.csv": "X\n1\n", "queries/b.csv": "X\n2\n", "__proto__/c.csv": "X\n3\n", "constructor.csv": "X\n4\n" });
   const qp = new QueryProvider("LocalData", { dataPaths: [dir], queryPaths: [] });
