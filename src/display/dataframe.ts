@@ -606,6 +606,17 @@ function renderHtml(view: FrameView, style = true): string {
   return html`<div class="huntlab-df">${style ? STYLE : ""}<table><thead><tr><th class="idx"></th>${names}</tr><tr class="dtypes"><th class="idx"></th>${dtypes}</tr></thead><tbody>${rows}</tbody></table><p class="shape">${shapeText(view)}</p></div>`.value;
 }
 
+/** A letter of a right-to-left script (Hebrew, Arabic, Syriac, Thaana, N'Ko…; their presentation forms). */
+const RTL_LETTER = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]|\ud802[\udc00-\udfff]|\ud803[\udc00-\ude7f]|\ud83a[\udc00-\udfff]/;
+
+/**
+ * A text table's cell with right-to-left letters, wrapped in first-strong isolate … pop isolate (U+2068 U+2069):
+ * a Hebrew or Arabic name reordered the cells beside it, so values showed under other columns' names.
+ */
+function isolated(cell: string): string {
+  return RTL_LETTER.test(cell) ? `\u2068${cell}\u2069` : cell;
+}
+
 function renderText(view: FrameView): string {
   // Each column as its lines (name, dtype, rows), then padded to a common width.
   const gapLabel = "…";
@@ -627,7 +638,10 @@ function renderText(view: FrameView): string {
   const lines: string[] = [];
   for (let i = 0; i < lineCount; i++) {
     const line = blocks
-      .map((b, c) => (b.right ? b.lines[i].padStart(widths[c]) : b.lines[i].padEnd(widths[c])))
+      .map((b, c) => {
+        const pad = " ".repeat(widths[c] - b.lines[i].length);
+        return b.right ? pad + isolated(b.lines[i]) : isolated(b.lines[i]) + pad;
+      })
       .join("  ");
     lines.push(line.trimEnd());
   }

@@ -133,6 +133,16 @@ describe("HTML escaping (log data is attacker-controlled)", () => {
     assert.ok(text.includes("a\\nb\\r\\tc"));
   });
 
+  test("text tables isolate cells of right-to-left text, so a Hebrew or Arabic name cannot move its neighbours' values", () => {
+    const df = pl.DataFrame({ Account: ["משה", "bob", "محمد"], LogonType: [10, 3, 2], Host: ["db01", "web", "app"] });
+    const lines = dataFrameToText(df).split("\n");
+    assert.match(lines[2], /^0  \u2068משה\u2069 +10\.0  db01$/);
+    assert.match(lines[4], /^2  \u2068محمد\u2069 +2\.0  app$/);
+    assert.ok(!lines[3].includes("\u2068"), "left-to-right cells as they are");
+    // Columns stay aligned: the isolates take no width.
+    assert.equal(lines[2].replace(/[\u2068\u2069]/g, "").indexOf("db01"), lines[3].indexOf("web"));
+  });
+
   test("characters that render as nothing are shown as escapes: soft hyphen, grapheme joiner, fillers, tag characters (text hidden after a name)", () => {
     const smuggled = [..."rm -"].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join("");
     const tricky = pl.DataFrame({ s: ["cmd\u00ad.exe", "a\u034fb\u180ec", `invoice.pdf${smuggled}`, "\u3164\uffa0x\u2061"] });
