@@ -1041,7 +1041,23 @@ export function inferredRows({ events, schema }: ProcessEvents, inferredChild: U
     if (from.equals(dtype)) return pl.col(source.column);
     // A float id column (a CSV integer column with a null) into a text one: 420, not "420.0", as the children's keys read it.
     if (isTextType(dtype) && from.variant.startsWith("Float") && integral(source.column)) return pl.col(source.column).cast(pl.Int64).cast(dtype);
+    if (isTextType(from) && /^U?Int(8|16|32|64)$/.test(dtype.variant)) return idsAsIntegers(source.column, dtype);
     return pl.col(source.column).cast(dtype);
+  };
+  // Windows' hex ids (`0x1f4`, 4688's ProcessId) into an integer id column (NewProcessId typed by the export):
+  // polars' cast made them null, an inferred parent without an id ("NaN" in its key). Read as numbers here.
+  const idsAsIntegers = (column: string, dtype: DataType): pl.Expr => {
+    const plain = pl.col(column).cast(dtype, false);
+    const failing = events.select(pl.col(column).filter(plain.isNull().and(pl.col(column).isNotNull())).unique().alias("v")).getColumn("v").toArray() as string[];
+    const parsed = failing.flatMap((text) => {
+      const t = text.trim();
+      if (!/^(0x[0-9a-f]{1,16}|\d{1,20})$/i.test(t)) return [];
+      const n = BigInt(t);
+      return n <= 2n ** 63n - 1n ? [[text, n.toString()] as const] : [];
+    });
+    if (!parsed.length) return plain;
+    // The texts that failed, replaced by their digits; every other text casts as before.
+    return pl.col(column).replace(parsed.map(([t]) => t), parsed.map(([, n]) => n)).cast(dtype, false);
   };
   const integral = (column: string): boolean => {
     const v = pl.col(column);

@@ -5,9 +5,10 @@
  * numbered as a plain JS count would number them.
  */
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it, test } from "node:test";
 import pl from "nodejs-polars";
 import { buildProcessTree } from "../../src/transform/processTree";
+import { WIN_EVENT_SCHEMA } from "../../src/transform/processTreeSchema";
 import { uniqueKeys } from "../../src/transform/processTreeSteps";
 import { generate4688 } from "../helpers/processEvents";
 
@@ -54,4 +55,23 @@ describe("process trees of copied logs", () => {
     assert.deepEqual(uniqueKeys(pl.Series("k", keys), order).toArray(), plainUniqueKeys(keys, order));
     assert.deepEqual(uniqueKeys(pl.Series("k", ["a", "b"]), [1, 0]).toArray(), ["a", "b"]);
   });
+});
+
+test("an inferred parent whose id is Windows hex text (ProcessId) in a tree whose NewProcessId is an integer column gets that id as a number (it was null, keyed NaN)", () => {
+  const P = "C:\\Windows\\System32\\";
+  const df = pl.DataFrame({
+    TimeGenerated: [new Date("2024-01-01T00:00:00Z"), new Date("2024-01-01T00:00:01Z")],
+    NewProcessName: [P + "whoami.exe", P + "net.exe"],
+    NewProcessId: pl.Series("NewProcessId", [508, 612], pl.Int64),
+    ParentProcessName: [P + "cmd.exe", P + "cmd.exe"],
+    ProcessId: ["0x1f4", "0x2a0"],
+    Computer: ["h1", "h1"],
+    EventID: [4688, 4688],
+    SubjectLogonId: ["0x3e7", "0x3e7"],
+    CommandLine: ["whoami", "net user"],
+  });
+  const tree = buildProcessTree(df, { schema: WIN_EVENT_SCHEMA });
+  const inferred = tree.filter(pl.col("IsInferred")).select("NewProcessId", "proc_key").toRecords() as { NewProcessId: number; proc_key: string }[];
+  assert.deepEqual(inferred.map((r) => r.NewProcessId).sort((a, b) => a - b), [500, 672]);
+  assert.ok(inferred.every((r) => !r.proc_key.includes("NaN")), JSON.stringify(inferred));
 });
