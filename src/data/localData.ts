@@ -231,7 +231,9 @@ function columnFilter(name: string, dtype: DataType, param: QueryParameter, valu
   if (!values.length) return pl.lit(false);
   // A column of nothing but nulls (an empty export column in NDJSON or Parquet) equals nothing.
   if (dtype.variant === "Null") return pl.lit(false);
-  const kind = matchKind(dtype);
+  // Decimal (Parquet from Spark or pandas) compares as numbers, through Float64 (it was refused as no number column).
+  const decimal = dtype.variant === "Decimal";
+  const kind = decimal ? "float" : matchKind(dtype);
   // A datetime parameter on a time column compares instants, as polars does (no text to read).
   // A Datetime column compares with a literal of its own unit and zone (a zoneless literal fails against a UTC column).
   if (kind === undefined && isTemporalType(dtype) && values.every((v) => v instanceof Date)) {
@@ -252,9 +254,9 @@ function columnFilter(name: string, dtype: DataType, param: QueryParameter, valu
     kind === "integer"
       ? pl.Series("values", keys, pl.Utf8).cast(dtype)
       : kind === "float"
-        ? pl.Series("values", keys.map(Number), pl.Float64).cast(dtype)
+        ? pl.Series("values", keys.map(Number), pl.Float64).cast(decimal ? pl.Float64 : dtype)
         : pl.Series("values", keys.map((k) => k === "true"), pl.Bool);
-  return pl.col(name).isIn(pl.lit(literal));
+  return (decimal ? pl.col(name).cast(pl.Float64) : pl.col(name)).isIn(pl.lit(literal));
 }
 
 /** Name of the parsed time column added while filtering (the frame's own columns are renamed col_0… then, so it cannot clash). */

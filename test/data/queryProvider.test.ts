@@ -135,6 +135,28 @@ test("a query's data file that is a folder (Spark's x.csv/) or a broken link is 
   await assert.rejects(qp.F.gone(), { code: "data/file-missing", message: /"gone\.csv" not found/ });
 });
 
+test("a Decimal column (Parquet from Spark or pandas) compares numbers with equals and in (it was refused)", async () => {
+  const dir = tempTree({
+    "q/q.yaml": [
+      "metadata: { data_environments: [LocalData], data_families: [D] }",
+      "sources:",
+      "  amounts:",
+      "    description: amounts",
+      "    args: { query: amounts.parquet }",
+      "    parameters:",
+      "      amount: { description: an amount, type: str, default: null, column: Amount }",
+      "      amounts: { description: amounts, type: list, default: null, column: Amount, match: in }",
+      "",
+    ].join("\n"),
+  });
+  pl.DataFrame([pl.Series("Seq", [0, 1, 2], pl.Int64), pl.Series("Amount", ["1.10", "2.50", "-0.01"]).cast(pl.Decimal(10, 2))]).writeParquet(path.join(dir, "amounts.parquet"));
+  const qp = new QueryProvider("LocalData", { dataPaths: [dir], queryPaths: [path.join(dir, "q")] }) as unknown as Record<string, Record<string, (p: object) => Promise<pl.DataFrame>>>;
+  const seqs = async (p: object) => (await qp.D.amounts(p)).getColumn("Seq").toArray().map(Number);
+  assert.deepEqual(await seqs({ amount: "1.1" }), [0]);
+  assert.deepEqual(await seqs({ amount: 2.5 }), [1]);
+  assert.deepEqual(await seqs({ amounts: ["-0.01", "1.10", "7"] }), [0, 2]);
+});
+
 test("bad parameters and names get errors that say what is wrong and suggest", async () => {
   // The message names the query, the parameter and the parameters there are.
   await assert.rejects(() => qp.WindowsSecurity.list_host_logons({ hostname: "x" }), {
