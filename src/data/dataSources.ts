@@ -332,10 +332,19 @@ export class DataFileIndex {
   resolveSource(name: string, context: string): DataSource & { real: string } {
     const found = this.find(name, context);
     if (found) return this.checked(found, context);
-    // Not indexed but there (a folder such as Spark's `x.csv/`, a broken link, a FIFO): said so, as readDataFile says it.
-    for (const root of [...this.dataPaths].reverse()) {
-      const at = path.resolve(root, name);
-      if (isInside(at, path.resolve(root)) && fs.lstatSync(at, { throwIfNoEntry: false })) checkDataFile(at, context);
+    // A data file's name not indexed but there (a folder such as Spark's `x.csv/`, a broken link, a FIFO): said so,
+    // as readDataFile says it. Other names (a family folder, "") keep the not-found error with close names.
+    if (dataFormat(name) || foreignFormat(name)) {
+      for (const root of [...this.dataPaths].reverse()) {
+        const at = path.resolve(root, name);
+        let there = false;
+        try {
+          there = isInside(at, path.resolve(root)) && fs.lstatSync(at, { throwIfNoEntry: false }) !== undefined;
+        } catch {
+          // ENOTDIR, ENAMETOOLONG…: not there
+        }
+        if (there) checkDataFile(at, context);
+      }
     }
     const close = closestNames(nameKey(path.basename(name)), this.names());
     throw new DataFileError(msg.fileNotFound(context, name, this.dataPaths.map((p) => path.resolve(p)), close));

@@ -383,7 +383,7 @@ class LocalDataProvider implements QueryProviderMethods, QueryProviderConnection
     const named = this.queries.find((q) => `${q.family}.${q.name}` === text) ?? this.queries.find((q) => `${q.family}.${q.name}` === text.normalize("NFC"));
     if (named) return this.runQuery(named, withTimeRange(named, params, this.range), options);
     // `Family.query` misspelt, not a file: named as an unknown query with close names (it was "data file not found").
-    if (/^[A-Za-z_]\w*\.[A-Za-z_]\w*$/.test(text) && !isFileName(text) && !this.isDataFileName(text)) throw new QueryError(msg.unknownQuery(text, this.listQueries()));
+    if (this.isMisspeltQuery(text)) throw new QueryError(msg.unknownQuery(text, this.listQueries()));
     if (params && Object.keys(params).length) {
       throw new QueryError(msg.parametersOnFile(text));
     }
@@ -397,6 +397,14 @@ class LocalDataProvider implements QueryProviderMethods, QueryProviderConnection
       sourceFile: "(execQuery)",
     };
     return this.runQuery(adHoc, undefined, options);
+  }
+
+  /** `Family.query` of a family there is, naming no query of it and no data file (`notes.txt` is a file name). */
+  private isMisspeltQuery(text: string): boolean {
+    const m = /^([A-Za-z_]\w*)\.([A-Za-z_]\w*)$/.exec(text);
+    if (!m || isFileName(text)) return false;
+    const family = m[1].toLowerCase();
+    return this.queries.some((q) => q.family.toLowerCase() === family) && !this.isDataFileName(text);
   }
 
   /** Whether `name` finds a data file (an ambiguous one does: its read names the ambiguity). */

@@ -5,6 +5,10 @@
 
 const graphemes = typeof Intl !== "undefined" && "Segmenter" in Intl ? new Intl.Segmenter(undefined, { granularity: "grapheme" }) : undefined;
 
+function isRegionalIndicatorLow(code: number): boolean {
+  return code >= 0xdde6 && code <= 0xddff;
+}
+
 /** An escape revealHidden writes (`\u202e`, `\u{e0041}`, `\n`) begun but not finished at the end of the text. */
 const OPEN_ESCAPE = /\\(?:u(?:\{[0-9a-f]{0,5}|[0-9a-f]{0,3})?)?$/;
 
@@ -18,10 +22,13 @@ export function cutText(text: string, max: number): string {
   if (text.length <= max) return text;
   let end = Math.max(0, max - 1);
   if (graphemes) {
-    // Grapheme boundaries in a window before the cut: enough context for any cluster but the pathological.
-    const from = Math.max(0, end - 64);
+    // Grapheme boundaries in a window around the cut (past it: a cluster cut by the window would show false ones).
+    let from = Math.max(0, end - 64);
+    // Regional indicators pair from the start of their run (🇩🇪🇩🇪…): a window starting inside one paired them wrongly.
+    if (from > 0 && text.charCodeAt(from) >= 0xdc00 && text.charCodeAt(from) <= 0xdfff) from -= 1;
+    while (from >= 2 && text.charCodeAt(from - 2) === 0xd83c && isRegionalIndicatorLow(text.charCodeAt(from - 1))) from -= 2;
     let last = from;
-    for (const { index } of graphemes.segment(text.slice(from, end + 1))) {
+    for (const { index } of graphemes.segment(text.slice(from, end + 32))) {
       if (from + index > end) break;
       last = from + index;
     }

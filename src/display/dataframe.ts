@@ -21,6 +21,7 @@ import { parseJsonExact } from "../common/json";
 import { html, revealHidden, trustedHtml, type SafeHtml } from "./html";
 import { DisplayError, displayMessages as msg } from "./messages";
 import { cutText } from "./cutText";
+import { isolateRtl } from "./hiddenChars";
 
 /** How a DataFrame is cut down for display. Every option is optional. */
 export interface DataFrameDisplayOptions {
@@ -606,17 +607,6 @@ function renderHtml(view: FrameView, style = true): string {
   return html`<div class="huntlab-df">${style ? STYLE : ""}<table><thead><tr><th class="idx"></th>${names}</tr><tr class="dtypes"><th class="idx"></th>${dtypes}</tr></thead><tbody>${rows}</tbody></table><p class="shape">${shapeText(view)}</p></div>`.value;
 }
 
-/** A letter of a right-to-left script (Hebrew, Arabic, Syriac, Thaana, N'Ko…; their presentation forms). */
-const RTL_LETTER = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]|\ud802[\udc00-\udfff]|\ud803[\udc00-\ude7f]|\ud83a[\udc00-\udfff]/;
-
-/**
- * A text table's cell with right-to-left letters, wrapped in first-strong isolate … pop isolate (U+2068 U+2069):
- * a Hebrew or Arabic name reordered the cells beside it, so values showed under other columns' names.
- */
-function isolated(cell: string): string {
-  return RTL_LETTER.test(cell) ? `\u2068${cell}\u2069` : cell;
-}
-
 function renderText(view: FrameView): string {
   // Each column as its lines (name, dtype, rows), then padded to a common width.
   const gapLabel = "…";
@@ -640,7 +630,7 @@ function renderText(view: FrameView): string {
     const line = blocks
       .map((b, c) => {
         const pad = " ".repeat(widths[c] - b.lines[i].length);
-        return b.right ? pad + isolated(b.lines[i]) : isolated(b.lines[i]) + pad;
+        return b.right ? pad + isolateRtl(b.lines[i]) : isolateRtl(b.lines[i]) + pad;
       })
       .join("  ");
     lines.push(line.trimEnd());

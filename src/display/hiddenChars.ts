@@ -39,3 +39,15 @@ export function revealLines(text: string): string {
     .map((line) => revealHidden(line))
     .join("\n");
 }
+
+/** A letter of a right-to-left script (Hebrew, Arabic, Syriac, Thaana, N'Ko…; their presentation forms). */
+const RTL_LETTER = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]|\ud802[\udc00-\udfff]|\ud803[\udc00-\ude7f]|\ud83a[\udc00-\udfff]/;
+
+/**
+ * Text with right-to-left letters wrapped in first-strong isolate … pop isolate (U+2068 U+2069), for a line
+ * of several values (a text table's cells, a list of lanes): a Hebrew or Arabic name reordered the values
+ * beside it, so numbers showed under other columns' names.
+ */
+export function isolateRtl(text: string): string {
+  return RTL_LETTER.test(text) ? `\u2068${text}\u2069` : text;
+}

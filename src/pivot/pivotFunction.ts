@@ -74,7 +74,8 @@ export function makePivotFunction(info: PivotFunctionInfo, impl: PivotImpl): Piv
     // A util or TI function reads only its own parameters: a misspelt one (`joni: "left"`) was dropped, and the
     // pivot ran without it. (A query checks its parameters itself, aliases included.)
     if (!info.family) {
-      const known = [...PIVOT_OPTION_KEYS, ...info.parameters.map((p) => p.name)];
+      // start/end are options of every pivot (PivotCallOptions), read by queries: a chain may pass them to all its steps.
+      const known = [...PIVOT_OPTION_KEYS, "start", "end", ...info.parameters.map((p) => p.name)];
       const unknown = findUnknownOption(params, known);
       if (unknown) throw new PivotError(msg.unknownOption(path, unknown, known));
     }

@@ -23,7 +23,7 @@ import { TimelineError, visMessages as msg } from "./messages";
 import { parseTimeSeries, parseTimeText } from "../data/timeParsing";
 import { columnNames, columnOf, exactValues, hasColumn, isDataFrame } from "../common/frames";
 import { display, flushDisplays } from "../display/display";
-import { revealHidden } from "../display/hiddenChars";
+import { isolateRtl, revealHidden } from "../display/hiddenChars";
 import { VegaLiteChart, vegaExprText, vegaLiteChart, type VegaLiteSpec } from "./vegaLite";
 import { MAX_VIEW_PIXELS, checkOptionTypes, type OptionTypes, type OptionTypesOf } from "./options";
 import { epochUnit } from "../common/epoch";
@@ -472,7 +472,7 @@ function refLayers(options: TimelineCommonOptions, xScale: Record<string, unknow
 
 function summary(kind: string, title: string, prep: Prepared, options: TimelineCommonOptions): string {
   const range = prep.rows.length ? `, ${isoUtc(prep.min)} → ${isoUtc(prep.max)} UTC` : "";
-  const lanes = options.groupBy ? ` in ${prep.lanes.length} lane(s) by ${options.groupBy}: ${prep.lanes.map((l) => `${l.name} (${l.count})`).join(", ")}${capNote(prep) ? ` (${capNote(prep)})` : ""}` : "";
+  const lanes = options.groupBy ? ` in ${prep.lanes.length} lane(s) by ${options.groupBy}: ${prep.lanes.map((l) => `${isolateRtl(l.name)} (${l.count})`).join(", ")}${capNote(prep) ? ` (${capNote(prep)})` : ""}` : "";
   const missing = prep.missingTimes ? `; ${prep.missingTimes} row(s) without a time not shown` : "";
   return `${title === kind ? kind : `${kind}: ${title}`} — ${prep.rows.length} event(s)${lanes}${range}${missing}`;
 }

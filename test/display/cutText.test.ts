@@ -26,6 +26,12 @@ test("cuts between graphemes: emoji sequences, accents, conjuncts and Hangul jam
     assert.ok(cut.length <= 8 && !lone.test(cut), JSON.stringify(cut));
     assert.equal(cut, want, JSON.stringify(text));
   }
+  // Flags far past the window's start: regional indicators pair from the start of their run (review).
+  const flags = "x" + "🇩🇪".repeat(40);
+  for (const max of [79, 80, 81, 100]) {
+    const cut = cutText(flags, max);
+    assert.ok(!lone.test(cut) && (cut.length - 2) % 4 === 0, `${max}: ${cut.length}`);
+  }
   assert.equal(cutText("short", 8), "short");
   assert.equal(cutText("exactly8", 8), "exactly8");
 });

@@ -254,6 +254,8 @@ describe("pivots", () => {
       // A util or TI function's misspelt option was dropped: the pivot ran without the join, or with the default scope.
       await assert.rejects(() => entities.Ip.util.ipType(pl.DataFrame({ Src: ["1.1.1.1"] }), { column: "Src", joni: "left" } as never), { code: "pivot/bad-option", message: /^entities\.Ip\.util\.ipType: unknown option joni \(did you mean join\?\)/ });
       await assert.rejects(() => entities.Dns.util.dnsResolve("x.invalid", { rdType: "MX" } as never), { code: "pivot/bad-option", message: /unknown option rdType \(did you mean rdtype\?\)/ });
+      // start and end are every pivot's options (a chain may give them to all its steps): a util pivot ignores them (review).
+      assert.equal((await entities.Ip.util.ipType("8.8.8.8", { start: "2024-01-01", end: "2024-01-02" })).height, 1);
       assert.throws(() => entities.Ip.util.ipTyp, (e: PivotError) => e.code === "pivot/unknown-function" && /ipType/.test(e.message));
       assert.throws(() => entities.Host.LocalData.WindowsSecurit, (e: PivotError) => e.code === "pivot/unknown-function" && /WindowsSecurity/.test(e.message));
       assert.throws(() => new Pivot({ providers: [{} as QueryProviderMethods] }), { code: "pivot/bad-provider" });

@@ -148,3 +148,13 @@ describe("many lanes", () => {
   });
 });
 
+
+describe("lane names in the text form", () => {
+  it("isolates right-to-left names, so a Hebrew or Arabic host does not swap its count with its neighbour's", async () => {
+    const df = pl.DataFrame({ TimeGenerated: times(3), Computer: ["שרת-ראשי", "خادم", "web01"] });
+    const chart = await timeline(df, { groupBy: "Computer" });
+    assert.match(chart.text, /\u2068שרת-ראשי\u2069 \(1\)/);
+    assert.match(chart.text, /\u2068خادم\u2069 \(1\)/);
+    assert.match(chart.text, /[^\u2068]web01 \(1\)/);
+  });
+});
