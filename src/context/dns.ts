@@ -101,6 +101,12 @@ function checkPort(option: string, port: unknown): number {
 /** Every option name of {@link DnsOptions} (the `satisfies` keeps the list complete). */
 const DNS_OPTION_NAMES: readonly string[] = Object.keys({ rdtype: true, nameserver: true, port: true, timeoutMs: true, tries: true } satisfies Record<keyof DnsOptions, true>);
 
+/** A misspelt option (`rdType: "MX"`) was ignored: an A query. */
+function checkDnsOptions(fn: string, options: object, known: readonly string[]): void {
+  const unknown = findUnknownOption(options, known);
+  if (unknown) throw new DnsError(msg.dnsOptionUnknown(fn, unknown, known));
+}
+
 function makeResolver(options: DnsOptions): { resolver: dnsPromises.Resolver; nameserver: string; port: number; timeoutMs: number } {
   const timeoutMs = options.timeoutMs ?? 2000;
   if (!(timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS)) throw new DnsError(msg.dnsTimeout(timeoutMs));
@@ -267,9 +273,7 @@ function failure(base: Omit<DnsResult, "canonical_name" | "rrset" | "expiration"
  * ```
  */
 export async function dnsResolve(domain: string, options: DnsOptions = {}): Promise<DnsResult> {
-  // A misspelt option (`rdType: "MX"`) was ignored: an A query.
-  const unknown = findUnknownOption(options, DNS_OPTION_NAMES);
-  if (unknown) throw new DnsError(msg.dnsOptionUnknown(unknown, DNS_OPTION_NAMES));
+  checkDnsOptions("dnsResolve", options, DNS_OPTION_NAMES);
   const rdtype = normalizeType(options.rdtype);
   const name = String(domain ?? "").trim().replace(/\.$/, "");
   if (!name) throw new DnsError(msg.dnsEmptyDomain());
@@ -328,5 +332,6 @@ export function reverseName(ip: string): string {
  * `rrset` holds the host names.
  */
 export async function dnsReverse(ip: string, options: Omit<DnsOptions, "rdtype"> = {}): Promise<DnsResult> {
+  checkDnsOptions("dnsReverse", options, DNS_OPTION_NAMES.filter((o) => o !== "rdtype"));
   return dnsResolve(reverseName(ip), { ...options, rdtype: "PTR" });
 }

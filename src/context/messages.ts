@@ -153,7 +153,7 @@ export const contextMessages = {
     ),
 
   // DNS (DnsError).
-  dnsOptionUnknown: (unknown: UnknownOption, known: readonly string[]) => errorMessage("context/dns-option", unknownOptionText("dnsResolve", unknown, known)),
+  dnsOptionUnknown: (fn: string, unknown: UnknownOption, known: readonly string[]) => errorMessage("context/dns-option", unknownOptionText(fn, unknown, known)),
   geoOptionUnknown: (fn: string, unknown: UnknownOption, known: readonly string[]) => errorMessage("context/geo-option", unknownOptionText(fn, unknown, known)),
   dnsTimeout: (timeoutMs: number) => errorMessage("context/dns-option", `dnsResolve: timeoutMs must be a positive number of milliseconds up to ${MAX_TIMER_MS} (got ${timeoutMs}).`),
   dnsPort: (option: string, port: unknown) => errorMessage("context/dns-option", `dnsResolve: ${option} must be a port number from 1 to 65535 (got ${String(port)}).`),

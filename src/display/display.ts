@@ -57,6 +57,8 @@ export interface DisplayHandle {
  * 5. anything else → `text/plain` from `util.inspect`.
  */
 export function toMimeBundle(value: unknown, options?: DataFrameDisplayOptions): MimeBundle {
+  // Checked whatever the value is (they apply to DataFrames only): `toMimeBundle(x, 5)` is a mistake anywhere.
+  checkOptionNames("toMimeBundle", options, DATAFRAME_DISPLAY_OPTION_NAMES);
   if (isDataFrame(value)) return dataFrameBundle(value, options);
   if (isSeries(value)) return dataFrameBundle(value.toFrame(), options);
   if (isDisplayable(value)) {

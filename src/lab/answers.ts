@@ -8,6 +8,7 @@ import path from "node:path";
 import { AnswersError, labFeedback as say, labMessages as msg } from "./messages";
 import { fileProblemText } from "../common/messages";
 import { LAB_DATA_DIR } from "../common/paths";
+import { parseJsonIntegersAsText } from "../common/json";
 import { readRegularFile } from "../common/regularFile";
 import { html } from "../display/html";
 import { htmlView } from "../display/htmlView";
@@ -30,7 +31,8 @@ export function readLabJson(file: string): unknown {
   // A byte-order mark (Windows editors write one) is no JSON: read past it, as the data readers do.
   const text = readRegularFile(file, {}, (p) => fail(fileProblemText(p))).toString("utf8").replace(/^\uFEFF/, "");
   try {
-    return JSON.parse(text);
+    // Whole numbers past 2^53 as their digits: JSON.parse rounded an answer of 9007199254740993 to …992.
+    return parseJsonIntegersAsText(text);
   } catch (err) {
     throw fail((err as Error).message);
   }
@@ -42,7 +44,14 @@ export function loadAnswers(file: string = ANSWERS_PATH): Record<string, Expecte
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new AnswersError(msg.answersNotAnObject(file));
   }
-  return Object.fromEntries(Object.entries(parsed as Record<string, unknown>).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : String(v)]));
+  return Object.fromEntries(Object.entries(parsed as Record<string, unknown>).map(([k, v]) => [k, Array.isArray(v) ? v.map(answerText) : answerText(v)]));
+}
+
+/** An answer as text; a number in plain decimals (String(1e21) is "1e+21", which no number answer matched). */
+function answerText(value: unknown): string {
+  if (typeof value !== "number" || !Number.isFinite(value) || !/e/i.test(String(value))) return String(value);
+  if (Number.isInteger(value)) return BigInt(value).toString();
+  return value.toFixed(20).replace(/\.?0+$/, "");
 }
 
 /** A learner's answer: text, a number, a date, or a list of values (for a question whose answer is a set). */
@@ -87,7 +96,7 @@ function normalise(value: Answer): string {
   if (isSeries(value)) return normaliseList(value.toArray() as unknown[]).join("\n");
   if (Array.isArray(value)) return normaliseList(value).join("\n");
   if (value instanceof Date) return dateDay(value);
-  const text = String(value).trim().toLowerCase();
+  const text = answerText(value).trim().toLowerCase();
   const day = DATE_ANSWER.exec(text);
   if (day) return day[2] ? new Date(text.toUpperCase().replace(" ", "T")).toISOString().slice(0, 10) : day[1];
   if (/^[+-]?\d{1,3}(?:[,_ ]\d{3})+(?:\.\d+)?$/.test(text)) return canonicalNumber(text.replace(/[,_ ]/g, ""));

@@ -5,7 +5,7 @@ import { didYouMean, errorMessage, HuntlabError, unknownOptionText, type CodesOf
 export const TRANSFORM_ERRORS = {
   "transform/ioc-type-name-empty": { class: "IocExtractError", when: "addIocType is given an empty type name", names: "the method" },
   "transform/ioc-pattern-invalid": { class: "IocExtractError", when: "addIocType's pattern is not a valid regular expression, or matches the empty string", names: "the type, the regex engine's complaint" },
-  "transform/ioc-option": { class: "IocExtractError", when: "an IoCExtract option name is unknown (misspelt), or addIocType's priority is not a whole number (32-bit) or its prefilter not a valid polars (Rust) regular expression", names: "the option and the nearest known option, or the type, the value, polars' complaint" },
+  "transform/ioc-option": { class: "IocExtractError", when: "an IoCExtract option name is unknown (misspelt), or addIocType's priority is not a whole number (32-bit) or its prefilter not a valid polars (Rust) regular expression", names: "the option and the nearest known option, or the type and the value" },
   "transform/ioc-not-a-frame": { class: "IocExtractError", when: "extract is given something other than a DataFrame (a string: extractText scans one)", names: "what it was given, the method for text" },
   "transform/ioc-no-columns": { class: "IocExtractError", when: "extract is given no columns to scan", names: "the option to pass" },
   "transform/ioc-column-missing": { class: "IocExtractError", when: "extract is given a column (or indexColumn) that is not in the data", names: "the column, the columns there are, close names" },

@@ -516,11 +516,17 @@ export class GeoMap implements Displayable {
    * Adds a density layer: points aggregated on a grid (default 1°) and drawn
    * as translucent circles sized by count — a cheap offline heat map.
    */
-  addHeatmap(points: (Ip | GeoLocation)[], options: GeoHeatmapOptions = {}): this {
+  addHeatmap(given: readonly (Ip | GeoLocation | string)[], options: GeoHeatmapOptions = {}): this {
     checkMapOptions("GeoMap.addHeatmap", options, HEAT_TYPES);
     const color = resolveColor(options.color, "red");
     const cell = options.cellDegrees ?? 1;
     if (!Number.isFinite(cell) || cell <= 0) throw new GeoMapError(msg.mapCellDegrees(cell));
+    // As the marker layers take them: address text is an Ip, and Ips without coordinates are located offline
+    // (`addHeatmap(5)` was a bare TypeError, address text silently nothing).
+    if (!Array.isArray(given)) throw new GeoMapError(msg.mapNotIps(true));
+    const points = given.map((p) => (typeof p === "string" ? new Ip({ Address: p }) : p));
+    if (!points.every((p) => p instanceof Ip || p instanceof GeoLocation)) throw new GeoMapError(msg.mapNotIps(true));
+    geolocateIps(points.filter((p): p is Ip => p instanceof Ip && !coordinatesOf(p.Location)));
     const cells = new Map<string, { lat: number; lon: number; n: number }>();
     for (const p of points) {
       const loc = p instanceof Ip ? p.Location : p;

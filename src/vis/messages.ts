@@ -235,7 +235,7 @@ export const visMessages = {
     errorMessage("vis/map-option", `location must be [latitude, longitude], latitude between -90 and 90 and longitude between -180 and 180, not [${location.map(String).join(", ")}]`),
   mapTiles: (url: unknown) => errorMessage("vis/map-option", `tiles: "${String(url)}" is not an http(s) URL template`),
   mapCellDegrees: (cell: unknown) => errorMessage("vis/map-option", `cellDegrees must be positive, not ${String(cell)}`),
-  mapNotIps: () => errorMessage("vis/map-input", "expected a list of entities.Ip or of IP address text (a DataFrame: ipsFromDataFrame(df))"),
+  mapNotIps: (locations = false) => errorMessage("vis/map-input", `expected a list of entities.Ip${locations ? ", entities.GeoLocation" : ""} or of IP address text (a DataFrame: ipsFromDataFrame(df))`),
   mapPopupColumns: (missing: readonly string[], known: Iterable<string>) => {
     const names = [...known];
     return errorMessage(

@@ -146,7 +146,7 @@ const SAMPLES: Record<string, Sample> = {
   "transformMessages.iocPrefilterInvalid": () => [transform.iocPrefilterInvalid("ticket", "(?<=a)b", "look-around not supported"), ['"ticket"', '"(?<=a)b"', "look-around not supported"]],
   "transformMessages.iocOptionUnknown": () => [transform.iocOptionUnknown("extract", { option: "ioc_types", suggestion: "iocTypes" }, ["iocTypes"]), ["extract", "ioc_types", "iocTypes"]],
   "transformMessages.base64OptionUnknown": () => [transform.base64OptionUnknown("base64.unpackDf", { option: "max_depth", suggestion: "maxDepth" }, ["maxDepth"]), ["base64.unpackDf", "max_depth", "maxDepth"]],
-  "contextMessages.dnsOptionUnknown": () => [context.dnsOptionUnknown({ option: "rdType", suggestion: "rdtype" }, ["rdtype"]), ["dnsResolve", "rdType", "rdtype"]],
+  "contextMessages.dnsOptionUnknown": () => [context.dnsOptionUnknown("dnsResolve", { option: "rdType", suggestion: "rdtype" }, ["rdtype"]), ["dnsResolve", "rdType", "rdtype"]],
   "contextMessages.geoOptionUnknown": () => [context.geoOptionUnknown("geoLookup", { option: "databse", suggestion: "database" }, ["database"]), ["geoLookup", "databse", "database"]],
   "transformMessages.iocNotAFrame": () => [transform.iocNotAFrame("a string"), ["a string", "extractText"]],
   "transformMessages.iocColumnMissing": () => [transform.iocColumnMissing("Commandline", ["CommandLine"]), ['"Commandline"', "CommandLine"]],

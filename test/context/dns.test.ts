@@ -209,6 +209,7 @@ test("bad arguments throw DnsError, naming the problem", async () => {
   await assert.rejects(dnsResolve("example.test", { nameserver: "dns.example" }), { name: "DnsError", code: "context/dns-option", message: /nameserver.*"dns\.example"/ });
   // A misspelt option was ignored: `rdType: "MX"` sent an A query.
   await assert.rejects(dnsResolve("example.test", { rdType: "MX" } as never), { name: "DnsError", code: "context/dns-option", message: /^dnsResolve: unknown option rdType \(did you mean rdtype\?\)/ });
+  await assert.rejects(dnsReverse("8.8.8.8", { timeoutMS: 10 } as never), { code: "context/dns-option", message: /^dnsReverse: unknown option timeoutMS \(did you mean timeoutMs\?\); its options are nameserver, port, timeoutMs, tries\.$/ });
   await assert.rejects(dnsReverse("10.0.0"), (err: Error) => err instanceof DnsError && err.code === "context/dns-not-an-ip" && err.message.includes('"10.0.0"'));
   // Node wrapped port 99999 to 34463 (asking another port), threw a bare TypeError for -1 and a RangeError for
   // a timeout past 2^31 - 1 ms; 100,000 tries against a refusing server ran 5 s past a 500 ms deadline.

@@ -83,14 +83,15 @@ describe("toMimeBundle: formatter order", () => {
       assert.throws(() => display("text", { colour: "red" } as never), { code: "display/option-unknown", message: new RegExp(`^display: unknown option colour; its options are ${known}\\.$`) });
       assert.throws(() => createDisplay({ displayID: "x" } as never), { code: "display/option-unknown", message: /^createDisplay: unknown option displayID \(did you mean displayId\?\)/ });
       assert.throws(() => updateDisplay(df, "id", { maxRow: 5 } as never), { code: "display/option-unknown", message: /^updateDisplay: unknown option maxRow \(did you mean maxRows\?\)/ });
-      assert.throws(() => toMimeBundle(df, { "<b>x</b>": 1 } as never), { code: "display/option-unknown", message: /^DataFrame display: unknown option "<b>x<\/b>"; its options are maxRows,/ });
+      assert.throws(() => toMimeBundle(df, { "<b>x</b>": 1 } as never), { code: "display/option-unknown", message: /^toMimeBundle: unknown option "<b>x<\/b>"; its options are maxRows,/ });
       // Options that are no object (an untyped Deno cell): an error naming the function, not a bare TypeError.
       for (const [call, fn] of [
         [() => display(df, 5 as never), "display"],
         [() => display(df, null as never), "display"],
         [() => createDisplay(null as never), "createDisplay"],
         [() => updateDisplay(df, "id", "rows" as never), "updateDisplay"],
-        [() => toMimeBundle(df, 5 as never), "DataFrame display"],
+        [() => toMimeBundle(df, 5 as never), "toMimeBundle"],
+        [() => toMimeBundle("text", 5 as never), "toMimeBundle"],
       ] as const) {
         assert.throws(call, (e: Error & { code?: string }) => e.name === "DisplayError" && e.code === "display/options-not-object" && e.message.startsWith(`${fn}: its options must be an object`), fn);
       }

@@ -168,6 +168,12 @@ describe("checkAnswers with numbers", () => {
     assert.deepEqual(check({ logonId: "9007199254740992", count: 29671, ratio: 1.01 }), [false, false, false]);
     assert.deepEqual(check({ logonId: 9007199254740993n, count: "29,670", ratio: 1.1 }), [true, true, true]);
     assert.deepEqual(check({ logonId: "+9007199254740993", count: "029670", ratio: "1.100" }), [true, true, true]);
+    // The same when the answers file writes them as JSON numbers (JSON.parse rounded the id; 1e-7 and 1e21 matched nothing).
+    const numbers = path.join(dir, "numbers-json.json");
+    fs.writeFileSync(numbers, '{"id": 9007199254740993, "tiny": 0.0000001, "huge": 1e21}');
+    const checkJson = (given: Record<string, Answer>) => checkAnswers(given, { answersPath: numbers }).results.map((r) => r.correct);
+    assert.deepEqual(checkJson({ id: "9007199254740993", tiny: "0.0000001", huge: "1000000000000000000000" }), [true, true, true]);
+    assert.deepEqual(checkJson({ id: "9007199254740992", tiny: 1e-7, huge: 1e21 }), [false, true, true]);
   });
 });
 

@@ -171,6 +171,9 @@ describe("GeoMap", async () => {
     assert.deepEqual(data.layers.map((l) => l.place.length), [2, 1], "the private address has no place");
     assert.match(map.toText(), /1 without coordinates/);
     for (const bad of [[{ Address: "8.8.8.8" }], [42], "8.8.8.8"]) assert.throws(() => new GeoMap().addIps(bad as never), { name: "GeoMapError", code: "vis/map-input", message: /entities\.Ip or of IP address text/ });
+    // The heatmap takes the same: address text located, anything else vis/map-input (addHeatmap(5) was a bare TypeError).
+    assert.equal((new GeoMap().addHeatmap(["8.8.8.8", "131.107.147.209"]).toView().spec.data as GeoMapData).layers[0].place.length, 2);
+    for (const bad of [5, [{ x: 1 }]]) assert.throws(() => new GeoMap().addHeatmap(bad as never), { name: "GeoMapError", code: "vis/map-input", message: /GeoLocation or of IP address text/ });
     // The geoLookup options given through a map are checked as geoLookup's (a misspelt database used the default).
     assert.throws(() => new GeoMap().addIps(["8.8.8.8"], { geoLookup: { databse: "geolite" } as never }), { code: "context/geo-option", message: /^geolocateIps: unknown option databse/ });
   });
