@@ -303,8 +303,40 @@ function textsByDtype(s: Series): ColumnTexts {
   if (STRING_TYPES.has(variant)) {
     return { texts: (s.toArray() as unknown[]).map((v) => (v === null || v === undefined ? null : String(v))), numeric: false };
   }
+  if (variant === "List" && TEMPORAL_TYPES.has(listInnerVariant(s))) return { texts: temporalListTexts(s), numeric: false };
   if (NESTED_TYPES.has(variant)) return { texts: nestedTexts(s), numeric: false };
   return { texts: (s.toArray() as unknown[]).map(anyToText), numeric: false };
+}
+
+const TEMPORAL_TYPES = new Set(["Datetime", "Date", "Duration", "Time"]);
+
+/** The variant of a List series' elements ("" when JS cannot name it). */
+function listInnerVariant(s: Series): string {
+  try {
+    const inner = (s.dtype as unknown as { inner?: DataType[] }).inner?.[0];
+    return inner ? (inner.variant as string) : "";
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * Lists of times or durations with each element written as a column of its type is (zone and fraction kept,
+ * durations in their unit): through JSON, durations were raw integers and zoned times UTC text.
+ */
+function temporalListTexts(s: Series): (string | null)[] {
+  const frame = pl.DataFrame([s.rename("v")]);
+  const lengths = frame.select(pl.col("v").lst.lengths().alias("n")).getColumn("n").toArray() as (number | null)[];
+  const nulls = s.isNull().toArray() as boolean[];
+  const flat = frame.filter(pl.col("v").lst.lengths().gt(0)).select(pl.col("v").explode()).getColumn("v");
+  const elements = flat.length ? columnTexts(flat).texts : [];
+  let k = 0;
+  return lengths.map((n, i) => {
+    if (nulls[i] || n === null) return null;
+    const items = elements.slice(k, k + n).map((t) => (t === null ? "null" : JSON.stringify(t)));
+    k += n;
+    return `[${items.join(",")}]`;
+  });
 }
 
 /**

@@ -329,6 +329,14 @@ describe("dtype-aware formatting", () => {
     assert.deepEqual(t.dtypes, ["struct[2]", "list[i64]", "i128", "list[i128]"]);
   });
 
+  test("lists of durations and of zoned times show each element as its column type does (raw integers and UTC text before)", () => {
+    const d = pl.Series("d", [[1000, 2500], [], null] as unknown as number[][], pl.List(pl.Int64)).cast(pl.List(pl.Duration("ms")));
+    const t = pl.Series("t", [[1704103200123], null, []] as unknown as number[][], pl.List(pl.Int64)).cast(pl.List(pl.Datetime("ms", "Asia/Kolkata")));
+    const table = parseTable(dataFrameToHtml(pl.DataFrame([d, t])));
+    assert.deepEqual(table.column("d").map((c) => c.text), ['["00:00:01.000","00:00:02.500"]', "[]", "null"]);
+    assert.deepEqual(table.column("t").map((c) => c.text), ['["2024-01-01 15:30:00.123+05:30"]', "null", "[]"]);
+  });
+
   test("NaN, infinities and -0.0 inside lists and structs as in a float column (they were null and 0)", () => {
     const df = pl.DataFrame([pl.Series("l", [[Number.NaN, -0, Infinity, -Infinity, 1.5]], pl.List(pl.Float64))]).withColumns(pl.struct([pl.lit(Number.NaN).alias("a")]).alias("s"));
     const t = parseTable(dataFrameToHtml(df));
