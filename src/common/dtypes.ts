@@ -26,6 +26,8 @@ export function textExpr(expr: Expr, dtype: DataType): Expr {
     // Null elements are dropped: polars joins a list holding one to null, which lost the whole cell.
     return list.lst.eval((inner ? textExpr(pl.element(), inner) : pl.element().cast(pl.Utf8)).dropNulls()).lst.join(" ");
   }
+  // polars cannot cast a Duration to text (the query failed, blaming its file): its count in the column's unit.
+  if (dtype.variant === "Duration") return expr.cast(pl.Int64).cast(pl.Utf8);
   return expr.cast(pl.Utf8);
 }
 

@@ -23,6 +23,7 @@ import { DATA_EXTENSIONS, FOREIGN_EXTENSIONS, type ReadOptions } from "./readers
 import type { QueryDefinition } from "./types";
 import { formatLiveHelp, LIVE_ENVIRONMENTS, LiveDataProvider, timeRangeDates, type LiveProviderOptions, type TimeRange } from "./live/liveProvider";
 import type { LiveEnvironment } from "./live/types";
+import { revealLines } from "../display/hiddenChars";
 
 export type { QueryParams, QueryRunOptions } from "./localData";
 export type { LiveProviderOptions, TimeRange, LiveProgress } from "./live/liveProvider";
@@ -212,7 +213,8 @@ export function formatQueryHelp(q: QueryDefinition): string {
     lines.push(`    ${p.name} (${p.type}, ${dflt}): ${p.description}${filter}`);
   }
   lines.push(`  defined in: ${q.sourceFile}`);
-  return lines.join("\n");
+  // Query files come from elsewhere too: control and bidi characters as escapes, as the query browser shows them.
+  return revealLines(lines.join("\n"));
 }
 
 /** A name ending in a data file's extension (`x.parquet`, `x.pkl`): a file, not a `Family.query`. */

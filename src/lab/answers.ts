@@ -15,6 +15,8 @@ import { htmlView } from "../display/htmlView";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
 import { findUnknownOption, unknownOptionText } from "../common/errors";
+import { cutText } from "../display/cutText";
+import { revealHidden } from "../display/hiddenChars";
 
 /** The lab's answer file: data/answers.json (from the original MSTICPy lab). */
 export const ANSWERS_PATH = path.join(LAB_DATA_DIR, "answers.json");
@@ -45,6 +47,21 @@ export function loadAnswers(file: string = ANSWERS_PATH): Record<string, Expecte
     throw new AnswersError(msg.answersNotAnObject(file));
   }
   return Object.fromEntries(Object.entries(parsed as Record<string, unknown>).map(([k, v]) => [k, Array.isArray(v) ? v.map(answerText) : answerText(v)]));
+}
+
+/** Longest answer shown back in a verdict, in characters. */
+const MAX_SHOWN_ANSWER = 200;
+
+/** A value of an answer as text: an object as JSON (it was "[object Object]"). */
+function shownValue(value: unknown): string {
+  if (value !== null && typeof value === "object" && !(value instanceof Date)) {
+    try {
+      return JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)) ?? String(value);
+    } catch {
+      return String(value);
+    }
+  }
+  return answerText(value);
 }
 
 /** An answer as text; a number in plain decimals (String(1e21) is "1e+21", which no number answer matched). */
@@ -227,7 +244,9 @@ export function checkAnswers(answers: Record<string, Answer>, options: CheckAnsw
       const want = expected[question];
       const answered = normalise(given) !== "";
       const list = listOf(given);
-      const shown = given instanceof Date ? (dateDay(given) === given.toISOString().slice(0, 10) ? given.toISOString() : dateDay(given)) : given === null || given === undefined ? "" : list ? list.join(", ") : String(given);
+      const raw = given instanceof Date ? (dateDay(given) === given.toISOString().slice(0, 10) ? given.toISOString() : dateDay(given)) : given === null || given === undefined ? "" : list ? list.map(shownValue).join(", ") : shownValue(given);
+      // An answer often comes from a log cell: control and bidi characters as escapes, and cut (a 10 kB line before).
+      const shown = cutText(revealHidden(raw), MAX_SHOWN_ANSWER);
       const correct = answered && (Array.isArray(want) ? normalise(list ?? [given as string]) === normalise(want) : normalise(given) === normalise(want));
       const result: AnswerResult = { question, answered, correct, given: shown };
       if (answered && !correct && Array.isArray(want)) {

@@ -157,6 +157,26 @@ test("a Decimal column (Parquet from Spark or pandas) compares numbers with equa
   assert.deepEqual(await seqs({ amounts: ["-0.01", "1.10", "7"] }), [0, 2]);
 });
 
+test("help() shows a query file's control and bidi characters as escapes; contains on a Duration column matches its count (it failed, blaming the file)", async () => {
+  const dir = tempTree({
+    "q/q.yaml": [
+      "metadata: { data_environments: [LocalData], data_families: [E] }",
+      "sources:",
+      "  q:",
+      '    description: "desc \\u001b]0;TITLE\\u0007 \\u202egpj.exe"',
+      "    args: { query: d.parquet }",
+      "    parameters:",
+      "      dur: { description: a duration, type: str, default: null, column: Took, match: contains }",
+      "",
+    ].join("\n"),
+  });
+  pl.DataFrame([pl.Series("Seq", [0, 1], pl.Int64), pl.Series("Took", [1500, 90000], pl.Int64).cast(pl.Duration("ms"))]).writeParquet(path.join(dir, "d.parquet"));
+  const qp = new QueryProvider("LocalData", { dataPaths: [dir], queryPaths: [path.join(dir, "q")] }) as unknown as Record<string, Record<string, ((p: object) => Promise<pl.DataFrame>) & { help(): string }>>;
+  const help = qp.E.q.help();
+  assert.ok(!/[\u001b\u0007\u202e]/.test(help) && help.includes("\\u001b]0;TITLE\\u0007 \\u202egpj.exe"), help);
+  assert.deepEqual((await qp.E.q({ dur: "9000" })).getColumn("Seq").toArray().map(Number), [1]);
+});
+
 test("bad parameters and names get errors that say what is wrong and suggest", async () => {
   // The message names the query, the parameter and the parameters there are.
   await assert.rejects(() => qp.WindowsSecurity.list_host_logons({ hostname: "x" }), {

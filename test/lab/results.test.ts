@@ -159,6 +159,17 @@ describe("checkResult value rules on time and integer columns", () => {
   });
 });
 
+describe("checkAnswers' verdict text", () => {
+  test("an answer from a log cell is shown with control characters as escapes and cut; an object as JSON ([object Object] before)", () => {
+    const given = "evil\u001b[31mRED\u0007" + "A".repeat(10_000);
+    const text = checkAnswers({ links: given, day: { y: 2021 } as never }, { answersPath: answersFile }).toText();
+    assert.ok(!/[\u0000-\u0008\u001b]/.test(text), "no raw control characters");
+    assert.ok(text.includes("evil\\u001b[31mRED\\u0007"), text.slice(0, 80));
+    assert.ok(text.split("\n").every((line) => line.length < 400), "cut");
+    assert.match(text, /day: \{"y":2021\} is not quite right/);
+  });
+});
+
 describe("checkAnswers with numbers", () => {
   test("numbers compare exactly, past 2^53 too; thousands separators, signs, leading and trailing zeros do not matter", () => {
     const file = path.join(dir, "numbers.json");

@@ -33,6 +33,14 @@ test("text: MSTICPy's option labels for the selected severities (default warning
   assert.match(info, /10\.0\.3\.4 +type: ipv4 +\(sev: information\)  providers: \[LocalTI\]  \(no hits\)/);
 });
 
+test("text: a 10 kB indicator is cut (one 20 kB line before)", () => {
+  const long = "a".repeat(10_000) + ".example.com";
+  const rows = FIXTURE_ROWS.slice(0, 2).map((r, i) => ({ ...r, Ioc: i === 0 ? long : "שלום.example", Severity: "high" }));
+  const text = browseResults(tiFrame(rows)).toText().split("\n");
+  assert.ok(text.every((l) => l.length < 400), String(text.map((l) => l.length)));
+  assert.ok(text.some((l) => l.startsWith("שלום.example")), text.join("\n"));
+});
+
 test("nothing at the requested severities: a notice and every severity (MSTICPy's fallback)", () => {
   const onlyInfo = tiFrame(FIXTURE_ROWS.filter((r) => r.Severity === "information"));
   const b = browseResults(onlyInfo, { severities: ["high"] });
