@@ -18,6 +18,10 @@ import { THEME } from "../display/theme";
 import { epochUnit } from "../common/epoch";
 import { setOwnProperty } from "../common/json";
 import { foldCase } from "../common/caseFold";
+import { cutText } from "../display/cutText";
+
+/** Longest value in an entity's or alert's text form (a 10 kB cell made a 10 kB line). */
+export const MAX_TEXT_VALUE = 300;
 
 export { EntityParseError } from "./messages";
 
@@ -268,8 +272,8 @@ export abstract class Entity implements Displayable {
     // Values are log data: their control and bidi characters show as escapes (a terminal would obey them).
     const lines = Object.entries(this.properties())
       .filter(([k]) => k !== "Type")
-      .map(([k, v]) => `  ${revealHidden(k)}: ${revealHidden(v instanceof Entity ? `${v.Type}: ${v.nameStr}` : formatEntityValue(v))}`);
-    return [revealHidden(`${this.Type}: ${this.nameStr}`), ...lines].join("\n");
+      .map(([k, v]) => `  ${cutText(revealHidden(k), MAX_TEXT_VALUE)}: ${cutText(revealHidden(v instanceof Entity ? `${v.Type}: ${v.nameStr}` : formatEntityValue(v)), MAX_TEXT_VALUE)}`);
+    return [cutText(revealHidden(`${this.Type}: ${this.nameStr}`), MAX_TEXT_VALUE), ...lines].join("\n");
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {

@@ -11,7 +11,7 @@ import { revealHidden } from "../display/hiddenChars";
 import { htmlView } from "../display/htmlView";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
-import { Entity, EntityParseError, formatEntityValue, parseEntityTime } from "./entity";
+import { Entity, EntityParseError, formatEntityValue, MAX_TEXT_VALUE, parseEntityTime } from "./entity";
 import { frameHeight, frameRecords, isDataFrame } from "../common/frames";
 import { stringifyExact, parseJsonIntegersAsText } from "../common/json";
 import { printWarning } from "../common/messages";
@@ -19,6 +19,7 @@ import { checkJsonDepth, parseEntities } from "./parse";
 import { entitiesMessages as msg, unidentifiedAlertsWarning } from "./messages";
 import { Account, Host, Ip, Process } from "./types";
 import { evidenceEntity, isEvidenceRow } from "./alertEvidence";
+import { cutText } from "../display/cutText";
 
 /** An alert row: column name → value (as `df.toRecords()` gives). */
 export type AlertRow = Record<string, unknown>;
@@ -295,7 +296,7 @@ export class SecurityAlert implements Displayable {
       ...this.entities.map((e) => `  - ${e.Type}: ${e.nameStr}`),
     ];
     // Alert text is log data: its control and bidi characters show as escapes.
-    return lines.map((l) => revealHidden(l)).join("\n");
+    return lines.map((l) => cutText(revealHidden(l), MAX_TEXT_VALUE)).join("\n");
   }
 
   /** The card as a static HTML view. */
@@ -308,6 +309,6 @@ export class SecurityAlert implements Displayable {
   }
 
   [inspect.custom](depth: number, options: InspectOptions): string {
-    return inspectLastValue(this, depth, options, () => `SecurityAlert(${revealHidden(String(this.AlertDisplayName))}, ${this.entities.length} entities)`);
+    return inspectLastValue(this, depth, options, () => `SecurityAlert(${cutText(revealHidden(String(this.AlertDisplayName)), MAX_TEXT_VALUE)}, ${this.entities.length} entities)`);
   }
 }

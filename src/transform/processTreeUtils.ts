@@ -312,7 +312,7 @@ export function treeToText(tree: pl.DataFrame, options: TreeToTextOptions = {}):
   for (const i of rows) {
     const indent = "    ".repeat(Math.max(0, levels[i] - 1));
     // Log data: control and bidi characters show as escapes (an image name could recolour or rewrite the terminal).
-    const name = revealHidden(names ? String(names[i] ?? "?") : String(columnOf(tree, "proc_key").get(i)));
+    const name = cutText(revealHidden(names ? String(names[i] ?? "?") : String(columnOf(tree, "proc_key").get(i))), 260);
     let cmd = cmds && cmds[i] !== null && cmds[i] !== undefined ? String(cmds[i]).replace(/\s+/g, " ") : "";
     cmd = cutText(cmd, maxCmd);
     cmd = revealHidden(cmd);

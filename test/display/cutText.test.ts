@@ -56,4 +56,7 @@ test("treeToText cuts a long command line between graphemes (it left half an emo
   });
   const text = treeToText(buildProcessTree(procs));
   assert.ok(!lone.test(text), text);
+  // A 10 kB image name is cut too (it made a 10 kB line).
+  const named = treeToText(buildProcessTree(procs.withColumns(pl.lit(`C:\\${"A".repeat(10_000)}.exe`).alias("NewProcessName"))));
+  assert.ok(named.split("\n").every((l) => l.length < 400), String(named.split("\n").map((l) => l.length)));
 });

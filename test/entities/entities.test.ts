@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { inspect } from "node:util";
 import { describe, it } from "node:test";
 import pl from "nodejs-polars";
 import { LAB_DATA_DIR } from "../../src/common/paths";
@@ -126,6 +127,16 @@ describe("SecurityAlert on the lab's alerts_list", async () => {
     assert.equal(props(alert.entities.find((e) => e instanceof Process)!).ProcessId, "9007199254740993");
     assert.deepEqual(alert.ExtendedProperties, { FileTime: "133485408000000001", LogonId: "18446744073709551615", Count: 7 });
     assert.equal(props(parseEntities('[{"Type":"account","Name":"a","LogonId":18446744073709551615}]')[0]).LogonId, "18446744073709551615");
+  });
+
+  it("text forms cut long values (a 10 kB cell made a 10 kB line), escapes kept", () => {
+    const long = "\u001b[31m" + "A".repeat(10_000);
+    const alert = new SecurityAlert({ SystemAlertId: "x", AlertDisplayName: long, Entities: JSON.stringify([{ Type: "ip", Address: "1.2.3.4" }]) });
+    const ip = new Ip({ Address: "1.2.3.4", AdditionalData: { User: long } } as never);
+    for (const text of [alert.toText(), ip.toText(), inspect(alert)]) {
+      assert.ok(text.split("\n").every((l) => l.length < 400), String(text.split("\n").map((l) => l.length)));
+      assert.ok(!text.includes("\u001b"), "escaped");
+    }
   });
 
   it("names the alert whose Entities or ExtendedProperties are not JSON", () => {
