@@ -16,10 +16,14 @@ const LONG_INTEGER = /(?:^|[[,:\s])-?\d{16,}(?![\d.eE])/;
 /** An integer token; longer ones (beyond any 64-bit type) stay numbers: BigInt() of huge digit runs is slow (attacker-sized). */
 const INTEGER_TOKEN = /^-?\d{1,40}$/;
 
-function exactIntegers(this: unknown, _key: string, value: unknown, context?: { source?: string }): unknown {
-  if (typeof value === "number" && !Number.isSafeInteger(value) && context?.source !== undefined && INTEGER_TOKEN.test(context.source)) return BigInt(context.source);
-  return value;
+/** A reviver giving integer tokens beyond 2^53 as `exact(source text)`; other values as JSON.parse gives them. */
+function longIntegers(exact: (source: string) => unknown) {
+  return (_key: string, value: unknown, context?: { source?: string }): unknown =>
+    typeof value === "number" && !Number.isSafeInteger(value) && context?.source !== undefined && INTEGER_TOKEN.test(context.source) ? exact(context.source) : value;
 }
+
+const exactIntegers = longIntegers(BigInt);
+const integerTexts = longIntegers((source) => source);
 
 /**
  * JSON text parsed with integers beyond 2^53 as BigInts (exact); other numbers
@@ -28,11 +32,6 @@ function exactIntegers(this: unknown, _key: string, value: unknown, context?: { 
  */
 export function parseJsonExact(text: string): unknown {
   return mayHoldLongInteger(text) ? JSON.parse(text, exactIntegers as (key: string, value: unknown) => unknown) : JSON.parse(text);
-}
-
-function integerTexts(this: unknown, _key: string, value: unknown, context?: { source?: string }): unknown {
-  if (typeof value === "number" && !Number.isSafeInteger(value) && context?.source !== undefined && INTEGER_TOKEN.test(context.source)) return context.source;
-  return value;
 }
 
 /**

@@ -19,7 +19,7 @@ import type { Displayable } from "../display/protocol";
 // Query results render as huntlab's table when a cell ends with them in tslab
 // (and so do the frames derived from them: head, filter, select, join…).
 import { withRichLastValue as rich } from "../display/lastValue";
-import { DATA_EXTENSIONS, FOREIGN_EXTENSIONS, type ReadOptions } from "./readers";
+import { dataFormat, foreignFormat, type ReadOptions } from "./readers";
 import type { QueryDefinition } from "./types";
 import { formatLiveHelp, LIVE_ENVIRONMENTS, LiveDataProvider, timeRangeDates, type LiveProviderOptions, type TimeRange } from "./live/liveProvider";
 import type { LiveEnvironment } from "./live/types";
@@ -217,12 +217,6 @@ export function formatQueryHelp(q: QueryDefinition): string {
   return revealLines(lines.join("\n"));
 }
 
-/** A name ending in a data file's extension (`x.parquet`, `x.pkl`): a file, not a `Family.query`. */
-function isFileName(name: string): boolean {
-  const ext = name.slice(name.lastIndexOf(".")).toLowerCase();
-  return DATA_EXTENSIONS.includes(ext) || FOREIGN_EXTENSIONS.includes(ext);
-}
-
 /** True when `p` is the bundled lab data folder (its answers and TI feed are not queries). */
 function isLabData(p: string): boolean {
   try {
@@ -404,7 +398,7 @@ class LocalDataProvider implements QueryProviderMethods, QueryProviderConnection
   /** `Family.query` of a family there is, naming no query of it and no data file (`notes.txt` is a file name). */
   private isMisspeltQuery(text: string): boolean {
     const m = /^([A-Za-z_]\w*)\.([A-Za-z_]\w*)$/.exec(text);
-    if (!m || isFileName(text)) return false;
+    if (!m || dataFormat(text) || foreignFormat(text)) return false;
     const family = m[1].toLowerCase();
     return this.queries.some((q) => q.family.toLowerCase() === family) && !this.isDataFileName(text);
   }

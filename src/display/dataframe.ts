@@ -313,8 +313,7 @@ const TEMPORAL_TYPES = new Set(["Datetime", "Date", "Duration", "Time"]);
 /** The variant of a List series' elements ("" when JS cannot name it). */
 function listInnerVariant(s: Series): string {
   try {
-    const inner = (s.dtype as unknown as { inner?: DataType[] }).inner?.[0];
-    return inner ? (inner.variant as string) : "";
+    return ((dtypeInner(s.dtype)[0] as DataType | undefined)?.variant as string | undefined) ?? "";
   } catch {
     return "";
   }

@@ -53,6 +53,7 @@ import { TIME_FORMATS, formatHits, parseTimeSeries, strptimeExpr, textTimeUnit, 
 import { resolveSchema, schemaTimeColumns, type ProcSchema } from "./processTreeSchema";
 import { ProcessTreeError, transformMessages as msg } from "./messages";
 import { keyColumn, treeTextColumns, type KeyParts } from "./processTreeText";
+import { fitsInteger, matchKey } from "../data/matchValues";
 
 export { ProcessTreeError } from "./messages";
 
@@ -1049,11 +1050,10 @@ export function inferredRows({ events, schema }: ProcessEvents, inferredChild: U
   const idsAsIntegers = (column: string, dtype: DataType): pl.Expr => {
     const plain = pl.col(column).cast(dtype, false);
     const failing = events.select(pl.col(column).filter(plain.isNull().and(pl.col(column).isNotNull())).unique().alias("v")).getColumn("v").toArray() as string[];
+    // Read as LocalData's parameters read ids (`0x1250` or decimal, exactly), kept when the column's type holds them.
     const parsed = failing.flatMap((text) => {
-      const t = text.trim();
-      if (!/^(0x[0-9a-f]{1,16}|\d{1,20})$/i.test(t)) return [];
-      const n = BigInt(t);
-      return n <= 2n ** 63n - 1n ? [[text, n.toString()] as const] : [];
+      const key = matchKey(text, "integer");
+      return key !== undefined && fitsInteger(key, dtype.variant) ? [[text, key] as const] : [];
     });
     if (!parsed.length) return plain;
     // The texts that failed, replaced by their digits; every other text casts as before.
