@@ -19,3 +19,12 @@ export function foldCaseExpr(expr: Expr, needles: readonly string[]): Expr {
   const lower = expr.str.toLowerCase();
   return needles.some((n) => n.includes("σ")) ? lower.str.replaceAll("ς", "σ", true) : lower;
 }
+
+/**
+ * Text as an identity (entity keys): {@link foldCase} of its NFC form, so that
+ * `café` typed (one é) and `café` from a macOS path or another export (e and a
+ * combining accent) are one name.
+ */
+export function foldIdentity(text: string): string {
+  return foldCase(text.normalize("NFC"));
+}

@@ -17,7 +17,7 @@ import { inspectLastValue } from "../display/lastValue";
 import { THEME } from "../display/theme";
 import { epochUnit } from "../common/epoch";
 import { setOwnProperty } from "../common/json";
-import { foldCase } from "../common/caseFold";
+import { foldIdentity } from "../common/caseFold";
 import { cutText } from "../display/cutText";
 
 /** Longest value in an entity's or alert's text form (a 10 kB cell made a 10 kB line). */
@@ -183,7 +183,7 @@ export abstract class Entity implements Displayable {
    * entities are not known to be one thing, and a shared key would link them.
    */
   get key(): string {
-    return `${this.Type.toLowerCase()}:${foldCase(this.nameStr)}`;
+    return `${this.Type.toLowerCase()}:${foldIdentity(this.nameStr)}`;
   }
 
   /** `type#n`, the same for this instance every time and never another's (real keys have a `:` after the type). */
@@ -362,8 +362,8 @@ export class UnknownEntity extends Entity {
   override get key(): string {
     const d = this.AdditionalData;
     const registry = registryIdentity(this.Type, d);
-    if (registry) return `${this.Type.toLowerCase()}:${registry.key.toLowerCase()}`;
+    if (registry) return `${this.Type.toLowerCase()}:${foldIdentity(registry.key)}`;
     const name = firstText(...UNKNOWN_NAME_KEYS.map((k) => d[k]));
-    return name === undefined ? this.uniqueKey() : `${this.Type.toLowerCase()}:${foldCase(name)}`;
+    return name === undefined ? this.uniqueKey() : `${this.Type.toLowerCase()}:${foldIdentity(name)}`;
   }
 }

@@ -7,7 +7,8 @@
 import ipaddr from "ipaddr.js";
 import { parseIPv6 } from "../common/ipv6";
 import { Entity, firstText, type EntitySchema, type EntitySource } from "./entity";
-import { foldCase } from "../common/caseFold";
+import { foldIdentity } from "../common/caseFold";
+import { domainToASCII } from "node:url";
 
 /**
  * An IP address in one notation (`0:0:0:0:0:0:0:1` → `::1`, `::ffff:10.0.0.1`
@@ -33,6 +34,25 @@ function isEveryMachines(canonical: string): boolean {
 function hostIdentity(host: Host | undefined): string {
   const key = host?.key ?? "";
   return key.startsWith("host:") ? key.slice("host:".length) : "";
+}
+
+/**
+ * A DNS name as an identity: case-folded, and an internationalised name in its
+ * ASCII (punycode) form, as resolvers and most logs write it, so `bücher.example`
+ * and `xn--bcher-kva.example` are one name; a final dot (`evil.com.`) names the same domain.
+ */
+function domainIdentity(name: string): string {
+  const folded = foldIdentity(name);
+  // eslint-disable-next-line no-control-regex
+  const ascii = /[^\x00-\x7f]/.test(folded) ? domainToASCII(folded) || folded : folded;
+  return ascii.length > 1 && ascii.endsWith(".") ? ascii.slice(0, -1) : ascii;
+}
+
+/** A URL's host (and port) as an identity: the name as {@link domainIdentity} has it; an IPv6 literal lower-cased. */
+function urlHostIdentity(host: string): string {
+  if (host.startsWith("[")) return host.toLowerCase();
+  const colon = host.lastIndexOf(":");
+  return colon < 0 ? domainIdentity(host) : `${domainIdentity(host.slice(0, colon))}${host.slice(colon)}`;
 }
 
 /** Drops keys whose value is `undefined` (constructors take partial property objects). */
@@ -176,8 +196,8 @@ export class Host extends Entity {
     if (ip !== undefined) return `host:${ip}`;
     // Digits and dots that are no valid address (`10.0.0.01`, `10.1`): no domain to cut either.
     if (/^[\d.]+$/.test(name)) return `host:${name}`;
-    const short = name.split(".")[0];
-    return `host:${foldCase(short || name)}`;
+    const dns = domainIdentity(name);
+    return `host:${dns.split(".")[0] || dns}`;
   }
 }
 
@@ -239,7 +259,7 @@ export class Account extends Entity {
    */
   override get key(): string {
     const name = firstText(this.Name, this.DisplayName);
-    if (name !== undefined) return `account:${foldCase(name)}`;
+    if (name !== undefined) return `account:${foldIdentity(name)}`;
     const sid = firstText(this.Sid);
     // S-1-0-0, the null SID ("Nobody"), is what 4624 events write beside a `-` name: no account.
     if (sid !== undefined && sid.toUpperCase() !== "S-1-0-0") return `account:sid:${sid.toLowerCase()}`;
@@ -300,7 +320,7 @@ export class File extends Entity {
 
   /** The full path, lower-cased (Windows paths are case-insensitive); without one, the strongest hash (`file:hash:…`). */
   override get key(): string {
-    if (firstText(this.Name, this.Directory) !== undefined) return `file:${foldCase(this.FullPath)}`;
+    if (firstText(this.Name, this.Directory) !== undefined) return `file:${foldIdentity(this.FullPath)}`;
     const hashes = Array.isArray(this.FileHashes) ? this.FileHashes.map((h) => (h as FileHash | undefined)?.Value) : [];
     const hash = firstText(this.Sha256, this.Sha1, this.Md5, ...hashes);
     return hash !== undefined ? `file:hash:${hash.toLowerCase()}` : this.uniqueKey();
@@ -379,7 +399,7 @@ export class Process extends Entity {
     const host = hostIdentity(this.Host);
     // A PID alone is no process: PID 4 is System on every Windows machine.
     if (image === "" && (pid === "" || host === "")) return this.uniqueKey();
-    return `process:${host}|${pid.toLowerCase()}|${foldCase(image)}`;
+    return `process:${host}|${pid.toLowerCase()}|${foldIdentity(image)}`;
   }
 }
 
@@ -435,7 +455,7 @@ export class Url extends Entity {
     // Scheme and host in lower case, as they compare (`HTTP://Evil.COM/x` is `http://evil.com/x`).
     if (url === undefined) return this.uniqueKey();
     // User info (a password is case-sensitive) and the rest as written.
-    return `url:${url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/?#@]*@)?([^/?#]*)/i, (_all, scheme: string, user = "", host: string) => `${scheme.toLowerCase()}${user}${host.toLowerCase()}`)}`;
+    return `url:${url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/?#@]*@)?([^/?#]*)/i, (_all, scheme: string, user = "", host: string) => `${scheme.toLowerCase()}${user}${urlHostIdentity(host)}`)}`;
   }
 }
 
@@ -463,7 +483,7 @@ export class Dns extends Entity {
 
   override get key(): string {
     const name = firstText(this.DomainName);
-    return name === undefined ? this.uniqueKey() : `dns:${foldCase(name)}`;
+    return name === undefined ? this.uniqueKey() : `dns:${domainIdentity(name)}`;
   }
 }
 
@@ -493,7 +513,7 @@ export class Malware extends Entity {
 
   override get key(): string {
     const name = firstText(this.Name);
-    return name === undefined ? this.uniqueKey() : `malware:${foldCase(name)}`;
+    return name === undefined ? this.uniqueKey() : `malware:${foldIdentity(name)}`;
   }
 }
 
@@ -549,7 +569,7 @@ export class Alert extends Entity {
     // Untrimmed: the alert nodes of a graph are keyed by the id as it is.
     const id = this.alertId;
     if (id !== undefined && id.trim() !== "") return `alert:${id.toLowerCase()}`;
-    return firstText(this.DisplayName, this.AlertType) !== undefined ? `alert:${foldCase(this.nameStr)}` : this.uniqueKey();
+    return firstText(this.DisplayName, this.AlertType) !== undefined ? `alert:${foldIdentity(this.nameStr)}` : this.uniqueKey();
   }
 }
 

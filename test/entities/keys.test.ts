@@ -40,9 +40,26 @@ describe("entity keys", () => {
     // Greek: Σ lowers to ς at a word's end, to σ elsewhere; both are one letter ignoring case.
     same(new Account({ Name: "ΝΙΚΟΣ" }), new Account({ Name: "νικοσ" }), "final sigma");
     same(new Host({ HostName: "ΟΔΟΣ-PC" }), new Host({ HostName: "οδοσ-pc" }), "final sigma before a hyphen");
+    // One name in two Unicode forms (é as one character, or e and a combining accent: macOS paths, some exports).
+    same(new Account({ Name: "jos\u00e9" }), new Account({ Name: "jose\u0301" }), "NFC and NFD account names");
+    same(new File({ Name: "r\u00e9sum\u00e9.exe", Directory: "C:\\Users\\x" }), new File({ Name: "re\u0301sume\u0301.exe", Directory: "C:\\Users\\x" }), "NFC and NFD file names");
+    same(new UnknownEntity({ Type: "mailbox", Name: "Andr\u00e9" }), new UnknownEntity({ Type: "mailbox", Name: "Andre\u0301" }), "NFC and NFD, a type huntlab has no class for");
+    differ(new Account({ Name: "jos\u00e9" }), new Account({ Name: "jose" }), "an accent is not dropped");
     // Names keep winning, with and without domain, as before.
     same(new Account({ Name: "MSTICAdmin", Sid: "S-1-5-21-9" }), new Account({ Name: "msticadmin", NTDomain: "MSTICAlertsWin1" }), "name");
     assert.equal(new Account({ DisplayName: "Bob" }).key, "account:bob");
+  });
+
+  it("DNS names: an internationalised name and its punycode are one name; a final dot names the same domain", () => {
+    same(new Dns({ DomainName: "b\u00fccher.example" }), new Dns({ DomainName: "xn--bcher-kva.example" }), "IDN and punycode");
+    same(new Dns({ DomainName: "BU\u0308CHER.example" }), new Dns({ DomainName: "XN--BCHER-KVA.EXAMPLE" }), "NFD upper case and punycode upper case");
+    same(new Dns({ DomainName: "evil.com." }), new Dns({ DomainName: "evil.com" }), "final dot");
+    same(new Dns({ DomainName: "\u043f\u0440\u0438\u043c\u0435\u0440\u3002\u0440\u0444" }), new Dns({ DomainName: "xn--e1afmkfd.xn--p1ai" }), "Cyrillic with an ideographic full stop");
+    differ(new Dns({ DomainName: "\u0430pple.com" }), new Dns({ DomainName: "apple.com" }), "a Cyrillic а is another name (homograph), not folded onto Latin");
+    same(new Host({ HostName: "b\u00fccher.corp.example" }), new Host({ HostName: "XN--BCHER-KVA" }), "a host by its IDN FQDN and its punycode short name");
+    same(new Url({ Url: "https://b\u00fccher.example:8443/Path" }), new Url({ Url: "https://xn--bcher-kva.example:8443/Path" }), "URL host");
+    differ(new Url({ Url: "https://b\u00fccher.example/Path" }), new Url({ Url: "https://xn--bcher-kva.example/path" }), "the path stays case-sensitive");
+    assert.equal(new Url({ Url: "http://[2001:DB8::1]:80/x" }).key, "url:http://[2001:db8::1]:80/x");
   });
 
   it("IP addresses: one notation per address", () => {
