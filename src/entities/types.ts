@@ -55,6 +55,15 @@ function urlHostIdentity(host: string): string {
   return colon < 0 ? domainIdentity(host) : `${domainIdentity(host.slice(0, colon))}${host.slice(colon)}`;
 }
 
+/**
+ * A Windows id (process id, logon id) as an identity: Security events write
+ * them in hex (`0x1f4`, `0x3e7`), Sysmon and Defender in decimal (`500`, `999`);
+ * an integer in either notation keys as its decimal value. Other text: lower case.
+ */
+function windowsId(id: string): string {
+  return /^(0x[0-9a-f]+|\d+)$/i.test(id) ? BigInt(id).toString() : id.toLowerCase();
+}
+
 /** Drops keys whose value is `undefined` (constructors take partial property objects). */
 type Props<T> = { [K in keyof T]?: T[K] } & { AdditionalData?: Record<string, unknown> };
 
@@ -399,7 +408,7 @@ export class Process extends Entity {
     const host = hostIdentity(this.Host);
     // A PID alone is no process: PID 4 is System on every Windows machine.
     if (image === "" && (pid === "" || host === "")) return this.uniqueKey();
-    return `process:${host}|${pid.toLowerCase()}|${foldIdentity(image)}`;
+    return `process:${host}|${windowsId(pid)}|${foldIdentity(image)}`;
   }
 }
 
@@ -431,7 +440,7 @@ export class HostLogonSession extends Entity {
   /** Host and session id; a session without an id keys only itself. */
   override get key(): string {
     const session = firstText(this.SessionId);
-    return session === undefined ? this.uniqueKey() : `host-logon-session:${hostIdentity(this.Host)}|${session.toLowerCase()}`;
+    return session === undefined ? this.uniqueKey() : `host-logon-session:${hostIdentity(this.Host)}|${windowsId(session)}`;
   }
 }
 

@@ -113,6 +113,13 @@ describe("entity keys", () => {
     same(new Process({ ProcessId: "0x10", Host: new Host({ HostName: "WIN1.contoso.com" }) }), new Process({ ProcessId: "0x10", Host: new Host({ HostName: "win1" }) }), "pid on one host");
     differ(new Process({ ProcessId: "0x10", Host: new Host({ HostName: "10.0.0.1" }) }), new Process({ ProcessId: "0x10", Host: new Host({ HostName: "10.2.3.4" }) }), "pid on two hosts named by address");
     differ(new HostLogonSession({ SessionId: "0x3e7", Host: new Host({ HostName: "10.0.0.1" }) }), new HostLogonSession({ SessionId: "0x3e7", Host: new Host({ HostName: "10.2.3.4" }) }), "session on two hosts");
+    // Security events write ids in hex, Sysmon and Defender in decimal: one process, one session.
+    const img = (): File => new File({ Name: "cmd.exe", Directory: "C:\\Windows\\System32" });
+    same(new Process({ ProcessId: "0x1F4", ImageFile: img(), Host: new Host({ HostName: "win1" }) }), new Process({ ProcessId: "500", ImageFile: img(), Host: new Host({ HostName: "win1" }) }), "hex and decimal pid");
+    same(new Process({ ProcessId: "0500", ImageFile: img(), Host: new Host({ HostName: "win1" }) }), new Process({ ProcessId: "500", ImageFile: img(), Host: new Host({ HostName: "win1" }) }), "leading zeros");
+    differ(new Process({ ProcessId: "0x1F4", ImageFile: img(), Host: new Host({ HostName: "win1" }) }), new Process({ ProcessId: "1F4", ImageFile: img(), Host: new Host({ HostName: "win1" }) }), "hex needs its 0x");
+    same(new HostLogonSession({ SessionId: "0x3E7", Host: new Host({ HostName: "win1" }) }), new HostLogonSession({ SessionId: "999", Host: new Host({ HostName: "win1" }) }), "hex and decimal logon id");
+    same(new Process({ ProcessId: "0x" + "f".repeat(20), ImageFile: img(), Host: new Host({ HostName: "win1" }) }), new Process({ ProcessId: (2n ** 80n - 1n).toString(), ImageFile: img(), Host: new Host({ HostName: "win1" }) }), "exact past 2^53");
     same(new Dns({ DomainName: "Example.COM" }), new Dns({ DomainName: "example.com " }), "DNS name case");
   });
 });
