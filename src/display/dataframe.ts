@@ -22,6 +22,7 @@ import { html, revealHidden, trustedHtml, type SafeHtml } from "./html";
 import { DisplayError, displayMessages as msg } from "./messages";
 import { cutText } from "./cutText";
 import { isolateRtl } from "./hiddenChars";
+import { textWidth } from "./textWidth";
 
 /** How a DataFrame is cut down for display. Every option is optional. */
 export interface DataFrameDisplayOptions {
@@ -654,13 +655,13 @@ function renderText(view: FrameView): string {
         : { lines: [col.name.text, col.dtype, ...rowLines(col.cells.map((c) => c.text))], right: col.numeric },
     ),
   ];
-  const widths = blocks.map((b) => Math.max(...b.lines.map((l) => l.length)));
+  const widths = blocks.map((b) => Math.max(...b.lines.map(textWidth)));
   const lineCount = blocks[0].lines.length;
   const lines: string[] = [];
   for (let i = 0; i < lineCount; i++) {
     const line = blocks
       .map((b, c) => {
-        const pad = " ".repeat(widths[c] - b.lines[i].length);
+        const pad = " ".repeat(widths[c] - textWidth(b.lines[i]));
         return b.right ? pad + isolateRtl(b.lines[i]) : isolateRtl(b.lines[i]) + pad;
       })
       .join("  ");

@@ -23,6 +23,7 @@ import type { TIBrowserData, TISeverity } from "./client/views/tiBrowser";
 import { HtmlView, type HtmlViewSpec } from "../display/htmlView";
 import { listBrowserCss, listHeight } from "./listBrowserStyle";
 import { cutText as cutLine } from "../display/cutText";
+import { padText } from "../display/textWidth";
 
 /** Severities, lowest first: the client's `TI_SEVERITIES` (the type keeps both sides in step). */
 const SEVERITY_ORDER = ["unknown", "information", "warning", "high"] as const satisfies readonly TISeverity[];
@@ -298,7 +299,7 @@ function textOf(m: TIModel): string {
   const lines = partition(m).shown.map((item) => {
     const rows = item.rows.filter((r) => set.has(r.severity));
     // A 10 kB indicator was one 20 kB line. (No right-to-left isolates here: the view's text is revealed whole, isolates included.)
-    return `${cutLine(item.ioc, 200).padEnd(40)} type: ${item.iocType.padEnd(10)} (sev: ${maxSeverityOf(rows)})  providers: [${[...new Set(rows.map((r) => cutLine(r.provider, 60)))].join(", ")}]${hasHit(rows) ? "" : "  (no hits)"}`;
+    return `${padText(cutLine(item.ioc, 200), 40)} type: ${item.iocType.padEnd(10)} (sev: ${maxSeverityOf(rows)})  providers: [${[...new Set(rows.map((r) => cutLine(r.provider, 60)))].join(", ")}]${hasHit(rows) ? "" : "  (no hits)"}`;
   });
   return [...(m.fellBack ? [fallbackNotice(m)] : []), ...lines, ...(more ? [`… ${more}`] : [])].join("\n");
 }

@@ -1,4 +1,5 @@
 /** The DataFrame table: escaping, cuts, dtype formatting, text rendition, speed. Real polars frames. */
+import stringWidth from "string-width";
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import pl from "nodejs-polars";
@@ -141,6 +142,15 @@ describe("HTML escaping (log data is attacker-controlled)", () => {
     assert.ok(!lines[3].includes("\u2068"), "left-to-right cells as they are");
     // Columns stay aligned: the isolates take no width.
     assert.equal(lines[2].replace(/[\u2068\u2069]/g, "").indexOf("db01"), lines[3].indexOf("web"));
+  });
+
+  test("text tables align by the cells a terminal gives text: CJK and full-width characters two, accents none, emoji two", () => {
+    const df = pl.DataFrame({ Host: ["東京サーバ", "web", "cafe\u0301-pc", "🔥srv", "ｆｕｌｌ"], Count: [1, 22, 333, 4, 5] });
+    const lines = dataFrameToText(df).split("\n").slice(2, 7);
+    // Where the Count column ends, in terminal cells: the same on every row.
+    const ends = lines.map((l) => stringWidth(l));
+    assert.deepEqual(ends, Array(5).fill(ends[1]), lines.join("\n"));
+    assert.match(lines[0], /^0  東京サーバ  +1\.0$/);
   });
 
   test("characters that render as nothing are shown as escapes: soft hyphen, grapheme joiner, fillers, tag characters (text hidden after a name)", () => {
