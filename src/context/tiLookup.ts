@@ -155,7 +155,7 @@ export class TILookup {
   configFile = "";
 
   constructor(options: TILookupOptions = {}) {
-    this.#options = { ...options };
+    this.#options = { ...options, ...(options.providers ? { providers: [...options.providers] } : {}) };
     this.reloadProviders();
   }
 

@@ -21,7 +21,7 @@ import type { Displayable } from "../display/protocol";
 import { withRichLastValue as rich } from "../display/lastValue";
 import { dataFormat, foreignFormat, type ReadOptions } from "./readers";
 import type { QueryDefinition } from "./types";
-import { formatLiveHelp, LIVE_ENVIRONMENTS, LiveDataProvider, timeRangeDates, type LiveProviderOptions, type TimeRange } from "./live/liveProvider";
+import { copyRange, formatLiveHelp, LIVE_ENVIRONMENTS, LiveDataProvider, timeRangeDates, type LiveProviderOptions, type TimeRange } from "./live/liveProvider";
 import type { LiveEnvironment } from "./live/types";
 import { revealLines } from "../display/hiddenChars";
 
@@ -288,7 +288,8 @@ class LocalDataProvider implements QueryProviderMethods, QueryProviderConnection
       throw new QueryError(msg.unsupportedEnvironment(String(environment)));
     }
     this.range = timeRangeDates(options.timeRange, "timeRange");
-    const dataPaths = options.dataPaths ?? [LAB_DATA_DIR];
+    // A copy: the caller's array changed in a later cell must not change where this provider reads.
+    const dataPaths = [...(options.dataPaths ?? [LAB_DATA_DIR])];
     this.index = new DataFileIndex(dataPaths, { warn: options.warn });
     // Reads warn where the provider does (a Zeek JSON log's cut last line), unless readOptions says otherwise.
     this.readOptions = { warn: options.warn, ...options.readOptions };
@@ -341,7 +342,7 @@ class LocalDataProvider implements QueryProviderMethods, QueryProviderConnection
   }
 
   get timeRange(): { start?: Date; end?: Date } {
-    return { ...this.range };
+    return copyRange(this.range);
   }
 
   get lastWarnings(): string[] {
@@ -360,8 +361,9 @@ class LocalDataProvider implements QueryProviderMethods, QueryProviderConnection
     return [...this.familyNames];
   }
 
+  /** Copies: changing one (a parameter's column, say) must not change what the provider's queries do. */
   queryDefinitions(): QueryDefinition[] {
-    return [...this.queries];
+    return this.queries.map((q) => structuredClone(q));
   }
 
   private find(name: string): QueryDefinition {
@@ -479,7 +481,7 @@ class LiveProvider implements QueryProviderMethods, QueryProviderConnection {
   }
 
   queryDefinitions(): QueryDefinition[] {
-    return [...this.live.definitions];
+    return this.live.definitions.map((q) => structuredClone(q));
   }
 
   private find(name: string): QueryDefinition {

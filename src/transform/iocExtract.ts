@@ -139,6 +139,8 @@ export class IoCExtract {
     const unknown = findUnknownOption(options, SCAN_OPTION_NAMES);
     if (unknown) throw new IocExtractError(msg.iocOptionUnknown("new IoCExtract", unknown, SCAN_OPTION_NAMES));
     this.defaults = { ...IOC_SCAN_DEFAULTS, ...dropUndefined(options) };
+    // Its own copy: the caller's array changed in a later cell must not change what this instance looks for.
+    if (options.iocTypes) this.defaults.iocTypes = [...options.iocTypes];
     if (options.iocTypes) this.resolveTypes(options);
   }
 

@@ -61,6 +61,8 @@ export interface SplunkTwinOptions {
   resultCap?: number;
   /** Send this ERROR message after the rows (a partial failure). */
   partialError?: string;
+  /** Hold the answer to a search whose text includes `contains` for `ms` (two queries at once finishing in a known order). */
+  slow?: { contains: string; ms: number };
   /** Answer the export with this page (200, text/html), as a single sign-on proxy in front of Splunk does. */
   htmlPage?: string;
 }
@@ -614,6 +616,7 @@ export async function startSplunkTwin(options: SplunkTwinOptions = {}): Promise<
           const t = timeOf(r);
           return t === undefined ? earliest === null && latest === null : t >= from && t < to;
         });
+        if (options.slow && search.includes(options.slow.contains)) await new Promise((r) => setTimeout(r, options.slow?.ms));
         const lines: string[] = [];
         if (options.warn) lines.push(messages("WARN", options.warn));
         let capped = false;

@@ -100,6 +100,14 @@ interface Hidden {
 }
 const HIDDEN = new WeakMap<object, Hidden>();
 
+/** A time window with Dates of its own (Dates are mutable: a window handed out must not be the provider's). */
+export function copyRange(range: { start?: Date; end?: Date }): { start?: Date; end?: Date } {
+  const out: { start?: Date; end?: Date } = {};
+  if (range.start) out.start = new Date(range.start.getTime());
+  if (range.end) out.end = new Date(range.end.getTime());
+  return out;
+}
+
 /** Default per-request timeout, ms. */
 export const DEFAULT_LIVE_TIMEOUT_MS = 300_000;
 
@@ -109,8 +117,9 @@ export const DEFAULT_LIVE_TIMEOUT_MS = 300_000;
  */
 export function timeRangeDates(range: TimeRange | undefined, what: string): { start?: Date; end?: Date } {
   const out: { start?: Date; end?: Date } = {};
-  if (range?.start !== undefined && range.start !== null && range.start !== "") out.start = datetimeValue(range.start, `${what}: start`);
-  if (range?.end !== undefined && range.end !== null && range.end !== "") out.end = datetimeValue(range.end, `${what}: end`);
+  // Copies: the caller's Date changed later must not move the window (nor the window's, handed out, the provider's).
+  if (range?.start !== undefined && range.start !== null && range.start !== "") out.start = new Date(datetimeValue(range.start, `${what}: start`).getTime());
+  if (range?.end !== undefined && range.end !== null && range.end !== "") out.end = new Date(datetimeValue(range.end, `${what}: end`).getTime());
   return out;
 }
 
@@ -176,7 +185,7 @@ export class LiveDataProvider {
 
   /** The default time window (MSTICPy's query_time). */
   get timeRange(): { start?: Date; end?: Date } {
-    return { ...this.range };
+    return copyRange(this.range);
   }
 
   /** Sets the default time window for queries called without start/end; `{}` clears it. */
@@ -222,11 +231,12 @@ export class LiveDataProvider {
     hidden.driver = driver;
   }
 
-  private warn(message: string): void {
+  /** Told to the user and kept in `into`, the running query's own list (published as lastWarnings when it ends: two queries at once each keep theirs). */
+  private warn(message: string, into: string[]): void {
     // Masked once, for both: a warning may quote data that holds a secret (an indexed audit log, say).
     const hidden = HIDDEN.get(this);
     const masked = hidden?.settings ? hidden.settings.mask(message) : message;
-    this.lastWarnings.push(masked);
+    into.push(masked);
     (this.options.warn ?? printWarning)(masked);
   }
 
@@ -264,20 +274,24 @@ export class LiveDataProvider {
       for (const a of p.aliases) values.set(a, { value: v, type: p.type as LiteralType });
     }
     const windows = splitMs && bounded ? timeChunks(start, end, splitMs) : [{ start, end }];
-    this.lastWarnings = [];
-    if (splitMs && !bounded) this.warn(`${where}: split_query_by needs both start and end (or a provider time range); the query ran as one request.`);
+    const warnings: string[] = [];
+    if (splitMs && !bounded) this.warn(`${where}: split_query_by needs both start and end (or a provider time range); the query ran as one request.`, warnings);
     const frames: pl.DataFrame[] = [];
-    for (const [i, w] of windows.entries()) {
-      if (startParam) values.set(startParam.name, { value: w.start, type: "datetime" });
-      if (endParam) values.set(endParam.name, { value: w.end, type: "datetime" });
-      const text = renderTemplate(q.query, values, driver.language, where, driver.formatLiteral?.bind(driver));
-      const table = await this.request(driver, settings, where, text, windowed ? w : undefined);
-      const frame = liveFrame(table);
-      frames.push(frame);
-      if (windows.length > 1) {
-        const progress: LiveProgress = { query: where, chunk: i + 1, chunks: windows.length, start: w.start, end: w.end, rows: frameHeight(frame) };
-        (this.options.onProgress ?? ((p: LiveProgress) => console.log(`${this.environment} ${p.query}: chunk ${p.chunk}/${p.chunks} (${p.start.toISOString()} – ${p.end.toISOString()}): ${p.rows} rows`)))(progress);
+    try {
+      for (const [i, w] of windows.entries()) {
+        if (startParam) values.set(startParam.name, { value: w.start, type: "datetime" });
+        if (endParam) values.set(endParam.name, { value: w.end, type: "datetime" });
+        const text = renderTemplate(q.query, values, driver.language, where, driver.formatLiteral?.bind(driver));
+        const table = await this.request(driver, settings, where, text, windowed ? w : undefined, warnings);
+        const frame = liveFrame(table);
+        frames.push(frame);
+        if (windows.length > 1) {
+          const progress: LiveProgress = { query: where, chunk: i + 1, chunks: windows.length, start: w.start, end: w.end, rows: frameHeight(frame) };
+          (this.options.onProgress ?? ((p: LiveProgress) => console.log(`${this.environment} ${p.query}: chunk ${p.chunk}/${p.chunks} (${p.start.toISOString()} – ${p.end.toISOString()}): ${p.rows} rows`)))(progress);
+        }
       }
+    } finally {
+      this.lastWarnings = warnings;
     }
     let df = concatFrames(frames);
     if (q.schema && frameHeight(df) > 0) df = normalizeEvents(df, q.schema, { source: `${where} (${this.environment})` });
@@ -290,14 +304,20 @@ export class LiveDataProvider {
   async runText(text: string, options: QueryRunOptions = {}): Promise<pl.DataFrame> {
     const hidden = HIDDEN.get(this) as Hidden;
     const where = "execQuery";
-    this.lastWarnings = [];
+    const warnings: string[] = [];
     if (!hidden.driver || !hidden.settings || !hidden.driver.connected) throw new QueryError(msg.liveNotConnected(this.environment, where));
-    const df = liveFrame(await this.request(hidden.driver, hidden.settings, where, text, undefined));
+    let table: LiveTable;
+    try {
+      table = await this.request(hidden.driver, hidden.settings, where, text, undefined, warnings);
+    } finally {
+      this.lastWarnings = warnings;
+    }
+    const df = liveFrame(table);
     return options.columns?.length ? selectColumns(df, options.columns, where) : df;
   }
 
   /** One request under the timeout and Interrupt Kernel; limit warnings and partial errors reported. */
-  private async request(driver: LiveDriver, settings: LiveSettings & { timeoutMs?: number }, where: string, text: string, window: { start: Date; end: Date } | undefined): Promise<LiveTable> {
+  private async request(driver: LiveDriver, settings: LiveSettings & { timeoutMs?: number }, where: string, text: string, window: { start: Date; end: Date } | undefined, warnings: string[]): Promise<LiveTable> {
     const timeoutMs = this.options.timeoutMs ?? settings.timeoutMs ?? DEFAULT_LIVE_TIMEOUT_MS;
     const op = operationSignal({ interrupt: this.options.interrupt ?? "kernel", ...(this.options.signal ? { signal: this.options.signal } : {}) });
     const timeout = AbortSignal.timeout(timeoutMs);
@@ -327,8 +347,8 @@ export class LiveDataProvider {
     const span = window ? ` (${window.start.toISOString()} – ${window.end.toISOString()})` : "";
     // Shown as the driver wrote them: the drivers add the split_query_by advice (messages.ts SPLIT_ADVICE) to the
     // warnings where shorter time ranges help (a result cut at a limit, a timeout), and only to those.
-    for (const w of table.warnings) this.warn(`${where}${span}: ${w}.`);
-    if (table.partialError) this.warn(`${where}${span}: partial result: ${table.partialError}; the ${table.rows.length} rows that arrived are returned.`);
+    for (const w of table.warnings) this.warn(`${where}${span}: ${w}.`, warnings);
+    if (table.partialError) this.warn(`${where}${span}: partial result: ${table.partialError}; the ${table.rows.length} rows that arrived are returned.`, warnings);
     return table;
   }
 

@@ -149,6 +149,21 @@ describe("QueryProvider(\"Splunk\") end to end", () => {
     assert.deepEqual(qp.lastWarnings, []);
   });
 
+  it("two queries at once keep their own warnings: lastWarnings is the list of the one that ended last (one query's warning went into the other's)", async () => {
+    twin.options.resultCap = 3;
+    twin.options.slow = { contains: "head 1", ms: 300 };
+    try {
+      // The capped query warns and ends first; the slow one warns of nothing and ends last.
+      const [capped, quiet] = await Promise.all([qp.execQuery("search index=lab sourcetype=alerts"), qp.execQuery("search index=lab sourcetype=alerts | head 1")]);
+      assert.equal(capped.height, 3);
+      assert.equal(quiet.height, 1);
+      assert.deepEqual(qp.lastWarnings, []);
+    } finally {
+      delete twin.options.resultCap;
+      delete twin.options.slow;
+    }
+  });
+
   it("reports a result cap as a warning naming the query", async () => {
     twin.options.resultCap = 5;
     warnings.length = 0;
