@@ -375,8 +375,14 @@ function seriesDtypeLabel(s: Series): string {
  * integers are taken from polars' own JSON (exact) and nulls from `isNull`.
  */
 function nestedTexts(s: Series): (string | null)[] {
-  const values = s.toArray() as unknown[];
   const nulls = s.isNull().toArray() as boolean[];
+  let values: unknown[] | undefined;
+  try {
+    values = s.toArray() as unknown[];
+  } catch {
+    // nodejs-polars cannot hand a struct inside a struct or a list of them to JS ("StructOwned is not supported"):
+    // polars' JSON below shows them (as `{{1},2}` or "unrenderable" before).
+  }
   let exact: unknown[] | undefined;
   try {
     exact = (s.rename("v").toFrame().select(pl.struct([pl.col("v")]).struct.jsonEncode().alias("o")).getColumn("o").toArray() as (string | null)[]).map(
@@ -385,7 +391,9 @@ function nestedTexts(s: Series): (string | null)[] {
   } catch {
     // A dtype polars' JSON writer does not take: the JS values as they are.
   }
-  return values.map((v, i) => (nulls[i] || v === null || v === undefined ? null : compactJson(exact ? withExactIntegers(v, exact[i]) : v)));
+  if (values) return values.map((v, i) => (nulls[i] || v === null || v === undefined ? null : compactJson(exact ? withExactIntegers(v, exact[i]) : v)));
+  if (!exact) throw new Error("neither JS values nor JSON for this nested column");
+  return exact.map((v, i) => (nulls[i] || v === null || v === undefined ? null : compactJson(v)));
 }
 
 /** `value` with the integers that `exact` (the same value parsed exactly) holds as BigInt. */
@@ -394,7 +402,10 @@ function withExactIntegers(value: unknown, exact: unknown): unknown {
   if (Array.isArray(value) && Array.isArray(exact)) return value.map((v, i) => withExactIntegers(v, exact[i]));
   if (value !== null && typeof value === "object" && !(value instanceof Date) && exact !== null && typeof exact === "object") {
     const e = exact as Record<string, unknown>;
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, Object.hasOwn(e, k) ? withExactIntegers(v, e[k]) : v]));
+    const v = value as Record<string, unknown>;
+    // polars' toArray assigns fields, so one named `__proto__` was lost (hidden from the analyst): the exact value's fields lead.
+    const keys = [...Object.keys(e), ...Object.keys(v).filter((k) => !Object.hasOwn(e, k))];
+    return Object.fromEntries(keys.map((k) => [k, !Object.hasOwn(v, k) ? e[k] : Object.hasOwn(e, k) ? withExactIntegers(v[k], e[k]) : v[k]]));
   }
   return value;
 }

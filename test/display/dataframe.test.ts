@@ -339,6 +339,24 @@ describe("dtype-aware formatting", () => {
     assert.deepEqual(t.dtypes, ["struct[2]", "list[i64]", "i128", "list[i128]"]);
   });
 
+  test("structs inside structs and lists of them (ECS, alert evidence) as JSON: they showed as {{1},2} or <unrenderable>", () => {
+    const ndjson = '{"s": {"y": {"x": 9007199254740993}, "b": "<b>"}, "l": [{"y": {"x": 1}, "b": 2}]}\n{"s": null, "l": null}\n';
+    const df = pl.readJSON(Buffer.from(ndjson), { format: "lines" });
+    const t = parseTable(dataFrameToHtml(df));
+    assert.deepEqual(t.column("s").map((c) => c.text), ['{"y":{"x":"9007199254740993"},"b":"<b>"}', "null"]);
+    assert.deepEqual(t.column("l").map((c) => c.text), ['[{"y":{"x":1},"b":2}]', "null"]);
+  });
+
+  test("a struct field named __proto__ (a key in a log's nested JSON) is shown, not dropped", () => {
+    const ndjson = '{"s": {"__proto__": "EVIL", "a": 1}, "l": [{"__proto__": {"x": 1}, "b": 2}]}\n';
+    const df = pl.readJSON(Buffer.from(ndjson), { format: "lines" });
+    const t = parseTable(dataFrameToHtml(df));
+    assert.deepEqual(t.column("s").map((c) => c.text), ['{"__proto__":"EVIL","a":1}']);
+    assert.deepEqual(t.column("l").map((c) => c.text), ['[{"__proto__":{"x":1},"b":2}]']);
+    assert.match(dataFrameToText(df), /\{"__proto__":"EVIL","a":1\}/);
+    assert.equal(({} as Record<string, unknown>).x, undefined);
+  });
+
   test("lists of durations and of zoned times show each element as its column type does (raw integers and UTC text before)", () => {
     const d = pl.Series("d", [[1000, 2500], [], null] as unknown as number[][], pl.List(pl.Int64)).cast(pl.List(pl.Duration("ms")));
     const t = pl.Series("t", [[1704103200123], null, []] as unknown as number[][], pl.List(pl.Int64)).cast(pl.List(pl.Datetime("ms", "Asia/Kolkata")));
