@@ -449,7 +449,7 @@ function tooltip(options: TimelineCommonOptions, prep: Prepared, extra: { field:
 
 function colorEncoding(options: TimelineCommonOptions, prep: Prepared): Record<string, unknown> {
   return options.groupBy
-    ? { field: "g", type: "nominal", title: options.groupBy, scale: { scheme: PALETTE, domain: prep.lanes.map((l) => l.name) }, legend: { orient: "right" } }
+    ? { field: "g", type: "nominal", title: vegaExprText(options.groupBy), scale: { scheme: PALETTE, domain: prep.lanes.map((l) => l.name) }, legend: { orient: "right" } }
     : { value: options.color ?? "navy" };
 }
 
@@ -505,7 +505,8 @@ export function timelineSpec(prep: Prepared, options: TimelineOptions, forPng = 
   const overview = !forPng && (options.overview === true || ((options.overview ?? "auto") === "auto" && span > HOUR));
   // Lane order as the scale's domain, not a sort list: Vega-Lite compiles a sort list into one nested
   // expression per lane, which Vega's parser recursed through until the stack ran out (~1,600 lanes).
-  const y = options.groupBy ? { field: "g", type: "nominal", title: options.groupBy, scale: { domain: prep.lanes.map((l) => l.name) } } : undefined;
+  // Axis and legend titles are pasted into Vega's ARIA description expressions too: a line break in a column name ended it.
+  const y = options.groupBy ? { field: "g", type: "nominal", title: vegaExprText(options.groupBy), scale: { domain: prep.lanes.map((l) => l.name) } } : undefined;
   const color = colorEncoding(options, prep);
   const dense = forPng && prep.rows.length > PNG_POINT_LIMIT;
   const detailScale: Record<string, unknown> = overview && !forPng ? { type: "utc", domain: { param: "brush" } } : { type: "utc" };
@@ -583,7 +584,7 @@ export function timelineValuesSpec(prep: Prepared, options: TimelineValuesOption
   if (kinds.length === 0 || kinds.some((k) => !["line", "bar", "point"].includes(k))) throw new TimelineError(msg.timelineKind(options.kind));
   const color = colorEncoding(options, prep);
   const x = { field: "t", type: "temporal", scale: { type: "utc" }, title: null, axis: { format: "%Y-%m-%d %H:%M", labelOverlap: true } };
-  const y = { field: "v", type: "quantitative", title: options.y };
+  const y = { field: "v", type: "quantitative", title: vegaExprText(options.y) };
   const tips = tooltip(options, prep, [{ field: "v", title: options.y }]);
   const layers = kinds.map((kind, k) => ({
     mark: kind === "line" ? { type: "line", strokeWidth: 1.5, point: false } : kind === "bar" ? { type: "bar", width: { band: 0.9 }, opacity: 0.7 } : { type: "point", filled: true, size: 40 },

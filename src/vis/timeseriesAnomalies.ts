@@ -13,7 +13,7 @@ import { columnNames, columnOf, frameHeight, hasColumn, isDataFrame } from "../c
 import { display } from "../display/display";
 import { parseTimeSeries } from "../data/timeParsing";
 import { revealHidden } from "../display/hiddenChars";
-import { vegaExprText, vegaLiteChart, type VegaLiteChart, type VegaLiteSpec } from "./vegaLite";
+import { vegaExprText, vegaLiteChart, vegaLiteralText, type VegaLiteChart, type VegaLiteSpec } from "./vegaLite";
 
 /** Options of the anomaly chart. */
 export interface TimeseriesAnomaliesChartOptions {
@@ -150,7 +150,9 @@ export function timeseriesAnomaliesSpec(df: pl.DataFrame, options: TimeseriesAno
   const width = positive(options.width ?? 900, "width");
   const height = positive(options.height ?? 300, "height");
   const x = { field: "t", type: "temporal", title: revealHidden(timeName), scale: { type: "utc" }, axis: { format: "%Y-%m-%d %H:%M", labelAngle: -30 } } as const;
-  const seriesDomain = hasBaseline ? [yName, "baseline", "anomaly"] : [yName, "anomaly"];
+  // The value series' legend entry: the column's name, unless it is one of the other entries' (a column `anomaly`).
+  const series = vegaLiteralText(yName === "baseline" || yName === "anomaly" ? `${yName} (value)` : yName);
+  const seriesDomain = hasBaseline ? [series, "baseline", "anomaly"] : [series, "anomaly"];
   const seriesRange = hasBaseline ? [COLOURS.observed, COLOURS.baseline, COLOURS.anomaly] : [COLOURS.observed, COLOURS.anomaly];
   const color = { scale: { domain: seriesDomain, range: seriesRange }, legend: { title: null, orient: "top" } };
   const tooltip = [
@@ -163,7 +165,7 @@ export function timeseriesAnomaliesSpec(df: pl.DataFrame, options: TimeseriesAno
   const layers: unknown[] = [
     {
       mark: { type: "line", strokeWidth: 1.5 },
-      encoding: { x, y: { field: "y", type: "quantitative", title: revealHidden(yName) }, color: { ...color, datum: yName } },
+      encoding: { x, y: { field: "y", type: "quantitative", title: revealHidden(yName) }, color: { ...color, datum: series } },
     },
   ];
   if (hasBaseline) {

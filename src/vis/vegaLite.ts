@@ -162,8 +162,36 @@ function xmlSafe(svg: string): string {
 }
 
 /** The spec with a v5 `$schema` (any other `$schema` is replaced) and optional embed options. */
+/** Keys whose text Vega shows as a title or label. */
+const TITLE_KEYS = new Set(["title", "text", "subtitle"]);
+
+/**
+ * Vega looks a title's text up among its signals, in a plain object: a title
+ * `constructor`, `toString` or `hasOwnProperty` (a column named so in a hostile
+ * export) found Object's and failed the chart ("Operator not defined"). Such
+ * a text gets a trailing space, which shows as nothing. Data is not walked.
+ * The same holds for a literal `datum`/`value` through a scale (a legend entry):
+ * views write those with {@link vegaLiteralText} themselves, domain and datum alike.
+ */
+/** `text` as a Vega title or literal legend entry: a prototype member's name gets a trailing space (see guardTitles). */
+export function vegaLiteralText(text: string): string {
+  return text in Object.prototype ? `${text} ` : text;
+}
+
+function guardTitles(value: unknown, inTitle = false, depth = 0): unknown {
+  if (typeof value === "string") return inTitle ? vegaLiteralText(value) : value;
+  if (depth > 32 || value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map((v) => guardTitles(v, inTitle && typeof v === "string", depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    const walked = k === "data" || k === "datasets" ? v : guardTitles(v, TITLE_KEYS.has(k), depth + 1);
+    Object.defineProperty(out, k, { value: walked, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
 function normaliseSpec(spec: VegaLiteSpec, options: VegaLiteChartOptions): VegaLiteSpec {
-  const out = { ...spec, $schema: VEGA_LITE_SCHEMA } as VegaLiteSpec & { usermeta?: Record<string, unknown> };
+  const out = { ...(guardTitles(spec) as VegaLiteSpec), $schema: VEGA_LITE_SCHEMA } as VegaLiteSpec & { usermeta?: Record<string, unknown> };
   if (options.renderer) {
     const usermeta = (out.usermeta ?? {}) as { embedOptions?: Record<string, unknown> };
     out.usermeta = { ...usermeta, embedOptions: { ...(usermeta.embedOptions ?? {}), renderer: options.renderer } };

@@ -250,3 +250,38 @@ describe("views with columns named like DataFrame members", () => {
     assert.equal(squeeze(text), squeeze(dataFrameToText(build((n) => `p_${n}`)).split("p_").join("")));
   });
 });
+
+describe("chart titles from hostile column names", () => {
+  const t = Array.from({ length: 4 }, (_, i) => new Date(Date.UTC(2024, 0, 1, i)));
+  // Vega looked these up in a plain object ("Operator not defined"); a line break ended an ARIA expression.
+  const NAMES = ["constructor", "toString", "hasOwnProperty", "valueOf", "a\nb", "a\rb", "a\u2028b", "__proto__"];
+
+  it("timeline and timelineValues draw with such a title, groupBy or y (the chart was refused)", async () => {
+    for (const name of NAMES) {
+      const df = pl.DataFrame([pl.Series("TimeGenerated", t), pl.Series(name, ["x", "y", "x", "y"]), pl.Series(`${name}_v`, [1, 2, 3, 4])]);
+      const byGroup = await timeline(df, { groupBy: name, title: name });
+      assert.match(byGroup.text, /4 event/, JSON.stringify(name));
+      const values = await timelineValues(df, { y: `${name}_v`, title: name });
+      assert.ok(values.spec, JSON.stringify(name));
+      if (name === "constructor") assert.match(JSON.stringify(byGroup.spec), /"title":"constructor /);
+    }
+  });
+
+  it("timeseriesAnomaliesChart draws with such a value column and title", async () => {
+    for (const name of NAMES) {
+      const df = pl.DataFrame([pl.Series("TimeGenerated", t), pl.Series(name, [1, 2, 3, 40]), pl.Series("anomalies", [0, 0, 0, 1])]);
+      const chart = await timeseriesAnomaliesChart(df, { y: name, title: name, baselineColumn: null });
+      assert.ok(chart.spec, JSON.stringify(name));
+    }
+  });
+});
+
+describe("timeseriesAnomaliesChart legend entries", () => {
+  it("a value column named `anomaly` or `baseline` keeps its own legend entry and colour", () => {
+    const t = Array.from({ length: 4 }, (_, i) => new Date(Date.UTC(2024, 0, 1, i)));
+    const df = pl.DataFrame([pl.Series("TimeGenerated", t), pl.Series("anomaly", [1, 2, 3, 40]), pl.Series("anomalies", [0, 0, 0, 1])]);
+    const spec = timeseriesAnomaliesSpec(df, { y: "anomaly", baselineColumn: null }) as unknown as { layer: { encoding: { color: { scale: { domain: string[] } } } }[] };
+    const domain = spec.layer[0].encoding.color.scale.domain;
+    assert.deepEqual(domain, ["anomaly (value)", "anomaly"]);
+  });
+});
