@@ -349,6 +349,20 @@ class LocalDataProvider implements QueryProviderMethods, QueryProviderConnection
     return [];
   }
 
+  // One line, as the live providers print: the default inspect dumped every query function and the file index (10 kB).
+  [inspect.custom](): string {
+    return this.toString();
+  }
+
+  toJSON(): { environment: string; queries: number; dataPaths: number } {
+    return { environment: this.environment, queries: this.queries.length, dataPaths: this.index.dataPaths.length };
+  }
+
+  toString(): string {
+    const paths = this.index.dataPaths.length;
+    return `QueryProvider(${this.environment}, ${this.queries.length} queries, ${paths} data path${paths === 1 ? "" : "s"})`;
+  }
+
   setTimeRange(range: TimeRange): void {
     this.range = timeRangeDates(range, "setTimeRange");
   }

@@ -10,6 +10,7 @@
  * screen and scan in their own polars (workers/). The scanners are
  * linear-time on crafted input (iocPatterns.ts).
  */
+import { inspect } from "node:util";
 import pl from "nodejs-polars";
 import type { DataFrame, Series } from "nodejs-polars";
 import { textSeries } from "../common/dtypes";
@@ -147,6 +148,11 @@ export class IoCExtract {
   /** The names of every type this instance knows, in scan order. */
   get iocTypes(): string[] {
     return [...this.types.keys()];
+  }
+
+  // One line: the default inspect printed each type's patterns and scanner functions (2 kB).
+  [inspect.custom](): string {
+    return `IoCExtract(${this.iocTypes.join(", ")})`;
   }
 
   /**

@@ -16,9 +16,12 @@
  * - Sentinel's `alerts` entities (an incident's list of alerts) become edges
  *   to those alerts' nodes.
  */
+import { inspect } from "node:util";
 import type { DataFrame } from "nodejs-polars";
 import pl from "nodejs-polars";
 import { closestNames } from "../common/errors";
+import { cutText } from "../display/cutText";
+import { revealHidden } from "../display/hiddenChars";
 import { GraphError, visMessages as msg } from "./messages";
 import { checkOptionTypes, type OptionTypesOf } from "./options";
 import { isDataFrame } from "../common/frames";
@@ -339,6 +342,18 @@ export class AlertGraph {
     for (const e of this.edgeMap.values()) g.edgeMap.set(e.id, { ...e });
     g.keepMarks(this);
     return g;
+  }
+
+  // One line: the default inspect printed every node and edge (40 kB for the lab's alerts).
+  [inspect.custom](): string {
+    const types = this.typeCounts();
+    const shown = types.slice(0, 8).map(([t, n]) => `${n} ${revealHidden(cutText(t, 40))}`);
+    return `AlertGraph(${this.nodeCount} nodes, ${this.edgeCount} edges${shown.length ? `: ${shown.join(", ")}${types.length > 8 ? ", …" : ""}` : ""})`;
+  }
+
+  /** JSON: the nodes and edges (Maps serialised as `{}`, so a full graph looked empty). */
+  toJSON(): { nodes: GraphNode[]; edges: GraphEdge[] } {
+    return { nodes: this.nodes, edges: this.edges };
   }
 
   /** Cytoscape elements JSON (`cy.add(graph.toCytoscape())`). */
