@@ -68,7 +68,13 @@ export function mayBeDefanged(text: string): boolean {
 export function refang(text: string): string {
   if (!mayBeDefanged(text)) return text;
   let out = text;
-  for (const [pattern, fanged] of BRACKETED) out = out.replace(pattern, fanged);
+  // Brackets in brackets (`evil[(.)]com`): one pass left `evil[.]com`, and `hxxp://evil[(.)]com/x` gave `http://evil`.
+  // A few passes, each linear, until nothing changes.
+  for (let pass = 0; pass < 4; pass++) {
+    const before = out;
+    for (const [pattern, fanged] of BRACKETED) out = out.replace(pattern, fanged);
+    if (out === before) break;
+  }
   out = out.replace(DROPPED_IN_HOSTS, "").replace(WIDE_DOTS, ".");
   for (const [pattern, scheme] of SCHEMES) out = out.replace(pattern, scheme);
   return out.replace(SCHEME_S, "$1s");

@@ -117,3 +117,12 @@ test("defanged: false (MSTICPy's switch) scans the text as written: defanged for
   // A call's option overrides the instance default.
   assert.deepEqual(raw.extractText("hxxps://evil[.]com/p", { defanged: true }), { dns: ["evil.com"], url: ["https://evil.com/p"] });
 });
+
+test("brackets in brackets are restored whole: evil[(.)]com is evil.com (one pass left evil[.]com, and the URL was cut to http://evil)", () => {
+  assert.equal(refang("evil[(.)]com"), "evil.com");
+  assert.equal(refang("evil{[.]}com"), "evil.com");
+  assert.equal(refang(refang("a[(.)]b")), refang("a[(.)]b"));
+  const found = new IoCExtract().extractText("see hxxp://evil[(.)]com/x");
+  assert.deepEqual(found.url, ["http://evil.com/x"]);
+  assert.ok(found.dns?.includes("evil.com"));
+});
