@@ -313,9 +313,10 @@ export function treeToText(tree: pl.DataFrame, options: TreeToTextOptions = {}):
     const indent = "    ".repeat(Math.max(0, levels[i] - 1));
     // Log data: control and bidi characters show as escapes (an image name could recolour or rewrite the terminal).
     const name = cutText(revealHidden(names ? String(names[i] ?? "?") : String(columnOf(tree, "proc_key").get(i))), 260);
-    let cmd = cmds && cmds[i] !== null && cmds[i] !== undefined ? String(cmds[i]).replace(/\s+/g, " ") : "";
-    cmd = cutText(cmd, maxCmd);
-    cmd = revealHidden(cmd);
+    // Runs of spaces and tabs as one space; a line break or carriage return shows as `\n`/`\r` (it was a space,
+    // hiding a command line that rewrites its own display), cut after the escapes are written (cutText keeps them whole).
+    const raw = cmds && cmds[i] !== null && cmds[i] !== undefined ? String(cmds[i]).replace(/[ \t]+/g, " ") : "";
+    const cmd = cutText(revealHidden(raw), maxCmd);
     const id = ids && ids[i] !== null && ids[i] !== undefined ? ` [${revealHidden(String(ids[i]))}]` : "";
     const mark = inferred && inferred[i] ? " (inferred)" : "";
     lines.push(`${indent}${levels[i] > 1 ? "+-- " : ""}${name}${id}${mark}${cmd ? `  ${cmd}` : ""}`);

