@@ -13,6 +13,7 @@
  */
 import pl from "nodejs-polars";
 import { HuntlabError } from "./errors";
+import { parseJsonExact, parseJsonIntegersAsText } from "./json";
 import { commonMessages as msg } from "./messages";
 
 /** True for a nodejs-polars DataFrame (checks polars' own tag). */
@@ -53,13 +54,75 @@ const WIDE_INTEGER = /^U?Int(64|128)$/;
 /** Those and decimals. */
 const isWideNumber = (variant: string): boolean => WIDE_INTEGER.test(variant) || variant === "Decimal";
 
+/** List, array and struct dtypes. */
+const NESTED = new Set(["List", "FixedSizeList", "Array", "Struct"]);
+
+/** True for a list, array or struct column. */
+export function isNestedSeries(series: pl.Series): boolean {
+  return NESTED.has(series.dtype.variant);
+}
+
 /**
  * A column's values as `toArray` gives them, except 64/128-bit integers and
  * decimals: their exact text, as polars writes them (a Falcon process id or
- * an Elasticsearch `long` past 2^53 would otherwise be another number).
+ * an Elasticsearch `long` past 2^53 would otherwise be another number); lists
+ * and structs as {@link nestedValues} gives them.
  */
 export function exactValues(series: pl.Series): unknown[] {
+  if (isNestedSeries(series)) return nestedValues(series, "text");
   return (isWideNumber(series.dtype.variant) ? series.cast(pl.Utf8).toArray() : series.toArray()) as unknown as unknown[];
+}
+
+/**
+ * A list or struct column's values (null for a null cell). `toArray` alone
+ * fails on a struct inside a struct or a list of them ("StructOwned is not
+ * supported": ECS `process.parent`, Entra sign-ins' policy lists), rounds
+ * 64-bit integers inside, turns a null struct into an object of nulls, and
+ * drops a field named `__proto__`; polars' own JSON of the column has all of
+ * them: its integers (past 2^53 as BigInt, or with `"text"` as their exact
+ * text) and fields complete the JS values, and are the values where `toArray` fails.
+ */
+export function nestedValues(series: pl.Series, longIntegers: "bigint" | "text"): unknown[] {
+  const nulls = series.isNull().toArray() as unknown as boolean[];
+  let values: unknown[] | undefined;
+  try {
+    values = series.toArray() as unknown as unknown[];
+  } catch {
+    // Nested structs: the JSON below alone.
+  }
+  let exact: unknown[] | undefined;
+  const parse = longIntegers === "bigint" ? parseJsonExact : parseJsonIntegersAsText;
+  try {
+    const json = series.rename("v").toFrame().select(pl.struct([pl.col("v")]).struct.jsonEncode().alias("o")).getColumn("o").toArray() as unknown as (string | null)[];
+    exact = json.map((text) => (text === null ? undefined : (parse(text) as { v?: unknown }).v));
+  } catch {
+    // A dtype polars' JSON writer does not take: the JS values as they are.
+  }
+  if (!values && !exact) throw new HuntlabError(msg.nestedUnreadable(series.name, String(series.dtype)));
+  return nulls.map((isNull, i) => {
+    const v = values ? values[i] : exact?.[i];
+    if (isNull || v === null || v === undefined) return null;
+    return values && exact ? withExactValues(v, exact[i]) : v;
+  });
+}
+
+/** `value` (from toArray) with the long integers and the fields that `exact` (the same value from polars' JSON) holds. */
+function withExactValues(value: unknown, exact: unknown): unknown {
+  if (typeof exact === "bigint" || (typeof exact === "string" && (typeof value === "number" || typeof value === "bigint"))) return exact;
+  if (Array.isArray(value) && Array.isArray(exact)) return value.map((v, i) => withExactValues(v, exact[i]));
+  if (value !== null && typeof value === "object" && !(value instanceof Date) && exact !== null && typeof exact === "object") {
+    const e = exact as Record<string, unknown>;
+    const v = value as Record<string, unknown>;
+    // The exact value's fields lead: toArray assigns fields, so one named `__proto__` was lost.
+    const keys = [...Object.keys(e), ...Object.keys(v).filter((k) => !Object.hasOwn(e, k))];
+    const out: Record<string, unknown> = {};
+    for (const k of keys) {
+      const merged = !Object.hasOwn(v, k) ? e[k] : Object.hasOwn(e, k) ? withExactValues(v[k], e[k]) : v[k];
+      Object.defineProperty(out, k, { value: merged, enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  }
+  return value;
 }
 
 /**
@@ -200,6 +263,7 @@ export function frameRecords(df: pl.DataFrame, options: FrameRecordsOptions = {}
   const values = columns.map((name) => {
     const whole = columnOf(df, name);
     const series = options.length === undefined && offset === 0 ? whole : whole.slice(offset, options.length ?? whole.len());
+    if (isNestedSeries(series)) return nestedValues(series, "text");
     return WIDE_INTEGER.test(series.dtype.variant) ? wideIntegers(series) : (series.toArray() as unknown[]);
   });
   const height = values[0]?.length ?? 0;

@@ -5,6 +5,7 @@ import type { FileProblem } from "./regularFile";
 /** Every code of src/common, with what docs/errors.md says of it. */
 export const COMMON_ERRORS = {
   "common/column-missing": { class: "HuntlabError", when: "a DataFrame has no column of the name asked for", names: "the column, the caller, the columns there are" },
+  "common/nested-unreadable": { class: "HuntlabError", when: "a list or struct column could be neither handed to JavaScript nor written as JSON by polars", names: "the column and its type" },
   "common/internal-error": { class: "HuntlabError", when: "a frame operation broke an invariant of huntlab's own code (a bug: please report it)", names: "the columns it produced" },
 } as const satisfies ErrorCatalog<"common">;
 
@@ -21,6 +22,9 @@ export const commonMessages = {
   /** `what` asked for a column the frame does not have. */
   columnMissing: (name: string, columns: readonly string[], what?: string) =>
     errorMessage("common/column-missing", `${what ? `${what}: ` : ""}no column "${name}" (columns: ${columnList(columns)})`),
+  /** A nested column polars can neither hand to JS nor write as JSON. */
+  nestedUnreadable: (column: string, dtype: string) =>
+    errorMessage("common/nested-unreadable", `column "${column}" (${dtype.slice(0, 200)}) could not be read: polars can neither hand its values to JavaScript nor write them as JSON`),
   /** A plain-named frame operation returned other columns than it was given. */
   plainNamesChanged: (got: readonly string[]) =>
     errorMessage("common/internal-error", `internal error: a plain-named frame operation changed the columns (${got.join(", ")})`),

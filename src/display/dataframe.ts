@@ -15,7 +15,7 @@
  */
 import pl from "nodejs-polars";
 import type { DataFrame, DataType, Series } from "nodejs-polars";
-import { columnNames, columnOf } from "../common/frames";
+import { columnNames, columnOf, nestedValues } from "../common/frames";
 import { findUnknownOption } from "../common/errors";
 import { parseJsonExact } from "../common/json";
 import { html, revealHidden, trustedHtml, type SafeHtml } from "./html";
@@ -369,45 +369,9 @@ function seriesDtypeLabel(s: Series): string {
   }
 }
 
-/**
- * Lists and structs as compact JSON. `toArray()` turns 64-bit integers inside
- * them into lossy JS numbers and a null struct into an object of nulls, so the
- * integers are taken from polars' own JSON (exact) and nulls from `isNull`.
- */
+/** Lists and structs as compact JSON, from their exact JS values (see nestedValues). */
 function nestedTexts(s: Series): (string | null)[] {
-  const nulls = s.isNull().toArray() as boolean[];
-  let values: unknown[] | undefined;
-  try {
-    values = s.toArray() as unknown[];
-  } catch {
-    // nodejs-polars cannot hand a struct inside a struct or a list of them to JS ("StructOwned is not supported"):
-    // polars' JSON below shows them (as `{{1},2}` or "unrenderable" before).
-  }
-  let exact: unknown[] | undefined;
-  try {
-    exact = (s.rename("v").toFrame().select(pl.struct([pl.col("v")]).struct.jsonEncode().alias("o")).getColumn("o").toArray() as (string | null)[]).map(
-      (json) => (json === null ? undefined : (parseJsonExact(json) as { v?: unknown }).v),
-    );
-  } catch {
-    // A dtype polars' JSON writer does not take: the JS values as they are.
-  }
-  if (values) return values.map((v, i) => (nulls[i] || v === null || v === undefined ? null : compactJson(exact ? withExactIntegers(v, exact[i]) : v)));
-  if (!exact) throw new Error("neither JS values nor JSON for this nested column");
-  return exact.map((v, i) => (nulls[i] || v === null || v === undefined ? null : compactJson(v)));
-}
-
-/** `value` with the integers that `exact` (the same value parsed exactly) holds as BigInt. */
-function withExactIntegers(value: unknown, exact: unknown): unknown {
-  if (typeof exact === "bigint") return exact;
-  if (Array.isArray(value) && Array.isArray(exact)) return value.map((v, i) => withExactIntegers(v, exact[i]));
-  if (value !== null && typeof value === "object" && !(value instanceof Date) && exact !== null && typeof exact === "object") {
-    const e = exact as Record<string, unknown>;
-    const v = value as Record<string, unknown>;
-    // polars' toArray assigns fields, so one named `__proto__` was lost (hidden from the analyst): the exact value's fields lead.
-    const keys = [...Object.keys(e), ...Object.keys(v).filter((k) => !Object.hasOwn(e, k))];
-    return Object.fromEntries(keys.map((k) => [k, !Object.hasOwn(v, k) ? e[k] : Object.hasOwn(e, k) ? withExactIntegers(v[k], e[k]) : v[k]]));
-  }
-  return value;
+  return nestedValues(s, "bigint").map((v) => (v === null ? null : compactJson(v)));
 }
 
 function castStrings(s: Series): (string | null)[] {

@@ -1,8 +1,8 @@
 /** frames.ts: renaming every column at once, also on frames whose names the column proxy would misread. */
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { describe, it, test } from "node:test";
 import pl from "nodejs-polars";
-import { anyOf, columnNames, columnOf, frameRecords, lazyFrame, renameAll } from "../../src/common/frames";
+import { anyOf, columnNames, columnOf, exactValues, frameRecords, lazyFrame, renameAll } from "../../src/common/frames";
 
 const values = (df: pl.DataFrame, name: string) => [...columnOf(df, name)];
 
@@ -83,4 +83,30 @@ test("anyOf: true where any condition is, false for none; joined as a balanced t
   };
   const printed = String(anyOf(Array.from({ length: 1024 }, (_, i) => pl.col("n").eq(pl.lit(i)))));
   assert.ok(depth(printed) <= 12, `nesting ${depth(printed)}: ${printed.slice(0, 80)}`);
+});
+
+describe("nested columns (structs in structs, lists of them: ECS, Entra sign-ins, Sentinel)", () => {
+  const ndjson = [
+    '{"process": {"pid": 100, "parent": {"pid": 1, "name": "explorer.exe"}}, "policies": [{"id": "1", "detail": {"k": {"z": 9007199254740993}}}], "o": {"__proto__": "p", "constructor": "c", "k": 1}}',
+    '{"process": {"pid": 101, "parent": null}, "policies": [], "o": null}',
+    '{"process": null, "policies": null, "o": {"__proto__": null, "constructor": "d", "k": 2}}',
+  ].join("\n");
+  const df = pl.readJSON(Buffer.from(ndjson), { format: "lines" });
+
+  it("frameRecords reads them (toArray failed: StructOwned is not supported), sliced too, with exact long integers and every field", () => {
+    const rows = frameRecords(df);
+    assert.deepEqual(JSON.parse(JSON.stringify(rows[0].process)), { pid: 100, parent: { pid: 1, name: "explorer.exe" } });
+    assert.deepEqual(JSON.parse(JSON.stringify(rows[0].policies)), [{ id: "1", detail: { k: { z: "9007199254740993" } } }]);
+    assert.deepEqual(JSON.stringify(rows[0].o), '{"__proto__":"p","constructor":"c","k":1}');
+    assert.equal(rows[2].process, null);
+    assert.deepEqual(rows[1].policies, []);
+    const sliced = frameRecords(df, { offset: 1, length: 1 });
+    assert.deepEqual(JSON.parse(JSON.stringify(sliced[0].process)), { pid: 101, parent: null });
+    assert.equal(({} as Record<string, unknown>).k, undefined, "no prototype changed");
+  });
+
+  it("exactValues reads them as frameRecords does", () => {
+    assert.deepEqual(JSON.parse(JSON.stringify(exactValues(columnOf(df, "policies")))), [[{ id: "1", detail: { k: { z: "9007199254740993" } } }], [], null]);
+    assert.equal(JSON.stringify(exactValues(columnOf(df, "o"))[0]), '{"__proto__":"p","constructor":"c","k":1}');
+  });
 });

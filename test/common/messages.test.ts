@@ -60,6 +60,7 @@ const SAMPLES: Record<string, Sample> = {
   "pivotMessages.pipeline": () => [pivot.pipeline("p.yaml › flows", 'step 2 "locate"', "no pivot ipTyp"), ["p.yaml › flows", 'step 2 "locate"', "ipTyp"]],
   "pivotMessages.filterColumn": () => [pivot.filterColumn("t", 'value "soon" is not a time (the column is Datetime)'), ["t", "soon", "Datetime"]],
   "pivotMessages.stepFailed": () => [pivot.stepFailed("step 2 (filter)", 'column "NoSuch" not found'), ["step 2 (filter)", "NoSuch"]],
+  "commonMessages.nestedUnreadable": () => [common.nestedUnreadable("process", "Struct(...)"), ['"process"', "Struct"]],
   "commonMessages.columnMissing": () => [common.columnMissing("Acount", COLUMNS, "parseJsonColumn"), ['"Acount"', "parseJsonColumn", "LogonType"]],
   "commonMessages.plainNamesChanged": () => [common.plainNamesChanged(["col_0", "extra"]), ["col_0, extra", "internal error"]],
 

@@ -441,3 +441,25 @@ describe("alerts as other exports write them (probed)", () => {
     assert.throws(() => ipsFromDataFrame(df, { additionalColumns: "UserPrincipalName" as never }), /additionalColumns must be a list of column names/);
   });
 });
+
+describe("nested columns in alert and IP frames (structs in structs: toArray failed, StructOwned is not supported)", () => {
+  const ndjson = [
+    '{"TimeGenerated":"2024-01-01T10:00:00Z","AlertName":"Suspicious","SystemAlertId":"a1","Severity":"High","AdditionalFields":{"__proto__":{"x":1},"k":{"m":{"n":"deep"}}},"Entities":"[{\\"$id\\":\\"1\\",\\"Type\\":\\"host\\",\\"HostName\\":\\"h1\\"}]","EntitiesObj":[{"Props":{"a":{"b":1}},"Type":"ip"}],"IpAddress":"10.0.0.1"}',
+    '{"TimeGenerated":"2024-01-01T11:00:00Z","AlertName":"Other","SystemAlertId":"a2","Severity":"Low","AdditionalFields":null,"Entities":"[]","EntitiesObj":[],"IpAddress":"10.0.0.2"}',
+  ].join("\n");
+  const df = pl.readJSON(Buffer.from(ndjson), { format: "lines" });
+
+  it("new SecurityAlert(df, 0) and fromDataFrame read the row, nested fields kept", () => {
+    const alert = new SecurityAlert(df, 0);
+    assert.equal(alert.nameStr, "Alert: Suspicious");
+    assert.deepEqual(alert.entities.map((e) => e.nameStr), ["h1"]);
+    assert.equal(SecurityAlert.fromDataFrame(df).length, 2);
+  });
+
+  it("ipsFromDataFrame keeps a nested additional column, a field named __proto__ too", () => {
+    const ips = ipsFromDataFrame(df, { ipColumn: "IpAddress", additionalColumns: ["AdditionalFields", "EntitiesObj"] });
+    assert.equal(ips.length, 2);
+    assert.equal(JSON.stringify(ips[0].AdditionalData.AdditionalFields), '{"__proto__":{"x":1},"k":{"m":{"n":"deep"}}}');
+    assert.deepEqual(JSON.parse(JSON.stringify(ips[0].AdditionalData.EntitiesObj)), [{ Props: { a: { b: 1 } }, Type: "ip" }]);
+  });
+});

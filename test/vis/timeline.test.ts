@@ -244,3 +244,17 @@ describe("timelineValues", () => {
     await assert.rejects(timelineValues(df, { y: "Host" }), { name: "TimelineError", code: "vis/timeline-y-not-numeric", message: /"Host"/ });
   });
 });
+
+describe("timeline with nested columns (a list of structs holding a struct: toArray failed)", () => {
+  it("shows a nested source column's values as JSON in the tooltip, fields named __proto__ too", async () => {
+    const ndjson = [
+      '{"TimeGenerated":"2024-01-01T10:00:00Z","policies":[{"id":"1","detail":{"k":{"z":1}}}],"o":{"__proto__":"p","k":1}}',
+      '{"TimeGenerated":"2024-01-01T10:05:00Z","policies":[],"o":null}',
+    ].join("\n");
+    const df = pl.readJSON(Buffer.from(ndjson), { format: "lines" }).withColumns(pl.col("TimeGenerated").str.strptime(pl.Datetime("ms"), "%Y-%m-%dT%H:%M:%SZ"));
+    const chart = await timeline(df, { sourceColumns: ["policies", "o"] });
+    const rows = decodedRows<{ s0: string; s1: string }>(chart.spec);
+    assert.ok(rows.some((r) => r.s0 === '[{"id":"1","detail":{"k":{"z":1}}}]'), JSON.stringify(rows));
+    assert.ok(rows.some((r) => r.s1 === '{"__proto__":"p","k":1}'), JSON.stringify(rows));
+  });
+});
