@@ -305,9 +305,12 @@ function refTime(ref: RefEvent): { time: number; label: string } {
   return { time, label };
 }
 
-/** A reference time written as text, read as a time column's text is (`2/10/19 4:00 PM`, Kibana's form…), else by Date.parse; naive means UTC. */
+/**
+ * A reference time written as text, read as a time column's text is (`2/10/19 4:00 PM`, Kibana's form…; naive means UTC),
+ * else NaN: no Date.parse fallback, which rolls 2024-02-30 over to March 1 where a column leaves the text unparsed.
+ */
 function textMillis(text: string): number {
-  return parseTimeText(text)?.getTime() ?? Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(" ", "T")}Z`);
+  return parseTimeText(text)?.getTime() ?? NaN;
 }
 
 interface Prepared {

@@ -82,6 +82,16 @@ describe("timeline", () => {
     await assert.rejects(timeline(us, { refEvent: "not a time" }), { name: "TimelineError", code: "vis/timeline-ref-time" });
   });
 
+  it("refuses a refEvent text naming no real date or time, as a time column leaves it unparsed (Date.parse rolled it to the next month)", async () => {
+    const df = pl.DataFrame({ TimeGenerated: [new Date("2024-01-01T00:00:00Z"), new Date("2024-01-01T05:00:00Z")] });
+    for (const ref of ["2024-02-30T00:00:00Z", "2023-02-29 10:00:00", "2024-04-31", "2024-02-29T24:00:00Z", "2016-12-31T23:59:60Z", "2/30/2024 10:00 AM"]) {
+      await assert.rejects(timeline(df, { refEvent: ref }), { name: "TimelineError", code: "vis/timeline-ref-time" }, ref);
+      await assert.rejects(timeline(df, { refEvent: { time: ref, label: "x" } }), { name: "TimelineError", code: "vis/timeline-ref-time" }, ref);
+    }
+    const ruled = (await timeline(df, { refEvent: "2024-02-29 10:00:00" })).spec as Spec;
+    assert.equal(new Date((ruled.layer ?? ruled.vconcat[0].layer)[1].data.values[0].t).toISOString(), "2024-02-29T10:00:00.000Z");
+  });
+
   it("parses text time columns and uses MSTICPy's default tooltip columns", async () => {
     const procs = (await qp.execQuery("processes_on_host.parquet")).head(500);
     assert.equal(procs.getColumn("TimeGenerated").dtype.variant, "String");
