@@ -5,6 +5,7 @@
 import pl from "nodejs-polars";
 import { isTextType } from "../common/dtypes";
 import { EPOCH_MIN, epochUnit, type EpochUnit } from "../common/epoch";
+import { realDateTime } from "../common/calendar";
 
 export { EPOCH_MIN, epochUnit, type EpochUnit } from "../common/epoch";
 import { columnNames, columnOf, replaceColumns } from "../common/frames";
@@ -451,16 +452,6 @@ function isoDate(text: string): Date | undefined {
   const offset = zone === "Z" ? "Z" : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone;
   const date = new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}.${ms}${offset}`);
   return Number.isNaN(date.getTime()) ? undefined : date;
-}
-
-/** Days of each month in a common year. */
-const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/** True when the fields name a day of the (proleptic Gregorian) calendar and a time of day, 00:00:00–23:59:59. */
-function realDateTime(year: number, month: number, day: number, hour: number, minute: number, second: number): boolean {
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return false;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return day <= (month === 2 && leap ? 29 : MONTH_DAYS[month - 1]);
 }
 
 /**

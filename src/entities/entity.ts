@@ -16,6 +16,7 @@ import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/p
 import { inspectLastValue } from "../display/lastValue";
 import { THEME } from "../display/theme";
 import { epochUnit } from "../common/epoch";
+import { realDateTime } from "../common/calendar";
 import { setOwnProperty } from "../common/json";
 import { foldIdentity } from "../common/caseFold";
 import { cutText } from "../display/cutText";
@@ -111,8 +112,36 @@ export function parseEntityTime(value: unknown): Date | undefined {
   let text = value.trim().replace(/(\.\d{3})\d+/, "$1");
   const zoned = /(?:z|[+-]\d{2}(?::?\d{2})?|\b(?:utc|gmt))$/i.test(text);
   if (!zoned) text = /^\d{4}-\d{2}-\d{2}[t ]\d/i.test(text) ? `${text.replace(" ", "T")}Z` : /^\d{4}-\d{2}-\d{2}$/.test(text) ? text : `${text} UTC`;
+  if (!realFields(text)) return undefined;
   const date = new Date(text);
   return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+
+/**
+ * False when the date or time a text writes does not exist (2024-02-30, `2/30/2024`, `30 Feb 2024`, 24:00, second
+ * 60): Date() rolls those over to another instant, which an alert must not be given. True for forms it does not know.
+ */
+function realFields(text: string): boolean {
+  const ymd = /^([+-]?\d{4,6})[-/](\d{1,2})[-/](\d{1,2})/.exec(text);
+  const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4}|\d{2})\b/.exec(text);
+  const dayMonth = /(?<!\d)(\d{1,2})[ -]([a-z]{3})[a-z]*\.?[ -](\d{4})\b/i.exec(text);
+  const monthDay = /\b([a-z]{3})[a-z]*\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})\b/i.exec(text);
+  const month = (name: string): number => MONTHS.indexOf(name.toLowerCase()) + 1;
+  // Two-digit years as Date() reads them: 00–49 are 2000–2049.
+  const year = (y: string): number => (y.length === 2 ? Number(y) + (Number(y) < 50 ? 2000 : 1900) : Number(y));
+  const [y, mo, d] = ymd
+    ? [Number(ymd[1]), Number(ymd[2]), Number(ymd[3])]
+    : us
+      ? [year(us[3]), Number(us[1]), Number(us[2])]
+      : dayMonth && month(dayMonth[2])
+        ? [Number(dayMonth[3]), month(dayMonth[2]), Number(dayMonth[1])]
+        : monthDay && month(monthDay[1])
+          ? [Number(monthDay[3]), month(monthDay[1]), Number(monthDay[2])]
+          : [2000, 1, 1];
+  const time = /(?<!\d)(\d{1,2}):(\d{2})(?::(\d{2}))?/.exec(text);
+  return realDateTime(y, mo, d, Number(time?.[1] ?? 0), Number(time?.[2] ?? 0), Number(time?.[3] ?? 0));
 }
 
 

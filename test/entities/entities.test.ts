@@ -392,6 +392,23 @@ describe("alerts as other exports write them (probed)", () => {
     }
   });
 
+  it("a time that does not exist (Feb 30, Apr 31, 24:00, second 60) is no time, its text kept: Date() rolled it to the next month or day", () => {
+    const row = { SystemAlertId: "a1", AlertName: "x", TimeGenerated: "2024-02-30T10:00:00Z", StartTimeUtc: "2016-12-31T23:59:60Z", EndTimeUtc: "2024-04-31 10:00:00", Entities: "[]" };
+    for (const alert of [new SecurityAlert(row), SecurityAlert.fromDataFrame(pl.DataFrame([row]))[0]]) {
+      assert.deepEqual([alert.TimeGenerated, alert.StartTimeUtc, alert.EndTimeUtc], [undefined, undefined, undefined]);
+      assert.deepEqual([alert.row.TimeGenerated, alert.row.StartTimeUtc, alert.row.EndTimeUtc], [row.TimeGenerated, row.StartTimeUtc, row.EndTimeUtc]);
+    }
+    const bad = ["2024-02-30T10:00:00Z", "2023-02-29 10:00:00", "2024-04-31", "2/30/2024 10:00 AM", "2/30/24 10:00 AM", "2024-02-29T24:00:00Z", "2024-01-01T10:60:00Z", "2016-12-31T23:59:60Z", "Feb 30, 2024 10:00", "Fri, 30 Feb 2024 10:00:00 GMT", "2024/02/30"];
+    for (const t of bad) assert.equal(entities.parseEntityTime(t), undefined, t);
+    for (const [t, iso] of [["2024-02-29T23:59:59Z", "2024-02-29T23:59:59.000Z"], ["2/29/2024 11:59 PM", "2024-02-29T23:59:00.000Z"], ["Thu, 29 Feb 2024 10:00:00 GMT", "2024-02-29T10:00:00.000Z"], ["2000-02-29", "2000-02-29T00:00:00.000Z"]]) {
+      assert.equal(entities.parseEntityTime(t)?.toISOString(), iso, t);
+    }
+    // An entity's time property that is no time keeps its text, as any unparsed time does.
+    const [session] = parseEntities([{ Type: "host-logon-session", StartTimeUtc: "2024-02-30T10:00:00Z", EndTimeUtc: "2024-02-29T10:00:00Z" }]);
+    assert.equal((session as HostLogonSession).StartTimeUtc as unknown, "2024-02-30T10:00:00Z");
+    assert.equal((session as HostLogonSession).EndTimeUtc?.toISOString(), "2024-02-29T10:00:00.000Z");
+  });
+
   it("entities in a $ref cycle hang off their alert; an $id nested 100 deep resolves", () => {
     const selfParent = JSON.stringify([{ $id: "1", Type: "process", ProcessId: "4", ImageFile: { $id: "2", Type: "file", Name: "a.exe", Directory: "c:\\x" }, ParentProcess: { $ref: "1" } }]);
     const graph = createAlertGraph(new SecurityAlert({ SystemAlertId: "a1", AlertName: "a", Entities: selfParent }));

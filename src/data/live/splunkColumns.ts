@@ -23,6 +23,7 @@
  * cell of its DataFrame (a Python list or a str), and a single value can never
  * be mistaken for a list (bare `[x]` text would read as one).
  */
+import { realDateTime } from "../../common/calendar";
 import type { LiveColumn, LiveColumnType } from "./types";
 
 const ISO_TIME = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})?$/;
@@ -41,6 +42,10 @@ export function splunkTimeMs(text: string): number | undefined {
   const fraction = m[3] ? m[3].slice(0, 4) : "";
   let zone = m[4] ?? "Z";
   if (zone !== "Z" && !zone.includes(":")) zone = `${zone.slice(0, 3)}:${zone.slice(3)}`;
+  // Date.parse rolls 2024-02-30 and 24:00 over to the next month or day: such text is no time.
+  const [y, mo, d] = m[1].split("-").map(Number);
+  const [h, mi, sec = 0] = m[2].split(":").map(Number);
+  if (!realDateTime(y, mo, d, h, mi, sec)) return undefined;
   const ms = Date.parse(`${m[1]}T${m[2]}${fraction}${zone}`);
   return Number.isNaN(ms) ? undefined : ms;
 }

@@ -335,4 +335,12 @@ describe("Splunk export and column parsing", () => {
     assert.equal(splunkTimeMs("2019-02-14"), undefined);
     assert.equal(splunkTimeMs("14/02/2019 10:00"), undefined);
   });
+
+  it("reads a time that does not exist (Feb 30, Apr 31, 24:00) as text, not as the next month or day", () => {
+    for (const t of ["2024-02-30T10:00:00Z", "2023-02-29 10:00:00", "2024-04-31T00:00", "2024-02-29T24:00:00Z", "2024-01-01T10:60:00Z"]) assert.equal(splunkTimeMs(t), undefined, t);
+    assert.equal(splunkTimeMs("2024-02-29T23:59:59Z"), Date.UTC(2024, 1, 29, 23, 59, 59));
+    const t = splunkTable([{ when: "2024-02-29T10:00:00Z" }, { when: "2024-02-30T10:00:00Z" }]);
+    assert.equal(t.columns[0].type, "string");
+    assert.deepEqual(t.rows, [["2024-02-29T10:00:00Z"], ["2024-02-30T10:00:00Z"]]);
+  });
 });
