@@ -170,7 +170,7 @@ function kindOf(zeekType: string | undefined): ZeekKind {
   }
 }
 
-const EPOCH = "^\\d{1,12}(\\.\\d{1,9})?$";
+const EPOCH = "^-?\\d{1,12}(\\.\\d{1,9})?$";
 
 /** A text column's values as the Zeek type says; what does not convert is null. */
 function parsed(c: pl.Expr, kind: ZeekKind): pl.Expr {
@@ -183,10 +183,15 @@ function parsed(c: pl.Expr, kind: ZeekKind): pl.Expr {
       // Parsed by the read (csvOptions); `inf` and `nan` are no values Zeek writes.
       return pl.when(c.isFinite()).then(c).otherwise(pl.lit(null).cast(pl.Float64));
     case "time": {
-      // Epoch seconds with (Zeek's) six fraction digits, as integer µs: digits, not float arithmetic, so none is lost.
-      const seconds = c.str.extract("^(\\d+)", 1).cast(pl.Int64, false);
+      // Epoch seconds with (Zeek's) six fraction digits, as integer µs: digits, not float arithmetic, so none is lost
+      // (Int64 literals: a JS number literal is Float64, which past 2255 rounded the µs). Before 1970 the fraction
+      // has the seconds' sign: -86400.5 is -86400500000 µs, as the Zeek JSON reader reads it.
+      const int = (v: number): pl.Expr => pl.lit(v).cast(pl.Int64);
+      const seconds = c.str.extract("^(-?\\d+)", 1).cast(pl.Int64, false);
       const micros = c.str.extract("\\.(\\d+)$", 1).fillNull(pl.lit("")).str.padEnd(6, "0").str.slice(0, 6).cast(pl.Int64, false);
-      return pl.when(c.str.contains(EPOCH)).then(seconds.mul(1_000_000).add(micros)).otherwise(pl.lit(null).cast(pl.Int64)).cast(pl.Datetime("us"));
+      const sign = pl.when(c.str.startsWith("-")).then(int(-1)).otherwise(int(1));
+      const total = seconds.mul(int(1_000_000)).add(micros.mul(sign));
+      return pl.when(c.str.contains(EPOCH)).then(total).otherwise(pl.lit(null).cast(pl.Int64)).cast(pl.Datetime("us"));
     }
     case "bool":
       return pl.when(c.eq(pl.lit("T"))).then(pl.lit(true)).when(c.eq(pl.lit("F"))).then(pl.lit(false)).otherwise(pl.lit(null)).cast(pl.Bool);

@@ -120,6 +120,17 @@ describe("Zeek ASCII logs: types", () => {
   });
 });
 
+describe("Zeek ASCII logs: time", () => {
+  it("reads epoch times before 1970 (the fraction signed too) and past 2255 to the microsecond, in integers", () => {
+    const times = ["1704067200.123456", "-86400.5", "-0.000001", "-1", "253402300799.999999", "9999999999.000001", "-"];
+    const log = ["#separator \\x09", "#unset_field\t-", "#fields\tts\tuid", "#types\ttime\tstring", ...times.map((t, i) => `${t}\tC${i}`)].join("\n");
+    const df = readZeekTsv(log, "conn.log");
+    assert.equal(String(df.getColumn("ts").dtype), String(pl.Datetime("us")));
+    const micros = df.getColumn("ts").cast(pl.Int64).cast(pl.Utf8).toArray();
+    assert.deepEqual(micros, ["1704067200123456", "-86400500000", "-1", "-1000000", "253402300799999999", "9999999999000001", null]);
+  });
+});
+
 describe("Zeek ASCII logs: large files", () => {
   it("header lines are found across the read blocks: a header block starting at a block's first byte", () => {
     const head = (extra: string) =>
