@@ -20,6 +20,7 @@ export const TRANSFORM_ERRORS = {
   "transform/process-tree-option": { class: "ProcessTreeError", when: "a buildProcessTree option is unknown (misspelt) or has a value it cannot take (order not \"tree\" or \"input\", a negative tolerance)", names: "the option, the value, what it takes, or the nearest known option and the known options" },
   "transform/no-process-events": { class: "ProcessTreeError", when: "no process-creation events are left to build a tree from", names: "the schema, the event id" },
   "transform/process-tree-too-deep": { class: "ProcessTreeError", when: "the tree's paths would exceed 2 GiB of text (a chain tens of thousands of processes deep)", names: "the depth, the size and the limit" },
+  "transform/process-column-type": { class: "ProcessTreeError", when: "a key column (an id, image, host, logon id or GUID) has a type a tree cannot read (a list, struct, duration, boolean, time)", names: "the column, its schema field, its type, what it takes" },
   "transform/process-time-not-time": { class: "ProcessTreeError", when: "the time column holds neither times nor time text", names: "the column, example values or its type" },
   "transform/not-a-process-tree": { class: "ProcessTreeQueryError", when: "a tree query is given something that is not a built process tree", names: "the missing columns" },
   "transform/process-ref-invalid": { class: "ProcessTreeQueryError", when: "a process is named by something other than a proc_key, a row or a one-row DataFrame", names: "what is accepted" },
@@ -139,6 +140,8 @@ export const transformMessages = {
       "transform/process-time-not-time",
       `The time column "${column}" holds text that is not a time (${failures} value(s), e.g. ${examples.map((e) => JSON.stringify(e)).join(", ")}).`,
     ),
+  processKeyColumnType: (column: string, field: string, dtype: string, takes: string) =>
+    errorMessage("transform/process-column-type", `The column "${column}" (the schema's ${field}) holds ${dtype} values; a process tree reads it as ${takes}. Cast it or name another column in { schema: { ${field} } }.`),
   processTimeType: (column: string, dtype: string) =>
     errorMessage("transform/process-time-not-time", `The time column "${column}" must hold times or time text, not ${dtype}.`),
 

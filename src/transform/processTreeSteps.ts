@@ -50,10 +50,10 @@
 import pl, { type DataType } from "nodejs-polars";
 import { isTemporalType, isTextType } from "../common/dtypes";
 import { TIME_FORMATS, formatHits, parseTimeSeries, strptimeExpr, textTimeUnit, unparsedCount, withoutNsWrap, type TimeUnit } from "../data/timeParsing";
-import { resolveSchema, schemaTimeColumns, type ProcSchema } from "./processTreeSchema";
+import { resolveSchema, schemaColumns, schemaTimeColumns, type ProcSchema } from "./processTreeSchema";
 import { ProcessTreeError, transformMessages as msg } from "./messages";
 import { keyColumn, treeTextColumns, type KeyParts } from "./processTreeText";
-import { fitsInteger, matchKey } from "../data/matchValues";
+import { fitsInteger, matchKey, matchKind } from "../data/matchValues";
 
 export { ProcessTreeError } from "./messages";
 
@@ -114,6 +114,7 @@ export function processEvents(procs: pl.DataFrame, schema?: Partial<ProcSchema>)
     // Old MSTICPy outputs (the lab's process_tree) carry stale Level/NodeRole: ours replace them.
     if (procs.columns.includes(name)) procs = procs.drop(name);
   }
+  procs = checkedKeyColumns(procs, resolved);
   const columns = procs.columns;
   const ROW = "__hl_row";
   // Each row's input row is only written down before a filter: unfiltered, row i is input row i.
@@ -151,6 +152,36 @@ export function processEvents(procs: pl.DataFrame, schema?: Partial<ProcSchema>)
   const times = schemaTimeColumns(resolved).filter((c, k, all) => hasColumn(df, c) && all.indexOf(c) === k);
   const events = (indexed ? df.drop(ROW) : df).withColumns(...times.map((c) => (c === stamp && parsedStamp ? parsedStamp : parseTimeColumn(df, c, resolved.numericTimeUnit))));
   return { schema: resolved, events, inputRow, inputRows: procs.height };
+}
+
+/**
+ * The schema's columns, made readable: an all-null column read from NDJSON
+ * has polars' Null type, which no cast to it can make (inferred rows are cast
+ * to their column's type): it is made text, as an all-null text column builds.
+ * The key columns are then checked for a type a tree can read: ids, logon ids
+ * and hosts are compared as text, so text or integers (a float column of whole
+ * numbers too: CSV's integer column with a null); images and GUIDs text. A
+ * list, struct, duration or boolean key failed inside polars or was read as
+ * its text (`{1,2}`, `true`).
+ */
+function checkedKeyColumns(procs: pl.DataFrame, schema: ProcSchema): pl.DataFrame {
+  const times = schemaTimeColumns(schema);
+  const named = [...schemaColumns(schema), ...Object.entries(schema.parentColumns ?? {}).flat()];
+  const nulls = [...new Set(named)].filter((c) => !times.includes(c) && hasColumn(procs, c) && dtypeOf(procs, c).variant === "Null");
+  if (nulls.length) procs = procs.withColumns(...nulls.map((c) => pl.col(c).cast(pl.Utf8)));
+  const kinds: [keyof ProcSchema, "text" | "id"][] = [
+    ["processName", "text"], ["parentName", "text"], ["grandparentName", "text"], ["processGuid", "text"], ["parentGuid", "text"],
+    ["processId", "id"], ["parentId", "id"], ["grandparentId", "id"], ["hostName", "id"], ["logonId", "id"], ["targetLogonId", "id"],
+  ];
+  for (const [field, kind] of kinds) {
+    const column = schema[field];
+    if (typeof column !== "string" || !hasColumn(procs, column)) continue;
+    const dtype = dtypeOf(procs, column);
+    const readAs = matchKind(dtype);
+    if (readAs === "text" || (kind === "id" && (readAs === "integer" || readAs === "float"))) continue;
+    throw new ProcessTreeError(msg.processKeyColumnType(column, field, dtype.variant, kind === "id" ? "text or integers" : "text"));
+  }
+  return procs;
 }
 
 /**

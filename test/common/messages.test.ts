@@ -168,6 +168,7 @@ const SAMPLES: Record<string, Sample> = {
   "transformMessages.processTreeTooDeep": () => [transform.processTreeTooDeep(16000, 768 * 2 ** 20, 2 ** 31), ["16000 levels", "768 MiB", "2048 MiB"]],
   "transformMessages.noProcessEvents": () => [transform.noProcessEvents("Windows 4688", "EventID = 4688"), ["Windows 4688", "EventID = 4688"]],
   "transformMessages.processTimeUnparsed": () => [transform.processTimeUnparsed("TimeCreatedUtc", 3, ["later"]), ['"TimeCreatedUtc"', '"later"']],
+  "transformMessages.processKeyColumnType": () => [transform.processKeyColumnType("NewProcessId", "processId", "List", "text or integers"), ['"NewProcessId"', "processId", "List", "text or integers"]],
   "transformMessages.processTimeType": () => [transform.processTimeType("TimeCreatedUtc", "Boolean"), ['"TimeCreatedUtc"', "Boolean"]],
   "transformMessages.notATreeFrame": () => [transform.notATreeFrame(), ["buildProcessTree"]],
   "transformMessages.notATree": () => [transform.notATree(["proc_key", "Level"]), ["proc_key, Level"]],

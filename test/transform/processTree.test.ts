@@ -447,6 +447,73 @@ describe("buildProcessTree rules", () => {
     }
   });
 
+  it("an all-null column of polars' Null type (NDJSON never filled in) builds the tree an all-null text column builds", () => {
+    // NDJSON export where NewProcessName and the command line were never filled in: polars reads them as dtype Null.
+    const ndjson = [
+      { EventID: 4688, TimeGenerated: "2024-01-01T00:00:00Z", Computer: "h", NewProcessId: "0x10", ProcessId: "0x4", NewProcessName: null, ParentProcessName: "C:\\a.exe", CommandLine: null },
+      { EventID: 4688, TimeGenerated: "2024-01-01T00:00:01Z", Computer: "h", NewProcessId: "0x11", ProcessId: "0x10", NewProcessName: null, ParentProcessName: "C:\\b.exe", CommandLine: null },
+    ];
+    const df = pl.readJSON(Buffer.from(ndjson.map((r) => JSON.stringify(r)).join("\n")), { format: "lines" });
+    assert.equal(df.getColumn("NewProcessName").dtype.variant, "Null");
+    const asText = df.withColumns(pl.col("NewProcessName").cast(pl.Utf8), pl.col("CommandLine").cast(pl.Utf8));
+    const expected = buildProcessTree(asText);
+    const tree = buildProcessTree(df);
+    for (const c of ["proc_key", "parent_key", "path", "Level", "IsInferred", "NewProcessName"]) assert.deepEqual(col(tree, c), col(expected, c), c);
+    assert.equal(ptree.treeToText(tree), ptree.treeToText(expected));
+    // MDE: a Null-typed command line and folder path (columns the rebuilt parents are written into) build too.
+    const mde = pl.DataFrame({
+      Timestamp: [t("10:00:00"), t("10:00:01")],
+      DeviceName: ["d", "d"],
+      ActionType: ["ProcessCreated", "ProcessCreated"],
+      FileName: ["powershell.exe", "whoami.exe"],
+      FolderPath: ["C:\\w\\powershell.exe", "C:\\w\\whoami.exe"],
+      ProcessId: [500, 501],
+      InitiatingProcessId: [400, 500],
+      InitiatingProcessFileName: ["explorer.exe", "powershell.exe"],
+      InitiatingProcessFolderPath: ["C:\\w\\explorer.exe", "C:\\w\\powershell.exe"],
+      ProcessCommandLine: ["powershell", "whoami"],
+      InitiatingProcessCommandLine: ["explorer", "powershell"],
+    });
+    const nulled = mde.withColumns(pl.lit(null).alias("ProcessCommandLine"), pl.lit(null).alias("FolderPath"));
+    assert.deepEqual(col(buildProcessTree(nulled), "parent_key"), col(buildProcessTree(mde), "parent_key"));
+  });
+
+  it("a key column of a type a tree cannot read (list, struct, duration, boolean) is a ProcessTreeError naming it, its type and what it takes", () => {
+    const events = pl.DataFrame({
+      EventID: [4688, 4688],
+      TimeGenerated: ["2024-01-01T00:00:00Z", "2024-01-01T00:00:01Z"],
+      Computer: ["h", "h"],
+      NewProcessName: ["C:\\a.exe", "C:\\b.exe"],
+      NewProcessId: ["0x10", "0x11"],
+      ProcessId: ["0x4", "0x10"],
+      ParentProcessName: ["C:\\r.exe", "C:\\a.exe"],
+      SubjectLogonId: ["0x3e7", "0x3e7"],
+    });
+    const cases: [string, string, pl.Expr, string, string][] = [
+      ["NewProcessId", "processId", pl.concatList([pl.col("NewProcessId"), pl.lit("x")]), "List", "text or integers"],
+      ["ProcessId", "parentId", pl.struct([pl.col("ProcessId").alias("a"), pl.lit("b").alias("b")]), "Struct", "text or integers"],
+      ["NewProcessId", "processId", pl.lit(1000).cast(pl.Duration("ms")), "Duration", "text or integers"],
+      ["NewProcessName", "processName", pl.lit(true), "Bool", "text"],
+      ["ParentProcessName", "parentName", pl.concatList([pl.col("ParentProcessName")]), "List", "text"],
+      ["Computer", "hostName", pl.struct([pl.col("Computer").alias("name")]), "Struct", "text or integers"],
+      ["SubjectLogonId", "logonId", pl.lit(false), "Bool", "text or integers"],
+    ];
+    for (const [column, field, expr, dtype, takes] of cases) {
+      assert.throws(
+        () => buildProcessTree(events.withColumns(expr.alias(column))),
+        (e: Error & { code?: string }) => {
+          assert.equal(e.name, "ProcessTreeError", e.message);
+          assert.equal(e.code, "transform/process-column-type");
+          for (const part of [`"${column}"`, field, dtype, takes]) assert.ok(e.message.includes(part), `${column}: ${part} in ${e.message}`);
+          return true;
+        },
+      );
+    }
+    // Integer ids, and float ones (CSV's integer column with a null), still build.
+    const numeric = events.withColumns(pl.Series("NewProcessId", [16, 17], pl.Int64), pl.Series("ProcessId", [4, 16], pl.Float64));
+    assert.deepEqual(col(buildProcessTree(numeric), "Level"), [1, 2, 3]);
+  });
+
   it("leaves out ECS events that start something other than a process (Winlogbeat's Sysmon 3 connections)", () => {
     const df = pl.DataFrame({
       "@timestamp": ["2024-03-01T10:00:00Z", "2024-03-01T10:00:05Z", "2024-03-01T10:00:10Z", "2024-03-01T10:00:11Z"],
