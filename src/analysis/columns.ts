@@ -144,6 +144,8 @@ export function timeValues(df: pl.DataFrame, name: string, fn: string, options: 
   let unparsed = 0;
   if (isTextType(column.dtype)) {
     const parsed = options.lenient ? lenientTimes(column) : { ...parseTimeSeries(column), unparsed: 0 };
+    // Not one value (every cell null or blank): "0 values do not parse" named no culprit.
+    if (!parsed.parsed && parsed.failures === 0) throw new AnalysisError(msg.timeTextEmpty(fn, name));
     if (!parsed.parsed) {
       throw new AnalysisError(msg.timeTextUnparsed(fn, name, parsed.failures, parsed.examples));
     }
@@ -164,6 +166,8 @@ export function timeValues(df: pl.DataFrame, name: string, fn: string, options: 
  */
 function lenientTimes(column: pl.Series): TimeParseResult & { unparsed: number } {
   const first = parseTimeSeries(column);
+  // Every cell null or blank: all missing times, as in a null Datetime column (no cell is a non-time).
+  if (!first.parsed && first.failures === 0) return { series: datetimeSeries(column.name, new Array<null>(column.len()).fill(null)), parsed: true, failures: 0, examples: [], unparsed: 0 };
   if (first.parsed || !first.partial) return { ...first, unparsed: 0 };
   const read = first.partial.len() - first.partial.nullCount();
   if (first.failures > read) return { ...first, unparsed: 0 };

@@ -80,6 +80,8 @@ export const analysisMessages = {
       `${fn}: time column "${column}" is text that does not parse as times (${failures} values).` +
         (examples.length ? ` Values that are not times: ${examples.map(quoteValue).join(", ")}.` : ""),
     ),
+  timeTextEmpty: (fn: string, column: string) =>
+    errorMessage("analysis/time-column-not-time", `${fn}: time column "${column}" holds no times at all (every value is empty or null); pass the timeColumn that has them.`),
   timeColumnType: (fn: string, column: string, dtype: string) =>
     errorMessage("analysis/time-column-not-time", `${fn}: time column "${column}" must hold times (Datetime, Date or time text); it is ${dtype}.`),
   timeColumnUnknown: (fn: string, temporal: readonly string[], columns: readonly string[]) =>

@@ -190,6 +190,8 @@ function epochMillis(df: pl.DataFrame, column: string): (number | null)[] {
   let series = columnOf(df, column);
   if (isTextType(series.dtype)) {
     const parsed = parseTimeSeries(series);
+    // No value at all (every cell null or blank): rows without a time, counted as missing like a null Datetime column's.
+    if (!parsed.parsed && parsed.failures === 0) return new Array<null>(series.len()).fill(null);
     if (!parsed.parsed) {
       throw new TimelineError(msg.timelineTimeUnparsed(column, parsed.failures, parsed.examples));
     }

@@ -199,6 +199,25 @@ test("dbclusterEvents: an unparseable time cell is a missing time; a column of n
   assert.deepEqual((values(manyResult.clustered, "LastEventTime") as Date[]).map((d) => d.toISOString()), [text(1), text(151)]);
 });
 
+test("a text time column with no time at all (every cell null or blank): STL says so; dbclusterEvents reads missing times, as from a null Datetime column", () => {
+  for (const cell of [null, "", "  "]) {
+    const empty = pl.Series("TimeGenerated", Array.from({ length: 72 }, () => cell), pl.Utf8);
+    assert.throws(() => timeseriesAnomaliesStl(pl.DataFrame([empty, pl.Series("Bytes", spiky())])), {
+      code: "analysis/time-column-not-time",
+      message: 'timeseriesAnomaliesStl: time column "TimeGenerated" holds no times at all (every value is empty or null); pass the timeColumn that has them.',
+    });
+    const base = events("f", "t", "p");
+    const blank = pl.DataFrame([columnOf(base, "p"), pl.Series("t", Array.from({ length: base.height }, () => cell), pl.Utf8), columnOf(base, "f")]);
+    const nullTimes = base.withColumns(pl.Series("t", Array.from({ length: base.height }, () => null), pl.Float64).cast(pl.Int64).cast(pl.Datetime("ms")));
+    const options = { clusterColumns: ["f"], timeColumn: "t", normalize: false, maxClusterDistance: 0.5 };
+    const got = dbclusterEvents(blank, options);
+    const reference = dbclusterEvents(nullTimes, options);
+    assert.deepEqual(got.labels, reference.labels, JSON.stringify(cell));
+    assert.deepEqual(values(got.clustered, "FirstEventTime"), values(reference.clustered, "FirstEventTime"));
+    assert.ok(values(got.clustered, "FirstEventTime").every((t) => t === null));
+  }
+});
+
 test("errors name the value's column and time, and the off-grid point itself", () => {
   const text = spiky().map(String);
   text[3] = "1e400";

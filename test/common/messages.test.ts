@@ -194,6 +194,7 @@ const SAMPLES: Record<string, Sample> = {
   "analysisMessages.emptyClusterValue": () => [analysis.emptyClusterValue("fn", "LogonType", 3), ['"LogonType"', "row 3"]],
   "analysisMessages.noValues": () => [analysis.noValues("fn", "Bytes"), ['"Bytes"']],
   "analysisMessages.timeTextUnparsed": () => [analysis.timeTextUnparsed("fn", "When", 2, ["soon"]), ['"When"', '"soon"']],
+  "analysisMessages.timeTextEmpty": () => [analysis.timeTextEmpty("fn", "When"), ['"When"', "no times at all"]],
   "analysisMessages.timeColumnType": () => [analysis.timeColumnType("fn", "When", "Int64"), ['"When"', "Int64"]],
   "analysisMessages.timeColumnUnknown": () => [analysis.timeColumnUnknown("fn", ["Start", "End"], ["Start", "End", "n"]), ["Start, End", "timeColumn"]],
   "analysisMessages.invalidChoice": () => [analysis.invalidChoice("fn", "mode", '"msticpy" or "clean"', "fast"), ["mode", '"fast"']],

@@ -213,6 +213,16 @@ describe("timeline", () => {
     assert.match(chart.text, /1 row\(s\) without a time not shown/);
   });
 
+  it("counts every row as without a time when a text time column holds no time at all (null or blank everywhere)", async () => {
+    for (const cell of [null, "", " "]) {
+      const df = pl.DataFrame({ TimeGenerated: pl.Series("TimeGenerated", [cell, cell, cell], pl.Utf8), X: ["a", "b", "c"] });
+      const chart = await timeline(df, { sourceColumns: ["X"] });
+      assert.equal(chart.missingTimes, 3, JSON.stringify(cell));
+      assert.equal(chart.events, 0);
+      assert.match(chart.text, /3 row\(s\) without a time not shown/);
+    }
+  });
+
   it("names a missing column and suggests one", async () => {
     await assert.rejects(
       timeline(alerts, { groupBy: "Severty" }),
