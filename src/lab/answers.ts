@@ -149,6 +149,14 @@ function normaliseList(values: readonly unknown[]): string[] {
   return [...new Set(values.map((v) => normalise(v instanceof Date ? v : v === null || v === undefined ? "" : String(v))).filter((v) => v !== ""))].sort();
 }
 
+/**
+ * Two normalised lists hold the same values, element by element: their joined texts
+ * matched when one value held the others on lines of its own ("a\nb" was the list a, b).
+ */
+function sameSet(mine: readonly string[], theirs: readonly string[]): boolean {
+  return mine.length === theirs.length && mine.every((v, i) => v === theirs[i]);
+}
+
 /** The verdicts on a set of answers; displays as a short ✓/✗ list. */
 export class AnswerCheck implements Displayable {
   constructor(readonly results: readonly AnswerResult[]) {}
@@ -247,7 +255,7 @@ export function checkAnswers(answers: Record<string, Answer>, options: CheckAnsw
       const raw = given instanceof Date ? (dateDay(given) === given.toISOString().slice(0, 10) ? given.toISOString() : dateDay(given)) : given === null || given === undefined ? "" : list ? list.map(shownValue).join(", ") : shownValue(given);
       // An answer often comes from a log cell: control and bidi characters as escapes, and cut (a 10 kB line before).
       const shown = cutText(revealHidden(raw), MAX_SHOWN_ANSWER);
-      const correct = answered && (Array.isArray(want) ? normalise(list ?? [given as string]) === normalise(want) : normalise(given) === normalise(want));
+      const correct = answered && (Array.isArray(want) ? sameSet(normaliseList(list ?? [given as string]), normaliseList(want)) : normalise(given) === normalise(want));
       const result: AnswerResult = { question, answered, correct, given: shown };
       if (answered && !correct && Array.isArray(want)) {
         const mine = normaliseList(list ?? [given as string]);

@@ -129,6 +129,15 @@ describe("checkAnswers with a list answer", () => {
     assert.match(text, /… day: no answer yet\./);
   });
 
+  test("a list is a set of values: one value holding the others, or text with line breaks, is not the list", () => {
+    const joined = "http://a.example/x\nhttp://b.example";
+    for (const links of [[joined], joined, ["http://a.example/x, http://b.example"]] as Answer[]) {
+      const r = checkAnswers({ links }, { answersPath: answersFile });
+      assert.equal(r.results[0].correct, false, JSON.stringify(links));
+      assert.match(r.results[0].detail ?? "", /you have 0 of the 2 values and 1 that is not in the answer/);
+    }
+  });
+
   test("nothing answered: the summary says not answered yet", () => {
     const r = checkAnswers({ links: undefined, day: undefined }, { answersPath: answersFile });
     assert.equal(r.toText().split("\n").at(-1), "Not answered yet: write your answers in the cell and run it again.");
