@@ -1,5 +1,7 @@
 /** The error class, codes and message builders of src/lab (the exercises' answer check). */
 import { errorMessage, HuntlabError, type ErrorCatalog } from "../common/errors";
+import { cutText } from "../display/cutText";
+import { revealHidden } from "../display/hiddenChars";
 
 /** Every code of src/lab, with what docs/errors.md says of it. */
 export const LAB_ERRORS = {
@@ -17,6 +19,17 @@ export class AnswersError extends HuntlabError<LabErrorCode> {
   override name = "AnswersError";
 }
 
+/** Longest value of the learner's data shown in a verdict, in characters (checkAnswers shows an answer as long). */
+const MAX_SHOWN_VALUE = 200;
+
+/**
+ * A value of the learner's data, quoted as JSON text, with control, line and bidi characters as escapes and
+ * cut as checkAnswers shows an answer: a 5 kB value holding U+202E or U+2028 was written raw and whole.
+ */
+function quotedValue(value: string): string {
+  return `"${cutText(revealHidden(JSON.stringify(value).slice(1, -1)), MAX_SHOWN_VALUE)}"`;
+}
+
 /**
  * What a self-check says to the learner (not errors: verdicts shown in the
  * notebook). Kept here so that docs/teaching.md can quote them and tests can
@@ -32,9 +45,9 @@ export const labFeedback = {
     `\`${variable}\` has no ${missing.map((c) => `\`${c}\``).join(", ")} column${missing.length > 1 ? "s" : ""}: is it the result of ${query}?`,
   wrongRows: (have: number, want: number, hint: string) => `you have ${have} row${have === 1 ? "" : "s"} (${want} expected): ${hint}`,
   tooFewRows: (have: number, min: number, hint: string) => `you have ${have} row${have === 1 ? "" : "s"} (at least ${min} expected): ${hint}`,
-  missingValue: (column: string, value: string, hint: string) => `no \`${column}\` is ${JSON.stringify(value)}: ${hint}`,
+  missingValue: (column: string, value: string, hint: string) => `no \`${column}\` is ${quotedValue(value)}: ${hint}`,
   unexpectedValues: (column: string, values: readonly string[], hint: string) =>
-    `\`${column}\` also has ${values.slice(0, 3).map((v) => JSON.stringify(v)).join(", ")}${values.length > 3 ? ", …" : ""}: ${hint}`,
+    `\`${column}\` also has ${values.slice(0, 3).map(quotedValue).join(", ")}${values.length > 3 ? ", …" : ""}: ${hint}`,
   correct: (variable: string, task: string) => `\`${variable}\` is right: ${task}.`,
   listPartlyRight: (found: number, expected: number, extra: number) =>
     `you have ${found} of the ${expected} values${extra ? ` and ${extra} that ${extra === 1 ? "is" : "are"} not in the answer` : ""}`,

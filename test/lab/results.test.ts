@@ -179,6 +179,22 @@ describe("checkAnswers' verdict text", () => {
   });
 });
 
+describe("checkResult's verdict text", () => {
+  test("values from the learner's data are shown with control, line and bidi characters as escapes, and cut", () => {
+    const hostile = "x".repeat(5000) + "\u202e\u0000\u2028\r\nend";
+    const r = checkResult("kinds", pl.DataFrame({ Kind: ["url", hostile, 'say "hi"'] }), { resultsPath: specs });
+    const text = r.toText();
+    assert.equal(r.status, "wrong");
+    assert.ok(!/[\u0000\u202e\u2028\r]/.test(text), "no raw hidden characters");
+    assert.equal(text.split("\n").length, 1, "one line per problem");
+    assert.ok(text.length < 400, `cut: ${text.length} characters`);
+    assert.match(text, /^✗ kinds: `Kind` also has "x+…", "say \\"hi\\"": urls only\.$/);
+    const tail = checkResult("kinds", pl.DataFrame({ Kind: ["url", "a\u202eb\u2028c\u0000"] }), { resultsPath: specs }).toText();
+    assert.ok(tail.includes('"a\\u202eb\\u2028c\\u0000"'), tail);
+    assert.ok(r[JUPYTER_DISPLAY]()["text/plain"] === text);
+  });
+});
+
 describe("checkAnswers with numbers", () => {
   test("numbers compare exactly, past 2^53 too; thousands separators, signs, leading and trailing zeros do not matter", () => {
     const file = path.join(dir, "numbers.json");
