@@ -24,6 +24,7 @@ import { HtmlView, type HtmlViewSpec } from "../display/htmlView";
 import { listBrowserCss, listHeight } from "./listBrowserStyle";
 import { cutText as cutLine } from "../display/cutText";
 import { padText } from "../display/textWidth";
+import { revealHidden } from "../display/hiddenChars";
 
 /** Severities, lowest first: the client's `TI_SEVERITIES` (the type keeps both sides in step). */
 const SEVERITY_ORDER = ["unknown", "information", "warning", "high"] as const satisfies readonly TISeverity[];
@@ -298,8 +299,10 @@ function textOf(m: TIModel): string {
   const more = moreNotice(m);
   const lines = partition(m).shown.map((item) => {
     const rows = item.rows.filter((r) => set.has(r.severity));
-    // A 10 kB indicator was one 20 kB line. (No right-to-left isolates here: the view's text is revealed whole, isolates included.)
-    return `${padText(cutLine(item.ioc, 200), 40)} type: ${item.iocType.padEnd(10)} (sev: ${maxSeverityOf(rows)})  providers: [${[...new Set(rows.map((r) => cutLine(r.provider, 60)))].join(", ")}]${hasHit(rows) ? "" : "  (no hits)"}`;
+    // A 10 kB indicator was one 20 kB line; a line break in a value began a line of its own (data could fake a row):
+    // each value revealed, then cut. (No right-to-left isolates here: the view's text is revealed whole, isolates included.)
+    const shown = (value: string, max: number) => cutLine(revealHidden(value), max);
+    return `${padText(shown(item.ioc, 200), 40)} type: ${padText(shown(item.iocType, 40), 10)} (sev: ${maxSeverityOf(rows)})  providers: [${[...new Set(rows.map((r) => shown(r.provider, 60)))].join(", ")}]${hasHit(rows) ? "" : "  (no hits)"}`;
   });
   return [...(m.fellBack ? [fallbackNotice(m)] : []), ...lines, ...(more ? [`… ${more}`] : [])].join("\n");
 }

@@ -41,6 +41,23 @@ test("text: a 10 kB indicator is cut (one 20 kB line before)", () => {
   assert.ok(text.some((l) => l.startsWith("שלום.example")), text.join("\n"));
 });
 
+test("text: one line per indicator, whatever its Ioc, type or provider holds (line breaks and bidi as escapes; a long type cut)", () => {
+  const rows = [
+    { ...FIXTURE_ROWS[0], Ioc: "1.2.3.4\n5.6.7.8                                  type: ipv4", Provider: "Local\rTI\u202e", Severity: "high" },
+    { ...FIXTURE_ROWS[1], Ioc: "wh401k.org", IocType: "t".repeat(5000) + "\u2028", Severity: "high" },
+  ];
+  const b = browseResults(tiFrame(rows));
+  const text = b.toText();
+  const lines = text.split("\n");
+  assert.equal(lines.length, 2, text.slice(0, 400));
+  assert.ok(lines.every((l) => l.length < 400), String(lines.map((l) => l.length)));
+  assert.ok(!/[\r\u2028\u202e]/.test(text), "no raw hidden characters");
+  const faked = lines.find((l) => l.startsWith("1.2.3.4\\n5.6.7.8 ")) ?? "";
+  assert.match(faked, /providers: \[Local\\rTI\\u202e\]/, text.slice(0, 400));
+  assert.ok(lines.some((l) => /^wh401k\.org +type: t{39}… \(sev: high\)/.test(l)), text.slice(0, 400));
+  assert.equal(b[JUPYTER_DISPLAY]()["text/plain"], text);
+});
+
 test("nothing at the requested severities: a notice and every severity (MSTICPy's fallback)", () => {
   const onlyInfo = tiFrame(FIXTURE_ROWS.filter((r) => r.Severity === "information"));
   const b = browseResults(onlyInfo, { severities: ["high"] });
