@@ -2,8 +2,22 @@
  * CSS of the list browsers (queries, TI results): the static `<details>` list
  * and the live layout that `client/listBrowser.ts` builds with the same class
  * prefix. Colours from `THEME` (JupyterLab's variables, paired fallbacks).
+ * Also the query and pivot browsers' text line.
  */
 import { THEME } from "../display/theme";
+import { cutText } from "../display/cutText";
+import { revealHidden } from "../display/hiddenChars";
+
+/** Longest key or description in a list browser's text line, in characters. */
+const MAX_LINE_PART = 200;
+
+/**
+ * A query or pivot browser's text line, `key — description`: each revealed (a line break in a YAML
+ * description began a line of its own, one that looked like another entry) and cut (a 5 kB description was a 5 kB line).
+ */
+export function listLine(key: string, description: string): string {
+  return `${cutText(revealHidden(key), MAX_LINE_PART)} — ${cutText(revealHidden(description), MAX_LINE_PART)}`;
+}
 
 /** Sizes of a list browser's live layout. */
 export interface ListBrowserLayout {

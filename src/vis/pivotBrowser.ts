@@ -12,7 +12,7 @@
 import { html, type SafeHtml } from "../display/html";
 import { HtmlView, type HtmlViewSpec } from "../display/htmlView";
 import type { PivotBrowserData } from "./client/views/pivotBrowser";
-import { listBrowserCss, listHeight } from "./listBrowserStyle";
+import { listBrowserCss, listHeight, listLine } from "./listBrowserStyle";
 import { BrowserOptionError } from "./messages";
 import { checkOptionTypes, type OptionTypesOf } from "./options";
 
@@ -111,7 +111,7 @@ function specOf(entries: readonly PivotBrowserEntry[], title: string, height: nu
       `${r} .hl-pb-copy{margin-top:4px}`,
     height: "auto",
     fallback: { html: staticList(entries), alt: title },
-    text: entries.length ? entries.map((e) => `${pivotKey(e)} — ${e.description}`).join("\n") : "(no pivot functions)",
+    text: entries.length ? entries.map((e) => listLine(pivotKey(e), e.description)).join("\n") : "(no pivot functions)",
   };
 }
 

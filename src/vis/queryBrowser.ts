@@ -19,7 +19,7 @@ import { html, type SafeHtml } from "../display/html";
 import { THEME } from "../display/theme";
 import type { QueryBrowserData } from "./client/views/queryBrowser";
 import { HtmlView, type HtmlViewSpec } from "../display/htmlView";
-import { listBrowserCss, listHeight } from "./listBrowserStyle";
+import { listBrowserCss, listHeight, listLine } from "./listBrowserStyle";
 import { BrowserOptionError } from "./messages";
 import { checkOptionTypes, type OptionTypesOf } from "./options";
 
@@ -118,7 +118,7 @@ function staticList(s: QueryBrowserSettings): SafeHtml {
 /** One line per query: `Family.query — description`. */
 function textOf(s: QueryBrowserSettings): string {
   if (s.queries.length === 0) return "(no queries)";
-  return s.queries.map((q) => `${keyOf(q)} — ${q.description}`).join("\n");
+  return s.queries.map((q) => listLine(keyOf(q), q.description)).join("\n");
 }
 
 function specOf(s: QueryBrowserSettings): HtmlViewSpec {

@@ -31,6 +31,20 @@ describe("pivot.browse()", () => {
     assert.equal(pivotCallExample(e), 'await entities.Ip.util.geoLoc("203.0.113.7");\nawait entities.Ip.util.geoLoc(df, { column: "Address", join: "left" });');
   });
 
+  it("text: one line per function, however long its description or whatever it holds (line breaks and bidi as escapes, cut)", () => {
+    const entry = { entity: "Ip", namespace: "LocalData", family: "F", name: "q1", description: "", inputAttribute: "Address", inputColumn: "c", parameters: [], outputColumns: [], source: "s", batching: "b" };
+    const text = new PivotBrowser([
+      { ...entry, description: "one\nIp.LocalData.F.fake — made up\r\u202e" },
+      { ...entry, name: "q\u20282", description: "x".repeat(5000) },
+    ]).toText();
+    const lines = text.split("\n");
+    assert.equal(lines.length, 2, text.slice(0, 400));
+    assert.ok(lines.every((l) => l.length < 500), String(lines.map((l) => l.length)));
+    assert.ok(!/[\r\u2028\u202e]/.test(text), "no raw hidden characters");
+    assert.equal(lines[0], "Ip.LocalData.F.q1 — one\\nIp.LocalData.F.fake — made up\\r\\u202e");
+    assert.match(lines[1], /^Ip\.LocalData\.F\.q\\u20282 — x+…$/);
+  });
+
   it("escapes what it shows", () => {
     const view = new PivotBrowser([
       { entity: "Ip", namespace: "LocalData", family: "F<b>", name: "q<script>", description: "<img src=x onerror=alert(1)>", inputAttribute: "Address", inputColumn: "c", parameters: [], outputColumns: ["<i>"], source: "s", batching: "b" },

@@ -35,6 +35,20 @@ test("text lists one line per query, sorted by family then name", () => {
   assert.equal(new QueryBrowser([]).toText(), "(no queries)");
 });
 
+test("text: one line per query, however long its description or whatever it holds (line breaks and bidi as escapes, cut)", () => {
+  const hostile = [
+    { ...FIXTURE_QUERIES[0], description: "first\nFake.query — a row the data made up\r\u202e" },
+    { ...FIXTURE_QUERIES[1], name: "q\u2028two", description: "x".repeat(5000) },
+  ];
+  const text = new QueryBrowser(hostile).toText();
+  const lines = text.split("\n");
+  assert.equal(lines.length, 2, text.slice(0, 400));
+  assert.ok(lines.every((l) => l.length < 500), String(lines.map((l) => l.length)));
+  assert.ok(!/[\r\u2028\u202e]/.test(text), "no raw hidden characters");
+  assert.ok(lines.includes(`${FIXTURE_QUERIES[0].family}.${FIXTURE_QUERIES[0].name} — first\\nFake.query — a row the data made up\\r\\u202e`), text.slice(0, 400));
+  assert.ok(lines.some((l) => /^SecurityAlert\.q\\u2028two — x+…$/.test(l)), text.slice(0, 400));
+});
+
 test("static HTML lists every query with description, parameters, query text and example", () => {
   const html = new QueryBrowser(FIXTURE_QUERIES).toHtml();
   const summaries = [...html.matchAll(/<summary><code class="hl-qb-key">([^<]*)<\/code>/g)].map((m) => m[1]);
