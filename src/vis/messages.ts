@@ -1,5 +1,7 @@
 /** The error classes, codes and message builders of src/vis (the Node side of the views). */
-import { didYouMean, errorMessage, HuntlabError, unknownOptionText, type CodesOfClass, type ErrorCatalog, type UnknownOption } from "../common/errors";
+import { closestNames, didYouMean, errorMessage, HuntlabError, unknownOptionText, type CodesOfClass, type ErrorCatalog, type UnknownOption } from "../common/errors";
+import { cutText } from "../display/cutText";
+import { revealHidden } from "../display/hiddenChars";
 
 /** Every code of src/vis, with what docs/errors.md says of it. */
 export const VIS_ERRORS = {
@@ -122,6 +124,32 @@ function optionUnknown<C extends VisOptionCode>(code: C, view: string, unknown: 
   return errorMessage(code, unknownOptionText(view, unknown, known));
 }
 
+/** Longest name (a column, a field) shown in a message, and most names listed: they come from the data. */
+const MAX_NAME = 60;
+const MAX_NAMES = 30;
+
+/** A name quoted as JSON text, with line, control and bidi characters as escapes (JSON leaves U+202E, U+2028 raw), cut. */
+function quotedName(name: string): string {
+  return `"${cutText(revealHidden(JSON.stringify(name).slice(1, -1)), MAX_NAME)}"`;
+}
+
+/** A name in a list: as it is when it reads plainly (short, no hidden characters, quotes or commas), else quoted. */
+function listedName(name: string): string {
+  return name.length <= MAX_NAME && /^[^\s",\\](?:[^",\\]*[^\s",\\])?$/.test(name) && revealHidden(name) === name ? name : quotedName(name);
+}
+
+/** The first {@link MAX_NAMES} names, comma-separated, and how many more: a frame of 3,000 columns was listed whole. */
+function nameList(names: readonly string[]): string {
+  const more = names.length > MAX_NAMES ? ` and ${names.length - MAX_NAMES} more` : "";
+  return `${names.slice(0, MAX_NAMES).map(listedName).join(", ")}${more}`;
+}
+
+/** " Did you mean A, B?" with the names shown as in a list (didYouMean writes them raw), or "". */
+function closeNames(name: string, names: readonly string[]): string {
+  const close = closestNames(name, names);
+  return close.length ? ` Did you mean ${close.map(listedName).join(", ")}?` : "";
+}
+
 /** Example values as JSON, comma-separated. */
 function examples(values: readonly string[]): string {
   return values.map((e) => JSON.stringify(e)).join(", ");
@@ -137,7 +165,7 @@ export const visMessages = {
   timelineNotADataFrame: () => errorMessage("vis/timeline-not-a-dataframe", "timeline() expects a polars DataFrame."),
   /** `role`: "time", "y", "group"… */
   timelineColumnMissing: (role: string, name: string, columns: readonly string[]) =>
-    errorMessage("vis/timeline-column-missing", `The ${role} column "${name}" is not in the data.${didYouMean(name, columns)} Columns: ${columns.join(", ")}.`),
+    errorMessage("vis/timeline-column-missing", `The ${role} column ${quotedName(name)} is not in the data.${closeNames(name, columns)} Columns: ${nameList(columns)}.`),
   timelineTimeUnparsed: (column: string, failures: number, values: readonly string[]) =>
     errorMessage("vis/timeline-time-not-time", `The time column "${column}" holds text that is not a time (${failures} value(s), e.g. ${examples(values)}); pass timeColumn.`),
   timelineTimeType: (column: string, dtype: string) =>
@@ -240,7 +268,7 @@ export const visMessages = {
     const names = [...known];
     return errorMessage(
       "vis/map-popup-column",
-      `popupColumns: ${missing.join(", ")} not in any Ip's AdditionalData.${didYouMean(missing[0] ?? "", names)} Known: ${names.join(", ") || "(none)"}`,
+      `popupColumns: ${nameList(missing)} not in any Ip's AdditionalData.${closeNames(missing[0] ?? "", names)} Known: ${nameList(names) || "(none)"}`,
     );
   },
 

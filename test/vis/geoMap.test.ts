@@ -79,6 +79,23 @@ describe("GeoMap", async () => {
     assert.ok(!map.toView().toHtml().includes("db-ip.com"));
   });
 
+  it("a popupColumns error names the fields of the data shortly: long names cut, hidden characters as escapes, at most 30", () => {
+    const hostile = ["x".repeat(5000), "a\rb", "nul\u0000x", "invoice\u202egpj.exe", "line\u2028two", ...Array.from({ length: 40 }, (_, i) => `Field${i}`)];
+    const AdditionalData = Object.fromEntries(hostile.map((k) => [k, "v"]));
+    const ips = [new Ip({ Address: "10.0.0.1", Location: new GeoLocation({ Latitude: 1, Longitude: 2 }), AdditionalData })];
+    assert.throws(
+      () => new GeoMap().addIpCluster(ips, { popupColumns: ["y".repeat(3000) + "\u202e", "Field1x"] }),
+      (e: Error) => {
+        assert.equal((e as GeoMapError).code, "vis/map-popup-column");
+        assert.ok(e.message.length < 2000, `${e.message.length} characters`);
+        assert.ok(!/[\u0000\r\u2028\u202e]/.test(e.message), e.message.slice(0, 300));
+        assert.match(e.message, /^popupColumns: "y+…", Field1x not in any Ip's AdditionalData\./);
+        assert.match(e.message, /Known: "x+…", "a\\rb", "nul\\u0000x", "invoice\\u202egpj\.exe", "line\\u2028two", Field0, .* and 15 more$/);
+        return true;
+      },
+    );
+  });
+
   it("validates colours, popup columns, zoom and tiles", () => {
     assert.throws(() => new GeoMap().addIpCluster([], { color: "bleu" }), (e: Error) => e instanceof GeoMapError && e.code === "vis/map-color" && /"bleu".*Did you mean blue/.test(e.message));
     assert.throws(() => new GeoMap().addIpCluster([], { color: "red;background:url(x)" }), { name: "GeoMapError", code: "vis/map-color" });

@@ -231,6 +231,19 @@ describe("timeline", () => {
     await assert.rejects(timeline(alerts, { timeColumn: "AlertName" }), { code: "vis/timeline-time-not-time", message: /"AlertName"/ });
   });
 
+  it("a missing column's message stays short: names cut, hidden characters as escapes, at most 30 columns listed (8 kB before)", async () => {
+    const columns = ["x".repeat(5000), "a\u202eb", ...Array.from({ length: 40 }, (_, i) => `C${i}`)];
+    const df = pl.DataFrame(Object.fromEntries([["TimeGenerated", [new Date("2024-01-01T10:00:00Z")]], ...columns.map((c) => [c, ["v"]])]));
+    await assert.rejects(timeline(df, { groupBy: "g".repeat(3000) + "\u2028" }), (e: Error) => {
+      assert.equal((e as TimelineError).code, "vis/timeline-column-missing");
+      assert.ok(e.message.length < 1500, `${e.message.length} characters`);
+      assert.ok(!/[\u2028\u202e]/.test(e.message), e.message.slice(0, 300));
+      assert.match(e.message, /^The groupBy column "g+…" is not in the data\./);
+      assert.match(e.message, /Columns: TimeGenerated, "x+…", "a\\u202eb", C0, .* and 13 more\.$/);
+      return true;
+    });
+  });
+
   it("refuses a width or height that is not 1 to 10,000 pixels, naming the option (height 1e6 took 35 s and a 35 MB PNG)", async () => {
     for (const [option, value] of [["height", 1e6], ["width", -5], ["height", 0], ["width", Number.NaN]] as const) {
       await assert.rejects(timeline(alerts, { [option]: value }), (e: Error) => e instanceof TimelineError && e.code === "vis/timeline-option" && e.message.includes(`timeline: ${option} must be a number of pixels`));
