@@ -278,7 +278,8 @@ export function providerSecrets(settings: readonly (Pick<ProviderSettings, "args
   for (const s of settings) {
     for (const key of s.secretArgs) {
       const value = s.args[key];
-      if (typeof value === "string" && value !== "") out.push(value);
+      // A number too (a key written as digits with a `!!int` tag): it is printed as its digits.
+      if ((typeof value === "string" && value !== "") || typeof value === "number") out.push(String(value));
     }
     for (const value of Object.values(s.args)) out.push(...urlPasswords(value));
     // The provider's BaseUrl (beside Args, where it is read), and a key written beside Args by mistake (`AuthKey:` one level up).

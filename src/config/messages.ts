@@ -47,6 +47,9 @@ export const yamlMessages = {
   duplicateKey: (where: string, key: string): YamlProblem =>
     errorMessage("yaml-syntax", `${where}: YAML syntax error: Map keys must be unique (${JSON.stringify(key).slice(0, 80)})`),
   syntax: (where: string, detail: string): YamlProblem => errorMessage("yaml-syntax", `${where}: YAML syntax error: ${detail}`),
+  /** An alias (`*name`) with no anchor (`&name`) before it; the name is not shown: an unquoted value starting with `*` (a password) is read so. */
+  unknownAlias: (where: string): YamlProblem =>
+    errorMessage("yaml-syntax", `${where}: YAML syntax error: an alias (*name) that no anchor (&name) before it defines; a value that starts with * must be quoted`),
   /** The path is a folder, a FIFO, a socket or a device (`kind` from fileKind, src/common/regularFile.ts): refused before it is opened (a FIFO blocks the open until a writer comes). */
   notAFile: (file: string, kind: string): YamlProblem =>
     errorMessage("yaml-limit", `${file}: YAML cannot be read: ${fileProblemText({ problem: "not-a-file", kind })}`),

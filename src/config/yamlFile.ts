@@ -9,7 +9,7 @@
  * map of 40k keys. Here it is off, and one pass over the parsed document with
  * a set per map does the same check.
  */
-import YAML, { isMap, isScalar, isSeq, LineCounter, type Node } from "yaml";
+import YAML, { isAlias, isMap, isScalar, isSeq, LineCounter, type Node } from "yaml";
 import { readRegularFile } from "../common/regularFile";
 import { yamlMessages as msg, type YamlProblem } from "./messages";
 
@@ -104,22 +104,35 @@ function keyIdentity(key: unknown): string | undefined {
 }
 
 /**
- * Checks the parsed document in one iterative pass: duplicate keys in a map,
- * the number of keys, the nesting depth. Throws the first problem found.
+ * Checks the parsed document in one iterative pass, in document order:
+ * duplicate keys in a map, the number of keys, the nesting depth, aliases that
+ * name no anchor. Throws the first problem found.
  */
 function checkDocument(file: string, root: Node | null, lines: LineCounter, limits: YamlLimits, fail: YamlErrorFactory, options: YamlReadOptions): void {
   let keys = 0;
-  // `keepItems`: a sequence that is the value of a key whose numbers keep their text (a list of them).
-  const stack: { node: unknown; depth: number; keepItems?: boolean }[] = [{ node: root, depth: 0 }];
+  // `value`: a map value or sequence item (not a key). `keep`: the value of a key whose numbers keep their text, or an item of a list of them.
+  const stack: { node: unknown; depth: number; value?: boolean; keep?: boolean }[] = [{ node: root, depth: 0 }];
+  // Anchors seen so far: an alias is the last node anchored with its name before it, as the yaml package resolves it.
+  const anchors = new Map<string, unknown>();
   const keepNumber = (value: unknown) => {
     if (isScalar(value) && value.type === "PLAIN" && typeof value.source === "string" && (typeof value.value === "number" || typeof value.value === "bigint")) value.value = value.source;
   };
   while (stack.length) {
-    const { node, depth, keepItems } = stack.pop()!;
+    const { node, depth, value, keep } = stack.pop()!;
+    if ((isScalar(node) || isMap(node) || isSeq(node)) && node.anchor) anchors.set(node.anchor, node);
     if (isMap(node) || isSeq(node)) {
       if (depth >= limits.maxDepth) throw fail(msg.tooDeep(where(file, lines, node.range?.[0]), limits.maxDepth, limits.what));
     }
-    if (isMap(node)) {
+    if (isAlias(node)) {
+      const target = anchors.get(node.source);
+      // Not echoed: an unquoted value starting with `*` (`password: *Sp1unk…`) is read as an alias.
+      if (target === undefined) throw fail(msg.unknownAlias(where(file, lines, node.range?.[0])));
+      // A secret reached through an alias (`AuthKey: *vt`) keeps its text too; the anchored value with it, so that printing it is masked.
+      if (keep) for (const item of isSeq(target) ? target.items : [target]) keepNumber(item);
+    } else if (isScalar(node) && value) {
+      if (keep) keepNumber(node);
+      if (options.pyyamlScalars) pyyamlScalar(node, !!keep);
+    } else if (isMap(node)) {
       keys += node.items.length;
       if (keys > limits.maxKeys) throw fail(msg.tooManyKeys(file, limits.maxKeys, limits.what));
       const seen = new Set<string>();
@@ -132,20 +145,17 @@ function checkDocument(file: string, root: Node | null, lines: LineCounter, limi
           }
           seen.add(id);
         }
-        const value = pair.value;
+      }
+      // Pushed last to first, so that they are popped in document order.
+      for (let i = node.items.length - 1; i >= 0; i -= 1) {
+        const pair = node.items[i];
         const keepText = !!options.keepNumberText && isScalar(pair.key) && options.keepNumberText(String(pair.key.value));
-        if (keepText) keepNumber(value);
-        if (options.pyyamlScalars) pyyamlScalar(value, keepText);
-        stack.push({ node: pair.value, depth: depth + 1, keepItems: keepText && isSeq(value) }, { node: pair.key, depth: depth + 1 });
+        stack.push({ node: pair.value, depth: depth + 1, value: true, keep: keepText }, { node: pair.key, depth: depth + 1 });
       }
     } else if (isSeq(node)) {
-      for (const item of node.items) {
-        if (keepItems) keepNumber(item);
-        if (options.pyyamlScalars) pyyamlScalar(item, !!keepItems);
-        stack.push({ node: item, depth: depth + 1 });
-      }
+      // A list under a secret key (a list of keys) keeps its items' text.
+      for (let i = node.items.length - 1; i >= 0; i -= 1) stack.push({ node: node.items[i], depth: depth + 1, value: true, keep });
     }
-    // Scalars and aliases end here (aliases are bounded by toJS's maxAliasCount).
   }
 }
 

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { inspect } from "node:util";
-import { ConfigError, configMasker, loadConfig, resolveConfigPath } from "../../src/config/config";
+import { ConfigError, configMasker, loadConfig, providerSecrets, resolveConfigPath } from "../../src/config/config";
 import { PACKAGE_ROOT } from "../../src/common/paths";
 import { tempDir } from "../context/tiTwins";
 
@@ -340,4 +340,28 @@ test("YAML 1.1 number forms: a secret keeps its exact text; an octal-looking num
     () => loadConfig(octal),
     (err: Error) => err instanceof ConfigError && err.code === "config/invalid-setting" && err.message.startsWith(`${octal}: TIProviders.OTX.TimeoutSeconds: `),
   );
+});
+
+test("a secret of digits reached through an alias keeps its text and is masked everywhere (args, raw, JSON)", () => {
+  const file = configFile(
+    ["shared:", "  vt_api: &vt 7345601298", "  big: &big 98765432101234567890", "TIProviders:", "  VirusTotal:", "    Args:", "      AuthKey: *vt", "  OTX:", "    Args:", "      AuthKey: *big", ""].join("\n"),
+  );
+  const config = loadConfig(file);
+  const [vt, otx] = config.tiProviders;
+  assert.equal(vt.args.AuthKey, "7345601298");
+  assert.equal(otx.args.AuthKey, "98765432101234567890");
+  const printed = [inspect(config, { depth: 20 }), JSON.stringify(config), JSON.stringify(vt.args), inspect(vt.args), inspect(config.raw, { depth: 20 }), JSON.stringify(config.raw)].join("\n");
+  for (const digits of ["7345601298", "9876543210"]) assert.ok(!printed.includes(digits), `${digits} in ${printed}`);
+});
+
+test("an unquoted value starting with * (an alias naming no anchor) is a syntax error at its line, without the value", () => {
+  const file = configFile("DataProviders:\n  Splunk:\n    Args:\n      host: splunk.example\n      password: *Sp1unkPassw0rd!\n");
+  assert.throws(
+    () => loadConfig(file),
+    (err: Error) => err instanceof ConfigError && err.code === "config/yaml-syntax" && err.message.startsWith(`${file}:5:17: `) && !err.message.includes("Sp1unk") && /quoted/.test(err.message),
+  );
+});
+
+test("a secret Arg holding a number (settings built in code) is among the provider's secrets, as its digits", () => {
+  assert.deepEqual(providerSecrets([{ args: { AuthKey: 7345601298, Port: 8089 }, secretArgs: ["AuthKey"] }]), ["7345601298"]);
 });
