@@ -281,7 +281,7 @@ export function providerSecrets(settings: readonly (Pick<ProviderSettings, "args
       // A number too (a key written as digits with a `!!int` tag): it is printed as its digits.
       if ((typeof value === "string" && value !== "") || typeof value === "number") out.push(String(value));
     }
-    for (const value of Object.values(s.args)) out.push(...urlPasswords(value));
+    for (const value of Object.values(s.args)) out.push(...urlPasswords(value), ...connectionStringSecrets(value));
     // The provider's BaseUrl (beside Args, where it is read), and a key written beside Args by mistake (`AuthKey:` one level up).
     out.push(...urlPasswords(s.baseUrl));
     if (s.extra) extraSecrets(s.extra, out, 0);
@@ -289,16 +289,32 @@ export function providerSecrets(settings: readonly (Pick<ProviderSettings, "args
   return out;
 }
 
-/** Secret-named text and URL passwords anywhere in the keys huntlab does not read (nested a few levels at most). */
+/** Secret-named text, URL passwords and connection-string secrets anywhere in the keys huntlab does not read (or the whole document). */
 function extraSecrets(value: unknown, out: string[], depth: number): void {
-  if (value === null || typeof value !== "object" || depth > 8) return;
+  if (value === null || typeof value !== "object" || depth > CONFIG_FILE_LIMITS.maxDepth) return;
   for (const [key, v] of Object.entries(value)) {
     if (typeof v === "string") {
       if (isSecretArgName(key) && v !== "") out.push(v);
-      out.push(...urlPasswords(v));
+      out.push(...urlPasswords(v), ...connectionStringSecrets(v));
     } else if (typeof v === "number" && isSecretArgName(key)) out.push(String(v));
     else extraSecrets(v, out, depth + 1);
   }
+}
+
+/** A `Name=value` part of a `;`-separated connection string (Kusto, Log Analytics, ADO.NET); a value may be quoted, `;` and all. */
+const CONNECTION_STRING_PART = /(?:^|;)\s*([A-Za-z][A-Za-z0-9 _.-]*?)\s*=\s*("[^"]*"|'[^']*'|[^;]*)/g;
+
+/** The values of the secret-named parts of a connection string (`Application Key=…`, `AppKey=…`, `Password=…`), as written and unquoted. */
+export function connectionStringSecrets(value: unknown): string[] {
+  if (typeof value !== "string" || !value.includes("=")) return [];
+  const out: string[] = [];
+  for (const [, name, written] of value.matchAll(CONNECTION_STRING_PART)) {
+    const text = written.trim();
+    if (!isSecretArgName(name) || text === "") continue;
+    out.push(text);
+    if (/^(["']).*\1$/s.test(text) && text.length > 2) out.push(text.slice(1, -1));
+  }
+  return out;
 }
 
 /**
@@ -337,9 +353,12 @@ export function urlPasswords(value: unknown): string[] {
   return [...new Set([password, decoded])];
 }
 
-/** A masker for every secret of a loaded configuration: TI, other and data providers'. */
+/** A masker for every secret of a loaded configuration: TI, other and data providers', and secret-named literals and connection-string secrets anywhere in the file. */
 export function configMasker(config: HuntlabConfig): SecretMasker {
-  return new SecretMasker(providerSecrets([...config.tiProviders, ...config.otherProviders, ...dataProviders(config)]));
+  const secrets = providerSecrets([...config.tiProviders, ...config.otherProviders, ...dataProviders(config)]);
+  // Secret-named literals in the sections huntlab does not read (MSTICPy's KustoClusters, AzureCLI…) are printed with `raw`.
+  extraSecrets(config.raw, secrets, 0);
+  return new SecretMasker(secrets);
 }
 
 /**

@@ -365,3 +365,33 @@ test("an unquoted value starting with * (an alias naming no anchor) is a syntax 
 test("a secret Arg holding a number (settings built in code) is among the provider's secrets, as its digits", () => {
   assert.deepEqual(providerSecrets([{ args: { AuthKey: 7345601298, Port: 8089 }, secretArgs: ["AuthKey"] }]), ["7345601298"]);
 });
+
+test("secret-named literals in any section (MSTICPy's KustoClusters) and the secret parts of connection strings print and serialise masked", () => {
+  const file = configFile(
+    [
+      "TIProviders: {}",
+      "KustoClusters:",
+      "  ClusterDefaults:",
+      "    Args:",
+      "      ClientId: 69d28fd7-42a5-48bc-a619-af56397b1234",
+      "      ClientSecret: kcSecretValue-9f8e7d6c5b4a",
+      "      IntegratedAuth: True",
+      "DataProviders:",
+      "  LogAnalytics:",
+      "    Args:",
+      '      connection_str: "Data Source=https://x.kusto.windows.net;Application Client Id=abc;Application Key=connStrSecret12345;Authority Id=t"',
+      "  Kusto:",
+      "    Args:",
+      '      Connection: "Server=k.example; AppKey = appKeySecret777 ;Password=\'pw;Secret-888\'"',
+      "",
+    ].join("\n"),
+  );
+  const config = loadConfig(file);
+  const printed = [inspect(config, { depth: 20 }), JSON.stringify(config), JSON.stringify(config.raw), inspect(config.raw, { depth: 20 })].join("\n");
+  for (const secret of ["kcSecretValue-9f8e7d6c5b4a", "connStrSecret12345", "appKeySecret777", "pw;Secret-888"]) {
+    assert.ok(!printed.includes(secret), `${secret} in ${printed}`);
+    assert.equal(configMasker(config).mask(`x ${secret} y`), "x **** y");
+  }
+  // Public parts stay readable.
+  for (const shown of ["69d28fd7-42a5-48bc-a619-af56397b1234", "https://x.kusto.windows.net", "Application Client Id=abc"]) assert.ok(printed.includes(shown), shown);
+});
