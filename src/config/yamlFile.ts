@@ -96,9 +96,12 @@ function where(file: string, lines: LineCounter, offset: number | undefined): st
   return `${file}:${pos.line}:${pos.col}`;
 }
 
-/** Identity of a map key for the duplicate check: scalars by type and value (as the yaml package compares them), other keys never equal. */
+/**
+ * Identity of a map key for the duplicate check: scalars by type and value (as the yaml package compares them), other keys never equal.
+ * A `<<` merge key (the yaml package reads it as a symbol) may repeat: PyYAML applies each, earlier ones winning.
+ */
 function keyIdentity(key: unknown): string | undefined {
-  if (!isScalar(key)) return undefined;
+  if (!isScalar(key) || typeof key.value === "symbol") return undefined;
   const value = key.value;
   return `${value === null ? "null" : typeof value}:${String(value)}`;
 }

@@ -395,3 +395,11 @@ test("secret-named literals in any section (MSTICPy's KustoClusters) and the sec
   // Public parts stay readable.
   for (const shown of ["69d28fd7-42a5-48bc-a619-af56397b1234", "https://x.kusto.windows.net", "Application Client Id=abc"]) assert.ok(printed.includes(shown), shown);
 });
+
+test("several merge keys in one map are all applied, as PyYAML applies them: explicit keys win, then earlier merges", () => {
+  const file = configFile(
+    ["a: &a {Primary: yes, TimeoutSeconds: 5}", "b: &b {Enabled: no, TimeoutSeconds: 9, Concurrency: 3}", "TIProviders:", "  OTX:", "    <<: *a", "    <<: *b", "    Concurrency: 2", "    Args: {AuthKey: abcdef123456}", ""].join("\n"),
+  );
+  const [otx] = loadConfig(file).tiProviders;
+  assert.deepEqual([otx.primary, otx.enabled, otx.http.timeoutMs, otx.http.concurrency], [true, false, 5000, 2]);
+});
