@@ -50,6 +50,9 @@ export const yamlMessages = {
   /** An alias (`*name`) with no anchor (`&name`) before it; the name is not shown: an unquoted value starting with `*` (a password) is read so. */
   unknownAlias: (where: string): YamlProblem =>
     errorMessage("yaml-syntax", `${where}: YAML syntax error: an alias (*name) that no anchor (&name) before it defines; a value that starts with * must be quoted`),
+  /** A tag YAML does not define (`!vault`); not shown: an unquoted value starting with `!` (a key) is read as one. */
+  unknownTag: (where: string): YamlProblem =>
+    errorMessage("yaml-syntax", `${where}: YAML syntax error: a tag (!name) that huntlab does not read (only YAML's own, such as !!str); a value that starts with ! must be quoted`),
   /** The path is a folder, a FIFO, a socket or a device (`kind` from fileKind, src/common/regularFile.ts): refused before it is opened (a FIFO blocks the open until a writer comes). */
   notAFile: (file: string, kind: string): YamlProblem =>
     errorMessage("yaml-limit", `${file}: YAML cannot be read: ${fileProblemText({ problem: "not-a-file", kind })}`),

@@ -196,6 +196,9 @@ export function parseYamlText(file: string, text: string, limits: YamlLimits, fa
     const pos = err.linePos?.[0];
     throw fail(msg.syntax(`${file}${pos ? `:${pos.line}:${pos.col}` : ""}`, syntaxDetail(err.code, err.message)));
   }
+  // An unknown tag is only a warning to the yaml package, and its value silently "" (`AuthKey: !Kx9…`) or the text after it; PyYAML refuses it.
+  const tag = doc.warnings.find((w) => w.code === "TAG_RESOLVE_FAILED");
+  if (tag) throw fail(msg.unknownTag(where(file, lines, tag.pos[0])));
   checkDocument(file, doc.contents, lines, limits, fail, options);
   try {
     return doc.toJS();

@@ -361,6 +361,7 @@ const YAML_SAMPLES: Record<keyof typeof yaml, Sample> = {
   tooManyKeys: () => [yaml.tooManyKeys("cfg.yaml", 20_000, "the config file"), ["cfg.yaml", "20,000 keys"]],
   duplicateKey: () => [yaml.duplicateKey("q.yaml:9:3", "q1"), ["q.yaml:9:3", '"q1"']],
   syntax: () => [yaml.syntax("q.yaml:2:4", "Flow map must end with a }"), ["q.yaml:2:4"]],
+  unknownTag: () => [yaml.unknownTag("cfg.yaml:4:16"), ["cfg.yaml:4:16", "quoted"]],
   unknownAlias: () => [yaml.unknownAlias("cfg.yaml:6:17"), ["cfg.yaml:6:17", "quoted"]],
   notAFile: () => [yaml.notAFile("/tmp/msticpyconfig.yaml", "a named pipe (FIFO)"), ["/tmp/msticpyconfig.yaml", "a named pipe (FIFO)", "not a regular file"]],
   unreadable: () => [yaml.unreadable("q.yaml", "Excessive alias count"), ["q.yaml"]],

@@ -403,3 +403,18 @@ test("several merge keys in one map are all applied, as PyYAML applies them: exp
   const [otx] = loadConfig(file).tiProviders;
   assert.deepEqual([otx.primary, otx.enabled, otx.http.timeoutMs, otx.http.concurrency], [true, false, 5000, 2]);
 });
+
+test("a tag YAML does not define (!vault, !<x>, or an unquoted value starting with !) is a syntax error at its line, without the tag or value", () => {
+  for (const [value, col] of [["!Kx9secretOTXkey", 16], ["!vault supersecretvalue99", 16], ["!<zzSECRETzz> x", 16]] as const) {
+    const file = configFile(`TIProviders:\n  GreyNoise:\n    Args:\n      AuthKey: ${value}\n`);
+    assert.throws(
+      () => loadConfig(file),
+      (err: Error) =>
+        err instanceof ConfigError && err.code === "config/yaml-syntax" && err.message.startsWith(`${file}:4:${col}: `) && !/Kx9|vault|zzSECRET|supersecret/.test(err.message),
+      value,
+    );
+  }
+  // YAML's own tags still read.
+  const file = configFile("TIProviders:\n  OTX:\n    Args:\n      AuthKey: !!str 0123\n");
+  assert.equal(loadConfig(file).tiProviders[0].args.AuthKey, "0123");
+});
