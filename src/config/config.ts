@@ -59,7 +59,7 @@ const CacheSchema = z
 const ProviderSchema = z
   .object({
     Args: z.record(z.string(), SettingValue).nullish(),
-    Primary: z.boolean().optional(),
+    Primary: z.boolean().nullish(),
     Provider: z.string().optional(),
     BaseUrl: HttpUrl.optional(),
     Enabled: z.boolean().optional(),
@@ -74,7 +74,7 @@ const ProviderSchema = z
 
 const ConfigSchema = z
   .object({
-    QueryDefinitions: z.object({ Custom: z.array(z.string()).optional() }).passthrough().nullish(),
+    QueryDefinitions: z.object({ Custom: z.array(z.string()).nullish() }).passthrough().nullish(),
     TIProviders: z.record(z.string(), ProviderSchema).nullish(),
     OtherProviders: z.record(z.string(), ProviderSchema).nullish(),
     DataProviders: z.record(z.string(), z.unknown()).nullish(),

@@ -418,3 +418,10 @@ test("a tag YAML does not define (!vault, !<x>, or an unquoted value starting wi
   const file = configFile("TIProviders:\n  OTX:\n    Args:\n      AuthKey: !!str 0123\n");
   assert.equal(loadConfig(file).tiProviders[0].args.AuthKey, "0123");
 });
+
+test("an empty QueryDefinitions.Custom or Primary: ~ is left unset, as MSTICPy skips None", () => {
+  const file = configFile("QueryDefinitions:\n  Custom:\nTIProviders:\n  OTX:\n    Primary: ~\n    Args: {AuthKey: abcdef123456}\n");
+  const config = loadConfig(file);
+  assert.deepEqual(config.customQueryPaths, []);
+  assert.equal(config.tiProviders[0].primary, false);
+});
