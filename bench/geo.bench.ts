@@ -13,6 +13,9 @@
  *   start → Cytoscape drawn, measured in the page. Target ≤ 3 s. The default
  *   (layout computed in Node, shown as is) is printed too, with the Node-side
  *   `plot()` (layout + static PNG).
+ * - A `GeoMap` of 40,000 points at one coordinate, each with its own ASN
+ *   (GeoLite's country centroid for unresolved addresses): `addIpCluster`.
+ *   Target ≤ 1 s (it was quadratic: 48 s).
  * Big inputs (a notebook must stay usable with them):
  * - A `GeoMap` of 1,000,000 points (5,000 places × 200 addresses, a User
  *   column): Node build (add + view + HTML), output size, and in Chromium
@@ -36,6 +39,7 @@ const ALERTS = 1_000;
 const BIG_PLACES = 5_000;
 const BIG_PER_PLACE = 200;
 const BIG_ALERTS = 5_000;
+const ONE_SPOT = 40_000;
 
 function addresses(n: number): string[] {
   const random = seededRandom(11);
@@ -60,6 +64,14 @@ function mapPoints(n: number): Ip[] {
     ip.AdditionalData.User = `user${i % 97}`;
     return ip;
   });
+}
+
+/** `n` Ips at GeoLite's US centroid, each with its own ASN: one coordinate, `n` places. */
+function oneSpotPoints(n: number): Ip[] {
+  return Array.from(
+    { length: n },
+    (_, i) => new Ip({ Address: `8.0.${i >> 8}.${i & 255}`, Location: new GeoLocation({ Latitude: 37.751, Longitude: -97.822, CountryCode: "US", Asn: 1000 + i, AsnOrg: `Org ${i}` }) }),
+  );
 }
 
 /** `BIG_PLACES` seeded places × `BIG_PER_PLACE` distinct addresses (interleaved), with a User column. */
@@ -113,6 +125,13 @@ export async function run(): Promise<void> {
     await measure(`geoLookup, ${LOOKUPS.toLocaleString("en")} IPv4 addresses → DataFrame`, () => geoLookup(ips), { targetMs: 1000 }),
     await measure(`EntityGraph of ${ALERTS.toLocaleString("en")} alerts (parse + build)`, () => (graph = new EntityGraph(alerts)), { targetMs: 1000 }),
   ];
+  const oneSpot = oneSpotPoints(ONE_SPOT);
+  rows.push(
+    await measure(`GeoMap.addIpCluster, ${ONE_SPOT.toLocaleString("en")} points at one coordinate with distinct ASNs`, () => new GeoMap().addIpCluster(oneSpot, { geolocate: false }), {
+      runs: 3,
+      targetMs: 1000,
+    }),
+  );
   const eg = graph!;
   rows.push(await measure(`  plot() in Node: layout + static PNG (${eg.nodeCount} nodes, ${eg.edgeCount} edges)`, () => eg.plot().toView(), { runs: 3, note: "no target" }));
 

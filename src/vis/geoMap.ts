@@ -235,6 +235,11 @@ const PLACE_COLUMNS: readonly ColumnSpec[] = [
 ];
 const PLACE_COLUMN = Object.fromEntries(PLACE_COLUMNS.map((c, i) => [c.label, i])) as Readonly<Record<string, number>>;
 
+/** A place as text, for places sharing a number key (JSON keeps any values apart). */
+function placeKey(lat: number, lon: number, row: readonly (string | null)[]): string {
+  return `${lat},${lon}${JSON.stringify(row)}`;
+}
+
 /**
  * The distinct places of a layer: raw coordinates (rounded only when sent)
  * and one value per {@link PLACE_COLUMNS} entry. Points at the same place
@@ -246,10 +251,12 @@ class PlaceTable {
   readonly values: (string | null)[][] = PLACE_COLUMNS.map(() => []);
   /**
    * Places by a number made of both coordinates (no string per place; places
-   * on one parallel or meridian get different keys); the rare places sharing
-   * a key are told apart by coordinates and values.
+   * on one parallel or meridian get different keys). Where places share a
+   * key (one spot, different details: GeoLite's country centroid with an ASN
+   * each) they are found by a text of coordinates and values, not by a scan
+   * of the spot's places, which was quadratic.
    */
-  private readonly byKey = new Map<number, number | number[]>();
+  private readonly byKey = new Map<number, number | Map<string, number>>();
 
   get size(): number {
     return this.lat.length;
@@ -260,17 +267,34 @@ class PlaceTable {
    * added if new; `unique` adds without looking (heat cells).
    */
   place(lat: number, lon: number, row: readonly (string | null)[], unique = false): number {
+    if (unique) return this.add(lat, lon, row);
     const key = lat * 1e7 + lon;
-    const same = unique ? undefined : this.byKey.get(key);
-    if (same !== undefined) for (const p of typeof same === "number" ? [same] : same) if (this.lat[p] === lat && this.lon[p] === lon && this.values.every((column, i) => column[p] === row[i])) return p;
+    let same = this.byKey.get(key);
+    if (same === undefined) {
+      const index = this.add(lat, lon, row);
+      this.byKey.set(key, index);
+      return index;
+    }
+    if (typeof same === "number") {
+      const p = same;
+      if (this.lat[p] === lat && this.lon[p] === lon && this.values.every((column, i) => column[p] === row[i])) return p;
+      same = new Map([[placeKey(this.lat[p], this.lon[p], this.values.map((column) => column[p])), p]]);
+      this.byKey.set(key, same);
+    }
+    const text = placeKey(lat, lon, row);
+    let index = same.get(text);
+    if (index === undefined) {
+      index = this.add(lat, lon, row);
+      same.set(text, index);
+    }
+    return index;
+  }
+
+  private add(lat: number, lon: number, row: readonly (string | null)[]): number {
     const index = this.lat.length;
     this.lat.push(lat);
     this.lon.push(lon);
     for (let i = 0; i < row.length; i += 1) this.values[i].push(row[i]);
-    if (unique) return index;
-    if (same === undefined) this.byKey.set(key, index);
-    else if (typeof same === "number") this.byKey.set(key, [same, index]);
-    else same.push(index);
     return index;
   }
 

@@ -245,6 +245,21 @@ describe("GeoMap", async () => {
     assert.deepEqual(pointTip(data.strings, layer, 123_456), [ips[123_456].Address, ips[123_456].Location!.City, "ZZ", `User: user${123_456 % 97}`]);
   });
 
+  it("keeps points at one spot with different details apart, and the same details as one place (20,000 at GeoLite's centroid)", () => {
+    // GeoLite puts unresolved addresses at the country centroid, each with its own ASN: every new one was compared with all before.
+    const n = 20_000;
+    const at = (i: number) => new GeoLocation({ Latitude: 37.751, Longitude: -97.822, CountryCode: "US", Asn: 1000 + (i % (n / 2)), AsnOrg: `Org ${i % (n / 2)}` });
+    const ips = Array.from({ length: n }, (_, i) => new Ip({ Address: `8.0.${i >> 8}.${i & 255}`, Location: at(i) }));
+    ips.push(new Ip({ Address: "8.1.0.1", Location: new GeoLocation({ Latitude: 37.751, Longitude: -97.8, CountryCode: "US", Asn: 1000, AsnOrg: "Org 0" }) }));
+    const map = new GeoMap().addIpCluster(ips, { geolocate: false });
+    const layer = (map.toView().spec.data as GeoMapData).layers[0];
+    assert.equal(layer.place.length, n + 1);
+    assert.equal(layer.places.lat.length, n / 2 + 1, "one place per ASN at the centroid, one elsewhere");
+    assert.equal(layer.place[0], layer.place[n / 2], "the same details share a place");
+    assert.notEqual(layer.place[0], layer.place[1]);
+    assert.deepEqual(layer.place.slice(-1), [n / 2]);
+  });
+
   it("keeps any text intact in joined columns (lengths, not separators)", () => {
     const weird = ["", "a\u0000b", "\u{1F600}", "\uDC00x", `"\\,`, "\n\r\u2028"];
     const ips = weird.map((w, i) => new Ip({ Address: w, Location: new GeoLocation({ Latitude: i, Longitude: i }) }));
