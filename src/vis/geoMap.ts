@@ -392,13 +392,6 @@ export function weightedMedian(values: readonly number[], weights: readonly numb
   return total % 2 ? at(m) : (at(m - 1) + at(m)) / 2;
 }
 
-/** How many points each place of a layer has. */
-function pointsPerPlace(layer: MapLayer): Int32Array {
-  const counts = new Int32Array(layer.places.size);
-  for (const p of layer.place) counts[p] += 1;
-  return counts;
-}
-
 /** A world map of IP addresses and locations; displays itself. */
 export class GeoMap implements Displayable {
   readonly options: Readonly<GeoMapOptions>;
@@ -586,7 +579,8 @@ export class GeoMap implements Displayable {
     const lon: number[] = [];
     const weight: number[] = [];
     for (const l of this.layers) {
-      const counts = pointsPerPlace(l);
+      // A heat cell weighs its points (counted once, 5,000 points in one cell lost to 2 elsewhere).
+      const counts = placeWeights(l);
       for (let p = 0; p < counts.length; p += 1) {
         lat.push(l.places.lat[p]);
         lon.push(l.places.lon[p]);
@@ -961,7 +955,8 @@ function staticRows(layer: MapLayer): SafeHtml[] {
   const placeColumns = layer.places.columns();
   layer.place.forEach((p, i) => {
     const g = groupOfPlace[p];
-    g.n += 1;
+    // A heat cell is its points (every cell showed 1).
+    g.n += layer.weights ? layer.weights[i] : 1;
     // Eleven names are enough to print ten and say there are more.
     if (g.names.size > 10) return;
     const name = firstTipLine(layer, placeColumns, i);

@@ -294,6 +294,23 @@ describe("GeoMap", async () => {
     }
   });
 
+  it("counts a heat cell's points, not the cell once: centre and static table", () => {
+    // London's cell last: the table must rank it first by its points.
+    const pts = [new GeoLocation({ Latitude: 10, Longitude: 10 }), new GeoLocation({ Latitude: -30, Longitude: 150 }), ...Array.from({ length: 5000 }, () => new GeoLocation({ Latitude: 51.5, Longitude: -0.12 }))];
+    const heat = new GeoMap().addHeatmap(pts).centerMap();
+    // A cell sits at its points' mean (a sum of 5,000 floats: not exactly -0.12).
+    const near = (at: [number, number]) => at.map((v) => Math.round(v * 1e6) / 1e6);
+    assert.deepEqual(near(heat.location), [51.5, -0.12]);
+    assert.deepEqual(near(heat.location), near(new GeoMap().addGeoLocations(pts).centerMap().location), "as the same points as markers");
+    const table = heat.toView().toHtml().match(/<details class="hl-geo-static-list">.*?<\/details>/s)![0];
+    const rows = [...table.matchAll(/<tr><td>Density<\/td><td>([^<]*)<\/td><td[^>]*>(\d+)<\/td>/g)].map((m) => [m[1], Number(m[2])]);
+    assert.deepEqual(rows, [
+      ["51.500, -0.120", 5000],
+      ["10.000, 10.000", 1],
+      ["-30.000, 150.000", 1],
+    ]);
+  });
+
   it("gives big layers one marker per place, or per grid cell when the places are too many", () => {
     const layer = (place: number[], lat: number[], lon: number[]) => ({ place, places: { lat, lon, columns: [] } });
     const small = layerSpots(layer([0, 1, 0], [1, 2], [3, 4]));
