@@ -40,7 +40,7 @@ import { DBIP_ATTRIBUTION, DBIP_SOURCE, DBIP_URL, geolocateIps, type GeoLookupOp
 import type { GeoMapColumn, GeoMapData, GeoMapLayerData, GeoMapLayerKind, GeoMapValues } from "./client/geoMapData";
 import { htmlView, type HtmlView } from "../display/htmlView";
 import { svgToPng } from "./png";
-import { checkOptionTypes, type OptionTypes, type OptionTypesOf } from "./options";
+import { MAX_VIEW_PIXELS, checkOptionTypes, type OptionTypes, type OptionTypesOf } from "./options";
 
 export { GeoMapError } from "./messages";
 
@@ -405,8 +405,11 @@ export class GeoMap implements Displayable {
     checkMapOptions("GeoMap", options, MAP_TYPES);
     const zoom = options.zoomStart ?? 2;
     if (!Number.isFinite(zoom) || zoom < 0 || zoom > 22) throw new GeoMapError(msg.mapZoom(zoom));
-    const height = options.height ?? 500;
-    if (!Number.isFinite(height) || height <= 0) throw new GeoMapError(msg.mapHeight(height));
+    // Here, naming the map: a bad width failed only when shown, as a generic view-size error; 1e9 reached the PNG renderer.
+    for (const option of ["width", "height"] as const) {
+      const v = options[option];
+      if (v !== undefined && v !== "100%" && !(v > 0 && v <= MAX_VIEW_PIXELS)) throw new GeoMapError(msg.mapPixels(option, v, MAX_VIEW_PIXELS));
+    }
     const at = options.location;
     if (at !== undefined && (at.length !== 2 || !(Math.abs(at[0]) <= 90) || !(Math.abs(at[1]) <= 180))) throw new GeoMapError(msg.mapLocation(at));
     if (options.tiles !== undefined) {

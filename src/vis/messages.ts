@@ -258,7 +258,8 @@ export const visMessages = {
   mapOutlinesUnreadable: (detail: string) =>
     errorMessage("vis/map-outlines-missing", `Cannot read the world outlines (world-atlas/countries-110m.json; run npm install): ${detail}`),
   mapZoom: (zoom: unknown) => errorMessage("vis/map-option", `zoomStart must be between 0 and 22, not ${String(zoom)}`),
-  mapHeight: (height: unknown) => errorMessage("vis/map-option", `height must be a positive number of pixels, not ${String(height)}`),
+  mapPixels: (option: "width" | "height", value: unknown, max: number) =>
+    errorMessage("vis/map-option", `GeoMap: ${option} must be a positive number of pixels up to ${max.toLocaleString("en")}${option === "width" ? ' or "100%"' : ""}, not ${String(value)}.`),
   mapLocation: (location: readonly unknown[]) =>
     errorMessage("vis/map-option", `location must be [latitude, longitude], latitude between -90 and 90 and longitude between -180 and 180, not [${location.map(String).join(", ")}]`),
   mapTiles: (url: unknown) => errorMessage("vis/map-option", `tiles: "${String(url)}" is not an http(s) URL template`),

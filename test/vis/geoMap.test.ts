@@ -105,6 +105,14 @@ describe("GeoMap", async () => {
       message: /popupColumns: UserPrincipal .*Did you mean UserPrincipalName/,
     });
     assert.throws(() => new GeoMap({ zoomStart: 40 }), { code: "vis/map-option", message: /zoomStart .*40/ });
+    // Width as height, here and naming GeoMap: a bad width failed only when shown, as a generic view-size error.
+    for (const option of ["width", "height"] as const) {
+      for (const bad of [-5, 0, NaN, Infinity, 1e9, 10_001]) {
+        assert.throws(() => new GeoMap({ [option]: bad }), { name: "GeoMapError", code: "vis/map-option", message: `GeoMap: ${option} must be a positive number of pixels up to 10,000${option === "width" ? ' or "100%"' : ""}, not ${bad}.` });
+      }
+      assert.doesNotThrow(() => new GeoMap({ [option]: 10_000 }));
+    }
+    assert.doesNotThrow(() => new GeoMap({ width: "100%" }));
     // A centre that is no [lat, lon] is named here, not a TypeError when the map is shown.
     for (const location of [[1], [NaN, 0], [500, 1000], [1, 2, 3], [0, -181]]) {
       assert.throws(() => new GeoMap({ location: location as [number, number] }), { name: "GeoMapError", code: "vis/map-option", message: /location must be \[latitude, longitude\]/ }, JSON.stringify(location));
