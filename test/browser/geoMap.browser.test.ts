@@ -202,6 +202,33 @@ describe("GeoMap in Chromium (offline)", { skip }, () => {
     }
   });
 
+  it("lists every layer once in the switcher: __proto__ and a name shared by a cluster and a heat layer", async () => {
+    // "__proto__" listed Object.prototype's members and crashed Leaflet (e.layer.on is not a function); two "Ports" showed as one entry.
+    const shifted = far();
+    shifted.forEach((ip) => (ip.Location!.Latitude! -= 20));
+    const map = new GeoMap({ zoomStart: 1, location: [10, 0] })
+      .addIpCluster(far(), { layer: "__proto__", geolocate: false })
+      .addIpCluster(shifted, { layer: "Ports", geolocate: false })
+      .addHeatmap(shifted, { layer: "Ports" });
+    const o = await openOffline(browser, page(map.toView().toHtml()), { name: "geomap-switcher" });
+    try {
+      assert.equal(await liveState(o.page), "1");
+      await o.page.locator(".leaflet-control-layers").hover();
+      const labels = await o.page.locator(".leaflet-control-layers-overlays label").allTextContents();
+      assert.deepEqual(labels.map((t) => t.trim()), ["__proto__", "Ports", "Ports (2)"]);
+      // Each entry switches its own layer.
+      await o.page.locator(".leaflet-control-layers-overlays label").nth(2).click();
+      const onMap = await o.page.evaluate(() => {
+        const live = document.querySelector(".hl-view-geo-map .hl-view-live") as unknown as { huntlabMap: { hasLayer(l: unknown): boolean }; huntlabLayers: unknown[] };
+        return live.huntlabLayers.map((l) => live.huntlabMap.hasLayer(l));
+      });
+      assert.deepEqual(onMap, [true, true, false]);
+      assert.deepEqual(o.errors, []);
+    } finally {
+      await o.close();
+    }
+  });
+
   it("shows the static world map and location table when scripts are off", async () => {
     const df = await readDataFile(`${LAB_DATA_DIR}/aad_logons.parquet`);
     const map = new GeoMap().addIpCluster(ipsFromDataFrame(df)).centerMap();

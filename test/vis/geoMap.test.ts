@@ -13,7 +13,7 @@ import { GeoLocation, Ip, ipsFromDataFrame } from "../../src/entities";
 import { revealHidden } from "../../src/display/html";
 import { revealHidden as revealInBrowser } from "../../src/vis/client/text";
 import { formatEntityValue } from "../../src/entities/entity";
-import { layerSpots, pointPopup, pointTip, type GeoMapData, type GeoMapLayerData } from "../../src/vis/client/geoMapData";
+import { layerSpots, pointPopup, pointTip, switcherLabels, type GeoMapData, type GeoMapLayerData } from "../../src/vis/client/geoMapData";
 import { GeoMap, GeoMapError, MAX_SVG_MARKS, weightedMedian, worldCountries, worldCountriesForLeaflet, type TileLayerOptions } from "../../src/vis/geoMap";
 import { seededRandom } from "../helpers/random";
 
@@ -317,6 +317,21 @@ describe("GeoMap", async () => {
       ["10.000, 10.000", 1],
       ["-30.000, 150.000", 1],
     ]);
+  });
+
+  it("labels each layer in the switcher once, whatever its name", () => {
+    // A cluster and a heat layer both "Ports" showed as one entry; "__proto__" listed Object.prototype and crashed Leaflet.
+    const ips = [new Ip({ Address: "192.0.2.1", Location: new GeoLocation({ Latitude: 10, Longitude: 10 }) })];
+    const map = new GeoMap()
+      .addIpCluster(ips, { layer: "Ports", geolocate: false })
+      .addHeatmap(ips, { layer: "Ports" })
+      .addIps(ips, { layer: "__proto__", geolocate: false })
+      .addGeoLocations([new GeoLocation({ Latitude: 1, Longitude: 1 })], { layer: "Ports (2)" });
+    const names = (map.toView().spec.data as GeoMapData).layers.map((l) => l.nameHtml);
+    assert.deepEqual(names, ["Ports", "Ports", "__proto__", "Ports (2)"]);
+    // A name given stays as given; a repeat takes the next free number.
+    assert.deepEqual(switcherLabels(names), ["Ports", "Ports (3)", "__proto__", "Ports (2)"]);
+    assert.deepEqual(switcherLabels(["constructor", "toString", "a", "a", "a", "a (2)"]), ["constructor", "toString", "a", "a (3)", "a (4)", "a (2)"]);
   });
 
   it("gives big layers one marker per place, or per grid cell when the places are too many", () => {

@@ -265,3 +265,22 @@ export function layerSpots(layer: Pick<GeoMapLayerData, "place" | "places">, lim
   }
   return { count, lat: sLat, lon: sLon, start, points, places, mode, cellDegrees };
 }
+
+/**
+ * The layer switcher's labels (escaped names): a repeated name gets the next
+ * free " (2)", " (3)"… — a cluster and a heat layer both "Ports" showed as
+ * one entry; a name given stays as given.
+ */
+export function switcherLabels(names: readonly string[]): string[] {
+  const used = new Set(names);
+  const seen = new Set<string>();
+  return names.map((name) => {
+    let label = name;
+    if (seen.has(name)) {
+      for (let n = 2; used.has(label); n += 1) label = `${name} (${n})`;
+      used.add(label);
+    }
+    seen.add(name);
+    return label;
+  });
+}

@@ -9,7 +9,7 @@
  * `libs.L`, so only its types are imported.
  */
 import type * as Leaflet from "leaflet";
-import { layerSpots, pointTip, type GeoMapData, type GeoMapLayerData, type GeoMapSpots } from "../geoMapData";
+import { layerSpots, pointTip, switcherLabels, type GeoMapData, type GeoMapLayerData, type GeoMapSpots } from "../geoMapData";
 import { compactCount, spotPopup, spotTooltip, tooltipElement, type SpotInfo } from "../geoMapInfo";
 import { defineView, type ViewContext } from "../runtime";
 import { paintTheme, type PaintTheme } from "../theme";
@@ -182,7 +182,6 @@ export const boot = defineView<GeoMapData, GeoMapLibs>((container, data, libs, v
   // The page's ground, not the map's own sea colour, decides light or dark.
   const map = createMap(L, container, data, paintTheme(view.root));
   const clusterDone = readiness(container, data.layers);
-  const overlays: Record<string, Leaflet.Layer> = {};
   const groups: Leaflet.Layer[] = [];
   let total = 0;
   let pinCount = 0;
@@ -201,9 +200,13 @@ export const boot = defineView<GeoMapData, GeoMapLibs>((container, data, libs, v
     }
     if (!map.hasLayer(group)) group.addTo(map);
     groups.push(group);
-    overlays[layer.nameHtml] = group;
   });
-  if (data.layers.length > 1) L.control.layers(undefined, overlays).addTo(map);
+  if (data.layers.length > 1) {
+    // One by one, not as an object of names: Leaflet reads that with for…in, so "__proto__" listed Object.prototype's members and crashed.
+    const control = L.control.layers();
+    switcherLabels(data.layers.map((l) => l.nameHtml)).forEach((label, i) => control.addOverlay(groups[i], label));
+    control.addTo(map);
+  }
   const live = container as MapContainer;
   live.huntlabMap = map;
   live.huntlabLayers = groups;
