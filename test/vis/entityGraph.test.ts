@@ -39,9 +39,9 @@ describe("alert graphs on the lab's alerts", async () => {
     const g = createAlertGraph(new SecurityAlert(df, idx));
     // 7 entities + the alert; the alert links only to entities nothing else refers to.
     assert.equal(g.nodeCount, 8);
-    const conhost = "process:msticalertswin1|0x119c|c:\\windows\\fonts\\conhost.exe";
+    const conhost = "process:msticalertswin1|4508|c:\\windows\\fonts\\conhost.exe";
     const alertId = g.nodes[0].id;
-    assert.deepEqual(g.neighbors(conhost).sort(), [alertId, "account:msticadmin", "file:c:\\windows\\fonts\\conhost.exe", "process:msticalertswin1|0x12b0|c:\\w!ndows\\system32\\rundll32.exe"].sort());
+    assert.deepEqual(g.neighbors(conhost).sort(), [alertId, "account:msticadmin", "file:c:\\windows\\fonts\\conhost.exe", "process:msticalertswin1|4784|c:\\w!ndows\\system32\\rundll32.exe"].sort());
     assert.ok(g.hasEdge(alertId, conhost) && g.hasEdge(alertId, "host:msticalertswin1"));
     assert.ok(!g.hasEdge(alertId, "file:c:\\windows\\fonts\\conhost.exe"), "files hang off their processes");
     assert.equal(g.edges.find((e) => e.source === conhost && e.target.startsWith("file:"))?.relation, "ImageFile");
