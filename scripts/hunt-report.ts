@@ -139,7 +139,8 @@ function renderOutput(output: Output, vegaIndex: { n: number }, maxText: number)
       }
       if ("text/html" in data) return html`<div class="hunt-html">${trustedHtml(text(data["text/html"]))}</div>`;
       if (pngImg) return pngImg;
-      if (typeof data["image/svg+xml"] === "string") {
+      // nbformat stores SVG (text) as a list of lines, as it does text/html.
+      if (typeof data["image/svg+xml"] === "string" || Array.isArray(data["image/svg+xml"])) {
         // As an image: scripts inside an SVG never run there.
         const b64 = Buffer.from(text(data["image/svg+xml"]), "utf8").toString("base64");
         return html`<img alt="image" src="${trustedHtml(`data:image/svg+xml;base64,${b64}`)}">`;
@@ -167,7 +168,11 @@ function cellStatus(cell: NotebookCell): string {
 
 /** First lines of an error, without stack frames. */
 export function errorSummary(error: string, maxLines = 8): string {
-  const lines = error.replace(ANSI, "").split(/\r?\n/).filter((l) => l.trim() && !/^\s+at\s/.test(l));
+  const all = error.replace(ANSI, "").split(/\r?\n/).filter((l) => l.trim());
+  const frame = (l: string) => /^\s+at\s/.test(l);
+  // Node prints an error with properties as `Error: x\n    at … {\n  code: '…'\n}`: the closing brace after the frames goes with them.
+  const last = all.length - 1;
+  const lines = all.filter((l, i) => !frame(l) && !(i === last && l === "}" && all.slice(0, i).some(frame)));
   return lines.slice(0, maxLines).join("\n") + (lines.length > maxLines ? "\n…" : "");
 }
 

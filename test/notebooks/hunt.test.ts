@@ -328,6 +328,29 @@ describe("the report", () => {
     assert.match(page, /&quot;a&quot;: &quot;&lt;b&gt;1&lt;\/b&gt;&quot;/);
     assert.match(page, /\$x &lt; y\$/);
   });
+
+  test("an SVG output stored as a list of lines (as nbformat writes it) shows as an image, also over its text/plain", () => {
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">\n<rect width="10" height="10" fill="red"/>\n</svg>\n';
+    const lines = svg.split(/(?<=\n)/);
+    const cells: NotebookJson["cells"] = [
+      { cell_type: "code", source: "svg()", metadata: { huntlab: { status: "ok" } }, execution_count: 1, outputs: [
+        { output_type: "display_data", data: { "image/svg+xml": lines }, metadata: {} },
+        { output_type: "display_data", data: { "image/svg+xml": lines, "text/plain": ["<Figure>"] }, metadata: {} },
+      ] },
+    ];
+    const page = buildHuntReport({ ...nb, cells }, { ...meta, failures: [], stopped: false });
+    const images = [...page.matchAll(/src="data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)"/g)].map((m) => Buffer.from(m[1], "base64").toString("utf8"));
+    assert.deepEqual(images, [svg, svg]);
+    assert.doesNotMatch(page, /&lt;Figure&gt;/, "the image is shown, not its text form");
+  });
+
+  test("the error summary drops the closing brace of Node's inspected error (its properties kept) with the stack frames", () => {
+    const inspected = "Error: x\n    at a (b.ts:1:1)\n    at c (d.ts:2:2) {\n  code: 'data/file-missing',\n  path: '/a'\n}";
+    assert.equal(errorSummary(inspected), "Error: x\n  code: 'data/file-missing',\n  path: '/a'");
+    assert.equal(errorSummary("Error: x\n    at a\n\n  code: 'data/file-missing'\n}"), "Error: x\n  code: 'data/file-missing'");
+    // A brace of the message itself (JSON in it) stays.
+    assert.equal(errorSummary('Error: bad body {\n  "a": 1\n}'), 'Error: bad body {\n  "a": 1\n}');
+  });
 });
 
 describe("npm run hunt on a data folder unlike the lab's", { skip: missing() }, () => {
