@@ -5,6 +5,8 @@
  * assigns the values given on the command line. Pure functions over the
  * notebook JSON; scripts/hunt.mjs does the I/O.
  */
+import { QueryError } from "../src/data/messages";
+import { datetimeValue } from "../src/data/timeParsing";
 
 /** The parts of an nbformat 4 cell this module reads and writes. */
 export interface NotebookCell {
@@ -155,10 +157,10 @@ export function coerceParameter(raw: string, type = ""): ParameterValue {
   if (raw === "" && parts.includes("undefined")) return undefined;
   const wantsString = parts.includes("string") && !parts.some((p) => /^(number|boolean|any|unknown)$|\[\]$|^Array</.test(p));
   if (wantsString && typeof value !== "string" && (value !== null || !allowsNull) && value !== undefined) return raw;
-  // A Date parameter takes time text (or epoch ms), a bigint one whole digits: written `new Date("…")` and `5n`.
+  // A Date parameter takes time text, a bigint one whole digits: written `new Date("…")` and `5n`.
   if (parts.includes("Date") && (typeof value === "string" || typeof value === "number")) {
-    const date = new Date(value);
-    if (!Number.isNaN(date.getTime())) return date;
+    const date = readDate(value);
+    if (date instanceof Date) return date;
   }
   if (parts.includes("bigint") && /^\s*-?\d+\s*$/.test(raw)) return BigInt(raw.trim());
   const wantsStringArray = parts.includes("string[]") || parts.includes("Array<string>");
@@ -167,6 +169,21 @@ export function coerceParameter(raw: string, type = ""): ParameterValue {
   if (wantsStringArray && (typeof value === "number" || typeof value === "boolean" || (value === null && !allowsNull))) return [raw];
   if (wantsStringArray && Array.isArray(value)) return value.map((v) => (typeof v === "string" ? v : JSON.stringify(v)));
   return value;
+}
+
+/**
+ * A Date parameter's value read as the library reads a query's datetime parameter
+ * (`datetimeValue`), not as `new Date()` does: text without a zone is UTC whatever the
+ * machine's zone, 2026-02-30 is no time (not March 2), digits are days from now as in
+ * MSTICPy (`-2`; an epoch is then no time), `-7d` an offset. The library's error when it is no time.
+ */
+function readDate(value: string | number): Date | QueryError {
+  try {
+    return datetimeValue(value, "read as a query reads a time");
+  } catch (err) {
+    if (err instanceof QueryError) return err;
+    throw err;
+  }
 }
 
 /** Whether `value` is of the one declared type `part`; undefined when the type is not one this module can check. */
@@ -319,7 +336,10 @@ export function parameterize(nb: NotebookJson, values: Record<string, string | P
     const mismatch = typeMismatch(value, type);
     if (mismatch) {
       const declared = decl.type ? `declared \`${type}\`` : `a ${type} (declared as ${decl.value})`;
-      throw new HuntParameterError(`parameter "${name}" is ${declared} in ${notebookName}: ${mismatch} (a value is JSON when it parses, else text)`);
+      // A Date parameter: why the library reads no time in it (an impossible date, days from now out of range…).
+      const notATime = typeParts(type).includes("Date") && (typeof value === "string" || typeof value === "number") ? readDate(value) : undefined;
+      const why = notATime instanceof QueryError ? `; ${notATime.message}` : " (a value is JSON when it parses, else text)";
+      throw new HuntParameterError(`parameter "${name}" is ${declared} in ${notebookName}: ${mismatch}${why}`);
     }
     injected[name] = value;
   }

@@ -122,6 +122,29 @@ describe("the parameters cell", () => {
     assert.match(cellText(parameterize(nb, { limit: "1e999" }).notebook.cells[1].source), /limit = Infinity;/);
   });
 
+  test("a Date parameter reads time text as a query's datetime parameter does: no zone is UTC, impossible dates and epoch digits are refused", () => {
+    const nb: NotebookJson = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: "code", source: "let since: Date = new Date(0);\nlet until: Date | string = \"\";", metadata: { tags: ["parameters"] } }] };
+    const tz = process.env.TZ;
+    process.env.TZ = "America/New_York";
+    try {
+      for (const text of ["2026-11-01 10:00", "2026-11-01T10:00:00", "2026-11-01T10:00:00Z"]) {
+        assert.equal((coerceParameter(text, "Date") as Date).toISOString(), "2026-11-01T10:00:00.000Z", text);
+      }
+      assert.match(cellText(parameterize(nb, { since: "2026-11-01 10:00" }).notebook.cells[1].source), /since = new Date\("2026-11-01T10:00:00\.000Z"\);/);
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
+    // No roll-over into March; digits are days from now (MSTICPy's rule for a datetime parameter), so an epoch is no time.
+    assert.throws(() => parameterize(nb, { since: "2026-02-30" }, "x.ipynb"), (e: Error) => e instanceof HuntParameterError && /parameter "since" is declared `Date` in x\.ipynb: "2026-02-30" is not Date; .*"2026-02-30" is not a time/.test(e.message));
+    assert.throws(() => parameterize(nb, { since: "1700000000" }, "x.ipynb"), (e: Error) => e instanceof HuntParameterError && /parameter "since" .*1700000000 is not Date; .*1700000000 is not a time/.test(e.message));
+    const twoDaysAgo = coerceParameter("-2", "Date") as Date;
+    assert.ok(Math.abs(twoDaysAgo.getTime() - (Date.now() - 2 * 86_400_000)) < 60_000, String(twoDaysAgo));
+    assert.ok(coerceParameter("-7d", "Date") instanceof Date);
+    // Text that is no time stays text where the type also takes text.
+    assert.equal(coerceParameter("2026-02-30", "Date | string"), "2026-02-30");
+  });
+
   test("literal unions, bigint, Record and several declarators on a line are checked before the kernel", () => {
     const nb: NotebookJson = {
       nbformat: 4,
