@@ -66,6 +66,10 @@ export function parseHuntArgs(argv) {
     if (v[name].length > 1) throw new UsageError(`--${name} given ${v[name].length} times (${v[name].join(", ")}): give one folder`);
     v[name] = v[name][0];
   }
+  // `--data "$DIR"` with DIR unset: "" would be the current folder, or for --data and --queries no option at all (the lab's own data).
+  for (const name of ["data", "queries", "notebook", "out"]) {
+    if (v[name] === "") throw new UsageError(`--${name} "": an empty path (an unset variable?); give a ${name === "notebook" ? "notebook file" : "folder"}`);
+  }
   if (v.kernel && !["tslab", "deno"].includes(v.kernel)) throw new UsageError(`--kernel ${v.kernel}: expected tslab or deno`);
   if (!/^\d+$/.test(v.timeout)) throw new UsageError(`--timeout ${v.timeout}: expected seconds per cell`);
   return { ...v, allowErrors: v["allow-errors"], timeout: Number(v.timeout) };
@@ -146,7 +150,14 @@ export async function runHunt(argv, ctx = {}) {
   const notebookPath = path.resolve(base, opts.notebook);
   if (!fs.existsSync(notebookPath)) throw new UsageError(`--notebook ${opts.notebook}: no such file (${notebookPath})`);
   const notebookName = path.relative(base, notebookPath) || notebookPath;
-  const notebook = JSON.parse(fs.readFileSync(notebookPath, "utf8"));
+  let notebook;
+  try {
+    notebook = JSON.parse(fs.readFileSync(notebookPath, "utf8"));
+  } catch (err) {
+    const why = err?.code === "EISDIR" ? "a folder, not a notebook file" : err instanceof SyntaxError ? `not a notebook (no JSON: ${err.message})` : (err?.message ?? String(err));
+    throw new UsageError(`--notebook ${opts.notebook}: ${why} (${notebookPath})`);
+  }
+  if (!Array.isArray(notebook?.cells)) throw new UsageError(`--notebook ${opts.notebook}: not a Jupyter notebook (no list of cells) (${notebookPath})`);
   // The folders go to the notebook's dataPaths/queryPaths: a notebook without them must say so, not refuse a name the user never typed.
   const at = params.findParametersCell(notebook);
   const declared = new Set(at < 0 ? [] : params.parseParameters(params.cellText(notebook.cells[at].source)).map((d) => d.name));
@@ -187,7 +198,12 @@ export async function runHunt(argv, ctx = {}) {
 
   const started = new Date();
   const outDir = path.resolve(base, opts.out ?? path.join(ROOT, "hunt-results", timestamp(started)));
-  fs.mkdirSync(outDir, { recursive: true });
+  try {
+    fs.mkdirSync(outDir, { recursive: true });
+  } catch (err) {
+    const why = err?.code === "EEXIST" || err?.code === "ENOTDIR" ? "a file is in the way" : (err?.message ?? String(err));
+    throw new UsageError(`${opts.out === undefined ? "the results folder" : `--out ${opts.out}`}: cannot make the folder ${outDir} (${why})`);
+  }
   const executed = path.join(outDir, `${name}.ipynb`);
   const reportFile = path.join(outDir, `${name}.html`);
   // The executed copy would replace the notebook itself (`--out .` beside it).

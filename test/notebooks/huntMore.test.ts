@@ -98,6 +98,43 @@ describe("npm run hunt's command line", () => {
     assert.match(proto.stderr, /unknown parameter "__proto__"/);
   });
 
+  test("an empty path (an unset variable), a notebook that is a folder or no notebook, or --out onto a file is refused naming the option and path (exit 2)", () => {
+    const data = path.join(ROOT, "data");
+    fs.mkdirSync(OUT, { recursive: true });
+    const notJson = path.join(OUT, "refused-not-json.ipynb");
+    fs.writeFileSync(notJson, "{ not json");
+    const notNotebook = path.join(OUT, "refused-no-cells.ipynb");
+    fs.writeFileSync(notNotebook, "[]");
+    const file = path.join(OUT, "refused-a-file");
+    fs.writeFileSync(file, "x");
+    // `--param hostname=x` (an unknown name) with the empty ones: were "" taken as the lab's data or this folder, the hunt stops there, not running.
+    const unknown = ["--param", "hostname=x"];
+    const [data1, data2, queries, out, notebook, folder, noJson, noCells, outFile] = refusals([
+      ["--data", "", ...unknown],
+      ["--data=", ...unknown],
+      ["--data", data, "--queries", "", ...unknown],
+      ["--out", "", ...unknown],
+      ["--notebook", "", ...unknown],
+      ["--notebook", OUT],
+      ["--notebook", notJson],
+      ["--notebook", notNotebook],
+      ["--data", data, "--out", file],
+    ]);
+    for (const [r, option] of [[data1, "data"], [data2, "data"], [queries, "queries"], [out, "out"], [notebook, "notebook"]] as const) {
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, new RegExp(`^\\[hunt\\] --${option} "": an empty path`), r.stderr);
+    }
+    for (const [r, why] of [[folder, /a folder, not a notebook file/], [noJson, /not a notebook \(no JSON: /], [noCells, /not a Jupyter notebook \(no list of cells\)/]] as const) {
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, /^\[hunt\] --notebook \S+: /, r.stderr);
+      assert.match(r.stderr, why);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack");
+    }
+    assert.equal(outFile.status, 2, outFile.stderr);
+    assert.match(outFile.stderr, /^\[hunt\] --out \S+refused-a-file: cannot make the folder \S+refused-a-file \(a file is in the way\)/);
+    assert.doesNotMatch(outFile.stderr, /\n\s+at /, "no stack");
+  });
+
   test("a YAML file that is no query file (a Sigma rule) beside the exports keeps the lab's queries", () => {
     const dir = path.join(OUT, "sigma");
     fs.rmSync(dir, { recursive: true, force: true });
