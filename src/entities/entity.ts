@@ -23,6 +23,10 @@ import { cutText } from "../display/cutText";
 
 /** Longest value in an entity's or alert's text form (a 10 kB cell made a 10 kB line). */
 export const MAX_TEXT_VALUE = 300;
+/** Characters of one value a card shows (a 100 kB host name was written whole, three times, into an alert's card). */
+export const MAX_CARD_VALUE = 1000;
+/** Characters of a property name a card shows. */
+export const MAX_CARD_KEY = 200;
 
 export { EntityParseError } from "./messages";
 
@@ -285,15 +289,15 @@ export abstract class Entity implements Displayable {
     const rows = Object.entries(this.properties())
       .filter(([k]) => k !== "Type")
       .map(([k, v]) => {
-        const text = v instanceof Entity ? `${v.Type}: ${v.nameStr}` : formatEntityValue(v);
-        return html`<tr><th style="text-align:left;padding:1px 8px 1px 0;vertical-align:top">${k}</th><td style="text-align:left;padding:1px 0;word-break:break-all">${text}</td></tr>`;
+        const text = cutText(v instanceof Entity ? `${v.Type}: ${v.nameStr}` : formatEntityValue(v), MAX_CARD_VALUE);
+        return html`<tr><th style="text-align:left;padding:1px 8px 1px 0;vertical-align:top">${cutText(k, MAX_CARD_KEY)}</th><td style="text-align:left;padding:1px 0;word-break:break-all">${text}</td></tr>`;
       });
-    return html`<div class="hl-entity" style="display:inline-block;border:1px solid var(--jp-border-color2,#ccc);border-radius:4px;padding:4px 8px;margin:2px;font-size:12px;max-width:48em"><div style="font-weight:bold"><span style="color:${THEME.muted}">${this.Type}</span> ${this.nameStr}</div>${rows.length ? html`<table style="border-collapse:collapse;margin:0">${rows}</table>` : ""}</div>`;
+    return html`<div class="hl-entity" style="display:inline-block;border:1px solid var(--jp-border-color2,#ccc);border-radius:4px;padding:4px 8px;margin:2px;font-size:12px;max-width:48em"><div style="font-weight:bold"><span style="color:${THEME.muted}">${cutText(this.Type, MAX_CARD_KEY)}</span> ${cutText(this.nameStr, MAX_CARD_VALUE)}</div>${rows.length ? html`<table style="border-collapse:collapse;margin:0">${rows}</table>` : ""}</div>`;
   }
 
   /** The card as a static HTML view. */
   toHtml(): string {
-    return htmlView({ kind: "entity", fallback: { alt: `${this.Type}: ${this.nameStr}`, html: this.card() }, text: this.toText() }).toHtml();
+    return htmlView({ kind: "entity", fallback: { alt: cutText(`${this.Type}: ${this.nameStr}`, MAX_TEXT_VALUE), html: this.card() }, text: this.toText() }).toHtml();
   }
 
   /** `type: name` plus the set properties, one per line. */

@@ -11,7 +11,7 @@ import { revealHidden } from "../display/hiddenChars";
 import { htmlView } from "../display/htmlView";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
-import { Entity, EntityParseError, formatEntityValue, MAX_TEXT_VALUE, parseEntityTime } from "./entity";
+import { Entity, EntityParseError, formatEntityValue, MAX_CARD_KEY, MAX_CARD_VALUE, MAX_TEXT_VALUE, parseEntityTime } from "./entity";
 import { frameHeight, frameRecords, isDataFrame } from "../common/frames";
 import { stringifyExact, parseJsonIntegersAsText } from "../common/json";
 import { printWarning } from "../common/messages";
@@ -278,11 +278,11 @@ export class SecurityAlert implements Displayable {
       ["SystemAlertId", this.SystemAlertId],
     ];
     const row = ([k, v]: [string, unknown]): SafeHtml =>
-      html`<tr><th style="text-align:left;padding:1px 8px 1px 0;vertical-align:top">${k}</th><td style="text-align:left;word-break:break-all">${formatEntityValue(v)}</td></tr>`;
+      html`<tr><th style="text-align:left;padding:1px 8px 1px 0;vertical-align:top">${cutText(k, MAX_CARD_KEY)}</th><td style="text-align:left;word-break:break-all">${cutText(formatEntityValue(v), MAX_CARD_VALUE)}</td></tr>`;
     const factRows = facts.filter(([, v]) => v !== undefined && v !== "").map(row);
     const extended = Object.entries(this.ExtendedProperties);
-    return html`<div class="hl-alert" style="border:1px solid var(--jp-border-color2,#ccc);border-radius:4px;padding:6px 8px;font-size:12px"><div style="font-weight:bold;font-size:13px">${this.nameStr}</div>${
-      this.Description ? html`<div style="margin:2px 0 4px">${this.Description}</div>` : ""
+    return html`<div class="hl-alert" style="border:1px solid var(--jp-border-color2,#ccc);border-radius:4px;padding:6px 8px;font-size:12px"><div style="font-weight:bold;font-size:13px">${cutText(this.nameStr, MAX_CARD_VALUE)}</div>${
+      this.Description ? html`<div style="margin:2px 0 4px">${cutText(this.Description, MAX_CARD_VALUE * 4)}</div>` : ""
     }<table style="border-collapse:collapse">${factRows}</table>${
       extended.length ? html`<details><summary>Extended properties (${extended.length})</summary><table style="border-collapse:collapse">${extended.map(row)}</table></details>` : ""
     }<div style="margin-top:4px"><b>Entities (${this.entities.length})</b></div><div>${this.entities.map((e) => e.card())}</div></div>`;
@@ -301,7 +301,7 @@ export class SecurityAlert implements Displayable {
 
   /** The card as a static HTML view. */
   toHtml(): string {
-    return htmlView({ kind: "alert", fallback: { alt: this.nameStr, html: this.card() }, text: this.toText() }).toHtml();
+    return htmlView({ kind: "alert", fallback: { alt: cutText(this.nameStr, MAX_TEXT_VALUE), html: this.card() }, text: this.toText() }).toHtml();
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {

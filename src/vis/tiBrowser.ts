@@ -352,10 +352,10 @@ function cutText(text: string, max: number, column: string): string {
 }
 
 function providerSection(item: TIBrowserItem, r: TIBrowserRow, maxRawChars: number): SafeHtml {
-  const facts = [r.querySubtype ? `query ${r.querySubtype}` : "", r.result === null ? "" : `result ${r.result}`, r.status === null ? "" : `status ${r.status}`]
+  const facts = [r.querySubtype ? `query ${cutLine(r.querySubtype, MAX_NAME_SHOWN)}` : "", r.result === null ? "" : `result ${r.result}`, r.status === null ? "" : `status ${r.status}`]
     .filter(Boolean)
     .join(" · ");
-  return html`<section class="hl-tib-prov" data-sev="${r.severity}"><h4>${item.iocType} · ${r.provider} · severity: ${badge(r.severity)}</h4>${
+  return html`<section class="hl-tib-prov" data-sev="${r.severity}"><h4>${cutLine(item.iocType, MAX_NAME_SHOWN)} · ${cutLine(r.provider, MAX_NAME_SHOWN)} · severity: ${badge(r.severity)}</h4>${
     facts ? html`<p class="hl-tib-facts">${facts}</p>` : ""
   }${detailsHtml(r.details, maxRawChars)}${referenceHtml(r.reference)}<details class="hl-tib-raw"><summary>Raw result</summary><pre>${elementText(rawText(r.rawResult, maxRawChars))}</pre></details></section>`;
 }
@@ -385,12 +385,19 @@ function detailsHtml(details: string, max: number): SafeHtml {
   return html`<p class="hl-tib-details hl-tib-message">${pretty(details)}</p>`;
 }
 
+/**
+ * Characters of an indicator, type or provider name the views show: the indicator is log data (a 1 MB
+ * "URL" was written whole twice, 2 MB of HTML, where its Details beside it were cut).
+ */
+const MAX_NAME_SHOWN = 1000;
+
 function staticItem(item: TIBrowserItem, maxRawChars: number): SafeHtml {
   const sev = maxSeverityOf(item.rows);
-  const providers = [...new Set(item.rows.map((r) => r.provider))].join(", ");
-  return html`<details class="hl-tib-item" data-sev="${sev}"><summary>${badge(sev)} <code class="hl-tib-ioc">${item.ioc}</code> <span class="hl-tib-type">${item.iocType}</span> <span class="hl-tib-provs">${providers}</span>${
+  const providers = cutLine([...new Set(item.rows.map((r) => r.provider))].join(", "), MAX_NAME_SHOWN);
+  const ioc = cutLine(item.ioc, MAX_NAME_SHOWN);
+  return html`<details class="hl-tib-item" data-sev="${sev}"><summary>${badge(sev)} <code class="hl-tib-ioc">${ioc}</code> <span class="hl-tib-type">${cutLine(item.iocType, MAX_NAME_SHOWN)}</span> <span class="hl-tib-provs">${providers}</span>${
     hasHit(item.rows) ? "" : html` <span class="hl-tib-nohit">(no hits)</span>`
-  }</summary><div class="hl-tib-detail"><h3 class="hl-tib-head"><code>${item.ioc}</code></h3>${item.rows.map((r) => providerSection(item, r, maxRawChars))}</div></details>`;
+  }</summary><div class="hl-tib-detail"><h3 class="hl-tib-head"><code>${ioc}</code></h3>${item.rows.map((r) => providerSection(item, r, maxRawChars))}</div></details>`;
 }
 
 /** The static list: the indicators at the initial severities, the others in a collapsed block. */
@@ -411,7 +418,11 @@ function dataOf(m: TIModel): TIBrowserData {
   const { shown, others } = partition(m);
   return {
     severities: [...m.initial],
-    items: [...shown, ...others].map((item) => ({ ioc: item.ioc, type: item.iocType, rows: item.rows.map((r) => ({ p: r.provider, s: r.severity, h: r.result === true })) })),
+    items: [...shown, ...others].map((item) => ({
+      ioc: cutLine(item.ioc, MAX_NAME_SHOWN),
+      type: cutLine(item.iocType, MAX_NAME_SHOWN),
+      rows: item.rows.map((r) => ({ p: cutLine(r.provider, MAX_NAME_SHOWN), s: r.severity, h: r.result === true })),
+    })),
   };
 }
 

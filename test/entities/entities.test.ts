@@ -480,3 +480,28 @@ describe("nested columns in alert and IP frames (structs in structs: toArray fai
     assert.deepEqual(JSON.parse(JSON.stringify(ips[0].AdditionalData.EntitiesObj)), [{ Props: { a: { b: 1 } }, Type: "ip" }]);
   });
 });
+
+describe("cards cut long values (log data: a 100 kB host name was written whole, three times, into an alert's card)", () => {
+  it("an alert's card and an entity's card hold each long value once, cut", () => {
+    const huge = "h".repeat(100_000);
+    const entities = JSON.stringify([
+      { $id: "1", Type: "host", HostName: huge },
+      { $id: "2", Type: "process", CommandLine: "c".repeat(100_000), Host: { $ref: "1" } },
+    ]);
+    const df = pl.DataFrame({
+      SystemAlertId: ["a1"],
+      AlertName: ["Big"],
+      Description: ["d".repeat(50_000)],
+      Entities: [entities],
+      ExtendedProperties: [JSON.stringify({ ["k".repeat(5_000)]: "v".repeat(100_000) })],
+    });
+    const alert = new SecurityAlert(df, 0);
+    const html = alert.toHtml();
+    assert.ok(html.length < 40_000, `alert card of ${html.length} characters`);
+    for (const c of ["h", "c", "v"]) assert.ok(!html.includes(c.repeat(1_001)), `a run of ${c} longer than the card's cut`);
+    assert.ok(html.includes(`${"h".repeat(999)}…`), "the host name is there, cut");
+    const host = alert.entities.find((e) => e.Type === "host");
+    assert.ok(host);
+    assert.ok(host.toHtml().length < 10_000);
+  });
+});

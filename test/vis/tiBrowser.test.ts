@@ -41,6 +41,15 @@ test("text: a 10 kB indicator is cut (one 20 kB line before)", () => {
   assert.ok(text.some((l) => l.startsWith("שלום.example")), text.join("\n"));
 });
 
+test("HTML: a 1 MB indicator, type or provider is cut where it is shown (it was written whole twice, 2 MB of HTML, its Details beside it cut)", () => {
+  const huge = "h".repeat(1_000_000) + ".com";
+  const rows = FIXTURE_ROWS.slice(0, 2).map((r, i) => ({ ...r, Ioc: i === 0 ? huge : r.Ioc, IocType: i === 0 ? "t".repeat(50_000) : r.IocType, Provider: i === 0 ? "p".repeat(50_000) : r.Provider, Severity: "high" }));
+  const html = browseResults(tiFrame(rows))[JUPYTER_DISPLAY]()["text/html"] as string;
+  assert.ok(html.length < 200_000, `${html.length} characters of HTML`);
+  for (const c of ["h", "t", "p"]) assert.ok(!html.includes(c.repeat(1_001)), `a run of ${c} longer than the cut`);
+  assert.ok(html.includes(`${"h".repeat(999)}…`), "the indicator is there, cut");
+});
+
 test("text: one line per indicator, whatever its Ioc, type or provider holds (line breaks and bidi as escapes; a long type cut)", () => {
   const rows = [
     { ...FIXTURE_ROWS[0], Ioc: "1.2.3.4\n5.6.7.8                                  type: ipv4", Provider: "Local\rTI\u202e", Severity: "high" },
