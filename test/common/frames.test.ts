@@ -105,6 +105,16 @@ describe("nested columns (structs in structs, lists of them: ECS, Entra sign-ins
     assert.equal(({} as Record<string, unknown>).k, undefined, "no prototype changed");
   });
 
+  it("a duration or decimal inside keeps the type toArray gives (a number), beside an exact long integer", () => {
+    const d = pl
+      .DataFrame({ d: [1000], k: ["9007199254740993"] })
+      .withColumns(pl.col("d").cast(pl.Duration("ms")), pl.col("k").cast(pl.Int64))
+      .select(pl.struct([pl.col("d"), pl.col("k")]).alias("s"));
+    const [value] = frameRecords(d).map((r) => r.s as Record<string, unknown>);
+    assert.equal(value.d, 1000);
+    assert.equal(value.k, "9007199254740993");
+  });
+
   it("exactValues reads them as frameRecords does", () => {
     assert.deepEqual(JSON.parse(JSON.stringify(exactValues(columnOf(df, "policies")))), [[{ id: "1", detail: { k: { z: "9007199254740993" } } }], [], null]);
     assert.equal(JSON.stringify(exactValues(columnOf(df, "o"))[0]), '{"__proto__":"p","constructor":"c","k":1}');
