@@ -42,9 +42,10 @@ function hostIdentity(host: Host | undefined): string {
  * and `xn--bcher-kva.example` are one name; a final dot (`evil.com.`) names the same domain.
  */
 function domainIdentity(name: string): string {
-  const folded = foldIdentity(name);
+  // IDNA maps case itself and keeps a final ς apart from σ (βόλος.gr and βόλοσ.gr are two domains): converted
+  // first, not case-folded first (that keyed βόλος.gr as the other domain's punycode).
   // eslint-disable-next-line no-control-regex
-  const ascii = /[^\x00-\x7f]/.test(folded) ? domainToASCII(folded) || folded : folded;
+  const ascii = /[^\x00-\x7f]/.test(name) ? domainToASCII(name.normalize("NFC")) || foldIdentity(name) : foldIdentity(name);
   return ascii.length > 1 && ascii.endsWith(".") ? ascii.slice(0, -1) : ascii;
 }
 
@@ -205,7 +206,8 @@ export class Host extends Entity {
     if (ip !== undefined) return `host:${ip}`;
     // Digits and dots that are no valid address (`10.0.0.01`, `10.1`): no domain to cut either.
     if (/^[\d.]+$/.test(name)) return `host:${name}`;
-    const dns = domainIdentity(name);
+    // A computer name compares as Windows compares it, case-insensitively (ΟΔΟΣ-PC is οδος-pc): folded before IDNA.
+    const dns = domainIdentity(foldIdentity(name));
     return `host:${dns.split(".")[0] || dns}`;
   }
 }

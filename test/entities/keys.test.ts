@@ -56,6 +56,11 @@ describe("entity keys", () => {
     same(new Dns({ DomainName: "evil.com." }), new Dns({ DomainName: "evil.com" }), "final dot");
     same(new Dns({ DomainName: "\u043f\u0440\u0438\u043c\u0435\u0440\u3002\u0440\u0444" }), new Dns({ DomainName: "xn--e1afmkfd.xn--p1ai" }), "Cyrillic with an ideographic full stop");
     differ(new Dns({ DomainName: "\u0430pple.com" }), new Dns({ DomainName: "apple.com" }), "a Cyrillic а is another name (homograph), not folded onto Latin");
+    // A final sigma is its own letter in IDNA: βόλος.gr is xn--nxasmm1c.gr, βόλοσ.gr another domain.
+    same(new Dns({ DomainName: "\u03b2\u03cc\u03bb\u03bf\u03c2.gr" }), new Dns({ DomainName: "xn--nxasmm1c.gr" }), "final sigma and its punycode");
+    same(new Url({ Url: "http://\u03b2\u03cc\u03bb\u03bf\u03c2.gr/x" }), new Url({ Url: "http://xn--nxasmm1c.gr/x" }), "final sigma in a URL host");
+    differ(new Dns({ DomainName: "\u03b2\u03cc\u03bb\u03bf\u03c2.gr" }), new Dns({ DomainName: "\u03b2\u03cc\u03bb\u03bf\u03c3.gr" }), "ς and σ are two domains");
+    same(new Dns({ DomainName: "stra\u00dfe.de" }), new Dns({ DomainName: "xn--strae-oqa.de" }), "ß and its punycode");
     same(new Host({ HostName: "b\u00fccher.corp.example" }), new Host({ HostName: "XN--BCHER-KVA" }), "a host by its IDN FQDN and its punycode short name");
     same(new Url({ Url: "https://b\u00fccher.example:8443/Path" }), new Url({ Url: "https://xn--bcher-kva.example:8443/Path" }), "URL host");
     differ(new Url({ Url: "https://b\u00fccher.example/Path" }), new Url({ Url: "https://xn--bcher-kva.example/path" }), "the path stays case-sensitive");
