@@ -302,7 +302,9 @@ function extraSecrets(value: unknown, out: string[], depth: number): void {
 }
 
 /** A `Name=value` part of a `;`-separated connection string (Kusto, Log Analytics, ADO.NET); a value may be quoted, `;` and all. */
-const CONNECTION_STRING_PART = /(?:^|;)\s*([A-Za-z][A-Za-z0-9 _.-]*?)\s*=\s*("[^"]*"|'[^']*'|[^;]*)/g;
+// The name's words are separated by single runs of spaces (`Application Key`): a name class holding the space
+// overlapped `\s*` and backtracked quadratically on a long run of spaces.
+const CONNECTION_STRING_PART = /(?:^|;)\s*([A-Za-z][A-Za-z0-9_.-]*(?: +[A-Za-z0-9_.-]+)*)\s*=\s*("[^"]*"|'[^']*'|[^;]*)/g;
 
 /** The values of the secret-named parts of a connection string (`Application Key=…`, `AppKey=…`, `Password=…`), as written and unquoted. */
 export function connectionStringSecrets(value: unknown): string[] {

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { inspect } from "node:util";
-import { ConfigError, configMasker, loadConfig, providerSecrets, resolveConfigPath } from "../../src/config/config";
+import { ConfigError, configMasker, connectionStringSecrets, loadConfig, providerSecrets, resolveConfigPath } from "../../src/config/config";
 import { PACKAGE_ROOT } from "../../src/common/paths";
 import { tempDir } from "../context/tiTwins";
 
@@ -424,4 +424,11 @@ test("an empty QueryDefinitions.Custom or Primary: ~ is left unset, as MSTICPy s
   const config = loadConfig(file);
   assert.deepEqual(config.customQueryPaths, []);
   assert.equal(config.tiProviders[0].primary, false);
+});
+
+test("connection-string secrets: names of several words, quoted values with ; inside; a long run of spaces is read in linear time (it backtracked quadratically: 40,000 spaces took 1.6 s)", () => {
+  assert.deepEqual(connectionStringSecrets("Data Source=https://x.kusto.windows.net;Application Client Id=abc; Application Key = 'se;cret' ;AppKey=k2").sort(), ["'se;cret'", "k2", "se;cret"].sort());
+  // 400,000 spaces: quadratic, minutes; linear, milliseconds (the test's timeout is the bound, not a timing assertion).
+  assert.deepEqual(connectionStringSecrets(`a${" ".repeat(400_000)}x;Password=p4ss`), ["p4ss"]);
+  assert.deepEqual(connectionStringSecrets(`Password${" ".repeat(400_000)}`), []);
 });
