@@ -1,5 +1,6 @@
 /** The error class, codes and message builders of src/analysis (STL, anomalies, clustering, features). */
 import { didYouMean, errorMessage, HuntlabError, unknownOptionText, type ErrorCatalog, type ErrorMessage, type UnknownOption } from "../common/errors";
+import { quotedText } from "../display/shownText";
 
 /** Every code of src/analysis, with what docs/errors.md says of it. */
 export const ANALYSIS_ERRORS = {
@@ -35,8 +36,7 @@ export class AnalysisError extends HuntlabError<AnalysisErrorCode> {
 
 /** A short, safe rendering of a bad value for error messages. */
 export function quoteValue(value: unknown): string {
-  const text = typeof value === "string" ? value : String(value);
-  return JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
+  return quotedText(typeof value === "string" ? value : String(value), 60);
 }
 
 /** A bad option value as the message shows it: text quoted and called text, so `"24"` does not read as the number 24. */

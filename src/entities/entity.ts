@@ -20,6 +20,7 @@ import { realDateTime } from "../common/calendar";
 import { setOwnProperty } from "../common/json";
 import { foldIdentity } from "../common/caseFold";
 import { cutText } from "../display/cutText";
+import { shownText } from "../display/shownText";
 
 /** Longest value in an entity's or alert's text form (a 10 kB cell made a 10 kB line). */
 export const MAX_TEXT_VALUE = 300;
@@ -305,8 +306,8 @@ export abstract class Entity implements Displayable {
     // Values are log data: their control and bidi characters show as escapes (a terminal would obey them).
     const lines = Object.entries(this.properties())
       .filter(([k]) => k !== "Type")
-      .map(([k, v]) => `  ${cutText(revealHidden(k), MAX_TEXT_VALUE)}: ${cutText(revealHidden(v instanceof Entity ? `${v.Type}: ${v.nameStr}` : formatEntityValue(v)), MAX_TEXT_VALUE)}`);
-    return [cutText(revealHidden(`${this.Type}: ${this.nameStr}`), MAX_TEXT_VALUE), ...lines].join("\n");
+      .map(([k, v]) => `  ${shownText(k, MAX_TEXT_VALUE)}: ${shownText(v instanceof Entity ? `${v.Type}: ${v.nameStr}` : formatEntityValue(v), MAX_TEXT_VALUE)}`);
+    return [shownText(`${this.Type}: ${this.nameStr}`, MAX_TEXT_VALUE), ...lines].join("\n");
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {

@@ -7,7 +7,6 @@ import { createHash } from "node:crypto";
 import { inspect, type InspectOptions } from "node:util";
 import type { DataFrame } from "nodejs-polars";
 import { html, type SafeHtml } from "../display/html";
-import { revealHidden } from "../display/hiddenChars";
 import { htmlView } from "../display/htmlView";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
@@ -20,6 +19,7 @@ import { entitiesMessages as msg, unidentifiedAlertsWarning } from "./messages";
 import { Account, Host, Ip, Process } from "./types";
 import { evidenceEntity, isEvidenceRow } from "./alertEvidence";
 import { cutText } from "../display/cutText";
+import { shownText } from "../display/shownText";
 
 /** An alert row: column name → value (as `df.toRecords()` gives). */
 export type AlertRow = Record<string, unknown>;
@@ -296,7 +296,7 @@ export class SecurityAlert implements Displayable {
       ...this.entities.map((e) => `  - ${e.Type}: ${e.nameStr}`),
     ];
     // Alert text is log data: its control and bidi characters show as escapes.
-    return lines.map((l) => cutText(revealHidden(l), MAX_TEXT_VALUE)).join("\n");
+    return lines.map((l) => shownText(l, MAX_TEXT_VALUE)).join("\n");
   }
 
   /** The card as a static HTML view. */
@@ -309,6 +309,6 @@ export class SecurityAlert implements Displayable {
   }
 
   [inspect.custom](depth: number, options: InspectOptions): string {
-    return inspectLastValue(this, depth, options, () => `SecurityAlert(${cutText(revealHidden(String(this.AlertDisplayName)), MAX_TEXT_VALUE)}, ${this.entities.length} entities)`);
+    return inspectLastValue(this, depth, options, () => `SecurityAlert(${shownText(String(this.AlertDisplayName), MAX_TEXT_VALUE)}, ${this.entities.length} entities)`);
   }
 }

@@ -15,8 +15,7 @@ import { htmlView } from "../display/htmlView";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
 import { findUnknownOption, unknownOptionText } from "../common/errors";
-import { cutText } from "../display/cutText";
-import { revealHidden } from "../display/hiddenChars";
+import { shownText } from "../display/shownText";
 
 /** The lab's answer file: data/answers.json (from the original MSTICPy lab). */
 export const ANSWERS_PATH = path.join(LAB_DATA_DIR, "answers.json");
@@ -254,7 +253,7 @@ export function checkAnswers(answers: Record<string, Answer>, options: CheckAnsw
       const list = listOf(given);
       const raw = given instanceof Date ? (dateDay(given) === given.toISOString().slice(0, 10) ? given.toISOString() : dateDay(given)) : given === null || given === undefined ? "" : list ? list.map(shownValue).join(", ") : shownValue(given);
       // An answer often comes from a log cell: control and bidi characters as escapes, and cut (a 10 kB line before).
-      const shown = cutText(revealHidden(raw), MAX_SHOWN_ANSWER);
+      const shown = shownText(raw, MAX_SHOWN_ANSWER);
       const correct = answered && (Array.isArray(want) ? sameSet(normaliseList(list ?? [given as string]), normaliseList(want)) : normalise(given) === normalise(want));
       const result: AnswerResult = { question, answered, correct, given: shown };
       if (answered && !correct && Array.isArray(want)) {

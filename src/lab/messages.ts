@@ -1,7 +1,6 @@
 /** The error class, codes and message builders of src/lab (the exercises' answer check). */
 import { errorMessage, HuntlabError, type ErrorCatalog } from "../common/errors";
-import { cutText } from "../display/cutText";
-import { revealHidden } from "../display/hiddenChars";
+import { quotedText } from "../display/shownText";
 
 /** Every code of src/lab, with what docs/errors.md says of it. */
 export const LAB_ERRORS = {
@@ -27,7 +26,7 @@ const MAX_SHOWN_VALUE = 200;
  * cut as checkAnswers shows an answer: a 5 kB value holding U+202E or U+2028 was written raw and whole.
  */
 function quotedValue(value: string): string {
-  return `"${cutText(revealHidden(JSON.stringify(value).slice(1, -1)), MAX_SHOWN_VALUE)}"`;
+  return quotedText(value, MAX_SHOWN_VALUE);
 }
 
 /**

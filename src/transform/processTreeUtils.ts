@@ -14,7 +14,7 @@ import { ProcessTreeQueryError, transformMessages as msg } from "./messages";
 import { builtSchemaOf } from "./processTree";
 import { inferSchema } from "./processTreeSchema";
 import { revealHidden } from "../display/hiddenChars";
-import { cutText } from "../display/cutText";
+import { shownText } from "../display/shownText";
 
 /** A process: its proc_key, a row with `proc_key`, or a DataFrame whose first row is it. */
 export type ProcessRef = string | { proc_key?: unknown } | pl.DataFrame;
@@ -312,11 +312,11 @@ export function treeToText(tree: pl.DataFrame, options: TreeToTextOptions = {}):
   for (const i of rows) {
     const indent = "    ".repeat(Math.max(0, levels[i] - 1));
     // Log data: control and bidi characters show as escapes (an image name could recolour or rewrite the terminal).
-    const name = cutText(revealHidden(names ? String(names[i] ?? "?") : String(columnOf(tree, "proc_key").get(i))), 260);
+    const name = shownText(names ? String(names[i] ?? "?") : String(columnOf(tree, "proc_key").get(i)), 260);
     // Runs of spaces and tabs as one space; a line break or carriage return shows as `\n`/`\r` (it was a space,
     // hiding a command line that rewrites its own display), cut after the escapes are written (cutText keeps them whole).
     const raw = cmds && cmds[i] !== null && cmds[i] !== undefined ? String(cmds[i]).replace(/[ \t]+/g, " ") : "";
-    const cmd = cutText(revealHidden(raw), maxCmd);
+    const cmd = shownText(raw, maxCmd);
     const id = ids && ids[i] !== null && ids[i] !== undefined ? ` [${revealHidden(String(ids[i]))}]` : "";
     const mark = inferred && inferred[i] ? " (inferred)" : "";
     lines.push(`${indent}${levels[i] > 1 ? "+-- " : ""}${name}${id}${mark}${cmd ? `  ${cmd}` : ""}`);

@@ -5,8 +5,7 @@
  * Also the query and pivot browsers' text line.
  */
 import { THEME } from "../display/theme";
-import { cutText } from "../display/cutText";
-import { revealHidden } from "../display/hiddenChars";
+import { shownText } from "../display/shownText";
 
 /** Longest key or description in a list browser's text line, in characters. */
 const MAX_LINE_PART = 200;
@@ -16,7 +15,7 @@ const MAX_LINE_PART = 200;
  * description began a line of its own, one that looked like another entry) and cut (a 5 kB description was a 5 kB line).
  */
 export function listLine(key: string, description: string): string {
-  return `${cutText(revealHidden(key), MAX_LINE_PART)} — ${cutText(revealHidden(description), MAX_LINE_PART)}`;
+  return `${shownText(key, MAX_LINE_PART)} — ${shownText(description, MAX_LINE_PART)}`;
 }
 
 /** Sizes of a list browser's live layout. */

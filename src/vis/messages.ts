@@ -1,7 +1,7 @@
 /** The error classes, codes and message builders of src/vis (the Node side of the views). */
 import { closestNames, didYouMean, errorMessage, HuntlabError, unknownOptionText, type CodesOfClass, type ErrorCatalog, type UnknownOption } from "../common/errors";
-import { cutText } from "../display/cutText";
 import { revealHidden } from "../display/hiddenChars";
+import { quotedText } from "../display/shownText";
 
 /** Every code of src/vis, with what docs/errors.md says of it. */
 export const VIS_ERRORS = {
@@ -130,7 +130,7 @@ const MAX_NAMES = 30;
 
 /** A name quoted as JSON text, with line, control and bidi characters as escapes (JSON leaves U+202E, U+2028 raw), cut. */
 function quotedName(name: string): string {
-  return `"${cutText(revealHidden(JSON.stringify(name).slice(1, -1)), MAX_NAME)}"`;
+  return quotedText(name, MAX_NAME);
 }
 
 /** A name in a list: as it is when it reads plainly (short, no hidden characters, quotes or commas), else quoted. */

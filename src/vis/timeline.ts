@@ -28,6 +28,7 @@ import { VegaLiteChart, vegaExprText, vegaLiteChart, type VegaLiteSpec } from ".
 import { MAX_VIEW_PIXELS, checkOptionTypes, type OptionTypes, type OptionTypesOf } from "./options";
 import { epochUnit } from "../common/epoch";
 import { cutText } from "../display/cutText";
+import { shownText } from "../display/shownText";
 
 /** A reference mark on the time axis. */
 export type RefEvent = Date | string | number | { time: Date | string | number; label?: string };
@@ -243,7 +244,7 @@ function laneOrder(numeric: boolean): (a: { value?: string | null; name: string 
 function laneLabel(value: string | null): string {
   if (value === null) return "(null)";
   if (value === "") return "(empty)";
-  return cutText(revealHidden(value), LANE_LABEL_LENGTH);
+  return shownText(value, LANE_LABEL_LENGTH);
 }
 
 

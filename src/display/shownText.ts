@@ -1,0 +1,16 @@
+/**
+ * Text from data as messages and text forms show it: hidden characters
+ * revealed as escapes, then cut (between graphemes, never inside an escape).
+ */
+import { cutText } from "./cutText";
+import { revealHidden } from "./hiddenChars";
+
+/** `text` with hidden characters as escapes, cut at `max` characters. */
+export function shownText(text: string, max: number): string {
+  return cutText(revealHidden(text), max);
+}
+
+/** `text` in double quotes for a message: JSON escapes (`\"`, `\n`), hidden characters revealed, cut at `max`. */
+export function quotedText(text: string, max: number): string {
+  return `"${shownText(JSON.stringify(text).slice(1, -1), max)}"`;
+}
