@@ -4,7 +4,7 @@
  * value in a named column; join back onto a DataFrame input when asked.
  */
 import pl from "nodejs-polars";
-import { columnNames, columnOf, exactValues, frameOf, isDataFrame, renameAll } from "../common/frames";
+import { columnNames, columnOf, exactValues, frameHeight, frameOf, isDataFrame, renameAll } from "../common/frames";
 import { Entity } from "../entities/entity";
 import { PivotError, pivotMessages as msg } from "./messages";
 import type { PivotCallOptions, PivotInput, PivotJoin } from "./types";
@@ -130,8 +130,15 @@ function columnKeys(df: pl.DataFrame, column: string): (string | null)[] {
   return exactValues(columnOf(df, column)).map((v) => inputText(v) || null);
 }
 
-/** Internal join key (not a name data uses). */
+/** Internal join key and row numbers (not names data uses). */
 const KEY = "__huntlab_pivot_key";
+const LEFT_ROW = "__huntlab_pivot_left_row";
+const RIGHT_ROW = "__huntlab_pivot_right_row";
+
+/** 0…n-1 as a column. */
+function rowIndex(name: string, n: number): pl.Series {
+  return pl.Series(name, Uint32Array.from({ length: n }, (_, i) => i));
+}
 
 /**
  * Joins a pivot result onto the DataFrame it came from (`outer` is polars'
@@ -144,9 +151,15 @@ export function joinBack(input: JoinInput, result: pl.DataFrame, inputColumn: st
   // column called `join`, `drop` or `withColumn` would answer for that method (see src/common/frames.ts).
   const leftNames = columnNames(input.df);
   const rightNames = columnNames(result).filter((name) => name !== inputColumn);
-  const left = frameOf([...leftNames.map((name, i) => columnOf(input.df, name).rename(`l${i}`)), pl.Series(KEY, keys, pl.Utf8)]);
-  const right = frameOf([...rightNames.map((name, i) => columnOf(result, name).rename(`r${i}`)), columnOf(result, inputColumn).rename(KEY)]);
-  const joined = left.join(right, { leftOn: KEY, rightOn: KEY, how: how === "outer" ? "full" : how, coalesce: true });
+  const left = frameOf([...leftNames.map((name, i) => columnOf(input.df, name).rename(`l${i}`)), pl.Series(KEY, keys, pl.Utf8), rowIndex(LEFT_ROW, keys.length)]);
+  const right = frameOf([...rightNames.map((name, i) => columnOf(result, name).rename(`r${i}`)), columnOf(result, inputColumn).rename(KEY), rowIndex(RIGHT_ROW, frameHeight(result))]);
+  // In the input's row order (a row's results together, in theirs), as a left join and pandas' merge give it: polars
+  // builds an inner or full join's table on the larger side, and its rows came out in the result's order. Result
+  // rows no input row matched (outer) come last, in their order.
+  const joined = left
+    .join(right, { leftOn: KEY, rightOn: KEY, how: how === "outer" ? "full" : how, coalesce: true })
+    .sort([LEFT_ROW, RIGHT_ROW], false, true)
+    .drop([LEFT_ROW, RIGHT_ROW]);
   const taken = new Set(leftNames);
   const names = [...leftNames];
   for (let name of rightNames) {

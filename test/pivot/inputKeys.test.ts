@@ -288,3 +288,21 @@ describe("equals pivots over local data: one read, the per-value rows", () => {
     await assert.rejects(fns.by_uid_int(["1000", "junk"]), (e: Error & { code?: string }) => e.code === "data/parameter-type" && /Audit\.by_uid_int: parameter "user"/.test(e.message));
   });
 });
+
+describe("join order", () => {
+  it("inner and outer joins keep the input's row order, a row's results together (polars gave the result's order when it had more rows)", async () => {
+    new Pivot({ providers: [] });
+    const extractIocs = (entities.Url as unknown as { util: { extractIocs: PivotFunction } }).util.extractIocs;
+    // 10,000 rows, a tenth of their URLs repeated, three indicators each (URL, host, address).
+    const urls = Array.from({ length: 10000 }, (_, i) => `http://h${i % 9000}.example.com/?ip=10.0.${i % 250}.${(i % 9000) % 200}`);
+    const df = pl.DataFrame({ Url: [...urls, null], row: [...urls.map((_, i) => i), 10000] });
+    for (const join of ["inner", "left", "outer"] as const) {
+      const joined = await extractIocs(df, { column: "Url", join });
+      const rows = col(joined, "row") as (number | null)[];
+      const seen = rows.filter((r): r is number => r !== null);
+      assert.deepEqual(seen, [...seen].sort((a, b) => a - b), `${join}: row order`);
+      assert.ok(seen.length >= 30000, `${join}: ${seen.length} rows`);
+      if (join !== "inner") assert.equal(seen.at(-1), 10000, `${join}: the null-key row in its place`);
+    }
+  });
+});
