@@ -83,7 +83,14 @@ function queryImpl(provider: QueryProviderMethods, q: QueryDefinition, param: Qu
   const key = `${q.family}.${q.name}`;
   const anyOf = anyOfMethod(provider);
   return async (values, context) => {
-    if (values.length === 0) return { frame: pl.DataFrame({}), inputs: [] };
+    if (values.length === 0) {
+      // No values (an empty or all-blank input): no rows, but the query's columns, so that the next step of a pipeline
+      // finds them. Local data is read for them (a value that is never a key: the rows are dropped anyway); a live
+      // query is not sent for nothing.
+      if (!anyOf) return { frame: pl.DataFrame({}), inputs: [] };
+      const frame = await provider.execQuery(key, { ...context.params, [param.name]: "\u0000" });
+      return { frame: withSafeNames(frame, (safe) => safe.head(0)), inputs: [] };
+    }
     if (batches(param)) {
       const frame = await provider.execQuery(key, { ...context.params, [param.name]: values });
       const column = param.column as string;

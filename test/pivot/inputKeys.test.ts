@@ -306,3 +306,19 @@ describe("join order", () => {
     }
   });
 });
+
+describe("a query pivot given no values", () => {
+  it("returns no rows but the query's columns (an empty or all-blank input gave a frame of one column, and the next step failed)", async () => {
+    new Pivot({ providers: [new QueryProvider("LocalData")] });
+    const logons = (entities.Host as unknown as { LocalData: { WindowsSecurity: { list_host_logons: PivotFunction } } }).LocalData.WindowsSecurity.list_host_logons;
+    const some = await logons(pl.DataFrame({ h: ["nohost"] }), { column: "h" });
+    const blanks = pl.DataFrame({ h: pl.Series("h", [null, " "], pl.Utf8), n: [1, 2] });
+    const none = await logons(blanks, { column: "h" });
+    assert.equal(none.height, 0);
+    assert.deepEqual(none.columns, some.columns);
+    assert.ok(none.columns.includes("LogonType"));
+    const left = await logons(blanks, { column: "h", join: "left" });
+    assert.equal(left.height, 2);
+    assert.ok(left.columns.includes("LogonType"));
+  });
+});
