@@ -127,12 +127,15 @@ export class TimelineChart extends VegaLiteChart {
   readonly events: number;
   /** Rows left out because their time is empty. */
   readonly missingTimes: number;
+  /** timelineValues: events not drawn because their value is null, NaN or infinite (0 for a timeline). */
+  readonly missingValues: number;
 
-  constructor(base: VegaLiteChart, lanes: TimelineLane[], events: number, missingTimes: number) {
+  constructor(base: VegaLiteChart, lanes: TimelineLane[], events: number, missingTimes: number, missingValues = 0) {
     super(base.spec, base.png, base.text, base.warnings);
     this.lanes = lanes;
     this.events = events;
     this.missingTimes = missingTimes;
+    this.missingValues = missingValues;
   }
 }
 
@@ -325,6 +328,8 @@ interface Prepared {
   otherValues?: number;
   sourceTitles: string[];
   missingTimes: number;
+  /** Placed rows whose extra value (timelineValues' y) is null, NaN or infinite: in the data, not drawn. */
+  missingValues: number;
   min: number;
   max: number;
 }
@@ -387,13 +392,19 @@ function prepare(fn: string, df: pl.DataFrame, options: TimelineCommonOptions, e
     dictionaries.push(coded.dictionary);
     return [coded.dictionary.code, coded.codes];
   });
+  let missingValues = 0;
   const rows = placed.map((i, r) => {
     const row: Record<string, unknown> = { t: times[i] as number };
     for (const [field, values] of fields) row[field] = values[r];
-    for (const [field, values] of extras) row[field] = values[i];
+    for (const [field, values] of extras) {
+      // NaN and infinities became null in the spec's JSON and the point vanished uncounted: null, and counted.
+      const v = values[i];
+      if (v === null || !Number.isFinite(v)) missingValues += 1;
+      row[field] = v !== null && Number.isFinite(v) ? v : null;
+    }
     return row;
   });
-  return { rows, dictionaries, lanes, otherValues, sourceTitles: sourceColumns, missingTimes: missing, min: lo, max: hi };
+  return { rows, dictionaries, lanes, otherValues, sourceTitles: sourceColumns, missingTimes: missing, missingValues, min: lo, max: hi };
 }
 
 /** A text field of the rows carried as codes (`code`) into its distinct values, restored in the browser by a lookup. */
@@ -476,11 +487,12 @@ function refLayers(options: TimelineCommonOptions, xScale: Record<string, unknow
   ];
 }
 
-function summary(kind: string, title: string, prep: Prepared, options: TimelineCommonOptions): string {
+function summary(kind: string, title: string, prep: Prepared, options: TimelineCommonOptions & { y?: string }): string {
   const range = prep.rows.length ? `, ${isoUtc(prep.min)} → ${isoUtc(prep.max)} UTC` : "";
   const lanes = options.groupBy ? ` in ${prep.lanes.length} lane(s) by ${options.groupBy}: ${prep.lanes.map((l) => `${isolateRtl(l.name)} (${l.count})`).join(", ")}${capNote(prep) ? ` (${capNote(prep)})` : ""}` : "";
   const missing = prep.missingTimes ? `; ${prep.missingTimes} row(s) without a time not shown` : "";
-  return `${title === kind ? kind : `${kind}: ${title}`} — ${prep.rows.length} event(s)${lanes}${range}${missing}`;
+  const noValue = prep.missingValues ? `; ${prep.missingValues} row(s) whose ${options.y ?? "value"} is null, NaN or infinite not drawn` : "";
+  return `${title === kind ? kind : `${kind}: ${title}`} — ${prep.rows.length} event(s)${lanes}${range}${missing}${noValue}`;
 }
 
 /** Says that lanes were capped: the values with most events drawn, the rest in one lane. */
@@ -620,7 +632,7 @@ export async function timelineValues(df: pl.DataFrame, options: TimelineValuesOp
   const prep = prepare("timelineValues", df, options, { v: options.y });
   const spec = timelineValuesSpec(prep, options);
   const chart = await vegaLiteChart(spec, { renderer: renderer(prep.rows.length, options), pngScale: options.pngScale, text: summary("Timeline values", options.title ?? "Timeline values", prep, options) });
-  return new TimelineChart(chart, prep.lanes, prep.rows.length, prep.missingTimes);
+  return new TimelineChart(chart, prep.lanes, prep.rows.length, prep.missingTimes, prep.missingValues);
 }
 
 /** Shows a values timeline at once (see {@link timelineValues}). */

@@ -291,3 +291,15 @@ describe("timeline with nested columns (a list of structs holding a struct: toAr
     assert.ok(rows.some((r) => r.s1 === '{"__proto__":"p","k":1}'), JSON.stringify(rows));
   });
 });
+
+describe("timelineValues: values that cannot be drawn", () => {
+  it("counts null, NaN and infinite values as not drawn, and says so (NaN vanished from the chart uncounted)", async () => {
+    const t = Array.from({ length: 5 }, (_, i) => new Date(Date.UTC(2024, 0, 1, i)));
+    const df = pl.DataFrame([pl.Series("TimeGenerated", t), pl.Series("bytes", [1, NaN, Infinity, null, 5], pl.Float64)]);
+    const chart = await timelineValues(df, { y: "bytes" });
+    assert.equal(chart.missingValues, 3);
+    assert.match(chart.text, /3 row\(s\) whose bytes is null, NaN or infinite not drawn/);
+    const v = decodedRows<{ v: number | null }>(chart.spec).map((r) => r.v);
+    assert.deepEqual(v, [1, null, null, null, 5]);
+  });
+});

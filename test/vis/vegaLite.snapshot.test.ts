@@ -117,6 +117,7 @@ describe("Vega-Lite spec snapshots", () => {
         lanes: [...chart.lanes],
         sourceTitles: groupedOptions.sourceColumns ?? [],
         missingTimes: chart.missingTimes,
+        missingValues: 0,
         min: Math.min(...rows.map((r) => r.t)),
         max: Math.max(...rows.map((r) => r.t)),
       };
