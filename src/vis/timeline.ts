@@ -29,6 +29,7 @@ import { MAX_VIEW_PIXELS, checkOptionTypes, type OptionTypes, type OptionTypesOf
 import { epochUnit } from "../common/epoch";
 import { cutText } from "../display/cutText";
 import { shownText } from "../display/shownText";
+import { cellTexts } from "../display/dataframe";
 
 /** A reference mark on the time axis. */
 export type RefEvent = Date | string | number | { time: Date | string | number; label?: string };
@@ -224,7 +225,10 @@ function exactStrings(df: pl.DataFrame, column: string): (string | null)[] {
 
 /** A column as display strings ("" for null), cut to `max` characters. */
 function displayStrings(df: pl.DataFrame, column: string, max: number): string[] {
-  return exactStrings(df, column).map((s) => cutText(s ?? "", max));
+  // A duration as the table writes it (`00:00:01.500`), not its raw count (1500, a number of no unit).
+  const series = columnOf(df, column);
+  const texts = series.dtype.variant === "Duration" ? cellTexts(series) : exactStrings(df, column);
+  return texts.map((s) => cutText(s ?? "", max));
 }
 
 /** Lane order: numbers by value (integers exactly), text and null by label. */

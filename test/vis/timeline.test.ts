@@ -303,3 +303,12 @@ describe("timelineValues: values that cannot be drawn", () => {
     assert.deepEqual(v, [1, null, null, null, 5]);
   });
 });
+
+describe("timeline tooltips of durations", () => {
+  it("show a duration source column as the table writes it (its raw count, 1500, before)", async () => {
+    const t = [new Date(Date.UTC(2024, 0, 1)), new Date(Date.UTC(2024, 0, 2))];
+    const df = pl.DataFrame([pl.Series("TimeGenerated", t), pl.Series("elapsed", [1500, 90061001]).cast(pl.Duration("ms"))]);
+    const chart = await timeline(df, { sourceColumns: ["elapsed"] });
+    assert.deepEqual(decodedRows<{ s0: string }>(chart.spec).map((r) => r.s0), ["00:00:01.500", "1d 01:01:01.001"]);
+  });
+});
