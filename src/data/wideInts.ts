@@ -36,7 +36,9 @@ export function wideIntsAsText(df: pl.DataFrame): pl.DataFrame {
     const col = pl.col(`c${i}`);
     try {
       plain.head(0).select(col.struct.jsonEncode());
-      return [col.struct.jsonEncode().alias(`c${i}`)];
+      // A null cell stays null (JSON encoding wrote it as the text "null", which isNull, dropNulls and
+      // every filter then took for a value).
+      return [pl.when(col.isNull()).then(pl.lit(null).cast(pl.Utf8)).otherwise(col.struct.jsonEncode()).alias(`c${i}`)];
     } catch {
       return [col.cast(pl.Utf8).alias(`c${i}`)];
     }

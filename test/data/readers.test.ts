@@ -214,6 +214,22 @@ test("integers beyond Int64 (read by polars as Int128, which JavaScript cannot r
   assert.deepEqual(nested.getColumn("b").toArray().map(Number), [1, 2]);
 });
 
+test("a null cell of an integer column beyond Int64 stays null (it became the text \"null\", which filters took for a value), in CSV, NDJSON and JSON, nested too", () => {
+  const big = "18446744073709551615";
+  const dir = tempTree({
+    "gap.csv": `LogonId,Name\n${big},a\n,b\n5,c\n`,
+    "gap.ndjson": `{"LogonId":${big},"Name":"a"}\n{"LogonId":null,"Name":"b"}\n{"LogonId":5,"Name":"c"}\n`,
+    "gap.json": `[{"LogonId":${big},"Name":"a"},{"Name":"b"},{"LogonId":5,"Name":"c"}]`,
+    "nested.ndjson": `{"a":{"id":${big}},"b":1}\n{"a":null,"b":2}\n`,
+  });
+  for (const f of ["gap.csv", "gap.ndjson", "gap.json"]) {
+    const id = readDataFile(path.join(dir, f)).getColumn("LogonId");
+    assert.deepEqual(id.toArray(), [big, null, "5"], f);
+    assert.equal(id.nullCount(), 1, f);
+  }
+  assert.deepEqual(readDataFile(path.join(dir, "nested.ndjson")).getColumn("a").toArray(), [`{"id":${big}}`, null]);
+});
+
 test("integers beyond Int128 (40-digit IDs, which polars fails to read as Int128) are text with every digit, in a small CSV as in a large one", () => {
   const huge = "1234567890123456789012345678901234567890";
   const negative = "-9876543210987654321098765432109876543210";
