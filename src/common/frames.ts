@@ -128,6 +128,8 @@ function needsExactJson(series: pl.Series): boolean {
 function withExactValues(value: unknown, exact: unknown): unknown {
   // A long integer from the JSON (BigInt, or its digits as text); a number that JSON writes otherwise (a duration, a decimal) stays as toArray gives it.
   if (typeof exact === "bigint" || (typeof exact === "string" && (typeof value === "number" || typeof value === "bigint") && /^-?\d+$/.test(exact))) return exact;
+  // A 128-bit integer toArray gives as BigInt, small enough for a number: the JSON's number (a BigInt among text broke JSON.stringify).
+  if (typeof value === "bigint" && typeof exact === "number") return exact;
   if (Array.isArray(value) && Array.isArray(exact)) return value.map((v, i) => withExactValues(v, exact[i]));
   if (value !== null && typeof value === "object" && !(value instanceof Date) && exact !== null && typeof exact === "object") {
     const e = exact as Record<string, unknown>;

@@ -120,3 +120,12 @@ describe("nested columns (structs in structs, lists of them: ECS, Entra sign-ins
     assert.equal(JSON.stringify(exactValues(columnOf(df, "o"))[0]), '{"__proto__":"p","constructor":"c","k":1}');
   });
 });
+
+describe("integers beyond Int64 (polars' Int128, from JSON ids past 2^64)", () => {
+  it("frameRecords gives small ones as numbers and the others as exact text, never a BigInt (which JSON.stringify refuses)", () => {
+    const df = pl.readJSON(Buffer.from('{"c": 18446744073709551615}\n{"c": 5}\n{"c": null}\n'), { format: "lines" });
+    const values = frameRecords(df).map((r) => r.c);
+    assert.deepEqual(values, ["18446744073709551615", 5, null]);
+    assert.equal(JSON.stringify(values), '["18446744073709551615",5,null]');
+  });
+});
