@@ -8,7 +8,7 @@ import ipaddr from "ipaddr.js";
 import { parseIPv6 } from "../common/ipv6";
 import { Entity, firstText, type EntitySchema, type EntitySource } from "./entity";
 import { foldIdentity } from "../common/caseFold";
-import { domainToASCII } from "node:url";
+import { toASCII } from "tr46";
 
 /**
  * An IP address in one notation (`0:0:0:0:0:0:0:1` → `::1`, `::ffff:10.0.0.1`
@@ -37,6 +37,13 @@ function hostIdentity(host: Host | undefined): string {
 }
 
 /**
+ * UTS #46 as a resolver applies it (tr46, the WHATWG URL standard's own mapping): Node's and Deno's
+ * `domainToASCII` disagreed (ẞ as "ss" or ß; Node's cut at `/`, `?`, `#`, decoded `%41`, refused a port),
+ * so one notebook keyed names differently in the two kernels. No DNS-syntax checks: names come from logs.
+ */
+const IDNA_OPTIONS = { checkBidi: false, checkHyphens: false, checkJoiners: false, useSTD3ASCIIRules: false, transitionalProcessing: false, verifyDNSLength: false } as const;
+
+/**
  * A DNS name as an identity: case-folded, and an internationalised name in its
  * ASCII (punycode) form, as resolvers and most logs write it, so `bücher.example`
  * and `xn--bcher-kva.example` are one name; a final dot (`evil.com.`) names the same domain.
@@ -45,7 +52,7 @@ function domainIdentity(name: string): string {
   // IDNA maps case itself and keeps a final ς apart from σ (βόλος.gr and βόλοσ.gr are two domains): converted
   // first, not case-folded first (that keyed βόλος.gr as the other domain's punycode).
   // eslint-disable-next-line no-control-regex
-  const ascii = /[^\x00-\x7f]/.test(name) ? domainToASCII(name.normalize("NFC")) || foldIdentity(name) : foldIdentity(name);
+  const ascii = /[^\x00-\x7f]/.test(name) ? (toASCII(name, IDNA_OPTIONS) ?? foldIdentity(name)) : foldIdentity(name);
   return ascii.length > 1 && ascii.endsWith(".") ? ascii.slice(0, -1) : ascii;
 }
 

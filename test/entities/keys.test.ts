@@ -61,6 +61,13 @@ describe("entity keys", () => {
     same(new Url({ Url: "http://\u03b2\u03cc\u03bb\u03bf\u03c2.gr/x" }), new Url({ Url: "http://xn--nxasmm1c.gr/x" }), "final sigma in a URL host");
     differ(new Dns({ DomainName: "\u03b2\u03cc\u03bb\u03bf\u03c2.gr" }), new Dns({ DomainName: "\u03b2\u03cc\u03bb\u03bf\u03c3.gr" }), "ς and σ are two domains");
     same(new Dns({ DomainName: "stra\u00dfe.de" }), new Dns({ DomainName: "xn--strae-oqa.de" }), "ß and its punycode");
+    // Capital ẞ is ß (UTS #46), not "ss": STRAẞE.DE is not strasse.de, another registered domain (Node's domainToASCII said so, Deno's not).
+    same(new Dns({ DomainName: "STRA\u1e9eE.DE" }), new Dns({ DomainName: "stra\u00dfe.de" }), "capital sharp s");
+    differ(new Dns({ DomainName: "STRA\u1e9eE.DE" }), new Dns({ DomainName: "strasse.de" }), "ß is not ss");
+    // The whole name is mapped, as written: nothing after a slash, backslash or %XX is dropped or decoded (Node's URL host parsing did).
+    differ(new Url({ Url: "http://b\u00fccher.com\\x/p" }), new Url({ Url: "http://b\u00fccher.com/p" }), "a backslash is kept");
+    differ(new Dns({ DomainName: "b\u00fc%41.com" }), new Dns({ DomainName: "b\u00fca.com" }), "%41 is not decoded");
+    same(new Dns({ DomainName: "b\u00fccher.com:8080" }), new Dns({ DomainName: "xn--bcher-kva.com:8080" }), "a name with a port is still mapped");
     same(new Host({ HostName: "b\u00fccher.corp.example" }), new Host({ HostName: "XN--BCHER-KVA" }), "a host by its IDN FQDN and its punycode short name");
     same(new Url({ Url: "https://b\u00fccher.example:8443/Path" }), new Url({ Url: "https://xn--bcher-kva.example:8443/Path" }), "URL host");
     differ(new Url({ Url: "https://b\u00fccher.example/Path" }), new Url({ Url: "https://xn--bcher-kva.example/path" }), "the path stays case-sensitive");
