@@ -9,6 +9,7 @@ import { analysisMessages as msg } from "./messages";
 import { boolOption, numericValues, timeOrder, requireColumn, requireFrame, requireOptions, timeValues } from "./columns";
 import { dbscan, normalizeRows, type FeatureMatrix } from "./dbscan";
 import { columnNames, columnOf, frameHeight, frameOf, withSafeNames } from "../common/frames";
+import { wideIntsAsText } from "../common/wideInts";
 
 /**
  * - `"clean"` (default): a cluster's representative is its earliest event;
@@ -72,6 +73,8 @@ export const CLUSTER_COLUMNS = ["Clustered", "ClusterId", "ClusterSize", "FirstE
  */
 export function dbclusterEvents(df: pl.DataFrame, options: DbclusterOptions): DbclusterResult {
   requireFrame(df, FN);
+  // Columns of 128-bit integers (JSON ids past 2^64, as pl.readJSON gives them), which nodejs-polars cannot describe, as text, as the readers make them.
+  df = wideIntsAsText(df);
   requireOptions(options, { clusterColumns: true, timeColumn: true, maxClusterDistance: true, minClusterSamples: true, normalize: true, mode: true }, FN);
   const columns = options?.clusterColumns;
   if (!Array.isArray(columns) || columns.length === 0) {

@@ -12,6 +12,7 @@ import { columnNames, columnOf, frameOf } from "../common/frames";
 import { isTemporalType, isTextType } from "../common/dtypes";
 import { stl, stlConfig } from "./stl";
 import { withRichLastValue } from "../display/lastValue";
+import { wideIntsAsText } from "../common/wideInts";
 
 /**
  * How scores and labels are computed.
@@ -127,6 +128,8 @@ const STL_ANOMALY_OPTIONS: Readonly<Record<keyof Required<TimeseriesAnomaliesOpt
  */
 export function timeseriesAnomaliesStl(df: pl.DataFrame, options: TimeseriesAnomaliesOptions = {}): pl.DataFrame {
   requireFrame(df, FN);
+  // Columns of 128-bit integers (JSON ids past 2^64, as pl.readJSON gives them), which nodejs-polars cannot describe, as text, as the readers make them.
+  df = wideIntsAsText(df);
   requireOptions(options, STL_ANOMALY_OPTIONS, FN);
   const mode = options.mode ?? "msticpy";
   if (mode !== "msticpy" && mode !== "clean") throw new AnalysisError(msg.invalidChoice(FN, "mode", '"msticpy" or "clean"', mode));

@@ -22,13 +22,14 @@ import pl from "nodejs-polars";
 import type { DataFrame, Series } from "nodejs-polars";
 import { isTextType, textSeries } from "../common/dtypes";
 import { findUnknownOption } from "../common/errors";
-import { columnNames, columnOf } from "../common/frames";
+import { columnNames, columnOf, isDataFrame } from "../common/frames";
 import { readArchive } from "./archives";
 import { ARCHIVE_TYPES, detectFileType, type FileType } from "./fileTypes";
 import { Base64Error, transformMessages as msg } from "./messages";
 import { chunkRanges, PARALLEL_DEFAULTS, runChunked, type ParallelOptions } from "./workers/pool";
 import { BatchBuilder, ByteSink, END_OF_STREAM, schemaMessage, type IpcField } from "./workers/ipcWriter";
 import { withRichLastValue } from "../display/lastValue";
+import { wideIntsAsText } from "../common/wideInts";
 
 export { Base64Error } from "./messages";
 
@@ -947,6 +948,8 @@ export function unpackDf(data: DataFrame, options: UnpackDfOptions): DataFrame {
   const { column, indexColumn, ...limits } = options ?? ({} as UnpackDfOptions);
   const opts = resolveOptions(limits, "base64.unpackDf", ["column", "indexColumn", "parallel"]);
   if (!column) throw new Base64Error(msg.base64NoColumn());
+  // Columns of 128-bit integers (JSON ids past 2^64, as pl.readJSON gives them), which nodejs-polars cannot describe, as text, as the readers make them.
+  if (isDataFrame(data)) data = wideIntsAsText(data);
   // Through the frame's own keys, not its members: a column may be named `columns` or `getColumn`.
   const names = columnNames(data);
   if (!names.includes(column)) {

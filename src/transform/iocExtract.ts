@@ -32,6 +32,7 @@ import { IocExtractError, transformMessages as msg } from "./messages";
 import { chunkRanges, PARALLEL_DEFAULTS, runChunked, type ParallelOptions } from "./workers/pool";
 import { allBuiltin, iocChunk, iocChunkInput, mergeScanFrames, type IocChunkInput, type IocTaskArgs } from "./workers/tasks";
 import { withRichLastValue } from "../display/lastValue";
+import { wideIntsAsText } from "../common/wideInts";
 
 export { IocExtractError } from "./messages";
 
@@ -229,6 +230,8 @@ export class IoCExtract {
    */
   extract(data: DataFrame, options: IocExtractOptions): DataFrame {
     if (!isDataFrame(data)) throw new IocExtractError(msg.iocNotAFrame(typeof data === "string" ? "a string" : data === null ? "null" : typeof data));
+    // Columns of 128-bit integers (JSON ids past 2^64, as pl.readJSON gives them), which nodejs-polars cannot describe, as text, as the readers make them.
+    data = wideIntsAsText(data);
     options ??= {} as IocExtractOptions;
     const opts = this.options(options, "extract", EXTRACT_OPTION_NAMES);
     const columns = typeof options.columns === "string" ? [options.columns] : [...(options.columns ?? [])];

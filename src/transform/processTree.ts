@@ -60,12 +60,13 @@
 import type pl from "nodejs-polars";
 import { closestNames, findUnknownOption } from "../common/errors";
 import { isObjectRecord } from "../common/json";
-import { columnNames, columnOf, frameOf, renameAll, shadowsFrameMember } from "../common/frames";
+import { columnNames, columnOf, frameOf, isDataFrame, renameAll, shadowsFrameMember } from "../common/frames";
 import { fieldNames, fieldSeries } from "../data/schemas/fields";
 import { COLUMN_FIELDS, inferSchema, PROC_SCHEMA_KEYS, PROCESS_SCHEMAS, ProcessSchemaError, renameSchemaColumns, resolveSchema, schemaColumns, type ProcSchema } from "./processTreeSchema";
 import { transformMessages as msg } from "./messages";
 import { PROCESS_TREE_COLUMNS, ProcessTreeError, assembleTree, matchParents, processEvents, processKeys, processNodes, treeLayout, type TreeRowOrder } from "./processTreeSteps";
 import { withRichLastValue } from "../display/lastValue";
+import { wideIntsAsText } from "../common/wideInts";
 
 export { PROCESS_TREE_COLUMNS, ProcessTreeError, type TreeRowOrder } from "./processTreeSteps";
 
@@ -103,6 +104,8 @@ export interface BuildProcessTreeOptions {
  */
 export function buildProcessTree(procs: pl.DataFrame, options: BuildProcessTreeOptions = {}): pl.DataFrame {
   checkOptions(options);
+  // Columns of 128-bit integers (JSON ids past 2^64, as pl.readJSON gives them), which nodejs-polars cannot describe, as text, as the readers make them.
+  if (isDataFrame(procs)) procs = wideIntsAsText(procs);
   procs = withNestedFields(procs, options.schema);
   const names = columnNames(procs);
   const schema = resolveSchema(options.schema, names);

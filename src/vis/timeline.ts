@@ -30,6 +30,7 @@ import { epochUnit } from "../common/epoch";
 import { cutText } from "../display/cutText";
 import { shownText } from "../display/shownText";
 import { cellTexts } from "../display/dataframe";
+import { wideIntsAsText } from "../common/wideInts";
 
 /** A reference mark on the time axis. */
 export type RefEvent = Date | string | number | { time: Date | string | number; label?: string };
@@ -345,6 +346,8 @@ interface Prepared {
  */
 function prepare(fn: string, df: pl.DataFrame, options: TimelineCommonOptions, extra: Record<string, string> = {}): Prepared {
   if (!isDataFrame(df)) throw new TimelineError(msg.timelineNotADataFrame());
+  // Columns of 128-bit integers (JSON ids past 2^64, as pl.readJSON gives them), which nodejs-polars cannot describe, as text, as the readers make them.
+  df = wideIntsAsText(df);
   const timeColumn = options.timeColumn ?? "TimeGenerated";
   checkColumn(df, timeColumn, "time");
   const defaults = ["NewProcessName", "EventID", "CommandLine"];
@@ -631,6 +634,7 @@ export async function timelineValues(df: pl.DataFrame, options: TimelineValuesOp
   if (!options || !options.y) throw new TimelineError(msg.timelineValuesNeedY());
   checkTypes("timelineValues", options, VALUES_TYPES);
   checkColumn(df, options.y, "y");
+  df = wideIntsAsText(df);
   const dtype = columnOf(df, options.y).dtype.variant;
   if (!/^(U?Int|Float|Decimal)/.test(dtype)) throw new TimelineError(msg.timelineYNotNumeric(options.y, dtype));
   const prep = prepare("timelineValues", df, options, { v: options.y });

@@ -9,7 +9,7 @@
  * process.ts; docs/schemas.md lists them.
  */
 import pl from "nodejs-polars";
-import { columnNames, columnOf, frameOf } from "../../common/frames";
+import { columnNames, columnOf, frameOf, isDataFrame } from "../../common/frames";
 import { DataColumnError, dataMessages as msg } from "../messages";
 import { hasLabType } from "./convert";
 import { fieldNames, fieldSeries, fieldSetWith } from "./fields";
@@ -18,6 +18,7 @@ import { applySchema, closeFields, rankSchemas } from "./mapping";
 import { NETWORK_LAYOUTS, NETWORK_SCHEMAS } from "./network";
 import { PROCESS_LAYOUTS, processEventSchema, processSchemaSource, type ProcessColumns } from "./process";
 import type { EventKind, EventSchema, LabColumn, LabLayout } from "./types";
+import { wideIntsAsText } from "../../common/wideInts";
 
 export type { EventKind, EventSchema, LabLayout, LabColumn, ColumnRule, Conversion, FieldRule } from "./types";
 export { LOGON_SCHEMAS, LOGON_LAYOUTS, LAB_HOST_LOGONS, LAB_SIGNINS, SECURITY_EVENT_LOGONS, WINDOWS_EVENT_LOGONS, SIGNIN_LOGS, GRAPH_SIGNINS, PORTAL_CSV_SIGNINS, ECS_AUTHENTICATION } from "./logon";
@@ -73,6 +74,8 @@ function labColumnMap(layouts: readonly LabLayout[]): Map<string, LabColumn> {
 
 /** Which schema `normalizeEvents` would use, without mapping. Throws as it does when none fits. */
 export function detectEventSchema(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions = {}): DetectedSchema {
+  // Columns of 128-bit integers (JSON ids past 2^64, as pl.readJSON gives them), which nodejs-polars cannot describe, as text, as the readers make them.
+  if (isDataFrame(df)) df = wideIntsAsText(df);
   const lab = inLabLayout(df, labLayouts(kind));
   if (lab) return { id: "lab", name: lab.name };
   const chosen = chooseSchema(df, kind, options.source ?? "normalizeEvents");
@@ -128,6 +131,7 @@ function flattenProcessFields(df: pl.DataFrame, schema: ProcessColumns): pl.Data
  * columns and the frame's closest column names.
  */
 export function normalizeEvents(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions = {}): pl.DataFrame {
+  if (isDataFrame(df)) df = wideIntsAsText(df);
   const layouts = labLayouts(kind);
   if (inLabLayout(df, layouts)) return df;
   const { schema, process } = chooseSchema(df, kind, options.source ?? "normalizeEvents");
