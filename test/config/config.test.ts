@@ -432,3 +432,27 @@ test("connection-string secrets: names of several words, quoted values with ; in
   assert.deepEqual(connectionStringSecrets(`a${" ".repeat(400_000)}x;Password=p4ss`), ["p4ss"]);
   assert.deepEqual(connectionStringSecrets(`Password${" ".repeat(400_000)}`), []);
 });
+
+test("settings named for what a secret is for (AuthnType, auth_methods, TokenUrl, KeyPath) are not secrets: their words are not starred out of every output", () => {
+  const dir = tempDir();
+  const file = path.join(dir, "msticpyconfig.yaml");
+  fs.writeFileSync(
+    file,
+    [
+      "KeyVault:",
+      "  AuthnType: interactive",
+      "  KeyPath: /etc/keys/hunt.pem",
+      "Azure:",
+      "  auth_methods: [cli, msi]",
+      "  TokenUrl: https://login.example.com/token",
+      "KustoClusters:",
+      "  ClusterDefaults:",
+      "    Args:",
+      "      ClientSecret: kc-Secret-9f8e7d",
+      "",
+    ].join("\n"),
+  );
+  const masker = configMasker(loadConfig(file));
+  assert.equal(masker.mask("interactive sign-in with the cli, key at /etc/keys/hunt.pem via https://login.example.com/token"), "interactive sign-in with the cli, key at /etc/keys/hunt.pem via https://login.example.com/token");
+  assert.equal(masker.mask("secret kc-Secret-9f8e7d"), "secret ****");
+});
