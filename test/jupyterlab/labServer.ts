@@ -159,6 +159,12 @@ export async function startLab(options: StartOptions): Promise<LabServer> {
   const notification = path.join(dirs.JUPYTERLAB_SETTINGS_DIR, "@jupyterlab", "apputils-extension");
   fs.mkdirSync(notification, { recursive: true });
   fs.writeFileSync(path.join(notification, "notification.jupyterlab-settings"), JSON.stringify({ fetchNews: "false", checkForUpdates: false }));
+  // No autosave: the tests save when they mean to. An autosave racing a test's own save (or a busy disk's
+  // timestamps) raised JupyterLab's "File Changed … overwrite or revert?" dialog over the notebook, and the
+  // next click (the Deno kernel switch) waited behind it until it timed out.
+  const docmanager = path.join(dirs.JUPYTERLAB_SETTINGS_DIR, "@jupyterlab", "docmanager-extension");
+  fs.mkdirSync(docmanager, { recursive: true });
+  fs.writeFileSync(path.join(docmanager, "plugin.jupyterlab-settings"), JSON.stringify({ autosave: false }));
   const env: NodeJS.ProcessEnv = { ...process.env, ...dirs, JUPYTER_PATH: jupyterPath() };
   delete env.JUPYTER_TOKEN;
   const rootFlag = typeof process.getuid === "function" && process.getuid() === 0 ? ["--allow-root"] : [];
