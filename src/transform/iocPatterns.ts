@@ -214,6 +214,8 @@ const QUERY_EXTRA = new CharSet("-._~" + SUB_DELIMS + ":/?@");
 // Hosts: unreserved characters only (sub-delimiters are legal in a reg-name but
 // never in a DNS name, and would swallow the `,` or `'` after a URL).
 const HOST_EXTRA = new CharSet("-._~");
+/** Schemes whose URLs WHATWG parses with `\` as `/` ("special" schemes). */
+const BACKSLASH_IS_SLASH: ReadonlySet<string> = new Set(["http", "https", "ftp", "ws", "wss"]);
 const PATH_STOP = new CharSet("?#\"<>\0");
 
 /** Scans characters of a class (plus `%XX` escapes) from i; returns the end. */
@@ -246,7 +248,8 @@ function trimTrailing(s: string, start: number, end: number, minEnd: number): nu
   }
   while (end > minEnd) {
     const c = s.charCodeAt(end - 1);
-    if (c === 46 || c === 44 || c === 59 || c === 58 || c === 33 || c === 63 || c === 39 || c === 34 || c === 42) end--;
+    // A trailing `\` too: in JSON or a shell string it escapes the quote after the URL (`"http://evil.com\"`).
+    if (c === 46 || c === 44 || c === 59 || c === 58 || c === 33 || c === 63 || c === 39 || c === 34 || c === 42 || c === 92) end--;
     else if (c === 41 && paren < 0) (paren++, end--);
     else if (c === 93 && square < 0) (square++, end--);
     else if (c === 125 && curly < 0) (curly++, end--);
@@ -308,8 +311,9 @@ export function parseUrlAt(s: string, sep: number): UrlSpan | undefined {
     i++;
     while (i < n && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
   }
-  // The path starts at a `/`, or at an escaped delimiter after the host or port (`evil.com:8080%2Fx`, `[::1]%2Fx`).
-  if (s.charCodeAt(i) === 47 || isEscapedDelimiter(s, i)) {
+  // The path starts at a `/`, or at an escaped delimiter after the host or port (`evil.com:8080%2Fx`, `[::1]%2Fx`),
+  // or at a `\` in a web URL, which browsers read as `/` (`http://evil.com%5Cx.exe` decoded: the path was dropped).
+  if (s.charCodeAt(i) === 47 || isEscapedDelimiter(s, i) || (s.charCodeAt(i) === 92 && BACKSLASH_IS_SLASH.has(scheme))) {
     i++;
     while (i < n) {
       const c = s.charCodeAt(i);

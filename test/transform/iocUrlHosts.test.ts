@@ -72,3 +72,13 @@ test("lab data: the Squiblydoo URL in processes_on_host (http://server/file.sct)
   assert.ok(sct.height >= 1);
   for (const input of sct.getColumn("Input").toArray() as unknown as string[]) assert.match(input, /\/i:http:\/\/server\/file\.sct/i);
 });
+
+test("a backslash after the host is a path in a web URL, as browsers read it: %5C decoded keeps the path; a trailing backslash (an escaped quote in JSON) is not part of the URL", () => {
+  const ioc = new IoCExtract();
+  assert.deepEqual(ioc.extractText("get http://evil.com%5Cpayload.exe now", { iocTypes: ["url"] }).url, ["http://evil.com%5Cpayload.exe", "http://evil.com\\payload.exe"]);
+  assert.deepEqual(ioc.extractText("http://evil.com%5C..%5Cwindows", { iocTypes: ["url"] }).url, ["http://evil.com%5C..%5Cwindows", "http://evil.com\\..\\windows"]);
+  assert.deepEqual(ioc.extractText('{"u":"http://evil.com\\"}', { iocTypes: ["url"] }).url, ["http://evil.com"]);
+  assert.deepEqual(ioc.extractText("copy \\\\srv\\share http://evil.com\\", { iocTypes: ["url"] }).url, ["http://evil.com"]);
+  // Not a web scheme: the backslash ends it, as before.
+  assert.deepEqual(ioc.extractText("ldap://dc.corp.example\\x", { iocTypes: ["url"] }).url, ["ldap://dc.corp.example"]);
+});
