@@ -79,6 +79,23 @@ function anyOfMethod(provider: QueryProviderMethods): QueryProviderMethods["exec
   return "execQueryAnyOf" in provider ? provider.execQueryAnyOf : undefined;
 }
 
+/** A value of the parameter's type that is never a key (the rows are dropped anyway): text "\u0000", else a typed value. */
+function placeholder(param: QueryParameter): unknown {
+  switch (param.type) {
+    case "int":
+    case "float":
+      return 0;
+    case "datetime":
+      return new Date(0);
+    case "bool":
+      return false;
+    case "list":
+      return ["\u0000"];
+    default:
+      return "\u0000";
+  }
+}
+
 function queryImpl(provider: QueryProviderMethods, q: QueryDefinition, param: QueryParameter): PivotImpl {
   const key = `${q.family}.${q.name}`;
   const anyOf = anyOfMethod(provider);
@@ -88,7 +105,7 @@ function queryImpl(provider: QueryProviderMethods, q: QueryDefinition, param: Qu
       // finds them. Local data is read for them (a value that is never a key: the rows are dropped anyway); a live
       // query is not sent for nothing.
       if (!anyOf) return { frame: pl.DataFrame({}), inputs: [] };
-      const frame = await provider.execQuery(key, { ...context.params, [param.name]: "\u0000" });
+      const frame = await provider.execQuery(key, { ...context.params, [param.name]: placeholder(param) });
       return { frame: withSafeNames(frame, (safe) => safe.head(0)), inputs: [] };
     }
     if (batches(param)) {

@@ -321,4 +321,22 @@ describe("a query pivot given no values", () => {
     assert.equal(left.height, 2);
     assert.ok(left.columns.includes("LogonType"));
   });
+
+  it("also when the query's parameter is an integer (a placeholder of its type: text was refused as no integer)", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-pivot-int-"));
+    fs.mkdirSync(path.join(dir, "data"));
+    fs.writeFileSync(path.join(dir, "data", "events.csv"), "TimeGenerated,Computer,ProcessId\n2024-01-01T00:00:00Z,h1,42\n");
+    fs.writeFileSync(
+      path.join(dir, "q.yaml"),
+      "metadata: {version: 1, description: probe, data_environments: [LocalData], data_families: [Probe]}\nsources:\n  by_pid:\n    description: by pid\n    args: {query: events.csv}\n    parameters:\n      process_id: {description: pid, type: int, default: null, column: ProcessId, match: equals}\n",
+    );
+    fs.writeFileSync(path.join(dir, "map.yaml"), "parameters:\n  process_id:\n    - {entity: Process, attribute: ProcessId}\n");
+    const qp = new QueryProvider("LocalData", { dataPaths: [path.join(dir, "data")], queryPaths: [path.join(dir, "q.yaml")] });
+    new Pivot({ providers: [qp], mappingsPaths: [path.join(dir, "map.yaml")] });
+    const byPid = (entities.Process as unknown as { LocalData: { Probe: { by_pid: PivotFunction } } }).LocalData.Probe.by_pid;
+    const none = await byPid(pl.DataFrame({ pid: pl.Series("pid", [null, null], pl.Int64) }), { column: "pid" });
+    assert.equal(none.height, 0);
+    assert.ok(none.columns.includes("Computer"), none.columns.join(","));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 });
