@@ -52,7 +52,8 @@ function domainIdentity(name: string): string {
   // IDNA maps case itself and keeps a final ς apart from σ (βόλος.gr and βόλοσ.gr are two domains): converted
   // first, not case-folded first (that keyed βόλος.gr as the other domain's punycode).
   // eslint-disable-next-line no-control-regex
-  const ascii = /[^\x00-\x7f]/.test(name) ? (toASCII(name, IDNA_OPTIONS) ?? foldIdentity(name)) : foldIdentity(name);
+  // Past a DNS name's 253 characters no resolver maps it: folded only (tr46 is quadratic on one long label).
+  const ascii = name.length <= 253 && /[^\x00-\x7f]/.test(name) ? (toASCII(name, IDNA_OPTIONS) ?? foldIdentity(name)) : foldIdentity(name);
   return ascii.length > 1 && ascii.endsWith(".") ? ascii.slice(0, -1) : ascii;
 }
 

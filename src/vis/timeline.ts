@@ -21,7 +21,7 @@ import pl from "nodejs-polars";
 import { isTemporalType, isTextType, msTimeTexts } from "../common/dtypes";
 import { TimelineError, visMessages as msg } from "./messages";
 import { parseTimeSeries, parseTimeText } from "../data/timeParsing";
-import { columnNames, columnOf, exactValues, hasColumn, isDataFrame } from "../common/frames";
+import { columnNames, columnOf, exactValues, frameOf, hasColumn, isDataFrame } from "../common/frames";
 import { display, flushDisplays } from "../display/display";
 import { isolateRtl, revealHidden } from "../display/hiddenChars";
 import { VegaLiteChart, vegaExprText, vegaLiteChart, type VegaLiteSpec } from "./vegaLite";
@@ -222,6 +222,17 @@ function exactStrings(df: pl.DataFrame, column: string): (string | null)[] {
     if (typeof v === "object") return JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? x.toString() : x));
     return String(v);
   });
+}
+
+/** `df` with column `name` cast to Float64 when its type is one nodejs-polars cannot describe (Int128); else `df`. */
+function int128AsFloat(df: pl.DataFrame, name: string): pl.DataFrame {
+  const series = columnOf(df, name);
+  try {
+    void series.dtype;
+    return df;
+  } catch {
+    return frameOf(columnNames(df).map((n) => (n === name ? series.cast(pl.Float64).rename(name) : columnOf(df, n))));
+  }
 }
 
 /** A column as display strings ("" for null), cut to `max` characters. */
@@ -634,6 +645,8 @@ export async function timelineValues(df: pl.DataFrame, options: TimelineValuesOp
   if (!options || !options.y) throw new TimelineError(msg.timelineValuesNeedY());
   checkTypes("timelineValues", options, VALUES_TYPES);
   checkColumn(df, options.y, "y");
+  // A y of 128-bit integers (ids past 2^64 from pl.readJSON; nodejs-polars cannot describe the type) is drawn as floats.
+  df = int128AsFloat(df, options.y);
   df = wideIntsAsText(df);
   const dtype = columnOf(df, options.y).dtype.variant;
   if (!/^(U?Int|Float|Decimal)/.test(dtype)) throw new TimelineError(msg.timelineYNotNumeric(options.y, dtype));

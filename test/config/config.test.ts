@@ -433,7 +433,7 @@ test("connection-string secrets: names of several words, quoted values with ; in
   assert.deepEqual(connectionStringSecrets(`Password${" ".repeat(400_000)}`), []);
 });
 
-test("settings named for what a secret is for (AuthnType, auth_methods, TokenUrl, KeyPath) are not secrets: their words are not starred out of every output", () => {
+test("settings named for what a secret is for (AuthnType, AuthMethod, TokenUrl, KeyPath) are not secrets: their words are not starred out of every output", () => {
   const dir = tempDir();
   const file = path.join(dir, "msticpyconfig.yaml");
   fs.writeFileSync(
@@ -443,7 +443,7 @@ test("settings named for what a secret is for (AuthnType, auth_methods, TokenUrl
       "  AuthnType: interactive",
       "  KeyPath: /etc/keys/hunt.pem",
       "Azure:",
-      "  auth_methods: [cli, msi]",
+      "  AuthMethod: cli",
       "  TokenUrl: https://login.example.com/token",
       "KustoClusters:",
       "  ClusterDefaults:",

@@ -68,6 +68,9 @@ describe("entity keys", () => {
     differ(new Url({ Url: "http://b\u00fccher.com\\x/p" }), new Url({ Url: "http://b\u00fccher.com/p" }), "a backslash is kept");
     differ(new Dns({ DomainName: "b\u00fc%41.com" }), new Dns({ DomainName: "b\u00fca.com" }), "%41 is not decoded");
     same(new Dns({ DomainName: "b\u00fccher.com:8080" }), new Dns({ DomainName: "xn--bcher-kva.com:8080" }), "a name with a port is still mapped");
+    // Past 253 characters no resolver maps a name: folded only (IDNA is quadratic on one long label of a log cell).
+    const long = "\u6f22".repeat(64_000);
+    assert.equal(new Dns({ DomainName: long }).key, `dns:${long}`);
     same(new Host({ HostName: "b\u00fccher.corp.example" }), new Host({ HostName: "XN--BCHER-KVA" }), "a host by its IDN FQDN and its punycode short name");
     same(new Url({ Url: "https://b\u00fccher.example:8443/Path" }), new Url({ Url: "https://xn--bcher-kva.example:8443/Path" }), "URL host");
     differ(new Url({ Url: "https://b\u00fccher.example/Path" }), new Url({ Url: "https://xn--bcher-kva.example/path" }), "the path stays case-sensitive");
