@@ -14,8 +14,8 @@ import { html, type SafeHtml } from "../display/html";
 import { THEME } from "../display/theme";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
-import { revealLines } from "../display/hiddenChars";
-import { Entity } from "../entities/entity";
+import { revealHidden, revealLines } from "../display/hiddenChars";
+import { Entity, MAX_CARD_KEY, MAX_CARD_VALUE } from "../entities/entity";
 import type { SecurityAlert } from "../entities/securityAlert";
 import { addAlertWithEntities, AlertGraph, entityNode, GraphError, mergeAlertsByType, toAlerts, type GraphNode } from "./alertGraph";
 import { visMessages as msg } from "./messages";
@@ -60,6 +60,24 @@ export const NODE_STYLES: Readonly<Record<string, { color: string; shape: NodeSh
   analystnote: { color: "#1F77B4", shape: "tag" },
   other: { color: "#A0A0A0", shape: "ellipse" },
 };
+
+/**
+ * Alert data as the view shows it, cut as the entity cards cut it (values at
+ * 1,000 characters, names and types at 200): an alert with a 1 MB host name
+ * made a 4 MB notebook output. Hidden characters are revealed first, as the
+ * `html` template does for the static image (the live view puts these texts
+ * into the page and canvas as they come). Only the view is cut: the graph and
+ * its exports (toCytoscape, toGraphML, toDataFrame, toJSON) are data and keep
+ * every value whole.
+ */
+function shownValue(text: string): string {
+  return cutText(revealHidden(text, { keepLayout: true }), MAX_CARD_VALUE);
+}
+
+/** A property name or node type as the view shows it (see {@link shownValue}). */
+function shownName(text: string): string {
+  return cutText(revealHidden(text, { keepLayout: true }), MAX_CARD_KEY);
+}
 
 function styleOf(type: string): { color: string; shape: NodeShape } {
   return Object.prototype.hasOwnProperty.call(NODE_STYLES, type) ? NODE_STYLES[type] : NODE_STYLES.other;
@@ -239,7 +257,7 @@ function legendSvg(types: [string, number][], width: number): SafeHtml[] {
     const lx = 14 + (i % 4) * Math.floor((width - 20) / 4);
     const ly = 34 + Math.floor(i / 4) * 16;
     const s = styleOf(type);
-    return html`${shapeSvg(s.shape, lx, ly, 5.5, s.color, "#333")}<text x="${lx + 10}" y="${ly + 4}" font-size="11">${type} (${count})</text>`;
+    return html`${shapeSvg(s.shape, lx, ly, 5.5, s.color, "#333")}<text x="${lx + 10}" y="${ly + 4}" font-size="11">${shownName(type)} (${count})</text>`;
   });
 }
 
@@ -339,19 +357,40 @@ function nodeDetails(n: GraphNode): [string, string][] {
     taken.add(k);
   }
   for (const [k, v] of Object.entries(n.properties)) if (!taken.has(k)) rows.push([k, v]);
-  return rows;
+  return rows.map(([k, v]) => [shownName(k), shownValue(v)]);
 }
 
-/** The live view's payload. */
+/**
+ * Node ids in the view: one longer than {@link MAX_CARD_KEY} (an entity keyed
+ * by its 1 MB host name, sent again in each of its edges) cut, with `#` and
+ * the node's index to keep it unique. The page shows no id.
+ */
+function viewIds(nodes: readonly GraphNode[]): Map<string, string> {
+  const taken = new Set(nodes.map((n) => n.id));
+  const ids = new Map<string, string>();
+  nodes.forEach((n, i) => {
+    let id = n.id;
+    if (id.length > MAX_CARD_KEY) {
+      id = `${cutText(id, MAX_CARD_KEY)}#${i}`;
+      while (taken.has(id)) id += "#";
+      taken.add(id);
+    }
+    ids.set(n.id, id);
+  });
+  return ids;
+}
+
+/** The live view's payload: every text cut ({@link shownValue}), the ids too ({@link viewIds}). */
 function viewData(placed: PlacedGraph, options: Readonly<EntityGraphPlotOptions>, legend: EntityGraphLegendEntry[]): EntityGraphData {
+  const ids = viewIds(placed.nodes);
   const nodes: GraphViewNode[] = placed.nodes.map((n, i) => ({
-    id: n.id,
-    label: n.label,
-    short: shortLabel(n, 40),
-    type: n.type,
+    id: ids.get(n.id)!,
+    label: shownValue(n.label),
+    short: shownValue(shortLabel(n, 40)),
+    type: shownName(n.type),
     ...styleOf(n.type),
     related: n.related === true,
-    description: n.description,
+    description: shownValue(n.description),
     x: Math.round(placed.x[i] * 10) / 10,
     y: Math.round(placed.y[i] * 10) / 10,
     details: nodeDetails(n),
@@ -360,13 +399,18 @@ function viewData(placed: PlacedGraph, options: Readonly<EntityGraphPlotOptions>
   const timeline = options.timeline ?? timed.length >= 2;
   return {
     nodes,
-    edges: placed.graph.edges.map((e) => ({ id: e.id, source: e.source, target: e.target, relation: e.relation })),
+    edges: placed.graph.edges.map((e) => {
+      const source = ids.get(e.source)!;
+      const target = ids.get(e.target)!;
+      const id = source === e.source && target === e.target ? e.id : `${source}|${target}`;
+      return { id, source, target, relation: shownName(e.relation) };
+    }),
     legend,
     nodeSize: options.nodeSize ?? 22,
     fontSize: options.fontSize ?? 10,
     labels: labelCount(options),
     layout: options.layout ?? "precomputed",
-    timeline: timeline ? timed.map((n) => ({ id: n.id, t: n.time!.getTime(), label: n.label })) : [],
+    timeline: timeline ? timed.map((n) => ({ id: ids.get(n.id)!, t: n.time!.getTime(), label: shownValue(n.label) })) : [],
   };
 }
 
@@ -431,7 +475,7 @@ export class EntityGraphView implements Displayable {
   toView(): HtmlView {
     if (this.view) return this.view;
     const { svg, height: staticHeight, width } = this.staticSvg();
-    const legend = this.graph.typeCounts().map(([type, count]) => ({ type, count, ...styleOf(type) }));
+    const legend = this.graph.typeCounts().map(([type, count]) => ({ type: shownName(type), count, ...styleOf(type) }));
     const title = this.options.title ?? "Alert entity graph";
     this.view = htmlView({
       kind: "entity-graph",
@@ -444,7 +488,7 @@ export class EntityGraphView implements Displayable {
       width,
       fallback: {
         png: svgToPng(svg),
-        alt: `Alert entity graph: ${this.graph.nodeCount} nodes, ${this.graph.edgeCount} edges (${legend.map((l) => `${l.count} ${l.type}`).join(", ")})${unreadableNote(this.graph)}`,
+        alt: `Alert entity graph: ${this.graph.nodeCount} nodes, ${this.graph.edgeCount} edges (${typeList(this.graph)})${unreadableNote(this.graph)}`,
         width,
         html: staticDetails(this.graph),
       },
@@ -455,12 +499,7 @@ export class EntityGraphView implements Displayable {
 
   toText(): string {
     // The types and the unreadable alert's JSON are data: their control and bidi characters show as escapes.
-    return revealLines(
-      `Alert entity graph: ${this.graph.nodeCount} nodes, ${this.graph.edgeCount} edges (${this.graph
-        .typeCounts()
-        .map(([t, c]) => `${c} ${t}`)
-        .join(", ")})${unreadableNote(this.graph)}`,
-    );
+    return revealLines(`Alert entity graph: ${this.graph.nodeCount} nodes, ${this.graph.edgeCount} edges (${typeList(this.graph)})${unreadableNote(this.graph)}`);
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {
@@ -472,7 +511,14 @@ export class EntityGraphView implements Displayable {
   }
 }
 
-/** Under the static image: the alerts and entities as a collapsible list, for pages without scripts. */
+/** `3 alert, 2 host`: the node types with their counts, each type cut (shown in the text form and the image's alt text). */
+function typeList(graph: AlertGraph): string {
+  return graph
+    .typeCounts()
+    .map(([t, c]) => `${c} ${cutText(t, MAX_CARD_KEY)}`)
+    .join(", ");
+}
+
 /** `; N alerts whose JSON could not be read: <first>` when there are any: they are drawn without (some of) their entities. */
 function unreadableNote(graph: AlertGraph): string {
   const bad = graph.unreadableAlerts;
@@ -481,11 +527,12 @@ function unreadableNote(graph: AlertGraph): string {
   return `; ${bad.length} alert${bad.length === 1 ? "" : "s"} whose JSON could not be read (${first.length > 120 ? `${first.slice(0, 119)}…` : first})`;
 }
 
+/** Under the static image: the alerts and entities as a collapsible list, for pages without scripts (texts cut as in the live view). */
 function staticDetails(graph: AlertGraph): SafeHtml {
   const nodes = graph.nodes;
   const shown = nodes.slice(0, 300);
   const items = shown.map(
-    (n) => html`<li><b>${n.type}</b>: ${n.label}${n.time ? html` <span class="hl-eg-time">${n.time.toISOString()}</span>` : ""}</li>`,
+    (n) => html`<li><b>${shownName(n.type)}</b>: ${shownValue(n.label)}${n.time ? html` <span class="hl-eg-time">${n.time.toISOString()}</span>` : ""}</li>`,
   );
   const more = nodes.length > shown.length ? html`<li>… and ${nodes.length - shown.length} more</li>` : "";
   return html`<details class="hl-eg-static-list"><summary>Nodes (${nodes.length})</summary><ul style="margin:2px 0;font-size:12px">${items}${more}</ul></details>`;

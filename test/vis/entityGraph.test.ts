@@ -434,3 +434,66 @@ describe("alerts whose JSON does not parse", () => {
     assert.equal(new SecurityAlert({ SystemAlertId: "s", Entities: JSON.stringify([{ Type: "host", HostName: "[".repeat(1000) }]) }).entities.length, 1);
   });
 });
+
+describe("huge values in alerts", () => {
+  /** An alert with a host, a process, a file and an entity of an unknown type, every text `size` characters long. */
+  function hugeAlert(size: number, id = "a1"): SecurityAlert {
+    const v = (c: string) => c.repeat(size);
+    const entities = [
+      { $id: "1", Type: "host", HostName: v("H") },
+      { $id: "2", Type: "process", ProcessId: "1", CommandLine: v("C"), Host: { $ref: "1" }, ImageFile: { $ref: "3" } },
+      { $id: "3", Type: "file", Name: v("F"), Directory: v("D") },
+      { $id: "4", Type: v("t"), [v("k")]: v("W") },
+    ];
+    return new SecurityAlert({ SystemAlertId: `${id}${v("S")}`, AlertDisplayName: v("A"), Description: v("d"), CompromisedEntity: v("H"), StartTimeUtc: new Date("2024-01-01T00:00:00Z"), Entities: JSON.stringify(entities) });
+  }
+
+  it("are cut in the view (labels, details, ids, static list, text), not in the exports: 100 kB values no longer make a multi-MB output", () => {
+    const html = (size: number) => String(drawAlertEntityGraph(createAlertGraph(hugeAlert(size)))[JUPYTER_DISPLAY]()["text/html"]);
+    const small = html(10);
+    const big = html(100_000);
+    // 13 values of 100 kB (1.3 MB): each is shown a few times (node label, description, details row, static list, ids in edges), at
+    // most 1,000 characters (names, types and ids 200) each time, so about 40 kB more than the same graph with 10-character values
+    // (the inlined Cytoscape and the PNG are most of the rest). Before, the output was 950 kB: every value whole, several times.
+    assert.ok(big.length - small.length < 64_000, `the huge values add ${big.length - small.length} characters`);
+    assert.ok(big.length < 400_000, `HTML output of ${big.length} characters`);
+    assert.ok(!/H{1001}|C{1001}|W{1001}|S{1001}|t{1001}|k{201}/.test(big), "no value shown whole (property names cut at 200)");
+    assert.ok(big.includes(`${"H".repeat(999)}…`), "the host name appears cut");
+    const view = drawAlertEntityGraph(createAlertGraph(hugeAlert(100_000)));
+    const data = view.toView().spec.data as EntityGraphData;
+    const host = data.nodes.find((n) => n.type === "host")!;
+    assert.equal(host.label, `${"H".repeat(999)}…`);
+    assert.deepEqual(host.details.find(([k]) => k === "HostName"), ["HostName", `${"H".repeat(999)}…`]);
+    assert.ok(data.nodes.every((n) => n.id.length <= 220 && n.type.length <= 200 && n.details.every(([k, v]) => k.length <= 200 && v.length <= 1000)));
+    assert.equal(new Set(data.nodes.map((n) => n.id)).size, data.nodes.length, "cut ids stay unique");
+    const ids = new Set(data.nodes.map((n) => n.id));
+    assert.ok(data.edges.length > 0 && data.edges.every((e) => ids.has(e.source) && ids.has(e.target) && e.id.length <= 450), "edges join the cut ids");
+    assert.ok(data.timeline.every((p) => ids.has(p.id)));
+    const cy = cytoscape({ headless: true, elements: graphElements(data.nodes, data.edges) });
+    assert.deepEqual([cy.nodes().length, cy.edges().length], [view.nodeCount, view.edgeCount]);
+    assert.ok(view.toText().length < 1000, view.toText().slice(0, 300));
+    // The graph and its exports are data: every value whole.
+    const graph = view.graph;
+    assert.equal(graph.nodes.find((n) => n.type === "host")!.label, "H".repeat(100_000));
+    assert.ok(graph.toGraphML().includes("H".repeat(100_000)));
+    assert.ok(graph.toCytoscape().nodes.some((n) => n.data.properties.CommandLine === "C".repeat(100_000)));
+    assert.ok(graph.toDataFrame().getColumn("Name").toArray().includes("F".repeat(100_000)));
+  });
+
+  it("two long ids alike in their first 200 characters stay two nodes in the view", () => {
+    const g = new EntityGraph([hugeAlert(1000, "a1"), hugeAlert(1000, "a2")]);
+    const data = g.plot().toView().spec.data as EntityGraphData;
+    assert.equal(new Set(data.nodes.map((n) => n.id)).size, g.nodeCount);
+    const cy = cytoscape({ headless: true, elements: graphElements(data.nodes, data.edges) });
+    assert.deepEqual([cy.nodes().length, cy.edges().length], [g.nodeCount, g.edgeCount]);
+  });
+
+  it("hidden characters in the live view's texts show as escapes (the static image already showed them so)", () => {
+    const g = createAlertGraph(new SecurityAlert({ SystemAlertId: "b", AlertDisplayName: "invoice\u202Egpj.exe", Entities: JSON.stringify([{ Type: "host", HostName: "wks\u200B7" }]) }));
+    const data = drawAlertEntityGraph(g).toView().spec.data as EntityGraphData;
+    const host = data.nodes.find((n) => n.type === "host")!;
+    assert.equal(host.label, "wks\\u200b7");
+    assert.ok(data.nodes.some((n) => n.short === "invoice\\u202egpj.exe"));
+    assert.ok(!JSON.stringify(data).includes("\u202E"));
+  });
+});

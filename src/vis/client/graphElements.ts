@@ -16,10 +16,10 @@ export type NodeShape = "ellipse" | "diamond" | "round-rectangle" | "rectangle" 
 /** The layout of entity graphs, in Node (static image, precomputed positions) and in the browser (`layout: "browser"`). */
 export const ENTITY_GRAPH_LAYOUT: Readonly<ForceLayoutOptions> = { edgeLength: 60, seed: 7 };
 
-/** A node as the entity graph view receives it. */
+/** A node as the entity graph view receives it: texts revealed and cut (`shownValue` in ../entityGraph.ts), a long id cut. */
 export interface GraphViewNode {
   id: string;
-  /** Full label (details heading). */
+  /** Label of the details heading (cut at 1,000 characters). */
   label: string;
   /** Label drawn next to the node (shortened). */
   short: string;
