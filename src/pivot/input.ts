@@ -127,7 +127,28 @@ export function withInputColumn(fn: string, result: pl.DataFrame, inputs: readon
 
 /** Each row's lookup value ({@link inputText}; 64-bit integers exact), null where blank so it never joins. */
 function columnKeys(df: pl.DataFrame, column: string): (string | null)[] {
-  return exactValues(columnOf(df, column)).map((v) => inputText(v) || null);
+  const series = columnOf(df, column);
+  // A decimal's exact text without its scale's zeros, as a number is written (`2.00` is `2`, `2.50` is `2.5`).
+  const decimal = isDecimal(series);
+  return exactValues(series).map((v) => (decimal && typeof v === "string" ? decimalText(v) : inputText(v)) || null);
+}
+
+function isDecimal(series: pl.Series): boolean {
+  try {
+    return series.dtype.variant === "Decimal";
+  } catch {
+    return false;
+  }
+}
+
+/** `-12.500` → `-12.5`, `2.00` → `2`, `-0.00` → `0`: exact, no float. */
+function decimalText(text: string): string {
+  const t = text.trim();
+  if (!/^-?\d+(\.\d+)?$/.test(t)) return t;
+  const [int, frac = ""] = t.split(".");
+  const kept = frac.replace(/0+$/, "");
+  const out = kept ? `${int}.${kept}` : int;
+  return /^-0+$/.test(out) ? "0" : out.replace(/^(-?)0+(\d)/, "$1$2");
 }
 
 /** Internal join key and row numbers (not names data uses). */

@@ -340,3 +340,15 @@ describe("a query pivot given no values", () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe("decimal input columns", () => {
+  it("look up and join a Decimal's value as a number is written (2.00 is 2, 2.50 is 2.5), not with its scale's zeros", async () => {
+    new Pivot({ providers: [] });
+    const ipType = (entities.Ip as unknown as { util: { ipType: PivotFunction } }).util.ipType;
+    const df = pl.DataFrame({ d: [2.0, 2.5, -0.0] }).withColumns(pl.col("d").cast(pl.Decimal(10, 2)));
+    const r = await ipType(df, { column: "d" });
+    assert.deepEqual(col(r, "Address"), ["2", "2.5", "0"]);
+    const joined = await ipType(df, { column: "d", join: "inner" });
+    assert.equal(joined.height, 3);
+  });
+});
