@@ -36,7 +36,7 @@ import type { DataType } from "nodejs-polars";
 import { isTextType } from "../common/dtypes";
 import { columnNames, columnOf, frameHeight, renameAll } from "../common/frames";
 import { runSync, type ReadSteps } from "./collect";
-import { blankLineRows, copyWithHeader, quoteStrayQuotes, widenedHeader } from "./csvText";
+import { blankLineRows, copyWithHeader, hasBareCr, quoteStrayQuotes, widenedHeader } from "./csvText";
 import { wideIntsAsText } from "./wideInts";
 import { fixedWidthFormat, fractionDigitExprs, fractionWidth, looksLikeTimeColumn, nsWrapped, parseTimeSeries, sampleFormats, strptimeExpr, unitOfFractionDigits, unparsedCount, yearMayLeaveNsRange, type TimeUnit } from "./timeParsing";
 
@@ -526,13 +526,13 @@ export function* readCsvSteps(file: string, options: CsvReadOptions = {}): ReadS
     const safe = written.map((n, i) => (written.indexOf(n) === i ? n : `${n}_${i}`));
     const copy = withHeader(file, head, header, safe, dialect.sep);
     try {
-      const rows = yield* readCsvRows(copy.file, fileStart(copy.file), dialect, undefined, options);
+      const rows = yield* readCsvRows(copy.file, dialect, undefined, options);
       return renameAll(rows, [...names, ...columnNames(rows).slice(names.length)]);
     } finally {
       copy.remove();
     }
   }
-  const rows = yield* readCsvRows(file, head, dialect, header, options);
+  const rows = yield* readCsvRows(file, dialect, header, options);
   // Columns added for records longer than the header (widenedHeader) are named as they are.
   const named = header && [...header, ...columnNames(rows).slice(header.length).map((text) => ({ text, start: -1, end: -1, stray: false }))];
   return withPandasHeaderNames(withHeaderQuotesUndoubled(rows, named), header);
@@ -575,10 +575,11 @@ function pandasNames(texts: readonly string[]): string[] {
 }
 
 /** The rows of {@link readCsvSteps}, with the header names as polars reads them. */
-function* readCsvRows(file: string, head: string, dialect: CsvDialect, header: HeaderField[] | undefined, options: CsvReadOptions): ReadSteps<pl.DataFrame> {
-  // Lines ended by a bare CR (old Mac): polars reads the whole file as one header line; pandas reads its rows.
+function* readCsvRows(file: string, dialect: CsvDialect, header: HeaderField[] | undefined, options: CsvReadOptions): ReadSteps<pl.DataFrame> {
+  // Lines ended by a bare CR (old Mac; or one line in a file of LF lines): polars reads the whole file as one header line,
+  // or two records as one (the second's values in the first's last field and in extra columns); pandas reads its rows.
   // A stray quote in a header name (`a,b"c`): polars reads no row at all, silently; pandas reads the name as written.
-  if (endsLineWithBareCr(head) || header?.some((f) => f.stray)) {
+  if (header?.some((f) => f.stray) || hasBareCr(file)) {
     const rows = yield* readRewritten(file, dialect, options);
     if (rows) return rows;
   }
@@ -673,17 +674,6 @@ function withHeader(file: string, head: string, header: readonly HeaderField[], 
   const bom = first.equals(Buffer.from([0xef, 0xbb, 0xbf])) ? 3 : 0;
   const line = names.map((n) => `"${n.replace(/"/g, '""')}"`).join(sep);
   return copyWithHeader(file, bom + Buffer.byteLength(head.slice(0, start)), bom + Buffer.byteLength(head.slice(0, lastEnd)), line);
-}
-
-/** Whether the first line ends in a CR that no LF follows (old Mac line ends); a CR inside a quoted value (a header name) ends no line. */
-function endsLineWithBareCr(head: string): boolean {
-  let quoted = false;
-  for (let i = 0; i < head.length; i++) {
-    const c = head[i];
-    if (c === '"') quoted = !quoted;
-    else if (!quoted && (c === "\n" || c === "\r")) return c === "\r" && i + 1 < head.length && head[i + 1] !== "\n";
-  }
-  return false;
 }
 
 /** The rows of the file's copy that polars reads as pandas reads the file ({@link quoteStrayQuotes}), or undefined when it needs none. */

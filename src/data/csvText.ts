@@ -108,6 +108,34 @@ export function blankLineRows(file: string, sep: string, skipRows: number, heigh
   return rows;
 }
 
+/**
+ * Whether the file has a bare CR (one not followed by LF, nor the file's
+ * last byte) anywhere, in quotes or not: a CR outside quotes ends a line for
+ * pandas and only at LF for polars, which then reads two records as one.
+ * Found with `indexOf` (a file without CRs is one memchr per block); a CR in
+ * quotes only costs a copy that {@link quoteStrayQuotes} finds unchanged.
+ */
+export function hasBareCr(file: string): boolean {
+  const fd = fs.openSync(file, "r");
+  try {
+    const buf = Buffer.allocUnsafe(SCAN_CHUNK);
+    const one = Buffer.allocUnsafe(1);
+    for (let offset = 0; ; ) {
+      const n = fs.readSync(fd, buf, 0, SCAN_CHUNK, offset);
+      if (n === 0) return false;
+      offset += n;
+      const bytes = n === buf.length ? buf : buf.subarray(0, n);
+      for (let i = bytes.indexOf(CR); i >= 0; i = bytes.indexOf(CR, i + 1)) {
+        // The byte after the block's last one is the next block's first.
+        const next = i + 1 < n ? bytes[i + 1] : fs.readSync(fd, one, 0, 1, offset) === 1 ? one[0] : LF;
+        if (next !== LF) return true;
+      }
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** A rewritten copy of a CSV file, and how to remove it. */
 export interface CsvCopy {
   file: string;

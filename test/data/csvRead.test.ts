@@ -555,6 +555,39 @@ test("a bare CR outside quotes ends the line, as pandas' C tokenizer reads it (E
   assert.equal(copies(), before, "the rewritten copies are removed");
 });
 
+test("a bare CR line end in a file of LF or CRLF lines, with no quote to rewrite, ends the line too: its row was lost into the one before, its values shifted into a column_<i>", () => {
+  const dir = tempDir();
+  const copies = () => fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith("huntlab-csv-")).length;
+  const before = copies();
+  const rows = [[1, "x"], [2, "z"], [3, "w"]];
+  assertCsvRows(dir, [
+    // polars alone: `1,x\r2,z` is one record, [1, "x\r2", "z"], and row 2 is gone.
+    ["mixed.csv", "a,b\n1,x\r2,z\n3,w\n", rows],
+    ["mixed-crlf.csv", "a,b\r\n1,x\r2,z\r\n3,w\r\n", rows],
+    ["mixed-last.csv", "a,b\n1,x\n2,z\r3,w\r", rows],
+    // Inside an unquoted value it ends the line as well (pandas and Python's csv module read `y` as a row of its own), as it did when another value had a stray quote.
+    ["in-value.csv", "a,b\n1,x\ry\n2,z\n", [["1", "x"], ["y", null], ["2", "z"]]],
+    ["in-value-stray.csv", 'a,b\n1,x\ry\n2,z"w\n', [["1", "x"], ["y", null], ["2", 'z"w']]],
+    // Inside quotes it stays in the value; CRLF is one line end; a CR as the file's last byte ends the last line.
+    ["quoted.csv", 'a,b\n1,"x\ry"\r\n2,z\r', [[1, "x\ry"], [2, "z"]]],
+  ]);
+  // The first bare CR is the last byte of the first 1 MiB block (CRLF lines before it, their LF past a block's end too).
+  const line = "1," + "x".repeat(98);
+  const lines = Array.from({ length: 10_000 }, () => line);
+  const start = "a,b\r\n" + lines.join("\r\n") + "\r\n";
+  const pad = (1 << 20) - 1 - start.length - 2;
+  const text = `${start}2,${"y".repeat(pad)}\r3,w\n`;
+  assert.equal(text.indexOf("\r", start.length), (1 << 20) - 1);
+  const file = path.join(dir, "block.csv");
+  fs.writeFileSync(file, text);
+  const df = readCsvFile(file);
+  assert.equal(df.height, 10_002);
+  assert.deepEqual(df.columns, ["a", "b"]);
+  assert.deepEqual(df.getColumn("a").toArray().slice(-2), [2, 3]);
+  assert.deepEqual(df.getColumn("b").toArray().slice(-1), ["w"]);
+  assert.equal(copies(), before, "the rewritten copies are removed");
+});
+
 test("an old Mac file (every line ended by a bare CR) reads its rows, as pandas reads it; polars alone reads one header line and no rows", () => {
   const dir = tempDir();
   const cases: [string, string, unknown[]][] = [
