@@ -92,14 +92,13 @@ export function dataFormat(file: string): DataFormat | undefined {
 
 /** The form of a `.log` file by its first bytes: Zeek's ASCII log, JSON lines, or neither (an application's text log). */
 export function logFormat(file: string): "zeek" | "ndjson" | undefined {
-  let head: string;
   try {
-    head = readHead(file, 256);
+    if (isZeekTsv(readHead(file, 256))) return "zeek";
+    // Past any white space (and a byte-order mark): JSON after 256 blank bytes was taken for a text log.
+    return firstNonSpace(file) === "{" ? "ndjson" : undefined;
   } catch {
     return undefined;
   }
-  if (isZeekTsv(head)) return "zeek";
-  return head.trimStart().startsWith("{") ? "ndjson" : undefined;
 }
 
 /** Options of `readDataFile`. */
@@ -398,20 +397,23 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
  * elsewhere fails the read, naming it (the caller finds it on polars' error).
  */
 function* readJsonLog(file: string, options: ReadOptions): ReadSteps<pl.DataFrame> {
+  // A byte-order mark stops polars' reader at the first byte: the text after it is read, as for `.ndjson`.
+  const bom = hasUtf8Bom(file);
+  const afterBom = (end?: number) => pl.readJSON(fs.readFileSync(file).subarray(3, end), { format: "lines", inferSchemaLength: null });
   try {
-    return yield pl.scanJson(file, { inferSchemaLength: null });
+    return bom ? afterBom() : yield pl.scanJson(file, { inferSchemaLength: null });
   } catch (err) {
     const cut = truncatedLastLine(file);
     if (!cut) throw err;
-    const copy = copyOfStart(file, cut.offset);
     let df: pl.DataFrame;
+    const copy = bom ? undefined : copyOfStart(file, cut.offset);
     try {
-      df = yield pl.scanJson(copy.file, { inferSchemaLength: null });
+      df = copy ? yield pl.scanJson(copy.file, { inferSchemaLength: null }) : afterBom(cut.offset);
     } catch {
       // Another bad line too: the file's own error (which names no temporary copy).
       throw err;
     } finally {
-      copy.remove();
+      copy?.remove();
     }
     (options.warn ?? printWarning)(dataWarnings.truncatedLastLine(file, cut.line));
     return df;

@@ -10,7 +10,7 @@ import { mock, test } from "node:test";
 import pl from "nodejs-polars";
 import { epochUnit } from "../../src/data/timeParsing";
 import { QueryProvider } from "../../src/data/queryProvider";
-import { readDataFile } from "../../src/data/readers";
+import { logFormat, readDataFile } from "../../src/data/readers";
 import { MAX_CUT_LINE_BYTES, truncatedLastLine } from "../../src/data/truncatedLine";
 import { tempTree } from "../helpers/tmp";
 
@@ -67,6 +67,36 @@ test("a Zeek JSON .log: numeric epoch ts becomes a µs time; a non-Zeek .log rea
   assert.equal(df.getColumn("ts").dtype.variant, "Datetime");
   assert.deepEqual(df.getColumn("ts").cast(pl.Int64).toArray().map(String), ["1793529600123456", "1793616000500000"]);
   assert.throws(() => readDataFile(path.join(dir, "other.log")), { code: "data/file-invalid", message: /other\.log: .*not JSON lines|other\.log: .*Zeek/ });
+});
+
+test("JSON after 256+ characters of white space (blank lines, spaces, a BOM then spaces) is JSON in a .log as in .json/.ndjson; a BOM before a JSON .log is read past (polars stopped at it)", async () => {
+  const BOM = "\uFEFF";
+  const blank = "\n".repeat(100) + " ".repeat(200) + "\n";
+  const spaces = " ".repeat(300) + "\n";
+  const cut = CONN_JSON.split("\n")[1].slice(0, 41);
+  const dir = tempTree({
+    "blank/conn.log": blank + CONN_JSON,
+    "bomspaces/conn.log": BOM + spaces + CONN_JSON,
+    "bom/conn.log": BOM + CONN_JSON,
+    "bomcut/conn.log": `${BOM}${spaces}${CONN_JSON}\n${cut}`,
+    "conn.ndjson": BOM + spaces + CONN_JSON,
+    "conn.json": blank + CONN_JSON,
+  });
+  for (const name of ["blank", "bomspaces", "bom"]) {
+    const file = path.join(dir, name, "conn.log");
+    assert.equal(logFormat(file), "ndjson", name);
+    const df = readDataFile(file);
+    assert.deepEqual(df.getColumn("uid").toArray(), ["CJ1", "CJ2"], name);
+    assert.equal(df.getColumn("ts").dtype.variant, "Datetime", name);
+    // A data source too (a .log that is neither Zeek form was skipped from the data folder).
+    const qp = new QueryProvider("LocalData", { dataPaths: [path.join(dir, name)], queryPaths: [] });
+    assert.equal((await qp.LocalData.conn()).height, 2, name);
+  }
+  const warnings: string[] = [];
+  assert.deepEqual(readDataFile(path.join(dir, "bomcut", "conn.log"), { warn: (m) => warnings.push(m) }).getColumn("uid").toArray(), ["CJ1", "CJ2"]);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /conn\.log: line 4, the last, is incomplete/);
+  for (const name of ["conn.ndjson", "conn.json"]) assert.deepEqual(readDataFile(path.join(dir, name)).getColumn("uid").toArray(), ["CJ1", "CJ2"], name);
 });
 
 test("a Zeek JSON .log copied mid-write: the cut last line is skipped with a warning naming the file and line; a bad line elsewhere still fails", async () => {
