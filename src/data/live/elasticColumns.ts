@@ -10,7 +10,7 @@
  *
  * | mapping type | column type |
  * | --- | --- |
- * | date, date_nanos | datetime (ISO text; numbers, and digit text of 5+ digits, per the mapping's `format`: epoch_second → seconds, else ms, as ES's default format; text of a custom pattern such as `yyyy/MM/dd HH:mm:ss` or `dd-MM-yyyy`, or of a named format that is not ISO text as read here (`basic_date_time_no_millis`, `basic_date`, ordinal and week dates, `date_hour`, `year_month`, `year`), read with it, UTC — text it does not read is null with one warning; text no format reads where the format also names a standard one, the default included, makes the column text with a warning, as a malformed number does, every value as the index holds it — seconds and pattern text, not the ms they were read as) |
+ * | date, date_nanos | datetime (ISO text; numbers, and digit text of 5+ digits, per the mapping's `format`: epoch_second → seconds, else ms, as ES's default format — a pattern listed before the epoch entry (`yyyyMMdd||epoch_second`) reads them first, as ES tries the list in order; text of a custom pattern such as `yyyy/MM/dd HH:mm:ss` or `dd-MM-yyyy`, or of a named format that is not ISO text as read here (`basic_date_time_no_millis`, `basic_date`, ordinal and week dates, `date_hour`, `year_month`, `year`), read with it, UTC — text it does not read is null with one warning; text no format reads where the format also names a standard one, the default included, makes the column text with a warning, as a malformed number does, every value as the index holds it — seconds and pattern text, not the ms they were read as) |
  * | long, unsigned_long | long (exact: Int64; UInt64 when an unsigned_long is beyond Int64) |
  * | integer, short, byte | int |
  * | double, float, half_float, scaled_float | real |
@@ -379,8 +379,33 @@ function keepOriginal(originals: DateOriginals, record: Record<string, unknown>,
   if (!kept.has(name)) kept.set(name, record[name]);
 }
 
-/** A hit's `_source` flattened plus its `fields` (the `_source` value wins), epoch dates in ms. */
-function hitRecord(hit: ElasticHit, fieldTypes: IndexFieldTypes, epochScales: IndexEpochScales | undefined, originals: DateOriginals): Record<string, unknown> {
+/**
+ * Whether a date format names a pattern before its first epoch entry (`yyyyMMdd||epoch_second`): ES tries
+ * the `||` list in order, so digits the pattern reads are its date (`20000101` is 2000-01-01, not seconds).
+ */
+function patternBeforeEpoch(mapping: string): boolean {
+  for (const f of mapping.split("||").map((s) => s.trim())) {
+    if (f === "epoch_second" || f === "epoch_millis") return false;
+    if (!isIsoOrEpochFormat(f)) return true;
+  }
+  return false;
+}
+
+/** The record's epoch values of the fields `scales` names (those `only` takes) in ms, the values as sent kept. */
+function scaleEpochs(record: Record<string, unknown>, scales: ReadonlyMap<string, number>, originals: DateOriginals, only: (name: string) => boolean): void {
+  for (const [name, scale] of scales) {
+    if (!Object.hasOwn(record, name) || !only(name)) continue;
+    const ms = epochMs(record[name], scale);
+    if (ms !== record[name]) keepOriginal(originals, record, name);
+    record[name] = ms;
+  }
+}
+
+/**
+ * A hit's `_source` flattened plus its `fields` (the `_source` value wins), epoch dates in ms, but for fields
+ * whose format names a pattern first (`patternFirst`): their numbers are text, for the pattern to read first.
+ */
+function hitRecord(hit: ElasticHit, fieldTypes: IndexFieldTypes, epochScales: IndexEpochScales | undefined, originals: DateOriginals, patternFirst: (name: string) => boolean): Record<string, unknown> {
   const record = flattenSource(hit._source ?? {}, fieldTypes.get(hit._index ?? ""));
   if (typeof hit.fields === "object" && hit.fields !== null && !Array.isArray(hit.fields)) {
     for (const [name, value] of Object.entries(hit.fields as Record<string, unknown>)) {
@@ -389,13 +414,13 @@ function hitRecord(hit: ElasticHit, fieldTypes: IndexFieldTypes, epochScales: In
     }
   }
   const scales = epochScales?.get(hit._index ?? "");
-  if (scales) {
-    for (const [name, scale] of scales) {
-      if (!Object.hasOwn(record, name)) continue;
-      const ms = epochMs(record[name], scale);
-      if (ms !== record[name]) keepOriginal(originals, record, name);
-      record[name] = ms;
-    }
+  if (scales) scaleEpochs(record, scales, originals, (name) => !patternFirst(name));
+  for (const name of scales?.keys() ?? []) {
+    if (!patternFirst(name) || !Object.hasOwn(record, name)) continue;
+    const value = record[name];
+    if (typeof value !== "number" && typeof value !== "bigint") continue;
+    keepOriginal(originals, record, name);
+    record[name] = String(value);
   }
   return record;
 }
@@ -412,12 +437,24 @@ export function elasticTable(
   datePatterns?: IndexDatePatterns,
 ): { columns: LiveColumn[]; rows: unknown[][]; warnings: string[] } {
   const originals: DateOriginals = new Map();
-  const flat = hits.map((h) => hitRecord(h, fieldTypes, epochScales, originals));
+  const patternFirst = (hit: ElasticHit) => {
+    const fields = datePatterns?.get(hit._index ?? "");
+    return (name: string) => fields?.has(name) === true && patternBeforeEpoch(fields.get(name)?.mapping ?? "");
+  };
+  const flat = hits.map((h) => hitRecord(h, fieldTypes, epochScales, originals, patternFirst(h)));
   const warnings: string[] = [];
   if (hits.length && flat.every((r) => Object.keys(r).length === 0)) {
     return { columns: [{ name: "_id", type: "string" }], rows: hits.map((h) => [h._id === undefined || h._id === null ? null : String(h._id)]), warnings };
   }
-  if (datePatterns?.size) readCustomDates(flat, hits, datePatterns, warnings, originals);
+  if (datePatterns?.size) {
+    readCustomDates(flat, hits, datePatterns, warnings, originals);
+    // Digits the pattern first in the format did not read (still text; what it read is ms): its epoch entry's.
+    flat.forEach((record, i) => {
+      const scales = epochScales?.get(hits[i]._index ?? "");
+      const first = patternFirst(hits[i]);
+      if (scales) scaleEpochs(record, scales, originals, (name) => first(name) && typeof record[name] === "string");
+    });
+  }
   const types = new Map<string, Set<LiveColumnType>>();
   // Values that do not read as their mapping's type (ignore_malformed): the column becomes text, with a warning.
   const misfits = new Map<string, { type: LiveColumnType; count: number; example: unknown }>();

@@ -68,6 +68,37 @@ describe("elasticTable: _source with fields, epoch formats", () => {
     assert.deepEqual(t.rows, [[1704103200000, 1704103200000, 1704103200000, "2024"]]);
   });
 
+  it("9-digit epoch seconds (1973–2001) and epoch-ms text read as the format says; digit text a pattern before the epoch entry reads (`yyyyMMdd||epoch_second`) is that pattern's date, as ES tries the `||` list in order (was epoch seconds: 1970-08-20)", () => {
+    const dated = {
+      e: {
+        mappings: {
+          properties: {
+            sec: { type: "date", format: "epoch_second" },
+            iso: { type: "date", format: "strict_date_optional_time||epoch_second" },
+            ms: { type: "date" },
+            ymd: { type: "date", format: "yyyyMMdd||epoch_second" },
+            basic: { type: "date", format: "basic_date||epoch_millis" },
+            first: { type: "date", format: "epoch_second||yyyyMMdd" },
+          },
+        },
+      },
+    };
+    const hits = [
+      { _index: "e", _source: { sec: 946684800, iso: "946684800", ms: "946684800000", ymd: "20000101", basic: 20000101, first: "946684800" } },
+      { _index: "e", _source: { sec: "99999999", iso: 99999999, ms: 946684800000, ymd: "946684800", basic: "946684800000", first: 946684800 } },
+    ];
+    const df = liveFrame(elasticTable(hits, elasticFieldTypes(dated), elasticEpochScales(dated), elasticDatePatterns(dated)));
+    const iso = (name: string) => (columnOf(df, name).toArray() as unknown as (Date | null)[]).map((d) => d?.toISOString() ?? null);
+    assert.deepEqual(iso("sec"), ["2000-01-01T00:00:00.000Z", "1973-03-03T09:46:39.000Z"]);
+    assert.deepEqual(iso("iso"), ["2000-01-01T00:00:00.000Z", "1973-03-03T09:46:39.000Z"]);
+    assert.deepEqual(iso("ms"), ["2000-01-01T00:00:00.000Z", "2000-01-01T00:00:00.000Z"]);
+    // The pattern first; digit text it does not read (9 digits), the epoch entry after it.
+    assert.deepEqual(iso("ymd"), ["2000-01-01T00:00:00.000Z", "2000-01-01T00:00:00.000Z"]);
+    assert.deepEqual(iso("basic"), ["2000-01-01T00:00:00.000Z", "2000-01-01T00:00:00.000Z"]);
+    // The epoch entry first: digits are seconds.
+    assert.deepEqual(iso("first"), ["2000-01-01T00:00:00.000Z", "2000-01-01T00:00:00.000Z"]);
+  });
+
   it("a date column that turns text (a malformed value beside epoch seconds or custom-pattern dates) shows the values the index holds, not the ms they were read as", () => {
     const dated = { d: { mappings: { properties: { sec: { type: "date", format: "strict_date_optional_time||epoch_second" }, day: { type: "date", format: "dd-MM-yyyy||strict_date_optional_time" } } } } };
     const hits = [
