@@ -233,6 +233,11 @@ function columnFilter(name: string, dtype: DataType, param: QueryParameter, valu
   if (dtype.variant === "Null") return pl.lit(false);
   // Decimal (Parquet from Spark or pandas) compares as numbers, through Float64 (it was refused as no number column).
   const decimal = dtype.variant === "Decimal";
+  // A Decimal of scale 0 (Spark's 128-bit ids) compares exactly, as integers: through Float64 two ids 1 apart past 2^53 matched.
+  if (decimal && /Decimal\(\d+,\s*0\)/.test(String(dtype))) {
+    const ids = [...new Set(values.map((v) => matchKey(v, "integer")).filter((k): k is string => k !== undefined))];
+    return ids.length ? pl.col(name).cast(pl.Utf8).isIn(pl.lit(pl.Series("values", ids, pl.Utf8))) : pl.lit(false);
+  }
   const kind = decimal ? "float" : matchKind(dtype);
   // A datetime parameter on a time column compares instants, as polars does (no text to read).
   // A Datetime column compares with a literal of its own unit and zone (a zoneless literal fails against a UTC column).

@@ -157,6 +157,32 @@ test("a Decimal column (Parquet from Spark or pandas) compares numbers with equa
   assert.deepEqual(await seqs({ amounts: ["-0.01", "1.10", "7"] }), [0, 2]);
 });
 
+test("a Decimal(38,0) column (Spark's 128-bit ids) compares exactly: an id 1 apart is another id (through Float64 they matched)", async () => {
+  const dir = tempTree({
+    "q/q.yaml": [
+      "metadata: { data_environments: [LocalData], data_families: [D] }",
+      "sources:",
+      "  ids:",
+      "    description: ids",
+      "    args: { query: ids.parquet }",
+      "    parameters:",
+      "      id: { description: an id, type: str, default: null, column: BigId }",
+      "      ids: { description: ids, type: list, default: null, column: BigId, match: in }",
+      "",
+    ].join("\n"),
+  });
+  pl.DataFrame([pl.Series("Seq", [0, 1, 2], pl.Int64), pl.Series("BigId", ["12345678901234567890123", "1000", "99999999999999999999999999999999999999"]).cast(pl.Decimal(38, 0))]).writeParquet(
+    path.join(dir, "ids.parquet"),
+  );
+  const qp = new QueryProvider("LocalData", { dataPaths: [dir], queryPaths: [path.join(dir, "q")] }) as unknown as Record<string, Record<string, (p: object) => Promise<pl.DataFrame>>>;
+  const seqs = async (p: object) => (await qp.D.ids(p)).getColumn("Seq").toArray().map(Number);
+  assert.deepEqual(await seqs({ id: "12345678901234567890123" }), [0]);
+  assert.deepEqual(await seqs({ id: "12345678901234567890124" }), []);
+  assert.deepEqual(await seqs({ id: "0x3e8" }), [1]);
+  assert.deepEqual(await seqs({ id: 99999999999999999999999999999999999999n }), [2]);
+  assert.deepEqual(await seqs({ ids: ["1000", "7", "N/A"] }), [1]);
+});
+
 test("help() shows a query file's control and bidi characters as escapes; contains on a Duration column matches its count (it failed, blaming the file)", async () => {
   const dir = tempTree({
     "q/q.yaml": [
