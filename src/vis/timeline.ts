@@ -212,6 +212,8 @@ function epochMillis(df: pl.DataFrame, column: string): (number | null)[] {
 /** A column as exact text, null for null (64-bit integers as polars writes them, not rounded to doubles). */
 function exactStrings(df: pl.DataFrame, column: string): (string | null)[] {
   const series = columnOf(df, column);
+  // A date as the table writes it (`2024-01-01`), not as a midnight time.
+  if (series.dtype.variant === "Date") return cellTexts(series);
   if (isTemporalType(series.dtype)) {
     return msTimeTexts(series);
   }

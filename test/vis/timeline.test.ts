@@ -312,3 +312,13 @@ describe("timeline tooltips of durations", () => {
     assert.deepEqual(decodedRows<{ s0: string }>(chart.spec).map((r) => r.s0), ["00:00:01.500", "1d 01:01:01.001"]);
   });
 });
+
+describe("timeline lanes and tooltips of dates", () => {
+  it("show a Date column as a date (2024-01-01), not a midnight time", async () => {
+    const t = [new Date(Date.UTC(2024, 0, 1, 5)), new Date(Date.UTC(2024, 0, 2, 6))];
+    const df = pl.DataFrame([pl.Series("TimeGenerated", t), pl.Series("Day", t).cast(pl.Date)]);
+    const chart = await timeline(df, { groupBy: "Day", sourceColumns: ["Day"] });
+    assert.deepEqual(chart.lanes.map((l) => l.name), ["2024-01-01", "2024-01-02"]);
+    assert.deepEqual(decodedRows<{ s0: string }>(chart.spec).map((r) => r.s0), ["2024-01-01", "2024-01-02"]);
+  });
+});
