@@ -9,7 +9,7 @@
  * map of 40k keys. Here it is off, and one pass over the parsed document with
  * a set per map does the same check.
  */
-import YAML, { isAlias, isMap, isScalar, isSeq, LineCounter, type Node } from "yaml";
+import YAML, { isAlias, isMap, isScalar, isSeq, LineCounter, YAMLSeq, type Node } from "yaml";
 import { readRegularFile } from "../common/regularFile";
 import { yamlMessages as msg, type YamlProblem } from "./messages";
 
@@ -98,7 +98,7 @@ function where(file: string, lines: LineCounter, offset: number | undefined): st
 
 /**
  * Identity of a map key for the duplicate check: scalars by type and value (as the yaml package compares them), other keys never equal.
- * A `<<` merge key (the yaml package reads it as a symbol) may repeat: PyYAML applies each, earlier ones winning.
+ * A `<<` merge key (the yaml package reads it as a symbol) may repeat: PyYAML applies each (see mergeAsPyyaml).
  */
 function keyIdentity(key: unknown): string | undefined {
   if (!isScalar(key) || typeof key.value === "symbol") return undefined;
@@ -149,6 +149,7 @@ function checkDocument(file: string, root: Node | null, lines: LineCounter, limi
           seen.add(id);
         }
       }
+      mergeAsPyyaml(node);
       // Pushed last to first, so that they are popped in document order.
       for (let i = node.items.length - 1; i >= 0; i -= 1) {
         const pair = node.items[i];
@@ -160,6 +161,21 @@ function checkDocument(file: string, root: Node | null, lines: LineCounter, limi
       for (let i = node.items.length - 1; i >= 0; i -= 1) stack.push({ node: node.items[i], depth: depth + 1, value: true, keep });
     }
   }
+}
+
+/**
+ * Several `<<` keys in one map as PyYAML applies them: each in turn, a later one's values winning over an
+ * earlier one's (the yaml package let the first win, so MSTICPy read another value from the same file); within
+ * one `<<: [*a, *b]` list the earlier wins, for both. Rewritten as the one list form with that precedence:
+ * the keys last to first, each list in its order.
+ */
+function mergeAsPyyaml(map: { items: { key: unknown; value: unknown }[] }): void {
+  const merges = map.items.filter((pair) => isScalar(pair.key) && typeof pair.key.value === "symbol");
+  if (merges.length < 2) return;
+  const seq = new YAMLSeq();
+  for (const pair of [...merges].reverse()) seq.items.push(...(isSeq(pair.value) ? pair.value.items : [pair.value]));
+  merges[0].value = seq;
+  map.items = map.items.filter((pair) => pair === merges[0] || !merges.includes(pair));
 }
 
 /**

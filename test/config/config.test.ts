@@ -396,12 +396,17 @@ test("secret-named literals in any section (MSTICPy's KustoClusters) and the sec
   for (const shown of ["69d28fd7-42a5-48bc-a619-af56397b1234", "https://x.kusto.windows.net", "Application Client Id=abc"]) assert.ok(printed.includes(shown), shown);
 });
 
-test("several merge keys in one map are all applied, as PyYAML applies them: explicit keys win, then earlier merges", () => {
+test("several merge keys in one map are all applied, as PyYAML 6 applies them: explicit keys win, then later merge keys, and within one list the earlier entry", () => {
+  // python3 -c "import yaml; …" on the same texts: TimeoutSeconds 9 (the later key), then 5 (the list's first).
   const file = configFile(
     ["a: &a {Primary: yes, TimeoutSeconds: 5}", "b: &b {Enabled: no, TimeoutSeconds: 9, Concurrency: 3}", "TIProviders:", "  OTX:", "    <<: *a", "    <<: *b", "    Concurrency: 2", "    Args: {AuthKey: abcdef123456}", ""].join("\n"),
   );
   const [otx] = loadConfig(file).tiProviders;
-  assert.deepEqual([otx.primary, otx.enabled, otx.http.timeoutMs, otx.http.concurrency], [true, false, 5000, 2]);
+  assert.deepEqual([otx.primary, otx.enabled, otx.http.timeoutMs, otx.http.concurrency], [true, false, 9000, 2]);
+  const listed = configFile(["a: &a {TimeoutSeconds: 5}", "b: &b {TimeoutSeconds: 9}", "c: &c {TimeoutSeconds: 7}", "TIProviders:", "  OTX:", "    <<: [*a, *b]", "    Args: {AuthKey: abcdef123456}", ""].join("\n"));
+  assert.equal(loadConfig(listed).tiProviders[0].http.timeoutMs, 5000);
+  const both = configFile(["a: &a {TimeoutSeconds: 5}", "b: &b {TimeoutSeconds: 9}", "c: &c {TimeoutSeconds: 7}", "TIProviders:", "  OTX:", "    <<: [*a, *b]", "    <<: *c", "    Args: {AuthKey: abcdef123456}", ""].join("\n"));
+  assert.equal(loadConfig(both).tiProviders[0].http.timeoutMs, 7000);
 });
 
 test("a tag YAML does not define (!vault, !<x>, or an unquoted value starting with !) is a syntax error at its line, without the tag or value", () => {
