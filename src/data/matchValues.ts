@@ -53,6 +53,9 @@ export function numberOf(value: unknown): number | bigint | undefined {
   const text = value.trim();
   if (text === "" || text.length > MAX_NUMBER_TEXT) return undefined;
   if (INTEGER_TEXT.test(text) || HEX_TEXT.test(text)) return BigInt(text);
+  // A whole number written with a zero fraction (`9007199254740993.0`) is that integer, exactly (a double rounded it).
+  const whole = /^([+-]?\d+)\.0+$/.exec(text);
+  if (whole && INTEGER_TEXT.test(whole[1])) return BigInt(whole[1]);
   if (!DECIMAL_TEXT.test(text)) return undefined;
   const n = Number(text);
   return Number.isFinite(n) ? n : undefined;

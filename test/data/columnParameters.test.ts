@@ -90,6 +90,7 @@ describe("column parameters on numeric columns", () => {
   it("integers past 2^53 compare exactly", both(async (run, kind) => {
     assert.deepEqual(await seqs(run, "ProcessId_eq", { value: "9007199254740993" }), [3], kind);
     assert.deepEqual(await seqs(run, "ProcessId_eq", { value: "9007199254740992" }), [], `${kind}: not the double next to it`);
+    assert.deepEqual(await seqs(run, "ProcessId_eq", { value: "9007199254740993.0" }), [3], `${kind}: written with a zero fraction, exactly`);
   }));
 
   it("text that is no number, a fraction for an integer column or a value out of the type's range matches no row", both(async (run, kind) => {
@@ -212,6 +213,7 @@ describe("matchKey", () => {
     for (const v of ["42", " 42 ", "+42", "42.0", "4.2e1", "0x2A", "0X2a", 42, 42n]) assert.equal(matchKey(v, "integer"), "42", String(v));
     for (const v of ["42.5", "abc", "", "0x", "-0x2A", "1_000", "1,000", "Infinity", "NaN", null, undefined, NaN]) assert.equal(matchKey(v, "integer"), undefined, String(v));
     assert.equal(matchKey("9007199254740993", "integer"), "9007199254740993");
+    assert.equal(matchKey("9007199254740993.00", "integer"), "9007199254740993");
     assert.equal(matchKey("1.50", "float"), "1.5");
     assert.equal(matchKey("-0", "float"), "0");
     assert.equal(matchKey(" TRUE ", "bool"), "true");
