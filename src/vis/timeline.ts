@@ -275,11 +275,18 @@ function laneLabel(value: string | null): string {
  * stay apart); the `cap` values with most events get a lane each, the rest
  * one "other (k values)" lane, last. Labels are unique (a clash gets ` [2]`…).
  */
-function groupLanes(keys: readonly (string | null)[], rowsOf: readonly number[], numeric: boolean, cap: number): { lanes: TimelineLane[]; laneOf: Map<string | null, TimelineLane> } {
+function groupLanes(
+  keys: readonly (string | null)[],
+  rowsOf: readonly number[],
+  numeric: boolean,
+  cap: number,
+  labels?: ReadonlyMap<string | null, string>,
+): { lanes: TimelineLane[]; laneOf: Map<string | null, TimelineLane> } {
   const counts = new Map<string | null, number>();
   for (const i of rowsOf) counts.set(keys[i], (counts.get(keys[i]) ?? 0) + 1);
   const order = laneOrder(numeric);
-  const all: TimelineLane[] = [...counts].map(([value, count]) => ({ name: laneLabel(value), count, value }));
+  // Lanes sort by their value; `labels` names them (a duration by its text, ordered by its count).
+  const all: TimelineLane[] = [...counts].map(([value, count]) => ({ name: laneLabel(labels?.get(value) ?? value), count, value }));
   all.sort(order);
   let shown = all;
   let other: TimelineLane | undefined;
@@ -391,9 +398,16 @@ function prepare(fn: string, df: pl.DataFrame, options: TimelineCommonOptions, e
   const extras = Object.entries(extra).map(([field, col]) => [field, columnOf(df, col).cast(pl.Float64).toArray() as unknown as (number | null)[]] as const);
   let lanes: TimelineLane[] = [{ name: "", count: placed.length }];
   let laneOf: Map<string | null, TimelineLane> | undefined;
+  let labels: Map<string | null, string> | undefined;
   if (keys && options.groupBy) {
-    const numeric = !isTextType(columnOf(df, options.groupBy).dtype);
-    ({ lanes, laneOf } = groupLanes(keys, placed, numeric, options.maxLanes ?? DEFAULT_MAX_LANES));
+    const series = columnOf(df, options.groupBy);
+    const numeric = !isTextType(series.dtype);
+    // A duration's lanes read as the table writes it (`00:00:01.500`), in the order of their values.
+    if (series.dtype.variant === "Duration") {
+      const texts = cellTexts(series);
+      labels = new Map(keys.map((k, i) => [k, texts[i] ?? "(null)"]));
+    }
+    ({ lanes, laneOf } = groupLanes(keys, placed, numeric, options.maxLanes ?? DEFAULT_MAX_LANES, labels));
   }
   const otherValues = lanes.reduce((n, lane) => n + (lane.others ?? 0), 0);
   // Each text field's value per drawn row, then carried inline or as codes into its dictionary.
@@ -402,7 +416,7 @@ function prepare(fn: string, df: pl.DataFrame, options: TimelineCommonOptions, e
   if (keys && lanesOf) {
     texts.push(["g", placed.map((i) => (lanesOf.get(keys[i]) as TimelineLane).name)]);
     // The "other" lane's points still say their own value.
-    if (otherValues) texts.push(["gv", placed.map((i) => (keys[i] === null ? "(null)" : cutText(keys[i] as string, max)))]);
+    if (otherValues) texts.push(["gv", placed.map((i) => (keys[i] === null ? "(null)" : cutText(labels?.get(keys[i]) ?? (keys[i] as string), max)))]);
   }
   sources.forEach((values, k) => texts.push([`s${k}`, placed.map((i) => values[i])]));
   const dictionaries: TextDictionary[] = [];

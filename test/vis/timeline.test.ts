@@ -322,3 +322,12 @@ describe("timeline lanes and tooltips of dates", () => {
     assert.deepEqual(decodedRows<{ s0: string }>(chart.spec).map((r) => r.s0), ["2024-01-01", "2024-01-02"]);
   });
 });
+
+describe("timeline lanes of durations", () => {
+  it("name a duration lane as the table writes it (its raw count before), in the order of the values", async () => {
+    const t = [0, 1, 2].map((h) => new Date(Date.UTC(2024, 0, 1, h)));
+    const df = pl.DataFrame([pl.Series("TimeGenerated", t), pl.Series("Took", [86_400_000, 82_800_000, 1500]).cast(pl.Duration("ms"))]);
+    const chart = await timeline(df, { groupBy: "Took" });
+    assert.deepEqual(chart.lanes.map((l) => l.name), ["00:00:01.500", "23:00:00.000", "1d 00:00:00.000"]);
+  });
+});
