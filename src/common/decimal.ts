@@ -15,3 +15,17 @@ export function decimalNumber(value: unknown): number | undefined {
   }
   return undefined;
 }
+
+/**
+ * Plain decimal text (`[+-]digits[.digits]`) in one spelling, exactly (no float): `2.00` → `2`,
+ * `-012.500` → `-12.5`, `+5` → `5`, `-0.00` → `0`. Other text is returned as it is.
+ */
+export function canonicalDecimal(text: string): string {
+  if (!/^[+-]?\d+(?:\.\d+)?$/.test(text)) return text;
+  const negative = text.startsWith("-");
+  const [whole, fraction = ""] = text.replace(/^[+-]/, "").split(".");
+  const digits = whole.replace(/^0+(?=\d)/, "");
+  const decimals = fraction.replace(/0+$/, "");
+  const body = decimals ? `${digits}.${decimals}` : digits;
+  return negative && body !== "0" ? `-${body}` : body;
+}

@@ -1,6 +1,19 @@
 /** Small checks on polars data types (nodejs-polars has both `Utf8` and `String` variants for text). */
 import pl, { type DataType, type Expr, type Series } from "nodejs-polars";
 
+/**
+ * A column's type, or undefined where nodejs-polars cannot describe it to JavaScript: 128-bit integers
+ * (JSON ids past 2^64), alone or inside a list or struct, make `series.dtype` throw
+ * "DataType Int128 is not supported for JS conversion".
+ */
+export function jsDtype(series: Series): DataType | undefined {
+  try {
+    return series.dtype;
+  } catch {
+    return undefined;
+  }
+}
+
 /** True for text columns. */
 export function isTextType(dtype: DataType): boolean {
   return dtype.variant === "Utf8" || dtype.variant === "String";

@@ -12,6 +12,7 @@
  *   methods run only on copies whose columns huntlab named itself.
  */
 import pl from "nodejs-polars";
+import { jsDtype } from "./dtypes";
 import { HuntlabError } from "./errors";
 import { parseJsonExact, parseJsonIntegersAsText } from "./json";
 import { commonMessages as msg } from "./messages";
@@ -59,12 +60,9 @@ const NESTED = new Set(["List", "FixedSizeList", "Array", "Struct"]);
 
 /** True for a list, array or struct column. */
 export function isNestedSeries(series: pl.Series): boolean {
-  try {
-    return NESTED.has(series.dtype.variant);
-  } catch {
-    // A dtype nodejs-polars cannot describe (Int128, inside a list or not): read through polars' JSON, as nested values are.
-    return true;
-  }
+  // A dtype nodejs-polars cannot describe (Int128, inside a list or not): read through polars' JSON, as nested values are.
+  const dtype = jsDtype(series);
+  return dtype === undefined || NESTED.has(dtype.variant);
 }
 
 /**
@@ -105,7 +103,7 @@ export function nestedValues(series: pl.Series, longIntegers: "bigint" | "text")
   } catch {
     // A dtype polars' JSON writer does not take: the JS values as they are.
   }
-  if (!values && !exact) throw new HuntlabError(msg.nestedUnreadable(series.name, String(series.dtype)));
+  if (!values && !exact) throw new HuntlabError(msg.nestedUnreadable(series.name, String(jsDtype(series) ?? "a type nodejs-polars cannot describe")));
   return nulls.map((isNull, i) => {
     const v = values ? values[i] : exact?.[i];
     if (isNull || v === null || v === undefined) return null;
@@ -115,12 +113,9 @@ export function nestedValues(series: pl.Series, longIntegers: "bigint" | "text")
 
 /** Whether toArray's values of a nested dtype need polars' JSON: 64/128-bit integers or decimals inside, or a field named `__proto__`. */
 function needsExactJson(series: pl.Series): boolean {
-  let text: string;
-  try {
-    text = String(series.dtype);
-  } catch {
-    return true;
-  }
+  const dtype = jsDtype(series);
+  if (dtype === undefined) return true;
+  const text = String(dtype);
   return /Int64|Int128|Decimal/.test(text) || text.includes('"__proto__"');
 }
 

@@ -8,17 +8,8 @@
  * one becomes its JSON text, as nested JSON is kept elsewhere.
  */
 import pl from "nodejs-polars";
-import type { DataType } from "nodejs-polars";
+import { jsDtype } from "./dtypes";
 import { columnNames, columnOf, renameAll } from "./frames";
-
-/** The column's type, or undefined when nodejs-polars cannot convert it (Int128, or a struct holding one). */
-function jsType(df: pl.DataFrame, name: string): DataType | undefined {
-  try {
-    return columnOf(df, name).dtype;
-  } catch {
-    return undefined;
-  }
-}
 
 /** `df` with every column whose type JavaScript cannot read as text (see the module comment); `df` itself when there is none. */
 export function wideIntsAsText(df: pl.DataFrame): pl.DataFrame {
@@ -32,7 +23,7 @@ export function wideIntsAsText(df: pl.DataFrame): pl.DataFrame {
   // Plain names inside: column names come from the data.
   const plain = renameAll(df, names.map((_, i) => `c${i}`));
   const exprs = names.flatMap((name, i) => {
-    if (jsType(df, name) !== undefined) return [];
+    if (jsDtype(columnOf(df, name)) !== undefined) return [];
     const col = pl.col(`c${i}`);
     try {
       plain.head(0).select(col.struct.jsonEncode());

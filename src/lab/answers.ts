@@ -16,6 +16,7 @@ import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/p
 import { inspectLastValue } from "../display/lastValue";
 import { findUnknownOption, unknownOptionText } from "../common/errors";
 import { shownText } from "../display/shownText";
+import { canonicalDecimal } from "../common/decimal";
 
 /** The lab's answer file: data/answers.json (from the original MSTICPy lab). */
 export const ANSWERS_PATH = path.join(LAB_DATA_DIR, "answers.json");
@@ -115,22 +116,9 @@ function normalise(value: Answer): string {
   const text = answerText(value).trim().toLowerCase();
   const day = DATE_ANSWER.exec(text);
   if (day) return day[2] ? new Date(text.toUpperCase().replace(" ", "T")).toISOString().slice(0, 10) : day[1];
-  if (/^[+-]?\d{1,3}(?:[,_ ]\d{3})+(?:\.\d+)?$/.test(text)) return canonicalNumber(text.replace(/[,_ ]/g, ""));
-  if (/^[+-]?\d+(?:\.\d+)?$/.test(text)) return canonicalNumber(text);
+  if (/^[+-]?\d{1,3}(?:[,_ ]\d{3})+(?:\.\d+)?$/.test(text)) return canonicalDecimal(text.replace(/[,_ ]/g, ""));
+  if (/^[+-]?\d+(?:\.\d+)?$/.test(text)) return canonicalDecimal(text);
   return text;
-}
-
-/**
- * A decimal's canonical digits, exactly (`+007.50` → `7.5`, `-0` → `0`): through a JS number,
- * 9007199254740993 was 9007199254740992, so a wrong ID of 17 digits was right.
- */
-function canonicalNumber(text: string): string {
-  const negative = text.startsWith("-");
-  const [whole, fraction = ""] = text.replace(/^[+-]/, "").split(".");
-  const digits = whole.replace(/^0+(?=\d)/, "");
-  const decimals = fraction.replace(/0+$/, "");
-  const body = decimals ? `${digits}.${decimals}` : digits;
-  return negative && body !== "0" ? `-${body}` : body;
 }
 
 /** A polars Series (a column taken without `.toArray()`): its values are the answer. */

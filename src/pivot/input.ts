@@ -4,6 +4,8 @@
  * value in a named column; join back onto a DataFrame input when asked.
  */
 import pl from "nodejs-polars";
+import { canonicalDecimal } from "../common/decimal";
+import { jsDtype } from "../common/dtypes";
 import { columnNames, columnOf, exactValues, frameHeight, frameOf, isDataFrame, renameAll } from "../common/frames";
 import { Entity } from "../entities/entity";
 import { PivotError, pivotMessages as msg } from "./messages";
@@ -129,26 +131,8 @@ export function withInputColumn(fn: string, result: pl.DataFrame, inputs: readon
 function columnKeys(df: pl.DataFrame, column: string): (string | null)[] {
   const series = columnOf(df, column);
   // A decimal's exact text without its scale's zeros, as a number is written (`2.00` is `2`, `2.50` is `2.5`).
-  const decimal = isDecimal(series);
-  return exactValues(series).map((v) => (decimal && typeof v === "string" ? decimalText(v) : inputText(v)) || null);
-}
-
-function isDecimal(series: pl.Series): boolean {
-  try {
-    return series.dtype.variant === "Decimal";
-  } catch {
-    return false;
-  }
-}
-
-/** `-12.500` → `-12.5`, `2.00` → `2`, `-0.00` → `0`: exact, no float. */
-function decimalText(text: string): string {
-  const t = text.trim();
-  if (!/^-?\d+(\.\d+)?$/.test(t)) return t;
-  const [int, frac = ""] = t.split(".");
-  const kept = frac.replace(/0+$/, "");
-  const out = kept ? `${int}.${kept}` : int;
-  return /^-0+$/.test(out) ? "0" : out.replace(/^(-?)0+(\d)/, "$1$2");
+  const decimal = jsDtype(series)?.variant === "Decimal";
+  return exactValues(series).map((v) => (decimal && typeof v === "string" ? canonicalDecimal(v.trim()) : inputText(v)) || null);
 }
 
 /** Internal join key and row numbers (not names data uses). */

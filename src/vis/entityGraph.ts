@@ -14,7 +14,8 @@ import { html, type SafeHtml } from "../display/html";
 import { THEME } from "../display/theme";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
-import { revealHidden, revealLines } from "../display/hiddenChars";
+import { revealLines } from "../display/hiddenChars";
+import { shownText } from "../display/shownText";
 import { Entity, MAX_CARD_KEY, MAX_CARD_VALUE } from "../entities/entity";
 import type { SecurityAlert } from "../entities/securityAlert";
 import { addAlertWithEntities, AlertGraph, entityNode, GraphError, mergeAlertsByType, toAlerts, type GraphNode } from "./alertGraph";
@@ -71,12 +72,12 @@ export const NODE_STYLES: Readonly<Record<string, { color: string; shape: NodeSh
  * every value whole.
  */
 function shownValue(text: string): string {
-  return cutText(revealHidden(text, { keepLayout: true }), MAX_CARD_VALUE);
+  return shownText(text, MAX_CARD_VALUE, { keepLayout: true });
 }
 
 /** A property name or node type as the view shows it (see {@link shownValue}). */
 function shownName(text: string): string {
-  return cutText(revealHidden(text, { keepLayout: true }), MAX_CARD_KEY);
+  return shownText(text, MAX_CARD_KEY, { keepLayout: true });
 }
 
 function styleOf(type: string): { color: string; shape: NodeShape } {

@@ -18,7 +18,7 @@
  * they are counted in the chart's text form, never dropped silently.
  */
 import pl from "nodejs-polars";
-import { isTemporalType, isTextType, msTimeTexts } from "../common/dtypes";
+import { isTemporalType, isTextType, jsDtype, msTimeTexts } from "../common/dtypes";
 import { TimelineError, visMessages as msg } from "./messages";
 import { parseTimeSeries, parseTimeText } from "../data/timeParsing";
 import { columnNames, columnOf, exactValues, frameOf, hasColumn, isDataFrame } from "../common/frames";
@@ -229,12 +229,8 @@ function exactStrings(df: pl.DataFrame, column: string): (string | null)[] {
 /** `df` with column `name` cast to Float64 when its type is one nodejs-polars cannot describe (Int128); else `df`. */
 function int128AsFloat(df: pl.DataFrame, name: string): pl.DataFrame {
   const series = columnOf(df, name);
-  try {
-    void series.dtype;
-    return df;
-  } catch {
-    return frameOf(columnNames(df).map((n) => (n === name ? series.cast(pl.Float64).rename(name) : columnOf(df, n))));
-  }
+  if (jsDtype(series) !== undefined) return df;
+  return frameOf(columnNames(df).map((n) => (n === name ? series.cast(pl.Float64).rename(name) : columnOf(df, n))));
 }
 
 /** A column as display strings ("" for null), cut to `max` characters. */
