@@ -149,7 +149,7 @@ export function timeseriesAnomaliesSpec(df: pl.DataFrame, options: TimeseriesAno
   const hasScore = rows.some((r) => r.score !== undefined);
   const width = positive(options.width ?? 900, "width");
   const height = positive(options.height ?? 300, "height");
-  const x = { field: "t", type: "temporal", title: revealHidden(timeName), scale: { type: "utc" }, axis: { format: "%Y-%m-%d %H:%M", labelAngle: -30 } } as const;
+  const x = { field: "t", type: "temporal", title: vegaExprText(timeName), scale: { type: "utc" }, axis: { format: "%Y-%m-%d %H:%M", labelAngle: -30 } } as const;
   // The value series' legend entry: the column's name, unless it is one of the other entries' (a column `anomaly`).
   const series = vegaLiteralText(yName === "baseline" || yName === "anomaly" ? `${yName} (value)` : yName);
   const seriesDomain = hasBaseline ? [series, "baseline", "anomaly"] : [series, "anomaly"];
@@ -165,7 +165,7 @@ export function timeseriesAnomaliesSpec(df: pl.DataFrame, options: TimeseriesAno
   const layers: unknown[] = [
     {
       mark: { type: "line", strokeWidth: 1.5 },
-      encoding: { x, y: { field: "y", type: "quantitative", title: revealHidden(yName) }, color: { ...color, datum: series } },
+      encoding: { x, y: { field: "y", type: "quantitative", title: vegaExprText(yName) }, color: { ...color, datum: series } },
     },
   ];
   if (hasBaseline) {

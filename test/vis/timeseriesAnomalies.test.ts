@@ -97,3 +97,13 @@ test("rows without a time are counted in the subtitle and the text, not dropped 
   const chart = await timeseriesAnomaliesChart(df, { y: "v" });
   assert.equal(chart[JUPYTER_DISPLAY]()["text/plain"], "Time Series Anomalies: v, 3 points, 1 anomaly: 2024-01-01 03:00 (spike); 2 row(s) without a time not shown");
 });
+
+test("a value or time column named with a backslash and a quote (`Bytes\\\"`) is drawn: its name is text in Vega's expressions (the chart was rejected)", async () => {
+  const t0 = Date.UTC(2024, 0, 1);
+  const times = [new Date(t0), new Date(t0 + 3_600_000), new Date(t0 + 7_200_000)];
+  for (const [timeName, yName] of [["TimeGenerated", 'Bytes\\"'], ['T\\"ime', "Bytes"], ["T\\", "B\\'"]]) {
+    const df = pl.DataFrame({ [timeName]: times, [yName]: [1, 9, 2], anomalies: [0, 1, 0], baseline: [1, 1, 1], score: [0, 4, 0] });
+    const chart = await timeseriesAnomaliesChart(df, { y: yName, timeColumn: timeName });
+    assert.ok(chart[JUPYTER_DISPLAY]()[VEGA_LITE_MIME], `${timeName} / ${yName}`);
+  }
+});
