@@ -31,7 +31,7 @@ import { ResultCache } from "./tiCache";
 import { inNotebook, TIProgress } from "./tiProgress";
 import { KernelInterrupt, operationSignal, whenAborted, type InterruptOptions } from "./interrupt";
 import type { Interruptible } from "./limiter";
-import { failure, newLookupContext, TI_STATUS, type LookupContext, type ProviderResult, type Severity, type TIProvider } from "./tiProvider";
+import { failure, newLookupContext, TI_STATUS, type LookupContext, type LookupRequest, type ProviderResult, type Severity, type TIProvider } from "./tiProvider";
 import { withRichLastValue } from "../display/lastValue";
 
 /** Options of `new TILookup()`. */
@@ -134,6 +134,17 @@ interface Row {
 interface Loaded {
   provider: TIProvider;
   cache?: ResultCache;
+  /**
+   * Requests in flight by cache key, across calls: a cell re-run while the first run waits (or `Promise.all` of
+   * two lookups) shares the request rather than spending the provider's quota twice.
+   */
+  inFlight: Map<string, InFlight>;
+}
+
+/** A request in flight, and the batch context it runs under (its signal, its circuit breaker). */
+interface InFlight {
+  promise: Promise<ProviderResult>;
+  context: LookupContext;
 }
 
 /** Threat-intelligence lookups over the providers configured in msticpyconfig.yaml. */
@@ -214,7 +225,7 @@ export class TILookup {
       if (wanted && !wanted.includes(settings.name)) continue;
       const status = this.loadOne(settings, config, !!wanted);
       statuses.push(status.status);
-      if (status.provider) loaded.set(settings.name, { provider: status.provider, cache: status.cache });
+      if (status.provider) loaded.set(settings.name, { provider: status.provider, cache: status.cache, inFlight: new Map() });
     }
     return { loaded, statuses };
   }
@@ -329,12 +340,10 @@ export class TILookup {
       const batch = Promise.all(
         providers.map(async ({ name, loaded }, pIndex) => {
           const context: LookupContext & Interruptible = { ...newLookupContext(), signal };
-          // Values that normalise alike (" 1.2.3.4", "1.2.3.4") share one request.
-          const inFlight = new Map<string, Promise<{ r: ProviderResult; cached: boolean }>>();
           try {
             await Promise.all(
               items.map(async (item, iIndex) => {
-                const { r, cached } = await this.lookupOne(loaded, item, context, inFlight);
+                const { r, cached } = await this.lookupOne(loaded, item, context);
                 const masked = this.maskResult(r);
                 rows[iIndex][pIndex] = { ioc: this.#masker.mask(item.ioc), iocType: item.type, safeIoc: this.#masker.mask(item.safeIoc), provider: name, r: masked };
                 progress.record(pIndex, masked, cached);
@@ -374,10 +383,9 @@ export class TILookup {
   private async lookupOne(
     loaded: Loaded,
     item: { ioc: string; type: IocType; safeIoc: string; typeError?: string },
-    context: LookupContext,
-    inFlight: Map<string, Promise<{ r: ProviderResult; cached: boolean }>>,
+    context: LookupContext & Interruptible,
   ): Promise<{ r: ProviderResult; cached: boolean }> {
-    const { provider, cache } = loaded;
+    const { provider, cache, inFlight } = loaded;
     if (item.typeError) return { r: failure(TI_STATUS.badFormat, item.typeError), cached: false };
     if (item.type === "unknown") return { r: failure(TI_STATUS.badFormat, `"${clip(item.ioc)}" is not an indicator type huntlab recognises (ipv4, ipv6, dns, url, email, md5/sha1/sha256 hash).`), cached: false };
     if (!provider.supports(item.type)) {
@@ -387,29 +395,51 @@ export class TILookup {
     const request = { ioc: item.ioc, type: item.type, safeIoc: item.safeIoc };
     const refusal = provider.refuse(request);
     if (refusal) return { r: failure(TI_STATUS.notSupported, refusal), cached: false };
+    // Values that normalise alike (" 1.2.3.4", "1.2.3.4", "EVIL.com", "evil.com") share one key, so one request.
     const key = `${item.type}|${item.safeIoc}`;
-    const hit = cache?.get(key);
-    if (hit) return { r: hit, cached: true };
-    let pending = inFlight.get(key);
-    if (!pending) {
-      pending = (async () => {
-        let r: ProviderResult;
-        try {
-          r = await provider.lookup(request, context);
-        } catch (err) {
-          // An interrupt ends the batch (no row, no cache entry).
-          if ((context as LookupContext & Interruptible).signal?.aborted) throw err;
-          // A provider bug must not kill the batch.
-          r = failure(TI_STATUS.queryFailed, `${provider.name} failed: ${this.#masker.errorText(err)}`);
-        }
-        // An observable holding a key (looked up by mistake) is not cached: the cache file would keep it.
-        const cacheable = (r.status === TI_STATUS.ok || r.status === 404) && !String(r.details).startsWith("Skipped:") && this.#masker.mask(key) === key;
-        if (cache && cacheable) cache.set(key, this.maskResult(r));
-        return { r, cached: false };
-      })();
-      inFlight.set(key, pending);
+    for (;;) {
+      const hit = cache?.get(key);
+      if (hit) return { r: hit, cached: true };
+      const shared = inFlight.get(key);
+      if (!shared) return { r: await this.request(loaded, key, request, context), cached: false };
+      let r: ProviderResult;
+      try {
+        r = await shared.promise;
+      } catch (err) {
+        // Another call's request, stopped by that call's interrupt: this call asks for itself.
+        if (shared.context !== context && !context.signal?.aborted) continue;
+        throw err;
+      }
+      // Another call's circuit breaker skipped it: on its own, this call would have asked.
+      if (shared.context !== context && isSkipped(r)) continue;
+      return { r, cached: false };
     }
-    return pending;
+  }
+
+  /** Asks the provider, shared in `loaded.inFlight` until it settles; caches a definitive answer. */
+  private request(loaded: Loaded, key: string, request: LookupRequest, context: LookupContext & Interruptible): Promise<ProviderResult> {
+    const { provider, cache, inFlight } = loaded;
+    const promise = (async () => {
+      let r: ProviderResult;
+      try {
+        r = await provider.lookup(request, context);
+      } catch (err) {
+        // An interrupt ends the batch (no row, no cache entry).
+        if (context.signal?.aborted) throw err;
+        // A provider bug must not kill the batch.
+        r = failure(TI_STATUS.queryFailed, `${provider.name} failed: ${this.#masker.errorText(err)}`);
+      }
+      // An observable holding a key (looked up by mistake) is not cached: the cache file would keep it.
+      const cacheable = (r.status === TI_STATUS.ok || r.status === 404) && !isSkipped(r) && this.#masker.mask(key) === key;
+      if (cache && cacheable) cache.set(key, this.maskResult(r));
+      return r;
+    })().finally(() => {
+      // Gone before the callers resume: an answer not cached (a failure) is asked again by the next call, as
+      // sequential calls do. (In `finally` of the promise, not of the function: one that throws at once ends before `set`.)
+      inFlight.delete(key);
+    });
+    inFlight.set(key, { promise, context });
+    return promise;
   }
 
   /** Every string of a result masked (defence in depth: providers mask too). */
@@ -497,6 +527,11 @@ function shortPath(file: string): string {
 function suggest(name: string, candidates: string[]): string {
   const close = closestNames(name, candidates, 1);
   return close.length ? ` (did you mean ${close[0]}?)` : "";
+}
+
+/** A row a batch's circuit breaker made without asking (see `LookupContext.abandoned`). */
+function isSkipped(r: ProviderResult): boolean {
+  return String(r.details).startsWith("Skipped:");
 }
 
 function clip(text: string, max = 80): string {

@@ -89,6 +89,26 @@ test("an abort during a Retry-After backoff ends at once", async () => {
   }
 });
 
+test("a caller sharing another call's request still gets an answer when that call is aborted", async () => {
+  const h = await harness("VirusTotal", (req) => ({ ...(svc.virusTotal(req) as object), delayMs: 400 }));
+  try {
+    const controller = new AbortController();
+    const first = h.ti.lookupIoc("45.83.66.10", { signal: controller.signal, progress: false });
+    const second = h.ti.lookupIoc("45.83.66.10", { progress: false });
+    await until(() => h.twin.requests.length >= 1, "the first request reached the service");
+    await sleep(100);
+    assert.equal(h.twin.requests.length, 1, "the second call waits for the first one's request");
+    controller.abort();
+    const { error } = await rejection(first);
+    assert.equal((error as { code?: string }).code, "context/lookup-interrupted");
+    const [row] = rowsOf(await second);
+    assert.deepEqual([row.Status, row.Severity], [0, "high"]);
+    assert.equal(h.twin.requests.length, 2, "the second call asked for itself once the first stopped");
+  } finally {
+    await h.close();
+  }
+});
+
 test("a signal aborted before the call sends nothing", async () => {
   const h = await harness("GreyNoise", svc.greyNoiseCommunity);
   try {

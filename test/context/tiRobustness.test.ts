@@ -232,6 +232,47 @@ test("duplicate observables are looked up once; one row per distinct value", asy
   }
 });
 
+test("concurrent lookups of one observable on one TILookup share one request and one cache entry", async () => {
+  const cacheDir = tempDir();
+  const h = await harness("VirusTotal", (req) => ({ ...(svc.virusTotal(req) as object), delayMs: 100 }), { Cache: { Path: cacheDir } });
+  try {
+    // A cell re-run while the first run still waits: each call sent its own request (VirusTotal's free key: 4 a minute).
+    const [a, b] = await Promise.all([h.ti.lookupIoc("45.83.66.10"), h.ti.lookupIoc("45.83.66.10")]);
+    assert.equal(h.twin.requests.length, 1);
+    assert.deepEqual(rowsOf(b), rowsOf(a));
+    assert.equal(rowsOf(a)[0].Severity, "high");
+    // Spellings the cache key normalises alike, in two calls and within one.
+    const [c, d] = await Promise.all([h.ti.lookupIocs(["WH401K.org"]), h.ti.lookupIocs(["wh401k.org", "Wh401k.ORG"])]);
+    assert.equal(h.twin.requests.length, 2);
+    assert.deepEqual(rowsOf(c).map((r) => [r.Ioc, r.SafeIoc, r.Severity]), [["WH401K.org", "wh401k.org", "warning"]]);
+    assert.deepEqual(rowsOf(d).map((r) => [r.Ioc, r.Severity]), [["wh401k.org", "warning"], ["Wh401k.ORG", "warning"]]);
+    // As sequential calls: the next one is answered from the cache, with the same rows.
+    assert.deepEqual(rowsOf(await h.ti.lookupIoc("45.83.66.10")), rowsOf(a));
+    assert.equal(h.twin.requests.length, 2);
+    const [file] = fs.readdirSync(cacheDir);
+    const keys = fs.readFileSync(path.join(cacheDir, file), "utf8").trim().split("\n").map((line) => (JSON.parse(line) as { k: string }).k);
+    assert.deepEqual(keys, ["ipv4|45.83.66.10", "dns|wh401k.org"], "one cache line per key");
+  } finally {
+    await h.close();
+  }
+});
+
+test("concurrent lookups answered 429 share the answer, which is not cached", async () => {
+  const h = await harness("VirusTotal", (req) => ({ ...(svc.virusTotal(req) as object), ...(req.path.endsWith("/5.5.5.29") ? { status: 429, json: { error: { code: "QuotaExceededError" } } } : {}), delayMs: 100 }), {
+    Retries: 0,
+  });
+  try {
+    const [a, b] = await Promise.all([h.ti.lookupIoc("5.5.5.29"), h.ti.lookupIoc("5.5.5.29")]);
+    assert.equal(h.twin.requests.length, 1);
+    assert.deepEqual(rowsOf(b), rowsOf(a));
+    assert.deepEqual([rowsOf(a)[0].Status, rowsOf(a)[0].Details], [429, "Rate limited (HTTP 429)."]);
+    await h.ti.lookupIoc("5.5.5.29");
+    assert.equal(h.twin.requests.length, 2, "a throttled answer is asked again");
+  } finally {
+    await h.close();
+  }
+});
+
 test("memory cache: a second run sends nothing; failures are not cached", async () => {
   const h = await harness("GreyNoise", svc.greyNoiseCommunity, { Retries: 0 });
   try {
