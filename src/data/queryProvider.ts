@@ -176,7 +176,8 @@ export type QueryProvider = QueryProviderMethods & QueryProviderConnection & { [
 export interface QueryProviderConstructor {
   new (environment: "LocalData", options?: LocalDataOptions): QueryProvider;
   new (environment: LiveEnvironment, options?: LiveProviderOptions): QueryProvider;
-  new (environment: DataEnvironment, options?: LocalDataOptions & LiveProviderOptions): QueryProvider;
+  // A name held in a `string` variable (a notebook's parameters cell): checked when the provider is made.
+  new (environment: DataEnvironment | (string & {}), options?: LocalDataOptions & LiveProviderOptions): QueryProvider;
   /** The data environments huntlab supports. */
   listDataEnvironments(): DataEnvironment[];
 }

@@ -138,6 +138,9 @@ export class Pivot implements Displayable {
   }
 
   /** A namespace by name, for query providers not named `LocalData`: `pivot.namespace("Host", "LocalData_2")`. */
+  namespace(entity: PivotEntityName, name: "util" | "ti"): PivotNamespace;
+  /** A query provider's namespace by its name (`pivot.addProvider(qp, { name })`): its families, each of queries. */
+  namespace(entity: PivotEntityName, name: string): PivotQueryNamespace;
   namespace(entity: PivotEntityName, name: string): PivotNamespace | PivotQueryNamespace {
     if (!Object.hasOwn(PIVOT_ENTITIES, entity)) throw new PivotError(msg.unknownFunction("entities", entity, Object.keys(PIVOT_ENTITIES)));
     const ns = namespaceOf(entity, name);

@@ -39,7 +39,7 @@ import {
 } from "./client/graphElements";
 import type { EntityGraphData, EntityGraphLegendEntry } from "./client/views/entityGraph";
 import { forceLayoutFlat } from "./graphLayout";
-import { htmlView, type HtmlView } from "../display/htmlView";
+import { htmlView, type HtmlView, type HtmlViewSizes } from "../display/htmlView";
 import { svgToPng } from "./png";
 import { cutText } from "../display/cutText";
 
@@ -470,6 +470,11 @@ export class EntityGraphView implements Displayable {
   /** The static image as PNG bytes. */
   toPng(): Buffer {
     return svgToPng(this.toSvg());
+  }
+
+  /** Bytes of the output by part, as every `HtmlView` reports them. */
+  sizes(): HtmlViewSizes {
+    return this.toView().sizes();
   }
 
   /** The HTML view (built once). */

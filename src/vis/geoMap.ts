@@ -38,7 +38,7 @@ import { formatEntityValue } from "../entities/entity";
 import { GeoLocation, Ip } from "../entities/types";
 import { DBIP_ATTRIBUTION, DBIP_SOURCE, DBIP_URL, geolocateIps, type GeoLookupOptions } from "../context/geoip";
 import type { GeoMapColumn, GeoMapData, GeoMapLayerData, GeoMapLayerKind, GeoMapValues } from "./client/geoMapData";
-import { htmlView, type HtmlView } from "../display/htmlView";
+import { htmlView, type HtmlView, type HtmlViewSizes } from "../display/htmlView";
 import { svgToPng } from "./png";
 import { MAX_VIEW_PIXELS, checkOptionTypes, type OptionTypes, type OptionTypesOf } from "./options";
 
@@ -653,6 +653,11 @@ export class GeoMap implements Displayable {
   toText(): string {
     const layers = this.layers.map((l) => `  ${l.name} (${l.kind}): ${layerPoints(l)} points${l.kind === "heat" ? ` in ${l.place.length} cells` : ""}`);
     return [`GeoMap: ${this.summary()}; centre ${this.center[0].toFixed(3)}, ${this.center[1].toFixed(3)}, zoom ${this.options.zoomStart ?? 2}`, ...layers].join("\n");
+  }
+
+  /** Bytes of the output by part, as every `HtmlView` reports them. */
+  sizes(): HtmlViewSizes {
+    return this.toView().sizes();
   }
 
   /** The HTML view (built once per state). */

@@ -285,3 +285,11 @@ sources:
     (err: Error) => err instanceof QueryDefinitionError && err.code === "data/query-yaml-syntax" && /q\.yaml:\d+:\d+: /.test(err.message),
   );
 });
+
+test("the environment in a `string` variable (a notebook's parameters cell) type-checks and is checked when the provider is made", async () => {
+  let environment: string = "LocalData";
+  const qp = new QueryProvider(environment);
+  assert.ok((await qp.WindowsSecurity.list_host_logons({ host_name: "MSTICAlertsWin1" })).height > 0);
+  environment = "NoSuchSiem";
+  assert.throws(() => new QueryProvider(environment), (e: unknown) => e instanceof Error && /NoSuchSiem/.test(e.message));
+});

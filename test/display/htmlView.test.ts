@@ -114,3 +114,18 @@ describe("htmlView", () => {
     assert.ok(leafletCss.includes("data:image/png;base64,") && !leafletCss.includes("url(images/"));
   });
 });
+
+describe("views README calls HtmlViews answer as one (`sizes()` typed on each; a notebook cell calling it was refused by tslab's type check)", () => {
+  it("GeoMap and EntityGraphView report their bytes by part", async () => {
+    const { GeoMap } = await import("../../src/vis/geoMap");
+    const { Ip, Host } = await import("../../src/entities");
+    const { EntityGraph } = await import("../../src/vis/entityGraph");
+    const map = new GeoMap().addIpCluster([new Ip({ Address: "8.8.8.8" })], { geolocate: false });
+    const graph = new EntityGraph(new Host({ HostName: "ws1" }));
+    for (const view of [map, graph.plot()]) {
+      const sizes = view.sizes();
+      assert.deepEqual(sizes, view.toView().sizes());
+      assert.ok(sizes.total > 0 && sizes.libraries > 0, JSON.stringify(sizes));
+    }
+  });
+});

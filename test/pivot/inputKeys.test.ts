@@ -62,10 +62,10 @@ describe("pivot inputs", () => {
     const pivot = new Pivot({ providers: [new QueryProvider("LocalData")] });
     pivot.addProvider(new QueryProvider("LocalData", { dataPaths: [LAB_DATA_DIR], queryPaths: [path.join(dir, "lab.yaml")] }), { name: "Lab" });
     pivot.addProvider(new QueryProvider("LocalData", { dataPaths: [dir], queryPaths: [path.join(dir, "mixed.yaml")] }), { name: "Mixed" });
-    lab = (pivot.namespace("Host", "Lab") as Record<string, Record<string, PivotFunction>>).Logons;
-    mixed = (pivot.namespace("Host", "Mixed") as Record<string, Record<string, PivotFunction>>).Logons;
+    lab = pivot.namespace("Host", "Lab").Logons;
+    mixed = pivot.namespace("Host", "Mixed").Logons;
     pivot.addProvider(new QueryProvider("LocalData", { dataPaths: [dir], queryPaths: [path.join(dir, "shadow.yaml")] }), { name: "Shadow" });
-    shadowing = (pivot.namespace("Host", "Shadow") as Record<string, Record<string, PivotFunction>>).Logons;
+    shadowing = pivot.namespace("Host", "Shadow").Logons;
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -109,7 +109,7 @@ describe("pivot inputs", () => {
       fs.writeFileSync(path.join(dir, "greek_logons.csv"), "Computer,Seq\nΟΔΥΣΣΕΥΣ,0\nοδυσσευς,1\njlee,2\n");
       fs.writeFileSync(path.join(dir, "greek.yaml"), queriesYaml("greek_logons.csv"));
       const pivot = new Pivot({ providers: [new QueryProvider("LocalData", { dataPaths: [dir], queryPaths: [path.join(dir, "greek.yaml")] })] });
-      const greek = (pivot.namespace("Host", "LocalData") as Record<string, Record<string, PivotFunction>>).Logons;
+      const greek = pivot.namespace("Host", "LocalData").Logons;
       const df = pl.DataFrame({ h: ["οδυσσευσ", "JLEE"], note: ["a", "b"] });
       for (const join of ["inner", "left"] as const) {
         const batched = await greek.by_host_in(df, { column: "h", join });
@@ -237,7 +237,7 @@ describe("equals pivots over local data: one read, the per-value rows", () => {
     qp = provider(dir);
     const pivot = new Pivot({ providers: [] });
     pivot.addProvider(qp, { name: "Audit" });
-    fns = (pivot.namespace("Account", "Audit") as Record<string, Record<string, PivotFunction>>).Audit;
+    fns = pivot.namespace("Account", "Audit").Audit;
     const exec = qp.execQuery.bind(qp);
     qp.execQuery = (...args: Parameters<typeof exec>) => {
       execCalls += 1;

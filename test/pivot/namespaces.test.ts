@@ -217,7 +217,7 @@ describe("pivots", () => {
     it("many values to an `in` parameter run as one query; others run one per value", async () => {
       spy.calls.length = 0;
       const ips = ["40.77.232.95", "13.65.107.32", "203.0.113.99"];
-      const ns = pivot.namespace("Ip", "Fixture") as Record<string, Record<string, PivotFunction>>;
+      const ns = pivot.namespace("Ip", "Fixture");
       const flows = await ns.Network.flows_by_remote_ip(ips);
       assert.equal(spy.calls.length, 1);
       assert.deepEqual(spy.calls[0][1]?.remote_ips, ips);
@@ -228,14 +228,14 @@ describe("pivots", () => {
       assert.deepEqual(col(flows, "Address"), col(flows, "AllExtIPs"), "each row's input is the address it matched");
 
       spy.calls.length = 0;
-      const hostNs = pivot.namespace("Host", "Fixture") as Record<string, Record<string, PivotFunction>>;
+      const hostNs = pivot.namespace("Host", "Fixture");
       await hostNs.Network.flows_by_remote_ip(["msticalertswin1", "other", "third"], { concurrency: 2 });
       assert.equal(spy.calls.length, 3);
     });
 
     it("time parameters and other query parameters reach the query", async () => {
       spy.calls.length = 0;
-      const ns = pivot.namespace("Ip", "Fixture") as Record<string, Record<string, PivotFunction>>;
+      const ns = pivot.namespace("Ip", "Fixture");
       await ns.Network.flows_by_remote_ip("40.77.232.95", { vm_name: "msticalertswin1", join: undefined });
       assert.deepEqual(spy.calls[0][1], { vm_name: "msticalertswin1", remote_ips: ["40.77.232.95"] });
     });
