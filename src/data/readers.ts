@@ -20,7 +20,7 @@ import { quoteWideIntegers, wideIntsAsText } from "./wideInts";
 /**
  * Data file kinds the LocalData driver reads. `log` is a Zeek log: its ASCII
  * form (`#separator`, `#fields`, `#types` headers) or its JSON form (one
- * object per line), told apart by the file's first bytes.
+ * object per line, or one array of objects), told apart by the file's first bytes.
  */
 export type DataFormat = "csv" | "ndjson" | "json" | "parquet" | "ipc" | "log";
 
@@ -90,12 +90,17 @@ export function dataFormat(file: string): DataFormat | undefined {
   return Object.hasOwn(EXTENSIONS, ext) ? EXTENSIONS[ext] : undefined;
 }
 
-/** The form of a `.log` file by its first bytes: Zeek's ASCII log, JSON lines, or neither (an application's text log). */
-export function logFormat(file: string): "zeek" | "ndjson" | undefined {
+/**
+ * The form of a `.log` file by its first bytes: Zeek's ASCII log, JSON lines,
+ * one JSON array of objects, or neither (an application's text log). An array
+ * needs `[{` or `[]`: a text log's lines often start `[2026-11-01 …]`.
+ */
+export function logFormat(file: string): "zeek" | "ndjson" | "json" | undefined {
   try {
     if (isZeekTsv(readHead(file, 256))) return "zeek";
     // Past any white space (and a byte-order mark): JSON after 256 blank bytes was taken for a text log.
-    return firstNonSpace(file) === "{" ? "ndjson" : undefined;
+    const start = firstNonSpace(file, 2);
+    return start.startsWith("{") ? "ndjson" : start === "[{" || start === "[]" ? "json" : undefined;
   } catch {
     return undefined;
   }
@@ -145,11 +150,12 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
   } catch (err) {
     if (err instanceof DataFileError) throw err;
     // JSON lines only: a JSON array spans lines, and a Zeek ASCII log is no JSON at all.
-    const jsonLines = format === "ndjson" || (format === "json" && firstNonSpace(file) !== "[") || (format === "log" && logFormat(file) === "ndjson");
+    const jsonArray = (format === "json" && firstNonSpace(file) === "[") || (format === "log" && logFormat(file) === "json");
+    const jsonLines = format === "ndjson" || (format === "json" && !jsonArray) || (format === "log" && logFormat(file) === "ndjson");
     // An integer wider than Int128 fails polars' whole read: read again with such numbers as text.
     // (A `.json` record written over several lines is read whole, as its first read did.)
     const wide =
-      (jsonLines || format === "json") && /InvalidNumber/.test(errorLine(err))
+      (jsonLines || jsonArray) && /InvalidNumber/.test(errorLine(err))
         ? (wideIntegersAsText(file, jsonLines, options) ?? (format === "json" && jsonLines ? wideIntegersAsText(file, false, options) : undefined))
         : undefined;
     if (wide) df = wide;
@@ -158,7 +164,14 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
       const nonUtf8 = TEXT_FORMATS.has(format) && /utf-?8/i.test(errorLine(err)) ? firstNonUtf8(file) : undefined;
       if (nonUtf8) throw new DataFileError(msg.fileInvalid(file, format, nonUtf8Detail(nonUtf8, file, format)));
       const bad = jsonLines ? firstBadJsonLine(file) : undefined;
-      throw new DataFileError(msg.fileInvalid(file, format, bad ? `line ${bad.line} is not JSON (${bad.error}): ${errorLine(err)}` : errorLine(err)));
+      // polars names a character position only; an array whose file ends inside it was most often cut while copied.
+      const unclosed = jsonArray && lastNonSpace(file) !== "]";
+      const detail = bad
+        ? `line ${bad.line} is not JSON (${bad.error}): ${errorLine(err)}`
+        : unclosed
+          ? `the JSON array is not closed, the file ends inside it (cut while written or copied?): ${errorLine(err)}`
+          : errorLine(err);
+      throw new DataFileError(msg.fileInvalid(file, format, detail));
     }
   }
   // Integers beyond Int64 (read as Int128 from CSV and JSON) as text: JavaScript cannot read that type.
@@ -358,7 +371,10 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       // Types from every record, as for NDJSON: exports add fields and change types after the first records.
       const bom = hasUtf8Bom(file);
       const bytes = (): Buffer => (bom ? fs.readFileSync(file).subarray(3) : fs.readFileSync(file));
-      if (firstNonSpace(file) === "[") return pl.readJSON(bytes(), { format: "json", inferSchemaLength: null });
+      const first = firstNonSpace(file);
+      if (first === "[") return readJsonArray(file);
+      // polars' own message for `42` spoke of NDJSON lines and an `i64`.
+      if (first !== "{") throw new DataFileError(msg.fileInvalid(file, format, `the file holds ${jsonValueKind(first)}, not records: JSON data is an array of objects or one object per line`));
       try {
         if (bom) return pl.readJSON(bytes(), { format: "lines", inferSchemaLength: null });
         return yield pl.scanJson(file, { inferSchemaLength: null });
@@ -376,7 +392,8 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       const form = logFormat(file);
       if (form === "zeek") return yield* readZeekTsvFileSteps(file);
       if (form === "ndjson") return zeekJsonTimes(yield* readJsonLog(file, options));
-      throw new DataFileError(msg.fileInvalid(file, "zeek log", "neither a Zeek ASCII log (no #separator header) nor JSON lines"));
+      if (form === "json") return zeekJsonTimes(readJsonArray(file));
+      throw new DataFileError(msg.fileInvalid(file, "zeek log", "neither a Zeek ASCII log (no #separator header) nor JSON lines (or an array of objects)"));
     }
     case "parquet":
       return pl.readParquet(file);
@@ -386,6 +403,25 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       if (readHead(file, 6) === "ARROW1") return yield pl.scanIPC(file);
       return pl.readIPCStream(fs.readFileSync(file));
   }
+}
+
+/**
+ * A file holding one JSON array of records, by polars' JSON reader (no
+ * JavaScript per record), types from every record as for JSON lines. A
+ * byte-order mark stops polars at the first byte: the text after it is read.
+ */
+function readJsonArray(file: string): pl.DataFrame {
+  const bytes = fs.readFileSync(file);
+  return pl.readJSON(hasUtf8Bom(file) ? bytes.subarray(3) : bytes, { format: "json", inferSchemaLength: null });
+}
+
+/** What a top-level JSON value starting with `first` is, for the error of a file holding no records. */
+function jsonValueKind(first: string): string {
+  if (first === '"') return "a JSON string";
+  if (/[-0-9]/.test(first)) return "a JSON number";
+  if (first === "t" || first === "f") return "a JSON boolean";
+  if (first === "n") return "a JSON null";
+  return `no JSON (it starts with ${JSON.stringify(first)})`;
 }
 
 /**
@@ -437,19 +473,42 @@ export function readHead(file: string, bytes: number): string {
   return headBytes(file, bytes).toString("utf8");
 }
 
-/** The file's first character that is not JSON white space (a UTF-8 byte-order mark skipped), "" when there is none. */
-function firstNonSpace(file: string): string {
+/**
+ * The file's first `count` characters that are not JSON white space (a UTF-8
+ * byte-order mark skipped, white space between them too; `[{` of `[\n  {`),
+ * fewer when the file has fewer.
+ */
+function firstNonSpace(file: string, count = 1): string {
   const fd = fs.openSync(file, "r");
   try {
     const buf = Buffer.alloc(1 << 16);
+    let found = "";
     for (let at = 0; ; ) {
       const n = fs.readSync(fd, buf, 0, buf.length, at);
-      if (n === 0) return "";
+      if (n === 0) return found;
       const text = buf.subarray(0, n).toString("latin1").replace(at === 0 ? /^\xEF\xBB\xBF/ : /^$/, "");
-      const m = /[^ \t\r\n]/.exec(text);
-      if (m) return m[0];
+      found += text.replace(/[ \t\r\n]+/g, "").slice(0, count - found.length);
+      if (found.length === count) return found;
       at += n;
     }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** The file's last character that is not JSON white space, "" when there is none (read backwards in blocks). */
+function lastNonSpace(file: string): string {
+  const fd = fs.openSync(file, "r");
+  try {
+    const buf = Buffer.alloc(1 << 16);
+    for (let end = fs.fstatSync(fd).size; end > 0; ) {
+      const start = Math.max(0, end - buf.length);
+      const n = fs.readSync(fd, buf, 0, end - start, start);
+      const m = /[^ \t\r\n]$/.exec(buf.subarray(0, n).toString("latin1").replace(/[ \t\r\n]+$/, ""));
+      if (m) return m[0];
+      end = start;
+    }
+    return "";
   } finally {
     fs.closeSync(fd);
   }

@@ -83,6 +83,20 @@ test("a .json file holding one record written over several lines, or an array af
   assert.throws(() => readDataFile(path.join(dir, "bad.json")), { code: "data/file-invalid", message: /bad\.json: .*line 2 is not JSON/ });
 });
 
+test("a .json or .log holding a JSON array whose file ends inside it (cut mid-copy), or a top-level scalar, is an error naming the file and saying so", () => {
+  const dir = tempTree({
+    "cut.json": '[{"a": 1},\n {"a": 2}',
+    "cut.log": '[\n  {"a": 1},\n  {"a": 2},\n',
+    "number.json": "42\n",
+    "text.json": '\uFEFF "x"',
+  });
+  for (const f of ["cut.json", "cut.log"]) {
+    assert.throws(() => readDataFile(path.join(dir, f)), { code: "data/file-invalid", message: new RegExp(`${f.replace(".", "\\.")}: .*the JSON array is not closed`) }, f);
+  }
+  assert.throws(() => readDataFile(path.join(dir, "number.json")), { code: "data/file-invalid", message: /number\.json: .*holds a JSON number, not records/ });
+  assert.throws(() => readDataFile(path.join(dir, "text.json")), { code: "data/file-invalid", message: /text\.json: .*holds a JSON string, not records/ });
+});
+
 test("the lab's Parquet files keep the manifest's types", () => {
   const logons = readDataFile(path.join(__dirname, "..", "..", "data", "host_logons.parquet"));
   assert.equal(logons.height, 164);

@@ -268,3 +268,29 @@ test("an epoch column keeps its unit beside far-future sentinels; seconds with m
     assert.deepEqual(df.columns, ["TimeGenerated", "x"], name);
   }
 });
+
+test("a .log holding one JSON array of objects (one line, or pretty-printed after a BOM and white space) reads as the same frame as its JSON lines; a text log starting with [ stays no source", async () => {
+  const records = CONN_JSON.split("\n");
+  const pretty = `[\n${records.map((r) => JSON.stringify(JSON.parse(r), null, 2)).join(",\n")}\n]\n`;
+  const dir = tempTree({
+    "lines/conn.log": CONN_JSON,
+    "array/conn.log": `[${records.join(",")}]`,
+    "pretty/conn.log": `\uFEFF  \n\t${pretty}`,
+    "empty/conn.log": "[ ]\n",
+    "text/app.log": "[2026-11-01 10:00:00] app started\n[2026-11-01 10:00:01] ready\n",
+    "text/zeek/conn.log": `[${records.join(",")}]`,
+  });
+  const expected = readDataFile(path.join(dir, "lines", "conn.log"));
+  for (const name of ["array", "pretty"]) {
+    const file = path.join(dir, name, "conn.log");
+    assert.equal(logFormat(file), "json", name);
+    const df = readDataFile(file);
+    assert.deepEqual(df.dtypes.map(String), expected.dtypes.map(String), name);
+    assert.ok(df.frameEqual(expected), name);
+    const qp = new QueryProvider("LocalData", { dataPaths: [path.join(dir, name)], queryPaths: [] });
+    assert.equal((await qp.LocalData.conn()).height, 2, name);
+  }
+  assert.equal(readDataFile(path.join(dir, "empty", "conn.log")).height, 0);
+  assert.equal(logFormat(path.join(dir, "text", "app.log")), undefined);
+  assert.deepEqual(new QueryProvider("LocalData", { dataPaths: [path.join(dir, "text")], queryPaths: [] }).listQueries(), ["zeek.conn"]);
+});
