@@ -10,7 +10,7 @@
  *
  * | mapping type | column type |
  * | --- | --- |
- * | date, date_nanos | datetime (ISO text; numbers, and digit text of 5+ digits, per the mapping's `format`: epoch_second → seconds, else ms, as ES's default format — a pattern listed before the epoch entry (`yyyyMMdd||epoch_second`) reads them first, as ES tries the list in order; text of a custom pattern such as `yyyy/MM/dd HH:mm:ss` or `dd-MM-yyyy`, or of a named format that is not ISO text as read here (`basic_date_time_no_millis`, `basic_date`, ordinal and week dates, `date_hour`, `year_month`, `year`), read with it, UTC — text it does not read is null with one warning; text no format reads where the format also names a standard one, the default included, makes the column text with a warning, as a malformed number does, every value as the index holds it — seconds and pattern text, not the ms they were read as) |
+ * | date, date_nanos | datetime (ISO text; numbers and digit text per the mapping's `format`, in `||` order: a bare 4-digit year where an ISO format comes first (`2024` under ES's default format, up to 9 digits under `date_optional_time`), else epoch_second → seconds, else ms, any length, signed or with a fraction, as ES's default format — a pattern listed before the epoch entry (`yyyyMMdd||epoch_second`) reads them first, as ES tries the list in order; text of a custom pattern such as `yyyy/MM/dd HH:mm:ss` or `dd-MM-yyyy`, or of a named format that is not ISO text as read here (`basic_date_time_no_millis`, `basic_date`, ordinal and week dates, `date_hour`, `year_month`, `year`), read with it, UTC — text it does not read is null with one warning; text no format reads where the format also names a standard one, the default included, makes the column text with a warning, as a malformed number does, every value as the index holds it — seconds and pattern text, not the ms they were read as) |
  * | long, unsigned_long | long (exact: Int64; UInt64 when an unsigned_long is beyond Int64) |
  * | integer, short, byte | int |
  * | double, float, half_float, scaled_float | real |
@@ -105,26 +105,49 @@ function dateFormats(mappingAnswer: unknown): Map<string, Map<string, string>> {
   return out;
 }
 
-/** Field path → milliseconds per epoch unit, per index, for date fields whose numbers are not epoch ms. */
-export type IndexEpochScales = Map<string, Map<string, number>>;
+/**
+ * How a date field's numbers and digit text read: `scale`, ms per unit of its first epoch entry (none without
+ * one), and `years`, the digit counts of a bare year an ISO format before that entry reads.
+ */
+export interface EpochRule {
+  scale?: number;
+  years?: readonly [number, number];
+}
+
+/** Field path → its epoch rule, per index, for date fields whose format reads numbers or bare years. */
+export type IndexEpochScales = Map<string, Map<string, EpochRule>>;
 
 /**
- * The epoch unit of each date field whose mapping `format` reads numbers: ES
- * tries a `||` list in order, so the first epoch entry decides
+ * Digit counts of the bare year (`2024`) the ISO formats read: `strict_` ones exactly 4, `date_optional_time`
+ * 4 to 9 (elastic/elasticsearch#73034); other digit runs, and signed ones, go on to the epoch entry.
+ */
+const BARE_YEARS: Record<string, readonly [number, number]> = {
+  strict_date_optional_time: [4, 4],
+  strict_date_optional_time_nanos: [4, 4],
+  date_optional_time: [4, 9],
+};
+
+/**
+ * The epoch rule of each date field whose mapping `format` reads numbers: ES
+ * tries a `||` list in order, so the first epoch entry decides the unit
  * (`strict_date_optional_time||epoch_second` → seconds, `…||epoch_millis` → ms,
- * which also reads digit text such as `fields` answers with when epoch_millis is first).
+ * which also reads digit text such as `fields` answers with when epoch_millis is first),
+ * and an ISO format before it reads a bare year first (`2024` is 2024-01-01, not 2024 ms).
  * Fields without one are epoch ms, digit text included: ES's default format is
  * `strict_date_optional_time||epoch_millis`, so `"1549792800000"` in `_source` is that instant (was null).
  */
 export function elasticEpochScales(mappingAnswer: unknown): IndexEpochScales {
   const out: IndexEpochScales = new Map();
   for (const [index, formats] of dateFormats(mappingAnswer)) {
-    const scales = new Map<string, number>();
+    const rules = new Map<string, EpochRule>();
     for (const [path, format] of formats) {
-      const epoch = format.split("||").map((f) => f.trim()).find((f) => f === "epoch_second" || f === "epoch_millis");
-      if (epoch) scales.set(path, epoch === "epoch_second" ? 1000 : 1);
+      const list = format.split("||").map((f) => f.trim());
+      const at = list.findIndex((f) => f === "epoch_second" || f === "epoch_millis");
+      const year = list.slice(0, at < 0 ? list.length : at).find((f) => Object.hasOwn(BARE_YEARS, f));
+      const rule: EpochRule = { ...(at >= 0 ? { scale: list[at] === "epoch_second" ? 1000 : 1 } : {}), ...(year ? { years: BARE_YEARS[year] } : {}) };
+      if (rule.scale !== undefined || rule.years) rules.set(path, rule);
     }
-    if (scales.size) out.set(index, scales);
+    if (rules.size) out.set(index, rules);
   }
   return out;
 }
@@ -202,8 +225,12 @@ const NAMED_PATTERNS: Record<string, string> = {
   basic_week_date_time_no_millis: "xxxx'W'wwe'T'HHmmssZ",
 };
 
-/** A named format (lower case and `_`) whose values the generic reading takes: ISO 8601 text or epoch digits. */
-const isIsoOrEpochFormat = (format: string): boolean => /^[a-z_]+$/.test(format) && !(format.replace(/^strict_/, "") in NAMED_PATTERNS);
+/**
+ * A named format (lower case and `_`) whose values the generic reading takes: ISO 8601 text or epoch digits.
+ * Lower-case pattern letters alone (`yyyy`, `uuuu`) are a custom pattern, not a name (`yyyy` read no year).
+ */
+const isIsoOrEpochFormat = (format: string): boolean =>
+  /^[a-z_]+$/.test(format) && !/^[yudhmsaewx]+$/.test(format) && !(format.replace(/^strict_/, "") in NAMED_PATTERNS);
 
 /** Field path → strftime formats of its mapping's custom patterns (in `||` order) and the mapping's format, per index. */
 export type IndexDatePatterns = Map<string, Map<string, { formats: string[]; mapping: string }>>;
@@ -276,11 +303,26 @@ function readCustomDates(flat: Record<string, unknown>[], hits: readonly Elastic
   }
 }
 
-/** An epoch value of a date field in ms; digit text of 5+ characters is a number too (a 4-digit year stays text). */
-function epochMs(value: unknown, scale: number): unknown {
-  if (typeof value === "number" || typeof value === "bigint") return Number(value) * scale;
-  if (typeof value === "string" && /^-?\d{5,}(?:\.\d+)?$/.test(value.trim())) return Number(value) * scale;
-  return value;
+/** Epoch digits as ES's epoch formats read them: any length, signed, with a fraction (`86400`, `-1000`, `1700000000.5`). */
+const EPOCH_TEXT = /^-?\d+(?:\.\d+)?$/;
+
+/**
+ * A date field's number or digit text in epoch ms, per its rule: a bare year first when an ISO format before the
+ * epoch entry reads it (ES reads a JSON number as its text, so `2024` is that year under the default format),
+ * else the epoch entry's unit. Anything else is left as is.
+ */
+function epochMs(value: unknown, rule: EpochRule): unknown {
+  const number = typeof value === "number" || typeof value === "bigint";
+  const text = number ? String(value) : typeof value === "string" ? value.trim() : undefined;
+  if (text === undefined) return value;
+  if (rule.years && /^\d+$/.test(text) && text.length >= rule.years[0] && text.length <= rule.years[1]) {
+    // setUTCFullYear: Date.UTC reads years 0–99 as 1900–1999.
+    const ms = new Date(0).setUTCFullYear(Number(text), 0, 1);
+    return Number.isFinite(ms) ? ms : value;
+  }
+  if (rule.scale === undefined) return value;
+  if (number) return Number(value) * rule.scale;
+  return EPOCH_TEXT.test(text) ? Number(text) * rule.scale : value;
 }
 
 /** A `fields` entry (always a list in ES): one value → the value, none → null, more stay a list. */
@@ -392,10 +434,10 @@ function patternBeforeEpoch(mapping: string): boolean {
 }
 
 /** The record's epoch values of the fields `scales` names (those `only` takes) in ms, the values as sent kept. */
-function scaleEpochs(record: Record<string, unknown>, scales: ReadonlyMap<string, number>, originals: DateOriginals, only: (name: string) => boolean): void {
-  for (const [name, scale] of scales) {
+function scaleEpochs(record: Record<string, unknown>, scales: ReadonlyMap<string, EpochRule>, originals: DateOriginals, only: (name: string) => boolean): void {
+  for (const [name, rule] of scales) {
     if (!Object.hasOwn(record, name) || !only(name)) continue;
-    const ms = epochMs(record[name], scale);
+    const ms = epochMs(record[name], rule);
     if (ms !== record[name]) keepOriginal(originals, record, name);
     record[name] = ms;
   }

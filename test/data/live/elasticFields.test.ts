@@ -60,12 +60,12 @@ describe("elasticTable: _source with fields, epoch formats", () => {
     assert.deepEqual(t.rows, [["from-source", "x"]]);
   });
 
-  it("scales epoch_second numbers to ms and leaves epoch_millis, the default and short digit text alone", () => {
+  it("scales epoch_second numbers to ms and leaves epoch_millis and the default alone; a 4-digit year is read by the `yyyy` before the epoch entry", () => {
     const scales = elasticEpochScales(mapping);
-    // v has no format: ES's default, strict_date_optional_time||epoch_millis, reads epoch ms (digit text too).
-    assert.deepEqual(Object.fromEntries(scales.get("a") ?? []), { t: 1000, u: 1, v: 1, w: 1000 });
-    const t = elasticTable([{ _index: "a", _source: { t: 1704103200, u: 1704103200000, v: 1704103200000, w: "2024" } }], elasticFieldTypes(mapping), scales);
-    assert.deepEqual(t.rows, [[1704103200000, 1704103200000, 1704103200000, "2024"]]);
+    // v has no format: ES's default, strict_date_optional_time||epoch_millis, reads a bare 4-digit year, else epoch ms (digit text too).
+    assert.deepEqual(Object.fromEntries(scales.get("a") ?? []), { t: { scale: 1000 }, u: { scale: 1 }, v: { scale: 1, years: [4, 4] }, w: { scale: 1000 } });
+    const t = elasticTable([{ _index: "a", _source: { t: 1704103200, u: 1704103200000, v: 1704103200000, w: "2024" } }], elasticFieldTypes(mapping), scales, elasticDatePatterns(mapping));
+    assert.deepEqual(t.rows, [[1704103200000, 1704103200000, 1704103200000, Date.UTC(2024, 0, 1)]]);
   });
 
   it("9-digit epoch seconds (1973–2001) and epoch-ms text read as the format says; digit text a pattern before the epoch entry reads (`yyyyMMdd||epoch_second`) is that pattern's date, as ES tries the `||` list in order (was epoch seconds: 1970-08-20)", () => {
@@ -97,6 +97,43 @@ describe("elasticTable: _source with fields, epoch formats", () => {
     assert.deepEqual(iso("basic"), ["2000-01-01T00:00:00.000Z", "2000-01-01T00:00:00.000Z"]);
     // The epoch entry first: digits are seconds.
     assert.deepEqual(iso("first"), ["2000-01-01T00:00:00.000Z", "2000-01-01T00:00:00.000Z"]);
+  });
+
+  it("a bare 4-digit year and short, negative or fractional epochs read as the mapping's format says, in `||` order (they were text, and made the column text)", () => {
+    const formats: Record<string, string | undefined> = {
+      plain: undefined,
+      isoSec: "strict_date_optional_time||epoch_second",
+      loose: "date_optional_time",
+      sec: "epoch_second",
+      ms: "epoch_millis",
+      msFirst: "epoch_millis||strict_date_optional_time",
+      year: "yyyy",
+    };
+    const properties = Object.fromEntries(Object.entries(formats).map(([k, f]) => [k, f ? { type: "date", format: f } : { type: "date" }]));
+    const dated = { y: { mappings: { properties } } };
+    const sources = [
+      { plain: "2024", isoSec: "2024", loose: "2024", sec: "86400", ms: "1000", msFirst: "2024", year: "2024" },
+      // ES reads a JSON number as its text, so 1000 under the default format is the year 1000 (elastic/elasticsearch#63680).
+      { plain: 1000, isoSec: "86400", loose: "2024-03-01T10:00:00Z", sec: 5, ms: 1000, msFirst: "1000", year: "1999" },
+      { plain: "123", isoSec: 86400, sec: "-86400", ms: "-1000" },
+      { plain: "-5000", isoSec: "-86400", sec: "1700000000.5", ms: "5" },
+      { plain: "12.5", isoSec: "1700000000.5", sec: 1700000000.5, ms: "1000.5" },
+      { plain: "2024-01-01T00:00:00Z", isoSec: "5", sec: "0" },
+    ];
+    const hits = sources.map((s) => ({ _index: "y", _source: s }));
+    const t = elasticTable(hits, elasticFieldTypes(dated), elasticEpochScales(dated), elasticDatePatterns(dated));
+    assert.deepEqual(t.warnings, []);
+    assert.deepEqual(t.columns.filter((c) => c.type !== "datetime"), [], "every column a date column");
+    const df = liveFrame(t);
+    const iso = (name: string) => (columnOf(df, name).toArray() as unknown as (Date | null)[]).map((d) => d?.toISOString() ?? null);
+    assert.deepEqual(iso("plain"), ["2024-01-01T00:00:00.000Z", "1000-01-01T00:00:00.000Z", "1970-01-01T00:00:00.123Z", "1969-12-31T23:59:55.000Z", "1970-01-01T00:00:00.012Z", "2024-01-01T00:00:00.000Z"]);
+    assert.deepEqual(iso("isoSec"), ["2024-01-01T00:00:00.000Z", "1970-01-02T00:00:00.000Z", "1970-01-02T00:00:00.000Z", "1969-12-31T00:00:00.000Z", "2023-11-14T22:13:20.500Z", "1970-01-01T00:00:05.000Z"]);
+    assert.deepEqual(iso("loose"), ["2024-01-01T00:00:00.000Z", "2024-03-01T10:00:00.000Z", null, null, null, null]);
+    assert.deepEqual(iso("sec"), ["1970-01-02T00:00:00.000Z", "1970-01-01T00:00:05.000Z", "1969-12-31T00:00:00.000Z", "2023-11-14T22:13:20.500Z", "2023-11-14T22:13:20.500Z", "1970-01-01T00:00:00.000Z"]);
+    assert.deepEqual(iso("ms"), ["1970-01-01T00:00:01.000Z", "1970-01-01T00:00:01.000Z", "1969-12-31T23:59:59.000Z", "1970-01-01T00:00:00.005Z", "1970-01-01T00:00:01.000Z", null]);
+    // The epoch entry first: every digit run is epoch ms, 2024 too.
+    assert.deepEqual(iso("msFirst"), ["1970-01-01T00:00:02.024Z", "1970-01-01T00:00:01.000Z", null, null, null, null]);
+    assert.deepEqual(iso("year"), ["2024-01-01T00:00:00.000Z", "1999-01-01T00:00:00.000Z", null, null, null, null]);
   });
 
   it("a date column that turns text (a malformed value beside epoch seconds or custom-pattern dates) shows the values the index holds, not the ms they were read as", () => {
