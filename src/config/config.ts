@@ -294,23 +294,11 @@ function extraSecrets(value: unknown, out: string[], depth: number): void {
   if (value === null || typeof value !== "object" || depth > CONFIG_FILE_LIMITS.maxDepth) return;
   for (const [key, v] of Object.entries(value)) {
     if (typeof v === "string") {
-      if (isSecretSetting(key) && v !== "") out.push(v);
+      if (isSecretArgName(key) && v !== "") out.push(v);
       out.push(...urlPasswords(v), ...connectionStringSecrets(v));
-    } else if (typeof v === "number" && isSecretSetting(key)) out.push(String(v));
+    } else if (typeof v === "number" && isSecretArgName(key)) out.push(String(v));
     else extraSecrets(v, out, depth + 1);
   }
-}
-
-/**
- * Settings named like what a secret is used for, not like a secret: MSTICPy's `AuthnType: interactive`,
- * `auth_methods`, a `TokenUrl` or a `KeyPath`. Masked as secrets, their common words (`interactive`,
- * `cli`) were starred out of every output.
- */
-const SECRET_KIND = /(?:type|types|method|methods|mode|modes|kind|url|uri|endpoint|path|file)$/i;
-
-/** A setting outside a provider's Args that holds a secret by its name (see {@link SECRET_KIND}). */
-function isSecretSetting(key: string): boolean {
-  return isSecretArgName(key) && !SECRET_KIND.test(key);
 }
 
 /** A `Name=value` part of a `;`-separated connection string (Kusto, Log Analytics, ADO.NET); a value may be quoted, `;` and all. */

@@ -17,9 +17,16 @@ export const MASK = "****";
  */
 const SECRET_ARG = /key|secret|token|passw|pwd|apiid|auth(?!ority)|credential/i;
 
-/** True when an Args entry named `name` holds a secret. */
+/**
+ * Names of what a secret is used for, not of a secret: MSTICPy's `AuthnType: interactive`,
+ * `auth_methods`, a `TokenUrl` or a `KeyPath`. Masked as secrets, their common words (`interactive`,
+ * `cli`) were starred out of every output.
+ */
+const SECRET_KIND = /(?:type|types|method|methods|mode|modes|kind|url|uri|endpoint|path|file)$/i;
+
+/** True when a setting (an Args entry or any other) named `name` holds a secret. */
 export function isSecretArgName(name: string): boolean {
-  return SECRET_ARG.test(name);
+  return SECRET_ARG.test(name) && !SECRET_KIND.test(name);
 }
 
 /**

@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { inspect } from "node:util";
-import { ConfigError, configMasker, connectionStringSecrets, loadConfig, providerSecrets, resolveConfigPath } from "../../src/config/config";
+import { ConfigError, configMasker, connectionStringSecrets, dataProviderSettings, loadConfig, providerSecrets, resolveConfigPath } from "../../src/config/config";
+import { createLiveSettings } from "../../src/data/live/settings";
 import { PACKAGE_ROOT } from "../../src/common/paths";
 import { tempDir } from "../context/tiTwins";
 
@@ -460,4 +461,53 @@ test("settings named for what a secret is for (AuthnType, AuthMethod, TokenUrl, 
   const masker = configMasker(loadConfig(file));
   assert.equal(masker.mask("interactive sign-in with the cli, key at /etc/keys/hunt.pem via https://login.example.com/token"), "interactive sign-in with the cli, key at /etc/keys/hunt.pem via https://login.example.com/token");
   assert.equal(masker.mask("secret kc-Secret-9f8e7d"), "secret ****");
+});
+
+test("inside a provider's Args too, settings named for what a secret is for (AuthnType, TokenUrl) are not secrets; real secrets there stay masked", () => {
+  process.env.HUNTLAB_TEST_AUTHN_FROM_ENV = "env-authn-value-77";
+  const file = configFile(
+    [
+      "TIProviders:",
+      "  X:",
+      "    Args: {AuthKey: ti-AuthKey-5e4d3c, AuthnType: cli, ApiKey: ti-ApiKey-8a7b6c, Password: ti-Pass-1q2w3e}",
+      "DataProviders:",
+      "  MSSentinel:",
+      "    Args:",
+      "      AuthnType: interactive",
+      "      TokenUrl: https://login.example/token",
+      "      ClientSecret: ds-Secret-0a9b8c",
+      "      token: ds-token-7f6e5d",
+      "      KeyPath: {EnvironmentVar: HUNTLAB_TEST_AUTHN_FROM_ENV}",
+      "      Connection: Data Source=https://c.kusto.windows.net;AppKey=ds-AppKey-3c2b1a",
+      "  Broken:",
+      "    Args: {AuthnType: device, TokenUrl: https://broken.example/token, AuthKey: br-AuthKey-6y7u8i}",
+      "    Retries: not-a-number",
+      "",
+    ].join("\n"),
+  );
+  const config = loadConfig(file);
+  const [x] = config.tiProviders;
+  assert.deepEqual(x.secretArgs.sort(), ["ApiKey", "AuthKey", "Password"]);
+  const sentinel = dataProviderSettings(config, "MSSentinel");
+  assert.deepEqual(sentinel?.secretArgs.sort(), ["ClientSecret", "KeyPath", "token"], "a value read from the environment is a secret whatever its name");
+  const plain = "interactive sign-in, or the cli, or a device code at https://login.example/token (https://broken.example/token)";
+  assert.equal(configMasker(config).mask(plain), plain);
+  const whole = ["interactive", "'cli'", "device", "https://login.example/token"];
+  const outputs: [string, string[]][] = [
+    [inspect(config, { depth: 9 }), whole],
+    [JSON.stringify(config), ["interactive", '"cli"', "device", "https://login.example/token"]],
+    [inspect(config.raw, { depth: 9 }), whole],
+    [inspect(x), ["AuthnType: 'cli'"]],
+    [JSON.stringify(x), ['"AuthnType":"cli"']],
+    [inspect(sentinel), ["AuthnType: 'interactive'", "TokenUrl: 'https://login.example/token'"]],
+  ];
+  for (const [shown, words] of outputs) {
+    for (const word of words) assert.ok(shown.includes(word), `${word} in ${shown}`);
+    for (const secret of ["ti-AuthKey-5e4d3c", "ti-ApiKey-8a7b6c", "ti-Pass-1q2w3e", "ds-Secret-0a9b8c", "ds-token-7f6e5d", "env-authn-value-77", "ds-AppKey-3c2b1a", "br-AuthKey-6y7u8i"]) {
+      assert.ok(!shown.includes(secret), `${secret} in ${shown}`);
+    }
+  }
+  const live = createLiveSettings({ environment: "MSSentinel", config });
+  assert.equal(live.mask("interactive via https://login.example/token, secret ds-Secret-0a9b8c"), "interactive via https://login.example/token, secret ****");
+  delete process.env.HUNTLAB_TEST_AUTHN_FROM_ENV;
 });

@@ -36,6 +36,9 @@ test("very short secrets are not masked (they would mangle every output)", () =>
 test("secret Args names", () => {
   for (const name of ["AuthKey", "ApiID", "api_key", "Token", "Password", "ClientSecret"]) assert.ok(isSecretArgName(name), name);
   for (const name of ["Path", "Region", "MaxAgeInDays", "ListPath"]) assert.ok(!isSecretArgName(name), name);
+  // Named for what a secret is for, not a secret: `AuthnType: interactive` would star out every "interactive".
+  for (const name of ["AuthnType", "auth_methods", "TokenUrl", "KeyPath", "AuthMode", "TokenEndpoint", "KeyFile", "SecretUri"]) assert.ok(!isSecretArgName(name), name);
+  for (const name of ["AppKey", "AccessToken", "SessionKey", "AuthKeyValue", "authn"]) assert.ok(isSecretArgName(name), name);
 });
 
 test("the masker never exposes its secrets: JSON, inspect, keys, structuredClone", () => {
