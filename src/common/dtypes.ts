@@ -19,6 +19,11 @@ export function isTextType(dtype: DataType): boolean {
   return dtype.variant === "Utf8" || dtype.variant === "String";
 }
 
+/** True for a Decimal of scale 0 (Spark's and Databricks' 128-bit ids): whole numbers, which its text writes exactly. */
+export function isWholeDecimal(dtype: DataType): boolean {
+  return dtype.variant === "Decimal" && /Decimal\([^,()]*,\s*0\)/.test(String(dtype));
+}
+
 /** True for Datetime and Date columns. */
 export function isTemporalType(dtype: DataType): boolean {
   return dtype.variant === "Datetime" || dtype.variant === "Date";

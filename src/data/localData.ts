@@ -8,7 +8,7 @@
 import path from "node:path";
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
-import { isTemporalType, isTextType, textExpr, timeLiteral } from "../common/dtypes";
+import { isTemporalType, isTextType, isWholeDecimal, textExpr, timeLiteral } from "../common/dtypes";
 import { foldCase, foldCaseExpr } from "../common/caseFold";
 import { fitsInteger, matchKey, matchKind, numberOf } from "./matchValues";
 import { DataFileError, QueryError, dataMessages as msg } from "./messages";
@@ -234,7 +234,7 @@ function columnFilter(name: string, dtype: DataType, param: QueryParameter, valu
   // Decimal (Parquet from Spark or pandas) compares as numbers, through Float64 (it was refused as no number column).
   const decimal = dtype.variant === "Decimal";
   // A Decimal of scale 0 (Spark's 128-bit ids) compares exactly, as integers: through Float64 two ids 1 apart past 2^53 matched.
-  if (decimal && /Decimal\(\d+,\s*0\)/.test(String(dtype))) {
+  if (isWholeDecimal(dtype)) {
     const ids = [...new Set(values.map((v) => matchKey(v, "integer")).filter((k): k is string => k !== undefined))];
     return ids.length ? pl.col(name).cast(pl.Utf8).isIn(pl.lit(pl.Series("values", ids, pl.Utf8))) : pl.lit(false);
   }

@@ -48,7 +48,7 @@
  * and typed arrays are made at their final size (keyPartsFor).
  */
 import pl, { type DataType } from "nodejs-polars";
-import { isTemporalType, isTextType } from "../common/dtypes";
+import { isTemporalType, isTextType, isWholeDecimal } from "../common/dtypes";
 import { TIME_FORMATS, formatHits, parseTimeSeries, strptimeExpr, textTimeUnit, unparsedCount, withoutNsWrap, type TimeUnit } from "../data/timeParsing";
 import { resolveSchema, schemaColumns, schemaTimeColumns, type ProcSchema } from "./processTreeSchema";
 import { ProcessTreeError, transformMessages as msg } from "./messages";
@@ -162,7 +162,9 @@ export function processEvents(procs: pl.DataFrame, schema?: Partial<ProcSchema>)
  * and hosts are compared as text, so text or integers (a float column of whole
  * numbers too: CSV's integer column with a null); images and GUIDs text. A
  * list, struct, duration or boolean key failed inside polars or was read as
- * its text (`{1,2}`, `true`).
+ * its text (`{1,2}`, `true`). A scale-0 Decimal id (Spark's and Databricks'
+ * 128-bit ids) is made its digits' text, as 128-bit integers are at entry:
+ * JavaScript cannot read a Decimal, and a double would merge ids past 2^53.
  */
 function checkedKeyColumns(procs: pl.DataFrame, schema: ProcSchema): pl.DataFrame {
   const times = schemaTimeColumns(schema);
@@ -173,15 +175,20 @@ function checkedKeyColumns(procs: pl.DataFrame, schema: ProcSchema): pl.DataFram
     ["processName", "text"], ["parentName", "text"], ["grandparentName", "text"], ["processGuid", "text"], ["parentGuid", "text"],
     ["processId", "id"], ["parentId", "id"], ["grandparentId", "id"], ["hostName", "id"], ["logonId", "id"], ["targetLogonId", "id"],
   ];
+  const wholeDecimals = new Set<string>();
   for (const [field, kind] of kinds) {
     const column = schema[field];
     if (typeof column !== "string" || !hasColumn(procs, column)) continue;
     const dtype = dtypeOf(procs, column);
     const readAs = matchKind(dtype);
     if (readAs === "text" || (kind === "id" && (readAs === "integer" || readAs === "float"))) continue;
+    if (kind === "id" && isWholeDecimal(dtype)) {
+      wholeDecimals.add(column);
+      continue;
+    }
     throw new ProcessTreeError(msg.processKeyColumnType(column, field, dtype.variant, kind === "id" ? "text or integers" : "text"));
   }
-  return procs;
+  return wholeDecimals.size ? procs.withColumns(...[...wholeDecimals].map((c) => pl.col(c).cast(pl.Utf8))) : procs;
 }
 
 /**

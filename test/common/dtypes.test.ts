@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import pl from "nodejs-polars";
-import { textExpr } from "../../src/common/dtypes";
+import { isWholeDecimal, textExpr } from "../../src/common/dtypes";
 
 const asText = (s: pl.Series): unknown[] => pl.DataFrame([s]).select(textExpr(pl.col(s.name), s.dtype).alias("t")).getColumn("t").toArray() as unknown as unknown[];
 
@@ -18,4 +18,9 @@ test("textExpr: text as is, numbers as polars writes them, lists as their elemen
   assert.deepEqual(asText(pl.Series("nn", [[["a", null], null, ["b"]]], pl.List(pl.List(pl.Utf8)))), ["a b"]);
   const struct = pl.readJSON(Buffer.from('{"s":{"u":1,"v":"w"}}\n{"s":null}\n'), { format: "lines" }).getColumn("s");
   assert.deepEqual(asText(struct), ['{1,"w"}', null], "a struct as polars writes it");
+});
+
+test("isWholeDecimal: a Decimal of scale 0 only (Spark's 128-bit ids), not one with a fraction nor an integer type", () => {
+  const s = pl.DataFrame({ a: ["1"] }).select(pl.col("a").cast(pl.Decimal(38, 0)).alias("d0"), pl.col("a").cast(pl.Decimal(38, 2)).alias("d2"), pl.col("a").cast(pl.Decimal(10, 0)).alias("d10"), pl.col("a").cast(pl.Int64).alias("i"));
+  assert.deepEqual(["d0", "d2", "d10", "i"].map((c) => isWholeDecimal(s.getColumn(c).dtype)), [true, false, true, false]);
 });

@@ -514,6 +514,51 @@ describe("buildProcessTree rules", () => {
     assert.deepEqual(col(buildProcessTree(numeric), "Level"), [1, 2, 3]);
   });
 
+  it("a Decimal(38,0) id, parent id or logon id column (Spark's 128-bit ids) builds the tree the same ids as text or Int64 build, past 2^53 exactly; a scale > 0 Decimal is refused", () => {
+    const ids = ["9007199254740992", "9007199254740993"]; // 2^53 and 2^53 + 1: one double
+    const events = (pid: string[], ppid: string[], logon: string[]) =>
+      pl.DataFrame({
+        EventID: [4688, 4688, 4688, 4688],
+        TimeGenerated: ["2024-01-01T00:00:00Z", "2024-01-01T00:00:01Z", "2024-01-01T00:00:02Z", "2024-01-01T00:00:03Z"],
+        Computer: ["h", "h", "h", "h"],
+        NewProcessName: ["C:\\a.exe", "C:\\a.exe", "C:\\b.exe", "C:\\c.exe"],
+        NewProcessId: pid,
+        ProcessId: ppid,
+        ParentProcessName: ["C:\\r.exe", "C:\\r.exe", "C:\\a.exe", "C:\\a.exe"],
+        SubjectLogonId: logon,
+      });
+    const idColumns = ["NewProcessId", "ProcessId", "SubjectLogonId"];
+    const as = (df: pl.DataFrame, dtype: Parameters<pl.Expr["cast"]>[0]) => df.withColumns(...idColumns.map((c) => pl.col(c).cast(dtype)));
+    // Each child's parent is the a.exe whose id it names: b.exe under 2^53 + 1, c.exe under 2^53.
+    const fits = events([...ids, "20", "21"], ["4", "4", ids[1], ids[0]], ["999", "999", "999", "1000"]);
+    const text = buildProcessTree(fits);
+    const parentOf = (tree: pl.DataFrame, image: string) => {
+      const row = tree.filter(pl.col("NewProcessName").eq(pl.lit(image)));
+      return tree.filter(pl.col("proc_key").eq(pl.lit(row.getColumn("parent_key").get(0)))).getColumn("NewProcessId").cast(pl.Utf8).get(0);
+    };
+    assert.equal(parentOf(text, "C:\\b.exe"), ids[1]);
+    assert.equal(parentOf(text, "C:\\c.exe"), ids[0]);
+    const decimal = buildProcessTree(as(fits, pl.Decimal(38, 0)));
+    assert.ok(decimal.frameEqual(text), `${decimal}\n${text}`);
+    // The Int64 tree: the same keys, links, levels and paths; its id columns stay Int64.
+    const int64 = buildProcessTree(as(fits, pl.Int64));
+    assert.ok(decimal.frameEqual(int64.withColumns(...idColumns.map((c) => pl.col(c).cast(pl.Utf8)))), `${decimal}\n${int64}`);
+    assert.equal(ptree.treeToText(decimal), ptree.treeToText(text));
+    // Past Int64 (Spark's 128-bit ids): as text, every digit kept.
+    const wide = ["18446744073709551617", "18446744073709551618", "99999999999999999999999999999999999999"];
+    const past = events([wide[0], wide[1], "20", "21"], ["4", "4", wide[1], wide[0]], ["999", "999", wide[2], "1000"]);
+    const wideTree = buildProcessTree(as(past, pl.Decimal(38, 0)));
+    assert.ok(wideTree.frameEqual(buildProcessTree(past)), `${wideTree}`);
+    assert.equal(parentOf(wideTree, "C:\\b.exe"), wide[1]);
+    // A fraction is no id: refused as before.
+    for (const column of idColumns) {
+      assert.throws(
+        () => buildProcessTree(fits.withColumns(pl.col(column).cast(pl.Decimal(38, 2)))),
+        (e: Error & { code?: string }) => e.name === "ProcessTreeError" && e.code === "transform/process-column-type" && e.message.includes(`"${column}"`) && e.message.includes("Decimal"),
+      );
+    }
+  });
+
   it("leaves out ECS events that start something other than a process (Winlogbeat's Sysmon 3 connections)", () => {
     const df = pl.DataFrame({
       "@timestamp": ["2024-03-01T10:00:00Z", "2024-03-01T10:00:05Z", "2024-03-01T10:00:10Z", "2024-03-01T10:00:11Z"],
