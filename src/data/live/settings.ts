@@ -5,7 +5,7 @@
  */
 import { printWarning } from "../../common/messages";
 import { dataProviderSettings, loadConfig, urlPasswords, type HuntlabConfig, type HttpSettings } from "../../config/config";
-import { SecretMasker } from "../../config/secrets";
+import { isSecretArgName, SecretMasker } from "../../config/secrets";
 import { createLiveHttp } from "./http";
 import { checkLiveUrl } from "./urls";
 import type { LiveEnvironment, LiveSettings } from "./types";
@@ -23,9 +23,6 @@ export interface LiveSettingsOptions {
   /** HTTP retry settings (default: the config entry's Retries/RetryBackoffSeconds/MaxRetryAfterSeconds). */
   http?: HttpSettings;
 }
-
-/** Args whose values are secrets whatever their source. */
-const SECRET_OPTION = /secret|token|passw|pwd|apikey|api_key|key$|sessionkey/i;
 
 /** Case-insensitive own-key lookup. */
 function lookup(record: Readonly<Record<string, unknown>>, name: string): unknown {
@@ -52,7 +49,7 @@ export function createLiveSettings(input: LiveSettingsOptions): LiveSettings & {
   const options = input.options ?? {};
   const secrets = new Set<string>();
   for (const key of entry?.secretArgs ?? []) if (typeof args[key] === "string") secrets.add(args[key] as string);
-  for (const [key, value] of Object.entries(options)) if (SECRET_OPTION.test(key) && typeof value === "string") secrets.add(value);
+  for (const [key, value] of Object.entries(options)) if (isSecretArgName(key) && typeof value === "string") secrets.add(value);
   // The password inside a URL setting or option (`Url: https://elastic:…@host`), whatever its name.
   for (const value of [...Object.values(args), ...Object.values(options)]) for (const p of urlPasswords(value)) secrets.add(p);
   let masker = new SecretMasker(secrets);

@@ -99,6 +99,16 @@ describe("live provider settings from msticpyconfig.yaml", () => {
     assert.throws(() => plain.checkUrl("http://u:S3cretPassw0rd@example.com:9200", "Url"), (e: unknown) => e instanceof Error && /must be an https:\/\/ URL/.test(e.message) && !/S3cret/.test(e.message));
   });
 
+  it("connect() options follow the config's rule for secret names: a token_url or auth_type is shown, tokens, keys and passwords are masked", () => {
+    const live = createLiveSettings({
+      environment: "Elasticsearch",
+      config: loadConfig(config("DataProviders: {}\n")),
+      options: { token_url: "https://login.example/oauth2/token", auth_type: "interactive", bearer_token: "tok-abc-123456", ApiKey: "k-987654321", password: "pw-55555" },
+    });
+    assert.equal(live.mask("POST https://login.example/oauth2/token (interactive)"), "POST https://login.example/oauth2/token (interactive)");
+    for (const secret of ["tok-abc-123456", "k-987654321", "pw-55555"]) assert.equal(live.mask(`x ${secret} y`), "x **** y", secret);
+  });
+
   it("names the setting at fault", () => {
     const cfg = loadConfig(config("DataProviders:\n  MSSentinel:\n    Args: {ClientId: a}\n    TimeoutSeconds: -3\n"));
     assert.throws(() => dataProviderSettings(cfg, "MSSentinel"), (e: unknown) => e instanceof ConfigError && /DataProviders\.MSSentinel\.TimeoutSeconds/.test(e.message));
