@@ -62,7 +62,7 @@ import { closestNames, findUnknownOption } from "../common/errors";
 import { isObjectRecord } from "../common/json";
 import { columnNames, columnOf, frameOf, isDataFrame, renameAll, shadowsFrameMember } from "../common/frames";
 import { fieldNames, fieldSeries } from "../data/schemas/fields";
-import { COLUMN_FIELDS, inferSchema, PROC_SCHEMA_KEYS, PROCESS_SCHEMAS, ProcessSchemaError, renameSchemaColumns, resolveSchema, schemaColumns, type ProcSchema } from "./processTreeSchema";
+import { COLUMN_FIELDS, givenSchema, inferSchema, PROC_SCHEMA_KEYS, PROCESS_SCHEMAS, ProcessSchemaError, renameSchemaColumns, resolveSchema, schemaColumns, type ProcSchema } from "./processTreeSchema";
 import { transformMessages as msg } from "./messages";
 import { PROCESS_TREE_COLUMNS, ProcessTreeError, assembleTree, matchParents, processEvents, processKeys, processNodes, treeLayout, type TreeRowOrder } from "./processTreeSteps";
 import { withRichLastValue } from "../display/lastValue";
@@ -77,6 +77,9 @@ export interface BuildProcessTreeOptions {
    * (Windows 4688 SecurityEvent and WindowsEvent, Sysmon 1, MDE, Linux
    * auditd, Elastic ECS, OCSF; see processTreeSchema.ts). A partial schema
    * must name at least processName, processId, parentId and timeStamp.
+   * MSTICPy's MDE internal schema written out (`parentId:
+   * "CreatedProcessParentId"`…) is read as MSTICPy reads it: the inferred
+   * schema, built the MDE way.
    */
   schema?: Partial<ProcSchema>;
   /**
@@ -108,8 +111,9 @@ export function buildProcessTree(procs: pl.DataFrame, options: BuildProcessTreeO
   if (isDataFrame(procs)) procs = wideIntsAsText(procs);
   procs = withNestedFields(procs, options.schema);
   const names = columnNames(procs);
-  const schema = resolveSchema(options.schema, names);
-  checkWrittenSchema(options.schema, names);
+  const given = givenSchema(options.schema, names);
+  const schema = resolveSchema(given, names);
+  checkWrittenSchema(given, names);
   // Columns the build cannot take under their own names: those that shadow a member of polars' frame proxy
   // (`height`, `filter`, `columns`…, which the steps call) or an internal name, and a column the schema reads
   // that is named like an output column (osquery's `path` is the image). They go in under plain names.
@@ -230,8 +234,9 @@ function checkWrittenSchema(schema: Partial<ProcSchema> | undefined, columns: re
 /** The schema `buildProcessTree` would use for `procs` (inferred unless given). */
 export function processTreeSchema(procs: pl.DataFrame, schema?: Partial<ProcSchema>): ProcSchema {
   const names = columnNames(withNestedFields(procs, schema));
-  const resolved = resolveSchema(schema, names);
-  checkWrittenSchema(schema, names);
+  const given = givenSchema(schema, names);
+  const resolved = resolveSchema(given, names);
+  checkWrittenSchema(given, names);
   return resolved;
 }
 

@@ -527,6 +527,41 @@ function noSchemaError(columns: readonly string[]): ProcessSchemaError {
 }
 
 /**
+ * MSTICPy's `MDE_INT_EVENT_SCH`, in huntlab's field names. Its parent id is
+ * `CreatedProcessParentId`, but MSTICPy never builds with it: a schema equal
+ * to it is replaced by the inferred one and built by its MDE builder, which
+ * keys parents on the `InitiatingProcess*` columns (id, start time,
+ * grandparent) — huntlab's {@link MDE_INT_EVENT_SCHEMA}.
+ */
+const MSTICPY_MDE_INT_FIELDS: Readonly<Partial<ProcSchema>> = {
+  timeStamp: "CreatedProcessCreationTime",
+  processName: "CreatedProcessName",
+  processId: "CreatedProcessId",
+  parentName: "ParentProcessName",
+  parentId: "CreatedProcessParentId",
+  logonId: "InitiatingProcessLogonId",
+  targetLogonId: "LogonId",
+  cmdLine: "CreatedProcessCommandLine",
+  userName: "CreatedProcessAccountName",
+  pathSeparator: "\\",
+  userId: "CreatedProcessAccountSid",
+  hostName: "ComputerDnsName",
+};
+
+/**
+ * The schema to build with when a caller gives `schema`: the inferred one
+ * (as MSTICPy does) when it has every field of MSTICPy's MDE internal schema
+ * with the same value (MSTICPy's `ProcSchema.__eq__`; other fields may be
+ * added), else `schema` itself.
+ */
+export function givenSchema(schema: Partial<ProcSchema> | undefined, columns: readonly string[]): Partial<ProcSchema> | undefined {
+  if (!schema) return schema;
+  // pathSeparator defaults to "\\" in both.
+  const msticpyMde = Object.entries(MSTICPY_MDE_INT_FIELDS).every(([f, v]) => (f === "pathSeparator" ? (schema.pathSeparator ?? "\\") : schema[f as keyof ProcSchema]) === v);
+  return (msticpyMde && inferSchema(columns)) || schema;
+}
+
+/**
  * A full schema from a partial one: a user schema names at least the required
  * columns; optional ones may be omitted. Without a schema it is inferred.
  */

@@ -28,7 +28,7 @@ import {
   labColumnsOf,
   type ProcSchema,
 } from "../../src/transform/processTreeSchema";
-import { ptree } from "../../src/transform/processTreeUtils";
+import { getSummaryInfo, ptree } from "../../src/transform/processTreeUtils";
 import { plotProcessTree } from "../../src/vis/processTree";
 import { generateMde } from "../helpers/processEvents";
 
@@ -309,5 +309,60 @@ describe("process trees from NDJSON mixing dotted and nested events", () => {
     assert.deepEqual((real.getColumn("process.pid").toArray() as unknown[]).map(Number).sort(), [100, 200, 300]);
     // id's parent is the real curl, not an inferred one.
     assert.equal(tree.filter(pl.col("IsInferred")).height, 1, "only init is inferred");
+  });
+});
+
+describe("MSTICPy's MDE internal schema given by the caller", () => {
+  // Two children of PID 504 on one host, their parents (not in the data) two processes: svchost started at 00:00,
+  // then the PID reused by other.exe at 00:00:15; each parent's own parent is in the child's grandparent columns.
+  const events = pl.DataFrame({
+    ComputerDnsName: ["h1", "h1"],
+    CreatedProcessName: ["a.exe", "b.exe"],
+    CreatedProcessId: [100, 101],
+    CreatedProcessCreationTime: ["2026-01-01T00:00:10Z", "2026-01-01T00:00:20Z"],
+    CreatedProcessCommandLine: ["a", "b"],
+    CreatedProcessAccountName: ["u", "u"],
+    CreatedProcessAccountSid: ["S-1", "S-1"],
+    CreatedProcessParentId: [504, 504],
+    CreatedProcessParentName: ["svchost.exe", "other.exe"],
+    InitiatingProcessId: [504, 504],
+    InitiatingProcessName: ["svchost.exe", "other.exe"],
+    InitiatingProcessCreationTime: ["2026-01-01T00:00:00Z", "2026-01-01T00:00:15Z"],
+    InitiatingProcessParentProcessId: [600, 700],
+    InitiatingProcessParentProcessName: ["services.exe", "explorer.exe"],
+    InitiatingProcessParentCreationTime: ["2025-12-31T23:00:00Z", "2025-12-31T23:30:00Z"],
+    InitiatingProcessLogonId: [999, 999],
+    LogonId: [999, 999],
+    MachineId: ["m", "m"],
+  });
+  // test_build_mde_win_tree_dict_schema's dict (MDE_INT_EVENT_SCH, parent_id CreatedProcessParentId), in huntlab's names.
+  const msticpy = {
+    timeStamp: "CreatedProcessCreationTime",
+    processName: "CreatedProcessName",
+    processId: "CreatedProcessId",
+    parentName: "ParentProcessName",
+    parentId: "CreatedProcessParentId",
+    logonId: "InitiatingProcessLogonId",
+    targetLogonId: "LogonId",
+    cmdLine: "CreatedProcessCommandLine",
+    userName: "CreatedProcessAccountName",
+    pathSeparator: "\\",
+    userId: "CreatedProcessAccountSid",
+    hostName: "ComputerDnsName",
+  };
+
+  it("builds the MDE way, as MSTICPy does for a schema equal to its MDE_INT_EVENT_SCH (it built a generic Windows tree: one parent for both children)", () => {
+    const inferred = buildProcessTree(events);
+    assert.equal(processTreeSchema(events).name, "MDE internal");
+    for (const schema of [msticpy, { ...msticpy, eventIdColumn: "MachineId", eventIdIdentifier: "m" }]) {
+      const tree = buildProcessTree(events, { schema });
+      assert.equal(processTreeSchema(events, schema).name, "MDE internal");
+      // Two rebuilt parents, each under its rebuilt grandparent: 6 processes, 2 roots, 3 levels.
+      assert.deepEqual(getSummaryInfo(tree), getSummaryInfo(inferred));
+      assert.deepEqual({ n: tree.height, roots: ptree.getRoots(tree).height, depth: Math.max(...col<number>(tree, "Level")) }, { n: 6, roots: 2, depth: 3 });
+      assert.deepEqual(col<string>(tree, "proc_key").sort(), col<string>(inferred, "proc_key").sort());
+    }
+    // Any field changed: the caller's own schema, built generically (MSTICPy's equality too).
+    assert.equal(processTreeSchema(events, { ...msticpy, hostName: "MachineId" }).name, "custom");
   });
 });
