@@ -17,7 +17,7 @@ import { z } from "zod";
 import { PACKAGE_ROOT } from "../common/paths";
 import { isSecretArgName, MASK, SecretMasker } from "./secrets";
 import { parseYamlText, readYamlText, type YamlLimits } from "./yamlFile";
-import { ConfigError, configMessages as msg, envVarUnsetReason, KEYVAULT_REASON, type YamlProblem } from "./messages";
+import { ConfigError, configMessages as msg, envVarUnsetReason, KEYVAULT_REASON, SETTING_SHAPES, unreadableSettingReason, type YamlProblem } from "./messages";
 
 export { ConfigError } from "./messages";
 
@@ -36,7 +36,7 @@ const SettingValue = z.union([
   z.null(),
   z.object({ EnvironmentVar: z.string().min(1) }).strict(),
   z.object({ KeyVault: z.unknown() }).strict(),
-], { error: "expected text, a number, true/false, { EnvironmentVar: NAME } or { KeyVault: … }" });
+], { error: SETTING_SHAPES });
 
 /** An absolute http(s) URL (a provider's endpoint, or a proxy in front of it). */
 const HttpUrl = z.string().refine((value) => {
@@ -58,7 +58,8 @@ const CacheSchema = z
 
 const ProviderSchema = z
   .object({
-    Args: z.record(z.string(), SettingValue).nullish(),
+    // Each value is read by resolveArgs: one of another shape stops its provider only, not the whole file.
+    Args: z.record(z.string(), z.unknown()).nullish(),
     Primary: z.boolean().nullish(),
     Provider: z.string().optional(),
     BaseUrl: HttpUrl.optional(),
@@ -107,8 +108,8 @@ export interface CacheSettings {
 
 /**
  * A secret that could not be resolved when the config was loaded (only with
- * `missingEnvironment: "skip"`): an unset `EnvironmentVar`, or a `KeyVault`
- * reference (not supported).
+ * `missingEnvironment: "skip"`): an unset `EnvironmentVar`, a `KeyVault`
+ * reference (not supported), or a value of another shape (`{ KeyVaultURI: … }`).
  */
 export interface MissingVariable {
   /** The Args key, e.g. `AuthKey`. */
@@ -144,7 +145,8 @@ export interface ProviderSettings {
 /** Options of {@link loadConfig}. */
 export interface LoadConfigOptions {
   /**
-   * What an unset `EnvironmentVar` (or a `KeyVault` reference) does: `"error"`
+   * What an unset `EnvironmentVar` (or a `KeyVault` reference, or an Args
+   * value of another shape) does: `"error"`
    * throws a ConfigError naming it (default); `"skip"` leaves the Args key out
    * and records it in the provider's `missing` list, so one provider without
    * its key does not stop the others.
@@ -188,14 +190,23 @@ interface ResolvedArgs {
 function resolveArgs(
   file: string,
   where: string,
-  args: Record<string, z.infer<typeof SettingValue>> | null | undefined,
+  args: Record<string, unknown> | null | undefined,
   missingEnvironment: "error" | "skip",
 ): ResolvedArgs {
   const out: Record<string, string | number | boolean | null> = {};
   const secretArgs = new Set<string>();
   const missing: MissingVariable[] = [];
-  for (const [key, value] of Object.entries(args ?? {})) {
+  for (const [key, written] of Object.entries(args ?? {})) {
     if (isSecretArgName(key)) secretArgs.add(key);
+    const setting = SettingValue.safeParse(written);
+    if (!setting.success) {
+      // MSTICPy's own test configs write `{ KeyVaultURI: … }`: like an unset variable, it stops this provider only.
+      if (missingEnvironment === "error") throw new ConfigError(msg.invalidSetting(file, `${where}.Args.${key}`, setting.error.issues[0].message));
+      secretArgs.add(key);
+      missing.push({ arg: key, variable: "", reason: unreadableSettingReason(written) });
+      continue;
+    }
+    const value = setting.data;
     if (value !== null && typeof value === "object") {
       if ("EnvironmentVar" in value) {
         secretArgs.add(key);

@@ -84,3 +84,13 @@ export function envVarUnsetReason(variable: string): string {
 
 /** Why a KeyVault setting has no value. */
 export const KEYVAULT_REASON = "KeyVault secrets are not supported; use a literal or EnvironmentVar";
+
+/** What an Args value may be. */
+export const SETTING_SHAPES = "expected text, a number, true/false, { EnvironmentVar: NAME } or { KeyVault: … }";
+
+/** Why an Args value of another shape (`{ KeyVaultURI: … }`, a list) has no value; its keys are named, never its values. */
+export function unreadableSettingReason(value: unknown): string {
+  const keys = value !== null && typeof value === "object" && !Array.isArray(value) ? Object.keys(value) : [];
+  const shape = Array.isArray(value) ? "a list" : keys.length ? `{ ${keys.slice(0, 3).join(", ")}${keys.length > 3 ? ", …" : ""} }` : "{}";
+  return `${shape} is not a setting huntlab reads: ${SETTING_SHAPES}`;
+}

@@ -83,6 +83,20 @@ test("KeyVault references: an error by default, a recorded reason when skipping"
   assert.deepEqual(vt.missing, [{ arg: "AuthKey", variable: "", reason: "KeyVault secrets are not supported; use a literal or EnvironmentVar" }]);
 });
 
+test("an Args value of another shape (MSTICPy's test configs' { KeyVaultURI: … }): an error naming it by default, the provider's missing setting when skipping (the whole config was refused)", () => {
+  const file = configFile(`TIProviders:\n  OTX:\n    Args:\n      AuthKey: ${SECRET}\n  VirusTotal:\n    Args:\n      ApiID:\n        KeyVaultURI: "https://contoso.vault.azure.net/secrets/kv/id"\n      AuthKey: [a, b]\n`);
+  assert.throws(() => loadConfig(file), { name: "ConfigError", code: "config/invalid-setting", message: /TIProviders\.VirusTotal\.Args\.ApiID: expected text, a number, true\/false/ });
+  const [otx, vt] = loadConfig(file, { missingEnvironment: "skip" }).tiProviders;
+  assert.equal(otx.args.AuthKey, SECRET);
+  const expected = "expected text, a number, true/false, { EnvironmentVar: NAME } or { KeyVault: … }";
+  assert.deepEqual(vt.missing, [
+    { arg: "ApiID", variable: "", reason: `{ KeyVaultURI } is not a setting huntlab reads: ${expected}` },
+    { arg: "AuthKey", variable: "", reason: `a list is not a setting huntlab reads: ${expected}` },
+  ]);
+  assert.deepEqual(vt.args, {});
+  assert.deepEqual(vt.secretArgs.sort(), ["ApiID", "AuthKey"]);
+});
+
 test("malformed YAML: the file, line and column", () => {
   const file = configFile("TIProviders:\n  GreyNoise:\n    Args: {AuthKey: [unclosed\n");
   assert.throws(() => loadConfig(file), (err: Error) => err instanceof ConfigError && err.code === "config/yaml-syntax" && /msticpyconfig\.yaml:\d+:\d+: /.test(err.message));

@@ -45,6 +45,16 @@ test("a KeyVault secret: the provider is not loaded, the others are", () => {
   assert.deepEqual(Object.keys(ti.loadedProviders), ["LocalTI"]);
 });
 
+test("an Args value of a shape huntlab does not read (MSTICPy's test configs' { KeyVaultURI: … }): that provider is not loaded, naming the setting; the others are (the whole config was refused)", () => {
+  const vault = { KeyVaultURI: "https://contoso.vault.azure.net/secrets/kvname/kvsecretId" };
+  const ti = lookupOver({ LocalTI: LOCAL, VT: { Provider: "VirusTotal", Args: { ApiID: vault, AuthKey: vault } } });
+  const vt = ti.providerStatus.find((s) => s.name === "VT")!;
+  assert.equal(vt.loaded, false);
+  assert.match(vt.detail, /^Not loaded: ApiID: \{ KeyVaultURI \} is not a setting huntlab reads: expected text, a number, true\/false, \{ EnvironmentVar: NAME \} or \{ KeyVault: … \}; AuthKey: /);
+  assert.ok(!vt.detail.includes("contoso"));
+  assert.deepEqual(Object.keys(ti.loadedProviders), ["LocalTI"]);
+});
+
 test("aliases in Provider:, ignored settings are reported with suggestions", () => {
   const ti = lookupOver({ AV: { Provider: "AlienVault", Args: { AuthKey: FAKE_KEY, Colour: "blue" }, Timeout: 5 } });
   const [av] = ti.providerStatus;
