@@ -62,7 +62,7 @@ import { closestNames, findUnknownOption } from "../common/errors";
 import { isObjectRecord } from "../common/json";
 import { columnNames, columnOf, frameOf, isDataFrame, renameAll, shadowsFrameMember } from "../common/frames";
 import { fieldNames, fieldSeries } from "../data/schemas/fields";
-import { COLUMN_FIELDS, givenSchema, inferSchema, PROC_SCHEMA_KEYS, PROCESS_SCHEMAS, ProcessSchemaError, renameSchemaColumns, resolveSchema, schemaColumns, type ProcSchema } from "./processTreeSchema";
+import { COLUMN_FIELDS, givenSchema, inferSchema, MSTICPY_SCHEMA_KEYS, PROC_SCHEMA_KEYS, PROCESS_SCHEMAS, ProcessSchemaError, renameSchemaColumns, resolveSchema, schemaColumns, type ProcSchema } from "./processTreeSchema";
 import { transformMessages as msg } from "./messages";
 import { PROCESS_TREE_COLUMNS, ProcessTreeError, assembleTree, matchParents, processEvents, processKeys, processNodes, treeLayout, type TreeRowOrder } from "./processTreeSteps";
 import { withRichLastValue } from "../display/lastValue";
@@ -79,7 +79,8 @@ export interface BuildProcessTreeOptions {
    * must name at least processName, processId, parentId and timeStamp.
    * MSTICPy's MDE internal schema written out (`parentId:
    * "CreatedProcessParentId"`…) is read as MSTICPy reads it: the inferred
-   * schema, built the MDE way.
+   * schema, built the MDE way. MSTICPy's key names (`process_name`,
+   * `host_name_column`…, null for its None) are read as huntlab's.
    */
   schema?: Partial<ProcSchema>;
   /**
@@ -106,7 +107,7 @@ export interface BuildProcessTreeOptions {
  * columns {@link PROCESS_TREE_COLUMNS}, in tree order.
  */
 export function buildProcessTree(procs: pl.DataFrame, options: BuildProcessTreeOptions = {}): pl.DataFrame {
-  checkOptions(options);
+  options = checkOptions(options);
   // Columns of 128-bit integers (JSON ids past 2^64, as pl.readJSON gives them), which nodejs-polars cannot describe, as text, as the readers make them.
   if (isDataFrame(procs)) procs = wideIntsAsText(procs);
   procs = withNestedFields(procs, options.schema);
@@ -135,13 +136,30 @@ export function buildProcessTree(procs: pl.DataFrame, options: BuildProcessTreeO
 /** Every option of {@link BuildProcessTreeOptions}: another name (`Order`, `schemas`) would be ignored, silently. */
 const OPTION_NAMES = ["schema", "creationTimeToleranceMs", "order"] as const satisfies readonly (keyof BuildProcessTreeOptions)[];
 
-/** Options from untyped cells (Deno, JavaScript) are checked here, before any work. */
-function checkOptions(options: BuildProcessTreeOptions): void {
+/**
+ * A schema written with MSTICPy's key names (`process_name`, `host_name_column`…) in huntlab's; a key of
+ * MSTICPy's set to null (its None) is not given. Other keys, and other values, as written.
+ */
+export function inHuntlabNames(schema: Partial<ProcSchema>): Partial<ProcSchema> {
+  if (!isObjectRecord(schema) || !Object.keys(schema).some((k) => Object.hasOwn(MSTICPY_SCHEMA_KEYS, k))) return schema;
+  const entries: [string, unknown][] = [];
+  for (const [key, value] of Object.entries(schema)) {
+    const field = Object.hasOwn(MSTICPY_SCHEMA_KEYS, key) ? MSTICPY_SCHEMA_KEYS[key] : key;
+    if (field === key) entries.push([key, value]);
+    else if (Object.hasOwn(schema, field)) throw new ProcessTreeError(msg.processTreeOption(`schema.${key}`, value, `left out: it is MSTICPy's name of ${field}, which is given too`));
+    else if (value !== null) entries.push([field, value]);
+  }
+  return Object.fromEntries(entries) as Partial<ProcSchema>;
+}
+
+/** Options from untyped cells (Deno, JavaScript) are checked here, before any work; the schema comes back in huntlab's key names. */
+function checkOptions(options: BuildProcessTreeOptions): BuildProcessTreeOptions {
   if (!isObjectRecord(options)) throw new ProcessTreeError(msg.processTreeOptions(options, OPTION_NAMES));
   const unknown = findUnknownOption(options, OPTION_NAMES);
   if (unknown) throw new ProcessTreeError(msg.processTreeOptionUnknown(unknown, OPTION_NAMES));
-  const { order, creationTimeToleranceMs: tolerance, schema } = options;
-  if (schema !== undefined && !isObjectRecord(schema)) throw new ProcessTreeError(msg.processTreeOption("schema", schema, "an object naming columns (processName, processId, parentId, timeStamp…)"));
+  const { order, creationTimeToleranceMs: tolerance } = options;
+  if (options.schema !== undefined && !isObjectRecord(options.schema)) throw new ProcessTreeError(msg.processTreeOption("schema", options.schema, "an object naming columns (processName, processId, parentId, timeStamp…)"));
+  const schema = options.schema && inHuntlabNames(options.schema);
   if (schema !== undefined) {
     // A misspelt field (`hostname`) or a column named by a number was skipped: parents matched across hosts.
     const misspelt = findUnknownOption(schema, PROC_SCHEMA_KEYS);
@@ -153,6 +171,7 @@ function checkOptions(options: BuildProcessTreeOptions): void {
   if (tolerance !== undefined && !(typeof tolerance === "number" && tolerance >= 0 && Number.isFinite(tolerance))) {
     throw new ProcessTreeError(msg.processTreeOption("creationTimeToleranceMs", tolerance, "a number of ms, 0 or more"));
   }
+  return schema === options.schema ? options : { ...options, schema };
 }
 
 /** The schema each tree was built with, in the tree's column names: `plotProcessTree(tree)` labels a custom layout without it given again. */
@@ -233,6 +252,7 @@ function checkWrittenSchema(schema: Partial<ProcSchema> | undefined, columns: re
 
 /** The schema `buildProcessTree` would use for `procs` (inferred unless given). */
 export function processTreeSchema(procs: pl.DataFrame, schema?: Partial<ProcSchema>): ProcSchema {
+  schema = schema && inHuntlabNames(schema);
   const names = columnNames(withNestedFields(procs, schema));
   const given = givenSchema(schema, names);
   const resolved = resolveSchema(given, names);

@@ -404,6 +404,27 @@ export const PROC_SCHEMA_KEYS: readonly (keyof ProcSchema)[] = [
   "numericTimeUnit",
 ];
 
+/**
+ * MSTICPy's `ProcSchema` field names, as its users write a dict schema
+ * (`host_name_column="Computer"`), and huntlab's for each.
+ */
+export const MSTICPY_SCHEMA_KEYS: Readonly<Record<string, keyof ProcSchema>> = {
+  process_name: "processName",
+  process_id: "processId",
+  parent_id: "parentId",
+  time_stamp: "timeStamp",
+  cmd_line: "cmdLine",
+  path_separator: "pathSeparator",
+  user_name: "userName",
+  logon_id: "logonId",
+  host_name_column: "hostName",
+  parent_name: "parentName",
+  target_logon_id: "targetLogonId",
+  user_id: "userId",
+  event_id_column: "eventIdColumn",
+  event_id_identifier: "eventIdIdentifier",
+};
+
 /** The fields of a schema that name a column. */
 export type ProcSchemaColumnField = (typeof COLUMN_FIELDS)[number];
 

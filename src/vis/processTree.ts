@@ -27,7 +27,7 @@ import { columnNames, columnOf, exactValues, frameHeight, hasColumn, isDataFrame
 import { html, type SafeHtml } from "../display/html";
 import { THEME } from "../display/theme";
 import { revealLines } from "../display/hiddenChars";
-import { buildProcessTree, builtSchemaOf } from "../transform/processTree";
+import { buildProcessTree, builtSchemaOf, inHuntlabNames } from "../transform/processTree";
 import { inferSchema, type ProcSchema } from "../transform/processTreeSchema";
 import type { LegendEntry, ProcessNode, ProcessTreeWire } from "./client/views/processTree";
 import { encodeProcesses } from "./client/processTreeWire";
@@ -134,7 +134,7 @@ export function treeFrame(input: pl.DataFrame, options: ProcessTreePlotOptions):
   const tree = built ? buildProcessTree(input, { schema: options.schema }) : input;
   // The schema the tree was built with (here, or by the caller's buildProcessTree), in the tree's names: a
   // column named like an output column (osquery's `path`, the image) is read where the build kept it (`path_source`).
-  const schema: Partial<ProcSchema> = { ...(inferSchema(columnNames(tree)) ?? {}), ...(builtSchemaOf(tree) ?? {}), ...(built ? {} : (options.schema ?? {})) };
+  const schema: Partial<ProcSchema> = { ...(inferSchema(columnNames(tree)) ?? {}), ...(builtSchemaOf(tree) ?? {}), ...(built ? {} : inHuntlabNames(options.schema ?? {})) };
   if (options.legendCol && !hasColumn(tree, options.legendCol)) {
     throw new ProcessTreePlotError(msg.treePlotLegendColumn(options.legendCol, columnNames(tree)));
   }

@@ -366,3 +366,26 @@ describe("MSTICPy's MDE internal schema given by the caller", () => {
     assert.equal(processTreeSchema(events, { ...msticpy, hostName: "MachineId" }).name, "custom");
   });
 });
+
+describe("a schema in MSTICPy's own key names", () => {
+  const df = pl.DataFrame({
+    Computer: ["a", "b", "a", "b"],
+    NewProcessName: ["p.exe", "p.exe", "c.exe", "c.exe"],
+    NewProcessId: ["0x100", "0x100", "0x200", "0x200"],
+    ProcessId: ["0x4", "0x4", "0x100", "0x100"],
+    CommandLine: ["p", "p", "c", "c"],
+    TimeGenerated: ["2026-01-01T00:00:00Z", "2026-01-01T00:00:01Z", "2026-01-01T00:00:02Z", "2026-01-01T00:00:03Z"],
+  });
+  it("reads MSTICPy's dict keys (process_name, host_name_column…; None as not given), as MSTICPy users write them (they were refused with a hint)", () => {
+    // test_build_win_tree_dict_schema_no_logon_id's dict, reduced to this frame's columns.
+    const snake = { time_stamp: "TimeGenerated", process_name: "NewProcessName", process_id: "NewProcessId", parent_id: "ProcessId", cmd_line: "CommandLine", path_separator: "\\", logon_id: null, host_name_column: "Computer" };
+    const camel = { timeStamp: "TimeGenerated", processName: "NewProcessName", processId: "NewProcessId", parentId: "ProcessId", cmdLine: "CommandLine", pathSeparator: "\\", hostName: "Computer" };
+    const tree = buildProcessTree(df, { schema: snake as never });
+    assert.deepEqual(col<string>(tree, "proc_key"), col<string>(buildProcessTree(df, { schema: camel }), "proc_key"));
+    // The host is read: each child's parent is on its own host.
+    assert.equal(new Set(col<string>(tree.filter(pl.col("NewProcessName").eq(pl.lit("c.exe"))), "parent_key")).size, 2);
+    assert.equal(processTreeSchema(df, snake as never).hostName, "Computer");
+    // Both spellings of one field: an error naming both.
+    assert.throws(() => buildProcessTree(df, { schema: { ...camel, host_name_column: "Computer" } as never }), /schema\.host_name_column .*hostName/);
+  });
+});
