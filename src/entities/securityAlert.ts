@@ -16,7 +16,7 @@ import { stringifyExact, parseJsonIntegersAsText } from "../common/json";
 import { printWarning } from "../common/messages";
 import { checkJsonDepth, parseEntities } from "./parse";
 import { entitiesMessages as msg, unidentifiedAlertsWarning } from "./messages";
-import { Account, Host, Ip, Process } from "./types";
+import { Account, entityFactory, Host, Ip, Process, windowsId } from "./types";
 import { evidenceEntity, isEvidenceRow } from "./alertEvidence";
 import { cutText } from "../display/cutText";
 import { shownText } from "../display/shownText";
@@ -228,10 +228,15 @@ export class SecurityAlert implements Displayable {
     return [...seen];
   }
 
-  /** Entities of one type (`"host"`, `"ip"`…, case-insensitive), nested ones included. */
+  /**
+   * Entities of one type, nested ones included: by name in any case, with or without hyphens
+   * (`registry-value` or MSTICPy's `registryvalue`), or by class (`"ipaddress"` finds `ip` entities), as MSTICPy finds them.
+   */
   entitiesOfType(type: string): Entity[] {
-    const t = type.toLowerCase();
-    return this.allEntities().filter((e) => e.Type.toLowerCase() === t);
+    const bare = (name: string) => name.toLowerCase().replace(/-/g, "");
+    const t = bare(type);
+    const cls = entityFactory(type)?.({}).constructor;
+    return this.allEntities().filter((e) => bare(e.Type) === t || (cls !== undefined && e.constructor === cls));
   }
 
   /** The alert's host: the first host entity, else a host named by `CompromisedEntity`. */
@@ -246,9 +251,15 @@ export class SecurityAlert implements Displayable {
     return this.allEntities().find((e): e is Account => e instanceof Account);
   }
 
-  /** The first process entity. */
+  /**
+   * The alerted process, as MSTICPy picks it: the first whose parent is one of the alert's processes (the
+   * child, not the parent that started it), else the first process.
+   */
   get primaryProcess(): Process | undefined {
-    return this.allEntities().find((e): e is Process => e instanceof Process);
+    const procs = this.allEntities().filter((e): e is Process => e instanceof Process);
+    const id = (p: Process | undefined) => (typeof p?.ProcessId === "string" && p.ProcessId.trim() !== "" ? windowsId(p.ProcessId.trim()) : undefined);
+    const ids = new Set(procs.map(id));
+    return procs.find((p) => id(p.ParentProcess) !== undefined && ids.has(id(p.ParentProcess))) ?? procs[0];
   }
 
   /** The IP address entities. */

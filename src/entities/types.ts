@@ -69,7 +69,7 @@ function urlHostIdentity(host: string): string {
  * them in hex (`0x1f4`, `0x3e7`), Sysmon and Defender in decimal (`500`, `999`);
  * an integer in either notation keys as its decimal value. Other text: lower case.
  */
-function windowsId(id: string): string {
+export function windowsId(id: string): string {
   return /^(0x[0-9a-f]+|\d+)$/i.test(id) ? BigInt(id).toString() : id.toLowerCase();
 }
 

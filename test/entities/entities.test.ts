@@ -91,7 +91,11 @@ describe("SecurityAlert on the lab's alerts_list", async () => {
     assert.equal(host.IsDomainJoined, false);
     assert.equal(alert.primaryHost, host);
     assert.equal(alert.primaryAccount, account);
-    assert.equal(alert.primaryProcess, rundll);
+    // The alerted process (its ExtendedProperties' process id, 0x119c), not the parent that started it, as MSTICPy picks it.
+    assert.equal(alert.primaryProcess, conhost);
+    assert.deepEqual(alert.entitiesOfType("process"), alert.entitiesOfType("Process"));
+    assert.deepEqual(alert.entitiesOfType("hostlogonsession"), [session]);
+    assert.deepEqual(alert.entitiesOfType("host-logon-session"), [session]);
     assert.equal(alert.osFamily, "Windows");
     assert.equal(alert.ExtendedProperties["process id"], "0x119c");
     assert.equal(alert.StartTimeUtc?.toISOString(), "2019-02-14T11:51:38.000Z");
