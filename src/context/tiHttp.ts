@@ -309,7 +309,8 @@ export abstract class HttpTIProvider extends TIProvider {
       }
       default: {
         const body = excerpt(this.masker.mask(text), 160);
-        return `HTTP ${status}${statusText ? ` ${statusText}` : ""}${retried}${body ? `: ${body}` : ""}`;
+        // A 5xx not retried because of a long Retry-After says so, as a 429 does.
+        return `HTTP ${status}${statusText ? ` ${statusText}` : ""}${retried}${body ? `: ${body}` : ""}${outcome.note ? `; ${outcome.note}` : ""}`;
       }
     }
   }

@@ -78,6 +78,21 @@ test("Retry-After beyond MaxRetryAfterSeconds: no waiting, and the rest of the b
   }
 });
 
+test("a 5xx whose Retry-After exceeds MaxRetryAfterSeconds says why it was not retried (it gave only the status)", async () => {
+  const handler: Handler = () => ({ status: 503, headers: { "Retry-After": "3600" }, json: {} });
+  const h = await harness("GreyNoise", handler, { Concurrency: 1, MaxRetryAfterSeconds: 5 });
+  try {
+    const t0 = Date.now();
+    const [row] = rowsOf(await h.ti.lookupIoc("8.8.8.8"));
+    assert.ok(Date.now() - t0 < 1000);
+    assert.equal(h.twin.requests.length, 1);
+    assert.equal(row.Status, 503);
+    assert.match(row.Details, /^HTTP 503 Service Unavailable: \{\}; the service asks to wait 3600 s \(Retry-After\), longer than MaxRetryAfterSeconds \(5 s\)$/);
+  } finally {
+    await h.close();
+  }
+});
+
 test("500: retried with exponential backoff, then a row with the status and body", async () => {
   const h = await harness("GreyNoise", svc.greyNoiseCommunity, { Retries: 2, RetryBackoffSeconds: 0.1 });
   try {
