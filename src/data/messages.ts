@@ -299,6 +299,12 @@ export const dataMessages = {
   /** A sign-in failure (data/live-auth, from {@link liveAuth}) during the query `where`: a token renewed mid-query and refused. */
   liveAuthInQuery: (where: string, message: string) => errorMessage("data/live-auth", `${where}: ${message}`),
   liveHttp: (what: string, reason: string) => errorMessage("data/live-http", `${what}: ${reason}`),
+  /** A 3xx answer: redirects are not followed (the credentials would go with them). `location`: without user info, masked. */
+  liveRedirect: (what: string, status: number, location: string) =>
+    errorMessage(
+      "data/live-http",
+      `${what}: HTTP ${status} redirect${location ? ` to ${location}` : ""} not followed (huntlab never sends credentials to another address); check the provider's URL setting (Url, Endpoint, Cluster, host…)`,
+    ),
   liveQueryFailed: (where: string, environment: string, code: string, message: string) =>
     errorMessage("data/live-query-failed", `${where}: ${environment} rejected the query (${code}): ${message}`),
   /**

@@ -335,6 +335,7 @@ const SAMPLES: Record<string, Sample> = {
   "dataMessages.liveUrl": () => [data.liveUrl("DataProviders.MSSentinel.Args.Endpoint", "http://api.example.com/"), ["DataProviders.MSSentinel.Args.Endpoint", '"http://api.example.com/"', "https://", "loopback"]],
   "dataMessages.liveAuth": () => [data.liveAuth("MSSentinel", "client credentials", "invalid_client: AADSTS7000215"), ["MSSentinel", "client credentials", "AADSTS7000215"]],
   "dataMessages.liveHttp": () => [data.liveHttp("POST https://api.loganalytics.io/v1/workspaces/w/query", "HTTP 503 after 3 retries"), ["POST https://api.loganalytics.io/v1/workspaces/w/query", "HTTP 503"]],
+  "dataMessages.liveRedirect": () => [data.liveRedirect("GET https://es.example:9200/", 302, "https://sso.example/login"), ["GET https://es.example:9200/", "HTTP 302", "https://sso.example/login", "not followed", "URL setting"]],
   "dataMessages.liveQueryAuth": () => [
     data.liveQueryAuth("Network.list_flows", "Elasticsearch", 401, "searching", "security_exception: unable to authenticate"),
     ["Network.list_flows", "Elasticsearch", "searching", "HTTP 401", "security_exception", "Connect again"],

@@ -11,6 +11,7 @@ import { parseRetryAfter } from "../../common/retryAfter";
 import { onAbort } from "../../common/interrupt";
 import { QueryError, dataMessages as msg } from "../messages";
 import { checkLiveUrl } from "./urls";
+import { withoutUserInfo } from "../../config/config";
 import type { LiveHttp, LiveHttpRequest, LiveHttpResponse } from "./types";
 
 /** Retry behaviour of {@link createLiveHttp}. */
@@ -31,6 +32,8 @@ export interface LiveHttpOptions {
 
 const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
 const RETRY_ERRORS = new Set(["ECONNRESET", "EPIPE", "ECONNREFUSED_TRANSIENT", "ETIMEDOUT"]);
+/** Not followed (`maxRedirects: 0`): the credentials would go with them to another address. */
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
 
 /** Waits `ms`, or rejects with the signal's reason when it aborts first. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -168,6 +171,7 @@ export function createLiveHttp(options: LiveHttpOptions): LiveHttp {
         }
         const accepted = (status >= 200 && status < 300) || (request.acceptStatus ?? []).includes(status);
         if (!accepted) {
+          if (REDIRECT_STATUS.has(status)) throw new QueryError(msg.liveRedirect(what, status, mask(withoutUserInfo(headersOut.location ?? ""))));
           const retried = attempt ? ` after ${attempt} retr${attempt === 1 ? "y" : "ies"}` : "";
           throw new QueryError(msg.liveHttp(what, mask(`HTTP ${status}${retried}: ${excerpt(text, 300, mask)}`)));
         }

@@ -36,6 +36,9 @@ before(async () => {
         res.write('{"tables": [');
         setTimeout(() => res.socket?.destroy(), 10);
       } else res.end('{"tables": []}');
+    } else if (req.url === "/redirect") {
+      res.writeHead(302, { Location: `http://user:${SECRET}@127.0.0.2:9/sso?x=1` });
+      res.end();
     } else if (req.url === "/notjson") {
       res.writeHead(200, { "Content-Type": "application/json" });
       res.end("<html>proxy error</html>");
@@ -57,6 +60,15 @@ const client = createLiveHttp({ mask: (t) => masker.mask(t), retries: 2, retryBa
 const signal = () => new AbortController().signal;
 
 describe("live HTTP client", () => {
+  it("a redirect names its Location (without user info) and says it is not followed (was a bare `HTTP 302: `)", async () => {
+    const before = hits;
+    const err = await client.request({ method: "GET", url: `${base}/redirect`, signal: signal() }).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof QueryError && err.code === "data/live-http");
+    assert.equal(hits - before, 1, "not retried, not followed");
+    assert.equal(err.message, `GET ${base}/redirect: HTTP 302 redirect to http://127.0.0.2:9/sso?x=1 not followed (huntlab never sends credentials to another address); check the provider's URL setting (Url, Endpoint, Cluster, host…)`);
+    assert.ok(!err.message.includes(SECRET) && !err.message.includes("user:"));
+  });
+
   it("masks a secret echoed by the service (plain and base64 in a Basic header)", async () => {
     const basic = `Basic ${Buffer.from(`user:${SECRET}`).toString("base64")}`;
     const err = await client.request({ method: "POST", url: `${base}/echo`, headers: { Authorization: basic }, body: { key: SECRET }, signal: signal() }).then(() => undefined, (e: unknown) => e);
