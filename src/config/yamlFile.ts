@@ -173,7 +173,8 @@ function mergeAsPyyaml(map: { items: { key: unknown; value: unknown }[] }): void
   const merges = map.items.filter((pair) => isScalar(pair.key) && typeof pair.key.value === "symbol");
   if (merges.length < 2) return;
   const seq = new YAMLSeq();
-  for (const pair of [...merges].reverse()) seq.items.push(...(isSeq(pair.value) ? pair.value.items : [pair.value]));
+  // A loop, not push(...): a `<<` list of a 4 MiB file may hold ~1M aliases.
+  for (const pair of [...merges].reverse()) for (const item of isSeq(pair.value) ? pair.value.items : [pair.value]) seq.items.push(item);
   merges[0].value = seq;
   map.items = map.items.filter((pair) => pair === merges[0] || !merges.includes(pair));
 }

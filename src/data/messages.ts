@@ -117,6 +117,9 @@ export const dataWarnings = {
   /** A JSON-lines log's cut last line (`line`, 1-based) was skipped, the lines before it read. */
   wideIntegers: (file: string, count: number, line: number) =>
     `${file}: ${count} integer(s) wider than 128 bits (the first on line ${line}) read as text, every digit kept; their columns are text`,
+  /** Elasticsearch hits whose `_source`/`fields` nest deeper than `max` levels: the deeper values are null, the rows kept. */
+  elasticTooDeep: (count: number, ids: string, max: number) =>
+    `Elasticsearch: ${count} hit(s) (_id ${ids}) nest _source or fields more than ${max} levels deep (Elasticsearch maps 20 by default: a broken or hostile document); the values deeper than that are null, the rest of each hit read`,
   truncatedLastLine: (file: string, line: number) =>
     `${file}: line ${line}, the last, is incomplete (the file was copied while it was being written?) and was skipped; the ${line - 1} line(s) before it were read`,
 };

@@ -448,7 +448,8 @@ export function addAlertWithEntities(graph: AlertGraph, alert: SecurityAlert, re
       const e = stack.pop()!;
       if (seen.has(e)) continue;
       seen.add(e);
-      stack.push(...(children.get(e) ?? []));
+      // A loop, not push(...): an entity may refer to a data-sized number of others.
+      for (const child of children.get(e) ?? []) stack.push(child);
     }
     return seen;
   };

@@ -328,7 +328,8 @@ class FeedIndex {
     if (request.type === "ipv4" || request.type === "ipv6") {
       const addr = ipaddr.parse(request.safeIoc);
       const inRanges: { entry: FeedEntry; order: number }[] = [];
-      for (const bits of this.prefixes[addr.kind()]) inRanges.push(...(this.ranges.get(networkKey(addr, bits)) ?? []));
+      // A loop, not push(...): a feed may list a data-sized number of entries for one network.
+      for (const bits of this.prefixes[addr.kind()]) for (const range of this.ranges.get(networkKey(addr, bits)) ?? []) inRanges.push(range);
       // In the feed's order, as every range was tested before.
       inRanges.sort((a, b) => a.order - b.order);
       for (const { entry } of inRanges) found.push({ entry, how: `in ${entry.observable}` });

@@ -24,6 +24,7 @@ import pl from "nodejs-polars";
 import { columnOf } from "../../common/frames";
 import { strptimeExpr } from "../timeParsing";
 import { stringifyExact, setOwnProperty } from "../../common/json";
+import { dataWarnings } from "../messages";
 import { toDates } from "./results";
 import type { LiveColumn, LiveColumnType } from "./types";
 
@@ -49,6 +50,12 @@ const MAPPING_TYPES: Record<string, LiveColumnType> = {
   version: "string",
 };
 
+/**
+ * Deepest nesting of a hit's `_source`/`fields`, and of a mapping, that is read: Elasticsearch maps 20 levels by
+ * default (`index.mapping.depth.limit`); a hit nested thousands deep overflowed the stack and lost the whole query.
+ */
+export const MAX_ELASTIC_DEPTH = 64;
+
 /** Field path → column type, per index. */
 export type IndexFieldTypes = Map<string, Map<string, LiveColumnType>>;
 
@@ -59,21 +66,26 @@ export function elasticFieldTypes(mappingAnswer: unknown): IndexFieldTypes {
   for (const [index, entry] of Object.entries(mappingAnswer as Record<string, unknown>)) {
     const fields = new Map<string, LiveColumnType>();
     const properties = (entry as { mappings?: { properties?: unknown } } | null)?.mappings?.properties;
-    walkProperties(properties, "", fields);
+    walkProperties(properties, "", fields, 0);
     out.set(index, fields);
   }
   return out;
 }
 
-function walkProperties(properties: unknown, prefix: string, fields: Map<string, LiveColumnType>): void {
+function walkProperties(properties: unknown, prefix: string, fields: Map<string, LiveColumnType>, depth: number): void {
   if (typeof properties !== "object" || properties === null) return;
+  // Deeper than any real mapping: the object is one JSON value (as a nested field), its inside not walked.
+  if (depth >= MAX_ELASTIC_DEPTH) {
+    if (prefix) fields.set(prefix, "dynamic");
+    return;
+  }
   for (const [name, spec] of Object.entries(properties as Record<string, unknown>)) {
     if (typeof spec !== "object" || spec === null) continue;
     const path = prefix ? `${prefix}.${name}` : name;
     const s = spec as { type?: unknown; properties?: unknown };
     if (s.properties !== undefined && (s.type === undefined || s.type === "object" || s.type === "nested")) {
       if (s.type === "nested") fields.set(path, "dynamic");
-      else walkProperties(s.properties, path, fields);
+      else walkProperties(s.properties, path, fields, depth + 1);
       continue;
     }
     if (typeof s.type === "string") fields.set(path, MAPPING_TYPES[s.type] ?? "dynamic");
@@ -87,19 +99,19 @@ const DEFAULT_DATE_FORMAT = { date: "strict_date_optional_time||epoch_millis", d
 function dateFormats(mappingAnswer: unknown): Map<string, Map<string, string>> {
   const out = new Map<string, Map<string, string>>();
   if (typeof mappingAnswer !== "object" || mappingAnswer === null) return out;
-  const walk = (properties: unknown, prefix: string, formats: Map<string, string>): void => {
-    if (typeof properties !== "object" || properties === null) return;
+  const walk = (properties: unknown, prefix: string, formats: Map<string, string>, depth: number): void => {
+    if (typeof properties !== "object" || properties === null || depth >= MAX_ELASTIC_DEPTH) return;
     for (const [name, spec] of Object.entries(properties as Record<string, unknown>)) {
       if (typeof spec !== "object" || spec === null) continue;
       const path = prefix ? `${prefix}.${name}` : name;
       const s = spec as { type?: unknown; properties?: unknown; format?: unknown };
-      if (s.properties !== undefined && (s.type === undefined || s.type === "object")) walk(s.properties, path, formats);
+      if (s.properties !== undefined && (s.type === undefined || s.type === "object")) walk(s.properties, path, formats, depth + 1);
       else if (s.type === "date" || s.type === "date_nanos") formats.set(path, typeof s.format === "string" ? s.format : DEFAULT_DATE_FORMAT[s.type]);
     }
   };
   for (const [index, entry] of Object.entries(mappingAnswer as Record<string, unknown>)) {
     const formats = new Map<string, string>();
-    walk((entry as { mappings?: { properties?: unknown } } | null)?.mappings?.properties, "", formats);
+    walk((entry as { mappings?: { properties?: unknown } } | null)?.mappings?.properties, "", formats, 0);
     if (formats.size) out.set(index, formats);
   }
   return out;
@@ -400,6 +412,27 @@ function convert(value: unknown, type: LiveColumnType): unknown {
   return value;
 }
 
+/**
+ * Sets every array or object nested more than `max` levels inside `value` to null, in place (one iterative walk);
+ * whether any was. `__proto__` keys stay own data keys.
+ */
+function cutDeeperThan(value: unknown, max: number): boolean {
+  let cut = false;
+  const stack: [object, number][] = value !== null && typeof value === "object" ? [[value, 0]] : [];
+  while (stack.length) {
+    const [container, depth] = stack.pop()!;
+    for (const [key, child] of Object.entries(container)) {
+      if (child === null || typeof child !== "object") continue;
+      if (depth + 1 < max) stack.push([child, depth + 1]);
+      else {
+        setOwnProperty(container, key, null);
+        cut = true;
+      }
+    }
+  }
+  return cut;
+}
+
 /** A hit as the driver keeps it. */
 export interface ElasticHit {
   _index?: string;
@@ -479,12 +512,18 @@ export function elasticTable(
   datePatterns?: IndexDatePatterns,
 ): { columns: LiveColumn[]; rows: unknown[][]; warnings: string[] } {
   const originals: DateOriginals = new Map();
+  const warnings: string[] = [];
+  // Bitwise or: both cut, whatever the first answers.
+  const deep = hits.filter((h) => Number(cutDeeperThan(h._source, MAX_ELASTIC_DEPTH)) | Number(cutDeeperThan(h.fields, MAX_ELASTIC_DEPTH)));
+  if (deep.length) {
+    const ids = deep.slice(0, 3).map((h) => String(h._id ?? "?")).join(", ") + (deep.length > 3 ? ", …" : "");
+    warnings.push(dataWarnings.elasticTooDeep(deep.length, ids, MAX_ELASTIC_DEPTH));
+  }
   const patternFirst = (hit: ElasticHit) => {
     const fields = datePatterns?.get(hit._index ?? "");
     return (name: string) => fields?.has(name) === true && patternBeforeEpoch(fields.get(name)?.mapping ?? "");
   };
   const flat = hits.map((h) => hitRecord(h, fieldTypes, epochScales, originals, patternFirst(h)));
-  const warnings: string[] = [];
   if (hits.length && flat.every((r) => Object.keys(r).length === 0)) {
     return { columns: [{ name: "_id", type: "string" }], rows: hits.map((h) => [h._id === undefined || h._id === null ? null : String(h._id)]), warnings };
   }

@@ -328,7 +328,12 @@ export class LiveDataProvider {
     } catch (err) {
       if (op.signal.aborted) throw new QueryError(msg.liveCancelled(where, reasonOf(op.signal.reason)));
       if (timeout.aborted) throw new QueryError(msg.liveTimeout(where, timeoutMs));
-      if (err instanceof Error && !(err instanceof QueryError)) throw new QueryError(msg.liveHttp(where, settings.mask(err.message)));
+      if (err instanceof Error && !(err instanceof QueryError)) {
+        // Kept as the cause (its stack says where it broke), masked as the message is: inspect shows causes.
+        err.message = settings.mask(err.message);
+        if (err.stack) err.stack = settings.mask(err.stack);
+        throw new QueryError(msg.liveHttp(where, err.message), { cause: err });
+      }
       const span = window ? ` (${window.start.toISOString()} – ${window.end.toISOString()})` : "";
       // The HTTP client names the request (method and URL), not the query: a 429/5xx after the retries, a reset
       // connection, a body that is not JSON. Say which query (and chunk) it was.

@@ -269,7 +269,8 @@ class ElasticsearchDriver implements LiveDriver {
         if (data.timed_out === true) warnings.push(`${this.#flavor}: a search page timed out on some shards; the results may be incomplete — narrow the query, or ${SPLIT_ADVICE}`);
         for (const f of data._shards?.failures ?? []) shardFailures.push(`${String(f.index ?? "?")}: ${String(f.reason?.type ?? "")} ${String(f.reason?.reason ?? "")}`.trim());
         const pageHits = Array.isArray(data.hits?.hits) ? (data.hits.hits as (ElasticHit & { sort?: unknown })[]) : [];
-        hits.push(...pageHits);
+        // A loop, not push(...pageHits): a page of ~125,000 hits (a server ignoring `size`) overflowed the stack.
+        for (const hit of pageHits) hits.push(hit);
         const last = pageHits.at(-1);
         if (pageHits.length < want || !last || !Array.isArray(last.sort)) break;
         // Sort values on long fields beyond 2^53 are BigInts (http.ts), sent back as exact digits.
