@@ -467,8 +467,13 @@ function scanUrl(sink: ScanSink): void {
 // ---------------------------------------------------------------- e-mail
 
 // RFC 5322 atext and dots, without `/ = ' ` { | }`: legal but in logs they are
-// far more often the `key=` or path before an address than part of it.
+// far more often the `key=` or path before an address than part of it. A `'`
+// between two local-part characters is taken (`o'brien@`): one that opens a quoted string is not.
 const LOCAL_EXTRA = new CharSet("!#$%&*+?^_~-.");
+
+function isLocalChar(c: number): boolean {
+  return isAlphaNum(c) || LOCAL_EXTRA.has(c);
+}
 
 function scanEmail(sink: ScanSink): void {
   const { text } = sink;
@@ -483,7 +488,7 @@ function scanEmail(sink: ScanSink): void {
     let start = at;
     while (start > 0) {
       const c = text.charCodeAt(start - 1);
-      if (isAlphaNum(c) || LOCAL_EXTRA.has(c)) start--;
+      if (isLocalChar(c) || (c === 39 && start < at && start > 1 && isLocalChar(text.charCodeAt(start - 2)))) start--;
       else break;
     }
     while (start < at && text.charCodeAt(start) === 46) start++;
