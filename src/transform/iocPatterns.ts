@@ -230,30 +230,49 @@ function scanClass(s: string, i: number, extra: CharSet): number {
   return i;
 }
 
-/** Trailing characters that end a sentence rather than a URL: punctuation, and closing brackets without a partner. */
-function trimTrailing(s: string, start: number, end: number, minEnd: number): number {
-  // Bracket balance of the whole span, counted once (crafted `))))…` stays linear).
-  let paren = 0;
-  let square = 0;
-  let curly = 0;
+/** A closing quote that ends a quotation, not a URL or path: a backtick, typographic quotes and guillemets (`“…”`, `„…“`, `«…»`, `»…«`). */
+function isClosingQuote(c: number): boolean {
+  return c === 96 || c === 0xab || c === 0xbb || c === 0x2018 || c === 0x2019 || c === 0x201c || c === 0x201d || c === 0x2039 || c === 0x203a;
+}
+
+/** Bracket balance of s[start, end), `(`, `[` and `{` counting one up and their partners one down. */
+function bracketBalance(s: string, start: number, end: number): { paren: number; square: number; curly: number } {
+  const b = { paren: 0, square: 0, curly: 0 };
   for (let i = start; i < end; i++) {
     switch (s.charCodeAt(i)) {
-      case 40: paren++; break;
-      case 41: paren--; break;
-      case 91: square++; break;
-      case 93: square--; break;
-      case 123: curly++; break;
-      case 125: curly--; break;
+      case 40: b.paren++; break;
+      case 41: b.paren--; break;
+      case 91: b.square++; break;
+      case 93: b.square--; break;
+      case 123: b.curly++; break;
+      case 125: b.curly--; break;
     }
   }
+  return b;
+}
+
+/** Drops closing brackets without a partner from the end of s[.., end), given the span's balance; returns the new end, or end unchanged. */
+function trimBracket(s: string, end: number, b: { paren: number; square: number; curly: number }): number {
+  const c = s.charCodeAt(end - 1);
+  if (c === 41 && b.paren < 0) return (b.paren++, end - 1);
+  if (c === 93 && b.square < 0) return (b.square++, end - 1);
+  if (c === 125 && b.curly < 0) return (b.curly++, end - 1);
+  return end;
+}
+
+/** Trailing characters that end a sentence rather than a URL: punctuation, closing quotes, and closing brackets without a partner. */
+function trimTrailing(s: string, start: number, end: number, minEnd: number): number {
+  // Bracket balance of the whole span, counted once (crafted `))))…` stays linear).
+  const balance = bracketBalance(s, start, end);
   while (end > minEnd) {
     const c = s.charCodeAt(end - 1);
     // A trailing `\` too: in JSON or a shell string it escapes the quote after the URL (`"http://evil.com\"`).
-    if (c === 46 || c === 44 || c === 59 || c === 58 || c === 33 || c === 63 || c === 39 || c === 34 || c === 42 || c === 92) end--;
-    else if (c === 41 && paren < 0) (paren++, end--);
-    else if (c === 93 && square < 0) (square++, end--);
-    else if (c === 125 && curly < 0) (curly++, end--);
-    else break;
+    if (c === 46 || c === 44 || c === 59 || c === 58 || c === 33 || c === 63 || c === 39 || c === 34 || c === 42 || c === 92 || isClosingQuote(c)) end--;
+    else {
+      const trimmed = trimBracket(s, end, balance);
+      if (trimmed === end) break;
+      end = trimmed;
+    }
   }
   return end;
 }
@@ -514,12 +533,22 @@ const WIN_FOLDER_STOP = new CharSet("/:*?\"'<>|\r\n\0");
 const WIN_FILE_STOP = new CharSet("\\/:*?\"'<>|\r\n \0");
 const UNC_HOST_EXTRA = new CharSet("_.$-");
 
-/** Drops trailing `.`, `,` and `;` (sentence punctuation after a path). */
-function trimPathEnd(s: string, start: number, end: number): number {
+/**
+ * Drops what ends a sentence or quotation after the path s[root, end) from its
+ * file name (from `start`): `.`, `,`, `;`, closing quotes, closing brackets
+ * without a partner in the path, and a `\` (in JSON or a shell string it escapes
+ * the quote after the path, `\"/tmp/x.sh\"`; as for URLs).
+ */
+function trimPathEnd(s: string, root: number, start: number, end: number): number {
+  const balance = bracketBalance(s, root, end);
   while (end > start) {
     const c = s.charCodeAt(end - 1);
-    if (c === 46 || c === 44 || c === 59) end--;
-    else break;
+    if (c === 46 || c === 44 || c === 59 || c === 92 || isClosingQuote(c)) end--;
+    else {
+      const trimmed = trimBracket(s, end, balance);
+      if (trimmed === end) break;
+      end = trimmed;
+    }
   }
   return end;
 }
@@ -576,7 +605,7 @@ function scanWindowsPath(sink: ScanSink): void {
     }
     let fileEnd = lastSep + 1;
     while (fileEnd < n && !WIN_FILE_STOP.has(text.charCodeAt(fileEnd))) fileEnd++;
-    fileEnd = trimPathEnd(text, lastSep + 1, fileEnd);
+    fileEnd = trimPathEnd(text, rootStart, lastSep + 1, fileEnd);
     // Without a root, a path needs a folder: `\Windows\x`, not `\x`.
     if (fileEnd > lastSep + 1 && (rooted || lastSep > folderStart)) {
       sink.add("windows_path", text.slice(rootStart, fileEnd), PRIORITY.windows_path, rootStart);
@@ -697,7 +726,7 @@ function scanLinuxPath(sink: ScanSink): void {
     }
     let fileEnd = lastSep + 1;
     while (fileEnd < n && !LX_FILE_STOP.has(text.charCodeAt(fileEnd))) fileEnd++;
-    fileEnd = trimPathEnd(text, lastSep + 1, fileEnd);
+    fileEnd = trimPathEnd(text, rootStart, lastSep + 1, fileEnd);
     if (fileEnd > lastSep + 1 && (relRoot || lastSep > folderStart)) sink.add("linux_path", text.slice(rootStart, fileEnd), PRIORITY.linux_path, rootStart);
     pos = Math.max(fileEnd, extentEnd, b + 1);
   }

@@ -17,3 +17,19 @@ test("email: an apostrophe between local-part characters is part of the address 
   assert.deepEqual(of("from 'bob@evil.com' and user='o'brien@evil.com'", "email"), ["bob@evil.com", "o'brien@evil.com"]);
   assert.deepEqual(of("x ''bob@evil.com", "email"), ["bob@evil.com"]);
 });
+
+test("linux paths: the backslash of an escaped quote after a path is not part of it (/tmp/x.sh\\ was reported)", () => {
+  assert.deepEqual(of('bash -c \\"/tmp/x.sh\\"', "linux_path"), ["/tmp/x.sh"]);
+  assert.deepEqual(of('{"cmd":"sh -c \\"./run.sh\\""}', "linux_path"), ["./run.sh"]);
+});
+
+test("closing typographic quotes, guillemets, backticks and an unmatched ) after a URL or path are not part of it", () => {
+  assert.deepEqual(of("see \u201chttps://evil.com/payload.exe\u201d.", "url"), ["https://evil.com/payload.exe"]);
+  assert.deepEqual(of("\u00abhttp://evil.com/a\u00bb `http://evil.com/b` \u2018http://evil.com/c\u2019 \u2039http://evil.com/d\u203a", "url"), ["http://evil.com/a", "http://evil.com/b", "http://evil.com/c", "http://evil.com/d"]);
+  assert.deepEqual(of("run (C:\\Windows\\System32\\cmd.exe) now, \u201cC:\\Temp\\a.exe\u201d `D:\\x\\y.ps1`", "windows_path"), ["C:\\Windows\\System32\\cmd.exe", "C:\\Temp\\a.exe", "D:\\x\\y.ps1"]);
+  assert.deepEqual(of("(see /etc/passwd)", "linux_path"), ["/etc/passwd"]);
+  assert.deepEqual(of("run \u201c/tmp/a.sh\u201d", "linux_path"), ["/tmp/a.sh"]);
+  // A balanced ) stays: it is part of the name.
+  assert.deepEqual(of("C:\\Program Files (x86)\\App\\run(1).exe", "windows_path"), ["C:\\Program Files (x86)\\App\\run(1).exe"]);
+  assert.deepEqual(of("/opt/x/file(1).txt", "linux_path"), ["/opt/x/file(1).txt"]);
+});
