@@ -134,7 +134,8 @@ function scanIpv4(sink: ScanSink): void {
 // character; here a `.` that ends a sentence may follow, as after an IPv4 address,
 // but not one of `::ffff:1.2.3.4`); every candidate is then checked by a real IPv6
 // parser, so times (`12:34:56`) and MAC addresses are not reported.
-const IPV6 = /(?<![:.\w])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?![:\w]|\.\w)/gi;
+// Up to 8 `x:` groups, not MSTICPy's 7: `1:2:3:4:5:6:7::` and `::2:3:4:5:6:7:8` are valid (RFC 4291).
+const IPV6 = /(?<![:.\w])(?:[0-9a-f]{0,4}:){2,8}[0-9a-f]{0,4}(?![:\w]|\.\w)/gi;
 
 /** True for an IPv6 address with at least one hex digit (`::` alone is not an indicator). */
 export function isIpv6(s: string): boolean {
@@ -369,7 +370,8 @@ function isEscapedDelimiter(s: string, at: number): boolean {
  */
 function isValidUrlHost(host: string, scheme: string): boolean {
   if (host === "") return scheme === "file";
-  if (host.startsWith("[")) return isIpv6(host.slice(1, -1));
+  // The unspecified `[::]` too: a server's listening URL (bare `::` is no indicator in text, see isIpv6).
+  if (host.startsWith("[")) return ipaddr.IPv6.isValid(host.slice(1, -1));
   const name = host.includes("%") ? percentDecode(host) : host;
   if (isIpv4(name)) return true;
   return isHostName(name);

@@ -33,3 +33,15 @@ test("closing typographic quotes, guillemets, backticks and an unmatched ) after
   assert.deepEqual(of("C:\\Program Files (x86)\\App\\run(1).exe", "windows_path"), ["C:\\Program Files (x86)\\App\\run(1).exe"]);
   assert.deepEqual(of("/opt/x/file(1).txt", "linux_path"), ["/opt/x/file(1).txt"]);
 });
+
+test("url: the unspecified address [::] is a URL host (http://[::]:8080/x was not found); bare :: is still no ipv6 indicator", () => {
+  assert.deepEqual(of("listen http://[::]:8080/x and http://[::1]/y", "url"), ["http://[::]:8080/x", "http://[::1]/y"]);
+  assert.deepEqual(of("std::vector :: x", "ipv6"), []);
+  assert.deepEqual(of("http://[::]:8080/x", "ipv6"), []);
+});
+
+test("ipv6: eight fields written with :: at either end are found (1:2:3:4:5:6:7:: and ::2:3:4:5:6:7:8 were missed)", () => {
+  assert.deepEqual(of("a 1:2:3:4:5:6:7:: b ::2:3:4:5:6:7:8 c", "ipv6"), ["1:2:3:4:5:6:7::", "::2:3:4:5:6:7:8"]);
+  // Nine fields are no address.
+  assert.deepEqual(of("a 1:2:3:4:5:6:7:8:9 b 1:2:3:4:5:6:7:8:: c", "ipv6"), []);
+});
