@@ -7,6 +7,7 @@
  * backtracking), so crafted input costs linear time.
  */
 import { parse as parseDomain } from "tldts";
+import { toASCII } from "tr46";
 
 /** Longest label (RFC 1035) and longest name (RFC 1035 text form, without the root dot). */
 const MAX_LABEL = 63;
@@ -30,6 +31,52 @@ function isAlpha(c: number): boolean {
 
 function isHexDigit(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+/**
+ * Scripts written without spaces between words (Han, kana, Thai…) and Hangul, whose
+ * particles attach to the word before: no glue for a domain or address (`访问evil.com`).
+ */
+const SPACELESS = String.raw`\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}\p{scx=Thai}\p{scx=Lao}\p{scx=Khmer}\p{scx=Myanmar}`;
+
+/** A letter, digit or mark of a script other than {@link SPACELESS}: a character of an internationalised label. */
+const IDN_CHAR = new RegExp(`^(?![${SPACELESS}])[\\p{L}\\p{N}\\p{M}]$`, "u");
+const idnCharKnown = new Uint8Array(0x10000); // 0 not yet tested, 1 yes, 2 no
+
+/**
+ * True for a non-ASCII character of an internationalised host-name label
+ * (`bücher.de`, `аpple.com`): a letter, digit or mark outside the spaceless
+ * scripts (their text runs into a name: `访问evil.com` mentions evil.com). BMP only.
+ */
+export function isIdnChar(c: number): boolean {
+  if (c < 128 || (c >= 0xd800 && c <= 0xdfff) || c > 0xffff) return false;
+  let known = idnCharKnown[c];
+  if (known === 0) idnCharKnown[c] = known = IDN_CHAR.test(String.fromCharCode(c)) ? 1 : 2;
+  return known === 1;
+}
+
+/** {@link isHostRunChar} or {@link isIdnChar}: characters of a host-name run, internationalised names included. */
+export function isNameRunChar(c: number): boolean {
+  return isHostRunChar(c) || isIdnChar(c);
+}
+
+/** UTS #46 with the checks a registrable name passes (not the hyphen rule: MSTICPy takes `ab--c.com`). */
+const IDNA_STRICT = { checkBidi: true, checkHyphens: false, checkJoiners: true, useSTD3ASCIIRules: true, transitionalProcessing: false, verifyDNSLength: true } as const;
+
+/**
+ * The A-label (`xn--…`, or the ASCII a label maps to) of the internationalised
+ * label s[start, end), or undefined when IDNA refuses it. Labels past 63
+ * characters are refused before tr46 sees them (it is quadratic in a label's length).
+ */
+export function idnaLabel(s: string, start: number, end: number): string | undefined {
+  if (end - start > MAX_LABEL) return undefined;
+  const a = toASCII(s.slice(start, end), { ...IDNA_STRICT, checkBidi: false });
+  return a && a.length <= MAX_LABEL && !a.includes(".") ? a : undefined;
+}
+
+/** True when IDNA accepts the whole internationalised name (labels, joiners, bidi rule, DNS length). */
+export function isValidIdnName(name: string): boolean {
+  return name.length <= MAX_NAME && toASCII(name, IDNA_STRICT) !== null;
 }
 
 /** A label of letters, digits and inner hyphens, 1–63 long (s[start, end)). */
@@ -98,37 +145,54 @@ export function domainsInRun(s: string, start: number, end: number, ignoreTlds: 
   let tldCount = 0; // labels up to and including the stretch's last TLD-shaped label
   let tldStart = -1;
   let tldEnd = -1;
+  let tldLabel: string | undefined; // the TLD's A-label, when it is internationalised
+  let wideStart = -1; // start of the stretch's last internationalised label
+  let tldWideStart = -1; // …up to its TLD
   let labelStart = start;
+  let wide = false; // the current label has a non-ASCII character
   for (let i = start; i <= end; i++) {
-    if (i < end && s.charCodeAt(i) !== 46) continue;
-    if (isValidLabel(s, labelStart, i)) {
+    const c = s.charCodeAt(i);
+    if (i < end && c !== 46) {
+      if (c >= 128) wide = true;
+      continue;
+    }
+    // An internationalised label is checked as its A-label (IDNA), with the rules of ASCII labels.
+    const a = wide ? idnaLabel(s, labelStart, i) : undefined;
+    if (wide ? a !== undefined && isValidLabel(a, 0, a.length) : isValidLabel(s, labelStart, i)) {
       if (count === labelStarts.length) {
         const grown = new Int32Array(count * 2);
         grown.set(labelStarts);
         labelStarts = grown;
       }
       labelStarts[count++] = labelStart;
-      if (count >= 2 && isTldShaped(s, labelStart, i)) {
+      if (wide) wideStart = labelStart;
+      if (count >= 2 && (a !== undefined ? isTldShaped(a, 0, a.length) : isTldShaped(s, labelStart, i))) {
         tldCount = count;
         tldStart = labelStart;
         tldEnd = i;
+        tldLabel = a;
+        tldWideStart = wideStart;
       }
     } else {
-      if (tldCount >= 2) finishStretch(s, tldCount, tldStart, tldEnd, ignoreTlds, out);
+      if (tldCount >= 2) finishStretch(s, tldCount, tldStart, tldEnd, tldLabel, tldWideStart, ignoreTlds, out);
       if (anchored) return;
       count = 0;
       tldCount = 0;
+      wideStart = -1;
     }
     labelStart = i + 1;
+    wide = false;
   }
-  if (tldCount >= 2) finishStretch(s, tldCount, tldStart, tldEnd, ignoreTlds, out);
+  if (tldCount >= 2) finishStretch(s, tldCount, tldStart, tldEnd, tldLabel, tldWideStart, ignoreTlds, out);
 }
 
-function finishStretch(s: string, tldCount: number, tldStart: number, tldEnd: number, ignoreTlds: boolean, out: number[]): void {
+function finishStretch(s: string, tldCount: number, tldStart: number, tldEnd: number, tldLabel: string | undefined, wideStart: number, ignoreTlds: boolean, out: number[]): void {
   let first = 0;
   while (tldCount - first > MAX_LABELS || tldEnd - labelStarts[first] > MAX_NAME) first++;
   if (tldCount - first < 2) return;
-  if (!ignoreTlds && !isIcannTld(s.slice(tldStart, tldEnd))) return;
+  if (!ignoreTlds && !isIcannTld(tldLabel ?? s.slice(tldStart, tldEnd))) return;
+  // An internationalised name passes IDNA as a whole too (the bidi rule and the DNS length are the name's).
+  if (wideStart >= labelStarts[first] && !isValidIdnName(s.slice(labelStarts[first], tldEnd))) return;
   out.push(labelStarts[first], tldEnd);
 }
 
@@ -138,7 +202,7 @@ function finishStretch(s: string, tldCount: number, tldStart: number, tldEnd: nu
  * spaces between words (Han, kana, Thai…) and Hangul, whose particles attach
  * to the word before: `访问evil.com`, `来自10.0.0.1的`, `10.0.0.1에서` mention them.
  */
-export const WORD_GLUE = /^(?![\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}\p{scx=Thai}\p{scx=Lao}\p{scx=Khmer}\p{scx=Myanmar}])[\p{L}\p{N}\p{M}_]$/u;
+export const WORD_GLUE = new RegExp(`^(?![${SPACELESS}])[\\p{L}\\p{N}\\p{M}_]$`, "u");
 
 /** True when the character at `i` (UTF-16 index; a surrogate pair read whole) is {@link WORD_GLUE}. ASCII letters and digits never reach here. */
 function gluedAt(s: string, i: number): boolean {
@@ -163,9 +227,9 @@ export function scanDomains(s: string, ignoreTlds: boolean, out: number[]): void
     const dot = s.indexOf(".", from);
     if (dot < 0) return;
     let start = dot;
-    while (start > from && isHostRunChar(s.charCodeAt(start - 1))) start--;
+    while (start > from && isNameRunChar(s.charCodeAt(start - 1))) start--;
     let end = dot + 1;
-    while (end < n && isHostRunChar(s.charCodeAt(end))) end++;
+    while (end < n && isNameRunChar(s.charCodeAt(end))) end++;
     if (start >= 1 && s.charCodeAt(start - 1) === 37 && start + 2 < end && isHexDigit(s.charCodeAt(start)) && isHexDigit(s.charCodeAt(start + 1))) {
       start += 2;
       // An escaped letter, digit or hyphen is part of the label (`ev%69l.com` is evil.com, not l.com): that label is cut.

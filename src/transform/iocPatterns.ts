@@ -16,7 +16,7 @@
  */
 import ipaddr from "ipaddr.js";
 import { refang } from "./defang";
-import { domainsInRun, isHostRunChar, isLabelChar, isValidDomain, scanDomains, WORD_GLUE } from "./domains";
+import { domainsInRun, idnaLabel, isIdnChar, isLabelChar, isNameRunChar, isValidDomain, isValidIdnName, scanDomains, WORD_GLUE } from "./domains";
 
 /** The indicator types huntlab knows, in MSTICPy's scan order. */
 export const BUILTIN_IOC_TYPES = [
@@ -219,6 +219,15 @@ const HOST_EXTRA = new CharSet("-._~");
 const BACKSLASH_IS_SLASH: ReadonlySet<string> = new Set(["http", "https", "ftp", "ws", "wss"]);
 const PATH_STOP = new CharSet("?#\"<>\0");
 
+/** Scans a host name from i: {@link HOST_EXTRA} and `%XX` escapes, and letters of internationalised names (`bücher.de`); returns the end. */
+function scanHost(s: string, i: number): number {
+  for (;;) {
+    i = scanClass(s, i, HOST_EXTRA);
+    if (i < s.length && isIdnChar(s.charCodeAt(i))) i++;
+    else return i;
+  }
+}
+
 /** Scans characters of a class (plus `%XX` escapes) from i; returns the end. */
 function scanClass(s: string, i: number, extra: CharSet): number {
   const n = s.length;
@@ -310,7 +319,7 @@ export function parseUrlAt(s: string, sep: number): UrlSpan | undefined {
     if (s.charCodeAt(close) !== 93) return undefined;
     hostEnd = close + 1;
   } else {
-    hostEnd = scanClass(s, hostStart, HOST_EXTRA);
+    hostEnd = scanHost(s, hostStart);
     // An escaped `/`, `?`, `#`, `:` or `\` ends the host (`http://evil.com%2Fpayload.sh`): the rest is read as a
     // path, and the decoded URL is found again (scanUrl). The whole run decoded was no host name: the URL was lost.
     for (let k = hostStart; k < hostEnd; k++) {
@@ -377,9 +386,10 @@ function isValidUrlHost(host: string, scheme: string): boolean {
   return isHostName(name);
 }
 
-/** Letters, digits, inner `-` and `_` (NetBIOS names have them), 1–63 long. */
+/** Letters, digits, inner `-` and `_` (NetBIOS names have them), 1–63 long; an internationalised label as IDNA has it. */
 function isHostLabel(s: string, start: number, end: number): boolean {
   if (end - start < 1 || end - start > 63) return false;
+  for (let i = start; i < end; i++) if (s.charCodeAt(i) >= 128) return idnaLabel(s, start, end) !== undefined;
   if (!isAlphaNum(s.charCodeAt(start)) || !isAlphaNum(s.charCodeAt(end - 1))) return false;
   for (let i = start + 1; i < end - 1; i++) {
     const c = s.charCodeAt(i);
@@ -399,6 +409,8 @@ function isHostName(name: string): boolean {
     lastStart = start;
     start = i + 1;
   }
+  // eslint-disable-next-line no-control-regex
+  if (/[^\x00-\x7f]/.test(name) && !isValidIdnName(name)) return false;
   // A numeric last label makes the name an IPv4 address (WHATWG URL): only the one-number form is left to accept.
   let numeric = true;
   for (let i = lastStart; i < name.length && numeric; i++) numeric = isDigit(name.charCodeAt(i));
@@ -492,8 +504,9 @@ function scanUrl(sink: ScanSink): void {
 // between two local-part characters is taken (`o'brien@`): one that opens a quoted string is not.
 const LOCAL_EXTRA = new CharSet("!#$%&*+?^_~-.");
 
+/** A local-part character: RFC 5322's (less those above), and letters of other scripts (RFC 6531: `иван@почта.рф`). */
 function isLocalChar(c: number): boolean {
-  return isAlphaNum(c) || LOCAL_EXTRA.has(c);
+  return isAlphaNum(c) || LOCAL_EXTRA.has(c) || isIdnChar(c);
 }
 
 function scanEmail(sink: ScanSink): void {
@@ -515,7 +528,7 @@ function scanEmail(sink: ScanSink): void {
     while (start < at && text.charCodeAt(start) === 46) start++;
     if (start === at || text.charCodeAt(at - 1) === 46) continue;
     let end = at + 1;
-    while (end < n && isHostRunChar(text.charCodeAt(end))) end++;
+    while (end < n && isNameRunChar(text.charCodeAt(end))) end++;
     domainSpans.length = 0;
     domainsInRun(text, at + 1, end, sink.ignoreTlds, domainSpans, true);
     if (!domainSpans.length) continue;
@@ -754,6 +767,8 @@ function scanHashes(wanted: string): (sink: ScanSink) => void {
 // ---------------------------------------------------------------- the table
 
 const HASH_PREFILTER = String.raw`[0-9A-Fa-f]{32}`;
+// A label character and an ASCII TLD after a dot, or an internationalised TLD (`.рф`, `.cöm`).
+const DNS_PREFILTER = String.raw`(?:[A-Za-z0-9]|[^\x00-\x7F])\.[A-Za-z]{2}|\.[A-Za-z0-9-]*[^\x00-\x7F]`;
 
 // ---------------------------------------------------------------- whole values
 
@@ -767,7 +782,7 @@ function isHashOf(length: number): (value: string) => boolean {
 function isDomainName(value: string, ignoreTlds: boolean): boolean {
   const name = value.endsWith(".") ? value.slice(0, -1) : value;
   if (name.length > 253) return false;
-  for (let i = 0; i < name.length; i++) if (!isHostRunChar(name.charCodeAt(i))) return false;
+  for (let i = 0; i < name.length; i++) if (!isNameRunChar(name.charCodeAt(i))) return false;
   return isValidDomain(name, ignoreTlds);
 }
 
@@ -783,9 +798,9 @@ function isWholeUrl(value: string): boolean {
 export const BUILTIN_DEFINITIONS: readonly IocTypeDefinition[] = [
   { name: "ipv4", bulk: true, priority: PRIORITY.ipv4, prefilter: String.raw`[0-9]\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]`, scan: scanIpv4, isWhole: isIpv4 },
   { name: "ipv6", bulk: true, priority: PRIORITY.ipv6, prefilter: String.raw`:[0-9A-Fa-f]{0,4}:`, scan: scanIpv6, isWhole: (v) => v.includes(":") && isIpv6(v) },
-  { name: "dns", bulk: true, priority: PRIORITY.dns, prefilter: String.raw`[A-Za-z0-9]\.[A-Za-z]{2}`, scan: scanDns, isWhole: isDomainName },
+  { name: "dns", bulk: true, priority: PRIORITY.dns, prefilter: DNS_PREFILTER, scan: scanDns, isWhole: isDomainName },
   { name: "url", bulk: true, priority: PRIORITY.url, prefilter: String.raw`://`, scan: scanUrl, isWhole: isWholeUrl },
-  { name: "email", bulk: true, priority: PRIORITY.email, prefilter: String.raw`@[A-Za-z0-9]`, scan: scanEmail },
+  { name: "email", bulk: true, priority: PRIORITY.email, prefilter: String.raw`@(?:[A-Za-z0-9]|[^\x00-\x7F])`, scan: scanEmail },
   { name: "windows_path", bulk: true, priority: PRIORITY.windows_path, prefilter: String.raw`\\`, scan: scanWindowsPath },
   { name: "linux_path", bulk: true, priority: PRIORITY.linux_path, prefilter: String.raw`/`, scan: scanLinuxPath },
   // One prefilter for the three hash types (a 40- or 64-digit run holds a 32-digit one):

@@ -373,11 +373,21 @@ test("a domain glued to a letter of another script or to _ is no mention of the 
   const x = new IoCExtract();
   const dns = (text: string) => x.extractText(text).dns ?? [];
   // Cyrillic о and а inside: read by their ASCII parts these were soft.com, l.com, cher.de — innocent domains sent to TI.
-  for (const text of ["login.micr\u043esoft.com", "payp\u0430l.com/login", "b\u00fccher.de", "evil.com\u044f", "user@ex\u0430mple.com"]) assert.deepEqual(dns(text), [], text);
+  // They are internationalised names, reported whole as written (the look-alike is what a hunter needs to see).
+  const whole: [string, string[]][] = [
+    ["login.micr\u043esoft.com", ["login.micr\u043esoft.com"]],
+    ["payp\u0430l.com/login", ["payp\u0430l.com"]],
+    ["b\u00fccher.de", ["b\u00fccher.de"]],
+    ["evil.com\u044f", []], // `comя` is no TLD
+    ["user@ex\u0430mple.com", ["ex\u0430mple.com"]],
+  ];
+  for (const [text, expected] of whole) assert.deepEqual(dns(text), expected, text);
   // A label glued to _ (DNS service names) is left out; the rest of the name stays.
   assert.deepEqual(dns("_dmarc.example.com"), ["example.com"]);
   assert.deepEqual(dns("_ldap._tcp.dc._msdcs.contoso.com"), ["contoso.com"]);
-  assert.deepEqual(dns("m\u00fcnchen.example.com"), ["example.com"]);
+  assert.deepEqual(dns("m\u00fcnchen.example.com"), ["m\u00fcnchen.example.com"]);
+  // A label glued to a letter IDNA refuses (a leading combining mark) is still left out, never cut.
+  assert.deepEqual(dns("\u0301abc.example.com"), ["example.com"]);
   // ASCII neighbours, punctuation and symbols still separate.
   assert.deepEqual(dns("visit evil.com. or (www.contoso.com), \u00abtest.example.org\u00bb x\u{1F600}bad.example.net\u{1F600}"), ["evil.com", "www.contoso.com", "test.example.org", "bad.example.net"]);
   // Text written without spaces between words (Chinese, Japanese, Thai) and Korean particles: the domain is a mention.

@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import pl from "nodejs-polars";
 import { IoCExtract } from "../../src/transform/iocExtract";
 
 const iocs = new IoCExtract();
@@ -44,4 +45,28 @@ test("ipv6: eight fields written with :: at either end are found (1:2:3:4:5:6:7:
   assert.deepEqual(of("a 1:2:3:4:5:6:7:: b ::2:3:4:5:6:7:8 c", "ipv6"), ["1:2:3:4:5:6:7::", "::2:3:4:5:6:7:8"]);
   // Nine fields are no address.
   assert.deepEqual(of("a 1:2:3:4:5:6:7:8:9 b 1:2:3:4:5:6:7:8:: c", "ipv6"), []);
+});
+
+test("IDN: internationalised domains and URL hosts are found as written (https://b\u00fccher.de/x and a Cyrillic look-alike gave nothing)", () => {
+  assert.deepEqual(of("https://b\u00fccher.de/x", "url"), ["https://b\u00fccher.de/x"]);
+  assert.deepEqual(of("https://b\u00fccher.de/x", "dns"), ["b\u00fccher.de"]);
+  // A mixed-script look-alike (Cyrillic \u0430) is reported: it is what a hunter needs to see.
+  const lookalike = iocs.extractText("login at https://\u0430pple.com/login", { iocTypes: ALL });
+  assert.deepEqual(lookalike.url, ["https://\u0430pple.com/login"]);
+  assert.deepEqual(lookalike.dns, ["\u0430pple.com"]);
+  assert.deepEqual(of("visit b\u00fccher.de now, \u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444 and M\u00dcNCHEN.example.com", "dns"), ["b\u00fccher.de", "\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444", "M\u00dcNCHEN.example.com"]);
+  assert.deepEqual(of("mail info@b\u00fccher.de", "email"), ["info@b\u00fccher.de"]);
+  // The TLD is checked on its A-label (xn--p1ai is .\u0440\u0444); words joined by a dot are no domain.
+  assert.deepEqual(of("Gr\u00f6\u00dfe.Gesamt, b\u00fccher.notatld, evil.com\u044f", "dns"), []);
+  assert.deepEqual(iocs.extractText("b\u00fccher.notatld", { ignoreTlds: true }).dns, ["b\u00fccher.notatld"]);
+  // A label IDNA refuses (it starts with a combining mark) is not cut to its ASCII part, in text or as a URL host.
+  assert.deepEqual(of("x \u0301abc.com y", "dns"), []);
+  assert.deepEqual(of("http://\u0301abc.com/x", "url"), []);
+  // Percent-escaped, as browsers send it: found decoded as well.
+  assert.ok(of("http://b%C3%BCcher.de/x", "url").includes("http://b\u00fccher.de/x"));
+  // Classification and DataFrames (the polars screen) agree.
+  assert.equal(iocs.getIocType("b\u00fccher.de"), "dns");
+  assert.equal(iocs.getIocType("https://\u0430pple.com/login"), "url");
+  const df = iocs.extract(pl.DataFrame({ t: ["\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444", "to \u0438\u0432\u0430\u043d@\u043f\u043e\u0447\u0442\u0430.\u0440\u0444"] }), { columns: "t" });
+  assert.deepEqual((df.toRecords() as { Observable: string }[]).map((r) => r.Observable).sort(), ["\u0438\u0432\u0430\u043d@\u043f\u043e\u0447\u0442\u0430.\u0440\u0444", "\u043f\u043e\u0447\u0442\u0430.\u0440\u0444", "\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444"]);
 });

@@ -49,6 +49,10 @@ const SHAPES: Record<string, (size: number) => string> = {
   "ellipsis roots": (n) => repeat(".../", n),
   "intranet url hosts": (n) => repeat("http://a/", n),
   "single-label hosts with ports": (n) => repeat("ftp://h_1:21", n),
+  // Internationalised names: each label goes through IDNA (tr46), a long label never does.
+  "IDN labels \u00fc.\u00fc.": (n) => repeat("\u00fc.", n),
+  "IDN url hosts and addresses": (n) => repeat("http://\u00fc.\u0430pple.de/ \u00fc@\u00fc.", n),
+  "one long IDN label": (n) => repeat("\u00fc", n - 3) + ".de",
 };
 
 /** The least CPU time (ms) of `runs` calls: CPU time, not wall time, so other processes waiting for the cores do not count. */
