@@ -595,7 +595,10 @@ function scanWindowsPath(sink: ScanSink): void {
         folderStart = h;
         rooted = true;
       }
+    } else if ((rootStart = envRootBefore(text, b, emitted)) >= 0) {
+      rooted = true;
     } else {
+      rootStart = b;
       while (rootStart > emitted && text.charCodeAt(rootStart - 1) === 46) rootStart--;
       rooted = rootStart < b;
     }
@@ -634,9 +637,38 @@ function scanWindowsPath(sink: ScanSink): void {
 const LX_FOLDER_STOP = new CharSet("\\:*?<>|\t\r\n\"'`\0");
 const LX_FILE_STOP = new CharSet("/\0<>|\t\r\n \"'`");
 
-/** A Windows path root at i: `X:\`, `\\`, `.\` or `..\`. */
+/** Longest environment variable name taken as a root (a bound that keeps the scan linear). */
+const MAX_ENV_NAME = 64;
+
+/** A character of an environment variable's name in a root (`%ProgramFiles(x86)%`). */
+function isEnvNameChar(c: number): boolean {
+  return isAlphaNum(c) || c === 95 || c === 40 || c === 41 || c === 45;
+}
+
+/**
+ * The start of an environment variable that roots the path at the `\` at b —
+ * `%TEMP%\` (cmd expands it) or PowerShell's `$env:TEMP\` — not before `min`; else -1.
+ */
+function envRootBefore(s: string, b: number, min: number): number {
+  let j = b - 1;
+  const percent = s.charCodeAt(j) === 37;
+  if (percent) j--;
+  const nameEnd = j + 1;
+  while (j >= min && nameEnd - j <= MAX_ENV_NAME && isEnvNameChar(s.charCodeAt(j))) j--;
+  if (j + 1 === nameEnd) return -1;
+  if (percent) return j >= min && s.charCodeAt(j) === 37 ? j : -1;
+  return j - 4 >= min && s.slice(j - 4, j + 1).toLowerCase() === "$env:" ? j - 4 : -1;
+}
+
+/** A Windows path root at i: `X:\`, `\\`, `.\`, `..\`, or an environment variable (`%TEMP%\`, `$env:TEMP\`). */
 function startsWindowsRoot(s: string, i: number): boolean {
   const c = s.charCodeAt(i);
+  if (c === 37 || (c === 36 && s.slice(i, i + 5).toLowerCase() === "$env:")) {
+    let j = c === 37 ? i + 1 : i + 5;
+    while (j < s.length && j - i <= MAX_ENV_NAME + 5 && isEnvNameChar(s.charCodeAt(j))) j++;
+    if (c === 37 && s.charCodeAt(j) === 37) j++;
+    return s.charCodeAt(j) === 92 && envRootBefore(s, j, i) === i;
+  }
   if (c === 92) return s.charCodeAt(i + 1) === 92;
   if (c === 46) return s.charCodeAt(i + 1) === 92 || (s.charCodeAt(i + 1) === 46 && s.charCodeAt(i + 2) === 92);
   return isAlpha(c) && s.charCodeAt(i + 1) === 58 && s.charCodeAt(i + 2) === 92;

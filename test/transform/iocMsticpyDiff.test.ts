@@ -70,3 +70,15 @@ test("IDN: internationalised domains and URL hosts are found as written (https:/
   const df = iocs.extract(pl.DataFrame({ t: ["\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444", "to \u0438\u0432\u0430\u043d@\u043f\u043e\u0447\u0442\u0430.\u0440\u0444"] }), { columns: "t" });
   assert.deepEqual((df.toRecords() as { Observable: string }[]).map((r) => r.Observable).sort(), ["\u0438\u0432\u0430\u043d@\u043f\u043e\u0447\u0442\u0430.\u0440\u0444", "\u043f\u043e\u0447\u0442\u0430.\u0440\u0444", "\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444"]);
 });
+
+test("windows paths: an environment variable is a root (%TEMP%\\evil.bat gave nothing, %APPDATA%\\Microsoft\\x.exe gave \\Microsoft\\x.exe)", () => {
+  const paths = (text: string) => of(text, "windows_path");
+  assert.deepEqual(paths("%TEMP%\\evil.bat"), ["%TEMP%\\evil.bat"]);
+  assert.deepEqual(paths("copy a %APPDATA%\\Microsoft\\x.exe /y"), ["%APPDATA%\\Microsoft\\x.exe"]);
+  assert.deepEqual(paths("start \"\" \"%ProgramFiles(x86)%\\App\\a.exe\""), ["%ProgramFiles(x86)%\\App\\a.exe"]);
+  assert.deepEqual(paths("iex $env:TEMP\\x.exe; & $Env:LocalAppData\\t\\y.ps1"), ["$env:TEMP\\x.exe", "$Env:LocalAppData\\t\\y.ps1"]);
+  // A space before such a root ends the path before it.
+  assert.deepEqual(paths("C:\\a\\b.exe %TEMP%\\c.exe"), ["C:\\a\\b.exe", "%TEMP%\\c.exe"]);
+  // Not a variable: no root, so a folder is still needed; PowerShell's env: drive is unchanged.
+  for (const text of ["50% \\x", "100%\\y", "%%\\z", "$env:\\Path", "Get-Content env:\\Path"]) assert.deepEqual(paths(text), [], text);
+});

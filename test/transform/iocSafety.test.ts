@@ -53,6 +53,7 @@ const SHAPES: Record<string, (size: number) => string> = {
   "IDN labels \u00fc.\u00fc.": (n) => repeat("\u00fc.", n),
   "IDN url hosts and addresses": (n) => repeat("http://\u00fc.\u0430pple.de/ \u00fc@\u00fc.", n),
   "one long IDN label": (n) => repeat("\u00fc", n - 3) + ".de",
+  "environment variable roots": (n) => repeat("%TEMP%\\a %$env:X\\b aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa%\\", n),
 };
 
 /** The least CPU time (ms) of `runs` calls: CPU time, not wall time, so other processes waiting for the cores do not count. */
