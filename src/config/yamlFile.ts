@@ -9,9 +9,10 @@
  * map of 40k keys. Here it is off, and one pass over the parsed document with
  * a set per map does the same check.
  */
-import YAML, { isAlias, isMap, isScalar, isSeq, LineCounter, YAMLSeq, type Node } from "yaml";
+import YAML, { isAlias, isMap, isScalar, isSeq, LineCounter, visit, YAMLSeq, type Node } from "yaml";
 import { readRegularFile } from "../common/regularFile";
 import { yamlMessages as msg, type YamlProblem } from "./messages";
+import { reindentQuotedScalars, type ReindentedSpan } from "./yamlQuotedIndent";
 
 /** Limits of one YAML file. */
 export interface YamlLimits {
@@ -189,23 +190,48 @@ function syntaxDetail(code: string, message: string): string {
   return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "").replace(/:$/, "");
 }
 
-/**
- * Parses YAML text once and returns it as plain JS. Errors (syntax,
- * duplicate keys, limits, nesting too deep for the parser, alias bombs) name
- * the file, and the line and column where there is one.
- */
-export function parseYamlText(file: string, text: string, limits: YamlLimits, fail: YamlErrorFactory, options: YamlReadOptions = {}): unknown {
-  const bytes = Buffer.byteLength(text, "utf8");
-  if (bytes > limits.maxBytes) throw fail(msg.tooLarge(file, bytes, limits.maxBytes, limits.what));
+/** One parse of the text, its errors in the document. */
+function parseOnce(file: string, text: string, limits: YamlLimits, fail: YamlErrorFactory): { doc: YAML.Document.Parsed; lines: LineCounter } {
   const lines = new LineCounter();
-  let doc: ReturnType<typeof YAML.parseDocument>;
   try {
     // merge: `<<: *anchor` merge keys, which PyYAML (MSTICPy's loader) applies; without it they were a key named "<<".
-    doc = YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: false, lineCounter: lines, merge: true });
+    return { doc: YAML.parseDocument(text, { prettyErrors: true, uniqueKeys: false, lineCounter: lines, merge: true }), lines };
   } catch (err) {
     // The composer recurses per nesting level: a deep enough document overflows the stack.
     if (err instanceof RangeError) throw fail(msg.tooDeep(file, limits.maxDepth, limits.what));
     throw err;
+  }
+}
+
+/** Whether each span re-indented is exactly one quoted scalar of the document: white space a quoted value folds away, so no value changed. */
+function quotedSpans(doc: YAML.Document.Parsed, spans: readonly ReindentedSpan[]): boolean {
+  const quoted = new Map<number, number>();
+  visit(doc, {
+    Scalar(_, node) {
+      if ((node.type === "QUOTE_SINGLE" || node.type === "QUOTE_DOUBLE") && node.range) quoted.set(node.range[0], node.range[1]);
+    },
+  });
+  return spans.every((span) => quoted.get(span.start) === span.end + 1);
+}
+
+/**
+ * Parses YAML text and returns it as plain JS: once, or again with quoted
+ * values re-indented (reindentQuotedScalars) when that alone makes it read.
+ * Errors (syntax, duplicate keys, limits, nesting too deep for the parser,
+ * alias bombs) name the file, and the line and column where there is one.
+ */
+export function parseYamlText(file: string, text: string, limits: YamlLimits, fail: YamlErrorFactory, options: YamlReadOptions = {}): unknown {
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes > limits.maxBytes) throw fail(msg.tooLarge(file, bytes, limits.maxBytes, limits.what));
+  let { doc, lines } = parseOnce(file, text, limits, fail);
+  if (doc.errors.length) {
+    // Quoted values whose lines PyYAML reads and the yaml package refuses (see yamlQuotedIndent): read again re-indented.
+    // Lines keep their numbers; a file that still fails is reported as it was.
+    const repaired = reindentQuotedScalars(text);
+    if (repaired && Buffer.byteLength(repaired.text, "utf8") <= limits.maxBytes) {
+      const again = parseOnce(file, repaired.text, limits, fail);
+      if (!again.doc.errors.length && quotedSpans(again.doc, repaired.spans)) ({ doc, lines } = again);
+    }
   }
   if (doc.errors.length) {
     const err = doc.errors[0];
