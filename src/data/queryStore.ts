@@ -155,7 +155,8 @@ function queriesOf(file: string, root: unknown): QueryDefinition[] {
     }
     const meta = mergeMaps(mergeMaps(fileMeta, defaultMeta), isMap(rawSource.metadata) ? rawSource.metadata : {});
     const families = asStringList(meta.data_families);
-    const params = { ...defaultParams, ...(isMap(rawSource.parameters) ? rawSource.parameters : {}) };
+    // Merged per parameter, as MSTICPy's collapse_dicts: a source giving a default parameter's description only keeps its type and default.
+    const params = mergeMaps(defaultParams, isMap(rawSource.parameters) ? rawSource.parameters : {});
     const parameters = Object.entries(params).map(([pname, spec]) => parseParameter(where, pname, spec));
     const schema = schemaOf(where, meta.schema);
     for (const family of families) {

@@ -121,3 +121,27 @@ test("the lab's query file covers every query of the original, with the same fam
   assert.equal(qs.find((q) => q.name === "list_host_logon_failures")?.query, "failed_logons.parquet");
   assert.equal(qs.find((q) => q.name === "list_host_logons")?.description, "List logons on host");
 });
+
+test("a source's parameter entry is merged with the defaults' one of its name, as MSTICPy's collapse_dicts (it replaced it)", () => {
+  // As MSTICPy's prismacloud/rql_config_resource_aws_s3.yaml: the source changes a default parameter's description only.
+  const text = `
+metadata:
+  version: 1
+  data_environments: [LocalData]
+  data_families: [Fam]
+defaults:
+  parameters:
+    limit: {description: Max rows, type: int, default: 10}
+sources:
+  q1:
+    description: x
+    args: {query: a.csv}
+    parameters:
+      limit: {description: Max rows for q1}
+      host: {description: host, type: str}
+`;
+  const [q] = parseQueryFile("merge.yaml", text);
+  const limit = q.parameters.find((p) => p.name === "limit");
+  assert.deepEqual(limit, { name: "limit", type: "int", description: "Max rows for q1", required: false, aliases: [], default: 10 });
+  assert.deepEqual(q.parameters.map((p) => p.name), ["limit", "host"]);
+});
