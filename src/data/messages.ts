@@ -242,8 +242,12 @@ export const dataMessages = {
   // The provider (QueryError).
   unsupportedEnvironment: (environment: string) =>
     errorMessage("data/unsupported-environment", `data environment "${environment}" is not supported (supported: LocalData).${didYouMean(environment, ["LocalData"])}`),
-  noQueries: (queryPaths: readonly string[]) =>
-    errorMessage("data/no-queries", `no LocalData queries found in ${queryPaths.join(", ")} (query files are *.yaml with metadata.data_environments: [LocalData])`),
+  /** `names`: the environment's names a file may use, the provider's first (environmentNames). */
+  noQueries: (environment: string, names: readonly string[], queryPaths: readonly string[]) =>
+    errorMessage(
+      "data/no-queries",
+      `no ${environment} queries found in ${queryPaths.join(", ")} (query files are *.yaml whose metadata.data_environments lists ${names.length > 1 ? `${names.slice(0, -1).join(", ")} or ${names.at(-1)}` : names[0]})`,
+    ),
   familyClash: (family: string) => errorMessage("data/family-clash", `data family "${family}" clashes with a provider method; rename it in its query file`),
   unknownQueryInFamily: (name: string, family: string, queries: readonly string[]) =>
     errorMessage("data/unknown-query", `no query "${name}" in data family ${family}.${didYouMean(name, queries)}`),

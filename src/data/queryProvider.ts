@@ -14,6 +14,7 @@ import { LAB_DATA_DIR } from "../common/paths";
 import { anyOfQuery, DataFileIndex, runLocalLazy, runLocalQueryAsync, timeRole, type QueryParams, type QueryRunOptions } from "./localData";
 import { KernelInterrupt, operationSignal, type InterruptOptions } from "../common/interrupt";
 import { fileQueries } from "./fileQueries";
+import { environmentNames } from "./environmentNames";
 import { loadProviderQueries } from "./queryStore";
 import type { Displayable } from "../display/protocol";
 // Query results render as huntlab's table when a cell ends with them in tslab
@@ -303,7 +304,7 @@ class LocalDataProvider implements QueryProviderMethods, QueryProviderConnection
     const fromFiles = discover ? fileQueries(this.index, defined, reserved, options.fileQueries === undefined) : [];
     this.queries = [...defined, ...fromFiles].sort((a, b) => `${a.family}.${a.name}`.localeCompare(`${b.family}.${b.name}`));
     if (!this.queries.length) {
-      throw new QueryError(msg.noQueries(queryPaths));
+      throw new QueryError(msg.noQueries("LocalData", environmentNames("LocalData"), queryPaths));
     }
     const { familyNames, all } = attachFamilies(this, this.queries, (q) => this.makeQueryFunction(q));
     this.familyNames = familyNames;

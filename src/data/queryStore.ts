@@ -11,6 +11,7 @@ import { printWarning } from "../common/messages";
 import { fileKind } from "../common/regularFile";
 import { loadConfig, type HuntlabConfig } from "../config/config";
 import type { YamlProblem } from "../config/messages";
+import { environmentNames } from "./environmentNames";
 import { QueryDefinitionError, dataMessages as msg } from "./messages";
 import { parseYamlText, readYamlText, type YamlLimits } from "../config/yamlFile";
 import { EVENT_KINDS, type QueryDefinition, type QueryParameter, type QueryParameterType } from "./types";
@@ -231,6 +232,8 @@ function describeYaml(root: unknown): string {
 export function loadQueries(queryPaths: string[], environment: string, options: LoadQueriesOptions = {}): QueryDefinition[] {
   const warn = options.warn ?? printWarning;
   const byKey = new Map<string, QueryDefinition>();
+  // A file may name the environment as MSTICPy does (LogAnalytics for MSSentinel).
+  const names = environmentNames(environment);
   for (const file of findQueryFiles(queryPaths, { warn })) {
     // Parsed once; YAML errors and files over the limits are reported whatever their environment.
     const root = readQueryYaml(file);
@@ -244,11 +247,11 @@ export function loadQueries(queryPaths: string[], environment: string, options: 
     const envs = isMap(root.metadata) ? asStringList(root.metadata.data_environments) : undefined;
     // No environment: no provider takes the file. Said once, as MSTICPy prints it (it was skipped without a word).
     if (envs && !envs.length) {
-      warn(`${file}: skipped, metadata.data_environments is missing or empty (the providers its queries are for, e.g. [LocalData])`);
+      warn(`${file}: skipped, metadata.data_environments is missing or empty (the providers its queries are for, e.g. [${environment}])`);
       continue;
     }
     // Files for other environments are skipped without checking their queries.
-    if (envs && !envs.some((e) => e === environment || e.split(".").pop() === environment)) continue;
+    if (envs && !envs.some((e) => names.includes(e.split(".").pop()!))) continue;
     for (const q of queriesOf(file, root)) byKey.set(`${q.family}.${q.name}`, q);
   }
   return [...byKey.values()].sort((a, b) => `${a.family}.${a.name}`.localeCompare(`${b.family}.${b.name}`));

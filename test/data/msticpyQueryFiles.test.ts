@@ -294,3 +294,35 @@ describe("queries and families named then", () => {
     assert.equal((await qp.LocalData.then_file()).height, 1);
   });
 });
+
+describe("MSTICPy's names of one data environment", () => {
+  /** A query file for `environments` (MSTICPy's mssentinel folder says [LogAnalytics]). */
+  const envFile = (environments: string) =>
+    `metadata:\n  version: 1\n  data_environments: [${environments}]\n  data_families: [Env]\nsources:\n  q:\n    description: q\n    args:\n      query: 'SecurityAlert'\n`;
+  const config = () => {
+    const file = path.join(tempDir(), "msticpyconfig.yaml");
+    fs.writeFileSync(file, "AzureSentinel: {}\n");
+    return file;
+  };
+
+  it("loads files for LogAnalytics, AzureSentinel and MSSentinel_New in the MSSentinel provider, AzureDataExplorer in Kusto's", () => {
+    const folder = tempTree({ "a.yaml": envFile("LogAnalytics"), "b.yaml": envFile("AzureSentinel").replace("Env]", "Env2]"), "c.yaml": envFile("Sentinel.MSSentinel_New").replace("Env]", "Env3]") });
+    assert.deepEqual(loadQueries([folder], "MSSentinel").map((q) => q.family), ["Env", "Env2", "Env3"]);
+    assert.deepEqual(loadQueries([tempTree({ "k.yaml": envFile("AzureDataExplorer") })], "Kusto").map((q) => q.family), ["Env"]);
+    assert.deepEqual(loadQueries([folder], "LocalData"), []);
+    const qp = new QueryProvider("MSSentinel", { configPath: config(), queryPaths: [folder], warn: () => undefined });
+    assert.deepEqual(qp.listQueries(), ["Env.q", "Env2.q", "Env3.q"]);
+  });
+
+  it("the no-queries error names the provider's environment and its other names", () => {
+    const folder = tempTree({ "l.yaml": envFile("LocalData") });
+    assert.throws(() => new QueryProvider("MSSentinel", { configPath: config(), queryPaths: [folder], warn: () => undefined }), {
+      code: "data/no-queries",
+      message: `no MSSentinel queries found in ${folder} (query files are *.yaml whose metadata.data_environments lists MSSentinel, AzureSentinel, LogAnalytics or MSSentinel_New)`,
+    });
+    assert.throws(() => new QueryProvider("Splunk", { configPath: config(), queryPaths: [folder], warn: () => undefined }), {
+      code: "data/no-queries",
+      message: `no Splunk queries found in ${folder} (query files are *.yaml whose metadata.data_environments lists Splunk)`,
+    });
+  });
+});

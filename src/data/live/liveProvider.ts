@@ -14,6 +14,7 @@ import { printWarning } from "../../common/messages";
 import { operationSignal, KernelInterrupt, type InterruptOptions } from "../../common/interrupt";
 import { QueryError, dataMessages as msg } from "../messages";
 import { resolveParameters, timeRole, type QueryParams, type QueryRunOptions } from "../localData";
+import { environmentNames } from "../environmentNames";
 import { loadProviderQueries } from "../queryStore";
 import { datetimeValue } from "../timeParsing";
 import { normalizeEvents } from "../schemas/index";
@@ -174,7 +175,7 @@ export class LiveDataProvider {
     this.range = timeRangeDates(options.timeRange, `${environment} timeRange`);
     const { paths, queries } = loadProviderQueries(environment, path.join(LAB_DATA_DIR, "queries", LIVE_QUERY_FOLDERS[environment]), options);
     this.definitions = queries;
-    if (!this.definitions.length) throw new QueryError(msg.noQueries(paths));
+    if (!this.definitions.length) throw new QueryError(msg.noQueries(environment, environmentNames(environment), paths));
     HIDDEN.set(this, {});
   }
 

@@ -1,0 +1,26 @@
+/**
+ * MSTICPy's names of one data environment: its DataEnvironment enum gives
+ * several names one value (msticpy/data/core/query_defns.py), and its query
+ * store files a query under the environment whatever name the file uses. Its
+ * bundled mssentinel queries say `data_environments: [LogAnalytics]`, which
+ * huntlab's MSSentinel provider skipped.
+ */
+
+/** Groups of names of one environment, huntlab's provider name (where it has one) first. */
+const ALIASES: readonly (readonly string[])[] = [
+  ["MSSentinel", "AzureSentinel", "LogAnalytics", "MSSentinel_New"],
+  ["Kusto", "AzureDataExplorer", "Kusto_New"],
+  ["MSGraph", "SecurityGraph"],
+  ["MDE", "MDATP"],
+  ["OTRF", "Mordor"],
+  ["OSQueryLogs", "OSQuery"],
+  ["MSSentinel_Legacy", "MSSentinel_KQLM"],
+  ["Kusto_Legacy", "Kusto_KQLM"],
+  ["VelociraptorLogs", "Velociraptor"],
+];
+
+/** The names a query file may give `environment` in `metadata.data_environments`: itself, then MSTICPy's other names of it. */
+export function environmentNames(environment: string): readonly string[] {
+  const group = ALIASES.find((names) => names.includes(environment));
+  return group ? [environment, ...group.filter((name) => name !== environment)] : [environment];
+}
