@@ -240,8 +240,8 @@ export const dataMessages = {
     ),
 
   // The provider (QueryError).
-  unsupportedEnvironment: (environment: string) =>
-    errorMessage("data/unsupported-environment", `data environment "${environment}" is not supported (supported: LocalData).${didYouMean(environment, ["LocalData"])}`),
+  unsupportedEnvironment: (environment: string, supported: readonly string[]) =>
+    errorMessage("data/unsupported-environment", `data environment "${environment}" is not supported (supported: ${supported.join(", ")}).${didYouMean(environment, supported)}`),
   /** `names`: the environment's names a file may use, the provider's first (environmentNames). */
   noQueries: (environment: string, names: readonly string[], queryPaths: readonly string[]) =>
     errorMessage(

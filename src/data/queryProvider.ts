@@ -287,7 +287,7 @@ class LocalDataProvider implements QueryProviderMethods, QueryProviderConnection
 
   constructor(environment: DataEnvironment, options: LocalDataOptions = {}) {
     if ((environment as string) !== "LocalData") {
-      throw new QueryError(msg.unsupportedEnvironment(String(environment)));
+      throw new QueryError(msg.unsupportedEnvironment(String(environment), ["LocalData", ...LIVE_ENVIRONMENTS]));
     }
     this.range = timeRangeDates(options.timeRange, "timeRange");
     // A copy: the caller's array changed in a later cell must not change where this provider reads.
@@ -538,7 +538,18 @@ class LiveProvider implements QueryProviderMethods, QueryProviderConnection {
   }
 }
 
-function construct(environment: DataEnvironment, options?: LocalDataOptions & LiveProviderOptions): QueryProvider {
+/**
+ * The provider an environment name means, in any case, MSTICPy's other names too (`AzureSentinel`,
+ * `LogAnalytics` → MSSentinel; `AzureDataExplorer` → Kusto); the name itself when none.
+ */
+function providerName(environment: string): string {
+  const wanted = String(environment).toLowerCase();
+  const known = ["LocalData", ...LIVE_ENVIRONMENTS].find((e) => environmentNames(e).some((name) => name.toLowerCase() === wanted));
+  return known ?? environment;
+}
+
+function construct(named: DataEnvironment, options?: LocalDataOptions & LiveProviderOptions): QueryProvider {
+  const environment = providerName(named) as DataEnvironment;
   if ((LIVE_ENVIRONMENTS as string[]).includes(environment)) {
     const live = new LiveProvider(environment as LiveEnvironment, options);
     return strict(live, (prop) => new QueryError(msg.unknownFamily(prop, live.environment, live.listFamilies()))) as unknown as QueryProvider;

@@ -293,3 +293,10 @@ test("the environment in a `string` variable (a notebook's parameters cell) type
   environment = "NoSuchSiem";
   assert.throws(() => new QueryProvider(environment), (e: unknown) => e instanceof Error && /NoSuchSiem/.test(e.message));
 });
+
+test("MSTICPy's names of an environment make its provider (AzureSentinel, LogAnalytics → MSSentinel; AzureDataExplorer → Kusto), in any case; an unknown one lists every provider", () => {
+  for (const [name, environment] of [["AzureSentinel", "MSSentinel"], ["LogAnalytics", "MSSentinel"], ["mssentinel", "MSSentinel"], ["AzureDataExplorer", "Kusto"], ["localdata", "LocalData"]]) {
+    assert.equal(new QueryProvider(name).environment, environment, name);
+  }
+  assert.throws(() => new QueryProvider("Sentinal"), (e: unknown) => e instanceof QueryError && /supported: LocalData, MSSentinel, Kusto, Splunk, Elasticsearch/.test(e.message) && /Did you mean/.test(e.message));
+});
