@@ -164,8 +164,10 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
       const nonUtf8 = TEXT_FORMATS.has(format) && /utf-?8/i.test(errorLine(err)) ? firstNonUtf8(file) : undefined;
       if (nonUtf8) throw new DataFileError(msg.fileInvalid(file, format, nonUtf8Detail(nonUtf8, file, format)));
       const bad = jsonLines ? firstBadJsonLine(file) : undefined;
-      // polars names a character position only; an array whose file ends inside it was most often cut while copied.
-      const unclosed = jsonArray && lastNonSpace(file) !== "]";
+      // polars names a character position only; an array whose file ends inside it was most often cut while copied
+      // (one closed early, text after it, ends in a letter or a quote: not "cut").
+      const last = jsonArray ? lastNonSpace(file) : "";
+      const unclosed = jsonArray && (last === "}" || last === "," || last === "[");
       const detail = bad
         ? `line ${bad.line} is not JSON (${bad.error}): ${errorLine(err)}`
         : unclosed

@@ -93,6 +93,9 @@ test("a .json or .log holding a JSON array whose file ends inside it (cut mid-co
   for (const f of ["cut.json", "cut.log"]) {
     assert.throws(() => readDataFile(path.join(dir, f)), { code: "data/file-invalid", message: new RegExp(`${f.replace(".", "\\.")}: .*the JSON array is not closed`) }, f);
   }
+  // Text after a closed array is no cut file.
+  const after = path.join(tempTree({ "after.json": '[{"a": 1}] trailing\n' }), "after.json");
+  assert.throws(() => readDataFile(after), (e: unknown) => e instanceof Error && /after\.json/.test(e.message) && !/not closed/.test(e.message));
   assert.throws(() => readDataFile(path.join(dir, "number.json")), { code: "data/file-invalid", message: /number\.json: .*holds a JSON number, not records/ });
   assert.throws(() => readDataFile(path.join(dir, "text.json")), { code: "data/file-invalid", message: /text\.json: .*holds a JSON string, not records/ });
 });

@@ -330,10 +330,12 @@ export class LiveDataProvider {
       if (op.signal.aborted) throw new QueryError(msg.liveCancelled(where, reasonOf(op.signal.reason)));
       if (timeout.aborted) throw new QueryError(msg.liveTimeout(where, timeoutMs));
       if (err instanceof Error && !(err instanceof QueryError)) {
-        // Kept as the cause (its stack says where it broke), masked as the message is: inspect shows causes.
-        err.message = settings.mask(err.message);
-        if (err.stack) err.stack = settings.mask(err.stack);
-        throw new QueryError(msg.liveHttp(where, err.message), { cause: err });
+        // A masked copy is the cause (its stack says where it broke; inspect shows causes). Not the error itself:
+        // a DOMException's message is a getter, and assigning it threw a bare TypeError.
+        const cause = new Error(settings.mask(err.message));
+        cause.name = err.name;
+        cause.stack = err.stack === undefined ? undefined : settings.mask(err.stack);
+        throw new QueryError(msg.liveHttp(where, cause.message), { cause });
       }
       const span = window ? ` (${window.start.toISOString()} – ${window.end.toISOString()})` : "";
       // The HTTP client names the request (method and URL), not the query: a 429/5xx after the retries, a reset

@@ -90,26 +90,32 @@ describe("Elasticsearch driver: nesting", () => {
 });
 
 describe("live provider: a driver's unexpected error", () => {
-  it("is rewrapped as data/live-http naming the query, masked, with the original as its cause (it was dropped)", async () => {
-    const SECRET = "hl-splunk-token-0123456789";
-    registerLiveDriver("Splunk", () => ({
-      environment: "Splunk",
-      language: "spl",
-      connected: true,
-      connect: async () => {},
-      query: async () => {
-        throw new RangeError(`Maximum call stack size exceeded near ${SECRET}`);
-      },
-    }) as unknown as LiveDriver);
-    const dir = tempDir();
-    const cfg = path.join(dir, "msticpyconfig.yaml");
-    fs.writeFileSync(cfg, `DataProviders:\n  Splunk:\n    Args:\n      host: "127.0.0.1"\n      bearer_token: "${SECRET}"\n`);
-    const qp = new QueryProvider("Splunk", { configPath: cfg, dataPaths: [] } as never);
-    await qp.connect();
-    const err = await qp.execQuery("search index=x").then(() => undefined, (e: unknown) => e);
-    assert.ok(err instanceof QueryError && err.code === "data/live-http", String(err));
-    assert.match(err.message, /Maximum call stack size exceeded near \*\*\*\*/);
-    assert.ok(err.cause instanceof RangeError);
-    assert.ok(!String((err.cause as Error).message).includes(SECRET) && !String((err.cause as Error).stack).includes(SECRET), "the cause is masked too");
-  });
+  for (const [kind, make] of [
+    ["RangeError", (secret: string) => new RangeError(`Maximum call stack size exceeded near ${secret}`)],
+    // A DOMException's message is a getter: masking it in place threw a bare TypeError instead.
+    ["DOMException", (secret: string) => new DOMException(`Maximum call stack size exceeded near ${secret}`, "DataCloneError")],
+  ] as const) {
+    it(`is rewrapped as data/live-http naming the query, masked, with a masked copy as its cause (a ${kind})`, async () => {
+      const SECRET = "hl-splunk-token-0123456789";
+      registerLiveDriver("Splunk", () => ({
+        environment: "Splunk",
+        language: "spl",
+        connected: true,
+        connect: async () => {},
+        query: async () => {
+          throw make(SECRET);
+        },
+      }) as unknown as LiveDriver);
+      const dir = tempDir();
+      const cfg = path.join(dir, "msticpyconfig.yaml");
+      fs.writeFileSync(cfg, `DataProviders:\n  Splunk:\n    Args:\n      host: "127.0.0.1"\n      bearer_token: "${SECRET}"\n`);
+      const qp = new QueryProvider("Splunk", { configPath: cfg, dataPaths: [] } as never);
+      await qp.connect();
+      const err = await qp.execQuery("search index=x").then(() => undefined, (e: unknown) => e);
+      assert.ok(err instanceof QueryError && err.code === "data/live-http", String(err));
+      assert.match(err.message, /Maximum call stack size exceeded near \*\*\*\*/);
+      assert.ok(err.cause instanceof Error && err.cause.name === make("").name, String(err.cause));
+      assert.ok(!String((err.cause as Error).message).includes(SECRET) && !String((err.cause as Error).stack).includes(SECRET), "the cause is masked too");
+    });
+  }
 });
