@@ -6,6 +6,7 @@
  * lines `{"preview":false,"offset":n,"result":{…}}` (every field as text, lists
  * for multivalue fields, the last with `"lastrow":true`) and `{"messages":[…]}`;
  * errors as `{"messages":[{"type":"ERROR"|"FATAL"|"WARN","text":…}]}` with 400/401;
+ * preview tables (`"preview":true`) before the final one when told (`previews`, `cutShort`);
  * 429/503 with Retry-After when told to throttle.
  *
  * It serves the lab's data (data/*.parquet, one sourcetype per file) through a
@@ -65,6 +66,13 @@ export interface SplunkTwinOptions {
   slow?: { contains: string; ms: number };
   /** Answer the export with this page (200, text/html), as a single sign-on proxy in front of Splunk does. */
   htmlPage?: string;
+  /**
+   * Stream these preview tables first (each `"preview":true` from offset 0), as a reporting search (`| stats …`) does
+   * while it runs; the final table (`"preview":false`) follows, an empty one as a single `{"preview":false,"offset":0,"lastrow":true}`.
+   */
+  previews?: Record<string, unknown>[][];
+  /** With `previews`: no final line at all, as when the search was stopped before it finished. */
+  cutShort?: boolean;
 }
 
 export interface SeenSearch {
@@ -624,7 +632,11 @@ export async function startSplunkTwin(options: SplunkTwinOptions = {}): Promise<
           rows = rows.slice(0, options.resultCap);
           capped = true;
         }
-        rows.forEach((r, i) => lines.push(JSON.stringify({ preview: false, offset: i, ...(i === rows.length - 1 ? { lastrow: true } : {}), result: r })));
+        for (const table of options.previews ?? []) {
+          table.forEach((r, i) => lines.push(JSON.stringify({ preview: true, offset: i, ...(i === table.length - 1 ? { lastrow: true } : {}), result: r })));
+        }
+        if (options.previews && !options.cutShort && rows.length === 0) lines.push(JSON.stringify({ preview: false, offset: 0, lastrow: true }));
+        if (!options.cutShort) rows.forEach((r, i) => lines.push(JSON.stringify({ preview: false, offset: i, ...(i === rows.length - 1 ? { lastrow: true } : {}), result: r })));
         if (capped) lines.push(messages("WARN", `Search results might be incomplete: the search reached the maximum number of results (${options.resultCap}).`));
         if (options.partialError) lines.push(messages("ERROR", options.partialError));
         // Streamed as Splunk does: one JSON object per line.

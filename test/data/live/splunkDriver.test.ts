@@ -251,6 +251,30 @@ describe("Splunk driver: searches", () => {
     }
   });
 
+  it("a reporting search whose final table is empty returns no rows, not the preview tables streamed before it", async () => {
+    twin.options.previews = [[{ user: "alice", count: "2" }], [{ user: "alice", count: "2" }, { user: "bob", count: "3" }]];
+    try {
+      const table = await driver.query(request("search index=lab sourcetype=failed_logons | where EventID = 0"));
+      assert.deepEqual(table.rows, []);
+      assert.deepEqual(table.columns, []);
+    } finally {
+      delete twin.options.previews;
+    }
+  });
+
+  it("a search cut short before its final table returns the latest preview table", async () => {
+    twin.options.previews = [[{ user: "alice", count: "2" }], [{ user: "alice", count: "2" }, { user: "bob", count: "3" }]];
+    twin.options.cutShort = true;
+    try {
+      const table = await driver.query(request("search index=lab sourcetype=failed_logons"));
+      assert.deepEqual(column(table, "user"), ["alice", "bob"]);
+      assert.deepEqual(column(table, "count"), [2, 3]);
+    } finally {
+      delete twin.options.previews;
+      delete twin.options.cutShort;
+    }
+  });
+
   it("retries a throttled search (429, Retry-After)", async () => {
     twin.options.throttle = 2;
     const before = twin.requests.length;
@@ -310,6 +334,14 @@ describe("Splunk export and column parsing", () => {
   it("keeps the latest preview table when no final rows came", () => {
     const body = ['{"preview":true,"offset":0,"result":{"n":"1"}}', '{"preview":true,"offset":0,"result":{"n":"2"}}', '{"preview":true,"offset":1,"result":{"n":"3"}}'].join("\n");
     assert.deepEqual(parseSplunkExport(body).results, [{ n: "2" }, { n: "3" }]);
+  });
+
+  it("drops the previews once a final line arrived, even when the final table is empty", () => {
+    const previews = ['{"preview":true,"offset":0,"result":{"user":"alice","count":"2"}}', '{"preview":true,"offset":1,"lastrow":true,"result":{"user":"bob","count":"3"}}'];
+    assert.deepEqual(parseSplunkExport([...previews, '{"preview":false,"offset":0,"lastrow":true}'].join("\n")).results, []);
+    const withMessage = parseSplunkExport([previews[0], '{"preview":false,"messages":[{"type":"WARN","text":"Your timerange was substituted"}]}'].join("\n"));
+    assert.deepEqual(withMessage.results, []);
+    assert.deepEqual(withMessage.warnings, ["Your timerange was substituted"]);
   });
 
   it("prefixes `search` unless the text starts with a command", () => {

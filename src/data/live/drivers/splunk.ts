@@ -9,7 +9,8 @@
  * - Search: `POST /services/search/jobs/export` (search, earliest_time,
  *   latest_time as epoch seconds — latest_time is exclusive, so it is the
  *   window's end + 1 ms — output_mode=json), read as JSON lines: `result`
- *   objects of final (`preview:false`) lines are the rows; `messages` of type
+ *   objects of final (`preview:false`) lines are the rows (the latest preview
+ *   table only when no final line came: a search cut short); `messages` of type
  *   WARN become warnings (result caps among them), ERROR/FATAL a failure — or a
  *   partial error when rows did arrive.
  * - Types: Splunk sends every field as text; see splunkColumns.ts for the inference.
@@ -80,6 +81,8 @@ export function parseSplunkExport(body: string): SplunkExport {
   const out: SplunkExport = { results: [], warnings: [], errors: [], objects: 0 };
   // The latest preview table: a reporting search streams whole preview tables, each from offset 0.
   let previews: Record<string, unknown>[] = [];
+  // Whether a final (`preview:false`) line arrived: then the final table is the answer, empty or not.
+  let final = false;
   for (const line of body.split(/\r?\n/)) {
     if (!line.trim()) continue;
     const item = parseJson(line);
@@ -87,6 +90,7 @@ export function parseSplunkExport(body: string): SplunkExport {
     out.objects += 1;
     const record = item as { preview?: unknown; offset?: unknown; result?: unknown; results?: unknown; lastrow?: unknown };
     if (record.preview === true && record.offset === 0) previews = [];
+    if (record.preview === false) final = true;
     for (const m of messagesOf(record)) {
       if (m.type === "ERROR" || m.type === "FATAL") out.errors.push(m.text);
       else if (m.type === "WARN") out.warnings.push(m.text);
@@ -99,8 +103,9 @@ export function parseSplunkExport(body: string): SplunkExport {
       else out.results.push(row as Record<string, unknown>);
     }
   }
-  // Only previews (a search cut short): the latest one is all there is.
-  if (out.results.length === 0 && previews.length) out.results = previews;
+  // Only previews (a search cut short): the latest one is all there is. After a final line they are stale: a
+  // reporting search whose final table is empty (`| where count < 5` kept nothing) has no rows.
+  if (!final && out.results.length === 0) out.results = previews;
   return out;
 }
 
