@@ -120,6 +120,12 @@ export const dataWarnings = {
   /** Elasticsearch hits whose `_source`/`fields` nest deeper than `max` levels: the deeper values are null, the rows kept. */
   elasticTooDeep: (count: number, ids: string, max: number) =>
     `Elasticsearch: ${count} hit(s) (_id ${ids}) nest _source or fields more than ${max} levels deep (Elasticsearch maps 20 by default: a broken or hostile document); the values deeper than that are null, the rest of each hit read`,
+  /** `GET /` refused for a missing privilege (403, the credentials valid): connected without the version. */
+  elasticNoMonitor: (method: string) =>
+    `Elasticsearch: GET / was refused (HTTP 403): the credentials (${method}) lack the cluster privilege monitor, so the service's version is unknown; connected without it. Elasticsearch and OpenSearch are told apart at the first query, and OpenSearch pages without _shard_doc (3.3+): a query stops at 10,000 rows unless DataProviders.Elasticsearch.Args.Tiebreaker names a field unique per document. Grant monitor to lift this`,
+  /** `GET /{index}/_mapping` refused for a missing privilege (403): the query ran, its columns typed from the values. */
+  elasticNoMapping: (flavor: string, index: string) =>
+    `${flavor}: the mapping of ${index} was refused (HTTP 403: the user lacks the index privilege view_index_metadata); column types come from the values, as for unmapped fields: dates are the text the documents hold, not datetime, and numbers sent as text stay text. Grant view_index_metadata on the index for typed columns`,
   truncatedLastLine: (file: string, line: number) =>
     `${file}: line ${line}, the last, is incomplete (the file was copied while it was being written?) and was skipped; the ${line - 1} line(s) before it were read`,
 };

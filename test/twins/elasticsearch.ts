@@ -13,7 +13,8 @@
  * tiebreaker; `from` + `size` within index.max_result_window;
  * API key (`Authorization: ApiKey …`) or basic auth; errors as
  * `{error: {root_cause, type, reason}, status}`; 429 with Retry-After when told to throttle, or a 429/401 after
- * some pages (`pageFault`); `timed_out: true` when told (`timedOut`).
+ * some pages (`pageFault`); `timed_out: true` when told (`timedOut`); 403 `security_exception` on `GET /`
+ * or `_mapping` for credentials lacking `monitor` or `view_index_metadata` (`lacking`).
  *
  * It serves the lab's data (data/*.parquet) as data streams
  * `logs-huntlab.<table>-default` (`data_stream.*` and `@timestamp` added, as
@@ -68,6 +69,12 @@ export interface ElasticTwinOptions {
   shards?: number;
   /** index.max_result_window (default 10000): from + size beyond it is refused. */
   maxResultWindow?: number;
+  /**
+   * Privileges the (valid) credentials lack, as a least-privilege key with index `read` only: without `monitor`,
+   * `GET /` (cluster:monitor/main) answers 403; without `view_index_metadata`, `GET /{index}/_mapping`
+   * (indices:admin/mappings/get) does. PIT and `_search` need only `read`.
+   */
+  lacking?: ("monitor" | "view_index_metadata")[];
 }
 
 export interface ElasticTwin {
@@ -373,6 +380,10 @@ export async function startElasticTwin(options: ElasticTwinOptions = {}): Promis
     if (!authorized(auth)) {
       return fail(401, "security_exception", "unable to authenticate with provided credentials and anonymous access is not allowed for this request", { "WWW-Authenticate": 'ApiKey, Basic realm="security" charset="UTF-8"' });
     }
+    // A missing privilege is a 403 security_exception (the credentials are valid), worded as each service does.
+    const denied = (action: string, granted: string) =>
+      fail(403, "security_exception", os ? `no permissions for [${action}] and User [name=hunter, backend_roles=[], requestedTenant=null]` : `action [${action}] is unauthorized for API key id [k1] of user [hunter], this action is granted by the ${granted}`);
+    const lacking = options.lacking ?? [];
     let body: Record<string, unknown> = {};
     if (text.trim()) {
       try {
@@ -386,6 +397,7 @@ export async function startElasticTwin(options: ElasticTwinOptions = {}): Promis
     const method = req.method ?? "GET";
     try {
       if (method === "GET" && parts.length === 0) {
+        if (lacking.includes("monitor")) return denied("cluster:monitor/main", "cluster privileges [monitor,manage,all]");
         return send(200, {
           name: "twin",
           cluster_name: "huntlab-twin",
@@ -394,6 +406,7 @@ export async function startElasticTwin(options: ElasticTwinOptions = {}): Promis
         });
       }
       if (method === "GET" && parts.length === 2 && parts[1] === "_mapping") {
+        if (lacking.includes("view_index_metadata")) return denied("indices:admin/mappings/get", "index privileges [view_index_metadata,manage,all]");
         const found = resolveIndices(parts[0]);
         if (!found.length) return fail(404, "index_not_found_exception", `no such index [${decodeURIComponent(parts[0])}]`);
         const out: Record<string, unknown> = {};

@@ -4,6 +4,10 @@
  * - Auth: an API key (`Authorization: ApiKey <key>`, the base64 `id:api_key`
  *   Elasticsearch hands out) or username/password (basic auth); checked at
  *   connect with `GET /`, whose `version.distribution` tells OpenSearch apart.
+ *   Credentials with index `read` only are enough: `GET /` needs the cluster privilege
+ *   `monitor` and the mapping `view_index_metadata`; without them (a 403
+ *   security_exception; a 401 is a failed sign-in) the driver goes on with a warning,
+ *   telling OpenSearch apart at the first point in time and typing columns from the values.
  * - A query (a `_search` body, see esdsl.ts) runs over a point in time, paged
  *   with `search_after` until a page comes back short or the template's `size` is reached:
  *   Elasticsearch `POST /{index}/_pit?keep_alive=1m` … `POST /_search` {pit, sort,
@@ -19,7 +23,7 @@
  * username, password, Index (default `logs-*`), verify, PageSize (default 1000),
  * Tiebreaker (a field unique per document, for OpenSearch before 3.3).
  */
-import { QueryError, SPLIT_ADVICE, dataMessages as msg } from "../../messages";
+import { QueryError, SPLIT_ADVICE, dataMessages as msg, dataWarnings } from "../../messages";
 import { excerpt } from "../http";
 import { buildEsSearchBody, EsDslError, esJsonLiteral, type Json, type JsonObject } from "../esdsl";
 import { elasticDatePatterns, elasticEpochScales, elasticFieldTypes, elasticTable, type ElasticHit } from "../elasticColumns";
@@ -36,7 +40,7 @@ const KEEP_ALIVE = "1m";
 export const ELASTIC_RESULT_WINDOW = 10_000;
 
 /** Statuses whose body is the service's own error payload, read rather than thrown. */
-const PAYLOAD_STATUS = [400, 401, 403, 404, 409, 429, 503] as const;
+const PAYLOAD_STATUS = [400, 401, 403, 404, 405, 409, 429, 503] as const;
 
 type Flavor = "Elasticsearch" | "OpenSearch";
 
@@ -86,6 +90,19 @@ interface ErrorPayload {
   reason: string;
 }
 
+/** A refusal for a missing privilege (403 security_exception, from Elasticsearch and OpenSearch's security plugin): the credentials are valid. */
+function lacksPrivilege(res: LiveHttpResponse): boolean {
+  return res.status === 403 && elasticError(res.data)?.type === "security_exception";
+}
+
+/**
+ * An answer saying the service has no such endpoint: Elasticsearch's `/{index}/_pit` on OpenSearch (400 "no handler
+ * found", or 405), or OpenSearch's `/{index}/_search/point_in_time` on Elasticsearch. A missing index is not one.
+ */
+function noSuchEndpoint(res: LiveHttpResponse): boolean {
+  return res.status === 400 || res.status === 405 || (res.status === 404 && elasticError(res.data)?.type !== "index_not_found_exception");
+}
+
 /** `{error: {type, reason, root_cause: [...]}, status}` (or OpenSearch's older `{error: "text"}`). */
 export function elasticError(data: unknown): ErrorPayload | undefined {
   const error = (data as { error?: unknown } | null)?.error;
@@ -115,6 +132,8 @@ class ElasticsearchDriver implements LiveDriver {
   #index = ELASTIC_DEFAULT_INDEX;
   #pageSize = ELASTIC_DEFAULT_PAGE_SIZE;
   #flavor: Flavor = "Elasticsearch";
+  /** False while `GET /` was refused (no monitor privilege) and no point in time has told the distribution yet. */
+  #flavorKnown = true;
   #version = "";
   #tiebreaker: string | undefined;
 
@@ -168,12 +187,22 @@ class ElasticsearchDriver implements LiveDriver {
       method = "username/password (basic auth)";
     }
     const res = await s.http.request({ method: "GET", url: `${this.#base}/`, headers, signal: options.signal instanceof AbortSignal ? options.signal : AbortSignal.timeout(60_000), acceptStatus: PAYLOAD_STATUS });
+    if (lacksPrivilege(res)) {
+      // Valid credentials without the cluster privilege monitor (a key with index read only): searching needs only read.
+      this.#flavor = "Elasticsearch";
+      this.#flavorKnown = false;
+      this.#version = "";
+      this.#headers = headers;
+      s.warn(dataWarnings.elasticNoMonitor(method));
+      return;
+    }
     if (res.status !== 200) {
       const e = elasticError(res.data);
       throw new QueryError(msg.liveAuth("Elasticsearch", method, s.mask(`HTTP ${res.status}${e ? `: ${e.type}: ${e.reason}` : ""}`)));
     }
     const version = (res.data as { version?: { distribution?: unknown; number?: unknown } } | null)?.version;
     this.#flavor = version?.distribution === "opensearch" ? "OpenSearch" : "Elasticsearch";
+    this.#flavorKnown = true;
     this.#version = String(version?.number ?? "");
     this.#headers = headers;
   }
@@ -226,19 +255,36 @@ class ElasticsearchDriver implements LiveDriver {
     const signal = request.signal;
 
     const mapping = await this.#call("GET", `/${index}/_mapping`, undefined, signal);
-    this.#check(mapping, where, `reading the mapping of ${this.#index}`);
-    const fieldTypes = elasticFieldTypes(mapping.data);
-    const epochScales = elasticEpochScales(mapping.data);
-    const datePatterns = elasticDatePatterns(mapping.data);
+    // Reading a mapping needs view_index_metadata, which a key with index read only lacks: the query runs without it,
+    // its columns typed from the values as for fields the mapping does not have.
+    const mappingRefused = lacksPrivilege(mapping);
+    if (!mappingRefused) this.#check(mapping, where, `reading the mapping of ${this.#index}`);
+    const mapped = mappingRefused ? undefined : mapping.data;
+    const fieldTypes = elasticFieldTypes(mapped);
+    const epochScales = elasticEpochScales(mapped);
+    const datePatterns = elasticDatePatterns(mapped);
 
-    const os = this.#flavor === "OpenSearch";
-    const opened = await this.#call("POST", os ? `/${index}/_search/point_in_time?keep_alive=${KEEP_ALIVE}` : `/${index}/_pit?keep_alive=${KEEP_ALIVE}`, undefined, signal);
+    const openPit = (opensearch: boolean) =>
+      this.#call("POST", opensearch ? `/${index}/_search/point_in_time?keep_alive=${KEEP_ALIVE}` : `/${index}/_pit?keep_alive=${KEEP_ALIVE}`, undefined, signal);
+    let os = this.#flavor === "OpenSearch";
+    let opened = await openPit(os);
+    if (!this.#flavorKnown && noSuchEndpoint(opened)) {
+      // GET / was refused, so the distribution is unknown: Elasticsearch's PIT path is no endpoint on OpenSearch.
+      // OpenSearch's answering with anything but "no such endpoint" says it is OpenSearch; else the first error stands.
+      const other = await openPit(true);
+      if (!noSuchEndpoint(other)) {
+        opened = other;
+        os = true;
+        this.#flavor = "OpenSearch";
+      }
+    }
     this.#check(opened, where, `opening a point in time on ${this.#index}`);
+    this.#flavorKnown = true;
     let pitId = String((opened.data as { id?: unknown; pit_id?: unknown } | null)?.[os ? "pit_id" : "id"] ?? "");
     if (!pitId) throw new QueryError(msg.liveQueryFailed(where, this.#flavor, "point in time", "the answer has no point-in-time id"));
 
     const hits: ElasticHit[] = [];
-    const warnings: string[] = [];
+    const warnings: string[] = mappingRefused ? [dataWarnings.elasticNoMapping(this.#flavor, this.#index)] : [];
     const shardFailures: string[] = [];
     try {
       const paging = pagingPlan(plan.body.sort, this.#flavor, this.#version, this.#tiebreaker);
@@ -249,7 +295,7 @@ class ElasticsearchDriver implements LiveDriver {
         if (paging.mode === "from") want = Math.min(want, ELASTIC_RESULT_WINDOW - hits.length);
         if (want <= 0) {
           if (paging.mode === "from" && hits.length >= ELASTIC_RESULT_WINDOW && (plan.limit === undefined || plan.limit > hits.length)) {
-            warnings.push(`${this.#flavor} ${this.#version}: stopped after ${ELASTIC_RESULT_WINDOW} rows, the most it pages without a tiebreaker; there may be more. Set DataProviders.Elasticsearch.Args.Tiebreaker to a field unique per document (or use OpenSearch 3.3+, which has _shard_doc), or ${SPLIT_ADVICE}`);
+            warnings.push(`${[this.#flavor, this.#version].filter(Boolean).join(" ")}: stopped after ${ELASTIC_RESULT_WINDOW} rows, the most it pages without a tiebreaker; there may be more. Set DataProviders.Elasticsearch.Args.Tiebreaker to a field unique per document (or use OpenSearch 3.3+, which has _shard_doc), or ${SPLIT_ADVICE}`);
           }
           break;
         }
