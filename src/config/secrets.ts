@@ -86,6 +86,8 @@ function base64Cores(secret: Buffer): string[] {
 interface Needles {
   exact: readonly string[];
   folded: readonly string[];
+  /** Length of the shortest needle: a shorter text holds none (folding keeps lengths, decoding only shortens). */
+  shortest: number;
 }
 
 /**
@@ -114,7 +116,8 @@ function needlesOf(plain: readonly string[]): Needles {
   for (const a of plain) for (const b of plain) if (a !== b) for (const f of base64Forms(Buffer.from(`${a}:${b}`, "utf8"))) exact.add(f);
   // Overlapping matches of different forms are merged when masking, so the order does not matter.
   const long = (f: string) => f.length >= MIN_SECRET_LENGTH;
-  return { exact: [...exact].filter(long), folded: [...folded].filter(long) };
+  const needles = { exact: [...exact].filter(long), folded: [...folded].filter(long) };
+  return { ...needles, shortest: Math.min(...needles.exact.map((f) => f.length), ...needles.folded.map((f) => f.length)) };
 }
 
 /** Adds the ranges where the needles occur in `text` (`map`: from `text`'s positions to the source's). */
@@ -333,7 +336,7 @@ function replaceSpans(text: string, spans: Span[]): string {
 /** What each masker hides; kept off the object so that no dump, copy or serialisation of it can reach a secret. */
 const NEEDLES = new WeakMap<SecretMasker, { needles: Needles; secrets: number }>();
 
-const NO_NEEDLES: Needles = { exact: [], folded: [] };
+const NO_NEEDLES: Needles = { exact: [], folded: [], shortest: Infinity };
 
 function needlesOfMasker(masker: SecretMasker): Needles {
   return NEEDLES.get(masker)?.needles ?? NO_NEEDLES;
@@ -373,7 +376,8 @@ export class SecretMasker {
   /** `text` with every secret replaced by {@link MASK}. */
   mask(text: string): string {
     const needles = needlesOfMasker(this);
-    if (isEmpty(needles) || text.length < MIN_SECRET_LENGTH) return text;
+    // Also the cheap exit for the many short strings and keys of a large answer.
+    if (isEmpty(needles) || text.length < needles.shortest) return text;
     const spans: Span[] = [];
     findNeedles(text, needles, spans);
     // Escaped and encoded forms: search the decoded text, mask the source range.
@@ -382,7 +386,11 @@ export class SecretMasker {
     return spans.length ? replaceSpans(text, spans) : text;
   }
 
-  /** A copy of a JSON-like value with every string masked (keys included). */
+  /**
+   * A JSON-like value with every string masked (keys included). Objects and arrays in which nothing was masked
+   * are returned as they are, not copied: a copy of an answer of a million keys cost seconds. Other objects (a
+   * Date, an Error) are always replaced by a plain copy of their own enumerable keys.
+   */
   maskValue<T>(value: T): T {
     if (isEmpty(needlesOfMasker(this))) return value;
     return this.walk(value, 0) as T;
@@ -391,10 +399,29 @@ export class SecretMasker {
   private walk(value: unknown, depth: number): unknown {
     if (typeof value === "string") return this.mask(value);
     if (value === null || typeof value !== "object" || depth > 64) return value;
-    if (Array.isArray(value)) return value.map((v) => this.walk(v, depth + 1));
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) Object.defineProperty(out, this.mask(k), { value: this.walk(v, depth + 1), enumerable: true, writable: true, configurable: true });
-    return out;
+    if (Array.isArray(value)) {
+      let copy: unknown[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const v = this.walk(value[i], depth + 1);
+        if (!copy && !Object.is(v, value[i])) copy = value.slice(0, i);
+        copy?.push(v);
+      }
+      return copy ?? value;
+    }
+    const source = value as Record<string, unknown>;
+    const proto = Object.getPrototypeOf(source) as unknown;
+    const keys = Object.keys(source);
+    let copy: Record<string, unknown> | undefined = proto === Object.prototype || proto === null ? undefined : {};
+    for (let i = 0; i < keys.length; i++) {
+      const key = this.mask(keys[i]);
+      const v = this.walk(source[keys[i]], depth + 1);
+      if (!copy && (key !== keys[i] || !Object.is(v, source[keys[i]]))) {
+        copy = {};
+        for (let j = 0; j < i; j++) setOwn(copy, keys[j], source[keys[j]]);
+      }
+      if (copy) setOwn(copy, key, v);
+    }
+    return copy ?? value;
   }
 
   /** The masked text of an error (its name unless plain `Error`, and its message). */
@@ -415,6 +442,16 @@ export class SecretMasker {
   [inspect.custom](): string {
     return this.toString();
   }
+}
+
+/**
+ * Sets `key` as an own data property: a `__proto__` key (JSON.parse makes it an own key) stays data, where an
+ * assignment would set the prototype; every other key by plain assignment (a property definition per key cost
+ * seconds on a million keys).
+ */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 /** A masker with nothing to hide. */

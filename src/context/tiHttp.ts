@@ -11,7 +11,7 @@ import type { AxiosInstance, AxiosResponse, AxiosStatic } from "axios";
 import { parseRetryAfter } from "../common/retryAfter";
 import type { IocType } from "./iocType";
 import { internalUrlReason, nonGlobalIpReason } from "./iocType";
-import { MAX_TI_JSON_DEPTH, nestedDeeperThan } from "./tiJson";
+import { MAX_TI_JSON_DEPTH, jsonDeeperThan } from "./tiJson";
 import { Limiter, onAbort, sleep, type Interruptible } from "./limiter";
 import {
   effectiveSettings,
@@ -219,7 +219,7 @@ export abstract class HttpTIProvider extends TIProvider {
       }
       // An answer nested thousands of levels deep overflowed the stack in the cache's and the table's JSON writing
       // (the whole batch lost); no service answers so: it is no valid answer.
-      if (body !== undefined && nestedDeeperThan(body, MAX_TI_JSON_DEPTH)) {
+      if (body !== undefined && jsonDeeperThan(text, MAX_TI_JSON_DEPTH)) {
         return failure(TI_STATUS.queryFailed, `${this.name} returned JSON nested more than ${MAX_TI_JSON_DEPTH} levels deep: not read`, { reference, rawResult: excerpt(text, 2000), ...querySubtype });
       }
     }

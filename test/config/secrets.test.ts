@@ -192,3 +192,19 @@ test("HTML and case-insensitive matching stay linear on hostile text", () => {
   const { user, system } = process.cpuUsage(t0);
   assert.ok((user + system) / 1000 < 10_000, `took ${((user + system) / 1000).toFixed(0)} ms of CPU`);
 });
+
+test("maskValue keeps a __proto__ key as data and returns unmasked parts as they are", () => {
+  const masker = new SecretMasker(["s3cr3t-value-1234"]);
+  const value = JSON.parse('{"a":{"n":1},"__proto__":{"x":"s3cr3t-value-1234"},"b":["s3cr3t-value-1234",2]}') as Record<string, unknown>;
+  const masked = masker.maskValue(value);
+  assert.notEqual(masked, value);
+  assert.ok(Object.hasOwn(masked, "__proto__"));
+  assert.equal(Object.getPrototypeOf(masked), Object.prototype);
+  assert.deepEqual(masked["__proto__"], { x: "****" });
+  assert.deepEqual(masked.b, ["****", 2]);
+  assert.equal(masked.a, value.a, "nothing to mask: not copied");
+  assert.equal(value.b instanceof Array && value.b[0], "s3cr3t-value-1234", "the input is not changed");
+  // Not plain objects are always copied (an Error's own keys only).
+  const err = Object.assign(new Error("s3cr3t-value-1234"), { code: "E1" });
+  assert.deepEqual(masker.maskValue({ err }).err, { code: "E1" });
+});

@@ -13,7 +13,7 @@ import { TIProgress } from "../../src/context/tiProgress";
 import { loadConfig } from "../../src/config/config";
 import { browseResults } from "../../src/vis/tiBrowser";
 import { toMimeBundle } from "../../src/display/display";
-import { harness, rowsOf } from "./tiHelpers";
+import { details, harness, rowsOf } from "./tiHelpers";
 import { FAKE_ID, FAKE_KEY, startTwin, tempDir, writeConfig, type Handler } from "./tiTwins";
 
 /** Every form of the secrets that must not appear. */
@@ -135,6 +135,24 @@ test("a key echoed HTML-escaped or in another letter case never shows", async ()
     for (const form of forms) assert.ok(!text.includes(form), `a form of the key shows: ${form}`);
     assert.ok(!text.toLowerCase().includes(key.toLowerCase()));
     for (const row of rows) assert.ok(row.Details.includes("****") || row.RawResult.includes("****"), row.Ioc);
+  } finally {
+    await h.close();
+  }
+});
+
+test("a __proto__ key in a TI answer stays an own data key of RawResult, masked, and pollutes nothing", async () => {
+  // As text: a `__proto__` in an object literal would set the prototype instead of writing the key.
+  const answer = `{"ip":"45.83.66.10","classification":"malicious","noise":true,"__proto__":{"classification":"benign","polluted":"yes","note":"key ${FAKE_KEY}"},"constructor":{"prototype":{"polluted":"yes"}}}`;
+  const h = await harness("GreyNoise", () => ({ status: 200, text: answer, headers: { "content-type": "application/json" } }), { Retries: 0 });
+  try {
+    const [row] = rowsOf(await h.ti.lookupIocs(["45.83.66.10"]));
+    assert.equal(row.Status, 0, row.Details);
+    assert.equal((details(row) as Record<string, unknown>).Classification, "malicious", "the answer's own classification, not the __proto__ one");
+    const raw = JSON.parse(row.RawResult) as Record<string, unknown>;
+    assert.ok(Object.hasOwn(raw, "__proto__"), `__proto__ kept as data: ${row.RawResult}`);
+    assert.deepEqual(raw["__proto__"], { classification: "benign", polluted: "yes", note: "key ****" });
+    assert.ok(!row.RawResult.includes(FAKE_KEY));
+    assert.equal(({} as Record<string, unknown>).polluted, undefined, "Object.prototype untouched");
   } finally {
     await h.close();
   }
