@@ -9,6 +9,7 @@ import http from "node:http";
 import https from "node:https";
 import type { AxiosInstance, AxiosResponse, AxiosStatic } from "axios";
 import { parseRetryAfter } from "../common/retryAfter";
+import { axiosProxy, proxyFailureText, proxyFor, type ProxyRoute } from "../common/proxy";
 import type { IocType } from "./iocType";
 import { internalUrlReason, nonGlobalIpReason } from "./iocType";
 import { MAX_TI_JSON_DEPTH, jsonDeeperThan } from "./tiJson";
@@ -128,6 +129,8 @@ export abstract class HttpTIProvider extends TIProvider {
       responseType: "text",
       transformResponse: [(data: unknown) => data],
       headers: { "User-Agent": "huntlab-ti/0.1", Accept: "application/json" },
+      // Never axios' own reading of the proxy variables: each request passes the route of common/proxy.ts.
+      proxy: false,
     }));
   }
 
@@ -364,7 +367,10 @@ export abstract class HttpTIProvider extends TIProvider {
     let timedOut = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let stopListening: (() => void) | undefined;
+    let route: ProxyRoute | undefined;
     try {
+      // HTTPS_PROXY/HTTP_PROXY and NO_PROXY, as MSTICPy's httpx honours them (read per request: set in a notebook, they apply at once).
+      route = proxyFor(url);
       // The client before the timer: the first request loads axios (synchronously, over a second on a busy
       // machine), and TimeoutSeconds is how long the service may take, not the library; with the timer started
       // first, it fired as soon as the load ended and a session's first lookup could be a timeout row.
@@ -379,6 +385,7 @@ export abstract class HttpTIProvider extends TIProvider {
         headers: { ...this.authHeaders(), ...spec.headers },
         ...(spec.auth ? { auth: spec.auth } : {}),
         signal: controller.signal,
+        proxy: axiosProxy(route),
       });
       // Everything that leaves here is masked: a service may echo the key back
       // (in the body, a header, a redirect), and providers keep or store what they get.
@@ -400,9 +407,12 @@ export abstract class HttpTIProvider extends TIProvider {
     } catch (err) {
       signal?.throwIfAborted();
       const host = this.masker.mask(hostOf(url));
-      if (timedOut) return { kind: "error", code: "ETIMEDOUT", message: `Timed out after ${seconds(timeoutMs)} waiting for ${host}.`, url: this.masker.mask(url), attempts: attempt };
+      const via = route ? ` (through the proxy ${route.shown}, ${route.variable})` : "";
+      if (timedOut) return { kind: "error", code: "ETIMEDOUT", message: this.masker.mask(`Timed out after ${seconds(timeoutMs)} waiting for ${host}${via}.`), url: this.masker.mask(url), attempts: attempt };
       const code = (err as { code?: string }).code ?? "";
-      return { kind: "error", code, message: this.masker.mask(networkMessage(code, host, err)), url: this.masker.mask(url), attempts: attempt };
+      // Through a proxy, a connection error is the proxy's: the row names it, not the service.
+      const message = route ? proxyFailureText(route, host, code, (err as Error).message ?? String(err)) : networkMessage(code, host, err);
+      return { kind: "error", code, message: this.masker.mask(message), url: this.masker.mask(url), attempts: attempt };
     } finally {
       clearTimeout(timer);
       stopListening?.();

@@ -9,6 +9,7 @@ import type { AxiosInstance, AxiosResponse, AxiosStatic } from "axios";
 import { parseJsonExact, stringifyExact } from "../../common/json";
 import { parseRetryAfter } from "../../common/retryAfter";
 import { onAbort } from "../../common/interrupt";
+import { axiosProxy, proxyFailureText, proxyFor, type ProxyRoute } from "../../common/proxy";
 import { QueryError, dataMessages as msg } from "../messages";
 import { checkLiveUrl } from "./urls";
 import { withoutUserInfo } from "../../config/config";
@@ -111,6 +112,7 @@ export function createLiveHttp(options: LiveHttpOptions): LiveHttp {
   let client: AxiosInstance | undefined;
   const http = (): AxiosInstance => (client ??= loadAxios().create({
     httpsAgent: agent,
+    // Never axios' own reading of the proxy variables: each request passes the route of common/proxy.ts.
     proxy: false,
     maxRedirects: 0,
     maxContentLength: options.maxBodyBytes ?? 256 * 1024 * 1024,
@@ -135,8 +137,12 @@ export function createLiveHttp(options: LiveHttpOptions): LiveHttp {
       }
       for (let attempt = 0; ; attempt += 1) {
         let response: AxiosResponse;
+        let route: ProxyRoute | undefined;
         try {
+          // HTTPS_PROXY/HTTP_PROXY and NO_PROXY, as MSTICPy's httpx honours them; https goes through a CONNECT tunnel.
+          route = proxyFor(request.url);
           response = await http().request({
+            proxy: axiosProxy(route),
             method: request.method,
             url: request.url,
             headers,
@@ -157,6 +163,8 @@ export function createLiveHttp(options: LiveHttpOptions): LiveHttp {
             continue;
           }
           const reason = err instanceof Error ? err.message : String(err);
+          // Through a proxy, a connection error is the proxy's: the message names it, not the service.
+          if (route) throw new QueryError(msg.liveHttp(what, mask(proxyFailureText(route, new URL(request.url).host, code, reason))));
           throw new QueryError(msg.liveHttp(what, mask(`${code ? `${code}: ` : ""}${reason}`)));
         }
         const status = response.status;

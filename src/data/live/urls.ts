@@ -1,16 +1,10 @@
 /** The endpoint rule of the live drivers: https everywhere, plain http only on the loopback interface (the test twins). */
-import net from "node:net";
 import { QueryError, dataMessages as msg } from "../messages";
 import { withoutUserInfo } from "../../config/config";
+import { isLoopbackHost } from "../../common/proxy";
 
-/** True for 127.0.0.0/8, ::1 and `localhost`. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  if (host === "localhost" || host.endsWith(".localhost")) return true;
-  if (net.isIPv4(host)) return host.startsWith("127.");
-  if (net.isIPv6(host)) return host === "::1" || host === "0:0:0:0:0:0:0:1" || /^::ffff:127\./.test(host);
-  return false;
-}
+// One loopback rule for the http-only-on-loopback check and the proxy bypass.
+export { isLoopbackHost };
 
 /**
  * Parses `url` and checks its scheme: https, or http on a loopback host.
