@@ -20,9 +20,15 @@ function kustoType(type: string): string {
   return type === "dynamic" ? "dynamic" : type;
 }
 
+/** Kusto's faults: the shared ones, and a batch answer. */
+export interface KustoFaults extends ServiceFaults {
+  /** Answer this many more PrimaryResult tables after the first (the query's own again), as a batch `a; b` or `fork` does. */
+  extraPrimaryResults?: number;
+}
+
 export class KustoTwin extends LoopbackTwin {
-  readonly queries: (RecordedQuery & { db: string })[] = [];
-  faults: ServiceFaults = {};
+  readonly queries: (RecordedQuery & { db: string; properties?: unknown })[] = [];
+  faults: KustoFaults = {};
 
   constructor(readonly ad: AzureAdTwin, readonly database: string) {
     super();
@@ -48,7 +54,7 @@ export class KustoTwin extends LoopbackTwin {
       throttle.count -= 1;
       return sendJson(res, throttle.status, this.oneApi("TooManyRequests", "Kusto.DataNode.Exceptions.ControlCommandThrottledException", "The request was denied due to throttling."), { ...headers, ...(throttle.retryAfter !== undefined ? { "Retry-After": throttle.retryAfter } : {}) });
     }
-    let request: { db?: unknown; csl?: unknown };
+    let request: { db?: unknown; csl?: unknown; properties?: unknown };
     try {
       request = JSON.parse(body);
     } catch {
@@ -68,7 +74,7 @@ export class KustoTwin extends LoopbackTwin {
       this.queries.push({ text: request.csl, literals: [], headers: req.headers, db: request.db });
       return sendJson(res, 400, this.oneApi("General_BadRequest", "Kusto.Data.Exceptions.SyntaxException", `Syntax error: SYN0002: ${err.message}`), headers);
     }
-    this.queries.push({ text: request.csl, literals: result.literals, headers: req.headers, db: request.db });
+    this.queries.push({ text: request.csl, literals: result.literals, headers: req.headers, db: request.db, properties: request.properties });
     const columns = result.table.columns;
     let rows: unknown[] = result.table.rows.map((r) => columns.map((c) => (c.type === "dynamic" ? r[c.name] : wireValue(r[c.name] ?? null, c.type))));
     const errors: unknown[] = [];
@@ -81,14 +87,17 @@ export class KustoTwin extends LoopbackTwin {
       errors.push({ error: { code: "LimitsExceeded", message: "Request is invalid and cannot be executed.", "@type": "Kusto.Data.Exceptions.KustoServicePartialQueryFailureException", "@message": this.faults.partialError } });
     }
     if (errors.length) rows.push({ OneApiErrors: errors });
+    const primary = (id: number) => ({ FrameType: "DataTable", TableId: id, TableKind: "PrimaryResult", TableName: "PrimaryResult", Columns: columns.map((c) => ({ ColumnName: c.name, ColumnType: kustoType(c.type) })), Rows: rows });
+    const extra = Array.from({ length: this.faults.extraPrimaryResults ?? 0 }, (_, i) => primary(i + 2));
     sendJson(
       res,
       200,
       [
         { FrameType: "DataSetHeader", IsProgressive: false, Version: "v2.0", IsFragmented: false, ErrorReportingPlacement: "InData" },
         { FrameType: "DataTable", TableId: 0, TableKind: "QueryProperties", TableName: "@ExtendedProperties", Columns: [{ ColumnName: "TableId", ColumnType: "int" }, { ColumnName: "Key", ColumnType: "string" }, { ColumnName: "Value", ColumnType: "dynamic" }], Rows: [[1, "Visualization", { Visualization: null }]] },
-        { FrameType: "DataTable", TableId: 1, TableKind: "PrimaryResult", TableName: "PrimaryResult", Columns: columns.map((c) => ({ ColumnName: c.name, ColumnType: kustoType(c.type) })), Rows: rows },
-        { FrameType: "DataTable", TableId: 2, TableKind: "QueryCompletionInformation", TableName: "QueryCompletionInformation", Columns: [{ ColumnName: "Timestamp", ColumnType: "datetime" }, { ColumnName: "Level", ColumnType: "int" }], Rows: [[new Date().toISOString(), errors.length ? 2 : 4]] },
+        primary(1),
+        ...extra,
+        { FrameType: "DataTable", TableId: 2 + extra.length, TableKind: "QueryCompletionInformation", TableName: "QueryCompletionInformation", Columns: [{ ColumnName: "Timestamp", ColumnType: "datetime" }, { ColumnName: "Level", ColumnType: "int" }], Rows: [[new Date().toISOString(), errors.length ? 2 : 4]] },
         { FrameType: "DataSetCompletion", HasErrors: errors.length > 0, Cancelled: false, ...(errors.length ? { OneApiErrors: errors } : {}) },
       ],
       headers,

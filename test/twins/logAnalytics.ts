@@ -24,6 +24,21 @@ export interface ServiceFaults {
   rowLimit?: number;
   /** Return the rows with a non-limit partial error. */
   partialError?: string;
+  /**
+   * Log Analytics' own query time limit, scaled: 180 s, or the request's `Prefer: wait=<s>` (at most 600), times
+   * `msPerSecond` ms; a query whose delayMs runs past it answers 504 Gateway Timeout then, as the service does.
+   */
+  gatewayTimeout?: { msPerSecond: number };
+  /** A workspace with no data: 204 No Content, empty body. */
+  noData?: boolean;
+  /** An OAuth-style error body (`{error: "<code>", error_description}`, `error` a string) with this status. */
+  oauthError?: { status: number; error: string; description: string };
+}
+
+/** The wait a `Prefer: wait=<s>` header asks for, capped at Log Analytics' 600 s; 180 s (3 min) without one. */
+export function preferredWait(prefer: string | string[] | undefined): number {
+  const m = /(?:^|[,;\s])wait=(\d+)/.exec(String(prefer ?? ""));
+  return m ? Math.min(600, Number(m[1])) : 180;
 }
 
 export interface RecordedQuery {
@@ -104,9 +119,23 @@ export class LogAnalyticsTwin extends LoopbackTwin {
       return sendJson(res, 400, { error: { code: "BadArgumentError", message: "The request had some invalid properties", innererror: { code: "JsonParseError", message: "body is not JSON" } } });
     }
     if (typeof request.query !== "string") return sendJson(res, 400, { error: { code: "BadArgumentError", message: "The request had some invalid properties", innererror: { code: "MissingQuery", message: "query is required" } } });
-    if (this.faults.delayMs) {
-      await new Promise((r) => setTimeout(r, this.faults.delayMs));
-      if (res.destroyed || req.destroyed) return;
+    const oauth = this.faults.oauthError;
+    if (oauth) return sendJson(res, oauth.status, { error: oauth.error, error_description: oauth.description, error_codes: [70002] });
+    const delay = this.faults.delayMs;
+    if (delay) {
+      const limit = this.faults.gatewayTimeout ? preferredWait(req.headers.prefer) * this.faults.gatewayTimeout.msPerSecond : Infinity;
+      await new Promise((r) => setTimeout(r, Math.min(delay, limit)));
+      // res, not req: a request read to its end is destroyed already (autoDestroy), answered or not.
+      if (res.destroyed) return;
+      if (delay > limit) {
+        this.queries.push({ text: request.query, literals: [], headers: req.headers });
+        return sendJson(res, 504, { error: { code: "GatewayTimeout", message: "The gateway did not receive a response from 'Microsoft.OperationalInsights' within the specified time period." } });
+      }
+    }
+    if (this.faults.noData) {
+      this.queries.push({ text: request.query, literals: [], headers: req.headers });
+      res.writeHead(204);
+      return void res.end();
     }
     let result: ReturnType<typeof runLabQuery>;
     try {

@@ -170,7 +170,7 @@ export function createLiveHttp(options: LiveHttpOptions): LiveHttp {
         const status = response.status;
         const headersOut = lowerHeaders(response.headers);
         const text = typeof response.data === "string" ? response.data : String(response.data ?? "");
-        if (RETRY_STATUS.has(status) && attempt < retries) {
+        if (RETRY_STATUS.has(status) && !request.noRetryStatus?.includes(status) && attempt < retries) {
           const after = parseRetryAfter(headersOut["retry-after"]);
           if (after === undefined || after <= maxRetryAfter) {
             await sleep(after ?? backoff * 2 ** attempt, request.signal);

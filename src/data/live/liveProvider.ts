@@ -325,7 +325,7 @@ export class LiveDataProvider {
     const signal = AbortSignal.any([op.signal, timeout]);
     let table: LiveTable;
     try {
-      table = await driver.query({ text, queryName: where, signal, ...(window ? { start: window.start, end: window.end } : {}) });
+      table = await driver.query({ text, queryName: where, signal, timeoutMs, ...(window ? { start: window.start, end: window.end } : {}) });
     } catch (err) {
       if (op.signal.aborted) throw new QueryError(msg.liveCancelled(where, reasonOf(op.signal.reason)));
       if (timeout.aborted) throw new QueryError(msg.liveTimeout(where, timeoutMs));

@@ -44,6 +44,8 @@ export interface LiveRequest {
   end?: Date;
   /** Aborted by Interrupt Kernel, the per-query timeout or the caller. */
   signal: AbortSignal;
+  /** The per-query timeout, ms: drivers ask the service for as long (Log Analytics `Prefer: wait=`, Kusto `servertimeout`), whose own defaults are shorter. */
+  timeoutMs?: number;
 }
 
 /** A connected service. */
@@ -88,6 +90,8 @@ export interface LiveHttpRequest {
    * first (Retry-After honoured) and returned here only when listed and the retries are spent.
    */
   acceptStatus?: readonly number[];
+  /** Statuses not retried (returned when in acceptStatus): Log Analytics' 504 is its own query timeout, and a retry would run the heavy query again. */
+  noRetryStatus?: readonly number[];
 }
 
 /** What the shared client returns. Header names are lower case. */

@@ -117,6 +117,16 @@ describe("Kusto provider against the Azure Data Explorer twin", () => {
   });
 });
 
+describe("Kusto: the server timeout and batches", () => {
+  it("sends huntlab's timeout as the servertimeout request property (at most Kusto's 1 hour)", async () => {
+    await (await connected()).execQuery("SecurityAlert | take 1");
+    await (await connected({ timeoutMs: 20_500 })).execQuery("SecurityAlert | take 1");
+    await (await connected({ timeoutMs: 7_200_000 })).execQuery("SecurityAlert | take 1");
+    const sent = twins.kusto.queries.map((q) => (q.properties as { Options?: Record<string, unknown> } | undefined)?.Options?.servertimeout);
+    assert.deepEqual(sent, ["00:05:00", "00:00:21", "01:00:00"]);
+  });
+});
+
 describe("Kusto driver: dynamic columns", () => {
   it("keeps a dynamic string that looks like JSON apart from the array (every dynamic value JSON text)", () => {
     const driver = createKustoDriver({ mask: (t: string) => t } as never) as unknown as { tableOf(r: unknown, s: number, d: unknown): LiveTable };

@@ -380,3 +380,28 @@ describe("MSSentinel driver: service errors that echo a secret", () => {
     assert.ok(!JSON.stringify(partial).includes(ECHOED), partial.partialError);
   });
 });
+
+describe("MSSentinel: Log Analytics' own timeout, an empty workspace, an OAuth-style error", () => {
+  it("asks the service to wait as long as huntlab does (Prefer: wait=<timeout s>, at most 600)", async () => {
+    await (await connected()).execQuery("SecurityAlert | take 1");
+    await (await connected({ timeoutMs: 20_000 })).execQuery("SecurityAlert | take 1");
+    await (await connected({ timeoutMs: 3_600_000 })).execQuery("SecurityAlert | take 1");
+    // The twins' config has no TimeoutSeconds: huntlab's default 5 min; Log Analytics' own default is 3 min.
+    assert.deepEqual(twins.logAnalytics.queries.map((q) => q.headers.prefer), ["wait=300", "wait=20", "wait=600"]);
+  });
+
+  it("a 504 (the service's query timeout) is not retried: the error names the query, the wait and what to do", async () => {
+    const qp = await connected({ timeoutMs: 20_000 });
+    // Scaled: the service's 20 s are 20 ms here; the query takes 400 ms.
+    twins.logAnalytics.faults = { delayMs: 400, gatewayTimeout: { msPerSecond: 1 } };
+    await assert.rejects(qp.SecurityAlert.list_alerts(), isCode("data/live-timeout", "SecurityAlert.list_alerts", "HTTP 504", "20 s", "split_query_by", "TimeoutSeconds", "600 s"));
+    assert.equal(twins.logAnalytics.queries.length, 1, "the heavy query ran once");
+    const patient = await connected({ timeoutMs: 900_000 });
+    twins.logAnalytics.faults = { delayMs: 700, gatewayTimeout: { msPerSecond: 1 } };
+    await assert.rejects(patient.execQuery("SecurityAlert | take 1"), (e: unknown) => {
+      assert.ok(isCode("data/live-timeout", "execQuery", "600 s", "split_query_by")(e));
+      assert.doesNotMatch((e as Error).message, /raise/, "600 s is the service's maximum: nothing to raise");
+      return true;
+    });
+  });
+});

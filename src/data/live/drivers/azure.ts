@@ -137,7 +137,7 @@ const AZURE_ERROR_STATUSES: readonly number[] = [400, 401, 403, 404, 409, 413];
 export async function postWithAzureToken(
   settings: LiveSettings,
   tokens: AzureTokenSource,
-  request: { url: string; body: unknown; signal: AbortSignal; headers?: Record<string, string> },
+  request: { url: string; body: unknown; signal: AbortSignal; headers?: Record<string, string>; noRetryStatus?: readonly number[] },
 ): Promise<LiveHttpResponse> {
   for (let attempt = 0; ; attempt += 1) {
     const token = await tokens.getToken(request.signal);
@@ -147,7 +147,8 @@ export async function postWithAzureToken(
       headers: { Authorization: `Bearer ${token}`, Accept: "application/json", ...request.headers },
       body: request.body,
       signal: request.signal,
-      acceptStatus: AZURE_ERROR_STATUSES,
+      acceptStatus: [...AZURE_ERROR_STATUSES, ...(request.noRetryStatus ?? [])],
+      ...(request.noRetryStatus ? { noRetryStatus: request.noRetryStatus } : {}),
     });
     if (res.status !== 401 || attempt > 0) return res;
     tokens.invalidate();

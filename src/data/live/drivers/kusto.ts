@@ -13,6 +13,9 @@ import type { AzureTokenSource } from "../azureAuth";
 import { stringifyExact } from "../../../common/json";
 import type { LiveColumn, LiveDriver, LiveRequest, LiveSettings, LiveTable } from "../types";
 
+/** Kusto's longest server timeout, s (the `servertimeout` request property; 4 min by default). */
+export const KUSTO_MAX_SERVER_TIMEOUT_S = 3600;
+
 /** Kusto's default result limits (truncationmaxrecords / truncationmaxsize). */
 export const KUSTO_LIMITS = { rows: 500_000, bytes: 64 * 1024 * 1024 } as const;
 
@@ -62,7 +65,10 @@ class KustoDriver implements LiveDriver {
   async query(request: LiveRequest): Promise<LiveTable> {
     const tokens = this.tokens;
     if (!tokens) throw new QueryError(msg.liveNotConnected(this.environment, request.queryName));
-    const body = { db: this.database, csl: request.text, properties: { Options: { results_progressive_enabled: false } } };
+    const options: Record<string, unknown> = { results_progressive_enabled: false };
+    // The cluster stops a query at 4 min unless told otherwise (up to 1 h): as long as huntlab waits, as MSTICPy does.
+    if (request.timeoutMs) options.servertimeout = timespan(Math.min(KUSTO_MAX_SERVER_TIMEOUT_S, Math.ceil(request.timeoutMs / 1000)));
+    const body = { db: this.database, csl: request.text, properties: { Options: options } };
     const res = await postWithAzureToken(this.settings, tokens, {
       url: joinUrl(this.cluster, "/v2/rest/query"),
       headers: { "x-ms-client-request-id": `huntlab;${randomUUID()}`, "x-ms-app": "huntlab" },
@@ -106,6 +112,12 @@ class KustoDriver implements LiveDriver {
     if (completion?.Cancelled) table.partialError = [table.partialError, "the query was cancelled by the service"].filter(Boolean).join("; ");
     return table;
   }
+}
+
+/** Seconds as a Kusto timespan literal, `hh:mm:ss`. */
+function timespan(seconds: number): string {
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${two(Math.floor(seconds / 3600))}:${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}`;
 }
 
 /**

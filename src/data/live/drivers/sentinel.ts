@@ -15,6 +15,9 @@ import type { LiveDriver, LiveRequest, LiveSettings, LiveTable } from "../types"
 /** The public Log Analytics endpoint. */
 export const DEFAULT_LOG_ANALYTICS_ENDPOINT = "https://api.loganalytics.io";
 
+/** Log Analytics' query time limit, s: 180 by default, at most 600 when asked with `Prefer: wait=<s>`. */
+export const LOG_ANALYTICS_WAIT = { default: 180, max: 600 } as const;
+
 /** Log Analytics' result limits (rows, bytes). */
 export const LOG_ANALYTICS_LIMITS = { rows: 500_000, bytes: 64 * 1024 * 1024 } as const;
 
@@ -85,7 +88,17 @@ class SentinelDriver implements LiveDriver {
     const body: Record<string, unknown> = { query: request.text };
     // A chunk's end to the last 100 ns tick before the next chunk, as the query's own `between` literal.
     if (request.start && request.end) body.timespan = `${request.start.toISOString()}/${isoTime(request.end, 7)}`;
-    const res = await postWithAzureToken(this.settings, tokens, { url, body, signal: request.signal });
+    // The service stops a query at 3 min unless asked to wait longer (up to 10): as long as huntlab waits.
+    const wait = request.timeoutMs ? Math.min(LOG_ANALYTICS_WAIT.max, Math.ceil(request.timeoutMs / 1000)) : LOG_ANALYTICS_WAIT.default;
+    const res = await postWithAzureToken(this.settings, tokens, {
+      url,
+      body,
+      signal: request.signal,
+      ...(request.timeoutMs ? { headers: { Prefer: `wait=${wait}` } } : {}),
+      // A 504 is the service's own query timeout: sent again, the heavy query would run again and time out again.
+      noRetryStatus: [504],
+    });
+    if (res.status === 504) throw new QueryError(msg.liveServerTimeout(request.queryName, this.environment, wait, LOG_ANALYTICS_WAIT.max));
     return this.tableOf(request, res.status, res.data);
   }
 
