@@ -150,6 +150,16 @@ describe("Kusto driver: dynamic columns", () => {
 });
 
 describe("Kusto driver: service errors that echo a secret", () => {
+  it("an OAuth-style error body (error a string, error_description beside it) shows both, masked", () => {
+    const driver = createKustoDriver(maskingSettings) as unknown as { tableOf(r: unknown, s: number, d: unknown): LiveTable };
+    assert.throws(() => driver.tableOf({ queryName: "Q" }, 403, { error: "invalid_grant", error_description: `AADSTS70002: Error validating credentials (${ECHOED})` }), (err: Error & { code?: string }) => {
+      assert.equal(err.code, "data/live-query-failed");
+      assert.match(err.message, /HTTP 403 invalid_grant\): AADSTS70002: Error validating credentials/);
+      assert.ok(!err.message.includes(ECHOED), err.message);
+      return true;
+    });
+  });
+
   it("masks the code and message in the error and in the partial error (oneApiMessage masks; the driver adds nothing unmasked)", () => {
     const driver = createKustoDriver(maskingSettings) as unknown as { tableOf(r: unknown, s: number, d: unknown): LiveTable };
     const columns = [{ ColumnName: "Id", ColumnType: "long" }];

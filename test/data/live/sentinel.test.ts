@@ -404,4 +404,25 @@ describe("MSSentinel: Log Analytics' own timeout, an empty workspace, an OAuth-s
       return true;
     });
   });
+
+  it("a workspace with no data (204 No Content, empty body) gives an empty frame and a warning", async () => {
+    const warnings: string[] = [];
+    const qp = await connected({ warn: (m: string) => warnings.push(m) });
+    twins.logAnalytics.faults = { noData: true };
+    const df = await qp.execQuery("Heartbeat | take 10");
+    assert.equal(df.height, 0);
+    assert.equal(df.width, 0);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /^execQuery: .*workspace has no data.*204/);
+  });
+
+  it("a 403 with an OAuth-style body (error a string, error_description) shows both, masked", async () => {
+    const qp = await connected();
+    twins.logAnalytics.faults = { oauthError: { status: 403, error: "invalid_grant", description: `AADSTS70002: Error validating credentials. AADSTS70008: The provided authorization code or refresh token is expired (${twins.secret}).` } };
+    await assert.rejects(qp.execQuery("SecurityEvent | take 10"), (e: unknown) => {
+      assert.ok(isCode("data/live-query-failed", "execQuery", "HTTP 403 invalid_grant", "AADSTS70002: Error validating credentials")(e));
+      assert.ok(!errorTexts(e).includes(twins.secret), (e as Error).message);
+      return true;
+    });
+  });
 });

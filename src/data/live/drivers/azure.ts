@@ -114,6 +114,15 @@ export function oneApiMessage(error: unknown, mask: (text: string) => string): {
 }
 
 /**
+ * The error of an answer for {@link oneApiMessage}: OneAPI's `error: {code, message…}`, or an OAuth-style string
+ * `error` with its `error_description` beside it (Log Analytics' 403 for a refused or expired grant).
+ */
+export function answerError(answer: unknown): unknown {
+  const a = (answer ?? {}) as { error?: unknown; error_description?: unknown };
+  return typeof a.error === "string" ? { code: a.error, message: a.error_description ?? "" } : a.error;
+}
+
+/**
  * True when a service message says the result was cut at the 500,000-row / 64 MB
  * truncation limit (E_QUERY_RESULT_SET_TOO_LARGE, 80DA0003: "Query result set has
  * exceeded the internal record count / data size limit"). Other limits share the

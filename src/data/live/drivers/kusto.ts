@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import { QueryError, SPLIT_ADVICE, dataMessages as msg } from "../../messages";
 import { joinUrl } from "../urls";
-import { azureColumnType, azureTokenSource, isResultLimit, oneApiMessage, postWithAzureToken, text } from "./azure";
+import { answerError, azureColumnType, azureTokenSource, isResultLimit, oneApiMessage, postWithAzureToken, text } from "./azure";
 import type { AzureTokenSource } from "../azureAuth";
 import { stringifyExact } from "../../../common/json";
 import type { LiveColumn, LiveDriver, LiveRequest, LiveSettings, LiveTable } from "../types";
@@ -83,7 +83,7 @@ class KustoDriver implements LiveDriver {
     const mask = this.settings.mask;
     const fail = (code: string, message: string) => new QueryError(msg.liveQueryFailed(request.queryName, this.environment, code, message));
     if (status >= 300 || !Array.isArray(data)) {
-      const { code, message } = oneApiMessage((data as { error?: unknown } | undefined)?.error, mask);
+      const { code, message } = oneApiMessage(answerError(data), mask);
       throw fail(status >= 300 ? `HTTP ${status} ${code}` : code, message || "the answer is not a v2 frame list");
     }
     const frames = data as Frame[];

@@ -8,7 +8,7 @@
 import { QueryError, SPLIT_ADVICE, dataMessages as msg } from "../../messages";
 import { isoTime } from "../chunks";
 import { joinUrl } from "../urls";
-import { azureColumnType, azureTokenSource, isResultLimit, oneApiMessage, postWithAzureToken, text } from "./azure";
+import { answerError, azureColumnType, azureTokenSource, isResultLimit, oneApiMessage, postWithAzureToken, text } from "./azure";
 import type { AzureTokenSource } from "../azureAuth";
 import type { LiveDriver, LiveRequest, LiveSettings, LiveTable } from "../types";
 
@@ -106,15 +106,17 @@ class SentinelDriver implements LiveDriver {
     const answer = (data ?? {}) as { tables?: unknown; error?: unknown };
     // oneApiMessage masks what it gives: the service echoes queries and names (a secret among them).
     const mask = this.settings.mask;
+    // A workspace with no data answers 204 and no body: nothing to read, not a failure.
+    if (status === 204) return { columns: [], rows: [], warnings: ["the workspace has no data (Log Analytics answered 204 No Content); the result is empty, without columns"] };
     if (status >= 300) {
-      const { code, message } = oneApiMessage(answer.error, mask);
+      const { code, message } = oneApiMessage(answerError(answer), mask);
       throw new QueryError(msg.liveQueryFailed(request.queryName, this.environment, `HTTP ${status} ${code}`, message));
     }
     const tables = Array.isArray(answer.tables) ? (answer.tables as { name?: string; columns?: { name: string; type: string }[]; rows?: unknown[][] }[]) : undefined;
     const primary = tables?.find((t) => t.name === "PrimaryResult") ?? tables?.[0];
     if (!primary || !Array.isArray(primary.columns) || !Array.isArray(primary.rows)) {
       if (answer.error) {
-        const { code, message } = oneApiMessage(answer.error, mask);
+        const { code, message } = oneApiMessage(answerError(answer), mask);
         throw new QueryError(msg.liveQueryFailed(request.queryName, this.environment, code, message));
       }
       throw new QueryError(msg.liveHttp(`${request.queryName}: ${this.environment}`, "the answer has no tables"));
