@@ -125,6 +125,17 @@ describe("Kusto: the server timeout and batches", () => {
     const sent = twins.kusto.queries.map((q) => (q.properties as { Options?: Record<string, unknown> } | undefined)?.Options?.servertimeout);
     assert.deepEqual(sent, ["00:05:00", "00:00:21", "01:00:00"]);
   });
+
+  it("an answer with more than one PrimaryResult table (a batch, fork) returns the first, as MSTICPy does, and warns how many were dropped", async () => {
+    const warnings: string[] = [];
+    const qp = await connected({ warn: (m: string) => warnings.push(m) });
+    twins.kusto.faults = { extraPrimaryResults: 2 };
+    const df = await qp.execQuery("SecurityAlert | take 3");
+    assert.equal(df.height, 3);
+    assert.equal(warnings.length, 1, warnings.join("\n"));
+    assert.match(warnings[0], /^execQuery: .*3 result tables.*2 .*dropped/);
+    assert.deepEqual(qp.lastWarnings, warnings);
+  });
 });
 
 describe("Kusto driver: dynamic columns", () => {

@@ -87,7 +87,8 @@ class KustoDriver implements LiveDriver {
       throw fail(status >= 300 ? `HTTP ${status} ${code}` : code, message || "the answer is not a v2 frame list");
     }
     const frames = data as Frame[];
-    const primary = frames.find((f) => f.FrameType === "DataTable" && f.TableKind === "PrimaryResult");
+    const primaries = frames.filter((f) => f.FrameType === "DataTable" && f.TableKind === "PrimaryResult");
+    const primary = primaries[0];
     const completion = frames.find((f) => f.FrameType === "DataSetCompletion");
     const errors = (completion?.OneApiErrors ?? []).map((e) => oneApiMessage(e.error, mask));
     if (!primary || !Array.isArray(primary.Columns)) {
@@ -103,6 +104,8 @@ class KustoDriver implements LiveDriver {
     }
     const columns = primary.Columns.map((c) => ({ name: String(c.ColumnName), type: azureColumnType(c.ColumnType ?? c.DataType) }));
     const table: LiveTable = { columns, rows: dynamicAsJson(columns, rows), warnings: [] };
+    // A batch (`a; b`) or fork answers a table per part: the first is returned, as MSTICPy does; the rest are said.
+    if (primaries.length > 1) table.warnings.push(`the answer holds ${primaries.length} result tables (a batch \`a; b\` or fork); only the first is returned, the other ${primaries.length - 1} dropped: run each part as a query of its own`);
     const problems = [...new Set([...inline, ...errors.map((e) => `${e.code}: ${e.message}`)])];
     const limits = problems.filter(isResultLimit);
     const others = problems.filter((p) => !isResultLimit(p));
