@@ -6,6 +6,7 @@ import type { FileProblem } from "./regularFile";
 export const COMMON_ERRORS = {
   "common/column-missing": { class: "HuntlabError", when: "a DataFrame has no column of the name asked for", names: "the column, the caller, the columns there are" },
   "common/nested-unreadable": { class: "HuntlabError", when: "a list or struct column could be neither handed to JavaScript nor written as JSON by polars", names: "the column and its type" },
+  "common/proxy-setting": { class: "HuntlabError", when: "HTTPS_PROXY/HTTP_PROXY holds no URL, or a proxy of a kind huntlab cannot use (socks5://)", names: "the variable, the proxy's scheme, host and port (never its credentials)" },
   "common/internal-error": { class: "HuntlabError", when: "a frame operation broke an invariant of huntlab's own code (a bug: please report it)", names: "the columns it produced" },
 } as const satisfies ErrorCatalog<"common">;
 
@@ -25,6 +26,11 @@ export const commonMessages = {
   /** A nested column polars can neither hand to JS nor write as JSON. */
   nestedUnreadable: (column: string, dtype: string) =>
     errorMessage("common/nested-unreadable", `column "${column}" (${dtype.slice(0, 200)}) could not be read: polars can neither hand its values to JavaScript nor write them as JSON`),
+  /** A proxy variable that is no URL. */
+  proxyNotUrl: (variable: string) => errorMessage("common/proxy-setting", `${variable} is not a proxy URL`),
+  /** A proxy of a scheme the HTTP clients cannot use; `shown` is scheme, host and port only. */
+  proxyScheme: (variable: string, scheme: string, shown: string) =>
+    errorMessage("common/proxy-setting", `${variable} names a ${scheme} proxy (${shown}): only http:// and https:// proxies are supported`),
   /** A plain-named frame operation returned other columns than it was given. */
   plainNamesChanged: (got: readonly string[]) =>
     errorMessage("common/internal-error", `internal error: a plain-named frame operation changed the columns (${got.join(", ")})`),

@@ -6,6 +6,8 @@
  * are always reached directly. Both HTTP clients (TI and live) route through {@link proxyFor}.
  */
 import net from "node:net";
+import { HuntlabError } from "./errors";
+import { commonMessages as msg } from "./messages";
 
 /** A proxy chosen for a request. */
 export interface ProxyRoute {
@@ -72,10 +74,10 @@ export function proxyFor(target: string | URL, env: NodeJS.ProcessEnv = process.
   try {
     proxy = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(setting.value) ? setting.value : `http://${setting.value}`);
   } catch {
-    throw new Error(`${setting.variable} is not a proxy URL`);
+    throw new HuntlabError(msg.proxyNotUrl(setting.variable));
   }
   const shown = `${proxy.protocol}//${proxy.host}`;
-  if (proxy.protocol !== "http:" && proxy.protocol !== "https:") throw new Error(`${setting.variable} names a ${proxy.protocol.slice(0, -1)} proxy (${shown}): only http:// and https:// proxies are supported`);
+  if (proxy.protocol !== "http:" && proxy.protocol !== "https:") throw new HuntlabError(msg.proxyScheme(setting.variable, proxy.protocol.slice(0, -1), shown));
   return { url: proxy, variable: setting.variable, shown };
 }
 
