@@ -533,6 +533,13 @@ function scanEmail(sink: ScanSink): void {
     domainsInRun(text, at + 1, end, sink.ignoreTlds, domainSpans, true);
     if (!domainSpans.length) continue;
     const domainEnd = domainSpans[1];
+    // A quote closing right after the domain closes a quoted address whose opening quote was taken into the local part
+    // after `&`, `!` or a letter (`x&'bob@evil.com'`, cmd's separator): the address starts after that quote.
+    if (text.charCodeAt(domainEnd) === 39 && (start === 0 || text.charCodeAt(start - 1) !== 39)) {
+      const quote = text.indexOf("'", start);
+      if (quote >= 0 && quote < at) start = quote + 1;
+      if (start === at) continue;
+    }
     // `user:password@host` inside a URL is not an address. (`@`s come in order: one pass over the URLs.)
     urls ??= text.includes("://") ? sink.urls() : [];
     while (u < urls.length && urls[u].hostStart <= at) u++;

@@ -17,6 +17,9 @@ test("email: an apostrophe between local-part characters is part of the address 
   // A quote that opens or closes a quoted string is not part of it.
   assert.deepEqual(of("from 'bob@evil.com' and user='o'brien@evil.com'", "email"), ["bob@evil.com", "o'brien@evil.com"]);
   assert.deepEqual(of("x ''bob@evil.com", "email"), ["bob@evil.com"]);
+  // An opening quote after cmd's `&`, a `!` or a letter is no part of the address either (the quote and the word before it were kept).
+  assert.deepEqual(of("echo x&'bob@evil.com'&echo y", "email"), ["bob@evil.com"]);
+  assert.deepEqual(of("net use&'john.doe@evil.com' run!'a+b@evil.com' x&'o'brien@evil.com'", "email"), ["john.doe@evil.com", "a+b@evil.com", "o'brien@evil.com"]);
 });
 
 test("linux paths: the backslash of an escaped quote after a path is not part of it (/tmp/x.sh\\ was reported)", () => {
