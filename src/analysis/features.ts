@@ -57,8 +57,11 @@ export function crc32Hash(text: string | null | undefined): number {
   return crc32(utf8.encode(text ?? ""));
 }
 
-/** The delimiters MSTICPy counts in command lines: whitespace and - \ / . , " ' | & : ; % $ ( ) */
-export const DEFAULT_DELIMITERS = /[\s\-\\/.,"'|&:;%$()]/g;
+/**
+ * The delimiters MSTICPy counts in command lines: whitespace and - \ / . , " ' | & : ; % $ ( ). Whitespace as
+ * Python's `\s` has it (its counts are MSTICPy's): JavaScript's `\s` left out U+001C–U+001F and NEL (U+0085) and took a BOM (U+FEFF).
+ */
+export const DEFAULT_DELIMITERS = /[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\-\\/.,"'|&:;%$()]/g;
 
 function delimiterMatches(text: string, delimiters: RegExp): string[] {
   // A global copy, so callers may pass any character-class regex.

@@ -46,6 +46,21 @@ test("string helpers equal Python's on ASCII, accents, astral characters and con
   assert.equal(stringScore(null), 0);
 });
 
+test("delimiters: whitespace as Python's \\s counts it, as MSTICPy 3.0.2's delim_count and delim_hash do (separators U+001C–U+001F and NEL counted, a BOM not)", () => {
+  // [text, MSTICPy's delim_count, delim_hash], run on MSTICPy itself.
+  const cases: [string, number, number][] = [
+    ["a\x1cb", 1, 3322131394],
+    ["a\x85b", 1, 633852060],
+    ["a\x1fb\x1eC", 2, 1988894978],
+    ["a\ufeffb", 0, 0],
+    ["x\u3000y\u2028z", 2, 876968313],
+  ];
+  for (const [text, count, hash] of cases) {
+    assert.equal(delimCount(text), count, JSON.stringify(text));
+    assert.equal(delimHash(text), hash, JSON.stringify(text));
+  }
+});
+
 test("CRC32 agrees with zlib on random bytes", () => {
   const nodeCrc = (zlib as unknown as { crc32?: (data: Uint8Array) => number }).crc32;
   if (!nodeCrc) return;
