@@ -470,7 +470,8 @@ function idText(df: pl.DataFrame, column: string): pl.Expr {
 
 /**
  * The time column as an Int64 expression of microseconds since the epoch,
- * rounded to 10 µs like MSTICPy's keys (half up). Integer arithmetic only:
+ * rounded to 10 µs like MSTICPy's keys (pandas' `dt.round("10us")`: a tie
+ * to the even step, `.000005` to `.000000`, `.000025` to `.000020`). Integer arithmetic only:
  * a double holds today's epoch nanoseconds to 256 ns, which would round ns
  * and µs copies of the same time apart.
  */
@@ -486,7 +487,10 @@ function microsExpr(dtype: DataType, column: string): pl.Expr {
   const ns = unit === "ns" ? raw.sub(us.mul(int(1000))) : int(0);
   const past = us.modulo(int(10));
   const base = us.sub(past);
-  return pl.when(past.mul(int(1000)).add(ns).gtEq(int(5000))).then(base.add(int(10))).otherwise(base);
+  const rest = past.mul(int(1000)).add(ns);
+  // base is a multiple of 10: an odd step when it is not a multiple of 20.
+  const odd = base.modulo(int(20)).neq(int(0));
+  return pl.when(rest.gt(int(5000)).or(rest.eq(int(5000)).and(odd))).then(base.add(int(10))).otherwise(base);
 }
 
 /** A time column in µs (null when absent). */

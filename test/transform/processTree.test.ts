@@ -614,3 +614,32 @@ describe("buildProcessTree rules", () => {
     });
   });
 });
+
+it("key times round to 10 µs as MSTICPy's (pandas' round: a tie to the even step, .000005 → .000000, .000025 → .000020; half up gave .000010, .000030)", () => {
+  const rows = [
+    ["2024-03-01T10:00:00.000005Z", "0x10", "0x4", "C:\\a.exe", "C:\\p.exe"],
+    ["2024-03-01T10:00:00.000015Z", "0x14", "0x10", "C:\\b.exe", "C:\\a.exe"],
+    ["2024-03-01T10:00:00.000025Z", "0x18", "0x14", "C:\\c.exe", "C:\\b.exe"],
+    ["2024-03-01T10:00:00.123455Z", "0x1c", "0x18", "C:\\d.exe", "C:\\c.exe"],
+  ];
+  const events = pl.DataFrame({
+    TimeGenerated: rows.map((r) => r[0]),
+    Computer: rows.map(() => "h"),
+    EventID: rows.map(() => 4688),
+    NewProcessId: rows.map((r) => r[1]),
+    ProcessId: rows.map((r) => r[2]),
+    NewProcessName: rows.map((r) => r[3]),
+    ParentProcessName: rows.map((r) => r[4]),
+    SubjectLogonId: rows.map(() => "0x3e7"),
+    TargetLogonId: rows.map(() => "0x0"),
+    CommandLine: rows.map(() => "x"),
+  });
+  const keys = (buildProcessTree(events).getColumn("proc_key").toArray() as string[]).filter((k) => !k.startsWith("c:\\p.exe"));
+  // MSTICPy 3.0.2's build_process_tree on the same rows.
+  assert.deepEqual(keys.sort(), [
+    "c:\\a.exe|0x10|2024-03-01 10:00:00.000000",
+    "c:\\b.exe|0x14|2024-03-01 10:00:00.000020",
+    "c:\\c.exe|0x18|2024-03-01 10:00:00.000020",
+    "c:\\d.exe|0x1c|2024-03-01 10:00:00.123460",
+  ]);
+});
