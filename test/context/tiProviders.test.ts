@@ -241,6 +241,36 @@ test("odd answers: a top-level JSON array is no answer (it was cached as one), a
   }
 });
 
+test("answers read as MSTICPy 3.0.2 reads them: OTX counts at least the pulses listed, X-Force categories as a list, an Open PageRank entry without a status or with a failed one", async () => {
+  const otx = await harness("OTX", (req) => ({ json: req.path.includes("45.83.66.10") ? { pulse_info: { count: 0, pulses: [{ name: "A", tags: ["a"] }] } } : { pulse_info: { count: 1, pulses: [{ name: "A" }, { name: "B" }] } } }));
+  try {
+    const rows = byIoc(rowsOf(await otx.ti.lookupIocs(["45.83.66.10", "45.83.66.11"])));
+    assert.deepEqual([rows["45.83.66.10"].Severity, rows["45.83.66.11"].Severity], ["warning", "high"]);
+  } finally {
+    await otx.close();
+  }
+  const xf = await harness("XForce", (req) => ({ json: { ip: req.path.split("/").pop(), score: 1, cats: ["one", "two"] } }), { Args: { ApiID: FAKE_ID, AuthKey: FAKE_KEY } });
+  try {
+    const [row] = rowsOf(await xf.ti.lookupIoc("45.83.66.10"));
+    assert.deepEqual((details(row) as Record<string, unknown>).Categories, ["one", "two"]);
+  } finally {
+    await xf.close();
+  }
+  const entries: Record<string, unknown> = { "a.example.com": { domain: "a.example.com", status_code: 400, error: "" }, "b.example.com": { domain: "b.example.com" } };
+  const opr = await harness("OPR", (req) => {
+    const domain = String(new URL(req.url ?? "/", "http://x").searchParams.get("domains[]"));
+    return { json: { status_code: 200, response: [entries[domain]] } };
+  });
+  try {
+    const rows = byIoc(rowsOf(await opr.ti.lookupIocs(["a.example.com", "b.example.com"])));
+    assert.deepEqual([rows["a.example.com"].Result, rows["a.example.com"].Severity], [false, "information"]);
+    assert.equal((details(rows["a.example.com"]) as Record<string, unknown>)["Page Rank"], null, "a failed entry is no domain ranked 0");
+    assert.deepEqual([rows["b.example.com"].Result, rows["b.example.com"].Severity], [false, "warning"]);
+  } finally {
+    await opr.close();
+  }
+});
+
 test("X-Force needs both ApiID and AuthKey to load", async () => {
   const h = await harness("XForce", svc.xForce, { Args: { AuthKey: FAKE_KEY } });
   try {

@@ -48,9 +48,13 @@ export class OpenPageRankProvider extends HttpTIProvider {
     const entries = objectsOf<NonNullable<OprBody["response"]>[number]>(list);
     const entry = entries.find((e) => (e.domain ?? "").toLowerCase() === request.safeIoc) ?? entries[0];
     if (!entry) throw new Error("empty `response` list");
-    if (entry.status_code === 404 || entry.error) {
+    // As MSTICPy: an entry without a status is not found; one with another status than 200 or 404 failed (it
+    // read as a domain ranked 0).
+    const status = typeof entry.status_code === "number" ? entry.status_code : 404;
+    if (status === 404 || (status === 200 && entry.error)) {
       return { result: false, severity: "warning", details: { "Page Rank": null, Rank: null, Error: entry.error || "Domain not found" } };
     }
+    if (status !== 200) return { result: false, severity: "information", details: { "Page Rank": null, Rank: null, Error: entry.error || `status ${status}` } };
     return {
       result: true,
       severity: "information",

@@ -58,7 +58,9 @@ export class OtxProvider extends HttpTIProvider {
     const b = body as OtxBody;
     // A null pulse, or a pulse with null fields or null entries, is skipped: the other pulses still count.
     const pulses = objectsOf<OtxPulse>(b.pulse_info?.pulses);
-    const count = typeof b.pulse_info?.count === "number" ? b.pulse_info.count : pulses.length;
+    // OTX's own count (it may list fewer pulses than it counts), never below the pulses listed: a row whose
+    // Names list pulses is not "information" for a count of 0.
+    const count = Math.max(typeof b.pulse_info?.count === "number" ? b.pulse_info.count : 0, pulses.length);
     return {
       result: true,
       severity: count === 0 ? "information" : count === 1 ? "warning" : "high",

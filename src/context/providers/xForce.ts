@@ -77,7 +77,7 @@ export class XForceProvider extends HttpTIProvider {
         severity: scoreSeverity(b.score),
         details: {
           Score: b.score ?? null,
-          Categories: Object.keys(b.cats ?? {}),
+          Categories: categories(b.cats),
           Country: b.geo?.country ?? "",
           Reason: b.reason ?? "",
           "Reason Description": b.reasonDescription ?? "",
@@ -86,11 +86,17 @@ export class XForceProvider extends HttpTIProvider {
     }
     if (request.type === "dns" || request.type === "url") {
       const r = (body as XfUrlBody).result ?? {};
-      return { result: true, severity: scoreSeverity(r.score), details: { Score: r.score ?? null, Categories: Object.keys(r.cats ?? {}), Url: r.url ?? "" } };
+      return { result: true, severity: scoreSeverity(r.score), details: { Score: r.score ?? null, Categories: categories(r.cats), Url: r.url ?? "" } };
     }
     const m = (body as XfMalwareBody).malware ?? {};
     const risk = (m.risk ?? "").toLowerCase();
     const severity: Severity = risk === "high" ? "high" : risk === "medium" ? "warning" : risk === "low" ? "information" : "unknown";
     return { result: true, severity, details: { Risk: m.risk ?? "", Family: m.family ?? [], Type: m.type ?? "", Created: m.created ?? "" } };
   }
+}
+
+/** X-Force's categories: the keys of its `cats` object (`{"Spam": 43}`), or the entries of a list (MSTICPy's test answers); its positions were shown. */
+function categories(cats: unknown): string[] {
+  if (Array.isArray(cats)) return cats.filter((c): c is string => typeof c === "string");
+  return cats !== null && typeof cats === "object" ? Object.keys(cats) : [];
 }
