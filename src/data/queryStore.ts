@@ -165,7 +165,7 @@ function queriesOf(file: string, root: unknown): QueryDefinition[] {
         family,
         name,
         description: String(rawSource.description ?? ""),
-        query: String(args.query).trim(),
+        query: replaceQueryMacros(String(args.query), rawSource.query_macros).trim(),
         parameters,
         metadata: meta,
         sourceFile: file,
@@ -175,6 +175,27 @@ function queriesOf(file: string, root: unknown): QueryDefinition[] {
     }
   }
   return queries;
+}
+
+/**
+ * The query with its `$<name>$` macros replaced by the source's
+ * `query_macros.<name>.value` ("" when undefined), then blank lines removed
+ * when it names any, as MSTICPy's `_replace_query_macros` (which reads the
+ * source's macros only, not `defaults.query_macros`). Done at load time: the
+ * values come from the query file, and may hold `{param}` placeholders, which
+ * are then rendered as the query's own.
+ */
+function replaceQueryMacros(query: string, macros: unknown): string {
+  const keys = [...query.matchAll(/\$<([^>]+)>\$?/g)].map((m) => m[1]);
+  if (!keys.length) return query;
+  const values = isMap(macros) ? macros : {};
+  let out = query;
+  for (const key of keys) {
+    const spec = Object.hasOwn(values, key) ? values[key] : undefined;
+    const value = isMap(spec) && spec.value !== undefined && spec.value !== null ? String(spec.value) : "";
+    out = out.split(`$<${key}>$`).join(value);
+  }
+  return out.replace(/\n{2,}/g, "\n");
 }
 
 /** `metadata.schema` checked against the event kinds (undefined when absent). */

@@ -145,3 +145,34 @@ sources:
   assert.deepEqual(limit, { name: "limit", type: "int", description: "Max rows for q1", required: false, aliases: [], default: 10 });
   assert.deepEqual(q.parameters.map((p) => p.name), ["limit", "host"]);
 });
+
+test("query_macros ($<name>$) are replaced at load time by the source's value, or nothing when undefined, as MSTICPy's _replace_query_macros", () => {
+  const file = `
+metadata:
+  version: 1
+  description: macros
+  data_environments: [LogAnalytics]
+  data_families: [Macro]
+defaults:
+  query_macros:
+    cond: {description: ignored by MSTICPy, value: '| where C == 3'}
+sources:
+  with_macro:
+    description: macro with a value holding a parameter
+    args:
+      query: "T | where A == 1\\n\\n$<cond>$\\n| take 1"
+    parameters:
+      host: {description: h, type: str}
+    query_macros:
+      cond:
+        description: c
+        value: '| where B has "{host}"'
+  without_macro:
+    description: macro without definition
+    args:
+      query: 'T | where A == 1 $<cond>$ | take 1'
+`;
+  const [withMacro, withoutMacro] = parseQueryFile("m.yaml", file);
+  assert.equal(withMacro.query, 'T | where A == 1\n| where B has "{host}"\n| take 1');
+  assert.equal(withoutMacro.query, "T | where A == 1  | take 1");
+});
