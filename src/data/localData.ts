@@ -148,6 +148,8 @@ function convertValue(where: string, param: QueryParameter, value: unknown): unk
       return value;
     case "list":
       if (Array.isArray(value)) return value;
+      // Comma-separated text is a list, split and trimmed as MSTICPy's _parse_param_list ("a, b" was one item).
+      if (typeof value === "string" && value.includes(",")) return value.split(",").map((item) => item.trim());
       if (typeof value === "string" || typeof value === "number" || typeof value === "bigint") return [value];
       throw bad("a list");
     case "str":

@@ -265,4 +265,23 @@ describe("list values and query files as hunters copy them", () => {
     assert.ok(!qp.listQueries().some((q) => q.startsWith("Hunt.")));
     assert.ok(warnings.some((w) => /noenv\.yaml: skipped, metadata\.data_environments is missing or empty/.test(w)), warnings.join("\n"));
   });
+
+  it("a list parameter given as comma-separated text is split on commas and trimmed, as MSTICPy's _parse_param_list (it was one item, matching nothing)", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-listtext-"));
+    fs.writeFileSync(path.join(dir, "t.csv"), "TimeGenerated,Computer,N\n2024-01-01T00:00:00Z,a,1\n2024-01-02T00:00:00Z,b,2\n2024-01-03T00:00:00Z,c,3\n");
+    const param = (extra: string) => `{description: h, type: list, column: Computer, match: in${extra}}`;
+    fs.writeFileSync(
+      path.join(dir, "q.yaml"),
+      ["metadata: {version: 1, description: t, data_environments: [LocalData], data_families: [Top]}", "sources:", `  by_hosts:\n    description: d\n    args: {query: t.csv}\n    parameters:\n      hosts: ${param(', default: "a, b"')}`, `  eq_hosts:\n    description: d\n    args: {query: t.csv}\n    parameters:\n      hosts: ${param("").replace("match: in", "match: equals")}`].join("\n") + "\n",
+    );
+    const qp = new QueryProvider("LocalData", { dataPaths: [dir], queryPaths: [path.join(dir, "q.yaml")], fileQueries: false });
+    const run = (name: string, params: Record<string, unknown> = {}) => qp.execQuery(name, params as never) as unknown as Promise<pl.DataFrame>;
+    assert.deepEqual(col(await run("Top.by_hosts"), "Computer"), ["a", "b"], "the default");
+    assert.deepEqual(col(await run("Top.by_hosts", { hosts: "a,c" }), "Computer"), ["a", "c"]);
+    assert.deepEqual(col(await run("Top.eq_hosts", { hosts: " c , b " }), "Computer"), ["b", "c"]);
+    assert.deepEqual(col(await run("Top.by_hosts", { hosts: "c" }), "Computer"), ["c"]);
+    // An array's items are not split.
+    assert.equal((await run("Top.by_hosts", { hosts: ["a,c"] })).height, 0);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 });
