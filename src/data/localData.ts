@@ -80,9 +80,10 @@ export function timeRole(param: QueryParameter): "start" | "end" | undefined {
  * Checks and converts the caller's parameters against the query's
  * declarations. Time-range parameters are never required: for local files an
  * absent start or end means "all time" (MSTICPy fills them from its default
- * query times; a file has no such default).
+ * query times; a file has no such default). `given`, when passed, receives
+ * the parameters the caller gave (the others hold their defaults).
  */
-export function resolveParameters(query: QueryDefinition, params: QueryParams = {}): Map<QueryParameter, unknown> {
+export function resolveParameters(query: QueryDefinition, params: QueryParams = {}, given?: Set<QueryParameter>): Map<QueryParameter, unknown> {
   const where = `${query.family}.${query.name}`;
   const byName = new Map<string, QueryParameter>();
   for (const p of query.parameters) {
@@ -101,6 +102,7 @@ export function resolveParameters(query: QueryDefinition, params: QueryParams = 
     const earlier = givenAs.get(param);
     if (earlier !== undefined) throw new QueryError(msg.parameterTwice(where, param.name, [earlier, key]));
     givenAs.set(param, key);
+    given?.add(param);
     values.set(param, convertValue(where, param, value));
   }
   for (const param of query.parameters) {

@@ -250,7 +250,9 @@ export class LiveDataProvider {
     if (!driver || !settings || !driver.connected) throw new QueryError(msg.liveNotConnected(this.environment, where));
     const { split_query_by: splitRaw, ...rest } = params as QueryParams & { split_query_by?: unknown };
     const splitMs = parseSplitBy(splitRaw ?? q.metadata.split_query_by, where);
-    const resolved = resolveParameters(q, rest);
+    // The parameters the caller gave: their text may not be a query fragment (render.ts).
+    const given = new Set<QueryParameter>();
+    const resolved = resolveParameters(q, rest, given);
     let startParam: QueryParameter | undefined;
     let endParam: QueryParameter | undefined;
     for (const p of q.parameters) {
@@ -258,9 +260,9 @@ export class LiveDataProvider {
       if (role === "start") startParam ??= p;
       if (role === "end") endParam ??= p;
     }
-    const given = (p: QueryParameter | undefined) => (p ? (resolved.get(p) as Date | null | undefined) ?? undefined : undefined);
-    let start = given(startParam) ?? this.range.start;
-    let end = given(endParam) ?? this.range.end;
+    const timeOf = (p: QueryParameter | undefined) => (p ? (resolved.get(p) as Date | null | undefined) ?? undefined : undefined);
+    let start = timeOf(startParam) ?? this.range.start;
+    let end = timeOf(endParam) ?? this.range.end;
     const bounded = start !== undefined && end !== undefined;
     // One given end is still a window for the service (Splunk filters only by earliest/latest_time).
     const windowed = start !== undefined || end !== undefined;
@@ -270,9 +272,9 @@ export class LiveDataProvider {
     if (start.getTime() > end.getTime()) throw new QueryError(msg.timeRangeReversed(where, start, end));
     const values = new Map<string, TemplateValue>();
     for (const p of q.parameters) {
-      const v = literalValue(resolved.get(p), where, p.name);
-      values.set(p.name, { value: v, type: p.type as LiteralType });
-      for (const a of p.aliases) values.set(a, { value: v, type: p.type as LiteralType });
+      const entry: TemplateValue = { value: literalValue(resolved.get(p), where, p.name), type: p.type as LiteralType, origin: given.has(p) ? "caller" : "file", textDefault: p.default !== null && p.default !== undefined && String(p.default) !== "" };
+      values.set(p.name, entry);
+      for (const a of p.aliases) values.set(a, entry);
     }
     const windows = splitMs && bounded ? timeChunks(start, end, splitMs) : [{ start, end }];
     const warnings: string[] = [];

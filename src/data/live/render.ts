@@ -23,6 +23,41 @@ import type { LiteralType, LiteralValue, QueryLanguage } from "./types";
 export interface TemplateValue {
   value: LiteralValue | null;
   type: LiteralType;
+  /**
+   * For a `str` parameter of a query file, where its value came from. Its
+   * placeholder written bare in KQL or SPL text (not in a string) is then a
+   * query fragment, as MSTICPy's Sentinel files use `{table}` and
+   * `{add_query_items}`: the file's own value (its default, as trusted as the
+   * query text) is written as is; a caller's value (a pivot's may be an
+   * attacker's) only when it is a name (a table or column) or empty.
+   */
+  origin?: "file" | "caller";
+  /** The file gives the parameter a non-empty default (`table: SecurityAlert`): a bare placeholder is a fragment even as an operand. */
+  textDefault?: boolean;
+}
+
+/** What a caller may give for a query fragment: a table or column name. */
+const FRAGMENT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Words after which a bare placeholder is an operand (`Account contains {account_name}`), in KQL and SPL. */
+const OPERATOR_WORDS = new Set(["has", "contains", "startswith", "endswith", "hasprefix", "hassuffix", "has_any", "has_all", "has_cs", "contains_cs", "in", "regex", "like", "and", "or", "not"]);
+
+/**
+ * Whether the placeholder at `at` stands where a value goes: after an
+ * operator (`=~`, `==`, `=`, `<`, `+`, SPL's `.`…; not `*`), an operator word,
+ * `(` or `,` — as the lab's files write `isempty({host_name}) or Computer =~ {host_name}`.
+ * At the start of a line or the query, or after a name, `)` or a string, it is
+ * a clause (`{table}`, `{add_query_items}`).
+ */
+function isOperand(template: string, at: number): boolean {
+  let i = at - 1;
+  while (i >= 0 && /\s/.test(template[i])) i--;
+  if (i < 0) return false;
+  // Not `*`: `| distinct * {add_query_items}` is a clause after a wildcard.
+  if ("(,[=~<>!+-/%.:".includes(template[i])) return true;
+  let j = i;
+  while (j >= 0 && /\w/.test(template[j])) j--;
+  return OPERATOR_WORDS.has(template.slice(j + 1, i + 1).toLowerCase());
 }
 
 /** Writes one value; the driver's own writer when it has one. */
@@ -95,9 +130,20 @@ export function renderTemplate(template: string, values: ReadonlyMap<string, Tem
       throw new QueryError(msg.liveLiteral(where, name, text));
     }
   };
-  /** Braces and placeholders in plain text (or in a comment): each known one a literal. */
+  /** A bare placeholder's text as a query fragment, or undefined when it is a literal. */
+  const fragment = (name: string, at: number): string | undefined => {
+    const entry = values.get(name) as TemplateValue;
+    if (!entry.origin || entry.type !== "str" || language === "esdsl") return undefined;
+    if (!entry.textDefault && isOperand(template, at)) return undefined;
+    const text = entry.value === null ? "" : String(entry.value);
+    if (entry.origin === "caller" && text !== "" && !FRAGMENT_NAME.test(text)) {
+      throw new QueryError(msg.liveLiteral(where, name, `it is written bare in the query, as a query fragment (a table or column name): a value passed for it must be a name (letters, digits and _, not starting with a digit) or empty, so that it cannot add query text; the query file's own default is used as written`));
+    }
+    return text;
+  };
+  /** Braces and placeholders in plain text (or in a comment): each known one a literal, or a fragment. */
   const fill = (text: string, from: number): string =>
-    text.replace(PLACEHOLDER, (whole, name: string | undefined, offset: number) => (whole === "{{" ? "{" : whole === "}}" ? "}" : values.has(name as string) ? write(name as string, from + offset) : whole));
+    text.replace(PLACEHOLDER, (whole, name: string | undefined, offset: number) => (whole === "{{" ? "{" : whole === "}}" ? "}" : values.has(name as string) ? (fragment(name as string, from + offset) ?? write(name as string, from + offset)) : whole));
   /** A placeholder inside a string with other text: the value escaped for that string, or an error. */
   const inside = (literal: StringLiteral, name: string, at: number): string => {
     const written = write(name, at);

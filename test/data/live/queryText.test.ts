@@ -75,3 +75,46 @@ describe("list parameters given as comma-separated text", () => {
     assert.equal(await run({ hosts: "x, y" }), 'search index=x | where in(host, "x", "y")');
   });
 });
+
+describe("bare text placeholders that are query fragments (MSTICPy's {table}, {query_project}, {add_query_items})", () => {
+  const parameters = {
+    table: "{description: t, type: str, default: SecurityAlert}",
+    query_project: '{description: p, type: str, default: " | project-rename Severity = AlertSeverity"}',
+    add_query_items: '{description: a, type: str, default: ""}',
+    host: "{description: h, type: str, default: null}",
+  };
+  const template = "{table}\n| where isempty({host}) or Computer =~ {host}\n{query_project}\n| where Name != \"{host}\" {add_query_items}";
+
+  it("the file's defaults are written as they are; a value placeholder (after an operator, in a string) stays a literal", async () => {
+    const run = await provider("MSSentinel", "LogAnalytics", template, parameters);
+    assert.equal(await run(), 'SecurityAlert\n| where isempty("") or Computer =~ ""\n | project-rename Severity = AlertSeverity\n| where Name != "" ');
+    assert.equal(await run({ host: 'x" or 1==1 //' }), 'SecurityAlert\n| where isempty("x\\" or 1==1 //") or Computer =~ "x\\" or 1==1 //"\n | project-rename Severity = AlertSeverity\n| where Name != "x\\" or 1==1 //" ');
+  });
+
+  it("an empty-default fragment after a name, `)`, a string or `*` is a clause; as an operand it is a literal", async () => {
+    const run = await provider("MSSentinel", "LogAnalytics", "T | where A == 1 {x} | distinct * {x} | where isempty({x}) and B has {x}", { x: '{description: x, type: str, default: ""}' });
+    assert.equal(await run(), 'T | where A == 1  | distinct *  | where isempty("") and B has ""');
+  });
+
+  it("a caller's value for a fragment must be a name or empty; anything else is an error naming the query and parameter, never pasted", async () => {
+    const run = await provider("MSSentinel", "LogAnalytics", template, parameters);
+    assert.equal(await run({ table: "SigninLogs", add_query_items: "" }), 'SigninLogs\n| where isempty("") or Computer =~ ""\n | project-rename Severity = AlertSeverity\n| where Name != "" ');
+    for (const bad of ["SigninLogs | take 1", "| where 1 == 1", "1abc", "a-b"]) {
+      sent.length = 0;
+      await assert.rejects(() => run({ add_query_items: bad }), (e: Error & { code?: string }) => e.code === "data/live-literal" && /Fam\.q: parameter "add_query_items": it is written bare in the query, as a query fragment/.test(e.message) && !e.message.includes(bad), bad);
+      assert.equal(sent.length, 0, "nothing sent");
+    }
+    await assert.rejects(() => run({ table: "T; .drop table X" }), { code: "data/live-literal", message: /parameter "table"/ });
+  });
+
+  it("SPL: the same fragments", async () => {
+    const run = await provider("Splunk", "Splunk", "search index={index} | where len({host})=0 OR host={host} {extra}", {
+      index: "{description: i, type: str, default: main}",
+      host: '{description: h, type: str, default: ""}',
+      extra: '{description: e, type: str, default: "| head 5"}',
+    });
+    assert.equal(await run(), 'search index=main | where len("")=0 OR host="" | head 5');
+    assert.equal(await run({ index: "lab", host: "h1" }), 'search index=lab | where len("h1")=0 OR host="h1" | head 5');
+    await assert.rejects(() => run({ extra: "| delete" }), { code: "data/live-literal", message: /parameter "extra"/ });
+  });
+});
