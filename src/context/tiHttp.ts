@@ -53,7 +53,7 @@ export interface MappedResponse {
 
 /** The outcome of an HTTP exchange after retries; every string in it is masked. */
 export type HttpOutcome =
-  | { kind: "response"; status: number; statusText: string; headers: Record<string, string>; text: string; url: string; attempts: number; note?: string; location?: string }
+  | { kind: "response"; status: number; statusText: string; headers: Record<string, string>; text: string; url: string; attempts: number; note?: string; location?: string; proxy?: string }
   | { kind: "error"; code: string; message: string; url: string; attempts: number };
 
 /** Responses above this size are refused (a TI answer is a few kB; the Tor list ~100 kB). */
@@ -293,7 +293,15 @@ export abstract class HttpTIProvider extends TIProvider {
     }
   }
 
-  private httpFailureMessage(status: number, statusText: string, text: string, outcome: { attempts: number; note?: string; location?: string }): string {
+  private httpFailureMessage(status: number, statusText: string, text: string, outcome: { attempts: number; note?: string; location?: string; proxy?: string }): string {
+    if (outcome.proxy) {
+      if (status === 407) return `The proxy ${outcome.proxy} asks for credentials (HTTP 407 Proxy Authentication Required): give them in its URL (http://user:password@host:port).`;
+      return `${this.serviceFailureMessage(status, statusText, text, outcome)} (sent through the proxy ${outcome.proxy}: the answer may be the proxy's own, refusing the connection)`;
+    }
+    return this.serviceFailureMessage(status, statusText, text, outcome);
+  }
+
+  private serviceFailureMessage(status: number, statusText: string, text: string, outcome: { attempts: number; note?: string; location?: string }): string {
     const retried = outcome.attempts > 1 ? ` after ${outcome.attempts - 1} ${outcome.attempts === 2 ? "retry" : "retries"}` : "";
     switch (status) {
       case 401:
@@ -403,6 +411,8 @@ export abstract class HttpTIProvider extends TIProvider {
         url: mask(url),
         attempts: attempt,
         ...(location ? { location } : {}),
+        // A proxy that refuses the tunnel (403, 407, 502) answers in the service's place: its failures name it.
+        ...(route ? { proxy: `${route.shown} (${route.variable})` } : {}),
       };
     } catch (err) {
       signal?.throwIfAborted();

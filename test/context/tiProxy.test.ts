@@ -94,3 +94,25 @@ test("a TI row for an unreachable proxy names the proxy (no password) and the se
     for (const p of Object.values(ti.loadedProviders)) p.close();
   }
 });
+
+test("a proxy refusing the tunnel (403, 407) is named in the row, not taken for the service refusing the key", async () => {
+  for (const [status, expected] of [
+    [407, /The proxy http:\/\/127\.0\.0\.1:\d+ \(HTTPS_PROXY\) asks for credentials \(HTTP 407/],
+    [403, /HTTP 403.*sent through the proxy http:\/\/127\.0\.0\.1:\d+ \(HTTPS_PROXY\)/],
+  ] as const) {
+    const proxy = await startProxy({ refuseConnect: status });
+    const { TILookup } = await import("../../src/context/tiLookup");
+    const { writeConfig, tempDir } = await import("./tiTwins");
+    const ti = new TILookup({ configPath: writeConfig(tempDir(), { GreyNoise: { Provider: "GreyNoise", Primary: true, Args: { AuthKey: FAKE_KEY }, BaseUrl: "https://ti.example.test", Retries: 0, TimeoutSeconds: 30 } }) });
+    try {
+      await withEnv({ HTTPS_PROXY: proxy.url }, async () => {
+        const [row] = rowsOf(await ti.lookupIocs(["45.83.66.10"]));
+        assert.equal(row.Status, status);
+        assert.match(row.Details, expected, row.Details);
+      });
+    } finally {
+      for (const p of Object.values(ti.loadedProviders)) p.close();
+      await proxy.close();
+    }
+  }
+});

@@ -27,7 +27,8 @@ export interface TestProxy {
 }
 
 /** Starts the proxy. */
-export async function startProxy(): Promise<TestProxy> {
+/** `refuseConnect`: answer every CONNECT with this status (a corporate proxy refusing a host, or asking for credentials). */
+export async function startProxy(options: { refuseConnect?: number } = {}): Promise<TestProxy> {
   const sockets = new Set<net.Socket>();
   const seen: SeenByProxy[] = [];
   const tunnelled: Buffer[] = [];
@@ -43,6 +44,10 @@ export async function startProxy(): Promise<TestProxy> {
   });
   server.on("connect", (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
     seen.push({ method: "CONNECT", target: req.url ?? "", headers: req.headers });
+    if (options.refuseConnect) {
+      client.end(`HTTP/1.1 ${options.refuseConnect} Refused\r\nContent-Type: text/html\r\nContent-Length: 13\r\n\r\n<h1>deny</h1>`);
+      return;
+    }
     const port = Number((req.url ?? "").split(":").pop());
     const upstream = net.connect(port, "127.0.0.1", () => {
       client.write("HTTP/1.1 200 Connection Established\r\n\r\n");

@@ -177,11 +177,16 @@ export function createLiveHttp(options: LiveHttpOptions): LiveHttp {
             continue;
           }
         }
+        // Only a proxy answers 407: the one refusing the tunnel, not the service refusing the credentials.
+        if (route && status === 407) {
+          throw new QueryError(msg.liveHttp(what, `the proxy ${route.shown} (${route.variable}) asks for credentials (HTTP 407 Proxy Authentication Required): give them in its URL (http://user:password@host:port)`));
+        }
         const accepted = (status >= 200 && status < 300) || (request.acceptStatus ?? []).includes(status);
         if (!accepted) {
           if (REDIRECT_STATUS.has(status)) throw new QueryError(msg.liveRedirect(what, status, mask(withoutUserInfo(headersOut.location ?? ""))));
           const retried = attempt ? ` after ${attempt} retr${attempt === 1 ? "y" : "ies"}` : "";
-          throw new QueryError(msg.liveHttp(what, mask(`HTTP ${status}${retried}: ${excerpt(text, 300, mask)}`)));
+          const via = route ? ` (sent through the proxy ${route.shown} (${route.variable}): the answer may be the proxy's own, refusing the connection)` : "";
+          throw new QueryError(msg.liveHttp(what, mask(`HTTP ${status}${retried}: ${excerpt(text, 300, mask)}${via}`)));
         }
         let body: unknown = text;
         if ((request.responseType ?? "json") === "json" && text.trim() !== "") {

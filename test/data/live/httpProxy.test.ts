@@ -96,3 +96,20 @@ test("an unreachable proxy is named (without its password) in the error, with th
     );
   });
 });
+
+test("a proxy refusing the tunnel is named: 407 asks for the proxy's credentials, a 403 says it may be the proxy's own answer", async () => {
+  for (const [status, expected] of [
+    [407, /the proxy http:\/\/127\.0\.0\.1:\d+ \(HTTPS_PROXY\) asks for credentials \(HTTP 407/],
+    [403, /HTTP 403: .*sent through the proxy http:\/\/127\.0\.0\.1:\d+ \(HTTPS_PROXY\)/],
+  ] as const) {
+    const proxy = await startProxy({ refuseConnect: status });
+    try {
+      await withEnv({ HTTPS_PROXY: proxy.url }, async () => {
+        const client = createLiveHttp({ mask, retries: 0 });
+        await assert.rejects(client.request({ method: "GET", url: "https://live.example.test/x", signal: AbortSignal.timeout(20_000) }), (err: Error) => expected.test(err.message) || assert.fail(err.message));
+      });
+    } finally {
+      await proxy.close();
+    }
+  }
+});
