@@ -555,18 +555,9 @@ function noSchemaError(columns: readonly string[]): ProcessSchemaError {
  * grandparent) — huntlab's {@link MDE_INT_EVENT_SCHEMA}.
  */
 const MSTICPY_MDE_INT_FIELDS: Readonly<Partial<ProcSchema>> = {
-  timeStamp: "CreatedProcessCreationTime",
-  processName: "CreatedProcessName",
-  processId: "CreatedProcessId",
+  ...Object.fromEntries((["timeStamp", "processName", "processId", "logonId", "targetLogonId", "cmdLine", "userName", "pathSeparator", "userId", "hostName"] as const).map((f) => [f, MDE_INT_EVENT_SCHEMA[f]])),
   parentName: "ParentProcessName",
   parentId: "CreatedProcessParentId",
-  logonId: "InitiatingProcessLogonId",
-  targetLogonId: "LogonId",
-  cmdLine: "CreatedProcessCommandLine",
-  userName: "CreatedProcessAccountName",
-  pathSeparator: "\\",
-  userId: "CreatedProcessAccountSid",
-  hostName: "ComputerDnsName",
 };
 
 /**

@@ -4,22 +4,7 @@ import assert from "node:assert/strict";
 import { harness, rowsOf } from "./tiHelpers";
 import { closedPort, FAKE_KEY } from "./tiTwins";
 import { startProxy, startTlsServer } from "../twins/proxy";
-
-const PROXY_VARS = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"];
-
-async function withEnv(env: Record<string, string>, body: () => Promise<void>): Promise<void> {
-  const saved = Object.fromEntries(PROXY_VARS.map((k) => [k, process.env[k]]));
-  for (const k of PROXY_VARS) delete process.env[k];
-  Object.assign(process.env, env);
-  try {
-    await body();
-  } finally {
-    for (const k of PROXY_VARS) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
-  }
-}
+import { withProxyEnv as withEnv } from "../helpers/proxyEnv";
 
 const answer = () => ({ json: { ip: "45.83.66.10", classification: "malicious", noise: true } });
 

@@ -5,25 +5,9 @@ import type { AddressInfo } from "node:net";
 import { test } from "node:test";
 import { createLiveHttp } from "../../../src/data/live/http";
 import { startProxy, startTlsServer } from "../../twins/proxy";
+import { withProxyEnv as withEnv } from "../../helpers/proxyEnv";
 
 const SECRET = "sk-live-proxy-0123456789";
-const PROXY_VARS = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"];
-
-/** Runs `body` with the proxy variables set to `env` (and the others unset), then restores them. */
-async function withEnv(env: Record<string, string>, body: () => Promise<void>): Promise<void> {
-  const saved = Object.fromEntries(PROXY_VARS.map((k) => [k, process.env[k]]));
-  for (const k of PROXY_VARS) delete process.env[k];
-  Object.assign(process.env, env);
-  try {
-    await body();
-  } finally {
-    for (const k of PROXY_VARS) {
-      if (saved[k] === undefined) delete process.env[k];
-      else process.env[k] = saved[k];
-    }
-  }
-}
-
 const mask = (t: string) => t.replaceAll(SECRET, "****");
 
 test("an https request goes through HTTPS_PROXY as a CONNECT tunnel (credentials on the CONNECT only, nothing in clear)", async () => {
