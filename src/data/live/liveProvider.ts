@@ -272,7 +272,7 @@ export class LiveDataProvider {
     if (start.getTime() > end.getTime()) throw new QueryError(msg.timeRangeReversed(where, start, end));
     const values = new Map<string, TemplateValue>();
     for (const p of q.parameters) {
-      const entry: TemplateValue = { value: literalValue(resolved.get(p), where, p.name), type: p.type as LiteralType, origin: given.has(p) ? "caller" : "file", textDefault: p.default !== null && p.default !== undefined && String(p.default) !== "" };
+      const entry: TemplateValue = { value: literalValue(resolved.get(p), where, p.name), type: p.type as LiteralType, origin: given.has(p) ? "caller" : "file", ...(p.default !== null && p.default !== undefined ? { fileDefault: String(p.default) } : {}) };
       values.set(p.name, entry);
       for (const a of p.aliases) values.set(a, entry);
     }

@@ -32,15 +32,18 @@ export interface TemplateValue {
    * attacker's) only when it is a name (a table or column) or empty.
    */
   origin?: "file" | "caller";
-  /** The file gives the parameter a non-empty default (`table: SecurityAlert`): a bare placeholder is a fragment even as an operand. */
-  textDefault?: boolean;
+  /** The file's default as text: a caller passing it (a pivot passing every parameter) is passing the file's own fragment. */
+  fileDefault?: string;
 }
 
 /** What a caller may give for a query fragment: a table or column name. */
 const FRAGMENT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Words after which a bare placeholder is an operand (`Account contains {account_name}`), in KQL and SPL. */
-const OPERATOR_WORDS = new Set(["has", "contains", "startswith", "endswith", "hasprefix", "hassuffix", "has_any", "has_all", "has_cs", "contains_cs", "in", "regex", "like", "and", "or", "not"]);
+const OPERATOR_WORDS = new Set([
+  ...["has", "contains", "startswith", "endswith", "hasprefix", "hassuffix"].flatMap((w) => [w, `${w}_cs`, `not${w}`, `not${w}_cs`]),
+  ...["has_any", "has_all", "in", "between", "regex", "matches", "like", "and", "or", "not", "by", "on"],
+]);
 
 /**
  * Whether the placeholder at `at` stands where a value goes: after an
@@ -130,13 +133,18 @@ export function renderTemplate(template: string, values: ReadonlyMap<string, Tem
       throw new QueryError(msg.liveLiteral(where, name, text));
     }
   };
+  /** The KQL `//` comments passed so far (fill() runs on text the loop has passed). */
+  const kqlComments: [number, number][] = [];
+  const inKqlComment = (at: number): boolean => kqlComments.some(([from, to]) => at >= from && at < to);
   /** A bare placeholder's text as a query fragment, or undefined when it is a literal. */
   const fragment = (name: string, at: number): string | undefined => {
     const entry = values.get(name) as TemplateValue;
     if (!entry.origin || entry.type !== "str" || language === "esdsl") return undefined;
-    if (!entry.textDefault && isOperand(template, at)) return undefined;
+    // An operand is a value, whatever the file's default (`Computer =~ {host}` with `default: WS01` compared with
+    // a column WS01, and a caller's `Computer` matched every row); in a KQL comment, a placeholder is no query text.
+    if (isOperand(template, at) || inKqlComment(at)) return undefined;
     const text = entry.value === null ? "" : String(entry.value);
-    if (entry.origin === "caller" && text !== "" && !FRAGMENT_NAME.test(text)) {
+    if (entry.origin === "caller" && text !== "" && text !== entry.fileDefault && !FRAGMENT_NAME.test(text)) {
       throw new QueryError(msg.liveLiteral(where, name, `it is written bare in the query, as a query fragment (a table or column name): a value passed for it must be a name (letters, digits and _, not starting with a digit) or empty, so that it cannot add query text; the query file's own default is used as written`));
     }
     return text;
@@ -167,6 +175,7 @@ export function renderTemplate(template: string, values: ReadonlyMap<string, Tem
     // KQL comments run to the end of the line: their quotes open no string.
     if (language === "kql" && c === "/" && template[i + 1] === "/") {
       const eol = template.indexOf("\n", i);
+      kqlComments.push([i, eol < 0 ? template.length : eol]);
       i = eol < 0 ? template.length : eol;
       continue;
     }

@@ -113,8 +113,21 @@ describe("bare text placeholders that are query fragments (MSTICPy's {table}, {q
       host: '{description: h, type: str, default: ""}',
       extra: '{description: e, type: str, default: "| head 5"}',
     });
-    assert.equal(await run(), 'search index=main | where len("")=0 OR host="" | head 5');
-    assert.equal(await run({ index: "lab", host: "h1" }), 'search index=lab | where len("h1")=0 OR host="h1" | head 5');
+    // `index={index}` is an operand: a literal, whatever the default (index="main" is the same search).
+    assert.equal(await run(), 'search index="main" | where len("")=0 OR host="" | head 5');
+    assert.equal(await run({ index: "lab", host: "h1" }), 'search index="lab" | where len("h1")=0 OR host="h1" | head 5');
     await assert.rejects(() => run({ extra: "| delete" }), { code: "data/live-literal", message: /parameter "extra"/ });
+  });
+
+  it("an operand is a literal even with a default in the file (a caller's `Computer` compared the column with itself), after every KQL operator word; a placeholder in a comment is no fragment; the file's own default passed back is accepted", async () => {
+    const run = await provider("MSSentinel", "LogAnalytics", "SecurityEvent // looking for {h}\n| where Computer =~ {h} or Account has {h} or Process startswith_cs {h} or Path !endswith_cs {h} or Id notcontains {h}\n{extra}", {
+      h: "{description: h, type: str, default: WS01}",
+      extra: '{description: e, type: str, default: "| take 5"}',
+    });
+    assert.equal(await run(), 'SecurityEvent // looking for "WS01"\n| where Computer =~ "WS01" or Account has "WS01" or Process startswith_cs "WS01" or Path !endswith_cs "WS01" or Id notcontains "WS01"\n| take 5');
+    const hostile = await run({ h: "Computer" });
+    assert.ok(!/=~ Computer|has Computer/.test(hostile), hostile);
+    assert.match(await run({ h: "ws01.contoso.com" }), /Computer =~ "ws01\.contoso\.com"/);
+    assert.match(await run({ extra: "| take 5" }), /\n\| take 5$/);
   });
 });
