@@ -3,7 +3,6 @@
  * offline functions (ipType, geoLookup, dnsResolve, IoCExtract, tldts).
  */
 import pl from "nodejs-polars";
-import { parse as parseDomain } from "tldts";
 import { dnsResolve } from "../context/dns";
 import { DBIP_SOURCE, GEO_COLUMNS, geoLookupRecords, type GeoLookupOptions } from "../context/geoip";
 import { ipType } from "../context/ipType";
@@ -12,6 +11,7 @@ import type { PivotEntityName } from "./attach";
 import { mapLimited } from "./input";
 import { makePivotFunction, type PivotImpl } from "./pivotFunction";
 import type { PivotFunction, PivotFunctionInfo, PivotParameterInfo } from "./types";
+import { domainSplit, urlComponents } from "./urlComponents";
 
 /** Options of the util namespace (from `new Pivot({ geo })`). */
 export interface UtilOptions {
@@ -71,36 +71,22 @@ const dnsImpl: PivotImpl = async (values, context) => {
 };
 
 const domainPartsImpl: PivotImpl = async (values) => {
-  const parts = values.map((v) => parseDomain(v.replace(/\.$/, ""), { allowPrivateDomains: false }));
+  const parts = values.map(domainSplit);
   return perValue(values, [
-    pl.Series("Subdomain", parts.map((p) => p.subdomain || null), pl.Utf8),
+    pl.Series("Subdomain", parts.map((p) => p.subdomain), pl.Utf8),
     pl.Series("RegisteredDomain", parts.map((p) => p.domain), pl.Utf8),
-    pl.Series("Suffix", parts.map((p) => p.publicSuffix), pl.Utf8),
-    pl.Series("IsIcann", parts.map((p) => p.isIcann === true), pl.Bool),
-    pl.Series("IsIp", parts.map((p) => p.isIp === true), pl.Bool),
+    pl.Series("Suffix", parts.map((p) => p.suffix), pl.Utf8),
+    pl.Series("IsIcann", parts.map((p) => p.isIcann), pl.Bool),
+    pl.Series("IsIp", parts.map((p) => p.isIp), pl.Bool),
   ]);
 };
 
-/** The parts of a URL (WHATWG parsing); nulls and a note when it is not one. */
+const URL_PART_COLUMNS = ["Scheme", "Auth", "Host", "Port", "Path", "Query", "Fragment", "RegisteredDomain", "UrlNote"] as const;
+
+/** The parts of a URL as written; nulls and a note when it is not one. */
 const urlPartsImpl: PivotImpl = async (values) => {
-  const parsed = values.map((v) => {
-    try {
-      return new URL(v);
-    } catch {
-      return undefined;
-    }
-  });
-  const part = (f: (u: URL) => string) => parsed.map((u) => (u ? f(u) || null : null));
-  return perValue(values, [
-    pl.Series("Scheme", part((u) => u.protocol.replace(/:$/, "")), pl.Utf8),
-    pl.Series("Host", part((u) => u.hostname), pl.Utf8),
-    pl.Series("Port", part((u) => u.port), pl.Utf8),
-    pl.Series("Path", part((u) => u.pathname), pl.Utf8),
-    pl.Series("Query", part((u) => u.search.replace(/^\?/, "")), pl.Utf8),
-    pl.Series("Fragment", part((u) => u.hash.replace(/^#/, "")), pl.Utf8),
-    pl.Series("RegisteredDomain", parsed.map((u) => (u ? parseDomain(u.hostname).domain : null)), pl.Utf8),
-    pl.Series("UrlNote", parsed.map((u) => (u ? "" : "not a URL")), pl.Utf8),
-  ]);
+  const parts = values.map(urlComponents);
+  return perValue(values, URL_PART_COLUMNS.map((c) => pl.Series(c, parts.map((p) => p[c]), pl.Utf8)));
 };
 
 /** IoCExtract over the values: one row per indicator found (values with none give no row). */
@@ -184,7 +170,7 @@ function specs(options: UtilOptions): UtilSpec[] {
     { entity: "Dns", name: "dnsResolve", description: "Resolve the name (offline: a status such as NXDOMAIN or TIMEOUT, never an exception)", inputAttribute: "DomainName", outputColumns: ["qname", "rdtype", "status", "canonical_name", "rrset", "error"], source: "dnsResolve", batching: "per value", parameters: dnsParams, impl: dnsImpl },
     { entity: "Dns", name: "domainParts", description: "Subdomain, registered domain and public suffix (public suffix list)", inputAttribute: "DomainName", outputColumns: ["Subdomain", "RegisteredDomain", "Suffix", "IsIcann", "IsIp"], source: "tldts", batching: "batch", impl: domainPartsImpl },
     { entity: "Host", name: "dnsResolve", description: "Resolve the host name", inputAttribute: "HostName", outputColumns: ["qname", "rdtype", "status", "canonical_name", "rrset", "error"], source: "dnsResolve", batching: "per value", parameters: dnsParams, impl: dnsImpl },
-    { entity: "Url", name: "urlParts", description: "Scheme, host, port, path, query, fragment and registered domain", inputAttribute: "Url", outputColumns: ["Scheme", "Host", "Port", "Path", "Query", "Fragment", "RegisteredDomain", "UrlNote"], source: "URL (WHATWG)", batching: "batch", impl: urlPartsImpl },
+    { entity: "Url", name: "urlParts", description: "Scheme, user-info, host, port, path, query, fragment (as written) and registered domain", inputAttribute: "Url", outputColumns: [...URL_PART_COLUMNS], source: "built in (RFC 3986)", batching: "batch", impl: urlPartsImpl },
     { entity: "Url", name: "extractIocs", description: "Indicators inside the URL (its host, IPs, hashes…)", inputAttribute: "Url", outputColumns: ["IoCType", "Observable"], source: "IoCExtract", batching: "batch", parameters: iocParams, impl: iocImpl() },
     { entity: "File", name: "fileHashType", description: "Hash algorithm by length: md5, sha1 or sha256 (null when not a hash)", inputAttribute: "FileHash", outputColumns: ["HashType"], source: "built in", batching: "batch", impl: fileHashTypeImpl },
     { entity: "Process", name: "commandLineIocs", description: "Indicators in the command line", inputAttribute: "CommandLine", outputColumns: ["IoCType", "Observable"], source: "IoCExtract", batching: "batch", parameters: iocParams, impl: iocImpl() },

@@ -129,8 +129,8 @@ describe("pivots", () => {
 
     it("Url, File, Process and Account utilities", async () => {
       const url = await entities.Url.util.urlParts(["http://wh401k.org:8080/getps?a=1#x", "::"]);
-      assert.deepEqual(url.row(0), ["http://wh401k.org:8080/getps?a=1#x", "http", "wh401k.org", "8080", "/getps", "a=1", "x", "wh401k.org", ""]);
-      assert.equal(col(url, "UrlNote")[1], "not a URL");
+      assert.deepEqual(url.row(0), ["http://wh401k.org:8080/getps?a=1#x", "http", null, "wh401k.org", "8080", "/getps", "a=1", "x", "wh401k.org", ""]);
+      assert.equal(col(url, "UrlNote")[1], "not a URL: an IPv6 host needs [ ]");
       const hashes = await entities.File.util.fileHashType(new entities.File({ Md5: "44d88612fea8a8f36de82e1278abb02f" }));
       assert.deepEqual(hashes.toRecords(), [{ FileHash: "44d88612fea8a8f36de82e1278abb02f", HashType: "md5" }]);
       const procs = pl.DataFrame({ CommandLine: ["ping microsoft.com -n 15", "whoami"] });
