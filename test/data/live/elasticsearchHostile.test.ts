@@ -7,7 +7,8 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { loadConfig } from "../../../src/config/config";
 import { createElasticsearchDriver } from "../../../src/data/live/drivers/elasticsearch";
-import { registerLiveDriver } from "../../../src/data/live/drivers/index";
+import { liveDriverFactory, registerLiveDriver } from "../../../src/data/live/drivers/index";
+import { createSplunkDriver } from "../../../src/data/live/drivers/splunk";
 import { createLiveSettings } from "../../../src/data/live/settings";
 import { QueryError } from "../../../src/data/messages";
 import { QueryProvider } from "../../../src/data/queryProvider";
@@ -95,8 +96,11 @@ describe("live provider: a driver's unexpected error", () => {
     // A DOMException's message is a getter: masking it in place threw a bare TypeError instead.
     ["DOMException", (secret: string) => new DOMException(`Maximum call stack size exceeded near ${secret}`, "DataCloneError")],
   ] as const) {
-    it(`is rewrapped as data/live-http naming the query, masked, with a masked copy as its cause (a ${kind})`, async () => {
+    it(`is rewrapped as data/live-http naming the query, masked, with a masked copy as its cause (a ${kind})`, async (t) => {
       const SECRET = "hl-splunk-token-0123456789";
+      // The registry is shared by every test file of one process (a unit group): the real driver back after this test.
+      const real = liveDriverFactory("Splunk");
+      t.after(() => registerLiveDriver("Splunk", real ?? createSplunkDriver));
       registerLiveDriver("Splunk", () => ({
         environment: "Splunk",
         language: "spl",

@@ -6,29 +6,44 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { describe, it } from "node:test";
-import { liveDriverFactory, registerLiveDriver } from "../../../src/data/live/drivers/index";
+import { after, before, describe, it } from "node:test";
+import { liveDriverFactory, registerLiveDriver, type LiveDriverFactory } from "../../../src/data/live/drivers/index";
+import { createSentinelDriver } from "../../../src/data/live/drivers/sentinel";
+import { createSplunkDriver } from "../../../src/data/live/drivers/splunk";
 import type { LiveEnvironment, LiveRequest } from "../../../src/data/live/types";
 import { QueryProvider } from "../../../src/data/queryProvider";
 import { tempDir } from "../../helpers/tmp";
 
 /** Every query text sent, per environment: the real driver's literal writer, no service. */
 const sent: string[] = [];
-for (const environment of ["MSSentinel", "Splunk"] as LiveEnvironment[]) {
-  const real = liveDriverFactory(environment)!;
-  registerLiveDriver(environment, (settings) => {
-    const driver = real(settings);
-    return {
-      environment,
-      language: driver.language,
-      connected: true,
-      async connect() {},
-      async query(request: LiveRequest) {
-        sent.push(request.text);
-        return { columns: [], rows: [], warnings: [] };
-      },
-      ...(driver.formatLiteral ? { formatLiteral: driver.formatLiteral.bind(driver) } : {}),
-    };
+const REAL: Partial<Record<LiveEnvironment, LiveDriverFactory>> = { MSSentinel: createSentinelDriver, Splunk: createSplunkDriver };
+/**
+ * The capturing drivers, for the tests of the calling `describe` only: the registry is shared by every test file
+ * of one process (a unit group), where a file's top-level hooks run around all files' tests.
+ */
+function useCapturingDrivers(): void {
+  const saved = new Map<LiveEnvironment, LiveDriverFactory | undefined>();
+  before(() => {
+    for (const [environment, real] of Object.entries(REAL) as [LiveEnvironment, LiveDriverFactory][]) {
+      saved.set(environment, liveDriverFactory(environment));
+      registerLiveDriver(environment, (settings) => {
+        const driver = real(settings);
+        return {
+          environment,
+          language: driver.language,
+          connected: true,
+          async connect() {},
+          async query(request: LiveRequest) {
+            sent.push(request.text);
+            return { columns: [], rows: [], warnings: [] };
+          },
+          ...(driver.formatLiteral ? { formatLiteral: driver.formatLiteral.bind(driver) } : {}),
+        };
+      });
+    }
+  });
+  after(() => {
+    for (const [environment, factory] of saved) registerLiveDriver(environment, factory ?? (REAL[environment] as LiveDriverFactory));
   });
 }
 
@@ -61,6 +76,7 @@ async function provider(environment: LiveEnvironment, fileEnvironment: string, q
 }
 
 describe("list parameters given as comma-separated text", () => {
+  useCapturingDrivers();
   it("KQL: the text is split on commas and trimmed, as MSTICPy's _parse_param_list, for defaults and call values; an array stays as given", async () => {
     const run = await provider("MSSentinel", "LogAnalytics", "T | where Computer in ({hosts})", { hosts: '{description: h, type: list, default: "a, b,c"}' });
     assert.equal(await run(), 'T | where Computer in (dynamic(["a", "b", "c"]))');
@@ -77,6 +93,7 @@ describe("list parameters given as comma-separated text", () => {
 });
 
 describe("bare text placeholders that are query fragments (MSTICPy's {table}, {query_project}, {add_query_items})", () => {
+  useCapturingDrivers();
   const parameters = {
     table: "{description: t, type: str, default: SecurityAlert}",
     query_project: '{description: p, type: str, default: " | project-rename Severity = AlertSeverity"}',
