@@ -246,7 +246,14 @@ function isClosingQuote(c: number): boolean {
 }
 
 /** Bracket balance of s[start, end), `(`, `[` and `{` counting one up and their partners one down. */
-function bracketBalance(s: string, start: number, end: number): { paren: number; square: number; curly: number } {
+/** Open minus closed brackets of a span, by kind. */
+interface BracketBalance {
+  paren: number;
+  square: number;
+  curly: number;
+}
+
+function bracketBalance(s: string, start: number, end: number): BracketBalance {
   const b = { paren: 0, square: 0, curly: 0 };
   for (let i = start; i < end; i++) {
     switch (s.charCodeAt(i)) {
@@ -262,7 +269,7 @@ function bracketBalance(s: string, start: number, end: number): { paren: number;
 }
 
 /** Drops closing brackets without a partner from the end of s[.., end), given the span's balance; returns the new end, or end unchanged. */
-function trimBracket(s: string, end: number, b: { paren: number; square: number; curly: number }): number {
+function trimBracket(s: string, end: number, b: BracketBalance): number {
   const c = s.charCodeAt(end - 1);
   if (c === 41 && b.paren < 0) return (b.paren++, end - 1);
   if (c === 93 && b.square < 0) return (b.square++, end - 1);
@@ -272,13 +279,15 @@ function trimBracket(s: string, end: number, b: { paren: number; square: number;
 
 /** Trailing characters that end a sentence rather than a URL: punctuation, closing quotes, and closing brackets without a partner. */
 function trimTrailing(s: string, start: number, end: number, minEnd: number): number {
-  // Bracket balance of the whole span, counted once (crafted `))))…` stays linear).
-  const balance = bracketBalance(s, start, end);
+  // Bracket balance of the whole span, counted once (crafted `))))…` stays linear), and only when a closing bracket ends it.
+  let balance: BracketBalance | undefined;
   while (end > minEnd) {
     const c = s.charCodeAt(end - 1);
     // A trailing `\` too: in JSON or a shell string it escapes the quote after the URL (`"http://evil.com\"`).
     if (c === 46 || c === 44 || c === 59 || c === 58 || c === 33 || c === 63 || c === 39 || c === 34 || c === 42 || c === 92 || isClosingQuote(c)) end--;
     else {
+      if (c !== 41 && c !== 93 && c !== 125) break;
+      balance ??= bracketBalance(s, start, end);
       const trimmed = trimBracket(s, end, balance);
       if (trimmed === end) break;
       end = trimmed;
@@ -562,11 +571,14 @@ const UNC_HOST_EXTRA = new CharSet("_.$-");
  * the quote after the path, `\"/tmp/x.sh\"`; as for URLs).
  */
 function trimPathEnd(s: string, root: number, start: number, end: number): number {
-  const balance = bracketBalance(s, root, end);
+  // The path's bracket balance, counted once and only when a closing bracket ends it (most paths: never).
+  let balance: BracketBalance | undefined;
   while (end > start) {
     const c = s.charCodeAt(end - 1);
     if (c === 46 || c === 44 || c === 59 || c === 92 || isClosingQuote(c)) end--;
     else {
+      if (c !== 41 && c !== 93 && c !== 125) break;
+      balance ??= bracketBalance(s, root, end);
       const trimmed = trimBracket(s, end, balance);
       if (trimmed === end) break;
       end = trimmed;
