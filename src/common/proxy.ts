@@ -117,3 +117,13 @@ export function proxyFailureText(route: ProxyRoute, host: string, code: string, 
       return `Request to ${host} through ${via} failed: ${detail}${code ? ` (${code})` : ""}`;
   }
 }
+
+/** A 407 through `route`: only a proxy answers it, asking for its own credentials, not the service's. */
+export function proxyAuthText(route: Pick<ProxyRoute, "shown" | "variable">): string {
+  return `the proxy ${route.shown} (${route.variable}) asks for credentials (HTTP 407 Proxy Authentication Required): give them in its URL (http://user:password@host:port)`;
+}
+
+/** Said after another failed answer through `route`: a proxy refusing the tunnel answers in the service's place. */
+export function viaProxyNote(route: Pick<ProxyRoute, "shown" | "variable">): string {
+  return ` (sent through the proxy ${route.shown} (${route.variable}): the answer may be the proxy's own, refusing the connection)`;
+}

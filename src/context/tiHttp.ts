@@ -9,7 +9,7 @@ import http from "node:http";
 import https from "node:https";
 import type { AxiosInstance, AxiosResponse, AxiosStatic } from "axios";
 import { parseRetryAfter } from "../common/retryAfter";
-import { axiosProxy, proxyFailureText, proxyFor, type ProxyRoute } from "../common/proxy";
+import { axiosProxy, proxyAuthText, proxyFailureText, proxyFor, viaProxyNote, type ProxyRoute } from "../common/proxy";
 import type { IocType } from "./iocType";
 import { internalUrlReason, nonGlobalIpReason } from "./iocType";
 import { MAX_TI_JSON_DEPTH, jsonDeeperThan } from "./tiJson";
@@ -53,7 +53,7 @@ export interface MappedResponse {
 
 /** The outcome of an HTTP exchange after retries; every string in it is masked. */
 export type HttpOutcome =
-  | { kind: "response"; status: number; statusText: string; headers: Record<string, string>; text: string; url: string; attempts: number; note?: string; location?: string; proxy?: string }
+  | { kind: "response"; status: number; statusText: string; headers: Record<string, string>; text: string; url: string; attempts: number; note?: string; location?: string; proxy?: Pick<ProxyRoute, "shown" | "variable"> }
   | { kind: "error"; code: string; message: string; url: string; attempts: number };
 
 /** Responses above this size are refused (a TI answer is a few kB; the Tor list ~100 kB). */
@@ -293,10 +293,10 @@ export abstract class HttpTIProvider extends TIProvider {
     }
   }
 
-  private httpFailureMessage(status: number, statusText: string, text: string, outcome: { attempts: number; note?: string; location?: string; proxy?: string }): string {
+  private httpFailureMessage(status: number, statusText: string, text: string, outcome: { attempts: number; note?: string; location?: string; proxy?: Pick<ProxyRoute, "shown" | "variable"> }): string {
     if (outcome.proxy) {
-      if (status === 407) return `The proxy ${outcome.proxy} asks for credentials (HTTP 407 Proxy Authentication Required): give them in its URL (http://user:password@host:port).`;
-      return `${this.serviceFailureMessage(status, statusText, text, outcome)} (sent through the proxy ${outcome.proxy}: the answer may be the proxy's own, refusing the connection)`;
+      if (status === 407) return `${upperFirst(proxyAuthText(outcome.proxy))}.`;
+      return `${this.serviceFailureMessage(status, statusText, text, outcome)}${viaProxyNote(outcome.proxy)}`;
     }
     return this.serviceFailureMessage(status, statusText, text, outcome);
   }
@@ -412,7 +412,8 @@ export abstract class HttpTIProvider extends TIProvider {
         attempts: attempt,
         ...(location ? { location } : {}),
         // A proxy that refuses the tunnel (403, 407, 502) answers in the service's place: its failures name it.
-        ...(route ? { proxy: `${route.shown} (${route.variable})` } : {}),
+        // What messages name of the proxy, never its URL (credentials and all).
+        ...(route ? { proxy: { shown: route.shown, variable: route.variable } } : {}),
       };
     } catch (err) {
       signal?.throwIfAborted();
@@ -471,4 +472,8 @@ function networkMessage(code: string, host: string, err: unknown): string {
 /** Supported-type list helper for provider classes. */
 export function types(...list: IocType[]): readonly IocType[] {
   return Object.freeze(list);
+}
+
+function upperFirst(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

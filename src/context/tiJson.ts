@@ -30,26 +30,5 @@ export function textsOf(value: unknown): string[] {
 /** Deepest nesting of arrays and objects read from a TI answer: real answers nest a few levels. */
 export const MAX_TI_JSON_DEPTH = 64;
 
-/**
- * Whether valid JSON `text` nests arrays and objects deeper than `max`: one scan of the text (strings skipped),
- * not a walk of the parsed value, which cost seconds on an answer of a million keys.
- */
-export function jsonDeeperThan(text: string, max: number): boolean {
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      // To the closing quote: one not preceded by an odd run of backslashes.
-      for (;;) {
-        i = text.indexOf('"', i + 1);
-        if (i < 0) return false;
-        let slashes = 0;
-        while (text.charCodeAt(i - 1 - slashes) === 0x5c) slashes++;
-        if (slashes % 2 === 0) break;
-      }
-    } else if (c === 0x5b || c === 0x7b) {
-      if (++depth > max) return true;
-    } else if (c === 0x5d || c === 0x7d) depth--;
-  }
-  return false;
-}
+// One scan of the text for nesting depth, shared with the alert parser.
+export { jsonDeeperThan } from "../common/json";

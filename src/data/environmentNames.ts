@@ -21,6 +21,15 @@ const ALIASES: readonly (readonly string[])[] = [
 
 /** The names a query file may give `environment` in `metadata.data_environments`: itself, then MSTICPy's other names of it. */
 export function environmentNames(environment: string): readonly string[] {
-  const group = ALIASES.find((names) => names.includes(environment));
-  return group ? [environment, ...group.filter((name) => name !== environment)] : [environment];
+  const group = ALIASES.find((names) => names.some((name) => sameName(name, environment)));
+  return group ? [environment, ...group.filter((name) => !sameName(name, environment))] : [environment];
+}
+
+/** Whether `name`, as a query file or a caller writes it (any case), names `environment`: one rule for both. */
+export function namesEnvironment(environment: string, name: string): boolean {
+  return environmentNames(environment).some((known) => sameName(known, name));
+}
+
+function sameName(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
 }

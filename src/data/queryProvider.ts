@@ -14,7 +14,7 @@ import { LAB_DATA_DIR } from "../common/paths";
 import { anyOfQuery, DataFileIndex, runLocalLazy, runLocalQueryAsync, timeRole, type QueryParams, type QueryRunOptions } from "./localData";
 import { KernelInterrupt, operationSignal, type InterruptOptions } from "../common/interrupt";
 import { fileQueries } from "./fileQueries";
-import { environmentNames } from "./environmentNames";
+import { environmentNames, namesEnvironment } from "./environmentNames";
 import { loadProviderQueries } from "./queryStore";
 import type { Displayable } from "../display/protocol";
 // Query results render as huntlab's table when a cell ends with them in tslab
@@ -543,9 +543,7 @@ class LiveProvider implements QueryProviderMethods, QueryProviderConnection {
  * `LogAnalytics` → MSSentinel; `AzureDataExplorer` → Kusto); the name itself when none.
  */
 function providerName(environment: string): string {
-  const wanted = String(environment).toLowerCase();
-  const known = ["LocalData", ...LIVE_ENVIRONMENTS].find((e) => environmentNames(e).some((name) => name.toLowerCase() === wanted));
-  return known ?? environment;
+  return ["LocalData", ...LIVE_ENVIRONMENTS].find((e) => namesEnvironment(e, String(environment))) ?? environment;
 }
 
 function construct(named: DataEnvironment, options?: LocalDataOptions & LiveProviderOptions): QueryProvider {

@@ -11,7 +11,7 @@ import { printWarning } from "../common/messages";
 import { fileKind } from "../common/regularFile";
 import { loadConfig, type HuntlabConfig } from "../config/config";
 import type { YamlProblem } from "../config/messages";
-import { environmentNames } from "./environmentNames";
+import { namesEnvironment } from "./environmentNames";
 import { QueryDefinitionError, dataMessages as msg } from "./messages";
 import { parseYamlText, readYamlText, type YamlLimits } from "../config/yamlFile";
 import { EVENT_KINDS, type QueryDefinition, type QueryParameter, type QueryParameterType } from "./types";
@@ -252,8 +252,6 @@ function describeYaml(root: unknown): string {
 export function loadQueries(queryPaths: string[], environment: string, options: LoadQueriesOptions = {}): QueryDefinition[] {
   const warn = options.warn ?? printWarning;
   const byKey = new Map<string, QueryDefinition>();
-  // A file may name the environment as MSTICPy does (LogAnalytics for MSSentinel).
-  const names = environmentNames(environment);
   for (const file of findQueryFiles(queryPaths, { warn })) {
     // Parsed once; YAML errors and files over the limits are reported whatever their environment.
     const root = readQueryYaml(file);
@@ -271,7 +269,8 @@ export function loadQueries(queryPaths: string[], environment: string, options: 
       continue;
     }
     // Files for other environments are skipped without checking their queries.
-    if (envs && !envs.some((e) => names.includes(e.split(".").pop()!))) continue;
+    // A file may name the environment as MSTICPy does (LogAnalytics for MSSentinel).
+    if (envs && !envs.some((e) => namesEnvironment(environment, e.split(".").pop()!))) continue;
     for (const q of queriesOf(file, root)) byKey.set(`${q.family}.${q.name}`, q);
   }
   return [...byKey.values()].sort((a, b) => `${a.family}.${a.name}`.localeCompare(`${b.family}.${b.name}`));

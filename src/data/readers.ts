@@ -150,8 +150,9 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
   } catch (err) {
     if (err instanceof DataFileError) throw err;
     // JSON lines only: a JSON array spans lines, and a Zeek ASCII log is no JSON at all.
-    const jsonArray = (format === "json" && firstNonSpace(file) === "[") || (format === "log" && logFormat(file) === "json");
-    const jsonLines = format === "ndjson" || (format === "json" && !jsonArray) || (format === "log" && logFormat(file) === "ndjson");
+    const logForm = format === "log" ? logFormat(file) : undefined;
+    const jsonArray = (format === "json" && firstNonSpace(file) === "[") || logForm === "json";
+    const jsonLines = format === "ndjson" || (format === "json" && !jsonArray) || logForm === "ndjson";
     // An integer wider than Int128 fails polars' whole read: read again with such numbers as text.
     // (A `.json` record written over several lines is read whole, as its first read did.)
     const wide =

@@ -8,7 +8,7 @@
  * become `UnknownEntity` (nothing is dropped); a reference to an id that is not
  * in the document becomes an `UnknownEntity` of type `unresolved-reference`.
  */
-import { isObjectRecord, setOwnProperty, parseJsonIntegersAsText } from "../common/json";
+import { isObjectRecord, jsonDeeperThan, setOwnProperty, parseJsonIntegersAsText } from "../common/json";
 import { entitiesMessages as msg } from "./messages";
 import { Entity, EntityParseError, parseEntityTime, UnknownEntity, type EntitySchema, type PropertyKind } from "./entity";
 import { entityFactory, schemaOf } from "./types";
@@ -24,26 +24,9 @@ type Json = Record<string, unknown>;
  */
 export const MAX_JSON_DEPTH = 256;
 
-/** The deepest nesting of arrays and objects in JSON text (one linear scan; brackets inside strings do not count). */
-export function jsonNestingDepth(text: string): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i += 1; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
-    else if (c === 0x5d || c === 0x7d) depth -= 1;
-  }
-  return deepest;
-}
-
 /** Throws the cell's JSON error when its text nests deeper than {@link MAX_JSON_DEPTH}. */
 export function checkJsonDepth(text: string, error: (detail: string) => Error): void {
-  if (jsonNestingDepth(text) > MAX_JSON_DEPTH) throw error(`nested deeper than ${MAX_JSON_DEPTH} levels`);
+  if (jsonDeeperThan(text, MAX_JSON_DEPTH)) throw error(`nested deeper than ${MAX_JSON_DEPTH} levels`);
 }
 
 /** Parses the JSON text (or already-parsed value) of an `Entities` cell into entities. */

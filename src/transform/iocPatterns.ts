@@ -245,7 +245,6 @@ function isClosingQuote(c: number): boolean {
   return c === 96 || c === 0xab || c === 0xbb || c === 0x2018 || c === 0x2019 || c === 0x201c || c === 0x201d || c === 0x2039 || c === 0x203a;
 }
 
-/** Bracket balance of s[start, end), `(`, `[` and `{` counting one up and their partners one down. */
 /** Open minus closed brackets of a span, by kind. */
 interface BracketBalance {
   paren: number;
@@ -253,6 +252,7 @@ interface BracketBalance {
   curly: number;
 }
 
+/** Bracket balance of s[start, end), `(`, `[` and `{` counting one up and their partners one down. */
 function bracketBalance(s: string, start: number, end: number): BracketBalance {
   const b = { paren: 0, square: 0, curly: 0 };
   for (let i = start; i < end; i++) {
@@ -268,32 +268,42 @@ function bracketBalance(s: string, start: number, end: number): BracketBalance {
   return b;
 }
 
-/** Drops closing brackets without a partner from the end of s[.., end), given the span's balance; returns the new end, or end unchanged. */
-function trimBracket(s: string, end: number, b: BracketBalance): number {
-  const c = s.charCodeAt(end - 1);
-  if (c === 41 && b.paren < 0) return (b.paren++, end - 1);
-  if (c === 93 && b.square < 0) return (b.square++, end - 1);
-  if (c === 125 && b.curly < 0) return (b.curly++, end - 1);
+/**
+ * The end of s[.., end) without what ends a sentence or a quotation after it:
+ * characters `trailing` accepts, closing quotes, and closing brackets without a
+ * partner in s[spanStart, end), never before `minEnd`. The balance is counted
+ * once (crafted `))))…` stays linear), and only when a closing bracket ends it.
+ */
+function trimEnd(s: string, spanStart: number, minEnd: number, end: number, trailing: (c: number) => boolean): number {
+  let balance: BracketBalance | undefined;
+  while (end > minEnd) {
+    const c = s.charCodeAt(end - 1);
+    if (trailing(c) || isClosingQuote(c)) {
+      end--;
+      continue;
+    }
+    if (c !== 41 && c !== 93 && c !== 125) break;
+    balance ??= bracketBalance(s, spanStart, end);
+    if (c === 41 && balance.paren < 0) balance.paren++;
+    else if (c === 93 && balance.square < 0) balance.square++;
+    else if (c === 125 && balance.curly < 0) balance.curly++;
+    else break;
+    end--;
+  }
   return end;
+}
+
+/**
+ * Sentence punctuation after a URL, and a `\`: in JSON or a shell string it escapes the quote after the URL
+ * (`"http://evil.com\"`).
+ */
+function isUrlTrailing(c: number): boolean {
+  return c === 46 || c === 44 || c === 59 || c === 58 || c === 33 || c === 63 || c === 39 || c === 34 || c === 42 || c === 92;
 }
 
 /** Trailing characters that end a sentence rather than a URL: punctuation, closing quotes, and closing brackets without a partner. */
 function trimTrailing(s: string, start: number, end: number, minEnd: number): number {
-  // Bracket balance of the whole span, counted once (crafted `))))…` stays linear), and only when a closing bracket ends it.
-  let balance: BracketBalance | undefined;
-  while (end > minEnd) {
-    const c = s.charCodeAt(end - 1);
-    // A trailing `\` too: in JSON or a shell string it escapes the quote after the URL (`"http://evil.com\"`).
-    if (c === 46 || c === 44 || c === 59 || c === 58 || c === 33 || c === 63 || c === 39 || c === 34 || c === 42 || c === 92 || isClosingQuote(c)) end--;
-    else {
-      if (c !== 41 && c !== 93 && c !== 125) break;
-      balance ??= bracketBalance(s, start, end);
-      const trimmed = trimBracket(s, end, balance);
-      if (trimmed === end) break;
-      end = trimmed;
-    }
-  }
-  return end;
+  return trimEnd(s, start, minEnd, end, isUrlTrailing);
 }
 
 /**
@@ -571,20 +581,12 @@ const UNC_HOST_EXTRA = new CharSet("_.$-");
  * the quote after the path, `\"/tmp/x.sh\"`; as for URLs).
  */
 function trimPathEnd(s: string, root: number, start: number, end: number): number {
-  // The path's bracket balance, counted once and only when a closing bracket ends it (most paths: never).
-  let balance: BracketBalance | undefined;
-  while (end > start) {
-    const c = s.charCodeAt(end - 1);
-    if (c === 46 || c === 44 || c === 59 || c === 92 || isClosingQuote(c)) end--;
-    else {
-      if (c !== 41 && c !== 93 && c !== 125) break;
-      balance ??= bracketBalance(s, root, end);
-      const trimmed = trimBracket(s, end, balance);
-      if (trimmed === end) break;
-      end = trimmed;
-    }
-  }
-  return end;
+  return trimEnd(s, root, start, end, isPathTrailing);
+}
+
+/** `.`, `,`, `;` and `\` after a path. */
+function isPathTrailing(c: number): boolean {
+  return c === 46 || c === 44 || c === 59 || c === 92;
 }
 
 /**

@@ -112,9 +112,7 @@ export function buildProcessTree(procs: pl.DataFrame, options: BuildProcessTreeO
   if (isDataFrame(procs)) procs = wideIntsAsText(procs);
   procs = withNestedFields(procs, options.schema);
   const names = columnNames(procs);
-  const given = givenSchema(options.schema, names);
-  const schema = resolveSchema(given, names);
-  checkWrittenSchema(given, names);
+  const schema = schemaFor(options.schema, names);
   // Columns the build cannot take under their own names: those that shadow a member of polars' frame proxy
   // (`height`, `filter`, `columns`…, which the steps call) or an internal name, and a column the schema reads
   // that is named like an output column (osquery's `path` is the image). They go in under plain names.
@@ -253,8 +251,15 @@ function checkWrittenSchema(schema: Partial<ProcSchema> | undefined, columns: re
 /** The schema `buildProcessTree` would use for `procs` (inferred unless given). */
 export function processTreeSchema(procs: pl.DataFrame, schema?: Partial<ProcSchema>): ProcSchema {
   schema = schema && inHuntlabNames(schema);
-  const names = columnNames(withNestedFields(procs, schema));
-  const given = givenSchema(schema, names);
+  return schemaFor(schema, columnNames(withNestedFields(procs, schema)));
+}
+
+/**
+ * The schema a build uses: the caller's (in huntlab's key names; MSTICPy's MDE internal schema read as MSTICPy
+ * reads it, see givenSchema) completed, or the inferred one; the columns the caller wrote checked against the data.
+ */
+function schemaFor(written: Partial<ProcSchema> | undefined, names: readonly string[]): ProcSchema {
+  const given = givenSchema(written, names);
   const resolved = resolveSchema(given, names);
   checkWrittenSchema(given, names);
   return resolved;

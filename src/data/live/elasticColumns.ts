@@ -519,9 +519,17 @@ export function elasticTable(
     const ids = deep.slice(0, 3).map((h) => String(h._id ?? "?")).join(", ") + (deep.length > 3 ? ", …" : "");
     warnings.push(dataWarnings.elasticTooDeep(deep.length, ids, MAX_ELASTIC_DEPTH));
   }
+  // Per format, read once: asked per hit and date field (twice for each), the `||` list was split each time.
+  const beforeEpoch = new Map<string, boolean>();
   const patternFirst = (hit: ElasticHit) => {
     const fields = datePatterns?.get(hit._index ?? "");
-    return (name: string) => fields?.has(name) === true && patternBeforeEpoch(fields.get(name)?.mapping ?? "");
+    return (name: string) => {
+      const mapping = fields?.get(name)?.mapping;
+      if (mapping === undefined) return false;
+      let first = beforeEpoch.get(mapping);
+      if (first === undefined) beforeEpoch.set(mapping, (first = patternBeforeEpoch(mapping)));
+      return first;
+    };
   };
   const flat = hits.map((h) => hitRecord(h, fieldTypes, epochScales, originals, patternFirst(h)));
   if (hits.length && flat.every((r) => Object.keys(r).length === 0)) {

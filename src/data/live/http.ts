@@ -9,7 +9,7 @@ import type { AxiosInstance, AxiosResponse, AxiosStatic } from "axios";
 import { parseJsonExact, stringifyExact } from "../../common/json";
 import { parseRetryAfter } from "../../common/retryAfter";
 import { onAbort } from "../../common/interrupt";
-import { axiosProxy, proxyFailureText, proxyFor, type ProxyRoute } from "../../common/proxy";
+import { axiosProxy, proxyAuthText, proxyFailureText, proxyFor, viaProxyNote, type ProxyRoute } from "../../common/proxy";
 import { QueryError, dataMessages as msg } from "../messages";
 import { checkLiveUrl } from "./urls";
 import { withoutUserInfo } from "../../config/config";
@@ -179,13 +179,13 @@ export function createLiveHttp(options: LiveHttpOptions): LiveHttp {
         }
         // Only a proxy answers 407: the one refusing the tunnel, not the service refusing the credentials.
         if (route && status === 407) {
-          throw new QueryError(msg.liveHttp(what, `the proxy ${route.shown} (${route.variable}) asks for credentials (HTTP 407 Proxy Authentication Required): give them in its URL (http://user:password@host:port)`));
+          throw new QueryError(msg.liveHttp(what, proxyAuthText(route)));
         }
         const accepted = (status >= 200 && status < 300) || (request.acceptStatus ?? []).includes(status);
         if (!accepted) {
           if (REDIRECT_STATUS.has(status)) throw new QueryError(msg.liveRedirect(what, status, mask(withoutUserInfo(headersOut.location ?? ""))));
           const retried = attempt ? ` after ${attempt} retr${attempt === 1 ? "y" : "ies"}` : "";
-          const via = route ? ` (sent through the proxy ${route.shown} (${route.variable}): the answer may be the proxy's own, refusing the connection)` : "";
+          const via = route ? viaProxyNote(route) : "";
           throw new QueryError(msg.liveHttp(what, mask(`HTTP ${status}${retried}: ${excerpt(text, 300, mask)}${via}`)));
         }
         let body: unknown = text;
