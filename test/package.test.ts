@@ -1,0 +1,58 @@
+/**
+ * huntlab installed from its tarball into a hunter's own project (`npm pack`, then
+ * `npm install huntlab-0.1.0.tgz`): npm runs the package's own `postinstall` there, where
+ * patch-package (a devDependency) is not installed. It used to fail the whole install.
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+const ROOT = path.resolve(__dirname, "..");
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string>; files: string[] };
+
+/** Runs the postinstall as npm does on Linux (`sh -c`, node_modules/.bin of the package first on PATH). */
+function postinstall(cwd: string, binDir: string): { status: number | null; out: string } {
+  const nodeDir = path.dirname(process.execPath);
+  const r = spawnSync("sh", ["-c", pkg.scripts.postinstall], { cwd, encoding: "utf8", env: { PATH: `${binDir}:${nodeDir}:/usr/bin:/bin` } });
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+describe("the package as a dependency of another project", () => {
+  test("postinstall skips patch-package where it is not installed (a consumer's node_modules/huntlab) and runs it in the repository", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-pkg-"));
+    try {
+      const consumer = path.join(dir, "node_modules", "huntlab");
+      const bin = path.join(dir, "bin");
+      fs.mkdirSync(consumer, { recursive: true });
+      fs.mkdirSync(bin);
+      const plain = postinstall(consumer, bin);
+      assert.equal(plain.status, 0, plain.out);
+      // The repository's case: patch-package installed beside the package, its command on PATH.
+      const marker = path.join(dir, "ran");
+      fs.writeFileSync(path.join(bin, "patch-package"), `#!/bin/sh\necho ran > "${marker}"\n`, { mode: 0o755 });
+      fs.mkdirSync(path.join(consumer, "node_modules", "patch-package"), { recursive: true });
+      const repo = postinstall(consumer, bin);
+      assert.equal(repo.status, 0, repo.out);
+      assert.ok(fs.existsSync(marker), "patch-package did not run where it is installed");
+      // A failing patch-package still fails the install in the repository.
+      fs.writeFileSync(path.join(bin, "patch-package"), "#!/bin/sh\nexit 3\n", { mode: 0o755 });
+      assert.equal(postinstall(consumer, bin).status, 3);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("the tarball holds the library, its data and the polars patch, and no sources or tests", () => {
+    const npmCli = path.join(path.dirname(process.execPath), "..", "lib", "node_modules", "npm", "bin", "npm-cli.js");
+    const args = ["pack", "--dry-run", "--json", "--ignore-scripts"];
+    const out = fs.existsSync(npmCli) ? execFileSync(process.execPath, [npmCli, ...args], { cwd: ROOT, encoding: "utf8" }) : execFileSync("npm", args, { cwd: ROOT, encoding: "utf8" });
+    const files = new Set((JSON.parse(out) as { files: { path: string }[] }[])[0].files.map((f) => f.path));
+    for (const f of ["dist/index.js", "dist/index.d.ts", "msticpyconfig.yaml", "NOTICE", "patches/nodejs-polars+0.26.1.patch"]) assert.ok(files.has(f), `${f} is not packed`);
+    assert.ok([...files].some((f) => f.startsWith("dist/client/")), "no client bundles packed");
+    assert.ok([...files].some((f) => f.startsWith("data/") && f.endsWith(".yaml")), "no query files packed");
+    assert.deepEqual([...files].filter((f) => /^(src|test|scripts|bench)\//.test(f)), []);
+  });
+});
