@@ -1,12 +1,16 @@
 /**
  * The HTTP proxy of a request, from the environment as curl, Python's requests and httpx (MSTICPy's client,
- * `trust_env`) read it: `HTTPS_PROXY` for https URLs, `HTTP_PROXY` for http ones (either case; the lower-case
- * name wins when both are set), none for hosts in `NO_PROXY` (host names, domain suffixes — `example.com` and
- * `.example.com` both cover `api.example.com` —, IP addresses, each optionally `:port`, or `*`). Loopback hosts
- * are always reached directly. Both HTTP clients (TI and live) route through {@link proxyFor}.
+ * `trust_env`) read it: `HTTPS_PROXY` for https URLs, `HTTP_PROXY` for http ones, `ALL_PROXY` for either when
+ * the scheme's own is unset (each in either case; the lower-case name wins when both are set), none for hosts in
+ * `NO_PROXY` (host names, domain suffixes — `example.com` and `.example.com` both cover `api.example.com` —,
+ * Unicode or punycode alike, IP addresses in any form and CIDR ranges, each optionally `:port`, or `*`). Loopback
+ * hosts are always reached directly. Both HTTP clients (TI and live) route through {@link proxyFor}.
  */
 import net from "node:net";
+import { domainToASCII } from "node:url";
+import ipaddr from "ipaddr.js";
 import { HuntlabError } from "./errors";
+import { parseIPv6 } from "./ipv6";
 import { commonMessages as msg } from "./messages";
 
 /** A proxy chosen for a request. */
@@ -36,11 +40,31 @@ function envValue(env: NodeJS.ProcessEnv, name: string): { variable: string; val
   return undefined;
 }
 
+/** An IP address as IPv6 (IPv4 as its mapped form), so every written form of one address compares equal. */
+function asIPv6(text: string): ipaddr.IPv6 | undefined {
+  return net.isIPv4(text) ? ipaddr.IPv4.parse(text).toIPv4MappedAddress() : parseIPv6(text);
+}
+
+/** A `NO_PROXY` name as the URL parser writes hosts: punycode for Unicode labels (`bücher.example`). */
+function asciiName(name: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[^\x00-\x7f]/.test(name) ? domainToASCII(name) || name : name;
+}
+
 /** Whether `NO_PROXY` (comma or space separated) sends `host`:`port` directly. */
 function bypassed(noProxy: string, host: string, port: string): boolean {
+  const hostIp = asIPv6(host);
   for (const raw of noProxy.toLowerCase().split(/[\s,]+/)) {
     if (!raw) continue;
     if (raw === "*") return true;
+    const range = /^\[?([^\]/]+)\]?\/(\d{1,3})$/.exec(raw);
+    if (range) {
+      // A CIDR range (`10.0.0.0/8`, `fd00::/8`); an IPv4 one is its mapped IPv6 range.
+      const base = asIPv6(range[1]);
+      const bits = Number(range[2]) + (net.isIPv4(range[1]) ? 96 : 0);
+      if (hostIp && base && bits <= 128 && hostIp.match(base, bits)) return true;
+      continue;
+    }
     let name = raw;
     let entryPort = "";
     const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(raw);
@@ -50,7 +74,13 @@ function bypassed(noProxy: string, host: string, port: string): boolean {
       if (withPort) [, name, entryPort] = withPort;
     }
     if (entryPort && entryPort !== port) continue;
-    name = name.replace(/^\*?\./, "").replace(/\.$/, "");
+    const entryIp = asIPv6(name);
+    if (hostIp || entryIp) {
+      // Addresses compare as addresses: `0:0:0:0:0:0:0:1`, `::1`, `::ffff:10.0.0.1` and `::ffff:a00:1` are each one.
+      if (hostIp && entryIp && hostIp.toNormalizedString() === entryIp.toNormalizedString()) return true;
+      continue;
+    }
+    name = asciiName(name.replace(/^\*?\./, "").replace(/\.$/, ""));
     if (host === name || host.endsWith(`.${name}`)) return true;
   }
   return false;
@@ -64,7 +94,8 @@ export function proxyFor(target: string | URL, env: NodeJS.ProcessEnv = process.
   const url = typeof target === "string" ? new URL(target) : target;
   if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
   if (isLoopbackHost(url.hostname)) return undefined;
-  const setting = envValue(env, url.protocol === "https:" ? "HTTPS_PROXY" : "HTTP_PROXY");
+  // ALL_PROXY only when the scheme's own variable is unset, as curl reads it.
+  const setting = envValue(env, url.protocol === "https:" ? "HTTPS_PROXY" : "HTTP_PROXY") ?? envValue(env, "ALL_PROXY");
   if (!setting) return undefined;
   const host = url.hostname.replace(/^\[|\]$/g, "").replace(/\.$/, "").toLowerCase();
   const port = url.port || (url.protocol === "https:" ? "443" : "80");

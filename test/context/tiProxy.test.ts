@@ -101,3 +101,19 @@ test("a proxy refusing the tunnel (403, 407) is named in the row, not taken for 
     }
   }
 });
+
+test("a TI row names a socks5 ALL_PROXY as refused (no credentials), not a silent direct lookup", async () => {
+  const { TILookup } = await import("../../src/context/tiLookup");
+  const { writeConfig, tempDir } = await import("./tiTwins");
+  const ti = new TILookup({ configPath: writeConfig(tempDir(), { GreyNoise: { Provider: "GreyNoise", Primary: true, Args: { AuthKey: FAKE_KEY }, BaseUrl: "http://ti.example.test:8080", Retries: 0, TimeoutSeconds: 30 } }) });
+  try {
+    await withEnv({ ALL_PROXY: "socks5://carol:s0cks-Pa55@10.9.8.7:1080" }, async () => {
+      const [row] = rowsOf(await ti.lookupIocs(["45.83.66.10"]));
+      assert.notEqual(row.Status, 0);
+      assert.match(row.Details, /ALL_PROXY names a socks5 proxy \(socks5:\/\/10\.9\.8\.7:1080\)/, row.Details);
+      assert.doesNotMatch(row.Details, /s0cks-Pa55|carol/);
+    });
+  } finally {
+    for (const p of Object.values(ti.loadedProviders)) p.close();
+  }
+});

@@ -1,6 +1,6 @@
 /** The proxy environment variables, set for one test body and restored after it (both HTTP clients read them per request). */
 
-const PROXY_VARS = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"];
+const PROXY_VARS = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"];
 
 /** Runs `body` with the proxy variables set to `env` (and the others unset), then restores them. */
 export async function withProxyEnv(env: Record<string, string>, body: () => Promise<void>): Promise<void> {

@@ -97,3 +97,17 @@ test("a proxy refusing the tunnel is named: 407 asks for the proxy's credentials
     }
   }
 });
+
+test("ALL_PROXY carries a request when HTTPS_PROXY is unset; a socks5 ALL_PROXY is refused, naming it (no credentials)", async () => {
+  const proxy = await startProxy();
+  const port = proxy.port;
+  await proxy.close();
+  const client = createLiveHttp({ mask, retries: 0 });
+  const send = () => client.request({ method: "GET", url: "https://live.example.test/x", signal: AbortSignal.timeout(20_000) });
+  await withEnv({ ALL_PROXY: `http://127.0.0.1:${port}` }, async () => {
+    await assert.rejects(send(), new RegExp(`proxy http://127\\.0\\.0\\.1:${port} \\(ALL_PROXY\\)`));
+  });
+  await withEnv({ all_proxy: "socks5://carol:s0cks-Pa55@10.9.8.7:1080" }, async () => {
+    await assert.rejects(send(), (err: Error) => (/all_proxy names a socks5 proxy \(socks5:\/\/10\.9\.8\.7:1080\)/.test(err.message) && !/carol|s0cks-Pa55/.test(err.message)) || assert.fail(err.message));
+  });
+});
