@@ -309,6 +309,19 @@ export const dataMessages = {
         ? `${where}: ${environment} denied access while ${what} (HTTP 403): ${reason} — the connected user lacks a privilege this needs (read on the index?): ask for it, or connect as another user`
         : `${where}: ${environment} refused the credentials while ${what} (HTTP ${status}): ${reason} — API key or token expired or revoked, password changed? Connect again and rerun the query`,
     ),
+  /**
+   * Log Analytics' 403 for a query: the workspace refused the identity (`InsufficientAccessError`, `AuthorizationFailed`),
+   * or its token (`InvalidAuthenticationToken…`, an OAuth-style `invalid_grant`). `code`/`message`: the service's, masked and escaped.
+   */
+  liveWorkspaceDenied: (where: string, environment: string, workspace: string, code: string, message: string) =>
+    errorMessage(
+      "data/live-auth",
+      `${where}: ${environment} denied access to workspace ${workspace} (HTTP 403 ${code}): ${message} — ${
+        /token|grant|audience/i.test(code)
+          ? "the token was refused (expired, revoked, or for another resource): connect again (await qp.connect()) and rerun the query"
+          : "the signed-in identity needs read access to the workspace (the Log Analytics Reader role, or Microsoft Sentinel Reader, on it or its resource group): ask for it, or connect as another identity"
+      }`,
+    ),
   /** A sign-in failure (data/live-auth, from {@link liveAuth}) during the query `where`: a token renewed mid-query and refused. */
   liveAuthInQuery: (where: string, message: string) => errorMessage("data/live-auth", `${where}: ${message}`),
   liveHttp: (what: string, reason: string) => errorMessage("data/live-http", `${what}: ${reason}`),

@@ -342,6 +342,10 @@ const SAMPLES: Record<string, Sample> = {
     data.liveQueryAuth("Network.list_flows", "Elasticsearch", 401, "searching", "security_exception: unable to authenticate"),
     ["Network.list_flows", "Elasticsearch", "searching", "HTTP 401", "security_exception", "Connect again"],
   ],
+  "dataMessages.liveWorkspaceDenied": () => [
+    data.liveWorkspaceDenied("SecurityAlert.list_alerts", "MSSentinel", "52b1ab41-869e-4138-9e40-2a4457f09bf0", "InsufficientAccessError", "The provided credentials have insufficient access to perform the requested operation"),
+    ["SecurityAlert.list_alerts", "MSSentinel", "workspace 52b1ab41-869e-4138-9e40-2a4457f09bf0", "HTTP 403 InsufficientAccessError", "insufficient access", "read access", "Log Analytics Reader"],
+  ],
   "dataMessages.liveAuthInQuery": () => [
     data.liveAuthInQuery("SecurityAlert.list_alerts", "MSSentinel: sign-in by client credentials failed: invalid_client"),
     ["SecurityAlert.list_alerts", "MSSentinel", "invalid_client"],

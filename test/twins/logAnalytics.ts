@@ -33,6 +33,11 @@ export interface ServiceFaults {
   noData?: boolean;
   /** An OAuth-style error body (`{error: "<code>", error_description}`, `error` a string) with this status. */
   oauthError?: { status: number; error: string; description: string };
+  /**
+   * The identity has no read access to the workspace: 403 with the documented OneAPI body
+   * (`InsufficientAccessError`, "The provided credentials have insufficient access…"); `message` replaces that text.
+   */
+  noAccess?: { code?: string; message?: string };
 }
 
 /** The wait a `Prefer: wait=<s>` header asks for, capped at Log Analytics' 600 s; 180 s (3 min) without one. */
@@ -104,6 +109,10 @@ export class LogAnalyticsTwin extends LoopbackTwin {
     const auth = this.ad.check(req.headers.authorization, this.url);
     if (auth !== "ok") {
       return sendJson(res, 401, { error: { code: "InvalidTokenError", message: "The provided authentication is not valid for this resource", innererror: { code: auth === "audience" ? "TokenWrongAudienceError" : auth === "expired" ? "ExpiredAuthenticationToken" : "InvalidAuthenticationTokenFormat", message: `token ${auth}` } } }, { "WWW-Authenticate": 'Bearer authorization_uri="https://login.microsoftonline.com/common"' });
+    }
+    const noAccess = this.faults.noAccess;
+    if (noAccess) {
+      return sendJson(res, 403, { error: { message: noAccess.message ?? "The provided credentials have insufficient access to perform the requested operation", code: noAccess.code ?? "InsufficientAccessError", correlationId: "a1b2c3d4-0000-4000-8000-000000000403" } });
     }
     if (decodeURIComponent(m[1]) !== this.workspaceId) return sendJson(res, 404, { error: { code: "WorkspaceNotFoundError", message: `The workspace could not be found`, innererror: { code: "WorkspaceNotFound", message: `Workspace '${m[1]}' not found` } } });
     const throttle = this.faults.throttle;

@@ -416,11 +416,28 @@ describe("MSSentinel: Log Analytics' own timeout, an empty workspace, an OAuth-s
     assert.match(warnings[0], /^execQuery: .*workspace has no data.*204/);
   });
 
+  it("a 403 (no read access to the workspace) is a sign-in/permission error naming the workspace, the role to ask for and the service's code and message (masked, escaped)", async () => {
+    const qp = await connected();
+    twins.logAnalytics.faults = { noAccess: {} };
+    await assert.rejects(qp.SecurityAlert.list_alerts(), (e: unknown) => {
+      assert.ok(isCode("data/live-auth", "SecurityAlert.list_alerts", `workspace ${twins.logAnalytics.workspaceId}`, "HTTP 403 InsufficientAccessError", "insufficient access to perform the requested operation", "read access", "Log Analytics Reader")(e));
+      return true;
+    });
+    twins.logAnalytics.faults = { noAccess: { code: "AuthorizationFailed", message: `The client has no authorization (${twins.secret})\u001b[2J\u202e` } };
+    await assert.rejects(qp.execQuery("SecurityEvent | take 1"), (e: unknown) => {
+      assert.ok(isCode("data/live-auth", "execQuery", "HTTP 403 AuthorizationFailed", "The client has no authorization", "\\u001b[2J\\u202e", "Log Analytics Reader")(e));
+      assert.ok(!errorTexts(e).includes(twins.secret), (e as Error).message);
+      assert.ok(!/[\u001b\u202e]/.test((e as Error).message), "hidden characters are escaped");
+      return true;
+    });
+    assert.equal(twins.logAnalytics.queries.length, 0);
+  });
+
   it("a 403 with an OAuth-style body (error a string, error_description) shows both, masked", async () => {
     const qp = await connected();
     twins.logAnalytics.faults = { oauthError: { status: 403, error: "invalid_grant", description: `AADSTS70002: Error validating credentials. AADSTS70008: The provided authorization code or refresh token is expired (${twins.secret}).` } };
     await assert.rejects(qp.execQuery("SecurityEvent | take 10"), (e: unknown) => {
-      assert.ok(isCode("data/live-query-failed", "execQuery", "HTTP 403 invalid_grant", "AADSTS70002: Error validating credentials")(e));
+      assert.ok(isCode("data/live-auth", "execQuery", "HTTP 403 invalid_grant", "AADSTS70002: Error validating credentials", "connect again")(e));
       assert.ok(!errorTexts(e).includes(twins.secret), (e as Error).message);
       return true;
     });

@@ -10,6 +10,7 @@ import { isoTime } from "../chunks";
 import { joinUrl } from "../urls";
 import { answerError, azureColumnType, azureTokenSource, isResultLimit, oneApiMessage, postWithAzureToken, text } from "./azure";
 import type { AzureTokenSource } from "../azureAuth";
+import { revealHidden } from "../../../display/hiddenChars";
 import type { LiveDriver, LiveRequest, LiveSettings, LiveTable } from "../types";
 
 /** The public Log Analytics endpoint. */
@@ -110,6 +111,8 @@ class SentinelDriver implements LiveDriver {
     if (status === 204) return { columns: [], rows: [], warnings: ["the workspace has no data (Log Analytics answered 204 No Content); the result is empty, without columns"] };
     if (status >= 300) {
       const { code, message } = oneApiMessage(answerError(answer), mask);
+      // A 403 is the identity's access to the workspace (or its token), not the query: a sign-in/permission error.
+      if (status === 403) throw new QueryError(msg.liveWorkspaceDenied(request.queryName, this.environment, this.workspaceId, revealHidden(code), revealHidden(message)));
       throw new QueryError(msg.liveQueryFailed(request.queryName, this.environment, `HTTP ${status} ${code}`, message));
     }
     const tables = Array.isArray(answer.tables) ? (answer.tables as { name?: string; columns?: { name: string; type: string }[]; rows?: unknown[][] }[]) : undefined;
