@@ -108,6 +108,23 @@ function hasQueryFiles(dir, depth = 4) {
   return entries.some((e) => (e.isFile() && /\.ya?ml$/i.test(e.name) && isQueryFile(path.join(dir, e.name))) || (e.isDirectory() && !e.name.startsWith(".") && hasQueryFiles(path.join(dir, e.name), depth - 1)));
 }
 
+/**
+ * Makes `dir` and its missing parents one level at a time. Not mkdirSync's `recursive`: where the file system
+ * refuses a new folder with ENOENT although its parent exists (procfs: `/proc/x`), Node retries it forever.
+ */
+function makeFolder(dir) {
+  const missing = [];
+  for (let d = dir; !fs.existsSync(d); d = path.dirname(d)) missing.unshift(d);
+  for (const d of missing) {
+    try {
+      fs.mkdirSync(d);
+    } catch (err) {
+      if (err?.code !== "EEXIST") throw err;
+    }
+  }
+  if (!fs.statSync(dir).isDirectory()) throw Object.assign(new Error(`not a folder: ${dir}`), { code: "ENOTDIR" });
+}
+
 function timestamp(date) {
   return date.toISOString().replace(/\.\d+Z$/, "Z").replace(/:/g, "-");
 }
@@ -198,17 +215,23 @@ export async function runHunt(argv, ctx = {}) {
 
   const started = new Date();
   const outDir = path.resolve(base, opts.out ?? path.join(ROOT, "hunt-results", timestamp(started)));
+  const outOption = opts.out === undefined ? "the results folder" : `--out ${opts.out}`;
   try {
-    fs.mkdirSync(outDir, { recursive: true });
+    makeFolder(outDir);
   } catch (err) {
-    const why = err?.code === "EEXIST" || err?.code === "ENOTDIR" ? "a file is in the way" : (err?.message ?? String(err));
-    throw new UsageError(`${opts.out === undefined ? "the results folder" : `--out ${opts.out}`}: cannot make the folder ${outDir} (${why})`);
+    const why = err?.code === "EEXIST" || err?.code === "ENOTDIR" ? "a file is in the way" : err?.code === "ENOENT" ? "the file system there takes no new folders" : (err?.message ?? String(err));
+    throw new UsageError(`${outOption}: cannot make the folder ${outDir} (${why})`);
   }
   const executed = path.join(outDir, `${name}.ipynb`);
   const reportFile = path.join(outDir, `${name}.html`);
   // The executed copy would replace the notebook itself (`--out .` beside it).
   if (path.join(fs.realpathSync(outDir), path.basename(executed)) === fs.realpathSync(notebookPath)) throw new UsageError(`--out ${opts.out}: the executed notebook would overwrite ${path.relative(base, notebookPath) || notebookPath}; choose another folder`);
-  fs.writeFileSync(executed, JSON.stringify(p.notebook, null, 1) + "\n");
+  // Written before the kernel starts: a folder that takes no files (read-only, `/proc`) is refused here.
+  try {
+    fs.writeFileSync(executed, JSON.stringify(p.notebook, null, 1) + "\n");
+  } catch (err) {
+    throw new UsageError(`${outOption}: cannot write in the folder ${outDir} (${err?.code === "ENOENT" ? "the file system there takes no new files" : (err?.message ?? String(err))})`);
+  }
 
   const python = findPython(["nbclient", "nbformat"]);
   if (!python) {

@@ -51,8 +51,9 @@ function refusals(runs: string[][]): { status: number | null; stderr: string }[]
     }
     process.stdout.write(JSON.stringify(results));
   `;
-  const r = spawnSync(process.execPath, ["--input-type=module", "--eval", script], { cwd: ROOT, encoding: "utf8", env: { ...process.env, INIT_CWD: ROOT, HUNTLAB_TEST_RUNS: JSON.stringify(runs) } });
-  assert.equal(r.status, 0, `the refusals' process failed:\n${r.stderr}`);
+  // A time limit: a refusal that hangs (mkdir in /proc did) fails the test instead of holding the run.
+  const r = spawnSync(process.execPath, ["--input-type=module", "--eval", script], { cwd: ROOT, encoding: "utf8", timeout: 120_000, env: { ...process.env, INIT_CWD: ROOT, HUNTLAB_TEST_RUNS: JSON.stringify(runs) } });
+  assert.equal(r.status, 0, `the refusals' process failed${r.error ? ` (${r.error.message})` : ""}:\n${r.stderr}`);
   return JSON.parse(r.stdout) as { status: number | null; stderr: string }[];
 }
 
@@ -133,6 +134,24 @@ describe("npm run hunt's command line", () => {
     assert.equal(outFile.status, 2, outFile.stderr);
     assert.match(outFile.stderr, /^\[hunt\] --out \S+refused-a-file: cannot make the folder \S+refused-a-file \(a file is in the way\)/);
     assert.doesNotMatch(outFile.stderr, /\n\s+at /, "no stack");
+  });
+
+  test("--out where the file system takes no new folders or files (/proc) is refused naming the option and path (exit 2), not a hang", { skip: !fs.existsSync("/proc/self") && "no procfs" }, () => {
+    const data = path.join(ROOT, "data");
+    // No unknown parameter here: the folder is what stops the hunt, before a kernel starts.
+    const [newFolder, nested, noFiles] = refusals([
+      ["--data", data, "--out", "/proc/huntlab-x"],
+      ["--data", data, "--out", "/proc/huntlab-x/y/z"],
+      ["--data", data, "--out", "/proc"],
+    ]);
+    for (const [r, dir] of [[newFolder, "/proc/huntlab-x"], [nested, "/proc/huntlab-x"]] as const) {
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, new RegExp(`^\\[hunt\\] --out ${dir}\\S*: cannot make the folder ${dir}\\S* \\(the file system there takes no new folders\\)`), r.stderr);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack");
+    }
+    assert.equal(noFiles.status, 2, noFiles.stderr);
+    assert.match(noFiles.stderr, /^\[hunt\] --out \/proc: cannot write in the folder \/proc \(the file system there takes no new files\)/, noFiles.stderr);
+    assert.doesNotMatch(noFiles.stderr, /\n\s+at /, "no stack");
   });
 
   test("a YAML file that is no query file (a Sigma rule) beside the exports keeps the lab's queries", () => {
