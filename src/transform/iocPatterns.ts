@@ -245,6 +245,26 @@ function isClosingQuote(c: number): boolean {
   return c === 96 || c === 0xab || c === 0xbb || c === 0x2018 || c === 0x2019 || c === 0x201c || c === 0x201d || c === 0x2039 || c === 0x203a;
 }
 
+/**
+ * The closing quotes of the opening quote `c` (one, or two where usage varies: German `„…“`, Polish `„…”`), or
+ * undefined when `c` opens no quotation: `“…”`, `‘…’`, `«…»`, `‹…›`, `„…“`, `‚…‘`, `「…」`, `『…』`, and `»…«`, `›…‹`.
+ */
+function closingQuotesOf(c: number): readonly [number, number] | undefined {
+  switch (c) {
+    case 0x201c: return [0x201d, 0x201d];
+    case 0x2018: return [0x2019, 0x2019];
+    case 0xab: return [0xbb, 0xbb];
+    case 0xbb: return [0xab, 0xab];
+    case 0x2039: return [0x203a, 0x203a];
+    case 0x203a: return [0x2039, 0x2039];
+    case 0x201e: return [0x201c, 0x201d];
+    case 0x201a: return [0x2018, 0x2019];
+    case 0x300c: return [0x300d, 0x300d];
+    case 0x300e: return [0x300f, 0x300f];
+    default: return undefined;
+  }
+}
+
 /** Open minus closed brackets of a span, by kind. */
 interface BracketBalance {
   paren: number;
@@ -362,10 +382,13 @@ export function parseUrlAt(s: string, sep: number): UrlSpan | undefined {
   // The path starts at a `/`, or at an escaped delimiter after the host or port (`evil.com:8080%2Fx`, `[::1]%2Fx`),
   // or at a `\` in a web URL, which browsers read as `/` (`http://evil.com%5Cx.exe` decoded: the path was dropped).
   if (s.charCodeAt(i) === 47 || isEscapedDelimiter(s, i) || (s.charCodeAt(i) === 92 && BACKSLASH_IS_SLASH.has(scheme))) {
+    // A URL quoted with typographic quotes ends at the closing one (`“https://a/x”,“https://b/y”` are two URLs);
+    // unquoted, a `’` stays in its path (`https://a/l’été`).
+    const [close1, close2] = (start > 0 && closingQuotesOf(s.charCodeAt(start - 1))) || [-1, -1];
     i++;
     while (i < n) {
       const c = s.charCodeAt(i);
-      if (PATH_STOP.has(c) || isSpace(c)) break;
+      if (PATH_STOP.has(c) || isSpace(c) || c === close1 || c === close2) break;
       i++;
     }
   }

@@ -85,3 +85,16 @@ test("windows paths: an environment variable is a root (%TEMP%\\evil.bat gave no
   // Not a variable: no root, so a folder is still needed; PowerShell's env: drive is unchanged.
   for (const text of ["50% \\x", "100%\\y", "%%\\z", "$env:\\Path", "Get-Content env:\\Path"]) assert.deepEqual(paths(text), [], text);
 });
+
+test("url: a URL after an opening typographic quote ends at its closing quote (“https://a.example/x”,“https://b.example/y” was one URL)", () => {
+  assert.deepEqual(of("\u201chttps://a.example/x\u201d,\u201chttps://b.example/y\u201d", "url"), ["https://a.example/x", "https://b.example/y"]);
+  assert.deepEqual(of("\u2018https://a.example/x\u2019;\u2018https://b.example/y?q=1\u2019", "url"), ["https://a.example/x", "https://b.example/y?q=1"]);
+  assert.deepEqual(of("\u00abhttp://a.example/x\u00bb\u00abhttp://b.example/y\u00bb", "url"), ["http://a.example/x", "http://b.example/y"]);
+  assert.deepEqual(of("\u201ehttps://a.example/x\u201c und \u201ehttps://b.example/y\u201d,\u201ehttps://c.example/z\u201c", "url"), ["https://a.example/x", "https://b.example/y", "https://c.example/z"]);
+  assert.deepEqual(of("\u201ahttps://a.example/x\u2018\u2039https://b.example/y\u203a\u00bbhttps://c.example/z\u00ab", "url"), ["https://a.example/x", "https://b.example/y", "https://c.example/z"]);
+  assert.deepEqual(of("\u300chttps://a.example/x\u300d\u300ehttps://b.example/y\u300f", "url"), ["https://a.example/x", "https://b.example/y"]);
+  // Quoted, a ’ inside is still kept when the quotation is “…”: only its own closing quote ends it.
+  assert.deepEqual(of("\u201chttps://a.example/l\u2019\u00e9t\u00e9/x\u201d", "url"), ["https://a.example/l\u2019\u00e9t\u00e9/x"]);
+  // No opening quote before it: a ’ in the path is part of the URL.
+  assert.deepEqual(of("see https://a.example/l\u2019\u00e9t\u00e9/x.html now", "url"), ["https://a.example/l\u2019\u00e9t\u00e9/x.html"]);
+});

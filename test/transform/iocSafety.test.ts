@@ -30,6 +30,8 @@ const SHAPES: Record<string, (size: number) => string> = {
   "url with closing parens": (n) => "http://a.com/" + repeat(")", n - 13),
   "url with nested urls": (n) => repeat("http://a.com/?u=", n),
   "percent escapes in a url": (n) => "http://a.com/" + repeat("%41", n - 13),
+  "urls in typographic quotes": (n) => repeat("\u201chttp://a.com/x\u2019\u201d,", n),
+  "url after an unclosed opening quote": (n) => "\u201chttp://a.com/" + repeat("\u2019\u201c", n - 14),
   "unclosed ipv6 literals": (n) => repeat("http://[", n),
   "at signs a@a@": (n) => repeat("a@", n),
   "local parts and domains": (n) => repeat("a@b.c.d.e.f.g.h.", n),
