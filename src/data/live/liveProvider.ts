@@ -296,7 +296,12 @@ export class LiveDataProvider {
     } finally {
       this.lastWarnings = warnings;
     }
-    let df = concatFrames(frames);
+    const retyped: string[] = [];
+    let df = concatFrames(frames, retyped);
+    if (retyped.length) {
+      const list = retyped.map((c) => `${c} (${df.getColumn(c).dtype.variant === "Float64" ? "reals" : df.getColumn(c).dtype.variant.startsWith("Int") ? "integers" : "text"})`).join(", ");
+      this.warn(`${where}: split_query_by windows typed ${retyped.length > 1 ? "these columns" : "this column"} differently, so each window's values were made one type: ${list}.`, warnings);
+    }
     if (q.schema && frameHeight(df) > 0) df = normalizeEvents(df, q.schema, { source: `${where} (${this.environment})` });
     const columns = options.columns ?? (Array.isArray(q.metadata.columns) ? (q.metadata.columns as string[]) : undefined);
     if (columns?.length) df = selectColumns(df, columns, where);

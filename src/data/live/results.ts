@@ -211,10 +211,63 @@ export function liveFrame(table: Pick<LiveTable, "columns" | "rows">): pl.DataFr
   return pl.DataFrame(series);
 }
 
-/** Frames of consecutive chunks stacked; columns missing in a chunk are null-filled (`diagonal`). */
-export function concatFrames(frames: pl.DataFrame[]): pl.DataFrame {
+const INTEGER_TYPES = new Set(["Int32", "Int64", "UInt64"]);
+const FLOAT_LIMIT = 2n ** 53n;
+
+/** An integer column's values of 16 digits or more, exactly (nodejs-polars gives no max() of a UInt64, and a rounded one of an Int64). */
+function longValues(s: pl.Series): bigint[] {
+  if (!INTEGER_TYPES.has(s.dtype.variant)) return [];
+  const text = pl.DataFrame([s.cast(pl.Utf8).alias("v")]).filter(pl.col("v").str.lengths().gtEq(16));
+  return (text.getColumn("v").toArray() as string[]).map((v) => BigInt(v));
+}
+
+/** Whether an integer column holds a value a Float64 may round (2^53 and beyond). */
+const beyondFloat = (s: pl.Series): boolean => longValues(s).some((v) => v >= FLOAT_LIMIT || v <= -FLOAT_LIMIT);
+
+/** Whether an integer column holds a value beyond Int64. */
+const beyondInt64 = (s: pl.Series): boolean => longValues(s).some((v) => v > INT64_MAX);
+
+/**
+ * The one dtype a column typed differently by two chunks takes (each chunk's driver infers its own, e.g.
+ * Splunk's whole numbers in one window and decimals in the next, or a text value among an index's longs):
+ * integers of two widths the wider (Int64 and UInt64 only when every UInt64 fits Int64), integers and reals
+ * Float64 unless an integer would be rounded, anything else text.
+ */
+function commonType(columns: readonly pl.Series[]): DataType {
+  const variants = new Set(columns.map((s) => s.dtype.variant));
+  const numeric = [...variants].every((v) => INTEGER_TYPES.has(v) || v === "Float64");
+  if (numeric && variants.has("Float64")) return columns.some(beyondFloat) ? pl.Utf8 : pl.Float64;
+  if (numeric && variants.has("UInt64")) return columns.every((s) => s.dtype.variant !== "UInt64" || !beyondInt64(s)) ? pl.Int64 : pl.Utf8;
+  if (numeric) return pl.Int64;
+  return pl.Utf8;
+}
+
+/** A chunk's column as `dtype`; times as text are ISO 8601 UTC, as the live contract writes instants. */
+function castTo(s: pl.Series, dtype: DataType): pl.Series {
+  if (dtype.variant === "Utf8" || dtype.variant === "String") {
+    if (s.dtype.variant === "Datetime") return s.dt.strftime("%Y-%m-%dT%H:%M:%S%.3fZ");
+    if (s.dtype.variant === "Utf8" || s.dtype.variant === "String") return s;
+  }
+  return s.cast(dtype);
+}
+
+/**
+ * Frames of consecutive chunks stacked; columns missing in a chunk are null-filled (`diagonal`). A column two
+ * chunks typed differently takes their common type ({@link commonType}) in every chunk and is named in `retyped`
+ * (stacking them failed with polars' "failed to vstack column" after every window had been fetched).
+ */
+export function concatFrames(frames: pl.DataFrame[], retyped: string[] = []): pl.DataFrame {
   const nonEmpty = frames.filter((f) => f.width > 0);
   if (!nonEmpty.length) return frames[0] ?? pl.DataFrame({});
   if (nonEmpty.length === 1) return nonEmpty[0];
-  return pl.concat(nonEmpty, { how: "diagonal" });
+  const byName = new Map<string, pl.Series[]>();
+  for (const f of nonEmpty) for (const s of f.getColumns()) byName.set(s.name, [...(byName.get(s.name) ?? []), s]);
+  const targets = new Map<string, DataType>();
+  for (const [name, columns] of byName) {
+    if (new Set(columns.map((s) => String(s.dtype))).size < 2) continue;
+    targets.set(name, commonType(columns));
+    retyped.push(name);
+  }
+  const aligned = targets.size ? nonEmpty.map((f) => pl.DataFrame(f.getColumns().map((s) => (targets.has(s.name) ? castTo(s, targets.get(s.name) as DataType) : s)))) : nonEmpty;
+  return pl.concat(aligned, { how: "diagonal" });
 }

@@ -67,4 +67,37 @@ describe("live results → polars", () => {
     assert.equal(both.height, 2);
     assert.deepEqual(both.getColumn("x1").toArray(), ["a", null]);
   });
+
+  it("stacks chunks whose drivers typed a column differently into their common type, naming it (polars failed after every window was fetched)", () => {
+    const chunk = (columns: { name: string; type: "long" | "real" | "string" | "datetime" | "bool" }[], rows: unknown[][]) => liveFrame({ columns, rows });
+    const retyped: string[] = [];
+    const both = concatFrames(
+      [
+        chunk([{ name: "bytes", type: "long" }, { name: "id", type: "long" }, { name: "t", type: "datetime" }, { name: "ok", type: "bool" }, { name: "same", type: "long" }], [[1500, 7, "2024-01-01T00:00:00Z", true, 1]]),
+        chunk([{ name: "bytes", type: "real" }, { name: "id", type: "string" }, { name: "t", type: "string" }, { name: "ok", type: "long" }, { name: "same", type: "long" }], [[1500.5, "0x3e7", "N/A", 1, 2]]),
+      ],
+      retyped,
+    );
+    assert.deepEqual(retyped, ["bytes", "id", "t", "ok"]);
+    assert.equal(String(both.getColumn("bytes").dtype), String(pl.Float64));
+    assert.deepEqual(both.getColumn("bytes").toArray(), [1500, 1500.5]);
+    assert.deepEqual(both.getColumn("id").toArray(), ["7", "0x3e7"]);
+    assert.deepEqual(both.getColumn("t").toArray(), ["2024-01-01T00:00:00.000Z", "N/A"]);
+    assert.deepEqual(both.getColumn("ok").toArray(), ["true", "1"]);
+    assert.equal(String(both.getColumn("same").dtype), String(pl.Int64));
+  });
+
+  it("integers a Float64 would round stay exact: as text beside reals, Int64 beside a UInt64 that fits it, text beside one that does not", () => {
+    const big = 2n ** 60n;
+    const long = (v: unknown) => liveFrame({ columns: [{ name: "n", type: "long" }], rows: [[v]] });
+    const real = liveFrame({ columns: [{ name: "n", type: "real" }], rows: [[0.5]] });
+    assert.deepEqual(concatFrames([long(big), real]).getColumn("n").toArray(), [big.toString(), "0.5"]);
+    const unsignedSmall = long(5).withColumns(pl.col("n").cast(pl.UInt64));
+    const fits = concatFrames([long(-1), unsignedSmall]);
+    assert.equal(String(fits.getColumn("n").dtype), String(pl.Int64));
+    assert.deepEqual(fits.getColumn("n").toArray().map(Number), [-1, 5]);
+    const huge = long(2n ** 64n - 1n);
+    assert.equal(String(huge.getColumn("n").dtype), String(pl.UInt64));
+    assert.deepEqual(concatFrames([long(-1), huge]).getColumn("n").toArray(), ["-1", (2n ** 64n - 1n).toString()]);
+  });
 });
