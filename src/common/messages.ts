@@ -6,7 +6,7 @@ import type { FileProblem } from "./regularFile";
 export const COMMON_ERRORS = {
   "common/column-missing": { class: "HuntlabError", when: "a DataFrame has no column of the name asked for", names: "the column, the caller, the columns there are" },
   "common/nested-unreadable": { class: "HuntlabError", when: "a list or struct column could be neither handed to JavaScript nor written as JSON by polars", names: "the column and its type" },
-  "common/proxy-setting": { class: "HuntlabError", when: "HTTPS_PROXY/HTTP_PROXY holds no URL, or a proxy of a kind huntlab cannot use (socks5://)", names: "the variable, the proxy's scheme, host and port (never its credentials)" },
+  "common/proxy-setting": { class: "HuntlabError", when: "HTTPS_PROXY/HTTP_PROXY/ALL_PROXY holds no URL, or a proxy of a kind huntlab cannot use (socks5://)", names: "the variable, the proxy's scheme, host and port (never its credentials)" },
   "common/internal-error": { class: "HuntlabError", when: "a frame operation broke an invariant of huntlab's own code (a bug: please report it)", names: "the columns it produced" },
 } as const satisfies ErrorCatalog<"common">;
 

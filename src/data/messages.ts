@@ -57,8 +57,8 @@ export const DATA_ERRORS = {
   "data/live-url": { class: "QueryError", when: "a live endpoint URL is not https (plain http is allowed for loopback hosts only)", names: "the setting, the URL" },
   "data/live-auth": {
     class: "QueryError",
-    when: "signing in to a live service fails (token endpoint error, Azure CLI, device code timeout), or its credentials are refused during a query (an Elasticsearch or Splunk 401/403, an Azure token that cannot be renewed)",
-    names: "the environment, the method, the service's reason (secrets masked); during a query: the query too; while paging: the page, the rows fetched and dropped",
+    when: "signing in to a live service fails (token endpoint error, Azure CLI, device code timeout), or its credentials are refused during a query (an Elasticsearch or Splunk 401/403, a Log Analytics 403 — no read access to the workspace, or a refused token —, an Azure token that cannot be renewed)",
+    names: "the environment, the method, the service's reason (secrets masked); during a query: the query too (a Log Analytics 403: the workspace and the role to ask for); while paging: the page, the rows fetched and dropped",
   },
   "data/live-http": { class: "QueryError", when: "a live service cannot be reached, or answers with an unexpected HTTP status after the retries", names: "the request, the status or network error (secrets masked)" },
   "data/live-query-failed": { class: "QueryError", when: "a live service rejects a query (syntax, permission, limits) with its own error payload", names: "the query, the environment, the service's code and message" },
