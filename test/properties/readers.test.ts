@@ -233,14 +233,12 @@ test("property: NDJSON round-trips names, row count and values (readDataFile and
   );
 });
 
-// Known bug (polars' CSV reader, pola-rs/polars#20294 and #22943): a quoted
-// header field keeps its doubled quotes. Minimal case: the file `"a""b"\n1\n`
-// reads as a column named `a""b` instead of `a"b` (values are unescaped right).
-// Attacker-controlled headers then name columns that differ from the file's,
-// and a query's `column:` filter written for `a"b` does not find its column.
+// polars' CSV reader keeps the doubled quotes of a quoted header field
+// (pola-rs/polars#20294 and #22943: `"a""b"\n1\n` names the column `a""b`);
+// src/data/csv.ts undoes them, so an attacker-controlled header names the
+// column the file wrote and a query's `column:` filter for `a"b` finds it.
 test(
   "property: CSV header names with double quotes round-trip",
-  { todo: 'polars keeps the doubled quotes of a quoted CSV header: `"a""b"` reads as the name a""b (pola-rs/polars#20294)' },
   async () => {
     const quotedName = columnName.map((name) => (name.includes('"') ? name : `${name}"`));
     await fc.assert(
