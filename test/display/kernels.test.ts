@@ -159,6 +159,12 @@ function copyBuiltDisplay(outDir: string): boolean {
 const deno = denoBinary();
 const noNbclient = nbclientMissing();
 
+/** Skips a kernel check whose kernel or nbclient is missing here; under CI that fails it instead (as test/notebooks/exerciseChecks.test.ts does). */
+function skipUnlessCi(t: TestContext, why: string): void {
+  if (process.env.CI) throw new Error(`${why}: under CI the kernel checks must run`);
+  t.skip(why);
+}
+
 before(() => {
   if (noNbclient) return;
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-kernels-"));
@@ -186,8 +192,8 @@ function assertHuntlabTable(output: Output): void {
 
 describe("Deno Jupyter kernel", { timeout: 180_000 }, () => {
   test("display() sends text/html and text/plain; ids update in place; a DataFrame as last value shows", (t) => {
-    if (deno.missing) return t.skip(`deno unavailable: ${deno.missing}`);
-    if (noNbclient) return t.skip(noNbclient);
+    if (deno.missing) return skipUnlessCi(t, `deno unavailable: ${deno.missing}`);
+    if (noNbclient) return skipUnlessCi(t, noNbclient);
     writeKernelSpec("deno", [deno.path!, "jupyter", "--kernel", "--conn", "{connection_file}"], "typescript");
     const [first, second, third] = runNotebookUntil(t, "deno", [
       [
@@ -279,9 +285,9 @@ function tslabOutputs(t: TestContext): Output[][] {
 
 describe("tslab kernel", { timeout: 180_000 }, () => {
   test("display() sends the whole bundle through lastWriteDisplayData", (t) => {
-    if (noNbclient) return t.skip(noNbclient);
+    if (noNbclient) return skipUnlessCi(t, noNbclient);
     const tslab = tslabKernel();
-    if (tslab.missing) return t.skip(tslab.missing);
+    if (tslab.missing) return skipUnlessCi(t, tslab.missing);
     const [first] = tslabOutputs(t).slice(0, TSLAB_DISPLAY_CELLS.length);
     assert.deepEqual(first.map((o) => o.output_type), TSLAB_DISPLAY_TYPES[0]);
     assertHuntlabTable(first[0]);
@@ -291,9 +297,9 @@ describe("tslab kernel", { timeout: 180_000 }, () => {
 
 describe("tslab kernel: last values", { timeout: 180_000 }, () => {
   test("an HtmlView, a withRichLastValue frame and frames derived from it render richly as a cell's last value; polars' own frames print text", (t) => {
-    if (noNbclient) return t.skip(noNbclient);
+    if (noNbclient) return skipUnlessCi(t, noNbclient);
     const tslab = tslabKernel();
-    if (tslab.missing) return t.skip(tslab.missing);
+    if (tslab.missing) return skipUnlessCi(t, tslab.missing);
     const [, viewCell, frameCell, filteredCell, groupedCell, plainCell] = tslabOutputs(t).slice(TSLAB_DISPLAY_CELLS.length);
     assert.match(String(viewCell[0].data?.["text/html"]), /^<div id="hl-demo-[^"]+" class="hl-view hl-view-demo">.*<b>&lt;i&gt;x&lt;\/i&gt;<\/b>/s);
     assert.equal(viewCell[0].data?.["text/plain"], "demo view");
