@@ -31,6 +31,8 @@ describe("QueryProvider time range (LocalData)", () => {
     const qp = new QueryProvider("LocalData", { timeRange: { start: new Date("2019-02-12T00:00:00Z") } });
     assert.deepEqual(qp.timeRange, { start: new Date("2019-02-12T00:00:00Z") });
     const after = await qp.WindowsSecurity.list_host_logons();
+    // 144 of the lab's 164 logons are on or after 12 February (an empty frame would pass the check below).
+    assert.equal(after.height, 144);
     assert.ok((after.getColumn("TimeGenerated").toArray() as unknown as Date[]).every((t) => t >= new Date("2019-02-12T00:00:00Z")));
     assert.equal(qp.connected, true);
     await qp.connect();

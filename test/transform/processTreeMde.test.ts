@@ -143,6 +143,8 @@ describe("MDE DeviceProcessEvents trees (generated exports with PID reuse)", () 
     for (const chain of chains) assert.equal(chain, "wininit.exe > services.exe > svchost.exe > sc.exe > conhost.exe");
     // The rebuilt processes carry what their children recorded.
     const services = tree.filter(pl.col("FileName").eq(pl.lit("services.exe")));
+    // One services.exe per generated host (two), rebuilt from its children: an empty frame would pass the checks below.
+    assert.equal(services.height, 2);
     assert.ok(col<boolean>(services, "IsInferred").every(Boolean));
     assert.ok(col<string | null>(services, "ProcessCommandLine").every((c) => c !== null && c.startsWith("services.exe")));
     assert.ok(col<string | null>(services, "FolderPath").every((c) => c === "C:\\Windows\\System32\\services.exe"));
