@@ -72,7 +72,7 @@ export interface VegaLiteChartOptions {
   pngScale?: number;
   /** The `text/plain` form. Default: `Vega-Lite chart: <title>` and the data size. */
   text?: string;
-  /** Skip the PNG (tests, or very large data where only the interactive view matters). Default false. */
+  /** Skip the PNG (tests, or very large data where only the interactive view matters); vega still parses the spec. Default false. */
   noPng?: boolean;
 }
 
@@ -134,12 +134,27 @@ export async function renderVegaLiteSvg(spec: VegaLiteSpec, scale = 1): Promise<
   return renderVegaSvg(compileVegaLite(spec).vega, scale);
 }
 
+/**
+ * Parses a compiled spec with vega, its expressions included: vega-lite
+ * compiles some specs (a tooltip title with `\"` or a line break) into an
+ * expression vega cannot parse, and the front end would show no chart.
+ */
+function parseVega(vgSpec: VegaSpec): Vega.Runtime {
+  const vega = loadVega();
+  try {
+    return vega.parse(vgSpec);
+  } catch (err) {
+    throw new VegaLiteSpecError(msg.vegaRejected(vega.version, (err as Error).message));
+  }
+}
+
 async function renderVegaSvg(vgSpec: VegaSpec, scale: number): Promise<string> {
+  const runtime = parseVega(vgSpec);
   const vega = loadVega();
   let view: Vega.View;
   try {
     // Error level: in Node, vega warns about browser-only event sources (window) of zoom/brush params.
-    view = new vega.View(vega.parse(vgSpec), { renderer: "none", logLevel: vega.Error });
+    view = new vega.View(runtime, { renderer: "none", logLevel: vega.Error });
   } catch (err) {
     throw new VegaLiteSpecError(msg.vegaRejected(vega.version, (err as Error).message));
   }
@@ -254,7 +269,9 @@ export async function vegaLiteChart(spec: VegaLiteSpec, options: VegaLiteChartOp
   const full = normaliseSpec(spec, options);
   const { vega, warnings } = compileVegaLite(full);
   let png: Buffer = Buffer.alloc(0);
-  if (!options.noPng) {
+  // Without the PNG, vega still parses the compiled spec (the PNG's render parses it anyway).
+  if (options.noPng) parseVega(vega);
+  else {
     const scale = options.pngScale ?? 1;
     if (!(scale > 0 && scale <= 8)) throw new VegaLiteSpecError(msg.pngScale(scale));
     png = svgToPng(await renderVegaSvg(vega, scale));

@@ -2,7 +2,10 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { inspect } from "node:util";
 import { toMimeBundle } from "../../src/display/display";
+import pl from "nodejs-polars";
 import { VEGA_LITE_MIME, VEGA_LITE_SCHEMA, VegaLiteSpecError, vegaLiteChart, type VegaLiteSpec } from "../../src/vis/vegaLite";
+import { timeline } from "../../src/vis/timeline";
+import { timeseriesAnomaliesChart } from "../../src/vis/timeseriesAnomalies";
 
 const SPEC: VegaLiteSpec = {
   $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -45,5 +48,29 @@ describe("vegaLiteChart", () => {
   it("skips the PNG on request", async () => {
     const chart = await vegaLiteChart(SPEC, { noPng: true });
     assert.equal("image/png" in toMimeBundle(chart), false);
+  });
+
+  // vega-lite copies a tooltip title into a Vega expression escaping only `"`: `\"`, U+2028 or a line break
+  // there compiles but vega cannot parse it, and the front end shows no chart. noPng skipped that parse.
+  const UNPARSABLE_TITLES = ['Path\\"', "Bytes\u2028Sent", "Command\nLine"];
+
+  it("rejects a spec vega 5 cannot parse, also without the PNG", async () => {
+    for (const title of UNPARSABLE_TITLES) {
+      const spec: VegaLiteSpec = { data: { values: [{ a: 1, b: "x" }] }, mark: "point", encoding: { x: { field: "a", type: "quantitative" }, tooltip: [{ field: "b", title }] } };
+      for (const noPng of [true, false]) {
+        await assert.rejects(vegaLiteChart(spec, { noPng }), (err: Error) => err instanceof VegaLiteSpecError && err.code === "vis/vega-rejected" && /^Vega \d/.test(err.message), `${JSON.stringify(title)}, noPng ${noPng}`);
+      }
+    }
+  });
+
+  it("the timeline and anomaly charts escape such column names in their tooltips, so vega parses them", async () => {
+    const t0 = Date.UTC(2024, 0, 1);
+    const times = [new Date(t0), new Date(t0 + 60_000)];
+    const [quoted, separated, broken] = UNPARSABLE_TITLES;
+    const events = pl.DataFrame({ TimeGenerated: times, [broken]: ["a", "b"], [quoted]: ["c", "d"], User: ["alice", "bob\u2028admin"] });
+    for (const chart of [await timeline(events, { sourceColumns: [broken, quoted] }), await timeline(events, { groupBy: "User" })]) assert.ok(chart.spec && chart.png.length > 0);
+    const series = pl.DataFrame({ TimeGenerated: times, [separated]: [1, 9], anomalies: [0, 1], baseline: [1, 1], score: [0, 4] });
+    const anomalies = await timeseriesAnomaliesChart(series, { y: separated });
+    assert.ok(anomalies.spec && anomalies.png.length > 0);
   });
 });
