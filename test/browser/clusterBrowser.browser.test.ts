@@ -18,7 +18,7 @@ import { withStringScore } from "../../src/analysis/features";
 import { clusterBrowser } from "../../src/vis/clusterBrowser";
 import { chromiumMissing, openOffline } from "./chromium";
 import { releaseChromium, sharedChromium } from "./sharedChromium";
-import { executedNotebook, notebookFromBundles, notebookPage, type Notebook } from "./notebookPage";
+import { executedNotebook, notebookFromBundles, notebookPage, requireSection, sectionSkip, type Notebook } from "./notebookPage";
 
 const skip = chromiumMissing();
 // Under 50 characters: table cells cut longer text (the full text goes in the title).
@@ -102,8 +102,10 @@ describe("logon-session browser in Chromium", { skip }, () => {
   });
 
   const notebook = executedNotebook();
-  const hasBrowser = notebook?.cells.some((c) => JSON.stringify(c.outputs ?? []).includes("hl-view-cluster-browser"));
-  it("the executed lab notebook: its session browser works", { skip: hasBrowser ? false : "no executed notebook with the session browser yet" }, async () => {
+  const hasBrowser = notebook?.cells.some((c) => JSON.stringify(c.outputs ?? []).includes("hl-view-cluster-browser")) ?? false;
+  const browserOutput = "the session browser output (hl-view-cluster-browser)";
+  it("the executed lab notebook: its session browser works", { skip: sectionSkip(hasBrowser, browserOutput) }, async () => {
+    requireSection(notebook, hasBrowser, browserOutput);
     const page = await openOffline(browser, notebookPage(notebook as Notebook, { mode: "lab" }), { name: "cluster-browser-notebook" });
     try {
       const root = ".hl-view-cluster-browser";
@@ -125,7 +127,9 @@ describe("logon-session browser in Chromium", { skip }, () => {
 
 const executed = executedNotebook();
 const mlCells = (executed?.cells ?? []).filter((c) => (c as { metadata?: { huntlab_section?: string } }).metadata?.huntlab_section === "ml");
-test("the executed lab notebook's ML section: the anomaly chart and the exercise's answers", { skip: mlCells.length ? false : "no executed notebook with the ML section yet" }, () => {
+const mlSection = 'the ML section (cells with huntlab_section "ml")';
+test("the executed lab notebook's ML section: the anomaly chart and the exercise's answers", { skip: sectionSkip(mlCells.length > 0, mlSection) }, () => {
+  requireSection(executed, mlCells.length > 0, mlSection);
   const outputs = mlCells.flatMap((c) => c.outputs ?? []);
   const data = outputs.map((o) => (o as { data?: Record<string, unknown> }).data ?? {});
   const chart = data.find((d) => d["application/vnd.vegalite.v5+json"]);

@@ -17,7 +17,7 @@ import { drawAlertEntityGraph, EntityGraph } from "../../src/vis/entityGraph";
 import { seededRandom } from "../helpers/random";
 import { chromiumMissing, debugScreenshot, openOffline } from "./chromium";
 import { releaseChromium, sharedChromium } from "./sharedChromium";
-import { executedNotebook, notebookPage } from "./notebookPage";
+import { executedNotebook, notebookPage, requireSection, sectionSkip } from "./notebookPage";
 
 const skip = chromiumMissing();
 
@@ -446,7 +446,9 @@ describe("Entity graphs in Chromium (offline)", { skip }, () => {
 
   const nb = executedNotebook();
   const hasSection = nb?.cells.some((c) => c.metadata?.huntlab_section === "vis-maps-graphs") ?? false;
-  it("the executed notebook's graphs go live with the pinned counts", { skip: hasSection ? false : "no executed notebook with the vis-maps-graphs section" }, async () => {
+  const section = "the vis-maps-graphs section";
+  it("the executed notebook's graphs go live with the pinned counts", { skip: sectionSkip(hasSection, section) }, async () => {
+    requireSection(nb, hasSection, section);
     const o = await openOffline(browser, notebookPage(nb!, { mode: "lab" }), { name: "entitygraph-notebook" });
     try {
       await o.page.waitForFunction(() => {
@@ -462,7 +464,8 @@ describe("Entity graphs in Chromium (offline)", { skip }, () => {
     }
   });
 
-  it("the executed notebook's maps and graphs show their static images where scripts are stripped", { skip: hasSection ? false : "no executed notebook with the vis-maps-graphs section" }, async () => {
+  it("the executed notebook's maps and graphs show their static images where scripts are stripped", { skip: sectionSkip(hasSection, section) }, async () => {
+    requireSection(nb, hasSection, section);
     const o = await openOffline(browser, notebookPage(nb!, { mode: "sanitized" }), { name: "maps-graphs-sanitized" });
     try {
       const images = o.page.locator(".hl-view-geo-map .hl-view-static img, .hl-view-entity-graph .hl-view-static img");

@@ -13,7 +13,7 @@ import { LAB_DATA_DIR } from "../../src/common/paths";
 import { GeoMap } from "../../src/vis/geoMap";
 import { chromiumMissing, openOffline } from "./chromium";
 import { releaseChromium, sharedChromium } from "./sharedChromium";
-import { executedNotebook, notebookFromBundles, notebookPage } from "./notebookPage";
+import { executedNotebook, notebookFromBundles, notebookPage, requireSection, sectionSkip } from "./notebookPage";
 import { within } from "../helpers/race";
 
 const skip = chromiumMissing();
@@ -385,7 +385,9 @@ describe("GeoMap in Chromium (offline)", { skip }, () => {
 
   const nb = executedNotebook();
   const hasSection = nb?.cells.some((c) => c.metadata?.huntlab_section === "vis-maps-graphs") ?? false;
-  it("the executed notebook's sign-in map goes live with 86 markers", { skip: hasSection ? false : "no executed notebook with the vis-maps-graphs section" }, async () => {
+  const section = "the vis-maps-graphs section";
+  it("the executed notebook's sign-in map goes live with 86 markers", { skip: sectionSkip(hasSection, section) }, async () => {
+    requireSection(nb, hasSection, section);
     const o = await openOffline(browser, notebookPage(nb!, { mode: "lab" }), { name: "geomap-notebook" });
     try {
       const maps = o.page.locator(".hl-view-geo-map");

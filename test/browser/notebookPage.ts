@@ -208,3 +208,22 @@ export function executedNotebook(): Notebook | undefined {
   }
   return readNotebook(EXECUTED_NOTEBOOK);
 }
+
+/**
+ * Whether the executed notebook's outputs must be there: when the notebook was
+ * given (HUNTLAB_EXECUTED_NOTEBOOK, as `npm test` sets it) or under CI. Only a run
+ * by hand without a notebook skips a section's checks or builds its own outputs.
+ */
+export const NOTEBOOK_REQUIRED = Boolean(process.env.HUNTLAB_EXECUTED_NOTEBOOK || process.env.CI);
+
+/** Throws, saying what was expected, when the notebook's outputs are required (NOTEBOOK_REQUIRED) and `found` is false. */
+export function requireSection(notebook: Notebook | undefined, found: boolean, expected: string): void {
+  if (found || !NOTEBOOK_REQUIRED) return;
+  const where = notebook ? EXECUTED_NOTEBOOK : `no executed notebook at ${EXECUTED_NOTEBOOK}`;
+  throw new Error(`${where}: expected ${expected} (${process.env.HUNTLAB_EXECUTED_NOTEBOOK ? "HUNTLAB_EXECUTED_NOTEBOOK" : "CI"} is set, so the notebook's outputs are checked)`);
+}
+
+/** The `skip` of a check of the executed notebook's section: false when the section is there or required (the check then calls requireSection), else why. */
+export function sectionSkip(found: boolean, expected: string): string | false {
+  return found || NOTEBOOK_REQUIRED ? false : `no executed notebook with ${expected}`;
+}

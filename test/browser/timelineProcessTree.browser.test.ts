@@ -29,7 +29,7 @@ import { releaseChromium, sharedChromium } from "./sharedChromium";
 import { pointsPerLane, vegaPage, waitReady } from "./vegaPage";
 import { seededRandom } from "../helpers/random";
 import { specDictionaries } from "../helpers/vegaRows";
-import { EXECUTED_NOTEBOOK, executedNotebook, notebookFromBundles, notebookPage, type Notebook } from "./notebookPage";
+import { EXECUTED_NOTEBOOK, executedNotebook, notebookFromBundles, notebookPage, requireSection, type Notebook } from "./notebookPage";
 
 const skip = chromiumMissing();
 const SECTION = "vis-trees-timelines";
@@ -68,10 +68,11 @@ describe("timelines in Chromium (vega 5 + vega-lite 5)", { skip }, () => {
     sourceColumns = [["AlertName"], ["AlertName"], ["SubjectUserName", "IpAddress"]];
     const texts = (df: pl.DataFrame, col: string): Set<string> => new Set((df.getColumn(col).toArray() as unknown[]).map((v) => (v === null ? "" : String(v))));
     columnValues = [{ AlertName: texts(alerts, "AlertName") }, { AlertName: texts(alerts, "AlertName") }, { SubjectUserName: texts(logons, "SubjectUserName"), IpAddress: texts(logons, "IpAddress") }];
+    requireSection(notebook, fromNotebook.length === 3, `3 Vega-Lite outputs in section ${SECTION}, found ${fromNotebook.length}`);
     if (fromNotebook.length === 3) {
       specs = fromNotebook;
     } else {
-      // No executed notebook (or an older one): the same three charts, made here.
+      // Run by hand without an executed notebook: the same three charts, made here.
       specs = [
         (await timeline(alerts, { sourceColumns: ["AlertName"], title: "Alerts" })).spec as unknown as Spec,
         (await timeline(alerts, { sourceColumns: ["AlertName"], groupBy: "Severity" })).spec as unknown as Spec,
@@ -154,6 +155,7 @@ describe("process tree in Chromium", { skip }, () => {
   before(async () => {
     browser = await sharedChromium();
     const fromNotebook = sectionOutputs(notebook, "text/html").filter((b) => String(b["text/html"]).includes("hl-view-process-tree"));
+    requireSection(notebook, fromNotebook.length > 0, `a process tree output (hl-view-process-tree) in section ${SECTION}`);
     if (fromNotebook.length) bundle = fromNotebook[0];
     else {
       const qp = new QueryProvider("LocalData");
