@@ -17,6 +17,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Browser } from "playwright-core";
 import { chromiumMissing } from "../browser/chromium";
+import { measureContrast } from "../browser/contrast";
 import { sharedChromium } from "../browser/sharedChromium";
 import { copyNotebook, kernelRegistered, RESULTS, sharedLab, type LabServer } from "./labServer";
 import { errorOutputs, kernelName, openNotebook, outputWith, paletteCommand, runAllAndWait, saveNotebook, screenshot, selectKernel, waitCellsAttached, waitKernelIdle, type LabPage } from "./labPage";
@@ -178,7 +179,7 @@ describe("the lab notebook in JupyterLab 4, through its UI", { skip, timeout: 1_
     assert.deepEqual(lab.blocked, []);
   });
 
-  test('"JupyterLab Dark" (chosen in the command palette): a screenshot of every view', async (t) => {
+  test('"JupyterLab Dark" (chosen in the command palette): every view sits on a dark ground; a screenshot of each', async (t) => {
     if (!ran) return t.skip("the Run All failed");
     const { page } = lab;
     await paletteCommand(page, "Use Theme: JupyterLab Dark");
@@ -193,7 +194,15 @@ describe("the lab notebook in JupyterLab 4, through its UI", { skip, timeout: 1_
       ["cluster-browser", VIEW.clusterBrowser],
       ["table", ".huntlab-df"],
     ];
-    for (const [name, selector] of shots) await screenshot(outputWith(page, selector), RESULTS, `dark-${name}`);
+    // The theme reached each view: what is behind it (its background over its ancestors') is dark. JupyterLab
+    // Dark's grounds are ~0.01-0.02 in relative luminance, Light's ~0.85-1; a view painting its own light ground fails.
+    const light: string[] = [];
+    for (const [name, selector] of shots) {
+      await screenshot(outputWith(page, selector), RESULTS, `dark-${name}`);
+      const { ground } = await measureContrast(page, `.jp-NotebookPanel:not(.lm-mod-hidden) ${selector}`);
+      if (!(ground < 0.2)) light.push(`${name}: ${ground.toFixed(3)}`);
+    }
+    assert.deepEqual(light, [], "views whose ground is not dark (relative luminance, bound 0.2)");
     const charts = (await vegaCharts(page)).outputs;
     for (let i = 0; i < charts; i++) await screenshot(page.locator(".jp-OutputArea-output.jp-RenderedVegaLite").nth(i), RESULTS, `dark-chart-${i}`);
     await paletteCommand(page, "Use Theme: JupyterLab Light");
