@@ -299,7 +299,8 @@ export class LiveDataProvider {
     const retyped: string[] = [];
     let df = concatFrames(frames, retyped);
     if (retyped.length) {
-      const list = retyped.map((c) => `${c} (${df.getColumn(c).dtype.variant === "Float64" ? "reals" : df.getColumn(c).dtype.variant.startsWith("Int") ? "integers" : "text"})`).join(", ");
+      const kind = (c: string) => columnOf(df, c).dtype.variant;
+      const list = retyped.map((c) => `${c} (${kind(c) === "Float64" ? "reals" : kind(c).startsWith("Int") ? "integers" : "text"})`).join(", ");
       this.warn(`${where}: split_query_by windows typed ${retyped.length > 1 ? "these columns" : "this column"} differently, so each window's values were made one type: ${list}.`, warnings);
     }
     if (q.schema && frameHeight(df) > 0) df = normalizeEvents(df, q.schema, { source: `${where} (${this.environment})` });

@@ -14,6 +14,7 @@ import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
 import { msDates, parseTimeSeries } from "../timeParsing";
 import { stringifyExact } from "../../common/json";
+import { columnNames, columnOf, frameOf } from "../../common/frames";
 import type { LiveColumn, LiveColumnType, LiveTable } from "./types";
 
 /** The polars dtype of each contract type. */
@@ -257,17 +258,19 @@ function castTo(s: pl.Series, dtype: DataType): pl.Series {
  * (stacking them failed with polars' "failed to vstack column" after every window had been fetched).
  */
 export function concatFrames(frames: pl.DataFrame[], retyped: string[] = []): pl.DataFrame {
-  const nonEmpty = frames.filter((f) => f.width > 0);
+  // Columns read past the frame's column proxy: a service's column may be named `width` or `getColumns`.
+  const columnsOf = (f: pl.DataFrame) => columnNames(f).map((n) => columnOf(f, n));
+  const nonEmpty = frames.filter((f) => columnNames(f).length > 0);
   if (!nonEmpty.length) return frames[0] ?? pl.DataFrame({});
   if (nonEmpty.length === 1) return nonEmpty[0];
   const byName = new Map<string, pl.Series[]>();
-  for (const f of nonEmpty) for (const s of f.getColumns()) byName.set(s.name, [...(byName.get(s.name) ?? []), s]);
+  for (const f of nonEmpty) for (const s of columnsOf(f)) byName.set(s.name, [...(byName.get(s.name) ?? []), s]);
   const targets = new Map<string, DataType>();
   for (const [name, columns] of byName) {
     if (new Set(columns.map((s) => String(s.dtype))).size < 2) continue;
     targets.set(name, commonType(columns));
     retyped.push(name);
   }
-  const aligned = targets.size ? nonEmpty.map((f) => pl.DataFrame(f.getColumns().map((s) => (targets.has(s.name) ? castTo(s, targets.get(s.name) as DataType) : s)))) : nonEmpty;
+  const aligned = targets.size ? nonEmpty.map((f) => frameOf(columnsOf(f).map((s) => (targets.has(s.name) ? castTo(s, targets.get(s.name) as DataType) : s)))) : nonEmpty;
   return pl.concat(aligned, { how: "diagonal" });
 }
