@@ -270,15 +270,18 @@ export class Account extends Entity {
   }
 
   /**
-   * The account name, lower-cased. The domain is left out on purpose: Sentinel
-   * alerts name the same account with and without its domain (`MSTICAdmin`,
-   * `MSTICAlertsWin1\MSTICAdmin`), and linking those is what an analyst wants.
+   * `account:domain\name`, lower-cased, as MSTICPy keys accounts: the local
+   * Administrator of two machines is two accounts. The domain is the NT domain,
+   * else the UPN suffix's first label (`bob@fabrikam.com` is `FABRIKAM\bob`).
+   * Without a domain, `account:name`: the graphs join it to the one account of
+   * that name with a domain (see `accountJoins` in vis/alertGraph.ts).
    * Without a name, the SID (`account:sid:s-1-5-…`), then the Entra ID object
    * id (`account:aad:…`), lower-cased: account names cannot hold `:`.
    */
   override get key(): string {
     const name = firstText(this.Name, this.DisplayName);
-    if (name !== undefined) return `account:${foldIdentity(name)}`;
+    const domain = firstText(this.NTDomain, firstText(this.UPNSuffix)?.split(".")[0]);
+    if (name !== undefined) return `account:${domain === undefined ? "" : `${foldIdentity(domain)}\\`}${foldIdentity(name)}`;
     const sid = firstText(this.Sid);
     // S-1-0-0, the null SID ("Nobody"), is what 4624 events write beside a `-` name: no account.
     if (sid !== undefined && sid.toUpperCase() !== "S-1-0-0") return `account:sid:${sid.toLowerCase()}`;

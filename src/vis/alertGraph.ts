@@ -8,8 +8,9 @@
  *   same-named alerts into one node (the lab's 30 "SSH Anomalous Login ML"
  *   alerts become one), and `add_related_alerts` keys by `AlertType + "(R)"`.
  * - Entities are keyed by identity (`Entity.key`: host names and file paths
- *   ignore case, accounts by name, processes by host + pid + image), so the
- *   same host in two alerts is one node.
+ *   ignore case, accounts by domain and name, processes by host + pid + image),
+ *   so the same host in two alerts is one node. An account without a domain
+ *   joins the one account of its name with a domain ({@link accountJoins}).
  * - `addRelatedAlerts` links a related alert to every entity it shares with
  *   the graph; an alert that shares nothing is left out (MSTICPy links it to
  *   the first alert's host, which draws a relation that is not there).
@@ -183,6 +184,25 @@ export function alertNode(alert: SecurityAlert): GraphNode {
   };
 }
 
+/**
+ * Account keys without a domain (`account:bob`) → the one account key of that
+ * name with a domain (`account:fabrikam\bob`) among `keys`. A name with two
+ * domains joins nothing: the local Administrators of two machines are no link.
+ */
+export function accountJoins(keys: Iterable<string>): Map<string, string> {
+  const domains = new Map<string, Set<string>>();
+  for (const key of keys) {
+    const name = /^account:[^\\:]+\\(.+)$/.exec(key)?.[1];
+    if (name === undefined) continue;
+    const bare = `account:${name}`;
+    if (!domains.has(bare)) domains.set(bare, new Set());
+    domains.get(bare)!.add(key);
+  }
+  const joins = new Map<string, string>();
+  for (const [bare, qualified] of domains) if (qualified.size === 1) joins.set(bare, [...qualified][0]);
+  return joins;
+}
+
 /** A typed undirected graph of alerts, entities and notes. */
 export class AlertGraph {
   private readonly nodeMap = new Map<string, GraphNode>();
@@ -216,6 +236,25 @@ export class AlertGraph {
   /** Marks `id` as an alert row's node. */
   markAlertRow(id: string): void {
     this.alertRows.add(id);
+  }
+
+  /**
+   * Joins each account node without a domain into the one account node of its
+   * name with a domain ({@link accountJoins}): its edges move there. Called
+   * once the alerts given together are in, so a name with two domains is seen.
+   */
+  joinAccounts(): void {
+    for (const [bare, qualified] of accountJoins(this.nodeMap.keys())) {
+      const node = this.nodeMap.get(bare);
+      if (!node || !this.nodeMap.has(qualified)) continue;
+      this.addNode({ ...node, id: qualified });
+      this.nodeMap.delete(bare);
+      for (const [id, e] of this.edgeMap) {
+        if (e.source !== bare && e.target !== bare) continue;
+        this.edgeMap.delete(id);
+        this.addEdge(e.source === bare ? qualified : e.source, e.target === bare ? qualified : e.target, e.relation);
+      }
+    }
   }
 
   /** Nodes in insertion order. */
@@ -476,6 +515,7 @@ export function createAlertGraph(alert: SecurityAlert): AlertGraph {
   if (!(alert instanceof SecurityAlert)) throw new GraphError(msg.graphNotOneAlert(isDataFrame(alert)));
   const graph = new AlertGraph();
   addAlertWithEntities(graph, alert);
+  graph.joinAccounts();
   return graph;
 }
 
@@ -513,14 +553,20 @@ export function addRelatedAlerts(alerts: DataFrame | SecurityAlert[], graph: Ale
     // A city is no shared entity: Sentinel puts a location on almost every IP, so it linked unrelated alerts.
     return t !== "host-logon-session" && t !== "geolocation" && t !== "location" && !(e instanceof Alert);
   };
-  for (const alert of toAlerts(alerts)) {
+  const list = toAlerts(alerts);
+  const entities = list.map((a) => a.allEntities().filter(links));
+  // An account without a domain links the one account of its name with a domain (in the graph or these alerts), either way round.
+  const joins = accountJoins([...graph.nodes.map((n) => n.id), ...entities.flat().map((e) => e.key)]);
+  for (const [bare, qualified] of [...joins]) joins.set(qualified, bare);
+  const isEntity = (key: string | undefined): key is string => key !== undefined && graph.getNode(key)?.kind === "entity";
+  for (const [i, alert] of list.entries()) {
     const id = `alert:${alert.id.toLowerCase()}`;
     const present = graph.getNode(id);
     // The graph's own alert, keyed by SystemAlertId or otherwise (Defender XDR's AlertId): its entities linked it to itself.
     if (!present?.related && graph.isAlertRow(id)) continue;
     // Merged into an `alerts:` node (a row or a related alert), it is in the graph without a node of its own.
     if (!present && graph.isMergedAlert(id)) continue;
-    const shared = [...new Set(alert.allEntities().filter(links).map((e) => e.key))].filter((k) => graph.getNode(k)?.kind === "entity");
+    const shared = [...new Set(entities[i].map((e) => (isEntity(e.key) ? e.key : joins.get(e.key))))].filter(isEntity);
     if (shared.length === 0 && !present && !options.includeUnrelated) continue;
     const node = out.addNode({ ...alertNode(alert), related: true });
     for (const key of shared) out.addEdge(key, node.id, "related alert");

@@ -620,6 +620,7 @@ export class EntityGraph implements Displayable {
   /** Adds alerts (rows of a DataFrame, or SecurityAlerts) with their entities. */
   addIncident(source: DataFrame | SecurityAlert | SecurityAlert[]): this {
     for (const alert of toAlerts(source)) addAlertWithEntities(this.graph, alert);
+    this.graph.joinAccounts();
     return this;
   }
 
@@ -631,6 +632,7 @@ export class EntityGraph implements Displayable {
       this.graph.addEdge(node.id, child.key, property);
     }
     if (attachedTo) this.graph.addEdge(this.graph.resolve(attachedTo), node.id, "link");
+    this.graph.joinAccounts();
     return this;
   }
 

@@ -214,7 +214,7 @@ describe("entity classes", () => {
 
   it("key hosts and accounts case-insensitively", () => {
     assert.equal(new Host({ HostName: "MSTICAlertsWin1" }).key, new Host({ HostName: "msticalertswin1.contoso.com" }).key);
-    assert.equal(new Account({ Name: "MSTICAdmin", NTDomain: "X" }).key, new Account({ Name: "msticadmin" }).key);
+    assert.equal(new Account({ Name: "MSTICAdmin", NTDomain: "X" }).key, new Account({ Name: "msticadmin", NTDomain: "x" }).key);
   });
 
   it("display as escaped HTML cards with a text form", () => {
@@ -312,7 +312,7 @@ describe("alerts and entities from other exports", () => {
       alerts.map((a) => [a.id, a.entities[0].constructor.name, a.entities[0].key]),
       [
         ["da638512496974888669_-1462871923", "Host", "host:ws-fin-07"],
-        ["da638512496974888669_-1462871923", "Account", "account:jdoe"],
+        ["da638512496974888669_-1462871923", "Account", "account:contoso\\jdoe"],
         ["da638512496974888669_-1462871923", "Process", "process:ws-fin-07|7412|c:\\windows\\system32\\windowspowershell\\v1.0\\powershell.exe"],
         ["da638512496974888669_-1462871923", "Ip", "ip:185.225.73.18"],
         ["da638512496974888669_-1462871923", "Url", "url:http://185.225.73.18/a/stage2.ps1"],

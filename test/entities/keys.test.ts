@@ -45,8 +45,11 @@ describe("entity keys", () => {
     same(new File({ Name: "r\u00e9sum\u00e9.exe", Directory: "C:\\Users\\x" }), new File({ Name: "re\u0301sume\u0301.exe", Directory: "C:\\Users\\x" }), "NFC and NFD file names");
     same(new UnknownEntity({ Type: "mailbox", Name: "Andr\u00e9" }), new UnknownEntity({ Type: "mailbox", Name: "Andre\u0301" }), "NFC and NFD, a type huntlab has no class for");
     differ(new Account({ Name: "jos\u00e9" }), new Account({ Name: "jose" }), "an accent is not dropped");
-    // Names keep winning, with and without domain, as before.
-    same(new Account({ Name: "MSTICAdmin", Sid: "S-1-5-21-9" }), new Account({ Name: "msticadmin", NTDomain: "MSTICAlertsWin1" }), "name");
+    // Names win over the SID; a domain (NT domain, else the UPN suffix's first label) is part of the name, as MSTICPy keys `DOMAIN\\name`.
+    same(new Account({ Name: "MSTICAdmin", Sid: "S-1-5-21-9", NTDomain: "MSTICAlertsWin1" }), new Account({ Name: "msticadmin", NTDomain: "msticalertswin1" }), "name");
+    differ(new Account({ Name: "Administrator", NTDomain: "WKS01" }), new Account({ Name: "Administrator", NTDomain: "SRV02" }), "two machines' local Administrator");
+    same(new Account({ Name: "bob", UPNSuffix: "Fabrikam.com" }), new Account({ Name: "bob", NTDomain: "FABRIKAM" }), "UPN suffix and NT domain of one organisation");
+    assert.equal(new Account({ Name: "Bob", NTDomain: "CONTOSO" }).key, "account:contoso\\bob");
     assert.equal(new Account({ DisplayName: "Bob" }).key, "account:bob");
   });
 
@@ -232,6 +235,43 @@ describe("alert graphs link on real identities only", () => {
     const mergedByType = new EntityGraphView(eg.graph, { mergeAlerts: true }).graph;
     assert.ok(mergedByType.hasNode("alerts:bruteforce"));
     assert.deepEqual(addRelatedAlerts(three, mergedByType).nodes.filter((n) => !mergedByType.hasNode(n.id)).map((n) => n.id), []);
+  });
+});
+
+describe("accounts with and without a domain in graphs", () => {
+  const acct = (Name: string, more: Record<string, unknown> = {}) => ({ Type: "account", Name, ...more });
+  const related = (g: ReturnType<typeof createAlertGraph>) => g.edges.filter((e) => e.relation === "related alert").map((e) => `${e.source} ${e.target}`);
+
+  it("two domains' accounts of one name are two nodes and link no alerts (the local Administrator of every machine linked them all)", () => {
+    const alerts = [alert("d1", [acct("Administrator", { NTDomain: "WKS01" })]), alert("d2", [acct("Administrator", { NTDomain: "SRV02" })]), alert("d3", [acct("Administrator", { UPNSuffix: "fabrikam.com" })])];
+    assert.deepEqual(related(addRelatedAlerts(alerts, createAlertGraph(alerts[0]))), []);
+    const eg = new EntityGraph(alerts);
+    assert.deepEqual(eg.graph.nodes.filter((n) => n.type === "account").map((n) => n.id), ["account:wks01\\administrator", "account:srv02\\administrator", "account:fabrikam\\administrator"]);
+  });
+
+  it("a UPN suffix and the NT domain of one organisation are one account", () => {
+    const alerts = [alert("u1", [acct("bob", { NTDomain: "FABRIKAM" })]), alert("u2", [acct("Bob", { UPNSuffix: "fabrikam.com" })])];
+    assert.deepEqual(related(addRelatedAlerts(alerts, createAlertGraph(alerts[0]))), ["account:fabrikam\\bob alert:u2"]);
+  });
+
+  it("Sentinel writes one account with and without its domain: one node, either way round", () => {
+    const both = alert("s1", [acct("MSTICAdmin"), acct("MSTICAdmin", { NTDomain: "MSTICAlertsWin1" })]);
+    assert.deepEqual(createAlertGraph(both).nodes.filter((n) => n.type === "account").map((n) => n.id), ["account:msticalertswin1\\msticadmin"]);
+    const bare = alert("s2", [acct("msticadmin")]);
+    const qualified = alert("s3", [acct("MSTICAdmin", { NTDomain: "MSTICAlertsWin1" })]);
+    assert.deepEqual(related(addRelatedAlerts([bare], createAlertGraph(qualified))), ["account:msticalertswin1\\msticadmin alert:s2"]);
+    assert.deepEqual(related(addRelatedAlerts([qualified], createAlertGraph(bare))), ["account:msticadmin alert:s3"]);
+    const eg = new EntityGraph([bare, qualified]);
+    assert.deepEqual(eg.graph.neighbors("account:msticalertswin1\\msticadmin").sort(), ["alert:s2", "alert:s3"]);
+    assert.ok(!eg.graph.hasNode("account:msticadmin"));
+  });
+
+  it("a bare name with two domain-qualified candidates stays its own node and links neither", () => {
+    const alerts = [alert("b1", [acct("Administrator")]), alert("b2", [acct("Administrator", { NTDomain: "WKS01" })]), alert("b3", [acct("Administrator", { NTDomain: "SRV02" })])];
+    const eg = new EntityGraph(alerts);
+    assert.deepEqual(eg.graph.neighbors("account:administrator"), ["alert:b1"]);
+    assert.deepEqual(related(addRelatedAlerts(alerts, createAlertGraph(alerts[0]))), []);
+    assert.deepEqual(related(addRelatedAlerts(alerts, createAlertGraph(alerts[1]))), []);
   });
 });
 

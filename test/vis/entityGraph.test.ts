@@ -41,7 +41,7 @@ describe("alert graphs on the lab's alerts", async () => {
     assert.equal(g.nodeCount, 8);
     const conhost = "process:msticalertswin1|4508|c:\\windows\\fonts\\conhost.exe";
     const alertId = g.nodes[0].id;
-    assert.deepEqual(g.neighbors(conhost).sort(), [alertId, "account:msticadmin", "file:c:\\windows\\fonts\\conhost.exe", "process:msticalertswin1|4784|c:\\w!ndows\\system32\\rundll32.exe"].sort());
+    assert.deepEqual(g.neighbors(conhost).sort(), [alertId, "account:msticalertswin1\\msticadmin", "file:c:\\windows\\fonts\\conhost.exe", "process:msticalertswin1|4784|c:\\w!ndows\\system32\\rundll32.exe"].sort());
     assert.ok(g.hasEdge(alertId, conhost) && g.hasEdge(alertId, "host:msticalertswin1"));
     assert.ok(!g.hasEdge(alertId, "file:c:\\windows\\fonts\\conhost.exe"), "files hang off their processes");
     assert.equal(g.edges.find((e) => e.source === conhost && e.target.startsWith("file:"))?.relation, "ImageFile");
