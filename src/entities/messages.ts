@@ -1,5 +1,6 @@
 /** The error class, codes and message builders of src/entities. */
 import { didYouMean, errorMessage, HuntlabError, type ErrorCatalog } from "../common/errors";
+import { cutText } from "../display/cutText";
 
 /** Every code of src/entities, with what docs/errors.md says of it. */
 export const ENTITIES_ERRORS = {
@@ -39,4 +40,10 @@ export function unidentifiedAlertsWarning(count: number, total: number, rows: re
     `${count} of ${total} alerts have no id (${columns.id.join(", ")}), no name (${columns.name.join(", ")}) and no time (${columns.time.join(", ")}): ` +
     `each is kept as an alert of its own, keyed by its row (${count === 1 ? "row" : "rows"} ${rows.slice(0, 10).join(", ")}${rows.length > 10 ? ", …" : ""})`
   );
+}
+
+/** An `Entities` item that is no object, for an alert's `parseErrors`; `index` counts from 0. */
+export function entityItemSkipped(where: string, index: number, value: unknown): string {
+  const shown = typeof value === "string" ? `the text ${JSON.stringify(cutText(value, 40))}` : Array.isArray(value) ? "a list" : String(value);
+  return `${where}: item ${index} is ${shown}, not an entity object: skipped (Sentinel's Entities is a list of objects)`;
 }

@@ -5,11 +5,12 @@
  * the first occurrence of an object carries `"$id": "4"` and later uses are
  * `{"$ref": "4"}`. References are resolved to the *same* entity object, so a
  * host shared by a process and an account is one `Host`. Unknown entity types
- * become `UnknownEntity` (nothing is dropped); a reference to an id that is not
- * in the document becomes an `UnknownEntity` of type `unresolved-reference`.
+ * become `UnknownEntity`; items that are no object are skipped and said; a
+ * reference to an id that is not in the document becomes an `UnknownEntity` of
+ * type `unresolved-reference`.
  */
 import { isObjectRecord, jsonDeeperThan, setOwnProperty, parseJsonIntegersAsText } from "../common/json";
-import { entitiesMessages as msg } from "./messages";
+import { entitiesMessages as msg, entityItemSkipped } from "./messages";
 import { Entity, EntityParseError, parseEntityTime, UnknownEntity, type EntitySchema, type PropertyKind } from "./entity";
 import { entityFactory, schemaOf } from "./types";
 
@@ -29,8 +30,12 @@ export function checkJsonDepth(text: string, error: (detail: string) => Error): 
   if (jsonDeeperThan(text, MAX_JSON_DEPTH)) throw error(`nested deeper than ${MAX_JSON_DEPTH} levels`);
 }
 
-/** Parses the JSON text (or already-parsed value) of an `Entities` cell into entities. */
-export function parseEntities(source: unknown, where = "Entities"): Entity[] {
+/**
+ * Parses the JSON text (or already-parsed value) of an `Entities` cell into
+ * entities. Items that are no object (`null`, `"true"`, `5`) are no entity:
+ * skipped, each said in `skipped` (they were `unknown` nodes, and equal ones linked alerts).
+ */
+export function parseEntities(source: unknown, where = "Entities", skipped: string[] = []): Entity[] {
   let value = source;
   if (typeof source === "string") {
     if (source.trim() === "") return [];
@@ -45,7 +50,12 @@ export function parseEntities(source: unknown, where = "Entities"): Entity[] {
   if (value === null || value === undefined) return [];
   const items = Array.isArray(value) ? value : [value];
   const parser = new EntityParser(items);
-  return items.map((item) => parser.entity(item));
+  const out: Entity[] = [];
+  for (const [i, item] of items.entries()) {
+    if (isObjectRecord(item)) out.push(parser.entity(item));
+    else skipped.push(entityItemSkipped(where, i, item));
+  }
+  return out;
 }
 
 /** Builds one entity from a plain object (with `Type`), resolving no references. */

@@ -122,7 +122,10 @@ export class SecurityAlert implements Displayable {
   readonly ExtendedProperties: Record<string, unknown>;
   /** The alert's entities, in the order of its `Entities` JSON, references resolved. */
   readonly entities: Entity[];
-  /** Why `Entities` or `ExtendedProperties` could not be parsed (only with `onParseError: "keep"`); empty when both parsed. */
+  /**
+   * Why `Entities` or `ExtendedProperties` could not be parsed (only with `onParseError: "keep"`), and each
+   * `Entities` item skipped as no entity object (`null`, `"true"`); empty when both parsed whole.
+   */
   readonly parseErrors: readonly string[];
   /** The row of the input this alert is (see {@link SecurityAlertOptions.position}); undefined when not known. */
   readonly position?: number;
@@ -165,7 +168,7 @@ export class SecurityAlert implements Displayable {
     const keep = options.onParseError === "keep";
     this.ExtendedProperties = parseOrKeep(() => parseExtendedProperties(row.ExtendedProperties, where), {}, keep, errors);
     // A Defender XDR AlertEvidence row is one entity in columns, not an `Entities` cell.
-    this.entities = isEvidenceRow(row) ? [evidenceEntity(row)] : parseOrKeep(() => parseEntities(row.Entities, `${where}: Entities`), [], keep, errors);
+    this.entities = isEvidenceRow(row) ? [evidenceEntity(row)] : parseOrKeep(() => parseEntities(row.Entities, `${where}: Entities`, errors), [], keep, errors);
     this.parseErrors = Object.freeze(errors);
   }
 

@@ -193,6 +193,22 @@ describe("parseEntities", () => {
     assert.deepEqual(parseEntities(""), []);
     assert.deepEqual(parseEntities(null), []);
   });
+
+  it("skips Entities items that are no object (null, \"true\", 5, a list) and says each in ParseErrors: no `unknown` node, no link through equal scalars", () => {
+    const skipped: string[] = [];
+    assert.deepEqual(parseEntities('[{"Type":"host","HostName":"h"}, null, "true", 5, []]', "Entities", skipped).map((e) => e.key), ["host:h"]);
+    assert.deepEqual(skipped.map((m) => m.replace(/,.*/, "")), ["Entities: item 1 is null", 'Entities: item 2 is the text "true"', "Entities: item 3 is 5", "Entities: item 4 is a list"]);
+    const row = (id: string, entities: string) => ({ SystemAlertId: id, AlertDisplayName: id, Entities: entities });
+    const a0 = new SecurityAlert(row("a0", '[{"$id":"2","HostName":"H0","Type":"host"}, null, "true"]'));
+    assert.deepEqual(a0.entities.map((e) => e.key), ["host:h0"]);
+    assert.equal(a0.parseErrors.length, 2);
+    assert.match(a0.parseErrors[0], /^alert a0: Entities: item 1 is null, not an entity object: skipped/);
+    const g = createAlertGraph(a0);
+    assert.deepEqual(g.nodes.map((n) => n.id), ["alert:a0", "host:h0"]);
+    assert.match(g.getNode("alert:a0")!.properties.ParseErrors, /item 2 is the text "true"/);
+    const related = addRelatedAlerts([a0, new SecurityAlert(row("a1", '[null, {"HostName":"H1","Type":"host"}]')), new SecurityAlert(row("a2", '["true"]'))], g);
+    assert.deepEqual(related.edges.filter((e) => e.relation === "related alert"), [], "equal scalars are no shared entity");
+  });
 });
 
 describe("entity classes", () => {
