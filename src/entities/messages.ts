@@ -47,3 +47,12 @@ export function entityItemSkipped(where: string, index: number, value: unknown):
   const shown = typeof value === "string" ? `the text ${JSON.stringify(cutText(value, 40))}` : Array.isArray(value) ? "a list" : String(value);
   return `${where}: item ${index} is ${shown}, not an entity object: skipped (Sentinel's Entities is a list of objects)`;
 }
+
+/** An `Entities` cell that is a list (not JSON text) with no object in it, for an alert's `parseErrors`. */
+export function entitiesNotObjects(where: string, count: number): string {
+  return (
+    `${where}: a list of ${count} value${count === 1 ? "" : "s"} with no object in it, not JSON text: no entities read. ` +
+    `pl.DataFrame(rows) turns a column of lists of objects into lists of nulls; give Entities as JSON text (Entities: JSON.stringify(list)), ` +
+    `or read the file with pl.readJSON or a QueryProvider`
+  );
+}

@@ -10,7 +10,7 @@
  * type `unresolved-reference`.
  */
 import { isObjectRecord, jsonDeeperThan, setOwnProperty, parseJsonIntegersAsText } from "../common/json";
-import { entitiesMessages as msg, entityItemSkipped } from "./messages";
+import { entitiesMessages as msg, entitiesNotObjects, entityItemSkipped } from "./messages";
 import { Entity, EntityParseError, parseEntityTime, UnknownEntity, type EntitySchema, type PropertyKind } from "./entity";
 import { entityFactory, schemaOf } from "./types";
 
@@ -48,6 +48,11 @@ export function parseEntities(source: unknown, where = "Entities", skipped: stri
     }
   }
   if (value === null || value === undefined) return [];
+  // A list cell (not JSON text) with no object in it: pl.DataFrame(rows) turns lists of objects into lists of nulls.
+  if (Array.isArray(source) && source.length > 0 && !source.some(isObjectRecord)) {
+    skipped.push(entitiesNotObjects(where, source.length));
+    return [];
+  }
   const items = Array.isArray(value) ? value : [value];
   const parser = new EntityParser(items);
   const out: Entity[] = [];

@@ -32,6 +32,7 @@ import {
 } from "../../src/entities";
 import { entities } from "../../src";
 import { addRelatedAlerts, createAlertGraph } from "../../src/vis/alertGraph";
+import { EntityGraph } from "../../src/vis/entityGraph";
 
 /** Objects carrying a `Type` in a raw Entities JSON (each entity is serialised once; later uses are `$ref`s). */
 function rawTypes(json: string): string[] {
@@ -302,6 +303,23 @@ describe("alerts and entities from other exports", () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("a frame from pl.DataFrame(rows) whose Entities are lists of objects (polars makes them lists of nulls) says so and how to build it, not `unknown` nodes", () => {
+    const df = pl.DataFrame([
+      { SystemAlertId: "a0", AlertDisplayName: "A0", Entities: [{ $id: "2", HostName: "H0", Type: "host" }] },
+      { SystemAlertId: "a1", AlertDisplayName: "A1", Entities: [{ $id: "2", HostName: "H1", Type: "host" }, { $id: "3", Name: "bob", Type: "account" }] },
+    ]);
+    const alert = new SecurityAlert(df, 1);
+    assert.deepEqual(alert.entities, []);
+    assert.equal(alert.parseErrors.length, 1);
+    assert.match(alert.parseErrors[0], /^alert a1: Entities: a list of 2 values with no object in it, not JSON text: .*pl\.DataFrame\(rows\).*JSON\.stringify.*pl\.readJSON/);
+    const graph = new EntityGraph(df).graph;
+    assert.deepEqual(graph.nodes.map((n) => n.id), ["alert:a0", "alert:a1"]);
+    assert.equal(graph.unreadableAlerts.length, 2);
+    // Read as the file reader does (lists of structs), the same rows keep their entities.
+    const read = pl.readJSON(Buffer.from(JSON.stringify([{ SystemAlertId: "a1", Entities: [{ $id: "2", HostName: "H1", Type: "host" }] }])));
+    assert.deepEqual(new SecurityAlert(read, 0).parseErrors, []);
   });
 
   it("Defender XDR alert rows (AlertInfo, AlertEvidence): AlertId, Title and Timestamp name the alert", () => {
