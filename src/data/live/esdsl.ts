@@ -35,25 +35,29 @@ export type JsonObject = { [key: string]: Json };
 
 /** One value as JSON text: strings escaped by JSON.stringify, Dates as ISO 8601 strings, lists as arrays. */
 export function esJsonLiteral(value: LiteralValue): string {
-  return JSON.stringify(toJson(value));
+  if (Array.isArray(value)) {
+    return `[${value.map((v) => {
+      if (Array.isArray(v)) throw new EsDslError("nested lists are not supported");
+      return scalarJson(v);
+    }).join(",")}]`;
+  }
+  return scalarJson(value);
 }
 
-function toJson(value: unknown): Json {
+function scalarJson(value: unknown): string {
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) throw new EsDslError("invalid Date");
     // A chunk's end (1 ms before the next chunk) to the last nanosecond: `lte` on a date_nanos field then leaves
     // no gap before the next chunk; a millisecond `date` field reads it truncated, as …59.999.
-    return isoTime(value, 9);
+    return JSON.stringify(isoTime(value, 9));
   }
   if (typeof value === "number") {
     if (!Number.isFinite(value)) throw new EsDslError(`${value} is not a finite number`);
-    return value;
+    return JSON.stringify(value);
   }
-  if (typeof value === "string" || typeof value === "boolean") return value;
-  if (Array.isArray(value)) return value.map((v) => {
-    if (Array.isArray(v)) throw new EsDslError("nested lists are not supported");
-    return toJson(v);
-  });
+  // The marker characters as JSON escapes: only the renderer's marks stand raw in the text (see buildEsSearchBody).
+  if (typeof value === "string") return JSON.stringify(value).replace(/[\uE000\uE001]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+  if (typeof value === "boolean") return String(value);
   throw new EsDslError(`unsupported value type ${value === null ? "null" : typeof value}`);
 }
 
@@ -62,11 +66,14 @@ function toJson(value: unknown): Json {
  * (`"Computer:{host} AND EventID:4624"`): the template renderer marks it, and
  * {@link buildEsSearchBody} escapes it for the syntax of the string it is in
  * (JSON escaping alone left `x OR Computer:*` live Lucene syntax). Private-use
- * characters; a value holding one is refused by the renderer.
+ * characters: a value holding one is refused by the renderer inside a string,
+ * and written as JSON escapes (`\ue000`) as a whole value, which is kept exactly.
  */
 export const ES_VALUE_OPEN = "\uE000";
 export const ES_VALUE_CLOSE = "\uE001";
 const MARKED = /\uE000([^\uE000\uE001]*)\uE001/g;
+/** A JSON escape of a marker character; an escaped backslash is matched too, so that `\\ue000` (text) is left alone. */
+const ESCAPED_MARKER = /\\\\|\\u[eE]00[01]/g;
 
 /** Query-string syntax (Lucene's reserved characters and white space) escaped: the value is one literal term. */
 function escapeQueryString(text: string): string {
@@ -89,28 +96,40 @@ const SCRIPT_KEYS = new Set(["script", "script_score", "script_fields", "runtime
 /** Query clauses whose keys are field names (a field may be called `script`). */
 const FIELD_CLAUSES = new Set(["term", "terms", "match", "match_phrase", "match_phrase_prefix", "match_bool_prefix", "prefix", "wildcard", "regexp", "fuzzy", "range", "intervals", "span_term", "exists", "terms_set", "contains", "sort"]);
 
-/** `value` with its marked parameter values escaped for the syntax of the strings they are in, and unmarked. */
-function unmarkValues(value: Json, syntax: StringSyntax, key: string | undefined, inQuery = false): Json {
+/**
+ * `value` with its marked parameter values escaped for the syntax of the strings they are in, and unmarked.
+ * `marks` is the same body parsed with the characters written as JSON escapes (a whole value's) replaced: its
+ * strings hold a marker character only where the renderer marked a value.
+ */
+function unmarkValues(value: Json, marks: Json, syntax: StringSyntax, key: string | undefined, inQuery = false): Json {
   if (typeof value === "string") {
-    if (!value.includes(ES_VALUE_OPEN)) return value;
+    if (typeof marks !== "string" || !marks.includes(ES_VALUE_OPEN)) return value;
     // No escape makes a value one literal of a script's code: it goes in the script's params.
     if (syntax === "script") {
       throw new EsDslError(`a parameter value inside a script's text ("${key}") cannot be written safely: pass it in the script's "params" as a whole value and read it there (params.<name>)`);
     }
     const escape = syntax === "query_string" && key === "query" ? escapeQueryString : syntax === "wildcard" && key !== "rewrite" ? escapeWildcard : syntax === "regexp" && key !== "flags" && key !== "rewrite" ? escapeRegexp : (t: string) => t;
-    return value.replace(MARKED, (_, text: string) => escape(text));
+    // The marks' places in `marks`, the characters from `value` (one character for one: the same length).
+    let out = "";
+    let last = 0;
+    for (const m of marks.matchAll(MARKED)) {
+      out += value.slice(last, m.index) + escape(value.slice(m.index + 1, m.index + m[0].length - 1));
+      last = m.index + m[0].length;
+    }
+    return out + value.slice(last);
   }
-  if (Array.isArray(value)) return value.map((v) => unmarkValues(v, syntax, key, inQuery));
+  if (Array.isArray(value)) return value.map((v, i) => unmarkValues(v, Array.isArray(marks) ? marks[i] : null, syntax, key, inQuery));
   if (!isObject(value)) return value;
   const out: JsonObject = {};
-  for (const [k, v] of Object.entries(value)) {
+  const markValues = isObject(marks) ? Object.values(marks) : [];
+  for (const [i, [k, v]] of Object.entries(value).entries()) {
     // A clause's name sets the syntax of the strings under it (`{"wildcard": {"host": "{h}-*"}}`).
     // A script's params are values, not code; a field named `script` under a query's field clause
     // (`{"query": {"wildcard": {"script": …}}}`) is a field. Aggregations (`terms`, `range`) take real scripts.
     const scriptKey = SCRIPT_KEYS.has(k) && syntax === undefined && !(inQuery && FIELD_CLAUSES.has(key ?? ""));
     const inner: StringSyntax =
       k === "query_string" || k === "simple_query_string" ? "query_string" : k === "wildcard" || k === "regexp" ? k : scriptKey ? "script" : syntax === "script" && k === "params" ? undefined : syntax;
-    setOwnProperty(out, k, unmarkValues(v, inner, k, inQuery || k === "query" || k === "post_filter"));
+    setOwnProperty(out, k, unmarkValues(v, markValues[i] ?? null, inner, k, inQuery || k === "query" || k === "post_filter"));
   }
   return out;
 }
@@ -140,8 +159,10 @@ export function buildEsSearchBody(text: string): EsSearchPlan {
     throw new EsDslError(`the query is not JSON (${(err as Error).message}); placeholders must stand as whole JSON values and literal braces be doubled, e.g. {{"term": {{"Computer": {host_name}}}}}`);
   }
   if (!isObject(parsed)) throw new EsDslError("the query must be a JSON object (a _search request body)");
-  // Marked values (a placeholder inside a string) are escaped for their string's syntax; most bodies have none.
-  const body: JsonObject = { ...(text.includes(ES_VALUE_OPEN) ? (unmarkValues(parsed, undefined, undefined) as JsonObject) : parsed) };
+  // Marked values (a placeholder inside a string) are escaped for their string's syntax; most bodies have none. A whole
+  // value's marker characters are JSON escapes (esJsonLiteral), parsed the same: a second parse without them tells them apart.
+  const marks = text.includes(ES_VALUE_OPEN) ? JSON.parse(text.replace(ESCAPED_MARKER, (e) => (e === "\\\\" ? e : "\\u0000"))) : undefined;
+  const body: JsonObject = { ...(marks !== undefined ? (unmarkValues(parsed, marks, undefined, undefined) as JsonObject) : parsed) };
   for (const key of DRIVER_KEYS) {
     if (key in body) throw new EsDslError(`"${key}" is set by the driver (point-in-time paging); remove it from the query`);
   }

@@ -139,4 +139,18 @@ describe("a placeholder inside a string with other text", () => {
   it("a value holding the private-use marker characters is refused, naming the parameter", () => {
     assert.throws(() => built('{{"query": {{"match": {{"message": "x {p}"}}}}}}', "a\uE001b"), (e: unknown) => e instanceof Error && (e as { code?: string }).code === "data/live-literal" && /"p"/.test(e.message));
   });
+
+  it("a whole value holding the marker characters reaches Elasticsearch exactly (no clause dropped, no character lost), beside marked values too", () => {
+    const body = (template: string, value: LiteralValue, type: LiteralType, values: [string, TemplateValue][] = []) =>
+      buildEsSearchBody(renderTemplate(template, new Map([["p", { value, type }], ...values]), "esdsl", "Test.q", (v) => esJsonLiteral(v))).body.query;
+    assert.deepEqual(body('{{"query": {{"bool": {{"filter": [{{"term": {{"Computer": {p}}}}}, {{"term": {{"EventID": 4624}}}}]}}}}}}', "\uE000\uE001", "str"), {
+      bool: { filter: [{ term: { Computer: "\uE000\uE001" } }, { term: { EventID: 4624 } }] },
+    });
+    assert.deepEqual(body('{{"query": {{"term": {{"Computer": {p}}}}}}}', "\uE000\uE001", "str"), { term: { Computer: "\uE000\uE001" } });
+    assert.deepEqual(body('{{"query": {{"terms": {{"Computer": {p}}}}}}}', ["\uE000\uE001"], "list"), { terms: { Computer: ["\uE000\uE001"] } });
+    assert.deepEqual(body('{{"query": {{"term": {{"Computer": {p}}}}}}}', "WS\uE000*\uE00101", "str"), { term: { Computer: "WS\uE000*\uE00101" } });
+    // With a marked value (a placeholder inside a string) in the same body: only that one is escaped and unmarked.
+    const both = body('{{"query": {{"bool": {{"filter": [{{"term": {{"Computer": {p}}}}}, {{"wildcard": {{"User": "{u}*"}}}}]}}}}}}', "WS\uE000*\uE00101", "str", [["u", { value: "a*b", type: "str" }]]);
+    assert.deepEqual(both, { bool: { filter: [{ term: { Computer: "WS\uE000*\uE00101" } }, { wildcard: { User: "a\\*b*" } }] } });
+  });
 });
