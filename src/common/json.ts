@@ -50,9 +50,23 @@ export function mayHoldLongInteger(text: string): boolean {
 type RawJson = (text: string) => unknown;
 const rawJson = (JSON as unknown as { rawJSON?: RawJson }).rawJSON;
 
-/** JSON.stringify with BigInts as exact digits (JSON.stringify alone throws on them). */
+/**
+ * A finite number as JSON text that reads back as the same double, to a reader of 64-bit integers too: an integer
+ * beyond 2^53 with an exponent (`1.152921504606847e+18`), since its plain digits (`1152921504606847000`, as
+ * JSON.stringify writes it) are another integer, which Kusto, Elasticsearch and parseJsonExact read exactly.
+ */
+export function numberJson(value: number): string {
+  return Number.isInteger(value) && !Number.isSafeInteger(value) ? value.toExponential() : JSON.stringify(value);
+}
+
+/** JSON.stringify with BigInts as exact digits (JSON.stringify alone throws on them), and numbers as {@link numberJson} writes them. */
 export function stringifyExact(value: unknown, space?: number): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? (rawJson ? rawJson(v.toString()) : Number(v)) : v), space);
+  return JSON.stringify(
+    value,
+    (_key, v: unknown) =>
+      typeof v === "bigint" ? (rawJson ? rawJson(v.toString()) : Number(v)) : typeof v === "number" && rawJson && Number.isFinite(v) && Number.isInteger(v) && !Number.isSafeInteger(v) ? rawJson(numberJson(v)) : v,
+    space,
+  );
 }
 
 

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { mayHoldLongInteger, parseJsonExact, stringifyExact } from "../../src/common/json";
+import { mayHoldLongInteger, numberJson, parseJsonExact, stringifyExact } from "../../src/common/json";
 
 /** The reference: every text through the reviver (what parseJsonExact must equal). */
 function alwaysExact(text: string): unknown {
@@ -42,5 +42,17 @@ describe("parseJsonExact", () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe("numberJson and stringifyExact's numbers", () => {
+  it("write a number beyond 2^53 as the double it is (an exponent), never digits of another integer", () => {
+    // JSON.stringify(2 ** 60) is 1152921504606847000: parseJsonExact (and Kusto, Elasticsearch) read another integer.
+    assert.equal(numberJson(2 ** 60), "1.152921504606847e+18");
+    assert.equal(numberJson(-(2 ** 63)), "-9.223372036854776e+18");
+    assert.equal(numberJson(2 ** 53 - 1), "9007199254740991");
+    assert.equal(numberJson(1.5), "1.5");
+    assert.equal(stringifyExact({ a: [2 ** 60, 1n << 60n, 4624] }), '{"a":[1.152921504606847e+18,1152921504606846976,4624]}');
+    assert.deepEqual(parseJsonExact(stringifyExact([2 ** 60, -(2 ** 63)])), [2 ** 60, -(2 ** 63)]);
   });
 });

@@ -19,7 +19,7 @@
  *   page size); `pit`, `search_after` and `from` are the driver's and are refused.
  */
 import { isoTime } from "./chunks";
-import { parseJsonExact, stringifyExact, setOwnProperty } from "../../common/json";
+import { numberJson, parseJsonExact, stringifyExact, setOwnProperty } from "../../common/json";
 import type { LiteralValue } from "./types";
 
 /** The template or a value is not usable; the caller wraps the text in its own error. */
@@ -53,7 +53,7 @@ function scalarJson(value: unknown): string {
   }
   if (typeof value === "number") {
     if (!Number.isFinite(value)) throw new EsDslError(`${value} is not a finite number`);
-    return JSON.stringify(value);
+    return numberJson(value);
   }
   // The marker characters as JSON escapes: only the renderer's marks stand raw in the text (see buildEsSearchBody).
   if (typeof value === "string") return JSON.stringify(value).replace(/[\uE000\uE001]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);

@@ -4,6 +4,7 @@
  * double-quoted form with `\` escapes for `"`, `\` and every control
  * character, so nothing in a value can close the literal or start a new line.
  */
+import { numberJson } from "../../common/json";
 import { QueryError, dataMessages as msg } from "../messages";
 import { isoTime, timeLiteralProblem } from "./chunks";
 import type { LiteralType, LiteralValue } from "./types";
@@ -52,7 +53,7 @@ function scalar(value: string | number | boolean | Date, inList: boolean): strin
     if (Number.isSafeInteger(value)) return JSON.stringify(value);
     // Any other number is a double: written with an exponent or a point so that Kusto reads a real too (2^60 as
     // plain digits, 1152921504606847000, would be a different long).
-    const real = Number.isInteger(value) ? value.toExponential() : JSON.stringify(value);
+    const real = numberJson(value);
     return inList ? real : `real(${real})`;
   }
   return kqlString(value);

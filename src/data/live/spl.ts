@@ -9,7 +9,7 @@
  * - text → a double-quoted string, `\` and `"` escaped with a backslash (SPL's
  *   only escapes inside quotes); control characters other than tab, newline and
  *   carriage return are refused (SPL has no escape for them).
- * - number → a decimal literal (finite only); bool → `true()` / `false()`.
+ * - number → a decimal literal (finite only; no exponent, a whole number exactly); bool → `true()` / `false()`.
  * - datetime → epoch seconds (`1550102400` or `1550102400.123`), what `_time`
  *   compares with and what `earliest=`/`latest=` accept.
  * - list → its literals comma-separated (`"High", "Medium"`), for `in(Field, {list})`
@@ -31,13 +31,26 @@ export function splString(text: string): string {
   return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 
+/**
+ * A finite number as plain decimal text, the same double (Splunk documents no exponent form for a number literal):
+ * a whole number as its exact digits (2^60 → `1152921504606846976`; String() gave `1152921504606847000`, another
+ * integer), a tiny one with its zeros written out (`1.5e-7` → `0.00000015`).
+ */
+function splNumber(value: number): string {
+  if (Number.isInteger(value)) return BigInt(value).toString();
+  const text = String(value);
+  // Only |value| < 1e-6 has an exponent here: every double from 2^53 up is whole.
+  const small = /^(-?)(\d)(?:\.(\d+))?e-(\d+)$/.exec(text);
+  return small ? `${small[1]}0.${"0".repeat(Number(small[4]) - 1)}${small[2]}${small[3] ?? ""}` : text;
+}
+
 /** One scalar as an SPL literal. */
 function scalar(value: string | number | boolean | Date): string {
   if (typeof value === "string") return splString(value);
   if (typeof value === "boolean") return value ? "true()" : "false()";
   if (typeof value === "number") {
     if (!Number.isFinite(value)) throw new SplLiteralError(`${value} is not a finite number`);
-    return String(value);
+    return splNumber(value);
   }
   if (value instanceof Date) {
     const ms = value.getTime();

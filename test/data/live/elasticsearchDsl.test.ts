@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
+import { stringifyExact } from "../../../src/common/json";
 import { buildEsSearchBody, EsDslError, escapeWildcard, esJsonLiteral } from "../../../src/data/live/esdsl";
 import { renderTemplate, type TemplateValue } from "../../../src/data/live/render";
 import type { LiteralType, LiteralValue } from "../../../src/data/live/types";
@@ -32,6 +33,18 @@ describe("esJsonLiteral", () => {
     assert.equal(esJsonLiteral(true), "true");
     assert.equal(esJsonLiteral(new Date("2019-02-14T00:00:00Z")), '"2019-02-14T00:00:00.000Z"');
     assert.equal(esJsonLiteral(["High", 2]), '["High",2]');
+  });
+
+  it("writes a number beyond 2^53 as the double it is (an exponent), never digits of another integer", () => {
+    // JSON.stringify(2 ** 60) is 1152921504606847000, another long; -(2 ** 63)'s digits were outside Int64.
+    assert.equal(esJsonLiteral(2 ** 60), "1.152921504606847e+18");
+    assert.equal(esJsonLiteral(-(2 ** 63)), "-9.223372036854776e+18");
+    assert.equal(esJsonLiteral([1, 2 ** 60]), "[1,1.152921504606847e+18]");
+    assert.equal(esJsonLiteral(2 ** 53 - 1), "9007199254740991");
+    const body = buildEsSearchBody(renderTemplate('{{"query": {{"term": {{"Id": {p}}}}}}}', new Map([["p", { value: 2 ** 60, type: "int" as const }]]), "esdsl", "Test.q", (v) => esJsonLiteral(v))).body;
+    assert.deepEqual(body.query, { term: { Id: 2 ** 60 } });
+    // As the request sends it.
+    assert.equal(stringifyExact(body.query), '{"term":{"Id":1.152921504606847e+18}}');
   });
 
   it("refuses non-finite numbers and invalid dates", () => {

@@ -24,6 +24,18 @@ describe("splLiteral", () => {
     assert.equal(splLiteral([]), "null()");
   });
 
+  it("writes a number beyond 2^53 as the exact digits of the double it is, never digits of another integer; no exponent", () => {
+    // String(2 ** 60) is 1152921504606847000, another integer; String(-(2 ** 63)) was outside Int64.
+    assert.equal(splLiteral(2 ** 60), "1152921504606846976");
+    assert.equal(splLiteral(-(2 ** 63)), "-9223372036854775808");
+    assert.equal(splLiteral([1, 2 ** 60]), "1, 1152921504606846976");
+    assert.equal(splLiteral(1e21), "1000000000000000000000");
+    // A small number in plain decimals, the same double (SPL documents no exponent form).
+    assert.equal(splLiteral(1.5e-7), "0.00000015");
+    assert.equal(splLiteral(-5e-324), `-0.${"0".repeat(323)}5`);
+    for (const n of [2 ** 60, -(2 ** 63), 1e21, 1.5e-7, 1e-7, 0.1, 123.456, -5e-324, 1.7976931348623157e308]) assert.equal(Number(splLiteral(n)), n);
+  });
+
   it("refuses what it cannot write", () => {
     assert.throws(() => splLiteral(Number.NaN), SplLiteralError);
     assert.throws(() => splLiteral(Number.POSITIVE_INFINITY), SplLiteralError);
