@@ -22,7 +22,8 @@ export class SplLiteralError extends Error {
   override name = "SplLiteralError";
 }
 
-// C0 controls except \t \n \r, DEL, and the Unicode line/paragraph separators.
+// C0 controls except \t \n \r, DEL, and the Unicode line/paragraph separators. Tab, newline and CR (a Windows
+// value's CRLF) stay raw in the quotes: only `"` and `\` end or escape a quoted SPL string.
 const UNWRITABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u2028\u2029]/;
 
 /** A double-quoted SPL string: `\` → `\\`, `"` → `\"`. */

@@ -44,7 +44,12 @@ describe("splLiteral", () => {
     assert.throws(() => splLiteral("a\u2028b"), SplLiteralError);
   });
 
-  for (const hostile of ['x" OR 1=1 | delete', "x' | delete", 'a\\" | delete index=main', 'line1\nline2" | delete', '\\', '"', '*" OR "*']) {
+  it("keeps tab, newline and carriage return (a Windows CRLF value) raw in the quotes: they cannot end the string; other controls are refused", () => {
+    assert.equal(splLiteral("a\tb\r\nc"), '"a\tb\r\nc"');
+    for (const c of ["\u0001", "\u000b", "\u000c", "\u001b", "\u007f"]) assert.throws(() => splLiteral(`a${c}b`), SplLiteralError, JSON.stringify(c));
+  });
+
+  for (const hostile of ['x" OR 1=1 | delete', "x' | delete", 'a\\" | delete index=main', 'line1\nline2" | delete', 'line1\r\nline2" | delete', '\\', '"', '*" OR "*']) {
     it(`keeps ${JSON.stringify(hostile)} one string literal`, () => {
       const spl = `search index=lab | where Computer=${splLiteral(hostile)} | head 5`;
       const tokens = tokenizeSpl(spl);
