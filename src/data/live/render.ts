@@ -38,6 +38,11 @@ export interface TemplateValue {
 
 /** What a caller may give for a query fragment: a table or column name. */
 const FRAGMENT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * Names that are logical operators (SPL's AND/OR/NOT/XOR, KQL's and/or/not): as a fragment they join or invert the
+ * clauses around them (`search index=lab {extra} EventCode=4625` with OR matched every event). Refused in any case.
+ */
+const OPERATOR_NAMES = new Set(["and", "or", "not", "xor"]);
 
 /** Words after which a bare placeholder is an operand (`Account contains {account_name}`), in KQL and SPL. */
 const OPERATOR_WORDS = new Set([
@@ -144,8 +149,8 @@ export function renderTemplate(template: string, values: ReadonlyMap<string, Tem
     // a column WS01, and a caller's `Computer` matched every row); in a KQL comment, a placeholder is no query text.
     if (isOperand(template, at) || inKqlComment(at)) return undefined;
     const text = entry.value === null ? "" : String(entry.value);
-    if (entry.origin === "caller" && text !== "" && text !== entry.fileDefault && !FRAGMENT_NAME.test(text)) {
-      throw new QueryError(msg.liveLiteral(where, name, `it is written bare in the query, as a query fragment (a table or column name): a value passed for it must be a name (letters, digits and _, not starting with a digit) or empty, so that it cannot add query text; the query file's own default is used as written`));
+    if (entry.origin === "caller" && text !== "" && text !== entry.fileDefault && (!FRAGMENT_NAME.test(text) || OPERATOR_NAMES.has(text.toLowerCase()))) {
+      throw new QueryError(msg.liveLiteral(where, name, `it is written bare in the query, as a query fragment (a table or column name): a value passed for it must be a name (letters, digits and _, not starting with a digit, and not an operator word: AND, OR, NOT, XOR in any case) or empty, so that it cannot add query text; the query file's own default is used as written`));
     }
     return text;
   };

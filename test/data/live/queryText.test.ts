@@ -136,6 +136,29 @@ describe("bare text placeholders that are query fragments (MSTICPy's {table}, {q
     await assert.rejects(() => run({ extra: "| delete" }), { code: "data/live-literal", message: /parameter "extra"/ });
   });
 
+  it("a caller's fragment that is a logical operator word (OR widens a search, NOT inverts it) is refused, in SPL and KQL, any case", async () => {
+    const spl = await provider("Splunk", "Splunk", "search index=lab {extra} EventCode=4625 | where len({host})=0", {
+      extra: '{description: e, type: str, default: ""}',
+      host: '{description: h, type: str, default: ""}',
+    });
+    assert.equal(await spl({ extra: "host_logons" }), 'search index=lab host_logons EventCode=4625 | where len("")=0');
+    const kql = await provider("MSSentinel", "LogAnalytics", "{table}\n| where EventID == 4625 {add_query_items} Computer startswith \"WS\"", {
+      table: "{description: t, type: str, default: SecurityEvent}",
+      add_query_items: '{description: a, type: str, default: "and"}',
+    });
+    // The file's own default stays as written (trusted like the query text).
+    assert.equal(await kql(), 'SecurityEvent\n| where EventID == 4625 and Computer startswith "WS"');
+    for (const [run, words] of [[spl, ["OR", "NOT", "AND", "XOR", "or", "Not"]], [kql, ["or", "not", "OR", "xor"]]] as const) {
+      for (const word of words) {
+        sent.length = 0;
+        const parameter = run === spl ? "extra" : "add_query_items";
+        await assert.rejects(() => run({ [parameter]: word }), (e: Error & { code?: string }) => e.code === "data/live-literal" && new RegExp(`parameter "${parameter}": it is written bare in the query, as a query fragment`).test(e.message), word);
+        assert.equal(sent.length, 0, "nothing sent");
+      }
+    }
+    await assert.rejects(() => kql({ table: "not" }), { code: "data/live-literal", message: /parameter "table"/ });
+  });
+
   it("an operand is a literal even with a default in the file (a caller's `Computer` compared the column with itself), after every KQL operator word; a placeholder in a comment is no fragment; the file's own default passed back is accepted", async () => {
     const run = await provider("MSSentinel", "LogAnalytics", "SecurityEvent // looking for {h}\n| where Computer =~ {h} or Account has {h} or Process startswith_cs {h} or Path !endswith_cs {h} or Id notcontains {h}\n{extra}", {
       h: "{description: h, type: str, default: WS01}",
