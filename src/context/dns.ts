@@ -92,6 +92,11 @@ function splitServer(server: string, defaultPort: number): [string, number] {
   return [server, defaultPort];
 }
 
+/** `host:port`, the IPv6 host bracketed (`[::1]:53`), as Node and messages write a server. */
+function serverText(host: string, port: number): string {
+  return net.isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
 /** A port number, or a DnsError naming `option` (Node reads 99999 as 34463, and -1 as a bad IP address). */
 function checkPort(option: string, port: unknown): number {
   if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) throw new DnsError(msg.dnsPort(option, port));
@@ -118,7 +123,7 @@ function makeResolver(options: DnsOptions): { resolver: dnsPromises.Resolver; na
     const [host, port] = splitServer(options.nameserver, options.port === undefined ? 53 : checkPort("port", options.port));
     if (!net.isIP(host)) throw new DnsError(msg.dnsNameserver(options.nameserver));
     checkPort(`the nameserver's port ("${options.nameserver}")`, port);
-    resolver.setServers([net.isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`]);
+    resolver.setServers([serverText(host, port)]);
   }
   const first = resolver.getServers()[0] ?? "";
   const [nameserver, port] = first ? splitServer(first, 53) : ["", 53];
@@ -154,6 +159,29 @@ interface Answer {
   ttl: number | null;
 }
 
+/** Characters of a TXT string written as `\DDD` byte escapes: controls (NUL…) and line separators. */
+const TXT_ESCAPED = /[\p{Cc}\p{Zl}\p{Zp}]/gu;
+
+/** `\DDD` for each byte of `bytes` (dnspython's escape). */
+const byteEscapes = (bytes: Uint8Array) => Array.from(bytes, (b) => `\\${String(b).padStart(3, "0")}`).join("");
+
+/**
+ * One TXT character-string as text. Node hands its bytes over one character
+ * per byte (Latin-1), so UTF-8 came out as mojibake and a NUL passed through:
+ * valid UTF-8 is decoded, other strings keep printable ASCII only, as
+ * dnspython writes them; the rest, and any backslash, is escaped so that an
+ * escape cannot be forged.
+ */
+function txtText(chunk: string): string {
+  const bytes = Buffer.from(chunk, "latin1");
+  try {
+    const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+    return text.replace(/\\/g, "\\\\").replace(TXT_ESCAPED, (c) => byteEscapes(Buffer.from(c, "utf8")));
+  } catch {
+    return chunk.replace(/\\/g, "\\\\").replace(/[^\x20-\x7e]/g, (c) => byteEscapes(Buffer.from(c, "latin1")));
+  }
+}
+
 /** Asks for one record type; records rendered as text. */
 async function query(resolver: dnsPromises.Resolver, name: string, rdtype: DnsRecordType): Promise<Answer> {
   switch (rdtype) {
@@ -167,7 +195,7 @@ async function query(resolver: dnsPromises.Resolver, name: string, rdtype: DnsRe
     case "MX":
       return { rrset: (await resolver.resolveMx(name)).map((r) => `${r.priority} ${fqdn(r.exchange)}`), ttl: null };
     case "TXT":
-      return { rrset: (await resolver.resolveTxt(name)).map((chunks) => chunks.join("")), ttl: null };
+      return { rrset: (await resolver.resolveTxt(name)).map((chunks) => chunks.map(txtText).join("")), ttl: null };
     case "NS":
       return { rrset: (await resolver.resolveNs(name)).map(fqdn), ttl: null };
     case "PTR":
@@ -246,7 +274,7 @@ function failure(base: Omit<DnsResult, "canonical_name" | "rrset" | "expiration"
   const code = (err as { code?: string }).code ?? "";
   const status = STATUS_BY_CODE[code] ?? "ERROR";
   const message = err instanceof Error ? err.message : String(err);
-  const where = base.nameserver ? ` (name server ${base.nameserver}:${base.port})` : "";
+  const where = base.nameserver ? ` (name server ${serverText(base.nameserver, base.port)})` : "";
   return {
     ...base,
     canonical_name: null,

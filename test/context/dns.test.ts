@@ -21,6 +21,12 @@ const ZONE: Record<string, Record_[]> = {
   ],
   "www.example.test": [{ type: Packet.TYPE.CNAME, domain: "example.test", ttl: 300 }],
   "10.2.0.192.in-addr.arpa": [{ type: Packet.TYPE.PTR, domain: "host10.example.test", ttl: 300 }],
+  // TXT strings as bytes: UTF-8 (one record of two strings), invalid UTF-8 with a NUL, a control, a backslash.
+  "bytes.example.test": [
+    { type: Packet.TYPE.TXT, data: [Buffer.from("über "), Buffer.from("café")], ttl: 300 },
+    { type: Packet.TYPE.TXT, data: [Buffer.from([0xff, 0x00, 0x78])], ttl: 300 },
+    { type: Packet.TYPE.TXT, data: [Buffer.from("a\u0007b\u0085c\\d")], ttl: 300 },
+  ],
 };
 
 let server: ReturnType<typeof dns2.createServer>;
@@ -222,4 +228,24 @@ test("bad arguments throw DnsError, naming the problem", async () => {
   await assert.rejects(dnsResolve("example.test", { nameserver: "127.0.0.1", port: closedPort, tries: 100_000, timeoutMs: 500 }), option(/tries .*got 100000/));
   assert.equal((await dnsResolve("example.test", { ...at(), tries: 3 })).status, "NOERROR");
   assert.ok(queries > 0, "the local server answered");
+});
+
+test("TXT strings: UTF-8 decoded, other bytes and controls escaped as \\DDD (dnspython's escape), strings of a record joined", async () => {
+  const r = await dnsResolve("bytes.example.test", { ...at(), rdtype: "TXT" });
+  assert.equal(r.status, "NOERROR");
+  // Was Latin-1: "Ã¼ber cafÃ©", "ÿ\u0000x", "a\u0007b\u0085c\\d".
+  assert.deepEqual([...r.rrset].sort(), ["a\\007b\\194\\133c\\\\d", "über café", "\\255\\000x"].sort());
+  assert.ok(!r.response.includes("\u0000"));
+});
+
+test("an IPv6 name server is written [::1]:port in messages", async () => {
+  const silent6 = dgram.createSocket("udp6");
+  await new Promise<void>((resolve) => silent6.bind(0, "::1", resolve));
+  try {
+    const r = await dnsResolve("example.test", { nameserver: "::1", port: silent6.address().port, timeoutMs: 300 });
+    assert.deepEqual([r.status, r.nameserver, r.port], ["TIMEOUT", "::1", silent6.address().port]);
+    assert.match(String(r.error), /\(name server \[::1\]:\d+\)$/);
+  } finally {
+    silent6.close();
+  }
 });
