@@ -28,7 +28,7 @@ export type DnsStatus = "NOERROR" | "NXDOMAIN" | "NODATA" | "TIMEOUT" | "REFUSED
 
 /** The result of {@link dnsResolve}, after MSTICPy's (dnspython) fields. */
 export interface DnsResult {
-  /** The name asked for, fully qualified (`microsoft.com.`). */
+  /** The name asked for, fully qualified (`microsoft.com.`), internationalised names in IDNA's ASCII form as sent (`xn--tda.example.`). */
   qname: string;
   rdtype: DnsRecordType;
   rdclass: "IN";
@@ -222,19 +222,32 @@ async function query(resolver: dnsPromises.Resolver, name: string, rdtype: DnsRe
   }
 }
 
-/** The canonical name of `name` (following up to 8 CNAMEs), or `name` itself. */
+/** CNAMEs followed before giving up (dnspython's MAX_CHAIN). */
+const MAX_CNAMES = 16;
+
+/**
+ * The canonical name of `name` (the end of its CNAME chain), or `name` itself.
+ * A chain that loops or runs past {@link MAX_CNAMES} is an error, as in
+ * dnspython ("The CNAME chain is too long"): its records cannot be found.
+ */
 async function canonicalName(resolver: dnsPromises.Resolver, name: string): Promise<string> {
-  let current = name;
-  for (let hop = 0; hop < 8; hop++) {
+  const chain = [fqdn(name)];
+  for (;;) {
+    let target: string | undefined;
     try {
-      const [target] = await resolver.resolveCname(current);
-      if (!target) break;
-      current = target;
+      [target] = await resolver.resolveCname(chain[chain.length - 1]);
     } catch {
-      break;
+      // No CNAME (or no answer): the chain ends here.
+    }
+    if (!target) return chain[chain.length - 1];
+    const next = fqdn(target);
+    const loops = chain.some((n) => n.toLowerCase() === next.toLowerCase());
+    chain.push(next);
+    if (loops || chain.length > MAX_CNAMES + 1) {
+      const what = loops ? "the CNAME chain loops" : `the CNAME chain is too long (more than ${MAX_CNAMES} CNAMEs)`;
+      throw new Error(`${what}: ${chain.slice(0, 4).join(" → ")}${chain.length > 4 ? " → …" : ""}`);
     }
   }
-  return fqdn(current);
 }
 
 /**
@@ -243,6 +256,13 @@ async function canonicalName(resolver: dnsPromises.Resolver, name: string): Prom
  * the backslash (c-ares reads zone-file escapes such as `a\.b` and `\065`).
  */
 const UNSENDABLE = /[\p{Cc}\p{Cs}\p{Zl}\p{Zp}\\]/u;
+
+/** The name Node sends for `name`: IDNA's ASCII form (`ü.example` → `xn--tda.example`); ASCII names as typed. */
+const askedName = (name: string) => (/[^\x00-\x7f]/.test(name) ? domainToASCII(name) : name);
+
+/** Longest name (in octets, without the root's dot) and label a DNS message carries (RFC 1035 §2.3.4). */
+const MAX_NAME_OCTETS = 253;
+const MAX_LABEL_OCTETS = 63;
 
 /** `name` with its invisible characters written as `\u{…}`, so that a message shows them. */
 function visibleName(name: string): string {
@@ -265,6 +285,11 @@ function unsendableReason(name: string): string | undefined {
   // Node converts names with IDNA and sends the empty name (the root) when that fails: non-ASCII
   // names, and ASCII ones with a punycode label that does not decode (`xn--zz.com`).
   if ((/[^\x00-\x7f]/.test(name) || /(?:^|\.)xn--/i.test(name)) && !domainToASCII(name)) return "IDNA cannot encode it";
+  // Node sent these and the server's silence came back as a TIMEOUT after the whole deadline (dnspython: NameTooLong, LabelTooLong).
+  const asked = askedName(name);
+  if (asked.length > MAX_NAME_OCTETS) return `the name is ${asked.length} octets long, more than ${MAX_NAME_OCTETS}`;
+  const label = asked.split(".").find((l) => l.length > MAX_LABEL_OCTETS);
+  if (label) return `label "${label.slice(0, 16)}…" is ${label.length} octets long, more than ${MAX_LABEL_OCTETS}`;
   // One trailing dot is dropped before this: another one (`example.com..`, `..`) is an empty label.
   if (name.endsWith(".")) return "an empty label (a second trailing dot)";
   return undefined;
@@ -291,7 +316,8 @@ function failure(base: Omit<DnsResult, "canonical_name" | "rrset" | "expiration"
  * `timeoutMs`. Never throws on network trouble: a failed look-up has
  * `status` ≠ `NOERROR`, an `error` message and an empty `rrset`. A name
  * c-ares would cut or rewrite (a control character such as NUL, a backslash,
- * a name IDNA cannot encode) is not sent: like a name c-ares refuses
+ * a name IDNA cannot encode), or that DNS cannot carry (over 253 octets, a
+ * label over 63), is not sent: like a name c-ares refuses
  * (`"evil .com"`), it gets status `ERROR` and an `EBADNAME` error. Throws
  * {@link DnsError} only for bad arguments.
  *
@@ -306,8 +332,10 @@ export async function dnsResolve(domain: string, options: DnsOptions = {}): Prom
   const name = String(domain ?? "").trim().replace(/\.$/, "");
   if (!name) throw new DnsError(msg.dnsEmptyDomain());
   const { resolver, nameserver, port, timeoutMs } = makeResolver(options);
-  const base = { qname: `${name}.`, rdtype, rdclass: "IN" as const, nameserver, port };
   const unsendable = unsendableReason(name);
+  // The name asked (dnspython shows `xn--tda.example.` for `ü.example`); a refused name as given.
+  const asked = unsendable ? name : askedName(name);
+  const base = { qname: `${asked}.`, rdtype, rdclass: "IN" as const, nameserver, port };
   if (unsendable) {
     // Node's own wording for a name c-ares refuses (`queryA EBADNAME evil .com`), with the reason.
     const syscall = `query${rdtype[0]}${rdtype.slice(1).toLowerCase()}`;
@@ -315,9 +343,15 @@ export async function dnsResolve(domain: string, options: DnsOptions = {}): Prom
   }
   try {
     const started = Date.now();
+    // The chain is followed for every type (an MX asked of an alias is the MX of its target), except CNAME itself.
     const [answer, canonical] = await withDeadline(resolver, timeoutMs, () =>
-      Promise.all([query(resolver, name, rdtype), rdtype === "A" || rdtype === "AAAA" ? canonicalName(resolver, name) : Promise.resolve(fqdn(name))]),
+      Promise.all([
+        query(resolver, name, rdtype).catch((err: unknown) => ({ err })),
+        rdtype === "CNAME" ? fqdn(asked) : canonicalName(resolver, asked),
+      ]),
     );
+    // A chain that loops is reported as such, not as the NODATA its empty answer would say.
+    if ("err" in answer) throw answer.err;
     if (!answer.rrset.length) {
       // An empty answer (dnspython: NoAnswer), e.g. an alias without records of this type.
       throw Object.assign(new Error(`no ${rdtype} records for ${name}`), { code: "ENODATA" });

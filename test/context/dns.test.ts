@@ -21,12 +21,23 @@ const ZONE: Record<string, Record_[]> = {
   ],
   "www.example.test": [{ type: Packet.TYPE.CNAME, domain: "example.test", ttl: 300 }],
   "10.2.0.192.in-addr.arpa": [{ type: Packet.TYPE.PTR, domain: "host10.example.test", ttl: 300 }],
+  // Aliases of names with other record types than A.
+  "mxalias.example.test": [{ type: Packet.TYPE.CNAME, domain: "mxhost.example.test", ttl: 60 }],
+  "mxhost.example.test": [
+    { type: Packet.TYPE.MX, exchange: "mail.example.test", priority: 10, ttl: 300 },
+    { type: Packet.TYPE.TXT, data: "mx host", ttl: 300 },
+  ],
   // TXT strings as bytes: UTF-8 (one record of two strings), invalid UTF-8 with a NUL, a control, a backslash.
   "bytes.example.test": [
     { type: Packet.TYPE.TXT, data: [Buffer.from("über "), Buffer.from("café")], ttl: 300 },
     { type: Packet.TYPE.TXT, data: [Buffer.from([0xff, 0x00, 0x78])], ttl: 300 },
     { type: Packet.TYPE.TXT, data: [Buffer.from("a\u0007b\u0085c\\d")], ttl: 300 },
   ],
+  "xn--tda.example.test": [{ type: Packet.TYPE.A, address: "192.0.2.9", ttl: 300 }],
+  "loop1.example.test": [{ type: Packet.TYPE.CNAME, domain: "loop2.example.test", ttl: 300 }],
+  "loop2.example.test": [{ type: Packet.TYPE.CNAME, domain: "loop1.example.test", ttl: 300 }],
+  // c0 → c1 → … → c17 → example.test: 18 CNAMEs, more than dnspython follows (16).
+  ...Object.fromEntries(Array.from({ length: 18 }, (_, i) => [`c${i}.example.test`, [{ type: Packet.TYPE.CNAME, domain: i < 17 ? `c${i + 1}.example.test` : "example.test", ttl: 300 }]])),
 };
 
 let server: ReturnType<typeof dns2.createServer>;
@@ -50,16 +61,17 @@ before(async () => {
         send(response);
         return;
       }
-      const cname = records.find((r) => r.type === Packet.TYPE.CNAME);
-      const answers = records.filter((r) => r.type === q.type);
-      if (cname && q.type !== Packet.TYPE.CNAME) {
-        // Follow the alias inside the zone, as a recursive server would.
-        response.answers.push({ name: q.name, class: Packet.CLASS.IN, ...cname } as never);
-        for (const r of (ZONE[String(cname.domain)] ?? []).filter((r) => r.type === q.type)) {
-          response.answers.push({ name: String(cname.domain), class: Packet.CLASS.IN, ...r } as never);
+      // Follow aliases inside the zone, as a recursive server would (once round a loop).
+      const seen = new Set<string>();
+      for (let owner = q.name, here = records; here && !seen.has(owner.toLowerCase()); here = ZONE[owner.toLowerCase()]) {
+        seen.add(owner.toLowerCase());
+        const cname = here.find((r) => r.type === Packet.TYPE.CNAME);
+        if (!cname || q.type === Packet.TYPE.CNAME) {
+          for (const r of here.filter((r) => r.type === q.type)) response.answers.push({ name: owner, class: Packet.CLASS.IN, ...r } as never);
+          break;
         }
-      } else {
-        for (const r of answers) response.answers.push({ name: q.name, class: Packet.CLASS.IN, ...r } as never);
+        response.answers.push({ name: owner, class: Packet.CLASS.IN, ...cname } as never);
+        owner = String(cname.domain);
       }
       send(response);
     },
@@ -230,12 +242,74 @@ test("bad arguments throw DnsError, naming the problem", async () => {
   assert.ok(queries > 0, "the local server answered");
 });
 
+test("an alias's canonical name is its chain's end for every record type, as dnspython gives it", async () => {
+  const mx = await dnsResolve("mxalias.example.test", { ...at(), rdtype: "MX" });
+  assert.deepEqual([mx.status, mx.qname, mx.canonical_name, mx.rrset], ["NOERROR", "mxalias.example.test.", "mxhost.example.test.", ["10 mail.example.test."]]);
+  assert.match(mx.response, /;ANSWER\nmxhost\.example\.test\. IN MX 10 mail\.example\.test\.$/);
+  const txt = await dnsResolve("mxalias.example.test", { ...at(), rdtype: "TXT" });
+  assert.deepEqual([txt.canonical_name, txt.rrset], ["mxhost.example.test.", ["mx host"]]);
+  // A CNAME question is answered for the name itself.
+  assert.equal((await dnsResolve("mxalias.example.test", { ...at(), rdtype: "CNAME" })).canonical_name, "mxalias.example.test.");
+});
+
 test("TXT strings: UTF-8 decoded, other bytes and controls escaped as \\DDD (dnspython's escape), strings of a record joined", async () => {
   const r = await dnsResolve("bytes.example.test", { ...at(), rdtype: "TXT" });
   assert.equal(r.status, "NOERROR");
   // Was Latin-1: "Ã¼ber cafÃ©", "ÿ\u0000x", "a\u0007b\u0085c\\d".
   assert.deepEqual([...r.rrset].sort(), ["a\\007b\\194\\133c\\\\d", "über café", "\\255\\000x"].sort());
   assert.ok(!r.response.includes("\u0000"));
+});
+
+test("an internationalised name is shown as the name asked (IDNA's ASCII form), as dnspython shows it", async () => {
+  for (const name of ["ü.example.test", "Ü.example.test."]) {
+    const r = await dnsResolve(name, at());
+    assert.deepEqual([r.status, r.qname, r.canonical_name, r.rrset], ["NOERROR", "xn--tda.example.test.", "xn--tda.example.test.", ["192.0.2.9"]], name);
+    assert.match(r.response, /^;QUESTION\nxn--tda\.example\.test\. IN A\n/);
+  }
+  // U+3002 (ideographic full stop) is a dot to IDNA.
+  const dotted = await dnsResolve("example\u3002test", at());
+  assert.deepEqual([dotted.qname, dotted.canonical_name], ["example.test.", "example.test."]);
+  // An ASCII name keeps its case (DNS ignores it; dnspython keeps it too).
+  assert.equal((await dnsResolve("Example.TEST", at())).qname, "Example.TEST.");
+});
+
+test("names longer than 253 octets or with a label over 63 are refused before sending (dnspython: NameTooLong, LabelTooLong)", async () => {
+  const label = (n: number, c = "b") => c.repeat(n);
+  const name254 = [label(63), label(63), label(63), label(62)].join(".");
+  const cases: [string, RegExp][] = [
+    [name254, /the name is 254 octets long, more than 253/],
+    [`${label(64)}.example.test`, /label "b{16}…" is 64 octets long, more than 63/],
+    // Counted after IDNA: 60 × "ü" is a 124-octet xn-- label.
+    [`${"ü".repeat(60)}.example.test`, /label "xn--tda\w+…" is 66 octets long, more than 63/],
+  ];
+  for (const [name, why] of cases) {
+    const before = queries;
+    const t0 = performance.now();
+    const r = await dnsResolve(name, { ...at(), timeoutMs: 1000 });
+    assert.deepEqual([r.status, r.rrset, r.canonical_name], ["ERROR", [], null], name);
+    assert.match(String(r.error), /^ERROR: queryA EBADNAME /);
+    assert.match(String(r.error), why);
+    assert.match(r.response, /;STATUS\nERROR EBADNAME$/);
+    assert.ok(performance.now() - t0 < 500, "no wait for a deadline");
+    assert.equal(queries, before, "nothing was sent");
+  }
+  // The limits themselves pass: 253 octets, 63-octet labels (NXDOMAIN from the server).
+  const name253 = [label(63), label(63), label(63), label(61)].join(".");
+  for (const name of [name253, `${label(63)}.example.test`, `${name253}.`]) assert.equal((await dnsResolve(name, at())).status, "NXDOMAIN", name);
+});
+
+test("a CNAME chain that loops or runs past 16 CNAMEs is an error saying so, not NODATA", async () => {
+  for (const rdtype of ["A", "MX"] as const) {
+    const loop = await dnsResolve("loop1.example.test", { ...at(), rdtype });
+    assert.deepEqual([loop.status, loop.rrset, loop.canonical_name], ["ERROR", [], null]);
+    assert.match(String(loop.error), /^ERROR: the CNAME chain loops: loop1\.example\.test\. → loop2\.example\.test\. → loop1\.example\.test\. \(name server 127\.0\.0\.1:\d+\)$/);
+  }
+  const long = await dnsResolve("c0.example.test", at());
+  assert.equal(long.status, "ERROR");
+  assert.match(String(long.error), /^ERROR: the CNAME chain is too long \(more than 16 CNAMEs\): c0\.example\.test\. → c1\.example\.test\. → /);
+  // 16 CNAMEs are followed (c2 → … → c17 → example.test).
+  const sixteen = await dnsResolve("c2.example.test", at());
+  assert.deepEqual([sixteen.status, sixteen.canonical_name], ["NOERROR", "example.test."]);
 });
 
 test("an IPv6 name server is written [::1]:port in messages", async () => {
