@@ -28,6 +28,7 @@ export const VIS_ERRORS = {
   "vis/chart-column-missing": { class: "ChartDataError", when: "a column named for the anomalies chart is not in the data", names: "the option, the column, the columns there are" },
   "vis/chart-column-not-numeric": { class: "ChartDataError", when: "a value column of the anomalies chart is not numeric", names: "the column, a value or its type" },
   "vis/chart-time-not-time": { class: "ChartDataError", when: "the anomalies chart's time column holds neither times nor time text", names: "the column, an example value or its type" },
+  "vis/chart-too-many-points": { class: "ChartDataError", when: "the anomalies chart would draw more points than its maxPoints option (default 25,000)", names: "the function, the points, their time range, maxPoints, what to do" },
   "vis/vega-lite-rejected": { class: "VegaLiteSpecError", when: "vega-lite rejects a chart spec", names: "the vega-lite version, its complaint" },
   "vis/vega-rejected": { class: "VegaLiteSpecError", when: "vega rejects a compiled chart", names: "the vega version, its complaint" },
   "vis/vega-option": { class: "VegaLiteSpecError", when: "a chart rendering option is unknown (misspelt) or out of range", names: "the option, the value, or the nearest known option and the known options" },
@@ -243,6 +244,15 @@ export const visMessages = {
     errorMessage("vis/chart-time-not-time", `${fn}: time column "${column}" does not parse as times (e.g. ${JSON.stringify(example)}).`),
   chartTimeType: (fn: string, column: string, dtype: string) =>
     errorMessage("vis/chart-time-not-time", `${fn}: time column "${column}" must hold times; it is ${dtype}.`),
+  chartTooManyPoints: (fn: string, points: number, max: number, from: string, to: string) => {
+    const n = (x: number) => x.toLocaleString("en");
+    return errorMessage(
+      "vis/chart-too-many-points",
+      `${fn}: ${n(points)} points (${from} → ${to} UTC) are more than maxPoints (${n(max)}); no chart is drawn rather than one missing points. ` +
+        `Narrow the data first (a shorter time range: df.filter(...)), or aggregate to a coarser time step before timeseriesAnomaliesStl, ` +
+        `or pass { maxPoints: ${points} } to draw them all (a notebook output of several MB, slow to render).`,
+    );
+  },
 
   // Vega-Lite charts (VegaLiteSpecError).
   /** What vega-lite's logger reported as an error. */

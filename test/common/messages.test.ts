@@ -303,6 +303,10 @@ const SAMPLES: Record<string, Sample> = {
   "visMessages.chartPixels": () => [vis.chartPixels("fn", "width", -1, 10_000), ["width", "10,000", "-1"]],
   "visMessages.chartColumnMissing": () => [vis.chartColumnMissing("fn", "y", "TotalBytes", ["TotalBytesSent"]), ['y "TotalBytes"', "TotalBytesSent"]],
   "visMessages.chartValueNotNumeric": () => [vis.chartValueNotNumeric("fn", "v", "x"), ['"v"', '"x"']],
+  "visMessages.chartTooManyPoints": () => [
+    vis.chartTooManyPoints("displayTimeseriesAnomalies", 100_000, 25_000, "2024-01-01 00:00:00", "2035-05-29 15:00:00"),
+    ["displayTimeseriesAnomalies", "100,000", "25,000", "maxPoints", "2024-01-01 00:00:00", "{ maxPoints: 100000 }"],
+  ],
   "visMessages.chartColumnNotNumeric": () => [vis.chartColumnNotNumeric("fn", "v", "Boolean"), ['"v"', "Boolean"]],
   "visMessages.chartTimeUnparsed": () => [vis.chartTimeUnparsed("fn", "When", "soon"), ['"When"', '"soon"']],
   "visMessages.chartTimeType": () => [vis.chartTimeType("fn", "When", "Int64"), ['"When"', "Int64"]],
