@@ -950,7 +950,10 @@ function svgMarks(layer: MapLayer, groups: readonly MarkGroup[], projection: Geo
   return marks;
 }
 
-/** A layer's rows of the static table: its 100 busiest places with up to 10 addresses each. */
+/**
+ * A layer's rows of the static table: its 100 busiest places with up to 10 addresses each, then a line
+ * saying how many places and points are not listed (the summary counts them all).
+ */
 function staticRows(layer: MapLayer): SafeHtml[] {
   const groups = new Map<string, { where: string; n: number; names: Set<string> }>();
   const { lat, lon } = layer.places;
@@ -970,11 +973,18 @@ function staticRows(layer: MapLayer): SafeHtml[] {
     const name = firstTipLine(layer, placeColumns, i);
     if (name) g.names.add(name);
   });
-  return busiest([...groups.values()], 100).map((g) => {
+  const top = busiest([...groups.values()], 100);
+  const rows = top.map((g) => {
     const names = [...g.names];
     const shown = names.slice(0, 10).join(", ") + (names.length > 10 ? ", …" : "");
     return html`<tr><td>${layer.name}</td><td>${g.where}</td><td style="text-align:right">${g.n}</td><td>${shown}</td></tr>`;
   });
+  const morePlaces = groups.size - top.length;
+  if (morePlaces > 0) {
+    const morePoints = layerPoints(layer) - top.reduce((sum, g) => sum + g.n, 0);
+    rows.push(html`<tr><td>${layer.name}</td><td colspan="3">${morePlaces} more places (${morePoints} points) not listed.</td></tr>`);
+  }
+  return rows;
 }
 
 /**

@@ -166,6 +166,23 @@ describe("GeoMap", async () => {
     assert.match(String(bundle["text/plain"]), /^GeoMap: 86 points/);
   });
 
+  it("the static table says how many places and points past its 100 busiest per layer it does not list (exact counts, escaped)", () => {
+    // 107 places: the first 100 with 3 addresses, the last 7 with 2; the second layer has each place once.
+    const places = Array.from({ length: 107 }, (_, i) => new GeoLocation({ Latitude: i - 53, Longitude: i * 3 - 160, City: "c", CountryCode: "ZZ" }));
+    const ips = places.flatMap((loc, p) => Array.from({ length: p < 100 ? 3 : 2 }, (_, k) => new Ip({ Address: `10.0.${p}.${k}`, Location: loc })));
+    const map = new GeoMap().addIpCluster(ips, { geolocate: false, layer: "<b>Sign-ins" }).addGeoLocations(places, { layer: "Places" });
+    const out = map.toView().toHtml();
+    assert.ok(out.includes(`<summary>Locations (421 points)</summary>`));
+    const rows = [...out.matchAll(/<tr><td>([^<]*)<\/td><td[^>]*>([^<]*)<\/td>/g)].map((m) => [m[1], m[2]]);
+    assert.deepEqual(rows.filter(([, text]) => /not listed/.test(text)), [
+      ["&lt;b&gt;Sign-ins", "7 more places (14 points) not listed."],
+      ["Places", "7 more places (7 points) not listed."],
+    ]);
+    assert.equal(rows.filter(([layer]) => layer === "&lt;b&gt;Sign-ins").length, 101, "100 places and the line");
+    // A layer of 100 places or fewer lists them all and says nothing more.
+    assert.ok(!new GeoMap().addGeoLocations(places.slice(0, 100)).toView().toHtml().includes("not listed"));
+  });
+
   it("builds a map of 200 000 points (no argument spreads over the data: they overflow the stack)", () => {
     // 50 shared locations keep the entities cheap and the static map's places few.
     const places = Array.from({ length: 50 }, (_, i) => new GeoLocation({ Latitude: i * 3 - 75, Longitude: i * 7 - 175, City: "c", CountryCode: "ZZ" }));
