@@ -271,13 +271,15 @@ function modelOf(results: pl.DataFrame, options: TIBrowserOptions): TIModel {
 
 /**
  * The indicators listed, in the order of the static blocks: those with answers at the initial severities, then
- * the others; at most `maxItems` of them (the first in that order), `leftOut` counts the rest.
+ * the others; at most `maxItems` of them (the first in that order), `leftOut` counts the rest, `matching` all
+ * those at the initial severities.
  */
-function partition(m: TIModel): { shown: TIBrowserItem[]; others: TIBrowserItem[]; leftOut: number } {
+function partition(m: TIModel): { shown: TIBrowserItem[]; others: TIBrowserItem[]; leftOut: number; matching: number } {
   const initial = new Set<string>(m.initial);
-  const shown = m.items.filter((item) => answersAt(item, initial)).slice(0, m.maxItems);
+  const matching = m.items.filter((item) => answersAt(item, initial));
+  const shown = matching.slice(0, m.maxItems);
   const others = m.items.filter((item) => !answersAt(item, initial)).slice(0, m.maxItems - shown.length);
-  return { shown, others, leftOut: m.items.length - shown.length - others.length };
+  return { shown, others, leftOut: m.items.length - shown.length - others.length, matching: matching.length };
 }
 
 /** "N more indicators not shown (maxItems M)", or "" when every indicator is listed. */
@@ -402,10 +404,12 @@ function staticItem(item: TIBrowserItem, maxRawChars: number): SafeHtml {
 
 /** The static list: the indicators at the initial severities, the others in a collapsed block. */
 function staticList(m: TIModel): SafeHtml {
-  const { shown, others } = partition(m);
+  const { shown, others, matching } = partition(m);
   const total = m.items.length;
+  // Out of those at the listed severities (the others follow in their own block), and of all when that differs.
+  const of = matching < total ? `${matching} (${total} in all)` : `${total}`;
   return html`${total === 0 ? html`<p class="hl-tib-empty">No results.</p>` : ""}${
-    shown.length ? html`<p class="hl-tib-showing">Severity ${[...m.initial].reverse().join(", ")}: ${shown.length} of ${total}</p>` : ""
+    shown.length ? html`<p class="hl-tib-showing">Severity ${[...m.initial].reverse().join(", ")}: ${shown.length} of ${of}</p>` : ""
   }${shown.map((item) => staticItem(item, m.maxRawChars))}${
     others.length
       ? html`<details class="hl-tib-others"><summary>${others.length} more ${plural(others.length)} with other severities</summary>${others.map((item) => staticItem(item, m.maxRawChars))}</details>`

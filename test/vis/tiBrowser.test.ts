@@ -257,3 +257,12 @@ test("Details show numbers as written, as the raw result does (an id past 2^53 w
   assert.match(emoji, /<pre class="hl-tib-details">😀\n… 4 more characters not shown \(maxRawChars 3;/);
   assert.doesNotMatch(emoji, /[\uD800-\uDBFF](?![\uDC00-\uDFFF])/, "no half character");
 });
+
+test("the static list's heading counts the indicators at the severities it lists, not all of them (\"100 of 25000\" where 12,500 matched)", () => {
+  const heading = (html: string) => /<p class="hl-tib-showing">([^<]*)<\/p>/.exec(html)?.[1];
+  // manyResults(400): 100 each of high, warning, information, unknown.
+  assert.equal(heading(browseResults(manyResults(400)).toHtml()), "Severity high, warning: 100 of 200 (400 in all)");
+  assert.equal(heading(browseResults(manyResults(400), { severities: ["high"], maxItems: Infinity }).toHtml()), "Severity high: 100 of 100 (400 in all)");
+  assert.equal(heading(browseResults(manyResults(40)).toHtml()), "Severity high, warning: 20 of 20 (40 in all)");
+  assert.match(heading(browseResults(manyResults(400), { severities: "all" }).toHtml()) ?? "", /: 100 of 400$/);
+});
