@@ -67,7 +67,10 @@ const FOREIGN: Record<string, ForeignFormat> = {
   ".xls": EXCEL,
   ".evtx": {
     what: "a Windows event log (binary EVTX)",
-    convert: (f) => `export it to CSV, e.g. in PowerShell: Get-WinEvent -Path ${path.basename(f)} | Export-Csv ${withExtension(f, ".csv")} -NoTypeInformation`,
+    // A plain Get-WinEvent | Export-Csv keeps the event's fields only in its Message text: the docs' command exports them as columns.
+    convert: (f) =>
+      `export each event ID's EventData fields, as columns, to its own CSV in PowerShell (Get-WinEvent -FilterHashtable @{Path='<full path of ${path.basename(f)}>'; Id=4688}, each event's ToXml() EventData, Export-Csv ${withExtension(f, "-4688.csv")}); ` +
+      'the command is in docs/schemas.md, section "From EVTX (Windows event logs)"',
   },
 };
 

@@ -47,6 +47,6 @@ test("a folder with a pickle lists it as a query that explains the conversion; E
   assert.deepEqual(qp.listQueries(), ["LocalData.book", "LocalData.proc", "LocalData.Security"]);
   await assert.rejects(() => qp.LocalData.proc(), { code: "data/unsupported-format", message: /proc\.pickle: "\.pickle" is a Python pickle.*to_parquet\("proc\.parquet"\)/ });
   await assert.rejects(() => qp.LocalData.book(), { code: "data/unsupported-format", message: /book\.xlsx: .*Excel.*CSV/ });
-  await assert.rejects(() => qp.LocalData.Security(), { code: "data/unsupported-format", message: /Security\.evtx: .*Export-Csv Security\.csv/ });
+  await assert.rejects(() => qp.LocalData.Security(), { code: "data/unsupported-format", message: /Security\.evtx: .*Windows event log.*EventData.*Export-Csv Security-4688\.csv.*docs\/schemas\.md, section "From EVTX \(Windows event logs\)"/ });
   assert.throws(() => readDataFile(path.join(dir, "book.xlsx")), { code: "data/unsupported-format", message: /Save As > CSV/ });
 });

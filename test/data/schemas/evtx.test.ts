@@ -1,0 +1,80 @@
+/**
+ * Windows event logs (EVTX) exported to CSV: docs/schemas.md's command (the
+ * EventData fields as columns) gives files that normalise and build the right
+ * process tree; a plain Get-WinEvent | Export-Csv (fields only in Message) is
+ * recognised and explained.
+ */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, it } from "node:test";
+import pl from "nodejs-polars";
+import { buildProcessTree } from "../../../src/index";
+import { foreignFormat } from "../../../src/data/readers";
+import { readDataFile } from "../../../src/data/readers";
+import { detectEventSchema, normalizeEvents } from "../../../src/data/schemas/index";
+import { tempTree } from "../../helpers/tmp";
+import { chain, eventDataCsv, HOST } from "./winEventExports";
+
+const DOC = fs.readFileSync(path.join(__dirname, "..", "..", "..", "docs", "schemas.md"), "utf8");
+const col = (df: pl.DataFrame, name: string) => df.getColumn(name).toArray() as unknown[];
+const read = (name: string, text: string) => readDataFile(path.join(tempTree({ [name]: text }), name));
+
+/** Parent's image (`imageColumn`) of each process of the tree, by its own id, over real (not inferred) rows. */
+function parentImages(tree: pl.DataFrame, idColumn: string, imageColumn: string): Map<string, string> {
+  const byKey = new Map((col(tree, "proc_key") as string[]).map((k, i) => [k, i]));
+  const out = new Map<string, string>();
+  (col(tree, "parent_key") as (string | null)[]).forEach((pk, i) => {
+    if (pk !== null && !col(tree, "IsInferred")[i]) out.set(String(col(tree, idColumn)[i]), String(col(tree, imageColumn)[byKey.get(pk)!]));
+  });
+  return out;
+}
+
+describe("EVTX exported with docs/schemas.md's command", () => {
+  const procs = chain(6);
+
+  it("the .evtx advice names the docs section, which exists", () => {
+    const advice = foreignFormat("Security.evtx")!.convert("/logs/Security.evtx");
+    const heading = /section "([^"]+)"/.exec(advice)?.[1];
+    assert.equal(heading, "From EVTX (Windows event logs)");
+    assert.ok(DOC.includes(`\n## ${heading}\n`), "docs/schemas.md has the heading");
+    assert.match(advice, /docs\/schemas\.md/);
+  });
+
+  it("4688: fits Windows 4688, true process ids and the parent chain", () => {
+    const df = read("processes_on_host.csv", eventDataCsv(procs.map((proc) => ({ id: 4688, proc }))));
+    assert.equal(detectEventSchema(df, "process").name, "Windows 4688");
+    const n = normalizeEvents(df, "process");
+    assert.equal(n.getColumn("TimeGenerated").dtype.variant, "Datetime");
+    assert.equal((col(n, "TimeGenerated")[0] as Date).toISOString(), "2026-05-31T19:00:00.000Z");
+    assert.deepEqual([...new Set(col(n, "Computer"))], [HOST]);
+    assert.deepEqual(col(n, "Account")[0], "CONTOSO\\alice");
+    const tree = buildProcessTree(n);
+    assert.deepEqual(new Set(col(tree.filter(pl.col("IsInferred").not()), "NewProcessId")), new Set(procs.map((p) => "0x" + p.pid.toString(16))));
+    const parents = parentImages(tree, "NewProcessId", "NewProcessName");
+    for (const p of procs) assert.equal(parents.get("0x" + p.pid.toString(16)), p.pimage, `parent of ${p.pid.toString(16)}`);
+    assert.equal(Math.max(...(col(tree, "Level") as number[])), procs.length + 1, "one chain: explorer (inferred) → 6 levels");
+  });
+
+  it("Sysmon 1: fits Sysmon 1, its own ProcessId / ParentProcessId", () => {
+    const df = read("processes_on_host.csv", eventDataCsv(procs.map((proc) => ({ id: 1, proc }))));
+    assert.equal(detectEventSchema(df, "process").name, "Sysmon 1");
+    const n = normalizeEvents(df, "process");
+    assert.deepEqual(col(n, "NewProcessName"), procs.map((p) => p.image));
+    const tree = buildProcessTree(n);
+    const parents = parentImages(tree, "ProcessId", "Image");
+    for (const p of procs) assert.equal(parents.get(String(p.pid)), p.pimage, `parent of ${p.pid}`);
+  });
+
+  it("4624: fits Windows SecurityEvent 4624/4625 with the logon's own fields", () => {
+    const logons = [{ user: "bob", type: 3, ip: "203.0.113.45" }, { user: "alice", type: 10, ip: "198.51.100.7" }];
+    const df = read("host_logons.csv", eventDataCsv(logons.map((logon) => ({ id: 4624, logon }))));
+    assert.equal(detectEventSchema(df, "logon").id, "securityevent");
+    const n = normalizeEvents(df, "logon");
+    assert.deepEqual(col(n, "TargetUserName"), ["bob", "alice"]);
+    assert.deepEqual(col(n, "LogonType"), [3, 10]);
+    assert.deepEqual(col(n, "IpAddress"), ["203.0.113.45", "198.51.100.7"]);
+    assert.deepEqual(col(n, "Account"), ["CONTOSO\\bob", "CONTOSO\\alice"]);
+    assert.equal((col(n, "TimeGenerated")[1] as Date).toISOString(), "2026-05-31T19:00:37.000Z");
+  });
+});
