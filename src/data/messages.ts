@@ -385,6 +385,14 @@ export const dataMessages = {
           : "") +
         ` Known ${kind} schemas: ${known.join("; ")}. Rename the columns, or see docs/schemas.md.`,
     ),
+  /** `docs`: where the command that exports the events' fields as columns is. */
+  winEventExport: (source: string, kind: string, docs: string) =>
+    errorMessage(
+      "data/event-schema-unknown",
+      `${source}: the columns fit no known ${kind} schema: they are a Get-WinEvent | Export-Csv export of Windows events (Message, Id, ProviderName, MachineName, TimeCreated…), ` +
+        `whose event fields (process ids, image, user, logon type…) are only in the Message text, and whose ProcessId is the process that wrote the log, not the event's. ` +
+        `Export the events' EventData fields as columns instead: ${docs}.`,
+    ),
   // Query loading (QueryDefinitionError).
   /** `resolved`: the QueryDefinitions.Custom entries not found, made absolute. */
   customQueryPathsMissing: (configFile: string, resolved: readonly string[]) =>

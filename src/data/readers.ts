@@ -16,6 +16,7 @@ import { readZeekTsvFileSteps, isZeekTsv } from "./schemas/zeek";
 import { parseTimeColumns } from "./timeParsing";
 import { copyOfStart, truncatedLastLine } from "./truncatedLine";
 import { quoteWideIntegers, wideIntsAsText } from "./wideInts";
+import { EVTX_DOCS } from "./schemas/winEvent";
 
 /**
  * Data file kinds the LocalData driver reads. `log` is a Zeek log: its ASCII
@@ -70,7 +71,7 @@ const FOREIGN: Record<string, ForeignFormat> = {
     // A plain Get-WinEvent | Export-Csv keeps the event's fields only in its Message text: the docs' command exports them as columns.
     convert: (f) =>
       `export each event ID's EventData fields, as columns, to its own CSV in PowerShell (Get-WinEvent -FilterHashtable @{Path='<full path of ${path.basename(f)}>'; Id=4688}, each event's ToXml() EventData, Export-Csv ${withExtension(f, "-4688.csv")}); ` +
-      'the command is in docs/schemas.md, section "From EVTX (Windows event logs)"',
+      `the command is in ${EVTX_DOCS}`,
   },
 };
 

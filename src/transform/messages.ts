@@ -110,6 +110,14 @@ export const transformMessages = {
         `Known layouts: ${layouts.join("; ")}. ` +
         `Pass { schema: { processName, processId, parentId, timeStamp, … } } naming your columns.`,
     ),
+  /** The columns of a plain Get-WinEvent export; `docs`: where the command that exports the fields as columns is. */
+  processSchemaWinEvent: (columns: readonly string[], docs: string) =>
+    errorMessage(
+      "transform/process-schema-unknown",
+      `Cannot tell which columns describe the processes: the columns (${columns.join(", ")}) are a Get-WinEvent | Export-Csv export of Windows events, ` +
+        `whose event fields (the new process's id and image, its parent's id) are only in the Message text; its ProcessId is the process that wrote the log, not a process of the event. ` +
+        `Export the events' EventData fields as columns instead: ${docs}.`,
+    ),
   processSchemaIncomplete: (fields: readonly string[]) =>
     errorMessage("transform/process-schema-incomplete", `The process schema must name the ${fields.join(", ")} column(s).`),
   /** `optional`: the absent columns are optional fields of a schema the caller wrote (each with its field and close names). */

@@ -10,6 +10,7 @@
 import type pl from "nodejs-polars";
 import { closestNames } from "../common/errors";
 import { ProcessSchemaError, transformMessages as msg } from "./messages";
+import { EVTX_DOCS, isWinEventExport } from "../data/schemas/winEvent";
 
 /** Column mapping of process-creation events. */
 export interface ProcSchema {
@@ -540,6 +541,8 @@ export function labColumnsOf(schema: ProcSchema): Partial<Record<(typeof LAB_PRO
 
 /** The "nothing fits" error: the closest schema, its missing columns and the frame's columns closest to each. */
 function noSchemaError(columns: readonly string[]): ProcessSchemaError {
+  // A Get-WinEvent export's close names (its ProcessId) are the log writer's: following them builds a wrong tree.
+  if (isWinEventExport(columns)) return new ProcessSchemaError(msg.processSchemaWinEvent(columns, EVTX_DOCS));
   const best = schemaFits(columns)[0];
   const missing = best.missingRequired.length ? best.missingRequired : [];
   const close = missing.map((c) => ({ column: c, close: closestNames(c, columns) }));

@@ -19,6 +19,7 @@ import { NETWORK_LAYOUTS, NETWORK_SCHEMAS } from "./network";
 import { PROCESS_LAYOUTS, processEventSchema, processSchemaSource, type ProcessColumns } from "./process";
 import type { EventKind, EventSchema, LabColumn, LabLayout } from "./types";
 import { wideIntsAsText } from "../../common/wideInts";
+import { EVTX_DOCS, isWinEventExport } from "./winEvent";
 
 export type { EventKind, EventSchema, LabLayout, LabColumn, ColumnRule, Conversion, FieldRule } from "./types";
 export { LOGON_SCHEMAS, LOGON_LAYOUTS, LAB_HOST_LOGONS, LAB_SIGNINS, SECURITY_EVENT_LOGONS, WINDOWS_EVENT_LOGONS, SIGNIN_LOGS, GRAPH_SIGNINS, PORTAL_CSV_SIGNINS, ECS_AUTHENTICATION } from "./logon";
@@ -100,6 +101,8 @@ function chooseSchema(df: pl.DataFrame, kind: EventKind, source: string): { sche
 }
 
 function unknownSchema(source: string, kind: EventKind, fields: readonly string[], schemas: readonly EventSchema[], note?: string): DataColumnError {
+  // A Get-WinEvent export's close names (its ProcessId, Id) are the log writer's, not the event's: say what it is instead.
+  if (isWinEventExport(fields)) return new DataColumnError(msg.winEventExport(source, kind, EVTX_DOCS));
   // Closest: the most required fields present or nearly present (a close name counts).
   const scored = rankSchemas(new Set(fields), schemas).map((fit) => {
     const close = closeFields(fit.missing, fields);

@@ -14,7 +14,7 @@ import { foreignFormat } from "../../../src/data/readers";
 import { readDataFile } from "../../../src/data/readers";
 import { detectEventSchema, normalizeEvents } from "../../../src/data/schemas/index";
 import { tempTree } from "../../helpers/tmp";
-import { chain, eventDataCsv, HOST } from "./winEventExports";
+import { chain, eventDataCsv, HOST, plainExportCsv } from "./winEventExports";
 
 const DOC = fs.readFileSync(path.join(__dirname, "..", "..", "..", "docs", "schemas.md"), "utf8");
 const col = (df: pl.DataFrame, name: string) => df.getColumn(name).toArray() as unknown[];
@@ -76,5 +76,28 @@ describe("EVTX exported with docs/schemas.md's command", () => {
     assert.deepEqual(col(n, "IpAddress"), ["203.0.113.45", "198.51.100.7"]);
     assert.deepEqual(col(n, "Account"), ["CONTOSO\\bob", "CONTOSO\\alice"]);
     assert.equal((col(n, "TimeGenerated")[1] as Date).toISOString(), "2026-05-31T19:00:37.000Z");
+  });
+});
+
+describe("a plain Get-WinEvent | Export-Csv", () => {
+  const events = [...chain(3).map((proc) => ({ id: 4688 as const, proc })), { id: 4624 as const, logon: { user: "bob", type: 3, ip: "203.0.113.45" } }];
+  const plain = () => read("security.csv", plainExportCsv(events));
+  const saysWhatItIs = (code: string) => (err: unknown) => {
+    const e = err as { code: string; message: string };
+    assert.equal(e.code, code);
+    assert.match(e.message, /Get-WinEvent \| Export-Csv export/);
+    assert.match(e.message, /only in the Message text/);
+    assert.match(e.message, /docs\/schemas\.md, section "From EVTX \(Windows event logs\)"/);
+    assert.doesNotMatch(e.message, /close: "ProcessId"|\(close: "Id"\)/, "no hint towards the log writer's ProcessId");
+    return true;
+  };
+
+  it("normalizeEvents says it is a Get-WinEvent export, for process and logon", () => {
+    assert.throws(() => normalizeEvents(plain(), "process", { source: "WindowsSecurity.list_host_processes (security.csv)" }), saysWhatItIs("data/event-schema-unknown"));
+    assert.throws(() => normalizeEvents(plain(), "logon"), saysWhatItIs("data/event-schema-unknown"));
+  });
+
+  it("buildProcessTree says it is a Get-WinEvent export", () => {
+    assert.throws(() => buildProcessTree(plain()), saysWhatItIs("transform/process-schema-unknown"));
   });
 });
