@@ -1,5 +1,6 @@
 /** The error classes, codes and message builders of src/transform (indicators, base64, process trees). */
 import { didYouMean, errorMessage, HuntlabError, unknownOptionText, type CodesOfClass, type ErrorCatalog, type UnknownOption } from "../common/errors";
+import { EVTX_DOCS } from "../data/schemas/winEvent";
 
 /** Every code of src/transform, with what docs/errors.md says of it. */
 export const TRANSFORM_ERRORS = {
@@ -182,3 +183,12 @@ export class ChunkError extends HuntlabError<CodesOfClass<typeof TRANSFORM_ERROR
     return err;
   }
 }
+
+/** Warning texts of src/transform (no error code: the work goes on). */
+export const transformWarnings = {
+  /** One value of the process id column (`column`) is most of a host's process events. */
+  sharedProcessId: (column: string, shared: { host?: string; id: string; events: number; of: number }) =>
+    `buildProcessTree: ${shared.events} of the ${shared.of} process events${shared.host ? ` of host ${shared.host}` : ""} have process id "${shared.id}" (column ${column}): ` +
+    `the process id column is probably not the process's own (every row has ${shared.id}), e.g. a Get-WinEvent | Export-Csv export's ProcessId, the process that wrote the log; ` +
+    `the tree is built, but its parent links are likely wrong. See ${EVTX_DOCS}`,
+};

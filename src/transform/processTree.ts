@@ -63,8 +63,9 @@ import { isObjectRecord } from "../common/json";
 import { columnNames, columnOf, frameOf, isDataFrame, renameAll, shadowsFrameMember } from "../common/frames";
 import { fieldNames, fieldSeries } from "../data/schemas/fields";
 import { COLUMN_FIELDS, givenSchema, inferSchema, MSTICPY_SCHEMA_KEYS, PROC_SCHEMA_KEYS, PROCESS_SCHEMAS, ProcessSchemaError, renameSchemaColumns, resolveSchema, schemaColumns, type ProcSchema } from "./processTreeSchema";
-import { transformMessages as msg } from "./messages";
-import { PROCESS_TREE_COLUMNS, ProcessTreeError, assembleTree, matchParents, processEvents, processKeys, processNodes, treeLayout, type TreeRowOrder } from "./processTreeSteps";
+import { transformMessages as msg, transformWarnings } from "./messages";
+import { printWarning } from "../common/messages";
+import { PROCESS_TREE_COLUMNS, ProcessTreeError, assembleTree, matchParents, processEvents, processKeys, processNodes, sharedProcessId, treeLayout, type TreeRowOrder } from "./processTreeSteps";
 import { withRichLastValue } from "../display/lastValue";
 import { wideIntsAsText } from "../common/wideInts";
 
@@ -99,6 +100,8 @@ export interface BuildProcessTreeOptions {
    * memory: take `"input"` for big data that you filter before you look.
    */
   order?: TreeRowOrder;
+  /** Where warnings go (a process id column that is probably not the processes' own). Default: printed. */
+  warn?: (message: string) => void;
 }
 
 /**
@@ -132,7 +135,7 @@ export function buildProcessTree(procs: pl.DataFrame, options: BuildProcessTreeO
 }
 
 /** Every option of {@link BuildProcessTreeOptions}: another name (`Order`, `schemas`) would be ignored, silently. */
-const OPTION_NAMES = ["schema", "creationTimeToleranceMs", "order"] as const satisfies readonly (keyof BuildProcessTreeOptions)[];
+const OPTION_NAMES = ["schema", "creationTimeToleranceMs", "order", "warn"] as const satisfies readonly (keyof BuildProcessTreeOptions)[];
 
 /**
  * A schema written with MSTICPy's key names (`process_name`, `host_name_column`…) in huntlab's; a key of
@@ -165,6 +168,7 @@ function checkOptions(options: BuildProcessTreeOptions): BuildProcessTreeOptions
     const notText = COLUMN_FIELDS.find((f) => schema[f] !== undefined && typeof schema[f] !== "string");
     if (notText) throw new ProcessTreeError(msg.processTreeOption(`schema.${notText}`, schema[notText], "a column name"));
   }
+  if (options.warn !== undefined && typeof options.warn !== "function") throw new ProcessTreeError(msg.processTreeOption("warn", options.warn, "a function taking the warning text"));
   if (order !== undefined && order !== "tree" && order !== "input") throw new ProcessTreeError(msg.processTreeOption("order", order, '"tree" or "input"'));
   if (tolerance !== undefined && !(typeof tolerance === "number" && tolerance >= 0 && Number.isFinite(tolerance))) {
     throw new ProcessTreeError(msg.processTreeOption("creationTimeToleranceMs", tolerance, "a number of ms, 0 or more"));
@@ -187,6 +191,8 @@ export function builtSchemaOf(tree: pl.DataFrame): ProcSchema | undefined {
 
 function build(procs: pl.DataFrame, schema: ProcSchema, options: BuildProcessTreeOptions): pl.DataFrame {
   const events = processEvents(procs, schema);
+  const shared = sharedProcessId(events.events, schema);
+  if (shared) (options.warn ?? printWarning)(transformWarnings.sharedProcessId(schema.processId, shared));
   const nodes = linkedNodes(events, options.creationTimeToleranceMs);
   const layout = treeLayout(nodes.parent, nodes.order, nodes.sourceIndex, nodes.width);
   return assembleTree(events, nodes, layout, options.order);

@@ -104,6 +104,31 @@ export interface ProcessEvents {
   inputRows: number;
 }
 
+/** Fewest process events (distinct times) of a host before one id shared by most of them is suspicious. */
+const SHARED_ID_MIN_EVENTS = 20;
+
+/**
+ * A process id value held by more than half of a host's process events (at
+ * least {@link SHARED_ID_MIN_EVENTS} distinct times), or undefined: real ids
+ * are reused, never by most processes at once, so the id column is likely not
+ * the process's own (a Get-WinEvent export's `ProcessId` is the log writer's).
+ */
+export function sharedProcessId(events: pl.DataFrame, schema: ProcSchema): { host?: string; id: string; events: number; of: number } | undefined {
+  if (events.height < SHARED_ID_MIN_EVENTS || !hasColumn(events, schema.processId) || !hasColumn(events, schema.timeStamp)) return undefined;
+  const host = hasColumn(events, schema.hostName) ? pl.col(schema.hostName).cast(pl.Utf8) : pl.lit("");
+  const rows = events.select(host.alias("h"), pl.col(schema.processId).cast(pl.Utf8).alias("p"), pl.col(schema.timeStamp).alias("t"));
+  const total = rows.groupBy("h").agg(pl.col("t").nUnique().alias("of"));
+  const shared = rows
+    .filter(pl.col("p").isNotNull())
+    .groupBy(["h", "p"])
+    .agg(pl.col("t").nUnique().alias("n"))
+    .join(total, { on: "h" })
+    .filter(pl.col("of").gtEq(SHARED_ID_MIN_EVENTS).and(pl.col("n").mul(2).gt(pl.col("of"))));
+  if (shared.height === 0) return undefined;
+  const at = (c: string) => shared.getColumn(c).get(0);
+  return { host: hasColumn(events, schema.hostName) ? String(at("h")) : undefined, id: String(at("p")), events: Number(at("n")), of: Number(at("of")) };
+}
+
 /**
  * Schema step: resolves the schema (inferred from the column names unless
  * given) and keeps the rows a tree is built from.

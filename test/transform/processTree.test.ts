@@ -295,7 +295,7 @@ describe("buildProcessTree rules", () => {
     assert.throws(() => buildProcessTree(small, { Order: "input" } as BuildProcessTreeOptions), {
       name: "ProcessTreeError",
       code: "transform/process-tree-option",
-      message: "buildProcessTree: unknown option Order (did you mean order?); its options are schema, creationTimeToleranceMs, order.",
+      message: "buildProcessTree: unknown option Order (did you mean order?); its options are schema, creationTimeToleranceMs, order, warn.",
     });
     assert.throws(() => buildProcessTree(small, { creationTimeTolerance: 5 } as BuildProcessTreeOptions), { message: /unknown option creationTimeTolerance \(did you mean creationTimeToleranceMs\?\)/ });
     assert.equal(buildProcessTree(small, { order: "input", schema: undefined }).height, 3, "an option set to undefined is absent");
@@ -304,7 +304,7 @@ describe("buildProcessTree rules", () => {
       assert.throws(() => buildProcessTree(small, options as unknown as BuildProcessTreeOptions), {
         name: "ProcessTreeError",
         code: "transform/process-tree-option",
-        message: /^buildProcessTree: its options must be an object of schema, creationTimeToleranceMs, order \(got (null|"input"|an array)\)\.$/,
+        message: /^buildProcessTree: its options must be an object of schema, creationTimeToleranceMs, order, warn \(got (null|"input"|an array)\)\.$/,
       });
     }
     for (const schema of ["Sysmon", null, ["NewProcessName"]]) {

@@ -101,3 +101,31 @@ describe("a plain Get-WinEvent | Export-Csv", () => {
     assert.throws(() => buildProcessTree(plain()), saysWhatItIs("transform/process-schema-unknown"));
   });
 });
+
+describe("buildProcessTree: one process id for most of a host's processes", () => {
+  // A hunter following the close-name hints on a Get-WinEvent export: MDE's names added, the export's ProcessId (the log writer's, 4) kept.
+  const mde = (pids: (i: number) => string) =>
+    pl.DataFrame({
+      Timestamp: chain(24).map((_, i) => new Date(Date.UTC(2026, 4, 31, 19, 0, i))),
+      DeviceName: chain(24).map(() => HOST),
+      FileName: chain(24).map((p) => p.image),
+      ProcessId: chain(24).map((_, i) => pids(i)),
+      InitiatingProcessId: chain(24).map((p) => String(p.ppid)),
+    });
+
+  it("warns that the process id column is probably not the process's own", () => {
+    const warnings: string[] = [];
+    const tree = buildProcessTree(mde(() => "4"), { warn: (m) => warnings.push(m) });
+    assert.ok(tree.height >= 24, "the tree is still built");
+    assert.equal(warnings.length, 1, warnings.join("\n"));
+    assert.match(warnings[0], /24 of the 24 process events of host WS01\.contoso\.local have process id "4" \(column ProcessId\)/);
+    assert.match(warnings[0], /the process id column is probably not the process's own \(every row has 4\)/);
+  });
+
+  it("no warning for true ids, nor for few events", () => {
+    const warnings: string[] = [];
+    buildProcessTree(mde((i) => String(0x1000 + 4 * i)), { warn: (m) => warnings.push(m) });
+    buildProcessTree(mde(() => "4").head(19), { warn: (m) => warnings.push(m) });
+    assert.deepEqual(warnings, []);
+  });
+});
