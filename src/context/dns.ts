@@ -245,7 +245,8 @@ async function canonicalName(resolver: dnsPromises.Resolver, name: string): Prom
     chain.push(next);
     if (loops || chain.length > MAX_CNAMES + 1) {
       const what = loops ? "the CNAME chain loops" : `the CNAME chain is too long (more than ${MAX_CNAMES} CNAMEs)`;
-      throw new Error(`${what}: ${chain.slice(0, 4).join(" → ")}${chain.length > 4 ? " → …" : ""}`);
+      // Caught by dnsResolve and returned as a result with status ERROR (never thrown to the caller).
+      throw Object.assign(new Error(`${what}: ${chain.slice(0, 4).join(" → ")}${chain.length > 4 ? " → …" : ""}`), { code: "ECNAMECHAIN" });
     }
   }
 }

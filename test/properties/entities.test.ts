@@ -126,16 +126,25 @@ function parses(text: string): boolean {
 }
 
 /** Parse errors a row must keep: Entities (blank means none) and ExtendedProperties ("" means none). */
+/** The items of a row's Entities JSON (a lone value is one item; null none), when it parses. */
+function entityItems(row: AlertRowSpec): unknown[] {
+  if (row.entities === null || row.entities.trim() === "" || !parses(row.entities)) return [];
+  const value: unknown = JSON.parse(row.entities);
+  return Array.isArray(value) ? value : value === null ? [] : [value];
+}
+
+/** An item that is an entity: a JSON object (null, scalars and lists are skipped, each said in ParseErrors). */
+const isEntityItem = (item: unknown): boolean => typeof item === "object" && item !== null && !Array.isArray(item);
+
 function expectedErrors(row: AlertRowSpec): number {
   const badEntities = row.entities !== null && row.entities.trim() !== "" && !parses(row.entities);
   const badExtended = row.extended !== null && row.extended !== "" && !parses(row.extended);
-  return Number(badEntities) + Number(badExtended);
+  const skippedItems = entityItems(row).filter((item) => !isEntityItem(item)).length;
+  return Number(badEntities) + Number(badExtended) + skippedItems;
 }
 
 function expectedEntityCount(row: AlertRowSpec): number {
-  if (row.entities === null || row.entities.trim() === "" || !parses(row.entities)) return 0;
-  const value: unknown = JSON.parse(row.entities);
-  return Array.isArray(value) ? value.length : value === null ? 0 : 1;
+  return entityItems(row).filter(isEntityItem).length;
 }
 
 /** Classes by lower-cased type name, as the entity table maps them (a Map: no inherited keys). */
