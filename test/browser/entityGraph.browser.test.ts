@@ -241,7 +241,8 @@ describe("Entity graphs in Chromium (offline)", { skip }, () => {
     const payload = `<img src=x onerror="window.__pwned=1;alert(1)"></script><script>window.__pwned=2;alert(2)</script>`;
     const entities = JSON.stringify([
       { $id: "2", HostName: `host${payload}`, Type: "host" },
-      { $id: "3", Name: `acct${payload}`, NTDomain: payload, Host: { $ref: "2" }, Type: "account" },
+      // A shorter hostile domain: the account's key (domain\name) stays under the view's id cut (MAX_CARD_KEY), so it is clicked by its id.
+      { $id: "3", Name: `acct${payload}`, NTDomain: `<i onmouseover="window.__pwned=3">d"</i>`, Host: { $ref: "2" }, Type: "account" },
       { $id: "4", Address: `10.0.0.1${payload}`, Type: "ip" },
       { $id: "5", Weird: payload, Type: `custom${payload}` },
     ]);
