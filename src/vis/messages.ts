@@ -7,7 +7,7 @@ import { quotedText } from "../display/shownText";
 export const VIS_ERRORS = {
   "vis/timeline-not-a-dataframe": { class: "TimelineError", when: "a timeline is given something other than a polars DataFrame", names: "the function" },
   "vis/timeline-column-missing": { class: "TimelineError", when: "a column named for a timeline is not in the data", names: "the role (time, y, group…), the column, the columns there are" },
-  "vis/timeline-time-not-time": { class: "TimelineError", when: "the timeline's time column holds neither times nor time text", names: "the column, example values or its type" },
+  "vis/timeline-time-not-time": { class: "TimelineError", when: "the timeline's time column holds neither times nor time text, or more text that is no time than times", names: "the column, example values or its type" },
   "vis/timeline-ref-time": { class: "TimelineError", when: "a refEvent time is not a time", names: "the value" },
   "vis/timeline-option": { class: "TimelineError", when: "a timeline option is missing, unknown (misspelt) or has a value it does not accept", names: "the option, the value, or the nearest known option and the known options" },
   "vis/timeline-too-many-events": { class: "TimelineError", when: "a timeline would draw more events than its maxEvents option (default 25,000)", names: "the function, the events, their time range, maxEvents, what to do" },

@@ -192,21 +192,31 @@ function checkColumn(df: pl.DataFrame, name: string, what: string): void {
 }
 
 /** Epoch milliseconds of the time column (null for empty cells). */
-function epochMillis(df: pl.DataFrame, column: string): (number | null)[] {
+/**
+ * A time column as epoch ms, and the text cells that are no time (count and examples). Such cells are rows
+ * without a time, as long as most cells are times (`(not logged)` among 300 times); a column of mostly
+ * non-times is refused: it is not the time column.
+ */
+function epochMillis(df: pl.DataFrame, column: string): { ms: (number | null)[]; unparsed: number; examples: string[] } {
   let series = columnOf(df, column);
+  let unparsed = 0;
+  let examples: string[] = [];
   if (isTextType(series.dtype)) {
     const parsed = parseTimeSeries(series);
     // No value at all (every cell null or blank): rows without a time, counted as missing like a null Datetime column's.
-    if (!parsed.parsed && parsed.failures === 0) return new Array<null>(series.len()).fill(null);
+    if (!parsed.parsed && parsed.failures === 0) return { ms: new Array<null>(series.len()).fill(null), unparsed: 0, examples: [] };
     if (!parsed.parsed) {
-      throw new TimelineError(msg.timelineTimeUnparsed(column, parsed.failures, parsed.examples));
-    }
-    series = parsed.series;
+      const read = parsed.partial ? parsed.partial.len() - parsed.partial.nullCount() : 0;
+      if (!parsed.partial || parsed.failures > read) throw new TimelineError(msg.timelineTimeUnparsed(column, parsed.failures, parsed.examples));
+      series = parsed.partial;
+      unparsed = parsed.failures;
+      examples = parsed.examples;
+    } else series = parsed.series;
   } else if (!isTemporalType(series.dtype)) {
     throw new TimelineError(msg.timelineTimeType(column, series.dtype.variant));
   }
   const ms = pl.DataFrame([series.rename("t")]).select(pl.col("t").cast(pl.Datetime("ms")).cast(pl.Int64).cast(pl.Float64)).getColumn("t");
-  return ms.toArray() as unknown as (number | null)[];
+  return { ms: ms.toArray() as unknown as (number | null)[], unparsed, examples };
 }
 
 /** A column as exact text, null for null (64-bit integers as polars writes them, not rounded to doubles). */
@@ -349,6 +359,9 @@ interface Prepared {
   otherValues?: number;
   sourceTitles: string[];
   missingTimes: number;
+  /** Of {@link missingTimes}, text cells that are no time, with up to three examples. */
+  unparsedTimes: number;
+  unparsedExamples: string[];
   /** Placed rows whose extra value (timelineValues' y) is null, NaN or infinite: in the data, not drawn. */
   missingValues: number;
   min: number;
@@ -371,7 +384,7 @@ function prepare(fn: string, df: pl.DataFrame, options: TimelineCommonOptions, e
   sourceColumns.forEach((c) => checkColumn(df, c, "source"));
   if (options.groupBy) checkColumn(df, options.groupBy, "groupBy");
   const max = options.maxTooltipLength ?? DEFAULT_TOOLTIP;
-  const times = epochMillis(df, timeColumn);
+  const { ms: times, unparsed, examples: unparsedExamples } = epochMillis(df, timeColumn);
   const placed: number[] = [];
   let missing = 0;
   let lo = Infinity;
@@ -434,7 +447,7 @@ function prepare(fn: string, df: pl.DataFrame, options: TimelineCommonOptions, e
     }
     return row;
   });
-  return { rows, dictionaries, lanes, otherValues, sourceTitles: sourceColumns, missingTimes: missing, missingValues, min: lo, max: hi };
+  return { rows, dictionaries, lanes, otherValues, sourceTitles: sourceColumns, missingTimes: missing, unparsedTimes: unparsed, unparsedExamples, missingValues, min: lo, max: hi };
 }
 
 /** A text field of the rows carried as codes (`code`) into its distinct values, restored in the browser by a lookup. */
@@ -520,7 +533,8 @@ function refLayers(options: TimelineCommonOptions, xScale: Record<string, unknow
 function summary(kind: string, title: string, prep: Prepared, options: TimelineCommonOptions & { y?: string }): string {
   const range = prep.rows.length ? `, ${isoUtc(prep.min)} → ${isoUtc(prep.max)} UTC` : "";
   const lanes = options.groupBy ? ` in ${prep.lanes.length} lane(s) by ${options.groupBy}: ${prep.lanes.map((l) => `${isolateRtl(l.name)} (${l.count})`).join(", ")}${capNote(prep) ? ` (${capNote(prep)})` : ""}` : "";
-  const missing = prep.missingTimes ? `; ${prep.missingTimes} row(s) without a time not shown` : "";
+  const unreadable = prep.unparsedTimes ? ` (${prep.unparsedTimes} of them text that is no time, e.g. ${prep.unparsedExamples.slice(0, 3).map((e) => JSON.stringify(isolateRtl(e))).join(", ")})` : "";
+  const missing = prep.missingTimes ? `; ${prep.missingTimes} row(s) without a time not shown${unreadable}` : "";
   const noValue = prep.missingValues ? `; ${prep.missingValues} row(s) whose ${options.y ?? "value"} is null, NaN or infinite not drawn` : "";
   return `${title === kind ? kind : `${kind}: ${title}`} — ${prep.rows.length} event(s)${lanes}${range}${missing}${noValue}`;
 }
@@ -634,11 +648,12 @@ export function timelineValuesSpec(prep: Prepared, options: TimelineValuesOption
   const x = { field: "t", type: "temporal", scale: { type: "utc" }, title: null, axis: { format: "%Y-%m-%d %H:%M", labelOverlap: true } };
   const y = { field: "v", type: "quantitative", title: vegaExprText(options.y) };
   const tips = tooltip(options, prep, [{ field: "v", title: options.y }]);
+  // One line per group value: the "other" lane's values each draw their own line (one line through them all zigzagged between hosts).
   const layers = kinds.map((kind, k) => ({
     mark: kind === "line" ? { type: "line", strokeWidth: 1.5, point: false } : kind === "bar" ? { type: "bar", width: { band: 0.9 }, opacity: 0.7 } : { type: "point", filled: true, size: 40 },
     transform: [TS_FIELD],
     ...(k === 0 ? { params: [{ name: "zoom", select: { type: "interval", encodings: ["x"] }, bind: "scales" }] } : {}),
-    encoding: { x, y, color, ...(options.groupBy && kind === "line" ? { detail: { field: "g" } } : {}), tooltip: tips },
+    encoding: { x, y, color, ...(options.groupBy && kind === "line" ? { detail: { field: prep.otherValues ? "gv" : "g" } } : {}), tooltip: tips },
   }));
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v5.json",

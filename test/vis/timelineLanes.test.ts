@@ -134,6 +134,44 @@ describe("timeline lanes", () => {
     const values2 = await timelineValues(df, { y: "N", groupBy: "Key", maxLanes: 2 });
     assert.deepEqual(values2.lanes.map((l) => [l.name, l.count]), [["a", 2], ["b", 2], ["other (3 values)", 3]]);
   });
+
+  it("timelineValues' lines in the \"other\" lane: one line per group value, never one line zigzagging through several", async () => {
+    // Hourly bytes of four hosts; with maxLanes 2, h2 (~10) and h3 (~500) share the "other" lane.
+    const hosts = ["h1", "h1b", "h2", "h3"];
+    const level: Record<string, number> = { h1: 1000, h1b: 990, h2: 10, h3: 500 };
+    const rows = hosts.flatMap((h, k) => Array.from({ length: 6 - k }, (_, i) => ({ h, t: new Date(T0 + i * 3_600_000), v: level[h] + i })));
+    const df = pl.DataFrame({ TimeGenerated: rows.map((r) => r.t), Host: rows.map((r) => r.h), Bytes: rows.map((r) => r.v) });
+    const chart = await timelineValues(df, { y: "Bytes", groupBy: "Host", maxLanes: 2, kind: ["line", "point"] });
+    assert.deepEqual(chart.lanes.map((l) => l.name), ["h1", "h1b", "other (2 values)"]);
+    const spec = chart.spec as Spec;
+    const [line, point] = spec.layer as Spec[];
+    assert.deepEqual(line.encoding.detail, { field: "gv" });
+    assert.equal(point.encoding.detail, undefined);
+    // The drawn lines: one path per host, none through h2 and h3 together.
+    const rowsDrawn = decodedRows<{ g: string; gv: string; v: number }>(spec);
+    const byLine = new Map<string, number[]>();
+    for (const r of rowsDrawn) byLine.set(r.gv ?? r.g, [...(byLine.get(r.gv ?? r.g) ?? []), r.v]);
+    assert.deepEqual([...byLine.keys()].sort(), hosts);
+    assert.deepEqual(byLine.get("h2"), [10, 11, 12, 13]);
+    // Without a cap the lane is the line (no gv field needed).
+    const plain = await timelineValues(df, { y: "Bytes", groupBy: "Host", kind: "line" });
+    assert.deepEqual(((plain.spec as Spec).layer as Spec[])[0].encoding.detail, { field: "g" });
+  });
+});
+
+describe("time text that is no time", () => {
+  it("a few such cells are rows without a time, counted with examples; a column of mostly such text is refused", async () => {
+    const n = 300;
+    const text = Array.from({ length: n }, (_, i) => (i === 7 ? "(not logged)" : i === 9 ? "" : new Date(T0 + i * 1000).toISOString()));
+    const df = pl.DataFrame({ TimeGenerated: text, Key: Array.from({ length: n }, (_, i) => `k${i % 3}`), N: Array.from({ length: n }, (_, i) => i) });
+    for (const chart of [await timeline(df, { groupBy: "Key" }), await timelineValues(df, { y: "N", groupBy: "Key" })]) {
+      assert.equal(chart.events, n - 2);
+      assert.equal(chart.missingTimes, 2);
+      assert.match(chart.text, /; 2 row\(s\) without a time not shown \(1 of them text that is no time, e\.g\. "\(not logged\)"\)/);
+    }
+    const mostlyNot = pl.DataFrame({ TimeGenerated: ["a", "b", "c", new Date(T0).toISOString()] });
+    await assert.rejects(timeline(mostlyNot), (e: Error & { code?: string }) => e.code === "vis/timeline-time-not-time" && /3 value\(s\), e\.g\. "a"/.test(e.message));
+  });
 });
 
 describe("many lanes", () => {
