@@ -360,8 +360,8 @@ interface Prepared {
   sourceTitles: string[];
   missingTimes: number;
   /** Of {@link missingTimes}, text cells that are no time, with up to three examples. */
-  unparsedTimes: number;
-  unparsedExamples: string[];
+  unparsedTimes?: number;
+  unparsedExamples?: string[];
   /** Placed rows whose extra value (timelineValues' y) is null, NaN or infinite: in the data, not drawn. */
   missingValues: number;
   min: number;
@@ -533,7 +533,7 @@ function refLayers(options: TimelineCommonOptions, xScale: Record<string, unknow
 function summary(kind: string, title: string, prep: Prepared, options: TimelineCommonOptions & { y?: string }): string {
   const range = prep.rows.length ? `, ${isoUtc(prep.min)} → ${isoUtc(prep.max)} UTC` : "";
   const lanes = options.groupBy ? ` in ${prep.lanes.length} lane(s) by ${options.groupBy}: ${prep.lanes.map((l) => `${isolateRtl(l.name)} (${l.count})`).join(", ")}${capNote(prep) ? ` (${capNote(prep)})` : ""}` : "";
-  const unreadable = prep.unparsedTimes ? ` (${prep.unparsedTimes} of them text that is no time, e.g. ${prep.unparsedExamples.slice(0, 3).map((e) => JSON.stringify(isolateRtl(e))).join(", ")})` : "";
+  const unreadable = prep.unparsedTimes ? ` (${prep.unparsedTimes} of them text that is no time, e.g. ${(prep.unparsedExamples ?? []).slice(0, 3).map((e) => JSON.stringify(isolateRtl(e))).join(", ")})` : "";
   const missing = prep.missingTimes ? `; ${prep.missingTimes} row(s) without a time not shown${unreadable}` : "";
   const noValue = prep.missingValues ? `; ${prep.missingValues} row(s) whose ${options.y ?? "value"} is null, NaN or infinite not drawn` : "";
   return `${title === kind ? kind : `${kind}: ${title}`} — ${prep.rows.length} event(s)${lanes}${range}${missing}${noValue}`;
