@@ -72,6 +72,8 @@ export {
   NETWORK_SCHEMAS,
   readZeekTsv,
   readZeekTsvFile,
+  winEventFields,
+  type WinEventFieldsOptions,
   type EventKind,
   type EventSchema,
   type NormalizeOptions,

@@ -62,6 +62,7 @@ import { closestNames, findUnknownOption } from "../common/errors";
 import { isObjectRecord } from "../common/json";
 import { columnNames, columnOf, frameOf, isDataFrame, renameAll, shadowsFrameMember } from "../common/frames";
 import { fieldNames, fieldSeries } from "../data/schemas/fields";
+import { winEventFields } from "../data/schemas/winEvent";
 import { COLUMN_FIELDS, givenSchema, inferSchema, MSTICPY_SCHEMA_KEYS, PROC_SCHEMA_KEYS, PROCESS_SCHEMAS, ProcessSchemaError, renameSchemaColumns, resolveSchema, schemaColumns, type ProcSchema } from "./processTreeSchema";
 import { transformMessages as msg, transformWarnings } from "./messages";
 import { printWarning } from "../common/messages";
@@ -100,7 +101,7 @@ export interface BuildProcessTreeOptions {
    * memory: take `"input"` for big data that you filter before you look.
    */
   order?: TreeRowOrder;
-  /** Where warnings go (a process id column that is probably not the processes' own). Default: printed. */
+  /** Where warnings go (a process id column that is probably not the processes' own; a Get-WinEvent export's Messages not in English). Default: printed. */
   warn?: (message: string) => void;
 }
 
@@ -112,7 +113,8 @@ export interface BuildProcessTreeOptions {
 export function buildProcessTree(procs: pl.DataFrame, options: BuildProcessTreeOptions = {}): pl.DataFrame {
   options = checkOptions(options);
   // Columns of 128-bit integers (JSON ids past 2^64, as pl.readJSON gives them), which nodejs-polars cannot describe, as text, as the readers make them.
-  if (isDataFrame(procs)) procs = wideIntsAsText(procs);
+  // A plain Get-WinEvent export: its events' fields (true process ids, parent) read out of the Message text first.
+  if (isDataFrame(procs)) procs = winEventFields(wideIntsAsText(procs), { warn: options.warn ?? printWarning });
   procs = withNestedFields(procs, options.schema);
   const names = columnNames(procs);
   const schema = schemaFor(options.schema, names);
@@ -257,6 +259,7 @@ function checkWrittenSchema(schema: Partial<ProcSchema> | undefined, columns: re
 /** The schema `buildProcessTree` would use for `procs` (inferred unless given). */
 export function processTreeSchema(procs: pl.DataFrame, schema?: Partial<ProcSchema>): ProcSchema {
   schema = schema && inHuntlabNames(schema);
+  if (isDataFrame(procs)) procs = winEventFields(procs, { warn: () => {} }); // the columns buildProcessTree reads; it warns
   return schemaFor(schema, columnNames(withNestedFields(procs, schema)));
 }
 

@@ -3,7 +3,14 @@
  * columns are the .NET EventLogRecord's, the event's own fields only in the
  * `Message` text, and `ProcessId` is the process that wrote the log (4 for
  * Security), so a close-name hint would lead to a wrong process tree.
+ * {@link winEventFields} reads the fields back out of Windows' English
+ * rendering of Sysmon events and Security 4688 / 4624.
  */
+import pl from "nodejs-polars";
+import { columnNames, columnOf, frameOf } from "../../common/frames";
+import { printWarning } from "../../common/messages";
+import { dataWarnings } from "../messages";
+import { parseTimeSeries } from "../timeParsing";
 
 /** The docs section whose PowerShell command exports the EventData fields as columns. */
 export const EVTX_DOCS = 'docs/schemas.md, section "From EVTX (Windows event logs)"';
@@ -15,4 +22,173 @@ const RECORD_COLUMNS = ["Message", "Id", "ProviderName", "MachineName", "TimeCre
 export function isWinEventExport(columns: readonly string[]): boolean {
   const have = new Set(columns);
   return RECORD_COLUMNS.every((c) => have.has(c));
+}
+
+/** Options of {@link winEventFields}. */
+export interface WinEventFieldsOptions {
+  /** Where warnings go (Messages in another language, cut Messages). Default: printed. */
+  warn?: (message: string) => void;
+}
+
+/** Longest Message read: Windows' own are a few KB; a longer one is cut here (bounded work per row). */
+export const MAX_MESSAGE_CHARS = 65_536;
+/** Most distinct Sysmon keys taken as columns, those most events have (Sysmon's whole schema has under 150). */
+const MAX_SYSMON_KEYS = 256;
+
+const SECURITY = "Microsoft-Windows-Security-Auditing";
+const SYSMON = "Microsoft-Windows-Sysmon";
+
+/** An English Security message template: its first line, the sections naming whose account it is, its other labels. */
+interface Template {
+  title: string;
+  /** Section → prefix of the account labels under it (Subject…, Target…): the section decides the field. */
+  accounts: Readonly<Record<string, "Subject" | "Target">>;
+  /** Label → EventData name, for labels said once in the template. */
+  fields: Readonly<Record<string, string>>;
+}
+const ACCOUNT_LABELS: Readonly<Record<string, string>> = { "Security ID": "UserSid", "Account Name": "UserName", "Account Domain": "DomainName", "Logon ID": "LogonId" };
+
+// Labels and sections of learn.microsoft.com's "4688(S) A new process has been created" and
+// "4624(S) An account was successfully logged on" (Windows 10 / Server 2016 and the older ones).
+const TEMPLATES: Readonly<Record<number, Template>> = {
+  4688: {
+    title: "A new process has been created.",
+    accounts: { Subject: "Subject", "Creator Subject": "Subject", "Target Subject": "Target" },
+    fields: {
+      "New Process ID": "NewProcessId", "New Process Name": "NewProcessName", "Token Elevation Type": "TokenElevationType", "Mandatory Label": "MandatoryLabel",
+      "Creator Process ID": "ProcessId", "Creator Process Name": "ParentProcessName", "Process Command Line": "CommandLine",
+    },
+  },
+  4624: {
+    title: "An account was successfully logged on.",
+    accounts: { Subject: "Subject", "New Logon": "Target" },
+    fields: {
+      "Logon Type": "LogonType", "Restricted Admin Mode": "RestrictedAdminMode", "Virtual Account": "VirtualAccount", "Elevated Token": "ElevatedToken",
+      "Impersonation Level": "ImpersonationLevel", "Linked Logon ID": "TargetLinkedLogonId", "Network Account Name": "TargetOutboundUserName",
+      "Network Account Domain": "TargetOutboundDomainName", "Logon GUID": "LogonGuid", "Process ID": "ProcessId", "Process Name": "ProcessName",
+      "Workstation Name": "WorkstationName", "Source Network Address": "IpAddress", "Source Port": "IpPort", "Logon Process": "LogonProcessName",
+      "Authentication Package": "AuthenticationPackageName", "Transited Services": "TransmittedServices", "Package Name (NTLM only)": "LmPackageName", "Key Length": "KeyLength",
+    },
+  },
+};
+
+type Fields = Map<string, string>;
+
+/** Windows renders logon and process ids in either case (`0x3E7`); EventData has them in lower case. */
+function fieldValue(name: string, value: string): string {
+  return (name.endsWith("LogonId") || name.endsWith("ProcessId")) && value.startsWith("0x") ? value.toLowerCase() : value;
+}
+
+/** A line's label (before its first colon) and value (after it, leading blanks dropped); undefined without a colon. */
+function labelled(line: string): [string, string] | undefined {
+  const colon = line.indexOf(":");
+  return colon < 0 ? undefined : [line.slice(0, colon).trim(), line.slice(colon + 1).trimStart()];
+}
+
+/** Sysmon's `Key: Value` lines, keys as written (EventData's names); a line without a key continues the value before it. */
+function sysmonFields(lines: readonly string[]): Fields {
+  const out: Fields = new Map();
+  let last: string | undefined;
+  for (const line of lines.slice(1)) {
+    const kv = labelled(line);
+    if (kv && /^[A-Za-z][A-Za-z0-9]*$/.test(kv[0])) {
+      last = kv[0];
+      out.set(last, fieldValue(last, kv[1]));
+    } else if (last !== undefined && line !== "") out.set(last, `${out.get(last)}\n${line}`);
+    else last = undefined;
+  }
+  return out;
+}
+
+/** A Security message's fields by its template, or undefined when it is not the template's English text. */
+function securityFields(lines: readonly string[], template: Template): Fields | undefined {
+  if (lines.find((l) => l.trim() !== "")?.trim() !== template.title) return undefined;
+  const out: Fields = new Map();
+  let section = "";
+  let last: string | undefined;
+  for (const line of lines) {
+    const indented = line.startsWith("\t") || line.startsWith(" ");
+    const kv = labelled(line);
+    if (!indented && kv && kv[1] === "" && !Object.hasOwn(template.fields, kv[0])) {
+      section = kv[0];
+      last = undefined;
+      continue;
+    }
+    const account = kv && Object.hasOwn(ACCOUNT_LABELS, kv[0]) && Object.hasOwn(template.accounts, section) ? template.accounts[section] + ACCOUNT_LABELS[kv[0]] : undefined;
+    const name = account ?? (kv && Object.hasOwn(template.fields, kv[0]) ? template.fields[kv[0]] : undefined);
+    if (kv && name) {
+      last = name;
+      out.set(name, fieldValue(name, kv[1]));
+    } else if (last !== undefined && line !== "" && !indented) out.set(last, `${out.get(last)}\n${line}`); // a command line's own line breaks
+    else last = undefined;
+  }
+  return out;
+}
+
+/**
+ * The frame of a plain `Get-WinEvent | Export-Csv` export ({@link isWinEventExport})
+ * with the events' EventData fields as columns, read from Windows' English
+ * `Message` text: Sysmon events (every event id; its `Key: Value` lines,
+ * the keys as written) and Security 4688 and 4624 (their labelled lines
+ * mapped to the documented EventData names: NewProcessId, ProcessId,
+ * NewProcessName, ParentProcessName, CommandLine, SubjectUserName,
+ * TargetUserName, LogonType, IpAddress…). Added too: `EventID` (from `Id`),
+ * `Computer` (`MachineName`) and `TimeGenerated` (`TimeCreated`), which is
+ * the exporting machine's LOCAL time in its culture's format: parsed as a
+ * time without a zone when every value reads (en-US, ISO), else kept as text;
+ * never UTC. A field replaces the export's column of the same name (its
+ * `ProcessId` is the log writer's, not the event's).
+ *
+ * Rows of other events, or whose Message fits no template, keep nulls.
+ * Messages in another language give nulls and one warning; a Message over
+ * {@link MAX_MESSAGE_CHARS} characters is read up to there. Other frames, and
+ * a frame already read (it has `EventID`), come back unchanged.
+ */
+export function winEventFields(df: pl.DataFrame, options: WinEventFieldsOptions = {}): pl.DataFrame {
+  const names = columnNames(df);
+  if (!isWinEventExport(names) || names.includes("EventID")) return df;
+  const warn = options.warn ?? printWarning;
+  const messages = columnOf(df, "Message").toArray() as unknown[];
+  const ids = columnOf(df, "Id").toArray() as unknown[];
+  const providers = columnOf(df, "ProviderName").toArray() as unknown[];
+  const rows = messages.length;
+  const parsed = new Array<Fields | undefined>(rows);
+  const seen = new Map<string, number>(); // field name → rows that have it
+  let cut = 0, foreign = 0;
+  for (let i = 0; i < rows; i++) {
+    const raw = messages[i];
+    if (typeof raw !== "string" || raw === "") continue;
+    const provider = String(providers[i] ?? "");
+    const template = provider === SECURITY ? TEMPLATES[Number(ids[i])] : undefined;
+    if (provider !== SYSMON && !template) continue;
+    if (raw.length > MAX_MESSAGE_CHARS) cut++;
+    const lines = (raw.length > MAX_MESSAGE_CHARS ? raw.slice(0, MAX_MESSAGE_CHARS) : raw).split(/\r\n|\r|\n/);
+    const fields = template ? securityFields(lines, template) : sysmonFields(lines);
+    if (!fields) foreign++;
+    else for (const name of fields.keys()) seen.set(name, (seen.get(name) ?? 0) + 1);
+    parsed[i] = fields;
+  }
+  // The fields most rows have, when there are too many: one hostile row's made-up keys do not push out the real ones.
+  const kept = new Set([...seen].sort((a, b) => b[1] - a[1]).slice(0, MAX_SYSMON_KEYS).map(([name]) => name));
+  const dropped = [...seen].reduce((n, [name, count]) => n + (kept.has(name) ? 0 : count), 0);
+  const columns = new Map([...seen.keys()].filter((name) => kept.has(name)).map((name) => [name, new Array<string | null>(rows).fill(null)]));
+  parsed.forEach((fields, i) =>
+    fields?.forEach((value, name) => {
+      const column = columns.get(name);
+      if (column) column[i] = value;
+    }),
+  );
+  if (cut) warn(dataWarnings.winEventMessageCut("Message", cut, MAX_MESSAGE_CHARS));
+  if (dropped) warn(dataWarnings.winEventTooManyKeys("Message", dropped, MAX_SYSMON_KEYS));
+  if (foreign) warn(dataWarnings.winEventNotEnglish("Message", foreign, EVTX_DOCS));
+  const time = columnOf(df, "TimeCreated");
+  const times = parseTimeSeries(time);
+  const added = [
+    columnOf(df, "Id").rename("EventID"),
+    columnOf(df, "MachineName").rename("Computer"),
+    (times.parsed ? times.series : time).rename("TimeGenerated"),
+    ...[...columns].map(([name, values]) => pl.Series(name, values, pl.Utf8)),
+  ];
+  const replaced = new Set(added.map((s) => s.name));
+  return frameOf([...names.filter((n) => !replaced.has(n)).map((n) => columnOf(df, n)), ...added]);
 }

@@ -2,7 +2,7 @@
  * Windows event logs (EVTX) exported to CSV: docs/schemas.md's command (the
  * EventData fields as columns) gives files that normalise and build the right
  * process tree; a plain Get-WinEvent | Export-Csv (fields only in Message) is
- * recognised and explained.
+ * read from its English Message text, or, in another language, explained.
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -14,7 +14,7 @@ import { foreignFormat } from "../../../src/data/readers";
 import { readDataFile } from "../../../src/data/readers";
 import { detectEventSchema, normalizeEvents } from "../../../src/data/schemas/index";
 import { tempTree } from "../../helpers/tmp";
-import { chain, eventDataCsv, HOST, plainExportCsv } from "./winEventExports";
+import { chain, eventDataCsv, HOST, msg4688De, plainExportCsv } from "./winEventExports";
 
 const DOC = fs.readFileSync(path.join(__dirname, "..", "..", "..", "docs", "schemas.md"), "utf8");
 const col = (df: pl.DataFrame, name: string) => df.getColumn(name).toArray() as unknown[];
@@ -80,8 +80,42 @@ describe("EVTX exported with docs/schemas.md's command", () => {
 });
 
 describe("a plain Get-WinEvent | Export-Csv", () => {
-  const events = [...chain(3).map((proc) => ({ id: 4688 as const, proc })), { id: 4624 as const, logon: { user: "bob", type: 3, ip: "203.0.113.45" } }];
+  const procs = chain(6);
+  const events = [...procs.map((proc) => ({ id: 4688 as const, proc })), { id: 4624 as const, logon: { user: "bob", type: 3, ip: "203.0.113.45" } }];
   const plain = () => read("security.csv", plainExportCsv(events));
+  const german = () => read("security.csv", plainExportCsv(events, (e) => (e.id === 4688 ? msg4688De(e.proc) : "Ein Konto wurde erfolgreich angemeldet.")));
+  /** Each real process's id → its parent's id and its level. */
+  const shape = (tree: pl.DataFrame, idColumn: string) => {
+    const ids = new Map((col(tree, "proc_key") as string[]).map((k, i) => [k, String(col(tree, idColumn)[i])]));
+    const levels = col(tree, "Level");
+    return new Map((col(tree, "parent_key") as (string | null)[]).map((pk, i) => [String(col(tree, idColumn)[i]), [pk && ids.get(pk), levels[i], col(tree, "IsInferred")[i]]]));
+  };
+
+  it("4688: buildProcessTree reads the Message: the tree of the docs command's export (true ids, parent chain)", () => {
+    const warnings: string[] = [];
+    const tree = buildProcessTree(plain(), { warn: (m) => warnings.push(m) });
+    const docs = buildProcessTree(read("processes_on_host.csv", eventDataCsv(procs.map((proc) => ({ id: 4688, proc })))));
+    assert.deepEqual(shape(tree, "NewProcessId"), shape(docs, "NewProcessId"));
+    assert.equal(tree.filter(pl.col("IsInferred").not()).height, procs.length, "the 4624 row is not a process");
+    assert.deepEqual(warnings, []);
+  });
+
+  it("Sysmon 1: the tree of the docs command's export", () => {
+    const sysmon = procs.map((proc) => ({ id: 1 as const, proc }));
+    const tree = buildProcessTree(read("processes_on_host.csv", plainExportCsv(sysmon)));
+    assert.deepEqual(shape(tree, "ProcessId"), shape(buildProcessTree(read("processes_on_host.csv", eventDataCsv(sysmon))), "ProcessId"));
+  });
+
+  it("normalizeEvents reads the Message: 4688 as Windows 4688, 4624 as the logon schema", () => {
+    const n = normalizeEvents(plain(), "process");
+    assert.deepEqual(col(n.filter(pl.col("EventID").eq(4688)), "NewProcessName"), procs.map((p) => p.image));
+    assert.equal(detectEventSchema(plain(), "process").name, "Windows 4688");
+    const logons = normalizeEvents(plain(), "logon").filter(pl.col("EventID").eq(4624));
+    assert.deepEqual(col(logons, "TargetUserName"), ["bob"]);
+    assert.deepEqual(col(logons, "LogonType"), [3]);
+    assert.deepEqual(col(logons, "IpAddress"), ["203.0.113.45"]);
+  });
+
   const saysWhatItIs = (code: string) => (err: unknown) => {
     const e = err as { code: string; message: string };
     assert.equal(e.code, code);
@@ -91,14 +125,22 @@ describe("a plain Get-WinEvent | Export-Csv", () => {
     assert.doesNotMatch(e.message, /close: "ProcessId"|\(close: "Id"\)/, "no hint towards the log writer's ProcessId");
     return true;
   };
+  const notEnglish = (warnings: string[]) => {
+    assert.equal(warnings.length, 1, warnings.join("\n"));
+    assert.match(warnings[0], /^column Message: 7 Security 4688\/4624 message\(s\) are not in English; only Windows' English rendering is read/);
+  };
 
-  it("normalizeEvents says it is a Get-WinEvent export, for process and logon", () => {
-    assert.throws(() => normalizeEvents(plain(), "process", { source: "WindowsSecurity.list_host_processes (security.csv)" }), saysWhatItIs("data/event-schema-unknown"));
-    assert.throws(() => normalizeEvents(plain(), "logon"), saysWhatItIs("data/event-schema-unknown"));
+  it("German Messages: one warning, then normalizeEvents says it is a Get-WinEvent export, for process and logon", () => {
+    const warnings: string[] = [];
+    assert.throws(() => normalizeEvents(german(), "process", { source: "WindowsSecurity.list_host_processes (security.csv)", warn: (m) => warnings.push(m) }), saysWhatItIs("data/event-schema-unknown"));
+    notEnglish(warnings);
+    assert.throws(() => normalizeEvents(german(), "logon", { warn: () => {} }), saysWhatItIs("data/event-schema-unknown"));
   });
 
-  it("buildProcessTree says it is a Get-WinEvent export", () => {
-    assert.throws(() => buildProcessTree(plain()), saysWhatItIs("transform/process-schema-unknown"));
+  it("German Messages: one warning, then buildProcessTree says it is a Get-WinEvent export", () => {
+    const warnings: string[] = [];
+    assert.throws(() => buildProcessTree(german(), { warn: (m) => warnings.push(m) }), saysWhatItIs("transform/process-schema-unknown"));
+    notEnglish(warnings);
   });
 });
 

@@ -115,6 +115,15 @@ const msg4624 = (l: Logon) =>
     "Detailed Authentication Information:", "\tLogon Process:\t\tNtLmSsp ", "\tAuthentication Package:\tNTLM", "\tTransited Services:\t-", "\tPackage Name (NTLM only):\tNTLM V2", "\tKey Length:\t\t128", "",
     "This event is generated when a logon session is created. It is generated on the computer that was accessed.",
   ].join(CRLF);
+/** The 4688 Message as a German Windows renders it (`plainExportCsv`'s `message`): not read. */
+export const msg4688De = (p: Proc) =>
+  [
+    "Ein neuer Prozess wurde erstellt.", "",
+    "Erstellersubjekt:", "\tSicherheits-ID:\t\tS-1-5-21-1004336348-1177238915-682003330-1104", "\tKontoname:\t\talice", "\tKontodomäne:\t\tCONTOSO", "\tAnmelde-ID:\t\t0x3A4F12", "",
+    "Zielantragsteller:", "\tSicherheits-ID:\t\tS-1-0-0", "\tKontoname:\t\t-", "\tKontodomäne:\t\t-", "\tAnmelde-ID:\t\t0x0", "",
+    "Prozessinformationen:", `\tNeue Prozess-ID:\t\t${hex(p.pid)}`, `\tNeuer Prozessname:\t${p.image}`, "\tTyp der Tokenerhöhung:\t%%1938",
+    "\tVerbindliche Bezeichnung:\t\tMandatory Label\\Medium Mandatory Level", `\tErstellerprozess-ID:\t${hex(p.ppid)}`, `\tErstellerprozessname:\t${p.pimage}`, `\tProzessbefehlszeile:\t${p.cmd}`,
+  ].join(CRLF);
 const msgSysmon1 = (p: Proc, d: Date) => ["Process Create:", ...Object.entries(dataSysmon1(p, d)).map(([k, v]) => `${k}: ${v}`)].join(CRLF);
 
 const PLAIN_HEAD = ["Message", "Id", "Version", "Qualifiers", "Level", "Task", "Opcode", "Keywords", "RecordId", "ProviderName", "ProviderId", "LogName", "ProcessId", "ThreadId", "MachineName", "UserId", "TimeCreated", "ActivityId", "RelatedActivityId", "ContainerLog", "MatchedQueryIds", "Bookmark", "LevelDisplayName", "OpcodeDisplayName", "TaskDisplayName", "KeywordsDisplayNames", "Properties"];

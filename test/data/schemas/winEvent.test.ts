@@ -1,0 +1,121 @@
+/**
+ * winEventFields: the EventData fields of a plain Get-WinEvent | Export-Csv,
+ * read out of Windows' English Message text, equal the docs command's columns.
+ */
+import assert from "node:assert/strict";
+import path from "node:path";
+import { describe, it } from "node:test";
+import pl from "nodejs-polars";
+import { readDataFile } from "../../../src/data/readers";
+import { MAX_MESSAGE_CHARS, winEventFields } from "../../../src/data/schemas/winEvent";
+import { tempTree } from "../../helpers/tmp";
+import { chain, eventDataCsv, HOST, msg4688De, plainExportCsv } from "./winEventExports";
+
+const read = (name: string, text: string) => readDataFile(path.join(tempTree({ [name]: text }), name));
+// Times (the docs export's UtcTime is read as one) as Sysmon writes them.
+const texts = (df: pl.DataFrame, name: string) =>
+  (df.getColumn(name).toArray() as unknown[]).map((v) => (v === null ? null : v instanceof Date ? v.toISOString().replace("T", " ").replace("Z", "") : String(v)));
+const first = (df: pl.DataFrame, name: string, i = 0) => (df.getColumn(name).toArray() as unknown[])[i];
+// Rendered as words in the Message, as %%codes in EventData: not comparable.
+const RENDERED = new Set(["TokenElevationType", "MandatoryLabel", "ImpersonationLevel"]);
+
+/** Every EventData column of the docs command's export equals the one read from the plain export's Message. */
+function sameFields(events: Parameters<typeof plainExportCsv>[0]) {
+  const warnings: string[] = [];
+  const read1 = winEventFields(read("plain.csv", plainExportCsv(events)), { warn: (m) => warnings.push(m) });
+  const docs = read("docs.csv", eventDataCsv(events));
+  const fields = docs.columns.filter((c) => !["TimeGenerated", "EventID", "Computer"].includes(c) && !RENDERED.has(c));
+  for (const f of fields) assert.deepEqual(texts(read1, f), texts(docs, f), f);
+  assert.deepEqual(warnings, []);
+  return read1;
+}
+
+describe("winEventFields", () => {
+  const procs = chain(5);
+
+  it("4688: the EventData fields, the creator's ProcessId (not the log writer's 4), the section deciding Subject/Target", () => {
+    const df = sameFields(procs.map((proc) => ({ id: 4688 as const, proc })));
+    assert.deepEqual(texts(df, "ProcessId"), procs.map((p) => "0x" + p.ppid.toString(16)));
+    assert.deepEqual([...new Set(texts(df, "SubjectUserName"))], ["alice"]);
+    assert.deepEqual([...new Set(texts(df, "TargetUserName"))], ["-"]);
+    assert.deepEqual([...new Set(texts(df, "SubjectLogonId"))], ["0x3a4f12"]);
+    assert.deepEqual(texts(df, "EventID"), procs.map(() => "4688"));
+    assert.deepEqual([...new Set(texts(df, "Computer"))], [HOST]);
+  });
+
+  it("TimeGenerated is TimeCreated, the exporting machine's local time (UTC-4 here), not turned into UTC", () => {
+    const df = winEventFields(read("plain.csv", plainExportCsv(procs.map((proc) => ({ id: 4688 as const, proc })))));
+    assert.equal((first(df, "TimeGenerated") as Date).toISOString(), "2026-05-31T15:00:00.000Z", "5/31/2026 3:00:00 PM as written");
+    // A culture whose format is not read stays text.
+    const text = winEventFields(pl.DataFrame({ Message: [""], Id: [4688], ProviderName: ["x"], MachineName: [HOST], TimeCreated: ["31.05.2026 15:00:00"] }));
+    assert.deepEqual(texts(text, "TimeGenerated"), ["31.05.2026 15:00:00"]);
+  });
+
+  it("4624: Subject and New Logon accounts, logon type, source address and port, workstation, logon process", () => {
+    const logons = [{ user: "bob", type: 3, ip: "203.0.113.45" }, { user: "alice", type: 10, ip: "198.51.100.7" }];
+    const df = sameFields(logons.map((logon) => ({ id: 4624 as const, logon })));
+    assert.deepEqual(texts(df, "TargetUserName"), ["bob", "alice"]);
+    assert.deepEqual(texts(df, "SubjectUserName"), ["WS01$", "WS01$"]);
+    assert.deepEqual(texts(df, "LogonType"), ["3", "10"]);
+    assert.deepEqual(texts(df, "IpAddress"), ["203.0.113.45", "198.51.100.7"]);
+    assert.deepEqual(texts(df, "LogonProcessName"), ["NtLmSsp ", "NtLmSsp "]);
+  });
+
+  it("Sysmon: every Key: Value line under its own name", () => {
+    const df = sameFields(procs.map((proc) => ({ id: 1 as const, proc })));
+    assert.deepEqual(texts(df, "ProcessId"), procs.map((p) => String(p.pid)));
+    assert.deepEqual(texts(df, "ParentImage"), procs.map((p) => p.pimage));
+  });
+
+  it("a row of another event, or whose Message fits no template, keeps nulls; the others are read", () => {
+    const [p] = procs;
+    const base = winEventFields(read("plain.csv", plainExportCsv([{ id: 4688, proc: p }])));
+    const message = first(base, "Message") as string;
+    const df = pl.DataFrame({
+      Message: [message, "An account failed to log on.\r\n\r\nSubject:\r\n\tAccount Name:\t\tbob", null, "A new process has been created.", message],
+      Id: [4688, 4625, 4688, 4688, 4688],
+      ProviderName: ["Microsoft-Windows-Security-Auditing", "Microsoft-Windows-Security-Auditing", "Microsoft-Windows-Security-Auditing", "Microsoft-Windows-Security-Auditing", "Other-Provider"],
+      MachineName: [HOST, HOST, HOST, HOST, HOST],
+      TimeCreated: ["5/31/2026 3:00:00 PM", "5/31/2026 3:00:01 PM", "5/31/2026 3:00:02 PM", "5/31/2026 3:00:03 PM", "5/31/2026 3:00:04 PM"],
+    });
+    const warnings: string[] = [];
+    const out = winEventFields(df, { warn: (m) => warnings.push(m) });
+    assert.deepEqual(texts(out, "NewProcessId"), ["0x1000", null, null, null, null]);
+    assert.deepEqual(texts(out, "SubjectUserName"), ["alice", null, null, null, null]);
+    assert.deepEqual(warnings, []);
+    assert.equal(winEventFields(out), out, "a frame already read comes back as is");
+  });
+
+  it("a German Message: nulls and one warning naming the column, saying only English is read", () => {
+    const events = procs.map((proc) => ({ id: 4688 as const, proc }));
+    const warnings: string[] = [];
+    const df = winEventFields(read("de.csv", plainExportCsv(events, (e) => msg4688De((e as { proc: (typeof procs)[0] }).proc))), { warn: (m) => warnings.push(m) });
+    assert.equal(df.columns.includes("NewProcessId"), false);
+    assert.equal(warnings.length, 1, warnings.join("\n"));
+    assert.match(warnings[0], /^column Message: 5 Security 4688\/4624 message\(s\) are not in English; only Windows' English rendering is read/);
+    assert.match(warnings[0], /docs\/schemas\.md, section "From EVTX \(Windows event logs\)"/);
+  });
+
+  it("a hostile Message (100k lines, \\r line ends, keys past Sysmon's) is read up to the cut, in bounded time", () => {
+    const keys = Array.from({ length: 100_000 }, (_, i) => `K${i}: v`).join("\r");
+    const cmd = "x".repeat(200_000);
+    const df = pl.DataFrame({
+      Message: ["Process Create:\rProcessId: 6\rCommandLine: a", "Process Create:\r" + keys, `Process Create:\rProcessId: 7\rCommandLine: ${cmd}`, "Process Create:\rProcessId: 8\rCommandLine: b"],
+      Id: [1, 1, 1, 1],
+      ProviderName: Array(4).fill("Microsoft-Windows-Sysmon"),
+      MachineName: Array(4).fill(HOST),
+      TimeCreated: ["5/31/2026 3:00:00 PM", "5/31/2026 3:00:01 PM", "5/31/2026 3:00:02 PM", "5/31/2026 3:00:03 PM"],
+    });
+    const warnings: string[] = [];
+    const t0 = Date.now();
+    const out = winEventFields(df, { warn: (m) => warnings.push(m) });
+    assert.ok(Date.now() - t0 < 5000, `${Date.now() - t0} ms`);
+    assert.ok(out.width < df.width + 3 + 256 + 1, `${out.width} columns`);
+    assert.deepEqual(texts(out, "ProcessId"), ["6", null, "7", "8"], "the other rows are read, their keys kept");
+    assert.deepEqual(texts(out, "CommandLine").map((c) => c?.length), [1, undefined, MAX_MESSAGE_CHARS - "Process Create:\rProcessId: 7\rCommandLine: ".length, 1]);
+    assert.equal((first(out, "CommandLine", 2) as string).length, MAX_MESSAGE_CHARS - "Process Create:\rProcessId: 7\rCommandLine: ".length);
+    assert.equal(warnings.length, 2, warnings.join("\n"));
+    assert.match(warnings[0], /^column Message: 2 message\(s\) longer than 65536 characters .* were read up to the first 65536 characters only/);
+    assert.match(warnings[1], /^column Message: more than 256 distinct Sysmon keys .*; the 256 most events have are columns, \d+ value\(s\) under the others were left out/);
+  });
+});
