@@ -10,7 +10,8 @@ import pl from "nodejs-polars";
 import { columnNames, columnOf, frameOf } from "../../common/frames";
 import { printWarning } from "../../common/messages";
 import { dataWarnings } from "../messages";
-import { parseTimeSeries } from "../timeParsing";
+import { isTextType } from "../../common/dtypes";
+import { parseTimeSeries, strptimeExpr } from "../timeParsing";
 
 /** The docs section whose PowerShell command exports the EventData fields as columns. */
 export const EVTX_DOCS = 'docs/schemas.md, section "From EVTX (Windows event logs)"';
@@ -126,6 +127,18 @@ function securityFields(lines: readonly string[], template: Template): Fields | 
 }
 
 /**
+ * TimeCreated as times without a zone (the exporting machine's local time): the formats huntlab reads (en-US,
+ * ISO) or day-first with dots (de-DE, ru-RU… on an English Windows); else the text as it is.
+ */
+function localTimes(time: pl.Series): pl.Series {
+  const read = parseTimeSeries(time);
+  if (read.parsed) return read.series;
+  if (!isTextType(time.dtype)) return time;
+  const dotted = pl.DataFrame([time.rename("v")]).select(strptimeExpr(pl.col("v").str.strip(), "%d.%m.%Y %H:%M:%S", "ms", true).alias("v")).getColumn("v");
+  return dotted.nullCount() === time.nullCount() ? dotted : time;
+}
+
+/**
  * The frame of a plain `Get-WinEvent | Export-Csv` export ({@link isWinEventExport})
  * with the events' EventData fields as columns, read from Windows' English
  * `Message` text: Sysmon events (every event id; its `Key: Value` lines,
@@ -135,8 +148,8 @@ function securityFields(lines: readonly string[], template: Template): Fields | 
  * TargetUserName, LogonType, IpAddress…). Added too: `EventID` (from `Id`),
  * `Computer` (`MachineName`) and `TimeGenerated` (`TimeCreated`), which is
  * the exporting machine's LOCAL time in its culture's format: parsed as a
- * time without a zone when every value reads (en-US, ISO), else kept as text;
- * never UTC. A field replaces the export's column of the same name (its
+ * time without a zone when every value reads (en-US, ISO, day-first dotted),
+ * else kept as text; never UTC. A field replaces the export's column of the same name (its
  * `ProcessId` is the log writer's, not the event's).
  *
  * Rows of other events, or whose Message fits no template, keep nulls.
@@ -181,12 +194,10 @@ export function winEventFields(df: pl.DataFrame, options: WinEventFieldsOptions 
   if (cut) warn(dataWarnings.winEventMessageCut("Message", cut, MAX_MESSAGE_CHARS));
   if (dropped) warn(dataWarnings.winEventTooManyKeys("Message", dropped, MAX_SYSMON_KEYS));
   if (foreign) warn(dataWarnings.winEventNotEnglish("Message", foreign, EVTX_DOCS));
-  const time = columnOf(df, "TimeCreated");
-  const times = parseTimeSeries(time);
   const added = [
     columnOf(df, "Id").rename("EventID"),
     columnOf(df, "MachineName").rename("Computer"),
-    (times.parsed ? times.series : time).rename("TimeGenerated"),
+    localTimes(columnOf(df, "TimeCreated")).rename("TimeGenerated"),
     ...[...columns].map(([name, values]) => pl.Series(name, values, pl.Utf8)),
   ];
   const replaced = new Set(added.map((s) => s.name));

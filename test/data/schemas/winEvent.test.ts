@@ -47,8 +47,9 @@ describe("winEventFields", () => {
     const df = winEventFields(read("plain.csv", plainExportCsv(procs.map((proc) => ({ id: 4688 as const, proc })))));
     assert.equal((first(df, "TimeGenerated") as Date).toISOString(), "2026-05-31T15:00:00.000Z", "5/31/2026 3:00:00 PM as written");
     // A culture whose format is not read stays text.
-    const text = winEventFields(pl.DataFrame({ Message: [""], Id: [4688], ProviderName: ["x"], MachineName: [HOST], TimeCreated: ["31.05.2026 15:00:00"] }));
-    assert.deepEqual(texts(text, "TimeGenerated"), ["31.05.2026 15:00:00"]);
+    const local = (t: string) => winEventFields(pl.DataFrame({ Message: [""], Id: [4688], ProviderName: ["x"], MachineName: [HOST], TimeCreated: [t] }));
+    assert.equal((first(local("31.05.2026 15:00:00"), "TimeGenerated") as Date).toISOString(), "2026-05-31T15:00:00.000Z", "de-DE on an English Windows");
+    assert.deepEqual(texts(local("31/05/2026 15:00:00"), "TimeGenerated"), ["31/05/2026 15:00:00"]);
   });
 
   it("4624: Subject and New Logon accounts, logon type, source address and port, workstation, logon process", () => {
