@@ -103,7 +103,8 @@ export class ResultCache {
     this.pending = [];
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
-      fs.appendFileSync(this.file, lines, { mode: 0o600 });
+      // After a torn last line (a crash mid-write), start on a line of our own: the first entry was joined onto it and lost.
+      fs.appendFileSync(this.file, (endsInsideLine(this.file) ? "\n" : "") + lines, { mode: 0o600 });
     } catch (err) {
       this.diskError = contextNotes.cacheFileUnwritable(this.file, (err as Error).message);
     }
@@ -178,4 +179,21 @@ function isResult(value: unknown): value is ProviderResult {
     (typeof v.details === "string" || (typeof v.details === "object" && v.details !== null)) &&
     (v.querySubtype === undefined || typeof v.querySubtype === "string")
   );
+}
+
+/** Whether `file` exists and its last byte is not a line break. */
+function endsInsideLine(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, "r");
+    const size = fs.fstatSync(fd).size;
+    if (size === 0) return false;
+    const last = Buffer.alloc(1);
+    fs.readSync(fd, last, 0, 1, size - 1);
+    return last[0] !== 0x0a;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
 }
