@@ -106,6 +106,8 @@ export interface ProcessEvents {
 
 /** Fewest process events (distinct times) of a host before one id shared by most of them is suspicious. */
 const SHARED_ID_MIN_EVENTS = 20;
+/** Rows the screen of {@link sharedProcessId} looks at (an even sample of bigger inputs). */
+const SHARED_ID_SAMPLE = 4096;
 
 /**
  * A process id value held by more than half of a host's process events (at
@@ -115,18 +117,29 @@ const SHARED_ID_MIN_EVENTS = 20;
  */
 export function sharedProcessId(events: pl.DataFrame, schema: ProcSchema): { host?: string; id: string; events: number; of: number } | undefined {
   if (events.height < SHARED_ID_MIN_EVENTS || !hasColumn(events, schema.processId) || !hasColumn(events, schema.timeStamp)) return undefined;
-  const host = hasColumn(events, schema.hostName) ? pl.col(schema.hostName).cast(pl.Utf8) : pl.lit("");
-  const rows = events.select(host.alias("h"), pl.col(schema.processId).cast(pl.Utf8).alias("p"), pl.col(schema.timeStamp).alias("t"));
-  const total = rows.groupBy("h").agg(pl.col("t").nUnique().alias("of"));
-  const shared = rows
+  const byHost = hasColumn(events, schema.hostName);
+  const rows = events.select((byHost ? pl.col(schema.hostName) : pl.lit("")).alias("h"), pl.col(schema.processId).alias("p"), pl.col(schema.timeStamp).alias("t"));
+  // Every build runs this: first a cheap screen on an even sample of rows (a majority id shows in any sample);
+  // the exact count of distinct times only for the hosts it flags.
+  const step = Math.max(1, Math.floor(rows.height / SHARED_ID_SAMPLE));
+  const sample = step > 1 ? rows.gatherEvery(step) : rows;
+  const flagged = sample
+    .groupBy(["h", "p"])
+    .agg(pl.len().alias("n"))
+    .join(sample.groupBy("h").agg(pl.len().alias("of")), { on: "h" })
+    .filter(pl.col("p").isNotNull().and(pl.col("n").mul(5).gt(pl.col("of").mul(2))))
+    .select("h");
+  if (flagged.height === 0) return undefined;
+  const suspect = rows.join(flagged.unique(), { on: "h" });
+  const shared = suspect
     .filter(pl.col("p").isNotNull())
     .groupBy(["h", "p"])
     .agg(pl.col("t").nUnique().alias("n"))
-    .join(total, { on: "h" })
+    .join(suspect.groupBy("h").agg(pl.col("t").nUnique().alias("of")), { on: "h" })
     .filter(pl.col("of").gtEq(SHARED_ID_MIN_EVENTS).and(pl.col("n").mul(2).gt(pl.col("of"))));
   if (shared.height === 0) return undefined;
   const at = (c: string) => shared.getColumn(c).get(0);
-  return { host: hasColumn(events, schema.hostName) ? String(at("h")) : undefined, id: String(at("p")), events: Number(at("n")), of: Number(at("of")) };
+  return { host: byHost ? String(at("h")) : undefined, id: String(at("p")), events: Number(at("n")), of: Number(at("of")) };
 }
 
 /**
