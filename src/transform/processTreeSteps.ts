@@ -117,8 +117,9 @@ const SHARED_ID_SAMPLE = 4096;
  */
 export function sharedProcessId(events: pl.DataFrame, schema: ProcSchema): { host?: string; id: string; events: number; of: number } | undefined {
   if (events.height < SHARED_ID_MIN_EVENTS || !hasColumn(events, schema.processId) || !hasColumn(events, schema.timeStamp)) return undefined;
-  const byHost = hasColumn(events, schema.hostName);
-  const rows = events.select((byHost ? pl.col(schema.hostName) : pl.lit("")).alias("h"), pl.col(schema.processId).alias("p"), pl.col(schema.timeStamp).alias("t"));
+  const hostName = schema.hostName;
+  const byHost = hostName !== undefined && hasColumn(events, hostName);
+  const rows = events.select((byHost ? pl.col(hostName) : pl.lit("")).alias("h"), pl.col(schema.processId).alias("p"), pl.col(schema.timeStamp).alias("t"));
   // Every build runs this: first a cheap screen on an even sample of rows (a majority id shows in any sample);
   // the exact count of distinct times only for the hosts it flags.
   const step = Math.max(1, Math.floor(rows.height / SHARED_ID_SAMPLE));
