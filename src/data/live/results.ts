@@ -14,7 +14,7 @@ import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
 import { msDates, parseTimeSeries } from "../timeParsing";
 import { stringifyExact } from "../../common/json";
-import { columnNames, columnOf, frameOf } from "../../common/frames";
+import { columnNames, columnOf, shadowsFrameMember, withSafeNames } from "../../common/frames";
 import type { LiveColumn, LiveColumnType, LiveTable } from "./types";
 
 /** The polars dtype of each contract type. */
@@ -212,7 +212,8 @@ export function liveFrame(table: Pick<LiveTable, "columns" | "rows">): pl.DataFr
   return pl.DataFrame(series);
 }
 
-const INTEGER_TYPES = new Set(["Int32", "Int64", "UInt64"]);
+const INTEGER_TYPES = new Set(["Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64"]);
+const FLOAT_TYPES = new Set(["Float32", "Float64"]);
 const FLOAT_LIMIT = 2n ** 53n;
 
 /** An integer column's values of 16 digits or more, exactly (nodejs-polars gives no max() of a UInt64, and a rounded one of an Int64). */
@@ -232,45 +233,70 @@ const beyondInt64 = (s: pl.Series): boolean => longValues(s).some((v) => v > INT
  * The one dtype a column typed differently by two chunks takes (each chunk's driver infers its own, e.g.
  * Splunk's whole numbers in one window and decimals in the next, or a text value among an index's longs):
  * integers of two widths the wider (Int64 and UInt64 only when every UInt64 fits Int64), integers and reals
- * Float64 unless an integer would be rounded, anything else text.
+ * Float64 unless an integer would be rounded, anything else text. A chunk with no value in the column (Splunk
+ * types an always-empty field as text) has no say.
  */
 function commonType(columns: readonly pl.Series[]): DataType {
-  const variants = new Set(columns.map((s) => s.dtype.variant));
-  const numeric = [...variants].every((v) => INTEGER_TYPES.has(v) || v === "Float64");
-  if (numeric && variants.has("Float64")) return columns.some(beyondFloat) ? pl.Utf8 : pl.Float64;
-  if (numeric && variants.has("UInt64")) return columns.every((s) => s.dtype.variant !== "UInt64" || !beyondInt64(s)) ? pl.Int64 : pl.Utf8;
-  if (numeric) return pl.Int64;
+  const valued = columns.filter((s) => s.nullCount() < s.len());
+  const voting = valued.length ? valued : columns.slice(0, 1);
+  const variants = new Set(voting.map((s) => s.dtype.variant));
+  if (variants.size === 1) return voting[0].dtype;
+  const numeric = [...variants].every((v) => INTEGER_TYPES.has(v) || FLOAT_TYPES.has(v));
+  if (numeric && [...variants].some((v) => FLOAT_TYPES.has(v))) return voting.some(beyondFloat) ? pl.Utf8 : pl.Float64;
+  if (numeric) return voting.some((s) => s.dtype.variant === "UInt64" && beyondInt64(s)) ? pl.Utf8 : pl.Int64;
   return pl.Utf8;
 }
 
-/** A chunk's column as `dtype`; times as text are ISO 8601 UTC, as the live contract writes instants. */
-function castTo(s: pl.Series, dtype: DataType): pl.Series {
-  if (dtype.variant === "Utf8" || dtype.variant === "String") {
-    if (s.dtype.variant === "Datetime") return s.dt.strftime("%Y-%m-%dT%H:%M:%S%.3fZ");
-    if (s.dtype.variant === "Utf8" || s.dtype.variant === "String") return s;
-  }
-  return s.cast(dtype);
+/** A chunk's column `name` (of `from`) as `to`; times as text are ISO 8601 UTC, as the live contract writes instants. */
+function castExpr(name: string, from: DataType, to: DataType): pl.Expr {
+  const text = to.variant === "Utf8" || to.variant === "String";
+  return (text && from.variant === "Datetime" ? pl.col(name).dt.strftime("%Y-%m-%dT%H:%M:%S%.3fZ") : pl.col(name).cast(to)).alias(name);
+}
+
+/** Each column's name and dtype, read past the column proxy (one call for the usual frame; per column when a name shadows a member). */
+function dtypesOf(f: pl.DataFrame): [string, DataType][] {
+  const names = columnNames(f);
+  if (names.some(shadowsFrameMember)) return names.map((n) => [n, columnOf(f, n).dtype]);
+  const dtypes = f.dtypes;
+  return names.map((n, i) => [n, dtypes[i]]);
 }
 
 /**
  * Frames of consecutive chunks stacked; columns missing in a chunk are null-filled (`diagonal`). A column two
  * chunks typed differently takes their common type ({@link commonType}) in every chunk and is named in `retyped`
- * (stacking them failed with polars' "failed to vstack column" after every window had been fetched).
+ * (stacking them failed with polars' "failed to vstack column" after every window had been fetched). Only those
+ * columns are touched: the dtypes are compared first.
  */
 export function concatFrames(frames: pl.DataFrame[], retyped: string[] = []): pl.DataFrame {
-  // Columns read past the frame's column proxy: a service's column may be named `width` or `getColumns`.
-  const columnsOf = (f: pl.DataFrame) => columnNames(f).map((n) => columnOf(f, n));
   const nonEmpty = frames.filter((f) => columnNames(f).length > 0);
   if (!nonEmpty.length) return frames[0] ?? pl.DataFrame({});
   if (nonEmpty.length === 1) return nonEmpty[0];
-  const byName = new Map<string, pl.Series[]>();
-  for (const f of nonEmpty) for (const s of columnsOf(f)) byName.set(s.name, [...(byName.get(s.name) ?? []), s]);
-  const targets = new Map<string, DataType>();
-  for (const [name, columns] of byName) {
-    if (new Set(columns.map((s) => String(s.dtype))).size < 2) continue;
-    targets.set(name, commonType(columns));
-    retyped.push(name);
+  const kinds = new Map<string, Set<string>>();
+  const schemas = nonEmpty.map(dtypesOf);
+  for (const schema of schemas) {
+    for (const [name, dtype] of schema) {
+      let set = kinds.get(name);
+      if (!set) kinds.set(name, (set = new Set()));
+      set.add(String(dtype));
+    }
   }
-  const aligned = targets.size ? nonEmpty.map((f) => frameOf(columnsOf(f).map((s) => (targets.has(s.name) ? castTo(s, targets.get(s.name) as DataType) : s)))) : nonEmpty;
+  const mixed = [...kinds].filter(([, set]) => set.size > 1).map(([name]) => name);
+  if (!mixed.length) return pl.concat(nonEmpty, { how: "diagonal" });
+  const targets = new Map<string, DataType>();
+  for (const name of mixed) {
+    const holders = nonEmpty.flatMap((f, i) => {
+      const entry = schemas[i].find(([n]) => n === name);
+      return entry ? [{ series: columnOf(f, name), dtype: entry[1] }] : [];
+    });
+    const target = commonType(holders.map((h) => h.series));
+    targets.set(name, target);
+    // A column that was only empty in some windows takes the others' type quietly: no value changed.
+    if (holders.some((h) => String(h.dtype) !== String(target) && h.series.nullCount() < h.series.len())) retyped.push(name);
+  }
+  const aligned = nonEmpty.map((f, i) => {
+    const changes = schemas[i].filter(([n, d]) => targets.has(n) && String(d) !== String(targets.get(n)));
+    if (!changes.length) return f;
+    return withSafeNames(f, (safe, nameOf) => safe.withColumns(...changes.map(([n, d]) => castExpr(nameOf(n), d, targets.get(n) as DataType))));
+  });
   return pl.concat(aligned, { how: "diagonal" });
 }

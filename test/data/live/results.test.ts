@@ -87,6 +87,22 @@ describe("live results → polars", () => {
     assert.equal(String(both.getColumn("same").dtype), String(pl.Int64));
   });
 
+  it("a window with no value in a column has no say in its type (Splunk types an always-empty field as text); narrower numbers widen", () => {
+    const long = (v: unknown) => liveFrame({ columns: [{ name: "bytes", type: "long" }, { name: "dtypes", type: "long" }], rows: [[v, v]] });
+    const empty = liveFrame({ columns: [{ name: "bytes", type: "string" }, { name: "dtypes", type: "string" }], rows: [[null, null]] });
+    const retyped: string[] = [];
+    const both = concatFrames([long(100), empty, long(200)], retyped);
+    assert.deepEqual(retyped, []);
+    assert.equal(String(both.getColumn("bytes").dtype), String(pl.Int64));
+    assert.deepEqual(both.getColumn("bytes").toArray(), [100, null, 200]);
+    // A column named like a frame member (`dtypes`) is read past the column proxy.
+    assert.deepEqual(both.getColumn("dtypes").toArray(), [100, null, 200]);
+    const narrow = long(5).withColumns(pl.col("bytes").cast(pl.Int16), pl.col("dtypes").cast(pl.Float32));
+    const widened = concatFrames([narrow, long(7)]);
+    assert.deepEqual(["bytes", "dtypes"].map((c) => String(widened.getColumn(c).dtype)), [pl.Int64, pl.Float64].map(String));
+    assert.deepEqual(widened.getColumn("bytes").toArray(), [5, 7]);
+  });
+
   it("integers a Float64 would round stay exact: as text beside reals, Int64 beside a UInt64 that fits it, text beside one that does not", () => {
     const big = 2n ** 60n;
     const long = (v: unknown) => liveFrame({ columns: [{ name: "n", type: "long" }], rows: [[v]] });
