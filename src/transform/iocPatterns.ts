@@ -249,6 +249,9 @@ function isClosingQuote(c: number): boolean {
  * The closing quotes of the opening quote `c` (one, or two where usage varies: German `„…“`, Polish `„…”`), or
  * undefined when `c` opens no quotation: `“…”`, `‘…’`, `«…»`, `‹…›`, `„…“`, `‚…‘`, `「…」`, `『…』`, and `»…«`, `›…‹`.
  */
+/** A letter or digit of any script (the character after an apostrophe inside a word). */
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
+
 function closingQuotesOf(c: number): readonly [number, number] | undefined {
   switch (c) {
     case 0x201c: return [0x201d, 0x201d];
@@ -388,7 +391,9 @@ export function parseUrlAt(s: string, sep: number): UrlSpan | undefined {
     i++;
     while (i < n) {
       const c = s.charCodeAt(i);
-      if (PATH_STOP.has(c) || isSpace(c) || c === close1 || c === close2) break;
+      if (PATH_STOP.has(c) || isSpace(c)) break;
+      // ’ closing ‘…’ is also the apostrophe: between letters or digits (`‘https://x/don’t-click’`) it stays in the path.
+      if ((c === close1 || c === close2) && !(c === 0x2019 && i + 1 < n && LETTER_OR_DIGIT.test(s[i + 1]))) break;
       i++;
     }
   }

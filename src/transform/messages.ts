@@ -188,7 +188,7 @@ export class ChunkError extends HuntlabError<CodesOfClass<typeof TRANSFORM_ERROR
 export const transformWarnings = {
   /** One value of the process id column (`column`) is most of a host's process events. */
   sharedProcessId: (column: string, shared: { host?: string; id: string; events: number; of: number }) =>
-    `buildProcessTree: ${shared.events} of the ${shared.of} process events${shared.host ? ` of host ${shared.host}` : ""} have process id "${shared.id}" (column ${column}): ` +
-    `the process id column is probably not the process's own (every row has ${shared.id}), e.g. a Get-WinEvent | Export-Csv export's ProcessId, the process that wrote the log; ` +
+    `buildProcessTree: process id "${shared.id}" (column ${column}) is on ${shared.events} of the ${shared.of} distinct event times${shared.host ? ` of host ${shared.host}` : ""}: ` +
+    `the process id column is probably not the process's own (real ids are reused, never by most processes at once), e.g. a Get-WinEvent | Export-Csv export's ProcessId, the process that wrote the log; ` +
     `the tree is built, but its parent links are likely wrong. See ${EVTX_DOCS}`,
 };

@@ -327,7 +327,8 @@ function pixelColumns(rows: readonly ChartRow[], width: number): ColumnRow[] {
 
 function positive(value: number, name: string): number {
   if (!(value > 0 && value <= MAX_VIEW_PIXELS)) throw new ChartDataError(msg.chartPixels(FN, name, value, MAX_VIEW_PIXELS));
-  return Math.round(value);
+  // At least one pixel: a width of 0.4 rounded to 0 left the PNG's pixel columns empty.
+  return Math.max(1, Math.round(value));
 }
 
 /** The text/plain form: what was plotted and where the anomalies are. */

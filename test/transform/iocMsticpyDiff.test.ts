@@ -95,6 +95,9 @@ test("url: a URL after an opening typographic quote ends at its closing quote (�
   assert.deepEqual(of("\u300chttps://a.example/x\u300d\u300ehttps://b.example/y\u300f", "url"), ["https://a.example/x", "https://b.example/y"]);
   // Quoted, a ’ inside is still kept when the quotation is “…”: only its own closing quote ends it.
   assert.deepEqual(of("\u201chttps://a.example/l\u2019\u00e9t\u00e9/x\u201d", "url"), ["https://a.example/l\u2019\u00e9t\u00e9/x"]);
+  // In ‘…’ the closing quote is also the apostrophe: between letters or digits it stays in the path.
+  assert.deepEqual(of("\u2018https://fr.example/l\u2019\u00e9t\u00e9\u2019", "url"), ["https://fr.example/l\u2019\u00e9t\u00e9"]);
+  assert.deepEqual(of("\u2018https://x.example/don\u2019t-click\u2019 and \u2018https://y.example/z\u2019", "url"), ["https://x.example/don\u2019t-click", "https://y.example/z"]);
   // No opening quote before it: a ’ in the path is part of the URL.
   assert.deepEqual(of("see https://a.example/l\u2019\u00e9t\u00e9/x.html now", "url"), ["https://a.example/l\u2019\u00e9t\u00e9/x.html"]);
 });

@@ -182,3 +182,15 @@ test("a 100,000-point chart (maxPoints: Infinity) costs about what a 20,000-poin
   // Drawing the 100,000 points one by one (even without the hover rules) would cost about five times the 20,000.
   assert.ok(big < 2 * base + 500, `100,000 points: ${big.toFixed(0)} ms of CPU, 20,000 points: ${base.toFixed(0)} ms`);
 });
+
+test("a width under one pixel on a series drawn as pixel columns is one pixel (0.4 rounded to 0 and threw a TypeError)", async () => {
+  const n = 21_000;
+  const df = pl.DataFrame({
+    TimeGenerated: Array.from({ length: n }, (_, i) => new Date(Date.UTC(2024, 0, 1) + i * 60_000)),
+    v: Array.from({ length: n }, (_, i) => Math.sin(i / 50) * 10 + (i === 777 ? 100 : 0)),
+    baseline: Array.from({ length: n }, (_, i) => Math.sin(i / 50) * 10),
+    anomalies: Array.from({ length: n }, (_, i) => (i === 777 ? 1 : 0)),
+  });
+  const chart = await timeseriesAnomaliesChart(df, { y: "v", maxPoints: 30_000, width: 0.4 });
+  assert.ok(chart.png.length > 0);
+});
