@@ -22,7 +22,7 @@ import { columnNames, columnOf, frameHeight, frameOf } from "../../common/frames
 import { parseSplitBy, timeChunks, timeLiteralProblem } from "./chunks";
 import { liveDriverFactory, liveEnvironments } from "./drivers/index";
 import { renderTemplate, type TemplateValue } from "./render";
-import { concatFrames, liveFrame } from "./results";
+import { stackChunks, liveFrame } from "./results";
 import { createLiveSettings } from "./settings";
 import type { HuntlabConfig } from "../../config/config";
 import type { QueryDefinition, QueryParameter } from "../types";
@@ -297,7 +297,7 @@ export class LiveDataProvider {
       this.lastWarnings = warnings;
     }
     const retyped: string[] = [];
-    let df = concatFrames(frames, retyped);
+    let df = stackChunks(frames, retyped);
     if (retyped.length) {
       const kind = (c: string) => columnOf(df, c).dtype.variant;
       const list = retyped.map((c) => `${c} (${kind(c) === "Float64" ? "reals" : kind(c).startsWith("Int") ? "integers" : "text"})`).join(", ");

@@ -267,7 +267,7 @@ function dtypesOf(f: pl.DataFrame): [string, DataType][] {
  * (stacking them failed with polars' "failed to vstack column" after every window had been fetched). Only those
  * columns are touched: the dtypes are compared first.
  */
-export function concatFrames(frames: pl.DataFrame[], retyped: string[] = []): pl.DataFrame {
+export function stackChunks(frames: pl.DataFrame[], retyped: string[] = []): pl.DataFrame {
   const nonEmpty = frames.filter((f) => columnNames(f).length > 0);
   if (!nonEmpty.length) return frames[0] ?? pl.DataFrame({});
   if (nonEmpty.length === 1) return nonEmpty[0];

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import pl from "nodejs-polars";
-import { concatFrames, liveFrame } from "../../../src/data/live/results";
+import { stackChunks, liveFrame } from "../../../src/data/live/results";
 
 describe("live results → polars", () => {
   const table = {
@@ -63,7 +63,7 @@ describe("live results → polars", () => {
     const a = liveFrame({ columns: [{ name: "x", type: "long" }, { name: "x", type: "string" }], rows: [[1, "a"]] });
     assert.deepEqual(a.columns, ["x", "x1"]);
     const b = liveFrame({ columns: [{ name: "x", type: "long" }], rows: [[2]] });
-    const both = concatFrames([a, b]);
+    const both = stackChunks([a, b]);
     assert.equal(both.height, 2);
     assert.deepEqual(both.getColumn("x1").toArray(), ["a", null]);
   });
@@ -71,7 +71,7 @@ describe("live results → polars", () => {
   it("stacks chunks whose drivers typed a column differently into their common type, naming it (polars failed after every window was fetched)", () => {
     const chunk = (columns: { name: string; type: "long" | "real" | "string" | "datetime" | "bool" }[], rows: unknown[][]) => liveFrame({ columns, rows });
     const retyped: string[] = [];
-    const both = concatFrames(
+    const both = stackChunks(
       [
         chunk([{ name: "bytes", type: "long" }, { name: "id", type: "long" }, { name: "t", type: "datetime" }, { name: "ok", type: "bool" }, { name: "same", type: "long" }], [[1500, 7, "2024-01-01T00:00:00Z", true, 1]]),
         chunk([{ name: "bytes", type: "real" }, { name: "id", type: "string" }, { name: "t", type: "string" }, { name: "ok", type: "long" }, { name: "same", type: "long" }], [[1500.5, "0x3e7", "N/A", 1, 2]]),
@@ -91,14 +91,14 @@ describe("live results → polars", () => {
     const long = (v: unknown) => liveFrame({ columns: [{ name: "bytes", type: "long" }, { name: "dtypes", type: "long" }], rows: [[v, v]] });
     const empty = liveFrame({ columns: [{ name: "bytes", type: "string" }, { name: "dtypes", type: "string" }], rows: [[null, null]] });
     const retyped: string[] = [];
-    const both = concatFrames([long(100), empty, long(200)], retyped);
+    const both = stackChunks([long(100), empty, long(200)], retyped);
     assert.deepEqual(retyped, []);
     assert.equal(String(both.getColumn("bytes").dtype), String(pl.Int64));
     assert.deepEqual(both.getColumn("bytes").toArray(), [100, null, 200]);
     // A column named like a frame member (`dtypes`) is read past the column proxy.
     assert.deepEqual(both.getColumn("dtypes").toArray(), [100, null, 200]);
     const narrow = long(5).withColumns(pl.col("bytes").cast(pl.Int16), pl.col("dtypes").cast(pl.Float32));
-    const widened = concatFrames([narrow, long(7)]);
+    const widened = stackChunks([narrow, long(7)]);
     assert.deepEqual(["bytes", "dtypes"].map((c) => String(widened.getColumn(c).dtype)), [pl.Int64, pl.Float64].map(String));
     assert.deepEqual(widened.getColumn("bytes").toArray(), [5, 7]);
   });
@@ -107,13 +107,13 @@ describe("live results → polars", () => {
     const big = 2n ** 60n;
     const long = (v: unknown) => liveFrame({ columns: [{ name: "n", type: "long" }], rows: [[v]] });
     const real = liveFrame({ columns: [{ name: "n", type: "real" }], rows: [[0.5]] });
-    assert.deepEqual(concatFrames([long(big), real]).getColumn("n").toArray(), [big.toString(), "0.5"]);
+    assert.deepEqual(stackChunks([long(big), real]).getColumn("n").toArray(), [big.toString(), "0.5"]);
     const unsignedSmall = long(5).withColumns(pl.col("n").cast(pl.UInt64));
-    const fits = concatFrames([long(-1), unsignedSmall]);
+    const fits = stackChunks([long(-1), unsignedSmall]);
     assert.equal(String(fits.getColumn("n").dtype), String(pl.Int64));
     assert.deepEqual(fits.getColumn("n").toArray().map(Number), [-1, 5]);
     const huge = long(2n ** 64n - 1n);
     assert.equal(String(huge.getColumn("n").dtype), String(pl.UInt64));
-    assert.deepEqual(concatFrames([long(-1), huge]).getColumn("n").toArray(), ["-1", (2n ** 64n - 1n).toString()]);
+    assert.deepEqual(stackChunks([long(-1), huge]).getColumn("n").toArray(), ["-1", (2n ** 64n - 1n).toString()]);
   });
 });
