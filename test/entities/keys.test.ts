@@ -273,6 +273,31 @@ describe("accounts with and without a domain in graphs", () => {
     assert.deepEqual(related(addRelatedAlerts(alerts, createAlertGraph(alerts[0]))), []);
     assert.deepEqual(related(addRelatedAlerts(alerts, createAlertGraph(alerts[1]))), []);
   });
+
+  it("accounts added one at a time join as they come: a domain added later, a second domain removed, a copy", () => {
+    const eg = new EntityGraph(new Account({ Name: "bob" }));
+    eg.addEntity(new Host({ HostName: "wks01" }));
+    assert.ok(eg.graph.hasNode("account:bob"), "no domain of bob yet");
+    eg.addEntity(new Account({ Name: "bob", NTDomain: "FABRIKAM" }));
+    assert.deepEqual(eg.graph.nodes.filter((n) => n.type === "account").map((n) => n.id), ["account:fabrikam\\bob"]);
+    const g = new EntityGraph([alert("o1", [acct("eve")]), alert("o2", [acct("eve", { NTDomain: "WKS01" })]), alert("o3", [acct("eve", { NTDomain: "SRV02" })])]).graph;
+    const copy = g.copy();
+    g.removeNode("account:srv02\\eve");
+    g.joinAccounts();
+    assert.deepEqual(g.neighbors("account:wks01\\eve").sort(), ["alert:o1", "alert:o2"], "one domain left: eve joins it");
+    copy.joinAccounts();
+    assert.ok(copy.hasNode("account:eve"), "the copy keeps both domains");
+  });
+
+  it("EntityGraph.addEntity of 8,000 distinct accounts stays linear (each call joined over every node: 35 s)", () => {
+    // A hang guard against quadratic growth, with a generous bound: about 0.15 s here.
+    const eg = new EntityGraph();
+    const t0 = process.cpuUsage();
+    for (let i = 0; i < 8000; i++) eg.addEntity(new Account({ Name: `u${i}`, NTDomain: "D" }));
+    const { user, system } = process.cpuUsage(t0);
+    assert.equal(eg.nodeCount, 8000);
+    assert.ok((user + system) / 1000 < 3000, `${((user + system) / 1000).toFixed(0)} ms of CPU`);
+  });
 });
 
 describe("keys of Sentinel's other entity types and of missing references", () => {
