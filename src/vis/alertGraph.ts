@@ -255,9 +255,17 @@ export class AlertGraph {
   /**
    * Joins each account node without a domain into the one account node of its
    * name with a domain ({@link accountJoins}): its edges move there. Called
-   * once the alerts given together are in, so a name with two domains is seen.
+   * once the alerts given together are in (`createAlertGraph`, and each
+   * `EntityGraph` `addIncident` / `addEntity` call), so a name with two domains
+   * among them is seen; `addRelatedAlerts` decides the same way from the graph
+   * and its alerts. A join is not undone: when a later call brings a second
+   * domain of a name already joined, the earlier accounts without a domain stay
+   * in the first domain's node (only the new ones stay apart), so the graph of
+   * alerts added one call at a time can differ from that of the same alerts
+   * added together.
    */
   joinAccounts(): void {
+    // A join that takes a domain's key away (a name holding a backslash) queues that name again: this loop visits it too.
     for (const bare of this.accountsToJoin) {
       this.accountsToJoin.delete(bare);
       const node = this.nodeMap.get(bare);

@@ -289,6 +289,15 @@ describe("accounts with and without a domain in graphs", () => {
     assert.ok(copy.hasNode("account:eve"), "the copy keeps both domains");
   });
 
+  it("a join is decided by the accounts present at each call, as joinAccounts documents: a later second domain leaves the earlier join", () => {
+    const alerts = [alert("j1", [acct("bob")]), alert("j2", [acct("bob", { NTDomain: "FABRIKAM" })]), alert("j3", [acct("bob", { NTDomain: "CONTOSO" })])];
+    const accounts = (eg: EntityGraph) => eg.graph.nodes.filter((n) => n.type === "account").map((n) => n.id);
+    assert.deepEqual(accounts(new EntityGraph(alerts)), ["account:bob", "account:fabrikam\\bob", "account:contoso\\bob"]);
+    const oneByOne = new EntityGraph(alerts.slice(0, 2)).addIncident(alerts.slice(2));
+    assert.deepEqual(accounts(oneByOne), ["account:fabrikam\\bob", "account:contoso\\bob"]);
+    assert.deepEqual(oneByOne.graph.neighbors("account:fabrikam\\bob").sort(), ["alert:j1", "alert:j2"]);
+  });
+
   it("EntityGraph.addEntity of 8,000 distinct accounts stays linear (each call joined over every node: 35 s)", () => {
     // A hang guard against quadratic growth, with a generous bound: about 0.15 s here.
     const eg = new EntityGraph();
