@@ -33,6 +33,8 @@ export interface WinEventFieldsOptions {
 
 /** Longest Message read: Windows' own are a few KB; a longer one is cut here (bounded work per row). */
 export const MAX_MESSAGE_CHARS = 65_536;
+/** The columns winEventFields adds from the export's own (Id, MachineName, TimeCreated): a Message key of that name is dropped. */
+const ADDED_COLUMNS: ReadonlySet<string> = new Set(["EventID", "Computer", "TimeGenerated"]);
 /** Most distinct Sysmon keys taken as columns, those most events have (Sysmon's whole schema has under 150). */
 const MAX_SYSMON_KEYS = 256;
 
@@ -150,7 +152,7 @@ function localTimes(time: pl.Series): pl.Series {
  * the exporting machine's LOCAL time in its culture's format: parsed as a
  * time without a zone when every value reads (en-US, ISO, day-first dotted),
  * else kept as text; never UTC. A field replaces the export's column of the same name (its
- * `ProcessId` is the log writer's, not the event's).
+ * `ProcessId` is the log writer's, not the event's); these three added columns win over a Message key of their name.
  *
  * Rows of other events, or whose Message fits no template, keep nulls.
  * Messages in another language give nulls and one warning; a Message over
@@ -178,7 +180,7 @@ export function winEventFields(df: pl.DataFrame, options: WinEventFieldsOptions 
     const lines = (raw.length > MAX_MESSAGE_CHARS ? raw.slice(0, MAX_MESSAGE_CHARS) : raw).split(/\r\n|\r|\n/);
     const fields = template ? securityFields(lines, template) : sysmonFields(lines);
     if (!fields) foreign++;
-    else for (const name of fields.keys()) seen.set(name, (seen.get(name) ?? 0) + 1);
+    else for (const name of fields.keys()) if (!ADDED_COLUMNS.has(name)) seen.set(name, (seen.get(name) ?? 0) + 1);
     parsed[i] = fields;
   }
   // The fields most rows have, when there are too many: one hostile row's made-up keys do not push out the real ones.

@@ -30,6 +30,17 @@ function sameFields(events: Parameters<typeof plainExportCsv>[0]) {
   return read1;
 }
 
+/** A Get-WinEvent export of Sysmon events with these Messages. */
+const sysmonExport = (messages: string[]) =>
+  pl.DataFrame({
+    Message: messages,
+    Id: messages.map(() => 1),
+    ProviderName: messages.map(() => "Microsoft-Windows-Sysmon"),
+    MachineName: messages.map(() => HOST),
+    TimeCreated: messages.map(() => "5/31/2026 3:00:00 PM"),
+    ProcessId: messages.map(() => 4),
+  });
+
 describe("winEventFields", () => {
   const procs = chain(5);
 
@@ -118,5 +129,12 @@ describe("winEventFields", () => {
     assert.equal(warnings.length, 2, warnings.join("\n"));
     assert.match(warnings[0], /^column Message: 2 message\(s\) longer than 65536 characters .* were read up to the first 65536 characters only/);
     assert.match(warnings[1], /^column Message: more than 256 distinct Sysmon keys .*; the 256 most events have are columns, \d+ value\(s\) under the others were left out/);
+  });
+
+  it("a Sysmon key named like a column it adds (Computer, TimeGenerated, EventID) is dropped: the added columns win, the file reads", () => {
+    const out = winEventFields(sysmonExport(["Process Create:\nRuleName: -\nComputer: evil\nTimeGenerated: evil\nEventID: evil\nProcessId: 123"]));
+    assert.deepEqual(out.columns.filter((c) => ["Computer", "TimeGenerated", "EventID"].includes(c)), ["EventID", "Computer", "TimeGenerated"]);
+    assert.deepEqual([first(out, "EventID"), first(out, "Computer"), first(out, "ProcessId")], [1, HOST, "123"]);
+    assert.ok(first(out, "TimeGenerated") instanceof Date, "TimeCreated read as a time");
   });
 });
