@@ -132,9 +132,6 @@ export const dataWarnings = {
   /** winEventFields: `count` messages longer than `max` characters, read up to there. */
   winEventMessageCut: (column: string, count: number, max: number) =>
     `column ${column}: ${count} message(s) longer than ${max} characters (Windows' own are a few KB: a broken or hostile log?) were read up to the first ${max} characters only`,
-  /** winEventFields: values under Sysmon keys past the `max` that most events have (the columns taken). */
-  winEventTooManyKeys: (column: string, count: number, max: number) =>
-    `column ${column}: more than ${max} distinct Sysmon keys (Sysmon has under 150: a broken or hostile log?); the ${max} most events have are columns, ${count} value(s) under the others were left out`,
   truncatedLastLine: (file: string, line: number) =>
     `${file}: line ${line}, the last, is incomplete (the file was copied while it was being written?) and was skipped; the ${line - 1} line(s) before it were read`,
 };

@@ -35,8 +35,22 @@ export interface WinEventFieldsOptions {
 export const MAX_MESSAGE_CHARS = 65_536;
 /** The columns winEventFields adds from the export's own (Id, MachineName, TimeCreated): a Message key of that name is dropped. */
 const ADDED_COLUMNS: ReadonlySet<string> = new Set(["EventID", "Computer", "TimeGenerated"]);
-/** Most distinct Sysmon keys taken as columns, those most events have (Sysmon's whole schema has under 150). */
-const MAX_SYSMON_KEYS = 256;
+/**
+ * Sysmon's EventData field names (its schema, events 1-29 and 255): only these start a field in a Message, so a
+ * command line's own next line that looks like `Key: Value` (`C:\x.exe a`, `http://…`) stays in the command line.
+ */
+const SYSMON_FIELDS: ReadonlySet<string> = new Set([
+  "RuleName", "UtcTime", "ProcessGuid", "ProcessId", "Image", "User", "FileVersion", "Description", "Product", "Company", "OriginalFileName",
+  "CommandLine", "CurrentDirectory", "LogonGuid", "LogonId", "TerminalSessionId", "IntegrityLevel", "Hashes", "ParentProcessGuid",
+  "ParentProcessId", "ParentImage", "ParentCommandLine", "ParentUser", "TargetFilename", "CreationUtcTime", "PreviousCreationUtcTime",
+  "Protocol", "Initiated", "SourceIsIpv6", "SourceIp", "SourceHostname", "SourcePort", "SourcePortName", "DestinationIsIpv6",
+  "DestinationIp", "DestinationHostname", "DestinationPort", "DestinationPortName", "State", "Version", "SchemaVersion", "ImageLoaded",
+  "Signed", "Signature", "SignatureStatus", "SourceProcessGuid", "SourceProcessId", "SourceImage", "TargetProcessGuid", "TargetProcessId",
+  "TargetImage", "NewThreadId", "StartAddress", "StartModule", "StartFunction", "SourceUser", "TargetUser", "Device", "SourceProcessGUID",
+  "SourceThreadId", "TargetProcessGUID", "GrantedAccess", "CallTrace", "EventType", "TargetObject", "Details", "NewName", "Hash", "Contents",
+  "Configuration", "ConfigurationFileHash", "PipeName", "Operation", "EventNamespace", "Name", "Query", "Type", "Destination", "Consumer",
+  "Filter", "QueryName", "QueryStatus", "QueryResults", "IsExecutable", "Archived", "Session", "ClientInfo", "ID",
+]);
 
 const SECURITY = "Microsoft-Windows-Security-Auditing";
 const SYSMON = "Microsoft-Windows-Sysmon";
@@ -88,13 +102,13 @@ function labelled(line: string): [string, string] | undefined {
   return colon < 0 ? undefined : [line.slice(0, colon).trim(), line.slice(colon + 1).trimStart()];
 }
 
-/** Sysmon's `Key: Value` lines, keys as written (EventData's names); a line without a key continues the value before it. */
+/** Sysmon's `Key: Value` lines, keys its field names ({@link SYSMON_FIELDS}); any other line continues the value before it. */
 function sysmonFields(lines: readonly string[]): Fields {
   const out: Fields = new Map();
   let last: string | undefined;
   for (const line of lines.slice(1)) {
     const kv = labelled(line);
-    if (kv && /^[A-Za-z][A-Za-z0-9]*$/.test(kv[0])) {
+    if (kv && SYSMON_FIELDS.has(kv[0])) {
       last = kv[0];
       out.set(last, fieldValue(last, kv[1]));
     } else if (last !== undefined && line !== "") out.set(last, `${out.get(last)}\n${line}`);
@@ -143,8 +157,8 @@ function localTimes(time: pl.Series): pl.Series {
 /**
  * The frame of a plain `Get-WinEvent | Export-Csv` export ({@link isWinEventExport})
  * with the events' EventData fields as columns, read from Windows' English
- * `Message` text: Sysmon events (every event id; its `Key: Value` lines,
- * the keys as written) and Security 4688 and 4624 (their labelled lines
+ * `Message` text: Sysmon events (every event id; its `Key: Value` lines
+ * whose key is one of Sysmon's field names, as written) and Security 4688 and 4624 (their labelled lines
  * mapped to the documented EventData names: NewProcessId, ProcessId,
  * NewProcessName, ParentProcessName, CommandLine, SubjectUserName,
  * TargetUserName, LogonType, IpAddress…). Added too: `EventID` (from `Id`),
@@ -168,7 +182,7 @@ export function winEventFields(df: pl.DataFrame, options: WinEventFieldsOptions 
   const providers = columnOf(df, "ProviderName").toArray() as unknown[];
   const rows = messages.length;
   const parsed = new Array<Fields | undefined>(rows);
-  const seen = new Map<string, number>(); // field name → rows that have it
+  const seen = new Set<string>(); // field names, in the order first met
   let cut = 0, foreign = 0;
   for (let i = 0; i < rows; i++) {
     const raw = messages[i];
@@ -180,13 +194,10 @@ export function winEventFields(df: pl.DataFrame, options: WinEventFieldsOptions 
     const lines = (raw.length > MAX_MESSAGE_CHARS ? raw.slice(0, MAX_MESSAGE_CHARS) : raw).split(/\r\n|\r|\n/);
     const fields = template ? securityFields(lines, template) : sysmonFields(lines);
     if (!fields) foreign++;
-    else for (const name of fields.keys()) if (!ADDED_COLUMNS.has(name)) seen.set(name, (seen.get(name) ?? 0) + 1);
+    else for (const name of fields.keys()) if (!ADDED_COLUMNS.has(name)) seen.add(name);
     parsed[i] = fields;
   }
-  // The fields most rows have, when there are too many: one hostile row's made-up keys do not push out the real ones.
-  const kept = new Set([...seen].sort((a, b) => b[1] - a[1]).slice(0, MAX_SYSMON_KEYS).map(([name]) => name));
-  const dropped = [...seen].reduce((n, [name, count]) => n + (kept.has(name) ? 0 : count), 0);
-  const columns = new Map([...seen.keys()].filter((name) => kept.has(name)).map((name) => [name, new Array<string | null>(rows).fill(null)]));
+  const columns = new Map([...seen].map((name) => [name, new Array<string | null>(rows).fill(null)]));
   parsed.forEach((fields, i) =>
     fields?.forEach((value, name) => {
       const column = columns.get(name);
@@ -194,7 +205,6 @@ export function winEventFields(df: pl.DataFrame, options: WinEventFieldsOptions 
     }),
   );
   if (cut) warn(dataWarnings.winEventMessageCut("Message", cut, MAX_MESSAGE_CHARS));
-  if (dropped) warn(dataWarnings.winEventTooManyKeys("Message", dropped, MAX_SYSMON_KEYS));
   if (foreign) warn(dataWarnings.winEventNotEnglish("Message", foreign, EVTX_DOCS));
   const added = [
     columnOf(df, "Id").rename("EventID"),
