@@ -132,6 +132,9 @@ export const dataWarnings = {
   /** winEventFields: `count` messages longer than `max` characters, read up to there. */
   winEventMessageCut: (column: string, count: number, max: number) =>
     `column ${column}: ${count} message(s) longer than ${max} characters (Windows' own are a few KB: a broken or hostile log?) were read up to the first ${max} characters only`,
+  /** winEventFields: `count` messages naming a field twice (a forged line), each field read from its first. */
+  winEventRepeatedField: (column: string, count: number, docs: string) =>
+    `column ${column}: ${count} message(s) name a field twice; each field was read from its first line and a repeat kept as text of the value before it, but a command line with line breaks may forge the fields written after it (Sysmon's ParentImage, ParentCommandLine…). Exported as columns, the EventData fields have no such ambiguity: ${docs}`,
   truncatedLastLine: (file: string, line: number) =>
     `${file}: line ${line}, the last, is incomplete (the file was copied while it was being written?) and was skipped; the ${line - 1} line(s) before it were read`,
 };

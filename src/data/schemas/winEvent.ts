@@ -90,6 +90,11 @@ const TEMPLATES: Readonly<Record<number, Template>> = {
 };
 
 type Fields = Map<string, string>;
+/** A Message's fields, and whether it named one twice (only a forged line does: a Message lists each field once). */
+interface Read {
+  fields: Fields;
+  repeated: boolean;
+}
 
 /** Windows renders logon and process ids in either case (`0x3E7`); EventData has them in lower case. */
 function fieldValue(name: string, value: string): string {
@@ -102,27 +107,35 @@ function labelled(line: string): [string, string] | undefined {
   return colon < 0 ? undefined : [line.slice(0, colon).trim(), line.slice(colon + 1).trimStart()];
 }
 
-/** Sysmon's `Key: Value` lines, keys its field names ({@link SYSMON_FIELDS}); any other line continues the value before it. */
-function sysmonFields(lines: readonly string[]): Fields {
+/**
+ * Sysmon's `Key: Value` lines, keys its field names ({@link SYSMON_FIELDS}); any other line continues the value before it.
+ * A key's first line wins, a repeat is text of the value before it: the fields before a command line cannot be forged by it.
+ */
+function sysmonFields(lines: readonly string[]): Read {
   const out: Fields = new Map();
   let last: string | undefined;
+  let repeated = false;
   for (const line of lines.slice(1)) {
     const kv = labelled(line);
-    if (kv && SYSMON_FIELDS.has(kv[0])) {
-      last = kv[0];
+    const key = kv && SYSMON_FIELDS.has(kv[0]) ? kv[0] : undefined;
+    const repeat = key !== undefined && out.has(key);
+    if (repeat) repeated = true;
+    if (kv && key && !repeat) {
+      last = key;
       out.set(last, fieldValue(last, kv[1]));
     } else if (last !== undefined && line !== "") out.set(last, `${out.get(last)}\n${line}`);
     else last = undefined;
   }
-  return out;
+  return { fields: out, repeated };
 }
 
-/** A Security message's fields by its template, or undefined when it is not the template's English text. */
-function securityFields(lines: readonly string[], template: Template): Fields | undefined {
+/** A Security message's fields by its template (first line of each wins, as in {@link sysmonFields}), or undefined when it is not the template's English text. */
+function securityFields(lines: readonly string[], template: Template): Read | undefined {
   if (lines.find((l) => l.trim() !== "")?.trim() !== template.title) return undefined;
   const out: Fields = new Map();
   let section = "";
   let last: string | undefined;
+  let repeated = false;
   for (const line of lines) {
     const indented = line.startsWith("\t") || line.startsWith(" ");
     const kv = labelled(line);
@@ -133,13 +146,15 @@ function securityFields(lines: readonly string[], template: Template): Fields | 
     }
     const account = kv && Object.hasOwn(ACCOUNT_LABELS, kv[0]) && Object.hasOwn(template.accounts, section) ? template.accounts[section] + ACCOUNT_LABELS[kv[0]] : undefined;
     const name = account ?? (kv && Object.hasOwn(template.fields, kv[0]) ? template.fields[kv[0]] : undefined);
-    if (kv && name) {
+    const repeat = name !== undefined && out.has(name);
+    if (repeat) repeated = true;
+    if (kv && name && !repeat) {
       last = name;
       out.set(name, fieldValue(name, kv[1]));
-    } else if (last !== undefined && line !== "" && !indented) out.set(last, `${out.get(last)}\n${line}`); // a command line's own line breaks
+    } else if (last !== undefined && line !== "" && (!indented || repeat)) out.set(last, `${out.get(last)}\n${line}`); // a command line's own line breaks
     else last = undefined;
   }
-  return out;
+  return { fields: out, repeated };
 }
 
 /**
@@ -168,6 +183,9 @@ function localTimes(time: pl.Series): pl.Series {
  * else kept as text; never UTC. A field replaces the export's column of the same name (its
  * `ProcessId` is the log writer's, not the event's); these three added columns win over a Message key of their name.
  *
+ * Each field is read from its first line, a repeat kept as text of the value before it (a command
+ * line's line breaks may forge the fields after it: one warning when a Message names a field twice).
+ *
  * Rows of other events, or whose Message fits no template, keep nulls.
  * Messages in another language give nulls and one warning; a Message over
  * {@link MAX_MESSAGE_CHARS} characters is read up to there. Other frames, and
@@ -183,7 +201,7 @@ export function winEventFields(df: pl.DataFrame, options: WinEventFieldsOptions 
   const rows = messages.length;
   const parsed = new Array<Fields | undefined>(rows);
   const seen = new Set<string>(); // field names, in the order first met
-  let cut = 0, foreign = 0;
+  let cut = 0, foreign = 0, repeats = 0;
   for (let i = 0; i < rows; i++) {
     const raw = messages[i];
     if (typeof raw !== "string" || raw === "") continue;
@@ -192,10 +210,11 @@ export function winEventFields(df: pl.DataFrame, options: WinEventFieldsOptions 
     if (provider !== SYSMON && !template) continue;
     if (raw.length > MAX_MESSAGE_CHARS) cut++;
     const lines = (raw.length > MAX_MESSAGE_CHARS ? raw.slice(0, MAX_MESSAGE_CHARS) : raw).split(/\r\n|\r|\n/);
-    const fields = template ? securityFields(lines, template) : sysmonFields(lines);
-    if (!fields) foreign++;
-    else for (const name of fields.keys()) if (!ADDED_COLUMNS.has(name)) seen.add(name);
-    parsed[i] = fields;
+    const read = template ? securityFields(lines, template) : sysmonFields(lines);
+    if (!read) foreign++;
+    else for (const name of read.fields.keys()) if (!ADDED_COLUMNS.has(name)) seen.add(name);
+    if (read?.repeated) repeats++;
+    parsed[i] = read?.fields;
   }
   const columns = new Map([...seen].map((name) => [name, new Array<string | null>(rows).fill(null)]));
   parsed.forEach((fields, i) =>
@@ -206,6 +225,7 @@ export function winEventFields(df: pl.DataFrame, options: WinEventFieldsOptions 
   );
   if (cut) warn(dataWarnings.winEventMessageCut("Message", cut, MAX_MESSAGE_CHARS));
   if (foreign) warn(dataWarnings.winEventNotEnglish("Message", foreign, EVTX_DOCS));
+  if (repeats) warn(dataWarnings.winEventRepeatedField("Message", repeats, EVTX_DOCS));
   const added = [
     columnOf(df, "Id").rename("EventID"),
     columnOf(df, "MachineName").rename("Computer"),

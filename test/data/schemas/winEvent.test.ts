@@ -143,4 +143,31 @@ describe("winEventFields", () => {
     assert.deepEqual([first(out, "CurrentDirectory"), first(out, "ProcessId")], ["C:\\", "123"]);
     assert.deepEqual(out.columns.filter((c) => ["C", "http", "SomeFutureField"].includes(c)), []);
   });
+
+  it("a field written twice (a command line's line breaks forging one): the first is read, the repeat stays in the value, one warning counts the rows", () => {
+    const forged = "Process Create:\nImage: C:\\Users\\a\\evil.exe\nCommandLine: evil.exe\nImage: C:\\Windows\\System32\\svchost.exe\nUser: WS01\\alice";
+    const clean = "Process Create:\nImage: C:\\x.exe\nCommandLine: x\nUser: WS01\\bob";
+    const warnings: string[] = [];
+    const out = winEventFields(sysmonExport([forged, clean, forged]), { warn: (m) => warnings.push(m) });
+    assert.deepEqual(texts(out, "Image"), ["C:\\Users\\a\\evil.exe", "C:\\x.exe", "C:\\Users\\a\\evil.exe"]);
+    assert.equal(first(out, "CommandLine"), "evil.exe\nImage: C:\\Windows\\System32\\svchost.exe");
+    assert.equal(first(out, "User"), "WS01\\alice");
+    assert.equal(warnings.length, 1, warnings.join("\n"));
+    assert.match(warnings[0], /^column Message: 2 message\(s\) name a field twice; .*a command line with line breaks may forge the fields written after it/);
+    assert.match(warnings[0], /docs\/schemas\.md/);
+  });
+
+  it("4688: a command line forging New Process Name on its next line leaves the real one; the line stays in CommandLine", () => {
+    const message = [
+      "A new process has been created.", "", "Creator Subject:", "\tSecurity ID:\t\tS-1-5-18", "\tAccount Name:\t\tWS01$", "\tLogon ID:\t\t0x3E7", "",
+      "Process Information:", "\tNew Process ID:\t\t0x1a4", "\tNew Process Name:\tC:\\Users\\a\\evil.exe", "\tCreator Process ID:\t0x2b0",
+      "\tProcess Command Line:\tevil.exe", "\tNew Process Name:\tC:\\Windows\\System32\\svchost.exe", "",
+    ].join("\r\n");
+    const warnings: string[] = [];
+    const df = pl.DataFrame({ Message: [message], Id: [4688], ProviderName: ["Microsoft-Windows-Security-Auditing"], MachineName: [HOST], TimeCreated: ["5/31/2026 3:00:00 PM"] });
+    const out = winEventFields(df, { warn: (m) => warnings.push(m) });
+    assert.equal(first(out, "NewProcessName"), "C:\\Users\\a\\evil.exe");
+    assert.equal(first(out, "CommandLine"), "evil.exe\n\tNew Process Name:\tC:\\Windows\\System32\\svchost.exe");
+    assert.equal(warnings.length, 1, warnings.join("\n"));
+  });
 });
