@@ -1,26 +1,32 @@
 /**
- * DNS look-ups on Node's own resolver (c-ares, `dns.promises.Resolver`), with
- * the fields MSTICPy's `dns_resolve` returns. Every query has a hard deadline:
+ * DNS look-ups with the fields MSTICPy's `dns_resolve` returns. The queries are
+ * sent here (dns-packet encodes and decodes them) rather than by Node's c-ares
+ * resolver, which hands over records without their owner names: an answer
+ * holding another name's records (`www.bank.lab A 6.6.6.6` for `poison.lab A?`)
+ * was believed. Only the asked name's CNAME chain and its end's records are
+ * taken, as dnspython does. Every query has a hard deadline:
  * with no network, or a name server that never answers, the result is a
  * structured failure (`status`, `error`) within `timeoutMs`, never a hung cell
  * and never a thrown network error.
  */
-import { promises as dnsPromises } from "node:dns";
+import { randomInt } from "node:crypto";
+import dgram from "node:dgram";
+import dns from "node:dns";
 import net from "node:net";
+import packet from "dns-packet";
 import { domainToASCII } from "node:url";
 import { findUnknownOption } from "../common/errors";
 import { parseIPv6 } from "./ipType";
 import { DnsError, MAX_DNS_TRIES, MAX_TIMER_MS, contextMessages as msg } from "./messages";
 
-/** Record types `dnsResolve` asks for (those Node's resolver returns parsed). */
+/** Record types `dnsResolve` asks for. */
 export const DNS_RECORD_TYPES = ["A", "AAAA", "CNAME", "MX", "TXT", "NS", "SOA", "SRV", "PTR", "CAA", "NAPTR"] as const;
 
 /** One of {@link DNS_RECORD_TYPES}. */
 export type DnsRecordType = (typeof DNS_RECORD_TYPES)[number];
 
 /**
- * How a look-up ended: `NOERROR` (answered), `NXDOMAIN` (no such name — Node
- * reports refused look-ups of unknown names the same way), `NODATA` (the name
+ * How a look-up ended: `NOERROR` (answered), `NXDOMAIN` (no such name), `NODATA` (the name
  * exists, no record of this type), `TIMEOUT` (no answer in time), `REFUSED`,
  * `SERVFAIL`, `NETWORK` (no route or connection to the name server) or `ERROR`.
  */
@@ -39,9 +45,9 @@ export interface DnsResult {
   canonical_name: string | null;
   /** The answer's records as text (`104.215.148.63`, `10 mail.example.com.`, TXT strings). */
   rrset: string[];
-  /** When the answer expires (now + lowest TTL; A and AAAA only — Node gives no TTL for other types). */
+  /** When the answer expires (now + lowest TTL of the records and their CNAME chain; A and AAAA only, SOA: its minimum). */
   expiration: Date | null;
-  /** The answer as zone-file-like text (Node does not expose the raw message). */
+  /** The answer as zone-file-like text (not the raw message). */
   response: string;
   status: DnsStatus;
   /** What went wrong, in words; null on success. */
@@ -112,38 +118,27 @@ function checkDnsOptions(fn: string, options: object, known: readonly string[]):
   if (unknown) throw new DnsError(msg.dnsOptionUnknown(fn, unknown, known));
 }
 
-function makeResolver(options: DnsOptions): { resolver: dnsPromises.Resolver; nameserver: string; port: number; timeoutMs: number } {
+interface Servers {
+  /** The name servers asked, in order: [host, port]. */
+  servers: [string, number][];
+  timeoutMs: number;
+  tries: number;
+}
+
+function makeServers(options: DnsOptions): Servers {
   const timeoutMs = options.timeoutMs ?? 2000;
   if (!(timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS)) throw new DnsError(msg.dnsTimeout(timeoutMs));
   const tries = options.tries ?? 1;
   if (!Number.isInteger(tries) || tries < 1 || tries > MAX_DNS_TRIES) throw new DnsError(msg.dnsTries(tries));
-  // c-ares' own per-try timeout; the overall deadline below bounds retries and several servers.
-  const resolver = new dnsPromises.Resolver({ timeout: Math.max(1, Math.floor(timeoutMs / tries)), tries });
   if (options.nameserver) {
     const [host, port] = splitServer(options.nameserver, options.port === undefined ? 53 : checkPort("port", options.port));
     if (!net.isIP(host)) throw new DnsError(msg.dnsNameserver(options.nameserver));
     checkPort(`the nameserver's port ("${options.nameserver}")`, port);
-    resolver.setServers([serverText(host, port)]);
+    return { servers: [[host, port]], timeoutMs, tries };
   }
-  const first = resolver.getServers()[0] ?? "";
-  const [nameserver, port] = first ? splitServer(first, 53) : ["", 53];
-  return { resolver, nameserver, port, timeoutMs };
-}
-
-/** Runs `query` with a deadline; on expiry the resolver's queries are cancelled. */
-async function withDeadline<T>(resolver: dnsPromises.Resolver, timeoutMs: number, query: () => Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      resolver.cancel();
-      reject(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: "ETIMEOUT" }));
-    }, timeoutMs);
-  });
-  try {
-    return await Promise.race([query(), deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
+  // The system's servers; with none, c-ares' default (127.0.0.1), as before.
+  const system = dns.getServers().map((server) => splitServer(server, 53));
+  return { servers: system.length ? system : [["127.0.0.1", 53]], timeoutMs, tries };
 }
 
 function normalizeType(rdtype: string | undefined): DnsRecordType {
@@ -154,11 +149,6 @@ function normalizeType(rdtype: string | undefined): DnsRecordType {
   return t as DnsRecordType;
 }
 
-interface Answer {
-  rrset: string[];
-  ttl: number | null;
-}
-
 /** Characters of a TXT string written as `\DDD` byte escapes: controls (NUL…) and line separators. */
 const TXT_ESCAPED = /[\p{Cc}\p{Zl}\p{Zp}]/gu;
 
@@ -166,14 +156,12 @@ const TXT_ESCAPED = /[\p{Cc}\p{Zl}\p{Zp}]/gu;
 const byteEscapes = (bytes: Uint8Array) => Array.from(bytes, (b) => `\\${String(b).padStart(3, "0")}`).join("");
 
 /**
- * One TXT character-string as text. Node hands its bytes over one character
- * per byte (Latin-1), so UTF-8 came out as mojibake and a NUL passed through:
- * valid UTF-8 is decoded, other strings keep printable ASCII only, as
- * dnspython writes them; the rest, and any backslash, is escaped so that an
- * escape cannot be forged.
+ * One TXT character-string as text: valid UTF-8 is decoded, other strings
+ * keep printable ASCII only, as dnspython writes them; the rest, and any
+ * backslash, is escaped so that an escape cannot be forged.
  */
-function txtText(chunk: string): string {
-  const bytes = Buffer.from(chunk, "latin1");
+function txtText(bytes: Buffer): string {
+  const chunk = bytes.toString("latin1");
   try {
     const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
     return text.replace(/\\/g, "\\\\").replace(TXT_ESCAPED, (c) => byteEscapes(Buffer.from(c, "utf8")));
@@ -182,83 +170,226 @@ function txtText(chunk: string): string {
   }
 }
 
-/** Asks for one record type; records rendered as text. */
-async function query(resolver: dnsPromises.Resolver, name: string, rdtype: DnsRecordType): Promise<Answer> {
+/** A record's data as text, in the forms Node's resolver gave them (names fully qualified). */
+function recordText(rdtype: DnsRecordType, data: unknown): string {
+  const d = data as Record<string, unknown>;
   switch (rdtype) {
     case "A":
-    case "AAAA": {
-      const records = rdtype === "A" ? await resolver.resolve4(name, { ttl: true }) : await resolver.resolve6(name, { ttl: true });
-      return { rrset: records.map((r) => r.address), ttl: records.length ? Math.min(...records.map((r) => r.ttl)) : null };
-    }
+    case "AAAA":
+      return String(data);
     case "CNAME":
-      return { rrset: (await resolver.resolveCname(name)).map(fqdn), ttl: null };
-    case "MX":
-      return { rrset: (await resolver.resolveMx(name)).map((r) => `${r.priority} ${fqdn(r.exchange)}`), ttl: null };
-    case "TXT":
-      return { rrset: (await resolver.resolveTxt(name)).map((chunks) => chunks.map(txtText).join("")), ttl: null };
     case "NS":
-      return { rrset: (await resolver.resolveNs(name)).map(fqdn), ttl: null };
     case "PTR":
-      return { rrset: (await resolver.resolvePtr(name)).map(fqdn), ttl: null };
-    case "SOA": {
-      const s = await resolver.resolveSoa(name);
-      return { rrset: [`${fqdn(s.nsname)} ${fqdn(s.hostmaster)} ${s.serial} ${s.refresh} ${s.retry} ${s.expire} ${s.minttl}`], ttl: s.minttl };
-    }
+      return nameText(String(data));
+    case "MX":
+      return `${d.preference} ${nameText(String(d.exchange))}`;
+    case "TXT":
+      return (data as Buffer[]).map(txtText).join("");
+    case "SOA":
+      return `${nameText(String(d.mname))} ${nameText(String(d.rname))} ${d.serial} ${d.refresh} ${d.retry} ${d.expire} ${d.minimum}`;
     case "SRV":
-      return { rrset: (await resolver.resolveSrv(name)).map((r) => `${r.priority} ${r.weight} ${r.port} ${fqdn(r.name)}`), ttl: null };
+      return `${d.priority} ${d.weight} ${d.port} ${nameText(String(d.target))}`;
     case "CAA":
-      return {
-        rrset: (await resolver.resolveCaa(name)).map((r) => {
-          const [tag, value] = Object.entries(r).find(([k]) => k !== "critical") ?? ["", ""];
-          return `${r.critical} ${tag} "${String(value)}"`;
-        }),
-        ttl: null,
-      };
+      return `${d.flags} ${d.tag} "${d.value}"`;
     case "NAPTR":
-      return {
-        rrset: (await resolver.resolveNaptr(name)).map((r) => `${r.order} ${r.preference} "${r.flags}" "${r.service}" "${r.regexp}" ${fqdn(r.replacement || ".")}`),
-        ttl: null,
-      };
+      return `${d.order} ${d.preference} "${d.flags}" "${d.services}" "${d.regexp}" ${nameText(String(d.replacement || "."))}`;
   }
 }
+
+/** Largest response read: a UDP datagram (no EDNS is sent, so servers keep to 512; some send more), a TCP message. */
+const MAX_UDP_RESPONSE = 4096;
+const MAX_TCP_RESPONSE = 65535;
+
+/** DNS compares names ignoring ASCII case only; a trailing dot is the root's. */
+const nameKey = (name: string) => name.replace(/\.$/, "").replace(/[A-Z]/g, (c) => c.toLowerCase());
+
+/** A coded error. */
+const dnsFailure = (message: string, code: string) => Object.assign(new Error(message), { code });
+
+/** An error worded as Node's resolver threw them (`queryA ENOTFOUND example.com`), with why. */
+type Fail = (code: string, why?: string) => Error;
+
+/**
+ * A name from a record as text: controls, spaces, non-ASCII (as the bytes of
+ * its UTF-8) written `\DDD` and `"();@$` backslash-escaped, as dnspython
+ * writes them, so that a hostile name (`<img src=x onerror=…>`) shows as data.
+ */
+const nameText = (name: string) =>
+  fqdn(name.replace(/[^\x21-\x7e]/gu, (c) => byteEscapes(Buffer.from(c, "utf8"))).replace(/["();@$]/g, (c) => `\\${c}`));
+
+/**
+ * `wire` decoded if it is the response to `query` (same id, the same single
+ * question), else undefined: a datagram from anyone who guessed the port, or
+ * a stale answer to an earlier try, is not believed. dns-packet follows only
+ * pointers to earlier bytes, so a looping pointer is a decode error.
+ */
+function matchingResponse(wire: Buffer, query: packet.Packet, fail: Fail): packet.DecodedPacket | Error | undefined {
+  if (wire.length < 12 || wire.readUInt16BE(0) !== query.id) return undefined;
+  let response: packet.DecodedPacket;
+  try {
+    response = packet.decode(wire);
+  } catch (err) {
+    // Remembered, not final: the try goes on waiting for a response that decodes.
+    return fail("EBADRESP", `an answer that does not decode (${err instanceof Error ? err.message : String(err)})`);
+  }
+  const [asked] = query.questions ?? [];
+  const [q, ...more] = response.questions ?? [];
+  if (response.type !== "response" || !q || more.length || nameKey(q.name) !== nameKey(asked.name) || q.type !== asked.type || q.class !== "IN") return undefined;
+  return response;
+}
+
+/** What one exchange with a server ended with: a response, or an error to remember while others are tried. */
+type Exchange = { response: packet.DecodedPacket } | { err: Error };
+
+/** What each exchange needs: the server, the query (and its bytes), the time it has, the error wording. */
+interface Ask {
+  host: string;
+  port: number;
+  query: packet.Packet;
+  wire: Buffer;
+  ms: number;
+  fail: Fail;
+}
+
+/** One UDP exchange with `host:port` within `ms`; datagrams that are not the response are ignored. */
+function askUdp({ host, port, query, wire, ms, fail }: Ask): Promise<Exchange> {
+  return new Promise((resolve) => {
+    const socket = dgram.createSocket(net.isIPv6(host) ? "udp6" : "udp4");
+    let undecodable: Error | undefined;
+    const done = (result: Exchange) => {
+      clearTimeout(timer);
+      socket.close();
+      resolve(result);
+    };
+    const timer = setTimeout(() => done({ err: undecodable ?? fail("ETIMEOUT") }), ms);
+    // Connected: only the server's datagrams arrive, and a closed port's ICMP error comes back as ECONNREFUSED.
+    socket.on("error", (err: NodeJS.ErrnoException) => done({ err: fail(err.code ?? "ERROR") }));
+    socket.on("message", (data) => {
+      const response = data.length <= MAX_UDP_RESPONSE ? matchingResponse(data, query, fail) : undefined;
+      if (response instanceof Error) undecodable = response;
+      else if (response) done({ response });
+    });
+    socket.connect(port, host, () => socket.send(wire));
+  });
+}
+
+/** The same question over TCP (a truncated UDP answer), within `ms`; a wrong answer on the connection is an error. */
+function askTcp({ host, port, query, wire, ms, fail }: Ask): Promise<Exchange> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    let received = Buffer.alloc(0);
+    const done = (result: Exchange) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(result);
+    };
+    const timer = setTimeout(() => done({ err: fail("ETIMEOUT") }), ms);
+    socket.on("error", (err: NodeJS.ErrnoException) => done({ err: fail(err.code ?? "ERROR", "over TCP") }));
+    socket.on("end", () => done({ err: fail("ECONNRESET", "the TCP connection closed before the answer") }));
+    socket.on("data", (chunk) => {
+      received = Buffer.concat([received, chunk]);
+      if (received.length < 2) return;
+      const length = received.readUInt16BE(0); // at most MAX_TCP_RESPONSE: two bytes
+      if (received.length > length + 2 || length > MAX_TCP_RESPONSE) return done({ err: fail("EBADRESP", "more bytes than the TCP answer's length") });
+      if (received.length < length + 2) return;
+      const response = matchingResponse(received.subarray(2), query, fail);
+      done(response instanceof Error ? { err: response } : response ? { response } : { err: fail("EBADRESP", "the TCP answer is not for the question asked") });
+    });
+    socket.on("connect", () => socket.write(Buffer.concat([Buffer.from([wire.length >> 8, wire.length & 0xff]), wire])));
+  });
+}
+
+/**
+ * Sends the question `name` `rdtype` IN (random id, recursion desired) to each
+ * server in turn, `tries` rounds, a try lasting `timeoutMs / tries`, all
+ * within `timeoutMs`; a truncated answer is asked again over TCP. Returns
+ * the first response; throws the last error (timeout, network) when none came.
+ */
+async function exchange(target: Servers, name: string, rdtype: DnsRecordType, fail: Fail): Promise<packet.DecodedPacket> {
+  const query: packet.Packet = { type: "query", id: randomInt(0x10000), flags: packet.RECURSION_DESIRED, questions: [{ type: rdtype, class: "IN", name }] };
+  const wire = packet.encode(query);
+  const deadline = Date.now() + target.timeoutMs;
+  const perTry = Math.max(1, Math.floor(target.timeoutMs / target.tries));
+  let last: Error | undefined;
+  for (let round = 0; round < target.tries; round++) {
+    for (const [host, port] of target.servers) {
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      const udp = await askUdp({ host, port, query, wire, ms: Math.min(perTry, left), fail });
+      // Truncated: the whole answer over TCP, within what is left of the deadline.
+      const result = "response" in udp && udp.response.flag_tc ? await askTcp({ host, port, query, wire, ms: Math.max(1, deadline - Date.now()), fail }) : udp;
+      if ("response" in result) return result.response;
+      last = result.err;
+    }
+  }
+  throw last && (last as { code?: string }).code !== "ETIMEOUT" ? last : dnsFailure(`no answer within ${target.timeoutMs} ms`, "ETIMEOUT");
+}
+
+/** Response codes as Node's resolver reported them (c-ares' codes; NXDOMAIN is ENOTFOUND). */
+const CODE_BY_RCODE: Record<string, string> = { NXDOMAIN: "ENOTFOUND", SERVFAIL: "ESERVFAIL", REFUSED: "EREFUSED", FORMERR: "EFORMERR", NOTIMP: "ENOTIMP" };
 
 /** CNAMEs followed before giving up (dnspython's MAX_CHAIN). */
 const MAX_CNAMES = 16;
 
+interface Answer {
+  /** The end of the CNAME chain from the name asked (that name itself without CNAMEs). */
+  canonical: string;
+  rrset: string[];
+  ttl: number | null;
+}
+
 /**
- * The canonical name of `name` (the end of its CNAME chain), or `name` itself.
- * A chain that loops or runs past {@link MAX_CNAMES} is an error, as in
- * dnspython ("The CNAME chain is too long"): its records cannot be found.
+ * The records of `response` that answer `asked`: its CNAME chain (each CNAME
+ * owned by the name it comes from) and the records of type `rdtype` owned by
+ * the chain's end. Records of other owners are ignored, as dnspython ignores
+ * them. A chain that loops or runs past {@link MAX_CNAMES} is an error, as in
+ * dnspython ("The CNAME chain is too long").
  */
-async function canonicalName(resolver: dnsPromises.Resolver, name: string): Promise<string> {
-  const chain = [fqdn(name)];
+function readAnswer(response: packet.DecodedPacket, asked: string, rdtype: DnsRecordType, fail: Fail): Answer {
+  const { rcode } = response as { rcode?: string }; // decoded, missing from @types/dns-packet
+  if (rcode !== "NOERROR") {
+    const code = CODE_BY_RCODE[rcode ?? ""] ?? "EBADRESP";
+    throw fail(code, code === "EBADRESP" ? `response code ${rcode}` : undefined);
+  }
+  const records = (response.answers ?? []).filter((r): r is packet.StringAnswer => r.type !== "OPT" && (r as { class?: string }).class === "IN");
+  const chain = [fqdn(asked)];
+  const ttls: number[] = [];
   for (;;) {
-    let target: string | undefined;
-    try {
-      [target] = await resolver.resolveCname(chain[chain.length - 1]);
-    } catch {
-      // No CNAME (or no answer): the chain ends here.
+    const owner = nameKey(chain[chain.length - 1]);
+    const owned = records.filter((r) => nameKey(r.name) === owner);
+    const hits = owned.filter((r) => r.type === rdtype);
+    const cname = rdtype === "CNAME" ? undefined : owned.find((r) => r.type === "CNAME");
+    if (hits.length || !cname) {
+      if (!hits.length) throw fail("ENODATA", `no ${rdtype} records for ${nameText(chain[chain.length - 1])}`);
+      const rrset = hits.map((r) => recordText(rdtype, r.data));
+      ttls.push(...hits.map((r) => r.ttl ?? 0));
+      // As before: A and AAAA carry their TTL (the chain's lowest), SOA its minimum field, other types none.
+      const ttl = rdtype === "A" || rdtype === "AAAA" ? Math.min(...ttls) : rdtype === "SOA" ? Number((hits[0].data as unknown as packet.SoaData).minimum) : null;
+      return { canonical: chain.length > 1 ? nameText(chain[chain.length - 1]) : chain[0], rrset, ttl };
     }
-    if (!target) return chain[chain.length - 1];
-    const next = fqdn(target);
-    const loops = chain.some((n) => n.toLowerCase() === next.toLowerCase());
+    const next = fqdn(String(cname.data));
+    const loops = chain.some((n) => nameKey(n) === nameKey(next));
     chain.push(next);
+    ttls.push(cname.ttl ?? 0);
     if (loops || chain.length > MAX_CNAMES + 1) {
       const what = loops ? "the CNAME chain loops" : `the CNAME chain is too long (more than ${MAX_CNAMES} CNAMEs)`;
       // Caught by dnsResolve and returned as a result with status ERROR (never thrown to the caller).
-      throw Object.assign(new Error(`${what}: ${chain.slice(0, 4).join(" → ")}${chain.length > 4 ? " → …" : ""}`), { code: "ECNAMECHAIN" });
+      throw dnsFailure(`${what}: ${chain.slice(0, 4).map(nameText).join(" → ")}${chain.length > 4 ? " → …" : ""}`, "ECNAMECHAIN");
     }
   }
 }
 
 /**
- * Characters that never reach the server as written: C0/C1 controls (a NUL
- * ends Node's C string), lone surrogates, line and paragraph separators, and
- * the backslash (c-ares reads zone-file escapes such as `a\.b` and `\065`).
+ * Characters refused in a name: C0/C1 controls (a NUL cut the name Node's
+ * c-ares sent), lone surrogates, line and paragraph separators, and the
+ * backslash (zone-file escapes such as `a\.b` and `\065` rewrote it).
  */
 const UNSENDABLE = /[\p{Cc}\p{Cs}\p{Zl}\p{Zp}\\]/u;
 
-/** The name Node sends for `name`: IDNA's ASCII form (`ü.example` → `xn--tda.example`); ASCII names as typed. */
+/** Characters of a host name as sent (after IDNA): c-ares refused the others (spaces, `@`, `;`…), and so do we. */
+const HOST_CHARS = /[^A-Za-z0-9._*\/-]/;
+
+/** The name sent for `name`: IDNA's ASCII form (`ü.example` → `xn--tda.example`); ASCII names as typed. */
 const askedName = (name: string) => (/[^\x00-\x7f]/.test(name) ? domainToASCII(name) : name);
 
 /** Longest name (in octets, without the root's dot) and label a DNS message carries (RFC 1035 §2.3.4). */
@@ -271,28 +402,30 @@ function visibleName(name: string): string {
 }
 
 /**
- * Why c-ares would ask for another name than `name`, or undefined. A NUL cuts
- * it (`evil.com\0.good.com` asks for `evil.com`), escapes rewrite it, and a
- * name IDNA cannot encode is sent as the root: the result would name one
- * domain and describe another. c-ares itself refuses spaces, `@`, `;`…
- * (EBADNAME); these get the same answer.
+ * Why `name` is not sent, or undefined: a character that would cut or
+ * rewrite it (`evil.com\0.good.com`), a name IDNA cannot encode, one DNS
+ * cannot carry, or one that is no host name (`evil .com`, `a..b`), as
+ * c-ares refused them (EBADNAME). The result would otherwise name one domain
+ * and describe another, or wait for a server that ignores the question.
  */
 function unsendableReason(name: string): string | undefined {
   const bad = UNSENDABLE.exec(name);
   if (bad) {
-    const what = bad[0] === "\\" ? "a backslash (c-ares would read it as an escape)" : `character U+${(bad[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+    const what = bad[0] === "\\" ? "a backslash (it would be read as an escape)" : `character U+${(bad[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
     return `${what} at position ${bad.index}`;
   }
-  // Node converts names with IDNA and sends the empty name (the root) when that fails: non-ASCII
-  // names, and ASCII ones with a punycode label that does not decode (`xn--zz.com`).
+  // Non-ASCII names, and ASCII ones with a punycode label that does not decode (`xn--zz.com`): Node's resolver sent the root.
   if ((/[^\x00-\x7f]/.test(name) || /(?:^|\.)xn--/i.test(name)) && !domainToASCII(name)) return "IDNA cannot encode it";
-  // Node sent these and the server's silence came back as a TIMEOUT after the whole deadline (dnspython: NameTooLong, LabelTooLong).
+  // Servers ignore these: a TIMEOUT after the whole deadline (dnspython: NameTooLong, LabelTooLong).
   const asked = askedName(name);
   if (asked.length > MAX_NAME_OCTETS) return `the name is ${asked.length} octets long, more than ${MAX_NAME_OCTETS}`;
   const label = asked.split(".").find((l) => l.length > MAX_LABEL_OCTETS);
   if (label) return `label "${label.slice(0, 16)}…" is ${label.length} octets long, more than ${MAX_LABEL_OCTETS}`;
+  const odd = HOST_CHARS.exec(asked);
+  if (odd) return `character "${odd[0]}" at position ${odd.index} (a host name holds letters, digits, "-", "_", "*" and "/")`;
   // One trailing dot is dropped before this: another one (`example.com..`, `..`) is an empty label.
   if (name.endsWith(".")) return "an empty label (a second trailing dot)";
+  if (asked.split(".").includes("")) return "an empty label";
   return undefined;
 }
 
@@ -313,14 +446,14 @@ function failure(base: Omit<DnsResult, "canonical_name" | "rrset" | "expiration"
 }
 
 /**
- * Resolves `domain` (default record type A) on Node's resolver, within
- * `timeoutMs`. Never throws on network trouble: a failed look-up has
- * `status` ≠ `NOERROR`, an `error` message and an empty `rrset`. A name
- * c-ares would cut or rewrite (a control character such as NUL, a backslash,
- * a name IDNA cannot encode), or that DNS cannot carry (over 253 octets, a
- * label over 63), is not sent: like a name c-ares refuses
- * (`"evil .com"`), it gets status `ERROR` and an `EBADNAME` error. Throws
- * {@link DnsError} only for bad arguments.
+ * Resolves `domain` (default record type A) within `timeoutMs`, believing
+ * only records owned by the name asked or its CNAME chain. Never throws on
+ * network trouble: a failed look-up has `status` ≠ `NOERROR`, an `error`
+ * message and an empty `rrset`. A name with a control character such as NUL,
+ * a backslash, a name IDNA cannot encode, one DNS cannot carry (over 253
+ * octets, a label over 63) or no host name (`"evil .com"`) is not sent: it
+ * gets status `ERROR` and an `EBADNAME` error. Throws {@link DnsError} only
+ * for bad arguments.
  *
  * ```ts
  * const info = await dnsResolve("microsoft.com");
@@ -332,37 +465,28 @@ export async function dnsResolve(domain: string, options: DnsOptions = {}): Prom
   const rdtype = normalizeType(options.rdtype);
   const name = String(domain ?? "").trim().replace(/\.$/, "");
   if (!name) throw new DnsError(msg.dnsEmptyDomain());
-  const { resolver, nameserver, port, timeoutMs } = makeResolver(options);
+  const target = makeServers(options);
+  const [[nameserver, port]] = target.servers;
   const unsendable = unsendableReason(name);
   // The name asked (dnspython shows `xn--tda.example.` for `ü.example`); a refused name as given.
   const asked = unsendable ? name : askedName(name);
   const base = { qname: `${asked}.`, rdtype, rdclass: "IN" as const, nameserver, port };
+  // Node's resolver's wording (`queryA EBADNAME evil .com`), kept for the messages.
+  const syscall = `query${rdtype[0]}${rdtype.slice(1).toLowerCase()}`;
   if (unsendable) {
-    // Node's own wording for a name c-ares refuses (`queryA EBADNAME evil .com`), with the reason.
-    const syscall = `query${rdtype[0]}${rdtype.slice(1).toLowerCase()}`;
     return failure(base, Object.assign(new Error(`${syscall} EBADNAME ${visibleName(name)}: ${unsendable}`), { code: "EBADNAME" }));
   }
   try {
     const started = Date.now();
+    const fail: Fail = (code, why) => dnsFailure(`${syscall} ${code} ${asked}${why ? `: ${why}` : ""}`, code);
     // The chain is followed for every type (an MX asked of an alias is the MX of its target), except CNAME itself.
-    const [answer, canonical] = await withDeadline(resolver, timeoutMs, () =>
-      Promise.all([
-        query(resolver, name, rdtype).catch((err: unknown) => ({ err })),
-        rdtype === "CNAME" ? fqdn(asked) : canonicalName(resolver, asked),
-      ]),
-    );
-    // A chain that loops is reported as such, not as the NODATA its empty answer would say.
-    if ("err" in answer) throw answer.err;
-    if (!answer.rrset.length) {
-      // An empty answer (dnspython: NoAnswer), e.g. an alias without records of this type.
-      throw Object.assign(new Error(`no ${rdtype} records for ${name}`), { code: "ENODATA" });
-    }
+    const answer = readAnswer(await exchange(target, asked, rdtype, fail), asked, rdtype, fail);
     const expiration = answer.ttl === null ? null : new Date(started + answer.ttl * 1000);
     const ttl = answer.ttl === null ? "" : `${answer.ttl} `;
-    const lines = answer.rrset.map((r) => `${canonical} ${ttl}IN ${rdtype} ${r}`);
+    const lines = answer.rrset.map((r) => `${answer.canonical} ${ttl}IN ${rdtype} ${r}`);
     return {
       ...base,
-      canonical_name: canonical,
+      canonical_name: answer.canonical,
       rrset: answer.rrset,
       expiration,
       response: `;QUESTION\n${base.qname} IN ${rdtype}\n;ANSWER\n${lines.join("\n")}`,

@@ -1,6 +1,6 @@
 /**
  * dnsResolve and dnsReverse against a DNS server of our own on 127.0.0.1
- * (dns2), with Node's own resolver: no internet needed.
+ * (dns2, with a TCP twin for truncated answers): no internet needed.
  */
 import assert from "node:assert/strict";
 import dgram from "node:dgram";
@@ -40,7 +40,19 @@ const ZONE: Record<string, Record_[]> = {
   ...Object.fromEntries(Array.from({ length: 18 }, (_, i) => [`c${i}.example.test`, [{ type: Packet.TYPE.CNAME, domain: i < 17 ? `c${i + 1}.example.test` : "example.test", ttl: 300 }]])),
 };
 
+/** A records of another owner (www.bank.test) in the answer to `type`. */
+const injected = (type: number) => ({
+  name: "www.bank.test",
+  type,
+  class: Packet.CLASS.IN,
+  ttl: 300,
+  ...(type === Packet.TYPE.MX ? { exchange: "evil.test", priority: 10 } : type === Packet.TYPE.TXT ? { data: "injected" } : { address: "6.6.6.6" }),
+});
+
 let server: ReturnType<typeof dns2.createServer>;
+let tcpServer: ReturnType<typeof dns2.createTCPServer>; // same port as the UDP server, for truncated answers
+let looping: dgram.Socket; // answers with a name whose compression pointer points at itself
+let loopingPort = 0;
 let port = 0;
 let silent: dgram.Socket; // binds a port and never answers
 let silentPort = 0;
@@ -48,13 +60,35 @@ const closedPort = 9; // "discard": nothing listens there on a test machine
 let queries = 0;
 
 before(async () => {
-  server = dns2.createServer({
-    udp: true,
-    handle: (request, send) => {
+  const handle = (request: InstanceType<typeof Packet>, send: (response: InstanceType<typeof Packet>) => void, tcp: boolean) => {
       queries++;
       const response = Packet.createResponseFromRequest(request);
       const [q] = request.questions;
       const name = q.name.toLowerCase();
+      // Another owner's records, alone or beside the asked name's own.
+      if (name === "poison.example.test" || name === "poisonmix.example.test") {
+        if (name === "poisonmix.example.test") response.answers.push({ name: q.name, type: Packet.TYPE.A, class: Packet.CLASS.IN, ttl: 300, address: "192.0.2.20" } as never);
+        response.answers.push(injected(q.type) as never);
+        send(response);
+        return;
+      }
+      // First a response with another id (a spoofed or stale one), then the response.
+      if (name === "wrongid.example.test") {
+        const spoofed = Packet.createResponseFromRequest(request);
+        spoofed.header.id = (request.header.id + 1) & 0xffff;
+        spoofed.answers.push({ name: q.name, type: Packet.TYPE.A, class: Packet.CLASS.IN, ttl: 300, address: "6.6.6.6" } as never);
+        send(spoofed);
+        response.answers.push({ name: q.name, type: Packet.TYPE.A, class: Packet.CLASS.IN, ttl: 300, address: "192.0.2.50" } as never);
+        send(response);
+        return;
+      }
+      // Truncated over UDP; the answer over TCP.
+      if (name === "tc.example.test") {
+        if (tcp) response.answers.push({ name: q.name, type: Packet.TYPE.A, class: Packet.CLASS.IN, ttl: 300, address: "192.0.2.77" } as never);
+        else response.header.tc = 1;
+        send(response);
+        return;
+      }
       const records = ZONE[name];
       if (!records) {
         response.header.rcode = Packet.RCODE.NXDOMAIN;
@@ -74,10 +108,23 @@ before(async () => {
         owner = String(cname.domain);
       }
       send(response);
-    },
-  });
+  };
+  server = dns2.createServer({ udp: true, handle: (request, send) => handle(request, send, false) });
   const addresses = await server.listen({ udp: { port: 0, address: "127.0.0.1" } });
   port = addresses.udp?.port ?? 0;
+  tcpServer = dns2.createTCPServer((request, send) => handle(request, send, true));
+  await new Promise<void>((resolve) => tcpServer.listen(port, "127.0.0.1", resolve));
+  looping = dgram.createSocket("udp4");
+  looping.on("message", (query, from) => {
+    // The query's header and question, then one A record whose owner name is a pointer to itself.
+    const question = query.subarray(12);
+    const header = Buffer.from([query[0], query[1], 0x84, 0x00, 0, 1, 0, 1, 0, 0, 0, 0]);
+    const self = 12 + question.length;
+    const record = Buffer.from([0xc0 | (self >> 8), self & 0xff, 0, 1, 0, 1, 0, 0, 1, 44, 0, 4, 192, 0, 2, 1]);
+    looping.send(Buffer.concat([header, question, record]), from.port, from.address);
+  });
+  await new Promise<void>((resolve) => looping.bind(0, "127.0.0.1", resolve));
+  loopingPort = looping.address().port;
   silent = dgram.createSocket("udp4");
   await new Promise<void>((resolve) => silent.bind(0, "127.0.0.1", resolve));
   silentPort = silent.address().port;
@@ -85,6 +132,8 @@ before(async () => {
 
 after(async () => {
   await server.close();
+  await new Promise((resolve) => tcpServer.close(resolve));
+  looping.close();
   silent.close();
 });
 
@@ -322,4 +371,34 @@ test("an IPv6 name server is written [::1]:port in messages", async () => {
   } finally {
     silent6.close();
   }
+});
+
+test("records owned by another name than the one asked (A, MX, TXT) are not believed: NODATA, as dnspython's NoAnswer", async () => {
+  for (const rdtype of ["A", "MX", "TXT"] as const) {
+    const r = await dnsResolve("poison.example.test", { ...at(), rdtype });
+    assert.deepEqual([r.status, r.rrset, r.canonical_name], ["NODATA", [], null], rdtype);
+    assert.match(String(r.error), /^NODATA: .*no \w+ records for poison\.example\.test\./, rdtype);
+  }
+  // Beside the asked name's own records, the other owner's are dropped.
+  const mixed = await dnsResolve("poisonmix.example.test", at());
+  assert.deepEqual([mixed.status, mixed.rrset, mixed.canonical_name], ["NOERROR", ["192.0.2.20"], "poisonmix.example.test."]);
+  assert.ok(!mixed.response.includes("6.6.6.6"));
+});
+
+test("a response with another id is ignored; the response with the query's id is taken", async () => {
+  const r = await dnsResolve("wrongid.example.test", { ...at(), timeoutMs: 1000 });
+  assert.deepEqual([r.status, r.rrset], ["NOERROR", ["192.0.2.50"]]);
+});
+
+test("a truncated UDP answer is asked again over TCP", async () => {
+  const r = await dnsResolve("tc.example.test", { ...at(), timeoutMs: 1000 });
+  assert.deepEqual([r.status, r.rrset, r.canonical_name], ["NOERROR", ["192.0.2.77"], "tc.example.test."]);
+});
+
+test("a compression pointer that loops is a bad response (ERROR EBADRESP) within the deadline, not a hang", async () => {
+  const t0 = performance.now();
+  const r = await dnsResolve("example.test", { nameserver: "127.0.0.1", port: loopingPort, timeoutMs: 300 });
+  assert.deepEqual([r.status, r.rrset], ["ERROR", []]);
+  assert.match(String(r.error), /^ERROR: queryA EBADRESP example\.test: an answer that does not decode \(Cannot decode name \(bad pointer\)\)/);
+  assert.ok(performance.now() - t0 < 1000);
 });
