@@ -19,7 +19,7 @@ import { NETWORK_LAYOUTS, NETWORK_SCHEMAS } from "./network";
 import { PROCESS_LAYOUTS, processEventSchema, processSchemaSource, type ProcessColumns } from "./process";
 import type { EventKind, EventSchema, LabColumn, LabLayout } from "./types";
 import { wideIntsAsText } from "../../common/wideInts";
-import { EVTX_DOCS, isWinEventExport, winEventFields } from "./winEvent";
+import { EVTX_DOCS, isWinEventExport, winEventFields, winEventsOfKind } from "./winEvent";
 
 export type { EventKind, EventSchema, LabLayout, LabColumn, ColumnRule, Conversion, FieldRule } from "./types";
 export { LOGON_SCHEMAS, LOGON_LAYOUTS, LAB_HOST_LOGONS, LAB_SIGNINS, SECURITY_EVENT_LOGONS, WINDOWS_EVENT_LOGONS, SIGNIN_LOGS, GRAPH_SIGNINS, PORTAL_CSV_SIGNINS, ECS_AUTHENTICATION } from "./logon";
@@ -79,7 +79,7 @@ function labColumnMap(layouts: readonly LabLayout[]): Map<string, LabColumn> {
 /** Which schema `normalizeEvents` would use, without mapping. Throws as it does when none fits. */
 export function detectEventSchema(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions = {}): DetectedSchema {
   // Columns of 128-bit integers (JSON ids past 2^64, as pl.readJSON gives them), which nodejs-polars cannot describe, as text, as the readers make them.
-  if (isDataFrame(df)) df = winEventFields(wideIntsAsText(df), { warn: options.warn });
+  if (isDataFrame(df)) df = winEventsOfKind(winEventFields(wideIntsAsText(df), { warn: options.warn }), kind);
   const lab = inLabLayout(df, labLayouts(kind));
   if (lab) return { id: "lab", name: lab.name };
   const chosen = chooseSchema(df, kind, options.source ?? "normalizeEvents");
@@ -137,8 +137,8 @@ function flattenProcessFields(df: pl.DataFrame, schema: ProcessColumns): pl.Data
  * columns and the frame's closest column names.
  */
 export function normalizeEvents(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions = {}): pl.DataFrame {
-  // A plain Get-WinEvent export: its events' fields read out of the Message text first (the schema is then detected as usual).
-  if (isDataFrame(df)) df = winEventFields(wideIntsAsText(df), { warn: options.warn });
+  // A plain Get-WinEvent export: its events' fields read out of the Message text first, its rows cut to the kind's events (the schema is then detected as usual).
+  if (isDataFrame(df)) df = winEventsOfKind(winEventFields(wideIntsAsText(df), { warn: options.warn }), kind);
   const layouts = labLayouts(kind);
   if (inLabLayout(df, layouts)) return df;
   const { schema, process } = chooseSchema(df, kind, options.source ?? "normalizeEvents");

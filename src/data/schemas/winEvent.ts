@@ -7,11 +7,12 @@
  * rendering of Sysmon events and Security 4688 / 4624.
  */
 import pl from "nodejs-polars";
-import { columnNames, columnOf, frameOf } from "../../common/frames";
+import { columnNames, columnOf, frameHeight, frameOf, withPlainNames } from "../../common/frames";
 import { printWarning } from "../../common/messages";
 import { dataWarnings } from "../messages";
 import { isTextType } from "../../common/dtypes";
 import { parseTimeSeries, strptimeExpr } from "../timeParsing";
+import type { EventKind } from "./types";
 
 /** The docs section whose PowerShell command exports the EventData fields as columns. */
 export const EVTX_DOCS = 'docs/schemas.md, section "From EVTX (Windows event logs)"';
@@ -234,4 +235,37 @@ export function winEventFields(df: pl.DataFrame, options: WinEventFieldsOptions 
   ];
   const replaced = new Set(added.map((s) => s.name));
   return frameOf([...names.filter((n) => !replaced.has(n)).map((n) => columnOf(df, n)), ...added]);
+}
+
+/** The events of a kind that winEventFields reads, by provider and id, the first one's fields added to an empty frame. No network schema reads Sysmon 3: none for networkFlow. */
+const KIND_EVENTS: Readonly<Partial<Record<EventKind, readonly (readonly [string, number])[]>>> = {
+  process: [[SECURITY, 4688], [SYSMON, 1]],
+  logon: [[SECURITY, 4624]],
+};
+
+/** A Security template's EventData names: its labels' and its accounts' (SubjectUserName, TargetLogonId…). */
+function templateFields(template: Template): string[] {
+  const prefixes = new Set(Object.values(template.accounts));
+  return [...Object.values(template.fields), ...[...prefixes].flatMap((p) => Object.values(ACCOUNT_LABELS).map((label) => p + label))];
+}
+
+/**
+ * A plain export already read by {@link winEventFields} cut to the events of `kind` (a whole Security
+ * log holds 4688 and 4624 rows: a logon query gets only the logons); when no row is left, with the
+ * kind's first template's fields as null text columns, so that its schema is found on the empty frame
+ * (a time window or a file without such events gives no rows, not "no schema"). Other frames come back unchanged.
+ */
+export function winEventsOfKind(df: pl.DataFrame, kind: EventKind): pl.DataFrame {
+  const events = KIND_EVENTS[kind];
+  const names = columnNames(df);
+  if (!events || !isWinEventExport(names) || !names.includes("EventID")) return df;
+  const ofKind = withPlainNames(df, (plain, nameOf) => {
+    const ids = pl.col(nameOf("Id")).cast(pl.Float64, false);
+    return plain.filter(events.map(([provider, id]) => pl.col(nameOf("ProviderName")).eq(pl.lit(provider)).and(ids.eq(pl.lit(id)))).reduce((a, b) => a.or(b)));
+  });
+  if (frameHeight(ofKind)) return ofKind;
+  const [provider, id] = events[0];
+  const fields = provider === SECURITY ? templateFields(TEMPLATES[id]) : [];
+  const missing = fields.filter((f) => !names.includes(f));
+  return frameOf([...names.map((n) => columnOf(ofKind, n)), ...missing.map((f) => pl.Series(f, [], pl.Utf8))]);
 }

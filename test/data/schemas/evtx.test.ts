@@ -9,7 +9,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
 import pl from "nodejs-polars";
-import { buildProcessTree } from "../../../src/index";
+import { buildProcessTree, dbclusterEvents, withStringScore } from "../../../src/index";
+import { QueryProvider } from "../../../src/data/queryProvider";
 import { foreignFormat } from "../../../src/data/readers";
 import { readDataFile } from "../../../src/data/readers";
 import { detectEventSchema, normalizeEvents } from "../../../src/data/schemas/index";
@@ -168,5 +169,67 @@ describe("buildProcessTree: one process id for most of a host's processes", () =
     buildProcessTree(mde((i) => String(0x1000 + 4 * i)), { warn: (m) => warnings.push(m) });
     buildProcessTree(mde(() => "4").head(19), { warn: (m) => warnings.push(m) });
     assert.deepEqual(warnings, []);
+  });
+});
+
+describe("a plain Get-WinEvent | Export-Csv through a LocalData query (metadata.schema)", () => {
+  const procs = chain(6);
+  const logons = [{ user: "bob", type: 3, ip: "203.0.113.45" }, { user: "carol", type: 10, ip: "198.51.100.7" }];
+  /** The whole Security log exported once: 6 process creations (local 3:00:00-3:03:05 PM), then 2 logons (3:03:42, 3:04:19 PM). */
+  const security = plainExportCsv([...procs.map((proc) => ({ id: 4688 as const, proc })), ...logons.map((logon) => ({ id: 4624 as const, logon }))]);
+  /** The same export on a German Windows: TimeCreated `31.05.2026 15:00:00` (the Messages stay English: a culture, not a UI language). */
+  const german = security.replace(/"(\d+)\/(\d+)\/(\d{4}) (\d+):(\d\d):(\d\d) (AM|PM)"/g, (_, m, d, y, h, mi, se, ap) => {
+    const hh = (Number(h) % 12) + (ap === "PM" ? 12 : 0);
+    return `"${d.padStart(2, "0")}.${m.padStart(2, "0")}.${y} ${String(hh).padStart(2, "0")}:${mi}:${se}"`;
+  });
+  const source = (name: string, schema: string, file: string) => `  ${name}:
+    description: ${name}
+    metadata: {schema: ${schema}}
+    args: {query: ${file}}
+    parameters:
+      start: {description: s, type: datetime, default: null}
+      end: {description: e, type: datetime, default: null}
+`;
+  const provider = (files: Record<string, string>) => {
+    const queries = `metadata: {version: 1, description: evtx, data_environments: [LocalData], data_families: [Evtx]}
+sources:
+${source("logons", "logon", "security.csv")}${source("processes", "process", "security.csv")}${source("german_processes", "process", "german.csv")}${source("process_only_logons", "logon", "processes.csv")}`;
+    const dir = tempTree({ "q/evtx.yaml": queries, ...Object.fromEntries(Object.entries(files).map(([n, t]) => [`d/${n}`, t])) });
+    return new QueryProvider("LocalData", { dataPaths: [path.join(dir, "d")], queryPaths: [path.join(dir, "q")] }) as unknown as Record<string, Record<string, (p?: object) => Promise<pl.DataFrame>>>;
+  };
+  const qp = provider({ "security.csv": security, "german.csv": german, "processes.csv": plainExportCsv(procs.map((proc) => ({ id: 4688 as const, proc }))) });
+
+  it("one Security log as logons and as processes: each query gets only its own events", async () => {
+    const l = await qp.Evtx.logons();
+    assert.deepEqual(col(l, "EventID"), [4624, 4624]);
+    assert.deepEqual(col(l, "TargetUserName"), ["bob", "carol"]);
+    assert.deepEqual(col(l, "LogonType"), [3, 10]);
+    assert.deepEqual(col(l, "Account"), ["CONTOSO\\bob", "CONTOSO\\carol"]);
+    // The lab's session clustering cell, which stopped at the 4688 rows' empty LogonType.
+    const features = withStringScore(withStringScore(l, "Account", "AccountNum"), "TargetUserName", "TargetUserNum");
+    const clusters = dbclusterEvents(features, { clusterColumns: ["AccountNum", "TargetUserNum", "LogonType"], timeColumn: "TimeGenerated", maxClusterDistance: 0.0001 });
+    assert.equal(clusters.clusterCount + clusters.noiseCount, 2);
+    const p = await qp.Evtx.processes();
+    assert.deepEqual(col(p, "EventID"), procs.map(() => 4688));
+    assert.deepEqual(col(p, "NewProcessName"), procs.map((x) => x.image));
+  });
+
+  it("a window with no event of the query's kind, or a file with none: no rows, not a schema error", async () => {
+    // 3:00-3:02 PM local: 4688 rows only.
+    const onlyProcesses = { start: "2026-05-31T15:00:00Z", end: "2026-05-31T15:02:00Z" };
+    assert.equal((await qp.Evtx.processes(onlyProcesses)).height, 4);
+    const l = await qp.Evtx.logons(onlyProcesses);
+    assert.equal(l.height, 0);
+    assert.ok(l.columns.includes("LogonType") && l.columns.includes("Account"), l.columns.join(","));
+    // The next day: nothing at all.
+    const nextDay = { start: "2026-06-01T00:00:00Z", end: "2026-06-01T01:00:00Z" };
+    assert.equal((await qp.Evtx.logons(nextDay)).height, 0);
+    const p = await qp.Evtx.processes(nextDay);
+    assert.equal(p.height, 0);
+    assert.ok(p.columns.includes("NewProcessName"), p.columns.join(","));
+    // A 4688-only file read by a logon query.
+    assert.equal((await qp.Evtx.process_only_logons()).height, 0);
+    // The window still applies to the logons.
+    assert.deepEqual(col(await qp.Evtx.logons({ start: "2026-05-31T15:04:00Z", end: "2026-05-31T15:05:00Z" }), "TargetUserName"), ["carol"]);
   });
 });
