@@ -14,11 +14,11 @@ import { fitsInteger, matchKey, matchKind, numberOf } from "./matchValues";
 import { DataFileError, QueryError, dataMessages as msg } from "./messages";
 import { anyOf, columnOf, frameOf, hasColumn, renameAll, withPlainNames } from "../common/frames";
 import { DataFileIndex, type DataSource } from "./dataSources";
-import { collectScan, plainName, scanSource, type ScannedSource } from "./scan";
+import { collectScan, mapWholeSource, plainName, scanSource, type ScannedSource } from "./scan";
 import { runAsync, runSync, type ReadSteps } from "./collect";
 import type { ReadOptions } from "./readers";
 import { datetimeValue, epochStatExprs, epochUnitOfStats, parseTimeSeries, type EpochUnit } from "./timeParsing";
-import { labColumnNames, normalizeEvents } from "./schemas/index";
+import { isWinEventExport, labColumnNames, normalizeEvents, winEventFields } from "./schemas/index";
 import type { QueryDefinition, QueryParameter } from "./types";
 
 export { DataFileIndex } from "./dataSources";
@@ -501,7 +501,10 @@ function* localQuerySteps(
   // Filters on lab columns that the export only gets from the schema mapping run after it.
   const afterMapping: [QueryParameter, unknown][] = [];
   try {
-    const scanned = yield* scanSource(source, source.real, readOptions);
+    let scanned = yield* scanSource(source, source.real, readOptions);
+    // A plain Get-WinEvent export read whole (CSV, JSON): its fields and its TimeCreated read as times first (a de-DE one
+    // is no time to the general parser), so that the window applies to that TimeGenerated; a scanned one keeps its pushdown.
+    if (kind && scanned.whole && isWinEventExport([...scanned.schema.keys()])) scanned = yield* mapWholeSource(scanned, (df) => winEventFields(df));
     if (kind) {
       const labColumns = new Set(labColumnNames(kind));
       for (const [param, value] of values) {

@@ -30,6 +30,8 @@ export interface ScannedSource {
   /** The file or folder, for messages. */
   file: string;
   format: string;
+  /** True when the file was read whole (text formats): nothing is pushed down into its reading. */
+  whole: boolean;
 }
 
 /** The name of column `index` in a scanned frame. */
@@ -55,13 +57,13 @@ export function* scanSource(source: DataSource, real: string, options: ReadOptio
       const mapping: Record<string, string> = {};
       // Defined, not assigned: a column may be called `__proto__`.
       names.forEach((n, i) => Object.defineProperty(mapping, n, { value: plainName(i), enumerable: true }));
-      return scanned(lf.rename(mapping), renameAll(empty, names.map((_, i) => plainName(i))), names, source, format);
+      return scanned(lf.rename(mapping), renameAll(empty, names.map((_, i) => plainName(i))), names, source, format, false);
     }
     // Text formats are read whole, then renamed to plain names in one call (renameAll goes past the column proxy).
     const eager = yield* readDataFileSteps(real, options);
     const names = columnNames(eager);
     const plain = renameAll(eager, names.map((_, i) => plainName(i)));
-    return scanned(plain.lazy(), plain, names, source, format);
+    return scanned(plain.lazy(), plain, names, source, format, true);
   } catch (err) {
     if (err instanceof DataFileError) throw err;
     throw new DataFileError(msg.fileInvalid(source.path, source.kind === "dataset" ? "parquet dataset" : format, errorLine(err)));
@@ -69,11 +71,23 @@ export function* scanSource(source: DataSource, real: string, options: ReadOptio
 }
 
 /** A scan's record: the types are read from `plain` (the frame with plain names, in the order of `names`). */
-function scanned(lf: pl.LazyDataFrame, plain: pl.DataFrame, names: string[], source: DataSource, format: string): ScannedSource {
+function scanned(lf: pl.LazyDataFrame, plain: pl.DataFrame, names: string[], source: DataSource, format: string, whole: boolean): ScannedSource {
+  return { lf, schema: schemaOf(plain, names), partitionKeys: source.kind === "dataset" ? source.partitionKeys : [], file: source.path, format, whole };
+}
+
+/** Original column name → type, read from `plain` (the frame with plain names, in the order of `names`). */
+function schemaOf(plain: pl.DataFrame, names: readonly string[]): Map<string, DataType> {
   // One call for every type: reading them column by column makes a Series wrapper per column.
   const dtypes = plain.dtypes;
-  const schema = new Map(names.map((name, i) => [name, dtypes[i]] as [string, DataType]));
-  return { lf, schema, partitionKeys: source.kind === "dataset" ? source.partitionKeys : [], file: source.path, format };
+  return new Map(names.map((name, i) => [name, dtypes[i]] as [string, DataType]));
+}
+
+/** A source read whole, passed through `map` (a frame of the original column names to another) before any filter. */
+export function* mapWholeSource(scan: ScannedSource, map: (df: pl.DataFrame) => pl.DataFrame): ReadSteps<ScannedSource> {
+  const df = map(renameAll(yield* collectScan(scan, scan.lf), [...scan.schema.keys()]));
+  const names = columnNames(df);
+  const plain = renameAll(df, names.map((_, i) => plainName(i)));
+  return { ...scan, lf: plain.lazy(), schema: schemaOf(plain, names) };
 }
 
 /** Collects a lazy frame of `scan` (a read step); read errors name the file. */

@@ -232,4 +232,12 @@ ${source("logons", "logon", "security.csv")}${source("processes", "process", "se
     // The window still applies to the logons.
     assert.deepEqual(col(await qp.Evtx.logons({ start: "2026-05-31T15:04:00Z", end: "2026-05-31T15:05:00Z" }), "TargetUserName"), ["carol"]);
   });
+
+  it("a window on a de-DE export (TimeCreated 31.05.2026 15:00:00) applies to its local times", async () => {
+    const all = await qp.Evtx.german_processes();
+    assert.equal(all.height, 6);
+    assert.equal((col(all, "TimeGenerated")[0] as Date).toISOString(), "2026-05-31T15:00:00.000Z");
+    const w = await qp.Evtx.german_processes({ start: "2026-05-31T15:01:00Z", end: "2026-05-31T15:02:00Z" });
+    assert.deepEqual(col(w, "NewProcessName"), [procs[2].image, procs[3].image]);
+  });
 });
