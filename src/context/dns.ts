@@ -196,8 +196,8 @@ function recordText(rdtype: DnsRecordType, data: unknown): string {
   }
 }
 
-/** Largest response read: a UDP datagram (no EDNS is sent, so servers keep to 512; some send more), a TCP message. */
-const MAX_UDP_RESPONSE = 4096;
+/** Largest response read: a UDP datagram (no EDNS is sent, so servers keep to 512; some send more: read whole, as dnspython does), a TCP message. */
+const MAX_UDP_RESPONSE = 65535;
 const MAX_TCP_RESPONSE = 65535;
 
 /** DNS compares names ignoring ASCII case only; a trailing dot is the root's. */
@@ -328,8 +328,14 @@ async function exchange(target: Servers, name: string, rdtype: DnsRecordType, fa
 /** Response codes as Node's resolver reported them (c-ares' codes; NXDOMAIN is ENOTFOUND). */
 const CODE_BY_RCODE: Record<string, string> = { NXDOMAIN: "ENOTFOUND", SERVFAIL: "ESERVFAIL", REFUSED: "EREFUSED", FORMERR: "EFORMERR", NOTIMP: "ENOTIMP" };
 
-/** CNAMEs followed before giving up (dnspython's MAX_CHAIN). */
+/** A chain of this many CNAMEs is too long (dnspython's MAX_CHAIN: 15 are followed, 16 are an error). */
 const MAX_CNAMES = 16;
+
+/** A TTL as RFC 2181 §8 reads it: a value with the top bit set is 0, as dnspython takes it (a server's 2^32−1 is no 136-year cache). */
+const ttlOf = (record: { ttl?: number }): number => {
+  const ttl = record.ttl ?? 0;
+  return ttl > 0x7fffffff ? 0 : ttl;
+};
 
 interface Answer {
   /** The end of the CNAME chain from the name asked (that name itself without CNAMEs). */
@@ -362,7 +368,7 @@ function readAnswer(response: packet.DecodedPacket, asked: string, rdtype: DnsRe
     if (hits.length || !cname) {
       if (!hits.length) throw fail("ENODATA", `no ${rdtype} records for ${nameText(chain[chain.length - 1])}`);
       const rrset = hits.map((r) => recordText(rdtype, r.data));
-      ttls.push(...hits.map((r) => r.ttl ?? 0));
+      ttls.push(...hits.map(ttlOf));
       // As before: A and AAAA carry their TTL (the chain's lowest), SOA its minimum field, other types none.
       const ttl = rdtype === "A" || rdtype === "AAAA" ? Math.min(...ttls) : rdtype === "SOA" ? Number((hits[0].data as unknown as packet.SoaData).minimum) : null;
       return { canonical: chain.length > 1 ? nameText(chain[chain.length - 1]) : chain[0], rrset, ttl };
@@ -370,9 +376,9 @@ function readAnswer(response: packet.DecodedPacket, asked: string, rdtype: DnsRe
     const next = fqdn(String(cname.data));
     const loops = chain.some((n) => nameKey(n) === nameKey(next));
     chain.push(next);
-    ttls.push(cname.ttl ?? 0);
-    if (loops || chain.length > MAX_CNAMES + 1) {
-      const what = loops ? "the CNAME chain loops" : `the CNAME chain is too long (more than ${MAX_CNAMES} CNAMEs)`;
+    ttls.push(ttlOf(cname));
+    if (loops || chain.length > MAX_CNAMES) {
+      const what = loops ? "the CNAME chain loops" : `the CNAME chain is too long (${MAX_CNAMES} CNAMEs or more)`;
       // Caught by dnsResolve and returned as a result with status ERROR (never thrown to the caller).
       throw dnsFailure(`${what}: ${chain.slice(0, 4).map(nameText).join(" → ")}${chain.length > 4 ? " → …" : ""}`, "ECNAMECHAIN");
     }

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import dgram from "node:dgram";
 import { after, before, test } from "node:test";
 import dns2 from "dns2";
+import packet from "dns-packet";
 import { dnsResolve, dnsReverse, DnsError, reverseName } from "../../src/context/dns";
 
 const { Packet } = dns2;
@@ -36,7 +37,7 @@ const ZONE: Record<string, Record_[]> = {
   "xn--tda.example.test": [{ type: Packet.TYPE.A, address: "192.0.2.9", ttl: 300 }],
   "loop1.example.test": [{ type: Packet.TYPE.CNAME, domain: "loop2.example.test", ttl: 300 }],
   "loop2.example.test": [{ type: Packet.TYPE.CNAME, domain: "loop1.example.test", ttl: 300 }],
-  // c0 → c1 → … → c17 → example.test: 18 CNAMEs, more than dnspython follows (16).
+  // c0 → c1 → … → c17 → example.test: 18 CNAMEs, more than dnspython follows (15).
   ...Object.fromEntries(Array.from({ length: 18 }, (_, i) => [`c${i}.example.test`, [{ type: Packet.TYPE.CNAME, domain: i < 17 ? `c${i + 1}.example.test` : "example.test", ttl: 300 }]])),
 };
 
@@ -355,10 +356,55 @@ test("a CNAME chain that loops or runs past 16 CNAMEs is an error saying so, not
   }
   const long = await dnsResolve("c0.example.test", at());
   assert.equal(long.status, "ERROR");
-  assert.match(String(long.error), /^ERROR: the CNAME chain is too long \(more than 16 CNAMEs\): c0\.example\.test\. → c1\.example\.test\. → /);
-  // 16 CNAMEs are followed (c2 → … → c17 → example.test).
-  const sixteen = await dnsResolve("c2.example.test", at());
-  assert.deepEqual([sixteen.status, sixteen.canonical_name], ["NOERROR", "example.test."]);
+  assert.match(String(long.error), /^ERROR: the CNAME chain is too long \(16 CNAMEs or more\): c0\.example\.test\. → c1\.example\.test\. → /);
+  // As dnspython (MAX_CHAIN 16): 15 CNAMEs are followed (c3 → … → c17 → example.test), 16 are too long.
+  const fifteen = await dnsResolve("c3.example.test", at());
+  assert.deepEqual([fifteen.status, fifteen.canonical_name], ["NOERROR", "example.test."]);
+  assert.equal((await dnsResolve("c2.example.test", at())).status, "ERROR");
+});
+
+test("a TTL with the top bit set is 0, as RFC 2181 and dnspython read it (2^32-1 made the answer valid for 136 years)", async () => {
+  // A server of its own: dns2 writes TTLs in 31 bits. It answers every A question with the TTL its name says.
+  const raw = dgram.createSocket("udp4");
+  raw.on("message", (msg, rinfo) => {
+    const query = packet.decode(msg);
+    const [q] = query.questions ?? [];
+    const ttl = q.name.startsWith("ttlhuge") ? 4294967295 : 2147483648;
+    raw.send(packet.encode({ type: "response", id: query.id, flags: packet.RECURSION_DESIRED, questions: [q], answers: [{ type: "A", name: q.name, ttl, data: "192.0.2.31" }] }), rinfo.port, rinfo.address);
+  });
+  await new Promise<void>((resolve) => raw.bind(0, "127.0.0.1", resolve));
+  try {
+    for (const name of ["ttlhuge.example.test", "ttlhalf.example.test"]) {
+      const t0 = Date.now();
+      const r = await dnsResolve(name, { nameserver: "127.0.0.1", port: raw.address().port, timeoutMs: 1000 });
+    assert.equal(r.status, "NOERROR", name);
+      assert.ok(r.expiration instanceof Date && r.expiration.getTime() - t0 < 60_000, `${name}: ${r.expiration?.toISOString()}`);
+      assert.match(r.response, / 0 IN A /);
+    }
+  } finally {
+    raw.close();
+  }
+});
+
+test("a UDP answer over 4096 bytes is read whole (it was dropped and reported as a TIMEOUT after the deadline)", async () => {
+  // One datagram of 30 TXT records of 200 characters (~6.5 KB), no truncation bit: dns2 would truncate it.
+  const raw = dgram.createSocket("udp4");
+  raw.on("message", (msg, rinfo) => {
+    const query = packet.decode(msg);
+    const [q] = query.questions ?? [];
+    const answers = Array.from({ length: 30 }, (_, i) => ({ type: "TXT" as const, name: q.name, ttl: 300, data: `${String(i).padStart(2, "0")}${"x".repeat(198)}` }));
+    const wire = packet.encode({ type: "response", id: query.id, flags: packet.RECURSION_DESIRED, questions: [q], answers });
+    assert.ok(wire.length > 4096);
+    raw.send(wire, rinfo.port, rinfo.address);
+  });
+  await new Promise<void>((resolve) => raw.bind(0, "127.0.0.1", resolve));
+  try {
+    const r = await dnsResolve("bigtxt.example.test", { nameserver: "127.0.0.1", port: raw.address().port, timeoutMs: 1000, rdtype: "TXT" });
+    assert.equal(r.status, "NOERROR", String(r.error));
+    assert.equal(r.rrset.length, 30);
+  } finally {
+    raw.close();
+  }
 });
 
 test("an IPv6 name server is written [::1]:port in messages", async () => {
