@@ -502,9 +502,14 @@ function* localQuerySteps(
   const afterMapping: [QueryParameter, unknown][] = [];
   try {
     let scanned = yield* scanSource(source, source.real, readOptions);
-    // A plain Get-WinEvent export read whole (CSV, JSON): its fields and its TimeCreated read as times first (a de-DE one
-    // is no time to the general parser), so that the window applies to that TimeGenerated; a scanned one keeps its pushdown.
-    if (kind && scanned.whole && isWinEventExport([...scanned.schema.keys()])) scanned = yield* mapWholeSource(scanned, (df) => winEventFields(df));
+    // A plain Get-WinEvent export read whole (CSV, JSON) whose TimeCreated the reader left as text (a de-DE one, PowerShell 5's
+    // `/Date(ms)/`): its fields and times read first, so that the window applies to that TimeGenerated. Where the reader
+    // read TimeCreated as times the window works on it as it is, and the mapping (every Message parsed) waits until
+    // after the window; a scanned one keeps its pushdown.
+    const timeCreated = scanned.schema.get("TimeCreated");
+    if (kind && scanned.whole && timeCreated && !isTemporalType(timeCreated) && isWinEventExport([...scanned.schema.keys()])) {
+      scanned = yield* mapWholeSource(scanned, (df) => winEventFields(df));
+    }
     if (kind) {
       const labColumns = new Set(labColumnNames(kind));
       for (const [param, value] of values) {

@@ -166,6 +166,9 @@ function localTimes(time: pl.Series): pl.Series {
   const read = parseTimeSeries(time);
   if (read.parsed) return read.series;
   if (!isTextType(time.dtype)) return time;
+  // Windows PowerShell 5.1's ConvertTo-Json writes a DateTime as `/Date(<epoch ms>)/`: an instant (UTC).
+  const epoch = pl.DataFrame([time.rename("v")]).select(pl.col("v").str.strip().str.extract("^/Date\\((-?\\d{1,15})\\)/$", 1).cast(pl.Int64).cast(pl.Datetime("ms")).alias("v")).getColumn("v");
+  if (epoch.nullCount() === time.nullCount()) return epoch;
   const dotted = pl.DataFrame([time.rename("v")]).select(strptimeExpr(pl.col("v").str.strip(), "%d.%m.%Y %H:%M:%S", "ms", true).alias("v")).getColumn("v");
   return dotted.nullCount() === time.nullCount() ? dotted : time;
 }
@@ -181,7 +184,7 @@ function localTimes(time: pl.Series): pl.Series {
  * `Computer` (`MachineName`) and `TimeGenerated` (`TimeCreated`), which is
  * the exporting machine's LOCAL time in its culture's format: parsed as a
  * time without a zone when every value reads (en-US, ISO, day-first dotted),
- * else kept as text; never UTC. A field replaces the export's column of the same name (its
+ * else kept as text (a time with an offset, or PowerShell 5.1's `/Date(ms)/`, is an instant: UTC). A field replaces the export's column of the same name (its
  * `ProcessId` is the log writer's, not the event's); these three added columns win over a Message key of their name.
  *
  * Each field is read from its first line, a repeat kept as text of the value before it (a command

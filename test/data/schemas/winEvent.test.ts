@@ -171,3 +171,19 @@ describe("winEventFields", () => {
     assert.equal(warnings.length, 1, warnings.join("\n"));
   });
 });
+
+describe("TimeCreated as PowerShell 5.1's ConvertTo-Json writes it", () => {
+  it("`/Date(<epoch ms>)/` is the instant it names (UTC); it stayed text and a window failed on it", () => {
+    const ms = Date.UTC(2026, 4, 31, 19, 0, 0);
+    const df = pl.DataFrame({
+      Message: ["Process Create:\nRuleName: -\nUtcTime: 2026-05-31 19:00:00.000\nProcessId: 1234\nImage: C:\\x.exe", null],
+      Id: [1, 1],
+      ProviderName: ["Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon"],
+      MachineName: ["WS1", "WS1"],
+      TimeCreated: [`/Date(${ms})/`, `/Date(${ms + 1000})/`],
+    });
+    const out = winEventFields(df, { warn: () => {} });
+    assert.equal(out.getColumn("TimeGenerated").dtype.variant, "Datetime");
+    assert.deepEqual((out.getColumn("TimeGenerated").toArray() as Date[]).map((d) => d.getTime()), [ms, ms + 1000]);
+  });
+});
