@@ -184,6 +184,6 @@ describe("TimeCreated as PowerShell 5.1's ConvertTo-Json writes it", () => {
     });
     const out = winEventFields(df, { warn: () => {} });
     assert.equal(out.getColumn("TimeGenerated").dtype.variant, "Datetime");
-    assert.deepEqual((out.getColumn("TimeGenerated").toArray() as Date[]).map((d) => d.getTime()), [ms, ms + 1000]);
+    assert.deepEqual((out.getColumn("TimeGenerated").toArray() as unknown as Date[]).map((d) => d.getTime()), [ms, ms + 1000]);
   });
 });
