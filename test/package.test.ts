@@ -13,6 +13,11 @@ import path from "node:path";
 const ROOT = path.resolve(__dirname, "..");
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string>; files: string[] };
 
+test("npm pack builds dist/ first (prepack): dist/ is not in git, and a tarball without it cannot be imported", () => {
+  assert.equal(pkg.scripts.prepack, "node scripts/run.mjs build");
+  assert.match(fs.readFileSync(path.join(ROOT, ".gitignore"), "utf8"), /^\/?dist\/?$/m);
+});
+
 /** Runs the postinstall as npm does on Linux (`sh -c`, node_modules/.bin of the package first on PATH). */
 function postinstall(cwd: string, binDir: string): { status: number | null; out: string } {
   const nodeDir = path.dirname(process.execPath);
