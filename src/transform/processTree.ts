@@ -60,7 +60,7 @@
 import type pl from "nodejs-polars";
 import { closestNames, findUnknownOption } from "../common/errors";
 import { isObjectRecord } from "../common/json";
-import { columnNames, columnOf, frameOf, isDataFrame, renameAll, shadowsFrameMember } from "../common/frames";
+import { columnNames, columnOf, columnTypes, frameOf, isDataFrame, renameAll, shadowsFrameMember } from "../common/frames";
 import { fieldNames, fieldSeries } from "../data/schemas/fields";
 import { winEventFields } from "../data/schemas/winEvent";
 import { COLUMN_FIELDS, givenSchema, inferSchema, MSTICPY_SCHEMA_KEYS, PROC_SCHEMA_KEYS, PROCESS_SCHEMAS, ProcessSchemaError, renameSchemaColumns, resolveSchema, schemaColumns, type ProcSchema } from "./processTreeSchema";
@@ -207,8 +207,7 @@ function build(procs: pl.DataFrame, schema: ProcSchema, options: BuildProcessTre
  */
 function withNestedFields(procs: pl.DataFrame, given: Partial<ProcSchema> | undefined): pl.DataFrame {
   const names = columnNames(procs);
-  // `dtypes` in one call (a Series wrapper per column costs ~0.2 ms), unless a column of that name shadows it.
-  const dtypes = names.includes("dtypes") ? names.map((n) => columnOf(procs, n).dtype) : procs.dtypes;
+  const dtypes = columnTypes(procs);
   if (!dtypes.some((d) => d.variant === "Struct")) return procs;
   const schema = given ?? inferSchema(names) ?? inferSchema(fieldNames(procs));
   if (!schema) return procs;

@@ -14,7 +14,7 @@ import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
 import { msDates, parseTimeSeries } from "../timeParsing";
 import { stringifyExact } from "../../common/json";
-import { columnNames, columnOf, shadowsFrameMember, withSafeNames } from "../../common/frames";
+import { columnNames, columnOf, columnTypes, withSafeNames } from "../../common/frames";
 import type { LiveColumn, LiveColumnType, LiveTable } from "./types";
 
 /** The polars dtype of each contract type. */
@@ -253,12 +253,10 @@ function castExpr(name: string, from: DataType, to: DataType): pl.Expr {
   return (text && from.variant === "Datetime" ? pl.col(name).dt.strftime("%Y-%m-%dT%H:%M:%S%.3fZ") : pl.col(name).cast(to)).alias(name);
 }
 
-/** Each column's name and dtype, read past the column proxy (one call for the usual frame; per column when a name shadows a member). */
+/** Each column's name and dtype (columnTypes reads them past the column proxy). */
 function dtypesOf(f: pl.DataFrame): [string, DataType][] {
-  const names = columnNames(f);
-  if (names.some(shadowsFrameMember)) return names.map((n) => [n, columnOf(f, n).dtype]);
-  const dtypes = f.dtypes;
-  return names.map((n, i) => [n, dtypes[i]]);
+  const dtypes = columnTypes(f);
+  return columnNames(f).map((n, i) => [n, dtypes[i]]);
 }
 
 /**
