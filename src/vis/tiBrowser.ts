@@ -306,11 +306,12 @@ function textOf(m: TIModel): string {
     const shown = (value: string, max: number) => cutLine(revealHidden(value), max);
     return `${padText(shown(item.ioc, 200), 40)} type: ${padText(shown(item.iocType, 40), 10)} (sev: ${maxSeverityOf(rows)})  providers: [${[...new Set(rows.map((r) => shown(r.provider, 60)))].join(", ")}]${hasHit(rows) ? "" : "  (no hits)"}`;
   });
-  return [...(m.fellBack ? [fallbackNotice(m)] : []), ...lines, ...(more ? [`… ${more}`] : [])].join("\n");
+  // The totals close the list as the HTML heading opens it: the lines show only the selected severities.
+  return [...(m.fellBack ? [fallbackNotice(m)] : []), ...lines, ...(more ? [`… ${more}`] : []), `${cutLine(revealHidden(m.title), 200)} (${totalsOf(m)})`].join("\n");
 }
 
-/** Heading: title, counts by highest severity, and the fallback notice. */
-function titleOf(m: TIModel): SafeHtml {
+/** "12 indicators: high 2, warning 3, information 7" — every indicator, counted by its highest severity. */
+function totalsOf(m: TIModel): string {
   const counts = [...SEVERITY_ORDER]
     .reverse()
     .map((s) => [s, m.items.filter((i) => maxSeverityOf(i.rows) === s).length] as const)
@@ -318,8 +319,13 @@ function titleOf(m: TIModel): SafeHtml {
     .map(([s, n]) => `${s} ${n}`)
     .join(", ");
   const total = m.items.length;
+  return `${total} ${plural(total)}${counts ? `: ${counts}` : ""}`;
+}
+
+/** Heading: title, counts by highest severity, and the fallback notice. */
+function titleOf(m: TIModel): SafeHtml {
   const more = moreNotice(m);
-  return html`<strong>${m.title}</strong> <span class="hl-tib-total">(${total} ${plural(total)}${counts ? `: ${counts}` : ""})</span>${
+  return html`<strong>${m.title}</strong> <span class="hl-tib-total">(${totalsOf(m)})</span>${
     m.fellBack ? html`<p class="hl-tib-notice">${fallbackNotice(m)}</p>` : ""
   }${more ? html`<p class="hl-tib-more">${more}.</p>` : ""}`;
 }

@@ -28,6 +28,8 @@ test("text: MSTICPy's option labels for the selected severities (default warning
     `${"131.107.147.209".padEnd(40)} type: ipv4       (sev: high)  providers: [LocalTI]`,
     `${"wh401k.org".padEnd(40)} type: dns        (sev: high)  providers: [LocalTI, VirusTotal]`,
     `${"45.83.66.10".padEnd(40)} type: ipv4       (sev: warning)  providers: [AbuseIPDB]`,
+    // The totals of every indicator, as the HTML heading gives them (the lines above are those at the selected severities).
+    "Threat intelligence results (5 indicators: high 2, warning 1, information 1, unknown 1)",
   ]);
   const info = browseResults(tiFrame(FIXTURE_ROWS), { severities: ["information"] }).toText();
   assert.match(info, /10\.0\.3\.4 +type: ipv4 +\(sev: information\)  providers: \[LocalTI\]  \(no hits\)/);
@@ -58,7 +60,8 @@ test("text: one line per indicator, whatever its Ioc, type or provider holds (li
   const b = browseResults(tiFrame(rows));
   const text = b.toText();
   const lines = text.split("\n");
-  assert.equal(lines.length, 2, text.slice(0, 400));
+  assert.equal(lines.length, 3, text.slice(0, 400));
+  assert.equal(lines[2], "Threat intelligence results (2 indicators: high 2)");
   assert.ok(lines.every((l) => l.length < 400), String(lines.map((l) => l.length)));
   assert.ok(!/[\r\u2028\u202e]/.test(text), "no raw hidden characters");
   const faked = lines.find((l) => l.startsWith("1.2.3.4\\n5.6.7.8 ")) ?? "";
@@ -197,13 +200,13 @@ test(`lists at most maxItems indicators (default ${DEFAULT_MAX_ITEMS}), highest 
   // Those left out are the last of the list: the lowest severities (manyResults numbers them 198.51.0.0, 198.51.0.1…).
   assert.ok(html.includes(`198.51.0.${DEFAULT_MAX_ITEMS - 1}<`));
   assert.ok(!html.includes(`198.51.0.${DEFAULT_MAX_ITEMS}<`));
-  assert.ok(b.toText().endsWith(`\n… ${more}`));
+  assert.ok(b.toText().endsWith(`\n… ${more}\nThreat intelligence results (260 indicators: ${b.toHtml().match(/hl-tib-total">\(260 indicators: ([^)]*)\)/)?.[1]})`), b.toText().slice(-300));
   // The client's data matches the static blocks, one entry each.
   assert.equal((b.spec.data as { items: unknown[] }).items.length, DEFAULT_MAX_ITEMS);
   // Default severities (warning, high): the 130 at those first, up to the cap.
   const narrow = browseResults(manyResults(260), { maxItems: 200 });
   assert.equal(items(narrow.toHtml()), 200);
-  assert.match(narrow.toText(), /… 60 more indicators not shown \(maxItems 200\)$/);
+  assert.match(narrow.toText(), /… 60 more indicators not shown \(maxItems 200\)\nThreat intelligence results \(260 indicators: [^\n]*\)$/);
   assert.equal(items(browseResults(manyResults(260), { maxItems: Infinity }).toHtml()), 260);
   assert.doesNotMatch(browseResults(manyResults(20)).toHtml(), /hl-tib-more/);
   for (const option of ["maxItems", "maxRawChars"] as const) {
