@@ -24,9 +24,10 @@ const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 
 /**
  * The cases to run (`BENCH_INDICATORS_CASES=unpack` times only the unpacking):
- * `unpack`, `default`, `all`, `one` (default types in one thread). Default: all four.
+ * `unpack`, `default`, `all`, `one` (default types in one thread), `idn` (1 MB of text with internationalised
+ * names against its ASCII twin). Default: all five.
  */
-const CASES = new Set((process.env.BENCH_INDICATORS_CASES ?? "unpack,default,all,one").split(",").map((c) => c.trim()));
+const CASES = new Set((process.env.BENCH_INDICATORS_CASES ?? "unpack,default,all,one,idn").split(",").map((c) => c.trim()));
 
 const INDICATORS = [
   (r: () => number) => `ping ${10 + Math.floor(r() * 200)}.${Math.floor(r() * 256)}.${Math.floor(r() * 256)}.${Math.floor(r() * 256)} -n 4`,
@@ -53,6 +54,25 @@ function payload(r: () => number): string {
   // The gzip header's mtime (bytes 4–7) is zeroed: zlib writes the current time there, and the input must be the same on every run.
   const gz = gzipSync(Buffer.from(cmd)).fill(0, 4, 8);
   return `powershell -c "$d=[Convert]::FromBase64String('${Buffer.from(gz).toString("base64")}')"`;
+}
+
+/**
+ * About 1 MB of proxy-log-like text naming 500 internationalised hosts (German, Cyrillic, Greek labels) in URLs,
+ * addresses and bare names, hosts repeating as in a log; `ascii` writes the same text with ASCII letters.
+ */
+function idnText(ascii: boolean): string {
+  const r = seededRandom(11);
+  const letters = ascii ? "abcdefghijklmnop" : "äöüßаеорсхαβγδεζ";
+  const word = () => Array.from({ length: 4 + Math.floor(r() * 6) }, () => letters[Math.floor(r() * letters.length)]).join("");
+  const hosts = Array.from({ length: 500 }, () => `${word()}.${word()}.${["de", "com", "org", "ru"][Math.floor(r() * 4)]}`);
+  const parts: string[] = [];
+  for (let size = 0; size < 1 << 20; ) {
+    const h = hosts[Math.floor(r() * hosts.length)];
+    const line = `GET http://${h}/${word()}?q=${word()} from ${word()}@${h} via ${h} status 200\n`;
+    parts.push(line);
+    size += line.length;
+  }
+  return parts.join("");
 }
 
 export function generate(rows: number): pl.DataFrame {
@@ -130,6 +150,19 @@ export async function run(): Promise<void> {
     }, { runs: 3 });
     extractOne.note = `${rate(extractOne.medianMs)}; CPU ${extractOne.cpuMs.toFixed(0)} ms/run; for comparison`;
     rows.push(extractOne);
+  }
+  if (CASES.has("idn")) {
+    // tr46 (UTS #46) maps each internationalised name: ~20× the rest of the scan per name, so each distinct label and
+    // name is mapped once (src/transform/domains.ts). Target: within 3× of the same text in ASCII.
+    for (const ascii of [true, false]) {
+      const text = idnText(ascii);
+      iocs.extractText(text.slice(0, 4096), { iocTypes: BUILTIN_IOC_TYPES });
+      const m = await measureCpu(`extractText, all types, 1 MB of text with ${ascii ? "ASCII" : "internationalised"} names`, () => {
+        found = Object.values(iocs.extractText(text, { iocTypes: BUILTIN_IOC_TYPES })).reduce((n, v) => n + v.length, 0);
+      }, { runs: 5, ...(ascii ? {} : { targetMs: 3 * (rows.at(-1)?.medianMs ?? Infinity) }) });
+      m.note = `CPU ${m.cpuMs.toFixed(0)} ms/run; ${found} distinct observables${ascii ? "; the twin for the next row's target (3×)" : ""}`;
+      rows.push(m);
+    }
   }
   report(`Indicators: IoC extraction and base64 over ${ROWS.toLocaleString("en")} command lines`, rows);
 }
