@@ -128,7 +128,7 @@ export const dataWarnings = {
     `${flavor}: the mapping of ${index} was refused (HTTP 403: the user lacks the index privilege view_index_metadata); column types come from the values, as for unmapped fields: dates are the text the documents hold, not datetime, and numbers sent as text stay text. Grant view_index_metadata on the index for typed columns`,
   /** winEventFields: `count` Security messages whose first line is not the English template's. */
   winEventNotEnglish: (column: string, count: number, docs: string) =>
-    `column ${column}: ${count} Security 4688/4624 message(s) are not in English; only Windows' English rendering is read, so their fields are null. Export the EventData fields as columns instead: ${docs}`,
+    `column ${column}: ${count} Security 4688/4624/4625 message(s) are not in English; only Windows' English rendering is read, so their fields are null. Export the EventData fields as columns instead: ${docs}`,
   /** winEventFields: `count` messages longer than `max` characters, read up to there. */
   winEventMessageCut: (column: string, count: number, max: number) =>
     `column ${column}: ${count} message(s) longer than ${max} characters (Windows' own are a few KB: a broken or hostile log?) were read up to the first ${max} characters only`,

@@ -4,7 +4,7 @@
  * `Message` text, and `ProcessId` is the process that wrote the log (4 for
  * Security), so a close-name hint would lead to a wrong process tree.
  * {@link winEventFields} reads the fields back out of Windows' English
- * rendering of Sysmon events and Security 4688 / 4624.
+ * rendering of Sysmon events and Security 4688 / 4624 / 4625.
  */
 import pl from "nodejs-polars";
 import { columnNames, columnOf, frameHeight, frameOf, withPlainNames } from "../../common/frames";
@@ -66,8 +66,8 @@ interface Template {
 }
 const ACCOUNT_LABELS: Readonly<Record<string, string>> = { "Security ID": "UserSid", "Account Name": "UserName", "Account Domain": "DomainName", "Logon ID": "LogonId" };
 
-// Labels and sections of learn.microsoft.com's "4688(S) A new process has been created" and
-// "4624(S) An account was successfully logged on" (Windows 10 / Server 2016 and the older ones).
+// Labels and sections of learn.microsoft.com's "4688(S) A new process has been created", "4624(S) An account was
+// successfully logged on" and "4625(F) An account failed to log on" (Windows 10 / Server 2016 and the older ones).
 const TEMPLATES: Readonly<Record<number, Template>> = {
   4688: {
     title: "A new process has been created.",
@@ -88,6 +88,16 @@ const TEMPLATES: Readonly<Record<number, Template>> = {
       "Authentication Package": "AuthenticationPackageName", "Transited Services": "TransmittedServices", "Package Name (NTLM only)": "LmPackageName", "Key Length": "KeyLength",
     },
   },
+  4625: {
+    title: "An account failed to log on.",
+    accounts: { Subject: "Subject", "Account For Which Logon Failed": "Target" },
+    fields: {
+      "Logon Type": "LogonType", "Failure Reason": "FailureReason", Status: "Status", "Sub Status": "SubStatus",
+      "Caller Process ID": "ProcessId", "Caller Process Name": "ProcessName", "Workstation Name": "WorkstationName", "Source Network Address": "IpAddress",
+      "Source Port": "IpPort", "Logon Process": "LogonProcessName", "Authentication Package": "AuthenticationPackageName", "Transited Services": "TransmittedServices",
+      "Package Name (NTLM only)": "LmPackageName", "Key Length": "KeyLength",
+    },
+  },
 };
 
 type Fields = Map<string, string>;
@@ -97,9 +107,10 @@ interface Read {
   repeated: boolean;
 }
 
-/** Windows renders logon and process ids in either case (`0x3E7`); EventData has them in lower case. */
+/** Windows renders logon and process ids and NTSTATUS codes in upper case (`0x3E7`, `0xC000006D`); EventData has them in lower case. */
 function fieldValue(name: string, value: string): string {
-  return (name.endsWith("LogonId") || name.endsWith("ProcessId")) && value.startsWith("0x") ? value.toLowerCase() : value;
+  const hex = name.endsWith("LogonId") || name.endsWith("ProcessId") || name === "Status" || name === "SubStatus";
+  return hex && value.startsWith("0x") ? value.toLowerCase() : value;
 }
 
 /** A line's label (before its first colon) and value (after it, leading blanks dropped); undefined without a colon. */
@@ -177,10 +188,10 @@ function localTimes(time: pl.Series): pl.Series {
  * The frame of a plain `Get-WinEvent | Export-Csv` export ({@link isWinEventExport})
  * with the events' EventData fields as columns, read from Windows' English
  * `Message` text: Sysmon events (every event id; its `Key: Value` lines
- * whose key is one of Sysmon's field names, as written) and Security 4688 and 4624 (their labelled lines
+ * whose key is one of Sysmon's field names, as written) and Security 4688, 4624 and 4625 (their labelled lines
  * mapped to the documented EventData names: NewProcessId, ProcessId,
  * NewProcessName, ParentProcessName, CommandLine, SubjectUserName,
- * TargetUserName, LogonType, IpAddress…). Added too: `EventID` (from `Id`),
+ * TargetUserName, LogonType, IpAddress, Status, SubStatus…). Added too: `EventID` (from `Id`),
  * `Computer` (`MachineName`) and `TimeGenerated` (`TimeCreated`), which is
  * the exporting machine's LOCAL time in its culture's format: parsed as a
  * time without a zone when every value reads (en-US, ISO, day-first dotted),
@@ -243,7 +254,7 @@ export function winEventFields(df: pl.DataFrame, options: WinEventFieldsOptions 
 /** The events of a kind that winEventFields reads, by provider and id, the first one's fields added to an empty frame. No network schema reads Sysmon 3: none for networkFlow. */
 const KIND_EVENTS: Readonly<Partial<Record<EventKind, readonly (readonly [string, number])[]>>> = {
   process: [[SECURITY, 4688], [SYSMON, 1]],
-  logon: [[SECURITY, 4624]],
+  logon: [[SECURITY, 4624], [SECURITY, 4625]],
 };
 
 /** A Security template's EventData names: its labels' and its accounts' (SubjectUserName, TargetLogonId…). */
@@ -254,7 +265,7 @@ function templateFields(template: Template): string[] {
 
 /**
  * A plain export already read by {@link winEventFields} cut to the events of `kind` (a whole Security
- * log holds 4688 and 4624 rows: a logon query gets only the logons); when no row is left, with the
+ * log holds 4688, 4624 and 4625 rows: a logon query gets only the logons); when no row is left, with the
  * kind's first template's fields as null text columns, so that its schema is found on the empty frame
  * (a time window or a file without such events gives no rows, not "no schema"). Other frames come back unchanged.
  */

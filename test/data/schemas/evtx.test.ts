@@ -15,7 +15,7 @@ import { foreignFormat } from "../../../src/data/readers";
 import { readDataFile } from "../../../src/data/readers";
 import { detectEventSchema, normalizeEvents } from "../../../src/data/schemas/index";
 import { tempTree } from "../../helpers/tmp";
-import { chain, eventDataCsv, HOST, msg4688De, plainExportCsv } from "./winEventExports";
+import { chain, eventDataCsv, HOST, msg4688De, plainExportCsv, type Event } from "./winEventExports";
 
 const DOC = fs.readFileSync(path.join(__dirname, "..", "..", "..", "docs", "schemas.md"), "utf8");
 const col = (df: pl.DataFrame, name: string) => df.getColumn(name).toArray() as unknown[];
@@ -128,7 +128,7 @@ describe("a plain Get-WinEvent | Export-Csv", () => {
   };
   const notEnglish = (warnings: string[]) => {
     assert.equal(warnings.length, 1, warnings.join("\n"));
-    assert.match(warnings[0], /^column Message: 7 Security 4688\/4624 message\(s\) are not in English; only Windows' English rendering is read/);
+    assert.match(warnings[0], /^column Message: 7 Security 4688\/4624\/4625 message\(s\) are not in English; only Windows' English rendering is read/);
   };
 
   it("German Messages: one warning, then normalizeEvents says it is a Get-WinEvent export, for process and logon", () => {
@@ -142,6 +142,40 @@ describe("a plain Get-WinEvent | Export-Csv", () => {
     const warnings: string[] = [];
     assert.throws(() => buildProcessTree(german(), { warn: (m) => warnings.push(m) }), saysWhatItIs("transform/process-schema-unknown"));
     notEnglish(warnings);
+  });
+});
+
+describe("a plain Get-WinEvent | Export-Csv: failed logons (4625)", () => {
+  // A password spray from one address, then the one password that worked; the Security log holds process creations too.
+  const spray = ["bob", "carol", "dave", "erin"].map((user) => ({ id: 4625 as const, logon: { user, type: 3, ip: "203.0.113.45" } }));
+  const events: Event[] = [{ id: 4688, proc: chain(1)[0] }, ...spray, { id: 4624, logon: { user: "frank", type: 3, ip: "203.0.113.45" } }];
+  const plain = () => read("security.csv", plainExportCsv(events));
+
+  it("the logon kind keeps the 4625 rows beside the 4624 one, each with the lab's columns", () => {
+    const n = normalizeEvents(plain(), "logon");
+    assert.deepEqual(col(n, "EventID"), [4625, 4625, 4625, 4625, 4624]);
+    assert.deepEqual(col(n, "TargetUserName"), ["bob", "carol", "dave", "erin", "frank"]);
+    assert.deepEqual(col(n, "Account"), ["CONTOSO\\bob", "CONTOSO\\carol", "CONTOSO\\dave", "CONTOSO\\erin", "CONTOSO\\frank"]);
+    assert.deepEqual([...new Set(col(n, "LogonType"))], [3]);
+    assert.deepEqual([...new Set(col(n, "IpAddress"))], ["203.0.113.45"]);
+    assert.deepEqual([...new Set(col(n, "WorkstationName"))], ["ATTACKER-PC"]);
+    assert.deepEqual(col(n.filter(pl.col("EventID").eq(4625)), "SubStatus"), ["0xc000006a", "0xc000006a", "0xc000006a", "0xc000006a"]);
+    // The spray as a hunter counts it: failures by source address.
+    const bySource = n.filter(pl.col("EventID").eq(4625)).groupBy("IpAddress").agg(pl.col("TargetUserName").nUnique().alias("users"));
+    assert.deepEqual(bySource.toRecords(), [{ IpAddress: "203.0.113.45", users: 4 }]);
+  });
+
+  it("the same rows as the docs command's 4625 export", () => {
+    const docs = normalizeEvents(read("failed_logons.csv", eventDataCsv(spray)), "logon");
+    const fromPlain = normalizeEvents(plain(), "logon").filter(pl.col("EventID").eq(4625));
+    for (const c of ["Account", "TargetUserName", "SubjectUserName", "LogonType", "LogonProcessName", "IpAddress", "WorkstationName", "Computer", "EventID", "Status", "SubStatus"]) {
+      assert.deepEqual(col(fromPlain, c), col(docs, c), c);
+    }
+  });
+
+  it("a file of failures only, as the lab's failed_logons: the logon schema, not a schema error", () => {
+    assert.equal(detectEventSchema(read("failed_logons.csv", plainExportCsv(spray)), "logon").id, "securityevent");
+    assert.equal(normalizeEvents(read("failed_logons.csv", plainExportCsv(spray)), "logon").height, 4);
   });
 });
 

@@ -17,7 +17,7 @@ const texts = (df: pl.DataFrame, name: string) =>
   (df.getColumn(name).toArray() as unknown[]).map((v) => (v === null ? null : v instanceof Date ? v.toISOString().replace("T", " ").replace("Z", "") : String(v)));
 const first = (df: pl.DataFrame, name: string, i = 0) => (df.getColumn(name).toArray() as unknown[])[i];
 // Rendered as words in the Message, as %%codes in EventData: not comparable.
-const RENDERED = new Set(["TokenElevationType", "MandatoryLabel", "ImpersonationLevel"]);
+const RENDERED = new Set(["TokenElevationType", "MandatoryLabel", "ImpersonationLevel", "FailureReason"]);
 
 /** Every EventData column of the docs command's export equals the one read from the plain export's Message. */
 function sameFields(events: Parameters<typeof plainExportCsv>[0]) {
@@ -73,6 +73,22 @@ describe("winEventFields", () => {
     assert.deepEqual(texts(df, "LogonProcessName"), ["NtLmSsp ", "NtLmSsp "]);
   });
 
+  it("4625: the failed logon's account, logon type, status codes (lower case, as EventData), source address and workstation", () => {
+    const spray = ["bob", "carol", "dave"].map((user) => ({ id: 4625 as const, logon: { user, type: 3, ip: "203.0.113.45" } }));
+    const df = sameFields(spray);
+    assert.deepEqual(texts(df, "TargetUserName"), ["bob", "carol", "dave"]);
+    assert.deepEqual([...new Set(texts(df, "TargetDomainName"))], ["CONTOSO"]);
+    assert.deepEqual([...new Set(texts(df, "SubjectUserName"))], ["-"]);
+    assert.deepEqual([...new Set(texts(df, "LogonType"))], ["3"]);
+    assert.deepEqual([...new Set(texts(df, "Status"))], ["0xc000006d"]);
+    assert.deepEqual([...new Set(texts(df, "SubStatus"))], ["0xc000006a"], "a wrong password, not an unknown user");
+    assert.deepEqual([...new Set(texts(df, "FailureReason"))], ["Unknown user name or bad password."], "as Windows renders %%2313");
+    assert.deepEqual([...new Set(texts(df, "IpAddress"))], ["203.0.113.45"]);
+    assert.deepEqual([...new Set(texts(df, "WorkstationName"))], ["ATTACKER-PC"]);
+    assert.deepEqual([...new Set(texts(df, "ProcessName"))], ["-"], "Caller Process Name");
+    assert.equal(df.columns.includes("This event is generated when a logon request fails. It is generated on the computer where access was attempted."), false);
+  });
+
   it("Sysmon: every Key: Value line under its own name", () => {
     const df = sameFields(procs.map((proc) => ({ id: 1 as const, proc })));
     assert.deepEqual(texts(df, "ProcessId"), procs.map((p) => String(p.pid)));
@@ -84,8 +100,8 @@ describe("winEventFields", () => {
     const base = winEventFields(read("plain.csv", plainExportCsv([{ id: 4688, proc: p }])));
     const message = first(base, "Message") as string;
     const df = pl.DataFrame({
-      Message: [message, "An account failed to log on.\r\n\r\nSubject:\r\n\tAccount Name:\t\tbob", null, "A new process has been created.", message],
-      Id: [4688, 4625, 4688, 4688, 4688],
+      Message: [message, "An account was logged off.\r\n\r\nSubject:\r\n\tAccount Name:\t\tbob", null, "A new process has been created.", message],
+      Id: [4688, 4634, 4688, 4688, 4688],
       ProviderName: ["Microsoft-Windows-Security-Auditing", "Microsoft-Windows-Security-Auditing", "Microsoft-Windows-Security-Auditing", "Microsoft-Windows-Security-Auditing", "Other-Provider"],
       MachineName: [HOST, HOST, HOST, HOST, HOST],
       TimeCreated: ["5/31/2026 3:00:00 PM", "5/31/2026 3:00:01 PM", "5/31/2026 3:00:02 PM", "5/31/2026 3:00:03 PM", "5/31/2026 3:00:04 PM"],
@@ -104,7 +120,7 @@ describe("winEventFields", () => {
     const df = winEventFields(read("de.csv", plainExportCsv(events, (e) => msg4688De((e as { proc: (typeof procs)[0] }).proc))), { warn: (m) => warnings.push(m) });
     assert.equal(df.columns.includes("NewProcessId"), false);
     assert.equal(warnings.length, 1, warnings.join("\n"));
-    assert.match(warnings[0], /^column Message: 5 Security 4688\/4624 message\(s\) are not in English; only Windows' English rendering is read/);
+    assert.match(warnings[0], /^column Message: 5 Security 4688\/4624\/4625 message\(s\) are not in English; only Windows' English rendering is read/);
     assert.match(warnings[0], /docs\/schemas\.md, section "From EVTX \(Windows event logs\)"/);
   });
 

@@ -72,6 +72,14 @@ const data4624 = (l: Logon): Record<string, string> => ({
   TransmittedServices: "-", LmPackageName: "NTLM V2", KeyLength: "128", ProcessId: "0x2a4", ProcessName: "C:\\Windows\\System32\\lsass.exe",
   IpAddress: l.ip, IpPort: "49852", ImpersonationLevel: "%%1833",
 });
+/** A failed logon of `user` of `type` from `ip` (a password spray: NTLM, a wrong password). */
+export type Failure = Logon;
+const data4625 = (l: Failure): Record<string, string> => ({
+  SubjectUserSid: "S-1-0-0", SubjectUserName: "-", SubjectDomainName: "-", SubjectLogonId: "0x0",
+  TargetUserSid: "S-1-0-0", TargetUserName: l.user, TargetDomainName: "CONTOSO", Status: "0xc000006d", FailureReason: "%%2313", SubStatus: "0xc000006a",
+  LogonType: String(l.type), LogonProcessName: "NtLmSsp ", AuthenticationPackageName: "NTLM", WorkstationName: "ATTACKER-PC", TransmittedServices: "-",
+  LmPackageName: "-", KeyLength: "0", ProcessId: "0x0", ProcessName: "-", IpAddress: l.ip, IpPort: "49860",
+});
 const guid = (pid: number) => `{f162fe7e-9b41-6a1c-${pid.toString(16).padStart(4, "0")}-000000000900}`;
 const dataSysmon1 = (p: Proc, d: Date): Record<string, string> => ({
   RuleName: "-", UtcTime: d.toISOString().replace("T", " ").replace("Z", ""), ProcessGuid: guid(p.pid), ProcessId: String(p.pid), Image: p.image,
@@ -81,8 +89,16 @@ const dataSysmon1 = (p: Proc, d: Date): Record<string, string> => ({
   ParentProcessGuid: guid(p.ppid), ParentProcessId: String(p.ppid), ParentImage: p.pimage, ParentCommandLine: `"${p.pimage}"`, ParentUser: "CONTOSO\\alice",
 });
 
-type Event = { id: 4688; proc: Proc } | { id: 4624; logon: Logon } | { id: 1; proc: Proc };
-const eventData = (e: Event, d: Date) => (e.id === 4688 ? data4688(e.proc) : e.id === 4624 ? data4624(e.logon) : dataSysmon1(e.proc, d));
+export type Event = { id: 4688; proc: Proc } | { id: 4624; logon: Logon } | { id: 4625; logon: Failure } | { id: 1; proc: Proc };
+const eventData = (e: Event, d: Date) => {
+  switch (e.id) {
+    case 4688: return data4688(e.proc);
+    case 4624: return data4624(e.logon);
+    case 4625: return data4625(e.logon);
+    case 1: return dataSysmon1(e.proc, d);
+  }
+};
+const isSysmon = (e: Event) => e.id === 1;
 
 /** The docs' command's CSV of events of one ID (the i-th at {@link timeOf}(i)). */
 export function eventDataCsv(events: readonly Event[]): string {
@@ -115,6 +131,21 @@ const msg4624 = (l: Logon) =>
     "Detailed Authentication Information:", "\tLogon Process:\t\tNtLmSsp ", "\tAuthentication Package:\tNTLM", "\tTransited Services:\t-", "\tPackage Name (NTLM only):\tNTLM V2", "\tKey Length:\t\t128", "",
     "This event is generated when a logon session is created. It is generated on the computer that was accessed.",
   ].join(CRLF);
+/** Windows' rendering of 4625 (NTSTATUS codes in upper case, the failure reason in words). */
+const msg4625 = (l: Failure) =>
+  [
+    "An account failed to log on.", "",
+    "Subject:", "\tSecurity ID:\t\tS-1-0-0", "\tAccount Name:\t\t-", "\tAccount Domain:\t\t-", "\tLogon ID:\t\t0x0", "",
+    `Logon Type:\t\t\t${l.type}`, "",
+    "Account For Which Logon Failed:", "\tSecurity ID:\t\tS-1-0-0", `\tAccount Name:\t\t${l.user}`, "\tAccount Domain:\t\tCONTOSO", "",
+    "Failure Information:", "\tFailure Reason:\t\tUnknown user name or bad password.", "\tStatus:\t\t\t0xC000006D", "\tSub Status:\t\t0xC000006A", "",
+    "Process Information:", "\tCaller Process ID:\t0x0", "\tCaller Process Name:\t-", "",
+    "Network Information:", "\tWorkstation Name:\tATTACKER-PC", `\tSource Network Address:\t${l.ip}`, "\tSource Port:\t\t49860", "",
+    "Detailed Authentication Information:", "\tLogon Process:\t\tNtLmSsp ", "\tAuthentication Package:\tNTLM", "\tTransited Services:\t-", "\tPackage Name (NTLM only):\t-", "\tKey Length:\t\t0", "",
+    "This event is generated when a logon request fails. It is generated on the computer where access was attempted.", "",
+    "The Subject fields indicate the account on the local system which requested the logon. This is most commonly a service such as the Server service, or a local process such as Winlogon.exe or Services.exe.", "",
+    "The Logon Type field indicates the kind of logon that was requested. The most common types are 2 (interactive) and 3 (network).",
+  ].join(CRLF);
 /** The 4688 Message as a German Windows renders it (`plainExportCsv`'s `message`): not read. */
 export const msg4688De = (p: Proc) =>
   [
@@ -125,6 +156,14 @@ export const msg4688De = (p: Proc) =>
     "\tVerbindliche Bezeichnung:\t\tMandatory Label\\Medium Mandatory Level", `\tErstellerprozess-ID:\t${hex(p.ppid)}`, `\tErstellerprozessname:\t${p.pimage}`, `\tProzessbefehlszeile:\t${p.cmd}`,
   ].join(CRLF);
 const msgSysmon1 = (p: Proc, d: Date) => ["Process Create:", ...Object.entries(dataSysmon1(p, d)).map(([k, v]) => `${k}: ${v}`)].join(CRLF);
+const messageOf = (e: Event, d: Date) => {
+  switch (e.id) {
+    case 4688: return msg4688(e.proc);
+    case 4624: return msg4624(e.logon);
+    case 4625: return msg4625(e.logon);
+    case 1: return msgSysmon1(e.proc, d);
+  }
+};
 
 const PLAIN_HEAD = ["Message", "Id", "Version", "Qualifiers", "Level", "Task", "Opcode", "Keywords", "RecordId", "ProviderName", "ProviderId", "LogName", "ProcessId", "ThreadId", "MachineName", "UserId", "TimeCreated", "ActivityId", "RelatedActivityId", "ContainerLog", "MatchedQueryIds", "Bookmark", "LevelDisplayName", "OpcodeDisplayName", "TaskDisplayName", "KeywordsDisplayNames", "Properties"];
 
@@ -132,13 +171,13 @@ const PLAIN_HEAD = ["Message", "Id", "Version", "Qualifiers", "Level", "Task", "
 export function plainExportCsv(events: readonly Event[], message?: (e: Event, i: number) => string): string {
   const rows = events.map((e, i) => {
     const d = timeOf(i);
-    const text = message ? message(e, i) : e.id === 4688 ? msg4688(e.proc) : e.id === 4624 ? msg4624(e.logon) : msgSysmon1(e.proc, d);
-    const sysmon = e.id === 1;
+    const text = message ? message(e, i) : messageOf(e, d);
+    const sysmon = isSysmon(e);
     const log = sysmon ? "Microsoft-Windows-Sysmon/Operational" : "Security";
     return [
-      text, String(e.id), "2", null, "0", e.id === 4624 ? "12544" : "13312", "0", "-9214364837600034816", String(90000 + i),
+      text, String(e.id), "2", null, "0", e.id === 4624 || e.id === 4625 ? "12544" : "13312", "0", "-9214364837600034816", String(90000 + i),
       sysmon ? "Microsoft-Windows-Sysmon" : "Microsoft-Windows-Security-Auditing", "54849625-5478-4994-a5ba-3e3b0328c30d", log,
-      sysmon ? "2384" : e.id === 4624 ? "676" : "4", "7000", HOST, sysmon ? "S-1-5-18" : null, usLocal(d), null, null, log,
+      sysmon ? "2384" : e.id === 4688 ? "4" : "676", "7000", HOST, sysmon ? "S-1-5-18" : null, usLocal(d), null, null, log,
       "System.UInt32[]", "System.Diagnostics.Eventing.Reader.EventBookmark", "Information", "Info", "Process Creation",
       "System.Collections.ObjectModel.ReadOnlyCollection`1[System.String]", "System.Collections.Generic.List`1[System.Diagnostics.Eventing.Reader.EventProperty]",
     ];
