@@ -107,5 +107,33 @@ export const ECS_NETWORK: EventSchema = {
   },
 };
 
+/**
+ * Sysmon event 3 (network connection) with its EventData fields as columns: docs/schemas.md's EVTX
+ * command, or a plain Get-WinEvent export once winEventFields has read its Message. One row per
+ * connection; `Initiated` (the process on this host opened it) says which end is the host: the
+ * source when true, the destination when false (Sysmon writes the connection's initiator as source).
+ * The three times are one instant: TimeGenerated when the export has it (a plain export's is the
+ * exporting machine's local time, as for its other events), else Sysmon's `UtcTime`. The application
+ * protocol is the destination port's service name as Sysmon writes it (`https`; `-` when it has none).
+ */
+export const SYSMON_NETWORK: EventSchema = {
+  id: "sysmon-network",
+  name: "Sysmon 3 network connection",
+  kind: "networkFlow",
+  description: "Sysmon's network connection events (event 3) from an EVTX export: the EventData fields as columns, or read from a plain Get-WinEvent export's Message.",
+  requires: ["UtcTime", "SourceIp", "DestinationIp", "DestinationPort"],
+  hints: ["Initiated", "Protocol", "SourcePort", "Image", "ProcessGuid", "Computer", "DestinationPortName"],
+  columns: {
+    TimeGenerated: { from: ["TimeGenerated", "UtcTime"], as: "time" },
+    FlowStartTime: { from: ["TimeGenerated", "UtcTime"], as: "time" },
+    FlowEndTime: { from: ["TimeGenerated", "UtcTime"], as: "time" },
+    VMIPAddress: { endpoints: { source: "SourceIp", destination: "DestinationIp", localSource: "Initiated" } },
+    VMName: { from: ["Computer", "VMIPAddress"], as: "text" },
+    L4Protocol: { from: "Protocol", as: "protocolLetter" },
+    L7Protocol: { from: "DestinationPortName", as: "text" },
+    DestPort: { from: "DestinationPort", as: "int" },
+  },
+};
+
 /** Every flow schema, in detection order. */
-export const NETWORK_SCHEMAS: readonly EventSchema[] = [AZURE_NETWORK_ANALYTICS, ZEEK_CONN, ECS_NETWORK];
+export const NETWORK_SCHEMAS: readonly EventSchema[] = [AZURE_NETWORK_ANALYTICS, ZEEK_CONN, ECS_NETWORK, SYSMON_NETWORK];

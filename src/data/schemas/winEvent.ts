@@ -251,10 +251,19 @@ export function winEventFields(df: pl.DataFrame, options: WinEventFieldsOptions 
   return frameOf([...names.filter((n) => !replaced.has(n)).map((n) => columnOf(df, n)), ...added]);
 }
 
-/** The events of a kind that winEventFields reads, by provider and id, the first one's fields added to an empty frame. No network schema reads Sysmon 3: none for networkFlow. */
-const KIND_EVENTS: Readonly<Partial<Record<EventKind, readonly (readonly [string, number])[]>>> = {
+/** The events of a kind that winEventFields reads, by provider and id; the first one's fields are added to an empty frame. */
+const KIND_EVENTS: Readonly<Record<EventKind, readonly (readonly [string, number])[]>> = {
   process: [[SECURITY, 4688], [SYSMON, 1]],
   logon: [[SECURITY, 4624], [SECURITY, 4625]],
+  networkFlow: [[SYSMON, 3]],
+};
+
+/** Sysmon 3's EventData names (its Message's keys), for an empty frame of the networkFlow kind. */
+const SYSMON_EVENT_FIELDS: Readonly<Record<number, readonly string[]>> = {
+  3: [
+    "RuleName", "UtcTime", "ProcessGuid", "ProcessId", "Image", "User", "Protocol", "Initiated", "SourceIsIpv6", "SourceIp", "SourceHostname",
+    "SourcePort", "SourcePortName", "DestinationIsIpv6", "DestinationIp", "DestinationHostname", "DestinationPort", "DestinationPortName",
+  ],
 };
 
 /** A Security template's EventData names: its labels' and its accounts' (SubjectUserName, TargetLogonId…). */
@@ -265,21 +274,21 @@ function templateFields(template: Template): string[] {
 
 /**
  * A plain export already read by {@link winEventFields} cut to the events of `kind` (a whole Security
- * log holds 4688, 4624 and 4625 rows: a logon query gets only the logons); when no row is left, with the
+ * log holds 4688, 4624 and 4625 rows: a logon query gets only the logons, a networkFlow one Sysmon's connections); when no row is left, with the
  * kind's first template's fields as null text columns, so that its schema is found on the empty frame
  * (a time window or a file without such events gives no rows, not "no schema"). Other frames come back unchanged.
  */
 export function winEventsOfKind(df: pl.DataFrame, kind: EventKind): pl.DataFrame {
   const events = KIND_EVENTS[kind];
   const names = columnNames(df);
-  if (!events || !isWinEventExport(names) || !names.includes("EventID")) return df;
+  if (!isWinEventExport(names) || !names.includes("EventID")) return df;
   const ofKind = withPlainNames(df, (plain, nameOf) => {
     const ids = pl.col(nameOf("Id")).cast(pl.Float64, false);
     return plain.filter(events.map(([provider, id]) => pl.col(nameOf("ProviderName")).eq(pl.lit(provider)).and(ids.eq(pl.lit(id)))).reduce((a, b) => a.or(b)));
   });
   if (frameHeight(ofKind)) return ofKind;
   const [provider, id] = events[0];
-  const fields = provider === SECURITY ? templateFields(TEMPLATES[id]) : [];
+  const fields = provider === SECURITY ? templateFields(TEMPLATES[id]) : (SYSMON_EVENT_FIELDS[id] ?? []);
   const missing = fields.filter((f) => !names.includes(f));
   return frameOf([...names.map((n) => columnOf(ofKind, n)), ...missing.map((f) => pl.Series(f, [], pl.Utf8))]);
 }

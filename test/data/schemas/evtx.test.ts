@@ -15,7 +15,7 @@ import { foreignFormat } from "../../../src/data/readers";
 import { readDataFile } from "../../../src/data/readers";
 import { detectEventSchema, normalizeEvents } from "../../../src/data/schemas/index";
 import { tempTree } from "../../helpers/tmp";
-import { chain, eventDataCsv, HOST, msg4688De, plainExportCsv, type Event } from "./winEventExports";
+import { chain, eventDataCsv, HOST, msg4688De, plainExportCsv, type Conn, type Event } from "./winEventExports";
 
 const DOC = fs.readFileSync(path.join(__dirname, "..", "..", "..", "docs", "schemas.md"), "utf8");
 const col = (df: pl.DataFrame, name: string) => df.getColumn(name).toArray() as unknown[];
@@ -176,6 +176,54 @@ describe("a plain Get-WinEvent | Export-Csv: failed logons (4625)", () => {
   it("a file of failures only, as the lab's failed_logons: the logon schema, not a schema error", () => {
     assert.equal(detectEventSchema(read("failed_logons.csv", plainExportCsv(spray)), "logon").id, "securityevent");
     assert.equal(normalizeEvents(read("failed_logons.csv", plainExportCsv(spray)), "logon").height, 4);
+  });
+});
+
+describe("a plain Get-WinEvent | Export-Csv of the Sysmon log: network connections (Sysmon 3)", () => {
+  const ps = "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe";
+  const conns: Conn[] = [
+    // Out to a public address (the C2), in from one (RDP), inside (SMB, DNS).
+    { pid: 4242, image: ps, initiated: true, protocol: "tcp", src: "10.20.4.17", sport: 50110, dst: "198.51.100.23", dport: 443, dportName: "https" },
+    { pid: 1100, image: "C:\\Windows\\System32\\svchost.exe", initiated: false, protocol: "tcp", src: "45.137.22.48", sport: 61000, dst: "10.20.4.17", dport: 3389, dportName: "ms-wbt-server" },
+    { pid: 4, image: "System", initiated: true, protocol: "tcp", src: "10.20.4.17", sport: 50111, dst: "10.20.4.5", dport: 445, dportName: "microsoft-ds" },
+    { pid: 2020, image: "C:\\Windows\\System32\\svchost.exe", initiated: true, protocol: "udp", src: "10.20.4.17", sport: 50112, dst: "10.20.0.2", dport: 53, dportName: "domain" },
+    // A host with a public address accepting a connection from another: only Initiated tells which end it is.
+    { pid: 1100, image: "C:\\Windows\\System32\\svchost.exe", initiated: false, protocol: "tcp", src: "45.137.22.48", sport: 61001, dst: "52.168.10.20", dport: 3389, dportName: "ms-wbt-server" },
+  ];
+  const network: Event[] = conns.map((conn) => ({ id: 3, conn }));
+  const sysmonLog = () => read("sysmon.csv", plainExportCsv([{ id: 1, proc: chain(1)[0] }, ...network, { id: 1, proc: chain(2)[1] }]));
+
+  it("networkFlow: the Sysmon 3 rows as the lab's flows, the local end by Initiated", () => {
+    const n = normalizeEvents(sysmonLog(), "networkFlow");
+    assert.equal(detectEventSchema(sysmonLog(), "networkFlow").id, "sysmon-network");
+    assert.deepEqual(col(n, "EventID"), [3, 3, 3, 3, 3], "the process creations are no flows");
+    assert.deepEqual(col(n, "FlowDirection"), ["O", "I", "O", "O", "I"]);
+    assert.deepEqual(col(n, "VMIPAddress"), ["10.20.4.17", "10.20.4.17", "10.20.4.17", "10.20.4.17", "52.168.10.20"]);
+    assert.deepEqual(col(n, "AllExtIPs"), ["198.51.100.23", "45.137.22.48", null, null, "45.137.22.48"]);
+    assert.deepEqual(col(n, "FlowType"), ["ExternalPublic", "ExternalPublic", "IntraVNet", "IntraVNet", "ExternalPublic"]);
+    assert.deepEqual(col(n, "DestPort"), [443, 3389, 445, 53, 3389]);
+    assert.deepEqual(col(n, "L4Protocol"), ["T", "T", "T", "U", "T"]);
+    assert.deepEqual(col(n, "L7Protocol"), ["https", "ms-wbt-server", "microsoft-ds", "domain", "ms-wbt-server"]);
+    assert.deepEqual([...new Set(col(n, "VMName"))], [HOST]);
+    assert.deepEqual(col(n, "Image")[0], ps, "the process behind the flow stays");
+    assert.equal(n.getColumn("FlowStartTime").dtype.variant, "Datetime");
+    assert.deepEqual(col(n, "FlowStartTime"), col(n, "TimeGenerated"), "one instant, in the export's TimeGenerated");
+  });
+
+  it("the docs command's Sysmon 3 export gives the same flows", () => {
+    const docs = normalizeEvents(read("az_net_comms.csv", eventDataCsv(network)), "networkFlow");
+    const fromPlain = normalizeEvents(sysmonLog(), "networkFlow");
+    for (const c of ["VMIPAddress", "SrcIP", "DestIP", "AllExtIPs", "FlowDirection", "FlowType", "DestPort", "L4Protocol", "L7Protocol", "VMName", "AllowedOutFlows", "AllowedInFlows"]) {
+      assert.deepEqual(col(fromPlain, c), col(docs, c), c);
+    }
+  });
+
+  it("the process kind still gets only the Sysmon 1 rows; a log without connections gives no flows, not a schema error", () => {
+    const tree = buildProcessTree(sysmonLog());
+    assert.equal(tree.filter(pl.col("IsInferred").not()).height, 2);
+    const noConnections = normalizeEvents(read("sysmon.csv", plainExportCsv([{ id: 1, proc: chain(1)[0] }])), "networkFlow");
+    assert.equal(noConnections.height, 0);
+    assert.ok(noConnections.columns.includes("VMIPAddress"), noConnections.columns.join(","));
   });
 });
 

@@ -89,6 +89,12 @@ describe("winEventFields", () => {
     assert.equal(df.columns.includes("This event is generated when a logon request fails. It is generated on the computer where access was attempted."), false);
   });
 
+  it("Sysmon 3: the connection's fields under their own names", () => {
+    const conn = { pid: 4242, image: "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe", initiated: true, protocol: "tcp" as const, src: "10.20.4.17", sport: 50110, dst: "198.51.100.23", dport: 443, dportName: "https" };
+    const df = sameFields([{ id: 3, conn }]);
+    assert.deepEqual([texts(df, "Initiated"), texts(df, "DestinationIp"), texts(df, "DestinationPort")], [["true"], ["198.51.100.23"], ["443"]]);
+  });
+
   it("Sysmon: every Key: Value line under its own name", () => {
     const df = sameFields(procs.map((proc) => ({ id: 1 as const, proc })));
     assert.deepEqual(texts(df, "ProcessId"), procs.map((p) => String(p.pid)));

@@ -80,6 +80,18 @@ const data4625 = (l: Failure): Record<string, string> => ({
   LogonType: String(l.type), LogonProcessName: "NtLmSsp ", AuthenticationPackageName: "NTLM", WorkstationName: "ATTACKER-PC", TransmittedServices: "-",
   LmPackageName: "-", KeyLength: "0", ProcessId: "0x0", ProcessName: "-", IpAddress: l.ip, IpPort: "49860",
 });
+/** One Sysmon network connection: the process's id and image, the two ends, who opened it. */
+export interface Conn {
+  pid: number;
+  image: string;
+  initiated: boolean;
+  protocol: "tcp" | "udp";
+  src: string;
+  sport: number;
+  dst: string;
+  dport: number;
+  dportName: string;
+}
 const guid = (pid: number) => `{f162fe7e-9b41-6a1c-${pid.toString(16).padStart(4, "0")}-000000000900}`;
 const dataSysmon1 = (p: Proc, d: Date): Record<string, string> => ({
   RuleName: "-", UtcTime: d.toISOString().replace("T", " ").replace("Z", ""), ProcessGuid: guid(p.pid), ProcessId: String(p.pid), Image: p.image,
@@ -89,16 +101,23 @@ const dataSysmon1 = (p: Proc, d: Date): Record<string, string> => ({
   ParentProcessGuid: guid(p.ppid), ParentProcessId: String(p.ppid), ParentImage: p.pimage, ParentCommandLine: `"${p.pimage}"`, ParentUser: "CONTOSO\\alice",
 });
 
-export type Event = { id: 4688; proc: Proc } | { id: 4624; logon: Logon } | { id: 4625; logon: Failure } | { id: 1; proc: Proc };
+const dataSysmon3 = (c: Conn, d: Date): Record<string, string> => ({
+  RuleName: "-", UtcTime: d.toISOString().replace("T", " ").replace("Z", ""), ProcessGuid: guid(c.pid), ProcessId: String(c.pid), Image: c.image, User: "CONTOSO\\alice",
+  Protocol: c.protocol, Initiated: String(c.initiated), SourceIsIpv6: "false", SourceIp: c.src, SourceHostname: "-", SourcePort: String(c.sport), SourcePortName: "-",
+  DestinationIsIpv6: "false", DestinationIp: c.dst, DestinationHostname: "-", DestinationPort: String(c.dport), DestinationPortName: c.dportName,
+});
+
+export type Event = { id: 4688; proc: Proc } | { id: 4624; logon: Logon } | { id: 4625; logon: Failure } | { id: 1; proc: Proc } | { id: 3; conn: Conn };
 const eventData = (e: Event, d: Date) => {
   switch (e.id) {
     case 4688: return data4688(e.proc);
     case 4624: return data4624(e.logon);
     case 4625: return data4625(e.logon);
     case 1: return dataSysmon1(e.proc, d);
+    case 3: return dataSysmon3(e.conn, d);
   }
 };
-const isSysmon = (e: Event) => e.id === 1;
+const isSysmon = (e: Event) => e.id === 1 || e.id === 3;
 
 /** The docs' command's CSV of events of one ID (the i-th at {@link timeOf}(i)). */
 export function eventDataCsv(events: readonly Event[]): string {
@@ -156,12 +175,14 @@ export const msg4688De = (p: Proc) =>
     "\tVerbindliche Bezeichnung:\t\tMandatory Label\\Medium Mandatory Level", `\tErstellerprozess-ID:\t${hex(p.ppid)}`, `\tErstellerprozessname:\t${p.pimage}`, `\tProzessbefehlszeile:\t${p.cmd}`,
   ].join(CRLF);
 const msgSysmon1 = (p: Proc, d: Date) => ["Process Create:", ...Object.entries(dataSysmon1(p, d)).map(([k, v]) => `${k}: ${v}`)].join(CRLF);
+const msgSysmon3 = (c: Conn, d: Date) => ["Network connection detected:", ...Object.entries(dataSysmon3(c, d)).map(([k, v]) => `${k}: ${v}`)].join(CRLF);
 const messageOf = (e: Event, d: Date) => {
   switch (e.id) {
     case 4688: return msg4688(e.proc);
     case 4624: return msg4624(e.logon);
     case 4625: return msg4625(e.logon);
     case 1: return msgSysmon1(e.proc, d);
+    case 3: return msgSysmon3(e.conn, d);
   }
 };
 
