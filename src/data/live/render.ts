@@ -13,6 +13,8 @@
  *   number in a string) it is an error naming the query and parameter.
  *   Written raw there, a value's own quotes would pair with the template's
  *   (`@"…"` takes no `\` escapes) and the rest would run as query text.
+ *
+ * A bare placeholder is a query fragment or a literal by where it stands (see {@link renderTemplate}).
  */
 import { QueryError, dataMessages as msg } from "../messages";
 import { ES_VALUE_CLOSE, ES_VALUE_OPEN } from "./esdsl";
@@ -39,33 +41,130 @@ export interface TemplateValue {
 /** What a caller may give for a query fragment: a table or column name. */
 const FRAGMENT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /**
+ * Or a number or a KQL timespan (`3`, `1.5`, `1h`, `30min`: MSTICPy's time-series files take `step {timeframe}` and
+ * a score threshold so): one token, no operator, quote or space, so it cannot add query text either.
+ */
+const FRAGMENT_NUMBER = /^\d{1,18}(?:\.\d{1,18})?(?:d|h|hr|hrs|hours?|m|min|minutes?|s|sec|seconds?|ms|millis?|milliseconds?|microseconds?|ticks?)?$/;
+/**
  * Names that are logical operators (SPL's AND/OR/NOT/XOR, KQL's and/or/not): as a fragment they join or invert the
  * clauses around them (`search index=lab {extra} EventCode=4625` with OR matched every event). Refused in any case.
  */
 const OPERATOR_NAMES = new Set(["and", "or", "not", "xor"]);
 
-/** Words after which a bare placeholder is an operand (`Account contains {account_name}`), in KQL and SPL. */
-const OPERATOR_WORDS = new Set([
+/** Words after which a bare placeholder is compared or tested (`Account contains {account_name}`), in KQL and SPL. */
+const COMPARISON_WORDS = new Set([
   ...["has", "contains", "startswith", "endswith", "hasprefix", "hassuffix"].flatMap((w) => [w, `${w}_cs`, `not${w}`, `not${w}_cs`]),
-  ...["has_any", "has_all", "in", "between", "regex", "matches", "like", "and", "or", "not", "by", "on"],
+  ...["has_any", "has_all", "in", "between", "regex", "matches", "like"],
 ]);
+/**
+ * KQL words after which a name goes (`summarize … by {column}`, `join … on {column}`, `… and {time_column} > ago(1d)`:
+ * KQL's `and`/`or`/`not` join conditions, which start with a column, not a text); in SPL, operands.
+ */
+const NAME_WORDS = new Set(["by", "on", "and", "or", "not"]);
+/** Characters of KQL's and SPL's comparison and assignment operators. */
+const OPERATOR_CHARS = "=~<>!";
 
 /**
- * Whether the placeholder at `at` stands where a value goes: after an
- * operator (`=~`, `==`, `=`, `<`, `+`, SPL's `.`…; not `*`), an operator word,
- * `(` or `,` — as the lab's files write `isempty({host_name}) or Computer =~ {host_name}`.
- * At the start of a line or the query, or after a name, `)` or a string, it is
- * a clause (`{table}`, `{add_query_items}`).
+ * Where a bare placeholder stands: a `clause` (at the start of a line or the
+ * query, or after a name, `)`, `*` or a string: `{table}`, `{add_query_items}`),
+ * a `value` that is compared or tested (the lab's files write
+ * `isempty({host_name}) or Computer =~ {host_name}`), or, in KQL, a `name`
+ * (MSTICPy's Sentinel files: `union ({table} | …)`, `let x = {table}`,
+ * `materialize({table} …)`, `extend SourceIP = {source_ip_field}`,
+ * `project {timestampcolumn}, {aggregatecolumn}`, `min({time_column})`).
  */
-function isOperand(template: string, at: number): boolean {
+type Placement = "clause" | "value" | "name";
+
+/** The token just before `at` (white space skipped): a word (lower case), an operator (`==`, `=`, `!~`…), or one character. */
+function tokenBefore(template: string, at: number): { kind: "word" | "operator" | "char"; text: string; start: number } | undefined {
   let i = at - 1;
   while (i >= 0 && /\s/.test(template[i])) i--;
-  if (i < 0) return false;
-  // Not `*`: `| distinct * {add_query_items}` is a clause after a wildcard.
-  if ("(,[=~<>!+-/%.:".includes(template[i])) return true;
+  if (i < 0) return undefined;
   let j = i;
+  if (OPERATOR_CHARS.includes(template[i])) {
+    while (j >= 0 && OPERATOR_CHARS.includes(template[j])) j--;
+    // `in~ (`: the tilde is the word's own.
+    if (template.slice(j + 1, i + 1) !== "~" || j < 0 || !/\w/.test(template[j])) return { kind: "operator", text: template.slice(j + 1, i + 1), start: j + 1 };
+    i = j;
+  }
+  if (!/\w/.test(template[i])) return { kind: "char", text: template[i], start: i };
   while (j >= 0 && /\w/.test(template[j])) j--;
-  return OPERATOR_WORDS.has(template.slice(j + 1, i + 1).toLowerCase());
+  return { kind: "word", text: template.slice(j + 1, i + 1).toLowerCase(), start: j + 1 };
+}
+
+/** Whether the `(` at `at` opens a list of values: after a comparison (`in (`, `has_any (`, `between (`, `== (`). */
+function opensValueList(template: string, at: number): boolean {
+  const before = tokenBefore(template, at);
+  if (!before) return false;
+  if (before.kind === "operator") return before.text !== "=";
+  return before.kind === "word" && COMPARISON_WORDS.has(before.text);
+}
+
+/**
+ * The commas of a KQL template that separate values: those in a list opened
+ * by {@link opensValueList} (`in ("a", {x})`) or in `[…]`. Strings and `//`
+ * comments are skipped, as the renderer reads them.
+ */
+function valueListCommas(template: string): Set<number> {
+  const commas = new Set<number>();
+  const open: boolean[] = [];
+  for (let i = 0; i < template.length; ) {
+    if (template[i] === "/" && template[i + 1] === "/") {
+      const eol = template.indexOf("\n", i);
+      i = eol < 0 ? template.length : eol;
+      continue;
+    }
+    const literal = literalAt(template, i, "kql");
+    if (literal) {
+      i = literal.end;
+      continue;
+    }
+    const c = template[i];
+    if (c === "(") open.push(opensValueList(template, i));
+    else if (c === "[") open.push(true);
+    else if ((c === ")" || c === "]") && open.length) open.pop();
+    else if (c === "," && open.length && open[open.length - 1]) commas.add(i);
+    i += 1;
+  }
+  return commas;
+}
+
+/** Where the KQL placeholder at `at` stands ({@link Placement}); `commas` from {@link valueListCommas}. */
+function kqlPlacement(template: string, at: number, commas: ReadonlySet<number>): Placement {
+  const before = tokenBefore(template, at);
+  if (!before) return "clause";
+  if (before.kind === "word") return COMPARISON_WORDS.has(before.text) ? "value" : NAME_WORDS.has(before.text) ? "name" : "clause";
+  // A lone `=` assigns (`let x =`, `extend X =`, `Total=count()`); `==`, `=~`, `!=`, `<`… compare.
+  if (before.kind === "operator") return before.text === "=" ? "name" : "value";
+  switch (before.text) {
+    case "(":
+      return opensValueList(template, before.start) ? "value" : "name";
+    case ",":
+      return commas.has(before.start) ? "value" : "name";
+    // KQL has no arithmetic on text: `FirstDetectedActivity - {time_column}` subtracts a column.
+    case "+":
+    case "-":
+    case "/":
+    case "%":
+      return "name";
+    case ".":
+      return template[before.start - 1] === "." ? "value" : "name";
+    case "[":
+    case ":":
+      return "value";
+    // Not `*`: `| distinct * {add_query_items}` is a clause after a wildcard.
+    default:
+      return "clause";
+  }
+}
+
+/** Where the SPL placeholder at `at` stands: a value after an operator, `(`, `,` or an operator word, else a clause. */
+function splPlacement(template: string, at: number): Placement {
+  const before = tokenBefore(template, at);
+  if (!before) return "clause";
+  if (before.kind === "word") return COMPARISON_WORDS.has(before.text) || NAME_WORDS.has(before.text) ? "value" : "clause";
+  if (before.kind === "operator") return "value";
+  return "(,[+-/%.:".includes(before.text) ? "value" : "clause";
 }
 
 /** Writes one value; the driver's own writer when it has one. */
@@ -123,6 +222,7 @@ function literalAt(template: string, i: number, language: QueryLanguage): String
  */
 export function renderTemplate(template: string, values: ReadonlyMap<string, TemplateValue>, language: QueryLanguage, where: string, writer?: LiteralWriter): string {
   const inSearch = language === "spl" ? splSearchCommand(template) : () => false;
+  const commas = language === "kql" ? valueListCommas(template) : new Set<number>();
   /** Parameter `name`'s value as a literal, for the placeholder at `at` in the template. */
   const write = (name: string, at: number): string => {
     const entry = values.get(name) as TemplateValue;
@@ -145,12 +245,20 @@ export function renderTemplate(template: string, values: ReadonlyMap<string, Tem
   const fragment = (name: string, at: number): string | undefined => {
     const entry = values.get(name) as TemplateValue;
     if (!entry.origin || entry.type !== "str" || language === "esdsl") return undefined;
-    // An operand is a value, whatever the file's default (`Computer =~ {host}` with `default: WS01` compared with
-    // a column WS01, and a caller's `Computer` matched every row); in a KQL comment, a placeholder is no query text.
-    if (isOperand(template, at) || inKqlComment(at)) return undefined;
+    // In a KQL comment, a placeholder is no query text.
+    if (inKqlComment(at)) return undefined;
+    const placement = language === "kql" ? kqlPlacement(template, at, commas) : splPlacement(template, at);
+    // A compared value is a value, whatever the file's default (`Computer =~ {host}` with `default: WS01` compared
+    // with a column WS01, and a caller's `Computer` matched every row).
+    if (placement === "value") return undefined;
+    // Where a name goes, the file's default says the parameter is one (MSTICPy's `{table}`, `default: SecurityEvent`);
+    // without one, a value there is a value (the lab's `isempty({host_name})`, `default: null`).
+    if (placement === "name" && !entry.fileDefault) return undefined;
     const text = entry.value === null ? "" : String(entry.value);
-    if (entry.origin === "caller" && text !== "" && text !== entry.fileDefault && (!FRAGMENT_NAME.test(text) || OPERATOR_NAMES.has(text.toLowerCase()))) {
-      throw new QueryError(msg.liveLiteral(where, name, `it is written bare in the query, as a query fragment (a table or column name): a value passed for it must be a name (letters, digits and _, not starting with a digit, and not an operator word: AND, OR, NOT, XOR in any case) or empty, so that it cannot add query text; the query file's own default is used as written`));
+    if (entry.origin === "caller" && text !== entry.fileDefault && !isFragmentText(text, placement)) {
+      const what = placement === "name" ? "where the query reads a name (a table or column): a value passed for it must be a name" : "as a query fragment (a table or column name): a value passed for it must be a name";
+      const empty = placement === "name" ? "" : " or empty";
+      throw new QueryError(msg.liveLiteral(where, name, `it is written bare in the query, ${what} (letters, digits and _, not starting with a digit, and not an operator word: AND, OR, NOT, XOR in any case), a number or a timespan (1h)${empty}, so that it cannot add query text; the query file's own default is used as written`));
     }
     return text;
   };
@@ -220,6 +328,13 @@ export function renderTemplate(template: string, values: ReadonlyMap<string, Tem
     plainFrom = i;
   }
   return out + fill(template.slice(plainFrom), plainFrom);
+}
+
+/** What a caller may pass for a bare placeholder: a name or a number (a clause's also nothing). */
+function isFragmentText(text: string, placement: Placement): boolean {
+  if (text === "") return placement === "clause";
+  if (FRAGMENT_NUMBER.test(text)) return true;
+  return FRAGMENT_NAME.test(text) && !OPERATOR_NAMES.has(text.toLowerCase());
 }
 
 /** Where the SPL comment (```…```) starting at `i` ends, if one does; an unclosed one runs to the end. */

@@ -147,6 +147,15 @@ describe("query templates", () => {
     assert.deepEqual(parseKql(`T${rest}`, columns).literals, ['h" | delete', "x' //"]);
   });
 
+  it("a caller's hostile value where KQL reads a name (MSTICPy's `{table}` with its default) is refused", () => {
+    const table = (value: string): TemplateValue => ({ value, type: "str", origin: "caller", fileDefault: "SecurityEvent" });
+    for (const value of HOSTILE) {
+      for (const t of ["let x = {t} | take 1; x", "T | union ({t} | take 1)", "T | join kind=inner ({t}) on Id", "T | extend X = {t}", "T | project A, {t}", "T | summarize count() by {t}"]) {
+        assert.throws(() => renderTemplate(t, values({ t: table(value) }), "kql", "Fam.q"), (e: unknown) => e instanceof QueryError && e.code === "data/live-literal" && /Fam\.q: parameter "t"/.test(e.message), `${t} ← ${JSON.stringify(value)}`);
+      }
+    }
+  });
+
   it("datetime( {x} ) with spaces is replaced whole, as datetime({x})", () => {
     assert.equal(renderTemplate("T | where t > datetime( {s} )", values({ s: { value: new Date(0), type: "datetime" } }), "kql", "T.q"), "T | where t > datetime(1970-01-01T00:00:00.000Z)");
   });

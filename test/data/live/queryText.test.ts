@@ -171,3 +171,53 @@ describe("bare text placeholders that are query fragments (MSTICPy's {table}, {q
     assert.match(await run({ extra: "| take 5" }), /\n\| take 5$/);
   });
 });
+
+describe("MSTICPy's Sentinel templates: a table or column parameter where KQL reads a name", () => {
+  useCapturingDrivers();
+  const table = "{description: t, type: str, default: SecurityEvent}";
+
+  it("{table} inside let, union (…), join (…) and materialize(…) is the table, as MSTICPy writes it, from the default or a caller's name", async () => {
+    const run = await provider("MSSentinel", "LogAnalytics", "let head = {table} | where A == 1;\nlet src = materialize( {table} | take 1);\nhead | union ( {table} | where B == 2 ) | join kind=inner ({table} | project Id) on Id", { table });
+    assert.equal(await run(), "let head = SecurityEvent | where A == 1;\nlet src = materialize( SecurityEvent | take 1);\nhead | union ( SecurityEvent | where B == 2 ) | join kind=inner (SecurityEvent | project Id) on Id");
+    assert.equal(await run({ table: "SigninLogs" }), "let head = SigninLogs | where A == 1;\nlet src = materialize( SigninLogs | take 1);\nhead | union ( SigninLogs | where B == 2 ) | join kind=inner (SigninLogs | project Id) on Id");
+  });
+
+  it("a caller's table must be a name: query text, an operator word or nothing is an error naming the query and parameter, and nothing is sent", async () => {
+    const run = await provider("MSSentinel", "LogAnalytics", "let x = {table} | take 1; x", { table });
+    for (const bad of ["T | take 1", "T; .drop table X", 'T" or 1==1', "not", "", "a-b"]) {
+      sent.length = 0;
+      await assert.rejects(() => run({ table: bad }), (e: Error & { code?: string }) => e.code === "data/live-literal" && /Fam\.q: parameter "table": it is written bare in the query, where the query reads a name/.test(e.message), JSON.stringify(bad));
+      assert.equal(sent.length, 0, "nothing sent");
+    }
+  });
+
+  it("column-name parameters (MSTICPy's Sentinel network, time-series and M365D files) are columns, functions and numbers as their defaults say", async () => {
+    const run = await provider("MSSentinel", "LogAnalytics", "{table}\n| where Vendor in ({vendors})\n| extend SourceIP = {source_ip_field}\n| where Flag and {time_column} > ago(1d)\n| extend Age = now() - {time_column}\n| project {time_column},{aggregatecolumn},{groupbycolumn}\n| make-series {aggregatecolumn}={aggregatefunction} on {time_column} step {timeframe} by {groupbycolumn}\n| extend (a, s, b) = series_decompose_anomalies({aggregatecolumn}, {scorethreshold}, -1)\n| summarize min({time_column}) by {groupbycolumn}", {
+      table,
+      vendors: '{description: v, type: list, default: ["Cisco", "Fortinet"]}',
+      source_ip_field: "{description: c, type: str, default: SourceIP}",
+      time_column: "{description: c, type: str, default: Timestamp}",
+      aggregatecolumn: "{description: c, type: str, default: Total}",
+      groupbycolumn: "{description: c, type: str, default: Type}",
+      aggregatefunction: '{description: f, type: str, default: "count()"}',
+      timeframe: "{description: t, type: str, default: 1h}",
+      scorethreshold: "{description: s, type: str, default: '3'}",
+    });
+    assert.equal(await run(), 'SecurityEvent\n| where Vendor in (dynamic(["Cisco", "Fortinet"]))\n| extend SourceIP = SourceIP\n| where Flag and Timestamp > ago(1d)\n| extend Age = now() - Timestamp\n| project Timestamp,Total,Type\n| make-series Total=count() on Timestamp step 1h by Type\n| extend (a, s, b) = series_decompose_anomalies(Total, 3, -1)\n| summarize min(Timestamp) by Type');
+    assert.equal(
+      await run({ source_ip_field: "SrcIP", time_column: "TimeGenerated", aggregatecolumn: "Bytes", groupbycolumn: "Host", timeframe: "1d", scorethreshold: "2.5" }),
+      'SecurityEvent\n| where Vendor in (dynamic(["Cisco", "Fortinet"]))\n| extend SourceIP = SrcIP\n| where Flag and TimeGenerated > ago(1d)\n| extend Age = now() - TimeGenerated\n| project TimeGenerated,Bytes,Host\n| make-series Bytes=count() on TimeGenerated step 1d by Host\n| extend (a, s, b) = series_decompose_anomalies(Bytes, 2.5, -1)\n| summarize min(TimeGenerated) by Host',
+    );
+    await assert.rejects(() => run({ aggregatefunction: "count() | take 1" }), { code: "data/live-literal", message: /parameter "aggregatefunction"/ });
+    await assert.rejects(() => run({ timeframe: "1d | take 1" }), { code: "data/live-literal", message: /parameter "timeframe"/ });
+  });
+
+  it("without a default, or in a compared list, a value stays a literal: the lab's isempty({host}), `in (…, {x})`, `has_any ({x})`, `== {x}`", async () => {
+    const run = await provider("MSSentinel", "LogAnalytics", "T | where isempty({host}) or Computer =~ {host}\n| where Severity in (\"High\", {sev}) and Name has_any ({sev}) and Id == {sev}\n| extend X = {host}", {
+      host: "{description: h, type: str, default: null}",
+      sev: "{description: s, type: str, default: Medium}",
+    });
+    assert.equal(await run(), 'T | where isempty("") or Computer =~ ""\n| where Severity in ("High", "Medium") and Name has_any ("Medium") and Id == "Medium"\n| extend X = ""');
+    assert.equal(await run({ host: "Computer", sev: "Severity" }), 'T | where isempty("Computer") or Computer =~ "Computer"\n| where Severity in ("High", "Severity") and Name has_any ("Severity") and Id == "Severity"\n| extend X = "Computer"');
+  });
+});
