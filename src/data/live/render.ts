@@ -14,10 +14,16 @@
  *   Written raw there, a value's own quotes would pair with the template's
  *   (`@"…"` takes no `\` escapes) and the rest would run as query text.
  *
- * A bare placeholder is a query fragment or a literal by where it stands (see {@link renderTemplate}).
+ * A query file's own default is query text, as MSTICPy pastes it: a string
+ * holding only its placeholder gets the default as written (`"{path_separator}"`
+ * with `default: '\\'` is `"\\"`, one backslash), and so does a value
+ * placeholder whose default is itself one string literal (Splunk's
+ * `timeformat={timeformat}`, `default: '"%Y-%m-%d"'`); bare placeholders are
+ * query fragments by where they stand (see {@link renderTemplate}).
  */
 import { QueryError, dataMessages as msg } from "../messages";
 import { ES_VALUE_CLOSE, ES_VALUE_OPEN } from "./esdsl";
+import { datetimeValue } from "../timeParsing";
 import { kqlLiteral } from "./kql";
 import type { LiteralType, LiteralValue, QueryLanguage } from "./types";
 
@@ -223,10 +229,10 @@ function literalAt(template: string, i: number, language: QueryLanguage): String
 export function renderTemplate(template: string, values: ReadonlyMap<string, TemplateValue>, language: QueryLanguage, where: string, writer?: LiteralWriter): string {
   const inSearch = language === "spl" ? splSearchCommand(template) : () => false;
   const commas = language === "kql" ? valueListCommas(template) : new Set<number>();
-  /** Parameter `name`'s value as a literal, for the placeholder at `at` in the template. */
-  const write = (name: string, at: number): string => {
-    const entry = values.get(name) as TemplateValue;
-    if (inSearch(at) && hasWildcard(entry.value)) {
+  /** `entry` (parameter `name`'s value, or one made from it) as a literal, for the placeholder at `at` in the template. */
+  const writeEntry = (name: string, entry: TemplateValue, at: number): string => {
+    // The file's own `*` (Splunk's `index={index}`, `default: '*'`) is the wildcard MSTICPy's files mean.
+    if (inSearch(at) && hasWildcard(entry.value) && !isFileText(entry)) {
       throw new QueryError(msg.liveLiteral(where, name, 'the value holds "*", which SPL\'s search command reads as a wildcard even inside quotes: filter with "| where" instead (where Field="…" compares the text as written)'));
     }
     try {
@@ -237,6 +243,14 @@ export function renderTemplate(template: string, values: ReadonlyMap<string, Tem
       const text = err instanceof Error ? err.message.replace(/^kql\w+: parameter "value": /, "") : String(err);
       throw new QueryError(msg.liveLiteral(where, name, text));
     }
+  };
+  const write = (name: string, at: number): string => writeEntry(name, values.get(name) as TemplateValue, at);
+  /** `datetime({name})` in KQL: a text parameter's value (MSTICPy pastes it inside) read as a time, then written as one. */
+  const writeDatetime = (name: string, at: number): string => {
+    const entry = values.get(name) as TemplateValue;
+    if (entry.type !== "str") return write(name, at);
+    const value = entry.value === null || entry.value === "" ? null : datetimeValue(String(entry.value), `${where}: parameter "${name}"`);
+    return writeEntry(name, { value, type: "datetime" }, at);
   };
   /** The KQL `//` comments passed so far (fill() runs on text the loop has passed). */
   const kqlComments: [number, number][] = [];
@@ -262,9 +276,17 @@ export function renderTemplate(template: string, values: ReadonlyMap<string, Tem
     }
     return text;
   };
+  /** A value placeholder whose value is the file's own default written as one string literal (`'"%Y-%m-%d"'`): that literal. */
+  const ownLiteral = (name: string): string | undefined => {
+    const entry = values.get(name) as TemplateValue;
+    if (language === "esdsl" || !isFileText(entry)) return undefined;
+    const text = String(entry.value);
+    const literal = literalAt(text, 0, language);
+    return literal?.closed && literal.end === text.length ? text : undefined;
+  };
   /** Braces and placeholders in plain text (or in a comment): each known one a literal, or a fragment. */
   const fill = (text: string, from: number): string =>
-    text.replace(PLACEHOLDER, (whole, name: string | undefined, offset: number) => (whole === "{{" ? "{" : whole === "}}" ? "}" : values.has(name as string) ? (fragment(name as string, from + offset) ?? write(name as string, from + offset)) : whole));
+    text.replace(PLACEHOLDER, (whole, name: string | undefined, offset: number) => (whole === "{{" ? "{" : whole === "}}" ? "}" : values.has(name as string) ? (fragment(name as string, from + offset) ?? ownLiteral(name as string) ?? write(name as string, from + offset)) : whole));
   /** A placeholder inside a string with other text: the value escaped for that string, or an error. */
   const inside = (literal: StringLiteral, name: string, at: number): string => {
     const written = write(name, at);
@@ -304,7 +326,7 @@ export function renderTemplate(template: string, values: ReadonlyMap<string, Tem
     KQL_DATETIME.lastIndex = i;
     const dt = language === "kql" && c === "d" && !/\w/.test(template[i - 1] ?? "") ? KQL_DATETIME.exec(template) : null;
     if (dt && values.has(dt[1])) {
-      out += fill(template.slice(plainFrom, i), plainFrom) + write(dt[1], i);
+      out += fill(template.slice(plainFrom, i), plainFrom) + writeDatetime(dt[1], i);
       i += dt[0].length;
       plainFrom = i;
       continue;
@@ -318,7 +340,9 @@ export function renderTemplate(template: string, values: ReadonlyMap<string, Tem
     const body = template.slice(i + literal.open.length, literal.closed ? literal.end - literal.close.length : literal.end);
     const only = NAME.exec(body);
     if (only && values.has(only[1]) && literal.closed) {
-      out += write(only[1], i);
+      // The file's own default goes in as MSTICPy pastes it, when it is text of this string (`"{path_separator}"`, `default: '\\'`).
+      const entry = values.get(only[1]) as TemplateValue;
+      out += language !== "esdsl" && isFileText(entry) && fitsString(String(entry.value), literal) ? literal.open + String(entry.value) + literal.close : write(only[1], i);
     } else {
       // Inside a string, `{{`/`}}` are still braces and a known placeholder is the escaped value.
       const filled = body.replace(PLACEHOLDER, (whole, name: string | undefined) => (whole === "{{" ? "{" : whole === "}}" ? "}" : values.has(name as string) ? inside(literal, name as string, i) : whole));
@@ -330,11 +354,43 @@ export function renderTemplate(template: string, values: ReadonlyMap<string, Tem
   return out + fill(template.slice(plainFrom), plainFrom);
 }
 
+/**
+ * Whether a `str` parameter's value is the query file's own text: its default, used as such or passed back by a
+ * caller (a pivot passing every parameter). MSTICPy pastes it into the query as written.
+ */
+function isFileText(entry: TemplateValue): boolean {
+  if (entry.type !== "str" || !entry.origin || entry.value === null) return false;
+  return entry.origin === "file" || String(entry.value) === entry.fileDefault;
+}
+
 /** What a caller may pass for a bare placeholder: a name or a number (a clause's also nothing). */
 function isFragmentText(text: string, placement: Placement): boolean {
   if (text === "") return placement === "clause";
   if (FRAGMENT_NUMBER.test(text)) return true;
   return FRAGMENT_NAME.test(text) && !OPERATOR_NAMES.has(text.toLowerCase());
+}
+
+/**
+ * Whether `text` is the body of one string of `literal`'s kind as it stands: in `"…"`/`'…'` no raw quote of its own
+ * kind, every `\` escaping a character, no line break; in `@"…"` every quote doubled; in ```` ```…``` ```` no ```.
+ */
+function fitsString(text: string, literal: StringLiteral): boolean {
+  // A trailing backtick would run into the closing ``` and end the string early.
+  if (literal.escapes === "none") return !text.includes("```") && !text.endsWith("`");
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (literal.escapes === "doubled") {
+      if (c !== literal.close) continue;
+      if (text[i + 1] !== literal.close) return false;
+      i++;
+    } else if (c === "\\") {
+      if (i + 1 >= text.length || text[i + 1] === "\n" || text[i + 1] === "\r") return false;
+      i++;
+    } else if (c === literal.close || c === "\n" || c === "\r") {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** Where the SPL comment (```…```) starting at `i` ends, if one does; an unclosed one runs to the end. */

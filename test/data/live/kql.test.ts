@@ -147,13 +147,19 @@ describe("query templates", () => {
     assert.deepEqual(parseKql(`T${rest}`, columns).literals, ['h" | delete', "x' //"]);
   });
 
-  it("a caller's hostile value where KQL reads a name (MSTICPy's `{table}` with its default) is refused", () => {
+  it("a caller's hostile value where KQL reads a name (MSTICPy's `{table}` with its default) is refused; in a string whose file default is pasted as written, it stays one literal", () => {
     const table = (value: string): TemplateValue => ({ value, type: "str", origin: "caller", fileDefault: "SecurityEvent" });
     for (const value of HOSTILE) {
       for (const t of ["let x = {t} | take 1; x", "T | union ({t} | take 1)", "T | join kind=inner ({t}) on Id", "T | extend X = {t}", "T | project A, {t}", "T | summarize count() by {t}"]) {
         assert.throws(() => renderTemplate(t, values({ t: table(value) }), "kql", "Fam.q"), (e: unknown) => e instanceof QueryError && e.code === "data/live-literal" && /Fam\.q: parameter "t"/.test(e.message), `${t} ← ${JSON.stringify(value)}`);
       }
+      const sep: TemplateValue = { value, type: "str", origin: "caller", fileDefault: "\\\\" };
+      const out = renderTemplate('T | where Path == "{sep}"', values({ sep }), "kql", "T.q");
+      assert.deepEqual(parseKql(out, () => ["Path"]).literals, [value], `${JSON.stringify(value)}: ${out}`);
     }
+    // The file's own default: one backslash in KQL, as MSTICPy writes `"{path_separator}"` with `default: '\\\\'`.
+    const own = renderTemplate('T | where Path == "{sep}"', values({ sep: { value: "\\\\", type: "str", origin: "file", fileDefault: "\\\\" } }), "kql", "T.q");
+    assert.deepEqual(parseKql(own, () => ["Path"]).literals, ["\\"]);
   });
 
   it("datetime( {x} ) with spaces is replaced whole, as datetime({x})", () => {

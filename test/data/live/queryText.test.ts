@@ -221,3 +221,45 @@ describe("MSTICPy's Sentinel templates: a table or column parameter where KQL re
     assert.equal(await run({ host: "Computer", sev: "Severity" }), 'T | where isempty("Computer") or Computer =~ "Computer"\n| where Severity in ("High", "Severity") and Name has_any ("Severity") and Id == "Severity"\n| extend X = "Computer"');
   });
 });
+
+describe("MSTICPy's own defaults are query text: path_separator, Splunk's timeformat and index, datetime({text})", () => {
+  useCapturingDrivers();
+
+  it("a string holding only a placeholder gets the file's default as MSTICPy pastes it ('\\\\' is one backslash); a caller's value is escaped", async () => {
+    const run = await provider("MSSentinel", "LogAnalytics", 'T | extend name = tostring(split(Path, "{path_separator}")[-1]), q = \'{quote}\', v = @"{verbatim}"', {
+      path_separator: "{description: p, type: str, default: '\\\\'}",
+      quote: "{description: q, type: str, default: 'it\\''s'}",
+      verbatim: "{description: v, type: str, default: 'C:\\Temp'}",
+    });
+    assert.equal(await run(), "T | extend name = tostring(split(Path, \"\\\\\")[-1]), q = 'it\\'s', v = @\"C:\\Temp\"");
+    assert.equal(await run({ path_separator: "/", quote: "x'y", verbatim: 'a"b' }), 'T | extend name = tostring(split(Path, "/")[-1]), q = "x\'y", v = "a\\"b"');
+    // A caller's backslash is one backslash, escaped; the file's own text passed back is the file's.
+    assert.match(await run({ path_separator: "\\" }), /split\(Path, "\\\\"\)/);
+    assert.match(await run({ path_separator: "\\\\" }), /split\(Path, "\\\\"\)/);
+  });
+
+  it("a default that is not text of its string (a raw quote, a lone trailing backslash) is written as an escaped literal, never pasted", async () => {
+    const run = await provider("MSSentinel", "LogAnalytics", 'T | where A == "{a}" and B == "{b}"', {
+      a: "{description: a, type: str, default: 'x\" or 1==1 //'}",
+      b: "{description: b, type: str, default: 'x\\'}",
+    });
+    assert.equal(await run(), 'T | where A == "x\\" or 1==1 //" and B == "x\\\\"');
+  });
+
+  it("SPL: the file's `index=*` and a timeformat default written as a string literal go in as written; a caller's * is still refused in search", async () => {
+    const run = await provider("Splunk", "Splunk", "search index={index} timeformat={timeformat} | where host={host}", {
+      index: "{description: i, type: str, default: '*'}",
+      timeformat: "{description: t, type: str, default: '\"%Y-%m-%d %H:%M:%S.%6N\"'}",
+      host: "{description: h, type: str, default: '\"x\" OR 1=1'}",
+    });
+    assert.equal(await run(), 'search index="*" timeformat="%Y-%m-%d %H:%M:%S.%6N" | where host="\\"x\\" OR 1=1"');
+    assert.equal(await run({ index: "main", timeformat: "%Y" }), 'search index="main" timeformat="%Y" | where host="\\"x\\" OR 1=1"');
+    await assert.rejects(() => run({ index: "ma*" }), { code: "data/live-literal", message: /parameter "index": the value holds "\*"/ });
+  });
+
+  it("KQL datetime({text}) (MSTICPy's MDE uncommon_powershell): the text is read as a time and written as one; other text is an error naming the parameter", async () => {
+    const run = await provider("MSSentinel", "LogAnalytics", "let timestamp = datetime({timestamp});\nT | where Timestamp between ((timestamp - 5min) .. 10min)", { timestamp: "{description: t, type: str}" });
+    assert.equal(await run({ timestamp: "2024-03-01 10:20:30" }), "let timestamp = datetime(2024-03-01T10:20:30.000Z);\nT | where Timestamp between ((timestamp - 5min) .. 10min)");
+    await assert.rejects(() => run({ timestamp: '2024") | take 1 //' }), { code: "data/not-a-time", message: /parameter "timestamp"/ });
+  });
+});
