@@ -264,6 +264,9 @@ export const dataMessages = {
       `no ${environment} queries found in ${queryPaths.join(", ")} (query files are *.yaml whose metadata.data_environments lists ${names.length > 1 ? `${names.slice(0, -1).join(", ")} or ${names.at(-1)}` : names[0]})`,
     ),
   familyClash: (family: string) => errorMessage("data/family-clash", `data family "${family}" clashes with a provider method; rename it in its query file`),
+  /** A dotted family (`Azure.Sentinel`) is nested as MSTICPy nests it, where `parent` already has a query named `part`. */
+  familyQueryClash: (family: string, parent: string, part: string) =>
+    errorMessage("data/family-clash", `data family "${family}" is reached as ${parent}.${part}, where data family ${parent} has a query "${part}"; rename one of them in its query file`),
   unknownQueryInFamily: (name: string, family: string, queries: readonly string[]) =>
     errorMessage("data/unknown-query", `no query "${name}" in data family ${family}.${didYouMean(name, queries)}`),
   unknownQuery: (name: string, queries: readonly string[]) => errorMessage("data/unknown-query", `no query "${name}".${didYouMean(name, queries)}`),

@@ -91,8 +91,12 @@ export interface QueryFunction {
   help(): string;
 }
 
-/** The queries of one data family, by name. */
-export type QueryFamily = { [query: string]: QueryFunction };
+/**
+ * The queries of one data family, by name. A dotted family's parts are
+ * nested as in MSTICPy (`qp.Azure.Sentinel.query` for `Azure.Sentinel`), so a
+ * member may also hold further families: typed as both, for notebook cells.
+ */
+export type QueryFamily = { [query: string]: QueryFunction & QueryFamily };
 
 /** What a provider offers besides its families. */
 export interface QueryProviderMethods {
@@ -247,18 +251,64 @@ function attachFamilies(provider: object, queries: readonly QueryDefinition[], m
   for (const q of queries) {
     // A callable `then` makes the family (and all_queries) a thenable: `await qp.Fam` would call it and never settle.
     if (q.name === "then") throw new QueryDefinitionError(msg.thenName(q.sourceFile, `query "then" of data family ${q.family}`));
-    if (q.family === "then") throw new QueryDefinitionError(msg.thenName(q.sourceFile, 'data family "then"'));
+    // A dotted family's parts are properties too (`then.X` would make the provider a thenable).
+    if (q.family.split(".").includes("then")) throw new QueryDefinitionError(msg.thenName(q.sourceFile, `data family "${q.family}"`));
     const fn = makeFunction(q);
     const family = families.get(q.family) ?? {};
     define(family, q.name, fn);
     families.set(q.family, family);
     define(all, q.name, fn);
   }
+  const clashes = (name: string) => name in provider || PROVIDER_FIELDS.includes(name);
   for (const [name, members] of families) {
-    if (name in provider || PROVIDER_FIELDS.includes(name)) throw new QueryError(msg.familyClash(name));
+    if (clashes(name)) throw new QueryError(msg.familyClash(name));
     (provider as Record<string, QueryFamily>)[name] = strictFamily(name, members);
   }
+  nestDottedFamilies(provider as Record<string, QueryFamily>, families, strictFamily, clashes);
   return { familyNames: [...families.keys()].sort(), all: strictFamily("all_queries", all) };
+}
+
+/**
+ * MSTICPy nests a dotted data family (`data_families: [Azure.Sentinel]`) as
+ * `qp.Azure.Sentinel.query` (its provider's `_add_query_functions`): each
+ * part is a property of the one before, the family of that name when there
+ * is one (its queries beside the nested parts), else a container of the
+ * parts. The dotted name stays a family of its own (`qp["Azure.Sentinel"]`).
+ * Names with an empty part (`A..B`) are only reached whole.
+ */
+function nestDottedFamilies(provider: Record<string, QueryFamily>, families: ReadonlyMap<string, QueryFamily>, wrap: (name: string, members: QueryFamily) => QueryFamily, clashes: (name: string) => boolean): void {
+  /** The members of each path (`Azure`, `Azure.Sentinel`), and what is seen from outside: the wrapped members. */
+  const nodes = new Map<string, { members: QueryFamily; wrapped: QueryFamily }>();
+  for (const [name, members] of families) nodes.set(name, { members, wrapped: provider[name] });
+  const node = (path: string) => {
+    let found = nodes.get(path);
+    if (!found) {
+      const members: QueryFamily = {};
+      found = { members, wrapped: wrap(path, members) };
+      nodes.set(path, found);
+    }
+    return found;
+  };
+  for (const name of [...families.keys()].sort()) {
+    const parts = name.split(".");
+    if (parts.length < 2 || parts.includes("")) continue;
+    if (!families.has(parts[0])) {
+      const top = node(parts[0]);
+      if (provider[parts[0]] !== top.wrapped) {
+        if (clashes(parts[0])) throw new QueryError(msg.familyClash(parts[0]));
+        provider[parts[0]] = top.wrapped;
+      }
+    }
+    for (let k = 1; k < parts.length; k++) {
+      const parentPath = parts.slice(0, k).join(".");
+      const parent = node(parentPath).members;
+      const child = node(parts.slice(0, k + 1).join("."));
+      const existing: unknown = Object.hasOwn(parent, parts[k]) ? parent[parts[k]] : undefined;
+      if (existing === child.wrapped) continue;
+      if (existing !== undefined) throw new QueryError(msg.familyQueryClash(name, parentPath, parts[k]));
+      Object.defineProperty(parent, parts[k], { value: child.wrapped, enumerable: true, configurable: true, writable: true });
+    }
+  }
 }
 
 

@@ -117,6 +117,7 @@ const SAMPLES: Record<string, Sample> = {
   "dataMessages.unsupportedEnvironment": () => [data.unsupportedEnvironment("Sentinell", ["LocalData", "MSSentinel"]), ['"Sentinell"', "LocalData, MSSentinel", "MSSentinel?"]],
   "dataMessages.noQueries": () => [data.noQueries("Kusto", ["Kusto", "AzureDataExplorer", "Kusto_New"], ["/q"]), ["Kusto queries", "/q", "Kusto, AzureDataExplorer or Kusto_New"]],
   "dataMessages.familyClash": () => [data.familyClash("execQuery"), ['"execQuery"']],
+  "dataMessages.familyQueryClash": () => [data.familyQueryClash("Azure.Sentinel", "Azure", "Sentinel"), ['"Azure.Sentinel"', 'query "Sentinel"']],
   "dataMessages.unknownQueryInFamily": () => [data.unknownQueryInFamily("list_logon", "WindowsSecurity", ["list_logons"]), ['"list_logon"', "WindowsSecurity", "list_logons"]],
   "dataMessages.unknownQuery": () => [data.unknownQuery("list_logon", ["A.list_logons"]), ['"list_logon"', "A.list_logons"]],
   "dataMessages.unknownFamily": () => [data.unknownFamily("WindowsSecurty", "LocalData", ["WindowsSecurity"]), ['"WindowsSecurty"', "WindowsSecurity"]],

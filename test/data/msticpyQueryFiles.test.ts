@@ -326,3 +326,42 @@ describe("MSTICPy's names of one data environment", () => {
     });
   });
 });
+
+describe("dotted data families, nested as MSTICPy nests them", () => {
+  const data = tempTree({ "events.csv": EVENTS });
+  const provider = (...files: string[]) =>
+    new QueryProvider("LocalData", { dataPaths: [data], queryPaths: [tempTree(Object.fromEntries(files.map((f, i) => [`q${i}.yaml`, f])))], fileQueries: false });
+
+  it("`data_families: [Azure.Sentinel]` is qp.Azure.Sentinel.query (and still qp[\"Azure.Sentinel\"]), beside a family Azure's own queries", async () => {
+    const qp = provider(queryFile("Azure.Sentinel, MDATP.Hunting.Deep", ["signins"]), queryFile("Azure", ["activity"]));
+    assert.deepEqual(qp.listFamilies(), ["Azure", "Azure.Sentinel", "MDATP.Hunting.Deep"]);
+    assert.deepEqual(qp.listQueries(), ["Azure.activity", "Azure.Sentinel.signins", "MDATP.Hunting.Deep.signins"]);
+    assert.equal((await qp.Azure.Sentinel.signins()).height, 1);
+    assert.equal((await qp.MDATP.Hunting.Deep.signins()).height, 1);
+    assert.equal(qp.Azure.Sentinel.signins, qp["Azure.Sentinel"].signins);
+    assert.equal(qp.Azure.Sentinel, qp["Azure.Sentinel"]);
+    assert.equal((await qp.Azure.activity()).height, 1);
+    assert.deepEqual(Object.keys(qp.Azure).sort(), ["Sentinel", "activity"]);
+    assert.equal((await qp.execQuery("Azure.Sentinel.signins")).height, 1);
+    // A part misspelt is an error with the close names, as for any family or query.
+    assert.throws(() => qp.Azure.Sentinal, { code: "data/unknown-query", message: /no query "Sentinal" in data family Azure\. Did you mean Sentinel\?/ });
+    assert.throws(() => qp.MDATP.Hunting.Deeper, { code: "data/unknown-query", message: /data family MDATP\.Hunting/ });
+  });
+
+  it("live providers nest them too (MSTICPy's files for LogAnalytics)", () => {
+    const file = path.join(tempDir(), "msticpyconfig.yaml");
+    fs.writeFileSync(file, "AzureSentinel: {}\n");
+    const queries = tempTree({ "q.yaml": queryFile("Azure.Sentinel", ["signins"]).replace("[LocalData]", "[LogAnalytics]") });
+    const qp = new QueryProvider("MSSentinel", { configPath: file, queryPaths: [queries], warn: () => undefined });
+    assert.equal(qp.Azure.Sentinel.signins.definition.family, "Azure.Sentinel");
+  });
+
+  it("a part that is a query of the family before it, a provider member, or then is an error at load naming it", () => {
+    assert.throws(() => provider(queryFile("Azure", ["Sentinel"]), queryFile("Azure.Sentinel", ["q"])), {
+      code: "data/family-clash",
+      message: 'data family "Azure.Sentinel" is reached as Azure.Sentinel, where data family Azure has a query "Sentinel"; rename one of them in its query file',
+    });
+    assert.throws(() => provider(queryFile("listQueries.X", ["q"])), { code: "data/family-clash", message: /data family "listQueries"/ });
+    assert.throws(() => provider(queryFile("A.then", ["q"])), { code: "data/query-invalid", message: /data family "A\.then"/ });
+  });
+});
