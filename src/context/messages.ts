@@ -15,8 +15,8 @@ export const CONTEXT_ERRORS = {
   "context/provider-not-loaded": { class: "TILookupError", when: "a lookup asks a provider that is configured but could not load", names: "the provider, why it did not load" },
   "context/unknown-provider": { class: "TILookupError", when: "a lookup asks a provider that is neither loaded nor configured", names: "the provider, the loaded ones, close names" },
   "context/no-providers-loaded": { class: "TILookupError", when: "a lookup runs with no provider loaded", names: "the config file, each provider's status" },
-  "context/lookup-option": { class: "TILookupError", when: "lookupIoc/lookupIocs get an option they do not know (a misspelt name was ignored: other providers answered) or a value of the wrong kind", names: "the option, what it takes, its options" },
-  "context/lookup-input-invalid": { class: "TILookupError", when: "lookupIocs is given something other than a DataFrame or a list of strings", names: "what it accepts" },
+  "context/lookup-option": { class: "TILookupError", when: "new TILookup, lookupIoc or lookupIocs get an option they do not know (a misspelt name was ignored: the default config loaded, other providers answered), a value of the wrong kind, or something other than an options object", names: "the option, what it takes, its options" },
+  "context/lookup-input-invalid": { class: "TILookupError", when: "lookupIoc is given something other than one observable (text), or lookupIocs something other than a DataFrame or a list of strings (an item that is an object or a list)", names: "what it was given (a Promise not awaited, a LazyFrame not collected), what it accepts, the item" },
   "context/lookup-column-missing": { class: "TILookupError", when: "lookupIocs' obsCol is not given for a frame of several columns, or a column it names is missing (or, for iocTypeCol, holds lists)", names: "the option, the column, the columns there are" },
   "context/lookup-interrupted": { class: "TILookupError", when: "a TI lookup is stopped by Interrupt Kernel or by its `signal` option", names: "how many lookups finished, that answers so far are cached" },
   "context/feed-missing": { class: "FeedError", when: "the LocalTI feed path does not exist or holds no feed file", names: "the path" },
@@ -107,7 +107,28 @@ export const contextMessages = {
   lookupOptionUnknown: (fn: string, unknown: UnknownOption, known: readonly string[]) => errorMessage("context/lookup-option", unknownOptionText(fn, unknown, known)),
   lookupOption: (fn: string, option: string, expected: string, value: unknown) =>
     errorMessage("context/lookup-option", `${fn}: option ${option} must be ${expected}; got ${shownOption(value)}.`),
-  lookupInputInvalid: () => errorMessage("context/lookup-input-invalid", "lookupIocs: expected a DataFrame or an array of strings"),
+  /** `given` from describeInput (src/transform/messages.ts). */
+  lookupInputInvalid: (given: string) =>
+    errorMessage("context/lookup-input-invalid", `lookupIocs: expected a DataFrame (its observables' column named by obsCol) or an array of strings, not ${given}.`),
+  /** An item of lookupIocs' list that is not an observable: `given` from describeInput. */
+  lookupItemInvalid: (index: number, given: string) =>
+    errorMessage(
+      "context/lookup-input-invalid",
+      `lookupIocs: item ${index} of the list is ${given}; the list must hold observables as text (null and empty items are skipped). ` +
+        'For rows (objects), pass them as a DataFrame and name the column: lookupIocs(pl.DataFrame(rows), { obsCol: "Ioc" }).',
+    ),
+  /** `given` from describeInput; `many`: it holds several observables (a list, a frame), which lookupIocs takes. */
+  lookupIocInputInvalid: (given: string, many: boolean) =>
+    errorMessage(
+      "context/lookup-input-invalid",
+      `lookupIoc: looks up one observable, given as text, not ${given}${many ? '; for several, use lookupIocs(["…", "…"]) or lookupIocs(df, { obsCol: "…" })' : ""}.`,
+    ),
+  /** new TILookup given something other than an options object: a config path or a provider list, MSTICPy's positional arguments. */
+  tiLookupOptions: (given: string) =>
+    errorMessage(
+      "context/lookup-option",
+      `new TILookup: takes an options object such as { configPath: "msticpyconfig.yaml", providers: ["LocalTI"] }, not ${given}.`,
+    ),
   lookupObsColRequired: (columns: readonly string[]) =>
     errorMessage("context/lookup-column-missing", `lookupIocs: name the column of observables with obsCol (columns: ${columns.join(", ")})`),
   /** `option` is the option that named the column: obsCol, iocTypeCol. */

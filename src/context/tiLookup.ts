@@ -24,6 +24,7 @@ import { html } from "../display/html";
 import { htmlView } from "../display/htmlView";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
+import { describeInput } from "../transform/messages";
 import { classifyIoc, normalizeIocType, type IocType } from "./iocType";
 import { TILookupError, contextMessages as msg, contextNotes } from "./messages";
 import { PROVIDER_CLASSES, providerClass } from "./providers";
@@ -84,16 +85,53 @@ export interface LookupIocsOptions extends LookupIocOptions {
 const LOOKUP_IOC_OPTIONS = ["iocType", "providers", "provScope", "progress", "signal", "interrupt"] as const satisfies readonly (keyof LookupIocOptions)[];
 const LOOKUP_IOCS_OPTIONS = [...LOOKUP_IOC_OPTIONS, "obsCol", "iocCol", "iocTypeCol"] as const satisfies readonly (keyof LookupIocsOptions)[];
 
-/** Options from untyped cells (Deno, JavaScript) checked before any lookup: names, and the values that choose providers. */
+/** Every option of `new TILookup()`. */
+const TI_LOOKUP_OPTIONS = ["providers", "configPath", "cacheDir", "warn"] as const satisfies readonly (keyof TILookupOptions)[];
+
+const isText = (value: unknown): value is string => typeof value === "string" && value.trim() !== "";
+
+/** Throws for `providers` that is not a non-empty list of names: a name as text was read letter by letter. */
+function checkProviderList(fn: string, providers: unknown): void {
+  if (providers !== undefined && !(Array.isArray(providers) && providers.length > 0 && providers.every(isText))) {
+    throw new TILookupError(msg.lookupOption(fn, "providers", 'a non-empty list of provider names (e.g. ["LocalTI"])', providers));
+  }
+}
+
+/**
+ * The options of `new TILookup()` from untyped cells: MSTICPy's positional config path or provider list,
+ * `config_path` or `provider` were ignored and the default config loaded; `providers: "LocalTI"` asked for "L".
+ */
+function checkTILookupOptions(options: unknown): asserts options is TILookupOptions {
+  if (options === null || typeof options !== "object" || Array.isArray(options)) throw new TILookupError(msg.tiLookupOptions(describeInput(options)));
+  const fn = "new TILookup";
+  const unknown = findUnknownOption(options, TI_LOOKUP_OPTIONS);
+  if (unknown) throw new TILookupError(msg.lookupOptionUnknown(fn, unknown, TI_LOOKUP_OPTIONS));
+  const { providers, configPath, cacheDir, warn } = options as Record<string, unknown>;
+  checkProviderList(fn, providers);
+  if (configPath !== undefined && !isText(configPath)) throw new TILookupError(msg.lookupOption(fn, "configPath", "the path of a msticpyconfig.yaml (text)", configPath));
+  if (cacheDir !== undefined && !isText(cacheDir)) throw new TILookupError(msg.lookupOption(fn, "cacheDir", "a folder path (text)", cacheDir));
+  if (warn !== undefined && typeof warn !== "function") throw new TILookupError(msg.lookupOption(fn, "warn", "a function taking the warning's text", warn));
+}
+
+/**
+ * Options from untyped cells (Deno, JavaScript) checked before any lookup: names, the values that choose
+ * providers, and the kind of every other value (`iocType: 4` was a TypeError inside, `progress: "no"` showed progress).
+ */
 function checkLookupOptions(fn: string, options: LookupIocsOptions, known: readonly string[] = LOOKUP_IOCS_OPTIONS): void {
   if (options === null || typeof options !== "object" || Array.isArray(options)) throw new TILookupError(msg.lookupOption(fn, "(the options)", "an object", options));
   const unknown = findUnknownOption(options, known);
   if (unknown) throw new TILookupError(msg.lookupOptionUnknown(fn, unknown, known));
-  const { providers, provScope } = options;
-  if (providers !== undefined && !(Array.isArray(providers) && providers.length > 0 && providers.every((p) => typeof p === "string"))) {
-    throw new TILookupError(msg.lookupOption(fn, "providers", "a non-empty list of provider names (e.g. [\"VirusTotal\"])", providers));
-  }
+  const { providers, provScope, iocType, progress, signal, interrupt } = options;
+  checkProviderList(fn, providers);
   if (provScope !== undefined && provScope !== "primary" && provScope !== "all") throw new TILookupError(msg.lookupOption(fn, "provScope", '"primary" or "all"', provScope));
+  if (iocType !== undefined && typeof iocType !== "string") throw new TILookupError(msg.lookupOption(fn, "iocType", 'an IoC type name such as "ipv4" (text)', iocType));
+  for (const column of ["obsCol", "iocCol", "iocTypeCol"] as const) {
+    const value = options[column];
+    if (value !== undefined && !isText(value)) throw new TILookupError(msg.lookupOption(fn, column, "one column name (text)", value));
+  }
+  if (progress !== undefined && typeof progress !== "boolean") throw new TILookupError(msg.lookupOption(fn, "progress", "true or false", progress));
+  if (interrupt !== undefined && interrupt !== "kernel" && interrupt !== "never") throw new TILookupError(msg.lookupOption(fn, "interrupt", '"kernel" or "never"', interrupt));
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TILookupError(msg.lookupOption(fn, "signal", "an AbortSignal", signal));
 }
 
 /** A configured provider and whether it loaded. */
@@ -166,6 +204,7 @@ export class TILookup {
   configFile = "";
 
   constructor(options: TILookupOptions = {}) {
+    checkTILookupOptions(options);
     this.#options = { ...options, ...(options.providers ? { providers: [...options.providers] } : {}) };
     this.reloadProviders();
   }
@@ -306,6 +345,10 @@ export class TILookup {
 
   /** Looks one observable up; one row per provider. */
   async lookupIoc(ioc: string, options: LookupIocOptions = {}): Promise<pl.DataFrame> {
+    // One observable, as MSTICPy's lookup_ioc takes: a list or a frame was filtered to nothing, an empty table.
+    if (typeof ioc !== "string" && typeof ioc !== "number") {
+      throw new TILookupError(msg.lookupIocInputInvalid(describeInput(ioc), Array.isArray(ioc) || isDataFrame(ioc)));
+    }
     checkLookupOptions("lookupIoc", options, LOOKUP_IOC_OPTIONS);
     return this.lookupIocs([ioc], options);
   }
@@ -456,11 +499,15 @@ export class TILookup {
   private observations(data: pl.DataFrame | readonly string[], options: LookupIocsOptions): Observation[] {
     const type = options.iocType;
     if (Array.isArray(data)) {
+      // Nulls (a Series' toArray) and empty text are skipped; an object or a list is not an observable (rows were dropped, silently).
+      (data as readonly unknown[]).forEach((v, i) => {
+        if (v !== null && v !== undefined && typeof v !== "string" && typeof v !== "number") throw new TILookupError(msg.lookupItemInvalid(i, describeInput(v)));
+      });
       return (data as readonly unknown[])
         .filter((v): v is string | number => (typeof v === "string" && v.trim() !== "") || typeof v === "number")
         .map((v) => ({ value: String(v), ...(type ? { type } : {}) }));
     }
-    if (!isDataFrame(data)) throw new TILookupError(msg.lookupInputInvalid());
+    if (!isDataFrame(data)) throw new TILookupError(msg.lookupInputInvalid(describeInput(data)));
     const df = data as pl.DataFrame;
     const columns = df.columns;
     const obsCol = options.obsCol ?? options.iocCol ?? (columns.length === 1 ? columns[0] : undefined);

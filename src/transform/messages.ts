@@ -1,6 +1,27 @@
 /** The error classes, codes and message builders of src/transform (indicators, base64, process trees). */
 import { didYouMean, errorMessage, HuntlabError, unknownOptionText, type CodesOfClass, type ErrorCatalog, type UnknownOption } from "../common/errors";
+import { isDataFrame, isSeries } from "../common/frames";
 import { EVTX_DOCS } from "../data/schemas/winEvent";
+
+/**
+ * What a value passed where a DataFrame (or text) belongs is, for a message's "not …", with the fix when
+ * there is an obvious one: a query's Promise not awaited, a LazyFrame not collected, one column (a Series),
+ * rows. Plain JavaScript cells pass all of these; polars' own objects must not be listed by their members.
+ * (Part of the probe of plain JavaScript input; src/context and src/vis use it too.)
+ */
+export function describeInput(value: unknown): string {
+  if (value === undefined || value === null) return String(value);
+  if (typeof value === "string") return `text (${value.length} characters)`;
+  if (typeof value !== "object" && typeof value !== "function") return `a ${typeof value} (${String(value).slice(0, 40)})`;
+  // Before any member is read: a frame answers a member named like one of its columns with that column.
+  if (isDataFrame(value)) return "a DataFrame";
+  if (typeof (value as { then?: unknown }).then === "function") return "a Promise (a query or lookup not awaited: put await before it)";
+  if (typeof (value as { collectSync?: unknown }).collectSync === "function") return "a LazyFrame (collect it first: lf.collectSync(), or await lf.collect())";
+  if (isSeries(value)) return "a Series (one column: pass the DataFrame it came from)";
+  if (Array.isArray(value)) return `an array of ${value.length} item(s)`;
+  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === "string" && name !== "Object" ? `an object (${name})` : "an object";
+}
 
 /** Every code of src/transform, with what docs/errors.md says of it. */
 export const TRANSFORM_ERRORS = {

@@ -108,6 +108,67 @@ test("lookup options from untyped cells: a misspelt name, a provider name as tex
   assert.equal(rowsOf(await ti.lookupIocs(["1.2.3.4"], { provScope: "all", progress: false })).length, 1);
 });
 
+test("new TILookup from untyped cells: MSTICPy's positional path or provider list, a snake_case or misspelt name, a provider as text, null are errors (the default config loaded, or a TypeError)", () => {
+  const configPath = writeConfig(tempDir(), { LocalTI: LOCAL });
+  const bad: [unknown, RegExp][] = [
+    [{ config_path: "/nonexistent.yaml" }, /^new TILookup: unknown option config_path \(did you mean configPath\?\); its options are providers, configPath, cacheDir, warn\.$/],
+    [{ configPath, provider: ["LocalTI"] }, /unknown option provider \(did you mean providers\?\)/],
+    [{ configPath, providers: "LocalTI" }, /option providers must be a non-empty list of provider names \(e\.g\. \["LocalTI"\]\); got "LocalTI" \(text\)/],
+    [{ configPath, providers: [undefined] }, /option providers must be a non-empty list/],
+    [{ configPath: 5 }, /option configPath must be the path of a msticpyconfig\.yaml \(text\); got 5/],
+    [{ configPath, warn: "console" }, /option warn must be a function/],
+    ["/nonexistent.yaml", /^new TILookup: takes an options object such as \{ configPath: .*, not text \(17 characters\)\.$/],
+    [["LocalTI"], /takes an options object .*, not an array of 1 item\(s\)/],
+    [null, /takes an options object .*, not null/],
+  ];
+  for (const [options, message] of bad) {
+    assert.throws(() => new TILookup(options as object), { name: "TILookupError", code: "context/lookup-option", message }, JSON.stringify(options));
+  }
+  assert.equal(new TILookup({ configPath, providers: ["LocalTI"], cacheDir: undefined }).configFile, configPath);
+});
+
+test("lookupIoc takes one observable, as MSTICPy's lookup_ioc: a list, a frame, an object or nothing is an error, not an empty table", async () => {
+  const ti = lookupOver({ LocalTI: LOCAL });
+  const many = /^lookupIoc: looks up one observable, given as text, not (an array of 1 item\(s\)|a DataFrame); for several, use lookupIocs\(/;
+  for (const [input, message] of [
+    [["131.107.147.209"], many],
+    [pl.DataFrame({ ip: ["131.107.147.209"] }), many],
+    [{ Ioc: "131.107.147.209" }, /not an object\.$/],
+    [undefined, /not undefined\.$/],
+    [Promise.resolve("131.107.147.209"), /not a Promise \(a query or lookup not awaited: put await before it\)/],
+  ] as [unknown, RegExp][]) {
+    await assert.rejects(ti.lookupIoc(input as string, { progress: false }), { name: "TILookupError", code: "context/lookup-input-invalid", message });
+  }
+  assert.equal(rowsOf(await ti.lookupIoc("131.107.147.209", { progress: false }))[0].Severity, "high");
+});
+
+test("lookupIocs: rows (objects) or nested lists in the list are an error naming the item, not dropped; nulls are skipped", async () => {
+  const ti = lookupOver({ LocalTI: LOCAL });
+  await assert.rejects(ti.lookupIocs([{ Ioc: "131.107.147.209" }] as never, { progress: false }), {
+    code: "context/lookup-input-invalid",
+    message: /^lookupIocs: item 0 of the list is an object; .*lookupIocs\(pl\.DataFrame\(rows\), \{ obsCol: "Ioc" \}\)/,
+  });
+  await assert.rejects(ti.lookupIocs(["8.8.8.8", ["131.107.147.209"]] as never, { progress: false }), { code: "context/lookup-input-invalid", message: /item 1 of the list is an array of 1 item\(s\)/ });
+  await assert.rejects(ti.lookupIocs(pl.DataFrame({ ip: ["1.2.3.4"] }).lazy() as never), { code: "context/lookup-input-invalid", message: /not a LazyFrame \(collect it first/ });
+  assert.deepEqual(rowsOf(await ti.lookupIocs(["131.107.147.209", null, ""] as never, { progress: false })).map((r) => r.Ioc), ["131.107.147.209"]);
+});
+
+test("lookup option values of the wrong kind are errors naming the option (a TypeError inside, or ignored)", async () => {
+  const ti = lookupOver({ LocalTI: LOCAL });
+  const df = pl.DataFrame({ ip: ["1.2.3.4"], n: [1] });
+  const bad: [Record<string, unknown>, RegExp][] = [
+    [{ iocType: 4 }, /option iocType must be an IoC type name such as "ipv4" \(text\); got 4/],
+    [{ obsCol: ["ip"] }, /option obsCol must be one column name \(text\); got a list/],
+    [{ obsCol: "ip", iocTypeCol: 1 }, /option iocTypeCol must be one column name/],
+    [{ obsCol: "ip", progress: "no" }, /option progress must be true or false; got "no" \(text\)/],
+    [{ obsCol: "ip", interrupt: false }, /option interrupt must be "kernel" or "never"/],
+    [{ obsCol: "ip", signal: {} }, /option signal must be an AbortSignal/],
+  ];
+  for (const [options, message] of bad) {
+    await assert.rejects(ti.lookupIocs(df, options), { code: "context/lookup-option", message }, JSON.stringify(options));
+  }
+});
+
 test("no primary provider: every loaded one is asked; nothing loaded: a clear error", async () => {
   const ti = lookupOver({ LocalTI: { Provider: "LocalTI" } });
   assert.equal(rowsOf(await ti.lookupIoc("131.107.147.209"))[0].Provider, "LocalTI");
