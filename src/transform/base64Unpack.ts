@@ -25,7 +25,7 @@ import { findUnknownOption } from "../common/errors";
 import { columnNames, columnOf, isDataFrame } from "../common/frames";
 import { readArchive } from "./archives";
 import { ARCHIVE_TYPES, detectFileType, type FileType } from "./fileTypes";
-import { Base64Error, transformMessages as msg } from "./messages";
+import { Base64Error, describeInput, transformMessages as msg } from "./messages";
 import { chunkRanges, PARALLEL_DEFAULTS, runChunked, type ParallelOptions } from "./workers/pool";
 import { BatchBuilder, ByteSink, END_OF_STREAM, schemaMessage, type IpcField } from "./workers/ipcWriter";
 import { withRichLastValue } from "../display/lastValue";
@@ -603,6 +603,13 @@ function hasDecodable(state: State, text: string): boolean {
   return false;
 }
 
+/** Throws unless `options` is an options object (`example` shows one). */
+function requireOptionsObject(options: unknown, fn: string, example: string): void {
+  if (options === null || typeof options !== "object" || Array.isArray(options) || isDataFrame(options)) {
+    throw new Base64Error(msg.base64OptionsNotObject(fn, describeInput(options), example));
+  }
+}
+
 function resolveOptions(options: Base64UnpackOptions, fn: string, others: readonly string[] = []): Limits {
   // A misspelt limit (`max_depth`) was ignored and the default used.
   const known = [...others, ...Object.keys(BASE64_UNPACK_DEFAULTS)];
@@ -922,6 +929,10 @@ export function screenRows(text: Series, pattern: string, slicing: ScreenSlicing
  * ```
  */
 export function unpack(text: string | null | undefined, options: Base64UnpackOptions = {}): UnpackResult {
+  // Not text (a number, a list, a frame) was a TypeError from inside the decoder; null and undefined are no text.
+  const input: unknown = text;
+  if (input !== null && input !== undefined && typeof input !== "string") throw new Base64Error(msg.base64NotText(describeInput(input)));
+  requireOptionsObject(options ?? {}, "base64.unpack", "{ maxDepth: 2 }");
   const opts = resolveOptions(options ?? {}, "base64.unpack");
   const { full, items, limits } = unpackString(text ?? "", opts);
   return { fullDecodedString: full, records: recordsFrame(items), items, limits };
@@ -944,12 +955,19 @@ export function unpack(text: string | null | undefined, options: Base64UnpackOpt
  * `data.withRowIndex("SourceIndex").join(decoded, { leftOn: "SourceIndex", rightOn: "src_index" })`.
  */
 export function unpackDf(data: DataFrame, options: UnpackDfOptions): DataFrame {
+  // A LazyFrame or a Series had its members listed as "columns", a Promise none, undefined was a TypeError.
+  if (!isDataFrame(data)) throw new Base64Error(msg.base64NotAFrame(describeInput(data)));
   // Untyped callers: no options is "no column", as `{}` is (it was a destructuring TypeError).
-  const { column, indexColumn, ...limits } = options ?? ({} as UnpackDfOptions);
+  options ??= {} as UnpackDfOptions;
+  // MSTICPy passes the column positionally: `unpackDf(df, "CommandLine")` read as an option named 0.
+  requireOptionsObject(options, "base64.unpackDf", '{ column: "CommandLine" }');
+  const { column, indexColumn, ...limits } = options;
   const opts = resolveOptions(limits, "base64.unpackDf", ["column", "indexColumn", "parallel"]);
-  if (!column) throw new Base64Error(msg.base64NoColumn());
+  if (column === undefined || column === null || column === "") throw new Base64Error(msg.base64NoColumn());
+  if (typeof column !== "string") throw new Base64Error(msg.base64ColumnOption("column", column));
+  if (indexColumn !== undefined && typeof indexColumn !== "string") throw new Base64Error(msg.base64ColumnOption("indexColumn", indexColumn));
   // Columns of 128-bit integers (JSON ids past 2^64, as pl.readJSON gives them), which nodejs-polars cannot describe, as text, as the readers make them.
-  if (isDataFrame(data)) data = wideIntsAsText(data);
+  data = wideIntsAsText(data);
   // Through the frame's own keys, not its members: a column may be named `columns` or `getColumn`.
   const names = columnNames(data);
   if (!names.includes(column)) {

@@ -28,7 +28,7 @@ import {
   type IocTypeDefinition,
 } from "./iocPatterns";
 import { scanText, type Found, type ScanSettings } from "./iocScan";
-import { IocExtractError, transformMessages as msg } from "./messages";
+import { describeInput, IocExtractError, transformMessages as msg } from "./messages";
 import { chunkRanges, PARALLEL_DEFAULTS, runChunked, type ParallelOptions } from "./workers/pool";
 import { allBuiltin, iocChunk, iocChunkInput, mergeScanFrames, type IocChunkInput, type IocTaskArgs } from "./workers/tasks";
 import { withRichLastValue } from "../display/lastValue";
@@ -40,9 +40,9 @@ export { IocExtractError } from "./messages";
 export interface IocScanOptions {
   /**
    * Types to look for (built-in names, see {@link BUILTIN_IOC_TYPES}, or names
-   * added with `addIocType`). Default: every type except the paths.
+   * added with `addIocType`); one type may be given as text, as `columns` may. Default: every type except the paths.
    */
-  iocTypes?: readonly string[];
+  iocTypes?: string | readonly string[];
   /**
    * Add `windows_path` to the default types (MSTICPy's `include_paths`).
    * `linux_path` is noisy and must be asked for by name. Ignored when
@@ -113,6 +113,44 @@ const EXTRACT_OPTION_NAMES: readonly string[] = [...SCAN_OPTION_NAMES, ...Object
 
 const ADD_TYPE_OPTION_NAMES: readonly string[] = Object.keys({ group: true, prefilter: true } satisfies Record<keyof AddIocTypeOptions, true>);
 
+/** The true/false options of {@link IocScanOptions}: `defanged: "no"` was read as true. */
+const BOOLEAN_OPTIONS = ["includePaths", "ignoreTlds", "urlHostAsDns", "defanged"] as const satisfies readonly (keyof IocScanOptions)[];
+
+/** Scan options once checked: the types as a list. */
+type ScanSettingsOf = Required<Omit<IocScanOptions, "iocTypes">> & { iocTypes?: readonly string[] };
+
+/**
+ * Throws unless `options` is an options object: MSTICPy passes the columns or types positionally
+ * (`extract(df, ["CommandLine"])`), which read as an option named `0`.
+ */
+function requireOptionsObject(options: unknown, fn: string, example: string): asserts options is object {
+  if (options === null || typeof options !== "object" || Array.isArray(options) || isDataFrame(options)) {
+    throw new IocExtractError(msg.iocOptionsNotObject(fn, describeInput(options), example));
+  }
+}
+
+/** A list of names, one name given as text; undefined when `value` is neither (`columns: 5`, `[undefined]`). */
+function nameList(value: unknown): readonly string[] | undefined {
+  const list = typeof value === "string" ? [value] : value;
+  return Array.isArray(list) && list.every((v) => typeof v === "string") ? (list as string[]) : undefined;
+}
+
+/** The scan options of `fn` checked: known names, true/false switches, `iocTypes` as a list (a copy: a later cell's change of the caller's array must not change a call's types). */
+function checkScanOptions(options: IocScanOptions, fn: string, known: readonly string[]): Partial<ScanSettingsOf> {
+  // A misspelt option (`ioc_types`, `includepaths`) was ignored: every type scanned, or paths left out.
+  const unknown = findUnknownOption(options, known);
+  if (unknown) throw new IocExtractError(msg.iocOptionUnknown(fn, unknown, known));
+  for (const name of BOOLEAN_OPTIONS) {
+    if (options[name] !== undefined && typeof options[name] !== "boolean") throw new IocExtractError(msg.iocOptionType(fn, name, "true or false", options[name]));
+  }
+  const { iocTypes, ...rest } = dropUndefined(options);
+  if (iocTypes === undefined) return rest;
+  // One name as text was scanned letter by letter ("Unknown IoC type \"u\"").
+  const types = nameList(iocTypes);
+  if (!types) throw new IocExtractError(msg.iocOptionType(fn, "iocTypes", 'an IoC type name or a list of them (e.g. ["url", "ipv4"])', iocTypes));
+  return { ...rest, iocTypes: [...types] };
+}
+
 /** The defaults of {@link IocScanOptions}. */
 export const IOC_SCAN_DEFAULTS = Object.freeze({ includePaths: false, ignoreTlds: false, urlHostAsDns: true, defanged: true });
 
@@ -133,17 +171,15 @@ export const IOC_RESULT_COLUMNS = ["IoCType", "Observable", "SourceIndex", "Inpu
  */
 export class IoCExtract {
   private readonly types = new Map<string, IocTypeDefinition>();
-  private readonly defaults: Required<Omit<IocScanOptions, "iocTypes">> & Pick<IocScanOptions, "iocTypes">;
+  private readonly defaults: ScanSettingsOf;
 
   /** `options` set this instance's defaults for every call. */
   constructor(options: IocScanOptions = {}) {
     for (const def of BUILTIN_DEFINITIONS) this.types.set(def.name, def);
-    const unknown = findUnknownOption(options, SCAN_OPTION_NAMES);
-    if (unknown) throw new IocExtractError(msg.iocOptionUnknown("new IoCExtract", unknown, SCAN_OPTION_NAMES));
-    this.defaults = { ...IOC_SCAN_DEFAULTS, ...dropUndefined(options) };
-    // Its own copy: the caller's array changed in a later cell must not change what this instance looks for.
-    if (options.iocTypes) this.defaults.iocTypes = [...options.iocTypes];
-    if (options.iocTypes) this.resolveTypes(options);
+    requireOptionsObject(options, "new IoCExtract", '{ includePaths: true }');
+    // Its own copy of iocTypes: the caller's array changed in a later cell must not change what this instance looks for.
+    this.defaults = { ...IOC_SCAN_DEFAULTS, ...checkScanOptions(options, "new IoCExtract", SCAN_OPTION_NAMES) };
+    if (this.defaults.iocTypes) this.resolveTypes(this.defaults);
   }
 
   /** The names of every type this instance knows, in scan order. */
@@ -172,7 +208,10 @@ export class IoCExtract {
    * Redefining a built-in name changes this instance only.
    */
   addIocType(name: string, pattern: RegExp | string, priority = 0, options: AddIocTypeOptions = {}): void {
+    if (typeof name !== "string") throw new IocExtractError(msg.iocTypeNameNotText(describeInput(name)));
     if (!name.trim()) throw new IocExtractError(msg.iocTypeNameEmpty());
+    if (typeof pattern !== "string" && !(pattern instanceof RegExp)) throw new IocExtractError(msg.iocPatternInvalid(name, `the pattern must be a RegExp or text, not ${describeInput(pattern)}`));
+    requireOptionsObject(options, `addIocType("${name}")`, "{ group: 1 }");
     // `{ grop: 1 }` reported the whole match instead of the group.
     const unknown = findUnknownOption(options, ADD_TYPE_OPTION_NAMES);
     if (unknown) throw new IocExtractError(msg.iocOptionUnknown(`addIocType("${name}")`, unknown, ADD_TYPE_OPTION_NAMES));
@@ -217,9 +256,14 @@ export class IoCExtract {
    * (unless `defanged: false`).
    */
   extractText(text: string | null | undefined, options: IocScanOptions = {}): Record<string, string[]> {
-    const opts = this.options(options, "extractText");
+    // Not text: an array's URL was missed (the URL screen looked in the array, the patterns in its joined text), other values were TypeErrors.
+    const input: unknown = text;
+    if (input !== null && input !== undefined && typeof input !== "string" && !(input instanceof String)) {
+      throw new IocExtractError(msg.iocNotText(describeInput(input), Array.isArray(input) || isDataFrame(input)));
+    }
+    const opts = this.options(options, "extractText", SCAN_OPTION_NAMES, '{ iocTypes: ["ipv4"] }');
     const defs = this.resolveTypes(opts);
-    return groupByType(scanText(text ?? "", defs, opts));
+    return groupByType(scanText(input === null || input === undefined ? "" : String(input), defs, opts));
   }
 
   /**
@@ -229,13 +273,17 @@ export class IoCExtract {
    * Rows come grouped by source row in input order. Null cells are empty text.
    */
   extract(data: DataFrame, options: IocExtractOptions): DataFrame {
-    if (!isDataFrame(data)) throw new IocExtractError(msg.iocNotAFrame(typeof data === "string" ? "a string" : data === null ? "null" : typeof data));
+    if (!isDataFrame(data)) throw new IocExtractError(msg.iocNotAFrame(describeInput(data)));
     // Columns of 128-bit integers (JSON ids past 2^64, as pl.readJSON gives them), which nodejs-polars cannot describe, as text, as the readers make them.
     data = wideIntsAsText(data);
+    // No options is "no columns", as `{}` is.
     options ??= {} as IocExtractOptions;
-    const opts = this.options(options, "extract", EXTRACT_OPTION_NAMES);
-    const columns = typeof options.columns === "string" ? [options.columns] : [...(options.columns ?? [])];
+    const opts = this.options(options, "extract", EXTRACT_OPTION_NAMES, '{ columns: ["CommandLine"] }');
+    // `columns: 5` was "not iterable", `[undefined]` a TypeError inside the did-you-mean.
+    const columns = options.columns === undefined || options.columns === null ? [] : nameList(options.columns);
+    if (!columns) throw new IocExtractError(msg.iocOptionType("extract", "columns", 'a column name or a list of them (e.g. ["CommandLine"])', options.columns));
     if (!columns.length) throw new IocExtractError(msg.iocNoColumns());
+    if (options.indexColumn !== undefined && typeof options.indexColumn !== "string") throw new IocExtractError(msg.iocOptionType("extract", "indexColumn", "one column name (text)", options.indexColumn));
     // Through the frame's own keys, not its members: a column may be named `columns`, `getColumn` or `height`.
     const names = columnNames(data);
     for (const c of columns) {
@@ -272,14 +320,12 @@ export class IoCExtract {
     return isObservableOf(value, def, options.ignoreTlds ?? this.defaults.ignoreTlds);
   }
 
-  private options(options: IocScanOptions, fn: string, known: readonly string[] = SCAN_OPTION_NAMES): Required<Omit<IocScanOptions, "iocTypes">> & Pick<IocScanOptions, "iocTypes"> {
-    // A misspelt option (`ioc_types`, `includepaths`) was ignored: every type scanned, or paths left out.
-    const unknown = findUnknownOption(options, known);
-    if (unknown) throw new IocExtractError(msg.iocOptionUnknown(fn, unknown, known));
-    return { ...this.defaults, ...dropUndefined(options) };
+  private options(options: IocScanOptions, fn: string, known: readonly string[], example: string): ScanSettingsOf {
+    requireOptionsObject(options, fn, example);
+    return { ...this.defaults, ...checkScanOptions(options, fn, known) };
   }
 
-  private resolveTypes(options: IocScanOptions): IocTypeDefinition[] {
+  private resolveTypes(options: Pick<ScanSettingsOf, "iocTypes" | "includePaths">): IocTypeDefinition[] {
     if (options.iocTypes && options.iocTypes.length) {
       const seen = new Set<string>();
       for (const t of options.iocTypes) {

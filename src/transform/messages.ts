@@ -23,17 +23,26 @@ export function describeInput(value: unknown): string {
   return typeof name === "string" && name !== "Object" ? `an object (${name})` : "an object";
 }
 
+/** An option's bad value as a message shows it: text quoted, a list as a list. */
+function shown(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (Array.isArray(value)) return `a list (${value.length} item(s))`;
+  return value === null || typeof value !== "object" ? String(value) : describeInput(value);
+}
+
 /** Every code of src/transform, with what docs/errors.md says of it. */
 export const TRANSFORM_ERRORS = {
-  "transform/ioc-type-name-empty": { class: "IocExtractError", when: "addIocType is given an empty type name", names: "the method" },
+  "transform/ioc-type-name-empty": { class: "IocExtractError", when: "addIocType is given an empty type name, or one that is not text", names: "the method, what it was given" },
   "transform/ioc-pattern-invalid": { class: "IocExtractError", when: "addIocType's pattern is not a valid regular expression, or matches the empty string", names: "the type, the regex engine's complaint" },
-  "transform/ioc-option": { class: "IocExtractError", when: "an IoCExtract option name is unknown (misspelt), or addIocType's priority is not a whole number (32-bit) or its prefilter not a valid polars (Rust) regular expression", names: "the option and the nearest known option, or the type and the value" },
-  "transform/ioc-not-a-frame": { class: "IocExtractError", when: "extract is given something other than a DataFrame (a string: extractText scans one)", names: "what it was given, the method for text" },
+  "transform/ioc-option": { class: "IocExtractError", when: "an IoCExtract option name is unknown (misspelt), an option has a value of the wrong kind (`defanged: \"no\"`, `columns: 5`), the options are not an object (a column list passed positionally, MSTICPy style), or addIocType's priority is not a whole number (32-bit) or its prefilter not a valid polars (Rust) regular expression", names: "the option and the nearest known option, what it takes, or the type and the value" },
+  "transform/ioc-not-a-frame": { class: "IocExtractError", when: "extract is given something other than a DataFrame (a string: extractText scans one)", names: "what it was given (a Promise not awaited, a LazyFrame not collected), the method for text" },
+  "transform/ioc-not-text": { class: "IocExtractError", when: "extractText is given something other than one string (a list, a number, an object, a DataFrame); null and undefined are no text", names: "what it was given, the method for several texts or a frame" },
   "transform/ioc-no-columns": { class: "IocExtractError", when: "extract is given no columns to scan", names: "the option to pass" },
   "transform/ioc-column-missing": { class: "IocExtractError", when: "extract is given a column (or indexColumn) that is not in the data", names: "the column, the columns there are, close names" },
   "transform/unknown-ioc-type": { class: "IocExtractError", when: "an indicator type that is not defined is asked for", names: "the type, the known types" },
   "transform/too-many-ioc-types": { class: "IocExtractError", when: "one extraction would scan for more than 30 indicator types", names: "how many, the types" },
-  "transform/base64-option": { class: "Base64Error", when: "a base64 limit option is not a positive number, or an option name is unknown (misspelt)", names: "the option, the value, or the nearest known option and the known options" },
+  "transform/base64-option": { class: "Base64Error", when: "a base64 limit option is not a positive number, column or indexColumn is not one column name, an option name is unknown (misspelt), or the options are not an object (the column passed positionally, MSTICPy style)", names: "the option, the value, or the nearest known option and the known options" },
+  "transform/base64-input": { class: "Base64Error", when: "base64.unpackDf is given something other than a DataFrame, or base64.unpack something other than one string", names: "what it was given (a Promise not awaited, a LazyFrame not collected), the function for the other" },
   "transform/base64-no-column": { class: "Base64Error", when: "base64.unpackDf is given no column", names: "the option to pass" },
   "transform/base64-column-missing": { class: "Base64Error", when: "base64.unpackDf is given a column (or indexColumn) that is not in the data", names: "the column, the columns there are" },
   "transform/process-schema-unknown": { class: "ProcessSchemaError", when: "no known process-event layout fits the columns and no schema is given", names: "the columns, the closest layout's missing columns with close names, the known layouts" },
@@ -90,6 +99,20 @@ export const transformMessages = {
     errorMessage("transform/ioc-option", `addIocType("${name}"): priority ${String(priority)} is not a whole number from -2147483648 to 2147483647 (lower wins; built-ins use 0 to 4).`),
   iocPrefilterInvalid: (name: string, prefilter: string, detail: string) =>
     errorMessage("transform/ioc-option", `addIocType("${name}"): prefilter ${JSON.stringify(prefilter)} is not a regular expression polars (Rust's regex crate) reads${detail ? `: ${detail}` : ""}; it has no look-around or back-references.`),
+  /** `given` from describeInput. */
+  iocTypeNameNotText: (given: string) => errorMessage("transform/ioc-type-name-empty", `addIocType: the type name must be text, not ${given}.`),
+  /** Options that are not an object: `example` shows the object (`{ columns: ["CommandLine"] }`); `given` from describeInput. */
+  iocOptionsNotObject: (fn: string, given: string, example: string) =>
+    errorMessage("transform/ioc-option", `${fn}: the second argument is an options object such as ${example}, not ${given}.`),
+  iocOptionType: (fn: string, option: string, expected: string, value: unknown) =>
+    errorMessage("transform/ioc-option", `${fn}: option ${option} must be ${expected} (got ${shown(value)}).`),
+  /** `given` from describeInput; `many`: a list or a frame, which extract or a join scans. */
+  iocNotText: (given: string, many: boolean) =>
+    errorMessage(
+      "transform/ioc-not-text",
+      `extractText: scans one string, not ${given}${many ? '; for a DataFrame use extract(df, { columns: ["CommandLine"] }), for a list of texts extract(pl.DataFrame({ text: texts }), { columns: ["text"] })' : ""}.`,
+    ),
+  /** `given` from describeInput. */
   iocNotAFrame: (given: string) =>
     errorMessage("transform/ioc-not-a-frame", `extract: takes a DataFrame and { columns }, not ${given}; extractText(text) scans one string.`),
   iocNoColumns: () => errorMessage("transform/ioc-no-columns", 'extract: no columns given: pass { columns: ["CommandLine"] } (the text columns to scan).'),
@@ -110,7 +133,19 @@ export const transformMessages = {
   chunkFailed: (firstRow: number, lastRow: number, detail: string) => errorMessage("transform/chunk-failed", `rows ${firstRow}–${lastRow}: ${detail}`),
   base64OptionUnknown: (fn: string, unknown: UnknownOption, known: readonly string[]) => errorMessage("transform/base64-option", unknownOptionText(fn, unknown, known)),
   iocOptionUnknown: (fn: string, unknown: UnknownOption, known: readonly string[]) => errorMessage("transform/ioc-option", unknownOptionText(fn, unknown, known)),
-  base64Option: (option: string, value: unknown) => errorMessage("transform/base64-option", `base64: option ${option} must be a positive number (got ${String(value)}).`),
+  base64Option: (option: string, value: unknown) => errorMessage("transform/base64-option", `base64: option ${option} must be a positive number (got ${shown(value)}).`),
+  /** `given` from describeInput. */
+  base64NotAFrame: (given: string) =>
+    errorMessage("transform/base64-input", `base64.unpackDf: takes a DataFrame and { column }, not ${given}; base64.unpack(text) decodes one string.`),
+  /** `given` from describeInput. */
+  base64NotText: (given: string) =>
+    errorMessage("transform/base64-input", `base64.unpack: decodes one string, not ${given}; base64.unpackDf(df, { column: "CommandLine" }) decodes a column.`),
+  /** `example` shows the options object; `given` from describeInput. */
+  base64OptionsNotObject: (fn: string, given: string, example: string) =>
+    errorMessage("transform/base64-option", `${fn}: the second argument is an options object such as ${example}, not ${given}.`),
+  /** column or indexColumn that is not one name. */
+  base64ColumnOption: (option: string, value: unknown) =>
+    errorMessage("transform/base64-option", `base64.unpackDf: option ${option} must be one column name (text), not ${shown(value)}.`),
   base64NoColumn: () => errorMessage("transform/base64-no-column", 'base64.unpackDf: no column given: pass { column: "CommandLine" }.'),
   base64ColumnMissing: (column: string, columns: readonly string[]) =>
     errorMessage("transform/base64-column-missing", `base64.unpackDf: column "${column}" is not in the data (columns: ${columns.join(", ")}).${didYouMean(column, columns)}`),

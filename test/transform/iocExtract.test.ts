@@ -305,12 +305,51 @@ test("errors name what is wrong", () => {
   // Untyped callers (a JavaScript cell, MSTICPy habits): no options, or a string (a bare TypeError from inside).
   const untyped = iocs as unknown as { extract: (...args: unknown[]) => unknown };
   assert.throws(() => untyped.extract(df), { code: "transform/ioc-no-columns" });
-  assert.throws(() => untyped.extract("see evil.com"), { code: "transform/ioc-not-a-frame", message: /not a string; extractText\(text\)/ });
+  assert.throws(() => untyped.extract("see evil.com"), { code: "transform/ioc-not-a-frame", message: /not text \(12 characters\); extractText\(text\)/ });
   // A misspelt option was ignored: every type scanned, or paths left out.
   assert.throws(() => iocs.extract(df, { columns: ["CommandLine"], ioc_types: ["url"] } as never), { code: "transform/ioc-option", message: /^extract: unknown option ioc_types \(did you mean iocTypes\?\)/ });
   assert.throws(() => iocs.extractText("x", { includepaths: true } as never), { code: "transform/ioc-option", message: /^extractText: unknown option includepaths \(did you mean includePaths\?\)/ });
   assert.throws(() => iocs.extractText("x", { columns: ["c"] } as never), { code: "transform/ioc-option", message: /extractText: unknown option columns/ });
   assert.throws(() => new IoCExtract({ defang: false } as never), { code: "transform/ioc-option", message: /^new IoCExtract: unknown option defang \(did you mean defanged\?\)/ });
+});
+
+test("plain JavaScript input: extractText of a list is refused (its URL was missed: the URL screen looked in the array, the patterns in its joined text); other non-text is refused, not a TypeError", () => {
+  const untyped = iocs as unknown as { extractText: (...args: unknown[]) => unknown; extract: (...args: unknown[]) => unknown };
+  const many = /^extractText: scans one string, not (an array of 2 item\(s\)|a DataFrame); for a DataFrame use extract\(df, \{ columns: \["CommandLine"\] \}\), for a list of texts extract\(pl\.DataFrame/;
+  assert.throws(() => untyped.extractText(["http://evil.com/a", "1.2.3.4"]), { name: "IocExtractError", code: "transform/ioc-not-text", message: many });
+  assert.throws(() => untyped.extractText(pl.DataFrame({ t: ["http://evil.com/a"] })), { code: "transform/ioc-not-text", message: many });
+  assert.throws(() => untyped.extractText(1234), { code: "transform/ioc-not-text", message: /^extractText: scans one string, not a number \(1234\)\.$/ });
+  assert.throws(() => untyped.extractText({ text: "evil.com" }), { code: "transform/ioc-not-text", message: /not an object\.$/ });
+  assert.deepEqual(untyped.extractText(undefined), {});
+  // What the list's texts give, one by one and in a frame.
+  assert.deepEqual(iocs.extractText("http://evil.com/a 1.2.3.4"), { url: ["http://evil.com/a"], dns: ["evil.com"], ipv4: ["1.2.3.4"] });
+  // Not a frame: what to do with a Promise or a LazyFrame.
+  assert.throws(() => untyped.extract(Promise.resolve(pl.DataFrame({ t: ["x"] })), { columns: ["t"] }), { code: "transform/ioc-not-a-frame", message: /not a Promise \(a query or lookup not awaited: put await before it\)/ });
+  assert.throws(() => untyped.extract(pl.DataFrame({ t: ["x"] }).lazy(), { columns: ["t"] }), { code: "transform/ioc-not-a-frame", message: /not a LazyFrame \(collect it first/ });
+});
+
+test("plain JavaScript options: one IoC type as text is one type (it was scanned letter by letter), positional columns or types name the options object, values of the wrong kind are refused", () => {
+  const df = pl.DataFrame({ c: ["see http://evil.com/x and 1.2.3.4"] });
+  const untyped = iocs as unknown as { extractText: (...args: unknown[]) => unknown; extract: (...args: unknown[]) => pl.DataFrame };
+  assert.deepEqual(rows(iocs.extract(df, { columns: "c", iocTypes: "url" })).map((r) => r.Observable), ["http://evil.com/x", "evil.com"]);
+  assert.deepEqual(iocs.extractText("see http://evil.com/x and 1.2.3.4", { iocTypes: "ipv4" }), { ipv4: ["1.2.3.4"] });
+  assert.deepEqual(new IoCExtract({ iocTypes: "ipv4" }).extractText("see http://evil.com/x and 1.2.3.4"), { ipv4: ["1.2.3.4"] });
+  // MSTICPy's positional arguments read as an option named 0.
+  assert.throws(() => untyped.extract(df, ["c"]), { code: "transform/ioc-option", message: /^extract: the second argument is an options object such as \{ columns: \["CommandLine"\] \}, not an array of 1 item\(s\)\.$/ });
+  assert.throws(() => untyped.extractText("x", ["ipv4"]), { code: "transform/ioc-option", message: /^extractText: the second argument is an options object such as \{ iocTypes: \["ipv4"\] \}/ });
+  assert.throws(() => untyped.extractText("x", null), { code: "transform/ioc-option", message: /not null\.$/ });
+  const bad: [unknown, RegExp][] = [
+    [{ columns: 5 }, /^extract: option columns must be a column name or a list of them \(e\.g\. \["CommandLine"\]\) \(got 5\)\.$/],
+    [{ columns: [undefined] }, /option columns must be a column name or a list of them/],
+    [{ columns: "c", iocTypes: [4] }, /option iocTypes must be an IoC type name or a list of them/],
+    [{ columns: "c", indexColumn: 0 }, /option indexColumn must be one column name \(text\) \(got 0\)/],
+    [{ columns: "c", includePaths: "yes" }, /option includePaths must be true or false \(got "yes"\)/],
+  ];
+  for (const [options, message] of bad) assert.throws(() => untyped.extract(df, options), { code: "transform/ioc-option", message }, JSON.stringify(options));
+  assert.throws(() => new IoCExtract({ defanged: "no" } as never), { code: "transform/ioc-option", message: /^new IoCExtract: option defanged must be true or false \(got "no"\)\.$/ });
+  const x = new IoCExtract() as unknown as { addIocType: (...args: unknown[]) => void };
+  assert.throws(() => x.addIocType(undefined, "x"), { code: "transform/ioc-type-name-empty", message: /^addIocType: the type name must be text, not undefined\.$/ });
+  assert.throws(() => x.addIocType("ticket", 5), { code: "transform/ioc-pattern-invalid", message: /^addIocType\("ticket"\): invalid pattern: the pattern must be a RegExp or text, not a number \(5\)$/ });
 });
 
 test("addIocType: a priority extract and extractText would rank differently, or a prefilter polars cannot run, is refused naming the type", () => {
