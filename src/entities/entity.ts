@@ -29,6 +29,8 @@ export const MAX_CARD_VALUE = 1000;
 /** Characters of a property name a card shows. */
 export const MAX_CARD_KEY = 200;
 
+import { EntityParseError, describeSource, entitiesMessages as msg } from "./messages";
+
 export { EntityParseError } from "./messages";
 
 /**
@@ -173,6 +175,21 @@ export function firstText(...values: readonly unknown[]): string | undefined {
 export type EntitySource = Record<string, unknown>;
 
 /**
+ * The properties `cls` is built from: an object, or the class's `textProperty` set to a text source. Anything else
+ * from an untyped cell is an error: a string's characters became AdditionalData "0", "1", … (an Ip with no
+ * Address, which a map skipped silently), null was a TypeError.
+ */
+export function entityProperties(cls: typeof Entity, properties: unknown): object {
+  if (typeof properties === "string" && cls.textProperty !== undefined) return { [cls.textProperty]: properties };
+  if (properties !== null && typeof properties === "object" && !Array.isArray(properties) && (properties as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] !== "DataFrame") {
+    return properties;
+  }
+  const names = cls.textProperty !== undefined ? [cls.textProperty] : Object.keys(cls.schema);
+  const example = `{ ${names.slice(0, 3).map((n) => `${n}: …`).join(", ")}${names.length > 3 ? ", …" : ""} }`;
+  throw new EntityParseError(msg.invalidSource(cls.name, describeSource(properties), example, cls.textProperty));
+}
+
+/**
  * The base class. Subclasses declare their properties with `declare` (so the
  * base constructor's assignments are not reset by class-field initialisation)
  * and a static `schema`.
@@ -186,11 +203,15 @@ export abstract class Entity implements Displayable {
   /** Properties this type knows, with their kinds. */
   static readonly schema: EntitySchema = {};
 
-  protected constructor(type: string, properties: object = {}) {
+  /** The property a text source sets (`new Ip("8.8.8.8")` is `new Ip({ Address: "8.8.8.8" })`), for types one text names unambiguously. */
+  static readonly textProperty: string | undefined = undefined;
+
+  protected constructor(type: string, properties: object | string = {}) {
     this.Type = type;
     this.AdditionalData = {};
-    const schema = (this.constructor as typeof Entity).schema;
-    for (const [key, value] of Object.entries(properties)) {
+    const cls = this.constructor as typeof Entity;
+    const schema = cls.schema;
+    for (const [key, value] of Object.entries(entityProperties(cls, properties))) {
       if (key === "Type" || value === undefined) continue;
       if (key === "AdditionalData" && value && typeof value === "object" && !Array.isArray(value)) {
         for (const [k, v] of Object.entries(value)) setOwnProperty(this.AdditionalData, k, v);

@@ -7,6 +7,7 @@ export const ENTITIES_ERRORS = {
   "entities/json-invalid": { class: "EntityParseError", when: "an Entities or ExtendedProperties cell is not valid JSON", names: "the cell (row and column), the parser's complaint" },
   "entities/column-missing": { class: "EntityParseError", when: "ipsFromDataFrame is given a column that is not there, or finds no IP column", names: "the option, the column, the columns there are" },
   "entities/invalid-option": { class: "EntityParseError", when: "ipsFromDataFrame is given an option it does not know, or a value of the wrong kind", names: "the option, the value, the options there are" },
+  "entities/invalid-source": { class: "EntityParseError", when: "an entity is built from something other than an object of its properties (or, for Ip, Host, Account, Url, Dns and File, its address, name, URL or path as text)", names: "the class, what it was given, an example" },
   "entities/row-out-of-range": { class: "EntityParseError", when: "new SecurityAlert(df, row) names a row the DataFrame does not have", names: "the row, the number of rows" },
 } as const satisfies ErrorCatalog<"entities">;
 
@@ -30,6 +31,15 @@ export const entitiesMessages = {
     errorMessage("entities/column-missing", `ipsFromDataFrame: no IP address column (looked for ${lookedFor.join(", ")}); pass ipColumn. Columns: ${columns.join(", ")}`),
   /** `text`: the option's problem as the shared option check words it (common/errors.ts). */
   invalidOption: (text: string) => errorMessage("entities/invalid-option", text),
+  /**
+   * `new entities.X(source)` given something it cannot be built from; `given` from describeSource, `example` an object
+   * of its properties, `text`: the property a text source sets, if the class takes one.
+   */
+  invalidSource: (className: string, given: string, example: string, text?: string) =>
+    errorMessage(
+      "entities/invalid-source",
+      `new entities.${className}: takes an object of its properties such as ${example}${text ? ` (or the ${text} as text)` : ""}, not ${given}.`,
+    ),
   rowOutOfRange: (index: number, height: number) =>
     errorMessage("entities/row-out-of-range", `SecurityAlert: row ${index} is out of range (the DataFrame has ${height} rows)`),
 };
@@ -55,4 +65,20 @@ export function entitiesNotObjects(where: string, count: number): string {
     `pl.DataFrame(rows) turns a column of lists of objects into lists of nulls; give Entities as JSON text (Entities: JSON.stringify(list)), ` +
     `or read the file with pl.readJSON or a QueryProvider`
   );
+}
+
+/**
+ * What a value an entity cannot be built from is, for {@link entitiesMessages.invalidSource}: text shown
+ * (cut), a DataFrame or a Promise named (polars' objects must not be listed by their members).
+ */
+export function describeSource(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (typeof value === "string") return `the text ${JSON.stringify(cutText(value, 40))}`;
+  if (typeof value !== "object") return `a ${typeof value} (${String(value).slice(0, 40)})`;
+  if (Array.isArray(value)) return `an array of ${value.length} item(s)`;
+  const tag = (value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag];
+  if (tag === "DataFrame") return "a DataFrame";
+  if (typeof (value as { then?: unknown }).then === "function") return "a Promise (put await before it)";
+  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === "string" && name !== "Object" ? `an object (${name})` : "an object";
 }

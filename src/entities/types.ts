@@ -6,7 +6,7 @@
  */
 import ipaddr from "ipaddr.js";
 import { parseIPv6 } from "../common/ipv6";
-import { Entity, firstText, type EntitySchema, type EntitySource } from "./entity";
+import { Entity, entityProperties, firstText, type EntitySchema, type EntitySource } from "./entity";
 import { foldIdentity } from "../common/caseFold";
 import { toASCII } from "tr46";
 
@@ -145,7 +145,10 @@ export class Ip extends Entity {
     TimeGenerated: "time",
   };
 
-  constructor(properties: Props<Pick<Ip, "Address" | "Location" | "ThreatIntelligence" | "TimeGenerated">> = {}) {
+  static override readonly textProperty = "Address";
+
+  /** `properties`, or the address as text (`new Ip("8.8.8.8")`). */
+  constructor(properties: Props<Pick<Ip, "Address" | "Location" | "ThreatIntelligence" | "TimeGenerated">> | string = {}) {
     super("ip", properties);
   }
 
@@ -187,7 +190,10 @@ export class Host extends Entity {
     IsDomainJoined: "boolean",
   };
 
-  constructor(properties: Props<Pick<Host, "HostName" | "DnsDomain" | "NTDomain" | "NetBiosName" | "AzureID" | "OMSAgentID" | "OSFamily" | "OSVersion" | "IsDomainJoined">> = {}) {
+  static override readonly textProperty = "HostName";
+
+  /** `properties`, or the host name as text (`new Host("WORKSTATION7")`). */
+  constructor(properties: Props<Pick<Host, "HostName" | "DnsDomain" | "NTDomain" | "NetBiosName" | "AzureID" | "OMSAgentID" | "OSFamily" | "OSVersion" | "IsDomainJoined">> | string = {}) {
     super("host", properties);
   }
 
@@ -250,10 +256,15 @@ export class Account extends Entity {
     ObjectGuid: "string",
   };
 
+  static override readonly textProperty = "Name";
+
+  /** `properties`, or the account name as text (`new Account("bob")`). */
   constructor(
-    properties: Props<
-      Pick<Account, "Name" | "NTDomain" | "UPNSuffix" | "Host" | "LogonId" | "Sid" | "AadTenantId" | "AadUserId" | "PUID" | "IsDomainJoined" | "DisplayName" | "ObjectGuid">
-    > = {},
+    properties:
+      | Props<
+          Pick<Account, "Name" | "NTDomain" | "UPNSuffix" | "Host" | "LogonId" | "Sid" | "AadTenantId" | "AadUserId" | "PUID" | "IsDomainJoined" | "DisplayName" | "ObjectGuid">
+        >
+      | string = {},
   ) {
     super("account", properties);
   }
@@ -313,8 +324,11 @@ export class File extends Entity {
     FileHashes: { entities: "filehash" },
   };
 
-  constructor(properties: Props<Pick<File, "Name" | "Directory" | "Host" | "Md5" | "Sha1" | "Sha256" | "Sha256Ac" | "FileHashes">> & { FullPath?: string } = {}) {
-    const { FullPath, ...rest } = properties;
+  static override readonly textProperty = "FullPath";
+
+  /** `properties`, or the full path as text (`new File("C:\\Windows\\cmd.exe")`). */
+  constructor(properties: (Props<Pick<File, "Name" | "Directory" | "Host" | "Md5" | "Sha1" | "Sha256" | "Sha256Ac" | "FileHashes">> & { FullPath?: string }) | string = {}) {
+    const { FullPath, ...rest } = entityProperties(File, properties) as { FullPath?: string };
     super("file", rest);
     if (FullPath) {
       // Split a given full path so Name/Directory are always there.
@@ -463,7 +477,10 @@ export class Url extends Entity {
 
   static override readonly schema: EntitySchema = { Url: "string" };
 
-  constructor(properties: Props<Pick<Url, "Url">> = {}) {
+  static override readonly textProperty = "Url";
+
+  /** `properties`, or the URL as text (`new Url("http://evil.com/x")`). */
+  constructor(properties: Props<Pick<Url, "Url">> | string = {}) {
     super("url", properties);
   }
 
@@ -495,7 +512,10 @@ export class Dns extends Entity {
     HostIpAddress: { entity: "ip" },
   };
 
-  constructor(properties: Props<Pick<Dns, "DomainName" | "IpAddresses" | "DnsServerIp" | "HostIpAddress">> = {}) {
+  static override readonly textProperty = "DomainName";
+
+  /** `properties`, or the domain name as text (`new Dns("evil.com")`). */
+  constructor(properties: Props<Pick<Dns, "DomainName" | "IpAddresses" | "DnsServerIp" | "HostIpAddress">> | string = {}) {
     super("dns", properties);
   }
 
@@ -573,7 +593,8 @@ export class Alert extends Entity {
       Type?: string;
     } = {},
   ) {
-    super(properties.Type ?? "alerts", properties);
+    // `?.`: null from an untyped cell reaches the base constructor's error, not a TypeError here.
+    super((properties as { Type?: string } | null)?.Type ?? "alerts", properties);
   }
 
   get nameStr(): string {

@@ -142,6 +142,7 @@ const SAMPLES: Record<string, Sample> = {
   "entitiesMessages.noIpColumn": () => [entities.noIpColumn(["IPAddress", "ClientIP"], ["x"]), ["IPAddress, ClientIP", "Columns: x"]],
   "entitiesMessages.invalidOption": () => [entities.invalidOption("ipsFromDataFrame: unknown option ipcolumn (did you mean ipColumn?); its options are ipColumn."), ["ipcolumn"]],
   "entitiesMessages.rowOutOfRange": () => [entities.rowOutOfRange(41, 41), ["row 41", "41 rows"]],
+  "entitiesMessages.invalidSource": () => [entities.invalidSource("Ip", "null", "{ Address: … }", "Address"), ["new entities.Ip", "null", "{ Address: … }", "Address as text"]],
 
   "transformMessages.iocTypeNameEmpty": () => [transform.iocTypeNameEmpty(), ["addIocType"]],
   "transformMessages.iocPatternInvalid": () => [transform.iocPatternInvalid("ticket", "Unterminated group"), ['"ticket"']],

@@ -33,6 +33,7 @@ import {
 import { entities } from "../../src";
 import { addRelatedAlerts, createAlertGraph } from "../../src/vis/alertGraph";
 import { EntityGraph } from "../../src/vis/entityGraph";
+import { GeoMap } from "../../src/vis/geoMap";
 
 /** Objects carrying a `Type` in a raw Entities JSON (each entity is serialised once; later uses are `$ref`s). */
 function rawTypes(json: string): string[] {
@@ -227,6 +228,33 @@ describe("entity classes", () => {
     assert.equal(f.Directory, "C:\\Windows\\System32");
     assert.equal(f.FullPath, "C:\\Windows\\System32\\cmd.exe");
     assert.equal(f.key, "file:c:\\windows\\system32\\cmd.exe");
+  });
+
+  it("from plain JavaScript: one text is the natural property of Ip, Host, Account, Url, Dns and File (it became AdditionalData 0, 1, … and no Address); anything else is an error naming the class", () => {
+    const ip = new entities.Ip("8.8.8.8");
+    assert.equal(ip.Address, "8.8.8.8");
+    assert.deepEqual(ip.AdditionalData, {});
+    assert.equal(ip.key, "ip:8.8.8.8");
+    assert.equal(new Host("WKS7").HostName, "WKS7");
+    assert.equal(new Account("bob").Name, "bob");
+    assert.equal(new entities.Url("http://evil.com/x").Url, "http://evil.com/x");
+    assert.equal(new entities.Dns("evil.com").DomainName, "evil.com");
+    const file = new File("C:\\Windows\\cmd.exe");
+    assert.deepEqual([file.Name, file.Directory, file.AdditionalData], ["cmd.exe", "C:\\Windows", {}]);
+    // A GeoMap placed it (it skipped an Ip without Address, silently).
+    const map = new GeoMap().addIpCluster([new Ip("131.107.147.209")]);
+    assert.equal(map.skipped, 0);
+    const refused: [() => unknown, RegExp][] = [
+      [() => new Process("cmd.exe" as never), /^new entities\.Process: takes an object of its properties such as \{ ProcessId: …, CommandLine: …, ElevationToken: …, … \}, not the text "cmd\.exe"\.$/],
+      [() => new Ip(null as never), /^new entities\.Ip: takes an object of its properties such as \{ Address: … \} \(or the Address as text\), not null\.$/],
+      [() => new Ip(["8.8.8.8"] as never), /not an array of 1 item\(s\)/],
+      [() => new Ip(167772161 as never), /not a number \(167772161\)/],
+      [() => new Host(pl.DataFrame({ HostName: ["x"] }) as never), /new entities\.Host: .*not a DataFrame/],
+      [() => new GeoLocation("Seattle" as never), /new entities\.GeoLocation: .*not the text "Seattle"/],
+      [() => new File(null as never), /new entities\.File: .*\(or the FullPath as text\), not null/],
+      [() => new Alert(null as never), /new entities\.Alert: .*not null/],
+    ];
+    for (const [build, message] of refused) assert.throws(build, { name: "EntityParseError", code: "entities/invalid-source", message });
   });
 
   it("key hosts and accounts case-insensitively", () => {
