@@ -24,6 +24,7 @@ import { closestNames } from "../common/errors";
 import { cutText } from "../display/cutText";
 import { revealHidden } from "../display/hiddenChars";
 import { GraphError, visMessages as msg } from "./messages";
+import { describeInput } from "../transform/messages";
 import { checkOptionTypes, type OptionTypesOf } from "./options";
 import { isDataFrame } from "../common/frames";
 import { Entity, formatEntityValue } from "../entities/entity";
@@ -576,12 +577,17 @@ export interface RelatedAlertsOptions {
 
 const RELATED_TYPES = { includeUnrelated: "boolean", linkTypes: "strings" } satisfies OptionTypesOf<RelatedAlertsOptions>;
 
-/** Alerts from a DataFrame, one alert or a list (internal helper shared with `EntityGraph`). */
-export function toAlerts(source: DataFrame | SecurityAlert[] | SecurityAlert): SecurityAlert[] {
+/**
+ * Alerts from a DataFrame, one alert or a list (internal helper shared with `EntityGraph`); `fn` names the caller
+ * in errors. Every item of a list is checked: rows of `df.toRecords()` failed deep inside (`a.allEntities is not a function`).
+ */
+export function toAlerts(source: DataFrame | SecurityAlert[] | SecurityAlert, fn: string): SecurityAlert[] {
   if (source instanceof SecurityAlert) return [source];
   if (isDataFrame(source)) return SecurityAlert.fromDataFrame(source);
-  if (Array.isArray(source)) return source;
-  throw new GraphError(msg.graphNotAlerts());
+  if (!Array.isArray(source)) throw new GraphError(msg.graphNotAlerts(fn, describeInput(source)));
+  const bad = (source as unknown[]).findIndex((a) => !(a instanceof SecurityAlert));
+  if (bad >= 0) throw new GraphError(msg.graphAlertItem(fn, bad, describeInput(source[bad])));
+  return source;
 }
 
 /**
@@ -600,7 +606,7 @@ export function addRelatedAlerts(alerts: DataFrame | SecurityAlert[], graph: Ale
     // A city is no shared entity: Sentinel puts a location on almost every IP, so it linked unrelated alerts.
     return t !== "host-logon-session" && t !== "geolocation" && t !== "location" && !(e instanceof Alert);
   };
-  const list = toAlerts(alerts);
+  const list = toAlerts(alerts, "addRelatedAlerts");
   const entities = list.map((a) => a.allEntities().filter(links));
   // An account without a domain links the one account of its name with a domain (in the graph or these alerts), either way round.
   const joins = accountJoins([...graph.nodes.map((n) => n.id), ...entities.flat().map((e) => e.key)]);

@@ -606,7 +606,7 @@ export class EntityGraph implements Displayable {
     this.options = { ...options };
     this.graph = new AlertGraph();
     if (source instanceof Entity) this.addEntity(source);
-    else if (source !== undefined) this.addIncident(source);
+    else if (source !== undefined) this.addAlerts(source, "new EntityGraph");
   }
 
   get nodeCount(): number {
@@ -619,7 +619,12 @@ export class EntityGraph implements Displayable {
 
   /** Adds alerts (rows of a DataFrame, or SecurityAlerts) with their entities. */
   addIncident(source: DataFrame | SecurityAlert | SecurityAlert[]): this {
-    for (const alert of toAlerts(source)) addAlertWithEntities(this.graph, alert);
+    return this.addAlerts(source, "EntityGraph.addIncident");
+  }
+
+  /** `addIncident`, its errors naming `fn`. */
+  private addAlerts(source: DataFrame | SecurityAlert | SecurityAlert[], fn: string): this {
+    for (const alert of toAlerts(source, fn)) addAlertWithEntities(this.graph, alert);
     this.graph.joinAccounts();
     return this;
   }

@@ -12,7 +12,7 @@ export const VIS_ERRORS = {
   "vis/timeline-option": { class: "TimelineError", when: "a timeline option is missing, unknown (misspelt) or has a value it does not accept", names: "the option, the value, or the nearest known option and the known options" },
   "vis/timeline-too-many-events": { class: "TimelineError", when: "a timeline would draw more events than its maxEvents option (default 25,000)", names: "the function, the events, their time range, maxEvents, what to do" },
   "vis/timeline-y-not-numeric": { class: "TimelineError", when: "timelineValues' y column is not numeric", names: "the column, its type" },
-  "vis/graph-input": { class: "GraphError", when: "a graph function is given something other than alerts or an AlertGraph", names: "what it accepts" },
+  "vis/graph-input": { class: "GraphError", when: "a graph function is given something other than alerts or an AlertGraph, or a list of alerts holding something else (rows of df.toRecords())", names: "the function, what it was given or the item, what it accepts" },
   "vis/graph-option": { class: "GraphError", when: "a graph option is unknown (misspelt) or has a value it does not accept", names: "the option, the value, or the nearest known option and the known options" },
   "vis/graph-node-missing": { class: "GraphError", when: "a node named by id or label is not in the graph", names: "the node, close names" },
   "vis/graph-node-ambiguous": { class: "GraphError", when: "a label names several nodes", names: "the label, their ids" },
@@ -203,7 +203,14 @@ export const visMessages = {
       "vis/graph-input",
       `createAlertGraph: expected one SecurityAlert${frame ? ", not a DataFrame: pick an alert, createAlertGraph(new SecurityAlert(alerts, 0)), or graph them all with new EntityGraph(alerts)" : ": new SecurityAlert(alerts, row)"}`,
     ),
-  graphNotAlerts: () => errorMessage("vis/graph-input", "expected an alerts DataFrame, a SecurityAlert or a list of them"),
+  /** `given` from describeInput (src/transform/messages.ts). */
+  graphNotAlerts: (fn: string, given: string) => errorMessage("vis/graph-input", `${fn}: expected an alerts DataFrame, a SecurityAlert or a list of them, not ${given}.`),
+  /** An item of a list of alerts that is no SecurityAlert (a row of `df.toRecords()`); `given` from describeInput. */
+  graphAlertItem: (fn: string, index: number, given: string) =>
+    errorMessage(
+      "vis/graph-input",
+      `${fn}: item ${index} of the list is ${given}, not a SecurityAlert: pass the alerts DataFrame itself, or build each alert, rows.map((row) => new SecurityAlert(row)).`,
+    ),
   graphNoLink: (source: string, target: string) => errorMessage("vis/graph-no-link", `No link between "${source}" and "${target}"`),
   graphEdgeNodesMissing: (missing: readonly string[]) =>
     errorMessage("vis/graph-node-missing", `addEdge: node(s) ${missing.map((m) => JSON.stringify(m)).join(", ")} not in the graph`),

@@ -210,6 +210,15 @@ describe("layout and drawing", async () => {
     assert.throws(() => createAlertGraph(df as never), { name: "GraphError", code: "vis/graph-input", message: /^createAlertGraph: expected one SecurityAlert, not a DataFrame: .*new EntityGraph\(alerts\)/ });
     for (const given of [undefined, df.row(0), "alert"]) assert.throws(() => createAlertGraph(given as never), { code: "vis/graph-input", message: /createAlertGraph: expected one SecurityAlert: new SecurityAlert/ });
     assert.throws(() => addRelatedAlerts(df, df as never), { name: "GraphError", code: "vis/graph-input", message: /^addRelatedAlerts: expected an AlertGraph/ });
+    // Rows of df.toRecords() where alerts belong: a TypeError deep inside ('IsIncident', 'a.allEntities is not a function').
+    const rows = df.head(2).toRecords();
+    const item = /item 0 of the list is an object, not a SecurityAlert: pass the alerts DataFrame itself, or build each alert, rows\.map\(\(row\) => new SecurityAlert\(row\)\)\.$/;
+    assert.throws(() => new EntityGraph(rows as never), { name: "GraphError", code: "vis/graph-input", message: new RegExp(`^new EntityGraph: ${item.source}`) });
+    assert.throws(() => new EntityGraph().addIncident([new SecurityAlert(df, 0), "x"] as never), { code: "vis/graph-input", message: /^EntityGraph\.addIncident: item 1 of the list is text \(1 characters\), not a SecurityAlert/ });
+    const graph = createAlertGraph(new SecurityAlert(df, 0));
+    assert.throws(() => addRelatedAlerts(rows as never, graph), { name: "GraphError", code: "vis/graph-input", message: new RegExp(`^addRelatedAlerts: ${item.source}`) });
+    assert.throws(() => addRelatedAlerts(df.lazy() as never, graph), { code: "vis/graph-input", message: /^addRelatedAlerts: expected an alerts DataFrame, a SecurityAlert or a list of them, not a LazyFrame \(collect it first/ });
+    assert.equal(addRelatedAlerts(rows.map((row) => new SecurityAlert(row)), graph).nodeCount >= graph.nodeCount, true);
     assert.throws(() => drawAlertEntityGraph(new AlertGraph(), { width: -1 }), { code: "vis/graph-option", message: /width .*-1/ });
     assert.throws(() => drawAlertEntityGraph(new AlertGraph(), { width: 1e6 }), { code: "vis/graph-option", message: /width must be a positive number of pixels up to 10,000/ });
     // Sizes named with the view and the option (a NaN nodeSize was a generic "HTML view size" error; -1 and 0 passed).
