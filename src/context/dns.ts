@@ -16,6 +16,7 @@ import net from "node:net";
 import packet from "dns-packet";
 import { domainToASCII } from "node:url";
 import { findUnknownOption } from "../common/errors";
+import { describeInput } from "../transform/messages";
 import { parseIPv6 } from "./ipType";
 import { DnsError, MAX_DNS_TRIES, MAX_TIMER_MS, contextMessages as msg } from "./messages";
 
@@ -112,10 +113,23 @@ function checkPort(option: string, port: unknown): number {
 /** Every option name of {@link DnsOptions} (the `satisfies` keeps the list complete). */
 const DNS_OPTION_NAMES: readonly string[] = Object.keys({ rdtype: true, nameserver: true, port: true, timeoutMs: true, tries: true } satisfies Record<keyof DnsOptions, true>);
 
-/** A misspelt option (`rdType: "MX"`) was ignored: an A query. */
-function checkDnsOptions(fn: string, options: object, known: readonly string[]): void {
+/**
+ * A misspelt option (`rdType: "MX"`) was ignored: an A query. From untyped cells, the kinds too: `timeoutMs: "300"`
+ * was taken, a nameserver list was written into the result, null options were a TypeError.
+ */
+function checkDnsOptions(fn: string, options: unknown, known: readonly string[]): asserts options is DnsOptions {
+  if (options === null || typeof options !== "object" || Array.isArray(options)) throw new DnsError(msg.dnsOptionsNotObject(fn, describeInput(options)));
   const unknown = findUnknownOption(options, known);
   if (unknown) throw new DnsError(msg.dnsOptionUnknown(fn, unknown, known));
+  const { rdtype, nameserver, timeoutMs } = options as Record<string, unknown>;
+  if (rdtype !== undefined && typeof rdtype !== "string") throw new DnsError(msg.dnsOptionType(fn, "rdtype", `a record type (${DNS_RECORD_TYPES.join(", ")})`, rdtype));
+  if (nameserver !== undefined && typeof nameserver !== "string") throw new DnsError(msg.dnsOptionType(fn, "nameserver", 'one name server\'s IP address as text ("8.8.8.8", "10.0.0.1:5353")', nameserver));
+  if (timeoutMs !== undefined && typeof timeoutMs !== "number") throw new DnsError(msg.dnsOptionType(fn, "timeoutMs", `a number of milliseconds up to ${MAX_TIMER_MS}`, timeoutMs));
+}
+
+/** Throws unless `value` is one name or address as text: a DataFrame was sent as its printed table, a list as its joined text. */
+function checkOneName(fn: string, what: string, value: unknown): void {
+  if (value !== undefined && value !== null && typeof value !== "string") throw new DnsError(msg.dnsInput(fn, what, describeInput(value)));
 }
 
 interface Servers {
@@ -467,6 +481,7 @@ function failure(base: Omit<DnsResult, "canonical_name" | "rrset" | "expiration"
  * ```
  */
 export async function dnsResolve(domain: string, options: DnsOptions = {}): Promise<DnsResult> {
+  checkOneName("dnsResolve", "domain", domain);
   checkDnsOptions("dnsResolve", options, DNS_OPTION_NAMES);
   const rdtype = normalizeType(options.rdtype);
   const name = String(domain ?? "").trim().replace(/\.$/, "");
@@ -525,6 +540,7 @@ export function reverseName(ip: string): string {
  * `rrset` holds the host names.
  */
 export async function dnsReverse(ip: string, options: Omit<DnsOptions, "rdtype"> = {}): Promise<DnsResult> {
+  checkOneName("dnsReverse", "IP address", ip);
   checkDnsOptions("dnsReverse", options, DNS_OPTION_NAMES.filter((o) => o !== "rdtype"));
   return dnsResolve(reverseName(ip), { ...options, rdtype: "PTR" });
 }

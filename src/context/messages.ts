@@ -28,7 +28,8 @@ export const CONTEXT_ERRORS = {
   "context/feed-severity": { class: "FeedError", when: "a feed row's severity is not information, warning or high", names: "the file, the line, the severity" },
   "context/feed-type-unknown": { class: "FeedError", when: "a feed row's type is not an indicator type", names: "the file, the line, the type" },
   "context/feed-observable-invalid": { class: "FeedError", when: "a feed row's observable is not an indicator (of its type)", names: "the file, the line, the observable" },
-  "context/dns-option": { class: "DnsError", when: "a DNS option (timeoutMs, tries, nameserver, port) is invalid, or an option name is unknown (misspelt)", names: "the option, the value, or the nearest known option" },
+  "context/dns-option": { class: "DnsError", when: "a DNS option (rdtype, timeoutMs, tries, nameserver, port) is invalid or of the wrong kind (`timeoutMs: \"300\"`), an option name is unknown (misspelt), or the options are not an object", names: "the option, the value, or the nearest known option" },
+  "context/dns-input": { class: "DnsError", when: "dnsResolve is given a domain, or dnsReverse an address, that is not text (a list, a DataFrame, a number)", names: "the function, what it was given, how to resolve several" },
   "context/dns-record-type": { class: "DnsError", when: "a DNS record type is not supported", names: "the type, the supported types" },
   "context/dns-empty-domain": { class: "DnsError", when: "dnsResolve is given an empty domain", names: "the function" },
   "context/dns-not-an-ip": { class: "DnsError", when: "dnsReverse is given something that is not an IP address", names: "the value" },
@@ -176,6 +177,16 @@ export const contextMessages = {
   // DNS (DnsError).
   dnsOptionUnknown: (fn: string, unknown: UnknownOption, known: readonly string[]) => errorMessage("context/dns-option", unknownOptionText(fn, unknown, known)),
   geoOptionUnknown: (fn: string, unknown: UnknownOption, known: readonly string[]) => errorMessage("context/geo-option", unknownOptionText(fn, unknown, known)),
+  /** `given` from describeInput (src/transform/messages.ts). */
+  dnsOptionsNotObject: (fn: string, given: string) => errorMessage("context/dns-option", `${fn}: the second argument is an options object such as { rdtype: "MX", timeoutMs: 2000 }, not ${given}.`),
+  /** An option of the wrong kind; `expected` says what it takes. */
+  dnsOptionType: (fn: string, option: string, expected: string, value: unknown) => errorMessage("context/dns-option", `${fn}: ${option} must be ${expected} (got ${shownOption(value)}).`),
+  /** `what`: "domain" or "IP address"; `given` from describeInput. */
+  dnsInput: (fn: string, what: string, given: string) =>
+    errorMessage(
+      "context/dns-input",
+      `${fn}: looks up one ${what}, given as text, not ${given}; for several, one call each: await Promise.all(names.map((name) => ${fn}(name)))`,
+    ),
   dnsTimeout: (timeoutMs: number) => errorMessage("context/dns-option", `dnsResolve: timeoutMs must be a positive number of milliseconds up to ${MAX_TIMER_MS} (got ${timeoutMs}).`),
   dnsPort: (option: string, port: unknown) => errorMessage("context/dns-option", `dnsResolve: ${option} must be a port number from 1 to 65535 (got ${String(port)}).`),
   dnsTries: (tries: unknown) => errorMessage("context/dns-option", `dnsResolve: tries must be a whole number from 1 to ${MAX_DNS_TRIES} (got ${String(tries)}).`),

@@ -7,6 +7,7 @@ import dgram from "node:dgram";
 import { after, before, test } from "node:test";
 import dns2 from "dns2";
 import packet from "dns-packet";
+import pl from "nodejs-polars";
 import { dnsResolve, dnsReverse, DnsError, reverseName } from "../../src/context/dns";
 
 const { Packet } = dns2;
@@ -290,6 +291,26 @@ test("bad arguments throw DnsError, naming the problem", async () => {
   await assert.rejects(dnsResolve("example.test", { nameserver: "127.0.0.1", port: closedPort, tries: 100_000, timeoutMs: 500 }), option(/tries .*got 100000/));
   assert.equal((await dnsResolve("example.test", { ...at(), tries: 3 })).status, "NOERROR");
   assert.ok(queries > 0, "the local server answered");
+});
+
+test("plain JavaScript arguments: a DataFrame (sent as its printed table), a list or a number is refused, not asked; option values of the wrong kind and null options are refused (timeoutMs: \"300\" was taken)", async () => {
+  const before = queries;
+  const input = (given: string, fn = "dnsResolve", what = "domain") => ({
+    name: "DnsError",
+    code: "context/dns-input",
+    message: new RegExp(`^${fn}: looks up one ${what}, given as text, not ${given}; for several, one call each: await Promise\\.all\\(names\\.map\\(\\(name\\) => ${fn}\\(name\\)\\)\\)$`),
+  });
+  await assert.rejects(dnsResolve(pl.DataFrame({ d: ["example.test"] }) as never, at()), input("a DataFrame"));
+  await assert.rejects(dnsResolve(["example.test"] as never, at()), input("an array of 1 item\\(s\\)"));
+  await assert.rejects(dnsResolve(5 as never, at()), input("a number \\(5\\)"));
+  await assert.rejects(dnsReverse(["8.8.8.8"] as never, at()), input("an array of 1 item\\(s\\)", "dnsReverse", "IP address"));
+  assert.equal(queries, before, "nothing was sent");
+  const option = (message: RegExp) => ({ name: "DnsError", code: "context/dns-option", message });
+  await assert.rejects(dnsResolve("example.test", { ...at(), timeoutMs: "300" } as never), option(/^dnsResolve: timeoutMs must be a number of milliseconds up to 2147483647 \(got "300" \(text\)\)\.$/));
+  await assert.rejects(dnsResolve("example.test", { nameserver: ["127.0.0.1"] } as never), option(/^dnsResolve: nameserver must be one name server's IP address as text .*\(got a list\)\.$/));
+  await assert.rejects(dnsResolve("example.test", { ...at(), rdtype: 15 } as never), option(/^dnsResolve: rdtype must be a record type \(A, AAAA, /));
+  await assert.rejects(dnsResolve("example.test", null as never), option(/^dnsResolve: the second argument is an options object such as \{ rdtype: "MX", timeoutMs: 2000 \}, not null\.$/));
+  await assert.rejects(dnsReverse("8.8.8.8", "MX" as never), option(/^dnsReverse: the second argument is an options object .*, not text \(2 characters\)\.$/));
 });
 
 test("an alias's canonical name is its chain's end for every record type, as dnspython gives it", async () => {
