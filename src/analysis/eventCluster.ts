@@ -25,8 +25,8 @@ export type ClusterMode = "clean" | "msticpy";
 
 /** Options of `dbclusterEvents`. */
 export interface DbclusterOptions {
-  /** Numeric feature columns to cluster on (see `withStringScore`, `addProcessFeatures` to make numbers from text). */
-  clusterColumns: string[];
+  /** Numeric feature columns to cluster on, or one column as text (see `withStringScore`, `addProcessFeatures` to make numbers from text). */
+  clusterColumns: string | string[];
   /** Time column for each cluster's time range. Default `"TimeCreatedUtc"` (MSTICPy's). */
   timeColumn?: string;
   /** DBSCAN's eps: the largest distance between neighbours (on normalised rows, if `normalize`). Default 0.01. */
@@ -76,8 +76,11 @@ export function dbclusterEvents(df: pl.DataFrame, options: DbclusterOptions): Db
   // Columns of 128-bit integers (JSON ids past 2^64, as pl.readJSON gives them), which nodejs-polars cannot describe, as text, as the readers make them.
   df = wideIntsAsText(df);
   requireOptions(options, { clusterColumns: true, timeColumn: true, maxClusterDistance: true, minClusterSamples: true, normalize: true, mode: true }, FN);
-  const columns = options?.clusterColumns;
-  if (!Array.isArray(columns) || columns.length === 0) {
+  // One column as text, as `columns` of IoCExtract.extract: it was "must name at least one numeric column" of a numeric column.
+  const given = options?.clusterColumns;
+  const columns = typeof given === "string" ? [given] : given;
+  if (columns !== undefined && !Array.isArray(columns)) throw new AnalysisError(msg.invalidNumber(FN, "clusterColumns", 'a column name or a list of them (e.g. ["DestPort", "AllowedOutFlows"])', columns));
+  if (!columns || columns.length === 0) {
     throw new AnalysisError(msg.noClusterColumns(FN, columnNames(df)));
   }
   for (const c of columns) requireColumn(df, c, FN, "cluster column");

@@ -55,7 +55,7 @@ export interface TimeseriesAnomaliesOptions {
   seasonal?: number;
   /** Samples per seasonal cycle. Default 24 (hourly data, daily cycle). */
   period?: number;
-  /** z-score beyond which a point is an anomaly. Default 3. */
+  /** z-score beyond which a point is an anomaly, above 0 (a negative one made every point an anomaly). Default 3. */
   scoreThreshold?: number;
   /** MSTICPy's integer scoring (default) or the cleaner float scoring; see `AnomalyMode`. */
   mode?: AnomalyMode;
@@ -138,8 +138,10 @@ export function timeseriesAnomaliesStl(df: pl.DataFrame, options: TimeseriesAnom
     throw new AnalysisError(msg.invalidChoice(FN, "fill", '"error", "zero", "interpolate" or "previous"', fill));
   }
   const threshold = options.scoreThreshold ?? 3;
-  if (typeof threshold !== "number" || !Number.isFinite(threshold)) {
-    throw new AnalysisError(msg.invalidNumber(FN, "scoreThreshold", "a finite number", threshold));
+  // A point is an anomaly when its score is above the threshold (a dip, in "clean" mode, below minus it): at or
+  // under 0 every point above the mean residual is one, and under 0 the dip band is inside the spike band.
+  if (typeof threshold !== "number" || !Number.isFinite(threshold) || threshold <= 0) {
+    throw new AnalysisError(msg.invalidNumber(FN, "scoreThreshold", "a positive number of standard deviations (a z-score, e.g. 3)", threshold));
   }
   // Validate the STL settings before touching the data.
   const config = stlConfig({ period: options.period ?? 24, seasonal: options.seasonal ?? 7, robust: options.robust ?? false });

@@ -180,6 +180,18 @@ test("dbclusterEvents: defaults, MSTICPy's column names, errors name the column"
   assert.equal(byType.clusterCount + byType.noiseCount, types.size);
 });
 
+test("clusterColumns: one column given as text is that column (a numeric one was \"must name at least one numeric column\"); anything else not a list is named", async () => {
+  const logons = await labLogons();
+  const one = dbclusterEvents(logons, { clusterColumns: "LogonType", normalize: false, maxClusterDistance: 0.5 });
+  const list = dbclusterEvents(logons, { clusterColumns: ["LogonType"], normalize: false, maxClusterDistance: 0.5 });
+  assert.deepEqual(one.labels, list.labels);
+  assert.ok(one.clusterCount > 0);
+  assert.throws(() => dbclusterEvents(logons, { clusterColumns: 5 } as never), {
+    code: "analysis/invalid-option",
+    message: /^dbclusterEvents: clusterColumns must be a column name or a list of them \(e\.g\. \["DestPort", "AllowedOutFlows"\]\); got 5\.$/,
+  });
+});
+
 test("µs and ns times are compared and shown in their own unit: the earliest event represents its cluster and LastEventTime is the last one's time (both were cut to the ms)", () => {
   for (const unit of ["us", "ns"] as const) {
     const base = 1_700_000_000_000_000n;

@@ -273,6 +273,18 @@ test("an option given as text is quoted in the error, not shown as the number it
   assert.throws(() => timeseriesAnomaliesStl(input, { seasonal: 6 }), { code: "analysis/invalid-option", message: /seasonal .*; got 6\.$/ });
 });
 
+test("scoreThreshold at or below 0 is refused: a point is an anomaly when its score is above it, so -3 flagged every point", async () => {
+  const input = await series();
+  for (const bad of [-3, 0]) {
+    assert.throws(() => timeseriesAnomaliesStl(input, { scoreThreshold: bad }), {
+      code: "analysis/invalid-option",
+      message: new RegExp(`^timeseriesAnomaliesStl: scoreThreshold must be a positive number of standard deviations \\(a z-score, e\\.g\\. 3\\); got ${bad}\\.$`),
+    });
+  }
+  const flagged = (df: pl.DataFrame) => (df.getColumn("anomalies").toArray() as unknown as number[]).filter((a) => a !== 0).length;
+  assert.ok(flagged(timeseriesAnomaliesStl(input, { scoreThreshold: 0.5 })) < input.height);
+});
+
 test("the KQL filter brackets keyword-like and multi-line column names and refuses times it cannot write", () => {
   const hour = [{ start: new Date("2024-01-01T00:00:00Z"), end: new Date("2024-01-01T01:00:00Z") }];
   const range = "between (datetime(2024-01-01T00:00:00Z) .. datetime(2024-01-01T01:00:00Z))";
