@@ -65,7 +65,11 @@ export interface LookupIocOptions extends InterruptOptions {
   iocType?: string;
   /** Providers to ask (loaded provider names). Default: by `provScope`. */
   providers?: string[];
-  /** Without `providers`: `"primary"` (default) asks the primary providers — all loaded ones when none is primary; `"all"` asks every loaded provider. */
+  /**
+   * Without `providers`: `"primary"` (default) asks the loaded providers marked `Primary: true` — every loaded
+   * one when the config marks none primary; when it marks some but none loaded, a `context/no-primary-loaded`
+   * error (the others are not asked in their place). `"all"` asks every loaded provider.
+   */
   provScope?: "primary" | "all";
   /** Show the progress display. Default: only inside a notebook kernel. */
   progress?: boolean;
@@ -340,7 +344,14 @@ export class TILookup {
     }
     if (options.provScope === "all") return all;
     const primary = all.filter((p) => p.loaded.provider.primary);
-    return primary.length ? primary : all;
+    if (primary.length) return primary;
+    // No provider marked primary: every loaded one. Primaries configured but none loaded (a key unset): the
+    // others are secondary, asked only when named — standing in for the primary would send the indicators
+    // to a service the config kept for explicit lookups (a paid quota, a less private one).
+    const configured = this.#statuses.filter((s) => s.primary);
+    if (configured.length === 0) return all;
+    const primaries = configured.map((s) => ({ name: s.name, detail: this.#detail(s) }));
+    throw new TILookupError(mapMessage(msg.noPrimaryLoaded(this.configFile, primaries, all.map((p) => p.name)), (text) => this.#masker.mask(text)));
   }
 
   /** Looks one observable up; one row per provider. */

@@ -176,6 +176,30 @@ test("no primary provider: every loaded one is asked; nothing loaded: a clear er
   await assert.rejects(none.lookupIocs(["1.2.3.4"]), { code: "context/no-providers-loaded", message: /msticpyconfig\.yaml:\n  VT: .*AuthKey/ });
 });
 
+test("the primary providers all not loaded (a key unset): the non-primary ones are not asked in their place; the error says why, and naming them asks them", async () => {
+  const twin = await startTwin(svc.virusTotal);
+  delete process.env.HL_TEST_UNSET_OTX_KEY;
+  try {
+    const ti = lookupOver({
+      OTX: { Provider: "OTX", Primary: true, Args: { AuthKey: { EnvironmentVar: "HL_TEST_UNSET_OTX_KEY" } } },
+      VirusTotal: { Provider: "VirusTotal", Primary: false, Args: { AuthKey: FAKE_KEY }, BaseUrl: twin.url },
+    });
+    await assert.rejects(ti.lookupIoc("8.8.8.8"), {
+      name: "TILookupError",
+      code: "context/no-primary-loaded",
+      message: /no primary TI provider is loaded from .*msticpyconfig\.yaml.*\n  OTX: Not loaded: AuthKey: environment variable HL_TEST_UNSET_OTX_KEY is not set.*\n.*providers: \["VirusTotal"\] or provScope: "all"/s,
+    });
+    await assert.rejects(ti.lookupIocs(["8.8.8.8", "evil.example"]), { code: "context/no-primary-loaded" });
+    assert.equal(twin.requests.length, 0, "the indicator went to the non-primary provider");
+    // Named, or with provScope "all", it is asked.
+    assert.deepEqual(rowsOf(await ti.lookupIoc("8.8.8.8", { providers: ["VirusTotal"] })).map((r) => r.Provider), ["VirusTotal"]);
+    assert.deepEqual(rowsOf(await ti.lookupIoc("8.8.4.4", { provScope: "all" })).map((r) => r.Provider), ["VirusTotal"]);
+    assert.equal(twin.requests.length, 2);
+  } finally {
+    await twin.close();
+  }
+});
+
 test("reloadProviders picks up a key set in the environment", async () => {
   const twin = await startTwin(svc.greyNoiseCommunity);
   delete process.env.HL_TEST_RELOAD_KEY;
