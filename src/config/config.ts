@@ -1,6 +1,6 @@
 /**
  * msticpyconfig.yaml, in MSTICPy's format. Found at the given path, else
- * $MSTICPYCONFIG, else the working folder, else the package root. Validated;
+ * $MSTICPYCONFIG, else the working folder, else ~/.msticpy, else the package root. Validated;
  * errors name the file and the key path at fault. Secrets (`AuthKey`, `ApiID`…)
  * may be literals or `{ EnvironmentVar: NAME }`, resolved at load time.
  *
@@ -166,9 +166,17 @@ export interface HuntlabConfig {
   raw: Record<string, unknown>;
 }
 
-/** The config path in effect: option, $MSTICPYCONFIG, ./msticpyconfig.yaml, or the bundled one. */
+/** The user's own config, where MSTICPy looks after the working folder: `~/.msticpy/msticpyconfig.yaml`. */
+function homeConfigPath(): string {
+  return path.join(os.homedir(), ".msticpy", "msticpyconfig.yaml");
+}
+
+/**
+ * The config path in effect: option, $MSTICPYCONFIG, ./msticpyconfig.yaml, ~/.msticpy/msticpyconfig.yaml
+ * (MSTICPy's order, pkg_config `_get_custom_config`), else the bundled one.
+ */
 export function resolveConfigPath(explicit?: string): string {
-  const candidates = [explicit, process.env.MSTICPYCONFIG, path.resolve("msticpyconfig.yaml"), path.join(PACKAGE_ROOT, "msticpyconfig.yaml")];
+  const candidates = [explicit, process.env.MSTICPYCONFIG, path.resolve("msticpyconfig.yaml"), homeConfigPath(), path.join(PACKAGE_ROOT, "msticpyconfig.yaml")];
   if (explicit) {
     if (!fs.existsSync(explicit)) throw new ConfigError(msg.fileMissing(path.resolve(explicit)));
     return explicit;

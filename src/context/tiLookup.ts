@@ -43,7 +43,7 @@ export interface TILookupOptions {
    * `Enabled: false` loads it.
    */
   providers?: string[];
-  /** msticpyconfig.yaml to read. Default: `$MSTICPYCONFIG`, `./msticpyconfig.yaml`, then the bundled file. */
+  /** msticpyconfig.yaml to read. Default: `$MSTICPYCONFIG`, `./msticpyconfig.yaml`, `~/.msticpy/msticpyconfig.yaml`, then the bundled file. */
   configPath?: string;
   /** On-disk result cache folder for every provider, overriding each provider's `Cache.Path`. Default: none. */
   cacheDir?: string;
