@@ -48,9 +48,18 @@ const HttpUrl = z.string().refine((value) => {
   }
 }, "expected an absolute http:// or https:// URL");
 
+/** The text of a boolean written quoted (`Primary: "True"`), any case: MSTICPy takes it as set. */
+const BOOLEAN_TEXT = /^(?:true|false|yes|no|on|off)$/i;
+
+/** A boolean setting: true/false, or one of {@link BOOLEAN_TEXT} as text. */
+const BooleanSetting = z.preprocess(
+  (value) => (typeof value === "string" && BOOLEAN_TEXT.test(value.trim()) ? /^(?:true|yes|on)$/i.test(value.trim()) : value),
+  z.boolean({ error: "expected true or false (or yes/no)" }),
+);
+
 const CacheSchema = z
   .object({
-    Enabled: z.boolean().optional(),
+    Enabled: BooleanSetting.optional(),
     TtlSeconds: z.number().min(0).optional(),
     Path: z.string().min(1).nullish(),
   })
@@ -60,10 +69,10 @@ const ProviderSchema = z
   .object({
     // Each value is read by resolveArgs: one of another shape stops its provider only, not the whole file.
     Args: z.record(z.string(), z.unknown()).nullish(),
-    Primary: z.boolean().nullish(),
+    Primary: BooleanSetting.nullish(),
     Provider: z.string().optional(),
     BaseUrl: HttpUrl.optional(),
-    Enabled: z.boolean().optional(),
+    Enabled: BooleanSetting.optional(),
     TimeoutSeconds: z.number().positive().max(3600).optional(),
     Concurrency: z.number().int().min(1).max(256).optional(),
     Retries: z.number().int().min(0).max(10).optional(),
@@ -76,8 +85,9 @@ const ProviderSchema = z
 const ConfigSchema = z
   .object({
     QueryDefinitions: z.object({ Custom: z.array(z.string()).nullish() }).passthrough().nullish(),
-    TIProviders: z.record(z.string(), ProviderSchema).nullish(),
-    OtherProviders: z.record(z.string(), ProviderSchema).nullish(),
+    // Each entry is read by readProvider: one with a bad setting stops that provider only (lenient loading).
+    TIProviders: z.record(z.string(), z.unknown()).nullish(),
+    OtherProviders: z.record(z.string(), z.unknown()).nullish(),
     DataProviders: z.record(z.string(), z.unknown()).nullish(),
   })
   .passthrough();
@@ -112,7 +122,7 @@ export interface CacheSettings {
  * reference (not supported), or a value of another shape (`{ KeyVaultURI: … }`).
  */
 export interface MissingVariable {
-  /** The Args key, e.g. `AuthKey`. */
+  /** The Args key, e.g. `AuthKey`; or a setting beside Args whose value does not read (`Primary`, `Cache.Enabled`). */
   arg: string;
   /** The environment variable's name ("" for a KeyVault reference). */
   variable: string;
@@ -136,7 +146,7 @@ export interface ProviderSettings {
   cache: CacheSettings;
   /** Names of the Args that hold secrets (named like a key, or read from the environment). */
   secretArgs: string[];
-  /** EnvironmentVar references that were not set (lenient loading only). */
+  /** EnvironmentVar references that were not set, and settings that do not read (lenient loading only): the provider is not loaded. */
   missing: MissingVariable[];
   /** Other keys beside Args, as written (huntlab ignores them). */
   extra: Record<string, unknown>;
@@ -245,13 +255,35 @@ function resolvePath(file: string, value: string): string {
   return path.resolve(path.dirname(path.resolve(file)), expanded);
 }
 
+/**
+ * A provider entry, validated. A setting that does not read (`Primary: maybe`, `TimeoutSeconds: soon`) throws
+ * (`missingEnvironment: "error"`), or is left out and listed, so that it stops its own provider only ("skip":
+ * TILookup, and the live data providers, which do not read TIProviders at all).
+ */
+function readProvider(file: string, where: string, entry: unknown, missingEnvironment: "error" | "skip"): { settings: z.infer<typeof ProviderSchema>; problems: MissingVariable[] } {
+  const problems: MissingVariable[] = [];
+  let value: unknown = entry ?? {};
+  // Each round drops the setting at fault (or the whole entry, when it is no mapping): it ends.
+  for (;;) {
+    const parsed = ProviderSchema.safeParse(value);
+    if (parsed.success) return { settings: parsed.data, problems };
+    const issue = parsed.error.issues[0];
+    const setting = issue.path.map(String).join(".");
+    if (missingEnvironment === "error") throw new ConfigError(msg.invalidSetting(file, [where, setting].filter(Boolean).join("."), issue.message));
+    problems.push({ arg: setting || where, variable: "", reason: issue.message });
+    const top = issue.path[0];
+    value = value !== null && typeof value === "object" && !Array.isArray(value) && top !== undefined ? Object.fromEntries(Object.entries(value).filter(([k]) => k !== top)) : {};
+  }
+}
+
 function providers(
   file: string,
   section: string,
-  map: Record<string, z.infer<typeof ProviderSchema>> | null | undefined,
+  map: Record<string, unknown> | null | undefined,
   missingEnvironment: "error" | "skip",
 ): ProviderSettings[] {
-  return Object.entries(map ?? {}).map(([name, p]) => {
+  return Object.entries(map ?? {}).map(([name, entry]) => {
+    const { settings: p, problems } = readProvider(file, `${section}.${name}`, entry, missingEnvironment);
     const { Args, Primary, Provider, BaseUrl, Enabled, TimeoutSeconds, Concurrency, Retries, RetryBackoffSeconds, MaxRetryAfterSeconds, Cache, ...extra } = p;
     const resolved = resolveArgs(file, `${section}.${name}`, Args, missingEnvironment);
     const ms = (seconds: number | undefined) => (seconds === undefined ? undefined : Math.round(seconds * 1000));
@@ -277,7 +309,7 @@ function providers(
       http,
       cache,
       secretArgs: resolved.secretArgs,
-      missing: resolved.missing,
+      missing: [...problems, ...resolved.missing],
       extra,
     });
   });

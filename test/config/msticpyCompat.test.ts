@@ -3,7 +3,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { resolveConfigPath } from "../../src/config/config";
+import { loadConfig, resolveConfigPath } from "../../src/config/config";
+import { TILookup } from "../../src/context/tiLookup";
+import { createLiveSettings } from "../../src/data/live/settings";
 import { PACKAGE_ROOT } from "../../src/common/paths";
 import { tempDir } from "../context/tiTwins";
 
@@ -40,4 +42,49 @@ test("config search order as MSTICPy's: $MSTICPYCONFIG, the working folder, ~/.m
   const envConfig = path.join(tempDir("huntlab-env-"), "mine.yaml");
   fs.writeFileSync(envConfig, "TIProviders: {}\n");
   withPlaces({ home, cwd, env: envConfig }, () => assert.equal(resolveConfigPath(), envConfig));
+});
+
+function configFile(text: string): string {
+  const file = path.join(tempDir("huntlab-config-"), "msticpyconfig.yaml");
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+test("boolean settings written as text (Primary: \"True\", quoted as MSTICPy's users do) read as booleans, in any case", () => {
+  const file = configFile(
+    [
+      "TIProviders:",
+      "  OTX: { Provider: OTX, Primary: \"True\", Enabled: 'yes', Args: { AuthKey: k1 } }",
+      "  VT: { Provider: VirusTotal, Primary: \"false\", Enabled: \"NO\", Cache: { Enabled: \"Off\" }, Args: { AuthKey: k2 } }",
+      "  GN: { Provider: GreyNoise, Primary: \" TRUE \", Cache: { Enabled: \"on\" }, Args: { AuthKey: k3 } }",
+    ].join("\n"),
+  );
+  const byName = Object.fromEntries(loadConfig(file).tiProviders.map((p) => [p.name, p]));
+  assert.deepEqual([byName.OTX.primary, byName.OTX.enabled], [true, true]);
+  assert.deepEqual([byName.VT.primary, byName.VT.enabled, byName.VT.cache.enabled], [false, false, false]);
+  assert.deepEqual([byName.GN.primary, byName.GN.cache.enabled], [true, true]);
+});
+
+test("a TI provider setting that does not read stops that provider only: TILookup loads the others, and the live data providers never read it", () => {
+  const file = configFile(
+    [
+      "TIProviders:",
+      "  OTX: { Provider: OTX, Primary: maybe, Args: { AuthKey: k1 } }",
+      "  VT: { Provider: VirusTotal, TimeoutSeconds: soon, Cache: { Enabled: 2 }, Args: { AuthKey: k2 } }",
+      "  LocalTI: { Provider: LocalTI, Primary: true }",
+      "DataProviders:",
+      "  Splunk: { Args: { host: splunk.example, username: u } }",
+    ].join("\n"),
+  );
+  // loadConfig alone names the setting, as for an Args value.
+  assert.throws(() => loadConfig(file), { code: "config/invalid-setting", message: /TIProviders\.OTX\.Primary: expected true or false/ });
+  const ti = new TILookup({ configPath: file });
+  const status = Object.fromEntries(ti.providerStatus.map((s) => [s.name, s]));
+  assert.equal(status.OTX.loaded, false);
+  assert.equal(status.OTX.detail, "Not loaded: Primary: expected true or false (or yes/no).");
+  assert.equal(status.VT.loaded, false);
+  assert.match(status.VT.detail, /^Not loaded: TimeoutSeconds: .*expected number.*; Cache\.Enabled: expected true or false/);
+  assert.deepEqual(Object.keys(ti.loadedProviders), ["LocalTI"]);
+  const live = createLiveSettings({ environment: "Splunk", configPath: file, warn: () => {} });
+  assert.equal(live.arg("host", {}), "splunk.example");
 });
