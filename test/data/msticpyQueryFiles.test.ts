@@ -165,7 +165,8 @@ describe("QueryDefinitions.Custom in msticpyconfig.yaml", () => {
 
   it("a config found on its own (MSTICPYCONFIG) that does not load is a warning: local data does not depend on it", () => {
     const bad = path.join(tempDir(), "msticpyconfig.yaml");
-    fs.writeFileSync(bad, "TIProviders:\n  OTX:\n    Primary: yes-please\n");
+    // A section of the wrong shape (a bad setting inside a TI provider stops that provider only).
+    fs.writeFileSync(bad, "TIProviders:\n  - OTX\n");
     const before = process.env.MSTICPYCONFIG;
     process.env.MSTICPYCONFIG = bad;
     try {
@@ -175,7 +176,7 @@ describe("QueryDefinitions.Custom in msticpyconfig.yaml", () => {
       assert.equal(warnings.length, 1);
       assert.match(warnings[0], /QueryDefinitions\.Custom not read: .*msticpyconfig\.yaml/);
       // Named explicitly, the same config is an error.
-      assert.throws(() => new QueryProvider("LocalData", { configPath: bad }), /Primary/);
+      assert.throws(() => new QueryProvider("LocalData", { configPath: bad }), /TIProviders/);
     } finally {
       if (before === undefined) delete process.env.MSTICPYCONFIG;
       else process.env.MSTICPYCONFIG = before;

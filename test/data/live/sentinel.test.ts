@@ -349,7 +349,8 @@ describe("MSSentinel provider: relative time ranges and query folders, as LocalD
 
   it("a config found on its own that does not load is a warning; named with configPath, an error", () => {
     const bad = path.join(tempDir(), "msticpyconfig.yaml");
-    fs.writeFileSync(bad, "TIProviders:\n  OTX:\n    Primary: yes-please\n");
+    // A section of the wrong shape (a bad setting inside a TI provider stops that provider only).
+    fs.writeFileSync(bad, "TIProviders:\n  - OTX\n");
     const before = process.env.MSTICPYCONFIG;
     process.env.MSTICPYCONFIG = bad;
     try {
@@ -358,7 +359,7 @@ describe("MSSentinel provider: relative time ranges and query folders, as LocalD
       assert.ok(qp.listQueries().includes("WindowsSecurity.list_host_logons"), "the bundled queries load");
       assert.equal(warnings.length, 1, warnings.join("\n"));
       assert.match(warnings[0], /QueryDefinitions\.Custom not read: .*msticpyconfig\.yaml/);
-      assert.throws(() => new QueryProvider("MSSentinel", { configPath: bad, ...quiet }), /Primary/);
+      assert.throws(() => new QueryProvider("MSSentinel", { configPath: bad, ...quiet }), /TIProviders/);
     } finally {
       if (before === undefined) delete process.env.MSTICPYCONFIG;
       else process.env.MSTICPYCONFIG = before;
