@@ -25,21 +25,41 @@ export const LOG_ANALYTICS_LIMITS = { rows: 500_000, bytes: 64 * 1024 * 1024 } a
 interface Workspace {
   WorkspaceId?: unknown;
   TenantId?: unknown;
+  WorkspaceName?: unknown;
 }
 
-/** `AzureSentinel.Workspaces.<name>` of the config (case-insensitive name), or undefined. */
-function workspaceOf(raw: Readonly<Record<string, unknown>>, name: string): Workspace | undefined {
+/** `AzureSentinel.Workspaces` of the config, by key (an entry left empty is `{}`). */
+function workspacesOf(raw: Readonly<Record<string, unknown>>): [string, Workspace][] {
   const sentinel = raw.AzureSentinel as Record<string, unknown> | undefined;
-  const workspaces = (sentinel?.Workspaces ?? undefined) as Record<string, Workspace> | undefined;
-  if (!workspaces || typeof workspaces !== "object") return undefined;
-  const key = Object.keys(workspaces).find((k) => k.toLowerCase() === name.toLowerCase());
-  return key === undefined ? undefined : workspaces[key];
+  const workspaces = sentinel?.Workspaces;
+  if (!workspaces || typeof workspaces !== "object" || Array.isArray(workspaces)) return [];
+  return Object.entries(workspaces).map(([key, ws]) => [key, ws && typeof ws === "object" ? (ws as Workspace) : {}]);
 }
 
-function workspaceNames(raw: Readonly<Record<string, unknown>>): string[] {
-  const sentinel = raw.AzureSentinel as Record<string, unknown> | undefined;
-  const ws = sentinel?.Workspaces;
-  return ws && typeof ws === "object" ? Object.keys(ws) : [];
+/**
+ * The workspace to use, as MSTICPy's WorkspaceConfig picks it: `name` is an entry's key, its WorkspaceId or
+ * its WorkspaceName, in any case (`connect({ workspace: "SOC-Main" })`); without one, `Default`, else the only
+ * entry. Keys are tried before ids and names (MSTICPy tries the three per entry, in file order: the same
+ * pick unless one entry's WorkspaceName is another's key).
+ */
+function selectWorkspace(raw: Readonly<Record<string, unknown>>, name: string | undefined): { key: string; ws: Workspace } | undefined {
+  const entries = workspacesOf(raw);
+  const pick = (found: [string, Workspace] | undefined) => (found ? { key: found[0], ws: found[1] } : undefined);
+  if (name === undefined) return pick(entries.find(([key]) => key.toLowerCase() === "default") ?? (entries.length === 1 ? entries[0] : undefined));
+  const same = (value: unknown) => typeof value === "string" && value.trim().toLowerCase() === name.toLowerCase();
+  return pick(entries.find(([key]) => same(key)) ?? entries.find(([, ws]) => same(ws.WorkspaceId)) ?? entries.find(([, ws]) => same(ws.WorkspaceName)));
+}
+
+/** Why no workspace was picked, for the `data/live-config` error. */
+function noWorkspace(raw: Readonly<Record<string, unknown>>, name: string | undefined): { setting: string; problem: string } {
+  const known = workspacesOf(raw).map(([key]) => key);
+  const list = known.length ? ` (workspaces: ${known.join(", ")})` : "";
+  const orOptions = "or pass connect({ workspace_id, tenant_id })";
+  if (name !== undefined) {
+    return { setting: `AzureSentinel.Workspaces.${name}`, problem: `no workspace "${name}" in msticpyconfig.yaml, by key, WorkspaceName or WorkspaceId${list}; ${orOptions}` };
+  }
+  if (known.length > 1) return { setting: "AzureSentinel.Workspaces", problem: `${known.length} workspaces and none is named Default${list}: pass connect({ workspace: "${known[0]}" }), or ${orOptions.slice(3)}` };
+  return { setting: "AzureSentinel.Workspaces.Default.WorkspaceId", problem: `no workspace in msticpyconfig.yaml${list}; ${orOptions}` };
 }
 
 class SentinelDriver implements LiveDriver {
@@ -61,15 +81,15 @@ class SentinelDriver implements LiveDriver {
 
   async connect(options: Record<string, unknown>): Promise<void> {
     const env = this.environment;
-    const name = text(options.workspace) ?? "Default";
-    const ws = workspaceOf(this.settings.rawConfig, name);
+    const name = text(options.workspace);
+    const selected = selectWorkspace(this.settings.rawConfig, name);
+    const ws = selected?.ws;
     const workspaceId = text(options.workspace_id ?? options.WorkspaceId) ?? text(ws?.WorkspaceId);
     const tenantId = text(options.tenant_id ?? options.TenantId) ?? text(ws?.TenantId) ?? text(this.settings.arg("TenantId", options));
     if (!workspaceId) {
-      const known = workspaceNames(this.settings.rawConfig);
-      throw new QueryError(
-        msg.liveConfig(env, `AzureSentinel.Workspaces.${name}.WorkspaceId`, `no workspace "${name}" with a WorkspaceId in msticpyconfig.yaml${known.length ? ` (workspaces: ${known.join(", ")})` : ""}; or pass connect({ workspace_id, tenant_id })`),
-      );
+      if (selected) throw new QueryError(msg.liveConfig(env, `AzureSentinel.Workspaces.${selected.key}.WorkspaceId`, "not set; or pass connect({ workspace_id })"));
+      const why = noWorkspace(this.settings.rawConfig, name);
+      throw new QueryError(msg.liveConfig(env, why.setting, why.problem));
     }
     if (!/^[0-9a-zA-Z-]{1,64}$/.test(workspaceId)) throw new QueryError(msg.liveConfig(env, "WorkspaceId", "expected a workspace GUID"));
     const endpoint = text(this.settings.arg("Endpoint", options)) ?? DEFAULT_LOG_ANALYTICS_ENDPOINT;
