@@ -1,6 +1,7 @@
 /**
  * MSTICPy's Azure settings as huntlab reads them, against the Azure AD, Log Analytics and Kusto twins:
- * which `AzureSentinel.Workspaces` entry a connect() picks.
+ * which `AzureSentinel.Workspaces` entry a connect() picks, and the cloud of `Azure.cloud` (where a sign-in and
+ * a query go: seen by a proxy that refuses every tunnel, so nothing leaves the machine).
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -10,6 +11,8 @@ import { QueryProvider } from "../../../src/data/queryProvider";
 import { QueryError } from "../../../src/data/messages";
 import { startAzureTwins, TWIN_TENANT, TWIN_WORKSPACE, type AzureTwins } from "../../twins/azureTwins";
 import { tempDir } from "../../helpers/tmp";
+import { withProxyEnv } from "../../helpers/proxyEnv";
+import { startProxy } from "../../twins/proxy";
 
 let twins: AzureTwins;
 const quiet = { warn: () => undefined, onProgress: () => undefined, interrupt: "never" as const };
@@ -21,13 +24,18 @@ after(async () => {
   await twins.stop();
 });
 
-/** The twins' config with its `AzureSentinel:` section replaced by `sentinel` (YAML lines). */
-function configWith(sentinel: string[]): string {
+/** The twins' config with its `AzureSentinel:` section replaced by `sentinel` (YAML lines), and `lines` dropped from the rest. */
+function configWith(sentinel: string[], drop: RegExp[] = []): string {
   const text = fs.readFileSync(twins.configPath, "utf8");
-  const rest = text.slice(text.indexOf("DataProviders:"));
+  const rest = text.slice(text.indexOf("DataProviders:")).split("\n").filter((line) => !drop.some((d) => d.test(line)));
   const file = path.join(tempDir("huntlab-azure-"), "msticpyconfig.yaml");
-  fs.writeFileSync(file, [...sentinel, rest].join("\n"));
+  fs.writeFileSync(file, [...sentinel, ...rest].join("\n"));
   return file;
+}
+
+/** The twins' AzureSentinel section, and an `Azure:` section of `azure` (YAML lines). */
+function cloudConfig(azure: string[], drop: RegExp[] = []): string {
+  return configWith(["Azure:", ...azure.map((l) => `  ${l}`), "AzureSentinel:", "  Workspaces:", "    Default:", `      WorkspaceId: ${TWIN_WORKSPACE}`, `      TenantId: ${TWIN_TENANT}`], drop);
 }
 
 function isCode(code: string, ...parts: RegExp[]) {
@@ -84,5 +92,72 @@ describe("AzureSentinel.Workspaces: which workspace connect() uses, as MSTICPy's
   it("a name that matches nothing is named with the workspaces there are", async () => {
     const qp = new QueryProvider("MSSentinel", { configPath: two(), ...quiet });
     await assert.rejects(qp.connect({ workspace: "SOC-Mian" }), isCode("data/live-config", /AzureSentinel\.Workspaces\.SOC-Mian: no workspace "SOC-Mian" .*key, WorkspaceName or WorkspaceId \(workspaces: CyberSoc, Other\)/));
+  });
+});
+
+describe("Azure.cloud: the sign-in authority and the Log Analytics endpoint of MSTICPy's cloud mappings", () => {
+  const ENDPOINT = /^\s+Endpoint:/;
+  const AUTHORITY = /^\s+AuthorityUrl:/;
+
+  /** Runs `body` with every https request going to a proxy that refuses it; the CONNECT targets it saw. */
+  async function tunnelsOf(body: () => Promise<void>): Promise<string[]> {
+    const proxy = await startProxy({ refuseConnect: 403 });
+    try {
+      await withProxyEnv({ HTTPS_PROXY: proxy.url }, body);
+      return proxy.seen.map((s) => `${s.method} ${s.target}`);
+    } finally {
+      await proxy.close();
+    }
+  }
+
+  it("cloud: usgov signs in at login.microsoftonline.us (the client secret never goes to the public cloud's authority)", async () => {
+    const file = cloudConfig(["cloud: usgov"], [ENDPOINT, AUTHORITY]);
+    const seen = await tunnelsOf(async () => {
+      const qp = new QueryProvider("MSSentinel", { configPath: file, ...quiet, retries: 0 });
+      await assert.rejects(qp.connect(), isCode("data/live-http", /login\.microsoftonline\.us/));
+    });
+    assert.deepEqual(seen, ["CONNECT login.microsoftonline.us:443"]);
+  });
+
+  it("queries go to the cloud's Log Analytics endpoint, and the token is asked for it; aliases and any case are accepted", async () => {
+    for (const cloud of ["usgov", "Gov"]) {
+      const file = cloudConfig([`cloud: ${cloud}`], [ENDPOINT]);
+      const seen = await tunnelsOf(async () => {
+        const qp = new QueryProvider("MSSentinel", { configPath: file, ...quiet, retries: 0 });
+        await qp.connect();
+        await assert.rejects(qp.execQuery("SecurityAlert | take 1"), /api\.loganalytics\.us/);
+      });
+      assert.deepEqual(seen, ["CONNECT api.loganalytics.us:443"], cloud);
+      assert.equal(twins.ad.requests.at(-1)?.form.scope, "https://api.loganalytics.us/.default");
+    }
+    const china = cloudConfig(["cloud: china"], [ENDPOINT, AUTHORITY]);
+    const seen = await tunnelsOf(async () => {
+      await assert.rejects(new QueryProvider("MSSentinel", { configPath: china, ...quiet, retries: 0 }).connect(), isCode("data/live-http"));
+    });
+    assert.deepEqual(seen, ["CONNECT login.chinacloudapi.cn:443"]);
+  });
+
+  it("explicit Endpoint and AuthorityUrl settings win over the cloud", async () => {
+    await queryIn(cloudConfig(["cloud: cn"]));
+  });
+
+  it("a cloud name MSTICPy does not map is an error naming Azure.cloud and the names accepted (not the public cloud in silence)", async () => {
+    for (const [cloud, extra] of [["usgovernment", /$/], ["de", /Azure Germany \(de\) is closed/]] as const) {
+      const qp = new QueryProvider("MSSentinel", { configPath: cloudConfig([`cloud: ${cloud}`]), ...quiet });
+      await assert.rejects(qp.connect(), isCode("data/live-config", new RegExp(`MSSentinel: Azure\\.cloud: "${cloud}" is not an Azure cloud huntlab knows: global, usgov, cn \\(or public, gov, china\\)`), extra));
+    }
+    const kusto = new QueryProvider("Kusto", { configPath: cloudConfig(["cloud: mars"]), ...quiet });
+    await assert.rejects(kusto.connect(), isCode("data/live-config", /Kusto: Azure\.cloud: "mars"/));
+  });
+
+  it("Azure.auth_methods and DataProviders.AzureCLI, which huntlab does not read, are said once (not ignored in silence)", async () => {
+    const file = cloudConfig(["auth_methods: [cli, msi]"]);
+    fs.appendFileSync(file, "\n  AzureCLI:\n    Args:\n      auth_methods: [cli]\n");
+    const warnings: string[] = [];
+    const qp = new QueryProvider("MSSentinel", { configPath: file, ...quiet, warn: (m) => warnings.push(m) });
+    await qp.connect();
+    await qp.connect();
+    assert.deepEqual(warnings.filter((w) => /not read/.test(w)).length, 1, warnings.join("\n"));
+    assert.match(warnings[0], /Azure\.auth_methods and DataProviders\.AzureCLI are not read: huntlab signs in with client credentials .*connect\(\{ auth_method/);
   });
 });

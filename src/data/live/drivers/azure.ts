@@ -4,8 +4,61 @@ import { AzureTokenSource, findOnPath, type AzureAuthMethod } from "../azureAuth
 import { maskedCut } from "../http";
 import type { LiveColumnType, LiveHttpResponse, LiveSettings } from "../types";
 
-/** The public Azure AD authority. */
-export const DEFAULT_AUTHORITY = "https://login.microsoftonline.com";
+/** The Entra ID authority and the Log Analytics endpoint of an Azure cloud. */
+export interface AzureCloud {
+  authority: string;
+  logAnalytics: string;
+}
+
+/** The clouds of MSTICPy's cloud_mappings by `Azure.cloud` name (its offline table, auth/cloud_mappings_offline.py): `loginEndpoint` and `logAnalyticsResourceId`. */
+const AZURE_CLOUDS: Readonly<Record<string, AzureCloud>> = {
+  global: { authority: "https://login.microsoftonline.com", logAnalytics: "https://api.loganalytics.io" },
+  usgov: { authority: "https://login.microsoftonline.us", logAnalytics: "https://api.loganalytics.us" },
+  cn: { authority: "https://login.chinacloudapi.cn", logAnalytics: "https://api.loganalytics.azure.cn" },
+};
+
+/** MSTICPy's other names of the clouds (CLOUD_ALIASES). */
+const CLOUD_ALIASES: Readonly<Record<string, string>> = { public: "global", gov: "usgov", china: "cn" };
+
+/**
+ * The cloud of `Azure.cloud` in msticpyconfig.yaml (or the `cloud` connect() option), in any case; unset is
+ * `global`. A name MSTICPy does not map is an error naming the setting (MSTICPy falls back to the public
+ * cloud: a client secret sent to the wrong cloud's authority).
+ */
+export function azureCloud(settings: LiveSettings, options: Record<string, unknown>): AzureCloud {
+  const azure = settings.rawConfig.Azure;
+  const fromConfig = azure && typeof azure === "object" && !Array.isArray(azure) ? (azure as Record<string, unknown>).cloud : undefined;
+  const [setting, written] = options.cloud !== undefined ? ["connect({ cloud })", options.cloud] : ["Azure.cloud", fromConfig];
+  if (written === undefined || written === null) return AZURE_CLOUDS.global;
+  const name = typeof written === "string" ? written.trim().toLowerCase() : "";
+  const key = Object.hasOwn(CLOUD_ALIASES, name) ? CLOUD_ALIASES[name] : name;
+  if (Object.hasOwn(AZURE_CLOUDS, key)) return AZURE_CLOUDS[key];
+  const shown = typeof written === "string" ? `"${written}"` : Array.isArray(written) ? "a list" : typeof written;
+  const names = `${Object.keys(AZURE_CLOUDS).join(", ")} (or ${Object.keys(CLOUD_ALIASES).join(", ")})`;
+  throw new QueryError(msg.liveConfig(settings.environment, setting, `${shown} is not an Azure cloud huntlab knows: ${names}${name === "de" ? "; Azure Germany (de) is closed" : ""}`));
+}
+
+/** The `Azure.auth_methods` / `DataProviders.AzureCLI` notes printed, by environment and settings named: each once per process (every connect() reads the config again). */
+const notedAuthSettings = new Set<string>();
+
+/**
+ * One note that `Azure.auth_methods` and `DataProviders.AzureCLI` are not read: MSTICPy chains the listed
+ * credential types (env, msi, vscode… which huntlab does not have); huntlab picks one method itself.
+ */
+function noteUnreadAuthSettings(settings: LiveSettings): void {
+  const raw = settings.rawConfig;
+  const azure = raw.Azure as Record<string, unknown> | null | undefined;
+  const unread = [
+    ...(azure && typeof azure === "object" && azure.auth_methods !== undefined ? ["Azure.auth_methods"] : []),
+    ...(raw.DataProviders && typeof raw.DataProviders === "object" && Object.hasOwn(raw.DataProviders, "AzureCLI") ? ["DataProviders.AzureCLI"] : []),
+  ];
+  const key = `${settings.environment}: ${unread.join(", ")}`;
+  if (!unread.length || notedAuthSettings.has(key)) return;
+  notedAuthSettings.add(key);
+  settings.warn(
+    `${settings.environment}: ${unread.join(" and ")} ${unread.length > 1 ? "are" : "is"} not read: huntlab signs in with client credentials when ClientId and ClientSecret are set, else the Azure CLI (az on PATH), else device code; choose one with connect({ auth_method: "client_secret" | "cli" | "device_code" }).`,
+  );
+}
 
 const METHODS: Record<string, AzureAuthMethod> = {
   client_secret: "client_secret",
@@ -25,7 +78,8 @@ export function text(value: unknown): string | undefined {
 }
 
 /**
- * The token source for `resource`: method from option `auth_method`
+ * The token source for `resource`, signing in at `AuthorityUrl` (option or Args), else the authority of the
+ * config's Azure cloud (`Azure.cloud`): method from option `auth_method`
  * (client_secret | cli | device_code), else client credentials when a
  * ClientSecret is known, else the Azure CLI when `az` is on PATH, else device code.
  */
@@ -33,7 +87,10 @@ export function azureTokenSource(settings: LiveSettings, options: Record<string,
   const env = settings.environment;
   const clientId = text(settings.arg("ClientId", options)) ?? text(settings.arg("client_id", options));
   const clientSecret = text(settings.arg("ClientSecret", options)) ?? text(settings.arg("client_secret", options));
-  const authorityUrl = text(settings.arg("AuthorityUrl", options)) ?? DEFAULT_AUTHORITY;
+  noteUnreadAuthSettings(settings);
+  // Read even when AuthorityUrl is set: a misspelt cloud is an error, whatever else is configured.
+  const cloud = azureCloud(settings, options);
+  const authorityUrl = text(settings.arg("AuthorityUrl", options)) ?? cloud.authority;
   settings.checkUrl(authorityUrl, `DataProviders.${env}.Args.AuthorityUrl`);
   const requested = text(options.auth_method ?? options.authMethod);
   let method: AzureAuthMethod;

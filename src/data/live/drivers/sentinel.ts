@@ -8,13 +8,10 @@
 import { QueryError, SPLIT_ADVICE, dataMessages as msg } from "../../messages";
 import { isoTime } from "../chunks";
 import { joinUrl } from "../urls";
-import { answerError, azureColumnType, azureTokenSource, isResultLimit, oneApiMessage, postWithAzureToken, text } from "./azure";
+import { answerError, azureCloud, azureColumnType, azureTokenSource, isResultLimit, oneApiMessage, postWithAzureToken, text } from "./azure";
 import type { AzureTokenSource } from "../azureAuth";
 import { revealHidden } from "../../../display/hiddenChars";
 import type { LiveDriver, LiveRequest, LiveSettings, LiveTable } from "../types";
-
-/** The public Log Analytics endpoint. */
-export const DEFAULT_LOG_ANALYTICS_ENDPOINT = "https://api.loganalytics.io";
 
 /** Log Analytics' query time limit, s: 180 by default, at most 600 when asked with `Prefer: wait=<s>`. */
 export const LOG_ANALYTICS_WAIT = { default: 180, max: 600 } as const;
@@ -65,7 +62,7 @@ function noWorkspace(raw: Readonly<Record<string, unknown>>, name: string | unde
 class SentinelDriver implements LiveDriver {
   readonly environment = "MSSentinel" as const;
   readonly language = "kql" as const;
-  private endpoint = DEFAULT_LOG_ANALYTICS_ENDPOINT;
+  private endpoint = "";
   private workspaceId = "";
   private tokens: AzureTokenSource | undefined;
 
@@ -92,7 +89,8 @@ class SentinelDriver implements LiveDriver {
       throw new QueryError(msg.liveConfig(env, why.setting, why.problem));
     }
     if (!/^[0-9a-zA-Z-]{1,64}$/.test(workspaceId)) throw new QueryError(msg.liveConfig(env, "WorkspaceId", "expected a workspace GUID"));
-    const endpoint = text(this.settings.arg("Endpoint", options)) ?? DEFAULT_LOG_ANALYTICS_ENDPOINT;
+    const cloud = azureCloud(this.settings, options);
+    const endpoint = text(this.settings.arg("Endpoint", options)) ?? cloud.logAnalytics;
     this.settings.checkUrl(endpoint, `DataProviders.${env}.Args.Endpoint`);
     const tokens = azureTokenSource(this.settings, options, endpoint, tenantId);
     const signal = (options.signal as AbortSignal | undefined) ?? new AbortController().signal;
