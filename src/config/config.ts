@@ -510,15 +510,16 @@ function printsMasked(value: unknown, masker: SecretMasker, depth = 0): void {
  * The settings of one `DataProviders.<name>` entry (MSSentinel, Kusto, Splunk,
  * Elasticsearch…), validated like a TI provider's, secrets resolved; an unset
  * `EnvironmentVar` is left out and listed in `missing` (connect() options may
- * supply it). Undefined when the section is absent.
+ * supply it). Undefined when the section is absent. `sectionName`: another
+ * section of such entries (MSTICPy's `KustoClusters`).
  */
-export function dataProviderSettings(config: HuntlabConfig, name: string): ProviderSettings | undefined {
-  const section = config.raw.DataProviders as Record<string, unknown> | null | undefined;
+export function dataProviderSettings(config: HuntlabConfig, name: string, sectionName = "DataProviders"): ProviderSettings | undefined {
+  const section = config.raw[sectionName] as Record<string, unknown> | null | undefined;
   if (!section || typeof section !== "object" || !Object.hasOwn(section, name)) return undefined;
   const parsed = ProviderSchema.safeParse(section[name] ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ConfigError(msg.invalidSetting(config.path, ["DataProviders", name, ...issue.path.map(String)].join("."), issue.message));
+    throw new ConfigError(msg.invalidSetting(config.path, [sectionName, name, ...issue.path.map(String)].join("."), issue.message));
   }
-  return providers(config.path, "DataProviders", { [name]: parsed.data }, "skip")[0];
+  return providers(config.path, sectionName, { [name]: parsed.data }, "skip")[0];
 }

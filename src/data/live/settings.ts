@@ -4,7 +4,7 @@
  * the tokens learnt at connect time, and the shared HTTP client.
  */
 import { printWarning } from "../../common/messages";
-import { dataProviderSettings, loadConfig, urlPasswords, type HuntlabConfig, type HttpSettings } from "../../config/config";
+import { dataProviderSettings, loadConfig, providerSecrets, urlPasswords, type HuntlabConfig, type HttpSettings } from "../../config/config";
 import { isSecretArgName, SecretMasker } from "../../config/secrets";
 import { createLiveHttp } from "./http";
 import { checkLiveUrl } from "./urls";
@@ -30,6 +30,24 @@ function lookup(record: Readonly<Record<string, unknown>>, name: string): unknow
   const lower = name.toLowerCase();
   const key = Object.keys(record).find((k) => k.toLowerCase() === lower);
   return key === undefined ? undefined : record[key];
+}
+
+/** The value of `name` in the first of `sources` that has it as text, a number or a boolean (case-insensitive key). */
+function argOf(name: string, sources: readonly Readonly<Record<string, unknown>>[]): string | number | boolean | undefined {
+  for (const source of sources) {
+    const value = lookup(source, name);
+    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
+  }
+  return undefined;
+}
+
+/**
+ * `settings` reading `sources` after the connect() options, the first that has a setting giving it, in place of
+ * its own Args (a Kusto cluster's entry, then `ClusterDefaults`).
+ */
+export function withArgs<T extends LiveSettings>(settings: T, ...sources: LiveSettings["args"][]): T {
+  const args = Object.freeze(Object.assign({}, ...[...sources].reverse()) as LiveSettings["args"]);
+  return { ...settings, args, arg: (name: string, opts: Record<string, unknown>) => argOf(name, [opts, ...sources]) };
 }
 
 function asBool(value: unknown): boolean | undefined {
@@ -68,14 +86,15 @@ export function createLiveSettings(input: LiveSettingsOptions): LiveSettings & {
   const settings: LiveSettings & { timeoutMs?: number } = {
     environment: input.environment,
     args,
-    arg(name, opts) {
-      for (const source of [opts, args] as Readonly<Record<string, unknown>>[]) {
-        const value = lookup(source, name);
-        if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
-      }
-      return undefined;
-    },
+    arg: (name, opts) => argOf(name, [opts, args]),
     rawConfig: config.raw,
+    entryArgs(section, name) {
+      const other = dataProviderSettings(config, name, section);
+      if (!other) return undefined;
+      settings.addSecrets(...providerSecrets([other]));
+      for (const m of other.missing) settings.warn(`${input.environment}: ${section}.${name}.Args.${m.arg} is not used: ${m.reason}.`);
+      return Object.freeze({ ...other.args });
+    },
     http: createLiveHttp({ ...http, verifyTls: verify, mask }),
     addSecrets(...more) {
       let changed = false;

@@ -124,6 +124,12 @@ export interface LiveSettings {
   arg(name: string, options: Record<string, unknown>): string | number | boolean | undefined;
   /** The whole config document (e.g. `AzureSentinel.Workspaces`), as parsed. */
   rawConfig: Readonly<Record<string, unknown>>;
+  /**
+   * The Args of another entry of the config, `<section>.<name>` (MSTICPy's `KustoClusters.<name>`), secrets
+   * resolved and masked from then on, an unset EnvironmentVar warned of and left out; undefined when there is
+   * no such entry. (Absent from settings made without a config.)
+   */
+  entryArgs?(section: string, name: string): LiveSettings["args"] | undefined;
   /** Shared HTTP client (already configured with timeout/retries/TLS of this provider). */
   http: LiveHttp;
   /**

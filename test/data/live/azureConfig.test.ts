@@ -1,7 +1,8 @@
 /**
  * MSTICPy's Azure settings as huntlab reads them, against the Azure AD, Log Analytics and Kusto twins:
- * which `AzureSentinel.Workspaces` entry a connect() picks, and the cloud of `Azure.cloud` (where a sign-in and
- * a query go: seen by a proxy that refuses every tunnel, so nothing leaves the machine).
+ * which `AzureSentinel.Workspaces` entry a connect() picks, the cloud of `Azure.cloud` (where a sign-in and
+ * a query go: seen by a proxy that refuses every tunnel, so nothing leaves the machine), and the Kusto cluster
+ * of `KustoClusters` / `DataProviders.Kusto-<id>` (which one: the scope of the token asked for).
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
@@ -9,7 +10,7 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { QueryProvider } from "../../../src/data/queryProvider";
 import { QueryError } from "../../../src/data/messages";
-import { startAzureTwins, TWIN_TENANT, TWIN_WORKSPACE, type AzureTwins } from "../../twins/azureTwins";
+import { startAzureTwins, TWIN_CLIENT, TWIN_DATABASE, TWIN_TENANT, TWIN_WORKSPACE, type AzureTwins } from "../../twins/azureTwins";
 import { tempDir } from "../../helpers/tmp";
 import { withProxyEnv } from "../../helpers/proxyEnv";
 import { startProxy } from "../../twins/proxy";
@@ -159,5 +160,64 @@ describe("Azure.cloud: the sign-in authority and the Log Analytics endpoint of M
     await qp.connect();
     assert.deepEqual(warnings.filter((w) => /not read/.test(w)).length, 1, warnings.join("\n"));
     assert.match(warnings[0], /Azure\.auth_methods and DataProviders\.AzureCLI are not read: huntlab signs in with client credentials .*connect\(\{ auth_method/);
+  });
+});
+
+describe("Kusto clusters as MSTICPy reads them: KustoClusters (with ClusterDefaults) and DataProviders.Kusto-<id>", () => {
+  /** A config of Kusto clusters only: the lab's twin, two others (never contacted: connect() only signs in). */
+  function clustersConfig(clusters: string[]): string {
+    const file = path.join(tempDir("huntlab-kusto-"), "msticpyconfig.yaml");
+    const defaults = ["  ClusterDefaults:", "    Args:", `      TenantId: ${TWIN_TENANT}`, `      ClientId: ${TWIN_CLIENT}`, "      ClientSecret:", `        EnvironmentVar: ${twins.secretVariable}`, `      AuthorityUrl: ${twins.ad.url}`];
+    fs.writeFileSync(file, ["KustoClusters:", ...defaults, ...clusters, ""].join("\n"));
+    return file;
+  }
+  const LAB = () => ["  Lab:", "    Args:", `      Cluster: ${twins.kusto.url}`, `      Database: ${TWIN_DATABASE}`];
+  const EU = ["  EU:", "    Args:", "      Cluster: https://eucluster.kusto.windows.net", "      DefaultDatabase: SecurityLogs"];
+  const MDE = ["DataProviders:", "  Kusto-MDE:", "    Args:", "      Cluster: https://mde.kusto.windows.net", "      Database: mde"];
+
+  /** Connects with `options`: the resource of the token asked for (the cluster chosen). */
+  async function clusterChosen(configPath: string, options: Record<string, unknown>): Promise<string | undefined> {
+    await new QueryProvider("Kusto", { configPath, ...quiet }).connect(options);
+    return twins.ad.requests.at(-1)?.form.scope;
+  }
+
+  it("connect({ cluster }) by id, short name or URL, in any case; credentials and tenant from ClusterDefaults, the database from the entry", async () => {
+    const file = clustersConfig([...LAB(), ...EU, ...MDE]);
+    const qp = new QueryProvider("Kusto", { configPath: file, ...quiet });
+    await qp.connect({ cluster: "lab" });
+    assert.equal((await qp.execQuery("SecurityAlert | take 2")).height, 2);
+    assert.equal(twins.kusto.queries.at(-1)?.db, TWIN_DATABASE);
+    for (const cluster of ["EU", "eucluster", "EUCLUSTER", "https://EUcluster.kusto.windows.net/"]) {
+      assert.equal(await clusterChosen(file, { cluster }), "https://eucluster.kusto.windows.net/.default", cluster);
+    }
+    // The older DataProviders.Kusto-<id> entries, by their id without Kusto-.
+    assert.equal(await clusterChosen(file, { cluster: "MDE" }), "https://mde.kusto.windows.net/.default");
+    assert.equal(twins.ad.requests.at(-1)?.path, `/${TWIN_TENANT}/oauth2/v2.0/token`);
+    // The tenant_id option wins over the settings' TenantId (the setting hid it).
+    const other = "33333333-0000-4000-8000-000000000003";
+    await new QueryProvider("Kusto", { configPath: file, ...quiet }).connect({ cluster: "EU", tenant_id: other }).catch(() => undefined);
+    assert.equal(twins.ad.requests.at(-1)?.path, `/${other}/oauth2/v2.0/token`);
+  });
+
+  it("a cluster entry's secret read from an unset variable is said, naming the setting", async () => {
+    const file = clustersConfig(["  EU:", "    Args:", "      Cluster: https://eucluster.kusto.windows.net", "      Database: db", "      ClientSecret:", "        EnvironmentVar: HUNTLAB_TEST_UNSET_KUSTO_SECRET"]);
+    delete process.env.HUNTLAB_TEST_UNSET_KUSTO_SECRET;
+    const warnings: string[] = [];
+    await new QueryProvider("Kusto", { configPath: file, ...quiet, warn: (m) => warnings.push(m) }).connect({ cluster: "EU" }).catch(() => undefined);
+    assert.ok(warnings.some((w) => /Kusto: KustoClusters\.EU\.Args\.ClientSecret is not used: environment variable HUNTLAB_TEST_UNSET_KUSTO_SECRET is not set/.test(w)), warnings.join("\n"));
+  });
+
+  it("without the option: the only cluster configured; several and no DataProviders.Kusto: an error listing them", async () => {
+    assert.equal(await clusterChosen(clustersConfig(EU), {}), "https://eucluster.kusto.windows.net/.default");
+    const qp = new QueryProvider("Kusto", { configPath: clustersConfig([...LAB(), ...EU, ...MDE]), ...quiet });
+    await assert.rejects(qp.connect(), isCode("data/live-config", /Kusto: DataProviders\.Kusto\.Args\.Cluster: no cluster URL .*connect\(\{ cluster \}\) \(clusters: Lab, EU, MDE\)/));
+  });
+
+  it("a cluster option that names no cluster is an error naming the option (not DataProviders.Kusto.Args.Cluster)", async () => {
+    const qp = new QueryProvider("Kusto", { configPath: clustersConfig([...LAB(), ...EU]), ...quiet });
+    await assert.rejects(qp.connect({ cluster: "Cluster9", database: "db" }), isCode("data/live-config", /Kusto: connect\(\{ cluster \}\): "Cluster9" is neither a cluster of msticpyconfig\.yaml .*\(clusters: Lab, EU\) nor a cluster URL/));
+    const err = await qp.connect({ Cluster: "http://mycluster.kusto.windows.net", database: "db" }).then(() => undefined, (e: unknown) => e);
+    assert.ok(isCode("data/live-url", /connect\(\{ Cluster \}\)/)(err));
+    assert.ok(!String((err as Error).message).includes("DataProviders.Kusto.Args.Cluster"), String(err));
   });
 });

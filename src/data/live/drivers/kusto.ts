@@ -4,10 +4,12 @@
  * DataSetHeader, DataTable (TableKind PrimaryResult…), DataSetCompletion with
  * HasErrors/OneApiErrors). A failure after the 200 status line shows as an
  * error row inside the table or as OneApiErrors in the completion frame.
+ * The cluster, as in MSTICPy: see kustoClusters.ts.
  */
 import { randomUUID } from "node:crypto";
 import { QueryError, SPLIT_ADVICE, dataMessages as msg } from "../../messages";
 import { joinUrl } from "../urls";
+import { chooseKustoCluster } from "../kustoClusters";
 import { answerError, azureColumnType, azureTokenSource, isResultLimit, oneApiMessage, postWithAzureToken, text } from "./azure";
 import type { AzureTokenSource } from "../azureAuth";
 import { stringifyExact } from "../../../common/json";
@@ -49,13 +51,15 @@ class KustoDriver implements LiveDriver {
 
   async connect(options: Record<string, unknown>): Promise<void> {
     const env = this.environment;
-    const cluster = text(this.settings.arg("Cluster", options));
-    const database = text(this.settings.arg("Database", options));
-    if (!cluster) throw new QueryError(msg.liveConfig(env, "DataProviders.Kusto.Args.Cluster", "no cluster URL (e.g. https://mycluster.westeurope.kusto.windows.net)"));
-    if (!database) throw new QueryError(msg.liveConfig(env, "DataProviders.Kusto.Args.Database", "no database name"));
-    this.settings.checkUrl(cluster, "DataProviders.Kusto.Args.Cluster");
-    const tenantId = text(this.settings.arg("TenantId", options)) ?? text(options.tenant_id);
-    const tokens = azureTokenSource(this.settings, options, cluster, tenantId);
+    const { url: cluster, settings, urlFrom, argsFrom } = chooseKustoCluster(this.settings, options);
+    // MSTICPy's cluster entries name it Database or DefaultDatabase.
+    const database = text(settings.arg("Database", options)) ?? text(settings.arg("DefaultDatabase", options));
+    if (!cluster) throw new QueryError(msg.liveConfig(env, urlFrom, "no cluster URL (e.g. https://mycluster.westeurope.kusto.windows.net)"));
+    if (!database) throw new QueryError(msg.liveConfig(env, `${argsFrom}.Database`, "no database name; or pass connect({ database })"));
+    settings.checkUrl(cluster, urlFrom);
+    // The option before any setting (a config's TenantId hid connect({ tenant_id })).
+    const tenantId = text(options.tenant_id) ?? text(settings.arg("TenantId", options));
+    const tokens = azureTokenSource(settings, options, cluster, tenantId);
     await tokens.getToken((options.signal as AbortSignal | undefined) ?? new AbortController().signal);
     this.cluster = cluster;
     this.database = database;
