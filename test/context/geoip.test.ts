@@ -275,6 +275,43 @@ describe("GeoLite2 (MaxMind) configuration", () => {
     }
   });
 
+  it("OtherProviders or GeoIPLite of a shape loadConfig refuses (a list, text) is an error naming it, also for auto (it fell back to DB-IP in silence)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hl-geo-"));
+    const file = join(dir, "msticpyconfig.yaml");
+    const cases: [string, RegExp][] = [
+      ["OtherProviders: [GeoIPLite]\n", /OtherProviders: expected a mapping of settings, not a list/],
+      ["OtherProviders:\n  GeoIPLite: [a, b]\n", /OtherProviders\.GeoIPLite: expected a mapping of settings, not a list/],
+      ["OtherProviders:\n  GeoIPLite: GeoLiteLookup\n", /OtherProviders\.GeoIPLite: expected a mapping of settings, not text/],
+      ["OtherProviders:\n  GeoIPLite:\n    Args: [DBFolder]\n", /OtherProviders\.GeoIPLite\.Args: expected a mapping of settings, not a list/],
+    ];
+    for (const [text, reason] of cases) {
+      writeFileSync(file, text);
+      for (const database of ["auto", "geolite"] as const) {
+        assert.throws(
+          () => geoLookup(["8.8.8.8"], { database, configPath: file }),
+          (e: Error) => e instanceof GeoIpError && e.code === "context/geo-config-invalid" && e.message.includes(file) && reason.test(e.message),
+          `${database}: ${text}`,
+        );
+      }
+    }
+  });
+
+  it("a relative DBFolder is read from the working folder, as MSTICPy reads it; the error shows the absolute path looked at", () => {
+    const configDir = mkdtempSync(join(tmpdir(), "hl-geo-config-"));
+    const work = fs.realpathSync(mkdtempSync(join(tmpdir(), "hl-geo-work-")));
+    const configPath = config(configDir, join("rel", "GeoLite2"));
+    const cwd = process.cwd();
+    try {
+      process.chdir(work);
+      assert.throws(
+        () => geoLookup(["8.8.8.8"], { database: "geolite", configPath }),
+        (e: Error) => e instanceof GeoIpError && e.code === "context/geo-db-missing" && e.message.includes(`GeoLite2: ${join(work, "rel", "GeoLite2", "GeoLite2-City.mmdb")} not found`) && e.message.includes(`put it in ${join(work, "rel", "GeoLite2")} `),
+      );
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it("rejects an unknown database choice and a missing explicit path", () => {
     assert.throws(() => geoLookup(["8.8.8.8"], { database: "maxmind" as never }), { code: "context/geo-option", message: /database: "maxmind" .*auto, dbip, geolite/ });
     // A misspelt option was ignored (the default database used, or the column guessed).
