@@ -2,6 +2,7 @@
 import { closestNames, didYouMean, errorMessage, HuntlabError, unknownOptionText, type CodesOfClass, type ErrorCatalog, type UnknownOption } from "../common/errors";
 import { revealHidden } from "../display/hiddenChars";
 import { quotedText } from "../display/shownText";
+import { optionTypeText } from "../common/options";
 
 /** Every code of src/vis, with what docs/errors.md says of it. */
 export const VIS_ERRORS = {
@@ -96,28 +97,9 @@ export class BrowserOptionError extends HuntlabError<CodesOf<"BrowserOptionError
 /** The codes an option of the wrong type or an unknown name is thrown with: one per error class. */
 export type VisOptionCode = "vis/timeline-option" | "vis/graph-option" | "vis/tree-plot-option" | "vis/cluster-option" | "vis/chart-option" | "vis/vega-option" | "vis/map-option" | "vis/browser-option" | "vis/ti-option";
 
-/** A value as short JSON for a message: strings and arrays cut (it may be attacker-controlled or huge), non-JSON values described. */
-function shortJson(value: unknown, max = 60): string {
-  if (typeof value === "function") return "a function";
-  if (typeof value === "bigint") return `${value}n`;
-  // JSON writes NaN and ±Infinity as null.
-  if (typeof value === "number") return String(value);
-  if (value !== null && typeof value === "object" && !Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype) {
-    return value instanceof Date ? `a Date (${String(value)})` : `a ${value.constructor?.name || "object"}`;
-  }
-  let text: string;
-  try {
-    // The replacer bounds the work: long texts and arrays are cut before they are written.
-    text = JSON.stringify(value, (_k, v: unknown) => (typeof v === "string" && v.length > max ? v.slice(0, max) : Array.isArray(v) && v.length > 10 ? v.slice(0, 10) : typeof v === "bigint" ? `${v}n` : v)) ?? String(value);
-  } catch {
-    text = String(value);
-  }
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
 /** `expected`: "text", "a number", "true or false", "\"line\" or \"bar\""… */
 function optionType<C extends VisOptionCode>(code: C, view: string, option: string, expected: string, value: unknown) {
-  return errorMessage(code, `${view}: option ${option} must be ${expected}, not ${shortJson(value)}.`);
+  return errorMessage(code, optionTypeText(view, option, expected, value));
 }
 
 /** `unknown`: the option and the known name nearest it, if any is close; worded as display's (src/common/errors.ts). */
