@@ -5,6 +5,7 @@ import { isTemporalType, isTextType } from "../common/dtypes";
 import { findUnknownOption } from "../common/errors";
 import { isObjectRecord } from "../common/json";
 import { columnNames, columnOf, frameHeight, isDataFrame } from "../common/frames";
+import { notAFrameText } from "../common/notAFrame";
 import { parseTimeSeries, type TimeParseResult } from "../data/timeParsing";
 import { AnalysisError } from "./errors";
 import { analysisMessages as msg } from "./messages";
@@ -40,14 +41,8 @@ export function boolOption(value: unknown, name: string, fn: string, fallback: b
 
 /** Throws unless `df` is a polars DataFrame with at least one row. */
 export function requireFrame(df: unknown, fn: string): asserts df is pl.DataFrame {
-  if (!isDataFrame(df)) throw new AnalysisError(msg.notADataFrame(fn, describe(df)));
+  if (!isDataFrame(df)) throw new AnalysisError(msg.notADataFrame(fn, notAFrameText(df)));
   if (frameHeight(df) === 0) throw new AnalysisError(msg.emptyFrame(fn));
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? (value.constructor?.name ?? "an object") : typeof value;
 }
 
 /** Throws, naming the column and the closest existing names, when `name` is not a column of `df`. */

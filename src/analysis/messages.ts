@@ -4,7 +4,7 @@ import { quotedText } from "../display/shownText";
 
 /** Every code of src/analysis, with what docs/errors.md says of it. */
 export const ANALYSIS_ERRORS = {
-  "analysis/not-a-dataframe": { class: "AnalysisError", when: "an analysis function is given something other than a polars DataFrame", names: "the function, what it got" },
+  "analysis/not-a-dataframe": { class: "AnalysisError", when: "an analysis function is given something other than a polars DataFrame", names: "the function, what it got and how to make it a DataFrame (a Promise: await it; a LazyDataFrame: collect it; rows: pl.DataFrame(rows))" },
   "analysis/empty-frame": { class: "AnalysisError", when: "the DataFrame has no rows", names: "the function" },
   "analysis/column-missing": { class: "AnalysisError", when: "a column named by an option is not in the DataFrame, or no value column is left", names: "the function, the option, the column, close names" },
   "analysis/column-not-numeric": { class: "AnalysisError", when: "a column that must hold numbers holds something else", names: "the function, the column, the row and value or the type" },

@@ -14,7 +14,7 @@ export const DISPLAY_ERRORS = {
   "display/option-unknown": { class: "DisplayError", when: "a display or DataFrame display option has a name display does not know (e.g. maxrows for maxRows)", names: "the function, the option, the nearest known option, the known options" },
   "display/options-not-object": { class: "DisplayError", when: "display, createDisplay, updateDisplay or toMimeBundle is given options that are not an object (a number, null, a string)", names: "the function, what it was given" },
   "display/option-range": { class: "DisplayError", when: "a DataFrame display option is not a number in range", names: "the option, the value" },
-  "display/promise": { class: "DisplayError", when: "display is given a Promise: an async view (timeline, timelineValues, timeseriesAnomaliesChart) not awaited", names: "how to await it" },
+  "display/promise": { class: "DisplayError", when: "display is given a Promise: a query or an async view (timeline, timelineValues, timeseriesAnomaliesChart) not awaited", names: "how to await it" },
   "display/not-a-mime-bundle": { class: "DisplayError", when: "a displayable's Jupyter.display method returns something other than a MIME bundle", names: "the method" },
 } as const satisfies ErrorCatalog<"display">;
 
@@ -68,7 +68,10 @@ export const displayMessages = {
   optionRange: (option: string, min: number, value: unknown) =>
     errorMessage("display/option-range", `${option} must be a number >= ${min}, got ${typeof value === "string" ? `${JSON.stringify(value.slice(0, 60))} (text)` : String(value)}`),
   promise: () =>
-    errorMessage("display/promise", "display: this is a Promise, not a view: an async view (timeline, timelineValues, timeseriesAnomaliesChart) must be awaited first: display(await timeline(df)), or displayTimeline(df)"),
+    errorMessage(
+      "display/promise",
+      "display: this is a Promise, not a result: a query or an async view (timeline, timelineValues, timeseriesAnomaliesChart) not awaited; put `await` before it: display(await qp.WindowsSecurity.list_host_logons()), display(await timeline(df)), or displayTimeline(df)",
+    ),
   notAMimeBundle: () =>
     errorMessage("display/not-a-mime-bundle", 'a [Symbol.for("Jupyter.display")]() method must return a MIME bundle object (synchronously)'),
 };

@@ -15,7 +15,8 @@ import { isTemporalType } from "../common/dtypes";
 import { AnswersError, labFeedback as say, labMessages as msg } from "./messages";
 import { readLabJson } from "./answers";
 import { LAB_DATA_DIR } from "../common/paths";
-import { columnNames, columnOf, frameHeight, isDataFrame } from "../common/frames";
+import { columnNames, columnOf, frameHeight, isDataFrame, isSeries } from "../common/frames";
+import { isLazyFrame } from "../common/notAFrame";
 import { html } from "../display/html";
 import { htmlView } from "../display/htmlView";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
@@ -158,15 +159,11 @@ export interface CheckResultOptions {
 }
 
 /** How a value that is not a DataFrame reads in a message. */
-function isLazyFrame(value: unknown): boolean {
-  return typeof value === "object" && value !== null && typeof (value as { collectSync?: unknown }).collectSync === "function";
-}
-
 function kindOf(value: unknown): string {
   if (Array.isArray(value)) return "an array";
   // polars' other objects: a lazy frame is collected; a Series is one column of a frame.
   if (isLazyFrame(value)) return "a LazyDataFrame (collect it: await lf.collect())";
-  if (typeof value === "object" && value !== null && "dtype" in value && typeof (value as { toArray?: unknown }).toArray === "function") return "a Series (one column: keep the whole DataFrame)";
+  if (isSeries(value)) return "a Series (one column: keep the whole DataFrame)";
   if (typeof value === "object" && value !== null) return `an object (${value.constructor?.name ?? "Object"})`;
   return `a ${typeof value}`;
 }

@@ -49,6 +49,7 @@ export const TRANSFORM_ERRORS = {
   "transform/process-schema-incomplete": { class: "ProcessSchemaError", when: "a schema does not name every required field", names: "the fields" },
   "transform/process-column-missing": { class: "ProcessSchemaError", when: "a column the schema names is not in the data", names: "the columns, the schema" },
   "transform/process-tree-option": { class: "ProcessTreeError", when: "a buildProcessTree option is unknown (misspelt) or has a value it cannot take (order not \"tree\" or \"input\", a negative tolerance)", names: "the option, the value, what it takes, or the nearest known option and the known options" },
+  "transform/process-tree-input": { class: "ProcessTreeError", when: "buildProcessTree (or processTreeSchema) is given something other than a polars DataFrame: a query not awaited, a LazyDataFrame, a Series, rows, text", names: "the function, what it was given and how to make it a DataFrame" },
   "transform/no-process-events": { class: "ProcessTreeError", when: "no process-creation events are left to build a tree from", names: "the schema, the event id" },
   "transform/process-tree-too-deep": { class: "ProcessTreeError", when: "the tree's paths would exceed 2 GiB of text (a chain tens of thousands of processes deep)", names: "the depth, the size and the limit" },
   "transform/process-column-type": { class: "ProcessTreeError", when: "a key column (an id, image, host, logon id or GUID) has a type a tree cannot read (a list, struct, duration, boolean, time)", names: "the column, its schema field, its type, what it takes" },
@@ -198,6 +199,8 @@ export const transformMessages = {
     errorMessage("transform/process-tree-option", `buildProcessTree: its options must be an object of ${known.join(", ")} (got ${typeof value === "string" ? JSON.stringify(value) : Array.isArray(value) ? "an array" : String(value)}).`),
   processTreeOption: (option: string, value: unknown, expected: string) =>
     errorMessage("transform/process-tree-option", `buildProcessTree: option ${option} must be ${expected} (got ${typeof value === "string" ? JSON.stringify(value) : String(value)}).`),
+  /** `what`: the input described by common/notAFrame.ts (a Promise: await it…). */
+  processTreeInput: (fn: string, what: string) => errorMessage("transform/process-tree-input", `${fn}: expected a polars DataFrame of process events, got ${what}.`),
   noProcessEvents: (schema: string, eventFilter: string) =>
     errorMessage("transform/no-process-events", `No process-creation events to build a tree from (schema ${schema}${eventFilter ? `, ${eventFilter}` : ""}).`),
   processTimeUnparsed: (column: string, failures: number, examples: readonly string[]) =>

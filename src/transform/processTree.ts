@@ -69,6 +69,7 @@ import { printWarning } from "../common/messages";
 import { PROCESS_TREE_COLUMNS, ProcessTreeError, assembleTree, matchParents, processEvents, processKeys, processNodes, sharedProcessId, treeLayout, type TreeRowOrder } from "./processTreeSteps";
 import { withRichLastValue } from "../display/lastValue";
 import { wideIntsAsText } from "../common/wideInts";
+import { notAFrameText } from "../common/notAFrame";
 
 export { PROCESS_TREE_COLUMNS, ProcessTreeError, type TreeRowOrder } from "./processTreeSteps";
 
@@ -111,10 +112,12 @@ export interface BuildProcessTreeOptions {
  * columns {@link PROCESS_TREE_COLUMNS}, in tree order.
  */
 export function buildProcessTree(procs: pl.DataFrame, options: BuildProcessTreeOptions = {}): pl.DataFrame {
+  // From an untyped cell (Deno, JavaScript): a query not awaited, a lazy frame, rows… named, not a TypeError deep in the build.
+  if (!isDataFrame(procs)) throw new ProcessTreeError(msg.processTreeInput("buildProcessTree", notAFrameText(procs)));
   options = checkOptions(options);
   // Columns of 128-bit integers (JSON ids past 2^64, as pl.readJSON gives them), which nodejs-polars cannot describe, as text, as the readers make them.
   // A plain Get-WinEvent export: its events' fields (true process ids, parent) read out of the Message text first.
-  if (isDataFrame(procs)) procs = winEventFields(wideIntsAsText(procs), { warn: options.warn ?? printWarning });
+  procs = winEventFields(wideIntsAsText(procs), { warn: options.warn ?? printWarning });
   procs = withNestedFields(procs, options.schema);
   const names = columnNames(procs);
   const schema = schemaFor(options.schema, names);
@@ -257,8 +260,9 @@ function checkWrittenSchema(schema: Partial<ProcSchema> | undefined, columns: re
 
 /** The schema `buildProcessTree` would use for `procs` (inferred unless given). */
 export function processTreeSchema(procs: pl.DataFrame, schema?: Partial<ProcSchema>): ProcSchema {
+  if (!isDataFrame(procs)) throw new ProcessTreeError(msg.processTreeInput("processTreeSchema", notAFrameText(procs)));
   schema = schema && inHuntlabNames(schema);
-  if (isDataFrame(procs)) procs = winEventFields(procs, { warn: () => {} }); // the columns buildProcessTree reads; it warns
+  procs = winEventFields(procs, { warn: () => {} }); // the columns buildProcessTree reads; it warns
   return schemaFor(schema, columnNames(withNestedFields(procs, schema)));
 }
 

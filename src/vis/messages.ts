@@ -6,7 +6,7 @@ import { optionTypeText } from "../common/options";
 
 /** Every code of src/vis, with what docs/errors.md says of it. */
 export const VIS_ERRORS = {
-  "vis/timeline-not-a-dataframe": { class: "TimelineError", when: "a timeline is given something other than a polars DataFrame", names: "the function" },
+  "vis/timeline-not-a-dataframe": { class: "TimelineError", when: "a timeline is given something other than a polars DataFrame", names: "the function, what it was given and how to make it a DataFrame" },
   "vis/timeline-column-missing": { class: "TimelineError", when: "a column named for a timeline is not in the data", names: "the role (time, y, group…), the column, the columns there are" },
   "vis/timeline-time-not-time": { class: "TimelineError", when: "the timeline's time column holds neither times nor time text, or more text that is no time than times", names: "the column, example values or its type" },
   "vis/timeline-ref-time": { class: "TimelineError", when: "a refEvent time is not a time", names: "the value" },
@@ -18,13 +18,13 @@ export const VIS_ERRORS = {
   "vis/graph-node-missing": { class: "GraphError", when: "a node named by id or label is not in the graph", names: "the node, close names" },
   "vis/graph-node-ambiguous": { class: "GraphError", when: "a label names several nodes", names: "the label, their ids" },
   "vis/graph-no-link": { class: "GraphError", when: "a link to remove does not exist", names: "both nodes" },
-  "vis/tree-plot-input": { class: "ProcessTreePlotError", when: "plotProcessTree is given something other than a polars DataFrame", names: "the function" },
+  "vis/tree-plot-input": { class: "ProcessTreePlotError", when: "plotProcessTree is given something other than a polars DataFrame", names: "the function, what it was given and how to make it a DataFrame" },
   "vis/tree-plot-column-missing": { class: "ProcessTreePlotError", when: "legendCol is not a column of the tree", names: "the column, close names" },
   "vis/tree-plot-option": { class: "ProcessTreePlotError", when: "a process-tree plot option is unknown (misspelt), of the wrong type or out of range", names: "the option, the value, or the nearest known option and the known options" },
   "vis/cluster-input": { class: "ClusterBrowserError", when: "the cluster browser is given something other than a dbclusterEvents result", names: "the function to call first" },
   "vis/cluster-option": { class: "ClusterBrowserError", when: "a cluster browser option is unknown (misspelt), has the wrong type or is not a count (maxRows, maxClusters: a whole number of at least 1)", names: "the function, the option, the value, or the nearest known option and the known options" },
   "vis/cluster-column-missing": { class: "ClusterBrowserError", when: "a label or event column of the cluster browser is not a column", names: "the column, close names" },
-  "vis/chart-not-a-dataframe": { class: "ChartDataError", when: "the anomalies chart is given something other than a polars DataFrame", names: "the function" },
+  "vis/chart-not-a-dataframe": { class: "ChartDataError", when: "the anomalies chart is given something other than a polars DataFrame", names: "the function, what it was given and how to make it a DataFrame" },
   "vis/chart-option": { class: "ChartDataError", when: "an anomalies chart option is missing, unknown (misspelt) or out of range", names: "the option, the value, or the nearest known option and the known options" },
   "vis/chart-column-missing": { class: "ChartDataError", when: "a column named for the anomalies chart is not in the data", names: "the option, the column, the columns there are" },
   "vis/chart-column-not-numeric": { class: "ChartDataError", when: "a value column of the anomalies chart is not numeric", names: "the column, a value or its type" },
@@ -39,7 +39,7 @@ export const VIS_ERRORS = {
   "vis/map-popup-column": { class: "GeoMapError", when: "popupColumns names a field no Ip has", names: "the fields, the known fields" },
   "vis/map-outlines-missing": { class: "GeoMapError", when: "the world outlines package cannot be read", names: "the file, the command to install it" },
   "vis/browser-option": { class: "BrowserOptionError", when: "a query or pivot browser option is unknown (misspelt) or has the wrong type", names: "the browser, the option, the value, or the nearest known option and the known options" },
-  "vis/ti-results-invalid": { class: "TIBrowserError", when: "browseResults is given something other than lookupIocs' results", names: "the missing column" },
+  "vis/ti-results-invalid": { class: "TIBrowserError", when: "browseResults is given something other than lookupIocs' results", names: "the missing column, or what it was given instead of a DataFrame" },
   "vis/ti-severity": { class: "TIBrowserError", when: "browseResults' severity filter names an unknown severity", names: "the severity, the severities" },
   "vis/ti-option": { class: "TIBrowserError", when: "a TI results browser option is unknown (misspelt), has the wrong type or is not a count (maxItems, maxRawChars: a whole number of at least 1)", names: "the option, the value, or the nearest known option and the known options" },
 } as const satisfies ErrorCatalog<"vis">;
@@ -145,7 +145,8 @@ export const visMessages = {
   optionUnknown,
 
   // Timelines (TimelineError).
-  timelineNotADataFrame: () => errorMessage("vis/timeline-not-a-dataframe", "timeline() expects a polars DataFrame."),
+  /** `what`: the input described by common/notAFrame.ts (a Promise: await it…). */
+  timelineNotADataFrame: (fn: string, what: string) => errorMessage("vis/timeline-not-a-dataframe", `${fn}() expects a polars DataFrame, got ${what}.`),
   /** `role`: "time", "y", "group"… */
   timelineColumnMissing: (role: string, name: string, columns: readonly string[]) =>
     errorMessage("vis/timeline-column-missing", `The ${role} column ${quotedName(name)} is not in the data.${closeNames(name, columns)} Columns: ${nameList(columns)}.`),
@@ -203,7 +204,7 @@ export const visMessages = {
     errorMessage("vis/graph-node-ambiguous", `"${label}" names ${count} nodes; use one of their ids: ${ids.slice(0, 5).join(", ")}`),
 
   // Process-tree plots (ProcessTreePlotError).
-  treePlotInput: () => errorMessage("vis/tree-plot-input", "plotProcessTree expects a polars DataFrame (events or a built tree)."),
+  treePlotInput: (what: string) => errorMessage("vis/tree-plot-input", `plotProcessTree expects a polars DataFrame (events or a built tree), got ${what}.`),
   treePlotLegendColumn: (column: string, columns: readonly string[]) =>
     errorMessage("vis/tree-plot-column-missing", `legendCol "${column}" is not a column of the tree.${didYouMean(column, columns)}`),
   /** `accepted`: "1 or more", "at least 150 pixels"… */
@@ -219,7 +220,7 @@ export const visMessages = {
   clusterColumnTwice: (fn: string, option: string, column: string) => errorMessage("vis/cluster-option", `${fn}: option ${option} names column "${column}" twice.`),
 
   // The anomalies chart (ChartDataError); `fn` is the function called.
-  chartNotADataFrame: (fn: string) => errorMessage("vis/chart-not-a-dataframe", `${fn}: expected a polars DataFrame (the output of timeseriesAnomaliesStl).`),
+  chartNotADataFrame: (fn: string, what: string) => errorMessage("vis/chart-not-a-dataframe", `${fn}: expected a polars DataFrame (the output of timeseriesAnomaliesStl), got ${what}.`),
   chartNeedsY: (fn: string) => errorMessage("vis/chart-option", `${fn}: pass the value column as { y: "<column>" }.`),
   chartPixels: (fn: string, option: string, value: unknown, max: number) =>
     errorMessage("vis/chart-option", `${fn}: ${option} must be a positive number of pixels up to ${max.toLocaleString("en")}; got ${String(value)}.`),
@@ -273,7 +274,7 @@ export const visMessages = {
   },
 
   // The TI results browser (TIBrowserError).
-  tiResultsNotAFrame: () => errorMessage("vis/ti-results-invalid", "browseResults: expected the DataFrame returned by TILookup.lookupIocs()"),
+  tiResultsNotAFrame: (what: string) => errorMessage("vis/ti-results-invalid", `browseResults: expected the DataFrame returned by TILookup.lookupIocs(), got ${what}`),
   tiResultsColumnMissing: (column: string, columns: readonly string[]) =>
     errorMessage("vis/ti-results-invalid", `browseResults: the results have no "${column}" column — pass the DataFrame returned by lookupIocs().${didYouMean(column, columns)}`),
   tiSeverity: (severity: string, severities: readonly string[]) =>

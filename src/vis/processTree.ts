@@ -24,6 +24,7 @@ import pl from "nodejs-polars";
 import { isTemporalType, isTextType, msTimeTexts } from "../common/dtypes";
 import { ProcessTreePlotError, visMessages as msg } from "./messages";
 import { columnNames, columnOf, exactValues, frameHeight, hasColumn, isDataFrame } from "../common/frames";
+import { notAFrameText } from "../common/notAFrame";
 import { html, type SafeHtml } from "../display/html";
 import { THEME } from "../display/theme";
 import { revealLines } from "../display/hiddenChars";
@@ -123,7 +124,7 @@ export interface ProcessRows {
 
 /** The built tree (raw events are built first) and its column mapping; checks `legendCol`. */
 export function treeFrame(input: pl.DataFrame, options: ProcessTreePlotOptions): { tree: pl.DataFrame; schema: Partial<ProcSchema> } {
-  if (!isDataFrame(input)) throw new ProcessTreePlotError(msg.treePlotInput());
+  if (!isDataFrame(input)) throw new ProcessTreePlotError(msg.treePlotInput(notAFrameText(input)));
   checkOptionTypes(
     options,
     { legendCol: "column", showTable: "boolean", title: "string", height: "number", width: "number", schema: "object", expandDepth: "count", maxInitialNodes: "count", maxCmdLength: "count" } satisfies OptionTypesOf<ProcessTreePlotOptions>,

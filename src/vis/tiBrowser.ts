@@ -17,6 +17,7 @@ import pl from "nodejs-polars";
 import { TIBrowserError, visMessages as msg } from "./messages";
 import { checkOptionTypes, type OptionTypesOf } from "./options";
 import { columnNames, columnOf, frameHeight, hasColumn, isDataFrame } from "../common/frames";
+import { notAFrameText } from "../common/notAFrame";
 import { elementText, html, type SafeHtml } from "../display/html";
 import { THEME } from "../display/theme";
 import type { TIBrowserData, TISeverity } from "./client/views/tiBrowser";
@@ -166,7 +167,7 @@ function textColumn(df: pl.DataFrame, name: string): string[] {
 
 
 function checkFrame(results: pl.DataFrame): pl.DataFrame {
-  if (!isDataFrame(results)) throw new TIBrowserError(msg.tiResultsNotAFrame());
+  if (!isDataFrame(results)) throw new TIBrowserError(msg.tiResultsNotAFrame(notAFrameText(results)));
   const df = results as pl.DataFrame;
   for (const c of REQUIRED_COLUMNS) {
     if (!hasColumn(df, c)) {

@@ -22,6 +22,7 @@ import { isTemporalType, isTextType, jsDtype, msTimeTexts } from "../common/dtyp
 import { TimelineError, visMessages as msg } from "./messages";
 import { parseTimeSeries, parseTimeText } from "../data/timeParsing";
 import { columnNames, columnOf, exactValues, frameOf, hasColumn, isDataFrame } from "../common/frames";
+import { notAFrameText } from "../common/notAFrame";
 import { display, flushDisplays } from "../display/display";
 import { isolateRtl, revealHidden } from "../display/hiddenChars";
 import { VegaLiteChart, vegaExprText, vegaLiteChart, type VegaLiteSpec } from "./vegaLite";
@@ -374,7 +375,7 @@ interface Prepared {
  * The tooltip's UTC time text is derived in the browser ({@link TS_FIELD}), not carried per event (31 bytes each).
  */
 function prepare(fn: string, df: pl.DataFrame, options: TimelineCommonOptions, extra: Record<string, string> = {}): Prepared {
-  if (!isDataFrame(df)) throw new TimelineError(msg.timelineNotADataFrame());
+  if (!isDataFrame(df)) throw new TimelineError(msg.timelineNotADataFrame(fn, notAFrameText(df)));
   // Columns of 128-bit integers (JSON ids past 2^64, as pl.readJSON gives them), which nodejs-polars cannot describe, as text, as the readers make them.
   df = wideIntsAsText(df);
   const timeColumn = options.timeColumn ?? "TimeGenerated";
@@ -617,7 +618,7 @@ export function timelineSpec(prep: Prepared, options: TimelineOptions, forPng = 
  * `display(chart)`. See {@link TimelineOptions}.
  */
 export async function timeline(df: pl.DataFrame, options: TimelineOptions = {}): Promise<TimelineChart> {
-  if (!isDataFrame(df)) throw new TimelineError(msg.timelineNotADataFrame());
+  if (!isDataFrame(df)) throw new TimelineError(msg.timelineNotADataFrame("timeline", notAFrameText(df)));
   checkTypes("timeline", options, TIMELINE_TYPES);
   const prep = prepare("timeline", df, options);
   const title = options.title ?? "Timeline";
@@ -668,7 +669,7 @@ export function timelineValuesSpec(prep: Prepared, options: TimelineValuesOption
 
 /** A numeric column over time (lines, bars or points); see {@link TimelineValuesOptions}. */
 export async function timelineValues(df: pl.DataFrame, options: TimelineValuesOptions): Promise<TimelineChart> {
-  if (!isDataFrame(df)) throw new TimelineError(msg.timelineNotADataFrame());
+  if (!isDataFrame(df)) throw new TimelineError(msg.timelineNotADataFrame("timelineValues", notAFrameText(df)));
   if (!options || !options.y) throw new TimelineError(msg.timelineValuesNeedY());
   checkTypes("timelineValues", options, VALUES_TYPES);
   checkColumn(df, options.y, "y");

@@ -12,6 +12,7 @@ import { ChartDataError, visMessages as msg } from "./messages";
 import { MAX_VIEW_PIXELS, checkOptionTypes, type OptionTypesOf } from "./options";
 import { isTemporalType, isTextType } from "../common/dtypes";
 import { columnNames, columnOf, frameHeight, hasColumn, isDataFrame } from "../common/frames";
+import { notAFrameText } from "../common/notAFrame";
 import { display } from "../display/display";
 import { parseTimeSeries } from "../data/timeParsing";
 import { revealHidden } from "../display/hiddenChars";
@@ -170,7 +171,7 @@ function missingNote(missing: number): string {
 }
 
 function checkInput(df: pl.DataFrame, options: TimeseriesAnomaliesChartOptions): void {
-  if (!isDataFrame(df)) throw new ChartDataError(msg.chartNotADataFrame(FN));
+  if (!isDataFrame(df)) throw new ChartDataError(msg.chartNotADataFrame(FN, notAFrameText(df)));
   if (!options || typeof options.y !== "string") throw new ChartDataError(msg.chartNeedsY(FN));
   checkOptionTypes(
     options,
