@@ -2,6 +2,7 @@
 import { didYouMean, errorMessage, HuntlabError, unknownOptionText, type CodesOfClass, type ErrorCatalog, type UnknownOption } from "../common/errors";
 import { isDataFrame, isSeries } from "../common/frames";
 import { EVTX_DOCS } from "../data/schemas/winEvent";
+import { optionTypeText, shortValue } from "../common/options";
 
 /**
  * What a value passed where a DataFrame (or text) belongs is, for a message's "not …", with the fix when
@@ -54,8 +55,9 @@ export const TRANSFORM_ERRORS = {
   "transform/process-tree-too-deep": { class: "ProcessTreeError", when: "the tree's paths would exceed 2 GiB of text (a chain tens of thousands of processes deep)", names: "the depth, the size and the limit" },
   "transform/process-column-type": { class: "ProcessTreeError", when: "a key column (an id, image, host, logon id or GUID) has a type a tree cannot read (a list, struct, duration, boolean, time)", names: "the column, its schema field, its type, what it takes" },
   "transform/process-time-not-time": { class: "ProcessTreeError", when: "the time column holds neither times nor time text", names: "the column, example values or its type" },
-  "transform/not-a-process-tree": { class: "ProcessTreeQueryError", when: "a tree query is given something that is not a built process tree", names: "the missing columns" },
-  "transform/process-ref-invalid": { class: "ProcessTreeQueryError", when: "a process is named by something other than a proc_key, a row or a one-row DataFrame", names: "what is accepted" },
+  "transform/not-a-process-tree": { class: "ProcessTreeQueryError", when: "a tree query is given something that is not a built process tree", names: "the missing columns, or what it was given instead of a DataFrame" },
+  "transform/process-ref-invalid": { class: "ProcessTreeQueryError", when: "a process is named by something other than a proc_key, a row or a one-row DataFrame (a DataFrame of several rows, or of none, included)", names: "what it was given, what is accepted" },
+  "transform/tree-query-option": { class: "ProcessTreeQueryError", when: "an option of a tree query (ptree.getDescendents, getChildren, getAncestors, getSiblings, treeToText) is unknown (misspelt, MSTICPy's max_levels) or of the wrong type, or the options are not an object", names: "the function, the option, the value and what it takes, or the nearest known option and the known options" },
   "transform/process-not-found": { class: "ProcessTreeQueryError", when: "no process of the tree has the proc_key", names: "the proc_key, close keys" },
   "transform/tree-column-missing": { class: "ProcessTreeQueryError", when: "a column asked of the tree is not in it", names: "the column, close names" },
   "transform/chunk-failed": { class: "ChunkError", when: "a row chunk of a parallel extraction or unpacking failed (in a worker thread or in the calling thread)", names: "the chunk's first and last rows, the original error" },
@@ -214,11 +216,20 @@ export const transformMessages = {
     errorMessage("transform/process-time-not-time", `The time column "${column}" must hold times or time text, not ${dtype}.`),
 
   // Querying trees (ProcessTreeQueryError).
-  notATreeFrame: () => errorMessage("transform/not-a-process-tree", "Expected a process tree DataFrame (from buildProcessTree)."),
+  /** `what`: the input described by common/notAFrame.ts (a Promise: await it…). */
+  notATreeFrame: (what: string) => errorMessage("transform/not-a-process-tree", `Expected a process tree DataFrame (from buildProcessTree), got ${what}.`),
   notATree: (missing: readonly string[]) =>
     errorMessage("transform/not-a-process-tree", `Not a process tree: no ${missing.join(", ")} column(s). Build one with buildProcessTree(events).`),
-  processFrameEmpty: () => errorMessage("transform/process-ref-invalid", "The process DataFrame is empty or has no proc_key column."),
-  processRefInvalid: () => errorMessage("transform/process-ref-invalid", "A process is named by its proc_key, a row with proc_key, or a one-row DataFrame."),
+  processFrameNoKey: () => errorMessage("transform/process-ref-invalid", "The process DataFrame has no proc_key column: take the process from the tree (ptree.getRoots(tree).head(1), a filter of the tree)."),
+  /** A DataFrame naming the process with other than one row: its first row was taken, silently. */
+  processFrameRows: (rows: number) =>
+    errorMessage("transform/process-ref-invalid", `The process DataFrame has ${rows} rows; a process is one row: take one (.head(1), or filter the tree to one process), or pass its proc_key.`),
+  /** `what`: the reference described by common/notAFrame.ts. */
+  processRefInvalid: (what: string) => errorMessage("transform/process-ref-invalid", `A process is named by its proc_key, a row with proc_key, or a one-row DataFrame; got ${what}.`),
+  treeQueryOptionUnknown: (fn: string, unknown: UnknownOption, known: readonly string[]) => errorMessage("transform/tree-query-option", unknownOptionText(`ptree.${fn}`, unknown, known)),
+  treeQueryOptions: (fn: string, value: unknown, example: string) =>
+    errorMessage("transform/tree-query-option", `ptree.${fn}: its options must be an object such as ${example}, not ${shortValue(value)}.`),
+  treeQueryOption: (fn: string, option: string, expected: string, value: unknown) => errorMessage("transform/tree-query-option", optionTypeText(`ptree.${fn}`, option, expected, value)),
   processNotFound: (key: string, keys: readonly string[]) =>
     errorMessage("transform/process-not-found", `No process with proc_key "${key}" in this tree.${didYouMean(key, keys)}`),
   treeColumnMissing: (column: string, columns: readonly string[]) =>

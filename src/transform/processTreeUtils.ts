@@ -4,9 +4,11 @@
  * siblings, a summary and an indented text rendering.
  *
  * A process is named by its `proc_key` (a string), a row object with a
- * `proc_key` property, or a DataFrame whose first row is the process (so
- * `ptree.getDescendents(tree, ptree.getRoots(tree).head(1))` reads naturally).
- * Results are DataFrames in the tree's row order.
+ * `proc_key` property, or a one-row DataFrame (so
+ * `ptree.getDescendents(tree, ptree.getRoots(tree).head(1))` reads naturally;
+ * a frame of several rows is refused, not read as its first row).
+ * Results are DataFrames in the tree's row order. Options are checked by name
+ * and type (MSTICPy's `max_levels` finds `maxLevels`), as buildProcessTree's are.
  */
 import pl from "nodejs-polars";
 import { columnNames, columnOf, exactValues, frameHeight, isDataFrame, withSafeNames } from "../common/frames";
@@ -14,9 +16,11 @@ import { ProcessTreeQueryError, transformMessages as msg } from "./messages";
 import { builtSchemaOf } from "./processTree";
 import { inferSchema } from "./processTreeSchema";
 import { revealHidden } from "../display/hiddenChars";
+import { notAFrameText } from "../common/notAFrame";
+import { findOptionProblem, type OptionTypes, type OptionTypesOf } from "../common/options";
 import { shownText } from "../display/shownText";
 
-/** A process: its proc_key, a row with `proc_key`, or a DataFrame whose first row is it. */
+/** A process: its proc_key, a row with `proc_key`, or a one-row DataFrame. */
 export type ProcessRef = string | { proc_key?: unknown } | pl.DataFrame;
 
 export { ProcessTreeQueryError } from "./messages";
@@ -24,7 +28,7 @@ export { ProcessTreeQueryError } from "./messages";
 const REQUIRED = ["proc_key", "parent_key", "IsRoot", "IsLeaf", "IsBranch", "path", "Level"];
 
 function checkTree(tree: pl.DataFrame): void {
-  if (!isDataFrame(tree)) throw new ProcessTreeQueryError(msg.notATreeFrame());
+  if (!isDataFrame(tree)) throw new ProcessTreeQueryError(msg.notATreeFrame(notAFrameText(tree)));
   const names = columnNames(tree);
   const missing = REQUIRED.filter((c) => !names.includes(c));
   if (missing.length) throw new ProcessTreeQueryError(msg.notATree(missing));
@@ -34,11 +38,31 @@ function checkTree(tree: pl.DataFrame): void {
 export function procKeyOf(ref: ProcessRef): string {
   if (typeof ref === "string") return ref;
   if (isDataFrame(ref)) {
-    if (!columnNames(ref).includes("proc_key") || frameHeight(ref) === 0) throw new ProcessTreeQueryError(msg.processFrameEmpty());
+    if (!columnNames(ref).includes("proc_key")) throw new ProcessTreeQueryError(msg.processFrameNoKey());
+    // Several rows (a filter that kept more than one process) were read as the first, silently.
+    const rows = frameHeight(ref);
+    if (rows !== 1) throw new ProcessTreeQueryError(msg.processFrameRows(rows));
     return String(columnOf(ref, "proc_key").get(0));
   }
   if (ref && typeof ref === "object" && typeof (ref as { proc_key?: unknown }).proc_key === "string") return (ref as { proc_key: string }).proc_key;
-  throw new ProcessTreeQueryError(msg.processRefInvalid());
+  throw new ProcessTreeQueryError(msg.processRefInvalid(notAFrameText(ref)));
+}
+
+/** Other names of an option, folded (case, `_`, `-`): what users of other tree libraries write for `maxLevels`. */
+const SYNONYMS: Readonly<Record<string, string>> = { maxdepth: "maxLevels", depth: "maxLevels", levels: "maxLevels" };
+
+/**
+ * Options from untyped cells (Deno, JavaScript) are checked before any work: a misspelt name (`max_depth`,
+ * `includesource`) or a value of the wrong type (`maxLevels: "1"`) was ignored, and the default used.
+ */
+function checkOptions(fn: string, options: unknown, types: OptionTypes, example: string): void {
+  const found = findOptionProblem(options, types);
+  if (!found) return;
+  if (found.problem === "not-object") throw new ProcessTreeQueryError(msg.treeQueryOptions(fn, found.value, example));
+  if (found.problem === "type") throw new ProcessTreeQueryError(msg.treeQueryOption(fn, found.option, found.expected, found.value));
+  const synonym = SYNONYMS[found.unknown.option.toLowerCase().replace(/[_-]/g, "")];
+  const unknown = synonym && synonym in types ? { option: found.unknown.option, suggestion: synonym } : found.unknown;
+  throw new ProcessTreeQueryError(msg.treeQueryOptionUnknown(fn, unknown, found.known));
 }
 
 /** Per-tree index (proc_key → row, parent_key → children rows), cached per DataFrame object. */
@@ -112,12 +136,15 @@ export function getParent(tree: pl.DataFrame, source: ProcessRef): pl.DataFrame 
 
 /** Options of {@link getChildren} and {@link getDescendents}. */
 export interface ChildrenOptions {
-  /** Include the source process itself (first). Default true for descendants, false for children. */
+  /** Include the source process itself. Default true for descendants and ancestors, false for children and siblings. */
   includeSource?: boolean;
 }
 
+const CHILDREN_TYPES = { includeSource: "boolean" } as const satisfies OptionTypesOf<ChildrenOptions>;
+
 /** The direct children of a process. */
 export function getChildren(tree: pl.DataFrame, source: ProcessRef, options: ChildrenOptions = {}): pl.DataFrame {
+  checkOptions("getChildren", options, CHILDREN_TYPES, "{ includeSource: true }");
   const r = rowOf(tree, source);
   const kids = index(tree).children.get(index(tree).keys[r]) ?? [];
   return rowsAt(tree, options.includeSource ? [r, ...kids] : kids);
@@ -125,9 +152,11 @@ export function getChildren(tree: pl.DataFrame, source: ProcessRef, options: Chi
 
 /** Options of {@link getDescendents}. */
 export interface DescendentsOptions extends ChildrenOptions {
-  /** Levels below the source to include; -1 = all. Default -1. */
+  /** Levels below the source to include (0: the source alone); -1 (or Infinity) = all. Default -1. */
   maxLevels?: number;
 }
+
+const DESCENDENTS_TYPES = { includeSource: "boolean", maxLevels: ["whole", { oneOf: [-1] }] } as const satisfies OptionTypesOf<DescendentsOptions>;
 
 /**
  * All processes below a process, in tree order: depth first over the parent
@@ -135,6 +164,7 @@ export interface DescendentsOptions extends ChildrenOptions {
  * in a tree as built). Read from the links, so the same on a tree in input order.
  */
 export function getDescendents(tree: pl.DataFrame, source: ProcessRef, options: DescendentsOptions = {}): pl.DataFrame {
+  checkOptions("getDescendents", options, DESCENDENTS_TYPES, "{ maxLevels: 1 }");
   const idx = index(tree);
   const start = rowOf(tree, source);
   const maxLevels = options.maxLevels ?? -1;
@@ -168,14 +198,16 @@ function chainUp(tree: pl.DataFrame, source: ProcessRef): number[] {
 }
 
 /** The chain of processes from the root down to (and including, unless `includeSource: false`) a process, root first. */
-export function getAncestors(tree: pl.DataFrame, source: ProcessRef, options: { includeSource?: boolean } = {}): pl.DataFrame {
+export function getAncestors(tree: pl.DataFrame, source: ProcessRef, options: ChildrenOptions = {}): pl.DataFrame {
+  checkOptions("getAncestors", options, CHILDREN_TYPES, "{ includeSource: false }");
   const chain = chainUp(tree, source);
   if (!(options.includeSource ?? true)) chain.shift();
   return rowsAt(tree, chain.reverse(), true);
 }
 
 /** The other children of a process's parent (itself included when `includeSource`). */
-export function getSiblings(tree: pl.DataFrame, source: ProcessRef, options: { includeSource?: boolean } = {}): pl.DataFrame {
+export function getSiblings(tree: pl.DataFrame, source: ProcessRef, options: ChildrenOptions = {}): pl.DataFrame {
+  checkOptions("getSiblings", options, CHILDREN_TYPES, "{ includeSource: true }");
   const idx = index(tree);
   const r = rowOf(tree, source);
   const parent = idx.parents[r];
@@ -247,6 +279,8 @@ export interface TreeToTextOptions {
   maxLines?: number;
 }
 
+const TEXT_TYPES = { nameColumn: "column", idColumn: "column", cmdColumn: "column", maxCmdLength: "count", maxLines: "count" } as const satisfies OptionTypesOf<TreeToTextOptions>;
+
 function firstColumn(tree: pl.DataFrame, wanted: string | undefined, candidates: readonly (string | undefined)[]): string | undefined {
   if (wanted) {
     if (!columnNames(tree).includes(wanted)) throw new ProcessTreeQueryError(msg.treeColumnMissing(wanted, columnNames(tree)));
@@ -292,6 +326,7 @@ function depthFirst(keys: readonly string[], parentKeys: readonly (string | null
 /** An indented text rendering, one process per line: `+-- name [pid] command line`, in tree order whatever the frame's row order. */
 export function treeToText(tree: pl.DataFrame, options: TreeToTextOptions = {}): string {
   checkTree(tree);
+  checkOptions("treeToText", options, TEXT_TYPES, "{ maxLines: 50 }");
   // The schema the tree was built with (a custom one included), else the one its columns fit (ECS, OCSF…), then common names.
   const schema = builtSchemaOf(tree) ?? inferSchema(columnNames(tree));
   const nameCol = firstColumn(tree, options.nameColumn, [schema?.processName, "NewProcessName", "exe", "FileName", "Image", "CreatedProcessName"]);
