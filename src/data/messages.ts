@@ -1,5 +1,6 @@
 /** The error classes, codes and message builders of src/data (query providers, query files, readers). */
-import { didYouMean, errorMessage, HuntlabError, type CodesOfClass, type ErrorCatalog } from "../common/errors";
+import { didYouMean, errorMessage, HuntlabError, unknownOptionText, type CodesOfClass, type ErrorCatalog, type UnknownOption } from "../common/errors";
+import { optionTypeText, shortValue } from "../common/options";
 import type { YamlProblem } from "../config/messages";
 
 /** Every code of src/data, with what docs/errors.md says of it. */
@@ -33,6 +34,16 @@ export const DATA_ERRORS = {
   "data/time-range-reversed": { class: "QueryError", when: "start is after end", names: "the query, both times" },
   "data/time-column-missing": { class: "QueryError", when: "start/end are given but the file has no time column", names: "the query, the file, the column" },
   "data/time-column-not-time": { class: "QueryError", when: "the time column of a start/end query holds no times", names: "the query, the column, example values" },
+  "data/provider-option": {
+    class: "QueryError",
+    when: "new QueryProvider is given an option it does not know (misspelt, MSTICPy's data_paths, another kind of provider's), a value of the wrong type, or options that are not an object (an array of paths)",
+    names: "the provider, the option and the nearest known option (or the kind of provider it belongs to), the value and what it takes",
+  },
+  "data/run-option": {
+    class: "QueryError",
+    when: "a query is run with options (its second argument) it does not know (misspelt: column for columns), of the wrong type, or that are not an object",
+    names: "the query, the option and the nearest known option, the value and what it takes",
+  },
   "data/unsupported-environment": { class: "QueryError", when: "a QueryProvider is asked for an environment other than LocalData", names: "the environment" },
   "data/no-queries": { class: "QueryError", when: "no LocalData query file is found in the query paths", names: "the query paths" },
   "data/family-clash": { class: "QueryError", when: "a data family is named like a provider method", names: "the family" },
@@ -255,6 +266,26 @@ export const dataMessages = {
     ),
 
   // The provider (QueryError).
+  /** `provider`: `QueryProvider("LocalData")`. */
+  providerOptions: (provider: string, value: unknown) =>
+    errorMessage(
+      "data/provider-option",
+      `${provider}: its options must be an object such as { dataPaths: ["/my/data"] }, not ${shortValue(value)}${Array.isArray(value) ? " (the data paths go in the option dataPaths)" : ""}.`,
+    ),
+  /** `otherKind`: the kind of provider the option belongs to (`LocalData`, `live`), when it is one of theirs. */
+  providerOptionUnknown: (provider: string, unknown: UnknownOption, known: readonly string[], otherKind?: string) =>
+    errorMessage(
+      "data/provider-option",
+      otherKind
+        ? `${provider}: option ${unknown.option} is an option of ${otherKind} providers, not of this one; its options are ${known.join(", ")}.`
+        : unknownOptionText(provider, unknown, known),
+    ),
+  providerOptionType: (provider: string, option: string, expected: string, value: unknown) => errorMessage("data/provider-option", optionTypeText(provider, option, expected, value)),
+  /** `where`: the query, `WindowsSecurity.list_host_logons`. */
+  runOptions: (where: string, value: unknown) =>
+    errorMessage("data/run-option", `${where}: its options (the second argument; parameters go first) must be an object such as { columns: ["Account"] }, not ${shortValue(value)}.`),
+  runOptionUnknown: (where: string, unknown: UnknownOption, known: readonly string[]) => errorMessage("data/run-option", unknownOptionText(where, unknown, known)),
+  runOptionType: (where: string, option: string, expected: string, value: unknown) => errorMessage("data/run-option", optionTypeText(where, option, expected, value)),
   unsupportedEnvironment: (environment: string, supported: readonly string[]) =>
     errorMessage("data/unsupported-environment", `data environment "${environment}" is not supported (supported: ${supported.join(", ")}).${didYouMean(environment, supported)}`),
   /** `names`: the environment's names a file may use, the provider's first (environmentNames). */

@@ -25,6 +25,7 @@ import type { QueryDefinition } from "./types";
 import { copyRange, formatLiveHelp, LIVE_ENVIRONMENTS, LiveDataProvider, timeRangeDates, type LiveProviderOptions, type TimeRange } from "./live/liveProvider";
 import type { LiveEnvironment } from "./live/types";
 import { revealLines } from "../display/hiddenChars";
+import { liveProviderOptions, localDataOptions, runOptions } from "./providerOptions";
 
 export type { QueryParams, QueryRunOptions } from "./localData";
 export type { LiveProviderOptions, TimeRange, LiveProgress } from "./live/liveProvider";
@@ -38,7 +39,7 @@ export interface LocalDataOptions {
    * Folders (searched recursively) or files holding the data: CSV/TSV,
    * NDJSON, JSON, Parquet, Arrow IPC, and folders of Parquet files read as one
    * dataset (hive-partitioned `date=…/part-0.parquet`). Default: the lab data
-   * bundled with huntlab.
+   * bundled with huntlab. One path may be given as text (from untyped cells).
    */
   dataPaths?: string[];
   /**
@@ -335,13 +336,14 @@ class LocalDataProvider implements QueryProviderMethods, QueryProviderConnection
   private readonly familyNames: string[];
   private readonly interruptOptions: InterruptOptions;
 
-  constructor(environment: DataEnvironment, options: LocalDataOptions = {}) {
+  constructor(environment: DataEnvironment, given?: LocalDataOptions) {
     if ((environment as string) !== "LocalData") {
       throw new QueryError(msg.unsupportedEnvironment(String(environment), ["LocalData", ...LIVE_ENVIRONMENTS]));
     }
+    // Checked first: a misspelt dataPaths read the bundled lab data instead, silently. The paths come back as copies.
+    const options = localDataOptions('QueryProvider("LocalData")', given);
     this.range = timeRangeDates(options.timeRange, "timeRange");
-    // A copy: the caller's array changed in a later cell must not change where this provider reads.
-    const dataPaths = [...(options.dataPaths ?? [LAB_DATA_DIR])];
+    const dataPaths = options.dataPaths ?? [LAB_DATA_DIR];
     this.index = new DataFileIndex(dataPaths, { warn: options.warn });
     // Reads warn where the provider does (a Zeek JSON log's cut last line), unless readOptions says otherwise.
     this.readOptions = { warn: options.warn, ...options.readOptions };
@@ -363,7 +365,7 @@ class LocalDataProvider implements QueryProviderMethods, QueryProviderConnection
 
   private makeQueryFunction(q: QueryDefinition): QueryFunction {
     const run = (params?: QueryParams, options?: QueryRunOptions) => this.runQuery(q, withTimeRange(q, params, this.range), options);
-    const lazy = (params?: QueryParams, options?: QueryRunOptions) => runLocalLazy(this.index, q, withTimeRange(q, params, this.range), this.readOptions, options);
+    const lazy = (params?: QueryParams, options?: QueryRunOptions) => runLocalLazy(this.index, q, withTimeRange(q, params, this.range), this.readOptions, runOptions(`${q.family}.${q.name}.lazy`, options));
     return Object.assign(run, { definition: q, help: () => formatQueryHelp(q), lazy }) as QueryFunction;
   }
 
@@ -373,9 +375,10 @@ class LocalDataProvider implements QueryProviderMethods, QueryProviderConnection
    * once, and the query's later steps never run (no output after the cell).
    */
   private async runQuery(q: QueryDefinition, params: QueryParams | undefined, options: QueryRunOptions | undefined): Promise<pl.DataFrame> {
+    const run = runOptions(q.family === "execQuery" ? `execQuery(${JSON.stringify(q.name)})` : `${q.family}.${q.name}`, options);
     const op = operationSignal(this.interruptOptions);
     try {
-      return rich(await runLocalQueryAsync(this.index, q, params, this.readOptions, options, op.signal));
+      return rich(await runLocalQueryAsync(this.index, q, params, this.readOptions, run, op.signal));
     } catch (err) {
       if (!op.signal.aborted) throw err;
       const reason: unknown = op.signal.reason;
@@ -498,8 +501,8 @@ class LiveProvider implements QueryProviderMethods, QueryProviderConnection {
   private readonly live: LiveDataProvider;
   private readonly familyNames: string[];
 
-  constructor(environment: LiveEnvironment, options: LiveProviderOptions = {}) {
-    this.live = new LiveDataProvider(environment, options);
+  constructor(environment: LiveEnvironment, options?: LiveProviderOptions) {
+    this.live = new LiveDataProvider(environment, liveProviderOptions(`QueryProvider("${environment}")`, options));
     const { familyNames, all } = attachFamilies(this, this.live.definitions, (q) => this.makeQueryFunction(q));
     this.familyNames = familyNames;
     this.all_queries = all;
@@ -531,7 +534,7 @@ class LiveProvider implements QueryProviderMethods, QueryProviderConnection {
   }
 
   private makeQueryFunction(q: QueryDefinition): QueryFunction {
-    const run = async (params?: QueryParams, options?: QueryRunOptions) => rich(await this.live.run(q, params, options));
+    const run = async (params?: QueryParams, options?: QueryRunOptions) => rich(await this.live.run(q, params, runOptions(`${q.family}.${q.name}`, options)));
     const lazy = (): pl.LazyDataFrame => {
       throw new QueryError(msg.liveConfig(this.live.environment, `${q.family}.${q.name}.lazy()`, "not available for live providers; await the query and call .lazy() on its frame"));
     };
@@ -565,9 +568,9 @@ class LiveProvider implements QueryProviderMethods, QueryProviderConnection {
   async execQuery(query: string, params?: QueryParams, options?: QueryRunOptions): Promise<pl.DataFrame> {
     const text = query.trim();
     const named = this.live.definitions.find((q) => `${q.family}.${q.name}` === text);
-    if (named) return rich(await this.live.run(named, params, options));
+    if (named) return rich(await this.live.run(named, params, runOptions(text, options)));
     if (params && Object.keys(params).length) throw new QueryError(msg.parametersOnFile(text.slice(0, 80)));
-    return rich(await this.live.runText(text, options));
+    return rich(await this.live.runText(text, runOptions("execQuery", options)));
   }
 
   browseQueries(options: BrowseQueriesOptions = {}): Displayable {

@@ -94,6 +94,12 @@ const SAMPLES: Record<string, Sample> = {
   "displayMessages.notAMimeBundle": () => [display.notAMimeBundle(), ["Jupyter.display"]],
   "displayMessages.promise": () => [display.promise(), ["await timeline(df)", "a query", "await qp."]],
 
+  "dataMessages.providerOptions": () => [data.providerOptions('QueryProvider("LocalData")', ["/my/data"]), ['QueryProvider("LocalData")', "{ dataPaths:", '["/my/data"]', "go in the option dataPaths"]],
+  "dataMessages.providerOptionUnknown": () => [data.providerOptionUnknown('QueryProvider("Splunk")', { option: "dataPaths", suggestion: undefined }, ["queryPaths", "timeoutMs"], "LocalData"), ['QueryProvider("Splunk")', "dataPaths", "LocalData", "queryPaths, timeoutMs"]],
+  "dataMessages.providerOptionType": () => [data.providerOptionType('QueryProvider("LocalData")', "dataPaths", "a path or a list of paths", 5), ["dataPaths", "a path or a list of paths", "not 5"]],
+  "dataMessages.runOptions": () => [data.runOptions("WindowsSecurity.list_host_logons", null), ["WindowsSecurity.list_host_logons", "second argument", "{ columns:", "not null"]],
+  "dataMessages.runOptionUnknown": () => [data.runOptionUnknown("A.b", { option: "column", suggestion: "columns" }, ["columns"]), ["A.b", "column", "(did you mean columns?)"]],
+  "dataMessages.runOptionType": () => [data.runOptionType("A.b", "columns", "a list of column names", [5]), ["A.b", "columns", "a list of column names", "[5]"]],
   "dataMessages.pathsMissing": () => [data.pathsMissing(["/no/data"]), ["/no/data"]],
   "dataMessages.fileNotFound": () => [data.fileNotFound("query A.b", "host_logon.csv", ["/lab/data"], ["host_logons.csv"]), ["query A.b", '"host_logon.csv"', "/lab/data", "host_logons.csv"]],
   "dataMessages.fileMissing": () => [data.fileMissing("/d/missing.csv"), ["/d/missing.csv"]],

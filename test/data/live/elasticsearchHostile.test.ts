@@ -113,7 +113,7 @@ describe("live provider: a driver's unexpected error", () => {
       const dir = tempDir();
       const cfg = path.join(dir, "msticpyconfig.yaml");
       fs.writeFileSync(cfg, `DataProviders:\n  Splunk:\n    Args:\n      host: "127.0.0.1"\n      bearer_token: "${SECRET}"\n`);
-      const qp = new QueryProvider("Splunk", { configPath: cfg, dataPaths: [] } as never);
+      const qp = new QueryProvider("Splunk", { configPath: cfg });
       await qp.connect();
       const err = await qp.execQuery("search index=x").then(() => undefined, (e: unknown) => e);
       assert.ok(err instanceof QueryError && err.code === "data/live-http", String(err));
