@@ -12,7 +12,7 @@ import { isTemporalType, isTextType, isWholeDecimal, textExpr, timeLiteral } fro
 import { foldCase, foldCaseExpr } from "../common/caseFold";
 import { fitsInteger, matchKey, matchKind, numberOf } from "./matchValues";
 import { DataFileError, QueryError, dataMessages as msg } from "./messages";
-import { anyOf, columnOf, frameOf, hasColumn, renameAll, withPlainNames } from "../common/frames";
+import { anyOf, columnNames, columnOf, frameOf, hasColumn, renameAll, withPlainNames } from "../common/frames";
 import { DataFileIndex, type DataSource } from "./dataSources";
 import { collectScan, mapWholeSource, plainName, scanSource, type ScannedSource } from "./scan";
 import { runAsync, runSync, type ReadSteps } from "./collect";
@@ -29,8 +29,11 @@ export type QueryParams = Record<string, unknown>;
 /** How a query is run, besides its parameters. */
 export interface QueryRunOptions {
   /**
-   * Columns to return (default: the query's `metadata.columns`, else all).
-   * Parquet sources then read only these columns (and those the filters need).
+   * Columns to return (default: the query's `metadata.columns`, else all); one
+   * name may be given as text. Parquet sources then read only these columns
+   * (and those the filters need). On a query with a `metadata.schema` they are
+   * columns of the mapped result (the lab's names), chosen after the mapping,
+   * which reads every column.
    */
   columns?: string[];
 }
@@ -497,6 +500,7 @@ function* localQuerySteps(
   const values = resolveParameters(query, params);
   const source = sourceOf(index, query, where);
   const kind = query.schema;
+  const columns = runOptions.columns ?? defaultColumns(query);
   let df: pl.DataFrame;
   // Filters on lab columns that the export only gets from the schema mapping run after it.
   const afterMapping: [QueryParameter, unknown][] = [];
@@ -519,23 +523,38 @@ function* localQuerySteps(
         }
       }
     }
-    df = yield* filterScan(scanned, query, values, runOptions.columns ?? defaultColumns(query));
+    // A query with a schema returns the mapped frame (the lab's Account, LogonType… beside the export's own columns):
+    // the columns asked for are chosen from it, after the mapping, which needs the export's columns to tell its schema.
+    // Selected in the scan, they left the mapping too few columns to recognise the export: every query with a schema failed.
+    df = yield* filterScan(scanned, query, values, kind ? undefined : columns);
   } catch (err) {
     if (!(err instanceof DataFileError)) throw err;
     throw new DataFileError(msg.queryFileRead(where, err), { cause: err });
   }
-  if (kind) df = normalizeEvents(df, kind, { source: `${query.family}.${query.name} (${path.basename(source.path)})` });
-  if (!afterMapping.length) return df;
+  if (!kind) return df;
+  df = normalizeEvents(df, kind, { source: `${query.family}.${query.name} (${path.basename(source.path)})` });
   for (const [param] of afterMapping) {
     if (!hasColumn(df, param.column as string)) throw new QueryError(msg.filterColumnMissing(where, param.name, param.column as string, path.basename(source.path)));
   }
-  return withPlainNames(df, (plain, nameOf) =>
-    plain.filter(
-      afterMapping
-        .map(([param, value]) => columnFilter(nameOf(param.column as string), columnOf(df, param.column as string).dtype, param, value, where))
-        .reduce((a, b) => a.and(b)),
-    ),
-  );
+  const mapped = df;
+  if (afterMapping.length) {
+    df = withPlainNames(mapped, (plain, nameOf) =>
+      plain.filter(
+        afterMapping
+          .map(([param, value]) => columnFilter(nameOf(param.column as string), columnOf(mapped, param.column as string).dtype, param, value, where))
+          .reduce((a, b) => a.and(b)),
+      ),
+    );
+  }
+  return columns ? selectMapped(df, columns, `${query.family}.${query.name}`, path.basename(source.path)) : df;
+}
+
+/** The columns asked of a query with a schema, from its mapped frame; one it does not have is named, with the close names. */
+function selectMapped(df: pl.DataFrame, columns: readonly string[], where: string, file: string): pl.DataFrame {
+  const names = columnNames(df);
+  const missing = columns.filter((c) => !names.includes(c));
+  if (missing.length) throw new QueryError(msg.selectColumnMissing(where, `${file} (mapped to the lab's columns)`, missing, names));
+  return frameOf(columns.map((c) => columnOf(df, c)));
 }
 
 /**
