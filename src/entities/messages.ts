@@ -1,14 +1,20 @@
 /** The error class, codes and message builders of src/entities. */
 import { didYouMean, errorMessage, HuntlabError, type ErrorCatalog } from "../common/errors";
 import { cutText } from "../display/cutText";
+import { shortValue } from "../common/options";
 
 /** Every code of src/entities, with what docs/errors.md says of it. */
 export const ENTITIES_ERRORS = {
   "entities/json-invalid": { class: "EntityParseError", when: "an Entities or ExtendedProperties cell is not valid JSON", names: "the cell (row and column), the parser's complaint" },
   "entities/column-missing": { class: "EntityParseError", when: "ipsFromDataFrame is given a column that is not there, or finds no IP column", names: "the option, the column, the columns there are" },
-  "entities/invalid-option": { class: "EntityParseError", when: "ipsFromDataFrame is given an option it does not know, or a value of the wrong kind", names: "the option, the value, the options there are" },
+  "entities/invalid-option": { class: "EntityParseError", when: "ipsFromDataFrame or new SecurityAlert is given an option it does not know, or a value of the wrong kind", names: "the option, the value, the options there are" },
   "entities/invalid-source": { class: "EntityParseError", when: "an entity is built from something other than an object of its properties (or, for Ip, Host, Account, Url, Dns and File, its address, name, URL or path as text)", names: "the class, what it was given, an example" },
-  "entities/row-out-of-range": { class: "EntityParseError", when: "new SecurityAlert(df, row) names a row the DataFrame does not have", names: "the row, the number of rows" },
+  "entities/row-out-of-range": { class: "EntityParseError", when: "new SecurityAlert(df, row) names a row the DataFrame does not have, or a row that is no whole number (text, a fraction)", names: "the row, the number of rows" },
+  "entities/alert-input": {
+    class: "EntityParseError",
+    when: "new SecurityAlert is given something other than an alerts DataFrame or one alert row object: a query not awaited, a LazyDataFrame, a Series, an array of rows, JSON text, undefined",
+    names: "what it was given, what it takes, how to make that of it",
+  },
 } as const satisfies ErrorCatalog<"entities">;
 
 /** A code of src/entities. */
@@ -40,8 +46,19 @@ export const entitiesMessages = {
       "entities/invalid-source",
       `new entities.${className}: takes an object of its properties such as ${example}${text ? ` (or the ${text} as text)` : ""}, not ${given}.`,
     ),
-  rowOutOfRange: (index: number, height: number) =>
-    errorMessage("entities/row-out-of-range", `SecurityAlert: row ${index} is out of range (the DataFrame has ${height} rows)`),
+  /** `index` a number out of range, or anything else given as the row (`"5"`, which was reported as out of range). */
+  rowOutOfRange: (index: unknown, height: number) =>
+    errorMessage(
+      "entities/row-out-of-range",
+      typeof index === "number" && Number.isInteger(index)
+        ? `SecurityAlert: row ${index} is out of range (the DataFrame has ${height} rows)`
+        : `SecurityAlert: the row must be a whole number (0 to ${height - 1}: the DataFrame has ${height} rows), not ${shortValue(index)}${typeof index === "string" ? " (text)" : ""}`,
+    ),
+  alertOptions: (value: unknown) =>
+    errorMessage("entities/invalid-option", `new SecurityAlert: its options (the third argument) must be an object such as { onParseError: "keep" }, not ${shortValue(value)}.`),
+  /** `what`: the input described by common/notAFrame.ts (a Promise: await it…). */
+  alertInput: (what: string) =>
+    errorMessage("entities/alert-input", `new SecurityAlert: expected an alerts DataFrame and the row to take (new SecurityAlert(alerts, 0)), or one alert row object (alerts.toRecords()[0]); got ${what}.`),
 };
 
 /** The warning (not an error) about alerts with nothing to be known by; `rows` are their positions in the frame. */

@@ -11,7 +11,7 @@ import { htmlView } from "../display/htmlView";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
 import { Entity, EntityParseError, formatEntityValue, MAX_CARD_KEY, MAX_CARD_VALUE, MAX_TEXT_VALUE, parseEntityTime } from "./entity";
-import { frameHeight, frameRecords, isDataFrame } from "../common/frames";
+import { frameHeight, frameRecords, isDataFrame, isSeries } from "../common/frames";
 import { stringifyExact, parseJsonIntegersAsText } from "../common/json";
 import { printWarning } from "../common/messages";
 import { checkJsonDepth, parseEntities } from "./parse";
@@ -20,6 +20,9 @@ import { Account, entityFactory, Host, Ip, Process, windowsId } from "./types";
 import { evidenceEntity, isEvidenceRow } from "./alertEvidence";
 import { cutText } from "../display/cutText";
 import { shownText } from "../display/shownText";
+import { isLazyFrame, isThenable, notAFrameText } from "../common/notAFrame";
+import { findOptionProblem, optionTypeText, type OptionTypesOf } from "../common/options";
+import { unknownOptionText } from "../common/errors";
 
 /** An alert row: column name → value (as `df.toRecords()` gives). */
 export type AlertRow = Record<string, unknown>;
@@ -102,6 +105,33 @@ function parseOrKeep<T>(parse: () => T, fallback: T, keep: boolean, errors: stri
   }
 }
 
+/**
+ * A row object, as `toRecords()` gives: a plain object, not an array, a Promise or one of polars' objects
+ * (a LazyDataFrame and a Series are plain objects too, and were stored as the alert's row).
+ */
+function isAlertRow(value: unknown): value is AlertRow {
+  if (typeof value !== "object" || value === null || isThenable(value) || isLazyFrame(value) || isSeries(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** An array where one alert belongs: its rows, one of which is the alert. */
+function rowsText(rows: readonly unknown[]): string {
+  return `an array of ${rows.length} item${rows.length === 1 ? "" : "s"}: pass one alert row of it (rows[0]), or the alerts DataFrame and the row number`;
+}
+
+const OPTION_TYPES = { onParseError: { oneOf: ["throw", "keep"] }, position: "whole" } as const satisfies OptionTypesOf<SecurityAlertOptions>;
+
+/** Options from untyped cells: `null` failed reading `position`, a misspelt name was ignored. */
+function checkOptions(options: unknown): void {
+  const found = findOptionProblem(options, OPTION_TYPES);
+  if (!found) return;
+  const fn = "new SecurityAlert";
+  if (found.problem === "unknown") throw new EntityParseError(msg.invalidOption(unknownOptionText(fn, found.unknown, found.known)));
+  if (found.problem === "not-object") throw new EntityParseError(msg.alertOptions(found.value));
+  throw new EntityParseError(msg.invalidOption(optionTypeText(fn, found.option, found.expected, found.value)));
+}
+
 /** A security alert with its entities. */
 export class SecurityAlert implements Displayable {
   /** Every column of the source row, as given. */
@@ -131,10 +161,13 @@ export class SecurityAlert implements Displayable {
   readonly position?: number;
 
   /**
-   * @param source an alert row (`df.toRecords()[i]`) or an alerts DataFrame
+   * @param source an alert row (`df.toRecords()[i]`) or an alerts DataFrame;
+   *   anything else (a query not awaited, a LazyDataFrame, an array of rows) is
+   *   an `entities/alert-input` error saying what to pass
    * @param index the row to take when `source` is a DataFrame. Default 0.
    */
   constructor(source: AlertRow | DataFrame, index = 0, options: SecurityAlertOptions = {}) {
+    checkOptions(options);
     let row: AlertRow;
     let position = options.position;
     if (isDataFrame(source)) {
@@ -145,8 +178,11 @@ export class SecurityAlert implements Displayable {
       }
       row = frameRecords(source, { offset: index, length: 1 })[0];
       position ??= index;
+    } else if (isAlertRow(source)) {
+      row = source;
     } else {
-      row = source as AlertRow;
+      // From an untyped cell: a query not awaited made an alert of nothing (no name, no entities), drawn as "Alert: ".
+      throw new EntityParseError(msg.alertInput(Array.isArray(source) ? rowsText(source) : notAFrameText(source)));
     }
     this.row = row;
     if (position !== undefined) this.position = position;
