@@ -11,6 +11,7 @@ export const CONFIG_ERRORS = {
   "config/keyvault-unsupported": { class: "ConfigError", when: "a setting is a KeyVault secret", names: "the file, the setting" },
   "config/invalid-setting": { class: "ConfigError", when: "a setting has the wrong type or shape", names: "the file, the setting's path" },
   "config/yaml-syntax": { class: "ConfigError", when: "msticpyconfig.yaml is not valid YAML (or repeats a key)", names: "the file, line and column" },
+  "config/yaml-encoding": { class: "ConfigError", when: "msticpyconfig.yaml is not UTF-8 (a Latin-1/ANSI file), or UTF-32; UTF-16 with a byte-order mark is read", names: "the file, line and column" },
   "config/yaml-limit": { class: "ConfigError", when: "msticpyconfig.yaml is over a size, key-count or nesting limit, or cannot be read (a folder, FIFO, socket or device, refused before opening; no permission; an alias bomb)", names: "the file, the limit" },
 } as const satisfies ErrorCatalog<"config">;
 
@@ -23,7 +24,7 @@ export class ConfigError extends HuntlabError<ConfigErrorCode> {
 }
 
 /** What kind of problem a YAML file has; the reader's caller turns it into its own code (`config/yaml-syntax`, `data/query-yaml-limit`). */
-export type YamlProblemCode = "yaml-syntax" | "yaml-limit";
+export type YamlProblemCode = "yaml-syntax" | "yaml-limit" | "yaml-encoding";
 
 /** A problem of a YAML file, before the caller gives it a package's code. */
 export type YamlProblem = ErrorMessage<YamlProblemCode>;
@@ -56,6 +57,15 @@ export const yamlMessages = {
   /** The path is a folder, a FIFO, a socket or a device (`kind` from fileKind, src/common/regularFile.ts): refused before it is opened (a FIFO blocks the open until a writer comes). */
   notAFile: (file: string, kind: string): YamlProblem =>
     errorMessage("yaml-limit", `${file}: YAML cannot be read: ${fileProblemText({ problem: "not-a-file", kind })}`),
+  /**
+   * Bytes that are not UTF-8 (`where`: `file:line:col` of the first), or a byte-order mark of an encoding not read.
+   * The bytes are not shown: they may be part of a key (`AuthKey: Clé…` saved as Latin-1).
+   */
+  notUtf8: (where: string): YamlProblem =>
+    errorMessage("yaml-encoding", `${where}: the file is not UTF-8 (a byte here is not valid UTF-8: Latin-1 or Windows "ANSI", perhaps); save it as UTF-8`),
+  /** A byte-order mark of an encoding not read, or UTF-16 that does not decode; `encoding` is "UTF-32 LE", "UTF-16 BE"… */
+  badEncoding: (file: string, encoding: string, detail: string): YamlProblem =>
+    errorMessage("yaml-encoding", `${file}: the file is ${encoding} (its byte-order mark says so), ${detail}; save it as UTF-8`),
   /** The parsed document cannot be turned into values (an alias bomb). */
   unreadable: (file: string, detail: string): YamlProblem => errorMessage("yaml-limit", `${file}: YAML cannot be read: ${detail}`),
 };

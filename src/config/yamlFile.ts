@@ -9,6 +9,7 @@
  * map of 40k keys. Here it is off, and one pass over the parsed document with
  * a set per map does the same check.
  */
+import { isUtf8 } from "node:buffer";
 import YAML, { isAlias, isMap, isScalar, isSeq, LineCounter, visit, YAMLSeq, type Node } from "yaml";
 import { readRegularFile } from "../common/regularFile";
 import { yamlMessages as msg, type YamlProblem } from "./messages";
@@ -76,10 +77,11 @@ export type YamlErrorFactory = (problem: YamlProblem) => Error;
  * writer (`MSTICPYCONFIG` naming a named pipe hung the kernel), and
  * `/dev/zero` read until Node aborted. A file that cannot be opened is an
  * error naming it. (The checks: {@link readRegularFile}, shared with other
- * files settings name.)
+ * files settings name.) Decoded by {@link decodeYamlBytes}: UTF-8, or UTF-16
+ * with a byte-order mark; other bytes are an error naming the line and column.
  */
 export function readYamlText(file: string, limits: YamlLimits, fail: YamlErrorFactory): string {
-  return readRegularFile(file, { maxBytes: limits.maxBytes }, (p) =>
+  const bytes = readRegularFile(file, { maxBytes: limits.maxBytes }, (p) =>
     fail(
       p.problem === "not-a-file"
         ? msg.notAFile(file, p.kind)
@@ -87,7 +89,69 @@ export function readYamlText(file: string, limits: YamlLimits, fail: YamlErrorFa
           ? msg.tooLarge(file, p.bytes, limits.maxBytes, limits.what)
           : msg.unreadable(file, p.detail),
     ),
-  ).toString("utf8");
+  );
+  return decodeYamlBytes(file, bytes, fail);
+}
+
+/**
+ * The text of a YAML file's bytes, as PyYAML (MSTICPy's reader) takes them: UTF-8, or UTF-16 when a
+ * byte-order mark says so (PowerShell 5.1's `Out-File` writes UTF-16 LE with one). Bytes that are not
+ * UTF-8 (a file saved as Latin-1, Notepad's "ANSI") are an error naming the line and column of the
+ * first, not text with U+FFFD in it: `AuthKey: Clé…` was read as a key that no service accepts.
+ * UTF-32 (which PyYAML does not read either) is an error saying so.
+ */
+export function decodeYamlBytes(file: string, bytes: Buffer, fail: YamlErrorFactory): string {
+  const [a, b, c, d] = bytes;
+  if ((a === 0xff && b === 0xfe && c === 0 && d === 0) || (a === 0 && b === 0 && c === 0xfe && d === 0xff)) {
+    throw fail(msg.badEncoding(file, a === 0xff ? "UTF-32 LE" : "UTF-32 BE", "which huntlab does not read (nor does MSTICPy)"));
+  }
+  if ((a === 0xff && b === 0xfe) || (a === 0xfe && b === 0xff)) {
+    const encoding = a === 0xff ? "UTF-16 LE" : "UTF-16 BE";
+    if (bytes.length % 2 !== 0) throw fail(msg.badEncoding(file, encoding, "but has an odd number of bytes (cut short?)"));
+    // Big-endian as little-endian with each pair of bytes swapped (a copy: the caller's buffer stays as read).
+    const le = a === 0xff ? bytes : Buffer.from(bytes).swap16();
+    try {
+      // The decoder drops the byte-order mark.
+      return new TextDecoder("utf-16le", { fatal: true }).decode(le);
+    } catch {
+      throw fail(msg.badEncoding(file, encoding, "but does not decode as UTF-16 (half of a surrogate pair)"));
+    }
+  }
+  if (isUtf8(bytes)) return bytes.toString("utf8");
+  throw fail(msg.notUtf8(positionOf(file, bytes, firstInvalidUtf8(bytes))));
+}
+
+/** The offset of the first byte of `bytes` that does not start a valid UTF-8 sequence (RFC 3629: no overlong forms, no surrogates, nothing past U+10FFFF); -1 if none. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; ) {
+    const lead = bytes[i];
+    if (lead < 0x80) {
+      i += 1;
+      continue;
+    }
+    const more = lead >= 0xc2 && lead <= 0xdf ? 1 : lead >= 0xe0 && lead <= 0xef ? 2 : lead >= 0xf0 && lead <= 0xf4 ? 3 : 0;
+    if (more === 0 || i + more >= bytes.length) return i;
+    // The second byte's range rules out overlong forms (E0, F0), surrogates (ED) and code points past U+10FFFF (F4).
+    const low = lead === 0xe0 ? 0xa0 : lead === 0xf0 ? 0x90 : 0x80;
+    const high = lead === 0xed ? 0x9f : lead === 0xf4 ? 0x8f : 0xbf;
+    if (bytes[i + 1] < low || bytes[i + 1] > high) return i;
+    for (let k = 2; k <= more; k += 1) if ((bytes[i + k] & 0xc0) !== 0x80) return i;
+    i += more + 1;
+  }
+  return -1;
+}
+
+/** `file:line:col` of a byte offset (the column in characters, from 1). */
+function positionOf(file: string, bytes: Buffer, offset: number): string {
+  if (offset < 0) return file;
+  let line = 1;
+  let lineStart = 0;
+  for (let at = bytes.indexOf(0x0a); at >= 0 && at < offset; at = bytes.indexOf(0x0a, at + 1)) {
+    line += 1;
+    lineStart = at + 1;
+  }
+  // The bytes before it on its line are valid UTF-8: count their characters.
+  return `${file}:${line}:${[...bytes.subarray(lineStart, offset).toString("utf8")].length + 1}`;
 }
 
 /** `file:line:col` for an offset of the text (just `file` without one). */

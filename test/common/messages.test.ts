@@ -410,6 +410,8 @@ const YAML_SAMPLES: Record<keyof typeof yaml, Sample> = {
   unknownAlias: () => [yaml.unknownAlias("cfg.yaml:6:17"), ["cfg.yaml:6:17", "quoted"]],
   notAFile: () => [yaml.notAFile("/tmp/msticpyconfig.yaml", "a named pipe (FIFO)"), ["/tmp/msticpyconfig.yaml", "a named pipe (FIFO)", "not a regular file"]],
   unreadable: () => [yaml.unreadable("q.yaml", "Excessive alias count"), ["q.yaml"]],
+  notUtf8: () => [yaml.notUtf8("cfg.yaml:7:17"), ["cfg.yaml:7:17", "not UTF-8", "save it as UTF-8"]],
+  badEncoding: () => [yaml.badEncoding("cfg.yaml", "UTF-32 LE", "which huntlab does not read"), ["cfg.yaml", "UTF-32 LE", "save it as UTF-8"]],
 };
 
 /** Every builder of the catalog, as `group.name`. */
@@ -486,7 +488,7 @@ describe("message builders", () => {
       produced.add(m.code);
     }
     // The YAML problems reach the catalog through configMessages.yaml and dataMessages.queryYaml.
-    for (const code of ["config/yaml-limit", "data/query-yaml-syntax"]) produced.add(code);
+    for (const code of ["config/yaml-limit", "config/yaml-encoding", "data/query-yaml-syntax", "data/query-yaml-encoding"]) produced.add(code);
     // optionType/optionUnknown take the view's code; the TI browser's is thrown by test/vis/viewOptions*.test.ts.
     produced.add(vis.optionType("vis/ti-option", "browseResults", "height", "a number", "x").code);
     assert.deepEqual(errorRows().map((r) => r.code).filter((c) => !produced.has(c)), [], "codes no builder produces");
@@ -495,12 +497,14 @@ describe("message builders", () => {
   it("of the YAML reader name the file and the limit or position", () => {
     for (const [key, sample] of Object.entries(YAML_SAMPLES)) {
       const [m, subjects] = sample();
-      assert.ok(m.code === "yaml-syntax" || m.code === "yaml-limit", key);
+      assert.ok(m.code === "yaml-syntax" || m.code === "yaml-limit" || m.code === "yaml-encoding", key);
       for (const subject of subjects) assert.ok(m.message.includes(subject), `${key}: "${m.message}" does not name ${subject}`);
     }
     assert.deepEqual(Object.keys(yaml).sort(), Object.keys(YAML_SAMPLES).sort());
     assert.equal(config.yaml(yaml.tooDeep("c.yaml", 64, "the config file")).code, "config/yaml-limit");
     assert.equal(data.queryYaml(yaml.duplicateKey("q.yaml:1:1", "a")).code, "data/query-yaml-syntax");
+    assert.equal(config.yaml(yaml.notUtf8("c.yaml:1:2")).code, "config/yaml-encoding");
+    assert.equal(data.queryYaml(yaml.notUtf8("q.yaml:1:2")).code, "data/query-yaml-encoding");
   });
 });
 
