@@ -203,6 +203,8 @@ interface ResolvedArgs {
   args: Record<string, string | number | boolean | null>;
   secretArgs: string[];
   missing: MissingVariable[];
+  /** The texts of secret-named Args of a shape huntlab does not read (`AuthKey: [thekey]`): secrets all the same. */
+  unreadSecrets: string[];
 }
 
 function resolveArgs(
@@ -214,14 +216,18 @@ function resolveArgs(
   const out: Record<string, string | number | boolean | null> = {};
   const secretArgs = new Set<string>();
   const missing: MissingVariable[] = [];
+  const unreadSecrets: string[] = [];
   for (const [key, written] of Object.entries(args ?? {})) {
     if (isSecretArgName(key)) secretArgs.add(key);
     const setting = SettingValue.safeParse(written);
     if (!setting.success) {
       // MSTICPy's own test configs write `{ KeyVaultURI: … }`: like an unset variable, it stops this provider only.
-      if (missingEnvironment === "error") throw new ConfigError(msg.invalidSetting(file, `${where}.Args.${key}`, setting.error.issues[0].message));
+      // MSTICPy's docs write `AuthKey: [PLACEHOLDER]`: filled in, a list (or, from `{…}`, a mapping) holding the key.
+      const reason = unreadableSettingReason(key, written, isSecretArgName(key));
+      if (missingEnvironment === "error") throw new ConfigError(msg.invalidSetting(file, `${where}.Args.${key}`, reason));
       secretArgs.add(key);
-      missing.push({ arg: key, variable: "", reason: unreadableSettingReason(written) });
+      if (isSecretArgName(key)) secretTexts(written, unreadSecrets, 0);
+      missing.push({ arg: key, variable: "", reason });
       continue;
     }
     const value = setting.data;
@@ -246,7 +252,7 @@ function resolveArgs(
       out[key] = value;
     }
   }
-  return { args: out, secretArgs: [...secretArgs], missing };
+  return { args: out, secretArgs: [...secretArgs], missing, unreadSecrets };
 }
 
 /** `~/x` → home folder; relative → from the config file's folder. */
@@ -299,7 +305,7 @@ function providers(
       ttlMs: ms(Cache?.TtlSeconds),
       path: Cache?.Path ? resolvePath(file, Cache.Path) : undefined,
     });
-    return withMaskedInspect({
+    const settings = withMaskedInspect({
       name,
       provider: Provider ?? name,
       primary: Primary ?? false,
@@ -312,8 +318,13 @@ function providers(
       missing: [...problems, ...resolved.missing],
       extra,
     });
+    UNREAD_SECRETS.set(settings, resolved.unreadSecrets);
+    return settings;
   });
 }
+
+/** The texts of each provider's secret-named Args that huntlab could not read (see {@link ResolvedArgs}). */
+const UNREAD_SECRETS = new WeakMap<ProviderSettings, string[]>();
 
 function dropUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
@@ -327,28 +338,63 @@ function dropUndefined<T extends object>(value: T): T {
 export function providerSecrets(settings: readonly (Pick<ProviderSettings, "args" | "secretArgs"> & Partial<Pick<ProviderSettings, "baseUrl" | "extra">>)[]): string[] {
   const out: string[] = [];
   for (const s of settings) {
+    const args = new Map(Object.entries(s.args));
     for (const key of s.secretArgs) {
-      const value = s.args[key];
+      const value = args.get(key);
       // A number too (a key written as digits with a `!!int` tag): it is printed as its digits.
       if ((typeof value === "string" && value !== "") || typeof value === "number") out.push(String(value));
     }
-    for (const value of Object.values(s.args)) out.push(...urlPasswords(value), ...connectionStringSecrets(value));
+    for (const value of args.values()) out.push(...urlPasswords(value), ...connectionStringSecrets(value));
     // The provider's BaseUrl (beside Args, where it is read), and a key written beside Args by mistake (`AuthKey:` one level up).
     out.push(...urlPasswords(s.baseUrl));
     if (s.extra) extraSecrets(s.extra, out, 0);
+    out.push(...(UNREAD_SECRETS.get(s as ProviderSettings) ?? []));
   }
   return out;
 }
 
-/** Secret-named text, URL passwords and connection-string secrets anywhere in the keys huntlab does not read (or the whole document). */
-function extraSecrets(value: unknown, out: string[], depth: number): void {
+/**
+ * Secrets anywhere in the keys huntlab does not read (or the whole document): a secret-named setting's
+ * value (text or a number; every text of a list; the keys of a `{thekey}` mapping, whose values are all
+ * empty; anything inside an `Args` entry, whatever its shape), URL passwords and connection-string secrets.
+ * A secret-named mapping of other settings is a section (MSTICPy's `KeyVault:`), read key by key.
+ */
+function extraSecrets(value: unknown, out: string[], depth: number, inArgs = false): void {
   if (value === null || typeof value !== "object" || depth > CONFIG_FILE_LIMITS.maxDepth) return;
-  for (const [key, v] of Object.entries(value)) {
-    if (typeof v === "string") {
-      if (isSecretArgName(key) && v !== "") out.push(v);
-      out.push(...urlPasswords(v), ...connectionStringSecrets(v));
-    } else if (typeof v === "number" && isSecretArgName(key)) out.push(String(v));
-    else extraSecrets(v, out, depth + 1);
+  const entries = Array.isArray(value) ? value.map((v): [string, unknown] => ["", v]) : Object.entries(value);
+  for (const [key, v] of entries) {
+    if (typeof v === "string") out.push(...urlPasswords(v), ...connectionStringSecrets(v));
+    if (key !== "" && isSecretArgName(key) && (inArgs || isSettingValue(v))) secretTexts(v, out, depth + 1);
+    else extraSecrets(v, out, depth + 1, key === "Args");
+  }
+}
+
+/** Whether a secret-named value is one setting (text, a number, a list, a `{thekey}` mapping), not a section of them. */
+function isSettingValue(value: unknown): boolean {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return true;
+  const entries = Object.entries(value);
+  return entries.length > 0 && entries.every(([, v]) => v === null || v === undefined);
+}
+
+/**
+ * Every text of a secret-named setting's value, whatever its shape: itself, a list's items, a mapping's keys
+ * and values, at any depth (`AuthKey: [thekey]`, `AuthKey: {thekey}`); numbers as their digits. A reference's
+ * own words are no secret: `EnvironmentVar` and the variable's name, `KeyVault` and its settings.
+ */
+function secretTexts(value: unknown, out: string[], depth: number): void {
+  if (typeof value === "string") {
+    if (value !== "") out.push(value);
+  } else if (typeof value === "number" || typeof value === "bigint") {
+    out.push(String(value));
+  } else if (value !== null && typeof value === "object" && depth <= CONFIG_FILE_LIMITS.maxDepth) {
+    if (Array.isArray(value)) for (const item of value) secretTexts(item, out, depth + 1);
+    else {
+      for (const [key, v] of Object.entries(value)) {
+        if (key === "EnvironmentVar" || key === "KeyVault") continue;
+        out.push(key);
+        secretTexts(v, out, depth + 1);
+      }
+    }
   }
 }
 
@@ -409,7 +455,7 @@ export function urlPasswords(value: unknown): string[] {
 /** A masker for every secret of a loaded configuration: TI, other and data providers', and secret-named literals and connection-string secrets anywhere in the file. */
 export function configMasker(config: HuntlabConfig): SecretMasker {
   const secrets = providerSecrets([...config.tiProviders, ...config.otherProviders, ...dataProviders(config)]);
-  // Secret-named literals in the sections huntlab does not read (MSTICPy's KustoClusters, AzureCLI…) are printed with `raw`.
+  // Secret-named literals in the sections huntlab does not read (MSTICPy's KustoClusters, AzureCLI…) are in `raw`.
   extraSecrets(config.raw, secrets, 0);
   return new SecretMasker(secrets);
 }

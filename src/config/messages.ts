@@ -98,9 +98,28 @@ export const KEYVAULT_REASON = "KeyVault secrets are not supported; use a litera
 /** What an Args value may be. */
 export const SETTING_SHAPES = "expected text, a number, true/false, { EnvironmentVar: NAME } or { KeyVault: … }";
 
-/** Why an Args value of another shape (`{ KeyVaultURI: … }`, a list) has no value; its keys are named, never its values. */
-export function unreadableSettingReason(value: unknown): string {
+/**
+ * Why an Args value of another shape (`{ KeyVaultURI: … }`, a list, `{ EnvironmentVar: }`) has no value.
+ * Nothing of a secret-named setting's content is quoted: a placeholder filled in (`AuthKey: [thekey]`,
+ * `AuthKey: {thekey}`) is a list or a mapping whose item or key is the key itself. Another setting's
+ * mapping keys are named.
+ */
+export function unreadableSettingReason(name: string, value: unknown, secret: boolean): string {
+  if (value !== null && typeof value === "object" && !Array.isArray(value) && Object.hasOwn(value, "EnvironmentVar") && Object.keys(value).length === 1) {
+    const variable = (value as { EnvironmentVar: unknown }).EnvironmentVar;
+    if (variable === null || variable === undefined || variable === "") return `EnvironmentVar names no variable: write ${name}: { EnvironmentVar: NAME }, NAME the environment variable that holds the value`;
+    return `EnvironmentVar is ${shapeOf(variable)}, not the name of an environment variable: write ${name}: { EnvironmentVar: NAME }`;
+  }
   const keys = value !== null && typeof value === "object" && !Array.isArray(value) ? Object.keys(value) : [];
-  const shape = Array.isArray(value) ? "a list" : keys.length ? `{ ${keys.slice(0, 3).join(", ")}${keys.length > 3 ? ", …" : ""} }` : "{}";
-  return `${shape} is not a setting huntlab reads: ${SETTING_SHAPES}`;
+  const shape = Array.isArray(value) ? "a list" : keys.length === 0 ? "{}" : secret ? "a mapping" : `{ ${keys.slice(0, 3).join(", ")}${keys.length > 3 ? ", …" : ""} }`;
+  return `${shape} is not a setting huntlab reads: write the value as text, ${name}: thevalue, or name the environment variable that holds it, ${name}: { EnvironmentVar: NAME }`;
+}
+
+/** What a value is, in a word or two (never the value). */
+function shapeOf(value: unknown): string {
+  if (Array.isArray(value)) return "a list";
+  if (value !== null && typeof value === "object") return "a mapping";
+  if (typeof value === "number" || typeof value === "bigint") return "a number";
+  if (typeof value === "boolean") return "true/false";
+  return "text";
 }

@@ -85,16 +85,36 @@ test("KeyVault references: an error by default, a recorded reason when skipping"
 
 test("an Args value of another shape (MSTICPy's test configs' { KeyVaultURI: … }): an error naming it by default, the provider's missing setting when skipping (the whole config was refused)", () => {
   const file = configFile(`TIProviders:\n  OTX:\n    Args:\n      AuthKey: ${SECRET}\n  VirusTotal:\n    Args:\n      ApiID:\n        KeyVaultURI: "https://contoso.vault.azure.net/secrets/kv/id"\n      AuthKey: [a, b]\n`);
-  assert.throws(() => loadConfig(file), { name: "ConfigError", code: "config/invalid-setting", message: /TIProviders\.VirusTotal\.Args\.ApiID: expected text, a number, true\/false/ });
+  assert.throws(() => loadConfig(file), { name: "ConfigError", code: "config/invalid-setting", message: /TIProviders\.VirusTotal\.Args\.ApiID: a mapping is not a setting huntlab reads: write the value as text/ });
   const [otx, vt] = loadConfig(file, { missingEnvironment: "skip" }).tiProviders;
   assert.equal(otx.args.AuthKey, SECRET);
-  const expected = "expected text, a number, true/false, { EnvironmentVar: NAME } or { KeyVault: … }";
+  const expected = (name: string) => `write the value as text, ${name}: thevalue, or name the environment variable that holds it, ${name}: { EnvironmentVar: NAME }`;
+  // A secret-named setting's mapping keys are not named: a `{thekey}` filled in is a mapping whose key is the key.
   assert.deepEqual(vt.missing, [
-    { arg: "ApiID", variable: "", reason: `{ KeyVaultURI } is not a setting huntlab reads: ${expected}` },
-    { arg: "AuthKey", variable: "", reason: `a list is not a setting huntlab reads: ${expected}` },
+    { arg: "ApiID", variable: "", reason: `a mapping is not a setting huntlab reads: ${expected("ApiID")}` },
+    { arg: "AuthKey", variable: "", reason: `a list is not a setting huntlab reads: ${expected("AuthKey")}` },
   ]);
   assert.deepEqual(vt.args, {});
   assert.deepEqual(vt.secretArgs.sort(), ["ApiID", "AuthKey"]);
+});
+
+test("EnvironmentVar with no name, or a number: says the variable's name is missing or not text (it said `{ EnvironmentVar } is not a setting`)", () => {
+  for (const [written, reason] of [
+    ["{EnvironmentVar: }", /^EnvironmentVar names no variable: write AuthKey: \{ EnvironmentVar: NAME \}/],
+    ["{EnvironmentVar: ''}", /^EnvironmentVar names no variable: /],
+    ["{EnvironmentVar: 123}", /^EnvironmentVar is a number, not the name of an environment variable: write AuthKey: \{ EnvironmentVar: NAME \}$/],
+    ["{EnvironmentVar: [GN_KEY]}", /^EnvironmentVar is a list, not the name of an environment variable: /],
+  ] as const) {
+    const file = configFile(`TIProviders:\n  GreyNoise:\n    Args:\n      AuthKey: ${written}\n`);
+    const [gn] = loadConfig(file, { missingEnvironment: "skip" }).tiProviders;
+    assert.equal(gn.missing.length, 1, written);
+    assert.match(gn.missing[0].reason, reason, written);
+    assert.throws(
+      () => loadConfig(file),
+      (err: Error) => err instanceof ConfigError && err.code === "config/invalid-setting" && err.message.startsWith(`${file}: TIProviders.GreyNoise.Args.AuthKey: `) && reason.test(err.message.slice(err.message.indexOf("AuthKey: ") + 9)),
+      written,
+    );
+  }
 });
 
 test("malformed YAML: the file, line and column", () => {
@@ -110,7 +130,7 @@ test("invalid settings name their key path", () => {
     ["TIProviders:\n  GreyNoise:\n    Cache:\n      TtlSecs: 5\n", /TIProviders\.GreyNoise\.Cache: /],
     ["TIProviders:\n  GreyNoise:\n    Args:\n      AuthKey: {Vault: x}\n", /TIProviders\.GreyNoise\.Args\.AuthKey: /],
     // A misspelt EnvironmentVar says what an Args value may be (zod's union said "Invalid input").
-    ["TIProviders:\n  GreyNoise:\n    Args:\n      AuthKey: {EnvironmentVariable: GN_KEY}\n", /TIProviders\.GreyNoise\.Args\.AuthKey: expected text, a number, true\/false, \{ EnvironmentVar: NAME \}/],
+    ["TIProviders:\n  GreyNoise:\n    Args:\n      AuthKey: {EnvironmentVariable: GN_KEY}\n", /TIProviders\.GreyNoise\.Args\.AuthKey: a mapping is not a setting huntlab reads: .*AuthKey: \{ EnvironmentVar: NAME \}$/],
     ["TIProviders:\n  GreyNoise:\n    Primary: maybe\n", /TIProviders\.GreyNoise\.Primary: /],
   ];
   for (const [text, message] of cases) {

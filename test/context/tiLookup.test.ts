@@ -50,7 +50,7 @@ test("an Args value of a shape huntlab does not read (MSTICPy's test configs' { 
   const ti = lookupOver({ LocalTI: LOCAL, VT: { Provider: "VirusTotal", Args: { ApiID: vault, AuthKey: vault } } });
   const vt = ti.providerStatus.find((s) => s.name === "VT")!;
   assert.equal(vt.loaded, false);
-  assert.match(vt.detail, /^Not loaded: ApiID: \{ KeyVaultURI \} is not a setting huntlab reads: expected text, a number, true\/false, \{ EnvironmentVar: NAME \} or \{ KeyVault: … \}; AuthKey: /);
+  assert.match(vt.detail, /^Not loaded: ApiID: a mapping is not a setting huntlab reads: write the value as text, ApiID: thevalue, or name the environment variable that holds it, ApiID: \{ EnvironmentVar: NAME \}; AuthKey: /);
   assert.ok(!vt.detail.includes("contoso"));
   assert.deepEqual(Object.keys(ti.loadedProviders), ["LocalTI"]);
 });

@@ -65,11 +65,11 @@ export function createLiveSettings(input: LiveSettingsOptions): LiveSettings & {
   const entry = dataProviderSettings(config, input.environment);
   const args = Object.freeze({ ...(entry?.args ?? {}) });
   const options = input.options ?? {};
-  const secrets = new Set<string>();
-  for (const key of entry?.secretArgs ?? []) if (typeof args[key] === "string") secrets.add(args[key] as string);
+  // The entry's secrets (its secret Args, URL passwords, and a secret-named Arg huntlab cannot read, `password: [pw]`).
+  const secrets = new Set<string>(entry ? providerSecrets([entry]) : []);
   for (const [key, value] of Object.entries(options)) if (isSecretArgName(key) && typeof value === "string") secrets.add(value);
-  // The password inside a URL setting or option (`Url: https://elastic:…@host`), whatever its name.
-  for (const value of [...Object.values(args), ...Object.values(options)]) for (const p of urlPasswords(value)) secrets.add(p);
+  // The password inside a URL option (`Url: https://elastic:…@host`), whatever its name.
+  for (const value of Object.values(options)) for (const p of urlPasswords(value)) secrets.add(p);
   let masker = new SecretMasker(secrets);
   const mask = (text: string) => masker.mask(text);
   const warn = input.warn ?? printWarning;
