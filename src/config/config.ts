@@ -135,7 +135,11 @@ export interface ProviderSettings {
   name: string;
   provider: string;
   primary: boolean;
-  /** Resolved values; secret values are plain strings here — never print them (printing the object masks them). */
+  /**
+   * Resolved values; secret values are plain strings here — never print them (printing the object masks
+   * them). In a loaded config a secret one is not enumerable (`args.AuthKey` reads it; `Object.keys` lists
+   * the others).
+   */
   args: Record<string, string | number | boolean | null>;
   baseUrl?: string;
   /** `Enabled:` (default true): a disabled provider is listed but never loaded. */
@@ -172,7 +176,10 @@ export interface HuntlabConfig {
   otherProviders: ProviderSettings[];
   /** Extra query folders from QueryDefinitions.Custom. */
   customQueryPaths: string[];
-  /** The whole document, as parsed. */
+  /**
+   * The whole document, as parsed. A setting whose name or value holds a secret is readable
+   * (`raw.TIProviders.VT.Args.AuthKey`) but not enumerable, so that no dump or copy shows it.
+   */
   raw: Record<string, unknown>;
 }
 
@@ -338,7 +345,7 @@ function dropUndefined<T extends object>(value: T): T {
 export function providerSecrets(settings: readonly (Pick<ProviderSettings, "args" | "secretArgs"> & Partial<Pick<ProviderSettings, "baseUrl" | "extra">>)[]): string[] {
   const out: string[] = [];
   for (const s of settings) {
-    const args = new Map(Object.entries(s.args));
+    const args = new Map(settingEntries(s.args));
     for (const key of s.secretArgs) {
       const value = args.get(key);
       // A number too (a key written as digits with a `!!int` tag): it is printed as its digits.
@@ -361,7 +368,7 @@ export function providerSecrets(settings: readonly (Pick<ProviderSettings, "args
  */
 function extraSecrets(value: unknown, out: string[], depth: number, inArgs = false): void {
   if (value === null || typeof value !== "object" || depth > CONFIG_FILE_LIMITS.maxDepth) return;
-  const entries = Array.isArray(value) ? value.map((v): [string, unknown] => ["", v]) : Object.entries(value);
+  const entries = Array.isArray(value) ? value.map((v): [string, unknown] => ["", v]) : settingEntries(value);
   for (const [key, v] of entries) {
     if (typeof v === "string") out.push(...urlPasswords(v), ...connectionStringSecrets(v));
     if (key !== "" && isSecretArgName(key) && (inArgs || isSettingValue(v))) secretTexts(v, out, depth + 1);
@@ -372,7 +379,7 @@ function extraSecrets(value: unknown, out: string[], depth: number, inArgs = fal
 /** Whether a secret-named value is one setting (text, a number, a list, a `{thekey}` mapping), not a section of them. */
 function isSettingValue(value: unknown): boolean {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return true;
-  const entries = Object.entries(value);
+  const entries = settingEntries(value);
   return entries.length > 0 && entries.every(([, v]) => v === null || v === undefined);
 }
 
@@ -389,7 +396,7 @@ function secretTexts(value: unknown, out: string[], depth: number): void {
   } else if (value !== null && typeof value === "object" && depth <= CONFIG_FILE_LIMITS.maxDepth) {
     if (Array.isArray(value)) for (const item of value) secretTexts(item, out, depth + 1);
     else {
-      for (const [key, v] of Object.entries(value)) {
+      for (const [key, v] of settingEntries(value)) {
         if (key === "EnvironmentVar" || key === "KeyVault") continue;
         out.push(key);
         secretTexts(v, out, depth + 1);
@@ -468,14 +475,14 @@ export function configMasker(config: HuntlabConfig): SecretMasker {
 function dataProviders(config: HuntlabConfig): Pick<ProviderSettings, "args" | "secretArgs">[] {
   const section = config.raw.DataProviders;
   if (!section || typeof section !== "object" || Array.isArray(section)) return [];
-  return Object.keys(section).flatMap((name): Pick<ProviderSettings, "args" | "secretArgs">[] => {
+  return settingEntries(section).flatMap(([name, entry]): Pick<ProviderSettings, "args" | "secretArgs">[] => {
     try {
       return [dataProviderSettings(config, name)].filter((s): s is ProviderSettings => s !== undefined);
     } catch {
-      const args = (section as Record<string, { Args?: unknown } | null>)[name]?.Args;
+      const args = (entry as { Args?: unknown } | null)?.Args;
       if (!args || typeof args !== "object") return [];
       // Every text Arg (a URL's password is a secret whatever its key), the secret-looking names as secrets.
-      const strings = Object.entries(args as Record<string, unknown>).filter(([, v]) => typeof v === "string") as [string, string][];
+      const strings = settingEntries(args).filter(([, v]) => typeof v === "string") as [string, string][];
       return [{ args: Object.fromEntries(strings), secretArgs: strings.filter(([k]) => isSecretArgName(k)).map(([k]) => k) }];
     }
   });
@@ -483,8 +490,8 @@ function dataProviders(config: HuntlabConfig): Pick<ProviderSettings, "args" | "
 
 /** `settings` with its secret Args replaced by a mask (and masked wherever else they appear, e.g. a BaseUrl), for printing. */
 function maskedSettings(settings: ProviderSettings): Record<string, unknown> {
-  const args = Object.fromEntries(Object.entries(settings.args).map(([k, v]) => [k, settings.secretArgs.includes(k) && v !== "" ? MASK : v]));
-  return new SecretMasker(providerSecrets([settings])).maskValue({ ...settings, args });
+  const args = Object.fromEntries(settingEntries(settings.args).map(([k, v]) => [k, settings.secretArgs.includes(k) && v !== "" ? MASK : v]));
+  return new SecretMasker(providerSecrets([settings])).maskValue({ ...(plainSettings(settings) as Record<string, unknown>), args });
 }
 
 /** Printing (util.inspect, console.log, tslab/Deno echo) and JSON show masked secrets. */
@@ -522,7 +529,7 @@ export function loadConfig(configPath?: string, options: LoadConfigOptions = {})
   // `raw` holds literal keys as written: print it masked too.
   const masked = () =>
     configMasker(config).maskValue({
-      ...config,
+      ...(plainSettings(config) as Record<string, unknown>),
       tiProviders: config.tiProviders.map(maskedSettings),
       otherProviders: config.otherProviders.map(maskedSettings),
     });
@@ -535,7 +542,13 @@ export function loadConfig(configPath?: string, options: LoadConfigOptions = {})
   // and serialises masked as well — `display(config.raw.TIProviders)`, `console.log(provider.args)`.
   const masker = configMasker(config);
   printsMasked(config.raw, masker);
-  for (const settings of [...config.tiProviders, ...config.otherProviders]) printsMasked(settings.args, masker);
+  for (const settings of [...config.tiProviders, ...config.otherProviders]) {
+    printsMasked(settings.args, masker);
+    printsMasked(settings.extra, masker);
+  }
+  // Printing that skips those (`console.dir(config, { customInspect: false })`, `console.table`) and copying
+  // (`{ ...args }`, `structuredClone`, `Object.entries`) see no secret either: they are not enumerable.
+  hideSecrets(config, masker);
   return config;
 }
 
@@ -546,7 +559,7 @@ export function loadConfig(configPath?: string, options: LoadConfigOptions = {})
  */
 function printsMasked(value: unknown, masker: SecretMasker, depth = 0): void {
   if (value === null || typeof value !== "object" || depth > 64 || Object.hasOwn(value, inspect.custom)) return;
-  const masked = () => masker.maskValue(Array.isArray(value) ? [...value] : { ...value });
+  const masked = () => masker.maskValue(plainSettings(value));
   Object.defineProperty(value, inspect.custom, { value: (d: number, options: object) => inspect(masked(), { ...options, depth: d }), enumerable: false });
   Object.defineProperty(value, "toJSON", { value: masked, enumerable: false });
   for (const v of Object.values(value)) printsMasked(v, masker, depth + 1);
@@ -561,11 +574,90 @@ function printsMasked(value: unknown, masker: SecretMasker, depth = 0): void {
  */
 export function dataProviderSettings(config: HuntlabConfig, name: string, sectionName = "DataProviders"): ProviderSettings | undefined {
   const section = config.raw[sectionName] as Record<string, unknown> | null | undefined;
-  if (!section || typeof section !== "object" || !Object.hasOwn(section, name)) return undefined;
-  const parsed = ProviderSchema.safeParse(section[name] ?? {});
+  if (!section || typeof section !== "object" || !settingEntries(section).some(([key]) => key === name)) return undefined;
+  // Its secrets are read too (not enumerable in a loaded config's `raw`).
+  const parsed = ProviderSchema.safeParse(plainSettings(section[name]) ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ConfigError(msg.invalidSetting(config.path, [sectionName, name, ...issue.path.map(String)].join("."), issue.message));
   }
   return providers(config.path, sectionName, { [name]: parsed.data }, "skip")[0];
+}
+
+/**
+ * The properties of the objects {@link loadConfig} returns whose key or value holds a secret: not enumerable
+ * (accessors on the object's own prototype, see {@link hideSecrets}), so this keeps their names in the order
+ * written, for the code that reads every setting.
+ */
+const HIDDEN_KEYS = new WeakMap<object, readonly string[]>();
+
+/**
+ * Every setting of an object of a loaded config (`config.raw` or an object in it, a provider's `args` or
+ * `extra`), as written: its own enumerable properties and the secret ones that are not enumerable, in the
+ * file's order. Any other object: its own entries.
+ */
+export function settingEntries(value: object): [string, unknown][] {
+  const record = value as Record<string, unknown>;
+  const order = HIDDEN_KEYS.get(value);
+  if (!order) return Object.entries(record);
+  const written = new Set(order);
+  const keys = [...order.filter((k) => k in record), ...Object.keys(record).filter((k) => !written.has(k))];
+  return keys.map((k) => [k, record[k]]);
+}
+
+/** A plain copy of a value of a loaded config, its secret settings (see {@link settingEntries}) included, at any depth. */
+export function plainSettings(value: unknown, depth = 0): unknown {
+  if (value === null || typeof value !== "object" || depth > 64) return value;
+  if (Array.isArray(value)) return value.map((v) => plainSettings(v, depth + 1));
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null && !HIDDEN_KEYS.has(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of settingEntries(value)) Object.defineProperty(out, key, { value: plainSettings(v, depth + 1), enumerable: true, writable: true, configurable: true });
+  return out;
+}
+
+/** Whether a value shows a secret when printed: text (or a number's digits) that masks, or a list holding such. */
+function showsSecret(value: unknown, masker: SecretMasker, depth = 0): boolean {
+  if (typeof value === "string") return masker.mask(value) !== value;
+  if (typeof value === "number" || typeof value === "bigint") return masker.mask(String(value)) !== String(value);
+  return Array.isArray(value) && depth <= 64 && value.some((v) => showsSecret(v, masker, depth + 1));
+}
+
+/**
+ * Makes every property of `value` (and of the objects in it, at any depth) whose key or value holds a secret
+ * not enumerable, its value still read as written: `args.AuthKey` is the key, while `Object.keys`,
+ * `Object.entries`, `{ ...args }`, `JSON.stringify`, `structuredClone`, `console.table` and
+ * `console.dir(args, { customInspect: false, showHidden: true })` do not see it. It becomes an accessor on a
+ * prototype of the object's own (with `constructor: Object`, which makes util.inspect show no prototype
+ * properties, even with `showHidden` and `getters`); assigning it keeps the new value there. A list is
+ * hidden whole when an item holds a secret; objects are walked.
+ */
+function hideSecrets(value: unknown, masker: SecretMasker, depth = 0, seen = new WeakSet<object>()): void {
+  if (value === null || typeof value !== "object" || depth > 64 || seen.has(value)) return;
+  seen.add(value);
+  if (Array.isArray(value)) {
+    for (const item of value) hideSecrets(item, masker, depth + 1, seen);
+    return;
+  }
+  const record = value as Record<string, unknown>;
+  const order = Object.keys(record);
+  const hidden = new Set(order.filter((key) => masker.mask(key) !== key || showsSecret(record[key], masker)));
+  for (const key of order) if (!hidden.has(key)) hideSecrets(record[key], masker, depth + 1, seen);
+  if (!hidden.size) return;
+  const proto = Object.create(Object.getPrototypeOf(record) as object | null) as object;
+  Object.defineProperty(proto, "constructor", { value: Object, writable: true, configurable: true, enumerable: false });
+  for (const key of hidden) {
+    let current = record[key];
+    delete record[key];
+    Object.defineProperty(proto, key, {
+      get: () => current,
+      set: (next: unknown) => {
+        current = next;
+      },
+      enumerable: false,
+      configurable: true,
+    });
+  }
+  Object.setPrototypeOf(record, proto);
+  HIDDEN_KEYS.set(record, order);
 }

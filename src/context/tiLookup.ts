@@ -17,7 +17,7 @@ import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
 import { closestNames, didYouMean, findUnknownOption, mapMessage } from "../common/errors";
 import { printWarning } from "../common/messages";
-import { configMasker, loadConfig, type HuntlabConfig, type ProviderSettings } from "../config/config";
+import { configMasker, loadConfig, settingEntries, type HuntlabConfig, type ProviderSettings } from "../config/config";
 import { NO_SECRETS, type SecretMasker } from "../config/secrets";
 import { isDataFrame } from "../common/frames";
 import { html } from "../display/html";
@@ -299,10 +299,11 @@ export class TILookup {
     const empty = cls.info.requiredArgs.filter((a) => settings.args[a] === undefined || settings.args[a] === null || String(settings.args[a]) === "");
     if (empty.length) return notLoaded(`Not loaded: ${empty.join(" and ")} ${empty.length === 1 ? "is" : "are"} not set in Args.`);
     const notes: string[] = [];
-    const unknownArgs = Object.keys(settings.args).filter((a) => !cls.info.knownArgs.includes(a));
+    // Every Arg and setting, the secret ones too (not enumerable in a loaded config).
+    const unknownArgs = settingEntries(settings.args).map(([a]) => a).filter((a) => !cls.info.knownArgs.includes(a));
     if (unknownArgs.length) notes.push(`ignored Args: ${unknownArgs.join(", ")}`);
     const knownKeys = [...COMMON_SETTING_KEYS, ...(cls.info.settingKeys ?? [])];
-    const unknownKeys = Object.keys(settings.extra).filter((k) => !knownKeys.includes(k) && k !== "Description");
+    const unknownKeys = settingEntries(settings.extra).map(([k]) => k).filter((k) => !knownKeys.includes(k) && k !== "Description");
     for (const k of unknownKeys) notes.push(`ignored setting ${k}${suggest(k, knownKeys)}`);
     let provider: TIProvider;
     try {

@@ -1,14 +1,17 @@
 /**
  * Secrets of msticpyconfig.yaml in every shape a user writes them (a literal, from the environment, in a
  * list or a filled-in `{…}` as MSTICPy's docs' `[PLACEHOLDER]` becomes, nested in a section huntlab does not
- * read, behind an alias, inside a URL): a key written as a list or a `{…}` is a secret like any other.
+ * read, behind an alias, inside a URL) against every way a notebook prints or copies a loaded config:
+ * util.inspect with and without the custom forms, console.table, Object.entries, JSON, structuredClone, spread.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
+import { Console } from "node:console";
+import { Writable } from "node:stream";
 import { inspect } from "node:util";
-import { configMasker, loadConfig, type HuntlabConfig } from "../../src/config/config";
+import { configMasker, loadConfig, plainSettings, type HuntlabConfig } from "../../src/config/config";
 import { TILookup } from "../../src/context/tiLookup";
 import { createLiveSettings } from "../../src/data/live/settings";
 import { tempDir } from "../context/tiTwins";
@@ -106,9 +109,72 @@ function load(): HuntlabConfig {
   return withEnvironment(() => loadConfig(configFile(YAML), { missingEnvironment: "skip" }));
 }
 
+/** What a Console writes, as text. */
+function consoleText(write: (c: Console) => void): string {
+  let out = "";
+  write(new Console(new Writable({ write: (chunk: Buffer, _e: string, done: () => void) => ((out += String(chunk)), done()) })));
+  return out;
+}
+
+/** Every form of printing or copying `value` a notebook may use, by name. */
+function forms(value: unknown): [string, string][] {
+  const plain = { depth: null, customInspect: false, showHidden: true } as const;
+  return [
+    ["inspect", inspect(value, { depth: null })],
+    ["console.dir customInspect: false", consoleText((c) => c.dir(value, plain))],
+    ["inspect getters: true", inspect(value, { ...plain, getters: true })],
+    ["console.table", consoleText((c) => c.table(Array.isArray(value) ? value : [value]))],
+    ["Object.entries", inspect(Object.entries(value as object), plain)],
+    ["JSON.stringify", JSON.stringify(value)],
+    ["structuredClone", inspect(structuredClone(value), plain)],
+    ["spread", inspect(Array.isArray(value) ? [...(value as unknown[])] : { ...(value as object) }, plain)],
+  ];
+}
+
 function assertNoSecret(what: string, text: string): void {
   for (const [shape, secret] of Object.entries(SECRETS)) assert.ok(!text.includes(secret), `${what} shows the ${shape} secret: ${text.slice(0, 3000)}`);
 }
+
+test("a loaded config, its raw document and its providers' args show no secret, however printed or copied", () => {
+  const config = load();
+  const raw = config.raw as Record<string, Record<string, Record<string, Record<string, unknown>>>>;
+  const targets: [string, unknown][] = [
+    ["config", config],
+    ["config.raw", config.raw],
+    ["config.raw.TIProviders", raw.TIProviders],
+    ["config.raw.DataProviders", raw.DataProviders],
+    ["config.raw.TIProviders.OTX.Args", raw.TIProviders.OTX.Args],
+    ["tiProviders", config.tiProviders],
+    ["every provider's args", config.tiProviders.map((p) => p.args)],
+    ["every provider's extra", config.tiProviders.map((p) => p.extra)],
+  ];
+  for (const [name, value] of targets) for (const [form, text] of forms(value)) assertNoSecret(`${form} of ${name}`, text);
+  // The other settings still show.
+  for (const [form, text] of forms(config.raw)) {
+    if (form === "console.table") continue;
+    assert.ok(text.includes("help.kusto.windows.net") && text.includes("myvault"), `${form}: ${text}`);
+  }
+});
+
+test("code still reads every secret as written; assigning one keeps it hidden", () => {
+  const config = load();
+  const raw = config.raw as Record<string, Record<string, Record<string, Record<string, unknown>>>>;
+  const xforce = config.tiProviders.find((p) => p.name === "XForce")!;
+  assert.equal(xforce.args.AuthKey, SECRETS.literal);
+  assert.equal(xforce.args.ApiID, SECRETS.aliased);
+  assert.equal(xforce.extra.Description, SECRETS.aliased);
+  assert.equal(config.tiProviders.find((p) => p.name === "GreyNoise")!.args.AuthKey, SECRETS.environment);
+  assert.equal(config.tiProviders.find((p) => p.name === "AbuseIPDB")!.args.AuthKey, SECRETS.digits);
+  assert.equal(raw.TIProviders.XForce.Args.AuthKey, SECRETS.literal);
+  assert.deepEqual(raw.TIProviders.OTX.Args.AuthKey, [SECRETS.list]);
+  assert.equal(raw.KustoClusters.Help.Args.ClientSecret, SECRETS.nested);
+  assert.equal(raw.msticpy.Proxies.https.Url, `https://user:${SECRETS.urlPassword}@proxy:8080`);
+  assert.ok("AuthKey" in xforce.args);
+  assert.deepEqual(plainSettings(xforce.args), { ApiID: SECRETS.aliased, AuthKey: SECRETS.literal });
+  xforce.args.AuthKey = "ReplacedKey0001";
+  assert.equal(xforce.args.AuthKey, "ReplacedKey0001");
+  assert.deepEqual(Object.keys(xforce.args), []);
+});
 
 test("a key written as a list or a filled-in {…} is a secret for the masker, and its provider's status names its shape, not its content", () => {
   const config = load();
