@@ -17,7 +17,7 @@ import { z } from "zod";
 import { PACKAGE_ROOT } from "../common/paths";
 import { isSecretArgName, MASK, SecretMasker } from "./secrets";
 import { parseYamlText, readYamlText, type YamlLimits } from "./yamlFile";
-import { ConfigError, configMessages as msg, envVarUnsetReason, KEYVAULT_REASON, SETTING_SHAPES, unreadableSettingReason, type YamlProblem } from "./messages";
+import { ConfigError, configMessages as msg, ENV_IN_PATH, envVarUnsetReason, KEYVAULT_REASON, SETTING_SHAPES, unreadableSettingReason, type YamlProblem } from "./messages";
 
 export { ConfigError } from "./messages";
 
@@ -57,11 +57,15 @@ const BooleanSetting = z.preprocess(
   z.boolean({ error: "expected true or false (or yes/no)" }),
 );
 
+/** `$NAME`, `${NAME}` or `%NAME%` in a path: an environment variable, which neither huntlab nor MSTICPy expands. */
+const ENV_REFERENCE = /\$\{?[A-Za-z_][A-Za-z0-9_]*|%[A-Za-z_][A-Za-z0-9_]*%/;
+
 const CacheSchema = z
   .object({
     Enabled: BooleanSetting.optional(),
     TtlSeconds: z.number().min(0).optional(),
-    Path: z.string().min(1).nullish(),
+    // `$HOME/vtcache` made a folder named `$HOME` in the config's folder, without a word.
+    Path: z.string().min(1).refine((p) => !ENV_REFERENCE.test(p), ENV_IN_PATH).nullish(),
   })
   .strict();
 

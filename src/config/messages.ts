@@ -95,6 +95,9 @@ export function envVarUnsetReason(variable: string): string {
 /** Why a KeyVault setting has no value. */
 export const KEYVAULT_REASON = "KeyVault secrets are not supported; use a literal or EnvironmentVar";
 
+/** Why a path with `$NAME` or `%NAME%` in it is refused. */
+export const ENV_IN_PATH = "environment variables ($NAME, ${NAME}, %NAME%) are not expanded in a path (nor by MSTICPy): write the folder itself, or ~/… for your home folder";
+
 /** What an Args value may be. */
 export const SETTING_SHAPES = "expected text, a number, true/false, { EnvironmentVar: NAME } or { KeyVault: … }";
 

@@ -572,8 +572,13 @@ export class TILookup {
     return { configFile: this.configFile, providers: this.providerStatus };
   }
 
+  /** One line: the loaded providers' names and how many are configured (`String(ti)` was `[object Object]`). */
+  toString(): string {
+    return this.#masker.mask(`TILookup { loaded: [${[...this.#loaded.keys()].join(", ")}], configured: ${this.#statuses.length} }`);
+  }
+
   [inspect.custom](depth: number, options: InspectOptions): string {
-    return inspectLastValue(this, depth, options, () => `TILookup { loaded: [${[...this.#loaded.keys()].join(", ")}], configured: ${this.#statuses.length} }`);
+    return inspectLastValue(this, depth, options, () => this.toString());
   }
 }
 

@@ -117,6 +117,21 @@ test("EnvironmentVar with no name, or a number: says the variable's name is miss
   }
 });
 
+test("Cache.Path with an environment variable in it ($HOME, ${HOME}, %USERPROFILE%) is refused, as MSTICPy expands none (a folder named $HOME was made); ~ is the home folder", () => {
+  for (const written of ["$HOME/vtcache", "${HOME}/vtcache", "%USERPROFILE%/vtcache"]) {
+    const file = configFile(`TIProviders:\n  VT:\n    Provider: VirusTotal\n    Cache:\n      Path: "${written}"\n`);
+    assert.throws(
+      () => loadConfig(file, { missingEnvironment: "skip" }),
+      (err: Error) => err instanceof ConfigError && err.code === "config/invalid-setting" && err.message.startsWith(`${file}: TIProviders.VT.Cache.Path: environment variables`) && err.message.includes("~/"),
+      written,
+    );
+  }
+  const file = configFile(`TIProviders:\n  VT:\n    Provider: VirusTotal\n    Cache:\n      Path: ~/vtcache\n  OTX:\n    Cache:\n      Path: '\\\\server\\c$\\cache'\n`);
+  const [vt, otx] = loadConfig(file, { missingEnvironment: "skip" }).tiProviders;
+  assert.equal(vt.cache.path, path.join(process.env.HOME ?? "", "vtcache"));
+  assert.ok(otx.cache.path?.endsWith("\\\\server\\c$\\cache"), "an admin share's $ is no variable");
+});
+
 test("malformed YAML: the file, line and column", () => {
   const file = configFile("TIProviders:\n  GreyNoise:\n    Args: {AuthKey: [unclosed\n");
   assert.throws(() => loadConfig(file), (err: Error) => err instanceof ConfigError && err.code === "config/yaml-syntax" && /msticpyconfig\.yaml:\d+:\d+: /.test(err.message));

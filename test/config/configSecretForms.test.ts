@@ -208,3 +208,9 @@ test("a DataProviders secret written as a list or {…}: the warning at connect(
   }
 });
 
+test("a TILookup prints as one line naming its providers", () => {
+  const configPath = load().path;
+  const ti = withEnvironment(() => new TILookup({ configPath }));
+  assert.equal(String(ti), "TILookup { loaded: [GreyNoise, AbuseIPDB, XForce], configured: 5 }");
+  assert.equal(`${ti}`, inspect(ti));
+});
