@@ -107,3 +107,25 @@ export function jsonDeeperThan(text: string, max: number): boolean {
   }
   return false;
 }
+
+/** Half a character at V8's cut of the quoted excerpt: a high surrogate before `"...`, a low one after `..."`. */
+const HALF_AT_CUT = /[\ud800-\udbff](?="\.\.\.)|(?<=\.\.\.")[\udc00-\udfff]/g;
+/** The offending token as V8 quotes it when it is half an emoji (`Unexpected token '\ud83d'`). */
+const HALF_TOKEN = /(?<=token ')([\ud800-\udbff])(?=')/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * A JSON.parse error's message, to quote in ours. V8 quotes the offending token and an excerpt of the text by
+ * UTF-16 units, so text starting with an emoji gave `Unexpected token '\ud83d', "😀😀…\ud83d"...`: halves of
+ * characters, which no UTF-8 can carry (the notebook showing the message could not be saved). The excerpt is cut
+ * at a character boundary, a half token is completed from the excerpt when the whole character is there, and any
+ * other lone surrogate is written as an escape (`\ud83d`).
+ */
+export function jsonErrorText(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  const cut = text.replace(HALF_AT_CUT, "");
+  const half = HALF_TOKEN.exec(cut)?.[1];
+  const whole = half === undefined ? undefined : new RegExp(`${half}[\\udc00-\\udfff]`).exec(cut)?.[0];
+  const token = whole === undefined ? cut : cut.replace(HALF_TOKEN, whole);
+  return token.replace(LONE_SURROGATE, (ch) => `\\u${ch.charCodeAt(0).toString(16)}`);
+}

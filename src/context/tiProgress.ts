@@ -8,6 +8,7 @@ import { createDisplay, flushDisplays, type DisplayHandle } from "../display/dis
 import { html, trustedHtml } from "../display/html";
 import { htmlView } from "../display/htmlView";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display/protocol";
+import { shownText } from "../display/shownText";
 import { SEVERITIES, TI_STATUS, type Severity } from "./tiProvider";
 
 import { inNotebook } from "../common/kernel";
@@ -30,6 +31,14 @@ export interface ProviderTally {
   cached: number;
   /** Found, by severity. */
   severities: Record<Severity, number>;
+}
+
+/** Longest provider name in the text (names come from the config file). */
+const MAX_PROVIDER_NAME = 80;
+
+/** A provider name in the text form: revealed (a line break in it began a line of its own) and cut. */
+function providerName(name: string): string {
+  return shownText(name, MAX_PROVIDER_NAME);
 }
 
 /** Minimum time between two progress updates. */
@@ -112,7 +121,7 @@ export class TIProgress {
       .filter(([, n]) => n > 0)
       .map(([s, n]) => `${s} ${n}`)
       .join(", ");
-    const names = this.tallies.map((t) => t.provider).join(", ");
+    const names = this.tallies.map((t) => providerName(t.provider)).join(", ");
     const found = sum((t) => t.found);
     return (
       `TI lookup ${this.interrupted ? `interrupted (${this.interrupted}) after` : this.finishedAt ? "done in" : "running for"} ${this.elapsedSeconds.toFixed(2)} s: ` +
@@ -128,7 +137,7 @@ export class TIProgress {
 
   toText(): string {
     const lines = this.tallies.map(
-      (t) => `${t.provider}: ${t.done}/${t.total} (found ${t.found}, not found ${t.notFound}, not looked up ${t.skipped}, failed ${t.failed}, cached ${t.cached})`,
+      (t) => `${providerName(t.provider)}: ${t.done}/${t.total} (found ${t.found}, not found ${t.notFound}, not looked up ${t.skipped}, failed ${t.failed}, cached ${t.cached})`,
     );
     return [...lines, this.summary()].join("\n");
   }

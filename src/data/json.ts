@@ -4,7 +4,7 @@ import { DataColumnError, dataMessages as msg } from "./messages";
 import { isTextType } from "../common/dtypes";
 import { columnNames, columnOf } from "../common/frames";
 import { wideIntsAsText } from "../common/wideInts";
-import { parseJsonIntegersAsText } from "../common/json";
+import { jsonErrorText, parseJsonIntegersAsText } from "../common/json";
 
 /**
  * Parses a JSON text column into JS values, one per row (null stays null), integers past 2^53 as their exact digits.
@@ -23,7 +23,7 @@ export function parseJsonColumn(df: pl.DataFrame, column: string): unknown[] {
       // Integers past 2^53 (a LogonId, a FILETIME in EventProperties) as their exact digits: JSON.parse rounded them.
       return parseJsonIntegersAsText(text);
     } catch (err) {
-      throw new DataColumnError(msg.jsonInvalid(column, row, (err as Error).message));
+      throw new DataColumnError(msg.jsonInvalid(column, row, jsonErrorText(err)));
     }
   });
 }

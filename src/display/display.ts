@@ -11,7 +11,7 @@ import { inspect } from "node:util";
 import { denoJupyter, loadedTslabModules, tslabKernelModule } from "../common/kernel";
 import { isDataFrame, isSeries } from "../common/frames";
 import { checkOptionNames, dataFrameBundle, DATAFRAME_DISPLAY_OPTION_NAMES, type DataFrameDisplayOptions } from "./dataframe";
-import { isDisplayable, JUPYTER_DISPLAY, type MimeBundle } from "./protocol";
+import { isDisplayable, JUPYTER_DISPLAY, wellFormedBundle, type MimeBundle } from "./protocol";
 import { DisplayError, displayMessages as msg } from "./messages";
 
 /** Options of {@link display}: the DataFrame cuts plus an optional display id. */
@@ -55,10 +55,17 @@ export interface DisplayHandle {
  * 3. a string → `text/plain` as is;
  * 4. a Promise (an async view not awaited) → a DisplayError saying to await it;
  * 5. anything else → `text/plain` from `util.inspect`.
+ *
+ * Lone surrogates anywhere in the bundle come out as escapes (`\ud800`): see {@link wellFormedBundle}.
  */
 export function toMimeBundle(value: unknown, options?: DataFrameDisplayOptions): MimeBundle {
   // Checked whatever the value is (they apply to DataFrames only): `toMimeBundle(x, 5)` is a mistake anywhere.
   checkOptionNames("toMimeBundle", options, DATAFRAME_DISPLAY_OPTION_NAMES);
+  // Every output leaves well-formed: a lone surrogate anywhere in it made the notebook unsavable.
+  return wellFormedBundle(formatted(value, options));
+}
+
+function formatted(value: unknown, options: DataFrameDisplayOptions | undefined): MimeBundle {
   if (isDataFrame(value)) return dataFrameBundle(value, options);
   if (isSeries(value)) return dataFrameBundle(value.toFrame(), options);
   if (isDisplayable(value)) {

@@ -9,7 +9,7 @@
  * reference to an id that is not in the document becomes an `UnknownEntity` of
  * type `unresolved-reference`.
  */
-import { isObjectRecord, jsonDeeperThan, setOwnProperty, parseJsonIntegersAsText } from "../common/json";
+import { isObjectRecord, jsonDeeperThan, jsonErrorText, setOwnProperty, parseJsonIntegersAsText } from "../common/json";
 import { entitiesMessages as msg, entitiesNotObjects, entityItemSkipped } from "./messages";
 import { Entity, EntityParseError, parseEntityTime, UnknownEntity, type EntitySchema, type PropertyKind } from "./entity";
 import { entityFactory, schemaOf } from "./types";
@@ -44,7 +44,7 @@ export function parseEntities(source: unknown, where = "Entities", skipped: stri
       // Integers past 2^53 (a LogonId, a ProcessId) as their exact text: JSON.parse rounded them.
       value = parseJsonIntegersAsText(source);
     } catch (err) {
-      throw new EntityParseError(msg.entitiesJson(where, (err as Error).message));
+      throw new EntityParseError(msg.entitiesJson(where, jsonErrorText(err)));
     }
   }
   if (value === null || value === undefined) return [];

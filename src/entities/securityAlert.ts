@@ -12,7 +12,7 @@ import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/p
 import { inspectLastValue } from "../display/lastValue";
 import { Entity, EntityParseError, formatEntityValue, MAX_CARD_KEY, MAX_CARD_VALUE, MAX_TEXT_VALUE, parseEntityTime } from "./entity";
 import { frameHeight, frameRecords, isDataFrame, isSeries } from "../common/frames";
-import { stringifyExact, parseJsonIntegersAsText } from "../common/json";
+import { jsonErrorText, stringifyExact, parseJsonIntegersAsText } from "../common/json";
 import { printWarning } from "../common/messages";
 import { checkJsonDepth, parseEntities } from "./parse";
 import { entitiesMessages as msg, unidentifiedAlertsWarning } from "./messages";
@@ -43,7 +43,7 @@ function parseExtendedProperties(value: unknown, where: string): Record<string, 
     if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
     return { value: parsed };
   } catch (err) {
-    throw new EntityParseError(msg.extendedPropertiesJson(where, (err as Error).message));
+    throw new EntityParseError(msg.extendedPropertiesJson(where, jsonErrorText(err)));
   }
 }
 

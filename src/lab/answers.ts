@@ -154,9 +154,11 @@ export class AnswerCheck implements Displayable {
   }
 
   toText(): string {
-    const lines = this.results.map((r) =>
-      r.correct ? `✓ ${r.question}: ${r.given} is right.` : r.answered ? `✗ ${r.question}: ${r.given} is not quite right${r.detail ? ` (${r.detail})` : ""}, try again.` : `… ${r.question}: no answer yet.`,
-    );
+    const lines = this.results.map((r) => {
+      // The question ids come from the answers file: revealed and cut as the answers are.
+      const question = shownText(r.question, MAX_SHOWN_ANSWER);
+      return r.correct ? `✓ ${question}: ${r.given} is right.` : r.answered ? `✗ ${question}: ${r.given} is not quite right${r.detail ? ` (${r.detail})` : ""}, try again.` : `… ${question}: no answer yet.`;
+    });
     lines.push(this.summary());
     return lines.join("\n");
   }

@@ -530,7 +530,8 @@ function unreadableNote(graph: AlertGraph): string {
   const bad = graph.unreadableAlerts;
   if (!bad.length) return "";
   const first = bad[0].properties.ParseErrors ?? "";
-  return `; ${bad.length} alert${bad.length === 1 ? "" : "s"} whose JSON could not be read (${first.length > 120 ? `${first.slice(0, 119)}…` : first})`;
+  // Cut between characters: a slice could end in half an emoji.
+  return `; ${bad.length} alert${bad.length === 1 ? "" : "s"} whose JSON could not be read (${cutText(first, 120)})`;
 }
 
 /** Under the static image: the alerts and entities as a collapsible list, for pages without scripts (texts cut as in the live view). */

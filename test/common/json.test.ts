@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { mayHoldLongInteger, numberJson, parseJsonExact, stringifyExact } from "../../src/common/json";
+import { jsonErrorText, mayHoldLongInteger, numberJson, parseJsonExact, stringifyExact } from "../../src/common/json";
 
 /** The reference: every text through the reviver (what parseJsonExact must equal). */
 function alwaysExact(text: string): unknown {
@@ -54,5 +54,35 @@ describe("numberJson and stringifyExact's numbers", () => {
     assert.equal(numberJson(1.5), "1.5");
     assert.equal(stringifyExact({ a: [2 ** 60, 1n << 60n, 4624] }), '{"a":[1.152921504606847e+18,1152921504606846976,4624]}');
     assert.deepEqual(parseJsonExact(stringifyExact([2 ** 60, -(2 ** 63)])), [2 ** 60, -(2 ** 63)]);
+  });
+});
+
+describe("jsonErrorText", () => {
+  const complaint = (text: string): string => {
+    try {
+      JSON.parse(text);
+    } catch (err) {
+      return jsonErrorText(err);
+    }
+    throw new Error("parsed");
+  };
+  const lone = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+  it("V8's quote of text with emoji is cut between characters: no half emoji in the token or at the excerpt's cut", () => {
+    // V8: `Unexpected token '\ud83d', "😀😀😀😀😀"... is not valid JSON` and `"a😀😀😀😀\ud83d"...`.
+    assert.equal(complaint("😀".repeat(80)), `Unexpected token '😀', "😀😀😀😀😀"... is not valid JSON`);
+    assert.equal(complaint("a" + "😀".repeat(80)), `Unexpected token 'a', "a😀😀😀😀"... is not valid JSON`);
+    assert.equal(complaint("[1,😀]"), `Unexpected token '😀', "[1,😀]" is not valid JSON`);
+    for (let pad = 0; pad < 6; pad++) {
+      for (const tail of ["😀".repeat(40), `{"a":${"😀".repeat(30)}}`, `[1, ${"👩‍💻".repeat(20)}`]) {
+        const text = complaint("x".repeat(pad) + tail);
+        assert.ok(!lone.test(text), JSON.stringify(text));
+      }
+    }
+  });
+
+  it("a lone surrogate in the data itself is shown as an escape", () => {
+    assert.equal(complaint("\udc00abc"), `Unexpected token '\\udc00', "\\udc00abc" is not valid JSON`);
+    assert.equal(jsonErrorText("plain"), "plain");
   });
 });

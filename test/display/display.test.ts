@@ -6,6 +6,7 @@ import path from "node:path";
 import pl from "nodejs-polars";
 import { createDisplay, display, flushDisplays, toMimeBundle, updateDisplay } from "../../src/display/display";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../../src/display/protocol";
+import { loneSurrogates } from "../helpers/wellFormed";
 
 const frame = () => pl.DataFrame({ user: ["alice", "<b>bob</b>"], logons: [3, 4] });
 
@@ -118,6 +119,21 @@ describe("toMimeBundle: formatter order", () => {
     assert.deepEqual(toMimeBundle("<b>as is</b>"), { "text/plain": "<b>as is</b>" });
     assert.deepEqual(toMimeBundle({ a: [1, 2] }), { "text/plain": "{ a: [ 1, 2 ] }" });
     assert.deepEqual(toMimeBundle(undefined), { "text/plain": "undefined" });
+  });
+});
+
+describe("toMimeBundle: well-formed outputs", () => {
+  test("lone surrogates in any text or JSON value of a bundle come out as visible escapes; pairs and the rest as they are", () => {
+    const spec = { title: "x\ud800y", data: { values: [{ ["k\udc00"]: "a\\\ud83d", ok: "😀 \\ud800 text" }] }, n: 5 };
+    const bundle = toMimeBundle({ [JUPYTER_DISPLAY]: () => ({ "text/html": "<b>h\udfff</b> 👩‍💻", "text/plain": "p\ud83d", "application/vnd.vegalite.v5+json": spec }) });
+    assert.equal(bundle["text/html"], "<b>h\\udfff</b> 👩‍💻");
+    assert.equal(bundle["text/plain"], "p\\ud83d");
+    assert.deepEqual(bundle["application/vnd.vegalite.v5+json"], { title: "x\\ud800y", data: { values: [{ ["k\\udc00"]: "a\\\\ud83d", ok: "😀 \\ud800 text" }] }, n: 5 });
+    assert.deepEqual(loneSurrogates(JSON.parse(JSON.stringify(bundle))), []);
+    assert.equal(toMimeBundle("a\ud800")["text/plain"], "a\\ud800");
+    // Nothing to mend: the very same bundle.
+    const clean = { "text/plain": "ok 😀", "application/json": { a: ["\\ud800"] } };
+    assert.equal(toMimeBundle({ [JUPYTER_DISPLAY]: () => clean }), clean);
   });
 });
 

@@ -26,7 +26,7 @@ import os from "node:os";
 import path from "node:path";
 import ipaddr from "ipaddr.js";
 import { FeedError, contextMessages as msg, feedPlace, type FeedPlace } from "../messages";
-import { setOwnProperty } from "../../common/json";
+import { jsonErrorText, setOwnProperty } from "../../common/json";
 import { fileProblemText } from "../../common/messages";
 import { LAB_DATA_DIR } from "../../common/paths";
 import { readRegularFile } from "../../common/regularFile";
@@ -167,7 +167,7 @@ function recordsOf(file: string, text: string): { record: Record<string, unknown
     try {
       parsed = JSON.parse(text);
     } catch (err) {
-      throw new FeedError(msg.feedJsonInvalid(file, (err as Error).message));
+      throw new FeedError(msg.feedJsonInvalid(file, jsonErrorText(err)));
     }
     if (!Array.isArray(parsed)) throw new FeedError(msg.feedNotAnArray(file));
     return parsed.map((record, i) => {
@@ -183,7 +183,7 @@ function recordsOf(file: string, text: string): { record: Record<string, unknown
     try {
       record = JSON.parse(l);
     } catch (err) {
-      throw new FeedError(msg.feedJsonInvalid(`${file}:${i + 1}`, (err as Error).message));
+      throw new FeedError(msg.feedJsonInvalid(`${file}:${i + 1}`, jsonErrorText(err)));
     }
     if (!record || typeof record !== "object" || Array.isArray(record)) throw new FeedError(msg.feedNotAnObject(`${file}:${i + 1}`));
     out.push({ record: lowerKeys(record as Record<string, unknown>), line: i + 1 });

@@ -19,7 +19,7 @@
  *   page size); `pit`, `search_after` and `from` are the driver's and are refused.
  */
 import { isoTime } from "./chunks";
-import { numberJson, parseJsonExact, stringifyExact, setOwnProperty } from "../../common/json";
+import { jsonErrorText, numberJson, parseJsonExact, stringifyExact, setOwnProperty } from "../../common/json";
 import type { LiteralValue } from "./types";
 
 /** The template or a value is not usable; the caller wraps the text in its own error. */
@@ -156,7 +156,7 @@ export function buildEsSearchBody(text: string): EsSearchPlan {
     // Exact: a long literal beyond 2^53 in the template stays a BigInt (sent back as its digits).
     parsed = parseJsonExact(text);
   } catch (err) {
-    throw new EsDslError(`the query is not JSON (${(err as Error).message}); placeholders must stand as whole JSON values and literal braces be doubled, e.g. {{"term": {{"Computer": {host_name}}}}}`);
+    throw new EsDslError(`the query is not JSON (${jsonErrorText(err)}); placeholders must stand as whole JSON values and literal braces be doubled, e.g. {{"term": {{"Computer": {host_name}}}}}`);
   }
   if (!isObject(parsed)) throw new EsDslError("the query must be a JSON object (a _search request body)");
   // Marked values (a placeholder inside a string) are escaped for their string's syntax; most bodies have none. A whole
