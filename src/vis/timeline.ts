@@ -28,8 +28,7 @@ import { isolateRtl, revealHidden } from "../display/hiddenChars";
 import { VegaLiteChart, vegaExprText, vegaLiteChart, type VegaLiteSpec } from "./vegaLite";
 import { MAX_VIEW_PIXELS, checkOptionTypes, type OptionTypes, type OptionTypesOf } from "./options";
 import { epochUnit } from "../common/epoch";
-import { cutText } from "../display/cutText";
-import { shownText } from "../display/shownText";
+import { quotedText, shownText } from "../display/shownText";
 import { cellTexts } from "../display/dataframe";
 import { wideIntsAsText } from "../common/wideInts";
 
@@ -244,12 +243,15 @@ function int128AsFloat(df: pl.DataFrame, name: string): pl.DataFrame {
   return frameOf(columnNames(df).map((n) => (n === name ? series.cast(pl.Float64).rename(name) : columnOf(df, n))));
 }
 
-/** A column as display strings ("" for null), cut to `max` characters. */
+/**
+ * A column as display strings ("" for null): hidden characters revealed (the tooltip showed a command line's
+ * RLO raw: `run\u202e0txt.exe` read as `runexe.txt0`), then cut to `max` characters.
+ */
 function displayStrings(df: pl.DataFrame, column: string, max: number): string[] {
   // A duration as the table writes it (`00:00:01.500`), not its raw count (1500, a number of no unit).
   const series = columnOf(df, column);
   const texts = series.dtype.variant === "Duration" ? cellTexts(series) : exactStrings(df, column);
-  return texts.map((s) => cutText(s ?? "", max));
+  return texts.map((s) => shownText(s ?? "", max));
 }
 
 /** Lane order: numbers by value (integers exactly), text and null by label. */
@@ -426,7 +428,7 @@ function prepare(fn: string, df: pl.DataFrame, options: TimelineCommonOptions, e
   if (keys && lanesOf) {
     texts.push(["g", placed.map((i) => (lanesOf.get(keys[i]) as TimelineLane).name)]);
     // The "other" lane's points still say their own value.
-    if (otherValues) texts.push(["gv", placed.map((i) => (keys[i] === null ? "(null)" : cutText(labels?.get(keys[i]) ?? (keys[i] as string), max)))]);
+    if (otherValues) texts.push(["gv", placed.map((i) => (keys[i] === null ? "(null)" : shownText(labels?.get(keys[i]) ?? (keys[i] as string), max)))]);
   }
   sources.forEach((values, k) => texts.push([`s${k}`, placed.map((i) => values[i])]));
   const dictionaries: TextDictionary[] = [];
@@ -516,7 +518,9 @@ function colorEncoding(options: TimelineCommonOptions, prep: Prepared): Record<s
 
 function refLayers(options: TimelineCommonOptions, xScale: Record<string, unknown>): Record<string, unknown>[] {
   if (options.refEvent === undefined) return [];
-  const { time, label } = refTime(options.refEvent);
+  const { time, label: given } = refTime(options.refEvent);
+  // Drawn as a text mark: revealed and cut as a lane label is (the label may quote an alert's data).
+  const label = shownText(given, LANE_LABEL_LENGTH);
   return [
     {
       data: { values: [{ t: time, label }] },
@@ -531,13 +535,19 @@ function refLayers(options: TimelineCommonOptions, xScale: Record<string, unknow
   ];
 }
 
+/**
+ * The text form. Titles, column names and example values are revealed here, each on its own (the chart's
+ * text is not revealed whole: it keeps the right-to-left isolates around lane names); the title kept a raw
+ * U+202E, and a line break in it began a line of its own.
+ */
 function summary(kind: string, title: string, prep: Prepared, options: TimelineCommonOptions & { y?: string }): string {
   const range = prep.rows.length ? `, ${isoUtc(prep.min)} → ${isoUtc(prep.max)} UTC` : "";
-  const lanes = options.groupBy ? ` in ${prep.lanes.length} lane(s) by ${options.groupBy}: ${prep.lanes.map((l) => `${isolateRtl(l.name)} (${l.count})`).join(", ")}${capNote(prep) ? ` (${capNote(prep)})` : ""}` : "";
-  const unreadable = prep.unparsedTimes ? ` (${prep.unparsedTimes} of them text that is no time, e.g. ${(prep.unparsedExamples ?? []).slice(0, 3).map((e) => JSON.stringify(isolateRtl(e))).join(", ")})` : "";
+  const name = (column: string) => shownText(column, LANE_LABEL_LENGTH);
+  const lanes = options.groupBy ? ` in ${prep.lanes.length} lane(s) by ${name(options.groupBy)}: ${prep.lanes.map((l) => `${isolateRtl(l.name)} (${l.count})`).join(", ")}${capNote(prep) ? ` (${capNote(prep)})` : ""}` : "";
+  const unreadable = prep.unparsedTimes ? ` (${prep.unparsedTimes} of them text that is no time, e.g. ${(prep.unparsedExamples ?? []).slice(0, 3).map((e) => isolateRtl(quotedText(e, LANE_LABEL_LENGTH))).join(", ")})` : "";
   const missing = prep.missingTimes ? `; ${prep.missingTimes} row(s) without a time not shown${unreadable}` : "";
-  const noValue = prep.missingValues ? `; ${prep.missingValues} row(s) whose ${options.y ?? "value"} is null, NaN or infinite not drawn` : "";
-  return `${title === kind ? kind : `${kind}: ${title}`} — ${prep.rows.length} event(s)${lanes}${range}${missing}${noValue}`;
+  const noValue = prep.missingValues ? `; ${prep.missingValues} row(s) whose ${options.y === undefined ? "value" : name(options.y)} is null, NaN or infinite not drawn` : "";
+  return `${title === kind ? kind : `${kind}: ${revealHidden(title)}`} — ${prep.rows.length} event(s)${lanes}${range}${missing}${noValue}`;
 }
 
 /** Says that lanes were capped: the values with most events drawn, the rest in one lane. */

@@ -16,6 +16,7 @@ import { notAFrameText } from "../common/notAFrame";
 import { display } from "../display/display";
 import { parseTimeSeries } from "../data/timeParsing";
 import { revealHidden } from "../display/hiddenChars";
+import { shownText } from "../display/shownText";
 import { VegaLiteChart, vegaExprText, vegaLiteChart, vegaLiteralText, type VegaLiteSpec } from "./vegaLite";
 
 /** Options of the anomaly chart. */
@@ -210,7 +211,8 @@ function anomaliesSpec({ rows, missing }: Prepared, options: TimeseriesAnomalies
   const height = positive(options.height ?? 300, "height");
   const x = { field: "t", type: "temporal", title: vegaExprText(timeName), scale: { type: "utc" }, axis: { format: "%Y-%m-%d %H:%M", labelAngle: -30 } } as const;
   // The value series' legend entry: the column's name, unless it is one of the other entries' (a column `anomaly`).
-  const series = vegaLiteralText(yName === "baseline" || yName === "anomaly" ? `${yName} (value)` : yName);
+  // Revealed as titles are (vegaLite.ts): the legend drew a column name's U+202E raw.
+  const series = vegaLiteralText(revealHidden(yName === "baseline" || yName === "anomaly" ? `${yName} (value)` : yName));
   const seriesDomain = hasBaseline ? [series, "baseline", "anomaly"] : [series, "anomaly"];
   const seriesRange = hasBaseline ? [COLOURS.observed, COLOURS.baseline, COLOURS.anomaly] : [COLOURS.observed, COLOURS.anomaly];
   const color = { scale: { domain: seriesDomain, range: seriesRange }, legend: { title: null, orient: "top" } };
@@ -332,12 +334,16 @@ function positive(value: number, name: string): number {
   return Math.max(1, Math.round(value));
 }
 
+/** Longest column name in the text form (column names are data). */
+const MAX_NAME_SHOWN = 200;
+
 /** The text/plain form: what was plotted and where the anomalies are. */
 function summary({ rows, missing }: Prepared, options: TimeseriesAnomaliesChartOptions): string {
   const hits = rows.filter((r) => r.anomaly !== 0);
   const list = hits.slice(0, 10).map((r) => `${r.when.slice(0, 16)} (${r.kind})`);
   const more = hits.length > 10 ? `, … ${hits.length - 10} more` : "";
-  return `Time Series Anomalies: ${options.y}, ${rows.length} points, ${hits.length} ${hits.length === 1 ? "anomaly" : "anomalies"}${hits.length ? `: ${list.join(", ")}${more}` : ""}${missingNote(missing)}`;
+  // The column name is data: revealed (it kept U+2028 and U+202E raw) and cut.
+  return `Time Series Anomalies: ${shownText(options.y, MAX_NAME_SHOWN)}, ${rows.length} points, ${hits.length} ${hits.length === 1 ? "anomaly" : "anomalies"}${hits.length ? `: ${list.join(", ")}${more}` : ""}${missingNote(missing)}`;
 }
 
 /**

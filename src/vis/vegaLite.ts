@@ -187,6 +187,8 @@ const TITLE_KEYS = new Set(["title", "text", "subtitle"]);
  * a text gets a trailing space, which shows as nothing. Data is not walked.
  * The same holds for a literal `datum`/`value` through a scale (a legend entry):
  * views write those with {@link vegaLiteralText} themselves, domain and datum alike.
+ * Titles also have their hidden characters revealed: the live chart drew a title's
+ * U+202E as it is (the text after it reversed), where the PNG showed `\u202e`.
  */
 /** `text` as a Vega title or literal legend entry: a prototype member's name gets a trailing space (see guardTitles). */
 export function vegaLiteralText(text: string): string {
@@ -194,7 +196,7 @@ export function vegaLiteralText(text: string): string {
 }
 
 function guardTitles(value: unknown, inTitle = false, depth = 0): unknown {
-  if (typeof value === "string") return inTitle ? vegaLiteralText(value) : value;
+  if (typeof value === "string") return inTitle ? vegaLiteralText(revealHidden(value)) : value;
   if (depth > 32 || value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) return value.map((v) => guardTitles(v, inTitle && typeof v === "string", depth + 1));
   const out: Record<string, unknown> = {};
@@ -216,7 +218,7 @@ function normaliseSpec(spec: VegaLiteSpec, options: VegaLiteChartOptions): VegaL
 
 function defaultText(spec: VegaLiteSpec): string {
   const title = (spec as { title?: unknown }).title;
-  const titleText = typeof title === "string" ? title : title && typeof title === "object" && "text" in title ? String((title as { text: unknown }).text) : "";
+  const titleText = revealHidden(typeof title === "string" ? title : title && typeof title === "object" && "text" in title ? String((title as { text: unknown }).text) : "");
   const data = (spec as { data?: { values?: unknown } }).data;
   const rows = data && Array.isArray(data.values) ? ` (${data.values.length} rows)` : "";
   return `Vega-Lite chart${titleText ? `: ${titleText}` : ""}${rows}`;

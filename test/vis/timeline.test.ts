@@ -261,6 +261,43 @@ describe("timeline", () => {
   });
 });
 
+describe("timeline hidden characters (file-name spoofing in tooltips, title and text)", () => {
+  /** Bidi overrides and isolates, zero-width and line characters, ESC: what must not reach a chart raw. */
+  const RAW = /[\u202a-\u202e\u2066-\u2069\u200b-\u200f\u2028\u2029\u001b\n]/;
+  const n = 30;
+  const df = pl.DataFrame({
+    TimeGenerated: Array.from({ length: n }, (_, i) => new Date(Date.UTC(2024, 0, 1, 10, i))),
+    Account: Array.from({ length: n }, (_, i) => (i < 20 ? "alice" : i < 28 ? "bob" : `x${i}\u202egpj.exe`)),
+    Bytes: Array.from({ length: n }, (_, i) => i * 10),
+    CommandLine: Array.from({ length: n }, (_, i) => `run\u202e${i}txt.exe\u2028\u001b[2J`),
+  });
+  const title = "Hunt \u202egpj.exe\nfake line";
+  /** Every string in a spec, keys too. */
+  const texts = (value: unknown): string[] =>
+    typeof value === "string" ? [value] : value && typeof value === "object" ? Object.entries(value).flatMap(([k, v]) => [k, ...texts(v)]) : [];
+
+  it("tooltips, the other lane's values, the reference label and the title show them as escapes; lanes as before", async () => {
+    const ref = { time: new Date(Date.UTC(2024, 0, 1, 10, 5)), label: "ref \u202eexe.txt" };
+    const charts = [
+      await timeline(df, { groupBy: "Account", maxLanes: 2, sourceColumns: ["CommandLine"], refEvent: ref, title }),
+      await timelineValues(df, { y: "Bytes", groupBy: "Account", maxLanes: 2, sourceColumns: ["CommandLine"], refEvent: ref, title }),
+    ];
+    for (const chart of charts) {
+      const spec = JSON.stringify(chart.spec);
+      assert.deepEqual(texts(chart.spec).filter((t) => RAW.test(t)), []);
+      const rows = decodedRows<{ s0: string; gv?: string }>(chart.spec);
+      assert.equal(rows[0].s0, "run\\u202e0txt.exe\\u2028\\u001b[2J");
+      assert.equal(rows[29].gv, "x29\\u202egpj.exe");
+      assert.match(spec, /"label":"ref \\\\u202eexe\.txt"/);
+      assert.match(spec, /"text":"Hunt \\\\u202egpj\.exe\\\\nfake line"/);
+      // The text form: one line, the title revealed.
+      assert.equal(chart.text.split("\n").length, 1);
+      assert.ok(!RAW.test(chart.text), chart.text);
+      assert.match(chart.text, /^Timeline( values)?: Hunt \\u202egpj\.exe\\nfake line — 30 event/);
+    }
+  });
+});
+
 describe("timelineValues", () => {
   it("plots a numeric column over time as lines and bars", async () => {
     const df = pl.DataFrame({

@@ -194,3 +194,17 @@ test("a width under one pixel on a series drawn as pixel columns is one pixel (0
   const chart = await timeseriesAnomaliesChart(df, { y: "v", maxPoints: 30_000, width: 0.4 });
   assert.ok(chart.png.length > 0);
 });
+
+test("a value column named with hidden characters: the text, the title and the legend show them as escapes (U+2028 and U+202E were raw)", async () => {
+  const name = "Счётчик\u2028管理\u202e\"x";
+  const out = (await labOutput()).rename({ TotalBytesSent: name });
+  const chart = await timeseriesAnomaliesChart(out, { y: name });
+  assert.match(chart.text, /^Time Series Anomalies: Счётчик\\u2028管理\\u202e"x, 168 points, 2 anomalies/);
+  assert.equal(chart.text.split("\n").length, 1);
+  const spec = chart.spec as unknown as { title: { text: string }; layer: { encoding: { color?: { datum?: string; scale?: { domain: string[] } } } }[] };
+  assert.equal(spec.title.text, 'Time Series Anomalies: Счётчик\\u2028管理\\u202e"x');
+  const color = spec.layer[0].encoding.color;
+  assert.equal(color?.datum, 'Счётчик\\u2028管理\\u202e"x');
+  assert.equal(color?.scale?.domain[0], color?.datum);
+  assert.ok(!/[\u2028\u202e]/.test(JSON.stringify(chart.spec)));
+});
