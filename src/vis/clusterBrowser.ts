@@ -12,7 +12,8 @@
 import pl from "nodejs-polars";
 import { ClusterBrowserError, visMessages as msg } from "./messages";
 import { checkOptionTypes, type OptionTypesOf } from "./options";
-import { html } from "../display/html";
+import { html, revealHidden } from "../display/html";
+import { shownText } from "../display/shownText";
 import { THEME } from "../display/theme";
 import { cellTexts, dataFrameFragment, dataFrameStyle } from "../display/dataframe";
 import type { DbclusterResult } from "../analysis/eventCluster";
@@ -64,14 +65,22 @@ function formatTime(value: unknown): string {
   return value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString().slice(0, 19).replace("T", " ") : "?";
 }
 
+/** Longest label value (one label column's), and longest custom label, in characters. */
+const MAX_LABEL_VALUE = 200;
+const MAX_LABEL = 1000;
+
+/**
+ * A cluster's label: each value revealed (line breaks and tabs too) and cut before they are joined, so a value
+ * `a\tb\r\nc` cannot split the text form into lines of its own and a 2,000-character value is not a line of it.
+ */
 function labelOf(row: Record<string, unknown>, options: ClusterBrowserOptions, labelTexts: readonly (string | null)[][], at: number): string {
-  if (options.label) return String(options.label(row));
+  if (options.label) return shownText(String(options.label(row)), MAX_LABEL);
   const unit = options.unit ?? "events";
-  const names = labelTexts.map((texts) => texts[at] ?? "").join(" · ");
+  const names = labelTexts.map((texts) => shownText(texts[at] ?? "", MAX_LABEL_VALUE)).join(" · ");
   const size = Number(row.ClusterSize);
   const range = `${formatTime(row.FirstEventTime)} → ${formatTime(row.LastEventTime)}`;
   const count = row.Clustered ? `${size} ${unit}` : `1 ${unit.replace(/s$/, "")}, unclustered`;
-  return `${names ? `${names}: ` : ""}${range} (${count})`;
+  return revealHidden(`${names ? `${names}: ` : ""}${range} (${count})`);
 }
 
 /**
@@ -154,7 +163,7 @@ export function clusterBrowser(result: DbclusterResult, options: ClusterBrowserO
   const staticHtml = html`<div class="hl-cb-static-list">${items.map(
     (item, i) => html`<details class="hl-cb-item" data-index="${i}"><summary class="hl-cb-label">${item.label}</summary><div class="hl-cb-body">${item.table}</div></details>`,
   )}${more ? html`<p class="hl-cb-more">${more}.</p>` : ""}${dataFrameStyle()}</div>`;
-  const text = [`${title}: ${items.length} (${result.clusterCount} clusters, ${result.noiseCount} unclustered)`, ...items.map((item) => `  ${item.label}`), ...(more ? [`  … ${more}`] : [])].join("\n");
+  const text = [`${shownText(title, MAX_LABEL_VALUE)}: ${items.length} (${result.clusterCount} clusters, ${result.noiseCount} unclustered)`, ...items.map((item) => `  ${item.label}`), ...(more ? [`  … ${more}`] : [])].join("\n");
   return htmlView({
     kind: "cluster-browser",
     title,

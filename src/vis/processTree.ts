@@ -38,6 +38,7 @@ import { HtmlView, type HtmlViewSpec } from "../display/htmlView";
 import { svgToPng } from "./png";
 import { MAX_VIEW_PIXELS, checkOptionTypes, type OptionTypesOf } from "./options";
 import { cutText } from "../display/cutText";
+import { shownText } from "../display/shownText";
 
 /** Options of {@link plotProcessTree}. */
 export interface ProcessTreePlotOptions {
@@ -553,11 +554,22 @@ function clientData(model: ProcessTreeModel, options: ProcessTreePlotOptions): P
   };
 }
 
+/** Longest process name and PID in a line of the text form. */
+const TEXT_NAME = 120;
+const TEXT_PID = 40;
+
+/**
+ * The text form: one line per process. Each data value is revealed (its line breaks too) and cut before the
+ * lines are joined: a process named `evil\nfake.exe [0x1]\n    other.exe` printed as three tree lines, and a
+ * 3,000-character name as one line of that length.
+ */
 function textSummary(model: ProcessTreeModel, options: ProcessTreePlotOptions): { summary: string; text: string } {
   const { nodes } = model;
   const roots = rootsOf(nodes).length;
-  const summary = `Process tree: ${nodes.length} processes, ${roots} root(s), depth ${model.maxLevel}${options.legendCol ? `, coloured by ${options.legendCol}` : ""}`;
-  const lines = nodes.slice(0, 40).map((n) => `${"  ".repeat(n.l - 1)}${n.n}${n.i === null || n.i === undefined || n.i === "" ? "" : ` [${n.i}]`}${n.x ? " (inferred)" : ""}`);
+  const summary = `Process tree: ${nodes.length} processes, ${roots} root(s), depth ${model.maxLevel}${options.legendCol ? `, coloured by ${shownText(options.legendCol, TEXT_NAME)}` : ""}`;
+  const lines = nodes
+    .slice(0, 40)
+    .map((n) => `${"  ".repeat(n.l - 1)}${shownText(n.n, TEXT_NAME)}${n.i === null || n.i === undefined || n.i === "" ? "" : ` [${shownText(n.i, TEXT_PID)}]`}${n.x ? " (inferred)" : ""}`);
   if (nodes.length > 40) lines.push(`… ${nodes.length - 40} more`);
   return { summary, text: [summary, ...lines].join("\n") };
 }

@@ -124,3 +124,15 @@ test("a cluster's events are in time order when the time column is text (they we
   assert.doesNotMatch(html, /GMT/, "no JS Date text");
   assert.throws(() => clusterBrowser(r, { columns: ["a", "a"] }), (e: unknown) => e instanceof ClusterBrowserError && e.code === "vis/cluster-option" && /option columns names column "a" twice/.test(e.message));
 });
+
+test("the text form: a label value with tabs and line breaks stays on its line, revealed; a long one is cut (a 2,062-character line)", async () => {
+  const times = [0, 1, 2, 3].map((m) => new Date(Date.UTC(2024, 0, 1, 0, m)));
+  const events = pl.DataFrame({ TimeGenerated: times, Feature: [0, 0, 100, 100], User: ["a\tb\r\nc: fake line", "a\tb\r\nc: fake line", "A".repeat(2000), "A".repeat(2000)] });
+  const result = dbclusterEvents(events, { clusterColumns: ["Feature"], normalize: false, maxClusterDistance: 1, minClusterSamples: 2, timeColumn: "TimeGenerated" });
+  const view = clusterBrowser(result, { labelColumns: ["User"], title: "Sessions\nfake: 9" });
+  const lines = (view[JUPYTER_DISPLAY]()["text/plain"] as string).split("\n");
+  assert.equal(lines.length, 3, lines.join("\n"));
+  assert.equal(lines[0], "Sessions\\nfake: 9: 2 (2 clusters, 0 unclustered)");
+  assert.equal(lines[1], "  a\\tb\\r\\nc: fake line: 2024-01-01 00:00:00 → 2024-01-01 00:01:00 (2 events)");
+  assert.match(lines[2], /^  A{199}…: 2024-01-01 00:02:00 → 2024-01-01 00:03:00 \(2 events\)$/);
+});

@@ -400,3 +400,22 @@ describe("the text form with missing ids", () => {
     assert.doesNotMatch(text, /\[\]/);
   });
 });
+
+describe("the text form with line breaks in the data", () => {
+  it("a process name with line breaks stays on its line, revealed, and a long one is cut (it forged tree lines)", () => {
+    const events = pl.DataFrame({
+      Computer: ["h", "h", "h"],
+      NewProcessName: ["C:\\p.exe", "C:\\evil\nfake.exe [0x1]\n    other.exe", `C:\\${"B".repeat(3000)}.exe`],
+      NewProcessId: ["0x10", "0x11", "0x12\r\n  x.exe [0x99]"],
+      ProcessId: ["0x4", "0x10", "0x10"],
+      TimeGenerated: [new Date("2024-01-01T00:00:00Z"), new Date("2024-01-01T00:00:01Z"), new Date("2024-01-01T00:00:02Z")],
+    });
+    const text = toMimeBundle(plotProcessTree(buildProcessTree(events), { legendCol: "Computer" }))["text/plain"] as string;
+    const lines = text.split("\n");
+    // The summary, the inferred parent, p.exe and its two children.
+    assert.equal(lines.length, 5, text);
+    assert.equal(lines[3], "    evil\\nfake.exe [0x1]\\n    other.exe [0x11]");
+    assert.match(lines[4], /^    B+… \[0x12\\r\\n  x\.exe \[0x99\]\]$/);
+    assert.ok(lines[4].length < 200, `${lines[4].length} characters`);
+  });
+});
