@@ -510,6 +510,12 @@ function staticTable(model: ProcessTreeModel): SafeHtml {
 // ---------------------------------------------------------------------------
 // The output.
 
+/**
+ * The view's style. The table's columns are Level, Process, PID, Command line, [legendCol], User, Time (the
+ * same in the static and the live table): Level, PID and Time never wrap, the text columns keep a minimum
+ * width, and the command line takes the rest, wrapping anywhere. One row with a 1 KB `powershell -enc`
+ * line squeezed every other column of every row to 1–4 characters a line (any cell could break anywhere).
+ */
 function css(r: string, height: number): string {
   return `
 ${r} .hl-pt-wrap{display:flex;flex-direction:column;gap:6px}
@@ -526,7 +532,10 @@ ${r} .hl-pt-tip{position:absolute;z-index:10;pointer-events:none;max-width:480px
 ${r} .hl-pt-table-wrap{max-height:320px;overflow:auto;border:1px solid ${THEME.borderSoft}}
 ${r} .hl-pt-pages{display:flex;gap:6px;align-items:center;font-size:12px;margin-bottom:4px}
 ${r} table.hl-pt-table,${r} table.hl-pt-static-table{border-collapse:collapse;font-size:12px;width:100%}
-${r} table.hl-pt-table th,${r} table.hl-pt-table td,${r} table.hl-pt-static-table th,${r} table.hl-pt-static-table td{border-bottom:1px solid ${THEME.borderSoft};padding:2px 6px;text-align:left;vertical-align:top;white-space:pre-wrap;word-break:break-word}
+${r} table.hl-pt-table th,${r} table.hl-pt-table td,${r} table.hl-pt-static-table th,${r} table.hl-pt-static-table td{border-bottom:1px solid ${THEME.borderSoft};padding:2px 6px;text-align:left;vertical-align:top;white-space:pre-wrap;overflow-wrap:anywhere}
+${r} table.hl-pt-table th,${r} table.hl-pt-static-table th,${r} table.hl-pt-table td:nth-child(1),${r} table.hl-pt-static-table td:nth-child(1),${r} table.hl-pt-table td:nth-child(3),${r} table.hl-pt-static-table td:nth-child(3),${r} table.hl-pt-table td:last-child,${r} table.hl-pt-static-table td:last-child{white-space:nowrap}
+${r} table.hl-pt-table td:nth-child(2),${r} table.hl-pt-static-table td:nth-child(2),${r} table.hl-pt-table td:nth-child(n+5),${r} table.hl-pt-static-table td:nth-child(n+5){min-width:10em}
+${r} table.hl-pt-table td:nth-child(4),${r} table.hl-pt-static-table td:nth-child(4){min-width:16em}
 ${r} table.hl-pt-table th{position:sticky;top:0;background:${THEME.raised};color:${THEME.raisedText}}
 ${r} table.hl-pt-table tr{cursor:pointer}
 ${r} table.hl-pt-table tr.hl-pt-selected td{background:${THEME.selected};color:${THEME.selectedText}}

@@ -599,6 +599,49 @@ describe("hostile values run nothing", { skip }, () => {
   });
 });
 
+describe("process tree table with a long command line", { skip }, () => {
+  let browser: Browser;
+  before(async () => {
+    browser = await sharedChromium();
+  });
+  after(async () => {
+    await releaseChromium(browser);
+  });
+
+  it("keeps Level, PID and Time on one line and the command line wide, live and static (one 1 KB powershell -enc squeezed every column to 1–4 characters)", async () => {
+    const qp = new QueryProvider("LocalData");
+    const events = await qp.WindowsSecurity.get_process_tree();
+    const lines = events.getColumn("CommandLine").toArray() as unknown as string[];
+    lines[3] = `powershell -enc ${Buffer.from("x".repeat(700)).toString("base64")}`;
+    const bundle = toMimeBundle(plotProcessTree(buildProcessTree(events.withColumns(pl.Series("CommandLine", lines))), { showTable: true }));
+    for (const [table, js, mode] of [["table.hl-pt-table", true, "lab"], ["table.hl-pt-static-table", false, "inline"]] as const) {
+      const page = await openOffline(browser, notebookPage(notebookFromBundles([bundle]), { mode }), { javaScriptEnabled: js, name: `pt-long-cmd-${js ? "live" : "static"}`, viewport: { width: 1300, height: 1400 } });
+      try {
+        await page.page.waitForSelector(`${table} tbody tr`, { timeout: 30_000 });
+        const cells = await page.page.$$eval(`${table} tbody tr`, (rows) =>
+          rows.map((row) => {
+            const td = Array.from(row.querySelectorAll("td"));
+            // Lines a cell's text takes: the boxes of its text, by their tops. (No named helper: tsx would wrap it in __name.)
+            const [level, pid, time] = [td[0], td[2], td[td.length - 1]].map((cell) => {
+              const range = document.createRange();
+              range.selectNodeContents(cell);
+              return new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top))).size;
+            });
+            return { level, pid, time, cmdWidth: td[3].getBoundingClientRect().width, text: td[2].textContent };
+          }),
+        );
+        assert.ok(cells.length >= 10, `${cells.length} rows`);
+        for (const c of cells) {
+          assert.deepEqual([c.level, c.pid, c.time <= 1], [1, c.text ? 1 : 0, true], JSON.stringify(c));
+          assert.ok(c.cmdWidth > 400, JSON.stringify(c));
+        }
+      } finally {
+        await page.close();
+      }
+    }
+  });
+});
+
 describe("static fallbacks", { skip }, () => {
   let browser: Browser;
   before(async () => {
