@@ -27,13 +27,14 @@ import { columnNames, columnOf, exactValues, frameHeight, hasColumn, isDataFrame
 import { notAFrameText } from "../common/notAFrame";
 import { html, type SafeHtml } from "../display/html";
 import { THEME } from "../display/theme";
-import { revealLines } from "../display/hiddenChars";
+import { revealHidden, revealLines } from "../display/hiddenChars";
 import { buildProcessTree, builtSchemaOf, inHuntlabNames } from "../transform/processTree";
 import { inferSchema, type ProcSchema } from "../transform/processTreeSchema";
 import type { LegendEntry, ProcessNode, ProcessTreeWire } from "./client/views/processTree";
 import { encodeProcesses } from "./client/processTreeWire";
 import { indent } from "./client/processTreeText";
 import { CHILD_PAGE } from "./client/processTreeFolding";
+import { estimateTextWidth } from "./client/graphElements";
 import { HtmlView, type HtmlViewSpec } from "../display/htmlView";
 import { svgToPng } from "./png";
 import { MAX_VIEW_PIXELS, checkOptionTypes, type OptionTypesOf } from "./options";
@@ -426,10 +427,55 @@ export function processTreeModel(input: pl.DataFrame, options: ProcessTreePlotOp
 
 const ROW_H = 26;
 const INDENT = 28;
+/** A box's width, and the most it grows to for a long PID (a 20-digit Falcon id does not fit in 150 px). */
 const BOX_W = 150;
+const MAX_BOX_W = 320;
+/** Text inset in a box, each side. */
+const BOX_PAD = 6;
 const MAX_STATIC_ROWS = 200;
 const LEGEND_W = 220;
 const TOP = 36;
+/** Font sizes (px) of the image's texts. */
+const FONT = 11;
+const CMD_FONT = 10;
+const TITLE_FONT = 15;
+/** DejaVu Sans Bold against the regular face's widths (measured with resvg: up to 1.10 for `W`). */
+const BOLD = 1.12;
+
+/**
+ * `text` revealed, then cut to fit `px` pixels of DejaVu Sans at `fontSize` (widths estimated a little
+ * over, estimateTextWidth). Labels were cut by characters in a fixed box: `SearchProtocolHost.exe` ran
+ * over the command line beside it, and on a dark box the overflow was invisible (`Пользователь-ПК.e… 0x1150`
+ * read as PID `0x1`).
+ */
+function fitText(text: string, px: number, fontSize: number): string {
+  const shown = revealHidden(text);
+  if (estimateTextWidth(shown, fontSize) <= px) return shown;
+  // The longest cut that fits: cutText ends between graphemes and escapes, with its "…".
+  let lo = 0;
+  let hi = shown.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (estimateTextWidth(cutText(shown, mid), fontSize) <= px) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo > 0 ? cutText(shown, lo) : "";
+}
+
+/** Space and separators, measured with the texts around them. */
+function gapWidth(fontSize: number): number {
+  return estimateTextWidth("  ", fontSize);
+}
+
+/** A box's label: the PID whole (and `+N` folded children), the name cut to the room left; the box's width. */
+function boxLabel(name: string, pid: string, hidden: number): { text: string; width: number } {
+  const tail = [fitText(pid, MAX_BOX_W - 2 * BOX_PAD - 40, FONT), hidden ? `+${hidden}` : ""].filter(Boolean).join("  ");
+  const tailW = tail ? gapWidth(FONT) + estimateTextWidth(tail, FONT) : 0;
+  // Room for a few letters of the name at least: the box grows for a long PID.
+  const width = Math.min(MAX_BOX_W, Math.max(BOX_W, Math.ceil(2 * BOX_PAD + tailW + 40)));
+  const shownName = fitText(name, width - 2 * BOX_PAD - tailW, FONT);
+  return { text: tail ? `${shownName}  ${tail}` : shownName, width };
+}
 
 
 /** The initially visible processes in tree order, at most `MAX_STATIC_ROWS`. */
@@ -462,19 +508,24 @@ function svgTree(model: ProcessTreeModel, order: number[], treeW: number): SafeH
   for (const i of order) {
     const node = nodes[i];
     const hidden = children[i].filter((k) => model.isVisible[k] !== 1).length;
-    const label = `${cutText(node.n, 18)}  ${cutText(node.i, 10)}${hidden ? `  +${hidden}` : ""}`;
-    parts.push(html`<rect x="${x(i)}" y="${y(i)}" width="${BOX_W}" height="${ROW_H - 5}" rx="4" fill="${node.k}" stroke="#333" stroke-width="1"${node.x ? html` stroke-dasharray="4 3"` : ""}/>`);
-    parts.push(html`<text x="${x(i) + 6}" y="${y(i) + 15}" fill="${inkFor(node.k)}">${label}</text>`);
-    const room = Math.floor((treeW - x(i) - BOX_W - 16) / 6.2);
-    if (node.c && room > 8) parts.push(html`<text x="${x(i) + BOX_W + 8}" y="${y(i) + 15}" fill="#333" font-size="10">${cutText(node.c.replace(/\s+/g, " "), room)}</text>`);
+    const label = boxLabel(node.n, node.i, hidden);
+    parts.push(html`<rect x="${x(i)}" y="${y(i)}" width="${label.width}" height="${ROW_H - 5}" rx="4" fill="${node.k}" stroke="#333" stroke-width="1"${node.x ? html` stroke-dasharray="4 3"` : ""}/>`);
+    parts.push(html`<text x="${x(i) + BOX_PAD}" y="${y(i) + 15}" fill="${inkFor(node.k)}">${label.text}</text>`);
+    // Only real spaces, tabs and line breaks fold into one space: JS's \s also takes U+FEFF, VT and U+2028,
+    // which the table shows as escapes and the image showed as spaces (`powershell\ufeff-enc` as `powershell -enc`).
+    const room = treeW - x(i) - label.width - 16;
+    const cmd = node.c ? fitText(node.c.replace(/[ \t\r\n]+/g, " "), room, CMD_FONT) : "";
+    if (cmd && room > 40) parts.push(html`<text x="${x(i) + label.width + 8}" y="${y(i) + 15}" fill="#333" font-size="${CMD_FONT}">${cmd}</text>`);
   }
   return parts;
 }
 
 function svgLegend(model: ProcessTreeModel, lx: number): SafeHtml {
-  return html`<text x="${lx}" y="${TOP + 4}" font-weight="bold">${cutText(model.legendTitle, 28)}</text>${model.legend.map((entry, k) => {
+  // The entries fit between the swatch and the image's right edge (28 characters ran off it).
+  const room = LEGEND_W - 10 - 20 - 6;
+  return html`<text x="${lx}" y="${TOP + 4}" font-weight="bold">${fitText(model.legendTitle, LEGEND_W - 16, FONT * BOLD)}</text>${model.legend.map((entry, k) => {
     const ly = TOP + 14 + k * 20;
-    return html`<rect x="${lx}" y="${ly}" width="14" height="14" fill="${entry.color}" stroke="#333"/><text x="${lx + 20}" y="${ly + 11}">${cutText(entry.label, 28)}</text>`;
+    return html`<rect x="${lx}" y="${ly}" width="14" height="14" fill="${entry.color}" stroke="#333"/><text x="${lx + 20}" y="${ly + 11}">${fitText(entry.label, room, FONT)}</text>`;
   })}`;
 }
 
@@ -485,7 +536,7 @@ function staticSvg(model: ProcessTreeModel, title: string, width: number): { svg
   const footer = order.length < total ? 22 : 6;
   const height = Math.max(TOP + order.length * ROW_H + footer, TOP + 20 * (model.legend.length + 2));
   const note = order.length >= MAX_STATIC_ROWS ? `first ${MAX_STATIC_ROWS} rows of the open tree` : "others folded";
-  const svg = html`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans" font-size="11"><rect width="100%" height="100%" fill="#ffffff"/><text x="8" y="22" font-size="15" font-weight="bold">${cutText(title, 80)}</text>${svgTree(model, order, treeW)}${svgLegend(model, treeW + 10)}${
+  const svg = html`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans" font-size="${FONT}"><rect width="100%" height="100%" fill="#ffffff"/><text x="8" y="22" font-size="${TITLE_FONT}" font-weight="bold">${fitText(title, width - 16, TITLE_FONT * BOLD)}</text>${svgTree(model, order, treeW)}${svgLegend(model, treeW + 10)}${
     order.length < total ? html`<text x="8" y="${height - 6}" fill="#555">${order.length} of ${total} processes shown (${note})</text>` : ""
   }</svg>`;
   return { svg, shown: order.length };

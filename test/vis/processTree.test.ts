@@ -13,8 +13,10 @@ import { childrenOf, decodeProcesses, encodeProcesses } from "../../src/vis/clie
 import { detailFields, MAX_INDENT_LEVELS, nodeLabel, tableCells, tooltipText, type ProcessNode } from "../../src/vis/client/processTreeText";
 import { revealHidden } from "../../src/vis/client/text";
 import { fromWire, type ProcessTreeData, type ProcessTreeWire } from "../../src/vis/client/views/processTree";
-import { ProcessTreePlotError, childLists, initialFolding, initiallyVisible, levelColouring, numericRange, parentPositions, plotProcessTree, processRows, processTreeModel, treeLevels } from "../../src/vis/processTree";
+import { ProcessTreePlotError, childLists, initialFolding, initiallyVisible, levelColouring, numericRange, parentPositions, plotProcessTree, processRows, processTreeModel, processTreeSvg, treeLevels } from "../../src/vis/processTree";
 import { generate4688 } from "../helpers/processEvents";
+import { Resvg } from "@resvg/resvg-js";
+import { dejaVuSansFiles, pngFonts } from "../../src/vis/png";
 
 const ROOT = join(__dirname, "../..");
 const qp = new QueryProvider("LocalData", { dataPaths: [join(ROOT, "data")], queryPaths: [join(ROOT, "data")] });
@@ -417,5 +419,61 @@ describe("the text form with line breaks in the data", () => {
     assert.equal(lines[3], "    evil\\nfake.exe [0x1]\\n    other.exe [0x11]");
     assert.match(lines[4], /^    B+… \[0x12\\r\\n  x\.exe \[0x99\]\]$/);
     assert.ok(lines[4].length < 200, `${lines[4].length} characters`);
+  });
+});
+
+describe("the static image's texts", () => {
+  /** Width in pixels of SVG text (markup as the image holds it) drawn by resvg in DejaVu Sans. */
+  function drawnWidth(markup: string, fontSize: number, bold = false): number {
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="4000" height="40" font-family="DejaVu Sans" font-size="${fontSize}"><text x="0" y="20"${bold ? ' font-weight="bold"' : ""}>${markup}</text></svg>`;
+    const box = new Resvg(svg, { font: pngFonts(svg, dejaVuSansFiles()) }).getBBox();
+    return box ? box.x + box.width : 0;
+  }
+  /** Each box of the image: its x and width, and its label's x and markup. */
+  function boxes(svg: string): { x: number; width: number; textX: number; label: string }[] {
+    return [...svg.matchAll(/<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)" height="21"[^>]*\/><text x="([\d.]+)" y="[\d.]+" fill="[^"]+">([^<]*)<\/text>/g)].map((m) => ({ x: +m[1], width: +m[2], textX: +m[3], label: m[4] }));
+  }
+  const skip = dejaVuSansFiles().length === 0 ? "DejaVu Sans is not installed" : false;
+
+  it("a box holds its label: the PID whole, the name cut to the room left (SearchProtocolHost.exe ran over the command line)", { skip }, () => {
+    const events = pl.DataFrame({
+      TimeGenerated: [0, 1, 2, 3, 4].map((s) => new Date(Date.UTC(2024, 0, 1, 0, 0, s))),
+      Computer: ["h", "h", "h", "h", "h"],
+      NewProcessId: ["0x1a2c", "0x1b3c", "0x2c44", "0x1150", "18446744073709551615"],
+      NewProcessName: ["C:\\Windows\\System32\\svchost.exe", "C:\\Windows\\System32\\SearchProtocolHost.exe", "C:\\Program Files\\MicrosoftEdgeUpdate.exe", "C:\\Users\\Пользователь-ПК.exe", "C:\\WWWWWWWWWWWWWWWWWWWWWWWWWWWWWW.exe"],
+      ProcessId: ["0x4", "0x1a2c", "0x1a2c", "0x1a2c", "0x1a2c"],
+      CommandLine: ["svchost.exe -k netsvcs", "SearchProtocolHost.exe Global\\UsGthrFltPipeMssGthrPipe1", "MicrosoftEdgeUpdate.exe /ua", "x", "y"],
+      SubjectUserName: ["SYSTEM", "SYSTEM", "SYSTEM", "Пользователь-ПК Администратор домена", "WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW"],
+    });
+    const svg = processTreeSvg(buildProcessTree(events), { legendCol: "SubjectUserName", title: "W".repeat(120) });
+    const found = boxes(svg);
+    assert.equal(found.length, 6); // the inferred parent and the five processes
+    const pids = ["0x4", "0x1a2c", "0x1b3c", "0x2c44", "0x1150", "18446744073709551615"];
+    for (const box of found) {
+      assert.ok(pids.some((pid) => box.label.endsWith(`  ${pid}`)), `the PID whole: ${box.label}`);
+      assert.ok(box.textX + drawnWidth(box.label, 11) <= box.x + box.width, `${box.label}: ${drawnWidth(box.label, 11)} px in a ${box.width} px box`);
+    }
+    assert.ok(found.some((b) => /^SearchProt.*…  0x1b3c$/.test(b.label)) && found.some((b) => /^Пользоват.*…  0x1150$/.test(b.label)), found.map((b) => b.label).join(" | "));
+    // The command line starts after its box.
+    for (const m of svg.matchAll(/<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="21"[^>]*\/><text[^>]*>[^<]*<\/text><text x="([\d.]+)"/g)) assert.ok(+m[4] >= +m[1] + +m[3], m[0]);
+    // Legend entries and the title end inside the image (900 px).
+    const legend = [...svg.matchAll(/<rect x="[\d.]+" y="[\d.]+" width="14" height="14"[^>]*\/><text x="([\d.]+)" y="[\d.]+">([^<]*)<\/text>/g)];
+    assert.ok(legend.length >= 3);
+    for (const [, x, label] of legend) assert.ok(+x + drawnWidth(label, 11) <= 900, `${label} ends at ${+x + drawnWidth(label, 11)}`);
+    const title = /font-size="15" font-weight="bold">([^<]*)</.exec(svg)?.[1] ?? "";
+    assert.ok(title.endsWith("…") && 8 + drawnWidth(title, 15, true) <= 900, title);
+  });
+
+  it("hidden spacing characters in a command line show as escapes, as in the table (JS's \\s made U+FEFF, VT and U+2028 spaces)", () => {
+    const events = pl.DataFrame({
+      TimeGenerated: [new Date("2024-01-01T00:00:00Z"), new Date("2024-01-01T00:00:01Z")],
+      Computer: ["h", "h"],
+      NewProcessId: ["0x10", "0x11"],
+      NewProcessName: ["C:\\p.exe", "C:\\powershell.exe"],
+      ProcessId: ["0x4", "0x10"],
+      CommandLine: ["p", "powershell\ufeff-enc\u000bAAA\u2028BBB  \t CCC\r\nDDD"],
+    });
+    const svg = processTreeSvg(buildProcessTree(events));
+    assert.match(svg, />powershell\\ufeff-enc\\u000bAAA\\u2028BBB CCC DDD</);
   });
 });

@@ -291,6 +291,9 @@ export function chooseLabels(
   return chosen;
 }
 
+/** A character a fallback font draws an em wide: Hangul, CJK, kana, full-width forms, emoji. */
+const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|[\u{1f300}-\u{1faff}\u{20000}-\u{3fffd}]/u;
+
 /**
  * Width of a text in DejaVu Sans (the static image's font) at `fontSize`,
  * slightly over: per-character classes, as Node has no font metrics.
@@ -298,7 +301,9 @@ export function chooseLabels(
 export function estimateTextWidth(text: string, fontSize: number): number {
   let em = 0;
   for (const ch of text) {
-    if (/[iljtfI.,:;!|'()[\] ]/.test(ch)) em += 0.36;
+    // East Asian wide characters and emoji take a whole em in the fallback fonts (0.8 was under: labels overran).
+    if (WIDE.test(ch)) em += 1.0;
+    else if (/[iljtfI.,:;!|'()[\] ]/.test(ch)) em += 0.36;
     else if (/[mwMW@%]/.test(ch)) em += 1.0;
     else if (/[A-Z]/.test(ch)) em += 0.77;
     else if (/[0-9]/.test(ch)) em += 0.64;
