@@ -1,6 +1,6 @@
 /** The error class, codes and message builders of src/analysis (STL, anomalies, clustering, features). */
-import { didYouMean, errorMessage, HuntlabError, unknownOptionText, type ErrorCatalog, type ErrorMessage, type UnknownOption } from "../common/errors";
-import { quotedText } from "../display/shownText";
+import { errorMessage, HuntlabError, unknownOptionText, type ErrorCatalog, type ErrorMessage, type UnknownOption } from "../common/errors";
+import { closeNames, nameList, quotedName, quotedText } from "../display/shownText";
 
 /** Every code of src/analysis, with what docs/errors.md says of it. */
 export const ANALYSIS_ERRORS = {
@@ -51,43 +51,43 @@ export const analysisMessages = {
   emptyFrame: (fn: string) => errorMessage("analysis/empty-frame", `${fn}: the DataFrame has no rows.`),
   /** `role` says what the column is for: "timeColumn", "cluster column"… */
   columnMissing: (fn: string, role: string, name: string, columns: readonly string[]) =>
-    errorMessage("analysis/column-missing", `${fn}: ${role} "${name}" is not a column of the DataFrame.${didYouMean(name, columns)} Columns: ${columns.join(", ")}.`),
+    errorMessage("analysis/column-missing", `${fn}: ${role} ${quotedName(name)} is not a column of the DataFrame.${closeNames(name, columns)} Columns: ${nameList(columns)}.`),
   noValueColumn: (fn: string, timeColumn: string) =>
-    errorMessage("analysis/column-missing", `${fn}: the DataFrame has no value column besides the time column "${timeColumn}".`),
+    errorMessage("analysis/column-missing", `${fn}: the DataFrame has no value column besides the time column ${quotedName(timeColumn)}.`),
   notANumber: (fn: string, column: string, row: number, value: string) =>
-    errorMessage("analysis/column-not-numeric", `${fn}: column "${column}" must be numeric, but row ${row} holds ${quoteValue(value)}, which is not a number.`),
+    errorMessage("analysis/column-not-numeric", `${fn}: column ${quotedName(column)} must be numeric, but row ${row} holds ${quoteValue(value)}, which is not a number.`),
   columnNotNumeric: (fn: string, column: string, dtype: string) =>
-    errorMessage("analysis/column-not-numeric", `${fn}: column "${column}" must be numeric (or text holding numbers); it is ${dtype}.`),
+    errorMessage("analysis/column-not-numeric", `${fn}: column ${quotedName(column)} must be numeric (or text holding numbers); it is ${dtype}.`),
   /** A numeric column that failed `numericValues`, with how to make numbers of text. */
   clusterColumnHint: (inner: ErrorMessage<AnalysisErrorCode>, column: string) =>
-    errorMessage(inner.code, `${inner.message} Turn text into numbers first, e.g. withStringScore(df, "${column}") or withCrc32Hash(df, "${column}").`),
+    errorMessage(inner.code, `${inner.message} Turn text into numbers first, e.g. withStringScore(df, ${quotedName(column)}) or withCrc32Hash(df, ${quotedName(column)}).`),
   columnNotText: (fn: string, column: string, dtype: string) =>
-    errorMessage("analysis/column-not-text", `${fn}: column "${column}" must be text; it is ${dtype}.`),
+    errorMessage("analysis/column-not-text", `${fn}: column ${quotedName(column)} must be text; it is ${dtype}.`),
   columnNotFinite: (fn: string, column: string, value: number, row: number) =>
-    errorMessage("analysis/not-finite", `${fn}: column "${column}" holds ${value} at row ${row}; values must be finite.`),
+    errorMessage("analysis/not-finite", `${fn}: column ${quotedName(column)} holds ${value} at row ${row}; values must be finite.`),
   matrixNotFinite: (row: number, value: number) =>
     errorMessage("analysis/not-finite", `dbscan: row ${row} holds ${value}; features must be finite numbers.`),
   stlNotFinite: (point: number, value: unknown) =>
     errorMessage("analysis/not-finite", `STL input must be finite numbers; point ${point} is ${String(value)}.`),
   emptyTime: (fn: string, column: string, row: number) =>
-    errorMessage("analysis/empty-value", `${fn}: time column "${column}" is empty at row ${row}; every point needs a time.`),
+    errorMessage("analysis/empty-value", `${fn}: time column ${quotedName(column)} is empty at row ${row}; every point needs a time.`),
   emptyClusterValue: (fn: string, column: string, row: number) =>
-    errorMessage("analysis/empty-value", `${fn}: cluster column "${column}" is empty at row ${row}; fill or drop such rows first.`),
-  noValues: (fn: string, column: string) => errorMessage("analysis/no-values", `${fn}: column "${column}" has no values.`),
+    errorMessage("analysis/empty-value", `${fn}: cluster column ${quotedName(column)} is empty at row ${row}; fill or drop such rows first.`),
+  noValues: (fn: string, column: string) => errorMessage("analysis/no-values", `${fn}: column ${quotedName(column)} has no values.`),
   timeTextUnparsed: (fn: string, column: string, failures: number, examples: readonly string[]) =>
     errorMessage(
       "analysis/time-column-not-time",
-      `${fn}: time column "${column}" is text that does not parse as times (${failures} values).` +
+      `${fn}: time column ${quotedName(column)} is text that does not parse as times (${failures} values).` +
         (examples.length ? ` Values that are not times: ${examples.map(quoteValue).join(", ")}.` : ""),
     ),
   timeTextEmpty: (fn: string, column: string) =>
-    errorMessage("analysis/time-column-not-time", `${fn}: time column "${column}" holds no times at all (every value is empty or null); pass the timeColumn that has them.`),
+    errorMessage("analysis/time-column-not-time", `${fn}: time column ${quotedName(column)} holds no times at all (every value is empty or null); pass the timeColumn that has them.`),
   timeColumnType: (fn: string, column: string, dtype: string) =>
-    errorMessage("analysis/time-column-not-time", `${fn}: time column "${column}" must hold times (Datetime, Date or time text); it is ${dtype}.`),
+    errorMessage("analysis/time-column-not-time", `${fn}: time column ${quotedName(column)} must hold times (Datetime, Date or time text); it is ${dtype}.`),
   timeColumnUnknown: (fn: string, temporal: readonly string[], columns: readonly string[]) =>
     errorMessage(
       "analysis/time-column-unknown",
-      `${fn}: pass timeColumn: there is no "TimeGenerated" column and ${temporal.length ? `several time columns (${temporal.join(", ")})` : "no Datetime column"}. Columns: ${columns.join(", ")}.`,
+      `${fn}: pass timeColumn: there is no "TimeGenerated" column and ${temporal.length ? `several time columns (${nameList(temporal)})` : "no Datetime column"}. Columns: ${nameList(columns)}.`,
     ),
   /** `accepted` reads as a sentence: `"msticpy" or "clean"`, `a positive number`. */
   invalidChoice: (fn: string, option: string, accepted: string, value: unknown) =>
@@ -101,26 +101,26 @@ export const analysisMessages = {
     errorMessage("analysis/invalid-option", `${fn}: its options must be an object; got ${typeof value === "string" ? quoteValue(value) : Array.isArray(value) ? "an array" : String(value)}.`),
   /** A rule over options, e.g. `thresholds must be finite numbers`. */
   invalidOptions: (fn: string, rule: string) => errorMessage("analysis/invalid-option", `${fn}: ${rule}.`),
-  sameColumn: (fn: string, column: string) => errorMessage("analysis/invalid-option", `${fn}: dataColumn and timeColumn are both "${column}".`),
+  sameColumn: (fn: string, column: string) => errorMessage("analysis/invalid-option", `${fn}: dataColumn and timeColumn are both ${quotedName(column)}.`),
   noClusterColumns: (fn: string, columns: readonly string[]) =>
-    errorMessage("analysis/invalid-option", `${fn}: clusterColumns must name at least one numeric column. Columns: ${columns.join(", ")}.`),
+    errorMessage("analysis/invalid-option", `${fn}: clusterColumns must name at least one numeric column. Columns: ${nameList(columns)}.`),
   stlOption: (option: string, accepted: string, value: unknown) =>
     errorMessage("analysis/invalid-option", `STL option ${option} must be ${accepted}; got ${optionValue(value)}.`),
   seriesTooShort: (fn: string, column: string, points: number, period: number) =>
-    errorMessage("analysis/series-too-short", `${fn}: "${column}" has ${points} points; STL with period ${period} needs at least ${2 * period} (two full cycles).`),
+    errorMessage("analysis/series-too-short", `${fn}: ${quotedName(column)} has ${points} points; STL with period ${period} needs at least ${2 * period} (two full cycles).`),
   stlTooShort: (points: number, period: number) =>
     errorMessage("analysis/series-too-short", `STL needs at least two full periods: ${points} points given, period ${period} needs ${2 * period}.`),
   duplicateTime: (fn: string, time: string, column: string, rowA: number, rowB: number) =>
     errorMessage(
       "analysis/duplicate-time",
-      `${fn}: time ${time} appears more than once in "${column}" (rows ${rowA} and ${rowB}); aggregate the series first (one value per time).`,
+      `${fn}: time ${time} appears more than once in ${quotedName(column)} (rows ${rowA} and ${rowB}); aggregate the series first (one value per time).`,
     ),
   gridTooLarge: (fn: string, step: string, from: string, to: string, size: number) =>
     errorMessage("analysis/grid-too-large", `${fn}: a ${step} grid from ${from} to ${to} would have ${size} points; pass a coarser interval.`),
   irregularSeries: (fn: string, column: string, time: string, step: string, start: string) =>
     errorMessage(
       "analysis/irregular-series",
-      `${fn}: "${column}" is not regular: ${time} is not on the ${step} grid starting ${start}. Pass interval, or resample the series first.`,
+      `${fn}: ${quotedName(column)} is not regular: ${time} is not on the ${step} grid starting ${start}. Pass interval, or resample the series first.`,
     ),
   /** `what`: `3 times missing from the 1 h grid and 1 empty value in "n"`. */
   seriesGaps: (fn: string, what: string, first: string) =>
@@ -139,5 +139,5 @@ export const analysisMessages = {
     errorMessage("analysis/internal-error", `${fn}: internal error: ${rows} rows for ${points} points.`),
   /** `at` names the row, e.g. its time `2024-01-01T03:00:00Z`. */
   valueNotFiniteAt: (fn: string, column: string, value: number, row: number, at: string) =>
-    errorMessage("analysis/not-finite", `${fn}: column "${column}" holds ${value} at ${at} (row ${row}); values must be finite.`),
+    errorMessage("analysis/not-finite", `${fn}: column ${quotedName(column)} holds ${value} at ${at} (row ${row}); values must be finite.`),
 };

@@ -1,5 +1,6 @@
 /** The error classes, codes and message builders of src/context (threat intelligence, feeds, DNS, geolocation). */
 import { didYouMean, errorMessage, HuntlabError, unknownOptionText, type CodesOfClass, type ErrorCatalog, type UnknownOption } from "../common/errors";
+import { closeNames, nameList, quotedName } from "../display/shownText";
 
 /** An option's bad value as a message shows it: text quoted and called text, a list as a list. */
 function shownOption(value: unknown): string {
@@ -139,12 +140,12 @@ export const contextMessages = {
       `new TILookup: takes an options object such as { configPath: "msticpyconfig.yaml", providers: ["LocalTI"] }, not ${given}.`,
     ),
   lookupObsColRequired: (columns: readonly string[]) =>
-    errorMessage("context/lookup-column-missing", `lookupIocs: name the column of observables with obsCol (columns: ${columns.join(", ")})`),
+    errorMessage("context/lookup-column-missing", `lookupIocs: name the column of observables with obsCol (columns: ${nameList(columns)})`),
   /** `option` is the option that named the column: obsCol, iocTypeCol. */
   lookupTypeColumnList: (name: string) =>
-    errorMessage("context/lookup-column-missing", `lookupIocs: iocTypeCol "${name}" holds lists; it must hold one type per row (the observables of a list column share their row's type)`),
+    errorMessage("context/lookup-column-missing", `lookupIocs: iocTypeCol ${quotedName(name)} holds lists; it must hold one type per row (the observables of a list column share their row's type)`),
   lookupColumnMissing: (name: string, option: string, columns: readonly string[]) =>
-    errorMessage("context/lookup-column-missing", `lookupIocs: no column "${name}" (${option}).${didYouMean(name, columns) || ` Columns: ${columns.slice(0, 30).join(", ")}`}`),
+    errorMessage("context/lookup-column-missing", `lookupIocs: no column ${quotedName(name)} (${option}).${closeNames(name, columns) || ` Columns: ${nameList(columns)}`}`),
 
   // LocalTI feeds (FeedError).
   feedMissing: (feedPath: string) => errorMessage("context/feed-missing", `feed not found: ${feedPath}`),
@@ -228,9 +229,9 @@ export const contextMessages = {
   geoDatabaseChoice: (choice: string, choices: readonly string[]) =>
     errorMessage("context/geo-option", `database: "${choice}" is not one of ${choices.join(", ")}.${didYouMean(choice, choices)}`),
   geoIpColumnMissing: (name: string, columns: readonly string[]) =>
-    errorMessage("context/geo-column-missing", `geoLookup: ipColumn "${name}" is not a column.${didYouMean(name, columns)} Columns: ${columns.join(", ")}`),
+    errorMessage("context/geo-column-missing", `geoLookup: ipColumn ${quotedName(name)} is not a column.${closeNames(name, columns)} Columns: ${nameList(columns)}`),
   geoNoIpColumn: (lookedFor: readonly string[], columns: readonly string[]) =>
-    errorMessage("context/geo-column-missing", `geoLookup: no IP address column (looked for ${lookedFor.join(", ")}); pass ipColumn. Columns: ${columns.join(", ")}`),
+    errorMessage("context/geo-column-missing", `geoLookup: no IP address column (looked for ${lookedFor.join(", ")}); pass ipColumn. Columns: ${nameList(columns)}`),
   geoInputInvalid: () => errorMessage("context/geo-input-invalid", "geoLookup: pass a list of IP addresses or a DataFrame"),
 };
 

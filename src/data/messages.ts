@@ -1,6 +1,7 @@
 /** The error classes, codes and message builders of src/data (query providers, query files, readers). */
 import { didYouMean, errorMessage, HuntlabError, unknownOptionText, type CodesOfClass, type ErrorCatalog, type UnknownOption } from "../common/errors";
 import { optionTypeText, shortValue } from "../common/options";
+import { closeNames, nameList, quotedName } from "../display/shownText";
 import type { YamlProblem } from "../config/messages";
 
 /** Every code of src/data, with what docs/errors.md says of it. */
@@ -243,7 +244,7 @@ export const dataMessages = {
   selectColumnMissing: (where: string, fileName: string, missing: readonly string[], columns: readonly string[]) =>
     errorMessage(
       "data/select-column-missing",
-      `${where}: ${fileName} has no column${missing.length > 1 ? "s" : ""} ${missing.map((m) => `"${m}"`).join(", ")}.${didYouMean(missing[0], columns)}`,
+      `${where}: ${fileName} has no column${missing.length > 1 ? "s" : ""} ${missing.map(quotedName).join(", ")}.${closeNames(missing[0], columns)}`,
     ),
   timeRangeReversed: (where: string, start: Date, end: Date) =>
     errorMessage("data/time-range-reversed", `${where}: start (${start.toISOString()}) is after end (${end.toISOString()})`),
@@ -255,7 +256,7 @@ export const dataMessages = {
   timeColumnUnparsed: (where: string, column: string, failures: number, examples: readonly string[]) =>
     errorMessage(
       "data/time-column-not-time",
-      `${where}: cannot apply start/end: ${failures} value(s) of "${column}" are not times (e.g. ${examples.map((e) => JSON.stringify(e)).join(", ")})`,
+      `${where}: cannot apply start/end: ${failures} value(s) of ${quotedName(column)} are not times (e.g. ${examples.map(quotedName).join(", ")})`,
     ),
   timeColumnType: (where: string, column: string, dtype: string) =>
     errorMessage("data/time-column-not-time", `${where}: cannot apply start/end: column "${column}" is ${dtype}, not a time`),
@@ -405,11 +406,11 @@ export const dataMessages = {
 
   // Columns (DataColumnError).
   columnMissing: (what: string, name: string, columns: readonly string[]) =>
-    errorMessage("data/column-missing", `${what}: no column "${name}" (columns: ${columns.join(", ")})`),
+    errorMessage("data/column-missing", `${what}: no column ${quotedName(name)} (columns: ${nameList(columns)})`),
   columnNotJsonText: (column: string, dtype: string) =>
-    errorMessage("data/column-not-text", `parseJsonColumn: column "${column}" is ${dtype}, not JSON text`),
+    errorMessage("data/column-not-text", `parseJsonColumn: column ${quotedName(column)} is ${dtype}, not JSON text`),
   jsonInvalid: (column: string, row: number, detail: string) =>
-    errorMessage("data/json-invalid", `parseJsonColumn: column "${column}", row ${row}: not JSON (${detail})`),
+    errorMessage("data/json-invalid", `parseJsonColumn: column ${quotedName(column)}, row ${row}: not JSON (${detail})`),
   /** `closest`: the best-fitting schema and, per missing column, the frame's closest names; `known`: every schema of the kind. */
   eventSchemaUnknown: (
     source: string,
@@ -423,7 +424,7 @@ export const dataMessages = {
         (closest
           ? ` Closest: ${closest.schema}, which needs ` +
             Object.entries(closest.missing)
-              .map(([c, close]) => `"${c}"` + (close.length ? ` (close: ${close.map((n) => `"${n}"`).join(", ")})` : ""))
+              .map(([c, close]) => `"${c}"` + (close.length ? ` (close: ${close.map(quotedName).join(", ")})` : ""))
               .join(", ") +
             "."
           : "") +

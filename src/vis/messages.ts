@@ -1,8 +1,8 @@
 /** The error classes, codes and message builders of src/vis (the Node side of the views). */
 import { closestNames, didYouMean, errorMessage, HuntlabError, unknownOptionText, type CodesOfClass, type ErrorCatalog, type UnknownOption } from "../common/errors";
 import { revealHidden } from "../display/hiddenChars";
-import { quotedText } from "../display/shownText";
-import { optionTypeText } from "../common/options";
+import { closeNames, listedName, nameList, quotedName, quotedText } from "../display/shownText";
+import { optionTypeText, shortValue } from "../common/options";
 
 /** Every code of src/vis, with what docs/errors.md says of it. */
 export const VIS_ERRORS = {
@@ -107,35 +107,12 @@ function optionUnknown<C extends VisOptionCode>(code: C, view: string, unknown: 
   return errorMessage(code, unknownOptionText(view, unknown, known));
 }
 
-/** Longest name (a column, a field) shown in a message, and most names listed: they come from the data. */
+/** Longest example value shown in a message. */
 const MAX_NAME = 60;
-const MAX_NAMES = 30;
 
-/** A name quoted as JSON text, with line, control and bidi characters as escapes (JSON leaves U+202E, U+2028 raw), cut. */
-function quotedName(name: string): string {
-  return quotedText(name, MAX_NAME);
-}
-
-/** A name in a list: as it is when it reads plainly (short, no hidden characters, quotes or commas), else quoted. */
-function listedName(name: string): string {
-  return name.length <= MAX_NAME && /^[^\s",\\](?:[^",\\]*[^\s",\\])?$/.test(name) && revealHidden(name) === name ? name : quotedName(name);
-}
-
-/** The first {@link MAX_NAMES} names, comma-separated, and how many more: a frame of 3,000 columns was listed whole. */
-function nameList(names: readonly string[]): string {
-  const more = names.length > MAX_NAMES ? ` and ${names.length - MAX_NAMES} more` : "";
-  return `${names.slice(0, MAX_NAMES).map(listedName).join(", ")}${more}`;
-}
-
-/** " Did you mean A, B?" with the names shown as in a list (didYouMean writes them raw), or "". */
-function closeNames(name: string, names: readonly string[]): string {
-  const close = closestNames(name, names);
-  return close.length ? ` Did you mean ${close.map(listedName).join(", ")}?` : "";
-}
-
-/** Example values as JSON, comma-separated. */
+/** Example values quoted (hidden characters revealed, cut), comma-separated. */
 function examples(values: readonly string[]): string {
-  return values.map((e) => JSON.stringify(e)).join(", ");
+  return values.map((e) => quotedText(e, MAX_NAME)).join(", ");
 }
 
 /** Message builders of src/vis. */
@@ -151,10 +128,10 @@ export const visMessages = {
   timelineColumnMissing: (role: string, name: string, columns: readonly string[]) =>
     errorMessage("vis/timeline-column-missing", `The ${role} column ${quotedName(name)} is not in the data.${closeNames(name, columns)} Columns: ${nameList(columns)}.`),
   timelineTimeUnparsed: (column: string, failures: number, values: readonly string[]) =>
-    errorMessage("vis/timeline-time-not-time", `The time column "${column}" holds text that is not a time (${failures} value(s), e.g. ${examples(values)}); pass timeColumn.`),
+    errorMessage("vis/timeline-time-not-time", `The time column ${quotedName(column)} holds text that is not a time (${failures} value(s), e.g. ${examples(values)}); pass timeColumn.`),
   timelineTimeType: (column: string, dtype: string) =>
-    errorMessage("vis/timeline-time-not-time", `The time column "${column}" must hold times, not ${dtype}; pass timeColumn.`),
-  timelineRefTime: (raw: unknown) => errorMessage("vis/timeline-ref-time", `refEvent time ${JSON.stringify(raw)} is not a time.`),
+    errorMessage("vis/timeline-time-not-time", `The time column ${quotedName(column)} must hold times, not ${dtype}; pass timeColumn.`),
+  timelineRefTime: (raw: unknown) => errorMessage("vis/timeline-ref-time", `refEvent time ${typeof raw === "string" ? quotedName(raw) : shortValue(raw)} is not a time.`),
   timelinePixels: (fn: string, option: string, value: unknown, max: number) =>
     errorMessage("vis/timeline-option", `${fn}: ${option} must be a number of pixels from 1 to ${max.toLocaleString("en")}; got ${String(value)}.`),
   timelineKind: (kind: unknown) =>
@@ -169,7 +146,7 @@ export const visMessages = {
     );
   },
   timelineValuesNeedY: () => errorMessage("vis/timeline-option", 'timelineValues needs the numeric column to plot: { y: "column" }.'),
-  timelineYNotNumeric: (column: string, dtype: string) => errorMessage("vis/timeline-y-not-numeric", `The y column "${column}" must be numeric, not ${dtype}.`),
+  timelineYNotNumeric: (column: string, dtype: string) => errorMessage("vis/timeline-y-not-numeric", `The y column ${quotedName(column)} must be numeric, not ${dtype}.`),
 
   // Graphs (GraphError).
   graphLabels: (labels: unknown) => errorMessage("vis/graph-option", `labels must be 0 or more, not ${String(labels)}`),
@@ -194,19 +171,19 @@ export const visMessages = {
       "vis/graph-input",
       `${fn}: item ${index} of the list is ${given}, not a SecurityAlert: pass the alerts DataFrame itself, or build each alert, rows.map((row) => new SecurityAlert(row)).`,
     ),
-  graphNoLink: (source: string, target: string) => errorMessage("vis/graph-no-link", `No link between "${source}" and "${target}"`),
+  graphNoLink: (source: string, target: string) => errorMessage("vis/graph-no-link", `No link between ${quotedName(source)} and ${quotedName(target)}`),
   graphEdgeNodesMissing: (missing: readonly string[]) =>
-    errorMessage("vis/graph-node-missing", `addEdge: node(s) ${missing.map((m) => JSON.stringify(m)).join(", ")} not in the graph`),
+    errorMessage("vis/graph-node-missing", `addEdge: node(s) ${missing.map(quotedName).join(", ")} not in the graph`),
   /** `close`: the labels and ids nearest to the name. */
   graphNodeMissing: (nameOrId: string, close: readonly string[]) =>
-    errorMessage("vis/graph-node-missing", `No node "${nameOrId}" in the graph.${close.length ? ` Did you mean ${close.map((c) => JSON.stringify(c)).join(", ")}?` : ""}`),
+    errorMessage("vis/graph-node-missing", `No node ${quotedName(nameOrId)} in the graph.${close.length ? ` Did you mean ${close.map(quotedName).join(", ")}?` : ""}`),
   graphNodeAmbiguous: (label: string, count: number, ids: readonly string[]) =>
-    errorMessage("vis/graph-node-ambiguous", `"${label}" names ${count} nodes; use one of their ids: ${ids.slice(0, 5).join(", ")}`),
+    errorMessage("vis/graph-node-ambiguous", `${quotedName(label)} names ${count} nodes; use one of their ids: ${ids.slice(0, 5).map(listedName).join(", ")}`),
 
   // Process-tree plots (ProcessTreePlotError).
   treePlotInput: (what: string) => errorMessage("vis/tree-plot-input", `plotProcessTree expects a polars DataFrame (events or a built tree), got ${what}.`),
   treePlotLegendColumn: (column: string, columns: readonly string[]) =>
-    errorMessage("vis/tree-plot-column-missing", `legendCol "${column}" is not a column of the tree.${didYouMean(column, columns)}`),
+    errorMessage("vis/tree-plot-column-missing", `legendCol ${quotedName(column)} is not a column of the tree.${closeNames(column, columns)}`),
   /** `accepted`: "1 or more", "at least 150 pixels"… */
   treePlotOption: (option: string, accepted: string, value: unknown) =>
     errorMessage("vis/tree-plot-option", `${option} must be ${accepted}, not ${String(value)}.`),
@@ -214,10 +191,10 @@ export const visMessages = {
   // The cluster browser (ClusterBrowserError); `fn` is the function called.
   clusterInput: (fn: string) => errorMessage("vis/cluster-input", `${fn}: pass the result of dbclusterEvents(...).`),
   clusterLabelColumn: (fn: string, column: string, columns: readonly string[]) =>
-    errorMessage("vis/cluster-column-missing", `${fn}: label column "${column}" is not a column.${didYouMean(column, columns)}`),
+    errorMessage("vis/cluster-column-missing", `${fn}: label column ${quotedName(column)} is not a column.${closeNames(column, columns)}`),
   clusterEventColumn: (fn: string, column: string, columns: readonly string[]) =>
-    errorMessage("vis/cluster-column-missing", `${fn}: column "${column}" is not an event column.${didYouMean(column, columns)}`),
-  clusterColumnTwice: (fn: string, option: string, column: string) => errorMessage("vis/cluster-option", `${fn}: option ${option} names column "${column}" twice.`),
+    errorMessage("vis/cluster-column-missing", `${fn}: column ${quotedName(column)} is not an event column.${closeNames(column, columns)}`),
+  clusterColumnTwice: (fn: string, option: string, column: string) => errorMessage("vis/cluster-option", `${fn}: option ${option} names column ${quotedName(column)} twice.`),
 
   // The anomalies chart (ChartDataError); `fn` is the function called.
   chartNotADataFrame: (fn: string, what: string) => errorMessage("vis/chart-not-a-dataframe", `${fn}: expected a polars DataFrame (the output of timeseriesAnomaliesStl), got ${what}.`),
@@ -225,15 +202,15 @@ export const visMessages = {
   chartPixels: (fn: string, option: string, value: unknown, max: number) =>
     errorMessage("vis/chart-option", `${fn}: ${option} must be a positive number of pixels up to ${max.toLocaleString("en")}; got ${String(value)}.`),
   chartColumnMissing: (fn: string, option: string, name: string, columns: readonly string[]) =>
-    errorMessage("vis/chart-column-missing", `${fn}: ${option} "${name}" is not a column.${didYouMean(name, columns)} Columns: ${columns.join(", ")}.`),
+    errorMessage("vis/chart-column-missing", `${fn}: ${option} ${quotedName(name)} is not a column.${closeNames(name, columns)} Columns: ${nameList(columns)}.`),
   chartValueNotNumeric: (fn: string, column: string, value: string) =>
-    errorMessage("vis/chart-column-not-numeric", `${fn}: column "${column}" must be numeric; it holds ${JSON.stringify(value.slice(0, 40))}.`),
+    errorMessage("vis/chart-column-not-numeric", `${fn}: column ${quotedName(column)} must be numeric; it holds ${quotedText(value, 40)}.`),
   chartColumnNotNumeric: (fn: string, column: string, dtype: string) =>
-    errorMessage("vis/chart-column-not-numeric", `${fn}: column "${column}" must be numeric; it is ${dtype}.`),
+    errorMessage("vis/chart-column-not-numeric", `${fn}: column ${quotedName(column)} must be numeric; it is ${dtype}.`),
   chartTimeUnparsed: (fn: string, column: string, example: string) =>
-    errorMessage("vis/chart-time-not-time", `${fn}: time column "${column}" does not parse as times (e.g. ${JSON.stringify(example)}).`),
+    errorMessage("vis/chart-time-not-time", `${fn}: time column ${quotedName(column)} does not parse as times (e.g. ${quotedText(example, MAX_NAME)}).`),
   chartTimeType: (fn: string, column: string, dtype: string) =>
-    errorMessage("vis/chart-time-not-time", `${fn}: time column "${column}" must hold times; it is ${dtype}.`),
+    errorMessage("vis/chart-time-not-time", `${fn}: time column ${quotedName(column)} must hold times; it is ${dtype}.`),
   chartTooManyPoints: (fn: string, points: number, max: number, from: string, to: string) => {
     const n = (x: number) => x.toLocaleString("en");
     return errorMessage(
@@ -254,7 +231,7 @@ export const visMessages = {
 
   // Maps (GeoMapError).
   mapColor: (color: string, names: readonly string[]) =>
-    errorMessage("vis/map-color", `color "${color}" is not a colour name or #hex.${didYouMean(color, names)} Names: ${names.join(", ")}`),
+    errorMessage("vis/map-color", `color ${quotedName(color)} is not a colour name or #hex.${didYouMean(color, names)} Names: ${names.join(", ")}`),
   mapOutlinesUnreadable: (detail: string) =>
     errorMessage("vis/map-outlines-missing", `Cannot read the world outlines (world-atlas/countries-110m.json; run npm install): ${detail}`),
   mapZoom: (zoom: unknown) => errorMessage("vis/map-option", `zoomStart must be between 0 and 22, not ${String(zoom)}`),
@@ -276,7 +253,7 @@ export const visMessages = {
   // The TI results browser (TIBrowserError).
   tiResultsNotAFrame: (what: string) => errorMessage("vis/ti-results-invalid", `browseResults: expected the DataFrame returned by TILookup.lookupIocs(), got ${what}`),
   tiResultsColumnMissing: (column: string, columns: readonly string[]) =>
-    errorMessage("vis/ti-results-invalid", `browseResults: the results have no "${column}" column — pass the DataFrame returned by lookupIocs().${didYouMean(column, columns)}`),
+    errorMessage("vis/ti-results-invalid", `browseResults: the results have no "${column}" column — pass the DataFrame returned by lookupIocs().${closeNames(column, columns)}`),
   tiSeverity: (severity: string, severities: readonly string[]) =>
-    errorMessage("vis/ti-severity", `browseResults: unknown severity "${severity}" (use ${severities.join(", ")} or "all").${didYouMean(severity, severities)}`),
+    errorMessage("vis/ti-severity", `browseResults: unknown severity ${quotedName(severity)} (use ${severities.join(", ")} or "all").${didYouMean(severity, severities)}`),
 };
