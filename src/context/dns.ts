@@ -16,7 +16,7 @@ import net from "node:net";
 import packet from "dns-packet";
 import { domainToASCII } from "node:url";
 import { findUnknownOption } from "../common/errors";
-import { describeInput } from "../transform/messages";
+import { notAFrameText } from "../common/notAFrame";
 import { parseIPv6 } from "./ipType";
 import { DnsError, MAX_DNS_TRIES, MAX_TIMER_MS, contextMessages as msg } from "./messages";
 
@@ -118,7 +118,7 @@ const DNS_OPTION_NAMES: readonly string[] = Object.keys({ rdtype: true, nameserv
  * was taken, a nameserver list was written into the result, null options were a TypeError.
  */
 function checkDnsOptions(fn: string, options: unknown, known: readonly string[]): asserts options is DnsOptions {
-  if (options === null || typeof options !== "object" || Array.isArray(options)) throw new DnsError(msg.dnsOptionsNotObject(fn, describeInput(options)));
+  if (options === null || typeof options !== "object" || Array.isArray(options)) throw new DnsError(msg.dnsOptionsNotObject(fn, notAFrameText(options)));
   const unknown = findUnknownOption(options, known);
   if (unknown) throw new DnsError(msg.dnsOptionUnknown(fn, unknown, known));
   const { rdtype, nameserver, timeoutMs } = options as Record<string, unknown>;
@@ -129,7 +129,7 @@ function checkDnsOptions(fn: string, options: unknown, known: readonly string[])
 
 /** Throws unless `value` is one name or address as text: a DataFrame was sent as its printed table, a list as its joined text. */
 function checkOneName(fn: string, what: string, value: unknown): void {
-  if (value !== undefined && value !== null && typeof value !== "string") throw new DnsError(msg.dnsInput(fn, what, describeInput(value)));
+  if (value !== undefined && value !== null && typeof value !== "string") throw new DnsError(msg.dnsInput(fn, what, notAFrameText(value)));
 }
 
 interface Servers {

@@ -117,17 +117,17 @@ export const contextMessages = {
   lookupOptionUnknown: (fn: string, unknown: UnknownOption, known: readonly string[]) => errorMessage("context/lookup-option", unknownOptionText(fn, unknown, known)),
   lookupOption: (fn: string, option: string, expected: string, value: unknown) =>
     errorMessage("context/lookup-option", `${fn}: option ${option} must be ${expected}; got ${shownOption(value)}.`),
-  /** `given` from describeInput (src/transform/messages.ts). */
+  /** `given` from notAFrameText (common/notAFrame.ts). */
   lookupInputInvalid: (given: string) =>
     errorMessage("context/lookup-input-invalid", `lookupIocs: expected a DataFrame (its observables' column named by obsCol) or an array of strings, not ${given}.`),
-  /** An item of lookupIocs' list that is not an observable: `given` from describeInput. */
+  /** An item of lookupIocs' list that is not an observable: `given` from notAFrameText (common/notAFrame.ts). */
   lookupItemInvalid: (index: number, given: string) =>
     errorMessage(
       "context/lookup-input-invalid",
       `lookupIocs: item ${index} of the list is ${given}; the list must hold observables as text (null and empty items are skipped). ` +
         'For rows (objects), pass them as a DataFrame and name the column: lookupIocs(pl.DataFrame(rows), { obsCol: "Ioc" }).',
     ),
-  /** `given` from describeInput; `many`: it holds several observables (a list, a frame), which lookupIocs takes. */
+  /** `given` from notAFrameText (common/notAFrame.ts); `many`: it holds several observables (a list, a frame), which lookupIocs takes. */
   lookupIocInputInvalid: (given: string, many: boolean) =>
     errorMessage(
       "context/lookup-input-invalid",
@@ -186,11 +186,11 @@ export const contextMessages = {
   // DNS (DnsError).
   dnsOptionUnknown: (fn: string, unknown: UnknownOption, known: readonly string[]) => errorMessage("context/dns-option", unknownOptionText(fn, unknown, known)),
   geoOptionUnknown: (fn: string, unknown: UnknownOption, known: readonly string[]) => errorMessage("context/geo-option", unknownOptionText(fn, unknown, known)),
-  /** `given` from describeInput (src/transform/messages.ts). */
+  /** `given` from notAFrameText (common/notAFrame.ts). */
   dnsOptionsNotObject: (fn: string, given: string) => errorMessage("context/dns-option", `${fn}: the second argument is an options object such as { rdtype: "MX", timeoutMs: 2000 }, not ${given}.`),
   /** An option of the wrong kind; `expected` says what it takes. */
   dnsOptionType: (fn: string, option: string, expected: string, value: unknown) => errorMessage("context/dns-option", `${fn}: ${option} must be ${expected} (got ${shownOption(value)}).`),
-  /** `what`: "domain" or "IP address"; `given` from describeInput. */
+  /** `what`: "domain" or "IP address"; `given` from notAFrameText (common/notAFrame.ts). */
   dnsInput: (fn: string, what: string, given: string) =>
     errorMessage(
       "context/dns-input",

@@ -24,7 +24,7 @@ import { html } from "../display/html";
 import { htmlView } from "../display/htmlView";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
-import { describeInput } from "../transform/messages";
+import { notAFrameText } from "../common/notAFrame";
 import { classifyIoc, normalizeIocType, type IocType } from "./iocType";
 import { TILookupError, contextMessages as msg, contextNotes } from "./messages";
 import { PROVIDER_CLASSES, providerClass } from "./providers";
@@ -106,7 +106,7 @@ function checkProviderList(fn: string, providers: unknown): void {
  * `config_path` or `provider` were ignored and the default config loaded; `providers: "LocalTI"` asked for "L".
  */
 function checkTILookupOptions(options: unknown): asserts options is TILookupOptions {
-  if (options === null || typeof options !== "object" || Array.isArray(options)) throw new TILookupError(msg.tiLookupOptions(describeInput(options)));
+  if (options === null || typeof options !== "object" || Array.isArray(options)) throw new TILookupError(msg.tiLookupOptions(notAFrameText(options)));
   const fn = "new TILookup";
   const unknown = findUnknownOption(options, TI_LOOKUP_OPTIONS);
   if (unknown) throw new TILookupError(msg.lookupOptionUnknown(fn, unknown, TI_LOOKUP_OPTIONS));
@@ -359,7 +359,7 @@ export class TILookup {
   async lookupIoc(ioc: string, options: LookupIocOptions = {}): Promise<pl.DataFrame> {
     // One observable, as MSTICPy's lookup_ioc takes: a list or a frame was filtered to nothing, an empty table.
     if (typeof ioc !== "string" && typeof ioc !== "number") {
-      throw new TILookupError(msg.lookupIocInputInvalid(describeInput(ioc), Array.isArray(ioc) || isDataFrame(ioc)));
+      throw new TILookupError(msg.lookupIocInputInvalid(notAFrameText(ioc), Array.isArray(ioc) || isDataFrame(ioc)));
     }
     checkLookupOptions("lookupIoc", options, LOOKUP_IOC_OPTIONS);
     return this.lookupIocs([ioc], options);
@@ -513,13 +513,13 @@ export class TILookup {
     if (Array.isArray(data)) {
       // Nulls (a Series' toArray) and empty text are skipped; an object or a list is not an observable (rows were dropped, silently).
       (data as readonly unknown[]).forEach((v, i) => {
-        if (v !== null && v !== undefined && typeof v !== "string" && typeof v !== "number") throw new TILookupError(msg.lookupItemInvalid(i, describeInput(v)));
+        if (v !== null && v !== undefined && typeof v !== "string" && typeof v !== "number") throw new TILookupError(msg.lookupItemInvalid(i, notAFrameText(v)));
       });
       return (data as readonly unknown[])
         .filter((v): v is string | number => (typeof v === "string" && v.trim() !== "") || typeof v === "number")
         .map((v) => ({ value: String(v), ...(type ? { type } : {}) }));
     }
-    if (!isDataFrame(data)) throw new TILookupError(msg.lookupInputInvalid(describeInput(data)));
+    if (!isDataFrame(data)) throw new TILookupError(msg.lookupInputInvalid(notAFrameText(data)));
     const df = data as pl.DataFrame;
     const columns = df.columns;
     const obsCol = options.obsCol ?? options.iocCol ?? (columns.length === 1 ? columns[0] : undefined);

@@ -25,7 +25,8 @@ import { findUnknownOption } from "../common/errors";
 import { columnNames, columnOf, isDataFrame } from "../common/frames";
 import { readArchive } from "./archives";
 import { ARCHIVE_TYPES, detectFileType, type FileType } from "./fileTypes";
-import { Base64Error, describeInput, transformMessages as msg } from "./messages";
+import { Base64Error, transformMessages as msg } from "./messages";
+import { notAFrameText } from "../common/notAFrame";
 import { chunkRanges, PARALLEL_DEFAULTS, runChunked, type ParallelOptions } from "./workers/pool";
 import { BatchBuilder, ByteSink, END_OF_STREAM, schemaMessage, type IpcField } from "./workers/ipcWriter";
 import { withRichLastValue } from "../display/lastValue";
@@ -606,7 +607,7 @@ function hasDecodable(state: State, text: string): boolean {
 /** Throws unless `options` is an options object (`example` shows one). */
 function requireOptionsObject(options: unknown, fn: string, example: string): void {
   if (options === null || typeof options !== "object" || Array.isArray(options) || isDataFrame(options)) {
-    throw new Base64Error(msg.base64OptionsNotObject(fn, describeInput(options), example));
+    throw new Base64Error(msg.base64OptionsNotObject(fn, notAFrameText(options), example));
   }
 }
 
@@ -931,7 +932,7 @@ export function screenRows(text: Series, pattern: string, slicing: ScreenSlicing
 export function unpack(text: string | null | undefined, options: Base64UnpackOptions = {}): UnpackResult {
   // Not text (a number, a list, a frame) was a TypeError from inside the decoder; null and undefined are no text.
   const input: unknown = text;
-  if (input !== null && input !== undefined && typeof input !== "string") throw new Base64Error(msg.base64NotText(describeInput(input)));
+  if (input !== null && input !== undefined && typeof input !== "string") throw new Base64Error(msg.base64NotText(notAFrameText(input)));
   requireOptionsObject(options ?? {}, "base64.unpack", "{ maxDepth: 2 }");
   const opts = resolveOptions(options ?? {}, "base64.unpack");
   const { full, items, limits } = unpackString(text ?? "", opts);
@@ -956,7 +957,7 @@ export function unpack(text: string | null | undefined, options: Base64UnpackOpt
  */
 export function unpackDf(data: DataFrame, options: UnpackDfOptions): DataFrame {
   // A LazyFrame or a Series had its members listed as "columns", a Promise none, undefined was a TypeError.
-  if (!isDataFrame(data)) throw new Base64Error(msg.base64NotAFrame(describeInput(data)));
+  if (!isDataFrame(data)) throw new Base64Error(msg.base64NotAFrame(notAFrameText(data)));
   // Untyped callers: no options is "no column", as `{}` is (it was a destructuring TypeError).
   options ??= {} as UnpackDfOptions;
   // MSTICPy passes the column positionally: `unpackDf(df, "CommandLine")` read as an option named 0.

@@ -28,7 +28,8 @@ import {
   type IocTypeDefinition,
 } from "./iocPatterns";
 import { scanText, type Found, type ScanSettings } from "./iocScan";
-import { describeInput, IocExtractError, transformMessages as msg } from "./messages";
+import { IocExtractError, transformMessages as msg } from "./messages";
+import { notAFrameText } from "../common/notAFrame";
 import { chunkRanges, PARALLEL_DEFAULTS, runChunked, type ParallelOptions } from "./workers/pool";
 import { allBuiltin, iocChunk, iocChunkInput, mergeScanFrames, type IocChunkInput, type IocTaskArgs } from "./workers/tasks";
 import { withRichLastValue } from "../display/lastValue";
@@ -125,7 +126,7 @@ type ScanSettingsOf = Required<Omit<IocScanOptions, "iocTypes">> & { iocTypes?: 
  */
 function requireOptionsObject(options: unknown, fn: string, example: string): asserts options is object {
   if (options === null || typeof options !== "object" || Array.isArray(options) || isDataFrame(options)) {
-    throw new IocExtractError(msg.iocOptionsNotObject(fn, describeInput(options), example));
+    throw new IocExtractError(msg.iocOptionsNotObject(fn, notAFrameText(options), example));
   }
 }
 
@@ -208,9 +209,9 @@ export class IoCExtract {
    * Redefining a built-in name changes this instance only.
    */
   addIocType(name: string, pattern: RegExp | string, priority = 0, options: AddIocTypeOptions = {}): void {
-    if (typeof name !== "string") throw new IocExtractError(msg.iocTypeNameNotText(describeInput(name)));
+    if (typeof name !== "string") throw new IocExtractError(msg.iocTypeNameNotText(notAFrameText(name)));
     if (!name.trim()) throw new IocExtractError(msg.iocTypeNameEmpty());
-    if (typeof pattern !== "string" && !(pattern instanceof RegExp)) throw new IocExtractError(msg.iocPatternInvalid(name, `the pattern must be a RegExp or text, not ${describeInput(pattern)}`));
+    if (typeof pattern !== "string" && !(pattern instanceof RegExp)) throw new IocExtractError(msg.iocPatternInvalid(name, `the pattern must be a RegExp or text, not ${notAFrameText(pattern)}`));
     requireOptionsObject(options, `addIocType("${name}")`, "{ group: 1 }");
     // `{ grop: 1 }` reported the whole match instead of the group.
     const unknown = findUnknownOption(options, ADD_TYPE_OPTION_NAMES);
@@ -259,7 +260,7 @@ export class IoCExtract {
     // Not text: an array's URL was missed (the URL screen looked in the array, the patterns in its joined text), other values were TypeErrors.
     const input: unknown = text;
     if (input !== null && input !== undefined && typeof input !== "string" && !(input instanceof String)) {
-      throw new IocExtractError(msg.iocNotText(describeInput(input), Array.isArray(input) || isDataFrame(input)));
+      throw new IocExtractError(msg.iocNotText(notAFrameText(input), Array.isArray(input) || isDataFrame(input)));
     }
     const opts = this.options(options, "extractText", SCAN_OPTION_NAMES, '{ iocTypes: ["ipv4"] }');
     const defs = this.resolveTypes(opts);
@@ -273,7 +274,7 @@ export class IoCExtract {
    * Rows come grouped by source row in input order. Null cells are empty text.
    */
   extract(data: DataFrame, options: IocExtractOptions): DataFrame {
-    if (!isDataFrame(data)) throw new IocExtractError(msg.iocNotAFrame(describeInput(data)));
+    if (!isDataFrame(data)) throw new IocExtractError(msg.iocNotAFrame(notAFrameText(data)));
     // Columns of 128-bit integers (JSON ids past 2^64, as pl.readJSON gives them), which nodejs-polars cannot describe, as text, as the readers make them.
     data = wideIntsAsText(data);
     // No options is "no columns", as `{}` is.

@@ -1,34 +1,15 @@
 /** The error classes, codes and message builders of src/transform (indicators, base64, process trees). */
 import { didYouMean, errorMessage, HuntlabError, unknownOptionText, type CodesOfClass, type ErrorCatalog, type UnknownOption } from "../common/errors";
-import { isDataFrame, isSeries } from "../common/frames";
 import { EVTX_DOCS } from "../data/schemas/winEvent";
 import { optionTypeText, shortValue } from "../common/options";
+import { notAFrameText } from "../common/notAFrame";
 
-/**
- * What a value passed where a DataFrame (or text) belongs is, for a message's "not …", with the fix when
- * there is an obvious one: a query's Promise not awaited, a LazyFrame not collected, one column (a Series),
- * rows. Plain JavaScript cells pass all of these; polars' own objects must not be listed by their members.
- * (Part of the probe of plain JavaScript input; src/context and src/vis use it too.)
- */
-export function describeInput(value: unknown): string {
-  if (value === undefined || value === null) return String(value);
-  if (typeof value === "string") return `text (${value.length} characters)`;
-  if (typeof value !== "object" && typeof value !== "function") return `a ${typeof value} (${String(value).slice(0, 40)})`;
-  // Before any member is read: a frame answers a member named like one of its columns with that column.
-  if (isDataFrame(value)) return "a DataFrame";
-  if (typeof (value as { then?: unknown }).then === "function") return "a Promise (a query or lookup not awaited: put await before it)";
-  if (typeof (value as { collectSync?: unknown }).collectSync === "function") return "a LazyFrame (collect it first: lf.collectSync(), or await lf.collect())";
-  if (isSeries(value)) return "a Series (one column: pass the DataFrame it came from)";
-  if (Array.isArray(value)) return `an array of ${value.length} item(s)`;
-  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
-  return typeof name === "string" && name !== "Object" ? `an object (${name})` : "an object";
-}
 
 /** An option's bad value as a message shows it: text quoted, a list as a list. */
 function shown(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
   if (Array.isArray(value)) return `a list (${value.length} item(s))`;
-  return value === null || typeof value !== "object" ? String(value) : describeInput(value);
+  return value === null || typeof value !== "object" ? String(value) : notAFrameText(value);
 }
 
 /** Every code of src/transform, with what docs/errors.md says of it. */
@@ -102,20 +83,20 @@ export const transformMessages = {
     errorMessage("transform/ioc-option", `addIocType("${name}"): priority ${String(priority)} is not a whole number from -2147483648 to 2147483647 (lower wins; built-ins use 0 to 4).`),
   iocPrefilterInvalid: (name: string, prefilter: string, detail: string) =>
     errorMessage("transform/ioc-option", `addIocType("${name}"): prefilter ${JSON.stringify(prefilter)} is not a regular expression polars (Rust's regex crate) reads${detail ? `: ${detail}` : ""}; it has no look-around or back-references.`),
-  /** `given` from describeInput. */
+  /** `given` from notAFrameText (common/notAFrame.ts). */
   iocTypeNameNotText: (given: string) => errorMessage("transform/ioc-type-name-empty", `addIocType: the type name must be text, not ${given}.`),
-  /** Options that are not an object: `example` shows the object (`{ columns: ["CommandLine"] }`); `given` from describeInput. */
+  /** Options that are not an object: `example` shows the object (`{ columns: ["CommandLine"] }`); `given` from notAFrameText (common/notAFrame.ts). */
   iocOptionsNotObject: (fn: string, given: string, example: string) =>
     errorMessage("transform/ioc-option", `${fn}: the second argument is an options object such as ${example}, not ${given}.`),
   iocOptionType: (fn: string, option: string, expected: string, value: unknown) =>
     errorMessage("transform/ioc-option", `${fn}: option ${option} must be ${expected} (got ${shown(value)}).`),
-  /** `given` from describeInput; `many`: a list or a frame, which extract or a join scans. */
+  /** `given` from notAFrameText (common/notAFrame.ts); `many`: a list or a frame, which extract or a join scans. */
   iocNotText: (given: string, many: boolean) =>
     errorMessage(
       "transform/ioc-not-text",
       `extractText: scans one string, not ${given}${many ? '; for a DataFrame use extract(df, { columns: ["CommandLine"] }), for a list of texts extract(pl.DataFrame({ text: texts }), { columns: ["text"] })' : ""}.`,
     ),
-  /** `given` from describeInput. */
+  /** `given` from notAFrameText (common/notAFrame.ts). */
   iocNotAFrame: (given: string) =>
     errorMessage("transform/ioc-not-a-frame", `extract: takes a DataFrame and { columns }, not ${given}; extractText(text) scans one string.`),
   iocNoColumns: () => errorMessage("transform/ioc-no-columns", 'extract: no columns given: pass { columns: ["CommandLine"] } (the text columns to scan).'),
@@ -137,13 +118,13 @@ export const transformMessages = {
   base64OptionUnknown: (fn: string, unknown: UnknownOption, known: readonly string[]) => errorMessage("transform/base64-option", unknownOptionText(fn, unknown, known)),
   iocOptionUnknown: (fn: string, unknown: UnknownOption, known: readonly string[]) => errorMessage("transform/ioc-option", unknownOptionText(fn, unknown, known)),
   base64Option: (option: string, value: unknown) => errorMessage("transform/base64-option", `base64: option ${option} must be a positive number (got ${shown(value)}).`),
-  /** `given` from describeInput. */
+  /** `given` from notAFrameText (common/notAFrame.ts). */
   base64NotAFrame: (given: string) =>
     errorMessage("transform/base64-input", `base64.unpackDf: takes a DataFrame and { column }, not ${given}; base64.unpack(text) decodes one string.`),
-  /** `given` from describeInput. */
+  /** `given` from notAFrameText (common/notAFrame.ts). */
   base64NotText: (given: string) =>
     errorMessage("transform/base64-input", `base64.unpack: decodes one string, not ${given}; base64.unpackDf(df, { column: "CommandLine" }) decodes a column.`),
-  /** `example` shows the options object; `given` from describeInput. */
+  /** `example` shows the options object; `given` from notAFrameText (common/notAFrame.ts). */
   base64OptionsNotObject: (fn: string, given: string, example: string) =>
     errorMessage("transform/base64-option", `${fn}: the second argument is an options object such as ${example}, not ${given}.`),
   /** column or indexColumn that is not one name. */

@@ -24,7 +24,7 @@ import { closestNames } from "../common/errors";
 import { cutText } from "../display/cutText";
 import { revealHidden } from "../display/hiddenChars";
 import { GraphError, visMessages as msg } from "./messages";
-import { describeInput } from "../transform/messages";
+import { notAFrameText } from "../common/notAFrame";
 import { checkOptionTypes, type OptionTypesOf } from "./options";
 import { isDataFrame } from "../common/frames";
 import { Entity, formatEntityValue } from "../entities/entity";
@@ -584,9 +584,9 @@ const RELATED_TYPES = { includeUnrelated: "boolean", linkTypes: "strings" } sati
 export function toAlerts(source: DataFrame | SecurityAlert[] | SecurityAlert, fn: string): SecurityAlert[] {
   if (source instanceof SecurityAlert) return [source];
   if (isDataFrame(source)) return SecurityAlert.fromDataFrame(source);
-  if (!Array.isArray(source)) throw new GraphError(msg.graphNotAlerts(fn, describeInput(source)));
+  if (!Array.isArray(source)) throw new GraphError(msg.graphNotAlerts(fn, notAFrameText(source)));
   const bad = (source as unknown[]).findIndex((a) => !(a instanceof SecurityAlert));
-  if (bad >= 0) throw new GraphError(msg.graphAlertItem(fn, bad, describeInput(source[bad])));
+  if (bad >= 0) throw new GraphError(msg.graphAlertItem(fn, bad, notAFrameText(source[bad])));
   return source;
 }
 

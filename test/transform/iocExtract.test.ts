@@ -315,17 +315,17 @@ test("errors name what is wrong", () => {
 
 test("plain JavaScript input: extractText of a list is refused (its URL was missed: the URL screen looked in the array, the patterns in its joined text); other non-text is refused, not a TypeError", () => {
   const untyped = iocs as unknown as { extractText: (...args: unknown[]) => unknown; extract: (...args: unknown[]) => unknown };
-  const many = /^extractText: scans one string, not (an array of 2 item\(s\)|a DataFrame); for a DataFrame use extract\(df, \{ columns: \["CommandLine"\] \}\), for a list of texts extract\(pl\.DataFrame/;
+  const many = /^extractText: scans one string, not (an array of 2 values|a DataFrame); for a DataFrame use extract\(df, \{ columns: \["CommandLine"\] \}\), for a list of texts extract\(pl\.DataFrame/;
   assert.throws(() => untyped.extractText(["http://evil.com/a", "1.2.3.4"]), { name: "IocExtractError", code: "transform/ioc-not-text", message: many });
   assert.throws(() => untyped.extractText(pl.DataFrame({ t: ["http://evil.com/a"] })), { code: "transform/ioc-not-text", message: many });
   assert.throws(() => untyped.extractText(1234), { code: "transform/ioc-not-text", message: /^extractText: scans one string, not a number \(1234\)\.$/ });
-  assert.throws(() => untyped.extractText({ text: "evil.com" }), { code: "transform/ioc-not-text", message: /not an object\.$/ });
+  assert.throws(() => untyped.extractText({ text: "evil.com" }), { code: "transform/ioc-not-text", message: /not a plain object \(one row\? make a DataFrame of it: `pl\.DataFrame\(\[row\]\)`\)\.$/ });
   assert.deepEqual(untyped.extractText(undefined), {});
   // What the list's texts give, one by one and in a frame.
   assert.deepEqual(iocs.extractText("http://evil.com/a 1.2.3.4"), { url: ["http://evil.com/a"], dns: ["evil.com"], ipv4: ["1.2.3.4"] });
   // Not a frame: what to do with a Promise or a LazyFrame.
-  assert.throws(() => untyped.extract(Promise.resolve(pl.DataFrame({ t: ["x"] })), { columns: ["t"] }), { code: "transform/ioc-not-a-frame", message: /not a Promise \(a query or lookup not awaited: put await before it\)/ });
-  assert.throws(() => untyped.extract(pl.DataFrame({ t: ["x"] }).lazy(), { columns: ["t"] }), { code: "transform/ioc-not-a-frame", message: /not a LazyFrame \(collect it first/ });
+  assert.throws(() => untyped.extract(Promise.resolve(pl.DataFrame({ t: ["x"] })), { columns: ["t"] }), { code: "transform/ioc-not-a-frame", message: /not a Promise: a query \(or another async call\) not awaited; put `await` before it/ });
+  assert.throws(() => untyped.extract(pl.DataFrame({ t: ["x"] }).lazy(), { columns: ["t"] }), { code: "transform/ioc-not-a-frame", message: /not a LazyDataFrame: collect it first/ });
 });
 
 test("plain JavaScript options: one IoC type as text is one type (it was scanned letter by letter), positional columns or types name the options object, values of the wrong kind are refused", () => {
@@ -335,7 +335,7 @@ test("plain JavaScript options: one IoC type as text is one type (it was scanned
   assert.deepEqual(iocs.extractText("see http://evil.com/x and 1.2.3.4", { iocTypes: "ipv4" }), { ipv4: ["1.2.3.4"] });
   assert.deepEqual(new IoCExtract({ iocTypes: "ipv4" }).extractText("see http://evil.com/x and 1.2.3.4"), { ipv4: ["1.2.3.4"] });
   // MSTICPy's positional arguments read as an option named 0.
-  assert.throws(() => untyped.extract(df, ["c"]), { code: "transform/ioc-option", message: /^extract: the second argument is an options object such as \{ columns: \["CommandLine"\] \}, not an array of 1 item\(s\)\.$/ });
+  assert.throws(() => untyped.extract(df, ["c"]), { code: "transform/ioc-option", message: /^extract: the second argument is an options object such as \{ columns: \["CommandLine"\] \}, not an array of 1 value\.$/ });
   assert.throws(() => untyped.extractText("x", ["ipv4"]), { code: "transform/ioc-option", message: /^extractText: the second argument is an options object such as \{ iocTypes: \["ipv4"\] \}/ });
   assert.throws(() => untyped.extractText("x", null), { code: "transform/ioc-option", message: /not null\.$/ });
   const bad: [unknown, RegExp][] = [
@@ -348,7 +348,7 @@ test("plain JavaScript options: one IoC type as text is one type (it was scanned
   for (const [options, message] of bad) assert.throws(() => untyped.extract(df, options), { code: "transform/ioc-option", message }, JSON.stringify(options));
   assert.throws(() => new IoCExtract({ defanged: "no" } as never), { code: "transform/ioc-option", message: /^new IoCExtract: option defanged must be true or false \(got "no"\)\.$/ });
   const x = new IoCExtract() as unknown as { addIocType: (...args: unknown[]) => void };
-  assert.throws(() => x.addIocType(undefined, "x"), { code: "transform/ioc-type-name-empty", message: /^addIocType: the type name must be text, not undefined\.$/ });
+  assert.throws(() => x.addIocType(undefined, "x"), { code: "transform/ioc-type-name-empty", message: /^addIocType: the type name must be text, not undefined \(a variable never set, or a call that returned nothing\)\.$/ });
   assert.throws(() => x.addIocType("ticket", 5), { code: "transform/ioc-pattern-invalid", message: /^addIocType\("ticket"\): invalid pattern: the pattern must be a RegExp or text, not a number \(5\)$/ });
 });
 

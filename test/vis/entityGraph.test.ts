@@ -212,12 +212,12 @@ describe("layout and drawing", async () => {
     assert.throws(() => addRelatedAlerts(df, df as never), { name: "GraphError", code: "vis/graph-input", message: /^addRelatedAlerts: expected an AlertGraph/ });
     // Rows of df.toRecords() where alerts belong: a TypeError deep inside ('IsIncident', 'a.allEntities is not a function').
     const rows = df.head(2).toRecords();
-    const item = /item 0 of the list is an object, not a SecurityAlert: pass the alerts DataFrame itself, or build each alert, rows\.map\(\(row\) => new SecurityAlert\(row\)\)\.$/;
+    const item = /item 0 of the list is a plain object \(one row\? make a DataFrame of it: `pl\.DataFrame\(\[row\]\)`\), not a SecurityAlert: pass the alerts DataFrame itself, or build each alert, rows\.map\(\(row\) => new SecurityAlert\(row\)\)\.$/;
     assert.throws(() => new EntityGraph(rows as never), { name: "GraphError", code: "vis/graph-input", message: new RegExp(`^new EntityGraph: ${item.source}`) });
-    assert.throws(() => new EntityGraph().addIncident([new SecurityAlert(df, 0), "x"] as never), { code: "vis/graph-input", message: /^EntityGraph\.addIncident: item 1 of the list is text \(1 characters\), not a SecurityAlert/ });
+    assert.throws(() => new EntityGraph().addIncident([new SecurityAlert(df, 0), "x"] as never), { code: "vis/graph-input", message: /^EntityGraph\.addIncident: item 1 of the list is text \(1 character\), not a SecurityAlert/ });
     const graph = createAlertGraph(new SecurityAlert(df, 0));
     assert.throws(() => addRelatedAlerts(rows as never, graph), { name: "GraphError", code: "vis/graph-input", message: new RegExp(`^addRelatedAlerts: ${item.source}`) });
-    assert.throws(() => addRelatedAlerts(df.lazy() as never, graph), { code: "vis/graph-input", message: /^addRelatedAlerts: expected an alerts DataFrame, a SecurityAlert or a list of them, not a LazyFrame \(collect it first/ });
+    assert.throws(() => addRelatedAlerts(df.lazy() as never, graph), { code: "vis/graph-input", message: /^addRelatedAlerts: expected an alerts DataFrame, a SecurityAlert or a list of them, got a LazyDataFrame: collect it first/ });
     assert.equal(addRelatedAlerts(rows.map((row) => new SecurityAlert(row)), graph).nodeCount >= graph.nodeCount, true);
     assert.throws(() => drawAlertEntityGraph(new AlertGraph(), { width: -1 }), { code: "vis/graph-option", message: /width .*-1/ });
     assert.throws(() => drawAlertEntityGraph(new AlertGraph(), { width: 1e6 }), { code: "vis/graph-option", message: /width must be a positive number of pixels up to 10,000/ });
