@@ -3,8 +3,10 @@
  * comms, so an exercise is a cell the learner edits: they call
  * `checkAnswers({...})` with their answers and display the verdict.
  */
+import fs from "node:fs";
 import { inspect, type InspectOptions } from "node:util";
 import path from "node:path";
+import type pl from "nodejs-polars";
 import { AnswersError, labFeedback as say, labMessages as msg } from "./messages";
 import { fileProblemText } from "../common/messages";
 import { LAB_DATA_DIR } from "../common/paths";
@@ -17,6 +19,7 @@ import { inspectLastValue } from "../display/lastValue";
 import { findUnknownOption, unknownOptionText } from "../common/errors";
 import { shownText } from "../display/shownText";
 import { canonicalDecimal } from "../common/decimal";
+import { columnNames, columnOf, exactValues, isDataFrame, isSeries } from "../common/frames";
 
 /** The lab's answer file: data/answers.json (from the original MSTICPy lab). */
 export const ANSWERS_PATH = path.join(LAB_DATA_DIR, "answers.json");
@@ -46,7 +49,25 @@ export function loadAnswers(file: string = ANSWERS_PATH): Record<string, Expecte
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new AnswersError(msg.answersNotAnObject(file));
   }
-  return Object.fromEntries(Object.entries(parsed as Record<string, unknown>).map(([k, v]) => [k, Array.isArray(v) ? v.map(answerText) : answerText(v)]));
+  return Object.fromEntries(Object.entries(parsed as Record<string, unknown>).map(([question, value]) => [question, expectedAnswer(file, question, value)]));
+}
+
+/**
+ * One entry of an answers file as text (a list: texts), checked: an entry no answer can match
+ * (`""`, `[]`, `[""]`, `null`, an object) is an `AnswersError` naming the file and the question;
+ * it was read as is, and every learner's answer to it was wrong.
+ */
+function expectedAnswer(file: string, question: string, value: unknown): ExpectedAnswer {
+  const fail = (why: string) => new AnswersError(msg.answerEntryInvalid(file, question, why));
+  const one = (v: unknown): string => {
+    if (typeof v !== "string" && typeof v !== "number" && typeof v !== "boolean") throw fail(`${v === null ? "null" : Array.isArray(v) ? "a list inside the list" : `a JSON ${typeof v}`} is no answer`);
+    const text = answerText(v);
+    if (comparable(text) === "") throw fail("the answer is empty");
+    return text;
+  };
+  if (!Array.isArray(value)) return one(value);
+  if (value.length === 0) throw fail("the list of answers is empty");
+  return value.map(one);
 }
 
 /** Longest answer shown back in a verdict, in characters. */
@@ -64,6 +85,13 @@ function shownValue(value: unknown): string {
   return answerText(value);
 }
 
+/** A list answer as text, its first values only: the display is cut at 200 characters (a million values were all joined). */
+function shownList(values: readonly unknown[]): string {
+  let text = "";
+  for (let i = 0; i < values.length && text.length <= MAX_SHOWN_ANSWER; i++) text += (i ? ", " : "") + shownValue(values[i]);
+  return text;
+}
+
 /** An answer as text; a number in plain decimals (String(1e21) is "1e+21", which no number answer matched). */
 function answerText(value: unknown): string {
   if (typeof value !== "number" || !Number.isFinite(value) || !/e/i.test(String(value))) return String(value);
@@ -71,8 +99,14 @@ function answerText(value: unknown): string {
   return value.toFixed(20).replace(/\.?0+$/, "");
 }
 
-/** A learner's answer: text, a number, a date, or a list of values (for a question whose answer is a set). */
-export type Answer = string | number | bigint | Date | null | undefined | readonly unknown[];
+/**
+ * A learner's answer: text, a number, a date, or a list of values (for a question whose answer is a set):
+ * an array, a Set, a polars Series (`df.getColumn("Url")`) or a one-column DataFrame (`df.select("Url")`).
+ * `boolean` is here because polars types a value it reads (`toArray()[0]`, of a column of unknown type)
+ * as `number | bigint | boolean | string`: without it such an answer failed tslab's type check and the
+ * self-check cell did not run.
+ */
+export type Answer = string | number | bigint | boolean | Date | null | undefined | readonly unknown[] | ReadonlySet<unknown> | pl.Series | pl.DataFrame;
 
 /** The verdict on one question. */
 export interface AnswerResult {
@@ -110,8 +144,6 @@ function dateDay(value: Date): string {
  */
 function normalise(value: Answer): string {
   if (value === null || value === undefined) return "";
-  if (isSeries(value)) return normaliseList(value.toArray() as unknown[]).join("\n");
-  if (Array.isArray(value)) return normaliseList(value).join("\n");
   if (value instanceof Date) return dateDay(value);
   const text = answerText(value).trim().toLowerCase();
   const day = DATE_ANSWER.exec(text);
@@ -121,27 +153,69 @@ function normalise(value: Answer): string {
   return text;
 }
 
-/** A polars Series (a column taken without `.toArray()`): its values are the answer. */
-function isSeries(value: unknown): value is { toArray(): unknown } {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && typeof (value as { toArray?: unknown }).toArray === "function" && "dtype" in value;
+/**
+ * A URL answer as the URL standard writes it (WHATWG `href`): scheme and host in lower case, the default port
+ * dropped, an empty path `/`; the path, query and fragment as written, since they are case-sensitive.
+ * `http://www.microsoft.com/` is `http://www.microsoft.com`; `/E/2106` is not `/e/2106`. Undefined for other text.
+ */
+function urlForm(text: string): string | undefined {
+  const trimmed = text.trim();
+  // Linear: the scheme's characters exclude ':', the rest is one run of non-spaces.
+  if (!/^[a-z][a-z\d+.-]*:\/\/\S+$/i.test(trimmed)) return undefined;
+  try {
+    return new URL(trimmed).href;
+  } catch {
+    return undefined;
+  }
 }
 
-/** A list answer (an array, or a Series) as an array; undefined for one value. */
-function listOf(value: Answer): readonly unknown[] | undefined {
-  return Array.isArray(value) ? value : isSeries(value) ? (value.toArray() as unknown[]) : undefined;
+/** Comparable form of one value: a URL as {@link urlForm} writes it, anything else as {@link normalise} does. */
+function comparable(value: unknown): string {
+  if (typeof value === "string") return urlForm(value) ?? normalise(value);
+  if (value === null || value === undefined || value instanceof Date || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") return normalise(value);
+  return normalise(String(value));
 }
 
-/** A list answer's distinct values, normalised and sorted (order does not matter). */
-function normaliseList(values: readonly unknown[]): string[] {
-  return [...new Set(values.map((v) => normalise(v instanceof Date ? v : v === null || v === undefined ? "" : String(v))).filter((v) => v !== ""))].sort();
+/** An answer that cannot be checked: how it is shown, and what to pass instead. */
+interface Unfit {
+  shown: string;
+  problem: string;
 }
 
 /**
- * Two normalised lists hold the same values, element by element: their joined texts
- * matched when one value held the others on lines of its own ("a\nb" was the list a, b).
+ * A list answer's values (an array, a Set, a Series, a one-column DataFrame: a frame was shown as its
+ * Arrow bytes, a Set as `{}`), undefined for one value, or a DataFrame of several columns as unfit.
  */
-function sameSet(mine: readonly string[], theirs: readonly string[]): boolean {
-  return mine.length === theirs.length && mine.every((v, i) => v === theirs[i]);
+function listOf(value: unknown): readonly unknown[] | Unfit | undefined {
+  if (Array.isArray(value)) return value;
+  if (value instanceof Set) return [...value];
+  // Every digit of a 64-bit integer column (toArray rounds past 2^53).
+  if (isSeries(value)) return exactValues(value);
+  if (isDataFrame(value)) {
+    const names = columnNames(value);
+    return names.length === 1 ? exactValues(columnOf(value, names[0])) : { shown: "a DataFrame", problem: say.frameAnswer(names) };
+  }
+  return undefined;
+}
+
+/** A list answer's distinct values, compared as one value is (order does not matter; no sort: a million values took seconds). */
+function normaliseList(values: readonly unknown[]): Set<string> {
+  const distinct = new Set<string>();
+  for (const v of values) {
+    const c = comparable(v);
+    if (c !== "") distinct.add(c);
+  }
+  return distinct;
+}
+
+/**
+ * How many of the wanted values a list answer holds, value by value (joined texts matched
+ * when one value held the others on lines of its own: "a\nb" was the list a, b).
+ */
+function foundIn(mine: ReadonlySet<string>, wanted: ReadonlySet<string>): number {
+  let found = 0;
+  for (const v of wanted) if (mine.has(v)) found++;
+  return found;
 }
 
 /** The verdicts on a set of answers; displays as a short ✓/✗ list. */
@@ -159,15 +233,21 @@ export class AnswerCheck implements Displayable {
       const question = shownText(r.question, MAX_SHOWN_ANSWER);
       return r.correct ? `✓ ${question}: ${r.given} is right.` : r.answered ? `✗ ${question}: ${r.given} is not quite right${r.detail ? ` (${r.detail})` : ""}, try again.` : `… ${question}: no answer yet.`;
     });
-    lines.push(this.summary());
+    const summary = this.summary();
+    if (summary) lines.push(summary);
     return lines.join("\n");
   }
 
-  /** The last line: all correct, not answered at all, or how many are right. */
-  private summary(): string {
-    if (this.allCorrect) return "All correct, well done!";
+  /**
+   * The last line: not answered at all, or how many of these answers are right; none for one answer that
+   * was given, whose own line says it all. It counts this call's answers only: the lab's cells show a
+   * `checkResult` verdict above one answer, and "All correct, well done!" under a ✗ for the result was a mixed message.
+   */
+  private summary(): string | undefined {
     if (this.results.every((r) => !r.answered)) return say.allNotAnswered();
-    return `${this.results.filter((r) => r.correct).length} of ${this.results.length} correct.`;
+    if (this.results.length < 2) return undefined;
+    const right = this.results.filter((r) => r.correct).length;
+    return right === this.results.length ? say.allAnswersRight(right) : `${right} of ${this.results.length} correct.`;
   }
 
   toHtml(): string {
@@ -180,8 +260,9 @@ export class AnswerCheck implements Displayable {
       return html`<li><span style="color:${colour};font-weight:bold">${mark}</span> <code>${r.question}</code>: ${r.answered ? html`<code>${r.given}</code> is ` : ""}${verdict}</li>`;
     });
     const summary = this.summary();
-    const body = html`<div class="hl-answers"><ul style="list-style:none;padding-left:0;margin:4px 0">${items}</ul><p style="margin:4px 0">${summary}</p></div>`;
-    return htmlView({ kind: "answers", fallback: { alt: summary, html: body }, text: this.toText() }).toHtml();
+    const body = html`<div class="hl-answers"><ul style="list-style:none;padding-left:0;margin:4px 0">${items}</ul>${summary ? html`<p style="margin:4px 0">${summary}</p>` : ""}</div>`;
+    const alt = summary ?? (this.allCorrect ? `${this.results[0]?.question ?? "answer"}: right` : `${this.results[0]?.question ?? "answer"}: not right`);
+    return htmlView({ kind: "answers", fallback: { alt, html: body }, text: this.toText() }).toHtml();
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {
@@ -215,6 +296,79 @@ export function exerciseAnswersPath(exercise: string): string {
   return path.join(LAB_DATA_DIR, `answers_${exercise}.json`);
 }
 
+/** The exercises of the lab that have an answers file (`data/answers_<exercise>.json`), sorted. */
+function exercisesWithAnswers(): string[] {
+  return fs
+    .readdirSync(LAB_DATA_DIR)
+    .map((f) => /^answers_([A-Za-z0-9_-]{1,40})\.json$/.exec(f)?.[1])
+    .filter((e): e is string => e !== undefined && e !== "results")
+    .sort();
+}
+
+/**
+ * The options of a self-check, checked: undefined or null is none; anything else must be an object of
+ * known names (a misspelt one was ignored by checkResult, its default used silently).
+ */
+export function labOptions<K extends string>(fn: string, options: unknown, known: readonly K[], example: string): Partial<Record<K, unknown>> {
+  if (options === undefined || options === null) return {};
+  if (typeof options !== "object" || Array.isArray(options)) throw new AnswersError(msg.optionsNotObject(fn, options, example));
+  const unknownOption = findUnknownOption(options, known);
+  if (unknownOption) throw new AnswersError(msg.unknownOption(unknownOptionText(fn, unknownOption, known)));
+  return options as Partial<Record<K, unknown>>;
+}
+
+/** A path option: text, or undefined. */
+export function pathOption(fn: string, name: string, value: unknown): string | undefined {
+  if (value === undefined || typeof value === "string") return value;
+  throw new AnswersError(msg.optionNotAPath(fn, name, value));
+}
+
+/** The answers file `checkAnswers` reads for its options; an exercise without a file is named with those that have one. */
+function answersFileOf(options: unknown): string | undefined {
+  const { answersPath, exercise } = labOptions("checkAnswers", options, CHECK_ANSWERS_OPTIONS, '{ exercise: "exercise2" }');
+  const given = pathOption("checkAnswers", "answersPath", answersPath);
+  if (given !== undefined || exercise === undefined) return given;
+  const file = exerciseAnswersPath(exercise as string);
+  // The bare "Cannot read … ENOENT" said nothing of the exercises there are.
+  if (!fs.existsSync(file)) throw new AnswersError(msg.noExerciseAnswers(exercise as string, exercisesWithAnswers()));
+  return file;
+}
+
+/** Why one value is no answer that can be checked (a Promise, a lazy frame, a row), or undefined. */
+function notAValue(value: unknown): Unfit | undefined {
+  if (value === null || typeof value !== "object" || value instanceof Date) return undefined;
+  if (typeof (value as { then?: unknown }).then === "function") return { shown: "a Promise", problem: say.promiseAnswer() };
+  if (typeof (value as { collectSync?: unknown }).collectSync === "function") return { shown: "a LazyDataFrame", problem: say.lazyAnswer() };
+  return { shown: shownValue(value), problem: say.objectAnswer() };
+}
+
+/** The verdict on one question. */
+function checkOne(question: string, given: unknown, want: ExpectedAnswer): AnswerResult {
+  const list = listOf(given);
+  const values = Array.isArray(list) ? list : undefined;
+  const unfit = values ? undefined : ((list as Unfit | undefined) ?? notAValue(given));
+  // Each list is normalised once (a million values were normalised twice and all joined for the display).
+  const mine = values ? normaliseList(values) : undefined;
+  const answered = unfit !== undefined || (mine ? mine.size > 0 : comparable(given) !== "");
+  const raw = given instanceof Date ? (dateDay(given) === given.toISOString().slice(0, 10) ? given.toISOString() : dateDay(given)) : given === null || given === undefined ? "" : values ? shownList(values) : (unfit?.shown ?? shownValue(given));
+  // An answer often comes from a log cell: control and bidi characters as escapes, and cut (a 10 kB line before).
+  const shown = shownText(raw, MAX_SHOWN_ANSWER);
+  if (unfit) return { question, answered, correct: false, given: shown, detail: unfit.problem };
+  const result: AnswerResult = { question, answered, correct: false, given: shown };
+  if (!answered) return result;
+  if (!Array.isArray(want)) {
+    // One value wanted: a list of that one value is it too (a Series of the one flagged address).
+    result.correct = mine ? mine.size === 1 && mine.has(comparable(want)) : comparable(given) === comparable(want);
+    return result;
+  }
+  const wanted = normaliseList(want);
+  const own = mine ?? normaliseList([given]);
+  const found = foundIn(own, wanted);
+  result.correct = found === wanted.size && own.size === wanted.size;
+  if (!result.correct) result.detail = say.listPartlyRight(found, wanted.size, own.size - found);
+  return result;
+}
+
 /**
  * Checks answers against the lab's answer file. Every question of the file is
  * reported (unanswered ones as such); unknown question ids are an error.
@@ -223,36 +377,15 @@ export function exerciseAnswersPath(exercise: string): string {
  * @example display(checkAnswers({ country: "United States", highIp: "131.107.147.209" }, { exercise: "pivots" }))
  * @example display(checkAnswers({ urls: ["http://a.example/x", "http://b.example"] }, { exercise: "exercise4" }))
  */
-export function checkAnswers(answers: Record<string, Answer>, options: CheckAnswersOptions = {}): AnswerCheck {
+export function checkAnswers(answers: Record<string, Answer>, options: CheckAnswersOptions | null = {}): AnswerCheck {
   if (answers === null || typeof answers !== "object" || Array.isArray(answers)) {
     throw new AnswersError(msg.answersNotGiven(answers));
   }
-  const unknownOption = findUnknownOption(options ?? {}, CHECK_ANSWERS_OPTIONS);
-  if (unknownOption) throw new AnswersError(msg.unknownOption(unknownOptionText("checkAnswers", unknownOption, CHECK_ANSWERS_OPTIONS)));
-  const expected = loadAnswers(options.answersPath ?? (options.exercise === undefined ? undefined : exerciseAnswersPath(options.exercise)));
+  const expected = loadAnswers(answersFileOf(options));
   // Own keys only: `toString` or `__proto__` are no questions because every object answers to them.
   const unknown = Object.keys(answers).filter((q) => !Object.hasOwn(expected, q));
   if (unknown.length) {
     throw new AnswersError(msg.unknownQuestion(unknown, Object.keys(expected)));
   }
-  return new AnswerCheck(
-    Object.keys(expected).map((question) => {
-      const given = Object.hasOwn(answers, question) ? answers[question] : undefined;
-      const want = expected[question];
-      const answered = normalise(given) !== "";
-      const list = listOf(given);
-      const raw = given instanceof Date ? (dateDay(given) === given.toISOString().slice(0, 10) ? given.toISOString() : dateDay(given)) : given === null || given === undefined ? "" : list ? list.map(shownValue).join(", ") : shownValue(given);
-      // An answer often comes from a log cell: control and bidi characters as escapes, and cut (a 10 kB line before).
-      const shown = shownText(raw, MAX_SHOWN_ANSWER);
-      const correct = answered && (Array.isArray(want) ? sameSet(normaliseList(list ?? [given as string]), normaliseList(want)) : normalise(given) === normalise(want));
-      const result: AnswerResult = { question, answered, correct, given: shown };
-      if (answered && !correct && Array.isArray(want)) {
-        const mine = normaliseList(list ?? [given as string]);
-        const theirs = new Set(normaliseList(want));
-        const found = mine.filter((v) => theirs.has(v)).length;
-        result.detail = say.listPartlyRight(found, theirs.size, mine.length - found);
-      }
-      return result;
-    }),
-  );
+  return new AnswerCheck(Object.keys(expected).map((question) => checkOne(question, Object.hasOwn(answers, question) ? answers[question] : undefined, expected[question])));
 }

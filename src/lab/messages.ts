@@ -4,10 +4,10 @@ import { quotedText } from "../display/shownText";
 
 /** Every code of src/lab, with what docs/errors.md says of it. */
 export const LAB_ERRORS = {
-  "lab/answers-unreadable": { class: "AnswersError", when: "the answers file cannot be read or is not a JSON object", names: "the file" },
+  "lab/answers-unreadable": { class: "AnswersError", when: "the answers file cannot be read, is not a JSON object, or holds an entry no answer can match (\"\", [], null, an object)", names: "the file (and the question)" },
   "lab/unknown-question": { class: "AnswersError", when: "checkAnswers is given a question the answers file does not have", names: "the questions given, the questions there are" },
-  "lab/invalid-argument": { class: "AnswersError", when: "checkAnswers is given answers that are not an object of question → answer, or an option it does not know", names: "what was given, what it takes" },
-  "lab/unknown-exercise": { class: "AnswersError", when: "checkResult is given an exercise the results file (data/answers_results.json) does not describe", names: "the exercise given, the exercises there are" },
+  "lab/invalid-argument": { class: "AnswersError", when: "checkAnswers is given answers that are not an object of question → answer; checkAnswers or checkResult is given options that are not an object, an option it does not know (misspelt), or a path option that is not text", names: "what was given, what it takes (the nearest known option)" },
+  "lab/unknown-exercise": { class: "AnswersError", when: "checkResult is given an exercise the results file (data/answers_results.json) does not describe, or checkAnswers an exercise with no answers file (data/answers_<exercise>.json)", names: "the exercise given, the exercises there are" },
 } as const satisfies ErrorCatalog<"lab">;
 
 /** A code of src/lab. */
@@ -44,10 +44,19 @@ export const labFeedback = {
     `\`${variable}\` has no ${missing.map((c) => `\`${c}\``).join(", ")} column${missing.length > 1 ? "s" : ""}: is it the result of ${query}?`,
   wrongRows: (have: number, want: number, hint: string) => `you have ${have} row${have === 1 ? "" : "s"} (${want} expected): ${hint}`,
   tooFewRows: (have: number, min: number, hint: string) => `you have ${have} row${have === 1 ? "" : "s"} (at least ${min} expected): ${hint}`,
+  /** A value an `include` rule wants is missing, named: only when the rule says that gives nothing away (`showValue`). */
   missingValue: (column: string, value: string, hint: string) => `no \`${column}\` is ${quotedValue(value)}: ${hint}`,
+  /** Values an `include` rule wants are missing, counted, not named: they are often the answer (an include rule quoted it). */
+  missingValues: (column: string, count: number, hint: string) => `\`${column}\` lacks ${count === 1 ? "a value" : `${count} values`} the exercise expects: ${hint}`,
   unexpectedValues: (column: string, values: readonly string[], hint: string) =>
     `\`${column}\` also has ${values.slice(0, 3).map(quotedValue).join(", ")}${values.length > 3 ? ", …" : ""}: ${hint}`,
   correct: (variable: string, task: string) => `\`${variable}\` is right: ${task}.`,
+  allAnswersRight: (n: number) => (n === 2 ? "Both answers are right, well done!" : `All ${n} answers are right, well done!`),
+  frameAnswer: (columns: readonly string[]) =>
+    `it has ${columns.length} columns: pass the column of the answer, df.getColumn(${JSON.stringify((columns[0] ?? "Name").slice(0, 40))})`,
+  promiseAnswer: () => "did you forget `await`?",
+  lazyAnswer: () => "collect it first: await lf.collect()",
+  objectAnswer: () => "put the value itself in the answer (row.Ioc, not the row)",
   listPartlyRight: (found: number, expected: number, extra: number) =>
     `you have ${found} of the ${expected} values${extra ? ` and ${extra} that ${extra === 1 ? "is" : "are"} not in the answer` : ""}`,
 };
@@ -67,6 +76,16 @@ export const labMessages = {
     ),
   answersNotGiven: (given: unknown) => errorMessage("lab/invalid-argument", `checkAnswers: the answers are an object of question → answer (checkAnswers({ question1: "2020-07-10" })), not ${kindText(given)}.`),
   unknownOption: (text: string) => errorMessage("lab/invalid-argument", text),
+  answerEntryInvalid: (file: string, question: string, why: string) =>
+    errorMessage("lab/answers-unreadable", `The answers file ${file}: question ${JSON.stringify(question.slice(0, 60))} can never be answered right: ${why}. Write its answer as text or a number (a list of them for a set).`),
+  noExerciseAnswers: (exercise: string, exercises: readonly string[]) =>
+    errorMessage(
+      "lab/unknown-exercise",
+      `checkAnswers: no answers for exercise ${JSON.stringify(exercise)} (no file answers_${exercise}.json); the exercises with answers are ${exercises.join(", ")} (without the exercise option: answers.json).`,
+    ),
+  optionsNotObject: (fn: string, given: unknown, example: string) =>
+    errorMessage("lab/invalid-argument", `${fn}: its options are an object such as ${example}, not ${typeof given === "string" ? `${JSON.stringify(given.slice(0, 60))} (text)` : kindText(given)}.`),
+  optionNotAPath: (fn: string, option: string, given: unknown) => errorMessage("lab/invalid-argument", `${fn}: ${option} is the path of a JSON file (text), not ${kindText(given)}.`),
   resultsSpecInvalid: (file: string, detail: string) => errorMessage("lab/answers-unreadable", `The results file ${file} is not valid: ${detail}`),
 };
 

@@ -13,7 +13,7 @@ import { z } from "zod";
 import pl from "nodejs-polars";
 import { isTemporalType } from "../common/dtypes";
 import { AnswersError, labFeedback as say, labMessages as msg } from "./messages";
-import { readLabJson } from "./answers";
+import { labOptions, pathOption, readLabJson } from "./answers";
 import { LAB_DATA_DIR } from "../common/paths";
 import { columnNames, columnOf, frameHeight, isDataFrame, isSeries } from "../common/frames";
 import { isLazyFrame } from "../common/notAFrame";
@@ -32,6 +32,8 @@ const valueRule = z.object({
   include: z.array(z.string()).optional(),
   /** The only values allowed in the column. */
   only: z.array(z.string()).optional(),
+  /** Name a missing `include` value in the message: only when it gives no answer away. */
+  showValue: z.boolean().optional(),
   /** What to say when the rule is broken (must not give the answer away). */
   hint: z.string().min(1),
 });
@@ -64,6 +66,11 @@ export interface ResultValueRule {
   include?: string[];
   /** The only values allowed in the column. */
   only?: string[];
+  /**
+   * Name a missing `include` value in the message (`no \`IoCType\` is "url"`): only when it gives no
+   * answer away. Default false: the message says which column lacks a value, and the hint speaks.
+   */
+  showValue?: boolean;
   /** What to say when the rule is broken (must not give the answer away). */
   hint: string;
 }
@@ -158,6 +165,8 @@ export interface CheckResultOptions {
   resultsPath?: string;
 }
 
+const CHECK_RESULT_OPTIONS: readonly (keyof CheckResultOptions)[] = ["resultsPath"];
+
 /** How a value that is not a DataFrame reads in a message. */
 function kindOf(value: unknown): string {
   if (Array.isArray(value)) return "an array";
@@ -197,8 +206,9 @@ function ruleValue(value: string, temporal: boolean): string {
  *
  * @example display(checkResult("exercise1", alerts))
  */
-export function checkResult(exercise: string, result: unknown, options: CheckResultOptions = {}): ResultCheck {
-  const specs = loadResultSpecs(options.resultsPath);
+export function checkResult(exercise: string, result: unknown, options: CheckResultOptions | null = {}): ResultCheck {
+  const { resultsPath } = labOptions("checkResult", options, CHECK_RESULT_OPTIONS, '{ resultsPath: "my_results.json" }');
+  const specs = loadResultSpecs(pathOption("checkResult", "resultsPath", resultsPath));
   const spec = typeof exercise === "string" && Object.hasOwn(specs, exercise) ? specs[exercise] : undefined;
   if (!spec) throw new AnswersError(msg.unknownExercise(exercise, Object.keys(specs)));
   if (result === undefined || result === null) return new ResultCheck(exercise, "not-answered", [say.notAnswered(spec.variable)]);
@@ -219,7 +229,10 @@ export function checkResult(exercise: string, result: unknown, options: CheckRes
     }
     const values = distinctText(result, rule.column);
     const temporal = isTemporalType(columnOf(result, rule.column).dtype);
-    for (const wanted of rule.include ?? []) if (!values.has(ruleValue(wanted, temporal))) problems.push(say.missingValue(rule.column, wanted, rule.hint));
+    const missingValues = (rule.include ?? []).filter((wanted) => !values.has(ruleValue(wanted, temporal)));
+    // Unnamed, the missing values are one line (five ids missing were five equal lines).
+    if (rule.showValue) for (const wanted of missingValues) problems.push(say.missingValue(rule.column, wanted, rule.hint));
+    else if (missingValues.length) problems.push(say.missingValues(rule.column, missingValues.length, rule.hint));
     if (rule.only) {
       const allowed = new Set(rule.only.map((v) => ruleValue(v, temporal)));
       const extra = [...values].filter((v) => !allowed.has(v));

@@ -137,5 +137,5 @@ test("the executed lab notebook's ML section: the anomaly chart and the exercise
   assert.ok(chart["image/png"], "with its PNG");
   assert.match(String(chart["text/plain"]), /2 anomalies: 2020-07-10 18:00 \(spike\), 2020-07-10 19:00 \(spike\)/);
   const verdict = data.map((d) => [d["text/plain"]].flat().join("")).find((t) => t.includes("question1"));
-  assert.equal(verdict, "✓ question1: 2020-07-10 is right.\n✓ question2: 29670 is right.\nAll correct, well done!");
+  assert.equal(verdict, "✓ question1: 2020-07-10 is right.\n✓ question2: 29670 is right.\nBoth answers are right, well done!");
 });

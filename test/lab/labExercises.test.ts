@@ -50,6 +50,9 @@ describe("exercise 2: Azure AD sign-ins and their TI", () => {
     assert.match(text(checkResult("exercise2", wrongTable)), /you have \d+ rows? \(7 expected\): did you look up/);
     const warning = right.filter(pl.col("Severity").eq(pl.lit("warning"))).getColumn("Ioc").get(0);
     assert.match(text(checkAnswers({ flaggedIp: warning }, { exercise: "exercise2" })), /✗ flaggedIp: .* is not quite right, try again/);
+    // The documented Series answer (teaching.md): the one flagged address, as a column.
+    const flaggedColumn = right.filter(pl.col("Severity").eq(pl.lit("high"))).getColumn("Ioc");
+    assert.equal(text(checkAnswers({ flaggedIp: flaggedColumn }, { exercise: "exercise2" })), "✓ flaggedIp: 148.251.12.164 is right.");
   });
 });
 
@@ -91,6 +94,8 @@ describe("exercise 5: logon timeline", () => {
     assert.ok(checkAnswers({ logonType: Number(top) }, { exercise: "exercise5" }).allCorrect);
     assert.ok(checkAnswers({ logonType: String(top) }, { exercise: "exercise5" }).allCorrect);
     assert.match(text(checkAnswers({ logonType: 3 }, { exercise: "exercise5" })), /✗ logonType: 3 is not quite right/);
+    // Read with toArray()[0] (polars types it number | bigint | boolean | string): the type checks, the value is right.
+    assert.equal(text(checkAnswers({ logonType: logons.groupBy("LogonType").len().sort("len", true).getColumn("LogonType").toArray()[0] }, { exercise: "exercise5" })), "✓ logonType: 5 is right.");
   });
 });
 

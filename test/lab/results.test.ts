@@ -89,7 +89,8 @@ describe("checkResult", () => {
   test("value rules: a missing value and unexpected values, each with its hint", () => {
     assert.equal(checkResult("kinds", events(4, ["url", "dns"]), { resultsPath: specs }).status, "correct");
     const noUrl = checkResult("kinds", events(2, ["dns"]), { resultsPath: specs });
-    assert.deepEqual(noUrl.messages, ['no `Kind` is "url": ask for urls.']);
+    // The wanted value is not quoted: an include rule's value is often the answer (exercise 7's date was).
+    assert.deepEqual(noUrl.messages, ["`Kind` lacks a value the exercise expects: ask for urls."]);
     const extra = checkResult("kinds", events(5, ["url", "ipv4", "md5_hash", "email", "windows_path"]), { resultsPath: specs });
     assert.equal(extra.messages.length, 1);
     assert.match(extra.messages[0], /^`Kind` also has "ipv4", "md5_hash", "email", …: urls only\.$/);
@@ -242,7 +243,7 @@ describe("checkAnswers and checkResult given what learners write", () => {
       assert.throws(() => checkAnswers(JSON.parse(`{"${name}": "x", "day": "2021-03-04"}`), { answersPath: answersFile }), (e: Error) => e instanceof AnswersError && e.message.includes(`no question "${name}"`));
     }
     const series = pl.Series("Url", ["http://b.example", "http://a.example/x"]);
-    const r = checkAnswers({ links: series as unknown as string[] }, { answersPath: answersFile });
+    const r = checkAnswers({ links: series }, { answersPath: answersFile });
     assert.ok(r.results[0].correct, r.toText());
     assert.equal(r.results[0].given, "http://b.example, http://a.example/x");
   });
@@ -273,6 +274,144 @@ describe("checkAnswers and checkResult given what learners write", () => {
     const bom = path.join(dir, "bom.json");
     fs.writeFileSync(bom, "\uFEFF" + JSON.stringify({ q: "a" }));
     assert.ok(checkAnswers({ q: "A" }, { answersPath: bom }).allCorrect);
+  });
+});
+
+describe("include rules and what they reveal", () => {
+  const file = path.join(dir, "reveal-results.json");
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      anomalies: { variable: "anomalies", task: "the anomalous hours", query: "q", columns: ["TimeGenerated"], values: [{ column: "TimeGenerated", include: ["2020-07-10T18:00:00Z"], hint: "keep the rows whose anomalies column is not 0." }] },
+      ids: { variable: "alerts", task: "t", query: "q", columns: ["Id"], values: [{ column: "Id", include: ["a1", "a2", "a3"], hint: "the first three, in order." }] },
+      named: { variable: "iocs", task: "t", query: "q", columns: ["Kind"], values: [{ column: "Kind", include: ["url", "dns"], showValue: true, hint: "ask for urls." }] },
+    }),
+  );
+
+  test("a missing value is not quoted (it is often the answer); several are one line; a rule may opt in to name them", () => {
+    const wrong = checkResult("anomalies", pl.DataFrame({ TimeGenerated: [new Date("2020-07-06T19:00:00Z")] }), { resultsPath: file });
+    assert.equal(wrong.status, "wrong");
+    assert.equal(wrong.toText(), "✗ anomalies: `TimeGenerated` lacks a value the exercise expects: keep the rows whose anomalies column is not 0.");
+    assert.doesNotMatch(wrong.toText() + wrong.toHtml(), /2020-07-10/);
+    assert.deepEqual(checkResult("ids", pl.DataFrame({ Id: ["x", "y", "a1"] }), { resultsPath: file }).messages, ["`Id` lacks 2 values the exercise expects: the first three, in order."]);
+    assert.deepEqual(checkResult("named", pl.DataFrame({ Kind: ["ipv4"] }), { resultsPath: file }).messages, ['no `Kind` is "url": ask for urls.', 'no `Kind` is "dns": ask for urls.']);
+  });
+});
+
+describe("checkAnswers' summary line", () => {
+  const two = path.join(dir, "two.json");
+  fs.writeFileSync(two, JSON.stringify({ a: "1", b: "2" }));
+  const one = path.join(dir, "one.json");
+  fs.writeFileSync(one, JSON.stringify({ logonType: "5" }));
+
+  test("one answer has no summary: its own line says it (\"All correct\" under a ✗ of checkResult was a mixed message)", () => {
+    assert.equal(checkAnswers({ logonType: 5 }, { answersPath: one }).toText(), "✓ logonType: 5 is right.");
+    assert.equal(checkAnswers({ logonType: 3 }, { answersPath: one }).toText(), "✗ logonType: 3 is not quite right, try again.");
+    assert.doesNotMatch(checkAnswers({ logonType: 5 }, { answersPath: one }).toHtml(), /All correct|well done/);
+    assert.match(checkAnswers({ logonType: undefined }, { answersPath: one }).toText(), /\nNot answered yet: write your answers/);
+  });
+
+  test("several answers: the summary counts these answers only", () => {
+    assert.equal(checkAnswers({ a: 1, b: 2 }, { answersPath: two }).toText().split("\n").at(-1), "Both answers are right, well done!");
+    assert.equal(checkAnswers({ a: 1, b: 3 }, { answersPath: two }).toText().split("\n").at(-1), "1 of 2 correct.");
+  });
+});
+
+describe("checkAnswers with URLs", () => {
+  const file = path.join(dir, "urls.json");
+  fs.writeFileSync(file, JSON.stringify({ urls: ["http://www.rsyslog.com/e/2106", "http://www.microsoft.com"], one: "https://example.com:8443/A" }));
+  const check = (urls: Answer, one?: Answer) => checkAnswers({ urls, one }, { answersPath: file }).results.map((r) => r.correct);
+
+  test("a URL is compared as a URL: a trailing slash of an empty path, the host's case and a default port do not matter", () => {
+    assert.deepEqual(check(["http://www.rsyslog.com/e/2106", "http://www.microsoft.com/"], "https://EXAMPLE.com:8443/A"), [true, true]);
+    assert.deepEqual(check(["HTTP://WWW.RSYSLOG.COM/e/2106", "http://www.microsoft.com:80"]), [true, false]);
+  });
+
+  test("the path keeps its case (paths are case-sensitive); another port or path is another URL", () => {
+    assert.deepEqual(check(["http://www.rsyslog.com/E/2106", "http://www.microsoft.com"], "https://example.com:8443/a"), [false, false]);
+    assert.deepEqual(check(["http://www.rsyslog.com/e/2106/", "http://www.microsoft.com:8080"], "https://example.com/A"), [false, false]);
+  });
+
+  test("the lab's own URL answers are right as the data writes them", () => {
+    const urls = ["http://www.rsyslog.com/e/2106", "http://www.rsyslog.com/e/2007", "http://www.microsoft.com", "http://www.rsyslog.com/e/2359"];
+    assert.ok(checkAnswers({ urls }, { exercise: "exercise4" }).allCorrect);
+    assert.ok(checkAnswers({ urls: urls.map((u) => `${u}/`.replace(/(\/e\/\d+)\/$/, "$1")) }, { exercise: "exercise4" }).allCorrect);
+  });
+});
+
+describe("checkAnswers' and checkResult's options", () => {
+  test("a wrong exercise name says which exercises have answers (it was a bare ENOENT)", () => {
+    assert.throws(
+      () => checkAnswers({ country: "United States" }, { exercise: "exercise6" }),
+      (e: Error) => e instanceof AnswersError && e.code === "lab/unknown-exercise" && /no answers for exercise "exercise6".*the exercises with answers are exercise2, exercise4, exercise5, pivots/.test(e.message) && !/ENOENT/.test(e.message),
+    );
+  });
+
+  test("null options are the defaults (a TypeError before); options that are not an object, a misspelt option or a path that is not text are clear errors", () => {
+    assert.equal(checkAnswers({ question1: "2020-07-10" }, null).results.length, 2, "data/answers.json's questions");
+    assert.equal(checkResult("exercise1", undefined, null).status, "not-answered");
+    const calls: [() => unknown, RegExp][] = [
+      [() => checkAnswers({}, "exercise2" as never), /^checkAnswers: its options are an object such as \{ exercise: "exercise2" \}, not "exercise2" \(text\)\.$/],
+      [() => checkResult("first3", events(3), "r.json" as never), /^checkResult: its options are an object such as \{ resultsPath: "my_results.json" \}, not "r.json" \(text\)\.$/],
+      // A misspelt option was ignored: the lab's own file was read, and its verdict was on the wrong exercises.
+      [() => checkResult("first3", events(3), { resultPath: specs } as never), /^checkResult: unknown option resultPath \(did you mean resultsPath\?\); its options are resultsPath\.$/],
+      [() => checkResult("first3", events(3), { resultsPath: 5 } as never), /^checkResult: resultsPath is the path of a JSON file \(text\), not a number\.$/],
+      [() => checkAnswers({}, { answersPath: ["a.json"] } as never), /^checkAnswers: answersPath is the path of a JSON file \(text\), not an array\.$/],
+    ];
+    for (const [call, said] of calls) assert.throws(call, (e: Error) => e instanceof AnswersError && e.code === "lab/invalid-argument" && said.test(e.message), String(said));
+  });
+});
+
+describe("checkAnswers given lists of other kinds", () => {
+  test("a Set and a one-column DataFrame are lists; their values are shown (a frame was its Arrow bytes, a Set {})", () => {
+    const set = checkAnswers({ links: new Set(["http://a.example/x", "http://b.example"]) }, { answersPath: answersFile }).results[0];
+    assert.deepEqual([set.correct, set.given], [true, "http://a.example/x, http://b.example"]);
+    const frame = checkAnswers({ links: pl.DataFrame({ Observable: ["http://b.example", "http://a.example/x"] }) }, { answersPath: answersFile }).results[0];
+    assert.deepEqual([frame.correct, frame.given], [true, "http://b.example, http://a.example/x"]);
+    // A 64-bit column keeps every digit (toArray rounded 9007199254740993 to …992).
+    const ids = path.join(dir, "ids.json");
+    fs.writeFileSync(ids, '{"ids": ["9007199254740993"]}');
+    assert.ok(checkAnswers({ ids: pl.Series("Id", ["9007199254740993"]).cast(pl.Int64) }, { answersPath: ids }).allCorrect);
+  });
+
+  test("a Promise, a lazy frame, a frame of several columns or a row get a verdict saying what to pass", () => {
+    const verdict = (links: unknown) => checkAnswers({ links: links as Answer }, { answersPath: answersFile }).toText().split("\n")[0];
+    assert.equal(verdict(Promise.resolve(["http://b.example"])), "✗ links: a Promise is not quite right (did you forget `await`?), try again.");
+    assert.equal(verdict(pl.DataFrame({ Observable: ["http://b.example"] }).lazy()), "✗ links: a LazyDataFrame is not quite right (collect it first: await lf.collect()), try again.");
+    assert.equal(verdict(pl.DataFrame({ Observable: ["http://b.example"], IoCType: ["url"] })), '✗ links: a DataFrame is not quite right (it has 2 columns: pass the column of the answer, df.getColumn("Observable")), try again.');
+    assert.equal(verdict({ Ioc: "http://b.example" }), '✗ links: {"Ioc":"http://b.example"} is not quite right (put the value itself in the answer (row.Ioc, not the row)), try again.');
+  });
+
+  test("each value of a list is read once, and only the first few are shown (a million values: normalised twice, all joined)", () => {
+    let read = 0;
+    let shown = 0;
+    const values = Array.from({ length: 2000 }, (_, i) => ({ toString: () => (read++, `http://x${i}.example/`), toJSON: () => (shown++, `x${i}`) }));
+    const r = checkAnswers({ links: values }, { answersPath: answersFile }).results[0];
+    assert.equal(read, values.length);
+    assert.ok(shown < 100, `${shown} values shown`);
+    assert.match(r.detail ?? "", /you have 0 of the 2 values and 2000 that are not in the answer/);
+  });
+});
+
+describe("answers files with entries no answer can match", () => {
+  test('"", [], [""], null or an object is an AnswersError naming the file and the question (every answer to it was wrong)', () => {
+    for (const [entry, said] of [
+      ['""', /the answer is empty/],
+      ['"  "', /the answer is empty/],
+      ["[]", /the list of answers is empty/],
+      ['["a", ""]', /the answer is empty/],
+      ["null", /null is no answer/],
+      ['{"a": 1}', /a JSON object is no answer/],
+      ['[["a"]]', /a list inside the list is no answer/],
+    ] as const) {
+      const file = path.join(dir, "entries.json");
+      fs.writeFileSync(file, `{"good": "1", "e1": ${entry}}`);
+      assert.throws(
+        () => checkAnswers({ good: "1" }, { answersPath: file }),
+        (e: Error) => e instanceof AnswersError && e.code === "lab/answers-unreadable" && e.message.startsWith(`The answers file ${file}: question "e1" can never be answered right: `) && said.test(e.message),
+        entry,
+      );
+    }
   });
 });
 

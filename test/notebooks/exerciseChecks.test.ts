@@ -48,6 +48,12 @@ test("wrong answers in the lab's self-check cells get their helpful messages, in
     checkCell(/checkResult\("exercise5"/, { logonType: "3" }),
     checkCell(/exercise: "pivots"/, { country: '"Ireland"' }),
     checkCell(/checkAnswers\(\{\s*question1/, { question1: '"2020-07-06"', question2: "29670" }),
+    // Answers read from the data, as teaching.md says a learner may give them: a Series, toArray()[0].
+    // tslab type-checks a cell first and skips it on an error (`Type 'Series<any, string>' is not assignable to type 'Answer'`).
+    code('import { TILookup } from "huntlab";\nconst signinResults = await new TILookup().lookupIocs(await qp.Azure.list_all_signins_geo(timeRange), { obsCol: "IPAddress", providers: ["LocalTI"] });'),
+    checkCell(/checkResult\("exercise2"/, { flaggedIp: 'signinResults.filter(pl.col("Severity").eq(pl.lit("high"))).getColumn("Ioc")' }),
+    code("const tlDf = await qp.WindowsSecurity.list_host_logons(timeRange);"),
+    checkCell(/checkResult\("exercise5"/, { logonType: 'tlDf.groupBy("LogonType").len().sort("len", true).getColumn("LogonType").toArray()[0]' }),
   ];
   assert.equal(firstCode[1].tags[0], "parameters");
   const nb = buildNotebook(cells, "exercises");
@@ -63,11 +69,14 @@ test("wrong answers in the lab's self-check cells get their helpful messages, in
   const verdicts = executed.cells
     .filter((c) => (c.metadata.tags ?? []).includes("check"))
     .map((c) => (c.outputs ?? []).map((o) => [o.data?.["text/plain"] ?? ""].flat().join("")).join("\n"));
-  assert.equal(verdicts.length, 5);
+  assert.equal(verdicts.length, 7);
   assert.match(verdicts[0], /✗ exercise1: you have \d+ rows \(5 expected\): did you call head\(5\)\?/);
   assert.match(verdicts[1], /✗ exercise1: `alerts` is a Promise, not a DataFrame: did you forget `await`/);
   assert.match(verdicts[2], /✗ exercise5: you have 10 rows \(164 expected\): keep every logon/);
   assert.match(verdicts[2], /✗ logonType: 3 is not quite right, try again\./);
   assert.match(verdicts[3], /✗ country: Ireland is not quite right, try again\.\n… highIp: no answer yet\.\n0 of 2 correct\./);
   assert.match(verdicts[4], /✗ question1: 2020-07-06 is not quite right, try again\.\n✓ question2: 29670 is right\.\n1 of 2 correct\./);
+  // One answer: its own line, no "All correct" summary under the result's verdict.
+  assert.equal(verdicts[5], "✓ exercise2: `signinResults` is right: one TI verdict per distinct sign-in address.\n✓ flaggedIp: 148.251.12.164 is right.");
+  assert.equal(verdicts[6], "✓ exercise5: `tlDf` is right: every logon of the host, ready for the timeline.\n✓ logonType: 5 is right.");
 });
