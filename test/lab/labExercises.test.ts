@@ -35,6 +35,17 @@ describe("exercise 1: security alerts", () => {
     assert.match(text(checkResult("exercise1", logons.head(5))), /has no `AlertName`, `AlertType`, `Severity`, `Entities` columns: is it the result of qp\.SecurityAlert\.list_alerts\(\)\?/);
     assert.match(text(checkResult("exercise1", undefined)), /not answered yet/);
   });
+
+  test("five rows with the right columns are not enough: the last five, a sorted five or made-up rows are not the first five", async () => {
+    const all = await qp.SecurityAlert.list_alerts();
+    for (const wrong of [all.tail(5), all.sort("TimeGenerated", true).head(5), all.sort("Severity").head(5), pl.DataFrame({ AlertName: ["a", "b", "c", "d", "e"], AlertType: ["t", "t", "t", "t", "t"], Severity: ["High", "High", "High", "High", "High"], Entities: ["[]", "[]", "[]", "[]", "[]"], SystemAlertId: ["1", "2", "3", "4", "5"] })]) {
+      const r = checkResult("exercise1", wrong);
+      assert.equal(r.status, "wrong", text(r));
+      assert.match(text(r), /^✗ exercise1: `SystemAlertId` lacks \d values? the exercise expects: are these the first five rows of the query's result, in its own order/);
+      // The ids wanted are not shown.
+      assert.doesNotMatch(text(r), /f1ce87ca/);
+    }
+  });
 });
 
 describe("exercise 2: Azure AD sign-ins and their TI", () => {
@@ -53,6 +64,9 @@ describe("exercise 2: Azure AD sign-ins and their TI", () => {
     // The documented Series answer (teaching.md): the one flagged address, as a column.
     const flaggedColumn = right.filter(pl.col("Severity").eq(pl.lit("high"))).getColumn("Ioc");
     assert.equal(text(checkAnswers({ flaggedIp: flaggedColumn }, { exercise: "exercise2" })), "✓ flaggedIp: 148.251.12.164 is right.");
+    // Seven made-up verdicts with the right columns were right.
+    const fake = right.withColumns(pl.Series("Ioc", ["1.1.1.1", "2.2.2.2", "3.3.3.3", "4.4.4.4", "5.5.5.5", "6.6.6.6", "7.7.7.7"]));
+    assert.match(text(checkResult("exercise2", fake)), /^✗ exercise2: `Ioc` lacks 7 values the exercise expects: did you look up every distinct address/);
   });
 });
 
@@ -71,6 +85,10 @@ describe("exercise 4: URLs in syslog, and the bonus", () => {
     const withHosts = urls.getColumn("Observable").unique().toArray() as string[];
     assert.match(text(checkAnswers({ urls: withHosts }, { exercise: "exercise4" })), /you have 4 of the 4 values and 2 that are not in the answer/);
     assert.match(text(checkAnswers({ urls: list.slice(1) }, { exercise: "exercise4" })), /you have 3 of the 4 values\)/);
+    // Extracted from a part of the messages only: URL indicators, but not the syslog's.
+    const some = extractor.extract(sysdf.head(20), { columns: ["SyslogMessage"], iocTypes: ["url"] });
+    const partial = some.height ? some : pl.DataFrame({ IoCType: ["url"], Observable: ["http://a.example"], SourceIndex: [0] });
+    assert.match(text(checkResult("exercise4", partial)), /`Observable` lacks \d values? the exercise expects: did you extract from the SyslogMessage column of every syslog event/);
   });
 
   test("bonus: dns from full_decoded_string is right; from the raw messages, or nothing, is not", async () => {
@@ -82,6 +100,8 @@ describe("exercise 4: URLs in syslog, and the bonus", () => {
     const raw = extractor.extract(sysdf, { columns: ["SyslogMessage"], iocTypes: ["dns"] });
     assert.match(text(checkResult("exercise4bonus", raw)), /you have \d+ rows \(1 expected\): did you extract from the decoded messages/);
     assert.match(text(checkResult("exercise4bonus", dns.head(0))), /you have 0 rows \(1 expected\): did you extract from full_decoded_string/);
+    const madeUp = pl.DataFrame({ IoCType: ["dns"], Observable: ["example.com"], SourceIndex: [0] });
+    assert.match(text(checkResult("exercise4bonus", madeUp)), /^✗ exercise4bonus: `Observable` lacks a value the exercise expects/);
   });
 });
 
