@@ -21,6 +21,11 @@ export const DATA_ERRORS = {
     names: "the file, what the format is and how to convert it, the supported extensions",
   },
   "data/file-invalid": { class: "DataFileError", when: "a data file cannot be parsed as its format", names: "the file, the format, the parser's complaint" },
+  "data/time-zone-unsupported": {
+    class: "DataFileError",
+    when: "a Parquet/Arrow file has a time zone polars cannot hold (a fixed offset such as +05:30) inside a list or struct column (a top-level column is read as UTC, with a warning)",
+    names: "the file, the column, the zone, its type, how to write it",
+  },
   "data/unknown-parameter": { class: "QueryError", when: "a query is called with a parameter it does not declare", names: "the query, the parameter, its parameters" },
   "data/missing-parameter": { class: "QueryError", when: "a required query parameter is not given", names: "the query, the parameter, its type" },
   "data/parameter-twice": { class: "QueryError", when: "a query parameter is given under its name and an alias (or two aliases)", names: "the query, the parameter, both keys" },
@@ -148,6 +153,10 @@ export const dataWarnings = {
   /** winEventFields: `count` messages naming a field twice (a forged line), each field read from its first. */
   winEventRepeatedField: (column: string, count: number, docs: string) =>
     `column ${column}: ${count} message(s) name a field twice; each field was read from its first line and a repeat kept as text of the value before it, but a command line with line breaks may forge the fields written after it (Sysmon's ParentImage, ParentCommandLine…). Exported as columns, the EventData fields have no such ambiguity: ${docs}`,
+  /** A typed file's time column in a zone polars cannot hold (`+05:30`): read as UTC, the same instants. */
+  zoneMadeUtc: (file: string, column: string, zone: string) =>
+    `${file}: column ${JSON.stringify(column)} is written in the zone ${JSON.stringify(zone)}, which polars cannot hold (it holds IANA zones and whole-hour offsets): read as UTC, the same instants. ` +
+    `To show them in local time, convert them to an IANA zone with that offset (such as Asia/Kolkata for +05:30): df.withColumns(pl.col(${JSON.stringify(column)}).dt.convertTimeZone("Area/City"))`,
   truncatedLastLine: (file: string, line: number) =>
     `${file}: line ${line}, the last, is incomplete (the file was copied while it was being written?) and was skipped; the ${line - 1} line(s) before it were read`,
 };
@@ -198,6 +207,12 @@ export const dataMessages = {
     ),
   fileInvalid: (file: string, format: string, detail: string) =>
     errorMessage("data/file-invalid", `${file}: cannot read as ${format.toUpperCase()}: ${detail}`),
+  timeZoneUnsupported: (file: string, format: string, column: string, zone: string, dtype: string) =>
+    errorMessage(
+      "data/time-zone-unsupported",
+      `${file}: cannot read as ${format.toUpperCase()}: column ${JSON.stringify(column)} (${dtype}) holds times in the zone ${JSON.stringify(zone)}, which polars cannot hold ` +
+        `(it holds IANA zones and whole-hour offsets) inside a list or struct; write them in UTC (pandas: .dt.tz_convert("UTC"); pyarrow: cast to pa.timestamp(unit, "UTC"))`,
+    ),
   /** A read error of `where`'s data file: its own code when it has one. */
   queryFileRead: (where: string, err: unknown) =>
     errorMessage(

@@ -14,6 +14,7 @@ import { readCsvSteps } from "./csv";
 import { DataFileError, dataMessages as msg, dataWarnings } from "./messages";
 import { readZeekTsvFileSteps, isZeekTsv } from "./schemas/zeek";
 import { parseTimeColumns } from "./timeParsing";
+import { readTypedFrame } from "./offsetZones";
 import { copyOfStart, truncatedLastLine } from "./truncatedLine";
 import { quoteWideIntegers, wideIntsAsText } from "./wideInts";
 import { EVTX_DOCS } from "./schemas/winEvent";
@@ -402,13 +403,15 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       if (form === "json") return zeekJsonTimes(readJsonArray(file));
       throw new DataFileError(msg.fileInvalid(file, "zeek log", "neither a Zeek ASCII log (no #separator header) nor JSON lines (or an array of objects)"));
     }
+    // Typed formats synchronously, a time zone polars cannot hold (+05:30) made UTC (offsetZones.ts).
     case "parquet":
-      return pl.readParquet(file);
-    case "ipc":
+      return readTypedFrame(() => pl.readParquet(file), file, format, options.warn ?? printWarning);
+    case "ipc": {
       // Arrow IPC files start with the "ARROW1" magic; anything else is read as an IPC stream.
       // (readIPC on a path is broken in nodejs-polars 0.26; the lazy scan is not.)
-      if (readHead(file, 6) === "ARROW1") return yield pl.scanIPC(file);
-      return pl.readIPCStream(fs.readFileSync(file));
+      const read = readHead(file, 6) === "ARROW1" ? () => pl.scanIPC(file).collectSync() : () => pl.readIPCStream(fs.readFileSync(file));
+      return readTypedFrame(read, file, format, options.warn ?? printWarning);
+    }
   }
 }
 

@@ -13,6 +13,8 @@ import { DataFileError, dataMessages as msg } from "./messages";
 import type { DataSource } from "./dataSources";
 import type { ReadSteps } from "./collect";
 import { errorLine, readDataFileSteps, readHead, type ReadOptions } from "./readers";
+import { probeTypedSchema } from "./offsetZones";
+import { printWarning } from "../common/messages";
 
 /** A scanned source: the lazy frame and its columns' types. */
 export interface ScannedSource {
@@ -30,7 +32,7 @@ export interface ScannedSource {
   /** The file or folder, for messages. */
   file: string;
   format: string;
-  /** True when the file was read whole (text formats): nothing is pushed down into its reading. */
+  /** True when the file was read whole (text formats, and a typed file with a zone polars cannot hold): nothing is pushed down into its reading. */
   whole: boolean;
 }
 
@@ -51,23 +53,29 @@ export function* scanSource(source: DataSource, real: string, options: ReadOptio
       lf = pl.scanIPC(real);
     }
     if (lf) {
-      // The schema (a Parquet footer read, no rows): a corrupt file fails here, naming itself.
-      const empty = yield lf.head(0);
+      // The schema (a Parquet footer read, no rows), synchronously: a corrupt file fails here, naming itself, and
+      // a time zone polars cannot hold (+05:30) is found here, where its failure is an error, not an abort.
+      const probe = probeTypedSchema(lf, real, source.kind === "dataset" ? "parquet dataset" : format, options.warn ?? printWarning);
+      if (probe.whole) return wholeSource(probe.whole, source, format);
+      const empty = probe.empty;
       const names = columnNames(empty);
       const mapping: Record<string, string> = {};
       // Defined, not assigned: a column may be called `__proto__`.
       names.forEach((n, i) => Object.defineProperty(mapping, n, { value: plainName(i), enumerable: true }));
       return scanned(lf.rename(mapping), renameAll(empty, names.map((_, i) => plainName(i))), names, source, format, false);
     }
-    // Text formats are read whole, then renamed to plain names in one call (renameAll goes past the column proxy).
-    const eager = yield* readDataFileSteps(real, options);
-    const names = columnNames(eager);
-    const plain = renameAll(eager, names.map((_, i) => plainName(i)));
-    return scanned(plain.lazy(), plain, names, source, format, true);
+    return wholeSource(yield* readDataFileSteps(real, options), source, format);
   } catch (err) {
     if (err instanceof DataFileError) throw err;
     throw new DataFileError(msg.fileInvalid(source.path, source.kind === "dataset" ? "parquet dataset" : format, errorLine(err)));
   }
+}
+
+/** A source read whole (text formats), renamed to plain names in one call (renameAll goes past the column proxy). */
+function wholeSource(eager: pl.DataFrame, source: DataSource, format: string): ScannedSource {
+  const names = columnNames(eager);
+  const plain = renameAll(eager, names.map((_, i) => plainName(i)));
+  return scanned(plain.lazy(), plain, names, source, format, true);
 }
 
 /** A scan's record: the types are read from `plain` (the frame with plain names, in the order of `names`). */

@@ -107,6 +107,7 @@ const SAMPLES: Record<string, Sample> = {
   "dataMessages.linkOutside": () => [data.linkOutside("query A.b", "/d/leak.csv", "/etc/secret.csv", ["/d"]), ["query A.b", "/d/leak.csv", "/etc/secret.csv"]],
   "dataMessages.unsupportedFormat": () => [data.unsupportedFormat("/d/x.pkl", ".pkl", [".csv", ".parquet"]), ["/d/x.pkl", '".pkl"', ".csv, .parquet"]],
   "dataMessages.fileInvalid": () => [data.fileInvalid("/d/bad.parquet", "parquet", "bad magic"), ["/d/bad.parquet", "PARQUET"]],
+  "dataMessages.timeZoneUnsupported": () => [data.timeZoneUnsupported("/d/in.parquet", "parquet", "event", "+05:30", "Struct"), ["/d/in.parquet", "event", "+05:30", "UTC"]],
   "dataMessages.queryFileRead": () => [data.queryFileRead("query A.b", new DataFileError(data.fileInvalid("/d/bad.csv", "csv", "x"))), ["query A.b", "/d/bad.csv"]],
   "dataMessages.unknownParameter": () => [data.unknownParameter("A.b", "hostname", ["start", "host_name"]), ["A.b", '"hostname"', "start, host_name"]],
   "dataMessages.missingParameter": () => [data.missingParameter("A.b", "host_name", "str", "the host"), ["A.b", '"host_name"', "str"]],
