@@ -120,34 +120,59 @@ export interface AnswerResult {
   detail?: string;
 }
 
-/** A date, or a date and time (with an optional zone), and nothing else: `2020-07-10`, `2020-07-10T18:00`, `2020-07-10 18:00:00.5Z`. */
-const DATE_ANSWER = /^(\d{4}-\d{2}-\d{2})(?:[t ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(z|[+-]\d{2}:?\d{2})?)?$/;
+/**
+ * A date, or a date and time (with an optional zone), and nothing else: `2020-07-10`, `2020-07-10T18:00`,
+ * `2020-07-10 9:00`, `2020-07-10 18:00:00.5Z`, `2020-07-10T23:00+05:30`. Lower case (answers are compared so).
+ */
+const DATE_ANSWER = /^(\d{4})-(\d{2})-(\d{2})(?:[t ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(z|([+-])(\d{2}):?(\d{2}))?)?$/;
+
+/** A date answer's day (YYYY-MM-DD; with a zone, the UTC day of that instant), or why it names no date and time. */
+function answerDay(match: RegExpExecArray): { day: string } | { problem: string } {
+  const [, y, mo, d, h, mi, sec, zone, sign, oh, om] = match;
+  const [year, month, date] = [Number(y), Number(mo), Number(d)];
+  if (month < 1 || month > 12 || date < 1 || date > new Date(Date.UTC(year, month, 0)).getUTCDate()) return { problem: `${y}-${mo}-${d} is no date` };
+  if (h !== undefined && (Number(h) > 23 || Number(mi) > 59 || Number(sec ?? 0) > 59)) return { problem: `${h}:${mi}${sec === undefined ? "" : `:${sec}`} is no time of day` };
+  if (oh !== undefined && (Number(oh) > 23 || Number(om) > 59)) return { problem: `${zone.toUpperCase()} is no UTC offset` };
+  if (!zone) return { day: `${y}-${mo}-${d}` };
+  // The instant, from the parts (Date's own parser failed `9:00Z` and `25:00Z` as Invalid Date).
+  const offset = sign ? (sign === "-" ? -1 : 1) * (Number(oh) * 60 + Number(om)) : 0;
+  const ms = Date.UTC(year, month - 1, date, Number(h), Number(mi), Number(sec ?? 0)) - offset * 60_000;
+  return { day: new Date(ms).toISOString().slice(0, 10) };
+}
 
 /**
- * The day of a Date answer: its UTC day (the lab's data is UTC), except a
- * Date at local midnight that is not UTC midnight — `new Date(2020, 6, 10)`,
- * `new Date("2020-07-10T00:00")`: the learner meant that local day.
+ * The day of a Date answer: its UTC day, in every time zone. A Date is an instant: one from the data (the lab's
+ * data is UTC) and one a learner makes at local midnight (`new Date(2020, 6, 10)`, 19:00 UTC the day before east
+ * of UTC at +05:00) can be the very same instant, so no rule tells them apart; the day the lab's data names wins
+ * (a Date from the data at 19:00 UTC was graded by the machine's local day). A local day is given as text.
  */
 function dateDay(value: Date): string {
-  if (Number.isNaN(value.getTime())) return "";
-  const localMidnight = value.getHours() === 0 && value.getMinutes() === 0 && value.getSeconds() === 0 && value.getMilliseconds() === 0;
-  if (localMidnight && value.getUTCHours() + value.getUTCMinutes() !== 0) {
-    return `${value.getFullYear()}-${String(value.getMonth() + 1).padStart(2, "0")}-${String(value.getDate()).padStart(2, "0")}`;
-  }
-  return value.toISOString().slice(0, 10);
+  // An Invalid Date (`new Date("2020-07-10 25:00")`) is an answer, a wrong one: it was "no answer yet".
+  return Number.isNaN(value.getTime()) ? "invalid date" : value.toISOString().slice(0, 10);
+}
+
+/** The local day of a Date at local midnight that is not UTC midnight (what `new Date(y, m, d)` meant), else undefined. */
+function localMidnightDay(value: Date): string | undefined {
+  if (Number.isNaN(value.getTime()) || value.getHours() + value.getMinutes() + value.getSeconds() + value.getMilliseconds() !== 0) return undefined;
+  if (value.getUTCHours() + value.getUTCMinutes() === 0) return undefined;
+  return `${value.getFullYear()}-${String(value.getMonth() + 1).padStart(2, "0")}-${String(value.getDate()).padStart(2, "0")}`;
 }
 
 /**
  * Comparable form of an answer: trimmed, lower case; a date or date-time → its
- * day (YYYY-MM-DD; with a zone, the UTC day of that instant); a number → its
- * digits without thousands separators.
+ * day (YYYY-MM-DD; with a zone, the UTC day of that instant); a Date → its UTC
+ * day; a number → its digits without thousands separators. Date-like text
+ * naming no date or time (`2020-07-10T25:00Z`) stays as it is (no answer's form).
  */
 function normalise(value: Answer): string {
   if (value === null || value === undefined) return "";
   if (value instanceof Date) return dateDay(value);
   const text = answerText(value).trim().toLowerCase();
-  const day = DATE_ANSWER.exec(text);
-  if (day) return day[2] ? new Date(text.toUpperCase().replace(" ", "T")).toISOString().slice(0, 10) : day[1];
+  const date = DATE_ANSWER.exec(text);
+  if (date) {
+    const day = answerDay(date);
+    return "day" in day ? day.day : text;
+  }
   if (/^[+-]?\d{1,3}(?:[,_ ]\d{3})+(?:\.\d+)?$/.test(text)) return canonicalDecimal(text.replace(/[,_ ]/g, ""));
   if (/^[+-]?\d+(?:\.\d+)?$/.test(text)) return canonicalDecimal(text);
   return text;
@@ -167,6 +192,15 @@ function urlForm(text: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Why a one-value answer that looks like a date names no date or time (`hour 25`), or undefined. */
+function dateProblem(value: Answer): string | undefined {
+  if (value instanceof Date && Number.isNaN(value.getTime())) return "the Date is an Invalid Date";
+  if (typeof value !== "string") return undefined;
+  const date = DATE_ANSWER.exec(value.trim().toLowerCase());
+  const day = date ? answerDay(date) : undefined;
+  return day && "problem" in day ? day.problem : undefined;
 }
 
 /** Comparable form of one value: a URL as {@link urlForm} writes it, anything else as {@link normalise} does. */
@@ -350,7 +384,7 @@ function checkOne(question: string, given: unknown, want: ExpectedAnswer): Answe
   // Each list is normalised once (a million values were normalised twice and all joined for the display).
   const mine = values ? normaliseList(values) : undefined;
   const answered = unfit !== undefined || (mine ? mine.size > 0 : comparable(given) !== "");
-  const raw = given instanceof Date ? (dateDay(given) === given.toISOString().slice(0, 10) ? given.toISOString() : dateDay(given)) : given === null || given === undefined ? "" : values ? shownList(values) : (unfit?.shown ?? shownValue(given));
+  const raw = given instanceof Date ? (Number.isNaN(given.getTime()) ? String(given) : given.toISOString()) : given === null || given === undefined ? "" : values ? shownList(values) : (unfit?.shown ?? shownValue(given));
   // An answer often comes from a log cell: control and bidi characters as escapes, and cut (a 10 kB line before).
   const shown = shownText(raw, MAX_SHOWN_ANSWER);
   if (unfit) return { question, answered, correct: false, given: shown, detail: unfit.problem };
@@ -359,6 +393,12 @@ function checkOne(question: string, given: unknown, want: ExpectedAnswer): Answe
   if (!Array.isArray(want)) {
     // One value wanted: a list of that one value is it too (a Series of the one flagged address).
     result.correct = mine ? mine.size === 1 && mine.has(comparable(want)) : comparable(given) === comparable(want);
+    if (result.correct) return result;
+    const problem = dateProblem(given as Answer);
+    if (problem) result.detail = say.notADateTime(problem);
+    // A Date at local midnight whose local day is the answer: the learner's `new Date(2020, 6, 10)` east of UTC.
+    const local = given instanceof Date ? localMidnightDay(given) : undefined;
+    if (local !== undefined && local === comparable(want)) result.detail = say.dateIsUtcDay(dateDay(given as Date), local);
     return result;
   }
   const wanted = normaliseList(want);

@@ -57,6 +57,9 @@ export const labFeedback = {
   promiseAnswer: () => "did you forget `await`?",
   lazyAnswer: () => "collect it first: await lf.collect()",
   objectAnswer: () => "put the value itself in the answer (row.Ioc, not the row)",
+  notADateTime: (problem: string) => `not a date and time: ${problem}`,
+  dateIsUtcDay: (utcDay: string, localDay: string) =>
+    `a Date counts by its UTC day, ${utcDay}, in every time zone; yours is local midnight of ${localDay}: write that day as text, "${localDay}"`,
   listPartlyRight: (found: number, expected: number, extra: number) =>
     `you have ${found} of the ${expected} values${extra ? ` and ${extra} that ${extra === 1 ? "is" : "are"} not in the answer` : ""}`,
 };

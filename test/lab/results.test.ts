@@ -222,16 +222,65 @@ describe("checkAnswers and checkResult given what learners write", () => {
     for (const wrong of ["2021-03-04 2021-03-01", "2021-03-04 99:99 garbage", "2021-03-04 is my guess", "2021-03-04T23:00:00-08:00"]) assert.ok(!day(wrong), wrong);
   });
 
-  test("a Date at local midnight is that local day, east of UTC too; a Date from the data is its UTC day", () => {
+  test("date-like text naming no date or time is a wrong answer saying so, never a RangeError; one-digit hours with a zone are read", () => {
+    const result = (answer: unknown) => checkAnswers({ day: answer as string }, { answersPath: answersFile }).results[1];
+    for (const right of ["2021-03-04 9:00Z", "2021-03-04T9:30+01:00", "2021-03-05 1:00+05:30"]) assert.ok(result(right).correct, right);
+    for (const [wrong, said] of [
+      ["2021-03-04 25:00Z", /not a date and time: 25:00 is no time of day/],
+      ["2021-03-04T23:60Z", /23:60 is no time of day/],
+      ["2021-03-04T10:00:61+01:00", /10:00:61 is no time of day/],
+      ["2021-03-04T10:00+24:00", /\+24:00 is no UTC offset/],
+      ["2021-02-30", /2021-02-30 is no date/],
+      ["2021-02-29T10:00Z", /2021-02-29 is no date/],
+      [new Date("2021-03-04 25:00"), /an Invalid Date/],
+    ] as const) {
+      const r = result(wrong);
+      assert.ok(r.answered && !r.correct, String(wrong));
+      assert.match(r.detail ?? "", said, String(wrong));
+    }
+    assert.ok(result("2020-02-29").answered && !result("2020-02-29").correct && result("2020-02-29").detail === undefined, "a real date, only not the answer");
+  });
+
+  test("a Date counts by its UTC day in every time zone: one from the data at 19:00 UTC is graded alike at +05:00 (local midnight there) and elsewhere", () => {
+    const tz = process.env.TZ;
+    try {
+      // [zone, the offset getTimezoneOffset gives on 2021-03-04 (minutes west of UTC)]: checked, so a zone that did not take cannot pass.
+      for (const [zone, offset] of [
+        ["UTC", 0],
+        ["Asia/Karachi", -300],
+        ["Asia/Kolkata", -330],
+        ["Europe/Berlin", -60],
+        ["America/New_York", 300],
+        ["Pacific/Kiritimati", -840],
+        ["Pacific/Pago_Pago", 660],
+      ] as const) {
+        process.env.TZ = zone;
+        assert.equal(new Date(Date.UTC(2021, 2, 4)).getTimezoneOffset(), offset, zone);
+        const day = (d: Date) => checkAnswers({ day: d }, { answersPath: answersFile }).results[1];
+        // The lab's anomalies are at 19:00 UTC: local midnight at +05:00, where they were graded as the next day.
+        for (const hour of [0, 10, 19, 23]) assert.ok(day(new Date(Date.UTC(2021, 2, 4, hour))).correct, `${zone}: 2021-03-04 ${hour}:00 UTC`);
+        for (const wrong of [Date.UTC(2021, 2, 3, 19), Date.UTC(2021, 2, 3, 23, 30), Date.UTC(2021, 2, 5)]) assert.ok(!day(new Date(wrong)).correct, `${zone}: ${new Date(wrong).toISOString()}`);
+        assert.equal(day(new Date(Date.UTC(2021, 2, 4, 19))).given, "2021-03-04T19:00:00.000Z");
+      }
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
+  });
+
+  test("a Date made at local midnight east of UTC is its UTC day (the day before), and the verdict says to write the day as text", () => {
     const tz = process.env.TZ;
     process.env.TZ = "Europe/Berlin";
     try {
       const day = (d: Date) => checkAnswers({ day: d }, { answersPath: answersFile }).results[1];
-      assert.ok(day(new Date(2021, 2, 4)).correct, "new Date(2021, 2, 4) was 2021-03-03T23:00Z, marked wrong");
-      assert.equal(day(new Date(2021, 2, 4)).given, "2021-03-04");
-      assert.ok(day(new Date("2021-03-04T00:00")).correct);
-      assert.ok(day(new Date("2021-03-04T23:30:00Z")).correct, "an instant from the data: its UTC day");
-      assert.ok(!day(new Date("2021-03-03T23:30:00Z")).correct);
+      const local = day(new Date(2021, 2, 4));
+      assert.equal(local.correct, false);
+      assert.equal(local.given, "2021-03-03T23:00:00.000Z");
+      assert.equal(local.detail, 'a Date counts by its UTC day, 2021-03-03, in every time zone; yours is local midnight of 2021-03-04: write that day as text, "2021-03-04"');
+      // West of UTC local midnight is the same UTC day: right, no hint needed.
+      process.env.TZ = "America/New_York";
+      assert.ok(day(new Date(2021, 2, 4)).correct);
+      assert.equal(day(new Date(2021, 2, 5)).detail, undefined, "local midnight of another day: no hint");
     } finally {
       if (tz === undefined) delete process.env.TZ;
       else process.env.TZ = tz;
