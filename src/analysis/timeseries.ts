@@ -559,7 +559,9 @@ export interface AnomalyPeriodOptions {
  * Merges adjacent anomalies into time ranges, as MSTICPy's
  * `extract_anomaly_periods`: anomalous points are bucketed by `period`
  * (buckets aligned on midnight of the first anomaly's day, in the time
- * column's zone, UTC without one); each bucket becomes (t − period,
+ * column's zone, UTC without one; a period of whole days is calendar days
+ * in that zone, 23 or 25 hours long across a daylight-saving change, as
+ * pandas resamples a zoned index); each bucket becomes (t − period,
  * t + period), and a bucket within 2 × period of the previous one extends
  * the current range.
  */
@@ -581,10 +583,20 @@ export function extractAnomalyPeriods(df: pl.DataFrame, options: AnomalyPeriodOp
   // pandas' resample starts at midnight of the first day in the column's zone: in India (+05:30) an
   // hourly point of 16:00 local is 10:30 UTC, and a UTC bucket (10:00 to 11:00) would cut its hour in half.
   const zone = timeZone && timeZone !== "UTC" ? timeZone : undefined;
-  const origin = zone
-    ? fromWallClock(Float64Array.of(Math.floor((wallClock([hits[0]], zone)[0] as number) / DAY_MS) * DAY_MS), zone)[0]
-    : Math.floor(hits[0] / DAY_MS) * DAY_MS;
-  const buckets = [...new Set(hits.map((t) => origin + Math.floor((t - origin) / period) * period))];
+  let buckets: number[];
+  if (zone && period % DAY_MS === 0) {
+    // Whole days are calendar days on the zone's wall clock, as pandas resamples a zoned index by `D`: a
+    // fixed 24 h grid from a winter midnight put every later bucket an hour off after the change to summer time.
+    const wall = wallClock(hits, zone) as number[];
+    const originWall = Math.floor(wall[0] / DAY_MS) * DAY_MS;
+    const walls = [...new Set(wall.map((w) => originWall + Math.floor((w - originWall) / period) * period))];
+    buckets = fromWallClock(Float64Array.from(walls), zone);
+  } else {
+    const origin = zone
+      ? fromWallClock(Float64Array.of(Math.floor((wallClock([hits[0]], zone)[0] as number) / DAY_MS) * DAY_MS), zone)[0]
+      : Math.floor(hits[0] / DAY_MS) * DAY_MS;
+    buckets = [...new Set(hits.map((t) => origin + Math.floor((t - origin) / period) * period))];
+  }
   const periods: AnomalyPeriod[] = [];
   let last: number | undefined;
   for (const time of buckets) {

@@ -324,6 +324,26 @@ test("anomaly periods are bucketed from midnight in the time column's zone, as p
   assert.equal(extractAnomalyPeriods(frame("Europe/Berlin"), { period: "1d" })[0].start.toISOString(), "2024-05-04T22:00:00.000Z");
 });
 
+test("anomaly periods of whole days are calendar days in the column's zone after a daylight-saving change, as pandas resamples by D", () => {
+  // Berlin's midnights of 2026-03-20 (CET, 23:00 UTC) and 2026-04-10 (CEST, 22:00 UTC): a fixed 24 h grid from the
+  // first put the second bucket at 23:00 UTC the day before, its anomaly an hour before the period's end.
+  const at = [Date.UTC(2026, 2, 19, 23), Date.UTC(2026, 3, 9, 22), Date.UTC(2026, 3, 9, 22, 30)];
+  const frame = pl.DataFrame([pl.Series("TimeGenerated", at, pl.Float64).cast(pl.Int64).cast(pl.Datetime("ms", "Europe/Berlin")), pl.Series("anomalies", [1, 1, 1])]);
+  const iso = (periods: { start: Date; end: Date }[]) => periods.map((p) => [p.start.toISOString(), p.end.toISOString()]);
+  // The periods MSTICPy's extract_anomaly_periods gives for "1D" (pandas' resample bins a zoned index by calendar days).
+  assert.deepEqual(iso(extractAnomalyPeriods(frame, { period: "1d" })), [
+    ["2026-03-18T23:00:00.000Z", "2026-03-20T23:00:00.000Z"],
+    ["2026-04-08T22:00:00.000Z", "2026-04-10T22:00:00.000Z"],
+  ]);
+  // Two-day buckets count calendar days from the first anomaly's midnight: 2026-04-10 local is day 21, in the bucket of 2026-04-09 (day 20).
+  assert.deepEqual(iso(extractAnomalyPeriods(frame, { period: "2d" })), [
+    ["2026-03-17T23:00:00.000Z", "2026-03-21T23:00:00.000Z"],
+    ["2026-04-06T22:00:00.000Z", "2026-04-10T22:00:00.000Z"],
+  ]);
+  // Hours stay a fixed grid, as before.
+  assert.deepEqual(iso(extractAnomalyPeriods(frame, { period: "1h" })).at(-1), ["2026-04-09T21:00:00.000Z", "2026-04-09T23:00:00.000Z"]);
+});
+
 test("daily text times with their own UTC offsets across a daylight-saving change are one regular series (or with timeZone once parsed)", () => {
   // Local midnights in Los Angeles, as a Splunk/Sentinel export writes them: -08:00, then -07:00 from 2024-03-10.
   const days = Array.from({ length: 70 }, (_, i) => new Date(Date.UTC(2024, 1, 1 + i)));
