@@ -38,7 +38,25 @@ import { columnNames, columnOf, frameHeight, renameAll } from "../common/frames"
 import { runSync, type ReadSteps } from "./collect";
 import { blankLineRows, copyWithHeader, hasBareCr, quoteStrayQuotes, widenedHeader } from "./csvText";
 import { wideIntsAsText } from "./wideInts";
-import { fixedWidthFormat, fractionDigitExprs, fractionWidth, looksLikeTimeColumn, nsWrapped, parseTimeSeries, sampleFormats, strptimeExpr, unitOfFractionDigits, unparsedCount, yearMayLeaveNsRange, type TimeUnit } from "./timeParsing";
+import {
+  fixedWidthFormat,
+  fractionDigitExprs,
+  fractionWidth,
+  looksLikeTimeColumn,
+  nsWrapped,
+  parseTimeSeries,
+  sampleFormats,
+  slashDates,
+  strptimeExpr,
+  unitOfFractionDigits,
+  unparsedCount,
+  yearMayLeaveNsRange,
+  type SlashDates,
+  type TimeUnit,
+} from "./timeParsing";
+import { dataWarnings } from "./messages";
+import { printWarning } from "../common/messages";
+import { isWinEventExport } from "./schemas/winEvent";
 
 /** Options of {@link readCsvFile}. */
 export interface CsvReadOptions {
@@ -48,6 +66,10 @@ export interface CsvReadOptions {
   inferSchemaLength?: number;
   /** Parse the time columns (names like `TimeGenerated`, `date`, `begin`…; default true). */
   parseTimes?: boolean;
+  /** Read slash dates day first (`05/06/2026` is 5 June); default false, month first (timeParsing.ts `TimeParseOptions`). */
+  dayFirst?: boolean;
+  /** Told of slash dates that read either way (`05/06/2026`, read month first). Default: printed as `Warning: …`. */
+  warn?: (message: string) => void;
 }
 
 /** A time column found in the sample, and the format its sampled values are in (tried on the whole column). */
@@ -196,7 +218,7 @@ const checkOf = (checks: pl.DataFrame, name: string): unknown => columnOf(checks
  * columns dropped, names set at once): a select or a new frame of 1M-row
  * columns costs ~100 ms, these cost a few.
  */
-function finish(plainDf: pl.DataFrame, names: readonly string[], sampled: readonly TimePlan[], unsampled: readonly number[] = []): pl.DataFrame {
+function finish(plainDf: pl.DataFrame, names: readonly string[], sampled: readonly TimePlan[], unsampled: readonly number[], read: SlashDateRead): pl.DataFrame {
   const unparsed = (p: TimePlan) => unparsedCount(columnOf(plainDf, plain(p.index)), columnOf(plainDf, parsedName(p.index)));
   // A fixed-width format that missed values: its column is parsed again with the sample's format, as if it had not been tried.
   const missed = new Set<number>();
@@ -214,26 +236,61 @@ function finish(plainDf: pl.DataFrame, names: readonly string[], sampled: readon
     return plan;
   });
   const times = parsedTimes(plainDf, plans.filter((p) => !missed.has(p.index)));
+  const options = { dayFirst: read.dayFirst };
   for (const p of plans) {
     const i = p.index;
     let parsed: pl.Series;
+    let slash: SlashDates | undefined;
     if (missed.has(i)) {
-      const full = parseTimeSeries(columnOf(plainDf, plain(i)));
+      const full = parseTimeSeries(columnOf(plainDf, plain(i)), options);
       if (!full.parsed) continue;
       parsed = full.series;
+      slash = full.ambiguousSlashDates;
     } else {
       parsed = times.get(i) as pl.Series;
+      slash = planFormat(p).includes("/") ? slashDates(columnOf(plainDf, plain(i))) : undefined;
     }
+    if (slash?.ambiguous && !keepSlashDates(names, i, slash, read)) continue;
     plainDf.replaceAtIdx(i, parsed.alias(plain(i)));
   }
   for (const i of unsampled) {
     // Still text unless every value after the sample is a time (and there is one).
-    const full = parseTimeSeries(columnOf(plainDf, plain(i)));
+    const full = parseTimeSeries(columnOf(plainDf, plain(i)), options);
+    if (full.ambiguousSlashDates && !keepSlashDates(names, i, full.ambiguousSlashDates, read)) continue;
     if (full.parsed && full.series.dtype.variant === "Datetime") plainDf.replaceAtIdx(i, full.series.alias(plain(i)));
   }
   const named = plans.length ? plainDf.drop(plans.map((p) => parsedName(p.index))) : plainDf;
   named.columns = names.map(columnName);
   return named;
+}
+
+/** The options inside the read: {@link CsvReadOptions} and the file asked for (a rewritten copy may be read instead). */
+type CsvRowsOptions = CsvReadOptions & { source?: string };
+
+/** How slash dates are read ({@link CsvReadOptions}), and where a guess at their order is told. */
+interface SlashDateRead {
+  file: string;
+  dayFirst: boolean;
+  warn: (message: string) => void;
+}
+
+/**
+ * Whether column `i`, parsed from slash dates that read either way (`05/06/2026`), keeps its times (with a
+ * warning: month first unless `dayFirst`); false keeps its text: a plain Get-WinEvent export's TimeCreated
+ * written in a 24-hour clock, whose culture is unknown (PowerShell's en-US writes `5/6/2026 3:00:00 PM`, read
+ * month first without a warning; en-GB's `05/06/2026 15:00:00` is 5 June). `dayFirst` settles both.
+ */
+function keepSlashDates(names: readonly string[], i: number, slash: SlashDates, read: SlashDateRead): boolean {
+  if (read.dayFirst) return true;
+  const name = columnName(names[i], i);
+  if (name === "TimeCreated" && isWinEventExport(names)) {
+    // PowerShell's en-US culture writes AM/PM: month first, no guess.
+    if (slash.twelveHour) return true;
+    read.warn(dataWarnings.winEventSlashDates(read.file, name));
+    return false;
+  }
+  read.warn(dataWarnings.slashDatesMonthFirst(read.file, name));
+  return true;
 }
 
 /** A column without a header name is `column_<i>`, as polars names it in a frame built from series (a small file's too: its name must not depend on the file's length). */
@@ -253,11 +310,11 @@ function withUnnamedColumns(df: pl.DataFrame): pl.DataFrame {
  * each polars call costs milliseconds whatever its size, more than 10,000
  * sampled values take.
  */
-function timePlans(plainSample: pl.DataFrame, names: readonly string[], dtypes: readonly DataType[]): { plans: TimePlan[]; unsampled: number[] } {
+function timePlans(plainSample: pl.DataFrame, names: readonly string[], dtypes: readonly DataType[], dayFirst: boolean): { plans: TimePlan[]; unsampled: number[] } {
   const candidates = names.flatMap((name, index) => (looksLikeTimeColumn(name) && isTextType(dtypes[index]) ? [index] : []));
   if (!candidates.length) return { plans: [], unsampled: [] };
   const trimmed = plainSample.select(...candidates.map((i) => pl.col(plain(i)).str.strip().alias(plain(i))));
-  const sampled = candidates.map((index) => ({ index, ...sampleFormats(columnOf(trimmed, plain(index))) }));
+  const sampled = candidates.map((index) => ({ index, ...sampleFormats(columnOf(trimmed, plain(index)), 256, { dayFirst }) }));
   // Nothing but empty values in the sample (an `EndTime` of sessions still open): the full parser reads the column after the read.
   const unsampled = sampled.filter((c) => c.values.every((v) => v === "")).map((c) => c.index);
   const likely = sampled.filter((c) => c.formats.length > 0).map((c) => ({ ...c, fast: fixedWidthFormat(c.formats[0], c.values) }));
@@ -512,7 +569,9 @@ function numbersAgain(column: pl.Series): pl.Series {
 }
 
 /** The rows of a CSV/TSV file read: types from the first rows, then fixed; time columns parsed by polars (see the module comment); blank lines skipped. */
-export function* readCsvSteps(file: string, options: CsvReadOptions = {}): ReadSteps<pl.DataFrame> {
+export function* readCsvSteps(file: string, csvOptions: CsvReadOptions = {}): ReadSteps<pl.DataFrame> {
+  // Warnings name this file, not a private copy read instead.
+  const options: CsvRowsOptions = { ...csvOptions, source: file };
   const head = fileStart(file);
   const dialect = csvDialect(head, options.sep);
   const header = headerFields(head, dialect);
@@ -726,6 +785,7 @@ function* readRows(file: string, dialect: CsvDialect, options: CsvReadOptions): 
   const { sep, skipRows } = dialect;
   const sampleRows = Math.max(1, options.inferSchemaLength ?? 10_000);
   const parse = options.parseTimes !== false;
+  const slashRead: SlashDateRead = { file: (options as CsvRowsOptions).source ?? file, dayFirst: options.dayFirst === true, warn: options.warn ?? printWarning };
   const head = headLines(file, sampleRows + skipRows);
   let sample: pl.DataFrame | undefined;
   if (head !== undefined) {
@@ -762,17 +822,17 @@ function* readRows(file: string, dialect: CsvDialect, options: CsvReadOptions): 
     const wholeNames = columnNames(whole);
     const plainDf = renameAll(whole, wholeNames.map((_, i) => plain(i)));
     // The whole file is the sample: a column it shows no time in has none.
-    const { plans } = timePlans(plainDf, wholeNames, plainDf.dtypes);
+    const { plans } = timePlans(plainDf, wholeNames, plainDf.dtypes, slashRead.dayFirst);
     if (!plans.length) return withUnnamedColumns(whole);
-    return finish(yield withTimes(plainDf.lazy(), plans), wholeNames, plans);
+    return finish(yield withTimes(plainDf.lazy(), plans), wholeNames, plans, [], slashRead);
   }
   // Plain names (c<i>: a column may be called `dtypes`, or look like a pattern), and every type in one call: a Series wrapper per column costs ~0.5 ms.
   // A sampled Int128 column (integers beyond Int64) is read as text (wideInts.ts).
   const plainSample = wideIntsAsText(renameAll(sample, names.map((_, i) => plain(i))));
   const dtypes = plainSample.dtypes;
-  const { plans, unsampled } = parse ? timePlans(plainSample, names, dtypes) : { plans: [], unsampled: [] };
+  const { plans, unsampled } = parse ? timePlans(plainSample, names, dtypes, slashRead.dayFirst) : { plans: [], unsampled: [] };
   const df = yield* readWithSchema(file, dialect, dtypes, plans);
-  return finish(df, names, plans, unsampled);
+  return finish(df, names, plans, unsampled, slashRead);
 }
 
 /** Reads a CSV/TSV file: types from the first rows, then fixed; time columns parsed by polars. */

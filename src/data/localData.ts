@@ -424,7 +424,7 @@ function* planScan(scanned: ScannedSource, query: QueryDefinition, values: Map<Q
 export function* filterScan(scanned: ScannedSource, query: QueryDefinition, values: Map<QueryParameter, unknown>, columns?: readonly string[]): ReadSteps<pl.DataFrame> {
   const plan = yield* planScan(scanned, query, values, columns);
   let plainDf = yield* collectScan(scanned, plan.lf);
-  if (plan.textTime) plainDf = filterTextTime(plainDf, plan.plainOf(plan.textTime.column), plan.textTime.column, plan.textTime.start, plan.textTime.end, plan.where);
+  if (plan.textTime) plainDf = filterTextTime(plainDf, plan.plainOf(plan.textTime.column), plan.textTime.column, plan.textTime.start, plan.textTime.end, plan.where, scanned.dayFirst);
   // One select and one rename over the plain names: no Series wrapper per column.
   return renameAll(plainDf.select(...plan.kept.map(plan.plainOf)), plan.kept);
 }
@@ -441,15 +441,20 @@ export function* lazyScan(scanned: ScannedSource, query: QueryDefinition, values
   plan.kept.forEach((name) => Object.defineProperty(back, plan.plainOf(name), { value: name, enumerable: true }));
   if (plan.textTime) {
     const { column, start, end } = plan.textTime;
-    const plainDf = filterTextTime(yield* collectScan(scanned, plan.lf), plan.plainOf(column), column, start, end, plan.where);
+    const plainDf = filterTextTime(yield* collectScan(scanned, plan.lf), plan.plainOf(column), column, start, end, plan.where, scanned.dayFirst);
     return plainDf.select(...plan.kept.map(plan.plainOf)).lazy().rename(back);
   }
   return plan.lf.select(...plan.kept.map(plan.plainOf)).rename(back);
 }
 
 /** Filters on a text time column (plain-named `plain`): parsed to times for the comparison; the column stays text. */
-function filterTextTime(plainDf: pl.DataFrame, plain: string, column: string, start: Date | null, end: Date | null, where: string): pl.DataFrame {
-  const parsed = parseTimeSeries(columnOf(plainDf, plain));
+function filterTextTime(plainDf: pl.DataFrame, plain: string, column: string, start: Date | null, end: Date | null, where: string, dayFirst = false): pl.DataFrame {
+  const parsed = parseTimeSeries(columnOf(plainDf, plain), { dayFirst });
+  // Slash dates that read either way in a 24-hour clock, left as text (a Get-WinEvent export's TimeCreated, whose
+  // culture is unknown): a window read month first would be silently wrong for a day-first file.
+  if (!dayFirst && parsed.ambiguousSlashDates && !parsed.ambiguousSlashDates.twelveHour) {
+    throw new QueryError(msg.timeColumnAmbiguous(where, column, (columnOf(plainDf, plain).dropNulls().head(1).toArray() as unknown[]).map(String)[0] ?? ""));
+  }
   // No value at all (a header-only file, a column of empty values): no row is in any range.
   if (!parsed.parsed && parsed.failures === 0) return plainDf.head(0);
   if (!parsed.parsed) throw new QueryError(msg.timeColumnUnparsed(where, column, parsed.failures, parsed.examples));

@@ -153,6 +153,15 @@ export const dataWarnings = {
   /** winEventFields: `count` messages naming a field twice (a forged line), each field read from its first. */
   winEventRepeatedField: (column: string, count: number, docs: string) =>
     `column ${column}: ${count} message(s) name a field twice; each field was read from its first line and a repeat kept as text of the value before it, but a command line with line breaks may forge the fields written after it (Sysmon's ParentImage, ParentCommandLine…). Exported as columns, the EventData fields have no such ambiguity: ${docs}`,
+  /** A CSV column parsed from slash dates that read either way (`05/06/2026`): read month first. */
+  slashDatesMonthFirst: (file: string, column: string) =>
+    `${file}: column ${JSON.stringify(column)} holds slash dates whose day and month are all 12 or less (05/06/2026 reads as 6 May or 5 June alike): ` +
+    `read month first, as en-US writes them; for a day-first file (en-GB, fr-FR, es-ES…) read it with { dayFirst: true } (readDataFile's option, or a QueryProvider's readOptions)`,
+  /** A plain Get-WinEvent export's TimeCreated in slash dates that read either way, in a 24-hour clock: kept as text. */
+  winEventSlashDates: (file: string, column: string) =>
+    `${file}: column ${JSON.stringify(column)} holds slash dates whose day and month are all 12 or less, in a 24-hour clock; the export's culture is unknown ` +
+    `(en-US writes 5/6/2026 3:00:00 PM for May 6, en-GB 05/06/2026 15:00:00 for 5 June), so they are kept as text (a start/end window on them is refused): ` +
+    `read the file with { dayFirst: true } (readDataFile's option, or a QueryProvider's readOptions) if they are day first, or export TimeCreated as ISO 8601 (its .ToString("o"))`,
   /** A typed file's time column in a zone polars cannot hold (`+05:30`): read as UTC, the same instants. */
   zoneMadeUtc: (file: string, column: string, zone: string) =>
     `${file}: column ${JSON.stringify(column)} is written in the zone ${JSON.stringify(zone)}, which polars cannot hold (it holds IANA zones and whole-hour offsets): read as UTC, the same instants. ` +
@@ -272,6 +281,12 @@ export const dataMessages = {
     errorMessage(
       "data/time-column-not-time",
       `${where}: cannot apply start/end: ${failures} value(s) of ${quotedName(column)} are not times (e.g. ${examples.map(quotedName).join(", ")})`,
+    ),
+  timeColumnAmbiguous: (where: string, column: string, example: string) =>
+    errorMessage(
+      "data/time-column-not-time",
+      `${where}: cannot apply start/end: "${column}" holds slash dates whose day and month are all 12 or less, in a 24-hour clock (e.g. ${JSON.stringify(example)}), ` +
+        `which read month first (en-US) or day first (en-GB, fr-FR…) alike; give the QueryProvider readOptions: { dayFirst: true } if they are day first, or export the times as ISO 8601`,
     ),
   timeColumnType: (where: string, column: string, dtype: string) =>
     errorMessage("data/time-column-not-time", `${where}: cannot apply start/end: column "${column}" is ${dtype}, not a time`),

@@ -117,7 +117,13 @@ export interface ReadOptions {
   parseTimes?: boolean;
   /** Rows of a CSV file used to infer column types (default 10,000). */
   inferSchemaLength?: number;
-  /** Told when a read skips something (a Zeek JSON log's cut last line). Default: printed as `Warning: …`. */
+  /**
+   * Read slash dates day first (`05/06/2026 15:00:00` is 5 June), as day-first cultures (en-GB, fr-FR…) export
+   * them. Default false: month first, as en-US writes them; a column whose days and months are all 12 or less
+   * is then read month first with a warning (a plain Get-WinEvent export's 24-hour `TimeCreated` is kept as text).
+   */
+  dayFirst?: boolean;
+  /** Told when a read skips or guesses something (a Zeek JSON log's cut last line, slash dates read month first). Default: printed as `Warning: …`. */
   warn?: (message: string) => void;
 }
 
@@ -185,7 +191,9 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
   // Integers beyond Int64 (read as Int128 from CSV and JSON) as text: JavaScript cannot read that type.
   df = wideIntsAsText(df);
   if ((format === "ndjson" || format === "json" || format === "log") && options.parseTimes !== false) {
-    df = parseTimeColumns(df).frame;
+    const parsed = parseTimeColumns(df, { dayFirst: options.dayFirst });
+    df = parsed.frame;
+    if (!options.dayFirst) for (const r of parsed.report) if (r.ambiguousSlashDates) (options.warn ?? printWarning)(dataWarnings.slashDatesMonthFirst(file, r.column));
   }
   return df;
 }
@@ -366,6 +374,8 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
         // `.csv`: the separator is sniffed from the header (`;` exports are common).
         sep: path.extname(file).toLowerCase() === ".tsv" ? "\t" : undefined,
         parseTimes: options.parseTimes,
+        dayFirst: options.dayFirst,
+        warn: options.warn,
       });
     case "ndjson":
       if (blankText(file)) return pl.DataFrame();

@@ -32,6 +32,8 @@ export interface ScannedSource {
   /** The file or folder, for messages. */
   file: string;
   format: string;
+  /** Slash dates in a text time column are day first (`ReadOptions.dayFirst`), for a start/end window on them. */
+  dayFirst?: boolean;
   /** True when the file was read whole (text formats, and a typed file with a zone polars cannot hold): nothing is pushed down into its reading. */
   whole: boolean;
 }
@@ -56,15 +58,15 @@ export function* scanSource(source: DataSource, real: string, options: ReadOptio
       // The schema (a Parquet footer read, no rows), synchronously: a corrupt file fails here, naming itself, and
       // a time zone polars cannot hold (+05:30) is found here, where its failure is an error, not an abort.
       const probe = probeTypedSchema(lf, real, source.kind === "dataset" ? "parquet dataset" : format, options.warn ?? printWarning);
-      if (probe.whole) return wholeSource(probe.whole, source, format);
+      if (probe.whole) return wholeSource(probe.whole, source, format, options);
       const empty = probe.empty;
       const names = columnNames(empty);
       const mapping: Record<string, string> = {};
       // Defined, not assigned: a column may be called `__proto__`.
       names.forEach((n, i) => Object.defineProperty(mapping, n, { value: plainName(i), enumerable: true }));
-      return scanned(lf.rename(mapping), renameAll(empty, names.map((_, i) => plainName(i))), names, source, format, false);
+      return scanned(lf.rename(mapping), renameAll(empty, names.map((_, i) => plainName(i))), names, source, format, false, options);
     }
-    return wholeSource(yield* readDataFileSteps(real, options), source, format);
+    return wholeSource(yield* readDataFileSteps(real, options), source, format, options);
   } catch (err) {
     if (err instanceof DataFileError) throw err;
     throw new DataFileError(msg.fileInvalid(source.path, source.kind === "dataset" ? "parquet dataset" : format, errorLine(err)));
@@ -72,15 +74,15 @@ export function* scanSource(source: DataSource, real: string, options: ReadOptio
 }
 
 /** A source read whole (text formats), renamed to plain names in one call (renameAll goes past the column proxy). */
-function wholeSource(eager: pl.DataFrame, source: DataSource, format: string): ScannedSource {
+function wholeSource(eager: pl.DataFrame, source: DataSource, format: string, options: ReadOptions): ScannedSource {
   const names = columnNames(eager);
   const plain = renameAll(eager, names.map((_, i) => plainName(i)));
-  return scanned(plain.lazy(), plain, names, source, format, true);
+  return scanned(plain.lazy(), plain, names, source, format, true, options);
 }
 
 /** A scan's record: the types are read from `plain` (the frame with plain names, in the order of `names`). */
-function scanned(lf: pl.LazyDataFrame, plain: pl.DataFrame, names: string[], source: DataSource, format: string, whole: boolean): ScannedSource {
-  return { lf, schema: schemaOf(plain, names), partitionKeys: source.kind === "dataset" ? source.partitionKeys : [], file: source.path, format, whole };
+function scanned(lf: pl.LazyDataFrame, plain: pl.DataFrame, names: string[], source: DataSource, format: string, whole: boolean, options: ReadOptions): ScannedSource {
+  return { lf, schema: schemaOf(plain, names), partitionKeys: source.kind === "dataset" ? source.partitionKeys : [], file: source.path, format, whole, dayFirst: options.dayFirst === true };
 }
 
 /** Original column name → type, read from `plain` (the frame with plain names, in the order of `names`). */

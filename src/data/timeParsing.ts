@@ -73,9 +73,61 @@ export interface TimeParseResult {
    * times that only label rows). Undefined when no sampled value is a time.
    */
   partial?: pl.Series;
+  /**
+   * Set when the column was parsed from slash dates that read either way (no day or month above 12:
+   * `05/06/2026`), month first or, with `dayFirst`, day first: a guess the caller tells of.
+   */
+  ambiguousSlashDates?: SlashDates;
 }
 
 const ALL_FORMATS: readonly string[] = [...TIME_FORMATS, ...DATE_FORMATS];
+/** {@link ALL_FORMATS} with slash dates day first (`05/06/2026` is 5 June: en-GB, fr-FR, es-ES…), for `dayFirst`. */
+const DAY_FIRST_FORMATS: readonly string[] = ALL_FORMATS.map((f) => f.replace("%m/%d/", "%d/%m/"));
+
+/** Options of the column parsers ({@link parseTimeSeries}, {@link parseTimeColumns}, {@link sampleFormats}). */
+export interface TimeParseOptions {
+  /**
+   * Read slash dates day first (`05/06/2026 15:00:00` is 5 June), as the day-first cultures' exports write them.
+   * Default false: month first, as en-US writes them (`5/6/2026 3:00:00 PM` is May 6).
+   */
+  dayFirst?: boolean;
+}
+
+const formatsFor = (options: TimeParseOptions): readonly string[] => (options.dayFirst ? DAY_FIRST_FORMATS : ALL_FORMATS);
+
+/** A slash date at the start of a value: its first and second fields (`05/06/2026 …`). */
+const SLASH_DATE = "^(\\d{1,2})/(\\d{1,2})/\\d";
+
+/** What the slash dates of a text column say of their order ({@link slashDates}). */
+export interface SlashDates {
+  /** No value has a first or second field above 12: `05/06/2026` reads as 6 May or 5 June alike. */
+  ambiguous: boolean;
+  /** Every value has AM/PM, as en-US writes its times (`5/6/2026 3:00:00 PM`). */
+  twelveHour: boolean;
+}
+
+/**
+ * Whether a text column's dates are slash dates that read either way (month/day or day/month), or
+ * undefined when not every present value starts with a slash date (`05/06/2026`, `5/6/26`).
+ */
+export function slashDates(text: pl.Series): SlashDates | undefined {
+  const v = pl.col("v").str.strip();
+  const present = v.isNotNull().and(v.neq(pl.lit("")));
+  const field = (k: number) => v.str.extract(SLASH_DATE, k).cast(pl.Int32);
+  const stats = pl
+    .DataFrame([text.rename("v")])
+    .select(
+      present.sum().alias("present"),
+      v.str.contains(SLASH_DATE).and(present).sum().alias("slash"),
+      field(1).max().alias("first"),
+      field(2).max().alias("second"),
+      v.str.contains("(?i)\\d\\s*[ap]\\.?m\\.?$").and(present).sum().alias("ampm"),
+    )
+    .toRecords()[0] as Record<string, number | null>;
+  const present_ = Number(stats.present ?? 0);
+  if (present_ === 0 || Number(stats.slash) !== present_) return undefined;
+  return { ambiguous: Number(stats.first ?? 0) <= 12 && Number(stats.second ?? 0) <= 12, twelveHour: Number(stats.ampm) === present_ };
+}
 
 type NativeExpr = { strToDatetime?: (...args: unknown[]) => unknown };
 
@@ -283,7 +335,7 @@ export function likelyFormats(text: pl.Series, sampleSize = 256): string[] {
 }
 
 /** {@link likelyFormats}, and the sampled distinct values they were tried on. */
-export function sampleFormats(text: pl.Series, sampleSize = 256): { formats: string[]; values: string[] } {
+export function sampleFormats(text: pl.Series, sampleSize = 256, options: TimeParseOptions = {}): { formats: string[]; values: string[] } {
   // Distinct values of an evenly spaced subset: cheap on millions of rows.
   const pool = text.len() > 20_000 ? text.gatherEvery(Math.ceil(text.len() / 20_000)) : text;
   const distinct = pool.dropNulls().unique();
@@ -291,7 +343,7 @@ export function sampleFormats(text: pl.Series, sampleSize = 256): { formats: str
   const sample = distinct.len() > sampleSize ? distinct.gatherEvery(Math.ceil(distinct.len() / sampleSize)) : distinct;
   // Each strptime costs polars milliseconds, whatever the values: the formats no sampled value can match are dropped first.
   const values = (sample.toArray() as unknown[]).filter((v): v is string => typeof v === "string");
-  const candidates = ALL_FORMATS.filter((f) => values.some((v) => mayMatch(v, f)));
+  const candidates = formatsFor(options).filter((f) => values.some((v) => mayMatch(v, f)));
   if (!candidates.length) return { formats: [], values };
   const hits = formatHits(sample, candidates, "ms");
   return { formats: candidates.filter((_, k) => hits[k] > 0), values };
@@ -334,7 +386,7 @@ export function formatHits(sample: pl.Series, formats: readonly string[], unit: 
  * and examples of the values that did not parse (nothing is silently dropped).
  * Empty strings count as missing values.
  */
-export function parseTimeSeries(column: pl.Series): TimeParseResult {
+export function parseTimeSeries(column: pl.Series, options: TimeParseOptions = {}): TimeParseResult {
   if (column.dtype.variant === "Datetime") {
     return { series: column, parsed: true, failures: 0, examples: [] };
   }
@@ -347,7 +399,7 @@ export function parseTimeSeries(column: pl.Series): TimeParseResult {
   const empty = Number(pl.DataFrame([trimmed.rename("raw")]).select(pl.col("raw").eq(pl.lit("")).sum().alias("n")).getColumn("n").get(0) ?? 0);
   const present = trimmed.len() - trimmed.nullCount() - empty;
   const failures = (parsed: pl.Series) => present - (parsed.len() - parsed.nullCount());
-  const { formats, values } = sampleFormats(trimmed);
+  const { formats, values } = sampleFormats(trimmed, 256, options);
   // Usually one format fits the whole column: a single pass.
   if (!formats.length) {
     // Not one sampled value is a time: this is not a time column.
@@ -369,7 +421,7 @@ export function parseTimeSeries(column: pl.Series): TimeParseResult {
         .DataFrame([trimmed.rename("raw"), out.rename("parsed")])
         .withRowIndex("row")
         .filter(pl.col("parsed").isNull().and(pl.col("raw").isNotNull()).and(pl.col("raw").neq(pl.lit(""))));
-      const again = coalesceFormats(pending.getColumn("raw"), ALL_FORMATS, unit, true);
+      const again = coalesceFormats(pending.getColumn("raw"), formatsFor(options), unit, true);
       if (again.len() - again.nullCount() > 0) {
         const physical = pl.DataFrame([out.rename("t")]).select(pl.col("t").toPhysical()).getColumn("t");
         physical.scatter(pending.getColumn("row"), pl.DataFrame([again.rename("t")]).select(pl.col("t").toPhysical()).getColumn("t"));
@@ -393,7 +445,9 @@ export function parseTimeSeries(column: pl.Series): TimeParseResult {
       partial: parsed.rename(column.name),
     };
   }
-  return { series: parsed.rename(column.name), parsed: true, failures: 0, examples: [] };
+  // Slash dates read either way are told (month first unless dayFirst): the caller warns, or keeps the text.
+  const slash = formats.some((f) => f.includes("/")) ? slashDates(trimmed) : undefined;
+  return { series: parsed.rename(column.name), parsed: true, failures: 0, examples: [], ...(slash?.ambiguous ? { ambiguousSlashDates: slash } : {}) };
 }
 
 /** Column names that look like times: `TimeGenerated`, `EventTime [UTC]`, `CreatedDateTime`, `StartTimeUtc`, `begin`… */
@@ -407,6 +461,8 @@ export interface TimeColumnReport {
   parsed: boolean;
   failures: number;
   examples: string[];
+  /** Parsed from slash dates that read either way (see {@link TimeParseResult.ambiguousSlashDates}). */
+  ambiguousSlashDates?: boolean;
 }
 
 /**
@@ -415,7 +471,7 @@ export interface TimeColumnReport {
  */
 export function parseTimeColumns(
   df: pl.DataFrame,
-  options: { columns?: string[] } = {},
+  options: { columns?: string[] } & TimeParseOptions = {},
 ): { frame: pl.DataFrame; report: TimeColumnReport[] } {
   // Column names come from the data: read them past polars' column proxy (see frames.ts).
   const all = columnNames(df);
@@ -426,8 +482,8 @@ export function parseTimeColumns(
     if (!all.includes(name)) throw new DataColumnError(msg.columnMissing("parseTimeColumns", name, all));
     const col = columnOf(df, name);
     if (!isTextType(col.dtype)) continue;
-    const result = parseTimeSeries(col);
-    report.push({ column: name, parsed: result.parsed, failures: result.failures, examples: result.examples });
+    const result = parseTimeSeries(col, options);
+    report.push({ column: name, parsed: result.parsed, failures: result.failures, examples: result.examples, ...(result.ambiguousSlashDates ? { ambiguousSlashDates: true } : {}) });
     if (result.parsed) parsed.set(name, result.series);
   }
   return { frame: replaceColumns(df, parsed), report };

@@ -123,6 +123,7 @@ const SAMPLES: Record<string, Sample> = {
   "dataMessages.timeRangeReversed": () => [data.timeRangeReversed("A.b", T0, T1), ["A.b", T0.toISOString(), T1.toISOString()]],
   "dataMessages.timeColumnMissing": () => [data.timeColumnMissing("A.b", "logons.csv", "TimeGenerated"), ["A.b", "logons.csv", '"TimeGenerated"']],
   "dataMessages.timeColumnUnparsed": () => [data.timeColumnUnparsed("A.b", "When", 2, ["soon"]), ["A.b", '"When"', '"soon"']],
+  "dataMessages.timeColumnAmbiguous": () => [data.timeColumnAmbiguous("A.b", "TimeCreated", "05/06/2026 15:00:00"), ["A.b", '"TimeCreated"', "05/06/2026 15:00:00", "dayFirst"]],
   "dataMessages.timeColumnType": () => [data.timeColumnType("A.b", "When", "Int64"), ["A.b", '"When"', "Int64"]],
   "dataMessages.unsupportedEnvironment": () => [data.unsupportedEnvironment("Sentinell", ["LocalData", "MSSentinel"]), ['"Sentinell"', "LocalData, MSSentinel", "MSSentinel?"]],
   "dataMessages.noQueries": () => [data.noQueries("Kusto", ["Kusto", "AzureDataExplorer", "Kusto_New"], ["/q"]), ["Kusto queries", "/q", "Kusto, AzureDataExplorer or Kusto_New"]],

@@ -209,10 +209,17 @@ function securityFields(lines: readonly string[], template: Template): Read | un
 
 /**
  * TimeCreated as times without a zone (the exporting machine's local time): the formats huntlab reads (en-US,
- * ISO) or day-first with dots (de-DE, ru-RU… on an English Windows); else the text as it is.
+ * ISO) or day-first with dots (de-DE, ru-RU… on an English Windows); else the text as it is (slash dates whose
+ * day and month are all 12 or less in a 24-hour clock too, with a warning).
  */
-function localTimes(time: pl.Series): pl.Series {
+function localTimes(time: pl.Series, warn: (message: string) => void): pl.Series {
   const read = parseTimeSeries(time);
+  // Slash dates that read either way in a 24-hour clock (en-GB's 05/06/2026 15:00:00 is 5 June): the culture is
+  // unknown, the text kept (en-US writes 5/6/2026 3:00:00 PM). The readers' dayFirst reads them before this.
+  if (read.ambiguousSlashDates && !read.ambiguousSlashDates.twelveHour) {
+    warn(dataWarnings.winEventSlashDates("winEventFields", "TimeCreated"));
+    return time;
+  }
   if (read.parsed) return read.series;
   if (!isTextType(time.dtype)) return time;
   // Windows PowerShell 5.1's ConvertTo-Json writes a DateTime as `/Date(<epoch ms>)/`: an instant (UTC).
@@ -284,7 +291,7 @@ export function winEventFields(df: pl.DataFrame, options: WinEventFieldsOptions 
   const added = [
     columnOf(df, "Id").rename("EventID"),
     columnOf(df, "MachineName").rename("Computer"),
-    localTimes(columnOf(df, "TimeCreated")).rename("TimeGenerated"),
+    localTimes(columnOf(df, "TimeCreated"), warn).rename("TimeGenerated"),
     ...[...columns].map(([name, values]) => pl.Series(name, values, pl.Utf8)),
   ];
   const replaced = new Set(added.map((s) => s.name));

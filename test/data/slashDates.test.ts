@@ -1,0 +1,121 @@
+/**
+ * Slash dates whose day and month are all 12 or less (`05/06/2026`: 6 May in en-US, 5 June in en-GB) were read
+ * month first without a word: an en-GB Get-WinEvent export's TimeCreated became May 6, and its windows missed.
+ * Now: the CSV and JSON readers read such a column month first with a warning naming the file and column, and
+ * `dayFirst: true` reads it day first; a plain Get-WinEvent export's TimeCreated in a 24-hour clock (its culture
+ * unknown: en-US writes AM/PM) is kept as text with a warning, as winEventFields keeps it, and a start/end window
+ * on it is refused rather than read month first.
+ */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, it } from "node:test";
+import type pl from "nodejs-polars";
+// The package entry: it registers the process schemas a `schema: process` query maps with.
+import { QueryProvider } from "../../src/index";
+import { readDataFile } from "../../src/data/readers";
+import { winEventFields } from "../../src/data/schemas/winEvent";
+import { tempDir, tempTree } from "../helpers/tmp";
+import { chain, plainExportCsv } from "./schemas/winEventExports";
+
+const isoTimes = (df: pl.DataFrame, column: string) => (df.getColumn(column).toArray() as unknown[]).map((d) => (d instanceof Date ? d.toISOString() : d));
+
+/** Reads `text` as `name` in a folder of its own, with the warnings it gives. */
+function read(name: string, text: string, options: { dayFirst?: boolean } = {}): { df: pl.DataFrame; warnings: string[] } {
+  const file = path.join(tempDir(), name);
+  fs.writeFileSync(file, text);
+  const warnings: string[] = [];
+  return { df: readDataFile(file, { ...options, warn: (m) => warnings.push(m) }), warnings };
+}
+
+describe("the CSV and JSON readers and slash dates that read either way", () => {
+  const ambiguous = "id,TimeGenerated\n1,05/06/2026 15:00:00\n2,06/06/2026 09:30:00\n";
+
+  it("reads them month first, as before, with a warning naming the file and column", () => {
+    const { df, warnings } = read("events.csv", ambiguous);
+    assert.deepEqual(isoTimes(df, "TimeGenerated"), ["2026-05-06T15:00:00.000Z", "2026-06-06T09:30:00.000Z"]);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /events\.csv: column "TimeGenerated" holds slash dates whose day and month are all 12 or less .*read month first.*\{ dayFirst: true \}/);
+  });
+
+  it("reads them day first with dayFirst, without a warning; day-first dates past the 12th too", () => {
+    const { df, warnings } = read("events.csv", ambiguous, { dayFirst: true });
+    assert.deepEqual(isoTimes(df, "TimeGenerated"), ["2026-06-05T15:00:00.000Z", "2026-06-06T09:30:00.000Z"]);
+    assert.deepEqual(warnings, []);
+    const past = read("events.csv", "id,TimeGenerated\n1,05/06/2026 15:00:00\n2,31/12/2026 23:59:59\n", { dayFirst: true });
+    assert.deepEqual(isoTimes(past.df, "TimeGenerated"), ["2026-06-05T15:00:00.000Z", "2026-12-31T23:59:59.000Z"]);
+  });
+
+  it("gives no warning when a day past the 12th settles the order, or the dates are ISO", () => {
+    const us = read("us.csv", "id,TimeGenerated\n1,05/06/2026 15:00:00\n2,05/13/2026 09:30:00\n");
+    assert.deepEqual(isoTimes(us.df, "TimeGenerated"), ["2026-05-06T15:00:00.000Z", "2026-05-13T09:30:00.000Z"]);
+    assert.deepEqual(us.warnings, []);
+    const iso = read("iso.csv", "id,TimeGenerated\n1,2026-05-06 15:00:00\n");
+    assert.deepEqual(iso.warnings, []);
+    // Day first past the 12th without dayFirst: not a month-first date, so the column stays text, as before.
+    const gb = read("gb.csv", "id,TimeGenerated\n1,05/06/2026 15:00:00\n2,13/06/2026 09:30:00\n");
+    assert.equal(gb.df.getColumn("TimeGenerated").dtype.variant, "String");
+  });
+
+  it("warns for JSON lines too, and reads them day first with dayFirst", () => {
+    const lines = '{"id":1,"TimeGenerated":"05/06/2026 15:00:00"}\n{"id":2,"TimeGenerated":"06/06/2026 09:30:00"}\n';
+    const { df, warnings } = read("events.ndjson", lines);
+    assert.deepEqual(isoTimes(df, "TimeGenerated"), ["2026-05-06T15:00:00.000Z", "2026-06-06T09:30:00.000Z"]);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /events\.ndjson: column "TimeGenerated"/);
+    assert.deepEqual(isoTimes(read("events.ndjson", lines, { dayFirst: true }).df, "TimeGenerated"), ["2026-06-05T15:00:00.000Z", "2026-06-06T09:30:00.000Z"]);
+  });
+});
+
+describe("a plain Get-WinEvent export whose TimeCreated reads either way", () => {
+  const procs = chain(4);
+  const usExport = plainExportCsv(procs.map((proc) => ({ id: 4688 as const, proc })));
+  /** The en-US export's times (5/31/2026 3:00:00 PM…) on 5 June 2026, as an en-GB Windows writes them: 05/06/2026 15:00:00. */
+  const british = usExport.replace(/"\d+\/\d+\/\d{4} (\d+):(\d\d):(\d\d) (AM|PM)"/g, (_, h, mi, se, ap) => `"05/06/2026 ${String((Number(h) % 12) + (ap === "PM" ? 12 : 0)).padStart(2, "0")}:${mi}:${se}"`);
+  /** The en-US export on 5/6/2026 (May 6): AM/PM says en-US. */
+  const american = usExport.replace(/"\d+\/\d+\/(\d{4}) /g, '"5/6/$1 ');
+
+  it("keeps a 24-hour TimeCreated as text with a warning (read by the CSV reader or given to winEventFields), and reads it day first with dayFirst", () => {
+    assert.ok(british.includes('"05/06/2026 15:00:00"'), "the fixture is en-GB");
+    const { df, warnings } = read("security.csv", british);
+    assert.equal(df.getColumn("TimeCreated").dtype.variant, "String");
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /security\.csv: column "TimeCreated" holds slash dates .* 24-hour clock; the export's culture is unknown .*kept as text/);
+    const fieldWarnings: string[] = [];
+    const fields = winEventFields(df, { warn: (m) => fieldWarnings.push(m) });
+    assert.equal(fields.getColumn("TimeGenerated").dtype.variant, "String", "not May 6");
+    assert.ok(fieldWarnings.some((m) => /TimeCreated.*kept as text/.test(m)), fieldWarnings.join("\n"));
+    const dayFirst = read("security.csv", british, { dayFirst: true });
+    assert.equal(isoTimes(dayFirst.df, "TimeCreated")[0], "2026-06-05T15:00:00.000Z");
+    assert.deepEqual(dayFirst.warnings, []);
+  });
+
+  it("reads an en-US export (AM/PM) month first without a warning", () => {
+    const { df, warnings } = read("security.csv", american);
+    assert.equal(isoTimes(df, "TimeCreated")[0], "2026-05-06T15:00:00.000Z");
+    assert.deepEqual(warnings, []);
+  });
+
+  it("refuses a start/end window on the text rather than reading it month first; readOptions.dayFirst windows it", async () => {
+    const queries = `metadata: {version: 1, description: evtx, data_environments: [LocalData], data_families: [Evtx]}
+sources:
+  processes:
+    description: processes
+    metadata: {schema: process}
+    args: {query: security.csv}
+    parameters:
+      start: {description: s, type: datetime, default: null}
+      end: {description: e, type: datetime, default: null}
+`;
+    const dir = tempTree({ "q/evtx.yaml": queries, "d/security.csv": british });
+    const provider = (dayFirst: boolean) =>
+      new QueryProvider("LocalData", { dataPaths: [path.join(dir, "d")], queryPaths: [path.join(dir, "q")], warn: () => {}, readOptions: { dayFirst } }) as unknown as Record<
+        string,
+        Record<string, (p?: object) => Promise<pl.DataFrame>>
+      >;
+    const window = { start: "2026-06-05T15:00:30Z", end: "2026-06-05T15:01:30Z" };
+    await assert.rejects(provider(false).Evtx.processes(window), (err: Error & { code?: string }) => err.code === "data/time-column-not-time" && /day and month are all 12 or less.*dayFirst/.test(err.message));
+    const rows = await provider(true).Evtx.processes(window);
+    assert.deepEqual(rows.getColumn("NewProcessName").toArray(), [procs[1].image, procs[2].image]);
+  });
+});
