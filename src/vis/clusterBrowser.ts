@@ -60,9 +60,10 @@ const FN = "clusterBrowser";
 
 export { ClusterBrowserError } from "./messages";
 
-/** `2019-02-12 04:37:25` (UTC), or "?" for a missing time. */
-function formatTime(value: unknown): string {
-  return value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString().slice(0, 19).replace("T", " ") : "?";
+/** A cluster's first and last times as the tables write them (`2026-10-25 02:30:00+02:00`, to the column's last digit), "?" for a missing one. */
+interface RangeTexts {
+  first: readonly (string | null)[];
+  last: readonly (string | null)[];
 }
 
 /** Longest label value (one label column's), and longest custom label, in characters. */
@@ -73,12 +74,14 @@ const MAX_LABEL = 1000;
  * A cluster's label: each value revealed (line breaks and tabs too) and cut before they are joined, so a value
  * `a\tb\r\nc` cannot split the text form into lines of its own and a 2,000-character value is not a line of it.
  */
-function labelOf(row: Record<string, unknown>, options: ClusterBrowserOptions, labelTexts: readonly (string | null)[][], at: number): string {
+function labelOf(row: Record<string, unknown>, options: ClusterBrowserOptions, labelTexts: readonly (string | null)[][], times: RangeTexts, at: number): string {
   if (options.label) return shownText(String(options.label(row)), MAX_LABEL);
   const unit = options.unit ?? "events";
   const names = labelTexts.map((texts) => shownText(texts[at] ?? "", MAX_LABEL_VALUE)).join(" · ");
   const size = Number(row.ClusterSize);
-  const range = `${formatTime(row.FirstEventTime)} → ${formatTime(row.LastEventTime)}`;
+  // Not a Date's UTC text cut to the second: a zoned or µs column's times lost their offset and digits beside the tables'.
+  const time = (texts: readonly (string | null)[]) => texts[at] || "?";
+  const range = `${time(times.first)} → ${time(times.last)}`;
   const count = row.Clustered ? `${size} ${unit}` : `1 ${unit.replace(/s$/, "")}, unclustered`;
   return revealHidden(`${names ? `${names}: ` : ""}${range} (${count})`);
 }
@@ -130,6 +133,8 @@ export function clusterBrowser(result: DbclusterResult, options: ClusterBrowserO
   }
   // Label values as the tables show them (times with their zone and digits, integers exactly), not a JS Date's string in the kernel's zone.
   const labelTexts = (options.labelColumns ?? []).map((c) => cellTexts(columnOf(clustered, c)).map((t) => t ?? ""));
+  const timeTexts = (c: string) => (hasColumn(clustered, c) ? cellTexts(columnOf(clustered, c)) : []);
+  const rangeTexts: RangeTexts = { first: timeTexts("FirstEventTime"), last: timeTexts("LastEventTime") };
   const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
   const maxClusters = options.maxClusters ?? DEFAULT_MAX_CLUSTERS;
   // Noise rows are one event each, and may be a million: list the first maxRows, count the rest.
@@ -150,7 +155,7 @@ export function clusterBrowser(result: DbclusterResult, options: ClusterBrowserO
     const timeColumn = result.timeColumn;
     if (timeColumn && hasColumn(events, timeColumn)) events = inTimeOrder(events, timeColumn);
     // The tables' stylesheet is written once, below, not once per cluster.
-    return { label: labelOf(row, options, labelTexts, at), table: dataFrameFragment(frameOf(columns.map((c) => columnOf(events, c))), { maxRows, minRows: Math.min(20, maxRows), maxColumns: Infinity }, { style: false }) };
+    return { label: labelOf(row, options, labelTexts, rangeTexts, at), table: dataFrameFragment(frameOf(columns.map((c) => columnOf(events, c))), { maxRows, minRows: Math.min(20, maxRows), maxColumns: Infinity }, { style: false }) };
   });
   const title = options.title ?? "Clusters";
   const more = [

@@ -23,9 +23,10 @@ test("one entry per session, labelled; each holds that session's logons in time 
   const html = bundle["text/html"] as string;
   const labels = [...html.matchAll(/<summary class="hl-cb-label">([^<]*)<\/summary>/g)].map((m) => m[1]);
   assert.equal(labels.length, 13);
-  assert.equal(labels[0], "ian · 4: 2019-02-12 20:41:17 → 2019-02-12 20:41:17 (1 logon, unclustered)");
-  assert.equal(labels[1], "SYSTEM · 5: 2019-02-09 12:32:50 → 2019-02-15 11:51:37 (120 logons)");
-  assert.equal(labels[2], "MSTICAdmin · 3: 2019-02-12 04:37:25 → 2019-02-15 03:57:00 (8 logons)");
+  // The range as the table writes the times, to their last digit (it was cut to whole seconds).
+  assert.equal(labels[0], "ian · 4: 2019-02-12 20:41:17.310 → 2019-02-12 20:41:17.310 (1 logon, unclustered)");
+  assert.equal(labels[1], "SYSTEM · 5: 2019-02-09 12:32:50.220 → 2019-02-15 11:51:37.597 (120 logons)");
+  assert.equal(labels[2], "MSTICAdmin · 3: 2019-02-12 04:37:25.340 → 2019-02-15 03:57:00.207 (8 logons)");
   const text = bundle["text/plain"] as string;
   assert.match(text, /^Logon sessions: 13 \(12 clusters, 1 unclustered\)/);
   assert.ok(text.includes("MSTICAdmin · 3: 2019-02-12 04:37:25"));
@@ -116,6 +117,18 @@ test("a cluster's events are in time order when the time column is text (they we
   const times = [...body.matchAll(/<td[^>]*>(\d+\/\d+\/\d+ [\d:]+|not a time)<\/td>/g)].map((m) => m[1]);
   assert.deepEqual(times, ["12/31/2023 10:00:00", "1/2/2024 09:00:00", "1/15/2024 07:00:00", "2/1/2024 08:00:00", "not a time"], "time order, the unread time last");
   assert.match(html, /<summary class="hl-cb-label">2024-01-01 05:00:00-05:00: 2023-12-31 10:00:00 → 2024-02-01 08:00:00 \(5 events\)/, "the label's time as the table writes it");
+  // A zoned or µs time column: the range as the table writes it too, zone and digits kept (it was UTC cut to the second, unmarked).
+  const berlin = pl
+    .Series("t", [Date.UTC(2026, 9, 25, 0, 30), Date.UTC(2026, 9, 25, 1, 30), Date.UTC(2026, 9, 25, 2, 30)], pl.Float64)
+    .cast(pl.Int64)
+    .cast(pl.Datetime("ms"))
+    .dt.replaceTimeZone("UTC")
+    .dt.convertTimeZone("Europe/Berlin");
+  const zonedRange = String(clusterBrowser(dbclusterEvents(pl.DataFrame([pl.Series("a", [1, 1, 1]), berlin]), { clusterColumns: ["a"], timeColumn: "t", normalize: false }))[JUPYTER_DISPLAY]()["text/plain"]);
+  assert.match(zonedRange, /2026-10-25 02:30:00\+02:00 → 2026-10-25 03:30:00\+01:00 \(3 events\)/);
+  const us = pl.Series("t", [1_700_000_000_000_001n, 1_700_000_000_000_002n, 1_700_000_000_123_457n]).cast(pl.Datetime("us"));
+  const usRange = String(clusterBrowser(dbclusterEvents(pl.DataFrame([pl.Series("a", [1, 1, 1]), us]), { clusterColumns: ["a"], timeColumn: "t", normalize: false }))[JUPYTER_DISPLAY]()["text/plain"]);
+  assert.match(usRange, /2023-11-14 22:13:20\.000001 → 2023-11-14 22:13:20\.123457 \(3 events\)/);
   // ns times within one ms: in order to the last digit (a sort on ms kept input order).
   const ns = pl.Series("T", ["1700000000000000300", "1700000000000000100", "1700000000000000200"]).cast(pl.Int64).cast(pl.Datetime("ns"));
   const nsFrame = pl.DataFrame([pl.Series("a", [1, 1, 1]), ns, pl.Series("id", ["third", "first", "second"])]);
