@@ -15,7 +15,7 @@
  */
 import pl from "nodejs-polars";
 import type { DataFrame, DataType, Series } from "nodejs-polars";
-import { columnNames, columnOf, nestedValues } from "../common/frames";
+import { columnNames, columnOf, frameOf, nestedValues } from "../common/frames";
 import { findUnknownOption } from "../common/errors";
 import { parseJsonExact } from "../common/json";
 import { html, revealHidden, trustedHtml, type SafeHtml } from "./html";
@@ -305,8 +305,41 @@ function textsByDtype(s: Series): ColumnTexts {
     return { texts: (s.toArray() as unknown[]).map((v) => (v === null || v === undefined ? null : String(v))), numeric: false };
   }
   if (variant === "List" && TEMPORAL_TYPES.has(listInnerVariant(s))) return { texts: temporalListTexts(s), numeric: false };
+  if (variant === "Struct" && holdsTemporal(s)) return { texts: temporalStructTexts(s), numeric: false };
   if (NESTED_TYPES.has(variant)) return { texts: nestedTexts(s), numeric: false };
   return { texts: (s.toArray() as unknown[]).map(anyToText), numeric: false };
+}
+
+/** Whether a series' type holds a time, date, duration or time of day (a struct's field, at any depth). */
+function holdsTemporal(s: Series): boolean {
+  try {
+    return /\b(?:Datetime|Date|Duration|Time)\(/.test(String(s.dtype)) || /DataType\((?:Date|Time)\)/.test(String(s.dtype));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A struct column with each time, date, duration or time-of-day field (in nested structs too) written as a
+ * column of its type is (zone, unit and last digit kept): through JSON a Datetime field was a JS Date's UTC
+ * text cut to the ms (`2026-10-25T00:30:00.123Z` for `…00.123456789`, Berlin's offset gone) and a duration
+ * a bare number, beside exact top-level and list columns.
+ */
+function temporalStructTexts(s: Series): (string | null)[] {
+  const nulls = s.isNull().toArray() as boolean[];
+  const texts = nestedTexts(withTemporalTexts(s));
+  return texts.map((t, i) => (nulls[i] ? null : t));
+}
+
+/** `s` with its temporal values (a struct's fields, at any depth) as the table's texts; other values as they are. */
+function withTemporalTexts(s: Series): Series {
+  const variant = dtypeVariant(s);
+  if (TEMPORAL_TYPES.has(variant)) return pl.Series(s.name, columnTexts(s).texts, pl.Utf8);
+  if (variant !== "Struct" || !holdsTemporal(s)) return s;
+  const fields = s.struct.toFrame();
+  // Past the column proxy: a field may be called `select` or look like a pattern (common/frames).
+  return frameOf(columnNames(fields).map((name) => withTemporalTexts(columnOf(fields, name)).rename(name)))
+    .toStruct(s.name);
 }
 
 const TEMPORAL_TYPES = new Set(["Datetime", "Date", "Duration", "Time"]);

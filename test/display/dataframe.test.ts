@@ -365,6 +365,33 @@ describe("dtype-aware formatting", () => {
     assert.deepEqual(table.column("t").map((c) => c.text), ['["2024-01-01 15:30:00.123+05:30"]', "null", "[]"]);
   });
 
+  test("a struct's time, date and duration fields (nested ones too) show as their column types do: ns digits, zone offset (they were a JS Date's UTC text, cut to the ms)", () => {
+    const t = pl.Series("t", [1792888200123456789n, 1792891800000000001n, null]).cast(pl.Datetime("ns"));
+    const df = pl
+      .DataFrame([t])
+      .select(
+        pl
+          .struct([
+            pl.col("t"),
+            pl.col("t").dt.replaceTimeZone("UTC").dt.convertTimeZone("Europe/Berlin").alias("berlin"),
+            pl.col("t").cast(pl.Date).alias("day"),
+            pl.lit(1500).cast(pl.Duration("ms")).alias("took"),
+            pl.lit(9007199254740993n).alias("id"),
+            pl.struct([pl.col("t").alias("at"), pl.lit("<x>").alias("s")]).alias("inner"),
+          ])
+          .alias("st"),
+        pl.when(pl.col("t").isNull()).then(pl.lit(null)).otherwise(pl.struct([pl.col("t").alias("at")])).alias("maybe"),
+      );
+    const table = parseTable(dataFrameToHtml(df));
+    // The full value (a long cell is cut, its whole text in title).
+    assert.deepEqual(table.column("st").map((c) => c.title ?? c.text), [
+      '{"t":"2026-10-25 00:30:00.123456789","berlin":"2026-10-25 02:30:00.123456789+02:00","day":"2026-10-25","took":"00:00:01.500","id":"9007199254740993","inner":{"at":"2026-10-25 00:30:00.123456789","s":"<x>"}}',
+      '{"t":"2026-10-25 01:30:00.000000001","berlin":"2026-10-25 02:30:00.000000001+01:00","day":"2026-10-25","took":"00:00:01.500","id":"9007199254740993","inner":{"at":"2026-10-25 01:30:00.000000001","s":"<x>"}}',
+      '{"t":null,"berlin":null,"day":null,"took":"00:00:01.500","id":"9007199254740993","inner":{"at":null,"s":"<x>"}}',
+    ]);
+    assert.deepEqual(table.column("maybe").map((c) => c.text), ['{"at":"2026-10-25 00:30:00.123456789"}', '{"at":"2026-10-25 01:30:00.000000001"}', "null"], "a null struct stays null");
+  });
+
   test("NaN, infinities and -0.0 inside lists and structs as in a float column (they were null and 0)", () => {
     const df = pl.DataFrame([pl.Series("l", [[Number.NaN, -0, Infinity, -Infinity, 1.5]], pl.List(pl.Float64))]).withColumns(pl.struct([pl.lit(Number.NaN).alias("a")]).alias("s"));
     const t = parseTable(dataFrameToHtml(df));
