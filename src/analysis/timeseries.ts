@@ -9,7 +9,7 @@ import { AnalysisError } from "./errors";
 import { analysisMessages as msg } from "./messages";
 import { boolOption, datetimeSeries, numericValues, quoteValue, requireColumn, requireFrame, requireOptions, timeValues } from "./columns";
 import { columnNames, columnOf, frameOf } from "../common/frames";
-import { isTemporalType, isTextType } from "../common/dtypes";
+import { isTextType } from "../common/dtypes";
 import { stl, stlConfig } from "./stl";
 import { withRichLastValue } from "../display/lastValue";
 import { wideIntsAsText } from "../common/wideInts";
@@ -196,24 +196,21 @@ export function timeseriesAnomaliesStl(df: pl.DataFrame, options: TimeseriesAnom
     return kept;
   };
   const rest = names.filter((c) => c !== timeColumn && c !== dataColumn);
-  // The time column keeps its type (a µs column, as polars reads CSV times, or a Date), so the result joins back
-  // onto the input; the series itself is read in milliseconds.
-  const inputTime = columnOf(df, timeColumn).dtype;
-  const outTimes = datetimeSeries(outName(timeColumn), !onWallClock ? grid.times : zone ? fromWallClock(grid.times, zone) : fromOffsets(grid.times, keys, times.ms), times.timeZone);
-  const series: pl.Series[] = [
-    isTemporalType(inputTime) && !inputTime.equals(outTimes.dtype) ? outTimes.cast(inputTime) : outTimes,
-    pl.Series(outName(dataColumn), columns.value, pl.Float64).cast(numeric),
-  ];
-  if (rest.length) {
-    // Other columns ride along by time (null on filled rows), joined under names
-    // of our own: polars' methods would meet a column called `join` or `sort`.
-    const key = "t";
-    const grided = frameOf([pl.Series(key, grid.times, pl.Float64).cast(pl.Int64)]);
-    const others = frameOf([...rest.map((c, i) => columnOf(df, c).rename(`c${i}`)), pl.Series(key, keys, pl.Float64).cast(pl.Int64)]);
-    const joined = grided.join(others, { on: key, how: "left" }).sort(key);
-    if (joined.height !== n) throw new AnalysisError(msg.rowCountChanged(FN, joined.height, n));
-    rest.forEach((c, i) => series.push(columnOf(joined, `c${i}`).rename(outName(c))));
-  }
+  // The input's own times (a text column's as parsed) and the other columns ride along by time (null on filled
+  // rows), joined under names of our own: polars' methods would meet a column called `join` or `sort`.
+  const key = "t";
+  const grided = frameOf([pl.Series(key, grid.times, pl.Float64).cast(pl.Int64)]);
+  const others = frameOf([times.series.rename("time"), ...rest.map((c, i) => columnOf(df, c).rename(`c${i}`)), pl.Series(key, keys, pl.Float64).cast(pl.Int64)]);
+  const joined = grided.join(others, { on: key, how: "left" }).sort(key);
+  if (joined.height !== n) throw new AnalysisError(msg.rowCountChanged(FN, joined.height, n));
+  // The time column keeps its type and its values (a µs or ns column to the last digit, a zone, a Date), so the
+  // result joins back onto the input: the series is read in milliseconds, and times rebuilt from them lost the
+  // digits below. Only filled rows' times are made, from the grid.
+  const input = columnOf(joined, "time");
+  const made = datetimeSeries("made", !onWallClock ? grid.times : zone ? fromWallClock(grid.times, zone) : fromOffsets(grid.times, keys, times.ms), times.timeZone);
+  const outTimes = input.nullCount() === 0 ? input : frameOf([input, made.cast(input.dtype)]).select(pl.col("time").fillNull(pl.col("made")).alias("time")).getColumn("time");
+  const series: pl.Series[] = [outTimes.rename(outName(timeColumn)), pl.Series(outName(dataColumn), columns.value, pl.Float64).cast(numeric)];
+  rest.forEach((c, i) => series.push(columnOf(joined, `c${i}`).rename(outName(c))));
   const added: pl.Series[] = [
     pl.Series("residual", columns.residual, pl.Float64).cast(numeric),
     pl.Series("trend", columns.trend, pl.Float64).cast(numeric),

@@ -288,6 +288,27 @@ test("timeseriesAnomaliesStl keeps the time column's type (µs UTC as polars rea
   assert.equal(dout.join(daily, { on: "day" }).height, 35);
 });
 
+test("timeseriesAnomaliesStl keeps a µs or ns time column's digits below the ms (times rebuilt from ms joined back onto nothing), filled rows' times made in the column's unit", () => {
+  const v = spiky();
+  // Hourly times 7 µs and 123456789 ns past the hour (as MDE and Sysmon write 100 ns): not whole milliseconds.
+  const past = (unit: "us" | "ns", by: number) => pl.col("TimeGenerated").cast(pl.Datetime(unit)).cast(pl.Int64).add(by).cast(pl.Datetime(unit));
+  const us = pl.DataFrame([times("TimeGenerated"), pl.Series("Total", v)]).withColumns(past("us", 7));
+  const ns = pl.DataFrame([times("TimeGenerated"), pl.Series("Total", v)]).withColumns(past("ns", 123_456_789).dt.replaceTimeZone("UTC").dt.convertTimeZone("Asia/Kolkata"));
+  for (const df of [us, ns]) {
+    const out = timeseriesAnomaliesStl(df);
+    assert.equal(String(columnOf(out, "TimeGenerated").dtype), String(columnOf(df, "TimeGenerated").dtype));
+    assert.ok(columnOf(out, "TimeGenerated").equals(columnOf(df, "TimeGenerated")), "the input's own times, to the last digit");
+    assert.equal(out.join(df.select("TimeGenerated").withColumns(pl.lit(1).alias("seen")), { on: "TimeGenerated" }).height, 72);
+  }
+  // A gap filled: its row's time is made (on the grid, in the column's unit); the others are the input's.
+  const gappy = us.filter(pl.col("Total").isNotNull()).slice(0, 40).vstack(us.slice(41, 31));
+  const filled = timeseriesAnomaliesStl(gappy, { fill: "zero" });
+  assert.equal(filled.height, 72);
+  const texts = filled.select(pl.col("TimeGenerated").cast(pl.Utf8)).getColumn("TimeGenerated").toArray() as string[];
+  assert.ok(texts[40].endsWith(":00:00.000000"), `made on the grid: ${texts[40]}`);
+  assert.ok(texts[39].endsWith(":00:00.000007") && texts[41].endsWith(":00:00.000007"), `${texts[39]} ${texts[41]}`);
+});
+
 test("timeseriesAnomaliesStl: spikes beyond 1e154 are scored (their squares overflowed: every score 0), and values past Int64 stay numbers in msticpy mode", () => {
   for (const spike of [1e300, 1e20]) {
     const v = spiky().map((x, i) => (i === 50 ? spike : x));
