@@ -26,10 +26,15 @@ export const TIME_FORMATS: readonly string[] = [
   // ISO 8601 without seconds (`2019-02-10T16:00Z`), which toDate reads too.
   "%Y-%m-%dT%H:%MZ",
   "%Y-%m-%dT%H:%M%#z",
+  "%Y-%m-%d %H:%M%#z",
   "%Y-%m-%dT%H:%M",
   "%Y-%m-%d %H:%M:%S%.f",
   "%Y-%m-%d %H:%M:%S",
   "%Y-%m-%d %H:%M",
+  // A comma before the fraction (Python logging's and log4j's `2026-01-02 10:30:00,500`, ISO 8601's other decimal
+  // sign), which toDate reads too: chrono's `%.f` reads a dot only and `%f` reads digits as nanoseconds, so each
+  // common width (ms, µs, ns) is a format, with and without a zone.
+  ...["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"].flatMap((t) => [3, 6, 9].flatMap((d) => [`${t},%${d}f`, `${t},%${d}f%#z`])),
   // Two-digit years first: a %y format cannot match a four-digit year, but %Y would read "19" as year 19.
   "%m/%d/%y %I:%M:%S %p",
   "%m/%d/%y %I:%M %p",
@@ -361,7 +366,7 @@ const FORMAT_NEEDS = new Map<string, { literals: string[]; ampm: boolean }>();
 function mayMatch(value: string, format: string): boolean {
   let needs = FORMAT_NEEDS.get(format);
   if (!needs) {
-    const literals = [...new Set(format.replace(/%[#.]?[a-zA-Z]/g, "").replace(/\s/g, "").toLowerCase())];
+    const literals = [...new Set(format.replace(/%[#.]?\d?[a-zA-Z]/g, "").replace(/\s/g, "").toLowerCase())];
     needs = { literals, ampm: format.includes("%p") };
     FORMAT_NEEDS.set(format, needs);
   }
@@ -490,7 +495,7 @@ export function parseTimeColumns(
 }
 
 /** ISO 8601 dates and times, with an optional zone: what parameters are usually given as. */
-const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/;
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9})|,(\d{3}|\d{6}|\d{9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /**
  * An ISO 8601 text as a Date, without polars (a parameter is parsed on every
@@ -500,7 +505,9 @@ const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.
 function isoDate(text: string): Date | undefined {
   const m = ISO_TIME.exec(text);
   if (!m) return undefined;
-  const [, y, mo, d, h = "00", mi = "00", s = "00", frac = "", zone = "Z"] = m;
+  // A comma fraction of 3, 6 or 9 digits only, as the column formats read it (a dot: any length).
+  const [, y, mo, d, h = "00", mi = "00", s = "00", dot, comma, zone = "Z"] = m;
+  const frac = dot ?? comma ?? "";
   // Date() rolls 2026-02-30 and 24:00 over (with an offset, past any check of the UTC day): the fields are checked
   // first, and what does not exist is left to the full parser, which rejects it (second 60 too: see strptimeExpr).
   if (!realDateTime(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s))) return undefined;

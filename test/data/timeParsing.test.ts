@@ -73,13 +73,15 @@ test("likelyFormats keeps every format that polars matches: its literal-characte
   const pad = (n: number, w = 2) => String(n).padStart(w, "0");
   /** A format's text for a date (the specifiers TIME_FORMATS use). */
   const render = (format: string, d: Date) =>
-    format.replace(/%(#?z|\.f|[YmdHMSyIpb])/g, (_, spec: string) => {
+    format.replace(/%(#?z|\.f|[369]f|[YmdHMSyIpb])/g, (_, spec: string) => {
       const h12 = d.getUTCHours() % 12 || 12;
       const parts: Record<string, string> = {
         Y: String(d.getUTCFullYear()), y: pad(d.getUTCFullYear() % 100), m: pad(d.getUTCMonth() + 1), d: pad(d.getUTCDate()),
         H: pad(d.getUTCHours()), M: pad(d.getUTCMinutes()), S: pad(d.getUTCSeconds()), I: pad(h12),
         p: d.getUTCHours() < 12 ? "AM" : "PM", ".f": `.${pad(d.getUTCMilliseconds(), 3)}`, "#z": "+02:00", z: "+0200",
         b: d.toLocaleString("en-US", { month: "short", timeZone: "UTC" }),
+        // Fixed widths (after a comma): the ms, then zeros.
+        "3f": pad(d.getUTCMilliseconds(), 3), "6f": `${pad(d.getUTCMilliseconds(), 3)}000`, "9f": `${pad(d.getUTCMilliseconds(), 3)}000000`,
       };
       return parts[spec];
     });
@@ -315,4 +317,40 @@ test("ISO 8601 with minutes and no seconds is a time in a column too, as toDate 
   assert.ok(r.parsed);
   assert.deepEqual((r.series.toArray() as unknown as Date[]).map((d) => d.toISOString()), ["2019-02-10T16:00:00.000Z", "2019-02-10T15:30:00.000Z", "2019-02-10T17:00:00.000Z"]);
   assert.equal(toDate("2019-02-10T16:00Z", "t").toISOString(), "2019-02-10T16:00:00.000Z");
+});
+
+test("a time column reads what a time parameter reads, to the same instant, and refuses what it refuses (Python logging's comma, an offset without seconds)", () => {
+  const texts = [
+    "2026-01-02 10:30:00,500", // Python logging's asctime, log4j's ISO8601
+    "2026-01-02T10:30:00,123456",
+    "2026-01-02 10:30:00,123456789",
+    "2026-01-02T10:30:00,500+05:30",
+    "2026-01-02 10:30:00,500Z",
+    "2026-01-02 03:04+05:30",
+    "2026-01-02 03:04Z",
+    "2026-01-02T03:04-08:00",
+    "2026-01-02 10:30:00.5",
+    "2026-01-02",
+    // Refused by both: a comma fraction of another width (chrono's %f would read ,5 as 5 ns), lower-case t and z.
+    "2026-01-02 10:30:00,5",
+    "2026-01-02t03:04:05z",
+  ];
+  for (const text of texts) {
+    let param: string | undefined;
+    try {
+      param = toDate(text).toISOString();
+    } catch {
+      param = undefined;
+    }
+    const column = parseTimeSeries(pl.Series("t", [text, text], pl.Utf8));
+    const read = column.parsed ? (column.series.cast(pl.Datetime("ms")).toArray() as unknown as Date[])[0].toISOString() : undefined;
+    assert.equal(read, param, text);
+  }
+  assert.equal(toDate("2026-01-02 10:30:00,500").toISOString(), "2026-01-02T10:30:00.500Z");
+  // A CSV column of them is a time column (it was text: a window failed with data/time-column-not-time).
+  const column = parseTimeSeries(pl.Series("t", ["2026-01-02 10:00:00,123", "2026-01-02 11:00:00,456"], pl.Utf8));
+  assert.ok(column.parsed);
+  assert.deepEqual((column.series.toArray() as unknown as Date[]).map((d) => d.toISOString()), ["2026-01-02T10:00:00.123Z", "2026-01-02T11:00:00.456Z"]);
+  const us = parseTimeSeries(pl.Series("t", ["2026-01-02 10:00:00,123456"], pl.Utf8));
+  assert.equal(String(us.series.dtype), String(pl.Datetime("us")), "its unit from its digits");
 });
