@@ -278,14 +278,15 @@ const PARSED_TIME = "__huntlab_time";
 function pickTimeColumn(query: QueryDefinition, schema: ReadonlyMap<string, DataType>, where: string, file: string): string {
   const named = query.metadata.time_column;
   if (named !== undefined && named !== null && String(named) !== "") {
-    if (!schema.has(String(named))) throw new QueryError(msg.timeColumnMissing(where, path.basename(file), String(named)));
+    if (!schema.has(String(named))) throw new QueryError(msg.timeColumnMissing(where, path.basename(file), String(named), query.sourceFile));
     return String(named);
   }
   const known = TIME_COLUMN_CANDIDATES.find((c) => schema.has(c));
   if (known) return known;
   const typed = [...schema].find(([, dtype]) => isTemporalType(dtype));
   if (typed) return typed[0];
-  throw new QueryError(msg.timeColumnMissing(where, path.basename(file), DEFAULT_TIME_COLUMN));
+  // A query made from a data file has no query file to set metadata.time_column in: the message says what applies.
+  throw new QueryError(msg.timeColumnMissing(where, path.basename(file), DEFAULT_TIME_COLUMN, /\.ya?ml$/i.test(query.sourceFile) ? query.sourceFile : undefined));
 }
 
 /** `start <= t <= end` on a typed time column (Datetime of any unit and zone, or Date). */

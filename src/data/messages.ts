@@ -272,10 +272,14 @@ export const dataMessages = {
     ),
   timeRangeReversed: (where: string, start: Date, end: Date) =>
     errorMessage("data/time-range-reversed", `${where}: start (${start.toISOString()}) is after end (${end.toISOString()})`),
-  timeColumnMissing: (where: string, fileName: string, column: string) =>
+  /** `queryFile`: the YAML file defining the query; undefined for a query made from a data file, which has none. */
+  timeColumnMissing: (where: string, fileName: string, column: string, queryFile?: string) =>
     errorMessage(
       "data/time-column-missing",
-      `${where}: cannot apply start/end: ${fileName} has no time column "${column}" (set metadata.time_column in the query file)`,
+      `${where}: cannot apply start/end: ${fileName} has no time column "${column}" ` +
+        (queryFile
+          ? `(set metadata.time_column in the query file ${queryFile})`
+          : `and no typed time column (a query made from a data file has no query file: call it without start/end and filter the frame, or define it in a YAML query file with metadata.time_column)`),
     ),
   timeColumnUnparsed: (where: string, column: string, failures: number, examples: readonly string[]) =>
     errorMessage(

@@ -127,10 +127,20 @@ export const visMessages = {
   /** `role`: "time", "y", "group"… */
   timelineColumnMissing: (role: string, name: string, columns: readonly string[]) =>
     errorMessage("vis/timeline-column-missing", `The ${role} column ${quotedName(name)} is not in the data.${closeNames(name, columns)} Columns: ${nameList(columns)}.`),
-  timelineTimeUnparsed: (column: string, failures: number, values: readonly string[]) =>
-    errorMessage("vis/timeline-time-not-time", `The time column ${quotedName(column)} holds text that is not a time (${failures} value(s), e.g. ${examples(values)}); pass timeColumn.`),
-  timelineTimeType: (column: string, dtype: string) =>
-    errorMessage("vis/timeline-time-not-time", `The time column ${quotedName(column)} must hold times, not ${dtype}; pass timeColumn.`),
+  /** `given`: the column was the caller's timeColumn (then "pass timeColumn" is no advice). */
+  timelineTimeUnparsed: (column: string, failures: number, values: readonly string[], given = false) =>
+    errorMessage(
+      "vis/timeline-time-not-time",
+      `The time column ${quotedName(column)} holds text that is not a time (${failures} value(s), e.g. ${examples(values)})${given ? "" : "; pass timeColumn to use another column"}.`,
+    ),
+  timelineTimeType: (column: string, dtype: string, given = false) =>
+    errorMessage(
+      "vis/timeline-time-not-time",
+      `The time column ${quotedName(column)} must hold times, not ${dtype}` +
+        // Epoch numbers: how to make them times (seconds ×1000 → ms).
+        (/^(U?Int|Float)\d*$/.test(dtype) ? `: for epoch times convert it first, df.withColumns(pl.col(${JSON.stringify(column)}).mul(1000).cast(pl.Datetime("ms"))) for seconds (without .mul(1000) for milliseconds)` : "") +
+        `${given ? "" : "; pass timeColumn to use another column"}.`,
+    ),
   timelineRefTime: (raw: unknown) => errorMessage("vis/timeline-ref-time", `refEvent time ${typeof raw === "string" ? quotedName(raw) : shortValue(raw)} is not a time.`),
   timelinePixels: (fn: string, option: string, value: unknown, max: number) =>
     errorMessage("vis/timeline-option", `${fn}: ${option} must be a number of pixels from 1 to ${max.toLocaleString("en")}; got ${String(value)}.`),

@@ -197,7 +197,7 @@ function checkColumn(df: pl.DataFrame, name: string, what: string): void {
  * without a time, as long as most cells are times (`(not logged)` among 300 times); a column of mostly
  * non-times is refused: it is not the time column.
  */
-function epochMillis(df: pl.DataFrame, column: string): { ms: (number | null)[]; unparsed: number; examples: string[] } {
+function epochMillis(df: pl.DataFrame, column: string, given: boolean): { ms: (number | null)[]; unparsed: number; examples: string[] } {
   let series = columnOf(df, column);
   let unparsed = 0;
   let examples: string[] = [];
@@ -207,13 +207,13 @@ function epochMillis(df: pl.DataFrame, column: string): { ms: (number | null)[];
     if (!parsed.parsed && parsed.failures === 0) return { ms: new Array<null>(series.len()).fill(null), unparsed: 0, examples: [] };
     if (!parsed.parsed) {
       const read = parsed.partial ? parsed.partial.len() - parsed.partial.nullCount() : 0;
-      if (!parsed.partial || parsed.failures > read) throw new TimelineError(msg.timelineTimeUnparsed(column, parsed.failures, parsed.examples));
+      if (!parsed.partial || parsed.failures > read) throw new TimelineError(msg.timelineTimeUnparsed(column, parsed.failures, parsed.examples, given));
       series = parsed.partial;
       unparsed = parsed.failures;
       examples = parsed.examples;
     } else series = parsed.series;
   } else if (!isTemporalType(series.dtype)) {
-    throw new TimelineError(msg.timelineTimeType(column, series.dtype.variant));
+    throw new TimelineError(msg.timelineTimeType(column, series.dtype.variant, given));
   }
   const ms = pl.DataFrame([series.rename("t")]).select(pl.col("t").cast(pl.Datetime("ms")).cast(pl.Int64).cast(pl.Float64)).getColumn("t");
   return { ms: ms.toArray() as unknown as (number | null)[], unparsed, examples };
@@ -387,7 +387,7 @@ function prepare(fn: string, df: pl.DataFrame, options: TimelineCommonOptions, e
   sourceColumns.forEach((c) => checkColumn(df, c, "source"));
   if (options.groupBy) checkColumn(df, options.groupBy, "groupBy");
   const max = options.maxTooltipLength ?? DEFAULT_TOOLTIP;
-  const { ms: times, unparsed, examples: unparsedExamples } = epochMillis(df, timeColumn);
+  const { ms: times, unparsed, examples: unparsedExamples } = epochMillis(df, timeColumn, options.timeColumn !== undefined);
   const placed: number[] = [];
   let missing = 0;
   let lo = Infinity;

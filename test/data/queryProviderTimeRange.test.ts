@@ -1,7 +1,9 @@
 /** The provider's default time window (MSTICPy's query_time) on LocalData: used when a query gets no start/end; none set = all the data. */
 import assert from "node:assert/strict";
+import path from "node:path";
 import { describe, it } from "node:test";
 import { QueryProvider } from "../../src/data/queryProvider";
+import { tempTree } from "../helpers/tmp";
 
 const DAY = 86_400_000;
 
@@ -68,5 +70,30 @@ describe("QueryProvider time range (LocalData)", () => {
     const qp = new QueryProvider("LocalData");
     assert.throws(() => qp.setTimeRange({ end: "-3q" }), { code: "data/not-a-time", message: /^setTimeRange: end: "-3q"/ });
     assert.throws(() => qp.setTimeRange({ end: Number.NaN }), { code: "data/not-a-time", message: /^setTimeRange: end: NaN/ });
+  });
+});
+
+describe("a start/end window on a file without a time column", () => {
+  it("says what applies: a query file's metadata.time_column, naming the file; for a query made from a data file (no query file), how else to window it", async () => {
+    const dir = tempTree({
+      "d/events.csv": "id,when\n1,soon\n2,later\n",
+      "q/events.yaml": `metadata: {version: 1, description: e, data_environments: [LocalData], data_families: [Ev]}
+sources:
+  listed:
+    description: listed
+    metadata: {time_column: Stamp}
+    args: {query: events.csv}
+    parameters:
+      start: {description: s, type: datetime, default: null}
+`,
+    });
+    const files = new QueryProvider("LocalData", { dataPaths: [path.join(dir, "d")], queryPaths: [] }) as unknown as Record<string, Record<string, (p?: object) => Promise<unknown>>>;
+    await assert.rejects(
+      files.LocalData.events({ start: "2026-01-02T00:00:00Z" }),
+      (e: Error & { code?: string }) =>
+        e.code === "data/time-column-missing" && !/set metadata\.time_column in the query file/.test(e.message) && /a query made from a data file has no query file: call it without start\/end and filter the frame/.test(e.message),
+    );
+    const defined = new QueryProvider("LocalData", { dataPaths: [path.join(dir, "d")], queryPaths: [path.join(dir, "q")] }) as unknown as Record<string, Record<string, (p?: object) => Promise<unknown>>>;
+    await assert.rejects(defined.Ev.listed({ start: "2026-01-02T00:00:00Z" }), (e: Error & { code?: string }) => e.code === "data/time-column-missing" && e.message.includes(`no time column "Stamp" (set metadata.time_column in the query file ${path.join(dir, "q", "events.yaml")})`));
   });
 });

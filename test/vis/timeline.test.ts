@@ -231,6 +231,16 @@ describe("timeline", () => {
     await assert.rejects(timeline(alerts, { timeColumn: "AlertName" }), { code: "vis/timeline-time-not-time", message: /"AlertName"/ });
   });
 
+  it("a time column that holds no times: says what is wrong with it, and \"pass timeColumn\" only when it was not passed; an epoch column gets its conversion", async () => {
+    const epochs = pl.DataFrame({ ts: [1767225600, 1767229200], TimeGenerated: [1767225600, 1767229200] }).select(pl.all().cast(pl.Int64));
+    const given = (e: Error & { code?: string }) =>
+      e.code === "vis/timeline-time-not-time" && !/pass timeColumn/.test(e.message) && /"ts" must hold times, not Int64: for epoch times convert it first, .*pl\.col\("ts"\)\.mul\(1000\)\.cast\(pl\.Datetime\("ms"\)\)/.test(e.message);
+    await assert.rejects(timeline(epochs, { timeColumn: "ts" }), given);
+    await assert.rejects(timeline(epochs), (e: Error & { code?: string }) => e.code === "vis/timeline-time-not-time" && /"TimeGenerated" must hold times, not Int64.*; pass timeColumn to use another column\.$/.test(e.message));
+    const text = pl.DataFrame({ when: ["soon", "later"] });
+    await assert.rejects(timeline(text, { timeColumn: "when" }), (e: Error) => /"when" holds text that is not a time .*"soon"/.test(e.message) && !/pass timeColumn/.test(e.message));
+  });
+
   it("a missing column's message stays short: names cut, hidden characters as escapes, at most 30 columns listed (8 kB before)", async () => {
     const columns = ["x".repeat(5000), "a\u202eb", ...Array.from({ length: 40 }, (_, i) => `C${i}`)];
     const df = pl.DataFrame(Object.fromEntries([["TimeGenerated", [new Date("2024-01-01T10:00:00Z")]], ...columns.map((c) => [c, ["v"]])]));
