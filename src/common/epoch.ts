@@ -1,17 +1,46 @@
 /** Epoch times told by their size: shared by the data readers, the timeline and entities (which cannot import data/). */
-export type EpochUnit = "s" | "ms" | "us" | "ns";
+export type EpochUnit = "s" | "ms" | "us" | "ns" | "filetime";
 /** The smallest magnitude read as an epoch time (1e8 s is 1973): smaller values are no time in any unit. */
 export const EPOCH_MIN = 1e8;
+
+/** Windows FILETIME: 100 ns ticks since 1601-01-01 UTC; 1970-01-01 is this many ticks (exact as a double). */
+export const FILETIME_UNIX_EPOCH = 116_444_736_000_000_000;
+
+/**
+ * The FILETIME band: 1.1e17 to 1.6e17 ticks are 1949 to 2107. Read as ns since 1970 (the ns band starts at
+ * 10^17) they would be June 1973 to January 1975, no time a log holds (ns epochs of logs are 1e18 and up,
+ * 2001 on), and Windows' own integer times (`TimeCreated` in EventProperties, AD's `lastLogon`) were read so.
+ */
+const FILETIME_MIN = 1.1e17;
+const FILETIME_END = 1.6e17;
 
 /**
  * The unit of epoch times from a typical magnitude (the filters pass the
  * median of the values from 10^8 up): below 10^11 seconds, below 10^14
- * milliseconds, below 10^17 microseconds, else nanoseconds. Each band holds
- * every date from 1973 to 5138 in its unit, so a column of real times is
- * never ambiguous. Undefined for values below 10^8 (before 1973 in seconds:
- * counts, durations or relative times, not epoch times).
+ * milliseconds, below 10^17 microseconds, Windows FILETIME ticks from 1.1e17
+ * to 1.6e17 (1949–2107; as ns, 1973–1975), else nanoseconds. Each band holds
+ * every date from 1973 to 5138 in its unit (FILETIME's, 1949–2107), so a
+ * column of real times is never ambiguous. Undefined for values below 10^8
+ * (before 1973 in seconds: counts, durations or relative times, not epoch times).
  */
 export function epochUnit(maxAbs: number): EpochUnit | undefined {
   if (!Number.isFinite(maxAbs) || maxAbs < EPOCH_MIN) return undefined;
+  if (maxAbs >= FILETIME_MIN && maxAbs < FILETIME_END) return "filetime";
   return maxAbs < 1e11 ? "s" : maxAbs < 1e14 ? "ms" : maxAbs < 1e17 ? "us" : "ns";
+}
+
+/** Epoch milliseconds of a number in `unit` (a FILETIME's ticks counted from 1970). */
+export function epochMillis(value: number, unit: EpochUnit): number {
+  switch (unit) {
+    case "s":
+      return value * 1000;
+    case "ms":
+      return value;
+    case "us":
+      return value / 1000;
+    case "ns":
+      return value / 1e6;
+    case "filetime":
+      return (value - FILETIME_UNIX_EPOCH) / 10_000;
+  }
 }

@@ -18,6 +18,7 @@ import { collectScan, mapWholeSource, plainName, scanSource, type ScannedSource 
 import { runAsync, runSync, type ReadSteps } from "./collect";
 import type { ReadOptions } from "./readers";
 import { datetimeValue, epochStatExprs, epochUnitOfStats, parseTimeSeries, type EpochUnit } from "./timeParsing";
+import { FILETIME_UNIX_EPOCH } from "../common/epoch";
 import { isWinEventExport, labColumnNames, normalizeEvents, winEventFields } from "./schemas/index";
 import type { QueryDefinition, QueryParameter } from "./types";
 
@@ -306,8 +307,8 @@ function rangeFilters(t: pl.Expr, dtype: DataType, start: Date | null, end: Date
 const NUMERIC_TYPES = new Set(["Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64", "Float32", "Float64"]);
 const isNumericType = (dtype: DataType): boolean => NUMERIC_TYPES.has(dtype.variant);
 
-/** Epoch units by the size of the values, with the number of units in a millisecond. */
-const PER_MS: Record<EpochUnit, number> = { s: 0.001, ms: 1, us: 1_000, ns: 1_000_000 };
+/** Epoch units by the size of the values, with the number of units in a millisecond (FILETIME: 100 ns ticks, from 1601). */
+const PER_MS: Record<EpochUnit, number> = { s: 0.001, ms: 1, us: 1_000, ns: 1_000_000, filetime: 10_000 };
 
 /**
  * `start <= t <= end` on a numeric column of epoch times (Zeek's `ts`, OCSF's
@@ -325,10 +326,12 @@ function* epochFilters(scanned: ScannedSource, plain: string, column: string, st
   const dtype = scanned.schema.get(column) as DataType;
   const float = dtype.variant.startsWith("Float");
   // Seconds divide (ms × 0.001 rounds above the double of 1704189600.074 for some values: a row at `start` was lost).
+  // A FILETIME counts from 1601: its bound is offset by 1970's tick count (exact as a double and as Int64).
+  const origin = unit === "filetime" ? FILETIME_UNIX_EPOCH : 0;
   const bound = (date: Date): pl.Expr =>
     unit === "s" || float
-      ? pl.lit(unit === "s" ? date.getTime() / 1000 : date.getTime() * PER_MS[unit])
-      : pl.lit(date.getTime()).cast(pl.Int64).mul(pl.lit(PER_MS[unit]).cast(pl.Int64));
+      ? pl.lit(unit === "s" ? date.getTime() / 1000 : date.getTime() * PER_MS[unit] + origin)
+      : pl.lit(date.getTime()).cast(pl.Int64).mul(pl.lit(PER_MS[unit]).cast(pl.Int64)).add(pl.lit(origin).cast(pl.Int64));
   const t = float ? pl.col(plain) : pl.col(plain).cast(unit === "s" ? pl.Float64 : pl.Int64);
   const filters: pl.Expr[] = [];
   if (start) filters.push(t.gtEq(bound(start)));
@@ -538,7 +541,7 @@ function* localQuerySteps(
     throw new DataFileError(msg.queryFileRead(where, err), { cause: err });
   }
   if (!kind) return df;
-  df = normalizeEvents(df, kind, { source: `${query.family}.${query.name} (${path.basename(source.path)})` });
+  df = normalizeEvents(df, kind, { source: `${query.family}.${query.name} (${path.basename(source.path)})`, warn: readOptions.warn });
   for (const [param] of afterMapping) {
     if (!hasColumn(df, param.column as string)) throw new QueryError(msg.filterColumnMissing(where, param.name, param.column as string, path.basename(source.path)));
   }

@@ -162,6 +162,9 @@ export const dataWarnings = {
     `${file}: column ${JSON.stringify(column)} holds slash dates whose day and month are all 12 or less, in a 24-hour clock; the export's culture is unknown ` +
     `(en-US writes 5/6/2026 3:00:00 PM for May 6, en-GB 05/06/2026 15:00:00 for 5 June), so they are kept as text (a start/end window on them is refused): ` +
     `read the file with { dayFirst: true } (readDataFile's option, or a QueryProvider's readOptions) if they are day first, or export TimeCreated as ISO 8601 (its .ToString("o"))`,
+  /** normalizeEvents: a time field of Windows FILETIME integers (100 ns ticks since 1601), read as such. */
+  filetimeColumn: (source: string, field: string) =>
+    `${source}: field ${JSON.stringify(field)} holds integers from 1.1e17 to 1.6e17, Windows FILETIMEs (100 ns ticks since 1601: 1949–2107; as ns since 1970 they would be 1973–1975): read as FILETIMEs, in ns`,
   /** A typed file's time column in a zone polars cannot hold (`+05:30`): read as UTC, the same instants. */
   zoneMadeUtc: (file: string, column: string, zone: string) =>
     `${file}: column ${JSON.stringify(column)} is written in the zone ${JSON.stringify(zone)}, which polars cannot hold (it holds IANA zones and whole-hour offsets): read as UTC, the same instants. ` +

@@ -15,7 +15,7 @@ import { htmlView } from "../display/htmlView";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
 import { THEME } from "../display/theme";
-import { epochUnit } from "../common/epoch";
+import { epochMillis, epochUnit } from "../common/epoch";
 import { realDateTime } from "../common/calendar";
 import { setOwnProperty } from "../common/json";
 import { foldIdentity } from "../common/caseFold";
@@ -103,7 +103,7 @@ function namedEntities(value: unknown, ancestors: Set<object>): unknown {
  * without a zone is UTC, as every time without a zone is here (the fields are
  * `…Utc`; JavaScript read it in the machine's zone); numbers, and whole-digit
  * text, are epoch times whose unit their size tells (seconds below 10^11, ms
- * below 10^14, µs below 10^17, else ns), as the readers tell it.
+ * below 10^14, µs below 10^17, Windows FILETIME ticks from 1.1e17 to 1.6e17, else ns), as the readers tell it.
  */
 export function parseEntityTime(value: unknown): Date | undefined {
   if (value instanceof Date) return value;
@@ -112,7 +112,7 @@ export function parseEntityTime(value: unknown): Date | undefined {
     if (!Number.isFinite(value)) return undefined;
     // Small numbers (before 1973 in seconds) as seconds too.
     const unit = epochUnit(Math.abs(value)) ?? "s";
-    return new Date(unit === "s" ? value * 1000 : unit === "ms" ? value : unit === "us" ? value / 1000 : value / 1e6);
+    return new Date(epochMillis(value, unit));
   }
   if (typeof value !== "string" || value.trim() === "") return undefined;
   // Sentinel writes 7 fractional digits (`…38.4888669Z`); JS Date parses at most 3.

@@ -27,7 +27,7 @@ import { display, flushDisplays } from "../display/display";
 import { isolateRtl, revealHidden } from "../display/hiddenChars";
 import { VegaLiteChart, vegaExprText, vegaLiteChart, type VegaLiteSpec } from "./vegaLite";
 import { MAX_VIEW_PIXELS, checkOptionTypes, type OptionTypes, type OptionTypesOf } from "./options";
-import { epochUnit } from "../common/epoch";
+import { epochMillis as epochValueMillis, epochUnit } from "../common/epoch";
 import { quotedText, shownText } from "../display/shownText";
 import { cellTexts } from "../display/dataframe";
 import { wideIntsAsText } from "../common/wideInts";
@@ -323,9 +323,6 @@ function isoUtc(ms: number): string {
   return new Date(ms).toISOString().replace("T", " ").replace("Z", "");
 }
 
-/** Milliseconds in one unit of each epoch unit. */
-const EPOCH_UNIT_MS = { s: 1000, ms: 1, us: 1e-3, ns: 1e-6 } as const;
-
 /**
  * Epoch milliseconds of a number, its unit by magnitude with the data layer's
  * rule (epochUnit: below 10^11 seconds, below 10^14 ms…), so 1717236000 is
@@ -333,7 +330,7 @@ const EPOCH_UNIT_MS = { s: 1000, ms: 1, us: 1e-3, ns: 1e-6 } as const;
  */
 function epochNumberMillis(value: number): number {
   const unit = epochUnit(Math.abs(value));
-  return unit ? value * EPOCH_UNIT_MS[unit] : NaN;
+  return unit ? epochValueMillis(value, unit) : NaN;
 }
 
 function refTime(ref: RefEvent): { time: number; label: string } {

@@ -7,6 +7,7 @@ import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
 import { isTemporalType, isTextType } from "../../common/dtypes";
 import { epochUnitOfSeries, parseTimeSeries } from "../timeParsing";
+import { FILETIME_UNIX_EPOCH } from "../../common/epoch";
 import type { Conversion, LabType } from "./types";
 
 /** Windows logon types by name (Microsoft's 4624 documentation; Winlogbeat's `winlog.logon.type` names). */
@@ -57,13 +58,15 @@ function toNumber(series: pl.Series, dtype: DataType, name: string): pl.Series {
   return apply(series, pl.col("v").str.strip().cast(dtype, false), name);
 }
 
-/** Times: Datetime kept, text parsed (the lab's formats), numbers as epoch seconds. */
+/** Times: Datetime kept, text parsed (the lab's formats), numbers as epoch times by their size (common/epoch.ts: s, ms, µs, ns, or Windows FILETIME ticks). */
 function toTime(series: pl.Series, name: string): pl.Series {
   if (isTemporalType(series.dtype)) return series.rename(name);
   if (isNumeric(series)) {
     // Epoch times: the unit from a typical value's size, as LocalData's filters tell it. Seconds (Zeek's
     // `ts`, six fraction digits) become µs; ms, µs and ns keep their unit, integers without a float step.
     const epoch = epochUnitOfSeries(series) ?? "s";
+    // Windows FILETIME (100 ns ticks since 1601, epoch.ts): ns since 1970, every tick kept.
+    if (epoch === "filetime") return apply(series, pl.col("v").cast(pl.Int64).sub(pl.lit(FILETIME_UNIX_EPOCH).cast(pl.Int64)).mul(pl.lit(100).cast(pl.Int64)).cast(pl.Datetime("ns")), name);
     const [unit, scale]: ["ms" | "us" | "ns", number] = epoch === "s" ? ["us", 1e6] : [epoch, 1];
     const int = scale === 1 && !series.dtype.variant.startsWith("Float") ? pl.col("v").cast(pl.Int64) : pl.col("v").cast(pl.Float64).mul(scale).round(0).cast(pl.Int64);
     return apply(series, int.cast(pl.Datetime(unit)), name);

@@ -10,11 +10,12 @@
  */
 import pl from "nodejs-polars";
 import { columnNames, columnOf, frameOf, isDataFrame } from "../../common/frames";
-import { DataColumnError, dataMessages as msg } from "../messages";
+import { DataColumnError, dataMessages as msg, dataWarnings } from "../messages";
+import { printWarning } from "../../common/messages";
 import { hasLabType } from "./convert";
 import { fieldNames, fieldSeries, fieldSetWith } from "./fields";
 import { LOGON_LAYOUTS, LOGON_SCHEMAS } from "./logon";
-import { applySchema, closeFields, rankSchemas } from "./mapping";
+import { applySchema, closeFields, filetimeFields, rankSchemas } from "./mapping";
 import { NETWORK_LAYOUTS, NETWORK_SCHEMAS } from "./network";
 import { PROCESS_LAYOUTS, processEventSchema, processSchemaSource, type ProcessColumns } from "./process";
 import type { EventKind, EventSchema, LabColumn, LabLayout } from "./types";
@@ -143,5 +144,6 @@ export function normalizeEvents(df: pl.DataFrame, kind: EventKind, options: Norm
   if (inLabLayout(df, layouts)) return df;
   const { schema, process } = chooseSchema(df, kind, options.source ?? "normalizeEvents");
   const base = process ? flattenProcessFields(df, process) : df;
+  for (const field of filetimeFields(base, schema, labColumnMap(layouts))) (options.warn ?? printWarning)(dataWarnings.filetimeColumn(options.source ?? "normalizeEvents", field));
   return applySchema(base, schema, labColumnMap(layouts));
 }

@@ -9,6 +9,7 @@ import { columnNames, columnOf, frameHeight, frameOf } from "../../common/frames
 import { convert, hasLabType, labTypeConversion } from "./convert";
 import { flowEndpoints } from "./endpoints";
 import { fieldNames, fieldSeries } from "./fields";
+import { epochUnitOfSeries } from "../timeParsing";
 import type { ColumnRule, EventSchema, FieldName, LabColumn } from "./types";
 
 /** How well a frame fits a schema. */
@@ -126,6 +127,23 @@ function fillFrom(primary: pl.Series, other: pl.Series, name: string): pl.Series
     .select(pl.col("a").fillNull(pl.col("b")).alias("out"))
     .getColumn("out")
     .rename(name);
+}
+
+/**
+ * The fields `schema` reads times from (its lab time columns' sources) that `df` holds as Windows FILETIME
+ * integers (common/epoch.ts: 1.1e17–1.6e17, read as ns they were 1973–1975): `normalizeEvents` warns of each.
+ */
+export function filetimeFields(df: pl.DataFrame, schema: EventSchema, labColumns: ReadonlyMap<string, LabColumn>): string[] {
+  const fields = new Set<string>();
+  for (const [name, rule] of Object.entries(schema.columns)) {
+    if (!("from" in rule)) continue;
+    const lab = labColumns.get(name);
+    if ((rule.as ?? (lab ? labTypeConversion(lab.type) : undefined)) === "time") for (const f of asList(rule.from)) fields.add(f);
+  }
+  return [...fields].filter((f) => {
+    const s = fieldSeries(df, f);
+    return s !== undefined && s.isNumeric() && epochUnitOfSeries(s) === "filetime";
+  });
 }
 
 /**
