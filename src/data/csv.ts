@@ -47,6 +47,7 @@ import {
   parseTimeSeries,
   sampleFormats,
   slashDates,
+  slashOrderSettled,
   strptimeExpr,
   unitOfFractionDigits,
   unparsedCount,
@@ -85,6 +86,8 @@ interface TimePlan {
   fast?: string;
   /** The unit the sample's text asks for (its fraction digits). */
   sampleUnit: TimeUnit;
+  /** The sample has a slash date with a day or month above 12: its order is settled (no check for dates that read either way). */
+  slashSettled?: boolean;
 }
 
 /** polars' "column number N" (1-based) in a CSV parse error: the column whose sampled type a later value broke. */
@@ -248,7 +251,7 @@ function finish(plainDf: pl.DataFrame, names: readonly string[], sampled: readon
       slash = full.ambiguousSlashDates;
     } else {
       parsed = times.get(i) as pl.Series;
-      slash = planFormat(p).includes("/") ? slashDates(columnOf(plainDf, plain(i))) : undefined;
+      slash = planFormat(p).includes("/") && !p.slashSettled ? slashDates(columnOf(plainDf, plain(i))) : undefined;
     }
     if (slash?.ambiguous && !keepSlashDates(names, i, slash, read)) continue;
     plainDf.replaceAtIdx(i, parsed.alias(plain(i)));
@@ -341,12 +344,12 @@ function timePlans(plainSample: pl.DataFrame, names: readonly string[], dtypes: 
   const fastOk = new Set(likely.filter((c) => c.fast && count(checks, fastName(c.index)) === count(checks, presentName(c.index))).map((c) => c.index));
   const recount = likely.filter((c) => c.fast && !fastOk.has(c.index) && c.formats.length > 1);
   const more = recount.length ? trimmed.select(...recount.flatMap((c) => hitsOf(c.index, c.formats))) : undefined;
-  const plans = likely.map(({ index, formats, fast }) => {
+  const plans = likely.map(({ index, formats, fast, values }) => {
     const counted = formats.length > 1 && !fastOk.has(index) ? (fast ? more : checks) : undefined;
     // The format that parses the most sampled values first (a stable sort: ties keep TIME_FORMATS' order).
     const format = counted ? formats.map((f, k) => ({ f, n: count(counted, hitName(index, k)) })).sort((a, b) => b.n - a.n)[0].f : formats[0];
     const sampleUnit = unitOfFractionDigits(checkOf(checks, subMsName(index)) === true, checkOf(checks, subUsName(index)) === true);
-    return { index, format, fast: fastOk.has(index) ? fast : undefined, sampleUnit };
+    return { index, format, fast: fastOk.has(index) ? fast : undefined, sampleUnit, slashSettled: slashOrderSettled(values) };
   });
   return { plans, unsampled };
 }

@@ -111,6 +111,14 @@ export interface SlashDates {
   twelveHour: boolean;
 }
 
+/** True when some of `values` (a sample) is a slash date with a field above 12: the column's order is then settled, no scan needed. */
+export function slashOrderSettled(values: readonly string[]): boolean {
+  return values.some((v) => {
+    const m = /^\s*(\d{1,2})\/(\d{1,2})\//.exec(v);
+    return m !== null && (Number(m[1]) > 12 || Number(m[2]) > 12);
+  });
+}
+
 /**
  * Whether a text column's dates are slash dates that read either way (month/day or day/month), or
  * undefined when not every present value starts with a slash date (`05/06/2026`, `5/6/26`).
@@ -451,7 +459,7 @@ export function parseTimeSeries(column: pl.Series, options: TimeParseOptions = {
     };
   }
   // Slash dates read either way are told (month first unless dayFirst): the caller warns, or keeps the text.
-  const slash = formats.some((f) => f.includes("/")) ? slashDates(trimmed) : undefined;
+  const slash = formats.some((f) => f.includes("/")) && !slashOrderSettled(values) ? slashDates(trimmed) : undefined;
   return { series: parsed.rename(column.name), parsed: true, failures: 0, examples: [], ...(slash?.ambiguous ? { ambiguousSlashDates: slash } : {}) };
 }
 
