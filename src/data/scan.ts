@@ -4,7 +4,10 @@
  * selections down to the reader, and skips partitions and row groups whose
  * statistics rule them out); text formats are read whole (their time columns
  * need parsing) and wrapped. Every collect is a read step (collect.ts), so a
- * query runs synchronously or asynchronously (interruptible) alike.
+ * query runs synchronously or asynchronously (interruptible) alike — but the
+ * schema probe of a Parquet/Arrow source, which is synchronous: a time zone
+ * polars cannot hold panics there, and a panic in an asynchronous collect
+ * aborts the process (offsetZones.ts).
  */
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
