@@ -32,6 +32,9 @@ describe("new QueryProvider checks its options", () => {
     }
     assert.throws(() => provider("LocalData", { queryPath: [mine] }), { code: "data/provider-option", message: /queryPath \(did you mean queryPaths\?\)/ });
     assert.throws(() => provider("LocalData", { readOptions: { parse_times: false } }), { code: "data/provider-option", message: /readOptions: unknown option parse_times \(did you mean parseTimes\?\)/ });
+    // Every read option the readers take passes the check (dayFirst was added to ReadOptions after the check was written).
+    assert.doesNotThrow(() => provider("LocalData", { readOptions: { parseTimes: true, inferSchemaLength: 100, dayFirst: true, warn: () => undefined } }));
+    assert.throws(() => provider("LocalData", { readOptions: { day_first: true } }), { code: "data/provider-option", message: /did you mean dayFirst\?/ });
   });
 
   it("the paths as the second argument, or options that are no object, say where the paths go", () => {
