@@ -121,10 +121,14 @@ test("Cache.Path with an environment variable in it ($HOME, ${HOME}, %USERPROFIL
   for (const written of ["$HOME/vtcache", "${HOME}/vtcache", "%USERPROFILE%/vtcache"]) {
     const file = configFile(`TIProviders:\n  VT:\n    Provider: VirusTotal\n    Cache:\n      Path: "${written}"\n`);
     assert.throws(
-      () => loadConfig(file, { missingEnvironment: "skip" }),
+      () => loadConfig(file),
       (err: Error) => err instanceof ConfigError && err.code === "config/invalid-setting" && err.message.startsWith(`${file}: TIProviders.VT.Cache.Path: environment variables`) && err.message.includes("~/"),
       written,
     );
+    // As TILookup loads it (missing settings skipped): that provider only is not loaded, its status saying why.
+    const [vt] = loadConfig(file, { missingEnvironment: "skip" }).tiProviders;
+    assert.deepEqual(vt.missing.map((m) => m.arg), ["Cache.Path"], written);
+    assert.match(vt.missing[0].reason, /environment variables .* are not expanded in a path .*~\//, written);
   }
   const file = configFile(`TIProviders:\n  VT:\n    Provider: VirusTotal\n    Cache:\n      Path: ~/vtcache\n  OTX:\n    Cache:\n      Path: '\\\\server\\c$\\cache'\n`);
   const [vt, otx] = loadConfig(file, { missingEnvironment: "skip" }).tiProviders;

@@ -8,36 +8,13 @@
 import assert from "node:assert/strict";
 import path from "node:path";
 import { describe, it } from "node:test";
+import { tslabCellErrors } from "../helpers/tslabTypes";
 
 const CELL = path.join(__dirname, "fixtures", "notebookCell.ts");
 
-type Ts = typeof import("typescript");
-
-function cellDiagnostics(ts: Ts, options: import("typescript").CompilerOptions): string[] {
-  const program = ts.createProgram([CELL], options);
-  const file = program.getSourceFile(CELL);
-  assert.ok(file, "the cell file is in the program");
-  return [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)].map((d) => {
-    const where = d.start !== undefined ? d.file?.getLineAndCharacterOfPosition(d.start) : undefined;
-    return `${where ? `${where.line + 1}:${where.character + 1} ` : ""}${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
-  });
-}
-
 describe("pivot typing in notebook cells", () => {
   it("type-checks with tslab's TypeScript 5.0 and its options (no casts)", { timeout: 240_000 }, () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const ts = require("@tslab/typescript-for-tslab") as Ts;
-    assert.match(ts.version, /^5\.0\./);
-    const diagnostics = cellDiagnostics(ts, {
-      module: ts.ModuleKind.ESNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeJs,
-      esModuleInterop: true,
-      target: ts.ScriptTarget.ES2022,
-      lib: ["lib.es2022.d.ts", "lib.dom.d.ts"],
-      resolveJsonModule: true,
-      skipLibCheck: true,
-      types: ["node"],
-    });
+    const diagnostics = tslabCellErrors(CELL);
     assert.deepEqual(diagnostics, []);
   });
 });
