@@ -42,6 +42,8 @@ export const MIN_SECRET_LENGTH = 3;
  * keys are far longer.
  */
 export const MIN_CASE_FOLDED_LENGTH = 8;
+/** Most secrets whose Basic-auth pairs (`id:key`, every ordered pair) are masked whole; a real config has a few dozen. */
+const MAX_PAIRED = 64;
 
 /**
  * `text` lower-cased, at the same length so that positions in it are positions
@@ -112,8 +114,10 @@ function needlesOf(plain: readonly string[]): Needles {
     for (const f of base64Forms(bytes)) exact.add(f);
     for (const f of base64Cores(bytes)) exact.add(f);
   }
-  // Basic auth sends base64("id:key"): the whole pair is masked, not only the cores.
-  for (const a of plain) for (const b of plain) if (a !== b) for (const f of base64Forms(Buffer.from(`${a}:${b}`, "utf8"))) exact.add(f);
+  // Basic auth sends base64("id:key"): the whole pair is masked, not only the cores. Pairs grow with the square of the
+  // secrets (a config with thousands of secret-named settings overflowed a Set): past MAX_PAIRED secrets, each key's
+  // base64 cores above still mask it inside a pair.
+  if (plain.length <= MAX_PAIRED) for (const a of plain) for (const b of plain) if (a !== b) for (const f of base64Forms(Buffer.from(`${a}:${b}`, "utf8"))) exact.add(f);
   // Overlapping matches of different forms are merged when masking, so the order does not matter.
   const long = (f: string) => f.length >= MIN_SECRET_LENGTH;
   const needles = { exact: [...exact].filter(long), folded: [...folded].filter(long) };

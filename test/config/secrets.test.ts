@@ -208,3 +208,16 @@ test("maskValue keeps a __proto__ key as data and returns unmasked parts as they
   const err = Object.assign(new Error("s3cr3t-value-1234"), { code: "E1" });
   assert.deepEqual(masker.maskValue({ err }).err, { code: "E1" });
 });
+
+test("thousands of secrets (a config with many secret-named settings): the masker builds, and a Basic-auth pair still hides its key", () => {
+  // Every ordered pair's base64 was a needle: 5,000 secrets made 75 million and overflowed a Set (RangeError).
+  const secrets = Array.from({ length: 5_000 }, (_, i) => `secret-value-${i}-${"x".repeat(i % 7)}`);
+  const m = new SecretMasker(secrets);
+  assert.equal(m.mask(`a ${secrets[4_321]} b`), `a ${MASK} b`);
+  const key = secrets[17];
+  const basic = Buffer.from(`user:${key}`).toString("base64");
+  const masked = m.mask(`Authorization: Basic ${basic}`);
+  // The key's base64 core inside the pair is masked: what is left cannot decode to the key.
+  assert.ok(masked.includes(MASK), masked);
+  assert.ok(!Buffer.from(masked.replace("Authorization: Basic ", "").replace(MASK, ""), "base64").toString("latin1").includes(key), masked);
+});
