@@ -521,7 +521,7 @@ function* localQuerySteps(
     // after the window; a scanned one keeps its pushdown.
     const timeCreated = scanned.schema.get("TimeCreated");
     if (kind && scanned.whole && timeCreated && !isTemporalType(timeCreated) && isWinEventExport([...scanned.schema.keys()])) {
-      scanned = yield* mapWholeSource(scanned, (df) => winEventFields(df));
+      scanned = yield* mapWholeSource(scanned, (df) => winEventFields(df, { warn: readOptions.warn }));
     }
     if (kind) {
       const labColumns = new Set(labColumnNames(kind));

@@ -281,6 +281,28 @@ ${source("logons", "logon", "security.csv")}${source("processes", "process", "se
   };
   const qp = provider({ "security.csv": security, "german.csv": german, "processes.csv": plainExportCsv(procs.map((proc) => ({ id: 4688 as const, proc }))) });
 
+  it("the mapping's warnings go to the provider's readOptions.warn, as the reader's do (they were printed whatever the option)", async () => {
+    // A Messages-only export whose Messages are not English: winEventFields warns (in the reader's whole-file step, as
+    // TimeCreated is text there), and the query then says what the file is.
+    const foreign = security.replace(/A new process has been created\./g, "Ein neuer Prozess wurde erstellt.").replace(/"(\d+)\/(\d+)\/(\d{4}) (\d+):(\d\d):(\d\d) (AM|PM)"/g, '"$2.$1.$3 $4:$5:$6"');
+    const dir = tempTree({
+      "q/evtx.yaml": `metadata: {version: 1, description: evtx, data_environments: [LocalData], data_families: [Evtx]}\nsources:\n${source("processes", "process", "foreign.csv")}`,
+      "d/foreign.csv": foreign,
+    });
+    const warnings: string[] = [];
+    const printed: unknown[] = [];
+    const original = console.warn;
+    console.warn = (...args: unknown[]) => void printed.push(args);
+    try {
+      const own = new QueryProvider("LocalData", { dataPaths: [path.join(dir, "d")], queryPaths: [path.join(dir, "q")], readOptions: { warn: (m) => warnings.push(m) } }) as unknown as Record<string, Record<string, (p?: object) => Promise<pl.DataFrame>>>;
+      await own.Evtx.processes({ start: new Date("2000-01-01T00:00:00Z") }).catch(() => undefined);
+    } finally {
+      console.warn = original;
+    }
+    assert.ok(warnings.some((w) => /not in English/.test(w)), warnings.join("\n"));
+    assert.deepEqual(printed, []);
+  });
+
   it("one Security log as logons and as processes: each query gets only its own events", async () => {
     const l = await qp.Evtx.logons();
     assert.deepEqual(col(l, "EventID"), [4624, 4624]);
