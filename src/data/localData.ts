@@ -5,6 +5,7 @@
  * scan pushes down, and passes the result through the event-schema mapping
  * when the query declares `schema:`.
  */
+import { queryParams } from "./providerOptions";
 import path from "node:path";
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
@@ -89,6 +90,7 @@ export function timeRole(param: QueryParameter): "start" | "end" | undefined {
  */
 export function resolveParameters(query: QueryDefinition, params: QueryParams = {}, given?: Set<QueryParameter>): Map<QueryParameter, unknown> {
   const where = `${query.family}.${query.name}`;
+  params = queryParams(where, params);
   const byName = new Map<string, QueryParameter>();
   for (const p of query.parameters) {
     byName.set(p.name, p);

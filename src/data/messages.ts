@@ -45,6 +45,11 @@ export const DATA_ERRORS = {
     when: "new QueryProvider is given an option it does not know (misspelt, MSTICPy's data_paths, another kind of provider's), a value of the wrong type, or options that are not an object (an array of paths)",
     names: "the provider, the option and the nearest known option (or the kind of provider it belongs to), the value and what it takes",
   },
+  "data/query-input": {
+    class: "QueryError",
+    when: "a query is given parameters that are not an object (text, a list, a DataFrame: MSTICPy's keyword arguments are one object here), execQuery something other than text, or new QueryProvider something other than an environment's name first",
+    names: "the query or provider, what it was given, the form it takes",
+  },
   "data/run-option": {
     class: "QueryError",
     when: "a query is run with options (its second argument) it does not know (misspelt: column for columns), of the wrong type, or that are not an object",
@@ -321,6 +326,13 @@ export const dataMessages = {
     ),
   providerOptionType: (provider: string, option: string, expected: string, value: unknown) => errorMessage("data/provider-option", optionTypeText(provider, option, expected, value)),
   /** `where`: the query, `WindowsSecurity.list_host_logons`. */
+  /** `given` from notAFrameText (common/notAFrame.ts). */
+  queryParams: (where: string, given: string) =>
+    errorMessage("data/query-input", `${where}: its parameters (the first argument) must be an object such as { host_name: "WS01", start: "-7d" }, not ${given}.`),
+  execQueryText: (given: string) =>
+    errorMessage("data/query-input", `execQuery: takes the query's text (or a Family.query name), not ${given}.`),
+  environmentNotText: (given: string) =>
+    errorMessage("data/query-input", `new QueryProvider: the first argument is the data environment's name, then its options: new QueryProvider("LocalData", { dataPaths: ["exports"] }); got ${given}.`),
   runOptions: (where: string, value: unknown) =>
     errorMessage("data/run-option", `${where}: its options (the second argument; parameters go first) must be an object such as { columns: ["Account"] }, not ${shortValue(value)}.`),
   runOptionUnknown: (where: string, unknown: UnknownOption, known: readonly string[]) => errorMessage("data/run-option", unknownOptionText(where, unknown, known)),

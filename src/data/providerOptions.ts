@@ -9,7 +9,9 @@
  */
 import { findOptionProblem, type OptionProblem, type OptionTypes, type OptionTypesOf } from "../common/options";
 import type { ReadOptions } from "./readers";
-import type { QueryRunOptions } from "./localData";
+import type { QueryParams, QueryRunOptions } from "./localData";
+import { isDataFrame, isSeries } from "../common/frames";
+import { isLazyFrame, isThenable, notAFrameText } from "../common/notAFrame";
 import type { LiveProviderOptions } from "./live/liveProvider";
 import type { LocalDataOptions } from "./queryProvider";
 import { QueryError, dataMessages as msg } from "./messages";
@@ -92,4 +94,18 @@ export function runOptions(where: string, options: unknown): QueryRunOptions {
   if (found?.problem === "type") throw new QueryError(msg.runOptionType(where, found.option, found.expected, found.value));
   const columns = listOf((options as { columns?: string | string[] } | undefined)?.columns);
   return columns ? { columns } : {};
+}
+
+/**
+ * A query's parameters as given from plain JavaScript: `null` is none; text, a list, a frame or a Promise were read
+ * key by key ('unknown parameter "0"') or failed inside, so they are refused naming what was given.
+ */
+export function queryParams(where: string, params: unknown): QueryParams {
+  if (params === null || params === undefined) return {};
+  // polars' frames and series are plain objects: named first.
+  const proto: unknown = typeof params === "object" ? Object.getPrototypeOf(params) : undefined;
+  if ((proto !== Object.prototype && proto !== null) || isDataFrame(params) || isSeries(params) || isLazyFrame(params) || isThenable(params)) {
+    throw new QueryError(msg.queryParams(where, notAFrameText(params)));
+  }
+  return params as QueryParams;
 }

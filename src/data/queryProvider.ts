@@ -4,6 +4,7 @@
  * data family is a property and each query an async method returning a polars
  * DataFrame: `await qp.WindowsSecurity.list_host_logons({ start, end })`.
  */
+import { notAFrameText } from "../common/notAFrame";
 import fs from "node:fs";
 import path from "node:path";
 import { inspect } from "node:util";
@@ -446,6 +447,7 @@ class LocalDataProvider implements QueryProviderMethods, QueryProviderConnection
   }
 
   async execQuery(query: string, params?: QueryParams, options?: QueryRunOptions): Promise<pl.DataFrame> {
+    if (typeof query !== "string") throw new QueryError(msg.execQueryText(notAFrameText(query)));
     const text = query.trim();
     const named = this.queries.find((q) => `${q.family}.${q.name}` === text) ?? this.queries.find((q) => `${q.family}.${q.name}` === text.normalize("NFC"));
     if (named) return this.runQuery(named, withTimeRange(named, params, this.range), options);
@@ -566,6 +568,7 @@ class LiveProvider implements QueryProviderMethods, QueryProviderConnection {
 
   /** A `Family.query` name runs that query with `params`; any other text runs as a query of the service's language, unchanged. */
   async execQuery(query: string, params?: QueryParams, options?: QueryRunOptions): Promise<pl.DataFrame> {
+    if (typeof query !== "string") throw new QueryError(msg.execQueryText(notAFrameText(query)));
     const text = query.trim();
     const named = this.live.definitions.find((q) => `${q.family}.${q.name}` === text);
     if (named) return rich(await this.live.run(named, params, runOptions(text, options)));
@@ -600,6 +603,8 @@ function providerName(environment: string): string {
 }
 
 function construct(named: DataEnvironment, options?: LocalDataOptions & LiveProviderOptions): QueryProvider {
+  // `new QueryProvider({ dataPaths })` (the options first) said 'data environment "[object Object]"'.
+  if (typeof named !== "string") throw new QueryError(msg.environmentNotText(notAFrameText(named)));
   const environment = providerName(named) as DataEnvironment;
   if ((LIVE_ENVIRONMENTS as string[]).includes(environment)) {
     const live = new LiveProvider(environment as LiveEnvironment, options);

@@ -6,6 +6,7 @@
  * turns the driver's tables into polars frames, and reports server limits and
  * partial errors as warnings naming the query.
  */
+import { queryParams } from "../providerOptions";
 import path from "node:path";
 import { inspect } from "node:util";
 import pl from "nodejs-polars";
@@ -244,11 +245,13 @@ export class LiveDataProvider {
   /** Runs a query definition with the caller's parameters. */
   async run(q: QueryDefinition, params: QueryParams = {}, options: QueryRunOptions = {}): Promise<pl.DataFrame> {
     const where = `${q.family}.${q.name}`;
+    // Before the connection: parameters that could never be read say so first.
+    const checked = queryParams(where, params);
     const hidden = HIDDEN.get(this) as Hidden;
     const driver = hidden.driver;
     const settings = hidden.settings;
     if (!driver || !settings || !driver.connected) throw new QueryError(msg.liveNotConnected(this.environment, where));
-    const { split_query_by: splitRaw, ...rest } = params as QueryParams & { split_query_by?: unknown };
+    const { split_query_by: splitRaw, ...rest } = checked as QueryParams & { split_query_by?: unknown };
     const splitMs = parseSplitBy(splitRaw ?? q.metadata.split_query_by, where);
     // The parameters the caller gave: their text may not be a query fragment (render.ts).
     const given = new Set<QueryParameter>();
