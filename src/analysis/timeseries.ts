@@ -526,6 +526,8 @@ export function setNewAnomalyThreshold(df: pl.DataFrame, threshold: number, thre
   requireColumn(df, "score", fn, "score column");
   const low = thresholdLow ?? threshold;
   if (!Number.isFinite(threshold) || !Number.isFinite(low)) throw new AnalysisError(msg.invalidOptions(fn, "thresholds must be finite numbers"));
+  // As timeseriesAnomaliesStl's scoreThreshold: a score at or above a threshold of 0 or less is every point.
+  if (threshold <= 0 || low <= 0) throw new AnalysisError(msg.invalidOptions(fn, `thresholds must be above 0 (a point is an anomaly when its score is at or above the threshold, or at or below minus the low one: ${threshold <= 0 ? threshold : low} flags every point)`));
   // Labelled here, not by a polars expression: polars orders NaN above every number (NaN ≥ 3 is true there).
   const scores = numericValues(df, "score", fn, { infinite: true });
   const labels = pl.Series("anomalies", scores.map((s) => (s === null ? 0 : s >= threshold ? 1 : s <= -low ? -1 : 0)), pl.Int64);

@@ -30,7 +30,8 @@ test("a flat series: NaN scores are never anomalies (relabelling, periods, first
       const out = timeseriesAnomaliesStl(df, { mode });
       assert.ok((values(out, "score") as number[]).every(Number.isNaN), `${level} ${mode}: the std is 0, the scores NaN`);
       assert.deepEqual([...new Set(values(out, "anomalies"))], [0], `${level} ${mode}: first labelling`);
-      for (const threshold of [3, 0, -1]) {
+      // The smallest threshold there is (0 and below are refused: they flag every point).
+      for (const threshold of [3, Number.MIN_VALUE]) {
         const relabelled = setNewAnomalyThreshold(out, threshold);
         assert.deepEqual([...new Set(values(relabelled, "anomalies"))], [0], `${level} ${mode}: threshold ${threshold}`);
         assert.deepEqual(extractAnomalyPeriods(relabelled, { posOnly: false }), []);
@@ -41,6 +42,10 @@ test("a flat series: NaN scores are never anomalies (relabelling, periods, first
   const scored = pl.DataFrame([times("TimeGenerated", 6), pl.Series("score", [null, 4, Number.NaN, -4, 1, 3], pl.Float64)]);
   assert.deepEqual(values(setNewAnomalyThreshold(scored, 3), "anomalies"), [0, 1, 0, -1, 0, 1]);
   assert.deepEqual(values(setNewAnomalyThreshold(scored, 3, 5), "anomalies"), [0, 1, 0, 0, 0, 1]);
+  // A threshold of 0 or below labelled every number an anomaly (as timeseriesAnomaliesStl's scoreThreshold is, refused).
+  for (const [t, low] of [[0, undefined], [-1, undefined], [3, 0], [3, -2]] as const) {
+    assert.throws(() => setNewAnomalyThreshold(scored, t, low), { name: "AnalysisError", message: /thresholds must be above 0 .* flags every point/ }, `${t} ${low}`);
+  }
 });
 
 test("residuals that are rounding noise score as a flat series; real spikes still count", () => {
