@@ -1,6 +1,7 @@
 /** The error classes, codes and message builders of src/context (threat intelligence, feeds, DNS, geolocation). */
 import { didYouMean, errorMessage, HuntlabError, unknownOptionText, type CodesOfClass, type ErrorCatalog, type UnknownOption } from "../common/errors";
-import { closeNames, nameList, quotedName } from "../display/shownText";
+import { closeNames, nameList, quotedName, quotedText } from "../display/shownText";
+import { revealHidden } from "../display/hiddenChars";
 
 /** An option's bad value as a message shows it: text quoted and called text, a list as a list. */
 function shownOption(value: unknown): string {
@@ -170,16 +171,16 @@ export const contextMessages = {
   feedNoObservable: (file: string, line: FeedPlace, hasColumn: boolean) =>
     errorMessage("context/feed-no-observable", `${feedPlace(file, line)}: no observable${hasColumn ? "" : " (the feed needs an `observable` column)"}`),
   feedSeverity: (file: string, line: FeedPlace, severity: string) =>
-    errorMessage("context/feed-severity", `${feedPlace(file, line)}: severity "${severity}" is not one of information, warning, high`),
-  feedTypeUnknown: (file: string, line: FeedPlace, type: string) => errorMessage("context/feed-type-unknown", `${feedPlace(file, line)}: unknown type "${type}"`),
-  /** `type` is the row's type, or "indicator" when it has none. */
+    errorMessage("context/feed-severity", `${feedPlace(file, line)}: severity ${quotedText(severity, 200)} is not one of information, warning, high`),
+  feedTypeUnknown: (file: string, line: FeedPlace, type: string) => errorMessage("context/feed-type-unknown", `${feedPlace(file, line)}: unknown type ${quotedText(type, 200)}`),
+  /** `type` is the row's type, or "indicator" when it has none. Feed values are the file's: revealed and cut (a feed is data, a hostile one too). */
   feedObservableInvalid: (file: string, line: FeedPlace, observable: string, type: string) =>
-    errorMessage("context/feed-observable-invalid", `${feedPlace(file, line)}: "${observable}" is not a recognised ${type}`),
+    errorMessage("context/feed-observable-invalid", `${feedPlace(file, line)}: ${quotedText(observable, 200)} is not a recognised ${revealHidden(type)}`),
   /** An IPv4-mapped CIDR range (`::ffff:10.1.0.0/16`) whose prefix is under 96: it is not an IPv4 range. */
   feedMappedRangeTooWide: (file: string, line: FeedPlace, observable: string) =>
     errorMessage(
       "context/feed-observable-invalid",
-      `${feedPlace(file, line)}: "${observable}" is an IPv4-mapped range with a prefix under /96, so it also covers IPv6 addresses outside ::ffff:0:0/96; ` +
+      `${feedPlace(file, line)}: ${quotedText(observable, 200)} is an IPv4-mapped range with a prefix under /96, so it also covers IPv6 addresses outside ::ffff:0:0/96; ` +
         "write an IPv4 range as a.b.c.d/n, or as ::ffff:a.b.c.d/(96 + n)",
     ),
 

@@ -154,6 +154,9 @@ test("a bad feed is not loaded; the status names the file and line", () => {
     ["bad-type.csv", "observable,type,severity\nwh401k.org,ipv4,high\n", /bad-type\.csv:2: "wh401k\.org" is not a recognised ipv4/, "context/feed-observable-invalid"],
     ["unknown.csv", "observable,severity\nMSTICAlertsWin1,high\n", /unknown\.csv:2: "MSTICAlertsWin1" is not a recognised indicator/, "context/feed-observable-invalid"],
     ["bad.json", "{", /bad\.json: not valid JSON/, "context/feed-syntax"],
+    // A feed's values are data: hidden characters as escapes, a long one cut (they were quoted as they were).
+    ["hidden.json", JSON.stringify([{ observable: "evil\u202egpj.exe\u2028" + "x".repeat(1000), severity: "high" }]), /hidden\.json item 1: "evil\\u202egpj\.exe\\u2028x{100,199}…" is not a recognised indicator$/, "context/feed-observable-invalid"],
+    ["hidden-sev.csv", "observable,severity\n1.2.3.4,hi\u202egh\n", /hidden-sev\.csv:2: severity "hi\\u202egh" is not one of/, "context/feed-severity"],
     // A JSON array's records are named by their place in it (JSON.parse gives no lines): it was "item-json.json:2", line 2 being the first record's.
     ["item-json.json", JSON.stringify([{ observable: "1.2.3.4", severity: "high" }, { observable: "not an ioc", severity: "high" }], null, 2), /item-json\.json item 2: "not an ioc" is not a recognised indicator/, "context/feed-observable-invalid"],
     ["quote.csv", 'observable,severity\n"1.2.3.4,high\n', /quote\.csv:2: unterminated quoted field starting on line 2/, "context/feed-syntax"],
