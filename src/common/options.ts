@@ -28,6 +28,7 @@ export type OptionKind =
   | "numbers"
   | "count"
   | "whole"
+  | "index"
   | "boolean"
   | "function"
   | "object"
@@ -59,6 +60,7 @@ const DESCRIBED: Readonly<Record<OptionKind, string>> = {
   numbers: "a list of numbers",
   count: "a whole number of at least 1 (Infinity: no limit)",
   whole: "a whole number of at least 0 (Infinity: no limit)",
+  index: "a whole number of at least 0",
   boolean: "true or false",
   function: "a function",
   object: "an object",
@@ -86,6 +88,8 @@ function accepts(kind: OptionKind | { oneOf: readonly unknown[] }, value: unknow
       return value === Infinity || (Number.isInteger(value) && (value as number) >= 1);
     case "whole":
       return value === Infinity || (Number.isInteger(value) && (value as number) >= 0);
+    case "index":
+      return Number.isInteger(value) && (value as number) >= 0;
     case "object":
       return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
     case "date":

@@ -9,7 +9,7 @@ export const ENTITIES_ERRORS = {
   "entities/column-missing": { class: "EntityParseError", when: "ipsFromDataFrame is given a column that is not there, or finds no IP column", names: "the option, the column, the columns there are" },
   "entities/invalid-option": { class: "EntityParseError", when: "ipsFromDataFrame or new SecurityAlert is given an option it does not know, or a value of the wrong kind", names: "the option, the value, the options there are" },
   "entities/invalid-source": { class: "EntityParseError", when: "an entity is built from something other than an object of its properties (or, for Ip, Host, Account, Url, Dns and File, its address, name, URL or path as text)", names: "the class, what it was given, an example" },
-  "entities/row-out-of-range": { class: "EntityParseError", when: "new SecurityAlert(df, row) names a row the DataFrame does not have, or a row that is no whole number (text, a fraction)", names: "the row, the number of rows" },
+  "entities/row-out-of-range": { class: "EntityParseError", when: "new SecurityAlert(df, row) names a row the DataFrame does not have, or a row that is no whole number (text, a fraction), or a row number comes with a row object", names: "the row, the number of rows" },
   "entities/alert-input": {
     class: "EntityParseError",
     when: "new SecurityAlert is given something other than an alerts DataFrame or one alert row object: a query not awaited, a LazyDataFrame, a Series, an array of rows, JSON text, undefined",
@@ -53,6 +53,11 @@ export const entitiesMessages = {
       typeof index === "number" && Number.isInteger(index)
         ? `SecurityAlert: row ${index} is out of range (the DataFrame has ${height} rows)`
         : `SecurityAlert: the row must be a whole number (0 to ${height - 1}: the DataFrame has ${height} rows), not ${shortValue(index)}${typeof index === "string" ? " (text)" : ""}`,
+    ),
+  rowWithObject: (index: unknown) =>
+    errorMessage(
+      "entities/row-out-of-range",
+      `SecurityAlert: a row number (${shortValue(index)}) goes with the alerts DataFrame it numbers, new SecurityAlert(alerts, ${shortValue(index)}); a row object is one alert already (its place in a list of alerts: the option position).`,
     ),
   alertOptions: (value: unknown) =>
     errorMessage("entities/invalid-option", `new SecurityAlert: its options (the third argument) must be an object such as { onParseError: "keep" }, not ${shortValue(value)}.`),

@@ -120,7 +120,7 @@ function rowsText(rows: readonly unknown[]): string {
   return `an array of ${rows.length} item${rows.length === 1 ? "" : "s"}: pass one alert row of it (rows[0]), or the alerts DataFrame and the row number`;
 }
 
-const OPTION_TYPES = { onParseError: { oneOf: ["throw", "keep"] }, position: "whole" } as const satisfies OptionTypesOf<SecurityAlertOptions>;
+const OPTION_TYPES = { onParseError: { oneOf: ["throw", "keep"] }, position: "index" } as const satisfies OptionTypesOf<SecurityAlertOptions>;
 
 /** Options from untyped cells: `null` failed reading `position`, a misspelt name was ignored. */
 function checkOptions(options: unknown): void {
@@ -179,6 +179,8 @@ export class SecurityAlert implements Displayable {
       row = frameRecords(source, { offset: index, length: 1 })[0];
       position ??= index;
     } else if (isAlertRow(source)) {
+      // A row number goes with the frame it numbers: `new SecurityAlert(row, 5)` took the row and dropped the 5.
+      if (index !== 0) throw new EntityParseError(msg.rowWithObject(index));
       row = source;
     } else {
       // From an untyped cell: a query not awaited made an alert of nothing (no name, no entities), drawn as "Alert: ".

@@ -157,6 +157,7 @@ const SAMPLES: Record<string, Sample> = {
   "entitiesMessages.invalidOption": () => [entities.invalidOption("ipsFromDataFrame: unknown option ipcolumn (did you mean ipColumn?); its options are ipColumn."), ["ipcolumn"]],
   "entitiesMessages.rowOutOfRange": () => [entities.rowOutOfRange(41, 41), ["row 41", "41 rows"]],
   "entitiesMessages.invalidSource": () => [entities.invalidSource("Ip", "null", "{ Address: … }", "Address"), ["new entities.Ip", "null", "{ Address: … }", "Address as text"]],
+  "entitiesMessages.rowWithObject": () => [entities.rowWithObject(5), ["a row number (5)", "new SecurityAlert(alerts, 5)", "position"]],
   "entitiesMessages.alertOptions": () => [entities.alertOptions(null), ["new SecurityAlert", "third argument", "onParseError", "not null"]],
   "entitiesMessages.alertInput": () => [entities.alertInput("a LazyDataFrame: collect it first"), ["new SecurityAlert", "new SecurityAlert(alerts, 0)", "toRecords()[0]", "a LazyDataFrame: collect it first"]],
 

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { describe, it, test } from "node:test";
 import pl from "nodejs-polars";
 import { SecurityAlert, type AlertRow } from "../../src/entities/securityAlert";
 
@@ -52,4 +52,15 @@ describe("new SecurityAlert takes an alerts DataFrame and a row, or one row", ()
     assert.throws(() => alertOf({ SystemAlertId: "x" }, 0, { position: -1 }), { code: "entities/invalid-option", message: /option position must be a whole number/ });
     assert.equal(alertOf({ SystemAlertId: "x", Entities: "[{" }, 0, { onParseError: "keep" }).parseErrors.length, 1);
   });
+});
+
+test("a row number with a row object, or a position that is no row, is refused (the 5 of new SecurityAlert(row, 5) was dropped)", () => {
+  const alerts = pl.DataFrame({ SystemAlertId: ["a1", "a2"], AlertDisplayName: ["one", "two"] });
+  const row = alerts.toRecords()[1];
+  assert.throws(() => new SecurityAlert(row, 5), { code: "entities/row-out-of-range", message: /a row number \(5\) goes with the alerts DataFrame it numbers, new SecurityAlert\(alerts, 5\)/ });
+  assert.equal(new SecurityAlert(row).AlertDisplayName, "two");
+  assert.equal(new SecurityAlert(row, 0, { position: 1 }).position, 1);
+  for (const position of [Infinity, -1, 1.5]) {
+    assert.throws(() => new SecurityAlert(row, 0, { position }), { code: "entities/invalid-option", message: /position must be a whole number of at least 0/ }, String(position));
+  }
 });
