@@ -2,6 +2,7 @@
 import { didYouMean, errorMessage, HuntlabError, type ErrorCatalog } from "../common/errors";
 import { cutText } from "../display/cutText";
 import { shortValue } from "../common/options";
+import { nameList } from "../display/shownText";
 
 /** Every code of src/entities, with what docs/errors.md says of it. */
 export const ENTITIES_ERRORS = {
@@ -62,6 +63,12 @@ export const entitiesMessages = {
   alertOptions: (value: unknown) =>
     errorMessage("entities/invalid-option", `new SecurityAlert: its options (the third argument) must be an object such as { onParseError: "keep" }, not ${shortValue(value)}.`),
   /** `what`: the input described by common/notAFrame.ts (a Promise: await it…). */
+  /** `alertColumns`: the columns any alert frame has one of; `columns`: the frame's. */
+  notAlertsFrame: (alertColumns: readonly string[], columns: readonly string[]) =>
+    errorMessage(
+      "entities/alert-input",
+      `SecurityAlert.fromDataFrame: the DataFrame has none of an alert's columns (${alertColumns.join(", ")}), so each row would be an alert without id, name or entities; is it an alerts query's result? Its columns: ${nameList(columns)}.`,
+    ),
   alertInput: (what: string) =>
     errorMessage("entities/alert-input", `new SecurityAlert: expected an alerts DataFrame and the row to take (new SecurityAlert(alerts, 0)), or one alert row object (alerts.toRecords()[0]); got ${what}.`),
 };

@@ -11,7 +11,7 @@ import { htmlView } from "../display/htmlView";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
 import { Entity, EntityParseError, formatEntityValue, MAX_CARD_KEY, MAX_CARD_VALUE, MAX_TEXT_VALUE, parseEntityTime } from "./entity";
-import { frameHeight, frameRecords, isDataFrame, isSeries } from "../common/frames";
+import { columnNames, frameHeight, frameRecords, isDataFrame, isSeries } from "../common/frames";
 import { jsonErrorText, stringifyExact, parseJsonIntegersAsText } from "../common/json";
 import { printWarning } from "../common/messages";
 import { checkJsonDepth, parseEntities } from "./parse";
@@ -216,6 +216,10 @@ export class SecurityAlert implements Displayable {
    * trusted: one bad row must not lose the others).
    */
   static fromDataFrame(df: DataFrame, options: AlertsFromDataFrameOptions = {}): SecurityAlert[] {
+    // Another query's rows (host logons) made alerts of nothing: blank nodes in a graph, without a word.
+    const columns = columnNames(df);
+    const alertColumns = [...ALERT_IDENTITY_COLUMNS.id, ...ALERT_IDENTITY_COLUMNS.name, "Entities"];
+    if (frameHeight(df) > 0 && !alertColumns.some((c) => columns.includes(c))) throw new EntityParseError(msg.notAlertsFrame(alertColumns, columns));
     const alerts = frameRecords(df).map((row, position) => new SecurityAlert(row, 0, { onParseError: "keep", position }));
     // Once per frame, not per alert: a frame without id, name and time columns would print a line per row.
     const unnamed = alerts.filter((a) => !a.identified);

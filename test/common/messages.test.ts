@@ -158,6 +158,7 @@ const SAMPLES: Record<string, Sample> = {
   "entitiesMessages.rowOutOfRange": () => [entities.rowOutOfRange(41, 41), ["row 41", "41 rows"]],
   "entitiesMessages.invalidSource": () => [entities.invalidSource("Ip", "null", "{ Address: … }", "Address"), ["new entities.Ip", "null", "{ Address: … }", "Address as text"]],
   "entitiesMessages.rowWithObject": () => [entities.rowWithObject(5), ["a row number (5)", "new SecurityAlert(alerts, 5)", "position"]],
+  "entitiesMessages.notAlertsFrame": () => [entities.notAlertsFrame(["SystemAlertId", "Entities"], ["TimeGenerated", "Account"]), ["fromDataFrame", "SystemAlertId, Entities", "TimeGenerated, Account"]],
   "entitiesMessages.alertOptions": () => [entities.alertOptions(null), ["new SecurityAlert", "third argument", "onParseError", "not null"]],
   "entitiesMessages.alertInput": () => [entities.alertInput("a LazyDataFrame: collect it first"), ["new SecurityAlert", "new SecurityAlert(alerts, 0)", "toRecords()[0]", "a LazyDataFrame: collect it first"]],
 

@@ -64,3 +64,11 @@ test("a row number with a row object, or a position that is no row, is refused (
     assert.throws(() => new SecurityAlert(row, 0, { position }), { code: "entities/invalid-option", message: /position must be a whole number of at least 0/ }, String(position));
   }
 });
+
+test("a frame that is no alerts (another query's rows) is refused, naming its columns (each row became a blank alert)", () => {
+  const logons = pl.DataFrame({ TimeGenerated: [new Date("2026-01-01T00:00:00Z")], Account: ["CONTOSO\\bob"], LogonType: [3] });
+  assert.throws(() => SecurityAlert.fromDataFrame(logons), { code: "entities/alert-input", message: /has none of an alert's columns \(SystemAlertId, .*Entities\).*Its columns: TimeGenerated, Account, LogonType\.$/ });
+  // An empty result of any query is no alerts, not an error; one alert column is enough (Defender's AlertInfo: Title, AlertId).
+  assert.deepEqual(SecurityAlert.fromDataFrame(logons.head(0)), []);
+  assert.equal(SecurityAlert.fromDataFrame(pl.DataFrame({ Title: ["Suspicious PowerShell"], Timestamp: ["2026-01-01T00:00:00Z"] }), { warn: () => undefined })[0].AlertDisplayName, "Suspicious PowerShell");
+});
