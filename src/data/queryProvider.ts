@@ -98,7 +98,11 @@ export interface QueryFunction {
  * nested as in MSTICPy (`qp.Azure.Sentinel.query` for `Azure.Sentinel`), so a
  * member may also hold further families: typed as both, for notebook cells.
  */
-export type QueryFamily = { [query: string]: QueryFunction & QueryFamily };
+// An interface, not a type alias: TypeScript's incremental check lost the alias's recursion after an edit elsewhere
+// (qp.Azure.Sentinel typed as a bare QueryFunction until its build info was deleted).
+export interface QueryFamily {
+  [query: string]: QueryFunction & QueryFamily;
+}
 
 /** What a provider offers besides its families. */
 export interface QueryProviderMethods {

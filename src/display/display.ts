@@ -9,6 +9,7 @@
 import { randomUUID } from "node:crypto";
 import { inspect } from "node:util";
 import { denoJupyter, loadedTslabModules, tslabKernelModule } from "../common/kernel";
+import { isThenable } from "../common/notAFrame";
 import { isDataFrame, isSeries } from "../common/frames";
 import { checkOptionNames, dataFrameBundle, DATAFRAME_DISPLAY_OPTION_NAMES, type DataFrameDisplayOptions } from "./dataframe";
 import { isDisplayable, JUPYTER_DISPLAY, wellFormedBundle, type MimeBundle } from "./protocol";
@@ -70,7 +71,7 @@ function formatted(value: unknown, options: DataFrameDisplayOptions | undefined)
   if (isSeries(value)) return dataFrameBundle(value.toFrame(), options);
   if (isDisplayable(value)) {
     const bundle: unknown = value[JUPYTER_DISPLAY]();
-    if (bundle === null || typeof bundle !== "object" || Array.isArray(bundle) || typeof (bundle as { then?: unknown }).then === "function") {
+    if (bundle === null || typeof bundle !== "object" || Array.isArray(bundle) || isThenable(bundle)) {
       throw new DisplayError(msg.notAMimeBundle());
     }
     return bundle as MimeBundle;

@@ -26,6 +26,7 @@
  * The one visible trace: `console.log` still ends the empty text with a newline,
  * so the cell shows an empty stdout line after the rich output.
  */
+import { isLazyFrame } from "../common/notAFrame";
 import { inspect, types, type InspectOptions } from "node:util";
 import type { DataFrame } from "nodejs-polars";
 import { isDataFrame } from "../common/frames";
@@ -89,7 +90,7 @@ export function inspectLastValue(value: Displayable, depth: number | null | unde
 /** polars' lazy frames and group-bys: their results are frames derived from a rich frame. */
 function isFrameSource(value: unknown): value is object {
   if (typeof value !== "object" || value === null || Array.isArray(value) || Object.isFrozen(value)) return false;
-  if ((value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === "LazyDataFrame") return true;
+  if (isLazyFrame(value)) return true;
   // GroupBy, LazyGroupBy, RollingGroupBy, DynamicGroupBy: plain objects with `agg`.
   const proto: unknown = Object.getPrototypeOf(value);
   return (proto === Object.prototype || proto === null) && typeof (value as { agg?: unknown }).agg === "function";

@@ -3,6 +3,8 @@ import { didYouMean, errorMessage, HuntlabError, type ErrorCatalog } from "../co
 import { cutText } from "../display/cutText";
 import { shortValue } from "../common/options";
 import { nameList } from "../display/shownText";
+import { isDataFrame } from "../common/frames";
+import { isThenable } from "../common/notAFrame";
 
 /** Every code of src/entities, with what docs/errors.md says of it. */
 export const ENTITIES_ERRORS = {
@@ -105,9 +107,8 @@ export function describeSource(value: unknown): string {
   if (typeof value === "string") return `the text ${JSON.stringify(cutText(value, 40))}`;
   if (typeof value !== "object") return `a ${typeof value} (${String(value).slice(0, 40)})`;
   if (Array.isArray(value)) return `an array of ${value.length} item(s)`;
-  const tag = (value as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag];
-  if (tag === "DataFrame") return "a DataFrame";
-  if (typeof (value as { then?: unknown }).then === "function") return "a Promise (put await before it)";
+  if (isDataFrame(value)) return "a DataFrame";
+  if (isThenable(value)) return "a Promise (put await before it)";
   const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
   return typeof name === "string" && name !== "Object" ? `an object (${name})` : "an object";
 }

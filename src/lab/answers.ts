@@ -20,6 +20,7 @@ import { findUnknownOption, unknownOptionText } from "../common/errors";
 import { shownText } from "../display/shownText";
 import { canonicalDecimal } from "../common/decimal";
 import { columnNames, columnOf, exactValues, isDataFrame, isSeries } from "../common/frames";
+import { isLazyFrame, isThenable } from "../common/notAFrame";
 
 /** The lab's answer file: data/answers.json (from the original MSTICPy lab). */
 export const ANSWERS_PATH = path.join(LAB_DATA_DIR, "answers.json");
@@ -371,8 +372,8 @@ function answersFileOf(options: unknown): string | undefined {
 /** Why one value is no answer that can be checked (a Promise, a lazy frame, a row), or undefined. */
 function notAValue(value: unknown): Unfit | undefined {
   if (value === null || typeof value !== "object" || value instanceof Date) return undefined;
-  if (typeof (value as { then?: unknown }).then === "function") return { shown: "a Promise", problem: say.promiseAnswer() };
-  if (typeof (value as { collectSync?: unknown }).collectSync === "function") return { shown: "a LazyDataFrame", problem: say.lazyAnswer() };
+  if (isThenable(value)) return { shown: "a Promise", problem: say.promiseAnswer() };
+  if (isLazyFrame(value)) return { shown: "a LazyDataFrame", problem: say.lazyAnswer() };
   return { shown: shownValue(value), problem: say.objectAnswer() };
 }
 
