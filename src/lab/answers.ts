@@ -326,7 +326,7 @@ const CHECK_ANSWERS_OPTIONS: readonly (keyof CheckAnswersOptions)[] = ["answersP
 export function exerciseAnswersPath(exercise: string): string {
   // `results` names the results file (answers_results.json), which holds no answers.
   if (typeof exercise !== "string" || !/^[A-Za-z0-9_-]{1,40}$/.test(exercise) || exercise === "results") {
-    throw new AnswersError(msg.answersUnreadable(`exercise ${JSON.stringify(exercise).slice(0, 60)}`, "an exercise name is letters, digits, - and _"));
+    throw new AnswersError(msg.badExerciseName(exercise, exercisesWithAnswers()));
   }
   return path.join(LAB_DATA_DIR, `answers_${exercise}.json`);
 }

@@ -81,6 +81,11 @@ export const labMessages = {
   unknownOption: (text: string) => errorMessage("lab/invalid-argument", text),
   answerEntryInvalid: (file: string, question: string, why: string) =>
     errorMessage("lab/answers-unreadable", `The answers file ${file}: question ${JSON.stringify(question.slice(0, 60))} can never be answered right: ${why}. Write its answer as text or a number (a list of them for a set).`),
+  badExerciseName: (exercise: unknown, exercises: readonly string[]) =>
+    errorMessage(
+      "lab/unknown-exercise",
+      `checkAnswers: ${typeof exercise === "string" ? JSON.stringify(exercise.slice(0, 60)) : kindText(exercise)} is not an exercise name (letters, digits, - and _: { exercise: "pivots" }); the exercises with answers are ${exercises.join(", ")}.`,
+    ),
   noExerciseAnswers: (exercise: string, exercises: readonly string[]) =>
     errorMessage(
       "lab/unknown-exercise",

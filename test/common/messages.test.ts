@@ -374,6 +374,7 @@ const SAMPLES: Record<string, Sample> = {
   "labMessages.unknownQuestion": () => [lab.unknownQuestion(["q9"], ["q1", "q2"]), ['"q9"', "q1, q2"]],
   "labMessages.unknownExercise": () => [lab.unknownExercise("exercise9", ["exercise1", "exercise2"]), ['"exercise9"', "exercise1, exercise2"]],
   "labMessages.answerEntryInvalid": () => [lab.answerEntryInvalid("/lab/answers_x.json", "e1", "the answer is empty"), ["/lab/answers_x.json", '"e1"', "the answer is empty"]],
+  "labMessages.badExerciseName": () => [lab.badExerciseName("../x", ["exercise2", "pivots"]), ['"../x"', "not an exercise name", "exercise2, pivots"]],
   "labMessages.noExerciseAnswers": () => [lab.noExerciseAnswers("exercise6", ["exercise2", "pivots"]), ['"exercise6"', "exercise2, pivots"]],
   "labMessages.optionsNotObject": () => [lab.optionsNotObject("checkResult", "r.json", '{ resultsPath: "my.json" }'), ["checkResult", '"r.json" (text)', "resultsPath"]],
   "labMessages.optionNotAPath": () => [lab.optionNotAPath("checkAnswers", "answersPath", 5), ["checkAnswers", "answersPath", "a number"]],

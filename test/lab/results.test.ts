@@ -396,6 +396,15 @@ describe("checkAnswers' and checkResult's options", () => {
     );
   });
 
+  test("a badly formed exercise name is named as such, with the exercises there are (it read 'Cannot read the answers file exercise …')", () => {
+    for (const exercise of ["../answers", "pivots.json", "results", 5]) {
+      assert.throws(
+        () => checkAnswers({ country: "United States" }, { exercise } as never),
+        (e: Error) => e instanceof AnswersError && e.code === "lab/unknown-exercise" && /is not an exercise name.*the exercises with answers are exercise2, exercise4, exercise5, pivots/.test(e.message) && !/Cannot read/.test(e.message),
+      );
+    }
+  });
+
   test("null options are the defaults (a TypeError before); options that are not an object, a misspelt option or a path that is not text are clear errors", () => {
     assert.equal(checkAnswers({ question1: "2020-07-10" }, null).results.length, 2, "data/answers.json's questions");
     assert.equal(checkResult("exercise1", undefined, null).status, "not-answered");
