@@ -17,6 +17,8 @@ export const LOGON_TYPE_NUMBERS: Readonly<Record<string, number>> = {
   network: 3,
   batch: 4,
   service: 5,
+  // OCSF's caption of logon type 5 (`logon_type`).
+  osservice: 5,
   proxy: 6,
   unlock: 7,
   networkcleartext: 8,
@@ -117,12 +119,22 @@ export function convert(series: pl.Series, as: Conversion | undefined, name: str
       const code = toNumber(series, pl.Int64, name);
       return apply(code, pl.when(pl.col("v").isNull()).then(pl.lit(null).cast(pl.Int64)).when(pl.col("v").eq(0)).then(pl.lit(4624)).otherwise(pl.lit(4625)).cast(pl.Int64), name);
     }
+    case "statusEventId":
+      return lookup(series, { "1": 4624, "2": 4625 }, pl.lit(null).cast(pl.Int64), name);
+    case "statusResultType":
+      return lookup(series, { "1": 0, "2": FAILED_SIGNIN_RESULT }, pl.lit(null).cast(pl.Int64), name);
+    case "ocsfLogonType": {
+      // OCSF numbers logon types as Windows does, except System (1; Windows' 0) and its own Unknown (0) and Other (99).
+      const code = convert(series, "logonType", name);
+      return apply(code, pl.when(pl.col("v").eq(1)).then(pl.lit(0)).when(pl.col("v").eq(0).or(pl.col("v").eq(99))).then(pl.lit(null)).otherwise(pl.col("v")).cast(pl.Int64), name);
+    }
     case "interactiveLogonType":
       return lookup(series, { true: 2, false: 3 }, pl.lit(null).cast(pl.Int64), name);
     case "userPart":
       return userPart(series, name);
     case "protocolLetter":
-      return lookup(series, { tcp: "T", udp: "U", "6": "T", "17": "U" }, pl.col("v").cast(pl.Utf8).str.toUpperCase(), name);
+      // IANA numbers as VPC flow logs and OCSF's protocol_num write them; ICMP (1, 58 for IPv6) by name, as Zeek writes it.
+      return lookup(series, { tcp: "T", udp: "U", "6": "T", "17": "U", "1": "ICMP", "58": "ICMP" }, pl.col("v").cast(pl.Utf8).str.toUpperCase(), name);
     case "directionLetter":
       return lookup(series, { outbound: "O", egress: "O", inbound: "I", ingress: "I" }, pl.lit(null).cast(pl.Utf8), name);
   }

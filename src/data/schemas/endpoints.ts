@@ -46,6 +46,10 @@ export function flowEndpoints(df: pl.DataFrame, spec: EndpointsRule["endpoints"]
   const localFlags = localSrc ? (localSrc.toArray() as unknown[]).map(truthy) : undefined;
   const localDst = spec.localDestination ? fieldSeries(df, spec.localDestination) : undefined;
   const localDstFlags = localDst ? (localDst.toArray() as unknown[]).map(truthy) : undefined;
+  const declaredId = spec.directionId ? fieldSeries(df, spec.directionId) : undefined;
+  const idDirs = declaredId ? (convert(declaredId, "int", "id").toArray() as (number | bigint | null)[]).map((v) => (v === null ? null : DIRECTION_IDS.get(Number(v)) ?? null)) : undefined;
+  const verdict = spec.action ? fieldSeries(df, spec.action) : undefined;
+  const denied = verdict ? (convert(verdict, "text", "action").toArray() as (string | null)[]).map(isDenied) : undefined;
 
   // Each distinct address is classified once.
   const memo = new Map<string, boolean>();
@@ -69,7 +73,7 @@ export function flowEndpoints(df: pl.DataFrame, spec: EndpointsRule["endpoints"]
     const d = dsts[i];
     const sLocal = local(s);
     const dLocal = local(d);
-    let dir: Direction | null = dirs?.[i] ?? null;
+    let dir: Direction | null = dirs?.[i] ?? idDirs?.[i] ?? null;
     if (dir === null && localFlags && localFlags[i] !== null) dir = localFlags[i] ? "O" : "I";
     // No declaration: the local end is the machine; two public ends are read from the source's side.
     dir ??= !sLocal && dLocal ? "I" : "O";
@@ -84,8 +88,11 @@ export function flowEndpoints(df: pl.DataFrame, spec: EndpointsRule["endpoints"]
     direction[i] = s === null && d === null ? null : dir;
     flowType[i] = s === null || d === null ? null : theirsLocal ? "IntraVNet" : "ExternalPublic";
   }
-  const outFlows = direction.map((d) => (d === "O" ? 1 : 0));
-  const inFlows = direction.map((d) => (d === "I" ? 1 : 0));
+  const allowed = (i: number) => denied?.[i] !== true;
+  const outFlows = direction.map((d, i) => (d === "O" && allowed(i) ? 1 : 0));
+  const inFlows = direction.map((d, i) => (d === "I" && allowed(i) ? 1 : 0));
+  const deniedOut = direction.map((d, i) => (d === "O" && !allowed(i) ? 1 : 0));
+  const deniedIn = direction.map((d, i) => (d === "I" && !allowed(i) ? 1 : 0));
   return new Map<string, pl.Series>([
     ["VMIPAddress", pl.Series("VMIPAddress", vmIp, pl.Utf8)],
     ["SrcIP", pl.Series("SrcIP", srcs, pl.Utf8)],
@@ -95,10 +102,28 @@ export function flowEndpoints(df: pl.DataFrame, spec: EndpointsRule["endpoints"]
     ["FlowType", pl.Series("FlowType", flowType, pl.Utf8)],
     ["AllowedOutFlows", pl.Series("AllowedOutFlows", outFlows, pl.Int64)],
     ["AllowedInFlows", pl.Series("AllowedInFlows", inFlows, pl.Int64)],
-    ["DeniedInFlows", pl.Series("DeniedInFlows", new Array(n).fill(0), pl.Int64)],
-    ["DeniedOutFlows", pl.Series("DeniedOutFlows", new Array(n).fill(0), pl.Int64)],
-    ["TotalAllowedFlows", pl.Series("TotalAllowedFlows", new Array(n).fill(1), pl.Int64)],
+    ["DeniedInFlows", pl.Series("DeniedInFlows", deniedIn, pl.Int64)],
+    ["DeniedOutFlows", pl.Series("DeniedOutFlows", deniedOut, pl.Int64)],
+    ["TotalAllowedFlows", pl.Series("TotalAllowedFlows", direction.map((_, i) => (allowed(i) ? 1 : 0)), pl.Int64)],
   ]);
+}
+
+/** OCSF's `direction_id`: 1 Inbound, 2 Outbound (3 Lateral, 4 Local and the rest say nothing of the sides). */
+const DIRECTION_IDS = new Map<number, Direction>([
+  [1, "I"],
+  [2, "O"],
+]);
+
+/**
+ * Verdicts that mean the flow did not pass: VPC flow logs' `REJECT`, OCSF's `Denied`/`Blocked`, firewalls'
+ * CEF `deny`, `drop`, `block`, Palo Alto's `reset-both`… Any other value (`ACCEPT`, `allow`, `Allowed`) or none is allowed.
+ */
+const DENIED_VERDICTS = new Set(["deny", "denied", "reject", "rejected", "drop", "dropped", "block", "blocked", "refuse", "refused"]);
+
+function isDenied(value: string | null): boolean {
+  if (value === null) return false;
+  const t = value.trim().toLowerCase();
+  return DENIED_VERDICTS.has(t) || t.startsWith("reset");
 }
 
 /** Zeek writes booleans as `T`/`F` in TSV and true/false in JSON; `-` is unset. */

@@ -15,7 +15,7 @@ import { printWarning } from "../../common/messages";
 import { hasLabType } from "./convert";
 import { fieldNames, fieldSeries, fieldSetWith } from "./fields";
 import { LOGON_LAYOUTS, LOGON_SCHEMAS } from "./logon";
-import { applySchema, closeFields, filetimeFields, rankSchemas } from "./mapping";
+import { applySchema, closeFields, filetimeFields, rankSchemas, schemaRows } from "./mapping";
 import { NETWORK_LAYOUTS, NETWORK_SCHEMAS } from "./network";
 import { PROCESS_LAYOUTS, processEventSchema, processSchemaSource, type ProcessColumns } from "./process";
 import type { EventKind, EventSchema, LabColumn, LabLayout } from "./types";
@@ -23,8 +23,8 @@ import { wideIntsAsText } from "../../common/wideInts";
 import { EVTX_DOCS, isWinEventExport, winEventFields, winEventsOfKind } from "./winEvent";
 
 export type { EventKind, EventSchema, LabLayout, LabColumn, ColumnRule, Conversion, FieldRule } from "./types";
-export { LOGON_SCHEMAS, LOGON_LAYOUTS, LAB_HOST_LOGONS, LAB_SIGNINS, SECURITY_EVENT_LOGONS, WINDOWS_EVENT_LOGONS, SIGNIN_LOGS, GRAPH_SIGNINS, PORTAL_CSV_SIGNINS, ECS_AUTHENTICATION } from "./logon";
-export { NETWORK_SCHEMAS, NETWORK_LAYOUTS, LAB_NETWORK_FLOWS, AZURE_NETWORK_ANALYTICS, ZEEK_CONN, ECS_NETWORK, SYSMON_NETWORK } from "./network";
+export { LOGON_SCHEMAS, LOGON_LAYOUTS, LAB_HOST_LOGONS, LAB_SIGNINS, SECURITY_EVENT_LOGONS, WINDOWS_EVENT_LOGONS, SIGNIN_LOGS, GRAPH_SIGNINS, PORTAL_CSV_SIGNINS, ECS_AUTHENTICATION, OCSF_AUTHENTICATION } from "./logon";
+export { NETWORK_SCHEMAS, NETWORK_LAYOUTS, LAB_NETWORK_FLOWS, AZURE_NETWORK_ANALYTICS, ZEEK_CONN, ECS_NETWORK, SYSMON_NETWORK, OCSF_NETWORK } from "./network";
 export { PROCESS_LAYOUTS, LAB_PROCESSES, registerProcessSchemas, type ProcessColumns, type ProcessSchemaSource } from "./process";
 export { readZeekTsv, readZeekTsvFile, isZeekTsv } from "./zeek";
 export { isLocalAddress } from "./endpoints";
@@ -143,7 +143,8 @@ export function normalizeEvents(df: pl.DataFrame, kind: EventKind, options: Norm
   const layouts = labLayouts(kind);
   if (inLabLayout(df, layouts)) return df;
   const { schema, process } = chooseSchema(df, kind, options.source ?? "normalizeEvents");
-  const base = process ? flattenProcessFields(df, process) : df;
+  // Only the schema's events are mapped: an OCSF file's other classes, a Suricata EVE log's alerts and DNS records are left out.
+  const base = schemaRows(process ? flattenProcessFields(df, process) : df, schema);
   for (const field of filetimeFields(base, schema, labColumnMap(layouts))) (options.warn ?? printWarning)(dataWarnings.filetimeColumn(options.source ?? "normalizeEvents", field));
   return applySchema(base, schema, labColumnMap(layouts));
 }

@@ -248,5 +248,45 @@ export const ECS_AUTHENTICATION: EventSchema = {
   },
 };
 
+/**
+ * OCSF Authentication events (class 3002): AWS Security Lake, OCSF exporters and converters, nested
+ * (NDJSON, Parquet) or flattened to dotted columns (CSV). `time` is epoch ms; the logon type is OCSF's
+ * `logon_type_id` (Windows' numbers but for System), the outcome `status_id`. Rows of other classes,
+ * and logoffs (`activity_id` 2), are no logons: they are left out. Without a logon type the type is 3.
+ */
+export const OCSF_AUTHENTICATION: EventSchema = {
+  id: "ocsf-authentication",
+  name: "OCSF Authentication",
+  kind: "logon",
+  description: "Open Cybersecurity Schema Framework Authentication events (class_uid 3002): AWS Security Lake, OCSF exporters; nested JSON or dotted columns.",
+  requires: ["class_uid", "time", "user.name"],
+  hints: ["status_id", "status", "activity_id", "logon_type_id", "src_endpoint.ip", "dst_endpoint.hostname", "auth_protocol", "metadata.version"],
+  rows: [
+    { field: "class_uid", keep: [3002] },
+    { field: "activity_id", drop: [2] },
+  ],
+  columns: {
+    TimeGenerated: { from: "time", as: "time" },
+    // Host-logon layout.
+    Account: { account: { domain: "user.domain", user: "user.name" } },
+    TargetUserName: { from: "user.name", as: "text" },
+    SubjectUserName: { from: ["actor.user.name", "user.name"], as: "text" },
+    LogonType: { from: "logon_type_id", as: "ocsfLogonType", fallback: { from: "logon_type", as: "logonType" }, otherwise: 3 },
+    LogonProcessName: { from: ["logon_process.name", "auth_protocol"], as: "text" },
+    IpAddress: { from: "src_endpoint.ip", as: "text" },
+    WorkstationName: { from: ["src_endpoint.hostname", "src_endpoint.name", "src_endpoint.ip"], as: "text" },
+    Computer: { from: ["dst_endpoint.hostname", "device.hostname", "dst_endpoint.name", "device.name", "dst_endpoint.ip", "device.ip"], as: "text" },
+    EventID: { from: "status_id", as: "statusEventId", fallback: { from: "status", as: "outcomeEventId" } },
+    // Sign-in layout.
+    UserPrincipalName: { from: ["user.email_addr", "user.name"], as: "text" },
+    IPAddress: { from: "src_endpoint.ip", as: "text" },
+    Latitude: { from: "src_endpoint.location.lat", as: "float" },
+    Longitude: { from: "src_endpoint.location.long", as: "float" },
+    Location: { from: "src_endpoint.location.country", as: "text" },
+    AppDisplayName: { from: ["service.name", "dst_endpoint.svc_name", "metadata.product.name"], as: "text" },
+    ResultType: { from: "status_id", as: "statusResultType", fallback: { from: "status", as: "outcomeResultType" } },
+  },
+};
+
 /** Every logon schema, in detection order (a tie goes to the earlier). */
-export const LOGON_SCHEMAS: readonly EventSchema[] = [SECURITY_EVENT_LOGONS, WINDOWS_EVENT_LOGONS, SIGNIN_LOGS, GRAPH_SIGNINS, PORTAL_CSV_SIGNINS, ECS_AUTHENTICATION];
+export const LOGON_SCHEMAS: readonly EventSchema[] = [SECURITY_EVENT_LOGONS, WINDOWS_EVENT_LOGONS, SIGNIN_LOGS, GRAPH_SIGNINS, PORTAL_CSV_SIGNINS, ECS_AUTHENTICATION, OCSF_AUTHENTICATION];

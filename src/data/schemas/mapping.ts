@@ -5,7 +5,7 @@
 import pl from "nodejs-polars";
 import { isTextType } from "../../common/dtypes";
 import { closestNames } from "../../common/errors";
-import { columnNames, columnOf, frameHeight, frameOf } from "../../common/frames";
+import { columnNames, columnOf, frameHeight, frameOf, withPlainNames } from "../../common/frames";
 import { convert, hasLabType, labTypeConversion } from "./convert";
 import { flowEndpoints } from "./endpoints";
 import { fieldNames, fieldSeries } from "./fields";
@@ -176,6 +176,33 @@ export function applySchema(df: pl.DataFrame, schema: EventSchema, labColumns: R
   if (replaced.size === 0 && added.size === 0) return df;
   const kept = names.map((n) => replaced.get(n) ?? columnOf(df, n));
   return frameOf([...kept, ...added.values()]);
+}
+
+/**
+ * The rows of `df` that are the schema's events (its `rows` filters): a row whose field holds a value
+ * the filter does not keep is dropped; a row without the field is kept. The frame itself when nothing is dropped.
+ */
+export function schemaRows(df: pl.DataFrame, schema: EventSchema): pl.DataFrame {
+  const masks: pl.Series[] = [];
+  for (const filter of schema.rows ?? []) {
+    const s = fieldSeries(df, filter.field);
+    if (!s) continue;
+    const key = pl.col("v").cast(pl.Utf8).str.strip().str.toLowerCase();
+    // A chain of equalities: the lists are a few values (polars deprecates `is_in` with a same-typed list).
+    const listed = (values: readonly (string | number)[]) => values.map((v) => key.eq(pl.lit(String(v).toLowerCase()))).reduce((a, b) => a.or(b));
+    let keep = key.isNull();
+    if (filter.keep) keep = keep.or(listed(filter.keep));
+    if (filter.drop) keep = keep.or(listed(filter.drop).not());
+    masks.push(pl.DataFrame([s.rename("v")]).select(keep.alias("keep")).getColumn("keep"));
+  }
+  if (masks.length === 0) return df;
+  const keep = masks.reduce((a, b) => pl.DataFrame([a.rename("a"), b.rename("b")]).select(pl.col("a").and(pl.col("b")).alias("k")).getColumn("k"));
+  if (keep.nullCount() === 0 && Number(keep.cast(pl.Int64).sum()) === keep.len()) return df;
+  const names = columnNames(df);
+  // The mask as one more column, filtered on and dropped, under plain names (a column may be called `filter`).
+  const withMask = frameOf([...names.map((n) => columnOf(df, n)), keep.rename("__hl_keep")]);
+  const kept = withPlainNames(withMask, (plain, nameOf) => plain.filter(pl.col(nameOf("__hl_keep"))));
+  return frameOf(names.map((n) => columnOf(kept, n)));
 }
 
 /** The set of field names of a frame (columns and nested struct fields). */

@@ -135,5 +135,31 @@ export const SYSMON_NETWORK: EventSchema = {
   },
 };
 
+/**
+ * OCSF Network Activity events (class 4001): AWS Security Lake (its VPC flow logs too), OCSF exporters,
+ * nested or flattened to dotted columns. Times are epoch ms. The direction is `connection_info.direction`
+ * (or `direction_id`); `Lateral`, `Local` and `Unknown` leave it to the address ranges. `action` `Denied`
+ * counts the flow as denied. Rows of other classes are left out.
+ */
+export const OCSF_NETWORK: EventSchema = {
+  id: "ocsf-network",
+  name: "OCSF Network Activity",
+  kind: "networkFlow",
+  description: "Open Cybersecurity Schema Framework Network Activity events (class_uid 4001): AWS Security Lake, OCSF exporters; nested JSON or dotted columns.",
+  requires: ["class_uid", "time", "src_endpoint.ip", "dst_endpoint.ip"],
+  hints: ["src_endpoint.port", "dst_endpoint.port", "connection_info.protocol_name", "connection_info.direction", "traffic.bytes_in", "start_time", "end_time", "activity_id"],
+  rows: [{ field: "class_uid", keep: [4001] }],
+  columns: {
+    TimeGenerated: { from: "time", as: "time" },
+    FlowStartTime: { from: ["start_time", "time"], as: "time" },
+    FlowEndTime: { from: ["end_time", "time"], as: "time" },
+    VMIPAddress: { endpoints: { source: "src_endpoint.ip", destination: "dst_endpoint.ip", direction: "connection_info.direction", directionId: "connection_info.direction_id", action: "action" } },
+    VMName: { from: ["device.hostname", "device.name", "VMIPAddress"], as: "text" },
+    L4Protocol: { from: ["connection_info.protocol_name", "connection_info.protocol_num"], as: "protocolLetter" },
+    L7Protocol: { from: "app_name", as: "text" },
+    DestPort: { from: "dst_endpoint.port", as: "int" },
+  },
+};
+
 /** Every flow schema, in detection order. */
-export const NETWORK_SCHEMAS: readonly EventSchema[] = [AZURE_NETWORK_ANALYTICS, ZEEK_CONN, ECS_NETWORK, SYSMON_NETWORK];
+export const NETWORK_SCHEMAS: readonly EventSchema[] = [AZURE_NETWORK_ANALYTICS, ZEEK_CONN, ECS_NETWORK, SYSMON_NETWORK, OCSF_NETWORK];

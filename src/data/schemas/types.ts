@@ -18,6 +18,8 @@ export type EventKind = "process" | "logon" | "networkFlow";
  * - `outcomeEventId`: ECS `event.outcome`: `success` → 4624, `failure` → 4625.
  * - `resultEventId`: Azure AD `ResultType`: 0 → 4624, any other code → 4625.
  * - `outcomeResultType`: ECS `event.outcome`: `success` → 0, `failure` → 50126 (Azure AD's "invalid user name or password").
+ * - `statusEventId`, `statusResultType`: OCSF `status_id`: 1 (Success) → 4624 / 0, 2 (Failure) → 4625 / 50126, others null.
+ * - `ocsfLogonType`: OCSF `logon_type_id`: Windows' numbers (2 Interactive … 13), but 1 is System (Windows' 0); 0 Unknown and 99 Other null.
  * - `interactiveLogonType`: Azure AD `IsInteractive`: true → 2 (Interactive), false → 3 (Network).
  * - `userPart`: `alice@contoso.com` → `alice`, `CONTOSO\alice` → `alice`, `alice` → `alice`.
  * - `protocolLetter`: transport name → Azure's letter: `tcp` → `T`, `udp` → `U`, others upper-cased.
@@ -32,6 +34,9 @@ export type Conversion =
   | "outcomeEventId"
   | "resultEventId"
   | "outcomeResultType"
+  | "statusEventId"
+  | "statusResultType"
+  | "ocsfLogonType"
   | "interactiveLogonType"
   | "userPart"
   | "protocolLetter"
@@ -85,6 +90,14 @@ export interface EndpointsRule {
     localSource?: FieldName;
     /** Zeek's `local_resp` (true when the responder is local): a remote end in `Site::local_nets` is no external address, whatever its range. */
     localDestination?: FieldName;
+    /** OCSF's `connection_info.direction_id` (1 inbound, 2 outbound), read where `direction` says nothing. */
+    directionId?: FieldName;
+    /**
+     * The verdict of the device that logged the flow (OCSF `action`, VPC `action`, CEF `DeviceAction`): a
+     * flow denied (`deny`, `reject`, `drop`, `block`…, see endpoints.ts) counts in `DeniedInFlows` or
+     * `DeniedOutFlows` instead of the allowed counts.
+     */
+    action?: FieldName;
   };
 }
 
@@ -110,6 +123,18 @@ export interface LabLayout {
   columns: readonly LabColumn[];
 }
 
+/**
+ * Which rows of a file are the schema's events, by one field's value (compared as trimmed, lower-case
+ * text): `keep` lists the values kept, `drop` the values dropped. A row without the field is kept (it
+ * cannot be told apart). OCSF files may mix event classes, a Suricata EVE log mixes alerts, DNS and
+ * flows: each kind takes its own rows.
+ */
+export interface RowFilter {
+  field: FieldName;
+  keep?: readonly (string | number)[];
+  drop?: readonly (string | number)[];
+}
+
 /** A known schema of one kind of event: how to recognise it and how to derive the lab's columns from it. */
 export interface EventSchema {
   /** Short id (`ecs-authentication`), for options and docs. */
@@ -123,6 +148,8 @@ export interface EventSchema {
   requires: readonly FieldName[];
   /** Fields that make the match more certain when present (ties go to the schema with more). */
   hints?: readonly FieldName[];
+  /** The rows that are this kind's events (every row when not given); the others are dropped before the mapping. */
+  rows?: readonly RowFilter[];
   /**
    * Lab column → how it is made. A column the frame already has is kept as it
    * is (converted in place only when its type is not the lab's).

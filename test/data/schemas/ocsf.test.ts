@@ -1,0 +1,125 @@
+/**
+ * OCSF Authentication (3002) and Network Activity (4001) onto the lab's logon and flow columns, nested
+ * (NDJSON, as Security Lake and OCSF exporters write events) and flattened to dotted CSV columns; through
+ * the lab's own queries on a data folder too.
+ */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, it } from "node:test";
+import pl from "nodejs-polars";
+import { readDataFile } from "../../../src/data/readers";
+import { QueryProvider } from "../../../src/data/queryProvider";
+import { detectEventSchema, normalizeEvents } from "../../../src/data/schemas/index";
+import { DataColumnError } from "../../../src/data/messages";
+import { tempTree } from "../../helpers/tmp";
+
+const FIX = path.join(__dirname, "..", "..", "fixtures", "schemas", "ocsf");
+const read = (name: string) => readDataFile(path.join(FIX, name));
+const col = (df: pl.DataFrame, name: string) => df.getColumn(name).toArray() as unknown[];
+const iso = (df: pl.DataFrame, name: string) => (df.getColumn(name).toArray() as unknown as (Date | null)[]).map((d) => d?.toISOString() ?? null);
+const ATTACKER = "45.137.22.48";
+const HOST_LOGON = ["TimeGenerated", "Account", "TargetUserName", "SubjectUserName", "LogonType", "LogonProcessName", "IpAddress", "WorkstationName", "Computer", "EventID"];
+const SIGNIN = ["UserPrincipalName", "IPAddress", "Latitude", "Longitude", "Location", "AppDisplayName", "ResultType"];
+const FLOW = ["TimeGenerated", "FlowStartTime", "FlowEndTime", "VMName", "VMIPAddress", "SrcIP", "DestIP", "AllExtIPs", "L4Protocol", "L7Protocol", "DestPort", "FlowDirection", "AllowedOutFlows", "AllowedInFlows", "DeniedInFlows", "DeniedOutFlows", "TotalAllowedFlows", "FlowType"];
+
+function labValues(df: pl.DataFrame, columns: readonly string[]): Record<string, unknown[]> {
+  return Object.fromEntries(columns.map((c) => [c, c.includes("Time") ? iso(df, c) : col(df, c)]));
+}
+
+describe("OCSF Authentication (3002) as logons", () => {
+  it("nested NDJSON: logon columns and sign-in columns; logoffs and other classes left out", () => {
+    const raw = read("ocsf_authentication.ndjson");
+    assert.equal(raw.height, 9);
+    assert.equal(raw.getColumn("user").dtype.variant, "Struct");
+    assert.equal(detectEventSchema(raw, "logon").id, "ocsf-authentication");
+    const df = normalizeEvents(raw, "logon");
+    assert.equal(df.height, 7, "the logoff (activity 2) and the Network Activity event are no logons");
+    assert.equal(df.getColumn("TimeGenerated").dtype.variant, "Datetime");
+    assert.equal(df.getColumn("LogonType").dtype.variant, "Int64");
+    assert.deepEqual(iso(df, "TimeGenerated").slice(0, 2), ["2026-10-05T08:00:00.000Z", "2026-10-05T08:05:00.000Z"], "time is epoch ms");
+    assert.deepEqual(col(df, "EventID"), [4624, 4625, 4625, 4624, 4624, 4624, 4625], "status_id 1/2, else the status word");
+    // RDP 10, Network 3, Other (99) read from its caption, System (OCSF 1) is Windows' 0, none → 3.
+    assert.deepEqual(col(df, "LogonType"), [10, 3, 3, 3, 10, 0, 3]);
+    assert.deepEqual(col(df, "Account"), ["NWLOG\\m.lindqvist", "NWLOG\\administrator", "NWLOG\\m.lindqvist", "NWLOG\\m.lindqvist", "r.tanaka", "NT AUTHORITY\\SYSTEM", "NWLOG\\svc-backup"]);
+    assert.deepEqual(col(df, "IpAddress"), ["10.20.4.50", ATTACKER, ATTACKER, ATTACKER, "2a01:4f8:c17:1a2b::7", null, "10.20.4.60"]);
+    assert.deepEqual(col(df, "WorkstationName").slice(0, 2), ["NWL-WKS-014", ATTACKER], "the client's host name, else its address");
+    assert.deepEqual(col(df, "Computer").slice(4, 6), ["nwl-fs01.nwlog.local", "nwl-dc01.nwlog.local"], "the target, else the reporting device");
+    assert.deepEqual(col(df, "LogonProcessName").slice(0, 3), ["User32", "NTLM", "NTLM"], "logon process, else the auth protocol");
+    // Sign-ins: the map's columns.
+    assert.deepEqual(col(df, "ResultType"), [0, 50126, 50126, 0, 0, 0, 50126]);
+    assert.deepEqual(col(df, "UserPrincipalName")[0], "m.lindqvist@northwind-logistics.example");
+    assert.deepEqual(col(df, "Latitude").slice(0, 3), [null, 55.75, 55.75]);
+    assert.deepEqual(col(df, "Location").slice(0, 3), [null, "RU", "RU"]);
+    assert.ok(df.columns.includes("class_uid"), "original columns kept");
+  });
+
+  it("flattened to dotted CSV columns: the same lab values; a logon type that is no number falls to the caption", () => {
+    const csv = read("ocsf_authentication.csv");
+    assert.ok(csv.columns.includes("src_endpoint.ip"));
+    assert.equal(csv.getColumn("logon_type_id").dtype.variant, "String", "one cell is 'three'");
+    const flat = normalizeEvents(csv, "logon");
+    const nested = normalizeEvents(read("ocsf_authentication.ndjson"), "logon");
+    assert.deepEqual(labValues(flat, [...HOST_LOGON, ...SIGNIN]), labValues(nested, [...HOST_LOGON, ...SIGNIN]));
+  });
+
+  it("a near miss (underscored names) names OCSF Authentication and the close columns", () => {
+    const df = pl.DataFrame({ time: [1791187200000], class_uid: [3002], user_name: ["bob"], status_id: [1], src_endpoint_ip: ["10.0.0.1"] });
+    assert.throws(
+      () => normalizeEvents(df, "logon", { source: "WindowsSecurity.list_host_logons (host_logons.csv)" }),
+      (err: unknown) => {
+        assert.ok(err instanceof DataColumnError);
+        assert.equal(err.code, "data/event-schema-unknown");
+        assert.match(err.message, /host_logons\.csv/);
+        assert.match(err.message, /Closest: OCSF Authentication, which needs "user\.name" \(close: "user_name"/);
+        return true;
+      },
+    );
+  });
+});
+
+describe("OCSF Network Activity (4001) as flows", () => {
+  it("nested NDJSON: direction, direction_id, ranges; denied flows counted as denied; other classes left out", () => {
+    const raw = read("ocsf_network_activity.ndjson");
+    assert.equal(detectEventSchema(raw, "networkFlow").id, "ocsf-network");
+    const df = normalizeEvents(raw, "networkFlow");
+    assert.equal(df.height, 8, "the Authentication event is no flow");
+    assert.deepEqual(col(df, "FlowDirection"), ["I", "O", "O", "O", "I", "O", "O", "O"]);
+    assert.deepEqual(col(df, "VMIPAddress"), ["10.20.4.17", "10.20.4.17", "10.20.4.17", "10.20.4.17", "10.20.4.17", "fd00:20::17", "10.20.4.17", "10.20.4.17"]);
+    assert.deepEqual(col(df, "AllExtIPs"), [ATTACKER, null, "193.0.6.139", "8.8.8.8", "185.220.101.7", "2606:4700::6810:84e5", "9.9.9.9", null]);
+    assert.deepEqual(col(df, "FlowType"), ["ExternalPublic", "IntraVNet", "ExternalPublic", "ExternalPublic", "ExternalPublic", "ExternalPublic", "ExternalPublic", null]);
+    assert.deepEqual(col(df, "L4Protocol"), ["T", "T", "T", "U", "T", "T", "ICMP", "U"]);
+    assert.deepEqual(col(df, "DestPort"), [3389, 445, 443, 53, 22, 443, null, null]);
+    assert.deepEqual(col(df, "L7Protocol").slice(0, 3), ["rdp", "smb", "https"]);
+    assert.deepEqual(col(df, "VMName")[0], "nwl-fs01");
+    // The SSH attempt the security group rejected.
+    assert.deepEqual(col(df, "DeniedInFlows"), [0, 0, 0, 0, 1, 0, 0, 0]);
+    assert.deepEqual(col(df, "AllowedInFlows"), [1, 0, 0, 0, 0, 0, 0, 0]);
+    assert.deepEqual(col(df, "TotalAllowedFlows"), [1, 1, 1, 1, 0, 1, 1, 1]);
+    assert.deepEqual(iso(df, "FlowStartTime")[0], "2026-10-05T07:59:30.000Z");
+    assert.deepEqual(iso(df, "FlowEndTime")[0], "2026-10-05T08:00:00.000Z");
+  });
+
+  it("flattened CSV: the same flows; a port that is no number is null, the row stays", () => {
+    const flat = normalizeEvents(read("ocsf_network_activity.csv"), "networkFlow");
+    const nested = normalizeEvents(read("ocsf_network_activity.ndjson"), "networkFlow");
+    const withoutPort = FLOW.filter((c) => c !== "DestPort");
+    assert.deepEqual(labValues(flat, withoutPort), labValues(nested, withoutPort));
+    assert.deepEqual(col(flat, "DestPort"), [3389, null, 443, 53, 22, 443, null, null]);
+  });
+});
+
+describe("OCSF files answer the lab's queries (LocalData)", () => {
+  it("list_host_logons and list_azure_network_flows_by_ip on a folder of OCSF exports", async () => {
+    const dir = tempTree({});
+    fs.copyFileSync(path.join(FIX, "ocsf_authentication.ndjson"), path.join(dir, "host_logons.ndjson"));
+    fs.copyFileSync(path.join(FIX, "ocsf_network_activity.csv"), path.join(dir, "az_net_comms.csv"));
+    const qp = new QueryProvider("LocalData", { dataPaths: [dir] });
+    const logons = await qp.WindowsSecurity.list_host_logons({ account_name: "lindqvist", start: new Date("2026-10-05T08:01:00Z"), end: new Date("2026-10-05T09:00:00Z") });
+    assert.deepEqual(col(logons, "IpAddress"), [ATTACKER, ATTACKER], "the window and the account filter apply (the logoff is gone)");
+    assert.deepEqual(col(logons, "EventID"), [4625, 4624]);
+    const flows = await qp.Network.list_azure_network_flows_by_ip({ ip_address: "10.20.4.17" });
+    assert.equal(flows.height, 7);
+    assert.ok(col(flows, "AllExtIPs").includes(ATTACKER));
+  });
+});
