@@ -46,7 +46,8 @@ export const DEFAULT_TIME_COLUMN = "TimeGenerated";
 /**
  * Time columns of common exports, tried in order when a query names none and
  * the data has no `TimeGenerated`: MDE, Windows XML/EVTX exports, Sysmon, ECS,
- * Zeek, Splunk, OCSF…
+ * Zeek, Splunk, OCSF, AWS VPC flow logs (`start`, last: a name that general
+ * is taken only when nothing else is)…
  */
 export const TIME_COLUMN_CANDIDATES: readonly string[] = [
   DEFAULT_TIME_COLUMN,
@@ -61,6 +62,7 @@ export const TIME_COLUMN_CANDIDATES: readonly string[] = [
   "time",
   "StartTime",
   "CreatedDateTime",
+  "start",
 ];
 
 /** Parameter names (and aliases) that mean the start or end of the time range, as MSTICPy's queries spell them. */

@@ -13,6 +13,7 @@ import { runSync, type ReadSteps } from "./collect";
 import { readCsvSteps } from "./csv";
 import { DataFileError, dataMessages as msg, dataWarnings } from "./messages";
 import { readZeekTsvFileSteps, isZeekTsv } from "./schemas/zeek";
+import { isHeaderlessVpcFlowLog, isVpcFlowLog, readVpcFlowLogFileSteps } from "./schemas/vpcFlow";
 import { parseTimeColumns } from "./timeParsing";
 import { readTypedFrame } from "./offsetZones";
 import { copyOfStart, truncatedLastLine } from "./truncatedLine";
@@ -96,13 +97,16 @@ export function dataFormat(file: string): DataFormat | undefined {
 }
 
 /**
- * The form of a `.log` file by its first bytes: Zeek's ASCII log, JSON lines,
- * one JSON array of objects, or neither (an application's text log). An array
- * needs `[{` or `[]`: a text log's lines often start `[2026-11-01 …]`.
+ * The form of a `.log` file by its first bytes: Zeek's ASCII log, an AWS VPC
+ * flow log (its header line of field names), JSON lines, one JSON array of
+ * objects, or neither (an application's text log). An array needs `[{` or
+ * `[]`: a text log's lines often start `[2026-11-01 …]`.
  */
-export function logFormat(file: string): "zeek" | "ndjson" | "json" | undefined {
+export function logFormat(file: string): "zeek" | "vpcflow" | "ndjson" | "json" | undefined {
   try {
-    if (isZeekTsv(readHead(file, 256))) return "zeek";
+    const head = readHead(file, 4096);
+    if (isZeekTsv(head)) return "zeek";
+    if (isVpcFlowLog(head)) return "vpcflow";
     // Past any white space (and a byte-order mark): JSON after 256 blank bytes was taken for a text log.
     const start = firstNonSpace(file, 2);
     return start.startsWith("{") ? "ndjson" : start === "[{" || start === "[]" ? "json" : undefined;
@@ -409,9 +413,14 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
     case "log": {
       const form = logFormat(file);
       if (form === "zeek") return yield* readZeekTsvFileSteps(file);
+      if (form === "vpcflow") return yield* readVpcFlowLogFileSteps(file);
       if (form === "ndjson") return zeekJsonTimes(yield* readJsonLog(file, options));
       if (form === "json") return zeekJsonTimes(readJsonArray(file));
-      throw new DataFileError(msg.fileInvalid(file, "zeek log", "neither a Zeek ASCII log (no #separator header) nor JSON lines (or an array of objects)"));
+      // Flow log records without their header line (CloudWatch Logs' messages saved to a file): the header is what names their fields.
+      const headerless = isHeaderlessVpcFlowLog(readHead(file, 4096))
+        ? "; its first line is an AWS VPC flow log record: add the header line of its field names (version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status for the default format)"
+        : "";
+      throw new DataFileError(msg.fileInvalid(file, "log", `neither a Zeek ASCII log (no #separator header), an AWS VPC flow log (no header line of field names) nor JSON lines (or an array of objects)${headerless}`));
     }
     // Typed formats synchronously, a time zone polars cannot hold (+05:30) made UTC (offsetZones.ts).
     case "parquet":

@@ -40,7 +40,7 @@ export function flowEndpoints(df: pl.DataFrame, spec: EndpointsRule["endpoints"]
   if (!src || !dst) return undefined;
   const srcs = convert(src, "text", "s").toArray() as (string | null)[];
   const dsts = convert(dst, "text", "d").toArray() as (string | null)[];
-  const declared = spec.direction ? fieldSeries(df, spec.direction) : undefined;
+  const declared = spec.direction === undefined ? undefined : (typeof spec.direction === "string" ? [spec.direction] : spec.direction).map((f) => fieldSeries(df, f)).find((f) => f !== undefined);
   const dirs = declared ? (convert(declared, "directionLetter", "dir").toArray() as (Direction | null)[]) : undefined;
   const localSrc = spec.localSource ? fieldSeries(df, spec.localSource) : undefined;
   const localFlags = localSrc ? (localSrc.toArray() as unknown[]).map(truthy) : undefined;

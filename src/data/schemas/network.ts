@@ -161,5 +161,34 @@ export const OCSF_NETWORK: EventSchema = {
   },
 };
 
+/**
+ * AWS VPC Flow Logs: the S3 text files (vpcFlow.ts reads them: hyphenated names, `start`/`end` as
+ * times) or a CSV/Parquet export (Athena's table names the fields with underscores, `log_status`;
+ * `start`/`end` epoch seconds). Each record is one direction of a conversation through one network
+ * interface; `action` REJECT counts it as denied. NODATA and SKIPDATA records are no flows. AWS logs
+ * no host names: `VMName` is the instance, else the interface, else the local address.
+ */
+export const AWS_VPC_FLOW: EventSchema = {
+  id: "aws-vpc-flow",
+  name: "AWS VPC Flow Logs",
+  kind: "networkFlow",
+  description: "AWS VPC flow log records: the S3 text files (a header line of field names, space-separated values) or a CSV/Parquet export with those fields (Athena's underscored names).",
+  requires: ["srcaddr", "dstaddr", "start"],
+  hints: ["dstport", "srcport", "protocol", "action", "end", "packets", "bytes", "interface-id", "interface_id", "log-status", "log_status", "account-id", "account_id"],
+  rows: [
+    { field: "log-status", drop: ["NODATA", "SKIPDATA"] },
+    { field: "log_status", drop: ["NODATA", "SKIPDATA"] },
+  ],
+  columns: {
+    TimeGenerated: { from: "start", as: "time" },
+    FlowStartTime: { from: "start", as: "time" },
+    FlowEndTime: { from: ["end", "start"], as: "time" },
+    VMIPAddress: { endpoints: { source: "srcaddr", destination: "dstaddr", direction: ["flow-direction", "flow_direction"], action: "action" } },
+    VMName: { from: ["instance-id", "instance_id", "interface-id", "interface_id", "VMIPAddress"], as: "text" },
+    L4Protocol: { from: "protocol", as: "protocolLetter" },
+    DestPort: { from: "dstport", as: "int" },
+  },
+};
+
 /** Every flow schema, in detection order. */
-export const NETWORK_SCHEMAS: readonly EventSchema[] = [AZURE_NETWORK_ANALYTICS, ZEEK_CONN, ECS_NETWORK, SYSMON_NETWORK, OCSF_NETWORK];
+export const NETWORK_SCHEMAS: readonly EventSchema[] = [AZURE_NETWORK_ANALYTICS, ZEEK_CONN, ECS_NETWORK, SYSMON_NETWORK, OCSF_NETWORK, AWS_VPC_FLOW];

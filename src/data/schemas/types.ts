@@ -84,8 +84,8 @@ export interface EndpointsRule {
   endpoints: {
     source: FieldName;
     destination: FieldName;
-    /** ECS `network.direction`. */
-    direction?: FieldName;
+    /** ECS `network.direction`, VPC flow logs' `flow-direction` (the first of a list that the frame has). */
+    direction?: FieldName | readonly FieldName[];
     /** Zeek's `local_orig` (true when the originator is local). */
     localSource?: FieldName;
     /** Zeek's `local_resp` (true when the responder is local): a remote end in `Site::local_nets` is no external address, whatever its range. */
