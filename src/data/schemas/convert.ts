@@ -76,6 +76,8 @@ function toTime(series: pl.Series, name: string): pl.Series {
   if (isTextType(series.dtype)) {
     const parsed = parseTimeSeries(series);
     if (parsed.parsed) return parsed.series.rename(name);
+    // A time field with a few values that are no time (attacker-written text in a log): those rows' times are null, the others kept.
+    if (parsed.partial && parsed.partial.nullCount() < parsed.partial.len()) return parsed.partial.rename(name);
     // Zeek JSON may write `ts` as text seconds.
     const numeric = toNumber(series, pl.Float64, name);
     if (numeric.nullCount() < numeric.len()) return toTime(numeric, name);
@@ -133,8 +135,8 @@ export function convert(series: pl.Series, as: Conversion | undefined, name: str
     case "userPart":
       return userPart(series, name);
     case "protocolLetter":
-      // IANA numbers as VPC flow logs and OCSF's protocol_num write them; ICMP (1, 58 for IPv6) by name, as Zeek writes it.
-      return lookup(series, { tcp: "T", udp: "U", "6": "T", "17": "U", "1": "ICMP", "58": "ICMP" }, pl.col("v").cast(pl.Utf8).str.toUpperCase(), name);
+      // IANA numbers as VPC flow logs and OCSF's protocol_num write them; ICMP (1, 58 and Suricata's IPv6-ICMP for IPv6) by name, as Zeek writes it.
+      return lookup(series, { tcp: "T", udp: "U", "6": "T", "17": "U", "1": "ICMP", "58": "ICMP", "ipv6-icmp": "ICMP" }, pl.col("v").cast(pl.Utf8).str.toUpperCase(), name);
     case "directionLetter":
       return lookup(series, { outbound: "O", egress: "O", inbound: "I", ingress: "I" }, pl.lit(null).cast(pl.Utf8), name);
   }

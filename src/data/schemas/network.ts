@@ -190,5 +190,31 @@ export const AWS_VPC_FLOW: EventSchema = {
   },
 };
 
+/**
+ * Suricata's EVE JSON log: its `flow` records (one per flow, both directions' counts) and `netflow`
+ * records (one per direction, when enabled). The same file holds alerts, DNS, HTTP, TLS and stats
+ * records: those are no flows and are left out. Suricata knows no host names: `VMName` is the local
+ * address (the sensor's name, `host`, stays in its own column).
+ */
+export const SURICATA_FLOW: EventSchema = {
+  id: "suricata-eve-flow",
+  name: "Suricata EVE flow",
+  kind: "networkFlow",
+  description: "Suricata's EVE JSON log (eve.json): its flow and netflow records; alerts, DNS, HTTP and other records in the same file are left out.",
+  requires: ["timestamp", "event_type", "src_ip", "dest_ip", "proto"],
+  hints: ["flow_id", "dest_port", "src_port", "app_proto", "flow.start", "netflow.start", "in_iface"],
+  rows: [{ field: "event_type", keep: ["flow", "netflow"] }],
+  columns: {
+    TimeGenerated: { from: "timestamp", as: "time" },
+    FlowStartTime: { from: ["flow.start", "netflow.start", "timestamp"], as: "time" },
+    FlowEndTime: { from: ["flow.end", "netflow.end", "timestamp"], as: "time" },
+    VMIPAddress: { endpoints: { source: "src_ip", destination: "dest_ip" } },
+    VMName: { from: "VMIPAddress", as: "text" },
+    L4Protocol: { from: "proto", as: "protocolLetter" },
+    L7Protocol: { from: "app_proto", as: "text" },
+    DestPort: { from: "dest_port", as: "int" },
+  },
+};
+
 /** Every flow schema, in detection order. */
-export const NETWORK_SCHEMAS: readonly EventSchema[] = [AZURE_NETWORK_ANALYTICS, ZEEK_CONN, ECS_NETWORK, SYSMON_NETWORK, OCSF_NETWORK, AWS_VPC_FLOW];
+export const NETWORK_SCHEMAS: readonly EventSchema[] = [AZURE_NETWORK_ANALYTICS, ZEEK_CONN, ECS_NETWORK, SYSMON_NETWORK, OCSF_NETWORK, AWS_VPC_FLOW, SURICATA_FLOW];

@@ -12,7 +12,7 @@ export type EventKind = "process" | "logon" | "networkFlow";
  * (polars expressions, no per-row JavaScript except on distinct values).
  *
  * - `text`, `int`, `float`: casts (text is trimmed first; what does not convert is null).
- * - `time`: Datetime kept; text parsed (ISO 8601 and the US forms, see timeParsing.ts); numbers are epoch times, their unit
+ * - `time`: Datetime kept; text parsed (ISO 8601 and the US forms, see timeParsing.ts; a value that is no time, among times, null); numbers are epoch times, their unit
  *   told by their size (seconds ~1.7e9 as Zeek's `ts`, milliseconds ~1.7e12 as OCSF's `time`, then µs, ns).
  * - `logonType`: Windows logon type as a number: numbers kept, `"3"` → 3, names (`Network`, `RemoteInteractive`…) → their number.
  * - `outcomeEventId`: ECS `event.outcome`: `success` → 4624, `failure` → 4625.
