@@ -46,8 +46,12 @@ export function flowEndpoints(df: pl.DataFrame, spec: EndpointsRule["endpoints"]
   const localFlags = localSrc ? (localSrc.toArray() as unknown[]).map(truthy) : undefined;
   const localDst = spec.localDestination ? fieldSeries(df, spec.localDestination) : undefined;
   const localDstFlags = localDst ? (localDst.toArray() as unknown[]).map(truthy) : undefined;
-  const declaredId = spec.directionId ? fieldSeries(df, spec.directionId) : undefined;
-  const idDirs = declaredId ? (convert(declaredId, "int", "id").toArray() as (number | bigint | null)[]).map((v) => (v === null ? null : DIRECTION_IDS.get(Number(v)) ?? null)) : undefined;
+  const code = spec.directionCode;
+  const declaredCode = code ? fieldSeries(df, code.field) : undefined;
+  const codeDirs =
+    code && declaredCode
+      ? (convert(declaredCode, "int", "code").toArray() as (number | bigint | null)[]).map((v): Direction | null => (v === null ? null : Number(v) === code.inbound ? "I" : Number(v) === code.outbound ? "O" : null))
+      : undefined;
   const verdict = spec.action ? fieldSeries(df, spec.action) : undefined;
   const denied = verdict ? (convert(verdict, "text", "action").toArray() as (string | null)[]).map(isDenied) : undefined;
 
@@ -73,7 +77,7 @@ export function flowEndpoints(df: pl.DataFrame, spec: EndpointsRule["endpoints"]
     const d = dsts[i];
     const sLocal = local(s);
     const dLocal = local(d);
-    let dir: Direction | null = dirs?.[i] ?? idDirs?.[i] ?? null;
+    let dir: Direction | null = dirs?.[i] ?? codeDirs?.[i] ?? null;
     if (dir === null && localFlags && localFlags[i] !== null) dir = localFlags[i] ? "O" : "I";
     // No declaration: the local end is the machine; two public ends are read from the source's side.
     dir ??= !sLocal && dLocal ? "I" : "O";
@@ -107,12 +111,6 @@ export function flowEndpoints(df: pl.DataFrame, spec: EndpointsRule["endpoints"]
     ["TotalAllowedFlows", pl.Series("TotalAllowedFlows", direction.map((_, i) => (allowed(i) ? 1 : 0)), pl.Int64)],
   ]);
 }
-
-/** OCSF's `direction_id`: 1 Inbound, 2 Outbound (3 Lateral, 4 Local and the rest say nothing of the sides). */
-const DIRECTION_IDS = new Map<number, Direction>([
-  [1, "I"],
-  [2, "O"],
-]);
 
 /**
  * Verdicts that mean the flow did not pass: VPC flow logs' `REJECT`, OCSF's `Denied`/`Blocked`, firewalls'

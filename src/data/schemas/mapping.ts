@@ -180,7 +180,8 @@ export function applySchema(df: pl.DataFrame, schema: EventSchema, labColumns: R
 
 /**
  * The rows of `df` that are the schema's events (its `rows` filters): a row whose field holds a value
- * the filter does not keep is dropped; a row without the field is kept. The frame itself when nothing is dropped.
+ * the filter does not keep is dropped; a row without the field is kept unless the filter requires it.
+ * The frame itself when nothing is dropped.
  */
 export function schemaRows(df: pl.DataFrame, schema: EventSchema): pl.DataFrame {
   const masks: pl.Series[] = [];
@@ -190,9 +191,11 @@ export function schemaRows(df: pl.DataFrame, schema: EventSchema): pl.DataFrame 
     const key = pl.col("v").cast(pl.Utf8).str.strip().str.toLowerCase();
     // A chain of equalities: the lists are a few values (polars deprecates `is_in` with a same-typed list).
     const listed = (values: readonly (string | number)[]) => values.map((v) => key.eq(pl.lit(String(v).toLowerCase()))).reduce((a, b) => a.or(b));
-    let keep = key.isNull();
+    const missing = key.isNull().or(key.eq(pl.lit("")));
+    let keep = filter.required ? pl.lit(false) : missing;
     if (filter.keep) keep = keep.or(listed(filter.keep));
     if (filter.drop) keep = keep.or(listed(filter.drop).not());
+    if (!filter.keep && !filter.drop) keep = keep.or(missing.not());
     masks.push(pl.DataFrame([s.rename("v")]).select(keep.alias("keep")).getColumn("keep"));
   }
   if (masks.length === 0) return df;

@@ -153,7 +153,7 @@ export const OCSF_NETWORK: EventSchema = {
     TimeGenerated: { from: "time", as: "time" },
     FlowStartTime: { from: ["start_time", "time"], as: "time" },
     FlowEndTime: { from: ["end_time", "time"], as: "time" },
-    VMIPAddress: { endpoints: { source: "src_endpoint.ip", destination: "dst_endpoint.ip", direction: "connection_info.direction", directionId: "connection_info.direction_id", action: "action" } },
+    VMIPAddress: { endpoints: { source: "src_endpoint.ip", destination: "dst_endpoint.ip", direction: "connection_info.direction", directionCode: { field: "connection_info.direction_id", inbound: 1, outbound: 2 }, action: "action" } },
     VMName: { from: ["device.hostname", "device.name", "VMIPAddress"], as: "text" },
     L4Protocol: { from: ["connection_info.protocol_name", "connection_info.protocol_num"], as: "protocolLetter" },
     L7Protocol: { from: "app_name", as: "text" },
@@ -216,5 +216,36 @@ export const SURICATA_FLOW: EventSchema = {
   },
 };
 
+/**
+ * Microsoft Sentinel's CommonSecurityLog: firewalls' and proxies' CEF events (Palo Alto, Fortinet,
+ * Check Point…), as Log Analytics exports them. `CommunicationDirection` is CEF's deviceDirection (0
+ * inbound, 1 outbound; some connectors write the words); `DeviceAction` deny, drop, block, reset…
+ * counts the flow as denied. `VMName` is the device that logged the flow (`DeviceName`), else the
+ * collector (`Computer`): a firewall logs other hosts' flows, which are found by address. Rows
+ * without a destination address (the device's system and configuration events) are no flows.
+ */
+export const COMMON_SECURITY_LOG: EventSchema = {
+  id: "commonsecuritylog",
+  name: "Sentinel CommonSecurityLog (CEF)",
+  kind: "networkFlow",
+  description: "Microsoft Sentinel's CommonSecurityLog table: CEF events of firewalls and proxies, as Log Analytics exports them (CSV or JSON).",
+  requires: ["DeviceVendor", "DeviceProduct", "SourceIP", "DestinationIP"],
+  hints: ["TimeGenerated", "DestinationPort", "Protocol", "DeviceAction", "CommunicationDirection", "SentBytes", "ReceivedBytes", "DeviceName", "Computer", "Activity"],
+  // A device's own events (configuration, system) have no addresses: no flows.
+  rows: [{ field: "DestinationIP", required: true }],
+  columns: {
+    TimeGenerated: { from: ["TimeGenerated", "ReceiptTime"], as: "time" },
+    FlowStartTime: { from: ["StartTime", "TimeGenerated", "ReceiptTime"], as: "time" },
+    FlowEndTime: { from: ["EndTime", "TimeGenerated", "ReceiptTime"], as: "time" },
+    VMIPAddress: {
+      endpoints: { source: "SourceIP", destination: "DestinationIP", direction: "CommunicationDirection", directionCode: { field: "CommunicationDirection", inbound: 0, outbound: 1 }, action: "DeviceAction" },
+    },
+    VMName: { from: ["DeviceName", "Computer", "VMIPAddress"], as: "text" },
+    L4Protocol: { from: "Protocol", as: "protocolLetter" },
+    L7Protocol: { from: "ApplicationProtocol", as: "text" },
+    DestPort: { from: "DestinationPort", as: "int" },
+  },
+};
+
 /** Every flow schema, in detection order. */
-export const NETWORK_SCHEMAS: readonly EventSchema[] = [AZURE_NETWORK_ANALYTICS, ZEEK_CONN, ECS_NETWORK, SYSMON_NETWORK, OCSF_NETWORK, AWS_VPC_FLOW, SURICATA_FLOW];
+export const NETWORK_SCHEMAS: readonly EventSchema[] = [AZURE_NETWORK_ANALYTICS, ZEEK_CONN, ECS_NETWORK, SYSMON_NETWORK, OCSF_NETWORK, AWS_VPC_FLOW, SURICATA_FLOW, COMMON_SECURITY_LOG];

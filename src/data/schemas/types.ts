@@ -90,8 +90,11 @@ export interface EndpointsRule {
     localSource?: FieldName;
     /** Zeek's `local_resp` (true when the responder is local): a remote end in `Site::local_nets` is no external address, whatever its range. */
     localDestination?: FieldName;
-    /** OCSF's `connection_info.direction_id` (1 inbound, 2 outbound), read where `direction` says nothing. */
-    directionId?: FieldName;
+    /**
+     * A direction written as a number, read where `direction` says nothing: OCSF's `connection_info.direction_id`
+     * (1 inbound, 2 outbound), CEF's `deviceDirection` (Sentinel's `CommunicationDirection`: 0 inbound, 1 outbound).
+     */
+    directionCode?: { field: FieldName; inbound: number; outbound: number };
     /**
      * The verdict of the device that logged the flow (OCSF `action`, VPC `action`, CEF `DeviceAction`): a
      * flow denied (`deny`, `reject`, `drop`, `block`…, see endpoints.ts) counts in `DeniedInFlows` or
@@ -126,13 +129,16 @@ export interface LabLayout {
 /**
  * Which rows of a file are the schema's events, by one field's value (compared as trimmed, lower-case
  * text): `keep` lists the values kept, `drop` the values dropped. A row without the field is kept (it
- * cannot be told apart). OCSF files may mix event classes, a Suricata EVE log mixes alerts, DNS and
- * flows: each kind takes its own rows.
+ * cannot be told apart), unless `required` (a firewall's system events have no address: no flow).
+ * OCSF files may mix event classes, a Suricata EVE log mixes alerts, DNS and flows: each kind takes
+ * its own rows.
  */
 export interface RowFilter {
   field: FieldName;
   keep?: readonly (string | number)[];
   drop?: readonly (string | number)[];
+  /** Rows whose field is null or blank are dropped too. Default false. */
+  required?: boolean;
 }
 
 /** A known schema of one kind of event: how to recognise it and how to derive the lab's columns from it. */

@@ -1,0 +1,56 @@
+/** Sentinel's CommonSecurityLog (firewalls' CEF events) onto the lab's flow columns. */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, it } from "node:test";
+import pl from "nodejs-polars";
+import { readDataFile } from "../../../src/data/readers";
+import { QueryProvider } from "../../../src/data/queryProvider";
+import { detectEventSchema, normalizeEvents } from "../../../src/data/schemas/index";
+import { DataColumnError } from "../../../src/data/messages";
+import { tempTree } from "../../helpers/tmp";
+
+const CSV = path.join(__dirname, "..", "..", "fixtures", "schemas", "cef", "commonsecuritylog.csv");
+const col = (df: pl.DataFrame, name: string) => df.getColumn(name).toArray() as unknown[];
+const iso = (df: pl.DataFrame, name: string) => (df.getColumn(name).toArray() as unknown as (Date | null)[]).map((d) => d?.toISOString() ?? null);
+const ATTACKER = "45.137.22.48";
+
+describe("Sentinel CommonSecurityLog (CEF) flows", () => {
+  it("a Log Analytics CSV export: direction from CommunicationDirection (codes or words), verdicts from DeviceAction", () => {
+    const raw = readDataFile(CSV);
+    assert.equal(raw.height, 8);
+    assert.equal(detectEventSchema(raw, "networkFlow").id, "commonsecuritylog");
+    const df = normalizeEvents(raw, "networkFlow");
+    assert.equal(df.height, 7, "the firewall's SYSTEM event has no addresses: no flow");
+    assert.deepEqual(iso(df, "TimeGenerated").slice(0, 2), ["2026-10-15T08:00:00.000Z", "2026-10-15T08:01:00.000Z"], "TimeGenerated [UTC]");
+    // 0 inbound, (none), Outbound, Inbound, 1 outbound, 1 outbound, 2 (no such code: the ranges).
+    assert.deepEqual(col(df, "FlowDirection"), ["I", "O", "O", "I", "O", "O", "I"]);
+    assert.deepEqual(col(df, "VMIPAddress"), ["10.20.4.17", "10.20.4.17", "10.20.4.17", "10.20.4.17", "10.20.4.17", "fd00:20::17", "10.20.4.17"]);
+    assert.deepEqual(col(df, "AllExtIPs"), [ATTACKER, null, "193.0.6.139", "185.220.101.7", "8.8.8.8", "2606:4700::6810:84e5", "203.0.113.77"]);
+    assert.deepEqual(col(df, "L4Protocol"), ["T", "T", "T", "T", "U", "T", "T"]);
+    assert.deepEqual(col(df, "L7Protocol").slice(0, 3), ["ms-rdp", "ms-ds-smb", "ssl"]);
+    assert.deepEqual(col(df, "DestPort"), [3389, 445, 443, 22, 53, 443, null], "a port that is no number is null, the row stays");
+    // deny, drop and reset-both are denied; allow and Accept allowed.
+    assert.deepEqual(col(df, "DeniedInFlows"), [0, 0, 0, 1, 0, 0, 0]);
+    assert.deepEqual(col(df, "DeniedOutFlows"), [0, 0, 0, 0, 1, 1, 0]);
+    assert.deepEqual(col(df, "AllowedInFlows"), [1, 0, 0, 0, 0, 0, 1]);
+    assert.deepEqual(col(df, "TotalAllowedFlows"), [1, 1, 1, 0, 0, 0, 1]);
+    assert.deepEqual(col(df, "VMName"), ["nwl-fw01", "nwl-fw01", "nwl-fw01", "nwl-fgt01", "nwl-fgt01", "nwl-fw01", "nwl-syslog01"], "the logging device, else the collector");
+  });
+
+  it("a near miss names the CommonSecurityLog schema and the close column", () => {
+    const df = pl.DataFrame({ TimeGenerated: [new Date("2026-10-15T08:00:00Z")], DeviceVendor: ["Palo Alto Networks"], DeviceProduct: ["PAN-OS"], SourceIp: ["10.0.0.5"], DestinationIP: ["8.8.8.8"] });
+    assert.throws(
+      () => normalizeEvents(df, "networkFlow", { source: "Network.list_azure_network_flows_by_ip (az_net_comms.csv)" }),
+      (err: unknown) => err instanceof DataColumnError && err.code === "data/event-schema-unknown" && /Closest: Sentinel CommonSecurityLog \(CEF\), which needs "SourceIP" \(close: "SourceIp"/.test(err.message),
+    );
+  });
+
+  it("answers list_azure_network_flows_by_ip on a folder (LocalData), with a time window", async () => {
+    const dir = tempTree({});
+    fs.copyFileSync(CSV, path.join(dir, "az_net_comms.csv"));
+    const qp = new QueryProvider("LocalData", { dataPaths: [dir] });
+    const flows = await qp.Network.list_azure_network_flows_by_ip({ ip_address: "10.20.4.17", start: new Date("2026-10-15T08:02:00Z"), end: new Date("2026-10-15T08:10:00Z") });
+    assert.deepEqual(col(flows, "AllExtIPs"), ["193.0.6.139", "185.220.101.7", "8.8.8.8", "203.0.113.77"]);
+  });
+});
