@@ -37,9 +37,19 @@ function apply(series: pl.Series, expr: pl.Expr, name: string): pl.Series {
   return pl.DataFrame([series.rename("v")]).select(expr.alias("out")).getColumn("out").rename(name);
 }
 
+/**
+ * The values of `series` (as column `v`) as trimmed, lower-case text keys. Whole floats are written as
+ * integers: a nullable integer column that pandas saved as float64 holds `1.0`, which is code 1, not `"1.0"`.
+ */
+export function textKey(series: pl.Series): pl.Expr {
+  const v = pl.col("v");
+  if (series.isFloat()) return pl.when(v.eq(v.round(0))).then(v.cast(pl.Int64, false).cast(pl.Utf8)).otherwise(v.cast(pl.Utf8));
+  return v.cast(pl.Utf8).str.strip().str.toLowerCase();
+}
+
 /** `when(v == key1) then value1 … otherwise(fallback)` over lower-cased, trimmed text. */
 function lookup(series: pl.Series, table: Readonly<Record<string, string | number>>, fallback: pl.Expr, name: string): pl.Series {
-  const key = pl.col("v").cast(pl.Utf8).str.strip().str.toLowerCase();
+  const key = textKey(series);
   const entries = Object.entries(table);
   if (entries.length === 0) return apply(series, fallback, name);
   // Numbers are written as integers: polars would make number literals floats.

@@ -53,7 +53,7 @@ export function flowEndpoints(df: pl.DataFrame, spec: EndpointsRule["endpoints"]
       ? (convert(declaredCode, "int", "code").toArray() as (number | bigint | null)[]).map((v): Direction | null => (v === null ? null : Number(v) === code.inbound ? "I" : Number(v) === code.outbound ? "O" : null))
       : undefined;
   const verdict = spec.action ? fieldSeries(df, spec.action) : undefined;
-  const denied = verdict ? (convert(verdict, "text", "action").toArray() as (string | null)[]).map(isDenied) : undefined;
+  const denied = verdict ? deniedFlags(verdict) : undefined;
 
   // Each distinct address is classified once.
   const memo = new Map<string, boolean>();
@@ -117,6 +117,15 @@ export function flowEndpoints(df: pl.DataFrame, spec: EndpointsRule["endpoints"]
  * CEF `deny`, `drop`, `block`, Palo Alto's `reset-both`… Any other value (`ACCEPT`, `allow`, `Allowed`) or none is allowed.
  */
 const DENIED_VERDICTS = new Set(["deny", "denied", "reject", "rejected", "drop", "dropped", "block", "blocked", "refuse", "refused"]);
+
+/** Each row's verdict; none (all allowed) for a field of values that are no text (a list where an export wrote an array). */
+function deniedFlags(verdict: pl.Series): boolean[] | undefined {
+  try {
+    return (convert(verdict, "text", "action").toArray() as (string | null)[]).map(isDenied);
+  } catch {
+    return undefined;
+  }
+}
 
 function isDenied(value: string | null): boolean {
   if (value === null) return false;

@@ -6,7 +6,7 @@ import pl from "nodejs-polars";
 import { isTextType } from "../../common/dtypes";
 import { closestNames } from "../../common/errors";
 import { columnNames, columnOf, frameHeight, frameOf, withPlainNames } from "../../common/frames";
-import { convert, hasLabType, labTypeConversion } from "./convert";
+import { convert, hasLabType, labTypeConversion, textKey } from "./convert";
 import { flowEndpoints } from "./endpoints";
 import { fieldNames, fieldSeries } from "./fields";
 import { epochUnitOfSeries } from "../timeParsing";
@@ -188,7 +188,7 @@ export function schemaRows(df: pl.DataFrame, schema: EventSchema): pl.DataFrame 
   for (const filter of schema.rows ?? []) {
     const s = fieldSeries(df, filter.field);
     if (!s) continue;
-    const key = pl.col("v").cast(pl.Utf8).str.strip().str.toLowerCase();
+    const key = textKey(s);
     // A chain of equalities: the lists are a few values (polars deprecates `is_in` with a same-typed list).
     const listed = (values: readonly (string | number)[]) => values.map((v) => key.eq(pl.lit(String(v).toLowerCase()))).reduce((a, b) => a.or(b));
     const missing = key.isNull().or(key.eq(pl.lit("")));
@@ -196,7 +196,11 @@ export function schemaRows(df: pl.DataFrame, schema: EventSchema): pl.DataFrame 
     if (filter.keep) keep = keep.or(listed(filter.keep));
     if (filter.drop) keep = keep.or(listed(filter.drop).not());
     if (!filter.keep && !filter.drop) keep = keep.or(missing.not());
-    masks.push(pl.DataFrame([s.rename("v")]).select(keep.alias("keep")).getColumn("keep"));
+    try {
+      masks.push(pl.DataFrame([s.rename("v")]).select(keep.alias("keep")).getColumn("keep"));
+    } catch {
+      // A field of values that are no text or number (a list where an export wrote an array): no rows told apart, all kept.
+    }
   }
   if (masks.length === 0) return df;
   const keep = masks.reduce((a, b) => pl.DataFrame([a.rename("a"), b.rename("b")]).select(pl.col("a").and(pl.col("b")).alias("k")).getColumn("k"));

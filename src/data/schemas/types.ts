@@ -22,7 +22,8 @@ export type EventKind = "process" | "logon" | "networkFlow";
  * - `ocsfLogonType`: OCSF `logon_type_id`: Windows' numbers (2 Interactive … 13), but 1 is System (Windows' 0); 0 Unknown and 99 Other null.
  * - `interactiveLogonType`: Azure AD `IsInteractive`: true → 2 (Interactive), false → 3 (Network).
  * - `userPart`: `alice@contoso.com` → `alice`, `CONTOSO\alice` → `alice`, `alice` → `alice`.
- * - `protocolLetter`: transport name → Azure's letter: `tcp` → `T`, `udp` → `U`, others upper-cased.
+ * - `protocolLetter`: transport name → Azure's letter: `tcp` → `T`, `udp` → `U`; IANA numbers (VPC flow logs, OCSF `protocol_num`)
+ *   `6` → `T`, `17` → `U`, `1`/`58` (and Suricata's `IPv6-ICMP`) → `ICMP`; others upper-cased.
  * - `directionLetter`: `outbound`/`egress` → `O`, `inbound`/`ingress` → `I`, anything else null.
  */
 export type Conversion =

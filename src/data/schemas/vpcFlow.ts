@@ -75,7 +75,7 @@ function typed(raw: pl.LazyDataFrame, fields: readonly string[]): pl.LazyDataFra
   return (
     raw
       // The header line again (flow logs concatenated with `cat`), and blank lines, are no records.
-      .filter(pl.col(plain(0)).neq(pl.lit(fields[0])).and(pl.anyHorizontal(fields.map((_, i) => pl.col(plain(i)).isNotNull()))))
+      .filter(pl.col(plain(0)).isNull().or(pl.col(plain(0)).neq(pl.lit(fields[0]))).and(pl.anyHorizontal(fields.map((_, i) => pl.col(plain(i)).isNotNull()))))
       .select(
         ...fields.map((name, i) => {
           let c = pl.col(plain(i));

@@ -63,6 +63,18 @@ describe("OCSF Authentication (3002) as logons", () => {
     assert.deepEqual(labValues(flat, [...HOST_LOGON, ...SIGNIN]), labValues(nested, [...HOST_LOGON, ...SIGNIN]));
   });
 
+  it("ids as floats (pandas writes a nullable integer column as float64 to Parquet): 3002.0 is class 3002, 1.0 Success", () => {
+    const df = pl.DataFrame([
+      pl.Series("time", [1791187200000, 1791187260000, 1791187320000], pl.Int64),
+      pl.Series("class_uid", [3002, 3002, 3002], pl.Float64),
+      pl.Series("status_id", [1, 2, null], pl.Float64),
+      pl.Series("user.name", ["alice", "bob", "carol"]),
+    ]);
+    const out = normalizeEvents(df, "logon");
+    assert.deepEqual(col(out, "EventID"), [4624, 4625, null]);
+    assert.deepEqual(col(out, "ResultType"), [0, 50126, null]);
+  });
+
   it("a near miss (underscored names) names OCSF Authentication and the close columns", () => {
     const df = pl.DataFrame({ time: [1791187200000], class_uid: [3002], user_name: ["bob"], status_id: [1], src_endpoint_ip: ["10.0.0.1"] });
     assert.throws(
@@ -98,6 +110,14 @@ describe("OCSF Network Activity (4001) as flows", () => {
     assert.deepEqual(col(df, "TotalAllowedFlows"), [1, 1, 1, 1, 0, 1, 1, 1]);
     assert.deepEqual(iso(df, "FlowStartTime")[0], "2026-10-05T07:59:30.000Z");
     assert.deepEqual(iso(df, "FlowEndTime")[0], "2026-10-05T08:00:00.000Z");
+  });
+
+  it("an action written as an array (the file is attacker-reachable) counts the flows as allowed rather than failing the frame", () => {
+    const df = pl.readRecords([{ time: 1791187200000, class_uid: 4001, src_endpoint: { ip: "10.20.4.17" }, dst_endpoint: { ip: "8.8.8.8", port: 53 }, action: ["Denied"] }]);
+    assert.equal(df.getColumn("action").dtype.variant, "List");
+    const out = normalizeEvents(df, "networkFlow");
+    assert.deepEqual(col(out, "AllowedOutFlows"), [1]);
+    assert.deepEqual(col(out, "AllExtIPs"), ["8.8.8.8"]);
   });
 
   it("flattened CSV: the same flows; a port that is no number is null, the row stays", () => {

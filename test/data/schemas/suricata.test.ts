@@ -54,6 +54,12 @@ describe("Suricata EVE flows", () => {
     assert.equal(normalizeEvents(readDataFile(path.join(dir, "eve.json")), "networkFlow").height, 0);
   });
 
+  it("an event_type written as an array (no EVE writer does; the file is attacker-reachable) keeps the rows rather than failing the frame", () => {
+    const df = pl.readRecords([{ timestamp: "2026-10-05T08:00:00+0000", event_type: ["flow"], src_ip: "10.20.4.17", dest_ip: "8.8.8.8", proto: "UDP", dest_port: 53 }]);
+    assert.equal(df.getColumn("event_type").dtype.variant, "List");
+    assert.deepEqual(col(normalizeEvents(df, "networkFlow"), "AllExtIPs"), ["8.8.8.8"]);
+  });
+
   it("a near miss names Suricata EVE flow and the close column", () => {
     const df = pl.DataFrame({ timestamp: ["2026-10-05T08:00:00+0000"], event_type: ["flow"], src_ip: ["10.0.0.5"], dst_ip: ["8.8.8.8"], proto: ["UDP"] });
     assert.throws(

@@ -61,6 +61,8 @@ describe("AWS VPC flow logs (S3 text files)", () => {
     assert.deepEqual(col(df, "FlowDirection"), ["O", "I"]);
     assert.deepEqual(col(df, "AllExtIPs"), ["8.8.8.8", "1.1.1.1"]);
     assert.equal(readVpcFlowLog(`${HEADER}\n`).height, 0);
+    // A line whose first field is empty (it starts with a space) is a record with that field null, not dropped with the repeated headers.
+    assert.deepEqual(col(readVpcFlowLog("srcaddr dstaddr start\n 8.8.8.8 1791187200\n"), "dstaddr"), ["8.8.8.8"]);
   });
 
   it("refuses what is no flow log header, and says so for records without theirs", () => {
