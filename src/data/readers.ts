@@ -98,7 +98,8 @@ export function dataFormat(file: string): DataFormat | undefined {
 
 /**
  * The form of a `.log` file by its first bytes: Zeek's ASCII log, an AWS VPC
- * flow log (its header line of field names), JSON lines, one JSON array of
+ * flow log (its header line of field names, or records without it, which its
+ * reader refuses saying so), JSON lines, one JSON array of
  * objects, or neither (an application's text log). An array needs `[{` or
  * `[]`: a text log's lines often start `[2026-11-01 …]`.
  */
@@ -106,7 +107,8 @@ export function logFormat(file: string): "zeek" | "vpcflow" | "ndjson" | "json" 
   try {
     const head = readHead(file, 4096);
     if (isZeekTsv(head)) return "zeek";
-    if (isVpcFlowLog(head)) return "vpcflow";
+    // Records without their header line too: listed, so that reading them says what is missing (not "file not found").
+    if (isVpcFlowLog(head) || isHeaderlessVpcFlowLog(head)) return "vpcflow";
     // Past any white space (and a byte-order mark): JSON after 256 blank bytes was taken for a text log.
     const start = firstNonSpace(file, 2);
     return start.startsWith("{") ? "ndjson" : start === "[{" || start === "[]" ? "json" : undefined;
@@ -416,11 +418,7 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       if (form === "vpcflow") return yield* readVpcFlowLogFileSteps(file);
       if (form === "ndjson") return zeekJsonTimes(yield* readJsonLog(file, options));
       if (form === "json") return zeekJsonTimes(readJsonArray(file));
-      // Flow log records without their header line (CloudWatch Logs' messages saved to a file): the header is what names their fields.
-      const headerless = isHeaderlessVpcFlowLog(readHead(file, 4096))
-        ? "; its first line is an AWS VPC flow log record: add the header line of its field names (version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status for the default format)"
-        : "";
-      throw new DataFileError(msg.fileInvalid(file, "log", `neither a Zeek ASCII log (no #separator header), an AWS VPC flow log (no header line of field names) nor JSON lines (or an array of objects)${headerless}`));
+      throw new DataFileError(msg.fileInvalid(file, "log", "neither a Zeek ASCII log (no #separator header), an AWS VPC flow log (no header line of field names) nor JSON lines (or an array of objects)"));
     }
     // Typed formats synchronously, a time zone polars cannot hold (+05:30) made UTC (offsetZones.ts).
     case "parquet":

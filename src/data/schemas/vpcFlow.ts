@@ -103,7 +103,7 @@ function* readSteps(fields: readonly string[], raw: pl.LazyDataFrame): ReadSteps
 
 function noHeader(file: string, head: string): DataFileError {
   const detail = isHeaderlessVpcFlowLog(head)
-    ? `its first line is a flow log record, not the header of field names: add the header line (for the default format: ${VPC_FLOW_DEFAULT_HEADER})`
+    ? `its first line is an AWS VPC flow log record, not the header line of field names: add the header line (for the default format: ${VPC_FLOW_DEFAULT_HEADER})`
     : "its first line is not a flow log header (field names such as srcaddr and dstaddr, separated by spaces)";
   return new DataFileError(msg.fileInvalid(file, "vpc flow log", detail));
 }

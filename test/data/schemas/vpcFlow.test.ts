@@ -74,11 +74,21 @@ describe("AWS VPC flow logs (S3 text files)", () => {
     const dir = tempTree({ "flows.log": records, "app.log": "2026-10-05 10:00:00 INFO started\n" });
     assert.throws(() => readDataFile(path.join(dir, "flows.log")), (err: unknown) => {
       assert.ok(err instanceof DataFileError);
-      assert.match(err.message, /flows\.log.*first line is an AWS VPC flow log record: add the header line of its field names \(version account-id interface-id srcaddr/);
+      assert.match(err.message, /flows\.log.*first line is an AWS VPC flow log record, not the header line of field names: add the header line \(for the default format: version account-id interface-id srcaddr/);
       return true;
     });
     assert.throws(() => readDataFile(path.join(dir, "app.log")), (err: unknown) => err instanceof DataFileError && !/flow log record/.test(err.message) && /AWS VPC flow log \(no header line/.test(err.message));
     assert.throws(() => readVpcFlowLog(records, "flows.log"), (err: unknown) => err instanceof DataFileError && /flows\.log.*add the header line/.test(err.message));
+  });
+
+  it("records without their header, named as the lab's flows: the query says what the file lacks, not that it is missing", async () => {
+    const records = "2 123456789012 eni-0a1b2c3d4e5f60718 10.20.4.17 8.8.8.8 53111 53 17 1 60 1791187200 1791187260 ACCEPT OK\n";
+    const qp = new QueryProvider("LocalData", { dataPaths: [tempTree({ "az_net_comms.log": records })] });
+    await assert.rejects(() => qp.Network.list_azure_network_flows_by_ip({ ip_address: "10.20.4.17" }), (err: Error & { code?: string }) => {
+      assert.equal(err.code, "data/file-invalid");
+      assert.match(err.message, /az_net_comms\.log.*add the header line/);
+      return true;
+    });
   });
 });
 
