@@ -46,7 +46,11 @@ export interface DnsResult {
   canonical_name: string | null;
   /** The answer's records as text (`104.215.148.63`, `10 mail.example.com.`, TXT strings). */
   rrset: string[];
-  /** When the answer expires (now + lowest TTL of the records and their CNAME chain; A and AAAA only, SOA: its minimum). */
+  /**
+   * When the answer expires: query time + the lowest TTL of the records and their CNAME chain, for every record type
+   * (RFC 1035, as dnspython's `Answer.expiration`). A negative answer (NXDOMAIN, NODATA) expires by the SOA its server
+   * sent with it, the lower of that record's TTL and its minimum field (RFC 2308 §5); null when there is none and on other failures.
+   */
   expiration: Date | null;
   /** The answer as zone-file-like text (not the raw message). */
   response: string;
@@ -234,17 +238,20 @@ const nameText = (name: string) =>
 /**
  * `wire` decoded if it is the response to `query` (same id, the same single
  * question), else undefined: a datagram from anyone who guessed the port, or
- * a stale answer to an earlier try, is not believed. dns-packet follows only
- * pointers to earlier bytes, so a looping pointer is a decode error.
+ * a stale answer to an earlier try, is not believed (RFC 5452 §9.1: ignored,
+ * the wait goes on). A message with the query's id that does not decode is
+ * an error: the server's answer is broken, and waiting would only end at the
+ * deadline. dns-packet follows only pointers to earlier bytes, so a looping
+ * pointer is a decode error.
  */
 function matchingResponse(wire: Buffer, query: packet.Packet, fail: Fail): packet.DecodedPacket | Error | undefined {
-  if (wire.length < 12 || wire.readUInt16BE(0) !== query.id) return undefined;
+  if (wire.length < 2 || wire.readUInt16BE(0) !== query.id) return undefined;
+  if (wire.length < 12) return fail("EBADRESP", `an answer with the query's id of ${wire.length} bytes, shorter than a DNS header (12)`);
   let response: packet.DecodedPacket;
   try {
     response = packet.decode(wire);
   } catch (err) {
-    // Remembered, not final: the try goes on waiting for a response that decodes.
-    return fail("EBADRESP", `an answer that does not decode (${err instanceof Error ? err.message : String(err)})`);
+    return fail("EBADRESP", `an answer with the query's id that does not decode (${err instanceof Error ? err.message : String(err)})`);
   }
   const [asked] = query.questions ?? [];
   const [q, ...more] = response.questions ?? [];
@@ -252,8 +259,11 @@ function matchingResponse(wire: Buffer, query: packet.Packet, fail: Fail): packe
   return response;
 }
 
-/** What one exchange with a server ended with: a response, or an error to remember while others are tried. */
-type Exchange = { response: packet.DecodedPacket } | { err: Error };
+/**
+ * What one exchange with a server ended with: a response, or an error to remember while others are tried
+ * (`broken`: the server answered with a message that does not decode; it is not asked again).
+ */
+type Exchange = { response: packet.DecodedPacket } | { err: Error; broken?: boolean };
 
 /** What each exchange needs: the server, the query (and its bytes), the time it has, the error wording. */
 interface Ask {
@@ -265,22 +275,28 @@ interface Ask {
   fail: Fail;
 }
 
-/** One UDP exchange with `host:port` within `ms`; datagrams that are not the response are ignored. */
+/**
+ * One UDP exchange with `host:port` within `ms`: datagrams that are not the
+ * response (another id, another question) are ignored and the wait goes on,
+ * never past `ms`; one with the query's id that does not decode ends it.
+ */
 function askUdp({ host, port, query, wire, ms, fail }: Ask): Promise<Exchange> {
   return new Promise((resolve) => {
     const socket = dgram.createSocket(net.isIPv6(host) ? "udp6" : "udp4");
-    let undecodable: Error | undefined;
+    let finished = false;
     const done = (result: Exchange) => {
+      if (finished) return;
+      finished = true;
       clearTimeout(timer);
       socket.close();
       resolve(result);
     };
-    const timer = setTimeout(() => done({ err: undecodable ?? fail("ETIMEOUT") }), ms);
+    const timer = setTimeout(() => done({ err: fail("ETIMEOUT") }), ms);
     // Connected: only the server's datagrams arrive, and a closed port's ICMP error comes back as ECONNREFUSED.
     socket.on("error", (err: NodeJS.ErrnoException) => done({ err: fail(err.code ?? "ERROR") }));
     socket.on("message", (data) => {
       const response = data.length <= MAX_UDP_RESPONSE ? matchingResponse(data, query, fail) : undefined;
-      if (response instanceof Error) undecodable = response;
+      if (response instanceof Error) done({ err: response, broken: true });
       else if (response) done({ response });
     });
     socket.connect(port, host, () => socket.send(wire));
@@ -307,7 +323,7 @@ function askTcp({ host, port, query, wire, ms, fail }: Ask): Promise<Exchange> {
       if (received.length > length + 2 || length > MAX_TCP_RESPONSE) return done({ err: fail("EBADRESP", "more bytes than the TCP answer's length") });
       if (received.length < length + 2) return;
       const response = matchingResponse(received.subarray(2), query, fail);
-      done(response instanceof Error ? { err: response } : response ? { response } : { err: fail("EBADRESP", "the TCP answer is not for the question asked") });
+      done(response instanceof Error ? { err: response, broken: true } : response ? { response } : { err: fail("EBADRESP", "the TCP answer is not for the question asked") });
     });
     socket.on("connect", () => socket.write(Buffer.concat([Buffer.from([wire.length >> 8, wire.length & 0xff]), wire])));
   });
@@ -316,8 +332,10 @@ function askTcp({ host, port, query, wire, ms, fail }: Ask): Promise<Exchange> {
 /**
  * Sends the question `name` `rdtype` IN (random id, recursion desired) to each
  * server in turn, `tries` rounds, a try lasting `timeoutMs / tries`, all
- * within `timeoutMs`; a truncated answer is asked again over TCP. Returns
- * the first response; throws the last error (timeout, network) when none came.
+ * within `timeoutMs`; a truncated answer is asked again over TCP. A server
+ * whose answer does not decode is not asked again (dnspython drops it too).
+ * Returns the first response; throws the last error (timeout, network, a
+ * broken answer) when none came.
  */
 async function exchange(target: Servers, name: string, rdtype: DnsRecordType, fail: Fail): Promise<packet.DecodedPacket> {
   const query: packet.Packet = { type: "query", id: randomInt(0x10000), flags: packet.RECURSION_DESIRED, questions: [{ type: rdtype, class: "IN", name }] };
@@ -325,15 +343,18 @@ async function exchange(target: Servers, name: string, rdtype: DnsRecordType, fa
   const deadline = Date.now() + target.timeoutMs;
   const perTry = Math.max(1, Math.floor(target.timeoutMs / target.tries));
   let last: Error | undefined;
+  const broken = new Set<string>();
   for (let round = 0; round < target.tries; round++) {
     for (const [host, port] of target.servers) {
       const left = deadline - Date.now();
       if (left <= 0) break;
+      if (broken.has(serverText(host, port))) continue;
       const udp = await askUdp({ host, port, query, wire, ms: Math.min(perTry, left), fail });
       // Truncated: the whole answer over TCP, within what is left of the deadline.
       const result = "response" in udp && udp.response.flag_tc ? await askTcp({ host, port, query, wire, ms: Math.max(1, deadline - Date.now()), fail }) : udp;
       if ("response" in result) return result.response;
       last = result.err;
+      if (result.broken) broken.add(serverText(host, port));
     }
   }
   throw last && (last as { code?: string }).code !== "ETIMEOUT" ? last : dnsFailure(`no answer within ${target.timeoutMs} ms`, "ETIMEOUT");
@@ -351,11 +372,25 @@ const ttlOf = (record: { ttl?: number }): number => {
   return ttl > 0x7fffffff ? 0 : ttl;
 };
 
+/**
+ * `err` (NXDOMAIN, NODATA) with how long the negative answer may be kept: the
+ * lower of the TTL and the minimum field of the SOA in the authority section
+ * (RFC 2308 §5), when the server sent one.
+ */
+function withNegativeTtl(err: Error, response: packet.DecodedPacket): Error {
+  const soa = (response.authorities ?? []).find((r): r is packet.StringAnswer => r.type === "SOA");
+  if (!soa) return err;
+  const minimum = Number((soa.data as unknown as packet.SoaData).minimum);
+  const negativeTtl = Math.min(ttlOf(soa), Number.isInteger(minimum) && minimum >= 0 && minimum <= 0x7fffffff ? minimum : 0);
+  return Object.assign(err, { negativeTtl });
+}
+
 interface Answer {
   /** The end of the CNAME chain from the name asked (that name itself without CNAMEs). */
   canonical: string;
   rrset: string[];
-  ttl: number | null;
+  /** Seconds the answer may be kept. */
+  ttl: number;
 }
 
 /**
@@ -369,7 +404,8 @@ function readAnswer(response: packet.DecodedPacket, asked: string, rdtype: DnsRe
   const { rcode } = response as { rcode?: string }; // decoded, missing from @types/dns-packet
   if (rcode !== "NOERROR") {
     const code = CODE_BY_RCODE[rcode ?? ""] ?? "EBADRESP";
-    throw fail(code, code === "EBADRESP" ? `response code ${rcode}` : undefined);
+    const err = fail(code, code === "EBADRESP" ? `response code ${rcode}` : undefined);
+    throw code === "ENOTFOUND" ? withNegativeTtl(err, response) : err;
   }
   const records = (response.answers ?? []).filter((r): r is packet.StringAnswer => r.type !== "OPT" && (r as { class?: string }).class === "IN");
   const chain = [fqdn(asked)];
@@ -380,12 +416,11 @@ function readAnswer(response: packet.DecodedPacket, asked: string, rdtype: DnsRe
     const hits = owned.filter((r) => r.type === rdtype);
     const cname = rdtype === "CNAME" ? undefined : owned.find((r) => r.type === "CNAME");
     if (hits.length || !cname) {
-      if (!hits.length) throw fail("ENODATA", `no ${rdtype} records for ${nameText(chain[chain.length - 1])}`);
+      if (!hits.length) throw withNegativeTtl(fail("ENODATA", `no ${rdtype} records for ${nameText(chain[chain.length - 1])}`), response);
       const rrset = hits.map((r) => recordText(rdtype, r.data));
       ttls.push(...hits.map(ttlOf));
-      // As before: A and AAAA carry their TTL (the chain's lowest), SOA its minimum field, other types none.
-      const ttl = rdtype === "A" || rdtype === "AAAA" ? Math.min(...ttls) : rdtype === "SOA" ? Number((hits[0].data as unknown as packet.SoaData).minimum) : null;
-      return { canonical: chain.length > 1 ? nameText(chain[chain.length - 1]) : chain[0], rrset, ttl };
+      // Every type expires by its records' own TTL and their chain's, the lowest of them (an SOA's minimum field is for negative answers).
+      return { canonical: chain.length > 1 ? nameText(chain[chain.length - 1]) : chain[0], rrset, ttl: Math.min(...ttls) };
     }
     const next = fqdn(String(cname.data));
     const loops = chain.some((n) => nameKey(n) === nameKey(next));
@@ -449,8 +484,9 @@ function unsendableReason(name: string): string | undefined {
   return undefined;
 }
 
-function failure(base: Omit<DnsResult, "canonical_name" | "rrset" | "expiration" | "response" | "status" | "error">, err: unknown): DnsResult {
+function failure(base: Omit<DnsResult, "canonical_name" | "rrset" | "expiration" | "response" | "status" | "error">, err: unknown, started = Date.now()): DnsResult {
   const code = (err as { code?: string }).code ?? "";
+  const { negativeTtl } = err as { negativeTtl?: number };
   const status = STATUS_BY_CODE[code] ?? "ERROR";
   const message = err instanceof Error ? err.message : String(err);
   const where = base.nameserver ? ` (name server ${serverText(base.nameserver, base.port)})` : "";
@@ -458,7 +494,7 @@ function failure(base: Omit<DnsResult, "canonical_name" | "rrset" | "expiration"
     ...base,
     canonical_name: null,
     rrset: [],
-    expiration: null,
+    expiration: negativeTtl === undefined ? null : new Date(started + negativeTtl * 1000),
     response: `;QUESTION\n${base.qname} IN ${base.rdtype}\n;STATUS\n${status}${code ? ` ${code}` : ""}`,
     status,
     error: `${status}: ${message}${where}`,
@@ -497,14 +533,13 @@ export async function dnsResolve(domain: string, options: DnsOptions = {}): Prom
   if (unsendable) {
     return failure(base, Object.assign(new Error(`${syscall} EBADNAME ${visibleName(name)}: ${unsendable}`), { code: "EBADNAME" }));
   }
+  const started = Date.now();
   try {
-    const started = Date.now();
     const fail: Fail = (code, why) => dnsFailure(`${syscall} ${code} ${asked}${why ? `: ${why}` : ""}`, code);
     // The chain is followed for every type (an MX asked of an alias is the MX of its target), except CNAME itself.
     const answer = readAnswer(await exchange(target, asked, rdtype, fail), asked, rdtype, fail);
-    const expiration = answer.ttl === null ? null : new Date(started + answer.ttl * 1000);
-    const ttl = answer.ttl === null ? "" : `${answer.ttl} `;
-    const lines = answer.rrset.map((r) => `${answer.canonical} ${ttl}IN ${rdtype} ${r}`);
+    const expiration = new Date(started + answer.ttl * 1000);
+    const lines = answer.rrset.map((r) => `${answer.canonical} ${answer.ttl} IN ${rdtype} ${r}`);
     return {
       ...base,
       canonical_name: answer.canonical,
@@ -515,7 +550,7 @@ export async function dnsResolve(domain: string, options: DnsOptions = {}): Prom
       error: null,
     };
   } catch (err) {
-    return failure(base, err);
+    return failure(base, err, started);
   }
 }
 

@@ -316,7 +316,7 @@ test("plain JavaScript arguments: a DataFrame (sent as its printed table), a lis
 test("an alias's canonical name is its chain's end for every record type, as dnspython gives it", async () => {
   const mx = await dnsResolve("mxalias.example.test", { ...at(), rdtype: "MX" });
   assert.deepEqual([mx.status, mx.qname, mx.canonical_name, mx.rrset], ["NOERROR", "mxalias.example.test.", "mxhost.example.test.", ["10 mail.example.test."]]);
-  assert.match(mx.response, /;ANSWER\nmxhost\.example\.test\. IN MX 10 mail\.example\.test\.$/);
+  assert.match(mx.response, /;ANSWER\nmxhost\.example\.test\. 60 IN MX 10 mail\.example\.test\.$/);
   const txt = await dnsResolve("mxalias.example.test", { ...at(), rdtype: "TXT" });
   assert.deepEqual([txt.canonical_name, txt.rrset], ["mxhost.example.test.", ["mx host"]]);
   // A CNAME question is answered for the name itself.
@@ -466,6 +466,140 @@ test("a compression pointer that loops is a bad response (ERROR EBADRESP) within
   const t0 = performance.now();
   const r = await dnsResolve("example.test", { nameserver: "127.0.0.1", port: loopingPort, timeoutMs: 300 });
   assert.deepEqual([r.status, r.rrset], ["ERROR", []]);
-  assert.match(String(r.error), /^ERROR: queryA EBADRESP example\.test: an answer that does not decode \(Cannot decode name \(bad pointer\)\)/);
+  assert.match(String(r.error), /^ERROR: queryA EBADRESP example\.test: an answer with the query's id that does not decode \(Cannot decode name \(bad pointer\)\)/);
   assert.ok(performance.now() - t0 < 1000);
+});
+
+/** A server on 127.0.0.1 answering each query with what `answer` sends (datagrams as given); closed by the caller. */
+async function rawServer(answer: (query: packet.DecodedPacket, wire: Buffer, send: (data: Buffer) => void) => void): Promise<dgram.Socket> {
+  const raw = dgram.createSocket("udp4");
+  raw.on("message", (wire, rinfo) => answer(packet.decode(wire), wire, (data) => raw.send(data, rinfo.port, rinfo.address)));
+  await new Promise<void>((resolve) => raw.bind(0, "127.0.0.1", resolve));
+  return raw;
+}
+
+test("every record type expires by its own TTL and its CNAME chain's (only A, AAAA and SOA's minimum field had one; CNAME, MX, TXT, PTR… none)", async () => {
+  const soa = { mname: "ns.example.test", rname: "admin.example.test", serial: 1, refresh: 3600, retry: 600, expire: 86400, minimum: 30 };
+  const records: Record<string, { data: unknown; ttl: number }> = {
+    CNAME: { data: "target.example.test", ttl: 700 },
+    MX: { data: { preference: 10, exchange: "mail.example.test" }, ttl: 800 },
+    TXT: { data: "v=spf1 -all", ttl: 900 },
+    NS: { data: "ns.example.test", ttl: 1000 },
+    PTR: { data: "host.example.test", ttl: 1100 },
+    SRV: { data: { priority: 1, weight: 2, port: 443, target: "svc.example.test" }, ttl: 1200 },
+    SOA: { data: soa, ttl: 1300 },
+  };
+  const raw = await rawServer((query, _wire, send) => {
+    const [q] = query.questions ?? [];
+    // "alias.": a CNAME of TTL 60 in front of the record.
+    const chain = q.name.startsWith("alias.") && q.type !== "CNAME" ? [{ type: "CNAME" as const, name: q.name, ttl: 60, data: "end.example.test" }] : [];
+    const owner = chain.length ? "end.example.test" : q.name;
+    const { data, ttl } = records[q.type];
+    send(packet.encode({ type: "response", id: query.id, flags: packet.RECURSION_DESIRED, questions: [q], answers: [...chain, { type: q.type, name: owner, ttl, data } as packet.Answer] }));
+  });
+  try {
+    for (const [rdtype, { ttl }] of Object.entries(records)) {
+      const t0 = Date.now();
+      const r = await dnsResolve("direct.example.test", { nameserver: "127.0.0.1", port: raw.address().port, timeoutMs: 1000, rdtype: rdtype as "MX" });
+      assert.equal(r.status, "NOERROR", `${rdtype}: ${r.error}`);
+      assert.ok(r.expiration instanceof Date, rdtype);
+      const seconds = (r.expiration.getTime() - t0) / 1000;
+      assert.ok(seconds > ttl - 5 && seconds <= ttl + 1, `${rdtype}: ${seconds} s, the record's TTL is ${ttl}`);
+      assert.match(r.response, new RegExp(` ${ttl} IN ${rdtype} `), rdtype);
+      if (rdtype === "CNAME") continue;
+      const aliased = await dnsResolve("alias.example.test", { nameserver: "127.0.0.1", port: raw.address().port, timeoutMs: 1000, rdtype: rdtype as "MX" });
+      const viaChain = ((aliased.expiration?.getTime() ?? Infinity) - t0) / 1000;
+      assert.ok(viaChain > 55 && viaChain <= 61, `${rdtype} behind a CNAME of TTL 60: ${viaChain} s`);
+    }
+  } finally {
+    raw.close();
+  }
+});
+
+test("a negative answer (NXDOMAIN, NODATA) expires by its SOA, the lower of its TTL and minimum field (RFC 2308); none without an SOA", async () => {
+  const raw = await rawServer((query, _wire, send) => {
+    const [q] = query.questions ?? [];
+    const minimum = q.name.startsWith("lowttl.") ? 900 : 45;
+    const authorities = q.name.startsWith("nosoa.")
+      ? []
+      : [{ type: "SOA" as const, name: "example.test", ttl: q.name.startsWith("lowttl.") ? 20 : 3600, data: { mname: "ns.example.test", rname: "admin.example.test", serial: 1, refresh: 3600, retry: 600, expire: 86400, minimum } }];
+    const nxdomain = q.name.includes("nx");
+    send(packet.encode({ type: "response", id: query.id, flags: packet.RECURSION_DESIRED | (nxdomain ? 3 : 0), questions: [q], answers: [], authorities }));
+  });
+  const ask = (name: string) => dnsResolve(name, { nameserver: "127.0.0.1", port: raw.address().port, timeoutMs: 1000 });
+  try {
+    for (const [name, status, ttl] of [
+      ["nx.example.test", "NXDOMAIN", 45],
+      ["nodata.example.test", "NODATA", 45],
+      ["lowttl.nx.example.test", "NXDOMAIN", 20],
+      ["lowttl.nodata.example.test", "NODATA", 20],
+    ] as const) {
+      const t0 = Date.now();
+      const r = await ask(name);
+      assert.equal(r.status, status, `${name}: ${r.error}`);
+      assert.ok(r.expiration instanceof Date, name);
+      const seconds = (r.expiration.getTime() - t0) / 1000;
+      assert.ok(seconds > ttl - 5 && seconds <= ttl + 1, `${name}: ${seconds} s, want ${ttl}`);
+    }
+    const bare = await ask("nosoa.nx.example.test");
+    assert.deepEqual([bare.status, bare.expiration], ["NXDOMAIN", null]);
+  } finally {
+    raw.close();
+  }
+});
+
+test("datagrams with other ids or that are garbage are ignored without extending the deadline; the right id's answer after them is taken", async () => {
+  const raw: dgram.Socket = await rawServer((query, _wire, send) => {
+    const [q] = query.questions ?? [];
+    const other = ((query.id ?? 0) + 1) & 0xffff;
+    const spoofed = packet.encode({ type: "response", id: other, flags: packet.RECURSION_DESIRED, questions: [q], answers: [{ type: "A", name: q.name, ttl: 300, data: "6.6.6.6" }] });
+    send(Buffer.from([0xde])); // garbage, too short to carry an id
+    send(Buffer.concat([Buffer.from([other >> 8, other & 0xff]), Buffer.alloc(30, 0xff)])); // garbage with another id
+    if (q.name.startsWith("flood.")) {
+      // Another id every 20 ms, for ever: the deadline still ends the wait.
+      const flood = setInterval(() => send(spoofed), 20);
+      raw.once("close", () => clearInterval(flood));
+      return;
+    }
+    send(spoofed);
+    send(packet.encode({ type: "response", id: query.id, flags: packet.RECURSION_DESIRED, questions: [q], answers: [{ type: "A", name: q.name, ttl: 300, data: "192.0.2.60" }] }));
+  });
+  try {
+    const ok = await dnsResolve("ok.example.test", { nameserver: "127.0.0.1", port: raw.address().port, timeoutMs: 1000 });
+    assert.deepEqual([ok.status, ok.rrset], ["NOERROR", ["192.0.2.60"]], String(ok.error));
+    const t0 = performance.now();
+    const flooded = await dnsResolve("flood.example.test", { nameserver: "127.0.0.1", port: raw.address().port, timeoutMs: 300 });
+    assert.equal(flooded.status, "TIMEOUT", String(flooded.error));
+    assert.ok(performance.now() - t0 < 1500, `took ${(performance.now() - t0).toFixed(0)} ms`);
+  } finally {
+    raw.close();
+  }
+});
+
+test("an answer with the query's id that does not decode fails at once with ERROR EBADRESP (it waited for the whole deadline), and the server is not asked again", async () => {
+  let asked = 0;
+  const raw = await rawServer((query, _wire, send) => {
+    asked++;
+    const id = Buffer.alloc(2);
+    id.writeUInt16BE(query.id ?? 0);
+    // "short.": 6 bytes, less than a header; else a header claiming one answer and no more bytes.
+    send(query.questions?.[0].name.startsWith("short.") ? Buffer.concat([id, Buffer.from([0x84, 0, 0, 1])]) : Buffer.concat([id, Buffer.from([0x84, 0, 0, 0, 0, 1, 0, 0, 0, 0])]));
+  });
+  try {
+    for (const [name, why] of [
+      ["broken.example.test", /an answer with the query's id that does not decode/],
+      ["short.example.test", /an answer with the query's id of 6 bytes, shorter than a DNS header/],
+    ] as const) {
+      asked = 0;
+      const t0 = performance.now();
+      const r = await dnsResolve(name, { nameserver: "127.0.0.1", port: raw.address().port, timeoutMs: 5000, tries: 3 });
+      const ms = performance.now() - t0;
+      assert.deepEqual([r.status, r.rrset, r.expiration], ["ERROR", [], null], name);
+      assert.match(String(r.error), new RegExp(`^ERROR: queryA EBADRESP ${name.replace(/\./g, "\\.")}: ${why.source}`));
+      assert.ok(ms < 2500, `${name}: took ${ms.toFixed(0)} ms of a 5000 ms deadline`);
+      assert.equal(asked, 1, `${name}: asked ${asked} times`);
+    }
+  } finally {
+    raw.close();
+  }
 });
