@@ -439,11 +439,14 @@ export const dataMessages = {
     ),
   liveTimeout: (where: string, ms: number) =>
     errorMessage("data/live-timeout", `${where}: no answer within ${ms / 1000} s; raise the timeout (QueryProvider option timeoutMs, or DataProviders.<env>.TimeoutSeconds) or narrow the time range (split_query_by)`),
-  /** The service's own query time limit (Log Analytics' 504 after `Prefer: wait=<s>`); `max` the longest wait it allows. */
-  liveServerTimeout: (where: string, environment: string, waitSeconds: number, maxSeconds: number) =>
+  /**
+   * The service's own query time limit, as huntlab asked for it (`how`: Log Analytics' `Prefer: wait=<s>` header and its 504,
+   * Kusto's `servertimeout` request property and its "Query is expired"); `max` the longest the service allows.
+   */
+  liveServerTimeout: (where: string, environment: string, waitSeconds: number, maxSeconds: number, how: string) =>
     errorMessage(
       "data/live-timeout",
-      `${where}: ${environment} stopped the query at its own time limit of ${waitSeconds} s (HTTP 504 Gateway Timeout); narrow the time range (start/end, or split_query_by)${waitSeconds < maxSeconds ? `, or raise the timeout up to the service's ${maxSeconds} s (DataProviders.${environment}.TimeoutSeconds, or the QueryProvider option timeoutMs)` : ` (${maxSeconds} s is the longest the service waits)`}`,
+      `${where}: ${environment} stopped the query at its own time limit of ${waitSeconds} s (${how}); narrow the time range (start/end, or split_query_by)${waitSeconds < maxSeconds ? `, or raise the timeout up to the service's ${maxSeconds} s (DataProviders.${environment}.TimeoutSeconds, or the QueryProvider option timeoutMs)` : ` (${maxSeconds} s is the longest the service waits)`}`,
     ),
   liveCancelled: (where: string, reason: string) => errorMessage("data/live-cancelled", `${where}: cancelled (${reason})`),
   liveLiteral: (where: string, name: string, problem: string) => errorMessage("data/live-literal", `${where}: parameter "${name}": ${problem}`),

@@ -404,7 +404,7 @@ const SAMPLES: Record<string, Sample> = {
     ["Network.list_flows", "Elasticsearch", "page 3", "HTTP 401", "security_exception", "2000 row(s)", "2 page(s)", "not returned", "connect again"],
   ],
   "dataMessages.liveQueryFailed": () => [data.liveQueryFailed("A.b", "MSSentinel", "BadArgumentError/SyntaxError", "Query could not be parsed"), ["A.b", "MSSentinel", "BadArgumentError/SyntaxError", "Query could not be parsed"]],
-  "dataMessages.liveServerTimeout": () => [data.liveServerTimeout("A.b", "MSSentinel", 300, 600), ["A.b", "MSSentinel", "300 s", "HTTP 504", "split_query_by", "TimeoutSeconds", "600 s"]],
+  "dataMessages.liveServerTimeout": () => [data.liveServerTimeout("A.b", "MSSentinel", 300, 600, "Prefer: wait=300; HTTP 504 Gateway Timeout"), ["A.b", "MSSentinel", "300 s", "Prefer: wait=300", "HTTP 504", "split_query_by", "TimeoutSeconds", "600 s"]],
   "dataMessages.liveTimeout": () => [data.liveTimeout("A.b", 30_000), ["A.b", "30 s", "timeoutMs", "split_query_by"]],
   "dataMessages.liveCancelled": () => [data.liveCancelled("A.b", "Interrupt Kernel"), ["A.b", "Interrupt Kernel"]],
   "dataMessages.queryInterrupted": () => [data.queryInterrupted("query A.b", "Interrupt Kernel"), ["query A.b", "Interrupt Kernel", "background"]],

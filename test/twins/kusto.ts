@@ -24,6 +24,19 @@ function kustoType(type: string): string {
 export interface KustoFaults extends ServiceFaults {
   /** Answer this many more PrimaryResult tables after the first (the query's own again), as a batch `a; b` or `fork` does. */
   extraPrimaryResults?: number;
+  /**
+   * The cluster's own query time limit, scaled: the request's `servertimeout` (4 min without one), times `msPerSecond` ms;
+   * a query whose delayMs runs past it ends then with Kusto's "Query is expired" (0x80DA0006), in the answer
+   * (`status` 200: no PrimaryResult, the error in the completion frame) or as the HTTP status given.
+   */
+  serverTimeout?: { msPerSecond: number; status?: number };
+}
+
+/** Seconds of a Kusto timespan (`hh:mm:ss`, `d.hh:mm:ss`); 240 (Kusto's 4 min) without one. */
+function serverTimeoutSeconds(properties: unknown): number {
+  const value = (properties as { Options?: { servertimeout?: unknown } } | undefined)?.Options?.servertimeout;
+  const m = /^(?:(\d+)\.)?(\d+):(\d+):(\d+)$/.exec(String(value ?? ""));
+  return m ? Number(m[1] ?? 0) * 86400 + Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4]) : 240;
 }
 
 export class KustoTwin extends LoopbackTwin {
@@ -62,9 +75,21 @@ export class KustoTwin extends LoopbackTwin {
     }
     if (request.db !== this.database) return sendJson(res, 400, this.oneApi("BadRequest_EntityNotFound", "Kusto.Data.Exceptions.EntityNotFoundException", `Database '${String(request.db)}' was not found.`), headers);
     if (typeof request.csl !== "string") return sendJson(res, 400, this.oneApi("BadRequest_MissingCsl", "Kusto.Common.Svc.Exceptions.BadRequestException", "csl is required"), headers);
-    if (this.faults.delayMs) {
-      await new Promise((r) => setTimeout(r, this.faults.delayMs));
+    const delay = this.faults.delayMs;
+    if (delay) {
+      const expiry = this.faults.serverTimeout;
+      const limit = expiry ? serverTimeoutSeconds(request.properties) * expiry.msPerSecond : Infinity;
+      await new Promise((r) => setTimeout(r, Math.min(delay, limit)));
       if (res.destroyed) return;
+      if (expiry && delay > limit) {
+        this.queries.push({ text: request.csl, literals: [], headers: req.headers, db: request.db, properties: request.properties });
+        const expired = { error: { code: "LimitsExceeded", message: "Request is invalid and cannot be executed.", "@type": "Kusto.Data.Exceptions.KustoDataStreamException", "@message": "Query execution has resulted in error (0x80DA0006): Query is expired.", "@permanent": false } };
+        if (expiry.status && expiry.status !== 200) return sendJson(res, expiry.status, expired, headers);
+        return sendJson(res, 200, [
+          { FrameType: "DataSetHeader", IsProgressive: false, Version: "v2.0", IsFragmented: false, ErrorReportingPlacement: "InData" },
+          { FrameType: "DataSetCompletion", HasErrors: true, Cancelled: false, OneApiErrors: [expired] },
+        ], headers);
+      }
     }
     let result: ReturnType<typeof runLabQuery>;
     try {

@@ -126,6 +126,24 @@ describe("Kusto: the server timeout and batches", () => {
     assert.deepEqual(sent, ["00:05:00", "00:00:21", "01:00:00"]);
   });
 
+  it("a query the cluster stops at its servertimeout (\"Query is expired\", 0x80DA0006) is data/live-timeout naming the limit, not a failed query, and is not sent again", async () => {
+    // Scaled: the cluster's 20 s are 20 ms here; the query takes 400 ms.
+    for (const status of [200, 504]) {
+      twins.kusto.queries.length = 0;
+      const qp = await connected({ timeoutMs: 20_000 });
+      twins.kusto.faults = { delayMs: 400, serverTimeout: { msPerSecond: 1, status } };
+      const err = await qp.SecurityAlert.list_alerts().then(() => undefined, (e: unknown) => e);
+      assert.ok(isCode("data/live-timeout", /^SecurityAlert\.list_alerts: Kusto stopped the query at its own time limit of 20 s \(servertimeout 00:00:20; .*Query is expired.*\); narrow the time range .*split_query_by.*raise the timeout up to the service's 3600 s/)(err), `${status}: ${String(err)}`);
+      assert.equal(twins.kusto.queries.length, 1, `${status}: the heavy query ran once`);
+    }
+    // Asked for 2 h, the cluster stops at its longest, 1 h: nothing to raise.
+    const patient = await connected({ timeoutMs: 7_200_000 });
+    twins.kusto.faults = { delayMs: 400, serverTimeout: { msPerSecond: 0.01 } };
+    const err = await patient.execQuery("SecurityAlert | take 1").then(() => undefined, (e: unknown) => e);
+    assert.ok(isCode("data/live-timeout", /time limit of 3600 s \(servertimeout 01:00:00;.*3600 s is the longest the service waits/)(err), String(err));
+    assert.doesNotMatch(String(err), /raise/);
+  });
+
   it("an answer with more than one PrimaryResult table (a batch, fork) returns the first, as MSTICPy does, and warns how many were dropped", async () => {
     const warnings: string[] = [];
     const qp = await connected({ warn: (m: string) => warnings.push(m) });

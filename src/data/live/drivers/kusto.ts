@@ -15,8 +15,14 @@ import type { AzureTokenSource } from "../azureAuth";
 import { stringifyExact } from "../../../common/json";
 import type { LiveColumn, LiveDriver, LiveRequest, LiveSettings, LiveTable } from "../types";
 
-/** Kusto's longest server timeout, s (the `servertimeout` request property; 4 min by default). */
+/** Kusto's longest server timeout, s (the `servertimeout` client request property, a timespan; at most 1 hour). */
 export const KUSTO_MAX_SERVER_TIMEOUT_S = 3600;
+
+/** Kusto's query time limit without `servertimeout`, s (4 min). */
+export const KUSTO_DEFAULT_SERVER_TIMEOUT_S = 240;
+
+/** Kusto's error when a query runs past its `servertimeout`: "Query execution has resulted in error (0x80DA0006): Query is expired." */
+const QUERY_EXPIRED = /0x80DA0006|\bQuery is expired\b/i;
 
 /** Kusto's default result limits (truncationmaxrecords / truncationmaxsize). */
 export const KUSTO_LIMITS = { rows: 500_000, bytes: 64 * 1024 * 1024 } as const;
@@ -71,21 +77,28 @@ class KustoDriver implements LiveDriver {
     if (!tokens) throw new QueryError(msg.liveNotConnected(this.environment, request.queryName));
     const options: Record<string, unknown> = { results_progressive_enabled: false };
     // The cluster stops a query at 4 min unless told otherwise (up to 1 h): as long as huntlab waits, as MSTICPy does.
-    if (request.timeoutMs) options.servertimeout = timespan(Math.min(KUSTO_MAX_SERVER_TIMEOUT_S, Math.ceil(request.timeoutMs / 1000)));
+    const seconds = request.timeoutMs ? Math.min(KUSTO_MAX_SERVER_TIMEOUT_S, Math.ceil(request.timeoutMs / 1000)) : KUSTO_DEFAULT_SERVER_TIMEOUT_S;
+    if (request.timeoutMs) options.servertimeout = timespan(seconds);
     const body = { db: this.database, csl: request.text, properties: { Options: options } };
     const res = await postWithAzureToken(this.settings, tokens, {
       url: joinUrl(this.cluster, "/v2/rest/query"),
       headers: { "x-ms-client-request-id": `huntlab;${randomUUID()}`, "x-ms-app": "huntlab" },
       body,
       signal: request.signal,
+      // A 504 is a time limit: sent again, the heavy query would run again and time out again.
+      noRetryStatus: [504],
     });
-    return this.tableOf(request, res.status, res.data);
+    return this.tableOf(request, res.status, res.data, seconds);
   }
 
-  private tableOf(request: LiveRequest, status: number, data: unknown): LiveTable {
+  private tableOf(request: LiveRequest, status: number, data: unknown, serverTimeoutS = KUSTO_DEFAULT_SERVER_TIMEOUT_S): LiveTable {
     // oneApiMessage masks what it gives (the service echoes queries and names): the texts below are masked already.
     const mask = this.settings.mask;
-    const fail = (code: string, message: string) => new QueryError(msg.liveQueryFailed(request.queryName, this.environment, code, message));
+    const fail = (code: string, message: string) =>
+      // The cluster's own time limit (servertimeout) is a timeout, said as Log Analytics' 504 is, not a failed query.
+      QUERY_EXPIRED.test(`${code} ${message}`)
+        ? new QueryError(msg.liveServerTimeout(request.queryName, this.environment, serverTimeoutS, KUSTO_MAX_SERVER_TIMEOUT_S, `servertimeout ${timespan(serverTimeoutS)}; ${code}: ${message}`))
+        : new QueryError(msg.liveQueryFailed(request.queryName, this.environment, code, message));
     if (status >= 300 || !Array.isArray(data)) {
       const { code, message } = oneApiMessage(answerError(data), mask);
       throw fail(status >= 300 ? `HTTP ${status} ${code}` : code, message || "the answer is not a v2 frame list");

@@ -117,7 +117,7 @@ class SentinelDriver implements LiveDriver {
       // A 504 is the service's own query timeout: sent again, the heavy query would run again and time out again.
       noRetryStatus: [504],
     });
-    if (res.status === 504) throw new QueryError(msg.liveServerTimeout(request.queryName, this.environment, wait, LOG_ANALYTICS_WAIT.max));
+    if (res.status === 504) throw new QueryError(msg.liveServerTimeout(request.queryName, this.environment, wait, LOG_ANALYTICS_WAIT.max, `Prefer: wait=${wait}; HTTP 504 Gateway Timeout`));
     return this.tableOf(request, res.status, res.data);
   }
 
