@@ -29,8 +29,16 @@ const JUPYTER_DIR = path.join(ROOT, ".jupyter");
 const MIN_NODE = 22;
 const log = (msg) => console.error(`[huntlab] ${msg}`);
 
+/**
+ * Run by npm while it packs or publishes (the prepack script), stdout is npm's own: `npm pack --json` writes its
+ * JSON there, and the build's output (an `npm install`, tsc) was mixed into it (`npm pack --json | jq` failed).
+ * Then everything this script and its commands print goes to stderr.
+ */
+const STDOUT_IS_NPMS = ["prepack", "prepare", "postpack", "prepublishOnly", "prepublish"].includes(process.env.npm_lifecycle_event ?? "");
+if (STDOUT_IS_NPMS) process.stdout.write = process.stderr.write.bind(process.stderr);
+
 function run(cmd, args, options = {}) {
-  const result = spawnSync(cmd, args, { stdio: "inherit", cwd: ROOT, ...options });
+  const result = spawnSync(cmd, args, { stdio: STDOUT_IS_NPMS ? ["inherit", 2, "inherit"] : "inherit", cwd: ROOT, ...options });
   if (result.error) throw result.error;
   return result.status ?? 1;
 }

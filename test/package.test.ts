@@ -61,3 +61,30 @@ describe("the package as a dependency of another project", () => {
     assert.deepEqual([...files].filter((f) => /^(src|test|scripts|bench)\//.test(f)), []);
   });
 });
+
+test("under npm pack (the prepack script) scripts/run.mjs prints to stderr: `npm pack --json | jq` reads npm's JSON only", (t) => {
+  const runMjs = path.join(ROOT, "scripts", "run.mjs");
+  // A task of run.mjs that prints on stdout without building (the build would rewrite dist/): where Python is found, its path.
+  const direct = spawnSync(process.execPath, [runMjs, "python"], { cwd: ROOT, encoding: "utf8" });
+  if (direct.status !== 0 || !direct.stdout.trim()) return t.skip("no Python with nbclient here: run.mjs python prints nothing");
+  const python = direct.stdout.trim();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-pack-"));
+  try {
+    fs.writeFileSync(path.join(dir, "index.js"), "module.exports = 1;\n");
+    fs.writeFileSync(
+      path.join(dir, "package.json"),
+      JSON.stringify({ name: "pack-probe", version: "1.0.0", files: ["index.js"], scripts: { prepack: `node ${JSON.stringify(runMjs)} python` } }),
+    );
+    const npmCli = path.join(path.dirname(process.execPath), "..", "lib", "node_modules", "npm", "bin", "npm-cli.js");
+    const args = ["pack", "--dry-run", "--json"];
+    const r = fs.existsSync(npmCli) ? spawnSync(process.execPath, [npmCli, ...args], { cwd: dir, encoding: "utf8" }) : spawnSync("npm", args, { cwd: dir, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    // stdout is npm's JSON and nothing else; what the script printed is on stderr.
+    const packed = JSON.parse(r.stdout) as { name: string }[];
+    assert.equal(packed[0].name, "pack-probe");
+    assert.ok(!r.stdout.includes(python), r.stdout);
+    assert.ok(r.stderr.includes(python), r.stderr);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
