@@ -472,12 +472,15 @@ class LocalDataProvider implements QueryProviderMethods, QueryProviderConnection
     return this.runQuery(adHoc, undefined, options);
   }
 
-  /** `Family.query` of a family there is, naming no query of it and no data file (`notes.txt` is a file name). */
+  /**
+   * `Family.query` (`Azure.Sentinel.query` for a dotted family) whose first part begins a family there is, naming no
+   * query of it and no data file (`notes.txt` is a file name). A dotted family's query misspelt (`Azure.Sentinel.signin`)
+   * was looked for as a data file ("data file not found").
+   */
   private isMisspeltQuery(text: string): boolean {
-    const m = /^([A-Za-z_]\w*)\.([A-Za-z_]\w*)$/.exec(text);
-    if (!m || dataFormat(text) || foreignFormat(text)) return false;
-    const family = m[1].toLowerCase();
-    return this.queries.some((q) => q.family.toLowerCase() === family) && !this.isDataFileName(text);
+    if (!/^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$/.test(text) || dataFormat(text) || foreignFormat(text)) return false;
+    const first = text.slice(0, text.indexOf(".")).toLowerCase();
+    return this.queries.some((q) => q.family.split(".")[0].toLowerCase() === first) && !this.isDataFileName(text);
   }
 
   /** Whether `name` finds a data file (an ambiguous one does: its read names the ambiguity). */

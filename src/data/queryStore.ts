@@ -269,8 +269,9 @@ export function loadQueries(queryPaths: string[], environment: string, options: 
       continue;
     }
     // Files for other environments are skipped without checking their queries.
-    // A file may name the environment as MSTICPy does (LogAnalytics for MSSentinel).
-    if (envs && !envs.some((e) => namesEnvironment(environment, e.split(".").pop()!))) continue;
+    // A file may name the environment as MSTICPy does (LogAnalytics for MSSentinel); a dotted one
+    // (`DataEnvironment.LogAnalytics`) by its second part, as MSTICPy's `env_value.split(".")[1]` (it took the last).
+    if (envs && !envs.some((e) => namesEnvironment(environment, e.includes(".") ? e.split(".")[1] : e))) continue;
     for (const q of queriesOf(file, root)) byKey.set(`${q.family}.${q.name}`, q);
   }
   return [...byKey.values()].sort((a, b) => `${a.family}.${a.name}`.localeCompare(`${b.family}.${b.name}`));

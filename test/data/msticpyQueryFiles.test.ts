@@ -349,6 +349,24 @@ describe("dotted data families, nested as MSTICPy nests them", () => {
     assert.throws(() => qp.MDATP.Hunting.Deeper, { code: "data/unknown-query", message: /data family MDATP\.Hunting/ });
   });
 
+  it("execQuery of a dotted family's query misspelt is an unknown query with close names (it was \"data file not found\")", async () => {
+    const qp = provider(queryFile("Azure.Sentinel, MDATP.Hunting.Deep", ["signins"]));
+    await assert.rejects(qp.execQuery("Azure.Sentinel.signin"), { name: "QueryError", code: "data/unknown-query", message: /no query "Azure\.Sentinel\.signin"\. Did you mean Azure\.Sentinel\.signins\?/ });
+    await assert.rejects(qp.execQuery("MDATP.Hunting.Deep.sigins"), { code: "data/unknown-query", message: /Did you mean MDATP\.Hunting\.Deep\.signins\b/ });
+    await assert.rejects(qp.execQuery("Azure.Sentinal.signins"), { code: "data/unknown-query", message: /Did you mean Azure\.Sentinel\.signins\?/ });
+    // A file name is still a file name.
+    await assert.rejects(qp.execQuery("Azure.Sentinel.csv"), { code: "data/file-missing" });
+  });
+
+  it("a dotted data_environments entry names its environment by its second part, as MSTICPy's split(\".\")[1]", () => {
+    const folder = tempTree({
+      "second.yaml": queryFile("Fam", ["by_second"]).replace("[LocalData]", "[DataEnvironment.LocalData.Legacy]"),
+      "last.yaml": queryFile("Fam", ["by_last"]).replace("[LocalData]", "[Legacy.Splunk.LocalData]"),
+    });
+    const qp = new QueryProvider("LocalData", { dataPaths: [data], queryPaths: [folder], fileQueries: false });
+    assert.deepEqual(qp.listQueries(), ["Fam.by_second"]);
+  });
+
   it("live providers nest them too (MSTICPy's files for LogAnalytics)", () => {
     const file = path.join(tempDir(), "msticpyconfig.yaml");
     fs.writeFileSync(file, "AzureSentinel: {}\n");
