@@ -18,6 +18,7 @@ import {
   effectiveSettings,
   failure,
   HTTP_DEFAULTS,
+  skippedResult,
   TI_STATUS,
   TIProvider,
   type EffectiveSettings,
@@ -271,7 +272,7 @@ export abstract class HttpTIProvider extends TIProvider {
       context.consecutiveFailures += 1;
       if (context.consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
         const message = this.masker.mask(outcome.message);
-        context.abandoned = failure(TI_STATUS.queryFailed, `Skipped: ${this.name} failed ${MAX_CONSECUTIVE_FAILURES} times in a row (last: ${message})`, { reference: this.baseUrl });
+        context.abandoned = skippedResult(this.name, `${MAX_CONSECUTIVE_FAILURES} lookups in a row failed (last: ${message})`, this.baseUrl);
       }
       return;
     }
@@ -282,14 +283,14 @@ export abstract class HttpTIProvider extends TIProvider {
       context.consecutiveFailures += 1;
       if (context.consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
         const message = this.httpFailureMessage(status, outcome.statusText, this.masker.mask(outcome.text), outcome);
-        context.abandoned = failure(status, `Skipped: ${this.name} rate limited ${MAX_CONSECUTIVE_FAILURES} lookups in a row (last: ${message}) Try later, or lower Concurrency.`, { reference: this.baseUrl });
+        context.abandoned = skippedResult(this.name, `${MAX_CONSECUTIVE_FAILURES} lookups in a row were rate limited (last: ${message}) Try later, or lower Concurrency.`, this.baseUrl);
       }
       return;
     }
     context.consecutiveFailures = 0;
     if (status === 401 || status === 403 || (status === 429 && outcome.note)) {
       const message = this.httpFailureMessage(status, outcome.statusText, this.masker.mask(outcome.text), outcome);
-      context.abandoned = failure(status, `Skipped: ${message}`, { reference: this.baseUrl });
+      context.abandoned = skippedResult(this.name, message, this.baseUrl);
     }
   }
 

@@ -32,7 +32,7 @@ import { ResultCache } from "./tiCache";
 import { inNotebook, TIProgress } from "./tiProgress";
 import { KernelInterrupt, operationSignal, whenAborted, type InterruptOptions } from "./interrupt";
 import type { Interruptible } from "./limiter";
-import { failure, newLookupContext, TI_STATUS, type LookupContext, type LookupRequest, type ProviderResult, type Severity, type TIProvider } from "./tiProvider";
+import { failure, isSkipped, newLookupContext, TI_STATUS, type LookupContext, type LookupRequest, type ProviderResult, type Severity, type TIProvider } from "./tiProvider";
 import { withRichLastValue } from "../display/lastValue";
 
 /** Options of `new TILookup()`. */
@@ -593,10 +593,6 @@ function suggest(name: string, candidates: string[]): string {
   return close.length ? ` (did you mean ${close[0]}?)` : "";
 }
 
-/** A row a batch's circuit breaker made without asking (see `LookupContext.abandoned`). */
-function isSkipped(r: ProviderResult): boolean {
-  return String(r.details).startsWith("Skipped:");
-}
 
 function clip(text: string, max = 80): string {
   return text.length > max ? `${text.slice(0, max)}…` : text;

@@ -9,7 +9,7 @@ import { html, trustedHtml } from "../display/html";
 import { htmlView } from "../display/htmlView";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../display/protocol";
 import { shownText } from "../display/shownText";
-import { SEVERITIES, TI_STATUS, type Severity } from "./tiProvider";
+import { isSkipped, SEVERITIES, TI_STATUS, type Severity } from "./tiProvider";
 
 import { inNotebook } from "../common/kernel";
 export { inNotebook };
@@ -23,7 +23,7 @@ export interface ProviderTally {
   found: number;
   /** Looked up, Result false. */
   notFound: number;
-  /** Not looked up: unsupported type, internal address, bad format. */
+  /** Not looked up: unsupported type, internal address, bad format, skipped by the batch's circuit breaker. */
   skipped: number;
   /** Failures: HTTP errors, timeouts, unreachable… */
   failed: number;
@@ -77,13 +77,14 @@ export class TIProgress {
   }
 
   /** Counts one finished lookup. */
-  record(providerIndex: number, row: { status: number; result: boolean; severity: Severity }, fromCache: boolean): void {
+  record(providerIndex: number, row: { status: number; result: boolean; severity: Severity; details?: unknown }, fromCache: boolean): void {
     // Late answers of an interrupted batch must not move the final display.
     if (this.finishedAt !== undefined) return;
     const t = this.tallies[providerIndex];
     t.done += 1;
     if (fromCache) t.cached += 1;
-    if (row.status === TI_STATUS.notSupported || row.status === TI_STATUS.badFormat) t.skipped += 1;
+    // A lookup the batch's circuit breaker skipped was not looked up, as an unsupported type is (it was counted as failed).
+    if (row.status === TI_STATUS.notSupported || row.status === TI_STATUS.badFormat || isSkipped(row)) t.skipped += 1;
     else if (row.result) {
       t.found += 1;
       t.severities[row.severity] += 1;

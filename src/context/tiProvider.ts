@@ -32,7 +32,10 @@ export const TI_STATUS = {
   notSupported: 1,
   /** The value is not a valid observable of its type. */
   badFormat: 2,
-  /** No usable answer: timeout, connection refused, unparsable body… */
+  /**
+   * No usable answer: timeout, connection refused, unparsable body…; or not asked, the provider switched off for the
+   * rest of a batch by its circuit breaker (Details begin {@link SKIPPED_PREFIX}).
+   */
   queryFailed: 3,
 } as const;
 
@@ -78,6 +81,23 @@ export function newLookupContext(): LookupContext {
 /** A result row for a failure or a refusal, with a readable message as Details. */
 export function failure(status: number, message: string, extra: Partial<ProviderResult> = {}): ProviderResult {
   return { result: false, severity: "unknown", details: message, rawResult: message, reference: "", status, ...extra };
+}
+
+/** How the Details of a row the batch's circuit breaker made without asking begin. */
+export const SKIPPED_PREFIX = "Skipped, not looked up:";
+
+/**
+ * The row of each lookup left in a batch after `provider` was switched off (a 401, a spent quota, failures in a row):
+ * not asked, so worded, graded and coded alike whatever the cause — Severity unknown, Status queryFailed (it was the
+ * HTTP status of the lookup that tripped the breaker, which this one never received), Details naming the provider and why.
+ */
+export function skippedResult(provider: string, why: string, reference = ""): ProviderResult {
+  return failure(TI_STATUS.queryFailed, `${SKIPPED_PREFIX} ${provider} is switched off for the rest of this batch: ${why}`, { reference });
+}
+
+/** A row {@link skippedResult} made. */
+export function isSkipped(r: { details?: unknown }): boolean {
+  return typeof r.details === "string" && r.details.startsWith(SKIPPED_PREFIX);
 }
 
 /** Static facts about a provider class. */

@@ -26,6 +26,7 @@ import { listBrowserCss, listHeight } from "./listBrowserStyle";
 import { cutText as cutLine } from "../display/cutText";
 import { padText } from "../display/textWidth";
 import { revealHidden } from "../display/hiddenChars";
+import { isAnswer, noHitNote } from "./client/tiLookedUp";
 
 /** Severities, lowest first: the client's `TI_SEVERITIES` (the type keeps both sides in step). */
 const SEVERITY_ORDER = ["unknown", "information", "warning", "high"] as const satisfies readonly TISeverity[];
@@ -95,6 +96,11 @@ function rank(s: string): number {
 /** True when some provider knew the indicator (Result true). */
 function hasHit(rows: readonly TIBrowserRow[]): boolean {
   return rows.some((r) => r.result === true);
+}
+
+/** `(no hits)`, `(not looked up)` or `(no hits; not looked up: …)` for `rows`, "" with a hit: a failed or skipped lookup is no clean answer. */
+function noHitText(rows: readonly TIBrowserRow[], shown: (provider: string) => string = (p) => p): string {
+  return noHitNote(rows.map((r) => ({ provider: shown(r.provider), hit: r.result === true, answered: isAnswer(r.status) })));
 }
 
 function maxSeverityOf(rows: readonly TIBrowserRow[]): SeverityName {
@@ -305,7 +311,8 @@ function textOf(m: TIModel): string {
     // A 10 kB indicator was one 20 kB line; a line break in a value began a line of its own (data could fake a row):
     // each value revealed, then cut. (No right-to-left isolates here: the view's text is revealed whole, isolates included.)
     const shown = (value: string, max: number) => cutLine(revealHidden(value), max);
-    return `${padText(shown(item.ioc, 200), 40)} type: ${padText(shown(item.iocType, 40), 10)} (sev: ${maxSeverityOf(rows)})  providers: [${[...new Set(rows.map((r) => shown(r.provider, 60)))].join(", ")}]${hasHit(rows) ? "" : "  (no hits)"}`;
+    const note = noHitText(rows, (p) => shown(p, 60));
+    return `${padText(shown(item.ioc, 200), 40)} type: ${padText(shown(item.iocType, 40), 10)} (sev: ${maxSeverityOf(rows)})  providers: [${[...new Set(rows.map((r) => shown(r.provider, 60)))].join(", ")}]${note ? `  ${note}` : ""}`;
   });
   // The totals close the list as the HTML heading opens it: the lines show only the selected severities.
   return [...(m.fellBack ? [fallbackNotice(m)] : []), ...lines, ...(more ? [`… ${more}`] : []), `${cutLine(revealHidden(m.title), 200)} (${totalsOf(m)})`].join("\n");
@@ -361,7 +368,7 @@ function cutText(text: string, max: number, column: string): string {
 }
 
 function providerSection(item: TIBrowserItem, r: TIBrowserRow, maxRawChars: number): SafeHtml {
-  const facts = [r.querySubtype ? `query ${cutLine(r.querySubtype, MAX_NAME_SHOWN)}` : "", r.result === null ? "" : `result ${r.result}`, r.status === null ? "" : `status ${r.status}`]
+  const facts = [isAnswer(r.status) ? "" : "not looked up", r.querySubtype ? `query ${cutLine(r.querySubtype, MAX_NAME_SHOWN)}` : "", r.result === null ? "" : `result ${r.result}`, r.status === null ? "" : `status ${r.status}`]
     .filter(Boolean)
     .join(" · ");
   return html`<section class="hl-tib-prov" data-sev="${r.severity}"><h4>${cutLine(item.iocType, MAX_NAME_SHOWN)} · ${cutLine(r.provider, MAX_NAME_SHOWN)} · severity: ${badge(r.severity)}</h4>${
@@ -404,8 +411,9 @@ function staticItem(item: TIBrowserItem, maxRawChars: number): SafeHtml {
   const sev = maxSeverityOf(item.rows);
   const providers = cutLine([...new Set(item.rows.map((r) => r.provider))].join(", "), MAX_NAME_SHOWN);
   const ioc = cutLine(item.ioc, MAX_NAME_SHOWN);
+  const note = noHitText(item.rows, (p) => cutLine(p, MAX_NAME_SHOWN));
   return html`<details class="hl-tib-item" data-sev="${sev}"><summary>${badge(sev)} <code class="hl-tib-ioc">${ioc}</code> <span class="hl-tib-type">${cutLine(item.iocType, MAX_NAME_SHOWN)}</span> <span class="hl-tib-provs">${providers}</span>${
-    hasHit(item.rows) ? "" : html` <span class="hl-tib-nohit">(no hits)</span>`
+    note ? html` <span class="hl-tib-nohit">${note}</span>` : ""
   }</summary><div class="hl-tib-detail"><h3 class="hl-tib-head"><code>${ioc}</code></h3>${item.rows.map((r) => providerSection(item, r, maxRawChars))}</div></details>`;
 }
 
@@ -432,7 +440,7 @@ function dataOf(m: TIModel): TIBrowserData {
     items: [...shown, ...others].map((item) => ({
       ioc: cutLine(item.ioc, MAX_NAME_SHOWN),
       type: cutLine(item.iocType, MAX_NAME_SHOWN),
-      rows: item.rows.map((r) => ({ p: cutLine(r.provider, MAX_NAME_SHOWN), s: r.severity, h: r.result === true })),
+      rows: item.rows.map((r) => ({ p: cutLine(r.provider, MAX_NAME_SHOWN), s: r.severity, h: r.result === true, ...(isAnswer(r.status) ? {} : { n: true as const }) })),
     })),
   };
 }

@@ -133,6 +133,8 @@ describe("TI results browser in Chromium", { skip: chromiumMissing() }, () => {
     await root.locator('.hl-tib-sevbox[value="warning"]').uncheck();
     state = await liveState(root);
     assert.deepEqual(state.options.map(iocOf), ["131.107.147.209", "10.0.3.4", "5.5.5.50"]);
+    // Its one lookup failed (HTTP 500): not looked up, not "(no hits)" as a clean answer.
+    assert.equal(state.options[2], "5.5.5.50  [ipv4]  unknown  GreyNoise  (not looked up)");
     // The label shows the highest severity among the ticked ones.
     assert.equal(state.options[0], "131.107.147.209  [ipv4]  information  GreyNoise");
     assert.deepEqual(state.sections, ["ipv4 · GreyNoise · severity: information"]);

@@ -12,6 +12,9 @@ import { execFileSync } from "node:child_process";
 import pl from "nodejs-polars";
 import { TILookup } from "../../src/context/tiLookup";
 import { parseRetryAfter } from "../../src/context/tiHttp";
+import { isSkipped } from "../../src/context/tiProvider";
+import { TIProgress } from "../../src/context/tiProgress";
+import { browseResults } from "../../src/vis/tiBrowser";
 import { harness, rowsOf, byIoc } from "./tiHelpers";
 import * as svc from "./tiServices";
 import { closedPort, FAKE_KEY, startTwin, tempDir, writeConfig, type Handler } from "./tiTwins";
@@ -72,7 +75,8 @@ test("Retry-After beyond MaxRetryAfterSeconds: no waiting, and the rest of the b
     assert.ok(Date.now() - t0 < 1000);
     assert.equal(h.twin.requests.length, 1);
     assert.match(rows[0].Details, /asks to wait 3600 s \(Retry-After\), longer than MaxRetryAfterSeconds \(5 s\)/);
-    assert.ok(rows.slice(1).every((r) => r.Status === 429 && r.Details.startsWith("Skipped: Rate limited")));
+    // Not asked: Status queryFailed (3), not the 429 only the first lookup received.
+    assert.ok(rows.slice(1).every((r) => r.Status === 3 && r.Severity === "unknown" && r.Details === `Skipped, not looked up: GreyNoise is switched off for the rest of this batch: ${rows[0].Details}`), rows[1].Details);
   } finally {
     await h.close();
   }
@@ -153,7 +157,7 @@ test("connection refused: rows say so; after 3 in a row the rest of the batch is
   const rows = rowsOf(await ti.lookupIocs(ips(6)));
   const host = new URL(url).host;
   assert.deepEqual(rows.slice(0, 3).map((r) => r.Details), new Array(3).fill(`Connection refused by ${host}.`));
-  assert.ok(rows.slice(3).every((r) => r.Details === `Skipped: GreyNoise failed 3 times in a row (last: Connection refused by ${host}.)`));
+  assert.ok(rows.slice(3).every((r) => r.Details === `Skipped, not looked up: GreyNoise is switched off for the rest of this batch: 3 lookups in a row failed (last: Connection refused by ${host}.)`));
   assert.ok(rows.every((r) => r.Status === 3 && r.Severity === "unknown" && r.Result === false));
 });
 
@@ -190,8 +194,45 @@ test("401: one request, the rest of the batch is skipped with the same reason", 
     assert.equal(h.twin.requests.length, 1);
     assert.equal(rows[0].Status, 401);
     assert.equal(rows[0].Details, "Authorization failed (HTTP 401). Check VirusTotal's AuthKey in msticpyconfig.yaml.");
-    assert.ok(rows.slice(1).every((r) => r.Status === 401 && r.Details === `Skipped: ${rows[0].Details}`));
+    // Worded, graded and coded as every skipped row (it was "Skipped: " and the first row's 401).
+    assert.ok(rows.slice(1).every((r) => r.Status === 3 && r.Severity === "unknown" && r.Result === false && r.Details === `Skipped, not looked up: VirusTotal is switched off for the rest of this batch: ${rows[0].Details}`));
     assert.match(rows[0].RawResult, /WrongCredentialsError/);
+  } finally {
+    await h.close();
+  }
+});
+
+test("a provider switched off by the circuit breaker: the TI browser's list, text and panels say not looked up (it was \"(no hits)\", as a clean answer), and the progress counts them so", async () => {
+  const h = await harness("VirusTotal", svc.virusTotal, { Args: { AuthKey: "wrong-key-123" }, Concurrency: 1 });
+  try {
+    const df = await h.ti.lookupIocs(["8.8.8.8", "9.9.9.9", "1.1.1.1"]);
+    const rows = rowsOf(df);
+    assert.ok(rows.slice(1).every((r) => isSkipped({ details: r.Details })));
+    // Every lookup failed or skipped: not looked up, in the text form, the static list and the live list's data.
+    const view = browseResults(df, { severities: "all" });
+    const text = view.toText().split("\n");
+    for (const ip of ["8.8.8.8", "9.9.9.9", "1.1.1.1"]) {
+      const line = text.find((l) => l.startsWith(ip)) ?? "";
+      assert.match(line, /providers: \[VirusTotal\]  \(not looked up\)$/, line);
+    }
+    // The static blocks (the client bundle's own text aside).
+    const html = view.toHtml().replace(/<script\b[^>]*>[\s\S]*?<\/script>/g, "");
+    assert.equal((html.match(/<span class="hl-tib-nohit">\(not looked up\)<\/span>/g) ?? []).length, 3);
+    assert.ok(!html.includes("(no hits)"));
+    assert.equal((html.match(/<p class="hl-tib-facts">not looked up (· query [^<·]+ )?· result false · status (401|3)<\/p>/g) ?? []).length, 3);
+    // Beside a provider that answered (a clean GreyNoise row): no hits from it, and which provider was not asked.
+    const clean = df.slice(1, 1).withColumns(
+      pl.lit("GreyNoise").alias("Provider"),
+      pl.lit(0).cast(df.getColumn("Status").dtype).alias("Status"),
+      pl.lit("information").alias("Severity"),
+      pl.lit("Not found.").alias("Details"),
+    );
+    const mixed = browseResults(pl.concat([df, clean], { how: "vertical" }), { severities: "all" }).toText();
+    assert.match(mixed, /^9\.9\.9\.9 .*providers: \[VirusTotal, GreyNoise\]  \(no hits; not looked up: VirusTotal\)$/m);
+    // The progress: not looked up, not failed (the lookup that got the 401 failed).
+    const progress = new TIProgress([{ name: "VirusTotal", total: 3 }], 3, false);
+    rows.forEach((r) => progress.record(0, { status: r.Status, result: r.Result, severity: r.Severity as "unknown", details: r.Details }, false));
+    assert.deepEqual([progress.tallies[0].failed, progress.tallies[0].skipped], [1, 2]);
   } finally {
     await h.close();
   }
@@ -493,9 +534,8 @@ test("429 after every retry, 3 lookups in a row: the rest of the batch is skippe
   try {
     const rows = rowsOf(await h.ti.lookupIocs(ips(10)));
     assert.equal(h.twin.requests.length, 6, "3 lookups × 2 attempts");
-    assert.ok(rows.every((r) => r.Status === 429));
-    assert.ok(rows.slice(0, 3).every((r) => r.Details === "Rate limited (HTTP 429) after 1 retry."));
-    assert.ok(rows.slice(3).every((r) => r.Details.startsWith("Skipped: VirusTotal rate limited 3 lookups in a row")));
+    assert.ok(rows.slice(0, 3).every((r) => r.Status === 429 && r.Details === "Rate limited (HTTP 429) after 1 retry."));
+    assert.ok(rows.slice(3).every((r) => r.Status === 3 && r.Details.startsWith("Skipped, not looked up: VirusTotal is switched off for the rest of this batch: 3 lookups in a row were rate limited")));
   } finally {
     await h.close();
   }

@@ -33,6 +33,10 @@ test("text: MSTICPy's option labels for the selected severities (default warning
   ]);
   const info = browseResults(tiFrame(FIXTURE_ROWS), { severities: ["information"] }).toText();
   assert.match(info, /10\.0\.3\.4 +type: ipv4 +\(sev: information\)  providers: \[LocalTI\]  \(no hits\)/);
+  // A lookup that failed (HTTP 500) is no clean answer: not looked up (it was "(no hits)"), in the text and the live list's data.
+  const all = browseResults(tiFrame(FIXTURE_ROWS), { severities: "all" });
+  assert.match(all.toText(), /^5\.5\.5\.50 +type: ipv4 +\(sev: unknown\)  providers: \[GreyNoise\]  \(not looked up\)$/m);
+  assert.match(configText(all.toHtml()), /"ioc":"5\.5\.5\.50","type":"ipv4","rows":\[\{"p":"GreyNoise","s":"unknown","h":false,"n":true\}\]/);
 });
 
 test("text: a 10 kB indicator is cut (one 20 kB line before)", () => {

@@ -19,7 +19,7 @@ import { onAbort } from "../../common/interrupt";
 import { readRegularFile } from "../../common/regularFile";
 import type { Interruptible } from "../limiter";
 import { HttpTIProvider, types, type HttpRequestSpec, type MappedResponse } from "../tiHttp";
-import { failure, TI_STATUS, type LookupContext, type LookupRequest, type ProviderInfo, type ProviderInit, type ProviderResult } from "../tiProvider";
+import { failure, skippedResult, TI_STATUS, type LookupContext, type LookupRequest, type ProviderInfo, type ProviderInit, type ProviderResult } from "../tiProvider";
 
 const INFO: ProviderInfo = {
   className: "Tor",
@@ -103,7 +103,7 @@ export class TorProvider extends HttpTIProvider {
     if (context.abandoned) return { ...context.abandoned };
     const list = await this.ensureList(context);
     if (!("nodes" in list)) {
-      context.abandoned = { ...list, details: `Skipped: ${String(list.details)}` };
+      context.abandoned = skippedResult(this.name, String(list.details), list.reference);
       return list;
     }
     const key = ipaddr.parse(request.safeIoc).toString();

@@ -5,16 +5,18 @@
  */
 import { defineView, type ViewContext } from "../runtime";
 import { mountListBrowser, staticBlocks, type ListEntry } from "../listBrowser";
+import { noHitNote } from "../tiLookedUp";
 
 /** Severities, lowest first. */
 export const TI_SEVERITIES = ["unknown", "information", "warning", "high"] as const;
 export type TISeverity = (typeof TI_SEVERITIES)[number];
 
-/** One provider's answer: provider, severity, hit (Result true). */
+/** One provider's answer: provider, severity, hit (Result true), not looked up (`n`: failed, skipped, not supported). */
 export interface TIBrowserDataRow {
   p: string;
   s: TISeverity;
   h: boolean;
+  n?: true;
 }
 
 /** What `TIBrowser` sends: the indicators in the order of their static blocks. */
@@ -25,12 +27,12 @@ export interface TIBrowserData {
 
 const rank = (s: TISeverity): number => TI_SEVERITIES.indexOf(s);
 
-/** MSTICPy's option label, for the ticked rows: `ioc  [type]  top severity  providers  (no hits)`. */
+/** MSTICPy's option label, for the ticked rows: `ioc  [type]  top severity  providers  (no hits)` (or `(not looked up)`). */
 function entryOf(item: TIBrowserData["items"][number], rows: TIBrowserDataRow[], index: number): ListEntry {
   const top = rows.reduce<TISeverity>((m, r) => (rank(r.s) > rank(m) ? r.s : m), "unknown");
   const providers = [...new Set(rows.map((r) => r.p))].join(", ");
-  const hit = rows.some((r) => r.h);
-  return { index, label: `${item.ioc}  [${item.type}]  ${top}  ${providers}${hit ? "" : "  (no hits)"}`, data: { sev: top } };
+  const note = noHitNote(rows.map((r) => ({ provider: r.p, hit: r.h, answered: !r.n })));
+  return { index, label: `${item.ioc}  [${item.type}]  ${top}  ${providers}${note ? `  ${note}` : ""}`, data: { sev: top } };
 }
 
 /** Check boxes, highest severity first; `changed` runs on every tick. */
