@@ -61,6 +61,8 @@ export interface ElasticTwinOptions {
   pageFault?: { after: number; status: 401 | 429; times?: number; retryAfter?: string };
   /** Answer every search page with `timed_out: true` (some shards ran out of time; the page may lack hits). */
   timedOut?: boolean;
+  /** Put before the first `_search` page's hits, as they are: hits of an unexpected shape (null, text, a `_source` that is text). */
+  oddHits?: unknown[];
   /** Report this shard failure with every search page. */
   shardFailure?: string;
   /** `version.number` in GET / (default 8.15.0; OpenSearch 2.15.0). OpenSearch sorts on `_shard_doc` from 3.3.0. */
@@ -545,10 +547,13 @@ export async function startElasticTwin(options: ElasticTwinOptions = {}): Promis
           _shards: shards,
           hits: {
             max_score: null,
-            hits: page.map((h) => {
-              const fields = hitFields(h.doc, h.index);
-              return { _index: h.index.name, _id: `doc-${h.ordinal}`, _score: null, ...(withSource ? { _source: excludeSource(h.doc, excludes) } : {}), ...(fields ? { fields } : {}), sort: h.sort };
-            }),
+            hits: [
+              ...(answeredPages === 1 ? (options.oddHits ?? []) : []),
+              ...page.map((h) => {
+                const fields = hitFields(h.doc, h.index);
+                return { _index: h.index.name, _id: `doc-${h.ordinal}`, _score: null, ...(withSource ? { _source: excludeSource(h.doc, excludes) } : {}), ...(fields ? { fields } : {}), sort: h.sort };
+              }),
+            ],
           },
         });
       }

@@ -221,4 +221,22 @@ describe("Elasticsearch search_after paging: a 429 or 401 on a page", () => {
       await twin.close();
     }
   });
+
+  it("pages that timed out are one warning (it was one per page), and hits of an unexpected shape are left out with a warning (a null hit was a TypeError of the whole query)", async () => {
+    const twin = await twinWith({ flavor: "opensearch", timedOut: true, oddHits: [null, "text", 7, ["a"], { _id: "odd-source", _index: "logs-ties-default", _source: "not an object" }] }, 57);
+    try {
+      const table = await run(twin, { PageSize: 10, Tiebreaker: "seq" });
+      // Every document once; the hit with a text _source kept by its _id.
+      assert.equal(table.rows.length, 58);
+      const seq = table.columns.findIndex((c) => c.name === "seq");
+      assert.deepEqual(table.rows.map((r) => r[seq]).filter((v) => v !== null).map(Number).sort((x, y) => x - y), Array.from({ length: 57 }, (_, i) => i));
+      const timedOut = table.warnings.filter((w) => /timed out/.test(w));
+      assert.equal(timedOut.length, 1, table.warnings.join("\n"));
+      assert.match(timedOut[0], /^OpenSearch: 6 search pages timed out on some shards; .*split_query_by/);
+      assert.ok(table.warnings.some((w) => w === "OpenSearch: 4 hit(s) of the answer are not objects (no _source, no _id) and are left out"), table.warnings.join("\n"));
+      assert.ok(table.warnings.some((w) => w === "OpenSearch: 1 hit(s) have a _source that is not an object (odd-source); it is not read, only their _id and fields are kept"), table.warnings.join("\n"));
+    } finally {
+      await twin.close();
+    }
+  });
 });

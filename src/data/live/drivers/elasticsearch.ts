@@ -286,6 +286,9 @@ class ElasticsearchDriver implements LiveDriver {
     const hits: ElasticHit[] = [];
     const warnings: string[] = mappingRefused ? [dataWarnings.elasticNoMapping(this.#flavor, this.#index)] : [];
     const shardFailures: string[] = [];
+    // Said once after the pages (they were a warning per page): pages that timed out, hits that are no objects.
+    let timedOutPages = 0;
+    let notObjects = 0;
     try {
       const paging = pagingPlan(plan.body.sort, this.#flavor, this.#version, this.#tiebreaker);
       let after: Json[] | undefined;
@@ -312,18 +315,31 @@ class ElasticsearchDriver implements LiveDriver {
           _shards?: { failures?: { index?: unknown; reason?: { type?: unknown; reason?: unknown } }[] };
         };
         if (typeof data.pit_id === "string" && data.pit_id) pitId = data.pit_id;
-        if (data.timed_out === true) warnings.push(`${this.#flavor}: a search page timed out on some shards; the results may be incomplete — narrow the query, or ${SPLIT_ADVICE}`);
-        for (const f of data._shards?.failures ?? []) shardFailures.push(`${String(f.index ?? "?")}: ${String(f.reason?.type ?? "")} ${String(f.reason?.reason ?? "")}`.trim());
-        const pageHits = Array.isArray(data.hits?.hits) ? (data.hits.hits as (ElasticHit & { sort?: unknown })[]) : [];
+        if (data.timed_out === true) timedOutPages += 1;
+        const failures = Array.isArray(data._shards?.failures) ? data._shards.failures : [];
+        for (const f of failures) shardFailures.push(`${String(f?.index ?? "?")}: ${String(f?.reason?.type ?? "")} ${String(f?.reason?.reason ?? "")}`.trim());
+        const pageHits: unknown[] = Array.isArray(data.hits?.hits) ? data.hits.hits : [];
         // A loop, not push(...pageHits): a page of ~125,000 hits (a server ignoring `size`) overflowed the stack.
-        for (const hit of pageHits) hits.push(hit);
-        const last = pageHits.at(-1);
-        if (pageHits.length < want || !last || !Array.isArray(last.sort)) break;
+        // A hit that is no object (null, text: a proxy's rewrite, a broken plugin) is counted and left out: it made a TypeError of the whole query.
+        for (const hit of pageHits) {
+          if (hit !== null && typeof hit === "object" && !Array.isArray(hit)) hits.push(hit as ElasticHit);
+          else notObjects += 1;
+        }
+        const last = pageHits.at(-1) as { sort?: unknown } | null | undefined;
+        if (pageHits.length < want || !last || typeof last !== "object" || !Array.isArray(last.sort)) break;
         // Sort values on long fields beyond 2^53 are BigInts (http.ts), sent back as exact digits.
         after = last.sort as Json[];
       }
     } finally {
       await this.#closePit(pitId, os);
+    }
+    if (timedOutPages) warnings.push(`${this.#flavor}: ${timedOutPages === 1 ? "a search page" : `${timedOutPages} search pages`} timed out on some shards; the results may be incomplete — narrow the query, or ${SPLIT_ADVICE}`);
+    if (notObjects) warnings.push(`${this.#flavor}: ${notObjects} hit(s) of the answer are not objects (no _source, no _id) and are left out`);
+    // `_source` is the document as indexed, an object: another value (text, a list) has no fields to read.
+    const oddSources = hits.filter((h) => h._source !== undefined && (h._source === null || typeof h._source !== "object" || Array.isArray(h._source)));
+    if (oddSources.length) {
+      const ids = oddSources.slice(0, 3).map((h) => String(h._id ?? "?")).join(", ") + (oddSources.length > 3 ? ", …" : "");
+      warnings.push(`${this.#flavor}: ${oddSources.length} hit(s) have a _source that is not an object (${ids}); it is not read, only their _id and fields are kept`);
     }
     const built = elasticTable(hits, fieldTypes, epochScales, datePatterns);
     warnings.push(...built.warnings);
