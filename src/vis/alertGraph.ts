@@ -10,7 +10,8 @@
  * - Entities are keyed by identity (`Entity.key`: host names and file paths
  *   ignore case, accounts by domain and name, processes by host + pid + image),
  *   so the same host in two alerts is one node. An account without a domain
- *   joins the one account of its name with a domain ({@link accountJoins}).
+ *   joins the one account of its name with a domain ({@link accountJoins}),
+ *   decided again at each call and undone when a second domain comes.
  * - `addRelatedAlerts` links a related alert to every entity it shares with
  *   the graph; an alert that shares nothing is left out (MSTICPy links it to
  *   the first alert's host, which draws a relation that is not there).
@@ -209,10 +210,44 @@ function bareAccountKey(key: string): string | undefined {
   return name === undefined ? undefined : `account:${name}`;
 }
 
-/** A typed undirected graph of alerts, entities and notes. */
+/**
+ * Merges `node` into `existing` (the node of the same id): missing fields and
+ * properties are filled in, and a full alert replaces a bare reference to it.
+ */
+function mergeNode(existing: GraphNode, node: GraphNode): GraphNode {
+  for (const [k, v] of Object.entries(node.properties)) if (!(k in existing.properties)) existing.properties[k] = v;
+  existing.time ??= node.time;
+  existing.endTime ??= node.endTime;
+  existing.severity ??= node.severity;
+  if (node.kind === "incident") {
+    existing.kind = "incident";
+    existing.type = "incident";
+  }
+  if (existing.related && node.related === false) existing.related = false;
+  return existing;
+}
+
+/**
+ * A typed undirected graph of alerts, entities and notes.
+ *
+ * The graph keeps what was added (its "raw" nodes and edges) apart from the
+ * account joins ({@link joinAccounts}): an account node without a domain that
+ * is joined is hidden and its edges are read as edges of the account it
+ * joined. A join is a mapping, not a rewrite, so it can be undone: the graph
+ * of alerts added one call at a time is the graph of the same alerts added
+ * together.
+ */
 export class AlertGraph {
+  /** Nodes as added (merged by id), in insertion order; joined accounts included. */
   private readonly nodeMap = new Map<string, GraphNode>();
+  /** Edges as added, between the ids given (a joined account's own edges included). */
   private readonly edgeMap = new Map<string, GraphEdge>();
+  /** Node id → ids of its edges in {@link edgeMap}: a join or a removal touches one node's edges, not all of them. */
+  private readonly adjacency = new Map<string, Set<string>>();
+  /** Account keys without a domain that are joined → the account key they joined. */
+  private readonly joins = new Map<string, string>();
+  /** The edges seen (between ids after the joins) → how many of {@link edgeMap}'s edges stand for each. */
+  private readonly joinedEdges = new Map<string, number>();
   /** Nodes of alert rows (not alerts an entity refers to), however the alerts are keyed. */
   private readonly alertRows = new Set<string>();
   /** Alerts merged into an `alerts:` node by {@link mergeAlertsByType}: in the graph without a node of their own. */
@@ -220,9 +255,9 @@ export class AlertGraph {
   /**
    * The account keys with a domain in the graph by their key without one
    * (`account:bob` → `account:fabrikam\\bob`), and the account keys that may
-   * join since the last {@link joinAccounts} (new accounts, names that gained or
-   * lost a domain): a join over every key on each `addEntity` was quadratic
-   * (8,000 accounts: 35 s).
+   * join or part since the last {@link joinAccounts} (new accounts, names that
+   * gained or lost a domain): a join over every key on each `addEntity` was
+   * quadratic (8,000 accounts: 35 s).
    */
   private readonly accountDomains = new Map<string, Set<string>>();
   private readonly accountsToJoin = new Set<string>();
@@ -255,32 +290,77 @@ export class AlertGraph {
 
   /**
    * Joins each account node without a domain into the one account node of its
-   * name with a domain ({@link accountJoins}): its edges move there. Called
-   * once the alerts given together are in (`createAlertGraph`, and each
-   * `EntityGraph` `addIncident` / `addEntity` call), so a name with two domains
-   * among them is seen; `addRelatedAlerts` decides the same way from the graph
-   * and its alerts. A join is not undone: when a later call brings a second
-   * domain of a name already joined, the earlier accounts without a domain stay
-   * in the first domain's node (only the new ones stay apart), so the graph of
-   * alerts added one call at a time can differ from that of the same alerts
-   * added together.
+   * name with a domain ({@link accountJoins}): it is no node of its own, its
+   * edges are that account's. Called once the alerts given together are in
+   * (`createAlertGraph`, and each `EntityGraph` `addIncident` / `addEntity`
+   * call). The join is decided again for every name whose accounts changed
+   * since the last call: when a later call brings a second domain of a name
+   * already joined, the account without a domain parts again with its own
+   * edges, exactly as if the alerts had been added together; when a domain is
+   * removed and one is left, it joins. `addRelatedAlerts` decides the same way
+   * from the graph and its alerts. Linear in the edges of the names touched.
    */
   joinAccounts(): void {
-    // A join that takes a domain's key away (a name holding a backslash) queues that name again: this loop visits it too.
+    // Joining or parting a key with a backslash in its name changes the candidates of a shorter name: queued, this loop visits it too.
     for (const bare of this.accountsToJoin) {
       this.accountsToJoin.delete(bare);
-      const node = this.nodeMap.get(bare);
-      const domains = this.accountDomains.get(bare);
-      if (!node || domains?.size !== 1) continue;
-      const [qualified] = domains;
-      this.addNode({ ...node, id: qualified });
-      this.deleteNode(bare);
-      for (const [id, e] of this.edgeMap) {
-        if (e.source !== bare && e.target !== bare) continue;
-        this.edgeMap.delete(id);
-        this.addEdge(e.source === bare ? qualified : e.source, e.target === bare ? qualified : e.target, e.relation);
+      const target = this.joinTarget(bare);
+      if (target === this.joins.get(bare)) continue;
+      if (target !== undefined) {
+        // A key that joins another takes no joins itself (no chains): the name it held parts and is decided again.
+        const held = bareAccountKey(bare);
+        if (held !== undefined && this.joins.get(held) === bare) {
+          this.setJoin(held, undefined);
+          this.accountsToJoin.add(held);
+        }
       }
+      this.setJoin(bare, target);
+      const shorter = bareAccountKey(bare);
+      if (shorter !== undefined) this.accountsToJoin.add(shorter);
     }
+  }
+
+  /** The account key `bare` joins now: the one key of its name with a domain that is itself no joined key, if it is a node. */
+  private joinTarget(bare: string): string | undefined {
+    if (!this.nodeMap.has(bare)) return undefined;
+    let target: string | undefined;
+    for (const key of this.accountDomains.get(bare) ?? []) {
+      if (this.joins.has(key)) continue;
+      if (target !== undefined) return undefined;
+      target = key;
+    }
+    return target;
+  }
+
+  /** Joins `bare` to `target` (or parts it), moving the count of each of its edges to the edge it now stands for. */
+  private setJoin(bare: string, target: string | undefined): void {
+    const own = [...(this.adjacency.get(bare) ?? [])].map((id) => this.edgeMap.get(id)!);
+    for (const e of own) this.countEdge(e, -1);
+    if (target === undefined) this.joins.delete(bare);
+    else this.joins.set(bare, target);
+    for (const e of own) this.countEdge(e, 1);
+  }
+
+  /** The id a node is seen as: the account it joined, else itself. */
+  private seen(id: string): string {
+    return this.joins.get(id) ?? id;
+  }
+
+  /** The ids seen as `id`: itself and the account without a domain joined to it. */
+  private group(id: string): string[] {
+    const bare = bareAccountKey(id);
+    return bare !== undefined && this.joins.get(bare) === id ? [id, bare] : [id];
+  }
+
+  /** Adds `delta` to the count of the edge `e` stands for after the joins (none when they make it a self-loop). */
+  private countEdge(e: GraphEdge, delta: number): void {
+    const a = this.seen(e.source);
+    const b = this.seen(e.target);
+    if (a === b) return;
+    const id = edgeId(a, b);
+    const count = (this.joinedEdges.get(id) ?? 0) + delta;
+    if (count > 0) this.joinedEdges.set(id, count);
+    else this.joinedEdges.delete(id);
   }
 
   /** Keeps {@link accountDomains} and {@link accountsToJoin} up to date when the account node `key` comes or goes. */
@@ -295,16 +375,20 @@ export class AlertGraph {
     else if (domains.delete(key) && domains.size === 0) this.accountDomains.delete(bare);
   }
 
-  /** Deletes the node `id` (not its edges). */
-  private deleteNode(id: string): boolean {
-    if (!this.nodeMap.delete(id)) return false;
-    this.noteAccount(id, false);
-    return true;
+  /** A node as seen: with what the account joined to it fills in (a copy then). */
+  private seenNode(node: GraphNode): GraphNode {
+    const group = this.group(node.id);
+    if (group.length === 1) return node;
+    const merged = { ...node, properties: { ...node.properties } };
+    mergeNode(merged, this.nodeMap.get(group[1])!);
+    return merged;
   }
 
-  /** Nodes in insertion order. */
+  /** Nodes in insertion order (an account joined to another is not one). */
   get nodes(): GraphNode[] {
-    return [...this.nodeMap.values()];
+    const out: GraphNode[] = [];
+    for (const n of this.nodeMap.values()) if (!this.joins.has(n.id)) out.push(this.seenNode(n));
+    return out;
   }
 
   /** Alert nodes whose `Entities` or `ExtendedProperties` JSON did not parse (their `ParseErrors` property says why). */
@@ -312,25 +396,37 @@ export class AlertGraph {
     return this.nodes.filter((n) => n.properties.ParseErrors !== undefined);
   }
 
-  /** Edges in insertion order. */
+  /** Edges in insertion order (an edge of a joined account as the joined account's; edges the join makes one, once). */
   get edges(): GraphEdge[] {
-    return [...this.edgeMap.values()];
+    const out: GraphEdge[] = [];
+    const done = new Set<string>();
+    for (const e of this.edgeMap.values()) {
+      const source = this.seen(e.source);
+      const target = this.seen(e.target);
+      if (source === target) continue;
+      const id = edgeId(source, target);
+      if (done.has(id)) continue;
+      done.add(id);
+      out.push(id === e.id ? e : { ...e, id, source, target });
+    }
+    return out;
   }
 
   get nodeCount(): number {
-    return this.nodeMap.size;
+    return this.nodeMap.size - this.joins.size;
   }
 
   get edgeCount(): number {
-    return this.edgeMap.size;
+    return this.joinedEdges.size;
   }
 
   hasNode(id: string): boolean {
-    return this.nodeMap.has(id);
+    return this.nodeMap.has(id) && !this.joins.has(id);
   }
 
   getNode(id: string): GraphNode | undefined {
-    return this.nodeMap.get(id);
+    const node = this.nodeMap.get(id);
+    return node && !this.joins.has(id) ? this.seenNode(node) : undefined;
   }
 
   /**
@@ -340,22 +436,11 @@ export class AlertGraph {
    */
   addNode(node: GraphNode): GraphNode {
     const existing = this.nodeMap.get(node.id);
-    if (!existing) {
-      const copy = { ...node, properties: { ...node.properties } };
-      this.nodeMap.set(node.id, copy);
-      this.noteAccount(node.id, true);
-      return copy;
-    }
-    for (const [k, v] of Object.entries(node.properties)) if (!(k in existing.properties)) existing.properties[k] = v;
-    existing.time ??= node.time;
-    existing.endTime ??= node.endTime;
-    existing.severity ??= node.severity;
-    if (node.kind === "incident") {
-      existing.kind = "incident";
-      existing.type = "incident";
-    }
-    if (existing.related && node.related === false) existing.related = false;
-    return existing;
+    if (existing) return mergeNode(existing, node);
+    const copy = { ...node, properties: { ...node.properties } };
+    this.nodeMap.set(node.id, copy);
+    this.noteAccount(node.id, true);
+    return copy;
   }
 
   /** Adds an undirected edge (once; self-loops are ignored). Both nodes must exist. */
@@ -370,32 +455,68 @@ export class AlertGraph {
     if (existing) return existing;
     const edge = { id, source, target, relation };
     this.edgeMap.set(id, edge);
+    for (const end of [source, target]) {
+      const ids = this.adjacency.get(end);
+      if (ids) ids.add(id);
+      else this.adjacency.set(end, new Set([id]));
+    }
+    this.countEdge(edge, 1);
     return edge;
   }
 
   hasEdge(a: string, b: string): boolean {
-    return this.edgeMap.has(edgeId(a, b));
+    return this.joinedEdges.has(edgeId(this.seen(a), this.seen(b)));
   }
 
+  /** Removes the edge between two nodes as seen (with the edges of accounts joined to them); false when there is none. */
   removeEdge(a: string, b: string): boolean {
-    return this.edgeMap.delete(edgeId(a, b));
+    const target = this.seen(b);
+    let removed = false;
+    for (const id of this.group(this.seen(a))) {
+      for (const edgeKey of [...(this.adjacency.get(id) ?? [])]) {
+        const e = this.edgeMap.get(edgeKey)!;
+        if (this.seen(e.source === id ? e.target : e.source) !== target) continue;
+        this.deleteEdge(e);
+        removed = true;
+      }
+    }
+    return removed;
   }
 
-  /** Removes a node and its edges. */
+  /** Deletes one edge of {@link edgeMap}. */
+  private deleteEdge(e: GraphEdge): void {
+    this.edgeMap.delete(e.id);
+    this.adjacency.get(e.source)?.delete(e.id);
+    this.adjacency.get(e.target)?.delete(e.id);
+    this.countEdge(e, -1);
+  }
+
+  /** Removes a node and its edges (a node as seen: with the account joined to it). */
   removeNode(id: string): boolean {
-    if (!this.deleteNode(id)) return false;
-    for (const [key, e] of this.edgeMap) if (e.source === id || e.target === id) this.edgeMap.delete(key);
+    if (!this.nodeMap.has(id)) return false;
+    const ids = this.joins.has(id) ? [id] : this.group(id);
+    for (const n of ids) for (const edgeKey of [...(this.adjacency.get(n) ?? [])]) this.deleteEdge(this.edgeMap.get(edgeKey)!);
+    for (const n of ids) {
+      this.joins.delete(n);
+      this.nodeMap.delete(n);
+      this.adjacency.delete(n);
+      this.noteAccount(n, false);
+    }
     return true;
   }
 
   /** Ids of the nodes linked to `id`. */
   neighbors(id: string): string[] {
-    const out: string[] = [];
-    for (const e of this.edgeMap.values()) {
-      if (e.source === id) out.push(e.target);
-      else if (e.target === id) out.push(e.source);
+    const self = this.seen(id);
+    const out = new Set<string>();
+    for (const n of this.group(self)) {
+      for (const edgeKey of this.adjacency.get(n) ?? []) {
+        const e = this.edgeMap.get(edgeKey)!;
+        const other = this.seen(e.source === n ? e.target : e.source);
+        if (other !== self) out.add(other);
+      }
     }
-    return out;
+    return [...out];
   }
 
   /** Node count per type, most common first. */
@@ -425,6 +546,9 @@ export class AlertGraph {
     const g = new AlertGraph();
     for (const n of this.nodeMap.values()) g.nodeMap.set(n.id, { ...n, properties: { ...n.properties } });
     for (const e of this.edgeMap.values()) g.edgeMap.set(e.id, { ...e });
+    for (const [id, edges] of this.adjacency) g.adjacency.set(id, new Set(edges));
+    for (const [bare, target] of this.joins) g.joins.set(bare, target);
+    for (const [id, count] of this.joinedEdges) g.joinedEdges.set(id, count);
     for (const [bare, domains] of this.accountDomains) g.accountDomains.set(bare, new Set(domains));
     for (const key of this.accountsToJoin) g.accountsToJoin.add(key);
     g.keepMarks(this);
