@@ -3,6 +3,9 @@
  * - STL on 100,000 points (period 24, statsmodels' defaults): the raw
  *   decomposition, and `timeseriesAnomaliesStl` end to end on a DataFrame.
  *   Target ≤ 1 s. Robust STL (16 × 2 inner loops) is printed for information.
+ *   Peak memory of each, in a fresh process (bench/stlMemoryChild.ts): RSS
+ *   above the process's before the call, for the first call (V8 still
+ *   compiling) and a second one, as a multiple of the input's size.
  * - DBSCAN on 50,000 rows × 3 features: 20 Gaussian blobs (σ 2 in a 100³ box)
  *   plus 10% uniform noise, eps 1, min_samples 10 (a few hundred neighbours
  *   per core point in the blobs); the raw k-d tree DBSCAN, and
@@ -10,6 +13,8 @@
  *   frame). Target ≤ 5 s.
  * Inputs are seeded: the same numbers every run.
  */
+import { execFileSync } from "node:child_process";
+import path from "node:path";
 import pl from "nodejs-polars";
 import { stl } from "../src/analysis/stl";
 import { timeseriesAnomaliesStl } from "../src/analysis/timeseries";
@@ -17,19 +22,13 @@ import { dbscan } from "../src/analysis/dbscan";
 import { dbclusterEvents } from "../src/analysis/eventCluster";
 import { browseClusters } from "../src/vis/clusterBrowser";
 import { measure, report, seededRandom } from "./harness";
+import { stlSeries } from "./stlMemoryChild";
 
 const STL_POINTS = 100_000;
 const DBSCAN_ROWS = 50_000;
 /** Many small clusters of wide events: 20,000 rows × 33 columns in 1,000 clusters (what a cluster browser asks for). */
 const WIDE_ROWS = 20_000;
 const WIDE_CLUSTERS = 1_000;
-
-function series(n: number): Float64Array {
-  const random = seededRandom(24);
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) y[i] = 10_000 + 4_000 * Math.sin((2 * Math.PI * i) / 24) + 0.02 * i + 500 * (random() - 0.5) + (random() < 0.001 ? 20_000 : 0);
-  return y;
-}
 
 function blobs(n: number): Float64Array {
   const random = seededRandom(7);
@@ -45,7 +44,7 @@ function blobs(n: number): Float64Array {
 }
 
 export async function run(): Promise<void> {
-  const y = series(STL_POINTS);
+  const y = stlSeries(STL_POINTS);
   const start = Date.UTC(2020, 0, 1);
   const frame = pl.DataFrame([
     pl.Series("TimeGenerated", Array.from({ length: STL_POINTS }, (_, i) => start + i * 3_600_000), pl.Float64).cast(pl.Int64).cast(pl.Datetime("ms", "UTC")),
@@ -96,6 +95,20 @@ export async function run(): Promise<void> {
     }),
   );
   report("ml: STL and DBSCAN", rows);
+  stlMemory();
+}
+
+/** Peak RSS of STL runs in fresh processes (bench/stlMemoryChild.ts), big arrays always mapped apart so a freed one is returned, not reused unseen. */
+function stlMemory(): void {
+  console.log("\nSTL peak memory above the process's RSS before the call (fresh process each):");
+  const env = { ...process.env, MALLOC_MMAP_THRESHOLD_: "131072" };
+  for (const mode of ["stl", "robust", "anomalies"]) {
+    for (const heat of ["cold", "warm"]) {
+      const out = execFileSync(process.execPath, ["--import", "tsx", path.join(__dirname, "stlMemoryChild.ts"), mode, String(STL_POINTS), heat], { env, encoding: "utf8" });
+      const r = JSON.parse(out.trim().split("\n").pop() as string) as { peakAboveMb: number; ratio: number; inputMb: number };
+      console.log(`  ${mode.padEnd(9)} ${heat.padEnd(4)} ${r.peakAboveMb.toFixed(1).padStart(6)} MB (${r.ratio.toFixed(1)}× the input's ${r.inputMb.toFixed(2)} MB)`);
+    }
+  }
 }
 
 if (require.main === module) void run();

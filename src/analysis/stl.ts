@@ -137,15 +137,19 @@ export function stlConfig(options: StlOptions): StlConfig {
   };
 }
 
-/** Working arrays of one fit; five rows of n + 2·period as in the reference code. */
+/**
+ * Working arrays of one fit: three rows of n + 2·period (the reference code
+ * has five; the other two held only short cycle-subseries and a LOESS
+ * workspace, which now borrow the trend and seasonal arrays while those are
+ * free: 1.6 MB less per 100,000 points, results identical).
+ */
 interface Work {
-  /** y − trend, then scratch, then the low-pass result, then y − seasonal. */
+  /** y − trend, then scratch, then the low-pass result, then y − seasonal; the fit in robust mode. */
   w0: Float64Array;
-  /** The cycle-subseries smooth, one cycle longer at each end. */
+  /** The cycle-subseries smooth, one cycle longer at each end; sorted residuals in robust mode. */
   w1: Float64Array;
+  /** A cycle-subseries and its smooth, then the moving averages, then the trend LOESS's workspace. */
   w2: Float64Array;
-  w3: Float64Array;
-  w4: Float64Array;
 }
 
 /**
@@ -171,15 +175,13 @@ export function stl(values: ArrayLike<number>, options: StlOptions): StlResult {
     w0: new Float64Array(size),
     w1: new Float64Array(size),
     w2: new Float64Array(size),
-    w3: new Float64Array(size),
-    w4: new Float64Array(size),
   };
   let useRw = false;
   for (let k = 0; ; k++) {
     innerLoop(y, config, useRw, rw, season, trend, work);
     if (k + 1 > config.outerIter) break;
     for (let i = 0; i < n; i++) work.w0[i] = trend[i] + season[i];
-    robustnessWeights(y, work.w0, rw);
+    robustnessWeights(y, work.w0, rw, work.w1);
     useRw = true;
   }
   const residual = new Float64Array(n);
@@ -202,11 +204,12 @@ function innerLoop(
   for (let pass = 0; pass < c.innerIter; pass++) {
     // 1. Detrend.
     for (let i = 0; i < n; i++) work.w0[i] = y[i] - trend[i];
-    // 2. Cycle-subseries smoothing into w1 (n + 2·np points).
-    cycleSubseries(work.w0, n, c, useRw, rw, work.w1, work.w2, work.w3, work.w4, season);
-    // 3. Low-pass filter of the subseries smooth: moving averages (np, np, 3), then LOESS.
+    // 2. Cycle-subseries smoothing into w1 (n + 2·np points). The trend (read in step 1, written in step 6) and
+    // the seasonal part (written in step 4) are free until then: they hold the subseries' weights and workspaces.
+    cycleSubseries(work.w0, n, c, useRw, rw, work.w1, work.w2, trend, season);
+    // 3. Low-pass filter of the subseries smooth: moving averages (np, np, 3), then LOESS (no robustness weights: rw is not read).
     lowPassAverages(work.w1, n, np, work.w2, work.w0);
-    loessSmooth(work.w2, n, c.lowPass, c.lowPassDeg, c.lowPassJump, false, work.w3, work.w0, work.w4);
+    loessSmooth(work.w2, n, c.lowPass, c.lowPassDeg, c.lowPassJump, false, rw, work.w0, season);
     // 4. Detrend the subseries smooth: the seasonal component. 5. Deseasonalise.
     for (let i = 0; i < n; i++) {
       season[i] = work.w1[np + i] - work.w0[i];
@@ -219,7 +222,9 @@ function innerLoop(
 
 /**
  * Smooths each cycle-subseries of `y` and extends it by one point at each end;
- * the result, in time order, fills `out[0 .. n + 2·np - 1]`.
+ * the result, in time order, fills `out[0 .. n + 2·np - 1]`. `pair` holds a
+ * subseries and its smooth (2·k + 2 ≤ n + 2·np entries), `subRw` its
+ * robustness weights and `scratch` the LOESS workspace (k entries each).
  */
 function cycleSubseries(
   y: Float64Array,
@@ -228,13 +233,16 @@ function cycleSubseries(
   useRw: boolean,
   rw: Float64Array,
   out: Float64Array,
-  sub: Float64Array,
-  smooth: Float64Array,
+  pair: Float64Array,
   subRw: Float64Array,
   scratch: Float64Array,
 ): void {
   const np = c.period;
   const ns = c.seasonal;
+  // The longest subseries (the first) has k0 points: its smooth starts after it.
+  const k0 = Math.floor((n - 1) / np) + 1;
+  const sub = pair.subarray(0, k0);
+  const smooth = pair.subarray(k0, 2 * k0 + 2);
   for (let j = 0; j < np; j++) {
     const k = Math.floor((n - (j + 1)) / np) + 1;
     for (let i = 0; i < k; i++) sub[i] = y[i * np + j];
@@ -260,11 +268,15 @@ function lowPassAverages(x: Float64Array, n: number, np: number, out: Float64Arr
 /**
  * Bisquare robustness weights from the residuals `y - fit`: h = 6 × median
  * |residual|; weight (1 − (r/h)²)² below h, 0 above (1 where r is tiny).
+ * `scratch`: at least n entries, overwritten.
  */
-function robustnessWeights(y: Float64Array, fit: Float64Array, rw: Float64Array): void {
+function robustnessWeights(y: Float64Array, fit: Float64Array, rw: Float64Array, scratch: Float64Array): void {
   const n = y.length;
   for (let i = 0; i < n; i++) rw[i] = Math.abs(y[i] - fit[i]);
-  const sorted = Float64Array.from(rw).sort();
+  // Sorted in a work array: a copy per outer iteration was another n values.
+  const sorted = scratch.subarray(0, n);
+  sorted.set(rw);
+  sorted.sort();
   const m0 = Math.floor(n / 2);
   const m1 = n - m0 - 1;
   const cmad = 3 * (sorted[m0] + sorted[m1]);

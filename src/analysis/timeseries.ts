@@ -220,7 +220,7 @@ export function timeseriesAnomaliesStl(df: pl.DataFrame, options: TimeseriesAnom
     pl.Series("score", columns.score, pl.Float64),
     pl.Series("anomalies", columns.anomalies, pl.Float64).cast(pl.Int64),
   ];
-  if (fill !== "error") added.push(pl.Series("filled", Array.from(grid.filled), pl.Bool));
+  if (fill !== "error") added.push(pl.Series("filled", Array.from(grid.filled, (f) => f === 1), pl.Bool));
   return withRichLastValue(frameOf([...series, ...added]));
 }
 
@@ -314,7 +314,8 @@ function isWholeDays(t: (number | null)[], interval: number | string | undefined
 interface Grid {
   times: Float64Array;
   values: Float64Array;
-  filled: boolean[];
+  /** 1 where the point was filled (no time or no value in the input). */
+  filled: Uint8Array;
 }
 
 /**
@@ -356,7 +357,9 @@ function regularGrid(
     throw new AnalysisError(msg.gridTooLarge(FN, formatDuration(step), show(start), show(start + span), size));
   }
   const times = new Float64Array(size);
-  const raw: (number | null)[] = new Array<number | null>(size).fill(null);
+  // The values on the grid, NaN where there is none (the values are finite or null): a JS array of numbers and
+  // nulls held each value boxed, 24 bytes a point.
+  const out = new Float64Array(size).fill(Number.NaN);
   for (let i = 0; i < size; i++) times[i] = start + i * step;
   for (const row of order) {
     const offset = t[row] - start;
@@ -364,25 +367,26 @@ function regularGrid(
       const off = offGrid(t, order, interval === undefined ? undefined : step) ?? { row, step, start };
       throw new AnalysisError(msg.irregularSeries(FN, timeColumn, show(t[off.row]), formatDuration(off.step), show(off.start)));
     }
-    raw[offset / step] = values[row];
+    out[offset / step] = values[row] ?? Number.NaN;
   }
-  const missing: number[] = [];
-  raw.forEach((v, i) => {
-    if (v === null) missing.push(i);
-  });
-  const filled = raw.map((v) => v === null);
-  if (missing.length && fill === "error") {
+  const filled = new Uint8Array(size);
+  let missingCount = 0;
+  let firstMissing = -1;
+  for (let i = 0; i < size; i++) {
+    if (!Number.isNaN(out[i])) continue;
+    filled[i] = 1;
+    if (missingCount++ === 0) firstMissing = i;
+  }
+  if (missingCount && fill === "error") {
     const gaps = size - order.length;
-    const nulls = missing.length - gaps;
+    const nulls = missingCount - gaps;
     const what = [gaps ? `${gaps} time${gaps === 1 ? "" : "s"} missing from the ${formatDuration(step)} grid` : "", nulls ? `${nulls} empty value${nulls === 1 ? "" : "s"} in "${dataColumn}"` : ""]
       .filter(Boolean)
       .join(" and ");
-    throw new AnalysisError(msg.seriesGaps(FN, what, show(times[missing[0]])));
+    throw new AnalysisError(msg.seriesGaps(FN, what, show(times[firstMissing])));
   }
-  const out = new Float64Array(size);
-  if (missing.length === size) throw new AnalysisError(msg.noValues(FN, dataColumn));
-  for (let i = 0; i < size; i++) out[i] = raw[i] ?? Number.NaN;
-  if (missing.length) fillMissing(out, fill);
+  if (missingCount === size) throw new AnalysisError(msg.noValues(FN, dataColumn));
+  if (missingCount) fillMissing(out, fill);
   return { times, values: out, filled };
 }
 
@@ -451,6 +455,11 @@ interface Scored {
   anomalies: Float64Array;
 }
 
+/**
+ * Scores and labels from an STL fit's arrays, which it takes over: in
+ * `"msticpy"` mode they are truncated in place (copies of the six columns were
+ * 4.8 MB more per 100,000 points, alive with the fit's own).
+ */
 function scoreComponents(
   observed: Float64Array,
   residual: Float64Array,
@@ -463,25 +472,23 @@ function scoreComponents(
   const n = observed.length;
   const baseline = new Float64Array(n);
   for (let i = 0; i < n; i++) baseline[i] = seasonal[i] + trend[i];
+  // Before truncating: the test is on the fit's own floats.
+  const flat = isFlat(residual, observed);
   // MSTICPy truncates after computing the baseline on floats.
-  const cast = mode === "msticpy" ? (a: Float64Array) => a.map((v) => (Number.isNaN(v) ? 0 : Math.trunc(v))) : (a: Float64Array) => a.slice();
-  const out = {
-    value: cast(observed),
-    residual: cast(residual),
-    trend: cast(trend),
-    seasonal: cast(seasonal),
-    weights: cast(weights),
-    baseline: cast(baseline),
-  };
-  const score = isFlat(residual, observed) ? new Float64Array(n).fill(Number.NaN) : zScores(out.residual);
+  if (mode === "msticpy") {
+    for (const a of [observed, residual, trend, seasonal, weights, baseline]) {
+      for (let i = 0; i < n; i++) a[i] = Number.isNaN(a[i]) ? 0 : Math.trunc(a[i]);
+    }
+  }
+  const score = flat ? new Float64Array(n).fill(Number.NaN) : zScores(residual);
   const anomalies = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     // NaN (std 0) compares false both ways: 0, as in MSTICPy.
     const s = score[i];
-    if (mode === "msticpy") anomalies[i] = s > threshold ? Math.sign(out.seasonal[i]) : 0;
+    if (mode === "msticpy") anomalies[i] = s > threshold ? Math.sign(seasonal[i]) : 0;
     else anomalies[i] = s > threshold ? 1 : s < -threshold ? -1 : 0;
   }
-  return { ...out, score, anomalies };
+  return { value: observed, residual, trend, seasonal, weights, baseline, score, anomalies };
 }
 
 /** True when the residuals' spread is rounding noise (see {@link FLAT_RESIDUAL_TOLERANCE}). */
