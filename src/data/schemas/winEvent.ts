@@ -134,24 +134,77 @@ function labelled(line: string): [string, string] | undefined {
 const continued = (value: string | undefined, blanks: number, line: string) => `${value}${"\n".repeat(blanks + 1)}${line}`;
 
 /**
- * Sysmon's `Key: Value` lines, keys its field names ({@link SYSMON_FIELDS}); any other line continues the value before it,
- * blank lines too when more of its text follows (Windows renders a command line verbatim; its template has no blank line).
- * A key's first line wins, a repeat is text of the value before it: the fields before a command line cannot be forged by it.
+ * Sysmon events whose Message has a known fixed field order (Sysmon's manifest: one template per event id, fields
+ * only ever added, never moved): the order, the fields some Sysmon versions do not write (`optional`), and those
+ * whose value may hold line breaks (`verbatim`: command lines). Other event ids are read by field names alone.
  */
-function sysmonFields(lines: readonly string[]): Read {
+interface SysmonOrder {
+  fields: readonly string[];
+  optional: ReadonlySet<string>;
+  verbatim: ReadonlySet<string>;
+}
+const SYSMON_ORDER: Readonly<Record<number, SysmonOrder>> = {
+  1: {
+    fields: [
+      "RuleName", "UtcTime", "ProcessGuid", "ProcessId", "Image", "FileVersion", "Description", "Product", "Company", "OriginalFileName", "CommandLine",
+      "CurrentDirectory", "User", "LogonGuid", "LogonId", "TerminalSessionId", "IntegrityLevel", "Hashes", "ParentProcessGuid", "ParentProcessId",
+      "ParentImage", "ParentCommandLine", "ParentUser",
+    ],
+    // RuleName came with Sysmon 8, the file version fields with 6–10, ParentUser with 13.30; Hashes only when hashing is on.
+    optional: new Set(["RuleName", "FileVersion", "Description", "Product", "Company", "OriginalFileName", "Hashes", "ParentUser"]),
+    verbatim: new Set(["CommandLine", "ParentCommandLine"]),
+  },
+  3: {
+    fields: [
+      "RuleName", "UtcTime", "ProcessGuid", "ProcessId", "Image", "User", "Protocol", "Initiated", "SourceIsIpv6", "SourceIp", "SourceHostname",
+      "SourcePort", "SourcePortName", "DestinationIsIpv6", "DestinationIp", "DestinationHostname", "DestinationPort", "DestinationPortName",
+    ],
+    optional: new Set(["RuleName"]),
+    verbatim: new Set(),
+  },
+};
+
+/**
+ * Sysmon's `Key: Value` lines, keys its field names ({@link SYSMON_FIELDS}); any other line continues the value before it,
+ * blank lines too (Windows renders a command line verbatim; its template has no blank line): blank lines before the next
+ * field are the end of the value before it, only those at the Message's end are dropped.
+ *
+ * With the event's field order ({@link SYSMON_ORDER}: Sysmon 1 and 3), a line names a field's start only when that field
+ * comes later in the order than the one being read: a line naming the same or an earlier field is text of the value.
+ * A verbatim value (a command line) ends at the LAST line naming the field due after it (or a later one, when every
+ * field in between is optional) that is followed by the rest of the fields that every version writes: a command line's
+ * own `CurrentDirectory: C:\x` line, which is followed by no `User`, `LogonGuid`… of its own, stays in it. When no line
+ * fits (a Message cut short, a version writing other fields), the first line naming a later field ends it.
+ * Without an order, a key's first line wins and a repeat is text of the value before it.
+ * `repeated`: a line named a field of the event and was kept as text (a field named twice or out of its place).
+ */
+function sysmonFields(lines: readonly string[], eventId: number): Read {
+  const order = Object.hasOwn(SYSMON_ORDER, eventId) ? SYSMON_ORDER[eventId] : undefined;
+  // Each line's field: its index in the order (with an order), else 0 for any Sysmon field name; -1 for none.
+  const rank = (key: string): number => (order ? order.fields.indexOf(key) : SYSMON_FIELDS.has(key) ? 0 : -1);
+  const keys = lines.map((line, i) => {
+    const kv = i > 0 ? labelled(line) : undefined;
+    return kv && rank(kv[0]) >= 0 ? kv[0] : undefined;
+  });
+  const latest = order ? latestStarts(keys, order) : [];
   const out: Fields = new Map();
   let last: string | undefined;
-  let blanks = 0; // blank lines since the last text of `last`: kept if more of it follows, else the Message's own end
+  let lastRank = -1;
+  let until = -1; // with an order, the line a verbatim value runs to (exclusive)
+  let blanks = 0; // blank lines since the last text of `last`: kept if a field or more of its text follows
   let repeated = false;
-  for (const line of lines.slice(1)) {
-    const kv = labelled(line);
-    const key = kv && SYSMON_FIELDS.has(kv[0]) ? kv[0] : undefined;
-    const repeat = key !== undefined && out.has(key);
-    if (repeat) repeated = true;
-    if (kv && key && !repeat) {
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    const key = keys[i];
+    const starts = key !== undefined && (order ? i >= until && rank(key) > lastRank : !out.has(key));
+    if (key !== undefined && !starts) repeated = true;
+    if (starts) {
+      if (last !== undefined && blanks) out.set(last, out.get(last) + "\n".repeat(blanks));
       last = key;
+      lastRank = rank(key);
       blanks = 0;
-      out.set(last, fieldValue(last, kv[1]));
+      out.set(key, fieldValue(key, lines[i].slice(lines[i].indexOf(":") + 1).trimStart()));
+      until = order?.verbatim.has(key) ? verbatimEnd(keys, order, i, latest) : -1;
     } else if (line === "") blanks++;
     else if (last !== undefined) {
       out.set(last, continued(out.get(last), blanks, line));
@@ -159,6 +212,50 @@ function sysmonFields(lines: readonly string[]): Read {
     }
   }
   return { fields: out, repeated };
+}
+
+/** The fields every Sysmon version writes, in order. */
+const requiredFields = (order: SysmonOrder): string[] => order.fields.filter((f) => !order.optional.has(f));
+
+/**
+ * For each field every version writes ({@link requiredFields}), the last line where it can start with all those after it
+ * following in order (-1: none). Found once from the end: linear in the lines.
+ */
+function latestStarts(keys: readonly (string | undefined)[], order: SysmonOrder): number[] {
+  const required = requiredFields(order);
+  const latest = new Array<number>(required.length).fill(-1);
+  let bound = keys.length;
+  for (let r = required.length - 1; r >= 0; r--) {
+    let at = -1;
+    for (let i = bound - 1; i > 0 && at < 0; i--) if (keys[i] === required[r]) at = i;
+    if (at < 0) break;
+    latest[r] = bound = at;
+  }
+  return latest;
+}
+
+/**
+ * The line the verbatim value starting at line `start` runs to (exclusive): the last line naming a field allowed next (the
+ * next in the order, or a later one past optional fields only) that is followed, in order, by every field all versions
+ * write after it ({@link latestStarts}); else the first line naming any later field; else the Message's end.
+ */
+function verbatimEnd(keys: readonly (string | undefined)[], order: SysmonOrder, start: number, latest: readonly number[]): number {
+  const required = requiredFields(order);
+  const f = order.fields.indexOf(keys[start]!);
+  const allowed = new Set<string>();
+  for (let g = f + 1; g < order.fields.length; g++) {
+    allowed.add(order.fields[g]);
+    if (!order.optional.has(order.fields[g])) break;
+  }
+  // A field allowed next at line i fits when the first required field after it can start after i.
+  const fits = (i: number): boolean => {
+    const g = order.fields.indexOf(keys[i]!);
+    const r = required.findIndex((name) => order.fields.indexOf(name) > g);
+    return r < 0 || latest[r] > i;
+  };
+  for (let i = keys.length - 1; i > start; i--) if (keys[i] !== undefined && allowed.has(keys[i]!) && fits(i)) return i;
+  for (let i = start + 1; i < keys.length; i++) if (keys[i] !== undefined && order.fields.indexOf(keys[i]!) > f) return i;
+  return keys.length;
 }
 
 /** Index of the template's closing explanation (its last line starting with `trailer`: a command line before it may copy it), else the end. */
@@ -243,10 +340,12 @@ function localTimes(time: pl.Series, warn: (message: string) => void): pl.Series
  * else kept as text (a time with an offset, or PowerShell 5.1's `/Date(ms)/`, is an instant: UTC). A field replaces the export's column of the same name (its
  * `ProcessId` is the log writer's, not the event's); these three added columns win over a Message key of their name.
  *
- * Each field is read from its first line, a repeat kept as text of the value before it (a command
- * line's line breaks may forge the fields after it: one warning when a Message names a field twice).
- * A command line's blank lines and lines that look like headings stay in it (Windows renders it verbatim);
- * blank lines at its end are dropped, and its line ends are `\n`.
+ * Sysmon 1 and 3 are read in Sysmon's fixed field order ({@link sysmonFields}: a command line's own lines naming
+ * the fields after it stay in it); other events' fields are read from their first line, a repeat kept as text of
+ * the value before it (there a command line's line breaks may forge the fields after it). One warning counts the
+ * Messages with a line naming a field twice or out of its place. A command line's blank lines and lines that look
+ * like headings stay in it (Windows renders it verbatim); a Sysmon value's blank lines before the next field are its
+ * own, those at the Message's end (and a 4688 command line's before the closing explanation) are dropped; line ends are `\n`.
  *
  * Rows of other events, or whose Message fits no template, keep nulls.
  * Messages in another language give nulls and one warning; a Message over
@@ -272,7 +371,7 @@ export function winEventFields(df: pl.DataFrame, options: WinEventFieldsOptions 
     if (provider !== SYSMON && !template) continue;
     if (raw.length > MAX_MESSAGE_CHARS) cut++;
     const lines = (raw.length > MAX_MESSAGE_CHARS ? raw.slice(0, MAX_MESSAGE_CHARS) : raw).split(/\r\n|\r|\n/);
-    const read = template ? securityFields(lines, template) : sysmonFields(lines);
+    const read = template ? securityFields(lines, template) : sysmonFields(lines, Number(ids[i]));
     if (!read) foreign++;
     else for (const name of read.fields.keys()) if (!ADDED_COLUMNS.has(name)) seen.add(name);
     if (read?.repeated) repeats++;

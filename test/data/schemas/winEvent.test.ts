@@ -170,7 +170,7 @@ describe("winEventFields", () => {
   });
 
   it("a command line's continuation lines that look like Key: Value (a path, a URL) stay in CommandLine; only Sysmon's field names start a field", () => {
-    const out = winEventFields(sysmonExport(["Process Create:\nRuleName: -\nCommandLine: cmd /c echo a\nC:\\Windows\\evil.exe arg\nhttp://203.0.113.9/x\nSomeFutureField: 1\nCurrentDirectory: C:\\\nProcessId: 123"]));
+    const out = winEventFields(sysmonExport(["Process Create:\nRuleName: -\nProcessId: 123\nCommandLine: cmd /c echo a\nC:\\Windows\\evil.exe arg\nhttp://203.0.113.9/x\nSomeFutureField: 1\nCurrentDirectory: C:\\"]));
     assert.equal(first(out, "CommandLine"), "cmd /c echo a\nC:\\Windows\\evil.exe arg\nhttp://203.0.113.9/x\nSomeFutureField: 1");
     assert.deepEqual([first(out, "CurrentDirectory"), first(out, "ProcessId")], ["C:\\", "123"]);
     assert.deepEqual(out.columns.filter((c) => ["C", "http", "SomeFutureField"].includes(c)), []);
@@ -185,7 +185,7 @@ describe("winEventFields", () => {
     assert.equal(first(out, "CommandLine"), "evil.exe\nImage: C:\\Windows\\System32\\svchost.exe");
     assert.equal(first(out, "User"), "WS01\\alice");
     assert.equal(warnings.length, 1, warnings.join("\n"));
-    assert.match(warnings[0], /^column Message: 2 message\(s\) name a field twice; .*a command line with line breaks may forge the fields written after it/);
+    assert.match(warnings[0], /^column Message: 2 message\(s\) name a field twice or out of its place; .*a command line with line breaks may forge the fields written after it/);
     assert.match(warnings[0], /docs\/schemas\.md/);
   });
 
@@ -218,15 +218,56 @@ describe("winEventFields: a command line's blank lines and heading-like lines ar
     assert.deepEqual(warnings, []);
   });
 
-  it("Sysmon: blank lines at a value's end are dropped; a field named again after a blank line stays in the value and warns", () => {
-    const message = ["Process Create:", "Image: C:\\Users\\a\\evil.exe", "CommandLine: evil.exe", "", "", "Image: C:\\Windows\\System32\\svchost.exe", "", "CurrentDirectory: C:\\"].join("\n");
+  it("Sysmon: blank lines before the next field are the value's own (only the Message's end drops them); a field named again after a blank line stays in the value and warns", () => {
+    const message = ["Process Create:", "Image: C:\\Users\\a\\evil.exe", "CommandLine: evil.exe", "", "", "Image: C:\\Windows\\System32\\svchost.exe", "", "CurrentDirectory: C:\\", "", ""].join("\n");
     const warnings: string[] = [];
     const out = winEventFields(sysmonExport([message]), { warn: (m) => warnings.push(m) });
     assert.equal(first(out, "Image"), "C:\\Users\\a\\evil.exe");
-    assert.equal(first(out, "CommandLine"), "evil.exe\n\n\nImage: C:\\Windows\\System32\\svchost.exe");
+    assert.equal(first(out, "CommandLine"), "evil.exe\n\n\nImage: C:\\Windows\\System32\\svchost.exe\n");
     assert.equal(first(out, "CurrentDirectory"), "C:\\");
     assert.equal(warnings.length, 1, warnings.join("\n"));
     assert.match(warnings[0], /name a field twice/);
+  });
+
+  /** Sysmon 1's whole Message, in its field order, with this command line and parent command line. */
+  const sysmon1 = (cmd: string, parentCmd = '"C:\\Windows\\explorer.exe"') =>
+    [
+      "Process Create:", "RuleName: -", "UtcTime: 2026-05-31 19:00:00.123", "ProcessGuid: {f162fe7e-9b41-6a1c-0123-000000000900}", "ProcessId: 291",
+      "Image: C:\\Windows\\System32\\cmd.exe", "FileVersion: 10.0.19041.1", "Description: Windows Command Processor", "Product: Microsoft® Windows® Operating System",
+      "Company: Microsoft Corporation", "OriginalFileName: Cmd.Exe", `CommandLine: ${cmd}`, "CurrentDirectory: C:\\Users\\alice\\", "User: CONTOSO\\alice",
+      "LogonGuid: {f162fe7e-0000-6a1c-124f-3a0000000000}", "LogonId: 0x3A4F12", "TerminalSessionId: 1", "IntegrityLevel: Medium", "Hashes: SHA256=9A7C58BD",
+      "ParentProcessGuid: {f162fe7e-9b41-6a1c-0122-000000000900}", "ParentProcessId: 290", "ParentImage: C:\\Windows\\explorer.exe",
+      `ParentCommandLine: ${parentCmd}`, "ParentUser: CONTOSO\\alice",
+    ].join("\r\n");
+
+  it("Sysmon 1: a command line's blank lines at its end are its own (they were dropped); the Message's own end is not", () => {
+    const out = winEventFields(sysmonExport([sysmon1("cmd /c \"echo a\r\n\r\n\""), sysmon1("cmd /c echo b\r\n\r\n"), sysmon1("x", "p\r\n") + "\r\n\r\n"]));
+    assert.deepEqual(texts(out, "CommandLine"), ['cmd /c "echo a\n\n"', "cmd /c echo b\n\n", "x"]);
+    assert.deepEqual(texts(out, "CurrentDirectory"), Array(3).fill("C:\\Users\\alice\\"));
+    assert.deepEqual(texts(out, "ParentCommandLine"), ['"C:\\Windows\\explorer.exe"', '"C:\\Windows\\explorer.exe"', "p\n"]);
+    assert.deepEqual(texts(out, "ParentUser"), Array(3).fill("CONTOSO\\alice"), "blank lines after the last field are the Message's end");
+  });
+
+  it("Sysmon 1: a command line's lines naming the fields after it (CurrentDirectory, User…) stay in it: fields come in Sysmon's fixed order", () => {
+    const forged = "cmd /c echo\r\nCurrentDirectory: C:\\evil\r\nUser: EVIL\\mallory\r\nLogonId: 0x0\r\n\r\nParentImage: C:\\evil.exe";
+    const parentForged = "explorer.exe\r\nParentUser: EVIL\\mallory";
+    const warnings: string[] = [];
+    const out = winEventFields(sysmonExport([sysmon1(forged), sysmon1("plain"), sysmon1("x", parentForged)]), { warn: (m) => warnings.push(m) });
+    assert.deepEqual(texts(out, "CommandLine"), [forged.replaceAll("\r\n", "\n"), "plain", "x"]);
+    assert.deepEqual(texts(out, "CurrentDirectory"), Array(3).fill("C:\\Users\\alice\\"));
+    assert.deepEqual(texts(out, "User"), Array(3).fill("CONTOSO\\alice"));
+    assert.deepEqual(texts(out, "LogonId"), Array(3).fill("0x3a4f12"));
+    assert.deepEqual(texts(out, "ParentImage"), Array(3).fill("C:\\Windows\\explorer.exe"));
+    assert.deepEqual(texts(out, "ParentCommandLine"), ['"C:\\Windows\\explorer.exe"', '"C:\\Windows\\explorer.exe"', "explorer.exe\nParentUser: EVIL\\mallory"]);
+    assert.deepEqual(texts(out, "ParentUser"), Array(3).fill("CONTOSO\\alice"));
+    assert.equal(warnings.length, 1, warnings.join("\n"));
+    assert.match(warnings[0], /^column Message: 2 message\(s\) name a field twice or out of its place/);
+  });
+
+  it("Sysmon 1: a field before the command line named in it stays in it; an earlier field after a later one is text", () => {
+    const forged = "evil.exe\r\nImage: C:\\Windows\\System32\\svchost.exe\r\nProcessId: 4";
+    const out = winEventFields(sysmonExport([sysmon1(forged)]), { warn: () => {} });
+    assert.deepEqual([first(out, "Image"), first(out, "ProcessId"), first(out, "CommandLine")], ["C:\\Windows\\System32\\cmd.exe", "291", forged.replaceAll("\r\n", "\n")]);
   });
 
   /** Windows' 4688 rendering with this command line (its lines), then the closing explanation. */
