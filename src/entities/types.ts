@@ -4,7 +4,7 @@
  * files, URLs, malware, logon sessions, DNS names, file hashes and references
  * to other alerts. Properties keep Sentinel's PascalCase names.
  */
-import ipaddr from "ipaddr.js";
+import net from "node:net";
 import { parseIPv6 } from "../common/ipv6";
 import { Entity, entityProperties, firstText, type EntitySchema, type EntitySource } from "./entity";
 import { foldIdentity } from "../common/caseFold";
@@ -13,11 +13,13 @@ import { toASCII } from "tr46";
 /**
  * An IP address in one notation (`0:0:0:0:0:0:0:1` → `::1`, `::ffff:10.0.0.1`
  * → `10.0.0.1`, hex lower-cased), or undefined when `text` is no address.
- * IPv4 only in dotted decimal: ipaddr.js would read `1234` as an address.
+ * IPv4 only in dotted decimal (ipaddr.js would read `1234` as an address).
  */
 function canonicalIp(text: string): string | undefined {
   const t = text.trim();
-  if (ipaddr.IPv4.isValidFourPartDecimal(t)) return ipaddr.IPv4.parse(t).toString();
+  // node:net's test, not ipaddr.js's isValid: that one throws (and captures a stack trace) for every name that is no
+  // address — each host's key asks — and net's dotted decimal (no leading zeros, octets ≤ 255) is already canonical.
+  if (net.isIPv4(t)) return t;
   // As RFC 4291 reads it: ipaddr.js alone keys the IPv4-compatible `::8.8.8.8` (`::808:808`) as 8.8.8.8.
   const v6 = parseIPv6(t);
   if (!v6) return undefined;
@@ -26,8 +28,10 @@ function canonicalIp(text: string): string | undefined {
 
 /** Every machine's own loopback or unspecified address (`127.0.0.1`, `::1`, `0.0.0.0`): no address or host two alerts share. */
 function isEveryMachines(canonical: string): boolean {
-  const range = ipaddr.parse(canonical).range();
-  return range === "loopback" || range === "unspecified";
+  // By text: the canonical forms are fixed (RFC 5952 for IPv6), and ipaddr.parse tried IPv6 first, throwing
+  // (a stack trace captured) for every IPv4 address: most of an entity graph's build time.
+  if (canonical.includes(":")) return canonical === "::1" || canonical === "::";
+  return canonical.startsWith("127.") || canonical.startsWith("0.");
 }
 
 /** The identity part of a host's key (after `host:`), "" for a host with none. */
