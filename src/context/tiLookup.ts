@@ -67,7 +67,7 @@ export interface LookupIocOptions extends InterruptOptions {
   providers?: string[];
   /**
    * Without `providers`: `"primary"` (default) asks the loaded providers marked `Primary: true` — every loaded
-   * one when the config marks none primary; when it marks some but none loaded, a `context/no-primary-loaded`
+   * one when the config marks none primary; when it marks some (or one's `Primary:` does not read) but none loaded, a `context/no-primary-loaded`
    * error (the others are not asked in their place). `"all"` asks every loaded provider.
    */
   provScope?: "primary" | "all";
@@ -201,6 +201,11 @@ export class TILookup {
   readonly #options: TILookupOptions;
   #loaded = new Map<string, Loaded>();
   #statuses: ProviderStatus[] = [];
+  /**
+   * Providers whose `Primary:` does not read (`Primary: maybe`): not loaded, and perhaps meant primary (MSTICPy
+   * takes any such text as set), so a default lookup does not send the indicators to the others in their place.
+   */
+  #primaryUnread = new Set<string>();
   #masker: SecretMasker = NO_SECRETS;
   /** Caches whose turn to memory-only has been warned of. */
   #warnedCaches = new WeakSet<ResultCache>();
@@ -252,6 +257,7 @@ export class TILookup {
     const { loaded, statuses } = this.loadAll(config);
     this.#loaded = loaded;
     this.#statuses = statuses;
+    this.#primaryUnread = new Set(config.tiProviders.filter((p) => p.missing.some((m) => m.arg === "Primary")).map((p) => p.name));
   }
 
   private loadAll(config: HuntlabConfig): { loaded: Map<string, Loaded>; statuses: ProviderStatus[] } {
@@ -349,7 +355,7 @@ export class TILookup {
     // No provider marked primary: every loaded one. Primaries configured but none loaded (a key unset): the
     // others are secondary, asked only when named — standing in for the primary would send the indicators
     // to a service the config kept for explicit lookups (a paid quota, a less private one).
-    const configured = this.#statuses.filter((s) => s.primary);
+    const configured = this.#statuses.filter((s) => s.primary || this.#primaryUnread.has(s.name));
     if (configured.length === 0) return all;
     const primaries = configured.map((s) => ({ name: s.name, detail: this.#detail(s) }));
     throw new TILookupError(mapMessage(msg.noPrimaryLoaded(this.configFile, primaries, all.map((p) => p.name)), (text) => this.#masker.mask(text)));

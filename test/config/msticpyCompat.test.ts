@@ -88,3 +88,16 @@ test("a TI provider setting that does not read stops that provider only: TILooku
   const live = createLiveSettings({ environment: "Splunk", configPath: file, warn: () => {} });
   assert.equal(live.arg("host", {}), "splunk.example");
 });
+
+test("a Primary: that does not read (maybe, [1], 2) stops that provider, and a default lookup does not ask the others in its place", async () => {
+  for (const written of ["maybe", "[1]", "2"]) {
+    const file = configFile(["TIProviders:", `  Main: { Provider: LocalTI, Primary: ${written} }`, "  Other: { Provider: LocalTI, Primary: false }"].join("\n"));
+    assert.throws(() => loadConfig(file), { code: "config/invalid-setting", message: /TIProviders\.Main\.Primary: expected true or false/ }, written);
+    const ti = new TILookup({ configPath: file });
+    assert.deepEqual(Object.keys(ti.loadedProviders), ["Other"], written);
+    assert.match(ti.providerStatus[0].detail, /^Not loaded: Primary: expected true or false/, written);
+    // MSTICPy takes any such text as primary: Main may well be the one meant, so Other is not asked unnamed.
+    await assert.rejects(ti.lookupIoc("8.8.8.8"), { code: "context/no-primary-loaded", message: /\n  Main: Not loaded: Primary: .*providers: \["Other"\]/s }, written);
+    assert.deepEqual((await ti.lookupIoc("8.8.8.8", { providers: ["Other"] })).getColumn("Provider").toArray(), ["Other"]);
+  }
+});
