@@ -17,7 +17,7 @@ import { z } from "zod";
 import { PACKAGE_ROOT } from "../common/paths";
 import { isSecretArgName, MASK, SecretMasker } from "./secrets";
 import { parseYamlText, readYamlText, type YamlLimits } from "./yamlFile";
-import { ConfigError, configMessages as msg, ENV_IN_PATH, envVarUnsetReason, KEYVAULT_REASON, SETTING_SHAPES, unreadableSettingReason, type YamlProblem } from "./messages";
+import { ConfigError, configMessages as msg, entryShapeReason, ENV_IN_PATH, sectionShapeReason, envVarUnsetReason, KEYVAULT_REASON, SETTING_SHAPES, unreadableSettingReason, type YamlProblem } from "./messages";
 
 export { ConfigError } from "./messages";
 
@@ -89,9 +89,10 @@ const ProviderSchema = z
 const ConfigSchema = z
   .object({
     QueryDefinitions: z.object({ Custom: z.array(z.string()).nullish() }).passthrough().nullish(),
-    // Each entry is read by readProvider: one with a bad setting stops that provider only (lenient loading).
-    TIProviders: z.record(z.string(), z.unknown()).nullish(),
-    OtherProviders: z.record(z.string(), z.unknown()).nullish(),
+    // Read by providerSection and readProvider: a section of another shape stops its own readers only, an entry
+    // with a bad setting that provider only (lenient loading). MSTICPy reads each section when it is used.
+    TIProviders: z.unknown().optional(),
+    OtherProviders: z.unknown().optional(),
     DataProviders: z.record(z.string(), z.unknown()).nullish(),
   })
   .passthrough();
@@ -185,6 +186,12 @@ export interface HuntlabConfig {
    * (`raw.TIProviders.VT.Args.AuthKey`) but not enumerable, so that no dump or copy shows it.
    */
   raw: Record<string, unknown>;
+  /**
+   * Provider sections of another shape than a mapping (`TIProviders: [a, b]`), lenient loading only: their
+   * providers are not read (`tiProviders` is empty) and their readers report it ({@link checkSection}: TILookup);
+   * the rest of the file loads, as in MSTICPy, whose data providers never read TIProviders.
+   */
+  unreadSections?: readonly { setting: string; reason: string }[];
 }
 
 /** The user's own config, where MSTICPy looks after the working folder: `~/.msticpy/msticpyconfig.yaml`. */
@@ -279,6 +286,12 @@ function resolvePath(file: string, value: string): string {
  */
 function readProvider(file: string, where: string, entry: unknown, missingEnvironment: "error" | "skip"): { settings: z.infer<typeof ProviderSchema>; problems: MissingVariable[] } {
   const problems: MissingVariable[] = [];
+  if (entry !== null && entry !== undefined && (typeof entry !== "object" || Array.isArray(entry))) {
+    // `Foo: 3`: no setting of it reads; said so (zod's "expected object, received number" named no shape to write).
+    const reason = entryShapeReason(where.slice(where.lastIndexOf(".") + 1), entry);
+    if (missingEnvironment === "error") throw new ConfigError(msg.invalidSetting(file, where, reason));
+    return { settings: {}, problems: [{ arg: where, variable: "", reason }] };
+  }
   let value: unknown = entry ?? {};
   // Each round drops the setting at fault (or the whole entry, when it is no mapping): it ends.
   for (;;) {
@@ -523,12 +536,24 @@ export function loadConfig(configPath?: string, options: LoadConfigOptions = {})
     throw new ConfigError(msg.invalidSetting(file, issue.path.join("."), issue.message));
   }
   const data = parsed.data;
+  const unreadSections: { setting: string; reason: string }[] = [];
+  /** A provider section: a mapping, or nothing; another shape throws, or (lenient) is listed and read as empty. */
+  const providerSection = (name: "TIProviders" | "OtherProviders"): Record<string, unknown> | undefined => {
+    const value = data[name];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value === "object" && !Array.isArray(value)) return value as Record<string, unknown>;
+    const reason = sectionShapeReason(name, value);
+    if (missingEnvironment === "error") throw new ConfigError(msg.invalidSetting(file, name, reason));
+    unreadSections.push({ setting: name, reason });
+    return undefined;
+  };
   const config: HuntlabConfig = {
     path: file,
-    tiProviders: providers(file, "TIProviders", data.TIProviders, missingEnvironment),
-    otherProviders: providers(file, "OtherProviders", data.OtherProviders, missingEnvironment),
+    tiProviders: providers(file, "TIProviders", providerSection("TIProviders"), missingEnvironment),
+    otherProviders: providers(file, "OtherProviders", providerSection("OtherProviders"), missingEnvironment),
     customQueryPaths: data.QueryDefinitions?.Custom ?? [],
     raw: raw as Record<string, unknown>,
+    ...(unreadSections.length ? { unreadSections } : {}),
   };
   // `raw` holds literal keys as written: print it masked too.
   const masked = () =>
@@ -567,6 +592,12 @@ function printsMasked(value: unknown, masker: SecretMasker, depth = 0): void {
   Object.defineProperty(value, inspect.custom, { value: (d: number, options: object) => inspect(masked(), { ...options, depth: d }), enumerable: false });
   Object.defineProperty(value, "toJSON", { value: masked, enumerable: false });
   for (const v of Object.values(value)) printsMasked(v, masker, depth + 1);
+}
+
+/** Throws the config error of `section` when it was not read for its shape (see {@link HuntlabConfig.unreadSections}). */
+export function checkSection(config: HuntlabConfig, section: string): void {
+  const unread = config.unreadSections?.find((s) => s.setting === section);
+  if (unread) throw new ConfigError(msg.invalidSetting(config.path, unread.setting, unread.reason));
 }
 
 /**

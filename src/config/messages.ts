@@ -118,6 +118,23 @@ export function unreadableSettingReason(name: string, value: unknown, secret: bo
   return `${shape} is not a setting huntlab reads: write the value as text, ${name}: thevalue, or name the environment variable that holds it, ${name}: { EnvironmentVar: NAME }`;
 }
 
+/** An example entry of each provider section, for the messages that say what shape it takes. */
+const SECTION_EXAMPLES: Readonly<Record<string, string>> = {
+  TIProviders: "VirusTotal: { Provider: VirusTotal, Args: { AuthKey: … } }",
+  OtherProviders: "GeoIPLite: { Args: { DBFolder: ~/.msticpy/GeoLite2 } }",
+};
+
+/** Why a provider section (`TIProviders: [a, b]`, `TIProviders: 3`) is not read: it is no mapping of providers. */
+export function sectionShapeReason(section: string, value: unknown): string {
+  const example = SECTION_EXAMPLES[section] ?? "Name: { Args: { … } }";
+  return `expected a mapping of provider names to their settings (${section}: { ${example} }), not ${shapeOf(value)}`;
+}
+
+/** Why a provider entry (`TIProviders: { Foo: 3 }`) is not read: it is no mapping of its settings. */
+export function entryShapeReason(name: string, value: unknown): string {
+  return `expected a mapping of the provider's settings (${name}: { Provider: <class>, Args: { … } }), not ${shapeOf(value)}`;
+}
+
 /** What a value is, in a word or two (never the value). */
 function shapeOf(value: unknown): string {
   if (Array.isArray(value)) return "a list";

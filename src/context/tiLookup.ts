@@ -17,7 +17,7 @@ import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
 import { closestNames, didYouMean, findUnknownOption, mapMessage } from "../common/errors";
 import { printWarning } from "../common/messages";
-import { configMasker, loadConfig, settingEntries, type HuntlabConfig, type ProviderSettings } from "../config/config";
+import { checkSection, configMasker, loadConfig, settingEntries, type HuntlabConfig, type ProviderSettings } from "../config/config";
 import { NO_SECRETS, type SecretMasker } from "../config/secrets";
 import { isDataFrame } from "../common/frames";
 import { html } from "../display/html";
@@ -252,6 +252,8 @@ export class TILookup {
       l.provider.close();
     }
     const config = loadConfig(this.#options.configPath, { missingEnvironment: "skip" });
+    // `TIProviders: [a, b]`: no provider can be read; the file's other sections still serve the data providers.
+    checkSection(config, "TIProviders");
     this.configFile = config.path;
     this.#masker = configMasker(config);
     const { loaded, statuses } = this.loadAll(config);
@@ -291,6 +293,9 @@ export class TILookup {
       detail: "",
     };
     const notLoaded = (detail: string) => ({ status: { ...base, detail: this.#masker.mask(detail) } });
+    // `Foo: 3`: the entry's shape first, not the class it could not name.
+    const shape = settings.missing.find((m) => m.arg === `TIProviders.${settings.name}`);
+    if (shape) return notLoaded(`Not loaded: ${shape.arg}: ${shape.reason}.`);
     if (!cls) {
       return notLoaded(
         `Unknown provider class "${settings.provider}".${didYouMean(settings.provider, Object.keys(PROVIDER_CLASSES))} Available: ${Object.keys(PROVIDER_CLASSES).join(", ")}.`,

@@ -101,3 +101,30 @@ test("a Primary: that does not read (maybe, [1], 2) stops that provider, and a d
     assert.deepEqual((await ti.lookupIoc("8.8.8.8", { providers: ["Other"] })).getColumn("Provider").toArray(), ["Other"]);
   }
 });
+
+test("TIProviders of another shape (a list, text, a number) is a config/invalid-setting error naming TIProviders and its shape, for TILookup only: the data providers still load", () => {
+  for (const [written, shape] of [["[VirusTotal, OTX]", "a list"], ["VirusTotal", "text"], ["3", "a number"]]) {
+    const file = configFile([`TIProviders: ${written}`, "DataProviders:", "  Splunk: { Args: { host: splunk.example, username: u } }"].join("\n"));
+    const expected = { code: "config/invalid-setting", message: new RegExp(`: TIProviders: expected a mapping of provider names to their settings \\(TIProviders: \\{ VirusTotal: .*\\), not ${shape}$`) };
+    assert.throws(() => loadConfig(file), expected, written);
+    assert.throws(() => new TILookup({ configPath: file }), expected, written);
+    // MSTICPy reads TIProviders only when TI is used: the rest of the file loads.
+    const config = loadConfig(file, { missingEnvironment: "skip" });
+    assert.deepEqual(config.tiProviders, [], written);
+    const live = createLiveSettings({ environment: "Splunk", configPath: file, warn: () => {} });
+    assert.equal(live.arg("host", {}), "splunk.example", written);
+  }
+});
+
+test("a TI provider entry that is no mapping (Foo: 3) names the entry and the shape it takes, and the others load", () => {
+  const file = configFile(["TIProviders:", "  Foo: 3", "  VirusTotal: [1]", "  LocalTI: { Provider: LocalTI, Primary: true }"].join("\n"));
+  assert.throws(() => loadConfig(file), {
+    code: "config/invalid-setting",
+    message: /: TIProviders\.Foo: expected a mapping of the provider's settings \(Foo: \{ Provider: <class>, Args: \{ … \} \}\), not a number$/,
+  });
+  const ti = new TILookup({ configPath: file });
+  assert.deepEqual(Object.keys(ti.loadedProviders), ["LocalTI"]);
+  const status = Object.fromEntries(ti.providerStatus.map((s) => [s.name, s.detail]));
+  assert.equal(status.Foo, "Not loaded: TIProviders.Foo: expected a mapping of the provider's settings (Foo: { Provider: <class>, Args: { … } }), not a number.");
+  assert.equal(status.VirusTotal, "Not loaded: TIProviders.VirusTotal: expected a mapping of the provider's settings (VirusTotal: { Provider: <class>, Args: { … } }), not a list.");
+});
