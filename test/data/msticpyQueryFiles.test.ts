@@ -165,8 +165,9 @@ describe("QueryDefinitions.Custom in msticpyconfig.yaml", () => {
 
   it("a config found on its own (MSTICPYCONFIG) that does not load is a warning: local data does not depend on it", () => {
     const bad = path.join(tempDir(), "msticpyconfig.yaml");
-    // A section of the wrong shape (a bad setting inside a TI provider stops that provider only).
-    fs.writeFileSync(bad, "TIProviders:\n  - OTX\n");
+    // A section of the wrong shape (a bad setting inside a TI provider stops that provider only, and a TIProviders
+    // of the wrong shape TILookup only).
+    fs.writeFileSync(bad, "DataProviders:\n  - OTX\n");
     const before = process.env.MSTICPYCONFIG;
     process.env.MSTICPYCONFIG = bad;
     try {
@@ -176,7 +177,7 @@ describe("QueryDefinitions.Custom in msticpyconfig.yaml", () => {
       assert.equal(warnings.length, 1);
       assert.match(warnings[0], /QueryDefinitions\.Custom not read: .*msticpyconfig\.yaml/);
       // Named explicitly, the same config is an error.
-      assert.throws(() => new QueryProvider("LocalData", { configPath: bad }), /TIProviders/);
+      assert.throws(() => new QueryProvider("LocalData", { configPath: bad }), /DataProviders/);
     } finally {
       if (before === undefined) delete process.env.MSTICPYCONFIG;
       else process.env.MSTICPYCONFIG = before;
