@@ -15,9 +15,10 @@ import path from "node:path";
 import { inspect } from "node:util";
 import { z } from "zod";
 import { PACKAGE_ROOT } from "../common/paths";
+import { expandHome, pathSettingProblem } from "./pathSetting";
 import { isSecretArgName, MASK, SecretMasker } from "./secrets";
 import { parseYamlText, readYamlText, type YamlLimits } from "./yamlFile";
-import { ConfigError, configMessages as msg, entryShapeReason, ENV_IN_PATH, sectionShapeReason, envVarUnsetReason, KEYVAULT_REASON, SETTING_SHAPES, unreadableSettingReason, type YamlProblem } from "./messages";
+import { ConfigError, configMessages as msg, entryShapeReason, sectionShapeReason, envVarUnsetReason, KEYVAULT_REASON, SETTING_SHAPES, unreadableSettingReason, type YamlProblem } from "./messages";
 
 export { ConfigError } from "./messages";
 
@@ -57,15 +58,19 @@ const BooleanSetting = z.preprocess(
   z.boolean({ error: "expected true or false (or yes/no)" }),
 );
 
-/** `$NAME`, `${NAME}` or `%NAME%` in a path: an environment variable, which neither huntlab nor MSTICPy expands. */
-const ENV_REFERENCE = /\$\{?[A-Za-z_][A-Za-z0-9_]*|%[A-Za-z_][A-Za-z0-9_]*%/;
-
 const CacheSchema = z
   .object({
     Enabled: BooleanSetting.optional(),
     TtlSeconds: z.number().min(0).optional(),
     // `$HOME/vtcache` made a folder named `$HOME` in the config's folder, without a word.
-    Path: z.string().min(1).refine((p) => !ENV_REFERENCE.test(p), ENV_IN_PATH).nullish(),
+    Path: z
+      .string()
+      .min(1)
+      .superRefine((p, ctx) => {
+        const problem = pathSettingProblem(p);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      })
+      .nullish(),
   })
   .strict();
 
@@ -275,8 +280,7 @@ function resolveArgs(
 
 /** `~/x` → home folder; relative → from the config file's folder. */
 function resolvePath(file: string, value: string): string {
-  const expanded = value === "~" || value.startsWith("~/") ? path.join(os.homedir(), value.slice(1)) : value;
-  return path.resolve(path.dirname(path.resolve(file)), expanded);
+  return path.resolve(path.dirname(path.resolve(file)), expandHome(value));
 }
 
 /**

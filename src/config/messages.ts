@@ -98,6 +98,9 @@ export const KEYVAULT_REASON = "KeyVault secrets are not supported; use a litera
 /** Why a path with `$NAME` or `%NAME%` in it is refused. */
 export const ENV_IN_PATH = "environment variables ($NAME, ${NAME}, %NAME%) are not expanded in a path (nor by MSTICPy): write the folder itself, or ~/… for your home folder";
 
+/** Why a path starting `~name` is refused. */
+export const OTHER_HOME_IN_PATH = "~name (another user's home folder) is not expanded in a path: write the folder itself, or ~/… for your own home folder";
+
 /** What an Args value may be. */
 export const SETTING_SHAPES = "expected text, a number, true/false, { EnvironmentVar: NAME } or { KeyVault: … }";
 

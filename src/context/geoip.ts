@@ -18,12 +18,12 @@
  */
 import { createHash } from "node:crypto";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { Reader } from "mmdb-lib";
 import pl, { type DataFrame } from "nodejs-polars";
 import { CONFIG_FILE_LIMITS, resolveConfigPath } from "../config/config";
 import { KEYVAULT_REASON, type YamlProblem } from "../config/messages";
+import { expandHome, pathSettingProblem } from "../config/pathSetting";
 import { parseYamlText, readYamlText } from "../config/yamlFile";
 import { findUnknownOption } from "../common/errors";
 import { isDataFrame } from "../common/frames";
@@ -373,10 +373,6 @@ function dbipFolder(): string {
   }
 }
 
-function expandHome(p: string): string {
-  return p === "~" || p.startsWith("~/") ? path.join(os.homedir(), p.slice(1)) : p;
-}
-
 /** MSTICPy's default GeoLite2 folder, used when the config names none. */
 const DEFAULT_GEOLITE_FOLDER = "~/.msticpy/GeoLite2";
 
@@ -443,6 +439,9 @@ function configuredGeoLiteFolder(configPath: string | undefined): string | undef
   } else if (folder !== undefined && folder !== null && typeof folder !== "string") {
     throw new GeoIpError(msg.geoConfigInvalid(file, `Args.DBFolder: expected a folder path, not ${Array.isArray(folder) ? "a list" : typeof folder}`));
   }
+  // `$HOME/GeoLite2` looked in a folder named `$HOME` under the working folder, and said the databases were missing.
+  const problem = typeof folder === "string" ? pathSettingProblem(folder) : undefined;
+  if (problem) throw new GeoIpError(msg.geoConfigInvalid(file, `Args.DBFolder: ${problem}`));
   // A relative folder is read from the working folder, as MSTICPy reads it (LocalTI's Path and Cache.Path are
   // read from the config file's folder): absolute here, so that a message shows where it was looked for.
   return path.resolve(expandHome(typeof folder === "string" && folder ? folder : DEFAULT_GEOLITE_FOLDER));

@@ -318,7 +318,7 @@ export class TILookup {
     for (const k of unknownKeys) notes.push(`ignored setting ${k}${suggest(k, knownKeys)}`);
     let provider: TIProvider;
     try {
-      provider = new cls({ name: settings.name, settings, masker: this.#masker, configDir: path.dirname(config.path) });
+      provider = new cls({ name: settings.name, settings, masker: this.#masker, configDir: path.dirname(config.path), configFile: config.path });
     } catch (err) {
       return notLoaded(`Not loaded: ${this.#masker.errorText(err)}`);
     }

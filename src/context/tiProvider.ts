@@ -167,6 +167,8 @@ export interface ProviderInit {
   masker: SecretMasker;
   /** Folder of the config file: relative paths in Args start there. */
   configDir?: string;
+  /** The config file, for errors naming one of its settings (default: `msticpyconfig.yaml` in configDir). */
+  configFile?: string;
 }
 
 /**

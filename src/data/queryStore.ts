@@ -4,12 +4,12 @@
  * Invalid files are errors that name the file (and line, for YAML syntax).
  */
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { setOwnProperty } from "../common/json";
 import { printWarning } from "../common/messages";
 import { fileKind } from "../common/regularFile";
 import { loadConfig, type HuntlabConfig } from "../config/config";
+import { readPathSetting } from "../config/pathSetting";
 import type { YamlProblem } from "../config/messages";
 import { namesEnvironment } from "./environmentNames";
 import { QueryDefinitionError, dataMessages as msg } from "./messages";
@@ -284,7 +284,8 @@ export function loadQueries(queryPaths: string[], environment: string, options: 
  * setting (MSTICPy only prints a warning and goes on without those queries).
  */
 function customQueryPaths(config: HuntlabConfig): string[] {
-  const resolved = config.customQueryPaths.map((p) => path.resolve(p === "~" || p.startsWith("~/") ? path.join(os.homedir(), p.slice(1)) : p));
+  // `$HOME/queries` is refused (a config/invalid-setting error), not reported as a folder named `$HOME` not found.
+  const resolved = config.customQueryPaths.map((p) => path.resolve(readPathSetting(config.path, "QueryDefinitions.Custom", p)));
   const missing = resolved.filter((p) => !fs.existsSync(p));
   if (missing.length) throw new QueryDefinitionError(msg.customQueryPathsMissing(config.path, missing));
   return resolved;

@@ -6,6 +6,8 @@ import path from "node:path";
 import { loadConfig, resolveConfigPath } from "../../src/config/config";
 import { TILookup } from "../../src/context/tiLookup";
 import { createLiveSettings } from "../../src/data/live/settings";
+import { GeoIpDatabase } from "../../src/context/geoip";
+import { QueryProvider } from "../../src/data/queryProvider";
 import { PACKAGE_ROOT } from "../../src/common/paths";
 import { tempDir } from "../context/tiTwins";
 
@@ -127,4 +129,36 @@ test("a TI provider entry that is no mapping (Foo: 3) names the entry and the sh
   const status = Object.fromEntries(ti.providerStatus.map((s) => [s.name, s.detail]));
   assert.equal(status.Foo, "Not loaded: TIProviders.Foo: expected a mapping of the provider's settings (Foo: { Provider: <class>, Args: { … } }), not a number.");
   assert.equal(status.VirusTotal, "Not loaded: TIProviders.VirusTotal: expected a mapping of the provider's settings (VirusTotal: { Provider: <class>, Args: { … } }), not a list.");
+});
+
+test("path settings read as MSTICPy's expanduser reads them: ~ is the home folder in LocalTI's Path, GeoIPLite's DBFolder, Cache.Path and QueryDefinitions.Custom; $HOME, %USERPROFILE% and ~name are refused naming the setting", async () => {
+  const home = tempDir("huntlab-home-");
+  fs.mkdirSync(path.join(home, "feeds"));
+  fs.writeFileSync(path.join(home, "feeds", "mine.csv"), "observable,type,severity,description\n203.0.113.77,ipv4,high,home feed\n");
+  const cwd = tempDir("huntlab-cwd-");
+  withPlaces({ home, cwd }, () => {
+    // ~ expands: the feed in the home folder is read.
+    const ok = configFile("TIProviders:\n  LocalTI: { Provider: LocalTI, Args: { Path: ~/feeds } }\n");
+    const ti = new TILookup({ configPath: ok });
+    assert.equal((ti.loadedProviders.LocalTI as unknown as { feedPath: string }).feedPath, path.join(home, "feeds"));
+    for (const written of ["$HOME/feeds", "${HOME}/feeds", "%USERPROFILE%/feeds", "~bob/feeds"]) {
+      // LocalTI: not loaded, its status naming the setting (it looked for the feed in a folder named `$HOME`).
+      const file = configFile(`TIProviders:\n  LocalTI: { Provider: LocalTI, Args: { Path: "${written}" } }\n  Other: { Provider: LocalTI }\n`);
+      const lookup = new TILookup({ configPath: file });
+      assert.deepEqual(Object.keys(lookup.loadedProviders), ["Other"], written);
+      assert.match(lookup.providerStatus[0].detail, /^Not loaded: ConfigError: .*msticpyconfig\.yaml: TIProviders\.LocalTI\.Args\.Path: (environment variables|~name)/, written);
+      // Cache.Path: the same rule (it made a folder named `$HOME`, or `~bob`, in the config's folder).
+      const cache = configFile(`TIProviders:\n  VT: { Provider: VirusTotal, Args: { AuthKey: k }, Cache: { Path: "${written}" } }\n`);
+      assert.throws(() => loadConfig(cache), { code: "config/invalid-setting", message: /TIProviders\.VT\.Cache\.Path: (environment variables|~name)/ }, written);
+      // GeoIPLite's DBFolder: looked in `./$HOME/GeoLite2` and said the database was missing.
+      const geo = configFile(`OtherProviders:\n  GeoIPLite: { Provider: GeoLiteLookup, Args: { DBFolder: "${written}" } }\n`);
+      assert.throws(() => GeoIpDatabase.open({ database: "geolite", configPath: geo }), { code: "context/geo-config-invalid", message: /Args\.DBFolder: (environment variables|~name)/ }, written);
+      // QueryDefinitions.Custom: "not found: …/$HOME/queries".
+      const queries = configFile(`QueryDefinitions:\n  Custom: ["${written}"]\n`);
+      assert.throws(() => new QueryProvider("LocalData", { configPath: queries }), { code: "config/invalid-setting", message: /QueryDefinitions\.Custom: (environment variables|~name)/ }, written);
+    }
+    // DBFolder's ~ is the home folder (the database is looked for there).
+    const geo = configFile("OtherProviders:\n  GeoIPLite: { Provider: GeoLiteLookup, Args: { DBFolder: ~/GeoLite2 } }\n");
+    assert.throws(() => GeoIpDatabase.open({ database: "geolite", configPath: geo }), { code: "context/geo-db-missing", message: new RegExp(path.join(home, "GeoLite2").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")) });
+  });
 });

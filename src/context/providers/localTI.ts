@@ -22,13 +22,13 @@
  * at fault — it is never half-read.
  */
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import ipaddr from "ipaddr.js";
 import { FeedError, contextMessages as msg, feedPlace, type FeedPlace } from "../messages";
 import { jsonErrorText, setOwnProperty } from "../../common/json";
 import { fileProblemText } from "../../common/messages";
 import { LAB_DATA_DIR } from "../../common/paths";
+import { readPathSetting } from "../../config/pathSetting";
 import { readRegularFile } from "../../common/regularFile";
 import { classifyIoc, normalizeIocType, parseIpRange, type IocType } from "../iocType";
 import { types } from "../tiHttp";
@@ -356,8 +356,10 @@ export class LocalTIProvider extends TIProvider {
   /** Reads the feed: throws a FeedError (file and line) when it is invalid. */
   constructor(init: ProviderInit) {
     super(init);
-    this.feedPath = resolveFeedPath(String(init.settings.args.Path ?? ""), init.configDir);
-    const entries = readFeed(this.feedPath, `TIProviders.${init.name}.Args.Path`);
+    const setting = `TIProviders.${init.name}.Args.Path`;
+    const configFile = init.configFile ?? path.join(init.configDir ?? ".", "msticpyconfig.yaml");
+    this.feedPath = resolveFeedPath(readPathSetting(configFile, setting, String(init.settings.args.Path ?? "")), init.configDir);
+    const entries = readFeed(this.feedPath, setting);
     this.index = new FeedIndex(entries);
     // The custom types its feed lists are supported too.
     this.feedInfo = { ...INFO, supportedTypes: types(...new Set([...INFO.supportedTypes, ...entries.map((e) => e.type)])) };
@@ -429,10 +431,9 @@ export class LocalTIProvider extends TIProvider {
   }
 }
 
-/** `Path` relative to the config file's folder, else to the package; default the bundled feed. */
+/** `Path` (`~` expanded) relative to the config file's folder, else to the package; default the bundled feed. */
 function resolveFeedPath(value: string, configDir: string | undefined): string {
   if (!value) return DEFAULT_FEED_PATH;
-  if (value === "~" || value.startsWith("~/")) return path.join(os.homedir(), value.slice(1));
   if (path.isAbsolute(value)) return value;
   const candidates = [configDir ? path.resolve(configDir, value) : undefined, path.resolve(LAB_DATA_DIR, "..", value)].filter((c): c is string => !!c);
   return candidates.find((c) => fs.existsSync(c)) ?? candidates[0];
