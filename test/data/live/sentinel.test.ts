@@ -349,8 +349,9 @@ describe("MSSentinel provider: relative time ranges and query folders, as LocalD
 
   it("a config found on its own that does not load is a warning; named with configPath, an error", () => {
     const bad = path.join(tempDir(), "msticpyconfig.yaml");
-    // A section of the wrong shape (a bad setting inside a TI provider stops that provider only).
-    fs.writeFileSync(bad, "TIProviders:\n  - OTX\n");
+    // A section of the wrong shape (a bad setting inside a TI provider stops that provider only, and a TIProviders
+    // of the wrong shape TILookup only).
+    fs.writeFileSync(bad, "DataProviders:\n  - OTX\n");
     const before = process.env.MSTICPYCONFIG;
     process.env.MSTICPYCONFIG = bad;
     try {
@@ -359,7 +360,7 @@ describe("MSSentinel provider: relative time ranges and query folders, as LocalD
       assert.ok(qp.listQueries().includes("WindowsSecurity.list_host_logons"), "the bundled queries load");
       assert.equal(warnings.length, 1, warnings.join("\n"));
       assert.match(warnings[0], /QueryDefinitions\.Custom not read: .*msticpyconfig\.yaml/);
-      assert.throws(() => new QueryProvider("MSSentinel", { configPath: bad, ...quiet }), /TIProviders/);
+      assert.throws(() => new QueryProvider("MSSentinel", { configPath: bad, ...quiet }), /DataProviders/);
     } finally {
       if (before === undefined) delete process.env.MSTICPYCONFIG;
       else process.env.MSTICPYCONFIG = before;
