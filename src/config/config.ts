@@ -480,12 +480,39 @@ export function urlPasswords(value: unknown): string[] {
   return [...new Set([password, decoded])];
 }
 
-/** A masker for every secret of a loaded configuration: TI, other and data providers', and secret-named literals and connection-string secrets anywhere in the file. */
+/**
+ * Each config's secrets and their masker: those read when it was loaded (or first masked, for a config made
+ * by hand), and those {@link dataProviderSettings} read from it since. Kept, not read again: every print
+ * re-read the environment, so a variable set or changed after loading masked other text than was loaded
+ * (a value loaded and then changed in the environment was no longer masked), and each print paid for it.
+ */
+const CONFIG_SECRETS = new WeakMap<HuntlabConfig, { secrets: Set<string>; masker: SecretMasker }>();
+
+/**
+ * A masker for every secret of a loaded configuration: TI, other and data providers' (as loaded), secret-named
+ * literals and connection-string secrets anywhere in the file, and the secrets {@link dataProviderSettings}
+ * has read from it since (a KustoClusters entry's, a variable set after loading). The same for every call
+ * until such a secret is added.
+ */
 export function configMasker(config: HuntlabConfig): SecretMasker {
+  const known = CONFIG_SECRETS.get(config);
+  if (known) return known.masker;
   const secrets = providerSecrets([...config.tiProviders, ...config.otherProviders, ...dataProviders(config)]);
   // Secret-named literals in the sections huntlab does not read (MSTICPy's KustoClusters, AzureCLI…) are in `raw`.
   extraSecrets(config.raw, secrets, 0);
-  return new SecretMasker(secrets);
+  const set = new Set(secrets);
+  const entry = { secrets: set, masker: new SecretMasker(set) };
+  CONFIG_SECRETS.set(config, entry);
+  return entry.masker;
+}
+
+/** Adds secrets read from `config` after loading to its masker (none before its masker is first made: that reads them). */
+function addConfigSecrets(config: HuntlabConfig, secrets: readonly string[]): void {
+  const entry = CONFIG_SECRETS.get(config);
+  if (!entry) return;
+  const before = entry.secrets.size;
+  for (const s of secrets) entry.secrets.add(s);
+  if (entry.secrets.size !== before) entry.masker = new SecretMasker(entry.secrets);
 }
 
 /**
@@ -559,7 +586,8 @@ export function loadConfig(configPath?: string, options: LoadConfigOptions = {})
     raw: raw as Record<string, unknown>,
     ...(unreadSections.length ? { unreadSections } : {}),
   };
-  // `raw` holds literal keys as written: print it masked too.
+  // `raw` holds literal keys as written: print it masked too, with the secrets as loaded (and added since).
+  const masker = configMasker(config);
   const masked = () =>
     configMasker(config).maskValue({
       ...(plainSettings(config) as Record<string, unknown>),
@@ -573,11 +601,11 @@ export function loadConfig(configPath?: string, options: LoadConfigOptions = {})
   Object.defineProperty(config, "toJSON", { value: masked, enumerable: false });
   // `raw` and each provider's `args` hold the secrets too (as written, and resolved): every object in them prints
   // and serialises masked as well — `display(config.raw.TIProviders)`, `console.log(provider.args)`.
-  const masker = configMasker(config);
-  printsMasked(config.raw, masker);
+  const current = () => configMasker(config);
+  printsMasked(config.raw, current);
   for (const settings of [...config.tiProviders, ...config.otherProviders]) {
-    printsMasked(settings.args, masker);
-    printsMasked(settings.extra, masker);
+    printsMasked(settings.args, current);
+    printsMasked(settings.extra, current);
   }
   // Printing that skips those (`console.dir(config, { customInspect: false })`, `console.table`) and copying
   // (`{ ...args }`, `structuredClone`, `Object.entries`) see no secret either: they are not enumerable.
@@ -590,9 +618,9 @@ export function loadConfig(configPath?: string, options: LoadConfigOptions = {})
  * JSON form (non-enumerable `inspect.custom` and `toJSON`); their values stay
  * as they are for the code that reads them.
  */
-function printsMasked(value: unknown, masker: SecretMasker, depth = 0): void {
+function printsMasked(value: unknown, masker: () => SecretMasker, depth = 0): void {
   if (value === null || typeof value !== "object" || depth > 64 || Object.hasOwn(value, inspect.custom)) return;
-  const masked = () => masker.maskValue(plainSettings(value));
+  const masked = () => masker().maskValue(plainSettings(value));
   Object.defineProperty(value, inspect.custom, { value: (d: number, options: object) => inspect(masked(), { ...options, depth: d }), enumerable: false });
   Object.defineProperty(value, "toJSON", { value: masked, enumerable: false });
   for (const v of Object.values(value)) printsMasked(v, masker, depth + 1);
@@ -620,7 +648,17 @@ export function dataProviderSettings(config: HuntlabConfig, name: string, sectio
     const issue = parsed.error.issues[0];
     throw new ConfigError(msg.invalidSetting(config.path, [sectionName, name, ...issue.path.map(String)].join("."), issue.message));
   }
-  return providers(config.path, sectionName, { [name]: parsed.data }, "skip")[0];
+  const settings = providers(config.path, sectionName, { [name]: parsed.data }, "skip")[0];
+  const secrets = providerSecrets([settings]);
+  // A secret read now (an entry masking has not read, a variable set after loading) is masked with the config's.
+  addConfigSecrets(config, secrets);
+  // As a loaded config's TI providers: `args` and `extra` print masked, and their secrets are not enumerable
+  // (JSON.stringify(s.args), console.table, `{ ...s.args }`, structuredClone showed the ClientSecret).
+  const masker = new SecretMasker(secrets);
+  printsMasked(settings.args, () => masker);
+  printsMasked(settings.extra, () => masker);
+  hideSecrets(settings, masker);
+  return settings;
 }
 
 /**

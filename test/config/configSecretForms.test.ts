@@ -11,7 +11,7 @@ import path from "node:path";
 import { Console } from "node:console";
 import { Writable } from "node:stream";
 import { inspect } from "node:util";
-import { configMasker, loadConfig, plainSettings, type HuntlabConfig } from "../../src/config/config";
+import { configMasker, dataProviderSettings, loadConfig, plainSettings, type HuntlabConfig } from "../../src/config/config";
 import { TILookup } from "../../src/context/tiLookup";
 import { createLiveSettings } from "../../src/data/live/settings";
 import { tempDir } from "../context/tiTwins";
@@ -213,4 +213,49 @@ test("a TILookup prints as one line naming its providers", () => {
   const ti = withEnvironment(() => new TILookup({ configPath }));
   assert.equal(String(ti), "TILookup { loaded: [GreyNoise, AbuseIPDB, XForce], configured: 5 }");
   assert.equal(`${ti}`, inspect(ti));
+});
+
+test("a DataProviders entry's settings (dataProviderSettings) show no secret, however printed or copied, as a TI provider's; code still reads them", () => {
+  const config = load();
+  for (const [environment, secret] of [["MSSentinel", SECRETS.dataEnvironment], ["Kusto", SECRETS.dataBrace], ["Splunk", SECRETS.dataList]] as const) {
+    const settings = withEnvironment(() => dataProviderSettings(config, environment))!;
+    for (const [name, value] of [["settings", settings], ["args", settings.args], ["extra", settings.extra], ["[settings]", [settings]]] as const) {
+      for (const [form, text] of forms(value)) assertNoSecret(`${form} of ${environment}'s ${name}`, text);
+    }
+    if (environment === "MSSentinel") {
+      assert.equal(settings.args.ClientSecret, secret);
+      assert.deepEqual(Object.keys(settings.args), []);
+      // The live provider still signs in with it.
+      const live = withEnvironment(() => createLiveSettings({ environment, config, warn: () => {} }));
+      assert.equal(live.arg("ClientSecret", {}), secret);
+    }
+  }
+  const kusto = withEnvironment(() => dataProviderSettings(config, "Kusto"))!;
+  assert.equal(kusto.args.Cluster, "https://help.kusto.windows.net");
+  assert.deepEqual(Object.keys(kusto.args), ["Cluster"]);
+});
+
+test("the config's masker hides the secrets as loaded: a variable set, changed or unset after loading changes nothing; a secret read later through dataProviderSettings is added", () => {
+  const late = "  Kusto-Late:\n    Args:\n      Cluster: https://late.kusto.windows.net\n      ClientSecret: { EnvironmentVar: HL_FORMS_LATE }\n";
+  const file = configFile(YAML.replace("DataProviders:\n", `DataProviders:\n${late}`));
+  delete process.env.HL_FORMS_LATE;
+  const config = withEnvironment(() => loadConfig(file, { missingEnvironment: "skip" }));
+  const masker = configMasker(config);
+  try {
+    // HL_FORMS_SENT is unset now: its value as loaded is still hidden (it was read again at each print, and shown).
+    assert.equal(masker.mask(`x ${SECRETS.dataEnvironment} y`), "x **** y");
+    // Set after loading to a word of the file: printing does not change (it starred out every "myvault").
+    process.env.HL_FORMS_SENT = "myvault";
+    assert.ok(JSON.stringify(config).includes("myvault"));
+    assert.ok(inspect(config, { depth: null }).includes("myvault"));
+    assert.equal(configMasker(config), masker, "one masker until a secret is added");
+    // A secret read through the config API after loading is hidden from then on.
+    process.env.HL_FORMS_LATE = "LateKustoSecret8642";
+    assert.equal(dataProviderSettings(config, "Kusto-Late")?.args.ClientSecret, "LateKustoSecret8642");
+    assert.equal(configMasker(config).mask("sent LateKustoSecret8642"), "sent ****");
+    assert.equal(configMasker(config).mask(`x ${SECRETS.dataEnvironment} y`), "x **** y");
+  } finally {
+    delete process.env.HL_FORMS_SENT;
+    delete process.env.HL_FORMS_LATE;
+  }
 });

@@ -4,7 +4,7 @@
  * the tokens learnt at connect time, and the shared HTTP client.
  */
 import { printWarning } from "../../common/messages";
-import { dataProviderSettings, loadConfig, providerSecrets, urlPasswords, type HuntlabConfig, type HttpSettings } from "../../config/config";
+import { dataProviderSettings, loadConfig, providerSecrets, settingEntries, urlPasswords, type HuntlabConfig, type HttpSettings } from "../../config/config";
 import { isSecretArgName, SecretMasker } from "../../config/secrets";
 import { createLiveHttp } from "./http";
 import { checkLiveUrl } from "./urls";
@@ -63,7 +63,8 @@ function asBool(value: unknown): boolean | undefined {
 export function createLiveSettings(input: LiveSettingsOptions): LiveSettings & { readonly timeoutMs?: number } {
   const config = input.config ?? loadConfig(input.configPath, { missingEnvironment: "skip" });
   const entry = dataProviderSettings(config, input.environment);
-  const args = Object.freeze({ ...(entry?.args ?? {}) });
+  // Every Arg, the secret ones too (not enumerable in the entry, so that no print or copy of it shows them).
+  const args = Object.freeze(Object.fromEntries(entry ? settingEntries(entry.args) : []));
   const options = input.options ?? {};
   // The entry's secrets (its secret Args, URL passwords, and a secret-named Arg huntlab cannot read, `password: [pw]`).
   const secrets = new Set<string>(entry ? providerSecrets([entry]) : []);
@@ -93,7 +94,7 @@ export function createLiveSettings(input: LiveSettingsOptions): LiveSettings & {
       if (!other) return undefined;
       settings.addSecrets(...providerSecrets([other]));
       for (const m of other.missing) settings.warn(`${input.environment}: ${section}.${name}.Args.${m.arg} is not used: ${m.reason}.`);
-      return Object.freeze({ ...other.args });
+      return Object.freeze(Object.fromEntries(settingEntries(other.args)));
     },
     http: createLiveHttp({ ...http, verifyTls: verify, mask }),
     addSecrets(...more) {
