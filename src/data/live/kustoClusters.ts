@@ -6,7 +6,7 @@
  * host's first label: `eucluster` of https://eucluster.kusto.windows.net), in any case; or is a cluster URL.
  */
 import { QueryError, dataMessages as msg } from "../messages";
-import { withArgs } from "./settings";
+import { withArgs, type ArgSource } from "./settings";
 import type { LiveSettings } from "./types";
 
 /** The `KustoClusters` key whose Args every cluster takes where its own leave a setting out. */
@@ -86,13 +86,13 @@ function text(value: unknown): string | undefined {
 export function chooseKustoCluster(settings: LiveSettings, options: Record<string, unknown>): KustoClusterChoice {
   const env = settings.environment;
   const entries = kustoClusters(settings.rawConfig);
-  const defaults = settings.entryArgs?.("KustoClusters", CLUSTER_DEFAULTS) ?? {};
-  const own = { settings: withArgs(settings, settings.args, defaults), argsFrom: `DataProviders.${env}.Args` };
+  const defaults: ArgSource = [settings.entryArgs?.("KustoClusters", CLUSTER_DEFAULTS) ?? {}, `KustoClusters.${CLUSTER_DEFAULTS}.Args`];
+  const own = { settings: withArgs(settings, [settings.args, `DataProviders.${env}.Args`], defaults), argsFrom: `DataProviders.${env}.Args` };
   const chosen = (e: KustoClusterEntry): KustoClusterChoice => {
     // DataProviders.Kusto's own Args are read already (and their unset variables warned of).
     const args = e.section === "DataProviders" && e.key === env ? settings.args : (settings.entryArgs?.(e.section, e.key) ?? {});
     const where = `${e.section}.${e.key}.Args`;
-    return { url: text(args.Cluster), settings: withArgs(settings, args, defaults), urlFrom: `${where}.Cluster`, argsFrom: where };
+    return { url: text(args.Cluster), settings: withArgs(settings, [args, where], defaults), urlFrom: `${where}.Cluster`, argsFrom: where };
   };
   const known = () => (entries.length ? ` (clusters: ${entries.map((e) => e.id).join(", ")})` : "");
   const option = optionOf(options, "cluster");

@@ -24,19 +24,28 @@ export interface LiveSettingsOptions {
   http?: HttpSettings;
 }
 
+/** The key of `record` that `name` names: itself, else the first in any case. */
+function keyOf(record: Readonly<Record<string, unknown>>, name: string): string | undefined {
+  if (Object.hasOwn(record, name)) return name;
+  const lower = name.toLowerCase();
+  return Object.keys(record).find((k) => k.toLowerCase() === lower);
+}
+
 /** Case-insensitive own-key lookup. */
 function lookup(record: Readonly<Record<string, unknown>>, name: string): unknown {
-  if (Object.hasOwn(record, name)) return record[name];
-  const lower = name.toLowerCase();
-  const key = Object.keys(record).find((k) => k.toLowerCase() === lower);
+  const key = keyOf(record, name);
   return key === undefined ? undefined : record[key];
 }
 
-/** The value of `name` in the first of `sources` that has it as text, a number or a boolean (case-insensitive key). */
-function argOf(name: string, sources: readonly Readonly<Record<string, unknown>>[]): string | number | boolean | undefined {
-  for (const source of sources) {
-    const value = lookup(source, name);
-    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
+/** Settings read after the connect() options, and where they are written (`DataProviders.Kusto.Args`), for messages. */
+export type ArgSource = readonly [args: Readonly<Record<string, unknown>>, where: string];
+
+/** The first of `sources` that has `name` as text, a number or a boolean (case-insensitive key): its value and where it is. */
+function argFound(name: string, options: Readonly<Record<string, unknown>>, sources: readonly ArgSource[]): { value: string | number | boolean; from: string } | undefined {
+  for (const [record, where] of [[options, ""] as const, ...sources]) {
+    const key = keyOf(record, name);
+    const value = key === undefined ? undefined : record[key];
+    if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return { value, from: where ? `${where}.${key}` : `connect({ ${key} })` };
   }
   return undefined;
 }
@@ -45,9 +54,14 @@ function argOf(name: string, sources: readonly Readonly<Record<string, unknown>>
  * `settings` reading `sources` after the connect() options, the first that has a setting giving it, in place of
  * its own Args (a Kusto cluster's entry, then `ClusterDefaults`).
  */
-export function withArgs<T extends LiveSettings>(settings: T, ...sources: LiveSettings["args"][]): T {
-  const args = Object.freeze(Object.assign({}, ...[...sources].reverse()) as LiveSettings["args"]);
-  return { ...settings, args, arg: (name: string, opts: Record<string, unknown>) => argOf(name, [opts, ...sources]) };
+export function withArgs<T extends LiveSettings>(settings: T, ...sources: ArgSource[]): T {
+  const args = Object.freeze(Object.assign({}, ...sources.map(([a]) => a).reverse()) as LiveSettings["args"]);
+  return {
+    ...settings,
+    args,
+    arg: (name: string, opts: Record<string, unknown>) => argFound(name, opts, sources)?.value,
+    argFrom: (name: string, opts: Record<string, unknown>) => argFound(name, opts, sources)?.from,
+  };
 }
 
 function asBool(value: unknown): boolean | undefined {
@@ -64,7 +78,8 @@ export function createLiveSettings(input: LiveSettingsOptions): LiveSettings & {
   const config = input.config ?? loadConfig(input.configPath, { missingEnvironment: "skip" });
   const entry = dataProviderSettings(config, input.environment);
   // Every Arg, the secret ones too (not enumerable in the entry, so that no print or copy of it shows them).
-  const args = Object.freeze(Object.fromEntries(entry ? settingEntries(entry.args) : []));
+  const args = Object.freeze(Object.fromEntries(entry ? settingEntries(entry.args) : []) as LiveSettings["args"]);
+  const own: ArgSource[] = [[args, `DataProviders.${input.environment}.Args`]];
   const options = input.options ?? {};
   // The entry's secrets (its secret Args, URL passwords, and a secret-named Arg huntlab cannot read, `password: [pw]`).
   const secrets = new Set<string>(entry ? providerSecrets([entry]) : []);
@@ -87,14 +102,15 @@ export function createLiveSettings(input: LiveSettingsOptions): LiveSettings & {
   const settings: LiveSettings & { timeoutMs?: number } = {
     environment: input.environment,
     args,
-    arg: (name, opts) => argOf(name, [opts, args]),
+    arg: (name, opts) => argFound(name, opts, own)?.value,
+    argFrom: (name, opts) => argFound(name, opts, own)?.from,
     rawConfig: config.raw,
     entryArgs(section, name) {
       const other = dataProviderSettings(config, name, section);
       if (!other) return undefined;
       settings.addSecrets(...providerSecrets([other]));
       for (const m of other.missing) settings.warn(`${input.environment}: ${section}.${name}.Args.${m.arg} is not used: ${m.reason}.`);
-      return Object.freeze(Object.fromEntries(settingEntries(other.args)));
+      return Object.freeze(Object.fromEntries(settingEntries(other.args)) as LiveSettings["args"]);
     },
     http: createLiveHttp({ ...http, verifyTls: verify, mask }),
     addSecrets(...more) {

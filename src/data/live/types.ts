@@ -122,6 +122,11 @@ export interface LiveSettings {
   args: Readonly<Record<string, string | number | boolean | null>>;
   /** The value of `name` from connect() options if given there, else from Args (case-insensitive key match), else undefined. */
   arg(name: string, options: Record<string, unknown>): string | number | boolean | undefined;
+  /**
+   * Where {@link LiveSettings.arg} found `name`, for messages: `connect({ Endpoint })` or
+   * `DataProviders.MSSentinel.Args.Endpoint` (keys as written); undefined when it did not.
+   */
+  argFrom(name: string, options: Record<string, unknown>): string | undefined;
   /** The whole config document (e.g. `AzureSentinel.Workspaces`), as parsed. */
   rawConfig: Readonly<Record<string, unknown>>;
   /**

@@ -114,3 +114,36 @@ describe("live provider settings from msticpyconfig.yaml", () => {
     assert.throws(() => dataProviderSettings(cfg, "MSSentinel"), (e: unknown) => e instanceof ConfigError && /DataProviders\.MSSentinel\.TimeoutSeconds/.test(e.message));
   });
 });
+
+describe("a URL setting's error names where the value came from", () => {
+  const file = () =>
+    config(`${YAML}  Elasticsearch:
+    Args: {Url: https://elastic.example:9200}
+  Splunk:
+    Args: {host: splunk.example, scheme: https}
+`);
+  const quiet = { warn: () => undefined, onProgress: () => undefined, interrupt: "never" as const };
+  const live = (code: string, from: RegExp, notFrom?: string) => (e: unknown) => {
+    const err = e as Error & { code?: string };
+    assert.equal(err.code, code, err.message);
+    assert.match(err.message, from);
+    if (notFrom) assert.ok(!err.message.includes(notFrom), err.message);
+    return true;
+  };
+
+  it("a connect() option is named as the option, not as DataProviders.<env>.Args (which may hold another, valid value)", async () => {
+    const { QueryProvider } = await import("../../../src/data/queryProvider");
+    const configPath = file();
+    const sentinel = () => new QueryProvider("MSSentinel", { configPath, ...quiet });
+    await assert.rejects(sentinel().connect({ Endpoint: "http://evil.example", client_secret: "s3cret-value" }), live("data/live-url", /^connect\(\{ Endpoint \}\): "http:\/\/evil\.example\/" must be an https/, "Args.Endpoint"));
+    await assert.rejects(sentinel().connect({ authorityUrl: "http://login.evil.example", client_secret: "s3cret-value" }), live("data/live-url", /connect\(\{ authorityUrl \}\): "http:\/\/login\.evil\.example\/"/, "Args.AuthorityUrl"));
+    await assert.rejects(new QueryProvider("Elasticsearch", { configPath, ...quiet }).connect({ url: "http://elastic.evil.example" }), live("data/live-url", /connect\(\{ url \}\): /, "Args.Url"));
+    await assert.rejects(new QueryProvider("Splunk", { configPath, ...quiet }).connect({ Scheme: "http" }), live("data/live-url", /connect\(\{ Scheme \}\)\/DataProviders\.Splunk\.Args\.host: /));
+  });
+
+  it("a value from the config is named as its setting, as written", async () => {
+    const { QueryProvider } = await import("../../../src/data/queryProvider");
+    const configPath = config(YAML.replace("Endpoint: https://api.loganalytics.io", "endpoint: http://la.evil.example"));
+    await assert.rejects(new QueryProvider("MSSentinel", { configPath, ...quiet }).connect({ client_secret: "s3cret-value" }), live("data/live-url", /DataProviders\.MSSentinel\.Args\.endpoint: "http:\/\/la\.evil\.example\/"/));
+  });
+});

@@ -236,8 +236,8 @@ describe("MSSentinel provider against the Log Analytics twin", () => {
 
   it("accepts plain http only for loopback endpoints", async () => {
     const qp = new QueryProvider("MSSentinel", { configPath: twins.configPath, ...quiet });
-    await assert.rejects(qp.connect({ Endpoint: "http://api.example.com" }), isCode("data/live-url", "DataProviders.MSSentinel.Args.Endpoint", "https://"));
-    await assert.rejects(qp.connect({ AuthorityUrl: "http://login.example.com" }), isCode("data/live-url", "AuthorityUrl"));
+    await assert.rejects(qp.connect({ Endpoint: "http://api.example.com" }), isCode("data/live-url", "connect({ Endpoint })", "https://"));
+    await assert.rejects(qp.connect({ AuthorityUrl: "http://login.example.com" }), isCode("data/live-url", "connect({ AuthorityUrl })"));
   });
 
   it("refetches the token after a 401 (expired token)", async () => {

@@ -91,7 +91,7 @@ export function azureTokenSource(settings: LiveSettings, options: Record<string,
   // Read even when AuthorityUrl is set: a misspelt cloud is an error, whatever else is configured.
   const cloud = azureCloud(settings, options);
   const authorityUrl = text(settings.arg("AuthorityUrl", options)) ?? cloud.authority;
-  settings.checkUrl(authorityUrl, `DataProviders.${env}.Args.AuthorityUrl`);
+  settings.checkUrl(authorityUrl, settings.argFrom("AuthorityUrl", options) ?? `DataProviders.${env}.Args.AuthorityUrl`);
   const requested = text(options.auth_method ?? options.authMethod);
   let method: AzureAuthMethod;
   if (requested) {

@@ -156,7 +156,8 @@ class ElasticsearchDriver implements LiveDriver {
 
   async connect(options: Record<string, unknown>): Promise<void> {
     const s = this.#settings;
-    const setting = (name: string) => `DataProviders.Elasticsearch.Args.${name}`;
+    // Where a setting's value came from (a connect() option, or the Args), for its errors.
+    const setting = (name: string) => s.argFrom(name, options) ?? `DataProviders.Elasticsearch.Args.${name}`;
     const url = s.arg("Url", options);
     if (typeof url !== "string" || !url) throw new QueryError(msg.liveConfig("Elasticsearch", setting("Url"), "missing (e.g. https://elastic.example.com:9200)"));
     const parsed = s.checkUrl(url, setting("Url"));

@@ -91,7 +91,8 @@ class SentinelDriver implements LiveDriver {
     if (!/^[0-9a-zA-Z-]{1,64}$/.test(workspaceId)) throw new QueryError(msg.liveConfig(env, "WorkspaceId", "expected a workspace GUID"));
     const cloud = azureCloud(this.settings, options);
     const endpoint = text(this.settings.arg("Endpoint", options)) ?? cloud.logAnalytics;
-    this.settings.checkUrl(endpoint, `DataProviders.${env}.Args.Endpoint`);
+    // Named where it came from: a connect({ Endpoint }) option was blamed on the config's Args.
+    this.settings.checkUrl(endpoint, this.settings.argFrom("Endpoint", options) ?? `DataProviders.${env}.Args.Endpoint`);
     const tokens = azureTokenSource(this.settings, options, endpoint, tenantId);
     const signal = (options.signal as AbortSignal | undefined) ?? new AbortController().signal;
     await tokens.getToken(signal);

@@ -131,7 +131,8 @@ class SplunkDriver implements LiveDriver {
 
   async connect(options: Record<string, unknown>): Promise<void> {
     const s = this.#settings;
-    const setting = (name: string) => `DataProviders.Splunk.Args.${name}`;
+    // Where a setting's value came from (a connect() option, or the Args), for its errors.
+    const setting = (name: string) => s.argFrom(name, options) ?? `DataProviders.Splunk.Args.${name}`;
     const host = s.arg("host", options);
     if (host === undefined || host === "") throw new QueryError(msg.liveConfig("Splunk", setting("host"), "missing (the Splunk server's name or address)"));
     if (/[/\s]|:\/\//.test(String(host))) throw new QueryError(msg.liveConfig("Splunk", setting("host"), `"${s.mask(String(host))}" is not a host name; give the name or address alone, with scheme and port in their own settings`));
