@@ -151,7 +151,7 @@ describe("Azure.cloud: the sign-in authority and the Log Analytics endpoint of M
     await assert.rejects(kusto.connect(), isCode("data/live-config", /Kusto: Azure\.cloud: "mars"/));
   });
 
-  it("Azure.auth_methods and DataProviders.AzureCLI, which huntlab does not read, are said once (not ignored in silence)", async () => {
+  it("DataProviders.AzureCLI, which huntlab does not read, is said once; ClientId and ClientSecret set win over Azure.auth_methods", async () => {
     const file = cloudConfig(["auth_methods: [cli, msi]"]);
     fs.appendFileSync(file, "\n  AzureCLI:\n    Args:\n      auth_methods: [cli]\n");
     const warnings: string[] = [];
@@ -159,7 +159,53 @@ describe("Azure.cloud: the sign-in authority and the Log Analytics endpoint of M
     await qp.connect();
     await qp.connect();
     assert.deepEqual(warnings.filter((w) => /not read/.test(w)).length, 1, warnings.join("\n"));
-    assert.match(warnings[0], /Azure\.auth_methods and DataProviders\.AzureCLI are not read: huntlab signs in with client credentials .*connect\(\{ auth_method/);
+    assert.match(warnings[0], /DataProviders\.AzureCLI is not read: huntlab signs in with client credentials .*Azure\.auth_methods.*connect\(\{ auth_method/);
+    assert.equal(twins.ad.requests.at(-1)?.form.grant_type, "client_credentials");
+  });
+
+  describe("Azure.auth_methods, MSTICPy's chain of credential types, when no ClientSecret is set: the first that can sign in", () => {
+    /** The twins' config without a ClientSecret, with `auth_methods`. */
+    const chain = (methods: string) => cloudConfig([`auth_methods: ${methods}`], [/ClientSecret:/, /EnvironmentVar:/]);
+    const ENV = { AZURE_CLIENT_ID: TWIN_CLIENT, AZURE_TENANT_ID: TWIN_TENANT, AZURE_CLIENT_SECRET: "" };
+    function withEnv<T>(values: Record<string, string | undefined>, run: () => Promise<T>): Promise<T> {
+      const saved = Object.fromEntries(Object.keys(values).map((k) => [k, process.env[k]]));
+      const put = (v: Record<string, string | undefined>) => {
+        for (const [k, x] of Object.entries(v)) x === undefined ? delete process.env[k] : (process.env[k] = x);
+      };
+      put(values);
+      return run().finally(() => put(saved));
+    }
+
+    it("env: client credentials from AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET (types huntlab has not, msi, are passed over with a note)", async () => {
+      const warnings: string[] = [];
+      const qp = new QueryProvider("MSSentinel", { configPath: chain("[msi, env, cli]"), ...quiet, warn: (m) => warnings.push(m) });
+      await withEnv({ ...ENV, AZURE_CLIENT_SECRET: twins.secret }, () => qp.connect());
+      const request = twins.ad.requests.at(-1);
+      assert.equal(request?.form.grant_type, "client_credentials");
+      assert.equal(request?.form.client_id, TWIN_CLIENT);
+      assert.ok(warnings.some((w) => /Azure\.auth_methods: msi is not a sign-in huntlab has/.test(w)), warnings.join("\n"));
+      assert.equal(qp.toString().includes(twins.secret), false);
+    });
+
+    it("cli: `az account get-access-token` when az is on PATH; none that can sign in is an error naming Azure.auth_methods and why each cannot", async () => {
+      const dir = tempDir("huntlab-az-");
+      const log = path.join(dir, "args.txt");
+      const expires = Math.floor(Date.now() / 1000) + 3600;
+      fs.writeFileSync(path.join(dir, "az"), `#!/bin/sh\necho "$@" > ${JSON.stringify(log)}\necho '{"accessToken":"cli-token-abcdef","expires_on":${expires},"tenant":"${TWIN_TENANT}","tokenType":"Bearer"}'\n`, { mode: 0o755 });
+      const noAz = path.join(dir, "nothing-here");
+      await withEnv({ PATH: `${dir}${path.delimiter}${process.env.PATH ?? ""}`, AZURE_CLIENT_ID: undefined, AZURE_TENANT_ID: undefined, AZURE_CLIENT_SECRET: undefined }, () =>
+        new QueryProvider("MSSentinel", { configPath: chain("[env, cli]"), ...quiet }).connect(),
+      );
+      assert.equal(fs.readFileSync(log, "utf8").trim(), `account get-access-token --resource ${twins.logAnalytics.url} -o json --tenant ${TWIN_TENANT}`);
+      // Without az (and the env variables): not a device-code sign-in in silence, which the chain does not list.
+      const qp = new QueryProvider("MSSentinel", { configPath: chain("[env, cli, msi]"), ...quiet });
+      await withEnv({ PATH: noAz, AZURE_CLIENT_ID: TWIN_CLIENT, AZURE_TENANT_ID: undefined, AZURE_CLIENT_SECRET: undefined }, () =>
+        assert.rejects(
+          qp.connect(),
+          isCode("data/live-config", /MSSentinel: Azure\.auth_methods: no credential type listed can sign in here \(env: AZURE_TENANT_ID, AZURE_CLIENT_SECRET not set; cli: az is not on PATH; msi: not a sign-in huntlab has\)/),
+        ),
+      );
+    });
   });
 });
 

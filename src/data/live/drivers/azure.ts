@@ -38,26 +38,67 @@ export function azureCloud(settings: LiveSettings, options: Record<string, unkno
   throw new QueryError(msg.liveConfig(settings.environment, setting, `${shown} is not an Azure cloud huntlab knows: ${names}${name === "de" ? "; Azure Germany (de) is closed" : ""}`));
 }
 
-/** The `Azure.auth_methods` / `DataProviders.AzureCLI` notes printed, by environment and settings named: each once per process (every connect() reads the config again). */
+/** The notes on `Azure.auth_methods` and `DataProviders.AzureCLI` printed, by environment and text: each once per process (every connect() reads the config again). */
 const notedAuthSettings = new Set<string>();
 
-/**
- * One note that `Azure.auth_methods` and `DataProviders.AzureCLI` are not read: MSTICPy chains the listed
- * credential types (env, msi, vscode… which huntlab does not have); huntlab picks one method itself.
- */
+/** Warns once per process of `text` for this environment. */
+function noteOnce(settings: LiveSettings, text: string): void {
+  const key = `${settings.environment}: ${text}`;
+  if (notedAuthSettings.has(key)) return;
+  notedAuthSettings.add(key);
+  settings.warn(`${settings.environment}: ${text}`);
+}
+
+/** One note that `DataProviders.AzureCLI` is not read (MSTICPy's own sign-in settings for its Azure data APIs). */
 function noteUnreadAuthSettings(settings: LiveSettings): void {
   const raw = settings.rawConfig;
-  const azure = raw.Azure as Record<string, unknown> | null | undefined;
-  const unread = [
-    ...(azure && typeof azure === "object" && azure.auth_methods !== undefined ? ["Azure.auth_methods"] : []),
-    ...(raw.DataProviders && typeof raw.DataProviders === "object" && Object.hasOwn(raw.DataProviders, "AzureCLI") ? ["DataProviders.AzureCLI"] : []),
-  ];
-  const key = `${settings.environment}: ${unread.join(", ")}`;
-  if (!unread.length || notedAuthSettings.has(key)) return;
-  notedAuthSettings.add(key);
-  settings.warn(
-    `${settings.environment}: ${unread.join(" and ")} ${unread.length > 1 ? "are" : "is"} not read: huntlab signs in with client credentials when ClientId and ClientSecret are set, else the Azure CLI (az on PATH), else device code; choose one with connect({ auth_method: "client_secret" | "cli" | "device_code" }).`,
-  );
+  if (!raw.DataProviders || typeof raw.DataProviders !== "object" || !Object.hasOwn(raw.DataProviders, "AzureCLI")) return;
+  noteOnce(settings, "DataProviders.AzureCLI is not read: huntlab signs in with client credentials when ClientId and ClientSecret are set, else Azure.auth_methods (env, cli, devicecode), else the Azure CLI (az on PATH), else device code; choose one with connect({ auth_method: \"client_secret\" | \"cli\" | \"device_code\" }).");
+}
+
+/** The environment variables of MSTICPy's (azure-identity's) `env` credential: a service principal's client credentials. */
+const ENV_CREDENTIAL = ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET"] as const;
+
+/** A sign-in chosen from `Azure.auth_methods`. */
+interface ChainChoice {
+  method: AzureAuthMethod;
+  /** The `env` credential's client, secret and tenant. */
+  credentials?: { clientId: string; clientSecret: string; tenantId: string };
+}
+
+/**
+ * The first entry of `Azure.auth_methods` (MSTICPy's chain of credential types, tried in order) that can sign in
+ * here: `env` when AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET are set (client credentials),
+ * `cli` when `az` is on PATH, `devicecode`. Types huntlab does not have (msi, vscode, powershell,
+ * interactive…) are passed over with a note. Undefined when the setting is absent; an error naming it when
+ * no entry can sign in.
+ */
+function chooseFromAuthMethods(settings: LiveSettings): ChainChoice | undefined {
+  const azure = settings.rawConfig.Azure;
+  const written = azure && typeof azure === "object" && !Array.isArray(azure) ? (azure as Record<string, unknown>).auth_methods : undefined;
+  if (written === undefined || written === null) return undefined;
+  const env = settings.environment;
+  const entries = typeof written === "string" ? [written] : Array.isArray(written) ? written : undefined;
+  if (!entries || !entries.every((e) => typeof e === "string")) throw new QueryError(msg.liveConfig(env, "Azure.auth_methods", "expected a list of credential types, e.g. [env, cli, devicecode]"));
+  const known = new Set(["env", "cli", "devicecode", "device_code"]);
+  const unsupported = (entries as string[]).filter((e) => !known.has(e.trim().toLowerCase()));
+  if (unsupported.length) noteOnce(settings, `Azure.auth_methods: ${unsupported.join(", ")} ${unsupported.length > 1 ? "are" : "is"} not a sign-in huntlab has (it has env, cli and devicecode); passed over.`);
+  const why: string[] = [];
+  for (const entry of entries as string[]) {
+    const name = entry.trim().toLowerCase();
+    if (name === "env") {
+      const values = ENV_CREDENTIAL.map((v) => text(process.env[v]));
+      const [clientId, tenantId, clientSecret] = values;
+      if (clientId && tenantId && clientSecret) return { method: "client_secret", credentials: { clientId, clientSecret, tenantId } };
+      why.push(`env: ${ENV_CREDENTIAL.filter((_, i) => !values[i]).join(", ")} not set`);
+    } else if (name === "cli") {
+      if (findOnPath("az")) return { method: "cli" };
+      why.push("cli: az is not on PATH");
+    } else if (name === "devicecode" || name === "device_code") {
+      return { method: "device_code" };
+    } else why.push(`${entry}: not a sign-in huntlab has`);
+  }
+  throw new QueryError(msg.liveConfig(env, "Azure.auth_methods", `no credential type listed can sign in here (${why.join("; ")}); set ClientId and ClientSecret, or choose one with connect({ auth_method })`));
 }
 
 const METHODS: Record<string, AzureAuthMethod> = {
@@ -81,12 +122,14 @@ export function text(value: unknown): string | undefined {
  * The token source for `resource`, signing in at `AuthorityUrl` (option or Args), else the authority of the
  * config's Azure cloud (`Azure.cloud`): method from option `auth_method`
  * (client_secret | cli | device_code), else client credentials when a
- * ClientSecret is known, else the Azure CLI when `az` is on PATH, else device code.
+ * ClientSecret is known, else the first of `Azure.auth_methods` that can sign in (see
+ * {@link chooseFromAuthMethods}), else the Azure CLI when `az` is on PATH, else device code.
  */
-export function azureTokenSource(settings: LiveSettings, options: Record<string, unknown>, resource: string, tenantId: string | undefined): AzureTokenSource {
+export function azureTokenSource(settings: LiveSettings, options: Record<string, unknown>, resource: string, tenant: string | undefined): AzureTokenSource {
+  let tenantId = tenant;
   const env = settings.environment;
-  const clientId = text(settings.arg("ClientId", options)) ?? text(settings.arg("client_id", options));
-  const clientSecret = text(settings.arg("ClientSecret", options)) ?? text(settings.arg("client_secret", options));
+  let clientId = text(settings.arg("ClientId", options)) ?? text(settings.arg("client_id", options));
+  let clientSecret = text(settings.arg("ClientSecret", options)) ?? text(settings.arg("client_secret", options));
   noteUnreadAuthSettings(settings);
   // Read even when AuthorityUrl is set: a misspelt cloud is an error, whatever else is configured.
   const cloud = azureCloud(settings, options);
@@ -98,7 +141,13 @@ export function azureTokenSource(settings: LiveSettings, options: Record<string,
     const found = METHODS[requested.toLowerCase()];
     if (!found) throw new QueryError(msg.liveConfig(env, "auth_method", `"${requested}" is not a sign-in method (client_secret, cli, device_code)`));
     method = found;
-  } else method = clientSecret && clientId ? "client_secret" : findOnPath("az") ? "cli" : "device_code";
+  } else if (clientSecret && clientId) method = "client_secret";
+  else {
+    // MSTICPy's chain: `env` brings its own client, secret and tenant.
+    const chosen = chooseFromAuthMethods(settings);
+    method = chosen?.method ?? (findOnPath("az") ? "cli" : "device_code");
+    if (chosen?.credentials) ({ clientId, clientSecret, tenantId } = chosen.credentials);
+  }
   if (method !== "cli" && !tenantId) throw new QueryError(msg.liveConfig(env, "TenantId", "no tenant ID (AzureSentinel.Workspaces.<name>.TenantId, DataProviders.<env>.Args.TenantId, or connect({ tenant_id }))"));
   if (method === "client_secret" && (!clientId || !clientSecret)) {
     throw new QueryError(msg.liveConfig(env, clientId ? "ClientSecret" : "ClientId", "client credentials need ClientId and ClientSecret (set the secret's EnvironmentVar, or pass it to connect())"));
