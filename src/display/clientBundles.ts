@@ -37,7 +37,9 @@ export function clientBundle(name: string): ClientCode {
   if (!existsSync(file)) {
     throw new ClientBundleError(msg.bundleMissing(file));
   }
-  const code = checkInlineScript({ name, code: readFileSync(file, "utf8").replace(/\n\/\/# sourceMappingURL=.*$/m, "") });
+  // Without its last line break: the view writes `\n;__hl.boot(…)` after it, and the blank line between ended the
+  // output's HTML block in a Markdown export (nbconvert --to markdown): the rest of the script became a paragraph.
+  const code = checkInlineScript({ name, code: readFileSync(file, "utf8").replace(/\n\/\/# sourceMappingURL=.*$/m, "").trimEnd() });
   cache.set(name, code);
   return code;
 }

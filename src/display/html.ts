@@ -47,9 +47,21 @@ export function escapeHtml(value: unknown): string {
   return String(value).replace(/[&<>"'`]/g, (ch) => HTML_ESCAPES[ch]);
 }
 
-/** Escaped, revealed text: what the template does to a string. Line layout is kept. */
+/**
+ * Line breaks of data, written as `&#10;`: the same line break in a `<pre>` or
+ * a title, but never a blank line in the markup. A notebook's HTML output
+ * exported to Markdown (`nbconvert --to markdown`, a docs site) is a CommonMark
+ * HTML block, which ends at the first blank line: a TI description with a
+ * blank line in it ended the block, and what followed was read as Markdown
+ * (the data's `![x](https://…)` became an image fetched from its server, the
+ * view's script was cut off). A lone CR is a line break as the HTML parser
+ * reads one.
+ */
+const LINE_BREAK = /\r\n?|\n/g;
+
+/** Escaped, revealed text: what the template does to a string. Line layout is kept (breaks as `&#10;`). */
 export function escapeText(value: unknown): string {
-  return escapeHtml(revealHidden(String(value), { keepLayout: true }));
+  return escapeHtml(revealHidden(String(value), { keepLayout: true })).replace(LINE_BREAK, "&#10;");
 }
 
 /**
@@ -59,7 +71,7 @@ export function escapeText(value: unknown): string {
  * quotes: as `&quot;` they were a third of a TI results browser's bytes.
  */
 export function elementText(value: string): SafeHtml {
-  return new SafeHtml(revealHidden(value, { keepLayout: true }).replace(/[&<>]/g, (ch) => HTML_ESCAPES[ch]));
+  return new SafeHtml(revealHidden(value, { keepLayout: true }).replace(/[&<>]/g, (ch) => HTML_ESCAPES[ch]).replace(LINE_BREAK, "&#10;"));
 }
 
 function render(value: HtmlValue): string {
