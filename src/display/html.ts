@@ -48,20 +48,35 @@ export function escapeHtml(value: unknown): string {
 }
 
 /**
- * Line breaks of data, written as `&#10;`: the same line break in a `<pre>` or
- * a title, but never a blank line in the markup. A notebook's HTML output
- * exported to Markdown (`nbconvert --to markdown`, a docs site) is a CommonMark
- * HTML block, which ends at the first blank line: a TI description with a
- * blank line in it ended the block, and what followed was read as Markdown
- * (the data's `![x](https://…)` became an image fetched from its server, the
- * view's script was cut off). A lone CR is a line break as the HTML parser
- * reads one.
+ * Line breaks of data that would leave a blank line in the markup, written as
+ * `&#10;` (the same line break in a `<pre>` or a title). A notebook's HTML
+ * output exported to Markdown (`nbconvert --to markdown`, a docs site) is a
+ * CommonMark HTML block, which ends at its first blank line: a TI description
+ * with a blank line in it ended the block, and what followed was read as
+ * Markdown (the data's `![x](https://…)` became an image fetched from its
+ * server). A break is written so when the line before or after it is empty or
+ * blank, or it starts or ends the text (text beside it may end or start a
+ * line); the others stay as they are (a pretty-printed raw result keeps its
+ * size).
  */
-const LINE_BREAK = /\r\n?|\n/g;
+const LINE_BREAKS = /(\r\n|\r|\n)/;
+const BLANK = /^[ \t]*$/;
+/** Is there an empty or blank line, at the start, between breaks or at the end (one pass; most text has none)? */
+const HAS_BLANK_LINE = /(?:^|\r|\n)[ \t]*(?:\r|\n|$)/;
 
-/** Escaped, revealed text: what the template does to a string. Line layout is kept (breaks as `&#10;`). */
+/** `text` with every line break that borders an empty or blank line as `&#10;`. */
+function breakBlankLines(text: string): string {
+  if (!HAS_BLANK_LINE.test(text)) return text;
+  // Lines and the breaks between them, alternating; each line is tested at most twice (linear).
+  const parts = text.split(LINE_BREAKS);
+  const blank = parts.map((p, i) => i % 2 === 0 && BLANK.test(p));
+  for (let i = 1; i < parts.length; i += 2) if (blank[i - 1] || blank[i + 1]) parts[i] = "&#10;";
+  return parts.join("");
+}
+
+/** Escaped, revealed text: what the template does to a string. Line layout is kept (blank lines as `&#10;`). */
 export function escapeText(value: unknown): string {
-  return escapeHtml(revealHidden(String(value), { keepLayout: true })).replace(LINE_BREAK, "&#10;");
+  return breakBlankLines(escapeHtml(revealHidden(String(value), { keepLayout: true })));
 }
 
 /**
@@ -71,7 +86,7 @@ export function escapeText(value: unknown): string {
  * quotes: as `&quot;` they were a third of a TI results browser's bytes.
  */
 export function elementText(value: string): SafeHtml {
-  return new SafeHtml(revealHidden(value, { keepLayout: true }).replace(/[&<>]/g, (ch) => HTML_ESCAPES[ch]).replace(LINE_BREAK, "&#10;"));
+  return new SafeHtml(breakBlankLines(revealHidden(value, { keepLayout: true }).replace(/[&<>]/g, (ch) => HTML_ESCAPES[ch])));
 }
 
 function render(value: HtmlValue): string {

@@ -11,6 +11,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { marked } from "marked";
 import { toMimeBundle } from "../../src/display/display";
+import { escapeText } from "../../src/display/html";
 import { browseResults } from "../../src/vis/tiBrowser";
 import { FIXTURE_ROWS, tiFrame } from "../browser/fixtures/tiResults";
 
@@ -22,11 +23,24 @@ test("a view with multi-line data is one HTML block in a Markdown export: its sc
   const out = String(toMimeBundle(browseResults(tiFrame(rows), { severities: "all" }))["text/html"]);
   assert.match(out, /<script>/, "the view carries its bundle");
   assert.doesNotMatch(out, /\n[ \t]*(\r?\n|\r)/, "a blank line in the output's markup");
-  assert.doesNotMatch(out, /\r/, "a CR in the markup (a line break to CommonMark)");
   const md = marked.parse(`Some text.\n\n${out}\n\nMore text.\n`, { async: false }) as string;
-  // marked writes an HTML block as it is: the whole output, unchanged.
-  assert.ok(md.includes(out), "the output did not reach the page whole");
+  // marked writes an HTML block as it is (a lone CR, a line break to CommonMark, as LF): the whole output.
+  assert.ok(md.includes(out.replace(/\r\n?/g, "\n")), "the output did not reach the page whole");
   assert.doesNotMatch(md, /<img[^>]*tracker\.example|<strong>bold|<pre><code>/, "the data's Markdown was rendered");
   // The line breaks are still there for the reader: as references, which a <pre> shows as breaks.
   assert.match(out, /first line&#10;&#10;!\[pixel\]/);
+});
+
+test("only line breaks beside an empty or blank line are written &#10;; each break stays one break", () => {
+  const cases: [string, string][] = [
+    ["a\nb", "a\nb"],
+    ["a\r\nb", "a\r\nb"],
+    ["a\n\nb", "a&#10;&#10;b"],
+    ["a\r\n\r\nb", "a&#10;&#10;b"],
+    ["a\n \t\nb", "a&#10; \t&#10;b"],
+    ["\nstarts", "&#10;starts"],
+    ["ends\n", "ends&#10;"],
+    ["a\r\rb", "a&#10;&#10;b"],
+  ];
+  for (const [text, written] of cases) assert.equal(escapeText(text), written, JSON.stringify(text));
 });
