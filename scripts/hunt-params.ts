@@ -7,6 +7,7 @@
  */
 import { QueryError } from "../src/data/messages";
 import { datetimeValue } from "../src/data/timeParsing";
+import { revealHidden } from "../src/display/hiddenChars";
 
 /** The parts of an nbformat 4 cell this module reads and writes. */
 export interface NotebookCell {
@@ -232,13 +233,19 @@ export function typeMismatch(value: ParameterValue, type: string): string | unde
   return `${literal(value)} is not ${parts.length > 1 ? "any of " : ""}${parts.join(", ")}`;
 }
 
-/** A value as a TypeScript literal (JSON is valid TypeScript; undefined is spelt out). */
+/**
+ * A value as a TypeScript literal (JSON is valid TypeScript; undefined is spelt out).
+ * Invisible and bidi characters in text are written as escapes (`"WKS\u202egnp.exe"`, the
+ * same string): the injected cell is code the analyst reads in the executed notebook, its
+ * exports and the report, and a raw U+202E there reorders the line as Trojan Source does.
+ */
 export function literal(value: ParameterValue): string {
   // JSON has no Infinity (`--param limit=1e999`): JSON.stringify would write null.
   if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   if (value instanceof Date) return `new Date(${JSON.stringify(value.toISOString())})`;
   if (typeof value === "bigint") return `${value}n`;
-  return value === undefined ? "undefined" : JSON.stringify(value);
+  // JSON.stringify leaves no raw control character, backslash or lone surrogate: what is left to reveal is inside a string.
+  return value === undefined ? "undefined" : revealHidden(JSON.stringify(value));
 }
 
 /**
