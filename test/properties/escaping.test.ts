@@ -252,3 +252,17 @@ describe("escaping, checked by Chromium's HTML parser", { skip: missing }, () =>
     assert.doesNotMatch(doc.bodyText, /\p{Bidi_Control}/u);
   });
 });
+
+// No parser needed: CommonMark ends an HTML block (a notebook output in `nbconvert --to markdown`)
+// at its first empty or blank line, and what follows is read as Markdown.
+test("property: text in html`<pre>…</pre>` (template or elementText) never leaves an empty or blank line in the markup", () => {
+  fc.assert(
+    fc.property(hostileText, hostileText, (a, b) => {
+      for (const out of [html`<pre>${a}${b}</pre>`.value, html`<pre>${elementText(a)}${elementText(b)}</pre>`.value, html`<td title="${a}">${b}</td>`.value]) {
+        // A break is CR LF, CR or LF (a CR LF is one break, not a CR and then an LF).
+        assert.doesNotMatch(out, /(?:\r\n|\r(?!\n)|\n)[ \t]*(?:\r|\n)/, JSON.stringify(out));
+      }
+    }),
+    runs(300),
+  );
+});
