@@ -552,8 +552,17 @@ function staticCells(n: ProcessNode, withLegend: boolean): string[] {
   return [String(n.l), `${indent(n.l)}${n.n}${n.x ? " (inferred)" : ""}`, n.i, n.c, ...(withLegend ? [n.g] : []), n.u, n.t];
 }
 
+/**
+ * The process and command line cells say `text-align:left` on themselves: a notebook reopened untrusted (JupyterLab
+ * strips the view's `<style>` and right-aligns every table cell) showed each name flush right, its indentation
+ * (no-break spaces) on the left where nothing lines up, so the tree's shape was lost. An inline style survives
+ * JupyterLab's sanitizer; with the stylesheet it says what the stylesheet does.
+ */
+const LEFT_CELLS = new Set([1, 3]);
+
 function staticTable(model: ProcessTreeModel): SafeHtml {
-  const rows = model.nodes.slice(0, MAX_STATIC_TABLE_ROWS).map((n) => html`<tr>${staticCells(n, model.legendInTable).map((c) => html`<td>${c}</td>`)}</tr>`);
+  const cell = (c: string, i: number): SafeHtml => (LEFT_CELLS.has(i) ? html`<td style="text-align:left">${c}</td>` : html`<td>${c}</td>`);
+  const rows = model.nodes.slice(0, MAX_STATIC_TABLE_ROWS).map((n) => html`<tr>${staticCells(n, model.legendInTable).map(cell)}</tr>`);
   const more = model.nodes.length - MAX_STATIC_TABLE_ROWS;
   return html`<table class="hl-pt-static-table"><thead><tr>${model.tableColumns.map((c) => html`<th>${c}</th>`)}</tr></thead><tbody>${rows}</tbody></table>${more > 0 ? html`<p>${more} more processes not listed.</p>` : ""}`;
 }

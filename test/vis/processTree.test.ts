@@ -106,7 +106,7 @@ describe("plotProcessTree", () => {
     const html = plot.toHtml();
     const table = staticPart(html);
     assert.ok(!table.includes(RLO) && !table.includes("\u0007"), "no raw hidden characters in the static part");
-    assert.ok(table.includes("<td>cmd /c invoice\\u202egpj.exe</td>"));
+    assert.ok(table.includes(`<td style="text-align:left">cmd /c invoice\\u202egpj.exe</td>`));
     assert.ok(table.includes("invoice\\u202egpj.exe\\u0007</td>"));
     assert.ok(table.includes("<td>bob\\u202e</td>"));
     const data = payload(html);
