@@ -5,8 +5,8 @@
  *
  * Each entity type lists its known properties and their kinds in a schema. The
  * schema drives parsing (times become `Date`s, nested objects become entities)
- * and display; properties outside the schema are kept in `AdditionalData`, so
- * nothing from the source is dropped.
+ * and display; a known property written in another case (`address`) is that
+ * property; others are kept in `AdditionalData`, so nothing from the source is dropped.
  */
 import { inspect, type InspectOptions } from "node:util";
 import { html, type SafeHtml } from "../display/html";
@@ -50,6 +50,18 @@ export type PropertyKind =
 
 /** Property name → kind, for one entity type. */
 export type EntitySchema = Readonly<Record<string, PropertyKind>>;
+
+/**
+ * The schema property `key` names: itself, else the one property it spells in another case (`address` is
+ * `Address`: it was kept in AdditionalData, an Ip with no address, which a map skipped without a word).
+ * Undefined for a name the schema does not know in any case.
+ */
+export function schemaKey(schema: EntitySchema, key: string): string | undefined {
+  if (Object.hasOwn(schema, key)) return key;
+  const folded = key.toLowerCase();
+  const matches = Object.keys(schema).filter((k) => k.toLowerCase() === folded);
+  return matches.length === 1 ? matches[0] : undefined;
+}
 
 /** An entity-valued property of an entity: the edges of an entity graph. */
 export interface EntityRelation {
@@ -211,12 +223,15 @@ export abstract class Entity implements Displayable {
     this.AdditionalData = {};
     const cls = this.constructor as typeof Entity;
     const schema = cls.schema;
-    for (const [key, value] of Object.entries(entityProperties(cls, properties))) {
+    const source = entityProperties(cls, properties);
+    for (const [key, value] of Object.entries(source)) {
       if (key === "Type" || value === undefined) continue;
+      // A property in another case (`address`) sets the schema's (`Address`) unless that is given too.
+      const known = schemaKey(schema, key);
       if (key === "AdditionalData" && value && typeof value === "object" && !Array.isArray(value)) {
         for (const [k, v] of Object.entries(value)) setOwnProperty(this.AdditionalData, k, v);
-      } else if (Object.hasOwn(schema, key)) {
-        (this as unknown as Record<string, unknown>)[key] = value;
+      } else if (known !== undefined && (known === key || !Object.hasOwn(source, known))) {
+        (this as unknown as Record<string, unknown>)[known] = value;
       } else {
         setOwnProperty(this.AdditionalData, key, value);
       }

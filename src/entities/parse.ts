@@ -11,7 +11,7 @@
  */
 import { isObjectRecord, jsonDeeperThan, jsonErrorText, setOwnProperty, parseJsonIntegersAsText } from "../common/json";
 import { entitiesMessages as msg, entitiesNotObjects, entityItemSkipped } from "./messages";
-import { Entity, EntityParseError, parseEntityTime, UnknownEntity, type EntitySchema, type PropertyKind } from "./entity";
+import { Entity, EntityParseError, parseEntityTime, schemaKey, UnknownEntity, type EntitySchema, type PropertyKind } from "./entity";
 import { entityFactory, schemaOf } from "./types";
 
 type Json = Record<string, unknown>;
@@ -136,7 +136,8 @@ class EntityParser {
     const entitySchema: EntitySchema = entity.schema;
     for (const [key, raw] of deferred) {
       const converted = this.convert(raw, kindOf(schema, key));
-      if (Object.hasOwn(entitySchema, key)) (entity as unknown as Json)[key] = converted;
+      const known = schemaKey(entitySchema, key);
+      if (known !== undefined && (known === key || !Object.hasOwn(target, known))) (entity as unknown as Json)[known] = converted;
       else setOwnProperty(entity.AdditionalData, key, converted);
     }
     return entity;
@@ -164,9 +165,13 @@ class EntityParser {
   }
 }
 
-/** The schema kind of a property; only the schema's own keys count (`constructor` is data, not a kind). */
+/**
+ * The schema kind of a property, found as the entity's constructor finds it (`address` is `Address`); only the
+ * schema's own keys count (`constructor` is data, not a kind).
+ */
 function kindOf(schema: EntitySchema, key: string): PropertyKind | undefined {
-  return Object.hasOwn(schema, key) ? schema[key] : undefined;
+  const known = schemaKey(schema, key);
+  return known === undefined ? undefined : schema[known];
 }
 
 /** Converts a plain value to its schema kind; a value that does not convert is kept as it is. */

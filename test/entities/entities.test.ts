@@ -257,6 +257,23 @@ describe("entity classes", () => {
     for (const [build, message] of refused) assert.throws(build, { name: "EntityParseError", code: "entities/invalid-source", message });
   });
 
+  it("a known property written in another case is that property (new Ip({ address }) was an Ip with no Address, the address in AdditionalData), in the constructor and in alert JSON alike", () => {
+    const ip = new Ip({ address: "8.8.8.8" } as never);
+    assert.equal(ip.Address, "8.8.8.8");
+    assert.deepEqual(ip.AdditionalData, {});
+    assert.equal(ip.key, "ip:8.8.8.8");
+    const host = new Host({ hostname: "WKS7", NTDOMAIN: "CONTOSO" } as never);
+    assert.deepEqual([host.HostName, host.NTDomain, host.AdditionalData], ["WKS7", "CONTOSO", {}]);
+    // Both spellings: the schema's wins, the other is kept as data.
+    const both = new Ip({ address: "1.1.1.1", Address: "8.8.8.8" } as never);
+    assert.deepEqual([both.Address, both.AdditionalData], ["8.8.8.8", { address: "1.1.1.1" }]);
+    // Names the schema does not know in any case are still AdditionalData.
+    assert.deepEqual(new Ip({ Address: "8.8.8.8", Asn: 5 } as never).AdditionalData, { Asn: 5 });
+    const [parsed] = parseEntities(JSON.stringify([{ Type: "process", processid: 4242, commandline: "cmd /c x", imagefile: { Type: "file", name: "cmd.exe" } }]));
+    assert.ok(parsed instanceof Process);
+    assert.deepEqual([parsed.ProcessId, parsed.CommandLine, parsed.ImageFile?.Name, parsed.AdditionalData], ["4242", "cmd /c x", "cmd.exe", {}]);
+  });
+
   it("key hosts and accounts case-insensitively", () => {
     assert.equal(new Host({ HostName: "MSTICAlertsWin1" }).key, new Host({ HostName: "msticalertswin1.contoso.com" }).key);
     assert.equal(new Account({ Name: "MSTICAdmin", NTDomain: "X" }).key, new Account({ Name: "msticadmin", NTDomain: "x" }).key);
