@@ -15,6 +15,7 @@ import pl from "nodejs-polars";
 import type { DataFrame, Series } from "nodejs-polars";
 import { textSeries } from "../common/dtypes";
 import { findUnknownOption } from "../common/errors";
+import { findOptionProblem, type OptionTypesOf } from "../common/options";
 import { columnNames, columnOf, frameHeight, isDataFrame } from "../common/frames";
 import {
   BUILTIN_DEFINITIONS,
@@ -99,7 +100,7 @@ export interface IocExtractOptions extends IocScanOptions {
 
 /** Options of {@link IoCExtract.addIocType}. */
 export interface AddIocTypeOptions {
-  /** Capture group (name or number) holding the observable; default the whole match. */
+  /** Capture group (name or number) holding the observable, one the pattern has (another is an error); default the whole match. */
   group?: string | number;
   /**
    * A regex in polars' (Rust) dialect that every text holding this type matches,
@@ -112,7 +113,9 @@ export interface AddIocTypeOptions {
 const SCAN_OPTION_NAMES: readonly string[] = Object.keys({ iocTypes: true, includePaths: true, ignoreTlds: true, urlHostAsDns: true, defanged: true } satisfies Record<keyof IocScanOptions, true>);
 const EXTRACT_OPTION_NAMES: readonly string[] = [...SCAN_OPTION_NAMES, ...Object.keys({ columns: true, indexColumn: true, parallel: true } satisfies Record<Exclude<keyof IocExtractOptions, keyof IocScanOptions>, true>)];
 
-const ADD_TYPE_OPTION_NAMES: readonly string[] = Object.keys({ group: true, prefilter: true } satisfies Record<keyof AddIocTypeOptions, true>);
+/** {@link AddIocTypeOptions}' names and kinds: `{ group: "1" }` or `{ group: 1.5 }` was taken and reported nothing. */
+const ADD_TYPE_OPTION_TYPES = { group: ["index", "string"], prefilter: "string" } as const satisfies OptionTypesOf<AddIocTypeOptions>;
+const ADD_TYPE_OPTION_NAMES: readonly string[] = Object.keys(ADD_TYPE_OPTION_TYPES);
 
 /** The true/false options of {@link IocScanOptions}: `defanged: "no"` was read as true. */
 const BOOLEAN_OPTIONS = ["includePaths", "ignoreTlds", "urlHostAsDns", "defanged"] as const satisfies readonly (keyof IocScanOptions)[];
@@ -128,6 +131,18 @@ function requireOptionsObject(options: unknown, fn: string, example: string): as
   if (options === null || typeof options !== "object" || Array.isArray(options) || isDataFrame(options)) {
     throw new IocExtractError(msg.iocOptionsNotObject(fn, notAFrameText(options), example));
   }
+}
+
+/**
+ * Throws unless `group` is a capture group of `regex`: a group it lacks (`group: 2` of a one-group pattern, a name
+ * it does not define) made every match report nothing, without a word.
+ */
+function checkGroup(name: string, regex: RegExp, group: string | number): void {
+  // The pattern or nothing: matching "" sets every group, undefined, so the result lists them all.
+  const probe = new RegExp(`(?:${regex.source})|`, regex.flags.replace(/[gy]/g, "")).exec("");
+  const count = probe ? probe.length - 1 : 0;
+  const names = Object.keys(probe?.groups ?? {});
+  if (typeof group === "number" ? group > count : !names.includes(group)) throw new IocExtractError(msg.iocGroupMissing(name, group, count, names));
 }
 
 /** A list of names, one name given as text; undefined when `value` is neither (`columns: 5`, `[undefined]`). */
@@ -214,8 +229,9 @@ export class IoCExtract {
     if (typeof pattern !== "string" && !(pattern instanceof RegExp)) throw new IocExtractError(msg.iocPatternInvalid(name, `the pattern must be a RegExp or text, not ${notAFrameText(pattern)}`));
     requireOptionsObject(options, `addIocType("${name}")`, "{ group: 1 }");
     // `{ grop: 1 }` reported the whole match instead of the group.
-    const unknown = findUnknownOption(options, ADD_TYPE_OPTION_NAMES);
-    if (unknown) throw new IocExtractError(msg.iocOptionUnknown(`addIocType("${name}")`, unknown, ADD_TYPE_OPTION_NAMES));
+    const problem = findOptionProblem(options, ADD_TYPE_OPTION_TYPES);
+    if (problem?.problem === "unknown") throw new IocExtractError(msg.iocOptionUnknown(`addIocType("${name}")`, problem.unknown, ADD_TYPE_OPTION_NAMES));
+    if (problem?.problem === "type") throw new IocExtractError(msg.iocOptionType(`addIocType("${name}")`, problem.option, problem.expected, problem.value));
     let regex: RegExp;
     try {
       regex =
@@ -230,6 +246,7 @@ export class IoCExtract {
     if (!Number.isInteger(priority) || priority < -(2 ** 31) || priority >= 2 ** 31) throw new IocExtractError(msg.iocPriorityInvalid(name, priority));
     if (options.prefilter !== undefined) checkPrefilter(name, options.prefilter);
     const group = options.group;
+    if (group !== undefined) checkGroup(name, regex, group);
     const definition: IocTypeDefinition = {
       name,
       priority,

@@ -16,7 +16,7 @@ function shown(value: unknown): string {
 export const TRANSFORM_ERRORS = {
   "transform/ioc-type-name-empty": { class: "IocExtractError", when: "addIocType is given an empty type name, or one that is not text", names: "the method, what it was given" },
   "transform/ioc-pattern-invalid": { class: "IocExtractError", when: "addIocType's pattern is not a valid regular expression, or matches the empty string", names: "the type, the regex engine's complaint" },
-  "transform/ioc-option": { class: "IocExtractError", when: "an IoCExtract option name is unknown (misspelt), an option has a value of the wrong kind (`defanged: \"no\"`, `columns: 5`), the options are not an object (a column list passed positionally, MSTICPy style), or addIocType's priority is not a whole number (32-bit) or its prefilter not a valid polars (Rust) regular expression", names: "the option and the nearest known option, what it takes, or the type and the value" },
+  "transform/ioc-option": { class: "IocExtractError", when: "an IoCExtract option name is unknown (misspelt), an option has a value of the wrong kind (`defanged: \"no\"`, `columns: 5`), the options are not an object (a column list passed positionally, MSTICPy style), or addIocType's priority is not a whole number (32-bit), its group no capture group of its pattern, or its prefilter not a valid polars (Rust) regular expression", names: "the option and the nearest known option, what it takes, or the type and the value" },
   "transform/ioc-not-a-frame": { class: "IocExtractError", when: "extract is given something other than a DataFrame (a string: extractText scans one)", names: "what it was given (a Promise not awaited, a LazyFrame not collected), the method for text" },
   "transform/ioc-not-text": { class: "IocExtractError", when: "extractText is given something other than one string (a list, a number, an object, a DataFrame); null and undefined are no text", names: "what it was given, the method for several texts or a frame" },
   "transform/ioc-no-columns": { class: "IocExtractError", when: "extract is given no columns to scan", names: "the option to pass" },
@@ -79,8 +79,20 @@ export const transformMessages = {
   iocPatternInvalid: (name: string, detail: string) => errorMessage("transform/ioc-pattern-invalid", `addIocType("${name}"): invalid pattern: ${detail}`),
   iocPatternMatchesEmpty: (name: string) =>
     errorMessage("transform/ioc-pattern-invalid", `addIocType("${name}"): the pattern matches the empty string, so it would report nothing useful.`),
+  /** An options object given third (MSTICPy's keyword arguments) is said to go fourth; text is said to be text (`"5"` read as `priority 5 is not a whole number`). */
   iocPriorityInvalid: (name: string, priority: unknown) =>
-    errorMessage("transform/ioc-option", `addIocType("${name}"): priority ${String(priority)} is not a whole number from -2147483648 to 2147483647 (lower wins; built-ins use 0 to 4).`),
+    errorMessage(
+      "transform/ioc-option",
+      priority !== null && typeof priority === "object" && !Array.isArray(priority)
+        ? `addIocType("${name}"): the third argument is the priority, a whole number; options go fourth: addIocType("${name}", pattern, 0, ${shortValue(priority)}).`
+        : `addIocType("${name}"): priority ${shortValue(priority)}${typeof priority === "string" ? " (text)" : ""} is not a whole number from -2147483648 to 2147483647 (lower wins; built-ins use 0 to 4).`,
+    ),
+  /** `count`: the pattern's capture groups; `names`: its named ones. */
+  iocGroupMissing: (name: string, group: string | number, count: number, names: readonly string[]) =>
+    errorMessage(
+      "transform/ioc-option",
+      `addIocType("${name}"): option group ${shortValue(group)} is no capture group of the pattern (it has ${count === 0 ? "none" : `${count}: numbers 1 to ${count}`}${names.length ? `, named ${names.join(", ")}` : ""}); without group the whole match is reported.`,
+    ),
   iocPrefilterInvalid: (name: string, prefilter: string, detail: string) =>
     errorMessage("transform/ioc-option", `addIocType("${name}"): prefilter ${JSON.stringify(prefilter)} is not a regular expression polars (Rust's regex crate) reads${detail ? `: ${detail}` : ""}; it has no look-around or back-references.`),
   /** `given` from notAFrameText (common/notAFrame.ts). */

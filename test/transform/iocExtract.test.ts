@@ -363,6 +363,26 @@ test("addIocType: a priority extract and extractText would rank differently, or 
   assert.deepEqual(x.extractText("see INC-42", { iocTypes: ["ticket"] }), { ticket: ["INC-42"] });
 });
 
+test("addIocType: a priority given as text, options given third, or a group the pattern lacks is refused saying what it is (a text priority was 'priority 5 is not a whole number'; group \"1\", 1.5 or 2 of a one-group pattern was taken and reported nothing)", () => {
+  const x = new IoCExtract() as unknown as { addIocType: (...args: unknown[]) => void };
+  assert.throws(() => x.addIocType("ticket", /INC-\d+/, "5"), { code: "transform/ioc-option", message: /^addIocType\("ticket"\): priority "5" \(text\) is not a whole number/ });
+  assert.throws(() => x.addIocType("ticket", /ticket=(\w+)/, { group: 1 }), { code: "transform/ioc-option", message: /^addIocType\("ticket"\): the third argument is the priority, a whole number; options go fourth: addIocType\("ticket", pattern, 0, \{"group":1\}\)\.$/ });
+  const bad: [unknown, RegExp][] = [
+    [{ group: "1" }, /^addIocType\("ticket"\): option group "1" is no capture group of the pattern \(it has 1: numbers 1 to 1\)/],
+    [{ group: 2 }, /option group 2 is no capture group of the pattern \(it has 1: numbers 1 to 1\)/],
+    [{ group: "id" }, /option group "id" is no capture group/],
+    [{ group: 1.5 }, /option group must be a whole number of at least 0 or text/],
+    [{ group: -1 }, /option group must be a whole number of at least 0 or text/],
+    [{ prefilter: 5 }, /option prefilter must be text/],
+  ];
+  for (const [options, message] of bad) assert.throws(() => x.addIocType("ticket", /ticket=(\w+)/, 1, options), { code: "transform/ioc-option", message }, JSON.stringify(options));
+  // Groups the pattern has, by number and by name, still report that group.
+  const y = new IoCExtract();
+  y.addIocType("ticket", /ticket=(\w+)/, 1, { group: 1 });
+  y.addIocType("case", /case=(?<id>\w+)/, 1, { group: "id" });
+  assert.deepEqual(y.extractText("ticket=T1 case=C2", { iocTypes: ["ticket", "case"] }), { ticket: ["T1"], case: ["C2"] });
+});
+
 test("custom types named like Object members (__proto__, constructor) are reported by extractText as by extract", () => {
   const x = new IoCExtract();
   x.addIocType("__proto__", /INC-\d+/);
