@@ -34,6 +34,9 @@ const READ_TYPES = { parseTimes: "boolean", inferSchemaLength: "number", dayFirs
 const RUN_TYPES = { columns: ["column", "columns"] } as const satisfies OptionTypesOf<QueryRunOptions>;
 
 /** `one` as a list of one; a list as a copy (the caller's array changed in a later cell must not change the provider). */
+/** Options `T` once checked: the path options `K` (one path or a list of them) as lists. */
+export type Listed<T, K extends keyof T> = Omit<T, K> & { readonly [P in K]?: string[] };
+
 function listOf<T>(value: T | readonly T[] | undefined): T[] | undefined {
   return value === undefined ? undefined : Array.isArray(value) ? [...(value as readonly T[])] : [value as T];
 }
@@ -63,10 +66,10 @@ function checkMilliseconds(provider: string, options: LiveProviderOptions): void
  * `dataPaths` and `queryPaths` as lists. `provider` names it in messages:
  * `QueryProvider("LocalData")`.
  */
-export function localDataOptions(provider: string, options: unknown): LocalDataOptions {
+export function localDataOptions(provider: string, options: unknown): Listed<LocalDataOptions, "dataPaths" | "queryPaths"> {
   const found = findOptionProblem(options, LOCAL_TYPES);
   if (found) throwProviderProblem(provider, found, ["live", LIVE_TYPES]);
-  const given = (options ?? {}) as LocalDataOptions & { dataPaths?: string | string[]; queryPaths?: string | string[] };
+  const given = (options ?? {}) as LocalDataOptions;
   const read = findOptionProblem(given.readOptions, READ_TYPES);
   if (read?.problem === "unknown") throwProviderProblem(`${provider} readOptions`, read, ["", {}]);
   if (read?.problem === "type") throw new QueryError(msg.providerOptionType(provider, `readOptions.${read.option}`, read.expected, read.value));
@@ -74,10 +77,10 @@ export function localDataOptions(provider: string, options: unknown): LocalDataO
 }
 
 /** The options of a live provider, checked as LocalData's are, with `queryPaths` as a list. */
-export function liveProviderOptions(provider: string, options: unknown): LiveProviderOptions {
+export function liveProviderOptions(provider: string, options: unknown): Listed<LiveProviderOptions, "queryPaths"> {
   const found = findOptionProblem(options, LIVE_TYPES);
   if (found) throwProviderProblem(provider, found, ["LocalData", LOCAL_TYPES]);
-  const given = (options ?? {}) as LiveProviderOptions & { queryPaths?: string | string[] };
+  const given = (options ?? {}) as LiveProviderOptions;
   checkMilliseconds(provider, given);
   return { ...given, queryPaths: listOf(given.queryPaths) };
 }

@@ -40,9 +40,9 @@ export interface LocalDataOptions {
    * Folders (searched recursively) or files holding the data: CSV/TSV,
    * NDJSON, JSON, Parquet, Arrow IPC, and folders of Parquet files read as one
    * dataset (hive-partitioned `date=…/part-0.parquet`). Default: the lab data
-   * bundled with huntlab. One path may be given as text (from untyped cells).
+   * bundled with huntlab. One path may be given as text: `"exports"` is `["exports"]`.
    */
-  dataPaths?: string[];
+  dataPaths?: string | readonly string[];
   /**
    * Make every data file (and Parquet dataset folder) that no query file reads
    * a query: named after its stem, in a family named after its folder
@@ -55,8 +55,9 @@ export interface LocalDataOptions {
    * queries bundled with huntlab. The config's `QueryDefinitions.Custom`
    * folders are read too, as MSTICPy does: after the bundled queries, before
    * these (a later file's query replaces an earlier one of the same name).
+   * One path may be given as text.
    */
-  queryPaths?: string[];
+  queryPaths?: string | readonly string[];
   /** msticpyconfig.yaml to read `QueryDefinitions.Custom` from. Default: as `loadConfig` finds it. */
   configPath?: string;
   /** A loaded config (instead of configPath). */

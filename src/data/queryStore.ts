@@ -294,7 +294,7 @@ function customQueryPaths(config: HuntlabConfig): string[] {
 /** Where a provider's query files come from (LocalData's and the live providers' options). */
 export interface ProviderQueryOptions {
   /** Folders or files of query definitions, read last; given, they replace the bundled ones. */
-  queryPaths?: string[];
+  queryPaths?: readonly string[];
   /** msticpyconfig.yaml to read `QueryDefinitions.Custom` from. Default: as `loadConfig` finds it. */
   configPath?: string;
   /** A loaded config (instead of configPath). */

@@ -56,6 +56,13 @@ describe("new QueryProvider checks its options", () => {
     assert.deepEqual(await hostsOf(provider("LocalData", { dataPaths: [mine] })), ["MYHOST"]);
   });
 
+  it("typed: LocalDataOptions take one path as text and read-only lists (dataPaths was typed string[], so TypeScript refused what the provider takes)", async () => {
+    // No cast: this file does not type-check where the types say string[].
+    const paths = [mine] as const;
+    assert.deepEqual(await hostsOf(new QueryProvider("LocalData", { dataPaths: mine, queryPaths: LAB_DATA })), ["MYHOST"]);
+    assert.deepEqual(await hostsOf(new QueryProvider("LocalData", { dataPaths: paths, queryPaths: [LAB_DATA] as const })), ["MYHOST"]);
+  });
+
   it("live providers check theirs, naming an option of LocalData's as such", () => {
     assert.throws(() => provider("Splunk", { dataPaths: [mine] }), {
       code: "data/provider-option",

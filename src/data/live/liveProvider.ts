@@ -6,7 +6,7 @@
  * turns the driver's tables into polars frames, and reports server limits and
  * partial errors as warnings naming the query.
  */
-import { queryParams } from "../providerOptions";
+import { queryParams, type Listed } from "../providerOptions";
 import path from "node:path";
 import { inspect } from "node:util";
 import pl from "nodejs-polars";
@@ -69,8 +69,9 @@ export interface LiveProviderOptions {
    * data/queries/<sentinel|kusto|splunk|elasticsearch>. The config's
    * `QueryDefinitions.Custom` folders are read too, as LocalData does: after
    * the bundled queries, before these (a later file's query replaces an earlier one).
+   * One path may be given as text.
    */
-  queryPaths?: string[];
+  queryPaths?: string | readonly string[];
   /** msticpyconfig.yaml to read `QueryDefinitions.Custom` from (at construction) and the settings from (at connect()). Default: as loadConfig finds it. */
   configPath?: string;
   /** A loaded config (instead of configPath). */
@@ -166,10 +167,11 @@ export class LiveDataProvider {
   /** Warnings of the last query (limits, partial errors). */
   lastWarnings: string[] = [];
   private range: { start?: Date; end?: Date };
-  private readonly options: LiveProviderOptions;
+  private readonly options: Listed<LiveProviderOptions, "queryPaths">;
   readonly definitions: QueryDefinition[];
 
-  constructor(environment: LiveEnvironment, options: LiveProviderOptions = {}) {
+  /** `options` as `liveProviderOptions` checked them (the query paths a list). */
+  constructor(environment: LiveEnvironment, options: Listed<LiveProviderOptions, "queryPaths"> = {}) {
     if (!liveDriverFactory(environment)) throw new QueryError(msg.liveNoDriver(environment, liveEnvironments()));
     this.environment = environment;
     this.options = options;
