@@ -22,7 +22,7 @@ import { NO_SECRETS, type SecretMasker } from "../config/secrets";
 import { isDataFrame } from "../common/frames";
 import { html } from "../display/html";
 import { htmlView } from "../display/htmlView";
-import { JUPYTER_DISPLAY, type MimeBundle } from "../display/protocol";
+import { JUPYTER_DISPLAY, wellFormedBundle, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
 import { notAFrameText } from "../common/notAFrame";
 import { classifyIoc, normalizeIocType, type IocType } from "./iocType";
@@ -569,7 +569,7 @@ export class TILookup {
     const summary = `TILookup — ${this.#loaded.size} of ${this.#statuses.length} providers loaded`;
     const body = html`<div class="hl-ti-status"><p><strong>TILookup</strong> — ${this.#loaded.size} of ${this.#statuses.length} providers loaded from <code>${shortPath(this.configFile)}</code></p><table><thead><tr><th>Name</th><th>Provider</th><th>Status</th><th>Primary</th><th>IoC types</th><th>Detail</th></tr></thead><tbody>${rows}</tbody></table></div>`;
     const text = this.statusText();
-    return { "text/html": htmlView({ kind: "ti-status", fallback: { alt: summary, html: body }, text }).toHtml(), "text/plain": text };
+    return wellFormedBundle({ "text/html": htmlView({ kind: "ti-status", fallback: { alt: summary, html: body }, text }).toHtml(), "text/plain": text });
   }
 
   /** One line per configured provider. */

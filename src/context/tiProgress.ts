@@ -7,7 +7,7 @@ import { inspect } from "node:util";
 import { createDisplay, flushDisplays, type DisplayHandle } from "../display/display";
 import { html, trustedHtml } from "../display/html";
 import { htmlView } from "../display/htmlView";
-import { JUPYTER_DISPLAY, type MimeBundle } from "../display/protocol";
+import { JUPYTER_DISPLAY, wellFormedBundle, type MimeBundle } from "../display/protocol";
 import { shownText } from "../display/shownText";
 import { isSkipped, SEVERITIES, TI_STATUS, type Severity } from "./tiProvider";
 
@@ -133,7 +133,7 @@ export class TIProgress {
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {
-    return { "text/html": this.toHtml(), "text/plain": this.toText() };
+    return wellFormedBundle({ "text/html": this.toHtml(), "text/plain": this.toText() });
   }
 
   toText(): string {

@@ -28,7 +28,7 @@ import { inspect, type InspectOptions } from "node:util";
 import { gzipSync } from "node:zlib";
 import { HtmlViewError, displayMessages as msg } from "./messages";
 import { html, jsonScript, styleElement, trustedHtml, type SafeHtml } from "./html";
-import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "./protocol";
+import { JUPYTER_DISPLAY, wellFormedBundle, type Displayable, type MimeBundle } from "./protocol";
 import type { ClientLibrary, ViewConfig } from "./viewConfig";
 import { clientBundle, checkInlineScript, type ClientCode } from "./clientBundles";
 import { libraryPayloads, type JsLibraryName } from "./jsLibraries";
@@ -153,7 +153,7 @@ export class HtmlView implements Displayable {
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {
-    return { "text/html": this.toHtml(), "text/plain": this.toText() };
+    return wellFormedBundle({ "text/html": this.toHtml(), "text/plain": this.toText() });
   }
 
   /** The text of `util.inspect` (and of tslab's last value outside a notebook). */

@@ -32,7 +32,7 @@ import type { DataFrame } from "nodejs-polars";
 import { isDataFrame } from "../common/frames";
 import { display, inTslabKernel } from "./display";
 import { dataFrameBundle, dataFrameToText } from "./dataframe";
-import { JUPYTER_DISPLAY, type Displayable } from "./protocol";
+import { JUPYTER_DISPLAY, wellFormedBundle, type Displayable } from "./protocol";
 
 /** tslab's executor, whose `console.log(ret)` prints a cell's last value. */
 const TSLAB_EXECUTOR = /[\\/]tslab[\\/]dist[\\/]executor\.js:\d+:\d+\)?$/;
@@ -166,7 +166,7 @@ function carrier<T extends object>(inner: T, hooks: Record<symbol, unknown>): T 
  */
 export function withRichLastValue<T extends DataFrame>(df: T): T {
   if (CARRIERS.has(df)) return df;
-  const displayable: Displayable = { [JUPYTER_DISPLAY]: () => dataFrameBundle(df) };
+  const displayable: Displayable = { [JUPYTER_DISPLAY]: () => wellFormedBundle(dataFrameBundle(df)) };
   return carrier(df, {
     [JUPYTER_DISPLAY]: displayable[JUPYTER_DISPLAY],
     [inspect.custom]: (depth: number, options: InspectOptions) => inspectLastValue(displayable, depth, options, () => dataFrameToText(df)),

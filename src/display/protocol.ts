@@ -4,6 +4,11 @@
  * An object that can show itself implements `[JUPYTER_DISPLAY]()` and returns a
  * MIME bundle. The symbol is the one Deno's Jupyter kernel and nodejs-polars use,
  * so Deno renders huntlab objects as a cell's last value without any help.
+ *
+ * Deno's kernel calls that method itself (`format` in its cli/js/40_jupyter.js), not
+ * huntlab's `toMimeBundle`: so every display method returns its bundle through
+ * {@link wellFormedBundle}, the guard `toMimeBundle` applies (test/display/denoLastValue.test.ts
+ * checks the methods in src).
  */
 import { escapeLoneSurrogates, isWellFormed } from "./hiddenChars";
 

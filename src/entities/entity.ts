@@ -12,7 +12,7 @@ import { inspect, type InspectOptions } from "node:util";
 import { html, type SafeHtml } from "../display/html";
 import { revealHidden } from "../display/hiddenChars";
 import { htmlView } from "../display/htmlView";
-import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
+import { JUPYTER_DISPLAY, wellFormedBundle, type Displayable, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
 import { THEME } from "../display/theme";
 import { epochMillis, epochUnit } from "../common/epoch";
@@ -347,7 +347,7 @@ export abstract class Entity implements Displayable {
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {
-    return { "text/html": this.toHtml(), "text/plain": this.toText() };
+    return wellFormedBundle({ "text/html": this.toHtml(), "text/plain": this.toText() });
   }
 
   [inspect.custom](depth: number, options: InspectOptions): string {

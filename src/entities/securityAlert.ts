@@ -8,7 +8,7 @@ import { inspect, type InspectOptions } from "node:util";
 import type { DataFrame } from "nodejs-polars";
 import { html, type SafeHtml } from "../display/html";
 import { htmlView } from "../display/htmlView";
-import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
+import { JUPYTER_DISPLAY, wellFormedBundle, type Displayable, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
 import { Entity, EntityParseError, formatEntityValue, MAX_CARD_KEY, MAX_CARD_VALUE, MAX_TEXT_VALUE, parseEntityTime } from "./entity";
 import { columnNames, frameHeight, frameRecords, isDataFrame, isSeries } from "../common/frames";
@@ -361,7 +361,7 @@ export class SecurityAlert implements Displayable {
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {
-    return { "text/html": this.toHtml(), "text/plain": this.toText() };
+    return wellFormedBundle({ "text/html": this.toHtml(), "text/plain": this.toText() });
   }
 
   [inspect.custom](depth: number, options: InspectOptions): string {

@@ -14,7 +14,7 @@ import { parseJsonIntegersAsText } from "../common/json";
 import { readRegularFile } from "../common/regularFile";
 import { html } from "../display/html";
 import { htmlView } from "../display/htmlView";
-import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
+import { JUPYTER_DISPLAY, wellFormedBundle, type Displayable, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
 import { findUnknownOption, unknownOptionText } from "../common/errors";
 import { shownText } from "../display/shownText";
@@ -301,7 +301,7 @@ export class AnswerCheck implements Displayable {
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {
-    return { "text/html": this.toHtml(), "text/plain": this.toText() };
+    return wellFormedBundle({ "text/html": this.toHtml(), "text/plain": this.toText() });
   }
 
   [inspect.custom](depth: number, options: InspectOptions): string {

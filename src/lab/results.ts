@@ -19,7 +19,7 @@ import { columnNames, columnOf, frameHeight, isDataFrame, isSeries } from "../co
 import { isLazyFrame } from "../common/notAFrame";
 import { html } from "../display/html";
 import { htmlView } from "../display/htmlView";
-import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
+import { JUPYTER_DISPLAY, wellFormedBundle, type Displayable, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
 
 /** The lab's results file: what each code exercise's result looks like. */
@@ -151,7 +151,7 @@ export class ResultCheck implements Displayable {
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {
-    return { "text/html": this.toHtml(), "text/plain": this.toText() };
+    return wellFormedBundle({ "text/html": this.toHtml(), "text/plain": this.toText() });
   }
 
   [inspect.custom](depth: number, options: InspectOptions): string {

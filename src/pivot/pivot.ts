@@ -6,7 +6,7 @@
 import { inspect } from "node:util";
 import { TILookup } from "../context/tiLookup";
 import type { QueryProviderMethods } from "../data/queryProvider";
-import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
+import { JUPYTER_DISPLAY, wellFormedBundle, type Displayable, type MimeBundle } from "../display/protocol";
 import { PivotBrowser, type PivotBrowserEntry, type PivotBrowserOptions } from "../vis/pivotBrowser";
 import { attachFunctions, attachQueries, detachAll, markInitialised, namespaceOf, PIVOT_ENTITIES, type PivotEntityName } from "./attach";
 import { loadMappings, type PivotMappings } from "./mappings";
@@ -168,7 +168,7 @@ export class Pivot implements Displayable {
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {
-    return { "text/plain": this.toText() };
+    return wellFormedBundle({ "text/plain": this.toText() });
   }
 
   [inspect.custom](): string {

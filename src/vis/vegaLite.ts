@@ -23,7 +23,7 @@ import type * as Vega from "vega";
 import type * as VegaLite from "vega-lite";
 import { VegaLiteSpecError, visMessages as msg } from "./messages";
 import { checkOptionTypes, type OptionTypesOf } from "./options";
-import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
+import { JUPYTER_DISPLAY, wellFormedBundle, type Displayable, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
 import { svgToPng } from "./png";
 
@@ -246,7 +246,7 @@ export class VegaLiteChart implements Displayable {
     const bundle: MimeBundle = { [VEGA_LITE_MIME]: this.spec };
     if (this.png.length > 0) bundle["image/png"] = this.png.toString("base64");
     bundle["text/plain"] = this.text;
-    return bundle;
+    return wellFormedBundle(bundle);
   }
 
   [inspect.custom](depth: number, options: InspectOptions): string {
