@@ -167,6 +167,7 @@ const SAMPLES: Record<string, Sample> = {
   "transformMessages.iocPatternMatchesEmpty": () => [transform.iocPatternMatchesEmpty("ticket"), ['"ticket"']],
   "transformMessages.iocNoColumns": () => [transform.iocNoColumns(), ["columns"]],
   "transformMessages.iocPriorityInvalid": () => [transform.iocPriorityInvalid("ticket", 0.5), ['"ticket"', "priority 0.5"]],
+  "transformMessages.iocGroupMissing": () => [transform.iocGroupMissing("ticket", "id", 1, []), ['"ticket"', 'group "id"', "1 to 1"]],
   "transformMessages.iocPrefilterInvalid": () => [transform.iocPrefilterInvalid("ticket", "(?<=a)b", "look-around not supported"), ['"ticket"', '"(?<=a)b"', "look-around not supported"]],
   "transformMessages.iocOptionUnknown": () => [transform.iocOptionUnknown("extract", { option: "ioc_types", suggestion: "iocTypes" }, ["iocTypes"]), ["extract", "ioc_types", "iocTypes"]],
   "transformMessages.base64OptionUnknown": () => [transform.base64OptionUnknown("base64.unpackDf", { option: "max_depth", suggestion: "maxDepth" }, ["maxDepth"]), ["base64.unpackDf", "max_depth", "maxDepth"]],
