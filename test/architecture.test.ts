@@ -21,7 +21,7 @@ const ALLOWED: Record<string, string[]> = {
   analysis: ["common", "config", "display", "data"],
   context: ["common", "config", "display", "data", "entities", "transform"],
   // Browser code: other browser modules and the Node/browser contract types only.
-  "vis/client": ["display/viewConfig", "display/hiddenChars"],
+  "vis/client": ["display/viewConfig", "common/hiddenChars"],
   vis: ["common", "config", "display", "data", "entities", "transform", "analysis", "context", "vis/client"],
   lab: ["common", "config", "display", "data", "analysis", "vis"],
   pivot: ["common", "config", "display", "data", "entities", "transform", "context", "vis"],

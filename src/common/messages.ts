@@ -1,6 +1,7 @@
 /** Error codes and message builders of src/common (the class is {@link HuntlabError} itself). */
 import { errorMessage, type CodesOfClass, type ErrorCatalog } from "./errors";
 import type { FileProblem } from "./regularFile";
+import { nameList, quotedName } from "./shownText";
 
 /** Every code of src/common, with what docs/errors.md says of it. */
 export const COMMON_ERRORS = {
@@ -13,19 +14,14 @@ export const COMMON_ERRORS = {
 /** A code of src/common. */
 export type CommonErrorCode = CodesOfClass<typeof COMMON_ERRORS, "HuntlabError">;
 
-/** The first 30 column names, and "…" when there are more. */
-export function columnList(names: readonly string[]): string {
-  return `${names.slice(0, 30).join(", ")}${names.length > 30 ? ", …" : ""}`;
-}
-
 /** Message builders of src/common. */
 export const commonMessages = {
-  /** `what` asked for a column the frame does not have. */
+  /** `what` asked for a column the frame does not have. Names come from the data: revealed and cut as display's are (a `\u202e` or newline in one reached the message raw). */
   columnMissing: (name: string, columns: readonly string[], what?: string) =>
-    errorMessage("common/column-missing", `${what ? `${what}: ` : ""}no column "${name}" (columns: ${columnList(columns)})`),
+    errorMessage("common/column-missing", `${what ? `${what}: ` : ""}no column ${quotedName(name)} (columns: ${nameList(columns)})`),
   /** A nested column polars can neither hand to JS nor write as JSON. */
   nestedUnreadable: (column: string, dtype: string) =>
-    errorMessage("common/nested-unreadable", `column "${column}" (${dtype.slice(0, 200)}) could not be read: polars can neither hand its values to JavaScript nor write them as JSON`),
+    errorMessage("common/nested-unreadable", `column ${quotedName(column)} (${dtype.slice(0, 200)}) could not be read: polars can neither hand its values to JavaScript nor write them as JSON`),
   /** A proxy variable that is no URL. */
   proxyNotUrl: (variable: string) => errorMessage("common/proxy-setting", `${variable} is not a proxy URL`),
   /** A proxy of a scheme the HTTP clients cannot use; `shown` is scheme, host and port only. */
@@ -33,7 +29,7 @@ export const commonMessages = {
     errorMessage("common/proxy-setting", `${variable} names a ${scheme} proxy (${shown}): only http:// and https:// proxies are supported`),
   /** A plain-named frame operation returned other columns than it was given. */
   plainNamesChanged: (got: readonly string[]) =>
-    errorMessage("common/internal-error", `internal error: a plain-named frame operation changed the columns (${got.join(", ")})`),
+    errorMessage("common/internal-error", `internal error: a plain-named frame operation changed the columns (${nameList(got)})`),
 };
 
 /**

@@ -10,6 +10,8 @@ import pl from "nodejs-polars";
 import { analysisMessages } from "../../src/analysis/messages";
 import { contextMessages } from "../../src/context/messages";
 import { dataMessages } from "../../src/data/messages";
+import { commonMessages } from "../../src/common/messages";
+import { columnOf } from "../../src/common/frames";
 import { buildProcessTree } from "../../src/transform/processTree";
 import { EntityGraph } from "../../src/vis/entityGraph";
 import { plotProcessTree } from "../../src/vis/processTree";
@@ -81,5 +83,17 @@ describe("data in other modules' column messages", () => {
       assert.ok(m.length < 500, m);
     }
     assert.match(messages[0], /timeColumn "Time\\u202eGen\\n" is not a column of the DataFrame\. Columns: "Time\\u202eGenerated", c0, .* and 71 more\.$/);
+  });
+
+  it("common's column messages (the frame helpers every package reads columns with) reveal the names too: a\u202eb or a line break reached them raw", () => {
+    const hostile = ["a\u202eb", "line\nbreak", ...columns];
+    const missing = commonMessages.columnMissing("x\u202e\n", hostile, "parseJsonColumn").message;
+    assert.ok(!RAW.test(missing), missing);
+    assert.match(missing, /^parseJsonColumn: no column "x\\u202e\\n" \(columns: "a\\u202eb", "line\\nbreak", "Time\\u202eGenerated", c0, .* and 73 more\)$/);
+    const unreadable = commonMessages.nestedUnreadable("n\u202e", "List(Object)").message;
+    assert.ok(!RAW.test(unreadable), unreadable);
+    // Through the frame helper, as src/data and src/entities reach it.
+    const df = pl.DataFrame({ "a\u202eb": [1], "line\nbreak": [2] });
+    assert.throws(() => columnOf(df, "gone\u2028"), (err: Error) => !RAW.test(err.message) && /no column "gone\\u2028" \(columns: "a\\u202eb", "line\\nbreak"\)/.test(err.message));
   });
 });

@@ -5,7 +5,7 @@
  * reaches a label, tooltip or panel, as the Node side's `html` template does
  * for static markup; both use src/display/hiddenChars.ts.
  */
-import { revealHidden as reveal } from "../../display/hiddenChars";
+import { revealHidden as reveal } from "../../common/hiddenChars";
 
 /** Shows invisible characters as escapes (RLO → `\u202e`, ESC → `\u001b`); tab and line breaks are kept. */
 export function revealHidden(text: string): string {
