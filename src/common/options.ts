@@ -8,6 +8,8 @@
  * problem in its own coded error (see {@link findOptionProblem}).
  */
 import { findUnknownOption, type UnknownOption } from "./errors";
+import { isDataFrame, isSeries } from "./frames";
+import { isLazyFrame, isThenable, notAFrameText } from "./notAFrame";
 
 /**
  * One accepted type. `column`: a non-empty column name; `columns`: a list of
@@ -141,10 +143,13 @@ export function findOptionProblem(options: unknown, types: OptionTypes): OptionP
 /**
  * A value as a message shows it, short and on one line: JSON cut to `max`
  * characters (long texts and arrays cut before they are written), a class
- * instance by its class, a function as "a function".
+ * instance by its class, a function as "a function", polars' objects and
+ * Promises as {@link notAFrameText} words them (a DataFrame was written as
+ * JSON, its whole data serialised to be cut to 60 characters of bytes).
  */
 export function shortValue(value: unknown, max = 60): string {
   if (typeof value === "function") return "a function";
+  if (isDataFrame(value) || isSeries(value) || isLazyFrame(value) || isThenable(value)) return notAFrameText(value);
   if (typeof value === "bigint") return `${value}n`;
   // JSON writes NaN and ±Infinity as null.
   if (typeof value === "number") return String(value);

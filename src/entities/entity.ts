@@ -19,6 +19,8 @@ import { epochMillis, epochUnit } from "../common/epoch";
 import { realDateTime } from "../common/calendar";
 import { setOwnProperty } from "../common/json";
 import { foldIdentity } from "../common/caseFold";
+import { isDataFrame, isSeries } from "../common/frames";
+import { isLazyFrame, isThenable } from "../common/notAFrame";
 import { cutText } from "../display/cutText";
 import { shownText } from "../display/shownText";
 
@@ -193,12 +195,13 @@ export type EntitySource = Record<string, unknown>;
  */
 export function entityProperties(cls: typeof Entity, properties: unknown): object {
   if (typeof properties === "string" && cls.textProperty !== undefined) return { [cls.textProperty]: properties };
-  if (properties !== null && typeof properties === "object" && !Array.isArray(properties) && (properties as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] !== "DataFrame") {
+  // Not polars' objects nor a Promise: a query not awaited made an entity of nothing, without a word.
+  if (properties !== null && typeof properties === "object" && !Array.isArray(properties) && !isDataFrame(properties) && !isSeries(properties) && !isLazyFrame(properties) && !isThenable(properties)) {
     return properties;
   }
   const names = cls.textProperty !== undefined ? [cls.textProperty] : Object.keys(cls.schema);
   const example = `{ ${names.slice(0, 3).map((n) => `${n}: …`).join(", ")}${names.length > 3 ? ", …" : ""} }`;
-  throw new EntityParseError(msg.invalidSource(cls.name, describeSource(properties), example, cls.textProperty));
+  throw new EntityParseError(msg.invalidSource(cls.name, describeSource(properties, cls.name), example, cls.textProperty));
 }
 
 /**

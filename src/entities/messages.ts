@@ -1,10 +1,8 @@
 /** The error class, codes and message builders of src/entities. */
 import { didYouMean, errorMessage, HuntlabError, type ErrorCatalog } from "../common/errors";
-import { cutText } from "../display/cutText";
 import { shortValue } from "../common/options";
-import { nameList } from "../display/shownText";
-import { isDataFrame } from "../common/frames";
-import { isThenable } from "../common/notAFrame";
+import { nameList, quotedText } from "../common/shownText";
+import { notAFrameText } from "../common/notAFrame";
 
 /** Every code of src/entities, with what docs/errors.md says of it. */
 export const ENTITIES_ERRORS = {
@@ -85,7 +83,7 @@ export function unidentifiedAlertsWarning(count: number, total: number, rows: re
 
 /** An `Entities` item that is no object, for an alert's `parseErrors`; `index` counts from 0. */
 export function entityItemSkipped(where: string, index: number, value: unknown): string {
-  const shown = typeof value === "string" ? `the text ${JSON.stringify(cutText(value, 40))}` : Array.isArray(value) ? "a list" : String(value);
+  const shown = typeof value === "string" ? `the text ${quotedText(value, 40)}` : Array.isArray(value) ? "a list" : String(value);
   return `${where}: item ${index} is ${shown}, not an entity object: skipped (Sentinel's Entities is a list of objects)`;
 }
 
@@ -99,16 +97,14 @@ export function entitiesNotObjects(where: string, count: number): string {
 }
 
 /**
- * What a value an entity cannot be built from is, for {@link entitiesMessages.invalidSource}: text shown
- * (cut), a DataFrame or a Promise named (polars' objects must not be listed by their members).
+ * What a value an entity cannot be built from is, for {@link entitiesMessages.invalidSource}: text quoted as
+ * messages quote data (revealed, cut), anything else as common/notAFrame.ts words it, but a list: no
+ * DataFrame belongs here, one entity is built from one object.
  */
-export function describeSource(value: unknown): string {
-  if (value === null || value === undefined) return String(value);
-  if (typeof value === "string") return `the text ${JSON.stringify(cutText(value, 40))}`;
-  if (typeof value !== "object") return `a ${typeof value} (${String(value).slice(0, 40)})`;
-  if (Array.isArray(value)) return `an array of ${value.length} item(s)`;
-  if (isDataFrame(value)) return "a DataFrame";
-  if (isThenable(value)) return "a Promise (put await before it)";
-  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
-  return typeof name === "string" && name !== "Object" ? `an object (${name})` : "an object";
+export function describeSource(value: unknown, className: string): string {
+  if (typeof value === "string") return `the text ${quotedText(value, 40)}`;
+  if (Array.isArray(value)) {
+    return `an array of ${value.length} value${value.length === 1 ? "" : "s"} (one entity is built from one object: list.map((v) => new entities.${className}(v)))`;
+  }
+  return notAFrameText(value);
 }

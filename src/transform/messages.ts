@@ -2,15 +2,7 @@
 import { didYouMean, errorMessage, HuntlabError, unknownOptionText, type CodesOfClass, type ErrorCatalog, type UnknownOption } from "../common/errors";
 import { EVTX_DOCS } from "../data/schemas/winEvent";
 import { optionTypeText, shortValue } from "../common/options";
-import { notAFrameText } from "../common/notAFrame";
 
-
-/** An option's bad value as a message shows it: text quoted, a list as a list. */
-function shown(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
-  if (Array.isArray(value)) return `a list (${value.length} item(s))`;
-  return value === null || typeof value !== "object" ? String(value) : notAFrameText(value);
-}
 
 /** Every code of src/transform, with what docs/errors.md says of it. */
 export const TRANSFORM_ERRORS = {
@@ -101,7 +93,7 @@ export const transformMessages = {
   iocOptionsNotObject: (fn: string, given: string, example: string) =>
     errorMessage("transform/ioc-option", `${fn}: the second argument is an options object such as ${example}, not ${given}.`),
   iocOptionType: (fn: string, option: string, expected: string, value: unknown) =>
-    errorMessage("transform/ioc-option", `${fn}: option ${option} must be ${expected} (got ${shown(value)}).`),
+    errorMessage("transform/ioc-option", `${fn}: option ${option} must be ${expected} (got ${shortValue(value)}).`),
   /** `given` from notAFrameText (common/notAFrame.ts); `many`: a list or a frame, which extract or a join scans. */
   iocNotText: (given: string, many: boolean) =>
     errorMessage(
@@ -129,7 +121,7 @@ export const transformMessages = {
   chunkFailed: (firstRow: number, lastRow: number, detail: string) => errorMessage("transform/chunk-failed", `rows ${firstRow}–${lastRow}: ${detail}`),
   base64OptionUnknown: (fn: string, unknown: UnknownOption, known: readonly string[]) => errorMessage("transform/base64-option", unknownOptionText(fn, unknown, known)),
   iocOptionUnknown: (fn: string, unknown: UnknownOption, known: readonly string[]) => errorMessage("transform/ioc-option", unknownOptionText(fn, unknown, known)),
-  base64Option: (option: string, value: unknown) => errorMessage("transform/base64-option", `base64: option ${option} must be a positive number (got ${shown(value)}).`),
+  base64Option: (option: string, value: unknown) => errorMessage("transform/base64-option", `base64: option ${option} must be a positive number (got ${shortValue(value)}).`),
   /** `given` from notAFrameText (common/notAFrame.ts). */
   base64NotAFrame: (given: string) =>
     errorMessage("transform/base64-input", `base64.unpackDf: takes a DataFrame and { column }, not ${given}; base64.unpack(text) decodes one string.`),
@@ -141,7 +133,7 @@ export const transformMessages = {
     errorMessage("transform/base64-option", `${fn}: the second argument is an options object such as ${example}, not ${given}.`),
   /** column or indexColumn that is not one name. */
   base64ColumnOption: (option: string, value: unknown) =>
-    errorMessage("transform/base64-option", `base64.unpackDf: option ${option} must be one column name (text), not ${shown(value)}.`),
+    errorMessage("transform/base64-option", `base64.unpackDf: option ${option} must be one column name (text), not ${shortValue(value)}.`),
   base64NoColumn: () => errorMessage("transform/base64-no-column", 'base64.unpackDf: no column given: pass { column: "CommandLine" }.'),
   base64ColumnMissing: (column: string, columns: readonly string[]) =>
     errorMessage("transform/base64-column-missing", `base64.unpackDf: column "${column}" is not in the data (columns: ${columns.join(", ")}).${didYouMean(column, columns)}`),

@@ -6,9 +6,10 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { describe, it, test } from "node:test";
 import pl from "nodejs-polars";
 import { notAFrameText } from "../../src/common/notAFrame";
+import { shortValue } from "../../src/common/options";
 import { dbclusterEvents, timeseriesAnomaliesStl } from "../../src/analysis";
 import { toMimeBundle } from "../../src/display/display";
 import { timeline, timelineValues } from "../../src/vis/timeline";
@@ -75,4 +76,15 @@ describe("every entry point taking a frame words it so", () => {
   it("display of a query not awaited says to await the query, not only the async views", () => {
     assert.throws(() => toMimeBundle(promise), { code: "display/promise", message: /a query or an async view .* not awaited; put `await` before it: display\(await qp\./ });
   });
+});
+
+test("shortValue, the option messages' word for a value, names polars' objects and Promises as notAFrameText does (a DataFrame was serialised to JSON and cut: 60 characters of its bytes)", () => {
+  const df = pl.DataFrame({ a: [1, 2] });
+  assert.equal(shortValue(df), "a DataFrame");
+  assert.equal(shortValue(df.lazy()), notAFrameText(df.lazy()));
+  assert.equal(shortValue(df.getColumn("a")), "a Series (one column): pass the whole DataFrame");
+  assert.match(shortValue(Promise.resolve(1)), /^a Promise: .*put `await` before it$/);
+  // Everything else as before: JSON, cut.
+  assert.equal(shortValue({ group: 1 }), '{"group":1}');
+  assert.equal(shortValue(["a"]), '["a"]');
 });

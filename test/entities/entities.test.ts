@@ -247,9 +247,15 @@ describe("entity classes", () => {
     const refused: [() => unknown, RegExp][] = [
       [() => new Process("cmd.exe" as never), /^new entities\.Process: takes an object of its properties such as \{ ProcessId: …, CommandLine: …, ElevationToken: …, … \}, not the text "cmd\.exe"\.$/],
       [() => new Ip(null as never), /^new entities\.Ip: takes an object of its properties such as \{ Address: … \} \(or the Address as text\), not null\.$/],
-      [() => new Ip(["8.8.8.8"] as never), /not an array of 1 item\(s\)/],
+      [() => new Ip(["8.8.8.8"] as never), /not an array of 1 value \(one entity is built from one object: list\.map\(\(v\) => new entities\.Ip\(v\)\)\)\.$/],
+      // Text from data is revealed (a raw U+202E reversed the rest of the message); a query not awaited says so, as notAFrameText words it.
+      [() => new Process("cmd\u202eexe.txt" as never), /not the text "cmd\\u202eexe\.txt"\.$/],
+      [() => new Ip(Promise.resolve({ Address: "8.8.8.8" }) as never), /not a Promise: a query \(or another async call\) not awaited; put `await` before it\.$/],
       [() => new Ip(167772161 as never), /not a number \(167772161\)/],
       [() => new Host(pl.DataFrame({ HostName: ["x"] }) as never), /new entities\.Host: .*not a DataFrame/],
+      // An object, but no properties: these made an entity of nothing.
+      [() => new Host(pl.DataFrame({ HostName: ["x"] }).lazy() as never), /new entities\.Host: .*not a LazyDataFrame: collect it first/],
+      [() => new Host(pl.Series("HostName", ["x"]) as never), /new entities\.Host: .*not a Series \(one column\)/],
       [() => new GeoLocation("Seattle" as never), /new entities\.GeoLocation: .*not the text "Seattle"/],
       [() => new File(null as never), /new entities\.File: .*\(or the FullPath as text\), not null/],
       [() => new Alert(null as never), /new entities\.Alert: .*not null/],

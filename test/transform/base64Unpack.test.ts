@@ -572,7 +572,7 @@ test("plain JavaScript input: unpackDf of a non-frame says what it got (a LazyFr
   ];
   for (const [data, message] of notFrame) assert.throws(() => untyped.unpackDf(data, { column: "CommandLine" }), { name: "Base64Error", code: "transform/base64-input", message });
   assert.throws(() => untyped.unpackDf(df, "CommandLine"), { code: "transform/base64-option", message: /^base64\.unpackDf: the second argument is an options object such as \{ column: "CommandLine" \}, not text \(11 characters\)\.$/ });
-  assert.throws(() => untyped.unpackDf(df, { column: ["CommandLine"] }), { code: "transform/base64-option", message: /option column must be one column name \(text\), not a list \(1 item\(s\)\)/ });
+  assert.throws(() => untyped.unpackDf(df, { column: ["CommandLine"] }), { code: "transform/base64-option", message: /option column must be one column name \(text\), not \["CommandLine"\]\./ });
   assert.equal(untyped.unpackDf(df, { column: "CommandLine" }).height, 1);
   for (const [text, given] of [[5, "a number \\(5\\)"], [["x"], "an array of 1 value"], [df, "a DataFrame"]] as const) {
     assert.throws(() => untyped.unpack(text), { code: "transform/base64-input", message: new RegExp(`^base64\\.unpack: decodes one string, not ${given}; base64\\.unpackDf`) });
