@@ -304,7 +304,8 @@ function textsByDtype(s: Series): ColumnTexts {
   if (STRING_TYPES.has(variant)) {
     return { texts: (s.toArray() as unknown[]).map((v) => (v === null || v === undefined ? null : String(v))), numeric: false };
   }
-  if (variant === "List" && TEMPORAL_TYPES.has(listInnerVariant(s))) return { texts: temporalListTexts(s), numeric: false };
+  // Lists of times, and lists of structs or lists holding one (a List<Struct<Datetime>> went through JSON: UTC text cut to the ms).
+  if (variant === "List" && (TEMPORAL_TYPES.has(listInnerVariant(s)) || holdsTemporal(s))) return { texts: temporalListTexts(s), numeric: false };
   if (variant === "Struct" && holdsTemporal(s)) return { texts: temporalStructTexts(s), numeric: false };
   if (NESTED_TYPES.has(variant)) return { texts: nestedTexts(s), numeric: false };
   return { texts: (s.toArray() as unknown[]).map(anyToText), numeric: false };
@@ -354,8 +355,9 @@ function listInnerVariant(s: Series): string {
 }
 
 /**
- * Lists of times or durations with each element written as a column of its type is (zone and fraction kept,
- * durations in their unit): through JSON, durations were raw integers and zoned times UTC text.
+ * Lists of times or durations, or of structs or lists holding them, with each element written as a column of its
+ * type is (zone and fraction kept, durations in their unit): through JSON, durations were raw integers and zoned
+ * times UTC text. A struct's or list's element text is JSON already; a time's is quoted.
  */
 function temporalListTexts(s: Series): (string | null)[] {
   const frame = pl.DataFrame([s.rename("v")]);
@@ -363,10 +365,11 @@ function temporalListTexts(s: Series): (string | null)[] {
   const nulls = s.isNull().toArray() as boolean[];
   const flat = frame.filter(pl.col("v").lst.lengths().gt(0)).select(pl.col("v").explode()).getColumn("v");
   const elements = flat.length ? columnTexts(flat).texts : [];
+  const json = NESTED_TYPES.has(listInnerVariant(s));
   let k = 0;
   return lengths.map((n, i) => {
     if (nulls[i] || n === null) return null;
-    const items = elements.slice(k, k + n).map((t) => (t === null ? "null" : JSON.stringify(t)));
+    const items = elements.slice(k, k + n).map((t) => (t === null ? "null" : json ? t : JSON.stringify(t)));
     k += n;
     return `[${items.join(",")}]`;
   });

@@ -392,6 +392,22 @@ describe("dtype-aware formatting", () => {
     assert.deepEqual(table.column("maybe").map((c) => c.text), ['{"at":"2026-10-25 00:30:00.123456789"}', '{"at":"2026-10-25 01:30:00.000000001"}', "null"], "a null struct stays null");
   });
 
+  test("a list of structs with time fields shows each as its column type does: ns digits, zone offset (it went through JSON: a JS Date's UTC text, cut to the ms)", () => {
+    const t = pl.Series("t", [1792888200123456789n, 1792891800000000001n, null]).cast(pl.Datetime("ns"));
+    const df = pl
+      .DataFrame([t, pl.Series("g", [1, 1, 2])])
+      .select(pl.col("g"), pl.struct([pl.col("t").dt.replaceTimeZone("UTC").dt.convertTimeZone("Europe/Berlin").alias("at"), pl.lit("<x>").alias("s")]).alias("ev"))
+      .groupBy("g")
+      .agg(pl.col("ev"))
+      .sort("g")
+      .select(pl.col("ev"));
+    const table = parseTable(dataFrameToHtml(df));
+    assert.deepEqual(table.column("ev").map((c) => c.title ?? c.text), [
+      '[{"at":"2026-10-25 02:30:00.123456789+02:00","s":"<x>"},{"at":"2026-10-25 02:30:00.000000001+01:00","s":"<x>"}]',
+      '[{"at":null,"s":"<x>"}]',
+    ]);
+  });
+
   test("NaN, infinities and -0.0 inside lists and structs as in a float column (they were null and 0)", () => {
     const df = pl.DataFrame([pl.Series("l", [[Number.NaN, -0, Infinity, -Infinity, 1.5]], pl.List(pl.Float64))]).withColumns(pl.struct([pl.lit(Number.NaN).alias("a")]).alias("s"));
     const t = parseTable(dataFrameToHtml(df));
