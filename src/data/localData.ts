@@ -525,7 +525,9 @@ function* localQuerySteps(
     // after the window; a scanned one keeps its pushdown.
     const timeCreated = scanned.schema.get("TimeCreated");
     if (kind && scanned.whole && timeCreated && !isTemporalType(timeCreated) && isWinEventExport([...scanned.schema.keys()])) {
-      scanned = yield* mapWholeSource(scanned, (df) => winEventFields(df, { warn: readOptions.warn }));
+      // The CSV reader has warned of TimeCreated's slash dates that read either way (it kept them as text): once is enough.
+      const timeCreatedWarned = source.kind === "file" && source.format === "csv" && readOptions.parseTimes !== false && !readOptions.dayFirst;
+      scanned = yield* mapWholeSource(scanned, (df) => winEventFields(df, { warn: readOptions.warn, timeCreatedWarned }));
     }
     if (kind) {
       const labColumns = new Set(labColumnNames(kind));

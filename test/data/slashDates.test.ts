@@ -115,6 +115,13 @@ sources:
       >;
     const window = { start: "2026-06-05T15:00:30Z", end: "2026-06-05T15:01:30Z" };
     await assert.rejects(provider(false).Evtx.processes(window), (err: Error & { code?: string }) => err.code === "data/time-column-not-time" && /day and month are all 12 or less.*dayFirst/.test(err.message));
+    // Said once, by the reader naming the file (the mapping said it again, as "winEventFields").
+    const warnings: string[] = [];
+    const warned = new QueryProvider("LocalData", { dataPaths: [path.join(dir, "d")], queryPaths: [path.join(dir, "q")], warn: (m) => warnings.push(m) }) as unknown as Record<string, Record<string, () => Promise<pl.DataFrame>>>;
+    assert.equal((await warned.Evtx.processes()).height, 4);
+    const said = warnings.filter((m) => /TimeCreated.*slash dates/.test(m));
+    assert.equal(said.length, 1, said.join("\n"));
+    assert.match(said[0], /security\.csv: column "TimeCreated" holds slash dates .*kept as text/);
     const rows = await provider(true).Evtx.processes(window);
     assert.deepEqual(rows.getColumn("NewProcessName").toArray(), [procs[1].image, procs[2].image]);
   });

@@ -30,6 +30,11 @@ export function isWinEventExport(columns: readonly string[]): boolean {
 export interface WinEventFieldsOptions {
   /** Where warnings go (Messages in another language, cut Messages). Default: printed. */
   warn?: (message: string) => void;
+  /**
+   * The reader has said already that TimeCreated's slash dates read either way and kept them as text (huntlab's
+   * CSV reader does, naming the file): not said again. Default false.
+   */
+  timeCreatedWarned?: boolean;
 }
 
 /** Longest Message read: Windows' own are a few KB; a longer one is cut here (bounded work per row). */
@@ -309,12 +314,12 @@ function securityFields(lines: readonly string[], template: Template): Read | un
  * ISO) or day-first with dots (de-DE, ru-RU… on an English Windows); else the text as it is (slash dates whose
  * day and month are all 12 or less in a 24-hour clock too, with a warning).
  */
-function localTimes(time: pl.Series, warn: (message: string) => void): pl.Series {
+function localTimes(time: pl.Series, warn: (message: string) => void, warned: boolean): pl.Series {
   const read = parseTimeSeries(time);
   // Slash dates that read either way in a 24-hour clock (en-GB's 05/06/2026 15:00:00 is 5 June): the culture is
   // unknown, the text kept (en-US writes 5/6/2026 3:00:00 PM). The readers' dayFirst reads them before this.
   if (read.ambiguousSlashDates && !read.ambiguousSlashDates.twelveHour) {
-    warn(dataWarnings.winEventSlashDates("winEventFields", "TimeCreated"));
+    if (!warned) warn(dataWarnings.winEventSlashDates("winEventFields", "TimeCreated"));
     return time;
   }
   if (read.parsed) return read.series;
@@ -390,7 +395,7 @@ export function winEventFields(df: pl.DataFrame, options: WinEventFieldsOptions 
   const added = [
     columnOf(df, "Id").rename("EventID"),
     columnOf(df, "MachineName").rename("Computer"),
-    localTimes(columnOf(df, "TimeCreated"), warn).rename("TimeGenerated"),
+    localTimes(columnOf(df, "TimeCreated"), warn, options.timeCreatedWarned === true).rename("TimeGenerated"),
     ...[...columns].map(([name, values]) => pl.Series(name, values, pl.Utf8)),
   ];
   const replaced = new Set(added.map((s) => s.name));
