@@ -8,7 +8,8 @@
  * Deno's kernel calls that method itself (`format` in its cli/js/40_jupyter.js), not
  * huntlab's `toMimeBundle`: so every display method returns its bundle through
  * {@link wellFormedBundle}, the guard `toMimeBundle` applies (test/display/denoLastValue.test.ts
- * checks the methods in src).
+ * checks the methods in src). Deno (2.9) itself sends a lone surrogate as U+FFFD, so its
+ * notebooks save either way; through the guard the character shows as the escape tslab shows.
  */
 import { escapeLoneSurrogates, isWellFormed } from "./hiddenChars";
 

@@ -1,9 +1,9 @@
 /**
  * Deno's kernel shows a cell's last value by calling its `[Symbol.for("Jupyter.display")]()` itself
  * (`format` in Deno's cli/js/40_jupyter.js: `if (hasDisplaySymbol(obj)) return await obj[$display]();`),
- * never through huntlab's toMimeBundle. So the lone-surrogate guard (a lone surrogate in an output made the
- * notebook unsavable: nbformat could not write it as UTF-8) must be in each display method: here every
- * huntlab class's bundle, taken as Deno takes it, holds none. A source check keeps new display methods on it.
+ * never through huntlab's toMimeBundle. So the lone-surrogate guard (under tslab a lone surrogate in an output
+ * made the notebook unsavable; Deno 2.9 sends it as U+FFFD, the character lost) must be in each display method:
+ * here every huntlab class's bundle, taken as Deno takes it, holds none. A source check keeps new display methods on it.
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
