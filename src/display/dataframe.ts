@@ -336,6 +336,10 @@ function temporalStructTexts(s: Series): (string | null)[] {
 function withTemporalTexts(s: Series): Series {
   const variant = dtypeVariant(s);
   if (TEMPORAL_TYPES.has(variant)) return pl.Series(s.name, columnTexts(s).texts, pl.Utf8);
+  // A list of times in a struct: a list of their texts (a list of structs in a struct still goes through JSON).
+  if (variant === "List" && TEMPORAL_TYPES.has(listInnerVariant(s))) {
+    return pl.Series(s.name, temporalListTexts(s).map((t) => (t === null ? null : (JSON.parse(t) as (string | null)[]))), pl.List(pl.Utf8));
+  }
   if (variant !== "Struct" || !holdsTemporal(s)) return s;
   const fields = s.struct.toFrame();
   // Past the column proxy: a field may be called `select` or look like a pattern (common/frames).

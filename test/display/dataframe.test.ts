@@ -408,6 +408,22 @@ describe("dtype-aware formatting", () => {
     ]);
   });
 
+  test("a struct's list of times shows each as its column type does (it went through JSON: UTC text cut to the ms)", () => {
+    const t = pl.Series("t", [1792888200123456789n, 1792891800000000001n, null]).cast(pl.Datetime("ns"));
+    const df = pl
+      .DataFrame([t, pl.Series("g", [1, 1, 2])])
+      .select(pl.col("g"), pl.col("t").dt.replaceTimeZone("UTC").dt.convertTimeZone("Europe/Berlin").alias("at"))
+      .groupBy("g")
+      .agg(pl.col("at"))
+      .sort("g")
+      .select(pl.struct([pl.col("at"), pl.col("g")]).alias("st"));
+    const table = parseTable(dataFrameToHtml(df));
+    assert.deepEqual(table.column("st").map((c) => c.title ?? c.text), [
+      '{"at":["2026-10-25 02:30:00.123456789+02:00","2026-10-25 02:30:00.000000001+01:00"],"g":1}',
+      '{"at":[null],"g":2}',
+    ]);
+  });
+
   test("NaN, infinities and -0.0 inside lists and structs as in a float column (they were null and 0)", () => {
     const df = pl.DataFrame([pl.Series("l", [[Number.NaN, -0, Infinity, -Infinity, 1.5]], pl.List(pl.Float64))]).withColumns(pl.struct([pl.lit(Number.NaN).alias("a")]).alias("s"));
     const t = parseTable(dataFrameToHtml(df));
