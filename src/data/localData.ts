@@ -525,8 +525,8 @@ function* localQuerySteps(
     // after the window; a scanned one keeps its pushdown.
     const timeCreated = scanned.schema.get("TimeCreated");
     if (kind && scanned.whole && timeCreated && !isTemporalType(timeCreated) && isWinEventExport([...scanned.schema.keys()])) {
-      // The CSV reader has warned of TimeCreated's slash dates that read either way (it kept them as text): once is enough.
-      const timeCreatedWarned = source.kind === "file" && source.format === "csv" && readOptions.parseTimes !== false && !readOptions.dayFirst;
+      // The CSV and JSON readers have warned of TimeCreated's slash dates that read either way (they kept them as text): once is enough.
+      const timeCreatedWarned = source.kind === "file" && (source.format === "csv" || source.format === "ndjson" || source.format === "json") && readOptions.parseTimes !== false && !readOptions.dayFirst;
       scanned = yield* mapWholeSource(scanned, (df) => winEventFields(df, { warn: readOptions.warn, timeCreatedWarned }));
     }
     if (kind) {

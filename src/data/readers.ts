@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import pl from "nodejs-polars";
-import { columnOf, hasColumn, replaceColumns } from "../common/frames";
+import { columnNames, columnOf, hasColumn, replaceColumns } from "../common/frames";
 import { printWarning } from "../common/messages";
 import { fileKind, linkTarget } from "../common/regularFile";
 import { runSync, type ReadSteps } from "./collect";
@@ -14,11 +14,11 @@ import { readCsvSteps } from "./csv";
 import { DataFileError, dataMessages as msg, dataWarnings } from "./messages";
 import { readZeekTsvFileSteps, isZeekTsv } from "./schemas/zeek";
 import { isHeaderlessVpcFlowLog, isVpcFlowLog, readVpcFlowLogFileSteps } from "./schemas/vpcFlow";
-import { parseTimeColumns } from "./timeParsing";
+import { parseTimeColumns, slashDates } from "./timeParsing";
 import { readTypedFrame } from "./offsetZones";
 import { copyOfStart, truncatedLastLine } from "./truncatedLine";
 import { quoteWideIntegers, wideIntsAsText } from "./wideInts";
-import { EVTX_DOCS } from "./schemas/winEvent";
+import { EVTX_DOCS, isWinEventExport } from "./schemas/winEvent";
 
 /**
  * Data file kinds the LocalData driver reads. `log` is a Zeek log: its ASCII
@@ -197,9 +197,20 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
   // Integers beyond Int64 (read as Int128 from CSV and JSON) as text: JavaScript cannot read that type.
   df = wideIntsAsText(df);
   if ((format === "ndjson" || format === "json" || format === "log") && options.parseTimes !== false) {
+    const text = df;
     const parsed = parseTimeColumns(df, { dayFirst: options.dayFirst });
     df = parsed.frame;
-    if (!options.dayFirst) for (const r of parsed.report) if (r.ambiguousSlashDates) (options.warn ?? printWarning)(dataWarnings.slashDatesMonthFirst(file, r.column));
+    const warn = options.warn ?? printWarning;
+    for (const r of options.dayFirst ? [] : parsed.report) {
+      if (!r.ambiguousSlashDates) continue;
+      if (r.column === "TimeCreated" && isWinEventExport(columnNames(text))) {
+        // A plain Get-WinEvent export's TimeCreated, as the CSV reader reads it: AM/PM is en-US, month first without a
+        // word; a 24-hour clock's culture is unknown, so the text is kept (it was read month first: en-GB's 5 June as 6 May).
+        if (slashDates(columnOf(text, r.column))?.twelveHour) continue;
+        df = replaceColumns(df, new Map([[r.column, columnOf(text, r.column)]]));
+        warn(dataWarnings.winEventSlashDates(file, r.column));
+      } else warn(dataWarnings.slashDatesMonthFirst(file, r.column));
+    }
   }
   return df;
 }

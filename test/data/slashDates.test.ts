@@ -90,6 +90,19 @@ describe("a plain Get-WinEvent export whose TimeCreated reads either way", () =>
     assert.deepEqual(dayFirst.warnings, []);
   });
 
+  it("reads a JSON export as the CSV one: a 24-hour TimeCreated kept as text with one warning (it was read month first), an AM/PM one month first without a word", () => {
+    const record = (id: number, time: string) => JSON.stringify({ Id: 4688, MachineName: "H", TimeCreated: time, Message: "x", ProviderName: "Microsoft-Windows-Security-Auditing", RecordId: id });
+    const gb = read("security.ndjson", [record(1, "05/06/2026 15:00:00"), record(2, "06/06/2026 09:30:00")].join("\n"));
+    assert.equal(gb.df.getColumn("TimeCreated").dtype.variant, "String", "not May 6");
+    assert.deepEqual(gb.df.getColumn("TimeCreated").toArray(), ["05/06/2026 15:00:00", "06/06/2026 09:30:00"]);
+    assert.equal(gb.warnings.length, 1, gb.warnings.join("\n"));
+    assert.match(gb.warnings[0], /security\.ndjson: column "TimeCreated" holds slash dates .* 24-hour clock; the export's culture is unknown .*kept as text/);
+    const us = read("security.ndjson", [record(1, "5/6/2026 3:00:00 PM"), record(2, "6/6/2026 9:30:00 AM")].join("\n"));
+    assert.equal(isoTimes(us.df, "TimeCreated")[0], "2026-05-06T15:00:00.000Z");
+    assert.deepEqual(us.warnings, []);
+    assert.equal(isoTimes(read("security.ndjson", record(1, "05/06/2026 15:00:00"), { dayFirst: true }).df, "TimeCreated")[0], "2026-06-05T15:00:00.000Z");
+  });
+
   it("reads an en-US export (AM/PM) month first without a warning", () => {
     const { df, warnings } = read("security.csv", american);
     assert.equal(isoTimes(df, "TimeCreated")[0], "2026-05-06T15:00:00.000Z");
