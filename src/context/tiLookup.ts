@@ -189,6 +189,26 @@ interface InFlight {
   context: LookupContext;
 }
 
+/** Called with a TILookup each time its providers are (re)loaded (set by src/pivot: its `ti` functions follow). */
+let loadedHook: ((lookup: TILookup) => void) | undefined;
+
+/** Installs what hears of each TILookup made or reloaded (src/pivot's Pivot). */
+export function onTILookupLoaded(hook: (lookup: TILookup) => void): void {
+  loadedHook = hook;
+}
+
+/** What a TILookup was asked to load, by lookup (see {@link sameTISettings}). */
+const SETTINGS = new WeakMap<TILookup, string>();
+
+/**
+ * True when two TILookups load the same: one config file, the same `providers`
+ * and `cacheDir` options — a cell that makes one, run again.
+ */
+export function sameTISettings(a: TILookup, b: TILookup): boolean {
+  const key = (t: TILookup) => JSON.stringify([t.configFile, SETTINGS.get(t) ?? ""]);
+  return key(a) === key(b);
+}
+
 /** Threat-intelligence lookups over the providers configured in msticpyconfig.yaml. */
 export class TILookup {
   /** Names of every provider class huntlab has (values for `Provider:` in the config). */
@@ -215,6 +235,7 @@ export class TILookup {
   constructor(options: TILookupOptions = {}) {
     checkTILookupOptions(options);
     this.#options = { ...options, ...(options.providers ? { providers: [...options.providers] } : {}) };
+    SETTINGS.set(this, JSON.stringify([this.#options.providers ?? null, this.#options.cacheDir ?? null]));
     this.reloadProviders();
   }
 
@@ -260,6 +281,7 @@ export class TILookup {
     this.#loaded = loaded;
     this.#statuses = statuses;
     this.#primaryUnread = new Set(config.tiProviders.filter((p) => p.missing.some((m) => m.arg === "Primary")).map((p) => p.name));
+    loadedHook?.(this);
   }
 
   private loadAll(config: HuntlabConfig): { loaded: Map<string, Loaded>; statuses: ProviderStatus[] } {

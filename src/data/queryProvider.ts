@@ -622,11 +622,21 @@ function construct(named: DataEnvironment, options?: LocalDataOptions & LiveProv
   return strict(provider, (prop) => new QueryError(msg.unknownFamily(prop, provider.environment, provider.listFamilies()))) as unknown as QueryProvider;
 }
 
+/** Called with each QueryProvider made (set by src/pivot, so a cell re-run on another folder re-points the pivots). */
+let createdHook: ((provider: QueryProvider) => void) | undefined;
+
+/** Installs what hears of each new QueryProvider (src/pivot's Pivot; data/ does not depend on pivot/). */
+export function onQueryProviderCreated(hook: (provider: QueryProvider) => void): void {
+  createdHook = hook;
+}
+
 /** `new QueryProvider("LocalData", { dataPaths, queryPaths })`. */
 export const QueryProvider: QueryProviderConstructor = Object.assign(
   function QueryProvider(this: unknown, environment: DataEnvironment, options?: LocalDataOptions & LiveProviderOptions) {
     if (!new.target) throw new TypeError('QueryProvider must be called with "new"');
-    return construct(environment, options);
+    const provider = construct(environment, options);
+    createdHook?.(provider);
+    return provider;
   } as unknown as QueryProviderConstructor,
   { listDataEnvironments: (): DataEnvironment[] => ["LocalData", ...LIVE_ENVIRONMENTS] },
 );

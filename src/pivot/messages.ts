@@ -26,6 +26,13 @@ export class PivotError extends HuntlabError<PivotErrorCode> {
 
 const list = (names: readonly string[], max = 30): string => (names.length ? names.slice(0, max).join(", ") + (names.length > max ? `, … (${names.length} in all)` : "") : "(none)");
 
+/** Notes (not errors) of src/pivot. */
+export const pivotNotes = {
+  /** A re-made provider took an old one's place in the attached pivots. */
+  followed: (namespace: string, what: string) =>
+    `Pivot: the entities' ${namespace} pivots now use the ${what} just made, in place of the one made before (run new Pivot({ providers: [...] }) again to choose others).`,
+};
+
 /** Message builders of src/pivot. */
 export const pivotMessages = {
   notInitialised: (entity: string, namespace: string) =>

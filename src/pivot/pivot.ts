@@ -4,13 +4,13 @@
  * namespace per query provider — after MSTICPy's `Pivot`.
  */
 import { inspect } from "node:util";
-import { TILookup } from "../context/tiLookup";
-import type { QueryProviderMethods } from "../data/queryProvider";
+import { onTILookupLoaded, sameTISettings, TILookup } from "../context/tiLookup";
+import { onQueryProviderCreated, type QueryProviderMethods } from "../data/queryProvider";
 import { JUPYTER_DISPLAY, wellFormedBundle, type Displayable, type MimeBundle } from "../display/protocol";
 import { PivotBrowser, type PivotBrowserEntry, type PivotBrowserOptions } from "../vis/pivotBrowser";
 import { attachFunctions, attachQueries, detachAll, markInitialised, namespaceOf, PIVOT_ENTITIES, type PivotEntityName } from "./attach";
 import { loadMappings, type PivotMappings } from "./mappings";
-import { PivotError, pivotMessages as msg } from "./messages";
+import { PivotError, pivotMessages as msg, pivotNotes } from "./messages";
 import { queryFunctions } from "./queryPivots";
 import { tiFunctions } from "./tiPivots";
 import type { PivotFunction, PivotFunctionInfo, PivotNamespace, PivotQueryNamespace } from "./types";
@@ -50,7 +50,8 @@ let current: Pivot | undefined;
 /** Pivot functions for the entity classes, from built-ins and the given providers. */
 export class Pivot implements Displayable {
   readonly #options: PivotOptions;
-  #queryProviders: { name: string; provider: QueryProviderMethods }[] = [];
+  /** `named`: given a `name` of its own (addProvider), so a newer provider of its environment leaves it alone. */
+  #queryProviders: { name: string; provider: QueryProviderMethods; named: boolean }[] = [];
   #tiProviders: TILookup[] = [];
   #mappings: PivotMappings;
   #functions: PivotFunction[] = [];
@@ -78,7 +79,41 @@ export class Pivot implements Displayable {
     const base = options.name ?? provider.environment;
     let name = base;
     for (let i = 2; this.#queryProviders.some((q) => q.name === name); i++) name = `${base}_${i}`;
-    this.#queryProviders.push({ name, provider });
+    this.#queryProviders.push({ name, provider, named: options.name !== undefined });
+  }
+
+  // Cells are re-run: `const qp = new QueryProvider(...)` again on another data folder, or `new TILookup()` again
+  // after the feed or config changed, left the attached pivots on the old objects (the old folder's rows, the old
+  // feed's verdicts) until the `new Pivot(...)` cell was run again too. The Pivot attached now follows them.
+  static {
+    onQueryProviderCreated((provider) => current && current.#follow(provider));
+    onTILookupLoaded((lookup) => current && current.#follow(lookup));
+  }
+
+  /**
+   * A provider was just made (or a TILookup reloaded). It takes the place of the one it repeats: the only query
+   * provider of its environment attached under the default name, or a TILookup loading the same config and
+   * providers. A reloaded TILookup of this Pivot is attached again. Anything else is left alone.
+   */
+  #follow(provider: PivotProvider): void {
+    if (provider instanceof TILookup) {
+      if (this.#tiProviders.includes(provider)) return this.attach();
+      const i = this.#tiProviders.findIndex((t) => sameTISettings(t, provider));
+      if (i < 0) return;
+      this.#tiProviders[i] = provider;
+      this.attach();
+      console.log(pivotNotes.followed("ti", "TILookup"));
+      return;
+    }
+    // Once the statement that made it has run: `pivot.addProvider(new QueryProvider(...), { name })` adds a second one.
+    queueMicrotask(() => {
+      if (current !== this || this.#queryProviders.some((q) => q.provider === provider)) return;
+      const same = this.#queryProviders.filter((q) => !q.named && q.provider.environment === provider.environment);
+      if (same.length !== 1) return;
+      same[0].provider = provider;
+      this.attach();
+      console.log(pivotNotes.followed(same[0].name, `${provider.environment} QueryProvider`));
+    });
   }
 
   /** Adds a query provider or TILookup and attaches its functions. */
@@ -90,8 +125,8 @@ export class Pivot implements Displayable {
   }
 
   /**
-   * Builds every namespace again: after `ti.reloadProviders()` (a provider
-   * switched on), new query files or an edited mapping file.
+   * Builds every namespace again: after new query files or an edited mapping file
+   * (`ti.reloadProviders()` on a TILookup of the current Pivot does this itself).
    */
   reload(): this {
     this.#mappings = loadMappings(this.#options.mappingsPaths ?? []);
