@@ -4,7 +4,8 @@ import { findUnknownOption, unknownOptionText } from "../common/errors";
 import { setOwnProperty } from "../common/json";
 import { EntityParseError } from "./entity";
 import { entitiesMessages as msg } from "./messages";
-import { columnNames, frameRecords } from "../common/frames";
+import { columnNames, frameRecords, isDataFrame } from "../common/frames";
+import { notAFrameText } from "../common/notAFrame";
 import { decimalNumber } from "../common/decimal";
 import { GeoLocation, Ip } from "./types";
 
@@ -53,6 +54,8 @@ const IPS_OPTIONS: readonly (keyof IpsFromDataFrameOptions)[] = ["ipColumn", "la
  * sign-in), so the result lines up with the DataFrame.
  */
 export function ipsFromDataFrame(df: DataFrame, options: IpsFromDataFrameOptions = {}): Ip[] {
+  // A query not awaited read as a frame without columns: "no IP address column … Columns: " (undefined: a TypeError).
+  if (!isDataFrame(df)) throw new EntityParseError(msg.ipsInput(notAFrameText(df)));
   // A misspelt option (`ipcolumn`, MSTICPy's `ip_col`) used the default column without a word.
   const unknown = findUnknownOption(options, IPS_OPTIONS);
   if (unknown) throw new EntityParseError(msg.invalidOption(unknownOptionText("ipsFromDataFrame", unknown, IPS_OPTIONS)));

@@ -8,6 +8,7 @@ import { notAFrameText } from "../common/notAFrame";
 export const ENTITIES_ERRORS = {
   "entities/json-invalid": { class: "EntityParseError", when: "an Entities or ExtendedProperties cell is not valid JSON", names: "the cell (row and column), the parser's complaint" },
   "entities/column-missing": { class: "EntityParseError", when: "ipsFromDataFrame is given a column that is not there, or finds no IP column", names: "the option, the column, the columns there are" },
+  "entities/frame-input": { class: "EntityParseError", when: "ipsFromDataFrame is given something other than a DataFrame (a query not awaited, a variable never set, the rows as objects)", names: "what it was given, how to make it a DataFrame" },
   "entities/invalid-option": { class: "EntityParseError", when: "ipsFromDataFrame or new SecurityAlert is given an option it does not know, or a value of the wrong kind", names: "the option, the value, the options there are" },
   "entities/invalid-source": { class: "EntityParseError", when: "an entity is built from something other than an object of its properties (or, for Ip, Host, Account, Url, Dns and File, its address, name, URL or path as text)", names: "the class, what it was given, an example" },
   "entities/row-out-of-range": { class: "EntityParseError", when: "new SecurityAlert(df, row) names a row the DataFrame does not have, or a row that is no whole number (text, a fraction), or a row number comes with a row object", names: "the row, the number of rows" },
@@ -38,6 +39,8 @@ export const entitiesMessages = {
     errorMessage("entities/column-missing", `ipsFromDataFrame: no IP address column (looked for ${lookedFor.join(", ")}); pass ipColumn. Columns: ${columns.join(", ")}`),
   /** `text`: the option's problem as the shared option check words it (common/errors.ts). */
   invalidOption: (text: string) => errorMessage("entities/invalid-option", text),
+  /** `what`: the input described by common/notAFrame.ts (a Promise: await it…). */
+  ipsInput: (what: string) => errorMessage("entities/frame-input", `ipsFromDataFrame: expected a polars DataFrame of IP addresses, got ${what}.`),
   /**
    * `new entities.X(source)` given something it cannot be built from; `given` from describeSource, `example` an object
    * of its properties, `text`: the property a text source sets, if the class takes one.

@@ -8,6 +8,7 @@ import { HuntlabError } from "../common/errors";
 import { isDataFrame, lazyFrame } from "../common/frames";
 import { display } from "../display/display";
 import { PivotError, pivotMessages as msg } from "./messages";
+import { notAFrameText } from "../common/notAFrame";
 import type { PivotCallOptions, PivotFunction } from "./types";
 
 /** Options of `chain.display(...)`. */
@@ -37,8 +38,8 @@ export class PivotChain {
   /** Frames saved by `tee(name)`, filled as the chain runs. */
   readonly tees: Record<string, pl.DataFrame>;
 
-  constructor(df: pl.DataFrame, steps: readonly ChainStep[] = [], tees: Record<string, pl.DataFrame> = {}) {
-    if (!isDataFrame(df)) throw new PivotError(msg.badInput("pivotChain", "something other than a polars DataFrame"));
+  constructor(df: pl.DataFrame, steps: readonly ChainStep[] = [], tees: Record<string, pl.DataFrame> = {}, fn = "pivotChain") {
+    if (!isDataFrame(df)) throw new PivotError(msg.notAFrame(fn, notAFrameText(df)));
     this.#start = df;
     this.#steps = steps;
     this.tees = tees;

@@ -6,7 +6,7 @@ export const PIVOT_ERRORS = {
   "pivot/not-initialised": { class: "PivotError", when: "a pivot namespace is used before `new Pivot(...)` attached the functions", names: "the entity and namespace, the call to make" },
   "pivot/unknown-function": { class: "PivotError", when: "a pivot namespace has no function (or query family) of the name used", names: "the entity, the namespace, the name, the names there are" },
   "pivot/bad-provider": { class: "PivotError", when: "a provider given to `new Pivot` or `addProvider` is neither a QueryProvider nor a TILookup", names: "what was given" },
-  "pivot/bad-input": { class: "PivotError", when: "a pivot function is given something other than a value, an array, an entity or a DataFrame with `column`", names: "the function, what it accepts" },
+  "pivot/bad-input": { class: "PivotError", when: "a pivot function is given something other than a value, an array, an entity or a DataFrame with `column`, or pivotChain or runPipeline something other than a DataFrame (a query not awaited, a variable never set) or runPipeline no pipeline text or path", names: "the function, what it was given, what it accepts" },
   "pivot/column-missing": { class: "PivotError", when: "the `column` of a DataFrame input is missing (or not given)", names: "the function, the column, the columns there are" },
   "pivot/bad-option": { class: "PivotError", when: "a pivot option (join, concurrency, inputColumn, a chain step's option) has a value it does not accept, or a util or TI pivot is given an option it does not know (misspelt)", names: "the function or step, the option, the value, or the nearest known option" },
   "pivot/entity-value": { class: "PivotError", when: "an entity input has no value for the attribute the pivot needs", names: "the function, the entity, the attribute" },
@@ -61,6 +61,10 @@ export const pivotMessages = {
       "pivot/bad-input",
       `${fn}: column "${column}" holds ${type} values, not one value a row; make one row per value first, e.g. df.explode("${column}") for a list.`,
     ),
+  /** `what`: the input described by common/notAFrame.ts (a Promise: await it…). */
+  notAFrame: (fn: string, what: string) => errorMessage("pivot/bad-input", `${fn}: expected a polars DataFrame to start from, got ${what}.`),
+  pipelineText: (given: string) =>
+    errorMessage("pivot/bad-input", `runPipeline: its second argument is the pipeline, as YAML text or the path of a .yaml file, not ${given}.`),
   unknownOption: (fn: string, unknown: UnknownOption, known: readonly string[]) => errorMessage("pivot/bad-option", unknownOptionText(fn, unknown, known)),
   badOption: (fn: string, option: string, value: unknown, accepted: string) =>
     errorMessage("pivot/bad-option", `${fn}: option ${option} = ${showValue(value)} is not accepted; expected ${accepted}.`),

@@ -33,6 +33,7 @@ import { namespaceOf, pivotEntityName } from "./attach";
 import { PIVOT_JOINS } from "./input";
 import { displayStep, PivotChain, teeStep, type ChainStep } from "./chain";
 import { PivotError, pivotMessages as msg, showValue } from "./messages";
+import { isThenable } from "../common/notAFrame";
 import type { PivotCallOptions, PivotFunction, PivotNamespace } from "./types";
 import { withRichLastValue } from "../display/lastValue";
 import { anyOf, columnNames, columnOf, lazyFrame, renameAll } from "../common/frames";
@@ -378,9 +379,11 @@ export function pipelineSteps(where: string, steps: readonly unknown[], tees?: R
  * runs; a step that fails at run time is named in the error.
  */
 export async function runPipeline(df: pl.DataFrame, yamlTextOrPath: string, options: RunPipelineOptions = {}): Promise<pl.DataFrame> {
+  // Checked before the YAML is read: a query not awaited (or a cell not run) said only "something other than a DataFrame".
+  let chain = new PivotChain(df, [], {}, "runPipeline");
+  if (typeof yamlTextOrPath !== "string") throw new PivotError(msg.pipelineText(isThenable(yamlTextOrPath) ? "a Promise (put `await` before it)" : showValue(yamlTextOrPath)));
   const { name: file, doc } = readPipelineDoc(yamlTextOrPath);
   const { name, steps } = selectPipeline(file, doc, options.pipeline);
-  let chain = new PivotChain(df, [], {});
   for (const step of pipelineSteps(name, steps, options.tees)) chain = chain.addStep(step);
   return withRichLastValue(await chain.df);
 }
