@@ -29,7 +29,10 @@ export interface PivotOptions extends UtilOptions {
 
 /** Options of `pivot.addProvider(provider, options)`. */
 export interface AddProviderOptions {
-  /** Namespace name of a query provider. Default: its environment (`LocalData`); a second one gets `_2`… */
+  /**
+   * Namespace name of a query provider. Default: its environment (`LocalData`); a second one gets `_2`…
+   * A name already in use is this provider's from now on (the one before is dropped: a re-run cell).
+   */
   name?: string;
 }
 
@@ -76,6 +79,14 @@ export class Pivot implements Displayable {
     }
     if (!isQueryProvider(provider)) throw new PivotError(msg.badProvider(describeProvider(provider)));
     if (this.#queryProviders.some((q) => q.provider === provider)) return;
+    // A name given again is that namespace's new provider: a re-run `pivot.addProvider(new QueryProvider(...), { name })`
+    // added Other_2, Other_3… while `Other` went on querying the first one.
+    const same = options.name === undefined ? undefined : this.#queryProviders.find((q) => q.name === options.name);
+    if (same) {
+      same.provider = provider;
+      same.named = true;
+      return;
+    }
     const base = options.name ?? provider.environment;
     let name = base;
     for (let i = 2; this.#queryProviders.some((q) => q.name === name); i++) name = `${base}_${i}`;

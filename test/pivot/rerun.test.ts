@@ -68,6 +68,18 @@ describe("re-run cells: the attached pivots follow re-made providers", () => {
     assert.equal((await pivot.namespace("Host", "Other").WindowsSecurity.list_host_logons(HOST)).height, 2);
   });
 
+  it("addProvider with a name already in use: that namespace queries the new provider (a re-run cell added Other_2)", async (t) => {
+    t.mock.method(console, "log", () => undefined);
+    const { a, b, all } = folders(4);
+    const pivot = new Pivot({ providers: [new QueryProvider("LocalData", { dataPaths: [a], queryPaths: [QUERIES] })] });
+    pivot.addProvider(new QueryProvider("LocalData", { dataPaths: [a], queryPaths: [QUERIES] }), { name: "Other" });
+    assert.equal((await pivot.namespace("Host", "Other").WindowsSecurity.list_host_logons(HOST)).height, all);
+    pivot.addProvider(new QueryProvider("LocalData", { dataPaths: [b], queryPaths: [QUERIES] }), { name: "Other" });
+    assert.equal((await pivot.namespace("Host", "Other").WindowsSecurity.list_host_logons(HOST)).height, 4);
+    assert.throws(() => pivot.namespace("Host", "Other_2"), { code: "pivot/unknown-function" });
+    assert.equal(await logons(), all, "the default LocalData namespace is left alone");
+  });
+
   it("a TILookup made again on the same config (its feed changed): the ti pivots answer from the new one; another kind is left alone", async (t) => {
     t.mock.method(console, "log", () => undefined);
     const dir = tempDir();
