@@ -258,6 +258,13 @@ export class DataFileIndex {
     return this.found;
   }
 
+  /** Forgets the listing: the next use lists the data paths again. */
+  private relist(): void {
+    this.found = undefined;
+    this.byName = undefined;
+    this.byStem = undefined;
+  }
+
   /** All indexed file (and dataset folder) names, lower-cased. */
   names(): string[] {
     this.sources();
@@ -330,7 +337,16 @@ export class DataFileIndex {
 
   /** {@link find}, or an error naming the file, the data paths and the closest names. */
   resolveSource(name: string, context: string): DataSource & { real: string } {
-    const found = this.find(name, context);
+    let found = this.find(name, context);
+    // Files come and go while a provider lives (its cell ran once; an export was added, renamed or removed since):
+    // a name not in the index, or gone from disk, is looked for again in a fresh listing before it is an error.
+    // It was "not found in <folder>" for a file that was there, or a stale path's ENOENT.
+    if (!found || !fs.existsSync(found.path)) {
+      const listed = found;
+      this.relist();
+      // A link broken since (still there, its target gone) is kept: its read names the link and its target.
+      found = this.find(name, context) ?? (listed && fs.lstatSync(listed.path, { throwIfNoEntry: false }) ? listed : undefined);
+    }
     if (found) return this.checked(found, context);
     // A data file's name not indexed but there (a folder such as Spark's `x.csv/`, a broken link, a FIFO): said so,
     // as readDataFile says it. Other names (a family folder, "") keep the not-found error with close names.

@@ -5,6 +5,7 @@
  * scan pushes down, and passes the result through the event-schema mapping
  * when the query declares `schema:`.
  */
+import fs from "node:fs";
 import { queryParams } from "./providerOptions";
 import path from "node:path";
 import pl from "nodejs-polars";
@@ -480,7 +481,8 @@ function defaultColumns(query: QueryDefinition): string[] | undefined {
 function sourceOf(index: DataFileIndex, query: QueryDefinition, where: string): DataSource & { real: string } {
   if (query.dataFile) {
     const source = index.sourceAt(query.dataFile);
-    if (source) return index.checked(source, where);
+    // Gone since it was listed: looked for by name again (resolveSource lists the folders afresh).
+    if (source && fs.existsSync(source.path)) return index.checked(source, where);
   }
   return index.resolveSource(query.query, where);
 }
