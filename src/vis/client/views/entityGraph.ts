@@ -9,6 +9,7 @@
  * (`LabelLayer`; the static image follows the same rule).
  */
 import type cytoscape from "cytoscape";
+import { followContainerMoves } from "../graphPosition";
 import { forceLayoutFlat } from "../forceLayout";
 import {
   chooseLabels,
@@ -405,6 +406,7 @@ export const boot = defineView<EntityGraphData, Libs>(async (container: GraphCon
 
   const cy = await createGraph(libs.cytoscape, graphDiv, data);
   performance.mark("hl-eg:cy");
+  followContainerMoves(cy, graphDiv);
   container.huntlabCy = cy;
   container.setAttribute("data-node-count", String(cy.nodes().length));
   container.setAttribute("data-edge-count", String(cy.edges().length));

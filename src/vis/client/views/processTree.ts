@@ -6,6 +6,7 @@
  * disguise a command line.
  */
 import type cytoscape from "cytoscape";
+import { followContainerMoves } from "../graphPosition";
 import { defineView, type ViewContext } from "../runtime";
 import { paintTheme, type PaintTheme } from "../theme";
 import { Folding } from "../processTreeFolding";
@@ -559,6 +560,7 @@ export const boot = defineView<ProcessTreeWire, Libs>((container, wire, libs, vi
   const parts = skeleton(container, view);
   parts.side.append(legendPanel(data, view), parts.details);
   const cy = libs.cytoscape({ container: parts.box, elements: [], minZoom: 0.05, maxZoom: 3, wheelSensitivity: 0.3, style: graphStyle(paintTheme(parts.box)) });
+  followContainerMoves(cy, parts.box);
   const tree = new LiveTree(data, view, container, parts, cy);
   wireGraphEvents(tree, parts.tip, parts.box);
   toolbar(tree, data, parts, view);
