@@ -9,6 +9,7 @@
  */
 import ipaddr from "ipaddr.js";
 import pl from "nodejs-polars";
+import { textSeries } from "../../common/dtypes";
 import { convert } from "./convert";
 import { fieldSeries } from "./fields";
 import type { EndpointsRule } from "./types";
@@ -52,8 +53,14 @@ export function flowEndpoints(df: pl.DataFrame, spec: EndpointsRule["endpoints"]
     code && declaredCode
       ? (convert(declaredCode, "int", "code").toArray() as (number | bigint | null)[]).map((v): Direction | null => (v === null ? null : Number(v) === code.inbound ? "I" : Number(v) === code.outbound ? "O" : null))
       : undefined;
-  const verdict = spec.action ? fieldSeries(df, spec.action) : undefined;
-  const denied = verdict ? deniedFlags(verdict) : undefined;
+  const verdictFields = spec.action === undefined ? [] : typeof spec.action === "string" ? [spec.action] : spec.action;
+  const verdicts = verdictFields.flatMap((f) => {
+    const s = fieldSeries(df, f);
+    const flags = s ? deniedFlags(s) : undefined;
+    return flags ? [flags] : [];
+  });
+  // Denied when any verdict field says so (ECS: `event.type` denied, or `event.action` deny, or `event.outcome` failure).
+  const denied = verdicts.length === 0 ? undefined : srcs.map((_, i) => verdicts.some((v) => v[i]));
 
   // Each distinct address is classified once.
   const memo = new Map<string, boolean>();
@@ -114,14 +121,26 @@ export function flowEndpoints(df: pl.DataFrame, spec: EndpointsRule["endpoints"]
 
 /**
  * Verdicts that mean the flow did not pass: VPC flow logs' `REJECT`, OCSF's `Denied`/`Blocked`, firewalls'
- * CEF `deny`, `drop`, `block`, Palo Alto's `reset-both`… Any other value (`ACCEPT`, `allow`, `Allowed`) or none is allowed.
+ * CEF `deny`, `drop`, `block`, Palo Alto's `reset-both`, ECS's `event.type: denied` and `event.outcome:
+ * failure` (a connection that failed, from the point of view of the device that logged it)… Any other value
+ * (`ACCEPT`, `allow`, `Allowed`, `success`) or none is allowed.
  */
-const DENIED_VERDICTS = new Set(["deny", "denied", "reject", "rejected", "drop", "dropped", "block", "blocked", "refuse", "refused"]);
+const DENIED_VERDICTS = new Set(["deny", "denied", "reject", "rejected", "drop", "dropped", "block", "blocked", "refuse", "refused", "failure"]);
 
-/** Each row's verdict; none (all allowed) for a field of values that are no text (a list where an export wrote an array). */
+/** What separates the elements of a list written as text: a JSON array in a CSV cell, comma-joined values. */
+const LIST_SEPARATORS = /[,[\]"]+/;
+
+/**
+ * Each row's verdict. A list (ECS `event.type: ["connection", "denied"]`) is denied when one of its elements
+ * is, and so is text listing them. Undefined (all allowed) for a field whose values do not convert to text.
+ */
 function deniedFlags(verdict: pl.Series): boolean[] | undefined {
   try {
-    return (convert(verdict, "text", "action").toArray() as (string | null)[]).map(isDenied);
+    if (verdict.dtype.variant === "List" || verdict.dtype.variant === "FixedSizeList") {
+      // Elements joined by spaces; a verdict is one word.
+      return (textSeries(verdict).toArray() as (string | null)[]).map((v) => v !== null && v.split(" ").some(isDenied));
+    }
+    return (convert(verdict, "text", "action").toArray() as (string | null)[]).map((v) => v !== null && (isDenied(v) || v.split(LIST_SEPARATORS).some(isDenied)));
   } catch {
     return undefined;
   }

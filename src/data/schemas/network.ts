@@ -86,7 +86,9 @@ export const ZEEK_CONN: EventSchema = {
 
 /**
  * Elastic Common Schema network events (`event.category: network`):
- * Packetbeat flows, Filebeat firewall and Zeek modules, Elastic Agent.
+ * Packetbeat flows, Filebeat firewall and Zeek modules, Elastic Agent. Firewall modules (panw, fortinet,
+ * cisco_asa, iptables…) mark a connection they stopped with `event.type` `denied` (an array),
+ * `event.action` `deny`/`drop`… or `event.outcome` `failure`: any of them counts the flow as denied.
  */
 export const ECS_NETWORK: EventSchema = {
   id: "ecs-network",
@@ -99,7 +101,7 @@ export const ECS_NETWORK: EventSchema = {
     TimeGenerated: { from: "@timestamp", as: "time" },
     FlowStartTime: { from: ["event.start", "@timestamp"], as: "time" },
     FlowEndTime: { from: ["event.end", "@timestamp"], as: "time" },
-    VMIPAddress: { endpoints: { source: "source.ip", destination: "destination.ip", direction: "network.direction" } },
+    VMIPAddress: { endpoints: { source: "source.ip", destination: "destination.ip", direction: "network.direction", action: ["event.type", "event.action", "event.outcome"] } },
     VMName: { from: ["host.name", "host.hostname", "observer.name"], as: "text" },
     L4Protocol: { from: "network.transport", as: "protocolLetter" },
     L7Protocol: { from: "network.protocol", as: "text" },

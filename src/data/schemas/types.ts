@@ -97,11 +97,12 @@ export interface EndpointsRule {
      */
     directionCode?: { field: FieldName; inbound: number; outbound: number };
     /**
-     * The verdict of the device that logged the flow (OCSF `action`, VPC `action`, CEF `DeviceAction`): a
-     * flow denied (`deny`, `reject`, `drop`, `block`…, see endpoints.ts) counts in `DeniedInFlows` or
-     * `DeniedOutFlows` instead of the allowed counts.
+     * The verdict of the device that logged the flow (OCSF `action`, VPC `action`, CEF `DeviceAction`; ECS
+     * spreads it over `event.type`, `event.action` and `event.outcome`, hence a list, every field the frame
+     * has read): a flow any of them calls denied (`deny`, `reject`, `drop`, `block`, `failure`…, see
+     * endpoints.ts) counts in `DeniedInFlows` or `DeniedOutFlows` instead of the allowed counts.
      */
-    action?: FieldName;
+    action?: FieldName | readonly FieldName[];
   };
 }
 

@@ -137,6 +137,46 @@ describe("normalizeEvents: network flows", () => {
     assert.ok(col(df, "L7Protocol").includes("dns"));
   });
 
+  it("ECS firewall events: event.type denied (an array, nested or as text), event.action deny or event.outcome failure count as denied", () => {
+    const flows = (df: pl.DataFrame) => {
+      const out = normalizeEvents(df, "networkFlow");
+      return ["AllowedInFlows", "DeniedInFlows", "AllowedOutFlows", "DeniedOutFlows", "TotalAllowedFlows"].map((c) => col(out, c).map(Number));
+    };
+    // Nested NDJSON (panw: the array says it, action and outcome too; the second only by its array).
+    const events = [
+      { "@timestamp": "2026-10-05T08:00:00Z", event: { type: ["connection", "denied"], action: "flow_denied", outcome: "failure" }, source: { ip: ATTACKER }, destination: { ip: "10.20.4.17", port: 3389 } },
+      { "@timestamp": "2026-10-05T08:00:01Z", event: { type: ["denied", "connection"], action: "flow_dropped", outcome: "unknown" }, source: { ip: "10.20.4.17" }, destination: { ip: "8.8.8.8", port: 53 } },
+      { "@timestamp": "2026-10-05T08:00:02Z", event: { type: ["connection", "allowed", "start"], action: "flow_started", outcome: "success" }, source: { ip: "10.20.4.17" }, destination: { ip: "8.8.4.4", port: 443 } },
+    ];
+    // As an NDJSON file is read (pl.readRecords drops lists inside structs).
+    const nested = pl.readJSON(Buffer.from(events.map((e) => JSON.stringify(e)).join("\n")), { format: "lines" });
+    assert.equal(nested.getColumn("event").struct.field("type").dtype.variant, "List");
+    assert.equal(detectEventSchema(nested, "networkFlow").id, "ecs-network");
+    assert.deepEqual(flows(nested), [
+      [0, 0, 0],
+      [1, 0, 0],
+      [0, 0, 1],
+      [0, 1, 0],
+      [0, 0, 1],
+    ]);
+    // A Kibana/CSV export: the array as JSON or comma-joined text; fortinet's and iptables' event.action; cisco's outcome.
+    const flat = pl.DataFrame({
+      "@timestamp": ["2026-10-05T08:00:00Z", "2026-10-05T08:00:01Z", "2026-10-05T08:00:02Z", "2026-10-05T08:00:03Z", "2026-10-05T08:00:04Z", "2026-10-05T08:00:05Z"],
+      "source.ip": [ATTACKER, ATTACKER, "10.20.4.17", "10.20.4.17", "10.20.4.17", "10.20.4.17"],
+      "destination.ip": ["10.20.4.17", "10.20.4.17", "8.8.8.8", "8.8.8.8", "8.8.8.8", "8.8.8.8"],
+      "event.type": ['["connection","denied"]', "connection, denied", "connection", null, '["connection","end"]', "allowed"],
+      "event.action": ["", null, "deny", "DROP", "close", "accept"],
+      "event.outcome": [null, "", null, null, "failure", "success"],
+    });
+    assert.deepEqual(flows(flat), [
+      [0, 0, 0, 0, 0, 0],
+      [1, 1, 0, 0, 0, 0],
+      [0, 0, 0, 0, 0, 1],
+      [0, 0, 1, 1, 1, 0],
+      [0, 0, 0, 0, 0, 1],
+    ]);
+  });
+
   it("Azure network analytics exported as CSV: text numbers converted in place", () => {
     const df = pl.DataFrame({ VMIPAddress: ["10.0.0.4"], AllExtIPs: ["8.8.8.8"], FlowDirection: ["O"], DestPort: ["443"], L4Protocol: ["T"], FlowStartTime: ["2026-10-05T08:00:00Z"] });
     const out = normalizeEvents(df, "networkFlow");

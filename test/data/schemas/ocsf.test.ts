@@ -112,11 +112,11 @@ describe("OCSF Network Activity (4001) as flows", () => {
     assert.deepEqual(iso(df, "FlowEndTime")[0], "2026-10-05T08:00:00.000Z");
   });
 
-  it("an action written as an array (the file is attacker-reachable) counts the flows as allowed rather than failing the frame", () => {
+  it("an action written as an array (the file is attacker-reachable) is read by its elements rather than failing the frame", () => {
     const df = pl.readRecords([{ time: 1791187200000, class_uid: 4001, src_endpoint: { ip: "10.20.4.17" }, dst_endpoint: { ip: "8.8.8.8", port: 53 }, action: ["Denied"] }]);
     assert.equal(df.getColumn("action").dtype.variant, "List");
     const out = normalizeEvents(df, "networkFlow");
-    assert.deepEqual(col(out, "AllowedOutFlows"), [1]);
+    assert.deepEqual([col(out, "AllowedOutFlows"), col(out, "DeniedOutFlows")], [[0], [1]]);
     assert.deepEqual(col(out, "AllExtIPs"), ["8.8.8.8"]);
   });
 
