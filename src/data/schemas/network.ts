@@ -63,7 +63,9 @@ export const AZURE_NETWORK_ANALYTICS: EventSchema = {
 /**
  * Zeek's conn.log (one row per connection), from its TSV form (`#fields`
  * header; see zeek.ts) or its JSON form (`LogAscii::use_json`). Zeek has no
- * host names: `VMName` is the local address.
+ * host names: `VMName` is the local address. Not a cluster's `_node_name`: that
+ * is the sensor that saw the flow, the same for every host behind it, so a
+ * host_name filter would match the sensor (it stays in its own column).
  */
 export const ZEEK_CONN: EventSchema = {
   id: "zeek-conn",
@@ -77,7 +79,7 @@ export const ZEEK_CONN: EventSchema = {
     FlowStartTime: { from: "ts", as: "time" },
     FlowEndTime: { from: "ts", as: "time" },
     VMIPAddress: { endpoints: { source: "id.orig_h", destination: "id.resp_h", localSource: "local_orig", localDestination: "local_resp" } },
-    VMName: { from: ["_node_name", "VMIPAddress"], as: "text" },
+    VMName: { from: "VMIPAddress", as: "text" },
     L4Protocol: { from: "proto", as: "protocolLetter" },
     L7Protocol: { from: "service", as: "text" },
     DestPort: { from: "id.resp_p", as: "int" },

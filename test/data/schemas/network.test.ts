@@ -96,6 +96,21 @@ describe("normalizeEvents: network flows", () => {
     assert.ok(String(col(df, "TimeGenerated")[0]).startsWith("Mon Oct 05 2026"));
   });
 
+  it("Zeek conn.log from a cluster: VMName is the flow's local address, not the sensor (_node_name) that logged it", () => {
+    const raw = pl.DataFrame({
+      ts: [1791185574.5, 1791185575.5, 1791185576.5],
+      "id.orig_h": ["10.20.4.17", ATTACKER, "10.20.8.5"],
+      "id.orig_p": [50000, 52848, 50001],
+      "id.resp_h": ["8.8.8.8", "10.20.4.17", "1.1.1.1"],
+      "id.resp_p": [53, 3389, 53],
+      proto: ["udp", "tcp", "udp"],
+      _node_name: ["worker-1-1", "worker-1-1", "worker-1-2"],
+    });
+    const df = normalizeEvents(raw, "networkFlow");
+    assert.deepEqual(col(df, "VMName"), ["10.20.4.17", "10.20.4.17", "10.20.8.5"]);
+    assert.deepEqual(col(df, "_node_name"), ["worker-1-1", "worker-1-1", "worker-1-2"], "the sensor stays in its own column");
+  });
+
   it("Zeek epoch seconds with a far-future sentinel: the unit from the typical value, not the largest", () => {
     const raw = pl.DataFrame({
       ts: [1709287200.5, 1709287201.25, 253402300799],
