@@ -12,7 +12,7 @@
  * column, so these rows gave alerts without entities.
  */
 import { entityFromObject, checkJsonDepth } from "./parse";
-import type { Entity, EntitySource } from "./entity";
+import { schemaKey, type Entity, type EntitySource } from "./entity";
 import { schemaOf } from "./types";
 import { stringifyExact, parseJsonIntegersAsText } from "../common/json";
 
@@ -34,7 +34,7 @@ function defined(value: Json): Json {
 
 /**
  * `AdditionalFields` as an object: Defender writes the evidence's own entity
- * JSON there (`ProcessId`, `OSFamily`, `UPNSuffix`…). Not JSON, or too deep:
+ * JSON there (`ProcessId`, `OSFamily`, `UPNSuffix`…; keys in any case). Not JSON, or too deep:
  * undefined (the text is still kept on the entity).
  */
 function additionalFields(value: unknown): Json | undefined {
@@ -211,8 +211,12 @@ export function evidenceEntity(row: Json): Entity {
   if (extra) {
     for (const [key, value] of Object.entries(extra)) {
       // Plain values only: nested objects there are `$ref`s into a document this row does not have.
-      if (!Object.hasOwn(schema, key) || Object.hasOwn(json, key) || value === null || typeof value === "object") continue;
-      json[key] = value;
+      if (value === null || typeof value === "object") continue;
+      // A known property in another case (`processId`, as Defender's API writes evidence) is that property, as in
+      // entity JSON; the columns' values, then the schema's spelling, win.
+      const known = schemaKey(schema, key);
+      if (known === undefined || Object.hasOwn(json, known) || (known !== key && Object.hasOwn(extra, known))) continue;
+      json[known] = value;
     }
   }
   json.Type ??= type;

@@ -14,6 +14,7 @@ import pl from "nodejs-polars";
 import { LAB_DATA_DIR } from "../../src/common/paths";
 import { readDataFile } from "../../src/data/readers";
 import { JUPYTER_DISPLAY } from "../../src/display/protocol";
+import { evidenceEntity } from "../../src/entities/alertEvidence";
 import {
   Account,
   Alert,
@@ -424,6 +425,19 @@ describe("alerts and entities from other exports", () => {
     // A type without a mapping keeps every evidence column that is set.
     const session = alerts[11].entities[0];
     assert.deepEqual([session.Type, session.AdditionalData.AccountUpn, session.AdditionalData.Application], ["CloudLogonSession", "jdoe@contoso.com", "Microsoft Exchange Online"]);
+  });
+
+  it("AlertEvidence AdditionalFields in another case (Defender's API writes camelCase) fill the entity's properties as the schema's spelling does", () => {
+    const proc = evidenceEntity({
+      EntityType: "Process",
+      DeviceName: "ws-fin-07.contoso.local",
+      ProcessCommandLine: "powershell.exe -nop",
+      AdditionalFields: '{"processId":7412,"creationTimeUtc":"2024-05-14T09:20:58.551Z","commandLine":"ignored: the column wins","Type":"process"}',
+    }) as Process;
+    assert.deepEqual([proc.ProcessId, proc.CreationTimeUtc?.toISOString(), proc.CommandLine], ["7412", "2024-05-14T09:20:58.551Z", "powershell.exe -nop"]);
+    assert.equal(proc.AdditionalData.processId, undefined, "a known property, not AdditionalData");
+    const host = evidenceEntity({ EntityType: "Machine", DeviceName: "ws-fin-07", AdditionalFields: { osfamily: "Windows", OSVersion: "10.0", osVersion: "the schema's spelling wins", hostName: "not the column's" } }) as Host;
+    assert.deepEqual([host.HostName, host.OSFamily, host.OSVersion], ["ws-fin-07", "Windows", "10.0"]);
   });
 
   it("alerts with no id, name or time stay apart (keyed by their row), and the user is told once which fields they lack", () => {
