@@ -409,9 +409,45 @@ function seriesDtypeLabel(s: Series): string {
   }
 }
 
-/** Lists and structs as compact JSON, from their exact JS values (see nestedValues). */
+/** Lists and structs as compact JSON, from their exact JS values (see nestedValues); floats as their column writes them. */
 function nestedTexts(s: Series): (string | null)[] {
-  return nestedValues(s, "bigint").map((v) => (v === null ? null : compactJson(v)));
+  const dtype = floatHoldingDtype(s);
+  return nestedValues(s, "bigint").map((v) => (v === null ? null : compactJson(dtype ? markFloats(v, dtype) : v)));
+}
+
+/** A float inside a list or struct, written as a float column's cell is (see {@link markFloats}). */
+class FloatText {
+  constructor(readonly text: string) {}
+}
+
+/** The dtype of a list or struct series that holds floats (at any depth); undefined for others or one JS cannot name. */
+function floatHoldingDtype(s: Series): DataType | undefined {
+  try {
+    return /\bFloat(?:32|64)\b/.test(String(s.dtype)) ? s.dtype : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `value` with each number that its dtype says is a float as a {@link FloatText} of {@link formatFloat}: JSON wrote a
+ * Float64 field of 1.0 as `1`, beside a Float64 column's `1.0`, and every digit of 0.123456789 beside `0.123457`
+ * (polars writes floats alike at any depth).
+ */
+function markFloats(value: unknown, dtype: DataType | undefined): unknown {
+  if (value === null || value === undefined || dtype === undefined) return value;
+  const variant = dtype.variant as string;
+  const inner = dtypeInner(dtype);
+  if (variant === "Float64" || variant === "Float32") return typeof value === "number" || typeof value === "bigint" ? new FloatText(formatFloat(Number(value))) : value;
+  if ((variant === "List" || variant === "FixedSizeList" || variant === "Array") && Array.isArray(value)) return value.map((v) => markFloats(v, inner[0] as DataType | undefined));
+  if (variant === "Struct" && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    const fields = new Map((inner as { name: string; dtype: DataType }[]).map((f) => [f.name, f.dtype]));
+    const out: Record<string, unknown> = {};
+    // defineProperty: a field named `__proto__` stays a field.
+    for (const [k, v] of Object.entries(value)) Object.defineProperty(out, k, { value: markFloats(v, fields.get(k)), enumerable: true, writable: true, configurable: true });
+    return out;
+  }
+  return value;
 }
 
 function castStrings(s: Series): (string | null)[] {
@@ -529,6 +565,7 @@ function compactJson(value: unknown): string {
 
 /** JSON.stringify's text, but for the numbers JSON has no token for (see {@link compactJson}); undefined where JSON drops a value. */
 function nestedJson(value: unknown): string | undefined {
+  if (value instanceof FloatText) return value.text;
   if (typeof value === "number") {
     if (Number.isNaN(value)) return "NaN";
     if (!Number.isFinite(value)) return value > 0 ? "inf" : "-inf";

@@ -292,7 +292,8 @@ describe("dtype-aware formatting", () => {
     assert.deepEqual(texts("big"), ["9223372036854775807", "-5", "null"]);
     assert.deepEqual(texts("b"), ["true", "false", "null"]);
     assert.deepEqual(texts("dur"), ["1d 01:01:01.001", "-00:00:00.005", "null"]);
-    assert.deepEqual(texts("l"), ["[1,2]", "[]", "null"]);
+    // A list of floats writes them as the float column does.
+    assert.deepEqual(texts("l"), ["[1.0,2.0]", "[]", "null"]);
   });
 
   test("numbers are right-aligned, text is not", () => {
@@ -324,7 +325,8 @@ describe("dtype-aware formatting", () => {
     const st = pl.DataFrame({ a: [1, 2], b: ["x", "<y>"] }).toStruct("st").toFrame();
     const t = parseTable(dataFrameToHtml(st));
     assert.equal(t.dtypes[0], "struct[2]");
-    assert.deepEqual(t.column("st").map((c) => c.text), ['{"a":1,"b":"x"}', '{"a":2,"b":"<y>"}']);
+    // JS numbers make a Float64 field: written as its column would be.
+    assert.deepEqual(t.column("st").map((c) => c.text), ['{"a":1.0,"b":"x"}', '{"a":2.0,"b":"<y>"}']);
   });
 
   test("64-bit integers inside structs and lists stay exact; a null struct is null; Int128 (JSON ids beyond Int64) renders", () => {
@@ -419,8 +421,8 @@ describe("dtype-aware formatting", () => {
       .select(pl.struct([pl.col("at"), pl.col("g")]).alias("st"));
     const table = parseTable(dataFrameToHtml(df));
     assert.deepEqual(table.column("st").map((c) => c.title ?? c.text), [
-      '{"at":["2026-10-25 02:30:00.123456789+02:00","2026-10-25 02:30:00.000000001+01:00"],"g":1}',
-      '{"at":[null],"g":2}',
+      '{"at":["2026-10-25 02:30:00.123456789+02:00","2026-10-25 02:30:00.000000001+01:00"],"g":1.0}',
+      '{"at":[null],"g":2.0}',
     ]);
   });
 
@@ -430,6 +432,23 @@ describe("dtype-aware formatting", () => {
     assert.deepEqual(t.column("l").map((c) => c.text), ["[NaN,-0.0,inf,-inf,1.5]"]);
     assert.deepEqual(t.column("s").map((c) => c.text), ['{"a":NaN}']);
     assert.match(dataFrameToText(df), /\[NaN,-0\.0,inf,-inf,1\.5\]/);
+  });
+
+  test("floats inside structs and lists as in a float column (a Float64 field of 1.0 was 1, of 0.123456789 every digit)", () => {
+    const df = pl
+      .DataFrame([pl.Series("f", [1, 0.123456789, 1234567], pl.Float64), pl.Series("i", [1, 2, 3], pl.Int32), pl.Series("g", [2.5, 1e20, -0], pl.Float32)])
+      .select(
+        pl.col("f"),
+        pl.struct([pl.col("f"), pl.col("i"), pl.struct([pl.col("g")]).alias("n")]).alias("s"),
+        pl.concatList([pl.col("f"), pl.col("f")]).alias("l"),
+        pl.concatList([pl.col("i")]).alias("li"),
+      );
+    const t = parseTable(dataFrameToHtml(df));
+    assert.deepEqual(t.column("f").map((c) => c.text), ["1.0", "0.123457", "1234567.0"]);
+    assert.deepEqual(t.column("s").map((c) => c.text), ['{"f":1.0,"i":1,"n":{"g":2.5}}', '{"f":0.123457,"i":2,"n":{"g":1e+20}}', '{"f":1234567.0,"i":3,"n":{"g":-0.0}}']);
+    assert.deepEqual(t.column("l").map((c) => c.text), ["[1.0,1.0]", "[0.123457,0.123457]", "[1234567.0,1234567.0]"]);
+    assert.deepEqual(t.column("li").map((c) => c.text), ["[1]", "[2]", "[3]"], "integers stay integers");
+    assert.match(dataFrameToText(df), /\{"f":1\.0,"i":1,"n":\{"g":2\.5\}\}/);
   });
 
   test("formatFloat follows %.6g with pandas' spellings", () => {
