@@ -100,6 +100,8 @@ export interface LiveProviderOptions {
 interface Hidden {
   settings?: LiveSettings & { timeoutMs?: number };
   driver?: LiveDriver;
+  /** The latest connect() call (its token): only it installs its driver. */
+  connecting?: object;
 }
 const HIDDEN = new WeakMap<object, Hidden>();
 
@@ -204,6 +206,25 @@ export class LiveDataProvider {
    */
   async connect(options: Record<string, unknown> = {}): Promise<void> {
     const hidden = HIDDEN.get(this) as Hidden;
+    // The last connect() called decides (a cell re-run with another workspace while the first sign-in still waits):
+    // an earlier one ending later neither installs its connection nor drops the newer one.
+    const attempt = {};
+    hidden.connecting = attempt;
+    try {
+      await this.signIn(hidden, attempt, options);
+    } catch (err) {
+      // A re-connect that failed leaves no connection: queries would otherwise go on, unnoticed, to the old
+      // workspace (cluster, host) while the user means the one just asked for.
+      if (hidden.connecting === attempt) {
+        delete hidden.driver;
+        delete hidden.settings;
+      }
+      throw err;
+    }
+  }
+
+  /** connect()'s work: reads the settings, signs in, and installs the driver unless a later connect() was called since. */
+  private async signIn(hidden: Hidden, attempt: object, options: Record<string, unknown>): Promise<void> {
     const settings = createLiveSettings({
       environment: this.environment,
       ...(this.options.config ? { config: this.options.config } : {}),
@@ -231,6 +252,7 @@ export class LiveDataProvider {
     } finally {
       op.release();
     }
+    if (hidden.connecting !== attempt) return;
     hidden.settings = settings;
     hidden.driver = driver;
   }
