@@ -40,6 +40,8 @@ describe("connect() re-run: the last call decides", () => {
         connect(options: Record<string, unknown>) {
           const name = String(options.workspace);
           return new Promise<void>((resolve, reject) => {
+            // As the real drivers do: an abort (Interrupt Kernel, the provider's signal) ends the sign-in.
+            (options.signal as AbortSignal | undefined)?.addEventListener("abort", () => reject(new Error("aborted")), { once: true });
             pending.set(name, {
               resolve: () => {
                 workspace = name;
@@ -94,6 +96,20 @@ describe("connect() re-run: the last call decides", () => {
     await assert.rejects(second, /workspace typo refused/);
     assert.equal(qp.connected, false);
     await assert.rejects(workspaceOf(qp), (err: unknown) => err instanceof QueryError && err.code === "data/live-not-connected");
+  });
+
+  it("an interrupted re-connect leaves the provider not connected", async () => {
+    const interrupt = new AbortController();
+    const qp = new QueryProvider("Splunk", { configPath, warn: () => {}, signal: interrupt.signal });
+    const first = qp.connect({ workspace: "old" });
+    await release("old");
+    await first;
+    const second = qp.connect({ workspace: "waiting" });
+    while (!pending.has("waiting")) await new Promise((r) => setImmediate(r));
+    interrupt.abort();
+    await assert.rejects(second, (err: unknown) => err instanceof QueryError && err.code === "data/live-cancelled");
+    pending.delete("waiting");
+    assert.equal(qp.connected, false);
   });
 
   it("a query started before the re-connect ends on the workspace it started on", async () => {
