@@ -7,7 +7,7 @@
  */
 import { QueryError } from "../src/data/messages";
 import { datetimeValue } from "../src/data/timeParsing";
-import { revealHidden } from "../src/display/hiddenChars";
+import { revealHidden } from "../src/common/hiddenChars";
 
 /** The parts of an nbformat 4 cell this module reads and writes. */
 export interface NotebookCell {

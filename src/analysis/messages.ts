@@ -1,6 +1,6 @@
 /** The error class, codes and message builders of src/analysis (STL, anomalies, clustering, features). */
 import { errorMessage, HuntlabError, unknownOptionText, type ErrorCatalog, type ErrorMessage, type UnknownOption } from "../common/errors";
-import { closeNames, nameList, quotedName, quotedText } from "../display/shownText";
+import { closeNames, nameList, quotedName, quotedText } from "../common/shownText";
 
 /** Every code of src/analysis, with what docs/errors.md says of it. */
 export const ANALYSIS_ERRORS = {

@@ -1,7 +1,7 @@
 /** The error classes, codes and message builders of src/context (threat intelligence, feeds, DNS, geolocation). */
 import { didYouMean, errorMessage, HuntlabError, unknownOptionText, type CodesOfClass, type ErrorCatalog, type UnknownOption } from "../common/errors";
-import { closeNames, nameList, quotedName, quotedText } from "../display/shownText";
-import { revealHidden } from "../display/hiddenChars";
+import { closeNames, nameList, quotedName, quotedText } from "../common/shownText";
+import { revealHidden } from "../common/hiddenChars";
 
 /** An option's bad value as a message shows it: text quoted and called text, a list as a list. */
 function shownOption(value: unknown): string {

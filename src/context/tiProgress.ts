@@ -8,7 +8,7 @@ import { createDisplay, flushDisplays, type DisplayHandle } from "../display/dis
 import { html, trustedHtml } from "../display/html";
 import { htmlView } from "../display/htmlView";
 import { JUPYTER_DISPLAY, wellFormedBundle, type MimeBundle } from "../display/protocol";
-import { shownText } from "../display/shownText";
+import { shownText } from "../common/shownText";
 import { isSkipped, SEVERITIES, TI_STATUS, type Severity } from "./tiProvider";
 
 import { inNotebook } from "../common/kernel";

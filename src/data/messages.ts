@@ -1,7 +1,7 @@
 /** The error classes, codes and message builders of src/data (query providers, query files, readers). */
 import { didYouMean, errorMessage, HuntlabError, unknownOptionText, type CodesOfClass, type ErrorCatalog, type UnknownOption } from "../common/errors";
 import { optionTypeText, shortValue } from "../common/options";
-import { closeNames, nameList, quotedName } from "../display/shownText";
+import { closeNames, nameList, quotedName } from "../common/shownText";
 import type { YamlProblem } from "../config/messages";
 
 /** Every code of src/data, with what docs/errors.md says of it. */

@@ -25,7 +25,7 @@ import { dataFormat, foreignFormat, type ReadOptions } from "./readers";
 import type { QueryDefinition } from "./types";
 import { copyRange, formatLiveHelp, LIVE_ENVIRONMENTS, LiveDataProvider, timeRangeDates, type LiveProviderOptions, type TimeRange } from "./live/liveProvider";
 import type { LiveEnvironment } from "./live/types";
-import { revealLines } from "../display/hiddenChars";
+import { revealLines } from "../common/hiddenChars";
 import { liveProviderOptions, localDataOptions, runOptions } from "./providerOptions";
 
 export type { QueryParams, QueryRunOptions } from "./localData";

@@ -20,8 +20,8 @@ import { findUnknownOption } from "../common/errors";
 import { parseJsonExact } from "../common/json";
 import { html, revealHidden, trustedHtml, type SafeHtml } from "./html";
 import { DisplayError, displayMessages as msg } from "./messages";
-import { cutText } from "./cutText";
-import { isolateRtl } from "./hiddenChars";
+import { cutText } from "../common/cutText";
+import { isolateRtl } from "../common/hiddenChars";
 import { textWidth } from "./textWidth";
 
 /** How a DataFrame is cut down for display. Every option is optional. */

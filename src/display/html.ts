@@ -13,9 +13,9 @@
  * `invoice\u202Egpj.exe` cannot pass for `invoiceexe.jpg` in any view.
  */
 
-import { revealHidden } from "./hiddenChars";
+import { revealHidden } from "../common/hiddenChars";
 
-export { revealHidden, type RevealOptions } from "./hiddenChars";
+export { revealHidden, type RevealOptions } from "../common/hiddenChars";
 
 /** A piece of markup that is already safe: it is inserted into templates as is. */
 export class SafeHtml {

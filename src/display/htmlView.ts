@@ -34,7 +34,7 @@ import { clientBundle, checkInlineScript, type ClientCode } from "./clientBundle
 import { libraryPayloads, type JsLibraryName } from "./jsLibraries";
 import { inspectLastValue } from "./lastValue";
 import { THEME, themeCss } from "./theme";
-import { revealLines } from "./hiddenChars";
+import { revealLines } from "../common/hiddenChars";
 
 /** The static rendering shown where scripts do not run. */
 export interface HtmlViewFallback {

@@ -11,7 +11,7 @@
  * checks the methods in src). Deno (2.9) itself sends a lone surrogate as U+FFFD, so its
  * notebooks save either way; through the guard the character shows as the escape tslab shows.
  */
-import { escapeLoneSurrogates, isWellFormed } from "./hiddenChars";
+import { escapeLoneSurrogates, isWellFormed } from "../common/hiddenChars";
 
 /** `Symbol.for("Jupyter.display")`: the well-known key of the display method. */
 export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display") as never;

@@ -10,7 +10,7 @@
  */
 import { inspect, type InspectOptions } from "node:util";
 import { html, type SafeHtml } from "../display/html";
-import { revealHidden } from "../display/hiddenChars";
+import { revealHidden } from "../common/hiddenChars";
 import { htmlView } from "../display/htmlView";
 import { JUPYTER_DISPLAY, wellFormedBundle, type Displayable, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
@@ -21,8 +21,8 @@ import { setOwnProperty } from "../common/json";
 import { foldIdentity } from "../common/caseFold";
 import { isDataFrame, isSeries } from "../common/frames";
 import { isLazyFrame, isThenable } from "../common/notAFrame";
-import { cutText } from "../display/cutText";
-import { shownText } from "../display/shownText";
+import { cutText } from "../common/cutText";
+import { shownText } from "../common/shownText";
 
 /** Longest value in an entity's or alert's text form (a 10 kB cell made a 10 kB line). */
 export const MAX_TEXT_VALUE = 300;

@@ -17,7 +17,7 @@ import { htmlView } from "../display/htmlView";
 import { JUPYTER_DISPLAY, wellFormedBundle, type Displayable, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
 import { findUnknownOption, unknownOptionText } from "../common/errors";
-import { shownText } from "../display/shownText";
+import { shownText } from "../common/shownText";
 import { canonicalDecimal } from "../common/decimal";
 import { columnNames, columnOf, exactValues, isDataFrame, isSeries } from "../common/frames";
 import { isLazyFrame, isThenable } from "../common/notAFrame";

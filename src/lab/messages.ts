@@ -1,6 +1,6 @@
 /** The error class, codes and message builders of src/lab (the exercises' answer check). */
 import { errorMessage, HuntlabError, type ErrorCatalog } from "../common/errors";
-import { quotedText } from "../display/shownText";
+import { quotedText } from "../common/shownText";
 
 /** Every code of src/lab, with what docs/errors.md says of it. */
 export const LAB_ERRORS = {

@@ -15,10 +15,10 @@ import { columnNames, columnOf, exactValues, frameHeight, isDataFrame, withSafeN
 import { ProcessTreeQueryError, transformMessages as msg } from "./messages";
 import { builtSchemaOf } from "./processTree";
 import { inferSchema } from "./processTreeSchema";
-import { revealHidden } from "../display/hiddenChars";
+import { revealHidden } from "../common/hiddenChars";
 import { notAFrameText } from "../common/notAFrame";
 import { findOptionProblem, type OptionTypes, type OptionTypesOf } from "../common/options";
-import { shownText } from "../display/shownText";
+import { shownText } from "../common/shownText";
 
 /** A process: its proc_key, a row with `proc_key`, or a one-row DataFrame. */
 export type ProcessRef = string | { proc_key?: unknown } | pl.DataFrame;

@@ -13,7 +13,7 @@ import pl from "nodejs-polars";
 import { ClusterBrowserError, visMessages as msg } from "./messages";
 import { checkOptionTypes, type OptionTypesOf } from "./options";
 import { html, revealHidden } from "../display/html";
-import { shownText } from "../display/shownText";
+import { shownText } from "../common/shownText";
 import { THEME } from "../display/theme";
 import { cellTexts, dataFrameFragment, dataFrameStyle } from "../display/dataframe";
 import type { DbclusterResult } from "../analysis/eventCluster";

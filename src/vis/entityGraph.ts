@@ -14,8 +14,8 @@ import { html, type SafeHtml } from "../display/html";
 import { THEME } from "../display/theme";
 import { JUPYTER_DISPLAY, type Displayable, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
-import { revealLines } from "../display/hiddenChars";
-import { shownText } from "../display/shownText";
+import { revealLines } from "../common/hiddenChars";
+import { shownText } from "../common/shownText";
 import { Entity, MAX_CARD_KEY, MAX_CARD_VALUE } from "../entities/entity";
 import type { SecurityAlert } from "../entities/securityAlert";
 import { addAlertWithEntities, AlertGraph, entityNode, GraphError, mergeAlertsByType, toAlerts, type GraphNode } from "./alertGraph";
@@ -41,7 +41,7 @@ import type { EntityGraphData, EntityGraphLegendEntry } from "./client/views/ent
 import { forceLayoutFlat } from "./graphLayout";
 import { htmlView, type HtmlView, type HtmlViewSizes } from "../display/htmlView";
 import { svgToPng } from "./png";
-import { cutText } from "../display/cutText";
+import { cutText } from "../common/cutText";
 
 export type { NodeShape } from "./client/graphElements";
 

@@ -5,7 +5,7 @@
  * Also the query and pivot browsers' text line.
  */
 import { THEME } from "../display/theme";
-import { shownText } from "../display/shownText";
+import { shownText } from "../common/shownText";
 
 /** Longest key or description in a list browser's text line, in characters. */
 const MAX_LINE_PART = 200;

@@ -1,7 +1,7 @@
 /** The error classes, codes and message builders of src/vis (the Node side of the views). */
 import { closestNames, didYouMean, errorMessage, HuntlabError, unknownOptionText, type CodesOfClass, type ErrorCatalog, type UnknownOption } from "../common/errors";
-import { revealHidden } from "../display/hiddenChars";
-import { closeNames, listedName, nameList, quotedName, quotedText } from "../display/shownText";
+import { revealHidden } from "../common/hiddenChars";
+import { closeNames, listedName, nameList, quotedName, quotedText } from "../common/shownText";
 import { optionTypeText, shortValue } from "../common/options";
 
 /** Every code of src/vis, with what docs/errors.md says of it. */

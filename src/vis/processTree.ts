@@ -27,7 +27,7 @@ import { columnNames, columnOf, exactValues, frameHeight, hasColumn, isDataFrame
 import { notAFrameText } from "../common/notAFrame";
 import { html, type SafeHtml } from "../display/html";
 import { THEME } from "../display/theme";
-import { revealHidden, revealLines } from "../display/hiddenChars";
+import { revealHidden, revealLines } from "../common/hiddenChars";
 import { buildProcessTree, builtSchemaOf, inHuntlabNames } from "../transform/processTree";
 import { inferSchema, type ProcSchema } from "../transform/processTreeSchema";
 import type { LegendEntry, ProcessNode, ProcessTreeWire } from "./client/views/processTree";
@@ -38,8 +38,8 @@ import { estimateTextWidth } from "./client/graphElements";
 import { HtmlView, type HtmlViewSpec } from "../display/htmlView";
 import { svgToPng } from "./png";
 import { MAX_VIEW_PIXELS, checkOptionTypes, type OptionTypesOf } from "./options";
-import { cutText } from "../display/cutText";
-import { shownText } from "../display/shownText";
+import { cutText } from "../common/cutText";
+import { shownText } from "../common/shownText";
 
 /** Options of {@link plotProcessTree}. */
 export interface ProcessTreePlotOptions {

@@ -23,9 +23,9 @@ import { THEME } from "../display/theme";
 import type { TIBrowserData, TISeverity } from "./client/views/tiBrowser";
 import { HtmlView, type HtmlViewSpec } from "../display/htmlView";
 import { listBrowserCss, listHeight } from "./listBrowserStyle";
-import { cutText as cutLine } from "../display/cutText";
+import { cutText as cutLine } from "../common/cutText";
 import { padText } from "../display/textWidth";
-import { revealHidden } from "../display/hiddenChars";
+import { revealHidden } from "../common/hiddenChars";
 import { isAnswer, noHitNote } from "./client/tiLookedUp";
 
 /** Severities, lowest first: the client's `TI_SEVERITIES` (the type keeps both sides in step). */

@@ -24,11 +24,11 @@ import { parseTimeSeries, parseTimeText } from "../data/timeParsing";
 import { columnNames, columnOf, exactValues, frameOf, hasColumn, isDataFrame } from "../common/frames";
 import { notAFrameText } from "../common/notAFrame";
 import { display, flushDisplays } from "../display/display";
-import { isolateRtl, revealHidden } from "../display/hiddenChars";
+import { isolateRtl, revealHidden } from "../common/hiddenChars";
 import { VegaLiteChart, vegaExprText, vegaLiteChart, type VegaLiteSpec } from "./vegaLite";
 import { MAX_VIEW_PIXELS, checkOptionTypes, type OptionTypes, type OptionTypesOf } from "./options";
 import { epochMillis as epochValueMillis, epochUnit } from "../common/epoch";
-import { quotedText, shownText } from "../display/shownText";
+import { quotedText, shownText } from "../common/shownText";
 import { cellTexts } from "../display/dataframe";
 import { wideIntsAsText } from "../common/wideInts";
 

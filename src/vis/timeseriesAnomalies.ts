@@ -15,8 +15,8 @@ import { columnNames, columnOf, frameHeight, hasColumn, isDataFrame } from "../c
 import { notAFrameText } from "../common/notAFrame";
 import { display } from "../display/display";
 import { parseTimeSeries } from "../data/timeParsing";
-import { revealHidden } from "../display/hiddenChars";
-import { shownText } from "../display/shownText";
+import { revealHidden } from "../common/hiddenChars";
+import { shownText } from "../common/shownText";
 import { VegaLiteChart, vegaExprText, vegaLiteChart, vegaLiteralText, type VegaLiteSpec } from "./vegaLite";
 
 /** Options of the anomaly chart. */

@@ -17,7 +17,7 @@
  * `const chart = await vegaLiteChart(spec)` returns an object with its PNG
  * already made, and `display(chart)` (synchronous) sends the bundle.
  */
-import { revealHidden } from "../display/hiddenChars";
+import { revealHidden } from "../common/hiddenChars";
 import { inspect, type InspectOptions } from "node:util";
 import type * as Vega from "vega";
 import type * as VegaLite from "vega-lite";

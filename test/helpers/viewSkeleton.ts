@@ -33,7 +33,7 @@ const STYLE = /<style>([\s\S]*?)<\/style>/g;
 /** Start tags that begin a line. */
 const BLOCK_TAGS = /(?<=[^\n])<(?=(?:div|details|summary|table|thead|tbody|tr|ul|ol|li|p|pre|h[1-6]|section|script|style|img)\b)/g;
 const SVG_TAGS = /(?<=[^\n])<(?=(?:\/?g|\/svg|path|rect|text|circle|line|polyline|polygon|ellipse)\b)/g;
-/** Characters the `html` template reveals (src/display/hiddenChars.ts), besides tab/CR/LF. */
+/** Characters the `html` template reveals (src/common/hiddenChars.ts), besides tab/CR/LF. */
 const HIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
 const HIDDEN_G = new RegExp(HIDDEN.source, "g");
 

@@ -3,7 +3,7 @@
  * spoofing: a bidi override makes `invoice\u202Egpj.exe` read as
  * `invoiceexe.jpg`. Views pass data text through {@link revealHidden} before it
  * reaches a label, tooltip or panel, as the Node side's `html` template does
- * for static markup; both use src/display/hiddenChars.ts.
+ * for static markup; both use src/common/hiddenChars.ts.
  */
 import { revealHidden as reveal } from "../../common/hiddenChars";
 

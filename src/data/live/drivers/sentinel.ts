@@ -10,7 +10,7 @@ import { isoTime } from "../chunks";
 import { joinUrl } from "../urls";
 import { answerError, azureCloud, azureColumnType, azureTokenSource, isResultLimit, oneApiMessage, postWithAzureToken, text } from "./azure";
 import type { AzureTokenSource } from "../azureAuth";
-import { revealHidden } from "../../../display/hiddenChars";
+import { revealHidden } from "../../../common/hiddenChars";
 import type { LiveDriver, LiveRequest, LiveSettings, LiveTable } from "../types";
 
 /** Log Analytics' query time limit, s: 180 by default, at most 600 when asked with `Prefer: wait=<s>`. */

@@ -6,8 +6,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import pl from "nodejs-polars";
-import { cutText } from "../../src/display/cutText";
-import { revealHidden } from "../../src/display/hiddenChars";
+import { cutText } from "../../src/common/cutText";
+import { revealHidden } from "../../src/common/hiddenChars";
 import { treeToText } from "../../src/transform/processTreeUtils";
 import { buildProcessTree } from "../../src/transform/processTree";
 

@@ -6,9 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { escapeLoneSurrogates, isWellFormed, revealHidden, revealLines } from "../../src/display/hiddenChars";
+import { escapeLoneSurrogates, isWellFormed, revealHidden, revealLines } from "../../src/common/hiddenChars";
 import { elementText, escapeText, html } from "../../src/display/html";
-import { shownText } from "../../src/display/shownText";
+import { shownText } from "../../src/common/shownText";
 
 test("a lone surrogate, high or low, anywhere, is revealed as \\uXXXX in every form", () => {
   assert.equal(revealHidden("x\ud800y"), "x\\ud800y");
