@@ -14,8 +14,20 @@
 import pl from "nodejs-polars";
 import { whenAborted } from "../common/interrupt";
 
-/** A read: yields lazy frames to collect, returns its result. */
-export type ReadSteps<T> = Generator<pl.LazyDataFrame, T, pl.DataFrame>;
+/**
+ * A step of a read done outside polars (decompressing a file, compressed.ts):
+ * `sync` for {@link runSync}, `run` for {@link runAsync}, which must stop its
+ * work when the signal aborts. The read receives an empty frame for it.
+ */
+export class OutsideStep {
+  constructor(
+    readonly sync: () => void,
+    readonly run: (signal?: AbortSignal) => Promise<void>,
+  ) {}
+}
+
+/** A read: yields lazy frames to collect (and outside steps to run), returns its result. */
+export type ReadSteps<T> = Generator<pl.LazyDataFrame | OutsideStep, T, pl.DataFrame>;
 
 /** Runs `steps`, collecting every lazy frame synchronously. */
 export function runSync<T>(steps: ReadSteps<T>): T {
@@ -23,7 +35,11 @@ export function runSync<T>(steps: ReadSteps<T>): T {
   while (!next.done) {
     let df: pl.DataFrame;
     try {
-      df = next.value.collectSync();
+      const step = next.value;
+      if (step instanceof OutsideStep) {
+        step.sync();
+        df = pl.DataFrame();
+      } else df = step.collectSync();
     } catch (err) {
       next = steps.throw(err);
       continue;
@@ -58,7 +74,8 @@ export async function runAsync<T>(steps: ReadSteps<T>, signal?: AbortSignal): Pr
   let next = steps.next();
   while (!next.done) {
     if (signal?.aborted) stop();
-    const collecting = next.value.collect();
+    const step = next.value;
+    const collecting = step instanceof OutsideStep ? step.run(signal).then(() => pl.DataFrame()) : step.collect();
     let df: pl.DataFrame;
     try {
       df = await (aborted ? Promise.race([collecting, aborted]) : collecting);

@@ -11,6 +11,7 @@ import { closestNames } from "../common/errors";
 import { printWarning } from "../common/messages";
 import { fileKind, linkTarget } from "../common/regularFile";
 import { DataFileError, dataMessages as msg } from "./messages";
+import { compressionOf, innerName } from "./compressed";
 import { checkDataFile, dataFormat, foreignFormat, foreignFormatError, logFormat, type DataFormat } from "./readers";
 
 /** The family of data files at the top of a data path. */
@@ -64,7 +65,7 @@ function isInside(file: string, root: string): boolean {
 
 
 const HIVE_DIR = /^[^=]+=.*$/;
-const isParquet = (name: string) => dataFormat(name) === "parquet";
+const isParquet = (name: string) => dataFormat(name) === "parquet" && !compressionOf(name);
 const visible = (name: string) => !name.startsWith(".") && !name.startsWith("_") && name !== "node_modules";
 
 /** A folder's entries, sorted by name, or undefined (with a warning) when it cannot be read. */
@@ -107,10 +108,11 @@ function datasetOf(dir: string, list: Lister): { files: string[]; keys: string[]
   return tree && tree.files.length ? tree : undefined;
 }
 
-/** The name of a source without its extension (a data or foreign one). */
+/** The name of a source without its extension (a data or foreign one), and a compressed data file's without both (`conn` of `conn.log.gz`). */
 export function stemOf(name: string): string {
-  const ext = path.extname(name);
-  return ext && (dataFormat(name) || foreignFormat(name)) ? name.slice(0, -ext.length) : name;
+  const inner = compressionOf(name) && dataFormat(name) ? innerName(name) : name;
+  const ext = path.extname(inner);
+  return ext && (dataFormat(inner) || foreignFormat(inner)) ? inner.slice(0, -ext.length) : inner;
 }
 
 /** What a folder entry is, links followed: a file, a folder, or undefined (skipped, with a warning naming it). */
@@ -216,6 +218,12 @@ function discover(root: string, rootIndex: number, warn: (message: string) => vo
  */
 export function nameKey(name: string): string {
   return name.normalize("NFC").toLowerCase();
+}
+
+/** Sources without the compressed ones whose uncompressed file (`x.csv` of `x.csv.gz`) is in the same folder among them. */
+function withoutCompressedTwins(sources: DataSource[]): DataSource[] {
+  const plain = new Set(sources.filter((s) => !compressionOf(s.name)).map((s) => nameKey(s.path)));
+  return sources.filter((s) => !compressionOf(s.name) || !plain.has(nameKey(path.join(path.dirname(s.path), innerName(s.name)))));
 }
 
 /** A name → sources map (keys: {@link nameKey}). */
@@ -326,13 +334,29 @@ export class DataFileIndex {
     for (const list of [readable(exact), readable(sameStem), foreign(exact), foreign(sameStem)]) {
       if (!list.length) continue;
       const last = Math.max(...list.map((s) => s.rootIndex));
-      const inLast = list.filter((s) => s.rootIndex === last);
+      // `x.csv` and its compressed copy `x.csv.gz` side by side are one file, not two: the uncompressed one is read.
+      const inLast = withoutCompressedTwins(list.filter((s) => s.rootIndex === last));
       if (inLast.length > 1) {
         throw new DataFileError(msg.ambiguousFile(context, name, path.resolve(this.dataPaths[last]), inLast.map((s) => path.relative(s.root, s.path) || s.name)));
       }
+      this.warnCompressedTwin(inLast[0]);
       return inLast[0];
     }
     return undefined;
+  }
+
+  /** Compressed twins already warned about (once per provider). */
+  private readonly twinsWarned = new Set<string>();
+
+  /** Warns, once, that an uncompressed source has a compressed copy beside it (`x.csv.gz`), which is not read. */
+  private warnCompressedTwin(source: DataSource): void {
+    if (compressionOf(source.name)) return;
+    for (const twin of this.sources()) {
+      if (!compressionOf(twin.name) || path.dirname(twin.path) !== path.dirname(source.path) || nameKey(innerName(twin.name)) !== nameKey(source.name)) continue;
+      if (this.twinsWarned.has(twin.path)) continue;
+      this.twinsWarned.add(twin.path);
+      this.warn(`${source.path} is read; ${twin.name} beside it is not (the uncompressed file wins: remove one of them if they differ)`);
+    }
   }
 
   /** {@link find}, or an error naming the file, the data paths and the closest names. */

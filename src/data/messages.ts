@@ -21,6 +21,16 @@ export const DATA_ERRORS = {
     names: "the file, what the format is and how to convert it, the supported extensions",
   },
   "data/file-invalid": { class: "DataFileError", when: "a data file cannot be parsed as its format", names: "the file, the format, the parser's complaint" },
+  "data/compressed-invalid": {
+    class: "DataFileError",
+    when: "a gzip or zstd data file is truncated or corrupt (nothing of it is read)",
+    names: "the file, the compression, the decompressor's complaint, how much was decompressed",
+  },
+  "data/decompressed-too-large": {
+    class: "DataFileError",
+    when: "a compressed data file decompresses to more than the cap (ReadOptions.maxDecompressedBytes, default 8 GiB): a gzip bomb, or a file to split",
+    names: "the file, the cap, the option that sets it",
+  },
   "data/time-zone-unsupported": {
     class: "DataFileError",
     when: "a Parquet/Arrow file has a time zone polars cannot hold (a fixed offset such as +05:30) inside a list or struct column (a top-level column is read as UTC, with a warning)",
@@ -221,6 +231,20 @@ export const dataMessages = {
     errorMessage(
       "data/unsupported-format",
       `${file}: "${extension}" is ${what}; huntlab reads ${supported.join(", ")}. To use it, ${convert}`,
+    ),
+  /** A compression node:zlib of this runtime lacks (zstd before Node 22.15): how to decompress the file first. */
+  compressionUnsupported: (file: string, compression: string, command: string) =>
+    errorMessage("data/unsupported-format", `${file}: ${compression} compression needs Node.js 22.15 or later (this is ${process.version}); decompress it first: ${command}`),
+  compressedInvalid: (file: string, compression: string, detail: string, decompressed: number) =>
+    errorMessage(
+      "data/compressed-invalid",
+      `${file}: cannot decompress as ${compression}: ${detail} (after ${decompressed} decompressed bytes; the file is truncated or corrupt, nothing of it was read)`,
+    ),
+  decompressedTooLarge: (file: string, cap: number) =>
+    errorMessage(
+      "data/decompressed-too-large",
+      `${file}: decompresses to more than ${cap} bytes, the cap (ReadOptions.maxDecompressedBytes); stopped, nothing of it was read. ` +
+        `A gzip bomb, or a large export: split it, or raise maxDecompressedBytes if the disk has room`,
     ),
   fileInvalid: (file: string, format: string, detail: string) =>
     errorMessage("data/file-invalid", `${file}: cannot read as ${format.toUpperCase()}: ${detail}`),

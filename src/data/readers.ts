@@ -4,12 +4,14 @@
  * formats (Parquet, Arrow IPC) keep the types they were written with.
  */
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import pl from "nodejs-polars";
 import { columnNames, columnOf, hasColumn, replaceColumns } from "../common/frames";
 import { printWarning } from "../common/messages";
 import { fileKind, linkTarget } from "../common/regularFile";
 import { runSync, type ReadSteps } from "./collect";
+import { compressionOf, decompressedHead, decompressStep, DEFAULT_MAX_DECOMPRESSED_BYTES, innerName, isGzipMagic, unsupportedCompression, type Compression } from "./compressed";
 import { readCsvSteps } from "./csv";
 import { DataFileError, dataMessages as msg, dataWarnings } from "./messages";
 import { readZeekTsvFileSteps, isZeekTsv } from "./schemas/zeek";
@@ -90,9 +92,9 @@ export function foreignFormatError(file: string, format: ForeignFormat): DataFil
   return new DataFileError(msg.foreignFormat(file, path.extname(file), format.what, format.convert(file), DATA_EXTENSIONS));
 }
 
-/** The format of a data file by its extension, or undefined. */
+/** The format of a data file by its extension, or undefined; a compressed file's (`conn.log.gz`) by the extension inside. */
 export function dataFormat(file: string): DataFormat | undefined {
-  const ext = path.extname(file).toLowerCase();
+  const ext = path.extname(innerName(file)).toLowerCase();
   return Object.hasOwn(EXTENSIONS, ext) ? EXTENSIONS[ext] : undefined;
 }
 
@@ -105,6 +107,8 @@ export function dataFormat(file: string): DataFormat | undefined {
  */
 export function logFormat(file: string): "zeek" | "vpcflow" | "ndjson" | "json" | undefined {
   try {
+    const compression = compressionOf(file);
+    if (compression) return logFormatOfHead(decompressedHead(file, compression, 1 << 16));
     const head = readHead(file, 4096);
     if (isZeekTsv(head)) return "zeek";
     // Records without their header line too: listed, so that reading them says what is missing (not "file not found").
@@ -115,6 +119,15 @@ export function logFormat(file: string): "zeek" | "vpcflow" | "ndjson" | "json" 
   } catch {
     return undefined;
   }
+}
+
+/** {@link logFormat} of a file's first bytes (a compressed file's, decompressed): JSON after more blank bytes than these is not found. */
+function logFormatOfHead(bytes: Buffer): "zeek" | "vpcflow" | "ndjson" | "json" | undefined {
+  const head = bytes.subarray(0, 4096).toString("utf8");
+  if (isZeekTsv(head)) return "zeek";
+  if (isVpcFlowLog(head) || isHeaderlessVpcFlowLog(head)) return "vpcflow";
+  const start = bytes.toString("latin1").replace(/^\xEF\xBB\xBF/, "").replace(/[ \t\r\n]+/g, "").slice(0, 2);
+  return start.startsWith("{") ? "ndjson" : start === "[{" || start === "[]" ? "json" : undefined;
 }
 
 /** Options of `readDataFile`. */
@@ -129,6 +142,13 @@ export interface ReadOptions {
    * is then read month first with a warning (a plain Get-WinEvent export's 24-hour `TimeCreated` is kept as text).
    */
   dayFirst?: boolean;
+  /**
+   * Largest decompressed size of a compressed file (`.gz`, `.zst`, or gzip by its first bytes), in bytes
+   * (default 8 GiB): past it the read stops with a `data/decompressed-too-large` error (a gzip bomb). The
+   * decompressed file is written to the system's temporary folder (os.tmpdir()) while it is read, so it
+   * needs that much free disk, and is removed after (also on an error or an interrupt).
+   */
+  maxDecompressedBytes?: number;
   /** Told when a read skips or guesses something (a Zeek JSON log's cut last line, slash dates read month first). Default: printed as `Warning: …`. */
   warn?: (message: string) => void;
 }
@@ -146,6 +166,11 @@ export function readDataFile(file: string, options: ReadOptions = {}): pl.DataFr
  * eager polars calls (synchronous in either case).
  */
 export function* readDataFileSteps(file: string, options: ReadOptions = {}): ReadSteps<pl.DataFrame> {
+  const compression = compressionOf(file);
+  if (compression) {
+    checkDataFile(file);
+    return yield* readCompressedSteps(file, compression, innerName(file), options);
+  }
   const format = dataFormat(file);
   const foreign = foreignFormat(file);
   if (foreign) {
@@ -156,6 +181,9 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
     throw new DataFileError(msg.unsupportedFormat(file, path.extname(file), DATA_EXTENSIONS));
   }
   checkDataFile(file);
+  // Gzip under a plain name (an S3 object stored with Content-Encoding: gzip, a `.log` rotated in place).
+  // Not in a file decompressed here: a gzip quine (one decompressing to itself) would be read forever.
+  if (!decompressed.has(file) && isGzipMagic(headBytes(file, 2))) return yield* readCompressedSteps(file, "gzip", path.basename(file), options);
   const encoding = TEXT_FORMATS.has(format) ? utf16Encoding(file) : undefined;
   if (encoding) {
     // PowerShell 5's `>` and Out-File write UTF-16: read as UTF-8, every other byte is a NUL.
@@ -214,6 +242,38 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
   }
   return df;
 }
+
+/**
+ * A compressed file, decompressed (streaming, capped: compressed.ts) into a
+ * private temporary folder as `inner` (its name without `.gz`, whose extension
+ * decides the format), read there by the plain readers, and removed after,
+ * also on an error or an interrupt. Errors and warnings name `file`, not the copy.
+ */
+function* readCompressedSteps(file: string, compression: Compression, inner: string, options: ReadOptions): ReadSteps<pl.DataFrame> {
+  const unsupported = unsupportedCompression(file, compression);
+  if (unsupported) throw unsupported;
+  const cap = options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-"));
+  const copy = path.join(dir, inner);
+  const named = (text: string) => text.split(copy).join(file);
+  decompressed.add(copy);
+  try {
+    yield decompressStep(file, copy, compression, cap);
+    const warn = options.warn ?? printWarning;
+    try {
+      return yield* readDataFileSteps(copy, { ...options, warn: (m) => warn(named(m)) });
+    } catch (err) {
+      if (err instanceof Error) err.message = named(err.message);
+      throw err;
+    }
+  } finally {
+    decompressed.delete(copy);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The temporary copies of compressed files being read (their own gzip bytes are not decompressed again). */
+const decompressed = new Set<string>();
 
 /**
  * The file is there and is a regular file: a folder was a bare EISDIR, and a

@@ -17,6 +17,7 @@ import type { DataSource } from "./dataSources";
 import type { ReadSteps } from "./collect";
 import { errorLine, readDataFileSteps, readHead, type ReadOptions } from "./readers";
 import { probeTypedSchema } from "./offsetZones";
+import { compressionOf } from "./compressed";
 import { printWarning } from "../common/messages";
 
 /** A scanned source: the lazy frame and its columns' types. */
@@ -49,7 +50,9 @@ export function* scanSource(source: DataSource, real: string, options: ReadOptio
   const format = source.kind === "foreign" ? "unknown" : source.format;
   try {
     let lf: pl.LazyDataFrame | undefined;
-    if (source.kind === "dataset") {
+    // A compressed file is decompressed and read whole (readers.ts).
+    if (compressionOf(source.name)) lf = undefined;
+    else if (source.kind === "dataset") {
       // Hive keys become columns; `date=2026-11-01` is typed Date, so a day filter prunes whole folders.
       lf = pl.scanParquet(real, { hivePartitioning: source.partitionKeys.length > 0, tryParseHiveDates: true, hiddenFilePrefix: [".", "_"] });
     } else if (format === "parquet") {
