@@ -51,6 +51,21 @@ async function inOwnTmp(body: () => Promise<void> | void): Promise<string[]> {
   return fs.readdirSync(tmp);
 }
 
+/** How many processes have `file` on their command line (the decompressing child), by Linux's /proc; 0 without it. */
+function decompressing(file: string): number {
+  if (!fs.existsSync("/proc/self/cmdline")) return 0;
+  let n = 0;
+  for (const pid of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
+    try {
+      if (fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").includes(file)) n += 1;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return n;
+}
+
 /** A gzip bomb: `gib` GiB of zeros, compressed by streaming (about 1 MB a GiB on disk). */
 async function writeBomb(file: string, gib: number): Promise<void> {
   const chunk = Buffer.alloc(1 << 20);
@@ -188,8 +203,13 @@ test("an interrupt stops the decompression: the read rejects with the reason and
     const tmp = process.env.TMPDIR as string;
     const started = () => fs.readdirSync(tmp).some((d) => fs.readdirSync(path.join(tmp, d)).some((f) => fs.statSync(path.join(tmp, d, f)).size > 0));
     while (!started()) await new Promise((resolve) => setTimeout(resolve, 5));
+    const proc = fs.existsSync("/proc/self/cmdline");
+    if (proc) assert.equal(decompressing(bomb), 1, "the decompression runs in a child process");
     controller.abort(reason);
     await assert.rejects(running, (err) => err === reason);
+    // The child is killed, not left decompressing 4 GiB into a removed file.
+    for (let i = 0; i < 500 && decompressing(bomb) > 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(decompressing(bomb), 0, "the decompression stopped");
   });
   assert.deepEqual(left, [], "the copy is removed on the interrupt");
 });
