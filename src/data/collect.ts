@@ -49,7 +49,7 @@ export function runSync<T>(steps: ReadSteps<T>): T {
   return next.value;
 }
 
-/** Native collects abandoned on an abort and still running (for measurements and tests). */
+/** Native collects (and outside steps, until their child process is gone) abandoned on an abort and still running (for measurements and tests). */
 let abandoned = 0;
 
 /** How many abandoned polars collects are still running in the background. */

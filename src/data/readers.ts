@@ -268,7 +268,26 @@ function* readCompressedSteps(file: string, compression: Compression, inner: str
     }
   } finally {
     decompressed.delete(copy);
-    fs.rmSync(dir, { recursive: true, force: true });
+    removeCopy(dir);
+  }
+}
+
+/**
+ * Removes a temporary copy's folder. A copy still open elsewhere (polars' read
+ * abandoned on an interrupt, on Windows) cannot be removed now: it is removed
+ * when the process exits, and its failure never replaces the read's own error.
+ */
+function removeCopy(dir: string): void {
+  try {
+    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
+  } catch {
+    process.once("exit", () => {
+      try {
+        fs.rmSync(dir, { recursive: true, force: true });
+      } catch {
+        // Left to the system's cleaning of its temporary folder.
+      }
+    });
   }
 }
 
