@@ -102,6 +102,25 @@ function userPart(series: pl.Series, name: string): pl.Series {
   return apply(series, text.str.replace("^.*\\\\", "").str.replace("@.*$", ""), name);
 }
 
+/** A number of a GeoJSON position's text: plain decimals and exponents (a linear pattern: the text is attacker-written). */
+const COORDINATE_NUMBER = String.raw`([-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)`;
+/** `[lon, lat]` or `[lon, lat, altitude]` as text: the two numbers as groups 1 and 2. */
+const COORDINATE_PAIR = String.raw`^\s*\[\s*${COORDINATE_NUMBER}\s*,\s*${COORDINATE_NUMBER}\s*[,\]]`;
+
+/**
+ * One element of a GeoJSON position (OCSF's `location.coordinates`: `[longitude, latitude]`), from a
+ * list column (nested JSON) or its JSON text (a flattened CSV). A value outside ±`bound` degrees is
+ * null: a pair written the other way round must not put a point where it is not (a longitude of
+ * -122 is no latitude); what is no pair is null.
+ */
+function coordinate(series: pl.Series, index: 0 | 1, bound: number, name: string): pl.Series {
+  let value: pl.Expr;
+  if (series.dtype.variant === "List" || series.dtype.variant === "Array") value = pl.col("v").lst.get(index).cast(pl.Float64, false);
+  else if (isTextType(series.dtype)) value = pl.col("v").str.extract(COORDINATE_PAIR, index + 1).cast(pl.Float64, false);
+  else return pl.Series(name, new Array(series.len()).fill(null), pl.Float64);
+  return apply(series, pl.when(value.abs().ltEq(pl.lit(bound))).then(value).otherwise(pl.lit(null).cast(pl.Float64)), name);
+}
+
 /** `series` converted as the schema table says. */
 export function convert(series: pl.Series, as: Conversion | undefined, name: string): pl.Series {
   switch (as) {
@@ -147,6 +166,10 @@ export function convert(series: pl.Series, as: Conversion | undefined, name: str
     case "protocolLetter":
       // IANA numbers as VPC flow logs and OCSF's protocol_num write them; ICMP (1, 58 and Suricata's IPv6-ICMP for IPv6) by name, as Zeek writes it.
       return lookup(series, { tcp: "T", udp: "U", "6": "T", "17": "U", "1": "ICMP", "58": "ICMP", "ipv6-icmp": "ICMP" }, pl.col("v").cast(pl.Utf8).str.toUpperCase(), name);
+    case "longitudeOfPair":
+      return coordinate(series, 0, 180, name);
+    case "latitudeOfPair":
+      return coordinate(series, 1, 90, name);
     case "directionLetter":
       return lookup(series, { outbound: "O", egress: "O", inbound: "I", ingress: "I" }, pl.lit(null).cast(pl.Utf8), name);
   }

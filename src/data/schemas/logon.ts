@@ -259,14 +259,15 @@ export const OCSF_AUTHENTICATION: EventSchema = {
   name: "OCSF Authentication",
   kind: "logon",
   description: "Open Cybersecurity Schema Framework Authentication events (class_uid 3002): AWS Security Lake, OCSF exporters; nested JSON or dotted columns.",
-  requires: ["class_uid", "time", "user.name"],
-  hints: ["status_id", "status", "activity_id", "logon_type_id", "src_endpoint.ip", "dst_endpoint.hostname", "auth_protocol", "metadata.version"],
+  // `time` (epoch ms) or `time_dt` (ISO text, OCSF's date/time profile): either gives the time, neither is required.
+  requires: ["class_uid", "user.name"],
+  hints: ["time", "time_dt", "status_id", "status", "activity_id", "logon_type_id", "src_endpoint.ip", "dst_endpoint.hostname", "auth_protocol", "metadata.version"],
   rows: [
     { field: "class_uid", keep: [3002] },
     { field: "activity_id", drop: [2] },
   ],
   columns: {
-    TimeGenerated: { from: "time", as: "time" },
+    TimeGenerated: { from: ["time", "time_dt"], as: "time" },
     // Host-logon layout.
     Account: { account: { domain: "user.domain", user: "user.name" } },
     TargetUserName: { from: "user.name", as: "text" },
@@ -280,8 +281,9 @@ export const OCSF_AUTHENTICATION: EventSchema = {
     // Sign-in layout.
     UserPrincipalName: { from: ["user.email_addr", "user.name"], as: "text" },
     IPAddress: { from: "src_endpoint.ip", as: "text" },
-    Latitude: { from: "src_endpoint.location.lat", as: "float" },
-    Longitude: { from: "src_endpoint.location.long", as: "float" },
+    // OCSF's location has `lat`/`long` and `coordinates`, a GeoJSON pair: longitude first.
+    Latitude: { from: "src_endpoint.location.lat", as: "float", fallback: { from: "src_endpoint.location.coordinates", as: "latitudeOfPair" } },
+    Longitude: { from: "src_endpoint.location.long", as: "float", fallback: { from: "src_endpoint.location.coordinates", as: "longitudeOfPair" } },
     Location: { from: "src_endpoint.location.country", as: "text" },
     AppDisplayName: { from: ["service.name", "dst_endpoint.svc_name", "metadata.product.name"], as: "text" },
     ResultType: { from: "status_id", as: "statusResultType", fallback: { from: "status", as: "outcomeResultType" } },

@@ -25,6 +25,8 @@ export type EventKind = "process" | "logon" | "networkFlow";
  * - `protocolLetter`: transport name → Azure's letter: `tcp` → `T`, `udp` → `U`; IANA numbers (VPC flow logs, OCSF `protocol_num`)
  *   `6` → `T`, `17` → `U`, `1`/`58` (and Suricata's `IPv6-ICMP`) → `ICMP`; others upper-cased.
  * - `directionLetter`: `outbound`/`egress` → `O`, `inbound`/`ingress` → `I`, anything else null.
+ * - `longitudeOfPair`, `latitudeOfPair`: OCSF `location.coordinates`, a GeoJSON `[longitude, latitude]` list (or its JSON
+ *   text in a CSV): the first or the second number; one outside ±180 / ±90 degrees, or no pair, null.
  */
 export type Conversion =
   | "text"
@@ -41,7 +43,9 @@ export type Conversion =
   | "interactiveLogonType"
   | "userPart"
   | "protocolLetter"
-  | "directionLetter";
+  | "directionLetter"
+  | "longitudeOfPair"
+  | "latitudeOfPair";
 
 /**
  * A field of the source, by name. A dotted name (`source.ip`) is found as a

@@ -143,3 +143,62 @@ describe("OCSF files answer the lab's queries (LocalData)", () => {
     assert.ok(col(flows, "AllExtIPs").includes(ATTACKER));
   });
 });
+
+describe("OCSF location coordinates and time_dt", () => {
+  // Seattle: longitude -122.33, latitude 47.61. Read the wrong way round, the latitude would be -122.33
+  // (no latitude at all) and the longitude 47.61 (Kazakhstan): neither could pass for the other.
+  const seattle = { lat: 47.61, lon: -122.33 };
+  const signIn = (extra: Record<string, unknown>) => ({ class_uid: 3002, activity_id: 1, status_id: 2, user: { name: "administrator", domain: "NWLOG" }, ...extra });
+  const ndjson = (events: object[]) => events.map((e) => JSON.stringify(e)).join("\n") + "\n";
+
+  it("nested NDJSON: src_endpoint.location.coordinates [lon, lat] gives Latitude and Longitude where lat/long are absent", () => {
+    const dir = tempTree({
+      "auth.ndjson": ndjson([
+        signIn({ time: 1791187200000, src_endpoint: { ip: ATTACKER, location: { coordinates: [seattle.lon, seattle.lat], country: "US" } } }),
+        signIn({ time: 1791187260000, src_endpoint: { ip: ATTACKER, location: { lat: 55.75, long: 37.62, country: "RU" } } }),
+        // A pair written latitude first is out of range as [lon, lat] for its latitude: null, not a point in the sea.
+        signIn({ time: 1791187320000, src_endpoint: { ip: ATTACKER, location: { coordinates: [-33.87, 151.21] } } }),
+      ]),
+    });
+    const raw = readDataFile(path.join(dir, "auth.ndjson"));
+    const df = normalizeEvents(raw, "logon");
+    assert.deepEqual(col(df, "Latitude"), [seattle.lat, 55.75, null]);
+    assert.deepEqual(col(df, "Longitude"), [seattle.lon, 37.62, -33.87]);
+  });
+
+  it("flattened CSV: the coordinates' JSON text `[-122.33, 47.61]` gives the same Latitude and Longitude", () => {
+    const csv = [
+      "time,class_uid,activity_id,status_id,user.name,user.domain,src_endpoint.ip,src_endpoint.location.coordinates,src_endpoint.location.country",
+      `1791187200000,3002,1,2,administrator,NWLOG,${ATTACKER},"[${seattle.lon}, ${seattle.lat}]",US`,
+      `1791187260000,3002,1,2,administrator,NWLOG,${ATTACKER},not a pair,US`,
+    ].join("\n");
+    const df = normalizeEvents(readDataFile(path.join(tempTree({ "auth.csv": csv + "\n" }), "auth.csv")), "logon");
+    assert.deepEqual(col(df, "Latitude"), [seattle.lat, null]);
+    assert.deepEqual(col(df, "Longitude"), [seattle.lon, null], "text that is no pair is null; the row stays");
+  });
+
+  it("time_dt (ISO text) gives the time where time (epoch ms) is null, or where the export has no time column", () => {
+    const mixed = normalizeEvents(
+      pl.readRecords([
+        signIn({ time: 1791187200000, time_dt: "2026-10-05T08:00:00.000Z", src_endpoint: { ip: ATTACKER } }),
+        signIn({ time: null, time_dt: "2026-10-05T08:05:00.000Z", src_endpoint: { ip: ATTACKER } }),
+      ]),
+      "logon",
+    );
+    assert.deepEqual(iso(mixed, "TimeGenerated"), ["2026-10-05T08:00:00.000Z", "2026-10-05T08:05:00.000Z"]);
+    const csv = ["time_dt,class_uid,activity_id,status_id,user.name,src_endpoint.ip", `2026-10-05T08:05:00Z,3002,1,1,r.tanaka,${ATTACKER}`].join("\n");
+    const raw = readDataFile(path.join(tempTree({ "auth.csv": csv + "\n" }), "auth.csv"));
+    assert.equal(detectEventSchema(raw, "logon").id, "ocsf-authentication");
+    assert.deepEqual(iso(normalizeEvents(raw, "logon"), "TimeGenerated"), ["2026-10-05T08:05:00.000Z"]);
+  });
+
+  it("Network Activity: time_dt, start_time_dt and end_time_dt where the epoch times are missing", () => {
+    const raw = pl.readRecords([
+      { class_uid: 4001, time_dt: "2026-10-05T08:00:00Z", start_time_dt: "2026-10-05T07:59:30Z", end_time_dt: "2026-10-05T08:00:00Z", src_endpoint: { ip: ATTACKER }, dst_endpoint: { ip: "10.20.4.17", port: 3389 }, connection_info: { protocol_num: 6, direction_id: 1 } },
+    ]);
+    assert.equal(detectEventSchema(raw, "networkFlow").id, "ocsf-network");
+    const df = normalizeEvents(raw, "networkFlow");
+    assert.deepEqual([iso(df, "TimeGenerated")[0], iso(df, "FlowStartTime")[0], iso(df, "FlowEndTime")[0]], ["2026-10-05T08:00:00.000Z", "2026-10-05T07:59:30.000Z", "2026-10-05T08:00:00.000Z"]);
+    assert.deepEqual(col(df, "L4Protocol"), ["T"]);
+  });
+});
