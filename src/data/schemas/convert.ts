@@ -163,9 +163,12 @@ export function convert(series: pl.Series, as: Conversion | undefined, name: str
       return lookup(series, { true: 2, false: 3 }, pl.lit(null).cast(pl.Int64), name);
     case "userPart":
       return userPart(series, name);
-    case "protocolLetter":
+    case "protocolLetter": {
       // IANA numbers as VPC flow logs and OCSF's protocol_num write them; ICMP (1, 58 and Suricata's IPv6-ICMP for IPv6) by name, as Zeek writes it.
-      return lookup(series, { tcp: "T", udp: "U", "6": "T", "17": "U", "1": "ICMP", "58": "ICMP", "ipv6-icmp": "ICMP" }, pl.col("v").cast(pl.Utf8).str.toUpperCase(), name);
+      // Suricata writes a protocol it has no name for as zero-padded digits (`"047"`): the number without its zeros, so `"006"` is TCP.
+      const text = isTextType(series.dtype) ? apply(series, pl.col("v").str.strip().str.replace("^0+([0-9])", "$1"), name) : series;
+      return lookup(text, { tcp: "T", udp: "U", "6": "T", "17": "U", "1": "ICMP", "58": "ICMP", "ipv6-icmp": "ICMP" }, textKey(text).str.toUpperCase(), name);
+    }
     case "longitudeOfPair":
       return coordinate(series, 0, 180, name);
     case "latitudeOfPair":

@@ -23,7 +23,8 @@ export type EventKind = "process" | "logon" | "networkFlow";
  * - `interactiveLogonType`: Azure AD `IsInteractive`: true → 2 (Interactive), false → 3 (Network).
  * - `userPart`: `alice@contoso.com` → `alice`, `CONTOSO\alice` → `alice`, `alice` → `alice`.
  * - `protocolLetter`: transport name → Azure's letter: `tcp` → `T`, `udp` → `U`; IANA numbers (VPC flow logs, OCSF `protocol_num`)
- *   `6` → `T`, `17` → `U`, `1`/`58` (and Suricata's `IPv6-ICMP`) → `ICMP`; others upper-cased.
+ *   `6` → `T`, `17` → `U`, `1`/`58` (and Suricata's `IPv6-ICMP`) → `ICMP`, as numbers or zero-padded text (Suricata's `"006"`);
+ *   other numbers without their zeros (`"047"` → `47`), other names upper-cased.
  * - `directionLetter`: `outbound`/`egress` → `O`, `inbound`/`ingress` → `I`, anything else null.
  * - `longitudeOfPair`, `latitudeOfPair`: OCSF `location.coordinates`, a GeoJSON `[longitude, latitude]` list (or its JSON
  *   text in a CSV): the first or the second number; one outside ±180 / ±90 degrees, or no pair, null.

@@ -48,6 +48,17 @@ describe("Suricata EVE flows", () => {
     assert.deepEqual(iso(df, "FlowEndTime")[4], "2026-10-05T08:03:59.000Z", "a netflow record's end");
   });
 
+  it("a protocol written as a number or zero-padded number text (`\"006\"`, 6, `\"017\"`) is T or U as elsewhere; other numbers lose their zeros", () => {
+    const flow = (proto: unknown, dest: string) => ({ timestamp: "2026-10-05T08:00:00+0000", event_type: "flow", src_ip: "10.20.4.17", dest_ip: dest, proto, dest_port: 443 });
+    const lines = (events: object[]) => events.map((e) => JSON.stringify(e)).join("\n") + "\n";
+    const dir = tempTree({
+      "text.json": lines([flow("006", "8.8.8.8"), flow("017", "9.9.9.9"), flow("001", "1.1.1.1"), flow("047", "193.0.6.139"), flow("TCP", "185.220.101.7")]),
+      "numbers.json": lines([flow(6, "8.8.8.8"), flow(17, "9.9.9.9"), flow(47, "193.0.6.139")]),
+    });
+    assert.deepEqual(col(normalizeEvents(readDataFile(path.join(dir, "text.json")), "networkFlow"), "L4Protocol"), ["T", "U", "ICMP", "47", "T"]);
+    assert.deepEqual(col(normalizeEvents(readDataFile(path.join(dir, "numbers.json")), "networkFlow"), "L4Protocol"), ["T", "U", "47"]);
+  });
+
   it("a log without flow records gives no flows, not an error", () => {
     const alerts = fs.readFileSync(EVE, "utf8").split("\n").filter((l) => l.includes('"event_type":"alert"')).join("\n") + "\n";
     const dir = tempTree({ "eve.json": alerts });
