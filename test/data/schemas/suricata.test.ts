@@ -57,6 +57,9 @@ describe("Suricata EVE flows", () => {
     });
     assert.deepEqual(col(normalizeEvents(readDataFile(path.join(dir, "text.json")), "networkFlow"), "L4Protocol"), ["T", "U", "ICMP", "47", "T"]);
     assert.deepEqual(col(normalizeEvents(readDataFile(path.join(dir, "numbers.json")), "networkFlow"), "L4Protocol"), ["T", "U", "47"]);
+    // A float column (pandas writes a nullable integer column as float64): 47.0 is protocol 47, not "47.0".
+    const floats = pl.DataFrame({ timestamp: ["2026-10-05T08:00:00+0000", "2026-10-05T08:00:01+0000"], event_type: ["flow", "flow"], src_ip: ["10.20.4.17", "10.20.4.17"], dest_ip: ["8.8.8.8", "193.0.6.139"], proto: pl.Series("proto", [6, 47], pl.Float64) });
+    assert.deepEqual(col(normalizeEvents(floats, "networkFlow"), "L4Protocol"), ["T", "47"]);
   });
 
   it("a log without flow records gives no flows, not an error", () => {
