@@ -59,6 +59,11 @@ export function flowEndpoints(df: pl.DataFrame, spec: EndpointsRule["endpoints"]
     const flags = s ? deniedFlags(s) : undefined;
     return flags ? [flags] : [];
   });
+  const verdictCode = spec.actionCode ? fieldSeries(df, spec.actionCode.field) : undefined;
+  if (spec.actionCode && verdictCode) {
+    const deniedCodes = new Set(spec.actionCode.denied);
+    verdicts.push((convert(verdictCode, "int", "code").toArray() as (number | bigint | null)[]).map((v) => v !== null && deniedCodes.has(Number(v))));
+  }
   // Denied when any verdict field says so (ECS: `event.type` denied, or `event.action` deny, or `event.outcome` failure).
   const denied = verdicts.length === 0 ? undefined : srcs.map((_, i) => verdicts.some((v) => v[i]));
 

@@ -143,7 +143,8 @@ export const SYSMON_NETWORK: EventSchema = {
  * OCSF Network Activity events (class 4001): AWS Security Lake (its VPC flow logs too), OCSF exporters,
  * nested or flattened to dotted columns. Times are epoch ms. The direction is `connection_info.direction`
  * (or `direction_id`); `Lateral`, `Local` and `Unknown` leave it to the address ranges. `action` `Denied`
- * counts the flow as denied. Rows of other classes are left out.
+ * (or `action_id` 2, the id without its caption), or a `disposition` such as `Blocked`, counts the flow as denied.
+ * Rows of other classes are left out.
  */
 export const OCSF_NETWORK: EventSchema = {
   id: "ocsf-network",
@@ -158,7 +159,7 @@ export const OCSF_NETWORK: EventSchema = {
     TimeGenerated: { from: ["time", "time_dt"], as: "time" },
     FlowStartTime: { from: ["start_time", "start_time_dt", "time", "time_dt"], as: "time" },
     FlowEndTime: { from: ["end_time", "end_time_dt", "time", "time_dt"], as: "time" },
-    VMIPAddress: { endpoints: { source: "src_endpoint.ip", destination: "dst_endpoint.ip", direction: "connection_info.direction", directionCode: { field: "connection_info.direction_id", inbound: 1, outbound: 2 }, action: "action" } },
+    VMIPAddress: { endpoints: { source: "src_endpoint.ip", destination: "dst_endpoint.ip", direction: "connection_info.direction", directionCode: { field: "connection_info.direction_id", inbound: 1, outbound: 2 }, action: ["action", "disposition"], actionCode: { field: "action_id", denied: [2] } } },
     VMName: { from: ["device.hostname", "device.name", "VMIPAddress"], as: "text" },
     L4Protocol: { from: ["connection_info.protocol_name", "connection_info.protocol_num"], as: "protocolLetter" },
     L7Protocol: { from: "app_name", as: "text" },

@@ -108,6 +108,11 @@ export interface EndpointsRule {
      * endpoints.ts) counts in `DeniedInFlows` or `DeniedOutFlows` instead of the allowed counts.
      */
     action?: FieldName | readonly FieldName[];
+    /**
+     * A verdict written as a number, read where the `action` fields say nothing: OCSF's `action_id` (2 Denied;
+     * its caption `action` is optional, the id recommended, so exports may carry the id alone).
+     */
+    actionCode?: { field: FieldName; denied: readonly number[] };
   };
 }
 

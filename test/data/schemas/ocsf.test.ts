@@ -120,6 +120,15 @@ describe("OCSF Network Activity (4001) as flows", () => {
     assert.deepEqual(col(out, "AllExtIPs"), ["8.8.8.8"]);
   });
 
+  it("the verdict as action_id alone (the caption action is optional in OCSF) or as a disposition caption: 2 Denied and Blocked count as denied", () => {
+    const flow = (extra: Record<string, unknown>) => ({ time: 1791187200000, class_uid: 4001, src_endpoint: { ip: "185.220.101.7" }, dst_endpoint: { ip: "10.20.4.17", port: 22 }, connection_info: { direction_id: 1 }, ...extra });
+    const ids = normalizeEvents(pl.readRecords([flow({ action_id: 2 }), flow({ action_id: 1 }), flow({ action_id: 0 })]), "networkFlow");
+    assert.deepEqual([col(ids, "DeniedInFlows"), col(ids, "AllowedInFlows")], [[1, 0, 0], [0, 1, 1]]);
+    const csv = ["time,class_uid,src_endpoint.ip,dst_endpoint.ip,action_id,disposition", "1791187200000,4001,185.220.101.7,10.20.4.17,2,", "1791187200000,4001,185.220.101.7,10.20.4.17,,Blocked", "1791187200000,4001,185.220.101.7,10.20.4.17,1,Allowed"].join("\n");
+    const flat = normalizeEvents(readDataFile(path.join(tempTree({ "flows.csv": csv + "\n" }), "flows.csv")), "networkFlow");
+    assert.deepEqual([col(flat, "DeniedInFlows"), col(flat, "AllowedInFlows")], [[1, 1, 0], [0, 0, 1]]);
+  });
+
   it("flattened CSV: the same flows; a port that is no number is null, the row stays", () => {
     const flat = normalizeEvents(read("ocsf_network_activity.csv"), "networkFlow");
     const nested = normalizeEvents(read("ocsf_network_activity.ndjson"), "networkFlow");
