@@ -55,9 +55,11 @@ function coalesceFields(df: pl.DataFrame, from: readonly FieldName[], as: FieldR
   const parts = from.map((f) => fieldSeries(df, f)).filter((s): s is pl.Series => s !== undefined).map((s) => convert(s, as, name));
   if (parts.length === 0) return undefined;
   if (parts.length === 1) return parts[0];
-  // An empty text value falls through to the next field, as a null does.
+  // An empty text value falls through to the next field, as a null does; so does `-`, the "no value" of AWS
+  // flow logs (an Athena export keeps it: `instance_id` `-` for an interface of no instance) and Windows events.
+  const blank = pl.col("v").eq(pl.lit("")).or(pl.col("v").eq(pl.lit("-")));
   for (let i = 0; i < parts.length - 1; i += 1) {
-    if (isTextType(parts[i].dtype)) parts[i] = pl.DataFrame([parts[i].rename("v")]).select(pl.when(pl.col("v").eq(pl.lit(""))).then(pl.lit(null).cast(pl.Utf8)).otherwise(pl.col("v")).alias("out")).getColumn("out").rename(name);
+    if (isTextType(parts[i].dtype)) parts[i] = pl.DataFrame([parts[i].rename("v")]).select(pl.when(blank).then(pl.lit(null).cast(pl.Utf8)).otherwise(pl.col("v")).alias("out")).getColumn("out").rename(name);
   }
   // A field with no value at all (an export's empty `event.start` column) gives way: its type (text,
   // unparsed) would otherwise turn the fields after it into text.

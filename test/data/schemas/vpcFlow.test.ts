@@ -107,6 +107,17 @@ describe("AWS VPC flow logs as CSV (Athena's underscored names)", () => {
     assert.deepEqual(iso(df, "TimeGenerated")[2], "2026-10-05T08:01:00.000Z", "start is epoch seconds");
   });
 
+  it("Athena keeps the text files' `-`: an interface of no instance (a NAT gateway's) is named by its interface, not `-`", () => {
+    const csv = [
+      "version,account_id,interface_id,srcaddr,dstaddr,srcport,dstport,protocol,packets,bytes,start,end,action,log_status,instance_id,flow_direction",
+      "5,123456789012,eni-0f1e2d3c4b5a69788,10.20.0.9,193.0.6.139,61207,443,6,31,17604,1791187320,1791187380,ACCEPT,OK,-,egress",
+      "5,123456789012,eni-0a1b2c3d4e5f60718,10.20.4.17,8.8.8.8,53001,53,17,1,70,1791187320,1791187380,ACCEPT,OK,i-0123456789abcdef0,-",
+    ].join("\n");
+    const df = normalizeEvents(readDataFile(path.join(tempTree({ "flows.csv": csv + "\n" }), "flows.csv")), "networkFlow");
+    assert.deepEqual(col(df, "VMName"), ["eni-0f1e2d3c4b5a69788", "i-0123456789abcdef0"]);
+    assert.deepEqual(col(df, "FlowDirection"), ["O", "O"], "a `-` direction is left to the address ranges");
+  });
+
   it("a near miss names AWS VPC Flow Logs and the close column", () => {
     const df = pl.DataFrame({ version: [2], srcaddr: ["10.0.0.5"], dst_addr: ["8.8.8.8"], dstport: [53], start: [1791187200] });
     assert.throws(
