@@ -12,7 +12,7 @@ import pl from "nodejs-polars";
 import { textSeries } from "../../common/dtypes";
 import { convert } from "./convert";
 import { fieldSeries } from "./fields";
-import type { EndpointsRule } from "./types";
+import type { EndpointsRule, FieldName } from "./types";
 
 /**
  * ipaddr.js ranges that are "this network", not the internet. Multicast and
@@ -36,11 +36,9 @@ type Direction = "O" | "I";
 
 /** Lab columns made from a flow's two ends. Undefined when the frame lacks either end. */
 export function flowEndpoints(df: pl.DataFrame, spec: EndpointsRule["endpoints"]): Map<string, pl.Series> | undefined {
-  const src = fieldSeries(df, spec.source);
-  const dst = fieldSeries(df, spec.destination);
-  if (!src || !dst) return undefined;
-  const srcs = convert(src, "text", "s").toArray() as (string | null)[];
-  const dsts = convert(dst, "text", "d").toArray() as (string | null)[];
+  const srcs = addresses(df, spec.source);
+  const dsts = addresses(df, spec.destination);
+  if (!srcs || !dsts) return undefined;
   const declared = spec.direction === undefined ? undefined : (typeof spec.direction === "string" ? [spec.direction] : spec.direction).map((f) => fieldSeries(df, f)).find((f) => f !== undefined);
   const dirs = declared ? (convert(declared, "directionLetter", "dir").toArray() as (Direction | null)[]) : undefined;
   const localSrc = spec.localSource ? fieldSeries(df, spec.localSource) : undefined;
@@ -122,6 +120,21 @@ export function flowEndpoints(df: pl.DataFrame, spec: EndpointsRule["endpoints"]
     ["DeniedOutFlows", pl.Series("DeniedOutFlows", deniedOut, pl.Int64)],
     ["TotalAllowedFlows", pl.Series("TotalAllowedFlows", direction.map((_, i) => (allowed(i) ? 1 : 0)), pl.Int64)],
   ]);
+}
+
+/**
+ * One end's addresses as text, row by row the first of `fields` that has one (null, blank and `-`, AWS's
+ * "no value", have none). Undefined when the frame has none of the fields.
+ */
+function addresses(df: pl.DataFrame, fields: FieldName | readonly FieldName[]): (string | null)[] | undefined {
+  const columns = (typeof fields === "string" ? [fields] : fields)
+    .map((f) => fieldSeries(df, f))
+    .filter((s): s is pl.Series => s !== undefined)
+    .map((s) => convert(s, "text", "a").toArray() as (string | null)[]);
+  if (columns.length === 0) return undefined;
+  const has = (v: string | null | undefined): v is string => v !== null && v !== undefined && v.trim() !== "" && v.trim() !== "-";
+  if (columns.length === 1) return columns[0];
+  return columns[0].map((_, i) => columns.find((c) => has(c[i]))?.[i] ?? columns[columns.length - 1][i]);
 }
 
 /**

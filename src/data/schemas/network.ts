@@ -171,7 +171,8 @@ export const OCSF_NETWORK: EventSchema = {
  * AWS VPC Flow Logs: the S3 text files (vpcFlow.ts reads them: hyphenated names, `start`/`end` as
  * times) or a CSV/Parquet export (Athena's table names the fields with underscores, `log_status`;
  * `start`/`end` epoch seconds). Each record is one direction of a conversation through one network
- * interface; `action` REJECT counts it as denied. NODATA and SKIPDATA records are no flows. AWS logs
+ * interface; `action` REJECT counts it as denied. A custom format's `pkt-srcaddr`/`pkt-dstaddr` (the packet's
+ * original ends) come before `srcaddr`/`dstaddr` (the interface's, a NAT gateway's own address). NODATA and SKIPDATA records are no flows. AWS logs
  * no host names: `VMName` is the instance, else the interface, else the local address.
  */
 export const AWS_VPC_FLOW: EventSchema = {
@@ -189,7 +190,10 @@ export const AWS_VPC_FLOW: EventSchema = {
     TimeGenerated: { from: "start", as: "time" },
     FlowStartTime: { from: "start", as: "time" },
     FlowEndTime: { from: ["end", "start"], as: "time" },
-    VMIPAddress: { endpoints: { source: "srcaddr", destination: "dstaddr", direction: ["flow-direction", "flow_direction"], action: "action" } },
+    // A NAT gateway's interface logs itself as srcaddr/dstaddr; the packet's own ends (v3's pkt-srcaddr, pkt-dstaddr) are the hosts.
+    VMIPAddress: {
+      endpoints: { source: ["pkt-srcaddr", "pkt_srcaddr", "srcaddr"], destination: ["pkt-dstaddr", "pkt_dstaddr", "dstaddr"], direction: ["flow-direction", "flow_direction"], action: "action" },
+    },
     VMName: { from: ["instance-id", "instance_id", "interface-id", "interface_id", "VMIPAddress"], as: "text" },
     L4Protocol: { from: "protocol", as: "protocolLetter" },
     DestPort: { from: "dstport", as: "int" },

@@ -88,8 +88,9 @@ export interface AccountRule {
  */
 export interface EndpointsRule {
   endpoints: {
-    source: FieldName;
-    destination: FieldName;
+    /** The connection's source: the first of the fields with a value in the row (`-` is none). */
+    source: FieldName | readonly FieldName[];
+    destination: FieldName | readonly FieldName[];
     /** ECS `network.direction`, VPC flow logs' `flow-direction` (the first of a list that the frame has). */
     direction?: FieldName | readonly FieldName[];
     /** Zeek's `local_orig` (true when the originator is local). */

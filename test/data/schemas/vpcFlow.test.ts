@@ -118,6 +118,30 @@ describe("AWS VPC flow logs as CSV (Athena's underscored names)", () => {
     assert.deepEqual(col(df, "FlowDirection"), ["O", "O"], "a `-` direction is left to the address ranges");
   });
 
+  it("through a NAT gateway: pkt-srcaddr/pkt-dstaddr (the packet's own ends) before the gateway's srcaddr/dstaddr, in the S3 text and in Athena's CSV", () => {
+    // AWS's NAT gateway example: on the gateway's interface the instance 10.0.1.5 sends to the gateway's own
+    // 10.0.0.220; only pkt-dstaddr says the packet went to 203.0.113.5. The instance's own interface logs both ends.
+    const text = [
+      "version interface-id srcaddr dstaddr pkt-srcaddr pkt-dstaddr srcport dstport protocol start end action log-status",
+      "3 eni-0aaaa1111bbbb2222 10.0.1.5 10.0.0.220 10.0.1.5 203.0.113.5 50318 443 6 1791187200 1791187260 ACCEPT OK",
+      "3 eni-0cccc3333dddd4444 10.0.1.5 198.51.100.7 10.0.1.5 198.51.100.7 50320 22 6 1791187200 1791187260 ACCEPT OK",
+    ].join("\n");
+    const athena = [
+      "version,interface_id,srcaddr,dstaddr,pkt_srcaddr,pkt_dstaddr,srcport,dstport,protocol,start,end,action,log_status",
+      "3,eni-0aaaa1111bbbb2222,10.0.0.220,203.0.113.5,10.0.0.220,203.0.113.5,50318,443,6,1791187200,1791187260,ACCEPT,OK",
+      "3,eni-0aaaa1111bbbb2222,10.0.1.5,10.0.0.220,10.0.1.5,203.0.113.5,50318,443,6,1791187200,1791187260,ACCEPT,OK",
+      "3,eni-0cccc3333dddd4444,10.0.1.5,198.51.100.7,-,-,50320,22,6,1791187200,1791187260,ACCEPT,OK",
+    ].join("\n");
+    const dir = tempTree({ "flows.log": text + "\n", "flows.csv": athena + "\n" });
+    const s3 = normalizeEvents(readDataFile(path.join(dir, "flows.log")), "networkFlow");
+    assert.deepEqual(col(s3, "AllExtIPs"), ["203.0.113.5", "198.51.100.7"]);
+    assert.deepEqual(col(s3, "VMIPAddress"), ["10.0.1.5", "10.0.1.5"]);
+    assert.deepEqual(col(s3, "DestIP"), ["203.0.113.5", "198.51.100.7"]);
+    const csv = normalizeEvents(readDataFile(path.join(dir, "flows.csv")), "networkFlow");
+    assert.deepEqual(col(csv, "AllExtIPs"), ["203.0.113.5", "203.0.113.5", "198.51.100.7"], "a `-` packet address falls to the interface's");
+    assert.deepEqual(col(csv, "VMIPAddress"), ["10.0.0.220", "10.0.1.5", "10.0.1.5"]);
+  });
+
   it("a near miss names AWS VPC Flow Logs and the close column", () => {
     const df = pl.DataFrame({ version: [2], srcaddr: ["10.0.0.5"], dst_addr: ["8.8.8.8"], dstport: [53], start: [1791187200] });
     assert.throws(
