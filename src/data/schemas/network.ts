@@ -203,7 +203,8 @@ export const AWS_VPC_FLOW: EventSchema = {
 /**
  * Suricata's EVE JSON log: its `flow` records (one per flow, both directions' counts) and `netflow`
  * records (one per direction, when enabled). The same file holds alerts, DNS, HTTP, TLS and stats
- * records: those are no flows and are left out. Suricata knows no host names: `VMName` is the local
+ * records: those are no flows and are left out. An IPS's flow record with `flow.action` `drop` counts as
+ * denied. Suricata knows no host names: `VMName` is the local
  * address (the sensor's name, `host`, stays in its own column).
  */
 export const SURICATA_FLOW: EventSchema = {
@@ -218,7 +219,8 @@ export const SURICATA_FLOW: EventSchema = {
     TimeGenerated: { from: "timestamp", as: "time" },
     FlowStartTime: { from: ["flow.start", "netflow.start", "timestamp"], as: "time" },
     FlowEndTime: { from: ["flow.end", "netflow.end", "timestamp"], as: "time" },
-    VMIPAddress: { endpoints: { source: "src_ip", destination: "dest_ip" } },
+    // In IPS mode a flow record says what became of the flow (`flow.action`: drop, pass, accept).
+    VMIPAddress: { endpoints: { source: "src_ip", destination: "dest_ip", action: "flow.action" } },
     VMName: { from: "VMIPAddress", as: "text" },
     L4Protocol: { from: "proto", as: "protocolLetter" },
     L7Protocol: { from: "app_proto", as: "text" },

@@ -62,6 +62,14 @@ describe("Suricata EVE flows", () => {
     assert.deepEqual(col(normalizeEvents(floats, "networkFlow"), "L4Protocol"), ["T", "47"]);
   });
 
+  it("an IPS's flow.action drop counts the flow as denied; pass, accept and none as allowed", () => {
+    const flow = (action: string | undefined, dest: string) => ({ timestamp: "2026-10-05T08:00:00+0000", event_type: "flow", src_ip: ATTACKER, dest_ip: dest, proto: "TCP", dest_port: 22, flow: { start: "2026-10-05T07:59:58+0000", state: "closed", ...(action ? { action } : {}) } });
+    const eve = [flow("drop", "10.20.4.17"), flow("pass", "10.20.4.18"), flow("accept", "10.20.4.19"), flow(undefined, "10.20.4.20")].map((e) => JSON.stringify(e)).join("\n") + "\n";
+    const df = normalizeEvents(readDataFile(path.join(tempTree({ "eve.json": eve }), "eve.json")), "networkFlow");
+    assert.deepEqual(col(df, "FlowDirection"), ["I", "I", "I", "I"]);
+    assert.deepEqual([col(df, "DeniedInFlows"), col(df, "AllowedInFlows")], [[1, 0, 0, 0], [0, 1, 1, 1]]);
+  });
+
   it("a log without flow records gives no flows, not an error", () => {
     const alerts = fs.readFileSync(EVE, "utf8").split("\n").filter((l) => l.includes('"event_type":"alert"')).join("\n") + "\n";
     const dir = tempTree({ "eve.json": alerts });
