@@ -167,7 +167,8 @@ function deniedFlags(verdict: pl.Series): boolean[] | undefined {
 function isDenied(value: string | null): boolean {
   if (value === null) return false;
   const t = value.trim().toLowerCase();
-  return DENIED_VERDICTS.has(t) || t.startsWith("reset");
+  // A verdict qualified after a dash or underscore is its first word: Palo Alto's `drop-icmp`, `drop-all-packets`, `block-url`.
+  return DENIED_VERDICTS.has(t) || DENIED_VERDICTS.has(t.split(/[-_]/, 1)[0]) || t.startsWith("reset");
 }
 
 /** Zeek writes booleans as `T`/`F` in TSV and true/false in JSON; `-` is unset. */

@@ -38,6 +38,21 @@ describe("Sentinel CommonSecurityLog (CEF) flows", () => {
     assert.deepEqual(col(df, "VMName"), ["nwl-fw01", "nwl-fw01", "nwl-fw01", "nwl-fgt01", "nwl-fgt01", "nwl-fw01", "nwl-syslog01"], "the logging device, else the collector");
   });
 
+  it("Palo Alto's qualified verdicts drop-icmp, drop-all-packets and block-url are denied; allow and alert are not", () => {
+    const actions = ["drop-icmp", "drop-all-packets", "block-url", "Drop_ICMP", "allow", "alert"];
+    const df = pl.DataFrame({
+      TimeGenerated: actions.map(() => new Date("2026-10-15T08:00:00Z")),
+      DeviceVendor: actions.map(() => "Palo Alto Networks"),
+      DeviceProduct: actions.map(() => "PAN-OS"),
+      SourceIP: actions.map(() => ATTACKER),
+      DestinationIP: actions.map(() => "10.20.4.17"),
+      DeviceAction: actions,
+    });
+    const out = normalizeEvents(df, "networkFlow");
+    assert.deepEqual(col(out, "DeniedInFlows"), [1, 1, 1, 1, 0, 0]);
+    assert.deepEqual(col(out, "AllowedInFlows"), [0, 0, 0, 0, 1, 1]);
+  });
+
   it("a near miss names the CommonSecurityLog schema and the close column", () => {
     const df = pl.DataFrame({ TimeGenerated: [new Date("2026-10-15T08:00:00Z")], DeviceVendor: ["Palo Alto Networks"], DeviceProduct: ["PAN-OS"], SourceIp: ["10.0.0.5"], DestinationIP: ["8.8.8.8"] });
     assert.throws(
