@@ -15,7 +15,7 @@ import { printWarning } from "../../common/messages";
 import { hasLabType } from "./convert";
 import { fieldNames, fieldSeries, fieldSetWith } from "./fields";
 import { LOGON_LAYOUTS, LOGON_SCHEMAS } from "./logon";
-import { applySchema, closeFields, filetimeFields, rankSchemas, schemaRows } from "./mapping";
+import { applySchema, closeFields, filetimeFields, rankSchemas, requiredCount, requiredText, schemaRows } from "./mapping";
 import { NETWORK_LAYOUTS, NETWORK_SCHEMAS } from "./network";
 import { PROCESS_LAYOUTS, processEventSchema, processSchemaSource, type ProcessColumns } from "./process";
 import type { EventKind, EventSchema, LabColumn, LabLayout } from "./types";
@@ -99,7 +99,7 @@ function chooseSchema(df: pl.DataFrame, kind: EventKind, source: string): { sche
     throw unknownSchema(source, kind, fields, schemas, registered ? undefined : 'none registered: import "huntlab" (its entry registers the process tree\'s schemas)');
   }
   const schemas = eventSchemas(kind);
-  const present = fieldSetWith(df, schemas.flatMap((s) => [...s.requires, ...(s.hints ?? [])]));
+  const present = fieldSetWith(df, schemas.flatMap((s) => [...s.requires, ...(s.requiresOneOf ?? []).flat(), ...(s.hints ?? [])]));
   const [best] = rankSchemas(present, schemas);
   if (best && best.missing.length === 0) return { schema: best.schema };
   throw unknownSchema(source, kind, [...present], schemas);
@@ -112,11 +112,11 @@ function unknownSchema(source: string, kind: EventKind, fields: readonly string[
   const scored = rankSchemas(new Set(fields), schemas).map((fit) => {
     const close = closeFields(fit.missing, fields);
     const near = Object.values(close).filter((c) => c.length > 0).length;
-    return { fit, close, score: fit.schema.requires.length - fit.missing.length + near / 2 };
+    return { fit, close, score: requiredCount(fit.schema) - fit.missing.length + near / 2 };
   });
   const best = scored.reduce<(typeof scored)[number] | undefined>((a, b) => (a === undefined || b.score > a.score ? b : a), undefined);
   const closest = best && best.score > 0 ? { schema: best.fit.schema.name, missing: best.close } : undefined;
-  const known = note ? [note] : schemas.map((s) => `${s.name} (${s.requires.join(", ")})`);
+  const known = note ? [note] : schemas.map((s) => `${s.name} (${requiredText(s)})`);
   return new DataColumnError(msg.eventSchemaUnknown(source, kind, closest, known));
 }
 

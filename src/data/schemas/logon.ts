@@ -259,8 +259,9 @@ export const OCSF_AUTHENTICATION: EventSchema = {
   name: "OCSF Authentication",
   kind: "logon",
   description: "Open Cybersecurity Schema Framework Authentication events (class_uid 3002): AWS Security Lake, OCSF exporters; nested JSON or dotted columns.",
-  // `time` (epoch ms) or `time_dt` (ISO text, OCSF's date/time profile): either gives the time, neither is required.
   requires: ["class_uid", "user.name"],
+  // `time` (epoch ms) or `time_dt` (ISO text, OCSF's date/time profile).
+  requiresOneOf: [["time", "time_dt"]],
   hints: ["time", "time_dt", "status_id", "status", "activity_id", "logon_type_id", "src_endpoint.ip", "dst_endpoint.hostname", "auth_protocol", "metadata.version"],
   rows: [
     { field: "class_uid", keep: [3002] },

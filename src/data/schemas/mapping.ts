@@ -24,7 +24,7 @@ export interface SchemaFit {
 /** The fit of each schema, best first: complete fits by score, then incomplete ones by how few fields they miss. */
 export function rankSchemas(fields: ReadonlySet<string>, schemas: readonly EventSchema[]): SchemaFit[] {
   const fits = schemas.map((schema) => {
-    const missing = schema.requires.filter((f) => !fields.has(f));
+    const missing = [...schema.requires.filter((f) => !fields.has(f)), ...(schema.requiresOneOf ?? []).filter((g) => !g.some((f) => fields.has(f))).map((g) => g[0])];
     const present = [...schema.requires, ...(schema.hints ?? [])].filter((f) => fields.has(f)).length;
     return { schema, missing, score: present };
   });
@@ -32,8 +32,18 @@ export function rankSchemas(fields: ReadonlySet<string>, schemas: readonly Event
   return fits.sort((a, b) => {
     if ((a.missing.length === 0) !== (b.missing.length === 0)) return a.missing.length === 0 ? -1 : 1;
     if (a.missing.length === 0) return b.score - a.score;
-    return a.missing.length / a.schema.requires.length - b.missing.length / b.schema.requires.length || b.score - a.score;
+    return a.missing.length / requiredCount(a.schema) - b.missing.length / requiredCount(b.schema) || b.score - a.score;
   });
+}
+
+/** How many fields (or groups of fields) a schema requires. */
+export function requiredCount(schema: EventSchema): number {
+  return schema.requires.length + (schema.requiresOneOf?.length ?? 0);
+}
+
+/** What a schema requires, for messages: `class_uid, time or time_dt, user.name`. */
+export function requiredText(schema: EventSchema): string {
+  return [...schema.requires, ...(schema.requiresOneOf ?? []).map((g) => g.join(" or "))].join(", ");
 }
 
 /** `field → close names`, for the columns a schema lacks. */

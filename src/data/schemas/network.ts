@@ -151,8 +151,9 @@ export const OCSF_NETWORK: EventSchema = {
   name: "OCSF Network Activity",
   kind: "networkFlow",
   description: "Open Cybersecurity Schema Framework Network Activity events (class_uid 4001): AWS Security Lake, OCSF exporters; nested JSON or dotted columns.",
-  // `time` (epoch ms) or `time_dt` (ISO text, OCSF's date/time profile): either gives the time, neither is required.
   requires: ["class_uid", "src_endpoint.ip", "dst_endpoint.ip"],
+  // `time` (epoch ms) or `time_dt` (ISO text, OCSF's date/time profile).
+  requiresOneOf: [["time", "time_dt"]],
   hints: ["time", "time_dt", "src_endpoint.port", "dst_endpoint.port", "connection_info.protocol_name", "connection_info.direction", "traffic.bytes_in", "start_time", "end_time", "activity_id"],
   rows: [{ field: "class_uid", keep: [4001] }],
   columns: {

@@ -165,6 +165,8 @@ export interface EventSchema {
   description: string;
   /** Fields that must all be present for the schema to be chosen. */
   requires: readonly FieldName[];
+  /** Groups of fields of which at least one each must be present too (OCSF's `time` or `time_dt`); a missing group is named by its first field. */
+  requiresOneOf?: readonly (readonly FieldName[])[];
   /** Fields that make the match more certain when present (ties go to the schema with more). */
   hints?: readonly FieldName[];
   /** The rows that are this kind's events (every row when not given); the others are dropped before the mapping. */

@@ -14,7 +14,7 @@ describe("docs/schemas.md", () => {
       assert.ok(start >= 0, `no section for ${schema.name}`);
       const next = DOC.indexOf("\n### ", start + 4);
       const section = DOC.slice(start, next < 0 ? undefined : next);
-      for (const f of schema.requires) assert.ok(section.includes(`\`${f}\``), `${schema.name}: ${f}`);
+      for (const f of [...schema.requires, ...(schema.requiresOneOf ?? []).flat()]) assert.ok(section.includes(`\`${f}\``), `${schema.name}: ${f}`);
       for (const c of Object.keys(schema.columns)) assert.ok(section.includes(`| \`${c}\` |`), `${schema.name}: ${c}`);
     }
   });

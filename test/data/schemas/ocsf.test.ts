@@ -201,6 +201,14 @@ describe("OCSF location coordinates and time_dt", () => {
     assert.deepEqual(iso(normalizeEvents(raw, "logon"), "TimeGenerated"), ["2026-10-05T08:05:00.000Z"]);
   });
 
+  it("an export with neither time nor time_dt is refused, naming both", () => {
+    const raw = pl.readRecords([signIn({ src_endpoint: { ip: ATTACKER } })]);
+    assert.throws(
+      () => normalizeEvents(raw, "logon"),
+      (err: unknown) => err instanceof DataColumnError && err.code === "data/event-schema-unknown" && /OCSF Authentication/.test(err.message) && /"time"/.test(err.message) && /time or time_dt/.test(err.message),
+    );
+  });
+
   it("Network Activity: time_dt, start_time_dt and end_time_dt where the epoch times are missing", () => {
     const raw = pl.readRecords([
       { class_uid: 4001, time_dt: "2026-10-05T08:00:00Z", start_time_dt: "2026-10-05T07:59:30Z", end_time_dt: "2026-10-05T08:00:00Z", src_endpoint: { ip: ATTACKER }, dst_endpoint: { ip: "10.20.4.17", port: 3389 }, connection_info: { protocol_num: 6, direction_id: 1 } },
