@@ -36,9 +36,11 @@ type Direction = "O" | "I";
 
 /** Lab columns made from a flow's two ends. Undefined when the frame lacks either end. */
 export function flowEndpoints(df: pl.DataFrame, spec: EndpointsRule["endpoints"]): Map<string, pl.Series> | undefined {
-  const srcs = addresses(df, spec.source);
-  const dsts = addresses(df, spec.destination);
-  if (!srcs || !dsts) return undefined;
+  const srcEnds = addresses(df, spec.source);
+  const dstEnds = addresses(df, spec.destination);
+  if (!srcEnds || !dstEnds) return undefined;
+  const srcs = srcEnds.ends;
+  const dsts = dstEnds.ends;
   const declared = spec.direction === undefined ? undefined : (typeof spec.direction === "string" ? [spec.direction] : spec.direction).map((f) => fieldSeries(df, f)).find((f) => f !== undefined);
   const dirs = declared ? (convert(declared, "directionLetter", "dir").toArray() as (Direction | null)[]) : undefined;
   const localSrc = spec.localSource ? fieldSeries(df, spec.localSource) : undefined;
@@ -87,7 +89,10 @@ export function flowEndpoints(df: pl.DataFrame, spec: EndpointsRule["endpoints"]
     const d = dsts[i];
     const sLocal = local(s);
     const dLocal = local(d);
-    let dir: Direction | null = dirs?.[i] ?? codeDirs?.[i] ?? null;
+    // A declared direction is the logging interface's: where the packet's ends are not the interface's (a NAT
+    // gateway's interface), it says nothing about them and the address ranges decide.
+    const relayed = srcEnds.relayed[i] || dstEnds.relayed[i];
+    let dir: Direction | null = relayed ? null : (dirs?.[i] ?? codeDirs?.[i] ?? null);
     if (dir === null && localFlags && localFlags[i] !== null) dir = localFlags[i] ? "O" : "I";
     // No declaration: the local end is the machine; two public ends are read from the source's side.
     dir ??= !sLocal && dLocal ? "I" : "O";
@@ -124,17 +129,20 @@ export function flowEndpoints(df: pl.DataFrame, spec: EndpointsRule["endpoints"]
 
 /**
  * One end's addresses as text, row by row the first of `fields` that has one (null, blank and `-`, AWS's
- * "no value", have none). Undefined when the frame has none of the fields.
+ * "no value", have none), and whether that is not the last field's (the logging interface's own) address.
+ * Undefined when the frame has none of the fields.
  */
-function addresses(df: pl.DataFrame, fields: FieldName | readonly FieldName[]): (string | null)[] | undefined {
+function addresses(df: pl.DataFrame, fields: FieldName | readonly FieldName[]): { ends: (string | null)[]; relayed: boolean[] } | undefined {
   const columns = (typeof fields === "string" ? [fields] : fields)
     .map((f) => fieldSeries(df, f))
     .filter((s): s is pl.Series => s !== undefined)
     .map((s) => convert(s, "text", "a").toArray() as (string | null)[]);
   if (columns.length === 0) return undefined;
   const has = (v: string | null | undefined): v is string => v !== null && v !== undefined && v.trim() !== "" && v.trim() !== "-";
-  if (columns.length === 1) return columns[0];
-  return columns[0].map((_, i) => columns.find((c) => has(c[i]))?.[i] ?? columns[columns.length - 1][i]);
+  const own = columns[columns.length - 1];
+  if (columns.length === 1) return { ends: own, relayed: own.map(() => false) };
+  const ends = own.map((_, i) => columns.find((c) => has(c[i]))?.[i] ?? own[i]);
+  return { ends, relayed: ends.map((e, i) => has(own[i]) && e !== own[i]) };
 }
 
 /**

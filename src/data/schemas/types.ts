@@ -88,7 +88,11 @@ export interface AccountRule {
  */
 export interface EndpointsRule {
   endpoints: {
-    /** The connection's source: the first of the fields with a value in the row (`-` is none). */
+    /**
+     * The connection's source: the first of the fields with a value in the row (`-` is none). Where that is
+     * not the last field's value (VPC's `pkt-srcaddr` beside the NAT gateway interface's `srcaddr`), the
+     * declared direction, which is the interface's, is not used: the address ranges decide.
+     */
     source: FieldName | readonly FieldName[];
     destination: FieldName | readonly FieldName[];
     /** ECS `network.direction`, VPC flow logs' `flow-direction` (the first of a list that the frame has). */

@@ -140,6 +140,17 @@ describe("AWS VPC flow logs as CSV (Athena's underscored names)", () => {
     const csv = normalizeEvents(readDataFile(path.join(dir, "flows.csv")), "networkFlow");
     assert.deepEqual(col(csv, "AllExtIPs"), ["203.0.113.5", "203.0.113.5", "198.51.100.7"], "a `-` packet address falls to the interface's");
     assert.deepEqual(col(csv, "VMIPAddress"), ["10.0.0.220", "10.0.1.5", "10.0.1.5"]);
+    // flow-direction is the gateway interface's: traffic into the gateway (ingress) is the instance's outbound flow.
+    const v5 = [
+      "version interface-id srcaddr dstaddr pkt-srcaddr pkt-dstaddr flow-direction start end action log-status",
+      "5 eni-0aaaa1111bbbb2222 10.0.1.5 10.0.0.220 10.0.1.5 203.0.113.5 ingress 1791187200 1791187260 ACCEPT OK",
+      "5 eni-0aaaa1111bbbb2222 10.0.0.220 10.0.1.5 203.0.113.5 10.0.1.5 egress 1791187200 1791187260 ACCEPT OK",
+      "5 eni-0cccc3333dddd4444 198.51.100.7 10.0.1.5 198.51.100.7 10.0.1.5 ingress 1791187200 1791187260 ACCEPT OK",
+    ].join("\n");
+    const nat = normalizeEvents(readDataFile(path.join(tempTree({ "flows.log": v5 + "\n" }), "flows.log")), "networkFlow");
+    assert.deepEqual(col(nat, "VMIPAddress"), ["10.0.1.5", "10.0.1.5", "10.0.1.5"]);
+    assert.deepEqual(col(nat, "AllExtIPs"), ["203.0.113.5", "203.0.113.5", "198.51.100.7"]);
+    assert.deepEqual(col(nat, "FlowDirection"), ["O", "I", "I"]);
   });
 
   it("a near miss names AWS VPC Flow Logs and the close column", () => {
