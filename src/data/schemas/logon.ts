@@ -252,7 +252,9 @@ export const ECS_AUTHENTICATION: EventSchema = {
  * OCSF Authentication events (class 3002): AWS Security Lake, OCSF exporters and converters, nested
  * (NDJSON, Parquet) or flattened to dotted columns (CSV). `time` is epoch ms; the logon type is OCSF's
  * `logon_type_id` (Windows' numbers but for System), the outcome `status_id`. Rows of other classes,
- * and logoffs (`activity_id` 2), are no logons: they are left out. Without a logon type the type is 3.
+ * logoffs (`activity_id` 2) and Kerberos ticket requests and renewals (3 TGT, 4 service ticket, 5 renewal,
+ * 6 preauthentication: a domain controller's 4768/4769/4770/4771, not the 4624/4625 the lab's logons are)
+ * are no logons: they are left out. Without a logon type the type is 3.
  */
 export const OCSF_AUTHENTICATION: EventSchema = {
   id: "ocsf-authentication",
@@ -265,7 +267,7 @@ export const OCSF_AUTHENTICATION: EventSchema = {
   hints: ["time", "time_dt", "status_id", "status", "activity_id", "logon_type_id", "src_endpoint.ip", "dst_endpoint.hostname", "auth_protocol", "metadata.version"],
   rows: [
     { field: "class_uid", keep: [3002] },
-    { field: "activity_id", drop: [2] },
+    { field: "activity_id", drop: [2, 3, 4, 5, 6] },
   ],
   columns: {
     TimeGenerated: { from: ["time", "time_dt"], as: "time" },

@@ -201,6 +201,12 @@ describe("OCSF location coordinates and time_dt", () => {
     assert.deepEqual(iso(normalizeEvents(raw, "logon"), "TimeGenerated"), ["2026-10-05T08:05:00.000Z"]);
   });
 
+  it("Kerberos ticket requests (activity 3 TGT, 4 service ticket, 5 renewal, 6 preauth) are no logons; a logon (1) and an unknown activity stay", () => {
+    const events = [1, 3, 4, 5, 6, 2, 0].map((activity_id, i) => signIn({ time: 1791187200000 + i * 60000, activity_id, src_endpoint: { ip: ATTACKER } }));
+    const df = normalizeEvents(pl.readRecords(events), "logon");
+    assert.deepEqual(col(df, "activity_id"), [1, 0]);
+  });
+
   it("an export with neither time nor time_dt is refused, naming both", () => {
     const raw = pl.readRecords([signIn({ src_endpoint: { ip: ATTACKER } })]);
     assert.throws(
