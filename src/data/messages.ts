@@ -225,7 +225,7 @@ export const dataMessages = {
         `refusing to read it. Copy the file into a data folder, or add its folder to dataPaths.`,
     ),
   unsupportedFormat: (file: string, extension: string, supported: readonly string[]) =>
-    errorMessage("data/unsupported-format", `${file}: unsupported data file type "${extension}" (supported: ${supported.join(", ")})`),
+    errorMessage("data/unsupported-format", `${file}: unsupported data file type "${extension}" (supported: ${supported.join(", ")}; each also compressed, as .gz or .zst)`),
   /** A known format huntlab cannot read (`what`), with how to convert it (`convert`). */
   foreignFormat: (file: string, extension: string, what: string, convert: string, supported: readonly string[]) =>
     errorMessage(
