@@ -256,7 +256,7 @@ function* readCompressedSteps(file: string, compression: Compression, inner: str
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-"));
   const copy = path.join(dir, inner);
   const named = (text: string) => text.split(copy).join(file);
-  decompressed.add(copy);
+  decompressed.set(copy, { file, compression });
   try {
     yield decompressStep(file, copy, compression, cap);
     const warn = options.warn ?? printWarning;
@@ -291,8 +291,8 @@ function removeCopy(dir: string): void {
   }
 }
 
-/** The temporary copies of compressed files being read (their own gzip bytes are not decompressed again). */
-const decompressed = new Set<string>();
+/** The temporary copies of compressed files being read, with their compressed file and its compression (a copy's own gzip bytes are not decompressed again). */
+const decompressed = new Map<string, { file: string; compression: Compression }>();
 
 /**
  * The file is there and is a regular file: a folder was a bare EISDIR, and a
@@ -369,7 +369,16 @@ const nonUtf8Detail = ({ line, byte }: NonUtf8, file: string, format: DataFormat
   `not UTF-8 text: line ${line} has the byte 0x${byte.toString(16).toUpperCase().padStart(2, "0")} ` +
   (format === "csv"
     ? `(text in a Windows code page, as Excel's "CSV (Comma delimited)" writes é, ü, ß…): save the file as UTF-8 (Excel: "CSV UTF-8"; PowerShell: -Encoding utf8)`
-    : `(text in another encoding, such as a Windows code page, or raw bytes${format === "log" ? " a tool wrote where Zeek writes \\xNN" : ""}): save the file as UTF-8, e.g. iconv -f windows-1252 -t utf-8 ${path.basename(file)} > utf8-${path.basename(file)}`);
+    : `(text in another encoding, such as a Windows code page, or raw bytes${format === "log" ? " a tool wrote where Zeek writes \\xNN" : ""}): save the file as UTF-8, e.g. ${iconvCommand(file)}`);
+
+/** The command that converts `file` from Windows-1252 to UTF-8; for a decompressed copy, from its compressed file. */
+function iconvCommand(file: string): string {
+  const name = path.basename(file);
+  const source = decompressed.get(file);
+  if (!source) return `iconv -f windows-1252 -t utf-8 ${name} > utf8-${name}`;
+  const unpack = source.compression === "zstd" ? "zstd -dc" : "gzip -dc";
+  return `${unpack} ${path.basename(source.file)} | iconv -f windows-1252 -t utf-8 > utf8-${name}`;
+}
 
 /**
  * The first sequence of a file that is not UTF-8, read in 1 MiB blocks (a

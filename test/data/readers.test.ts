@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import zlib from "node:zlib";
 import { test } from "node:test";
 import pl from "nodejs-polars";
 import { DataFileError } from "../../src/data/messages";
@@ -194,6 +195,18 @@ test("a file in a Windows code page (not UTF-8) is an error naming the file, the
       return true;
     });
   }
+});
+
+test("a compressed file that is not UTF-8 gets the command that converts the compressed file (the advice named the temporary copy's inner name)", () => {
+  const text = Buffer.concat([Buffer.from('{"a":"ok"}\n{"a":"caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]);
+  const dir = tempTree({ "events.ndjson.gz": zlib.gzipSync(text) });
+  assert.throws(() => readDataFile(path.join(dir, "events.ndjson.gz")), (err: Error & { code?: string }) => {
+    assert.equal(err.code, "data/file-invalid");
+    assert.ok(err.message.includes("events.ndjson.gz"), err.message);
+    assert.match(err.message, /gzip -dc events\.ndjson\.gz \| iconv -f windows-1252 -t utf-8 > utf8-events\.ndjson/);
+    assert.doesNotMatch(err.message, /iconv -f windows-1252 -t utf-8 events\.ndjson >/);
+    return true;
+  });
 });
 
 test("a Zeek ASCII log with a byte that is not UTF-8 names the line and byte, with advice for a log, not for Excel", () => {
