@@ -122,3 +122,14 @@ export function linkTarget(file: string): string | undefined {
     return undefined;
   }
 }
+
+/** The first `bytes` bytes of a file (fewer when it is shorter): for sniffing a format, a header, a magic number. */
+export function headBytes(file: string, bytes: number): Buffer {
+  const fd = fs.openSync(file, "r");
+  try {
+    const buf = Buffer.alloc(bytes);
+    return buf.subarray(0, fs.readSync(fd, buf, 0, bytes, 0));
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -13,6 +13,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import fs from "node:fs";
+import { headBytes } from "../common/regularFile";
 import path from "node:path";
 import zlib from "node:zlib";
 import { OutsideStep } from "./collect";
@@ -59,14 +60,7 @@ export function unsupportedCompression(file: string, compression: Compression): 
  * block only: zstd's ratio reaches ~32,000:1, so 1 KiB decompresses to at most ~32 MiB.
  */
 export function decompressedHead(file: string, compression: Compression, bytes: number): Buffer {
-  const fd = fs.openSync(file, "r");
-  let input: Buffer;
-  try {
-    const buf = Buffer.alloc(compression === "zstd" ? 1024 : 16 * 1024);
-    input = buf.subarray(0, fs.readSync(fd, buf, 0, buf.length, 0));
-  } finally {
-    fs.closeSync(fd);
-  }
+  const input = headBytes(file, compression === "zstd" ? 1024 : 16 * 1024);
   try {
     // A block cut anywhere: flush what it holds instead of failing on the missing end.
     const out =

@@ -9,7 +9,7 @@ import path from "node:path";
 import pl from "nodejs-polars";
 import { columnNames, columnOf, hasColumn, replaceColumns } from "../common/frames";
 import { printWarning } from "../common/messages";
-import { fileKind, linkTarget } from "../common/regularFile";
+import { fileKind, headBytes, linkTarget } from "../common/regularFile";
 import { runSync, type ReadSteps } from "./collect";
 import { compressionOf, decompressedHead, decompressStep, DEFAULT_MAX_DECOMPRESSED_BYTES, innerName, isGzipMagic, unsupportedCompression, type Compression } from "./compressed";
 import { readCsvSteps } from "./csv";
@@ -635,17 +635,6 @@ function lastNonSpace(file: string): string {
       end = start;
     }
     return "";
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/** The first `bytes` bytes of a file (fewer when it is shorter). */
-function headBytes(file: string, bytes: number): Buffer {
-  const fd = fs.openSync(file, "r");
-  try {
-    const buf = Buffer.alloc(bytes);
-    return buf.subarray(0, fs.readSync(fd, buf, 0, bytes, 0));
   } finally {
     fs.closeSync(fd);
   }

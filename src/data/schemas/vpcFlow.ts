@@ -11,9 +11,9 @@
  * line, the header, is read here. A file whose first line is not such a header
  * is no flow log.
  */
-import fs from "node:fs";
 import pl from "nodejs-polars";
 import { renameAll } from "../../common/frames";
+import { headBytes } from "../../common/regularFile";
 import { runSync, type ReadSteps } from "../collect";
 import { DataFileError, dataMessages as msg } from "../messages";
 
@@ -117,14 +117,7 @@ export function readVpcFlowLog(text: string, file = "VPC flow log"): pl.DataFram
 
 /** The read of a VPC flow log file, as steps (collect.ts): polars reads the file itself. */
 export function* readVpcFlowLogFileSteps(file: string): ReadSteps<pl.DataFrame> {
-  const fd = fs.openSync(file, "r");
-  let head: string;
-  try {
-    const buf = Buffer.alloc(MAX_HEADER + 2);
-    head = buf.subarray(0, fs.readSync(fd, buf, 0, buf.length, 0)).toString("utf8");
-  } finally {
-    fs.closeSync(fd);
-  }
+  const head = headBytes(file, MAX_HEADER + 2).toString("utf8");
   const fields = vpcFlowHeader(head);
   if (!fields) throw noHeader(file, head);
   return yield* readSteps(fields, pl.scanCSV(file, { ...csvOptions(fields), glob: false, cache: false }));
