@@ -11,7 +11,8 @@
  * default malloc and with {@link THP_TUNABLES}: most of the CPU time of
  * polars' CSV read on this (virtual) machine is spent on 4 KB pages (faults
  * and TLB misses), which transparent huge pages cut; the tunables are read
- * at process start only, so the kernel's environment has to set them. Next
+ * at process start only, so the kernel's environment sets them (the kernel
+ * specs and `npm run …` do where scripts/malloc.mjs chooses them). Next
  * to it, the floor: polars' scan alone with the types given, nothing parsed.
  *
  * Why the three CSV figures differ: they are one read into memory in three
@@ -32,6 +33,8 @@ import { abandonedCollects } from "../src/data/collect";
 import { readDataFile } from "../src/data/readers";
 import { toMimeBundle } from "../src/display/display";
 import { measure, report, seededRandom, type Measurement } from "./harness";
+// glibc's huge-page tunables, which the lab's kernels get on small Linux machines (scripts/malloc.mjs).
+import { THP_TUNABLES } from "../scripts/malloc.mjs";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const OUT = path.join(__dirname, "out", "loading");
@@ -55,14 +58,6 @@ function generate(rows: number): pl.DataFrame {
   return df;
 }
 
-/**
- * glibc malloc settings that give polars' allocations transparent huge pages
- * (the machine's THP mode is `madvise`): `hugetlb=1` makes malloc advise
- * huge pages for the heap it grows, and `arena_max=1` keeps every thread's
- * allocations in that heap (other arenas are 64 MB mmap'd heaps grown 4 KB
- * at a time).
- */
-const THP_TUNABLES = "glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1";
 
 /** What one fresh-process read reports (bench/csvReadChild.ts). */
 interface ChildRead {
@@ -92,8 +87,8 @@ function childRead(file: string, mode: "read" | "floor", tunables: string | unde
  */
 export function freshProcessReads(file: string, runs = 3): Measurement[] {
   const cases = [
-    { name: `readDataFile ${ROWS} rows, csv, fresh process`, mode: "read", tunables: undefined },
-    { name: `  same, GLIBC_TUNABLES=${THP_TUNABLES}`, mode: "read", tunables: THP_TUNABLES },
+    { name: `readDataFile ${ROWS} rows, csv, fresh process, default malloc`, mode: "read", tunables: undefined },
+    { name: `  same, GLIBC_TUNABLES=${THP_TUNABLES} (the lab's kernels here: scripts/malloc.mjs)`, mode: "read", tunables: THP_TUNABLES },
     { name: "  floor: polars' scan alone, types given, no parsing, fresh process", mode: "floor", tunables: undefined },
     { name: "  floor with the same GLIBC_TUNABLES", mode: "floor", tunables: THP_TUNABLES },
   ] as const;

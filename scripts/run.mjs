@@ -21,6 +21,7 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { buildClient } from "./build-client.mjs";
 import { findClassicNotebook, findJupyterLab, manualInstallHint, provisionVenvLab, runJupyterServer } from "./lab.mjs";
+import { machineFacts, mallocChoice } from "./malloc.mjs";
 import { findPython } from "./python.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -74,6 +75,9 @@ function npmCommand() {
   return process.platform === "win32" ? "npm.cmd" : "npm";
 }
 
+/** glibc malloc settings for every process this starts, kernels included (scripts/malloc.mjs). */
+const MALLOC = mallocChoice(machineFacts());
+
 /** Environment with the chosen Node first on PATH and the project's Jupyter folder on JUPYTER_PATH. */
 function taskEnv(nodeBin) {
   const bin = path.dirname(nodeBin);
@@ -83,6 +87,7 @@ function taskEnv(nodeBin) {
     PATH: [bin, path.join(ROOT, "node_modules", ".bin"), process.env.PATH].join(path.delimiter),
     JUPYTER_PATH: jupyterPath,
     HUNTLAB_NODE: nodeBin,
+    ...MALLOC.env,
   };
 }
 
@@ -173,6 +178,8 @@ function ensureKernels(nodeBin) {
       // Node ≥ 22.1 keeps V8's compiled code of tslab's TypeScript, huntlab and its
       // dependencies here, so a new kernel skips compiling them (older Nodes ignore it).
       NODE_COMPILE_CACHE: path.join(JUPYTER_DIR, "compile-cache"),
+      // Also for a Jupyter started by hand (scripts/malloc.mjs).
+      ...MALLOC.env,
     },
   });
   const deno = denoBinary();
@@ -181,6 +188,7 @@ function ensureKernels(nodeBin) {
       argv: [deno, "jupyter", "--kernel", "--conn", "{connection_file}"],
       display_name: "Deno (huntlab)",
       language: "typescript",
+      env: { ...MALLOC.env },
     });
   }
 }
@@ -524,6 +532,7 @@ async function taskTest(ctx) {
   const labProvision = provisionLabBeside(nodeBin, env);
   ensureBuild(nodeBin, ctx.env);
   ensureKernels(nodeBin);
+  log(`malloc: ${MALLOC.reason}`);
   const isTest = (f) => /\.test\.ts$/.test(f);
   const all = listFiles(path.join(ROOT, "test"), isTest);
   const inDir = (d) => (f) => f.startsWith(path.join(ROOT, "test", d) + path.sep);
@@ -631,6 +640,7 @@ const tasks = {
   test: taskTest,
   bench: (ctx) => {
     ensureBuild(ctx.nodeBin, ctx.env);
+    log(`malloc: ${MALLOC.reason}`);
     process.exit(run(ctx.nodeBin, ["--import", "tsx", path.join(ROOT, "bench", "index.ts"), ...process.argv.slice(3)], { env: ctx.env }));
   },
   "convert-data": (ctx) =>

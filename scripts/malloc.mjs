@@ -1,0 +1,80 @@
+/**
+ * glibc malloc settings for the lab's kernels and the processes `npm test`
+ * and `npm run bench` start: transparent huge pages for the heap polars
+ * allocates in.
+ *
+ * Why: on small virtual machines the guest kernel charges 12–18 µs for each
+ * 4 KiB page a process touches for the first time, and a kernel's first read
+ * of a big file touches hundreds of megabytes (a 1M-row CSV: ~180,000 pages,
+ * over half of the read). With the kernel's transparent huge pages in
+ * `madvise` mode (Debian's and Ubuntu's default) a process only gets 2 MiB
+ * pages where malloc asks for them: `glibc.malloc.hugetlb=1` (glibc ≥ 2.35)
+ * makes malloc ask for its main heap, and `glibc.malloc.arena_max=1` keeps
+ * every thread's allocations in that heap (the other arenas are 64 MiB
+ * mappings grown 4 KiB at a time, which the setting does not reach).
+ *
+ * Where: Linux with glibc ≥ 2.35, huge pages in `madvise` mode (in `always`
+ * mode every heap has them already; in `never` mode nothing can be gained),
+ * and at most {@link MAX_CPUS} CPUs: one arena means one lock for polars'
+ * threads, which cost nothing measurable on 2 cores and was not measured on
+ * more. Never over the user's own `GLIBC_TUNABLES`; `HUNTLAB_MALLOC=default`
+ * turns it off.
+ */
+import fs from "node:fs";
+import os from "node:os";
+
+export const THP_TUNABLES = "glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1";
+
+/** Most CPUs the setting is applied with (see above). */
+export const MAX_CPUS = 4;
+
+/**
+ * @typedef {object} MallocFacts What the decision depends on; {@link machineFacts} reads them.
+ * @property {string} platform `process.platform`.
+ * @property {string | undefined} glibc glibc's runtime version ("2.36"), undefined without glibc (musl, macOS, Windows).
+ * @property {string | undefined} thp The selected mode in /sys/kernel/mm/transparent_hugepage/enabled ("madvise").
+ * @property {number} cpus `os.availableParallelism()`.
+ * @property {Record<string, string | undefined>} env The environment the processes would inherit.
+ */
+
+/**
+ * @typedef {object} MallocChoice
+ * @property {Record<string, string>} env Variables to add (empty when nothing applies).
+ * @property {string} reason One line saying what was chosen and why, for logs and the bench's header.
+ */
+
+/** @returns {MallocFacts} */
+export function machineFacts(env = process.env) {
+  let thp;
+  try {
+    thp = /\[(\w+)\]/.exec(fs.readFileSync("/sys/kernel/mm/transparent_hugepage/enabled", "utf8"))?.[1];
+  } catch {
+    thp = undefined;
+  }
+  const glibc = process.platform === "linux" ? process.report?.getReport?.().header?.glibcVersionRuntime : undefined;
+  return { platform: process.platform, glibc, thp, cpus: os.availableParallelism?.() ?? os.cpus().length, env };
+}
+
+/** @param {string | undefined} version */
+function atLeast235(version) {
+  const m = /^(\d+)\.(\d+)/.exec(version ?? "");
+  return !!m && (Number(m[1]) > 2 || (Number(m[1]) === 2 && Number(m[2]) >= 35));
+}
+
+/**
+ * The malloc setting for these facts.
+ * @param {MallocFacts} facts
+ * @returns {MallocChoice}
+ */
+export function mallocChoice(facts) {
+  const none = (why) => ({ env: {}, reason: `default malloc (${why})` });
+  if (facts.env.HUNTLAB_MALLOC === "default") return none("HUNTLAB_MALLOC=default");
+  // Our own setting, inherited by a nested run (`npm test` starting `npm run hunt`), is chosen again.
+  const own = facts.env.GLIBC_TUNABLES;
+  if (own && own !== THP_TUNABLES) return none(`GLIBC_TUNABLES is set already: ${own}`);
+  if (facts.platform !== "linux" || !facts.glibc) return none("not Linux with glibc");
+  if (!atLeast235(facts.glibc)) return none(`glibc ${facts.glibc} has no hugetlb tunable (2.35+)`);
+  if (facts.thp !== "madvise") return none(`transparent huge pages are "${facts.thp ?? "unknown"}", not "madvise"`);
+  if (facts.cpus > MAX_CPUS) return none(`${facts.cpus} CPUs: one malloc arena would be shared by too many threads`);
+  return { env: { GLIBC_TUNABLES: THP_TUNABLES }, reason: `GLIBC_TUNABLES=${THP_TUNABLES} (huge pages for polars' memory; HUNTLAB_MALLOC=default turns it off)` };
+}
