@@ -167,7 +167,7 @@ export const dataWarnings = {
     `column ${column}: ${count} message(s) longer than ${max} characters (Windows' own are a few KB: a broken or hostile log?) were read up to the first ${max} characters only`,
   /** winEventFields: `count` messages naming a field twice (a forged line), each field read from its first. */
   winEventRepeatedField: (column: string, count: number, docs: string) =>
-    `column ${column}: ${count} message(s) name a field twice or out of its place; such a line was kept as text of the value before it (Sysmon 1 and 3 by their fields' fixed order: a command line runs to the last line naming the field after it that the other fields follow; other events by each field's first line), but in Security events and other Sysmon events a command line with line breaks may forge the fields written after it. Exported as columns, the EventData fields have no such ambiguity: ${docs}`,
+    `column ${column}: ${count} message(s) name a field twice or out of its place; such a line was kept as text of the value before it (Sysmon events by their fields' fixed order per event id: a command line runs to the last line naming the field after it that the other fields follow; Security events by each field's first line), but in Security events a command line with line breaks may forge the fields written after it. Exported as columns, the EventData fields have no such ambiguity: ${docs}`,
   /** A CSV column parsed from slash dates that read either way (`05/06/2026`): read month first. */
   slashDatesMonthFirst: (file: string, column: string) =>
     `${file}: column ${JSON.stringify(column)} holds slash dates whose day and month are all 12 or less (05/06/2026 reads as 6 May or 5 June alike): ` +

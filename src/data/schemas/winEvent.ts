@@ -13,6 +13,7 @@ import { dataWarnings } from "../messages";
 import { isTextType } from "../../common/dtypes";
 import { parseTimeSeries, strptimeExpr } from "../timeParsing";
 import type { EventKind } from "./types";
+import { SYSMON_FIELD_NAMES, sysmonOrder, type SYSMON_ORDERS, type SysmonOrder } from "./sysmonSchema";
 
 /** The docs section whose PowerShell command exports the EventData fields as columns. */
 export const EVTX_DOCS = 'docs/schemas.md, section "From EVTX (Windows event logs)"';
@@ -41,23 +42,6 @@ export interface WinEventFieldsOptions {
 export const MAX_MESSAGE_CHARS = 65_536;
 /** The columns winEventFields adds from the export's own (Id, MachineName, TimeCreated): a Message key of that name is dropped. */
 const ADDED_COLUMNS: ReadonlySet<string> = new Set(["EventID", "Computer", "TimeGenerated"]);
-/**
- * Sysmon's EventData field names (its schema, events 1-29 and 255): only these start a field in a Message, so a
- * command line's own next line that looks like `Key: Value` (`C:\x.exe a`, `http://…`) stays in the command line.
- */
-const SYSMON_FIELDS: ReadonlySet<string> = new Set([
-  "RuleName", "UtcTime", "ProcessGuid", "ProcessId", "Image", "User", "FileVersion", "Description", "Product", "Company", "OriginalFileName",
-  "CommandLine", "CurrentDirectory", "LogonGuid", "LogonId", "TerminalSessionId", "IntegrityLevel", "Hashes", "ParentProcessGuid",
-  "ParentProcessId", "ParentImage", "ParentCommandLine", "ParentUser", "TargetFilename", "CreationUtcTime", "PreviousCreationUtcTime",
-  "Protocol", "Initiated", "SourceIsIpv6", "SourceIp", "SourceHostname", "SourcePort", "SourcePortName", "DestinationIsIpv6",
-  "DestinationIp", "DestinationHostname", "DestinationPort", "DestinationPortName", "State", "Version", "SchemaVersion", "ImageLoaded",
-  "Signed", "Signature", "SignatureStatus", "SourceProcessGuid", "SourceProcessId", "SourceImage", "TargetProcessGuid", "TargetProcessId",
-  "TargetImage", "NewThreadId", "StartAddress", "StartModule", "StartFunction", "SourceUser", "TargetUser", "Device", "SourceProcessGUID",
-  "SourceThreadId", "TargetProcessGUID", "GrantedAccess", "CallTrace", "EventType", "TargetObject", "Details", "NewName", "Hash", "Contents",
-  "Configuration", "ConfigurationFileHash", "PipeName", "Operation", "EventNamespace", "Name", "Query", "Type", "Destination", "Consumer",
-  "Filter", "QueryName", "QueryStatus", "QueryResults", "IsExecutable", "Archived", "Session", "ClientInfo", "ID",
-]);
-
 const SECURITY = "Microsoft-Windows-Security-Auditing";
 const SYSMON = "Microsoft-Windows-Sysmon";
 
@@ -139,54 +123,25 @@ function labelled(line: string): [string, string] | undefined {
 const continued = (value: string | undefined, blanks: number, line: string) => `${value}${"\n".repeat(blanks + 1)}${line}`;
 
 /**
- * Sysmon events whose Message has a known fixed field order (Sysmon's manifest: one template per event id, fields
- * only ever added, never moved): the order, the fields some Sysmon versions do not write (`optional`), and those
- * whose value may hold line breaks (`verbatim`: command lines). Other event ids are read by field names alone.
- */
-interface SysmonOrder {
-  fields: readonly string[];
-  optional: ReadonlySet<string>;
-  verbatim: ReadonlySet<string>;
-}
-const SYSMON_ORDER: Readonly<Record<number, SysmonOrder>> = {
-  1: {
-    fields: [
-      "RuleName", "UtcTime", "ProcessGuid", "ProcessId", "Image", "FileVersion", "Description", "Product", "Company", "OriginalFileName", "CommandLine",
-      "CurrentDirectory", "User", "LogonGuid", "LogonId", "TerminalSessionId", "IntegrityLevel", "Hashes", "ParentProcessGuid", "ParentProcessId",
-      "ParentImage", "ParentCommandLine", "ParentUser",
-    ],
-    // RuleName came with Sysmon 8, the file version fields with 6–10, ParentUser with 13.30; Hashes only when hashing is on.
-    optional: new Set(["RuleName", "FileVersion", "Description", "Product", "Company", "OriginalFileName", "Hashes", "ParentUser"]),
-    verbatim: new Set(["CommandLine", "ParentCommandLine"]),
-  },
-  3: {
-    fields: [
-      "RuleName", "UtcTime", "ProcessGuid", "ProcessId", "Image", "User", "Protocol", "Initiated", "SourceIsIpv6", "SourceIp", "SourceHostname",
-      "SourcePort", "SourcePortName", "DestinationIsIpv6", "DestinationIp", "DestinationHostname", "DestinationPort", "DestinationPortName",
-    ],
-    optional: new Set(["RuleName"]),
-    verbatim: new Set(),
-  },
-};
-
-/**
- * Sysmon's `Key: Value` lines, keys its field names ({@link SYSMON_FIELDS}); any other line continues the value before it,
+ * Sysmon's `Key: Value` lines, keys its event's field names ({@link SYSMON_ORDERS}); any other line continues the value before it,
  * blank lines too (Windows renders a command line verbatim; its template has no blank line): blank lines before the next
  * field are the end of the value before it, only those at the Message's end are dropped.
  *
- * With the event's field order ({@link SYSMON_ORDER}: Sysmon 1 and 3), a line names a field's start only when that field
- * comes later in the order than the one being read: a line naming the same or an earlier field is text of the value.
+ * In the event's field order ({@link SYSMON_ORDERS}, every event id of Sysmon 15), a line names a field's start only when
+ * that field comes later in the order than the one being read: a line naming the same or an earlier field, or a field
+ * of another event, is text of the value.
  * A verbatim value (a command line) ends at the LAST line naming the field due after it (or a later one, when every
  * field in between is optional) that is followed by the rest of the fields that every version writes: a command line's
  * own `CurrentDirectory: C:\x` line, which is followed by no `User`, `LogonGuid`… of its own, stays in it. When no line
  * fits (a Message cut short, a version writing other fields), the first line naming a later field ends it.
- * Without an order, a key's first line wins and a repeat is text of the value before it.
+ * An event id not in the table (a newer Sysmon's) is read by field names alone ({@link SYSMON_FIELD_NAMES}, any event's):
+ * a key's first line wins and a repeat is text of the value before it.
  * `repeated`: a line named a field of the event and was kept as text (a field named twice or out of its place).
  */
 function sysmonFields(lines: readonly string[], eventId: number): Read {
-  const order = Object.hasOwn(SYSMON_ORDER, eventId) ? SYSMON_ORDER[eventId] : undefined;
+  const order = sysmonOrder(eventId);
   // Each line's field: its index in the order (with an order), else 0 for any Sysmon field name; -1 for none.
-  const rank = (key: string): number => (order ? order.fields.indexOf(key) : SYSMON_FIELDS.has(key) ? 0 : -1);
+  const rank = (key: string): number => (order ? order.fields.indexOf(key) : SYSMON_FIELD_NAMES.has(key) ? 0 : -1);
   const keys = lines.map((line, i) => {
     const kv = i > 0 ? labelled(line) : undefined;
     return kv && rank(kv[0]) >= 0 ? kv[0] : undefined;
@@ -345,9 +300,10 @@ function localTimes(time: pl.Series, warn: (message: string) => void, warned: bo
  * else kept as text (a time with an offset, or PowerShell 5.1's `/Date(ms)/`, is an instant: UTC). A field replaces the export's column of the same name (its
  * `ProcessId` is the log writer's, not the event's); these three added columns win over a Message key of their name.
  *
- * Sysmon 1 and 3 are read in Sysmon's fixed field order ({@link sysmonFields}: a command line's own lines naming
- * the fields after it stay in it); other events' fields are read from their first line, a repeat kept as text of
- * the value before it (there a command line's line breaks may forge the fields after it). One warning counts the
+ * Sysmon events are read in their event id's fixed field order ({@link sysmonFields}: a command line's own lines naming
+ * the fields after it stay in it; an id Sysmon 15 does not have by field names, each from its first line); Security
+ * events' fields are read from their first line, a repeat kept as text of the value before it (there a command line's
+ * line breaks may forge the fields after it). One warning counts the
  * Messages with a line naming a field twice or out of its place. A command line's blank lines and lines that look
  * like headings stay in it (Windows renders it verbatim); a Sysmon value's blank lines before the next field are its
  * own, those at the Message's end (and a 4688 command line's before the closing explanation) are dropped; line ends are `\n`.
@@ -409,14 +365,6 @@ const KIND_EVENTS: Readonly<Record<EventKind, readonly (readonly [string, number
   networkFlow: [[SYSMON, 3]],
 };
 
-/** Sysmon 3's EventData names (its Message's keys), for an empty frame of the networkFlow kind. */
-const SYSMON_EVENT_FIELDS: Readonly<Record<number, readonly string[]>> = {
-  3: [
-    "RuleName", "UtcTime", "ProcessGuid", "ProcessId", "Image", "User", "Protocol", "Initiated", "SourceIsIpv6", "SourceIp", "SourceHostname",
-    "SourcePort", "SourcePortName", "DestinationIsIpv6", "DestinationIp", "DestinationHostname", "DestinationPort", "DestinationPortName",
-  ],
-};
-
 /** A Security template's EventData names: its labels' and its accounts' (SubjectUserName, TargetLogonId…). */
 function templateFields(template: Template): string[] {
   const prefixes = new Set(Object.values(template.accounts));
@@ -439,7 +387,7 @@ export function winEventsOfKind(df: pl.DataFrame, kind: EventKind): pl.DataFrame
   });
   if (frameHeight(ofKind)) return ofKind;
   const [provider, id] = events[0];
-  const fields = provider === SECURITY ? templateFields(TEMPLATES[id]) : (SYSMON_EVENT_FIELDS[id] ?? []);
+  const fields = provider === SECURITY ? templateFields(TEMPLATES[id]) : (sysmonOrder(id)?.fields ?? []);
   const missing = fields.filter((f) => !names.includes(f));
   return frameOf([...names.map((n) => columnOf(ofKind, n)), ...missing.map((f) => pl.Series(f, [], pl.Utf8))]);
 }

@@ -322,3 +322,54 @@ describe("TimeCreated as PowerShell 5.1's ConvertTo-Json writes it", () => {
     assert.deepEqual((out.getColumn("TimeGenerated").toArray() as unknown as Date[]).map((d) => d.getTime()), [ms, ms + 1000]);
   });
 });
+
+describe("winEventFields: every Sysmon event id read in its own field order (sysmonSchema.ts)", () => {
+  /** A Get-WinEvent export of Sysmon events of these ids with these Messages. */
+  const sysmonEvents = (events: readonly (readonly [number, string])[]) =>
+    pl.DataFrame({
+      Message: events.map(([, m]) => m),
+      Id: events.map(([id]) => id),
+      ProviderName: events.map(() => "Microsoft-Windows-Sysmon"),
+      MachineName: events.map(() => HOST),
+      TimeCreated: events.map(() => "5/31/2026 3:00:00 PM"),
+    });
+  const head = ["RuleName: -", "UtcTime: 2026-05-31 19:00:00.123", "ProcessGuid: {f162fe7e-9b41-6a1c-0123-000000000900}", "ProcessId: 291"];
+
+  it("Sysmon 13: a registry value's data naming User on its own line stays in Details; the real User is the last (it started User early)", () => {
+    const details = "line one\r\nUser: NT AUTHORITY\\SYSTEM";
+    const message = ["Registry value set:", "RuleName: -", "EventType: SetValue", ...head.slice(1), "Image: C:\\Windows\\regedit.exe",
+      "TargetObject: HKU\\S-1-5-21-1\\Software\\Microsoft\\Windows\\CurrentVersion\\Run\\x", `Details: ${details}`, "User: CONTOSO\\alice"].join("\r\n");
+    const warnings: string[] = [];
+    const out = winEventFields(sysmonEvents([[13, message]]), { warn: (m) => warnings.push(m) });
+    assert.deepEqual([first(out, "Details"), first(out, "User")], [details.replace("\r\n", "\n"), "CONTOSO\\alice"]);
+    assert.equal(warnings.length, 1, "the forged User line is out of its place");
+  });
+
+  it("Sysmon 20: a WMI consumer's command naming another event's field (Consumer:, CommandLine:) stays in Destination", () => {
+    const destination = "powershell.exe -c \"iex $x\"\r\nConsumer: CommandLineEventConsumer.Name=\"fake\"\r\nCommandLine: calc.exe";
+    const message = ["WmiEventConsumer activity detected:", "RuleName: -", "EventType: WmiConsumerEvent", "UtcTime: 2026-05-31 19:00:00.123", "Operation: Created",
+      "User: CONTOSO\\alice", "Name:  \"Updater\"", "Type: Command Line", `Destination: ${destination}`].join("\r\n");
+    const warnings: string[] = [];
+    const out = winEventFields(sysmonEvents([[20, message]]), { warn: (m) => warnings.push(m) });
+    assert.equal(first(out, "Destination"), destination.replaceAll("\r\n", "\n"));
+    assert.deepEqual(out.columns.filter((c) => c === "Consumer" || c === "CommandLine"), []);
+    assert.deepEqual(warnings, []);
+  });
+
+  it("Sysmon 11: a line naming an earlier field (Image:) after the file name is text; 22: the DNS fields in order", () => {
+    const file = ["File created:", ...head, "Image: C:\\Users\\alice\\dropper.exe", "TargetFilename: C:\\Users\\Public\\p.exe", "Image: C:\\Windows\\explorer.exe",
+      "CreationUtcTime: 2026-05-31 19:00:00.100", "User: CONTOSO\\alice"].join("\r\n");
+    const dns = ["Dns query:", ...head, "QueryName: c2.example", "QueryStatus: 0", "QueryResults: ::ffff:198.51.100.23;", "Image: C:\\x.exe", "User: CONTOSO\\alice"].join("\r\n");
+    const out = winEventFields(sysmonEvents([[11, file], [22, dns]]), { warn: () => {} });
+    assert.deepEqual(texts(out, "Image"), ["C:\\Users\\alice\\dropper.exe", "C:\\x.exe"]);
+    assert.deepEqual(texts(out, "TargetFilename"), ["C:\\Users\\Public\\p.exe\nImage: C:\\Windows\\explorer.exe", null]);
+    assert.deepEqual(texts(out, "QueryResults"), [null, "::ffff:198.51.100.23;"]);
+  });
+
+  it("an event id Sysmon 15 does not have is read by field names, each from its first line (documented fallback)", () => {
+    const message = ["Some future event:", ...head, "Image: C:\\x.exe", "Image: C:\\y.exe", "Whatever: 1"].join("\r\n");
+    const out = winEventFields(sysmonEvents([[77, message]]), { warn: () => {} });
+    assert.deepEqual([first(out, "ProcessId"), first(out, "Image")], ["291", "C:\\x.exe\nImage: C:\\y.exe\nWhatever: 1"]);
+    assert.equal(out.columns.includes("Whatever"), false);
+  });
+});
