@@ -21,6 +21,7 @@ import { PROCESS_LAYOUTS, processEventSchema, processSchemaSource, type ProcessC
 import type { EventKind, EventSchema, LabColumn, LabLayout } from "./types";
 import { wideIntsAsText } from "../../common/wideInts";
 import { EVTX_DOCS, isWinEventExport, winEventFields, winEventsOfKind } from "./winEvent";
+import { failureReasonWords } from "./insertionStrings";
 
 export type { EventKind, EventSchema, LabLayout, LabColumn, ColumnRule, Conversion, FieldRule } from "./types";
 export { LOGON_SCHEMAS, LOGON_LAYOUTS, LAB_HOST_LOGONS, LAB_SIGNINS, SECURITY_EVENT_LOGONS, WINDOWS_EVENT_LOGONS, SIGNIN_LOGS, GRAPH_SIGNINS, PORTAL_CSV_SIGNINS, ECS_AUTHENTICATION, OCSF_AUTHENTICATION } from "./logon";
@@ -141,6 +142,8 @@ function flattenProcessFields(df: pl.DataFrame, schema: ProcessColumns): pl.Data
 export function normalizeEvents(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions = {}): pl.DataFrame {
   // A plain Get-WinEvent export: its events' fields read out of the Message text first, its rows cut to the kind's events (the schema is then detected as usual).
   if (isDataFrame(df)) df = winEventsOfKind(winEventFields(wideIntsAsText(df), { warn: options.warn }), kind);
+  // 4625's FailureReason as words whichever export it came from (EventData has %%2313 where the Message has words).
+  if (kind === "logon" && isDataFrame(df)) df = failureReasonWords(df);
   const layouts = labLayouts(kind);
   if (inLabLayout(df, layouts)) return df;
   const { schema, process } = chooseSchema(df, kind, options.source ?? "normalizeEvents");

@@ -173,6 +173,16 @@ describe("a plain Get-WinEvent | Export-Csv: failed logons (4625)", () => {
     }
   });
 
+  it("FailureReason: the EventData's %%2313 and the Message's words give one column (the words); unknown codes stay as written", () => {
+    const docs = normalizeEvents(read("failed_logons.csv", eventDataCsv(spray)), "logon");
+    const fromPlain = normalizeEvents(plain(), "logon").filter(pl.col("EventID").eq(4625));
+    assert.deepEqual(col(docs, "FailureReason"), Array(4).fill("Unknown user name or bad password."));
+    assert.deepEqual(col(fromPlain, "FailureReason"), col(docs, "FailureReason"));
+    const codes = ["%%2307", " %%2310 ", "%%2399", "Account locked out.", null, ""];
+    const sentinel = pl.DataFrame({ EventID: codes.map(() => 4625), TargetUserName: codes.map(() => "bob"), LogonType: codes.map(() => 3), FailureReason: codes });
+    assert.deepEqual(col(normalizeEvents(sentinel, "logon"), "FailureReason"), ["Account locked out.", "Account currently disabled.", "%%2399", "Account locked out.", null, ""]);
+  });
+
   it("a file of failures only, as the lab's failed_logons: the logon schema, not a schema error", () => {
     assert.equal(detectEventSchema(read("failed_logons.csv", plainExportCsv(spray)), "logon").id, "securityevent");
     assert.equal(normalizeEvents(read("failed_logons.csv", plainExportCsv(spray)), "logon").height, 4);
