@@ -168,6 +168,15 @@ export const dataWarnings = {
   /** winEventFields: `count` messages naming a field twice (a forged line), each field read from its first. */
   winEventRepeatedField: (column: string, count: number, docs: string) =>
     `column ${column}: ${count} message(s) name a field twice or out of its place; such a line was kept as text of the value before it (Sysmon events by their fields' fixed order per event id: a command line runs to the last line naming the field after it that the other fields follow; Security events by each field's first line), but in Security events a command line with line breaks may forge the fields written after it. Exported as columns, the EventData fields have no such ambiguity: ${docs}`,
+  /** winEventsOfKind: a plain export with both Security 4688 and Sysmon 1 process creations: the Sysmon rows used. */
+  winEventProcessLayouts: (source: string, security: number, sysmon: number, docs: string) =>
+    `${source}: the export holds both Security 4688 (${security} row(s)) and Sysmon 1 (${sysmon} row(s)) process creations, which record the same processes in two layouts ` +
+    `(4688's ProcessId is the parent's, Sysmon's the process's own) that one frame cannot hold; the Sysmon 1 rows are used (their process GUIDs link the tree) and the 4688 rows left out. ` +
+    `To use the 4688 events, export them to a file of their own: ${docs}`,
+  /** winEventsOfKind: `count` rows of events that no lab query maps, listed by provider and id. */
+  winEventsUnmapped: (source: string, kind: string, count: number, list: string) =>
+    `${source}: ${count} row(s) of events no lab query maps were left out of the ${kind} events: ${list}. ` +
+    `From a Get-WinEvent export huntlab maps Security 4624 and 4625 (logon), Security 4688 and Sysmon 1 (process) and Sysmon 3 (networkFlow)`,
   /** A CSV column parsed from slash dates that read either way (`05/06/2026`): read month first. */
   slashDatesMonthFirst: (file: string, column: string) =>
     `${file}: column ${JSON.stringify(column)} holds slash dates whose day and month are all 12 or less (05/06/2026 reads as 6 May or 5 June alike): ` +

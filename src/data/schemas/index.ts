@@ -141,7 +141,7 @@ function flattenProcessFields(df: pl.DataFrame, schema: ProcessColumns): pl.Data
  */
 export function normalizeEvents(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions = {}): pl.DataFrame {
   // A plain Get-WinEvent export: its events' fields read out of the Message text first, its rows cut to the kind's events (the schema is then detected as usual).
-  if (isDataFrame(df)) df = winEventsOfKind(winEventFields(wideIntsAsText(df), { warn: options.warn }), kind);
+  if (isDataFrame(df)) df = winEventsOfKind(winEventFields(wideIntsAsText(df), { warn: options.warn }), kind, { warn: options.warn ?? printWarning, source: options.source });
   // 4625's FailureReason as words whichever export it came from (EventData has %%2313 where the Message has words).
   if (kind === "logon" && isDataFrame(df)) df = failureReasonWords(df);
   const layouts = labLayouts(kind);

@@ -371,23 +371,91 @@ function templateFields(template: Template): string[] {
   return [...Object.values(template.fields), ...[...prefixes].flatMap((p) => Object.values(ACCOUNT_LABELS).map((label) => p + label))];
 }
 
+/** The EventData names winEventFields reads for one event. */
+const eventFields = ([provider, id]: readonly [string, number]): readonly string[] =>
+  provider === SECURITY ? templateFields(TEMPLATES[id]) : (sysmonOrder(id)?.fields ?? []);
+
+/**
+ * The frame without the columns read for the other kinds' events that are empty in its rows: in a file of both logs, a
+ * process query's Sysmon rows would otherwise carry 4688's NewProcessId… (all null), and its layout be taken for 4688's.
+ */
+function withoutOtherEventsFields(df: pl.DataFrame, events: readonly (readonly [string, number])[]): pl.DataFrame {
+  const kept = new Set(events.flatMap(eventFields));
+  const others = new Set([...MAPPED].map((key) => key.split("|")).flatMap(([provider, id]) => eventFields([provider, Number(id)])));
+  const names = columnNames(df);
+  const dropped = names.filter((n) => others.has(n) && !kept.has(n) && columnOf(df, n).nullCount() === frameHeight(df));
+  return dropped.length ? frameOf(names.filter((n) => !dropped.includes(n)).map((n) => columnOf(df, n))) : df;
+}
+
+/** Options of {@link winEventsOfKind}. */
+export interface WinEventsOfKindOptions {
+  /** Where warnings go (rows left out); without it, nothing is said (schema detection, which maps nothing). */
+  warn?: (message: string) => void;
+  /** The file or query, for warnings. Default `"normalizeEvents"`. */
+  source?: string;
+}
+
+/** A provider's short name in warnings (the two huntlab reads), else the name as written, cut. */
+const providerName = (provider: string) => (provider === SECURITY ? "Security" : provider === SYSMON ? "Sysmon" : provider.slice(0, 80) || "(no provider)");
+/** Every event huntlab maps from a plain export, of any kind. */
+const MAPPED = new Set(Object.values(KIND_EVENTS).flatMap((events) => events.map(([provider, id]) => `${provider}|${id}`)));
+/** How many event kinds a warning lists before `…`. */
+const LISTED_EVENTS = 6;
+
+/**
+ * The rows of events no lab query maps, by provider and id: the count and `Security 4672 (50), Sysmon 7 (30), …`,
+ * most rows first; undefined when every row is mapped.
+ */
+function unmappedEvents(providers: readonly unknown[], ids: readonly unknown[]): { count: number; list: string } | undefined {
+  const counts = new Map<string, number>();
+  providers.forEach((p, i) => {
+    const key = `${String(p ?? "")}|${ids[i] === null || ids[i] === undefined ? "" : Number(ids[i])}`;
+    if (!MAPPED.has(key)) counts.set(key, (counts.get(key) ?? 0) + 1);
+  });
+  if (!counts.size) return undefined;
+  const sorted = [...counts].sort((a, b) => b[1] - a[1]);
+  const named = sorted.slice(0, LISTED_EVENTS).map(([key, n]) => {
+    const bar = key.lastIndexOf("|");
+    return `${providerName(key.slice(0, bar))} ${key.slice(bar + 1) || "(no id)"} (${n})`;
+  });
+  const more = sorted.length - LISTED_EVENTS;
+  return { count: sorted.reduce((sum, [, n]) => sum + n, 0), list: named.join(", ") + (more > 0 ? `, and ${more} more event kind(s)` : "") };
+}
+
 /**
  * A plain export already read by {@link winEventFields} cut to the events of `kind` (a whole Security
- * log holds 4688, 4624 and 4625 rows: a logon query gets only the logons, a networkFlow one Sysmon's connections); when no row is left, with the
+ * log holds 4688, 4624 and 4625 rows: a logon query gets only the logons, a networkFlow one Sysmon's connections; a
+ * file of both logs (`Get-WinEvent -LogName Security,Microsoft-Windows-Sysmon/Operational`) gives each kind its rows, a
+ * process query Sysmon 1's when it has both 4688 and Sysmon 1, with a warning). With `warn`, one warning counts the rows
+ * of events no kind maps (4634, 4672, Sysmon 7…), by provider and id. When no row is left, with the
  * kind's first template's fields as null text columns, so that its schema is found on the empty frame
  * (a time window or a file without such events gives no rows, not "no schema"). Other frames come back unchanged.
  */
-export function winEventsOfKind(df: pl.DataFrame, kind: EventKind): pl.DataFrame {
-  const events = KIND_EVENTS[kind];
+export function winEventsOfKind(df: pl.DataFrame, kind: EventKind, options: WinEventsOfKindOptions = {}): pl.DataFrame {
+  let events = KIND_EVENTS[kind];
   const names = columnNames(df);
   if (!isWinEventExport(names) || !names.includes("EventID")) return df;
+  const providers = columnOf(df, "ProviderName").toArray() as unknown[];
+  const ids = columnOf(df, "Id").toArray() as unknown[];
+  const source = options.source ?? "normalizeEvents";
+  if (kind === "process") {
+    // Security 4688 and Sysmon 1 record the same process creations in two layouts (4688's ProcessId is the parent's,
+    // Sysmon's the process's own): one frame maps one layout, so Sysmon's (GUIDs link its tree) is taken.
+    const count = (provider: string, id: number) => providers.filter((p, i) => p === provider && Number(ids[i]) === id).length;
+    const security = count(SECURITY, 4688), sysmon = count(SYSMON, 1);
+    if (security && sysmon) {
+      events = [[SYSMON, 1]];
+      options.warn?.(dataWarnings.winEventProcessLayouts(source, security, sysmon, EVTX_DOCS));
+    }
+  }
+  const unmapped = options.warn && unmappedEvents(providers, ids);
+  if (unmapped) options.warn!(dataWarnings.winEventsUnmapped(source, kind, unmapped.count, unmapped.list));
   const ofKind = withPlainNames(df, (plain, nameOf) => {
     const ids = pl.col(nameOf("Id")).cast(pl.Float64, false);
     return plain.filter(events.map(([provider, id]) => pl.col(nameOf("ProviderName")).eq(pl.lit(provider)).and(ids.eq(pl.lit(id)))).reduce((a, b) => a.or(b)));
   });
-  if (frameHeight(ofKind)) return ofKind;
-  const [provider, id] = events[0];
-  const fields = provider === SECURITY ? templateFields(TEMPLATES[id]) : (sysmonOrder(id)?.fields ?? []);
+  if (frameHeight(ofKind)) return withoutOtherEventsFields(ofKind, events);
+  const fields = eventFields(events[0]);
   const missing = fields.filter((f) => !names.includes(f));
   return frameOf([...names.map((n) => columnOf(ofKind, n)), ...missing.map((f) => pl.Series(f, [], pl.Utf8))]);
 }

@@ -237,6 +237,54 @@ describe("a plain Get-WinEvent | Export-Csv of the Sysmon log: network connectio
   });
 });
 
+describe("a plain export of both logs (Get-WinEvent -LogName Security,Microsoft-Windows-Sysmon/Operational)", () => {
+  const procs = chain(3);
+  const conn: Conn = { pid: 4242, image: "C:\\x.exe", initiated: true, protocol: "tcp", src: "10.20.4.17", sport: 50110, dst: "198.51.100.23", dport: 443, dportName: "https" };
+  const events: Event[] = [
+    ...procs.map((proc) => ({ id: 4688 as const, proc })),
+    ...procs.map((proc) => ({ id: 1 as const, proc })),
+    { id: 4624, logon: { user: "frank", type: 3, ip: "203.0.113.45" } },
+    { id: 4625, logon: { user: "bob", type: 3, ip: "203.0.113.45" } },
+    { id: 3, conn },
+    // Read back as events huntlab does not map: two logoffs (4634) and a Sysmon process termination (5).
+    { id: 4624, logon: { user: "frank", type: 3, ip: "203.0.113.45" } },
+    { id: 4624, logon: { user: "frank", type: 3, ip: "203.0.113.45" } },
+    { id: 3, conn },
+  ];
+  const both = () =>
+    read("both.csv", plainExportCsv(events)).withColumns(
+      pl.when(pl.col("RecordId").eq(90011)).then(pl.lit(5)).when(pl.col("RecordId").gt(90008)).then(pl.lit(4634)).otherwise(pl.col("Id")).alias("Id"),
+    );
+
+  it("process: the Sysmon 1 rows with the lab's columns (one layout: 4688's rows left out with a warning), not 4688's layout with null names", () => {
+    const warnings: string[] = [];
+    const n = normalizeEvents(both(), "process", { source: "both.csv", warn: (m) => warnings.push(m) });
+    assert.deepEqual(col(n, "EventID"), [1, 1, 1]);
+    assert.deepEqual(col(n, "NewProcessName"), procs.map((p) => p.image));
+    assert.deepEqual(col(n, "ParentProcessName"), procs.map((p) => p.pimage));
+    assert.deepEqual(col(n, "ParentProcessId"), procs.map((p) => String(p.ppid)));
+    assert.equal(warnings.length, 2, warnings.join("\n"));
+    assert.match(warnings[0], /^both\.csv: the export holds both Security 4688 \(3 row\(s\)\) and Sysmon 1 \(3 row\(s\)\) process creations/);
+    assert.match(warnings[1], /^both\.csv: 3 row\(s\) of events no lab query maps were left out of the process events: Security 4634 \(2\), Sysmon 5 \(1\)\./);
+  });
+
+  it("logon and networkFlow get their own rows from the same file", () => {
+    const logons = normalizeEvents(both(), "logon", { warn: () => {} });
+    assert.deepEqual([col(logons, "EventID"), col(logons, "Account")], [[4624, 4625], ["CONTOSO\\frank", "CONTOSO\\bob"]]);
+    const flows = normalizeEvents(both(), "networkFlow", { warn: () => {} });
+    assert.deepEqual([col(flows, "EventID"), col(flows, "DestIP")], [[3], ["198.51.100.23"]]);
+  });
+
+  it("buildProcessTree: the Sysmon 1 tree (its parent chain), and it says the 4688 rows were left out", () => {
+    const warnings: string[] = [];
+    const tree = buildProcessTree(both(), { warn: (m) => warnings.push(m) });
+    const real = tree.filter(pl.col("IsInferred").not());
+    assert.deepEqual(col(real, "ProcessId").map(String), procs.map((p) => String(p.pid)));
+    assert.equal(real.filter(pl.col("parent_key").isNull()).height, 0, "each has its parent");
+    assert.ok(warnings.some((w) => /^buildProcessTree: the export holds both Security 4688 \(3 row\(s\)\) and Sysmon 1/.test(w)), warnings.join("\n"));
+  });
+});
+
 describe("buildProcessTree: one process id for most of a host's processes", () => {
   // A hunter following the close-name hints on a Get-WinEvent export: MDE's names added, the export's ProcessId (the log writer's, 4) kept.
   const mde = (pids: (i: number) => string) =>
