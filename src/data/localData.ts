@@ -529,7 +529,7 @@ function* localQuerySteps(
     if (kind && scanned.whole && timeCreated && !isTemporalType(timeCreated) && isWinEventExport([...scanned.schema.keys()])) {
       // The CSV and JSON readers have warned of TimeCreated's slash dates that read either way (they kept them as text): once is enough.
       const timeCreatedWarned = source.kind === "file" && (source.format === "csv" || source.format === "ndjson" || source.format === "json") && readOptions.parseTimes !== false && !readOptions.dayFirst;
-      scanned = yield* mapWholeSource(scanned, (df) => winEventFields(df, { warn: readOptions.warn, timeCreatedWarned }));
+      scanned = yield* mapWholeSource(scanned, (df) => winEventFields(df, { warn: readOptions.warn, timeCreatedWarned, source: path.basename(source.path) }));
     }
     if (kind) {
       const labColumns = new Set(labColumnNames(kind));

@@ -159,15 +159,23 @@ export const dataWarnings = {
   /** `GET /{index}/_mapping` refused for a missing privilege (403): the query ran, its columns typed from the values. */
   elasticNoMapping: (flavor: string, index: string) =>
     `${flavor}: the mapping of ${index} was refused (HTTP 403: the user lacks the index privilege view_index_metadata); column types come from the values, as for unmapped fields: dates are the text the documents hold, not datetime, and numbers sent as text stay text. Grant view_index_metadata on the index for typed columns`,
-  /** winEventFields: `count` Security messages whose first line is not the English template's. */
-  winEventNotEnglish: (column: string, count: number, docs: string) =>
-    `column ${column}: ${count} Security 4688/4624/4625 message(s) are not in English; only Windows' English rendering is read, so their fields are null. Export the EventData fields as columns instead: ${docs}`,
+  /**
+   * winEventFields: `count` Security messages whose first line is not the English template's. `where`: the file or query
+   * and the column (`x.csv, column Message`), or the column alone (`column Message`).
+   */
+  winEventNotEnglish: (where: string, count: number, docs: string) =>
+    `${where}: ${count} Security 4688/4624/4625 message(s) are not in English (a German or French Windows writes its field labels in its language); only Windows' English Message labels are read, so these rows' event fields are not read (no columns from them). ` +
+    `Export the EventData fields as columns instead, which works in any language (the field names are Windows' own, not translated): ${docs}`,
   /** winEventFields: `count` messages longer than `max` characters, read up to there. */
-  winEventMessageCut: (column: string, count: number, max: number) =>
-    `column ${column}: ${count} message(s) longer than ${max} characters (Windows' own are a few KB: a broken or hostile log?) were read up to the first ${max} characters only`,
+  winEventMessageCut: (where: string, count: number, max: number) =>
+    `${where}: ${count} message(s) longer than ${max} characters (Windows' own are a few KB: a broken or hostile log?) were read up to the first ${max} characters only`,
+  /** winEventFields: `count` 4688 messages without a Process Command Line line: their CommandLine is null. */
+  winEventNoCommandLine: (where: string, count: number) =>
+    `${where}: ${count} Security 4688 message(s) have no "Process Command Line" line, so their CommandLine is null: command lines are logged only with the policy ` +
+    `"Include command line in process creation events" on (Windows 8.1 / Server 2012 R2 and later; older 4688 events also lack "Creator Process Name", so ParentProcessName is null too)`,
   /** winEventFields: `count` messages naming a field twice (a forged line), each field read from its first. */
-  winEventRepeatedField: (column: string, count: number, docs: string) =>
-    `column ${column}: ${count} message(s) name a field twice or out of its place; such a line was kept as text of the value before it (Sysmon events by their fields' fixed order per event id: a command line runs to the last line naming the field after it that the other fields follow; Security events by each field's first line), but in Security events a command line with line breaks may forge the fields written after it. Exported as columns, the EventData fields have no such ambiguity: ${docs}`,
+  winEventRepeatedField: (where: string, count: number, docs: string) =>
+    `${where}: ${count} message(s) name a field twice or out of its place; such a line was kept as text of the value before it (Sysmon events by their fields' fixed order per event id: a command line runs to the last line naming the field after it that the other fields follow; Security events by each field's first line), but in Security events a command line with line breaks may forge the fields written after it. Exported as columns, the EventData fields have no such ambiguity: ${docs}`,
   /** winEventsOfKind: a plain export with both Security 4688 and Sysmon 1 process creations: the Sysmon rows used. */
   winEventProcessLayouts: (source: string, security: number, sysmon: number, docs: string) =>
     `${source}: the export holds both Security 4688 (${security} row(s)) and Sysmon 1 (${sysmon} row(s)) process creations, which record the same processes in two layouts ` +

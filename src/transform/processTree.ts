@@ -117,7 +117,7 @@ export function buildProcessTree(procs: pl.DataFrame, options: BuildProcessTreeO
   options = checkOptions(options);
   // Columns of 128-bit integers (JSON ids past 2^64, as pl.readJSON gives them), which nodejs-polars cannot describe, as text, as the readers make them.
   // A plain Get-WinEvent export: its events' fields (true process ids, parent) read out of the Message text first.
-  procs = winEventFields(wideIntsAsText(procs), { warn: options.warn ?? printWarning });
+  procs = winEventFields(wideIntsAsText(procs), { warn: options.warn ?? printWarning, source: "buildProcessTree" });
   // Its process events only: a file of both logs has 4688 and Sysmon 1 rows, two layouts of the same processes (Sysmon's taken, said).
   if (!options.schema) procs = winEventsOfKind(procs, "process", { warn: options.warn ?? printWarning, source: "buildProcessTree" });
   procs = withNestedFields(procs, options.schema);

@@ -82,7 +82,7 @@ function labColumnMap(layouts: readonly LabLayout[]): Map<string, LabColumn> {
 /** Which schema `normalizeEvents` would use, without mapping. Throws as it does when none fits. */
 export function detectEventSchema(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions = {}): DetectedSchema {
   // Columns of 128-bit integers (JSON ids past 2^64, as pl.readJSON gives them), which nodejs-polars cannot describe, as text, as the readers make them.
-  if (isDataFrame(df)) df = winEventsOfKind(winEventFields(wideIntsAsText(df), { warn: options.warn }), kind);
+  if (isDataFrame(df)) df = winEventsOfKind(winEventFields(wideIntsAsText(df), { warn: options.warn, source: options.source }), kind);
   const lab = inLabLayout(df, labLayouts(kind));
   if (lab) return { id: "lab", name: lab.name };
   const chosen = chooseSchema(df, kind, options.source ?? "normalizeEvents");
@@ -141,7 +141,7 @@ function flattenProcessFields(df: pl.DataFrame, schema: ProcessColumns): pl.Data
  */
 export function normalizeEvents(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions = {}): pl.DataFrame {
   // A plain Get-WinEvent export: its events' fields read out of the Message text first, its rows cut to the kind's events (the schema is then detected as usual).
-  if (isDataFrame(df)) df = winEventsOfKind(winEventFields(wideIntsAsText(df), { warn: options.warn }), kind, { warn: options.warn ?? printWarning, source: options.source });
+  if (isDataFrame(df)) df = winEventsOfKind(winEventFields(wideIntsAsText(df), { warn: options.warn, source: options.source }), kind, { warn: options.warn ?? printWarning, source: options.source });
   // 4625's FailureReason as words whichever export it came from (EventData has %%2313 where the Message has words).
   if (kind === "logon" && isDataFrame(df)) df = failureReasonWords(df);
   const layouts = labLayouts(kind);

@@ -36,6 +36,8 @@ export interface WinEventFieldsOptions {
    * CSV reader does, naming the file): not said again. Default false.
    */
   timeCreatedWarned?: boolean;
+  /** The file or query the frame came from, named in warnings. Default: none (the warnings name the Message column only). */
+  source?: string;
 }
 
 /** Longest Message read: Windows' own are a few KB; a longer one is cut here (bounded work per row). */
@@ -323,7 +325,7 @@ export function winEventFields(df: pl.DataFrame, options: WinEventFieldsOptions 
   const rows = messages.length;
   const parsed = new Array<Fields | undefined>(rows);
   const seen = new Set<string>(); // field names, in the order first met
-  let cut = 0, foreign = 0, repeats = 0;
+  let cut = 0, foreign = 0, repeats = 0, noCommandLine = 0;
   for (let i = 0; i < rows; i++) {
     const raw = messages[i];
     if (typeof raw !== "string" || raw === "") continue;
@@ -334,7 +336,12 @@ export function winEventFields(df: pl.DataFrame, options: WinEventFieldsOptions 
     const lines = (raw.length > MAX_MESSAGE_CHARS ? raw.slice(0, MAX_MESSAGE_CHARS) : raw).split(/\r\n|\r|\n/);
     const read = template ? securityFields(lines, template) : sysmonFields(lines, Number(ids[i]));
     if (!read) foreign++;
-    else for (const name of read.fields.keys()) if (!ADDED_COLUMNS.has(name)) seen.add(name);
+    else {
+      // The event's fields as written, then the rest of its Security template's: a field a Message lacks (an older
+      // template, 4688 without command-line auditing) is a null column, not a missing one.
+      for (const name of [...read.fields.keys(), ...(template ? templateFields(template) : [])]) if (!ADDED_COLUMNS.has(name)) seen.add(name);
+      if (template === TEMPLATES[4688] && read.fields.has("NewProcessId") && !read.fields.has("CommandLine")) noCommandLine++;
+    }
     if (read?.repeated) repeats++;
     parsed[i] = read?.fields;
   }
@@ -345,9 +352,11 @@ export function winEventFields(df: pl.DataFrame, options: WinEventFieldsOptions 
       if (column) column[i] = value;
     }),
   );
-  if (cut) warn(dataWarnings.winEventMessageCut("Message", cut, MAX_MESSAGE_CHARS));
-  if (foreign) warn(dataWarnings.winEventNotEnglish("Message", foreign, EVTX_DOCS));
-  if (repeats) warn(dataWarnings.winEventRepeatedField("Message", repeats, EVTX_DOCS));
+  const where = options.source ? `${options.source}, column Message` : "column Message";
+  if (cut) warn(dataWarnings.winEventMessageCut(where, cut, MAX_MESSAGE_CHARS));
+  if (foreign) warn(dataWarnings.winEventNotEnglish(where, foreign, EVTX_DOCS));
+  if (repeats) warn(dataWarnings.winEventRepeatedField(where, repeats, EVTX_DOCS));
+  if (noCommandLine) warn(dataWarnings.winEventNoCommandLine(where, noCommandLine));
   const added = [
     columnOf(df, "Id").rename("EventID"),
     columnOf(df, "MachineName").rename("Computer"),

@@ -126,22 +126,24 @@ describe("a plain Get-WinEvent | Export-Csv", () => {
     assert.doesNotMatch(e.message, /close: "ProcessId"|\(close: "Id"\)/, "no hint towards the log writer's ProcessId");
     return true;
   };
-  const notEnglish = (warnings: string[]) => {
+  const notEnglish = (warnings: string[], source: string) => {
     assert.equal(warnings.length, 1, warnings.join("\n"));
-    assert.match(warnings[0], /^column Message: 7 Security 4688\/4624\/4625 message\(s\) are not in English; only Windows' English rendering is read/);
+    assert.ok(warnings[0].startsWith(`${source}, column Message: `), warnings[0]);
+    assert.match(warnings[0], /column Message: 7 Security 4688\/4624\/4625 message\(s\) are not in English .*; only Windows' English Message labels are read/);
+    assert.match(warnings[0], /Export the EventData fields as columns instead, which works in any language/);
   };
 
   it("German Messages: one warning, then normalizeEvents says it is a Get-WinEvent export, for process and logon", () => {
     const warnings: string[] = [];
     assert.throws(() => normalizeEvents(german(), "process", { source: "WindowsSecurity.list_host_processes (security.csv)", warn: (m) => warnings.push(m) }), saysWhatItIs("data/event-schema-unknown"));
-    notEnglish(warnings);
+    notEnglish(warnings, "WindowsSecurity.list_host_processes (security.csv)");
     assert.throws(() => normalizeEvents(german(), "logon", { warn: () => {} }), saysWhatItIs("data/event-schema-unknown"));
   });
 
   it("German Messages: one warning, then buildProcessTree says it is a Get-WinEvent export", () => {
     const warnings: string[] = [];
     assert.throws(() => buildProcessTree(german(), { warn: (m) => warnings.push(m) }), saysWhatItIs("transform/process-schema-unknown"));
-    notEnglish(warnings);
+    notEnglish(warnings, "buildProcessTree");
   });
 });
 
@@ -357,7 +359,7 @@ ${source("logons", "logon", "security.csv")}${source("processes", "process", "se
     } finally {
       console.warn = original;
     }
-    assert.ok(warnings.some((w) => /not in English/.test(w)), warnings.join("\n"));
+    assert.ok(warnings.some((w) => /^foreign\.csv, column Message: 6 Security .* not in English/.test(w)), warnings.join("\n"));
     assert.deepEqual(printed, []);
   });
 

@@ -136,7 +136,7 @@ describe("winEventFields", () => {
     const df = winEventFields(read("de.csv", plainExportCsv(events, (e) => msg4688De((e as { proc: (typeof procs)[0] }).proc))), { warn: (m) => warnings.push(m) });
     assert.equal(df.columns.includes("NewProcessId"), false);
     assert.equal(warnings.length, 1, warnings.join("\n"));
-    assert.match(warnings[0], /^column Message: 5 Security 4688\/4624\/4625 message\(s\) are not in English; only Windows' English rendering is read/);
+    assert.match(warnings[0], /^column Message: 5 Security 4688\/4624\/4625 message\(s\) are not in English .*; only Windows' English Message labels are read/);
     assert.match(warnings[0], /docs\/schemas\.md, section "From EVTX \(Windows event logs\)"/);
   });
 
@@ -371,5 +371,32 @@ describe("winEventFields: every Sysmon event id read in its own field order (sys
     const out = winEventFields(sysmonEvents([[77, message]]), { warn: () => {} });
     assert.deepEqual([first(out, "ProcessId"), first(out, "Image")], ["291", "C:\\x.exe\nImage: C:\\y.exe\nWhatever: 1"]);
     assert.equal(out.columns.includes("Whatever"), false);
+  });
+});
+
+describe("winEventFields: 4688 without command-line auditing, or its older template", () => {
+  /** Windows 7 / Server 2008 R2's 4688 (template 0): no Target Subject, Creator Process Name nor Process Command Line. */
+  const v0 = (pid: string, ppid: string) =>
+    [
+      "A new process has been created.", "", "Subject:", "\tSecurity ID:\t\tS-1-5-21-1", "\tAccount Name:\t\talice", "\tAccount Domain:\t\tCONTOSO", "\tLogon ID:\t\t0x3e7", "",
+      "Process Information:", `\tNew Process ID:\t\t${pid}`, "\tNew Process Name:\tC:\\Windows\\System32\\cmd.exe", "\tToken Elevation Type:\tTokenElevationTypeDefault (1)", `\tCreator Process ID:\t${ppid}`, "",
+      "Token Elevation Type indicates the type of token that was assigned to the new process in accordance with User Account Control policy.",
+    ].join("\r\n");
+
+  it("the template's fields a Message lacks are null columns (they were missing: the lab's CommandLine cells failed), with one warning saying why", () => {
+    const warnings: string[] = [];
+    const out = winEventFields(securityExport([v0("0x100", "0x50"), v0("0x104", "0x100")]), { warn: (m) => warnings.push(m), source: "security.csv" });
+    assert.deepEqual([texts(out, "NewProcessId"), texts(out, "ProcessId")], [["0x100", "0x104"], ["0x50", "0x100"]]);
+    assert.deepEqual([texts(out, "CommandLine"), texts(out, "ParentProcessName"), texts(out, "TargetUserName")], [[null, null], [null, null], [null, null]]);
+    assert.equal(warnings.length, 1, warnings.join("\n"));
+    assert.match(warnings[0], /^security\.csv, column Message: 2 Security 4688 message\(s\) have no "Process Command Line" line, so their CommandLine is null: .*Include command line in process creation events/);
+  });
+
+  it("an empty Process Command Line (auditing on, nothing logged) is an empty value, no warning", () => {
+    const on = v0("0x100", "0x50").replace("\tCreator Process ID:\t0x50", "\tCreator Process ID:\t0x50\r\n\tProcess Command Line:\t");
+    const warnings: string[] = [];
+    const out = winEventFields(securityExport([on]), { warn: (m) => warnings.push(m) });
+    assert.deepEqual(texts(out, "CommandLine"), [""]);
+    assert.deepEqual(warnings, []);
   });
 });
