@@ -21,6 +21,7 @@ import { readTypedFrame } from "./offsetZones";
 import { copyOfStart, truncatedLastLine } from "./truncatedLine";
 import { quoteWideIntegers, wideIntsAsText } from "./wideInts";
 import { EVTX_DOCS, isWinEventExport } from "./schemas/winEvent";
+import { transcodeUtf16, type Utf16Encoding } from "./utf16";
 
 /**
  * Data file kinds the LocalData driver reads. `log` is a Zeek log: its ASCII
@@ -185,10 +186,8 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
   // Not in a file decompressed here: a gzip quine (one decompressing to itself) would be read forever.
   if (!decompressed.has(file) && isGzipMagic(headBytes(file, 2))) return yield* readCompressedSteps(file, "gzip", path.basename(file), options);
   const encoding = TEXT_FORMATS.has(format) ? utf16Encoding(file) : undefined;
-  if (encoding) {
-    // PowerShell 5's `>` and Out-File write UTF-16: read as UTF-8, every other byte is a NUL.
-    throw new DataFileError(msg.fileInvalid(file, format, `${encoding} text: save it as UTF-8 (PowerShell: Export-Csv or Out-File with -Encoding utf8)`));
-  }
+  // PowerShell 5's `>` and Out-File write UTF-16, which polars would read as UTF-8 (every other byte a NUL): read as a UTF-8 copy.
+  if (encoding) return yield* readUtf16Steps(file, format, encoding, options);
   let df: pl.DataFrame;
   try {
     df = yield* readByFormat(file, format, options);
@@ -272,6 +271,26 @@ function* readCompressedSteps(file: string, compression: Compression, inner: str
   }
 }
 
+/** A UTF-16 text file (by its byte-order mark), read as its UTF-8 copy in a temporary folder; messages name the file. */
+function* readUtf16Steps(file: string, format: DataFormat, encoding: Utf16Encoding, options: ReadOptions): ReadSteps<pl.DataFrame> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-"));
+  const copy = path.join(dir, path.basename(file));
+  const named = (text: string) => text.split(copy).join(file);
+  try {
+    const problem = transcodeUtf16(file, copy, encoding);
+    if (problem) throw new DataFileError(msg.fileInvalid(file, format, `${problem}: save it as UTF-8 (PowerShell: Export-Csv or Out-File with -Encoding utf8)`));
+    const warn = options.warn ?? printWarning;
+    try {
+      return yield* readDataFileSteps(copy, { ...options, warn: (m) => warn(named(m)) });
+    } catch (err) {
+      if (err instanceof Error) err.message = named(err.message);
+      throw err;
+    }
+  } finally {
+    removeCopy(dir);
+  }
+}
+
 /**
  * Removes a temporary copy's folder. A copy still open elsewhere (polars' read
  * abandoned on an interrupt, on Windows) cannot be removed now: it is removed
@@ -338,11 +357,11 @@ function wideIntegersAsText(file: string, lines: boolean, options: ReadOptions):
   return df;
 }
 
-/** Formats read as text, which a UTF-16 byte-order mark makes unreadable. */
+/** Formats read as text, which a UTF-16 byte-order mark makes UTF-16 (read through a UTF-8 copy). */
 const TEXT_FORMATS: ReadonlySet<DataFormat> = new Set(["csv", "ndjson", "json", "log"]);
 
 /** `UTF-16LE`/`UTF-16BE` when the file starts with that byte-order mark. */
-function utf16Encoding(file: string): string | undefined {
+function utf16Encoding(file: string): Utf16Encoding | undefined {
   const bom = headBytes(file, 2);
   if (bom.length < 2) return undefined;
   return bom[0] === 0xff && bom[1] === 0xfe ? "UTF-16LE" : bom[0] === 0xfe && bom[1] === 0xff ? "UTF-16BE" : undefined;

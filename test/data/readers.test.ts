@@ -155,14 +155,30 @@ test("exports as Windows tools write them: a JSON array whose later records add 
   assert.deepEqual(csvDialect("#a,b\n"), { sep: ",", skipRows: 0 });
 });
 
-test("a UTF-16 text file is an error naming the file and the encoding; a bad NDJSON line is named by its number", () => {
-  const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("TimeGenerated,x\r\n2024-01-02,a\r\n", "utf16le")]);
+test("a UTF-16 text file (PowerShell 5's > and Out-File) is read as its text; one that does not decode, or is broken inside, is an error naming the file", () => {
+  const le = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]);
+  const be = (text: string) => Buffer.from([0xfe, 0xff, ...Buffer.from(text, "utf16le").swap16()]);
+  const csvText = "#TYPE System.Diagnostics.Eventing.Reader.EventLogRecord\r\n\"TimeGenerated\",\"x\"\r\n\"2024-01-02 10:00:00\",\"Zürich 😀\"\r\n";
+  const json = '[\r\n    {\r\n        "x":  "Zürich 😀",\r\n        "n":  1\r\n    }\r\n]';
+  const dir = tempTree({
+    "le.csv": le(csvText), "be.csv": be(csvText), "le.json": le(json), "le.ndjson": le('{"x":"a"}\r\n{"x":"b"}\r\n'),
+    "lone.csv": Buffer.concat([le("x\r\n"), Buffer.from([0x00, 0xd8]), Buffer.from("a\r\n", "utf16le")]),
+    "broken.ndjson": le('{"x":"a"}\r\n{"x":\r\n'),
+  });
+  for (const name of ["le.csv", "be.csv"]) {
+    const df = readDataFile(path.join(dir, name));
+    assert.deepEqual([df.columns, df.getColumn("x").toArray()], [["TimeGenerated", "x"], ["Zürich 😀"]], name);
+  }
+  assert.deepEqual(readDataFile(path.join(dir, "le.json")).toRecords(), [{ x: "Zürich 😀", n: 1 }]);
+  assert.deepEqual(readDataFile(path.join(dir, "le.ndjson")).getColumn("x").toArray(), ["a", "b"]);
+  assert.throws(() => readDataFile(path.join(dir, "lone.csv")), { code: "data/file-invalid", message: /lone\.csv: cannot read as CSV: UTF-16LE text that does not decode .*save it as UTF-8/ });
+  assert.throws(() => readDataFile(path.join(dir, "broken.ndjson")), (err: Error) => err.message.includes(path.join(dir, "broken.ndjson")) && /line 2 is not JSON/.test(err.message) && !/huntlab-/.test(err.message.replace(dir, "")));
+});
+
+test("a bad NDJSON line is named by its number", () => {
   const lines = Array.from({ length: 5000 }, (_, i) => JSON.stringify({ TimeGenerated: "2024-01-02T10:00:00Z", v: i }));
   lines.push('{"TimeGenerated":"2024-01-02T10:00:00Z","v":4000');
-  const dir = tempTree({ "wide.csv": utf16, "wide.ndjson": utf16, "cut.ndjson": lines.join("\n") + "\n" });
-  for (const name of ["wide.csv", "wide.ndjson"]) {
-    assert.throws(() => readDataFile(path.join(dir, name)), { code: "data/file-invalid", message: new RegExp(`${name.replace(".", "\\.")}: .*UTF-16LE text: save it as UTF-8`) });
-  }
+  const dir = tempTree({ "cut.ndjson": lines.join("\n") + "\n" });
   assert.throws(() => readDataFile(path.join(dir, "cut.ndjson")), { code: "data/file-invalid", message: /cut\.ndjson: cannot read as NDJSON: line 5001 is not JSON/ });
   // A JSON array spans lines: a broken one names no line (its first line, "[", is no JSON on its own).
   const array = path.join(dir, "broken.json");
