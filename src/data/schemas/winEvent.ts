@@ -121,6 +121,15 @@ function labelled(line: string): [string, string] | undefined {
   return colon < 0 ? undefined : [line.slice(0, colon).trim(), line.slice(colon + 1).trimStart()];
 }
 
+/**
+ * A Sysmon line's value: after its first colon and the one space Sysmon's templates put there (`CommandLine: %11`), so a
+ * value's own leading blanks and tabs (a padded command line) stay.
+ */
+function sysmonValue(line: string): string {
+  const rest = line.slice(line.indexOf(":") + 1);
+  return rest.startsWith(" ") ? rest.slice(1) : rest;
+}
+
 /** `value`, then `blanks` blank lines and `line`: a value's own line breaks, as `\n`. */
 const continued = (value: string | undefined, blanks: number, line: string) => `${value}${"\n".repeat(blanks + 1)}${line}`;
 
@@ -165,7 +174,7 @@ function sysmonFields(lines: readonly string[], eventId: number): Read {
       last = key;
       lastRank = rank(key);
       blanks = 0;
-      out.set(key, fieldValue(key, lines[i].slice(lines[i].indexOf(":") + 1).trimStart()));
+      out.set(key, fieldValue(key, sysmonValue(lines[i])));
       until = order?.verbatim.has(key) ? verbatimEnd(keys, order, i, latest) : -1;
     } else if (line === "") blanks++;
     else if (last !== undefined) {

@@ -400,3 +400,12 @@ describe("winEventFields: 4688 without command-line auditing, or its older templ
     assert.deepEqual(warnings, []);
   });
 });
+
+describe("winEventFields: a Sysmon value's own blanks", () => {
+  it("a command line's leading spaces and tabs, and tabs inside, are kept: only the one space after the colon is Sysmon's", () => {
+    const cmd = "  \tcmd.exe /c \"a\tb\"\t";
+    const message = ["Process Create:", "RuleName: -", "ProcessId: 291", "Image: C:\\x.exe", `CommandLine: ${cmd}`, "CurrentDirectory: C:\\", "User: WS01\\alice"].join("\r\n");
+    const out = winEventFields(sysmonExport([message]), { warn: () => {} });
+    assert.deepEqual([first(out, "CommandLine"), first(out, "RuleName"), first(out, "ProcessId")], [cmd, "-", "291"]);
+  });
+});
