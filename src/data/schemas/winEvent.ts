@@ -102,6 +102,29 @@ const TEMPLATES: Readonly<Record<number, Template>> = {
   },
 };
 
+/**
+ * Security events' EventData names in their XML order, which is the order of Get-WinEvent's `Properties` (the values
+ * without names, language-independent): the newest template of each (learn.microsoft.com's XML samples; 4688 version 2,
+ * 4624 version 2, 4625 version 0). Older versions are shorter: fields are only ever appended.
+ */
+const EVENT_DATA_ORDER: Readonly<Record<number, readonly string[]>> = {
+  4688: [
+    "SubjectUserSid", "SubjectUserName", "SubjectDomainName", "SubjectLogonId", "NewProcessId", "NewProcessName", "TokenElevationType", "ProcessId",
+    "CommandLine", "TargetUserSid", "TargetUserName", "TargetDomainName", "TargetLogonId", "ParentProcessName", "MandatoryLabel",
+  ],
+  4624: [
+    "SubjectUserSid", "SubjectUserName", "SubjectDomainName", "SubjectLogonId", "TargetUserSid", "TargetUserName", "TargetDomainName", "TargetLogonId",
+    "LogonType", "LogonProcessName", "AuthenticationPackageName", "WorkstationName", "LogonGuid", "TransmittedServices", "LmPackageName", "KeyLength",
+    "ProcessId", "ProcessName", "IpAddress", "IpPort", "ImpersonationLevel", "RestrictedAdminMode", "TargetOutboundUserName", "TargetOutboundDomainName",
+    "VirtualAccount", "TargetLinkedLogonId", "ElevatedToken",
+  ],
+  4625: [
+    "SubjectUserSid", "SubjectUserName", "SubjectDomainName", "SubjectLogonId", "TargetUserSid", "TargetUserName", "TargetDomainName", "Status",
+    "FailureReason", "SubStatus", "LogonType", "LogonProcessName", "AuthenticationPackageName", "WorkstationName", "TransmittedServices", "LmPackageName",
+    "KeyLength", "ProcessId", "ProcessName", "IpAddress", "IpPort",
+  ],
+};
+
 type Fields = Map<string, string>;
 /** A Message's fields, and whether it named one twice (only a forged line does: a Message lists each field once). */
 interface Read {
@@ -109,10 +132,35 @@ interface Read {
   repeated: boolean;
 }
 
+/** Fields EventData writes in hex: logon and process ids (HexInt64, Pointer) and NTSTATUS codes (HexInt32). */
+const isHexField = (name: string) => name.endsWith("LogonId") || name.endsWith("ProcessId") || name === "Status" || name === "SubStatus";
+
 /** Windows renders logon and process ids and NTSTATUS codes in upper case (`0x3E7`, `0xC000006D`); EventData has them in lower case. */
 function fieldValue(name: string, value: string): string {
-  const hex = name.endsWith("LogonId") || name.endsWith("ProcessId") || name === "Status" || name === "SubStatus";
-  return hex && value.startsWith("0x") ? value.toLowerCase() : value;
+  return isHexField(name) && value.startsWith("0x") ? value.toLowerCase() : value;
+}
+
+/**
+ * A row's `Properties` values as text, as `ConvertTo-Json` writes them (`[{"Value": "S-1-5-18"}, {"Value": 999}, …]`,
+ * or plain values); undefined when the row has none (an `Export-Csv` writes the property's type name instead).
+ */
+function propertyValues(raw: unknown): (string | null)[] | undefined {
+  if (!Array.isArray(raw) || raw.length === 0) return undefined;
+  return raw.map((p) => {
+    const v: unknown = p !== null && typeof p === "object" && !Array.isArray(p) ? (p as { Value?: unknown }).Value : p;
+    return typeof v === "string" || typeof v === "number" || typeof v === "bigint" || typeof v === "boolean" ? String(v) : null;
+  });
+}
+
+/** A Security event's fields from its `Properties` by position ({@link EVENT_DATA_ORDER}); hex fields given as numbers (JSON has no hex) in EventData's `0x…`. */
+function propertyFields(values: readonly (string | null)[], order: readonly string[]): Read {
+  const fields: Fields = new Map();
+  order.forEach((name, i) => {
+    const v = i < values.length ? values[i] : null;
+    if (v === null) return;
+    fields.set(name, isHexField(name) && /^\d{1,20}$/.test(v) ? "0x" + BigInt(v).toString(16) : fieldValue(name, v));
+  });
+  return { fields, repeated: false };
 }
 
 /** A line's label (before its first colon) and value (after it, leading blanks dropped); undefined without a colon. */
@@ -319,6 +367,9 @@ function localTimes(time: pl.Series, warn: (message: string) => void, warned: bo
  * like headings stay in it (Windows renders it verbatim); a Sysmon value's blank lines before the next field are its
  * own, those at the Message's end (and a 4688 command line's before the closing explanation) are dropped; line ends are `\n`.
  *
+ * A JSON export's `Properties` (a list: the EventData values by position) gives a Security 4688/4624/4625 row's fields
+ * in preference to its Message ({@link EVENT_DATA_ORDER}): in any language, and without a Message.
+ *
  * Rows of other events, or whose Message fits no template, keep nulls.
  * Messages in another language give nulls and one warning; a Message over
  * {@link MAX_MESSAGE_CHARS} characters is read up to there. Other frames, and
@@ -335,11 +386,21 @@ export function winEventFields(df: pl.DataFrame, options: WinEventFieldsOptions 
   const parsed = new Array<Fields | undefined>(rows);
   const seen = new Set<string>(); // field names, in the order first met
   let cut = 0, foreign = 0, repeats = 0, noCommandLine = 0;
+  // Get-WinEvent's Properties (a JSON export's list), the EventData values by position: read in any language, and preferred.
+  const properties = names.includes("Properties") && columnOf(df, "Properties").dtype.variant === "List" ? (columnOf(df, "Properties").toArray() as unknown[]) : undefined;
   for (let i = 0; i < rows; i++) {
     const raw = messages[i];
-    if (typeof raw !== "string" || raw === "") continue;
     const provider = String(providers[i] ?? "");
     const template = provider === SECURITY ? TEMPLATES[Number(ids[i])] : undefined;
+    const values = template && properties ? propertyValues(properties[i]) : undefined;
+    if (values) {
+      // A Security event's Properties: its fields whatever the Message's language, or without one (a provider's messages not installed).
+      parsed[i] = propertyFields(values, EVENT_DATA_ORDER[Number(ids[i])]).fields;
+      for (const name of [...parsed[i]!.keys(), ...templateFields(template!)]) seen.add(name);
+      if (template === TEMPLATES[4688] && parsed[i]!.has("NewProcessId") && !parsed[i]!.has("CommandLine")) noCommandLine++;
+      continue;
+    }
+    if (typeof raw !== "string" || raw === "") continue;
     if (provider !== SYSMON && !template) continue;
     if (raw.length > MAX_MESSAGE_CHARS) cut++;
     const lines = (raw.length > MAX_MESSAGE_CHARS ? raw.slice(0, MAX_MESSAGE_CHARS) : raw).split(/\r\n|\r|\n/);

@@ -9,7 +9,7 @@ import pl from "nodejs-polars";
 import { readDataFile } from "../../../src/data/readers";
 import { MAX_MESSAGE_CHARS, winEventFields } from "../../../src/data/schemas/winEvent";
 import { tempTree } from "../../helpers/tmp";
-import { chain, eventDataCsv, HOST, msg4688De, plainExportCsv } from "./winEventExports";
+import { chain, eventDataCsv, HOST, msg4688De, plainExportCsv, type Event } from "./winEventExports";
 
 const read = (name: string, text: string) => readDataFile(path.join(tempTree({ [name]: text }), name));
 // Times (the docs export's UtcTime is read as one) as Sysmon writes them.
@@ -407,5 +407,48 @@ describe("winEventFields: a Sysmon value's own blanks", () => {
     const message = ["Process Create:", "RuleName: -", "ProcessId: 291", "Image: C:\\x.exe", `CommandLine: ${cmd}`, "CurrentDirectory: C:\\", "User: WS01\\alice"].join("\r\n");
     const out = winEventFields(sysmonExport([message]), { warn: () => {} });
     assert.deepEqual([first(out, "CommandLine"), first(out, "RuleName"), first(out, "ProcessId")], [cmd, "-", "291"]);
+  });
+});
+
+describe("winEventFields: Get-WinEvent | ConvertTo-Json's Properties (the EventData values by position, in any language)", () => {
+  // The EventData order of each template (learn.microsoft.com's XML samples): Properties[i] is the i-th.
+  const ORDER: Record<number, string[]> = {
+    4688: ["SubjectUserSid", "SubjectUserName", "SubjectDomainName", "SubjectLogonId", "NewProcessId", "NewProcessName", "TokenElevationType", "ProcessId", "CommandLine", "TargetUserSid", "TargetUserName", "TargetDomainName", "TargetLogonId", "ParentProcessName", "MandatoryLabel"],
+    4625: ["SubjectUserSid", "SubjectUserName", "SubjectDomainName", "SubjectLogonId", "TargetUserSid", "TargetUserName", "TargetDomainName", "Status", "FailureReason", "SubStatus", "LogonType", "LogonProcessName", "AuthenticationPackageName", "WorkstationName", "TransmittedServices", "LmPackageName", "KeyLength", "ProcessId", "ProcessName", "IpAddress", "IpPort"],
+  };
+  const HEX = /LogonId$|ProcessId$|^Status$|^SubStatus$/;
+  /** The JSON export of these events: the plain export's records, `Properties` from the docs export's EventData (hex ids as JSON numbers, as .NET's integers are). */
+  function jsonExport(events: Event[], message?: Parameters<typeof plainExportCsv>[1]): string {
+    const plain = read("plain.csv", plainExportCsv(events, message)).toRecords();
+    const docs = read("docs.csv", eventDataCsv(events)).toRecords();
+    return JSON.stringify(plain.map((r, i) => ({
+      ...r,
+      Properties: ORDER[events[i].id].map((name) => {
+        const v = docs[i][name];
+        return { Value: HEX.test(name) && typeof v === "string" && v.startsWith("0x") ? Number(v) : v === null ? null : String(v) };
+      }),
+    })), null, 4);
+  }
+  const procs = chain(3);
+  const events = procs.map((proc) => ({ id: 4688 as const, proc }));
+
+  it("German 4688 Messages: the fields from Properties, equal to the docs command's columns, and no not-English warning", () => {
+    const warnings: string[] = [];
+    const json = read("events.json", jsonExport(events, (e) => msg4688De((e as { proc: (typeof procs)[0] }).proc)));
+    const out = winEventFields(json, { warn: (m) => warnings.push(m) });
+    const docs = read("docs.csv", eventDataCsv(events));
+    for (const f of ORDER[4688]) assert.deepEqual(texts(out, f), texts(docs, f), f);
+    assert.deepEqual(texts(out, "NewProcessId"), ["0x1000", "0x1004", "0x1008"]);
+    assert.deepEqual(warnings, []);
+  });
+
+  it("4625 without a Message (the provider's messages not installed): the failure read by position; English Messages read the same", () => {
+    const spray = ["bob", "carol"].map((user) => ({ id: 4625 as const, logon: { user, type: 3, ip: "203.0.113.45" } }));
+    const none = winEventFields(read("none.json", jsonExport(spray, () => "")), { warn: () => {} });
+    const english = winEventFields(read("en.json", jsonExport(spray)), { warn: () => {} });
+    for (const df of [none, english]) {
+      assert.deepEqual([texts(df, "TargetUserName"), texts(df, "IpAddress"), texts(df, "Status"), texts(df, "LogonType")], [["bob", "carol"], Array(2).fill("203.0.113.45"), Array(2).fill("0xc000006d"), ["3", "3"]]);
+    }
+    assert.deepEqual(texts(none, "FailureReason"), ["%%2313", "%%2313"], "as EventData has it (a logon query writes the words)");
   });
 });
