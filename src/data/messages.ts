@@ -165,7 +165,7 @@ export const dataWarnings = {
    */
   winEventNotEnglish: (where: string, count: number, docs: string) =>
     `${where}: ${count} Security 4688/4624/4625 message(s) are not in English (a German or French Windows writes its field labels in its language); only Windows' English Message labels are read, so these rows' event fields are not read (no columns from them). ` +
-    `Export the EventData fields as columns instead, which works in any language (the field names are Windows' own, not translated): ${docs}`,
+    `Export the EventData fields as columns instead, which works in any language (the field names are Windows' own, not translated), or export with ConvertTo-Json, whose Properties (the EventData values) are read in any language: ${docs}`,
   /** winEventFields: `count` messages longer than `max` characters, read up to there. */
   winEventMessageCut: (where: string, count: number, max: number) =>
     `${where}: ${count} message(s) longer than ${max} characters (Windows' own are a few KB: a broken or hostile log?) were read up to the first ${max} characters only`,
