@@ -19,6 +19,27 @@ const ALIASES: readonly (readonly string[])[] = [
   ["VelociraptorLogs", "Velociraptor"],
 ];
 
+/**
+ * Every environment name a query file may give in `metadata.data_environments`: huntlab's providers and MSTICPy's
+ * DataEnvironment names (its drivers huntlab does not have included: their files are for other tools, not misspelt).
+ */
+export const KNOWN_ENVIRONMENTS: readonly string[] = [
+  ...new Set([
+    "LocalData",
+    "MSSentinel",
+    "Kusto",
+    "Splunk",
+    "Elasticsearch",
+    ...ALIASES.flat(),
+    ...["Elastic", "ResourceGraph", "Sumologic", "M365D", "M365DGraph", "Cybereason", "Prismacloud", "OpenObserve", "MSSentinelSearch"],
+  ]),
+];
+
+/** Whether `name` (a file's `data_environments` entry, any case) is an environment huntlab or MSTICPy knows. */
+export function isKnownEnvironment(name: string): boolean {
+  return KNOWN_ENVIRONMENTS.some((known) => sameName(known, name));
+}
+
 /** The names a query file may give `environment` in `metadata.data_environments`: itself, then MSTICPy's other names of it. */
 export function environmentNames(environment: string): readonly string[] {
   const group = ALIASES.find((names) => names.some((name) => sameName(name, environment)));

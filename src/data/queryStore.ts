@@ -11,7 +11,8 @@ import { fileKind } from "../common/regularFile";
 import { loadConfig, type HuntlabConfig } from "../config/config";
 import { readPathSetting } from "../config/pathSetting";
 import type { YamlProblem } from "../config/messages";
-import { namesEnvironment } from "./environmentNames";
+import { closestNames } from "../common/errors";
+import { isKnownEnvironment, KNOWN_ENVIRONMENTS, namesEnvironment } from "./environmentNames";
 import { QueryDefinitionError, dataMessages as msg } from "./messages";
 import { parseYamlText, readYamlText, type YamlLimits } from "../config/yamlFile";
 import { EVENT_KINDS, type QueryDefinition, type QueryParameter, type QueryParameterType } from "./types";
@@ -234,7 +235,7 @@ function parseParameter(where: string, name: string, spec: unknown): QueryParame
 
 /** Options of {@link loadQueries}. */
 export interface LoadQueriesOptions {
-  /** Told of each YAML file skipped as not a query file (empty, a list, a scalar) and each broken symbolic link. Default: printed with `console.log` as `Warning: …`. */
+  /** Told of each YAML file skipped as not a query file (empty, a list, a scalar) each broken symbolic link, and each `data_environments` name no environment has. Default: printed with `console.log` as `Warning: …`. */
   warn?: (message: string) => void;
 }
 
@@ -243,6 +244,17 @@ function describeYaml(root: unknown): string {
   if (root === null || root === undefined) return "empty";
   if (Array.isArray(root)) return "a list";
   return `a ${typeof root}`;
+}
+
+/** The warning for `data_environments` entries no environment has, each with its close names. */
+function unknownEnvironmentWarning(file: string, unknown: readonly string[], others: boolean): string {
+  const named = unknown.map((e) => {
+    const close = closestNames(e, KNOWN_ENVIRONMENTS, 2);
+    return `${JSON.stringify(e.slice(0, 60))}${close.length ? ` (did you mean ${close.join(" or ")}?)` : ""}`;
+  });
+  const what = unknown.length > 1 ? `names no data environment: ${named.join(", ")}` : `names no data environment: ${named[0]}`;
+  const then = others ? "its queries are loaded only for the other environments it names" : "its queries are not loaded";
+  return `${file}: metadata.data_environments ${what}; ${then}. Known environments: ${KNOWN_ENVIRONMENTS.join(", ")}`;
 }
 
 /**
@@ -268,10 +280,14 @@ export function loadQueries(queryPaths: string[], environment: string, options: 
       warn(`${file}: skipped, metadata.data_environments is missing or empty (the providers its queries are for, e.g. [${environment}])`);
       continue;
     }
-    // Files for other environments are skipped without checking their queries.
     // A file may name the environment as MSTICPy does (LogAnalytics for MSSentinel); a dotted one
     // (`DataEnvironment.LogAnalytics`) by its second part, as MSTICPy's `env_value.split(".")[1]` (it took the last).
-    if (envs && !envs.some((e) => namesEnvironment(environment, e.includes(".") ? e.split(".")[1] : e))) continue;
+    const names = envs?.map((e) => (e.includes(".") ? e.split(".")[1] : e));
+    // A misspelt environment (`Sentinal`) left the file's queries out without a word; the file is still loaded for the names it gets right.
+    const unknown = names?.filter((e) => !isKnownEnvironment(e)) ?? [];
+    if (unknown.length) warn(unknownEnvironmentWarning(file, unknown, (names ?? []).length > unknown.length));
+    // Files for other environments are skipped without checking their queries.
+    if (names && !names.some((e) => namesEnvironment(environment, e))) continue;
     for (const q of queriesOf(file, root)) byKey.set(`${q.family}.${q.name}`, q);
   }
   return [...byKey.values()].sort((a, b) => `${a.family}.${a.name}`.localeCompare(`${b.family}.${b.name}`));

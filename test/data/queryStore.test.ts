@@ -176,3 +176,20 @@ sources:
   assert.equal(withMacro.query, 'T | where A == 1\n| where B has "{host}"\n| take 1');
   assert.equal(withoutMacro.query, "T | where A == 1  | take 1");
 });
+
+test("a data_environments name no environment has is a warning naming the file, the name, its close names and the known ones; the rest still load", () => {
+  const dir = tempTree({
+    "a/typo.yaml": VALID.replace("[LocalData]", "[LocalDta]").replace("q1:", "typo_only:"),
+    "b/mixed.yaml": VALID.replace("[LocalData]", "[Sentinal, LocalData]").replace("q1:", "mixed:"),
+    "c/other.yaml": VALID.replace("[LocalData]", "[Cybereason, DataEnvironment.MDATP]").replace("q1:", "other_tool:"),
+    "d/good.yaml": VALID,
+  });
+  const warnings: string[] = [];
+  const qs = loadQueries([dir], "LocalData", { warn: (m) => warnings.push(m) });
+  const names = qs.map((q) => q.name);
+  assert.ok(names.includes("q1") && names.includes("mixed"), names.join(", "));
+  assert.ok(!names.includes("typo_only") && !names.includes("other_tool"));
+  assert.equal(warnings.length, 2, warnings.join("\n"));
+  assert.match(warnings[0], /a\/typo\.yaml: metadata\.data_environments names no data environment: "LocalDta" \(did you mean LocalData\?\); its queries are not loaded\. Known environments: LocalData, MSSentinel, /);
+  assert.match(warnings[1], /b\/mixed\.yaml: .*"Sentinal" \(did you mean MSSentinel[^)]*\); its queries are loaded only for the other environments it names/);
+});
