@@ -574,12 +574,19 @@ class LiveProvider implements QueryProviderMethods, QueryProviderConnection {
     return formatLiveHelp(this.find(name), this.live.environment);
   }
 
-  /** A `Family.query` name runs that query with `params`; any other text runs as a query of the service's language, unchanged. */
+  /**
+   * A `Family.query` name runs that query with `params`; a bare dotted name that is no query (`Azure.signin`) is a
+   * `data/unknown-query` error with the close names; any other text runs as a query of the service's language, unchanged.
+   */
   async execQuery(query: string, params?: QueryParams, options?: QueryRunOptions): Promise<pl.DataFrame> {
     if (typeof query !== "string") throw new QueryError(msg.execQueryText(notAFrameText(query)));
     const text = query.trim();
     const named = this.live.definitions.find((q) => `${q.family}.${q.name}` === text);
     if (named) return rich(await this.live.run(named, params, runOptions(text, options)));
+    // `Family.query` misspelt: a bare dotted name is no query text of any service (KQL and Elasticsearch reject it,
+    // SPL would search for the word), so the service's syntax error (or a search with no rows) is replaced by the
+    // close names, as LocalData gives. A search for such a word is still `search Azure.signins`.
+    if (/^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$/.test(text)) throw new QueryError(msg.unknownQuery(text, this.listQueries()));
     if (params && Object.keys(params).length) throw new QueryError(msg.parametersOnFile(text.slice(0, 80)));
     return rich(await this.live.runText(text, runOptions("execQuery", options)));
   }

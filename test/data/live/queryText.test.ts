@@ -263,3 +263,25 @@ describe("MSTICPy's own defaults are query text: path_separator, Splunk's timefo
     await assert.rejects(() => run({ timestamp: '2024") | take 1 //' }), { code: "data/not-a-time", message: /parameter "timestamp"/ });
   });
 });
+
+describe("execQuery of a misspelt Family.query name", () => {
+  useCapturingDrivers();
+
+  it("a bare dotted name that is no query is a data/unknown-query with the close names, sent nowhere (KQL and SPL); query text still goes as written", async () => {
+    for (const [environment, fileEnvironment, text] of [["MSSentinel", "LogAnalytics", "SecurityAlert | take 1"], ["Splunk", "Splunk", "search index=main Fam.q"]] as const) {
+      const dir = tempDir();
+      fs.writeFileSync(path.join(dir, "q.yaml"), "metadata: {version: 1, description: d, data_environments: [" + fileEnvironment + "], data_families: [Fam]}\nsources:\n  list_things: {description: q, args: {query: 'T | take 1'}}\n");
+      fs.writeFileSync(path.join(dir, "msticpyconfig.yaml"), "DataProviders: {}\n");
+      const qp = new QueryProvider(environment, { queryPaths: [dir], configPath: path.join(dir, "msticpyconfig.yaml"), warn: () => {} });
+      await qp.connect({});
+      for (const misspelt of ["Fam.list_thing", "Fm.list_things", " Fam.Sub.list_things "]) {
+        sent.length = 0;
+        await assert.rejects(() => qp.execQuery(misspelt), (e: Error & { code?: string }) => e.code === "data/unknown-query" && e.message.includes(`no query "${misspelt.trim()}"`) && e.message.includes("Did you mean Fam.list_things?"), misspelt);
+        assert.equal(sent.length, 0, "nothing sent");
+      }
+      sent.length = 0;
+      await qp.execQuery(text);
+      assert.deepEqual(sent, [text]);
+    }
+  });
+});
