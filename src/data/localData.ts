@@ -91,7 +91,7 @@ export function timeRole(param: QueryParameter): "start" | "end" | undefined {
  * query times; a file has no such default). `given`, when passed, receives
  * the parameters the caller gave (the others hold their defaults).
  */
-export function resolveParameters(query: QueryDefinition, params: QueryParams = {}, given?: Set<QueryParameter>): Map<QueryParameter, unknown> {
+export function resolveParameters(query: QueryDefinition, params: QueryParams = {}, given?: Set<QueryParameter>, options: ResolveOptions = {}): Map<QueryParameter, unknown> {
   const where = `${query.family}.${query.name}`;
   params = queryParams(where, params);
   const byName = new Map<string, QueryParameter>();
@@ -112,7 +112,7 @@ export function resolveParameters(query: QueryDefinition, params: QueryParams = 
     if (earlier !== undefined) throw new QueryError(msg.parameterTwice(where, param.name, [earlier, key]));
     givenAs.set(param, key);
     given?.add(param);
-    values.set(param, convertValue(where, param, value));
+    values.set(param, convertValue(where, param, value, options));
   }
   for (const param of query.parameters) {
     if (values.has(param)) continue;
@@ -124,7 +124,16 @@ export function resolveParameters(query: QueryDefinition, params: QueryParams = 
   return values;
 }
 
-function convertValue(where: string, param: QueryParameter, value: unknown): unknown {
+/** Options of {@link resolveParameters}. */
+export interface ResolveOptions {
+  /**
+   * A text parameter may be given a list of texts or numbers (nulls dropped), for the live templates' whole value
+   * lists (`has_any ({cmd_line})`, MSTICPy's MDE files), which check where it stands. Default false: a list is an error.
+   */
+  textLists?: boolean;
+}
+
+function convertValue(where: string, param: QueryParameter, value: unknown, options: ResolveOptions = {}): unknown {
   if (value === null) return null;
   const bad = (expected: string) => new QueryError(msg.parameterType(where, param.name, expected, value));
   switch (param.type) {
@@ -164,6 +173,9 @@ function convertValue(where: string, param: QueryParameter, value: unknown): unk
       if (typeof value === "string" || typeof value === "number" || typeof value === "bigint") return [value];
       throw bad("a list");
     case "str":
+      if (options.textLists && Array.isArray(value) && value.every((v) => v === null || v === undefined || typeof v === "string" || typeof v === "number" || typeof v === "bigint")) {
+        return value.filter((v) => v !== null && v !== undefined).map(String);
+      }
       if (typeof value !== "string" && typeof value !== "number" && typeof value !== "bigint") throw bad("a string");
       return String(value);
   }

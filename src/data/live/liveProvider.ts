@@ -279,7 +279,7 @@ export class LiveDataProvider {
     const splitMs = parseSplitBy(splitRaw ?? q.metadata.split_query_by, where);
     // The parameters the caller gave: their text may not be a query fragment (render.ts).
     const given = new Set<QueryParameter>();
-    const resolved = resolveParameters(q, rest, given);
+    const resolved = resolveParameters(q, rest, given, { textLists: true });
     let startParam: QueryParameter | undefined;
     let endParam: QueryParameter | undefined;
     for (const p of q.parameters) {

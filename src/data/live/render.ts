@@ -173,6 +173,56 @@ function splPlacement(template: string, at: number): Placement {
   return "(,[+-/%.:".includes(before.text) ? "value" : "clause";
 }
 
+/** KQL operators that compare numbers as well as text (`=~`, `!~` compare text only). */
+const NUMBER_OPERATORS = new Set(["==", "!=", "<", "<=", ">", ">="]);
+/** A number as written in decimal, with no leading zeros (`00123`, an account number, stays text). */
+const DECIMAL_NUMBER = /^-?(?:0|[1-9]\d{0,17})(?:\.\d{1,17})?$/;
+
+/** Whether the placeholder from `at` to `end` is all there is in a value list's parentheses (`has_any ({x})`). */
+function wholeValueList(template: string, at: number, end: number): boolean {
+  const before = tokenBefore(template, at);
+  if (before?.kind !== "char" || before.text !== "(" || !opensValueList(template, before.start)) return false;
+  let i = end;
+  while (i < template.length && /\s/.test(template[i])) i++;
+  return template[i] === ")";
+}
+
+/** One quoted item of pasted list text: `'…'` or `"…"`, with `\` escapes as Python's repr and KQL write them. */
+const QUOTED_ITEM = /\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")\s*(,|$)/y;
+
+/**
+ * The values of list text given for a text parameter that is a whole list: quoted items (`'a', 'b'`, or Python's
+ * `['a', 'b']`, as MSTICPy users paste them) are read as quoted; otherwise the text is split at commas and trimmed,
+ * as list parameters are (`a, b`); one value without commas is itself. A string when it cannot be read (an unclosed
+ * quote, quoted and bare items mixed), saying why.
+ */
+export function listTextItems(text: string): string[] | string {
+  const trimmed = text.trim();
+  if (!/^\[|^['"]/.test(trimmed)) {
+    if (/['"]/.test(trimmed) && trimmed.includes(",")) return "the text mixes quoted and unquoted values, so where each value ends is ambiguous";
+    return trimmed.split(",").map((item) => item.trim()).filter((item) => item !== "");
+  }
+  const bracketed = trimmed.startsWith("[");
+  if (bracketed && !trimmed.endsWith("]")) return "the text starts with [ but does not end with ]";
+  const body = bracketed ? trimmed.slice(1, -1) : trimmed;
+  if (body.trim() === "") return [];
+  const items: string[] = [];
+  QUOTED_ITEM.lastIndex = 0;
+  while (QUOTED_ITEM.lastIndex < body.length) {
+    const from = QUOTED_ITEM.lastIndex;
+    const m = QUOTED_ITEM.exec(body);
+    if (!m) return `the text is not a list of quoted values (from character ${from + (bracketed ? 2 : 1)}: an unclosed quote, or a value without quotes among quoted ones)`;
+    items.push(unescapeItem(m[1] ?? m[2]));
+    if (m[3] === "") break;
+  }
+  return items;
+}
+
+/** An item's `\` escapes: `\n`, `\t`, `\r` as those characters, any other escaped character as itself. */
+function unescapeItem(body: string): string {
+  return body.replace(/\\(.)/gs, (_all, c: string) => (c === "n" ? "\n" : c === "t" ? "\t" : c === "r" ? "\r" : c));
+}
+
 /** Writes one value; the driver's own writer when it has one. */
 export type LiteralWriter = (value: LiteralValue, type: LiteralType) => string;
 
@@ -231,6 +281,10 @@ export function renderTemplate(template: string, values: ReadonlyMap<string, Tem
   const commas = language === "kql" ? valueListCommas(template) : new Set<number>();
   /** `entry` (parameter `name`'s value, or one made from it) as a literal, for the placeholder at `at` in the template. */
   const writeEntry = (name: string, entry: TemplateValue, at: number): string => {
+    // A list for a text parameter (MSTICPy's `has_any ({cmd_line})`) is taken only where the template has a whole list.
+    if (entry.type === "str" && Array.isArray(entry.value)) {
+      throw new QueryError(msg.liveLiteral(where, name, "a list was given, but the parameter is text and its placeholder is not a whole list of values (as in has_any ({x}) or in ({x})): give one text"));
+    }
     // The file's own `*` (Splunk's `index={index}`, `default: '*'`) is the wildcard MSTICPy's files mean.
     if (inSearch(at) && hasWildcard(entry.value) && !isFileText(entry)) {
       throw new QueryError(msg.liveLiteral(where, name, 'the value holds "*", which SPL\'s search command reads as a wildcard even inside quotes: filter with "| where" instead (where Field="…" compares the text as written)'));
@@ -258,7 +312,7 @@ export function renderTemplate(template: string, values: ReadonlyMap<string, Tem
   /** A bare placeholder's text as a query fragment, or undefined when it is a literal. */
   const fragment = (name: string, at: number): string | undefined => {
     const entry = values.get(name) as TemplateValue;
-    if (!entry.origin || entry.type !== "str" || language === "esdsl") return undefined;
+    if (!entry.origin || entry.type !== "str" || language === "esdsl" || Array.isArray(entry.value)) return undefined;
     // In a KQL comment, a placeholder is no query text.
     if (inKqlComment(at)) return undefined;
     const placement = language === "kql" ? kqlPlacement(template, at, commas) : splPlacement(template, at);
@@ -284,9 +338,38 @@ export function renderTemplate(template: string, values: ReadonlyMap<string, Tem
     const literal = literalAt(text, 0, language);
     return literal?.closed && literal.end === text.length ? text : undefined;
   };
+  /**
+   * A text parameter that is a whole list of values (`has_any ({cmd_line})`, `in~ ({hosts})`: MSTICPy pastes the
+   * caller's text there, `'a', 'b'`): its items, each a literal; undefined when it stands elsewhere.
+   */
+  const listItems = (name: string, at: number): string | undefined => {
+    const entry = values.get(name) as TemplateValue;
+    if (language === "esdsl" || entry.type !== "str" || entry.value === null || entry.value === "" || inKqlComment(at)) return undefined;
+    if (!wholeValueList(template, at, at + name.length + 2)) return undefined;
+    const items = Array.isArray(entry.value) ? entry.value.map(String) : listTextItems(String(entry.value));
+    if (typeof items === "string") throw new QueryError(msg.liveLiteral(where, name, `${items}; the placeholder is a whole list of values (${template.slice(Math.max(0, at - 12), at).trim()} …), so give the values as a list (["a", "b"]) or as text separated by commas (a, b)`));
+    // No values: one empty text, as an absent value is (`has_any ()` is no KQL).
+    return items.length ? items.map((item) => writeEntry(name, { ...entry, value: item }, at)).join(", ") : writeEntry(name, { ...entry, value: "" }, at);
+  };
+  /**
+   * KQL: a text parameter compared bare with a number operator (`RemotePort == {protocol}`, MSTICPy's MDE files):
+   * text that is a number is the number MSTICPy's pasted text is (`"443"` compared with an int column matched no
+   * row). `=~`, `has`… compare text only, so there the value stays text.
+   */
+  const numberText = (name: string, at: number): string | undefined => {
+    const entry = values.get(name) as TemplateValue;
+    if (language !== "kql" || entry.type !== "str" || entry.value === null || Array.isArray(entry.value) || inKqlComment(at)) return undefined;
+    const before = tokenBefore(template, at);
+    if (before?.kind !== "operator" || !NUMBER_OPERATORS.has(before.text)) return undefined;
+    const text = String(entry.value);
+    if (!DECIMAL_NUMBER.test(text) || !Number.isFinite(Number(text)) || (!text.includes(".") && !Number.isSafeInteger(Number(text)))) return undefined;
+    return writeEntry(name, { value: Number(text), type: text.includes(".") ? "float" : "int" }, at);
+  };
   /** Braces and placeholders in plain text (or in a comment): each known one a literal, or a fragment. */
   const fill = (text: string, from: number): string =>
-    text.replace(PLACEHOLDER, (whole, name: string | undefined, offset: number) => (whole === "{{" ? "{" : whole === "}}" ? "}" : values.has(name as string) ? (fragment(name as string, from + offset) ?? ownLiteral(name as string) ?? write(name as string, from + offset)) : whole));
+    text.replace(PLACEHOLDER, (whole, name: string | undefined, offset: number) =>
+      whole === "{{" ? "{" : whole === "}}" ? "}" : values.has(name as string) ? (fragment(name as string, from + offset) ?? ownLiteral(name as string) ?? listItems(name as string, from + offset) ?? numberText(name as string, from + offset) ?? write(name as string, from + offset)) : whole,
+    );
   /** A placeholder inside a string with other text: the value escaped for that string, or an error. */
   const inside = (literal: StringLiteral, name: string, at: number): string => {
     const written = write(name, at);
@@ -359,7 +442,7 @@ export function renderTemplate(template: string, values: ReadonlyMap<string, Tem
  * caller (a pivot passing every parameter). MSTICPy pastes it into the query as written.
  */
 function isFileText(entry: TemplateValue): boolean {
-  if (entry.type !== "str" || !entry.origin || entry.value === null) return false;
+  if (entry.type !== "str" || !entry.origin || entry.value === null || Array.isArray(entry.value)) return false;
   return entry.origin === "file" || String(entry.value) === entry.fileDefault;
 }
 

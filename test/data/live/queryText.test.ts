@@ -285,3 +285,46 @@ describe("execQuery of a misspelt Family.query name", () => {
     }
   });
 });
+
+describe("MSTICPy's MDE templates: a number compared bare, and a text parameter that is a whole list", () => {
+  useCapturingDrivers();
+
+  it("KQL `RemotePort == {protocol}` (a str parameter): number text is the number MSTICPy pastes, not the text \"443\" an int column never equals; other text stays text", async () => {
+    const run = await provider("MSSentinel", "LogAnalytics", "DeviceNetworkEvents\n| where RemotePort == {protocol} and LocalPort != {protocol} and Bytes >= {protocol}\n| where Computer =~ {protocol} or Name has {protocol} or Tag == \"{protocol}\"", {
+      protocol: "{description: port, type: str}",
+    });
+    assert.equal(await run({ protocol: "443" }), 'DeviceNetworkEvents\n| where RemotePort == 443 and LocalPort != 443 and Bytes >= 443\n| where Computer =~ "443" or Name has "443" or Tag == "443"');
+    assert.match(await run({ protocol: 443 }), /RemotePort == 443 and/);
+    assert.match(await run({ protocol: "-1.5" }), /RemotePort == real\(-1\.5\) and/);
+    // Not a number as written (leading zeros, past 2^53, an IP address, an injection): text, escaped.
+    for (const text of ["0443", "99999999999999999999", "10.0.0.1", "443 or 1==1", "1e3"]) {
+      assert.match(await run({ protocol: text }), new RegExp(`RemotePort == ${JSON.stringify(text).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} and`), text);
+    }
+  });
+
+  it("KQL `has_any ({cmd_line})` (a str parameter MSTICPy pastes): list text, Python's ['a','b'], quoted items and an array are one literal per value", async () => {
+    const run = await provider("MSSentinel", "LogAnalytics", "DeviceProcessEvents\n| where ProcessCommandLine has_any ({cmd_line}) and Name in~ ( {cmd_line} )", { cmd_line: "{description: c, type: str}" });
+    const expect = (items: string) => `DeviceProcessEvents\n| where ProcessCommandLine has_any (${items}) and Name in~ ( ${items} )`;
+    assert.equal(await run({ cmd_line: "mimikatz, procdump ,x" }), expect('"mimikatz", "procdump", "x"'));
+    assert.equal(await run({ cmd_line: "['mimikatz', 'procdump']" }), expect('"mimikatz", "procdump"'));
+    assert.equal(await run({ cmd_line: `'it\\'s', "C:\\\\Temp\\\\a.exe"` }), expect('"it\'s", "C:\\\\Temp\\\\a.exe"'));
+    assert.equal(await run({ cmd_line: ["a,b", 'c" or 1==1 //', null] }), expect('"a,b", "c\\" or 1==1 //"'));
+    assert.equal(await run({ cmd_line: "solo" }), expect('"solo"'));
+    assert.equal(await run({ cmd_line: "[]" }), expect('""'));
+  });
+
+  it("list text that cannot be read one way is an error naming the parameter, sent nowhere; a list where one text goes is refused", async () => {
+    const run = await provider("MSSentinel", "LogAnalytics", "T | where ProcessCommandLine has_any ({cmd_line}) | where A == {other}", { cmd_line: "{description: c, type: str}", other: "{description: o, type: str, default: x}" });
+    for (const bad of ['"C:\\\\Program Files\\\\x.exe" -arg', "a, 'b'", "['a', 'b'", "'a' 'b'"]) {
+      sent.length = 0;
+      await assert.rejects(() => run({ cmd_line: bad }), (e: Error & { code?: string }) => e.code === "data/live-literal" && /Fam\.q: parameter "cmd_line": .*give the values as a list/.test(e.message), bad);
+      assert.equal(sent.length, 0, "nothing sent");
+    }
+    await assert.rejects(() => run({ cmd_line: "a", other: ["x", "y"] }), { code: "data/live-literal", message: /Fam\.q: parameter "other": a list was given, but the parameter is text/ });
+  });
+
+  it("SPL `host IN ({hosts})` with a text parameter: the same items", async () => {
+    const run = await provider("Splunk", "Splunk", "search index=main host IN ({hosts})", { hosts: "{description: h, type: str}" });
+    assert.equal(await run({ hosts: "ws1, ws2" }), 'search index=main host IN ("ws1", "ws2")');
+  });
+});
