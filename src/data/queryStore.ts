@@ -14,6 +14,7 @@ import type { YamlProblem } from "../config/messages";
 import { closestNames } from "../common/errors";
 import { isKnownEnvironment, KNOWN_ENVIRONMENTS, namesEnvironment } from "./environmentNames";
 import { QueryDefinitionError, dataMessages as msg } from "./messages";
+import { fixMsticpyQuery } from "./msticpyFixes";
 import { parseYamlText, readYamlText, type YamlLimits } from "../config/yamlFile";
 import { EVENT_KINDS, type QueryDefinition, type QueryParameter, type QueryParameterType } from "./types";
 import type { EventKind } from "./schemas/index";
@@ -166,7 +167,7 @@ function queriesOf(file: string, root: unknown): QueryDefinition[] {
         family,
         name,
         description: String(rawSource.description ?? ""),
-        query: replaceQueryMacros(String(args.query), rawSource.query_macros).trim(),
+        query: fixMsticpyQuery(name, replaceQueryMacros(String(args.query), rawSource.query_macros).trim()),
         parameters,
         metadata: meta,
         sourceFile: file,

@@ -385,3 +385,40 @@ describe("dotted data families, nested as MSTICPy nests them", () => {
     assert.throws(() => provider(queryFile("A.then", ["q"])), { code: "data/query-invalid", message: /data family "A\.then"/ });
   });
 });
+
+describe("MSTICPy's own query defects, corrected on purpose when its files are loaded", () => {
+  /** MSTICPy's kql_sent_azure.yaml storage queries, as far as the defect goes, and the same text under another name. */
+  const storageFile = (name: string) =>
+    [
+      "metadata: {version: 1, description: d, data_environments: [LogAnalytics], data_families: [Azure]}",
+      "sources:",
+      `  ${name}:`,
+      "    description: Returns Azure Storage Operations for an MD5 file hash",
+      "    args:",
+      "      query: '",
+      "        union",
+      "        StorageFileLogs,",
+      "        StorageBlobLogs",
+      '        | where OperationName =~ "PutBlob" or OperationName =~ "PutRange"',
+      '        | extend SourceTable = iff(OperationName has "range", "StorageFileLogs", "StorageBlobLogs")',
+      "        | where Md5Hash =~ {file_hash}'",
+      "    parameters:",
+      "      file_hash: {description: MD5 hash of file, type: str}",
+      "",
+    ].join("\n");
+
+  it("list_storage_ops_for_hash/_for_ip: `OperationName has \"range\"` (never true: PutRange is one term) is `=~ \"PutRange\"`, so Azure Files uploads name StorageFileLogs", () => {
+    for (const name of ["list_storage_ops_for_hash", "list_storage_ops_for_ip"]) {
+      const dir = tempTree({ "kql_sent_azure.yaml": storageFile(name) });
+      const [q] = loadQueries([dir], "MSSentinel", { warn: () => {} });
+      assert.match(q.query, /\| extend SourceTable = iff\(OperationName =~ "PutRange", "StorageFileLogs", "StorageBlobLogs"\)/, name);
+      assert.ok(!q.query.includes('has "range"'), name);
+    }
+  });
+
+  it("the same text in a query of another name (a user's own) is left as written", () => {
+    const dir = tempTree({ "mine.yaml": storageFile("my_storage_ops") });
+    const [q] = loadQueries([dir], "MSSentinel", { warn: () => {} });
+    assert.match(q.query, /iff\(OperationName has "range"/);
+  });
+});
