@@ -119,9 +119,25 @@ export function resolveParameters(query: QueryDefinition, params: QueryParams = 
     if (param.required && !timeRole(param)) throw new QueryError(msg.missingParameter(where, param.name, param.type, param.description));
     // An empty list default (`default: []`, "empty: all" in the live query files) is no filter, as an absent value.
     const emptyList = Array.isArray(param.default) && param.default.length === 0;
-    if (param.default !== null && param.default !== undefined && !emptyList) values.set(param, convertValue(where, param, param.default));
+    if (param.default !== null && param.default !== undefined && !emptyList) values.set(param, defaultValue(query, where, param));
   }
   return values;
+}
+
+/**
+ * A parameter's default from its query file, converted as a caller's value is. One of the wrong type (`default: abc`
+ * for an int) names the file and the default: the caller gave nothing, so "got abc" alone pointed at no one.
+ */
+function defaultValue(query: QueryDefinition, where: string, param: QueryParameter): unknown {
+  try {
+    return convertValue(where, param, param.default);
+  } catch (err) {
+    if (!(err instanceof QueryError) || (err.code !== "data/parameter-type" && err.code !== "data/not-a-time")) throw err;
+    // The convert error's own "<query>: parameter "<name>"" prefix, said once by the new message.
+    const prefix = `${where}: parameter "${param.name}"`;
+    const problem = err.message.startsWith(prefix) ? err.message.slice(prefix.length).replace(/^:?\s+/, "") : err.message;
+    throw new QueryError(msg.parameterDefault(where, param.name, query.sourceFile, problem), { cause: err });
+  }
 }
 
 /** Options of {@link resolveParameters}. */

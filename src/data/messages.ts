@@ -45,6 +45,11 @@ export const DATA_ERRORS = {
     names: "the query, the parameter, the value or the column and its type",
   },
   "data/not-a-time": { class: "QueryError", when: "a time value (e.g. the start parameter) is not a time", names: "the parameter, the value" },
+  "data/parameter-default": {
+    class: "QueryError",
+    when: "a query runs without a parameter whose default in its query file is not a value of its type (default: abc for an int)",
+    names: "the query, the parameter, the query file, what is wrong with the default",
+  },
   "data/filter-column-missing": { class: "QueryError", when: "a parameter filters a column the data file does not have", names: "the query, the parameter, the column, the file" },
   "data/select-column-missing": { class: "QueryError", when: "a query is asked for columns (options.columns or metadata.columns) its data does not have", names: "the query, the file, the columns" },
   "data/time-range-reversed": { class: "QueryError", when: "start is after end", names: "the query, both times" },
@@ -293,11 +298,14 @@ export const dataMessages = {
   /** `what` names the value: `WindowsSecurity.list_host_logons: parameter "start"`. */
   invalidDate: (what: string) => errorMessage("data/not-a-time", `${what}: invalid Date`),
   notATime: (what: string, value: number) => errorMessage("data/not-a-time", `${what}: ${value} is not a time`),
-  dayOffsetOutOfRange: (what: string, value: string | number, year: number) =>
+  /** `year` undefined: beyond any date a Date holds (an epoch time in milliseconds, read as days). */
+  dayOffsetOutOfRange: (what: string, value: string | number, year: number | undefined) =>
     errorMessage(
       "data/not-a-time",
-      `${what}: ${JSON.stringify(String(value).trim())} is read as a number of days from now (MSTICPy's rule for a number), which lands in the year ${year}, outside 1–9999. Write a date as 2026-12-01 (or 2026-12-01T00:00:00Z), or an offset such as -7d.`,
+      `${what}: ${JSON.stringify(String(value).trim())} is read as a number of days from now (MSTICPy's rule for a number), which ${year === undefined ? "is beyond any date" : `lands in the year ${year}, outside 1–9999`}. Write a date as 2026-12-01 (or 2026-12-01T00:00:00Z), or an offset such as -7d${typeof value === "number" && Math.abs(value) >= 1e8 ? "; an epoch time goes as a Date: new Date(seconds * 1000), new Date(milliseconds)" : ""}.`,
     ),
+  parameterDefault: (where: string, name: string, file: string, problem: string) =>
+    errorMessage("data/parameter-default", `${where}: parameter "${name}" was not given, and its default in ${file} cannot be used: ${problem}. Pass ${name}, or correct its default in the query file`),
   notATimeText: (what: string, value: string) =>
     errorMessage("data/not-a-time", `${what}: "${value}" is not a time in a supported format (ISO 8601, or US forms such as 2/10/19 3:21 PM)`),
   filterColumnMissing: (where: string, name: string, column: string, fileName: string) =>

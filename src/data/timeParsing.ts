@@ -640,7 +640,8 @@ export function datetimeValue(value: Date | string | number, what: string): Date
   if (value instanceof Date) return toDate(value, what);
   if (typeof value === "number" || /^\s*[+-]?\d+\s*$/.test(value)) {
     const days = timeOffsetDate(value);
-    if (!days) throw new QueryError(typeof value === "number" ? msg.notATime(what, value) : msg.notATimeText(what, value));
+    // Finite but past any Date (epoch milliseconds or seconds, read as days): said so, with how to pass an epoch time.
+    if (!days) throw new QueryError(typeof value === "number" && !Number.isFinite(value) ? msg.notATime(what, value) : msg.dayOffsetOutOfRange(what, value, undefined));
     // `start=20261201` (a date without dashes) is 20 million days from now: MSTICPy overflows there; silently no rows here.
     const year = days.getUTCFullYear();
     if (year < 1 || year > 9999) throw new QueryError(msg.dayOffsetOutOfRange(what, value, year));

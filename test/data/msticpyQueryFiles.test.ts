@@ -122,6 +122,34 @@ describe("datetime parameters: MSTICPy's relative times", () => {
     assert.equal(resolveStart("3000").got.getUTCFullYear() > 2030, true, "3000 days ahead is a time");
   });
 
+  it("an epoch time given as a number (read as days, past any date) says how to pass an epoch time", () => {
+    for (const epoch of [1704067200000, 1704067200]) {
+      assert.throws(() => resolveStart(epoch), { code: "data/not-a-time", message: /days from now.*beyond any date.*new Date\(milliseconds\)/s }, String(epoch));
+    }
+    assert.throws(() => resolveStart("1704067200000"), { code: "data/not-a-time", message: /"1704067200000" is read as a number of days from now.*beyond any date\. Write a date as 2026-12-01/s });
+  });
+
+  it("a default of the wrong type (an int's `default: abc`, a datetime's `default: someday`) names the query file and the default, not a value the caller never gave", async () => {
+    const data = tempTree({ "events.csv": "TimeGenerated,Account,Count\n2020-01-01T00:00:00Z,a,1\n2020-01-02T00:00:00Z,b,2\n" });
+    const file = [
+      "metadata: {version: 1, description: d, data_environments: [LocalData], data_families: [Fam]}",
+      "sources:",
+      "  q:",
+      "    description: q",
+      "    args: {query: events.csv}",
+      "    parameters:",
+      "      n: {description: n, type: int, column: Count, match: equals, default: abc}",
+      "      start: {description: s, type: datetime, default: someday}",
+      "",
+    ].join("\n");
+    const queries = tempTree({ "q.yaml": file });
+    const qp = new QueryProvider("LocalData", { dataPaths: [data], queryPaths: [queries], fileQueries: false });
+    const where = path.join(queries, "q.yaml").replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    await assert.rejects(() => qp.Fam.q({ start: "2020-01-01" }), { code: "data/parameter-default", message: new RegExp(`^Fam\\.q: parameter "n" was not given, and its default in ${where} cannot be used: expects an integer .*got "abc"\\. Pass n, or correct its default`) });
+    await assert.rejects(() => qp.Fam.q({ n: 1 }), { code: "data/parameter-default", message: /parameter "start" was not given, and its default in .*q\.yaml cannot be used: "someday" is not a time/ });
+    assert.deepEqual((await qp.Fam.q({ n: 2, start: "2020-01-01" })).getColumn("Account").toArray(), ["b"]);
+  });
+
   it("a query file's `default: -2` filters to the last two days", async () => {
     const t = (ms: number) => new Date(ms).toISOString();
     const base = Date.now();
