@@ -192,16 +192,15 @@ const QUOTED_ITEM = /\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")\s*(,|$)/y;
 
 /**
  * The values of list text given for a text parameter that is a whole list: quoted items (`'a', 'b'`, or Python's
- * `['a', 'b']`, as MSTICPy users paste them) are read as quoted; otherwise the text is split at commas and trimmed,
- * as list parameters are (`a, b`); one value without commas is itself. A string when it cannot be read (an unclosed
- * quote, quoted and bare items mixed), saying why.
+ * `['a', 'b']`, as MSTICPy users paste them) are read as quoted when the text starts with a quote or `[`; otherwise
+ * it is split at commas and trimmed, as list parameters are (`a, b`, quotes inside values theirs: `O'Brien, Smith`);
+ * one value without commas is itself. A string when quoted text cannot be read (an unclosed quote, a bare value
+ * after a quoted one), saying why.
  */
 export function listTextItems(text: string): string[] | string {
   const trimmed = text.trim();
-  if (!/^\[|^['"]/.test(trimmed)) {
-    if (/['"]/.test(trimmed) && trimmed.includes(",")) return "the text mixes quoted and unquoted values, so where each value ends is ambiguous";
-    return trimmed.split(",").map((item) => item.trim()).filter((item) => item !== "");
-  }
+  // Quotes inside bare values are theirs (`O'Brien, Smith`).
+  if (!/^\[|^['"]/.test(trimmed)) return trimmed.split(",").map((item) => item.trim()).filter((item) => item !== "");
   const bracketed = trimmed.startsWith("[");
   if (bracketed && !trimmed.endsWith("]")) return "the text starts with [ but does not end with ]";
   const body = bracketed ? trimmed.slice(1, -1) : trimmed;
@@ -347,7 +346,7 @@ export function renderTemplate(template: string, values: ReadonlyMap<string, Tem
     if (language === "esdsl" || entry.type !== "str" || entry.value === null || entry.value === "" || inKqlComment(at)) return undefined;
     if (!wholeValueList(template, at, at + name.length + 2)) return undefined;
     const items = Array.isArray(entry.value) ? entry.value.map(String) : listTextItems(String(entry.value));
-    if (typeof items === "string") throw new QueryError(msg.liveLiteral(where, name, `${items}; the placeholder is a whole list of values (${template.slice(Math.max(0, at - 12), at).trim()} …), so give the values as a list (["a", "b"]) or as text separated by commas (a, b)`));
+    if (typeof items === "string") throw new QueryError(msg.liveLiteral(where, name, `${items}; its placeholder is a whole list of values (as in has_any ({${name}})), so give the values as a list (["a", "b"]) or as text separated by commas (a, b)`));
     // No values: one empty text, as an absent value is (`has_any ()` is no KQL).
     return items.length ? items.map((item) => writeEntry(name, { ...entry, value: item }, at)).join(", ") : writeEntry(name, { ...entry, value: "" }, at);
   };

@@ -310,12 +310,13 @@ describe("MSTICPy's MDE templates: a number compared bare, and a text parameter 
     assert.equal(await run({ cmd_line: `'it\\'s', "C:\\\\Temp\\\\a.exe"` }), expect('"it\'s", "C:\\\\Temp\\\\a.exe"'));
     assert.equal(await run({ cmd_line: ["a,b", 'c" or 1==1 //', null] }), expect('"a,b", "c\\" or 1==1 //"'));
     assert.equal(await run({ cmd_line: "solo" }), expect('"solo"'));
+    assert.equal(await run({ cmd_line: "O'Brien, x\"y" }), expect('"O\'Brien", "x\\"y"'));
     assert.equal(await run({ cmd_line: "[]" }), expect('""'));
   });
 
   it("list text that cannot be read one way is an error naming the parameter, sent nowhere; a list where one text goes is refused", async () => {
     const run = await provider("MSSentinel", "LogAnalytics", "T | where ProcessCommandLine has_any ({cmd_line}) | where A == {other}", { cmd_line: "{description: c, type: str}", other: "{description: o, type: str, default: x}" });
-    for (const bad of ['"C:\\\\Program Files\\\\x.exe" -arg', "a, 'b'", "['a', 'b'", "'a' 'b'"]) {
+    for (const bad of ['"C:\\\\Program Files\\\\x.exe" -arg', "'a', b", "['a', 'b'", "'a' 'b'"]) {
       sent.length = 0;
       await assert.rejects(() => run({ cmd_line: bad }), (e: Error & { code?: string }) => e.code === "data/live-literal" && /Fam\.q: parameter "cmd_line": .*give the values as a list/.test(e.message), bad);
       assert.equal(sent.length, 0, "nothing sent");
