@@ -505,14 +505,40 @@ function defaultColumns(query: QueryDefinition): string[] | undefined {
   return Array.isArray(cols) && cols.length ? cols.map(String) : undefined;
 }
 
-/** The source a query reads: the file it was made from, or the one its `args.query` names. */
-function sourceOf(index: DataFileIndex, query: QueryDefinition, where: string): DataSource & { real: string } {
+/** The source a query reads: the file it was made from, or the one its `args.query` names (placeholders filled). */
+function sourceOf(index: DataFileIndex, query: QueryDefinition, where: string, values: ReadonlyMap<QueryParameter, unknown>): DataSource & { real: string } {
   if (query.dataFile) {
     const source = index.sourceAt(query.dataFile);
     // Gone since it was listed: looked for by name again (resolveSource lists the folders afresh).
     if (source && fs.existsSync(source.path)) return index.checked(source, where);
   }
-  return index.resolveSource(query.query, where);
+  return index.resolveSource(fileNameOf(query, values, where), where);
+}
+
+const FILE_PLACEHOLDER = /\{\{|\}\}|\{([A-Za-z_]\w*)\}/g;
+
+/**
+ * A LocalData query's file name with its `{param}` placeholders filled, as MSTICPy formats `args.query` before its
+ * LocalData driver looks the name up (`{table}.csv` with `table: events` reads events.csv; it was looked for as a file
+ * named "{table}.csv"). `{{`/`}}` are braces; a name that is no parameter stays as written. A value must be one part
+ * of a file name (no folder separators, not `.` or `..`): a pivot may pass data into it.
+ */
+function fileNameOf(query: QueryDefinition, values: ReadonlyMap<QueryParameter, unknown>, where: string): string {
+  if (!query.query.includes("{") && !query.query.includes("}")) return query.query;
+  const byName = new Map<string, QueryParameter>();
+  for (const p of query.parameters) for (const n of [p.name, ...p.aliases]) byName.set(n, p);
+  return query.query.replace(FILE_PLACEHOLDER, (whole, name: string | undefined) => {
+    if (whole === "{{") return "{";
+    if (whole === "}}") return "}";
+    const param = byName.get(name as string);
+    if (!param) return whole;
+    const value = values.get(param);
+    const text = value === null || value === undefined ? "" : value instanceof Date ? value.toISOString() : String(value);
+    if (text === "" || text === "." || text === ".." || /[\\/\0]/.test(text) || Array.isArray(value)) {
+      throw new QueryError(msg.fileNameValue(where, param.name, query.query, value === null || value === undefined ? "no value" : JSON.stringify(text.slice(0, 80))));
+    }
+    return text;
+  });
 }
 
 /**
@@ -541,7 +567,7 @@ function* localQuerySteps(
 ): ReadSteps<pl.DataFrame> {
   const where = `query ${query.family}.${query.name}`;
   const values = resolveParameters(query, params);
-  const source = sourceOf(index, query, where);
+  const source = sourceOf(index, query, where, values);
   const kind = query.schema;
   const columns = runOptions.columns ?? defaultColumns(query);
   let df: pl.DataFrame;
@@ -616,7 +642,7 @@ export function runLocalLazy(
 ): pl.LazyDataFrame {
   const where = `query ${query.family}.${query.name}`;
   const values = resolveParameters(query, params);
-  const source = sourceOf(index, query, where);
+  const source = sourceOf(index, query, where, values);
   try {
     return runSync(
       (function* () {

@@ -45,6 +45,11 @@ export const DATA_ERRORS = {
     names: "the query, the parameter, the value or the column and its type",
   },
   "data/not-a-time": { class: "QueryError", when: "a time value (e.g. the start parameter) is not a time", names: "the parameter, the value" },
+  "data/file-name-value": {
+    class: "QueryError",
+    when: "a LocalData query's file name (`{table}.csv`) gets a parameter value that is no part of a file name: none, empty, `.`/`..`, or with a folder separator",
+    names: "the query, the parameter, the file name, the value",
+  },
   "data/parameter-default": {
     class: "QueryError",
     when: "a query runs without a parameter whose default in its query file is not a value of its type (default: abc for an int)",
@@ -304,6 +309,8 @@ export const dataMessages = {
       "data/not-a-time",
       `${what}: ${JSON.stringify(String(value).trim())} is read as a number of days from now (MSTICPy's rule for a number), which ${year === undefined ? "is beyond any date" : `lands in the year ${year}, outside 1–9999`}. Write a date as 2026-12-01 (or 2026-12-01T00:00:00Z), or an offset such as -7d${typeof value === "number" && Math.abs(value) >= 1e8 ? "; an epoch time goes as a Date: new Date(seconds * 1000), new Date(milliseconds)" : ""}.`,
     ),
+  fileNameValue: (where: string, name: string, fileName: string, value: string) =>
+    errorMessage("data/file-name-value", `${where}: parameter "${name}" is part of the data file name ${JSON.stringify(fileName)}, and ${value} is not a part of a file name (it needs a value, without / or \\, and not . or ..)`),
   parameterDefault: (where: string, name: string, file: string, problem: string) =>
     errorMessage("data/parameter-default", `${where}: parameter "${name}" was not given, and its default in ${file} cannot be used: ${problem}. Pass ${name}, or correct its default in the query file`),
   notATimeText: (what: string, value: string) =>

@@ -125,6 +125,7 @@ const SAMPLES: Record<string, Sample> = {
   "dataMessages.invalidDate": () => [data.invalidDate('A.b: parameter "start"'), ['parameter "start"']],
   "dataMessages.notATime": () => [data.notATime("start", Number.POSITIVE_INFINITY), ["start", "Infinity"]],
   "dataMessages.dayOffsetOutOfRange": () => [data.dayOffsetOutOfRange("start", "20261201", 57500), ["start", '"20261201"', "57500", "2026-12-01"]],
+  "dataMessages.fileNameValue": () => [data.fileNameValue("query F.q", "table", "{table}.csv", '"../x"'), ["query F.q", '"table"', '"{table}.csv"', '"../x"']],
   "dataMessages.parameterDefault": () => [data.parameterDefault("F.q", "n", "/q/x.yaml", 'expects an integer, got "abc"'), ["F.q", '"n"', "/q/x.yaml", '"abc"', "Pass n"]],
   "dataMessages.notATimeText": () => [data.notATimeText("start", "yesterday"), ["start", '"yesterday"']],
   "dataMessages.filterColumnType": () => [data.filterColumnType("A.b", "tags", "Tags", "List", "in"), ["A.b", '"tags"', '"Tags"', "List", "in"]],

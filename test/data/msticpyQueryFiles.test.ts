@@ -150,6 +150,26 @@ describe("datetime parameters: MSTICPy's relative times", () => {
     assert.deepEqual((await qp.Fam.q({ n: 2, start: "2020-01-01" })).getColumn("Account").toArray(), ["b"]);
   });
 
+  it("LocalData: `{param}` in a query's file name is filled as MSTICPy formats args.query (`{table}.csv`); a value that is no file-name part is an error", async () => {
+    const data = tempTree({ "events.csv": EVENTS, "other.csv": "TimeGenerated,Account\n2020-01-01T00:00:00Z,x\n2020-01-02T00:00:00Z,y\n", "sub/inner.csv": EVENTS, "{{odd}}.csv": EVENTS });
+    const file = [
+      "metadata: {version: 1, description: d, data_environments: [LocalData], data_families: [Fam]}",
+      "sources:",
+      "  q: {description: q, args: {query: '{table}.csv'}, parameters: {table: {description: t, type: str, default: events, aliases: [tbl]}}}",
+      "  braces: {description: b, args: {query: '{{{{odd}}}}.csv'}}",
+      "",
+    ].join("\n");
+    const qp = new QueryProvider("LocalData", { dataPaths: [data], queryPaths: [tempTree({ "q.yaml": file })], fileQueries: false });
+    assert.deepEqual((await qp.Fam.q()).getColumn("Account").toArray(), ["old"]);
+    assert.deepEqual((await qp.Fam.q({ table: "other" })).getColumn("Account").toArray(), ["x", "y"]);
+    assert.deepEqual((await qp.Fam.q({ tbl: "other" })).getColumn("Account").toArray(), ["x", "y"]);
+    assert.equal((await qp.Fam.braces()).height, 1, "{{ }} are braces");
+    for (const bad of ["../events", "sub/inner", "sub\\inner", "..", ""]) {
+      await assert.rejects(() => qp.Fam.q({ table: bad }), { code: "data/file-name-value", message: /^query Fam\.q: parameter "table" is part of the data file name "\{table\}\.csv"/ }, bad);
+    }
+    await assert.rejects(() => qp.Fam.q({ table: "nope" }), { code: "data/file-missing", message: /"nope\.csv" not found/ });
+  });
+
   it("a query file's `default: -2` filters to the last two days", async () => {
     const t = (ms: number) => new Date(ms).toISOString();
     const base = Date.now();
