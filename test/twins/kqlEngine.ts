@@ -143,6 +143,21 @@ function lower(v: Value): string {
   return v === null ? "" : v instanceof Date ? v.toISOString().toLowerCase() : String(v).toLowerCase();
 }
 
+/**
+ * Kusto's `has`: `b` is whole terms of `a` (terms are runs of letters and digits), not any substring:
+ * `"PutRange" has "range"` is false, `"North America" has "america"` true.
+ */
+function hasTerm(a: string, b: string): boolean {
+  if (b === "") return true;
+  const alnum = (c: string | undefined) => c !== undefined && /[\p{L}\p{N}]/u.test(c);
+  for (let i = a.indexOf(b); i >= 0; i = a.indexOf(b, i + 1)) {
+    const startOk = !alnum(b[0]) || !alnum(a[i - 1]);
+    const endOk = !alnum(b[b.length - 1]) || !alnum(a[i + b.length]);
+    if (startOk && endOk) return true;
+  }
+  return false;
+}
+
 /** Kusto's tostring(): no null string, arrays as JSON. */
 function toText(v: Value): string {
   if (v === null) return "";
@@ -515,7 +530,7 @@ class Parser {
         return typed((row) => {
           const a = lower(left(row));
           const b = lower(right(row));
-          return word === "startswith" ? a.startsWith(b) : word === "endswith" ? a.endsWith(b) : a.includes(b);
+          return word === "startswith" ? a.startsWith(b) : word === "endswith" ? a.endsWith(b) : word === "has" ? hasTerm(a, b) : a.includes(b);
         }, "bool");
       }
       case "in":
@@ -534,7 +549,7 @@ class Parser {
             const v = e(row);
             return Array.isArray(v) ? v : [v];
           });
-          return word === "in" ? list.some((v) => equal(a, v)) : word === "in~" ? list.some((v) => lower(a) === lower(v)) : list.some((v) => lower(a).includes(lower(v)));
+          return word === "in" ? list.some((v) => equal(a, v)) : word === "in~" ? list.some((v) => lower(a) === lower(v)) : list.some((v) => hasTerm(lower(a), lower(v)));
         }, "bool");
       }
       case "between": {

@@ -23,6 +23,16 @@ function run(query: string) {
 }
 
 describe("twin KQL: real-table operators", () => {
+  it("has and has_any match whole terms, as Kusto does (a substring such as \"vm\" of \"vm1\" is no term); contains matches any substring", () => {
+    const vms = (where: string) => run(`T | where ${where} | project VM_s`).rows.map((r) => r.VM_s);
+    assert.deepEqual(vms('VM_s has "vm"'), []);
+    assert.deepEqual(vms('VM_s has "VM1"'), ["rg/vm1"]);
+    assert.deepEqual(vms('VM_s has "rg/vm2"'), ["rg/vm2"], "a phrase of whole terms");
+    assert.deepEqual(vms('VM_s has_any ("vm", "g/vm2", "vm1")'), ["rg/vm1"]);
+    assert.deepEqual(vms('VM_s !has "vm1"'), ["", "rg/vm2"]);
+    assert.deepEqual(vms('VM_s contains "vm"'), ["rg/vm1", "rg/vm2"]);
+  });
+
   it("project with renames and expressions, split()[i], tostring, tolong, extract_all, iif", () => {
     const { rows: out, types } = run('T | project VM = tostring(split(VM_s, "/")[1]), Port = tolong(DestPort_d), IPs = extract_all(@"([\\da-fA-F.:]+)\\|[\\d|]*", PublicIPs_s), Web = iif(DestPort_d == 443, "yes", "no")');
     assert.deepEqual(out.map((r) => r.VM), ["vm1", "", "vm2"], "no null strings: an out-of-range element is \"\"");
