@@ -487,6 +487,11 @@ class Parser {
     if (t.kind === "op" && ["==", "!=", "=~", "!~", "<", "<=", ">", ">="].includes(op)) {
       this.next();
       const right = this.additive();
+      // Kusto refuses text compared with a number (`RemotePort == "443"`): a semantic error, not a match by conversion.
+      const numeric = (type: string | undefined) => type === "long" || type === "int" || type === "real";
+      if (op !== "=~" && op !== "!~" && ((left.type === "string" && numeric(right.type)) || (numeric(left.type) && right.type === "string"))) {
+        throw new KqlSyntaxError(`Cannot compare values of types ${left.type} and ${right.type}. Try adding explicit casts (at ${t.pos})`, t.pos, op);
+      }
       return typed((row) => {
         const a = left(row);
         const b = right(row);

@@ -33,6 +33,12 @@ describe("twin KQL: real-table operators", () => {
     assert.deepEqual(vms('VM_s contains "vm"'), ["rg/vm1", "rg/vm2"]);
   });
 
+  it("text compared with a number is a semantic error, as in Kusto (no match by converting \"443\")", () => {
+    assert.throws(() => run('T | where DestPort_d == "443"'), (e: unknown) => e instanceof KqlSyntaxError && /Cannot compare values of types real and string/.test(e.message));
+    assert.throws(() => run('T | where "5" < Bytes'), KqlSyntaxError);
+    assert.equal(run("T | where DestPort_d == 443").rows.length, 1);
+  });
+
   it("project with renames and expressions, split()[i], tostring, tolong, extract_all, iif", () => {
     const { rows: out, types } = run('T | project VM = tostring(split(VM_s, "/")[1]), Port = tolong(DestPort_d), IPs = extract_all(@"([\\da-fA-F.:]+)\\|[\\d|]*", PublicIPs_s), Web = iif(DestPort_d == 443, "yes", "no")');
     assert.deepEqual(out.map((r) => r.VM), ["vm1", "", "vm2"], "no null strings: an out-of-range element is \"\"");

@@ -368,6 +368,25 @@ describe("MSSentinel provider: relative time ranges and query folders, as LocalD
   });
 });
 
+describe("MSSentinel: MSTICPy's MDE templates against the twin, which refuses text compared with a number as Log Analytics does", () => {
+  /** A provider whose Fam.q runs `query` with one str parameter `p` (no default). */
+  async function withQuery(query: string) {
+    const folder = tempTree({ "q.yaml": `metadata: {version: 1, description: d, data_environments: [LogAnalytics], data_families: [Fam]}\nsources:\n  q: {description: q, args: {query: ${JSON.stringify(query)}}, parameters: {p: {description: p, type: str}}}\n` });
+    const qp = new QueryProvider("MSSentinel", { configPath: twins.configPath, queryPaths: [folder], ...quiet });
+    await qp.connect();
+    return qp as unknown as { Fam: { q: (params: Record<string, unknown>) => Promise<pl.DataFrame> }; execQuery: (text: string) => Promise<pl.DataFrame> };
+  }
+
+  it("`EventID == {p}` (RemotePort == {protocol}) with \"4624\" or 4624 finds the events; the text \"4624\" against the int column is the service's error", async () => {
+    const qp = await withQuery("SecurityEvent | where EventID == {p}");
+    const expected = (await qp.execQuery("SecurityEvent | where EventID == 4624")).height;
+    assert.ok(expected > 0);
+    assert.equal((await qp.Fam.q({ p: "4624" })).height, expected);
+    assert.equal((await qp.Fam.q({ p: 4624 })).height, expected);
+    await assert.rejects(() => qp.execQuery('SecurityEvent | where EventID == "4624"'), isCode("data/live-query-failed", /Cannot compare values of types long and string/));
+  });
+});
+
 describe("MSSentinel driver: service errors that echo a secret", () => {
   it("masks the code and message in the error and in the partial error (oneApiMessage masks; the driver adds nothing unmasked)", () => {
     const driver = createSentinelDriver(maskingSettings) as unknown as { tableOf(r: unknown, s: number, d: unknown): LiveTable };
