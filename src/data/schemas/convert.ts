@@ -6,7 +6,7 @@
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
 import { isTemporalType, isTextType } from "../../common/dtypes";
-import { epochUnitOfSeries, parseTimeSeries } from "../timeParsing";
+import { epochUnitOfSeries, parseTimeSeries, strptimeExpr } from "../timeParsing";
 import { FILETIME_UNIX_EPOCH } from "../../common/epoch";
 import type { Conversion, LabType } from "./types";
 
@@ -96,6 +96,27 @@ function toTime(series: pl.Series, name: string): pl.Series {
   return series.rename(name);
 }
 
+/**
+ * CEF's `rt`/`start`/`end` text (CommonSecurityLog's `ReceiptTime`, a string column): epoch milliseconds
+ * (`1760515200000`) or `MMM dd yyyy HH:mm:ss[.SSS] [zone]` (`Oct 15 2026 08:00:00`), row by row beside the
+ * readers' formats, so a column that mixes them loses no row. A zone other than UTC/GMT/Z (`PST`, an
+ * abbreviation that names several offsets) and the year-less forms (`Oct 15 08:00:00`) are not read: null.
+ */
+const CEF_MONTH_TIME = String.raw`^([A-Za-z]{3} +[0-9]{1,2} [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,3})?)(?: +(?:UTC|GMT|Z))?$`;
+const EPOCH_MS_TEXT = "^[0-9]{12,13}$";
+
+function cefTime(series: pl.Series, name: string): pl.Series {
+  if (!isTextType(series.dtype)) return toTime(series, name);
+  const general = toTime(series, name);
+  const v = pl.col("v").str.strip();
+  const epoch = pl.when(v.str.contains(EPOCH_MS_TEXT)).then(v.cast(pl.Int64, false).cast(pl.Datetime("ms"))).otherwise(pl.lit(null).cast(pl.Datetime("ms")));
+  // Single-digit days are padded by some devices with a space (`Oct  5`): squeezed before parsing.
+  const month = strptimeExpr(v.str.extract(CEF_MONTH_TIME, 1).str.replaceAll(" +", " "), "%b %d %Y %H:%M:%S%.f", "ms");
+  const own = apply(series, epoch.fillNull(month), name);
+  if (!isTemporalType(general.dtype)) return own;
+  return pl.DataFrame([general.rename("a"), own.cast(general.dtype).rename("b")]).select(pl.col("a").fillNull(pl.col("b")).alias(name)).getColumn(name);
+}
+
 /** The part of an account name that is the user: after `\`, before `@`. */
 function userPart(series: pl.Series, name: string): pl.Series {
   const text = pl.col("v").cast(pl.Utf8);
@@ -134,6 +155,8 @@ export function convert(series: pl.Series, as: Conversion | undefined, name: str
       return toNumber(series, pl.Float64, name);
     case "time":
       return toTime(series, name);
+    case "cefTime":
+      return cefTime(series, name);
     case "logonType": {
       if (isNumeric(series)) return toNumber(series, pl.Int64, name);
       // Names, with or without spaces ("Remote Interactive"), or digits as text.

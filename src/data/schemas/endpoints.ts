@@ -12,7 +12,7 @@ import pl from "nodejs-polars";
 import { textSeries } from "../../common/dtypes";
 import { convert } from "./convert";
 import { fieldSeries } from "./fields";
-import type { EndpointsRule, FieldName } from "./types";
+import { LOCAL_NAME_COLUMN, type EndpointsRule, type FieldName } from "./types";
 
 /**
  * ipaddr.js ranges that are "this network", not the internet. Multicast and
@@ -59,9 +59,11 @@ export function flowEndpoints(df: pl.DataFrame, spec: EndpointsRule["endpoints"]
     const flags = s ? deniedFlags(s) : undefined;
     return flags ? [flags] : [];
   });
-  const verdictCode = spec.actionCode ? fieldSeries(df, spec.actionCode.field) : undefined;
-  if (spec.actionCode && verdictCode) {
-    const deniedCodes = new Set(spec.actionCode.denied);
+  const codes = spec.actionCode === undefined ? [] : "field" in spec.actionCode ? [spec.actionCode] : spec.actionCode;
+  for (const code of codes) {
+    const verdictCode = fieldSeries(df, code.field);
+    if (!verdictCode) continue;
+    const deniedCodes = new Set(code.denied);
     verdicts.push((convert(verdictCode, "int", "code").toArray() as (number | bigint | null)[]).map((v) => v !== null && deniedCodes.has(Number(v))));
   }
   // Denied when any verdict field says so (ECS: `event.type` denied, or `event.action` deny, or `event.outcome` failure).
@@ -108,6 +110,7 @@ export function flowEndpoints(df: pl.DataFrame, spec: EndpointsRule["endpoints"]
     flowType[i] = s === null || d === null ? null : theirsLocal ? "IntraVNet" : "ExternalPublic";
   }
   const allowed = (i: number) => denied?.[i] !== true;
+  const names = spec.names ? localNames(df, spec.names, direction) : undefined;
   const outFlows = direction.map((d, i) => (d === "O" && allowed(i) ? 1 : 0));
   const inFlows = direction.map((d, i) => (d === "I" && allowed(i) ? 1 : 0));
   const deniedOut = direction.map((d, i) => (d === "O" && !allowed(i) ? 1 : 0));
@@ -124,7 +127,23 @@ export function flowEndpoints(df: pl.DataFrame, spec: EndpointsRule["endpoints"]
     ["DeniedInFlows", pl.Series("DeniedInFlows", deniedIn, pl.Int64)],
     ["DeniedOutFlows", pl.Series("DeniedOutFlows", deniedOut, pl.Int64)],
     ["TotalAllowedFlows", pl.Series("TotalAllowedFlows", direction.map((_, i) => (allowed(i) ? 1 : 0)), pl.Int64)],
+    ...(names ? [[LOCAL_NAME_COLUMN, pl.Series(LOCAL_NAME_COLUMN, names, pl.Utf8)] as const] : []),
   ]);
+}
+
+/**
+ * The local end's name row by row (the source's outbound, the destination's inbound). Never the other
+ * end's: that names another machine than `VMIPAddress`. Undefined when the frame has no name field.
+ */
+function localNames(df: pl.DataFrame, spec: NonNullable<EndpointsRule["endpoints"]["names"]>, direction: readonly (Direction | null)[]): (string | null)[] | undefined {
+  const src = addresses(df, spec.source)?.ends;
+  const dst = addresses(df, spec.destination)?.ends;
+  if (!src && !dst) return undefined;
+  const has = (v: string | null | undefined): v is string => v !== null && v !== undefined && v.trim() !== "" && v.trim() !== "-";
+  return direction.map((d, i) => {
+    const mine = d === "I" ? dst?.[i] : src?.[i];
+    return has(mine) ? mine : null;
+  });
 }
 
 /**

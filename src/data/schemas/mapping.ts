@@ -10,7 +10,7 @@ import { convert, hasLabType, labTypeConversion, textKey } from "./convert";
 import { flowEndpoints } from "./endpoints";
 import { fieldNames, fieldSeries } from "./fields";
 import { epochUnitOfSeries } from "../timeParsing";
-import type { ColumnRule, EventSchema, FieldName, LabColumn } from "./types";
+import { HELPER_PREFIX, type ColumnRule, type EventSchema, type FieldName, type LabColumn } from "./types";
 
 /** How well a frame fits a schema. */
 export interface SchemaFit {
@@ -150,7 +150,8 @@ export function filetimeFields(df: pl.DataFrame, schema: EventSchema, labColumns
   for (const [name, rule] of Object.entries(schema.columns)) {
     if (!("from" in rule)) continue;
     const lab = labColumns.get(name);
-    if ((rule.as ?? (lab ? labTypeConversion(lab.type) : undefined)) === "time") for (const f of asList(rule.from)) fields.add(f);
+    const as = rule.as ?? (lab ? labTypeConversion(lab.type) : undefined);
+    if (as === "time" || as === "cefTime") for (const f of asList(rule.from)) fields.add(f);
   }
   return [...fields].filter((f) => {
     const s = fieldSeries(df, f);
@@ -185,6 +186,8 @@ export function applySchema(df: pl.DataFrame, schema: EventSchema, labColumns: R
       if (!names.includes(n) && !added.has(n)) added.set(n, s.rename(n));
     }
   }
+  // Helper columns (the local end's name) served the rules after them; they are no lab column.
+  for (const n of [...added.keys()]) if (n.startsWith(HELPER_PREFIX)) added.delete(n);
   if (replaced.size === 0 && added.size === 0) return df;
   const kept = names.map((n) => replaced.get(n) ?? columnOf(df, n));
   return frameOf([...kept, ...added.values()]);

@@ -3,7 +3,14 @@
  * `list_azure_network_flows_by_*` queries return it) and the schemas hunters'
  * exports come in. docs/schemas.md lists them for users.
  */
-import type { EventSchema, LabLayout } from "./types";
+import { LOCAL_NAME_COLUMN, type EventSchema, type LabLayout } from "./types";
+
+/**
+ * OCSF `disposition_id` values that say the flow did not pass: those OCSF pairs with `action_id` 2 Denied
+ * (2 Blocked, 3 Quarantined, 4 Isolated, 6 Dropped, 24 Access Revoked, 25 Rejected), and 21 Reset, 26
+ * Unauthorized. Not 15 Detected, 17 Logged, 19 Alert, 20 Count (observed: the flow passed), 1 Allowed…
+ */
+export const OCSF_DENIED_DISPOSITIONS: readonly number[] = [2, 3, 4, 6, 21, 24, 25, 26];
 
 /** The lab's flows (`az_net_comms`). */
 export const LAB_NETWORK_FLOWS: LabLayout = {
@@ -160,8 +167,22 @@ export const OCSF_NETWORK: EventSchema = {
     TimeGenerated: { from: ["time", "time_dt"], as: "time" },
     FlowStartTime: { from: ["start_time", "start_time_dt", "time", "time_dt"], as: "time" },
     FlowEndTime: { from: ["end_time", "end_time_dt", "time", "time_dt"], as: "time" },
-    VMIPAddress: { endpoints: { source: "src_endpoint.ip", destination: "dst_endpoint.ip", direction: "connection_info.direction", directionCode: { field: "connection_info.direction_id", inbound: 1, outbound: 2 }, action: ["action", "disposition"], actionCode: { field: "action_id", denied: [2] } } },
-    VMName: { from: ["device.hostname", "device.name", "VMIPAddress"], as: "text" },
+    VMIPAddress: {
+      endpoints: {
+        source: "src_endpoint.ip",
+        destination: "dst_endpoint.ip",
+        direction: "connection_info.direction",
+        directionCode: { field: "connection_info.direction_id", inbound: 1, outbound: 2 },
+        action: ["action", "disposition"],
+        actionCode: [
+          { field: "action_id", denied: [2] },
+          { field: "disposition_id", denied: OCSF_DENIED_DISPOSITIONS },
+        ],
+        // Security Lake's VPC flow records name the instance (and interface) on the end it logged for.
+        names: { source: ["src_endpoint.instance_uid", "src_endpoint.interface_uid"], destination: ["dst_endpoint.instance_uid", "dst_endpoint.interface_uid"] },
+      },
+    },
+    VMName: { from: ["device.hostname", "device.name", LOCAL_NAME_COLUMN, "VMIPAddress"], as: "text" },
     L4Protocol: { from: ["connection_info.protocol_name", "connection_info.protocol_num"], as: "protocolLetter" },
     L7Protocol: { from: "app_name", as: "text" },
     DestPort: { from: "dst_endpoint.port", as: "int" },
@@ -247,11 +268,11 @@ export const COMMON_SECURITY_LOG: EventSchema = {
   // A device's own events (configuration, system) have no addresses: no flows.
   rows: [{ field: "DestinationIP", required: true }],
   columns: {
-    TimeGenerated: { from: ["TimeGenerated", "ReceiptTime"], as: "time" },
-    FlowStartTime: { from: ["StartTime", "TimeGenerated", "ReceiptTime"], as: "time" },
-    FlowEndTime: { from: ["EndTime", "TimeGenerated", "ReceiptTime"], as: "time" },
+    TimeGenerated: { from: ["TimeGenerated", "ReceiptTime"], as: "cefTime" },
+    FlowStartTime: { from: ["StartTime", "TimeGenerated", "ReceiptTime"], as: "cefTime" },
+    FlowEndTime: { from: ["EndTime", "TimeGenerated", "ReceiptTime"], as: "cefTime" },
     VMIPAddress: {
-      endpoints: { source: "SourceIP", destination: "DestinationIP", direction: "CommunicationDirection", directionCode: { field: "CommunicationDirection", inbound: 0, outbound: 1 }, action: "DeviceAction" },
+      endpoints: { source: "SourceIP", destination: "DestinationIP", direction: "CommunicationDirection", directionCode: { field: "CommunicationDirection", inbound: 0, outbound: 1 }, action: ["DeviceAction", "SimplifiedDeviceAction"] },
     },
     VMName: { from: ["DeviceName", "Computer", "VMIPAddress"], as: "text" },
     L4Protocol: { from: "Protocol", as: "protocolLetter" },

@@ -14,6 +14,7 @@ export type EventKind = "process" | "logon" | "networkFlow";
  * - `text`, `int`, `float`: casts (text is trimmed first; what does not convert is null).
  * - `time`: Datetime kept; text parsed (ISO 8601 and the US forms, see timeParsing.ts; a value that is no time, among times, null); numbers are epoch times, their unit
  *   told by their size (seconds ~1.7e9 as Zeek's `ts`, milliseconds ~1.7e12 as OCSF's `time`, then µs, ns).
+ * - `cefTime`: `time`, and row by row CEF's `rt` text forms: epoch milliseconds, `MMM dd yyyy HH:mm:ss[.SSS]` (UTC).
  * - `logonType`: Windows logon type as a number: numbers kept, `"3"` → 3, names (`Network`, `RemoteInteractive`…) → their number.
  * - `outcomeEventId`: ECS `event.outcome`: `success` → 4624, `failure` → 4625.
  * - `resultEventId`: Azure AD `ResultType`: 0 → 4624, any other code → 4625.
@@ -34,6 +35,7 @@ export type Conversion =
   | "int"
   | "float"
   | "time"
+  | "cefTime"
   | "logonType"
   | "outcomeEventId"
   | "resultEventId"
@@ -114,12 +116,32 @@ export interface EndpointsRule {
      */
     action?: FieldName | readonly FieldName[];
     /**
-     * A verdict written as a number, read where the `action` fields say nothing: OCSF's `action_id` (2 Denied;
-     * its caption `action` is optional, the id recommended, so exports may carry the id alone).
+     * Verdicts written as numbers, read beside the `action` fields: OCSF's `action_id` (2 Denied) and
+     * `disposition_id` (2 Blocked, 6 Dropped…): their captions are optional, the ids recommended, so exports
+     * may carry the ids alone. A row is denied when one of them lists its value.
      */
-    actionCode?: { field: FieldName; denied: readonly number[] };
+    actionCode?: VerdictCode | readonly VerdictCode[];
+    /**
+     * Each end's own name (OCSF's `src_endpoint.instance_uid` / `dst_endpoint.instance_uid`, the cloud
+     * instance behind the address): the local end's, as a column {@link LOCAL_NAME_COLUMN} that a later
+     * rule may read (`VMName`) and that is not kept in the result.
+     */
+    names?: { source: FieldName | readonly FieldName[]; destination: FieldName | readonly FieldName[] };
   };
 }
+
+/** A numeric verdict field and its values that mean the flow was stopped. */
+export interface VerdictCode {
+  field: FieldName;
+  denied: readonly number[];
+}
+
+/**
+ * The column an endpoints rule's `names` make: the local end's name. Added columns named with this prefix
+ * are helpers of later rules, dropped from the result.
+ */
+export const HELPER_PREFIX = "__hl_";
+export const LOCAL_NAME_COLUMN = `${HELPER_PREFIX}local_name`;
 
 /** How one lab column is made. */
 export type ColumnRule = FieldRule | ConstantRule | AccountRule | EndpointsRule;

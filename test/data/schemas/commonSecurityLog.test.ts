@@ -53,6 +53,36 @@ describe("Sentinel CommonSecurityLog (CEF) flows", () => {
     assert.deepEqual(col(out, "AllowedInFlows"), [0, 0, 0, 0, 1, 1]);
   });
 
+  it("ReceiptTime as CEF's rt text: epoch milliseconds or MMM dd yyyy HH:mm:ss[.SSS] [UTC], mixed in one column", () => {
+    const times = ["1791187200000", "Oct 15 2026 08:01:00", "Oct  5 2026 08:02:00.250 UTC", "2026-10-15T08:03:00Z", "Oct 15 2026 08:04:00 PST", "not a time"];
+    const df = pl.DataFrame({
+      DeviceVendor: times.map(() => "Check Point"),
+      DeviceProduct: times.map(() => "VPN-1 & FireWall-1"),
+      SourceIP: times.map(() => "10.20.4.17"),
+      DestinationIP: times.map(() => "8.8.8.8"),
+      ReceiptTime: times,
+    });
+    const out = normalizeEvents(df, "networkFlow");
+    const expected = ["2026-10-05T08:00:00.000Z", "2026-10-15T08:01:00.000Z", "2026-10-05T08:02:00.250Z", "2026-10-15T08:03:00.000Z", null, null];
+    assert.deepEqual(iso(out, "TimeGenerated"), expected, "a zone abbreviation other than UTC (PST names several offsets) is not read");
+    assert.deepEqual(iso(out, "FlowStartTime"), expected);
+  });
+
+  it("SimplifiedDeviceAction (Deny, Drop) counts a flow as denied where DeviceAction is empty or a vendor word", () => {
+    const df = pl.DataFrame({
+      TimeGenerated: [0, 1, 2, 3].map(() => new Date("2026-10-15T08:00:00Z")),
+      DeviceVendor: ["Fortinet", "Fortinet", "Fortinet", "Fortinet"],
+      DeviceProduct: ["Fortigate", "Fortigate", "Fortigate", "Fortigate"],
+      SourceIP: [ATTACKER, ATTACKER, ATTACKER, ATTACKER],
+      DestinationIP: ["10.20.4.17", "10.20.4.17", "10.20.4.17", "10.20.4.17"],
+      DeviceAction: ["", "server-rst", "close", "accept"],
+      SimplifiedDeviceAction: ["Deny", "Drop", "Allow", ""],
+    });
+    const out = normalizeEvents(df, "networkFlow");
+    assert.deepEqual(col(out, "DeniedInFlows"), [1, 1, 0, 0]);
+    assert.deepEqual(col(out, "AllowedInFlows"), [0, 0, 1, 1]);
+  });
+
   it("a near miss names the CommonSecurityLog schema and the close column", () => {
     const df = pl.DataFrame({ TimeGenerated: [new Date("2026-10-15T08:00:00Z")], DeviceVendor: ["Palo Alto Networks"], DeviceProduct: ["PAN-OS"], SourceIp: ["10.0.0.5"], DestinationIP: ["8.8.8.8"] });
     assert.throws(

@@ -129,6 +129,34 @@ describe("OCSF Network Activity (4001) as flows", () => {
     assert.deepEqual([col(flat, "DeniedInFlows"), col(flat, "AllowedInFlows")], [[1, 1, 0], [0, 0, 1]]);
   });
 
+  it("the verdict as disposition_id alone: Blocked (2), Dropped (6), Reset (21), Rejected (25)… denied; Allowed (1), Detected (15), Logged (17), Alert (19) not", () => {
+    const flow = (extra: Record<string, unknown>) => ({ time: 1791187200000, class_uid: 4001, src_endpoint: { ip: "185.220.101.7" }, dst_endpoint: { ip: "10.20.4.17", port: 22 }, connection_info: { direction_id: 1 }, ...extra });
+    const codes = [2, 6, 21, 25, 1, 15, 17, 19, 0];
+    const out = normalizeEvents(pl.readRecords(codes.map((disposition_id) => flow({ disposition_id }))), "networkFlow");
+    assert.deepEqual(col(out, "DeniedInFlows"), [1, 1, 1, 1, 0, 0, 0, 0, 0]);
+    assert.deepEqual(col(out, "AllowedInFlows"), [0, 0, 0, 0, 1, 1, 1, 1, 1]);
+    // A flattened CSV's text ids, and the caption beside an id that says nothing (99 Other): either denies.
+    const csv = ["time,class_uid,src_endpoint.ip,dst_endpoint.ip,disposition_id,disposition", "1791187200000,4001,185.220.101.7,10.20.4.17,6,", "1791187200000,4001,185.220.101.7,10.20.4.17,99,Blocked", "1791187200000,4001,185.220.101.7,10.20.4.17,1,Allowed"].join("\n");
+    const flat = normalizeEvents(readDataFile(path.join(tempTree({ "flows.csv": csv + "\n" }), "flows.csv")), "networkFlow");
+    assert.deepEqual([col(flat, "DeniedInFlows"), col(flat, "AllowedInFlows")], [[1, 1, 0], [0, 0, 1]]);
+  });
+
+  it("Security Lake VPC flow records: VMName is the local end's instance_uid (else its interface_uid), never the remote end's", () => {
+    const rec = (src: Record<string, unknown>, dst: Record<string, unknown>, direction?: string) => ({ time: 1791187200000, class_uid: 4001, src_endpoint: src, dst_endpoint: dst, connection_info: { protocol_num: 6, direction } });
+    const records = [
+      rec({ ip: "10.20.4.17", port: 49152, instance_uid: "i-0a1b2c3d4e5f60718", interface_uid: "eni-0aa" }, { ip: "8.8.8.8", port: 443 }, "Outbound"),
+      rec({ ip: "185.220.101.7", port: 50111 }, { ip: "10.20.4.18", port: 22, instance_uid: "i-0fedcba9876543210", interface_uid: "eni-0bb" }, "Inbound"),
+      // A NAT gateway's interface: no instance, the interface names it.
+      rec({ ip: "10.20.9.5", port: 40000, interface_uid: "eni-0nat" }, { ip: "93.184.216.34", port: 80 }, "Outbound"),
+      // Only the remote end is named: the local machine is not that instance.
+      rec({ ip: "10.20.4.19", port: 40001 }, { ip: "10.20.4.20", port: 445, instance_uid: "i-0remote" }, "Outbound"),
+    ];
+    const df = readDataFile(path.join(tempTree({ "flows.ndjson": records.map((r) => JSON.stringify(r)).join("\n") + "\n" }), "flows.ndjson"));
+    const out = normalizeEvents(df, "networkFlow");
+    assert.deepEqual(col(out, "VMName"), ["i-0a1b2c3d4e5f60718", "i-0fedcba9876543210", "eni-0nat", "10.20.4.19"]);
+    assert.ok(!out.columns.some((c) => c.startsWith("__hl_")), "the helper column is not kept");
+  });
+
   it("flattened CSV: the same flows; a port that is no number is null, the row stays", () => {
     const flat = normalizeEvents(read("ocsf_network_activity.csv"), "networkFlow");
     const nested = normalizeEvents(read("ocsf_network_activity.ndjson"), "networkFlow");
