@@ -9,6 +9,7 @@ import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
 import { isTextType, textExpr } from "../../common/dtypes";
 import { columnNames, columnOf } from "../../common/frames";
+import { looksLikeTrinoRow, trinoTextToJson } from "./trinoText";
 
 /** How deep struct columns are listed: ECS nests three or four levels. */
 const MAX_DEPTH = 6;
@@ -114,17 +115,38 @@ function descend(series: pl.Series, rest: readonly string[]): pl.Series | undefi
   return current;
 }
 
-/** `$.a.b` of each JSON text value, as text; null when it is not JSON or has no such member. */
+/**
+ * `$.a.b` of each JSON text value, as text; null when it is not JSON or has no such member. A column of
+ * Presto/Trino row text (Athena's CSV of a Security Lake table: `{ip=10.0.0.5, port=443}`) is read as
+ * the JSON it stands for (trinoText.ts).
+ */
 function jsonPath(text: pl.Series, path: readonly string[]): pl.Series | undefined {
   // Only text that looks like a JSON object is parsed: a column of other text is not a JSON column.
   const sample = text.dropNulls().head(20).toArray().map(String);
   if (!sample.some((v) => v.trimStart().startsWith("{"))) return undefined;
+  if (sample.some(looksLikeTrinoRow)) text = trinoAsJson(text);
   try {
     return text.str.jsonPathMatch(`$.${path.join(".")}`);
   } catch {
     // One malformed value must not kill the frame: polars may refuse the whole column; fall back per value.
     return perValueJsonPath(text, path);
   }
+}
+
+/** Each Trino row text as JSON text (null where it does not parse); each distinct value read once. */
+function trinoAsJson(text: pl.Series): pl.Series {
+  const seen = new Map<string, string | null>();
+  const values = (text.toArray() as unknown[]).map((v) => {
+    if (v === null || v === undefined) return null;
+    const key = String(v);
+    let json = seen.get(key);
+    if (json === undefined && !seen.has(key)) {
+      json = trinoTextToJson(key);
+      seen.set(key, json);
+    }
+    return json ?? null;
+  });
+  return pl.Series(text.name, values, pl.Utf8);
 }
 
 function perValueJsonPath(text: pl.Series, path: readonly string[]): pl.Series {

@@ -157,6 +157,22 @@ describe("OCSF Network Activity (4001) as flows", () => {
     assert.ok(!out.columns.some((c) => c.startsWith("__hl_")), "the helper column is not kept");
   });
 
+  it("Athena's CSV of a Security Lake table (structs as Trino text `{ip=…, port=…}`): the same flows as the nested events", () => {
+    const athena = read("securitylake_vpcflow_athena.csv");
+    assert.equal(athena.getColumn("src_endpoint").dtype.variant, "String");
+    assert.match(String(athena.getColumn("src_endpoint").get(0)), /^\{port=52848, svc_name=-, ip=45\.137\.22\.48,/);
+    assert.equal(detectEventSchema(athena, "networkFlow").id, "ocsf-network");
+    const flat = normalizeEvents(athena, "networkFlow");
+    const nested = normalizeEvents(read("securitylake_vpcflow.ndjson"), "networkFlow");
+    assert.deepEqual(labValues(flat, FLOW.filter((c) => c !== "L7Protocol")), labValues(nested, FLOW.filter((c) => c !== "L7Protocol")));
+    assert.deepEqual(col(flat, "VMName"), ["i-0a1b2c3d4e5f60718", "i-0a1b2c3d4e5f60718", "eni-0nat22", "i-0fedcba9876543210"]);
+    assert.deepEqual(col(flat, "DestPort"), [3389, 443, 53, 22]);
+    assert.deepEqual(col(flat, "L4Protocol"), ["T", "T", "U", "T"]);
+    assert.deepEqual(col(flat, "FlowDirection"), ["I", "O", "O", "I"]);
+    // Blocked (2), Allowed (1), disposition_id 6 Dropped, 2 Blocked.
+    assert.deepEqual(col(flat, "TotalAllowedFlows"), [0, 1, 0, 0]);
+  });
+
   it("flattened CSV: the same flows; a port that is no number is null, the row stays", () => {
     const flat = normalizeEvents(read("ocsf_network_activity.csv"), "networkFlow");
     const nested = normalizeEvents(read("ocsf_network_activity.ndjson"), "networkFlow");
