@@ -12,6 +12,7 @@ import pl from "nodejs-polars";
 import { columnNames, columnOf, frameOf, isDataFrame } from "../../common/frames";
 import { DataColumnError, dataMessages as msg, dataWarnings } from "../messages";
 import { printWarning } from "../../common/messages";
+import { oneFlowPerConnection } from "./connections";
 import { hasLabType } from "./convert";
 import { fieldNames, fieldSeries, fieldSetWith } from "./fields";
 import { LOGON_LAYOUTS, LOGON_SCHEMAS } from "./logon";
@@ -150,5 +151,6 @@ export function normalizeEvents(df: pl.DataFrame, kind: EventKind, options: Norm
   // Only the schema's events are mapped: an OCSF file's other classes, a Suricata EVE log's alerts and DNS records are left out.
   const base = schemaRows(process ? flattenProcessFields(df, process) : df, schema);
   for (const field of filetimeFields(base, schema, labColumnMap(layouts))) (options.warn ?? printWarning)(dataWarnings.filetimeColumn(options.source ?? "normalizeEvents", field));
-  return applySchema(base, schema, labColumnMap(layouts));
+  const mapped = applySchema(base, schema, labColumnMap(layouts));
+  return schema.connections ? oneFlowPerConnection(mapped, schema.connections) : mapped;
 }

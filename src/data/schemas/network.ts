@@ -150,8 +150,8 @@ export const SYSMON_NETWORK: EventSchema = {
  * OCSF Network Activity events (class 4001): AWS Security Lake (its VPC flow logs too), OCSF exporters,
  * nested or flattened to dotted columns. Times are epoch ms. The direction is `connection_info.direction`
  * (or `direction_id`); `Lateral`, `Local` and `Unknown` leave it to the address ranges. `action` `Denied`
- * (or `action_id` 2, the id without its caption), or a `disposition` such as `Blocked`, counts the flow as denied.
- * Rows of other classes are left out.
+ * (or `action_id` 2, or a denying `disposition_id`: the ids without their captions), or a `disposition` such as `Blocked`, counts the flow as denied.
+ * Rows of other classes are left out; a connection's Open, Traffic and Close events are one flow (connections.ts).
  */
 export const OCSF_NETWORK: EventSchema = {
   id: "ocsf-network",
@@ -187,6 +187,8 @@ export const OCSF_NETWORK: EventSchema = {
     L7Protocol: { from: "app_name", as: "text" },
     DestPort: { from: "dst_endpoint.port", as: "int" },
   },
+  // An exporter may write a connection's Open, Traffic reports and Close: one flow.
+  connections: { uid: "connection_info.uid", activity: "activity_id", tuple: ["SrcIP", "src_endpoint.port", "DestIP", "DestPort", "L4Protocol"] },
 };
 
 /**

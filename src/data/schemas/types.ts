@@ -180,6 +180,16 @@ export interface RowFilter {
   required?: boolean;
 }
 
+/** How a layout's several events of one connection are told (connections.ts): flows only. */
+export interface ConnectionRule {
+  /** The connection's id (OCSF `connection_info.uid`): events sharing one are one connection. */
+  uid: FieldName;
+  /** The event's activity (OCSF `activity_id`: 1 Open, 6 Traffic, 2 Close…), for events without an id. */
+  activity: FieldName;
+  /** The 5-tuple of events without an id, source and destination address and port and the protocol (lab columns may be named). */
+  tuple: readonly FieldName[];
+}
+
 /** A known schema of one kind of event: how to recognise it and how to derive the lab's columns from it. */
 export interface EventSchema {
   /** Short id (`ecs-authentication`), for options and docs. */
@@ -202,4 +212,6 @@ export interface EventSchema {
    * is (converted in place only when its type is not the lab's).
    */
   columns: Readonly<Record<string, ColumnRule>>;
+  /** When set, a connection's several events (open, traffic, close) are one flow (connections.ts). */
+  connections?: ConnectionRule;
 }

@@ -173,6 +173,48 @@ describe("OCSF Network Activity (4001) as flows", () => {
     assert.deepEqual(col(flat, "TotalAllowedFlows"), [0, 1, 0, 0]);
   });
 
+  it("a connection's Open (1), Traffic (6) and Close (2) events are one flow: by connection_info.uid, else an Open…Close run of one 5-tuple", () => {
+    const T0 = 1791187200000;
+    const ev = (activity_id: number, at: number, extra: Record<string, unknown> = {}, sport = 49700) => ({
+      time: T0 + at * 1000,
+      start_time: T0 + at * 1000,
+      end_time: T0 + at * 1000,
+      class_uid: 4001,
+      activity_id,
+      src_endpoint: { ip: "10.20.4.17", port: sport },
+      dst_endpoint: { ip: "193.0.6.139", port: 443 },
+      connection_info: { protocol_num: 6, direction_id: 2, uid: null as string | null },
+      ...extra,
+    });
+    const withUid = (uid: string, e: ReturnType<typeof ev>) => ({ ...e, connection_info: { ...e.connection_info, uid } });
+    const records = [
+      // By uid, written out of order: open, traffic, close; the close says Blocked.
+      withUid("CmES5u32sYpV7JYN", ev(6, 30)),
+      withUid("CmES5u32sYpV7JYN", ev(1, 0)),
+      withUid("CmES5u32sYpV7JYN", ev(2, 60, { disposition_id: 2 })),
+      // Another connection id on the same 5-tuple: its own flow.
+      withUid("C8blOJ21azAIPxWFc", ev(1, 100)),
+      // No uid: Open, Traffic, Close of port 49800 are one; a Traffic report of the same 5-tuple later, with no Open, its own.
+      ev(1, 200, {}, 49800),
+      ev(6, 230, {}, 49800),
+      ev(2, 260, {}, 49800),
+      ev(6, 400, {}, 49800),
+      // No uid and no Open: NTP-like records of a fixed port each count.
+      ev(6, 500, {}, 123),
+      ev(6, 600, {}, 123),
+    ];
+    const df = readDataFile(path.join(tempTree({ "flows.ndjson": records.map((r) => JSON.stringify(r)).join("\n") + "\n" }), "flows.ndjson"));
+    const out = normalizeEvents(df, "networkFlow");
+    assert.equal(out.height, 6);
+    const at = (s: number) => new Date(T0 + s * 1000).toISOString();
+    assert.deepEqual(iso(out, "FlowStartTime"), [at(0), at(100), at(200), at(400), at(500), at(600)]);
+    assert.deepEqual(iso(out, "FlowEndTime"), [at(60), at(100), at(260), at(400), at(500), at(600)]);
+    assert.deepEqual(col(out, "activity_id"), [2, 1, 2, 6, 6, 6], "each connection's last event is its row");
+    assert.deepEqual(col(out, "DeniedOutFlows"), [1, 0, 0, 0, 0, 0], "the Close's Blocked denies the connection");
+    assert.deepEqual(col(out, "AllowedOutFlows"), [0, 1, 1, 1, 1, 1]);
+    assert.deepEqual(col(out, "TotalAllowedFlows"), [0, 1, 1, 1, 1, 1]);
+  });
+
   it("flattened CSV: the same flows; a port that is no number is null, the row stays", () => {
     const flat = normalizeEvents(read("ocsf_network_activity.csv"), "networkFlow");
     const nested = normalizeEvents(read("ocsf_network_activity.ndjson"), "networkFlow");
