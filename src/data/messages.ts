@@ -207,6 +207,9 @@ export const dataWarnings = {
   /** normalizeEvents: a time field of Windows FILETIME integers (100 ns ticks since 1601), read as such. */
   filetimeColumn: (source: string, field: string) =>
     `${source}: field ${JSON.stringify(field)} holds integers from 1.1e17 to 1.6e17, Windows FILETIMEs (100 ns ticks since 1601: 1949–2107; as ns since 1970 they would be 1973–1975): read as FILETIMEs, in ns`,
+  /** normalizeEvents: rows a schema's row test left out (a firewall's threat logs among its traffic), by kind. */
+  rowsLeftOut: (source: string, schema: string, count: number, total: number, what: string, kinds: readonly string[], more: boolean) =>
+    `${source}: ${count} of ${total} ${schema} row(s) are ${what}, left out of the flows (${kinds.join(", ")}${more ? ", …" : ""}); see docs/schemas.md`,
   /** A typed file's time column in a zone polars cannot hold (`+05:30`): read as UTC, the same instants. */
   zoneMadeUtc: (file: string, column: string, zone: string) =>
     `${file}: column ${JSON.stringify(column)} is written in the zone ${JSON.stringify(zone)}, which polars cannot hold (it holds IANA zones and whole-hour offsets): read as UTC, the same instants. ` +

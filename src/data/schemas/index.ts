@@ -16,7 +16,7 @@ import { oneFlowPerConnection } from "./connections";
 import { hasLabType } from "./convert";
 import { fieldNames, fieldSeries, fieldSetWith } from "./fields";
 import { LOGON_LAYOUTS, LOGON_SCHEMAS } from "./logon";
-import { applySchema, closeFields, filetimeFields, rankSchemas, requiredCount, requiredText, schemaRows } from "./mapping";
+import { applySchema, closeFields, filetimeFields, rankSchemas, requiredCount, requiredText, schemaRows, testedRows } from "./mapping";
 import { NETWORK_LAYOUTS, NETWORK_SCHEMAS } from "./network";
 import { PROCESS_LAYOUTS, processEventSchema, processSchemaSource, type ProcessColumns } from "./process";
 import type { EventKind, EventSchema, LabColumn, LabLayout } from "./types";
@@ -149,7 +149,13 @@ export function normalizeEvents(df: pl.DataFrame, kind: EventKind, options: Norm
   if (inLabLayout(df, layouts)) return df;
   const { schema, process } = chooseSchema(df, kind, options.source ?? "normalizeEvents");
   // Only the schema's events are mapped: an OCSF file's other classes, a Suricata EVE log's alerts and DNS records are left out.
-  const base = schemaRows(process ? flattenProcessFields(df, process) : df, schema);
+  const tested = testedRows(schemaRows(process ? flattenProcessFields(df, process) : df, schema), schema);
+  const base = tested.df;
+  if (tested.leftOut && schema.rowTest) {
+    const { count, total, kinds } = tested.leftOut;
+    const top = [...kinds.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([label, k]) => `${JSON.stringify(label.slice(0, 60))} ×${k}`);
+    (options.warn ?? printWarning)(dataWarnings.rowsLeftOut(options.source ?? "normalizeEvents", schema.name, count, total, schema.rowTest.what, top, kinds.size > 3));
+  }
   for (const field of filetimeFields(base, schema, labColumnMap(layouts))) (options.warn ?? printWarning)(dataWarnings.filetimeColumn(options.source ?? "normalizeEvents", field));
   const mapped = applySchema(base, schema, labColumnMap(layouts));
   return schema.connections ? oneFlowPerConnection(mapped, schema.connections) : mapped;

@@ -227,6 +227,52 @@ export function schemaRows(df: pl.DataFrame, schema: EventSchema): pl.DataFrame 
   return frameOf(names.map((n) => columnOf(kept, n)));
 }
 
+/** What {@link testedRows} left out: how many rows, of how many, by kind (label → count). */
+export interface LeftOut {
+  count: number;
+  total: number;
+  kinds: Map<string, number>;
+}
+
+/**
+ * The rows of `df` the schema's `rowTest` keeps, and what it left out (undefined when nothing). Each
+ * distinct combination of the tested fields' values is tested once.
+ */
+export function testedRows(df: pl.DataFrame, schema: EventSchema): { df: pl.DataFrame; leftOut?: LeftOut } {
+  const test = schema.rowTest;
+  if (!test) return { df };
+  const n = frameHeight(df);
+  const columns = test.fields.map((f) => {
+    const s = fieldSeries(df, f);
+    return s ? (convert(s, "text", "t").toArray() as (string | null)[]) : undefined;
+  });
+  if (columns.every((c) => c === undefined)) return { df };
+  const verdicts = new Map<string, { keep: boolean; label: string }>();
+  const mask = new Array<boolean>(n);
+  const kinds = new Map<string, number>();
+  let count = 0;
+  for (let i = 0; i < n; i += 1) {
+    const values = columns.map((c) => (c?.[i] ?? null)?.trim() ?? null);
+    const key = JSON.stringify(values);
+    let verdict = verdicts.get(key);
+    if (!verdict) {
+      const keep = test.keep(values);
+      verdict = { keep, label: keep ? "" : test.label(values) };
+      verdicts.set(key, verdict);
+    }
+    mask[i] = verdict.keep;
+    if (!verdict.keep) {
+      count += 1;
+      kinds.set(verdict.label, (kinds.get(verdict.label) ?? 0) + 1);
+    }
+  }
+  if (count === 0) return { df };
+  const names = columnNames(df);
+  const withMask = frameOf([...names.map((name) => columnOf(df, name)), pl.Series("__hl_keep", mask, pl.Bool)]);
+  const kept = withPlainNames(withMask, (plain, nameOf) => plain.filter(pl.col(nameOf("__hl_keep"))));
+  return { df: frameOf(names.map((name) => columnOf(kept, name))), leftOut: { count, total: n, kinds } };
+}
+
 /** The set of field names of a frame (columns and nested struct fields). */
 export function fieldSet(df: pl.DataFrame): Set<string> {
   return new Set(fieldNames(df));

@@ -3,6 +3,7 @@
  * `list_azure_network_flows_by_*` queries return it) and the schemas hunters'
  * exports come in. docs/schemas.md lists them for users.
  */
+import { CEF_TRAFFIC } from "./cefTraffic";
 import { LOCAL_NAME_COLUMN, type EventSchema, type LabLayout } from "./types";
 
 /**
@@ -258,7 +259,8 @@ export const SURICATA_FLOW: EventSchema = {
  * inbound, 1 outbound; some connectors write the words); `DeviceAction` deny, drop, block, reset…
  * counts the flow as denied. `VMName` is the device that logged the flow (`DeviceName`), else the
  * collector (`Computer`): a firewall logs other hosts' flows, which are found by address. Rows
- * without a destination address (the device's system and configuration events) are no flows.
+ * without a destination address (the device's system and configuration events) are no flows, nor are a
+ * firewall's threat, URL… logs (cefTraffic.ts: PAN-OS THREAT, FortiGate utm, Check Point's other blades).
  */
 export const COMMON_SECURITY_LOG: EventSchema = {
   id: "commonsecuritylog",
@@ -269,6 +271,8 @@ export const COMMON_SECURITY_LOG: EventSchema = {
   hints: ["TimeGenerated", "DestinationPort", "Protocol", "DeviceAction", "CommunicationDirection", "SentBytes", "ReceivedBytes", "DeviceName", "Computer", "Activity"],
   // A device's own events (configuration, system) have no addresses: no flows.
   rows: [{ field: "DestinationIP", required: true }],
+  // Its threat, URL… logs about a connection its traffic log already has: no flows either (cefTraffic.ts).
+  rowTest: CEF_TRAFFIC,
   columns: {
     TimeGenerated: { from: ["TimeGenerated", "ReceiptTime"], as: "cefTime" },
     FlowStartTime: { from: ["StartTime", "TimeGenerated", "ReceiptTime"], as: "cefTime" },

@@ -180,6 +180,21 @@ export interface RowFilter {
   required?: boolean;
 }
 
+/**
+ * Rows told apart by several fields at once (a CEF device's traffic records from its threat logs): each
+ * distinct combination of the fields' values is tested once. The left-out rows are told in a warning.
+ */
+export interface RowTest {
+  /** The fields read, in this order, as trimmed text (null where the frame lacks one or a row has none). */
+  fields: readonly FieldName[];
+  /** True for the rows that are the schema's events. */
+  keep: (values: readonly (string | null)[]) => boolean;
+  /** What kind a left-out row is, for the warning (`Palo Alto Networks PAN-OS THREAT`). */
+  label: (values: readonly (string | null)[]) => string;
+  /** What the left-out rows are, in the warning's words. */
+  what: string;
+}
+
 /** How a layout's several events of one connection are told (connections.ts): flows only. */
 export interface ConnectionRule {
   /** The connection's id (OCSF `connection_info.uid`): events sharing one are one connection. */
@@ -207,6 +222,8 @@ export interface EventSchema {
   hints?: readonly FieldName[];
   /** The rows that are this kind's events (every row when not given); the others are dropped before the mapping. */
   rows?: readonly RowFilter[];
+  /** A test of several fields at once, after `rows`: the rows it does not keep are dropped, with a warning. */
+  rowTest?: RowTest;
   /**
    * Lab column → how it is made. A column the frame already has is kept as it
    * is (converted in place only when its type is not the lab's).

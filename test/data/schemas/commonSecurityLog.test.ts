@@ -83,6 +83,45 @@ describe("Sentinel CommonSecurityLog (CEF) flows", () => {
     assert.deepEqual(col(out, "AllowedInFlows"), [0, 0, 1, 1]);
   });
 
+  it("only traffic records are flows: PAN-OS TRAFFIC (not THREAT, DECRYPTION), FortiGate type 00/traffic (not utm, event), Check Point's firewall blade (not IPS, URL Filtering); others kept; the left-out told", () => {
+    // [vendor, product, Activity, DeviceEventClassID, DeviceEventCategory, kept]
+    const rows: [string, string, string, string, string, boolean][] = [
+      ["Palo Alto Networks", "PAN-OS", "TRAFFIC", "end", "", true],
+      ["Palo Alto Networks", "PAN-OS", "THREAT", "url", "", false],
+      ["Palo Alto Networks", "PAN-OS", "THREAT", "vulnerability", "", false],
+      ["Palo Alto Networks", "PAN-OS", "DECRYPTION", "decryption", "", false],
+      ["Palo Alto Networks", "PAN-OS", "", "", "", true],
+      ["Fortinet", "Fortigate", "traffic:forward close", "0000000013", "traffic:forward", true],
+      ["Fortinet", "Fortigate", "utm:webfilter blocked", "0316013056", "utm:webfilter", false],
+      ["Fortinet", "FortiGate", "utm:ips signature", "00419", "utm:ips", false],
+      ["Fortinet", "FortiGate", "forward traffic", "00013", "", true],
+      ["Fortinet", "Fortigate", "event:vpn tunnel-up", "0101037138", "event:vpn", false],
+      ["Check Point", "VPN-1 & FireWall-1", "Accept", "Log", "", true],
+      ["Check Point", "IPS", "Detect", "Log", "", false],
+      ["Check Point", "URL Filtering", "Block", "Log", "", false],
+      ["Cisco", "ASA", "Teardown TCP connection", "302014", "", true],
+    ];
+    const df = pl.DataFrame({
+      TimeGenerated: rows.map(() => new Date("2026-10-15T08:00:00Z")),
+      DeviceVendor: rows.map((r) => r[0]),
+      DeviceProduct: rows.map((r) => r[1]),
+      Activity: rows.map((r) => r[2]),
+      DeviceEventClassID: rows.map((r) => r[3]),
+      DeviceEventCategory: rows.map((r) => r[4]),
+      SourceIP: rows.map((_, i) => `10.20.4.${i + 1}`),
+      DestinationIP: rows.map(() => ATTACKER),
+    });
+    const warnings: string[] = [];
+    const out = normalizeEvents(df, "networkFlow", { source: "az_net_comms.csv", warn: (m) => warnings.push(m) });
+    assert.deepEqual(col(out, "SrcIP"), rows.flatMap((r, i) => (r[5] ? [`10.20.4.${i + 1}`] : [])));
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /^az_net_comms\.csv: 8 of 14 Sentinel CommonSecurityLog \(CEF\) row\(s\) are threat, URL and other logs of a firewall that are no traffic records, left out of the flows \("Palo Alto Networks PAN-OS THREAT" ×2, /);
+    // A frame of traffic records only: no warning.
+    const quiet: string[] = [];
+    normalizeEvents(df.filter(pl.col("Activity").eq(pl.lit("TRAFFIC"))), "networkFlow", { warn: (m) => quiet.push(m) });
+    assert.deepEqual(quiet, []);
+  });
+
   it("a near miss names the CommonSecurityLog schema and the close column", () => {
     const df = pl.DataFrame({ TimeGenerated: [new Date("2026-10-15T08:00:00Z")], DeviceVendor: ["Palo Alto Networks"], DeviceProduct: ["PAN-OS"], SourceIp: ["10.0.0.5"], DestinationIP: ["8.8.8.8"] });
     assert.throws(
