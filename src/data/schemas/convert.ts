@@ -165,10 +165,11 @@ export function convert(series: pl.Series, as: Conversion | undefined, name: str
       const named = lookup(squashed, LOGON_TYPE_NUMBERS, pl.lit(null).cast(pl.Int64), name);
       return apply(pl.DataFrame([numbers.rename("a"), named.rename("b")]).select(pl.col("a").fillNull(pl.col("b")).alias("v")).getColumn("v"), pl.col("v").cast(pl.Int64), name);
     }
+    // ECS `event.outcome` success/failure; Okta's `outcome.result` also allow/deny.
     case "outcomeEventId":
-      return lookup(series, { success: 4624, failure: 4625 }, pl.lit(null).cast(pl.Int64), name);
+      return lookup(series, { success: 4624, failure: 4625, allow: 4624, deny: 4625 }, pl.lit(null).cast(pl.Int64), name);
     case "outcomeResultType":
-      return lookup(series, { success: 0, failure: FAILED_SIGNIN_RESULT }, pl.lit(null).cast(pl.Int64), name);
+      return lookup(series, { success: 0, failure: FAILED_SIGNIN_RESULT, allow: 0, deny: FAILED_SIGNIN_RESULT }, pl.lit(null).cast(pl.Int64), name);
     case "resultEventId": {
       const code = toNumber(series, pl.Int64, name);
       return apply(code, pl.when(pl.col("v").isNull()).then(pl.lit(null).cast(pl.Int64)).when(pl.col("v").eq(0)).then(pl.lit(4624)).otherwise(pl.lit(4625)).cast(pl.Int64), name);

@@ -293,5 +293,45 @@ export const OCSF_AUTHENTICATION: EventSchema = {
   },
 };
 
+/**
+ * Okta's System Log (its API's LogEvent objects: `/api/v1/logs`, an export to JSON or a SIEM): sign-ins
+ * to Okta (`eventType` `user.session.start`) and single sign-ons to an application
+ * (`user.authentication.sso`); its other events (MFA steps of the same sign-in, policy evaluations,
+ * administration) are no logons and are left out. `outcome.result` SUCCESS/ALLOW is a success,
+ * FAILURE/DENY a failure (SKIPPED, CHALLENGE, UNKNOWN: no result). Okta writes a country name, not its
+ * code; the application an SSO reached is in the `target` list, not read: the host and application are
+ * "Okta". A sign-in has no Windows logon type: 3 (Network).
+ */
+export const OKTA_SIGNINS: EventSchema = {
+  id: "okta-system-log",
+  name: "Okta System Log sign-ins",
+  kind: "logon",
+  description: "Okta's System Log events (the /api/v1/logs LogEvent JSON): sign-ins to Okta and SSO to applications.",
+  requires: ["published", "eventType", "actor.alternateId", "outcome.result"],
+  hints: ["uuid", "displayMessage", "client.ipAddress", "client.geographicalContext.geolocation.lat", "authenticationContext.authenticationProvider", "severity", "legacyEventType"],
+  rows: [{ field: "eventType", keep: ["user.session.start", "user.authentication.sso"] }],
+  columns: {
+    TimeGenerated: { from: "published", as: "time" },
+    // Sign-in layout.
+    UserPrincipalName: { from: "actor.alternateId", as: "text" },
+    IPAddress: { from: "client.ipAddress", as: "text" },
+    Latitude: { from: "client.geographicalContext.geolocation.lat", as: "float" },
+    Longitude: { from: "client.geographicalContext.geolocation.lon", as: "float" },
+    Location: { from: "client.geographicalContext.country", as: "text" },
+    AppDisplayName: { value: "Okta" },
+    ResultType: { from: "outcome.result", as: "outcomeResultType" },
+    // Host-logon layout.
+    Account: { from: "actor.alternateId", as: "text" },
+    TargetUserName: { from: "actor.alternateId", as: "userPart" },
+    SubjectUserName: { from: "actor.alternateId", as: "userPart" },
+    LogonType: { value: 3 },
+    LogonProcessName: { from: "authenticationContext.authenticationProvider", as: "text" },
+    IpAddress: { from: "client.ipAddress", as: "text" },
+    WorkstationName: { from: ["client.userAgent.os", "client.ipAddress"], as: "text" },
+    Computer: { value: "Okta" },
+    EventID: { from: "outcome.result", as: "outcomeEventId" },
+  },
+};
+
 /** Every logon schema, in detection order (a tie goes to the earlier). */
-export const LOGON_SCHEMAS: readonly EventSchema[] = [SECURITY_EVENT_LOGONS, WINDOWS_EVENT_LOGONS, SIGNIN_LOGS, GRAPH_SIGNINS, PORTAL_CSV_SIGNINS, ECS_AUTHENTICATION, OCSF_AUTHENTICATION];
+export const LOGON_SCHEMAS: readonly EventSchema[] = [SECURITY_EVENT_LOGONS, WINDOWS_EVENT_LOGONS, SIGNIN_LOGS, GRAPH_SIGNINS, PORTAL_CSV_SIGNINS, ECS_AUTHENTICATION, OCSF_AUTHENTICATION, OKTA_SIGNINS];

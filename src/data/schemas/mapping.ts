@@ -107,7 +107,8 @@ function accountColumn(df: pl.DataFrame, domainFields: readonly FieldName[], use
  * Undefined when none of its fields is in the frame.
  */
 function ruleColumns(df: pl.DataFrame, rule: ColumnRule, name: string, height: number): Map<string, pl.Series> | undefined {
-  if ("value" in rule) return new Map([[name, pl.Series(name, new Array(height).fill(rule.value))]]);
+  // A whole number is an Int64 column (polars would make a JavaScript number a float).
+  if ("value" in rule) return new Map([[name, pl.Series(name, new Array(height).fill(rule.value), Number.isInteger(rule.value) ? pl.Int64 : typeof rule.value === "number" ? pl.Float64 : pl.Utf8)]]);
   if ("account" in rule) {
     const s = accountColumn(df, asList(rule.account.domain), asList(rule.account.user), name);
     return s ? new Map([[name, s]]) : undefined;

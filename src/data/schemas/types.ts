@@ -16,9 +16,9 @@ export type EventKind = "process" | "logon" | "networkFlow";
  *   told by their size (seconds ~1.7e9 as Zeek's `ts`, milliseconds ~1.7e12 as OCSF's `time`, then µs, ns).
  * - `cefTime`: `time`, and row by row CEF's `rt` text forms: epoch milliseconds, `MMM dd yyyy HH:mm:ss[.SSS]` (UTC).
  * - `logonType`: Windows logon type as a number: numbers kept, `"3"` → 3, names (`Network`, `RemoteInteractive`…) → their number.
- * - `outcomeEventId`: ECS `event.outcome`: `success` → 4624, `failure` → 4625.
+ * - `outcomeEventId`: ECS `event.outcome`: `success` → 4624, `failure` → 4625 (Okta's `outcome.result` `ALLOW`, `DENY` too).
  * - `resultEventId`: Azure AD `ResultType`: 0 → 4624, any other code → 4625.
- * - `outcomeResultType`: ECS `event.outcome`: `success` → 0, `failure` → 50126 (Azure AD's "invalid user name or password").
+ * - `outcomeResultType`: ECS `event.outcome`: `success` (or `allow`) → 0, `failure` (or `deny`) → 50126 (Azure AD's "invalid user name or password").
  * - `statusEventId`, `statusResultType`: OCSF `status_id`: 1 (Success) → 4624 / 0, 2 (Failure) → 4625 / 50126, others null.
  * - `ocsfLogonType`: OCSF `logon_type_id`: Windows' numbers (2 Interactive … 13), but 1 is System (Windows' 0); 0 Unknown and 99 Other null.
  * - `interactiveLogonType`: Azure AD `IsInteractive`: true → 2 (Interactive), false → 3 (Network).

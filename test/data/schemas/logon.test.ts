@@ -263,3 +263,26 @@ describe("normalizeEvents: logons", () => {
     assert.deepEqual(col(normalizeEvents(signins, "logon"), "Latitude"), [1.5, null]);
   });
 });
+
+describe("Okta System Log sign-ins", () => {
+  it("an /api/v1/logs JSON export: sign-ins and SSO as logons and sign-ins, other events left out; ALLOW/DENY read as SUCCESS/FAILURE", () => {
+    const raw = read("okta_system_log.json");
+    assert.equal(raw.height, 7);
+    assert.equal(detectEventSchema(raw, "logon").id, "okta-system-log");
+    const df = normalizeEvents(raw, "logon");
+    assertHostLogonLayout(df);
+    assert.deepEqual(col(df, "uuid"), ["a1", "a2", "a5", "a6"], "the MFA step, the policy evaluation and the lifecycle event are no logons");
+    assert.deepEqual(col(df, "EventID"), [4624, 4625, 4625, 4624]);
+    assert.deepEqual(col(df, "ResultType"), [0, 50126, 50126, 0]);
+    assert.deepEqual(col(df, "UserPrincipalName"), ["m.lindqvist@northwind-logistics.example", "m.lindqvist@northwind-logistics.example", "r.tanaka@northwind-logistics.example", "r.tanaka@northwind-logistics.example"]);
+    assert.deepEqual(col(df, "TargetUserName"), ["m.lindqvist", "m.lindqvist", "r.tanaka", "r.tanaka"]);
+    assert.deepEqual(col(df, "IPAddress"), ["10.20.4.50", ATTACKER, "2a01:4f8:c17:1a2b::7", "10.20.4.51"]);
+    assert.deepEqual(col(df, "Latitude"), [59.33, 55.75, 50.48, 59.33]);
+    assert.deepEqual(col(df, "Longitude"), [18.07, 37.62, 12.37, 18.07]);
+    assert.deepEqual(col(df, "Location"), ["Sweden", "Russia", "Germany", "Sweden"]);
+    assert.deepEqual(col(df, "LogonType"), [3, 3, 3, 3]);
+    assert.deepEqual(col(df, "LogonProcessName"), ["OKTA_AUTHENTICATION_PROVIDER", "OKTA_AUTHENTICATION_PROVIDER", "OKTA_AUTHENTICATION_PROVIDER", "ACTIVE_DIRECTORY"]);
+    assert.deepEqual(col(df, "Computer"), ["Okta", "Okta", "Okta", "Okta"]);
+    assert.equal(df.getColumn("TimeGenerated").dtype.variant, "Datetime");
+  });
+});
