@@ -51,7 +51,12 @@ export function flowEndpoints(df: pl.DataFrame, spec: EndpointsRule["endpoints"]
   const declaredCode = code ? fieldSeries(df, code.field) : undefined;
   const codeDirs =
     code && declaredCode
-      ? (convert(declaredCode, "int", "code").toArray() as (number | bigint | null)[]).map((v): Direction | null => (v === null ? null : Number(v) === code.inbound ? "I" : Number(v) === code.outbound ? "O" : null))
+      ? typeof code.inbound === "number"
+        ? (convert(declaredCode, "int", "code").toArray() as (number | bigint | null)[]).map((v): Direction | null => (v === null ? null : Number(v) === code.inbound ? "I" : Number(v) === code.outbound ? "O" : null))
+        : (convert(declaredCode, "text", "code").toArray() as (string | null)[]).map((v): Direction | null => {
+            const t = v?.trim().toLowerCase();
+            return t === String(code.inbound).toLowerCase() ? "I" : t === String(code.outbound).toLowerCase() ? "O" : null;
+          })
       : undefined;
   const verdictFields = spec.action === undefined ? [] : typeof spec.action === "string" ? [spec.action] : spec.action;
   const verdicts = verdictFields.flatMap((f) => {

@@ -26,7 +26,7 @@ import { failureReasonWords } from "./insertionStrings";
 
 export type { EventKind, EventSchema, LabLayout, LabColumn, ColumnRule, Conversion, FieldRule } from "./types";
 export { LOGON_SCHEMAS, LOGON_LAYOUTS, LAB_HOST_LOGONS, LAB_SIGNINS, SECURITY_EVENT_LOGONS, WINDOWS_EVENT_LOGONS, SIGNIN_LOGS, GRAPH_SIGNINS, PORTAL_CSV_SIGNINS, ECS_AUTHENTICATION, OCSF_AUTHENTICATION, OKTA_SIGNINS } from "./logon";
-export { NETWORK_SCHEMAS, NETWORK_LAYOUTS, LAB_NETWORK_FLOWS, AZURE_NETWORK_ANALYTICS, ZEEK_CONN, ECS_NETWORK, SYSMON_NETWORK, OCSF_NETWORK, AWS_VPC_FLOW, SURICATA_FLOW, COMMON_SECURITY_LOG } from "./network";
+export { NETWORK_SCHEMAS, NETWORK_LAYOUTS, LAB_NETWORK_FLOWS, AZURE_NETWORK_ANALYTICS, ZEEK_CONN, ECS_NETWORK, SYSMON_NETWORK, OCSF_NETWORK, AWS_VPC_FLOW, GCP_VPC_FLOW, SURICATA_FLOW, COMMON_SECURITY_LOG } from "./network";
 export { PROCESS_LAYOUTS, LAB_PROCESSES, registerProcessSchemas, type ProcessColumns, type ProcessSchemaSource } from "./process";
 export { readZeekTsv, readZeekTsvFile, isZeekTsv } from "./zeek";
 export { readVpcFlowLog, readVpcFlowLogFile, isVpcFlowLog } from "./vpcFlow";

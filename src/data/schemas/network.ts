@@ -226,6 +226,38 @@ export const AWS_VPC_FLOW: EventSchema = {
 };
 
 /**
+ * Google Cloud VPC Flow Logs as Cloud Logging writes them (LogEntry JSON: `gcloud logging read
+ * --format=json`, a log sink to Cloud Storage or BigQuery's JSON export): the record in `jsonPayload`.
+ * Each record is a sample of one connection reported by one VM (`reporter` `SRC`: the source VM, so
+ * outbound from it; `DEST`: the destination VM, inbound); a connection between two VMs that both log is
+ * reported by each. `VMName` is the reporting end's `vm_name`. Flow logs record allowed traffic only.
+ */
+export const GCP_VPC_FLOW: EventSchema = {
+  id: "gcp-vpc-flow",
+  name: "Google Cloud VPC Flow Logs",
+  kind: "networkFlow",
+  description: "Google Cloud VPC Flow Logs entries as Cloud Logging exports them (LogEntry JSON, the record in jsonPayload).",
+  requires: ["jsonPayload.connection.src_ip", "jsonPayload.connection.dest_ip", "jsonPayload.start_time"],
+  hints: ["timestamp", "logName", "jsonPayload.reporter", "jsonPayload.connection.dest_port", "jsonPayload.connection.protocol", "jsonPayload.end_time", "jsonPayload.bytes_sent", "jsonPayload.src_instance", "jsonPayload.dest_instance"],
+  columns: {
+    TimeGenerated: { from: ["jsonPayload.end_time", "timestamp"], as: "time" },
+    FlowStartTime: { from: ["jsonPayload.start_time", "timestamp"], as: "time" },
+    FlowEndTime: { from: ["jsonPayload.end_time", "timestamp"], as: "time" },
+    VMIPAddress: {
+      endpoints: {
+        source: "jsonPayload.connection.src_ip",
+        destination: "jsonPayload.connection.dest_ip",
+        directionCode: { field: "jsonPayload.reporter", inbound: "DEST", outbound: "SRC" },
+        names: { source: "jsonPayload.src_instance.vm_name", destination: "jsonPayload.dest_instance.vm_name" },
+      },
+    },
+    VMName: { from: [LOCAL_NAME_COLUMN, "VMIPAddress"], as: "text" },
+    L4Protocol: { from: "jsonPayload.connection.protocol", as: "protocolLetter" },
+    DestPort: { from: "jsonPayload.connection.dest_port", as: "int" },
+  },
+};
+
+/**
  * Suricata's EVE JSON log: its `flow` records (one per flow, both directions' counts) and `netflow`
  * records (one per direction, when enabled). The same file holds alerts, DNS, HTTP, TLS and stats
  * records: those are no flows and are left out. An IPS's flow record with `flow.action` `drop` counts as
@@ -288,4 +320,4 @@ export const COMMON_SECURITY_LOG: EventSchema = {
 };
 
 /** Every flow schema, in detection order. */
-export const NETWORK_SCHEMAS: readonly EventSchema[] = [AZURE_NETWORK_ANALYTICS, ZEEK_CONN, ECS_NETWORK, SYSMON_NETWORK, OCSF_NETWORK, AWS_VPC_FLOW, SURICATA_FLOW, COMMON_SECURITY_LOG];
+export const NETWORK_SCHEMAS: readonly EventSchema[] = [AZURE_NETWORK_ANALYTICS, ZEEK_CONN, ECS_NETWORK, SYSMON_NETWORK, OCSF_NETWORK, AWS_VPC_FLOW, GCP_VPC_FLOW, SURICATA_FLOW, COMMON_SECURITY_LOG];

@@ -104,10 +104,12 @@ export interface EndpointsRule {
     /** Zeek's `local_resp` (true when the responder is local): a remote end in `Site::local_nets` is no external address, whatever its range. */
     localDestination?: FieldName;
     /**
-     * A direction written as a number, read where `direction` says nothing: OCSF's `connection_info.direction_id`
-     * (1 inbound, 2 outbound), CEF's `deviceDirection` (Sentinel's `CommunicationDirection`: 0 inbound, 1 outbound).
+     * A direction written as a code, read where `direction` says nothing: OCSF's `connection_info.direction_id`
+     * (1 inbound, 2 outbound), CEF's `deviceDirection` (Sentinel's `CommunicationDirection`: 0 inbound, 1
+     * outbound), GCP's `reporter` (`DEST`: the destination VM logged it, inbound; `SRC` outbound). Text codes
+     * are compared trimmed, in any case.
      */
-    directionCode?: { field: FieldName; inbound: number; outbound: number };
+    directionCode?: { field: FieldName; inbound: number | string; outbound: number | string };
     /**
      * The verdict of the device that logged the flow (OCSF `action`, VPC `action`, CEF `DeviceAction`; ECS
      * spreads it over `event.type`, `event.action` and `event.outcome`, hence a list, every field the frame

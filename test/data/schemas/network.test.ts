@@ -252,3 +252,25 @@ describe("normalizeEvents: network flows", () => {
     );
   });
 });
+
+describe("Google Cloud VPC Flow Logs", () => {
+  it("Cloud Logging's LogEntry JSON: the reporter says the direction, its vm_name the host; a VM-to-VM connection is reported by each end", () => {
+    const raw = readDataFile(path.join(FIX, "gcp_vpc_flows.json"));
+    assert.equal(detectEventSchema(raw, "networkFlow").id, "gcp-vpc-flow");
+    const df = normalizeEvents(raw, "networkFlow");
+    assert.equal(df.getColumn("TimeGenerated").dtype.variant, "Datetime");
+    assert.deepEqual(
+      (df.getColumn("FlowStartTime").toArray() as unknown as Date[]).map((d) => d.toISOString()),
+      ["2026-10-15T08:00:00.100Z", "2026-10-15T08:01:00.000Z", "2026-10-15T08:02:00.000Z", "2026-10-15T08:02:00.000Z", "2026-10-15T08:03:00.000Z"],
+    );
+    assert.deepEqual(col(df, "FlowDirection"), ["O", "I", "O", "I", "O"], "SRC reports outbound, DEST inbound");
+    assert.deepEqual(col(df, "VMName"), ["web-1", "db-1", "web-1", "db-1", "web-1"], "the reporting VM");
+    assert.deepEqual(col(df, "VMIPAddress"), ["10.128.0.5", "10.128.0.7", "10.128.0.5", "10.128.0.7", "10.128.0.5"]);
+    assert.deepEqual(col(df, "AllExtIPs"), ["93.184.216.34", ATTACKER, null, null, "8.8.8.8"]);
+    assert.deepEqual(col(df, "FlowType"), ["ExternalPublic", "ExternalPublic", "IntraVNet", "IntraVNet", "ExternalPublic"]);
+    assert.deepEqual(col(df, "L4Protocol"), ["T", "T", "T", "T", "U"]);
+    assert.deepEqual(col(df, "DestPort"), [443, 22, 5432, 5432, 53]);
+    assert.deepEqual(col(df, "AllowedInFlows"), [0, 1, 0, 1, 0]);
+    assert.deepEqual(col(df, "TotalAllowedFlows"), [1, 1, 1, 1, 1]);
+  });
+});
