@@ -542,6 +542,14 @@ export const dataMessages = {
         ` Known ${kind} schemas: ${known.join("; ")}. Rename the columns, or see docs/schemas.md.`,
     ),
   /** `docs`: where the command that exports the events' fields as columns is. */
+  /** normalizeEvents: an Azure NSG or VNet flow log file (PT1H.json): its flows are packed in flowTuples text, not columns. */
+  azureFlowLogFile: (source: string, kind: string) =>
+    errorMessage(
+      "data/event-schema-unknown",
+      `${source}: the columns fit no known ${kind} schema: they are an Azure NSG or VNet flow log file (PT1H.json: records → flows → flowTuples), ` +
+        `whose flows are packed in comma-separated flowTuples text inside nested lists; it is not read as flows. ` +
+        `Export Traffic Analytics' table instead (AzureNetworkAnalytics_CL or NTANetAnalytics, the lab's own layout), as CSV or JSON from Log Analytics; see docs/schemas.md.`,
+    ),
   winEventExport: (source: string, kind: string, docs: string) =>
     errorMessage(
       "data/event-schema-unknown",

@@ -104,7 +104,19 @@ function chooseSchema(df: pl.DataFrame, kind: EventKind, source: string): { sche
   const present = fieldSetWith(df, schemas.flatMap((s) => [...s.requires, ...(s.requiresOneOf ?? []).flat(), ...(s.hints ?? [])]));
   const [best] = rankSchemas(present, schemas);
   if (best && best.missing.length === 0) return { schema: best.schema };
+  if (isAzureFlowLogFile(df)) throw new DataColumnError(msg.azureFlowLogFile(source, kind));
   throw unknownSchema(source, kind, [...present], schemas);
+}
+
+/**
+ * An Azure NSG or VNet flow log file (`{"records": [...]}`, or its records one per row): a column whose
+ * nested type holds `flowTuples`, the comma-separated flow text those logs pack their flows in.
+ */
+function isAzureFlowLogFile(df: pl.DataFrame): boolean {
+  return columnNames(df).some((name) => {
+    const dtype = columnOf(df, name).dtype;
+    return (dtype.variant === "List" || dtype.variant === "Struct") && String(dtype).includes('"flowTuples"');
+  });
 }
 
 function unknownSchema(source: string, kind: EventKind, fields: readonly string[], schemas: readonly EventSchema[], note?: string): DataColumnError {

@@ -1,6 +1,7 @@
 /** Network-flow schemas onto the lab's Azure network analytics columns: Zeek conn.log (TSV and JSON), ECS network. */
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
 import pl from "nodejs-polars";
@@ -272,5 +273,23 @@ describe("Google Cloud VPC Flow Logs", () => {
     assert.deepEqual(col(df, "DestPort"), [443, 22, 5432, 5432, 53]);
     assert.deepEqual(col(df, "AllowedInFlows"), [0, 1, 0, 1, 0]);
     assert.deepEqual(col(df, "TotalAllowedFlows"), [1, 1, 1, 1, 1]);
+  });
+});
+
+describe("Azure NSG and VNet flow log files", () => {
+  it("a PT1H.json (records → flows → flowTuples text) is refused saying what it is and what to export instead", () => {
+    const tuple = "1791187200,10.20.4.17,13.67.143.118,44931,443,T,O,A,B,,,,";
+    const nsg = { records: [{ time: "2026-10-05T08:00:00Z", category: "NetworkSecurityGroupFlowEvent", operationName: "NetworkSecurityGroupFlowEvents", properties: { Version: 2, flows: [{ rule: "DefaultRule_AllowInternetOutBound", flows: [{ mac: "000D3AF87856", flowTuples: [tuple] }] }] } }] };
+    const vnet = { records: [{ time: "2026-10-05T08:00:00Z", category: "FlowLogFlowEvent", flowLogVersion: 4, flowRecords: { flows: [{ aclID: "x", flowGroups: [{ rule: "DefaultRule_AllowInternetOutBound", flowTuples: [tuple] }] }] } }] };
+    for (const [name, doc] of [["nsg.json", nsg], ["vnet.json", vnet]] as const) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hl-nsg-"));
+      fs.writeFileSync(path.join(dir, name), JSON.stringify(doc));
+      const df = readDataFile(path.join(dir, name));
+      assert.throws(
+        () => normalizeEvents(df, "networkFlow", { source: `Network.list_azure_network_flows_by_ip (${name})` }),
+        (err: unknown) => err instanceof DataColumnError && err.code === "data/event-schema-unknown" && /Azure NSG or VNet flow log file .*flowTuples.*AzureNetworkAnalytics_CL/.test(err.message),
+        name,
+      );
+    }
   });
 });
