@@ -153,14 +153,14 @@ function propertyValues(raw: unknown): (string | null)[] | undefined {
 }
 
 /** A Security event's fields from its `Properties` by position ({@link EVENT_DATA_ORDER}); hex fields given as numbers (JSON has no hex) in EventData's `0x…`. */
-function propertyFields(values: readonly (string | null)[], order: readonly string[]): Read {
+function propertyFields(values: readonly (string | null)[], order: readonly string[]): Fields {
   const fields: Fields = new Map();
   order.forEach((name, i) => {
     const v = i < values.length ? values[i] : null;
     if (v === null) return;
     fields.set(name, isHexField(name) && /^\d{1,20}$/.test(v) ? "0x" + BigInt(v).toString(16) : fieldValue(name, v));
   });
-  return { fields, repeated: false };
+  return fields;
 }
 
 /** A line's label (before its first colon) and value (after it, leading blanks dropped); undefined without a colon. */
@@ -395,9 +395,9 @@ export function winEventFields(df: pl.DataFrame, options: WinEventFieldsOptions 
     const values = template && properties ? propertyValues(properties[i]) : undefined;
     if (values) {
       // A Security event's Properties: its fields whatever the Message's language, or without one (a provider's messages not installed).
-      parsed[i] = propertyFields(values, EVENT_DATA_ORDER[Number(ids[i])]).fields;
-      for (const name of [...parsed[i]!.keys(), ...templateFields(template!)]) seen.add(name);
-      if (template === TEMPLATES[4688] && parsed[i]!.has("NewProcessId") && !parsed[i]!.has("CommandLine")) noCommandLine++;
+      const fields = (parsed[i] = propertyFields(values, EVENT_DATA_ORDER[Number(ids[i])]));
+      for (const name of [...fields.keys(), ...templateFields(template!)]) seen.add(name);
+      if (template === TEMPLATES[4688] && fields.has("NewProcessId") && !fields.has("CommandLine")) noCommandLine++;
       continue;
     }
     if (typeof raw !== "string" || raw === "") continue;
