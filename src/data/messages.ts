@@ -78,7 +78,7 @@ export const DATA_ERRORS = {
   "data/unsupported-environment": { class: "QueryError", when: "a QueryProvider is asked for an environment other than LocalData", names: "the environment" },
   "data/no-queries": { class: "QueryError", when: "no LocalData query file is found in the query paths", names: "the query paths" },
   "data/family-clash": { class: "QueryError", when: "a data family is named like a provider method", names: "the family" },
-  "data/unknown-query": { class: "QueryError", when: "a query that does not exist is asked for", names: "the query, the family, close names" },
+  "data/unknown-query": { class: "QueryError", when: "a query that does not exist is asked for (also execQuery of a bare dotted name, Family.query misspelt, on a live provider)", names: "the query, the family, close names" },
   "data/unknown-family": { class: "QueryError", when: "a data family that does not exist is asked for", names: "the family, the families there are" },
   "data/parameters-on-file": { class: "QueryError", when: "execQuery is given parameters for a file name", names: "the file name" },
   "data/no-query-browser": { class: "QueryError", when: "browseQueries is called without the query browser registered", names: "the package entry to import" },
@@ -107,7 +107,11 @@ export const DATA_ERRORS = {
   "data/live-query-failed": { class: "QueryError", when: "a live service rejects a query (syntax, permission, limits) with its own error payload", names: "the query, the environment, the service's code and message" },
   "data/live-timeout": { class: "QueryError", when: "a live query runs longer than its timeout", names: "the query, the timeout, how to raise it" },
   "data/live-cancelled": { class: "QueryError", when: "a live query is interrupted (Interrupt Kernel, or the caller's signal)", names: "the query, the reason" },
-  "data/live-literal": { class: "QueryError", when: "a query parameter value cannot be written as a literal of the query language", names: "the query, the parameter, the value's type" },
+  "data/live-literal": {
+    class: "QueryError",
+    when: "a query parameter value cannot be written as a literal of the query language (a fragment that is no name, list text for a whole value list that reads no one way, a list where one text goes)",
+    names: "the query, the parameter, the value's type",
+  },
   "data/query-interrupted": {
     class: "QueryError",
     when: "a LocalData query is interrupted (Interrupt Kernel, or the provider's signal option)",
