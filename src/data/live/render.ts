@@ -197,7 +197,7 @@ const QUOTED_ITEM = /\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")\s*(,|$)/y;
  * one value without commas is itself. A string when quoted text cannot be read (an unclosed quote, a bare value
  * after a quoted one), saying why.
  */
-export function listTextItems(text: string): string[] | string {
+function listTextItems(text: string): string[] | string {
   const trimmed = text.trim();
   // Quotes inside bare values are theirs (`O'Brien, Smith`).
   if (!/^\[|^['"]/.test(trimmed)) return trimmed.split(",").map((item) => item.trim()).filter((item) => item !== "");
