@@ -109,7 +109,7 @@ export const DATA_ERRORS = {
   "data/live-cancelled": { class: "QueryError", when: "a live query is interrupted (Interrupt Kernel, or the caller's signal)", names: "the query, the reason" },
   "data/live-literal": {
     class: "QueryError",
-    when: "a query parameter value cannot be written as a literal of the query language (a fragment that is no name, list text for a whole value list that reads no one way, a list where one text goes)",
+    when: "a query parameter value cannot be written as a literal of the query language (a fragment that is no name, a list where one text goes)",
     names: "the query, the parameter, the value's type",
   },
   "data/query-interrupted": {

@@ -191,30 +191,31 @@ function wholeValueList(template: string, at: number, end: number): boolean {
 const QUOTED_ITEM = /\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")\s*(,|$)/y;
 
 /**
- * The values of list text given for a text parameter that is a whole list: quoted items (`'a', 'b'`, or Python's
- * `['a', 'b']`, as MSTICPy users paste them) are read as quoted when the text starts with a quote or `[`; otherwise
- * it is split at commas and trimmed, as list parameters are (`a, b`, quotes inside values theirs: `O'Brien, Smith`);
- * one value without commas is itself. A string when quoted text cannot be read (an unclosed quote, a bare value
- * after a quoted one), saying why.
+ * The values of text given for a text parameter that is a whole list: a list only when written as one — Python's
+ * `['a', 'b']`, or two or more quoted items `'a', 'b'` (MSTICPy's users paste KQL list text) —, otherwise one value,
+ * whatever its commas and quotes: a pivot passes each command line alone (`rundll32.exe shell32.dll,Control_RunDLL`,
+ * `"C:\Program Files\x.exe" -arg`, `"C:\x.exe"`), and splitting or unquoting it would change what the query matches.
  */
-function listTextItems(text: string): string[] | string {
+function listTextItems(text: string): string[] {
   const trimmed = text.trim();
-  // Quotes inside bare values are theirs (`O'Brien, Smith`).
-  if (!/^\[|^['"]/.test(trimmed)) return trimmed.split(",").map((item) => item.trim()).filter((item) => item !== "");
-  const bracketed = trimmed.startsWith("[");
-  if (bracketed && !trimmed.endsWith("]")) return "the text starts with [ but does not end with ]";
+  const bracketed = trimmed.startsWith("[") && trimmed.endsWith("]");
   const body = bracketed ? trimmed.slice(1, -1) : trimmed;
-  if (body.trim() === "") return [];
+  if (bracketed && body.trim() === "") return [];
+  const items = quotedItems(body);
+  return items && (bracketed || items.length > 1) ? items : [text];
+}
+
+/** Quoted items separated by commas, the whole text; undefined when it is not that. */
+function quotedItems(body: string): string[] | undefined {
   const items: string[] = [];
   QUOTED_ITEM.lastIndex = 0;
   while (QUOTED_ITEM.lastIndex < body.length) {
-    const from = QUOTED_ITEM.lastIndex;
     const m = QUOTED_ITEM.exec(body);
-    if (!m) return `the text is not a list of quoted values (from character ${from + (bracketed ? 2 : 1)}: an unclosed quote, or a value without quotes among quoted ones)`;
+    if (!m) return undefined;
     items.push(unescapeItem(m[1] ?? m[2]));
     if (m[3] === "") break;
   }
-  return items;
+  return QUOTED_ITEM.lastIndex >= body.length && items.length ? items : undefined;
 }
 
 /** An item's `\` escapes: `\n`, `\t`, `\r` as those characters, any other escaped character as itself. */
@@ -346,7 +347,6 @@ export function renderTemplate(template: string, values: ReadonlyMap<string, Tem
     if (language === "esdsl" || entry.type !== "str" || entry.value === null || entry.value === "" || inKqlComment(at)) return undefined;
     if (!wholeValueList(template, at, at + name.length + 2)) return undefined;
     const items = Array.isArray(entry.value) ? entry.value.map(String) : listTextItems(String(entry.value));
-    if (typeof items === "string") throw new QueryError(msg.liveLiteral(where, name, `${items}; its placeholder is a whole list of values (as in has_any ({${name}})), so give the values as a list (["a", "b"]) or as text separated by commas (a, b)`));
     // No values: one empty text, as an absent value is (`has_any ()` is no KQL).
     return items.length ? items.map((item) => writeEntry(name, { ...entry, value: item }, at)).join(", ") : writeEntry(name, { ...entry, value: "" }, at);
   };
