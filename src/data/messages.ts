@@ -552,7 +552,7 @@ export const dataMessages = {
       "data/event-schema-unknown",
       `${source}: the columns fit no known ${kind} schema: they are an Azure NSG or VNet flow log file (PT1H.json: records → flows → flowTuples), ` +
         `whose flows are packed in comma-separated flowTuples text inside nested lists; it is not read as flows. ` +
-        `Export Traffic Analytics' table instead (AzureNetworkAnalytics_CL or NTANetAnalytics, the lab's own layout), as CSV or JSON from Log Analytics; see docs/schemas.md.`,
+        `Export Traffic Analytics' AzureNetworkAnalytics_CL table instead (the lab's own layout), as CSV or JSON from Log Analytics; see docs/schemas.md.`,
     ),
   winEventExport: (source: string, kind: string, docs: string) =>
     errorMessage(
