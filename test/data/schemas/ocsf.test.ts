@@ -75,6 +75,21 @@ describe("OCSF Authentication (3002) as logons", () => {
     assert.deepEqual(col(out, "ResultType"), [0, 50126, null]);
   });
 
+  it("Athena's CSV of a Security Lake Authentication table (structs as Trino text): logons and the map's coordinates", () => {
+    const csv = [
+      '"time","class_uid","activity_id","status_id","logon_type_id","user","src_endpoint","dst_endpoint"',
+      '"1791187200000","3002","1","1","10","{name=m.lindqvist, uid=S-1-5-21-1, domain=NWLOG, type_id=1}","{ip=10.20.4.50, hostname=NWL-WKS-014, location={country=SE, coordinates=[18.07, 59.33]}}","{hostname=nwl-fs01.nwlog.local, ip=10.20.4.17}"',
+      `"1791187260000","3002","1","2","3","{name=administrator, uid=null, domain=NWLOG, type_id=null}","{ip=${ATTACKER}, hostname=null, location=null}","{hostname=nwl-fs01.nwlog.local, ip=10.20.4.17}"`,
+    ].join("\n");
+    const df = normalizeEvents(readDataFile(path.join(tempTree({ "auth.csv": csv + "\n" }), "auth.csv")), "logon");
+    assert.deepEqual(col(df, "Account"), ["NWLOG\\m.lindqvist", "NWLOG\\administrator"]);
+    assert.deepEqual(col(df, "EventID"), [4624, 4625]);
+    assert.deepEqual(col(df, "LogonType"), [10, 3]);
+    assert.deepEqual(col(df, "WorkstationName"), ["NWL-WKS-014", ATTACKER], "a null hostname falls to the address");
+    assert.deepEqual(col(df, "Computer"), ["nwl-fs01.nwlog.local", "nwl-fs01.nwlog.local"]);
+    assert.deepEqual([col(df, "Latitude"), col(df, "Longitude"), col(df, "Location")], [[59.33, null], [18.07, null], ["SE", null]]);
+  });
+
   it("a near miss (underscored names) names OCSF Authentication and the close columns", () => {
     const df = pl.DataFrame({ time: [1791187200000], class_uid: [3002], user_name: ["bob"], status_id: [1], src_endpoint_ip: ["10.0.0.1"] });
     assert.throws(
