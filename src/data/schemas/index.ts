@@ -12,6 +12,7 @@ import pl from "nodejs-polars";
 import { columnNames, columnOf, frameOf, isDataFrame } from "../../common/frames";
 import { DataColumnError, dataMessages as msg, dataWarnings } from "../messages";
 import { printWarning } from "../../common/messages";
+import { quotedText } from "../../common/shownText";
 import { oneFlowPerConnection } from "./connections";
 import { hasLabType } from "./convert";
 import { fieldNames, fieldSeries, fieldSetWith } from "./fields";
@@ -165,7 +166,7 @@ export function normalizeEvents(df: pl.DataFrame, kind: EventKind, options: Norm
   const base = tested.df;
   if (tested.leftOut && schema.rowTest) {
     const { count, total, kinds } = tested.leftOut;
-    const top = [...kinds.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([label, k]) => `${JSON.stringify(label.slice(0, 60))} ×${k}`);
+    const top = [...kinds.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([label, k]) => `${quotedText(label, 60)} ×${k}`);
     (options.warn ?? printWarning)(dataWarnings.rowsLeftOut(options.source ?? "normalizeEvents", schema.name, count, total, schema.rowTest.what, top, kinds.size > 3));
   }
   for (const field of filetimeFields(base, schema, labColumnMap(layouts))) (options.warn ?? printWarning)(dataWarnings.filetimeColumn(options.source ?? "normalizeEvents", field));

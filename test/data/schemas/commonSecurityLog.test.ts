@@ -116,6 +116,17 @@ describe("Sentinel CommonSecurityLog (CEF) flows", () => {
     assert.deepEqual(col(out, "SrcIP"), rows.flatMap((r, i) => (r[5] ? [`10.20.4.${i + 1}`] : [])));
     assert.equal(warnings.length, 1);
     assert.match(warnings[0], /^az_net_comms\.csv: 8 of 14 Sentinel CommonSecurityLog \(CEF\) row\(s\) are threat, URL and other logs of a firewall that are no traffic records, left out of the flows \("Palo Alto Networks PAN-OS THREAT" ×2, /);
+    // The kinds come from the data: hidden characters are shown as escapes, not acted on.
+    const hostile = pl.DataFrame({
+      DeviceVendor: ["Check Point", "Check Point"],
+      DeviceProduct: ["IPS\u202e\nforged line", "IPS\u202e\nforged line"],
+      SourceIP: ["10.20.4.1", "10.20.4.2"],
+      DestinationIP: [ATTACKER, ATTACKER],
+      TimeGenerated: [new Date("2026-10-15T08:00:00Z"), new Date("2026-10-15T08:00:00Z")],
+    });
+    const told: string[] = [];
+    assert.equal(normalizeEvents(hostile, "networkFlow", { warn: (m) => told.push(m) }).height, 0);
+    assert.ok(told[0].includes('("Check Point IPS\\u202e\\nforged line" ×2)'), told[0]);
     // A frame of traffic records only: no warning.
     const quiet: string[] = [];
     normalizeEvents(df.filter(pl.col("Activity").eq(pl.lit("TRAFFIC"))), "networkFlow", { warn: (m) => quiet.push(m) });
