@@ -124,13 +124,45 @@ function jsonPath(text: pl.Series, path: readonly string[]): pl.Series | undefin
   // Only text that looks like a JSON object is parsed: a column of other text is not a JSON column.
   const sample = text.dropNulls().head(20).toArray().map(String);
   if (!sample.some((v) => v.trimStart().startsWith("{"))) return undefined;
-  if (sample.some(looksLikeTrinoRow)) text = trinoAsJson(text);
+  if (sample.some(looksLikeTrinoRow)) text = cachedTrinoAsJson(text);
   try {
     return text.str.jsonPathMatch(`$.${path.join(".")}`);
   } catch {
     // One malformed value must not kill the frame: polars may refuse the whole column; fall back per value.
     return perValueJsonPath(text, path);
   }
+}
+
+/** The conversions of the running {@link withFieldCache} call, by column (see cachedTrinoAsJson). */
+let trinoCache: Map<string, pl.Series> | undefined;
+
+/**
+ * Runs `fn` with each Trino text column converted to JSON once: `normalizeEvents` reads a dozen fields of
+ * the same struct column (`src_endpoint.ip`, `.port`, `.instance_uid`…), each of which would convert the
+ * whole column again. The cache lives for the call only.
+ */
+export function withFieldCache<T>(fn: () => T): T {
+  const outer = trinoCache;
+  trinoCache = outer ?? new Map();
+  try {
+    return fn();
+  } finally {
+    trinoCache = outer;
+  }
+}
+
+function cachedTrinoAsJson(text: pl.Series): pl.Series {
+  if (!trinoCache) return trinoAsJson(text);
+  // Within one call a column name holds one set of values per frame height (rows are only ever dropped,
+  // and the frames of one height are the same rows); its first and last values guard that.
+  const n = text.len();
+  const key = JSON.stringify([text.name, n, text.nullCount(), n ? text.get(0) : null, n ? text.get(n - 1) : null]);
+  let json = trinoCache.get(key);
+  if (!json) {
+    json = trinoAsJson(text);
+    trinoCache.set(key, json);
+  }
+  return json;
 }
 
 /** Each Trino row text as JSON text (null where it does not parse); each distinct value read once. */

@@ -15,7 +15,7 @@ import { printWarning } from "../../common/messages";
 import { quotedText } from "../../common/shownText";
 import { oneFlowPerConnection } from "./connections";
 import { hasLabType } from "./convert";
-import { fieldNames, fieldSeries, fieldSetWith } from "./fields";
+import { fieldNames, fieldSeries, fieldSetWith, withFieldCache } from "./fields";
 import { LOGON_LAYOUTS, LOGON_SCHEMAS } from "./logon";
 import { applySchema, closeFields, filetimeFields, rankSchemas, requiredCount, requiredText, schemaRows, testedRows } from "./mapping";
 import { NETWORK_LAYOUTS, NETWORK_SCHEMAS } from "./network";
@@ -83,6 +83,10 @@ function labColumnMap(layouts: readonly LabLayout[]): Map<string, LabColumn> {
 
 /** Which schema `normalizeEvents` would use, without mapping. Throws as it does when none fits. */
 export function detectEventSchema(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions = {}): DetectedSchema {
+  return withFieldCache(() => detectSchema(df, kind, options));
+}
+
+function detectSchema(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions): DetectedSchema {
   // Columns of 128-bit integers (JSON ids past 2^64, as pl.readJSON gives them), which nodejs-polars cannot describe, as text, as the readers make them.
   if (isDataFrame(df)) df = winEventsOfKind(winEventFields(wideIntsAsText(df), { warn: options.warn, source: options.source }), kind);
   const lab = inLabLayout(df, labLayouts(kind));
@@ -154,6 +158,10 @@ function flattenProcessFields(df: pl.DataFrame, schema: ProcessColumns): pl.Data
  * columns and the frame's closest column names.
  */
 export function normalizeEvents(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions = {}): pl.DataFrame {
+  return withFieldCache(() => normalize(df, kind, options));
+}
+
+function normalize(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions): pl.DataFrame {
   // A plain Get-WinEvent export: its events' fields read out of the Message text first, its rows cut to the kind's events (the schema is then detected as usual).
   if (isDataFrame(df)) df = winEventsOfKind(winEventFields(wideIntsAsText(df), { warn: options.warn, source: options.source }), kind, { warn: options.warn ?? printWarning, source: options.source });
   // 4625's FailureReason as words whichever export it came from (EventData has %%2313 where the Message has words).

@@ -25,6 +25,7 @@ describe("Trino row text", () => {
     assert.deepEqual(parse("[{name=src_endpoint.ip, type_id=2}, {name=user, type_id=4}]"), [{ name: "src_endpoint.ip", type_id: 2 }, { name: "user", type_id: 4 }]);
     assert.deepEqual(parse("{a=null, b=true, c=000123, d=12345678901234567890, e=-1.5, f=, g={}, h=[]}"), { a: null, b: true, c: "000123", d: "12345678901234567890", e: -1.5, f: "", g: {}, h: [] });
     assert.deepEqual(parse("{coordinates=[-122.33, 47.61]}"), { coordinates: [-122.33, 47.61] });
+    assert.equal(trinoTextToJson("{__proto__={polluted=1}, constructor=x}"), '{"__proto__":{"polluted":1},"constructor":"x"}', "field names are data, never the prototype");
     // Map keys are not only identifiers: AWS tags.
     assert.deepEqual(parse("{aws:cloudformation:stack-name=web, Name=web server 1}"), { "aws:cloudformation:stack-name": "web", Name: "web server 1" });
   });
