@@ -356,7 +356,9 @@ export class LiveDataProvider {
   private async request(driver: LiveDriver, settings: LiveSettings & { timeoutMs?: number }, where: string, text: string, window: { start: Date; end: Date } | undefined, warnings: string[]): Promise<LiveTable> {
     const timeoutMs = this.options.timeoutMs ?? settings.timeoutMs ?? DEFAULT_LIVE_TIMEOUT_MS;
     const op = operationSignal({ interrupt: this.options.interrupt ?? "kernel", ...(this.options.signal ? { signal: this.options.signal } : {}) });
-    const timeout = AbortSignal.timeout(timeoutMs);
+    // The service is asked to stop at timeoutMs: its answer gets the driver's margin to arrive before huntlab's own
+    // timeout; at most the timeout again, so that a short one (asked for a quick answer) stays short.
+    const timeout = AbortSignal.timeout(timeoutMs + Math.min(driver.serverTimeoutMarginMs ?? 0, timeoutMs));
     const signal = AbortSignal.any([op.signal, timeout]);
     let table: LiveTable;
     try {

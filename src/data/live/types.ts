@@ -58,6 +58,12 @@ export interface LiveDriver {
   /** Runs one request. Throws a `QueryError` (data/messages) with a stable code on failure. */
   query(request: LiveRequest): Promise<LiveTable>;
   /**
+   * Optional: how much longer than the request's `timeoutMs` huntlab waits, ms, when the driver asks the service to
+   * stop at `timeoutMs` itself (Kusto's `servertimeout`, Log Analytics' `Prefer: wait=`): the service's own, clearer
+   * answer ("Query is expired", a 504) arrives before huntlab gives up. At most `timeoutMs` again. Absent: 0.
+   */
+  readonly serverTimeoutMarginMs?: number;
+  /**
    * Optional: how a parameter value becomes text inside the query template at
    * `{name}` (SPL: quoted+escaped literal; esdsl: a JSON value). Absent: the
    * shared KQL literal writer is used. `value` is already converted to its

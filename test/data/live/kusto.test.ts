@@ -144,6 +144,15 @@ describe("Kusto: the server timeout and batches", () => {
     assert.doesNotMatch(String(err), /raise/);
   });
 
+  it("huntlab waits 30 s past the servertimeout it sends (as Azure's SDKs), so the cluster's \"Query is expired\" is what the user reads", async () => {
+    // Unscaled: a 1 s timeout sends servertimeout 00:00:01; the cluster answers a little after it (1.15 s), as a
+    // server does. Waiting exactly 1 s, huntlab gave up first: "no answer within 1 s", the service's reason lost.
+    const qp = await connected({ timeoutMs: 1_000 });
+    twins.kusto.faults = { delayMs: 5_000, serverTimeout: { msPerSecond: 1_150 } };
+    const err = await qp.execQuery("SecurityAlert | take 1").then(() => undefined, (e: unknown) => e);
+    assert.ok(isCode("data/live-timeout", /^execQuery: Kusto stopped the query at its own time limit of 1 s \(servertimeout 00:00:01; .*Query is expired/)(err), String(err));
+  });
+
   it("an answer with more than one PrimaryResult table (a batch, fork) returns the first, as MSTICPy does, and warns how many were dropped", async () => {
     const warnings: string[] = [];
     const qp = await connected({ warn: (m: string) => warnings.push(m) });

@@ -428,6 +428,13 @@ describe("MSSentinel: Log Analytics' own timeout, an empty workspace, an OAuth-s
     });
   });
 
+  it("huntlab waits 30 s past the wait it asks for, so the service's 504 (not huntlab's own timeout) is what the user reads", async () => {
+    // Unscaled: a 1 s timeout asks for wait=1; the service answers a little after it (1.15 s), as a server does.
+    const qp = await connected({ timeoutMs: 1_000 });
+    twins.logAnalytics.faults = { delayMs: 5_000, gatewayTimeout: { msPerSecond: 1_150 } };
+    await assert.rejects(qp.execQuery("SecurityAlert | take 1"), isCode("data/live-timeout", "execQuery", "HTTP 504", "Prefer: wait=1"));
+  });
+
   it("a workspace with no data (204 No Content, empty body) gives an empty frame and a warning", async () => {
     const warnings: string[] = [];
     const qp = await connected({ warn: (m: string) => warnings.push(m) });

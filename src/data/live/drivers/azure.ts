@@ -4,6 +4,13 @@ import { AzureTokenSource, findOnPath, type AzureAuthMethod } from "../azureAuth
 import { maskedCut } from "../http";
 import type { LiveColumnType, LiveHttpResponse, LiveSettings } from "../types";
 
+/**
+ * How much longer than the time limit it asks the service for (Kusto's `servertimeout`, Log Analytics'
+ * `Prefer: wait=`) huntlab waits for the answer, ms: Azure's Kusto SDKs give the client 30 s more, so that the
+ * service's own answer ("Query is expired", a 504), which says what to change, comes first.
+ */
+export const AZURE_SERVER_TIMEOUT_MARGIN_MS = 30_000;
+
 /** The Entra ID authority and the Log Analytics endpoint of an Azure cloud. */
 export interface AzureCloud {
   authority: string;

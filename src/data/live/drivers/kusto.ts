@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import { QueryError, SPLIT_ADVICE, dataMessages as msg } from "../../messages";
 import { joinUrl } from "../urls";
 import { chooseKustoCluster } from "../kustoClusters";
-import { answerError, azureColumnType, azureTokenSource, isResultLimit, oneApiMessage, postWithAzureToken, text } from "./azure";
+import { AZURE_SERVER_TIMEOUT_MARGIN_MS, answerError, azureColumnType, azureTokenSource, isResultLimit, oneApiMessage, postWithAzureToken, text } from "./azure";
 import type { AzureTokenSource } from "../azureAuth";
 import { stringifyExact } from "../../../common/json";
 import type { LiveColumn, LiveDriver, LiveRequest, LiveSettings, LiveTable } from "../types";
@@ -41,6 +41,8 @@ interface Frame {
 class KustoDriver implements LiveDriver {
   readonly environment = "Kusto" as const;
   readonly language = "kql" as const;
+  /** The cluster's "Query is expired" (at `servertimeout`) arrives before huntlab's own timeout. */
+  readonly serverTimeoutMarginMs = AZURE_SERVER_TIMEOUT_MARGIN_MS;
   private cluster = "";
   private database = "";
   private tokens: AzureTokenSource | undefined;

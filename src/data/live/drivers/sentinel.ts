@@ -8,7 +8,7 @@
 import { QueryError, SPLIT_ADVICE, dataMessages as msg } from "../../messages";
 import { isoTime } from "../chunks";
 import { joinUrl } from "../urls";
-import { answerError, azureCloud, azureColumnType, azureTokenSource, isResultLimit, oneApiMessage, postWithAzureToken, text } from "./azure";
+import { AZURE_SERVER_TIMEOUT_MARGIN_MS, answerError, azureCloud, azureColumnType, azureTokenSource, isResultLimit, oneApiMessage, postWithAzureToken, text } from "./azure";
 import type { AzureTokenSource } from "../azureAuth";
 import { revealHidden } from "../../../common/hiddenChars";
 import type { LiveDriver, LiveRequest, LiveSettings, LiveTable } from "../types";
@@ -62,6 +62,8 @@ function noWorkspace(raw: Readonly<Record<string, unknown>>, name: string | unde
 class SentinelDriver implements LiveDriver {
   readonly environment = "MSSentinel" as const;
   readonly language = "kql" as const;
+  /** Log Analytics' 504 at `Prefer: wait=` arrives before huntlab's own timeout (as Kusto's "Query is expired"). */
+  readonly serverTimeoutMarginMs = AZURE_SERVER_TIMEOUT_MARGIN_MS;
   private endpoint = "";
   private workspaceId = "";
   private tokens: AzureTokenSource | undefined;
