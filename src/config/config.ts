@@ -18,7 +18,7 @@ import { PACKAGE_ROOT } from "../common/paths";
 import { expandHome, pathSettingProblem } from "./pathSetting";
 import { isSecretArgName, MASK, SecretMasker } from "./secrets";
 import { parseYamlText, readYamlText, type YamlLimits } from "./yamlFile";
-import { ConfigError, configMessages as msg, entryShapeReason, sectionShapeReason, envVarUnsetReason, KEYVAULT_REASON, SETTING_SHAPES, unreadableSettingReason, type YamlProblem } from "./messages";
+import { ConfigError, configMessages as msg, customPathsShapeReason, entryShapeReason, sectionShapeReason, envVarUnsetReason, KEYVAULT_REASON, SETTING_SHAPES, unreadableSettingReason, type YamlProblem } from "./messages";
 
 export { ConfigError } from "./messages";
 
@@ -91,16 +91,12 @@ const ProviderSchema = z
   })
   .passthrough();
 
-const ConfigSchema = z
-  .object({
-    QueryDefinitions: z.object({ Custom: z.array(z.string()).nullish() }).passthrough().nullish(),
-    // Read by providerSection and readProvider: a section of another shape stops its own readers only, an entry
-    // with a bad setting that provider only (lenient loading). MSTICPy reads each section when it is used.
-    TIProviders: z.unknown().optional(),
-    OtherProviders: z.unknown().optional(),
-    DataProviders: z.record(z.string(), z.unknown()).nullish(),
-  })
-  .passthrough();
+/**
+ * The document: a mapping. Its sections are read by loadConfig's `section` (and the provider entries by
+ * readProvider): a section of another shape stops its own readers only, an entry with a bad setting that
+ * provider only (lenient loading). MSTICPy reads each section when it is used.
+ */
+const ConfigSchema = z.record(z.string(), z.unknown());
 
 /** HTTP behaviour of a provider; unset values take the provider's defaults. */
 export interface HttpSettings {
@@ -192,9 +188,10 @@ export interface HuntlabConfig {
    */
   raw: Record<string, unknown>;
   /**
-   * Provider sections of another shape than a mapping (`TIProviders: [a, b]`), lenient loading only: their
-   * providers are not read (`tiProviders` is empty) and their readers report it ({@link checkSection}: TILookup);
-   * the rest of the file loads, as in MSTICPy, whose data providers never read TIProviders.
+   * Sections of another shape than a mapping (`TIProviders: [a, b]`, `DataProviders: text`, `QueryDefinitions: 3`,
+   * `QueryDefinitions: { Custom: 3 }`), lenient loading only: they are not read (`tiProviders` is empty, so is
+   * `customQueryPaths`) and their readers report it ({@link checkSection}: TILookup, the live data providers, the
+   * query stores); the rest of the file loads, as in MSTICPy, whose data providers never read TIProviders.
    */
   unreadSections?: readonly { setting: string; reason: string }[];
 }
@@ -568,21 +565,33 @@ export function loadConfig(configPath?: string, options: LoadConfigOptions = {})
   }
   const data = parsed.data;
   const unreadSections: { setting: string; reason: string }[] = [];
-  /** A provider section: a mapping, or nothing; another shape throws, or (lenient) is listed and read as empty. */
-  const providerSection = (name: "TIProviders" | "OtherProviders"): Record<string, unknown> | undefined => {
-    const value = data[name];
-    if (value === undefined || value === null) return undefined;
-    if (typeof value === "object" && !Array.isArray(value)) return value as Record<string, unknown>;
-    const reason = sectionShapeReason(name, value);
-    if (missingEnvironment === "error") throw new ConfigError(msg.invalidSetting(file, name, reason));
-    unreadSections.push({ setting: name, reason });
+  /** A setting that does not read for its shape throws, or (lenient) is listed, and read as absent. */
+  const unread = (setting: string, reason: string): undefined => {
+    if (missingEnvironment === "error") throw new ConfigError(msg.invalidSetting(file, setting, reason));
+    unreadSections.push({ setting, reason });
     return undefined;
+  };
+  const isMapping = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
+  /** A section of entries: a mapping, or nothing. */
+  const section = (name: "TIProviders" | "OtherProviders" | "DataProviders" | "QueryDefinitions"): Record<string, unknown> | undefined => {
+    const value = data[name];
+    if (value === undefined || value === null || isMapping(value)) return value ?? undefined;
+    return unread(name, sectionShapeReason(name, value));
+  };
+  section("DataProviders");
+  /** `QueryDefinitions.Custom`: a list of folders; one folder as text is read as a list of it (MSTICPy read each of its letters as a folder). */
+  const customPaths = (): string[] => {
+    const custom = section("QueryDefinitions")?.Custom;
+    if (custom === undefined || custom === null) return [];
+    if (typeof custom === "string") return [custom];
+    if (Array.isArray(custom) && custom.every((p) => typeof p === "string")) return custom as string[];
+    return unread("QueryDefinitions.Custom", customPathsShapeReason(custom)) ?? [];
   };
   const config: HuntlabConfig = {
     path: file,
-    tiProviders: providers(file, "TIProviders", providerSection("TIProviders"), missingEnvironment),
-    otherProviders: providers(file, "OtherProviders", providerSection("OtherProviders"), missingEnvironment),
-    customQueryPaths: data.QueryDefinitions?.Custom ?? [],
+    tiProviders: providers(file, "TIProviders", section("TIProviders"), missingEnvironment),
+    otherProviders: providers(file, "OtherProviders", section("OtherProviders"), missingEnvironment),
+    customQueryPaths: customPaths(),
     raw: raw as Record<string, unknown>,
     ...(unreadSections.length ? { unreadSections } : {}),
   };
@@ -626,9 +635,12 @@ function printsMasked(value: unknown, masker: () => SecretMasker, depth = 0): vo
   for (const v of Object.values(value)) printsMasked(v, masker, depth + 1);
 }
 
-/** Throws the config error of `section` when it was not read for its shape (see {@link HuntlabConfig.unreadSections}). */
+/**
+ * Throws the config error of `section` (or of a setting in it, `QueryDefinitions.Custom`) when it was not read for
+ * its shape (see {@link HuntlabConfig.unreadSections}).
+ */
 export function checkSection(config: HuntlabConfig, section: string): void {
-  const unread = config.unreadSections?.find((s) => s.setting === section);
+  const unread = config.unreadSections?.find((s) => s.setting === section || s.setting.startsWith(`${section}.`));
   if (unread) throw new ConfigError(msg.invalidSetting(config.path, unread.setting, unread.reason));
 }
 
@@ -640,6 +652,8 @@ export function checkSection(config: HuntlabConfig, section: string): void {
  * section of such entries (MSTICPy's `KustoClusters`).
  */
 export function dataProviderSettings(config: HuntlabConfig, name: string, sectionName = "DataProviders"): ProviderSettings | undefined {
+  // `DataProviders: [Splunk]`: said, naming the section, to the data provider that reads it (not "no host set").
+  checkSection(config, sectionName);
   const section = config.raw[sectionName] as Record<string, unknown> | null | undefined;
   if (!section || typeof section !== "object" || !settingEntries(section).some(([key]) => key === name)) return undefined;
   // Its secrets are read too (not enumerable in a loaded config's `raw`).

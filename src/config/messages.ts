@@ -125,13 +125,21 @@ export function unreadableSettingReason(name: string, value: unknown, secret: bo
 const SECTION_EXAMPLES: Readonly<Record<string, string>> = {
   TIProviders: "VirusTotal: { Provider: VirusTotal, Args: { AuthKey: … } }",
   OtherProviders: "GeoIPLite: { Args: { DBFolder: ~/.msticpy/GeoLite2 } }",
+  DataProviders: "Splunk: { Args: { host: splunk.example.com, username: … } }",
 };
 
-/** Why a provider section (`TIProviders: [a, b]`, `TIProviders: 3`) is not read: it is no mapping of providers. */
+/** Why a section (`TIProviders: [a, b]`, `QueryDefinitions: 3`) is not read: it is no mapping. */
 export function sectionShapeReason(section: string, value: unknown): string {
+  if (section === "QueryDefinitions") return `expected a mapping with the list of your query folders (QueryDefinitions: { Custom: [~/queries] }), not ${shapeOf(value)}`;
   const example = SECTION_EXAMPLES[section] ?? "Name: { Args: { … } }";
   return `expected a mapping of provider names to their settings (${section}: { ${example} }), not ${shapeOf(value)}`;
 }
+
+/** Why `QueryDefinitions.Custom` (`Custom: 3`, `Custom: { a: b }`) is not read. */
+export function customPathsShapeReason(value: unknown): string {
+  return `expected a list of query folders (Custom: [~/queries, /srv/hunting/queries]), not ${Array.isArray(value) ? "a list of other things than text" : shapeOf(value)}`;
+}
+
 
 /** Why a provider entry (`TIProviders: { Foo: 3 }`) is not read: it is no mapping of its settings. */
 export function entryShapeReason(name: string, value: unknown): string {

@@ -8,7 +8,7 @@ import path from "node:path";
 import { setOwnProperty } from "../common/json";
 import { printWarning } from "../common/messages";
 import { fileKind } from "../common/regularFile";
-import { loadConfig, type HuntlabConfig } from "../config/config";
+import { checkSection, loadConfig, type HuntlabConfig } from "../config/config";
 import { readPathSetting } from "../config/pathSetting";
 import type { YamlProblem } from "../config/messages";
 import { closestNames } from "../common/errors";
@@ -301,6 +301,8 @@ export function loadQueries(queryPaths: string[], environment: string, options: 
  * setting (MSTICPy only prints a warning and goes on without those queries).
  */
 function customQueryPaths(config: HuntlabConfig): string[] {
+  // `QueryDefinitions: [~/queries]` (read leniently, so that TI and the settings of data providers still load): said here.
+  checkSection(config, "QueryDefinitions");
   // `$HOME/queries` is refused (a config/invalid-setting error), not reported as a folder named `$HOME` not found.
   const resolved = config.customQueryPaths.map((p) => path.resolve(readPathSetting(config.path, "QueryDefinitions.Custom", p)));
   const missing = resolved.filter((p) => !fs.existsSync(p));

@@ -118,6 +118,38 @@ test("TIProviders of another shape (a list, text, a number) is a config/invalid-
   }
 });
 
+test("DataProviders or QueryDefinitions of another shape (a list, text, a number) is a config/invalid-setting error naming the section and what to write, for its readers only: TI providers still load", () => {
+  const ti = "TIProviders:\n  LocalTI: { Provider: LocalTI, Primary: true }\n";
+  const settingsOf = (file: string) => createLiveSettings({ environment: "Splunk", configPath: file, warn: () => {} });
+  for (const [written, shape] of [["[Splunk, Kusto]", "a list"], ["Splunk", "text"], ["3", "a number"]]) {
+    const file = configFile(`${ti}DataProviders: ${written}\n`);
+    const expected = { code: "config/invalid-setting", message: new RegExp(`: DataProviders: expected a mapping of provider names to their settings \\(DataProviders: \\{ Splunk: \\{ Args: .*\\), not ${shape}$`) };
+    assert.throws(() => loadConfig(file), expected, written);
+    // The data provider that reads the section is told (it said "no host set", or the whole file failed).
+    assert.throws(() => settingsOf(file), expected, written);
+    assert.deepEqual(Object.keys(new TILookup({ configPath: file }).loadedProviders), ["LocalTI"], written);
+    // The queries do not read DataProviders.
+    assert.ok(new QueryProvider("LocalData", { configPath: file }).listQueries().length > 0, written);
+  }
+  for (const [written, setting, reason] of [
+    ["QueryDefinitions: [~/queries]", "QueryDefinitions", /expected a mapping with the list of your query folders \(QueryDefinitions: \{ Custom: \[~\/queries\] \}\), not a list$/],
+    ["QueryDefinitions: 3", "QueryDefinitions", /, not a number$/],
+    ["QueryDefinitions: { Custom: 3 }", "QueryDefinitions.Custom", /expected a list of query folders \(Custom: \[~\/queries, .*\]\), not a number$/],
+    ["QueryDefinitions: { Custom: [[a]] }", "QueryDefinitions.Custom", /not a list of other things than text$/],
+  ] as const) {
+    const file = configFile(`${ti}DataProviders:\n  Splunk: { Args: { host: splunk.example } }\n${written}\n`);
+    const expected = (e: unknown) => (e as { code?: string }).code === "config/invalid-setting" && (e as Error).message.includes(`msticpyconfig.yaml: ${setting}: `) && reason.test((e as Error).message);
+    assert.throws(() => loadConfig(file), expected, written);
+    assert.throws(() => new QueryProvider("LocalData", { configPath: file }), expected, written);
+    assert.deepEqual(Object.keys(new TILookup({ configPath: file }).loadedProviders), ["LocalTI"], written);
+    assert.equal(settingsOf(file).arg("host", {}), "splunk.example", written);
+  }
+  // One folder written as text is that folder (MSTICPy read each letter of it as a folder).
+  const cwd = tempDir("huntlab-custom-");
+  const one = configFile(`QueryDefinitions:\n  Custom: ${cwd}\n`);
+  assert.deepEqual(loadConfig(one).customQueryPaths, [cwd]);
+});
+
 test("a TI provider entry that is no mapping (Foo: 3) names the entry and the shape it takes, and the others load", () => {
   const file = configFile(["TIProviders:", "  Foo: 3", "  VirusTotal: [1]", "  LocalTI: { Provider: LocalTI, Primary: true }"].join("\n"));
   assert.throws(() => loadConfig(file), {
