@@ -98,8 +98,15 @@ export const KEYVAULT_REASON = "KeyVault secrets are not supported; use a litera
 /** Why a path with `$NAME` or `%NAME%` in it is refused. */
 export const ENV_IN_PATH = "environment variables ($NAME, ${NAME}, %NAME%) are not expanded in a path (nor by MSTICPy): write the folder itself, or ~/… for your home folder";
 
-/** Why a path starting `~name` is refused. */
-export const OTHER_HOME_IN_PATH = "~name (another user's home folder) is not expanded in a path: write the folder itself, or ~/… for your own home folder";
+/**
+ * Why a path starting `~name` is refused: no local user of that name (POSIX: huntlab reads /etc/passwd, so an account
+ * only a directory service knows is not found), or Windows, whose user folders huntlab does not guess.
+ */
+export function otherHomeReason(name: string, windows: boolean): string {
+  const shown = JSON.stringify(name.slice(0, 64));
+  const why = windows ? "another user's home folder is not looked up on Windows" : `no local user ${shown} in /etc/passwd (an account of a directory service, LDAP or Active Directory, is not read)`;
+  return `~${name.slice(0, 64)}: ${why}: write the folder itself, or ~/… for your own home folder`;
+}
 
 /** What an Args value may be. */
 export const SETTING_SHAPES = "expected text, a number, true/false, { EnvironmentVar: NAME } or { KeyVault: … }";

@@ -1,36 +1,70 @@
 /**
  * Path settings of msticpyconfig.yaml (a provider's `Cache.Path`, LocalTI's `Args.Path`, GeoIPLite's
  * `Args.DBFolder`, `QueryDefinitions.Custom`), read as MSTICPy reads its own: `Path.expanduser()` makes
- * `~` the home folder, and nothing expands environment variables. One reader for all of them: each had
- * its own `~` expansion, and only `Cache.Path` refused `$HOME` (elsewhere it made, or looked in, a folder
- * named `$HOME`).
+ * `~` the home folder and `~name` that user's home folder, and nothing expands environment variables. One
+ * reader for all of them: each had its own `~` expansion, and only `Cache.Path` refused `$HOME` (elsewhere it
+ * made, or looked in, a folder named `$HOME`).
  */
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ConfigError, configMessages as msg, ENV_IN_PATH, OTHER_HOME_IN_PATH } from "./messages";
+import { ConfigError, configMessages as msg, ENV_IN_PATH, otherHomeReason } from "./messages";
 
 /** `$NAME`, `${NAME}` or `%NAME%` in a path: an environment variable, which neither huntlab nor MSTICPy expands. */
 const ENV_REFERENCE = /\$\{?[A-Za-z_][A-Za-z0-9_]*|%[A-Za-z_][A-Za-z0-9_]*%/;
 
-/** `~name/…`: another user's home folder (MSTICPy's expanduser reads it from the password database; huntlab does not). */
-const OTHER_HOME = /^~[^/\\]/;
+/** `~name/…`: another user's home folder; the name ends at the first separator. */
+const OTHER_HOME = /^~([^/\\]+)/;
 
-/** Why a path setting is refused (an environment variable, another user's `~name`), or undefined when it reads. */
-export function pathSettingProblem(value: string): string | undefined {
-  if (ENV_REFERENCE.test(value)) return ENV_IN_PATH;
-  if (OTHER_HOME.test(value)) return OTHER_HOME_IN_PATH;
+/** The local user database read for `~name` (POSIX). */
+export const PASSWD_FILE = "/etc/passwd";
+
+/** Largest /etc/passwd read (a few KB on a workstation; a big shared host has some MB). */
+const MAX_PASSWD_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The home folder of the local user `name` from /etc/passwd (its sixth field), as `getent passwd name` gives it
+ * for a local account; undefined on Windows, for an unknown name, or when the file cannot be read. Accounts that
+ * only a directory service knows (LDAP, SSSD, Active Directory) are not in the file: Node cannot ask the system's
+ * user database (Python's `pwd.getpwnam`, which MSTICPy's expanduser calls, can).
+ */
+export function localUserHome(name: string, passwdFile = PASSWD_FILE): string | undefined {
+  if (process.platform === "win32" || !name || name.includes(":")) return undefined;
+  let text: string;
+  try {
+    if (fs.statSync(passwdFile).size > MAX_PASSWD_BYTES) return undefined;
+    text = fs.readFileSync(passwdFile, "utf8");
+  } catch {
+    return undefined;
+  }
+  for (const line of text.split("\n")) {
+    const fields = line.split(":");
+    // name:password:uid:gid:gecos:home:shell; `+`/`-` lines are NIS markers, not users.
+    if (fields.length >= 7 && fields[0] === name && fields[5]) return fields[5];
+  }
   return undefined;
 }
 
-/** `~`, `~/…` (and `~\…`, as on Windows) → the home folder; any other path as it is. */
+/** Why a path setting is refused (an environment variable, an unknown user's `~name`), or undefined when it reads. */
+export function pathSettingProblem(value: string): string | undefined {
+  if (ENV_REFERENCE.test(value)) return ENV_IN_PATH;
+  const other = OTHER_HOME.exec(value);
+  if (other && localUserHome(other[1]) === undefined) return otherHomeReason(other[1], process.platform === "win32");
+  return undefined;
+}
+
+/** `~`, `~/…` (and `~\…`, as on Windows) → the home folder; `~name/…` → that local user's (see {@link localUserHome}); any other path as it is. */
 export function expandHome(value: string): string {
-  return value === "~" || value.startsWith("~/") || value.startsWith("~\\") ? path.join(os.homedir(), value.slice(2)) : value;
+  if (value === "~" || value.startsWith("~/") || value.startsWith("~\\")) return path.join(os.homedir(), value.slice(2));
+  const other = OTHER_HOME.exec(value);
+  const home = other ? localUserHome(other[1]) : undefined;
+  return home === undefined ? value : path.join(home, value.slice(other![0].length + 1));
 }
 
 /**
  * A path setting with `~` expanded (relative paths stay relative: each setting has its own base folder).
- * One that would name a folder literally called `$HOME` (or `~bob`) throws a ConfigError naming the file and
- * `setting` (`TIProviders.LocalTI.Args.Path`).
+ * One that would name a folder literally called `$HOME` (or `~bob`, no such local user) throws a ConfigError
+ * naming the file and `setting` (`TIProviders.LocalTI.Args.Path`).
  */
 export function readPathSetting(configFile: string, setting: string, value: string): string {
   const problem = pathSettingProblem(value);

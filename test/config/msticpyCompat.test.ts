@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { loadConfig, resolveConfigPath } from "../../src/config/config";
+import { expandHome, localUserHome, readPathSetting } from "../../src/config/pathSetting";
 import { TILookup } from "../../src/context/tiLookup";
 import { createLiveSettings } from "../../src/data/live/settings";
 import { GeoIpDatabase } from "../../src/context/geoip";
@@ -150,6 +151,26 @@ test("DataProviders or QueryDefinitions of another shape (a list, text, a number
   assert.deepEqual(loadConfig(one).customQueryPaths, [cwd]);
 });
 
+test("~name is that local user's home folder, from /etc/passwd, as MSTICPy's expanduser reads it (it was refused)", { skip: process.platform === "win32" }, () => {
+  const passwd = configFile("");
+  fs.writeFileSync(passwd, ["+nisuser::0:0:::", "root:x:0:0:root:/root:/bin/bash", "svc-hunt:x:1001:1001:Hunt service,,,:/srv/hunt:/usr/sbin/nologin", "broken:line", ""].join("\n"));
+  assert.equal(localUserHome("svc-hunt", passwd), "/srv/hunt");
+  assert.equal(localUserHome("root", passwd), "/root");
+  for (const name of ["+nisuser", "broken", "nobody-here", ""]) assert.equal(localUserHome(name, passwd), undefined, name);
+  // The machine's own database: root is in every /etc/passwd.
+  const rootHome = localUserHome("root");
+  assert.ok(rootHome, "root is in /etc/passwd");
+  assert.equal(expandHome("~root/vtcache"), path.join(rootHome, "vtcache"));
+  assert.equal(expandHome("~root"), rootHome);
+  const file = configFile("TIProviders:\n  VT: { Provider: VirusTotal, Args: { AuthKey: k }, Cache: { Path: ~root/vtcache } }\nQueryDefinitions:\n  Custom: [~root/queries]\n");
+  const config = loadConfig(file);
+  assert.equal(config.tiProviders[0].cache.path, path.join(rootHome, "vtcache"));
+  assert.equal(readPathSetting(file, "QueryDefinitions.Custom", config.customQueryPaths[0]), path.join(rootHome, "queries"));
+  // An unknown user is still an error naming the setting and the user.
+  const unknown = configFile("TIProviders:\n  VT: { Provider: VirusTotal, Args: { AuthKey: k }, Cache: { Path: ~huntlab-no-such-user/c } }\n");
+  assert.throws(() => loadConfig(unknown), { code: "config/invalid-setting", message: /TIProviders\.VT\.Cache\.Path: ~huntlab-no-such-user: no local user "huntlab-no-such-user" in \/etc\/passwd .*write the folder itself, or ~\/… for your own home folder$/ });
+});
+
 test("a TI provider entry that is no mapping (Foo: 3) names the entry and the shape it takes, and the others load", () => {
   const file = configFile(["TIProviders:", "  Foo: 3", "  VirusTotal: [1]", "  LocalTI: { Provider: LocalTI, Primary: true }"].join("\n"));
   assert.throws(() => loadConfig(file), {
@@ -163,7 +184,7 @@ test("a TI provider entry that is no mapping (Foo: 3) names the entry and the sh
   assert.equal(status.VirusTotal, "Not loaded: TIProviders.VirusTotal: expected a mapping of the provider's settings (VirusTotal: { Provider: <class>, Args: { … } }), not a list.");
 });
 
-test("path settings read as MSTICPy's expanduser reads them: ~ is the home folder in LocalTI's Path, GeoIPLite's DBFolder, Cache.Path and QueryDefinitions.Custom; $HOME, %USERPROFILE% and ~name are refused naming the setting", async () => {
+test("path settings read as MSTICPy's expanduser reads them: ~ is the home folder in LocalTI's Path, GeoIPLite's DBFolder, Cache.Path and QueryDefinitions.Custom; $HOME, %USERPROFILE% and an unknown user's ~name are refused naming the setting", async () => {
   const home = tempDir("huntlab-home-");
   fs.mkdirSync(path.join(home, "feeds"));
   fs.writeFileSync(path.join(home, "feeds", "mine.csv"), "observable,type,severity,description\n203.0.113.77,ipv4,high,home feed\n");
@@ -173,21 +194,21 @@ test("path settings read as MSTICPy's expanduser reads them: ~ is the home folde
     const ok = configFile("TIProviders:\n  LocalTI: { Provider: LocalTI, Args: { Path: ~/feeds } }\n");
     const ti = new TILookup({ configPath: ok });
     assert.equal((ti.loadedProviders.LocalTI as unknown as { feedPath: string }).feedPath, path.join(home, "feeds"));
-    for (const written of ["$HOME/feeds", "${HOME}/feeds", "%USERPROFILE%/feeds", "~bob/feeds"]) {
+    for (const written of ["$HOME/feeds", "${HOME}/feeds", "%USERPROFILE%/feeds", "~huntlab-no-such-user/feeds"]) {
       // LocalTI: not loaded, its status naming the setting (it looked for the feed in a folder named `$HOME`).
       const file = configFile(`TIProviders:\n  LocalTI: { Provider: LocalTI, Args: { Path: "${written}" } }\n  Other: { Provider: LocalTI }\n`);
       const lookup = new TILookup({ configPath: file });
       assert.deepEqual(Object.keys(lookup.loadedProviders), ["Other"], written);
-      assert.match(lookup.providerStatus[0].detail, /^Not loaded: ConfigError: .*msticpyconfig\.yaml: TIProviders\.LocalTI\.Args\.Path: (environment variables|~name)/, written);
+      assert.match(lookup.providerStatus[0].detail, /^Not loaded: ConfigError: .*msticpyconfig\.yaml: TIProviders\.LocalTI\.Args\.Path: (environment variables|~huntlab-no-such-user: no local user)/, written);
       // Cache.Path: the same rule (it made a folder named `$HOME`, or `~bob`, in the config's folder).
       const cache = configFile(`TIProviders:\n  VT: { Provider: VirusTotal, Args: { AuthKey: k }, Cache: { Path: "${written}" } }\n`);
-      assert.throws(() => loadConfig(cache), { code: "config/invalid-setting", message: /TIProviders\.VT\.Cache\.Path: (environment variables|~name)/ }, written);
+      assert.throws(() => loadConfig(cache), { code: "config/invalid-setting", message: /TIProviders\.VT\.Cache\.Path: (environment variables|~huntlab-no-such-user: no local user)/ }, written);
       // GeoIPLite's DBFolder: looked in `./$HOME/GeoLite2` and said the database was missing.
       const geo = configFile(`OtherProviders:\n  GeoIPLite: { Provider: GeoLiteLookup, Args: { DBFolder: "${written}" } }\n`);
-      assert.throws(() => GeoIpDatabase.open({ database: "geolite", configPath: geo }), { code: "context/geo-config-invalid", message: /Args\.DBFolder: (environment variables|~name)/ }, written);
+      assert.throws(() => GeoIpDatabase.open({ database: "geolite", configPath: geo }), { code: "context/geo-config-invalid", message: /Args\.DBFolder: (environment variables|~huntlab-no-such-user: no local user)/ }, written);
       // QueryDefinitions.Custom: "not found: …/$HOME/queries".
       const queries = configFile(`QueryDefinitions:\n  Custom: ["${written}"]\n`);
-      assert.throws(() => new QueryProvider("LocalData", { configPath: queries }), { code: "config/invalid-setting", message: /QueryDefinitions\.Custom: (environment variables|~name)/ }, written);
+      assert.throws(() => new QueryProvider("LocalData", { configPath: queries }), { code: "config/invalid-setting", message: /QueryDefinitions\.Custom: (environment variables|~huntlab-no-such-user: no local user)/ }, written);
     }
     // DBFolder's ~ is the home folder (the database is looked for there).
     const geo = configFile("OtherProviders:\n  GeoIPLite: { Provider: GeoLiteLookup, Args: { DBFolder: ~/GeoLite2 } }\n");
