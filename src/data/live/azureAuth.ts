@@ -37,6 +37,19 @@ export interface AzureAuthConfig {
   azPath?: string;
 }
 
+/** What the drivers ask for tokens: one sign-in method ({@link AzureTokenSource}) or a chain of them ({@link AzureTokenChain}). */
+export interface AzureTokens {
+  /** A valid access token (cached until near expiry). */
+  getToken(signal: AbortSignal): Promise<string>;
+  /** Forgets the cached token (after a 401), so the next call fetches a new one. */
+  invalidate(): void;
+  /** Never shows the token. */
+  toJSON(): string;
+}
+
+/** Why each sign-in failed, as its error says it after "sign-in by <method> failed: " (masked), for a chain's error. */
+const SIGN_IN_REASONS = new WeakMap<object, string>();
+
 /** Tokens are renewed this long before they expire. */
 const EXPIRY_MARGIN_MS = 5 * 60_000;
 
@@ -75,7 +88,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** One resource's tokens for one sign-in method. */
-export class AzureTokenSource {
+export class AzureTokenSource implements AzureTokens {
   private token: string | undefined;
   private expiresAt = 0;
   private refreshToken: string | undefined;
@@ -115,7 +128,10 @@ export class AzureTokenSource {
   }
 
   private fail(method: string, reason: string): QueryError {
-    return new QueryError(msg.liveAuth(this.config.environment, method, this.settings.mask(reason)));
+    const masked = this.settings.mask(reason);
+    const err = new QueryError(msg.liveAuth(this.config.environment, method, masked));
+    SIGN_IN_REASONS.set(err, masked);
+    return err;
   }
 
   private tokenUrl(): string {
@@ -224,5 +240,57 @@ export class AzureTokenSource {
       }
       throw this.fail(method, `${body.error ?? "error"}: ${String(body.error_description ?? "").split("\n")[0]}`);
     }
+  }
+}
+
+/** One sign-in of a chain: its name as `Azure.auth_methods` writes it (`env`, `cli`, `devicecode`) and its tokens. */
+export interface AzureChainLink {
+  name: string;
+  source: AzureTokenSource;
+}
+
+/**
+ * MSTICPy's chain of credential types (`Azure.auth_methods`): each sign-in is tried in order until one gives a
+ * token, and that one is kept for the renewals. A sign-in that is refused or fails (a wrong `env` secret, `az`
+ * not logged in, an unanswered device code) falls through to the next, with a warning naming it and why, once
+ * one signs in; when none does, one error names each with its reason. (azure-identity's ChainedTokenCredential,
+ * which MSTICPy builds, stops at a credential that tried and was refused; huntlab goes on, and says so.)
+ */
+export class AzureTokenChain implements AzureTokens {
+  private chosen: AzureTokenSource | undefined;
+
+  /** `unavailable`: the chain's entries that could not even try (`msi: not a sign-in huntlab has`), for the error. */
+  constructor(
+    private readonly environment: string,
+    private readonly links: readonly AzureChainLink[],
+    private readonly unavailable: readonly string[],
+    private readonly settings: Pick<LiveSettings, "mask" | "warn">,
+  ) {}
+
+  toJSON(): string {
+    return `AzureTokenChain(${this.links.map((l) => l.name).join(", ")})`;
+  }
+
+  invalidate(): void {
+    this.chosen?.invalidate();
+  }
+
+  async getToken(signal: AbortSignal): Promise<string> {
+    if (this.chosen) return this.chosen.getToken(signal);
+    const failed: string[] = [];
+    for (const link of this.links) {
+      try {
+        const token = await link.source.getToken(signal);
+        this.chosen = link.source;
+        if (failed.length) this.settings.warn(`${this.environment}: Azure.auth_methods: signed in by ${link.name}; before it, ${failed.join("; ")}`);
+        return token;
+      } catch (err) {
+        // Interrupt Kernel, or the connect() timeout: not a sign-in that failed.
+        if (signal.aborted) throw err;
+        const reason = SIGN_IN_REASONS.get(err as object) ?? this.settings.mask(err instanceof Error ? err.message : String(err));
+        failed.push(`${link.name}: ${reason}`);
+      }
+    }
+    throw new QueryError(msg.liveAuth(this.environment, "Azure.auth_methods", `no credential type listed signed in (${[...this.unavailable, ...failed].join("; ")})`));
   }
 }

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
+import { inspect } from "node:util";
 import { after, before, describe, it } from "node:test";
 import { QueryProvider } from "../../../src/data/queryProvider";
 import { QueryError } from "../../../src/data/messages";
@@ -151,7 +152,7 @@ describe("Azure.cloud: the sign-in authority and the Log Analytics endpoint of M
     await assert.rejects(kusto.connect(), isCode("data/live-config", /Kusto: Azure\.cloud: "mars"/));
   });
 
-  it("DataProviders.AzureCLI, which huntlab does not read, is said once; ClientId and ClientSecret set win over Azure.auth_methods", async () => {
+  it("DataProviders.AzureCLI's settings other than the env sign-in's (auth_methods) are said, once, not to be read; ClientId and ClientSecret set win over Azure.auth_methods", async () => {
     const file = cloudConfig(["auth_methods: [cli, msi]"]);
     fs.appendFileSync(file, "\n  AzureCLI:\n    Args:\n      auth_methods: [cli]\n");
     const warnings: string[] = [];
@@ -159,7 +160,7 @@ describe("Azure.cloud: the sign-in authority and the Log Analytics endpoint of M
     await qp.connect();
     await qp.connect();
     assert.deepEqual(warnings.filter((w) => /not read/.test(w)).length, 1, warnings.join("\n"));
-    assert.match(warnings[0], /DataProviders\.AzureCLI is not read: huntlab signs in with client credentials .*Azure\.auth_methods.*connect\(\{ auth_method/);
+    assert.match(warnings[0], /DataProviders\.AzureCLI\.Args: auth_methods not read \(nor by MSTICPy, which reads clientId, tenantId and clientSecret there, for the env sign-in\); the sign-ins tried are Azure\.auth_methods'/);
     assert.equal(twins.ad.requests.at(-1)?.form.grant_type, "client_credentials");
   });
 
@@ -185,6 +186,75 @@ describe("Azure.cloud: the sign-in authority and the Log Analytics endpoint of M
       assert.equal(request?.form.client_id, TWIN_CLIENT);
       assert.ok(warnings.some((w) => /Azure\.auth_methods: msi is not a sign-in huntlab has/.test(w)), warnings.join("\n"));
       assert.equal(qp.toString().includes(twins.secret), false);
+    });
+
+    /** A stand-in `az` in a folder of its own: printing a token (and its arguments to args.txt), or failing as one not logged in. */
+    function fakeAz(works: boolean): { dir: string; log: string } {
+      const dir = tempDir("huntlab-az-");
+      const log = path.join(dir, "args.txt");
+      const expires = Math.floor(Date.now() / 1000) + 3600;
+      const body = works
+        ? `echo "$@" > ${JSON.stringify(log)}\necho '{"accessToken":"cli-token-abcdef","expires_on":${expires},"tenant":"${TWIN_TENANT}","tokenType":"Bearer"}'\n`
+        : "echo \"ERROR: Please run 'az login' to setup account.\" >&2\nexit 1\n";
+      fs.writeFileSync(path.join(dir, "az"), `#!/bin/sh\n${body}`, { mode: 0o755 });
+      return { dir, log };
+    }
+    const onPath = (dir: string) => `${dir}${path.delimiter}${process.env.PATH ?? ""}`;
+
+    it("a sign-in that is refused falls through to the next listed (env's 401 invalid_client, then cli), with a warning naming it and why, no secret in it", async () => {
+      const az = fakeAz(true);
+      const wrong = "Wr0ng-env-s3cret-42";
+      const warnings: string[] = [];
+      const qp = new QueryProvider("MSSentinel", { configPath: chain("[env, cli]"), ...quiet, warn: (m) => warnings.push(m) });
+      await withEnv({ ...ENV, AZURE_CLIENT_SECRET: wrong, PATH: onPath(az.dir) }, () => qp.connect());
+      assert.equal(twins.ad.requests.at(-1)?.form.client_secret, wrong, "env was tried first");
+      assert.match(fs.readFileSync(az.log, "utf8"), /^account get-access-token --resource /, "then cli signed in");
+      const note = warnings.find((w) => /Azure\.auth_methods: signed in by cli/.test(w));
+      assert.ok(note, warnings.join("\n"));
+      assert.match(note, /^MSSentinel: Azure\.auth_methods: signed in by cli; before it, env: invalid_client: AADSTS7000215: Invalid client secret provided/);
+      assert.ok(!warnings.join("\n").includes(wrong));
+    });
+
+    it("when every sign-in listed fails, one data/live-auth error names each and its reason (those that could not try too), no secret in it", async () => {
+      const az = fakeAz(false);
+      const wrong = "Wr0ng-env-s3cret-43";
+      const qp = new QueryProvider("MSSentinel", { configPath: chain("[msi, env, cli]"), ...quiet });
+      const err = await withEnv({ ...ENV, AZURE_CLIENT_SECRET: wrong, PATH: onPath(az.dir) }, () => qp.connect().then(() => undefined, (e: unknown) => e));
+      assert.ok(
+        isCode(
+          "data/live-auth",
+          /^MSSentinel: sign-in by Azure\.auth_methods failed: no credential type listed signed in \(msi: not a sign-in huntlab has; env: invalid_client: AADSTS7000215: Invalid client secret provided\.[^;]*; cli: ERROR: Please run 'az login' to setup account\. \(run `az login`\)\)$/,
+        )(err),
+      );
+      assert.ok(!String(err).includes(wrong));
+    });
+
+    it("env: DataProviders.AzureCLI.Args' clientId, tenantId and clientSecret, where MSTICPy's az_connect reads them (secrets resolved and masked), without changing the environment", async () => {
+      const file = chain("[env]");
+      fs.appendFileSync(file, ["", "  AzureCLI:", "    Args:", `      clientId: ${TWIN_CLIENT}`, `      tenantId: ${TWIN_TENANT}`, "      clientSecret:", `        EnvironmentVar: ${twins.secretVariable}`, ""].join("\n"));
+      const none = { AZURE_CLIENT_ID: undefined, AZURE_TENANT_ID: undefined, AZURE_CLIENT_SECRET: undefined };
+      const qp = new QueryProvider("MSSentinel", { configPath: file, ...quiet });
+      await withEnv(none, async () => {
+        await qp.connect();
+        assert.equal(process.env.AZURE_CLIENT_SECRET, undefined, "MSTICPy sets the variables; huntlab leaves them");
+      });
+      const request = twins.ad.requests.at(-1);
+      assert.equal(request?.form.grant_type, "client_credentials");
+      assert.equal(request?.form.client_id, TWIN_CLIENT);
+      assert.equal(request?.form.client_secret, twins.secret);
+      assert.equal((await qp.execQuery("SecurityAlert | take 1")).height, 1);
+      assert.ok(!inspect(qp, { depth: 8 }).includes(twins.secret));
+      // A setting left out takes its variable (MSTICPy emptied it); Azure.auth_methods unset: MSTICPy's default chain, env first.
+      const partial = cloudConfig([], [/ClientSecret:/, /EnvironmentVar:/]);
+      fs.appendFileSync(partial, ["", "  AzureCLI:", "    Args:", "      clientSecret:", `        EnvironmentVar: ${twins.secretVariable}`, ""].join("\n"));
+      await withEnv({ ...none, AZURE_CLIENT_ID: TWIN_CLIENT, AZURE_TENANT_ID: TWIN_TENANT, PATH: path.join(tempDir("huntlab-noaz-"), "none") }, () => queryIn(partial));
+      assert.equal(twins.ad.requests.at(-1)?.form.grant_type, "client_credentials");
+      // Without it, the error names both places.
+      const missing = cloudConfig(["auth_methods: [env]"], [/ClientSecret:/, /EnvironmentVar:/]);
+      fs.appendFileSync(missing, ["", "  AzureCLI:", "    Args:", `      clientId: ${TWIN_CLIENT}`, ""].join("\n"));
+      await withEnv(none, () =>
+        assert.rejects(new QueryProvider("MSSentinel", { configPath: missing, ...quiet }).connect(), isCode("data/live-config", /env: AZURE_TENANT_ID \(or DataProviders\.AzureCLI\.Args\.tenantId\), AZURE_CLIENT_SECRET \(or DataProviders\.AzureCLI\.Args\.clientSecret\) not set/)),
+      );
     });
 
     it("cli: `az account get-access-token` when az is on PATH; none that can sign in is an error naming Azure.auth_methods and why each cannot", async () => {

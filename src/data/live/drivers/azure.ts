@@ -1,6 +1,6 @@
 /** What the MSSentinel and Kusto drivers share: reading Azure AD settings and choosing the sign-in method. */
 import { QueryError, dataMessages as msg } from "../../messages";
-import { AzureTokenSource, findOnPath, type AzureAuthMethod } from "../azureAuth";
+import { AzureTokenChain, AzureTokenSource, findOnPath, type AzureAuthMethod, type AzureTokens } from "../azureAuth";
 import { maskedCut } from "../http";
 import type { LiveColumnType, LiveHttpResponse, LiveSettings } from "../types";
 
@@ -56,57 +56,99 @@ function noteOnce(settings: LiveSettings, text: string): void {
   settings.warn(`${settings.environment}: ${text}`);
 }
 
-/** One note that `DataProviders.AzureCLI` is not read (MSTICPy's own sign-in settings for its Azure data APIs). */
-function noteUnreadAuthSettings(settings: LiveSettings): void {
-  const raw = settings.rawConfig;
-  if (!raw.DataProviders || typeof raw.DataProviders !== "object" || !Object.hasOwn(raw.DataProviders, "AzureCLI")) return;
-  noteOnce(settings, "DataProviders.AzureCLI is not read: huntlab signs in with client credentials when ClientId and ClientSecret are set, else Azure.auth_methods (env, cli, devicecode), else the Azure CLI (az on PATH), else device code; choose one with connect({ auth_method: \"client_secret\" | \"cli\" | \"device_code\" }).");
+/** The `env` credential's settings: `DataProviders.AzureCLI.Args`' name of each, and the environment variable read without it. */
+const ENV_CREDENTIAL = [
+  ["clientId", "AZURE_CLIENT_ID"],
+  ["tenantId", "AZURE_TENANT_ID"],
+  ["clientSecret", "AZURE_CLIENT_SECRET"],
+] as const;
+
+/** The value of `name` in `args`, in any case. */
+function argOf(args: Readonly<Record<string, unknown>> | undefined, name: string): unknown {
+  if (!args) return undefined;
+  const key = Object.keys(args).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === undefined ? undefined : args[key];
 }
 
-/** The environment variables of MSTICPy's (azure-identity's) `env` credential: a service principal's client credentials. */
-const ENV_CREDENTIAL = ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET"] as const;
+/**
+ * The `env` credential (client credentials), as MSTICPy's az_connect gives it: `DataProviders.AzureCLI.Args`'
+ * `clientId`, `tenantId` and `clientSecret` (MSTICPy's settings for its Azure sign-in), each else AZURE_CLIENT_ID,
+ * AZURE_TENANT_ID, AZURE_CLIENT_SECRET. MSTICPy writes the AzureCLI values into those variables, for the whole
+ * process, and empties a variable whose setting is absent; huntlab reads them without changing the environment,
+ * and a setting left out leaves its variable in use. Or why it cannot sign in.
+ */
+function envCredential(settings: LiveSettings): { credentials: { clientId: string; tenantId: string; clientSecret: string } } | { missing: string } {
+  const raw = settings.rawConfig.DataProviders;
+  const hasCli = !!raw && typeof raw === "object" && Object.keys(raw).includes("AzureCLI");
+  // Its secrets are masked from here on, and an unset EnvironmentVar in it is said, naming the setting.
+  const cli = hasCli ? settings.entryArgs?.("DataProviders", "AzureCLI") : undefined;
+  const values = ENV_CREDENTIAL.map(([arg, variable]) => text(argOf(cli, arg)) ?? text(process.env[variable]));
+  const [clientId, tenantId, clientSecret] = values;
+  if (clientId && tenantId && clientSecret) return { credentials: { clientId, tenantId, clientSecret } };
+  const unset = ENV_CREDENTIAL.filter((_, i) => !values[i]).map(([arg, variable]) => (hasCli ? `${variable} (or DataProviders.AzureCLI.Args.${arg})` : variable));
+  return { missing: `${unset.join(", ")} not set` };
+}
 
-/** A sign-in chosen from `Azure.auth_methods`. */
-interface ChainChoice {
+/** A note on the `DataProviders.AzureCLI` settings huntlab does not read: MSTICPy reads only the env credential's there. */
+function noteUnreadAzureCli(settings: LiveSettings): void {
+  const raw = settings.rawConfig.DataProviders;
+  const entry = raw && typeof raw === "object" ? argOf(raw as Record<string, unknown>, "AzureCLI") : undefined;
+  const args = entry && typeof entry === "object" ? argOf(entry as Record<string, unknown>, "Args") : undefined;
+  if (!args || typeof args !== "object") return;
+  const read = new Set<string>(ENV_CREDENTIAL.map(([arg]) => arg.toLowerCase()));
+  const unread = Object.keys(args).filter((k) => !read.has(k.toLowerCase()));
+  if (unread.length) noteOnce(settings, `DataProviders.AzureCLI.Args: ${unread.join(", ")} not read (nor by MSTICPy, which reads clientId, tenantId and clientSecret there, for the env sign-in); the sign-ins tried are Azure.auth_methods'.`);
+}
+
+/** MSTICPy's default `Azure.auth_methods`, of the sign-ins huntlab has (MSTICPy's also lists msi and interactive). */
+const DEFAULT_AUTH_METHODS = ["env", "cli", "devicecode"] as const;
+
+/** A sign-in of the chain. */
+interface ChainLink {
+  /** As `Azure.auth_methods` writes it. */
+  name: string;
   method: AzureAuthMethod;
   /** The `env` credential's client, secret and tenant. */
   credentials?: { clientId: string; clientSecret: string; tenantId: string };
 }
 
 /**
- * The first entry of `Azure.auth_methods` (MSTICPy's chain of credential types, tried in order) that can sign in
- * here: `env` when AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_CLIENT_SECRET are set (client credentials),
- * `cli` when `az` is on PATH, `devicecode`. Types huntlab does not have (msi, vscode, powershell,
- * interactive…) are passed over with a note. Undefined when the setting is absent; an error naming it when
- * no entry can sign in.
+ * The sign-ins of `Azure.auth_methods` (MSTICPy's chain of credential types, tried in order; its default
+ * {@link DEFAULT_AUTH_METHODS} when unset) that can try here — `env` when its client, tenant and secret are
+ * known ({@link envCredential}), `cli` when `az` is on PATH, `devicecode` when a tenant is known — and why each
+ * other cannot. Types huntlab does not have (msi, vscode, powershell, interactive…) are passed over with a note.
  */
-function chooseFromAuthMethods(settings: LiveSettings): ChainChoice | undefined {
+function authChain(settings: LiveSettings, tenantId: string | undefined): { links: ChainLink[]; unavailable: string[]; written: boolean } {
   const azure = settings.rawConfig.Azure;
   const written = azure && typeof azure === "object" && !Array.isArray(azure) ? (azure as Record<string, unknown>).auth_methods : undefined;
-  if (written === undefined || written === null) return undefined;
   const env = settings.environment;
-  const entries = typeof written === "string" ? [written] : Array.isArray(written) ? written : undefined;
+  const fromConfig = written !== undefined && written !== null;
+  const entries = !fromConfig ? [...DEFAULT_AUTH_METHODS] : typeof written === "string" ? [written] : Array.isArray(written) ? written : undefined;
   if (!entries || !entries.every((e) => typeof e === "string")) throw new QueryError(msg.liveConfig(env, "Azure.auth_methods", "expected a list of credential types, e.g. [env, cli, devicecode]"));
   const known = new Set(["env", "cli", "devicecode", "device_code"]);
   const unsupported = (entries as string[]).filter((e) => !known.has(e.trim().toLowerCase()));
   if (unsupported.length) noteOnce(settings, `Azure.auth_methods: ${unsupported.join(", ")} ${unsupported.length > 1 ? "are" : "is"} not a sign-in huntlab has (it has env, cli and devicecode); passed over.`);
-  const why: string[] = [];
+  const links: ChainLink[] = [];
+  const unavailable: string[] = [];
   for (const entry of entries as string[]) {
     const name = entry.trim().toLowerCase();
     if (name === "env") {
-      const values = ENV_CREDENTIAL.map((v) => text(process.env[v]));
-      const [clientId, tenantId, clientSecret] = values;
-      if (clientId && tenantId && clientSecret) return { method: "client_secret", credentials: { clientId, clientSecret, tenantId } };
-      why.push(`env: ${ENV_CREDENTIAL.filter((_, i) => !values[i]).join(", ")} not set`);
+      const found = envCredential(settings);
+      if ("credentials" in found) links.push({ name: entry, method: "client_secret", credentials: found.credentials });
+      else unavailable.push(`env: ${found.missing}`);
     } else if (name === "cli") {
-      if (findOnPath("az")) return { method: "cli" };
-      why.push("cli: az is not on PATH");
+      if (findOnPath("az")) links.push({ name: entry, method: "cli" });
+      else unavailable.push("cli: az is not on PATH");
     } else if (name === "devicecode" || name === "device_code") {
-      return { method: "device_code" };
-    } else why.push(`${entry}: not a sign-in huntlab has`);
+      if (tenantId) links.push({ name: entry, method: "device_code" });
+      else unavailable.push(`${entry}: ${NO_TENANT}`);
+    } else unavailable.push(`${entry}: not a sign-in huntlab has`);
   }
-  throw new QueryError(msg.liveConfig(env, "Azure.auth_methods", `no credential type listed can sign in here (${why.join("; ")}); set ClientId and ClientSecret, or choose one with connect({ auth_method })`));
+  return { links, unavailable, written: fromConfig };
 }
+
+/** Where a tenant ID is read, for the error that there is none. */
+const NO_TENANT = "no tenant ID (AzureSentinel.Workspaces.<name>.TenantId, DataProviders.<env>.Args.TenantId, or connect({ tenant_id }))";
 
 const METHODS: Record<string, AzureAuthMethod> = {
   client_secret: "client_secret",
@@ -126,54 +168,60 @@ export function text(value: unknown): string | undefined {
 }
 
 /**
- * The token source for `resource`, signing in at `AuthorityUrl` (option or Args), else the authority of the
- * config's Azure cloud (`Azure.cloud`): method from option `auth_method`
- * (client_secret | cli | device_code), else client credentials when a
- * ClientSecret is known, else the first of `Azure.auth_methods` that can sign in (see
- * {@link chooseFromAuthMethods}), else the Azure CLI when `az` is on PATH, else device code.
+ * The tokens for `resource`, signing in at `AuthorityUrl` (option or Args), else the authority of the
+ * config's Azure cloud (`Azure.cloud`): by the method of option `auth_method` (client_secret | cli |
+ * device_code), else client credentials when a ClientId and ClientSecret are known, else the chain of
+ * `Azure.auth_methods` (see {@link authChain}; MSTICPy's default, env, cli, devicecode, when unset), each
+ * sign-in tried until one gives a token ({@link AzureTokenChain}).
  */
-export function azureTokenSource(settings: LiveSettings, options: Record<string, unknown>, resource: string, tenant: string | undefined): AzureTokenSource {
-  let tenantId = tenant;
+export function azureTokenSource(settings: LiveSettings, options: Record<string, unknown>, resource: string, tenant: string | undefined): AzureTokens {
   const env = settings.environment;
-  let clientId = text(settings.arg("ClientId", options)) ?? text(settings.arg("client_id", options));
-  let clientSecret = text(settings.arg("ClientSecret", options)) ?? text(settings.arg("client_secret", options));
-  noteUnreadAuthSettings(settings);
+  const clientId = text(settings.arg("ClientId", options)) ?? text(settings.arg("client_id", options));
+  const clientSecret = text(settings.arg("ClientSecret", options)) ?? text(settings.arg("client_secret", options));
+  noteUnreadAzureCli(settings);
   // Read even when AuthorityUrl is set: a misspelt cloud is an error, whatever else is configured.
   const cloud = azureCloud(settings, options);
   const authorityUrl = text(settings.arg("AuthorityUrl", options)) ?? cloud.authority;
   settings.checkUrl(authorityUrl, settings.argFrom("AuthorityUrl", options) ?? `DataProviders.${env}.Args.AuthorityUrl`);
-  const requested = text(options.auth_method ?? options.authMethod);
-  let method: AzureAuthMethod;
-  if (requested) {
-    const found = METHODS[requested.toLowerCase()];
-    if (!found) throw new QueryError(msg.liveConfig(env, "auth_method", `"${requested}" is not a sign-in method (client_secret, cli, device_code)`));
-    method = found;
-  } else if (clientSecret && clientId) method = "client_secret";
-  else {
-    // MSTICPy's chain: `env` brings its own client, secret and tenant.
-    const chosen = chooseFromAuthMethods(settings);
-    method = chosen?.method ?? (findOnPath("az") ? "cli" : "device_code");
-    if (chosen?.credentials) ({ clientId, clientSecret, tenantId } = chosen.credentials);
-  }
-  if (method !== "cli" && !tenantId) throw new QueryError(msg.liveConfig(env, "TenantId", "no tenant ID (AzureSentinel.Workspaces.<name>.TenantId, DataProviders.<env>.Args.TenantId, or connect({ tenant_id }))"));
-  if (method === "client_secret" && (!clientId || !clientSecret)) {
-    throw new QueryError(msg.liveConfig(env, clientId ? "ClientSecret" : "ClientId", "client credentials need ClientId and ClientSecret (set the secret's EnvironmentVar, or pass it to connect())"));
-  }
   const deviceTimeout = Number(options.device_code_timeout_ms ?? options.deviceCodeTimeoutMs);
-  return new AzureTokenSource(
-    {
-      environment: env,
-      authorityUrl,
-      tenantId: tenantId ?? "organizations",
-      ...(clientId ? { clientId } : {}),
-      ...(clientSecret ? { clientSecret } : {}),
-      resource,
-      method,
-      ...(Number.isFinite(deviceTimeout) ? { deviceCodeTimeoutMs: deviceTimeout } : {}),
-      print: (t) => console.log(t),
-    },
-    settings,
-  );
+  const source = (method: AzureAuthMethod, id: string | undefined, secret: string | undefined, tenantId: string | undefined) =>
+    new AzureTokenSource(
+      {
+        environment: env,
+        authorityUrl,
+        tenantId: tenantId ?? "organizations",
+        ...(id ? { clientId: id } : {}),
+        ...(secret ? { clientSecret: secret } : {}),
+        resource,
+        method,
+        ...(Number.isFinite(deviceTimeout) ? { deviceCodeTimeoutMs: deviceTimeout } : {}),
+        print: (t) => console.log(t),
+      },
+      settings,
+    );
+  const requested = text(options.auth_method ?? options.authMethod);
+  let method: AzureAuthMethod | undefined;
+  if (requested) {
+    method = METHODS[requested.toLowerCase()];
+    if (!method) throw new QueryError(msg.liveConfig(env, "auth_method", `"${requested}" is not a sign-in method (client_secret, cli, device_code)`));
+  } else if (clientSecret && clientId) method = "client_secret";
+  if (method) {
+    if (method !== "cli" && !tenant) throw new QueryError(msg.liveConfig(env, "TenantId", NO_TENANT));
+    if (method === "client_secret" && (!clientId || !clientSecret)) {
+      throw new QueryError(msg.liveConfig(env, clientId ? "ClientSecret" : "ClientId", "client credentials need ClientId and ClientSecret (set the secret's EnvironmentVar, or pass it to connect())"));
+    }
+    return source(method, clientId, clientSecret, tenant);
+  }
+  const chain = authChain(settings, tenant);
+  if (!chain.links.length) {
+    // Unset, the default chain lacks only a tenant for its device code (no env credential, no az).
+    if (!chain.written) throw new QueryError(msg.liveConfig(env, "TenantId", NO_TENANT));
+    throw new QueryError(msg.liveConfig(env, "Azure.auth_methods", `no credential type listed can sign in here (${chain.unavailable.join("; ")}); set ClientId and ClientSecret, or choose one with connect({ auth_method })`));
+  }
+  const links = chain.links.map((l) => ({ name: l.name, source: l.credentials ? source(l.method, l.credentials.clientId, l.credentials.clientSecret, l.credentials.tenantId) : source(l.method, clientId, undefined, tenant) }));
+  // One sign-in that can try: its own errors, as when it is chosen by name.
+  if (links.length === 1) return links[0].source;
+  return new AzureTokenChain(env, links, chain.unavailable, settings);
 }
 
 /** Log Analytics / Kusto column type names → the contract's types (decimal → real; unknown → string). */
@@ -258,7 +306,7 @@ const AZURE_ERROR_STATUSES: readonly number[] = [400, 401, 403, 404, 409, 413];
  */
 export async function postWithAzureToken(
   settings: LiveSettings,
-  tokens: AzureTokenSource,
+  tokens: AzureTokens,
   request: { url: string; body: unknown; signal: AbortSignal; headers?: Record<string, string>; noRetryStatus?: readonly number[] },
 ): Promise<LiveHttpResponse> {
   for (let attempt = 0; ; attempt += 1) {

@@ -11,7 +11,7 @@ import { QueryError, SPLIT_ADVICE, dataMessages as msg } from "../../messages";
 import { joinUrl } from "../urls";
 import { chooseKustoCluster } from "../kustoClusters";
 import { AZURE_SERVER_TIMEOUT_MARGIN_MS, answerError, azureColumnType, azureTokenSource, isResultLimit, oneApiMessage, postWithAzureToken, text } from "./azure";
-import type { AzureTokenSource } from "../azureAuth";
+import type { AzureTokens } from "../azureAuth";
 import { stringifyExact } from "../../../common/json";
 import type { LiveColumn, LiveDriver, LiveRequest, LiveSettings, LiveTable } from "../types";
 
@@ -45,7 +45,7 @@ class KustoDriver implements LiveDriver {
   readonly serverTimeoutMarginMs = AZURE_SERVER_TIMEOUT_MARGIN_MS;
   private cluster = "";
   private database = "";
-  private tokens: AzureTokenSource | undefined;
+  private tokens: AzureTokens | undefined;
 
   constructor(private readonly settings: LiveSettings) {}
 

@@ -9,7 +9,7 @@ import { QueryError, SPLIT_ADVICE, dataMessages as msg } from "../../messages";
 import { isoTime } from "../chunks";
 import { joinUrl } from "../urls";
 import { AZURE_SERVER_TIMEOUT_MARGIN_MS, answerError, azureCloud, azureColumnType, azureTokenSource, isResultLimit, oneApiMessage, postWithAzureToken, text } from "./azure";
-import type { AzureTokenSource } from "../azureAuth";
+import type { AzureTokens } from "../azureAuth";
 import { revealHidden } from "../../../common/hiddenChars";
 import type { LiveDriver, LiveRequest, LiveSettings, LiveTable } from "../types";
 
@@ -66,7 +66,7 @@ class SentinelDriver implements LiveDriver {
   readonly serverTimeoutMarginMs = AZURE_SERVER_TIMEOUT_MARGIN_MS;
   private endpoint = "";
   private workspaceId = "";
-  private tokens: AzureTokenSource | undefined;
+  private tokens: AzureTokens | undefined;
 
   constructor(private readonly settings: LiveSettings) {}
 
