@@ -11,7 +11,7 @@ export const CONFIG_ERRORS = {
   "config/keyvault-unsupported": { class: "ConfigError", when: "a setting is a KeyVault secret", names: "the file, the setting" },
   "config/invalid-setting": { class: "ConfigError", when: "a setting has the wrong type or shape", names: "the file, the setting's path" },
   "config/yaml-syntax": { class: "ConfigError", when: "msticpyconfig.yaml is not valid YAML (or repeats a key)", names: "the file, line and column" },
-  "config/yaml-encoding": { class: "ConfigError", when: "msticpyconfig.yaml is not UTF-8 (a Latin-1/ANSI file), or UTF-32; UTF-16 with a byte-order mark is read", names: "the file, line and column" },
+  "config/yaml-encoding": { class: "ConfigError", when: "msticpyconfig.yaml is not UTF-8 (a Latin-1/ANSI file), UTF-32, UTF-16 without a byte-order mark, or holds a NUL byte; UTF-16 with a byte-order mark is read", names: "the file, line and column" },
   "config/yaml-limit": { class: "ConfigError", when: "msticpyconfig.yaml is over a size, key-count or nesting limit, or cannot be read (a folder, FIFO, socket or device, refused before opening; no permission; an alias bomb)", names: "the file, the limit" },
 } as const satisfies ErrorCatalog<"config">;
 
@@ -63,6 +63,17 @@ export const yamlMessages = {
    */
   notUtf8: (where: string): YamlProblem =>
     errorMessage("yaml-encoding", `${where}: the file is not UTF-8 (a byte here is not valid UTF-8: Latin-1 or Windows "ANSI", perhaps); save it as UTF-8`),
+  /**
+   * A NUL byte (`where`: `file:line:col` of the first), which YAML does not allow: `utf16` when many are, as in
+   * UTF-16 written without a byte-order mark (which read as one text value: "(top level): expected a mapping").
+   */
+  nulByte: (where: string, utf16: boolean): YamlProblem =>
+    errorMessage(
+      "yaml-encoding",
+      utf16
+        ? `${where}: the file is not UTF-8: every other byte is NUL, as in UTF-16 without a byte-order mark; save it as UTF-8`
+        : `${where}: a NUL byte, which YAML does not allow (is this a binary file?); save the file as UTF-8 text`,
+    ),
   /** A byte-order mark of an encoding not read, or UTF-16 that does not decode; `encoding` is "UTF-32 LE", "UTF-16 BE"… */
   badEncoding: (file: string, encoding: string, detail: string): YamlProblem =>
     errorMessage("yaml-encoding", `${file}: the file is ${encoding} (its byte-order mark says so), ${detail}; save it as UTF-8`),

@@ -117,8 +117,15 @@ export function decodeYamlBytes(file: string, bytes: Buffer, fail: YamlErrorFact
       throw fail(msg.badEncoding(file, encoding, "but does not decode as UTF-16 (half of a surrogate pair)"));
     }
   }
-  if (isUtf8(bytes)) return bytes.toString("utf8");
-  throw fail(msg.notUtf8(positionOf(file, bytes, firstInvalidUtf8(bytes))));
+  // NUL is valid UTF-8 but no YAML (PyYAML: "unacceptable character #x0000"). UTF-16 without a BOM is mostly NULs
+  // (said before any byte that is not UTF-8: its é is one).
+  const head = bytes.subarray(0, 256);
+  const utf16 = head.length >= 2 && head.filter((byte) => byte === 0).length * 3 >= head.length;
+  if (utf16) throw fail(msg.nulByte(positionOf(file, bytes, bytes.indexOf(0)), true));
+  if (!isUtf8(bytes)) throw fail(msg.notUtf8(positionOf(file, bytes, firstInvalidUtf8(bytes))));
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) throw fail(msg.nulByte(positionOf(file, bytes, nul), false));
+  return bytes.toString("utf8");
 }
 
 /** The offset of the first byte of `bytes` that does not start a valid UTF-8 sequence (RFC 3629: no overlong forms, no surrogates, nothing past U+10FFFF); -1 if none. */

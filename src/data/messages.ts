@@ -88,7 +88,7 @@ export const DATA_ERRORS = {
   "data/parameter-invalid": { class: "QueryDefinitionError", when: "a parameter declaration has the wrong shape, type or match", names: "the file, the query, the parameter" },
   "data/unknown-schema": { class: "QueryDefinitionError", when: "a query's metadata.schema is not an event schema huntlab maps", names: "the file, the query, the schema, the known schemas" },
   "data/query-yaml-syntax": { class: "QueryDefinitionError", when: "a query file is not valid YAML (or repeats a key)", names: "the file, line and column" },
-  "data/query-yaml-encoding": { class: "QueryDefinitionError", when: "a query file is not UTF-8 (a Latin-1/ANSI file), or UTF-32; UTF-16 with a byte-order mark is read", names: "the file, line and column" },
+  "data/query-yaml-encoding": { class: "QueryDefinitionError", when: "a query file is not UTF-8 (a Latin-1/ANSI file), UTF-32, UTF-16 without a byte-order mark, or holds a NUL byte; UTF-16 with a byte-order mark is read", names: "the file, line and column" },
   "data/query-yaml-limit": { class: "QueryDefinitionError", when: "a query file is over a size, key-count or nesting limit, or cannot be read (no permission, an alias bomb)", names: "the file, the limit" },
   "data/column-missing": { class: "DataColumnError", when: "a column asked for is not in the DataFrame", names: "the function, the column, the columns there are" },
   "data/column-not-text": { class: "DataColumnError", when: "parseJsonColumn is given a column that is not text", names: "the column, its type" },

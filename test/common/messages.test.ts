@@ -433,6 +433,7 @@ const YAML_SAMPLES: Record<keyof typeof yaml, Sample> = {
   notAFile: () => [yaml.notAFile("/tmp/msticpyconfig.yaml", "a named pipe (FIFO)"), ["/tmp/msticpyconfig.yaml", "a named pipe (FIFO)", "not a regular file"]],
   unreadable: () => [yaml.unreadable("q.yaml", "Excessive alias count"), ["q.yaml"]],
   notUtf8: () => [yaml.notUtf8("cfg.yaml:7:17"), ["cfg.yaml:7:17", "not UTF-8", "save it as UTF-8"]],
+  nulByte: () => [yaml.nulByte("cfg.yaml:1:2", true), ["cfg.yaml:1:2", "UTF-16 without a byte-order mark", "save it as UTF-8"]],
   badEncoding: () => [yaml.badEncoding("cfg.yaml", "UTF-32 LE", "which huntlab does not read"), ["cfg.yaml", "UTF-32 LE", "save it as UTF-8"]],
 };
 

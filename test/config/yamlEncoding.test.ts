@@ -83,3 +83,16 @@ test("query files go through the same reader: UTF-16 reads, Latin-1 is data/quer
   const latin1 = fileOf("q.yaml", Buffer.from(query, "latin1"));
   assert.throws(() => parseQueryFile(latin1), { name: "QueryDefinitionError", code: "data/query-yaml-encoding", message: new RegExp(`^${latin1.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:3:20: `) });
 });
+
+test("UTF-16 without a byte-order mark, and a NUL byte: config/yaml-encoding naming where and what to do (it read as one text value, \"(top level): expected record\")", () => {
+  for (const [bytes, where, says] of [
+    [Buffer.from(CONFIG, "utf16le"), ":1:2", /every other byte is NUL, as in UTF-16 without a byte-order mark; save it as UTF-8$/],
+    [Buffer.from(CONFIG, "utf16le").swap16(), ":1:1", /UTF-16 without a byte-order mark/],
+    [Buffer.from(CONFIG.replace("Provider: OTX", "Provider: OTX\0"), "utf8"), ":3:18", /a NUL byte, which YAML does not allow/],
+  ] as const) {
+    const file = fileOf("msticpyconfig.yaml", bytes);
+    assert.throws(() => loadConfig(file), (e: unknown) => e instanceof ConfigError && e.code === "config/yaml-encoding" && e.message.startsWith(`${file}${where}: `) && says.test(e.message) && !e.message.includes(KEY));
+    const query = fileOf("queries.yaml", bytes);
+    assert.throws(() => parseQueryFile(query), { code: "data/query-yaml-encoding" });
+  }
+});
