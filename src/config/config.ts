@@ -15,10 +15,10 @@ import path from "node:path";
 import { inspect } from "node:util";
 import { z } from "zod";
 import { PACKAGE_ROOT } from "../common/paths";
-import { expandHome, pathSettingProblem } from "./pathSetting";
+import { expandHome, pathSettingProblem, urlHostHasVariable } from "./pathSetting";
 import { isSecretArgName, MASK, SecretMasker } from "./secrets";
 import { parseYamlText, readYamlText, type YamlLimits } from "./yamlFile";
-import { ConfigError, configMessages as msg, customPathsShapeReason, entryShapeReason, sectionShapeReason, envVarUnsetReason, KEYVAULT_REASON, SETTING_SHAPES, unreadableSettingReason, type YamlProblem } from "./messages";
+import { ConfigError, configMessages as msg, customPathsShapeReason, documentShapeReason, ENV_IN_URL, entryShapeReason, sectionShapeReason, envVarUnsetReason, KEYVAULT_REASON, SETTING_SHAPES, unreadableSettingReason, type YamlProblem } from "./messages";
 
 export { ConfigError } from "./messages";
 
@@ -40,14 +40,17 @@ const SettingValue = z.union([
 ], { error: SETTING_SHAPES });
 
 /** An absolute http(s) URL (a provider's endpoint, or a proxy in front of it). */
-const HttpUrl = z.string().refine((value) => {
-  try {
-    const url = new URL(value);
-    return url.protocol === "http:" || url.protocol === "https:";
-  } catch {
-    return false;
-  }
-}, "expected an absolute http:// or https:// URL");
+const HttpUrl = z
+  .string()
+  .refine((value) => !urlHostHasVariable(value), ENV_IN_URL)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === "http:" || url.protocol === "https:";
+    } catch {
+      return false;
+    }
+  }, "expected an absolute http:// or https:// URL");
 
 /** The text of a boolean written quoted (`Primary: "True"`), any case: MSTICPy takes it as set. */
 const BOOLEAN_TEXT = /^(?:true|false|yes|no|on|off)$/i;
@@ -90,13 +93,6 @@ const ProviderSchema = z
     Cache: CacheSchema.nullish(),
   })
   .passthrough();
-
-/**
- * The document: a mapping. Its sections are read by loadConfig's `section` (and the provider entries by
- * readProvider): a section of another shape stops its own readers only, an entry with a bad setting that
- * provider only (lenient loading). MSTICPy reads each section when it is used.
- */
-const ConfigSchema = z.record(z.string(), z.unknown());
 
 /** HTTP behaviour of a provider; unset values take the provider's defaults. */
 export interface HttpSettings {
@@ -558,12 +554,11 @@ export function loadConfig(configPath?: string, options: LoadConfigOptions = {})
   // `Primary: yes`, `Enabled: off` are booleans, as PyYAML (MSTICPy's reader) reads them.
   const text = readYamlText(file, CONFIG_FILE_LIMITS, fail);
   const raw = (parseYamlText(file, text, CONFIG_FILE_LIMITS, fail, { keepNumberText: isSecretArgName, pyyamlScalars: true }) ?? {}) as unknown;
-  const parsed = ConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigError(msg.invalidSetting(file, issue.path.join("."), issue.message));
-  }
-  const data = parsed.data;
+  // The document is a mapping of sections; each is read by `section` below (and its provider entries by
+  // readProvider): a section of another shape stops its own readers only, an entry with a bad setting that
+  // provider only (lenient loading). MSTICPy reads each section when it is used.
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw new ConfigError(msg.invalidSetting(file, "", documentShapeReason(raw)));
+  const data = raw as Record<string, unknown>;
   const unreadSections: { setting: string; reason: string }[] = [];
   /** A setting that does not read for its shape throws, or (lenient) is listed, and read as absent. */
   const unread = (setting: string, reason: string): undefined => {

@@ -106,6 +106,9 @@ export function envVarUnsetReason(variable: string): string {
 /** Why a KeyVault setting has no value. */
 export const KEYVAULT_REASON = "KeyVault secrets are not supported; use a literal or EnvironmentVar";
 
+/** Why a URL with `$NAME` or `%NAME%` in its host is refused. */
+export const ENV_IN_URL = "environment variables ($NAME, ${NAME}, %NAME%) are not expanded in a URL: write the URL itself, or read the whole setting from one, { EnvironmentVar: NAME }";
+
 /** Why a path with `$NAME` or `%NAME%` in it is refused. */
 export const ENV_IN_PATH = "environment variables ($NAME, ${NAME}, %NAME%) are not expanded in a path (nor by MSTICPy): write the folder itself, or ~/… for your home folder";
 
@@ -151,6 +154,11 @@ export function sectionShapeReason(section: string, value: unknown): string {
   if (section === "QueryDefinitions") return `expected a mapping with the list of your query folders (QueryDefinitions: { Custom: [~/queries] }), not ${shapeOf(value)}`;
   const example = SECTION_EXAMPLES[section] ?? "Name: { Args: { … } }";
   return `expected a mapping of provider names to their settings (${section}: { ${example} }), not ${shapeOf(value)}`;
+}
+
+/** Why a document that is no mapping of sections (a list, one text value: a file of other content) is not read. */
+export function documentShapeReason(value: unknown): string {
+  return `expected a mapping of sections (TIProviders:, DataProviders:, QueryDefinitions:, …), not ${shapeOf(value)}`;
 }
 
 /** Why `QueryDefinitions.Custom` (`Custom: 3`, `Custom: { a: b }`) is not read. */

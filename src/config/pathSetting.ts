@@ -13,6 +13,16 @@ import { ConfigError, configMessages as msg, ENV_IN_PATH, otherHomeReason } from
 /** `$NAME`, `${NAME}` or `%NAME%` in a path: an environment variable, which neither huntlab nor MSTICPy expands. */
 const ENV_REFERENCE = /\$\{?[A-Za-z_][A-Za-z0-9_]*|%[A-Za-z_][A-Za-z0-9_]*%/;
 
+/**
+ * The host (and port) of a URL written in a setting holds an environment variable (`https://$SPLUNK_HOST:8089`,
+ * `https://%CLUSTER%.kusto.windows.net`), which nothing expands: the request went to a host named `$splunk_host`.
+ * Only the host is looked at: `%41` or `$` in a path or query is the URL's own.
+ */
+export function urlHostHasVariable(url: string): boolean {
+  const authority = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/.exec(url.trim())?.[1] ?? "";
+  return ENV_REFERENCE.test(authority.slice(authority.lastIndexOf("@") + 1));
+}
+
 /** `~name/…`: another user's home folder; the name ends at the first separator. */
 const OTHER_HOME = /^~([^/\\]+)/;
 

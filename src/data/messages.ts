@@ -2,7 +2,7 @@
 import { didYouMean, errorMessage, HuntlabError, unknownOptionText, type CodesOfClass, type ErrorCatalog, type UnknownOption } from "../common/errors";
 import { optionTypeText, shortValue } from "../common/options";
 import { closeNames, nameList, quotedName } from "../common/shownText";
-import type { YamlProblem } from "../config/messages";
+import { ENV_IN_URL, type YamlProblem } from "../config/messages";
 
 /** Every code of src/data, with what docs/errors.md says of it. */
 export const DATA_ERRORS = {
@@ -454,6 +454,8 @@ export const dataMessages = {
         ? `${setting}: "${url}" is not a valid URL (check its host name, port and characters; a space or a port over 65535 is not allowed)`
         : `${setting}: "${url}" must be an https:// URL (plain http:// is accepted for loopback hosts only: 127.0.0.1, ::1, localhost)`,
     ),
+  /** A URL setting whose host holds an environment variable (`https://$SPLUNK_HOST:8089`), which nothing expands. */
+  liveUrlVariable: (setting: string, url: string) => errorMessage("data/live-url", `${setting}: "${url}": ${ENV_IN_URL}`),
   liveAuth: (environment: string, method: string, reason: string) => errorMessage("data/live-auth", `${environment}: sign-in by ${method} failed: ${reason}`),
   /**
    * A query's request refused for its credentials (401) or their rights (403) before any row arrived (Elasticsearch:

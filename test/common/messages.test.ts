@@ -393,6 +393,7 @@ const SAMPLES: Record<string, Sample> = {
   "dataMessages.liveNotConnected": () => [data.liveNotConnected("MSSentinel", "SecurityAlert.list_alerts"), ["SecurityAlert.list_alerts", "MSSentinel", "await qp.connect()"]],
   "dataMessages.liveNoDriver": () => [data.liveNoDriver("QRadar", ["MSSentinel", "Kusto"]), ['"QRadar"', "MSSentinel, Kusto"]],
   "dataMessages.liveConfig": () => [data.liveConfig("Kusto", "DataProviders.Kusto.Args.Cluster", "no cluster URL"), ["Kusto", "DataProviders.Kusto.Args.Cluster", "no cluster URL"]],
+  "dataMessages.liveUrlVariable": () => [data.liveUrlVariable("DataProviders.Splunk.Args.host", "https://$SPLUNK_HOST:8089"), ["DataProviders.Splunk.Args.host", "$SPLUNK_HOST", "not expanded", "EnvironmentVar"]],
   "dataMessages.liveUrl": () => [data.liveUrl("DataProviders.MSSentinel.Args.Endpoint", "http://api.example.com/"), ["DataProviders.MSSentinel.Args.Endpoint", '"http://api.example.com/"', "https://", "loopback"]],
   "dataMessages.liveAuth": () => [data.liveAuth("MSSentinel", "client credentials", "invalid_client: AADSTS7000215"), ["MSSentinel", "client credentials", "AADSTS7000215"]],
   "dataMessages.liveHttp": () => [data.liveHttp("POST https://api.loganalytics.io/v1/workspaces/w/query", "HTTP 503 after 3 retries"), ["POST https://api.loganalytics.io/v1/workspaces/w/query", "HTTP 503"]],

@@ -7,6 +7,7 @@ import { loadConfig, resolveConfigPath } from "../../src/config/config";
 import { expandHome, localUserHome, readPathSetting } from "../../src/config/pathSetting";
 import { TILookup } from "../../src/context/tiLookup";
 import { createLiveSettings } from "../../src/data/live/settings";
+import { checkLiveUrl } from "../../src/data/live/urls";
 import { GeoIpDatabase } from "../../src/context/geoip";
 import { QueryProvider } from "../../src/data/queryProvider";
 import { PACKAGE_ROOT } from "../../src/common/paths";
@@ -169,6 +170,28 @@ test("~name is that local user's home folder, from /etc/passwd, as MSTICPy's exp
   // An unknown user is still an error naming the setting and the user.
   const unknown = configFile("TIProviders:\n  VT: { Provider: VirusTotal, Args: { AuthKey: k }, Cache: { Path: ~huntlab-no-such-user/c } }\n");
   assert.throws(() => loadConfig(unknown), { code: "config/invalid-setting", message: /TIProviders\.VT\.Cache\.Path: ~huntlab-no-such-user: no local user "huntlab-no-such-user" in \/etc\/passwd .*write the folder itself, or ~\/… for your own home folder$/ });
+});
+
+test("a URL setting whose host is an environment variable ($HOST, ${HOST}, %HOST%) is an error naming the setting (the request went to a host named $host); % and $ in its path are its own", async () => {
+  for (const written of ["https://$VT_HOST/api", "https://${VT_HOST}:8443/", "https://user:pw@%VT_HOST%/x"]) {
+    const file = configFile(`TIProviders:\n  VT: { Provider: VirusTotal, Args: { AuthKey: k }, BaseUrl: "${written}" }\n`);
+    assert.throws(() => loadConfig(file), { code: "config/invalid-setting", message: /TIProviders\.VT\.BaseUrl: environment variables \(\$NAME, \$\{NAME\}, %NAME%\) are not expanded in a URL: .*\{ EnvironmentVar: NAME \}$/ }, written);
+    assert.throws(() => checkLiveUrl(written, "DataProviders.Kusto.Args.Cluster"), { code: "data/live-url", message: /^DataProviders\.Kusto\.Args\.Cluster: ".*": environment variables .* not expanded in a URL/ }, written);
+  }
+  assert.ok(!String((() => { try { checkLiveUrl("https://user:pw@%VT_HOST%/x", "S"); } catch (e) { return e; } })()).includes("pw@"), "no user info shown");
+  const fine = "https://api.example.com/v3/%E2%80%99$x?q=%USER%";
+  assert.equal(loadConfig(configFile(`TIProviders:\n  VT: { Provider: VirusTotal, Args: { AuthKey: k }, BaseUrl: "${fine}" }\n`)).tiProviders[0].baseUrl, fine);
+  assert.equal(checkLiveUrl(fine, "S").hostname, "api.example.com");
+  // Splunk's host setting, as a connect() builds its URL from it.
+  const splunk = configFile("DataProviders:\n  Splunk: { Args: { host: $SPLUNK_HOST, username: u, password: p } }\n");
+  await assert.rejects(new QueryProvider("Splunk", { configPath: splunk, warn: () => {}, interrupt: "never" }).connect(), { code: "data/live-url", message: /DataProviders\.Splunk\.Args\.host: "https:\/\/\$SPLUNK_HOST:8089": environment variables/ });
+});
+
+test("a file that is no mapping of sections (a list, one text value) names its shape and what the file holds (zod's \"expected record, received string\")", () => {
+  for (const [written, shape] of [["- TIProviders\n- DataProviders\n", "a list"], ["TIProviders DataProviders\n", "text"], ["42\n", "a number"]]) {
+    assert.throws(() => loadConfig(configFile(written)), { code: "config/invalid-setting", message: new RegExp(`msticpyconfig\\.yaml: \\(top level\\): expected a mapping of sections \\(TIProviders:, DataProviders:, QueryDefinitions:, …\\), not ${shape}$`) }, written);
+  }
+  assert.deepEqual(loadConfig(configFile("# nothing yet\n")).tiProviders, []);
 });
 
 test("a TI provider entry that is no mapping (Foo: 3) names the entry and the shape it takes, and the others load", () => {

@@ -1,6 +1,7 @@
 /** The endpoint rule of the live drivers: https everywhere, plain http only on the loopback interface (the test twins). */
 import { QueryError, dataMessages as msg } from "../messages";
 import { withoutUserInfo } from "../../config/config";
+import { urlHostHasVariable } from "../../config/pathSetting";
 import { isLoopbackHost } from "../../common/proxy";
 
 // One loopback rule for the http-only-on-loopback check and the proxy bypass.
@@ -12,6 +13,8 @@ export { isLoopbackHost };
  * print of it (the caller masks secrets; user info is always dropped).
  */
 export function checkLiveUrl(url: string, setting: string, mask: (text: string) => string = (t) => t): URL {
+  // `https://$SPLUNK_HOST:8089` parsed, and the request went to a host named `$splunk_host`.
+  if (urlHostHasVariable(url)) throw new QueryError(msg.liveUrlVariable(setting, mask(withoutUserInfo(url).slice(0, 200))));
   let parsed: URL;
   try {
     parsed = new URL(url);
