@@ -18,7 +18,7 @@ import { PACKAGE_ROOT } from "../common/paths";
 import { expandHome, pathSettingProblem, urlHostHasVariable } from "./pathSetting";
 import { isSecretArgName, MASK, SecretMasker } from "./secrets";
 import { parseYamlText, readYamlText, type YamlLimits } from "./yamlFile";
-import { ConfigError, configMessages as msg, customPathsShapeReason, documentShapeReason, ENV_IN_URL, entryShapeReason, sectionShapeReason, envVarUnsetReason, KEYVAULT_REASON, SETTING_SHAPES, unreadableSettingReason, type YamlProblem } from "./messages";
+import { ConfigError, configMessages as msg, customPathsShapeReason, documentShapeReason, ENV_IN_URL, variableTextReason, entryShapeReason, sectionShapeReason, envVarUnsetReason, KEYVAULT_REASON, SETTING_SHAPES, unreadableSettingReason, type YamlProblem } from "./messages";
 
 export { ConfigError } from "./messages";
 
@@ -264,11 +264,25 @@ function resolveArgs(
         if (missingEnvironment === "error") throw new ConfigError(msg.keyVaultUnsupported(file, where, key));
         missing.push({ arg: key, variable: "", reason: KEYVAULT_REASON });
       }
+    } else if (typeof value === "string" && variableText(value) !== undefined) {
+      // `AuthKey: $VT_KEY` (or %VT_KEY%) while VT_KEY is set: that variable was meant, and the text "$VT_KEY" was
+      // sent as the key (MSTICPy sends it too). Only a variable that is set: `password: $ecret` stays a password.
+      const variable = variableText(value) as string;
+      const reason = variableTextReason(key, variable);
+      if (missingEnvironment === "error") throw new ConfigError(msg.invalidSetting(file, `${where}.Args.${key}`, reason));
+      missing.push({ arg: key, variable, reason });
     } else {
       out[key] = value;
     }
   }
   return { args: out, secretArgs: [...secretArgs], missing, unreadSecrets };
+}
+
+/** The whole of a value written as an environment variable (`$NAME`, `${NAME}`, `%NAME%`) that is set: its name. */
+function variableText(value: string): string | undefined {
+  const m = /^\s*(?:\$([A-Za-z_][A-Za-z0-9_]*)|\$\{([A-Za-z_][A-Za-z0-9_]*)\}|%([A-Za-z_][A-Za-z0-9_]*)%)\s*$/.exec(value);
+  const name = m ? (m[1] ?? m[2] ?? m[3]) : undefined;
+  return name !== undefined && process.env[name] !== undefined ? name : undefined;
 }
 
 /** `~/x` → home folder; relative → from the config file's folder. */

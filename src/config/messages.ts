@@ -106,6 +106,11 @@ export function envVarUnsetReason(variable: string): string {
 /** Why a KeyVault setting has no value. */
 export const KEYVAULT_REASON = "KeyVault secrets are not supported; use a literal or EnvironmentVar";
 
+/** Why an Args value written as a set environment variable (`AuthKey: $VT_KEY`) is not used: it is not expanded. */
+export function variableTextReason(arg: string, variable: string): string {
+  return `the text names the environment variable ${variable}, which is not expanded (it was sent as written): write ${arg}: { EnvironmentVar: ${variable} }`;
+}
+
 /** Why a URL with `$NAME` or `%NAME%` in its host is refused. */
 export const ENV_IN_URL = "environment variables ($NAME, ${NAME}, %NAME%) are not expanded in a URL: write the URL itself, or read the whole setting from one, { EnvironmentVar: NAME }";
 

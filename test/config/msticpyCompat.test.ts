@@ -194,6 +194,30 @@ test("a file that is no mapping of sections (a list, one text value) names its s
   assert.deepEqual(loadConfig(configFile("# nothing yet\n")).tiProviders, []);
 });
 
+test("an Args value that is a set environment variable's name ($VT_KEY, ${VT_KEY}, %VT_KEY%) is not sent as the key: an error pointing to { EnvironmentVar } (a password such as $ecret, no variable, stays)", () => {
+  process.env.HL_TEST_VT_KEY = "the-real-key-0042";
+  delete process.env.ecret;
+  try {
+    for (const written of ["$HL_TEST_VT_KEY", "'${HL_TEST_VT_KEY}'", "'%HL_TEST_VT_KEY%'"]) {
+      const file = configFile(`TIProviders:\n  VT: { Provider: VirusTotal, Args: { AuthKey: ${written} } }\n  LocalTI: { Provider: LocalTI }\n`);
+      assert.throws(() => loadConfig(file), { code: "config/invalid-setting", message: /TIProviders\.VT\.Args\.AuthKey: the text names the environment variable HL_TEST_VT_KEY, which is not expanded \(it was sent as written\): write AuthKey: \{ EnvironmentVar: HL_TEST_VT_KEY \}$/ }, written);
+      const ti = new TILookup({ configPath: file });
+      assert.deepEqual(Object.keys(ti.loadedProviders), ["LocalTI"], written);
+      assert.match(ti.providerStatus[0].detail, /environment variable HL_TEST_VT_KEY, which is not expanded/, written);
+      assert.ok(!JSON.stringify(ti.providerStatus).includes("the-real-key"), written);
+      // A data provider's: said when it connects, naming the setting.
+      const data = configFile(`DataProviders:\n  Splunk: { Args: { host: splunk.example, password: ${written} } }\n`);
+      const warnings: string[] = [];
+      createLiveSettings({ environment: "Splunk", configPath: data, warn: (m) => warnings.push(m) });
+      assert.match(warnings.join("\n"), /DataProviders\.Splunk\.Args\.password is not used: the text names the environment variable HL_TEST_VT_KEY/, written);
+    }
+    const password = configFile("DataProviders:\n  Splunk: { Args: { host: splunk.example, password: $ecret } }\n");
+    assert.equal(createLiveSettings({ environment: "Splunk", configPath: password, warn: () => {} }).arg("password", {}), "$ecret");
+  } finally {
+    delete process.env.HL_TEST_VT_KEY;
+  }
+});
+
 test("a TI provider entry that is no mapping (Foo: 3) names the entry and the shape it takes, and the others load", () => {
   const file = configFile(["TIProviders:", "  Foo: 3", "  VirusTotal: [1]", "  LocalTI: { Provider: LocalTI, Primary: true }"].join("\n"));
   assert.throws(() => loadConfig(file), {
