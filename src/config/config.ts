@@ -201,15 +201,17 @@ function homeConfigPath(): string {
  * The config path in effect: option, $MSTICPYCONFIG, ./msticpyconfig.yaml, ~/.msticpy/msticpyconfig.yaml
  * (MSTICPy's order, pkg_config `_get_custom_config`), else the bundled one.
  */
-export function resolveConfigPath(explicit?: string): string {
-  const candidates = [explicit, process.env.MSTICPYCONFIG, path.resolve("msticpyconfig.yaml"), homeConfigPath(), path.join(PACKAGE_ROOT, "msticpyconfig.yaml")];
+export function resolveConfigPath(given?: string): string {
+  // `~/…` as a shell would expand it (no shell did: a notebook's configPath, a quoted MSTICPYCONFIG="~/…"), so that
+  // it is not looked for in a folder named `~` of the working folder; `~name/…` as in a path setting.
+  const explicit = given ? expandHome(given) : given;
+  const fromEnv = process.env.MSTICPYCONFIG ? expandHome(process.env.MSTICPYCONFIG) : undefined;
+  const candidates = [explicit, fromEnv, path.resolve("msticpyconfig.yaml"), homeConfigPath(), path.join(PACKAGE_ROOT, "msticpyconfig.yaml")];
   if (explicit) {
     if (!fs.existsSync(explicit)) throw new ConfigError(msg.fileMissing(path.resolve(explicit)));
     return explicit;
   }
-  if (process.env.MSTICPYCONFIG && !fs.existsSync(process.env.MSTICPYCONFIG)) {
-    throw new ConfigError(msg.envPathMissing(path.resolve(process.env.MSTICPYCONFIG)));
-  }
+  if (fromEnv && !fs.existsSync(fromEnv)) throw new ConfigError(msg.envPathMissing(path.resolve(fromEnv)));
   const found = candidates.find((c): c is string => !!c && fs.existsSync(c));
   if (!found) throw new ConfigError(msg.notFound(candidates.filter((c): c is string => !!c)));
   return found;

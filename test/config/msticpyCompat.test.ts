@@ -218,6 +218,20 @@ test("an Args value that is a set environment variable's name ($VT_KEY, ${VT_KEY
   }
 });
 
+test("a config path given as ~/… (configPath, or a quoted MSTICPYCONFIG=\"~/…\" no shell expanded) is in the home folder, not in a folder named ~", () => {
+  const home = tempDir("huntlab-home-");
+  const cwd = tempDir("huntlab-cwd-");
+  const file = path.join(home, "hunt", "msticpyconfig.yaml");
+  fs.mkdirSync(path.dirname(file));
+  fs.writeFileSync(file, "TIProviders: {}\n");
+  withPlaces({ home, cwd }, () => {
+    assert.equal(resolveConfigPath("~/hunt/msticpyconfig.yaml"), file);
+    assert.equal(loadConfig("~/hunt/msticpyconfig.yaml").path, file);
+    assert.throws(() => resolveConfigPath("~/nothing.yaml"), { code: "config/file-missing", message: new RegExp(`${path.join(home, "nothing.yaml").replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`) });
+  });
+  withPlaces({ home, cwd, env: "~/hunt/msticpyconfig.yaml" }, () => assert.equal(resolveConfigPath(), file));
+});
+
 test("a TI provider entry that is no mapping (Foo: 3) names the entry and the shape it takes, and the others load", () => {
   const file = configFile(["TIProviders:", "  Foo: 3", "  VirusTotal: [1]", "  LocalTI: { Provider: LocalTI, Primary: true }"].join("\n"));
   assert.throws(() => loadConfig(file), {
