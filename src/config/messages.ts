@@ -114,6 +114,9 @@ export function variableTextReason(arg: string, variable: string): string {
 /** Why a URL with `$NAME` or `%NAME%` in its host is refused. */
 export const ENV_IN_URL = "environment variables ($NAME, ${NAME}, %NAME%) are not expanded in a URL: write the URL itself, or read the whole setting from one, { EnvironmentVar: NAME }";
 
+/** Why a Windows path (`C:\…`, `\\server\share`) is refused on Linux or macOS. */
+export const WINDOWS_PATH_HERE = "a Windows path (C:\\…, \\\\server\\share), which this system reads as a relative name (a folder called C:\\Users\\…): write a path of this system (a config shared with Windows may use ~/… for the home folder on both)";
+
 /** Why a path with `$NAME` or `%NAME%` in it is refused. */
 export const ENV_IN_PATH = "environment variables ($NAME, ${NAME}, %NAME%) are not expanded in a path (nor by MSTICPy): write the folder itself, or ~/… for your home folder";
 

@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { ConfigError, configMessages as msg, ENV_IN_PATH, otherHomeReason } from "./messages";
+import { ConfigError, configMessages as msg, ENV_IN_PATH, otherHomeReason, WINDOWS_PATH_HERE } from "./messages";
 
 /** `$NAME`, `${NAME}` or `%NAME%` in a path: an environment variable, which neither huntlab nor MSTICPy expands. */
 const ENV_REFERENCE = /\$\{?[A-Za-z_][A-Za-z0-9_]*|%[A-Za-z_][A-Za-z0-9_]*%/;
@@ -55,8 +55,13 @@ export function localUserHome(name: string, passwdFile = PASSWD_FILE): string | 
   return undefined;
 }
 
-/** Why a path setting is refused (an environment variable, an unknown user's `~name`), or undefined when it reads. */
+/** `C:\…`, `C:/…` or `\\server\share…`: a Windows path, which elsewhere is a relative name (a folder `C:\Users\me\cache` was made in the config's folder). */
+const WINDOWS_PATH = /^(?:[A-Za-z]:[\\/]|\\\\)/;
+
+/** Why a path setting is refused (a Windows path on another system, an environment variable, an unknown user's `~name`), or undefined when it reads. */
 export function pathSettingProblem(value: string): string | undefined {
+  // Before the variables: an admin share's `c$` is no variable.
+  if (process.platform !== "win32" && WINDOWS_PATH.test(value)) return WINDOWS_PATH_HERE;
   if (ENV_REFERENCE.test(value)) return ENV_IN_PATH;
   const other = OTHER_HOME.exec(value);
   if (other && localUserHome(other[1]) === undefined) return otherHomeReason(other[1], process.platform === "win32");

@@ -6,6 +6,7 @@ import path from "node:path";
 import { inspect } from "node:util";
 import { ConfigError, configMasker, connectionStringSecrets, dataProviderSettings, loadConfig, plainSettings, providerSecrets, resolveConfigPath } from "../../src/config/config";
 import { createLiveSettings } from "../../src/data/live/settings";
+import { QueryProvider } from "../../src/data/queryProvider";
 import { PACKAGE_ROOT } from "../../src/common/paths";
 import { tempDir } from "../context/tiTwins";
 
@@ -133,7 +134,18 @@ test("Cache.Path with an environment variable in it ($HOME, ${HOME}, %USERPROFIL
   const file = configFile(`TIProviders:\n  VT:\n    Provider: VirusTotal\n    Cache:\n      Path: ~/vtcache\n  OTX:\n    Cache:\n      Path: '\\\\server\\c$\\cache'\n`);
   const [vt, otx] = loadConfig(file, { missingEnvironment: "skip" }).tiProviders;
   assert.equal(vt.cache.path, path.join(process.env.HOME ?? "", "vtcache"));
-  assert.ok(otx.cache.path?.endsWith("\\\\server\\c$\\cache"), "an admin share's $ is no variable");
+  if (process.platform === "win32") assert.ok(otx.cache.path?.endsWith("\\\\server\\c$\\cache"), "an admin share's $ is no variable");
+  // Elsewhere a Windows path is refused as one (not for its c$, no variable).
+  else assert.match(otx.missing[0]?.reason ?? "", /^a Windows path /);
+});
+
+test("a Windows path (C:\\…, C:/…, \\\\server\\share) in a path setting on Linux or macOS is an error naming the setting: it made a folder called C:\\Users\\me\\cache in the config's folder", { skip: process.platform === "win32" }, () => {
+  for (const written of ["C:\\Users\\me\\vtcache", "c:/Users/me/vtcache", "\\\\fileserver\\hunt\\cache"]) {
+    const file = configFile(`TIProviders:\n  VT:\n    Provider: VirusTotal\n    Cache:\n      Path: '${written}'\n`);
+    assert.throws(() => loadConfig(file), { code: "config/invalid-setting", message: /TIProviders\.VT\.Cache\.Path: a Windows path \(C:\\…, \\\\server\\share\), which this system reads as a relative name .*write a path of this system/ }, written);
+    const queries = configFile(`QueryDefinitions:\n  Custom: ['${written}']\n`);
+    assert.throws(() => new QueryProvider("LocalData", { configPath: queries }), { code: "config/invalid-setting", message: /QueryDefinitions\.Custom: a Windows path/ }, written);
+  }
 });
 
 test("malformed YAML: the file, line and column", () => {
