@@ -333,7 +333,10 @@ function configForQueries(options: ProviderQueryOptions, warn: (message: string)
   if (options.config) return options.config;
   if (options.configPath !== undefined) return loadConfig(options.configPath, { missingEnvironment: "skip" });
   try {
-    return loadConfig(undefined, { missingEnvironment: "skip" });
+    const config = loadConfig(undefined, { missingEnvironment: "skip" });
+    // A QueryDefinitions of another shape is that config's not loading, for the queries: said the same way.
+    checkSection(config, "QueryDefinitions");
+    return config;
   } catch (err) {
     warn(`QueryDefinitions.Custom not read: ${err instanceof Error ? err.message : String(err)}`);
     return undefined;

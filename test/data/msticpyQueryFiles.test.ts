@@ -213,19 +213,25 @@ describe("QueryDefinitions.Custom in msticpyconfig.yaml", () => {
 
   it("a config found on its own (MSTICPYCONFIG) that does not load is a warning: local data does not depend on it", () => {
     const bad = path.join(tempDir(), "msticpyconfig.yaml");
-    // A section of the wrong shape (a bad setting inside a TI provider stops that provider only, and a TIProviders
-    // of the wrong shape TILookup only).
-    fs.writeFileSync(bad, "DataProviders:\n  - OTX\n");
+    // Not YAML, or a QueryDefinitions of the wrong shape (a bad setting inside a TI provider stops that provider only,
+    // and a DataProviders or TIProviders of the wrong shape its own readers only: the queries load).
     const before = process.env.MSTICPYCONFIG;
     process.env.MSTICPYCONFIG = bad;
     try {
+      for (const [written, error] of [["DataProviders: [OTX\n", /YAML syntax error/], ["QueryDefinitions: [~/queries]\n", /QueryDefinitions: expected a mapping/]] as const) {
+        fs.writeFileSync(bad, written);
+        const warnings: string[] = [];
+        const qp = new QueryProvider("LocalData", { warn: (m) => warnings.push(m) });
+        assert.ok(qp.listQueries().includes("WindowsSecurity.list_host_logons"), "the bundled queries load");
+        assert.equal(warnings.length, 1, written);
+        assert.match(warnings[0], /QueryDefinitions\.Custom not read: .*msticpyconfig\.yaml/);
+        // Named explicitly, the same config is an error.
+        assert.throws(() => new QueryProvider("LocalData", { configPath: bad }), error);
+      }
+      fs.writeFileSync(bad, "DataProviders: [OTX]\n");
       const warnings: string[] = [];
-      const qp = new QueryProvider("LocalData", { warn: (m) => warnings.push(m) });
-      assert.ok(qp.listQueries().includes("WindowsSecurity.list_host_logons"), "the bundled queries load");
-      assert.equal(warnings.length, 1);
-      assert.match(warnings[0], /QueryDefinitions\.Custom not read: .*msticpyconfig\.yaml/);
-      // Named explicitly, the same config is an error.
-      assert.throws(() => new QueryProvider("LocalData", { configPath: bad }), /DataProviders/);
+      assert.ok(new QueryProvider("LocalData", { warn: (m) => warnings.push(m) }).listQueries().length > 0);
+      assert.deepEqual(warnings, []);
     } finally {
       if (before === undefined) delete process.env.MSTICPYCONFIG;
       else process.env.MSTICPYCONFIG = before;
