@@ -12,6 +12,7 @@ import { test } from "node:test";
 import pl from "nodejs-polars";
 import { base64 } from "../../src/transform/base64Unpack";
 import { BUILTIN_IOC_TYPES, IoCExtract } from "../../src/transform/iocExtract";
+import { assertLinear } from "../helpers/linearTime";
 
 const iocs = new IoCExtract();
 const ALL = { iocTypes: BUILTIN_IOC_TYPES };
@@ -57,38 +58,6 @@ const SHAPES: Record<string, (size: number) => string> = {
   "one long IDN label": (n) => repeat("\u00fc", n - 3) + ".de",
   "environment variable roots": (n) => repeat("%TEMP%\\a %$env:X\\b aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa%\\", n),
 };
-
-/** The least CPU time (ms) of `runs` calls: CPU time, not wall time, so other processes waiting for the cores do not count. */
-function bestOf(runs: number, f: () => void): number {
-  let best = Infinity;
-  for (let i = 0; i < runs; i++) {
-    const t0 = process.cpuUsage();
-    f();
-    const t = process.cpuUsage(t0);
-    best = Math.min(best, (t.user + t.system) / 1000);
-  }
-  return best;
-}
-
-/** Time(1 MB) / time(512 KB) for `f` over `make(size)`, best of `runs`. */
-function ratio(make: (size: number) => string, f: (s: string) => void, runs: number): { ratio: number; half: number; full: number } {
-  const half = make(512 * KB);
-  const full = make(1024 * KB);
-  f(half.slice(0, 4 * KB)); // warm up
-  const tHalf = Math.max(bestOf(runs, () => f(half)), 1); // below 1 ms the ratio is noise
-  const tFull = bestOf(runs, () => f(full));
-  return { ratio: tFull / tHalf, half: tHalf, full: tFull };
-}
-
-/** `f` is linear on `make`'s shape: one round of measurement in three gives a ratio under 3 (a busy machine spoils single rounds; super-linear work fails every round). */
-function assertLinear(name: string, make: (size: number) => string, f: (s: string) => void): void {
-  let r = ratio(make, f, 2);
-  for (const runs of [5, 9]) {
-    if (r.ratio < 3) break;
-    r = ratio(make, f, runs); // measure again, more carefully
-  }
-  assert.ok(r.ratio < 3, `${name}: 512 KB ${r.half.toFixed(1)} ms, 1 MB ${r.full.toFixed(1)} ms (×${r.ratio.toFixed(2)})`);
-}
 
 test("the linear-time check fails super-linear work (its control)", () => {
   // Triples over the first n/4096 characters: cubic (8× for twice the input), a few ms at 512 KB.
