@@ -123,12 +123,12 @@ export function linkTarget(file: string): string | undefined {
   }
 }
 
-/** The first `bytes` bytes of a file (fewer when it is shorter): for sniffing a format, a header, a magic number. */
-export function headBytes(file: string, bytes: number): Buffer {
+/** The first `bytes` bytes of a file from byte `at` (fewer when it is shorter): for sniffing a format, a header, a magic number. */
+export function headBytes(file: string, bytes: number, at = 0): Buffer {
   const fd = fs.openSync(file, "r");
   try {
     const buf = Buffer.alloc(bytes);
-    return buf.subarray(0, fs.readSync(fd, buf, 0, bytes, 0));
+    return buf.subarray(0, fs.readSync(fd, buf, 0, bytes, at));
   } finally {
     fs.closeSync(fd);
   }

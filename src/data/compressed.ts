@@ -55,12 +55,50 @@ export function unsupportedCompression(file: string, compression: Compression): 
 }
 
 /**
+ * Refuses early a copy that cannot fit: `folder` has less free space than the
+ * compressed file's size (its decompressed copy is larger still). Where the
+ * runtime has no statfs (Deno), nothing is checked: a full disk is then the
+ * child's ENOSPC, the same error.
+ */
+export function checkTempSpace(file: string, folder: string): void {
+  const statfs = (fs as { statfsSync?: typeof fs.statfsSync }).statfsSync;
+  if (typeof statfs !== "function") return;
+  let free: number;
+  try {
+    const s = statfs(folder);
+    free = s.bavail * s.bsize;
+  } catch {
+    return; // An unreadable folder fails at mkdtemp with its own fs error.
+  }
+  const size = fs.statSync(file).size;
+  if (free < size) throw new DataFileError(msg.tempSpace(file, folder, { free, size }));
+}
+
+/** Whether a zstd frame's magic number is a skippable frame's (0x184D2A50–0x184D2A5F, RFC 8878 §3.1.2). */
+const isSkippable = (magic: number): boolean => magic >>> 4 === 0x184d2a5;
+
+/**
+ * Where a zstd file's first data frame starts, past skippable frames (pzstd
+ * writes one before each frame): node's one-shot decompression returns
+ * nothing for a file that starts with one. At most 64 are skipped.
+ */
+function firstZstdDataFrame(file: string): number {
+  let at = 0;
+  for (let i = 0; i < 64; i++) {
+    const head = headBytes(file, 8, at);
+    if (head.length < 8 || !isSkippable(head.readUInt32LE(0))) break;
+    at += 8 + head.readUInt32LE(4);
+  }
+  return at;
+}
+
+/**
  * The first decompressed bytes of a compressed file (at most `bytes`), for
  * sniffing a `.log`'s form; empty when its start is not valid. Reads a small
  * block only: zstd's ratio reaches ~32,000:1, so 1 KiB decompresses to at most ~32 MiB.
  */
 export function decompressedHead(file: string, compression: Compression, bytes: number): Buffer {
-  const input = headBytes(file, compression === "zstd" ? 1024 : 16 * 1024);
+  const input = headBytes(file, compression === "zstd" ? 1024 : 16 * 1024, compression === "zstd" ? firstZstdDataFrame(file) : 0);
   try {
     // A block cut anywhere: flush what it holds instead of failing on the missing end.
     const out =
@@ -95,7 +133,7 @@ try {
     }
     if (!frames.length) out.end();
   }
-} catch (e) { fail("invalid", String(e && e.message || e)); }
+} catch (e) { fail(e && (e.code === "ENOSPC" || e.code === "EDQUOT") ? "nospace" : "invalid", String(e && e.message || e)); }
 `;
 
 /** The child's command line: Node runs the program as an ES module; Deno (its kernel) with `deno eval`. */
@@ -104,8 +142,8 @@ function childArgs(file: string, tmp: string, cap: number, compression: Compress
   return "deno" in process.versions ? ["eval", CHILD, ...args] : ["--input-type=module", "-e", CHILD, ...args];
 }
 
-/** The error of a child that failed: the cap, a corrupt file, or the child's own failure. */
-function childError(file: string, compression: Compression, cap: number, stderr: string, status: string): DataFileError {
+/** The error of a child that failed: the cap, a full disk, a corrupt file, or the child's own failure. */
+function childError(file: string, compression: Compression, cap: number, folder: string, stderr: string, status: string): DataFileError {
   let report: { code?: string; message?: string; bytes?: number } | undefined;
   try {
     report = JSON.parse(stderr.trim().split("\n").pop() ?? "") as typeof report;
@@ -113,6 +151,7 @@ function childError(file: string, compression: Compression, cap: number, stderr:
     report = undefined;
   }
   if (report?.code === "cap") return new DataFileError(msg.decompressedTooLarge(file, cap));
+  if (report?.code === "nospace") return new DataFileError(msg.tempSpace(file, folder, { written: report.bytes ?? 0, detail: report.message ?? "ENOSPC" }));
   const detail = report?.message ?? (stderr.trim().split("\n")[0] || `the decompressor ended (${status})`);
   return new DataFileError(msg.compressedInvalid(file, compression, detail, report?.bytes ?? 0));
 }
@@ -139,7 +178,7 @@ export function zstdFrames(file: string): { frames: [number, number][] } | { pro
       const head = read(at, 4);
       if (head.length < 4) return cut(at);
       const magic = head.readUInt32LE(0);
-      if (magic >>> 4 === 0x184d2a5) {
+      if (isSkippable(magic)) {
         // A skippable frame: its length follows the magic.
         const len = read(at + 4, 4);
         if (len.length < 4) return cut(at);
@@ -176,9 +215,10 @@ export function zstdFrames(file: string): { frames: [number, number][] } | { pro
 /**
  * The read step that decompresses `file` into `tmp` (which must not exist),
  * at most `cap` bytes: synchronous for `runSync`, a killable child for
- * `runAsync` (its signal kills the child). Errors name `file`, never `tmp`.
+ * `runAsync` (its signal kills the child). Errors name `file`, never `tmp`;
+ * a full disk names `folder`, the one the user chose (tmp's private folder is inside it).
  */
-export function decompressStep(file: string, tmp: string, compression: Compression, cap: number): OutsideStep {
+export function decompressStep(file: string, tmp: string, compression: Compression, cap: number, folder: string): OutsideStep {
   const args = (): string[] => {
     const walked = compression === "zstd" ? zstdFrames(file) : { frames: [] };
     if ("problem" in walked) throw new DataFileError(msg.compressedInvalid(file, compression, walked.problem, 0));
@@ -188,7 +228,7 @@ export function decompressStep(file: string, tmp: string, compression: Compressi
     () => {
       const r = spawnSync(process.execPath, args(), { stdio: ["ignore", "ignore", "pipe"], maxBuffer: 1 << 20, encoding: "utf8" });
       if (r.error) throw new DataFileError(msg.compressedInvalid(file, compression, `the decompressor could not run (${r.error.message})`, 0));
-      if (r.status !== 0) throw childError(file, compression, cap, r.stderr, r.signal ?? `exit ${r.status}`);
+      if (r.status !== 0) throw childError(file, compression, cap, folder, r.stderr, r.signal ?? `exit ${r.status}`);
     },
     async (signal) => {
       const child = spawn(process.execPath, args(), { stdio: ["ignore", "ignore", "pipe"], ...(signal ? { signal } : {}) });
@@ -201,7 +241,7 @@ export function decompressStep(file: string, tmp: string, compression: Compressi
       child.on("error", () => undefined);
       const [code, killed] = (await once(child, "close")) as [number | null, string | null];
       if (signal?.aborted) throw signal.reason;
-      if (code !== 0) throw childError(file, compression, cap, stderr, killed ?? `exit ${code}`);
+      if (code !== 0) throw childError(file, compression, cap, folder, stderr, killed ?? `exit ${code}`);
     },
   );
 }

@@ -12,7 +12,7 @@ import { printWarning } from "../common/messages";
 import { fileKind, linkTarget } from "../common/regularFile";
 import { DataFileError, dataMessages as msg } from "./messages";
 import { compressionOf, innerName } from "./compressed";
-import { checkDataFile, dataFormat, foreignFormat, foreignFormatError, logFormat, type DataFormat } from "./readers";
+import { checkDataFile, dataFormat, foreignFileError, foreignFormat, logFormat, type DataFormat } from "./readers";
 
 /** The family of data files at the top of a data path. */
 export const TOP_FAMILY = "LocalData";
@@ -110,7 +110,7 @@ function datasetOf(dir: string, list: Lister): { files: string[]; keys: string[]
 
 /** The name of a source without its extension (a data or foreign one), and a compressed data file's without both (`conn` of `conn.log.gz`). */
 export function stemOf(name: string): string {
-  const inner = compressionOf(name) && dataFormat(name) ? innerName(name) : name;
+  const inner = compressionOf(name) && (dataFormat(name) || foreignFormat(innerName(name))) ? innerName(name) : name;
   const ext = path.extname(inner);
   return ext && (dataFormat(inner) || foreignFormat(inner)) ? inner.slice(0, -ext.length) : inner;
 }
@@ -156,7 +156,7 @@ function discover(root: string, rootIndex: number, warn: (message: string) => vo
     // A `.log` is a source only when it is a Zeek log (ASCII or JSON), not an application's text log.
     if (format === "log" && !logFormat(p)) return;
     if (format) found.push({ ...base(p, folders), kind: "file", format });
-    else if (foreignFormat(name)) found.push({ ...base(p, folders), kind: "foreign" });
+    else if (foreignFileError(name)) found.push({ ...base(p, folders), kind: "foreign" });
   };
   const addDataset = (dir: string, folders: string[], tree: { files: string[]; keys: string[] }) =>
     found.push({ ...base(dir, folders), kind: "dataset", format: "parquet", partitionKeys: tree.keys, files: tree.files });
@@ -305,8 +305,8 @@ export class DataFileIndex {
   checked<S extends DataSource>(source: S, context: string): S & { real: string } {
     const real = this.contained(source.path, context);
     if (source.kind === "foreign") {
-      const foreign = foreignFormat(source.name);
-      if (foreign) throw foreignFormatError(source.path, foreign);
+      const foreign = foreignFileError(source.path);
+      if (foreign) throw foreign;
     }
     if (source.kind === "dataset") for (const f of source.files) this.contained(path.join(source.path, f), context);
     return { ...source, real };

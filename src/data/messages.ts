@@ -31,6 +31,11 @@ export const DATA_ERRORS = {
     when: "a compressed data file decompresses to more than the cap (ReadOptions.maxDecompressedBytes, default 8 GiB): a gzip bomb, or a file to split",
     names: "the file, the cap, the option that sets it",
   },
+  "data/temp-space": {
+    class: "DataFileError",
+    when: "the folder of a compressed data file's decompressed copy (ReadOptions.tempFolder, default the system's temporary folder) has less free space than the file's compressed size, runs out of space (ENOSPC, a disk quota) while the copy is written (the partial copy is removed), or cannot be written",
+    names: "the file, the folder, the free space or the bytes written, how to choose another folder (readOptions.tempFolder, TMPDIR)",
+  },
   "data/time-zone-unsupported": {
     class: "DataFileError",
     when: "a Parquet/Arrow file has a time zone polars cannot hold (a fixed offset such as +05:30) inside a list or struct column (a top-level column is read as UTC, with a warning)",
@@ -279,6 +284,27 @@ export const dataMessages = {
       "data/decompressed-too-large",
       `${file}: decompresses to more than ${cap} bytes, the cap (ReadOptions.maxDecompressedBytes); stopped, nothing of it was read. ` +
         `A gzip bomb, or a large export: split it, or raise maxDecompressedBytes if the disk has room`,
+    ),
+  /**
+   * No room for a compressed file's decompressed copy in `folder`: `free` bytes there before it began (less than the
+   * compressed `size`), `written` bytes when the disk filled (ENOSPC) during it, or a folder that cannot be written
+   * (`unusable`: missing, no permission). Says how to choose another folder.
+   */
+  tempSpace: (
+    file: string,
+    folder: string,
+    state: { free: number; size: number } | { written: number; detail: string } | { unusable: string },
+  ) =>
+    errorMessage(
+      "data/temp-space",
+      `${file}: ${
+        "free" in state
+          ? `not enough free space in ${folder} for its decompressed copy (${state.free} bytes free; the file is ${state.size} bytes compressed and decompresses to more)`
+          : "written" in state
+            ? `${folder} ran out of space while its decompressed copy was written (after ${state.written} bytes: ${state.detail}); the partial copy was removed`
+            : `its decompressed copy cannot be written in ${folder} (${state.unusable})`
+      }. Free space there, or decompress into a folder with room: readOptions: { tempFolder: "/path/with/room" } ` +
+        `(readDataFile's options, or a QueryProvider's readOptions), or set the TMPDIR environment variable (TEMP on Windows) before starting the kernel`,
     ),
   fileInvalid: (file: string, format: string, detail: string) =>
     errorMessage("data/file-invalid", `${file}: cannot read as ${format.toUpperCase()}: ${detail}`),

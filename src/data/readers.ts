@@ -11,7 +11,7 @@ import { columnNames, columnOf, hasColumn, replaceColumns } from "../common/fram
 import { printWarning } from "../common/messages";
 import { fileKind, headBytes, linkTarget } from "../common/regularFile";
 import { runSync, type ReadSteps } from "./collect";
-import { compressionOf, decompressedHead, decompressStep, DEFAULT_MAX_DECOMPRESSED_BYTES, innerName, isGzipMagic, unsupportedCompression, type Compression } from "./compressed";
+import { checkTempSpace, compressionOf, decompressedHead, decompressStep, DEFAULT_MAX_DECOMPRESSED_BYTES, innerName, isGzipMagic, unsupportedCompression, type Compression } from "./compressed";
 import { readCsvSteps } from "./csv";
 import { DataFileError, dataMessages as msg, dataWarnings } from "./messages";
 import { readZeekTsvFileSteps, isZeekTsv } from "./schemas/zeek";
@@ -93,6 +93,21 @@ export function foreignFormatError(file: string, format: ForeignFormat): DataFil
   return new DataFileError(msg.foreignFormat(file, path.extname(file), format.what, format.convert(file), DATA_EXTENSIONS));
 }
 
+/**
+ * The error for a file in a foreign format, plain (`x.xlsx`) or compressed
+ * (`x.xlsx.gz`: decompress it first, then convert), or undefined.
+ */
+export function foreignFileError(file: string): DataFileError | undefined {
+  const format = foreignFormat(file);
+  if (format) return foreignFormatError(file, format);
+  const compression = compressionOf(file);
+  const inner = innerName(file);
+  const innerFormat = compression ? foreignFormat(inner) : undefined;
+  if (!innerFormat) return undefined;
+  const unpack = `${compression === "zstd" ? "zstd" : "gzip"} -dk ${path.basename(file)}`;
+  return new DataFileError(msg.foreignFormat(file, path.extname(inner), innerFormat.what, `decompress it first (${unpack}), then ${innerFormat.convert(inner)}`, DATA_EXTENSIONS));
+}
+
 /** The format of a data file by its extension, or undefined; a compressed file's (`conn.log.gz`) by the extension inside. */
 export function dataFormat(file: string): DataFormat | undefined {
   const ext = path.extname(innerName(file)).toLowerCase();
@@ -150,6 +165,12 @@ export interface ReadOptions {
    * needs that much free disk, and is removed after (also on an error or an interrupt).
    */
   maxDecompressedBytes?: number;
+  /**
+   * Folder of a compressed file's decompressed copy (default: the system's temporary folder, os.tmpdir(), which
+   * the TMPDIR environment variable sets). A folder with less free space than the compressed file, or one that fills
+   * during the copy, is a `data/temp-space` error naming it (the partial copy removed).
+   */
+  tempFolder?: string;
   /** Told when a read skips or guesses something (a Zeek JSON log's cut last line, slash dates read month first). Default: printed as `Warning: …`. */
   warn?: (message: string) => void;
 }
@@ -170,7 +191,12 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
   const compression = compressionOf(file);
   if (compression) {
     checkDataFile(file);
-    return yield* readCompressedSteps(file, compression, innerName(file), options);
+    // What the inner extension is decides before anything is decompressed (an Excel workbook of 1 GiB, gzipped, was written out whole to be refused).
+    const inner = innerName(file);
+    const foreignError = foreignFileError(file);
+    if (foreignError) throw foreignError;
+    if (!dataFormat(file)) throw new DataFileError(msg.unsupportedFormat(file, `${path.extname(inner)}${path.extname(file)}`, DATA_EXTENSIONS));
+    return yield* readCompressedSteps(file, compression, inner, options);
   }
   const format = dataFormat(file);
   const foreign = foreignFormat(file);
@@ -252,12 +278,21 @@ function* readCompressedSteps(file: string, compression: Compression, inner: str
   const unsupported = unsupportedCompression(file, compression);
   if (unsupported) throw unsupported;
   const cap = options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-"));
+  const folder = options.tempFolder ?? os.tmpdir();
+  checkTempSpace(file, folder);
+  let dir: string;
+  try {
+    dir = fs.mkdtempSync(path.join(folder, "huntlab-"));
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const full = e.code === "ENOSPC" || e.code === "EDQUOT";
+    throw new DataFileError(msg.tempSpace(file, folder, full ? { written: 0, detail: e.message } : { unusable: e.message }));
+  }
   const copy = path.join(dir, inner);
   const named = (text: string) => text.split(copy).join(file);
   decompressed.set(copy, { file, compression });
   try {
-    yield decompressStep(file, copy, compression, cap);
+    yield decompressStep(file, copy, compression, cap, folder);
     const warn = options.warn ?? printWarning;
     try {
       return yield* readDataFileSteps(copy, { ...options, warn: (m) => warn(named(m)) });

@@ -114,6 +114,10 @@ const SAMPLES: Record<string, Sample> = {
   "dataMessages.unsupportedFormat": () => [data.unsupportedFormat("/d/x.pkl", ".pkl", [".csv", ".parquet"]), ["/d/x.pkl", '".pkl"', ".csv, .parquet", ".gz or .zst"]],
   "dataMessages.compressionUnsupported": () => [data.compressionUnsupported("/d/x.csv.zst", "zstd", "zstd -d x.csv.zst"), ["/d/x.csv.zst", "zstd -d x.csv.zst", "22.15"]],
   "dataMessages.compressedInvalid": () => [data.compressedInvalid("/d/x.csv.gz", "gzip", "unexpected end of file", 1024), ["/d/x.csv.gz", "gzip", "unexpected end of file", "truncated"]],
+  "dataMessages.tempSpace": () => [
+    data.tempSpace("/d/x.csv.gz", "/tmp", { written: 4096, detail: "ENOSPC: no space left on device, write" }),
+    ["/d/x.csv.gz", "/tmp", "4096", "ENOSPC", "partial copy was removed", "tempFolder", "TMPDIR"],
+  ],
   "dataMessages.decompressedTooLarge": () => [data.decompressedTooLarge("/d/bomb.csv.gz", 4096), ["/d/bomb.csv.gz", "4096", "maxDecompressedBytes"]],
   "dataMessages.fileInvalid": () => [data.fileInvalid("/d/bad.parquet", "parquet", "bad magic"), ["/d/bad.parquet", "PARQUET"]],
   "dataMessages.timeZoneUnsupported": () => [data.timeZoneUnsupported("/d/in.parquet", "parquet", "event", "+05:30", "Struct"), ["/d/in.parquet", "event", "+05:30", "UTC"]],

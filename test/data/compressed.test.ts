@@ -7,6 +7,8 @@
  * every time. Fixtures are compressed here from test/fixtures/schemas.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -17,9 +19,9 @@ import zlib from "node:zlib";
 import pl from "nodejs-polars";
 import { runAsync } from "../../src/data/collect";
 import { QueryProvider } from "../../src/data/queryProvider";
-import { readDataFile, readDataFileSteps } from "../../src/data/readers";
+import { logFormat, readDataFile, readDataFileSteps } from "../../src/data/readers";
 import { columnNames } from "../../src/common/frames";
-import { TEST_DIR } from "../helpers/child";
+import { SRC_DIR, TEST_DIR } from "../helpers/child";
 import { tempDir } from "../helpers/tmp";
 
 const FIXTURES = path.join(TEST_DIR, "fixtures", "schemas");
@@ -249,4 +251,107 @@ test("zstd: every frame is read (node:zlib's stream stops after the first), and 
     fs.writeFileSync(file, bytes.subarray(0, cutAt));
     assert.throws(() => readDataFile(file), (err: Error & { code?: string }) => err.code === "data/compressed-invalid" && err.message.startsWith(`${file}: cannot decompress as zstd: `), String(cutAt));
   }
+});
+
+test("zstd skippable frames (pzstd writes one before each frame) are skipped: between frames, and at the start of a .log.zst, whose form is sniffed past them", async () => {
+  const dir = tempDir();
+  const skippable = (magicNibble: number, body: string) => {
+    const head = Buffer.alloc(8);
+    head.writeUInt32LE(0x184d2a50 + magicNibble, 0);
+    head.writeUInt32LE(Buffer.byteLength(body), 4);
+    return Buffer.concat([head, Buffer.from(body)]);
+  };
+  const csv = path.join(dir, "skip.csv.zst");
+  fs.writeFileSync(csv, Buffer.concat([skippable(0, "meta"), zstd(Buffer.from("a,b\n1,x\n")), skippable(0xf, ""), zstd(Buffer.from("2,y\n")), skippable(3, "tail")]));
+  assert.deepEqual(readDataFile(csv).getColumn("b").toArray(), ["x", "y"]);
+  // pzstd's form: a 4-byte skippable frame (the next frame's size) before the data; the .log is JSON lines.
+  const log = path.join(dir, "events.log.zst");
+  fs.writeFileSync(log, Buffer.concat([skippable(0, "\x1d\0\0\0"), zstd(Buffer.from('{"a":1}\n{"a":2}\n'))]));
+  assert.equal(logFormat(log), "ndjson", "a .log.zst starting with a skippable frame is sniffed as JSON lines (it was no data source)");
+  const qp = new QueryProvider("LocalData", { dataPaths: [dir], queryPaths: [dir] });
+  assert.deepEqual((await qp.execQuery("events.log")).getColumn("a").toArray(), [1, 2], "a LocalData source (a .log that is not data was skipped)");
+  assert.deepEqual(readDataFile(log).getColumn("a").toArray(), [1, 2]);
+});
+
+test("an Excel workbook or an unknown type, compressed, is refused before it is decompressed, saying how to decompress and convert it", async () => {
+  const dir = tempDir();
+  const xlsx = path.join(dir, "report.xlsx.gz");
+  fs.writeFileSync(xlsx, zlib.gzipSync(Buffer.concat([Buffer.from("PK\x03\x04"), Buffer.alloc(1 << 16)])));
+  const other = path.join(dir, "notes.docx.zst");
+  fs.writeFileSync(other, zstd(Buffer.from("PK\x03\x04")));
+  const left = await inOwnTmp(async () => {
+    assert.throws(
+      () => readDataFile(xlsx),
+      (err: Error & { code?: string }) => {
+        assert.equal(err.code, "data/unsupported-format");
+        assert.ok(err.message.startsWith(`${xlsx}: ".xlsx" is an Excel workbook`), err.message);
+        assert.match(err.message, /decompress it first \(gzip -dk report\.xlsx\.gz\), then export the sheet as CSV .* to report\.csv/);
+        return true;
+      },
+    );
+    assert.throws(() => readDataFile(other), (err: Error & { code?: string }) => err.code === "data/unsupported-format" && err.message.includes('unsupported data file type ".docx.zst"'));
+    // A LocalData query by the stem finds it and says the same.
+    const qp = new QueryProvider("LocalData", { dataPaths: [dir], queryPaths: [dir] });
+    await assert.rejects(qp.execQuery("report.xlsx"), /report\.xlsx\.gz: "\.xlsx" is an Excel workbook; .*gzip -dk report\.xlsx\.gz/);
+  });
+  assert.deepEqual(left, []);
+});
+
+/** Whether this system lets a user namespace mount a small tmpfs (Linux `unshare -rm`), to fill a disk in a test. */
+function canMountTmpfs(): boolean {
+  if (process.platform !== "linux") return false;
+  const mnt = tempDir();
+  const r = spawnSync("unshare", ["-rm", "sh", "-c", 'mount -t tmpfs -o size=64k tmpfs "$0"', mnt], { encoding: "utf8" });
+  return r.status === 0;
+}
+
+test("a full temporary folder: too little free space is refused before the copy, a disk filling during it is data/temp-space naming the folder and the way to choose another; no partial copy is left", (t) => {
+  if (!canMountTmpfs()) return t.skip("needs Linux user namespaces to mount a small tmpfs");
+  const dir = tempDir();
+  const mnt = tempDir();
+  // 4 MiB of CSV, ~40 KB of gzip and zstd: fits the 256 KiB folder compressed, not decompressed.
+  const rows = Array.from({ length: 80_000 }, (_, i) => `${i},host-${i % 50}.contoso.com,${"x".repeat(20)}`).join("\n");
+  fs.writeFileSync(path.join(dir, "big.csv.gz"), zlib.gzipSync(`n,host,pad\n${rows}\n`));
+  fs.writeFileSync(path.join(dir, "big.csv.zst"), zstd(Buffer.from(`n,host,pad\n${rows}\n`)));
+  // 400 KB that gzip cannot shrink: larger than the folder's free space before anything is written.
+  fs.writeFileSync(path.join(dir, "random.csv.gz"), zlib.gzipSync(Buffer.from(crypto.randomBytes(300_000).toString("base64"))));
+  const script = path.join(dir, "full.ts");
+  fs.writeFileSync(
+    script,
+    `import fs from "node:fs";
+import { readDataFile, readDataFileSteps } from ${JSON.stringify(path.join(SRC_DIR, "data", "readers"))};
+import { runAsync } from ${JSON.stringify(path.join(SRC_DIR, "data", "collect"))};
+const [mnt, dir] = process.argv.slice(-2);
+const out: Record<string, unknown> = {};
+const outcome = (e: any) => ({ code: e.code, message: e.message, left: fs.readdirSync(mnt) });
+(async () => {
+for (const name of ["big.csv.gz", "big.csv.zst", "random.csv.gz"]) {
+  try { readDataFile(dir + "/" + name, { tempFolder: mnt }); out[name] = "read"; } catch (e) { out[name] = outcome(e); }
+}
+// The default folder, os.tmpdir(), set by TMPDIR (not for the whole child: tsx keeps its cache there).
+process.env.TMPDIR = mnt;
+try { await runAsync(readDataFileSteps(dir + "/big.csv.gz")); out.async = "read"; } catch (e) { out.async = outcome(e); }
+try { readDataFile(dir + "/big.csv.gz", { tempFolder: mnt + "/missing" }); } catch (e) { out.missing = outcome(e); }
+console.log("OUT " + JSON.stringify(out));
+})();
+`,
+  );
+  const r = spawnSync("unshare", ["-rm", "sh", "-c", 'mount -t tmpfs -o size=256k tmpfs "$0" && exec "$1" --import tsx "$2" "$0" "$3"', mnt, process.execPath, script, dir], {
+    encoding: "utf8",
+    env: { ...process.env, NODE_TEST_CONTEXT: "" },
+  });
+  const line = r.stdout.split("\n").find((l) => l.startsWith("OUT "));
+  assert.ok(line, r.stderr);
+  const out = JSON.parse(line.slice(4)) as Record<string, { code: string; message: string; left: string[] }>;
+  for (const name of ["big.csv.gz", "big.csv.zst", "async"]) {
+    const file = path.join(dir, name === "async" ? "big.csv.gz" : name);
+    assert.equal(out[name].code, "data/temp-space", `${name}: ${JSON.stringify(out[name])}`);
+    assert.ok(out[name].message.startsWith(`${file}: ${mnt} ran out of space while its decompressed copy was written (after `), out[name].message);
+    assert.match(out[name].message, /ENOSPC.*the partial copy was removed\. .*tempFolder.*TMPDIR/);
+    assert.deepEqual(out[name].left, [], `${name}: the partial copy is removed`);
+  }
+  assert.equal(out["random.csv.gz"].code, "data/temp-space");
+  assert.match(out["random.csv.gz"].message, new RegExp(`^${path.join(dir, "random.csv.gz")}: not enough free space in ${mnt} for its decompressed copy \\(\\d+ bytes free; the file is \\d+ bytes compressed`));
+  assert.equal(out.missing.code, "data/temp-space");
+  assert.match(out.missing.message, /its decompressed copy cannot be written in .*missing \(ENOENT/);
 });
