@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import pl from "nodejs-polars";
 import { columnNames, columnOf, hasColumn, replaceColumns } from "../common/frames";
+import { isTextType } from "../common/dtypes";
 import { printWarning } from "../common/messages";
 import { fileKind, headBytes, linkTarget } from "../common/regularFile";
 import { runSync, type ReadSteps } from "./collect";
@@ -20,7 +21,7 @@ import { parseTimeColumns, slashDates } from "./timeParsing";
 import { readTypedFrame } from "./offsetZones";
 import { copyOfStart, truncatedLastLine } from "./truncatedLine";
 import { quoteWideIntegers, wideIntsAsText } from "./wideInts";
-import { EVTX_DOCS, isWinEventExport } from "./schemas/winEvent";
+import { EVTX_DOCS, isWinEventExport, markTimeCreatedWarned } from "./schemas/winEvent";
 import { transcodeUtf16, type Utf16Encoding } from "./utf16";
 
 /**
@@ -265,6 +266,10 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
       } else warn(dataWarnings.slashDatesMonthFirst(file, r.column));
     }
   }
+  // A Get-WinEvent export's TimeCreated still text after the time parsing: its slash dates were warned about (if it
+  // holds any), and winEventFields (buildProcessTree) does not warn again on this frame.
+  const parsedTimes = options.parseTimes !== false && !options.dayFirst && TEXT_FORMATS.has(format);
+  if (parsedTimes && hasColumn(df, "TimeCreated") && isTextType(columnOf(df, "TimeCreated").dtype) && isWinEventExport(columnNames(df))) markTimeCreatedWarned(df);
   return df;
 }
 

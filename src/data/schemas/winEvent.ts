@@ -40,6 +40,24 @@ export interface WinEventFieldsOptions {
   source?: string;
 }
 
+/**
+ * Frames a reader returned after saying that their TimeCreated's slash dates read either way (kept as text):
+ * {@link winEventFields} on such a frame (buildProcessTree's first step) does not say it again. A frame derived
+ * from one (filtered, sliced) is a new frame, and is told once more.
+ */
+const timeCreatedTold = new WeakSet<pl.DataFrame>();
+
+/** Marks `df` as a reader's frame whose TimeCreated slash dates were warned about (see {@link timeCreatedTold}). */
+export function markTimeCreatedWarned(df: pl.DataFrame): pl.DataFrame {
+  timeCreatedTold.add(df);
+  return df;
+}
+
+/** Whether a reader has warned about `df`'s TimeCreated already ({@link markTimeCreatedWarned}). */
+export function timeCreatedWarned(df: pl.DataFrame): boolean {
+  return timeCreatedTold.has(df);
+}
+
 /** Longest Message read: Windows' own are a few KB; a longer one is cut here (bounded work per row). */
 export const MAX_MESSAGE_CHARS = 65_536;
 /** The columns winEventFields adds from the export's own (Id, MachineName, TimeCreated): a Message key of that name is dropped. */
@@ -430,7 +448,7 @@ export function winEventFields(df: pl.DataFrame, options: WinEventFieldsOptions 
   const added = [
     columnOf(df, "Id").rename("EventID"),
     columnOf(df, "MachineName").rename("Computer"),
-    localTimes(columnOf(df, "TimeCreated"), warn, options.timeCreatedWarned === true).rename("TimeGenerated"),
+    localTimes(columnOf(df, "TimeCreated"), warn, options.timeCreatedWarned === true || timeCreatedWarned(df)).rename("TimeGenerated"),
     ...[...columns].map(([name, values]) => pl.Series(name, values, pl.Utf8)),
   ];
   const replaced = new Set(added.map((s) => s.name));
