@@ -304,11 +304,95 @@ function textsByDtype(s: Series): ColumnTexts {
   if (STRING_TYPES.has(variant)) {
     return { texts: (s.toArray() as unknown[]).map((v) => (v === null || v === undefined ? null : String(v))), numeric: false };
   }
-  // Lists of times, and lists of structs or lists holding one (a List<Struct<Datetime>> went through JSON: UTC text cut to the ms).
-  if (variant === "List" && (TEMPORAL_TYPES.has(listInnerVariant(s)) || holdsTemporal(s))) return { texts: temporalListTexts(s), numeric: false };
-  if (variant === "Struct" && holdsTemporal(s)) return { texts: temporalStructTexts(s), numeric: false };
+  if (variant === "List") return { texts: listTexts(s), numeric: false };
+  // A struct holding a time (its text kept) or a list (cut as a list column is): written field by field.
+  if (variant === "Struct" && (holdsTemporal(s) || holdsList(s)) && !tooDeep(s)) return { texts: structTexts(s), numeric: false };
   if (NESTED_TYPES.has(variant)) return { texts: nestedTexts(s), numeric: false };
   return { texts: (s.toArray() as unknown[]).map(anyToText), numeric: false };
+}
+
+/**
+ * Most elements written of one list cell: a cell's title holds 10,000 characters by default (maxTitleChars), and
+ * an element takes two at least. A longer list is cut here, before its values leave polars (a 2,000,000-element
+ * cell took 7 s to show, 23 s as times), and ends with a note of how many more it holds.
+ */
+export const MAX_LIST_ITEMS = 5_000;
+
+/**
+ * A list column's cells as JSON-like text, each cut to {@link MAX_LIST_ITEMS} elements (`…, "… 1995000 more"]`):
+ * lists of times, and lists of structs or lists holding one, with each element written as its column writes it
+ * (a List<Struct<Datetime>> went through JSON: UTC text cut to the ms); other lists as compact JSON.
+ */
+function listTexts(s: Series): (string | null)[] {
+  return nestedLevel(s, () => cutListTexts(s));
+}
+
+/**
+ * Levels of lists and structs written field by field inside one cell ({@link listTexts}, {@link structTexts});
+ * a deeper value is a note. Each level costs polars calls on a type whose text grows with the nesting: a list of
+ * structs 200 levels deep took minutes to show.
+ */
+export const MAX_NESTING = 10;
+let nesting = 0;
+
+/**
+ * Whether a list or struct type nests more than {@link MAX_NESTING} levels: written as compact JSON in one polars
+ * call instead of level by level (each of polars' calls on such a type is slow: ~0.3 s at 100 levels). Told by the
+ * depth of parentheses in the type's text (each level opens two or three), field names' quoted text left out.
+ */
+function tooDeep(s: Series): boolean {
+  let text: string;
+  try {
+    text = String(s.dtype);
+  } catch {
+    return true;
+  }
+  let depth = 0;
+  let most = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === "\\") i += 1;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === "(") most = Math.max(most, ++depth);
+    else if (c === ")") depth -= 1;
+  }
+  return most > 3 * MAX_NESTING;
+}
+
+/** `write()`'s texts one nesting level down; past {@link MAX_NESTING} levels a note for each value that is not null. */
+function nestedLevel(s: Series, write: () => (string | null)[]): (string | null)[] {
+  if (nesting >= MAX_NESTING) return (s.isNull().toArray() as boolean[]).map((isNull) => (isNull ? null : `"… nested deeper than ${MAX_NESTING} levels"`));
+  nesting += 1;
+  try {
+    return write();
+  } finally {
+    nesting -= 1;
+  }
+}
+
+function cutListTexts(s: Series): (string | null)[] {
+  const frame = pl.DataFrame([s.rename("v")]);
+  const lengths = frame.select(pl.col("v").lst.lengths().alias("n")).getColumn("n").toArray() as (number | null)[];
+  const long = lengths.some((n) => n !== null && n > MAX_LIST_ITEMS);
+  const shown = long ? frame.select(pl.col("v").lst.head(MAX_LIST_ITEMS)).getColumn("v").rename(s.name) : s;
+  const texts = (TEMPORAL_TYPES.has(listInnerVariant(s)) || holdsTemporal(s)) && !tooDeep(s) ? elementListTexts(shown, lengths.map((n) => (n === null ? null : Math.min(n, MAX_LIST_ITEMS)))) : nestedTexts(shown);
+  if (!long) return texts;
+  return texts.map((t, i) => {
+    const more = (lengths[i] ?? 0) - MAX_LIST_ITEMS;
+    return t === null || more <= 0 ? t : `${t.slice(0, -1)},"… ${more} more"]`;
+  });
+}
+
+/** Whether a series' type holds a list (a struct's list field, at any depth). */
+function holdsList(s: Series): boolean {
+  try {
+    return /\bList\(/.test(String(s.dtype));
+  } catch {
+    return false;
+  }
 }
 
 /** Whether a series' type holds a time, date, duration or time of day (a struct's field, at any depth). */
@@ -321,30 +405,32 @@ function holdsTemporal(s: Series): boolean {
 }
 
 /**
- * A struct column with each time, date, duration or time-of-day field (in nested structs too) written as a
- * column of its type is (zone, unit and last digit kept): through JSON a Datetime field was a JS Date's UTC
- * text cut to the ms (`2026-10-25T00:30:00.123Z` for `…00.123456789`, Berlin's offset gone) and a duration
- * a bare number, beside exact top-level and list columns.
+ * A struct column with each time, date, duration or time-of-day field (in nested structs and lists, lists of
+ * structs too) written as a column of its type is (zone, unit and last digit kept): through JSON a Datetime field
+ * was a JS Date's UTC text cut to the ms (`2026-10-25T00:30:00.123Z` for `…00.123456789`, Berlin's offset gone)
+ * and a duration a bare number, beside exact top-level and list columns. Each field is written as its own column
+ * would be (JSON text), and a row's object from them.
  */
-function temporalStructTexts(s: Series): (string | null)[] {
-  const nulls = s.isNull().toArray() as boolean[];
-  const texts = nestedTexts(withTemporalTexts(s));
-  return texts.map((t, i) => (nulls[i] ? null : t));
+function structTexts(s: Series): (string | null)[] {
+  return nestedLevel(s, () => structFieldTexts(s));
 }
 
-/** `s` with its temporal values (a struct's fields, at any depth) as the table's texts; other values as they are. */
-function withTemporalTexts(s: Series): Series {
-  const variant = dtypeVariant(s);
-  if (TEMPORAL_TYPES.has(variant)) return pl.Series(s.name, columnTexts(s).texts, pl.Utf8);
-  // A list of times in a struct: a list of their texts (a list of structs in a struct still goes through JSON).
-  if (variant === "List" && TEMPORAL_TYPES.has(listInnerVariant(s))) {
-    return pl.Series(s.name, temporalListTexts(s).map((t) => (t === null ? null : (JSON.parse(t) as (string | null)[]))), pl.List(pl.Utf8));
-  }
-  if (variant !== "Struct" || !holdsTemporal(s)) return s;
+function structFieldTexts(s: Series): (string | null)[] {
+  const nulls = s.isNull().toArray() as boolean[];
   const fields = s.struct.toFrame();
   // Past the column proxy: a field may be called `select` or look like a pattern (common/frames).
-  return frameOf(columnNames(fields).map((name) => withTemporalTexts(columnOf(fields, name)).rename(name)))
-    .toStruct(s.name);
+  const names = columnNames(fields);
+  const texts = names.map((name) => fieldJsonTexts(columnOf(fields, name)));
+  const keys = names.map((name) => JSON.stringify(name));
+  return nulls.map((isNull, i) => (isNull ? null : `{${keys.map((key, k) => `${key}:${texts[k][i] ?? "null"}`).join(",")}}`));
+}
+
+/** A struct field's values as JSON texts: a time quoted as its column writes it, a list or struct as its column's (JSON) text, others as {@link nestedTexts} writes them. */
+function fieldJsonTexts(field: Series): (string | null)[] {
+  const variant = dtypeVariant(field);
+  if (TEMPORAL_TYPES.has(variant)) return columnTexts(field).texts.map((t) => (t === null ? null : JSON.stringify(t)));
+  if (variant === "List" || (variant === "Struct" && (holdsTemporal(field) || holdsList(field)))) return columnTexts(field).texts;
+  return nestedTexts(field);
 }
 
 const TEMPORAL_TYPES = new Set(["Datetime", "Date", "Duration", "Time"]);
@@ -359,20 +445,21 @@ function listInnerVariant(s: Series): string {
 }
 
 /**
- * Lists of times or durations, or of structs or lists holding them, with each element written as a column of its
- * type is (zone and fraction kept, durations in their unit): through JSON, durations were raw integers and zoned
- * times UTC text. A struct's or list's element text is JSON already; a time's is quoted.
+ * Lists whose elements are times or durations, or structs or lists (holding times or lists), with each element
+ * written as a column of its type is (zone and fraction kept, durations in their unit, inner lists cut): through
+ * JSON, durations were raw integers and zoned times UTC text. A struct's or list's element text is JSON already; a time's is quoted.
  */
-function temporalListTexts(s: Series): (string | null)[] {
-  const frame = pl.DataFrame([s.rename("v")]);
-  const lengths = frame.select(pl.col("v").lst.lengths().alias("n")).getColumn("n").toArray() as (number | null)[];
-  const nulls = s.isNull().toArray() as boolean[];
-  const flat = frame.filter(pl.col("v").lst.lengths().gt(0)).select(pl.col("v").explode()).getColumn("v");
+function elementListTexts(s: Series, lengths: readonly (number | null)[]): (string | null)[] {
+  // One explode: an empty or null list is one null row in it, skipped below.
+  const flat = pl.DataFrame([s.rename("v")]).select(pl.col("v").explode()).getColumn("v");
   const elements = flat.length ? columnTexts(flat).texts : [];
   const json = NESTED_TYPES.has(listInnerVariant(s));
   let k = 0;
-  return lengths.map((n, i) => {
-    if (nulls[i] || n === null) return null;
+  return lengths.map((n) => {
+    if (n === null || n === 0) {
+      k += 1;
+      return n === null ? null : "[]";
+    }
     const items = elements.slice(k, k + n).map((t) => (t === null ? "null" : json ? t : JSON.stringify(t)));
     k += n;
     return `[${items.join(",")}]`;

@@ -9,6 +9,7 @@ import {
   dataFrameToHtml,
   dataFrameToText,
   formatFloat,
+  MAX_LIST_ITEMS,
 } from "../../src/display/dataframe";
 
 // --- a small reader for the generated HTML (no DOM in Node) -----------------
@@ -408,6 +409,40 @@ describe("dtype-aware formatting", () => {
       '[{"at":"2026-10-25 02:30:00.123456789+02:00","s":"<x>"},{"at":"2026-10-25 02:30:00.000000001+01:00","s":"<x>"}]',
       '[{"at":null,"s":"<x>"}]',
     ]);
+  });
+
+  test("a struct's list of structs with time fields shows each as its column type does, escaped (it went through JSON: a JS Date's UTC text cut to the ms)", () => {
+    const t = pl.Series("t", [1792888200123456789n, 1792891800000000001n, null]).cast(pl.Datetime("ns"));
+    const df = pl
+      .DataFrame([t, pl.Series("g", [1, 1, 2])])
+      .select(pl.col("g"), pl.struct([pl.col("t").dt.replaceTimeZone("UTC").dt.convertTimeZone("Europe/Berlin").alias("at"), pl.lit("<b>x</b>").alias("s"), pl.lit(0.5).alias("f")]).alias("ev"))
+      .groupBy("g")
+      .agg(pl.col("ev"))
+      .sort("g")
+      .select(pl.struct([pl.col("g").cast(pl.Int64), pl.col("ev")]).alias("st"));
+    const html = dataFrameToHtml(df, { maxCellChars: 1000 });
+    assertOnlyOwnMarkup(html);
+    assert.deepEqual(parseTable(html).column("st").map((c) => c.text), [
+      '{"g":1,"ev":[{"at":"2026-10-25 02:30:00.123456789+02:00","s":"<b>x</b>","f":0.5},{"at":"2026-10-25 02:30:00.000000001+01:00","s":"<b>x</b>","f":0.5}]}',
+      '{"g":2,"ev":[{"at":null,"s":"<b>x</b>","f":0.5}]}',
+    ]);
+    assert.match(dataFrameToText(df, { maxCellChars: 1000 }), /\{"g":1,"ev":\[\{"at":"2026-10-25 02:30:00\.123456789\+02:00"/);
+  });
+
+  test("a huge list is cut to MAX_LIST_ITEMS elements with a note of the rest, at the top level and in a struct (every element was read and written)", () => {
+    const n = MAX_LIST_ITEMS + 7;
+    const times = pl.Series("times", Array.from({ length: n }, (_, i) => 1_700_000_000_000 + i)).cast(pl.Datetime("ms"));
+    const df = pl
+      .DataFrame([pl.Series("v", Array.from({ length: n }, (_, i) => i), pl.Int64), times, pl.Series("g", new Array<number>(n).fill(1))])
+      .groupBy("g")
+      .agg(pl.col("v"), pl.col("times"))
+      .select(pl.col("v"), pl.col("times"), pl.struct([pl.col("v").alias("inner"), pl.lit("<x>").alias("s")]).alias("st"));
+    const texts = parseTable(dataFrameToHtml(df, { maxCellChars: 1_000_000, maxTitleChars: 1_000_000 }));
+    const v = texts.column("v")[0].text;
+    assert.ok(v.startsWith("[0,1,2,"), v.slice(0, 20));
+    assert.ok(v.endsWith(`,${MAX_LIST_ITEMS - 1},"… 7 more"]`), v.slice(-40));
+    assert.ok(texts.column("times")[0].text.endsWith(`"2023-11-14 22:13:24.999","… 7 more"]`), texts.column("times")[0].text.slice(-60));
+    assert.ok(texts.column("st")[0].text.endsWith(`,${MAX_LIST_ITEMS - 1},"… 7 more"],"s":"<x>"}`), texts.column("st")[0].text.slice(-60));
   });
 
   test("a struct's list of times shows each as its column type does (it went through JSON: UTC text cut to the ms)", () => {
