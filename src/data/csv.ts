@@ -71,6 +71,8 @@ export interface CsvReadOptions {
   dayFirst?: boolean;
   /** Told of slash dates that read either way (`05/06/2026`, read month first). Default: printed as `Warning: …`. */
   warn?: (message: string) => void;
+  /** Folder of the private copies a CSV is read from when polars cannot read it as written (ReadOptions.tempFolder). Default: os.tmpdir(). */
+  tempFolder?: string;
 }
 
 /** A time column found in the sample, and the format its sampled values are in (tried on the whole column). */
@@ -586,7 +588,7 @@ export function* readCsvSteps(file: string, csvOptions: CsvReadOptions = {}): Re
     // the time-column rules that read names), made unique; the exact names are set after the read.
     const written = names.map((n) => n.replace(/["\r\n]/g, "_"));
     const safe = written.map((n, i) => (written.indexOf(n) === i ? n : `${n}_${i}`));
-    const copy = withHeader(file, head, header, safe, dialect.sep);
+    const copy = withHeader(file, head, header, safe, dialect.sep, options.tempFolder);
     try {
       const rows = yield* readCsvRows(copy.file, dialect, undefined, options);
       return renameAll(rows, [...names, ...columnNames(rows).slice(names.length)]);
@@ -722,7 +724,7 @@ function headerFields(head: string, { sep, skipRows }: CsvDialect): HeaderField[
 }
 
 /** A private copy of `file` whose header record is `names` (quoted), the rest byte for byte. */
-function withHeader(file: string, head: string, header: readonly HeaderField[], names: readonly string[], sep: string): { file: string; remove(): void } {
+function withHeader(file: string, head: string, header: readonly HeaderField[], names: readonly string[], sep: string, folder?: string): { file: string; remove(): void } {
   const lastEnd = header[header.length - 1].end;
   const start = header[0].start;
   // (`head` is the text after a UTF-8 byte-order mark.)
@@ -735,12 +737,12 @@ function withHeader(file: string, head: string, header: readonly HeaderField[], 
   }
   const bom = first.equals(Buffer.from([0xef, 0xbb, 0xbf])) ? 3 : 0;
   const line = names.map((n) => `"${n.replace(/"/g, '""')}"`).join(sep);
-  return copyWithHeader(file, bom + Buffer.byteLength(head.slice(0, start)), bom + Buffer.byteLength(head.slice(0, lastEnd)), line);
+  return copyWithHeader(file, bom + Buffer.byteLength(head.slice(0, start)), bom + Buffer.byteLength(head.slice(0, lastEnd)), line, folder);
 }
 
 /** The rows of the file's copy that polars reads as pandas reads the file ({@link quoteStrayQuotes}), or undefined when it needs none. */
 function* readRewritten(file: string, dialect: CsvDialect, options: CsvReadOptions): ReadSteps<pl.DataFrame | undefined> {
-  const copy = quoteStrayQuotes(file, dialect.sep);
+  const copy = quoteStrayQuotes(file, dialect.sep, options.tempFolder);
   if (!copy) return undefined;
   try {
     return yield* readAllFields(copy.file, dialect, options);
@@ -766,7 +768,7 @@ function* readAllFields(file: string, dialect: CsvDialect, options: CsvReadOptio
     return withoutBlankLines(yield* readRows(file, dialect, options), file, dialect);
   } catch (err) {
     if (!RAGGED.test(err instanceof Error ? err.message : String(err))) throw err;
-    const copy = widenedHeader(file, dialect.sep, dialect.skipRows);
+    const copy = widenedHeader(file, dialect.sep, dialect.skipRows, options.tempFolder);
     if (!copy) throw err;
     try {
       return withoutBlankLines(yield* readRows(copy.file, dialect, options), copy.file, dialect);

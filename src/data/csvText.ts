@@ -8,8 +8,8 @@
  * inside a quoted value is a quote.
  */
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
+import { copyFolder, copyWriteError, makeCopyFolder, writeAll } from "./tempCopies";
 
 /** Bytes read at a time (one buffer, reused: fresh pages cost more than the scan on small VMs). */
 const SCAN_CHUNK = 1 << 20;
@@ -165,9 +165,9 @@ export interface CsvCopy {
  * directory of mode 0700), in the system's temporary directory; the caller
  * removes it.
  */
-export function quoteStrayQuotes(file: string, sep: string): CsvCopy | undefined {
+export function quoteStrayQuotes(file: string, sep: string, folder = copyFolder()): CsvCopy | undefined {
   const SEP = sep.charCodeAt(0);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-csv-"));
+  const dir = makeCopyFolder(file, folder, "huntlab-csv-", "rewritten");
   const copy = path.join(dir, path.basename(file));
   const remove = () => fs.rmSync(dir, { recursive: true, force: true });
   const input = fs.openSync(file, "r");
@@ -182,12 +182,12 @@ export function quoteStrayQuotes(file: string, sep: string): CsvCopy | undefined
       outBuf[o++] = b;
     };
     const flush = () => {
-      fs.writeSync(output as number, outBuf, 0, o);
+      writeAll(output as number, outBuf, 0, o);
       o = 0;
     };
     const write = (from: Buffer, start: number, end: number) => {
       if (o + end - start > outBuf.length) flush();
-      if (end - start > outBuf.length) fs.writeSync(output as number, from, start, end - start);
+      if (end - start > outBuf.length) writeAll(output as number, from, start, end - start);
       else o += from.copy(outBuf, o, start, end);
     };
     // An unquoted value is held until its end: it is written quoted if it held a quote.
@@ -333,8 +333,9 @@ export function quoteStrayQuotes(file: string, sep: string): CsvCopy | undefined
     }
     return { file: copy, quoted, lineEnds, remove };
   } catch (err) {
+    const written = fs.statSync(copy, { throwIfNoEntry: false })?.size ?? 0;
     remove();
-    throw err;
+    throw copyWriteError(err, file, folder, written, "rewritten");
   } finally {
     fs.closeSync(input);
     if (output !== undefined) fs.closeSync(output);
@@ -363,7 +364,7 @@ export interface WidenedCopy {
  * before the header (`#TYPE`, `sep=`) are lines, not records. The copy is
  * private to this user, as {@link quoteStrayQuotes}'s; the caller removes it.
  */
-export function widenedHeader(file: string, sep: string, skipRows: number): WidenedCopy | undefined {
+export function widenedHeader(file: string, sep: string, skipRows: number, folder = copyFolder()): WidenedCopy | undefined {
   const SEP = sep.charCodeAt(0);
   const input = fs.openSync(file, "r");
   // Where the header record ends (its line end, or the CR of a CRLF), its fields, and the most fields of a record.
@@ -426,12 +427,12 @@ export function widenedHeader(file: string, sep: string, skipRows: number): Wide
   }
   if (headerEnd < 0 || most <= headerFields) return undefined;
   const added = Array.from({ length: most - headerFields }, (_, k) => `column_${headerFields + k}`);
-  return { ...copyWithHeader(file, headerEnd, headerEnd, added.map((name) => `${sep}${name}`).join("")), added };
+  return { ...copyWithHeader(file, headerEnd, headerEnd, added.map((name) => `${sep}${name}`).join(""), folder), added };
 }
 
 /** A private copy of `file` with the bytes from `from` to `to` (a header record, or none: text inserted) replaced by `text`. */
-export function copyWithHeader(file: string, from: number, to: number, text: string): { file: string; remove(): void } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-csv-"));
+export function copyWithHeader(file: string, from: number, to: number, text: string, folder = copyFolder()): { file: string; remove(): void } {
+  const dir = makeCopyFolder(file, folder, "huntlab-csv-", "rewritten");
   const copy = path.join(dir, path.basename(file));
   const remove = () => fs.rmSync(dir, { recursive: true, force: true });
   try {
@@ -443,20 +444,21 @@ export function copyWithHeader(file: string, from: number, to: number, text: str
         for (let at = start; at < end; ) {
           const n = fs.readSync(input, buf, 0, Math.min(SCAN_CHUNK, end - at), at);
           if (n === 0) break;
-          fs.writeSync(out, buf, 0, n);
+          writeAll(out, buf, 0, n);
           at += n;
         }
       };
       copyRange(0, from);
-      fs.writeSync(out, text);
+      writeAll(out, Buffer.from(text));
       copyRange(to, fs.fstatSync(input).size);
     } finally {
       fs.closeSync(input);
       fs.closeSync(out);
     }
   } catch (err) {
+    const written = fs.statSync(copy, { throwIfNoEntry: false })?.size ?? 0;
     remove();
-    throw err;
+    throw copyWriteError(err, file, folder, written, "rewritten");
   }
   return { file: copy, remove };
 }

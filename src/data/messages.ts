@@ -33,7 +33,7 @@ export const DATA_ERRORS = {
   },
   "data/temp-space": {
     class: "DataFileError",
-    when: "the folder of a compressed data file's decompressed copy (ReadOptions.tempFolder, default the system's temporary folder) has less free space than the file's compressed size, runs out of space (ENOSPC, a disk quota) while the copy is written (the partial copy is removed), or cannot be written",
+    when: "the folder of a data file's temporary copy (a compressed file's decompressed copy, a CSV rewritten for polars, a JSON-lines file without its cut last line: ReadOptions.tempFolder, default the system's temporary folder) has less free space than the file's compressed size, runs out of space (ENOSPC, a disk quota) while the copy is written (the partial copy is removed), or cannot be written",
     names: "the file, the folder, the free space or the bytes written, how to choose another folder (readOptions.tempFolder, TMPDIR)",
   },
   "data/time-zone-unsupported": {
@@ -286,7 +286,8 @@ export const dataMessages = {
         `A gzip bomb, or a large export: split it, or raise maxDecompressedBytes if the disk has room`,
     ),
   /**
-   * No room for a compressed file's decompressed copy in `folder`: `free` bytes there before it began (less than the
+   * No room for a file's temporary copy in `folder` (a compressed file's decompressed copy; a CSV `rewritten` as polars
+   * reads it; a JSON-lines file `shortened` by its cut last line): `free` bytes there before it began (less than the
    * compressed `size`), `written` bytes when the disk filled (ENOSPC) during it, or a folder that cannot be written
    * (`unusable`: missing, no permission). Says how to choose another folder.
    */
@@ -294,6 +295,7 @@ export const dataMessages = {
     file: string,
     folder: string,
     state: { free: number; size: number } | { written: number; detail: string } | { unusable: string },
+    kind: "decompressed" | "rewritten" | "shortened" = "decompressed",
   ) =>
     errorMessage(
       "data/temp-space",
@@ -301,9 +303,9 @@ export const dataMessages = {
         "free" in state
           ? `not enough free space in ${folder} for its decompressed copy (${state.free} bytes free; the file is ${state.size} bytes compressed and decompresses to more)`
           : "written" in state
-            ? `${folder} ran out of space while its decompressed copy was written (after ${state.written} bytes: ${state.detail}); the partial copy was removed`
-            : `its decompressed copy cannot be written in ${folder} (${state.unusable})`
-      }. Free space there, or decompress into a folder with room: readOptions: { tempFolder: "/path/with/room" } ` +
+            ? `${folder} ran out of space while its ${kind} copy was written (after ${state.written} bytes: ${state.detail}); the partial copy was removed`
+            : `its ${kind} copy cannot be written in ${folder} (${state.unusable})`
+      }. Free space there, or write temporary copies to a folder with room: readOptions: { tempFolder: "/path/with/room" } ` +
         `(readDataFile's options, or a QueryProvider's readOptions), or set the TMPDIR environment variable (TEMP on Windows) before starting the kernel`,
     ),
   fileInvalid: (file: string, format: string, detail: string) =>

@@ -4,7 +4,6 @@
  * formats (Parquet, Arrow IPC) keep the types they were written with.
  */
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import pl from "nodejs-polars";
 import { columnNames, columnOf, hasColumn, replaceColumns } from "../common/frames";
@@ -20,6 +19,7 @@ import { isHeaderlessVpcFlowLog, isVpcFlowLog, readVpcFlowLogFileSteps } from ".
 import { parseTimeColumns, slashDates } from "./timeParsing";
 import { readTypedFrame } from "./offsetZones";
 import { copyOfStart, truncatedLastLine } from "./truncatedLine";
+import { copyFolder, makeCopyFolder } from "./tempCopies";
 import { quoteWideIntegers, wideIntsAsText } from "./wideInts";
 import { EVTX_DOCS, isWinEventExport, markTimeCreatedWarned } from "./schemas/winEvent";
 import { transcodeUtf16, type Utf16Encoding } from "./utf16";
@@ -167,9 +167,11 @@ export interface ReadOptions {
    */
   maxDecompressedBytes?: number;
   /**
-   * Folder of a compressed file's decompressed copy (default: the system's temporary folder, os.tmpdir(), which
-   * the TMPDIR environment variable sets). A folder with less free space than the compressed file, or one that fills
-   * during the copy, is a `data/temp-space` error naming it (the partial copy removed).
+   * Folder of the private temporary copies a read may write (default: the system's temporary folder, os.tmpdir(),
+   * which the TMPDIR environment variable sets): a compressed file's decompressed copy, a CSV rewritten as polars can
+   * read it (stray quotes, repeated or extra header names), a JSON-lines file without its cut last line. A folder with
+   * less free space than a compressed file, or one that fills during a copy, is a `data/temp-space` error naming it
+   * (the partial copy removed).
    */
   tempFolder?: string;
   /** Told when a read skips or guesses something (a Zeek JSON log's cut last line, slash dates read month first). Default: printed as `Warning: …`. */
@@ -283,16 +285,9 @@ function* readCompressedSteps(file: string, compression: Compression, inner: str
   const unsupported = unsupportedCompression(file, compression);
   if (unsupported) throw unsupported;
   const cap = options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
-  const folder = options.tempFolder ?? os.tmpdir();
+  const folder = copyFolder(options.tempFolder);
   checkTempSpace(file, folder);
-  let dir: string;
-  try {
-    dir = fs.mkdtempSync(path.join(folder, "huntlab-"));
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    const full = e.code === "ENOSPC" || e.code === "EDQUOT";
-    throw new DataFileError(msg.tempSpace(file, folder, full ? { written: 0, detail: e.message } : { unusable: e.message }));
-  }
+  const dir = makeCopyFolder(file, folder, "huntlab-", "decompressed");
   const copy = path.join(dir, inner);
   const named = (text: string) => text.split(copy).join(file);
   decompressed.set(copy, { file, compression });
@@ -540,6 +535,7 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
         parseTimes: options.parseTimes,
         dayFirst: options.dayFirst,
         warn: options.warn,
+        tempFolder: options.tempFolder,
       });
     case "ndjson":
       if (blankText(file)) return pl.DataFrame();
@@ -627,7 +623,7 @@ function* readJsonLog(file: string, options: ReadOptions): ReadSteps<pl.DataFram
     const cut = truncatedLastLine(file);
     if (!cut) throw err;
     let df: pl.DataFrame;
-    const copy = bom ? undefined : copyOfStart(file, cut.offset);
+    const copy = bom ? undefined : copyOfStart(file, cut.offset, options.tempFolder);
     try {
       df = copy ? yield pl.scanJson(copy.file, { inferSchemaLength: null }) : afterBom(cut.offset);
     } catch {

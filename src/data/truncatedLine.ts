@@ -9,8 +9,8 @@
  * after polars failed the file (the search and the copy cost a read of it).
  */
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
+import { copyFolder, copyWriteError, makeCopyFolder } from "./tempCopies";
 
 /** A cut last line: its 1-based number and the byte where it starts (the complete lines end there). */
 export interface TruncatedLine {
@@ -87,16 +87,17 @@ export function truncatedLastLine(file: string, maxBytes = MAX_CUT_LINE_BYTES): 
 }
 
 /** A temporary copy of the file's first `bytes` bytes; `remove()` deletes it. */
-export function copyOfStart(file: string, bytes: number): { file: string; remove(): void } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-json-"));
+export function copyOfStart(file: string, bytes: number, folder = copyFolder()): { file: string; remove(): void } {
+  const dir = makeCopyFolder(file, folder, "huntlab-json-", "shortened");
   const copy = path.join(dir, path.basename(file));
   try {
     // A kernel copy where the file system has one, then the cut line dropped.
     fs.copyFileSync(file, copy);
     fs.truncateSync(copy, bytes);
   } catch (err) {
+    const written = fs.statSync(copy, { throwIfNoEntry: false })?.size ?? 0;
     fs.rmSync(dir, { recursive: true, force: true });
-    throw err;
+    throw copyWriteError(err, file, folder, written, "shortened");
   }
   return { file: copy, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }

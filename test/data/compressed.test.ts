@@ -305,7 +305,7 @@ function canMountTmpfs(): boolean {
   return r.status === 0;
 }
 
-test("a full temporary folder: too little free space is refused before the copy, a disk filling during it is data/temp-space naming the folder and the way to choose another; no partial copy is left", (t) => {
+test("a full temporary folder: too little free space is refused before the copy, a disk filling during a decompressed or a rewritten CSV copy is data/temp-space naming the folder and the way to choose another; no partial copy is left", (t) => {
   if (!canMountTmpfs()) return t.skip("needs Linux user namespaces to mount a small tmpfs");
   const dir = tempDir();
   const mnt = tempDir();
@@ -315,6 +315,8 @@ test("a full temporary folder: too little free space is refused before the copy,
   fs.writeFileSync(path.join(dir, "big.csv.zst"), zstd(Buffer.from(`n,host,pad\n${rows}\n`)));
   // 400 KB that gzip cannot shrink: larger than the folder's free space before anything is written.
   fs.writeFileSync(path.join(dir, "random.csv.gz"), zlib.gzipSync(Buffer.from(crypto.randomBytes(300_000).toString("base64"))));
+  // 1 MB of CSV with stray quotes (x"y, which polars cannot read): read from a rewritten copy, which does not fit either.
+  fs.writeFileSync(path.join(dir, "stray.csv"), `n,cmd\n${Array.from({ length: 40_000 }, (_, i) => `${i},"run"${i}x`).join("\n")}\n`);
   const script = path.join(dir, "full.ts");
   fs.writeFileSync(
     script,
@@ -325,11 +327,13 @@ const [mnt, dir] = process.argv.slice(-2);
 const out: Record<string, unknown> = {};
 const outcome = (e: any) => ({ code: e.code, message: e.message, left: fs.readdirSync(mnt) });
 (async () => {
-for (const name of ["big.csv.gz", "big.csv.zst", "random.csv.gz"]) {
+for (const name of ["big.csv.gz", "big.csv.zst", "random.csv.gz", "stray.csv"]) {
   try { readDataFile(dir + "/" + name, { tempFolder: mnt }); out[name] = "read"; } catch (e) { out[name] = outcome(e); }
 }
 // The default folder, os.tmpdir(), set by TMPDIR (not for the whole child: tsx keeps its cache there).
 process.env.TMPDIR = mnt;
+// A short write on the full disk was taken for a whole one: the rewritten copy was cut where the disk ended, without an error.
+try { const df = readDataFile(dir + "/stray.csv"); out.strayDefault = { code: "read", message: String(df.height), left: [] }; } catch (e) { out.strayDefault = outcome(e); }
 try { await runAsync(readDataFileSteps(dir + "/big.csv.gz")); out.async = "read"; } catch (e) { out.async = outcome(e); }
 try { readDataFile(dir + "/big.csv.gz", { tempFolder: mnt + "/missing" }); } catch (e) { out.missing = outcome(e); }
 console.log("OUT " + JSON.stringify(out));
@@ -352,6 +356,11 @@ console.log("OUT " + JSON.stringify(out));
   }
   assert.equal(out["random.csv.gz"].code, "data/temp-space");
   assert.match(out["random.csv.gz"].message, new RegExp(`^${path.join(dir, "random.csv.gz")}: not enough free space in ${mnt} for its decompressed copy \\(\\d+ bytes free; the file is \\d+ bytes compressed`));
+  assert.equal(out["stray.csv"].code, "data/temp-space", JSON.stringify(out["stray.csv"]));
+  assert.ok(out["stray.csv"].message.startsWith(`${path.join(dir, "stray.csv")}: ${mnt} ran out of space while its rewritten copy was written (after `), out["stray.csv"].message);
+  assert.deepEqual(out["stray.csv"].left, [], "the partial rewritten copy is removed");
+  assert.equal(out.strayDefault.code, "data/temp-space", JSON.stringify(out.strayDefault));
+  assert.match(out.strayDefault.message, /ran out of space while its rewritten copy was written \(after \d+ bytes: ENOSPC/);
   assert.equal(out.missing.code, "data/temp-space");
   assert.match(out.missing.message, /its decompressed copy cannot be written in .*missing \(ENOENT/);
 });
