@@ -308,7 +308,7 @@ function* readCompressedSteps(file: string, compression: Compression, inner: str
 
 /** A UTF-16 text file (by its byte-order mark), read as its UTF-8 copy in a temporary folder; messages name the file. */
 function* readUtf16Steps(file: string, format: DataFormat, encoding: Utf16Encoding, options: ReadOptions): ReadSteps<pl.DataFrame> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-"));
+  const dir = makeCopyFolder(file, copyFolder(options.tempFolder), "huntlab-", "rewritten");
   const copy = path.join(dir, path.basename(file));
   const named = (text: string) => text.split(copy).join(file);
   try {
