@@ -21,6 +21,7 @@ import { shownText } from "../common/shownText";
 import { canonicalDecimal } from "../common/decimal";
 import { columnNames, columnOf, exactValues, isDataFrame, isSeries } from "../common/frames";
 import { isLazyFrame, isThenable } from "../common/notAFrame";
+import { answerSource, dataPathsOption, type AnswerSource } from "./answerSource";
 
 /** The lab's answer file: data/answers.json (from the original MSTICPy lab). */
 export const ANSWERS_PATH = path.join(LAB_DATA_DIR, "answers.json");
@@ -255,14 +256,19 @@ function foundIn(mine: ReadonlySet<string>, wanted: ReadonlySet<string>): number
 
 /** The verdicts on a set of answers; displays as a short ✓/✗ list. */
 export class AnswerCheck implements Displayable {
-  constructor(readonly results: readonly AnswerResult[]) {}
+  constructor(
+    readonly results: readonly AnswerResult[],
+    /** Why the answers were not checked (the notebook reads other data, with no answers file), else undefined. */
+    readonly skipped?: string,
+  ) {}
 
-  /** True when every question was answered correctly. */
+  /** True when every question was answered correctly (false when the check was skipped). */
   get allCorrect(): boolean {
-    return this.results.every((r) => r.correct);
+    return this.skipped === undefined && this.results.every((r) => r.correct);
   }
 
   toText(): string {
+    if (this.skipped !== undefined) return `– ${this.skipped}`;
     const lines = this.results.map((r) => {
       // The question ids come from the answers file: revealed and cut as the answers are.
       const question = shownText(r.question, MAX_SHOWN_ANSWER);
@@ -279,6 +285,7 @@ export class AnswerCheck implements Displayable {
    * `checkResult` verdict above one answer, and "All correct, well done!" under a ✗ for the result was a mixed message.
    */
   private summary(): string | undefined {
+    if (this.skipped !== undefined) return undefined;
     if (this.results.every((r) => !r.answered)) return say.allNotAnswered();
     if (this.results.length < 2) return undefined;
     const right = this.results.filter((r) => r.correct).length;
@@ -286,6 +293,10 @@ export class AnswerCheck implements Displayable {
   }
 
   toHtml(): string {
+    if (this.skipped !== undefined) {
+      const body = html`<div class="hl-answers"><p style="margin:4px 0"><span style="color:color-mix(in srgb,#6e7781 50%,currentColor);font-weight:bold">–</span> ${this.skipped}</p></div>`;
+      return htmlView({ kind: "answers", fallback: { alt: "answers not checked", html: body }, text: this.toText() }).toHtml();
+    }
     const items = this.results.map((r) => {
       const [mark, colour, verdict] = r.correct
         ? ["✓", "color-mix(in srgb,#1a7f37 60%,currentColor)", "right"]
@@ -318,9 +329,16 @@ export interface CheckAnswersOptions {
    * (`"pivots"`: the pivot exercise). Default: none (data/answers.json).
    */
   exercise?: string;
+  /**
+   * The folders the notebook reads its data from (the notebook's `dataPaths`). When they are not the
+   * lab's `data/`, the answers are those of the file of the same name (`answers.json`,
+   * `answers_<exercise>.json`) in them, and without one the answers are not checked, with a line
+   * saying why: the lab's answers are true of the lab's data only. Default: the lab's data.
+   */
+  dataPaths?: string | readonly string[];
 }
 
-const CHECK_ANSWERS_OPTIONS: readonly (keyof CheckAnswersOptions)[] = ["answersPath", "exercise"];
+const CHECK_ANSWERS_OPTIONS: readonly (keyof CheckAnswersOptions)[] = ["answersPath", "exercise", "dataPaths"];
 
 /** The answers file of an exercise: `data/answers_<exercise>.json`. */
 export function exerciseAnswersPath(exercise: string): string {
@@ -358,15 +376,19 @@ export function pathOption(fn: string, name: string, value: unknown): string | u
   throw new AnswersError(msg.optionNotAPath(fn, name, value));
 }
 
-/** The answers file `checkAnswers` reads for its options; an exercise without a file is named with those that have one. */
-function answersFileOf(options: unknown): string | undefined {
-  const { answersPath, exercise } = labOptions("checkAnswers", options, CHECK_ANSWERS_OPTIONS, '{ exercise: "exercise2" }');
+/**
+ * The answers file `checkAnswers` reads for its options (`lab`: the lab's own, whose questions the notebook asks),
+ * or why it checks nothing; an exercise without a file is named with those that have one.
+ */
+function answersFileOf(options: unknown): { lab: string; source: AnswerSource } {
+  const { answersPath, exercise, dataPaths } = labOptions("checkAnswers", options, CHECK_ANSWERS_OPTIONS, '{ exercise: "exercise2" }');
   const given = pathOption("checkAnswers", "answersPath", answersPath);
-  if (given !== undefined || exercise === undefined) return given;
-  const file = exerciseAnswersPath(exercise as string);
+  const folders = dataPathsOption("checkAnswers", dataPaths);
+  if (given !== undefined) return { lab: given, source: { file: given } };
+  const file = exercise === undefined ? ANSWERS_PATH : exerciseAnswersPath(exercise as string);
   // The bare "Cannot read … ENOENT" said nothing of the exercises there are.
-  if (!fs.existsSync(file)) throw new AnswersError(msg.noExerciseAnswers(exercise as string, exercisesWithAnswers()));
-  return file;
+  if (exercise !== undefined && !fs.existsSync(file)) throw new AnswersError(msg.noExerciseAnswers(exercise as string, exercisesWithAnswers()));
+  return { lab: file, source: answerSource(path.basename(file), file, folders) };
 }
 
 /** Why one value is no answer that can be checked (a Promise, a lazy frame, a row), or undefined. */
@@ -412,7 +434,9 @@ function checkOne(question: string, given: unknown, want: ExpectedAnswer): Answe
 
 /**
  * Checks answers against the lab's answer file. Every question of the file is
- * reported (unanswered ones as such); unknown question ids are an error.
+ * reported (unanswered ones as such); unknown question ids are an error. On other
+ * data than the lab's (`dataPaths`) the answers are that data's answers file, or
+ * they are not checked, with a line saying why.
  *
  * @example display(checkAnswers({ question1: "2020-07-10", question2: 29670 }))
  * @example display(checkAnswers({ country: "United States", highIp: "131.107.147.209" }, { exercise: "pivots" }))
@@ -422,11 +446,14 @@ export function checkAnswers(answers: Record<string, Answer>, options: CheckAnsw
   if (answers === null || typeof answers !== "object" || Array.isArray(answers)) {
     throw new AnswersError(msg.answersNotGiven(answers));
   }
-  const expected = loadAnswers(answersFileOf(options));
+  const { lab, source } = answersFileOf(options);
+  // Skipped, the questions are still named against the lab's file: the notebook's questions are the lab's.
+  const expected = loadAnswers("file" in source ? source.file : lab);
   // Own keys only: `toString` or `__proto__` are no questions because every object answers to them.
   const unknown = Object.keys(answers).filter((q) => !Object.hasOwn(expected, q));
   if (unknown.length) {
     throw new AnswersError(msg.unknownQuestion(unknown, Object.keys(expected)));
   }
+  if ("skipped" in source) return new AnswerCheck([], source.skipped);
   return new AnswerCheck(Object.keys(expected).map((question) => checkOne(question, Object.hasOwn(answers, question) ? answers[question] : undefined, expected[question])));
 }

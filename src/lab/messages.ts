@@ -6,7 +6,7 @@ import { quotedText } from "../common/shownText";
 export const LAB_ERRORS = {
   "lab/answers-unreadable": { class: "AnswersError", when: "the answers file cannot be read, is not a JSON object, or holds an entry no answer can match (\"\", [], null, an object)", names: "the file (and the question)" },
   "lab/unknown-question": { class: "AnswersError", when: "checkAnswers is given a question the answers file does not have", names: "the questions given, the questions there are" },
-  "lab/invalid-argument": { class: "AnswersError", when: "checkAnswers is given answers that are not an object of question → answer; checkAnswers or checkResult is given options that are not an object, an option it does not know (misspelt), or a path option that is not text", names: "what was given, what it takes (the nearest known option)" },
+  "lab/invalid-argument": { class: "AnswersError", when: "checkAnswers is given answers that are not an object of question → answer; checkAnswers or checkResult is given options that are not an object, an option it does not know (misspelt), a path option that is not text, or dataPaths that are not folder paths", names: "what was given, what it takes (the nearest known option)" },
   "lab/unknown-exercise": { class: "AnswersError", when: "checkResult is given an exercise the results file (data/answers_results.json) does not describe, or checkAnswers an exercise with no answers file (data/answers_<exercise>.json)", names: "the exercise given, the exercises there are" },
 } as const satisfies ErrorCatalog<"lab">;
 
@@ -60,6 +60,9 @@ export const labFeedback = {
   notADateTime: (problem: string) => `not a date and time: ${problem}`,
   dateIsUtcDay: (utcDay: string, localDay: string) =>
     `a Date counts by its UTC day, ${utcDay}, in every time zone; yours is local midnight of ${localDay}: write that day as text, "${localDay}"`,
+  /** The notebook reads other data than the lab's, and its folders hold no answer file of this name: the check is skipped. */
+  answersNotForData: (file: string, dataPaths: readonly string[]) =>
+    `not checked: the lab's answers are those of its own data, and this notebook reads ${dataPaths.map((p) => quotedValue(p)).join(", ")} (dataPaths). To check answers on that data, put its ${file} in that folder (docs/teaching.md, "Using other data").`,
   listPartlyRight: (found: number, expected: number, extra: number) =>
     `you have ${found} of the ${expected} values${extra ? ` and ${extra} that ${extra === 1 ? "is" : "are"} not in the answer` : ""}`,
 };
@@ -94,6 +97,8 @@ export const labMessages = {
   optionsNotObject: (fn: string, given: unknown, example: string) =>
     errorMessage("lab/invalid-argument", `${fn}: its options are an object such as ${example}, not ${typeof given === "string" ? `${JSON.stringify(given.slice(0, 60))} (text)` : kindText(given)}.`),
   optionNotAPath: (fn: string, option: string, given: unknown) => errorMessage("lab/invalid-argument", `${fn}: ${option} is the path of a JSON file (text), not ${kindText(given)}.`),
+  dataPathsNotPaths: (fn: string, given: unknown) =>
+    errorMessage("lab/invalid-argument", `${fn}: dataPaths is the notebook's data folders (text, or a list of text: { dataPaths: dataPaths }), not ${typeof given === "string" ? "empty text" : kindText(given)}.`),
   resultsSpecInvalid: (file: string, detail: string) => errorMessage("lab/answers-unreadable", `The results file ${file} is not valid: ${detail}`),
 };
 

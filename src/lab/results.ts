@@ -14,6 +14,7 @@ import pl from "nodejs-polars";
 import { isTemporalType } from "../common/dtypes";
 import { AnswersError, labFeedback as say, labMessages as msg } from "./messages";
 import { labOptions, pathOption, readLabJson } from "./answers";
+import { answerSource, dataPathsOption } from "./answerSource";
 import { LAB_DATA_DIR } from "../common/paths";
 import { columnNames, columnOf, frameHeight, isDataFrame, isSeries } from "../common/frames";
 import { isLazyFrame } from "../common/notAFrame";
@@ -118,8 +119,8 @@ export function loadResultSpecs(file: string = RESULTS_PATH): Record<string, Res
   return specs.data;
 }
 
-/** Verdict of a result check. */
-export type ResultStatus = "not-answered" | "correct" | "wrong";
+/** Verdict of a result check; `skipped`: the notebook reads other data, for which there is no results file. */
+export type ResultStatus = "not-answered" | "correct" | "wrong" | "skipped";
 
 /** The verdict on a learner's result; displays as a short ✓/✗ note. */
 export class ResultCheck implements Displayable {
@@ -136,7 +137,7 @@ export class ResultCheck implements Displayable {
   }
 
   private mark(): string {
-    return this.status === "correct" ? "✓" : this.status === "wrong" ? "✗" : "…";
+    return this.status === "correct" ? "✓" : this.status === "wrong" ? "✗" : this.status === "skipped" ? "–" : "…";
   }
 
   toText(): string {
@@ -161,11 +162,17 @@ export class ResultCheck implements Displayable {
 
 /** Options of `checkResult`. */
 export interface CheckResultOptions {
-  /** Results file. Default: the lab's data/answers_results.json. */
+  /** Results file. Default: the lab's data/answers_results.json (see `dataPaths`). */
   resultsPath?: string;
+  /**
+   * The folders the notebook reads its data from (the notebook's `dataPaths`). When they are not the
+   * lab's `data/`, the results file is the `answers_results.json` in them, and without one the check
+   * is `skipped`, saying why: the lab's results are true of the lab's data only. Default: the lab's data.
+   */
+  dataPaths?: string | readonly string[];
 }
 
-const CHECK_RESULT_OPTIONS: readonly (keyof CheckResultOptions)[] = ["resultsPath"];
+const CHECK_RESULT_OPTIONS: readonly (keyof CheckResultOptions)[] = ["resultsPath", "dataPaths"];
 
 /** How a value that is not a DataFrame reads in a message. */
 function kindOf(value: unknown): string {
@@ -202,15 +209,20 @@ function ruleValue(value: string, temporal: boolean): string {
  * (not a Promise: `await` was forgotten), with the columns of the right query,
  * the right number of rows and the values the exercise asks for. An undefined
  * or null result is "not answered yet", so a notebook with empty exercise
- * cells still runs clean.
+ * cells still runs clean. On other data than the lab's (`dataPaths`) it checks against that data's
+ * results file, or is skipped with a line saying why.
  *
- * @example display(checkResult("exercise1", alerts))
+ * @example display(checkResult("exercise1", alerts, { dataPaths: dataPaths }))
  */
 export function checkResult(exercise: string, result: unknown, options: CheckResultOptions | null = {}): ResultCheck {
-  const { resultsPath } = labOptions("checkResult", options, CHECK_RESULT_OPTIONS, '{ resultsPath: "my_results.json" }');
-  const specs = loadResultSpecs(pathOption("checkResult", "resultsPath", resultsPath));
+  const { resultsPath, dataPaths } = labOptions("checkResult", options, CHECK_RESULT_OPTIONS, '{ resultsPath: "my_results.json" }');
+  const given = pathOption("checkResult", "resultsPath", resultsPath);
+  const source = given === undefined ? answerSource(path.basename(RESULTS_PATH), RESULTS_PATH, dataPathsOption("checkResult", dataPaths)) : { file: given };
+  // Skipped, the exercise is still named against the lab's file: the notebook's exercises are the lab's.
+  const specs = loadResultSpecs("file" in source ? source.file : RESULTS_PATH);
   const spec = typeof exercise === "string" && Object.hasOwn(specs, exercise) ? specs[exercise] : undefined;
   if (!spec) throw new AnswersError(msg.unknownExercise(exercise, Object.keys(specs)));
+  if ("skipped" in source) return new ResultCheck(exercise, "skipped", [source.skipped]);
   if (result === undefined || result === null) return new ResultCheck(exercise, "not-answered", [say.notAnswered(spec.variable)]);
   if (result instanceof Promise) return new ResultCheck(exercise, "wrong", [say.promise(spec.variable)]);
   if (!isDataFrame(result)) return new ResultCheck(exercise, "wrong", [say.notAFrame(spec.variable, kindOf(result))]);

@@ -392,6 +392,7 @@ const SAMPLES: Record<string, Sample> = {
   "labMessages.noExerciseAnswers": () => [lab.noExerciseAnswers("exercise6", ["exercise2", "pivots"]), ['"exercise6"', "exercise2, pivots"]],
   "labMessages.optionsNotObject": () => [lab.optionsNotObject("checkResult", "r.json", '{ resultsPath: "my.json" }'), ["checkResult", '"r.json" (text)', "resultsPath"]],
   "labMessages.optionNotAPath": () => [lab.optionNotAPath("checkAnswers", "answersPath", 5), ["checkAnswers", "answersPath", "a number"]],
+  "labMessages.dataPathsNotPaths": () => [lab.dataPathsNotPaths("checkResult", 5), ["checkResult", "dataPaths", "a number"]],
   "labMessages.resultsSpecInvalid": () => [lab.resultsSpecInvalid("/lab/answers_results.json", "exercise1.rows: too small"), ["/lab/answers_results.json", "exercise1.rows"]],
   "dataMessages.timeColumnNotEpoch": () => [data.timeColumnNotEpoch("A.b", "ts", 4688), ["A.b", '"ts"', "4688", "metadata.time_column"]],
   "dataMessages.liveNotConnected": () => [data.liveNotConnected("MSSentinel", "SecurityAlert.list_alerts"), ["SecurityAlert.list_alerts", "MSSentinel", "await qp.connect()"]],

@@ -412,7 +412,7 @@ describe("checkAnswers' and checkResult's options", () => {
       [() => checkAnswers({}, "exercise2" as never), /^checkAnswers: its options are an object such as \{ exercise: "exercise2" \}, not "exercise2" \(text\)\.$/],
       [() => checkResult("first3", events(3), "r.json" as never), /^checkResult: its options are an object such as \{ resultsPath: "my_results.json" \}, not "r.json" \(text\)\.$/],
       // A misspelt option was ignored: the lab's own file was read, and its verdict was on the wrong exercises.
-      [() => checkResult("first3", events(3), { resultPath: specs } as never), /^checkResult: unknown option resultPath \(did you mean resultsPath\?\); its options are resultsPath\.$/],
+      [() => checkResult("first3", events(3), { resultPath: specs } as never), /^checkResult: unknown option resultPath \(did you mean resultsPath\?\); its options are resultsPath, dataPaths\.$/],
       [() => checkResult("first3", events(3), { resultsPath: 5 } as never), /^checkResult: resultsPath is the path of a JSON file \(text\), not a number\.$/],
       [() => checkAnswers({}, { answersPath: ["a.json"] } as never), /^checkAnswers: answersPath is the path of a JSON file \(text\), not an array\.$/],
     ];

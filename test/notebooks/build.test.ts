@@ -215,6 +215,12 @@ describe("the committed lab notebooks", () => {
     assert.deepEqual(numbers, ["1", "2", "6", "4", "4b", "5", "7"]);
   });
 
+  test("every self-check passes the notebook's dataPaths, so a hunt on other data (npm run hunt -- --data) is not held to the lab's answers", () => {
+    const calls = source.filter((c) => c.cellType === "code").flatMap((c) => c.source.match(/\b(checkResult|checkAnswers)\((?:[^()]|\([^()]*(?:\([^()]*\)[^()]*)*\))*\)/g) ?? []);
+    assert.ok(calls.length >= 15, `${calls.length} self-check calls found`);
+    for (const call of calls) assert.match(call, /[{,]\s*dataPaths: dataPaths\s*\}\)$/, call);
+  });
+
   test("the lab starts with how to use it and ends with what was covered, next steps and credits", () => {
     const md = source.filter((c) => c.cellType === "markdown").map((c) => c.source);
     const how = md.findIndex((s) => /^## How to use this lab/m.test(s));
