@@ -66,6 +66,19 @@ interface Output {
   ename?: string;
   evalue?: string;
   traceback?: string[];
+  metadata?: Record<string, unknown>;
+}
+
+/**
+ * An image output's alt text: its metadata's (`{ "image/png": { alt } }`, as huntlab's charts and IPython's
+ * `Image(alt=…)` write it), else the first line of its text form, else what it is. Escaped by the template.
+ */
+function imageAlt(output: Output, mime: string, fallback: string): string {
+  const own = (output.metadata?.[mime] as { alt?: unknown } | undefined)?.alt;
+  if (typeof own === "string" && own.trim()) return own.trim().slice(0, 500);
+  const plain = output.data?.["text/plain"];
+  const line = (typeof plain === "string" || Array.isArray(plain) ? text(plain) : "").trim().split("\n", 1)[0];
+  return line ? line.slice(0, 500) : fallback;
 }
 
 const VEGA_LITE = /^application\/vnd\.vegalite\.v\d+\+json$/;
@@ -132,7 +145,7 @@ function renderOutput(output: Output, vegaIndex: { n: number }, maxText: number)
       const data = output.data ?? {};
       const vegaMime = Object.keys(data).find((m) => VEGA_LITE.test(m));
       const png = typeof data["image/png"] === "string" ? text(data["image/png"]).replace(/\s/g, "") : "";
-      const pngImg = png ? html`<img class="hunt-fallback" alt="chart (static image)" src="${trustedHtml(`data:image/png;base64,${png.replace(/[^A-Za-z0-9+/=]/g, "")}`)}">` : "";
+      const pngImg = png ? html`<img class="hunt-fallback" alt="${imageAlt(output, "image/png", "chart (static image)")}" src="${trustedHtml(`data:image/png;base64,${png.replace(/[^A-Za-z0-9+/=]/g, "")}`)}">` : "";
       if (vegaMime) {
         vegaIndex.n += 1;
         return html`<div class="hunt-vega" data-mime="${vegaMime}">${pngImg}${jsonScript(data[vegaMime], "hunt-vega-spec")}</div>`;
@@ -146,7 +159,7 @@ function renderOutput(output: Output, vegaIndex: { n: number }, maxText: number)
         return html`<img alt="image" src="${trustedHtml(`data:image/svg+xml;base64,${b64}`)}">`;
       }
       if (typeof data["image/jpeg"] === "string") {
-        return html`<img alt="image" src="${trustedHtml(`data:image/jpeg;base64,${text(data["image/jpeg"]).replace(/[^A-Za-z0-9+/=]/g, "")}`)}">`;
+        return html`<img alt="${imageAlt(output, "image/jpeg", "image")}" src="${trustedHtml(`data:image/jpeg;base64,${text(data["image/jpeg"]).replace(/[^A-Za-z0-9+/=]/g, "")}`)}">`;
       }
       if ("text/markdown" in data) return renderMarkdown(text(data["text/markdown"]));
       // Deno colours a cell's last value (`{ host: \x1b[32m"WKS-0042"\x1b[39m }`): the codes go, as for streams.

@@ -14,6 +14,7 @@ import { isDataFrame, isSeries } from "../common/frames";
 import { checkOptionNames, dataFrameBundle, DATAFRAME_DISPLAY_OPTION_NAMES, type DataFrameDisplayOptions } from "./dataframe";
 import { isDisplayable, JUPYTER_DISPLAY, wellFormedBundle, type MimeBundle } from "./protocol";
 import { DisplayError, displayMessages as msg } from "./messages";
+import { shownText } from "../common/shownText";
 
 /** Options of {@link display}: the DataFrame cuts plus an optional display id. */
 export interface DisplayOptions extends DataFrameDisplayOptions {
@@ -116,6 +117,25 @@ export function createDisplay(options: DisplayOptions = {}): DisplayHandle {
   };
 }
 
+/** Longest alt text of an image output, in characters (a timeline's summary names every lane). */
+const MAX_ALT = 300;
+
+/**
+ * The output metadata of a bundle: an image (a chart's PNG) gets its alt text, the first line of the
+ * bundle's `text/plain` ("Timeline: Host logons — 164 event(s) in 6 lane(s) by LogonType: …"), under
+ * the key nbconvert's templates and IPython's `Image(alt=…)` use: `{ "image/png": { alt } }`. Without
+ * it nbconvert's HTML gave every chart an `<img>` with no alt. Hidden characters come out as escapes;
+ * HTML escaping is the template's (nbconvert's `escape_html`).
+ */
+export function outputMetadata(bundle: MimeBundle): Record<string, unknown> {
+  const text = bundle["text/plain"];
+  if (typeof text !== "string" || text.trim() === "") return {};
+  const alt = shownText(text.trim().split("\n", 1)[0], MAX_ALT);
+  const metadata: Record<string, unknown> = {};
+  for (const mime of ["image/png", "image/jpeg"]) if (typeof bundle[mime] === "string") metadata[mime] = { alt };
+  return metadata;
+}
+
 // ---------------------------------------------------------------------------
 // Transports, tried in order.
 
@@ -171,7 +191,7 @@ function kernelWriter(exports: unknown): WriteDisplayData | undefined {
 }
 
 function writeDisplayData(write: WriteDisplayData, bundle: MimeBundle, displayId: string | undefined, update: boolean): true {
-  write({ data: bundle, metadata: {}, transient: displayId === undefined ? {} : { display_id: displayId } }, update);
+  write({ data: bundle, metadata: outputMetadata(bundle), transient: displayId === undefined ? {} : { display_id: displayId } }, update);
   return true;
 }
 
@@ -215,7 +235,7 @@ function sendToDeno(bundle: MimeBundle, displayId: string | undefined, update: b
   };
   try {
     if (typeof jupyter.broadcast === "function") {
-      const content = { data: bundle, metadata: {}, transient: displayId === undefined ? {} : { display_id: displayId } };
+      const content = { data: bundle, metadata: outputMetadata(bundle), transient: displayId === undefined ? {} : { display_id: displayId } };
       lastDenoSend = Promise.resolve(jupyter.broadcast(update ? "update_display_data" : "display_data", content)).catch(report);
       return true;
     }

@@ -1,0 +1,97 @@
+/**
+ * A chart's PNG carries alt text into the notebook: the output's metadata
+ * `{ "image/png": { alt } }` (nbconvert's key, as IPython's `Image(alt=…)` writes it),
+ * the first line of the chart's text form. nbconvert's HTML (its classic template;
+ * the lab template and Markdown read no alt in 7.17) and the hunt report write it,
+ * escaped. Before, every chart's `<img>` had no alt at all.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import Module from "node:module";
+import path from "node:path";
+import { afterEach, test } from "node:test";
+import { display, outputMetadata } from "../../src/display/display";
+import type { MimeBundle } from "../../src/display/protocol";
+import { vegaLiteChart } from "../../src/vis/vegaLite";
+import { buildHuntReport, type HuntReportMeta } from "../../scripts/hunt-report";
+import { findPython } from "../../scripts/python.mjs";
+import { tempDir } from "../helpers/tmp";
+
+interface Sent {
+  data: MimeBundle;
+  metadata: Record<string, unknown>;
+}
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const undo of cleanups.splice(0)) undo();
+});
+
+/** A tslab kernel module in require.cache whose writer records the display messages. */
+function fakeTslab(): Sent[] {
+  const file = "/tmp/alt-test/node_modules/tslab/dist/jupyter.js";
+  const mod = new Module(file);
+  mod.filename = file;
+  mod.loaded = true;
+  const sent: Sent[] = [];
+  mod.exports = { lastWriteDisplayData: (content: Sent) => sent.push(content) };
+  require.cache[file] = mod;
+  cleanups.push(() => delete require.cache[file]);
+  return sent;
+}
+
+/** A title from the data: markup, a quote and a hidden right-to-left override. */
+const HOSTILE_TITLE = 'Logons of <img src=x onerror=alert(1)> "WKS"\u202e';
+
+async function chart() {
+  return vegaLiteChart({ title: HOSTILE_TITLE, data: { values: [{ a: 1, b: 2 }, { a: 2, b: 3 }] }, mark: "bar", encoding: { x: { field: "a", type: "ordinal" }, y: { field: "b", type: "quantitative" } } });
+}
+
+test("a chart's display message carries its PNG's alt: the chart's title and row count, hidden characters as escapes", async () => {
+  const sent = fakeTslab();
+  display(await chart());
+  assert.equal(sent.length, 1);
+  assert.ok(typeof sent[0].data["image/png"] === "string");
+  const alt = (sent[0].metadata["image/png"] as { alt: string }).alt;
+  assert.equal(alt, 'Vega-Lite chart: Logons of <img src=x onerror=alert(1)> "WKS"\\u202e (2 rows)');
+  // Outputs without an image get no metadata (a table, text).
+  display("just text");
+  assert.deepEqual(sent[1].metadata, {});
+  // One line, cut: a timeline's summary names every lane.
+  const long = outputMetadata({ "image/png": "iVBORw0KGgo=", "text/plain": `Timeline: ${"x".repeat(1000)}\nsecond line` }) as { "image/png": { alt: string } };
+  assert.ok(long["image/png"].alt.length <= 300 && !long["image/png"].alt.includes("second"), long["image/png"].alt);
+});
+
+/** A notebook holding one display output as a kernel sent it. */
+function notebookWith(sent: Sent) {
+  return {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: "tslab", display_name: "TypeScript", language: "typescript" } },
+    cells: [{ id: "c1", cell_type: "code", metadata: {}, execution_count: 1, source: "display(chart)", outputs: [{ output_type: "display_data", data: sent.data, metadata: sent.metadata }] }],
+  };
+}
+
+const nbconvertPython = findPython(["nbconvert"]);
+
+test("nbconvert's HTML (classic template) writes the alt, escaped", { skip: !nbconvertPython && !process.env.CI && "no Python with nbconvert" }, async () => {
+  const sent = fakeTslab();
+  display(await chart());
+  const dir = tempDir("huntlab-alt-");
+  const file = path.join(dir, "chart.ipynb");
+  fs.writeFileSync(file, JSON.stringify(notebookWith(sent[0])));
+  const run = spawnSync(nbconvertPython!, ["-m", "nbconvert", "--to", "html", "--template", "classic", "--output-dir", dir, file], { encoding: "utf8", timeout: 120_000 });
+  assert.equal(run.status, 0, run.stderr);
+  const page = fs.readFileSync(path.join(dir, "chart.html"), "utf8");
+  const img = /<img src="data:image\/png;base64,[^"]*"[^>]*>/.exec(page)?.[0] ?? "";
+  assert.match(img, /alt="Vega-Lite chart: Logons of &lt;img src=x onerror=alert\(1\)&gt; &quot;WKS&quot;\\u202e \(2 rows\)"/);
+});
+
+test("the hunt report's chart image has the same alt, escaped", async () => {
+  const sent = fakeTslab();
+  display(await chart());
+  const meta: HuntReportMeta = { notebook: "x.ipynb", kernel: "tslab", parameters: [], dataPaths: [], queryPaths: [], started: new Date(0).toISOString(), seconds: 1, huntlabVersion: "0", failures: [], stopped: false };
+  const page = buildHuntReport(notebookWith(sent[0]) as never, meta);
+  assert.match(page, /<img class="hunt-fallback" alt="Vega-Lite chart: Logons of &lt;img src=x onerror=alert\(1\)&gt; &quot;WKS&quot;\\u202e \(2 rows\)"/);
+});
