@@ -254,6 +254,16 @@ function foundIn(mine: ReadonlySet<string>, wanted: ReadonlySet<string>): number
   return found;
 }
 
+/**
+ * The colour of a verdict's mark (✓ ✗ …), as inline CSS: a plain colour first, which JupyterLab's sanitizer
+ * keeps in an untrusted notebook (it drops `color-mix()`), then the mix with the theme's text colour that
+ * reads on light and dark grounds. The mark itself tells the verdicts apart without colour.
+ */
+export function markColour(kind: "right" | "wrong" | "open"): string {
+  const [plain, share] = kind === "right" ? ["#1a7f37", 60] : kind === "wrong" ? ["#cf222e", 60] : ["#6e7781", 50];
+  return `color:${plain};color:color-mix(in srgb,${plain} ${share}%,currentColor)`;
+}
+
 /** The verdicts on a set of answers; displays as a short ✓/✗ list. */
 export class AnswerCheck implements Displayable {
   constructor(
@@ -294,16 +304,16 @@ export class AnswerCheck implements Displayable {
 
   toHtml(): string {
     if (this.skipped !== undefined) {
-      const body = html`<div class="hl-answers"><p style="margin:4px 0"><span style="color:color-mix(in srgb,#6e7781 50%,currentColor);font-weight:bold">–</span> ${this.skipped}</p></div>`;
+      const body = html`<div class="hl-answers"><p style="margin:4px 0"><span style="${markColour("open")};font-weight:bold">–</span> ${this.skipped}</p></div>`;
       return htmlView({ kind: "answers", fallback: { alt: "answers not checked", html: body }, text: this.toText() }).toHtml();
     }
     const items = this.results.map((r) => {
       const [mark, colour, verdict] = r.correct
-        ? ["✓", "color-mix(in srgb,#1a7f37 60%,currentColor)", "right"]
+        ? ["✓", markColour("right"), "right"]
         : r.answered
-          ? ["✗", "color-mix(in srgb,#cf222e 60%,currentColor)", r.detail ? `not quite right (${r.detail}), try again` : "not quite right, try again"]
-          : ["…", "color-mix(in srgb,#6e7781 50%,currentColor)", "no answer yet"];
-      return html`<li><span style="color:${colour};font-weight:bold">${mark}</span> <code>${r.question}</code>: ${r.answered ? html`<code>${r.given}</code> is ` : ""}${verdict}</li>`;
+          ? ["✗", markColour("wrong"), r.detail ? `not quite right (${r.detail}), try again` : "not quite right, try again"]
+          : ["…", markColour("open"), "no answer yet"];
+      return html`<li><span style="${colour};font-weight:bold">${mark}</span> <code>${r.question}</code>: ${r.answered ? html`<code>${r.given}</code> is ` : ""}${verdict}</li>`;
     });
     const summary = this.summary();
     const body = html`<div class="hl-answers"><ul style="list-style:none;padding-left:0;margin:4px 0">${items}</ul>${summary ? html`<p style="margin:4px 0">${summary}</p>` : ""}</div>`;

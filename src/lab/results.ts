@@ -13,7 +13,7 @@ import { z } from "zod";
 import pl from "nodejs-polars";
 import { isTemporalType } from "../common/dtypes";
 import { AnswersError, labFeedback as say, labMessages as msg } from "./messages";
-import { labOptions, pathOption, readLabJson } from "./answers";
+import { labOptions, markColour, pathOption, readLabJson } from "./answers";
 import { answerSource, dataPathsOption } from "./answerSource";
 import { LAB_DATA_DIR } from "../common/paths";
 import { columnNames, columnOf, frameHeight, isDataFrame, isSeries } from "../common/frames";
@@ -145,8 +145,8 @@ export class ResultCheck implements Displayable {
   }
 
   toHtml(): string {
-    const colour = this.status === "correct" ? "color-mix(in srgb,#1a7f37 60%,currentColor)" : this.status === "wrong" ? "color-mix(in srgb,#cf222e 60%,currentColor)" : "color-mix(in srgb,#6e7781 50%,currentColor)";
-    const items = this.messages.map((m) => html`<li><span style="color:${colour};font-weight:bold">${this.mark()}</span> <code>${this.exercise}</code>: ${m}</li>`);
+    const colour = markColour(this.status === "correct" ? "right" : this.status === "wrong" ? "wrong" : "open");
+    const items = this.messages.map((m) => html`<li><span style="${colour};font-weight:bold">${this.mark()}</span> <code>${this.exercise}</code>: ${m}</li>`);
     const body = html`<div class="hl-answers"><ul style="list-style:none;padding-left:0;margin:4px 0">${items}</ul></div>`;
     return htmlView({ kind: "answers", fallback: { alt: `${this.exercise}: ${this.status}`, html: body }, text: this.toText() }).toHtml();
   }

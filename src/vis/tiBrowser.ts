@@ -338,8 +338,22 @@ function titleOf(m: TIModel): SafeHtml {
   }${more ? html`<p class="hl-tib-more">${more}.</p>` : ""}`;
 }
 
+/**
+ * A severity badge's look, inline: JupyterLab's sanitizer strips a view's `<style>` in an untrusted
+ * notebook (a reopened record of a hunt) but keeps inline properties with plain colours (hex, rgb, names;
+ * not `var()` or `color-mix()`), so the badges keep their colours there. The severity's name is the
+ * badge's text, the cue that does not depend on colour.
+ */
+const BADGE_STYLE = "display:inline-block;min-width:74px;padding:0 4px;border-radius:3px;font-size:11px;text-align:center";
+const BADGE_COLOURS: Record<string, string> = {
+  high: "background-color:#c62828;color:#fff;font-weight:bold",
+  warning: "background-color:#ef6c00;color:#fff;font-weight:bold",
+  information: "background-color:#1565c0;color:#fff",
+  unknown: "background-color:#e0e0e0;color:#333",
+};
+
 function badge(severity: string): SafeHtml {
-  return html`<span class="hl-tib-sev hl-tib-sev-${severity}">${severity}</span>`;
+  return html`<span class="hl-tib-sev hl-tib-sev-${severity}" style="${BADGE_STYLE};${BADGE_COLOURS[severity] ?? BADGE_COLOURS.unknown}">${severity}</span>`;
 }
 
 function referenceHtml(reference: string): SafeHtml | "" {
@@ -451,10 +465,6 @@ function css(r: string, height: number): string {
     `${r} .hl-tib-notice{margin:2px 0}` +
     `${r} .hl-tib-item>.hl-tib-detail{margin:4px 0 8px 18px}` +
     `${r} .hl-tib-item .hl-tib-head{display:none}` +
-    `${r} .hl-tib-sev{display:inline-block;min-width:74px;padding:0 4px;border-radius:3px;font-size:11px;text-align:center;background:#e0e0e0;color:#333}` +
-    `${r} .hl-tib-sev-high{background:#c62828;color:#fff}` +
-    `${r} .hl-tib-sev-warning{background:#ef6c00;color:#fff}` +
-    `${r} .hl-tib-sev-information{background:#1565c0;color:#fff}` +
     `${r} .hl-tib-type,${r} .hl-tib-provs,${r} .hl-tib-nohit{color:${THEME.muted}}` +
     `${r} .hl-tib-sevs label{margin-right:8px;white-space:nowrap}` +
     `${r} h3.hl-tib-head{margin:2px 0 6px}` +

@@ -88,7 +88,7 @@ test("static HTML: selected indicators listed, the others in a collapsed block; 
   const others = staticPart.slice(staticPart.indexOf('<details class="hl-tib-others">'));
   assert.match(others, /^<details class="hl-tib-others"><summary>2 more indicators with other severities<\/summary>/);
   assert.ok(others.includes("10.0.3.4") && others.includes("5.5.5.50") && !others.includes("wh401k.org"));
-  assert.ok(html.includes("<h4>ipv4 · LocalTI · severity: <span class=\"hl-tib-sev hl-tib-sev-high\">high</span></h4>"));
+  assert.ok(html.includes("<h4>ipv4 · LocalTI · severity: <span class=\"hl-tib-sev hl-tib-sev-high\" style=\"display:inline-block;min-width:74px;padding:0 4px;border-radius:3px;font-size:11px;text-align:center;background-color:#c62828;color:#fff;font-weight:bold\">high</span></h4>"));
   assert.ok(html.includes("<tr><th>Description</th><td>NTLM network logons as MSTICAdmin</td></tr>"));
   assert.ok(html.includes(`<tr><th>Other</th><td><pre>${'{\n  "nested": [\n    1,\n    2\n  ]\n}'.replace(/"/g, "&quot;")}</pre></td></tr>`));
   assert.ok(html.includes('<p class="hl-tib-details hl-tib-message">Not found in the local feed.</p>'));
