@@ -8,6 +8,15 @@ import { inferSchema as inferProcSchemaForEvents, PROCESS_SCHEMAS as PROCESS_SCH
 import { registerProcessFeatureColumns } from "./analysis/features";
 import { browseQueries } from "./vis/queryBrowser";
 
+/*
+ * The polars types huntlab's API returns, re-exported as types: tslab writes each cell's variables as
+ * declarations, and `const d = await qp.execQuery(…)` in a notebook that imports only huntlab must name
+ * d's type. Where node_modules is a link from elsewhere (a user's home linked to the project's, a hub),
+ * the only path to nodejs-polars TypeScript found went through `huntlab/node_modules` (the package's
+ * self-link), and the cell failed with TS2742; through these it is `import("huntlab").DataFrame`.
+ */
+export type { DataFrame, Series, LazyDataFrame, Expr, GroupBy, DataType } from "nodejs-polars";
+
 export { QueryProvider, formatQueryHelp } from "./data/queryProvider";
 export type {
   BrowseQueriesOptions,

@@ -8,6 +8,7 @@
  * tslab runs, on the notebook's own first code cell.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
@@ -32,6 +33,25 @@ test("the lab's first cell in a user's home with node_modules linked: a query's 
   };
   const query = 'const qp = new QueryProvider("LocalData");\nexport const events = qp.execQuery("WindowsSecurity.list_host_events");\n';
   assert.deepEqual(check(`${[first.source].flat().join("")}\n${query}`), []);
-  // The control: huntlab alone fails so (the recipe needs the first cell as it is).
-  assert.match(check(`import { QueryProvider } from "huntlab";\n${query}`).join("\n"), /cannot be named without a reference to 'huntlab\/node_modules\/nodejs-polars'/);
+  // huntlab alone too: it re-exports the polars types its API returns (it failed so, TS2742).
+  assert.deepEqual(check(`import { QueryProvider } from "huntlab";\n${query}`), []);
+});
+
+test("tslab's own converter, cells importing only huntlab, node_modules linked from elsewhere: every derived value can be named (TS2742)", () => {
+  const home = tempDir("huntlab-home-");
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(home, "node_modules"));
+  fs.mkdirSync(path.join(home, "notebooks"));
+  const cells = [
+    'import { QueryProvider } from "huntlab";\nconst qp = new QueryProvider("LocalData");',
+    'const d = await qp.execQuery("host_logons");',
+    'const s = d.getColumn("Account"); const lazy = d.lazy(); const groups = d.groupBy("Account"); const dtype = s.dtype; const head = d.head(5); const same = s.eq("x");',
+  ];
+  // tslab names a cell's variables in declarations for the next cell, from the notebook's folder (its cwd).
+  const script = `const { createConverter } = require(${JSON.stringify(require.resolve("tslab/dist/converter.js", { paths: [ROOT] }))});
+const conv = createConverter(); let decl = ""; const out = [];
+for (const src of ${JSON.stringify(cells)}) { const r = conv.convert(decl, src); out.push(...r.diagnostics.map((d) => d.code + " " + d.messageText)); decl = r.declOutput ?? decl; }
+conv.close(); console.log(JSON.stringify(out));`;
+  const run = spawnSync(process.execPath, ["-e", script], { cwd: path.join(home, "notebooks"), encoding: "utf8", timeout: 120_000 });
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(JSON.parse(run.stdout.trim().split("\n").pop()!), []);
 });
