@@ -290,7 +290,7 @@ describe("the report", () => {
 
   test("outputs: huntlab HTML as is, Vega-Lite as a chart over its PNG with the libraries inlined, text escaped", () => {
     assert.ok(page.includes('<div id="hl-view"><script>window.viewRan = true;</script></div>'));
-    assert.match(page, /<div class="hunt-vega" data-mime="application\/vnd\.vegalite\.v5\+json"><img class="hunt-fallback" alt="chart \(static image\)" src="data:image\/png;base64,/);
+    assert.match(page, /<div class="hunt-vega" data-mime="application\/vnd\.vegalite\.v5\+json"><img class="hunt-fallback" alt="chart" src="data:image\/png;base64,/);
     assert.ok(page.includes("\\u003c/script\\u003e\\u003cb\\u003ex"), "the spec is JSON safe inside its script element");
     assert.ok(page.includes("vegaEmbed"), "vega-embed is inlined");
     assert.ok(page.length > 700_000, "vega and vega-lite are inlined");
