@@ -221,6 +221,27 @@ describe("the committed lab notebooks", () => {
     for (const call of calls) assert.match(call, /[{,]\s*dataPaths: dataPaths\s*\}\)$/, call);
   });
 
+  test("every link and image of the Markdown resolves: files beside the notebooks, anchors to a heading, the web over https", () => {
+    const md = source.filter((c) => c.cellType === "markdown");
+    // JupyterLab's heading anchors: the heading's text, spaces as "-" (case kept).
+    const anchors = new Set(md.flatMap((c) => [...c.source.matchAll(/^#{1,6} +(.+)$/gm)].map((m) => m[1].trim().replace(/ /g, "-"))));
+    const targets = md.flatMap((c) => {
+      // Code spans and fenced code are not links.
+      const text = c.source.replace(/```[\s\S]*?```/g, "").replace(/`[^`\n]*`/g, "");
+      return [...text.matchAll(/!?\[[^\]\n]*\]\(([^)\s]+)\)|(?:href|src)="([^"]+)"/g)].map((m) => ({ target: m[1] ?? m[2], origin: c.origin }));
+    });
+    assert.ok(targets.length >= 5, `${targets.length} links found`);
+    for (const { target, origin } of targets) {
+      if (/^[a-z][a-z0-9+.-]*:/i.test(target)) {
+        assert.match(target, /^https:\/\//, `${origin}: ${target} (the lab runs offline; a link out is https)`);
+        continue;
+      }
+      const [file, hash] = target.split("#");
+      if (file) assert.ok(fs.existsSync(path.join(path.dirname(COMPLETED_NOTEBOOK), decodeURIComponent(file))), `${origin}: ${target} is no file beside the notebooks`);
+      if (hash !== undefined && !file) assert.ok(anchors.has(decodeURIComponent(hash)), `${origin}: #${hash} is no heading of the lab`);
+    }
+  });
+
   test("the lab starts with how to use it and ends with what was covered, next steps and credits", () => {
     const md = source.filter((c) => c.cellType === "markdown").map((c) => c.source);
     const how = md.findIndex((s) => /^## How to use this lab/m.test(s));
