@@ -58,6 +58,22 @@ export function timeCreatedWarned(df: pl.DataFrame): boolean {
   return timeCreatedTold.has(df);
 }
 
+/**
+ * The EventLogRecord's properties, which Get-WinEvent's exports have as columns (Export-Csv writes them all). An event
+ * field of one of these names (Sysmon 4's `Version`, Sysmon 255's `ID`; compared ignoring case) would replace the
+ * export's column for every row, null where the event has no such field: it is added as `EventData<Name>` instead.
+ * `ProcessId` is the exception on purpose: the export's is the log writer's (4), the event's is the one the schemas need.
+ */
+const RECORD_PROPERTIES: ReadonlySet<string> = new Set(
+  [
+    "Id", "Version", "Qualifiers", "Level", "Task", "Opcode", "Keywords", "RecordId", "ProviderName", "ProviderId", "LogName", "ThreadId",
+    "MachineName", "UserId", "TimeCreated", "ActivityId", "RelatedActivityId", "ContainerLog", "MatchedQueryIds", "Bookmark", "LevelDisplayName",
+    "OpcodeDisplayName", "TaskDisplayName", "KeywordsDisplayNames", "Properties", "Message",
+  ].map((n) => n.toLowerCase()),
+);
+/** The column an event field is added as: its own name, or `EventData<Name>` when that is an export column ({@link RECORD_PROPERTIES}). */
+const fieldColumn = (name: string) => (RECORD_PROPERTIES.has(name.toLowerCase()) ? "EventData" + name : name);
+
 /** Longest Message read: Windows' own are a few KB; a longer one is cut here (bounded work per row). */
 export const MAX_MESSAGE_CHARS = 65_536;
 /** The columns winEventFields adds from the export's own (Id, MachineName, TimeCreated): a Message key of that name is dropped. */
@@ -374,8 +390,10 @@ function localTimes(time: pl.Series, warn: (message: string) => void, warned: bo
  * `Computer` (`MachineName`) and `TimeGenerated` (`TimeCreated`), which is
  * the exporting machine's LOCAL time in its culture's format: parsed as a
  * time without a zone when every value reads (en-US, ISO, day-first dotted),
- * else kept as text (a time with an offset, or PowerShell 5.1's `/Date(ms)/`, is an instant: UTC). A field replaces the export's column of the same name (its
- * `ProcessId` is the log writer's, not the event's); these three added columns win over a Message key of their name.
+ * else kept as text (a time with an offset, or PowerShell 5.1's `/Date(ms)/`, is an instant: UTC). The event's
+ * `ProcessId` replaces the export's (the log writer's); a field named like another export column (Sysmon 4's
+ * `Version`) is added as `EventData<Name>` ({@link fieldColumn}), the export's column kept; these three added
+ * columns win over a Message key of their name.
  *
  * Sysmon events are read in their event id's fixed field order ({@link sysmonFields}: a command line's own lines naming
  * the fields after it stay in it; an id Sysmon 15 does not have by field names, each from its first line); Security
@@ -449,7 +467,7 @@ export function winEventFields(df: pl.DataFrame, options: WinEventFieldsOptions 
     columnOf(df, "Id").rename("EventID"),
     columnOf(df, "MachineName").rename("Computer"),
     localTimes(columnOf(df, "TimeCreated"), warn, options.timeCreatedWarned === true || timeCreatedWarned(df)).rename("TimeGenerated"),
-    ...[...columns].map(([name, values]) => pl.Series(name, values, pl.Utf8)),
+    ...[...columns].map(([name, values]) => pl.Series(fieldColumn(name), values, pl.Utf8)),
   ];
   const replaced = new Set(added.map((s) => s.name));
   return frameOf([...names.filter((n) => !replaced.has(n)).map((n) => columnOf(df, n)), ...added]);

@@ -169,6 +169,26 @@ describe("winEventFields", () => {
     assert.ok(first(out, "TimeGenerated") instanceof Date, "TimeCreated read as a time");
   });
 
+  it("an event field named like an export column (Sysmon 4's Version, 255's ID) is EventData<Name>: the export's Version, Level… survive in every row", () => {
+    const at = (ids: number[], messages: string[]) =>
+      pl.DataFrame({
+        Message: messages, Id: ids, Version: ids.map((_, i) => i + 3), Level: ids.map(() => 4), ProviderName: ids.map(() => "Microsoft-Windows-Sysmon"),
+        MachineName: ids.map(() => HOST), TimeCreated: ids.map(() => "5/31/2026 3:00:00 PM"), ProcessId: ids.map(() => 3000), ThreadId: ids.map(() => 77),
+      });
+    const out = winEventFields(
+      at([4, 1, 255], [
+        "Sysmon service state changed:\r\nUtcTime: 2026-05-31 19:00:00.000\r\nState: Started\r\nVersion: 15.15\r\nSchemaVersion: 4.90",
+        "Process Create:\r\nRuleName: -\r\nUtcTime: 2026-05-31 19:00:01.000\r\nProcessGuid: {a}\r\nProcessId: 100\r\nImage: C:\\x.exe",
+        "Error report:\r\nUtcTime: 2026-05-31 19:00:02.000\r\nID: DriverCommunication\r\nDescription: Failed",
+      ]),
+    );
+    assert.deepEqual(texts(out, "Version"), ["3", "4", "5"], "the export's own Version (it was 15.15, null, null)");
+    assert.deepEqual(texts(out, "EventDataVersion"), ["15.15", null, null]);
+    assert.deepEqual(texts(out, "EventDataID"), [null, null, "DriverCommunication"]);
+    assert.deepEqual([texts(out, "Level"), texts(out, "ThreadId"), texts(out, "Id")], [["4", "4", "4"], ["77", "77", "77"], ["4", "1", "255"]]);
+    assert.deepEqual(texts(out, "ProcessId"), [null, "100", null], "the event's ProcessId replaces the log writer's, on purpose");
+  });
+
   it("a command line's continuation lines that look like Key: Value (a path, a URL) stay in CommandLine; only Sysmon's field names start a field", () => {
     const out = winEventFields(sysmonExport(["Process Create:\nRuleName: -\nProcessId: 123\nCommandLine: cmd /c echo a\nC:\\Windows\\evil.exe arg\nhttp://203.0.113.9/x\nSomeFutureField: 1\nCurrentDirectory: C:\\"]));
     assert.equal(first(out, "CommandLine"), "cmd /c echo a\nC:\\Windows\\evil.exe arg\nhttp://203.0.113.9/x\nSomeFutureField: 1");
