@@ -23,7 +23,7 @@ import { PROCESS_LAYOUTS, processEventSchema, processSchemaSource, type ProcessC
 import type { EventKind, EventSchema, LabColumn, LabLayout } from "./types";
 import { wideIntsAsText } from "../../common/wideInts";
 import { EVTX_DOCS, isWinEventExport, winEventFields, winEventsOfKind } from "./winEvent";
-import { failureReasonWords } from "./insertionStrings";
+import { insertionStringWords } from "./insertionStrings";
 
 export type { EventKind, EventSchema, LabLayout, LabColumn, ColumnRule, Conversion, FieldRule } from "./types";
 export { LOGON_SCHEMAS, LOGON_LAYOUTS, LAB_HOST_LOGONS, LAB_SIGNINS, SECURITY_EVENT_LOGONS, WINDOWS_EVENT_LOGONS, SIGNIN_LOGS, GRAPH_SIGNINS, PORTAL_CSV_SIGNINS, ECS_AUTHENTICATION, OCSF_AUTHENTICATION, OKTA_SIGNINS } from "./logon";
@@ -164,8 +164,9 @@ export function normalizeEvents(df: pl.DataFrame, kind: EventKind, options: Norm
 function normalize(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions): pl.DataFrame {
   // A plain Get-WinEvent export: its events' fields read out of the Message text first, its rows cut to the kind's events (the schema is then detected as usual).
   if (isDataFrame(df)) df = winEventsOfKind(winEventFields(wideIntsAsText(df), { warn: options.warn, source: options.source }), kind, { warn: options.warn ?? printWarning, source: options.source });
-  // 4625's FailureReason as words whichever export it came from (EventData has %%2313 where the Message has words).
-  if (kind === "logon" && isDataFrame(df)) df = failureReasonWords(df);
+  // FailureReason, ImpersonationLevel, TokenElevationType… as words whichever export they came from (EventData has
+  // %%2313, %%1833, %%1938 where the Message has words; Sentinel's WindowsEvent has them inside its EventData column).
+  if (isDataFrame(df)) df = insertionStringWords(df);
   const layouts = labLayouts(kind);
   if (inLabLayout(df, layouts)) return df;
   const { schema, process } = chooseSchema(df, kind, options.source ?? "normalizeEvents");

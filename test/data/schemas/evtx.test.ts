@@ -185,6 +185,47 @@ describe("a plain Get-WinEvent | Export-Csv: failed logons (4625)", () => {
     assert.deepEqual(col(normalizeEvents(sentinel, "logon"), "FailureReason"), ["Account locked out.", "Account currently disabled.", "%%2399", "Account locked out.", null, ""]);
   });
 
+  it("ImpersonationLevel, TokenElevationType, ElevatedToken…: EventData's %%1833/%%1938/%%1842 and the Message's words give one column; unknown codes as written", () => {
+    const logon = { user: "frank", type: 3, ip: "203.0.113.45" };
+    const docs = normalizeEvents(read("host_logons.csv", eventDataCsv([{ id: 4624, logon }])), "logon");
+    const fromPlain = normalizeEvents(plain(), "logon").filter(pl.col("EventID").eq(4624));
+    assert.deepEqual(col(docs, "ImpersonationLevel"), ["Impersonation"], "as the Message renders %%1833");
+    assert.deepEqual(col(fromPlain, "ImpersonationLevel"), col(docs, "ImpersonationLevel"));
+    const procs = chain(2);
+    const docsProcs = normalizeEvents(read("processes_on_host.csv", eventDataCsv(procs.map((proc) => ({ id: 4688, proc })))), "process");
+    const plainProcs = normalizeEvents(read("security.csv", plainExportCsv(procs.map((proc) => ({ id: 4688, proc })))), "process");
+    assert.deepEqual(col(docsProcs, "TokenElevationType"), Array(2).fill("TokenElevationTypeLimited (3)"), "as the Message renders %%1938");
+    assert.deepEqual(col(plainProcs, "TokenElevationType"), col(docsProcs, "TokenElevationType"));
+    const sentinel = pl.DataFrame({
+      EventID: [4624, 4624, 4624], TargetUserName: ["a", "b", "c"], LogonType: [3, 3, 3],
+      ImpersonationLevel: ["%%1840", "%%1832", "%%1899"], ElevatedToken: ["%%1842", "%%1843", "Yes"], VirtualAccount: ["%%1843", null, "%%1842 "], RestrictedAdminMode: ["-", "%%1843", "%%2313x"],
+    });
+    const n = normalizeEvents(sentinel, "logon");
+    assert.deepEqual(col(n, "ImpersonationLevel"), ["Delegation", "Identification", "%%1899"]);
+    assert.deepEqual(col(n, "ElevatedToken"), ["Yes", "No", "Yes"]);
+    assert.deepEqual(col(n, "VirtualAccount"), ["No", null, "Yes"]);
+    assert.deepEqual(col(n, "RestrictedAdminMode"), ["-", "No", "%%2313x"]);
+  });
+
+  it("Sentinel's WindowsEvent: FailureReason and ImpersonationLevel inside EventData (struct or JSON text) become columns, as words", () => {
+    const data = [
+      { TargetUserName: "bob", TargetDomainName: "CONTOSO", LogonType: "3", IpAddress: "203.0.113.45", FailureReason: "%%2313", Status: "0xc000006d" },
+      { TargetUserName: "frank", TargetDomainName: "CONTOSO", LogonType: "3", IpAddress: "203.0.113.45", ImpersonationLevel: "%%1833", ElevatedToken: "%%1842" },
+    ];
+    const rows = (eventData: (d: (typeof data)[number]) => unknown) =>
+      data.map((d, i) => ({ TimeGenerated: new Date(Date.UTC(2026, 4, 31, 19, i)), Computer: HOST, EventID: i ? 4624 : 4625, EventData: eventData(d) }));
+    const nested = read("windowsevent.ndjson", rows((d) => d).map((r) => JSON.stringify(r)).join("\n") + "\n");
+    const text = pl.readRecords(rows((d) => JSON.stringify(d)));
+    for (const raw of [nested, text]) {
+      assert.equal(detectEventSchema(raw, "logon").id, "windowsevent");
+      const n = normalizeEvents(raw, "logon");
+      assert.deepEqual(col(n, "FailureReason"), ["Unknown user name or bad password.", null]);
+      assert.deepEqual(col(n, "ImpersonationLevel"), [null, "Impersonation"]);
+      assert.deepEqual(col(n, "ElevatedToken"), [null, "Yes"]);
+      assert.ok(n.columns.includes("EventData"), "the original column kept");
+    }
+  });
+
   it("a file of failures only, as the lab's failed_logons: the logon schema, not a schema error", () => {
     assert.equal(detectEventSchema(read("failed_logons.csv", plainExportCsv(spray)), "logon").id, "securityevent");
     assert.equal(normalizeEvents(read("failed_logons.csv", plainExportCsv(spray)), "logon").height, 4);
