@@ -240,6 +240,9 @@ function group(sources: DataSource[], key: (s: DataSource) => string): Map<strin
  * Indexes the data sources under the data paths. A source is served only when
  * its real path (links resolved) is inside the real path of a data path.
  */
+/** How many file warnings a provider remembers ({@link DataFileIndex.warnOncePerFile}). */
+const MAX_FILE_WARNINGS = 10_000;
+
 export class DataFileIndex {
   private found?: DataSource[];
   private byName?: Map<string, DataSource[]>;
@@ -343,6 +346,36 @@ export class DataFileIndex {
       return inLast[0];
     }
     return undefined;
+  }
+
+  /** Warnings said about a file: its real path, size, modification time and the text (see {@link warnOncePerFile}). */
+  private readonly fileWarnings = new Set<string>();
+
+  /**
+   * `warn` saying each text once per provider for the file at `real` while it is unchanged: the lab's several queries of
+   * one Security export (logons, failures, processes) read it each, and its reader's and mapping's warnings about it
+   * (rows no query maps, Messages not read, slash dates) would repeat once per query. A changed file (another size or
+   * modification time) is warned about again, and so is a query whose warning differs (another window's counts). A file
+   * that cannot be stat'ed is not remembered.
+   */
+  warnOncePerFile(real: string, warn: (message: string) => void): (message: string) => void {
+    let id: string | undefined;
+    try {
+      const st = fs.statSync(real);
+      id = `${real}\0${st.size}\0${st.mtimeMs}\0`;
+    } catch {
+      id = undefined;
+    }
+    return (message) => {
+      if (id !== undefined) {
+        const key = id + message;
+        if (this.fileWarnings.has(key)) return;
+        // Bounded: a long session of changing files forgets the oldest warnings (said again at worst).
+        if (this.fileWarnings.size >= MAX_FILE_WARNINGS) this.fileWarnings.delete(this.fileWarnings.values().next().value as string);
+        this.fileWarnings.add(key);
+      }
+      warn(message);
+    };
   }
 
   /** Compressed twins already warned about (once per provider). */

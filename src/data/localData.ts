@@ -14,6 +14,7 @@ import { isTemporalType, isTextType, isWholeDecimal, textExpr, timeLiteral } fro
 import { foldCase, foldCaseExpr } from "../common/caseFold";
 import { fitsInteger, matchKey, matchKind, numberOf } from "./matchValues";
 import { DataFileError, QueryError, dataMessages as msg } from "./messages";
+import { printWarning } from "../common/messages";
 import { anyOf, columnNames, columnOf, frameOf, hasColumn, renameAll, withPlainNames } from "../common/frames";
 import { DataFileIndex, type DataSource } from "./dataSources";
 import { collectScan, mapWholeSource, plainName, scanSource, type ScannedSource } from "./scan";
@@ -568,6 +569,8 @@ function* localQuerySteps(
   const where = `query ${query.family}.${query.name}`;
   const values = resolveParameters(query, params);
   const source = sourceOf(index, query, where, values);
+  // Warnings about the file (its reader's, its mapping's) are said once per provider while it is unchanged, not once per query of it.
+  readOptions = { ...readOptions, warn: index.warnOncePerFile(source.real, readOptions.warn ?? printWarning) };
   const kind = query.schema;
   const columns = runOptions.columns ?? defaultColumns(query);
   let df: pl.DataFrame;
@@ -603,7 +606,7 @@ function* localQuerySteps(
     throw new DataFileError(msg.queryFileRead(where, err), { cause: err });
   }
   if (!kind) return df;
-  df = normalizeEvents(df, kind, { source: `${query.family}.${query.name} (${path.basename(source.path)})`, warn: readOptions.warn });
+  df = normalizeEvents(df, kind, { source: `${query.family}.${query.name} (${path.basename(source.path)})`, file: path.basename(source.path), warn: readOptions.warn });
   for (const [param] of afterMapping) {
     if (!hasColumn(df, param.column as string)) throw new QueryError(msg.filterColumnMissing(where, param.name, param.column as string, path.basename(source.path)));
   }

@@ -201,8 +201,8 @@ export const dataWarnings = {
     `(4688's ProcessId is the parent's, Sysmon's the process's own) that one frame cannot hold; the Sysmon 1 rows are used (their process GUIDs link the tree) and the 4688 rows left out. ` +
     `To use the 4688 events, export them to a file of their own: ${docs}`,
   /** winEventsOfKind: `count` rows of events that no lab query maps, listed by provider and id. */
-  winEventsUnmapped: (source: string, kind: string, count: number, list: string) =>
-    `${source}: ${count} row(s) of events no lab query maps were left out of the ${kind} events: ${list}. ` +
+  winEventsUnmapped: (file: string, count: number, list: string) =>
+    `${file}: ${count} row(s) of events no lab query maps are left out of every query of it: ${list}. ` +
     `From a Get-WinEvent export huntlab maps Security 4624 and 4625 (logon), Security 4688 and Sysmon 1 (process) and Sysmon 3 (networkFlow)`,
   /** A CSV column parsed from slash dates that read either way (`05/06/2026`): read month first. */
   slashDatesMonthFirst: (file: string, column: string) =>

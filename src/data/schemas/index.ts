@@ -40,6 +40,12 @@ export interface NormalizeOptions {
   source?: string;
   /** Where warnings go (a Get-WinEvent export's Messages not in English, see winEventFields). Default: printed. */
   warn?: (message: string) => void;
+  /**
+   * The file the frame was read from, named instead of `source` in warnings about its contents that every query of it
+   * would repeat (a Get-WinEvent export's Messages not read, its rows of events no query maps): with the same text for
+   * every query, a LocalData provider says each once. Default: `source`.
+   */
+  file?: string;
 }
 
 /** What {@link detectEventSchema} found. */
@@ -163,7 +169,10 @@ export function normalizeEvents(df: pl.DataFrame, kind: EventKind, options: Norm
 
 function normalize(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions): pl.DataFrame {
   // A plain Get-WinEvent export: its events' fields read out of the Message text first, its rows cut to the kind's events (the schema is then detected as usual).
-  if (isDataFrame(df)) df = winEventsOfKind(winEventFields(wideIntsAsText(df), { warn: options.warn, source: options.source }), kind, { warn: options.warn ?? printWarning, source: options.source });
+  if (isDataFrame(df)) {
+    const file = options.file ?? options.source;
+    df = winEventsOfKind(winEventFields(wideIntsAsText(df), { warn: options.warn, source: file }), kind, { warn: options.warn ?? printWarning, source: options.source, file });
+  }
   // FailureReason, ImpersonationLevel, TokenElevationType… as words whichever export they came from (EventData has
   // %%2313, %%1833, %%1938 where the Message has words; Sentinel's WindowsEvent has them inside its EventData column).
   if (isDataFrame(df)) df = insertionStringWords(df);

@@ -508,6 +508,11 @@ export interface WinEventsOfKindOptions {
   warn?: (message: string) => void;
   /** The file or query, for warnings. Default `"normalizeEvents"`. */
   source?: string;
+  /**
+   * The file, named instead of `source` in the warning about its rows of events no query maps (a fact of the file,
+   * the same for every query of it: a LocalData provider says it once). Default: `source`.
+   */
+  file?: string;
 }
 
 /** A provider's short name in warnings (the two huntlab reads), else the name as written, cut. */
@@ -564,7 +569,7 @@ export function winEventsOfKind(df: pl.DataFrame, kind: EventKind, options: WinE
     }
   }
   const unmapped = options.warn && unmappedEvents(providers, ids);
-  if (unmapped) options.warn!(dataWarnings.winEventsUnmapped(source, kind, unmapped.count, unmapped.list));
+  if (unmapped) options.warn!(dataWarnings.winEventsUnmapped(options.file ?? source, unmapped.count, unmapped.list));
   const ofKind = withPlainNames(df, (plain, nameOf) => {
     const ids = pl.col(nameOf("Id")).cast(pl.Float64, false);
     return plain.filter(events.map(([provider, id]) => pl.col(nameOf("ProviderName")).eq(pl.lit(provider)).and(ids.eq(pl.lit(id)))).reduce((a, b) => a.or(b)));

@@ -308,7 +308,7 @@ describe("a plain export of both logs (Get-WinEvent -LogName Security,Microsoft-
     assert.deepEqual(col(n, "ParentProcessId"), procs.map((p) => String(p.ppid)));
     assert.equal(warnings.length, 2, warnings.join("\n"));
     assert.match(warnings[0], /^both\.csv: the export holds both Security 4688 \(3 row\(s\)\) and Sysmon 1 \(3 row\(s\)\) process creations/);
-    assert.match(warnings[1], /^both\.csv: 3 row\(s\) of events no lab query maps were left out of the process events: Security 4634 \(2\), Sysmon 5 \(1\)\./);
+    assert.match(warnings[1], /^both\.csv: 3 row\(s\) of events no lab query maps are left out of every query of it: Security 4634 \(2\), Sysmon 5 \(1\)\./);
   });
 
   it("logon and networkFlow get their own rows from the same file", () => {
@@ -402,6 +402,39 @@ ${source("logons", "logon", "security.csv")}${source("processes", "process", "se
     }
     assert.ok(warnings.some((w) => /^foreign\.csv, column Message: 6 Security .* not in English/.test(w)), warnings.join("\n"));
     assert.deepEqual(printed, []);
+  });
+
+  it("a warning about the file (rows no query maps) is said once for all the provider's queries of it, again when the file changes or for a new provider", async () => {
+    // The Security log with one logoff (4634): the lab's logon, failure and process queries all read it.
+    const withLogoff = (n: number) => {
+      const text = plainExportCsv([...procs.map((proc) => ({ id: 4688 as const, proc })), ...logons.map((logon) => ({ id: 4624 as const, logon })), ...logons.map((logon) => ({ id: 4624 as const, logon }))]);
+      const parts = text.split(',"4624","2",'); // the last n 4624 rows become 4634s
+      return parts.map((part, i) => (i === 0 ? part : (i >= parts.length - n ? ',"4634","2",' : ',"4624","2",') + part)).join("");
+    };
+    const dir = tempTree({
+      "q/evtx.yaml": `metadata: {version: 1, description: evtx, data_environments: [LocalData], data_families: [Evtx]}\nsources:\n${source("logons", "logon", "security.csv")}${source("failures", "logon", "security.csv")}${source("processes", "process", "security.csv")}`,
+      "d/security.csv": withLogoff(1),
+    });
+    const warnings: string[] = [];
+    const make = () => new QueryProvider("LocalData", { dataPaths: [path.join(dir, "d")], queryPaths: [path.join(dir, "q")], readOptions: { warn: (m) => warnings.push(m) } }) as unknown as Record<string, Record<string, (p?: object) => Promise<pl.DataFrame>>>;
+    const unmapped = () => warnings.filter((w) => /no lab query maps/.test(w));
+    const own = make();
+    for (const run of [own.Evtx.logons, own.Evtx.failures, own.Evtx.processes, own.Evtx.logons]) await run();
+    assert.equal(unmapped().length, 1, unmapped().join("\n"));
+    assert.match(unmapped()[0], /^security\.csv: 1 row\(s\) of events no lab query maps are left out of every query of it: Security 4634 \(1\)\./);
+    // The hunter exports again (two logoffs now): re-running the cell says it again, once.
+    fs.writeFileSync(path.join(dir, "d", "security.csv"), withLogoff(2));
+    for (const run of [own.Evtx.logons, own.Evtx.processes]) await run();
+    assert.equal(unmapped().length, 2, unmapped().join("\n"));
+    assert.match(unmapped()[1], /Security 4634 \(2\)/);
+    // The same text again after the file was touched (another modification time): said again.
+    const later = new Date(Date.now() + 60_000);
+    fs.utimesSync(path.join(dir, "d", "security.csv"), later, later);
+    await own.Evtx.logons();
+    assert.equal(unmapped().length, 3);
+    // A new provider (the connect cell run again) says it once more.
+    await make().Evtx.processes();
+    assert.equal(unmapped().length, 4);
   });
 
   it("one Security log as logons and as processes: each query gets only its own events", async () => {
