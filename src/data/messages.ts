@@ -200,6 +200,13 @@ export const dataWarnings = {
     `${source}: the export holds both Security 4688 (${security} row(s)) and Sysmon 1 (${sysmon} row(s)) process creations, which record the same processes in two layouts ` +
     `(4688's ProcessId is the parent's, Sysmon's the process's own) that one frame cannot hold; the Sysmon 1 rows are used (their process GUIDs link the tree) and the 4688 rows left out. ` +
     `To use the 4688 events, export them to a file of their own: ${docs}`,
+  /** A wevtutil text export: `count` event blocks not read whole (kept as rows, nulls where unread). */
+  wevtutilMalformed: (file: string, count: number, event: number, line: number) =>
+    `${file}: ${count} event block(s) of wevtutil's text output could not be read whole (no numeric Event ID or no Source, or a header line that is not "  Label: value"; the first: Event[${event}] at line ${line}): ` +
+    `their rows are kept, with nulls where nothing was read`,
+  /** A wevtutil text export: `count` Descriptions longer than `max` characters, cut there. */
+  wevtutilDescriptionCut: (file: string, count: number, max: number) =>
+    `${file}: ${count} event Description(s) longer than ${max} characters (Windows' own are a few KB: a broken or hostile log?) were cut there`,
   /** winEventsOfKind: `count` rows of events that no lab query maps, listed by provider and id. */
   winEventsUnmapped: (file: string, count: number, list: string) =>
     `${file}: ${count} row(s) of events no lab query maps are left out of every query of it: ${list}. ` +

@@ -22,6 +22,7 @@ import { copyOfStart, truncatedLastLine } from "./truncatedLine";
 import { copyFolder, makeCopyFolder } from "./tempCopies";
 import { quoteWideIntegers, wideIntsAsText } from "./wideInts";
 import { EVTX_DOCS, isWinEventExport, markTimeCreatedWarned } from "./schemas/winEvent";
+import { fileLines, isWevtutilText, MAX_DESCRIPTION_CHARS, readWevtutilText } from "./schemas/wevtutilText";
 import { transcodeUtf16, type Utf16Encoding } from "./utf16";
 
 /**
@@ -29,7 +30,7 @@ import { transcodeUtf16, type Utf16Encoding } from "./utf16";
  * form (`#separator`, `#fields`, `#types` headers) or its JSON form (one
  * object per line, or one array of objects), told apart by the file's first bytes.
  */
-export type DataFormat = "csv" | "ndjson" | "json" | "parquet" | "ipc" | "log";
+export type DataFormat = "csv" | "ndjson" | "json" | "parquet" | "ipc" | "log" | "txt";
 
 const EXTENSIONS: Record<string, DataFormat> = {
   ".csv": "csv",
@@ -43,6 +44,8 @@ const EXTENSIONS: Record<string, DataFormat> = {
   ".ipc": "ipc",
   ".feather": "ipc",
   ".log": "log",
+  // Only wevtutil's text output (`wevtutil qe <log> /f:text`), by its first lines: other text files are no data source.
+  ".txt": "txt",
 };
 
 /** The file extensions the reader knows, e.g. `.csv`. */
@@ -145,6 +148,21 @@ function logFormatOfHead(bytes: Buffer): "zeek" | "vpcflow" | "ndjson" | "json" 
   if (isVpcFlowLog(head) || isHeaderlessVpcFlowLog(head)) return "vpcflow";
   const start = bytes.toString("latin1").replace(/^\xEF\xBB\xBF/, "").replace(/[ \t\r\n]+/g, "").slice(0, 2);
   return start.startsWith("{") ? "ndjson" : start === "[{" || start === "[]" ? "json" : undefined;
+}
+
+/**
+ * True when a `.txt` file is `wevtutil qe <log> /f:text` output ({@link isWevtutilText}): its first bytes as UTF-8, or
+ * UTF-16 after its byte-order mark (PowerShell 5.1's `>`), a compressed file's decompressed.
+ */
+export function isWevtutilTextFile(file: string): boolean {
+  try {
+    const compression = compressionOf(file) ?? (isGzipMagic(headBytes(file, 2)) ? "gzip" : undefined);
+    const bytes = compression ? decompressedHead(file, compression, 4096) : headBytes(file, 4096);
+    const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe ? "utf-16le" : bytes[0] === 0xfe && bytes[1] === 0xff ? "utf-16be" : undefined;
+    return isWevtutilText(utf16 ? new TextDecoder(utf16).decode(bytes) : bytes.toString("utf8"));
+  } catch {
+    return false;
+  }
 }
 
 /** Options of `readDataFile`. */
@@ -252,7 +270,7 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
   }
   // Integers beyond Int64 (read as Int128 from CSV and JSON) as text: JavaScript cannot read that type.
   df = wideIntsAsText(df);
-  if ((format === "ndjson" || format === "json" || format === "log") && options.parseTimes !== false) {
+  if ((format === "ndjson" || format === "json" || format === "log" || format === "txt") && options.parseTimes !== false) {
     const text = df;
     const parsed = parseTimeColumns(df, { dayFirst: options.dayFirst });
     df = parsed.frame;
@@ -393,7 +411,7 @@ function wideIntegersAsText(file: string, lines: boolean, options: ReadOptions):
 }
 
 /** Formats read as text, which a UTF-16 byte-order mark makes UTF-16 (read through a UTF-8 copy). */
-const TEXT_FORMATS: ReadonlySet<DataFormat> = new Set(["csv", "ndjson", "json", "log"]);
+const TEXT_FORMATS: ReadonlySet<DataFormat> = new Set(["csv", "ndjson", "json", "log", "txt"]);
 
 /** `UTF-16LE`/`UTF-16BE` when the file starts with that byte-order mark. */
 function utf16Encoding(file: string): Utf16Encoding | undefined {
@@ -573,6 +591,16 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       if (form === "ndjson") return zeekJsonTimes(yield* readJsonLog(file, options));
       if (form === "json") return zeekJsonTimes(readJsonArray(file));
       throw new DataFileError(msg.fileInvalid(file, "log", "neither a Zeek ASCII log (no #separator header), an AWS VPC flow log (no header line of field names) nor JSON lines (or an array of objects)"));
+    }
+    case "txt": {
+      if (!isWevtutilTextFile(file)) throw new DataFileError(msg.fileInvalid(file, format, "not wevtutil's text output (its first lines are not Event[0]: and   Log Name: …): a .txt is read only as `wevtutil qe <log> /f:text` writes it"));
+      // One pass over the lines (wevtutilText.ts), into a Get-WinEvent export's columns: winEventFields reads it next.
+      const read = readWevtutilText(fileLines(file));
+      const warn = options.warn ?? printWarning;
+      const { count, firstEvent, firstLine } = read.malformed;
+      if (count) warn(dataWarnings.wevtutilMalformed(file, count, firstEvent ?? 0, firstLine ?? 0));
+      if (read.cut) warn(dataWarnings.wevtutilDescriptionCut(file, read.cut, MAX_DESCRIPTION_CHARS));
+      return read.df;
     }
     // Typed formats synchronously, a time zone polars cannot hold (+05:30) made UTC (offsetZones.ts).
     case "parquet":
