@@ -173,11 +173,12 @@ function normalize(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions)
     const file = options.file ?? options.source;
     df = winEventsOfKind(winEventFields(wideIntsAsText(df), { warn: options.warn, source: file }), kind, { warn: options.warn ?? printWarning, source: options.source, file });
   }
-  // FailureReason, ImpersonationLevel, TokenElevationType… as words whichever export they came from (EventData has
-  // %%2313, %%1833, %%1938 where the Message has words; Sentinel's WindowsEvent has them inside its EventData column).
-  if (isDataFrame(df)) df = insertionStringWords(df);
   const layouts = labLayouts(kind);
   if (inLabLayout(df, layouts)) return df;
+  // FailureReason, ImpersonationLevel, TokenElevationType… as words whichever export they came from (EventData has
+  // %%2313, %%1833, %%1938 where the Message has words; Sentinel's WindowsEvent has them inside its EventData column).
+  // Not in a frame already in the lab's layout: the lab's own data (its processes' %%1936) stays as MSTICPy shows it.
+  if (isDataFrame(df)) df = insertionStringWords(df);
   const { schema, process } = chooseSchema(df, kind, options.source ?? "normalizeEvents");
   // Only the schema's events are mapped: an OCSF file's other classes, a Suricata EVE log's alerts and DNS records are left out.
   const tested = testedRows(schemaRows(process ? flattenProcessFields(df, process) : df, schema), schema);
