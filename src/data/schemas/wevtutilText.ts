@@ -168,7 +168,11 @@ export function readWevtutilText(lines: Iterable<string>): WevtutilRead {
   return { df, malformed, cut };
 }
 
-/** The lines of a UTF-8 file, read in 1 MiB blocks (an invalid byte throws, naming UTF-8). */
+/**
+ * The lines of a UTF-8 file, read in 1 MiB blocks (an invalid byte throws, naming UTF-8). A line longer than a
+ * Description may be is cut to one character more (so the Description's cut is counted): a file of one huge line
+ * costs no more memory than that.
+ */
 export function* fileLines(file: string): Generator<string> {
   const fd = fs.openSync(file, "r");
   try {
@@ -178,11 +182,18 @@ export function* fileLines(file: string): Generator<string> {
     for (let pos = 0; ; ) {
       const n = fs.readSync(fd, block, 0, block.length, pos);
       pos += n;
-      const text = pending + decoder.decode(block.subarray(0, n), { stream: n > 0 });
-      const lines = text.split("\n");
-      pending = n > 0 ? (lines.pop() ?? "") : "";
-      yield* lines;
-      if (n === 0) return;
+      const parts = decoder.decode(block.subarray(0, n), { stream: n > 0 }).split("\n");
+      for (let i = 0; i < parts.length; i++) {
+        if (pending.length <= MAX_DESCRIPTION_CHARS) pending += parts[i].slice(0, MAX_DESCRIPTION_CHARS + 1 - pending.length);
+        if (i < parts.length - 1) {
+          yield pending;
+          pending = "";
+        }
+      }
+      if (n === 0) {
+        if (pending) yield pending;
+        return;
+      }
     }
   } finally {
     fs.closeSync(fd);

@@ -97,6 +97,9 @@ describe("wevtutil qe /f:text output (.txt)", () => {
     const df = readDataFile(file("big.txt", lines.join("\n")), { warn: (m) => warnings.push(m) });
     assert.equal(df.height, 1);
     assert.match(warnings.join("\n"), /big\.txt: 1 event Description\(s\) longer than 1048576 characters/);
+    // One line of 8 MB (no line break): cut at the cap as it is read.
+    const oneLine = readDataFile(file("line.txt", lines.slice(0, 5).join("\n") + "\n" + "x".repeat(8_000_000)), { warn: () => {} });
+    assert.equal((col(oneLine, "Message")[0] as string).length, 1 << 20);
   });
 
   it("UTF-16 (PowerShell 5.1's `wevtutil … > x.txt`) reads the same; any other .txt is no source and readDataFile says what it reads", () => {
