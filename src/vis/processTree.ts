@@ -32,7 +32,7 @@ import { buildProcessTree, builtSchemaOf, inHuntlabNames } from "../transform/pr
 import { inferSchema, type ProcSchema } from "../transform/processTreeSchema";
 import type { LegendEntry, ProcessNode, ProcessTreeWire } from "./client/views/processTree";
 import { encodeProcesses } from "./client/processTreeWire";
-import { indent } from "./client/processTreeText";
+import { indent, inkOn } from "./client/processTreeText";
 import { CHILD_PAGE } from "./client/processTreeFolding";
 import { estimateTextWidth } from "./client/graphElements";
 import { HtmlView, type HtmlViewSpec } from "../display/htmlView";
@@ -82,12 +82,6 @@ function ramp(t: number): string {
   return VIRIDIS[Math.round(x)];
 }
 
-/** Text colour that reads on a background. */
-function inkFor(hex: string): string {
-  const n = parseInt(hex.slice(1), 16);
-  const lum = (0.299 * ((n >> 16) & 255) + 0.587 * ((n >> 8) & 255) + 0.114 * (n & 255)) / 255;
-  return lum > 0.6 ? "#111111" : "#FFFFFF";
-}
 
 /** A column as display text (times as `YYYY-MM-DD hh:mm:ss.sss`, zoned ones with their offset), cut to `max` characters; "" for a missing column. */
 function columnText(df: pl.DataFrame, column: string | undefined, max = 1000): string[] {
@@ -510,7 +504,7 @@ function svgTree(model: ProcessTreeModel, order: number[], treeW: number): SafeH
     const hidden = children[i].filter((k) => model.isVisible[k] !== 1).length;
     const label = boxLabel(node.n, node.i, hidden);
     parts.push(html`<rect x="${x(i)}" y="${y(i)}" width="${label.width}" height="${ROW_H - 5}" rx="4" fill="${node.k}" stroke="#333" stroke-width="1"${node.x ? html` stroke-dasharray="4 3"` : ""}/>`);
-    parts.push(html`<text x="${x(i) + BOX_PAD}" y="${y(i) + 15}" fill="${inkFor(node.k)}">${label.text}</text>`);
+    parts.push(html`<text x="${x(i) + BOX_PAD}" y="${y(i) + 15}" fill="${inkOn(node.k)}">${label.text}</text>`);
     // Only real spaces, tabs and line breaks fold into one space: JS's \s also takes U+FEFF, VT and U+2028,
     // which the table shows as escapes and the image showed as spaces (`powershell\ufeff-enc` as `powershell -enc`).
     const room = treeW - x(i) - label.width - 16;

@@ -49,6 +49,28 @@ export function indent(level: number): string {
   return "\u00a0\u00a0".repeat(Math.min(MAX_INDENT_LEVELS, Math.max(0, level - 1)));
 }
 
+/** WCAG relative luminance of `#RRGGBB`. */
+export function relativeLuminance(hex: string): number {
+  const n = parseInt(hex.slice(1, 7), 16);
+  const lin = (v: number): number => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4);
+  return 0.2126 * lin((n >> 16) & 255) + 0.7152 * lin((n >> 8) & 255) + 0.0722 * lin(n & 255);
+}
+
+/** WCAG contrast ratio of two `#RRGGBB` colours (1 to 21). */
+export function contrastRatio(a: string, b: string): number {
+  const [x, y] = [relativeLuminance(a), relativeLuminance(b)];
+  return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05);
+}
+
+/**
+ * Label colour on a box colour: black or white, whichever contrasts more (at
+ * least 4.58:1 on any colour). A perceived-brightness cut at 0.6 put white on
+ * orange (#F28E2B, 2.4:1) and on mid greens and greys.
+ */
+export function inkOn(hex: string): string {
+  return contrastRatio(hex, "#000000") >= contrastRatio(hex, "#FFFFFF") ? "#000000" : "#FFFFFF";
+}
+
 /** Box label: image name, PID and the count of folded children. */
 export function nodeLabel(node: ProcessNode, hiddenChildren: number): string {
   return `${revealHidden(node.n)}\n${revealHidden(node.i)}${hiddenChildren ? `  +${hiddenChildren}` : ""}`;
