@@ -55,6 +55,8 @@ export function themeCss(r: string): string {
     `${r} button{background:${t.button};color:${t.buttonText};border:1px solid ${t.border};border-radius:2px;padding:1px 6px;cursor:pointer}` +
     `${r} button:hover{border-color:${t.accent}}` +
     `${r} input:focus,${r} select:focus,${r} textarea:focus,${r} button:focus-visible{outline:1px solid ${t.accent};outline-offset:0}` +
+    // Canvas views and table rows that take the keys (client/keyboard.ts), and <summary>: a ring inside the box (parents clip).
+    `${r} [tabindex]:focus-visible,${r} summary:focus-visible{outline:2px solid ${t.accent};outline-offset:-2px}` +
     `${r} a{color:${t.link}}`
   );
 }

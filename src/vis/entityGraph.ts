@@ -542,7 +542,7 @@ function staticDetails(graph: AlertGraph): SafeHtml {
     (n) => html`<li><b>${shownName(n.type)}</b>: ${shownValue(n.label)}${n.time ? html` <span class="hl-eg-time">${n.time.toISOString()}</span>` : ""}</li>`,
   );
   const more = nodes.length > shown.length ? html`<li>… and ${nodes.length - shown.length} more</li>` : "";
-  return html`<details class="hl-eg-static-list"><summary>Nodes (${nodes.length})</summary><ul style="margin:2px 0;font-size:12px">${items}${more}</ul></details>`;
+  return html`<details class="hl-eg-static-list hl-view-textalt"><summary>Nodes (${nodes.length})</summary><ul style="margin:2px 0;font-size:12px">${items}${more}</ul></details>`;
 }
 
 function graphCss(r: string): string {

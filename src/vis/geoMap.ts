@@ -710,7 +710,7 @@ export class GeoMap implements Displayable {
     const note = coarseNote(grouped);
     // Says how much the image shows when a huge map had to be drawn on a coarser grid.
     const noteHtml = note ? html`<div class="hl-geo-static-note" style="font-size:12px">Static image: ${note}.</div>` : "";
-    return html`${noteHtml}<details class="hl-geo-static-list"><summary>Locations (${this.markerCount} points)</summary>${table}</details>${attribution}`;
+    return html`${noteHtml}<details class="hl-geo-static-list hl-view-textalt"><summary>Locations (${this.markerCount} points)</summary>${table}</details>${attribution}`;
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {

@@ -38,7 +38,8 @@ function shownPoints(p: Page): Promise<{ clusters: number; inClusters: number; s
     const clusters = Array.from(document.querySelectorAll(".marker-cluster"));
     return {
       clusters: clusters.length,
-      inClusters: clusters.reduce((s, c) => s + Number(c.textContent ?? "0"), 0),
+      // The bubble's number (its first span; the second, off screen, names it "<n> points" for screen readers).
+      inClusters: clusters.reduce((s, c) => s + Number(c.querySelector("span")?.textContent ?? "0"), 0),
       singles: document.querySelectorAll(".leaflet-marker-pane .hl-geo-pin").length,
       countries: document.querySelectorAll(".leaflet-overlay-pane path").length,
     };

@@ -327,7 +327,7 @@ describe("GeoMap", async () => {
     const near = (at: [number, number]) => at.map((v) => Math.round(v * 1e6) / 1e6);
     assert.deepEqual(near(heat.location), [51.5, -0.12]);
     assert.deepEqual(near(heat.location), near(new GeoMap().addGeoLocations(pts).centerMap().location), "as the same points as markers");
-    const table = heat.toView().toHtml().match(/<details class="hl-geo-static-list">.*?<\/details>/s)![0];
+    const table = heat.toView().toHtml().match(/<details class="hl-geo-static-list[^"]*">.*?<\/details>/s)![0];
     const rows = [...table.matchAll(/<tr><td>Density<\/td><td>([^<]*)<\/td><td[^>]*>(\d+)<\/td>/g)].map((m) => [m[1], Number(m[2])]);
     assert.deepEqual(rows, [
       ["51.500, -0.120", 5000],

@@ -18,6 +18,8 @@ declare module "leaflet" {
     chunkDelay?: number;
     chunkProgress?: (processed: number, total: number, elapsed: number) => void;
     iconCreateFunction?: (cluster: MarkerCluster) => Icon | DivIcon;
+    /** Animate splitting and merging clusters on zoom. Default true. */
+    animate?: boolean;
   }
 
   class MarkerClusterGroup extends FeatureGroup {

@@ -125,6 +125,23 @@ function readConfig(root: HTMLElement): ViewConfig {
   return JSON.parse(node.textContent ?? "null") as ViewConfig;
 }
 
+/** Class of the fallback's text forms (lists of a graph's nodes, of a map's places) that stay beside the live view. */
+const TEXT_ALTERNATIVE = "hl-view-textalt";
+
+/**
+ * Copies of the fallback's text forms under the live view: a canvas or map
+ * says nothing to a screen reader, and its data as text serves keyboard users
+ * and anyone who wants to read or copy it. Returns the copies.
+ */
+function showTextAlternatives(root: HTMLElement, fallback: HTMLElement | null): HTMLElement[] {
+  if (!fallback) return [];
+  return Array.from(fallback.querySelectorAll<HTMLElement>(`.${TEXT_ALTERNATIVE}`)).map((block) => {
+    const copy = block.cloneNode(true) as HTMLElement;
+    root.insertBefore(copy, fallback);
+    return copy;
+  });
+}
+
 function start<D>(root: HTMLElement, mount: MountView<D>): void {
   if (root.getAttribute("data-hl-live")) return;
   root.setAttribute("data-hl-live", "loading");
@@ -168,7 +185,10 @@ function start<D>(root: HTMLElement, mount: MountView<D>): void {
           return mount(live, data as D, libs, view);
         });
     })
-    .then(() => root.setAttribute("data-hl-live", "1"))
+    .then(() => {
+      showTextAlternatives(root, fallback);
+      root.setAttribute("data-hl-live", "1");
+    })
     .catch((err: unknown) => {
       if (live?.parentNode) live.parentNode.removeChild(live);
       if (fallback) fallback.style.display = "";

@@ -30,6 +30,7 @@ import {
   type NodeShape,
 } from "../graphElements";
 import { defineView, type ViewContext } from "../runtime";
+import { keyboardSurface, liveStatus, viewSummary } from "../keyboard";
 import { paintTheme, type PaintTheme } from "../theme";
 
 /** A legend entry: a node type, its count and look. */
@@ -363,6 +364,54 @@ function detailsRenderer(details: HTMLElement, nodes: ReadonlyMap<string, GraphV
   };
 }
 
+/** The graph's name for screen readers, after the view's summary. */
+const KEYS_HINT = "Up and Down arrows move through the nodes in list order, Left and Right through the nodes linked to the last one reached with Up or Down, Escape clears the selection";
+
+/** The user asked for less motion: moves jump instead of gliding. */
+function reducedMotion(): boolean {
+  return typeof matchMedia === "function" && matchMedia("(prefers-reduced-motion: reduce)").matches;
+}
+
+/**
+ * Keyboard walk of the graph (see KEYS_HINT): `select` shows a node; the
+ * returned handler takes a key and says true when it used it.
+ */
+function graphKeys(cy: cytoscape.Core, data: EntityGraphData, select: (node: cytoscape.NodeSingular, note: string) => void, clear: () => void): (key: string) => boolean {
+  let anchor = -1;
+  let hop = -1;
+  const nodeAt = (k: number): cytoscape.NodeSingular => cy.getElementById(data.nodes[k].id) as cytoscape.NodeSingular;
+  const neighbours = (): cytoscape.NodeSingular[] => (anchor < 0 ? [] : nodeAt(anchor).neighborhood("node").toArray() as cytoscape.NodeSingular[]);
+  return (key) => {
+    const n = data.nodes.length;
+    if (!n) return false;
+    if (key === "Escape") {
+      anchor = hop = -1;
+      clear();
+      return true;
+    }
+    let to = -1;
+    if (key === "ArrowDown") to = anchor < 0 ? 0 : Math.min(n - 1, anchor + 1);
+    else if (key === "ArrowUp") to = anchor < 0 ? 0 : Math.max(0, anchor - 1);
+    else if (key === "Home") to = 0;
+    else if (key === "End") to = n - 1;
+    else if (key === "ArrowRight" || key === "ArrowLeft") {
+      const near = neighbours();
+      if (anchor < 0) to = 0;
+      else if (!near.length) return true;
+      else {
+        if (key === "ArrowRight") hop = (hop + 1) % near.length;
+        else hop = hop < 0 ? near.length - 1 : (hop + near.length - 1) % near.length;
+        select(near[hop], `linked to ${data.nodes[anchor].label} (${hop + 1} of ${near.length})`);
+        return true;
+      }
+    } else return false;
+    anchor = to;
+    hop = -1;
+    select(nodeAt(to), `node ${to + 1} of ${n}`);
+    return true;
+  };
+}
+
 function utcMinute(t: number): string {
   return new Date(t).toISOString().slice(0, 16).replace("T", " ");
 }
@@ -420,6 +469,7 @@ export const boot = defineView<EntityGraphData, Libs>(async (container: GraphCon
   let dots = new Map<string, HTMLElement>();
   const nodeIndex = new Map<string, number>();
   data.nodes.forEach((n, i) => nodeIndex.set(n.id, i));
+  const say = liveStatus(view, container);
   const showDetails = (node: cytoscape.NodeSingular): void => {
     cy.elements().unselect();
     node.select();
@@ -429,13 +479,30 @@ export const boot = defineView<EntityGraphData, Libs>(async (container: GraphCon
     container.setAttribute("data-selected", node.id());
   };
   cy.on("tap", "node", (evt) => showDetails(evt.target as cytoscape.NodeSingular));
+  const onKey = graphKeys(
+    cy,
+    data,
+    (node, note) => {
+      showDetails(node);
+      const b = node.renderedBoundingBox({});
+      if (b.x1 < 0 || b.y1 < 0 || b.x2 > cy.width() || b.y2 > cy.height()) cy.center(node);
+      const d = byId.get(node.id());
+      const links = node.connectedEdges().length;
+      say(`${d?.label ?? node.id()}, ${d?.description ?? ""}, ${links} ${links === 1 ? "link" : "links"}; ${note}`);
+    },
+    () => {
+      cy.elements().unselect();
+      say("No node selected");
+    },
+  );
+  keyboardSurface(graphDiv, `${viewSummary(view) || "Entity graph"}: ${KEYS_HINT}`, onKey);
 
   if (data.timeline.length) {
     const timeline = timelineStrip(data, view, (id) => {
       const node = cy.getElementById(id);
       if (!node.length || !node.isNode()) return;
       showDetails(node);
-      cy.animate({ center: { eles: node } }, { duration: 200 });
+      cy.animate({ center: { eles: node } }, { duration: reducedMotion() ? 0 : 200 });
     });
     dots = timeline.dots;
     container.appendChild(timeline.strip);

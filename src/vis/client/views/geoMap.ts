@@ -12,6 +12,7 @@ import type * as Leaflet from "leaflet";
 import { layerSpots, pointTip, switcherLabels, type GeoMapData, type GeoMapLayerData, type GeoMapSpots } from "../geoMapData";
 import { compactCount, spotPopup, spotTooltip, tooltipElement, type SpotInfo } from "../geoMapInfo";
 import { defineView, type ViewContext } from "../runtime";
+import { viewSummary } from "../keyboard";
 import { paintTheme, type PaintTheme } from "../theme";
 
 export type { GeoMapColumn, GeoMapData, GeoMapLayerData, GeoMapLayerKind, GeoMapPlaces, GeoMapValues } from "../geoMapData";
@@ -32,7 +33,15 @@ function basemapColors(theme: PaintTheme): { sea: string; land: string; border: 
 }
 
 function createMap(L: typeof Leaflet, container: HTMLElement, data: GeoMapData, theme: PaintTheme): Leaflet.Map {
-  const map = L.map(container, { worldCopyJump: true, zoomSnap: 0.5, minZoom: 1, maxZoom: data.tiles ? data.tiles.maxZoom : 18 });
+  // Less motion asked for: zooms and fades jump (Leaflet animates them otherwise).
+  const still = typeof matchMedia === "function" && matchMedia("(prefers-reduced-motion: reduce)").matches;
+  const map = L.map(container, {
+    worldCopyJump: true,
+    zoomSnap: 0.5,
+    minZoom: 1,
+    maxZoom: data.tiles ? data.tiles.maxZoom : 18,
+    ...(still ? { zoomAnimation: false, fadeAnimation: false, markerZoomAnimation: false } : {}),
+  });
   map.setView(data.center, data.zoom);
   map.attributionControl.setPrefix(false);
   for (const a of data.attributions) map.attributionControl.addAttribution(a);
@@ -113,16 +122,24 @@ function pins(L: typeof Leaflet, info: SpotInfo, index: number): Pin[] {
   return out;
 }
 
-/** Cluster bubbles that count points, not markers (markers stand for places when a layer is big). */
-function weightedClusterIcon(L: typeof Leaflet): (cluster: Leaflet.MarkerCluster) => Leaflet.DivIcon {
+/**
+ * Cluster bubbles that count points, not markers, where markers stand for places (a big layer: `weighted`, the
+ * count compact); else markercluster's own bubble (the exact count), named the same way.
+ */
+function clusterIcon(L: typeof Leaflet, weighted: boolean): (cluster: Leaflet.MarkerCluster) => Leaflet.DivIcon {
   return (cluster) => {
     let n = 0;
-    for (const m of cluster.getAllChildMarkers()) n += isPin(m) ? m.hlWeight : 1;
+    if (weighted) for (const m of cluster.getAllChildMarkers()) n += isPin(m) ? m.hlWeight : 1;
+    else n = cluster.getChildCount();
     const inner = document.createElement("div");
     const span = document.createElement("span");
-    span.textContent = compactCount(n);
+    span.textContent = weighted ? compactCount(n) : String(n);
     inner.title = `${n} points`;
-    inner.appendChild(span);
+    // The bubble is a button (Enter zooms into it): its name, read from its content, says what the number counts.
+    const noun = document.createElement("span");
+    noun.textContent = ` points`;
+    Object.assign(noun.style, { position: "absolute", width: "1px", height: "1px", overflow: "hidden", clipPath: "inset(50%)", whiteSpace: "nowrap" });
+    inner.append(span, noun);
     const size = n < 10 ? "small" : n < 100 ? "medium" : "large";
     return L.divIcon({ html: inner, className: `marker-cluster marker-cluster-${size}`, iconSize: L.point(40, 40) });
   };
@@ -162,7 +179,9 @@ function clusterLayer(L: typeof Leaflet, map: Leaflet.Map, markers: Pin[], spots
     chunkInterval: 100,
     chunkDelay: 5,
     // Markers standing for several points: count points. (Default bubbles otherwise, as users know them.)
-    ...(spots.mode === "points" ? {} : { iconCreateFunction: weightedClusterIcon(L) }),
+    // Markers standing for several points: count points. Every bubble names itself for screen readers.
+    iconCreateFunction: clusterIcon(L, spots.mode !== "points"),
+    animate: !(typeof matchMedia === "function" && matchMedia("(prefers-reduced-motion: reduce)").matches),
     chunkProgress: (processed, total) => {
       // Adding the empty group to the map reports 0 of 0; the markers are drawn right after the last chunk's report.
       if (total > 0 && processed === total && !reported) {
@@ -207,6 +226,9 @@ export const boot = defineView<GeoMapData, GeoMapLibs>((container, data, libs, v
     switcherLabels(data.layers.map((l) => l.nameHtml)).forEach((label, i) => control.addOverlay(groups[i], label));
     control.addTo(map);
   }
+  // Leaflet makes the map focusable (arrow keys pan, + and - zoom): name it, and say where its data is as text.
+  container.setAttribute("role", "application");
+  container.setAttribute("aria-label", `${viewSummary(view) || "Map"}: arrow keys pan, plus and minus zoom, Tab reaches the clusters (Enter zooms into one); the locations are listed as text under the map`);
   const live = container as MapContainer;
   live.huntlabMap = map;
   live.huntlabLayers = groups;

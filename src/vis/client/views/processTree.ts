@@ -11,9 +11,10 @@ import { defineView, type ViewContext } from "../runtime";
 import { paintTheme, type PaintTheme } from "../theme";
 import { Folding } from "../processTreeFolding";
 import { childrenOf, decodeProcesses, type ProcessColumns } from "../processTreeWire";
-import { detailFields, MIN_TREE_LABEL_PX, nodeLabel, tableCells, tooltipText, TREE_FONT_PX, type ProcessNode } from "../processTreeText";
+import { detailFields, inkOn, MIN_TREE_LABEL_PX, nodeLabel, tableCells, tooltipText, TREE_FONT_PX, type ProcessNode } from "../processTreeText";
 import { revealHidden } from "../text";
 import { tidyTreePositions, type LayoutBox, type TidyTreeOptions } from "../processTreeLayout";
+import { keyboardSurface, liveStatus, viewSummary } from "../keyboard";
 
 export type { ProcessNode };
 
@@ -69,6 +70,8 @@ interface Parts {
   tip: HTMLDivElement;
   details: HTMLDivElement;
   count: HTMLSpanElement;
+  /** Says the selected process to screen readers. */
+  say: (text: string) => void;
 }
 
 /** Tables up to this many processes hold every row; bigger ones show pages of TABLE_PAGE rows. */
@@ -88,7 +91,10 @@ interface TablePages {
 const MORE_CLASS = "hl-pt-more";
 const MORE_PREFIX = "m";
 
-const DETAILS_HINT = "Click a process for its details; double-click to open or close its subtree.";
+const DETAILS_HINT = "Click a process for its details; double-click to open or close its subtree. Or focus the tree (Tab) and use the arrow keys; Enter opens or closes.";
+
+/** The graph's name for screen readers, after the view's summary. */
+const KEYS_HINT = "arrow keys move between processes (Up and Down in tree order, Right opens or goes to the first child, Left closes or goes to the parent), Enter or Space opens or closes a subtree";
 
 function skeleton(container: HTMLElement, view: ViewContext): Parts {
   const parts: Parts = {
@@ -99,9 +105,11 @@ function skeleton(container: HTMLElement, view: ViewContext): Parts {
     tip: view.el("div", "hl-pt-tip"),
     details: view.el("div", "hl-pt-details", DETAILS_HINT),
     count: view.el("span", "hl-pt-count"),
+    say: () => undefined,
   };
   const main = view.el("div", "hl-pt-main");
   main.append(parts.box, parts.side);
+  parts.say = liveStatus(view, parts.wrap);
   parts.box.appendChild(parts.tip);
   parts.wrap.append(parts.bar, main);
   container.appendChild(parts.wrap);
@@ -154,12 +162,6 @@ const graphStyle = (theme: PaintTheme): cytoscape.StylesheetJson => [
   },
 ] as cytoscape.StylesheetJson;
 
-/** Text colour that reads on a box colour (the static image uses the same rule). */
-function ink(hex: string): string {
-  const n = parseInt(hex.slice(1), 16);
-  const lum = (0.299 * ((n >> 16) & 255) + 0.587 * ((n >> 8) & 255) + 0.114 * (n & 255)) / 255;
-  return lum > 0.6 ? "#111" : "#fff";
-}
 
 /** Padding of a fit, in pixels. */
 const FIT_PADDING = 10;
@@ -252,6 +254,9 @@ class LiveTree {
   private selectedRow: HTMLTableRowElement | null = null;
   private selectedIndex = -1;
   private table: TablePages | null = null;
+  /** The visible processes in tree order (depth first), as the keys walk them, and each one's place in it. */
+  private order: number[] = [];
+  private readonly place = new Map<number, number>();
 
   readonly focus: FocusLabels;
 
@@ -271,6 +276,9 @@ class LiveTree {
   /** Brings the graph to the visible set; centres on `focus`, or fits the whole tree. */
   render(focus?: number): void {
     const want = this.folding.visible();
+    this.order = want;
+    this.place.clear();
+    want.forEach((i, k) => this.place.set(i, k));
     const keep = new Uint8Array(this.nodes.length);
     for (const i of want) keep[i] = 1;
     this.cy.batch(() => {
@@ -344,7 +352,7 @@ class LiveTree {
       if (this.shown[i]) continue;
       this.shown[i] = 1;
       const n = this.nodes[i];
-      add.push({ group: "nodes", data: { id: String(i), label: nodeLabel(n, this.folding.hiddenChildren(i)), k: n.k, ink: ink(n.k), x: n.x } });
+      add.push({ group: "nodes", data: { id: String(i), label: nodeLabel(n, this.folding.hiddenChildren(i)), k: n.k, ink: inkOn(n.k), x: n.x } });
     }
     for (const i of want) {
       const p = this.nodes[i].p;
@@ -357,10 +365,79 @@ class LiveTree {
     if (!this.folding.set(i, open)) return;
     this.render(i);
     this.showDetails(i);
+    if (i === this.selectedIndex) this.parts.say(this.spoken(i));
   }
 
-  select(i: number, fromTable = false): void {
+  /**
+   * A key on the focused tree (the ARIA tree pattern, over the visible
+   * processes): Up/Down the previous/next in tree order, Right opens a closed
+   * process or goes to its first child, Left closes an open one or goes to the
+   * parent, Home/End the first/last, Enter/Space open or close. With nothing
+   * selected, a key selects the first process. True when the key was used.
+   */
+  key(key: string): boolean {
+    const order = this.order;
+    const i = this.selectedIndex;
+    const at = this.place.get(i);
+    if (at === undefined) {
+      if (!order.length || key === "Escape") return false;
+      this.select(order[0], false, true);
+      return true;
+    }
+    const kids = this.data.children[i].length;
+    const open = this.folding.isOpen(i);
+    let next = -1;
+    switch (key) {
+      case "ArrowDown":
+        next = order[at + 1] ?? -1;
+        break;
+      case "ArrowUp":
+        next = order[at - 1] ?? -1;
+        break;
+      case "Home":
+        next = order[0];
+        break;
+      case "End":
+        next = order[order.length - 1];
+        break;
+      case "ArrowRight":
+        if (kids && !open) this.setExpanded(i, true);
+        else if (kids && this.nodes[order[at + 1]]?.p === i) next = order[at + 1];
+        break;
+      case "ArrowLeft":
+        if (kids && open) this.setExpanded(i, false);
+        else next = this.nodes[i].p;
+        break;
+      case "Enter":
+      case " ":
+        if (kids) this.setExpanded(i, !open);
+        break;
+      default:
+        return false;
+    }
+    if (next >= 0 && next !== i) this.select(next, false, true);
+    return true;
+  }
+
+  /** What a screen reader says for a process: name, PID, level, user, and its children (open or closed). */
+  private spoken(i: number): string {
+    const n = this.nodes[i];
+    const kids = this.data.children[i].length;
+    const fold = !kids ? "no children" : `${kids} ${kids === 1 ? "child" : "children"}, ${this.folding.isOpen(i) ? "open" : "closed"}`;
+    return revealHidden(`${n.n}, PID ${n.i}, level ${n.l}${n.u ? `, user ${n.u}` : ""}${n.x ? ", inferred parent" : ""}, ${fold}`);
+  }
+
+  /** Pans the graph to a process that is out of view (a key moved there). */
+  private reveal(i: number): void {
+    const el = this.cy.getElementById(String(i));
+    if (el.empty()) return;
+    const b = el.renderedBoundingBox({});
+    if (b.x1 < 0 || b.y1 < 0 || b.x2 > this.cy.width() || b.y2 > this.cy.height()) this.cy.center(el);
+  }
+
+  select(i: number, fromTable = false, byKey = false): void {
     if (this.folding.openAncestors(i)) this.render(i);
+    else if (byKey) this.reveal(i);
     this.cy.$(":selected").forEach((n) => {
       n.unselect();
       this.focus.set(n.id(), false);
@@ -370,6 +447,7 @@ class LiveTree {
     this.showDetails(i);
     this.container.setAttribute("data-selected", String(i));
     this.selectedIndex = i;
+    this.parts.say(this.spoken(i));
     if (this.table) {
       this.showPage(Math.floor(i / this.table.size));
       const row = this.rows?.get(i);
@@ -381,9 +459,14 @@ class LiveTree {
     if (this.selectedRow) {
       this.selectedRow.classList.remove("hl-pt-selected");
       this.selectedRow.removeAttribute("aria-selected");
+      this.selectedRow.tabIndex = -1;
     }
     this.selectedRow = row;
+    // One row in the Tab order: the selected one, else the page's first.
+    const first = this.table?.body.rows[0];
+    if (first) first.tabIndex = row ? -1 : 0;
     if (!row) return;
+    row.tabIndex = 0;
     row.classList.add("hl-pt-selected");
     row.setAttribute("aria-selected", "true");
     if (scroll && row.scrollIntoView) row.scrollIntoView({ block: "nearest" });
@@ -392,6 +475,8 @@ class LiveTree {
   showDetails(i: number): void {
     const { details } = this.parts;
     const view = this.view;
+    // A button of the panel that had the focus (Expand, Show more) gets it back once the panel is rebuilt.
+    const focused = document.activeElement instanceof HTMLButtonElement && details.contains(document.activeElement) ? document.activeElement.className : "";
     details.textContent = "";
     for (const [heading, value] of detailFields(this.nodes[i], this.data.legendTitle)) {
       details.append(view.el("b", undefined, heading), view.el("span", undefined, value));
@@ -403,6 +488,18 @@ class LiveTree {
     toggle.type = "button";
     toggle.addEventListener("click", () => this.setExpanded(i, !this.folding.isOpen(i)));
     details.append(view.el("div"), toggle);
+    if (focused === toggle.className) toggle.focus();
+    // The "+N more" box is pixels: its button here serves the keyboard.
+    const more = this.folding.moreChildren(i);
+    if (!more) return;
+    const next = view.el("button", "hl-pt-more-btn", `Show more children (${more} not shown)`);
+    next.type = "button";
+    next.addEventListener("click", () => {
+      this.showMore(i);
+      this.showDetails(i);
+    });
+    details.append(view.el("div"), next);
+    if (focused === next.className) next.focus();
   }
 
   showTip(i: number, at: cytoscape.Position): void {
@@ -430,6 +527,18 @@ class LiveTree {
       const row = (e.target as HTMLElement).closest("tr");
       const i = row ? Number(row.getAttribute("data-node")) : NaN;
       if (Number.isInteger(i)) this.select(i, true);
+    });
+    // Keys on a focused row: Up/Down select the row above/below, Enter/Space the row itself.
+    body.addEventListener("keydown", (e) => {
+      const row = (e.target as HTMLElement).closest("tr");
+      if (!row || e.ctrlKey || e.altKey || e.metaKey) return;
+      const to = e.key === "ArrowDown" ? row.nextElementSibling : e.key === "ArrowUp" ? row.previousElementSibling : e.key === "Enter" || e.key === " " ? row : null;
+      if (!to) return;
+      e.preventDefault();
+      const i = Number(to.getAttribute("data-node"));
+      if (!Number.isInteger(i)) return;
+      this.select(i, true);
+      this.rows?.get(i)?.focus();
     });
     table.appendChild(body);
     const wrap = view.el("div", "hl-pt-table-wrap");
@@ -472,6 +581,7 @@ class LiveTree {
     for (let i = page * t.size; i < Math.min(n, (page + 1) * t.size); i += 1) {
       const tr = this.view.el("tr");
       tr.setAttribute("data-node", String(i));
+      tr.tabIndex = -1;
       for (const c of tableCells(this.nodes[i], withLegend)) tr.appendChild(this.view.el("td", undefined, c));
       this.rows.set(i, tr);
       fragment.appendChild(tr);
@@ -480,6 +590,12 @@ class LiveTree {
     t.body.appendChild(fragment);
     t.label.textContent = `rows ${page * t.size + 1}–${Math.min(n, (page + 1) * t.size)} of ${n}`;
     this.highlightRow(this.rows.get(this.selectedIndex) ?? null, false);
+  }
+
+  /** Keys on the graph (see {@link key}). */
+  keys(): void {
+    const title = viewSummary(this.view) || "Process tree";
+    keyboardSurface(this.parts.box, `${title}: ${KEYS_HINT}`, (key) => this.key(key));
   }
 
   api(): ProcessTreeApi {
@@ -564,6 +680,7 @@ export const boot = defineView<ProcessTreeWire, Libs>((container, wire, libs, vi
   const tree = new LiveTree(data, view, container, parts, cy);
   wireGraphEvents(tree, parts.tip, parts.box);
   toolbar(tree, data, parts, view);
+  tree.keys();
   if (data.showTable) parts.wrap.appendChild(tree.linkedTable());
   performance.mark("hl-pt:built");
   tree.render();

@@ -1,0 +1,245 @@
+/**
+ * Keyboard and screen-reader access to the live views, in Chromium (WCAG 2.1 AA):
+ * the canvas views (process tree, entity graph) and the map are reached with
+ * Tab, named, show a focus ring, and are walked with the arrow keys, each move
+ * said by a status line; the process tree's linked table is walked by rows;
+ * the graph's and the map's data stay on the page as text beside the live view;
+ * every control of the live outputs has an accessible name (Playwright's ARIA
+ * snapshot); with `prefers-reduced-motion` the map does not animate.
+ * Contrast of texts: darkTheme.browser.test.ts; of process box labels: here (canvas) and test/vis/processTreeContrast.test.ts.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import type { Browser, Page } from "playwright-core";
+import { toMimeBundle } from "../../src/display/display";
+import { GeoLocation, Ip, SecurityAlert } from "../../src/entities";
+import { QueryProvider } from "../../src/index";
+import { buildProcessTree } from "../../src/transform/processTree";
+import { addRelatedAlerts, createAlertGraph } from "../../src/vis/alertGraph";
+import { contrastRatio } from "../../src/vis/client/processTreeText";
+import { drawAlertEntityGraph } from "../../src/vis/entityGraph";
+import { GeoMap } from "../../src/vis/geoMap";
+import { plotProcessTree } from "../../src/vis/processTree";
+import { chromiumMissing, openOffline, type OfflinePage } from "./chromium";
+import { KEEP_NAMES } from "./contrast";
+import { PLAIN_LIGHT, themedPage } from "./fixtures/jupyterlabThemes";
+import { releaseChromium, sharedChromium } from "./sharedChromium";
+
+const skip = chromiumMissing();
+const DATA = join(__dirname, "../../data");
+const VIEWS = ["process-tree", "entity-graph", "geo-map", "query-browser"] as const;
+const scope = (name: (typeof VIEWS)[number]): string => `.output[data-output="${VIEWS.indexOf(name)}"]`;
+
+/** The views, from the lab's data (as the notebook makes them). */
+async function viewHtmls(): Promise<string[]> {
+  const qp = new QueryProvider("LocalData", { dataPaths: [DATA], queryPaths: [DATA] });
+  const procs = await qp.WindowsSecurity.get_process_tree();
+  const alerts = await qp.SecurityAlert.list_alerts();
+  const places: [string, string, number, number][] = [
+    ["131.107.147.209", "Redmond", 47.68, -122.12],
+    ["131.107.160.1", "Redmond", 47.68, -122.12],
+    ["23.97.60.214", "Amsterdam", 52.37, 4.89],
+    ["40.76.4.15", "Boydton", 36.67, -78.39],
+  ];
+  const ips = places.map(([Address, City, Latitude, Longitude]) => new Ip({ Address, Location: new GeoLocation({ City, Latitude, Longitude }) }));
+  return [
+    plotProcessTree(buildProcessTree(procs), { legendCol: "SubjectUserName", showTable: true }),
+    drawAlertEntityGraph(addRelatedAlerts(alerts, createAlertGraph(new SecurityAlert(alerts, 0))), { width: 15 }),
+    new GeoMap({ title: "Sign-ins" }).addIpCluster(ips).centerMap(),
+    (qp as unknown as { browseQueries(): unknown }).browseQueries(),
+  ].map((v) => String(toMimeBundle(v)["text/html"]));
+}
+
+/** The focused element: its classes, role, name and outline. */
+async function focused(page: Page): Promise<{ cls: string; role: string; label: string; outline: string; width: number }> {
+  await page.evaluate(KEEP_NAMES);
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement;
+    const style = getComputedStyle(el);
+    return { cls: String(el.className), role: el.getAttribute("role") ?? "", label: el.getAttribute("aria-label") ?? "", outline: style.outlineStyle, width: parseFloat(style.outlineWidth) };
+  });
+}
+
+/** A live output's attribute (`data-selected`, `data-visible-nodes`). */
+function liveAttr(page: Page, where: string, name: string): Promise<string | null> {
+  return page.locator(`${where} .hl-view-live`).getAttribute(name);
+}
+
+/** The text the view's status line (the screen reader's) holds now. */
+function status(page: Page, where: string): Promise<string> {
+  return page.locator(`${where} [role=status]`).innerText();
+}
+
+describe("keyboard and screen-reader access to the live views", { skip, timeout: 300_000 }, () => {
+  let browser: Browser;
+  let o: OfflinePage;
+  before(async () => {
+    browser = await sharedChromium();
+    o = await openOffline(browser, themedPage(PLAIN_LIGHT, await viewHtmls()), { name: "a11y", viewport: { width: 1200, height: 900 } });
+    await o.page.waitForFunction((n) => document.querySelectorAll('[data-hl-live="1"]').length === n, VIEWS.length, { timeout: 60_000 });
+  });
+  after(async () => {
+    await o?.close();
+    await releaseChromium(browser);
+  });
+
+  it("process tree: Tab reaches the tree (named, with a focus ring); the arrow keys walk it, Enter folds, a status line says each process", async () => {
+    const { page } = o;
+    const where = scope("process-tree");
+    await page.locator(`${where} .hl-pt-btn`).last().focus();
+    await page.keyboard.press("Tab");
+    const f = await focused(page);
+    assert.match(f.cls, /hl-pt-cy/, "Tab after the toolbar reaches the tree");
+    assert.equal(f.role, "application");
+    assert.match(f.label, /^Process tree: \d+ of \d+ processes: arrow keys/);
+    assert.ok(f.outline !== "none" && f.width >= 2, `focus ring: ${f.outline} ${f.width}px`);
+    await page.evaluate(KEEP_NAMES);
+    const nodes = await page.evaluate(
+      (where) => (document.querySelector(where + " .hl-view") as unknown as { huntlabProcessTree: { nodes: { p: number; n: string; i: string }[] } }).huntlabProcessTree.nodes.map((n) => ({ p: n.p, n: n.n, i: n.i })),
+      where,
+    );
+    const visible = Number(await liveAttr(page, where, "data-visible-nodes"));
+    assert.equal(visible, nodes.length, "the lab's tree opens whole");
+    const root = nodes.findIndex((n) => n.p < 0);
+    const firstChild = nodes.findIndex((n) => n.p === root);
+    await page.keyboard.press("ArrowDown");
+    assert.equal(await liveAttr(page, where, "data-selected"), String(root), "the first key selects the first process");
+    assert.match(await status(page, where), new RegExp(`^${nodes[root].n.replace(/[.\\$]/g, "\\$&")}, PID ${nodes[root].i}, level 1.*open`));
+    await page.keyboard.press("ArrowDown");
+    assert.equal(await liveAttr(page, where, "data-selected"), String(firstChild), "Down: the next in tree order, the first child");
+    const hasKids = nodes.some((n) => n.p === firstChild);
+    assert.ok(hasKids, "the lab's tree: the first child has children");
+    await page.keyboard.press("ArrowLeft");
+    assert.ok(Number(await liveAttr(page, where, "data-visible-nodes")) < visible, "Left on an open process closes it");
+    assert.match(await status(page, where), /closed$/);
+    await page.keyboard.press("ArrowRight");
+    assert.equal(Number(await liveAttr(page, where, "data-visible-nodes")), visible, "Right on a closed process opens it");
+    assert.match(await status(page, where), /open$/);
+    await page.keyboard.press("End");
+    const last = Number(await liveAttr(page, where, "data-selected"));
+    assert.ok(last !== root && !nodes.some((n) => n.p === last), "End: the last visible process, a leaf");
+    await page.keyboard.press("ArrowLeft");
+    assert.equal(await liveAttr(page, where, "data-selected"), String(nodes[last].p), "Left on a leaf: its parent");
+    await page.keyboard.press("Home");
+    assert.equal(await liveAttr(page, where, "data-selected"), String(root), "Home: the first process");
+    await page.keyboard.press("Enter");
+    assert.ok(Number(await liveAttr(page, where, "data-visible-nodes")) < visible, "Enter closes the subtree");
+    await page.keyboard.press(" ");
+    assert.equal(Number(await liveAttr(page, where, "data-visible-nodes")), visible, "Space opens it again");
+    await page.keyboard.press("ArrowRight");
+    assert.equal(await liveAttr(page, where, "data-selected"), String(firstChild), "Right on an open process: its first child");
+    assert.match(f.cls, /hl-pt-cy/);
+    assert.match((await focused(page)).cls, /hl-pt-cy/, "the tree keeps the focus");
+  });
+
+  it("process tree: the linked table's rows are reached with Tab and walked with Up and Down", async () => {
+    const { page } = o;
+    const where = scope("process-tree");
+    const row = page.locator(`${where} .hl-pt-table tbody tr[tabindex="0"]`);
+    assert.equal(await row.count(), 1, "one row in the Tab order");
+    await row.focus();
+    const from = Number(await row.getAttribute("data-node"));
+    await page.keyboard.press("ArrowDown");
+    const to = Number(await page.evaluate(() => document.activeElement?.getAttribute("data-node")));
+    assert.equal(to, from + 1, "Down moves the focus to the next row");
+    assert.equal(await liveAttr(page, where, "data-selected"), String(to), "and selects its process");
+    assert.equal(await page.locator(`${where} .hl-pt-table tbody tr[aria-selected="true"]`).getAttribute("data-node"), String(to));
+    await page.keyboard.press("ArrowUp");
+    assert.equal(await liveAttr(page, where, "data-selected"), String(from));
+  });
+
+  it("process tree: every box label reads on its box in the live view (4.5:1)", async () => {
+    const { page } = o;
+    await page.evaluate(KEEP_NAMES);
+    const pairs = await page.evaluate((where) => {
+      const cy = (document.querySelector(where + " .hl-view") as unknown as { huntlabProcessTree: { cy: { nodes(): { map<T>(f: (n: { data(k: string): string }) => T): T[] } } } }).huntlabProcessTree.cy;
+      return cy.nodes().map((n) => [n.data("k"), n.data("ink")] as [string, string]);
+    }, scope("process-tree"));
+    assert.ok(pairs.length > 10);
+    const hex = (c: string): string => (c.length === 4 ? `#${[...c.slice(1)].map((d) => d + d).join("")}` : c);
+    const low = pairs.filter(([k, ink]) => contrastRatio(hex(k), hex(ink)) < 4.5);
+    assert.deepEqual(low, []);
+  });
+
+  it("entity graph: a named keyboard surface; Up/Down walk the nodes, Left/Right the linked ones, Escape clears; its nodes stay listed as text", async () => {
+    const { page } = o;
+    const where = scope("entity-graph");
+    const graph = page.getByRole("application", { name: /^Alert entity graph: \d+ nodes, \d+ edges .*arrow/ });
+    assert.equal(await graph.count(), 1);
+    await graph.focus();
+    const f = await focused(page);
+    assert.ok(f.outline !== "none" && f.width >= 2, `focus ring: ${f.outline} ${f.width}px`);
+    await page.keyboard.press("ArrowDown");
+    const first = await liveAttr(page, where, "data-selected");
+    assert.ok(first, "the first key selects a node");
+    assert.match(await status(page, where), /; node 1 of \d+$/);
+    assert.match(await page.locator(`${where} .hl-eg-details h4`).innerText(), /\S/, "the details panel shows it");
+    await page.keyboard.press("ArrowRight");
+    const linked = await liveAttr(page, where, "data-selected");
+    assert.notEqual(linked, first);
+    assert.match(await status(page, where), /; linked to .* \(1 of \d+\)$/);
+    await page.evaluate(KEEP_NAMES);
+    const adjacent = await page.evaluate(
+      ([where, a, b]) => (document.querySelector(where + " .hl-view-live") as unknown as { huntlabCy: { getElementById(id: string): { neighborhood(s: string): { some(f: (n: { id(): string }) => boolean): boolean } } } }).huntlabCy.getElementById(a!).neighborhood("node").some((n) => n.id() === b),
+      [where, first, linked] as const,
+    );
+    assert.ok(adjacent, "Right goes to a node linked to the first");
+    await page.keyboard.press("ArrowDown");
+    assert.match(await status(page, where), /; node 2 of \d+$/, "Down goes on from the last node reached with Down");
+    await page.keyboard.press("Escape");
+    assert.match(await status(page, where), /No node selected/);
+    // The node list beside the live graph (the static one is hidden with the image).
+    const text = page.locator(`${where} .hl-view > .hl-view-textalt`);
+    assert.equal(await text.count(), 1);
+    assert.ok(await text.isVisible());
+    assert.match(await text.locator("summary").innerText(), /^Nodes \(\d+\)$/);
+  });
+
+  it("geo map: the map is a named keyboard surface, cluster bubbles say what they count, the places stay listed as text", async () => {
+    const { page } = o;
+    const where = scope("geo-map");
+    const map = page.locator(where).getByRole("application", { name: /^World map: .*arrow keys pan/ });
+    assert.equal(await map.count(), 1);
+    const bubbles = page.locator(where).getByRole("button", { name: /^\d+ points$/ });
+    assert.ok((await bubbles.count()) >= 1, "cluster bubbles named '<n> points'");
+    const text = page.locator(`${where} .hl-view > .hl-view-textalt`);
+    assert.ok(await text.isVisible());
+    assert.match(await text.locator("summary").innerText(), /^Locations \(4 points\)$/);
+    assert.equal(await text.locator("tbody tr").count(), 3, "three places");
+  });
+
+  it("every control of the live outputs has an accessible name, and everything in the Tab order is a control", async () => {
+    await o.page.evaluate(KEEP_NAMES);
+    // A focusable element that is not a native control (or a table row, named by its cells) needs a role and a name (Leaflet's map container had neither).
+    const bare = await o.page.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLElement>(".output [tabindex]"))
+        .filter((el) => el.tabIndex >= 0 && el.getClientRects().length > 0 && !/^(A|BUTTON|INPUT|SELECT|TEXTAREA|SUMMARY|TR)$/.test(el.tagName))
+        .filter((el) => !el.getAttribute("role") || !(el.getAttribute("aria-label") || el.textContent?.trim()))
+        .map((el) => `${el.tagName.toLowerCase()}.${String(el.className).split(" ").join(".")}`),
+    );
+    assert.deepEqual(bare, []);
+    for (const name of VIEWS) {
+      const snapshot = await o.page.locator(scope(name)).ariaSnapshot();
+      const unnamed = snapshot.split("\n").filter((l) => /^\s*- (button|checkbox|searchbox|textbox|listbox|combobox|application|link|slider|tree|grid)( \[[^\]]*\])*:?$/.test(l));
+      assert.deepEqual(unnamed, [], `${name}:\n${snapshot.slice(0, 2000)}`);
+    }
+  });
+
+  it("with prefers-reduced-motion, the map zooms and clusters without animation", async () => {
+    const { page } = o;
+    await page.emulateMedia({ reducedMotion: "reduce" });
+    try {
+      await page.reload({ waitUntil: "load" });
+      await page.waitForFunction((n) => document.querySelectorAll('[data-hl-live="1"]').length === n, VIEWS.length, { timeout: 60_000 });
+      await page.evaluate(KEEP_NAMES);
+      const options = await page.evaluate((where) => {
+        const map = (document.querySelector(where + " .hl-view-live") as unknown as { huntlabMap: { options: Record<string, unknown> } }).huntlabMap;
+        return { zoom: map.options.zoomAnimation, fade: map.options.fadeAnimation };
+      }, scope("geo-map"));
+      assert.deepEqual(options, { zoom: false, fade: false });
+    } finally {
+      await page.emulateMedia({ reducedMotion: null });
+    }
+  });
+});
