@@ -147,7 +147,7 @@ export class TIProgress {
     const num = trustedHtml(`style="text-align:right;padding:1px 8px"`);
     const rows = this.tallies.map(
       (t) =>
-        html`<tr><td style="padding:1px 8px">${t.provider}</td><td style="padding:1px 8px"><progress max="${Math.max(1, t.total)}" value="${t.done}"></progress></td>${[
+        html`<tr><td style="padding:1px 8px">${t.provider}</td><td style="padding:1px 8px"><progress max="${Math.max(1, t.total)}" value="${t.done}" aria-label="${t.provider}: ${t.done} of ${t.total} looked up"></progress></td>${[
           `${t.done}/${t.total}`, t.found, t.notFound, t.skipped, t.failed, t.cached,
         ].map((n) => html`<td ${num}>${n}</td>`)}</tr>`,
     );

@@ -18,6 +18,7 @@
  * already made, and `display(chart)` (synchronous) sends the bundle.
  */
 import { revealHidden } from "../common/hiddenChars";
+import { cutText } from "../common/cutText";
 import { inspect, type InspectOptions } from "node:util";
 import type * as Vega from "vega";
 import type * as VegaLite from "vega-lite";
@@ -207,8 +208,14 @@ function guardTitles(value: unknown, inTitle = false, depth = 0): unknown {
   return out;
 }
 
+/** Longest chart description (the accessible name of the chart); the text form can list hundreds of lanes. */
+const MAX_DESCRIPTION = 1000;
+
 function normaliseSpec(spec: VegaLiteSpec, options: VegaLiteChartOptions): VegaLiteSpec {
-  const out = { ...(guardTitles(spec) as VegaLiteSpec), $schema: VEGA_LITE_SCHEMA } as VegaLiteSpec & { usermeta?: Record<string, unknown> };
+  const out = { ...(guardTitles(spec) as VegaLiteSpec), $schema: VEGA_LITE_SCHEMA } as VegaLiteSpec & { usermeta?: Record<string, unknown>; description?: unknown };
+  // Vega names the chart with the description (aria-label of its canvas or SVG): without one a screen reader met an
+  // unnamed "graphics document". The text form says what the chart shows (events, lanes and counts, time range).
+  if (typeof out.description !== "string") out.description = cutText(revealHidden(options.text ?? defaultText(out)), MAX_DESCRIPTION);
   if (options.renderer) {
     const usermeta = (out.usermeta ?? {}) as { embedOptions?: Record<string, unknown> };
     out.usermeta = { ...usermeta, embedOptions: { ...(usermeta.embedOptions ?? {}), renderer: options.renderer } };

@@ -12,6 +12,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Browser, Page } from "playwright-core";
+import { TIProgress } from "../../src/context/tiProgress";
 import { toMimeBundle } from "../../src/display/display";
 import { GeoLocation, Ip, SecurityAlert } from "../../src/entities";
 import { QueryProvider } from "../../src/index";
@@ -21,14 +22,18 @@ import { contrastRatio } from "../../src/vis/client/processTreeText";
 import { drawAlertEntityGraph } from "../../src/vis/entityGraph";
 import { GeoMap } from "../../src/vis/geoMap";
 import { plotProcessTree } from "../../src/vis/processTree";
+import { timeline } from "../../src/vis/timeline";
 import { chromiumMissing, openOffline, type OfflinePage } from "./chromium";
 import { KEEP_NAMES } from "./contrast";
 import { PLAIN_LIGHT, themedPage } from "./fixtures/jupyterlabThemes";
 import { releaseChromium, sharedChromium } from "./sharedChromium";
+import { vegaPage, waitReady } from "./vegaPage";
 
 const skip = chromiumMissing();
 const DATA = join(__dirname, "../../data");
-const VIEWS = ["process-tree", "entity-graph", "geo-map", "query-browser"] as const;
+const VIEWS = ["process-tree", "entity-graph", "geo-map", "query-browser", "ti-progress"] as const;
+/** Of VIEWS, those with a live part (the others are static HTML). */
+const LIVE_VIEWS = 4;
 const scope = (name: (typeof VIEWS)[number]): string => `.output[data-output="${VIEWS.indexOf(name)}"]`;
 
 /** The views, from the lab's data (as the notebook makes them). */
@@ -43,12 +48,15 @@ async function viewHtmls(): Promise<string[]> {
     ["40.76.4.15", "Boydton", 36.67, -78.39],
   ];
   const ips = places.map(([Address, City, Latitude, Longitude]) => new Ip({ Address, Location: new GeoLocation({ City, Latitude, Longitude }) }));
-  return [
+  const views: unknown[] = [
     plotProcessTree(buildProcessTree(procs), { legendCol: "SubjectUserName", showTable: true }),
     drawAlertEntityGraph(addRelatedAlerts(alerts, createAlertGraph(new SecurityAlert(alerts, 0))), { width: 15 }),
     new GeoMap({ title: "Sign-ins" }).addIpCluster(ips).centerMap(),
     (qp as unknown as { browseQueries(): unknown }).browseQueries(),
-  ].map((v) => String(toMimeBundle(v)["text/html"]));
+  ];
+  const progress = new TIProgress([{ name: "LocalTI", total: 3 }, { name: "GreyNoise", total: 3 }], 3, false);
+  progress.record(0, { status: 0, result: true, severity: "high" }, false);
+  return [...views, progress].map((v) => String(toMimeBundle(v)["text/html"]));
 }
 
 /** The focused element: its classes, role, name and outline. */
@@ -77,7 +85,7 @@ describe("keyboard and screen-reader access to the live views", { skip, timeout:
   before(async () => {
     browser = await sharedChromium();
     o = await openOffline(browser, themedPage(PLAIN_LIGHT, await viewHtmls()), { name: "a11y", viewport: { width: 1200, height: 900 } });
-    await o.page.waitForFunction((n) => document.querySelectorAll('[data-hl-live="1"]').length === n, VIEWS.length, { timeout: 60_000 });
+    await o.page.waitForFunction((n) => document.querySelectorAll('[data-hl-live="1"]').length === n, LIVE_VIEWS, { timeout: 60_000 });
   });
   after(async () => {
     await o?.close();
@@ -221,8 +229,22 @@ describe("keyboard and screen-reader access to the live views", { skip, timeout:
     assert.deepEqual(bare, []);
     for (const name of VIEWS) {
       const snapshot = await o.page.locator(scope(name)).ariaSnapshot();
-      const unnamed = snapshot.split("\n").filter((l) => /^\s*- (button|checkbox|searchbox|textbox|listbox|combobox|application|link|slider|tree|grid)( \[[^\]]*\])*:?$/.test(l));
+      const unnamed = snapshot.split("\n").filter((l) => /^\s*- (button|checkbox|searchbox|textbox|listbox|combobox|application|link|slider|tree|grid|progressbar)( \[[^\]]*\])*:?$/.test(l));
       assert.deepEqual(unnamed, [], `${name}:\n${snapshot.slice(0, 2000)}`);
+    }
+  });
+
+  it("a timeline is named by its text form (Vega's aria-label from the spec's description)", async () => {
+    const qp = new QueryProvider("LocalData", { dataPaths: [DATA], queryPaths: [DATA] });
+    const chart = await timeline(await qp.SecurityAlert.list_alerts(), { sourceColumns: ["AlertName"], groupBy: "Severity", title: "Alerts" });
+    const page = await openOffline(browser, vegaPage([chart.spec]), { name: "a11y-timeline" });
+    try {
+      await waitReady(page.page);
+      const chartEl = page.page.locator("#chart0");
+      assert.equal(await chartEl.getAttribute("role"), "graphics-document");
+      assert.match((await chartEl.getAttribute("aria-label")) ?? "", /^Timeline: Alerts — \d+ event\(s\) in \d+ lane\(s\) by Severity: /);
+    } finally {
+      await page.close();
     }
   });
 
@@ -231,7 +253,7 @@ describe("keyboard and screen-reader access to the live views", { skip, timeout:
     await page.emulateMedia({ reducedMotion: "reduce" });
     try {
       await page.reload({ waitUntil: "load" });
-      await page.waitForFunction((n) => document.querySelectorAll('[data-hl-live="1"]').length === n, VIEWS.length, { timeout: 60_000 });
+      await page.waitForFunction((n) => document.querySelectorAll('[data-hl-live="1"]').length === n, LIVE_VIEWS, { timeout: 60_000 });
       await page.evaluate(KEEP_NAMES);
       const options = await page.evaluate((where) => {
         const map = (document.querySelector(where + " .hl-view-live") as unknown as { huntlabMap: { options: Record<string, unknown> } }).huntlabMap;

@@ -147,9 +147,10 @@ describe("Vega-Lite spec snapshots", () => {
     snapshotSpec("timeseries-anomalies", async () => {
       const df = anomalies();
       const chart = await timeseriesAnomaliesChart(df, { y: "TotalBytesSent" });
-      // The chart sends the builder's spec with the v5 $schema added, nothing else. (Compared as
-      // JSON: rendering the PNG makes vega tag the data rows with symbol keys, which JSON omits.)
-      assert.equal(json(chart.spec), json({ ...timeseriesAnomaliesSpec(df, { y: "TotalBytesSent" }), $schema: VEGA_LITE_SCHEMA }));
+      // The chart sends the builder's spec with the v5 $schema and its text form as the description (the
+      // chart's accessible name) added, nothing else. (Compared as JSON: rendering the PNG makes vega tag
+      // the data rows with symbol keys, which JSON omits.)
+      assert.equal(json(chart.spec), json({ ...timeseriesAnomaliesSpec(df, { y: "TotalBytesSent" }), $schema: VEGA_LITE_SCHEMA, description: chart.text }));
       return chart.spec;
     }));
 

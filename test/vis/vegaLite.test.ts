@@ -16,6 +16,18 @@ const SPEC: VegaLiteSpec = {
 };
 
 describe("vegaLiteChart", () => {
+  it("names the chart: its text form is the spec's description (Vega's aria-label), hidden characters revealed; a spec's own description is kept", async () => {
+    const alerts = pl.DataFrame({ TimeGenerated: [new Date("2024-03-01T08:00:00Z"), new Date("2024-03-01T09:00:00Z")], AlertName: ["a", "b"], Severity: ["High", "Low\u202e"] });
+    const chart = await timeline(alerts, { sourceColumns: ["AlertName"], groupBy: "Severity", title: "Alerts" });
+    const description = (chart.spec as { description?: string }).description ?? "";
+    assert.match(description, /^Timeline: Alerts — 2 event\(s\) in 2 lane\(s\) by Severity: .*High \(1\).*2024-03-01 08:00:00.000 → 2024-03-01 09:00:00.000 UTC$/);
+    assert.ok(!description.includes("\u202e") && description.includes("\\u202e"), description);
+    const plain = await vegaLiteChart(SPEC, { noPng: true });
+    assert.equal((plain.spec as { description?: string }).description, "Vega-Lite chart: t <b> (2 rows)");
+    const own = await vegaLiteChart({ ...SPEC, description: "Bytes per host" } as VegaLiteSpec, { noPng: true });
+    assert.equal((own.spec as { description?: string }).description, "Bytes per host");
+  });
+
   it("bundles a v5 spec, a PNG and text, and no HTML", async () => {
     const chart = await vegaLiteChart(SPEC, { renderer: "svg" });
     const bundle = toMimeBundle(chart);
