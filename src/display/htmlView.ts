@@ -260,7 +260,8 @@ function baseCss(r: string): string {
   return (
     `${r}{font-size:13px;color:${THEME.text};max-width:100%}` +
     `${r} .hl-view-title{font-weight:bold;margin:4px 0}` +
-    `${r} .hl-view-live{position:relative;box-sizing:border-box;border:1px solid ${THEME.borderSoft}}` +
+    // A fixed width (an entity graph's 900 px) never runs past the output: zoomed to 200% the page scrolled sideways.
+    `${r} .hl-view-live{position:relative;box-sizing:border-box;max-width:100%;border:1px solid ${THEME.borderSoft}}` +
     `${r}.hl-view-auto .hl-view-live{border:0}` +
     `${r} .hl-view-message{color:${THEME.muted};font-size:12px;margin:2px 0}` +
     themeCss(r)

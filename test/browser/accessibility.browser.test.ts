@@ -5,7 +5,8 @@
  * said by a status line; the process tree's linked table is walked by rows;
  * the graph's and the map's data stay on the page as text beside the live view;
  * every control of the live outputs has an accessible name (Playwright's ARIA
- * snapshot); with `prefers-reduced-motion` the map does not animate.
+ * snapshot); with `prefers-reduced-motion` the map does not animate; zoomed to
+ * 200% the live views fit the window.
  * Contrast of texts: darkTheme.browser.test.ts; of process box labels: here (canvas) and test/vis/processTreeContrast.test.ts.
  */
 import assert from "node:assert/strict";
@@ -245,6 +246,37 @@ describe("keyboard and screen-reader access to the live views", { skip, timeout:
       assert.match((await chartEl.getAttribute("aria-label")) ?? "", /^Timeline: Alerts — \d+ event\(s\) in \d+ lane\(s\) by Severity: /);
     } finally {
       await page.close();
+    }
+  });
+
+  it("zoomed to 200% (a 640 px window), every live view fits the output: nothing scrolls the page sideways", async () => {
+    const { page } = o;
+    const size = page.viewportSize();
+    await page.setViewportSize({ width: 640, height: 900 });
+    try {
+      await page.evaluate(KEEP_NAMES);
+      const over = await page.evaluate(() =>
+        Array.from(document.querySelectorAll<HTMLElement>(".output .hl-view-live"))
+          .filter((live) => live.getBoundingClientRect().right > live.closest(".output")!.getBoundingClientRect().right + 1)
+          .map((live) => `${live.closest(".hl-view")!.className}: ${Math.round(live.getBoundingClientRect().width)} px`),
+      );
+      assert.deepEqual(over, [], "the entity graph's 900 px ran past a 616 px output");
+      // What runs past the window where no ancestor scrolls or clips it (a wide table in a scrolling panel is fine).
+      // Cytoscape sizes its canvases on the window's resize event (debounced): polled until then, 5 s at most.
+      const pastWindow = (): string[] =>
+        Array.from(document.querySelectorAll<HTMLElement>(".output *"))
+          .filter((el) => {
+            if (el.getBoundingClientRect().right <= document.documentElement.clientWidth + 1) return false;
+            for (let n = el.parentElement; n && !n.classList.contains("output"); n = n.parentElement) if (getComputedStyle(n).overflowX !== "visible") return false;
+            return true;
+          })
+          .slice(0, 5)
+          .map((el) => `${el.tagName.toLowerCase()}.${String(el.className).split(" ")[0]} (in ${el.parentElement?.className}) in ${el.closest(".hl-view")?.className ?? "?"}`);
+      await page.waitForFunction(`(${pastWindow.toString()})().length === 0`, undefined, { timeout: 5000 }).catch(() => undefined);
+      const past = await page.evaluate(pastWindow);
+      assert.deepEqual(past, []);
+    } finally {
+      if (size) await page.setViewportSize(size);
     }
   });
 
