@@ -198,6 +198,29 @@ describe("keyboard and screen-reader access to the live views", { skip, timeout:
     assert.match(await status(page, where), /; node 2 of \d+$/, "Down goes on from the last node reached with Down");
     await page.keyboard.press("Escape");
     assert.match(await status(page, where), /No node selected/);
+    // A node clicked is where the keys go on from: Right goes to a node linked to it.
+    await page.locator(where).scrollIntoViewIfNeeded();
+    await page.evaluate(KEEP_NAMES);
+    const clicked = await page.evaluate((where) => {
+      type Node = { id(): string; degree(loops: boolean): number; renderedPosition(): { x: number; y: number } };
+      const cy = (document.querySelector(where + " .hl-view-live") as unknown as { huntlabCy: { nodes(): { max(f: (n: Node) => number): { ele: Node } }; container(): HTMLElement } }).huntlabCy;
+      // The best-linked node (a hub, drawn on top of nothing else).
+      const node = cy.nodes().max((n) => n.degree(false)).ele;
+      const box = cy.container().getBoundingClientRect();
+      const at = node.renderedPosition();
+      return { id: node.id(), x: box.left + at.x, y: box.top + at.y };
+    }, where);
+    await page.mouse.click(clicked.x, clicked.y);
+    assert.equal(await liveAttr(page, where, "data-selected"), clicked.id, "the click selected the node");
+    await graph.focus();
+    await page.keyboard.press("ArrowRight");
+    assert.match(await status(page, where), /; linked to .* \(1 of \d+\)$/);
+    const next = await liveAttr(page, where, "data-selected");
+    const linkedToClicked = await page.evaluate(
+      ([where, a, b]) => (document.querySelector(where + " .hl-view-live") as unknown as { huntlabCy: { getElementById(id: string): { neighborhood(s: string): { some(f: (n: { id(): string }) => boolean): boolean } } } }).huntlabCy.getElementById(a!).neighborhood("node").some((n) => n.id() === b),
+      [where, clicked.id, next] as const,
+    );
+    assert.ok(linkedToClicked, "Right after a click: a node linked to the clicked one");
     // The node list beside the live graph (the static one is hidden with the image).
     const text = page.locator(`${where} .hl-view > .hl-view-textalt`);
     assert.equal(await text.count(), 1);

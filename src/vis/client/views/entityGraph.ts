@@ -365,7 +365,7 @@ function detailsRenderer(details: HTMLElement, nodes: ReadonlyMap<string, GraphV
 }
 
 /** The graph's name for screen readers, after the view's summary. */
-const KEYS_HINT = "Up and Down arrows move through the nodes in list order, Left and Right through the nodes linked to the last one reached with Up or Down, Escape clears the selection";
+const KEYS_HINT = "Up and Down arrows move through the nodes in list order, Left and Right through the nodes linked to the last one reached with Up or Down (or clicked), Escape clears the selection";
 
 /** The user asked for less motion: moves jump instead of gliding. */
 function reducedMotion(): boolean {
@@ -380,6 +380,13 @@ function graphKeys(cy: cytoscape.Core, data: EntityGraphData, select: (node: cyt
   let anchor = -1;
   let hop = -1;
   const nodeAt = (k: number): cytoscape.NodeSingular => cy.getElementById(data.nodes[k].id) as cytoscape.NodeSingular;
+  // A node clicked is where the keys go on from.
+  const place = new Map<string, number>();
+  data.nodes.forEach((node, k) => place.set(node.id, k));
+  cy.on("tap", "node", (e) => {
+    anchor = place.get((e.target as cytoscape.NodeSingular).id()) ?? anchor;
+    hop = -1;
+  });
   const neighbours = (): cytoscape.NodeSingular[] => (anchor < 0 ? [] : nodeAt(anchor).neighborhood("node").toArray() as cytoscape.NodeSingular[]);
   return (key) => {
     const n = data.nodes.length;
