@@ -142,6 +142,29 @@ describe("keyboard and screen-reader access to the live views", { skip, timeout:
     assert.match((await focused(page)).cls, /hl-pt-cy/, "the tree keeps the focus");
   });
 
+  it("process tree: the selected box differs from a folded one by more than colour", async () => {
+    const { page } = o;
+    await page.evaluate(KEEP_NAMES);
+    const looks = await page.evaluate((where) => {
+      type El = { style(k: string): string; unselect(): void };
+      const api = (document.querySelector(where + " .hl-view") as unknown as {
+        huntlabProcessTree: { cy: { getElementById(id: string): El; elements(): { unselect(): void } }; nodes: { p: number; x: number }[]; select(i: number): void; setExpanded(i: number, open: boolean): void };
+      }).huntlabProcessTree;
+      // A process of the data (an inferred parent is drawn dashed) with children: selected, then folded.
+      const i = api.nodes.findIndex((n, k) => !n.x && api.nodes.some((c) => c.p === k));
+      const look = (): string => `${api.cy.getElementById(String(i)).style("border-style")} ${api.cy.getElementById(String(i)).style("border-width")}`;
+      api.select(i);
+      const selected = look();
+      api.cy.elements().unselect();
+      api.setExpanded(i, false);
+      const folded = look();
+      api.setExpanded(i, true);
+      return { i, selected, folded };
+    }, scope("process-tree"));
+    assert.ok(looks.i >= 0, "a process with children");
+    assert.notEqual(looks.selected.split(" ")[0], looks.folded.split(" ")[0], `outline style: ${JSON.stringify(looks)}`);
+  });
+
   it("process tree: the linked table's rows are reached with Tab and walked with Up and Down", async () => {
     const { page } = o;
     const where = scope("process-tree");

@@ -155,7 +155,8 @@ const graphStyle = (theme: PaintTheme): cytoscape.StylesheetJson => [
   { selector: "node[x = 1]", style: { "border-style": "dashed" } },
   { selector: `node.${MORE_CLASS}`, style: { "border-style": "dotted", "font-style": "italic" } },
   { selector: "node.collapsed", style: { "border-width": 3 } },
-  { selector: "node:selected", style: { "border-width": 3, "border-color": "#d62728", "overlay-opacity": 0 } },
+  // Selected: a double red outline, not only a red one (a folded box has a 3 px outline too, and a red box hid a red one).
+  { selector: "node:selected", style: { "border-width": 5, "border-style": "double", "border-color": "#d62728", "overlay-opacity": 0 } },
   {
     selector: "edge",
     style: { width: 1, "line-color": theme.muted, "target-arrow-shape": "triangle", "target-arrow-color": theme.muted, "curve-style": "bezier", "arrow-scale": 0.7 },
