@@ -1,5 +1,8 @@
 import net from "node:net";
 import ipaddr from "ipaddr.js";
+// Exported signatures name the classes through a type import: a default import would
+// put `import ipaddr from` into the .d.ts, an error for projects without esModuleInterop.
+import type { IPv6 } from "ipaddr.js";
 
 /** An IPv6 address's trailing dotted-quad part (the IPv4 in `::ffff:1.2.3.4`). */
 const EMBEDDED_V4 = /^(.*:)(\d+)\.(\d+)\.(\d+)\.(\d+)$/;
@@ -13,7 +16,7 @@ const EMBEDDED_V4 = /^(.*:)(\d+)\.(\d+)\.(\d+)\.(\d+)$/;
  * `::ffff:8.8.8.8`, another address. A zone id (`%eth0`, `%eth0.1`) is
  * dropped: it names the interface, not the address (ipaddr.js refuses some that Node takes).
  */
-export function parseIPv6(text: string): ipaddr.IPv6 | undefined {
+export function parseIPv6(text: string): IPv6 | undefined {
   if (!net.isIPv6(text)) return undefined;
   const zoneAt = text.indexOf("%");
   const address = zoneAt < 0 ? text : text.slice(0, zoneAt);

@@ -11,6 +11,7 @@
  * naming its setting.
  */
 import fs from "node:fs";
+import type { Stats } from "node:fs"; // for exported signatures (see common/ipv6.ts)
 import path from "node:path";
 
 /** The parts of `fs.Stats` that {@link fileKind} reads. */
@@ -74,7 +75,7 @@ function refuseNonRegular(stat: FileKindStat, fail: (problem: FileProblem) => Er
  * again on the open file; these and an fs error are `fail(problem)`, thrown
  * (nothing left open).
  */
-export function openRegularFile(file: string, fail: (problem: FileProblem) => Error): { fd: number; stat: fs.Stats } {
+export function openRegularFile(file: string, fail: (problem: FileProblem) => Error): { fd: number; stat: Stats } {
   refuseNonRegular(io(() => fs.statSync(file), fail), fail);
   // Non-blocking, should the path become a FIFO between the stat and the open; the fstat below then refuses it.
   const fd = io(() => fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0)), fail);

@@ -9,6 +9,7 @@
  * module only adds what TI needs on top: aliases and canonical forms.
  */
 import ipaddr from "ipaddr.js";
+import type { IPv4, IPv6 } from "ipaddr.js"; // for exported signatures (see common/ipv6.ts)
 import { refang } from "../transform/defang";
 import { BUILTIN_IOC_TYPES, classifyObservable, customIocTypes, iocTypeDefinition, isDefaultIocType, isIpv6, isObservableOf, type BuiltinIocType } from "../transform/iocPatterns";
 
@@ -184,7 +185,7 @@ function mappedIpv4(text: string): string | undefined {
  * (the caller decides; LocalTI refuses it). `::10.1.0.0/112` is the
  * IPv4-compatible range it writes, not a mapped one.
  */
-export function parseIpRange(text: string): [ipaddr.IPv4 | ipaddr.IPv6, number] | undefined {
+export function parseIpRange(text: string): [IPv4 | IPv6, number] | undefined {
   if (!text.includes("/") || !ipaddr.isValidCIDR(text)) return undefined;
   const [addr, prefix] = ipaddr.parseCIDR(text);
   if (addr.kind() === "ipv4") return [addr, prefix];
