@@ -152,6 +152,7 @@ function ensureBuild(nodeBin, env, force = false) {
   log("compiling src/ → dist/…");
   // No wipe of dist/ first: a notebook kernel may be importing it while this runs.
   mustRun(nodeBin, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { env });
+  pruneStaleOutput();
   // esbuild is loaded by this (possibly older) Node; it only runs its own binary.
   try {
     buildClient(ROOT, log);
@@ -160,6 +161,20 @@ function ensureBuild(nodeBin, env, force = false) {
     process.exit(1);
   }
   fs.writeFileSync(stamp, new Date().toISOString());
+}
+
+/**
+ * Removes what tsc wrote for sources that are gone (a moved or deleted src/x.ts leaves its
+ * dist/x.js, .d.ts and .js.map behind, and `npm pack` shipped them). Files are removed one by
+ * one, never dist/ as a whole (see ensureBuild); dist/client/ holds esbuild's bundles, not tsc's output.
+ */
+function pruneStaleOutput() {
+  const dist = path.join(ROOT, "dist");
+  const emitted = /(\.d\.ts|\.js\.map|\.js)$/;
+  for (const file of listFiles(dist, (f) => emitted.test(f) && !f.startsWith(path.join(dist, "client") + path.sep))) {
+    const stem = path.relative(dist, file).replace(emitted, "");
+    if (!fs.existsSync(path.join(ROOT, "src", `${stem}.ts`))) fs.rmSync(file, { force: true });
+  }
 }
 
 /** Kernel specs in .jupyter/kernels, pointing at this project's Node and tslab (and Deno, if installed). */

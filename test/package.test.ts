@@ -25,6 +25,14 @@ function postinstall(cwd: string, binDir: string): { status: number | null; out:
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
+/** What `npm pack` would put in the tarball (dist/ as it is now: no build). */
+function packedFiles(): Set<string> {
+  const npmCli = path.join(path.dirname(process.execPath), "..", "lib", "node_modules", "npm", "bin", "npm-cli.js");
+  const args = ["pack", "--dry-run", "--json", "--ignore-scripts"];
+  const out = fs.existsSync(npmCli) ? execFileSync(process.execPath, [npmCli, ...args], { cwd: ROOT, encoding: "utf8" }) : execFileSync("npm", args, { cwd: ROOT, encoding: "utf8" });
+  return new Set((JSON.parse(out) as { files: { path: string }[] }[])[0].files.map((f) => f.path));
+}
+
 describe("the package as a dependency of another project", () => {
   test("postinstall skips patch-package where it is not installed (a consumer's node_modules/huntlab) and runs it in the repository", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-pkg-"));
@@ -51,14 +59,34 @@ describe("the package as a dependency of another project", () => {
   });
 
   test("the tarball holds the library, its data and the polars patch, and no sources or tests", () => {
-    const npmCli = path.join(path.dirname(process.execPath), "..", "lib", "node_modules", "npm", "bin", "npm-cli.js");
-    const args = ["pack", "--dry-run", "--json", "--ignore-scripts"];
-    const out = fs.existsSync(npmCli) ? execFileSync(process.execPath, [npmCli, ...args], { cwd: ROOT, encoding: "utf8" }) : execFileSync("npm", args, { cwd: ROOT, encoding: "utf8" });
-    const files = new Set((JSON.parse(out) as { files: { path: string }[] }[])[0].files.map((f) => f.path));
+    const files = packedFiles();
     for (const f of ["dist/index.js", "dist/index.d.ts", "msticpyconfig.yaml", "NOTICE", "patches/nodejs-polars+0.26.1.patch"]) assert.ok(files.has(f), `${f} is not packed`);
     assert.ok([...files].some((f) => f.startsWith("dist/client/")), "no client bundles packed");
     assert.ok([...files].some((f) => f.startsWith("data/") && f.endsWith(".yaml")), "no query files packed");
     assert.deepEqual([...files].filter((f) => /^(src|test|scripts|bench)\//.test(f)), []);
+  });
+
+  test("each packed source map carries its sources: src/ is not packed, so a map naming ../src/x.ts alone pointed at nothing", () => {
+    const files = packedFiles();
+    const maps = [...files].filter((f) => f.endsWith(".js.map"));
+    assert.ok(maps.length > 0, "no source maps packed");
+    const broken: string[] = [];
+    for (const map of maps) {
+      const m = JSON.parse(fs.readFileSync(path.join(ROOT, map), "utf8")) as { sources: string[]; sourcesContent?: (string | null)[] };
+      m.sources.forEach((source, i) => {
+        const packed = files.has(path.posix.join(path.posix.dirname(map), source));
+        if (!packed && typeof m.sourcesContent?.[i] !== "string") broken.push(`${map} → ${source}`);
+      });
+    }
+    assert.deepEqual(broken.slice(0, 5), []);
+  });
+
+  test("the tarball holds no output of a source that is gone (the build does not wipe dist/, so a deleted src/x.ts left dist/x.js to be packed)", () => {
+    const emitted = /(\.d\.ts|\.js\.map|\.js)$/;
+    const stale = [...packedFiles()].filter(
+      (f) => f.startsWith("dist/") && !f.startsWith("dist/client/") && emitted.test(f) && !fs.existsSync(path.join(ROOT, "src", `${f.slice("dist/".length).replace(emitted, "")}.ts`)),
+    );
+    assert.deepEqual(stale, []);
   });
 });
 
