@@ -61,6 +61,7 @@ export {
 } from "./transform/processTreeSchema";
 export { ptree, ProcessTreeQueryError, type ProcessRef, type ProcessTreeSummary, type ChildrenOptions, type DescendentsOptions, type TreeToTextOptions } from "./transform/processTreeUtils";
 export { HuntlabError, type ErrorMessage, type HuntlabErrorJson } from "./common/errors";
+export { setWarningHandler, type WarningHandler } from "./common/messages";
 export { ERROR_CATALOG, errorRows, type ErrorCode } from "./messages";
 export { QueryDefinitionError, DataFileError, QueryError, DataColumnError } from "./data/messages";
 export * from "./display";

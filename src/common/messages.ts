@@ -1,5 +1,6 @@
 /** Error codes and message builders of src/common (the class is {@link HuntlabError} itself). */
-import { errorMessage, type CodesOfClass, type ErrorCatalog } from "./errors";
+import { errorMessage, HuntlabError, type CodesOfClass, type ErrorCatalog } from "./errors";
+import { inNotebook } from "./kernel";
 import type { FileProblem } from "./regularFile";
 import { nameList, quotedName } from "./shownText";
 
@@ -8,6 +9,7 @@ export const COMMON_ERRORS = {
   "common/column-missing": { class: "HuntlabError", when: "a DataFrame has no column of the name asked for", names: "the column, the caller, the columns there are" },
   "common/nested-unreadable": { class: "HuntlabError", when: "a list or struct column could be neither handed to JavaScript nor written as JSON by polars", names: "the column and its type" },
   "common/proxy-setting": { class: "HuntlabError", when: "HTTPS_PROXY/HTTP_PROXY/ALL_PROXY holds no URL, or a proxy of a kind huntlab cannot use (socks5://)", names: "the variable, the proxy's scheme, host and port (never its credentials)" },
+  "common/warning-handler": { class: "HuntlabError", when: "setWarningHandler was given something that is neither a function nor undefined", names: "the type of what it was given" },
   "common/internal-error": { class: "HuntlabError", when: "a frame operation broke an invariant of huntlab's own code (a bug: please report it)", names: "the columns it produced" },
 } as const satisfies ErrorCatalog<"common">;
 
@@ -22,6 +24,8 @@ export const commonMessages = {
   /** A nested column polars can neither hand to JS nor write as JSON. */
   nestedUnreadable: (column: string, dtype: string) =>
     errorMessage("common/nested-unreadable", `column ${quotedName(column)} (${dtype.slice(0, 200)}) could not be read: polars can neither hand its values to JavaScript nor write them as JSON`),
+  /** setWarningHandler given no function: refused then, not at the first warning. */
+  warningHandler: (given: string) => errorMessage("common/warning-handler", `setWarningHandler: the handler is ${given}; give a function (message: string) => void, or undefined for the default`),
   /** A proxy variable that is no URL. */
   proxyNotUrl: (variable: string) => errorMessage("common/proxy-setting", `${variable} is not a proxy URL`),
   /** A proxy of a scheme the HTTP clients cannot use; `shown` is scheme, host and port only. */
@@ -47,7 +51,31 @@ export function fileProblemText(p: FileProblem): string {
   }
 }
 
-/** The default of every `warn` option: the message printed (stdout, shown under the notebook cell) as `Warning: …`. */
+/** Receives a warning's text (no `Warning:` prefix): {@link setWarningHandler}, or a call's `warn` option. */
+export type WarningHandler = (message: string) => void;
+
+let warningHandler: WarningHandler | undefined;
+
+/**
+ * Sends every warning that no `warn` option takes (most calls have none, and pivots and
+ * pipelines call deep inside) to `handler`, or back to the default with `undefined`; returns
+ * the handler it replaces, so a caller can put it back. A script silences warnings with
+ * `setWarningHandler(() => {})` or collects them with `setWarningHandler((m) => list.push(m))`.
+ */
+export function setWarningHandler(handler: WarningHandler | undefined): WarningHandler | undefined {
+  if (handler !== undefined && typeof handler !== "function") throw new HuntlabError(commonMessages.warningHandler(handler === null ? "null" : `a ${typeof handler}`));
+  const previous = warningHandler;
+  warningHandler = handler;
+  return previous;
+}
+
+/**
+ * The default of every `warn` option. In a notebook kernel the message is printed on stdout as
+ * `Warning: …`, shown under the cell; in a script on stderr, so a script's stdout (a CSV or
+ * JSON it prints for another program) holds its own output alone.
+ */
 export function printWarning(message: string): void {
-  console.log(`Warning: ${message}`);
+  if (warningHandler) return warningHandler(message);
+  if (inNotebook()) console.log(`Warning: ${message}`);
+  else console.error(`Warning: ${message}`);
 }

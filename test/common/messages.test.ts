@@ -68,6 +68,7 @@ const SAMPLES: Record<string, Sample> = {
   "pivotMessages.filterColumn": () => [pivot.filterColumn("t", 'value "soon" is not a time (the column is Datetime)'), ["t", "soon", "Datetime"]],
   "pivotMessages.stepFailed": () => [pivot.stepFailed("step 2 (filter)", 'column "NoSuch" not found'), ["step 2 (filter)", "NoSuch"]],
   "commonMessages.proxyNotUrl": () => [common.proxyNotUrl("HTTPS_PROXY"), ["HTTPS_PROXY"]],
+  "commonMessages.warningHandler": () => [common.warningHandler("a string"), ["setWarningHandler", "a string", "function"]],
   "commonMessages.proxyScheme": () => [common.proxyScheme("https_proxy", "socks5", "socks5://10.0.0.1:1080"), ["https_proxy", "socks5://10.0.0.1:1080", "http:// and https://"]],
   "commonMessages.nestedUnreadable": () => [common.nestedUnreadable("process", "Struct(...)"), ['"process"', "Struct"]],
   "commonMessages.columnMissing": () => [common.columnMissing("Acount", COLUMNS, "parseJsonColumn"), ['"Acount"', "parseJsonColumn", "LogonType"]],
