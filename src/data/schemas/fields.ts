@@ -9,7 +9,7 @@ import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
 import { isTextType, textExpr } from "../../common/dtypes";
 import { columnNames, columnOf } from "../../common/frames";
-import { looksLikeTrinoRow, trinoTextToJson } from "./trinoText";
+import { looksLikeTrinoRow, parseTrinoText, type Json } from "./trinoText";
 
 /** How deep struct columns are listed: ECS nests three or four levels. */
 const MAX_DEPTH = 6;
@@ -124,22 +124,24 @@ function jsonPath(text: pl.Series, path: readonly string[]): pl.Series | undefin
   // Only text that looks like a JSON object is parsed: a column of other text is not a JSON column.
   const sample = text.dropNulls().head(20).toArray().map(String);
   if (!sample.some((v) => v.trimStart().startsWith("{"))) return undefined;
-  if (sample.some(looksLikeTrinoRow)) text = cachedTrinoAsJson(text);
+  // Trino text is read once per column into values and each path picked out of them in JS: going through
+  // JSON text had polars parse the whole column's JSON again for every field (~40 µs a row).
+  if (sample.some(looksLikeTrinoRow)) return cachedPathText(text.name, cachedTrinoValues(text), path);
   try {
     return text.str.jsonPathMatch(`$.${path.join(".")}`);
   } catch {
     // One malformed value must not kill the frame: polars may refuse the whole column; fall back per value.
-    return perValueJsonPath(text, path);
+    return pathText(text.name, (text.toArray() as (string | null)[]).map(parseJson), path);
   }
 }
 
-/** The conversions of the running {@link withFieldCache} call, by column (see cachedTrinoAsJson). */
-let trinoCache: Map<string, pl.Series> | undefined;
+/** The Trino columns read by the running {@link withFieldCache} call (see cachedTrinoValues). */
+let trinoCache: Map<string, readonly unknown[]> | undefined;
 
 /**
- * Runs `fn` with each Trino text column converted to JSON once: `normalizeEvents` reads a dozen fields of
- * the same struct column (`src_endpoint.ip`, `.port`, `.instance_uid`…), each of which would convert the
- * whole column again. The cache lives for the call only.
+ * Runs `fn` with each Trino text column read once: `normalizeEvents` reads a dozen fields of the same
+ * struct column (`src_endpoint.ip`, `.port`, `.instance_uid`…), each of which would read the whole
+ * column again. The cache lives for the call only.
  */
 export function withFieldCache<T>(fn: () => T): T {
   const outer = trinoCache;
@@ -151,49 +153,68 @@ export function withFieldCache<T>(fn: () => T): T {
   }
 }
 
-function cachedTrinoAsJson(text: pl.Series): pl.Series {
-  if (!trinoCache) return trinoAsJson(text);
+function cachedTrinoValues(text: pl.Series): readonly unknown[] {
+  if (!trinoCache) return trinoValues(text);
   // Within one call a column name holds one set of values per frame height (rows are only ever dropped,
   // and the frames of one height are the same rows); its first and last values guard that.
   const n = text.len();
   const key = JSON.stringify([text.name, n, text.nullCount(), n ? text.get(0) : null, n ? text.get(n - 1) : null]);
-  let json = trinoCache.get(key);
-  if (!json) {
-    json = trinoAsJson(text);
-    trinoCache.set(key, json);
+  let values = trinoCache.get(key);
+  if (!values) {
+    values = trinoValues(text);
+    trinoCache.set(key, values);
   }
-  return json;
+  return values;
 }
 
-/** Each Trino row text as JSON text (null where it does not parse); each distinct value read once. */
-function trinoAsJson(text: pl.Series): pl.Series {
-  const seen = new Map<string, string | null>();
-  const values = (text.toArray() as unknown[]).map((v) => {
-    if (v === null || v === undefined) return null;
+/** Each Trino text as its value (undefined where it does not parse); rows of the same text share one value. */
+function trinoValues(text: pl.Series): unknown[] {
+  const seen = new Map<string, Json | undefined>();
+  const values = text.toArray() as unknown[];
+  for (let i = 0; i < values.length; i += 1) {
+    const v = values[i];
+    if (v === null || v === undefined) continue;
     const key = String(v);
-    let json = seen.get(key);
-    if (json === undefined && !seen.has(key)) {
-      json = trinoTextToJson(key);
-      seen.set(key, json);
+    let parsed = seen.get(key);
+    if (parsed === undefined && !seen.has(key)) {
+      parsed = parseTrinoText(key);
+      seen.set(key, parsed);
     }
-    return json ?? null;
-  });
-  return pl.Series(text.name, values, pl.Utf8);
+    values[i] = parsed;
+  }
+  return values;
 }
 
-function perValueJsonPath(text: pl.Series, path: readonly string[]): pl.Series {
-  const values = (text.toArray() as (string | null)[]).map((v) => {
-    if (v === null) return null;
-    try {
-      let node: unknown = JSON.parse(v);
-      for (const p of path) {
-        if (node === null || typeof node !== "object" || !Object.prototype.hasOwnProperty.call(node, p)) return null;
-        node = (node as Record<string, unknown>)[p];
-      }
-      return node === null || node === undefined ? null : typeof node === "object" ? JSON.stringify(node) : String(node);
-    } catch {
-      return null;
+function parseJson(v: string | null): unknown {
+  if (v === null) return undefined;
+  try {
+    return JSON.parse(v) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Paths already picked out of a cached Trino column (the flow mapping asks for some twice). */
+const pathCache = new WeakMap<readonly unknown[], Map<string, pl.Series>>();
+
+function cachedPathText(name: string, values: readonly unknown[], path: readonly string[]): pl.Series {
+  let byPath = pathCache.get(values);
+  if (!byPath) pathCache.set(values, (byPath = new Map()));
+  const key = path.join(".");
+  let series = byPath.get(key);
+  if (!series) byPath.set(key, (series = pathText(name, values, path)));
+  return series;
+}
+
+/** The member at `path` of each value as `jsonPathMatch` gives it: text, objects and arrays as JSON text, null where absent. */
+function pathText(name: string, values: readonly unknown[], path: readonly string[]): pl.Series {
+  const out = new Array<string | null>(values.length);
+  for (let i = 0; i < values.length; i += 1) {
+    let node = values[i];
+    for (let j = 0; j < path.length && node !== undefined; j += 1) {
+      node = node !== null && typeof node === "object" && Object.prototype.hasOwnProperty.call(node, path[j]) ? (node as Record<string, unknown>)[path[j]] : undefined;
     }
-  });
-  return pl.Series("v", values, pl.Utf8);
+    out[i] = node === null || node === undefined ? null : typeof node === "object" ? JSON.stringify(node) : String(node);
+  }
+  return pl.Series(name, out, pl.Utf8);
 }

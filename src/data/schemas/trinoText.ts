@@ -40,16 +40,23 @@ export function looksLikeTrinoRow(text: string): boolean {
 
 /** The value as JSON text, or null when it is no Trino row/array (or too long, too deep). */
 export function trinoTextToJson(text: string): string | null {
+  const value = parseTrinoText(text);
+  return value === undefined ? null : JSON.stringify(value);
+}
+
+/** The value as JSON data (rows as objects without a prototype), or undefined when it is no Trino row/array. */
+export function parseTrinoText(text: string): Json | undefined {
   const t = text.trim();
-  if (t.length > MAX_CHARS || (t[0] !== "{" && t[0] !== "[")) return null;
+  if (t.length > MAX_CHARS || (t[0] !== "{" && t[0] !== "[")) return undefined;
   const parser = new Parser(t);
   const value = parser.value(0, "top");
-  if (value === FAIL || parser.pos !== t.length) return null;
-  return JSON.stringify(value);
+  if (value === FAIL || parser.pos !== t.length) return undefined;
+  return value;
 }
 
 const FAIL = Symbol("fail");
-type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
+/** A value read from Trino text, as JSON data. */
+export type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 type Context = "row" | "array" | "top";
 
 class Parser {
