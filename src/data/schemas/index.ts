@@ -20,14 +20,14 @@ import { LOGON_LAYOUTS, LOGON_SCHEMAS } from "./logon";
 import { applySchema, closeFields, filetimeFields, rankSchemas, requiredCount, requiredText, schemaRows, testedRows } from "./mapping";
 import { NETWORK_LAYOUTS, NETWORK_SCHEMAS } from "./network";
 import { PROCESS_LAYOUTS, processEventSchema, processSchemaSource, type ProcessColumns } from "./process";
-import type { EventKind, EventSchema, LabColumn, LabLayout } from "./types";
+import { HELPER_PREFIX, type EventKind, type EventSchema, type LabColumn, type LabLayout } from "./types";
 import { wideIntsAsText } from "../../common/wideInts";
 import { EVTX_DOCS, isWinEventExport, winEventFields, winEventsOfKind } from "./winEvent";
 import { insertionStringWords } from "./insertionStrings";
 
 export type { EventKind, EventSchema, LabLayout, LabColumn, ColumnRule, Conversion, FieldRule } from "./types";
 export { LOGON_SCHEMAS, LOGON_LAYOUTS, LAB_HOST_LOGONS, LAB_SIGNINS, SECURITY_EVENT_LOGONS, WINDOWS_EVENT_LOGONS, SIGNIN_LOGS, GRAPH_SIGNINS, PORTAL_CSV_SIGNINS, ECS_AUTHENTICATION, OCSF_AUTHENTICATION, OKTA_SIGNINS } from "./logon";
-export { NETWORK_SCHEMAS, NETWORK_LAYOUTS, LAB_NETWORK_FLOWS, AZURE_NETWORK_ANALYTICS, ZEEK_CONN, ECS_NETWORK, SYSMON_NETWORK, OCSF_NETWORK, AWS_VPC_FLOW, GCP_VPC_FLOW, SURICATA_FLOW, COMMON_SECURITY_LOG } from "./network";
+export { NETWORK_SCHEMAS, NETWORK_LAYOUTS, LAB_NETWORK_FLOWS, AZURE_NETWORK_ANALYTICS, ZEEK_CONN, ECS_NETWORK, SYSMON_NETWORK, OCSF_NETWORK, AWS_VPC_FLOW, GCP_VPC_FLOW, SURICATA_FLOW, COMMON_SECURITY_LOG, NTA_NET_ANALYTICS } from "./network";
 export { PROCESS_LAYOUTS, LAB_PROCESSES, registerProcessSchemas, type ProcessColumns, type ProcessSchemaSource } from "./process";
 export { readZeekTsv, readZeekTsvFile, isZeekTsv } from "./zeek";
 export { readVpcFlowLog, readVpcFlowLogFile, isVpcFlowLog } from "./vpcFlow";
@@ -182,13 +182,15 @@ function normalize(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions)
   const { schema, process } = chooseSchema(df, kind, options.source ?? "normalizeEvents");
   // Only the schema's events are mapped: an OCSF file's other classes, a Suricata EVE log's alerts and DNS records are left out.
   const tested = testedRows(schemaRows(process ? flattenProcessFields(df, process) : df, schema), schema);
-  const base = tested.df;
+  const base = schema.prepare ? schema.prepare(tested.df) : tested.df;
   if (tested.leftOut && schema.rowTest) {
     const { count, total, kinds } = tested.leftOut;
     const top = [...kinds.entries()].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([label, k]) => `${quotedText(label, 60)} ×${k}`);
     (options.warn ?? printWarning)(dataWarnings.rowsLeftOut(options.source ?? "normalizeEvents", schema.name, count, total, schema.rowTest.what, top, kinds.size > 3));
   }
   for (const field of filetimeFields(base, schema, labColumnMap(layouts))) (options.warn ?? printWarning)(dataWarnings.filetimeColumn(options.source ?? "normalizeEvents", field));
-  const mapped = applySchema(base, schema, labColumnMap(layouts));
+  let mapped = applySchema(base, schema, labColumnMap(layouts));
+  // The helper columns `prepare` added served the rules; they are no lab column.
+  if (schema.prepare) mapped = frameOf(columnNames(mapped).filter((n) => !n.startsWith(HELPER_PREFIX) || columnNames(df).includes(n)).map((n) => columnOf(mapped, n)));
   return schema.connections ? oneFlowPerConnection(mapped, schema.connections) : mapped;
 }

@@ -4,6 +4,7 @@
  * exports come in. docs/schemas.md lists them for users.
  */
 import { CEF_TRAFFIC } from "./cefTraffic";
+import { NTA_DESTINATION, NTA_DESTINATION_VM, NTA_SOURCE, NTA_SOURCE_VM, NTA_VERDICT, prepareNtaFlows } from "./ntaFlows";
 import { LOCAL_NAME_COLUMN, type EventSchema, type LabLayout } from "./types";
 
 /**
@@ -65,6 +66,46 @@ export const AZURE_NETWORK_ANALYTICS: EventSchema = {
     DeniedInFlows: { from: "DeniedInFlows", as: "int" },
     DeniedOutFlows: { from: "DeniedOutFlows", as: "int" },
     TotalAllowedFlows: { from: "TotalAllowedFlows", as: "int" },
+  },
+};
+
+/**
+ * Traffic Analytics' NTANetAnalytics table (VNet flow logs; AzureNetworkAnalytics_CL's successor), as
+ * Sentinel / Log Analytics exports it. Its rows are Traffic Analytics' aggregated flows with the lab's
+ * counts, FlowType, L4Protocol and DestPort; ntaFlows.ts first writes its `Inbound`/`Outbound` as the
+ * lab's `I`/`O` and repeats a row once per public address (`SrcPublicIps`/`DestPublicIps`, where
+ * `SrcIp`/`DestIp` are blank). `FlowStatus` `D`/`Denied` is denied; VMName is the local end's VM
+ * (`SrcVm` outbound, `DestVm` inbound, the name after `resourcegroup/`), else its address.
+ */
+export const NTA_NET_ANALYTICS: EventSchema = {
+  id: "nta-net-analytics",
+  name: "Traffic Analytics NTANetAnalytics",
+  kind: "networkFlow",
+  description: "Azure Traffic Analytics' NTANetAnalytics table (VNet flow logs) as Log Analytics / Sentinel exports it (CSV or JSON).",
+  requires: ["FlowDirection", "FlowStatus", "FlowType"],
+  requiresOneOf: [
+    ["SrcIp", "SrcIP"],
+    ["DestIp", "DestIP"],
+  ],
+  hints: ["TimeGenerated", "FlowStartTime", "FlowEndTime", "SrcPublicIps", "DestPublicIps", "SrcVm", "DestVm", "DestPort", "L4Protocol", "AllowedInFlows", "NSGRule", "AclRule"],
+  prepare: prepareNtaFlows,
+  columns: {
+    TimeGenerated: { from: ["TimeGenerated", "FlowEndTime", "FlowStartTime"], as: "time" },
+    FlowStartTime: { from: ["FlowStartTime", "TimeGenerated"], as: "time" },
+    FlowEndTime: { from: ["FlowEndTime", "TimeGenerated"], as: "time" },
+    VMIPAddress: {
+      endpoints: {
+        source: NTA_SOURCE,
+        destination: NTA_DESTINATION,
+        directionCode: { field: "FlowDirection", inbound: "I", outbound: "O" },
+        action: NTA_VERDICT,
+        names: { source: NTA_SOURCE_VM, destination: NTA_DESTINATION_VM },
+      },
+    },
+    VMName: { from: [LOCAL_NAME_COLUMN, "VMIPAddress"], as: "text" },
+    L4Protocol: { from: "L4Protocol", as: "protocolLetter" },
+    L7Protocol: { from: "L7Protocol", as: "text" },
+    DestPort: { from: "DestPort", as: "int" },
   },
 };
 
@@ -320,4 +361,4 @@ export const COMMON_SECURITY_LOG: EventSchema = {
 };
 
 /** Every flow schema, in detection order. */
-export const NETWORK_SCHEMAS: readonly EventSchema[] = [AZURE_NETWORK_ANALYTICS, ZEEK_CONN, ECS_NETWORK, SYSMON_NETWORK, OCSF_NETWORK, AWS_VPC_FLOW, GCP_VPC_FLOW, SURICATA_FLOW, COMMON_SECURITY_LOG];
+export const NETWORK_SCHEMAS: readonly EventSchema[] = [AZURE_NETWORK_ANALYTICS, NTA_NET_ANALYTICS, ZEEK_CONN, ECS_NETWORK, SYSMON_NETWORK, OCSF_NETWORK, AWS_VPC_FLOW, GCP_VPC_FLOW, SURICATA_FLOW, COMMON_SECURITY_LOG];

@@ -3,6 +3,7 @@
  * and how each of the lab's columns is derived from its fields. The tables
  * themselves (logon.ts, network.ts) are plain data; mapping.ts applies them.
  */
+import type pl from "nodejs-polars";
 
 /** The kinds of event the lab's cells analyse. */
 export type EventKind = "process" | "logon" | "networkFlow";
@@ -233,4 +234,6 @@ export interface EventSchema {
   columns: Readonly<Record<string, ColumnRule>>;
   /** When set, a connection's several events (open, traffic, close) are one flow (connections.ts). */
   connections?: ConnectionRule;
+  /** Rewrites the schema's rows before the column rules (NTANetAnalytics: one row per public address, ntaFlows.ts). */
+  prepare?: (df: pl.DataFrame) => pl.DataFrame;
 }

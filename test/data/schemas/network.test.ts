@@ -277,6 +277,28 @@ describe("Google Cloud VPC Flow Logs", () => {
 });
 
 describe("Azure NSG and VNet flow log files", () => {
+  it("Traffic Analytics' NTANetAnalytics (Inbound/Outbound, public ends in SrcPublicIps/DestPublicIps, SrcVm/DestVm): the lab's letters, one row per public address, the local VM's name", () => {
+    const df = readDataFile(path.join(FIX, "ntanetanalytics.csv"));
+    assert.equal(detectEventSchema(df, "networkFlow").id, "nta-net-analytics");
+    const out = normalizeEvents(df, "networkFlow");
+    // The first row's two public destinations are two rows (its counts repeated, as MSTICPy's mv-expand does).
+    assert.equal(out.height, 5);
+    assert.deepEqual(col(out, "FlowDirection"), ["O", "O", "I", "O", "I"]);
+    assert.deepEqual(col(out, "AllExtIPs"), ["20.50.2.10", "52.1.2.3", "185.220.101.7", null, null]);
+    assert.deepEqual(col(out, "VMIPAddress"), ["10.1.0.4", "10.1.0.4", "10.1.0.5", "10.1.0.4", "10.1.0.4"]);
+    assert.deepEqual(col(out, "SrcIP"), ["10.1.0.4", "10.1.0.4", "185.220.101.7", "10.1.0.4", "10.1.1.7"]);
+    assert.deepEqual(col(out, "VMName"), ["web-vm1", "web-vm1", "jump-vm", "web-vm1", "web-vm1"], "the local end's VM, never the remote one (db-vm1)");
+    assert.deepEqual(col(out, "FlowType"), ["ExternalPublic", "ExternalPublic", "ExternalPublic", "IntraVNet", "IntraVNet"]);
+    assert.deepEqual(col(out, "DeniedInFlows"), [0, 0, 4, 0, 0]);
+    assert.equal(out.getColumn("TotalAllowedFlows").dtype.variant, "Int64");
+    assert.deepEqual(col(out, "TotalAllowedFlows"), [3, 3, 0, 1, 1]);
+    assert.deepEqual(col(out, "DestPort"), [443, 443, 3389, 1433, 22]);
+    assert.equal(out.getColumn("TimeGenerated").dtype.variant, "Datetime");
+    assert.ok(!out.columns.some((c) => c.startsWith("__hl_")), "no helper column is left");
+    // The export's own columns stay (FlowDirection is rewritten in the lab's letters).
+    assert.deepEqual(col(out, "FlowStatus"), ["Allowed", "Allowed", "Denied", "Allowed", "A"]);
+  });
+
   it("a PT1H.json (records → flows → flowTuples text) is refused saying what it is and what to export instead", () => {
     const tuple = "1791187200,10.20.4.17,13.67.143.118,44931,443,T,O,A,B,,,,";
     const nsg = { records: [{ time: "2026-10-05T08:00:00Z", category: "NetworkSecurityGroupFlowEvent", operationName: "NetworkSecurityGroupFlowEvents", properties: { Version: 2, flows: [{ rule: "DefaultRule_AllowInternetOutBound", flows: [{ mac: "000D3AF87856", flowTuples: [tuple] }] }] } }] };
