@@ -47,6 +47,8 @@ export {
   inferSchema as inferProcessSchema,
   inferProcSchema,
   labColumnsOf,
+  CROWDSTRIKE_FDR_PROCESS_SCHEMA,
+  CROWDSTRIKE_PROCESS_SCHEMA,
   ECS_PROCESS_SCHEMA,
   LX_EVENT_SCHEMA,
   MDE_EVENT_SCHEMA,

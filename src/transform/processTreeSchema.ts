@@ -350,6 +350,43 @@ export const OCSF_PROCESS_SCHEMA: ProcSchema = {
 };
 
 /**
+ * CrowdStrike Falcon `ProcessRollup2` events (Event Search / Investigate CSV or JSON exports, Falcon Data
+ * Replicator NDJSON). Falcon links a process to its parent by `TargetProcessId` and `ParentProcessId`
+ * (the parent's `TargetProcessId`), which are unique per sensor (`aid`) and never reused, unlike the
+ * operating system's `RawProcessId`: they are the tree's ids and, as GUIDs, link a child to its parent on
+ * the same host whatever the times say. The host is `ComputerName` (Event Search adds it), else the sensor
+ * id `aid` (FDR events carry no name: {@link CROWDSTRIKE_FDR_PROCESS_SCHEMA}). `timestamp` is epoch ms.
+ * `SyntheticProcessRollup2` (processes that started before the sensor) and other events are left out.
+ */
+export const CROWDSTRIKE_PROCESS_SCHEMA: ProcSchema = {
+  name: "CrowdStrike ProcessRollup2",
+  timeStamp: "timestamp",
+  processName: "ImageFileName",
+  processId: "TargetProcessId",
+  parentId: "ParentProcessId",
+  processGuid: "TargetProcessId",
+  parentGuid: "ParentProcessId",
+  cmdLine: "CommandLine",
+  userName: "UserName",
+  userId: "UserSid",
+  logonId: "AuthenticationId",
+  pathSeparator: "\\",
+  hostName: "ComputerName",
+  eventIdColumn: "event_simpleName",
+  eventIdIdentifier: "ProcessRollup2",
+  numericTimeUnit: "ms",
+  markers: ["aid", "cid", "RawProcessId", "ParentBaseFileName", "SHA256HashData", "MD5HashData", "event_platform", "ContextTimeStamp"],
+};
+
+/** {@link CROWDSTRIKE_PROCESS_SCHEMA} without `ComputerName` (Falcon Data Replicator): the sensor id `aid` is the host. */
+export const CROWDSTRIKE_FDR_PROCESS_SCHEMA: ProcSchema = {
+  ...CROWDSTRIKE_PROCESS_SCHEMA,
+  name: "CrowdStrike ProcessRollup2 (FDR)",
+  hostName: "aid",
+  markers: ["cid", "RawProcessId", "SHA256HashData", "MD5HashData", "event_platform", "ContextTimeStamp", "name"],
+};
+
+/**
  * Built-in schemas, in the order ties are broken: the exports' own layouts
  * first, the lab's 4688 names last, so that a frame carrying both its own
  * columns and lab-named copies of them is read in its own, richer, layout.
@@ -360,6 +397,8 @@ export const PROCESS_SCHEMAS: readonly ProcSchema[] = [
   SYSMON_PROCESS_CREATE_SCHEMA,
   ECS_PROCESS_SCHEMA,
   OCSF_PROCESS_SCHEMA,
+  CROWDSTRIKE_PROCESS_SCHEMA,
+  CROWDSTRIKE_FDR_PROCESS_SCHEMA,
   LX_EVENT_SCHEMA,
   WIN_WINDOWSEVENT_DOTTED_SCHEMA,
   WIN_EVENT_SCHEMA,

@@ -211,7 +211,8 @@ function checkedKeyColumns(procs: pl.DataFrame, schema: ProcSchema): pl.DataFram
   const nulls = [...new Set(named)].filter((c) => !times.includes(c) && hasColumn(procs, c) && dtypeOf(procs, c).variant === "Null");
   if (nulls.length) procs = procs.withColumns(...nulls.map((c) => pl.col(c).cast(pl.Utf8)));
   const kinds: [keyof ProcSchema, "text" | "id"][] = [
-    ["processName", "text"], ["parentName", "text"], ["grandparentName", "text"], ["processGuid", "text"], ["parentGuid", "text"],
+    // A GUID may be a number: CrowdStrike's TargetProcessId/ParentProcessId, unique per sensor, are integers.
+    ["processName", "text"], ["parentName", "text"], ["grandparentName", "text"], ["processGuid", "id"], ["parentGuid", "id"],
     ["processId", "id"], ["parentId", "id"], ["grandparentId", "id"], ["hostName", "id"], ["logonId", "id"], ["targetLogonId", "id"],
   ];
   const wholeDecimals = new Set<string>();

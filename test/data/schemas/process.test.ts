@@ -53,6 +53,32 @@ describe("normalizeEvents: process events", () => {
     assert.ok(summary.LargestTreeDepth >= 5);
   });
 
+  it("CrowdStrike ProcessRollup2 (Event Search CSV, FDR NDJSON): the lab's names added; the tree links TargetProcessId ← ParentProcessId per sensor, whatever the times", () => {
+    const PROC = path.join(__dirname, "..", "..", "fixtures", "schemas", "process");
+    const raw = readDataFile(path.join(PROC, "crowdstrike_processrollup2.csv"));
+    assert.equal(detectEventSchema(raw, "process").name, "CrowdStrike ProcessRollup2");
+    const df = normalizeEvents(raw, "process");
+    for (const c of ["TimeGenerated", "Account", "Computer", "NewProcessName", "CommandLine", "SubjectUserName"]) assert.ok(df.columns.includes(c), c);
+    assert.equal(df.getColumn("TimeGenerated").dtype.variant, "Datetime");
+    const tree = buildProcessTree(df);
+    assert.deepEqual([...new Set(col(tree, "event_simpleName"))], ["ProcessRollup2"], "the synthetic and DNS rows are no process creations");
+    assert.equal(tree.height, 6 + ptree.getSummaryInfo(tree).InferredProcesses);
+    const explorer = tree.filter(pl.col("NewProcessName").str.contains("explorer.exe"));
+    const below = col(ptree.getDescendents(tree, explorer), "NewProcessName").map((n) => String(n).split("\\").pop());
+    // whoami's event is 50 ms before powershell's: linked by the ids all the same.
+    assert.deepEqual(below, ["explorer.exe", "cmd.exe", "powershell.exe", "whoami.exe"]);
+    // SRV-02's services.exe has cmd.exe's RawProcessId (5004): no link across hosts.
+    const srv = tree.filter(pl.col("Computer").eq(pl.lit("SRV-02")));
+    assert.deepEqual(col(ptree.getDescendents(tree, srv.filter(pl.col("NewProcessName").str.contains("services"))), "NewProcessName").map((n) => String(n).split("\\").pop()), ["services.exe", "svchost.exe"]);
+
+    // FDR: every value text, no ComputerName: the sensor id is the host, so the same ParentProcessId on another sensor is another process.
+    const fdr = readDataFile(path.join(PROC, "crowdstrike_fdr.ndjson"));
+    assert.equal(detectEventSchema(fdr, "process").name, "CrowdStrike ProcessRollup2 (FDR)");
+    const fdrTree = buildProcessTree(normalizeEvents(fdr, "process"));
+    const fdrExplorer = fdrTree.filter(pl.col("NewProcessName").str.contains("explorer.exe"));
+    assert.deepEqual(col(ptree.getDescendents(fdrTree, fdrExplorer), "CommandLine"), ["C:\\Windows\\Explorer.EXE", '"C:\\Windows\\system32\\cmd.exe" /c whoami /all'], "not SRV-02's cmd.exe, whose ParentProcessId is the same number");
+  });
+
   it("no known schema: the closest process layout and close names", () => {
     const df = pl.DataFrame({ Image: ["C:\\x.exe"], ProcessID: [1], ParentProcessId: [2], UtcTime: ["2026-10-05 08:00:00"] });
     assert.throws(
