@@ -224,6 +224,9 @@ export const dataWarnings = {
   filetimeColumn: (source: string, field: string) =>
     `${source}: field ${JSON.stringify(field)} holds integers from 1.1e17 to 1.6e17, Windows FILETIMEs (100 ns ticks since 1601: 1949–2107; as ns since 1970 they would be 1973–1975): read as FILETIMEs, in ns`,
   /** normalizeEvents: rows a schema's row test left out (a firewall's threat logs among its traffic), by kind. */
+  /** Flow tuples of an Azure NSG/VNet flow log that do not parse: each is one dropped row. */
+  flowTuplesDropped: (source: string, count: number, total: number, example: string) =>
+    `${source}: ${count} of ${total} flowTuples of the Azure flow log do not parse as Microsoft documents them (time,source,destination,ports,protocol,direction,decision/state…) and were left out, e.g. ${example}; see docs/schemas.md`,
   rowsLeftOut: (source: string, schema: string, count: number, total: number, what: string, kinds: readonly string[], more: boolean) =>
     `${source}: ${count} of ${total} ${schema} row(s) are ${what}, left out of the flows (${kinds.join(", ")}${more ? ", …" : ""}); see docs/schemas.md`,
   /** A typed file's time column in a zone polars cannot hold (`+05:30`): read as UTC, the same instants. */
@@ -588,8 +591,8 @@ export const dataMessages = {
     errorMessage(
       "data/event-schema-unknown",
       `${source}: the columns fit no known ${kind} schema: they are an Azure NSG or VNet flow log file (PT1H.json: records → flows → flowTuples), ` +
-        `whose flows are packed in comma-separated flowTuples text inside nested lists; it is not read as flows. ` +
-        `Export Traffic Analytics' AzureNetworkAnalytics_CL table instead (the lab's own layout), as CSV or JSON from Log Analytics; see docs/schemas.md.`,
+        `which holds network flows only (packed in comma-separated flowTuples text): a networkFlow query reads it, no ${kind} query does. ` +
+        `For flows with VM names, Traffic Analytics' AzureNetworkAnalytics_CL (the lab's own layout) or NTANetAnalytics table, exported from Log Analytics, reads too; see docs/schemas.md.`,
     ),
   winEventExport: (source: string, kind: string, docs: string) =>
     errorMessage(

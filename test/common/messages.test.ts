@@ -44,7 +44,7 @@ const SAMPLES: Record<string, Sample> = {
     data.eventSchemaUnknown("Fam.q (x.csv)", "logon", { schema: "ECS authentication", missing: { "user.name": ["user_name"] } }, ["SecurityEvent", "ECS authentication"]),
     ["Fam.q (x.csv)", "logon", "ECS authentication", '"user.name"', '"user_name"', "SecurityEvent"],
   ],
-  "dataMessages.azureFlowLogFile": () => [data.azureFlowLogFile("Fam.q (az_net_comms.json)", "networkFlow"), ["Fam.q (az_net_comms.json)", "networkFlow", "flowTuples", "AzureNetworkAnalytics_CL"]],
+  "dataMessages.azureFlowLogFile": () => [data.azureFlowLogFile("Fam.q (az_net_comms.json)", "networkFlow"), ["Fam.q (az_net_comms.json)", "networkFlow", "flowTuples", "NTANetAnalytics"]],
   "dataMessages.winEventExport": () => [data.winEventExport("Fam.q (x.csv)", "process", 'docs/schemas.md, section "From EVTX"'), ["Fam.q (x.csv)", "process", "Get-WinEvent", "Message", "docs/schemas.md"]],
   "contextMessages.lookupOptionUnknown": () => [context.lookupOptionUnknown("lookupIocs", { option: "provider", suggestion: "providers" }, ["providers", "provScope"]), ["lookupIocs", "provider", "providers"]],
   "contextMessages.lookupOption": () => [context.lookupOption("lookupIocs", "provScope", '"primary" or "all"', "All"), ["lookupIocs", "provScope", '"All"']],

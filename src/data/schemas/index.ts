@@ -13,6 +13,7 @@ import { columnNames, columnOf, frameOf, isDataFrame } from "../../common/frames
 import { DataColumnError, dataMessages as msg, dataWarnings } from "../messages";
 import { printWarning } from "../../common/messages";
 import { quotedText } from "../../common/shownText";
+import { azureFlowLogFlows, isAzureFlowLogFrame } from "./azureFlowLog";
 import { oneFlowPerConnection } from "./connections";
 import { hasLabType } from "./convert";
 import { fieldNames, fieldSeries, fieldSetWith, withFieldCache } from "./fields";
@@ -27,7 +28,7 @@ import { insertionStringWords } from "./insertionStrings";
 
 export type { EventKind, EventSchema, LabLayout, LabColumn, ColumnRule, Conversion, FieldRule } from "./types";
 export { LOGON_SCHEMAS, LOGON_LAYOUTS, LAB_HOST_LOGONS, LAB_SIGNINS, SECURITY_EVENT_LOGONS, WINDOWS_EVENT_LOGONS, SIGNIN_LOGS, GRAPH_SIGNINS, PORTAL_CSV_SIGNINS, ECS_AUTHENTICATION, OCSF_AUTHENTICATION, OKTA_SIGNINS } from "./logon";
-export { NETWORK_SCHEMAS, NETWORK_LAYOUTS, LAB_NETWORK_FLOWS, AZURE_NETWORK_ANALYTICS, ZEEK_CONN, ECS_NETWORK, SYSMON_NETWORK, OCSF_NETWORK, AWS_VPC_FLOW, GCP_VPC_FLOW, SURICATA_FLOW, COMMON_SECURITY_LOG, NTA_NET_ANALYTICS } from "./network";
+export { NETWORK_SCHEMAS, NETWORK_LAYOUTS, LAB_NETWORK_FLOWS, AZURE_NETWORK_ANALYTICS, ZEEK_CONN, ECS_NETWORK, SYSMON_NETWORK, OCSF_NETWORK, AWS_VPC_FLOW, GCP_VPC_FLOW, SURICATA_FLOW, COMMON_SECURITY_LOG, NTA_NET_ANALYTICS, AZURE_FLOW_LOG } from "./network";
 export { PROCESS_LAYOUTS, LAB_PROCESSES, registerProcessSchemas, type ProcessColumns, type ProcessSchemaSource } from "./process";
 export { readZeekTsv, readZeekTsvFile, isZeekTsv } from "./zeek";
 export { readVpcFlowLog, readVpcFlowLogFile, isVpcFlowLog } from "./vpcFlow";
@@ -95,6 +96,8 @@ export function detectEventSchema(df: pl.DataFrame, kind: EventKind, options: No
 function detectSchema(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions): DetectedSchema {
   // Columns of 128-bit integers (JSON ids past 2^64, as pl.readJSON gives them), which nodejs-polars cannot describe, as text, as the readers make them.
   if (isDataFrame(df)) df = winEventsOfKind(winEventFields(wideIntsAsText(df), { warn: options.warn, source: options.source }), kind);
+  // An Azure NSG/VNet flow log file: its flow tuples unpacked, one row each.
+  if (kind === "networkFlow" && isDataFrame(df) && isAzureFlowLogFrame(df)) df = azureFlowLogFlows(df, { source: options.source ?? "detectEventSchema", warn: () => undefined });
   const lab = inLabLayout(df, labLayouts(kind));
   if (lab) return { id: "lab", name: lab.name };
   const chosen = chooseSchema(df, kind, options.source ?? "normalizeEvents");
@@ -115,19 +118,8 @@ function chooseSchema(df: pl.DataFrame, kind: EventKind, source: string): { sche
   const present = fieldSetWith(df, schemas.flatMap((s) => [...s.requires, ...(s.requiresOneOf ?? []).flat(), ...(s.hints ?? [])]));
   const [best] = rankSchemas(present, schemas);
   if (best && best.missing.length === 0) return { schema: best.schema };
-  if (isAzureFlowLogFile(df)) throw new DataColumnError(msg.azureFlowLogFile(source, kind));
+  if (isAzureFlowLogFrame(df)) throw new DataColumnError(msg.azureFlowLogFile(source, kind));
   throw unknownSchema(source, kind, [...present], schemas);
-}
-
-/**
- * An Azure NSG or VNet flow log file (`{"records": [...]}`, or its records one per row): a column whose
- * nested type holds `flowTuples`, the comma-separated flow text those logs pack their flows in.
- */
-function isAzureFlowLogFile(df: pl.DataFrame): boolean {
-  return columnNames(df).some((name) => {
-    const dtype = columnOf(df, name).dtype;
-    return (dtype.variant === "List" || dtype.variant === "Struct") && String(dtype).includes('"flowTuples"');
-  });
 }
 
 function unknownSchema(source: string, kind: EventKind, fields: readonly string[], schemas: readonly EventSchema[], note?: string): DataColumnError {
@@ -173,6 +165,7 @@ function normalize(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions)
     const file = options.file ?? options.source;
     df = winEventsOfKind(winEventFields(wideIntsAsText(df), { warn: options.warn, source: file }), kind, { warn: options.warn ?? printWarning, source: options.source, file });
   }
+  if (kind === "networkFlow" && isDataFrame(df) && isAzureFlowLogFrame(df)) df = azureFlowLogFlows(df, { source: options.source ?? "normalizeEvents", warn: options.warn ?? printWarning });
   const layouts = labLayouts(kind);
   if (inLabLayout(df, layouts)) return df;
   // FailureReason, ImpersonationLevel, TokenElevationType… as words whichever export they came from (EventData has

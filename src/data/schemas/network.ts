@@ -3,6 +3,7 @@
  * `list_azure_network_flows_by_*` queries return it) and the schemas hunters'
  * exports come in. docs/schemas.md lists them for users.
  */
+import { AZURE_TUPLE as T } from "./azureFlowLog";
 import { CEF_TRAFFIC } from "./cefTraffic";
 import { NTA_DESTINATION, NTA_DESTINATION_VM, NTA_SOURCE, NTA_SOURCE_VM, NTA_VERDICT, prepareNtaFlows } from "./ntaFlows";
 import { LOCAL_NAME_COLUMN, type EventSchema, type LabLayout } from "./types";
@@ -107,6 +108,32 @@ export const NTA_NET_ANALYTICS: EventSchema = {
     L7Protocol: { from: "L7Protocol", as: "text" },
     DestPort: { from: "DestPort", as: "int" },
   },
+};
+
+/**
+ * Azure NSG and VNet flow log files (`PT1H.json`), their flowTuples unpacked one per row by
+ * azureFlowLog.ts. The tuple's direction (`I`/`O`) is the logging interface's; `D` (NSG decision, or
+ * VNet flow state) is denied. A connection's Begin, Continuing and End tuples are one flow (connections.ts,
+ * as OCSF's Open, Traffic and Close). No VM names are logged: `VMName` is the interface (the NIC's name
+ * when the VNet flow log is enabled on a NIC, else its MAC address), as AWS's interface id.
+ */
+export const AZURE_FLOW_LOG: EventSchema = {
+  id: "azure-flow-log",
+  name: "Azure NSG/VNet flow log file",
+  kind: "networkFlow",
+  description: "Azure Network Watcher NSG (version 1 and 2) and VNet flow log files (PT1H.json), read as their flow tuples.",
+  requires: [T.time, T.src, T.dst, T.direction],
+  hints: [T.dstPort, T.protocol, T.decision, T.state, T.rule, T.mac],
+  columns: {
+    TimeGenerated: { from: T.time, as: "time" },
+    FlowStartTime: { from: T.time, as: "time" },
+    FlowEndTime: { from: T.time, as: "time" },
+    VMIPAddress: { endpoints: { source: T.src, destination: T.dst, directionCode: { field: T.direction, inbound: "I", outbound: "O" }, action: T.decision } },
+    VMName: { from: [T.interface, "VMIPAddress"], as: "text" },
+    L4Protocol: { from: T.protocol, as: "protocolLetter" },
+    DestPort: { from: T.dstPort, as: "int" },
+  },
+  connections: { uid: "flowTupleConnectionId", activity: T.activity, tuple: ["SrcIP", T.srcPort, "DestIP", "DestPort", "L4Protocol"] },
 };
 
 /**
@@ -361,4 +388,4 @@ export const COMMON_SECURITY_LOG: EventSchema = {
 };
 
 /** Every flow schema, in detection order. */
-export const NETWORK_SCHEMAS: readonly EventSchema[] = [AZURE_NETWORK_ANALYTICS, NTA_NET_ANALYTICS, ZEEK_CONN, ECS_NETWORK, SYSMON_NETWORK, OCSF_NETWORK, AWS_VPC_FLOW, GCP_VPC_FLOW, SURICATA_FLOW, COMMON_SECURITY_LOG];
+export const NETWORK_SCHEMAS: readonly EventSchema[] = [AZURE_NETWORK_ANALYTICS, NTA_NET_ANALYTICS, ZEEK_CONN, ECS_NETWORK, SYSMON_NETWORK, OCSF_NETWORK, AWS_VPC_FLOW, GCP_VPC_FLOW, SURICATA_FLOW, COMMON_SECURITY_LOG, AZURE_FLOW_LOG];

@@ -276,7 +276,7 @@ describe("Google Cloud VPC Flow Logs", () => {
   });
 });
 
-describe("Azure NSG and VNet flow log files", () => {
+describe("Azure flow logs: NSG and VNet flow log files, Traffic Analytics tables", () => {
   it("Traffic Analytics' NTANetAnalytics (Inbound/Outbound, public ends in SrcPublicIps/DestPublicIps, SrcVm/DestVm): the lab's letters, one row per public address, the local VM's name", () => {
     const df = readDataFile(path.join(FIX, "ntanetanalytics.csv"));
     assert.equal(detectEventSchema(df, "networkFlow").id, "nta-net-analytics");
@@ -299,19 +299,48 @@ describe("Azure NSG and VNet flow log files", () => {
     assert.deepEqual(col(out, "FlowStatus"), ["Allowed", "Allowed", "Denied", "Allowed", "A"]);
   });
 
-  it("a PT1H.json (records → flows → flowTuples text) is refused saying what it is and what to export instead", () => {
-    const tuple = "1791187200,10.20.4.17,13.67.143.118,44931,443,T,O,A,B,,,,";
-    const nsg = { records: [{ time: "2026-10-05T08:00:00Z", category: "NetworkSecurityGroupFlowEvent", operationName: "NetworkSecurityGroupFlowEvents", properties: { Version: 2, flows: [{ rule: "DefaultRule_AllowInternetOutBound", flows: [{ mac: "000D3AF87856", flowTuples: [tuple] }] }] } }] };
-    const vnet = { records: [{ time: "2026-10-05T08:00:00Z", category: "FlowLogFlowEvent", flowLogVersion: 4, flowRecords: { flows: [{ aclID: "x", flowGroups: [{ rule: "DefaultRule_AllowInternetOutBound", flowTuples: [tuple] }] }] } }] };
-    for (const [name, doc] of [["nsg.json", nsg], ["vnet.json", vnet]] as const) {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hl-nsg-"));
-      fs.writeFileSync(path.join(dir, name), JSON.stringify(doc));
-      const df = readDataFile(path.join(dir, name));
-      assert.throws(
-        () => normalizeEvents(df, "networkFlow", { source: `Network.list_azure_network_flows_by_ip (${name})` }),
-        (err: unknown) => err instanceof DataColumnError && err.code === "data/event-schema-unknown" && /Azure NSG or VNet flow log file .*flowTuples.*AzureNetworkAnalytics_CL/.test(err.message),
-        name,
-      );
-    }
+  it("an NSG flow log (version 2) file: one row per tuple, a connection's B/C/E tuples one flow, D denied, the interface's MAC as VMName; a malformed tuple is one dropped row with a warning", () => {
+    const warnings: string[] = [];
+    const df = readDataFile(path.join(FIX, "nsg_flowlog_v2.json"));
+    assert.equal(detectEventSchema(df, "networkFlow").id, "azure-flow-log");
+    const out = normalizeEvents(df, "networkFlow", { source: "nsg_flowlog_v2.json", warn: (w) => warnings.push(w) });
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /nsg_flowlog_v2\.json: 1 of 7 flowTuples .*"not,a,tuple"/);
+    const byPort = (port: number) => out.filter(pl.col("DestPort").eq(port));
+    assert.equal(byPort(3389).height, 2);
+    assert.deepEqual(col(byPort(3389), "DeniedInFlows"), [1, 1]);
+    assert.deepEqual(col(byPort(3389), "AllExtIPs"), [ATTACKER, ATTACKER]);
+    assert.deepEqual(col(byPort(3389), "FlowDirection"), ["I", "I"]);
+    const https = byPort(443);
+    assert.equal(https.height, 1, "Begin, Continuing and End of one connection: one flow");
+    assert.deepEqual(col(https, "AllowedOutFlows"), [1]);
+    assert.deepEqual(col(https, "flowTupleState"), ["E"]);
+    assert.equal(new Date(col(https, "FlowStartTime")[0] as Date).toISOString(), "2026-10-05T08:00:10.000Z");
+    assert.equal(new Date(col(https, "FlowEndTime")[0] as Date).toISOString(), "2026-10-05T08:02:10.000Z");
+    assert.deepEqual(col(byPort(53), "FlowType"), ["IntraVNet"]);
+    assert.deepEqual(col(byPort(53), "L4Protocol"), ["U"]);
+    assert.equal(out.height, 4);
+    assert.deepEqual([...new Set(col(out, "VMName"))], ["000D3A11AA01"]);
+    assert.deepEqual([...new Set(col(out, "VMIPAddress"))], ["10.20.4.17"]);
+  });
+
+  it("a VNet flow log file: ms times, IANA protocols, state D denied, the NIC's name as VMName", () => {
+    const df = readDataFile(path.join(FIX, "vnet_flowlog.json"));
+    const out = normalizeEvents(df, "networkFlow", { warn: () => assert.fail("no warning") });
+    assert.equal(out.height, 2);
+    assert.deepEqual(col(out, "DestPort").sort(), [22, 443]);
+    const ssh = out.filter(pl.col("DestPort").eq(22));
+    assert.deepEqual([col(ssh, "DeniedInFlows")[0], col(ssh, "FlowDirection")[0], col(ssh, "AllExtIPs")[0]], [1, "I", "185.220.101.7"]);
+    const https = out.filter(pl.col("DestPort").eq(443));
+    assert.deepEqual([col(https, "AllowedOutFlows")[0], col(https, "L4Protocol")[0], col(https, "flowTupleBytesDestToSrc")[0]], [1, "T", 88000]);
+    assert.deepEqual([...new Set(col(out, "VMName"))], ["web-vm1-nic"]);
+  });
+
+  it("a flow log file asked for logons is refused saying it holds flows only", () => {
+    const df = readDataFile(path.join(FIX, "nsg_flowlog_v2.json"));
+    assert.throws(
+      () => normalizeEvents(df, "logon", { source: "Fam.q (nsg.json)" }),
+      (err: unknown) => err instanceof DataColumnError && err.code === "data/event-schema-unknown" && /Azure NSG or VNet flow log file .*network flows only/.test(err.message),
+    );
   });
 });
