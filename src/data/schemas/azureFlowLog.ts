@@ -95,7 +95,7 @@ function parseTuple(tuple: unknown, vnet: boolean): Omit<Row, "rule" | "iface" |
     decision = f[7] === "D" ? "Deny" : "Allow";
     state = f.length > 8 && f[8] !== "" ? f[8] : null;
   }
-  const rest = vnet ? f.slice(9, 13) : f.slice(9, 13);
+  const rest = f.slice(9, 13);
   if (!rest.every((c) => COUNT.test(c))) return undefined;
   const counts = [0, 1, 2, 3].map((k) => (rest[k] ? Number(rest[k]) : null));
   const time = vnet ? Number(f[0]) : Number(f[0]) * 1000;
