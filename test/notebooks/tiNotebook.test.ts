@@ -48,7 +48,7 @@ function enrichNotebook(): { nbformat: number; nbformat_minor: number; metadata:
   assert.ok(enrich.some((c) => c.cell_type === "code"), "the notebook has no enrich section");
   const setup: Cell = {
     cell_type: "code",
-    source: 'import { QueryProvider, display } from "huntlab";\nconst qp = new QueryProvider("LocalData", { dataPaths: ["../data"], queryPaths: ["../data"] });\nconst timeRange: { start?: string; end?: string } = {};',
+    source: 'import { QueryProvider, display } from "huntlab";\nconst dataPaths: string[] = ["../data"];\nconst qp = new QueryProvider("LocalData", { dataPaths: dataPaths, queryPaths: ["../data"] });\nconst timeRange: { start?: string; end?: string } = {};',
     metadata: {},
     outputs: [],
     execution_count: null,
