@@ -307,17 +307,10 @@ function* readCompressedSteps(file: string, compression: Compression, inner: str
   checkTempSpace(file, folder);
   const dir = makeCopyFolder(file, folder, "huntlab-", "decompressed");
   const copy = path.join(dir, inner);
-  const named = (text: string) => text.split(copy).join(file);
   decompressed.set(copy, { file, compression });
   try {
     yield decompressStep(file, copy, compression, cap, folder);
-    const warn = options.warn ?? printWarning;
-    try {
-      return yield* readDataFileSteps(copy, { ...options, warn: (m) => warn(named(m)) });
-    } catch (err) {
-      if (err instanceof Error) err.message = named(err.message);
-      throw err;
-    }
+    return yield* readCopySteps(copy, file, options);
   } finally {
     decompressed.delete(copy);
     removeCopy(dir);
@@ -328,19 +321,24 @@ function* readCompressedSteps(file: string, compression: Compression, inner: str
 function* readUtf16Steps(file: string, format: DataFormat, encoding: Utf16Encoding, options: ReadOptions): ReadSteps<pl.DataFrame> {
   const dir = makeCopyFolder(file, copyFolder(options.tempFolder), "huntlab-", "rewritten");
   const copy = path.join(dir, path.basename(file));
-  const named = (text: string) => text.split(copy).join(file);
   try {
     const problem = transcodeUtf16(file, copy, encoding);
     if (problem) throw new DataFileError(msg.fileInvalid(file, format, `${problem}: save it as UTF-8 (PowerShell: Export-Csv or Out-File with -Encoding utf8)`));
-    const warn = options.warn ?? printWarning;
-    try {
-      return yield* readDataFileSteps(copy, { ...options, warn: (m) => warn(named(m)) });
-    } catch (err) {
-      if (err instanceof Error) err.message = named(err.message);
-      throw err;
-    }
+    return yield* readCopySteps(copy, file, options);
   } finally {
     removeCopy(dir);
+  }
+}
+
+/** Reads `copy`, a temporary copy of `file`, with every warning and error naming `file` (the user's), not the copy. */
+function* readCopySteps(copy: string, file: string, options: ReadOptions): ReadSteps<pl.DataFrame> {
+  const named = (text: string) => text.split(copy).join(file);
+  const warn = options.warn ?? printWarning;
+  try {
+    return yield* readDataFileSteps(copy, { ...options, warn: (m) => warn(named(m)) });
+  } catch (err) {
+    if (err instanceof Error) err.message = named(err.message);
+    throw err;
   }
 }
 
