@@ -238,13 +238,13 @@ function group(sources: DataSource[], key: (s: DataSource) => string): Map<strin
   return map;
 }
 
+/** How many file warnings a provider remembers ({@link DataFileIndex.warnOncePerFile}). */
+const MAX_FILE_WARNINGS = 10_000;
+
 /**
  * Indexes the data sources under the data paths. A source is served only when
  * its real path (links resolved) is inside the real path of a data path.
  */
-/** How many file warnings a provider remembers ({@link DataFileIndex.warnOncePerFile}). */
-const MAX_FILE_WARNINGS = 10_000;
-
 export class DataFileIndex {
   private found?: DataSource[];
   private byName?: Map<string, DataSource[]>;
