@@ -268,19 +268,28 @@ export class TILookup {
    * (on-disk caches are read again).
    */
   reloadProviders(): void {
-    for (const l of this.#loaded.values()) {
-      l.cache?.flush();
-      l.provider.close();
-    }
+    // Flushed first, so the new providers' disk caches read what the old ones held.
+    for (const l of this.#loaded.values()) l.cache?.flush();
+    // The new settings are read and built before the old providers are closed: a reload that fails
+    // (bad YAML, a provider not configured) throws and leaves the old providers working.
     const config = loadConfig(this.#options.configPath, { missingEnvironment: "skip" });
     // `TIProviders: [a, b]`: no provider can be read; the file's other sections still serve the data providers.
     checkSection(config, "TIProviders");
-    this.configFile = config.path;
+    const oldMasker = this.#masker;
     this.#masker = configMasker(config);
-    const { loaded, statuses } = this.loadAll(config);
-    this.#loaded = loaded;
-    this.#statuses = statuses;
+    let built: { loaded: Map<string, Loaded>; statuses: ProviderStatus[] };
+    try {
+      built = this.loadAll(config);
+    } catch (err) {
+      this.#masker = oldMasker;
+      throw err;
+    }
+    const old = this.#loaded;
+    this.configFile = config.path;
+    this.#loaded = built.loaded;
+    this.#statuses = built.statuses;
     this.#primaryUnread = new Set(config.tiProviders.filter((p) => p.missing.some((m) => m.arg === "Primary")).map((p) => p.name));
+    for (const l of old.values()) l.provider.close();
     loadedHook?.(this);
   }
 

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import pl from "nodejs-polars";
 import { inspect } from "node:util";
+import fs from "node:fs";
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { HuntlabError } from "../../src/common/errors";
@@ -292,4 +293,38 @@ test("rows keep the first spelling of each distinct value, in input order", asyn
   const r = byIoc(rowsOf(await ti.lookupIocs(["WH401K.org", "131.107.147.209", "wh401k.org"])));
   assert.deepEqual(Object.keys(r), ["WH401K.org", "131.107.147.209", "wh401k.org"]);
   assert.equal(r["WH401K.org"].SafeIoc, "wh401k.org");
+});
+
+test("a reload that fails (bad YAML) throws and keeps the old providers working", async () => {
+  const twin = await startTwin(svc.greyNoiseCommunity);
+  try {
+    const dir = tempDir();
+    const file = writeConfig(dir, { GreyNoise: { Provider: "GreyNoise", Args: { AuthKey: FAKE_KEY }, BaseUrl: twin.url } });
+    const ti = new TILookup({ configPath: file });
+    assert.equal(rowsOf(await ti.lookupIoc("45.83.66.10"))[0].Severity, "high");
+    const provider = ti.loadedProviders.GreyNoise;
+    let closed = 0;
+    const close = provider.close.bind(provider);
+    provider.close = () => {
+      closed++;
+      close();
+    };
+    const good = fs.readFileSync(file, "utf8");
+    fs.writeFileSync(file, "TIProviders:\n  GreyNoise: [unclosed\n");
+    assert.throws(() => ti.reloadProviders(), (err: unknown) => err instanceof HuntlabError);
+    assert.equal(closed, 0, "a failed reload must not close the providers in use");
+    assert.equal(ti.loadedProviders.GreyNoise, provider);
+    assert.equal(ti.providerStatus[0].loaded, true);
+    // The old provider still asks the service (its connections were not closed by the failed reload).
+    const again = rowsOf(await ti.lookupIoc("45.83.66.11"));
+    assert.match(String(again[0].Details), /not observed scanning/);
+    assert.equal(twin.requests.length, 2);
+    fs.writeFileSync(file, good);
+    ti.reloadProviders();
+    assert.equal(closed, 1);
+    assert.notEqual(ti.loadedProviders.GreyNoise, provider);
+    assert.equal(rowsOf(await ti.lookupIoc("45.83.66.10"))[0].Severity, "high");
+  } finally {
+    await twin.close();
+  }
 });
