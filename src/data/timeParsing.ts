@@ -9,7 +9,7 @@ import { realDateTime } from "../common/calendar";
 
 export { EPOCH_MIN, epochUnit, type EpochUnit } from "../common/epoch";
 import { columnNames, columnOf, replaceColumns } from "../common/frames";
-import { DataColumnError, QueryError, dataMessages as msg } from "./messages";
+import { DataColumnError, QueryError, dataMessages as msg, dataWarnings } from "./messages";
 
 /**
  * Formats tried in order. ISO first; then the US-locale forms that Excel and the
@@ -464,6 +464,25 @@ export function parseTimeSeries(column: pl.Series, options: TimeParseOptions = {
 }
 
 /** Column names that look like times: `TimeGenerated`, `EventTime [UTC]`, `CreatedDateTime`, `StartTimeUtc`, `begin`… */
+/**
+ * A text time column read after the readers (a process tree, a timeline, a chart), by the readers' rule for
+ * slash dates, never a silent other reading: dates that read either way (`05/06/2026`) are read month first with
+ * the readers' warning (naming `source` and the column), unless `dayFirst`; dates that do not read month first
+ * but all read day first (a day past the 12th somewhere: `13/06/2026`) are read day first, as their values prove.
+ */
+export function parseReadTimes(column: pl.Series, source: string, warn: (message: string) => void, options: TimeParseOptions = {}): TimeParseResult {
+  const read = parseTimeSeries(column, options);
+  if (read.parsed) {
+    if (read.ambiguousSlashDates && !options.dayFirst) warn(dataWarnings.slashDatesMonthFirst(source, column.name));
+    return read;
+  }
+  if (options.dayFirst || !isTextType(column.dtype)) return read;
+  const slash = slashDates(column);
+  if (!slash || slash.ambiguous) return read;
+  const dayFirst = parseTimeSeries(column, { dayFirst: true });
+  return dayFirst.parsed ? dayFirst : read;
+}
+
 export function looksLikeTimeColumn(name: string): boolean {
   return /time|date|timestamp/i.test(name) || /^(begin|end|start|stop)$/i.test(name);
 }

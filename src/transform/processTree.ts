@@ -198,7 +198,7 @@ export function builtSchemaOf(tree: pl.DataFrame): ProcSchema | undefined {
 }
 
 function build(procs: pl.DataFrame, schema: ProcSchema, options: BuildProcessTreeOptions): pl.DataFrame {
-  const events = processEvents(procs, schema);
+  const events = processEvents(procs, schema, options.warn ?? printWarning);
   const shared = sharedProcessId(events.events, schema);
   if (shared) (options.warn ?? printWarning)(transformWarnings.sharedProcessId(schema.processId, shared));
   const nodes = linkedNodes(events, options.creationTimeToleranceMs);

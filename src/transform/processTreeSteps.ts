@@ -49,7 +49,8 @@
  */
 import pl, { type DataType } from "nodejs-polars";
 import { isTemporalType, isTextType, isWholeDecimal } from "../common/dtypes";
-import { TIME_FORMATS, formatHits, parseTimeSeries, strptimeExpr, textTimeUnit, unparsedCount, withoutNsWrap, type TimeUnit } from "../data/timeParsing";
+import { printWarning } from "../common/messages";
+import { TIME_FORMATS, formatHits, parseReadTimes, strptimeExpr, textTimeUnit, unparsedCount, withoutNsWrap, type TimeUnit } from "../data/timeParsing";
 import { resolveSchema, schemaColumns, schemaTimeColumns, type ProcSchema } from "./processTreeSchema";
 import { ProcessTreeError, transformMessages as msg } from "./messages";
 import { keyColumn, treeTextColumns, type KeyParts } from "./processTreeText";
@@ -147,7 +148,7 @@ export function sharedProcessId(events: pl.DataFrame, schema: ProcSchema): { hos
  * Schema step: resolves the schema (inferred from the column names unless
  * given) and keeps the rows a tree is built from.
  */
-export function processEvents(procs: pl.DataFrame, schema?: Partial<ProcSchema>): ProcessEvents {
+export function processEvents(procs: pl.DataFrame, schema?: Partial<ProcSchema>, warn: (message: string) => void = printWarning): ProcessEvents {
   const resolved = resolveSchema(schema, procs.columns);
   for (const name of PROCESS_TREE_COLUMNS) {
     // Old MSTICPy outputs (the lab's process_tree) carry stale Level/NodeRole: ours replace them.
@@ -189,7 +190,7 @@ export function processEvents(procs: pl.DataFrame, schema?: Partial<ProcSchema>)
   const indexed = df.columns.includes(ROW);
   const inputRow = indexed ? (df.getColumn(ROW).cast(pl.UInt32).toTypedArray() as Uint32Array) : identityOrder(df.height);
   const times = schemaTimeColumns(resolved).filter((c, k, all) => hasColumn(df, c) && all.indexOf(c) === k);
-  const events = (indexed ? df.drop(ROW) : df).withColumns(...times.map((c) => (c === stamp && parsedStamp ? parsedStamp : parseTimeColumn(df, c, resolved.numericTimeUnit))));
+  const events = (indexed ? df.drop(ROW) : df).withColumns(...times.map((c) => (c === stamp && parsedStamp ? parsedStamp : parseTimeColumn(df, c, resolved.numericTimeUnit, warn))));
   return { schema: resolved, events, inputRow, inputRows: procs.height };
 }
 
@@ -316,7 +317,7 @@ function eventFilter(df: pl.DataFrame, column: string, id: string | number): pl.
 }
 
 /** A time column as times: text is parsed, numbers are epoch times when the schema says in what unit, anything else is refused. */
-function parseTimeColumn(df: pl.DataFrame, column: string, numericUnit: ProcSchema["numericTimeUnit"]): pl.Series {
+function parseTimeColumn(df: pl.DataFrame, column: string, numericUnit: ProcSchema["numericTimeUnit"], warn: (message: string) => void): pl.Series {
   const series = df.getColumn(column);
   if (isTextType(series.dtype)) {
     const fast = parseOneFormat(series);
@@ -324,7 +325,9 @@ function parseTimeColumn(df: pl.DataFrame, column: string, numericUnit: ProcSche
     // Epoch numbers written as text (osquery's and Falcon's JSON quote every value), when the schema gives their unit.
     const numbers = numericUnit ? numericText(series) : undefined;
     if (numbers && numericUnit) return epochTimes(numbers, column, numericUnit);
-    const parsed = parseTimeSeries(series);
+    // Slash dates as the readers read them: month first with their warning when they read either way (en-GB's
+    // 05/06/2026 kept as text by the reader was read month first here without a word), day first when a day past the 12th proves it.
+    const parsed = parseReadTimes(series, "buildProcessTree", warn);
     // Every value null or blank: no time to read, as for such values in a partly filled column (their keys' time is NaT).
     if (!parsed.parsed && parsed.failures === 0) return pl.Series(column, new Array<null>(series.len()).fill(null)).cast(pl.Datetime("ms"));
     if (!parsed.parsed) {
@@ -407,7 +410,8 @@ function parseOneFormat(series: pl.Series): pl.Series | undefined {
     hits = formatHits(sample, [TIME_FORMATS[k]], unit)[0];
     if (hits > 0) first = k;
   }
-  if (first < 0 || hits !== sample.len()) return undefined;
+  // Slash dates are left to parseReadTimes, which tells of (or settles) their order.
+  if (first < 0 || hits !== sample.len() || TIME_FORMATS[first].includes("/")) return undefined;
   const raw = pl.DataFrame([series.rename(RAW)]);
   // Exact: a value the format reads only in part (seconds or an offset the sample did not show) is a miss, for parseTimeSeries.
   const parse = (as: TimeUnit) => raw.select(strptimeExpr(pl.col(RAW), TIME_FORMATS[first], as, true).alias("t")).getColumn("t").rename(series.name);

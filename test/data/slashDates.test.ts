@@ -97,6 +97,28 @@ describe("a plain Get-WinEvent export whose TimeCreated reads either way", () =>
     assert.deepEqual(dayFirst.warnings, []);
   });
 
+  it("builds the tree by the reader's rule: ambiguous text times month first with a warning (not silently), day first where a day past the 12th proves it", () => {
+    const { df } = read("security.csv", british);
+    const warnings: string[] = [];
+    const tree = buildProcessTree(df, { warn: (m) => warnings.push(m) });
+    // Month first, as the readers read such a column, and said: it was read so without a word (5 June as 6 May).
+    assert.ok(isoTimes(tree, "TimeGenerated").every((t) => t === null || String(t).startsWith("2026-05-06")), String(isoTimes(tree, "TimeGenerated")));
+    assert.equal(warnings.filter((m) => /^buildProcessTree: column "TimeGenerated" holds slash dates .*read month first.*dayFirst: true/.test(m)).length, 1, warnings.join("\n"));
+    // The same export on the 13th: only day first reads it, so day first (the tree failed, unparsed, before).
+    const thirteenth = read("security.csv", british.replace(/"05\/06\/2026 /g, '"13/06/2026 '));
+    assert.equal(thirteenth.df.getColumn("TimeCreated").dtype.variant, "String");
+    const later: string[] = [];
+    const dayFirst = buildProcessTree(thirteenth.df, { warn: (m) => later.push(m) });
+    assert.ok(isoTimes(dayFirst, "TimeGenerated").some((t) => String(t).startsWith("2026-06-13T15:")), String(isoTimes(dayFirst, "TimeGenerated")));
+    assert.ok(isoTimes(dayFirst, "TimeGenerated").every((t) => t === null || String(t).startsWith("2026-06-13")));
+    assert.deepEqual(later.filter((m) => /slash dates/.test(m) && /buildProcessTree/.test(m)), []);
+    // With dayFirst the reader reads them, and the tree has 5 June without a word.
+    const gb = read("security.csv", british, { dayFirst: true });
+    const quiet: string[] = [];
+    assert.ok(isoTimes(buildProcessTree(gb.df, { warn: (m) => quiet.push(m) }), "TimeGenerated").every((t) => t === null || String(t).startsWith("2026-06-05")));
+    assert.deepEqual(quiet.filter((m) => /slash dates/.test(m)), []);
+  });
+
   it("reads a JSON export as the CSV one: a 24-hour TimeCreated kept as text with one warning (it was read month first), an AM/PM one month first without a word", () => {
     const record = (id: number, time: string) => JSON.stringify({ Id: 4688, MachineName: "H", TimeCreated: time, Message: "x", ProviderName: "Microsoft-Windows-Security-Auditing", RecordId: id });
     const gb = read("security.ndjson", [record(1, "05/06/2026 15:00:00"), record(2, "06/06/2026 09:30:00")].join("\n"));
