@@ -30,6 +30,7 @@ import path from "node:path";
 import pl from "nodejs-polars";
 import { QueryProvider } from "../src/data/queryProvider";
 import { abandonedCollects } from "../src/data/collect";
+import { fileDuplicateKeys } from "../src/data/jsonDuplicateKeys";
 import { readDataFile } from "../src/data/readers";
 import { toMimeBundle } from "../src/display/display";
 import { measure, report, seededRandom, type Measurement } from "./harness";
@@ -219,6 +220,8 @@ export async function run(): Promise<void> {
       }, { runs: 5, targetMs: target }),
     );
   }
+  // The screen for JSON records that repeat a key (jsonDuplicateKeys.ts), which every JSON-lines read pays: alone.
+  rows.push(await measure(`repeated-key screen of the ${ROWS}-row ndjson`, () => fileDuplicateKeys(path.join(OUT, "procs.ndjson")), { runs: 3 }));
   // The CSV read alone, with its CPU time: median of 3.
   const cpu: number[] = [];
   rows.push(

@@ -1,7 +1,7 @@
 /** The error classes, codes and message builders of src/data (query providers, query files, readers). */
 import { didYouMean, errorMessage, HuntlabError, unknownOptionText, type CodesOfClass, type ErrorCatalog, type UnknownOption } from "../common/errors";
 import { optionTypeText, shortValue } from "../common/options";
-import { closeNames, nameList, quotedName } from "../common/shownText";
+import { closeNames, listedName, nameList, quotedName } from "../common/shownText";
 import { ENV_IN_URL, type YamlProblem } from "../config/messages";
 
 /** Every code of src/data, with what docs/errors.md says of it. */
@@ -211,6 +211,10 @@ export const dataWarnings = {
   winEventsUnmapped: (file: string, count: number, list: string) =>
     `${file}: ${count} row(s) of events no lab query maps are left out of every query of it: ${list}. ` +
     `From a Get-WinEvent export huntlab maps Security 4624 and 4625 (logon), Security 4688 and Sysmon 1 (process) and Sysmon 3 (networkFlow)`,
+  /** JSON records repeating a key in one object: the last value of each is read. */
+  jsonRepeatedKeys: (file: string, records: number, keys: readonly string[]) =>
+    `${file}: ${records} record(s) repeat a key in one object (${keys.slice(0, 5).map(listedName).join(", ")}${keys.length > 5 ? `, and ${keys.length - 5} more` : ""}): ` +
+    `the last value of each is read, as JSON.parse, Python's json (pandas, MSTICPy) and most SIEMs read it; a record written so may be crafted to show one value to one tool and another to the next`,
   /** A CSV column parsed from slash dates that read either way (`05/06/2026`): read month first. */
   slashDatesMonthFirst: (file: string, column: string) =>
     `${file}: column ${JSON.stringify(column)} holds slash dates whose day and month are all 12 or less (05/06/2026 reads as 6 May or 5 June alike): ` +

@@ -17,6 +17,7 @@ import { DataFileError, dataMessages as msg, dataWarnings } from "./messages";
 import { readZeekTsvFileSteps, isZeekTsv } from "./schemas/zeek";
 import { isHeaderlessVpcFlowLog, isVpcFlowLog, readVpcFlowLogFileSteps } from "./schemas/vpcFlow";
 import { parseTimeColumns, slashDates } from "./timeParsing";
+import { fileDuplicateKeys, findDuplicateKeys, withLastKeysWinning } from "./jsonDuplicateKeys";
 import { readTypedFrame } from "./offsetZones";
 import { copyOfStart, truncatedLastLine } from "./truncatedLine";
 import { copyFolder, makeCopyFolder } from "./tempCopies";
@@ -555,6 +556,10 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       });
     case "ndjson":
       if (blankText(file)) return pl.DataFrame();
+      {
+        const winning = lastKeysWinning(file, options);
+        if (winning) return winning;
+      }
       // A byte-order mark stops polars' reader at the first byte: read the text after it.
       if (hasUtf8Bom(file)) return pl.readJSON(fs.readFileSync(file).subarray(3), { format: "lines", inferSchemaLength: null });
       // polars' lazy NDJSON scan (readJSON's path mode for lines is broken in nodejs-polars 0.26).
@@ -566,10 +571,12 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       const bom = hasUtf8Bom(file);
       const bytes = (): Buffer => (bom ? fs.readFileSync(file).subarray(3) : fs.readFileSync(file));
       const first = firstNonSpace(file);
-      if (first === "[") return readJsonArray(file);
+      if (first === "[") return readJsonArray(file, options);
       // polars' own message for `42` spoke of NDJSON lines and an `i64`.
       if (first !== "{") throw new DataFileError(msg.fileInvalid(file, format, `the file holds ${jsonValueKind(first)}, not records: JSON data is an array of objects or one object per line`));
       try {
+        const winning = lastKeysWinning(file, options);
+        if (winning) return winning;
         if (bom) return pl.readJSON(bytes(), { format: "lines", inferSchemaLength: null });
         return yield pl.scanJson(file, { inferSchemaLength: null });
       } catch (err) {
@@ -587,7 +594,7 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       if (form === "zeek") return yield* readZeekTsvFileSteps(file);
       if (form === "vpcflow") return yield* readVpcFlowLogFileSteps(file);
       if (form === "ndjson") return zeekJsonTimes(yield* readJsonLog(file, options));
-      if (form === "json") return zeekJsonTimes(readJsonArray(file));
+      if (form === "json") return zeekJsonTimes(readJsonArray(file, options));
       throw new DataFileError(msg.fileInvalid(file, "log", "neither a Zeek ASCII log (no #separator header), an AWS VPC flow log (no header line of field names) nor JSON lines (or an array of objects)"));
     }
     case "txt": {
@@ -617,9 +624,31 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
  * JavaScript per record), types from every record as for JSON lines. A
  * byte-order mark stops polars at the first byte: the text after it is read.
  */
-function readJsonArray(file: string): pl.DataFrame {
-  const bytes = fs.readFileSync(file);
-  return pl.readJSON(hasUtf8Bom(file) ? bytes.subarray(3) : bytes, { format: "json", inferSchemaLength: null });
+function readJsonArray(file: string, options: ReadOptions): pl.DataFrame {
+  let bytes: Buffer = fs.readFileSync(file);
+  const from = hasUtf8Bom(file) ? 3 : 0;
+  // Records repeating a key: the last of each wins, as JSON.parse and Python's json read them (polars kept the first).
+  const found = findDuplicateKeys(bytes, from, bytes.length, 1);
+  if (found.records.length) {
+    bytes = withLastKeysWinning(bytes, found.records);
+    (options.warn ?? printWarning)(dataWarnings.jsonRepeatedKeys(file, found.records.length, found.keys));
+  }
+  return pl.readJSON(bytes.subarray(from), { format: "json", inferSchemaLength: null });
+}
+
+/**
+ * A JSON-lines file some of whose records repeat a key in one object, read with the last of each winning (as
+ * JSON.parse, Python's json and most SIEMs read them; polars keeps the first), with a warning naming the file,
+ * the keys and how many records; undefined when no record repeats a key (the usual read follows).
+ */
+function lastKeysWinning(file: string, options: ReadOptions): pl.DataFrame | undefined {
+  const from = hasUtf8Bom(file) ? 3 : 0;
+  const found = fileDuplicateKeys(file, from);
+  if (!found.records.length) return undefined;
+  const text = withLastKeysWinning(fs.readFileSync(file), found.records).subarray(from);
+  const df = pl.readJSON(text, { format: "lines", inferSchemaLength: null });
+  (options.warn ?? printWarning)(dataWarnings.jsonRepeatedKeys(file, found.records.length, found.keys));
+  return df;
 }
 
 /** What a top-level JSON value starting with `first` is, for the error of a file holding no records. */
@@ -644,6 +673,8 @@ function* readJsonLog(file: string, options: ReadOptions): ReadSteps<pl.DataFram
   const bom = hasUtf8Bom(file);
   const afterBom = (end?: number) => pl.readJSON(fs.readFileSync(file).subarray(3, end), { format: "lines", inferSchemaLength: null });
   try {
+    const winning = lastKeysWinning(file, options);
+    if (winning) return winning;
     return bom ? afterBom() : yield pl.scanJson(file, { inferSchemaLength: null });
   } catch (err) {
     const cut = truncatedLastLine(file);
