@@ -46,6 +46,7 @@ import {
   nsWrapped,
   parseTimeSeries,
   sampleFormats,
+  mixedZones,
   slashDates,
   slashOrderSettled,
   strptimeExpr,
@@ -256,17 +257,27 @@ function finish(plainDf: pl.DataFrame, names: readonly string[], sampled: readon
       slash = planFormat(p).includes("/") && !p.slashSettled ? slashDates(columnOf(plainDf, plain(i))) : undefined;
     }
     if (slash?.ambiguous && !keepSlashDates(names, i, slash, read)) continue;
+    warnMixedZones(names, i, columnOf(plainDf, plain(i)), read);
     plainDf.replaceAtIdx(i, parsed.alias(plain(i)));
   }
   for (const i of unsampled) {
     // Still text unless every value after the sample is a time (and there is one).
     const full = parseTimeSeries(columnOf(plainDf, plain(i)), options);
     if (full.ambiguousSlashDates && !keepSlashDates(names, i, full.ambiguousSlashDates, read)) continue;
-    if (full.parsed && full.series.dtype.variant === "Datetime") plainDf.replaceAtIdx(i, full.series.alias(plain(i)));
+    if (full.parsed && full.series.dtype.variant === "Datetime") {
+      warnMixedZones(names, i, columnOf(plainDf, plain(i)), read);
+      plainDf.replaceAtIdx(i, full.series.alias(plain(i)));
+    }
   }
   const named = plans.length ? plainDf.drop(plans.map((p) => parsedName(p.index))) : plainDf;
   named.columns = names.map(columnName);
   return named;
+}
+
+/** Warns when column `i`'s text mixes times with and without an offset: those without were read as UTC. */
+function warnMixedZones(names: readonly string[], i: number, text: pl.Series, read: SlashDateRead): void {
+  const mixed = mixedZones(text);
+  if (mixed) read.warn(dataWarnings.mixedTimeZones(read.file, columnName(names[i], i), mixed.zoned, mixed.naive));
 }
 
 /** The options inside the read: {@link CsvReadOptions} and the file asked for (a rewritten copy may be read instead). */

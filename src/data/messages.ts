@@ -211,6 +211,10 @@ export const dataWarnings = {
   winEventsUnmapped: (file: string, count: number, list: string) =>
     `${file}: ${count} row(s) of events no lab query maps are left out of every query of it: ${list}. ` +
     `From a Get-WinEvent export huntlab maps Security 4624 and 4625 (logon), Security 4688 and Sysmon 1 (process) and Sysmon 3 (networkFlow)`,
+  /** A time column some of whose values carry an offset and some not: those without are read as UTC. */
+  mixedTimeZones: (file: string, column: string, zoned: number, naive: number) =>
+    `${file}: column ${quotedName(column)} mixes times with a UTC offset or zone (${zoned} value(s)) and times without one (${naive} value(s)): ` +
+    `those without are read as UTC, which may not be the time their writer meant (an offset's local time); check the source, or export every time with its offset (ISO 8601, .ToString("o"))`,
   /** JSON records repeating a key in one object: the last value of each is read. */
   jsonRepeatedKeys: (file: string, records: number, keys: readonly string[]) =>
     `${file}: ${records} record(s) repeat a key in one object (${keys.slice(0, 5).map(listedName).join(", ")}${keys.length > 5 ? `, and ${keys.length - 5} more` : ""}): ` +

@@ -464,6 +464,26 @@ export function parseTimeSeries(column: pl.Series, options: TimeParseOptions = {
 }
 
 /** Column names that look like times: `TimeGenerated`, `EventTime [UTC]`, `CreatedDateTime`, `StartTimeUtc`, `begin`… */
+/** A time of day followed by a zone: `Z`, `UTC`/`GMT`, or an offset (`+05:30`, `-0400`, `+02`). */
+const ZONED_TIME = "(?i):\\d{2}(?:[.,]\\d+)?\\s*(?:z|utc|gmt|[+-]\\d{2}(?::?\\d{2})?)$";
+
+/**
+ * How many present values of a text time column carry a zone or offset and how many do not, when both occur
+ * (`2026-12-01T10:00:00+05:30` beside `2026-12-01T10:00:00`); undefined otherwise. A parsed column holds
+ * instants: a value without an offset was taken as UTC, which its writer may not have meant.
+ */
+export function mixedZones(text: pl.Series): { zoned: number; naive: number } | undefined {
+  const v = pl.col("v").str.strip();
+  const present = v.isNotNull().and(v.neq(pl.lit("")));
+  const stats = pl
+    .DataFrame([text.rename("v")])
+    .select(present.sum().alias("present"), v.str.contains(ZONED_TIME).and(present).sum().alias("zoned"))
+    .toRecords()[0] as Record<string, number | null>;
+  const zoned = Number(stats.zoned ?? 0);
+  const naive = Number(stats.present ?? 0) - zoned;
+  return zoned > 0 && naive > 0 ? { zoned, naive } : undefined;
+}
+
 /**
  * A text time column read after the readers (a process tree, a timeline, a chart), by the readers' rule for
  * slash dates, never a silent other reading: dates that read either way (`05/06/2026`) are read month first with
