@@ -20,7 +20,7 @@
 import pl from "nodejs-polars";
 import { isTemporalType, isTextType, jsDtype, msTimeTexts } from "../common/dtypes";
 import { TimelineError, visMessages as msg } from "./messages";
-import { parseTimeSeries, parseTimeText } from "../data/timeParsing";
+import { parseReadTimes, parseTimeText } from "../data/timeParsing";
 import { columnNames, columnOf, exactValues, frameOf, hasColumn, isDataFrame } from "../common/frames";
 import { notAFrameText } from "../common/notAFrame";
 import { display, flushDisplays } from "../display/display";
@@ -197,12 +197,15 @@ function checkColumn(df: pl.DataFrame, name: string, what: string): void {
  * without a time, as long as most cells are times (`(not logged)` among 300 times); a column of mostly
  * non-times is refused: it is not the time column.
  */
-function epochMillis(df: pl.DataFrame, column: string, given: boolean): { ms: (number | null)[]; unparsed: number; examples: string[] } {
+function epochMillis(df: pl.DataFrame, column: string, given: boolean): { ms: (number | null)[]; unparsed: number; examples: string[]; monthFirst?: boolean } {
   let series = columnOf(df, column);
   let unparsed = 0;
   let examples: string[] = [];
+  let monthFirst = false;
   if (isTextType(series.dtype)) {
-    const parsed = parseTimeSeries(series);
+    // Slash dates by the readers' rule: those that read either way month first, said in the text form (they were
+    // read so without a word); those that only read day first (a day past the 12th), day first.
+    const parsed = parseReadTimes(series, "timeline", () => (monthFirst = true));
     // No value at all (every cell null or blank): rows without a time, counted as missing like a null Datetime column's.
     if (!parsed.parsed && parsed.failures === 0) return { ms: new Array<null>(series.len()).fill(null), unparsed: 0, examples: [] };
     if (!parsed.parsed) {
@@ -216,7 +219,7 @@ function epochMillis(df: pl.DataFrame, column: string, given: boolean): { ms: (n
     throw new TimelineError(msg.timelineTimeType(column, series.dtype.variant, given));
   }
   const ms = pl.DataFrame([series.rename("t")]).select(pl.col("t").cast(pl.Datetime("ms")).cast(pl.Int64).cast(pl.Float64)).getColumn("t");
-  return { ms: ms.toArray() as unknown as (number | null)[], unparsed, examples };
+  return { ms: ms.toArray() as unknown as (number | null)[], unparsed, examples, ...(monthFirst ? { monthFirst } : {}) };
 }
 
 /** A column as exact text, null for null (64-bit integers as polars writes them, not rounded to doubles). */
@@ -364,6 +367,8 @@ interface Prepared {
   unparsedExamples?: string[];
   /** Placed rows whose extra value (timelineValues' y) is null, NaN or infinite: in the data, not drawn. */
   missingValues: number;
+  /** The time column, when its slash dates read either way and were read month first (`05/06/2026` as 6 May). */
+  monthFirst?: string;
   min: number;
   max: number;
 }
@@ -384,7 +389,7 @@ function prepare(fn: string, df: pl.DataFrame, options: TimelineCommonOptions, e
   sourceColumns.forEach((c) => checkColumn(df, c, "source"));
   if (options.groupBy) checkColumn(df, options.groupBy, "groupBy");
   const max = options.maxTooltipLength ?? DEFAULT_TOOLTIP;
-  const { ms: times, unparsed, examples: unparsedExamples } = epochMillis(df, timeColumn, options.timeColumn !== undefined);
+  const { ms: times, unparsed, examples: unparsedExamples, monthFirst } = epochMillis(df, timeColumn, options.timeColumn !== undefined);
   const placed: number[] = [];
   let missing = 0;
   let lo = Infinity;
@@ -447,7 +452,7 @@ function prepare(fn: string, df: pl.DataFrame, options: TimelineCommonOptions, e
     }
     return row;
   });
-  return { rows, dictionaries, lanes, otherValues, sourceTitles: sourceColumns, missingTimes: missing, unparsedTimes: unparsed, unparsedExamples, missingValues, min: lo, max: hi };
+  return { rows, dictionaries, lanes, otherValues, sourceTitles: sourceColumns, missingTimes: missing, unparsedTimes: unparsed, unparsedExamples, missingValues, min: lo, max: hi, ...(monthFirst ? { monthFirst: timeColumn } : {}) };
 }
 
 /** A text field of the rows carried as codes (`code`) into its distinct values, restored in the browser by a lookup. */
@@ -544,7 +549,8 @@ function summary(kind: string, title: string, prep: Prepared, options: TimelineC
   const unreadable = prep.unparsedTimes ? ` (${prep.unparsedTimes} of them text that is no time, e.g. ${(prep.unparsedExamples ?? []).slice(0, 3).map((e) => isolateRtl(quotedText(e, LANE_LABEL_LENGTH))).join(", ")})` : "";
   const missing = prep.missingTimes ? `; ${prep.missingTimes} row(s) without a time not shown${unreadable}` : "";
   const noValue = prep.missingValues ? `; ${prep.missingValues} row(s) whose ${options.y === undefined ? "value" : name(options.y)} is null, NaN or infinite not drawn` : "";
-  return `${title === kind ? kind : `${kind}: ${revealHidden(title)}`} — ${prep.rows.length} event(s)${lanes}${range}${missing}${noValue}`;
+  const monthFirst = prep.monthFirst ? `; ${name(prep.monthFirst)} holds slash dates that read either way (day and month all 12 or less): read month first, 05/06/2026 as 6 May (read the file with { dayFirst: true } if they are day first)` : "";
+  return `${title === kind ? kind : `${kind}: ${revealHidden(title)}`} — ${prep.rows.length} event(s)${lanes}${range}${missing}${noValue}${monthFirst}`;
 }
 
 /** Says that lanes were capped: the values with most events drawn, the rest in one lane. */

@@ -378,3 +378,18 @@ describe("timeline lanes of durations", () => {
     assert.deepEqual(chart.lanes.map((l) => l.name), ["00:00:01.500", "23:00:00.000", "1d 00:00:00.000"]);
   });
 });
+
+describe("timeline of text slash dates", () => {
+  it("says slash dates that read either way were read month first, and reads day-first-only dates day first", async () => {
+    const either = await timeline(pl.DataFrame({ TimeGenerated: ["05/06/2026 15:00:00", "06/06/2026 09:30:00"], Host: ["a", "b"] }));
+    assert.match(either.text, /TimeGenerated holds slash dates that read either way .*read month first, 05\/06\/2026 as 6 May/);
+    assert.match(either.text, /2026-05-06 15:00:00.000 → /);
+    // A day past the 12th proves day first: 13 June, not refused as no time (it was: month 13).
+    const gb = await timeline(pl.DataFrame({ TimeGenerated: ["05/06/2026 15:00:00", "13/06/2026 09:30:00"], Host: ["a", "b"] }));
+    assert.match(gb.text, /2 event\(s\)/);
+    assert.match(gb.text, /2026-06-05 15:00:00.000 → 2026-06-13 09:30:00.000 UTC/);
+    assert.doesNotMatch(gb.text, /read either way/);
+    const iso = await timeline(pl.DataFrame({ TimeGenerated: ["2026-06-05 15:00:00"], Host: ["a"] }));
+    assert.doesNotMatch(iso.text, /slash dates/);
+  });
+});
