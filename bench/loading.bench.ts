@@ -12,7 +12,7 @@
  * polars' CSV read on this (virtual) machine is spent on 4 KB pages (faults
  * and TLB misses), which transparent huge pages cut; the tunables are read
  * at process start only, so the kernel's environment sets them (the kernel
- * specs and `npm run …` do where scripts/malloc.mjs chooses them). Next
+ * specs and `npm run …` do when asked: HUNTLAB_MALLOC=hugepages). Next
  * to it, the floor: polars' scan alone with the types given, nothing parsed.
  *
  * Why the three CSV figures differ: they are one read into memory in three
@@ -34,7 +34,7 @@ import { fileDuplicateKeys } from "../src/data/jsonDuplicateKeys";
 import { readDataFile } from "../src/data/readers";
 import { toMimeBundle } from "../src/display/display";
 import { measure, report, seededRandom, type Measurement } from "./harness";
-// glibc's huge-page tunables, which the lab's kernels get on small Linux machines (scripts/malloc.mjs).
+// glibc's huge-page tunables, which HUNTLAB_MALLOC=hugepages gives the lab's kernels (scripts/malloc.mjs).
 import { THP_TUNABLES } from "../scripts/malloc.mjs";
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -89,7 +89,7 @@ function childRead(file: string, mode: "read" | "floor", tunables: string | unde
 export function freshProcessReads(file: string, runs = 3): Measurement[] {
   const cases = [
     { name: `readDataFile ${ROWS} rows, csv, fresh process, default malloc`, mode: "read", tunables: undefined },
-    { name: `  same, GLIBC_TUNABLES=${THP_TUNABLES} (the lab's kernels here: scripts/malloc.mjs)`, mode: "read", tunables: THP_TUNABLES },
+    { name: `  same, GLIBC_TUNABLES=${THP_TUNABLES} (HUNTLAB_MALLOC=hugepages: scripts/malloc.mjs)`, mode: "read", tunables: THP_TUNABLES },
     { name: "  floor: polars' scan alone, types given, no parsing, fresh process", mode: "floor", tunables: undefined },
     { name: "  floor with the same GLIBC_TUNABLES", mode: "floor", tunables: THP_TUNABLES },
   ] as const;

@@ -1,24 +1,29 @@
 /**
- * glibc malloc settings for the lab's kernels and the processes `npm test`
- * and `npm run bench` start: transparent huge pages for the heap polars
- * allocates in.
+ * An opt-in glibc malloc setting for the lab's kernels and the processes
+ * `npm test` and `npm run bench` start: transparent huge pages for the heap
+ * polars allocates in. `HUNTLAB_MALLOC=hugepages` asks for it.
  *
- * Why: on small virtual machines the guest kernel charges 12–18 µs for each
- * 4 KiB page a process touches for the first time, and a kernel's first read
- * of a big file touches hundreds of megabytes (a 1M-row CSV: ~180,000 pages,
- * over half of the read). With the kernel's transparent huge pages in
- * `madvise` mode (Debian's and Ubuntu's default) a process only gets 2 MiB
- * pages where malloc asks for them: `glibc.malloc.hugetlb=1` (glibc ≥ 2.35)
- * makes malloc ask for its main heap, and `glibc.malloc.arena_max=1` keeps
- * every thread's allocations in that heap (the other arenas are 64 MiB
- * mappings grown 4 KiB at a time, which the setting does not reach).
+ * What it buys: on small virtual machines the guest kernel charges 12–18 µs
+ * for each 4 KiB page a process touches for the first time, and a kernel's
+ * first read of a big file touches hundreds of megabytes (a 1M-row CSV:
+ * ~200,000 pages). With the kernel's transparent huge pages in `madvise` mode
+ * (Debian's and Ubuntu's default) a process only gets 2 MiB pages where malloc
+ * asks for them: `glibc.malloc.hugetlb=1` (glibc ≥ 2.35) makes malloc ask for
+ * its main heap, and `glibc.malloc.arena_max=1` keeps every thread's
+ * allocations in that heap (the other arenas are 64 MiB mappings grown 4 KiB
+ * at a time, which the setting does not reach). Pages touched fall ~30×.
  *
- * Where: Linux with glibc ≥ 2.35, huge pages in `madvise` mode (in `always`
- * mode every heap has them already; in `never` mode nothing can be gained),
- * and at most {@link MAX_CPUS} CPUs: one arena means one lock for polars'
- * threads, which cost nothing measurable on 2 cores and was not measured on
- * more. Never over the user's own `GLIBC_TUNABLES`; `HUNTLAB_MALLOC=default`
- * turns it off.
+ * What it costs, and why it is not the default: one arena means one lock for
+ * polars' threads. Measured on 2 cores (bench/README.md, 2026-12-06): a
+ * 200k-event process tree with memory reused — a session's steady state — took
+ * 25–30% longer (text columns 322 → 404 ms), and the first read's gain varied
+ * with the guest kernel's time to clear huge pages (1M-row CSV in a fresh
+ * process 2.3–3.0 s → 0.9–2.2 s).
+ *
+ * Where it applies when asked: Linux with glibc ≥ 2.35, huge pages in
+ * `madvise` mode (in `always` mode every heap has them already; in `never`
+ * mode nothing can be gained), at most {@link MAX_CPUS} CPUs, and never over
+ * the user's own `GLIBC_TUNABLES`.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -68,7 +73,7 @@ function atLeast235(version) {
  */
 export function mallocChoice(facts) {
   const none = (why) => ({ env: {}, reason: `default malloc (${why})` });
-  if (facts.env.HUNTLAB_MALLOC === "default") return none("HUNTLAB_MALLOC=default");
+  if (facts.env.HUNTLAB_MALLOC !== "hugepages") return none("HUNTLAB_MALLOC=hugepages asks for huge pages");
   // Our own setting, inherited by a nested run (`npm test` starting `npm run hunt`), is chosen again.
   const own = facts.env.GLIBC_TUNABLES;
   if (own && own !== THP_TUNABLES) return none(`GLIBC_TUNABLES is set already: ${own}`);
@@ -76,5 +81,5 @@ export function mallocChoice(facts) {
   if (!atLeast235(facts.glibc)) return none(`glibc ${facts.glibc} has no hugetlb tunable (2.35+)`);
   if (facts.thp !== "madvise") return none(`transparent huge pages are "${facts.thp ?? "unknown"}", not "madvise"`);
   if (facts.cpus > MAX_CPUS) return none(`${facts.cpus} CPUs: one malloc arena would be shared by too many threads`);
-  return { env: { GLIBC_TUNABLES: THP_TUNABLES }, reason: `GLIBC_TUNABLES=${THP_TUNABLES} (huge pages for polars' memory; HUNTLAB_MALLOC=default turns it off)` };
+  return { env: { GLIBC_TUNABLES: THP_TUNABLES }, reason: `GLIBC_TUNABLES=${THP_TUNABLES} (HUNTLAB_MALLOC=hugepages: huge pages for polars' memory)` };
 }
