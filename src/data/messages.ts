@@ -231,10 +231,15 @@ export const dataWarnings = {
   /** normalizeEvents: a time field of Windows FILETIME integers (100 ns ticks since 1601), read as such. */
   filetimeColumn: (source: string, field: string) =>
     `${source}: field ${JSON.stringify(field)} holds integers from 1.1e17 to 1.6e17, Windows FILETIMEs (100 ns ticks since 1601: 1949–2107; as ns since 1970 they would be 1973–1975): read as FILETIMEs, in ns`,
-  /** normalizeEvents: rows a schema's row test left out (a firewall's threat logs among its traffic), by kind. */
+  /** normalizeEvents: a text time field of slash dates that read either way, read month first by the mapping. */
+  mappedSlashDates: (source: string, field: string) =>
+    `${source}: field ${JSON.stringify(field)} holds slash dates whose day and month are all 12 or less (05/06/2026 reads as 6 May or 5 June alike): ` +
+    `read month first, as en-US writes them; if the export writes day first (en-GB, fr-FR, es-ES…), parse the field day first before mapping, ` +
+    `or read a top-level column with { dayFirst: true } (readDataFile's option, or a QueryProvider's readOptions)`,
   /** Flow tuples of an Azure NSG/VNet flow log that do not parse: each is one dropped row. */
   flowTuplesDropped: (source: string, count: number, total: number, example: string) =>
     `${source}: ${count} of ${total} flowTuples of the Azure flow log do not parse as Microsoft documents them (time,source,destination,ports,protocol,direction,decision/state…) and were left out, e.g. ${example}; see docs/schemas.md`,
+  /** normalizeEvents: rows a schema's row test left out (a firewall's threat logs among its traffic), by kind. */
   rowsLeftOut: (source: string, schema: string, count: number, total: number, what: string, kinds: readonly string[], more: boolean) =>
     `${source}: ${count} of ${total} ${schema} row(s) are ${what}, left out of the flows (${kinds.join(", ")}${more ? ", …" : ""}); see docs/schemas.md`,
   /** A typed file's time column in a zone polars cannot hold (`+05:30`): read as UTC, the same instants. */

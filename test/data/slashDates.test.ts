@@ -16,6 +16,7 @@ import { buildProcessTree } from "../../src/transform/processTree";
 import { QueryProvider } from "../../src/index";
 import { readDataFile } from "../../src/data/readers";
 import { winEventFields } from "../../src/data/schemas/winEvent";
+import { normalizeEvents } from "../../src/data/schemas/index";
 import { tempDir, tempTree } from "../helpers/tmp";
 import { chain, plainExportCsv } from "./schemas/winEventExports";
 
@@ -166,5 +167,27 @@ sources:
     assert.match(said[0], /security\.csv: column "TimeCreated" holds slash dates .*kept as text/);
     const rows = await provider(true).Evtx.processes(window);
     assert.deepEqual(rows.getColumn("NewProcessName").toArray(), [procs[1].image, procs[2].image]);
+  });
+});
+
+describe("slash dates in a field the mapping reads (normalizeEvents)", () => {
+  const base = { "event.outcome": ["success", "failure", "success"], "user.name": ["a", "b", "c"], "source.ip": ["1.2.3.4", "1.2.3.5", "1.2.3.6"] };
+  const frame = (stamps: string[]) => pl.DataFrame(base).withColumns(pl.Series("@timestamp", stamps));
+  const iso = (s: pl.Series) => (s.cast(pl.Datetime("ms")).toArray() as unknown as Date[]).map((d) => d?.toISOString() ?? null);
+
+  it("day-first dates a day past the 12th proves are read day first (they were null); dates that read either way are read month first with a warning naming the field", () => {
+    const warnings: string[] = [];
+    const dayFirst = normalizeEvents(frame(["13/06/2026 15:00:00", "05/06/2026 15:00:00", "01/12/2026 08:30:00"]), "logon", { source: "ecs.ndjson", warn: (m) => warnings.push(m) });
+    assert.deepEqual(iso(dayFirst.getColumn("TimeGenerated")), ["2026-06-13T15:00:00.000Z", "2026-06-05T15:00:00.000Z", "2026-12-01T08:30:00.000Z"]);
+    assert.deepEqual(warnings, []);
+    const said: string[] = [];
+    const either = normalizeEvents(frame(["05/06/2026 15:00:00", "06/05/2026 15:00:00", "12/01/2026 08:30:00"]), "logon", { source: "ecs.ndjson", warn: (m) => said.push(m) });
+    assert.deepEqual(iso(either.getColumn("TimeGenerated")), ["2026-05-06T15:00:00.000Z", "2026-06-05T15:00:00.000Z", "2026-12-01T08:30:00.000Z"]);
+    assert.equal(said.length, 1);
+    assert.match(said[0], /^ecs\.ndjson: field "@timestamp" holds slash dates whose day and month are all 12 or less .*read month first/);
+    // ISO text: no warning.
+    const isoWarnings: string[] = [];
+    normalizeEvents(frame(["2026-06-05T15:00:00Z", "2026-06-06T15:00:00Z", "2026-06-07T15:00:00Z"]), "logon", { warn: (m) => isoWarnings.push(m) });
+    assert.deepEqual(isoWarnings, []);
   });
 });

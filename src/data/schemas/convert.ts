@@ -6,7 +6,7 @@
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
 import { isTemporalType, isTextType } from "../../common/dtypes";
-import { epochUnitOfSeries, parseTimeSeries, strptimeExpr } from "../timeParsing";
+import { epochUnitOfSeries, parseReadTimes, strptimeExpr } from "../timeParsing";
 import { FILETIME_UNIX_EPOCH } from "../../common/epoch";
 import type { Conversion, LabType } from "./types";
 
@@ -84,7 +84,9 @@ function toTime(series: pl.Series, name: string): pl.Series {
     return apply(series, int.cast(pl.Datetime(unit)), name);
   }
   if (isTextType(series.dtype)) {
-    const parsed = parseTimeSeries(series);
+    // The readers' rule for slash dates: day first where a day past the 12th proves it; dates that read either
+    // way month first (normalizeEvents warns of those fields: slashDateFields).
+    const parsed = parseReadTimes(series, name, () => undefined);
     if (parsed.parsed) return parsed.series.rename(name);
     // A time field with a few values that are no time (attacker-written text in a log): those rows' times are null, the others kept.
     if (parsed.partial && parsed.partial.nullCount() < parsed.partial.len()) return parsed.partial.rename(name);

@@ -18,7 +18,7 @@ import { oneFlowPerConnection } from "./connections";
 import { hasLabType } from "./convert";
 import { fieldNames, fieldSeries, fieldSetWith, withFieldCache } from "./fields";
 import { LOGON_LAYOUTS, LOGON_SCHEMAS } from "./logon";
-import { applySchema, closeFields, filetimeFields, rankSchemas, requiredCount, requiredText, schemaRows, testedRows } from "./mapping";
+import { applySchema, closeFields, filetimeFields, rankSchemas, requiredCount, requiredText, schemaRows, slashDateFields, testedRows } from "./mapping";
 import { NETWORK_LAYOUTS, NETWORK_SCHEMAS } from "./network";
 import { PROCESS_LAYOUTS, processEventSchema, processSchemaSource, type ProcessColumns } from "./process";
 import { HELPER_PREFIX, type EventKind, type EventSchema, type LabColumn, type LabLayout } from "./types";
@@ -182,6 +182,7 @@ function normalize(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions)
     (options.warn ?? printWarning)(dataWarnings.rowsLeftOut(options.source ?? "normalizeEvents", schema.name, count, total, schema.rowTest.what, top, kinds.size > 3));
   }
   for (const field of filetimeFields(base, schema, labColumnMap(layouts))) (options.warn ?? printWarning)(dataWarnings.filetimeColumn(options.source ?? "normalizeEvents", field));
+  for (const field of slashDateFields(base, schema, labColumnMap(layouts))) (options.warn ?? printWarning)(dataWarnings.mappedSlashDates(options.source ?? "normalizeEvents", field));
   let mapped = applySchema(base, schema, labColumnMap(layouts));
   // The helper columns `prepare` added served the rules; they are no lab column.
   if (schema.prepare) mapped = frameOf(columnNames(mapped).filter((n) => !n.startsWith(HELPER_PREFIX) || columnNames(df).includes(n)).map((n) => columnOf(mapped, n)));

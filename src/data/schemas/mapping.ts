@@ -9,7 +9,7 @@ import { columnNames, columnOf, frameHeight, frameOf, withPlainNames } from "../
 import { convert, hasLabType, labTypeConversion, textKey } from "./convert";
 import { flowEndpoints } from "./endpoints";
 import { fieldNames, fieldSeries } from "./fields";
-import { epochUnitOfSeries } from "../timeParsing";
+import { epochUnitOfSeries, slashDates } from "../timeParsing";
 import { HELPER_PREFIX, type ColumnRule, type EventSchema, type FieldName, type LabColumn } from "./types";
 
 /** How well a frame fits a schema. */
@@ -147,6 +147,26 @@ function fillFrom(primary: pl.Series, other: pl.Series, name: string): pl.Series
  * integers (common/epoch.ts: 1.1e17–1.6e17, read as ns they were 1973–1975): `normalizeEvents` warns of each.
  */
 export function filetimeFields(df: pl.DataFrame, schema: EventSchema, labColumns: ReadonlyMap<string, LabColumn>): string[] {
+  return timeFields(schema, labColumns).filter((f) => {
+    const s = fieldSeries(df, f);
+    return s !== undefined && s.isNumeric() && epochUnitOfSeries(s) === "filetime";
+  });
+}
+
+/**
+ * The fields `schema` reads times from that `df` holds as text slash dates reading either way (`05/06/2026`: 6 May
+ * or 5 June), which the mapping reads month first as the readers do: `normalizeEvents` warns of each. (A nested
+ * field, `event.created`, or one whose name does not look like a time, is still text when it reaches the mapping.)
+ */
+export function slashDateFields(df: pl.DataFrame, schema: EventSchema, labColumns: ReadonlyMap<string, LabColumn>): string[] {
+  return timeFields(schema, labColumns).filter((f) => {
+    const s = fieldSeries(df, f);
+    return s !== undefined && isTextType(s.dtype) && slashDates(s)?.ambiguous === true;
+  });
+}
+
+/** The fields the schema's lab time columns are read from. */
+function timeFields(schema: EventSchema, labColumns: ReadonlyMap<string, LabColumn>): string[] {
   const fields = new Set<string>();
   for (const [name, rule] of Object.entries(schema.columns)) {
     if (!("from" in rule)) continue;
@@ -154,10 +174,7 @@ export function filetimeFields(df: pl.DataFrame, schema: EventSchema, labColumns
     const as = rule.as ?? (lab ? labTypeConversion(lab.type) : undefined);
     if (as === "time" || as === "cefTime") for (const f of asList(rule.from)) fields.add(f);
   }
-  return [...fields].filter((f) => {
-    const s = fieldSeries(df, f);
-    return s !== undefined && s.isNumeric() && epochUnitOfSeries(s) === "filetime";
-  });
+  return [...fields];
 }
 
 /**
