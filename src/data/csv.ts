@@ -46,7 +46,6 @@ import {
   nsWrapped,
   parseTimeSeries,
   sampleFormats,
-  mixedZones,
   slashDates,
   slashOrderSettled,
   strptimeExpr,
@@ -247,17 +246,20 @@ function finish(plainDf: pl.DataFrame, names: readonly string[], sampled: readon
     const i = p.index;
     let parsed: pl.Series;
     let slash: SlashDates | undefined;
+    let mixed: { zoned: number; naive: number } | undefined;
     if (missed.has(i)) {
       const full = parseTimeSeries(columnOf(plainDf, plain(i)), options);
       if (!full.parsed) continue;
       parsed = full.series;
       slash = full.ambiguousSlashDates;
+      mixed = full.mixedZones;
     } else {
+      // One planned format read the column: zoned and zone-less times cannot both be in it.
       parsed = times.get(i) as pl.Series;
       slash = planFormat(p).includes("/") && !p.slashSettled ? slashDates(columnOf(plainDf, plain(i))) : undefined;
     }
     if (slash?.ambiguous && !keepSlashDates(names, i, slash, read)) continue;
-    warnMixedZones(names, i, columnOf(plainDf, plain(i)), read);
+    if (mixed) read.warn(dataWarnings.mixedTimeZones(read.file, columnName(names[i], i), mixed.zoned, mixed.naive));
     plainDf.replaceAtIdx(i, parsed.alias(plain(i)));
   }
   for (const i of unsampled) {
@@ -265,19 +267,13 @@ function finish(plainDf: pl.DataFrame, names: readonly string[], sampled: readon
     const full = parseTimeSeries(columnOf(plainDf, plain(i)), options);
     if (full.ambiguousSlashDates && !keepSlashDates(names, i, full.ambiguousSlashDates, read)) continue;
     if (full.parsed && full.series.dtype.variant === "Datetime") {
-      warnMixedZones(names, i, columnOf(plainDf, plain(i)), read);
+      if (full.mixedZones) read.warn(dataWarnings.mixedTimeZones(read.file, columnName(names[i], i), full.mixedZones.zoned, full.mixedZones.naive));
       plainDf.replaceAtIdx(i, full.series.alias(plain(i)));
     }
   }
   const named = plans.length ? plainDf.drop(plans.map((p) => parsedName(p.index))) : plainDf;
   named.columns = names.map(columnName);
   return named;
-}
-
-/** Warns when column `i`'s text mixes times with and without an offset: those without were read as UTC. */
-function warnMixedZones(names: readonly string[], i: number, text: pl.Series, read: SlashDateRead): void {
-  const mixed = mixedZones(text);
-  if (mixed) read.warn(dataWarnings.mixedTimeZones(read.file, columnName(names[i], i), mixed.zoned, mixed.naive));
 }
 
 /** The options inside the read: {@link CsvReadOptions} and the file asked for (a rewritten copy may be read instead). */

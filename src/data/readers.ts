@@ -16,7 +16,7 @@ import { readCsvSteps } from "./csv";
 import { DataFileError, dataMessages as msg, dataWarnings } from "./messages";
 import { readZeekTsvFileSteps, isZeekTsv } from "./schemas/zeek";
 import { isHeaderlessVpcFlowLog, isVpcFlowLog, readVpcFlowLogFileSteps } from "./schemas/vpcFlow";
-import { mixedZones, parseTimeColumns, slashDates } from "./timeParsing";
+import { parseTimeColumns, slashDates } from "./timeParsing";
 import { fileDuplicateKeys, findDuplicateKeys, withLastKeysWinning } from "./jsonDuplicateKeys";
 import { readTypedFrame } from "./offsetZones";
 import { copyOfStart, truncatedLastLine } from "./truncatedLine";
@@ -278,8 +278,7 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
     const warn = options.warn ?? printWarning;
     for (const r of parsed.report) {
       // Times with and without an offset in one column: those without were taken as UTC, said.
-      const mixed = r.parsed && isTextType(columnOf(text, r.column).dtype) ? mixedZones(columnOf(text, r.column)) : undefined;
-      if (mixed) warn(dataWarnings.mixedTimeZones(file, r.column, mixed.zoned, mixed.naive));
+      if (r.mixedZones) warn(dataWarnings.mixedTimeZones(file, r.column, r.mixedZones.zoned, r.mixedZones.naive));
     }
     for (const r of options.dayFirst ? [] : parsed.report) {
       if (!r.ambiguousSlashDates) continue;

@@ -83,6 +83,11 @@ export interface TimeParseResult {
    * `05/06/2026`), month first or, with `dayFirst`, day first: a guess the caller tells of.
    */
   ambiguousSlashDates?: SlashDates;
+  /**
+   * Set when the column mixes times with a zone or offset and times without one (those were read as UTC): only
+   * possible when more than one format read it (a format either requires the offset or reads none).
+   */
+  mixedZones?: { zoned: number; naive: number };
 }
 
 const ALL_FORMATS: readonly string[] = [...TIME_FORMATS, ...DATE_FORMATS];
@@ -420,14 +425,20 @@ export function parseTimeSeries(column: pl.Series, options: TimeParseOptions = {
     return { series: column, parsed: false, failures: present, examples };
   }
   const fixed = fixedWidthFormat(formats[0], values);
+  // One format read every value: no column of it mixes zoned and zone-less times (checked only otherwise).
+  let oneFormat = true;
   const parseIn = (unit: TimeUnit): pl.Series => {
     // Whole values first: a format that reads only a prefix would drop the seconds or
     // the UTC offset of a value the sample did not show ("10:00:33" under `%H:%M`).
     // Its fixed-width form first (4–5× faster): when that reads every value, so does the format, to the same times.
     let out = coalesceFormats(trimmed, fixed ? [fixed] : formats.slice(0, 1), unit);
     if (fixed && failures(out) > 0) out = coalesceFormats(trimmed, formats.slice(0, 1), unit);
-    if (failures(out) > 0 && formats.length > 1) out = coalesceFormats(trimmed, formats, unit);
+    if (failures(out) > 0 && formats.length > 1) {
+      oneFormat = false;
+      out = coalesceFormats(trimmed, formats, unit);
+    }
     if (failures(out) > 0) {
+      oneFormat = false;
       // Rare formats the sample missed, and UTC written as a word (" UTC"): every format before giving up, on the
       // values still unread only (all 24 formats over a million rows for one bad value took seconds).
       const pending = pl
@@ -460,7 +471,8 @@ export function parseTimeSeries(column: pl.Series, options: TimeParseOptions = {
   }
   // Slash dates read either way are told (month first unless dayFirst): the caller warns, or keeps the text.
   const slash = formats.some((f) => f.includes("/")) && !slashOrderSettled(values) ? slashDates(trimmed) : undefined;
-  return { series: parsed.rename(column.name), parsed: true, failures: 0, examples: [], ...(slash?.ambiguous ? { ambiguousSlashDates: slash } : {}) };
+  const mixed = oneFormat ? undefined : mixedZones(trimmed);
+  return { series: parsed.rename(column.name), parsed: true, failures: 0, examples: [], ...(slash?.ambiguous ? { ambiguousSlashDates: slash } : {}), ...(mixed ? { mixedZones: mixed } : {}) };
 }
 
 /** Column names that look like times: `TimeGenerated`, `EventTime [UTC]`, `CreatedDateTime`, `StartTimeUtc`, `begin`… */
@@ -515,6 +527,8 @@ export interface TimeColumnReport {
   examples: string[];
   /** Parsed from slash dates that read either way (see {@link TimeParseResult.ambiguousSlashDates}). */
   ambiguousSlashDates?: boolean;
+  /** Zoned and zone-less times in one column (see {@link TimeParseResult.mixedZones}). */
+  mixedZones?: { zoned: number; naive: number };
 }
 
 /**
@@ -535,7 +549,7 @@ export function parseTimeColumns(
     const col = columnOf(df, name);
     if (!isTextType(col.dtype)) continue;
     const result = parseTimeSeries(col, options);
-    report.push({ column: name, parsed: result.parsed, failures: result.failures, examples: result.examples, ...(result.ambiguousSlashDates ? { ambiguousSlashDates: true } : {}) });
+    report.push({ column: name, parsed: result.parsed, failures: result.failures, examples: result.examples, ...(result.ambiguousSlashDates ? { ambiguousSlashDates: true } : {}), ...(result.mixedZones ? { mixedZones: result.mixedZones } : {}) });
     if (result.parsed) parsed.set(name, result.series);
   }
   return { frame: replaceColumns(df, parsed), report };
