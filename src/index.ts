@@ -6,6 +6,7 @@ import { registerQueryBrowser } from "./data/queryProvider";
 import { registerProcessSchemas } from "./data/schemas/index";
 import { inferSchema as inferProcSchemaForEvents, PROCESS_SCHEMAS as PROCESS_SCHEMAS_FOR_EVENTS, processFeatureColumnsOf } from "./transform/processTreeSchema";
 import { registerProcessFeatureColumns } from "./analysis/features";
+import { processEventRowMask } from "./transform/processTreeSteps";
 import { browseQueries } from "./vis/queryBrowser";
 
 /*
@@ -74,7 +75,7 @@ export * from "./pivot";
 // qp.browseQueries() shows a vis-layer view; data/ does not import vis/, so it is wired here.
 registerQueryBrowser(browseQueries);
 // normalizeEvents(df, "process") reads process layouts with the process tree's schemas; data/ does not import transform/.
-registerProcessSchemas({ infer: inferProcSchemaForEvents, schemas: PROCESS_SCHEMAS_FOR_EVENTS });
+registerProcessSchemas({ infer: inferProcSchemaForEvents, schemas: PROCESS_SCHEMAS_FOR_EVENTS, rows: processEventRowMask });
 // addProcessFeatures reads other layouts' columns through the process schemas; analysis/ does not import transform/.
 registerProcessFeatureColumns(processFeatureColumnsOf);
 export {

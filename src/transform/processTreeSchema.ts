@@ -38,6 +38,12 @@ export interface ProcSchema {
   hostName?: string;
   /** Image of the parent, when the events carry it (matched together with the parent id). */
   parentName?: string;
+  /**
+   * True when `parentName` holds the parent's file name only (Falcon's `ParentBaseFileName`), where
+   * `processName` is a full path: the lab's `ParentProcessName` then takes the parent's own image where its
+   * event is in the data (by {@link processGuid}), the file name elsewhere. Default false.
+   */
+  parentNameIsFileName?: boolean;
   /** Account id / SID. */
   userId?: string;
   /** Column with the event type; with `eventIdIdentifier`, only those rows are process creations. */
@@ -45,9 +51,10 @@ export interface ProcSchema {
   /**
    * Value of `eventIdColumn` for process creation (compared as text; a text
    * cell holding a JSON list, as ECS `event.type` may, matches when the list
-   * holds the value).
+   * holds the value), or a list of such values, any of which marks one
+   * (CrowdStrike's `ProcessRollup2` and `SyntheticProcessRollup2`).
    */
-  eventIdIdentifier?: string | number;
+  eventIdIdentifier?: string | number | readonly (string | number)[];
   /**
    * A second event-type column, whose value (or list) must also hold
    * `eventCategoryIdentifier` where it is set (ECS `event.category`:
@@ -356,7 +363,9 @@ export const OCSF_PROCESS_SCHEMA: ProcSchema = {
  * operating system's `RawProcessId`: they are the tree's ids and, as GUIDs, link a child to its parent on
  * the same host whatever the times say. The host is `ComputerName` (Event Search adds it), else the sensor
  * id `aid` (FDR events carry no name: {@link CROWDSTRIKE_FDR_PROCESS_SCHEMA}). `timestamp` is epoch ms.
- * `SyntheticProcessRollup2` (processes that started before the sensor) and other events are left out.
+ * `SyntheticProcessRollup2` events describe processes already running when the sensor started: they are the
+ * real parents of later children, so they are processes too (their `event_simpleName` stays on the row).
+ * `ParentBaseFileName` is the parent's file name only. Other events (`DnsRequest`…) are left out.
  */
 export const CROWDSTRIKE_PROCESS_SCHEMA: ProcSchema = {
   name: "CrowdStrike ProcessRollup2",
@@ -366,6 +375,8 @@ export const CROWDSTRIKE_PROCESS_SCHEMA: ProcSchema = {
   parentId: "ParentProcessId",
   processGuid: "TargetProcessId",
   parentGuid: "ParentProcessId",
+  parentName: "ParentBaseFileName",
+  parentNameIsFileName: true,
   cmdLine: "CommandLine",
   userName: "UserName",
   userId: "UserSid",
@@ -373,9 +384,10 @@ export const CROWDSTRIKE_PROCESS_SCHEMA: ProcSchema = {
   pathSeparator: "\\",
   hostName: "ComputerName",
   eventIdColumn: "event_simpleName",
-  eventIdIdentifier: "ProcessRollup2",
+  eventIdIdentifier: ["ProcessRollup2", "SyntheticProcessRollup2"],
   numericTimeUnit: "ms",
-  markers: ["aid", "cid", "RawProcessId", "ParentBaseFileName", "SHA256HashData", "MD5HashData", "event_platform", "ContextTimeStamp"],
+  // ParentBaseFileName is a schema column now (parentName), no longer a marker: inference scores it once, as before.
+  markers: ["aid", "cid", "RawProcessId", "SHA256HashData", "MD5HashData", "event_platform", "ContextTimeStamp"],
 };
 
 /** {@link CROWDSTRIKE_PROCESS_SCHEMA} without `ComputerName` (Falcon Data Replicator): the sensor id `aid` is the host. */
@@ -442,6 +454,7 @@ export const PROC_SCHEMA_KEYS: readonly (keyof ProcSchema)[] = [
   "parentColumns",
   "markers",
   "numericTimeUnit",
+  "parentNameIsFileName",
 ];
 
 /**

@@ -161,13 +161,10 @@ export function processEvents(procs: pl.DataFrame, schema?: Partial<ProcSchema>,
   let df = procs;
   const filtered = (keep: pl.Series): pl.DataFrame => (df.columns.includes(ROW) ? df : df.withRowIndex(ROW)).filter(keep);
   const { eventIdColumn, eventIdIdentifier: id, eventCategoryColumn: category, eventCategoryIdentifier: categoryId } = resolved;
-  const filters: pl.Expr[] = [];
-  if (hasColumn(procs, eventIdColumn) && id !== undefined) filters.push(eventFilter(df, eventIdColumn, id));
-  // Where the category is not set, the event type alone decides.
-  if (hasColumn(procs, category) && categoryId !== undefined) filters.push(eventFilter(df, category, categoryId).or(pl.col(category).isNull()));
-  if (filters.length) {
+  const filter = processEventFilter(df, resolved);
+  if (filter) {
     // Filtering copies every column: only when some row is not a process creation.
-    const keep = df.select(filters.reduce((a, b) => a.and(b)).alias("k")).getColumn("k");
+    const keep = df.select(filter.alias("k")).getColumn("k");
     if (countTrue(keep) !== df.height) df = filtered(keep);
   }
   // The event times, parsed up front when one format fits them all: repeated rows are then found by an integer hash.
@@ -184,7 +181,7 @@ export function processEvents(procs: pl.DataFrame, schema?: Partial<ProcSchema>,
     }
   }
   if (df.height === 0) {
-    const rule = [eventIdColumn ? `${eventIdColumn} = ${id}` : "", hasColumn(procs, category) ? `${category} = ${categoryId}` : ""].filter(Boolean).join(", ");
+    const rule = [eventIdColumn ? `${eventIdColumn} = ${Array.isArray(id) ? id.join(" or ") : id}` : "", hasColumn(procs, category) ? `${category} = ${categoryId}` : ""].filter(Boolean).join(", ");
     throw new ProcessTreeError(msg.noProcessEvents(resolved.name, rule));
   }
   const indexed = df.columns.includes(ROW);
@@ -305,6 +302,32 @@ function repeatedValues(hashes: pl.Series): pl.Series {
 }
 
 /** Rows whose event type is process creation: numbers as numbers, anything else as text; ECS-style lists hold the value. */
+/**
+ * True for the rows of `df` that are the schema's process creations (its event type, and its category where
+ * set), or undefined when the schema or the frame has no event-type column. With `keepUntyped` a row whose
+ * event type is null or blank is kept too (`normalizeEvents`' rule for rows it cannot tell apart; the tree
+ * drops them).
+ */
+export function processEventFilter(df: pl.DataFrame, schema: Pick<ProcSchema, "eventIdColumn" | "eventIdIdentifier" | "eventCategoryColumn" | "eventCategoryIdentifier">, options: { keepUntyped?: boolean } = {}): pl.Expr | undefined {
+  const { eventIdColumn, eventIdIdentifier: id, eventCategoryColumn: category, eventCategoryIdentifier: categoryId } = schema;
+  const filters: pl.Expr[] = [];
+  if (hasColumn(df, eventIdColumn) && id !== undefined) {
+    const ids: readonly (string | number)[] = Array.isArray(id) ? id : [id as string | number];
+    const any = ids.map((v) => eventFilter(df, eventIdColumn, v)).reduce((a, b) => a.or(b));
+    const untyped = pl.col(eventIdColumn).isNull().or(pl.col(eventIdColumn).cast(pl.Utf8).str.strip().eq(pl.lit("")));
+    filters.push(options.keepUntyped && dtypeOf(df, eventIdColumn).variant !== "List" ? any.or(untyped.fillNull(true)) : any);
+  }
+  // Where the category is not set, the event type alone decides.
+  if (hasColumn(df, category) && categoryId !== undefined) filters.push(eventFilter(df, category, categoryId).or(pl.col(category).isNull()));
+  return filters.length ? filters.reduce((a, b) => a.and(b)) : undefined;
+}
+
+/** {@link processEventFilter}'s mask, rows without an event type kept (normalizeEvents' rows; registered by src/index.ts). */
+export function processEventRowMask(df: pl.DataFrame, schema: Pick<ProcSchema, "eventIdColumn" | "eventIdIdentifier" | "eventCategoryColumn" | "eventCategoryIdentifier">): pl.Series | undefined {
+  const filter = processEventFilter(df, schema, { keepUntyped: true });
+  return filter ? df.select(filter.alias("k")).getColumn("k") : undefined;
+}
+
 function eventFilter(df: pl.DataFrame, column: string, id: string | number): pl.Expr {
   const dtype = dtypeOf(df, column);
   if (dtype.variant === "List") return pl.col(column).lst.contains(String(id)).fillNull(false);

@@ -20,7 +20,7 @@ import { fieldNames, fieldSeries, fieldSetWith, withFieldCache } from "./fields"
 import { LOGON_LAYOUTS, LOGON_SCHEMAS } from "./logon";
 import { applySchema, closeFields, filetimeFields, rankSchemas, requiredCount, requiredText, schemaRows, slashDateFields, testedRows } from "./mapping";
 import { NETWORK_LAYOUTS, NETWORK_SCHEMAS } from "./network";
-import { PROCESS_LAYOUTS, processEventSchema, processSchemaSource, type ProcessColumns } from "./process";
+import { PROCESS_LAYOUTS, processEventRows, processEventSchema, processSchemaSource, type ProcessColumns } from "./process";
 import { HELPER_PREFIX, type EventKind, type EventSchema, type LabColumn, type LabLayout } from "./types";
 import { wideIntsAsText } from "../../common/wideInts";
 import { EVTX_DOCS, isWinEventExport, winEventFields, winEventsOfKind } from "./winEvent";
@@ -174,7 +174,7 @@ function normalize(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions)
   if (isDataFrame(df)) df = insertionStringWords(df);
   const { schema, process } = chooseSchema(df, kind, options.source ?? "normalizeEvents");
   // Only the schema's events are mapped: an OCSF file's other classes, a Suricata EVE log's alerts and DNS records are left out.
-  const tested = testedRows(schemaRows(process ? flattenProcessFields(df, process) : df, schema), schema);
+  const tested = testedRows(schemaRows(process ? processEventRows(flattenProcessFields(df, process), process) : df, schema), schema);
   const base = schema.prepare ? schema.prepare(tested.df) : tested.df;
   if (tested.leftOut && schema.rowTest) {
     const { count, total, kinds } = tested.leftOut;

@@ -11,7 +11,10 @@
  * `buildProcessTree` reads them: a lab-named `ProcessId` would clash with
  * MDE's and Sysmon's `ProcessId`, which is the new process, not the parent.
  */
-import type { EventSchema, LabLayout } from "./types";
+import pl from "nodejs-polars";
+import { columnNames, columnOf, frameHeight, frameOf, withPlainNames } from "../../common/frames";
+import { fieldSeries } from "./fields";
+import { HELPER_PREFIX, type EventSchema, type LabLayout } from "./types";
 
 /** The lab's process events (`process_tree`, `processes_on_host`): SecurityEvent 4688. */
 export const LAB_PROCESSES: LabLayout = {
@@ -47,12 +50,27 @@ export interface ProcessColumns {
   userName?: string;
   hostName?: string;
   parentName?: string;
+  /** `parentName` is the parent's file name only (Falcon's `ParentBaseFileName`): see {@link processEventSchema}. */
+  parentNameIsFileName?: boolean;
+  processGuid?: string;
+  parentGuid?: string;
+  /** The event-type columns and values of process creations, read by the registered `rows`. */
+  eventIdColumn?: string;
+  eventIdIdentifier?: string | number | readonly (string | number)[];
+  eventCategoryColumn?: string;
+  eventCategoryIdentifier?: string | number;
 }
 
 /** What src/index.ts registers: the process tree's inference and its schemas (for "closest schema" messages). */
 export interface ProcessSchemaSource {
   infer: (columns: readonly string[]) => ProcessColumns | undefined;
   schemas: readonly ProcessColumns[];
+  /**
+   * The rows of a frame that are the schema's process events (the tree's own test of its event-type columns,
+   * rows without an event type kept), as a boolean mask; undefined when the schema has no such column or
+   * the frame lacks it.
+   */
+  rows?: (df: pl.DataFrame, schema: ProcessColumns) => pl.Series | undefined;
 }
 
 let registered: ProcessSchemaSource | undefined;
@@ -65,6 +83,52 @@ export function registerProcessSchemas(source: ProcessSchemaSource): void {
 /** The registered schemas, or undefined before src/index.ts ran. */
 export function processSchemaSource(): ProcessSchemaSource | undefined {
   return registered;
+}
+
+/**
+ * Only the schema's process events, as the other kinds keep only theirs: a search's other events (a Falcon
+ * search's `DnsRequest`, ECS network events) are left out without a warning, as an OCSF file's other classes are.
+ */
+export function processEventRows(df: pl.DataFrame, schema: ProcessColumns): pl.DataFrame {
+  const keep = registered?.rows?.(df, schema);
+  if (!keep || keep.len() !== frameHeight(df)) return df;
+  const kept = Number(keep.cast(pl.Int64).sum());
+  if (keep.nullCount() === 0 && kept === keep.len()) return df;
+  const names = columnNames(df);
+  // The mask as one more column, filtered on and dropped, under plain names (a column may be called `filter`).
+  const withMask = frameOf([...names.map((n) => columnOf(df, n)), keep.rename("__hl_keep")]);
+  const filtered = withPlainNames(withMask, (plain, nameOf) => plain.filter(pl.col(nameOf("__hl_keep")).fillNull(false)));
+  return frameOf(names.map((n) => columnOf(filtered, n)));
+}
+
+/** The parent's own image (from its event in the frame, same host and GUID), where the schema names the parent by file name only. */
+const PARENT_IMAGE = `${HELPER_PREFIX}parent_image`;
+
+/** A GUID or id column as text (whole floats without `.0`: a CSV integer column with a blank). */
+function idText(s: pl.Series): pl.Series {
+  return /^Float/.test(s.dtype.variant) ? s.cast(pl.Int64).cast(pl.Utf8) : s.cast(pl.Utf8);
+}
+
+/** `df` with {@link PARENT_IMAGE}: the image of the row whose `processGuid` is this row's `parentGuid`, on the same host; null where none. */
+function withParentImages(df: pl.DataFrame, p: ProcessColumns): pl.DataFrame {
+  const own = p.processGuid ? fieldSeries(df, p.processGuid) : undefined;
+  const parent = p.parentGuid ? fieldSeries(df, p.parentGuid) : undefined;
+  const image = fieldSeries(df, p.processName);
+  if (!own || !parent || !image) return df;
+  const n = frameHeight(df);
+  const hostSeries = p.hostName ? fieldSeries(df, p.hostName) : undefined;
+  const host = hostSeries ? pl.DataFrame([hostSeries.cast(pl.Utf8).rename("h")]).select(pl.col("h").fillNull(pl.lit(""))).getColumn("h") : pl.Series("h", new Array<string>(n).fill(""));
+  const known = pl
+    .DataFrame([host.rename("h"), idText(own).rename("g"), image.cast(pl.Utf8).rename("i")])
+    .filter(pl.col("g").isNotNull().and(pl.col("i").isNotNull()).and(pl.col("i").neq(pl.lit(""))))
+    .unique({ subset: ["h", "g"], keep: "first", maintainOrder: true });
+  const found = pl
+    .DataFrame([host.rename("h"), idText(parent).rename("g")])
+    .withRowIndex("r")
+    .join(known, { on: ["h", "g"], how: "left" })
+    .sort("r")
+    .getColumn("i");
+  return frameOf([...columnNames(df).map((c) => columnOf(df, c)), found.rename(PARENT_IMAGE)]);
 }
 
 /** Domain columns of the layouts that keep the domain apart from the user (MDE, ECS, OCSF). */
@@ -82,7 +146,9 @@ export function processEventSchema(p: ProcessColumns): EventSchema {
     columns.Account = { account: { domain: DOMAIN_FIELDS, user: p.userName } };
   }
   if (p.hostName) columns.Computer = { from: p.hostName, as: "text" };
-  if (p.parentName) columns.ParentProcessName = { from: p.parentName, as: "text" };
+  // A file name only (Falcon's ParentBaseFileName): the parent's own full image where its event is in the data.
+  const fileOnly = !!(p.parentName && p.parentNameIsFileName && p.processGuid && p.parentGuid);
+  if (p.parentName) columns.ParentProcessName = { from: fileOnly ? [PARENT_IMAGE, p.parentName] : p.parentName, as: "text" };
   return {
     id: p.name,
     name: p.name,
@@ -90,5 +156,6 @@ export function processEventSchema(p: ProcessColumns): EventSchema {
     description: `process events in the ${p.name} layout (inferred by the process tree)`,
     requires: [p.processName, p.processId, p.parentId, p.timeStamp],
     columns,
+    ...(fileOnly ? { prepare: (df: pl.DataFrame) => withParentImages(df, p) } : {}),
   };
 }

@@ -58,15 +58,30 @@ describe("normalizeEvents: process events", () => {
     const raw = readDataFile(path.join(PROC, "crowdstrike_processrollup2.csv"));
     assert.equal(detectEventSchema(raw, "process").name, "CrowdStrike ProcessRollup2");
     const df = normalizeEvents(raw, "process");
-    for (const c of ["TimeGenerated", "Account", "Computer", "NewProcessName", "CommandLine", "SubjectUserName"]) assert.ok(df.columns.includes(c), c);
+    for (const c of ["TimeGenerated", "Account", "Computer", "NewProcessName", "CommandLine", "SubjectUserName", "ParentProcessName"]) assert.ok(df.columns.includes(c), c);
     assert.equal(df.getColumn("TimeGenerated").dtype.variant, "Datetime");
+    // The search's DnsRequest is no process event: left out, as the other kinds leave out other events' rows (it gained the lab's columns before).
+    assert.equal(df.height, raw.height - 1);
+    assert.deepEqual([...new Set(col(df, "event_simpleName"))].sort(), ["ProcessRollup2", "SyntheticProcessRollup2"]);
+    // ParentBaseFileName is a file name: the parent's full image where its event is in the data (explorer's parent, the synthetic winlogon), else the file name (SRV-02's wininit.exe).
+    const parentOf = (image: string) => col(df.filter(pl.col("ImageFileName").str.contains(image, true)), "ParentProcessName");
+    assert.deepEqual(parentOf("\\explorer.exe"), ["\\Device\\HarddiskVolume3\\Windows\\System32\\winlogon.exe"]);
+    assert.deepEqual(parentOf("\\cmd.exe"), ["\\Device\\HarddiskVolume3\\Windows\\explorer.exe"]);
+    assert.deepEqual(parentOf("\\services.exe"), ["wininit.exe"]);
+    assert.deepEqual(parentOf("\\winlogon.exe"), [null], "the synthetic event has no parent name");
     const tree = buildProcessTree(df);
-    assert.deepEqual([...new Set(col(tree, "event_simpleName"))], ["ProcessRollup2"], "the synthetic and DNS rows are no process creations");
-    assert.equal(tree.height, 6 + ptree.getSummaryInfo(tree).InferredProcesses);
+    // A SyntheticProcessRollup2 is a process running when the sensor started: explorer's real parent, not a rebuilt one.
+    assert.equal(tree.height, 7 + ptree.getSummaryInfo(tree).InferredProcesses);
     const explorer = tree.filter(pl.col("NewProcessName").str.contains("explorer.exe"));
+    const winlogon = tree.filter(pl.col("ImageFileName").str.contains("winlogon.exe", true).and(pl.col("IsInferred").not()));
+    assert.deepEqual(col(winlogon, "event_simpleName"), ["SyntheticProcessRollup2"], "the row says it is synthetic");
+    assert.deepEqual(col(explorer, "parent_key"), col(winlogon, "proc_key"));
     const below = col(ptree.getDescendents(tree, explorer), "NewProcessName").map((n) => String(n).split("\\").pop());
     // whoami's event is 50 ms before powershell's: linked by the ids all the same.
     assert.deepEqual(below, ["explorer.exe", "cmd.exe", "powershell.exe", "whoami.exe"]);
+    // services.exe's parent is not in the data: the rebuilt parent is named by ParentBaseFileName.
+    const rebuilt = tree.filter(pl.col("IsInferred").and(pl.col("ComputerName").eq(pl.lit("SRV-02"))));
+    assert.deepEqual(col(rebuilt, "ImageFileName"), ["wininit.exe"]);
     // SRV-02's services.exe has cmd.exe's RawProcessId (5004): no link across hosts.
     const srv = tree.filter(pl.col("Computer").eq(pl.lit("SRV-02")));
     assert.deepEqual(col(ptree.getDescendents(tree, srv.filter(pl.col("NewProcessName").str.contains("services"))), "NewProcessName").map((n) => String(n).split("\\").pop()), ["services.exe", "svchost.exe"]);
@@ -74,9 +89,35 @@ describe("normalizeEvents: process events", () => {
     // FDR: every value text, no ComputerName: the sensor id is the host, so the same ParentProcessId on another sensor is another process.
     const fdr = readDataFile(path.join(PROC, "crowdstrike_fdr.ndjson"));
     assert.equal(detectEventSchema(fdr, "process").name, "CrowdStrike ProcessRollup2 (FDR)");
-    const fdrTree = buildProcessTree(normalizeEvents(fdr, "process"));
+    const fdrEvents = normalizeEvents(fdr, "process");
+    assert.ok(!col(fdrEvents, "event_simpleName").includes("NetworkConnectIP4"), "FDR's network events are left out");
+    const fdrTree = buildProcessTree(fdrEvents);
     const fdrExplorer = fdrTree.filter(pl.col("NewProcessName").str.contains("explorer.exe"));
     assert.deepEqual(col(ptree.getDescendents(fdrTree, fdrExplorer), "CommandLine"), ["C:\\Windows\\Explorer.EXE", '"C:\\Windows\\system32\\cmd.exe" /c whoami /all'], "not SRV-02's cmd.exe, whose ParentProcessId is the same number");
+  });
+
+  it("keeps only process events, as the logon and flow schemas keep only theirs: other event types out, rows without an event type kept, no warning", () => {
+    const warnings: string[] = [];
+    // ECS: a Winlogbeat Sysmon 3 connection also has event.type start (its category network); a row without event.type cannot be told apart.
+    const ecs = pl.DataFrame({
+      "@timestamp": ["2026-11-03T22:41:02Z", "2026-11-03T22:41:03Z", "2026-11-03T22:41:04Z", "2026-11-03T22:41:05Z"],
+      "event.type": ['["start"]', '["start","connection"]', "end", null],
+      "event.category": ['["process"]', '["network"]', '["process"]', null],
+      "process.executable": ["/usr/bin/bash", "/usr/bin/curl", "/usr/bin/bash", "/usr/bin/id"],
+      "process.pid": [10, 11, 10, 12],
+      "process.parent.pid": [1, 10, 1, 10],
+      "host.name": ["h", "h", "h", "h"],
+      "user.name": ["u", "u", "u", "u"],
+    });
+    assert.deepEqual(col(normalizeEvents(ecs, "process", { warn: (m) => warnings.push(m) }), "process.executable"), ["/usr/bin/bash", "/usr/bin/id"]);
+    // MDE: DeviceProcessEvents holds other ActionTypes (OpenProcessApiCall) beside ProcessCreated.
+    const mde = readDataFile(path.join(__dirname, "..", "..", "fixtures", "schemas", "process", "mde.csv"));
+    const actions = col(mde, "ActionType").map((a, k) => (k === 0 ? "OpenProcessApiCall" : a));
+    const other = mde.withColumns(pl.Series("ActionType", actions, pl.Utf8));
+    const mapped = normalizeEvents(other, "process", { warn: (m) => warnings.push(m) });
+    assert.equal(mapped.height, mde.height - 1);
+    assert.ok(!col(mapped, "ActionType").includes("OpenProcessApiCall"));
+    assert.deepEqual(warnings, []);
   });
 
   it("no known schema: the closest process layout and close names", () => {
