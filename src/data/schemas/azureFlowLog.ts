@@ -7,7 +7,13 @@
  *   `unix seconds,src,dst,src port,dst port,T|U,I|O,A|D` and, in version 2, `,B|C|E,packets→,bytes→,packets←,bytes←`.
  * - VNet flow logs: `records[].flowRecords.flows[]` (`aclID`) → `.flowGroups[]` (`rule`) → `.flowTuples[]`,
  *   each `unix ms,src,dst,src port,dst port,IANA protocol,I|O,B|C|E|D,encryption,packets→,bytes→,packets←,bytes←`
- *   (state `D`: denied); the record names the interface (`macAddress`, `targetResourceID`).
+ *   (state `D`: denied); the record names the interface (`macAddress`, `targetResourceID`). The encryption
+ *   state is `X`, `NX` or an `NX_…` reason; `NX_SW_NOT_READY`, `NX_NOT_ACCEPTED` and `NX_NOT_SUPPORTED` mean
+ *   the packets were dropped (Microsoft: "the packet is dropped"), whatever the flow state says, and such a
+ *   tuple's `aclID` and `rule` are `unspecified`.
+ *
+ * Times by their size, in both layouts: under 1e11 seconds (year 5138), else ms. Microsoft's own VNet example
+ * writes seconds (`1708978215,…,I,B,NX,,,,`), which read as ms were January 1970.
  *
  * A file's records as one `records` column (the file as written) or one record per row are both read. Each
  * tuple is one row: the rows are bounded by the file's tuple count. A tuple that does not parse is one
@@ -30,6 +36,7 @@ export const AZURE_TUPLE = {
   direction: "flowTupleDirection",
   decision: "flowTupleDecision",
   state: "flowTupleState",
+  encryption: "flowTupleEncryption",
   activity: "flowTupleActivity",
   packetsOut: "flowTuplePacketsSrcToDest",
   bytesOut: "flowTupleBytesSrcToDest",
@@ -47,6 +54,12 @@ const MAX_TUPLE_CHARS = 512;
 const PORT = /^\d{1,5}$/;
 const COUNT = /^\d{0,19}$/;
 const ADDRESS = /^[0-9A-Fa-f.:]{2,45}$/;
+/** A VNet tuple's encryption state: `X`, `NX` or `NX_<REASON>`. */
+const ENCRYPTION = /^N?X(_[A-Z_]{1,40})?$/;
+/** Encryption states whose packets Azure drops (virtual network encryption's "drop unencrypted" policy, a host not ready). */
+const ENCRYPTION_DROPPED: ReadonlySet<string> = new Set(["NX_SW_NOT_READY", "NX_NOT_ACCEPTED", "NX_NOT_SUPPORTED"]);
+/** Epoch values under this are seconds, above it ms (1e11 s is the year 5138; 1e11 ms March 1973). */
+const SECONDS_BELOW = 1e11;
 
 interface Row {
   time: number;
@@ -58,6 +71,7 @@ interface Row {
   direction: string;
   decision: string;
   state: string | null;
+  encryption: string | null;
   counts: (number | null)[];
   rule: string | null;
   iface: string | null;
@@ -85,9 +99,13 @@ function parseTuple(tuple: unknown, vnet: boolean): Omit<Row, "rule" | "iface" |
   if (srcPort > 65535 || dstPort > 65535 || (f[6] !== "I" && f[6] !== "O")) return undefined;
   let decision: string;
   let state: string | null;
+  let encryption: string | null = null;
   if (vnet) {
-    if (!/^\d{1,3}$/.test(f[5]) || !/^[BCED]$/.test(f[7])) return undefined;
-    decision = f[7] === "D" ? "Deny" : "Allow";
+    // A state letter beyond B, C, E, D (a later schema's) still reads: the flow counts alone, not joined to a connection.
+    if (!/^\d{1,3}$/.test(f[5]) || !/^[A-Z]$/.test(f[7])) return undefined;
+    if (f.length > 8 && f[8] !== "" && !ENCRYPTION.test(f[8])) return undefined;
+    encryption = f.length > 8 && f[8] !== "" ? f[8] : null;
+    decision = f[7] === "D" || (encryption !== null && ENCRYPTION_DROPPED.has(encryption)) ? "Deny" : "Allow";
     state = f[7] === "D" ? null : f[7];
   } else {
     if ((f[5] !== "T" && f[5] !== "U") || (f[7] !== "A" && f[7] !== "D")) return undefined;
@@ -98,8 +116,8 @@ function parseTuple(tuple: unknown, vnet: boolean): Omit<Row, "rule" | "iface" |
   const rest = f.slice(9, 13);
   if (!rest.every((c) => COUNT.test(c))) return undefined;
   const counts = [0, 1, 2, 3].map((k) => (rest[k] ? Number(rest[k]) : null));
-  const time = vnet ? Number(f[0]) : Number(f[0]) * 1000;
-  return { time, src: f[1], dst: f[2], srcPort, dstPort, protocol: f[5], direction: f[6], decision, state, counts };
+  const time = Number(f[0]) < SECONDS_BELOW ? Number(f[0]) * 1000 : Number(f[0]);
+  return { time, src: f[1], dst: f[2], srcPort, dstPort, protocol: f[5], direction: f[6], decision, state, encryption, counts };
 }
 
 /** True when the frame holds flow log records (a nested column with `flowTuples`). */
@@ -159,6 +177,7 @@ export function azureFlowLogFlows(df: pl.DataFrame, options: AzureFlowLogOptions
     col(AZURE_TUPLE.direction, (r) => r.direction, pl.Utf8),
     col(AZURE_TUPLE.decision, (r) => r.decision, pl.Utf8),
     col(AZURE_TUPLE.state, (r) => r.state, pl.Utf8),
+    col(AZURE_TUPLE.encryption, (r) => r.encryption, pl.Utf8),
     // B, C, E as OCSF's Open (1), Traffic (6) and Close (2): connections.ts makes a connection's tuples one flow.
     col(AZURE_TUPLE.activity, (r) => (r.state === "B" ? 1 : r.state === "E" ? 2 : r.state === "C" ? 6 : null), pl.Int64),
     col(AZURE_TUPLE.packetsOut, (r) => r.counts[0], pl.Float64).cast(pl.Int64),

@@ -6,9 +6,12 @@
  * - `FlowDirection` is `Inbound`/`Outbound` (Microsoft's schema page writes `I`/`O`): rewritten as the
  *   lab's `I`/`O` (the same meaning: in or out of the logging interface).
  * - `SrcIp`/`DestIp` are blank in AzurePublic and ExternalPublic flows; the public end is in
- *   `SrcPublicIps`/`DestPublicIps`, entries `ip|started|ended|packets…` separated by spaces. A row is
- *   repeated once per public address (as MSTICPy's `mv-expand` of AzureNetworkAnalytics_CL's PublicIPs_s
- *   does: the row's counts are repeated with it), so that `AllExtIPs` holds one address.
+ *   `SrcPublicIps`/`DestPublicIps`, entries `ip|started|ended|packets out|packets in|bytes out|bytes in`
+ *   separated by spaces. A row is repeated once per public address (as MSTICPy's `mv-expand` of
+ *   AzureNetworkAnalytics_CL's PublicIPs_s does: the row's counts are repeated with it), so that `AllExtIPs`
+ *   holds one address. A sum of the row's counts per address would count them once per address: each
+ *   address's own counts (its entry's) are added as `PublicIp…` columns, and `PublicIpCount` says how many
+ *   addresses share the row's counts.
  * - `FlowStatus` `D`/`Denied` is the verdict; `SrcVm`/`DestVm` are `resourcegroup/vmname`: the name is
  *   the part after the last `/`, as the lab's VMName.
  */
@@ -38,14 +41,28 @@ function textOf(df: pl.DataFrame, names: readonly string[]): (string | null)[] |
 
 const blank = (v: string | null | undefined): boolean => v === null || v === undefined || v.trim() === "" || v.trim() === "-";
 
-/** The addresses of a public IP list (`ip|n|n|… ip|n|…`), at most {@link MAX_PUBLIC_IPS_PER_ROW}. */
-function publicAddresses(text: string | null | undefined): string[] {
+/** An address's own counts in a public IP list entry, in the entry's order after the address. */
+export const PUBLIC_IP_COUNT_COLUMNS = ["PublicIpFlowsStarted", "PublicIpFlowsEnded", "PublicIpPacketsOut", "PublicIpPacketsIn", "PublicIpBytesOut", "PublicIpBytesIn"] as const;
+/** How many public addresses a row was repeated for (its own flow counts repeated on each). */
+export const PUBLIC_IP_SHARED = "PublicIpCount";
+
+interface PublicEntry {
+  ip: string;
+  /** The entry's counts (null where a field is missing or no whole number). */
+  counts: (number | null)[];
+}
+
+const count = (v: string | undefined): number | null => (v !== undefined && /^\d{1,15}$/.test(v.trim()) ? Number(v.trim()) : null);
+
+/** The entries of a public IP list (`ip|n|n|… ip|n|…`), at most {@link MAX_PUBLIC_IPS_PER_ROW}. */
+function publicEntries(text: string | null | undefined): PublicEntry[] {
   if (blank(text)) return [];
-  const out: string[] = [];
+  const out: PublicEntry[] = [];
   for (const entry of (text as string).split(/\s+/)) {
     if (out.length >= MAX_PUBLIC_IPS_PER_ROW) break;
-    const ip = entry.split("|", 1)[0].trim();
-    if (ip) out.push(ip);
+    const fields = entry.split("|", PUBLIC_IP_COUNT_COLUMNS.length + 1);
+    const ip = fields[0].trim();
+    if (ip) out.push({ ip, counts: PUBLIC_IP_COUNT_COLUMNS.map((_, k) => count(fields[k + 1])) });
   }
   return out;
 }
@@ -67,17 +84,22 @@ export function prepareNtaFlows(df: pl.DataFrame): pl.DataFrame {
   const rows: number[] = [];
   const srcOut: (string | null)[] = [];
   const dstOut: (string | null)[] = [];
+  const entryOut: (PublicEntry | null)[] = [];
+  const sharedOut: (number | null)[] = [];
   for (let i = 0; i < n; i += 1) {
-    const sp = blank(src[i]) ? publicAddresses(srcPublic[i]) : [];
-    const dp = blank(dst[i]) ? publicAddresses(dstPublic[i]) : [];
+    const sp = blank(src[i]) ? publicEntries(srcPublic[i]) : [];
+    const dp = blank(dst[i]) ? publicEntries(dstPublic[i]) : [];
     const s = sp.length ? sp : [blank(src[i]) ? null : (src[i] as string).trim()];
     const d = dp.length ? dp : [blank(dst[i]) ? null : (dst[i] as string).trim()];
-    // Only one end is public in these flows; were both lists given, every pair is a flow.
+    const shared = sp.length || dp.length ? s.length * d.length : null;
+    // Only one end is public in these flows; were both lists given, every pair is a flow (whose own counts no entry gives).
     for (const a of s) {
       for (const b of d) {
         rows.push(i);
-        srcOut.push(a);
-        dstOut.push(b);
+        srcOut.push(typeof a === "string" || a === null ? a : a.ip);
+        dstOut.push(typeof b === "string" || b === null ? b : b.ip);
+        entryOut.push(sp.length && dp.length ? null : ((a !== null && typeof a === "object" ? a : null) ?? (b !== null && typeof b === "object" ? b : null)));
+        sharedOut.push(shared);
       }
     }
   }
@@ -97,9 +119,19 @@ export function prepareNtaFlows(df: pl.DataFrame): pl.DataFrame {
     !byName.has("TotalAllowedFlows") && allowedIn && allowedOut
       ? [pl.DataFrame([allowedIn.rename("a"), allowedOut.rename("b")]).select(pl.col("a").cast(pl.Int64, false).fillNull(pl.lit(0).cast(pl.Int64)).add(pl.col("b").cast(pl.Int64, false).fillNull(pl.lit(0).cast(pl.Int64))).cast(pl.Int64).alias("t")).getColumn("t").rename("TotalAllowedFlows")]
       : [];
+  // Each address's own counts, beside the row's (repeated) totals, where the frame has a public IP list.
+  const have = new Set(columnNames(df));
+  const lists = ["SrcPublicIps", "SrcPublicIPs", "DestPublicIps", "DestPublicIPs"].some((c) => have.has(c));
+  const perAddress = lists
+    ? [
+        ...PUBLIC_IP_COUNT_COLUMNS.filter((c) => !have.has(c)).map((c) => pl.Series(c, entryOut.map((e) => e?.counts[PUBLIC_IP_COUNT_COLUMNS.indexOf(c)] ?? null), pl.Float64).cast(pl.Int64)),
+        ...(have.has(PUBLIC_IP_SHARED) ? [] : [pl.Series(PUBLIC_IP_SHARED, sharedOut, pl.Float64).cast(pl.Int64)]),
+      ]
+    : [];
   return frameOf([
     ...columns,
     ...total,
+    ...perAddress,
     pl.Series(NTA_SOURCE, srcOut, pl.Utf8),
     pl.Series(NTA_DESTINATION, dstOut, pl.Utf8),
     pl.Series(NTA_VERDICT, take(status).map((v) => (blank(v) ? null : /^(d|denied)$/i.test((v as string).trim()) ? "denied" : "allowed")), pl.Utf8),

@@ -297,6 +297,33 @@ describe("Azure flow logs: NSG and VNet flow log files, Traffic Analytics tables
     assert.ok(!out.columns.some((c) => c.startsWith("__hl_")), "no helper column is left");
     // The export's own columns stay (FlowDirection is rewritten in the lab's letters).
     assert.deepEqual(col(out, "FlowStatus"), ["Allowed", "Allowed", "Denied", "Allowed", "A"]);
+    // The repeated totals count the first row's 3 flows once per address (6); each address's own entry gives its share.
+    assert.deepEqual(col(out, "PublicIpCount"), [2, 2, 1, null, null]);
+    assert.deepEqual(col(out, "PublicIpFlowsStarted"), [1, 2, 4, null, null]);
+    assert.deepEqual(col(out, "PublicIpFlowsEnded"), [1, 0, 0, null, null]);
+    assert.deepEqual(col(out, "PublicIpPacketsOut"), [10, 5, 4, null, null]);
+    assert.deepEqual(col(out, "PublicIpBytesIn"), [900, 0, 0, null, null]);
+    const first = out.filter(pl.col("PublicIpCount").eq(2));
+    assert.equal(Number(first.getColumn("AllowedOutFlows").sum()), 6, "the row's total, repeated (MSTICPy's mv-expand)");
+    assert.equal(Number(first.getColumn("PublicIpFlowsStarted").sum()), 3, "the addresses' own counts add up to the row's flows");
+  });
+
+  it("NTANetAnalytics: a public IP entry without counts or with text in them gives null counts; its address still reads", () => {
+    const df = pl.DataFrame({
+      FlowType: ["ExternalPublic"],
+      SrcIp: ["10.1.0.4"],
+      DestIp: [""],
+      DestPublicIps: ["20.50.2.10 52.1.2.3|x|1|2"],
+      FlowDirection: ["Outbound"],
+      FlowStatus: ["Allowed"],
+      AllowedOutFlows: [2],
+      AllowedInFlows: [0],
+    });
+    const out = normalizeEvents(df, "networkFlow");
+    assert.deepEqual(col(out, "AllExtIPs"), ["20.50.2.10", "52.1.2.3"]);
+    assert.deepEqual(col(out, "PublicIpFlowsStarted"), [null, null]);
+    assert.deepEqual(col(out, "PublicIpFlowsEnded"), [null, 1]);
+    assert.deepEqual(col(out, "PublicIpBytesIn"), [null, null]);
   });
 
   it("an NSG flow log (version 2) file: one row per tuple, a connection's B/C/E tuples one flow, D denied, the interface's MAC as VMName; a malformed tuple is one dropped row with a warning", () => {
@@ -334,6 +361,54 @@ describe("Azure flow logs: NSG and VNet flow log files, Traffic Analytics tables
     const https = out.filter(pl.col("DestPort").eq(443));
     assert.deepEqual([col(https, "AllowedOutFlows")[0], col(https, "L4Protocol")[0], col(https, "flowTupleBytesDestToSrc")[0]], [1, "T", 88000]);
     assert.deepEqual([...new Set(col(out, "VMName"))], ["web-vm1-nic"]);
+  });
+
+  it("a VNet flow log's encryption states: NX_NOT_ACCEPTED, NX_SW_NOT_READY and NX_NOT_SUPPORTED tuples are dropped packets (denied), X and NX_FALLBACK allowed; times in seconds read as seconds; a state letter beyond B/C/E/D still reads", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hl-vnet-"));
+    try {
+      const tuple = (t: string, src: string, dst: string, sport: number, dport: number, state: string, enc: string, counts = "0,0,0,0") => `${t},${src},${dst},${sport},${dport},6,O,${state},${enc},${counts}`;
+      const record = {
+        time: "2026-11-20T10:00:00Z",
+        flowLogVersion: 4,
+        macAddress: "000D3A112233",
+        targetResourceID: "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet-a",
+        flowRecords: {
+          flows: [
+            // Denied by encryption: Microsoft writes aclID and rule "unspecified".
+            { aclID: "unspecified", flowGroups: [{ rule: "unspecified", flowTuples: [tuple("1791187400000", "10.30.1.4", "10.30.2.9", 50001, 1433, "B", "NX_NOT_ACCEPTED"), tuple("1791187401000", "10.30.1.4", "10.30.2.9", 50001, 1433, "E", "NX_NOT_ACCEPTED"), tuple("1791187402000", "10.30.1.4", "10.30.2.10", 50002, 1433, "B", "NX_SW_NOT_READY"), tuple("1791187403000", "10.30.1.4", "10.30.2.11", 50003, 1433, "B", "NX_NOT_SUPPORTED")] }] },
+            { aclID: "a1", flowGroups: [{ rule: "UserRule_allow", flowTuples: [
+              tuple("1791187404000", "10.30.1.4", "10.30.2.12", 50004, 1433, "E", "X", "3,300,2,200"),
+              tuple("1791187405000", "10.30.1.4", "10.30.2.13", 50005, 1433, "E", "NX_FALLBACK", "3,300,2,200"),
+              tuple("1791187406000", "10.30.1.4", "10.30.2.14", 50006, 1433, "E", "NX_HW_NOT_SUPPORTED", "3,300,2,200"),
+              // Seconds, as Microsoft's bandwidth example writes them, with a Begin's empty counts.
+              tuple("1791187407", "10.30.1.4", "10.30.2.15", 50007, 1433, "B", "NX", ",,,"),
+              // A state letter no schema version documents yet: read, counted alone.
+              tuple("1791187408000", "10.30.1.4", "10.30.2.16", 50008, 1433, "R", "NX"),
+              // Not an encryption state: one dropped row.
+              tuple("1791187409000", "10.30.1.4", "10.30.2.17", 50009, 1433, "E", "nx;drop"),
+            ] }] },
+          ],
+        },
+      };
+      const file = path.join(dir, "PT1H.json");
+      fs.writeFileSync(file, JSON.stringify({ records: [record] }));
+      const warnings: string[] = [];
+      const out = normalizeEvents(readDataFile(file), "networkFlow", { source: "PT1H.json", warn: (w) => warnings.push(w) });
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0], /1 of 10 flowTuples .*nx;drop/);
+      const byDest = (ip: string) => out.filter(pl.col("DestIP").eq(pl.lit(ip)));
+      for (const ip of ["10.30.2.9", "10.30.2.10", "10.30.2.11"]) {
+        assert.deepEqual([col(byDest(ip), "DeniedOutFlows")[0], col(byDest(ip), "AllowedOutFlows")[0]], [1, 0], `${ip}: dropped for want of encryption`);
+      }
+      assert.equal(byDest("10.30.2.9").height, 1, "its Begin and End are one (denied) flow");
+      assert.deepEqual(col(byDest("10.30.2.9"), "flowTupleEncryption"), ["NX_NOT_ACCEPTED"]);
+      for (const ip of ["10.30.2.12", "10.30.2.13", "10.30.2.14", "10.30.2.15", "10.30.2.16"]) assert.deepEqual(col(byDest(ip), "AllowedOutFlows"), [1], ip);
+      assert.deepEqual(col(byDest("10.30.2.15"), "TimeGenerated").map((t) => (t as Date).toISOString()), ["2026-10-05T08:03:27.000Z"]);
+      assert.deepEqual(col(byDest("10.30.2.15"), "flowTuplePacketsSrcToDest"), [null]);
+      assert.deepEqual(col(byDest("10.30.2.16"), "flowTupleState"), ["R"]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("a flow log file asked for logons is refused saying it holds flows only", () => {
