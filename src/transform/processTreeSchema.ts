@@ -4,7 +4,7 @@
  * and the exports hunters bring: Windows security event 4688 (Sentinel's
  * `SecurityEvent` and `WindowsEvent`), Sysmon event 1, Microsoft Defender for
  * Endpoint `DeviceProcessEvents` (with its grandparent columns), Linux auditd,
- * Elastic ECS and OCSF Process Activity. The schema of a table is inferred
+ * Elastic ECS, OCSF Process Activity, CrowdStrike Falcon and SentinelOne Deep Visibility. The schema of a table is inferred
  * from its column names ({@link inferSchema}, {@link inferProcSchema}).
  */
 import type pl from "nodejs-polars";
@@ -399,6 +399,39 @@ export const CROWDSTRIKE_FDR_PROCESS_SCHEMA: ProcSchema = {
 };
 
 /**
+ * SentinelOne Deep Visibility / Singularity Data Lake `Process Creation` events (S1QL or PowerQuery results
+ * exported as CSV or JSON, dotted field names or nested objects). `src.process` is the creating process (the
+ * parent), `tgt.process` the new one, `src.process.parent` the grandparent; `*.uid` is SentinelOne's unique
+ * process id (the tree's GUIDs); times are epoch ms (`event.time`, `*.startTime`). Other event types of a
+ * search (`File Creation`, `IP Connect`, `DNS Resolved`…) are left out.
+ */
+export const SENTINELONE_PROCESS_SCHEMA: ProcSchema = {
+  name: "SentinelOne Deep Visibility",
+  timeStamp: "event.time",
+  processName: "tgt.process.image.path",
+  processId: "tgt.process.pid",
+  parentName: "src.process.image.path",
+  parentId: "src.process.pid",
+  cmdLine: "tgt.process.cmdline",
+  userName: "tgt.process.user",
+  pathSeparator: "\\",
+  hostName: "endpoint.name",
+  eventIdColumn: "event.type",
+  eventIdIdentifier: "Process Creation",
+  processCreationTime: "tgt.process.startTime",
+  parentCreationTime: "src.process.startTime",
+  parentCmdLine: "src.process.cmdline",
+  grandparentId: "src.process.parent.pid",
+  grandparentName: "src.process.parent.image.path",
+  grandparentCreationTime: "src.process.parent.startTime",
+  processGuid: "tgt.process.uid",
+  parentGuid: "src.process.uid",
+  parentColumns: { "tgt.process.uid": "src.process.uid", "tgt.process.name": "src.process.name", "tgt.process.user": "src.process.user", "tgt.process.storyline.id": "src.process.storyline.id", "tgt.process.integrityLevel": "src.process.integrityLevel" },
+  markers: ["agent.uuid", "site.name", "endpoint.os", "tgt.process.name", "src.process.name", "tgt.process.storyline.id", "src.process.storyline.id", "event.category"],
+  numericTimeUnit: "ms",
+};
+
+/**
  * Built-in schemas, in the order ties are broken: the exports' own layouts
  * first, the lab's 4688 names last, so that a frame carrying both its own
  * columns and lab-named copies of them is read in its own, richer, layout.
@@ -411,6 +444,7 @@ export const PROCESS_SCHEMAS: readonly ProcSchema[] = [
   OCSF_PROCESS_SCHEMA,
   CROWDSTRIKE_PROCESS_SCHEMA,
   CROWDSTRIKE_FDR_PROCESS_SCHEMA,
+  SENTINELONE_PROCESS_SCHEMA,
   LX_EVENT_SCHEMA,
   WIN_WINDOWSEVENT_DOTTED_SCHEMA,
   WIN_EVENT_SCHEMA,

@@ -167,11 +167,11 @@ export function convert(series: pl.Series, as: Conversion | undefined, name: str
       const named = lookup(squashed, LOGON_TYPE_NUMBERS, pl.lit(null).cast(pl.Int64), name);
       return apply(pl.DataFrame([numbers.rename("a"), named.rename("b")]).select(pl.col("a").fillNull(pl.col("b")).alias("v")).getColumn("v"), pl.col("v").cast(pl.Int64), name);
     }
-    // ECS `event.outcome` success/failure; Okta's `outcome.result` also allow/deny.
+    // ECS `event.outcome` success/failure; Okta's `outcome.result` also allow/deny; Defender's DeviceLogonEvents `ActionType` LogonSuccess/LogonFailed.
     case "outcomeEventId":
-      return lookup(series, { success: 4624, failure: 4625, allow: 4624, deny: 4625 }, pl.lit(null).cast(pl.Int64), name);
+      return lookup(series, { success: 4624, failure: 4625, allow: 4624, deny: 4625, logonsuccess: 4624, logonfailed: 4625 }, pl.lit(null).cast(pl.Int64), name);
     case "outcomeResultType":
-      return lookup(series, { success: 0, failure: FAILED_SIGNIN_RESULT, allow: 0, deny: FAILED_SIGNIN_RESULT }, pl.lit(null).cast(pl.Int64), name);
+      return lookup(series, { success: 0, failure: FAILED_SIGNIN_RESULT, allow: 0, deny: FAILED_SIGNIN_RESULT, logonsuccess: 0, logonfailed: FAILED_SIGNIN_RESULT }, pl.lit(null).cast(pl.Int64), name);
     case "resultEventId": {
       const code = toNumber(series, pl.Int64, name);
       return apply(code, pl.when(pl.col("v").isNull()).then(pl.lit(null).cast(pl.Int64)).when(pl.col("v").eq(0)).then(pl.lit(4624)).otherwise(pl.lit(4625)).cast(pl.Int64), name);
@@ -193,7 +193,8 @@ export function convert(series: pl.Series, as: Conversion | undefined, name: str
       // IANA numbers as VPC flow logs and OCSF's protocol_num write them; ICMP (1, 58 and Suricata's IPv6-ICMP for IPv6) by name, as Zeek writes it.
       // Suricata writes a protocol it has no name for as zero-padded digits (`"047"`): the number without its zeros, so `"006"` is TCP.
       const text = isTextType(series.dtype) ? apply(series, pl.col("v").str.strip().str.replace("^0+([0-9])", "$1"), name) : series;
-      return lookup(text, { tcp: "T", udp: "U", "6": "T", "17": "U", "1": "ICMP", "58": "ICMP", "ipv6-icmp": "ICMP" }, textKey(text).str.toUpperCase(), name);
+      // Defender's DeviceNetworkEvents writes the IP version after the name (`TcpV4`, `UdpV6`, `Icmpv6`).
+      return lookup(text, { tcp: "T", udp: "U", tcpv4: "T", tcpv6: "T", udpv4: "U", udpv6: "U", icmpv6: "ICMP", "6": "T", "17": "U", "1": "ICMP", "58": "ICMP", "ipv6-icmp": "ICMP" }, textKey(text).str.toUpperCase(), name);
     }
     case "longitudeOfPair":
       return coordinate(series, 0, 180, name);

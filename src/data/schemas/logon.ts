@@ -333,5 +333,34 @@ export const OKTA_SIGNINS: EventSchema = {
   },
 };
 
+/**
+ * Microsoft Defender XDR `DeviceLogonEvents` (Defender for Endpoint's logons on a device; advanced hunting's
+ * CSV export or Sentinel's table). `ActionType` `LogonSuccess` is a 4624, `LogonFailed` a 4625; its
+ * `LogonAttempted` events (no outcome known) and the others are left out, as the lab reads 4624 and 4625.
+ * `LogonType` is written as a name (`RemoteInteractive`); `Protocol` is the authentication package.
+ */
+export const MDE_LOGONS: EventSchema = {
+  id: "mde-device-logon",
+  name: "Defender XDR DeviceLogonEvents",
+  kind: "logon",
+  description: "Microsoft Defender XDR's DeviceLogonEvents table (advanced hunting export, or Sentinel's): logons on devices.",
+  requires: ["ActionType", "AccountName", "LogonType"],
+  requiresOneOf: [["Timestamp", "TimeGenerated"]],
+  hints: ["DeviceName", "DeviceId", "AccountDomain", "AccountSid", "RemoteIP", "RemoteDeviceName", "Protocol", "FailureReason", "IsLocalAdmin", "LogonId", "ReportId"],
+  rows: [{ field: "ActionType", keep: ["LogonSuccess", "LogonFailed"] }],
+  columns: {
+    TimeGenerated: { from: ["Timestamp", "TimeGenerated"], as: "time" },
+    Account: { account: { domain: "AccountDomain", user: "AccountName" } },
+    TargetUserName: { from: "AccountName", as: "text" },
+    SubjectUserName: { from: ["InitiatingProcessAccountName", "AccountName"], as: "text" },
+    LogonType: { from: "LogonType", as: "logonType" },
+    LogonProcessName: { from: ["Protocol", "InitiatingProcessFileName"], as: "text" },
+    IpAddress: { from: "RemoteIP", as: "text" },
+    WorkstationName: { from: ["RemoteDeviceName", "RemoteIP"], as: "text" },
+    Computer: { from: "DeviceName", as: "text" },
+    EventID: { from: "ActionType", as: "outcomeEventId" },
+  },
+};
+
 /** Every logon schema, in detection order (a tie goes to the earlier). */
-export const LOGON_SCHEMAS: readonly EventSchema[] = [SECURITY_EVENT_LOGONS, WINDOWS_EVENT_LOGONS, SIGNIN_LOGS, GRAPH_SIGNINS, PORTAL_CSV_SIGNINS, ECS_AUTHENTICATION, OCSF_AUTHENTICATION, OKTA_SIGNINS];
+export const LOGON_SCHEMAS: readonly EventSchema[] = [SECURITY_EVENT_LOGONS, WINDOWS_EVENT_LOGONS, SIGNIN_LOGS, GRAPH_SIGNINS, PORTAL_CSV_SIGNINS, ECS_AUTHENTICATION, OCSF_AUTHENTICATION, OKTA_SIGNINS, MDE_LOGONS];

@@ -5,6 +5,7 @@
  */
 import { AZURE_TUPLE as T } from "./azureFlowLog";
 import { CEF_TRAFFIC } from "./cefTraffic";
+import { MDE_CONNECTION_ACTIONS, MDE_DESTINATION, MDE_DESTINATION_PORT, MDE_DIRECTION, MDE_SOURCE, MDE_VERDICT, prepareMdeNetwork } from "./mdeNetwork";
 import { NTA_DESTINATION, NTA_DESTINATION_VM, NTA_SOURCE, NTA_SOURCE_VM, NTA_VERDICT, prepareNtaFlows } from "./ntaFlows";
 import { LOCAL_NAME_COLUMN, type EventSchema, type LabLayout } from "./types";
 
@@ -184,6 +185,33 @@ export const ECS_NETWORK: EventSchema = {
     L4Protocol: { from: "network.transport", as: "protocolLetter" },
     L7Protocol: { from: "network.protocol", as: "text" },
     DestPort: { from: "destination.port", as: "int" },
+  },
+};
+
+/**
+ * Microsoft Defender XDR `DeviceNetworkEvents` (Defender for Endpoint's connections; advanced hunting's CSV
+ * export or Sentinel's table): mdeNetwork.ts says which end opened each connection. Only connection events
+ * are flows: listening sockets and the inspections of a connection already logged (`NetworkSignatureInspected`,
+ * `HttpConnectionInspected`…) are left out.
+ */
+export const MDE_NETWORK: EventSchema = {
+  id: "mde-device-network",
+  name: "Defender XDR DeviceNetworkEvents",
+  kind: "networkFlow",
+  description: "Microsoft Defender XDR's DeviceNetworkEvents table (advanced hunting export, or Sentinel's), one row per connection event.",
+  requires: ["ActionType", "LocalIP", "RemoteIP"],
+  requiresOneOf: [["Timestamp", "TimeGenerated"]],
+  hints: ["DeviceName", "DeviceId", "RemotePort", "LocalPort", "Protocol", "RemoteIPType", "RemoteUrl", "InitiatingProcessFileName", "ReportId"],
+  rows: [{ field: "ActionType", keep: MDE_CONNECTION_ACTIONS }],
+  prepare: prepareMdeNetwork,
+  columns: {
+    TimeGenerated: { from: ["Timestamp", "TimeGenerated"], as: "time" },
+    FlowStartTime: { from: ["Timestamp", "TimeGenerated"], as: "time" },
+    FlowEndTime: { from: ["Timestamp", "TimeGenerated"], as: "time" },
+    VMIPAddress: { endpoints: { source: MDE_SOURCE, destination: MDE_DESTINATION, direction: MDE_DIRECTION, action: MDE_VERDICT } },
+    VMName: { from: ["DeviceName", "VMIPAddress"], as: "text" },
+    L4Protocol: { from: "Protocol", as: "protocolLetter" },
+    DestPort: { from: MDE_DESTINATION_PORT, as: "int" },
   },
 };
 
@@ -388,4 +416,4 @@ export const COMMON_SECURITY_LOG: EventSchema = {
 };
 
 /** Every flow schema, in detection order. */
-export const NETWORK_SCHEMAS: readonly EventSchema[] = [AZURE_NETWORK_ANALYTICS, NTA_NET_ANALYTICS, ZEEK_CONN, ECS_NETWORK, SYSMON_NETWORK, OCSF_NETWORK, AWS_VPC_FLOW, GCP_VPC_FLOW, SURICATA_FLOW, COMMON_SECURITY_LOG, AZURE_FLOW_LOG];
+export const NETWORK_SCHEMAS: readonly EventSchema[] = [AZURE_NETWORK_ANALYTICS, NTA_NET_ANALYTICS, ZEEK_CONN, ECS_NETWORK, SYSMON_NETWORK, MDE_NETWORK, OCSF_NETWORK, AWS_VPC_FLOW, GCP_VPC_FLOW, SURICATA_FLOW, COMMON_SECURITY_LOG, AZURE_FLOW_LOG];

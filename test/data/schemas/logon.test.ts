@@ -286,3 +286,26 @@ describe("Okta System Log sign-ins", () => {
     assert.equal(df.getColumn("TimeGenerated").dtype.variant, "Datetime");
   });
 });
+
+describe("Defender XDR DeviceLogonEvents", () => {
+  it("LogonSuccess/LogonFailed as 4624/4625, logon type names as numbers, the remote end as IpAddress; LogonAttempted left out; a row whose time is no time keeps its other columns", () => {
+    const raw = read("mde_device_logon_events.csv");
+    assert.equal(detectEventSchema(raw, "logon").id, "mde-device-logon");
+    const warnings: string[] = [];
+    const df = normalizeEvents(raw, "logon", { warn: (w) => warnings.push(w) });
+    for (const c of HOST_LOGON_COLUMNS) assert.ok(df.columns.includes(c), c);
+    assert.equal(df.height, 5, "the LogonAttempted row is left out");
+    assert.deepEqual(col(df, "EventID"), [4625, 4625, 4624, 4624, 4624]);
+    assert.deepEqual(col(df, "LogonType"), [3, 3, 10, 2, 7]);
+    assert.deepEqual(col(df, "Account"), ["fabrikam\\svc-backup", "fabrikam\\administrator", "fabrikam\\j.okafor", "LOCAL SERVICE", "fabrikam\\j.okafor"]);
+    assert.deepEqual(col(df, "IpAddress"), ["198.51.100.23", "198.51.100.23", "10.20.4.17", null, null]);
+    assert.deepEqual(col(df, "WorkstationName"), ["198.51.100.23", "198.51.100.23", "JUMP-01", null, null]);
+    assert.deepEqual(col(df, "LogonProcessName"), ["NTLM", "NTLM", "Negotiate", "services.exe", "Negotiate"]);
+    assert.deepEqual([...new Set(col(df, "Computer"))], ["fin-wks-021.fabrikam.local"]);
+    assert.equal(df.getColumn("TimeGenerated").dtype.variant, "Datetime");
+    assert.equal(col(df, "TimeGenerated")[4], null, "the time that is no time is null; the row stays");
+    // The lab's failed-logon cell: the spray's two failures from one address.
+    const failures = df.filter(pl.col("EventID").eq(4625));
+    assert.deepEqual(col(failures, "TargetUserName"), ["svc-backup", "administrator"]);
+  });
+});

@@ -419,3 +419,24 @@ describe("Azure flow logs: NSG and VNet flow log files, Traffic Analytics tables
     );
   });
 });
+
+describe("Defender XDR DeviceNetworkEvents", () => {
+  it("LocalIP/RemoteIP by ActionType: an accepted connection is inbound from the remote end, the others outbound; ConnectionFailed denied; TcpV4 is T; listening sockets and inspections left out; a port that is no number null", () => {
+    const raw = readDataFile(path.join(FIX, "mde_device_network_events.csv"));
+    assert.equal(detectEventSchema(raw, "networkFlow").id, "mde-device-network");
+    const df = normalizeEvents(raw, "networkFlow", { warn: (w) => assert.fail(w) });
+    assert.deepEqual(col(df, "ReportId"), [201, 202, 203, 206, 207], "ListeningConnectionCreated and NetworkSignatureInspected are no flows");
+    assert.deepEqual(col(df, "FlowDirection"), ["O", "I", "O", "O", "O"]);
+    assert.deepEqual(col(df, "SrcIP"), ["10.20.6.21", "198.51.100.23", "10.20.6.21", "10.20.6.21", "10.20.6.21"]);
+    assert.deepEqual(col(df, "DestIP"), ["203.0.113.80", "10.20.6.21", "192.0.2.44", "10.20.1.5", "203.0.113.81"]);
+    assert.deepEqual(col(df, "VMIPAddress"), ["10.20.6.21", "10.20.6.21", "10.20.6.21", "10.20.6.21", "10.20.6.21"]);
+    assert.deepEqual(col(df, "AllExtIPs"), ["203.0.113.80", "198.51.100.23", "192.0.2.44", null, "203.0.113.81"]);
+    assert.deepEqual(col(df, "DestPort"), [443, 3389, 8443, 53, null], "an inbound connection's destination port is the device's own");
+    assert.deepEqual(col(df, "L4Protocol"), ["T", "T", "T", "U", "T"]);
+    assert.deepEqual(col(df, "DeniedOutFlows"), [0, 0, 1, 0, 0]);
+    assert.deepEqual(col(df, "AllowedInFlows"), [0, 1, 0, 0, 0]);
+    assert.deepEqual(col(df, "FlowType"), ["ExternalPublic", "ExternalPublic", "ExternalPublic", "IntraVNet", "ExternalPublic"]);
+    assert.deepEqual([...new Set(col(df, "VMName"))], ["fin-wks-021.fabrikam.local"]);
+    assert.ok(!df.columns.some((c) => c.startsWith("__hl_")), "no helper column is left");
+  });
+});

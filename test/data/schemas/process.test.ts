@@ -96,6 +96,37 @@ describe("normalizeEvents: process events", () => {
     assert.deepEqual(col(ptree.getDescendents(fdrTree, fdrExplorer), "CommandLine"), ["C:\\Windows\\Explorer.EXE", '"C:\\Windows\\system32\\cmd.exe" /c whoami /all'], "not SRV-02's cmd.exe, whose ParentProcessId is the same number");
   });
 
+  it("SentinelOne Deep Visibility (dotted CSV): tgt.process is the new process, src.process its parent; uids link the tree whatever PID reuse says; other event types left out", () => {
+    const raw = readDataFile(path.join(__dirname, "..", "..", "fixtures", "schemas", "process", "sentinelone_dv.csv"));
+    assert.equal(detectEventSchema(raw, "process").name, "SentinelOne Deep Visibility");
+    const df = normalizeEvents(raw, "process");
+    for (const c of LAB_DESCRIPTIVE) assert.ok(df.columns.includes(c), c);
+    assert.equal(df.height, raw.height - 1, "the File Creation event is no process");
+    assert.equal(df.getColumn("TimeGenerated").dtype.variant, "Datetime");
+    const word = df.filter(pl.col("tgt.process.name").eq(pl.lit("WINWORD.EXE")));
+    assert.deepEqual(col(word, "ParentProcessName"), ["C:\\Windows\\explorer.exe"]);
+    assert.deepEqual(col(word, "Account"), ["NEXACORP\\dana.levi"]);
+    assert.deepEqual(col(word, "SubjectUserName"), ["dana.levi"]);
+    assert.deepEqual(col(word, "Computer"), ["WKS-7"]);
+    assert.deepEqual(col(df.filter(pl.col("tgt.process.uid").eq(pl.lit("C61F7C3E9B2D6E10"))), "CommandLine"), [null], "an empty command line stays empty; the row stays");
+    assert.equal(inferProcessSchema(df.columns)?.name, "SentinelOne Deep Visibility");
+    const tree = buildProcessTree(df);
+    const names = (t: pl.DataFrame) => col(t, "tgt.process.name");
+    const wordRow = tree.filter(pl.col("tgt.process.name").eq(pl.lit("WINWORD.EXE")));
+    assert.deepEqual(names(ptree.getDescendents(tree, wordRow)), ["WINWORD.EXE", "powershell.exe", "rundll32.exe"]);
+    // powershell's PID 7412 came back as another process (another uid): whoami is the second one's child, not the first's.
+    const whoami = tree.filter(pl.col("tgt.process.name").eq(pl.lit("whoami.exe")));
+    assert.deepEqual(col(ptree.getParent(tree, whoami), "tgt.process.uid"), ["C61F7C3E9B2D6E10"]);
+    // explorer.exe is not in the data: rebuilt once (one uid) for both its children, with its own start time, under a rebuilt userinit.
+    const explorer = tree.filter(pl.col("IsInferred").and(pl.col("tgt.process.uid").eq(pl.lit("E1A0C3D2B1F40001"))));
+    assert.equal(explorer.height, 1);
+    assert.deepEqual(col(explorer, "tgt.process.image.path"), ["C:\\Windows\\explorer.exe"]);
+    assert.deepEqual(names(ptree.getChildren(tree, explorer)).sort(), ["WINWORD.EXE", "powershell.exe"]);
+    assert.match(String(col(ptree.getParent(tree, explorer), "tgt.process.image.path")[0]), /userinit\.exe$/);
+    // The same PIDs on SRV-1 are another host's.
+    assert.deepEqual(col(tree.filter(pl.col("endpoint.name").eq(pl.lit("SRV-1")).and(pl.col("IsInferred").not())), "tgt.process.name"), ["svchost.exe"]);
+  });
+
   it("keeps only process events, as the logon and flow schemas keep only theirs: other event types out, rows without an event type kept, no warning", () => {
     const warnings: string[] = [];
     // ECS: a Winlogbeat Sysmon 3 connection also has event.type start (its category network); a row without event.type cannot be told apart.
