@@ -314,8 +314,10 @@ export function processEventFilter(df: pl.DataFrame, schema: Pick<ProcSchema, "e
   if (hasColumn(df, eventIdColumn) && id !== undefined) {
     const ids: readonly (string | number)[] = Array.isArray(id) ? id : [id as string | number];
     const any = ids.map((v) => eventFilter(df, eventIdColumn, v)).reduce((a, b) => a.or(b));
-    const untyped = pl.col(eventIdColumn).isNull().or(pl.col(eventIdColumn).cast(pl.Utf8).str.strip().eq(pl.lit("")));
-    filters.push(options.keepUntyped && dtypeOf(df, eventIdColumn).variant !== "List" ? any.or(untyped.fillNull(true)) : any);
+    const list = dtypeOf(df, eventIdColumn).variant === "List";
+    // No event type: null, blank text, or an empty list (ECS's `event.type: []`).
+    const untyped = pl.col(eventIdColumn).isNull().or(list ? pl.col(eventIdColumn).lst.lengths().eq(0) : pl.col(eventIdColumn).cast(pl.Utf8).str.strip().eq(pl.lit("")));
+    filters.push(options.keepUntyped ? any.or(untyped.fillNull(true)) : any);
   }
   // Where the category is not set, the event type alone decides.
   if (hasColumn(df, category) && categoryId !== undefined) filters.push(eventFilter(df, category, categoryId).or(pl.col(category).isNull()));

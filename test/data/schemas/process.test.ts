@@ -141,6 +141,9 @@ describe("normalizeEvents: process events", () => {
       "user.name": ["u", "u", "u", "u"],
     });
     assert.deepEqual(col(normalizeEvents(ecs, "process", { warn: (m) => warnings.push(m) }), "process.executable"), ["/usr/bin/bash", "/usr/bin/id"]);
+    // The same with event.type as lists (nested NDJSON): a null or empty list is no type, kept.
+    const lists = ecs.withColumns(pl.Series("event.type", [["start"], ["start", "connection"], ["end"], []], pl.List(pl.Utf8)));
+    assert.deepEqual(col(normalizeEvents(lists, "process", { warn: (m) => warnings.push(m) }), "process.executable"), ["/usr/bin/bash", "/usr/bin/id"]);
     // MDE: DeviceProcessEvents holds other ActionTypes (OpenProcessApiCall) beside ProcessCreated.
     const mde = readDataFile(path.join(__dirname, "..", "..", "fixtures", "schemas", "process", "mde.csv"));
     const actions = col(mde, "ActionType").map((a, k) => (k === 0 ? "OpenProcessApiCall" : a));
