@@ -104,9 +104,12 @@ export function processEventRows(df: pl.DataFrame, schema: ProcessColumns): pl.D
 /** The parent's own image (from its event in the frame, same host and GUID), where the schema names the parent by file name only. */
 const PARENT_IMAGE = `${HELPER_PREFIX}parent_image`;
 
-/** A GUID or id column as text (whole floats without `.0`: a CSV integer column with a blank). */
-function idText(s: pl.Series): pl.Series {
-  return /^Float/.test(s.dtype.variant) ? s.cast(pl.Int64).cast(pl.Utf8) : s.cast(pl.Utf8);
+/** Two GUID or id columns in one type: both Int64 when both are numbers (Falcon's ids read from CSV: cheaper to join), else text. */
+function sameIdType(a: pl.Series, b: pl.Series): [pl.Series, pl.Series] {
+  const numeric = (s: pl.Series) => /^(U?Int|Float)/.test(s.dtype.variant);
+  // Whole floats (a CSV integer column with a blank) as integers, not "420.0".
+  const asText = (s: pl.Series) => (/^Float/.test(s.dtype.variant) ? s.cast(pl.Int64).cast(pl.Utf8) : s.cast(pl.Utf8));
+  return numeric(a) && numeric(b) ? [a.cast(pl.Int64), b.cast(pl.Int64)] : [asText(a), asText(b)];
 }
 
 /** `df` with {@link PARENT_IMAGE}: the image of the row whose `processGuid` is this row's `parentGuid`, on the same host; null where none. */
@@ -118,12 +121,14 @@ function withParentImages(df: pl.DataFrame, p: ProcessColumns): pl.DataFrame {
   const n = frameHeight(df);
   const hostSeries = p.hostName ? fieldSeries(df, p.hostName) : undefined;
   const host = hostSeries ? pl.DataFrame([hostSeries.cast(pl.Utf8).rename("h")]).select(pl.col("h").fillNull(pl.lit(""))).getColumn("h") : pl.Series("h", new Array<string>(n).fill(""));
+  const [ownIds, parentIds] = sameIdType(own, parent);
+  // One image per (host, GUID): a GUID names one process, so any of its rows will do.
   const known = pl
-    .DataFrame([host.rename("h"), idText(own).rename("g"), image.cast(pl.Utf8).rename("i")])
+    .DataFrame([host.rename("h"), ownIds.rename("g"), image.cast(pl.Utf8).rename("i")])
     .filter(pl.col("g").isNotNull().and(pl.col("i").isNotNull()).and(pl.col("i").neq(pl.lit(""))))
-    .unique({ subset: ["h", "g"], keep: "first", maintainOrder: true });
+    .unique({ subset: ["h", "g"], keep: "any" });
   const found = pl
-    .DataFrame([host.rename("h"), idText(parent).rename("g")])
+    .DataFrame([host.rename("h"), parentIds.rename("g")])
     .withRowIndex("r")
     .join(known, { on: ["h", "g"], how: "left" })
     .sort("r")
