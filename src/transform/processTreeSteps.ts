@@ -311,8 +311,9 @@ function repeatedValues(hashes: pl.Series): pl.Series {
 export function processEventFilter(df: pl.DataFrame, schema: Pick<ProcSchema, "eventIdColumn" | "eventIdIdentifier" | "eventCategoryColumn" | "eventCategoryIdentifier">, options: { keepUntyped?: boolean } = {}): pl.Expr | undefined {
   const { eventIdColumn, eventIdIdentifier: id, eventCategoryColumn: category, eventCategoryIdentifier: categoryId } = schema;
   const filters: pl.Expr[] = [];
-  if (hasColumn(df, eventIdColumn) && id !== undefined) {
-    const ids: readonly (string | number)[] = Array.isArray(id) ? id : [id as string | number];
+  // An empty list of identifiers (a custom schema's) names no event type: every row is kept, as without one.
+  const ids: readonly (string | number)[] = id === undefined ? [] : Array.isArray(id) ? id : [id as string | number];
+  if (hasColumn(df, eventIdColumn) && ids.length > 0) {
     const any = ids.map((v) => eventFilter(df, eventIdColumn, v)).reduce((a, b) => a.or(b));
     const list = dtypeOf(df, eventIdColumn).variant === "List";
     // No event type: null, blank text, or an empty list (ECS's `event.type: []`).

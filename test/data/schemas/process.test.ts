@@ -154,6 +154,20 @@ describe("normalizeEvents: process events", () => {
     assert.deepEqual(warnings, []);
   });
 
+  it("a schema's event type may be a list of values (any marks a process creation); an empty list filters nothing", () => {
+    const events = pl.DataFrame({
+      t: ["2026-11-03 10:00:00", "2026-11-03 10:00:01", "2026-11-03 10:00:02"],
+      kind: ["spawn", "fork", "dns"],
+      image: ["/bin/a", "/bin/b", "/bin/c"],
+      pid: [1, 2, 3],
+      ppid: [0, 1, 2],
+    });
+    const schema = { processName: "image", processId: "pid", parentId: "ppid", timeStamp: "t", eventIdColumn: "kind", pathSeparator: "/" };
+    const own = (ids: readonly string[]) => col(buildProcessTree(events, { schema: { ...schema, eventIdIdentifier: ids } }).filter(pl.col("IsInferred").not()), "image");
+    assert.deepEqual(own(["spawn", "fork"]), ["/bin/a", "/bin/b"]);
+    assert.deepEqual(own([]), ["/bin/a", "/bin/b", "/bin/c"]);
+  });
+
   it("no known schema: the closest process layout and close names", () => {
     const df = pl.DataFrame({ Image: ["C:\\x.exe"], ProcessID: [1], ParentProcessId: [2], UtcTime: ["2026-10-05 08:00:00"] });
     assert.throws(
