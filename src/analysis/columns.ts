@@ -6,7 +6,8 @@ import { findUnknownOption } from "../common/errors";
 import { isObjectRecord } from "../common/json";
 import { columnNames, columnOf, frameHeight, isDataFrame } from "../common/frames";
 import { notAFrameText } from "../common/notAFrame";
-import { parseTimeSeries, type TimeParseResult } from "../data/timeParsing";
+import { parseReadTimes, type TimeParseResult } from "../data/timeParsing";
+import { printWarning } from "../common/messages";
 import { AnalysisError } from "./errors";
 import { analysisMessages as msg } from "./messages";
 
@@ -131,6 +132,11 @@ export interface TimeValuesOptions {
    * one bad cell refuses the column. For times that only label rows.
    */
   lenient?: boolean;
+  /**
+   * Where the warning goes when text slash dates read either way (`05/06/2026`) and are read month first, by the
+   * readers' rule (dates a day past the 12th proves day first are read day first). Default: printed.
+   */
+  warn?: (message: string) => void;
 }
 
 /** Epoch milliseconds of a Datetime, Date or time-text column. Throws, naming the column, if it is none of these. */
@@ -138,7 +144,8 @@ export function timeValues(df: pl.DataFrame, name: string, fn: string, options: 
   let column = columnOf(df, name);
   let unparsed = 0;
   if (isTextType(column.dtype)) {
-    const parsed = options.lenient ? lenientTimes(column) : { ...parseTimeSeries(column), unparsed: 0 };
+    const warn = options.warn ?? printWarning;
+    const parsed = options.lenient ? lenientTimes(column, fn, warn) : { ...parseReadTimes(column, fn, warn), unparsed: 0 };
     // Not one value (every cell null or blank): "0 values do not parse" named no culprit.
     if (!parsed.parsed && parsed.failures === 0) throw new AnalysisError(msg.timeTextEmpty(fn, name));
     if (!parsed.parsed) {
@@ -155,12 +162,12 @@ export function timeValues(df: pl.DataFrame, name: string, fn: string, options: 
 }
 
 /**
- * `parseTimeSeries` (which converts all or nothing), with the cells that are
+ * `parseReadTimes` (which converts all or nothing), with the cells that are
  * not times missing. Refused (its answer, naming the first bad values) when
  * most cells are not times.
  */
-function lenientTimes(column: pl.Series): TimeParseResult & { unparsed: number } {
-  const first = parseTimeSeries(column);
+function lenientTimes(column: pl.Series, fn: string, warn: (message: string) => void): TimeParseResult & { unparsed: number } {
+  const first = parseReadTimes(column, fn, warn);
   // Every cell null or blank: all missing times, as in a null Datetime column (no cell is a non-time).
   if (!first.parsed && first.failures === 0) return { series: datetimeSeries(column.name, new Array<null>(column.len()).fill(null)), parsed: true, failures: 0, examples: [], unparsed: 0 };
   if (first.parsed || !first.partial) return { ...first, unparsed: 0 };

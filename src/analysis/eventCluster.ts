@@ -37,6 +37,11 @@ export interface DbclusterOptions {
   normalize?: boolean;
   /** Representative rows and noise times: see `ClusterMode`. Default `"clean"`. */
   mode?: ClusterMode;
+  /**
+   * Where warnings go: text times in slash dates that read either way (`05/06/2026`), read month first as the
+   * readers read them (dates a day past the 12th proves day first are read day first). Default: printed.
+   */
+  warn?: (message: string) => void;
 }
 
 /** The outcome of `dbclusterEvents`. */
@@ -75,7 +80,7 @@ export function dbclusterEvents(df: pl.DataFrame, options: DbclusterOptions): Db
   requireFrame(df, FN);
   // Columns of 128-bit integers (JSON ids past 2^64, as pl.readJSON gives them), which nodejs-polars cannot describe, as text, as the readers make them.
   df = wideIntsAsText(df);
-  requireOptions(options, { clusterColumns: true, timeColumn: true, maxClusterDistance: true, minClusterSamples: true, normalize: true, mode: true }, FN);
+  requireOptions(options, { clusterColumns: true, timeColumn: true, maxClusterDistance: true, minClusterSamples: true, normalize: true, mode: true, warn: true }, FN);
   // One column as text, as `columns` of IoCExtract.extract: it was "must name at least one numeric column" of a numeric column.
   const given = options?.clusterColumns;
   const columns = typeof given === "string" ? [given] : given;
@@ -112,7 +117,7 @@ export function dbclusterEvents(df: pl.DataFrame, options: DbclusterOptions): Db
   const input = boolOption(options.normalize, "normalize", FN, true) ? normalizeRows(matrix) : matrix;
   const result = dbscan(input, { eps, minSamples });
   const labels = Array.from(result.labels);
-  const times = timeValues(df, timeColumn, FN, { lenient: true });
+  const times = timeValues(df, timeColumn, FN, { lenient: true, warn: options.warn });
   const clustered = summarise(df, labels, result.clusterCount, times.series, mode);
   let byCluster: ReturnType<typeof clusterOrder> | undefined;
   const features: number[][] = [];

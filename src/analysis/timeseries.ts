@@ -75,6 +75,11 @@ export interface TimeseriesAnomaliesOptions {
    * that grid is an error naming it; gaps are missing points, see `fill`).
    */
   interval?: number | string;
+  /**
+   * Where warnings go: text times in slash dates that read either way (`05/06/2026`), read month first as the
+   * readers read them (dates a day past the 12th proves day first are read day first). Default: printed.
+   */
+  warn?: (message: string) => void;
 }
 
 /** The columns `timeseriesAnomaliesStl` adds, in order. */
@@ -106,6 +111,7 @@ const STL_ANOMALY_OPTIONS: Readonly<Record<keyof Required<TimeseriesAnomaliesOpt
   fill: true,
   timeZone: true,
   interval: true,
+  warn: true,
 };
 
 /**
@@ -154,7 +160,7 @@ export function timeseriesAnomaliesStl(df: pl.DataFrame, options: TimeseriesAnom
   requireColumn(df, dataColumn, FN, "dataColumn");
   if (dataColumn === timeColumn) throw new AnalysisError(msg.sameColumn(FN, timeColumn));
 
-  const times = timeValues(df, timeColumn, FN);
+  const times = timeValues(df, timeColumn, FN, { warn: options.warn });
   const values = numericValues(df, dataColumn, FN, { rowLabel: (row) => (times.ms[row] == null ? undefined : iso(times.ms[row] as number)) });
   // Days and weeks of a zoned column are regular on its wall clock, not in UTC: local midnights are 23 or
   // 25 hours apart across a daylight-saving change (pandas' daily ranges in a zone are such). So a zoned
@@ -559,6 +565,11 @@ export interface AnomalyPeriodOptions {
   period?: string | number;
   /** Only spikes (1); false takes dips (−1) too. Default true. */
   posOnly?: boolean;
+  /**
+   * Where warnings go: text times in slash dates that read either way (`05/06/2026`), read month first as the
+   * readers read them (dates a day past the 12th proves day first are read day first). Default: printed.
+   */
+  warn?: (message: string) => void;
 }
 
 /**
@@ -574,7 +585,7 @@ export interface AnomalyPeriodOptions {
 export function extractAnomalyPeriods(df: pl.DataFrame, options: AnomalyPeriodOptions = {}): AnomalyPeriod[] {
   const fn = "extractAnomalyPeriods";
   requireFrame(df, fn);
-  requireOptions(options, { timeColumn: true, anomaliesColumn: true, period: true, posOnly: true }, fn);
+  requireOptions(options, { timeColumn: true, anomaliesColumn: true, period: true, posOnly: true, warn: true }, fn);
   const timeColumn = options.timeColumn ?? "TimeGenerated";
   const anomaliesColumn = options.anomaliesColumn ?? "anomalies";
   requireColumn(df, timeColumn, fn, "timeColumn");
@@ -583,7 +594,7 @@ export function extractAnomalyPeriods(df: pl.DataFrame, options: AnomalyPeriodOp
   if (!(period > 0)) throw new AnalysisError(msg.invalidOptions(fn, "period must be positive"));
   const wanted = boolOption(options.posOnly, "posOnly", fn, true) ? [1] : [1, -1];
   const labels = numericValues(df, anomaliesColumn, fn);
-  const { ms: times, timeZone } = timeValues(df, timeColumn, fn);
+  const { ms: times, timeZone } = timeValues(df, timeColumn, fn, { warn: options.warn });
   const hits = times.filter((t, i): t is number => t !== null && labels[i] !== null && wanted.includes(labels[i] as number)).sort((a, b) => a - b);
   if (!hits.length) return [];
   // pandas' resample starts at midnight of the first day in the column's zone: in India (+05:30) an

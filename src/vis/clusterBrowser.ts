@@ -95,7 +95,8 @@ function inTimeOrder(events: pl.DataFrame, column: string): pl.DataFrame {
   let times = columnOf(events, column);
   if (!isTemporalType(times.dtype)) {
     try {
-      times = timeValues(events, column, FN, { lenient: true }).series;
+      // dbclusterEvents warned of slash dates read month first when it read this column.
+      times = timeValues(events, column, FN, { lenient: true, warn: () => undefined }).series;
     } catch {
       // Not times (here mostly not): as listed.
       return events;

@@ -14,7 +14,8 @@ import { isTemporalType, isTextType } from "../common/dtypes";
 import { columnNames, columnOf, frameHeight, hasColumn, isDataFrame } from "../common/frames";
 import { notAFrameText } from "../common/notAFrame";
 import { display } from "../display/display";
-import { parseTimeSeries } from "../data/timeParsing";
+import { parseReadTimes } from "../data/timeParsing";
+import { printWarning } from "../common/messages";
 import { revealHidden } from "../common/hiddenChars";
 import { shownText } from "../common/shownText";
 import { VegaLiteChart, vegaExprText, vegaLiteChart, vegaLiteralText, type VegaLiteSpec } from "./vegaLite";
@@ -47,6 +48,11 @@ export interface TimeseriesAnomaliesChartOptions {
    * A whole number of at least 1; `Infinity` draws every point.
    */
   maxPoints?: number;
+  /**
+   * Where warnings go: a text time column in slash dates that read either way (`05/06/2026`), read month first as
+   * the readers read them (dates a day past the 12th proves day first are read day first). Default: printed.
+   */
+  warn?: (message: string) => void;
 }
 
 export { ChartDataError } from "./messages";
@@ -96,10 +102,10 @@ function numbers(df: pl.DataFrame, name: string): (number | null)[] {
   return (column.cast(pl.Float64).toArray() as unknown as (number | null)[]).map((v) => (v === null || !Number.isFinite(v) ? null : v));
 }
 
-function times(df: pl.DataFrame, name: string): (number | null)[] {
+function times(df: pl.DataFrame, name: string, warn: (message: string) => void): (number | null)[] {
   let column = columnOf(df, name);
   if (isTextType(column.dtype)) {
-    const parsed = parseTimeSeries(column);
+    const parsed = parseReadTimes(column, FN, warn);
     if (!parsed.parsed) throw new ChartDataError(msg.chartTimeUnparsed(FN, name, parsed.examples[0] ?? ""));
     column = parsed.series;
   } else if (!isTemporalType(column.dtype)) {
@@ -128,7 +134,7 @@ function chartRows(df: pl.DataFrame, options: TimeseriesAnomaliesChartOptions): 
   requireColumn(df, timeColumn, "timeColumn");
   requireColumn(df, anomaliesColumn, "anomaliesColumn");
   if (baselineColumn !== null) requireColumn(df, baselineColumn, "baselineColumn");
-  const t = times(df, timeColumn);
+  const t = times(df, timeColumn, options.warn ?? printWarning);
   checkPointCount(t, options.maxPoints ?? DEFAULT_MAX_POINTS);
   const y = numbers(df, options.y);
   const anomalies = numbers(df, anomaliesColumn);
@@ -186,6 +192,7 @@ function checkInput(df: pl.DataFrame, options: TimeseriesAnomaliesChartOptions):
       width: "number",
       height: "number",
       maxPoints: "count",
+      warn: "function",
     } satisfies OptionTypesOf<TimeseriesAnomaliesChartOptions>,
     { view: FN, code: "vis/chart-option", error: (m) => new ChartDataError(m) },
   );

@@ -169,7 +169,7 @@ test("dbclusterEvents: defaults, MSTICPy's column names, errors name the column"
   assert.throws(() => dbclusterEvents(logons, { clusterColumns: ["LogonType"], max_cluster_distance: 0.0001 } as DbclusterOptions), {
     name: "AnalysisError",
     code: "analysis/invalid-option",
-    message: /^dbclusterEvents: unknown option max_cluster_distance \(did you mean maxClusterDistance\?\); its options are clusterColumns, timeColumn, maxClusterDistance, minClusterSamples, normalize, mode\.$/,
+    message: /^dbclusterEvents: unknown option max_cluster_distance \(did you mean maxClusterDistance\?\); its options are clusterColumns, timeColumn, maxClusterDistance, minClusterSamples, normalize, mode, warn\.$/,
   });
   assert.throws(() => dbclusterEvents(logons.drop("TimeCreatedUtc"), { clusterColumns: ["LogonType"] }), { code: "analysis/column-missing", message: /timeColumn "TimeCreatedUtc"/ });
   const withNull = logons.withColumns(pl.Series("LogonType", (logons.getColumn("LogonType").toArray() as unknown as number[]).map((v, i) => (i === 3 ? null : v)), pl.Float64));
