@@ -27,7 +27,13 @@ export class ConfigError extends HuntlabError<ConfigErrorCode> {
 export type YamlProblemCode = "yaml-syntax" | "yaml-limit" | "yaml-encoding";
 
 /** A problem of a YAML file, before the caller gives it a package's code. */
-export type YamlProblem = ErrorMessage<YamlProblemCode>;
+export interface YamlProblem extends ErrorMessage<YamlProblemCode> {
+  /**
+   * A key repeated in one map: the text is YAML PyYAML (MSTICPy) reads, the last value winning, so a caller may
+   * refuse the one file and go on (a provider's other query files) rather than stop.
+   */
+  readonly duplicateKey?: true;
+}
 
 /** `bytes` as a short size: `4 MiB`, `512 KiB`, `100 bytes`. */
 function sizeText(bytes: number): string {
@@ -45,8 +51,10 @@ export const yamlMessages = {
     errorMessage("yaml-limit", `${where}: YAML nested more than ${maxDepth} levels deep (the limit for ${what})`),
   tooManyKeys: (file: string, maxKeys: number, what: string): YamlProblem =>
     errorMessage("yaml-limit", `${file}: YAML with more than ${maxKeys.toLocaleString("en-US")} keys (the limit for ${what})`),
-  duplicateKey: (where: string, key: string): YamlProblem =>
-    errorMessage("yaml-syntax", `${where}: YAML syntax error: Map keys must be unique (${JSON.stringify(key).slice(0, 80)})`),
+  duplicateKey: (where: string, key: string): YamlProblem => ({
+    ...errorMessage("yaml-syntax", `${where}: YAML syntax error: Map keys must be unique (${JSON.stringify(key).slice(0, 80)})`),
+    duplicateKey: true,
+  }),
   syntax: (where: string, detail: string): YamlProblem => errorMessage("yaml-syntax", `${where}: YAML syntax error: ${detail}`),
   /** An alias (`*name`) with no anchor (`&name`) before it; the name is not shown: an unquoted value starting with `*` (a password) is read so. */
   unknownAlias: (where: string): YamlProblem =>

@@ -41,7 +41,14 @@ export const MAX_QUERY_FILE_DEPTH = 64;
 
 const QUERY_FILE_LIMITS: YamlLimits = { maxBytes: MAX_QUERY_FILE_BYTES, maxKeys: MAX_QUERY_FILE_KEYS, maxDepth: MAX_QUERY_FILE_DEPTH, what: "query files" };
 
-const queryFileError = (problem: YamlProblem) => new QueryDefinitionError(msg.queryYaml(problem));
+/** Errors of query files that repeat a key (see {@link loadQueries}). */
+const duplicateKeyErrors = new WeakSet<Error>();
+
+const queryFileError = (problem: YamlProblem) => {
+  const err = new QueryDefinitionError(msg.queryYaml(problem));
+  if (problem.duplicateKey) duplicateKeyErrors.add(err);
+  return err;
+};
 
 function isMap(value: unknown): value is YamlMap {
   return value !== null && typeof value === "object" && !Array.isArray(value);
@@ -236,7 +243,7 @@ function parseParameter(where: string, name: string, spec: unknown): QueryParame
 
 /** Options of {@link loadQueries}. */
 export interface LoadQueriesOptions {
-  /** Told of each YAML file skipped as not a query file (empty, a list, a scalar) each broken symbolic link, and each `data_environments` name no environment has. Default: printed with `console.log` as `Warning: …`. */
+  /** Told of each YAML file skipped as not a query file (empty, a list, a scalar) each broken symbolic link, each file refused for a repeated key (its line and key named; the other files load), and each `data_environments` name no environment has. Default: printed with `console.log` as `Warning: …`. */
   warn?: (message: string) => void;
 }
 
@@ -267,7 +274,16 @@ export function loadQueries(queryPaths: string[], environment: string, options: 
   const byKey = new Map<string, QueryDefinition>();
   for (const file of findQueryFiles(queryPaths, { warn })) {
     // Parsed once; YAML errors and files over the limits are reported whatever their environment.
-    const root = readQueryYaml(file);
+    let root: unknown;
+    try {
+      root = readQueryYaml(file);
+    } catch (err) {
+      // A repeated key is YAML that PyYAML reads (the last value wins: MSTICPy loads the file): that file is refused,
+      // naming line and key, rather than guessed at, and the provider's other files load. Other YAML errors stop it.
+      if (!(err instanceof Error && duplicateKeyErrors.has(err))) throw err;
+      warn(`${err.message}; its queries are not loaded (remove or rename the repeated key)`);
+      continue;
+    }
     // Empty, comment-only, a list or a scalar: not a query file, and one such file must not stop the others (MSTICPy skips them too).
     if (!isMap(root)) {
       warn(`${file}: skipped, not a query file (${describeYaml(root)}; a query file is a map with metadata and sources)`);

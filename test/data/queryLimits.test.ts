@@ -147,3 +147,20 @@ test("a query named __proto__ is an own query, never the family's prototype", as
   assert.equal(df.height, 1);
   assert.equal(({} as Record<string, unknown>).description, undefined);
 });
+
+test("a query file that repeats a key is refused with a warning naming file, line and key; the provider's other files load", async () => {
+  const good = `${HEAD}sources:\n  ok:\n    args: {query: a.csv}\n`;
+  const dup = `${HEAD.replace("[Big]", "[Dup]")}sources:\n  q1:\n    args: {query: a.csv}\n  q1:\n    args: {query: b.csv}\n`;
+  const dir = tempTree({ "q/good.yaml": good, "q/dup.yaml": dup, "d/a.csv": "TimeGenerated,v\n2026-01-01T00:00:00Z,1\n" });
+  const warnings: string[] = [];
+  const queries = loadQueries([path.join(dir, "q")], "LocalData", { warn: (m) => warnings.push(m) });
+  assert.deepEqual(queries.map((q) => `${q.family}.${q.name}`), ["Big.ok"]);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], new RegExp(`^${path.join(dir, "q", "dup.yaml").replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:9:3: .*unique \\("q1"\\); its queries are not loaded`));
+  const said: string[] = [];
+  const qp = new QueryProvider("LocalData", { dataPaths: [path.join(dir, "d")], queryPaths: [path.join(dir, "q")], warn: (m) => said.push(m) });
+  assert.equal((await qp.execQuery("Big.ok")).height, 1);
+  assert.ok(said.some((m) => /dup\.yaml:9:3: .*\("q1"\)/.test(m)), said.join("\n"));
+  // Other YAML errors still stop the provider.
+  assert.throws(() => loadQueries([tempTree({ "good.yaml": good, "bad.yaml": "metadata: [unclosed\n" })], "LocalData", { warn: () => {} }), { code: "data/query-yaml-syntax" });
+});
