@@ -32,9 +32,11 @@ const SEED_B = randomInt(1, 2 ** 31);
 
 /**
  * Records in `text[from, to)` that repeat a key in one object. `recordDepth` is the depth at which records
- * open: 0 for JSON lines, 1 for an array of records. Text that is no valid JSON is passed over (polars says so).
+ * open: 0 for JSON lines or one record, 1 for an array of records. `perLine` (default: records at depth 0): a
+ * record ends with its line, as in JSON lines; false for one record written over several lines (pretty-printed).
+ * Text that is no valid JSON is passed over (polars says so).
  */
-export function findDuplicateKeys(text: Buffer, from = 0, to = text.length, recordDepth = 0, layouts: Set<number> = new Set()): DuplicateKeys {
+export function findDuplicateKeys(text: Buffer, from = 0, to = text.length, recordDepth = 0, layouts: Set<number> = new Set(), perLine = recordDepth === 0): DuplicateKeys {
   const records: [number, number][] = [];
   const keys = new Set<string>();
   let depth = 0;
@@ -91,7 +93,7 @@ export function findDuplicateKeys(text: Buffer, from = 0, to = text.length, reco
         }
         start = -1;
       }
-    } else if (c === NEWLINE && recordDepth === 0 && depth !== 0) {
+    } else if (c === NEWLINE && perLine && depth !== 0) {
       // A line that is no complete record: start the next line afresh.
       depth = 0;
       start = -1;
@@ -110,7 +112,8 @@ function escaped(text: Buffer, at: number): boolean {
 
 /** The keys one JSON record repeats in one of its objects (decoded), by an exact walk of its text. */
 export function repeatedKeys(record: string): string[] {
-  const out: string[] = [];
+  // A set: a crafted record repeating thousands of distinct keys made a list's look-ups quadratic.
+  const out = new Set<string>();
   const stack: (Set<string> | null)[] = [];
   let i = 0;
   while (i < record.length) {
@@ -123,7 +126,7 @@ export function repeatedKeys(record: string): string[] {
         if (n % 2 === 0) break;
         end = record.indexOf('"', end + 1);
       }
-      if (end < 0) return out;
+      if (end < 0) return [...out];
       let j = end + 1;
       while (record[j] === " " || record[j] === "\t" || record[j] === "\r" || record[j] === "\n") j++;
       const top = stack[stack.length - 1];
@@ -133,11 +136,10 @@ export function repeatedKeys(record: string): string[] {
         try {
           key = raw.includes("\\") ? (JSON.parse(raw) as string) : raw.slice(1, -1);
         } catch {
-          return out;
+          return [...out];
         }
-        if (top.has(key)) {
-          if (!out.includes(key)) out.push(key);
-        } else top.add(key);
+        if (top.has(key)) out.add(key);
+        else top.add(key);
       }
       i = end + 1;
       continue;
@@ -147,7 +149,7 @@ export function repeatedKeys(record: string): string[] {
     else if (c === "}" || c === "]") stack.pop();
     i++;
   }
-  return out;
+  return [...out];
 }
 
 /**

@@ -586,7 +586,7 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       } catch (err) {
         // One record written over several lines (pretty-printed): one row. Else the lines' error.
         try {
-          return pl.readJSON(bytes(), { format: "json", inferSchemaLength: null });
+          return readJsonRecord(file, bytes(), options);
         } catch (whole) {
           // An integer wider than Int128 in that one record: its error, on which the caller reads it again with such numbers as text.
           throw /InvalidNumber/.test(errorLine(whole)) ? whole : err;
@@ -641,17 +641,29 @@ function readJsonArray(file: string, options: ReadOptions): pl.DataFrame {
 }
 
 /**
- * A JSON-lines file some of whose records repeat a key in one object, read with the last of each winning (as
- * JSON.parse, Python's json and most SIEMs read them; polars keeps the first), with a warning naming the file,
- * the keys and how many records; undefined when no record repeats a key (the usual read follows).
+ * One JSON record written over several lines (`bytes`, after any byte-order mark), as one row: a key it repeats
+ * is read with the last value winning, with the warning (the per-line screen took its lines for broken records).
  */
-function lastKeysWinning(file: string, options: ReadOptions): pl.DataFrame | undefined {
+function readJsonRecord(file: string, bytes: Buffer, options: ReadOptions): pl.DataFrame {
+  const found = findDuplicateKeys(bytes, 0, bytes.length, 0, new Set(), false);
+  const df = pl.readJSON(found.records.length ? withLastKeysWinning(bytes, found.records) : bytes, { format: "json", inferSchemaLength: null });
+  if (found.records.length) (options.warn ?? printWarning)(dataWarnings.jsonRepeatedKeys(file, found.records.length, found.keys));
+  return df;
+}
+
+/**
+ * A JSON-lines file some of whose records repeat a key in one object, read with the last of each winning (as
+ * JSON.parse, Python's json and most SIEMs read them; polars keeps the first), with a warning naming the file
+ * (`shownAs`: the file a temporary copy was made of), the keys and how many records; undefined when no record
+ * repeats a key (the usual read follows).
+ */
+function lastKeysWinning(file: string, options: ReadOptions, shownAs = file): pl.DataFrame | undefined {
   const from = hasUtf8Bom(file) ? 3 : 0;
   const found = fileDuplicateKeys(file, from);
   if (!found.records.length) return undefined;
   const text = withLastKeysWinning(fs.readFileSync(file), found.records).subarray(from);
   const df = pl.readJSON(text, { format: "lines", inferSchemaLength: null });
-  (options.warn ?? printWarning)(dataWarnings.jsonRepeatedKeys(file, found.records.length, found.keys));
+  (options.warn ?? printWarning)(dataWarnings.jsonRepeatedKeys(shownAs, found.records.length, found.keys));
   return df;
 }
 
@@ -675,7 +687,15 @@ function jsonValueKind(first: string): string {
 function* readJsonLog(file: string, options: ReadOptions): ReadSteps<pl.DataFrame> {
   // A byte-order mark stops polars' reader at the first byte: the text after it is read, as for `.ndjson`.
   const bom = hasUtf8Bom(file);
-  const afterBom = (end?: number) => pl.readJSON(fs.readFileSync(file).subarray(3, end), { format: "lines", inferSchemaLength: null });
+  const afterBom = (end?: number) => {
+    // The complete lines, with the last of a repeated key winning as in a whole file.
+    const text = fs.readFileSync(file).subarray(3, end);
+    const found = end === undefined ? undefined : findDuplicateKeys(text);
+    if (!found?.records.length) return pl.readJSON(text, { format: "lines", inferSchemaLength: null });
+    const df = pl.readJSON(withLastKeysWinning(text, found.records), { format: "lines", inferSchemaLength: null });
+    (options.warn ?? printWarning)(dataWarnings.jsonRepeatedKeys(file, found.records.length, found.keys));
+    return df;
+  };
   try {
     const winning = lastKeysWinning(file, options);
     if (winning) return winning;
@@ -686,7 +706,8 @@ function* readJsonLog(file: string, options: ReadOptions): ReadSteps<pl.DataFram
     let df: pl.DataFrame;
     const copy = bom ? undefined : copyOfStart(file, cut.offset, options.tempFolder);
     try {
-      df = copy ? yield pl.scanJson(copy.file, { inferSchemaLength: null }) : afterBom(cut.offset);
+      // The complete lines' records that repeat a key: the last wins, as in a whole file (the copy's read kept the first).
+      df = copy ? (lastKeysWinning(copy.file, options, file) ?? (yield pl.scanJson(copy.file, { inferSchemaLength: null }))) : afterBom(cut.offset);
     } catch {
       // Another bad line too: the file's own error (which names no temporary copy).
       throw err;

@@ -12,6 +12,7 @@ import { readDataFile } from "../../src/data/readers";
 import { QueryProvider } from "../../src/index";
 import { findDuplicateKeys, lastKeyWins, repeatedKeys } from "../../src/data/jsonDuplicateKeys";
 import { tempDir } from "../helpers/tmp";
+import { assertLinear } from "../helpers/linearTime";
 
 function read(name: string, text: string | Buffer): { df: pl.DataFrame; warnings: string[]; file: string } {
   const file = path.join(tempDir(), name);
@@ -83,5 +84,47 @@ describe("JSON records that repeat a key", () => {
     const df = await qp.execQuery("procs");
     assert.deepEqual(df.getColumn("CommandLine").toArray(), ["evil", "cmd1"]);
     assert.equal(warnings.filter((m) => /repeat a key/.test(m)).length, 1, warnings.join("\n"));
+  });
+
+  it("in one record written over several lines (a pretty-printed .json): it was read with the first value", () => {
+    const pretty = JSON.stringify({ CommandLine: "benign", Host: "h1", Nested: { a: 1 } }, null, 2).replace('"Nested"', '"CommandLine": "evil",\n  "Nested"');
+    for (const text of [pretty, `\uFEFF${pretty}`]) {
+      const { df, warnings, file } = read("one.json", text);
+      assert.deepEqual(df.getColumn("CommandLine").toArray(), ["evil"]);
+      assert.deepEqual(df.getColumn("Host").toArray(), ["h1"]);
+      assert.equal(warnings.length, 1, warnings.join("\n"));
+      assert.ok(warnings[0].startsWith(`${file}: 1 record(s) repeat a key in one object (CommandLine)`), warnings[0]);
+    }
+    // Without a repeat: no warning, read as before.
+    const plain = read("plain.json", JSON.stringify({ CommandLine: "x", Host: "h" }, null, 2));
+    assert.deepEqual([plain.df.getColumn("CommandLine").toArray(), plain.warnings], [["x"], []]);
+  });
+
+  it("in a pretty-printed JSON array, a repeat in the second record too", () => {
+    const text = `[\n  {\n    "CommandLine": "a",\n    "Host": "h0"\n  },\n  {\n    "CommandLine": "benign",\n    "Host": "h1",\n    "CommandLine": "evil"\n  }\n]\n`;
+    const { df, warnings } = read("array.json", text);
+    assert.deepEqual(df.getColumn("CommandLine").toArray(), ["a", "evil"]);
+    assert.equal(warnings.length, 1, warnings.join("\n"));
+  });
+
+  it("in a JSON .log whose last line was cut (a copy of a log being written): the repeat's last value, and the cut line's warning", () => {
+    for (const bom of ["", "\uFEFF"]) {
+      const { df, warnings, file } = read("conn.log", `${bom}${benign}\n${normal(1)}\n{"CommandLine":"cu`);
+      assert.deepEqual(df.getColumn("CommandLine").toArray(), ["evil", "cmd1"], JSON.stringify(bom));
+      assert.equal(warnings.length, 2, warnings.join("\n"));
+      assert.ok(warnings.some((w) => w.startsWith(`${file}: 1 record(s) repeat a key in one object (CommandLine)`)), warnings.join("\n"));
+      assert.ok(warnings.some((w) => w.startsWith(`${file}: line 3, the last, is incomplete`)), warnings.join("\n"));
+    }
+  });
+
+  it("screens in linear time: crafted records repeating many distinct keys, one line or pretty-printed", () => {
+    const record = (size: number, sep: string) => {
+      const pairs: string[] = [];
+      for (let k = 0; pairs.length * 16 < size; k++) pairs.push(`"k${k}":1`, `"k${k}":2`);
+      return `{${pairs.join(`,${sep}`)}}`;
+    };
+    assertLinear("one line", (n) => record(n, ""), (text) => findDuplicateKeys(Buffer.from(text)), { size: 256 * 1024 });
+    assertLinear("pretty-printed", (n) => record(n, "\n  "), (text) => findDuplicateKeys(Buffer.from(text), 0, text.length, 0, new Set(), false), { size: 256 * 1024 });
+    assertLinear("escaped quotes", (n) => `{"a":"${'\\\\\\"'.repeat(n / 4)}","a":1}`, (text) => findDuplicateKeys(Buffer.from(text)), { size: 256 * 1024 });
   });
 });
