@@ -116,3 +116,21 @@ test("under npm pack (the prepack script) scripts/run.mjs prints to stderr: `npm
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("engines.node says the Node huntlab needs, as README and the runner do: nodejs-polars' native binaries need Node 22 (it said >= 20)", () => {
+  const engines = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { engines: { node: string } }).engines.node;
+  const least = Number(/^>=\s*(\d+)$/.exec(engines)?.[1]);
+  // Every installed native binary of nodejs-polars (one per platform: optional dependencies) asks at most that.
+  const modules = path.join(ROOT, "node_modules");
+  const binaries = fs.readdirSync(modules).filter((d) => d.startsWith("nodejs-polars-"));
+  assert.ok(binaries.length > 0, "no nodejs-polars binary installed");
+  for (const d of binaries) {
+    const need = (JSON.parse(fs.readFileSync(path.join(modules, d, "package.json"), "utf8")) as { engines?: { node?: string } }).engines?.node ?? "";
+    const major = Number(/(\d+)/.exec(need)?.[1] ?? 0);
+    assert.ok(least >= major, `${d} needs Node ${need}; package.json engines says ${engines}`);
+  }
+  assert.match(fs.readFileSync(path.join(ROOT, "README.md"), "utf8"), new RegExp(`nodejs-polars needs Node ≥ ${least}\\b`));
+  assert.match(fs.readFileSync(path.join(ROOT, "scripts", "run.mjs"), "utf8"), new RegExp(`^const MIN_NODE = ${least};$`, "m"));
+  const lock = JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, { engines?: { node?: string } }> };
+  assert.equal(lock.packages[""]?.engines?.node, engines);
+});
