@@ -22,6 +22,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { buildClient } from "./build-client.mjs";
 import { findClassicNotebook, findJupyterLab, manualInstallHint, provisionVenvLab, runJupyterServer } from "./lab.mjs";
 import { machineFacts, mallocChoice } from "./malloc.mjs";
+import { kernelHomes, runtimeDirEnv, writeKernelSpecs } from "./kernels.mjs";
 import { findPython } from "./python.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -177,35 +178,57 @@ function pruneStaleOutput() {
   }
 }
 
-/** Kernel specs in .jupyter/kernels, pointing at this project's Node and tslab (and Deno, if installed). */
-function ensureKernels(nodeBin) {
-  const write = (name, spec) => {
-    const dir = path.join(JUPYTER_DIR, "kernels", name);
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, "kernel.json"), JSON.stringify(spec, null, 2) + "\n");
-  };
-  write("tslab", {
-    argv: [nodeBin, path.join(ROOT, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", "{connection_file}"],
-    display_name: "TypeScript (huntlab)",
-    language: "typescript",
-    env: {
-      NODE_PATH: path.join(ROOT, "node_modules"),
-      // Node ≥ 22.1 keeps V8's compiled code of tslab's TypeScript, huntlab and its
-      // dependencies here, so a new kernel skips compiling them (older Nodes ignore it).
-      NODE_COMPILE_CACHE: path.join(JUPYTER_DIR, "compile-cache"),
-      // Also for a Jupyter started by hand (scripts/malloc.mjs).
-      ...MALLOC.env,
-    },
-  });
+/**
+ * Kernel specs pointing at this project's Node and tslab (and Deno, if installed): in .jupyter/kernels, or where
+ * scripts/kernels.mjs finds room when this user cannot write there. The folder goes first on the task's
+ * JUPYTER_PATH, with JUPYTER_RUNTIME_DIR when the home cannot take Jupyter's runtime files; returns the folder.
+ */
+function ensureKernels(ctx) {
   const deno = denoBinary();
-  if (deno) {
-    write("deno", {
-      argv: [deno, "jupyter", "--kernel", "--conn", "{connection_file}"],
-      display_name: "Deno (huntlab)",
+  const specsFor = (dir) => ({
+    tslab: {
+      argv: [ctx.nodeBin, path.join(ROOT, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", "{connection_file}"],
+      display_name: "TypeScript (huntlab)",
       language: "typescript",
-      env: { ...MALLOC.env },
-    });
+      env: {
+        NODE_PATH: path.join(ROOT, "node_modules"),
+        // Node ≥ 22.1 keeps V8's compiled code of tslab's TypeScript, huntlab and its
+        // dependencies here, so a new kernel skips compiling them (older Nodes ignore it, and so does Node when it cannot write there).
+        NODE_COMPILE_CACHE: path.join(dir, "compile-cache"),
+        // Also for a Jupyter started by hand (scripts/malloc.mjs).
+        ...MALLOC.env,
+      },
+    },
+    ...(deno && {
+      deno: {
+        argv: [deno, "jupyter", "--kernel", "--conn", "{connection_file}"],
+        display_name: "Deno (huntlab)",
+        language: "typescript",
+        env: { ...MALLOC.env },
+      },
+    }),
+  });
+  let written;
+  try {
+    written = writeKernelSpecs({ dirs: kernelHomes(ROOT), specsFor });
+  } catch (err) {
+    log(err.message);
+    process.exit(1);
   }
+  if (written.dir !== JUPYTER_DIR) {
+    log(`the project's .jupyter/ cannot take the kernel specs (${written.passed[0]?.why}); they are in ${written.dir}`);
+  }
+  // Jupyter takes a kernel name from the first folder on JUPYTER_PATH that has it.
+  ctx.env.JUPYTER_PATH = [written.dir, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter);
+  try {
+    const runtime = runtimeDirEnv({ env: ctx.env });
+    Object.assign(ctx.env, runtime.env);
+    if (runtime.why) log(`Jupyter's runtime folder cannot be written (${runtime.why}); using ${runtime.env.JUPYTER_RUNTIME_DIR} (set JUPYTER_RUNTIME_DIR to choose another)`);
+  } catch (err) {
+    log(`no folder for Jupyter's runtime files (${err.message}): set JUPYTER_RUNTIME_DIR to a folder you can write in`);
+    process.exit(1);
+  }
+  return written.dir;
 }
 
 /** Whether this runs under `npm test`, which has built dist/ and written the kernel specs (see taskTest). */
@@ -218,9 +241,9 @@ function preparedForTest() {
  * while another lane's kernel is being started from it could let that start read a
  * half-written file.
  */
-function ensureKernelsOnce(nodeBin) {
-  if (preparedForTest() && fs.existsSync(path.join(JUPYTER_DIR, "kernels", "tslab", "kernel.json"))) return;
-  ensureKernels(nodeBin);
+function ensureKernelsOnce(ctx) {
+  if (preparedForTest() && fs.existsSync(path.join(JUPYTER_DIR, "kernels", "tslab", "kernel.json"))) return JUPYTER_DIR;
+  return ensureKernels(ctx);
 }
 
 function denoBinary() {
@@ -285,7 +308,7 @@ function chooseJupyter(env, install) {
 
 async function taskLab({ nodeBin, env }) {
   ensureBuild(nodeBin, env);
-  ensureKernelsOnce(nodeBin);
+  const kernelDir = ensureKernelsOnce({ nodeBin, env });
   // `--no-install` is ours; everything else goes to Jupyter (`npm run lab -- --no-browser --port 8899`).
   const given = process.argv.slice(3);
   const install = !given.includes("--no-install") && !process.env.HUNTLAB_NO_INSTALL;
@@ -294,8 +317,9 @@ async function taskLab({ nodeBin, env }) {
   const notebookDir = path.join(ROOT, "notebooks");
   // Jupyter refuses to run as root unless told to (containers, CI machines).
   const rootFlag = typeof process.getuid === "function" && process.getuid() === 0 && !args.includes("--allow-root") ? ["--allow-root"] : [];
-  const kernels = fs.readdirSync(path.join(JUPYTER_DIR, "kernels")).map((k) => JSON.parse(fs.readFileSync(path.join(JUPYTER_DIR, "kernels", k, "kernel.json"), "utf8")).display_name);
-  log(`starting ${chosen.label} on notebooks/ with the kernels ${kernels.join(", ")} (registered in .jupyter/, your own Jupyter set-up untouched)…`);
+  const kernels = fs.readdirSync(path.join(kernelDir, "kernels")).map((k) => JSON.parse(fs.readFileSync(path.join(kernelDir, "kernels", k, "kernel.json"), "utf8")).display_name);
+  const where = kernelDir === JUPYTER_DIR ? ".jupyter/" : kernelDir;
+  log(`starting ${chosen.label} on notebooks/ with the kernels ${kernels.join(", ")} (registered in ${where}, your own Jupyter set-up untouched)…`);
   const status = await runJupyterServer({
     jupyter: chosen.jupyter,
     app: chosen.app,
@@ -543,10 +567,11 @@ async function taskTest(ctx) {
   const { nodeBin } = ctx;
   const serial = Boolean(process.env.HUNTLAB_TEST_SERIAL);
   const t0 = Date.now();
+  // First: the folder of the kernel specs goes on the JUPYTER_PATH every stage gets.
+  ensureKernels(ctx);
   const env = { ...ctx.env, HUNTLAB_TEST_PREPARED: ROOT };
   const labProvision = provisionLabBeside(nodeBin, env);
   ensureBuild(nodeBin, ctx.env);
-  ensureKernels(nodeBin);
   log(`malloc: ${MALLOC.reason}`);
   const isTest = (f) => /\.test\.ts$/.test(f);
   const all = listFiles(path.join(ROOT, "test"), isTest);
@@ -647,7 +672,7 @@ async function taskTest(ctx) {
 const tasks = {
   setup: (ctx) => {
     ensureBuild(ctx.nodeBin, ctx.env);
-    ensureKernelsOnce(ctx.nodeBin);
+    ensureKernelsOnce(ctx);
   },
   build: (ctx) => ensureBuild(ctx.nodeBin, ctx.env, true),
   typecheck: (ctx) => process.exit(run(ctx.nodeBin, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), ...TYPECHECK_ARGS], { env: ctx.env })),
