@@ -31,6 +31,7 @@ export declare function provisionVenvLab(options: ProvisionOptions): { jupyter: 
 export declare function findClassicNotebook(env?: NodeJS.ProcessEnv): { jupyter: string; version: string; lost: string | undefined } | undefined;
 export declare function givenToken(args: string[], env?: NodeJS.ProcessEnv): string | undefined;
 export declare function pickServerUrl(urls: string[], token?: string): string | undefined;
+export declare function sshTunnelHint(url: string, env?: NodeJS.ProcessEnv, user?: string): string | undefined;
 
 export interface RunServerOptions {
   jupyter: string;

@@ -8,6 +8,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { pythonCandidates } from "./python.mjs";
 
@@ -65,9 +66,13 @@ export function appVersion(jupyter, app, env = process.env) {
 }
 
 /**
- * Where JupyterLab may already be, in the order `npm run lab` tries them:
- * `$JUPYTER` (a `jupyter` executable), the active virtual environment, `jupyter`
- * on PATH, then the project's `.venv`. Duplicates are dropped.
+ * Where JupyterLab may already be, in the order `npm run lab` tries them: `$JUPYTER` (a `jupyter`
+ * executable), the active virtual environment (`$VIRTUAL_ENV`, or an activated conda environment other than
+ * `base`), the project's `.venv`, then `jupyter` on PATH. Duplicates are dropped.
+ *
+ * The project's `.venv` comes before PATH: it holds the JupyterLab `npm test` provisions and drives, while a
+ * `jupyter` on PATH may be any other (pip's user site `~/.local/bin`, conda's `base` that its installer
+ * activates in every shell) that the user never chose for the lab.
  *
  * @param {{ root: string, env?: NodeJS.ProcessEnv }} options
  * @returns {{ jupyter: string, source: string }[]}
@@ -82,9 +87,13 @@ export function labCandidates({ root, env = process.env }) {
     const inVenv = venvExecutable(env.VIRTUAL_ENV, "jupyter");
     if (fs.existsSync(inVenv)) add(inVenv, `the active virtual environment (${env.VIRTUAL_ENV})`);
   }
-  add(onPath("jupyter", env.PATH), "PATH");
+  if (env.CONDA_PREFIX && env.CONDA_DEFAULT_ENV !== "base") {
+    const inConda = IS_WINDOWS ? path.join(env.CONDA_PREFIX, "Scripts", "jupyter.exe") : path.join(env.CONDA_PREFIX, "bin", "jupyter");
+    if (fs.existsSync(inConda)) add(inConda, `the active conda environment (${env.CONDA_PREFIX})`);
+  }
   const project = venvExecutable(venvDir(root), "jupyter");
   if (fs.existsSync(project)) add(project, "the project's .venv");
+  add(onPath("jupyter", env.PATH), "PATH");
   return found;
 }
 
@@ -249,6 +258,40 @@ export function pickServerUrl(urls, token) {
   const masked = /^(\.\.\.)?$/.test(chosen.url.searchParams.get("token") ?? "x");
   if (masked && token) chosen.url.searchParams.set("token", token);
   return masked && token ? chosen.url.href : chosen.text;
+}
+
+/**
+ * For a lab started over SSH (`$SSH_CONNECTION` set: "client-ip client-port server-ip server-port"), the command
+ * that makes its URL open on the user's own machine: the server listens on this machine's loopback address, which
+ * the user's browser cannot reach. Undefined when not over SSH, or when the URL is not a loopback one.
+ *
+ * @param {string} url the URL shown ({@link pickServerUrl})
+ * @param {NodeJS.ProcessEnv} [env] default process.env
+ * @param {string} [user] default os.userInfo().username
+ * @returns {string | undefined}
+ */
+export function sshTunnelHint(url, env = process.env, user = userName()) {
+  const [, , serverIp, sshPort] = (env.SSH_CONNECTION ?? "").trim().split(/\s+/);
+  if (!serverIp) return undefined;
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (!["127.0.0.1", "localhost", "[::1]"].includes(parsed.hostname)) return undefined;
+  const port = parsed.port || (parsed.protocol === "https:" ? "443" : "80");
+  const host = serverIp.includes(":") ? `[${serverIp}]` : serverIp;
+  const portFlag = sshPort && sshPort !== "22" ? ` -p ${sshPort}` : "";
+  return `over SSH: on your own machine run  ssh -N -L ${port}:127.0.0.1:${port}${portFlag} ${user}@${host}  and open the URL there`;
+}
+
+function userName() {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return "USER";
+  }
 }
 
 /**

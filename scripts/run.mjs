@@ -20,7 +20,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { buildClient } from "./build-client.mjs";
-import { findClassicNotebook, findJupyterLab, manualInstallHint, provisionVenvLab, runJupyterServer } from "./lab.mjs";
+import { findClassicNotebook, findJupyterLab, manualInstallHint, provisionVenvLab, runJupyterServer, sshTunnelHint } from "./lab.mjs";
 import { machineFacts, mallocChoice } from "./malloc.mjs";
 import { kernelHomes, runtimeDirEnv, writeKernelSpecs } from "./kernels.mjs";
 import { findPython } from "./python.mjs";
@@ -283,22 +283,23 @@ function offerAptVenv() {
 
 /**
  * JupyterLab 4 to serve the lab: one already installed (`$JUPYTER`, the active venv,
- * PATH, the project's .venv), else .venv provisioned with pip (unless `--no-install`);
+ * the project's .venv, PATH), else .venv provisioned with pip (unless `--no-install`);
  * classic Notebook only when Python/pip cannot provide JupyterLab.
  */
 function chooseJupyter(env, install) {
   const found = findJupyterLab({ root: ROOT, env, log });
-  if (found) return { jupyter: found.jupyter, app: "lab", label: `JupyterLab ${found.version} (from ${found.source})` };
+  // Which one, by its path: a JupyterLab on PATH or in an environment may not be the one the user expects.
+  if (found) return { jupyter: found.jupyter, app: "lab", label: `JupyterLab ${found.version} (from ${found.source}: ${found.jupyter})` };
   let provisioned = provisionVenvLab({ root: ROOT, env, log, install });
   if ("error" in provisioned && install && /python3-venv/.test(provisioned.error) && offerAptVenv()) {
     provisioned = provisionVenvLab({ root: ROOT, env, log, install });
   }
-  if (!("error" in provisioned)) return { jupyter: provisioned.jupyter, app: "lab", label: `JupyterLab ${provisioned.version} (from the project's .venv)` };
+  if (!("error" in provisioned)) return { jupyter: provisioned.jupyter, app: "lab", label: `JupyterLab ${provisioned.version} (from the project's .venv: ${provisioned.jupyter})` };
   log(`JupyterLab 4 is not available: ${provisioned.error}`);
   const classic = findClassicNotebook(env);
   if (classic) {
     if (classic.lost) log(`falling back to classic Jupyter Notebook ${classic.version}. What is lost: ${classic.lost}`);
-    return { jupyter: classic.jupyter, app: "notebook", label: `classic Jupyter Notebook ${classic.version}` };
+    return { jupyter: classic.jupyter, app: "notebook", label: `classic Jupyter Notebook ${classic.version} (${classic.jupyter})` };
   }
   console.error(`No Jupyter to run the lab. Install JupyterLab 4 into the project (needs Python ≥ 3.9 with venv):
     ${manualInstallHint(ROOT)}
@@ -329,6 +330,8 @@ async function taskLab({ nodeBin, env }) {
     log,
     announce: (url) => {
       log(`${chosen.label} is running; Ctrl-C stops it and its kernels.`);
+      const tunnel = sshTunnelHint(url);
+      if (tunnel) log(tunnel);
       console.error(`\n    ${url}\n`);
     },
   });

@@ -10,7 +10,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, test } from "node:test";
-import { findJupyterLab, givenToken, labCandidates, pickServerUrl, provisionVenvLab } from "../../scripts/lab.mjs";
+import { findJupyterLab, givenToken, labCandidates, pickServerUrl, provisionVenvLab, sshTunnelHint } from "../../scripts/lab.mjs";
 import { freePort, jupyterPath, processesMentioning, provisionLab, ROOT } from "./labServer";
 import { within } from "../helpers/race";
 
@@ -114,7 +114,7 @@ describe("choosing Jupyter (scripts/lab.mjs)", () => {
     return file;
   }
 
-  test("$JUPYTER, then the active venv, then PATH, then the project's .venv; JupyterLab 3 is passed over", () => {
+  test("$JUPYTER, then the active venv (or conda environment other than base), then the project's .venv, then PATH; JupyterLab 3 is passed over", () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-choose-"));
     try {
       const root = path.join(tmp, "project");
@@ -127,14 +127,27 @@ describe("choosing Jupyter (scripts/lab.mjs)", () => {
       const onPath = fakeJupyter(pathBin, "jupyter", { notebook: "6.4.12" });
       const project = fakeJupyter(projectBin, "jupyter", { lab: "4.6.4" });
       const env = { PATH: `${pathBin}:/usr/bin:/bin`, JUPYTER: explicit, VIRTUAL_ENV: path.join(tmp, "active") };
-      assert.deepEqual(labCandidates({ root, env }).map((c) => c.jupyter), [explicit, active, onPath, project]);
+      assert.deepEqual(labCandidates({ root, env }).map((c) => c.jupyter), [explicit, active, project, onPath]);
       const skipped: string[] = [];
       const found = findJupyterLab({ root, env, log: (m) => skipped.push(m) });
       assert.equal(found?.jupyter, active, "JupyterLab 3 from $JUPYTER is passed over for the active venv's 4");
       assert.equal(found?.version, "4.2.0");
       assert.match(skipped.join("\n"), /JupyterLab 3\.6\.7 from \$JUPYTER is older than 4/);
-      // Without the active venv: PATH has only classic Notebook, so the project's .venv.
+      // Without the active venv: the project's .venv, before PATH.
       assert.equal(findJupyterLab({ root, env: { PATH: env.PATH } })?.jupyter, project);
+      // A JupyterLab 4 on PATH (pip's ~/.local/bin, conda's base) is not preferred to the project's .venv, which
+      // npm test drives (it was: an older 4.x the user never chose served the lab); without a .venv it is used.
+      const pathLab = path.join(tmp, "path-lab");
+      fs.mkdirSync(pathLab);
+      const otherLab = fakeJupyter(pathLab, "jupyter", { lab: "4.0.13" });
+      assert.equal(findJupyterLab({ root, env: { PATH: `${pathLab}:/usr/bin:/bin` } })?.jupyter, project);
+      assert.equal(findJupyterLab({ root: path.join(tmp, "no-venv"), env: { PATH: `${pathLab}:/usr/bin:/bin` } })?.jupyter, otherLab);
+      // An activated conda environment is a choice; conda's base, active in every shell, is not.
+      const conda = path.join(tmp, "conda-env");
+      fs.mkdirSync(path.join(conda, "bin"), { recursive: true });
+      const condaLab = fakeJupyter(path.join(conda, "bin"), "jupyter", { lab: "4.3.0" });
+      assert.equal(findJupyterLab({ root, env: { PATH: env.PATH, CONDA_PREFIX: conda, CONDA_DEFAULT_ENV: "hunting" } })?.jupyter, condaLab);
+      assert.equal(findJupyterLab({ root, env: { PATH: env.PATH, CONDA_PREFIX: conda, CONDA_DEFAULT_ENV: "base" } })?.jupyter, project);
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
@@ -166,5 +179,17 @@ describe("choosing Jupyter (scripts/lab.mjs)", () => {
     assert.equal(pickServerUrl(["http://127.0.0.1:8888/lab?token=..."], "s3cret"), "http://127.0.0.1:8888/lab?token=s3cret");
     assert.equal(givenToken(["--port=1", "--IdentityProvider.token=abc"], {}), "abc");
     assert.equal(givenToken([], { JUPYTER_TOKEN: "xyz" }), "xyz");
+  });
+
+  test("over SSH, the command that tunnels the URL's port to the user's machine; none on the machine itself or for a URL not on loopback", () => {
+    const url = "http://127.0.0.1:8890/lab?token=abc";
+    assert.equal(
+      sshTunnelHint(url, { SSH_CONNECTION: "192.0.2.7 50022 198.51.100.4 22" }, "hunter"),
+      "over SSH: on your own machine run  ssh -N -L 8890:127.0.0.1:8890 hunter@198.51.100.4  and open the URL there",
+    );
+    // A server whose sshd listens elsewhere, over IPv6.
+    assert.match(sshTunnelHint(url, { SSH_CONNECTION: "2001:db8::7 50022 2001:db8::4 2222" }, "hunter") ?? "", / -p 2222 hunter@\[2001:db8::4\] /);
+    assert.equal(sshTunnelHint(url, {}, "hunter"), undefined);
+    assert.equal(sshTunnelHint("http://lab.example:8890/lab?token=abc", { SSH_CONNECTION: "192.0.2.7 1 198.51.100.4 22" }, "hunter"), undefined);
   });
 });
