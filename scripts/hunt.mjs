@@ -220,7 +220,8 @@ export async function runHunt(argv, ctx = {}) {
     makeFolder(outDir);
   } catch (err) {
     const why = err?.code === "EEXIST" || err?.code === "ENOTDIR" ? "a file is in the way" : err?.code === "ENOENT" ? "the file system there takes no new folders" : (err?.message ?? String(err));
-    throw new UsageError(`${outOption}: cannot make the folder ${outDir} (${why})`);
+    // The default folder is in the checkout, which may be a shared read-only copy.
+    throw new UsageError(`${outOption}: cannot make the folder ${outDir} (${why})${opts.out === undefined ? "; give --out DIR, a folder you can write in" : ""}`);
   }
   const executed = path.join(outDir, `${name}.ipynb`);
   const reportFile = path.join(outDir, `${name}.html`);
