@@ -24,6 +24,7 @@ import { findClassicNotebook, findJupyterLab, manualInstallHint, provisionVenvLa
 import { machineFacts, mallocChoice } from "./malloc.mjs";
 import { kernelHomes, runtimeDirEnv, writeKernelSpecs } from "./kernels.mjs";
 import { findPython } from "./python.mjs";
+import { tempDirEnv } from "./tempdir.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const RUNTIME = path.join(ROOT, ".runtime");
@@ -256,6 +257,11 @@ function denoBinary() {
 }
 
 function prepare() {
+  // First: this process's own tsx (the hunt) and temporary folders read TMPDIR too.
+  const temp = tempDirEnv();
+  Object.assign(process.env, temp.env);
+  if (temp.none) log(`no temporary folder can be written in (${temp.why}; nor /tmp, /var/tmp): set TMPDIR to a folder you can write in`);
+  else if (temp.why) log(`the temporary folder cannot be written in (${temp.why}); using ${temp.env.TMPDIR}`);
   const nodeBin = ensureNode();
   const env = taskEnv(nodeBin);
   ensureDependencies(nodeBin, env);
