@@ -101,7 +101,8 @@ test("under npm pack (the prepack script) scripts/run.mjs prints to stderr: `npm
     fs.writeFileSync(path.join(dir, "index.js"), "module.exports = 1;\n");
     fs.writeFileSync(
       path.join(dir, "package.json"),
-      JSON.stringify({ name: "pack-probe", version: "1.0.0", files: ["index.js"], scripts: { prepack: `node ${JSON.stringify(runMjs)} python` } }),
+      // npm runs scripts through sh: single quotes keep a checkout path's spaces, quotes and `$HOME` as written.
+      JSON.stringify({ name: "pack-probe", version: "1.0.0", files: ["index.js"], scripts: { prepack: `node '${runMjs.replace(/'/g, "'\\''")}' python` } }),
     );
     const npmCli = path.join(path.dirname(process.execPath), "..", "lib", "node_modules", "npm", "bin", "npm-cli.js");
     const args = ["pack", "--dry-run", "--json"];

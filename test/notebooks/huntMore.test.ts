@@ -127,12 +127,12 @@ describe("npm run hunt's command line", () => {
     }
     for (const [r, why] of [[folder, /a folder, not a notebook file/], [noJson, /not a notebook \(no JSON: /], [noCells, /not a Jupyter notebook \(no list of cells\)/]] as const) {
       assert.equal(r.status, 2, r.stderr);
-      assert.match(r.stderr, /^\[hunt\] --notebook \S+: /, r.stderr);
+      assert.match(r.stderr, /^\[hunt\] --notebook .+?: /, r.stderr);
       assert.match(r.stderr, why);
       assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack");
     }
     assert.equal(outFile.status, 2, outFile.stderr);
-    assert.match(outFile.stderr, /^\[hunt\] --out \S+refused-a-file: cannot make the folder \S+refused-a-file \(a file is in the way\)/);
+    assert.match(outFile.stderr, /^\[hunt\] --out .+refused-a-file: cannot make the folder .+refused-a-file \(a file is in the way\)/);
     assert.doesNotMatch(outFile.stderr, /\n\s+at /, "no stack");
   });
 
