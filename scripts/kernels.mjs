@@ -90,7 +90,8 @@ export function writeKernelSpecs({ dirs, specsFor, privateTop = privateTempTop()
       }
       return { dir, wrote: true, passed };
     } catch (err) {
-      passed.push({ dir, why: err?.code ? `${err.code}: ${err.message}` : String(err) });
+      // Node's message starts with the code already (EACCES: permission denied, open …).
+      passed.push({ dir, why: err?.message ?? String(err) });
     }
   }
   throw new Error(

@@ -60,6 +60,7 @@ test("writeKernelSpecs: a folder that cannot take the specs is passed over, sayi
   assert.equal(r.passed.length, 1);
   assert.equal(r.passed[0].dir, path.join(root, ".jupyter"));
   assert.match(r.passed[0].why, /^E[A-Z]+: /);
+  assert.doesNotMatch(r.passed[0].why, /^(E[A-Z]+): \1/, "the code once");
   // The spec names its own folder's compile cache, not the project's.
   assert.equal(read(user).env.NODE_COMPILE_CACHE, path.join(user, "cc"));
 });
