@@ -98,6 +98,47 @@ export function labCandidates({ root, env = process.env }) {
 }
 
 /**
+ * Whether a virtual environment's script (`.venv/bin/jupyter`) was made for this place. A venv is not
+ * relocatable: its scripts name their Python by an absolute path, so a checkout copied or moved with its `.venv`
+ * (a prepared folder copied to each machine, an instructor's copy) has scripts that run the old place's Python
+ * — silently another checkout's while that one is there, and not at all once it is gone.
+ *
+ * @param {string} venv the virtual environment
+ * @param {string} script a script in its bin folder
+ * @returns {{ interpreter: string, gone: boolean } | undefined} undefined when the script is this venv's own (or not a `#!` script)
+ */
+export function venvScriptElsewhere(venv, script) {
+  if (IS_WINDOWS) return undefined;
+  let head;
+  try {
+    head = fs.readFileSync(script, "utf8").slice(0, 4096);
+  } catch {
+    return undefined;
+  }
+  // `#!/path/python`, or (a path with spaces, or over 127 bytes) pip's `#!/bin/sh` then `'''exec' "/path/python" "$0" "$@"`.
+  const interpreter = /^'''exec' "([^"]+)" "\$0"/m.exec(head)?.[1] ?? /^#!\s*(\/\S+)/.exec(head)?.[1];
+  if (!interpreter || !/^python/.test(path.basename(interpreter))) return undefined;
+  const real = (p) => {
+    try {
+      return fs.realpathSync(p);
+    } catch {
+      return undefined;
+    }
+  };
+  const home = real(path.dirname(interpreter));
+  if (home === undefined) return { interpreter, gone: true };
+  return home === real(path.join(venv, "bin")) ? undefined : { interpreter, gone: !fs.existsSync(interpreter) };
+}
+
+/** What to say about {@link venvScriptElsewhere}'s finding. */
+function elsewhereText(venv, found) {
+  const fix = `delete ${venv} and run \`npm run lab\` again to make it here (pip needs the network)`;
+  return found.gone
+    ? `${venv} was made in another place (it was copied or moved): its scripts name ${found.interpreter}, which is not there; ${fix}`
+    : `${venv} was made in another place (it was copied or moved): its scripts run ${found.interpreter}, another copy's; ${fix}`;
+}
+
+/**
  * The first JupyterLab ≥ 4 among {@link labCandidates}, or undefined.
  * Each older JupyterLab passed over is reported through `log`.
  *
@@ -106,6 +147,12 @@ export function labCandidates({ root, env = process.env }) {
  */
 export function findJupyterLab({ root, env = process.env, log = () => {} }) {
   for (const candidate of labCandidates({ root, env })) {
+    if (candidate.jupyter === venvExecutable(venvDir(root), "jupyter")) {
+      const elsewhere = venvScriptElsewhere(venvDir(root), candidate.jupyter);
+      // One whose Python is gone is provisionVenvLab's error; one that runs is used, with a word.
+      if (elsewhere?.gone) continue;
+      if (elsewhere) log(elsewhereText(venvDir(root), elsewhere));
+    }
     const version = appVersion(candidate.jupyter, "lab", env);
     if (version && majorOf(version) >= MIN_LAB_MAJOR) return { ...candidate, version };
     if (version) log(`JupyterLab ${version} from ${candidate.source} is older than ${MIN_LAB_MAJOR}; skipping it`);
@@ -165,6 +212,9 @@ export function manualInstallHint(root) {
 export function provisionVenvLab({ root, env = process.env, log = () => {}, install = true, quiet = false }) {
   const venv = venvDir(root);
   const jupyter = venvExecutable(venv, "jupyter");
+  // A .venv copied from elsewhere is no place to pip-install into: its scripts would still name the old place.
+  const elsewhere = fs.existsSync(jupyter) ? venvScriptElsewhere(venv, jupyter) : undefined;
+  if (elsewhere?.gone) return { error: elsewhereText(venv, elsewhere) };
   const existing = fs.existsSync(jupyter) ? appVersion(jupyter, "lab", env) : undefined;
   if (existing && majorOf(existing) >= MIN_LAB_MAJOR) return { jupyter, version: existing, installed: false };
   if (!install) return { error: `JupyterLab ${MIN_LAB_MAJOR} is not installed in .venv and --no-install forbids installing it; by hand: ${manualInstallHint(root)}` };
