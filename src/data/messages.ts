@@ -207,6 +207,13 @@ export const dataWarnings = {
   /** A wevtutil text export: `count` Descriptions longer than `max` characters, cut there. */
   wevtutilDescriptionCut: (file: string, count: number, max: number) =>
     `${file}: ${count} event Description(s) longer than ${max} characters (Windows' own are a few KB: a broken or hostile log?) were cut there`,
+  /** An EVTX file: records or chunks that could not be read (dirty, cut, overwritten), skipped; the rest read. */
+  evtxLost: (file: string, records: number, chunks: number, first: string) =>
+    `${file}: ${records} event record(s)${chunks ? ` and ${chunks} whole 64 KiB chunk(s)` : ""} of this EVTX file could not be read (the first: ${first}) and are left out; every other record was read. ` +
+    `A log copied while Windows wrote it, or damaged, has such parts: copy it again (wevtutil epl <log> copy.evtx) if you need them`,
+  /** An EVTX file: chunks whose CRC32 checksums do not match their bytes; read anyway. */
+  evtxChecksums: (file: string, chunks: number, first: number) =>
+    `${file}: ${chunks} chunk(s) of this EVTX file fail their checksum (the first: chunk ${first}), so their bytes changed after Windows wrote them (a dirty copy, or tampering); their records were read all the same`,
   /** winEventsOfKind: `count` rows of events that no lab query maps, listed by provider and id. */
   winEventsUnmapped: (file: string, count: number, list: string) =>
     `${file}: ${count} row(s) of events no lab query maps are left out of every query of it: ${list}. ` +

@@ -22,7 +22,8 @@ import { readTypedFrame } from "./offsetZones";
 import { copyOfStart, truncatedLastLine } from "./truncatedLine";
 import { copyFolder, makeCopyFolder } from "./tempCopies";
 import { quoteWideIntegers, wideIntsAsText } from "./wideInts";
-import { EVTX_DOCS, isWinEventExport, markTimeCreatedWarned } from "./schemas/winEvent";
+import { isWinEventExport, markTimeCreatedWarned } from "./schemas/winEvent";
+import { isEvtx, readEvtx } from "./schemas/evtx";
 import { fileLines, isWevtutilText, MAX_DESCRIPTION_CHARS, readWevtutilText } from "./schemas/wevtutilText";
 import { transcodeUtf16, type Utf16Encoding } from "./utf16";
 
@@ -31,7 +32,7 @@ import { transcodeUtf16, type Utf16Encoding } from "./utf16";
  * form (`#separator`, `#fields`, `#types` headers) or its JSON form (one
  * object per line, or one array of objects), told apart by the file's first bytes.
  */
-export type DataFormat = "csv" | "ndjson" | "json" | "parquet" | "ipc" | "log" | "txt";
+export type DataFormat = "csv" | "ndjson" | "json" | "parquet" | "ipc" | "log" | "txt" | "evtx";
 
 const EXTENSIONS: Record<string, DataFormat> = {
   ".csv": "csv",
@@ -47,6 +48,8 @@ const EXTENSIONS: Record<string, DataFormat> = {
   ".log": "log",
   // Only wevtutil's text output (`wevtutil qe <log> /f:text`), by its first lines: other text files are no data source.
   ".txt": "txt",
+  // Windows event logs, read directly (schemas/evtx.ts); also found by their first bytes under any name.
+  ".evtx": "evtx",
 };
 
 /** The file extensions the reader knows, e.g. `.csv`. */
@@ -76,16 +79,9 @@ const FOREIGN: Record<string, ForeignFormat> = {
   ".xlsx": EXCEL,
   ".xlsm": EXCEL,
   ".xls": EXCEL,
-  ".evtx": {
-    what: "a Windows event log (binary EVTX)",
-    // A plain Get-WinEvent | Export-Csv keeps the event's fields only in its Message text: the docs' command exports them as columns.
-    convert: (f) =>
-      `export each event ID's EventData fields, as columns, to its own CSV in PowerShell (Get-WinEvent -FilterHashtable @{Path='<full path of ${path.basename(f)}>'; Id=4688}, each event's ToXml() EventData, Export-Csv ${withExtension(f, "-4688.csv")}); ` +
-      `the command is in ${EVTX_DOCS}`,
-  },
 };
 
-/** Extensions of formats huntlab recognises but cannot read (pickle, Excel, EVTX): such files get a conversion hint, never "not found". */
+/** Extensions of formats huntlab recognises but cannot read (pickle, Excel): such files get a conversion hint, never "not found". */
 export const FOREIGN_EXTENSIONS: readonly string[] = Object.keys(FOREIGN);
 
 /** The foreign (known, unreadable) format of a file by its extension, or undefined. */
@@ -166,6 +162,24 @@ export function isWevtutilTextFile(file: string): boolean {
   }
 }
 
+/** True when a file starts as an EVTX file (`ElfFile\0`); false when it cannot be read. */
+export function isEvtxFile(file: string): boolean {
+  try {
+    return isEvtx(headBytes(file, 8));
+  } catch {
+    return false;
+  }
+}
+
+/** A regular file (not a FIFO, whose open would wait for a writer), without throwing. */
+function isRegularFile(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** Options of `readDataFile`. */
 export interface ReadOptions {
   /** Parse time-like text columns of CSV/JSON files (default true). */
@@ -220,8 +234,9 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
     if (!dataFormat(file)) throw new DataFileError(msg.unsupportedFormat(file, `${path.extname(inner)}${path.extname(file)}`, DATA_EXTENSIONS));
     return yield* readCompressedSteps(file, compression, inner, options);
   }
-  const format = dataFormat(file);
-  const foreign = foreignFormat(file);
+  // An EVTX file by its first bytes, whatever its name (a triage tool's `Security`, a `.log`); else by its extension.
+  const format = isRegularFile(file) && isEvtxFile(file) ? "evtx" : dataFormat(file);
+  const foreign = format === "evtx" ? undefined : foreignFormat(file);
   if (foreign) {
     checkDataFile(file);
     throw foreignFormatError(file, foreign);
@@ -600,6 +615,14 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       if (form === "ndjson") return zeekJsonTimes(yield* readJsonLog(file, options));
       if (form === "json") return zeekJsonTimes(readJsonArray(file, options));
       throw new DataFileError(msg.fileInvalid(file, "log", "neither a Zeek ASCII log (no #separator header), an AWS VPC flow log (no header line of field names) nor JSON lines (or an array of objects)"));
+    }
+    case "evtx": {
+      const read = readEvtx(file, (detail) => new DataFileError(msg.fileInvalid(file, format, detail)));
+      const warn = options.warn ?? printWarning;
+      const { records, chunks, first } = read.lost;
+      if (records || chunks) warn(dataWarnings.evtxLost(file, records, chunks, first ?? ""));
+      if (read.badChecksums.chunks) warn(dataWarnings.evtxChecksums(file, read.badChecksums.chunks, read.badChecksums.first ?? 0));
+      return read.df;
     }
     case "txt": {
       if (!isWevtutilTextFile(file)) throw new DataFileError(msg.fileInvalid(file, format, "not wevtutil's text output (its first lines are not Event[0]: and   Log Name: …): a .txt is read only as `wevtutil qe <log> /f:text` writes it"));

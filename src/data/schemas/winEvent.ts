@@ -71,8 +71,11 @@ const RECORD_PROPERTIES: ReadonlySet<string> = new Set(
     "OpcodeDisplayName", "TaskDisplayName", "KeywordsDisplayNames", "Properties", "Message",
   ].map((n) => n.toLowerCase()),
 );
-/** The column an event field is added as: its own name, or `EventData<Name>` when that is an export column ({@link RECORD_PROPERTIES}). */
-const fieldColumn = (name: string) => (RECORD_PROPERTIES.has(name.toLowerCase()) ? "EventData" + name : name);
+/**
+ * The column an event field is added as: its own name, or `EventData<Name>` when that is an export column
+ * ({@link RECORD_PROPERTIES}) or one of the columns added beside them ({@link ADDED_COLUMNS}).
+ */
+const fieldColumn = (name: string) => (RECORD_PROPERTIES.has(name.toLowerCase()) || ADDED_COLUMNS.has(name) ? "EventData" + name : name);
 
 /** Longest Message read: Windows' own are a few KB; a longer one is cut here (bounded work per row). */
 export const MAX_MESSAGE_CHARS = 65_536;
@@ -451,26 +454,38 @@ export function winEventFields(df: pl.DataFrame, options: WinEventFieldsOptions 
     if (read?.repeated) repeats++;
     parsed[i] = read?.fields;
   }
-  const columns = new Map([...seen].map((name) => [name, new Array<string | null>(rows).fill(null)]));
-  parsed.forEach((fields, i) =>
-    fields?.forEach((value, name) => {
-      const column = columns.get(name);
-      if (column) column[i] = value;
-    }),
-  );
   const where = options.source ? `${options.source}, column Message` : "column Message";
   if (cut) warn(dataWarnings.winEventMessageCut(where, cut, MAX_MESSAGE_CHARS));
   if (foreign) warn(dataWarnings.winEventNotEnglish(where, foreign, EVTX_DOCS));
   if (repeats) warn(dataWarnings.winEventRepeatedField(where, repeats, EVTX_DOCS));
   if (noCommandLine) warn(dataWarnings.winEventNoCommandLine(where, noCommandLine));
+  return withEventFields(df, parsed, seen, localTimes(columnOf(df, "TimeCreated"), warn, options.timeCreatedWarned === true || timeCreatedWarned(df)));
+}
+
+/**
+ * A Get-WinEvent export's frame with its events' fields as text columns (`fields[i]`: row i's, by EventData name;
+ * `names`: the columns, in order, a name no row has giving a null column), and `EventID` (from `Id`), `Computer`
+ * (`MachineName`) and `TimeGenerated`. A field named like an export column is added as `EventData<Name>`
+ * ({@link fieldColumn}); the event's `ProcessId` replaces the export's. winEventFields (Messages) and the EVTX
+ * reader (records) both build their frames here, so both give one layout.
+ */
+export function withEventFields(df: pl.DataFrame, fields: readonly (ReadonlyMap<string, string | null> | undefined)[], names: Iterable<string>, timeGenerated: pl.Series): pl.DataFrame {
+  const rows = frameHeight(df);
+  const columns = new Map([...names].map((name) => [name, new Array<string | null>(rows).fill(null)]));
+  fields.forEach((row, i) =>
+    row?.forEach((value, name) => {
+      const column = columns.get(name);
+      if (column) column[i] = value;
+    }),
+  );
   const added = [
     columnOf(df, "Id").rename("EventID"),
     columnOf(df, "MachineName").rename("Computer"),
-    localTimes(columnOf(df, "TimeCreated"), warn, options.timeCreatedWarned === true || timeCreatedWarned(df)).rename("TimeGenerated"),
+    timeGenerated.rename("TimeGenerated"),
     ...[...columns].map(([name, values]) => pl.Series(fieldColumn(name), values, pl.Utf8)),
   ];
   const replaced = new Set(added.map((s) => s.name));
-  return frameOf([...names.filter((n) => !replaced.has(n)).map((n) => columnOf(df, n)), ...added]);
+  return frameOf([...columnNames(df).filter((n) => !replaced.has(n)).map((n) => columnOf(df, n)), ...added]);
 }
 
 /** The events of a kind that winEventFields reads, by provider and id; the first one's fields are added to an empty frame. */

@@ -14,6 +14,7 @@ import { QueryProvider } from "../../../src/data/queryProvider";
 import { foreignFormat } from "../../../src/data/readers";
 import { readDataFile } from "../../../src/data/readers";
 import { detectEventSchema, normalizeEvents } from "../../../src/data/schemas/index";
+import { EVTX_DOCS } from "../../../src/data/schemas/winEvent";
 import { tempTree } from "../../helpers/tmp";
 import { chain, eventDataCsv, HOST, msg4688De, plainExportCsv, type Conn, type Event } from "./winEventExports";
 
@@ -34,12 +35,12 @@ function parentImages(tree: pl.DataFrame, idColumn: string, imageColumn: string)
 describe("EVTX exported with docs/schemas.md's command", () => {
   const procs = chain(6);
 
-  it("the .evtx advice names the docs section, which exists", () => {
-    const advice = foreignFormat("Security.evtx")!.convert("/logs/Security.evtx");
-    const heading = /section "([^"]+)"/.exec(advice)?.[1];
+  it("the advice of plain exports names the docs section, which exists (.evtx files themselves are read now)", () => {
+    const heading = /section "([^"]+)"/.exec(EVTX_DOCS)?.[1];
     assert.equal(heading, "From EVTX (Windows event logs)");
     assert.ok(DOC.includes(`\n## ${heading}\n`), "docs/schemas.md has the heading");
-    assert.match(advice, /docs\/schemas\.md/);
+    assert.match(EVTX_DOCS, /docs\/schemas\.md/);
+    assert.equal(foreignFormat("Security.evtx"), undefined);
   });
 
   it("4688: fits Windows 4688, true process ids and the parent chain", () => {

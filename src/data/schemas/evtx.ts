@@ -1,0 +1,253 @@
+/**
+ * Windows event log files (`.evtx`, MS-EVEN6) read directly: a 4 KiB file header (`ElfFile\0`), then 64 KiB chunks
+ * (`ElfChnk\0`), each with its string and template tables and its records (`**\0\0`), each record Binary XML
+ * (evtxBinXml.ts). Every record becomes one row of the frame a Get-WinEvent export gets once its EventData fields are
+ * columns (winEvent.ts, {@link withEventFields}): the System fields as the EventLogRecord's properties (`Id`,
+ * `ProviderName`, `LogName`, `MachineName`, `TimeCreated`…), the EventData `<Data Name=…>` (or UserData) fields under
+ * their own names, and `EventID`, `Computer`, `TimeGenerated`; so normalizeEvents, process trees and logons read it
+ * unchanged.
+ *
+ * The file is attacker-controlled and may be dirty (copied while written): it is read one chunk at a time (bounded
+ * memory beside the rows), every size is checked against its chunk, and a record or chunk that cannot be read is
+ * skipped and counted ({@link EvtxRead}); checksums are checked and reported, never a reason to refuse.
+ */
+import fs from "node:fs";
+import zlib from "node:zlib";
+import pl from "nodejs-polars";
+import { frameOf } from "../../common/frames";
+import { BinXmlError, ChunkReader, textOf, type XmlElement } from "./evtxBinXml";
+import { withEventFields } from "./winEvent";
+
+/** The file's first bytes. */
+export const EVTX_MAGIC = Buffer.from("ElfFile\0", "latin1");
+const CHUNK_MAGIC = Buffer.from("ElfChnk\0", "latin1");
+const RECORD_MAGIC = 0x00002a2a; // `**\0\0`, little-endian
+const HEADER_SIZE = 4096;
+const CHUNK_SIZE = 65536;
+/** Records start after the chunk's header and its string (64 × 4 bytes) and template (32 × 4 bytes) tables. */
+const RECORDS_START = 512;
+/** The smallest record: its header (24 bytes) and its size's copy (4). */
+const MIN_RECORD = 28;
+
+/** True when the bytes start as an EVTX file. */
+export function isEvtx(head: Buffer): boolean {
+  return head.length >= 8 && head.subarray(0, 8).equals(EVTX_MAGIC);
+}
+
+/** One event: its System fields (by Get-WinEvent's column names) and its EventData/UserData fields. */
+export interface EvtxRecord {
+  recordId: number;
+  system: Map<string, string>;
+  fields: Map<string, string | null>;
+}
+
+/** What {@link readEvtx} read besides the rows: what it skipped and which checksums failed. */
+export interface EvtxRead {
+  df: pl.DataFrame;
+  /** Records that could not be read (their chunk read), and whole chunks (not `ElfChnk`, or cut): skipped. */
+  lost: { records: number; chunks: number; first?: string };
+  /** Chunks whose header or records checksum (CRC32) does not match: read all the same. */
+  badChecksums: { chunks: number; first?: number };
+}
+
+/** Get-WinEvent's EventLogRecord properties an EVTX record has, in Export-Csv's order; numbers as Int64. */
+const COLUMNS: readonly (readonly [string, "int" | "text" | "time"])[] = [
+  ["Message", "text"], ["Id", "int"], ["Version", "int"], ["Qualifiers", "int"], ["Level", "int"], ["Task", "int"], ["Opcode", "int"],
+  ["Keywords", "text"], ["RecordId", "int"], ["ProviderName", "text"], ["ProviderId", "text"], ["LogName", "text"], ["ProcessId", "int"],
+  ["ThreadId", "int"], ["MachineName", "text"], ["UserId", "text"], ["TimeCreated", "time"], ["ActivityId", "text"], ["RelatedActivityId", "text"],
+];
+
+/** `<System>`'s elements → the column of their text, and of their attributes. */
+const SYSTEM_TEXT: Readonly<Record<string, string>> = {
+  EventID: "Id", Version: "Version", Level: "Level", Task: "Task", Opcode: "Opcode", Keywords: "Keywords", EventRecordID: "RecordId", Channel: "LogName", Computer: "MachineName",
+};
+const SYSTEM_ATTRS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  Provider: { Name: "ProviderName", Guid: "ProviderId" },
+  EventID: { Qualifiers: "Qualifiers" },
+  TimeCreated: { SystemTime: "TimeCreated" },
+  Correlation: { ActivityID: "ActivityId", RelatedActivityID: "RelatedActivityId" },
+  Execution: { ProcessID: "ProcessId", ThreadID: "ThreadId" },
+  Security: { UserID: "UserId" },
+};
+
+const elements = (e: XmlElement) => e.children.filter((c): c is XmlElement => typeof c !== "string");
+
+/**
+ * An event's fields: EventData's `<Data Name="X">` under X (unnamed ones `Data1`, `Data2`… in order, `<Binary>` as
+ * `Binary`), or UserData's leaf elements under their names (a name met again under its parent's: `Parent.Name`).
+ * Empty values are null, as an exported CSV's empty fields read.
+ */
+function eventFields(event: XmlElement, system: Map<string, string>): Map<string, string | null> {
+  const fields = new Map<string, string | null>();
+  const set = (name: string, text: string) => {
+    if (!fields.has(name)) fields.set(name, text === "" ? null : text);
+  };
+  for (const part of elements(event)) {
+    if (part.name === "EventData") {
+      let unnamed = 0;
+      for (const d of elements(part)) {
+        const name = d.attrs.get("Name");
+        if (d.name === "Data") set(name ? name : `Data${++unnamed}`, textOf(d));
+        else set(d.name, textOf(d));
+      }
+    } else if (part.name === "UserData") {
+      const leaves = (e: XmlElement, parent: string) => {
+        const kids = elements(e);
+        if (!kids.length) set(fields.has(e.name) ? `${parent}.${e.name}` : e.name, textOf(e));
+        for (const k of kids) leaves(k, e.name);
+      };
+      for (const root of elements(part)) for (const k of elements(root)) leaves(k, root.name);
+    } else if (part.name === "RenderingInfo") {
+      // Forwarded events (Windows Event Collector) carry their rendered Message.
+      const message = elements(part).find((e) => e.name === "Message");
+      if (message) system.set("Message", textOf(message));
+    }
+  }
+  return fields;
+}
+
+/** A record's System fields, by Get-WinEvent's column names. */
+function systemFields(event: XmlElement): Map<string, string> {
+  const out = new Map<string, string>();
+  const system = elements(event).find((e) => e.name === "System");
+  for (const e of system ? elements(system) : []) {
+    const column = SYSTEM_TEXT[e.name];
+    if (column) out.set(column, textOf(e).trim());
+    const attrs = SYSTEM_ATTRS[e.name];
+    if (attrs) for (const [attr, col] of Object.entries(attrs)) {
+      const v = e.attrs.get(attr);
+      if (v !== undefined && v !== "") out.set(col, v);
+    }
+  }
+  return out;
+}
+
+/** Counts of a read: what was lost, which checksums failed. */
+interface Tally {
+  lostRecords: number;
+  lostChunks: number;
+  firstLost?: string;
+  badChunks: number;
+  firstBad?: number;
+}
+
+/** The records of one chunk (`index`: its number in the file), pushed to `out`; what could not be read counted in `tally`. */
+function readChunk(buf: Buffer, index: number, out: EvtxRecord[], tally: Tally): void {
+  const lose = (n: number, what: string) => {
+    if (n <= 0) return;
+    tally.lostRecords += n;
+    tally.firstLost ??= what;
+  };
+  const freeSpace = buf.readUInt32LE(48);
+  const end = freeSpace >= RECORDS_START && freeSpace <= CHUNK_SIZE ? freeSpace : CHUNK_SIZE;
+  const headerCrc = zlib.crc32(buf.subarray(128, 512), zlib.crc32(buf.subarray(0, 120)));
+  const dataCrc = zlib.crc32(buf.subarray(RECORDS_START, end));
+  if (headerCrc !== buf.readUInt32LE(124) || dataCrc !== buf.readUInt32LE(52)) {
+    tally.badChunks++;
+    tally.firstBad ??= index;
+  }
+  const first = buf.readBigUInt64LE(8);
+  const last = buf.readBigUInt64LE(16);
+  // Records the header says the chunk holds: what was not read of them is lost (when the count is sane).
+  const expected = last >= first && last - first < BigInt(Math.floor(CHUNK_SIZE / MIN_RECORD)) ? Number(last - first) + 1 : undefined;
+  const reader = new ChunkReader(buf);
+  let walked = 0; // records met, read or not
+  let pos = RECORDS_START;
+  while (pos + MIN_RECORD <= end) {
+    if (buf.readUInt32LE(pos) !== RECORD_MAGIC) break;
+    const size = buf.readUInt32LE(pos + 4);
+    // The size's copy at the record's end is not required: a record partly overwritten often still reads (and else is lost alone).
+    if (size < MIN_RECORD || pos + size > CHUNK_SIZE) break;
+    const recordId = Number(buf.readBigUInt64LE(pos + 8));
+    walked++;
+    try {
+      const event = reader.record(pos + 24, pos + size - 4).find((e) => e.name === "Event");
+      if (!event) throw new BinXmlError("no Event element");
+      const system = systemFields(event);
+      const fields = eventFields(event, system);
+      out.push({ recordId, system, fields });
+    } catch (err) {
+      if (!(err instanceof BinXmlError || err instanceof RangeError)) throw err;
+      lose(1, `record ${recordId} in chunk ${index}: ${err.message}`);
+    }
+    pos += size;
+  }
+  // Records past a broken size or magic: the header's count says how many.
+  if (expected !== undefined) lose(expected - walked, `chunk ${index} after ${walked} record(s), where a record's size or magic is broken`);
+}
+
+/**
+ * The events of an EVTX file, one row each in record-id order, as the frame a Get-WinEvent export gets once its
+ * EventData fields are columns ({@link withEventFields}). Throws only when the file is no EVTX file (`notEvtx`, the
+ * caller's error); everything else unreadable is counted in the result.
+ */
+export function readEvtx(file: string, notEvtx: (detail: string) => Error): EvtxRead {
+  const { records, lost, badChecksums } = evtxRecords(file, notEvtx);
+  return { df: recordsFrame(records), lost, badChecksums };
+}
+
+/** The records of an EVTX file in record-id order, and what {@link readEvtx} reports of the read. */
+export function evtxRecords(file: string, notEvtx: (detail: string) => Error): Omit<EvtxRead, "df"> & { records: EvtxRecord[] } {
+  const fd = fs.openSync(file, "r");
+  const records: EvtxRecord[] = [];
+  const tally: Tally = { lostRecords: 0, lostChunks: 0, badChunks: 0 };
+  try {
+    const size = fs.fstatSync(fd).size;
+    const head = Buffer.alloc(HEADER_SIZE);
+    const n = fs.readSync(fd, head, 0, HEADER_SIZE, 0);
+    if (!isEvtx(head.subarray(0, n))) throw notEvtx(`not a Windows event log (EVTX): it does not start with "ElfFile"`);
+    if (n < HEADER_SIZE) throw notEvtx(`an EVTX file cut inside its 4096-byte file header (the file has ${n} bytes), so it holds no event: copy the log again`);
+    const buf = Buffer.alloc(CHUNK_SIZE);
+    const pending: number[] = []; // chunks that are no chunks, lost if a chunk follows
+    for (let at = HEADER_SIZE, index = 0; at < size; at += CHUNK_SIZE, index++) {
+      const got = fs.readSync(fd, buf, 0, CHUNK_SIZE, at);
+      const bytes = buf.subarray(0, got);
+      if (got === CHUNK_SIZE && bytes.subarray(0, 8).equals(CHUNK_MAGIC)) {
+        if (pending.length) {
+          tally.lostChunks += pending.length;
+          tally.firstLost ??= `chunk ${pending[0]}, which does not start with "ElfChnk"`;
+          pending.length = 0;
+        }
+        readChunk(buf, index, records, tally);
+        continue;
+      }
+      // Unused space (zeros, as Windows preallocates it) is no loss; a chunk cut short is, and so is anything that is no
+      // chunk before a chunk that is (past the last one: space the log never used, or a carved file's slack).
+      if (bytes.every((b) => b === 0)) continue;
+      if (got < CHUNK_SIZE && bytes.subarray(0, 8).equals(CHUNK_MAGIC)) {
+        tally.lostChunks++;
+        tally.firstLost ??= `chunk ${index}, cut after ${got} bytes`;
+      } else pending.push(index);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  records.sort((a, b) => a.recordId - b.recordId);
+  return {
+    records,
+    lost: { records: tally.lostRecords, chunks: tally.lostChunks, first: tally.firstLost },
+    badChecksums: { chunks: tally.badChunks, first: tally.firstBad },
+  };
+}
+
+/** `2016-07-08T18:12:51.6816406Z` → microseconds since 1970 (null when it is no such time). */
+function micros(text: string | undefined): number | null {
+  const m = text === undefined ? null : /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?Z$/.exec(text);
+  if (!m) return null;
+  const ms = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
+  return Number.isNaN(ms) ? null : ms * 1000 + Math.floor(Number((m[7] ?? "0").padEnd(6, "0").slice(0, 6)));
+}
+
+/** The rows of the records: Get-WinEvent's columns ({@link COLUMNS}), then the event fields in the order first met. */
+export function recordsFrame(records: readonly EvtxRecord[]): pl.DataFrame {
+  const base = COLUMNS.map(([name, kind]) => {
+    const values = records.map((r) => r.system.get(name));
+    if (kind === "time") return pl.Series(name, values.map(micros), pl.Int64).cast(pl.Datetime("us"));
+    if (kind === "text") return pl.Series(name, values.map((v) => v ?? null), pl.Utf8);
+    return pl.Series(name, values.map((v) => (v !== undefined && /^\d{1,15}$/.test(v) ? Number(v) : null)), pl.Int64);
+  });
+  const df = frameOf(base);
+  const names = new Set<string>();
+  for (const r of records) for (const name of r.fields.keys()) names.add(name);
+  return withEventFields(df, records.map((r) => r.fields), names, base[COLUMNS.findIndex(([n]) => n === "TimeCreated")]);
+}

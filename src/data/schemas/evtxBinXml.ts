@@ -1,0 +1,452 @@
+/**
+ * Binary XML (MS-EVEN6 §2.2.3), the form of every EVTX record: tokens that open and close elements, name them
+ * through a chunk's string table, and fill them from templates (a tree written once per chunk, with numbered
+ * substitutions) and each record's typed values. Read into a small element tree ({@link XmlElement}) that
+ * evtx.ts turns into a row.
+ *
+ * The bytes are attacker-controlled (a compromised host's logs, a file copied while written): every offset is checked
+ * against the chunk, templates nest at most {@link MAX_DEPTH} deep (a template may name itself), and a record may
+ * cost at most {@link MAX_TOKENS} tokens; anything else throws {@link BinXmlError}, which loses that record only.
+ */
+
+/** An element as Windows' XML renders it: its attributes (text) and its children (elements and text). */
+export interface XmlElement {
+  name: string;
+  attrs: Map<string, string>;
+  children: (XmlElement | string)[];
+}
+
+/** A record, chunk or template that cannot be read: the reader skips it and counts it. */
+export class BinXmlError extends Error {}
+
+/** Templates within templates (and BinXml values within values) at most this deep: a template may refer to itself. */
+export const MAX_DEPTH = 16;
+/** Tokens read for one record, templates included: a 64 KiB chunk's templates, instantiated once each, need far fewer. */
+export const MAX_TOKENS = 200_000;
+/** Elements open at once: Windows' events nest a few levels. */
+const MAX_OPEN = 256;
+
+/** A substitution in a template: `index` into the record's values; an optional one with a null value writes nothing. */
+interface Sub {
+  sub: number;
+}
+/** Template nodes; a template instance inside a stream is resolved where it is read (an {@link XmlElement}). */
+type TNode = TElement | XmlElement | string | Sub;
+interface TElement {
+  name: string;
+  attrs: { name: string; parts: (string | Sub)[] }[];
+  children: TNode[];
+}
+/** An array value's items: an element holding only it is written once per item, as Windows renders it. */
+interface Items {
+  items: string[];
+}
+/** A substitution value: text, a BinXml fragment's elements, an array, or nothing. */
+type Value = string | XmlElement[] | Items | null;
+
+/** One chunk's reading state: its bytes, its names and templates read once (by their offsets). */
+export class ChunkReader {
+  private readonly names = new Map<number, string>();
+  private readonly templates = new Map<number, TNode[]>();
+  private tokens = 0;
+  /** What a BinXml value cost to build (its nodes): charged again each time it is used, so reuse cannot multiply the work unseen. */
+  private readonly weights = new WeakMap<XmlElement[], number>();
+
+  constructor(private readonly buf: Buffer) {}
+
+  /** The elements of a record's BinXml, bytes [start, end) of the chunk. */
+  record(start: number, end: number): XmlElement[] {
+    this.tokens = 0;
+    return this.resolve(this.parse(start, end, false, 0), [], 0);
+  }
+
+  private fail(what: string, at: number): never {
+    throw new BinXmlError(`${what} at chunk offset ${at}`);
+  }
+
+  private need(pos: number, n: number, end: number): void {
+    if (pos < 0 || pos + n > end) this.fail("data past its end", pos);
+  }
+
+  /** A name of the string table: u32 next, u16 hash, u16 characters, UTF-16, NUL. */
+  private name(offset: number): string {
+    const known = this.names.get(offset);
+    if (known !== undefined) return known;
+    this.need(offset, 8, this.buf.length);
+    const chars = this.buf.readUInt16LE(offset + 6);
+    this.need(offset + 8, chars * 2, this.buf.length);
+    const name = this.buf.toString("utf16le", offset + 8, offset + 8 + chars * 2);
+    this.names.set(offset, name);
+    return name;
+  }
+
+  /** A name reference at `pos`: the offset, and the name's bytes when written right there (skipped). Returns the new position. */
+  private nameRef(pos: number, end: number): [string, number] {
+    this.need(pos, 4, end);
+    const offset = this.buf.readUInt32LE(pos);
+    pos += 4;
+    const name = this.name(offset);
+    if (offset === pos) pos += 10 + name.length * 2;
+    return [name, pos];
+  }
+
+  /** UTF-16 text of `chars` characters at `pos` (a u16 count before it is the caller's). */
+  private utf16(pos: number, chars: number, end: number): string {
+    this.need(pos, chars * 2, end);
+    return this.buf.toString("utf16le", pos, pos + chars * 2);
+  }
+
+  /**
+   * The token stream [pos, end): a template's (with a dependency identifier in each element start) or a record's / a
+   * BinXml value's (without). Elements, text and substitutions as written; template instances resolved.
+   */
+  private parse(pos: number, end: number, template: boolean, depth: number): TNode[] {
+    if (depth > MAX_DEPTH) this.fail("templates nested too deeply", pos);
+    const root: TElement = { name: "", attrs: [], children: [] };
+    const open: TElement[] = [root];
+    let attr: { name: string; parts: (string | Sub)[] } | undefined;
+    const buf = this.buf;
+    const put = (node: string | Sub) => (attr ? attr.parts.push(node) : open[open.length - 1].children.push(node));
+    while (pos < end) {
+      if (++this.tokens > MAX_TOKENS) this.fail("too many tokens", pos);
+      const at = pos;
+      const token = buf[pos++];
+      switch (token & 0xbf) {
+        case 0x00: // end of the stream
+          return root.children;
+        case 0x01: {
+          pos += template ? 6 : 4; // dependency identifier (templates only), data size
+          this.need(pos, 0, end);
+          const [name, next] = this.nameRef(pos, end);
+          pos = next + (token & 0x40 ? 4 : 0); // the attribute list's size
+          const element: TElement = { name, attrs: [], children: [] };
+          open[open.length - 1].children.push(element);
+          if (open.push(element) > MAX_OPEN) this.fail("elements nested too deeply", at);
+          attr = undefined;
+          break;
+        }
+        case 0x02: // the start element's end: children follow
+          attr = undefined;
+          break;
+        case 0x03: // an empty element's end
+        case 0x04: // an element's end
+          if (open.length < 2) this.fail("an element closed that was not open", at);
+          open.pop();
+          attr = undefined;
+          break;
+        case 0x05: {
+          this.need(pos, 1, end);
+          const type = buf[pos++];
+          const [text, next] = this.inlineValue(type, pos, end);
+          put(text);
+          pos = next;
+          break;
+        }
+        case 0x06: {
+          const [name, next] = this.nameRef(pos, end);
+          pos = next;
+          attr = { name, parts: [] };
+          open[open.length - 1].attrs.push(attr);
+          break;
+        }
+        case 0x07: // CDATA: u16 characters
+        case 0x0b: {
+          // processing-instruction data: not rendered as a field
+          this.need(pos, 2, end);
+          const chars = buf.readUInt16LE(pos);
+          const text = this.utf16(pos + 2, chars, end);
+          pos += 2 + chars * 2;
+          if ((token & 0xbf) === 0x07) put(text);
+          break;
+        }
+        case 0x08: // character reference
+          this.need(pos, 2, end);
+          put(String.fromCharCode(buf.readUInt16LE(pos)));
+          pos += 2;
+          break;
+        case 0x09: {
+          // entity reference: XML's five
+          const [name, next] = this.nameRef(pos, end);
+          pos = next;
+          put(ENTITIES[name] ?? `&${name};`);
+          break;
+        }
+        case 0x0a: // processing-instruction target
+          pos = this.nameRef(pos, end)[1];
+          break;
+        case 0x0c: {
+          const [nodes, next] = this.templateInstance(pos, end, depth);
+          open[open.length - 1].children.push(...nodes);
+          pos = next;
+          break;
+        }
+        case 0x0d: // normal substitution
+        case 0x0e: // optional substitution
+          this.need(pos, 3, end);
+          put({ sub: buf.readUInt16LE(pos) });
+          pos += 3;
+          break;
+        case 0x0f: // fragment header: version and flags
+          pos += 3;
+          break;
+        default:
+          this.fail(`unknown BinXml token 0x${token.toString(16)}`, at);
+      }
+    }
+    return root.children;
+  }
+
+  /** A template instance at `pos` (after its token): its definition (read once per chunk) filled with the values that follow. */
+  private templateInstance(pos: number, end: number, depth: number): [TNode[], number] {
+    this.need(pos, 9, end);
+    const defOffset = this.buf.readUInt32LE(pos + 5);
+    pos += 9;
+    let template = this.templates.get(defOffset);
+    // The definition: u32 next, 16-byte GUID, u32 size, then its tokens.
+    this.need(defOffset, 24, this.buf.length);
+    const size = this.buf.readUInt32LE(defOffset + 20);
+    const defEnd = defOffset + 24 + size;
+    if (defEnd > this.buf.length) this.fail("a template past the chunk's end", defOffset);
+    if (!template) {
+      // Marked while read: a template naming itself is an error, not a loop.
+      this.templates.set(defOffset, []);
+      template = this.parse(defOffset + 24, defEnd, true, depth + 1);
+      this.templates.set(defOffset, template);
+    }
+    if (defOffset === pos) pos = defEnd; // written here, in the record: skipped
+    this.need(pos, 4, end);
+    const count = this.buf.readUInt32LE(pos);
+    pos += 4;
+    this.need(pos, count * 4, end);
+    const descriptors: [number, number][] = [];
+    for (let i = 0; i < count; i++, pos += 4) descriptors.push([this.buf.readUInt16LE(pos), this.buf[pos + 2]]);
+    const values: Value[] = [];
+    for (const [size, type] of descriptors) {
+      this.need(pos, size, end);
+      values.push(this.value(type, pos, size, depth));
+      pos += size;
+    }
+    return [this.resolve(template, values, depth), pos];
+  }
+
+  /** A template's nodes with its substitutions replaced by the values (BinXml values become elements). */
+  private resolve(nodes: TNode[], values: Value[], depth: number): XmlElement[] {
+    if (depth > MAX_DEPTH) this.fail("templates nested too deeply", 0);
+    const out: (XmlElement | string)[] = [];
+    this.resolveInto(nodes, values, out, depth);
+    return out.filter((n): n is XmlElement => typeof n !== "string");
+  }
+
+  private resolveInto(nodes: TNode[], values: Value[], out: (XmlElement | string)[], depth: number): void {
+    for (const node of nodes) {
+      if (++this.tokens > MAX_TOKENS) this.fail("too many tokens", 0);
+      if (typeof node === "string") out.push(node);
+      else if ("sub" in node) {
+        const v = values[node.sub];
+        if (typeof v === "string") out.push(v);
+        else if (Array.isArray(v)) {
+          this.charge(v);
+          out.push(...v);
+        } else if (v) out.push(v.items.join(","));
+      } else if (node.attrs instanceof Map) out.push(node as XmlElement);
+      else if (isArrayElement(node as TElement, values)) {
+        // `<Data>%1</Data>` with an array: one element per item (6009's `<Data>10.00.</Data><Data>15063</Data>…`).
+        const only = (node as TElement).children[0] as Sub;
+        for (const item of (values[only.sub] as Items).items) {
+          const element: XmlElement = { name: (node as TElement).name, attrs: new Map(), children: [item] };
+          for (const a of (node as TElement).attrs) element.attrs.set(a.name, a.parts.map((p) => (typeof p === "string" ? p : this.text(values[p.sub]))).join(""));
+          if (++this.tokens > MAX_TOKENS) this.fail("too many tokens", 0);
+          out.push(element);
+        }
+      } else {
+        const element: XmlElement = { name: node.name, attrs: new Map(), children: [] };
+        for (const a of (node as TElement).attrs) {
+          const text = a.parts.map((p) => (typeof p === "string" ? p : this.text(values[p.sub]))).join("");
+          if (text !== "" || a.parts.every((p) => typeof p === "string")) element.attrs.set(a.name, text);
+        }
+        this.resolveInto((node as TElement).children, values, element.children, depth);
+        out.push(element);
+      }
+    }
+  }
+
+  private charge(v: XmlElement[]): void {
+    this.tokens += this.weights.get(v) ?? 1;
+    if (this.tokens > MAX_TOKENS) this.fail("too many tokens", 0);
+  }
+
+  private text(v: Value | undefined): string {
+    if (Array.isArray(v)) this.charge(v);
+    return valueText(v);
+  }
+
+  /** A value token's value (a record's literal text): strings with a u16 count, numbers as substitutions have them. */
+  private inlineValue(type: number, pos: number, end: number): [string, number] {
+    if (type === 0x01 || type === 0x02) {
+      this.need(pos, 2, end);
+      const chars = this.buf.readUInt16LE(pos);
+      const bytes = type === 0x01 ? chars * 2 : chars;
+      this.need(pos + 2, bytes, end);
+      return [this.buf.toString(type === 0x01 ? "utf16le" : "latin1", pos + 2, pos + 2 + bytes), pos + 2 + bytes];
+    }
+    const size = FIXED_SIZES[type];
+    if (size === undefined) this.fail(`a value of type 0x${type.toString(16)} in a value token`, pos);
+    this.need(pos, size, end);
+    return [valueText(this.value(type, pos, size, MAX_DEPTH)), pos + size];
+  }
+
+  /** A substitution value of `type` in bytes [pos, pos + size). */
+  private value(type: number, pos: number, size: number, depth: number): Value {
+    const b = this.buf;
+    if (type & 0x80) return arrayValue(b, type & 0x7f, pos, size);
+    switch (type) {
+      case 0x00:
+        return null;
+      case 0x01:
+        return trimNuls(b.toString("utf16le", pos, pos + (size & ~1)));
+      case 0x02:
+        return trimNuls(b.toString("latin1", pos, pos + size));
+      case 0x0e:
+        return b.toString("hex", pos, pos + size).toUpperCase();
+      case 0x10: // SizeT: a pointer, in hex as Windows writes it
+        return size === 4 ? "0x" + b.readUInt32LE(pos).toString(16) : size === 8 ? "0x" + b.readBigUInt64LE(pos).toString(16) : null;
+      case 0x13:
+        return sid(b, pos, size);
+      case 0x21:
+        if (size === 0) return null;
+        {
+          const before = this.tokens;
+          const elements = this.resolve(this.parse(pos, pos + size, false, depth + 1), [], depth + 1);
+          this.weights.set(elements, this.tokens - before + 1);
+          return elements;
+        }
+      case 0x20: // handles and raw XML carry no field value
+      case 0x23:
+        return null;
+      default: {
+        const fixed = FIXED_SIZES[type];
+        if (fixed === undefined) throw new BinXmlError(`unknown value type 0x${type.toString(16)}`);
+        if (size < fixed) throw new BinXmlError(`a value of type 0x${type.toString(16)} shorter than ${fixed} bytes`);
+        return fixedValue(b, type, pos);
+      }
+    }
+  }
+}
+
+const ENTITIES: Readonly<Record<string, string>> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+
+/** Sizes of the fixed-size value types. */
+const FIXED_SIZES: Readonly<Record<number, number>> = {
+  0x03: 1, 0x04: 1, 0x05: 2, 0x06: 2, 0x07: 4, 0x08: 4, 0x09: 8, 0x0a: 8, 0x0b: 4, 0x0c: 8, 0x0d: 4, 0x0f: 16, 0x11: 8, 0x12: 16, 0x14: 4, 0x15: 8,
+};
+
+function fixedValue(b: Buffer, type: number, pos: number): string {
+  switch (type) {
+    case 0x03: return String(b.readInt8(pos));
+    case 0x04: return String(b[pos]);
+    case 0x05: return String(b.readInt16LE(pos));
+    case 0x06: return String(b.readUInt16LE(pos));
+    case 0x07: return String(b.readInt32LE(pos));
+    case 0x08: return String(b.readUInt32LE(pos));
+    case 0x09: return String(b.readBigInt64LE(pos));
+    case 0x0a: return String(b.readBigUInt64LE(pos));
+    case 0x0b: return String(b.readFloatLE(pos));
+    case 0x0c: return String(b.readDoubleLE(pos));
+    case 0x0d: return b.readInt32LE(pos) !== 0 ? "true" : "false";
+    case 0x0f: return guid(b, pos);
+    case 0x11: return fileTime(b.readBigUInt64LE(pos));
+    case 0x12: return systemTime(b, pos);
+    case 0x14: return "0x" + b.readUInt32LE(pos).toString(16);
+    default: return "0x" + b.readBigUInt64LE(pos).toString(16); // 0x15, HexInt64
+  }
+}
+
+/** An element whose only child is a substitution holding an array. */
+function isArrayElement(node: TElement, values: Value[]): boolean {
+  const only = node.children.length === 1 ? node.children[0] : undefined;
+  const v = only !== undefined && typeof only !== "string" && "sub" in only ? values[only.sub] : undefined;
+  return v !== null && v !== undefined && typeof v === "object" && !Array.isArray(v);
+}
+
+/** An array value's items: strings split at their NULs, fixed-size items one by one, SIDs by their own sizes. */
+function arrayValue(b: Buffer, type: number, pos: number, size: number): Items {
+  const end = pos + size;
+  if (type === 0x01 || type === 0x02) {
+    const text = b.toString(type === 0x01 ? "utf16le" : "latin1", pos, type === 0x01 ? pos + (size & ~1) : end);
+    const items = text.split("\0");
+    if (items[items.length - 1] === "") items.pop();
+    return { items };
+  }
+  const items: string[] = [];
+  if (type === 0x13) {
+    for (let at = pos; at + 8 <= end; ) {
+      const n = 8 + 4 * b[at + 1];
+      if (at + n > end) break;
+      items.push(sid(b, at, n));
+      at += n;
+    }
+    return { items };
+  }
+  const item = type === 0x10 ? (size % 8 === 0 ? 8 : 4) : FIXED_SIZES[type];
+  if (item === undefined) throw new BinXmlError(`unknown array value type 0x${type.toString(16)}`);
+  for (let at = pos; at + item <= end; at += item) {
+    items.push(type === 0x10 ? "0x" + (item === 8 ? b.readBigUInt64LE(at) : b.readUInt32LE(at)).toString(16) : fixedValue(b, type, at));
+  }
+  return { items };
+}
+
+/** Text of a value: a fragment's text content (an attribute or a text node filled with one). */
+export function valueText(v: Value | undefined): string {
+  if (v === null || v === undefined) return "";
+  if (typeof v === "string") return v;
+  return Array.isArray(v) ? v.map(textOf).join("") : v.items.join(",");
+}
+
+/** An element's text content (its children's text, in order). */
+export function textOf(e: XmlElement | string): string {
+  return typeof e === "string" ? e : e.children.map(textOf).join("");
+}
+
+/** Strings are written with a terminating NUL (some with several). */
+function trimNuls(s: string): string {
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 0) end--;
+  return end === s.length ? s : s.slice(0, end);
+}
+
+const hex2 = (n: number) => n.toString(16).toUpperCase().padStart(2, "0");
+
+/** `{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}` as Windows writes a GUID (its first three parts little-endian). */
+function guid(b: Buffer, pos: number): string {
+  const h = (i: number) => hex2(b[pos + i]);
+  return `{${h(3)}${h(2)}${h(1)}${h(0)}-${h(5)}${h(4)}-${h(7)}${h(6)}-${h(8)}${h(9)}-${h(10)}${h(11)}${h(12)}${h(13)}${h(14)}${h(15)}}`;
+}
+
+/** `S-1-5-21-…`: revision, count, a 48-bit big-endian authority, then the count's 32-bit sub-authorities. */
+function sid(b: Buffer, pos: number, size: number): string {
+  if (size < 8) return "";
+  const count = b[pos + 1];
+  let authority = 0;
+  for (let i = 2; i < 8; i++) authority = authority * 256 + b[pos + i];
+  let out = `S-${b[pos]}-${authority}`;
+  for (let i = 0; i < count && pos + 8 + 4 * i + 4 <= pos + size; i++) out += "-" + b.readUInt32LE(pos + 8 + 4 * i);
+  return out;
+}
+
+/** 100-ns ticks from 1601-01-01 UTC → `2016-07-08T18:12:51.6816406Z`, the 7 fraction digits of Windows' XML. */
+export function fileTime(ticks: bigint): string {
+  const EPOCH = 116444736000000000n; // 1970-01-01 in ticks
+  const t = ticks - EPOCH;
+  const ms = t >= 0n ? t / 10000n : -((-t + 9999n) / 10000n);
+  const date = new Date(Number(ms));
+  if (Number.isNaN(date.getTime())) return "";
+  const frac = ((t % 10000000n) + 10000000n) % 10000000n;
+  return date.toISOString().slice(0, 19) + "." + frac.toString().padStart(7, "0") + "Z";
+}
+
+/** A SYSTEMTIME (eight u16: year, month, weekday, day, hour, minute, second, ms) → ISO 8601 UTC. */
+function systemTime(b: Buffer, pos: number): string {
+  const u = (i: number) => b.readUInt16LE(pos + 2 * i);
+  const p = (n: number, w = 2) => String(n).padStart(w, "0");
+  return `${p(u(0), 4)}-${p(u(1))}-${p(u(3))}T${p(u(4))}:${p(u(5))}:${p(u(6))}.${p(u(7), 3)}Z`;
+}

@@ -1,0 +1,284 @@
+/**
+ * `.evtx` files read directly (src/data/schemas/evtx.ts, evtxBinXml.ts): the samples of omerbenamram/evtx
+ * (test/fixtures/evtx, MIT: NOTICE) give its published record counts and values, the frame of a Get-WinEvent export
+ * with EventData columns (so normalizeEvents, process trees and logons read it), and dirty, cut, random or cyclic
+ * bytes give warnings, never a crash or a hang.
+ */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import zlib from "node:zlib";
+import { describe, it } from "node:test";
+import fc from "fast-check";
+import pl from "nodejs-polars";
+import { buildProcessTree } from "../../../src/index";
+import { QueryProvider } from "../../../src/data/queryProvider";
+import { readDataFile } from "../../../src/data/readers";
+import { normalizeEvents } from "../../../src/data/schemas/index";
+import { evtxRecords } from "../../../src/data/schemas/evtx";
+import { assertLinear } from "../../helpers/linearTime";
+import { tempTree } from "../../helpers/tmp";
+
+const FIXTURES = path.join(__dirname, "..", "..", "fixtures", "evtx");
+const fixture = (name: string) => path.join(FIXTURES, name);
+const col = (df: pl.DataFrame, name: string) => df.getColumn(name).toArray() as unknown[];
+const row = (df: pl.DataFrame, recordId: number) => df.filter(pl.col("RecordId").eq(pl.lit(recordId))).toRecords()[0] as Record<string, unknown>;
+const countOf = (df: pl.DataFrame, id: number) => df.filter(pl.col("Id").eq(pl.lit(id))).height;
+const read = (file: string) => {
+  const warnings: string[] = [];
+  const df = readDataFile(file, { warn: (m) => warnings.push(m) });
+  return { df, warnings };
+};
+const notEvtx = (detail: string) => new Error(detail);
+/** The one chunk of Security_short_selected.evtx (7 records), uncompressed. */
+const SHORT = fs.readFileSync(fixture("Security_short_selected.evtx"));
+
+describe("EVTX samples (omerbenamram/evtx's published counts and records)", () => {
+  it("security.evtx.gz (compressed): 2261 records in record-id order, record 1 and 2260 as published", () => {
+    const { df, warnings } = read(fixture("security.evtx.gz"));
+    assert.deepEqual(warnings, []);
+    assert.equal(df.height, 2261);
+    const ids = col(df, "RecordId") as number[];
+    assert.deepEqual(ids, [...ids].sort((a, b) => a - b));
+    assert.equal(countOf(df, 4624), 583);
+    const first = row(df, 1);
+    assert.equal(first.Id, 4608);
+    assert.equal(first.ProviderName, "Microsoft-Windows-Security-Auditing");
+    assert.equal(first.ProviderId, "{54849625-5478-4994-A5BA-3E3B0328C30D}");
+    assert.equal(first.LogName, "Security");
+    assert.equal(first.MachineName, "37L4247F27-25");
+    assert.equal(first.Task, 12288);
+    assert.equal(first.Keywords, "0x8020000000000000");
+    assert.equal(first.ThreadId, 460);
+    // The time as UTC, to the microsecond (2016-07-08T18:12:51.681640Z).
+    assert.equal(df.getColumn("TimeCreated").dtype.variant, "Datetime");
+    assert.equal(df.select(pl.col("TimeCreated").cast(pl.Utf8)).getColumn("TimeCreated").get(0), "2016-07-08 18:12:51.681640");
+    const logon = row(df, 2260);
+    assert.equal(logon.EventID, 4624);
+    assert.equal(logon.Computer, "WIN-03DLIIOFRRA");
+    assert.equal(logon.SubjectUserName, "WIN-03DLIIOFRRA$");
+    assert.equal(logon.TargetLogonId, "0x3e7");
+    assert.equal(logon.LogonType, "5");
+    assert.equal(logon.LogonProcessName, "Advapi  ", "trailing spaces kept");
+    assert.equal(logon.WorkstationName, null, "an empty Data is null, as an exported CSV's empty field");
+    // The event's ProcessId (EventData's hex) replaces the log writer's (Execution ProcessID 536), as in a Get-WinEvent export.
+    assert.equal(logon.ProcessId, "0x204");
+    assert.equal(logon.ProcessName, "C:\\Windows\\System32\\services.exe");
+    assert.equal((logon.TimeGenerated as Date).toISOString(), "2017-04-14T01:21:10.906Z");
+  });
+
+  it("logons: normalizeEvents maps 4624 (security.evtx) and 4625 (Security_short_selected.evtx) as from an EventData export", () => {
+    const logons = normalizeEvents(read(fixture("security.evtx.gz")).df, "logon", { warn: () => undefined });
+    assert.equal(logons.height, 583);
+    assert.ok((col(logons, "Account") as string[]).includes("NT AUTHORITY\\SYSTEM"));
+    const failed = normalizeEvents(read(fixture("Security_short_selected.evtx")).df, "logon", { warn: () => undefined });
+    assert.equal(failed.height, 1);
+    const f = failed.toRecords()[0] as Record<string, unknown>;
+    assert.equal(f.EventID, 4625);
+    assert.equal(f.TargetUserName, "Administrator");
+    assert.equal(f.IpAddress, "23.94.153.202");
+    assert.equal(f.LogonType, 10);
+    assert.equal(f.SubStatus, "0xc000006a");
+    assert.equal(f.FailureReason, "Unknown user name or bad password.", "%%2313 written as words, as for an EventData export");
+  });
+
+  it("Sysmon (compressed, %4 in the name): 358 records, 227 Sysmon 1 with their own fields; the process tree links by them", () => {
+    const { df, warnings } = read(fixture("Microsoft-Windows-Sysmon%4Operational.evtx.gz"));
+    assert.deepEqual(warnings, []);
+    assert.equal(df.height, 358);
+    assert.equal(countOf(df, 1), 227);
+    assert.equal(countOf(df, 3), 2);
+    const ping = row(df, 1742);
+    assert.equal(ping.LogName, "Microsoft-Windows-Sysmon/Operational");
+    assert.equal(ping.UserId, "S-1-5-18");
+    assert.equal(ping.ProcessGuid, "{94F748D5-4A45-5A42-0000-0010D265F20F}");
+    assert.equal(ping.ProcessId, "9112");
+    assert.equal(ping.Image, "C:\\Windows\\SysWOW64\\PING.EXE");
+    assert.equal(ping.CommandLine, "ping  -n 6 127.0.0.1 ");
+    assert.equal(ping.ParentProcessId, "8392");
+    assert.equal(ping.ParentImage, "C:\\Windows\\SysWOW64\\cmd.exe");
+    assert.equal(ping.LogonId, "0x3e7");
+    assert.equal(ping.UtcTime, "2017-12-26 13:10:29.134");
+    const procs = normalizeEvents(df, "process", { warn: () => undefined });
+    assert.equal(procs.height, 227);
+    const tree = buildProcessTree(df, { warn: () => undefined });
+    const real = tree.filter(pl.col("IsInferred").not());
+    assert.equal(real.height, 227);
+    const byKey = new Map((col(tree, "proc_key") as string[]).map((k, i) => [k, i]));
+    const i = (col(real, "ProcessId") as string[]).indexOf("9112");
+    const parent = byKey.get(col(real, "parent_key")[i] as string)!;
+    assert.equal(col(tree, "Image")[parent], "C:\\Windows\\SysWOW64\\cmd.exe");
+  });
+
+  it("System.evtx.gz: 1881 records; classic events' unnamed Data one per array item (Data1…), Qualifiers apart from Id", () => {
+    const { df } = read(fixture("System.evtx.gz"));
+    assert.equal(df.height, 1881);
+    const first = row(df, 1);
+    assert.equal(first.Id, 6009);
+    assert.equal(first.Qualifiers, 32768);
+    assert.equal(first.ProviderName, "EventLog");
+    assert.equal(first.Level, 4);
+    assert.deepEqual([first.Data1, first.Data2, first.Data3, first.Data4, first.Data5], ["10.00.", "15063", null, "Multiprocessor Free", "0"]);
+    // A field named like an EventLogRecord property (Version) is EventData<Name>, the record's Version kept.
+    assert.ok(df.columns.includes("EventDataVersion"));
+    assert.ok(df.columns.includes("Version"));
+  });
+
+  it("a dirty file (chunks with a bad magic and broken records): the 270 readable records, one warning counting what was lost", () => {
+    const { df, warnings } = read(fixture("bad-chunk-magic.evtx.gz"));
+    assert.equal(df.height, 270);
+    const lost = warnings.filter((w) => /could not be read/.test(w));
+    assert.equal(lost.length, 1, warnings.join("\n"));
+    assert.match(lost[0], /bad-chunk-magic\.evtx\.gz: \d+ event record\(s\) and 1 whole 64 KiB chunk\(s\) of this EVTX file could not be read \(the first: chunk 0 /);
+    assert.ok(warnings.some((w) => /bad-chunk-magic\.evtx\.gz: 3 chunk\(s\) .* fail their checksum/.test(w)), warnings.join("\n"));
+  });
+});
+
+describe("EVTX files by their bytes", () => {
+  it("found by their magic under any name; a .evtx that is none is an error naming it", () => {
+    const dir = tempTree({});
+    fs.copyFileSync(fixture("Security_short_selected.evtx"), path.join(dir, "Security"));
+    fs.copyFileSync(fixture("Security_short_selected.evtx"), path.join(dir, "security.log"));
+    assert.equal(readDataFile(path.join(dir, "Security")).height, 7);
+    assert.equal(readDataFile(path.join(dir, "security.log")).height, 7);
+    fs.writeFileSync(path.join(dir, "x.evtx"), "TimeGenerated,Id\n");
+    assert.throws(() => readDataFile(path.join(dir, "x.evtx")), { code: "data/file-invalid", message: /x\.evtx.*not a Windows event log \(EVTX\)/ });
+  });
+
+  it("a folder in dataPaths: the lab's queries read processes_on_host.evtx (Sysmon) and host_logons.evtx (Security)", async () => {
+    const dir = tempTree({});
+    fs.writeFileSync(path.join(dir, "processes_on_host.evtx"), zlib.gunzipSync(fs.readFileSync(fixture("Microsoft-Windows-Sysmon%4Operational.evtx.gz"))));
+    fs.copyFileSync(fixture("Security_short_selected.evtx"), path.join(dir, "host_logons.evtx"));
+    const warnings: string[] = [];
+    const qp = new QueryProvider("LocalData", { dataPaths: [dir], readOptions: { warn: (m) => warnings.push(m) } }) as unknown as Record<string, Record<string, (p?: object) => Promise<pl.DataFrame>>>;
+    const procs = await qp.WindowsSecurity.list_host_processes({ start: new Date("2017-12-26T00:00:00Z"), end: new Date("2018-03-07T00:00:00Z") });
+    assert.equal(procs.height, 227);
+    // The window applies to the events' times (UTC): the year 2017's only.
+    assert.equal((await qp.WindowsSecurity.list_host_processes({ start: new Date("2017-01-01T00:00:00Z"), end: new Date("2018-01-01T00:00:00Z") })).height, 140);
+    assert.ok((col(procs, "NewProcessName") as string[]).includes("C:\\Windows\\SysWOW64\\PING.EXE"));
+    const logons = await qp.WindowsSecurity.list_host_logons({ start: new Date("2016-01-01T00:00:00Z"), end: new Date("2017-01-01T00:00:00Z") });
+    assert.equal(logons.height, 1);
+    assert.equal(col(logons, "TargetUserName")[0], "Administrator");
+  });
+});
+
+/** A chunk holding `records` (their BinXml), its header's numbers and checksums written as Windows writes them. */
+function chunk(records: Buffer[], firstId = 1): Buffer {
+  const buf = Buffer.alloc(65536);
+  buf.write("ElfChnk\0", 0, "latin1");
+  let pos = 512;
+  records.forEach((binxml, i) => {
+    const size = 24 + binxml.length + 4;
+    buf.writeUInt32LE(0x2a2a, pos);
+    buf.writeUInt32LE(size, pos + 4);
+    buf.writeBigUInt64LE(BigInt(firstId + i), pos + 8);
+    binxml.copy(buf, pos + 24);
+    buf.writeUInt32LE(size, pos + size - 4);
+    pos += size;
+  });
+  for (const at of [8, 24]) buf.writeBigUInt64LE(BigInt(firstId), at);
+  for (const at of [16, 32]) buf.writeBigUInt64LE(BigInt(firstId + records.length - 1), at);
+  buf.writeUInt32LE(128, 40);
+  buf.writeUInt32LE(pos, 48);
+  buf.writeUInt32LE(zlib.crc32(buf.subarray(512, pos)), 52);
+  buf.writeUInt32LE(zlib.crc32(buf.subarray(128, 512), zlib.crc32(buf.subarray(0, 120))), 124);
+  return buf;
+}
+
+/** An EVTX file of these chunks (the file header of the sample). */
+const evtxFile = (...chunks: Buffer[]) => Buffer.concat([SHORT.subarray(0, 4096), ...chunks]);
+
+/**
+ * A record's BinXml at chunk offset 536 (the first record's): a template instance whose definition, written in the record,
+ * holds an instance of itself, then no values.
+ */
+function cyclicRecord(): Buffer {
+  const b = Buffer.alloc(64);
+  let p = 0;
+  const at = (n: number) => 536 + n;
+  b.set([0x0f, 1, 1, 0, 0x0c, 1], p);
+  p += 6;
+  b.writeUInt32LE(7, p); // template id
+  const def = at(p + 8);
+  b.writeUInt32LE(def, p + 4);
+  p += 8;
+  // The definition: next, GUID, size, then its tokens: an instance of itself, no values, end.
+  b.writeUInt32LE(0, p);
+  p += 20;
+  const sizeAt = p;
+  p += 4;
+  const start = p;
+  b.set([0x0f, 1, 1, 0, 0x0c, 1], p);
+  p += 6;
+  b.writeUInt32LE(7, p);
+  b.writeUInt32LE(def, p + 4);
+  p += 8;
+  b.writeUInt32LE(0, p);
+  p += 4;
+  b[p++] = 0x00;
+  b.writeUInt32LE(p - start, sizeAt);
+  b.writeUInt32LE(0, p); // the outer instance's values: none
+  p += 4;
+  b[p++] = 0x00;
+  return b.subarray(0, p);
+}
+
+describe("EVTX bounds: hostile or damaged bytes give warnings, never a crash or a hang", () => {
+  it("a template naming itself is one lost record, the file's other chunks read", () => {
+    const dir = tempTree({});
+    const file = path.join(dir, "cyclic.evtx");
+    fs.writeFileSync(file, evtxFile(chunk([cyclicRecord()]), SHORT.subarray(4096, 4096 + 65536)));
+    const { df, warnings } = read(file);
+    assert.equal(df.height, 7);
+    assert.equal(warnings.length, 1, warnings.join("\n"));
+    assert.match(warnings[0], /cyclic\.evtx: 1 event record\(s\) of this EVTX file could not be read \(the first: record 1 in chunk 0: no Event element\)/);
+  });
+
+  it("random bytes anywhere in a chunk, or a file cut anywhere: records or warnings, no exception", () => {
+    const body = SHORT.subarray(4096, 4096 + 65536);
+    const dir = tempTree({});
+    const file = path.join(dir, "fuzz.evtx");
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(65535), fc.nat(255)), { minLength: 1, maxLength: 64 }), fc.option(fc.integer({ min: 4096, max: SHORT.length }), { nil: undefined }), (edits, cut) => {
+        const bytes = Buffer.from(body);
+        for (const [at, v] of edits) bytes[at] = v;
+        const whole = evtxFile(bytes);
+        fs.writeFileSync(file, cut === undefined ? whole : whole.subarray(0, cut));
+        const read = evtxRecords(file, notEvtx);
+        assert.ok(read.records.length <= 7);
+        assert.ok(read.records.length + read.lost.records <= 7 + 65536 / 28);
+      }),
+      { numRuns: 200, seed: 31 },
+    );
+  });
+
+  it("random chunk headers and record sizes (offsets past the chunk, sizes below a record's): no exception", () => {
+    const dir = tempTree({});
+    const file = path.join(dir, "fuzz.evtx");
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom(8, 16, 44, 48, 516, 520, 536, 540, 546), fc.nat(0xffffffff)), { minLength: 1, maxLength: 6 }), (edits) => {
+        const bytes = Buffer.from(SHORT.subarray(4096, 4096 + 65536));
+        for (const [at, v] of edits) bytes.writeUInt32LE(v, at);
+        fs.writeFileSync(file, evtxFile(bytes));
+        evtxRecords(file, notEvtx);
+      }),
+      { numRuns: 200, seed: 31 },
+    );
+  });
+
+  it("reads in time linear in the file's size (chunks after chunks)", () => {
+    const dir = tempTree({});
+    const body = SHORT.subarray(4096, 4096 + 65536);
+    let n = 0;
+    assertLinear(
+      "evtxRecords",
+      (size) => {
+        const file = path.join(dir, `linear-${n++}.evtx`);
+        fs.writeFileSync(file, evtxFile(...Array.from({ length: Math.max(1, Math.round(size / 65536)) }, () => body)));
+        return file;
+      },
+      (file) => void evtxRecords(file, notEvtx),
+      { size: 1 << 20 },
+    );
+  });
+});
