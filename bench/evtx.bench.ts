@@ -1,0 +1,54 @@
+/**
+ * Windows event logs read directly (src/data/schemas/evtx.ts): the 2 MB Security sample of the tests
+ * (test/fixtures/evtx/security.evtx.gz, 2,261 records of 31 event ids, 110 field columns) and the 1 MB Sysmon one,
+ * decompressed once to bench/out/evtx/: the records alone (chunks, BinXml, templates), and the whole read
+ * (`readDataFile`: records and the frame); then the Security sample's chunks repeated to 16 MB, for the scaling.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import zlib from "node:zlib";
+import { readDataFile } from "../src/data/readers";
+import { evtxRecords } from "../src/data/schemas/evtx";
+import { measure, report } from "./harness";
+
+const OUT = path.join(__dirname, "out", "evtx");
+const FIXTURES = path.join(__dirname, "..", "test", "fixtures", "evtx");
+
+/** The fixture `name` (gzip), decompressed to bench/out/evtx/ once. */
+function sample(name: string): string {
+  const file = path.join(OUT, name.replace(/\.gz$/, ""));
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(OUT, { recursive: true });
+    fs.writeFileSync(file, zlib.gunzipSync(fs.readFileSync(path.join(FIXTURES, name))));
+  }
+  return file;
+}
+
+/** `file`'s chunks repeated to `mb` MiB behind its file header. */
+function repeated(file: string, mb: number): string {
+  const out = path.join(OUT, `${path.basename(file, ".evtx")}-${mb}MB.evtx`);
+  if (!fs.existsSync(out)) {
+    const bytes = fs.readFileSync(file);
+    const chunks = bytes.subarray(4096);
+    fs.writeFileSync(out, Buffer.concat([bytes.subarray(0, 4096), ...Array.from({ length: Math.ceil((mb << 20) / chunks.length) }, () => chunks)]));
+  }
+  return out;
+}
+
+export async function run(): Promise<void> {
+  const notEvtx = (detail: string) => new Error(detail);
+  const rows = [];
+  for (const [label, file] of [
+    ["Security 2 MB", sample("security.evtx.gz")],
+    ["Sysmon 1 MB", sample("Microsoft-Windows-Sysmon%4Operational.evtx.gz")],
+    ["Security ×8, 16 MB", repeated(sample("security.evtx.gz"), 16)],
+  ] as const) {
+    const count = evtxRecords(file, notEvtx).records.length;
+    const size = fs.statSync(file).size / 2 ** 20;
+    const rate = (ms: number) => `${Math.round((count / ms) * 1000).toLocaleString("en-US")} records/s, ${(size / (ms / 1000)).toFixed(1)} MB/s`;
+    const records = await measure(`${label}: records (${count.toLocaleString("en-US")})`, () => evtxRecords(file, notEvtx), { release: true });
+    const whole = await measure(`${label}: readDataFile (records + frame)`, () => readDataFile(file), { release: true });
+    rows.push({ ...records, note: rate(records.medianMs) }, { ...whole, note: rate(whole.medianMs) });
+  }
+  report("EVTX: omerbenamram/evtx's samples read directly", rows);
+}
