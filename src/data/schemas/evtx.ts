@@ -15,7 +15,7 @@ import fs from "node:fs";
 import zlib from "node:zlib";
 import pl from "nodejs-polars";
 import { frameOf } from "../../common/frames";
-import { BinXmlError, ChunkReader, textOf, type XmlElement } from "./evtxBinXml";
+import { BinXmlError, ChunkBudgetError, ChunkReader, textOf, type XmlElement } from "./evtxBinXml";
 import { withEventFields } from "./winEvent";
 
 /** The file's first bytes. */
@@ -168,6 +168,11 @@ function readChunk(buf: Buffer, index: number, out: EvtxRecord[], tally: Tally):
       out.push({ recordId, system, fields });
     } catch (err) {
       if (!(err instanceof BinXmlError || err instanceof RangeError)) throw err;
+      if (err instanceof ChunkBudgetError) {
+        walked--;
+        lose(expected === undefined ? 1 : expected - walked, `chunk ${index} after ${walked} record(s): ${err.message}`);
+        return;
+      }
       lose(1, `record ${recordId} in chunk ${index}: ${err.message}`);
     }
     pos += size;

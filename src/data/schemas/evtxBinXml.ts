@@ -23,6 +23,14 @@ export class BinXmlError extends Error {}
 export const MAX_DEPTH = 16;
 /** Tokens read for one record, templates included: a 64 KiB chunk's templates, instantiated once each, need far fewer. */
 export const MAX_TOKENS = 200_000;
+/**
+ * Tokens read for all of a chunk's records: the samples' chunks need at most 11,130; without this cap, 2,000 small
+ * records each instantiating a large template (or each spending {@link MAX_TOKENS}) would multiply the work by the
+ * record count. Past it, the chunk's other records are lost ({@link ChunkBudgetError}).
+ */
+export const MAX_CHUNK_TOKENS = 1_000_000;
+/** A chunk whose records cost more than {@link MAX_CHUNK_TOKENS}: its other records are not read. */
+export class ChunkBudgetError extends BinXmlError {}
 /** Elements open at once: Windows' events nest a few levels. */
 const MAX_OPEN = 256;
 
@@ -49,6 +57,8 @@ export class ChunkReader {
   private readonly names = new Map<number, string>();
   private readonly templates = new Map<number, TNode[]>();
   private tokens = 0;
+  /** Tokens of the chunk's records read before this one. */
+  private spent = 0;
   /** What a BinXml value cost to build (its nodes): charged again each time it is used, so reuse cannot multiply the work unseen. */
   private readonly weights = new WeakMap<XmlElement[], number>();
 
@@ -56,8 +66,15 @@ export class ChunkReader {
 
   /** The elements of a record's BinXml, bytes [start, end) of the chunk. */
   record(start: number, end: number): XmlElement[] {
+    this.spent += this.tokens;
     this.tokens = 0;
+    if (this.spent > MAX_CHUNK_TOKENS) throw new ChunkBudgetError(`the chunk's records cost more than ${MAX_CHUNK_TOKENS} tokens`);
     return this.resolve(this.parse(start, end, false, 0), [], 0);
+  }
+
+  /** Tokens spent on the chunk's records so far. */
+  get chunkTokens(): number {
+    return this.spent + this.tokens;
   }
 
   private fail(what: string, at: number): never {

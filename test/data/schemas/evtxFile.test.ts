@@ -223,7 +223,68 @@ function cyclicRecord(): Buffer {
   return b.subarray(0, p);
 }
 
+/**
+ * A chunk whose first record defines (and uses) a template of `elements` empty elements under `<Event>`, and whose
+ * other records (as many as fit) each instantiate it again by its offset: few bytes, much work per record.
+ */
+function amplifyingChunk(elements: number): Buffer[] {
+  const first = Buffer.alloc(24 + 16 + elements * 12 + 64);
+  let p = 0;
+  const at = () => 536 + p; // chunk offset of the next byte (the first record's BinXml starts at 536)
+  first.set([0x0f, 1, 1, 0, 0x0c, 1], p);
+  p += 6;
+  first.writeUInt32LE(1, p);
+  const def = at() + 8;
+  first.writeUInt32LE(def, p + 4);
+  p += 8 + 20; // to the definition's size
+  const sizeAt = p;
+  p += 4;
+  const start = p;
+  const element = (name: string, empty: boolean) => {
+    first[p] = 0x01;
+    p += 7; // token, dependency id, data size
+    const offset = names.get(name) ?? at() + 4;
+    first.writeUInt32LE(offset, p);
+    p += 4;
+    if (!names.has(name)) {
+      names.set(name, offset);
+      first.writeUInt16LE(name.length, p + 6);
+      first.write(name, p + 8, "utf16le");
+      p += 10 + name.length * 2;
+    }
+    first[p++] = empty ? 0x03 : 0x02;
+  };
+  const names = new Map<string, number>();
+  first.set([0x0f, 1, 1, 0], p);
+  p += 4;
+  element("Event", false);
+  for (let i = 0; i < elements; i++) element("x", true);
+  first[p++] = 0x04;
+  first[p++] = 0x00;
+  first.writeUInt32LE(p - start, sizeAt);
+  p += 4; // no values
+  first[p++] = 0x00;
+  const again = Buffer.alloc(19);
+  again.set([0x0f, 1, 1, 0, 0x0c, 1], 0);
+  again.writeUInt32LE(1, 6);
+  again.writeUInt32LE(def, 10);
+  const room = 65536 - 512 - (p + 28);
+  return [first.subarray(0, p), ...Array.from({ length: Math.floor(room / (19 + 28)) }, () => again)];
+}
+
 describe("EVTX bounds: hostile or damaged bytes give warnings, never a crash or a hang", () => {
+  it("records multiplying a large template's work: the chunk's budget stops it, the rest counted as lost", () => {
+    const dir = tempTree({});
+    const file = path.join(dir, "amplify.evtx");
+    const records = amplifyingChunk(2600);
+    fs.writeFileSync(file, evtxFile(chunk(records), SHORT.subarray(4096, 4096 + 65536)));
+    const { df, warnings } = read(file);
+    const amplified = df.height - 7;
+    assert.ok(amplified > 100 && amplified < records.length, `${amplified} of ${records.length} records read`);
+    assert.equal(warnings.length, 1, warnings.join("\n"));
+    assert.match(warnings[0], new RegExp(`amplify\\.evtx: ${records.length - amplified} event record\\(s\\) .*the first: chunk 0 after ${amplified} record\\(s\\): the chunk's records cost more than 1000000 tokens`));
+  });
+
   it("a template naming itself is one lost record, the file's other chunks read", () => {
     const dir = tempTree({});
     const file = path.join(dir, "cyclic.evtx");
@@ -278,7 +339,7 @@ describe("EVTX bounds: hostile or damaged bytes give warnings, never a crash or 
         return file;
       },
       (file) => void evtxRecords(file, notEvtx),
-      { size: 1 << 20 },
+      { size: 4 << 20 },
     );
   });
 });
