@@ -12,7 +12,7 @@ import { printWarning } from "../common/messages";
 import { fileKind, linkTarget } from "../common/regularFile";
 import { DataFileError, dataMessages as msg } from "./messages";
 import { compressionOf, innerName } from "./compressed";
-import { checkDataFile, dataFormat, foreignFileError, foreignFormat, isWevtutilTextFile, logFormat, type DataFormat } from "./readers";
+import { checkDataFile, dataFormat, foreignFileError, foreignFormat, isEventXmlFile, isWevtutilTextFile, logFormat, type DataFormat } from "./readers";
 
 /** The family of data files at the top of a data path. */
 export const TOP_FAMILY = "LocalData";
@@ -157,6 +157,8 @@ function discover(root: string, rootIndex: number, warn: (message: string) => vo
     if (format === "log" && !logFormat(p)) return;
     // A `.txt` only when it is wevtutil's text output (`wevtutil qe <log> /f:text`), not any text file.
     if (format === "txt" && !isWevtutilTextFile(p)) return;
+    // An `.xml` only when it is wevtutil's XML output (`wevtutil qe <log> /f:xml`), not any XML file.
+    if (format === "xml" && !isEventXmlFile(p)) return;
     if (format) found.push({ ...base(p, folders), kind: "file", format });
     else if (foreignFileError(name)) found.push({ ...base(p, folders), kind: "foreign" });
   };

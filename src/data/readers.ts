@@ -23,7 +23,8 @@ import { copyOfStart, truncatedLastLine } from "./truncatedLine";
 import { copyFolder, makeCopyFolder } from "./tempCopies";
 import { quoteWideIntegers, wideIntsAsText } from "./wideInts";
 import { isWinEventExport, markTimeCreatedWarned } from "./schemas/winEvent";
-import { isEvtx, readEvtx } from "./schemas/evtx";
+import { isEvtx, readEvtx, recordOf, recordsFrame } from "./schemas/evtx";
+import { isEventXml, readEventXml } from "./schemas/eventXml";
 import { fileLines, isWevtutilText, MAX_DESCRIPTION_CHARS, readWevtutilText } from "./schemas/wevtutilText";
 import { transcodeUtf16, type Utf16Encoding } from "./utf16";
 
@@ -32,7 +33,7 @@ import { transcodeUtf16, type Utf16Encoding } from "./utf16";
  * form (`#separator`, `#fields`, `#types` headers) or its JSON form (one
  * object per line, or one array of objects), told apart by the file's first bytes.
  */
-export type DataFormat = "csv" | "ndjson" | "json" | "parquet" | "ipc" | "log" | "txt" | "evtx";
+export type DataFormat = "csv" | "ndjson" | "json" | "parquet" | "ipc" | "log" | "txt" | "evtx" | "xml";
 
 const EXTENSIONS: Record<string, DataFormat> = {
   ".csv": "csv",
@@ -50,6 +51,8 @@ const EXTENSIONS: Record<string, DataFormat> = {
   ".txt": "txt",
   // Windows event logs, read directly (schemas/evtx.ts); also found by their first bytes under any name.
   ".evtx": "evtx",
+  // Only wevtutil's XML output (`wevtutil qe <log> /f:xml`: <Event> elements), by its first bytes: other XML is no data source.
+  ".xml": "xml",
 };
 
 /** The file extensions the reader knows, e.g. `.csv`. */
@@ -179,6 +182,24 @@ function isRegularFile(file: string): boolean {
     return false;
   }
 }
+
+/**
+ * True when an `.xml` file is `wevtutil qe <log> /f:xml` output ({@link isEventXml}): its first bytes as UTF-8, or
+ * UTF-16 after its byte-order mark, a compressed file's decompressed.
+ */
+export function isEventXmlFile(file: string): boolean {
+  try {
+    const compression = compressionOf(file) ?? (isGzipMagic(headBytes(file, 2)) ? "gzip" : undefined);
+    const bytes = compression ? decompressedHead(file, compression, 4096) : headBytes(file, 4096);
+    const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe ? "utf-16le" : bytes[0] === 0xfe && bytes[1] === 0xff ? "utf-16be" : undefined;
+    return isEventXml(utf16 ? new TextDecoder(utf16).decode(bytes) : bytes.toString("utf8"));
+  } catch {
+    return false;
+  }
+}
+
+/** Largest wevtutil XML file read (one text in memory; V8's strings stop near 512 MiB). */
+const MAX_EVENT_XML_BYTES = 512 * 1024 * 1024;
 
 /** Options of `readDataFile`. */
 export interface ReadOptions {
@@ -429,7 +450,7 @@ function wideIntegersAsText(file: string, lines: boolean, options: ReadOptions):
 }
 
 /** Formats read as text, which a UTF-16 byte-order mark makes UTF-16 (read through a UTF-8 copy). */
-const TEXT_FORMATS: ReadonlySet<DataFormat> = new Set(["csv", "ndjson", "json", "log", "txt"]);
+const TEXT_FORMATS: ReadonlySet<DataFormat> = new Set(["csv", "ndjson", "json", "log", "txt", "xml"]);
 
 /** `UTF-16LE`/`UTF-16BE` when the file starts with that byte-order mark. */
 function utf16Encoding(file: string): Utf16Encoding | undefined {
@@ -623,6 +644,18 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       if (records || chunks) warn(dataWarnings.evtxLost(file, records, chunks, first ?? ""));
       if (read.badChecksums.chunks) warn(dataWarnings.evtxChecksums(file, read.badChecksums.chunks, read.badChecksums.first ?? 0));
       return read.df;
+    }
+    case "xml": {
+      if (!isEventXmlFile(file)) throw new DataFileError(msg.fileInvalid(file, format, "not wevtutil's XML output (it does not start with <Event): an .xml is read only as `wevtutil qe <log> /f:xml` writes it"));
+      if (fs.statSync(file).size > MAX_EVENT_XML_BYTES) throw new DataFileError(msg.fileInvalid(file, format, `larger than ${MAX_EVENT_XML_BYTES / 2 ** 20} MiB, read as one text: save the log itself instead (wevtutil epl <log> <file>.evtx), which is read in chunks`));
+      // The same record → row path as an .evtx file's (evtx.ts), from the XML's elements.
+      const read = readEventXml(fs.readFileSync(file, "utf8").replace(/^\uFEFF/, ""));
+      if (read.malformed) (options.warn ?? printWarning)(dataWarnings.eventXmlMalformed(file, read.malformed));
+      const records = read.events.map((e, i) => recordOf(e, i));
+      const ids = records.map((r) => Number(r.system.get("RecordId") ?? NaN));
+      // In record-id order as an .evtx file's (several logs in one output keep each record's place otherwise).
+      if (ids.every((id) => Number.isFinite(id))) records.sort((a, b) => ids[a.recordId] - ids[b.recordId]);
+      return recordsFrame(records);
     }
     case "txt": {
       if (!isWevtutilTextFile(file)) throw new DataFileError(msg.fileInvalid(file, format, "not wevtutil's text output (its first lines are not Event[0]: and   Log Name: …): a .txt is read only as `wevtutil qe <log> /f:text` writes it"));

@@ -122,6 +122,12 @@ function systemFields(event: XmlElement): Map<string, string> {
   return out;
 }
 
+/** An `<Event>` element's record: its System fields and its event fields. */
+export function recordOf(event: XmlElement, recordId: number): EvtxRecord {
+  const system = systemFields(event);
+  return { recordId, system, fields: eventFields(event, system) };
+}
+
 /** Counts of a read: what was lost, which checksums failed. */
 interface Tally {
   lostRecords: number;
@@ -163,9 +169,7 @@ function readChunk(buf: Buffer, index: number, out: EvtxRecord[], tally: Tally):
     try {
       const event = reader.record(pos + 24, pos + size - 4).find((e) => e.name === "Event");
       if (!event) throw new BinXmlError("no Event element");
-      const system = systemFields(event);
-      const fields = eventFields(event, system);
-      out.push({ recordId, system, fields });
+      out.push(recordOf(event, recordId));
     } catch (err) {
       if (!(err instanceof BinXmlError || err instanceof RangeError)) throw err;
       if (err instanceof ChunkBudgetError) {

@@ -16,6 +16,7 @@ import { QueryProvider } from "../../../src/data/queryProvider";
 import { readDataFile } from "../../../src/data/readers";
 import { normalizeEvents } from "../../../src/data/schemas/index";
 import { evtxRecords } from "../../../src/data/schemas/evtx";
+import { readEventXml } from "../../../src/data/schemas/eventXml";
 import { assertLinear } from "../../helpers/linearTime";
 import { tempTree } from "../../helpers/tmp";
 
@@ -159,6 +160,76 @@ describe("EVTX files by their bytes", () => {
     const logons = await qp.WindowsSecurity.list_host_logons({ start: new Date("2016-01-01T00:00:00Z"), end: new Date("2017-01-01T00:00:00Z") });
     assert.equal(logons.height, 1);
     assert.equal(col(logons, "TargetUserName")[0], "Administrator");
+  });
+});
+
+/** Security_short_selected.evtx's 4625 (record 319457832) as `wevtutil qe Security /f:xml` writes it. */
+const XML_4625 =
+  "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Microsoft-Windows-Security-Auditing' Guid='{54849625-5478-4994-A5BA-3E3B0328C30D}'/>" +
+  "<EventID>4625</EventID><Version>0</Version><Level>0</Level><Task>12544</Task><Opcode>0</Opcode><Keywords>0x8010000000000000</Keywords>" +
+  "<TimeCreated SystemTime='2016-06-29T15:24:36.6860000Z'/><EventRecordID>319457832</EventRecordID><Correlation/><Execution ProcessID='644' ThreadID='2764'/>" +
+  "<Channel>Security</Channel><Computer>temporal</Computer><Security/></System><EventData>" +
+  [
+    ["SubjectUserSid", "S-1-5-18"], ["SubjectUserName", "TEMPORAL$"], ["SubjectDomainName", "WORKGROUP"], ["SubjectLogonId", "0x3e7"], ["TargetUserSid", "S-1-0-0"],
+    ["TargetUserName", "Administrator"], ["TargetDomainName", "TEMPORAL"], ["Status", "0xc000006d"], ["FailureReason", "%%2313"], ["SubStatus", "0xc000006a"],
+    ["LogonType", "10"], ["LogonProcessName", "User32 "], ["AuthenticationPackageName", "Negotiate"], ["WorkstationName", "TEMPORAL"], ["TransmittedServices", "-"],
+    ["LmPackageName", "-"], ["KeyLength", "0"], ["ProcessId", "0xc38"], ["ProcessName", "C:\\Windows\\System32\\winlogon.exe"], ["IpAddress", "23.94.153.202"], ["IpPort", "60167"],
+  ]
+    .map(([k, v]) => `<Data Name='${k}'>${v}</Data>`)
+    .join("") +
+  "</EventData></Event>";
+
+describe("wevtutil qe <log> /f:xml output (the stretch of the EVTX reader: the same record model)", () => {
+  const evtx = readDataFile(fixture("Security_short_selected.evtx"));
+
+  it("an event gives the row its .evtx record gives (same columns and values)", () => {
+    const file = path.join(tempTree({ "security.xml": XML_4625 + "\r\n" }), "security.xml");
+    const { df, warnings } = read(file);
+    assert.deepEqual(warnings, []);
+    assert.equal(df.height, 1);
+    const fromXml = df.toRecords()[0] as Record<string, unknown>;
+    const fromEvtx = row(evtx, 319457832);
+    for (const [name, value] of Object.entries(fromXml)) assert.deepEqual(value, fromEvtx[name], name);
+    assert.equal(normalizeEvents(df, "logon", { warn: () => undefined }).height, 1);
+  });
+
+  it("events under a root (/e:Events), entities, UserData; a cut last event is one warning; other .xml files are no data source", () => {
+    const sysmon =
+      "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Microsoft-Windows-Sysmon'/><EventID>1</EventID>" +
+      "<TimeCreated SystemTime='2026-05-31T19:00:00.1234567Z'/><EventRecordID>7</EventRecordID><Channel>Microsoft-Windows-Sysmon/Operational</Channel><Computer>WS01</Computer></System>" +
+      "<EventData><Data Name='CommandLine'>cmd.exe /c &quot;a &amp; b&quot; &gt; &#x41;</Data><Data Name='Image'><![CDATA[C:\\x<y>.exe]]></Data></EventData></Event>";
+    const cleared =
+      "<Event><System><Provider Name='Microsoft-Windows-Eventlog'/><EventID>1102</EventID><EventRecordID>3</EventRecordID></System>" +
+      "<UserData><LogFileCleared xmlns='http://manifests.microsoft.com/win/2004/08/windows/eventlog'><SubjectUserName>alice</SubjectUserName></LogFileCleared></UserData></Event>";
+    const dir = tempTree({ "x/events.xml": `<?xml version="1.0" encoding="UTF-8"?>\n<Events>\n${sysmon}\n${cleared}\n</Events>\n${XML_4625.slice(0, 300)}`, "x/config.xml": "<configuration/>" });
+    const { df, warnings } = read(path.join(dir, "x", "events.xml"));
+    assert.deepEqual(col(df, "RecordId"), [3, 7], "record-id order");
+    assert.deepEqual(col(df, "CommandLine"), [null, 'cmd.exe /c "a & b" > A']);
+    assert.deepEqual(col(df, "Image"), [null, "C:\\x<y>.exe"]);
+    assert.deepEqual(col(df, "SubjectUserName"), ["alice", null]);
+    assert.equal(df.select(pl.col("TimeCreated").cast(pl.Utf8)).getColumn("TimeCreated").get(1), "2026-05-31 19:00:00.123456");
+    assert.equal(warnings.length, 1, warnings.join("\n"));
+    assert.match(warnings[0], /events\.xml: 1 <Event> element\(s\) of this XML could not be read/);
+    assert.throws(() => readDataFile(path.join(dir, "x", "config.xml")), { code: "data/file-invalid", message: /config\.xml.*not wevtutil's XML output/ });
+    const qp = new QueryProvider("LocalData", { dataPaths: [path.join(dir, "x")], queryPaths: [] });
+    assert.deepEqual(qp.listQueries(), ["LocalData.events"]);
+  });
+
+  it("random cuts and bytes give events or a count of malformed ones, in linear time (bare &, unclosed tags, deep nesting)", () => {
+    const two = XML_4625 + "\n" + XML_4625.replace("319457832", "319457833");
+    fc.assert(
+      fc.property(fc.nat(two.length), fc.array(fc.tuple(fc.nat(two.length - 1), fc.constantFrom("<", ">", "/", "'", '"', "&", "=", " ")), { maxLength: 8 }), (cut, edits) => {
+        const chars = [...two.slice(0, cut)];
+        for (const [at, c] of edits) if (at < chars.length) chars[at] = c;
+        const read = readEventXml(chars.join(""));
+        assert.ok(read.events.length + read.malformed <= 2 + edits.length * 2);
+      }),
+      { numRuns: 300, seed: 31 },
+    );
+    const data = (inner: string) => `<Event><System><EventID>1</EventID></System><EventData><Data Name='x'>${inner}</Data></EventData></Event>`;
+    assertLinear("readEventXml, bare &", (n) => data("&a".repeat(n / 2)), (t) => void readEventXml(t));
+    assertLinear("readEventXml, unclosed tags", (n) => "<Event>" + "<a ".repeat(n / 3), (t) => void readEventXml(t));
+    assertLinear("readEventXml, deep nesting", (n) => "<Event>" + "<a>".repeat(n / 3), (t) => void readEventXml(t));
   });
 });
 
