@@ -622,7 +622,7 @@ export const dataMessages = {
       "data/event-schema-unknown",
       `${source}: the columns fit no known ${kind} schema: they are a Get-WinEvent | Export-Csv export of Windows events (Message, Id, ProviderName, MachineName, TimeCreated…), ` +
         `whose event fields (process ids, image, user, logon type…) are only in the Message text, and whose ProcessId is the process that wrote the log, not the event's. ` +
-        `Export the events' EventData fields as columns instead: ${docs}.`,
+        `Read the .evtx file itself instead (huntlab reads it directly, each event's fields as columns), or export the events' EventData fields as columns: ${docs}.`,
     ),
   // Query loading (QueryDefinitionError).
   /** `resolved`: the QueryDefinitions.Custom entries not found, made absolute. */

@@ -161,7 +161,7 @@ export const transformMessages = {
       "transform/process-schema-unknown",
       `Cannot tell which columns describe the processes: the columns (${columns.join(", ")}) are a Get-WinEvent | Export-Csv export of Windows events, ` +
         `whose event fields (the new process's id and image, its parent's id) are only in the Message text; its ProcessId is the process that wrote the log, not a process of the event. ` +
-        `Export the events' EventData fields as columns instead: ${docs}.`,
+        `Read the .evtx file itself instead (huntlab reads it directly, each event's fields as columns), or export the events' EventData fields as columns: ${docs}.`,
     ),
   processSchemaIncomplete: (fields: readonly string[]) =>
     errorMessage("transform/process-schema-incomplete", `The process schema must name the ${fields.join(", ")} column(s).`),
