@@ -10,7 +10,7 @@ import { columnNames, columnOf, hasColumn, replaceColumns } from "../common/fram
 import { isTextType } from "../common/dtypes";
 import { printWarning } from "../common/messages";
 import { fileKind, headBytes, linkTarget } from "../common/regularFile";
-import { runSync, type ReadSteps } from "./collect";
+import { OutsideStep, runSync, type ReadSteps } from "./collect";
 import { checkTempSpace, compressionOf, decompressedHead, decompressStep, DEFAULT_MAX_DECOMPRESSED_BYTES, innerName, isGzipMagic, unsupportedCompression, type Compression } from "./compressed";
 import { readCsvSteps } from "./csv";
 import { DataFileError, dataMessages as msg, dataWarnings } from "./messages";
@@ -23,7 +23,7 @@ import { copyOfStart, truncatedLastLine } from "./truncatedLine";
 import { copyFolder, makeCopyFolder } from "./tempCopies";
 import { quoteWideIntegers, wideIntsAsText } from "./wideInts";
 import { isWinEventExport, markTimeCreatedWarned } from "./schemas/winEvent";
-import { isEvtx, readEvtx, recordOf, recordsFrame } from "./schemas/evtx";
+import { EvtxFileReader, isEvtx, recordOf, recordsFrame } from "./schemas/evtx";
 import { isEventXml, readEventXml } from "./schemas/eventXml";
 import { fileLines, isWevtutilText, MAX_DESCRIPTION_CHARS, readWevtutilText } from "./schemas/wevtutilText";
 import { transcodeUtf16, type Utf16Encoding } from "./utf16";
@@ -638,12 +638,26 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       throw new DataFileError(msg.fileInvalid(file, "log", "neither a Zeek ASCII log (no #separator header), an AWS VPC flow log (no header line of field names) nor JSON lines (or an array of objects)"));
     }
     case "evtx": {
-      const read = readEvtx(file, (detail) => new DataFileError(msg.fileInvalid(file, format, detail)));
+      const reader = new EvtxFileReader(file, (detail) => new DataFileError(msg.fileInvalid(file, format, detail)));
+      let read: ReturnType<EvtxFileReader["result"]>;
+      try {
+        // Synchronously at once; asynchronously (a query) 64 chunks (4 MiB) at a time, a turn of the event loop
+        // between them, so that Interrupt Kernel stops a large log's read.
+        yield new OutsideStep(
+          () => void reader.read(Infinity),
+          async (signal) => {
+            while (!signal?.aborted && !reader.read(64)) await new Promise((resolve) => setImmediate(resolve));
+          },
+        );
+        read = reader.result();
+      } finally {
+        reader.close();
+      }
       const warn = options.warn ?? printWarning;
       const { records, chunks, first } = read.lost;
       if (records || chunks) warn(dataWarnings.evtxLost(file, records, chunks, first ?? ""));
       if (read.badChecksums.chunks) warn(dataWarnings.evtxChecksums(file, read.badChecksums.chunks, read.badChecksums.first ?? 0));
-      return read.df;
+      return recordsFrame(read.records);
     }
     case "xml": {
       if (!isEventXmlFile(file)) throw new DataFileError(msg.fileInvalid(file, format, "not wevtutil's XML output (it does not start with <Event): an .xml is read only as `wevtutil qe <log> /f:xml` writes it"));

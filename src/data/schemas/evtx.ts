@@ -41,7 +41,7 @@ export interface EvtxRecord {
   fields: Map<string, string | null>;
 }
 
-/** What {@link readEvtx} read besides the rows: what it skipped and which checksums failed. */
+/** What a read of an EVTX file found besides the records: what it skipped and which checksums failed. */
 export interface EvtxRead {
   df: pl.DataFrame;
   /** Records that could not be read (their chunk read), and whole chunks (not `ElfChnk`, or cut): skipped. */
@@ -186,30 +186,55 @@ function readChunk(buf: Buffer, index: number, out: EvtxRecord[], tally: Tally):
 }
 
 /**
- * The events of an EVTX file, one row each in record-id order, as the frame a Get-WinEvent export gets once its
- * EventData fields are columns ({@link withEventFields}). Throws only when the file is no EVTX file (`notEvtx`, the
- * caller's error); everything else unreadable is counted in the result.
+ * The records of an EVTX file in record-id order (readDataFile makes them the frame of a Get-WinEvent export with
+ * EventData columns: {@link recordsFrame}), and what could not be read. Throws only when the file is no EVTX file
+ * (`notEvtx`, the caller's error); everything else unreadable is counted in the result.
  */
-export function readEvtx(file: string, notEvtx: (detail: string) => Error): EvtxRead {
-  const { records, lost, badChecksums } = evtxRecords(file, notEvtx);
-  return { df: recordsFrame(records), lost, badChecksums };
+export function evtxRecords(file: string, notEvtx: (detail: string) => Error): Omit<EvtxRead, "df"> & { records: EvtxRecord[] } {
+  const reader = new EvtxFileReader(file, notEvtx);
+  try {
+    while (!reader.read(Infinity));
+    return reader.result();
+  } finally {
+    reader.close();
+  }
 }
 
-/** The records of an EVTX file in record-id order, and what {@link readEvtx} reports of the read. */
-export function evtxRecords(file: string, notEvtx: (detail: string) => Error): Omit<EvtxRead, "df"> & { records: EvtxRecord[] } {
-  const fd = fs.openSync(file, "r");
-  const records: EvtxRecord[] = [];
-  const tally: Tally = { lostRecords: 0, lostChunks: 0, badChunks: 0 };
-  try {
-    const size = fs.fstatSync(fd).size;
-    const head = Buffer.alloc(HEADER_SIZE);
-    const n = fs.readSync(fd, head, 0, HEADER_SIZE, 0);
-    if (!isEvtx(head.subarray(0, n))) throw notEvtx(`not a Windows event log (EVTX): it does not start with "ElfFile"`);
-    if (n < HEADER_SIZE) throw notEvtx(`an EVTX file cut inside its 4096-byte file header (the file has ${n} bytes), so it holds no event: copy the log again`);
-    const buf = Buffer.alloc(CHUNK_SIZE);
-    const pending: number[] = []; // chunks that are no chunks, lost if a chunk follows
-    for (let at = HEADER_SIZE, index = 0; at < size; at += CHUNK_SIZE, index++) {
-      const got = fs.readSync(fd, buf, 0, CHUNK_SIZE, at);
+/**
+ * An EVTX file read a few chunks at a time ({@link read}), so that a caller can give the event loop a turn between
+ * them (Interrupt Kernel on a 1 GB Security log); {@link close} it when done or abandoned.
+ */
+export class EvtxFileReader {
+  private readonly fd: number;
+  private readonly size: number;
+  private readonly records: EvtxRecord[] = [];
+  private readonly tally: Tally = { lostRecords: 0, lostChunks: 0, badChunks: 0 };
+  private readonly buf = Buffer.alloc(CHUNK_SIZE);
+  /** Chunks that are no chunks, lost if a chunk follows. */
+  private readonly pending: number[] = [];
+  private at = HEADER_SIZE;
+  private index = 0;
+
+  /** Opens the file and checks its header: `notEvtx`'s error when it is no EVTX file or its header is cut. */
+  constructor(file: string, notEvtx: (detail: string) => Error) {
+    this.fd = fs.openSync(file, "r");
+    try {
+      this.size = fs.fstatSync(this.fd).size;
+      const head = Buffer.alloc(HEADER_SIZE);
+      const n = fs.readSync(this.fd, head, 0, HEADER_SIZE, 0);
+      if (!isEvtx(head.subarray(0, n))) throw notEvtx(`not a Windows event log (EVTX): it does not start with "ElfFile"`);
+      if (n < HEADER_SIZE) throw notEvtx(`an EVTX file cut inside its 4096-byte file header (the file has ${n} bytes), so it holds no event: copy the log again`);
+    } catch (err) {
+      this.close();
+      throw err;
+    }
+  }
+
+  /** Reads up to `chunks` more chunks; true when the file is read to its end. */
+  read(chunks: number): boolean {
+    const { buf, tally, pending } = this;
+    for (let done = 0; done < chunks && this.at < this.size; done++, this.at += CHUNK_SIZE, this.index++) {
+      const got = fs.readSync(this.fd, buf, 0, CHUNK_SIZE, this.at);
       const bytes = buf.subarray(0, got);
       if (got === CHUNK_SIZE && bytes.subarray(0, 8).equals(CHUNK_MAGIC)) {
         if (pending.length) {
@@ -217,7 +242,7 @@ export function evtxRecords(file: string, notEvtx: (detail: string) => Error): O
           tally.firstLost ??= `chunk ${pending[0]}, which does not start with "ElfChnk"`;
           pending.length = 0;
         }
-        readChunk(buf, index, records, tally);
+        readChunk(buf, this.index, this.records, tally);
         continue;
       }
       // Unused space (zeros, as Windows preallocates it) is no loss; a chunk cut short is, and so is anything that is no
@@ -225,18 +250,30 @@ export function evtxRecords(file: string, notEvtx: (detail: string) => Error): O
       if (bytes.every((b) => b === 0)) continue;
       if (got < CHUNK_SIZE && bytes.subarray(0, 8).equals(CHUNK_MAGIC)) {
         tally.lostChunks++;
-        tally.firstLost ??= `chunk ${index}, cut after ${got} bytes`;
-      } else pending.push(index);
+        tally.firstLost ??= `chunk ${this.index}, cut after ${got} bytes`;
+      } else pending.push(this.index);
     }
-  } finally {
-    fs.closeSync(fd);
+    return this.at >= this.size;
   }
-  records.sort((a, b) => a.recordId - b.recordId);
-  return {
-    records,
-    lost: { records: tally.lostRecords, chunks: tally.lostChunks, first: tally.firstLost },
-    badChecksums: { chunks: tally.badChunks, first: tally.firstBad },
-  };
+
+  /** The records read, in record-id order, and what was lost. */
+  result(): Omit<EvtxRead, "df"> & { records: EvtxRecord[] } {
+    const { records, tally } = this;
+    records.sort((a, b) => a.recordId - b.recordId);
+    return {
+      records,
+      lost: { records: tally.lostRecords, chunks: tally.lostChunks, first: tally.firstLost },
+      badChecksums: { chunks: tally.badChunks, first: tally.firstBad },
+    };
+  }
+
+  close(): void {
+    try {
+      fs.closeSync(this.fd);
+    } catch {
+      // Closed already.
+    }
+  }
 }
 
 /** `2016-07-08T18:12:51.6816406Z` → microseconds since 1970 (null when it is no such time). */

@@ -13,7 +13,8 @@ import fc from "fast-check";
 import pl from "nodejs-polars";
 import { buildProcessTree } from "../../../src/index";
 import { QueryProvider } from "../../../src/data/queryProvider";
-import { readDataFile } from "../../../src/data/readers";
+import { readDataFile, readDataFileSteps } from "../../../src/data/readers";
+import { runAsync } from "../../../src/data/collect";
 import { normalizeEvents } from "../../../src/data/schemas/index";
 import { evtxRecords } from "../../../src/data/schemas/evtx";
 import { readEventXml } from "../../../src/data/schemas/eventXml";
@@ -144,6 +145,32 @@ describe("EVTX files by their bytes", () => {
     assert.equal(readDataFile(path.join(dir, "security.log")).height, 7);
     fs.writeFileSync(path.join(dir, "x.evtx"), "TimeGenerated,Id\n");
     assert.throws(() => readDataFile(path.join(dir, "x.evtx")), { code: "data/file-invalid", message: /x\.evtx.*not a Windows event log \(EVTX\)/ });
+  });
+
+  it("Interrupt Kernel stops a large log's read between chunks: the read rejects with the reason, the file is closed", async () => {
+    const dir = tempTree({});
+    const file = path.join(dir, "big.evtx");
+    fs.writeFileSync(file, evtxFile(...Array.from({ length: 512 }, () => SHORT.subarray(4096, 4096 + 65536))));
+    // Descriptors of this process open on the file (Linux; elsewhere 0, and the check of "reading" is skipped).
+    const target = (fd: string) => {
+      try {
+        return fs.readlinkSync(`/proc/self/fd/${fd}`);
+      } catch {
+        return undefined; // closed since it was listed
+      }
+    };
+    const proc = fs.existsSync("/proc/self/fd");
+    const open = () => (proc ? fs.readdirSync("/proc/self/fd").filter((fd) => target(fd) === file).length : 0);
+    const controller = new AbortController();
+    const reason = new Error("Interrupt Kernel");
+    const running = runAsync(readDataFileSteps(file), controller.signal);
+    await new Promise((resolve) => setImmediate(resolve));
+    if (proc) assert.equal(open(), 1, "reading");
+    controller.abort(reason);
+    await assert.rejects(running, (err) => err === reason);
+    assert.equal(open(), 0, "closed");
+    // Not interrupted, the same steps read it whole.
+    assert.equal((await runAsync(readDataFileSteps(file))).height, 512 * 7);
   });
 
   it("a folder in dataPaths: the lab's queries read processes_on_host.evtx (Sysmon) and host_logons.evtx (Security)", async () => {
