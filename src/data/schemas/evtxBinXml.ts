@@ -72,11 +72,6 @@ export class ChunkReader {
     return this.resolve(this.parse(start, end, false, 0), [], 0);
   }
 
-  /** Tokens spent on the chunk's records so far. */
-  get chunkTokens(): number {
-    return this.spent + this.tokens;
-  }
-
   private fail(what: string, at: number): never {
     throw new BinXmlError(`${what} at chunk offset ${at}`);
   }
