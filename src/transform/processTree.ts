@@ -63,6 +63,9 @@ import { isObjectRecord } from "../common/json";
 import { columnNames, columnOf, columnTypes, frameOf, isDataFrame, renameAll, shadowsFrameMember } from "../common/frames";
 import { fieldNames, fieldSeries } from "../data/schemas/fields";
 import { timeCreatedWarned, winEventFields, winEventsOfKind } from "../data/schemas/winEvent";
+import { insertionStringWords } from "../data/schemas/insertionStrings";
+import { inLabLayout } from "../data/schemas/convert";
+import { PROCESS_LAYOUTS } from "../data/schemas/process";
 import { COLUMN_FIELDS, givenSchema, inferSchema, MSTICPY_SCHEMA_KEYS, PROC_SCHEMA_KEYS, PROCESS_SCHEMAS, ProcessSchemaError, renameSchemaColumns, resolveSchema, schemaColumns, type ProcSchema } from "./processTreeSchema";
 import { transformMessages as msg, transformWarnings } from "./messages";
 import { printWarning } from "../common/messages";
@@ -121,6 +124,9 @@ export function buildProcessTree(procs: pl.DataFrame, options: BuildProcessTreeO
   procs = winEventFields(wideIntsAsText(procs), { warn: options.warn ?? printWarning, source: "buildProcessTree", timeCreatedWarned: timeCreatedWarned(procs) });
   // Its process events only: a file of both logs has 4688 and Sysmon 1 rows, two layouts of the same processes (Sysmon's taken, said).
   if (!options.schema) procs = winEventsOfKind(procs, "process", { warn: options.warn ?? printWarning, source: "buildProcessTree" });
+  // EventData's %%1936… as the Message's words, as normalizeEvents writes them (a tree of a JSON or EventData export and
+  // one of the same events' Messages agree). Not in the lab's own layout: its processes show %%1936, as MSTICPy's.
+  if (!inLabLayout(procs, PROCESS_LAYOUTS)) procs = insertionStringWords(procs);
   procs = withNestedFields(procs, options.schema);
   const names = columnNames(procs);
   const schema = schemaFor(options.schema, names);

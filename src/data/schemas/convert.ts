@@ -8,7 +8,8 @@ import type { DataType } from "nodejs-polars";
 import { isTemporalType, isTextType } from "../../common/dtypes";
 import { epochUnitOfSeries, parseReadTimes, strptimeExpr } from "../timeParsing";
 import { FILETIME_UNIX_EPOCH } from "../../common/epoch";
-import type { Conversion, LabType } from "./types";
+import type { Conversion, LabLayout, LabType } from "./types";
+import { columnNames, columnOf } from "../../common/frames";
 
 /** Windows logon types by name (Microsoft's 4624 documentation; Winlogbeat's `winlog.logon.type` names). */
 export const LOGON_TYPE_NUMBERS: Readonly<Record<string, number>> = {
@@ -225,4 +226,10 @@ export function hasLabType(series: pl.Series, type: LabType): boolean {
 /** The conversion that gives a column the lab's type. */
 export function labTypeConversion(type: LabType): Conversion | undefined {
   return type === "any" ? undefined : type;
+}
+
+/** The layout whose every column the frame has, each of the lab's type; undefined when none. */
+export function inLabLayout(df: pl.DataFrame, layouts: readonly LabLayout[]): LabLayout | undefined {
+  const names = new Set(columnNames(df));
+  return layouts.find((layout) => layout.columns.every((c) => names.has(c.name) && hasLabType(columnOf(df, c.name), c.type)));
 }

@@ -15,7 +15,7 @@ import { printWarning } from "../../common/messages";
 import { quotedText } from "../../common/shownText";
 import { azureFlowLogFlows, isAzureFlowLogFrame } from "./azureFlowLog";
 import { oneFlowPerConnection } from "./connections";
-import { hasLabType } from "./convert";
+import { inLabLayout } from "./convert";
 import { fieldNames, fieldSeries, fieldSetWith, withFieldCache } from "./fields";
 import { LOGON_LAYOUTS, LOGON_SCHEMAS } from "./logon";
 import { applySchema, closeFields, filetimeFields, rankSchemas, requiredCount, requiredText, schemaRows, slashDateFields, testedRows } from "./mapping";
@@ -73,12 +73,6 @@ export function labColumnNames(kind: EventKind): string[] {
 /** The known (non-process) schemas of a kind; process schemas come from the process tree's inference. */
 export function eventSchemas(kind: Exclude<EventKind, "process">): readonly EventSchema[] {
   return kind === "logon" ? LOGON_SCHEMAS : NETWORK_SCHEMAS;
-}
-
-/** True when the frame has every column of one of the layouts, each of the lab's type. */
-function inLabLayout(df: pl.DataFrame, layouts: readonly LabLayout[]): LabLayout | undefined {
-  const names = new Set(columnNames(df));
-  return layouts.find((layout) => layout.columns.every((c) => names.has(c.name) && hasLabType(columnOf(df, c.name), c.type)));
 }
 
 /** Lab column name → its declaration, over the kind's layouts. */

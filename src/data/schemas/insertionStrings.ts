@@ -1,7 +1,7 @@
 /**
- * Windows' `%%nnnn` insertion strings: EventData (XML, raw and Sentinel exports, the docs' EventData command, a JSON
- * export's Properties) holds the code where the rendered Message has words. huntlab writes the words, so that an
- * EventData export and a Message read by winEventFields give one column.
+ * Windows' `%%nnnn` insertion strings, and 4688's integrity-level SIDs: EventData (XML, raw and Sentinel exports, the
+ * docs' EventData command, a JSON export's Properties) holds the code or SID where the rendered Message has words.
+ * huntlab writes the words, so that an EventData export and a Message read by winEventFields give one column.
  */
 import pl from "nodejs-polars";
 import { columnNames, columnOf, frameOf } from "../../common/frames";
@@ -12,7 +12,7 @@ import { fieldSeries } from "./fields";
  * The codes of the Security events huntlab reads and Windows' English words for them, as the Message renders them
  * (msobjs.dll; learn.microsoft.com's "4625(F) An account failed to log on", "4624(S) An account was successfully
  * logged on", "4688(S) A new process has been created"). `occured` is Windows' own spelling. One table: a code means
- * the same wherever it appears.
+ * the same wherever it appears (a SID is only read in MandatoryLabel, the one field here that holds SIDs).
  */
 export const INSERTION_STRINGS: Readonly<Record<string, string>> = {
   // 4625 FailureReason.
@@ -40,10 +40,20 @@ export const INSERTION_STRINGS: Readonly<Record<string, string>> = {
   "%%1936": "TokenElevationTypeDefault (1)",
   "%%1937": "TokenElevationTypeFull (2)",
   "%%1938": "TokenElevationTypeLimited (3)",
+  // 4688 MandatoryLabel: the integrity level's well-known SID (learn.microsoft.com's "Well-known SIDs"), which the
+  // Message renders as the account name Windows looks it up as, domain `Mandatory Label`.
+  "S-1-16-0": "Mandatory Label\\Untrusted Mandatory Level",
+  "S-1-16-4096": "Mandatory Label\\Low Mandatory Level",
+  "S-1-16-8192": "Mandatory Label\\Medium Mandatory Level",
+  "S-1-16-8448": "Mandatory Label\\Medium Plus Mandatory Level",
+  "S-1-16-12288": "Mandatory Label\\High Mandatory Level",
+  "S-1-16-16384": "Mandatory Label\\System Mandatory Level",
+  "S-1-16-20480": "Mandatory Label\\Protected Process Mandatory Level",
+  "S-1-16-28672": "Mandatory Label\\Secure Process Mandatory Level",
 };
 
 /** The EventData fields whose codes are written as words (other fields' `%%` text is left alone: it may be a value's own). */
-export const INSERTION_STRING_FIELDS = ["FailureReason", "ImpersonationLevel", "ElevatedToken", "VirtualAccount", "RestrictedAdminMode", "TokenElevationType"] as const;
+export const INSERTION_STRING_FIELDS = ["FailureReason", "ImpersonationLevel", "ElevatedToken", "VirtualAccount", "RestrictedAdminMode", "TokenElevationType", "MandatoryLabel"] as const;
 
 /** The JSON or struct column Sentinel's WindowsEvent table keeps the event's fields in. */
 const EVENT_DATA = "EventData";

@@ -208,6 +208,39 @@ describe("a plain Get-WinEvent | Export-Csv: failed logons (4625)", () => {
     assert.deepEqual(col(n, "RestrictedAdminMode"), ["-", "No", "%%2313x"]);
   });
 
+  it("MandatoryLabel: EventData's integrity SID and the Message's name give one column (the name, as the Message renders it); unknown SIDs as written", () => {
+    const procs = chain(2);
+    const docs = normalizeEvents(read("processes_on_host.csv", eventDataCsv(procs.map((proc) => ({ id: 4688, proc })))), "process");
+    const plainProcs = normalizeEvents(read("security.csv", plainExportCsv(procs.map((proc) => ({ id: 4688, proc })))), "process");
+    assert.deepEqual(col(docs, "MandatoryLabel"), Array(2).fill("Mandatory Label\\Medium Mandatory Level"), "as the Message renders S-1-16-8192");
+    assert.deepEqual(col(plainProcs, "MandatoryLabel"), col(docs, "MandatoryLabel"));
+    const sids = ["S-1-16-12288", "S-1-16-16384", "S-1-16-4096", "S-1-16-99999", "S-1-5-18", null];
+    const sentinel = pl.DataFrame({
+      TimeGenerated: sids.map((_, i) => new Date(Date.UTC(2026, 4, 31, 19, i))), Computer: sids.map(() => HOST), EventID: sids.map(() => 4688),
+      NewProcessId: sids.map((_, i) => `0x${(0x100 + i).toString(16)}`), ProcessId: sids.map(() => "0x4"), NewProcessName: sids.map(() => "C:\\x.exe"),
+      SubjectUserName: sids.map(() => "alice"), SubjectDomainName: sids.map(() => "CONTOSO"), MandatoryLabel: sids,
+    });
+    assert.deepEqual(col(normalizeEvents(sentinel, "process"), "MandatoryLabel"), [
+      "Mandatory Label\\High Mandatory Level", "Mandatory Label\\System Mandatory Level", "Mandatory Label\\Low Mandatory Level", "S-1-16-99999", "S-1-5-18", null,
+    ]);
+  });
+
+  it("buildProcessTree alone (no normalizeEvents): TokenElevationType and MandatoryLabel as words, as the Message export's tree; the lab's layout keeps its codes", () => {
+    const procs = chain(3);
+    const events = procs.map((proc) => ({ id: 4688 as const, proc }));
+    const fromDocs = buildProcessTree(read("processes_on_host.csv", eventDataCsv(events)), { warn: () => {} }).filter(pl.col("IsInferred").not());
+    const fromPlain = buildProcessTree(read("security.csv", plainExportCsv(events)), { warn: () => {} }).filter(pl.col("IsInferred").not());
+    assert.deepEqual(col(fromDocs, "TokenElevationType"), Array(3).fill("TokenElevationTypeLimited (3)"), "not %%1938");
+    assert.deepEqual(col(fromDocs, "MandatoryLabel"), Array(3).fill("Mandatory Label\\Medium Mandatory Level"), "not S-1-16-8192");
+    for (const c of ["TokenElevationType", "MandatoryLabel"]) assert.deepEqual(col(fromPlain, c), col(fromDocs, c), c);
+    // The lab's own layout (Account, typed TimeGenerated…), as its processes are: %%1936 as MSTICPy's notebook shows it.
+    const lab = normalizeEvents(read("processes_on_host.csv", eventDataCsv(events)), "process")
+      .withColumns(pl.lit("%%1936").alias("TokenElevationType"), pl.lit("S-1-16-12288").alias("MandatoryLabel"));
+    const labTree = buildProcessTree(lab, { warn: () => {} }).filter(pl.col("IsInferred").not());
+    assert.deepEqual([...new Set(col(labTree, "TokenElevationType"))], ["%%1936"]);
+    assert.deepEqual([...new Set(col(labTree, "MandatoryLabel"))], ["S-1-16-12288"]);
+  });
+
   it("Sentinel's WindowsEvent: FailureReason and ImpersonationLevel inside EventData (struct or JSON text) become columns, as words", () => {
     const data = [
       { TargetUserName: "bob", TargetDomainName: "CONTOSO", LogonType: "3", IpAddress: "203.0.113.45", FailureReason: "%%2313", Status: "0xc000006d" },
