@@ -195,11 +195,15 @@ export const dataWarnings = {
   /** winEventFields: `count` messages naming a field twice (a forged line), each field read from its first. */
   winEventRepeatedField: (where: string, count: number, docs: string) =>
     `${where}: ${count} message(s) name a field twice or out of its place; such a line was kept as text of the value before it (Sysmon events by their fields' fixed order per event id: a command line runs to the last line naming the field after it that the other fields follow; Security events by each field's first line), but in Security events a command line with line breaks may forge the fields written after it. Exported as columns, the EventData fields have no such ambiguity: ${docs}`,
-  /** winEventsOfKind: a plain export with both Security 4688 and Sysmon 1 process creations: the Sysmon rows used. */
-  winEventProcessLayouts: (source: string, security: number, sysmon: number, docs: string) =>
-    `${source}: the export holds both Security 4688 (${security} row(s)) and Sysmon 1 (${sysmon} row(s)) process creations, which record the same processes in two layouts ` +
-    `(4688's ProcessId is the parent's, Sysmon's the process's own) that one frame cannot hold; the Sysmon 1 rows are used (their process GUIDs link the tree) and the 4688 rows left out. ` +
-    `To use the 4688 events, export them to a file of their own: ${docs}`,
+  /**
+   * winEventsOfKind: a plain export with both Security 4688 and Sysmon 1 process creations of the same hosts: on those
+   * hosts (`leftOut`, with their 4688 row counts) the Sysmon rows are used; `kept`: the hosts without Sysmon, whose 4688 rows stay.
+   */
+  winEventProcessLayouts: (source: string, security: number, sysmon: number, leftOut: string, kept: string | undefined, docs: string) =>
+    `${source}: the export holds both Security 4688 (${security} row(s)) and Sysmon 1 (${sysmon} row(s)) process creations of the same host(s), which record the same processes in two layouts ` +
+    `(4688's ProcessId is the parent's, Sysmon's the process's own); on each host with Sysmon 1 rows those are used (their process GUIDs link the tree) and its 4688 rows left out: ${leftOut}. ` +
+    (kept ? `The 4688 rows of the hosts without Sysmon are kept (each layout mapped apart, ProcessId as its event has it): ${kept}. ` : "") +
+    `To use the left-out 4688 events, export them to a file of their own: ${docs}`,
   /** A wevtutil text export: `count` event blocks not read whole (kept as rows, nulls where unread). */
   wevtutilMalformed: (file: string, count: number, event: number, line: number) =>
     `${file}: ${count} event block(s) of wevtutil's text output could not be read whole (no numeric Event ID or no Source, or a header line that is not "  Label: value"; the first: Event[${event}] at line ${line}): ` +

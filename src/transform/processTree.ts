@@ -57,12 +57,12 @@
  *   siblings by time (MSTICPy sorts by path string, which is the same order
  *   when source_index follows time).
  */
-import type pl from "nodejs-polars";
+import pl from "nodejs-polars";
 import { closestNames, findUnknownOption } from "../common/errors";
 import { isObjectRecord } from "../common/json";
 import { columnNames, columnOf, columnTypes, frameOf, isDataFrame, renameAll, shadowsFrameMember } from "../common/frames";
 import { fieldNames, fieldSeries } from "../data/schemas/fields";
-import { timeCreatedWarned, winEventFields, winEventsOfKind } from "../data/schemas/winEvent";
+import { timeCreatedWarned, winEventFields, winEventLayoutParts, winEventsOfKind } from "../data/schemas/winEvent";
 import { insertionStringWords } from "../data/schemas/insertionStrings";
 import { inLabLayout } from "../data/schemas/convert";
 import { PROCESS_LAYOUTS } from "../data/schemas/process";
@@ -123,7 +123,13 @@ export function buildProcessTree(procs: pl.DataFrame, options: BuildProcessTreeO
   // A frame from readDataFile whose TimeCreated the reader warned about is not warned about twice.
   procs = winEventFields(wideIntsAsText(procs), { warn: options.warn ?? printWarning, source: "buildProcessTree", timeCreatedWarned: timeCreatedWarned(procs) });
   // Its process events only: a file of both logs has 4688 and Sysmon 1 rows, two layouts of the same processes (Sysmon's taken, said).
-  if (!options.schema) procs = winEventsOfKind(procs, "process", { warn: options.warn ?? printWarning, source: "buildProcessTree" });
+  if (!options.schema) {
+    procs = winEventsOfKind(procs, "process", { warn: options.warn ?? printWarning, source: "buildProcessTree" });
+    // Sysmon 1 rows of some hosts, 4688 rows of others (a WEF export): each layout's trees built apart (a tree never
+    // spans hosts), stacked, the Sysmon hosts' first.
+    const parts = winEventLayoutParts(procs);
+    if (parts.length > 1) return pl.concat(parts.map((part) => buildProcessTree(part, options)), { how: "diagonal" });
+  }
   // EventData's %%1936… as the Message's words, as normalizeEvents writes them (a tree of a JSON or EventData export and
   // one of the same events' Messages agree). Not in the lab's own layout: its processes show %%1936, as MSTICPy's.
   if (!inLabLayout(procs, PROCESS_LAYOUTS)) procs = insertionStringWords(procs);

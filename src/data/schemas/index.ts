@@ -23,7 +23,7 @@ import { NETWORK_LAYOUTS, NETWORK_SCHEMAS } from "./network";
 import { PROCESS_LAYOUTS, processEventRows, processEventSchema, processSchemaSource, type ProcessColumns } from "./process";
 import { HELPER_PREFIX, type EventKind, type EventSchema, type LabColumn, type LabLayout } from "./types";
 import { wideIntsAsText } from "../../common/wideInts";
-import { EVTX_DOCS, isWinEventExport, winEventFields, winEventsOfKind } from "./winEvent";
+import { EVTX_DOCS, isWinEventExport, winEventFields, winEventLayoutParts, winEventsOfKind } from "./winEvent";
 import { insertionStringWords } from "./insertionStrings";
 
 export type { EventKind, EventSchema, LabLayout, LabColumn, ColumnRule, Conversion, FieldRule } from "./types";
@@ -90,6 +90,8 @@ export function detectEventSchema(df: pl.DataFrame, kind: EventKind, options: No
 function detectSchema(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions): DetectedSchema {
   // Columns of 128-bit integers (JSON ids past 2^64, as pl.readJSON gives them), which nodejs-polars cannot describe, as text, as the readers make them.
   if (isDataFrame(df)) df = winEventsOfKind(winEventFields(wideIntsAsText(df), { warn: options.warn, source: options.source }), kind);
+  // Sysmon 1 rows of some hosts, 4688 rows of others: each mapped apart (normalizeEvents); Sysmon's schema is said.
+  if (isDataFrame(df) && kind === "process") df = winEventLayoutParts(df)[0];
   // An Azure NSG/VNet flow log file: its flow tuples unpacked, one row each.
   if (kind === "networkFlow" && isDataFrame(df) && isAzureFlowLogFrame(df)) df = azureFlowLogFlows(df, { source: options.source ?? "detectEventSchema", warn: () => undefined });
   const lab = inLabLayout(df, labLayouts(kind));
@@ -142,6 +144,18 @@ function flattenProcessFields(df: pl.DataFrame, schema: ProcessColumns): pl.Data
   return added.length ? frameOf([...columnNames(df).map((n) => columnOf(df, n)), ...added]) : df;
 }
 
+/** Column holding each row's index while the parts of {@link inRowOrder} are mapped. */
+const ROW_INDEX = `${HELPER_PREFIX}row`;
+
+/**
+ * `map` applied to each layout's rows of `df` ({@link winEventLayoutParts}) on its own, the results stacked (a column
+ * one lacks is null in the other's rows) in `df`'s row order.
+ */
+function inRowOrder(df: pl.DataFrame, map: (part: pl.DataFrame) => pl.DataFrame): pl.DataFrame {
+  const mapped = winEventLayoutParts(df.withRowIndex(ROW_INDEX)).map(map);
+  return pl.concat(mapped, { how: "diagonal" }).sort(ROW_INDEX).drop(ROW_INDEX);
+}
+
 /**
  * The frame with the lab's columns for `kind` added (original columns kept),
  * when its columns match a known schema of that kind; unchanged when it already
@@ -158,6 +172,8 @@ function normalize(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions)
   if (isDataFrame(df)) {
     const file = options.file ?? options.source;
     df = winEventsOfKind(winEventFields(wideIntsAsText(df), { warn: options.warn, source: file }), kind, { warn: options.warn ?? printWarning, source: options.source, file });
+    // Sysmon 1 rows of some hosts, Security 4688 rows of others (a WEF export): each layout mapped apart, in the rows' order.
+    if (kind === "process" && winEventLayoutParts(df).length > 1) return inRowOrder(df, (part) => normalize(part, kind, options));
   }
   if (kind === "networkFlow" && isDataFrame(df) && isAzureFlowLogFrame(df)) df = azureFlowLogFlows(df, { source: options.source ?? "normalizeEvents", warn: options.warn ?? printWarning });
   const layouts = labLayouts(kind);

@@ -9,6 +9,7 @@
 import pl from "nodejs-polars";
 import { columnNames, columnOf, frameHeight, frameOf, withPlainNames } from "../../common/frames";
 import { printWarning } from "../../common/messages";
+import { quotedText } from "../../common/shownText";
 import { dataWarnings } from "../messages";
 import { isTextType } from "../../common/dtypes";
 import { parseTimeSeries, strptimeExpr } from "../timeParsing";
@@ -567,30 +568,79 @@ function unmappedEvents(providers: readonly unknown[], ids: readonly unknown[]):
  * (a time window or a file without such events gives no rows, not "no schema"). Other frames come back unchanged.
  */
 export function winEventsOfKind(df: pl.DataFrame, kind: EventKind, options: WinEventsOfKindOptions = {}): pl.DataFrame {
-  let events = KIND_EVENTS[kind];
+  const events = KIND_EVENTS[kind];
   const names = columnNames(df);
   if (!isWinEventExport(names) || !names.includes("EventID")) return df;
   const providers = columnOf(df, "ProviderName").toArray() as unknown[];
   const ids = columnOf(df, "Id").toArray() as unknown[];
   const source = options.source ?? "normalizeEvents";
-  if (kind === "process") {
-    // Security 4688 and Sysmon 1 record the same process creations in two layouts (4688's ProcessId is the parent's,
-    // Sysmon's the process's own): one frame maps one layout, so Sysmon's (GUIDs link its tree) is taken.
-    const count = (provider: string, id: number) => providers.filter((p, i) => p === provider && Number(ids[i]) === id).length;
-    const security = count(SECURITY, 4688), sysmon = count(SYSMON, 1);
-    if (security && sysmon) {
-      events = [[SYSMON, 1]];
-      options.warn?.(dataWarnings.winEventProcessLayouts(source, security, sysmon, EVTX_DOCS));
-    }
-  }
+  // Security 4688 and Sysmon 1 record the same process creations in two layouts (4688's ProcessId is the parent's,
+  // Sysmon's the process's own): on a host with Sysmon 1 rows, Sysmon's are taken (GUIDs link its tree); the 4688 rows
+  // of hosts without Sysmon stay (a WEF or multi-host export), and {@link winEventLayoutParts} maps each layout apart.
+  const dropped = kind === "process" ? securityRowsOfSysmonHosts(df, providers, ids, options.warn, source) : undefined;
   const unmapped = options.warn && unmappedEvents(providers, ids);
   if (unmapped) options.warn!(dataWarnings.winEventsUnmapped(options.file ?? source, unmapped.count, unmapped.list));
-  const ofKind = withPlainNames(df, (plain, nameOf) => {
-    const ids = pl.col(nameOf("Id")).cast(pl.Float64, false);
-    return plain.filter(events.map(([provider, id]) => pl.col(nameOf("ProviderName")).eq(pl.lit(provider)).and(ids.eq(pl.lit(id)))).reduce((a, b) => a.or(b)));
-  });
-  if (frameHeight(ofKind)) return withoutOtherEventsFields(ofKind, events);
+  const ofKind = ofEvents(df, events, dropped);
+  // The kind's events left (not 4688 when every host has Sysmon): the others' all-null columns go, as other kinds' do.
+  const left = dropped ? events.filter(([provider, id]) => providers.some((p, i) => p === provider && Number(ids[i]) === id && !dropped[i])) : events;
+  if (frameHeight(ofKind)) return withoutOtherEventsFields(ofKind, left);
   const fields = eventFields(events[0]);
   const missing = fields.filter((f) => !names.includes(f));
   return frameOf([...names.map((n) => columnOf(ofKind, n)), ...missing.map((f) => pl.Series(f, [], pl.Utf8))]);
+}
+
+/** The rows of `events` (provider and id), without the rows `dropped` marks. */
+function ofEvents(df: pl.DataFrame, events: readonly (readonly [string, number])[], dropped?: readonly boolean[]): pl.DataFrame {
+  return withPlainNames(df, (plain, nameOf) => {
+    const ids = pl.col(nameOf("Id")).cast(pl.Float64, false);
+    const wanted = events.map(([provider, id]) => pl.col(nameOf("ProviderName")).eq(pl.lit(provider)).and(ids.eq(pl.lit(id)))).reduce((a, b) => a.or(b));
+    if (!dropped) return plain.filter(wanted);
+    // The plain names are col_<n>: `dropped` cannot meet one of them.
+    return plain.withColumn(pl.Series("dropped", dropped, pl.Bool)).filter(wanted.and(pl.col("dropped").not())).drop("dropped");
+  });
+}
+
+/** How many hosts a warning names before `…`. */
+const LISTED_HOSTS = 8;
+
+/** `WS01 (3), WS02 (1)`: hosts and their row counts, most rows first, cut after {@link LISTED_HOSTS}. */
+function hostList(counts: ReadonlyMap<string, number>): string {
+  const sorted = [...counts].sort((a, b) => b[1] - a[1]);
+  const named = sorted.slice(0, LISTED_HOSTS).map(([host, n]) => `${host === "" ? "(no host)" : quotedText(host, 60)} (${n})`);
+  const more = sorted.length - LISTED_HOSTS;
+  return named.join(", ") + (more > 0 ? `, and ${more} more host(s)` : "");
+}
+
+/**
+ * Per row, whether it is a Security 4688 of a host (MachineName) that has Sysmon 1 rows too: those are left out, with
+ * one warning naming those hosts and the hosts whose 4688 rows are kept. Undefined when no row is left out.
+ */
+function securityRowsOfSysmonHosts(df: pl.DataFrame, providers: readonly unknown[], ids: readonly unknown[], warn: ((message: string) => void) | undefined, source: string): boolean[] | undefined {
+  const hosts = (columnOf(df, "MachineName").toArray() as unknown[]).map((h) => (h === null || h === undefined ? "" : String(h)));
+  const sysmon = new Map<string, number>(), security = new Map<string, number>();
+  providers.forEach((p, i) => {
+    const counts = p === SYSMON && Number(ids[i]) === 1 ? sysmon : p === SECURITY && Number(ids[i]) === 4688 ? security : undefined;
+    counts?.set(hosts[i], (counts.get(hosts[i]) ?? 0) + 1);
+  });
+  const leftOut = new Map([...security].filter(([host]) => sysmon.has(host)));
+  if (!leftOut.size) return undefined;
+  const kept = new Map([...security].filter(([host]) => !sysmon.has(host)));
+  const count = (m: ReadonlyMap<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+  warn?.(dataWarnings.winEventProcessLayouts(source, count(leftOut), count(new Map([...sysmon].filter(([host]) => leftOut.has(host)))), hostList(leftOut), kept.size ? hostList(kept) : undefined, EVTX_DOCS));
+  return providers.map((p, i) => p === SECURITY && Number(ids[i]) === 4688 && leftOut.has(hosts[i]));
+}
+
+/**
+ * A process frame of {@link winEventsOfKind} split by layout: its Sysmon 1 rows and its Security 4688 rows (the hosts
+ * without Sysmon), each without the other's columns, when it holds both; else the frame alone. Each part is mapped
+ * (or its tree built) on its own: one frame cannot hold both layouts.
+ */
+export function winEventLayoutParts(df: pl.DataFrame): pl.DataFrame[] {
+  const names = columnNames(df);
+  if (!isWinEventExport(names) || !names.includes("EventID")) return [df];
+  const providers = columnOf(df, "ProviderName").toArray() as unknown[];
+  const ids = columnOf(df, "Id").toArray() as unknown[];
+  const has = (provider: string, id: number) => providers.some((p, i) => p === provider && Number(ids[i]) === id);
+  if (!has(SYSMON, 1) || !has(SECURITY, 4688)) return [df];
+  return KIND_EVENTS.process.map((event) => withoutOtherEventsFields(ofEvents(df, [event]), [event])).reverse();
 }

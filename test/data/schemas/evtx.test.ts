@@ -362,6 +362,64 @@ describe("a plain export of both logs (Get-WinEvent -LogName Security,Microsoft-
   });
 });
 
+describe("a multi-host export of both logs (collected centrally, WEF forwarded events): the 4688-or-Sysmon choice per host", () => {
+  // WS01 runs Sysmon (its processes in 4688 and Sysmon 1), WS02 and a host without a name do not (4688 only).
+  const ws01 = chain(3);
+  const ws02 = chain(2).map((p) => ({ ...p, pid: p.pid + 0x100, ppid: p.ppid + 0x100 }));
+  const events: Event[] = [
+    ...ws01.map((proc) => ({ id: 4688 as const, proc })),
+    ws02.map((proc) => ({ id: 4688 as const, proc }))[0],
+    ...ws01.map((proc) => ({ id: 1 as const, proc })),
+    ws02.map((proc) => ({ id: 4688 as const, proc }))[1],
+    { id: 4688, proc: { ...ws02[0], pid: 0x2000 } },
+  ];
+  const hostOf = (i: number) => (i === 3 || i === 7 ? "WS02.contoso.local" : i === 8 ? null : HOST);
+  const wef = () =>
+    read("forwarded.csv", plainExportCsv(events)).withColumns(
+      pl.Series("MachineName", events.map((_, i) => hostOf(i)), pl.Utf8),
+    );
+
+  it("normalizeEvents: WS01's Sysmon 1 rows and the other hosts' 4688 rows, each with the lab's columns, in the file's order; one warning names the hosts", () => {
+    const warnings: string[] = [];
+    const n = normalizeEvents(wef(), "process", { source: "forwarded.csv", warn: (m) => warnings.push(m) });
+    assert.deepEqual(col(n, "EventID"), [4688, 1, 1, 1, 4688, 4688], "WS02's 4688 rows are not lost");
+    assert.deepEqual(col(n, "Computer"), ["WS02.contoso.local", HOST, HOST, HOST, "WS02.contoso.local", null]);
+    assert.deepEqual(col(n, "NewProcessName"), [ws02[0].image, ...ws01.map((p) => p.image), ws02[1].image, ws02[0].image]);
+    assert.deepEqual(col(n, "ParentProcessName"), [ws02[0].pimage, ...ws01.map((p) => p.pimage), ws02[1].pimage, ws02[0].pimage]);
+    assert.deepEqual(col(n, "Account"), Array(6).fill("CONTOSO\\alice"));
+    // Each event's own ProcessId: 4688's is the creator's, Sysmon's the process's own (NewProcessId is 4688's only).
+    assert.deepEqual(col(n, "ProcessId"), ["0x" + ws02[0].ppid.toString(16), ...ws01.map((p) => String(p.pid)), "0x" + ws02[1].ppid.toString(16), "0x" + ws02[0].ppid.toString(16)]);
+    assert.deepEqual(col(n, "NewProcessId"), ["0x" + ws02[0].pid.toString(16), null, null, null, "0x" + ws02[1].pid.toString(16), "0x2000"]);
+    assert.equal(warnings.length, 1, warnings.join("\n"));
+    assert.match(warnings[0], /^forwarded\.csv: the export holds both Security 4688 \(3 row\(s\)\) and Sysmon 1 \(3 row\(s\)\) process creations of the same host\(s\)/);
+    assert.match(warnings[0], /its 4688 rows left out: "WS01\.contoso\.local" \(3\)\. The 4688 rows of the hosts without Sysmon are kept .*: "WS02\.contoso\.local" \(2\), \(no host\) \(1\)\./);
+    assert.equal(detectEventSchema(wef(), "process").name, "Sysmon 1");
+  });
+
+  it("buildProcessTree: WS01's tree from Sysmon, WS02's from 4688, each with its parent chain", () => {
+    const warnings: string[] = [];
+    const tree = buildProcessTree(wef(), { warn: (m) => warnings.push(m) });
+    const real = tree.filter(pl.col("IsInferred").not());
+    assert.equal(real.height, 6);
+    const sysmon = real.filter(pl.col("EventID").eq(1)), security = real.filter(pl.col("EventID").eq(4688));
+    assert.deepEqual(col(sysmon, "ProcessId").map(String), ws01.map((p) => String(p.pid)));
+    assert.equal(sysmon.filter(pl.col("parent_key").isNull()).height, 0, "each Sysmon process has its parent");
+    const ws02Tree = security.filter(pl.col("Computer").eq(pl.lit("WS02.contoso.local")));
+    assert.deepEqual(col(ws02Tree, "NewProcessId"), ws02.map((p) => "0x" + p.pid.toString(16)));
+    const parents = parentImages(tree, "NewProcessId", "NewProcessName");
+    assert.equal(parents.get("0x" + ws02[1].pid.toString(16)), ws02[0].image, "WS02's child under its parent");
+    assert.equal(new Set(col(tree, "proc_key")).size, tree.height, "no process key shared between the hosts' trees");
+    assert.equal(warnings.filter((w) => /Security 4688/.test(w)).length, 1, warnings.join("\n"));
+  });
+
+  it("a file whose hosts each have one log only: no row left out, no warning", () => {
+    const warnings: string[] = [];
+    const oneEach = () => read("f.csv", plainExportCsv(events.slice(3))).withColumns(pl.Series("MachineName", events.slice(3).map((_, i) => (i === 0 || i === 4 || i === 5 ? "WS02" : HOST)), pl.Utf8));
+    assert.equal(normalizeEvents(oneEach(), "process", { warn: (m) => warnings.push(m) }).height, 6);
+    assert.deepEqual(warnings, []);
+  });
+});
+
 describe("buildProcessTree: one process id for most of a host's processes", () => {
   // A hunter following the close-name hints on a Get-WinEvent export: MDE's names added, the export's ProcessId (the log writer's, 4) kept.
   const mde = (pids: (i: number) => string) =>
