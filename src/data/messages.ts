@@ -221,6 +221,10 @@ export const dataWarnings = {
   /** An EVTX file: chunks whose CRC32 checksums do not match their bytes; read anyway. */
   evtxChecksums: (file: string, chunks: number, first: number) =>
     `${file}: ${chunks} chunk(s) of this EVTX file fail their checksum (the first: chunk ${first}), so their bytes changed after Windows wrote them (a dirty copy, or tampering); their records were read all the same`,
+  /** An Event Viewer export (Save All Events As… CSV or tab-delimited text) without a Computer column: the hosts are unknown. */
+  eventViewerNoComputer: (file: string, docs: string) =>
+    `${file}: an Event Viewer export without a Computer column: its events' host is unknown (Computer is null, a host_name filter finds none of them). ` +
+    `Add the column in Event Viewer (View → Add/Remove Columns → Computer) before saving, or export with Get-WinEvent: ${docs}`,
   /** winEventsOfKind: `count` rows of events that no lab query maps, listed by provider and id. */
   winEventsUnmapped: (file: string, count: number, list: string) =>
     `${file}: ${count} row(s) of events no lab query maps are left out of every query of it: ${list}. ` +

@@ -26,6 +26,7 @@ import { isWinEventExport, markTimeCreatedWarned } from "./schemas/winEvent";
 import { EvtxFileReader, isEvtx, recordOf, recordsFrame } from "./schemas/evtx";
 import { isEventXml, readEventXml } from "./schemas/eventXml";
 import { fileLines, isWevtutilText, MAX_DESCRIPTION_CHARS, readWevtutilText } from "./schemas/wevtutilText";
+import { eventViewerFrame, isEventViewerExport } from "./schemas/eventViewer";
 import { transcodeUtf16, type Utf16Encoding } from "./utf16";
 
 /**
@@ -151,15 +152,17 @@ function logFormatOfHead(bytes: Buffer): "zeek" | "vpcflow" | "ndjson" | "json" 
 }
 
 /**
- * True when a `.txt` file is `wevtutil qe <log> /f:text` output ({@link isWevtutilText}): its first bytes as UTF-8, or
- * UTF-16 after its byte-order mark (PowerShell 5.1's `>`), a compressed file's decompressed.
+ * True when a `.txt` file is `wevtutil qe <log> /f:text` output ({@link isWevtutilText}), or with `eventViewer` also
+ * Event Viewer's tab-delimited text ({@link isEventViewerHeader}): its first bytes as UTF-8, or UTF-16 after its
+ * byte-order mark (PowerShell 5.1's `>`), a compressed file's decompressed.
  */
-export function isWevtutilTextFile(file: string): boolean {
+export function isWevtutilTextFile(file: string, eventViewer = false): boolean {
   try {
     const compression = compressionOf(file) ?? (isGzipMagic(headBytes(file, 2)) ? "gzip" : undefined);
     const bytes = compression ? decompressedHead(file, compression, 4096) : headBytes(file, 4096);
     const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe ? "utf-16le" : bytes[0] === 0xfe && bytes[1] === 0xff ? "utf-16be" : undefined;
-    return isWevtutilText(utf16 ? new TextDecoder(utf16).decode(bytes) : bytes.toString("utf8"));
+    const text = utf16 ? new TextDecoder(utf16).decode(bytes) : bytes.toString("utf8");
+    return isWevtutilText(text) || (eventViewer && isEventViewerHeader(text));
   } catch {
     return false;
   }
@@ -273,8 +276,10 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
   // PowerShell 5's `>` and Out-File write UTF-16, which polars would read as UTF-8 (every other byte a NUL): read as a UTF-8 copy.
   if (encoding) return yield* readUtf16Steps(file, format, encoding, options);
   let df: pl.DataFrame;
+  // Event Viewer's "Text (Tab delimited)" is delimited text as a .csv is (its tab sniffed from the header line).
+  const read = format === "txt" && isEventViewerHeader(readHead(file, 4096)) ? "csv" : format;
   try {
-    df = yield* readByFormat(file, format, options);
+    df = yield* readByFormat(file, read, options);
   } catch (err) {
     if (err instanceof DataFileError) throw err;
     // JSON lines only: a JSON array spans lines, and a Zeek ASCII log is no JSON at all.
@@ -307,7 +312,7 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
   }
   // Integers beyond Int64 (read as Int128 from CSV and JSON) as text: JavaScript cannot read that type.
   df = wideIntsAsText(df);
-  if ((format === "ndjson" || format === "json" || format === "log" || format === "txt") && options.parseTimes !== false) {
+  if ((read === "ndjson" || read === "json" || read === "log" || read === "txt") && options.parseTimes !== false) {
     const text = df;
     const parsed = parseTimeColumns(df, { dayFirst: options.dayFirst });
     df = parsed.frame;
@@ -329,7 +334,7 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
   }
   // A Get-WinEvent export's TimeCreated still text after the time parsing: its slash dates were warned about (if it
   // holds any), and winEventFields (buildProcessTree) does not warn again on this frame.
-  const parsedTimes = options.parseTimes !== false && !options.dayFirst && TEXT_FORMATS.has(format);
+  const parsedTimes = options.parseTimes !== false && !options.dayFirst && TEXT_FORMATS.has(read);
   if (parsedTimes && hasColumn(df, "TimeCreated") && isTextType(columnOf(df, "TimeCreated").dtype) && isWinEventExport(columnNames(df))) markTimeCreatedWarned(df);
   return df;
 }
@@ -581,19 +586,37 @@ function blankText(file: string): boolean {
   return fs.statSync(file).size <= 1 << 16 && fs.readFileSync(file, "utf8").replace(/^\uFEFF/, "").trim() === "";
 }
 
+/** True when a `.txt` file's first line is an Event Viewer tab-delimited header (`Level\tDate and Time\tSource\tEvent ID…`). */
+function isEventViewerHeader(head: string): boolean {
+  const names = head.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0].split("\t");
+  return isEventViewerExport([...names, `column_${names.length}`]);
+}
+
+/** An Event Viewer export ({@link isEventViewerExport}) in a Get-WinEvent export's columns, said when it names no host; other frames unchanged. */
+function fromEventViewer(file: string, df: pl.DataFrame, options: ReadOptions): pl.DataFrame {
+  if (!isEventViewerExport(columnNames(df))) return df;
+  const read = eventViewerFrame(df);
+  if (read.noComputer && read.df.height) (options.warn ?? printWarning)(dataWarnings.eventViewerNoComputer(file, EVTX_DOCS));
+  return read.df;
+}
+
 function* readByFormat(file: string, format: DataFormat, options: ReadOptions): ReadSteps<pl.DataFrame> {
   switch (format) {
     case "csv":
       // Times are parsed in the same read (csv.ts).
-      return yield* readCsvSteps(file, {
-        inferSchemaLength: options.inferSchemaLength ?? 10_000,
-        // `.csv`: the separator is sniffed from the header (`;` exports are common).
-        sep: path.extname(file).toLowerCase() === ".tsv" ? "\t" : undefined,
-        parseTimes: options.parseTimes,
-        dayFirst: options.dayFirst,
-        warn: options.warn,
-        tempFolder: options.tempFolder,
-      });
+      return fromEventViewer(
+        file,
+        yield* readCsvSteps(file, {
+          inferSchemaLength: options.inferSchemaLength ?? 10_000,
+          // `.csv`: the separator is sniffed from the header (`;` exports are common).
+          sep: path.extname(file).toLowerCase() === ".tsv" ? "\t" : undefined,
+          parseTimes: options.parseTimes,
+          dayFirst: options.dayFirst,
+          warn: options.warn,
+          tempFolder: options.tempFolder,
+        }),
+        options,
+      );
     case "ndjson":
       if (blankText(file)) return pl.DataFrame();
       {
@@ -672,7 +695,7 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       return recordsFrame(records);
     }
     case "txt": {
-      if (!isWevtutilTextFile(file)) throw new DataFileError(msg.fileInvalid(file, format, "not wevtutil's text output (its first lines are not Event[0]: and   Log Name: …): a .txt is read only as `wevtutil qe <log> /f:text` writes it"));
+      if (!isWevtutilTextFile(file)) throw new DataFileError(msg.fileInvalid(file, format, "not wevtutil's text output (its first lines are not Event[0]: and   Log Name: …) nor Event Viewer's tab-delimited text (its first line is not Level or Keywords, Date and Time, Source, Event ID… separated by tabs): a .txt is read only as `wevtutil qe <log> /f:text` or Event Viewer's \"Save All Events As… Text (Tab delimited)\" writes it"));
       // One pass over the lines (wevtutilText.ts), into a Get-WinEvent export's columns: winEventFields reads it next.
       const read = readWevtutilText(fileLines(file));
       const warn = options.warn ?? printWarning;

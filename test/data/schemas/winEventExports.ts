@@ -205,3 +205,34 @@ export function plainExportCsv(events: readonly Event[], message?: (e: Event, i:
   });
   return csv(PLAIN_HEAD, rows);
 }
+
+/** Options of {@link eventViewerExport}. */
+export interface EventViewerExportOptions {
+  /** `,` (Save All Events As… CSV) or a tab (Text (Tab delimited)). Default `,`. */
+  sep?: "," | "\t";
+  /** The view's first column: `Keywords` in the Security log's view, `Level` elsewhere. Default `Level`. */
+  first?: "Level" | "Keywords";
+  /** With the Computer column added to the view (View → Add/Remove Columns). Default false. */
+  computer?: boolean;
+  /** The Date and Time as the exporting machine writes it. Default en-US local (UTC-4), as {@link plainExportCsv}. */
+  time?: (d: Date) => string;
+}
+
+/**
+ * Event Viewer's "Save All Events As…" CSV or tab-delimited text of the events: a header of the view's columns, each
+ * row one more field (the Message, quoted, multi-line) without a header name; Source is the provider's display name.
+ */
+export function eventViewerExport(events: readonly Event[], options: EventViewerExportOptions = {}): string {
+  const sep = options.sep ?? ",";
+  const head = [options.first ?? "Level", "Date and Time", "Source", "Event ID", "Task Category", ...(options.computer ? ["Computer"] : [])];
+  // Event Viewer quotes only the Message (and a value holding the separator or a quote).
+  const field = (v: string) => (v.includes(sep) || v.includes('"') || v.includes("\n") ? '"' + v.replace(/"/g, '""') + '"' : v);
+  const rows = events.map((e, i) => {
+    const d = timeOf(i);
+    const level = options.first === "Keywords" ? (e.id === 4625 ? "Audit Failure" : "Audit Success") : "Information";
+    const source = isSysmon(e) ? "Sysmon" : "Microsoft Windows security auditing.";
+    const task = isSysmon(e) ? (e.id === 1 ? "Process Create (rule: ProcessCreate)" : "Network connection detected (rule: NetworkConnect)") : e.id === 4688 ? "Process Creation" : "Logon";
+    return [level, (options.time ?? usLocal)(d), source, String(e.id), task, ...(options.computer ? [HOST] : []), messageOf(e, d)].map(field).join(sep);
+  });
+  return [head.join(sep), ...rows].join(CRLF) + CRLF;
+}
