@@ -60,3 +60,19 @@ export function tslabKernelModule(): unknown {
 export function inTslabKernel(): boolean {
   return tslabKernelModule() !== undefined;
 }
+
+/** Each tslab cell execution's writer → its number ({@link cellRun}). */
+const cellRuns = new WeakMap<object, number>();
+let cellRunCount = 0;
+
+/**
+ * The number of the tslab cell execution running now (tslab passes each execute request its own display writer,
+ * `lastWriteDisplayData`), or undefined outside tslab (Deno's kernel tells no cell apart; a script has none).
+ */
+export function cellRun(): number | undefined {
+  const writer = (tslabKernelModule() as { lastWriteDisplayData?: object } | undefined)?.lastWriteDisplayData;
+  if (!writer) return undefined;
+  let run = cellRuns.get(writer);
+  if (run === undefined) cellRuns.set(writer, (run = ++cellRunCount));
+  return run;
+}

@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import fs from "node:fs";
+import Module from "node:module";
 import path from "node:path";
 import { describe, it } from "node:test";
 import pl from "nodejs-polars";
@@ -527,6 +528,43 @@ ${source("logons", "logon", "security.csv")}${source("processes", "process", "se
     // A new provider (the connect cell run again) says it once more.
     await make().Evtx.processes();
     assert.equal(unmapped().length, 4);
+  });
+
+  it("in tslab, a file's warning is said once per cell execution: the queries of one cell say it once, a cell run again (its output replaced) or another cell says it again", async () => {
+    const text = plainExportCsv([...procs.map((proc) => ({ id: 4688 as const, proc })), ...logons.map((logon) => ({ id: 4624 as const, logon }))]).replace(',"4624","2",', ',"4634","2",');
+    const dir = tempTree({
+      "q/evtx.yaml": `metadata: {version: 1, description: evtx, data_environments: [LocalData], data_families: [Evtx]}\nsources:\n${source("logons", "logon", "security.csv")}${source("processes", "process", "security.csv")}`,
+      "d/security.csv": text,
+      // A fake tslab kernel module: tslab gives each execute request its own display writer.
+      "node_modules/tslab/dist/jupyter.js": "",
+    });
+    const kernelFile = path.join(dir, "node_modules", "tslab", "dist", "jupyter.js");
+    const kernel = new Module(kernelFile);
+    kernel.filename = kernelFile;
+    kernel.loaded = true;
+    const newCell = () => (kernel.exports = { lastWriteDisplayData: () => {} });
+    newCell();
+    require.cache[kernelFile] = kernel;
+    try {
+      const warnings: string[] = [];
+      const p = new QueryProvider("LocalData", { dataPaths: [path.join(dir, "d")], queryPaths: [path.join(dir, "q")], readOptions: { warn: (m) => warnings.push(m) } }) as unknown as Record<string, Record<string, () => Promise<pl.DataFrame>>>;
+      const unmapped = () => warnings.filter((w) => /no lab query maps/.test(w)).length;
+      // One cell: both queries of the file.
+      await p.Evtx.logons();
+      await p.Evtx.processes();
+      assert.equal(unmapped(), 1);
+      // The cell run again: its new output says it again, once.
+      newCell();
+      await p.Evtx.logons();
+      await p.Evtx.processes();
+      assert.equal(unmapped(), 2);
+      // Another cell reading the file.
+      newCell();
+      await p.Evtx.processes();
+      assert.equal(unmapped(), 3);
+    } finally {
+      delete require.cache[kernelFile];
+    }
   });
 
   it("one Security log as logons and as processes: each query gets only its own events", async () => {
