@@ -135,7 +135,7 @@ export function buildProcessTree(procs: pl.DataFrame, options: BuildProcessTreeO
   if (!inLabLayout(procs, PROCESS_LAYOUTS)) procs = insertionStringWords(procs);
   procs = withNestedFields(procs, options.schema);
   const names = columnNames(procs);
-  const schema = schemaFor(options.schema, names);
+  const schema = withoutEmptyParentName(schemaFor(options.schema, names), procs);
   // Columns the build cannot take under their own names: those that shadow a member of polars' frame proxy
   // (`height`, `filter`, `columns`…, which the steps call) or an internal name, and a column the schema reads
   // that is named like an output column (osquery's `path` is the image). They go in under plain names.
@@ -271,6 +271,17 @@ function checkWrittenSchema(schema: Partial<ProcSchema> | undefined, columns: re
   if (!absent.length) return;
   const names = absent.map((f) => schema[f] as string);
   throw new ProcessSchemaError(msg.processColumnsMissing(names, schema.name ?? "custom", columns, absent.map((f, i) => ({ field: f, close: closestNames(names[i], columns) }))));
+}
+
+/**
+ * The schema without its parent name column when that column is null in every row (Windows Server 2012 R2's and
+ * older 4688 have no Creator Process Name: the Message path gives a null ParentProcessName): matched by id and time,
+ * as without the column. A null name would otherwise stand for "unknown" and no parent's image would match it.
+ */
+function withoutEmptyParentName(schema: ProcSchema, procs: pl.DataFrame): ProcSchema {
+  const column = schema.parentName;
+  if (!column || !columnNames(procs).includes(column) || columnOf(procs, column).nullCount() < procs.height || !procs.height) return schema;
+  return { ...schema, parentName: undefined };
 }
 
 /** The schema `buildProcessTree` would use for `procs` (inferred unless given). */

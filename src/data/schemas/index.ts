@@ -9,7 +9,7 @@
  * process.ts; docs/schemas.md lists them.
  */
 import pl from "nodejs-polars";
-import { columnNames, columnOf, frameOf, isDataFrame } from "../../common/frames";
+import { columnNames, columnOf, frameHeight, frameOf, isDataFrame } from "../../common/frames";
 import { DataColumnError, dataMessages as msg, dataWarnings } from "../messages";
 import { printWarning } from "../../common/messages";
 import { quotedText } from "../../common/shownText";
@@ -144,6 +144,14 @@ function flattenProcessFields(df: pl.DataFrame, schema: ProcessColumns): pl.Data
   return added.length ? frameOf([...columnNames(df).map((n) => columnOf(df, n)), ...added]) : df;
 }
 
+/** `df` with the optional columns of `process` it lacks (top-level names only) added as null text. */
+function withOptionalColumns(df: pl.DataFrame, process: ProcessColumns): pl.DataFrame {
+  const names = columnNames(df);
+  const fields = new Set(fieldNames(df));
+  const missing = [process.cmdLine, process.userName, process.hostName, process.parentName].filter((c): c is string => !!c && !fields.has(c) && !c.includes("."));
+  return missing.length ? frameOf([...names.map((n) => columnOf(df, n)), ...missing.map((c) => pl.Series(c, new Array<null>(frameHeight(df)).fill(null), pl.Utf8))]) : df;
+}
+
 /** Column holding each row's index while the parts of {@link inRowOrder} are mapped. */
 const ROW_INDEX = `${HELPER_PREFIX}row`;
 
@@ -183,6 +191,9 @@ function normalize(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions)
   // Not in a frame already in the lab's layout: the lab's own data (its processes' %%1936) stays as MSTICPy shows it.
   if (isDataFrame(df)) df = insertionStringWords(df);
   const { schema, process } = chooseSchema(df, kind, options.source ?? "normalizeEvents");
+  // A layout's optional columns the export lacks (Server 2012 R2's 4688 has no ParentProcessName) as null text columns,
+  // as the Message path gives them: mapped to null lab columns, not a failed mapping.
+  if (process) df = withOptionalColumns(df, process);
   // Only the schema's events are mapped: an OCSF file's other classes, a Suricata EVE log's alerts and DNS records are left out.
   const tested = testedRows(schemaRows(process ? processEventRows(flattenProcessFields(df, process), process) : df, schema), schema);
   const base = schema.prepare ? schema.prepare(tested.df) : tested.df;

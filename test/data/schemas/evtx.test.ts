@@ -421,6 +421,50 @@ describe("a multi-host export of both logs (collected centrally, WEF forwarded e
   });
 });
 
+describe("4688 of Windows Server 2012 R2 (no Creator Process Name, no Target Subject)", () => {
+  const procs = chain(4);
+  // The 2012 R2 template: one Subject section, no ParentProcessName, TargetUser… or MandatoryLabel.
+  const message = (p: (typeof procs)[0]) =>
+    [
+      "A new process has been created.", "", "Subject:", "\tSecurity ID:\t\tS-1-5-21-1", "\tAccount Name:\t\talice", "\tAccount Domain:\t\tCONTOSO", "\tLogon ID:\t\t0x3A4F12", "",
+      "Process Information:", `\tNew Process ID:\t\t0x${p.pid.toString(16)}`, `\tNew Process Name:\t${p.image}`, "\tToken Elevation Type:\tTokenElevationTypeDefault (1)",
+      `\tCreator Process ID:\t0x${p.ppid.toString(16)}`, `\tProcess Command Line:\t${p.cmd}`, "",
+      "Token Elevation Type indicates the type of token that was assigned to the new process in accordance with User Account Control policy.",
+    ].join("\r\n");
+  const plain = () =>
+    pl.DataFrame({
+      Message: procs.map(message), Id: procs.map(() => 4688), ProviderName: procs.map(() => "Microsoft-Windows-Security-Auditing"), MachineName: procs.map(() => HOST),
+      TimeCreated: procs.map((_, i) => `5/31/2026 3:00:${String(i * 5).padStart(2, "0")} PM`),
+    });
+  // The docs command's export of the same events: EventData has no ParentProcessName column at all.
+  const eventData = () =>
+    pl.DataFrame({
+      TimeGenerated: procs.map((_, i) => new Date(Date.UTC(2026, 4, 31, 19, 0, i * 5))), EventID: procs.map(() => 4688), Computer: procs.map(() => HOST),
+      SubjectUserSid: procs.map(() => "S-1-5-21-1"), SubjectUserName: procs.map(() => "alice"), SubjectDomainName: procs.map(() => "CONTOSO"), SubjectLogonId: procs.map(() => "0x3a4f12"),
+      NewProcessId: procs.map((p) => "0x" + p.pid.toString(16)), NewProcessName: procs.map((p) => p.image), TokenElevationType: procs.map(() => "%%1936"),
+      ProcessId: procs.map((p) => "0x" + p.ppid.toString(16)), CommandLine: procs.map((p) => p.cmd),
+    });
+
+  it("normalizeEvents: both exports map (the EventData one failed with polars' 'ParentProcessName not found'), ParentProcessName null, Account from Subject", () => {
+    for (const df of [plain(), eventData()]) {
+      const n = normalizeEvents(df, "process", { warn: () => {} });
+      assert.deepEqual(col(n, "NewProcessName"), procs.map((p) => p.image));
+      assert.deepEqual(col(n, "ParentProcessName"), procs.map(() => null));
+      assert.deepEqual(col(n, "Account"), procs.map(() => "CONTOSO\\alice"));
+      assert.deepEqual(col(n, "TokenElevationType"), procs.map(() => "TokenElevationTypeDefault (1)"));
+    }
+  });
+
+  it("buildProcessTree: one chain by id and time (a null parent name no longer stands for 'unknown' and splits the tree), alone or after normalizeEvents", () => {
+    for (const df of [plain(), eventData(), normalizeEvents(plain(), "process", { warn: () => {} })]) {
+      const tree = buildProcessTree(df, { warn: () => {} });
+      const parents = parentImages(tree, "NewProcessId", "NewProcessName");
+      for (const p of procs.slice(1)) assert.equal(parents.get("0x" + p.pid.toString(16)), p.pimage, `parent of ${p.pid.toString(16)}`);
+      assert.equal(Math.max(...(col(tree, "Level") as number[])), procs.length + 1, "one chain under one inferred root");
+    }
+  });
+});
+
 describe("buildProcessTree: one process id for most of a host's processes", () => {
   // A hunter following the close-name hints on a Get-WinEvent export: MDE's names added, the export's ProcessId (the log writer's, 4) kept.
   const mde = (pids: (i: number) => string) =>
