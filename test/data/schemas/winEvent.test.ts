@@ -73,6 +73,13 @@ describe("winEventFields", () => {
     assert.deepEqual(texts(local("31/05/2026 15:00:00"), "TimeGenerated"), ["31/05/2026 15:00:00"]);
   });
 
+  it("TimeCreated day first with dots and an offset (de-DE formatted with zzz): an instant, read as UTC; a mixed column stays text", () => {
+    const local = (t: string[]) => winEventFields(pl.DataFrame({ Message: t.map(() => ""), Id: t.map(() => 4688), ProviderName: t.map(() => "x"), MachineName: t.map(() => HOST), TimeCreated: t }));
+    const read = local(["31.05.2026 15:00:00 +02:00", "01.06.2026 09:30:05 -04:00"]);
+    assert.deepEqual((read.getColumn("TimeGenerated").toArray() as unknown as Date[]).map((d) => d.toISOString()), ["2026-05-31T13:00:00.000Z", "2026-06-01T13:30:05.000Z"]);
+    assert.deepEqual(texts(local(["31.05.2026 15:00:00 +02:00", "31.05.2026 15:00:00"]), "TimeGenerated"), ["31.05.2026 15:00:00 +02:00", "31.05.2026 15:00:00"]);
+  });
+
   it("4624: Subject and New Logon accounts, logon type, source address and port, workstation, logon process", () => {
     const logons = [{ user: "bob", type: 3, ip: "203.0.113.45" }, { user: "alice", type: 10, ip: "198.51.100.7" }];
     const df = sameFields(logons.map((logon) => ({ id: 4624 as const, logon })));
