@@ -204,6 +204,9 @@ export const dataWarnings = {
     `(4688's ProcessId is the parent's, Sysmon's the process's own); on each host with Sysmon 1 rows those are used (their process GUIDs link the tree) and its 4688 rows left out: ${leftOut}. ` +
     (kept ? `The 4688 rows of the hosts without Sysmon are kept (each layout mapped apart, ProcessId as its event has it): ${kept}. ` : "") +
     `To use the left-out 4688 events, export them to a file of their own: ${docs}`,
+  /** winEventsOfKind's layouts mapped apart: one layout's rows (its hosts') could not be mapped and are left out, the other's kept. */
+  winEventLayoutLeftOut: (source: string, count: number, layout: string, error: string) =>
+    `${source}: the ${count} ${layout} row(s) (of the hosts using that layout) could not be mapped and are left out; the other layout's rows are kept. Why: ${error}`,
   /** A wevtutil text export: `count` event blocks not read whole (kept as rows, nulls where unread). */
   wevtutilMalformed: (file: string, count: number, event: number, line: number) =>
     `${file}: ${count} event block(s) of wevtutil's text output could not be read whole (no numeric Event ID or no Source, or a header line that is not "  Label: value"; the first: Event[${event}] at line ${line}): ` +

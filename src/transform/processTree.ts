@@ -62,7 +62,7 @@ import { closestNames, findUnknownOption } from "../common/errors";
 import { isObjectRecord } from "../common/json";
 import { columnNames, columnOf, columnTypes, frameOf, isDataFrame, renameAll, shadowsFrameMember } from "../common/frames";
 import { fieldNames, fieldSeries } from "../data/schemas/fields";
-import { timeCreatedWarned, winEventFields, winEventLayoutParts, winEventsOfKind } from "../data/schemas/winEvent";
+import { mapLayoutParts, timeCreatedWarned, winEventFields, winEventLayoutParts, winEventsOfKind } from "../data/schemas/winEvent";
 import { insertionStringWords } from "../data/schemas/insertionStrings";
 import { inLabLayout } from "../data/schemas/convert";
 import { PROCESS_LAYOUTS } from "../data/schemas/process";
@@ -128,7 +128,7 @@ export function buildProcessTree(procs: pl.DataFrame, options: BuildProcessTreeO
     // Sysmon 1 rows of some hosts, 4688 rows of others (a WEF export): each layout's trees built apart (a tree never
     // spans hosts), stacked, the Sysmon hosts' first.
     const parts = winEventLayoutParts(procs);
-    if (parts.length > 1) return pl.concat(parts.map((part) => buildProcessTree(part, options)), { how: "diagonal" });
+    if (parts.length > 1) return pl.concat(mapLayoutParts(parts, (part) => buildProcessTree(part, options), options.warn ?? printWarning, "buildProcessTree"), { how: "diagonal" });
   }
   // EventData's %%1936… as the Message's words, as normalizeEvents writes them (a tree of a JSON or EventData export and
   // one of the same events' Messages agree). Not in the lab's own layout: its processes show %%1936, as MSTICPy's.

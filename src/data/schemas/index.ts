@@ -23,7 +23,7 @@ import { NETWORK_LAYOUTS, NETWORK_SCHEMAS } from "./network";
 import { PROCESS_LAYOUTS, processEventRows, processEventSchema, processSchemaSource, type ProcessColumns } from "./process";
 import { HELPER_PREFIX, type EventKind, type EventSchema, type LabColumn, type LabLayout } from "./types";
 import { wideIntsAsText } from "../../common/wideInts";
-import { EVTX_DOCS, isWinEventExport, winEventFields, winEventLayoutParts, winEventsOfKind } from "./winEvent";
+import { EVTX_DOCS, isWinEventExport, mapLayoutParts, winEventFields, winEventLayoutParts, winEventsOfKind } from "./winEvent";
 import { insertionStringWords } from "./insertionStrings";
 
 export type { EventKind, EventSchema, LabLayout, LabColumn, ColumnRule, Conversion, FieldRule } from "./types";
@@ -156,11 +156,12 @@ function withOptionalColumns(df: pl.DataFrame, process: ProcessColumns): pl.Data
 const ROW_INDEX = `${HELPER_PREFIX}row`;
 
 /**
- * `map` applied to each layout's rows of `df` ({@link winEventLayoutParts}) on its own, the results stacked (a column
- * one lacks is null in the other's rows) in `df`'s row order.
+ * `map` applied to each layout's rows of `df` ({@link winEventLayoutParts}) on its own ({@link mapLayoutParts}: a part
+ * that fails is left out, said, while another maps), the results stacked (a column one lacks is null in the other's
+ * rows) in `df`'s row order.
  */
-function inRowOrder(df: pl.DataFrame, map: (part: pl.DataFrame) => pl.DataFrame): pl.DataFrame {
-  const mapped = winEventLayoutParts(df.withRowIndex(ROW_INDEX)).map(map);
+function inRowOrder(df: pl.DataFrame, map: (part: pl.DataFrame) => pl.DataFrame, warn: (message: string) => void, source: string): pl.DataFrame {
+  const mapped = mapLayoutParts(winEventLayoutParts(df.withRowIndex(ROW_INDEX)), map, warn, source);
   return pl.concat(mapped, { how: "diagonal" }).sort(ROW_INDEX).drop(ROW_INDEX);
 }
 
@@ -181,7 +182,7 @@ function normalize(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions)
     const file = options.file ?? options.source;
     df = winEventsOfKind(winEventFields(wideIntsAsText(df), { warn: options.warn, source: file }), kind, { warn: options.warn ?? printWarning, source: options.source, file });
     // Sysmon 1 rows of some hosts, Security 4688 rows of others (a WEF export): each layout mapped apart, in the rows' order.
-    if (kind === "process" && winEventLayoutParts(df).length > 1) return inRowOrder(df, (part) => normalize(part, kind, options));
+    if (kind === "process" && winEventLayoutParts(df).length > 1) return inRowOrder(df, (part) => normalize(part, kind, options), options.warn ?? printWarning, options.source ?? "normalizeEvents");
   }
   if (kind === "networkFlow" && isDataFrame(df) && isAzureFlowLogFrame(df)) df = azureFlowLogFlows(df, { source: options.source ?? "normalizeEvents", warn: options.warn ?? printWarning });
   const layouts = labLayouts(kind);

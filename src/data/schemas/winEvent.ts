@@ -10,6 +10,7 @@ import pl from "nodejs-polars";
 import { columnNames, columnOf, frameHeight, frameOf, withPlainNames } from "../../common/frames";
 import { printWarning } from "../../common/messages";
 import { quotedText } from "../../common/shownText";
+import { HuntlabError } from "../../common/errors";
 import { dataWarnings } from "../messages";
 import { isTextType } from "../../common/dtypes";
 import { parseTimeSeries, strptimeExpr } from "../timeParsing";
@@ -648,4 +649,28 @@ export function winEventLayoutParts(df: pl.DataFrame): pl.DataFrame[] {
   const has = (provider: string, id: number) => providers.some((p, i) => p === provider && Number(ids[i]) === id);
   if (!has(SYSMON, 1) || !has(SECURITY, 4688)) return [df];
   return KIND_EVENTS.process.map((event) => withoutOtherEventsFields(ofEvents(df, [event]), [event])).reverse();
+}
+
+/**
+ * `map` applied to each part of {@link winEventLayoutParts}. A part whose mapping fails with huntlab's own error (its
+ * Messages not read: another language) is left out with a warning naming its layout and the error, while another part
+ * maps: the other hosts keep their rows. When every part fails, the first error is thrown.
+ */
+export function mapLayoutParts<T>(parts: readonly pl.DataFrame[], map: (part: pl.DataFrame) => T, warn: (message: string) => void, source: string): T[] {
+  const out: T[] = [];
+  const failed: [pl.DataFrame, HuntlabError][] = [];
+  for (const part of parts) {
+    try {
+      out.push(map(part));
+    } catch (err) {
+      if (!(err instanceof HuntlabError)) throw err;
+      failed.push([part, err]);
+    }
+  }
+  if (!out.length) throw failed[0][1];
+  for (const [part, err] of failed) {
+    const sysmon = columnOf(part, "ProviderName").toArray()[0] === SYSMON;
+    warn(dataWarnings.winEventLayoutLeftOut(source, frameHeight(part), sysmon ? "Sysmon 1" : "Security 4688", err.message));
+  }
+  return out;
 }

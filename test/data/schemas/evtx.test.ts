@@ -413,6 +413,21 @@ describe("a multi-host export of both logs (collected centrally, WEF forwarded e
     assert.equal(warnings.filter((w) => /Security 4688/.test(w)).length, 1, warnings.join("\n"));
   });
 
+  it("a German collector (every 4688 Message not read): the 4688 hosts' rows are left out with a warning, the Sysmon host's rows kept (not a schema error for all)", () => {
+    // Sysmon writes English on any Windows: the other Messages as the plain export has them.
+    const english = col(read("x.csv", plainExportCsv(events)), "Message") as string[];
+    const df = () =>
+      read("forwarded.csv", plainExportCsv(events, (e, i) => (e.id === 4688 ? msg4688De(e.proc) : english[i]))).withColumns(
+        pl.Series("MachineName", events.map((_, i) => hostOf(i)), pl.Utf8),
+      );
+    for (const run of [(w: string[]) => normalizeEvents(df(), "process", { source: "forwarded.csv", warn: (m) => w.push(m) }), (w: string[]) => buildProcessTree(df(), { warn: (m) => w.push(m) }).filter(pl.col("IsInferred").not())]) {
+      const warnings: string[] = [];
+      const out = run(warnings);
+      assert.deepEqual(col(out, "EventID"), [1, 1, 1]);
+      assert.ok(warnings.some((w) => /the 3 Security 4688 row\(s\) \(of the hosts using that layout\) could not be mapped and are left out; .* Why: .*Get-WinEvent \| Export-Csv export/.test(w)), warnings.join("\n"));
+    }
+  });
+
   it("a file whose hosts each have one log only: no row left out, no warning", () => {
     const warnings: string[] = [];
     const oneEach = () => read("f.csv", plainExportCsv(events.slice(3))).withColumns(pl.Series("MachineName", events.slice(3).map((_, i) => (i === 0 || i === 4 || i === 5 ? "WS02" : HOST)), pl.Utf8));
