@@ -22,7 +22,7 @@ import { readTypedFrame } from "./offsetZones";
 import { copyOfStart, truncatedLastLine } from "./truncatedLine";
 import { copyFolder, makeCopyFolder } from "./tempCopies";
 import { quoteWideIntegers, wideIntsAsText } from "./wideInts";
-import { isWinEventExport, markTimeCreatedWarned } from "./schemas/winEvent";
+import { EVTX_DOCS, isWinEventExport, markTimeCreatedWarned } from "./schemas/winEvent";
 import { EvtxFileReader, isEvtx, recordOf, recordsFrame } from "./schemas/evtx";
 import { isEventXml, readEventXml } from "./schemas/eventXml";
 import { fileLines, isWevtutilText, MAX_DESCRIPTION_CHARS, readWevtutilText } from "./schemas/wevtutilText";
