@@ -156,7 +156,7 @@ function renderOutput(output: Output, vegaIndex: { n: number }, maxText: number)
       if (typeof data["image/svg+xml"] === "string" || Array.isArray(data["image/svg+xml"])) {
         // As an image: scripts inside an SVG never run there.
         const b64 = Buffer.from(text(data["image/svg+xml"]), "utf8").toString("base64");
-        return html`<img alt="image" src="${trustedHtml(`data:image/svg+xml;base64,${b64}`)}">`;
+        return html`<img alt="${imageAlt(output, "image/svg+xml", "image")}" src="${trustedHtml(`data:image/svg+xml;base64,${b64}`)}">`;
       }
       if (typeof data["image/jpeg"] === "string") {
         return html`<img alt="${imageAlt(output, "image/jpeg", "image")}" src="${trustedHtml(`data:image/jpeg;base64,${text(data["image/jpeg"]).replace(/[^A-Za-z0-9+/=]/g, "")}`)}">`;
