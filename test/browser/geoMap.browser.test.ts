@@ -136,6 +136,44 @@ describe("GeoMap in Chromium (offline)", { skip }, () => {
     }
   });
 
+  it("single pins take the keys: named by their tooltip, Tab reaches them, focus opens the tooltip, Enter the popup", async () => {
+    const map = new GeoMap({ zoomStart: 1, location: [10, 0] }).addIpCluster(far(), { color: "red" });
+    const o = await openOffline(browser, page(map.toView().toHtml()), { name: "geomap-pin-keys" });
+    try {
+      assert.equal(await liveState(o.page), "1");
+      const pins = o.page.getByRole("button", { name: /^(198\.51\.100\.7|192\.0\.2\.44|203\.0\.113\.9)\b.*; Enter shows the details$/ });
+      assert.equal(await pins.count(), 3, "every single pin is a named button");
+      const address = async (): Promise<string> => o.page.evaluate(() => /^[\d.]+/.exec(document.activeElement?.getAttribute("aria-label") ?? "")?.[0] ?? "");
+      // From the map itself, Tab goes on to the pins (after Leaflet's zoom buttons).
+      await o.page.locator(".hl-view-geo-map .hl-view-live").focus();
+      const reached: string[] = [];
+      for (let k = 0; k < 8 && reached.length < 3; k += 1) {
+        await o.page.keyboard.press("Tab");
+        const a = await address();
+        if (a && !reached.includes(a)) reached.push(a);
+      }
+      assert.equal(reached.length, 3, `Tab reached the pins: ${reached.join(", ")}`);
+      const ring = await o.page.evaluate(() => {
+        const style = getComputedStyle(document.activeElement as HTMLElement);
+        return { style: style.outlineStyle, width: parseFloat(style.outlineWidth) };
+      });
+      assert.ok(ring.style !== "none" && ring.width >= 2, `focus ring: ${JSON.stringify(ring)}`);
+      const last = reached[2];
+      const tooltip = o.page.locator(".leaflet-tooltip");
+      // The tooltips of the pins left fade out (200 ms) before they go: the focused pin's alone stays.
+      await o.page.waitForFunction(() => document.querySelectorAll(".leaflet-tooltip").length === 1, undefined, { timeout: 5000 }).catch(() => undefined);
+      assert.equal(await tooltip.count(), 1, `one tooltip open: ${(await tooltip.allInnerTexts()).join(" | ")}; reached ${reached.join(", ")}`);
+      assert.match((await tooltip.first().innerText()).replace(/\s+/g, " "), new RegExp(`^${last.replace(/\./g, "\\.")} `), "focus opened the pin's tooltip");
+      await o.page.keyboard.press("Enter");
+      const popup = o.page.locator(".leaflet-popup-content").last();
+      await popup.waitFor({ timeout: 5000 });
+      assert.match((await popup.textContent()) ?? "", new RegExp(`^Address${last.replace(/\./g, "\\.")}CountryCode`));
+      assert.deepEqual(o.errors, []);
+    } finally {
+      await o.close();
+    }
+  });
+
   it("runs nothing from hostile popup columns, tooltips or layer names", async () => {
     const payload = `<img src=x onerror="window.__pwned=1;alert(1)"><script>window.__pwned=2</script>`;
     const ips = far();

@@ -48,14 +48,25 @@ function spotPoints(info: SpotInfo, spot: number): { first: number; count: numbe
   return { first: points[start[spot]], count: start[spot + 1] - start[spot] };
 }
 
-/** A spot's tooltip: the point's lines, or for several points their number and, when they share a place, the place's lines. */
-export function spotTooltip(info: SpotInfo, spot: number): HTMLElement {
+/** A spot's tooltip lines: the point's, or for several points their number and, when they share a place, the place's lines. */
+export function spotTipLines(info: SpotInfo, spot: number): string[] {
   const { first, count } = spotPoints(info, spot);
-  if (count === 1) return tooltipElement(info.view, pointTip(info.strings, info.layer, first));
+  if (count === 1) return pointTip(info.strings, info.layer, first);
   const places = info.spots.places[spot];
   const head = `${count} points${places > 1 ? ` at ${places} places (${info.spots.cellDegrees}° cell)` : ""}`;
   const lines = places === 1 ? placeTip(info.strings, info.layer, info.layer.place[first]) : [];
-  return tooltipElement(info.view, [head, ...lines]);
+  return [head, ...lines];
+}
+
+/** A spot's tooltip. */
+export function spotTooltip(info: SpotInfo, spot: number): HTMLElement {
+  return tooltipElement(info.view, spotTipLines(info, spot));
+}
+
+/** A pin's accessible name: its tooltip lines on one line, hidden characters revealed. */
+export function spotName(info: SpotInfo, spot: number): string {
+  const lines = spotTipLines(info, spot);
+  return revealHidden(lines.length ? lines.join(", ") : "point");
 }
 
 /**

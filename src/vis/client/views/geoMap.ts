@@ -10,7 +10,7 @@
  */
 import type * as Leaflet from "leaflet";
 import { layerSpots, pointTip, switcherLabels, type GeoMapData, type GeoMapLayerData, type GeoMapSpots } from "../geoMapData";
-import { compactCount, spotPopup, spotTooltip, tooltipElement, type SpotInfo } from "../geoMapInfo";
+import { compactCount, spotName, spotPopup, spotTooltip, tooltipElement, type SpotInfo } from "../geoMapInfo";
 import { defineView, type ViewContext } from "../runtime";
 import { viewSummary } from "../keyboard";
 import { paintTheme, type PaintTheme } from "../theme";
@@ -72,8 +72,10 @@ const BINDING_METHODS = ["openTooltip", "openPopup", "toggleTooltip", "togglePop
 /**
  * A Marker class whose tooltip and popup methods bind them first: the API of
  * an eagerly bound marker, without a Tooltip and a Popup object per point.
+ * A pin that takes the keys is named when its icon reaches the page (only the
+ * pins drawn, not a million), and opens its tooltip when it gets the focus.
  */
-function pinClass(L: typeof Leaflet, bind: (pin: Pin) => void): new (latlng: Leaflet.LatLngExpression, options: Leaflet.MarkerOptions) => Pin {
+function pinClass(L: typeof Leaflet, bind: (pin: Pin) => void, name: (pin: Pin) => string): new (latlng: Leaflet.LatLngExpression, options: Leaflet.MarkerOptions) => Pin {
   const base = L.Marker.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
   const methods: Record<string, (this: Pin, ...args: unknown[]) => unknown> = {};
   for (const name of BINDING_METHODS) {
@@ -82,10 +84,21 @@ function pinClass(L: typeof Leaflet, bind: (pin: Pin) => void): new (latlng: Lea
       return base[name].apply(this, args);
     };
   }
+  methods.onAdd = function (this: Pin, ...args: unknown[]) {
+    const out = base.onAdd.apply(this, args);
+    const icon = this.getElement();
+    if (icon && this.options.keyboard && !icon.hasAttribute("aria-label")) {
+      icon.setAttribute("aria-label", `${name(this)}; Enter shows the details`);
+      icon.addEventListener("focus", () => {
+        if (!this.hlBound) this.openTooltip();
+      });
+    }
+    return out;
+  };
   return L.Marker.extend(methods) as unknown as new (latlng: Leaflet.LatLngExpression, options: Leaflet.MarkerOptions) => Pin;
 }
 
-/** The first hover or click on an unbound pin of `group` binds and opens (later ones are the pin's own). */
+/** The first hover, click, focus or Enter on an unbound pin of `group` binds and opens (later ones are the pin's own). */
 function bindOnFirstUse(group: Leaflet.FeatureGroup): void {
   group.on("mouseover", (e) => {
     const pin = (e as Leaflet.LeafletEvent & { layer?: unknown }).layer;
@@ -95,11 +108,24 @@ function bindOnFirstUse(group: Leaflet.FeatureGroup): void {
     const pin = (e as Leaflet.LeafletEvent & { layer?: unknown }).layer;
     if (isPin(pin) && !pin.hlBound) pin.openPopup();
   });
+  // Leaflet turns Enter on a focused marker into a keypress event (a bound popup opens on it).
+  group.on("keypress", (e) => {
+    const pin = (e as Leaflet.LeafletEvent & { layer?: unknown }).layer;
+    const key = (e as Leaflet.LeafletKeyboardEvent).originalEvent;
+    if (isPin(pin) && !pin.hlBound && key?.key === "Enter") pin.openPopup();
+  });
 }
+
+/**
+ * Pins of an unclustered layer up to this many take the keys (each is a Tab stop); a cluster layer's all do,
+ * as only the pins outside bubbles and in view are on the page at a time.
+ */
+const MAX_TAB_PINS = 300;
 
 /** The pins of a layer: one per spot, lazily informed. */
 function pins(L: typeof Leaflet, info: SpotInfo, index: number): Pin[] {
   const { spots } = info;
+  const keyboard = info.layer.kind === "cluster" || spots.count <= MAX_TAB_PINS;
   const Pin = pinClass(L, (pin) => {
     if (pin.hlBound) return;
     pin.hlBound = true;
@@ -107,14 +133,14 @@ function pins(L: typeof Leaflet, info: SpotInfo, index: number): Pin[] {
     // Built once and kept: Popup.update() (re-measuring after a page turn) asks for the content again.
     let popup: HTMLElement | undefined;
     pin.bindPopup(() => (popup ??= spotPopup(info, pin.hlSpot, () => pin.getPopup()?.update())));
-  });
+  }, (pin) => spotName(info, pin.hlSpot));
   const single = L.divIcon({ className: `hl-geo-pin hl-geo-c${index}`, html: "", iconSize: [14, 14] });
   const out: Pin[] = new Array(spots.count);
   for (let s = 0; s < spots.count; s += 1) {
     const weight = spots.start[s + 1] - spots.start[s];
     // A spot of several points shows their number (digits only: no data text in markup).
     const icon = weight === 1 ? single : L.divIcon({ className: `hl-geo-pin hl-geo-many hl-geo-c${index}`, html: compactCount(weight), iconSize: [22, 22] });
-    const pin = new Pin([spots.lat[s], spots.lon[s]], { icon, keyboard: false });
+    const pin = new Pin([spots.lat[s], spots.lon[s]], { icon, keyboard });
     pin.hlSpot = s;
     pin.hlWeight = weight;
     out[s] = pin;
@@ -228,7 +254,7 @@ export const boot = defineView<GeoMapData, GeoMapLibs>((container, data, libs, v
   }
   // Leaflet makes the map focusable (arrow keys pan, + and - zoom): name it, and say where its data is as text.
   container.setAttribute("role", "application");
-  container.setAttribute("aria-label", `${viewSummary(view) || "Map"}: arrow keys pan, plus and minus zoom, Tab reaches the clusters (Enter zooms into one); the locations are listed as text under the map`);
+  container.setAttribute("aria-label", `${viewSummary(view) || "Map"}: arrow keys pan, plus and minus zoom, Tab reaches the clusters and the pins (Enter zooms into a cluster, shows a pin's details); the locations are listed as text under the map`);
   const live = container as MapContainer;
   live.huntlabMap = map;
   live.huntlabLayers = groups;
