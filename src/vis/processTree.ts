@@ -13,7 +13,8 @@
  *   most `maxInitialNodes` are visible, so 10,000 processes stay usable.
  * - Static fallback (GitHub, nbviewer, untrusted notebooks): a PNG of the
  *   same initially visible tree drawn in Node, plus the table as HTML when
- *   `showTable` is set.
+ *   `showTable` is set; without it, the first processes as a collapsible table
+ *   (`hl-view-textalt`: it stays under the live view, for screen readers).
  *
  * The live view is `client/views/processTree.ts`; data reaches it as JSON and
  * the DOM as revealed text. Static markup (table, image SVG) is built with the
@@ -554,11 +555,32 @@ function staticCells(n: ProcessNode, withLegend: boolean): string[] {
  */
 const LEFT_CELLS = new Set([1, 3]);
 
-function staticTable(model: ProcessTreeModel): SafeHtml {
-  const cell = (c: string, i: number): SafeHtml => (LEFT_CELLS.has(i) ? html`<td style="text-align:left">${c}</td>` : html`<td>${c}</td>`);
-  const rows = model.nodes.slice(0, MAX_STATIC_TABLE_ROWS).map((n) => html`<tr>${staticCells(n, model.legendInTable).map(cell)}</tr>`);
-  const more = model.nodes.length - MAX_STATIC_TABLE_ROWS;
+/** The command line's column in a row's cells. */
+const COMMAND_CELL = 3;
+
+/** The first `maxRows` processes as a table, command lines cut at `maxCommand` characters. */
+function staticTable(model: ProcessTreeModel, maxRows = MAX_STATIC_TABLE_ROWS, maxCommand = Infinity): SafeHtml {
+  const cell = (c: string, i: number): SafeHtml => {
+    const text = i === COMMAND_CELL && c.length > maxCommand ? cutText(c, maxCommand) : c;
+    return LEFT_CELLS.has(i) ? html`<td style="text-align:left">${text}</td>` : html`<td>${text}</td>`;
+  };
+  const rows = model.nodes.slice(0, maxRows).map((n) => html`<tr>${staticCells(n, model.legendInTable).map(cell)}</tr>`);
+  const more = model.nodes.length - maxRows;
   return html`<table class="hl-pt-static-table"><thead><tr>${model.tableColumns.map((c) => html`<th>${c}</th>`)}</tr></thead><tbody>${rows}</tbody></table>${more > 0 ? html`<p>${more} more processes not listed.</p>` : ""}`;
+}
+
+/** Rows and command-line length of the text form of a tree shown without its table (a screen reader's way in; the output stays small). */
+const MAX_TEXT_ALT_ROWS = 300;
+const TEXT_ALT_COMMAND = 200;
+
+/**
+ * Without `showTable`, the processes (level, name, PID, command line, user, time) as a collapsible table: the
+ * live view's copy of it (class `hl-view-textalt`) stays under the tree, where a screen reader can browse what
+ * the canvas shows only through the keys and the status line. The first 300 processes, command lines cut at 200
+ * characters (a 200,000-process tree's output grows by ~100 KB at most).
+ */
+function textAltTable(model: ProcessTreeModel): SafeHtml {
+  return html`<details class="hl-pt-static-list hl-view-textalt"><summary>Processes (${model.nodes.length})</summary><div class="hl-pt-table-wrap">${staticTable(model, MAX_TEXT_ALT_ROWS, TEXT_ALT_COMMAND)}</div></details>`;
 }
 
 // ---------------------------------------------------------------------------
@@ -689,7 +711,7 @@ export function plotProcessTree(tree: pl.DataFrame, options: ProcessTreePlotOpti
       png: svgToPng(svg.value),
       alt: `${title}: ${shown} of ${model.nodes.length} processes`,
       width: Math.round(width),
-      html: options.showTable ? staticTable(model) : undefined,
+      html: options.showTable ? staticTable(model) : textAltTable(model),
     },
     text,
   };

@@ -251,6 +251,114 @@ describe("keyboard and screen-reader access to the live views", { skip, timeout:
     assert.match(await text.locator("summary").innerText(), /^Nodes \(\d+\)$/);
   });
 
+  it("graphs zoom by keyboard: + and - about the centre, 0 fits (entity graph and process tree); the keys are in their names", async () => {
+    const { page } = o;
+    for (const [name, where, api] of [
+      ["entity graph", scope("entity-graph"), "huntlabCy"],
+      ["process tree", scope("process-tree"), "huntlabProcessTree"],
+    ] as const) {
+      const surface = page.locator(where).getByRole("application", { name: /plus and minus zoom in and out, 0 fits the whole graph$/ });
+      assert.equal(await surface.count(), 1, `${name}: named with its zoom keys`);
+      await surface.focus();
+      await page.evaluate(KEEP_NAMES);
+      const zoom = (): Promise<number> =>
+        page.evaluate(
+          ([where, api]) => {
+            const holder = api === "huntlabCy" ? document.querySelector(where + " .hl-view-live") : document.querySelector(where + " .hl-view");
+            const value = (holder as unknown as Record<string, { zoom(): number; cy?: { zoom(): number } }>)[api];
+            return (value.cy ?? value).zoom();
+          },
+          [where, api] as const,
+        );
+      await page.keyboard.press("0");
+      const fit = await zoom();
+      await page.keyboard.press("+");
+      const zoomedIn = await zoom();
+      assert.ok(Math.abs(zoomedIn / fit - 1.25) < 0.01, `${name}: + zooms in by a step (${fit} → ${zoomedIn})`);
+      await page.keyboard.press("-");
+      await page.keyboard.press("-");
+      assert.ok((await zoom()) < fit, `${name}: - zooms out`);
+      await page.keyboard.press("0");
+      // A fit takes in the labels drawn, which change with the zoom: about the same zoom, not the same to the bit.
+      const refit = await zoom();
+      assert.ok(Math.abs(refit / fit - 1) < 0.1, `${name}: 0 fits again (${fit} → ${refit})`);
+    }
+  });
+
+  it("entity graph: the timeline strip's dots are buttons named by alert and time; the arrows walk them, focus shows the tip, Enter selects", async () => {
+    const { page } = o;
+    const where = scope("entity-graph");
+    const strip = page.locator(where).getByRole("toolbar", { name: /^Alerts over time: Left and Right arrows/ });
+    assert.equal(await strip.count(), 1);
+    const dots = strip.getByRole("button");
+    const n = await dots.count();
+    assert.ok(n >= 2, `dots: ${n}`);
+    assert.equal(await strip.locator('button[tabindex="0"]').count(), 1, "one dot in the Tab order");
+    // Tab from the graph's last control reaches the strip (the graph, then its side panel, then the strip).
+    const first = strip.locator('button[tabindex="0"]');
+    await first.focus();
+    const f = await focused(page);
+    assert.ok(f.outline !== "none" && f.width >= 2, `focus ring: ${f.outline} ${f.width}px`);
+    const name0 = f.label;
+    assert.match(name0, /\S \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/, "named by the alert and its time");
+    const tip = strip.locator(".hl-eg-tl-tip");
+    assert.ok(await tip.isVisible(), "the focused dot shows its tip");
+    assert.equal(await tip.innerText(), name0);
+    await page.keyboard.press("ArrowRight");
+    const f1 = await focused(page);
+    assert.match(f1.cls, /hl-eg-tl-dot/);
+    assert.notEqual(f1.label, name0, "Right moves to the next alert in time");
+    assert.equal(await tip.innerText(), f1.label);
+    const times = await dots.evaluateAll((els) => els.map((el) => Date.parse((el.getAttribute("aria-label") ?? "").split(" ").pop() ?? "")));
+    assert.deepEqual(times, [...times].sort((a, b) => a - b), "the dots are in time order");
+    await page.keyboard.press("Enter");
+    const selected = await liveAttr(page, where, "data-selected");
+    assert.ok(selected, "Enter selects the alert's node");
+    assert.match(await strip.locator("button.hl-sel").getAttribute("aria-label") ?? "", new RegExp(f1.label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+    await page.keyboard.press("End");
+    assert.equal((await focused(page)).label, await dots.last().getAttribute("aria-label"));
+    await page.keyboard.press("Home");
+    assert.equal((await focused(page)).label, name0);
+    await page.keyboard.press("Tab");
+    assert.equal(await tip.isVisible(), false, "the tip goes with the focus");
+  });
+
+  it("process tree: the process the keys reach shows the hover tip too", async () => {
+    const { page } = o;
+    const where = scope("process-tree");
+    await page.locator(`${where} .hl-pt-cy`).focus();
+    await page.keyboard.press("Home");
+    const tip = page.locator(`${where} .hl-pt-tip`);
+    assert.ok(await tip.isVisible(), "the tip shows for the selected process");
+    const selected = Number(await liveAttr(page, where, "data-selected"));
+    await page.evaluate(KEEP_NAMES);
+    const name = await page.evaluate(([where, i]) => (document.querySelector(where + " .hl-view") as unknown as { huntlabProcessTree: { nodes: { n: string }[] } }).huntlabProcessTree.nodes[i].n, [where, selected] as const);
+    assert.ok((await tip.innerText()).includes(name), `tip names ${name}`);
+    await page.keyboard.press("Tab");
+    assert.equal(await tip.isVisible(), false, "hidden when the tree loses the focus");
+  });
+
+  it("process tree without its table: the processes stay under the live tree as a text table", async () => {
+    const qp = new QueryProvider("LocalData", { dataPaths: [DATA], queryPaths: [DATA] });
+    const view = plotProcessTree(buildProcessTree(await qp.WindowsSecurity.get_process_tree()));
+    const page = await openOffline(browser, themedPage(PLAIN_LIGHT, [String(toMimeBundle(view)["text/html"])]), { name: "a11y-tree-text" });
+    try {
+      await page.page.waitForFunction(() => document.querySelector('[data-hl-live="1"]') !== null, undefined, { timeout: 60_000 });
+      const text = page.page.locator(".hl-view > .hl-view-textalt");
+      assert.equal(await text.count(), 1);
+      assert.ok(await text.isVisible());
+      assert.equal(await text.locator("summary").innerText(), "Processes (18)");
+      await text.locator("summary").click();
+      const table = text.getByRole("table");
+      assert.equal(await table.locator("tbody tr").count(), 18);
+      assert.deepEqual(await table.locator("th").allInnerTexts(), ["Level", "Process", "PID", "Command line", "User", "Time"]);
+      assert.match(await table.locator("tbody tr").nth(1).innerText(), /cmd\.exe/);
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
   it("geo map: the map is a named keyboard surface, cluster bubbles say what they count, the places stay listed as text", async () => {
     const { page } = o;
     const where = scope("geo-map");

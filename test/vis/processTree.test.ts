@@ -115,6 +115,26 @@ describe("plotProcessTree", () => {
     assert.match(html, /src="data:image\/png;base64,/);
   });
 
+  it("without showTable, gives its processes as a collapsible text table (hl-view-textalt), bounded and escaped", () => {
+    const long = `powershell -enc ${"A".repeat(5000)}`;
+    const df = hostileEvents([EVIL, long]);
+    const html = plotProcessTree(df, { legendCol: "SubjectUserName" }).toHtml();
+    const alt = /<details class="hl-pt-static-list hl-view-textalt"><summary>Processes \((\d+)\)<\/summary>.*?<\/details>/s.exec(staticPart(html));
+    assert.ok(alt, "a text alternative in the static part (the live view keeps a copy)");
+    assert.equal(alt[0].match(/<tr><td>/g)?.length, Number(alt[1]), "a row per process");
+    assert.match(alt[0], /<th>Command line<\/th>/);
+    assert.ok(alt[0].includes("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;") && !alt[0].includes("<img src=x"));
+    assert.ok(!alt[0].includes("A".repeat(300)) && alt[0].includes("powershell -enc AAAA"), "command lines cut");
+    // A big tree: the first 300 processes, and how many more there are.
+    const big = plotProcessTree(buildProcessTree(generate4688(5_000, { seed: 5 }).df)).toHtml();
+    const bigAlt = /<details class="hl-pt-static-list hl-view-textalt">.*?<\/details>/s.exec(big)?.[0] ?? "";
+    assert.equal(bigAlt.match(/<tr><td>/g)?.length, 300);
+    assert.match(bigAlt, /<p>\d+ more processes not listed\.<\/p>/);
+    assert.ok(bigAlt.length < 150_000, `text alternative ${bigAlt.length} bytes`);
+    // With showTable the table is the text form: no second one.
+    assert.doesNotMatch(staticPart(plotProcessTree(df, { showTable: true }).toHtml()), /hl-view-textalt/);
+  });
+
   it("opens a 10,000-process tree folded to a few levels", () => {
     const { df } = generate4688(10_000, { seed: 3 });
     const tree = buildProcessTree(df);

@@ -4,10 +4,33 @@
  * takes focus and the arrow keys, and a status line off screen says what the
  * selection is now. Every string reaches the DOM as textContent or an attribute.
  */
+import type cytoscape from "cytoscape";
 import type { ViewContext } from "./runtime";
 
 /** Keys a surface hands to its view (anything else, and any key with Ctrl, Alt or Meta, stays the page's: Tab, shortcuts). */
-const SURFACE_KEYS = new Set(["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Home", "End", "Enter", " ", "Escape"]);
+const SURFACE_KEYS = new Set(["ArrowUp", "ArrowDown", "ArrowLeft", "ArrowRight", "Home", "End", "Enter", " ", "Escape", "+", "=", "-", "0"]);
+
+/** What one zoom key multiplies the zoom by (a wheel notch's worth). */
+const ZOOM_STEP = 1.25;
+
+/** The graph views' zoom keys, as said after their other keys in the surface's name. */
+export const ZOOM_KEYS_HINT = "plus and minus zoom in and out, 0 fits the whole graph";
+
+/**
+ * The zoom keys of a graph surface (Cytoscape's zoom was wheel and pinch only): `+` (or `=`, the same key
+ * unshifted) zooms in and `-` out about the view's centre, within the graph's zoom limits; `0` calls `fit`.
+ * True when `key` was one of them.
+ */
+export function graphZoomKey(cy: cytoscape.Core, key: string, fit: () => void): boolean {
+  if (key === "0") {
+    fit();
+    return true;
+  }
+  const factor = key === "+" || key === "=" ? ZOOM_STEP : key === "-" ? 1 / ZOOM_STEP : 0;
+  if (!factor) return false;
+  cy.zoom({ level: cy.zoom() * factor, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+  return true;
+}
 
 /**
  * Makes `box` a focusable surface named `label`: in the Tab order with a

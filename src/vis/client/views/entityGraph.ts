@@ -30,7 +30,7 @@ import {
   type NodeShape,
 } from "../graphElements";
 import { defineView, type ViewContext } from "../runtime";
-import { keyboardSurface, liveStatus, viewSummary } from "../keyboard";
+import { graphZoomKey, keyboardSurface, liveStatus, viewSummary, ZOOM_KEYS_HINT } from "../keyboard";
 import { paintTheme, type PaintTheme } from "../theme";
 
 /** A legend entry: a node type, its count and look. */
@@ -423,9 +423,21 @@ function utcMinute(t: number): string {
   return new Date(t).toISOString().slice(0, 16).replace("T", " ");
 }
 
-/** The strip of alerts along time; a dot selects and centres its node. Returns the dots by node id. */
+/** The strip's name for screen readers. */
+const STRIP_HINT = "Alerts over time: Left and Right arrows move between the alerts in time order, Home and End to the first and last, Enter selects the alert's node";
+
+/**
+ * The strip of alerts along time; a dot selects and centres its node. The dots are buttons named by their
+ * alert and time, one in the Tab order (the last one reached): Left/Right move along them in time order,
+ * Enter or Space selects. The dot under the mouse or focus shows its alert and time in a tip (a `title`
+ * showed on hover only). Returns the dots by node id.
+ */
 function timelineStrip(data: EntityGraphData, view: ViewContext, select: (id: string) => void): { strip: HTMLElement; dots: Map<string, HTMLElement> } {
   const strip = view.el("div", "hl-eg-tl");
+  strip.setAttribute("role", "toolbar");
+  strip.setAttribute("aria-label", STRIP_HINT);
+  const tip = view.el("div", "hl-eg-tl-tip");
+  tip.setAttribute("aria-hidden", "true");
   const dots = new Map<string, HTMLElement>();
   let t0 = Infinity;
   let t1 = -Infinity;
@@ -434,20 +446,48 @@ function timelineStrip(data: EntityGraphData, view: ViewContext, select: (id: st
     if (p.t > t1) t1 = p.t;
   }
   const span = Math.max(t1 - t0, 1);
+  // Time order for the keys (the payload's order is the alerts').
+  const order = data.timeline.map((p, k) => ({ p, k })).sort((a, b) => a.p.t - b.p.t || a.k - b.k).map(({ p }) => p);
+  const buttons: HTMLButtonElement[] = [];
+  const showTip = (dot: HTMLElement, text: string): void => {
+    tip.textContent = text;
+    tip.style.left = dot.style.left;
+    tip.style.display = "block";
+  };
+  const hideTip = (): void => {
+    tip.style.display = "none";
+  };
   const fragment = document.createDocumentFragment();
-  for (const p of data.timeline) {
-    const dot = view.el("div", "hl-eg-tl-dot");
+  order.forEach((p, k) => {
+    const dot = view.el("button", "hl-eg-tl-dot");
+    dot.type = "button";
+    dot.tabIndex = k === 0 ? 0 : -1;
     dot.style.left = `${2 + (96 * (p.t - t0)) / span}%`;
-    dot.title = `${p.label} ${new Date(p.t).toISOString()}`;
+    const text = `${p.label} ${new Date(p.t).toISOString()}`;
+    dot.setAttribute("aria-label", text);
     dot.addEventListener("click", () => select(p.id));
+    dot.addEventListener("mouseenter", () => showTip(dot, text));
+    dot.addEventListener("focus", () => showTip(dot, text));
+    dot.addEventListener("mouseleave", hideTip);
+    dot.addEventListener("blur", hideTip);
+    dot.addEventListener("keydown", (e) => {
+      if (e.ctrlKey || e.altKey || e.metaKey) return;
+      const to = e.key === "ArrowRight" ? k + 1 : e.key === "ArrowLeft" ? k - 1 : e.key === "Home" ? 0 : e.key === "End" ? order.length - 1 : -1;
+      if (to < 0 || to >= order.length) return;
+      e.preventDefault();
+      dot.tabIndex = -1;
+      buttons[to].tabIndex = 0;
+      buttons[to].focus();
+    });
+    buttons.push(dot);
     dots.set(p.id, dot);
     fragment.appendChild(dot);
-  }
+  });
   const start = view.el("span", "hl-eg-tl-axis", utcMinute(t0));
   start.style.left = "4px";
   const end = view.el("span", "hl-eg-tl-axis", utcMinute(t1));
   end.style.right = "4px";
-  strip.append(fragment, start, end);
+  strip.append(fragment, start, end, tip);
   return { strip, dots };
 }
 
@@ -502,7 +542,17 @@ export const boot = defineView<EntityGraphData, Libs>(async (container: GraphCon
       say("No node selected");
     },
   );
-  keyboardSurface(graphDiv, `${viewSummary(view) || "Entity graph"}: ${KEYS_HINT}`, onKey);
+  // The nodes and edges without their labels: labels keep one size on screen, so a fit that took them in
+  // came out smaller the further out the view was zoomed (1.5 after a fit at 1.5, 1.2 after one at 1.0).
+  const fit = (): void => {
+    const bb = cy.elements().boundingBox({ includeLabels: false, includeOverlays: false });
+    const w = cy.width();
+    const h = cy.height();
+    if (!(bb.w > 0 || bb.h > 0)) return;
+    const zoom = Math.min(cy.maxZoom(), Math.max(cy.minZoom(), Math.min((w - 40) / Math.max(bb.w, 1), (h - 40) / Math.max(bb.h, 1))));
+    cy.viewport({ zoom, pan: { x: (w - zoom * (bb.x1 + bb.x2)) / 2, y: (h - zoom * (bb.y1 + bb.y2)) / 2 } });
+  };
+  keyboardSurface(graphDiv, `${viewSummary(view) || "Entity graph"}: ${KEYS_HINT}, ${ZOOM_KEYS_HINT}`, (key) => graphZoomKey(cy, key, fit) || onKey(key));
 
   if (data.timeline.length) {
     const timeline = timelineStrip(data, view, (id) => {

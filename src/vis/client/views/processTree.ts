@@ -14,7 +14,7 @@ import { childrenOf, decodeProcesses, type ProcessColumns } from "../processTree
 import { detailFields, inkOn, MIN_TREE_LABEL_PX, nodeLabel, tableCells, tooltipText, TREE_FONT_PX, type ProcessNode } from "../processTreeText";
 import { revealHidden } from "../text";
 import { tidyTreePositions, type LayoutBox, type TidyTreeOptions } from "../processTreeLayout";
-import { keyboardSurface, liveStatus, viewSummary } from "../keyboard";
+import { graphZoomKey, keyboardSurface, liveStatus, viewSummary, ZOOM_KEYS_HINT } from "../keyboard";
 
 export type { ProcessNode };
 
@@ -449,6 +449,10 @@ class LiveTree {
     this.container.setAttribute("data-selected", String(i));
     this.selectedIndex = i;
     this.parts.say(this.spoken(i));
+    if (byKey) {
+      const box = this.cy.getElementById(String(i));
+      if (!box.empty()) this.showTip(i, box.renderedPosition());
+    }
     if (this.table) {
       this.showPage(Math.floor(i / this.table.size));
       const row = this.rows?.get(i);
@@ -596,7 +600,11 @@ class LiveTree {
   /** Keys on the graph (see {@link key}). */
   keys(): void {
     const title = viewSummary(this.view) || "Process tree";
-    keyboardSurface(this.parts.box, `${title}: ${KEYS_HINT}`, (key) => this.key(key));
+    keyboardSurface(this.parts.box, `${title}: ${KEYS_HINT}, ${ZOOM_KEYS_HINT}`, (key) => graphZoomKey(this.cy, key, () => this.cy.fit(undefined, FIT_PADDING)) || this.key(key));
+    // The hover tip shows for the process the keys reach too, while the tree has the focus.
+    this.parts.box.addEventListener("blur", () => {
+      this.parts.tip.style.display = "none";
+    });
   }
 
   api(): ProcessTreeApi {
