@@ -1030,7 +1030,11 @@ function mapCss(r: string, colors: string[]): string {
     `${r} .leaflet-container .leaflet-control-attribution a,${r} .leaflet-control-layers a{color:${t.link}}` +
     // markercluster's bubbles are fixed light colours: fixed dark text on them.
     `${r} .marker-cluster div{color:#1a1a1a}` +
-    `${r} .hl-geo-attribution{font-size:11px;color:${t.muted}}`
+    `${r} .hl-geo-attribution{font-size:11px;color:${t.muted}}` +
+    // Focus rings: a pin's or bubble's outside it, on the map's ground (inside, the views' ring was on the pin's own
+    // colour: 1.4:1 on an orange pin); Leaflet's buttons got Chromium's default ring, near black on the dark theme's ground.
+    `${r} .leaflet-container .leaflet-marker-icon:focus-visible{outline:2px solid ${t.accent};outline-offset:3px}` +
+    `${r} .leaflet-container .leaflet-bar a:focus-visible,${r} .leaflet-container .leaflet-control-layers-toggle:focus-visible{outline:2px solid ${t.accent};outline-offset:-2px}`
   );
 }
 

@@ -128,6 +128,55 @@ async function selectedRowLook(page: Page, scope: string): Promise<{ color: stri
   }, scope);
 }
 
+/** A focused element's ring: its outline colour, what it is drawn on, and their contrast (or why there is none to measure). */
+interface FocusRing {
+  /** The element was reached before: the Tab order went round. */
+  again: boolean;
+  what: string;
+  outline: string;
+  ground: string;
+  ratio: number;
+}
+
+/**
+ * The focus ring of the page's focused element: an outline drawn inside the element (a negative offset) is on the
+ * element's own ground, else on its parent's; a ground is the first opaque background up the ancestors.
+ */
+async function focusRing(page: Page): Promise<FocusRing | undefined> {
+  await page.evaluate(KEEP_NAMES);
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    if (!el || el === document.body || !el.closest(".output")) return undefined;
+    const probe = document.createElement("canvas").getContext("2d")!;
+    const rgb = (v: string): number[] => {
+      probe.fillStyle = "#000";
+      probe.fillStyle = v;
+      const h = String(probe.fillStyle);
+      if (h.startsWith("#")) return [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
+      return (h.match(/[\d.]+/g) ?? ["0", "0", "0"]).slice(0, 3).map(Number);
+    };
+    const lum = (c: number[]) => {
+      const lin = (v: number) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * lin(c[0]) + 0.7152 * lin(c[1]) + 0.0722 * lin(c[2]);
+    };
+    const ground = (from: Element | null): string => {
+      for (let n: Element | null = from; n; n = n.parentElement) {
+        const bg = getComputedStyle(n).backgroundColor;
+        if (bg !== "rgba(0, 0, 0, 0)" && bg !== "transparent") return bg;
+      }
+      return "rgb(255, 255, 255)";
+    };
+    const again = el.hasAttribute("data-ring-seen");
+    el.setAttribute("data-ring-seen", "");
+    const style = getComputedStyle(el);
+    const what = `${el.tagName.toLowerCase()}.${String(el.className).split(" ")[0]} "${(el.getAttribute("aria-label") ?? el.textContent ?? "").slice(0, 40)}"`;
+    if (style.outlineStyle === "none" || parseFloat(style.outlineWidth) === 0) return { again, what, outline: "none", ground: "", ratio: 0 };
+    const on = ground(parseFloat(style.outlineOffset) < 0 ? el : el.parentElement);
+    const [a, b] = [lum(rgb(style.outlineColor)), lum(rgb(on))];
+    return { again, what, outline: style.outlineColor, ground: on, ratio: Math.round(((Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)) * 100) / 100 };
+  });
+}
+
 /** Contrast of canvas-drawn labels and lines against the graph's ground (the graph of the output `scope`). */
 async function graphPaint(o: OfflinePage, scope: string): Promise<{ label: number; edge: number } | undefined> {
   await o.page.evaluate(KEEP_NAMES);
@@ -207,6 +256,27 @@ describe("views under JupyterLab Dark, JupyterLab Light and plain pages", { skip
   });
 
   for (const theme of [JUPYTERLAB_DARK, JUPYTERLAB_LIGHT, PLAIN_LIGHT, PLAIN_DARK] satisfies PageTheme[]) {
+    it(`${theme.name}: every focus ring in the views' Tab order reaches 3:1 on its ground`, async () => {
+      const o = await pageOf(theme);
+      const { page } = o;
+      await page.waitForFunction(() => Array.from(document.querySelectorAll(".hl-view[data-hl-live]")).every((v) => ["1", "failed"].includes(v.getAttribute("data-hl-live") ?? "")), undefined, { timeout: 60_000 });
+      await page.mouse.move(0, 0);
+      // From the top of the page, by keyboard (rings are :focus-visible): every control of every view in turn.
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      await page.locator("body").focus();
+      const rings: FocusRing[] = [];
+      for (let k = 0; k < 150; k += 1) {
+        await page.keyboard.press("Tab");
+        const ring = await focusRing(page);
+        if (!ring) continue;
+        if (ring.again) break;
+        rings.push(ring);
+      }
+      await page.evaluate(() => document.querySelectorAll("[data-ring-seen]").forEach((el) => el.removeAttribute("data-ring-seen")));
+      assert.ok(rings.length >= 10, `controls reached: ${rings.length}`);
+      const low = rings.filter((r) => r.ratio < 3).map((r) => `${r.what}: ${r.outline} on ${r.ground} ${r.ratio}:1`);
+      assert.deepEqual(low, []);
+    });
     for (const name of VIEW_NAMES) {
       const known = KNOWN[name]?.themes.includes(theme) ? KNOWN[name].why : undefined;
       it(`${theme.name}: ${name} text reaches ${MIN_CONTRAST}:1`, { todo: known }, async () => {
