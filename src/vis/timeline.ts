@@ -6,7 +6,8 @@
  *   `groupBy` value with a colour legend, tooltips with the time and the
  *   `sourceColumns`. Long ranges get an overview strip below: brushing it
  *   zooms the main chart, dragging the brush pans and the wheel over it resizes
- *   it. Short ranges zoom (wheel) and pan (drag) on the chart itself.
+ *   it; two sliders under it (keyboard: arrows) set the range shown while
+ *   nothing is brushed. Short ranges zoom (wheel) and pan (drag) on the chart itself.
  * - `timelineValues(df, { y, … })`: a numeric column over time as lines, bars
  *   and/or points, optionally one series per `groupBy` value.
  * - `displayTimeline` / `displayTimelineValues` show the chart at once.
@@ -585,7 +586,8 @@ export function timelineSpec(prep: Prepared, options: TimelineOptions, forPng = 
   const y = options.groupBy ? { field: "g", type: "nominal", title: vegaExprText(options.groupBy), scale: { domain: prep.lanes.map((l) => l.name) } } : undefined;
   const color = colorEncoding(options, prep);
   const dense = forPng && prep.rows.length > PNG_POINT_LIMIT;
-  const detailScale: Record<string, unknown> = overview && !forPng ? { type: "utc", domain: { param: "brush" } } : { type: "utc" };
+  // The brush is Vega's, mouse only; two sliders (keyboard: arrows, Home/End) set the range shown while nothing is brushed.
+  const detailScale: Record<string, unknown> = overview && !forPng ? { type: "utc", domainRaw: { expr: keyboardRangeExpr(prep.min, span) } } : { type: "utc" };
   const points: Record<string, unknown> = dense
     ? {
         // Static image of a very large timeline: event density per pixel column.
@@ -623,7 +625,27 @@ export function timelineSpec(prep: Prepared, options: TimelineOptions, forPng = 
       color,
     },
   };
-  return { ...base, vconcat: [detail, strip], spacing: 8 } as unknown as VegaLiteSpec;
+  return { ...base, params: KEYBOARD_RANGE_PARAMS, vconcat: [detail, strip], spacing: 8 } as unknown as VegaLiteSpec;
+}
+
+/**
+ * The keyboard's way to zoom a timeline with an overview strip: two range inputs under the chart (Vega's bindings,
+ * named by their labels), the start and end of the range shown, in percent of the whole time range. The brush, when
+ * there is one, wins; clearing it (a click on the strip) gives the sliders' range back.
+ */
+const KEYBOARD_RANGE_PARAMS = [
+  { name: "shownFrom", value: 0, bind: { input: "range", min: 0, max: 99, step: 1, name: "Shown from (% of the time range, when nothing is brushed) " } },
+  { name: "shownTo", value: 100, bind: { input: "range", min: 1, max: 100, step: 1, name: "Shown to (% of the time range, when nothing is brushed) " } },
+];
+
+/** Room on either side of the whole range, as a share of it: the first and last events are not drawn on the plot's edges. */
+const RANGE_PAD = 0.02;
+
+/** The detail chart's time domain: the brush's range, else the sliders' (at least 1% wide) of the padded range. */
+function keyboardRangeExpr(min: number, span: number): string {
+  const pad = Math.max(span, 1) * RANGE_PAD;
+  const at = (percent: string): string => `${min - pad} + ${span + 2 * pad} * ${percent} / 100`;
+  return `isArray(brush.t) ? brush.t : [${at("min(shownFrom, shownTo - 1)")}, ${at("max(shownTo, shownFrom + 1)")}]`;
 }
 
 /**

@@ -12,6 +12,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import pl from "nodejs-polars";
 import type { Browser, Page } from "playwright-core";
 import { TIProgress } from "../../src/context/tiProgress";
 import { toMimeBundle } from "../../src/display/display";
@@ -398,6 +399,64 @@ describe("keyboard and screen-reader access to the live views", { skip, timeout:
       const chartEl = page.page.locator("#chart0");
       assert.equal(await chartEl.getAttribute("role"), "graphics-document");
       assert.match((await chartEl.getAttribute("aria-label")) ?? "", /^Timeline: Alerts — \d+ event\(s\) in \d+ lane\(s\) by Severity: /);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("a timeline's range is set by keyboard too: two named sliders under it set the range shown while nothing is brushed; a brush wins", async () => {
+    const t0 = Date.UTC(2024, 0, 1);
+    const hours = 50;
+    const df = pl.DataFrame({ TimeGenerated: Array.from({ length: hours }, (_, i) => new Date(t0 + i * 3_600_000)), Host: Array.from({ length: hours }, (_, i) => `host${i % 3}`) });
+    const chart = await timeline(df, { groupBy: "Host", title: "Logons" });
+    const page = await openOffline(browser, vegaPage([chart.spec]), { name: "a11y-timeline-range" });
+    try {
+      await waitReady(page.page);
+      const data = (hours - 1) * 3_600_000;
+      // The whole range has 2% of room on either side.
+      const lo = t0 - 0.02 * data;
+      const span = 1.04 * data;
+      const shown = (): Promise<number[]> => page.page.evaluate(() => (window as unknown as { views: { scale(n: string): { domain(): Date[] } }[] }).views[0].scale("concat_0_x").domain().map(Number));
+      assert.deepEqual(await shown(), [lo, lo + span], "the whole range at first");
+      const from = page.page.getByRole("slider", { name: /^Shown from \(% of the time range/ });
+      const to = page.page.getByRole("slider", { name: /^Shown to \(% of the time range/ });
+      assert.equal(await from.count(), 1);
+      assert.equal(await to.count(), 1);
+      await from.focus();
+      for (let k = 0; k < 10; k += 1) await page.page.keyboard.press("ArrowRight");
+      await to.focus();
+      for (let k = 0; k < 40; k += 1) await page.page.keyboard.press("ArrowLeft");
+      await page.page.waitForFunction(`window.views[0].scale("concat_0_x").domain()[1] < ${lo + span}`);
+      assert.deepEqual(await shown(), [lo + span * 0.1, lo + span * 0.6], "Right on 'from' 10 times, Left on 'to' 40 times: 10% to 60%");
+      // The sliders cross: the range stays at least 1% wide, never reversed.
+      await page.page.keyboard.press("Home");
+      await page.page.waitForFunction(`window.views[0].scale("concat_0_x").domain()[1] < ${lo + span * 0.6}`);
+      const [a, b] = await shown();
+      assert.ok(b > a, `a range, not reversed: ${a} ${b}`);
+      // A brush on the strip (the mouse's way) wins over the sliders.
+      // The strip: the second view of the concatenation, where Vega drew it.
+      const box = (await page.page.locator("#chart0 .marks").first().boundingBox())!;
+      await page.page.evaluate(KEEP_NAMES);
+      const strip = await page.page.evaluate(() => {
+        type Item = { name?: string; bounds?: { x1: number; y1: number; x2: number; y2: number }; x?: number; y?: number; items?: Item[]; mark?: { name?: string } };
+        const view = (window as unknown as { views: { scenegraph(): { root: Item }; origin(): [number, number] }[] }).views[0];
+        const found: Item[] = [];
+        const walk = (n: Item): void => {
+          if (n.mark?.name === "concat_1_group" || n.name === "concat_1_group") found.push(n);
+          for (const c of n.items ?? []) walk(c);
+        };
+        walk(view.scenegraph().root);
+        const g = found.find((n) => n.x !== undefined) ?? found[0];
+        const [ox, oy] = view.origin();
+        return { x: ox + (g.x ?? 0), y: oy + (g.y ?? 0) };
+      });
+      await page.page.mouse.move(box.x + strip.x + 100, box.y + strip.y + 20);
+      await page.page.mouse.down();
+      await page.page.mouse.move(box.x + strip.x + 300, box.y + strip.y + 20, { steps: 5 });
+      await page.page.mouse.up();
+      const brushed = await shown();
+      assert.ok(brushed[0] !== a || brushed[1] !== b, `the brush set the range: ${brushed.join(" ")}`);
+      assert.deepEqual(page.errors, []);
     } finally {
       await page.close();
     }

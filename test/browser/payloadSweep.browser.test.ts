@@ -64,8 +64,10 @@ const INJECTED = `(function (scope, vega) {
   function describe(el) { return el.outerHTML.slice(0, 160); }
   document.querySelectorAll(scope).forEach(function (root) {
     root.querySelectorAll(DANGER).forEach(function (el) {
-      // Vega's (empty) container of input bindings is its own.
-      if (vega && el.matches("form.vega-bindings") && !el.children.length) return;
+      // Vega's container of input bindings is its own: empty, or the timeline's keyboard range sliders (fixed labels, no data).
+      if (vega && el.matches("form.vega-bindings") && Array.prototype.every.call(el.children, function (b) {
+        return /^Shown (from|to) \\(% of the time range, when nothing is brushed\\) $/.test((b.querySelector(".vega-bind-name") || {}).textContent || "") && Array.prototype.every.call(b.querySelectorAll("*"), function (e) { return /^(LABEL|SPAN|INPUT)$/.test(e.tagName); });
+      })) return;
       found.push("element: " + describe(el));
     });
     root.querySelectorAll("*").forEach(function (el) {

@@ -45,7 +45,10 @@ describe("timeline", () => {
     const [main, strip] = spec.vconcat;
     const points = main.layer[0];
     assert.equal(points.mark.type, "point");
-    assert.deepEqual(points.encoding.x.scale, { type: "utc", domain: { param: "brush" } });
+    // The brush's range, else the keyboard's sliders' (top-level params bound to range inputs).
+    assert.equal(points.encoding.x.scale.type, "utc");
+    assert.match(points.encoding.x.scale.domainRaw.expr, /^isArray\(brush\.t\) \? brush\.t : \[[\d.]+ \+ [\d.]+ \* min\(shownFrom, shownTo - 1\) \/ 100, /);
+    assert.deepEqual(spec.params.map((p: Spec) => [p.name, p.bind.input]), [["shownFrom", "range"], ["shownTo", "range"]]);
     assert.equal(points.encoding.y.field, "g");
     assert.deepEqual(points.encoding.y.scale.domain, ["High", "Informational", "Low", "Medium"]);
     assert.deepEqual(points.encoding.color.scale.domain, ["High", "Informational", "Low", "Medium"]);
