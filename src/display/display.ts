@@ -136,42 +136,6 @@ export function outputMetadata(bundle: MimeBundle): Record<string, unknown> {
   return metadata;
 }
 
-/** A frame of Deno's own formatter (`format` in its cli/js/40_jupyter.js), which sends what it gets with `metadata: {}`. */
-const DENO_FORMAT_FRAME = /^\s*at (?:async )?format \(ext:[^)]*jupyter[^)]*\)$/;
-/** A frame of huntlab's own formatting: a bundle asked for by `display()` is sent with its metadata. */
-const HUNTLAB_FORMAT_FRAME = /^\s*at (?:\S+\.)?(?:toMimeBundle|formatted) /;
-
-/** True when the running display method was called by Deno's formatter (a cell's last value, `Deno.jupyter.display(x)`). */
-function calledByDenoFormat(): boolean {
-  if (!denoJupyter()) return false;
-  const holder: { stack?: string } = {};
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 20;
-  try {
-    Error.captureStackTrace(holder, calledByDenoFormat);
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-  for (const frame of (holder.stack ?? "").split("\n").slice(1)) {
-    if (HUNTLAB_FORMAT_FRAME.test(frame)) return false;
-    if (DENO_FORMAT_FRAME.test(frame)) return true;
-  }
-  return false;
-}
-
-/**
- * What a display method with an image (a chart's PNG) returns: `bundle` itself, except when Deno's kernel
- * asked for it. Deno sends a last value's bundle as an `execute_result` with `metadata: {}` (broadcastResult
- * in its cli/js/40_jupyter.js, 2.9), so the image's alt ({@link outputMetadata}) never reached the notebook,
- * and nbconvert's HTML and the hunt report had none to write. There the bundle goes out here, with its
- * metadata, as a `display_data`, and Deno gets an empty bundle (an output with nothing to show).
- */
-export function bundleWithImageAlt(bundle: MimeBundle): MimeBundle {
-  if (Object.keys(outputMetadata(bundle)).length === 0 || !calledByDenoFormat()) return bundle;
-  sendToDeno(bundle, undefined, false);
-  return {};
-}
-
 // ---------------------------------------------------------------------------
 // Transports, tried in order.
 

@@ -26,7 +26,6 @@ import { VegaLiteSpecError, visMessages as msg } from "./messages";
 import { checkOptionTypes, type OptionTypesOf } from "./options";
 import { JUPYTER_DISPLAY, wellFormedBundle, type Displayable, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
-import { bundleWithImageAlt } from "../display/display";
 import { svgToPng } from "./png";
 
 /** The MIME type Jupyter front ends render with their Vega-Lite 5 renderer. */
@@ -254,7 +253,7 @@ export class VegaLiteChart implements Displayable {
     const bundle: MimeBundle = { [VEGA_LITE_MIME]: this.spec };
     if (this.png.length > 0) bundle["image/png"] = this.png.toString("base64");
     bundle["text/plain"] = this.text;
-    return bundleWithImageAlt(wellFormedBundle(bundle));
+    return wellFormedBundle(bundle);
   }
 
   [inspect.custom](depth: number, options: InspectOptions): string {

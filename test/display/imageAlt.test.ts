@@ -9,7 +9,6 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import Module from "node:module";
-import vm from "node:vm";
 import path from "node:path";
 import { afterEach, test } from "node:test";
 import { display, outputMetadata } from "../../src/display/display";
@@ -95,31 +94,6 @@ test("the hunt report's chart image has the same alt, escaped", async () => {
   const meta: HuntReportMeta = { notebook: "x.ipynb", kernel: "tslab", parameters: [], dataPaths: [], queryPaths: [], started: new Date(0).toISOString(), seconds: 1, huntlabVersion: "0", failures: [], stopped: false };
   const page = buildHuntReport(notebookWith(sent[0]) as never, meta);
   assert.match(page, /<img class="hunt-fallback" alt="Vega-Lite chart: Logons of &lt;img src=x onerror=alert\(1\)&gt; &quot;WKS&quot;\\u202e \(2 rows\)"/);
-});
-
-/**
- * Deno's kernel formats a cell's last value itself (`format` in its cli/js/40_jupyter.js) and sends the bundle with
- * `metadata: {}`: the chart's alt was lost. Here Deno's formatter is a script of that name calling the display method.
- */
-test("a chart as Deno's last value goes out as a display_data with its alt; Deno's own result is left empty", async () => {
-  const value = await chart();
-  const broadcasts: { type: string; content: Sent }[] = [];
-  const jupyter = { display: () => Promise.resolve(), broadcast: (type: string, content: Sent) => (broadcasts.push({ type, content }), Promise.resolve()) };
-  const holder = globalThis as { Deno?: unknown };
-  holder.Deno = { jupyter };
-  cleanups.push(() => delete holder.Deno);
-  const denoFormat = vm.runInThisContext("(function format(obj) { return obj[Symbol.for('Jupyter.display')](); })", { filename: "ext:cli/40_jupyter.js" }) as (v: unknown) => MimeBundle;
-  assert.deepEqual(denoFormat(value), {}, "Deno's execute_result would carry the bundle without its alt");
-  assert.equal(broadcasts.length, 1);
-  assert.equal(broadcasts[0].type, "display_data");
-  assert.ok(typeof broadcasts[0].content.data["image/png"] === "string" && "application/vnd.vegalite.v5+json" in broadcasts[0].content.data);
-  assert.match((broadcasts[0].content.metadata["image/png"] as { alt: string }).alt, /^Vega-Lite chart: Logons of /);
-  // huntlab's display() under Deno sends the bundle once, with metadata; a call not from Deno's formatter gets the bundle.
-  display(value);
-  assert.equal(broadcasts.length, 2);
-  assert.ok("image/png" in broadcasts[1].content.data && "image/png" in broadcasts[1].content.metadata);
-  assert.ok("image/png" in (value as unknown as Record<symbol, () => MimeBundle>)[Symbol.for("Jupyter.display")]());
-  assert.equal(broadcasts.length, 2);
 });
 
 test("the hunt report's SVG image takes its alt from the output's text form (it was always \"image\")", () => {
