@@ -6,6 +6,9 @@ import pl from "nodejs-polars";
 import { isTextType } from "../common/dtypes";
 import { EPOCH_MIN, epochUnit, type EpochUnit } from "../common/epoch";
 import { realDateTime } from "../common/calendar";
+import { slashOrder, slashOrderSettled, type SlashOrder } from "../common/slashDates";
+
+export { slashOrderSettled } from "../common/slashDates";
 
 export { EPOCH_MIN, epochUnit, type EpochUnit } from "../common/epoch";
 import { columnNames, columnOf, replaceColumns } from "../common/frames";
@@ -114,14 +117,8 @@ export interface SlashDates {
   ambiguous: boolean;
   /** Every value has AM/PM, as en-US writes its times (`5/6/2026 3:00:00 PM`). */
   twelveHour: boolean;
-}
-
-/** True when some of `values` (a sample) is a slash date with a field above 12: the column's order is then settled, no scan needed. */
-export function slashOrderSettled(values: readonly string[]): boolean {
-  return values.some((v) => {
-    const m = /^\s*(\d{1,2})\/(\d{1,2})\//.exec(v);
-    return m !== null && (Number(m[1]) > 12 || Number(m[2]) > 12);
-  });
+  /** The order {@link slashOrder} gives them without `dayFirst` (undefined: neither reads them). */
+  order?: SlashOrder;
 }
 
 /**
@@ -144,7 +141,8 @@ export function slashDates(text: pl.Series): SlashDates | undefined {
     .toRecords()[0] as Record<string, number | null>;
   const present_ = Number(stats.present ?? 0);
   if (present_ === 0 || Number(stats.slash) !== present_) return undefined;
-  return { ambiguous: Number(stats.first ?? 0) <= 12 && Number(stats.second ?? 0) <= 12, twelveHour: Number(stats.ampm) === present_ };
+  const order = slashOrder(Number(stats.first ?? 0), Number(stats.second ?? 0));
+  return { ambiguous: order?.ambiguous ?? false, twelveHour: Number(stats.ampm) === present_, ...(order ? { order } : {}) };
 }
 
 type NativeExpr = { strToDatetime?: (...args: unknown[]) => unknown };
@@ -510,7 +508,7 @@ export function parseReadTimes(column: pl.Series, source: string, warn: (message
   }
   if (options.dayFirst || !isTextType(column.dtype)) return read;
   const slash = slashDates(column);
-  if (!slash || slash.ambiguous) return read;
+  if (!slash?.order?.dayFirst) return read;
   const dayFirst = parseTimeSeries(column, { dayFirst: true });
   return dayFirst.parsed ? dayFirst : read;
 }

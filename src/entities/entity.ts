@@ -17,6 +17,7 @@ import { inspectLastValue } from "../display/lastValue";
 import { THEME } from "../display/theme";
 import { epochMillis, epochUnit } from "../common/epoch";
 import { realDateTime } from "../common/calendar";
+import { slashFields, slashOrder, type SlashOrder } from "../common/slashDates";
 import { setOwnProperty } from "../common/json";
 import { foldIdentity } from "../common/caseFold";
 import { isDataFrame, isSeries } from "../common/frames";
@@ -112,14 +113,26 @@ function namedEntities(value: unknown, ancestors: Set<object>): unknown {
   return out;
 }
 
+/** Options of {@link parseEntityTime}. */
+export interface EntityTimeOptions {
+  /**
+   * How slash dates are read, as decided from every value of their column (common/slashDates.ts). Default: from
+   * the value alone, day first only where it proves it (`13/06/2026`), else month first.
+   */
+  order?: SlashOrder;
+  /** Called when a slash date was read month first with nothing to prove it (`05/06/2026`), for the caller's warning. */
+  onAmbiguous?: () => void;
+}
+
 /**
  * Parses a time as alerts carry it; `undefined` when it is not a time. Text
  * without a zone is UTC, as every time without a zone is here (the fields are
  * `…Utc`; JavaScript read it in the machine's zone); numbers, and whole-digit
  * text, are epoch times whose unit their size tells (seconds below 10^11, ms
  * below 10^14, µs below 10^17, Windows FILETIME ticks from 1.1e17 to 1.6e17, else ns), as the readers tell it.
+ * Slash dates follow the readers' rule ({@link EntityTimeOptions.order}), never Date()'s silent month first.
  */
-export function parseEntityTime(value: unknown): Date | undefined {
+export function parseEntityTime(value: unknown, options: EntityTimeOptions = {}): Date | undefined {
   if (value instanceof Date) return value;
   if (typeof value === "string" && /^\s*\d{9,19}\s*$/.test(value)) value = Number(value);
   if (typeof value === "number") {
@@ -131,6 +144,14 @@ export function parseEntityTime(value: unknown): Date | undefined {
   if (typeof value !== "string" || value.trim() === "") return undefined;
   // Sentinel writes 7 fractional digits (`…38.4888669Z`); JS Date parses at most 3.
   let text = value.trim().replace(/(\.\d{3})\d+/, "$1");
+  const fields = slashFields(text);
+  if (fields) {
+    const order = options.order ?? slashOrder(fields[0], fields[1]);
+    if (!order) return undefined;
+    // Date() reads slash dates month first only: a day-first date goes to it with its fields swapped.
+    if (order.dayFirst) text = text.replace(/^(\d{1,2})\/(\d{1,2})\//, "$2/$1/");
+    if (order.ambiguous && fields[0] !== fields[1]) options.onAmbiguous?.();
+  }
   const zoned = /(?:z|[+-]\d{2}(?::?\d{2})?|\b(?:utc|gmt))$/i.test(text);
   if (!zoned) text = /^\d{4}-\d{2}-\d{2}[t ]\d/i.test(text) ? `${text.replace(" ", "T")}Z` : /^\d{4}-\d{2}-\d{2}$/.test(text) ? text : `${text} UTC`;
   if (!realFields(text)) return undefined;

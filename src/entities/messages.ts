@@ -84,6 +84,18 @@ export function unidentifiedAlertsWarning(count: number, total: number, rows: re
   );
 }
 
+/**
+ * Alert times in slash dates that read either way (`05/06/2026`), read month first: `where` names the alert (or
+ * fromDataFrame), `value` the one alert's text (none for a frame's column). The readers' rule and wording (data/messages.ts).
+ */
+export function slashTimeMonthFirst(where: string, column: string, value?: unknown): string {
+  const what = value === undefined ? `column ${JSON.stringify(column)} holds slash dates` : `${column} ${quotedText(String(value), 40)} is a slash date`;
+  return (
+    `${where}: ${what} whose day and month are all 12 or less (05/06/2026 reads as 6 May or 5 June alike): read month first, as en-US writes them; ` +
+    `for a day-first export (en-GB, fr-FR, es-ES…) read the alerts with { dayFirst: true } (readDataFile's option, or a QueryProvider's readOptions), which gives their times parsed`
+  );
+}
+
 /** An `Entities` item that is no object, for an alert's `parseErrors`; `index` counts from 0. */
 export function entityItemSkipped(where: string, index: number, value: unknown): string {
   const shown = typeof value === "string" ? `the text ${quotedText(value, 40)}` : Array.isArray(value) ? "a list" : String(value);

@@ -15,7 +15,8 @@ import { columnNames, frameHeight, frameRecords, isDataFrame, isSeries } from ".
 import { jsonErrorText, stringifyExact, parseJsonIntegersAsText } from "../common/json";
 import { printWarning } from "../common/messages";
 import { checkJsonDepth, parseEntities } from "./parse";
-import { entitiesMessages as msg, unidentifiedAlertsWarning } from "./messages";
+import { entitiesMessages as msg, slashTimeMonthFirst, unidentifiedAlertsWarning } from "./messages";
+import { slashFields, slashOrder, type SlashOrder } from "../common/slashDates";
 import { Account, entityFactory, Host, Ip, Process, windowsId } from "./types";
 import { evidenceEntity, isEvidenceRow } from "./alertEvidence";
 import { cutText } from "../common/cutText";
@@ -66,7 +67,10 @@ export interface SecurityAlertOptions {
 
 /** Options of {@link SecurityAlert.fromDataFrame}. */
 export interface AlertsFromDataFrameOptions {
-  /** Told once per frame of the alerts that have no id, name or time. Default: printed as `Warning: …`. */
+  /**
+   * Told once per frame of the alerts that have no id, name or time, and once per time column of slash dates read
+   * month first with nothing to prove it (`05/06/2026`). Default: printed as `Warning: …`.
+   */
   warn?: (message: string) => void;
 }
 
@@ -123,6 +127,36 @@ function rowsText(rows: readonly unknown[]): string {
 const OPTION_TYPES = { onParseError: { oneOf: ["throw", "keep"] }, position: "index" } as const satisfies OptionTypesOf<SecurityAlertOptions>;
 
 /** Options from untyped cells: `null` failed reading `position`, a misspelt name was ignored. */
+/** The alert times and the columns each is read from, first present wins. */
+const ALERT_TIMES = { TimeGenerated: ["TimeGenerated", "Timestamp"], StartTimeUtc: ["StartTimeUtc", "StartTime"], EndTimeUtc: ["EndTimeUtc", "EndTime"] } as const;
+
+/**
+ * What fromDataFrame hands each alert of a frame (a symbol key: no option a user can pass): the slash-date order
+ * of each time column, decided from all its values as the readers decide it, and the columns read month first
+ * without proof, for its one warning per column.
+ */
+const FRAME_TIMES = Symbol("frameTimes");
+interface FrameTimes {
+  orders: ReadonlyMap<string, SlashOrder>;
+  ambiguous: Set<string>;
+}
+
+/** The slash-date order of each alert time column of `rows` that holds slash dates (see common/slashDates.ts). */
+function columnSlashOrders(rows: readonly AlertRow[]): Map<string, SlashOrder> {
+  const orders = new Map<string, SlashOrder>();
+  for (const column of Object.values(ALERT_TIMES).flat()) {
+    let first = 0;
+    let second = 0;
+    for (const row of rows) {
+      const fields = typeof row[column] === "string" ? slashFields(row[column]) : undefined;
+      if (fields) [first, second] = [Math.max(first, fields[0]), Math.max(second, fields[1])];
+    }
+    const order = first > 0 ? slashOrder(first, second) : undefined;
+    if (order) orders.set(column, order);
+  }
+  return orders;
+}
+
 function checkOptions(options: unknown): void {
   const found = findOptionProblem(options, OPTION_TYPES);
   if (!found) return;
@@ -198,10 +232,16 @@ export class SecurityAlert implements Displayable {
     this.ProviderName = text(row.ProviderName);
     this.VendorName = text(row.VendorName);
     this.CompromisedEntity = text(row.CompromisedEntity);
-    this.TimeGenerated = parseEntityTime(row.TimeGenerated ?? row.Timestamp);
-    this.StartTimeUtc = parseEntityTime(row.StartTimeUtc ?? row.StartTime);
-    this.EndTimeUtc = parseEntityTime(row.EndTimeUtc ?? row.EndTime);
     const where = `alert ${this.SystemAlertId || this.AlertDisplayName || "(no SystemAlertId)"}`;
+    const frame = (options as { [FRAME_TIMES]?: FrameTimes })[FRAME_TIMES];
+    const time = (columns: readonly string[]): Date | undefined => {
+      const column = columns.find((c) => row[c] !== undefined && row[c] !== null) ?? columns[0];
+      const onAmbiguous = () => (frame ? frame.ambiguous.add(column) : printWarning(slashTimeMonthFirst(where, column, row[column])));
+      return parseEntityTime(row[column], { order: frame?.orders.get(column), onAmbiguous });
+    };
+    this.TimeGenerated = time(ALERT_TIMES.TimeGenerated);
+    this.StartTimeUtc = time(ALERT_TIMES.StartTimeUtc);
+    this.EndTimeUtc = time(ALERT_TIMES.EndTimeUtc);
     const errors: string[] = [];
     const keep = options.onParseError === "keep";
     this.ExtendedProperties = parseOrKeep(() => parseExtendedProperties(row.ExtendedProperties, where), {}, keep, errors);
@@ -220,11 +260,14 @@ export class SecurityAlert implements Displayable {
     const columns = columnNames(df);
     const alertColumns = [...ALERT_IDENTITY_COLUMNS.id, ...ALERT_IDENTITY_COLUMNS.name, "Entities"];
     if (frameHeight(df) > 0 && !alertColumns.some((c) => columns.includes(c))) throw new EntityParseError(msg.notAlertsFrame(alertColumns, columns));
-    const alerts = frameRecords(df).map((row, position) => new SecurityAlert(row, 0, { onParseError: "keep", position }));
+    const rows = frameRecords(df);
+    const times: FrameTimes = { orders: columnSlashOrders(rows), ambiguous: new Set() };
+    const alerts = rows.map((row, position) => new SecurityAlert(row, 0, { onParseError: "keep", position, [FRAME_TIMES]: times } as SecurityAlertOptions));
+    const warn = options.warn ?? printWarning;
+    for (const column of times.ambiguous) warn(slashTimeMonthFirst("SecurityAlert.fromDataFrame", column));
     // Once per frame, not per alert: a frame without id, name and time columns would print a line per row.
     const unnamed = alerts.filter((a) => !a.identified);
     if (unnamed.length) {
-      const warn = options.warn ?? printWarning;
       warn(unidentifiedAlertsWarning(unnamed.length, alerts.length, unnamed.map((a) => a.position ?? 0), ALERT_IDENTITY_COLUMNS));
     }
     return alerts;
