@@ -16,6 +16,7 @@ export interface LabCandidate {
 export declare function labCandidates(options: { root: string; env?: NodeJS.ProcessEnv }): LabCandidate[];
 export declare function findJupyterLab(options: { root: string; env?: NodeJS.ProcessEnv; log?: (msg: string) => void }): (LabCandidate & { version: string }) | undefined;
 export declare function venvScriptElsewhere(venv: string, script: string): { interpreter: string; gone: boolean } | undefined;
+export declare function venvPythonUnrunnable(venv: string): { interpreter: string; code: "EACCES" | "ENOENT" } | undefined;
 export declare function findVenvPython(env?: NodeJS.ProcessEnv): { python: string } | { error: string };
 export declare function manualInstallHint(root: string): string;
 

@@ -139,6 +139,47 @@ function elsewhereText(venv, found) {
 }
 
 /**
+ * Why a virtual environment's Python cannot be run by this user, or undefined when it runs (or there is none).
+ * A venv's `bin/python` is a link to the Python it was made from: a venv made by root from pyenv's Python under
+ * `/root` (a folder others may not enter) has JupyterLab installed, but for a student running `npm run lab` its
+ * Python fails with EACCES; one whose base Python was removed, with ENOENT. Either way no script in it runs.
+ *
+ * @param {string} venv the virtual environment
+ * @returns {{ interpreter: string, code: "EACCES" | "ENOENT" } | undefined} `interpreter`: the last link that resolves toward the base Python
+ */
+export function venvPythonUnrunnable(venv) {
+  if (IS_WINDOWS) return undefined;
+  let interpreter = venvExecutable(venv, "python");
+  try {
+    fs.lstatSync(interpreter);
+  } catch {
+    return undefined;
+  }
+  const r = spawnSync(interpreter, ["-c", ""], { stdio: "ignore", timeout: 60_000 });
+  const code = r.error?.code;
+  if (code !== "EACCES" && code !== "ENOENT") return undefined;
+  // The link chain as far as it can be read: the named Python is the one behind the closed folder.
+  for (let i = 0; i < 40; i++) {
+    try {
+      interpreter = path.resolve(path.dirname(interpreter), fs.readlinkSync(interpreter));
+    } catch {
+      break;
+    }
+  }
+  return { interpreter, code };
+}
+
+/** What to say about {@link venvPythonUnrunnable}'s finding. */
+function unrunnableText(venv, found, installed = true) {
+  const user = userName();
+  const why =
+    found.code === "EACCES"
+      ? `cannot be run by ${user} (EACCES: permission denied): it was made by another user from a Python in a folder ${user} may not enter (pyenv's under /root)`
+      : `is not there (ENOENT): the Python it was made from was removed, or is not visible here`;
+  return `${venv} ${installed ? "has JupyterLab installed" : "is there"}, but its Python, ${found.interpreter}, ${why}; delete ${venv} and run \`npm run lab\` again as ${user} to make one of your own (pip needs the network)`;
+}
+
+/**
  * The first JupyterLab ≥ 4 among {@link labCandidates}, or undefined.
  * Each older JupyterLab passed over is reported through `log`.
  *
@@ -152,6 +193,8 @@ export function findJupyterLab({ root, env = process.env, log = () => {} }) {
       // One whose Python is gone is provisionVenvLab's error; one that runs is used, with a word.
       if (elsewhere?.gone) continue;
       if (elsewhere) log(elsewhereText(venvDir(root), elsewhere));
+      // One that cannot run is provisionVenvLab's error too: not "not installed", nor pip into it.
+      else if (venvPythonUnrunnable(venvDir(root))) continue;
     }
     const version = appVersion(candidate.jupyter, "lab", env);
     if (version && majorOf(version) >= MIN_LAB_MAJOR) return { ...candidate, version };
@@ -215,6 +258,8 @@ export function provisionVenvLab({ root, env = process.env, log = () => {}, inst
   // A .venv copied from elsewhere is no place to pip-install into: its scripts would still name the old place.
   const elsewhere = fs.existsSync(jupyter) ? venvScriptElsewhere(venv, jupyter) : undefined;
   if (elsewhere?.gone) return { error: elsewhereText(venv, elsewhere) };
+  const unrunnable = elsewhere ? undefined : venvPythonUnrunnable(venv);
+  if (unrunnable) return { error: unrunnableText(venv, unrunnable, fs.existsSync(jupyter)) };
   const existing = fs.existsSync(jupyter) ? appVersion(jupyter, "lab", env) : undefined;
   if (existing && majorOf(existing) >= MIN_LAB_MAJOR) return { jupyter, version: existing, installed: false };
   if (!install) return { error: `JupyterLab ${MIN_LAB_MAJOR} is not installed in .venv and --no-install forbids installing it; by hand: ${manualInstallHint(root)}` };

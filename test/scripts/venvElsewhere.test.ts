@@ -8,7 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
-import { findJupyterLab, provisionVenvLab, venvScriptElsewhere } from "../../scripts/lab.mjs";
+import { findJupyterLab, provisionVenvLab, venvPythonUnrunnable, venvScriptElsewhere } from "../../scripts/lab.mjs";
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-venv-elsewhere-"));
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -58,4 +58,47 @@ test("a copied .venv names the other copy's Python; a moved one names a Python t
   const said: string[] = [];
   findJupyterLab({ root: path.join(scratch, "student copy"), env: { PATH: "/usr/bin:/bin" }, log: (m) => said.push(m) });
   assert.match(said.join("\n"), /student copy\/\.venv was made in another place \(it was copied or moved\): its scripts run \S+instructor\/\.venv\/bin\/python3, another copy's/);
+});
+
+/**
+ * A .venv made by another user (root, from pyenv's Python under /root) for a student who runs `npm run lab`: its
+ * `bin/python` links to a Python the student may not run. It said JupyterLab 4 "is not installed in .venv" and fell
+ * back to classic Notebook 6; it is installed but cannot run, and the fix is another venv, not pip.
+ */
+test("a .venv whose Python this user cannot run (EACCES) or that is gone (ENOENT) is told apart from one without JupyterLab", { skip: process.platform === "win32" ? "POSIX venvs" : false }, () => {
+  const cases = [
+    // A file no one may execute: EACCES even for root, as /root/.pyenv is for a student.
+    { name: "made by root", code: "EACCES", target: (dir: string) => {
+      fs.writeFileSync(path.join(dir, "python3.11"), "#!/bin/sh\n", { mode: 0o644 });
+      return path.join(dir, "python3.11");
+    } },
+    { name: "base removed", code: "ENOENT", target: (dir: string) => path.join(dir, "removed", "python3.11") },
+  ] as const;
+  for (const c of cases) {
+    const root = path.join(scratch, c.name);
+    const venv = path.join(root, ".venv");
+    const jupyter = fakeVenv(venv);
+    const base = path.join(scratch, `${c.name} base`);
+    fs.mkdirSync(base);
+    fs.rmSync(path.join(venv, "bin", "python3"));
+    fs.symlinkSync(c.target(base), path.join(venv, "bin", "python3"));
+    fs.symlinkSync("python3", path.join(venv, "bin", "python"));
+    assert.deepEqual(venvPythonUnrunnable(venv), { interpreter: c.target(base), code: c.code }, c.name);
+    // Not "not installed", not a pip install into it: why, and what to do.
+    for (const install of [false, true]) {
+      const r = provisionVenvLab({ root, install });
+      assert.ok("error" in r, c.name);
+      assert.match(r.error, new RegExp(`\\.venv has JupyterLab installed, but its Python, .+python3\\.11, (cannot be run by|is not there).*\\(${c.code}`), c.name);
+      assert.match(r.error, /delete .+\.venv and run `npm run lab` again as /);
+      assert.doesNotMatch(r.error, /not installed/);
+    }
+    assert.equal(findJupyterLab({ root, env: { PATH: "/nonexistent" } }), undefined);
+    assert.ok(fs.existsSync(jupyter));
+  }
+  // A venv whose Python runs is nothing to say.
+  const fine = path.join(scratch, "runs", ".venv");
+  fakeVenv(fine);
+  fs.writeFileSync(path.join(fine, "bin", "python3"), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
+  fs.symlinkSync("python3", path.join(fine, "bin", "python"));
+  assert.equal(venvPythonUnrunnable(fine), undefined);
 });
