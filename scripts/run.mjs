@@ -7,7 +7,8 @@
  *     new enough, else a project-local Node 22 fetched from the npm registry into .runtime/;
  *  2. the npm dependencies, installed with that Node (so polars' binary is installed),
  *     and patches/ applied to them by patch-package (npm's postinstall; see patches/README.md);
- *  3. `node_modules/huntlab` → this folder, so notebooks `import … from "huntlab"`;
+ *  3. `node_modules/huntlab` → this folder, so notebooks `import … from "huntlab"` (a node_modules shared with
+ *     another checkout cannot hold this checkout's link: `lab` says so, scripts/packageLink.mjs);
  *  4. the compiled library in dist/ (rebuilt when src/ changed);
  *  5. Jupyter kernel specs (tslab, and Deno when present) in a project-local Jupyter
  *     data folder, .jupyter/ — the user's own kernels are left alone;
@@ -25,6 +26,7 @@ import { machineFacts, mallocChoice } from "./malloc.mjs";
 import { kernelHomes, runtimeDirEnv, writeKernelSpecs } from "./kernels.mjs";
 import { findPython } from "./python.mjs";
 import { tempDirEnv } from "./tempdir.mjs";
+import { ensurePackageLink, sharedNodeModulesText } from "./packageLink.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const RUNTIME = path.join(ROOT, ".runtime");
@@ -99,6 +101,9 @@ function newerThan(file, others) {
   return others.every((o) => !fs.existsSync(o) || fs.statSync(o).mtimeMs <= t);
 }
 
+/** Set by ensureDependencies when node_modules is another checkout's (see scripts/packageLink.mjs). */
+let sharedNodeModules;
+
 /** npm dependencies, installed by the Node ≥ 22 so optional native binaries are not skipped. */
 function ensureDependencies(nodeBin, env) {
   const stamp = path.join(ROOT, "node_modules", ".huntlab-installed");
@@ -118,18 +123,8 @@ function ensureDependencies(nodeBin, env) {
     }
     fs.writeFileSync(stamp, new Date().toISOString());
   }
-  // Notebooks import the library by its package name.
-  const link = path.join(ROOT, "node_modules", "huntlab");
-  let linked = false;
-  try {
-    linked = fs.realpathSync(link) === fs.realpathSync(ROOT);
-  } catch {
-    linked = false;
-  }
-  if (!linked) {
-    fs.rmSync(link, { recursive: true, force: true });
-    fs.symlinkSync(path.relative(path.dirname(link), ROOT) || ".", link, "dir");
-  }
+  // Notebooks import the library by its package name; a node_modules shared with another checkout is told of by `lab`.
+  sharedNodeModules = ensurePackageLink(ROOT).shared;
 }
 
 function listFiles(dir, filter) {
@@ -321,6 +316,7 @@ async function taskLab({ nodeBin, env }) {
   const install = !given.includes("--no-install") && !process.env.HUNTLAB_NO_INSTALL;
   const args = given.filter((a, i) => a !== "--no-install" && !(a === "--" && i === 0));
   const chosen = chooseJupyter(env, install);
+  if (sharedNodeModules) log(sharedNodeModulesText(ROOT, sharedNodeModules));
   const notebookDir = path.join(ROOT, "notebooks");
   // Jupyter refuses to run as root unless told to (containers, CI machines).
   const rootFlag = typeof process.getuid === "function" && process.getuid() === 0 && !args.includes("--allow-root") ? ["--allow-root"] : [];
