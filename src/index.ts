@@ -48,6 +48,7 @@ export {
   inferSchema as inferProcessSchema,
   inferProcSchema,
   labColumnsOf,
+  CARBON_BLACK_PROCESS_SCHEMA,
   CROWDSTRIKE_FDR_PROCESS_SCHEMA,
   CROWDSTRIKE_PROCESS_SCHEMA,
   ECS_PROCESS_SCHEMA,

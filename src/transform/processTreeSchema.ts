@@ -4,7 +4,7 @@
  * and the exports hunters bring: Windows security event 4688 (Sentinel's
  * `SecurityEvent` and `WindowsEvent`), Sysmon event 1, Microsoft Defender for
  * Endpoint `DeviceProcessEvents` (with its grandparent columns), Linux auditd,
- * Elastic ECS, OCSF Process Activity, CrowdStrike Falcon and SentinelOne Deep Visibility. The schema of a table is inferred
+ * Elastic ECS, OCSF Process Activity, CrowdStrike Falcon, SentinelOne Deep Visibility and Carbon Black Cloud. The schema of a table is inferred
  * from its column names ({@link inferSchema}, {@link inferProcSchema}).
  */
 import type pl from "nodejs-polars";
@@ -432,6 +432,32 @@ export const SENTINELONE_PROCESS_SCHEMA: ProcSchema = {
 };
 
 /**
+ * VMware/Broadcom Carbon Black Cloud (Enterprise EDR) process search results (the console's export, or the Platform
+ * Search API's `results`): one row per process, not per event. `process_guid` is Carbon Black's unique process id
+ * (`ORG-device-pid-0-starttime`, the tree's GUIDs), `parent_guid` its parent's; `process_name` and `parent_name`
+ * are full paths (lower case on Windows); times are ISO text (`process_start_time`; `device_timestamp`, the last
+ * event the sensor saw, where the start is not given). The API writes `process_pid`, `process_cmdline` and
+ * `process_username` as lists of one value.
+ */
+export const CARBON_BLACK_PROCESS_SCHEMA: ProcSchema = {
+  name: "Carbon Black Cloud",
+  timeStamp: "device_timestamp",
+  processName: "process_name",
+  processId: "process_pid",
+  parentName: "parent_name",
+  parentId: "parent_pid",
+  cmdLine: "process_cmdline",
+  userName: "process_username",
+  pathSeparator: "\\",
+  hostName: "device_name",
+  processCreationTime: "process_start_time",
+  processGuid: "process_guid",
+  parentGuid: "parent_guid",
+  parentColumns: { process_guid: "parent_guid", process_hash: "parent_hash", process_reputation: "parent_reputation", process_effective_reputation: "parent_effective_reputation" },
+  markers: ["org_id", "device_id", "device_os", "device_policy_id", "process_hash", "parent_hash", "process_reputation", "process_effective_reputation", "backend_timestamp", "childproc_count", "ttp"],
+};
+
+/**
  * Built-in schemas, in the order ties are broken: the exports' own layouts
  * first, the lab's 4688 names last, so that a frame carrying both its own
  * columns and lab-named copies of them is read in its own, richer, layout.
@@ -445,6 +471,7 @@ export const PROCESS_SCHEMAS: readonly ProcSchema[] = [
   CROWDSTRIKE_PROCESS_SCHEMA,
   CROWDSTRIKE_FDR_PROCESS_SCHEMA,
   SENTINELONE_PROCESS_SCHEMA,
+  CARBON_BLACK_PROCESS_SCHEMA,
   LX_EVENT_SCHEMA,
   WIN_WINDOWSEVENT_DOTTED_SCHEMA,
   WIN_EVENT_SCHEMA,

