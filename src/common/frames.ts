@@ -203,6 +203,24 @@ export function replaceColumns(df: pl.DataFrame, replacements: ReadonlyMap<strin
   return frameOf(columnNames(df).map((name) => replacements.get(name)?.rename(name) ?? columnOf(df, name)));
 }
 
+/**
+ * `df` with each of `names` that is a List column of at most one value per row made that value (null for an empty
+ * list): APIs write single values as lists of one (Carbon Black Cloud's `process_pid: [2976]`), which no id or text
+ * rule reads. A column with a longer list somewhere is left as it is, for the caller's type check to name.
+ */
+export function singleValueLists(df: pl.DataFrame, names: readonly string[]): pl.DataFrame {
+  const replacements = new Map<string, pl.Series>();
+  for (const name of new Set(names)) {
+    if (!hasColumn(df, name)) continue;
+    const series = columnOf(df, name);
+    if (series.dtype.variant !== "List") continue;
+    const lengths = series.list.lengths();
+    if (Number(lengths.max() ?? 0) > 1) continue;
+    replacements.set(name, series.list.first());
+  }
+  return replaceColumns(df, replacements);
+}
+
 /** The name a column has inside {@link withPlainNames}: no DataFrame member is called that. */
 function plainName(index: number): string {
   return `col_${index}`;

@@ -50,6 +50,7 @@
 import pl, { type DataType } from "nodejs-polars";
 import { isTemporalType, isTextType, isWholeDecimal } from "../common/dtypes";
 import { printWarning } from "../common/messages";
+import { singleValueLists } from "../common/frames";
 import { TIME_FORMATS, formatHits, parseReadTimes, strptimeExpr, textTimeUnit, unparsedCount, withoutNsWrap, type TimeUnit } from "../data/timeParsing";
 import { resolveSchema, schemaColumns, schemaTimeColumns, type ProcSchema } from "./processTreeSchema";
 import { ProcessTreeError, transformMessages as msg } from "./messages";
@@ -202,10 +203,12 @@ export function processEvents(procs: pl.DataFrame, schema?: Partial<ProcSchema>,
  * its text (`{1,2}`, `true`). A scale-0 Decimal id (Spark's and Databricks'
  * 128-bit ids) is made its digits' text, as 128-bit integers are at entry:
  * JavaScript cannot read a Decimal, and a double would merge ids past 2^53.
+ * A list column of one value per row (an API's `process_pid: [2976]`) is that value.
  */
 function checkedKeyColumns(procs: pl.DataFrame, schema: ProcSchema): pl.DataFrame {
   const times = schemaTimeColumns(schema);
   const named = [...schemaColumns(schema), ...Object.entries(schema.parentColumns ?? {}).flat()];
+  procs = singleValueLists(procs, named);
   const nulls = [...new Set(named)].filter((c) => !times.includes(c) && hasColumn(procs, c) && dtypeOf(procs, c).variant === "Null");
   if (nulls.length) procs = procs.withColumns(...nulls.map((c) => pl.col(c).cast(pl.Utf8)));
   const kinds: [keyof ProcSchema, "text" | "id"][] = [

@@ -494,7 +494,8 @@ describe("buildProcessTree rules", () => {
       ["ProcessId", "parentId", pl.struct([pl.col("ProcessId").alias("a"), pl.lit("b").alias("b")]), "Struct", "text or integers"],
       ["NewProcessId", "processId", pl.lit(1000).cast(pl.Duration("ms")), "Duration", "text or integers"],
       ["NewProcessName", "processName", pl.lit(true), "Bool", "text"],
-      ["ParentProcessName", "parentName", pl.concatList([pl.col("ParentProcessName")]), "List", "text"],
+      // A list of one value per row is that value (an API's `process_pid: [2976]`): two make no image.
+      ["ParentProcessName", "parentName", pl.concatList([pl.col("ParentProcessName"), pl.lit("C:\\x.exe")]), "List", "text"],
       ["Computer", "hostName", pl.struct([pl.col("Computer").alias("name")]), "Struct", "text or integers"],
       ["SubjectLogonId", "logonId", pl.lit(false), "Bool", "text or integers"],
     ];

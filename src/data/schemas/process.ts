@@ -12,7 +12,7 @@
  * MDE's and Sysmon's `ProcessId`, which is the new process, not the parent.
  */
 import pl from "nodejs-polars";
-import { columnNames, columnOf, frameHeight, frameOf, withPlainNames } from "../../common/frames";
+import { columnNames, columnOf, frameHeight, frameOf, singleValueLists, withPlainNames } from "../../common/frames";
 import { fieldSeries } from "./fields";
 import { HELPER_PREFIX, type EventSchema, type LabLayout } from "./types";
 
@@ -161,6 +161,10 @@ export function processEventSchema(p: ProcessColumns): EventSchema {
     description: `process events in the ${p.name} layout (inferred by the process tree)`,
     requires: [p.processName, p.processId, p.parentId, p.timeStamp],
     columns,
-    ...(fileOnly ? { prepare: (df: pl.DataFrame) => withParentImages(df, p) } : {}),
+    // An API's lists of one value (Carbon Black Cloud's `process_cmdline: ["…"]`) are their value, as the tree reads them.
+    prepare: (df: pl.DataFrame) => {
+      const flat = singleValueLists(df, [p.processName, p.processId, p.parentId, p.cmdLine, p.userName, p.hostName, p.parentName, p.processGuid, p.parentGuid].filter((c): c is string => !!c));
+      return fileOnly ? withParentImages(flat, p) : flat;
+    },
   };
 }

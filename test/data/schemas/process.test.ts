@@ -164,13 +164,18 @@ describe("normalizeEvents: process events", () => {
     assert.equal(whoami.height, 1);
   });
 
-  it("Carbon Black Cloud API JSON: its lists of one value, flattened as docs/schemas.md says, give the CSV export's tree", () => {
+  it("Carbon Black Cloud API JSON: its lists of one value (process_pid: [2976]) are their value, so it gives the CSV export's columns and tree", () => {
     const dir = path.join(__dirname, "..", "..", "fixtures", "schemas", "process");
     const raw = readDataFile(path.join(dir, "carbon_black_cloud.json"));
     assert.equal(raw.getColumn("process_pid").dtype.variant, "List");
-    const flat = raw.withColumns(...["process_pid", "process_cmdline", "process_username"].map((c) => pl.col(c).lst.first()));
-    const text = (df: pl.DataFrame) => ptree.treeToText(buildProcessTree(normalizeEvents(df, "process")));
-    assert.equal(text(flat), text(readDataFile(path.join(dir, "carbon_black_cloud.csv"))));
+    const csv = readDataFile(path.join(dir, "carbon_black_cloud.csv"));
+    const lab = (df: pl.DataFrame) => normalizeEvents(df, "process").select(...LAB_DESCRIPTIVE).toRecords();
+    assert.deepEqual(lab(raw), lab(csv));
+    // Straight to the tree too, without normalizeEvents.
+    assert.equal(ptree.treeToText(buildProcessTree(raw)), ptree.treeToText(buildProcessTree(normalizeEvents(csv, "process"))));
+    // A list with two values is no single value: named by the tree's type check, not a polars cast error.
+    const two = raw.withColumns(pl.Series("process_pid", [[1, 2], ...Array.from({ length: raw.height - 1 }, () => [3])]));
+    assert.throws(() => buildProcessTree(two), /The column "process_pid" \(the schema's processId\) holds List values/);
   });
 
   it("keeps only process events, as the logon and flow schemas keep only theirs: other event types out, rows without an event type kept, no warning", () => {
