@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import pl from "nodejs-polars";
-import { columnNames, columnOf, hasColumn, replaceColumns } from "../common/frames";
+import { columnNames, columnOf, frameHeight, hasColumn, replaceColumns } from "../common/frames";
 import { isTextType } from "../common/dtypes";
 import { printWarning } from "../common/messages";
 import { fileKind, headBytes, linkTarget } from "../common/regularFile";
@@ -596,7 +596,7 @@ function isEventViewerHeader(head: string): boolean {
 function fromEventViewer(file: string, df: pl.DataFrame, options: ReadOptions): pl.DataFrame {
   if (!isEventViewerExport(columnNames(df))) return df;
   const read = eventViewerFrame(df);
-  if (read.noComputer && read.df.height) (options.warn ?? printWarning)(dataWarnings.eventViewerNoComputer(file, EVTX_DOCS));
+  if (read.noComputer && frameHeight(read.df)) (options.warn ?? printWarning)(dataWarnings.eventViewerNoComputer(file, EVTX_DOCS));
   return read.df;
 }
 

@@ -60,7 +60,7 @@
 import pl from "nodejs-polars";
 import { closestNames, findUnknownOption } from "../common/errors";
 import { isObjectRecord } from "../common/json";
-import { columnNames, columnOf, columnTypes, frameOf, isDataFrame, renameAll, shadowsFrameMember } from "../common/frames";
+import { columnNames, columnOf, columnTypes, frameHeight, frameOf, isDataFrame, renameAll, shadowsFrameMember } from "../common/frames";
 import { fieldNames, fieldSeries } from "../data/schemas/fields";
 import { mapLayoutParts, timeCreatedWarned, winEventFields, winEventLayoutParts, winEventsOfKind } from "../data/schemas/winEvent";
 import { insertionStringWords } from "../data/schemas/insertionStrings";
@@ -280,7 +280,7 @@ function checkWrittenSchema(schema: Partial<ProcSchema> | undefined, columns: re
  */
 function withoutEmptyParentName(schema: ProcSchema, procs: pl.DataFrame): ProcSchema {
   const column = schema.parentName;
-  if (!column || !columnNames(procs).includes(column) || columnOf(procs, column).nullCount() < procs.height || !procs.height) return schema;
+  if (!column || !columnNames(procs).includes(column) || columnOf(procs, column).nullCount() < frameHeight(procs) || !frameHeight(procs)) return schema;
   return { ...schema, parentName: undefined };
 }
 

@@ -365,7 +365,9 @@ describe("the report", () => {
     const page = buildHuntReport({ ...nb, cells }, { ...meta, failures: [], stopped: false });
     const images = [...page.matchAll(/src="data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)"/g)].map((m) => Buffer.from(m[1], "base64").toString("utf8"));
     assert.deepEqual(images, [svg, svg]);
-    assert.doesNotMatch(page, /&lt;Figure&gt;/, "the image is shown, not its text form");
+    // The text form is the image's alt (an image with none says "image"), never shown as text beside it.
+    assert.deepEqual([...page.matchAll(/<img alt="([^"]*)" src="data:image\/svg/g)].map((m) => m[1]), ["image", "&lt;Figure&gt;"]);
+    assert.doesNotMatch(page.replace(/<img alt="[^"]*"/g, "<img"), /&lt;Figure&gt;/, "the image is shown, not its text form");
   });
 
   test("the error summary drops the closing brace of Node's inspected error (its properties kept) with the stack frames", () => {
