@@ -4,6 +4,7 @@ import type { DataType } from "nodejs-polars";
 import { isTemporalType, isTextType } from "../common/dtypes";
 import { findUnknownOption } from "../common/errors";
 import { isObjectRecord } from "../common/json";
+import { DECIMAL_TEXT } from "../common/decimal";
 import { columnNames, columnOf, frameHeight, isDataFrame } from "../common/frames";
 import { notAFrameText } from "../common/notAFrame";
 import { parseReadTimes, type TimeParseResult } from "../data/timeParsing";
@@ -54,8 +55,6 @@ export function requireColumn(df: pl.DataFrame, name: string, fn: string, role: 
   }
 }
 
-/** Plain decimal or scientific notation, optional sign, surrounding spaces allowed (no hex, no "Infinity", no thousands separators). */
-const NUMERIC_TEXT = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
 
 /** Options of {@link numericValues}. */
 export interface NumericValuesOptions {
@@ -85,7 +84,7 @@ export function numericValues(df: pl.DataFrame, name: string, fn: string, option
     const raw = column.toArray() as unknown as (string | null)[];
     return raw.map((text, row) => {
       if (text === null || text.trim() === "") return null;
-      if (!NUMERIC_TEXT.test(text)) {
+      if (!DECIMAL_TEXT.test(text)) {
         throw new AnalysisError(msg.notANumber(fn, name, row, text));
       }
       return finite(Number(text), row);

@@ -852,6 +852,9 @@ function firstNonSpace(file: string, count = 1): string {
   }
 }
 
+/** JSON's white space bytes: space, tab, CR, LF. */
+const JSON_SPACE = new Set([0x20, 0x09, 0x0d, 0x0a]);
+
 /** The file's last character that is not JSON white space, "" when there is none (read backwards in blocks). */
 function lastNonSpace(file: string): string {
   const fd = fs.openSync(file, "r");
@@ -860,8 +863,9 @@ function lastNonSpace(file: string): string {
     for (let end = fs.fstatSync(fd).size; end > 0; ) {
       const start = Math.max(0, end - buf.length);
       const n = fs.readSync(fd, buf, 0, end - start, start);
-      const m = /[^ \t\r\n]$/.exec(buf.subarray(0, n).toString("latin1").replace(/[ \t\r\n]+$/, ""));
-      if (m) return m[0];
+      // A loop, not `/[ \t\r\n]+$/`: that tried every space of a run not at the end to its end (a block of 64 KiB of
+      // spaces and one `x` took 7 s).
+      for (let i = n - 1; i >= 0; i--) if (!JSON_SPACE.has(buf[i])) return String.fromCharCode(buf[i]);
       end = start;
     }
     return "";

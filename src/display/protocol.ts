@@ -58,8 +58,12 @@ function holdsLoneSurrogate(value: unknown, depth = 0): boolean {
   return false;
 }
 
-/** A lone surrogate as JSON.stringify writes it (`\\ud800`, always lower case), after the backslashes before it. */
-const LONE_SURROGATE_JSON = /(\\+)(ud[89a-f][0-9a-f]{2})/g;
+/**
+ * A lone surrogate as JSON.stringify writes it (`\\ud800`, always lower case), after the backslashes before it:
+ * the whole run, from its first backslash (else each backslash of a long run started a match that took the rest of
+ * the run and failed: a value of 40k backslashes beside one lone surrogate took 22 s).
+ */
+const LONE_SURROGATE_JSON = /(?<!\\)(\\+)(ud[89a-f][0-9a-f]{2})/g;
 
 /**
  * `bundle` with every lone surrogate, in its texts and in the strings (keys too) of its JSON values, as a

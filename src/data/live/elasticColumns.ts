@@ -21,6 +21,7 @@
  * A field typed differently in two of the hits' indices becomes a string column.
  */
 import pl from "nodejs-polars";
+import { DECIMAL_TEXT } from "../../common/decimal";
 import { columnOf } from "../../common/frames";
 import { strptimeExpr } from "../timeParsing";
 import { stringifyExact, setOwnProperty } from "../../common/json";
@@ -381,7 +382,6 @@ function inferred(value: unknown): LiveColumnType | undefined {
 }
 
 const WHOLE_TEXT = /^\s*[+-]?\d+(?:\.\d+)?\s*$/;
-const NUMBER_TEXT = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
 
 /**
  * False when a `_source` value cannot be read as its mapping's number or bool type. `_source` is the document
@@ -395,7 +395,7 @@ function fitsMapping(value: unknown, type: LiveColumnType): boolean {
     case "int":
       return typeof value === "number" || typeof value === "bigint" || (typeof value === "string" && (value.trim() === "" || WHOLE_TEXT.test(value)));
     case "real":
-      return typeof value === "number" || typeof value === "bigint" || (typeof value === "string" && (value.trim() === "" || NUMBER_TEXT.test(value)));
+      return typeof value === "number" || typeof value === "bigint" || (typeof value === "string" && (value.trim() === "" || DECIMAL_TEXT.test(value)));
     case "bool":
       return typeof value === "boolean" || (typeof value === "string" && /^(?:true|false|)$/.test(value.trim()));
     default:
