@@ -4,6 +4,7 @@
  * in its `messages.ts`; docs/errors.md lists every code.
  */
 import { distance } from "fastest-levenshtein";
+import { revealLines } from "./hiddenChars";
 
 /** The packages whose errors carry codes: a code is `<package>/<what-went-wrong>`. */
 export const ERROR_PACKAGES = ["common", "config", "display", "data", "entities", "transform", "analysis", "context", "vis", "lab", "pivot"] as const;
@@ -67,7 +68,10 @@ export class HuntlabError<C extends string = ErrorCodeOf> extends Error {
   readonly code: C;
 
   constructor(m: ErrorMessage<C>, options?: ErrorOptions) {
-    super(m.message, options);
+    // The last guard for names and values from data that a builder wrote raw: control, bidi and invisible characters
+    // as escapes (line breaks kept), so a column named `x\u001b]0;…\u0007` cannot retitle, clear or recolour the
+    // analyst's terminal when the error is printed, nor a `\u202e` reverse the rest of the message.
+    super(revealLines(m.message), options);
     this.code = m.code;
   }
 

@@ -1,5 +1,6 @@
 /** Error codes and message builders of src/common (the class is {@link HuntlabError} itself). */
 import { errorMessage, HuntlabError, type CodesOfClass, type ErrorCatalog } from "./errors";
+import { revealLines } from "./hiddenChars";
 import { inNotebook } from "./kernel";
 import type { FileProblem } from "./regularFile";
 import { nameList, quotedName } from "./shownText";
@@ -75,7 +76,9 @@ export function setWarningHandler(handler: WarningHandler | undefined): WarningH
  * JSON it prints for another program) holds its own output alone.
  */
 export function printWarning(message: string): void {
-  if (warningHandler) return warningHandler(message);
-  if (inNotebook()) console.log(`Warning: ${message}`);
-  else console.error(`Warning: ${message}`);
+  // As HuntlabError does: data's control characters never reach the terminal (or a handler's log) raw.
+  const shown = revealLines(message);
+  if (warningHandler) return warningHandler(shown);
+  if (inNotebook()) console.log(`Warning: ${shown}`);
+  else console.error(`Warning: ${shown}`);
 }

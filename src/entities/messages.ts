@@ -1,7 +1,7 @@
 /** The error class, codes and message builders of src/entities. */
-import { didYouMean, errorMessage, HuntlabError, type ErrorCatalog } from "../common/errors";
+import { errorMessage, HuntlabError, type ErrorCatalog } from "../common/errors";
 import { shortValue } from "../common/options";
-import { nameList, quotedText } from "../common/shownText";
+import { closeNames, nameList, quotedName, quotedText } from "../common/shownText";
 import { notAFrameText } from "../common/notAFrame";
 
 /** Every code of src/entities, with what docs/errors.md says of it. */
@@ -34,9 +34,9 @@ export const entitiesMessages = {
     errorMessage("entities/json-invalid", `${where}: ExtendedProperties is not valid JSON (${detail})`),
   /** `option` is the option that named it: `latitudeColumn`… */
   columnMissing: (option: string, name: string, columns: readonly string[]) =>
-    errorMessage("entities/column-missing", `ipsFromDataFrame: ${option} "${name}" is not a column.${didYouMean(name, columns)} Columns: ${columns.join(", ")}`),
+    errorMessage("entities/column-missing", `ipsFromDataFrame: ${option} ${quotedName(name)} is not a column.${closeNames(name, columns)} Columns: ${nameList(columns)}`),
   noIpColumn: (lookedFor: readonly string[], columns: readonly string[]) =>
-    errorMessage("entities/column-missing", `ipsFromDataFrame: no IP address column (looked for ${lookedFor.join(", ")}); pass ipColumn. Columns: ${columns.join(", ")}`),
+    errorMessage("entities/column-missing", `ipsFromDataFrame: no IP address column (looked for ${lookedFor.join(", ")}); pass ipColumn. Columns: ${nameList(columns)}`),
   /** `text`: the option's problem as the shared option check words it (common/errors.ts). */
   invalidOption: (text: string) => errorMessage("entities/invalid-option", text),
   /** `what`: the input described by common/notAFrame.ts (a Promise: await it…). */

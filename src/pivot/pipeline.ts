@@ -38,6 +38,7 @@ import type { PivotCallOptions, PivotFunction, PivotNamespace } from "./types";
 import { withRichLastValue } from "../display/lastValue";
 import { anyOf, columnNames, columnOf, lazyFrame, renameAll } from "../common/frames";
 import { isObjectRecord } from "../common/json";
+import { nameList } from "../common/shownText";
 import { isTemporalType, isTextType, textExpr, timeLiteral } from "../common/dtypes";
 import { parseTimeText } from "../data/timeParsing";
 
@@ -231,7 +232,7 @@ function filterStep(where: string, label: string, params: Obj): (df: pl.DataFram
   return (df) => {
     const names = columnNames(df);
     const index = names.indexOf(column);
-    if (index < 0) throw new PivotError(msg.filterColumn(column, `the frame has no such column; it has ${names.join(", ")}`));
+    if (index < 0) throw new PivotError(msg.filterColumn(column, `the frame has no such column; it has ${nameList(names)}`));
     const dtype = columnOf(df, column).dtype;
     // Plain names inside: pl.col reads `^a.*$` as a pattern and `*` as every column.
     const col = pl.col(`c${index}`);

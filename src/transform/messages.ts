@@ -2,6 +2,7 @@
 import { didYouMean, errorMessage, HuntlabError, unknownOptionText, type CodesOfClass, type ErrorCatalog, type UnknownOption } from "../common/errors";
 import { EVTX_DOCS } from "../data/schemas/winEvent";
 import { optionTypeText, shortValue } from "../common/options";
+import { closeNames, nameList, quotedName } from "../common/shownText";
 
 
 /** Every code of src/transform, with what docs/errors.md says of it. */
@@ -105,9 +106,9 @@ export const transformMessages = {
     errorMessage("transform/ioc-not-a-frame", `extract: takes a DataFrame and { columns }, not ${given}; extractText(text) scans one string.`),
   iocNoColumns: () => errorMessage("transform/ioc-no-columns", 'extract: no columns given: pass { columns: ["CommandLine"] } (the text columns to scan).'),
   iocColumnMissing: (column: string, columns: readonly string[]) =>
-    errorMessage("transform/ioc-column-missing", `extract: column "${column}" is not in the data (columns: ${columns.join(", ")}).${didYouMean(column, columns)}`),
+    errorMessage("transform/ioc-column-missing", `extract: column ${quotedName(column)} is not in the data (columns: ${nameList(columns)}).${closeNames(column, columns)}`),
   iocIndexColumnMissing: (column: string, columns: readonly string[]) =>
-    errorMessage("transform/ioc-column-missing", `extract: indexColumn "${column}" is not in the data.${didYouMean(column, columns)}`),
+    errorMessage("transform/ioc-column-missing", `extract: indexColumn ${quotedName(column)} is not in the data.${closeNames(column, columns)}`),
   /** `fn` is "validate" for IoCExtract.validate, "" for a type of the iocTypes option. */
   unknownIocType: (fn: string, type: string, known: readonly string[]) =>
     errorMessage("transform/unknown-ioc-type", `${fn ? `${fn}: unknown` : "Unknown"} IoC type "${type}" (known: ${known.join(", ")}).${didYouMean(type, known)}`),
@@ -136,9 +137,9 @@ export const transformMessages = {
     errorMessage("transform/base64-option", `base64.unpackDf: option ${option} must be one column name (text), not ${shortValue(value)}.`),
   base64NoColumn: () => errorMessage("transform/base64-no-column", 'base64.unpackDf: no column given: pass { column: "CommandLine" }.'),
   base64ColumnMissing: (column: string, columns: readonly string[]) =>
-    errorMessage("transform/base64-column-missing", `base64.unpackDf: column "${column}" is not in the data (columns: ${columns.join(", ")}).${didYouMean(column, columns)}`),
+    errorMessage("transform/base64-column-missing", `base64.unpackDf: column ${quotedName(column)} is not in the data (columns: ${nameList(columns)}).${closeNames(column, columns)}`),
   base64IndexColumnMissing: (column: string, columns: readonly string[]) =>
-    errorMessage("transform/base64-column-missing", `base64.unpackDf: indexColumn "${column}" is not in the data.${didYouMean(column, columns)}`),
+    errorMessage("transform/base64-column-missing", `base64.unpackDf: indexColumn ${quotedName(column)} is not in the data.${closeNames(column, columns)}`),
 
   // Process schemas (ProcessSchemaError).
   /** `layouts`: each known schema as `name (col, col, …)`. */
@@ -146,10 +147,10 @@ export const transformMessages = {
   processSchemaUnknown: (columns: readonly string[], layouts: readonly string[], closest?: { schema: string; missing: readonly { column: string; close: readonly string[] }[] }) =>
     errorMessage(
       "transform/process-schema-unknown",
-      `Cannot tell which columns describe the processes (columns: ${columns.join(", ")}). ` +
+      `Cannot tell which columns describe the processes (columns: ${nameList(columns)}). ` +
         (closest && closest.missing.length
           ? `Closest layout: ${closest.schema}, which also needs ${closest.missing
-              .map((m) => `"${m.column}"${m.close.length ? ` (close: ${m.close.map((c) => `"${c}"`).join(", ")})` : ""}`)
+              .map((m) => `"${m.column}"${m.close.length ? ` (close: ${m.close.map(quotedName).join(", ")})` : ""}`)
               .join(", ")}. `
           : "") +
         `Known layouts: ${layouts.join("; ")}. ` +
@@ -159,7 +160,7 @@ export const transformMessages = {
   processSchemaWinEvent: (columns: readonly string[], docs: string) =>
     errorMessage(
       "transform/process-schema-unknown",
-      `Cannot tell which columns describe the processes: the columns (${columns.join(", ")}) are a Get-WinEvent | Export-Csv export of Windows events, ` +
+      `Cannot tell which columns describe the processes: the columns (${nameList(columns)}) are a Get-WinEvent | Export-Csv export of Windows events, ` +
         `whose event fields (the new process's id and image, its parent's id) are only in the Message text; its ProcessId is the process that wrote the log, not a process of the event. ` +
         `Read the .evtx file itself instead (huntlab reads it directly, each event's fields as columns), or export the events' EventData fields as columns: ${docs}.`,
     ),
@@ -170,8 +171,8 @@ export const transformMessages = {
     errorMessage(
       "transform/process-column-missing",
       optional
-        ? `The process data has no column ${absent.map((c, i) => `"${c}" (${optional[i].field}${optional[i].close.length ? `; did you mean ${optional[i].close.map((n) => `"${n}"`).join(" or ")}?` : ""})`).join(", ")}, which your schema names; columns: ${columns.join(", ")}. Leave the field out to build without it (without hostName, parents are matched across hosts).`
-        : `The process data has no column ${absent.map((c) => `"${c}"`).join(", ")} (schema ${schema}); columns: ${columns.join(", ")}.`,
+        ? `The process data has no column ${absent.map((c, i) => `"${c}" (${optional[i].field}${optional[i].close.length ? `; did you mean ${optional[i].close.map((n) => `"${n}"`).join(" or ")}?` : ""})`).join(", ")}, which your schema names; columns: ${nameList(columns)}. Leave the field out to build without it (without hostName, parents are matched across hosts).`
+        : `The process data has no column ${absent.map((c) => `"${c}"`).join(", ")} (schema ${schema}); columns: ${nameList(columns)}.`,
     ),
 
   // Building trees (ProcessTreeError).
@@ -216,9 +217,9 @@ export const transformMessages = {
     errorMessage("transform/tree-query-option", `ptree.${fn}: its options must be an object such as ${example}, not ${shortValue(value)}.`),
   treeQueryOption: (fn: string, option: string, expected: string, value: unknown) => errorMessage("transform/tree-query-option", optionTypeText(`ptree.${fn}`, option, expected, value)),
   processNotFound: (key: string, keys: readonly string[]) =>
-    errorMessage("transform/process-not-found", `No process with proc_key "${key}" in this tree.${didYouMean(key, keys)}`),
+    errorMessage("transform/process-not-found", `No process with proc_key ${quotedName(key)} in this tree.${closeNames(key, keys)}`),
   treeColumnMissing: (column: string, columns: readonly string[]) =>
-    errorMessage("transform/tree-column-missing", `No column "${column}" in the process tree.${didYouMean(column, columns)}`),
+    errorMessage("transform/tree-column-missing", `No column ${quotedName(column)} in the process tree.${closeNames(column, columns)}`),
 };
 
 /**

@@ -17,6 +17,10 @@ import { EntityGraph } from "../../src/vis/entityGraph";
 import { plotProcessTree } from "../../src/vis/processTree";
 import { timeseriesAnomaliesChart } from "../../src/vis/timeseriesAnomalies";
 import { generate4688 } from "../helpers/processEvents";
+import { HuntlabError, errorMessage } from "../../src/common/errors";
+import { printWarning, setWarningHandler } from "../../src/common/messages";
+import { ipsFromDataFrame } from "../../src/entities/fromDataFrame";
+import { IoCExtract } from "../../src/transform/iocExtract";
 
 /** Bidi controls, NUL, line breaks and separators: none may reach a message raw. */
 const RAW = /[\u0000-\u001f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
@@ -95,5 +99,39 @@ describe("data in other modules' column messages", () => {
     // Through the frame helper, as src/data and src/entities reach it.
     const df = pl.DataFrame({ "a\u202eb": [1], "line\nbreak": [2] });
     assert.throws(() => columnOf(df, "gone\u2028"), (err: Error) => !RAW.test(err.message) && /no column "gone\\u2028" \(columns: "a\\u202eb", "line\\nbreak"\)/.test(err.message));
+  });
+});
+
+describe("terminal escapes from data in errors and warnings", () => {
+  // A column name that, printed raw to a terminal, sets its title (OSC 0), clears the screen and hides what follows.
+  const hostile = "x\u001b]0;PWNED\u0007\u001b[2J\u001b[8m";
+  const wide = pl.DataFrame(Object.fromEntries([[hostile, ["1.2.3.4"]], ["a\u202eb", [1]], ...Array.from({ length: 3000 }, (_, i) => [`col_${i}`, [i]])]));
+
+  it("entities/column-missing, transform/process-schema-unknown and ioc-column-missing list the frame's columns revealed and at most 30 (ipsFromDataFrame and buildProcessTree listed 3,000 raw)", async () => {
+    const errors = [
+      await messageOf(() => ipsFromDataFrame(wide)),
+      await messageOf(() => ipsFromDataFrame(wide, { ipColumn: "x\u001b" })),
+      await messageOf(() => buildProcessTree(wide)),
+      await messageOf(() => new IoCExtract().extract(wide, { columns: ["gone\u001b[2J"] })),
+    ];
+    assert.deepEqual(errors.map((e) => e.code), ["entities/column-missing", "entities/column-missing", "transform/process-schema-unknown", "transform/ioc-column-missing"]);
+    for (const e of errors) {
+      assert.ok(!RAW.test(e.message), e.message);
+      assert.ok(e.message.includes(String.raw`"x\u001b]0;PWNED\u0007\u001b[2J\u001b[8m"`), e.message);
+      assert.match(e.message, /and 2972 more/);
+    }
+  });
+
+  it("every HuntlabError and printed warning shows control and bidi characters as escapes, line breaks kept, whatever its builder wrote", () => {
+    const err = new HuntlabError(errorMessage("common/internal-error", `raw ${hostile} \u202e\r\tend\nsecond line`));
+    assert.equal(err.message, String.raw`raw x\u001b]0;PWNED\u0007\u001b[2J\u001b[8m \u202e\r\tend` + "\nsecond line");
+    const seen: string[] = [];
+    const previous = setWarningHandler((m) => seen.push(m));
+    try {
+      printWarning(`file ${hostile}.csv: 2 rows left out`);
+    } finally {
+      setWarningHandler(previous);
+    }
+    assert.deepEqual(seen, [String.raw`file x\u001b]0;PWNED\u0007\u001b[2J\u001b[8m.csv: 2 rows left out`]);
   });
 });
