@@ -129,3 +129,25 @@ export function jsonErrorText(err: unknown): string {
   const token = whole === undefined ? cut : cut.replace(HALF_TOKEN, whole);
   return token.replace(LONE_SURROGATE, (ch) => `\\u${ch.charCodeAt(0).toString(16)}`);
 }
+
+/**
+ * Sets every array or object nested more than `max` levels inside `value` to null, in place (one iterative walk);
+ * whether any was. `__proto__` keys stay own data keys. JSON.parse reads any depth, but JSON.stringify and every
+ * recursive walk after it overflow the stack on a few thousand levels (a SIEM answer's hostile dynamic cell).
+ */
+export function cutDeeperThan(value: unknown, max: number): boolean {
+  let cut = false;
+  const stack: [object, number][] = value !== null && typeof value === "object" ? [[value, 0]] : [];
+  while (stack.length) {
+    const [container, depth] = stack.pop()!;
+    for (const [key, child] of Object.entries(container)) {
+      if (child === null || typeof child !== "object") continue;
+      if (depth + 1 < max) stack.push([child, depth + 1]);
+      else {
+        setOwnProperty(container, key, null);
+        cut = true;
+      }
+    }
+  }
+  return cut;
+}

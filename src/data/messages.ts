@@ -172,6 +172,9 @@ export const dataWarnings = {
   /** Elasticsearch hits whose `_source`/`fields` nest deeper than `max` levels: the deeper values are null, the rows kept. */
   elasticTooDeep: (count: number, ids: string, max: number) =>
     `Elasticsearch: ${count} hit(s) (_id ${ids}) nest _source or fields more than ${max} levels deep (Elasticsearch maps 20 by default: a broken or hostile document); the values deeper than that are null, the rest of each hit read`,
+  /** Rows of a SIEM answer (Sentinel, Kusto, Splunk) whose values nest deeper than `max` levels: the deeper values are null, the rows kept. */
+  liveTooDeep: (count: number, rows: readonly number[], max: number) =>
+    `${count} row(s) of the answer (row ${rows.slice(0, 3).join(", ")}${count > 3 ? ", …" : ""}) hold a value nested more than ${max} levels deep (a broken or hostile log record); the values deeper than that are null, the rest of each row read`,
   /** `GET /` refused for a missing privilege (403, the credentials valid): connected without the version. */
   elasticNoMonitor: (method: string) =>
     `Elasticsearch: GET / was refused (HTTP 403): the credentials (${method}) lack the cluster privilege monitor, so the service's version is unknown; connected without it. Elasticsearch and OpenSearch are told apart at the first query, and OpenSearch pages without _shard_doc (3.3+): a query stops at 10,000 rows unless DataProviders.Elasticsearch.Args.Tiebreaker names a field unique per document. Grant monitor to lift this`,

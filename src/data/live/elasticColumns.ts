@@ -24,7 +24,7 @@ import pl from "nodejs-polars";
 import { DECIMAL_TEXT } from "../../common/decimal";
 import { columnOf } from "../../common/frames";
 import { strptimeExpr } from "../timeParsing";
-import { stringifyExact, setOwnProperty } from "../../common/json";
+import { cutDeeperThan, stringifyExact, setOwnProperty } from "../../common/json";
 import { dataWarnings } from "../messages";
 import { toDates } from "./results";
 import type { LiveColumn, LiveColumnType } from "./types";
@@ -410,27 +410,6 @@ function convert(value: unknown, type: LiveColumnType): unknown {
   if (Array.isArray(value) || (typeof value === "object" && !(value instanceof Date))) return stringifyExact(value);
   if (type === "string") return String(value);
   return value;
-}
-
-/**
- * Sets every array or object nested more than `max` levels inside `value` to null, in place (one iterative walk);
- * whether any was. `__proto__` keys stay own data keys.
- */
-function cutDeeperThan(value: unknown, max: number): boolean {
-  let cut = false;
-  const stack: [object, number][] = value !== null && typeof value === "object" ? [[value, 0]] : [];
-  while (stack.length) {
-    const [container, depth] = stack.pop()!;
-    for (const [key, child] of Object.entries(container)) {
-      if (child === null || typeof child !== "object") continue;
-      if (depth + 1 < max) stack.push([child, depth + 1]);
-      else {
-        setOwnProperty(container, key, null);
-        cut = true;
-      }
-    }
-  }
-  return cut;
 }
 
 /** A hit as the driver keeps it. */

@@ -192,8 +192,10 @@ export function createLiveHttp(options: LiveHttpOptions): LiveHttp {
         if ((request.responseType ?? "json") === "json" && text.trim() !== "") {
           try {
             body = parseJsonExact(text);
-          } catch {
-            throw new QueryError(msg.liveHttp(what, mask(`HTTP ${status}: the answer is not JSON: ${excerpt(text, 120, mask)}`)));
+          } catch (err) {
+            // The exact-integer reader recurses per level: a hostile answer thousands of levels deep is JSON all the same.
+            const problem = err instanceof RangeError ? "the answer nests arrays or objects too deeply to read" : "the answer is not JSON";
+            throw new QueryError(msg.liveHttp(what, mask(`HTTP ${status}: ${problem}: ${excerpt(text, 120, mask)}`)));
           }
         }
         return { status, headers: headersOut, data: body };

@@ -13,7 +13,8 @@ import pl from "nodejs-polars";
 import { LAB_DATA_DIR } from "../../common/paths";
 import { printWarning } from "../../common/messages";
 import { operationSignal, KernelInterrupt, type InterruptOptions } from "../../common/interrupt";
-import { QueryError, dataMessages as msg } from "../messages";
+import { QueryError, dataMessages as msg, dataWarnings } from "../messages";
+import { cutDeeperThan } from "../../common/json";
 import { resolveParameters, timeRole, type QueryParams, type QueryRunOptions } from "../localData";
 import { environmentNames } from "../environmentNames";
 import { loadProviderQueries } from "../queryStore";
@@ -115,6 +116,9 @@ export function copyRange(range: { start?: Date; end?: Date }): { start?: Date; 
 
 /** Default per-request timeout, ms. */
 export const DEFAULT_LIVE_TIMEOUT_MS = 300_000;
+
+/** Nesting kept in a SIEM answer's values; deeper arrays and objects are null (Elasticsearch's hits: MAX_ELASTIC_DEPTH). */
+const MAX_LIVE_DEPTH = 64;
 
 /**
  * The start/end of a range as Dates (undefined when open), read as datetime
@@ -390,6 +394,10 @@ export class LiveDataProvider {
       op.release();
     }
     const span = window ? ` (${window.start.toISOString()} – ${window.end.toISOString()})` : "";
+    // JSON.parse reads any depth; turning a dynamic cell thousands of levels deep into a column overflowed the stack
+    // (a bare RangeError for the whole query). As Elasticsearch hits are: deeper values null, with a warning.
+    const deep = table.rows.flatMap((row, i) => (Array.isArray(row) && row.filter((cell) => typeof cell === "object" && cutDeeperThan(cell, MAX_LIVE_DEPTH)).length ? [i + 1] : []));
+    if (deep.length) table.warnings.push(dataWarnings.liveTooDeep(deep.length, deep, MAX_LIVE_DEPTH));
     // Shown as the driver wrote them: the drivers add the split_query_by advice (messages.ts SPLIT_ADVICE) to the
     // warnings where shorter time ranges help (a result cut at a limit, a timeout), and only to those.
     for (const w of table.warnings) this.warn(`${where}${span}: ${w}.`, warnings);

@@ -39,6 +39,10 @@ before(async () => {
     } else if (req.url === "/redirect") {
       res.writeHead(302, { Location: `http://user:${SECRET}@127.0.0.2:9/sso?x=1` });
       res.end();
+    } else if (req.url === "/deep") {
+      // JSON, with a 64-bit integer (read exactly, through a reviver that recurses per level) and 100k levels.
+      res.writeHead(200, { "Content-Type": "application/json" });
+      res.end(`{"id":1152921504606846977,"v":${"[".repeat(100_000)}${"]".repeat(100_000)}}`);
     } else if (req.url === "/notjson") {
       res.writeHead(200, { "Content-Type": "application/json" });
       res.end("<html>proxy error</html>");
@@ -108,6 +112,12 @@ describe("live HTTP client", () => {
     await assert.rejects(client.request({ method: "GET", url: `${base}/notjson`, signal: signal() }), /not JSON/);
     const ok = await client.request({ method: "POST", url: `${base}/ok`, body: { a: 1 }, signal: signal() });
     assert.deepEqual(ok.data, { ok: true, method: "POST" });
+  });
+
+  it("an answer nested 100,000 levels deep with a 64-bit integer is said to be too deep, not \"not JSON\"", async () => {
+    const err = await client.request({ method: "GET", url: `${base}/deep`, signal: signal() }).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof QueryError && err.code === "data/live-http", String(err));
+    assert.match(err.message, /HTTP 200: the answer nests arrays or objects too deeply to read: /);
   });
 
   it("honours a Retry-After HTTP date", async () => {
