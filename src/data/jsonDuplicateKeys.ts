@@ -18,7 +18,16 @@ export interface DuplicateKeys {
   records: [number, number][];
   /** The keys repeated (decoded: `"Command\u004cine"` is CommandLine), each once, in the order found. */
   keys: string[];
+  /** Offset of the first bracket nested deeper than {@link MAX_JSON_DEPTH}, when one is. */
+  tooDeep?: number;
 }
+
+/**
+ * Deepest nesting of arrays and objects a JSON data file may have (a record is one level). polars' JSON reader
+ * recurses per level: a line 1,000 levels deep held it for minutes and one 100,000 deep overflowed its stack,
+ * ending the kernel's process (a segmentation fault). Real logs nest a few levels (Elasticsearch maps 20).
+ */
+export const MAX_JSON_DEPTH = 64;
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -72,6 +81,8 @@ export function findDuplicateKeys(text: Buffer, from = 0, to = text.length, reco
         b = SEED_B;
       }
       depth++;
+      // Found by the screen every JSON read runs anyway: no pass of its own. The first only; the read stops there.
+      if (depth > MAX_JSON_DEPTH) return { records, keys: [...keys], tooDeep: i };
       // Nesting is part of the layout: {"a":{"b":1},"b":2} differs from {"a":{"b":1,"b":2}}.
       a = Math.imul(a ^ c, 0x01000193);
       b = Math.imul(b ^ c, 0x5bd1e995);
@@ -214,6 +225,7 @@ export function fileDuplicateKeys(file: string, offset = 0): DuplicateKeys {
         const found = findDuplicateKeys(buffer, 0, whole, 0, layouts);
         for (const [s, e] of found.records) records.push([base + s, base + e]);
         for (const k of found.keys) keys.add(k);
+        if (found.tooDeep !== undefined) return { records, keys: [...keys], tooDeep: base + found.tooDeep };
       }
       if (read === 0) break;
       buffer.copy(buffer, 0, whole, filled);

@@ -17,7 +17,7 @@ import { DataFileError, dataMessages as msg, dataWarnings } from "./messages";
 import { readZeekTsvFileSteps, isZeekTsv } from "./schemas/zeek";
 import { isHeaderlessVpcFlowLog, isVpcFlowLog, readVpcFlowLogFileSteps } from "./schemas/vpcFlow";
 import { parseTimeColumns, slashDates } from "./timeParsing";
-import { fileDuplicateKeys, findDuplicateKeys, withLastKeysWinning } from "./jsonDuplicateKeys";
+import { fileDuplicateKeys, findDuplicateKeys, MAX_JSON_DEPTH, withLastKeysWinning } from "./jsonDuplicateKeys";
 import { readTypedFrame } from "./offsetZones";
 import { copyOfStart, truncatedLastLine } from "./truncatedLine";
 import { copyFolder, makeCopyFolder } from "./tempCopies";
@@ -620,7 +620,7 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
     case "ndjson":
       if (blankText(file)) return pl.DataFrame();
       {
-        const winning = lastKeysWinning(file, options);
+        const winning = lastKeysWinning(file, options, "ndjson");
         if (winning) return winning;
       }
       // A byte-order mark stops polars' reader at the first byte: read the text after it.
@@ -638,11 +638,13 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       // polars' own message for `42` spoke of NDJSON lines and an `i64`.
       if (first !== "{") throw new DataFileError(msg.fileInvalid(file, format, `the file holds ${jsonValueKind(first)}, not records: JSON data is an array of objects or one object per line`));
       try {
-        const winning = lastKeysWinning(file, options);
+        const winning = lastKeysWinning(file, options, "json");
         if (winning) return winning;
         if (bom) return pl.readJSON(bytes(), { format: "lines", inferSchemaLength: null });
         return yield pl.scanJson(file, { inferSchemaLength: null });
       } catch (err) {
+        // Refused before polars read it (nested too deeply): not handed to polars' reader again.
+        if (err instanceof DataFileError) throw err;
         // One record written over several lines (pretty-printed): one row. Else the lines' error.
         try {
           return readJsonRecord(file, bytes(), options);
@@ -726,6 +728,7 @@ function readJsonArray(file: string, options: ReadOptions): pl.DataFrame {
   const from = hasUtf8Bom(file) ? 3 : 0;
   // Records repeating a key: the last of each wins, as JSON.parse and Python's json read them (polars kept the first).
   const found = findDuplicateKeys(bytes, from, bytes.length, 1);
+  if (found.tooDeep !== undefined) throw tooDeepError(file, "json", found.tooDeep);
   if (found.records.length) {
     bytes = withLastKeysWinning(bytes, found.records);
     (options.warn ?? printWarning)(dataWarnings.jsonRepeatedKeys(file, found.records.length, found.keys));
@@ -739,6 +742,7 @@ function readJsonArray(file: string, options: ReadOptions): pl.DataFrame {
  */
 function readJsonRecord(file: string, bytes: Buffer, options: ReadOptions): pl.DataFrame {
   const found = findDuplicateKeys(bytes, 0, bytes.length, 0, new Set(), false);
+  if (found.tooDeep !== undefined) throw tooDeepError(file, "json", found.tooDeep);
   const df = pl.readJSON(found.records.length ? withLastKeysWinning(bytes, found.records) : bytes, { format: "json", inferSchemaLength: null });
   if (found.records.length) (options.warn ?? printWarning)(dataWarnings.jsonRepeatedKeys(file, found.records.length, found.keys));
   return df;
@@ -750,14 +754,36 @@ function readJsonRecord(file: string, bytes: Buffer, options: ReadOptions): pl.D
  * (`shownAs`: the file a temporary copy was made of), the keys and how many records; undefined when no record
  * repeats a key (the usual read follows).
  */
-function lastKeysWinning(file: string, options: ReadOptions, shownAs = file): pl.DataFrame | undefined {
+function lastKeysWinning(file: string, options: ReadOptions, format: DataFormat, shownAs = file): pl.DataFrame | undefined {
   const from = hasUtf8Bom(file) ? 3 : 0;
   const found = fileDuplicateKeys(file, from);
+  if (found.tooDeep !== undefined) throw tooDeepError(file, format, found.tooDeep, shownAs);
   if (!found.records.length) return undefined;
   const text = withLastKeysWinning(fs.readFileSync(file), found.records).subarray(from);
   const df = pl.readJSON(text, { format: "lines", inferSchemaLength: null });
   (options.warn ?? printWarning)(dataWarnings.jsonRepeatedKeys(shownAs, found.records.length, found.keys));
   return df;
+}
+
+/**
+ * The error for JSON nested deeper than MAX_JSON_DEPTH at byte `offset` of `file`, naming its line (refused before
+ * polars reads it); `shownAs`: the file a temporary copy of the same lines was made of.
+ */
+function tooDeepError(file: string, format: DataFormat, offset: number, shownAs = file): DataFileError {
+  let line = 1;
+  const fd = fs.openSync(file, "r");
+  try {
+    const buf = Buffer.alloc(1 << 20);
+    for (let at = 0; at < offset; ) {
+      const n = fs.readSync(fd, buf, 0, Math.min(buf.length, offset - at), at);
+      if (n <= 0) break;
+      for (let k = buf.indexOf(0x0a); k >= 0 && k < n; k = buf.indexOf(0x0a, k + 1)) line += 1;
+      at += n;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return new DataFileError(msg.fileInvalid(shownAs, format, `line ${line} nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep, which no log needs (a broken or hostile record); nothing was read`));
 }
 
 /** What a top-level JSON value starting with `first` is, for the error of a file holding no records. */
@@ -790,7 +816,7 @@ function* readJsonLog(file: string, options: ReadOptions): ReadSteps<pl.DataFram
     return df;
   };
   try {
-    const winning = lastKeysWinning(file, options);
+    const winning = lastKeysWinning(file, options, "log");
     if (winning) return winning;
     return bom ? afterBom() : yield pl.scanJson(file, { inferSchemaLength: null });
   } catch (err) {
@@ -800,7 +826,7 @@ function* readJsonLog(file: string, options: ReadOptions): ReadSteps<pl.DataFram
     const copy = bom ? undefined : copyOfStart(file, cut.offset, options.tempFolder);
     try {
       // The complete lines' records that repeat a key: the last wins, as in a whole file (the copy's read kept the first).
-      df = copy ? (lastKeysWinning(copy.file, options, file) ?? (yield pl.scanJson(copy.file, { inferSchemaLength: null }))) : afterBom(cut.offset);
+      df = copy ? (lastKeysWinning(copy.file, options, "log", file) ?? (yield pl.scanJson(copy.file, { inferSchemaLength: null }))) : afterBom(cut.offset);
     } catch {
       // Another bad line too: the file's own error (which names no temporary copy).
       throw err;
