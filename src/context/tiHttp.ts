@@ -192,7 +192,7 @@ export abstract class HttpTIProvider extends TIProvider {
 
   /** The full URL of a request as sent: only the HTTP client sees it. */
   #requestUrl(spec: HttpRequestSpec): string {
-    const base = (this.settings.baseUrl ?? this.info.defaultBaseUrl).replace(/\/+$/, "");
+    const base = (this.settings.baseUrl ?? this.info.defaultBaseUrl).replace(/(?<!\/)\/+$/, "");
     const query = spec.params ? new URLSearchParams(Object.entries(spec.params).map(([k, v]) => [k, String(v)])).toString() : "";
     return `${base}${spec.path}${query ? `?${query}` : ""}`;
   }

@@ -14,6 +14,8 @@ import { numericValues } from "../../src/analysis/columns";
 import { canonicalDecimal, DECIMAL_TEXT } from "../../src/common/decimal";
 import { elasticTable } from "../../src/data/live/elasticColumns";
 import { readDataFile } from "../../src/data/readers";
+import { findKustoCluster } from "../../src/data/live/kustoClusters";
+import { joinUrl } from "../../src/data/live/urls";
 import { wellFormedBundle } from "../../src/display/protocol";
 import { assertLinear } from "../helpers/linearTime";
 
@@ -81,5 +83,14 @@ describe("regular expressions on data: linear time on crafted values", () => {
       },
       SMALL,
     );
+  });
+
+  it("URLs from a config file (4 MiB allowed): trailing slashes cut in linear time where a run of slashes and a letter was quadratic", () => {
+    assert.equal(joinUrl("https://ti.example/api///", "/v1"), "https://ti.example/api/v1");
+    assert.equal(joinUrl("https://a//b", "/c"), "https://a//b/c");
+    assertLinear("joinUrl", (n) => `https://x/${"/".repeat(n)}x`, (s) => assert.ok(joinUrl(s, "/v1").endsWith("x/v1")), SMALL);
+    const entries = [{ id: "c1", key: "c1", url: "https://help.kusto.windows.net/" }] as unknown as Parameters<typeof findKustoCluster>[0];
+    assert.equal(findKustoCluster(entries, "https://help.kusto.windows.net//")?.id, "c1");
+    assertLinear("findKustoCluster", (n) => `${"/".repeat(n)}x`, (s) => assert.equal(findKustoCluster(entries, s), undefined), SMALL);
   });
 });

@@ -139,7 +139,7 @@ export class AzureTokenSource implements AzureTokens {
   }
 
   private scope(): string {
-    return `${this.config.resource.replace(/\/+$/, "")}/.default`;
+    return `${this.config.resource.replace(/(?<!\/)\/+$/, "")}/.default`;
   }
 
   private async fetchToken(signal: AbortSignal): Promise<{ token: string; expiresInMs: number; refreshToken?: string }> {

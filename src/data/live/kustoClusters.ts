@@ -63,8 +63,8 @@ function shortName(url: string): string {
 
 /** The cluster `name` names: by id (or key), then URL, then short name, in any case. */
 export function findKustoCluster(entries: readonly KustoClusterEntry[], name: string): KustoClusterEntry | undefined {
-  const wanted = name.trim().replace(/\/+$/, "").toLowerCase();
-  const same = (value: string) => value !== "" && value.replace(/\/+$/, "").toLowerCase() === wanted;
+  const wanted = name.trim().replace(/(?<!\/)\/+$/, "").toLowerCase();
+  const same = (value: string) => value !== "" && value.replace(/(?<!\/)\/+$/, "").toLowerCase() === wanted;
   return entries.find((e) => same(e.id) || same(e.key)) ?? entries.find((e) => same(e.url)) ?? entries.find((e) => same(shortName(e.url)));
 }
 

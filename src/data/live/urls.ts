@@ -31,5 +31,5 @@ export function checkLiveUrl(url: string, setting: string, mask: (text: string) 
 
 /** `base` (no trailing slash) joined with `path` (leading slash). */
 export function joinUrl(base: string, path: string): string {
-  return `${base.replace(/\/+$/, "")}${path}`;
+  return `${base.replace(/(?<!\/)\/+$/, "")}${path}`;
 }

@@ -161,7 +161,7 @@ class ElasticsearchDriver implements LiveDriver {
     const url = s.arg("Url", options);
     if (typeof url !== "string" || !url) throw new QueryError(msg.liveConfig("Elasticsearch", setting("Url"), "missing (e.g. https://elastic.example.com:9200)"));
     const parsed = s.checkUrl(url, setting("Url"));
-    this.#base = `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/\/+$/, "")}`;
+    this.#base = `${parsed.protocol}//${parsed.host}${parsed.pathname.replace(/(?<!\/)\/+$/, "")}`;
     this.#headers = undefined;
     const index = s.arg("Index", options);
     this.#index = typeof index === "string" && index.trim() ? index.trim() : ELASTIC_DEFAULT_INDEX;
