@@ -160,6 +160,8 @@ export const contextMessages = {
     errorMessage("context/feed-syntax", `${file ? `${file}:${line}: ` : ""}unterminated quoted field starting on line ${line}`),
   /** `where` is `file` or `file:line`. */
   feedJsonInvalid: (where: string, detail: string) => errorMessage("context/feed-syntax", `${where}: not valid JSON: ${detail}`),
+  /** A feed's JSON nested deeper than `max` levels (JSON.parse reads it; writing its values as text overflowed the stack). */
+  feedTooDeep: (where: string, max: number) => errorMessage("context/feed-syntax", `${where}: a value nests arrays or objects more than ${max} levels deep, which no indicator feed needs (a broken or hostile file)`),
   feedDuplicateColumn: (file: string, line: number, column: string) =>
     errorMessage("context/feed-syntax", `${file}:${line}: the header names column "${column}" twice (names are compared trimmed and lower-cased): one of them would be lost`),
   feedRowWidth: (file: string, line: FeedPlace, fields: number, header: number) =>

@@ -290,6 +290,7 @@ const SAMPLES: Record<string, Sample> = {
   "contextMessages.feedFormat": () => [context.feedFormat("/feeds/x.txt"), ["/feeds/x.txt"]],
   "contextMessages.feedUnterminatedQuote": () => [context.feedUnterminatedQuote("quote.csv", 2), ["quote.csv:2", "line 2"]],
   "contextMessages.feedJsonInvalid": () => [context.feedJsonInvalid("bad.ndjson:3", "Unexpected end"), ["bad.ndjson:3"]],
+  "contextMessages.feedTooDeep": () => [context.feedTooDeep("deep.ndjson:3", 64), ["deep.ndjson:3", "64"]],
   "contextMessages.feedDuplicateColumn": () => [context.feedDuplicateColumn("f.csv", 1, "ioc"), ["f.csv:1", "\"ioc\" twice"]],
   "contextMessages.feedRowWidth": () => [context.feedRowWidth("f.csv", 4, 5, 3), ["f.csv:4", "5 fields"]],
   "contextMessages.feedNotAnArray": () => [context.feedNotAnArray("f.json"), ["f.json"]],

@@ -154,6 +154,9 @@ test("a bad feed is not loaded; the status names the file and line", () => {
     ["bad-type.csv", "observable,type,severity\nwh401k.org,ipv4,high\n", /bad-type\.csv:2: "wh401k\.org" is not a recognised ipv4/, "context/feed-observable-invalid"],
     ["unknown.csv", "observable,severity\nMSTICAlertsWin1,high\n", /unknown\.csv:2: "MSTICAlertsWin1" is not a recognised indicator/, "context/feed-observable-invalid"],
     ["bad.json", "{", /bad\.json: not valid JSON/, "context/feed-syntax"],
+    // A value 100,000 levels deep: JSON.parse read it, writing it as text overflowed the stack ("Not loaded: Maximum call stack size exceeded").
+    ["deep.json", `[{"observable":"1.2.3.4","severity":"high","details":${"[".repeat(100_000)}${"]".repeat(100_000)}}]`, /deep\.json: a value nests arrays or objects more than 64 levels deep/, "context/feed-syntax"],
+    ["deep.ndjson", `{"observable":"1.2.3.4","severity":"high"}\n{"observable":"1.2.3.5","severity":"high","details":{"a":${"[".repeat(100_000)}${"]".repeat(100_000)}}}\n`, /deep\.ndjson:2: a value nests arrays or objects more than 64 levels deep/, "context/feed-syntax"],
     // A feed's values are data: hidden characters as escapes, a long one cut (they were quoted as they were).
     ["hidden.json", JSON.stringify([{ observable: "evil\u202egpj.exe\u2028" + "x".repeat(1000), severity: "high" }]), /hidden\.json item 1: "evil\\u202egpj\.exe\\u2028x{100,199}…" is not a recognised indicator$/, "context/feed-observable-invalid"],
     ["hidden-sev.csv", "observable,severity\n1.2.3.4,hi\u202egh\n", /hidden-sev\.csv:2: severity "hi\\u202egh" is not one of/, "context/feed-severity"],

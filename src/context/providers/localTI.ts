@@ -25,7 +25,8 @@ import fs from "node:fs";
 import path from "node:path";
 import ipaddr from "ipaddr.js";
 import { FeedError, contextMessages as msg, feedPlace, type FeedPlace } from "../messages";
-import { jsonErrorText, setOwnProperty } from "../../common/json";
+import { jsonDeeperThan, jsonErrorText, setOwnProperty } from "../../common/json";
+import { MAX_TI_JSON_DEPTH } from "../tiJson";
 import { fileProblemText } from "../../common/messages";
 import { LAB_DATA_DIR } from "../../common/paths";
 import { readPathSetting } from "../../config/pathSetting";
@@ -169,6 +170,8 @@ function recordsOf(file: string, text: string): { record: Record<string, unknown
     } catch (err) {
       throw new FeedError(msg.feedJsonInvalid(file, jsonErrorText(err)));
     }
+    // An array of records is one level deeper than a JSON-lines record.
+    if (jsonDeeperThan(text, MAX_TI_JSON_DEPTH + 1)) throw new FeedError(msg.feedTooDeep(file, MAX_TI_JSON_DEPTH));
     if (!Array.isArray(parsed)) throw new FeedError(msg.feedNotAnArray(file));
     return parsed.map((record, i) => {
       const place = `item ${i + 1}` as const;
@@ -185,6 +188,9 @@ function recordsOf(file: string, text: string): { record: Record<string, unknown
     } catch (err) {
       throw new FeedError(msg.feedJsonInvalid(`${file}:${i + 1}`, jsonErrorText(err)));
     }
+    // As deep as a TI answer may be (a shared feed is attacker-influenced): writing a deeper value as text overflowed the
+    // stack, and the provider was "Not loaded: Maximum call stack size exceeded".
+    if (jsonDeeperThan(l, MAX_TI_JSON_DEPTH)) throw new FeedError(msg.feedTooDeep(`${file}:${i + 1}`, MAX_TI_JSON_DEPTH));
     if (!record || typeof record !== "object" || Array.isArray(record)) throw new FeedError(msg.feedNotAnObject(`${file}:${i + 1}`));
     out.push({ record: lowerKeys(record as Record<string, unknown>), line: i + 1 });
   });
