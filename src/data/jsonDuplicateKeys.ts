@@ -18,8 +18,10 @@ export interface DuplicateKeys {
   records: [number, number][];
   /** The keys repeated (decoded: `"Command\u004cine"` is CommandLine), each once, in the order found. */
   keys: string[];
-  /** Offset of the first bracket nested deeper than {@link MAX_JSON_DEPTH}, when one is. */
+  /** Offset of the first bracket nested deeper than {@link MAX_JSON_DEPTH}, when one is (one record or an array of them: the screen stops there). */
   tooDeep?: number;
+  /** JSON lines: byte ranges [start, end) of the lines nested deeper than {@link MAX_JSON_DEPTH}, newline included; the screen goes on after each. */
+  deepLines?: [number, number][];
 }
 
 /**
@@ -48,6 +50,7 @@ const SEED_B = randomInt(1, 2 ** 31);
 export function findDuplicateKeys(text: Buffer, from = 0, to = text.length, recordDepth = 0, layouts: Set<number> = new Set(), perLine = recordDepth === 0): DuplicateKeys {
   const records: [number, number][] = [];
   const keys = new Set<string>();
+  const deepLines: [number, number][] = [];
   let depth = 0;
   let start = -1;
   let a = SEED_A;
@@ -81,8 +84,19 @@ export function findDuplicateKeys(text: Buffer, from = 0, to = text.length, reco
         b = SEED_B;
       }
       depth++;
-      // Found by the screen every JSON read runs anyway: no pass of its own. The first only; the read stops there.
-      if (depth > MAX_JSON_DEPTH) return { records, keys: [...keys], tooDeep: i };
+      // Found by the screen every JSON read runs anyway: no pass of its own. In JSON lines the line is set aside
+      // (one hostile record must not cost the file: the reader leaves it out) and the screen goes on after it.
+      if (depth > MAX_JSON_DEPTH) {
+        if (!perLine) return { records, keys: [...keys], tooDeep: i };
+        const lineStart = Math.max(from, text.lastIndexOf(NEWLINE, i) + 1);
+        const newline = text.indexOf(NEWLINE, i);
+        const lineEnd = newline < 0 || newline >= to ? to : newline + 1;
+        deepLines.push([lineStart, lineEnd]);
+        depth = 0;
+        start = -1;
+        i = lineEnd;
+        continue;
+      }
       // Nesting is part of the layout: {"a":{"b":1},"b":2} differs from {"a":{"b":1,"b":2}}.
       a = Math.imul(a ^ c, 0x01000193);
       b = Math.imul(b ^ c, 0x5bd1e995);
@@ -111,7 +125,7 @@ export function findDuplicateKeys(text: Buffer, from = 0, to = text.length, reco
     }
     i++;
   }
-  return { records, keys: [...keys] };
+  return deepLines.length ? { records, keys: [...keys], deepLines } : { records, keys: [...keys] };
 }
 
 /** Whether the quote at `at` is escaped: an odd number of backslashes before it. */
@@ -203,6 +217,7 @@ export function fileDuplicateKeys(file: string, offset = 0): DuplicateKeys {
   const fd = fs.openSync(file, "r");
   const records: [number, number][] = [];
   const keys = new Set<string>();
+  const deepLines: [number, number][] = [];
   const layouts = new Set<number>();
   try {
     let buffer = Buffer.alloc(CHUNK);
@@ -225,7 +240,7 @@ export function fileDuplicateKeys(file: string, offset = 0): DuplicateKeys {
         const found = findDuplicateKeys(buffer, 0, whole, 0, layouts);
         for (const [s, e] of found.records) records.push([base + s, base + e]);
         for (const k of found.keys) keys.add(k);
-        if (found.tooDeep !== undefined) return { records, keys: [...keys], tooDeep: base + found.tooDeep };
+        for (const [s, e] of found.deepLines ?? []) deepLines.push([base + s, base + e]);
       }
       if (read === 0) break;
       buffer.copy(buffer, 0, whole, filled);
@@ -234,5 +249,5 @@ export function fileDuplicateKeys(file: string, offset = 0): DuplicateKeys {
   } finally {
     fs.closeSync(fd);
   }
-  return { records, keys: [...keys] };
+  return deepLines.length ? { records, keys: [...keys], deepLines } : { records, keys: [...keys] };
 }

@@ -240,6 +240,9 @@ export const dataWarnings = {
     `${file}: column ${quotedName(column)} mixes times with a UTC offset or zone (${zoned} value(s)) and times without one (${naive} value(s)): ` +
     `those without are read as UTC, which may not be the time their writer meant (an offset's local time); check the source, or export every time with its offset (ISO 8601, .ToString("o"))`,
   /** JSON records repeating a key in one object: the last value of each is read. */
+  /** A JSON-lines file: `count` lines nested deeper than `max` levels, left out (polars' reader crashes on them). */
+  jsonLinesTooDeep: (file: string, count: number, firstLine: number, max: number) =>
+    `${file}: ${count} line(s) nest arrays or objects more than ${max} levels deep (the first: line ${firstLine}), which no log needs (a broken or hostile record): left out; every other line was read`,
   jsonRepeatedKeys: (file: string, records: number, keys: readonly string[]) =>
     `${file}: ${records} record(s) repeat a key in one object (${keys.slice(0, 5).map(listedName).join(", ")}${keys.length > 5 ? `, and ${keys.length - 5} more` : ""}): ` +
     `the last value of each is read, as JSON.parse, Python's json (pandas, MSTICPy) and most SIEMs read it; a record written so may be crafted to show one value to one tool and another to the next`,

@@ -620,7 +620,7 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
     case "ndjson":
       if (blankText(file)) return pl.DataFrame();
       {
-        const winning = lastKeysWinning(file, options, "ndjson");
+        const winning = lastKeysWinning(file, options);
         if (winning) return winning;
       }
       // A byte-order mark stops polars' reader at the first byte: read the text after it.
@@ -638,7 +638,7 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       // polars' own message for `42` spoke of NDJSON lines and an `i64`.
       if (first !== "{") throw new DataFileError(msg.fileInvalid(file, format, `the file holds ${jsonValueKind(first)}, not records: JSON data is an array of objects or one object per line`));
       try {
-        const winning = lastKeysWinning(file, options, "json");
+        const winning = lastKeysWinning(file, options);
         if (winning) return winning;
         if (bom) return pl.readJSON(bytes(), { format: "lines", inferSchemaLength: null });
         return yield pl.scanJson(file, { inferSchemaLength: null });
@@ -754,10 +754,10 @@ function readJsonRecord(file: string, bytes: Buffer, options: ReadOptions): pl.D
  * (`shownAs`: the file a temporary copy was made of), the keys and how many records; undefined when no record
  * repeats a key (the usual read follows).
  */
-function lastKeysWinning(file: string, options: ReadOptions, format: DataFormat, shownAs = file): pl.DataFrame | undefined {
+function lastKeysWinning(file: string, options: ReadOptions, shownAs = file): pl.DataFrame | undefined {
   const from = hasUtf8Bom(file) ? 3 : 0;
   const found = fileDuplicateKeys(file, from);
-  if (found.tooDeep !== undefined) throw tooDeepError(file, format, found.tooDeep, shownAs);
+  if (found.deepLines) return withoutDeepLines(file, from, found.deepLines, options, shownAs);
   if (!found.records.length) return undefined;
   const text = withLastKeysWinning(fs.readFileSync(file), found.records).subarray(from);
   const df = pl.readJSON(text, { format: "lines", inferSchemaLength: null });
@@ -766,10 +766,36 @@ function lastKeysWinning(file: string, options: ReadOptions, format: DataFormat,
 }
 
 /**
- * The error for JSON nested deeper than MAX_JSON_DEPTH at byte `offset` of `file`, naming its line (refused before
- * polars reads it); `shownAs`: the file a temporary copy of the same lines was made of.
+ * A JSON-lines file read without its lines nested deeper than MAX_JSON_DEPTH (`deepLines`, byte ranges from
+ * {@link fileDuplicateKeys}): polars' reader would crash or hang on them, and one hostile record must not cost the
+ * file's others. A warning names the file, how many lines and the first; repeated keys in the rest are read as
+ * JSON.parse reads them, as ever. Read in memory, as a file with repeated keys is.
  */
-function tooDeepError(file: string, format: DataFormat, offset: number, shownAs = file): DataFileError {
+function withoutDeepLines(file: string, from: number, deepLines: readonly [number, number][], options: ReadOptions, shownAs: string): pl.DataFrame {
+  const bytes = fs.readFileSync(file);
+  const parts: Buffer[] = [];
+  let at = from;
+  for (const [start, end] of deepLines) {
+    parts.push(bytes.subarray(at, start));
+    at = end;
+  }
+  parts.push(bytes.subarray(at));
+  let kept: Buffer = Buffer.concat(parts);
+  let firstLine = 1;
+  for (let k = bytes.indexOf(0x0a); k >= 0 && k < deepLines[0][0]; k = bytes.indexOf(0x0a, k + 1)) firstLine += 1;
+  const warn = options.warn ?? printWarning;
+  warn(dataWarnings.jsonLinesTooDeep(shownAs, deepLines.length, firstLine, MAX_JSON_DEPTH));
+  const found = findDuplicateKeys(kept, 0, kept.length, 0);
+  if (found.records.length) {
+    kept = withLastKeysWinning(kept, found.records);
+    warn(dataWarnings.jsonRepeatedKeys(shownAs, found.records.length, found.keys));
+  }
+  if (!kept.some((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09)) return pl.DataFrame();
+  return pl.readJSON(kept, { format: "lines", inferSchemaLength: null });
+}
+
+/** The error for JSON nested deeper than MAX_JSON_DEPTH at byte `offset` of `file` (one record, or an array of them), naming its line (refused before polars reads it). */
+function tooDeepError(file: string, format: DataFormat, offset: number): DataFileError {
   let line = 1;
   const fd = fs.openSync(file, "r");
   try {
@@ -783,7 +809,7 @@ function tooDeepError(file: string, format: DataFormat, offset: number, shownAs 
   } finally {
     fs.closeSync(fd);
   }
-  return new DataFileError(msg.fileInvalid(shownAs, format, `line ${line} nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep, which no log needs (a broken or hostile record); nothing was read`));
+  return new DataFileError(msg.fileInvalid(file, format, `line ${line} nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep, which no log needs (a broken or hostile record); nothing was read`));
 }
 
 /** What a top-level JSON value starting with `first` is, for the error of a file holding no records. */
@@ -816,7 +842,7 @@ function* readJsonLog(file: string, options: ReadOptions): ReadSteps<pl.DataFram
     return df;
   };
   try {
-    const winning = lastKeysWinning(file, options, "log");
+    const winning = lastKeysWinning(file, options);
     if (winning) return winning;
     return bom ? afterBom() : yield pl.scanJson(file, { inferSchemaLength: null });
   } catch (err) {
@@ -826,7 +852,7 @@ function* readJsonLog(file: string, options: ReadOptions): ReadSteps<pl.DataFram
     const copy = bom ? undefined : copyOfStart(file, cut.offset, options.tempFolder);
     try {
       // The complete lines' records that repeat a key: the last wins, as in a whole file (the copy's read kept the first).
-      df = copy ? (lastKeysWinning(copy.file, options, "log", file) ?? (yield pl.scanJson(copy.file, { inferSchemaLength: null }))) : afterBom(cut.offset);
+      df = copy ? (lastKeysWinning(copy.file, options, file) ?? (yield pl.scanJson(copy.file, { inferSchemaLength: null }))) : afterBom(cut.offset);
     } catch {
       // Another bad line too: the file's own error (which names no temporary copy).
       throw err;
