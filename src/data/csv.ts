@@ -45,6 +45,7 @@ import {
   looksLikeTimeColumn,
   nsWrapped,
   parseTimeSeries,
+  provenDayFirst,
   sampleFormats,
   slashDates,
   slashOrderSettled,
@@ -271,6 +272,15 @@ function finish(plainDf: pl.DataFrame, names: readonly string[], sampled: readon
       if (full.mixedZones) read.warn(dataWarnings.mixedTimeZones(read.file, columnName(names[i], i), full.mixedZones.zoned, full.mixedZones.naive));
       plainDf.replaceAtIdx(i, full.series.alias(plain(i)));
     }
+  }
+  if (!read.dayFirst) {
+    // Time-like columns still text whose slash dates only read day first (`13/06/2026`): day first, as the values
+    // prove (the month-first formats left them as text without a word). A column the sample did not plan is among them.
+    names.forEach((name, i) => {
+      if (!looksLikeTimeColumn(columnName(name, i))) return;
+      const proven = provenDayFirst(columnOf(plainDf, plain(i)));
+      if (proven) plainDf.replaceAtIdx(i, proven.series.alias(plain(i)));
+    });
   }
   const named = plans.length ? plainDf.drop(plans.map((p) => parsedName(p.index))) : plainDf;
   named.columns = names.map(columnName);

@@ -16,7 +16,7 @@ import { readCsvSteps } from "./csv";
 import { DataFileError, dataMessages as msg, dataWarnings } from "./messages";
 import { readZeekTsvFileSteps, isZeekTsv } from "./schemas/zeek";
 import { isHeaderlessVpcFlowLog, isVpcFlowLog, readVpcFlowLogFileSteps } from "./schemas/vpcFlow";
-import { parseTimeColumns, slashDates } from "./timeParsing";
+import { parseTimeColumns, provenDayFirst, slashDates } from "./timeParsing";
 import { fileDuplicateKeys, findDuplicateKeys, MAX_JSON_DEPTH, withLastKeysWinning } from "./jsonDuplicateKeys";
 import { readTypedFrame } from "./offsetZones";
 import { copyOfStart, truncatedLastLine } from "./truncatedLine";
@@ -316,6 +316,15 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
     const text = df;
     const parsed = parseTimeColumns(df, { dayFirst: options.dayFirst });
     df = parsed.frame;
+    if (!options.dayFirst) {
+      // Slash dates that only read day first (`13/06/2026`): day first, as the values prove (they stayed text).
+      const proven = new Map<string, pl.Series>();
+      for (const r of parsed.report) {
+        const read = r.parsed ? undefined : provenDayFirst(columnOf(df, r.column));
+        if (read) proven.set(r.column, read.series);
+      }
+      if (proven.size) df = replaceColumns(df, proven);
+    }
     const warn = options.warn ?? printWarning;
     for (const r of parsed.report) {
       // Times with and without an offset in one column: those without were taken as UTC, said.

@@ -506,11 +506,21 @@ export function parseReadTimes(column: pl.Series, source: string, warn: (message
     if (read.ambiguousSlashDates && !options.dayFirst) warn(dataWarnings.slashDatesMonthFirst(source, column.name));
     return read;
   }
-  if (options.dayFirst || !isTextType(column.dtype)) return read;
+  if (options.dayFirst) return read;
+  return provenDayFirst(column) ?? read;
+}
+
+/**
+ * A text column of slash dates that do not read month first but all read day first (a day past the 12th somewhere:
+ * `13/06/2026 15:00:00`), read day first, as its values prove; undefined otherwise (no slash dates, dates that read
+ * either way, or values that are no time). The one rule of the readers and of every later reading of text times.
+ */
+export function provenDayFirst(column: pl.Series): TimeParseResult | undefined {
+  if (!isTextType(column.dtype)) return undefined;
   const slash = slashDates(column);
-  if (!slash?.order?.dayFirst) return read;
+  if (!slash?.order?.dayFirst) return undefined;
   const dayFirst = parseTimeSeries(column, { dayFirst: true });
-  return dayFirst.parsed ? dayFirst : read;
+  return dayFirst.parsed ? dayFirst : undefined;
 }
 
 export function looksLikeTimeColumn(name: string): boolean {

@@ -54,9 +54,23 @@ describe("the CSV and JSON readers and slash dates that read either way", () => 
     assert.deepEqual(us.warnings, []);
     const iso = read("iso.csv", "id,TimeGenerated\n1,2026-05-06 15:00:00\n");
     assert.deepEqual(iso.warnings, []);
-    // Day first past the 12th without dayFirst: not a month-first date, so the column stays text, as before.
+    // Day first past the 12th without dayFirst: the values prove day first, so day first (the column stayed text, silently).
     const gb = read("gb.csv", "id,TimeGenerated\n1,05/06/2026 15:00:00\n2,13/06/2026 09:30:00\n");
-    assert.equal(gb.df.getColumn("TimeGenerated").dtype.variant, "String");
+    assert.deepEqual(isoTimes(gb.df, "TimeGenerated"), ["2026-06-05T15:00:00.000Z", "2026-06-13T09:30:00.000Z"]);
+    assert.deepEqual(gb.warnings, []);
+  });
+
+  it("reads day first what only day first reads, in CSV and JSON, whether or not the sampled rows show it", () => {
+    // The proving day only after the sample's rows (1,000 ambiguous ones first), and only proving days.
+    const late = ["id,Time", ...Array.from({ length: 1000 }, (_, i) => `${i},05/06/2026 15:00:00`), "1000,31/12/2026 23:59:59"].join("\n");
+    const lateRead = read("late.csv", late);
+    assert.deepEqual(isoTimes(lateRead.df, "Time").slice(-2), ["2026-06-05T15:00:00.000Z", "2026-12-31T23:59:59.000Z"]);
+    assert.deepEqual(lateRead.warnings, []);
+    assert.deepEqual(isoTimes(read("all.csv", "id,Time\n1,13/06/2026 15:00:00\n2,14/06/2026 15:00:00\n").df, "Time"), ["2026-06-13T15:00:00.000Z", "2026-06-14T15:00:00.000Z"]);
+    const lines = '{"id":1,"Time":"05/06/2026 15:00:00"}\n{"id":2,"Time":"13/06/2026 09:30:00"}\n';
+    assert.deepEqual(isoTimes(read("events.ndjson", lines).df, "Time"), ["2026-06-05T15:00:00.000Z", "2026-06-13T09:30:00.000Z"]);
+    // Text that is no time stays text (a value neither order reads).
+    assert.equal(read("bad.csv", "id,Time\n1,13/06/2026 15:00:00\n2,13/13/2026 15:00:00\n").df.getColumn("Time").dtype.variant, "String");
   });
 
   it("warns for JSON lines too, and reads them day first with dayFirst", () => {
@@ -107,7 +121,9 @@ describe("a plain Get-WinEvent export whose TimeCreated reads either way", () =>
     assert.equal(warnings.filter((m) => /^buildProcessTree: column "TimeGenerated" holds slash dates .*read month first.*dayFirst: true/.test(m)).length, 1, warnings.join("\n"));
     // The same export on the 13th: only day first reads it, so day first (the tree failed, unparsed, before).
     const thirteenth = read("security.csv", british.replace(/"05\/06\/2026 /g, '"13/06/2026 '));
-    assert.equal(thirteenth.df.getColumn("TimeCreated").dtype.variant, "String");
+    // The reader reads it day first too, as the values prove (it kept the text, silently).
+    assert.ok(isoTimes(thirteenth.df, "TimeCreated").every((t) => String(t).startsWith("2026-06-13")), String(isoTimes(thirteenth.df, "TimeCreated")));
+    assert.deepEqual(thirteenth.warnings, []);
     const later: string[] = [];
     const dayFirst = buildProcessTree(thirteenth.df, { warn: (m) => later.push(m) });
     assert.ok(isoTimes(dayFirst, "TimeGenerated").some((t) => String(t).startsWith("2026-06-13T15:")), String(isoTimes(dayFirst, "TimeGenerated")));
@@ -131,6 +147,33 @@ describe("a plain Get-WinEvent export whose TimeCreated reads either way", () =>
     assert.equal(isoTimes(us.df, "TimeCreated")[0], "2026-05-06T15:00:00.000Z");
     assert.deepEqual(us.warnings, []);
     assert.equal(isoTimes(read("security.ndjson", record(1, "05/06/2026 15:00:00"), { dayFirst: true }).df, "TimeCreated")[0], "2026-06-05T15:00:00.000Z");
+  });
+
+  it("reads day first a TimeCreated or Event Viewer `Date and Time` a day past the 12th proves (mixed with dates that read either way), CSV, JSON and winEventFields alike", () => {
+    // Mixed: 05/06 reads either way, 13/06 only day first; the column is day first. (It stayed text, silently: no row had a time.)
+    const mixed = british.replace('"05/06/2026 ', '"13/06/2026 ');
+    const csv = read("security.csv", mixed);
+    const times = isoTimes(csv.df, "TimeCreated");
+    assert.equal(times[0], "2026-06-13T" + String(times[0]).slice(11), String(times));
+    assert.ok(times.slice(1).every((t) => String(t).startsWith("2026-06-05")), String(times));
+    assert.deepEqual(csv.warnings, []);
+    const record = (time: string) => JSON.stringify({ Id: 4688, MachineName: "H", TimeCreated: time, Message: "x", ProviderName: "Microsoft-Windows-Security-Auditing" });
+    const json = read("security.ndjson", [record("13/06/2026 15:00:00"), record("05/06/2026 09:30:00")].join("\n"));
+    assert.deepEqual(isoTimes(json.df, "TimeCreated"), ["2026-06-13T15:00:00.000Z", "2026-06-05T09:30:00.000Z"]);
+    assert.deepEqual(json.warnings, []);
+    // A frame built elsewhere, its TimeCreated text: winEventFields reads it by the same rule.
+    const text = pl.DataFrame({ Message: ["x", "y"], Id: [1, 1], ProviderName: ["P", "P"], MachineName: ["H", "H"], TimeCreated: ["13/06/2026 15:00:00", "05/06/2026 09:30:00"] });
+    const fieldWarnings: string[] = [];
+    assert.deepEqual(isoTimes(winEventFields(text, { warn: (m) => fieldWarnings.push(m) }), "TimeGenerated"), ["2026-06-13T15:00:00.000Z", "2026-06-05T09:30:00.000Z"]);
+    assert.deepEqual(fieldWarnings.filter((m) => /TimeCreated/.test(m)), []);
+    // Event Viewer's "Save All Events As… CSV": en-GB day first, en-US with AM/PM month first.
+    const viewer = (a: string, b: string) => `Level,Date and Time,Source,Event ID,Task Category,Computer,\nInformation,${a},Microsoft-Windows-Security-Auditing,4624,Logon,H,"An account was logged on."\nInformation,${b},Microsoft-Windows-Security-Auditing,4624,Logon,H,"x"\n`;
+    const gbViewer = read("viewer.csv", viewer("13/06/2026 15:00:00", "05/06/2026 09:30:00"));
+    assert.deepEqual(isoTimes(gbViewer.df, "TimeCreated"), ["2026-06-13T15:00:00.000Z", "2026-06-05T09:30:00.000Z"]);
+    assert.deepEqual(gbViewer.warnings, []);
+    const usViewer = read("viewer.csv", viewer("6/13/2026 3:00:00 PM", "6/5/2026 9:30:00 AM"));
+    assert.deepEqual(isoTimes(usViewer.df, "TimeCreated"), ["2026-06-13T15:00:00.000Z", "2026-06-05T09:30:00.000Z"]);
+    assert.deepEqual(usViewer.warnings, []);
   });
 
   it("reads an en-US export (AM/PM) month first without a warning", () => {

@@ -13,7 +13,7 @@ import { quotedText } from "../../common/shownText";
 import { HuntlabError } from "../../common/errors";
 import { dataWarnings } from "../messages";
 import { isTextType } from "../../common/dtypes";
-import { parseTimeSeries, strptimeExpr } from "../timeParsing";
+import { parseTimeSeries, provenDayFirst, strptimeExpr } from "../timeParsing";
 import type { EventKind } from "./types";
 import { SYSMON_FIELD_NAMES, sysmonOrder, type SYSMON_ORDERS, type SysmonOrder } from "./sysmonSchema";
 
@@ -377,6 +377,9 @@ function localTimes(time: pl.Series, warn: (message: string) => void, warned: bo
   }
   if (read.parsed) return read.series;
   if (!isTextType(time.dtype)) return time;
+  // Slash dates a day past the 12th proves day first (en-GB's 13/06/2026 15:00:00), as the readers read them.
+  const proven = provenDayFirst(time);
+  if (proven) return proven.series;
   // Windows PowerShell 5.1's ConvertTo-Json writes a DateTime as `/Date(<epoch ms>)/`: an instant (UTC).
   const epoch = pl.DataFrame([time.rename("v")]).select(pl.col("v").str.strip().str.extract("^/Date\\((-?\\d{1,15})\\)/$", 1).cast(pl.Int64).cast(pl.Datetime("ms")).alias("v")).getColumn("v");
   if (epoch.nullCount() === time.nullCount()) return epoch;

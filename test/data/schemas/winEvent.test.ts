@@ -70,7 +70,9 @@ describe("winEventFields", () => {
     // A culture whose format is not read stays text.
     const local = (t: string) => winEventFields(pl.DataFrame({ Message: [""], Id: [4688], ProviderName: ["x"], MachineName: [HOST], TimeCreated: [t] }));
     assert.equal((first(local("31.05.2026 15:00:00"), "TimeGenerated") as Date).toISOString(), "2026-05-31T15:00:00.000Z", "de-DE on an English Windows");
-    assert.deepEqual(texts(local("31/05/2026 15:00:00"), "TimeGenerated"), ["31/05/2026 15:00:00"]);
+    // en-GB past the 12th: only day first reads it, so day first (it was kept as text: the row had no time).
+    assert.equal((first(local("31/05/2026 15:00:00"), "TimeGenerated") as Date).toISOString(), "2026-05-31T15:00:00.000Z", "en-GB, a day past the 12th");
+    assert.deepEqual(texts(local("2026/05/31 午後 3:00:00"), "TimeGenerated"), ["2026/05/31 午後 3:00:00"]);
   });
 
   it("TimeCreated day first with dots and an offset (de-DE formatted with zzz): an instant, read as UTC; a mixed column stays text", () => {
