@@ -22,6 +22,7 @@ import { readTypedFrame } from "./offsetZones";
 import { copyOfStart, truncatedLastLine } from "./truncatedLine";
 import { copyFolder, makeCopyFolder } from "./tempCopies";
 import { quoteWideIntegers, wideIntsAsText } from "./wideInts";
+import { plainMixedJson } from "./mixedJson";
 import { EVTX_DOCS, isWinEventExport, markTimeCreatedWarned } from "./schemas/winEvent";
 import { EvtxFileReader, isEvtx, recordOf, recordsFrame } from "./schemas/evtx";
 import { isEventXml, readEventXml } from "./schemas/eventXml";
@@ -292,7 +293,10 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
       (jsonLines || jsonArray) && /InvalidNumber/.test(errorLine(err))
         ? (wideIntegersAsText(file, jsonLines, options) ?? (format === "json" && jsonLines ? wideIntegersAsText(file, false, options) : undefined))
         : undefined;
+    // Objects where other records have plain values (`ConvertTo-Json -Depth 3`'s SIDs in Properties): polars refused the whole file.
+    const mixed = !wide && (jsonLines || jsonArray) ? mixedAsPlain(file, jsonLines, options) : undefined;
     if (wide) df = wide;
+    else if (mixed) df = mixed;
     else {
       // Not UTF-8 (a Windows code page's `é`): polars names no line (or "line 0"); the first such byte is found.
       const nonUtf8 = TEXT_FORMATS.has(format) && /utf-?8/i.test(errorLine(err)) ? firstNonUtf8(file) : undefined;
@@ -460,6 +464,25 @@ function wideIntegersAsText(file: string, lines: boolean, options: ReadOptions):
     return undefined;
   }
   (options.warn ?? printWarning)(dataWarnings.wideIntegers(file, quoted.count, quoted.firstLine));
+  return df;
+}
+
+/**
+ * The JSON file read again with its objects that stand among plain values made plain ({@link plainMixedJson}),
+ * with a warning naming the file; undefined when that is not what failed (or the file is past the re-read cap).
+ */
+function mixedAsPlain(file: string, lines: boolean, options: ReadOptions): pl.DataFrame | undefined {
+  if (fs.statSync(file).size > MAX_WIDE_INTEGER_REREAD) return undefined;
+  const plain = plainMixedJson(fs.readFileSync(file, "utf8").replace(/^\uFEFF/, ""), lines);
+  if (!plain) return undefined;
+  let df: pl.DataFrame;
+  try {
+    df = pl.readJSON(Buffer.from(plain.text), { format: lines ? "lines" : "json", inferSchemaLength: null });
+  } catch {
+    // Something else is wrong too: polars' own error for the file.
+    return undefined;
+  }
+  (options.warn ?? printWarning)(dataWarnings.mixedJsonObjects(file, plain.count, plain.firstPath));
   return df;
 }
 

@@ -187,8 +187,22 @@ function propertyValues(raw: unknown): (string | null)[] | undefined {
   if (!Array.isArray(raw) || raw.length === 0) return undefined;
   return raw.map((p) => {
     const v: unknown = p !== null && typeof p === "object" && !Array.isArray(p) ? (p as { Value?: unknown }).Value : p;
-    return typeof v === "string" || typeof v === "number" || typeof v === "bigint" || typeof v === "boolean" ? String(v) : null;
+    return typeof v === "string" ? objectValue(v) : typeof v === "number" || typeof v === "bigint" || typeof v === "boolean" ? String(v) : null;
   });
+}
+
+/**
+ * A `ConvertTo-Json -Depth 3` SID (`{"BinaryLength": 28, …, "Value": "S-1-5-21-…"}`), which polars' JSON lines
+ * reader keeps as its JSON text beside plain values, as its `Value`; other text as it is.
+ */
+function objectValue(text: string): string {
+  if (!text.startsWith("{") || !text.endsWith("}") || text.length > 65_536) return text;
+  try {
+    const inner = (JSON.parse(text) as { Value?: unknown }).Value;
+    return typeof inner === "string" || typeof inner === "number" ? String(inner) : text;
+  } catch {
+    return text;
+  }
 }
 
 /** A Security event's fields from its `Properties` by position ({@link EVENT_DATA_ORDER}); hex fields given as numbers (JSON has no hex) in EventData's `0x…`. */
