@@ -58,17 +58,19 @@ const COLUMNS: readonly (readonly [string, "int" | "text" | "time"])[] = [
 ];
 
 /** `<System>`'s elements → the column of their text, and of their attributes. */
-const SYSTEM_TEXT: Readonly<Record<string, string>> = {
+const SYSTEM_TEXT: ReadonlyMap<string, string> = new Map(Object.entries({
   EventID: "Id", Version: "Version", Level: "Level", Task: "Task", Opcode: "Opcode", Keywords: "Keywords", EventRecordID: "RecordId", Channel: "LogName", Computer: "MachineName",
-};
-const SYSTEM_ATTRS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  Provider: { Name: "ProviderName", Guid: "ProviderId" },
-  EventID: { Qualifiers: "Qualifiers" },
-  TimeCreated: { SystemTime: "TimeCreated" },
-  Correlation: { ActivityID: "ActivityId", RelatedActivityID: "RelatedActivityId" },
-  Execution: { ProcessID: "ProcessId", ThreadID: "ThreadId" },
-  Security: { UserID: "UserId" },
-};
+}));
+const SYSTEM_ATTRS: ReadonlyMap<string, readonly (readonly [string, string])[]> = new Map(
+  Object.entries({
+    Provider: { Name: "ProviderName", Guid: "ProviderId" },
+    EventID: { Qualifiers: "Qualifiers" },
+    TimeCreated: { SystemTime: "TimeCreated" },
+    Correlation: { ActivityID: "ActivityId", RelatedActivityID: "RelatedActivityId" },
+    Execution: { ProcessID: "ProcessId", ThreadID: "ThreadId" },
+    Security: { UserID: "UserId" },
+  }).map(([element, attrs]) => [element, Object.entries(attrs)]),
+);
 
 const elements = (e: XmlElement) => e.children.filter((c): c is XmlElement => typeof c !== "string");
 
@@ -111,10 +113,10 @@ function systemFields(event: XmlElement): Map<string, string> {
   const out = new Map<string, string>();
   const system = elements(event).find((e) => e.name === "System");
   for (const e of system ? elements(system) : []) {
-    const column = SYSTEM_TEXT[e.name];
+    const column = SYSTEM_TEXT.get(e.name); // a Map: an element named `constructor` is no column
     if (column) out.set(column, textOf(e).trim());
-    const attrs = SYSTEM_ATTRS[e.name];
-    if (attrs) for (const [attr, col] of Object.entries(attrs)) {
+    const attrs = SYSTEM_ATTRS.get(e.name);
+    if (attrs) for (const [attr, col] of attrs) {
       const v = e.attrs.get(attr);
       if (v !== undefined && v !== "") out.set(col, v);
     }
