@@ -15,6 +15,7 @@ import fs from "node:fs";
 import zlib from "node:zlib";
 import pl from "nodejs-polars";
 import { frameOf } from "../../common/frames";
+import { CodedText } from "../../common/codedText";
 import { BinXmlError, ChunkBudgetError, ChunkReader, textOf, type XmlElement } from "./evtxBinXml";
 import { withEventFields } from "./winEvent";
 
@@ -291,7 +292,12 @@ export function recordsFrame(records: readonly EvtxRecord[]): pl.DataFrame {
   const base = COLUMNS.map(([name, kind]) => {
     const values = records.map((r) => r.system.get(name));
     if (kind === "time") return pl.Series(name, values.map(micros), pl.Int64).cast(pl.Datetime("us"));
-    if (kind === "text") return pl.Series(name, values.map((v) => v ?? null), pl.Utf8);
+    if (kind === "text") {
+      // Providers, logs and hosts repeat in every record: coded (polars' string constructor converts each cell).
+      const column = new CodedText(records.length);
+      values.forEach((v, i) => v !== undefined && column.set(i, v));
+      return column.series(name);
+    }
     return pl.Series(name, values.map((v) => (v !== undefined && /^\d{1,15}$/.test(v) ? Number(v) : null)), pl.Int64);
   });
   const df = frameOf(base);

@@ -14,6 +14,7 @@ import { HuntlabError } from "../../common/errors";
 import { dataWarnings } from "../messages";
 import { isTextType } from "../../common/dtypes";
 import { parseTimeSeries, provenDayFirst, strptimeExpr } from "../timeParsing";
+import { CodedText } from "../../common/codedText";
 import type { EventKind } from "./types";
 import { SYSMON_FIELD_NAMES, sysmonOrder, type SYSMON_ORDERS, type SysmonOrder } from "./sysmonSchema";
 
@@ -509,37 +510,6 @@ export function withEventFields(df: pl.DataFrame, fields: readonly (ReadonlyMap<
   ];
   const replaced = new Set(added.map((s) => s.name));
   return frameOf([...columnNames(df).filter((n) => !replaced.has(n)).map((n) => columnOf(df, n)), ...added]);
-}
-
-/**
- * A text column built as codes into its distinct values: most event fields are null in most rows (an EVTX file's
- * fields of 31 event ids) or repeat (account names), and polars' string constructor cost ~60% of an EVTX read
- * converting every cell, nulls included; a typed array of codes and one gather cost a third of that.
- */
-class CodedText {
-  private readonly codes: Uint32Array;
-  private readonly code = new Map<string, number>();
-  /** Code 0 is null. */
-  private readonly distinct: (string | null)[] = [null];
-
-  constructor(rows: number) {
-    this.codes = new Uint32Array(rows);
-  }
-
-  set(row: number, value: string): void {
-    let code = this.code.get(value);
-    if (code === undefined) {
-      code = this.distinct.push(value) - 1;
-      this.code.set(value, code);
-    }
-    this.codes[row] = code;
-  }
-
-  series(name: string): pl.Series {
-    // Gathered in a frame's select: a Series' own gather takes a JS array only.
-    const values = pl.Series("v", this.distinct, pl.Utf8);
-    return pl.DataFrame([values]).select(pl.col("v").gather(pl.Series("i", this.codes))).getColumn("v").rename(name);
-  }
 }
 
 /** The events of a kind that winEventFields reads, by provider and id; the first one's fields are added to an empty frame. */
