@@ -422,7 +422,14 @@ export function valueText(v: Value | undefined): string {
 
 /** An element's text content (its children's text, in order). */
 export function textOf(e: XmlElement | string): string {
-  return typeof e === "string" ? e : e.children.map(textOf).join("");
+  if (typeof e === "string") return e;
+  // Most elements hold one text or none: no array built per element of every record.
+  const kids = e.children;
+  if (kids.length === 0) return "";
+  if (kids.length === 1 && typeof kids[0] === "string") return kids[0];
+  let text = "";
+  for (const k of kids) text += textOf(k);
+  return text;
 }
 
 /** Strings are written with a terminating NUL (some with several). */
