@@ -171,7 +171,7 @@ export const dataWarnings = {
     `${file}: ${count} integer(s) wider than 128 bits (the first on line ${line}) read as text, every digit kept; their columns are text`,
   /** JSON objects among plain values at one place (`ConvertTo-Json -Depth 3`'s SIDs): made plain, every row read. */
   mixedJsonObjects: (file: string, count: number, where: string) =>
-    `${file}: ${count} JSON object(s) stand where other records have plain values (the first at ${where}, as ConvertTo-Json -Depth 3 writes a SID); each is read as its "Value" when it has a plain one, else as its JSON text, every row kept`,
+    `${file}: ${count} JSON object(s) or list(s) stand where other records have other kinds of value (the first at ${where}, as ConvertTo-Json -Depth 3 writes a SID); an object is read as its "Value" when it has a plain one, else (and a list) as its JSON text, every row kept`,
   /** Elasticsearch hits whose `_source`/`fields` nest deeper than `max` levels: the deeper values are null, the rows kept. */
   elasticTooDeep: (count: number, ids: string, max: number) =>
     `Elasticsearch: ${count} hit(s) (_id ${ids}) nest _source or fields more than ${max} levels deep (Elasticsearch maps 20 by default: a broken or hostile document); the values deeper than that are null, the rest of each hit read`,

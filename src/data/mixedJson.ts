@@ -2,7 +2,8 @@
  * JSON whose values at one place are objects in some records and plain values in others, which polars refuses
  * whole ("error deserializing value … as string"): PowerShell's `ConvertTo-Json -Depth 3` writes a SID in
  * `Properties` as `{"Value": {"BinaryLength": 28, "AccountDomainSid": …, "Value": "S-1-5-21-…"}}` beside plain
- * `{"Value": "alice"}`. Such objects are made plain: one with a plain `Value` as that value, any other as its JSON text.
+ * `{"Value": "alice"}`. Such objects are made plain: one with a plain `Value` as that value, any other (and a list
+ * where others have plain values or objects) as its JSON text.
  */
 
 /** What {@link plainMixedJson} changed. */
@@ -26,20 +27,19 @@ const isObject = (v: Json): v is Record<string, Json> => v !== null && typeof v 
 const exact = (_key: string, value: Json, context?: { source?: string }): Json =>
   typeof value === "number" && !Number.isSafeInteger(value) && context?.source !== undefined && /^-?\d+$/.test(context.source) ? Raw.rawJSON(context.source) : value;
 
-/** Every place's kinds: "o" objects, "p" plain values (null says nothing). Iterative: a hostile file's depth is no stack. */
-function kinds(records: readonly Json[]): Map<string, Set<"o" | "p">> {
-  const seen = new Map<string, Set<"o" | "p">>();
+/** Every place's kinds: "o" objects, "a" lists, "p" plain values (null says nothing). Iterative: a hostile file's depth is no stack. */
+function kinds(records: readonly Json[]): Map<string, Set<"o" | "a" | "p">> {
+  const seen = new Map<string, Set<"o" | "a" | "p">>();
   const stack: [Json, string][] = records.map((r) => [r, ""]);
   while (stack.length) {
     const [v, at] = stack.pop() as [Json, string];
     if (v === null) continue;
-    if (Array.isArray(v)) {
-      for (const item of v) stack.push([item, `${at}[]`]);
-      continue;
-    }
     let set = seen.get(at);
     if (!set) seen.set(at, (set = new Set()));
-    if (isObject(v)) {
+    if (Array.isArray(v)) {
+      set.add("a");
+      for (const item of v) stack.push([item, `${at}[]`]);
+    } else if (isObject(v)) {
       set.add("o");
       for (const [k, item] of Object.entries(v)) stack.push([item, at === "" ? k : `${at}.${k}`]);
     } else set.add("p");
@@ -61,11 +61,16 @@ export function plainMixedJson(text: string, lines: boolean): MixedJson | undefi
     return undefined;
   }
   if (!Array.isArray(records)) return undefined;
-  const mixed = new Set([...kinds(records)].filter(([, k]) => k.size === 2).map(([at]) => at));
+  const mixed = new Set([...kinds(records)].filter(([, k]) => k.size > 1).map(([at]) => at));
   if (!mixed.size) return undefined;
   let count = 0;
   let firstPath = "";
   const plain = (v: Json, at: string): Json => {
+    if (Array.isArray(v) && mixed.has(at)) {
+      // A list where other records have plain values or objects: its JSON text.
+      if (count++ === 0) firstPath = at;
+      return JSON.stringify(v);
+    }
     if (Array.isArray(v)) return v.map((item) => plain(item, `${at}[]`));
     if (!isObject(v)) return v;
     if (mixed.has(at)) {

@@ -473,7 +473,14 @@ function wideIntegersAsText(file: string, lines: boolean, options: ReadOptions):
  */
 function mixedAsPlain(file: string, lines: boolean, options: ReadOptions): pl.DataFrame | undefined {
   if (fs.statSync(file).size > MAX_WIDE_INTEGER_REREAD) return undefined;
-  const plain = plainMixedJson(fs.readFileSync(file, "utf8").replace(/^\uFEFF/, ""), lines);
+  let plain: ReturnType<typeof plainMixedJson>;
+  try {
+    plain = plainMixedJson(fs.readFileSync(file, "utf8").replace(/^\uFEFF/, ""), lines);
+  } catch (err) {
+    // Nesting deeper than the stack (a hostile file): polars' own error for the file.
+    if (err instanceof RangeError) return undefined;
+    throw err;
+  }
   if (!plain) return undefined;
   let df: pl.DataFrame;
   try {

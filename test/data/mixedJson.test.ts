@@ -46,7 +46,7 @@ describe("JSON with objects where other records have plain values (ConvertTo-Jso
       assert.equal(byUser.get("bob"), "S-1-5-21-1-2-3-1001");
       assert.deepEqual(JSON.parse(String(byUser.get("carol"))), { BinaryLength: 12 });
       // polars refused the array (the warning names the file and where); the lines it reads as JSON text, told by nothing to fix.
-      if (name.endsWith(".json")) assert.match(warnings.join("\n"), /security\.json: 2 JSON object\(s\) stand where other records have plain values \(the first at Properties\[\]\.Value/);
+      if (name.endsWith(".json")) assert.match(warnings.join("\n"), /security\.json: 2 JSON object\(s\) or list\(s\) stand where other records have other kinds of value \(the first at Properties\[\]\.Value/);
     });
   }
 
@@ -55,5 +55,17 @@ describe("JSON with objects where other records have plain values (ConvertTo-Jso
     const { df } = read("wide.json", text);
     assert.deepEqual(df.getColumn("v").toArray(), ["a", "b"]);
     assert.equal(String(df.getColumn("big").toArray()[1]), "12345678901234567891");
+  });
+});
+
+describe("JSON with lists where other records have plain values", () => {
+  it("reads every row, the list as its JSON text", () => {
+    const file = path.join(tempDir(), "lists.json");
+    fs.writeFileSync(file, `[{"a": "x", "d": 1}, {"a": "y", "d": [1, [2]]}]`);
+    const warnings: string[] = [];
+    const df = readDataFile(file, { warn: (m) => warnings.push(m) });
+    assert.deepEqual(df.getColumn("a").toArray(), ["x", "y"]);
+    assert.deepEqual(df.getColumn("d").toArray().map(String), ["1", "[1,[2]]"]);
+    assert.match(warnings.join("\n"), /lists\.json: 1 JSON object\(s\) or list\(s\).*the first at d\b/);
   });
 });
