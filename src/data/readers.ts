@@ -704,6 +704,7 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
     case "evtx": {
       const reader = new EvtxFileReader(file, (detail) => new DataFileError(msg.fileInvalid(file, format, detail)));
       let read: ReturnType<EvtxFileReader["result"]>;
+      let df: pl.DataFrame;
       try {
         // Synchronously at once; asynchronously (a query) 64 chunks (4 MiB) at a time, a turn of the event loop
         // between them, so that Interrupt Kernel stops a large log's read.
@@ -714,6 +715,7 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
           },
         );
         read = reader.result();
+        df = reader.frame();
       } finally {
         reader.close();
       }
@@ -721,7 +723,7 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       const { records, chunks, first } = read.lost;
       if (records || chunks) warn(dataWarnings.evtxLost(file, records, chunks, first ?? ""));
       if (read.badChecksums.chunks) warn(dataWarnings.evtxChecksums(file, read.badChecksums.chunks, read.badChecksums.first ?? 0));
-      return recordsFrame(read.records);
+      return df;
     }
     case "xml": {
       if (!isEventXmlFile(file)) throw new DataFileError(msg.fileInvalid(file, format, "not wevtutil's XML output (it does not start with <Event): an .xml is read only as `wevtutil qe <log> /f:xml` writes it"));

@@ -14,10 +14,13 @@
 import fs from "node:fs";
 import zlib from "node:zlib";
 import pl from "nodejs-polars";
-import { frameOf } from "../../common/frames";
+import { frameOf, lazyFrame } from "../../common/frames";
 import { CodedText } from "../../common/codedText";
 import { BinXmlError, ChunkBudgetError, ChunkReader, textOf, type XmlElement } from "./evtxBinXml";
 import { withEventFields } from "./winEvent";
+
+/** Records held as JS objects before they are made a frame (EvtxFileReader): about 150 MB of heap at most. */
+export const EVTX_BATCH_RECORDS = 50_000;
 
 /** The file's first bytes. */
 export const EVTX_MAGIC = Buffer.from("ElfFile\0", "latin1");
@@ -194,7 +197,7 @@ function readChunk(buf: Buffer, index: number, out: EvtxRecord[], tally: Tally):
  * (`notEvtx`, the caller's error); everything else unreadable is counted in the result.
  */
 export function evtxRecords(file: string, notEvtx: (detail: string) => Error): Omit<EvtxRead, "df"> & { records: EvtxRecord[] } {
-  const reader = new EvtxFileReader(file, notEvtx);
+  const reader = new EvtxFileReader(file, notEvtx, Infinity);
   try {
     while (!reader.read(Infinity));
     return reader.result();
@@ -211,6 +214,8 @@ export class EvtxFileReader {
   private readonly fd: number;
   private readonly size: number;
   private readonly records: EvtxRecord[] = [];
+  /** Rows already made frames (a batch at a time, {@link EVTX_BATCH_RECORDS}). */
+  private readonly frames: pl.DataFrame[] = [];
   private readonly tally: Tally = { lostRecords: 0, lostChunks: 0, badChunks: 0 };
   private readonly buf = Buffer.alloc(CHUNK_SIZE);
   /** Chunks that are no chunks, lost if a chunk follows. */
@@ -218,8 +223,11 @@ export class EvtxFileReader {
   private at = HEADER_SIZE;
   private index = 0;
 
-  /** Opens the file and checks its header: `notEvtx`'s error when it is no EVTX file or its header is cut. */
-  constructor(file: string, notEvtx: (detail: string) => Error) {
+  /**
+   * Opens the file and checks its header: `notEvtx`'s error when it is no EVTX file or its header is cut.
+   * `batchRecords`: records kept as JS objects before they are made a frame ({@link frame}; Infinity: never).
+   */
+  constructor(file: string, notEvtx: (detail: string) => Error, private readonly batchRecords = EVTX_BATCH_RECORDS) {
     this.fd = fs.openSync(file, "r");
     try {
       this.size = fs.fstatSync(this.fd).size;
@@ -246,6 +254,7 @@ export class EvtxFileReader {
           pending.length = 0;
         }
         readChunk(buf, this.index, this.records, tally);
+        if (this.records.length >= this.batchRecords) this.frames.push(recordsFrame(this.sorted().splice(0)));
         continue;
       }
       // Unused space (zeros, as Windows preallocates it) is no loss; a chunk cut short is, and so is anything that is no
@@ -259,10 +268,29 @@ export class EvtxFileReader {
     return this.at >= this.size;
   }
 
-  /** The records read, in record-id order, and what was lost. */
+  /** The records not yet made a frame, in record-id order. */
+  private sorted(): EvtxRecord[] {
+    return this.records.sort((a, b) => a.recordId - b.recordId);
+  }
+
+  /**
+   * The rows of every record read ({@link recordsFrame}), in record-id order. A batch's records become a frame as
+   * soon as they are read: as JS objects a record takes about three times its bytes in the file, so a 1 GB log
+   * would otherwise overflow V8's heap (the kernel's process dies) before its frame is built.
+   */
+  frame(): pl.DataFrame {
+    const rest = recordsFrame(this.sorted().splice(0));
+    if (!this.frames.length) return rest;
+    // A log that wrapped around keeps its oldest chunks after its newest in the file: record-id order again.
+    // Lazily: a frame's column proxy answers an event field named `sort` or `inner` with that column.
+    const all = pl.concat([...this.frames.splice(0), rest].map(lazyFrame), { how: "diagonal" });
+    return all.sort({ by: "RecordId", maintainOrder: true }).collectSync();
+  }
+
+  /** The records read and not yet made a frame (all of them with the default `batchRecords` of a small file), in record-id order, and what was lost. */
   result(): Omit<EvtxRead, "df"> & { records: EvtxRecord[] } {
-    const { records, tally } = this;
-    records.sort((a, b) => a.recordId - b.recordId);
+    const { tally } = this;
+    const records = this.sorted();
     return {
       records,
       lost: { records: tally.lostRecords, chunks: tally.lostChunks, first: tally.firstLost },
