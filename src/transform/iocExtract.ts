@@ -32,7 +32,8 @@ import { scanText, type Found, type ScanSettings } from "./iocScan";
 import { IocExtractError, transformMessages as msg } from "./messages";
 import { notAFrameText } from "../common/notAFrame";
 import { chunkRanges, PARALLEL_DEFAULTS, runChunked, type ParallelOptions } from "./workers/pool";
-import { allBuiltin, iocChunk, iocChunkInput, mergeScanFrames, type IocChunkInput, type IocTaskArgs } from "./workers/tasks";
+import { allBuiltin, iocChunk, iocChunkInput, mergeScanBatches, releaseBigSinks, type IocChunkInput, type IocTaskArgs } from "./workers/tasks";
+import { ByteSink } from "./workers/ipcWriter";
 import { withRichLastValue } from "../display/lastValue";
 import { wideIntsAsText } from "../common/wideInts";
 
@@ -358,37 +359,52 @@ export class IoCExtract {
   }
 }
 
+/** This thread's sinks for the result batches of the chunks it scans, reused from call to call (fresh pages cost). */
+const chunkSinks: ByteSink[] = [];
+
 /**
  * The scan of `texts` (see `iocChunk`: `row`, `col`, `IoCType`, `Observable`
  * in output order), over row chunks spread on worker threads: each chunk goes
  * to a worker as Arrow IPC bytes, and the worker screens it in its own polars,
- * scans it and sends its result frame back the same way; this thread does the
- * same for the chunks it claims; the frames are concatenated in row order.
+ * scans it and writes its result rows as an Arrow IPC record batch; this
+ * thread does the same for the chunks it claims; polars reads the batches,
+ * in row order, in one call.
  * In one piece, in this thread, when the input is small or a type is not
  * built in (workers rebuild types by name).
  */
 function scanInChunks(texts: Series[], height: number, defs: IocTypeDefinition[], settings: ScanSettings, parallel: Required<ParallelOptions>): DataFrame {
   const chunkRows = Math.max(1, Math.floor(parallel.chunkRows));
-  const inThread = parallel.workers <= 0 || height < parallel.minRows || height <= chunkRows || !allBuiltin(defs);
-  if (inThread) return iocChunk(texts, 0, defs, settings);
-  const ranges = chunkRanges(height, chunkRows);
-  const args: IocTaskArgs = {
-    types: defs.map((d) => d.name),
-    settings: { ignoreTlds: settings.ignoreTlds, urlHostAsDns: settings.urlHostAsDns, defanged: settings.defanged },
+  // This thread's chunks are written to sinks reused from call to call.
+  let used = 0;
+  const nextSink = () => {
+    const sink = (chunkSinks[used++] ??= new ByteSink());
+    sink.pos = 0;
+    return sink;
   };
-  const slice = (i: number) => texts.map((t) => t.slice(ranges[i].offset, ranges[i].length));
-  const parts = runChunked<IocChunkInput, DataFrame | Uint8Array>(
-    {
-      task: "ioc",
-      args,
-      ranges,
-      prepare: (i) => iocChunkInput(slice(i), ranges[i].offset),
-      compute: (input) => iocChunk(pl.readIPC(Buffer.from(input.ipc)).getColumns(), input.offset, defs, settings),
-      local: (i) => iocChunk(slice(i), ranges[i].offset, defs, settings),
-    },
-    parallel,
-  );
-  return mergeScanFrames(parts);
+  const inThread = parallel.workers <= 0 || height < parallel.minRows || height <= chunkRows || !allBuiltin(defs);
+  try {
+    if (inThread) return mergeScanBatches([iocChunk(texts, 0, defs, settings, nextSink())]);
+    const ranges = chunkRanges(height, chunkRows);
+    const args: IocTaskArgs = {
+      types: defs.map((d) => d.name),
+      settings: { ignoreTlds: settings.ignoreTlds, urlHostAsDns: settings.urlHostAsDns, defanged: settings.defanged },
+    };
+    const slice = (i: number) => texts.map((t) => t.slice(ranges[i].offset, ranges[i].length));
+    const parts = runChunked<IocChunkInput, Uint8Array>(
+      {
+        task: "ioc",
+        args,
+        ranges,
+        prepare: (i) => iocChunkInput(slice(i), ranges[i].offset),
+        compute: (input) => iocChunk(pl.readIPC(Buffer.from(input.ipc)).getColumns(), input.offset, defs, settings, nextSink()),
+        local: (i) => iocChunk(slice(i), ranges[i].offset, defs, settings, nextSink()),
+      },
+      parallel,
+    );
+    return mergeScanBatches(parts);
+  } finally {
+    releaseBigSinks(chunkSinks);
+  }
 }
 
 function dropUndefined<T extends object>(o: T): Partial<T> {

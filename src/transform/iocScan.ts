@@ -198,15 +198,12 @@ function scanCell(sink: CellCollector, cell: string, mask: number, fanged: boole
   for (let t = 0; t < defs.length; t++) if (mask & (1 << t)) defs[t].scan(sink);
 }
 
-/** Output rows of a column scan: one per (source row, column, type, observable). */
-export interface ScanResult {
-  rows: Int32Array;
-  cols: Int32Array;
-  /** Index into `typeNames` (a code per row: cheaper to hand to polars than a string). */
-  typeIds: Int32Array;
-  typeNames: string[];
-  values: string[];
-}
+/**
+ * Receives a column scan's output rows, one per (source row, column, type,
+ * observable), in output order: written straight into the result's buffers
+ * (workers/tasks.ts), with no per-hit objects or arrays in between.
+ */
+export type HitWriter = (row: number, col: number, type: string, value: string) => void;
 
 /**
  * Scans `columns` (text Series, nulls empty) of a frame with `height` rows.
@@ -214,12 +211,13 @@ export interface ScanResult {
  * type (in order of first discovery); each observable once per row and column,
  * under its highest-priority type.
  */
-export function scanColumns(columns: Series[], height: number, defs: readonly IocTypeDefinition[], settings: ScanSettings): ScanResult {
-  return scanScreened(
+export function scanColumns(columns: Series[], height: number, defs: readonly IocTypeDefinition[], settings: ScanSettings, out: HitWriter): void {
+  scanScreened(
     columns.map((text) => ({ cells: textValues(text), screen: screenColumn(text, defs, settings.defanged) })),
     height,
     defs,
     settings,
+    out,
   );
 }
 
@@ -230,7 +228,7 @@ export interface ScreenedColumn {
 }
 
 /** {@link scanColumns} after the screen: JavaScript only (a worker thread's part). */
-export function scanScreened(columns: readonly ScreenedColumn[], height: number, defs: readonly IocTypeDefinition[], settings: ScanSettings): ScanResult {
+export function scanScreened(columns: readonly ScreenedColumn[], height: number, defs: readonly IocTypeDefinition[], settings: ScanSettings, out: HitWriter): void {
   const sink = new CellCollector(settings.ignoreTlds, settings.urlHostAsDns);
   // Row by row, column by column: hits arrive grouped by (row, column), in output order.
   if (columns.length === 1) {
@@ -239,7 +237,10 @@ export function scanScreened(columns: readonly ScreenedColumn[], height: number,
     for (let r = 0; r < height; r++) {
       const m = masks[r];
       const fanged = defanged[r] === 1;
-      if ((m || fanged) && cells[r]) scanCell(sink, cells[r], m, fanged, defs, r, 0);
+      if ((m || fanged) && cells[r]) {
+        scanCell(sink, cells[r], m, fanged, defs, r, 0);
+        dedupe(sink, out);
+      }
     }
   } else {
     for (let r = 0; r < height; r++) {
@@ -247,38 +248,38 @@ export function scanScreened(columns: readonly ScreenedColumn[], height: number,
         const { cells, screen } = columns[ci];
         const m = screen.masks[r];
         const fanged = screen.defanged[r] === 1;
-        if ((m || fanged) && cells[r]) scanCell(sink, cells[r], m, fanged, defs, r, ci);
+        if ((m || fanged) && cells[r]) {
+          scanCell(sink, cells[r], m, fanged, defs, r, ci);
+          dedupe(sink, out);
+        }
       }
     }
   }
-  return dedupe(sink);
 }
 
 /** Most hits of one cell de-duplicated by pairwise comparison (more: a Map). */
 const SMALL_GROUP = 16;
 
-/** The hits with each (row, column)'s duplicates resolved (MSTICPy's priority rule) and its observables grouped by type. */
-function dedupe(sink: CellCollector): ScanResult {
+/** {@link dedupe}'s working memory, reused: a small group's distinct values (the hit that first found each, its current type and priority); a big group's. */
+const groupScratch = {
+  firstHit: new Int32Array(SMALL_GROUP),
+  entryType: new Int32Array(SMALL_GROUP),
+  entryPriority: new Int32Array(SMALL_GROUP),
+  found: new Map<string, { type: number; priority: number }>(),
+  typeOrder: [] as number[],
+};
+
+/**
+ * The hits collected so far (one cell's, as scanScreened calls it) with each (row, column)'s duplicates resolved
+ * (MSTICPy's priority rule) and its observables grouped by type, to `out`; then forgets them. Cell by cell, so the
+ * observables die young: kept for a whole chunk, they survived scavenges, which copied them.
+ */
+function dedupe(sink: CellCollector, out: HitWriter): void {
   const ints = sink.ints;
   const values = sink.values;
+  const typeNames = sink.typeNames;
   const n = values.length;
-  const outRows = new Int32Array(n);
-  const outCols = new Int32Array(n);
-  const outTypes = new Int32Array(n);
-  const outValues = new Array<string>(n);
-  let k = 0;
-  const emit = (row: number, col: number, type: number, value: string) => {
-    outRows[k] = row;
-    outCols[k] = col;
-    outTypes[k] = type;
-    outValues[k++] = value;
-  };
-  // A small group's distinct values: the hit that first found each, its current type and priority.
-  const firstHit = new Int32Array(SMALL_GROUP);
-  const entryType = new Int32Array(SMALL_GROUP);
-  const entryPriority = new Int32Array(SMALL_GROUP);
-  const found = new Map<string, { type: number; priority: number }>();
-  const typeOrder: number[] = [];
+  const { firstHit, entryType, entryPriority, found, typeOrder } = groupScratch;
   for (let k0 = 0; k0 < n; ) {
     // One group: the hits of one (row, column).
     const row = ints[4 * k0];
@@ -286,7 +287,7 @@ function dedupe(sink: CellCollector): ScanResult {
     let k1 = k0 + 1;
     while (k1 < n && ints[4 * k1] === row && ints[4 * k1 + 1] === col) k1++;
     if (k1 - k0 === 1) {
-      emit(row, col, ints[4 * k0 + 2], values[k0]);
+      out(row, col, typeNames[ints[4 * k0 + 2]], values[k0]);
     } else if (k1 - k0 <= SMALL_GROUP) {
       // Each value once, at its first hit, under its lowest priority number (first found wins a tie).
       let entries = 0;
@@ -310,9 +311,10 @@ function dedupe(sink: CellCollector): ScanResult {
         let seen = false;
         for (let f = 0; f < e && !seen; f++) seen = entryType[f] === type;
         if (seen) continue;
-        for (let f = e; f < entries; f++) if (entryType[f] === type) emit(row, col, type, values[firstHit[f]]);
+        for (let f = e; f < entries; f++) if (entryType[f] === type) out(row, col, typeNames[type], values[firstHit[f]]);
       }
     } else {
+      found.clear(); // (a call that threw may have left entries)
       for (let i = k0; i < k1; i++) {
         const priority = ints[4 * i + 3];
         const prior = found.get(values[i]);
@@ -321,11 +323,10 @@ function dedupe(sink: CellCollector): ScanResult {
       }
       typeOrder.length = 0;
       for (const hit of found.values()) if (!typeOrder.includes(hit.type)) typeOrder.push(hit.type);
-      for (const type of typeOrder) for (const [value, hit] of found) if (hit.type === type) emit(row, col, type, value);
+      for (const type of typeOrder) for (const [value, hit] of found) if (hit.type === type) out(row, col, typeNames[type], value);
       found.clear();
     }
     k0 = k1;
   }
-  outValues.length = k;
-  return { rows: outRows.subarray(0, k), cols: outCols.subarray(0, k), typeIds: outTypes.subarray(0, k), typeNames: sink.typeNames, values: outValues };
+  values.length = 0;
 }

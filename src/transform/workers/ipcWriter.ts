@@ -294,6 +294,20 @@ export class ByteSink {
   }
 }
 
+/** Longest text written by {@link writeShort}'s loop: below it, a call into Buffer's native writer costs more than the copy. */
+const SHORT_TEXT = 64;
+
+/** Writes `value` as UTF-8 at `at` (room checked by the caller); returns the bytes written. ASCII byte by byte, anything else by Buffer. */
+function writeShort(bytes: Buffer, at: number, value: string): number {
+  const n = value.length;
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 128) return bytes.write(value, at, "utf8");
+    bytes[at + i] = c;
+  }
+  return n;
+}
+
 /** One column being built row by row: its buffers, in the order the batch lists them. */
 interface ColumnState {
   kind: IpcKind;
@@ -343,7 +357,7 @@ export class BatchBuilder {
       c.validity.bytes[row >> 3] |= 1 << (row & 7);
       // Room for the worst case (3 bytes a UTF-16 unit), counted exactly for long values so a huge one does not reserve 3×.
       data.ensure(value.length > 4096 ? Buffer.byteLength(value, "utf8") : 3 * value.length);
-      data.pos += data.bytes.write(value, data.pos, "utf8");
+      data.pos += value.length <= SHORT_TEXT ? writeShort(data.bytes, data.pos, value) : data.bytes.write(value, data.pos, "utf8");
     } else c.nulls++;
     c.offsets.ensure(8);
     setI64(c.offsets.view, c.offsets.pos, data.pos);

@@ -6,9 +6,9 @@
 import pl from "nodejs-polars";
 import type { DataFrame } from "nodejs-polars";
 import { cellsBatch, type Base64ChunkInput, type Base64TaskArgs } from "../base64Unpack";
-import { ByteSink } from "./ipcWriter";
+import { BatchBuilder, ByteSink, END_OF_STREAM, schemaMessage, type IpcField } from "./ipcWriter";
 import { BUILTIN_DEFINITIONS, type IocTypeDefinition } from "../iocPatterns";
-import { scanColumns, type ScanResult, type ScanSettings } from "../iocScan";
+import { scanColumns, type ScanSettings } from "../iocScan";
 import type { TaskName } from "./pool";
 
 /** Arguments of an `ioc` job: built-in type names (workers cannot receive user scanners) and the settings. */
@@ -44,56 +44,92 @@ export function iocChunkInput(columns: readonly pl.Series[], offset: number): Io
   return { ipc: pl.DataFrame(columns.map((c, ci) => c.rename(`c${ci}`))).writeIPC(), offset };
 }
 
+/** The columns of a chunk's result: `row` (shifted by the chunk's offset), `col` (the scanned column's position), `IoCType`, `Observable`. */
+const IOC_FIELDS: readonly IpcField[] = [
+  { name: "row", kind: "uint32" },
+  { name: "col", kind: "uint32" },
+  { name: "IoCType", kind: "text" },
+  { name: "Observable", kind: "text" },
+];
+const IOC_SCHEMA = schemaMessage(IOC_FIELDS);
+
+/** This thread's builder of chunk results, reused from chunk to chunk (memory already touched costs less). */
+let iocBuilder: BatchBuilder | undefined;
+
+/** Builders and sinks larger than this after a chunk are let go (a huge result does not pin its memory). */
+const RETAIN_BYTES = 32 * 1024 * 1024;
+
 /**
  * Scans a chunk (text Series, nulls empty, rows from `offset`) — screen,
- * cells and scanners — into its result frame (see {@link scanFrame}).
- * Workers run it on their own polars, so the caller's share is slicing and merging.
+ * cells and scanners — into one Arrow IPC record batch of its result rows
+ * ({@link IOC_FIELDS}, in output order), appended to `sink`; returns the
+ * batch's bytes (a view into the sink). Each hit is written as it is emitted:
+ * a frame built from JavaScript arrays cost one crossing per string, and the
+ * arrays themselves were garbage. Workers run it on their own polars, so the
+ * caller's share is slicing and merging ({@link mergeScanBatches}).
  */
-export function iocChunk(columns: pl.Series[], offset: number, defs: readonly IocTypeDefinition[], settings: ScanSettings): DataFrame {
-  return scanFrame(scanColumns(columns, columns[0]?.length ?? 0, defs, settings), offset);
+export function iocChunk(columns: pl.Series[], offset: number, defs: readonly IocTypeDefinition[], settings: ScanSettings, sink: ByteSink): Uint8Array {
+  const b = (iocBuilder ??= new BatchBuilder(IOC_FIELDS));
+  b.reset();
+  let range: { start: number; end: number };
+  try {
+    scanColumns(columns, columns[0]?.length ?? 0, defs, settings, (row, col, type, value) => {
+      b.uint32(0, row + offset);
+      b.uint32(1, col);
+      b.text(2, type);
+      b.text(3, value);
+      b.endRow();
+    });
+    range = b.finish(sink);
+  } catch (err) {
+    // A builder left half-written is not reused: the next chunk would read its leftovers.
+    iocBuilder = undefined;
+    throw err;
+  }
+  if (b.capacity > RETAIN_BYTES) {
+    b.release();
+    iocBuilder = undefined;
+  }
+  return sink.bytes.subarray(range.start, range.end);
+}
+
+/** Lets go of the sinks that grew past {@link RETAIN_BYTES} (replaced by small ones). */
+export function releaseBigSinks(sinks: ByteSink[]): void {
+  for (let j = 0; j < sinks.length; j++) {
+    if (sinks[j].bytes.length <= RETAIN_BYTES) continue;
+    sinks[j].release();
+    sinks[j] = new ByteSink();
+  }
+}
+
+/** This thread's sink for the merged stream, reused from call to call. */
+let mergeSink = new ByteSink();
+
+/** Chunk result batches, in chunk order, as one frame (`row` UInt32, `col` UInt32, `IoCType`, `Observable`): one read by polars. */
+export function mergeScanBatches(parts: readonly Uint8Array[]): DataFrame {
+  const sink = mergeSink;
+  sink.pos = 0;
+  sink.ensure(IOC_SCHEMA.length + parts.reduce((n, p) => n + p.length, 0) + END_OF_STREAM.length);
+  sink.append(IOC_SCHEMA);
+  for (const p of parts) sink.append(p);
+  sink.append(END_OF_STREAM);
+  // polars copies what it reads: the sink is free again once this returns.
+  const frame = pl.readIPCStream(sink.bytes.subarray(0, sink.pos));
+  if (sink.bytes.length > RETAIN_BYTES) {
+    sink.release();
+    mergeSink = new ByteSink();
+  }
+  return frame;
 }
 
 /**
- * A scan's output rows as a frame: `row` (UInt32, shifted by `offset`), `col`
- * (Int32), `IoCType` and `Observable` — built by polars from typed arrays and
- * the values, in output order.
- */
-export function scanFrame(found: ScanResult, offset: number): DataFrame {
-  const rows = new Uint32Array(found.rows.length);
-  for (let i = 0; i < rows.length; i++) rows[i] = found.rows[i] + offset;
-  const types = found.typeNames.length
-    ? pl.Series("IoCType", found.typeNames, pl.Utf8).gather(Array.from(found.typeIds))
-    : pl.Series("IoCType", [], pl.Utf8);
-  return pl.DataFrame([
-    pl.Series("row", rows),
-    pl.Series("col", Int32Array.from(found.cols)),
-    types,
-    pl.Series("Observable", found.values, pl.Utf8),
-  ]);
-}
-
-/** Chunk results in chunk order (frames, or a worker's IPC bytes) as one frame. */
-export function mergeScanFrames(parts: readonly (DataFrame | Uint8Array)[]): DataFrame {
-  const frames = parts.map((p) => (p instanceof Uint8Array ? pl.readIPC(Buffer.from(p.buffer, p.byteOffset, p.byteLength)) : p));
-  return frames.length === 1 ? frames[0] : pl.concat(frames, { how: "vertical" });
-}
-
-/** A result frame as Arrow IPC bytes, transferred (not copied) to the caller. */
-function ipcResult(frame: DataFrame): { result: Uint8Array; transfer: ArrayBuffer[] } {
-  // A fresh copy owns its ArrayBuffer, so it can be transferred.
-  const bytes = new Uint8Array(frame.writeIPC());
-  return { result: bytes, transfer: [bytes.buffer as ArrayBuffer] };
-}
-
-/**
- * A worker's base64 sinks, one per chunk it computes within a job (`slot`),
+ * A worker's sinks, one per chunk it computes within a job (`slot`),
  * reused from job to job: shared memory, so the caller reads the batch where
  * it was written, and pages already touched (the caller copies a job's
  * batches out before it posts the next job). A sink that grew past 32 MB is
  * replaced when its slot is next used.
  */
-const base64Sinks: ByteSink[] = [];
-const RETAIN_BYTES = 32 * 1024 * 1024;
+const slotSinks: ByteSink[] = [];
 
 /**
  * Runs chunk `payload` of a `task` job (in a worker): its result and the
@@ -101,15 +137,15 @@ const RETAIN_BYTES = 32 * 1024 * 1024;
  * current job (0, 1, …).
  */
 export function runTask(task: TaskName, args: unknown, payload: unknown, slot = 0): { result: unknown; transfer: ArrayBuffer[] } {
+  if (slotSinks[slot] === undefined || slotSinks[slot].bytes.length > RETAIN_BYTES) slotSinks[slot] = new ByteSink(1 << 16, true);
+  const sink = slotSinks[slot];
+  sink.pos = 0;
   if (task === "ioc") {
     const { ipc, offset } = payload as IocChunkInput;
     const { types, settings } = args as IocTaskArgs;
     const frame = pl.readIPC(Buffer.from(ipc.buffer, ipc.byteOffset, ipc.byteLength));
-    return ipcResult(iocChunk(frame.getColumns(), offset, builtinDefs(types), settings));
+    return { result: iocChunk(frame.getColumns(), offset, builtinDefs(types), settings, sink), transfer: [] };
   }
   const { cells, rows } = payload as Base64ChunkInput;
-  if (base64Sinks[slot] === undefined || base64Sinks[slot].bytes.length > RETAIN_BYTES) base64Sinks[slot] = new ByteSink(1 << 16, true);
-  const sink = base64Sinks[slot];
-  sink.pos = 0;
   return { result: cellsBatch(sink, cells, rows, args as Base64TaskArgs), transfer: [] };
 }
