@@ -80,6 +80,16 @@ test("ipcWriter: several batches (some empty) in one stream, in order; an empty 
   assert.equal(roundTrip([[]]).height, 0);
 });
 
+test("ipcWriter: a column's first null late in a batch (validity written from there) keeps every row before and after it", () => {
+  // The validity bits start at the first null: on a byte boundary, inside a byte, at row 0, never.
+  for (const first of [0, 5, 8, 13, 64, -1]) {
+    const rows: Row[] = Array.from({ length: 80 }, (_, i) => ({ t: i === first || (first >= 0 && i > first && i % 7 === 0) ? null : `v${i}`, b: [], u: i, t2: i < 70 ? "ascii" : "ünï" }));
+    const df = roundTrip([rows]);
+    assert.deepEqual(rowsOf(df), rows, `first null at ${first}`);
+    assert.equal(df.getColumn("t").nullCount(), rows.filter((r) => r.t === null).length);
+  }
+});
+
 test("ipcWriter: a builder and a sink reused after a bigger batch hold nothing of it", () => {
   const builder = new BatchBuilder(FIELDS);
   const sink = new ByteSink(16);

@@ -308,10 +308,20 @@ function writeShort(bytes: Buffer, at: number, value: string): number {
   return n;
 }
 
+/** Sets `validity` to rows [0, row) valid and room for row `row`'s bit (clear). */
+function validUpTo(validity: ByteSink, row: number): void {
+  const full = row >> 3;
+  validity.pos = 0;
+  validity.ensure(full + 1);
+  validity.bytes.fill(0xff, 0, full);
+  validity.bytes[full] = (1 << (row & 7)) - 1;
+  validity.pos = full + 1;
+}
+
 /** One column being built row by row: its buffers, in the order the batch lists them. */
 interface ColumnState {
   kind: IpcKind;
-  /** text: validity bits; bytes and uint32: unused. */
+  /** text: validity bits, written from the first null on; bytes and uint32: unused. */
   validity: ByteSink;
   /** text and bytes: i64 end offsets (the leading 0 is written by {@link BatchBuilder.finish}); uint32: the values. */
   offsets: ByteSink;
@@ -351,10 +361,13 @@ export class BatchBuilder {
   text(i: number, value: string | null): void {
     const c = this.columns[i];
     const row = this.rows;
-    if ((row & 7) === 0) c.validity.zeros(1);
+    // Validity bits only from a column's first null (the rows before it valid): a column without nulls needs none.
+    if (c.nulls) {
+      if ((row & 7) === 0) c.validity.zeros(1);
+      if (value !== null) c.validity.bytes[row >> 3] |= 1 << (row & 7);
+    } else if (value === null) validUpTo(c.validity, row);
     const data = c.data;
     if (value !== null) {
-      c.validity.bytes[row >> 3] |= 1 << (row & 7);
       // Room for the worst case (3 bytes a UTF-16 unit), counted exactly for long values so a huge one does not reserve 3×.
       data.ensure(value.length > 4096 ? Buffer.byteLength(value, "utf8") : 3 * value.length);
       data.pos += value.length <= SHORT_TEXT ? writeShort(data.bytes, data.pos, value) : data.bytes.write(value, data.pos, "utf8");
