@@ -61,9 +61,9 @@ const RETAIN_BYTES = 32 * 1024 * 1024;
 
 /**
  * Scans a chunk (text Series, nulls empty, rows from `offset`) — screen,
- * cells and scanners — into one Arrow IPC record batch of its result rows
- * ({@link IOC_FIELDS}, in output order), appended to `sink`; returns the
- * batch's bytes (a view into the sink). Each hit is written as it is emitted:
+ * cells and scanners — into an Arrow IPC stream of one record batch of its
+ * result rows ({@link IOC_FIELDS}, in output order), appended to `sink`;
+ * returns the stream's bytes (a view into the sink). Each hit is written as it is emitted:
  * a frame built from JavaScript arrays cost one crossing per string, and the
  * arrays themselves were garbage. Workers run it on their own polars, so the
  * caller's share is slicing and merging ({@link mergeScanBatches}).
@@ -71,7 +71,7 @@ const RETAIN_BYTES = 32 * 1024 * 1024;
 export function iocChunk(columns: pl.Series[], offset: number, defs: readonly IocTypeDefinition[], settings: ScanSettings, sink: ByteSink): Uint8Array {
   const b = (iocBuilder ??= new BatchBuilder(IOC_FIELDS));
   b.reset();
-  let range: { start: number; end: number };
+  const start = sink.pos;
   try {
     scanColumns(columns, columns[0]?.length ?? 0, defs, settings, (row, col, type, value) => {
       b.uint32(0, row + offset);
@@ -80,7 +80,10 @@ export function iocChunk(columns: pl.Series[], offset: number, defs: readonly Io
       b.text(3, value);
       b.endRow();
     });
-    range = b.finish(sink);
+    sink.ensure(IOC_SCHEMA.length + b.byteLength() + 8 + END_OF_STREAM.length);
+    sink.append(IOC_SCHEMA);
+    b.finish(sink);
+    sink.append(END_OF_STREAM);
   } catch (err) {
     // A builder left half-written is not reused: the next chunk would read its leftovers.
     iocBuilder = undefined;
@@ -90,7 +93,7 @@ export function iocChunk(columns: pl.Series[], offset: number, defs: readonly Io
     b.release();
     iocBuilder = undefined;
   }
-  return sink.bytes.subarray(range.start, range.end);
+  return sink.bytes.subarray(start, sink.pos);
 }
 
 /** Lets go of the sinks that grew past {@link RETAIN_BYTES} (replaced by small ones). */
@@ -102,24 +105,14 @@ export function releaseBigSinks(sinks: ByteSink[]): void {
   }
 }
 
-/** This thread's sink for the merged stream, reused from call to call. */
-let mergeSink = new ByteSink();
-
-/** Chunk result batches, in chunk order, as one frame (`row` UInt32, `col` UInt32, `IoCType`, `Observable`): one read by polars. */
+/**
+ * Chunk results in chunk order (each a whole Arrow IPC stream) as one frame (`row` UInt32, `col` UInt32, `IoCType`,
+ * `Observable`), its chunks not rejoined. Read where they were written: copied into one stream first, a 1M-row
+ * result (80 MB) took fresh pages on every call.
+ */
 export function mergeScanBatches(parts: readonly Uint8Array[]): DataFrame {
-  const sink = mergeSink;
-  sink.pos = 0;
-  sink.ensure(IOC_SCHEMA.length + parts.reduce((n, p) => n + p.length, 0) + END_OF_STREAM.length);
-  sink.append(IOC_SCHEMA);
-  for (const p of parts) sink.append(p);
-  sink.append(END_OF_STREAM);
-  // polars copies what it reads: the sink is free again once this returns.
-  const frame = pl.readIPCStream(sink.bytes.subarray(0, sink.pos));
-  if (sink.bytes.length > RETAIN_BYTES) {
-    sink.release();
-    mergeSink = new ByteSink();
-  }
-  return frame;
+  const frames = parts.map((p) => pl.readIPCStream(Buffer.from(p.buffer, p.byteOffset, p.byteLength)));
+  return frames.length === 1 ? frames[0] : pl.concat(frames, { how: "vertical" });
 }
 
 /**
