@@ -443,8 +443,8 @@ export function checkDataFile(file: string, where = "readDataFile"): void {
   if (kind) throw new DataFileError(msg.fileUnreadable(where, file, undefined, kind));
 }
 
-/** Largest JSON file read again in memory when it holds integers wider than Int128 (larger ones keep polars' error). */
-const MAX_WIDE_INTEGER_REREAD = 512 * 1024 * 1024;
+/** Largest JSON file read again in memory (integers wider than Int128, objects among plain values); larger ones keep polars' error. */
+const MAX_JSON_REREAD = 512 * 1024 * 1024;
 
 /**
  * A JSON or JSON-lines file polars refused for an integer wider than Int128,
@@ -453,18 +453,7 @@ const MAX_WIDE_INTEGER_REREAD = 512 * 1024 * 1024;
  * first line. Undefined when that is not the cause or the file is too large.
  */
 function wideIntegersAsText(file: string, lines: boolean, options: ReadOptions): pl.DataFrame | undefined {
-  if (fs.statSync(file).size > MAX_WIDE_INTEGER_REREAD) return undefined;
-  const quoted = quoteWideIntegers(fs.readFileSync(file, "utf8").replace(/^\uFEFF/, ""));
-  if (!quoted) return undefined;
-  let df: pl.DataFrame;
-  try {
-    df = pl.readJSON(Buffer.from(quoted.text), { format: lines ? "lines" : "json", inferSchemaLength: null });
-  } catch {
-    // Something else is wrong too: polars' own error for the file.
-    return undefined;
-  }
-  (options.warn ?? printWarning)(dataWarnings.wideIntegers(file, quoted.count, quoted.firstLine));
-  return df;
+  return rereadJson(file, lines, quoteWideIntegers, (quoted) => (options.warn ?? printWarning)(dataWarnings.wideIntegers(file, quoted.count, quoted.firstLine)));
 }
 
 /**
@@ -472,24 +461,34 @@ function wideIntegersAsText(file: string, lines: boolean, options: ReadOptions):
  * with a warning naming the file; undefined when that is not what failed (or the file is past the re-read cap).
  */
 function mixedAsPlain(file: string, lines: boolean, options: ReadOptions): pl.DataFrame | undefined {
-  if (fs.statSync(file).size > MAX_WIDE_INTEGER_REREAD) return undefined;
-  let plain: ReturnType<typeof plainMixedJson>;
-  try {
-    plain = plainMixedJson(fs.readFileSync(file, "utf8").replace(/^\uFEFF/, ""), lines);
-  } catch (err) {
-    // Nesting deeper than the stack (a hostile file): polars' own error for the file.
-    if (err instanceof RangeError) return undefined;
-    throw err;
-  }
-  if (!plain) return undefined;
+  const plainText = (text: string) => {
+    try {
+      return plainMixedJson(text, lines);
+    } catch (err) {
+      // Nesting deeper than the stack (a hostile file): polars' own error for the file.
+      if (err instanceof RangeError) return undefined;
+      throw err;
+    }
+  };
+  return rereadJson(file, lines, plainText, (plain) => (options.warn ?? printWarning)(dataWarnings.mixedJsonObjects(file, plain.count, plain.firstPath)));
+}
+
+/**
+ * A JSON file polars refused, read again as `rewrite` writes its text (undefined: not what failed), with `said`
+ * told what was rewritten; undefined when the file is past the re-read cap or polars refuses the new text too.
+ */
+function rereadJson<T extends { text: string }>(file: string, lines: boolean, rewrite: (text: string) => T | undefined, said: (found: T) => void): pl.DataFrame | undefined {
+  if (fs.statSync(file).size > MAX_JSON_REREAD) return undefined;
+  const found = rewrite(fs.readFileSync(file, "utf8").replace(/^\uFEFF/, ""));
+  if (!found) return undefined;
   let df: pl.DataFrame;
   try {
-    df = pl.readJSON(Buffer.from(plain.text), { format: lines ? "lines" : "json", inferSchemaLength: null });
+    df = pl.readJSON(Buffer.from(found.text), { format: lines ? "lines" : "json", inferSchemaLength: null });
   } catch {
     // Something else is wrong too: polars' own error for the file.
     return undefined;
   }
-  (options.warn ?? printWarning)(dataWarnings.mixedJsonObjects(file, plain.count, plain.firstPath));
+  said(found);
   return df;
 }
 
