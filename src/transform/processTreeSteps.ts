@@ -304,7 +304,6 @@ function repeatedValues(hashes: pl.Series): pl.Series {
   return pl.Series("repeated", mask).cast(pl.Bool);
 }
 
-/** Rows whose event type is process creation: numbers as numbers, anything else as text; ECS-style lists hold the value. */
 /**
  * True for the rows of `df` that are the schema's process creations (its event type, and its category where
  * set), or undefined when the schema or the frame has no event-type column. With `keepUntyped` a row whose
@@ -334,6 +333,7 @@ export function processEventRowMask(df: pl.DataFrame, schema: Pick<ProcSchema, "
   return filter ? df.select(filter.alias("k")).getColumn("k") : undefined;
 }
 
+/** Rows whose event type is process creation: numbers as numbers, anything else as text; ECS-style lists hold the value. */
 function eventFilter(df: pl.DataFrame, column: string, id: string | number): pl.Expr {
   const dtype = dtypeOf(df, column);
   if (dtype.variant === "List") return pl.col(column).lst.contains(String(id)).fillNull(false);
