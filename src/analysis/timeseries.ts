@@ -690,7 +690,8 @@ const UNITS: Record<string, number> = {
 
 /** Milliseconds of a duration such as `"1h"`, `"1H"`, `"15min"`, `"30T"`, `"2d"`, `"500ms"` (pandas-style units, case-insensitive; `"M"`, pandas' month, is refused). */
 export function parseDuration(text: string, what = "duration"): number {
-  const match = /^\s*(\d+(?:\.\d+)?)?\s*([A-Za-z]+)\s*$/.exec(String(text));
+  // Trimmed first: blanks on both sides of the pattern let a long run of spaces be split every way (quadratic).
+  const match = /^(\d+(?:\.\d+)?)?\s*([A-Za-z]+)$/.exec(String(text).trim());
   // Case-insensitive but for pandas' month, `M`: read as `m` it silently meant a minute.
   if (match?.[2] === "M") throw new AnalysisError(msg.monthDuration(what, text));
   const unit = match ? UNITS[match[2].toLowerCase()] : undefined;

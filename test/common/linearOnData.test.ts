@@ -11,6 +11,7 @@ import path from "node:path";
 import { after, describe, it } from "node:test";
 import pl from "nodejs-polars";
 import { numericValues } from "../../src/analysis/columns";
+import { parseDuration } from "../../src/analysis/timeseries";
 import { canonicalDecimal, DECIMAL_TEXT } from "../../src/common/decimal";
 import { elasticTable } from "../../src/data/live/elasticColumns";
 import { readDataFile } from "../../src/data/readers";
@@ -56,6 +57,17 @@ describe("regular expressions on data: linear time on crafted values", () => {
     assert.equal(canonicalDecimal("2.00"), "2");
     assert.equal(canonicalDecimal("1.0001"), "1.0001");
     assertLinear("canonicalDecimal", (n) => `1.${"0".repeat(n)}1`, (s) => assert.equal(canonicalDecimal(s), s), SMALL);
+  });
+
+  it("parseDuration: a run of spaces that ends badly (was quadratic in the run)", () => {
+    assert.equal(parseDuration("  15 min "), 900_000);
+    assert.equal(parseDuration("1H"), 3_600_000);
+    assertLinear(
+      "parseDuration",
+      (n) => `${" ".repeat(n)}1!`,
+      (s) => assert.throws(() => parseDuration(s), { code: "analysis/not-a-duration" }),
+      SMALL,
+    );
   });
 
   it("wellFormedBundle: a chart value of backslashes beside a lone surrogate (was quadratic in the run)", () => {
