@@ -821,10 +821,8 @@ function withoutDeepLines(file: string, from: number, deepLines: readonly [numbe
   }
   parts.push(bytes.subarray(at));
   let kept: Buffer = Buffer.concat(parts);
-  let firstLine = 1;
-  for (let k = bytes.indexOf(0x0a); k >= 0 && k < deepLines[0][0]; k = bytes.indexOf(0x0a, k + 1)) firstLine += 1;
   const warn = options.warn ?? printWarning;
-  warn(dataWarnings.jsonLinesTooDeep(shownAs, deepLines.length, firstLine, MAX_JSON_DEPTH));
+  warn(dataWarnings.jsonLinesTooDeep(shownAs, deepLines.length, lineAt(file, deepLines[0][0]), MAX_JSON_DEPTH));
   const found = findDuplicateKeys(kept, 0, kept.length, 0);
   if (found.records.length) {
     kept = withLastKeysWinning(kept, found.records);
@@ -836,6 +834,11 @@ function withoutDeepLines(file: string, from: number, deepLines: readonly [numbe
 
 /** The error for JSON nested deeper than MAX_JSON_DEPTH at byte `offset` of `file` (one record, or an array of them), naming its line (refused before polars reads it). */
 function tooDeepError(file: string, format: DataFormat, offset: number): DataFileError {
+  return new DataFileError(msg.fileInvalid(file, format, `line ${lineAt(file, offset)} nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep, which no log needs (a broken or hostile record); nothing was read`));
+}
+
+/** The line (from 1) of byte `offset` of `file`, read 1 MiB at a time. */
+function lineAt(file: string, offset: number): number {
   let line = 1;
   const fd = fs.openSync(file, "r");
   try {
@@ -849,7 +852,7 @@ function tooDeepError(file: string, format: DataFormat, offset: number): DataFil
   } finally {
     fs.closeSync(fd);
   }
-  return new DataFileError(msg.fileInvalid(file, format, `line ${line} nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep, which no log needs (a broken or hostile record); nothing was read`));
+  return line;
 }
 
 /** What a top-level JSON value starting with `first` is, for the error of a file holding no records. */
