@@ -111,6 +111,9 @@ const formatsFor = (options: TimeParseOptions): readonly string[] => (options.da
 /** A slash date at the start of a value: its first and second fields (`05/06/2026 …`). */
 const SLASH_DATE = "^(\\d{1,2})/(\\d{1,2})/\\d";
 
+/** Rows {@link slashDates} looks at first, to turn down a column that is not all slash dates cheaply. */
+const SLASH_HEAD_ROWS = 1000;
+
 /** What the slash dates of a text column say of their order ({@link slashDates}). */
 export interface SlashDates {
   /** No value has a first or second field above 12: `05/06/2026` reads as 6 May or 5 June alike. */
@@ -128,6 +131,15 @@ export interface SlashDates {
 export function slashDates(text: pl.Series): SlashDates | undefined {
   const v = pl.col("v").str.strip();
   const present = v.isNotNull().and(v.neq(pl.lit("")));
+  // Every present value must be a slash date: a first value that is not settles it without a pass over the rest
+  // (a text time column of 1M rows, such as `mm:ss.f` durations, took ~300 ms of regex passes for nothing).
+  if (text.len() > SLASH_HEAD_ROWS) {
+    const head = pl
+      .DataFrame([text.slice(0, SLASH_HEAD_ROWS).rename("v")])
+      .select(present.sum().alias("present"), v.str.contains(SLASH_DATE).and(present).sum().alias("slash"))
+      .toRecords()[0] as Record<string, number | null>;
+    if (Number(head.present ?? 0) > 0 && Number(head.slash) !== Number(head.present)) return undefined;
+  }
   const field = (k: number) => v.str.extract(SLASH_DATE, k).cast(pl.Int32);
   const stats = pl
     .DataFrame([text.rename("v")])

@@ -15,6 +15,7 @@ import { buildProcessTree } from "../../src/transform/processTree";
 // The package entry: it registers the process schemas a `schema: process` query maps with.
 import { QueryProvider } from "../../src/index";
 import { readDataFile } from "../../src/data/readers";
+import { slashDates } from "../../src/data/timeParsing";
 import { winEventFields } from "../../src/data/schemas/winEvent";
 import { normalizeEvents } from "../../src/data/schemas/index";
 import { tempDir, tempTree } from "../helpers/tmp";
@@ -232,5 +233,24 @@ describe("slash dates in a field the mapping reads (normalizeEvents)", () => {
     const isoWarnings: string[] = [];
     normalizeEvents(frame(["2026-06-05T15:00:00Z", "2026-06-06T15:00:00Z", "2026-06-07T15:00:00Z"]), "logon", { warn: (m) => isoWarnings.push(m) });
     assert.deepEqual(isoWarnings, []);
+  });
+});
+
+describe("slashDates on a long column (its first values are looked at first)", () => {
+  const column = (values: (string | null)[]) => pl.Series("v", values, pl.Utf8);
+  const many = (n: number, f: (i: number) => string | null) => Array.from({ length: n }, (_, i) => f(i));
+
+  it("turns down a column whose first values are not slash dates, and one whose later value is not; keeps one whose first values are all empty", () => {
+    // `mm:ss.f` text: not slash dates.
+    assert.equal(slashDates(column(many(5000, (i) => `${String(i % 60).padStart(2, "0")}:09.${i % 10}`))), undefined);
+    // Slash dates in the first rows, then one that is not: the whole column decides.
+    assert.equal(slashDates(column(many(5000, (i) => (i === 4000 ? "2026-06-05" : "05/06/2026")))), undefined);
+    // Empty and null first values say nothing: the slash dates after them are read, order and all.
+    const late = slashDates(column(many(5000, (i) => (i < 3000 ? (i % 2 ? "" : null) : `${(i % 28) + 1}/06/2026 10:00:00`))));
+    assert.deepEqual(late && { ambiguous: late.ambiguous, dayFirst: late.order?.dayFirst }, { ambiguous: false, dayFirst: true });
+    // A slash date past the head proves the order as in a short column.
+    const either = slashDates(column(many(5000, (i) => (i === 4999 ? "13/06/2026" : "05/06/2026"))));
+    assert.equal(either?.ambiguous, false);
+    assert.equal(slashDates(column(many(5000, () => "05/06/2026")))?.ambiguous, true);
   });
 });
