@@ -3,7 +3,7 @@
  * way pandas (MSTICPy) does: find blank lines (polars makes each a row of
  * nulls) and rewrite values with a stray quote or with text after a
  * closing quote (polars fails the whole file on `x"y` and `"ab"c`). Both
- * read the file in 1 MiB blocks through one buffer and follow quoting as
+ * read the file in 256 KiB blocks through one buffer and follow quoting as
  * polars does: a quote opens a value only at a field's start, and `""`
  * inside a quoted value is a quote.
  */
@@ -11,8 +11,12 @@ import fs from "node:fs";
 import path from "node:path";
 import { copyFolder, copyWriteError, makeCopyFolder, writeAll } from "./tempCopies";
 
-/** Bytes read at a time (one buffer, reused: fresh pages cost more than the scan on small VMs). */
-const SCAN_CHUNK = 1 << 20;
+/**
+ * Bytes read at a time (one buffer, reused: fresh pages cost more than the scan on small VMs). Small enough to
+ * stay in the CPU's cache: the kernel's copy into it is most of a scan's cost, and the bare-CR scan of a 380 MB
+ * file took ~155 ms of CPU with 1 MiB blocks, ~37 ms with 256 KiB ones.
+ */
+const SCAN_CHUNK = 256 << 10;
 
 const QUOTE = 34;
 const LF = 10;
