@@ -18,7 +18,14 @@
  * 200k-event process tree with memory reused — a session's steady state — took
  * 25–30% longer (text columns 322 → 404 ms), and the first read's gain varied
  * with the guest kernel's time to clear huge pages (1M-row CSV in a fresh
- * process 2.3–3.0 s → 0.9–2.2 s).
+ * process 2.3–3.0 s → 0.9–2.2 s). Measured again 2026-12-07 (fresh processes,
+ * that CSV, alternating, a loaded VM): `hugetlb=1` alone leaves the pages
+ * touched as they were (~175k against ~182k: polars' threads allocate in their
+ * own arenas) and `arena_max=2` with it halves them (~90k) for more CPU
+ * (2.0 s against 1.55 s), so neither can be a default that does not serialise
+ * threads; this setting touched 7k pages but cost 2.4 s of system time against
+ * 0.5 s (3.3 s of CPU against 1.55 s): clearing huge pages is only cheap when
+ * the host already backs the guest memory they come from.
  *
  * Where it applies when asked: Linux with glibc ≥ 2.35, huge pages in
  * `madvise` mode (in `always` mode every heap has them already; in `never`
