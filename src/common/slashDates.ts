@@ -39,3 +39,19 @@ export function slashOrderSettled(values: readonly string[]): boolean {
     return f !== undefined && (f[0] > 12 || f[1] > 12);
   });
 }
+
+/**
+ * True when the slash dates among `values` (a sample) prove day first without `dayFirst` asked: a first field
+ * above 12 and no second one ({@link slashOrder}); values that are not slash dates are left out.
+ */
+export function slashDatesProveDayFirst(values: readonly string[]): boolean {
+  let maxFirst = 0;
+  let maxSecond = 0;
+  for (const v of values) {
+    const f = slashFields(v);
+    if (!f) continue;
+    maxFirst = Math.max(maxFirst, f[0]);
+    maxSecond = Math.max(maxSecond, f[1]);
+  }
+  return slashOrder(maxFirst, maxSecond)?.dayFirst === true;
+}

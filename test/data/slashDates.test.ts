@@ -16,6 +16,7 @@ import { buildProcessTree } from "../../src/transform/processTree";
 import { QueryProvider } from "../../src/index";
 import { readDataFile } from "../../src/data/readers";
 import { slashDates } from "../../src/data/timeParsing";
+import { slashDatesProveDayFirst } from "../../src/common/slashDates";
 import { winEventFields } from "../../src/data/schemas/winEvent";
 import { normalizeEvents } from "../../src/data/schemas/index";
 import { tempDir, tempTree } from "../helpers/tmp";
@@ -252,5 +253,36 @@ describe("slashDates on a long column (its first values are looked at first)", (
     const either = slashDates(column(many(5000, (i) => (i === 4999 ? "13/06/2026" : "05/06/2026"))));
     assert.equal(either?.ambiguous, false);
     assert.equal(slashDates(column(many(5000, () => "05/06/2026")))?.ambiguous, true);
+  });
+});
+
+describe("a CSV whose sampled slash dates prove day first (the read plans the day-first formats)", () => {
+  const rows = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i));
+  const day = (i: number) => String((i % 28) + 1).padStart(2, "0");
+  const month = (i: number) => String((i % 12) + 1).padStart(2, "0");
+
+  it("says which samples prove it: a first field above 12 and no second one", () => {
+    assert.equal(slashDatesProveDayFirst(["28/06/2024 10:00", "05/06/2024", "n/a"]), true);
+    assert.equal(slashDatesProveDayFirst(["05/06/2024", "12/11/2024"]), false, "either way");
+    assert.equal(slashDatesProveDayFirst(["06/28/2024", "05/06/2024"]), false, "month first");
+    assert.equal(slashDatesProveDayFirst(["28/06/2024", "06/28/2024"]), false, "neither order");
+    assert.equal(slashDatesProveDayFirst(["2024-06-28", ""]), false);
+  });
+
+  it("reads 12,000 day-first times past the sampled rows, fraction digits and all, without a warning; a later value neither order reads keeps the text", () => {
+    const text = (extra = "") => ["id,TimeGenerated", ...rows(12_000, (i) => `${i},${day(i)}/${month(i)}/2024 10:00:${String(i % 60).padStart(2, "0")}.${String(i).padStart(6, "0")}`), extra].join("\n");
+    const { df, warnings } = read("gb.csv", text());
+    const times = df.getColumn("TimeGenerated");
+    assert.equal(`${times.dtype.variant} ${(times.dtype as unknown as { timeUnit: string }).timeUnit}`, "Datetime us");
+    const at = (i: number) => new Date(Date.UTC(2024, i % 12, (i % 28) + 1, 10, 0, i % 60)).toISOString().replace(".000Z", `.${String(i).padStart(6, "0")}Z`);
+    const micros = (times.cast(pl.Int64).toArray() as unknown as bigint[]).map((us) => {
+      const ms = Number(BigInt(us) / 1000n);
+      return new Date(ms).toISOString().replace(/\.\d{3}Z$/, `.${String(BigInt(us) % 1_000_000n).padStart(6, "0")}Z`);
+    });
+    for (const i of [0, 12, 27, 9_999, 10_000, 11_999]) assert.equal(micros[i], at(i), `row ${i}`);
+    assert.deepEqual(warnings, []);
+    // A value past the sample only month first reads: neither order reads the column, which stays text.
+    const neither = read("neither.csv", text("12000,06/13/2024 10:00:00.000000"));
+    assert.equal(neither.df.getColumn("TimeGenerated").dtype.variant, "String");
   });
 });
