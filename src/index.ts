@@ -34,7 +34,7 @@ export type { QueryDefinition, QueryParameter, QueryParameterType } from "./data
 export { readDataFile, DATA_EXTENSIONS, FOREIGN_EXTENSIONS } from "./data/readers";
 export type { ReadOptions, DataFormat } from "./data/readers";
 export { parseTimeColumns, parseTimeSeries, toDate, TIME_FORMATS } from "./data/timeParsing";
-export { parseJsonColumn } from "./data/json";
+export { parseJsonColumn, type ParseJsonColumnOptions } from "./data/json";
 export { loadConfig, resolveConfigPath, ConfigError } from "./config/config";
 export type { HuntlabConfig, ProviderSettings, LoadConfigOptions, HttpSettings, CacheSettings } from "./config/config";
 export { SecretMasker } from "./config/secrets";

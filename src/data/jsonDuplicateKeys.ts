@@ -22,6 +22,14 @@ export interface DuplicateKeys {
   tooDeep?: number;
   /** JSON lines: byte ranges [start, end) of the lines nested deeper than {@link MAX_JSON_DEPTH}, newline included; the screen goes on after each. */
   deepLines?: [number, number][];
+  /**
+   * An array of records: byte ranges [start, end) to cut for the records nested deeper than {@link MAX_JSON_DEPTH},
+   * each with one comma beside it (the text without them is still an array; cuts of adjacent records are one);
+   * the screen goes on after each. When no record of the array is left, `tooDeep` is set instead (nothing to read).
+   */
+  deepRecords?: [number, number][];
+  /** How many records {@link deepRecords} cuts. */
+  deepCount?: number;
 }
 
 /**
@@ -51,6 +59,10 @@ export function findDuplicateKeys(text: Buffer, from = 0, to = text.length, reco
   const records: [number, number][] = [];
   const keys = new Set<string>();
   const deepLines: [number, number][] = [];
+  const deepRecords: [number, number][] = [];
+  /** Records of an array kept (closed at their depth, not too deep): none with deep ones is a refusal. */
+  let kept = 0;
+  let deepCount = 0;
   let depth = 0;
   let start = -1;
   let a = SEED_A;
@@ -87,6 +99,16 @@ export function findDuplicateKeys(text: Buffer, from = 0, to = text.length, reco
       // Found by the screen every JSON read runs anyway: no pass of its own. In JSON lines the line is set aside
       // (one hostile record must not cost the file: the reader leaves it out) and the screen goes on after it.
       if (depth > MAX_JSON_DEPTH) {
+        // In an array of records, the record is cut (one hostile record must not cost the others): to its end.
+        const end = !perLine && recordDepth === 1 && start >= 0 ? closingBracket(text, i + 1, to, depth - recordDepth) : -1;
+        if (end >= 0) {
+          cutRecord(text, start, end, to, deepRecords);
+          deepCount++;
+          depth = recordDepth;
+          start = -1;
+          i = end;
+          continue;
+        }
         if (!perLine) return { records, keys: [...keys], tooDeep: i };
         const lineStart = Math.max(from, text.lastIndexOf(NEWLINE, i) + 1);
         const newline = text.indexOf(NEWLINE, i);
@@ -105,6 +127,7 @@ export function findDuplicateKeys(text: Buffer, from = 0, to = text.length, reco
       a = Math.imul(a ^ c, 0x01000193);
       b = Math.imul(b ^ c, 0x5bd1e995);
       if (depth === recordDepth && start >= 0 && c === 0x7d) {
+        kept++;
         const layout = (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
         if (!layouts.has(layout)) {
           const repeated = repeatedKeys(text.toString("utf8", start, i + 1));
@@ -125,7 +148,54 @@ export function findDuplicateKeys(text: Buffer, from = 0, to = text.length, reco
     }
     i++;
   }
+  if (deepRecords.length) {
+    // Every record too deep: nothing would be read, which is the single record's refusal, not an empty frame.
+    const first = text.indexOf(0x7b, deepRecords[0][0]);
+    return kept ? { records, keys: [...keys], deepRecords, deepCount } : { records, keys: [...keys], tooDeep: first };
+  }
   return deepLines.length ? { records, keys: [...keys], deepLines } : { records, keys: [...keys] };
+}
+
+/**
+ * The offset just past the bracket closing `open` levels opened before `from` (strings skipped), or -1 when the
+ * text ends first. A counter, no recursion: any depth costs one pass.
+ */
+function closingBracket(text: Buffer, from: number, to: number, open: number): number {
+  let depth = open;
+  for (let i = from; i < to; i++) {
+    const c = text[i];
+    if (c === QUOTE) {
+      let end = text.indexOf(QUOTE, i + 1);
+      while (end > 0 && end < to && escaped(text, end)) end = text.indexOf(QUOTE, end + 1);
+      if (end < 0 || end >= to) return -1;
+      i = end;
+    } else if (c === 0x7b || c === 0x5b) depth++;
+    else if ((c === 0x7d || c === 0x5d) && --depth === 0) return i + 1;
+  }
+  return -1;
+}
+
+const isBlank = (c: number | undefined) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+/**
+ * Adds to `cuts` the range cutting the array element `text[start, end)` with one comma: the one after it (and the
+ * blanks after that), or for the last element the one before the run of elements cut just before it, so that
+ * `[{a},{D1},{D2}]` becomes `[{a}]`, not `[{a},]`.
+ */
+function cutRecord(text: Buffer, start: number, end: number, to: number, cuts: [number, number][]): void {
+  let j = end;
+  while (j < to && isBlank(text[j])) j++;
+  if (text[j] === 0x2c) {
+    j++;
+    while (j < to && isBlank(text[j])) j++;
+    cuts.push([start, j]);
+    return;
+  }
+  let s = start;
+  while (cuts.length && cuts[cuts.length - 1][1] === s) s = cuts.pop()![0];
+  let k = s - 1;
+  while (k >= 0 && isBlank(text[k])) k--;
+  cuts.push([text[k] === 0x2c ? k : s, end]);
 }
 
 /** Whether the quote at `at` is escaped: an odd number of backslashes before it. */
@@ -194,12 +264,17 @@ export function lastKeyWins(record: string): string {
   return write(value);
 }
 
-/** `text` with its records in `records` written again by {@link lastKeyWins}. */
-export function withLastKeysWinning(text: Buffer, records: readonly [number, number][]): Buffer {
+/**
+ * `text` with its records in `records` written again by {@link lastKeyWins}, and the ranges in `cuts` (records too
+ * deep, {@link DuplicateKeys.deepRecords}) left out. Both sorted; they never overlap.
+ */
+export function withLastKeysWinning(text: Buffer, records: readonly [number, number][], cuts: readonly [number, number][] = []): Buffer {
   const parts: Buffer[] = [];
   let at = 0;
-  for (const [start, end] of records) {
-    parts.push(text.subarray(at, start), Buffer.from(lastKeyWins(text.toString("utf8", start, end))));
+  const edits = [...records.map(([s, e]) => [s, e, true] as const), ...cuts.map(([s, e]) => [s, e, false] as const)].sort((x, y) => x[0] - y[0]);
+  for (const [start, end, rewrite] of edits) {
+    parts.push(text.subarray(at, start));
+    if (rewrite) parts.push(Buffer.from(lastKeyWins(text.toString("utf8", start, end))));
     at = end;
   }
   parts.push(text.subarray(at));

@@ -244,6 +244,12 @@ export const dataWarnings = {
     `those without are read as UTC, which may not be the time their writer meant (an offset's local time); check the source, or export every time with its offset (ISO 8601, .ToString("o"))`,
   /** JSON records repeating a key in one object: the last value of each is read. */
   /** A JSON-lines file: `count` lines nested deeper than `max` levels, left out (polars' reader crashes on them). */
+  /** parseJsonColumn: cells (`rows`, from 0 as its errors count them) nested deeper than `max`, read as null. */
+  columnJsonTooDeep: (column: string, rows: readonly number[], max: number) =>
+    `parseJsonColumn: column ${quotedName(column)}: ${rows.length} value(s) (row ${rows.slice(0, 3).join(", ")}${rows.length > 3 ? ", …" : ""}) nest arrays or objects more than ${max} levels deep, which no log needs (a broken or hostile record): null; every other row was read`,
+  /** An array of records some of which (`count`, the first on `firstLine`) nest deeper than `max`: those left out. */
+  jsonRecordsTooDeep: (file: string, count: number, firstLine: number, max: number) =>
+    `${file}: ${count} record(s) of the array nest arrays or objects more than ${max} levels deep (the first: line ${firstLine}), which no log needs (a broken or hostile record): left out; every other record was read`,
   jsonLinesTooDeep: (file: string, count: number, firstLine: number, max: number) =>
     `${file}: ${count} line(s) nest arrays or objects more than ${max} levels deep (the first: line ${firstLine}), which no log needs (a broken or hostile record): left out; every other line was read`,
   jsonRepeatedKeys: (file: string, records: number, keys: readonly string[]) =>

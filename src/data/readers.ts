@@ -658,7 +658,7 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
     case "ndjson":
       if (blankText(file)) return pl.DataFrame();
       {
-        const winning = lastKeysWinning(file, options);
+        const winning = lastKeysWinning(file, format, options);
         if (winning) return winning;
       }
       // A byte-order mark stops polars' reader at the first byte: read the text after it.
@@ -675,8 +675,11 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       if (first === "[") return readJsonArray(file, options);
       // polars' own message for `42` spoke of NDJSON lines and an `i64`.
       if (first !== "{") throw new DataFileError(msg.fileInvalid(file, format, `the file holds ${jsonValueKind(first)}, not records: JSON data is an array of objects or one object per line`));
+      // The lines' warnings held until they read: a record written over several lines is no lines with some cut.
+      const held: string[] = [];
       try {
-        const winning = lastKeysWinning(file, options);
+        const winning = lastKeysWinning(file, format, { ...options, warn: (m) => held.push(m) });
+        for (const m of held) (options.warn ?? printWarning)(m);
         if (winning) return winning;
         if (bom) return pl.readJSON(bytes(), { format: "lines", inferSchemaLength: null });
         return yield pl.scanJson(file, { inferSchemaLength: null });
@@ -687,8 +690,9 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
         try {
           return readJsonRecord(file, bytes(), options);
         } catch (whole) {
-          // An integer wider than Int128 in that one record: its error, on which the caller reads it again with such numbers as text.
-          throw /InvalidNumber/.test(errorLine(whole)) ? whole : err;
+          // An integer wider than Int128 in that one record: its error, on which the caller reads it again with such
+          // numbers as text. One nested too deep: its refusal (the lines' error came from its lines cut).
+          throw whole instanceof DataFileError || /InvalidNumber/.test(errorLine(whole)) ? whole : err;
         }
       }
     }
@@ -764,15 +768,18 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
  * byte-order mark stops polars at the first byte: the text after it is read.
  */
 function readJsonArray(file: string, options: ReadOptions): pl.DataFrame {
-  let bytes: Buffer = fs.readFileSync(file);
+  const original = fs.readFileSync(file);
+  let bytes: Buffer = original;
   const from = hasUtf8Bom(file) ? 3 : 0;
   // Records repeating a key: the last of each wins, as JSON.parse and Python's json read them (polars kept the first).
+  // Records nested too deep are cut (polars' reader would crash or hang on them), the others read; all of them: refused.
   const found = findDuplicateKeys(bytes, from, bytes.length, 1);
   if (found.tooDeep !== undefined) throw tooDeepError(file, "json", found.tooDeep);
-  if (found.records.length) {
-    bytes = withLastKeysWinning(bytes, found.records);
-    (options.warn ?? printWarning)(dataWarnings.jsonRepeatedKeys(file, found.records.length, found.keys));
-  }
+  const cuts = found.deepRecords ?? [];
+  if (found.records.length || cuts.length) bytes = withLastKeysWinning(bytes, found.records, cuts);
+  const warn = options.warn ?? printWarning;
+  if (cuts.length) warn(dataWarnings.jsonRecordsTooDeep(file, found.deepCount ?? cuts.length, lineAt(file, original.indexOf(0x7b, cuts[0][0])), MAX_JSON_DEPTH));
+  if (found.records.length) warn(dataWarnings.jsonRepeatedKeys(file, found.records.length, found.keys));
   return pl.readJSON(bytes.subarray(from), { format: "json", inferSchemaLength: null });
 }
 
@@ -794,10 +801,10 @@ function readJsonRecord(file: string, bytes: Buffer, options: ReadOptions): pl.D
  * (`shownAs`: the file a temporary copy was made of), the keys and how many records; undefined when no record
  * repeats a key (the usual read follows).
  */
-function lastKeysWinning(file: string, options: ReadOptions, shownAs = file): pl.DataFrame | undefined {
+function lastKeysWinning(file: string, format: DataFormat, options: ReadOptions, shownAs = file): pl.DataFrame | undefined {
   const from = hasUtf8Bom(file) ? 3 : 0;
   const found = fileDuplicateKeys(file, from);
-  if (found.deepLines) return withoutDeepLines(file, from, found.deepLines, options, shownAs);
+  if (found.deepLines) return withoutDeepLines(file, format, from, found.deepLines, options, shownAs);
   if (!found.records.length) return undefined;
   const text = withLastKeysWinning(fs.readFileSync(file), found.records).subarray(from);
   const df = pl.readJSON(text, { format: "lines", inferSchemaLength: null });
@@ -809,9 +816,10 @@ function lastKeysWinning(file: string, options: ReadOptions, shownAs = file): pl
  * A JSON-lines file read without its lines nested deeper than MAX_JSON_DEPTH (`deepLines`, byte ranges from
  * {@link fileDuplicateKeys}): polars' reader would crash or hang on them, and one hostile record must not cost the
  * file's others. A warning names the file, how many lines and the first; repeated keys in the rest are read as
- * JSON.parse reads them, as ever. Read in memory, as a file with repeated keys is.
+ * JSON.parse reads them, as ever. Read in memory, as a file with repeated keys is. A file whose every line is too
+ * deep is refused, as one record too deep is (an empty frame would hide that nothing was read).
  */
-function withoutDeepLines(file: string, from: number, deepLines: readonly [number, number][], options: ReadOptions, shownAs: string): pl.DataFrame {
+function withoutDeepLines(file: string, format: DataFormat, from: number, deepLines: readonly [number, number][], options: ReadOptions, shownAs: string): pl.DataFrame {
   const bytes = fs.readFileSync(file);
   const parts: Buffer[] = [];
   let at = from;
@@ -821,6 +829,7 @@ function withoutDeepLines(file: string, from: number, deepLines: readonly [numbe
   }
   parts.push(bytes.subarray(at));
   let kept: Buffer = Buffer.concat(parts);
+  if (!kept.some((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09)) throw tooDeepError(file, format, deepLines[0][0], shownAs);
   const warn = options.warn ?? printWarning;
   warn(dataWarnings.jsonLinesTooDeep(shownAs, deepLines.length, lineAt(file, deepLines[0][0]), MAX_JSON_DEPTH));
   const found = findDuplicateKeys(kept, 0, kept.length, 0);
@@ -828,13 +837,12 @@ function withoutDeepLines(file: string, from: number, deepLines: readonly [numbe
     kept = withLastKeysWinning(kept, found.records);
     warn(dataWarnings.jsonRepeatedKeys(shownAs, found.records.length, found.keys));
   }
-  if (!kept.some((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09)) return pl.DataFrame();
   return pl.readJSON(kept, { format: "lines", inferSchemaLength: null });
 }
 
 /** The error for JSON nested deeper than MAX_JSON_DEPTH at byte `offset` of `file` (one record, or an array of them), naming its line (refused before polars reads it). */
-function tooDeepError(file: string, format: DataFormat, offset: number): DataFileError {
-  return new DataFileError(msg.fileInvalid(file, format, `line ${lineAt(file, offset)} nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep, which no log needs (a broken or hostile record); nothing was read`));
+function tooDeepError(file: string, format: DataFormat, offset: number, shownAs = file): DataFileError {
+  return new DataFileError(msg.fileInvalid(shownAs, format, `line ${lineAt(file, offset)} nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep, which no log needs (a broken or hostile record); nothing was read`));
 }
 
 /** The line (from 1) of byte `offset` of `file`, read 1 MiB at a time. */
@@ -885,7 +893,7 @@ function* readJsonLog(file: string, options: ReadOptions): ReadSteps<pl.DataFram
     return df;
   };
   try {
-    const winning = lastKeysWinning(file, options);
+    const winning = lastKeysWinning(file, "log", options);
     if (winning) return winning;
     return bom ? afterBom() : yield pl.scanJson(file, { inferSchemaLength: null });
   } catch (err) {
@@ -895,7 +903,7 @@ function* readJsonLog(file: string, options: ReadOptions): ReadSteps<pl.DataFram
     const copy = bom ? undefined : copyOfStart(file, cut.offset, options.tempFolder);
     try {
       // The complete lines' records that repeat a key: the last wins, as in a whole file (the copy's read kept the first).
-      df = copy ? (lastKeysWinning(copy.file, options, file) ?? (yield pl.scanJson(copy.file, { inferSchemaLength: null }))) : afterBom(cut.offset);
+      df = copy ? (lastKeysWinning(copy.file, "log", options, file) ?? (yield pl.scanJson(copy.file, { inferSchemaLength: null }))) : afterBom(cut.offset);
     } catch {
       // Another bad line too: the file's own error (which names no temporary copy).
       throw err;
