@@ -11,7 +11,7 @@
  * MSTICPy has no such mapping: its `SecurityAlert` reads only an `Entities`
  * column, so these rows gave alerts without entities.
  */
-import { entityFromObject, checkJsonDepth } from "./parse";
+import { entityFromObject, checkJsonDepth, type EntityParseOptions } from "./parse";
 import { schemaKey, type Entity, type EntitySource } from "./entity";
 import { schemaOf } from "./types";
 import { stringifyExact, parseJsonIntegersAsText } from "../common/json";
@@ -203,7 +203,7 @@ export function isEvidenceRow(row: Json): boolean {
  * `EvidenceRole`, `EvidenceDirection` and `AdditionalFields` (as written) in
  * `AdditionalData`.
  */
-export function evidenceEntity(row: Json): Entity {
+export function evidenceEntity(row: Json, options: EntityParseOptions = {}): Entity {
   const type = String(row.EntityType).trim();
   const json: EntitySource = evidenceJson(type, row);
   const extra = additionalFields(row.AdditionalFields);
@@ -226,5 +226,5 @@ export function evidenceEntity(row: Json): Entity {
     // As text: an object with a `Type` would be parsed into a second entity.
     json[column] = typeof value === "object" && !(value instanceof Date) ? jsonText(value) : value;
   }
-  return entityFromObject(json);
+  return entityFromObject(json, options);
 }

@@ -96,6 +96,20 @@ export function slashTimeMonthFirst(where: string, column: string, value?: unkno
   );
 }
 
+/**
+ * Time properties of an alert's entities (its `Entities` JSON, an AlertEvidence row's AdditionalFields) in slash
+ * dates that read either way, read month first: `where` names the alert's Entities (or fromDataFrame), `properties`
+ * the entity types and properties (`process.CreationTimeUtc`), `value` the one alert's first text (none for a frame).
+ */
+export function slashEntityTimeMonthFirst(where: string, properties: readonly string[], value?: unknown): string {
+  const names = `${properties.slice(0, 5).map((p) => JSON.stringify(p)).join(", ")}${properties.length > 5 ? `, and ${properties.length - 5} more` : ""}`;
+  const what = value === undefined ? `entity time properties ${names} hold slash dates` : `entity time ${names} ${quotedText(String(value), 40)} is a slash date`;
+  return (
+    `${where}: ${what} whose day and month are all 12 or less (05/06/2026 reads as 6 May or 5 June alike): read month first, as en-US writes them ` +
+    `(one whose first field is above 12, 13/06/2026, reads day first); no reader option reaches text inside this JSON: compare such times with the alert's own`
+  );
+}
+
 /** An `Entities` item that is no object, for an alert's `parseErrors`; `index` counts from 0. */
 export function entityItemSkipped(where: string, index: number, value: unknown): string {
   const shown = typeof value === "string" ? `the text ${quotedText(value, 40)}` : Array.isArray(value) ? "a list" : String(value);

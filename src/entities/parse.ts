@@ -30,12 +30,21 @@ export function checkJsonDepth(text: string, error: (detail: string) => Error): 
   if (jsonDeeperThan(text, MAX_JSON_DEPTH)) throw error(`nested deeper than ${MAX_JSON_DEPTH} levels`);
 }
 
+/** Options of {@link parseEntities} and {@link entityFromObject}. */
+export interface EntityParseOptions {
+  /**
+   * Called for each time property read from a slash date month first with nothing to prove it (`05/06/2026`), with
+   * the entity type and property (`process.CreationTimeUtc`) and the text, for the caller's warning. Default: none.
+   */
+  onAmbiguousTime?: (property: string, value: string) => void;
+}
+
 /**
  * Parses the JSON text (or already-parsed value) of an `Entities` cell into
  * entities. Items that are no object (`null`, `"true"`, `5`) are no entity:
  * skipped, each said in `skipped` (they were `unknown` nodes, and equal ones linked alerts).
  */
-export function parseEntities(source: unknown, where = "Entities", skipped: string[] = []): Entity[] {
+export function parseEntities(source: unknown, where = "Entities", skipped: string[] = [], options: EntityParseOptions = {}): Entity[] {
   let value = source;
   if (typeof source === "string") {
     if (source.trim() === "") return [];
@@ -54,7 +63,7 @@ export function parseEntities(source: unknown, where = "Entities", skipped: stri
     return [];
   }
   const items = Array.isArray(value) ? value : [value];
-  const parser = new EntityParser(items);
+  const parser = new EntityParser(items, options);
   const out: Entity[] = [];
   for (const [i, item] of items.entries()) {
     if (isObjectRecord(item)) out.push(parser.entity(item));
@@ -64,8 +73,8 @@ export function parseEntities(source: unknown, where = "Entities", skipped: stri
 }
 
 /** Builds one entity from a plain object (with `Type`), resolving no references. */
-export function entityFromObject(source: Json): Entity {
-  return new EntityParser([source]).entity(source);
+export function entityFromObject(source: Json, options: EntityParseOptions = {}): Entity {
+  return new EntityParser([source], options).entity(source);
 }
 
 class EntityParser {
@@ -73,7 +82,10 @@ class EntityParser {
   private readonly memo = new Map<Json, Entity>();
   private readonly unresolved = new Map<string, Entity>();
 
-  constructor(root: unknown) {
+  constructor(
+    root: unknown,
+    private readonly options: EntityParseOptions = {},
+  ) {
     this.index(root);
   }
 
@@ -129,7 +141,7 @@ class EntityParser {
       if (key === "$id" || key === "Type") continue;
       const kind = kindOf(schema, key);
       if (this.holdsEntity(raw, kind)) deferred.push([key, raw]);
-      else setOwnProperty(plain, key, coerce(raw, kind));
+      else setOwnProperty(plain, key, coerce(raw, kind, () => this.options.onAmbiguousTime?.(`${type}.${key}`, String(raw))));
     }
     const entity = factory ? factory(plain) : new UnknownEntity(plain);
     this.memo.set(target, entity);
@@ -174,11 +186,14 @@ function kindOf(schema: EntitySchema, key: string): PropertyKind | undefined {
   return known === undefined ? undefined : schema[known];
 }
 
-/** Converts a plain value to its schema kind; a value that does not convert is kept as it is. */
-function coerce(raw: unknown, kind: PropertyKind | undefined): unknown {
+/**
+ * Converts a plain value to its schema kind; a value that does not convert is kept as it is. A time in slash dates
+ * follows the readers' rule, `onAmbiguous` told when it was read month first without proof.
+ */
+function coerce(raw: unknown, kind: PropertyKind | undefined, onAmbiguous: () => void): unknown {
   switch (kind) {
     case "time":
-      return parseEntityTime(raw) ?? raw;
+      return parseEntityTime(raw, { onAmbiguous }) ?? raw;
     case "number":
       if (typeof raw === "string" && raw.trim() !== "" && Number.isFinite(Number(raw))) return Number(raw);
       return raw;

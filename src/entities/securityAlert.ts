@@ -15,7 +15,7 @@ import { columnNames, frameHeight, frameRecords, isDataFrame, isSeries } from ".
 import { jsonErrorText, stringifyExact, parseJsonIntegersAsText } from "../common/json";
 import { printWarning } from "../common/messages";
 import { checkJsonDepth, parseEntities } from "./parse";
-import { entitiesMessages as msg, slashTimeMonthFirst, unidentifiedAlertsWarning } from "./messages";
+import { entitiesMessages as msg, slashEntityTimeMonthFirst, slashTimeMonthFirst, unidentifiedAlertsWarning } from "./messages";
 import { slashFields, slashOrder, type SlashOrder } from "../common/slashDates";
 import { Account, entityFactory, Host, Ip, Process, windowsId } from "./types";
 import { evidenceEntity, isEvidenceRow } from "./alertEvidence";
@@ -69,7 +69,8 @@ export interface SecurityAlertOptions {
 export interface AlertsFromDataFrameOptions {
   /**
    * Told once per frame of the alerts that have no id, name or time, and once per time column of slash dates read
-   * month first with nothing to prove it (`05/06/2026`). Default: printed as `Warning: …`.
+   * month first with nothing to prove it (`05/06/2026`), and once for the entity time properties (in `Entities`
+   * JSON or AlertEvidence's AdditionalFields) read so. Default: printed as `Warning: …`.
    */
   warn?: (message: string) => void;
 }
@@ -139,6 +140,8 @@ const FRAME_TIMES = Symbol("frameTimes");
 interface FrameTimes {
   orders: ReadonlyMap<string, SlashOrder>;
   ambiguous: Set<string>;
+  /** Entity time properties (`process.CreationTimeUtc`) read month first without proof, for one warning per frame. */
+  ambiguousEntityTimes: Set<string>;
 }
 
 /** The slash-date order of each alert time column of `rows` that holds slash dates (see common/slashDates.ts). */
@@ -242,11 +245,22 @@ export class SecurityAlert implements Displayable {
     this.TimeGenerated = time(ALERT_TIMES.TimeGenerated);
     this.StartTimeUtc = time(ALERT_TIMES.StartTimeUtc);
     this.EndTimeUtc = time(ALERT_TIMES.EndTimeUtc);
+    // Entity times follow the same slash-date rule, and are warned of the same way (they were read silently).
+    const entityTimes: string[] = [];
+    let firstEntityTime: string | undefined;
+    const onAmbiguousTime = (property: string, value: string) => {
+      if (frame) frame.ambiguousEntityTimes.add(property);
+      else if (!entityTimes.includes(property)) {
+        entityTimes.push(property);
+        firstEntityTime ??= value;
+      }
+    };
     const errors: string[] = [];
     const keep = options.onParseError === "keep";
     this.ExtendedProperties = parseOrKeep(() => parseExtendedProperties(row.ExtendedProperties, where), {}, keep, errors);
     // A Defender XDR AlertEvidence row is one entity in columns, not an `Entities` cell.
-    this.entities = isEvidenceRow(row) ? [evidenceEntity(row)] : parseOrKeep(() => parseEntities(row.Entities, `${where}: Entities`, errors), [], keep, errors);
+    this.entities = isEvidenceRow(row) ? [evidenceEntity(row, { onAmbiguousTime })] : parseOrKeep(() => parseEntities(row.Entities, `${where}: Entities`, errors, { onAmbiguousTime }), [], keep, errors);
+    if (entityTimes.length) printWarning(slashEntityTimeMonthFirst(`${where}: Entities`, entityTimes, firstEntityTime));
     this.parseErrors = Object.freeze(errors);
   }
 
@@ -261,10 +275,11 @@ export class SecurityAlert implements Displayable {
     const alertColumns = [...ALERT_IDENTITY_COLUMNS.id, ...ALERT_IDENTITY_COLUMNS.name, "Entities"];
     if (frameHeight(df) > 0 && !alertColumns.some((c) => columns.includes(c))) throw new EntityParseError(msg.notAlertsFrame(alertColumns, columns));
     const rows = frameRecords(df);
-    const times: FrameTimes = { orders: columnSlashOrders(rows), ambiguous: new Set() };
+    const times: FrameTimes = { orders: columnSlashOrders(rows), ambiguous: new Set(), ambiguousEntityTimes: new Set() };
     const alerts = rows.map((row, position) => new SecurityAlert(row, 0, { onParseError: "keep", position, [FRAME_TIMES]: times } as SecurityAlertOptions));
     const warn = options.warn ?? printWarning;
     for (const column of times.ambiguous) warn(slashTimeMonthFirst("SecurityAlert.fromDataFrame", column));
+    if (times.ambiguousEntityTimes.size) warn(slashEntityTimeMonthFirst("SecurityAlert.fromDataFrame: Entities", [...times.ambiguousEntityTimes]));
     // Once per frame, not per alert: a frame without id, name and time columns would print a line per row.
     const unnamed = alerts.filter((a) => !a.identified);
     if (unnamed.length) {

@@ -98,3 +98,44 @@ describe("SecurityAlert.fromDataFrame decides each time column from all its valu
     assert.match(seen[0], /^SecurityAlert\.fromDataFrame: column "TimeGenerated" holds slash dates/);
   });
 });
+
+describe("slash-date times inside an alert's entities", () => {
+  const entities = (time: string) => JSON.stringify([{ $id: "1", Type: "process", ProcessId: "42", CommandLine: "x", CreationTimeUtc: time }]);
+
+  it("reads an entity's 05/06/2026 month first and warns naming the alert, the property and the value (it was silent)", () => {
+    let alert: SecurityAlert | undefined;
+    const seen = warnings(() => {
+      alert = new SecurityAlert({ SystemAlertId: "e1", Entities: entities("05/06/2026 10:00:00") });
+    });
+    assert.equal((alert!.entities[0] as unknown as { CreationTimeUtc: Date }).CreationTimeUtc.toISOString(), "2026-05-06T10:00:00.000Z");
+    assert.equal(seen.length, 1, seen.join("\n"));
+    assert.match(seen[0], /^alert e1: Entities: entity time "process\.CreationTimeUtc" "05\/06\/2026 10:00:00" is a slash date .* read month first/);
+  });
+
+  it("reads 13/06/2026 day first and 06/06/2026 (either order the same day) without a warning", () => {
+    let alerts: SecurityAlert[] = [];
+    const seen = warnings(() => {
+      alerts = [new SecurityAlert({ SystemAlertId: "e2", Entities: entities("13/06/2026 10:00:00") }), new SecurityAlert({ SystemAlertId: "e3", Entities: entities("06/06/2026 10:00:00") })];
+    });
+    assert.deepEqual(alerts.map((a) => (a.entities[0] as unknown as { CreationTimeUtc: Date }).CreationTimeUtc.toISOString()), ["2026-06-13T10:00:00.000Z", "2026-06-06T10:00:00.000Z"]);
+    assert.deepEqual(seen, []);
+  });
+
+  it("warns once per frame through fromDataFrame's warn, naming each property read so", () => {
+    const ip = (time: string) => JSON.stringify([{ $id: "1", Type: "ip", Address: "10.0.0.1", TimeGenerated: time }]);
+    const df = pl.DataFrame({ SystemAlertId: ["a", "b", "c"], Entities: [entities("05/06/2026 10:00:00"), entities("04/03/2026 10:00:00"), ip("01/02/2026 10:00:00")] });
+    const seen: string[] = [];
+    const global = warnings(() => SecurityAlert.fromDataFrame(df, { warn: (m) => seen.push(m) }));
+    assert.deepEqual(global, []);
+    assert.equal(seen.length, 1, seen.join("\n"));
+    assert.match(seen[0], /^SecurityAlert\.fromDataFrame: Entities: entity time properties "process\.CreationTimeUtc", "ip\.TimeGenerated" hold slash dates/);
+  });
+
+  it("an AlertEvidence row's AdditionalFields time: the same warning", () => {
+    const seen = warnings(() => {
+      new SecurityAlert({ AlertId: "da1", Title: "t", EntityType: "Process", ProcessCommandLine: "x", AdditionalFields: JSON.stringify({ CreationTimeUtc: "05/06/2026 10:00:00", ProcessId: 4 }) });
+    });
+    assert.equal(seen.length, 1, seen.join("\n"));
+    assert.match(seen[0], /Entities: entity time "process\.CreationTimeUtc" "05\/06\/2026 10:00:00" is a slash date/);
+  });
+});
