@@ -60,7 +60,7 @@ import {
 import { dataWarnings } from "./messages";
 import { printWarning } from "../common/messages";
 import { isWinEventExport } from "./schemas/winEvent";
-import { isEventViewerExport } from "./schemas/eventViewer";
+import { isEventViewerTimeColumn } from "./schemas/eventViewer";
 
 /** Options of {@link readCsvFile}. */
 export interface CsvReadOptions {
@@ -307,7 +307,7 @@ interface SlashDateRead {
 function keepSlashDates(names: readonly string[], i: number, slash: SlashDates, read: SlashDateRead): boolean {
   if (read.dayFirst) return true;
   const name = columnName(names[i], i);
-  if ((name === "TimeCreated" && isWinEventExport(names)) || (name === "Date and Time" && isEventViewerExport(names.map(columnName)))) {
+  if ((name === "TimeCreated" && isWinEventExport(names)) || isEventViewerTimeColumn(name, names.map(columnName))) {
     // PowerShell's en-US culture writes AM/PM: month first, no guess.
     if (slash.twelveHour) return true;
     read.warn(dataWarnings.winEventSlashDates(read.file, name));

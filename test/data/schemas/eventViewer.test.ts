@@ -86,7 +86,34 @@ sources:
     assert.deepEqual([...new Set(col(n, "Computer"))], [HOST]);
   });
 
+  // German Windows' header (seen in a public export: `Ebene,Datum und Uhrzeit,Quelle,Ereignis-ID,Aufgabenkategorie`), its times day first with dots.
+  for (const [name, sep] of [["de.csv", ","], ["de.txt", "\t"]] as const) {
+    it(`a German export (${name}): recognised, its columns a Get-WinEvent export's, its dotted times read day first`, () => {
+      const text = eventViewerExport(events.slice(0, 2), { sep, time: (d) => `27.10.2021 12:28:${String(d.getUTCSeconds()).padStart(2, "0")}` })
+        .replace(["Level", "Date and Time", "Source", "Event ID", "Task Category"].join(sep), ["Ebene", "Datum und Uhrzeit", "Quelle", "Ereignis-ID", "Aufgabenkategorie"].join(sep))
+        .replaceAll(`Information${sep}`, `Informationen${sep}`);
+      const warnings: string[] = [];
+      const df = read(name, text, (m) => warnings.push(m));
+      assert.deepEqual(df.columns, ["Message", "LevelDisplayName", "TimeCreated", "ProviderName", "Id", "TaskDisplayName", "MachineName"]);
+      assert.deepEqual((col(df, "TimeCreated") as Date[]).map((d) => d.toISOString()), ["2021-10-27T12:28:00.000Z", "2021-10-27T12:28:37.000Z"]);
+      assert.deepEqual(col(df, "Id"), [4688, 4688]);
+      assert.deepEqual(col(df, "ProviderName"), ["Microsoft-Windows-Security-Auditing", "Microsoft-Windows-Security-Auditing"]);
+      assert.deepEqual(col(df, "LevelDisplayName"), ["Informationen", "Informationen"]);
+      assert.match(String(col(df, "Message")[0]), /^A new process has been created\./);
+      assert.equal(warnings.length, 1, warnings.join("\n"));
+      assert.match(warnings[0], /an Event Viewer export without a Computer column/);
+    });
+  }
+
+  it("a German export whose times are not all dotted times keeps them as text, every value", () => {
+    const text = "Ebene,Datum und Uhrzeit,Quelle,Ereignis-ID,Aufgabenkategorie\r\nInformationen,27.10.2021 12:28:26,P,1,T,m\r\nInformationen,31.02.2021 12:28:26,P,2,T,m\r\n";
+    const df = read("bad.csv", text, () => {});
+    assert.deepEqual(col(df, "TimeCreated"), ["27.10.2021 12:28:26", "31.02.2021 12:28:26"]);
+  });
+
   it("only Event Viewer's header: a CSV of other columns with an unnamed last one is not taken for one", () => {
+    assert.equal(isEventViewerExport(["Ebene", "Datum und Uhrzeit", "Quelle", "Ereignis-ID", "Aufgabenkategorie", "column_5"]), true);
+    assert.equal(isEventViewerExport(["Ebene", "Date and Time", "Quelle", "Event ID", "column_4"]), false, "languages mixed");
     assert.equal(isEventViewerExport(["Level", "Date and Time", "Source", "Event ID", "Task Category", "column_5"]), true);
     assert.equal(isEventViewerExport(["Keywords", "Date and Time", "Source", "Event ID", "Task Category", "Computer", "column_6"]), true);
     assert.equal(isEventViewerExport(["Level", "Date and Time", "Source", "Event ID", "Task Category"]), false, "no Message field");
