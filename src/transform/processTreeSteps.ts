@@ -632,6 +632,41 @@ export interface ProcessKeys {
   grandparentTime?: Float64Array;
   /** Codes are below this. */
   codeCount: number;
+  /**
+   * Code of each event's own (host, id), 0 when its id is null; only when some events name their parent's image and
+   * some do not (a Windows Server 2012 R2 4688, without Creator Process Name, among newer ones).
+   */
+  idCode?: Uint32Array;
+  /** For an event whose parent name is null, the code of the (host, parent id) it names in {@link idCode}'s numbering, matched without an image; else 0. */
+  parentIdCode?: Uint32Array;
+  /** Id codes are below this. */
+  idCodeCount?: number;
+}
+
+/**
+ * (host, id) codes for the events whose parent name is null (`parentImage` 0) where others name one: such a row
+ * (Windows Server 2012 R2's 4688 has no Creator Process Name) is matched by id and time alone, as a file without the
+ * column is; its null name stood for "unknown", which no parent's image matched, and it got an inferred parent.
+ */
+function hostIdCodes(hosts: Uint32Array, hostCount: number, own: Uint32Array, parentIds: Uint32Array, parentImage: Uint32Array, idCount: number): Pick<ProcessKeys, "idCode" | "parentIdCode" | "idCodeCount"> {
+  const n = own.length;
+  const dense = hostCount * idCount <= Math.max(8 * n, 1 << 22);
+  const renumber = dense ? undefined : new Map<number, number>();
+  const code = (h: number, id: number): number => {
+    if (id === 0) return 0;
+    const c = (Math.max(h, 1) - 1) * idCount + id;
+    if (!renumber) return c;
+    let d = renumber.get(c);
+    if (d === undefined) renumber.set(c, (d = renumber.size + 1));
+    return d;
+  };
+  const idCode = new Uint32Array(n);
+  const parentIdCode = new Uint32Array(n);
+  for (let i = 0; i < n; i += 1) {
+    idCode[i] = code(hosts[i], own[i]);
+    if (parentImage[i] === 0) parentIdCode[i] = code(hosts[i], parentIds[i]);
+  }
+  return { idCode, parentIdCode, idCodeCount: renumber ? renumber.size + 1 : hostCount * idCount + 1 };
 }
 
 /** A null value's code in {@link categoryCode}. */
@@ -838,6 +873,8 @@ export function processKeys({ events, schema }: ProcessEvents): ProcessKeys {
     ...(gpid ? { grandparentCode: codes[2] } : {}),
     ...(gpTimed ? { grandparentTime: f64("gpt") } : {}),
     codeCount,
+    // Some rows without a parent name among rows with one: those matched by (host, id) and time.
+    ...(byImage && parentImages.includes(0) && parentImages.some((m) => m !== 0) ? hostIdCodes(hosts, hostCount, ids[0], ids[1], parentImages, idCount) : {}),
   };
 }
 
@@ -968,7 +1005,7 @@ export interface MatchParentsOptions {
  * {@link NO_PARENT_ID} or {@link PARENT_NOT_FOUND}.
  */
 export function matchParents(
-  keys: Pick<ProcessKeys, "time" | "order" | "code" | "parentCode" | "codeCount" | "parentTime" | "guidCode" | "parentGuidCode" | "guidCodeCount">,
+  keys: Pick<ProcessKeys, "time" | "order" | "code" | "parentCode" | "codeCount" | "parentTime" | "guidCode" | "parentGuidCode" | "guidCodeCount" | "idCode" | "parentIdCode" | "idCodeCount">,
   options: MatchParentsOptions = {},
 ): Int32Array {
   const parent = matchByCode(keys, options);
@@ -977,15 +1014,16 @@ export function matchParents(
   return parent;
 }
 
-/** {@link matchParents} by (host, id, image) and time. */
+/** {@link matchParents} by (host, id, image) and time; by (host, id) and time for the events with a {@link ProcessKeys.parentIdCode}. */
 function matchByCode(
-  { time, order, code, parentCode, codeCount, parentTime }: Pick<ProcessKeys, "time" | "order" | "code" | "parentCode" | "codeCount" | "parentTime">,
+  { time, order, code, parentCode, codeCount, parentTime, idCode, parentIdCode, idCodeCount }: Pick<ProcessKeys, "time" | "order" | "code" | "parentCode" | "codeCount" | "parentTime" | "idCode" | "parentIdCode" | "idCodeCount">,
   options: MatchParentsOptions,
 ): Int32Array {
   const n = order.length;
   const tolerance = (options.toleranceMs ?? CREATION_TIME_TOLERANCE_MS) * 1000;
   const latest = new Int32Array(codeCount).fill(-1);
   const previous = new Int32Array(n).fill(-1);
+  const byId = idCode && parentIdCode && idCodeCount ? { own: idCode, parent: parentIdCode, latest: new Int32Array(idCodeCount).fill(-1), previous: new Int32Array(n).fill(-1) } : undefined;
   const parent = new Int32Array(n).fill(NO_PARENT_ID);
   // Queries in the order of the time they look up to; without recorded parent times that is `order` itself.
   let queries: ArrayLike<number> = options.queries ?? order;
@@ -1007,11 +1045,16 @@ function matchByCode(
       if (code[j] === 0) continue;
       previous[j] = latest[code[j]];
       latest[code[j]] = j;
+      if (byId && byId.own[j] !== 0) {
+        byId.previous[j] = byId.latest[byId.own[j]];
+        byId.latest[byId.own[j]] = j;
+      }
     }
-    const c = parentCode[i];
+    const idOnly = byId !== undefined && byId.parent[i] !== 0;
+    const c = idOnly ? byId.parent[i] : parentCode[i];
     if (c === 0) continue;
-    let p = latest[c];
-    if (p === i) p = previous[i];
+    let p = idOnly ? byId.latest[c] : latest[c];
+    if (p === i) p = idOnly ? byId.previous[i] : previous[i];
     // A recorded start time also rules out earlier holders of the id.
     if (p >= 0 && parentTime && Number.isFinite(parentTime[i]) && time[p] < parentTime[i] - tolerance) p = -1;
     parent[i] = p < 0 ? PARENT_NOT_FOUND : p;

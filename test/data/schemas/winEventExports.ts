@@ -127,7 +127,7 @@ export function eventDataCsv(events: readonly Event[]): string {
 }
 
 // The English Message text of each event (Windows' own rendering, trimmed of its closing explanations).
-const msg4688 = (p: Proc) =>
+export const msg4688 = (p: Proc) =>
   [
     "A new process has been created.", "",
     "Creator Subject:", "\tSecurity ID:\t\tS-1-5-21-1004336348-1177238915-682003330-1104", "\tAccount Name:\t\talice", "\tAccount Domain:\t\tCONTOSO", "\tLogon ID:\t\t0x3A4F12", "",
