@@ -18,6 +18,8 @@ import { readZeekTsvFileSteps, isZeekTsv } from "./schemas/zeek";
 import { isHeaderlessVpcFlowLog, isVpcFlowLog, readVpcFlowLogFileSteps } from "./schemas/vpcFlow";
 import { parseTimeColumns, provenDayFirst, slashDates } from "./timeParsing";
 import { fileDuplicateKeys, findDuplicateKeys, MAX_JSON_DEPTH, withLastKeysWinning } from "./jsonDuplicateKeys";
+import { MAX_PARQUET_DEPTH, parquetColumnDepths } from "./parquetDepth";
+import { nameList } from "../common/shownText";
 import { readTypedFrame } from "./offsetZones";
 import { copyOfStart, truncatedLastLine } from "./truncatedLine";
 import { copyFolder, makeCopyFolder } from "./tempCopies";
@@ -751,8 +753,17 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       return read.df;
     }
     // Typed formats synchronously, a time zone polars cannot hold (+05:30) made UTC (offsetZones.ts).
-    case "parquet":
-      return readTypedFrame(() => pl.readParquet(file), file, format, options.warn ?? printWarning);
+    case "parquet": {
+      // Columns nested deeper than MAX_PARQUET_DEPTH are left out before polars reads the file (its reader's time
+      // grows with the cube of the depth), with a warning naming them; every column so deep: refused.
+      const depths = parquetColumnDepths(file);
+      const deep = depths ? depths.names.filter((_, k) => depths.depths[k] > MAX_PARQUET_DEPTH) : [];
+      if (!depths || !deep.length) return readTypedFrame(() => pl.readParquet(file), file, format, options.warn ?? printWarning);
+      const kept = depths.names.filter((_, k) => depths.depths[k] <= MAX_PARQUET_DEPTH);
+      if (!kept.length) throw new DataFileError(msg.fileInvalid(file, format, `its column(s) ${nameList(deep)} nest more than ${MAX_PARQUET_DEPTH} levels deep, which no log needs (a broken or hostile file); nothing was read`));
+      (options.warn ?? printWarning)(dataWarnings.parquetColumnsTooDeep(file, deep, MAX_PARQUET_DEPTH));
+      return readTypedFrame(() => pl.readParquet(file, { columns: kept }), file, format, options.warn ?? printWarning);
+    }
     case "ipc": {
       // Arrow IPC files start with the "ARROW1" magic; anything else is read as an IPC stream.
       // (readIPC on a path is broken in nodejs-polars 0.26; the lazy scan is not.)

@@ -1,0 +1,91 @@
+/**
+ * Parquet columns nested hundreds of levels deep (a broken or crafted file): polars' reader took time growing with
+ * the cube of the depth (a struct 100 levels deep 0.5 s, 400 levels 13 s, its schema alone as long) and recurses per
+ * level. The footer is read first: columns nested deeper than MAX_PARQUET_DEPTH are left out with a warning naming
+ * them and the file, the others read; a file whose every column is so deep is refused naming them; files within the
+ * limit read whole, as before.
+ */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, it } from "node:test";
+import pl from "nodejs-polars";
+import { readDataFile } from "../../src/data/readers";
+import { MAX_PARQUET_DEPTH, parquetColumnDepths } from "../../src/data/parquetDepth";
+import { tempTree } from "../helpers/tmp";
+
+/** A column of `levels` lists in lists around integers (2 · levels + 1 schema levels). */
+function nestedLists(name: string, levels: number, rows: number): pl.Series {
+  let s = pl.Series(name, Array.from({ length: rows }, (_, i) => i), pl.Int64);
+  for (let k = 0; k < levels; k++) s = pl.DataFrame([s]).select(pl.col(name).implode()).getColumn(name);
+  return s;
+}
+
+/** Thrift compact protocol, as a Parquet footer is written: only what the crafted footer below needs. */
+const varint = (n: number): number[] => {
+  const out: number[] = [];
+  for (; n >= 0x80; n = Math.floor(n / 128)) out.push((n & 0x7f) | 0x80);
+  out.push(n);
+  return out;
+};
+const zigzag = (n: number) => varint(n >= 0 ? 2 * n : -2 * n - 1);
+const text = (s: string) => [...varint(Buffer.byteLength(s)), ...Buffer.from(s)];
+/** SchemaElement{ name (4), num_children (5) } or a leaf SchemaElement{ type (1) = INT32, name (4) }. */
+const group = (name: string, children: number) => [0x48, ...text(name), 0x15, ...zigzag(children), 0x00];
+const leaf = (name: string) => [0x15, ...zigzag(1), 0x38, ...text(name), 0x00];
+
+/** A Parquet file's frame (`PAR1`, footer, its length, `PAR1`) whose one column nests `levels` groups: no data pages. */
+function craftedParquet(levels: number): Buffer {
+  const elements = [group("schema", 1), ...Array.from({ length: levels }, (_, k) => group(`g${k}`, 1)), leaf("x")];
+  const footer = Buffer.from([0x15, ...zigzag(1), 0x19, 0xfc, ...varint(elements.length), ...elements.flat(), 0x00]);
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(footer.length);
+  return Buffer.concat([Buffer.from("PAR1"), footer, length, Buffer.from("PAR1")]);
+}
+
+describe("Parquet columns nested too deeply", () => {
+  const dir = tempTree({ "crafted.parquet": craftedParquet(100_000) });
+  const write = (name: string, df: pl.DataFrame) => {
+    const file = path.join(dir, name);
+    df.writeParquet(file);
+    return file;
+  };
+  const deepLevels = 70; // 141 schema levels
+  const mixed = write("mixed.parquet", pl.DataFrame([pl.Series("a", [1]), nestedLists("ok", 2, 1), nestedLists("deep", deepLevels, 1), pl.Series("s", ["x"])]));
+  const onlyDeep = write("only.parquet", pl.DataFrame([nestedLists("deep", deepLevels, 1)]));
+  const edge = write("edge.parquet", pl.DataFrame([pl.Series("a", [1]), nestedLists("v", 63, 1)]));
+
+  it("the footer gives each top-level column's depth, as polars wrote it", () => {
+    assert.deepEqual(parquetColumnDepths(mixed), { names: ["a", "ok", "deep", "s"], depths: [1, 5, 2 * deepLevels + 1, 1] });
+    assert.deepEqual(parquetColumnDepths(edge)?.depths, [1, MAX_PARQUET_DEPTH - 1]);
+  });
+
+  it("a deep column is left out with a warning naming it and the file; the other columns read", () => {
+    const warnings: string[] = [];
+    const df = readDataFile(mixed, { warn: (m) => warnings.push(m) });
+    assert.deepEqual(df.columns, ["a", "ok", "s"]);
+    assert.deepEqual(df.getColumn("ok").toArray().map((v) => JSON.stringify(v)), ["[[0]]"]);
+    assert.deepEqual(warnings, [`${mixed}: column(s) deep nest more than ${MAX_PARQUET_DEPTH} levels deep, which no log needs (a broken or hostile file; polars' reader would take minutes): left out; every other column was read`]);
+  });
+
+  it("every column too deep: refused naming the file and column", () => {
+    assert.throws(() => readDataFile(onlyDeep), { code: "data/file-invalid", message: new RegExp(`^${onlyDeep.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: cannot read as PARQUET: its column\\(s\\) deep nest more than 128 levels deep`) });
+  });
+
+  it("a crafted footer 100,000 levels deep: refused from the footer alone, the process alive", () => {
+    const file = path.join(dir, "crafted.parquet");
+    assert.equal(parquetColumnDepths(file)?.depths[0], 100_001);
+    assert.throws(() => readDataFile(file), { code: "data/file-invalid", message: /its column\(s\) g0 nest more than 128 levels deep/ });
+  });
+
+  it("63 lists in lists (127 levels) read whole, no warning; a footer that is no Thrift leaves the file to polars", () => {
+    const warnings: string[] = [];
+    const df = readDataFile(edge, { warn: (m) => warnings.push(m) });
+    assert.deepEqual(df.columns, ["a", "v"]);
+    assert.deepEqual(warnings, []);
+    const junk = path.join(dir, "junk.parquet");
+    fs.writeFileSync(junk, Buffer.concat([Buffer.from("PAR1"), Buffer.from([0xff, 0xff, 0xff]), Buffer.from([3, 0, 0, 0]), Buffer.from("PAR1")]));
+    assert.equal(parquetColumnDepths(junk), undefined);
+    assert.throws(() => readDataFile(junk), { code: "data/file-invalid", message: /junk\.parquet: cannot read as PARQUET: parquet: File out of specification/ });
+  });
+});
