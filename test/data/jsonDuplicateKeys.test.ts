@@ -126,5 +126,8 @@ describe("JSON records that repeat a key", () => {
     assertLinear("one line", (n) => record(n, ""), (text) => findDuplicateKeys(Buffer.from(text)), { size: 256 * 1024 });
     assertLinear("pretty-printed", (n) => record(n, "\n  "), (text) => findDuplicateKeys(Buffer.from(text), 0, text.length, 0, new Set(), false), { size: 256 * 1024 });
     assertLinear("escaped quotes", (n) => `{"a":"${'\\\\\\"'.repeat(n / 4)}","a":1}`, (text) => findDuplicateKeys(Buffer.from(text)), { size: 256 * 1024 });
+    // An array of records too deep, each cut: every bracket looked at once (adjacent cuts merged without a rescan).
+    const deepRecord = `{"a":${"[".repeat(70)}${"]".repeat(70)}}`;
+    assertLinear("array of deep records", (n) => `[{"a":1},${Array.from({ length: Math.max(1, Math.floor(n / deepRecord.length)) }, () => deepRecord).join(",")}]`, (text) => findDuplicateKeys(Buffer.from(text), 0, text.length, 1), { size: 256 * 1024 });
   });
 });
