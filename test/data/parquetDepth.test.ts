@@ -34,10 +34,13 @@ const text = (s: string) => [...varint(Buffer.byteLength(s)), ...Buffer.from(s)]
 const group = (name: string, children: number) => [0x48, ...text(name), 0x15, ...zigzag(children), 0x00];
 const leaf = (name: string) => [0x15, ...zigzag(1), 0x38, ...text(name), 0x00];
 
-/** A Parquet file's frame (`PAR1`, footer, its length, `PAR1`) whose one column nests `levels` groups: no data pages. */
+/**
+ * A Parquet file's frame (`PAR1`, footer, its length, `PAR1`) whose one column nests `levels` groups: a FileMetaData
+ * with its required fields (version, schema, num_rows 0, no row groups), no data pages.
+ */
 function craftedParquet(levels: number): Buffer {
   const elements = [group("schema", 1), ...Array.from({ length: levels }, (_, k) => group(`g${k}`, 1)), leaf("x")];
-  const footer = Buffer.from([0x15, ...zigzag(1), 0x19, 0xfc, ...varint(elements.length), ...elements.flat(), 0x00]);
+  const footer = Buffer.from([0x15, ...zigzag(1), 0x19, 0xfc, ...varint(elements.length), ...elements.flat(), 0x16, 0x00, 0x19, 0x0c, 0x00]);
   const length = Buffer.alloc(4);
   length.writeUInt32LE(footer.length);
   return Buffer.concat([Buffer.from("PAR1"), footer, length, Buffer.from("PAR1")]);
