@@ -772,8 +772,12 @@ export function processKeys({ events, schema }: ProcessEvents): ProcessKeys {
   const text = (column: string): pl.Expr => (isTextType(dtypeOf(events, column)) ? pl.col(column) : pl.col(column).cast(pl.Utf8));
   const nullCode = pl.lit(NULL_CODE).cast(pl.UInt32);
   const imageColumns = [schema.processName, ...(byImage ? [schema.parentName as string] : []), ...(byImage && gpid && hasColumn(events, schema.grandparentName) ? [schema.grandparentName] : [])];
-  const idExprs = [idText(events, schema.processId), idText(events, schema.parentId), ...(gpid ? [gpid] : [])];
   const guided = hasColumn(events, schema.processGuid) && hasColumn(events, schema.parentGuid);
+  // Where the parent id is the parent GUID (Falcon's ParentProcessId), an unset one (0: a synthetic event's
+  // process with no parent the sensor knows) names no parent, as an unset GUID does: no "unknown" parent rebuilt.
+  const parentIdIsGuid = guided && schema.parentId === schema.parentGuid;
+  const parentIdExpr = parentIdIsGuid ? guidText(idText(events, schema.parentId)) : idText(events, schema.parentId);
+  const idExprs = [idText(events, schema.processId), parentIdExpr, ...(gpid ? [gpid] : [])];
   // One pass: every code and time as numbers.
   const work = events.select(
     startMicros(events, schema).cast(pl.Float64).fillNull(pl.lit(-Infinity)).alias("t"),

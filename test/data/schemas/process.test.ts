@@ -76,6 +76,9 @@ describe("normalizeEvents: process events", () => {
     const winlogon = tree.filter(pl.col("ImageFileName").str.contains("winlogon.exe", true).and(pl.col("IsInferred").not()));
     assert.deepEqual(col(winlogon, "event_simpleName"), ["SyntheticProcessRollup2"], "the row says it is synthetic");
     assert.deepEqual(col(explorer, "parent_key"), col(winlogon, "proc_key"));
+    // Its ParentProcessId 0 names no parent (an unset GUID): a root, no "unknown" process 0 rebuilt above it.
+    assert.deepEqual(col(winlogon, "IsRoot"), [true]);
+    assert.deepEqual(col(tree.filter(pl.col("IsInferred")), "ImageFileName"), ["wininit.exe"], "the only rebuilt parent is SRV-02's");
     const below = col(ptree.getDescendents(tree, explorer), "NewProcessName").map((n) => String(n).split("\\").pop());
     // whoami's event is 50 ms before powershell's: linked by the ids all the same.
     assert.deepEqual(below, ["explorer.exe", "cmd.exe", "powershell.exe", "whoami.exe"]);
