@@ -213,6 +213,10 @@ export const dataWarnings = {
   /** winEventsOfKind's layouts mapped apart: one layout's rows (its hosts') could not be mapped and are left out, the other's kept. */
   winEventLayoutLeftOut: (source: string, count: number, layout: string, error: string) =>
     `${source}: the ${count} ${layout} row(s) (of the hosts using that layout) could not be mapped and are left out; the other layout's rows are kept. Why: ${error}`,
+  /** Wazuh alerts of two process layouts (Sysmon 1 and 4688): the other layout's rows are not in the mapped frame. */
+  wazuhLayoutLeftOut: (source: string, count: number, layout: string, read: string) =>
+    `${source}: ${count} Wazuh ${layout} alert(s) are left out: the alerts are read in the ${read} layout, and one frame holds one layout; ` +
+    `select them apart (by data.win.system.eventID) and normalize each to keep both`,
   /** A wevtutil text export: `count` event blocks not read whole (kept as rows, nulls where unread). */
   wevtutilMalformed: (file: string, count: number, event: number, line: number) =>
     `${file}: ${count} event block(s) of wevtutil's text output could not be read whole (no numeric Event ID or no Source, or a header line that is not "  Label: value"; the first: Event[${event}] at line ${line}): ` +
@@ -258,6 +262,10 @@ export const dataWarnings = {
   jsonRepeatedKeys: (file: string, records: number, keys: readonly string[]) =>
     `${file}: ${records} record(s) repeat a key in one object (${keys.slice(0, 5).map(listedName).join(", ")}${keys.length > 5 ? `, and ${keys.length - 5} more` : ""}): ` +
     `the last value of each is read, as JSON.parse, Python's json (pandas, MSTICPy) and most SIEMs read it; a record written so may be crafted to show one value to one tool and another to the next`,
+  /** A saved search API response (Carbon Black's `{"results": [...], "num_found": …}`) holding fewer records than the search matched. */
+  apiResponsePartial: (file: string, api: string, rows: number, records: string, partial: string) =>
+    `${file}: a ${api} response: its ${rows} record(s) (${records}) are read, but it says ${partial}: the search matched more than this response holds ` +
+    `(the other pages were not fetched, or the API capped the search); fetch every page (or narrow the search) and save the records of each`,
   /** A CSV column parsed from slash dates that read either way (`05/06/2026`): read month first. */
   slashDatesMonthFirst: (file: string, column: string) =>
     `${file}: column ${JSON.stringify(column)} holds slash dates whose day and month are all 12 or less (05/06/2026 reads as 6 May or 5 June alike): ` +

@@ -25,6 +25,7 @@ import { copyOfStart, truncatedLastLine } from "./truncatedLine";
 import { copyFolder, makeCopyFolder } from "./tempCopies";
 import { quoteWideIntegers, wideIntsAsText } from "./wideInts";
 import { plainMixedJson } from "./mixedJson";
+import { unwrapApiResponse } from "./apiResponses";
 import { EVTX_DOCS, isWinEventExport, markTimeCreatedWarned } from "./schemas/winEvent";
 import { EvtxFileReader, isEvtx, recordOf, recordsFrame } from "./schemas/evtx";
 import { isEventXml, readEventXml } from "./schemas/eventXml";
@@ -318,6 +319,14 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
   }
   // Integers beyond Int64 (read as Int128 from CSV and JSON) as text: JavaScript cannot read that type.
   df = wideIntsAsText(df);
+  // A search API's saved response (Carbon Black's `{"results": [...], "num_found": …}`): its records as the rows, a partial one said.
+  if (read === "json") {
+    const response = unwrapApiResponse(df);
+    if (response) {
+      df = wideIntsAsText(response.df);
+      if (response.partial) (options.warn ?? printWarning)(dataWarnings.apiResponsePartial(file, response.api, frameHeight(df), response.records, response.partial));
+    }
+  }
   if ((read === "ndjson" || read === "json" || read === "log" || read === "txt") && options.parseTimes !== false) {
     const text = df;
     const parsed = parseTimeColumns(df, { dayFirst: options.dayFirst });
