@@ -4,7 +4,8 @@
  * and the exports hunters bring: Windows security event 4688 (Sentinel's
  * `SecurityEvent` and `WindowsEvent`), Sysmon event 1, Microsoft Defender for
  * Endpoint `DeviceProcessEvents` (with its grandparent columns), Linux auditd,
- * Elastic ECS, OCSF Process Activity, CrowdStrike Falcon, SentinelOne Deep Visibility and Carbon Black Cloud. The schema of a table is inferred
+ * Elastic ECS, OCSF Process Activity, CrowdStrike Falcon, SentinelOne Deep Visibility, Carbon Black Cloud, Wazuh alerts
+ * (Sysmon 1, 4688) and osquery (`process_events`, `processes`). The schema of a table is inferred
  * from its column names ({@link inferSchema}, {@link inferProcSchema}).
  */
 import type pl from "nodejs-polars";
@@ -457,6 +458,100 @@ export const CARBON_BLACK_PROCESS_SCHEMA: ProcSchema = {
   markers: ["org_id", "device_id", "device_os", "device_policy_id", "process_hash", "parent_hash", "process_reputation", "process_effective_reputation", "backend_timestamp", "childproc_count", "ttp"],
 };
 
+/** Wazuh's own alert keys beside `data.win` (markers: they tell a Wazuh alert from another nested export). */
+const WAZUH_MARKERS = ["rule.id", "rule.level", "rule.description", "agent.id", "agent.name", "manager.name", "decoder.name", "location", "data.win.system.providerName", "data.win.system.channel"];
+
+/**
+ * Sysmon event 1 as a Wazuh manager writes it in `alerts.json` (one alert per line, the Windows event under
+ * `data.win`: `system.*` from the event's System element, `eventdata.*` its EventData, each name's first letter
+ * lower-cased: `image`, `parentProcessGuid`). `eventID` is text (`"1"`); rows of another channel's event 1 are no
+ * Sysmon process creations. The host is the event's own `data.win.system.computer` (a collector forwards other
+ * computers' events), the time Sysmon's `utcTime` (UTC, `2026-03-01 10:00:00.123`).
+ */
+export const WAZUH_SYSMON_PROCESS_SCHEMA: ProcSchema = {
+  name: "Wazuh Sysmon 1",
+  timeStamp: "data.win.eventdata.utcTime",
+  processName: "data.win.eventdata.image",
+  processId: "data.win.eventdata.processId",
+  parentName: "data.win.eventdata.parentImage",
+  parentId: "data.win.eventdata.parentProcessId",
+  logonId: "data.win.eventdata.logonId",
+  cmdLine: "data.win.eventdata.commandLine",
+  userName: "data.win.eventdata.user",
+  pathSeparator: "\\",
+  hostName: "data.win.system.computer",
+  eventIdColumn: "data.win.system.eventID",
+  eventIdIdentifier: 1,
+  eventCategoryColumn: "data.win.system.channel",
+  eventCategoryIdentifier: "Microsoft-Windows-Sysmon/Operational",
+  parentCmdLine: "data.win.eventdata.parentCommandLine",
+  processGuid: "data.win.eventdata.processGuid",
+  parentGuid: "data.win.eventdata.parentProcessGuid",
+  parentColumns: { "data.win.eventdata.user": "data.win.eventdata.parentUser", "data.win.eventdata.processGuid": "data.win.eventdata.parentProcessGuid" },
+  markers: [...WAZUH_MARKERS, "data.win.eventdata.hashes", "data.win.eventdata.integrityLevel"],
+};
+
+/**
+ * Windows security event 4688 as a Wazuh manager writes it in `alerts.json` (`data.win.eventdata.*`, names
+ * lower-cased first: `newProcessName`, `newProcessId` and the creator's `processId`, hexadecimal `0x…` text as
+ * Windows writes them). The time is the event's `data.win.system.systemTime`.
+ */
+export const WAZUH_4688_PROCESS_SCHEMA: ProcSchema = {
+  name: "Wazuh 4688",
+  timeStamp: "data.win.system.systemTime",
+  processName: "data.win.eventdata.newProcessName",
+  processId: "data.win.eventdata.newProcessId",
+  parentName: "data.win.eventdata.parentProcessName",
+  parentId: "data.win.eventdata.processId",
+  logonId: "data.win.eventdata.subjectLogonId",
+  targetLogonId: "data.win.eventdata.targetLogonId",
+  cmdLine: "data.win.eventdata.commandLine",
+  userName: "data.win.eventdata.subjectUserName",
+  userId: "data.win.eventdata.subjectUserSid",
+  pathSeparator: "\\",
+  hostName: "data.win.system.computer",
+  eventIdColumn: "data.win.system.eventID",
+  eventIdIdentifier: 4688,
+  markers: [...WAZUH_MARKERS, "data.win.eventdata.tokenElevationType", "data.win.eventdata.subjectDomainName"],
+};
+
+/** osquery's result log keys beside `columns` (markers). */
+const OSQUERY_MARKERS = ["name", "hostIdentifier", "calendarTime", "unixTime", "epoch", "counter", "numerics", "decorations.host_uuid"];
+
+/**
+ * osquery's `process_events` table (Linux audit, macOS OpenBSM) as osqueryd's result log writes it, one line per
+ * row: `{"name": <query>, "hostIdentifier": …, "columns": {"pid", "parent", "path", "cmdline", "time", "uid", …},
+ * "action": "added"}`, every value text (`"numerics": false`, the default). `time` is epoch seconds; the user is
+ * the numeric `uid` only. A snapshot query's rows (`"snapshot": [...]`) are read as rows of `columns` too
+ * (src/data/schemas/osquery.ts), with action `snapshot`; `removed` rows of a differential query are no starts.
+ */
+export const OSQUERY_PROCESS_EVENTS_SCHEMA: ProcSchema = {
+  name: "osquery process_events",
+  timeStamp: "columns.time",
+  processName: "columns.path",
+  processId: "columns.pid",
+  parentId: "columns.parent",
+  cmdLine: "columns.cmdline",
+  userId: "columns.uid",
+  pathSeparator: "/",
+  hostName: "hostIdentifier",
+  eventIdColumn: "action",
+  eventIdIdentifier: ["added", "snapshot"],
+  numericTimeUnit: "s",
+  markers: [...OSQUERY_MARKERS, "columns.cwd", "columns.auid", "columns.euid", "columns.cmdline_size", "columns.syscall", "columns.eid"],
+};
+
+/**
+ * osquery's `processes` table (a snapshot, or a differential query of it: `added` rows are processes seen
+ * starting) in the same result log: `columns.start_time` (epoch seconds) is the time, `columns.name` the short name.
+ */
+export const OSQUERY_PROCESSES_SCHEMA: ProcSchema = {
+  ...OSQUERY_PROCESS_EVENTS_SCHEMA,
+  name: "osquery processes",
+  timeStamp: "columns.start_time",
+  markers: [...OSQUERY_MARKERS, "columns.name", "columns.state", "columns.threads", "columns.resident_size", "columns.on_disk"],
+};
+
 /**
  * Built-in schemas, in the order ties are broken: the exports' own layouts
  * first, the lab's 4688 names last, so that a frame carrying both its own
@@ -472,6 +567,10 @@ export const PROCESS_SCHEMAS: readonly ProcSchema[] = [
   CROWDSTRIKE_FDR_PROCESS_SCHEMA,
   SENTINELONE_PROCESS_SCHEMA,
   CARBON_BLACK_PROCESS_SCHEMA,
+  WAZUH_SYSMON_PROCESS_SCHEMA,
+  WAZUH_4688_PROCESS_SCHEMA,
+  OSQUERY_PROCESS_EVENTS_SCHEMA,
+  OSQUERY_PROCESSES_SCHEMA,
   LX_EVENT_SCHEMA,
   WIN_WINDOWSEVENT_DOTTED_SCHEMA,
   WIN_EVENT_SCHEMA,

