@@ -149,6 +149,7 @@ describe("Wazuh alerts", () => {
     const tree = buildProcessTree(df);
     const net = tree.filter(pl.col("NewProcessName").str.contains("net.exe"));
     assert.deepEqual(col(ptree.getParent(tree, net), "NewProcessName"), ["C:\\Windows\\System32\\cmd.exe"]);
+    assert.match(String(col(net, "proc_key")[0]), /\|0x1018\|2026-03-01 11:00:01/, "the event's systemTime keys it");
     assert.equal(ptree.getSummaryInfo(tree).InferredProcesses, 1, "explorer.exe, once");
   });
 
@@ -161,6 +162,19 @@ describe("Wazuh alerts", () => {
     assert.equal(df.height, 4);
     assert.equal(warnings.length, 1, warnings.join("\n"));
     for (const part of ["alerts_mixed.json", "2 Wazuh 4688 alert(s)", "Wazuh Sysmon 1", "data.win.system.eventID"]) assert.ok(warnings[0].includes(part), `${part}: ${warnings[0]}`);
+  });
+
+  it("alerts saved from the Wazuh indexer's search API (hits.hits[]._source): the same layout and tree", () => {
+    const hits = sysmonAlerts().map((a, i) => ({ _index: "wazuh-alerts-4.x-2026.03.01", _id: `id${i}`, _score: 1, _source: a }));
+    const file = path.join(tempDir(), "wazuh_search.json");
+    fs.writeFileSync(file, JSON.stringify({ took: 5, timed_out: false, hits: { total: { value: hits.length, relation: "eq" }, max_score: 1, hits } }));
+    const warnings: string[] = [];
+    const raw = readDataFile(file, { warn: (m) => warnings.push(m) });
+    assert.deepEqual(warnings, []);
+    assert.equal(detectEventSchema(raw, "process").name, "Wazuh Sysmon 1");
+    const tree = buildProcessTree(normalizeEvents(raw, "process"));
+    const cmdRow = tree.filter(pl.col("data.win.eventdata.processGuid").eq(pl.lit(guid(2))));
+    assert.equal(ptree.getChildren(tree, cmdRow).height, 2);
   });
 
   it("4624/4625 (alerts.json): detected as Wazuh logons, the lab's logon columns; 4634 logoffs left out", () => {
