@@ -25,8 +25,18 @@ function postinstall(cwd: string, binDir: string): { status: number | null; out:
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
-/** What `npm pack` would put in the tarball (dist/ as it is now: no build). */
+let packed: Set<string> | undefined;
+
+/**
+ * What `npm pack` would put in the tarball (dist/ as it is now: no build). Asked once per process: the three tests
+ * below read the same list, and each `npm pack --dry-run` cost ~4 s of CPU (npm itself, and listing dist/).
+ */
 function packedFiles(): Set<string> {
+  packed ??= packList();
+  return packed;
+}
+
+function packList(): Set<string> {
   const npmCli = path.join(path.dirname(process.execPath), "..", "lib", "node_modules", "npm", "bin", "npm-cli.js");
   const args = ["pack", "--dry-run", "--json", "--ignore-scripts"];
   const out = fs.existsSync(npmCli) ? execFileSync(process.execPath, [npmCli, ...args], { cwd: ROOT, encoding: "utf8" }) : execFileSync("npm", args, { cwd: ROOT, encoding: "utf8" });
