@@ -1,11 +1,11 @@
 /**
  * `npm run lab` (scripts/run.mjs lab) serves JupyterLab 4 with the huntlab
- * kernels, prints the URL with its token last, and stops on Ctrl-C with its
+ * kernels (tslab's on a Node ≥ 22), prints the URL with its token last, and stops on Ctrl-C with its
  * kernels; and the choice of Jupyter (scripts/lab.mjs) follows the documented
  * order.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -63,8 +63,11 @@ describe("npm run lab", { timeout: 600_000 }, () => {
       assert.equal(lab.status, 200);
       assert.match(await lab.text(), /JupyterLab/);
       const headers = { Authorization: `token ${token}` };
-      const specs = (await (await fetch(`${base}/api/kernelspecs`, { headers })).json()) as { kernelspecs: Record<string, { spec: { display_name: string } }> };
+      const specs = (await (await fetch(`${base}/api/kernelspecs`, { headers })).json()) as { kernelspecs: Record<string, { spec: { argv: string[]; display_name: string } }> };
       assert.equal(specs.kernelspecs.tslab?.spec.display_name, "TypeScript (huntlab)");
+      // The tslab kernel runs on a Node polars can load (≥ 22), whatever Node started `npm run lab`.
+      const kernelNode = spawnSync(specs.kernelspecs.tslab.spec.argv[0], ["--version"], { encoding: "utf8" }).stdout.trim();
+      assert.ok(Number(kernelNode.replace(/^v/, "").split(".")[0]) >= 22, `kernel Node is ${kernelNode}`);
       if (fs.existsSync(path.join(ROOT, ".jupyter", "kernels", "deno"))) assert.equal(specs.kernelspecs.deno?.spec.display_name, "Deno (huntlab)");
       const contents = (await (await fetch(`${base}/api/contents`, { headers })).json()) as { content: { name: string }[] };
       assert.ok(contents.content.some((c) => c.name === "HuntingLab.ipynb"), "not serving notebooks/");
