@@ -581,17 +581,18 @@ const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.
 /**
  * An ISO 8601 text as a Date, without polars (a parameter is parsed on every
  * query call); times without a zone are UTC, as the formats above read them.
- * Undefined when the text is not ISO or not a real date.
+ * Null when the text is ISO but names no real date or time (2024-02-30, 24:00,
+ * second 60); undefined when it is not ISO or else not read here.
  */
-function isoDate(text: string): Date | undefined {
+function isoDate(text: string): Date | null | undefined {
   const m = ISO_TIME.exec(text);
   if (!m) return undefined;
   // A comma fraction of 3, 6 or 9 digits only, as the column formats read it (a dot: any length).
   const [, y, mo, d, h = "00", mi = "00", s = "00", dot, comma, zone = "Z"] = m;
   const frac = dot ?? comma ?? "";
   // Date() rolls 2026-02-30 and 24:00 over (with an offset, past any check of the UTC day): the fields are checked
-  // first, and what does not exist is left to the full parser, which rejects it (second 60 too: see strptimeExpr).
-  if (!realDateTime(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s))) return undefined;
+  // first, and what does not exist is no time (null), as the full parser finds (second 60 too: see strptimeExpr).
+  if (!realDateTime(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s))) return null;
   const ms = (frac + "000").slice(0, 3);
   const offset = zone === "Z" ? "Z" : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone;
   const date = new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}.${ms}${offset}`);
@@ -620,6 +621,9 @@ export function toDate(value: Date | string | number, what = "time"): Date {
 export function parseTimeText(text: string): Date | undefined {
   const iso = isoDate(text.trim());
   if (iso) return iso;
+  // ISO text naming no real date or time is none in any format either: each format that reads this shape checks the
+  // same fields (second 60 too: see strptimeExpr). Asking polars (every format) cost 5-25 ms of CPU a value.
+  if (iso === null) return undefined;
   const result = parseTimeSeries(pl.Series("t", [text], pl.Utf8));
   if (!result.parsed) return undefined;
   return msDates(result.series)[0] ?? undefined;
