@@ -174,4 +174,29 @@ describe("process tree text columns", () => {
     const got = col<string>(events, "us");
     col<number>(events, "i").forEach((i, k) => assert.equal(got[k], expected(Number(i)), `event ${i}`));
   });
+
+  it("reads text times in one fixed-width pass to the instants chrono reads, the column's unit still its finest value's (one unsampled 7-digit time: ns)", () => {
+    const { df } = generate4688(120, { seed: 4, hosts: 1, pidPool: 400 });
+    const us = col<string>(df.select(pl.col("TimeGenerated").cast(pl.Datetime("us")).dt.strftime("%Y-%m-%dT%H:%M:%S%.6f").alias("t")), "t");
+    const cases: { name: string; text: string[]; unit: string }[] = [
+      { name: "ms", text: us.map((t) => t.slice(0, 23)), unit: "ms" },
+      { name: "µs", text: us, unit: "us" },
+      { name: "seconds", text: us.map((t) => t.slice(0, 19)), unit: "ms" },
+      // The first 64 values are the sample: row 100's 100 ns digit is seen by the column's scan only.
+      { name: "ms, one value in ns", text: us.map((t, i) => (i === 100 ? `${t.slice(0, 23)}4567` : t.slice(0, 23))), unit: "ns" },
+      { name: "ms, one value in µs", text: us.map((t, i) => (i === 100 ? t : t.slice(0, 23))), unit: "us" },
+    ];
+    for (const { name, text, unit } of cases) {
+      const tree = buildProcessTree(df.withColumns(pl.Series("TimeGenerated", text)));
+      const times = tree.getColumn("TimeGenerated");
+      assert.equal((times.dtype as unknown as { timeUnit?: string }).timeUnit, unit, name);
+      // Whole seconds by Date.parse, the fraction's digits as written: in the column's unit, every value exact.
+      const perUnit = { ms: 1_000_000n, us: 1000n, ns: 1n }[unit as "ms"];
+      const expected = text.map((t) => ((BigInt(Date.parse(`${t.slice(0, 19)}Z`)) * 1_000_000n + BigInt((t.slice(20) || "0").padEnd(9, "0"))) / perUnit));
+      const events = tree.filter(pl.col("IsInferred").not()).select(pl.col("source_index").cast(pl.Int64).alias("i"), pl.col("TimeGenerated").cast(pl.Int64).cast(pl.Utf8).alias("t"));
+      // As text: a double holds today's epoch ns to 256 ns only.
+      const got = col<string>(events, "t");
+      col<number>(events, "i").forEach((i, k) => assert.equal(got[k], String(expected[Number(i)]), `${name}: event ${i}`));
+    }
+  });
 });
