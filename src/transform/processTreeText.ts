@@ -148,17 +148,20 @@ class TimeWriter {
     if (day !== this.day) this.setDay(day);
     at = copyBytes(this.dayText, buffer, at);
     const inDay = us - day * MICROS_PER_DAY;
-    const second = Math.floor(inDay / 1_000_000);
-    let fraction = inDay - second * 1_000_000;
-    at = two(buffer, at, Math.floor(second / 3600));
+    // Below a day every part is a small integer: integer division (`| 0`), not a double's floor.
+    const second = Math.floor(inDay / 1_000_000) | 0;
+    let fraction = (inDay - second * 1_000_000) | 0;
+    const minute = (second / 60) | 0;
+    at = two(buffer, at, (minute / 60) | 0);
     buffer[at++] = 0x3a;
-    at = two(buffer, at, Math.floor(second / 60) % 60);
+    at = two(buffer, at, minute - ((minute / 60) | 0) * 60);
     buffer[at++] = 0x3a;
-    at = two(buffer, at, second % 60);
+    at = two(buffer, at, second - minute * 60);
     buffer[at++] = 0x2e;
     for (let d = 5; d >= 0; d -= 1) {
-      buffer[at + d] = 0x30 + (fraction % 10);
-      fraction = Math.floor(fraction / 10);
+      const tenth = (fraction / 10) | 0;
+      buffer[at + d] = 0x30 + fraction - tenth * 10;
+      fraction = tenth;
     }
     return at + 6;
   }
@@ -180,8 +183,9 @@ class TimeWriter {
 }
 
 function two(buffer: Buffer, at: number, value: number): number {
-  buffer[at] = 0x30 + Math.floor(value / 10);
-  buffer[at + 1] = 0x30 + (value % 10);
+  const tens = (value / 10) | 0;
+  buffer[at] = 0x30 + tens;
+  buffer[at + 1] = 0x30 + value - tens * 10;
   return at + 2;
 }
 
@@ -242,9 +246,11 @@ function copyBytes(source: Uint8Array, target: Uint8Array, at: number): number {
 
 /** `value` as `width` digits at `to` (zero-padded). */
 function writeDigits(buffer: Buffer, to: number, value: number, width: number): void {
+  // Source indices are int32 (Int32Array): integer division.
   for (let d = width - 1; d >= 0; d -= 1) {
-    buffer[to + d] = 0x30 + (value % 10);
-    value = Math.floor(value / 10);
+    const tenth = (value / 10) | 0;
+    buffer[to + d] = 0x30 + value - tenth * 10;
+    value = tenth;
   }
 }
 
@@ -321,11 +327,17 @@ export function treeTextColumns(rows: TreeRows, keys?: KeyParts, chunkBytes = CH
       at = writer.write(buffer, at, node[k]);
       buffer[at++] = 0x2c;
     }
+    const own = at;
     writeDigits(buffer, at, sourceIndex[node[k]], width);
     at += width;
     buffer[at++] = 0x2c; // ","
+    // The parent's index ends its path, when that is in this chunk; else written again.
+    const parentInChunk = p >= csv.chunkStart && p < k;
     if (p >= 0) {
-      writeDigits(buffer, at, sourceIndex[node[p]], width);
+      if (parentInChunk) {
+        const from = pathAt[p] + level[p] * (width + 1) - 1 - width;
+        for (let j = 0; j < width; j += 1) buffer[at + j] = buffer[from + j];
+      } else writeDigits(buffer, at, sourceIndex[node[p]], width);
       at += width;
     }
     buffer[at++] = 0x2c;
@@ -333,7 +345,7 @@ export function treeTextColumns(rows: TreeRows, keys?: KeyParts, chunkBytes = CH
     if (level[k] > 1) {
       const parentLength = pathLength - width - 1;
       // (A parent after its child, in input order, has no path written yet.)
-      if (p >= csv.chunkStart && p < k) {
+      if (parentInChunk) {
         buffer.copyWithin(at, pathAt[p], pathAt[p] + parentLength);
       } else {
         // The parent's path was in an earlier chunk: written from the ancestors, right to left.
@@ -347,7 +359,7 @@ export function treeTextColumns(rows: TreeRows, keys?: KeyParts, chunkBytes = CH
       at += parentLength;
       buffer[at++] = 0x2f; // "/"
     }
-    writeDigits(buffer, at, sourceIndex[node[k]], width);
+    for (let j = 0; j < width; j += 1) buffer[at + j] = buffer[own + j];
     at += width;
     buffer[at++] = 0x2c;
     at = copyBytes(roleWord, buffer, at);

@@ -62,8 +62,9 @@ describe("process tree text columns", () => {
 
   it("writes the same paths in small chunks (paths rebuilt from the ancestors) as in one", () => {
     // A deep chain, siblings, a second root and a cycle row (level 1 with a parent), in tree order.
-    const parentPos = Int32Array.of(-1, 0, 1, 2, 3, 2, 0, -1, 7, 7, 9);
-    const level = Int32Array.of(1, 2, 3, 4, 5, 4, 2, 1, 2, 2, 3);
+    // (The last row too: level 1 under a parent, whose index, the end of the parent's path, is its parent_index.)
+    const parentPos = Int32Array.of(-1, 0, 1, 2, 3, 2, 0, -1, 7, 7, 9, 10);
+    const level = Int32Array.of(1, 2, 3, 4, 5, 4, 2, 1, 2, 2, 3, 1);
     parentPos[10] = 9;
     const node = Int32Array.from({ length: parentPos.length }, (_, k) => k);
     const sourceIndex = Int32Array.from({ length: parentPos.length }, (_, k) => 1000 - k * 7);
@@ -78,8 +79,8 @@ describe("process tree text columns", () => {
     });
     assert.deepEqual(col(whole, "path"), expected);
     assert.deepEqual(col(whole, "parent_index"), Array.from(parentPos, (p) => (p >= 0 ? String(sourceIndex[p]).padStart(5, "0") : null)));
-    assert.deepEqual(col(whole, "NodeRole"), ["root", "branch", "branch", "branch", "leaf", "leaf", "leaf", "root", "leaf", "branch", "leaf"]);
-    assert.deepEqual(col(whole, "IsBranch"), [false, true, true, true, false, false, false, false, false, true, false]);
+    assert.deepEqual(col(whole, "NodeRole"), ["root", "branch", "branch", "branch", "leaf", "leaf", "leaf", "root", "leaf", "branch", "branch", "leaf"]);
+    assert.deepEqual(col(whole, "IsBranch"), [false, true, true, true, false, false, false, false, false, true, true, false]);
   });
 
   it("keys every event by its own image|id|time and numbers repeats in key order (PID reuse, copies, duplicates, odd text)", () => {
