@@ -224,13 +224,14 @@ export const dataWarnings = {
   /** A wevtutil text export: `count` Descriptions longer than `max` characters, cut there. */
   wevtutilDescriptionCut: (file: string, count: number, max: number) =>
     `${file}: ${count} event Description(s) longer than ${max} characters (Windows' own are a few KB: a broken or hostile log?) were cut there`,
-  /** An EVTX file: records or chunks that could not be read (dirty, cut, overwritten), skipped; the rest read. */
-  evtxLost: (file: string, records: number, chunks: number, first: string) =>
-    `${file}: ${records} event record(s)${chunks ? ` and ${chunks} whole 64 KiB chunk(s)` : ""} of this EVTX file could not be read (the first: ${first}) and are left out; every other record was read. ` +
+  /** An EVTX file: records or chunks that could not be read (dirty, cut, overwritten), counted as met, skipped; the rest read. */
+  evtxLost: (file: string, records: number, chunks: number, bytes: number, first: string) =>
+    `${file}: ${records} event record(s)${chunks ? ` and ${chunks} whole 64 KiB chunk(s)` : ""} of this EVTX file could not be read (the first: ${first}) and are left out` +
+    `${bytes ? ` (${bytes} byte(s) of them where records' headers are broken, counted by the headers left: maybe more)` : ""}; every other record was read. ` +
     `A log copied while Windows wrote it, or damaged, has such parts: copy it again (wevtutil epl <log> copy.evtx) if you need them`,
   /** wevtutil's XML output: `count` `<Event>` elements cut or malformed, skipped. */
   eventXmlMalformed: (file: string, count: number) =>
-    `${file}: ${count} <Event> element(s) of this XML could not be read (cut, or tags that do not close in order) and are left out; every other event was read`,
+    `${file}: ${count} <Event> element(s) of this XML could not be read (cut, tags that do not close in order, or an event of more than 4 Mi characters) and are left out; every other event was read`,
   /** An EVTX file: chunks whose CRC32 checksums do not match their bytes; read anyway. */
   evtxChecksums: (file: string, chunks: number, first: number) =>
     `${file}: ${chunks} chunk(s) of this EVTX file fail their checksum (the first: chunk ${first}), so their bytes changed after Windows wrote them (a dirty copy, or tampering); their records were read all the same`,

@@ -27,8 +27,9 @@ import { quoteWideIntegers, wideIntsAsText } from "./wideInts";
 import { plainMixedJson } from "./mixedJson";
 import { unwrapApiResponse } from "./apiResponses";
 import { EVTX_DOCS, isWinEventExport, markTimeCreatedWarned } from "./schemas/winEvent";
-import { EvtxFileReader, isEvtx, recordOf, recordsFrame } from "./schemas/evtx";
-import { isEventXml, readEventXml } from "./schemas/eventXml";
+import { EvtxFileReader, isEvtx } from "./schemas/evtx";
+import { isEventXml } from "./schemas/eventXml";
+import { EventXmlFileReader } from "./schemas/eventXmlFile";
 import { fileLines, isWevtutilText, MAX_DESCRIPTION_CHARS, readWevtutilText } from "./schemas/wevtutilText";
 import { eventViewerFrame, isEventViewerExport } from "./schemas/eventViewer";
 import { transcodeUtf16, type Utf16Encoding } from "./utf16";
@@ -204,9 +205,6 @@ export function isEventXmlFile(file: string): boolean {
     return false;
   }
 }
-
-/** Largest wevtutil XML file read (one text in memory; V8's strings stop near 512 MiB). */
-const MAX_EVENT_XML_BYTES = 512 * 1024 * 1024;
 
 /** Options of `readDataFile`. */
 export interface ReadOptions {
@@ -734,22 +732,30 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
         reader.close();
       }
       const warn = options.warn ?? printWarning;
-      const { records, chunks, first } = read.lost;
-      if (records || chunks) warn(dataWarnings.evtxLost(file, records, chunks, first ?? ""));
+      const { records, chunks, bytes, first } = read.lost;
+      if (records || chunks || bytes) warn(dataWarnings.evtxLost(file, records, chunks, bytes, first ?? ""));
       if (read.badChecksums.chunks) warn(dataWarnings.evtxChecksums(file, read.badChecksums.chunks, read.badChecksums.first ?? 0));
       return df;
     }
     case "xml": {
       if (!isEventXmlFile(file)) throw new DataFileError(msg.fileInvalid(file, format, "not wevtutil's XML output (it does not start with <Event): an .xml is read only as `wevtutil qe <log> /f:xml` writes it"));
-      if (fs.statSync(file).size > MAX_EVENT_XML_BYTES) throw new DataFileError(msg.fileInvalid(file, format, `larger than ${MAX_EVENT_XML_BYTES / 2 ** 20} MiB, read as one text: save the log itself instead (wevtutil epl <log> <file>.evtx), which is read in chunks`));
-      // The same record → row path as an .evtx file's (evtx.ts), from the XML's elements.
-      const read = readEventXml(fs.readFileSync(file, "utf8").replace(/^\uFEFF/, ""));
-      if (read.malformed) (options.warn ?? printWarning)(dataWarnings.eventXmlMalformed(file, read.malformed));
-      const records = read.events.map((e, i) => recordOf(e, i));
-      const ids = records.map((r) => Number(r.system.get("RecordId") ?? NaN));
-      // In record-id order as an .evtx file's (several logs in one output keep each record's place otherwise).
-      if (ids.every((id) => Number.isFinite(id))) records.sort((a, b) => ids[a.recordId] - ids[b.recordId]);
-      return recordsFrame(records);
+      // The same record → row path as an .evtx file's (evtx.ts), from the XML's elements, read in blocks: any size.
+      const reader = new EventXmlFileReader(file);
+      let df: pl.DataFrame;
+      try {
+        // As an .evtx file's: asynchronously (a query) 4 blocks (4 MiB) at a time, a turn of the event loop between them.
+        yield new OutsideStep(
+          () => void reader.read(Infinity),
+          async (signal) => {
+            while (!signal?.aborted && !reader.read(4)) await new Promise((resolve) => setImmediate(resolve));
+          },
+        );
+        df = reader.frame();
+      } finally {
+        reader.close();
+      }
+      if (reader.malformed) (options.warn ?? printWarning)(dataWarnings.eventXmlMalformed(file, reader.malformed));
+      return df;
     }
     case "txt": {
       if (!isWevtutilTextFile(file)) throw new DataFileError(msg.fileInvalid(file, format, "not wevtutil's text output (its first lines are not Event[0]: and   Log Name: …) nor Event Viewer's tab-delimited text (its first line is not Level or Keywords, Date and Time, Source, Event ID… separated by tabs): a .txt is read only as `wevtutil qe <log> /f:text` or Event Viewer's \"Save All Events As… Text (Tab delimited)\" writes it"));

@@ -26,6 +26,7 @@ export const EVTX_BATCH_RECORDS = 50_000;
 export const EVTX_MAGIC = Buffer.from("ElfFile\0", "latin1");
 const CHUNK_MAGIC = Buffer.from("ElfChnk\0", "latin1");
 const RECORD_MAGIC = 0x00002a2a; // `**\0\0`, little-endian
+const RECORD_MAGIC_BYTES = Buffer.from([0x2a, 0x2a, 0, 0]);
 const HEADER_SIZE = 4096;
 const CHUNK_SIZE = 65536;
 /** Records start after the chunk's header and its string (64 × 4 bytes) and template (32 × 4 bytes) tables. */
@@ -48,8 +49,12 @@ export interface EvtxRecord {
 /** What a read of an EVTX file found besides the records: what it skipped and which checksums failed. */
 export interface EvtxRead {
   df: pl.DataFrame;
-  /** Records that could not be read (their chunk read), and whole chunks (not `ElfChnk`, or cut): skipped. */
-  lost: { records: number; chunks: number; first?: string };
+  /**
+   * What could not be read, counted as met (not as chunk headers say, which a dirty copy may have stale): records that
+   * do not parse, records in damaged stretches (whose headers are broken: by their `**\0\0`, one at least), whole
+   * chunks (not `ElfChnk`, or cut); `bytes`: the damaged stretches' (a wiped header hides its record: maybe more lost).
+   */
+  lost: { records: number; chunks: number; bytes: number; first?: string };
   /** Chunks whose header or records checksum (CRC32) does not match: read all the same. */
   badChecksums: { chunks: number; first?: number };
 }
@@ -138,12 +143,42 @@ export function recordOf(event: XmlElement, recordId: number): EvtxRecord {
 interface Tally {
   lostRecords: number;
   lostChunks: number;
+  /** Bytes of damaged stretches inside chunks (records with broken headers: counted by their magic, one at least). */
+  lostBytes: number;
   firstLost?: string;
   badChunks: number;
   firstBad?: number;
 }
 
-/** The records of one chunk (`index`: its number in the file), pushed to `out`; what could not be read counted in `tally`. */
+/** The size of a record whose header reads at `pos` (magic, a size inside [pos, end)), else 0; `strict`: its size's copy at its end agrees. */
+function recordSize(buf: Buffer, pos: number, end: number, strict: boolean): number {
+  if (pos + MIN_RECORD > end || buf.readUInt32LE(pos) !== RECORD_MAGIC) return 0;
+  const size = buf.readUInt32LE(pos + 4);
+  if (size < MIN_RECORD || pos + size > end) return 0;
+  return !strict || buf.readUInt32LE(pos + size - 4) === size ? size : 0;
+}
+
+/** The first record after a damaged stretch: the next `**\0\0` at or after `from` whose size and size's copy agree; -1 when none. */
+function nextRecord(buf: Buffer, from: number, end: number): number {
+  for (let at = buf.indexOf(RECORD_MAGIC_BYTES, from); at >= 0 && at + MIN_RECORD <= end; at = buf.indexOf(RECORD_MAGIC_BYTES, at + 1)) {
+    if (recordSize(buf, at, end, true)) return at;
+  }
+  return -1;
+}
+
+/** Record starts (`**\0\0`) in bytes [from, to): records a damaged stretch held, their headers broken. */
+function magicsIn(buf: Buffer, from: number, to: number): number {
+  let n = 0;
+  for (let at = buf.indexOf(RECORD_MAGIC_BYTES, from); at >= 0 && at < to; at = buf.indexOf(RECORD_MAGIC_BYTES, at + 4)) n++;
+  return n;
+}
+
+/**
+ * The records of one chunk (`index`: its number in the file), pushed to `out`; what could not be read counted in
+ * `tally`: records met that do not parse, records past the chunk's token budget (walked, not parsed), and stretches
+ * whose record headers are broken (the records starting there counted by their magic, the next good record read on).
+ * The header's first and last record numbers are not used: a dirty copy's may be stale.
+ */
 function readChunk(buf: Buffer, index: number, out: EvtxRecord[], tally: Tally): void {
   const lose = (n: number, what: string) => {
     if (n <= 0) return;
@@ -158,37 +193,62 @@ function readChunk(buf: Buffer, index: number, out: EvtxRecord[], tally: Tally):
     tally.badChunks++;
     tally.firstBad ??= index;
   }
-  const first = buf.readBigUInt64LE(8);
-  const last = buf.readBigUInt64LE(16);
-  // Records the header says the chunk holds: what was not read of them is lost (when the count is sane).
-  const expected = last >= first && last - first < BigInt(Math.floor(CHUNK_SIZE / MIN_RECORD)) ? Number(last - first) + 1 : undefined;
   const reader = new ChunkReader(buf);
-  let walked = 0; // records met, read or not
-  let pos = RECORDS_START;
-  while (pos + MIN_RECORD <= end) {
-    if (buf.readUInt32LE(pos) !== RECORD_MAGIC) break;
-    const size = buf.readUInt32LE(pos + 4);
-    // The size's copy at the record's end is not required: a record partly overwritten often still reads (and else is lost alone).
-    if (size < MIN_RECORD || pos + size > CHUNK_SIZE) break;
-    const recordId = Number(buf.readBigUInt64LE(pos + 8));
-    walked++;
-    try {
-      const event = reader.record(pos + 24, pos + size - 4).find((e) => e.name === "Event");
-      if (!event) throw new BinXmlError("no Event element");
-      out.push(recordOf(event, recordId));
-    } catch (err) {
-      if (!(err instanceof BinXmlError || err instanceof RangeError)) throw err;
-      if (err instanceof ChunkBudgetError) {
-        walked--;
-        lose(expected === undefined ? 1 : expected - walked, `chunk ${index} after ${walked} record(s): ${err.message}`);
-        return;
-      }
-      lose(1, `record ${recordId} in chunk ${index}: ${err.message}`);
+  // The last search for a record whose header holds: none in [searched, found) (found -1: none to the end). Searches
+  // start ever further on, so each byte is searched once: records whose size copies all disagree cost no rescans.
+  let searched = end;
+  let found = -1;
+  const nextFrom = (from: number) => {
+    if (from < searched || (found >= 0 && from > found)) {
+      searched = from;
+      found = nextRecord(buf, from, end);
     }
-    pos += size;
+    return found;
+  };
+  let read = 0; // records read
+  let budget: string | undefined; // the chunk's budget is spent: the other records are counted, not read
+  let pos = RECORDS_START;
+  for (;;) {
+    // The size's copy at the record's end is not required: a record partly overwritten often still reads (and else is lost alone).
+    // Past the header's free space, records whose size and copy agree are read too: a copy made while Windows wrote
+    // the chunk may have records its header does not count yet (or a damaged free-space offset).
+    const inside = pos + MIN_RECORD <= end;
+    const sure = recordSize(buf, pos, inside ? end : CHUNK_SIZE, true);
+    const size = sure || (inside ? recordSize(buf, pos, end, false) : 0);
+    if (!inside && !size) break;
+    if (!size) {
+      // A broken magic or size: read on from the next record whose header holds, if any; what is between is lost.
+      const next = nextFrom(pos + 1);
+      const to = next < 0 ? end : next;
+      // A record was due at `pos`: the stretch holds one at least (zeros to the end: the chunk's unused space).
+      if (next >= 0 || !buf.subarray(pos, to).every((b) => b === 0)) {
+        lose(Math.max(1, magicsIn(buf, pos, to)), `chunk ${index} at offset ${pos}, where a record's size or magic is broken`);
+        tally.lostBytes += to - pos;
+      }
+      if (next < 0) break;
+      pos = next;
+      continue;
+    }
+    const recordId = Number(buf.readBigUInt64LE(pos + 8));
+    if (budget !== undefined) lose(1, budget);
+    else
+      try {
+        const event = reader.record(pos + 24, pos + size - 4).find((e) => e.name === "Event");
+        if (!event) throw new BinXmlError("no Event element");
+        out.push(recordOf(event, recordId));
+        read++;
+      } catch (err) {
+        if (!(err instanceof BinXmlError || err instanceof RangeError)) throw err;
+        if (err instanceof ChunkBudgetError) {
+          budget = `chunk ${index} after ${read} record(s): ${err.message}`;
+          lose(1, budget);
+        } else lose(1, `record ${recordId} in chunk ${index}: ${err.message}`);
+      }
+    // A size its copy does not confirm may be damaged (larger, it would hide the records after it): the next record
+    // whose header holds, if it starts inside this one.
+    const next = sure ? -1 : nextFrom(pos + 24);
+    pos = next >= 0 && next < pos + size ? next : pos + size;
   }
-  // Records past a broken size or magic: the header's count says how many.
-  if (expected !== undefined) lose(expected - walked, `chunk ${index} after ${walked} record(s), where a record's size or magic is broken`);
 }
 
 /**
@@ -216,7 +276,7 @@ export class EvtxFileReader {
   private readonly records: EvtxRecord[] = [];
   /** Rows already made frames (a batch at a time, {@link EVTX_BATCH_RECORDS}). */
   private readonly frames: pl.DataFrame[] = [];
-  private readonly tally: Tally = { lostRecords: 0, lostChunks: 0, badChunks: 0 };
+  private readonly tally: Tally = { lostRecords: 0, lostChunks: 0, lostBytes: 0, badChunks: 0 };
   private readonly buf = Buffer.alloc(CHUNK_SIZE);
   /** Chunks that are no chunks, lost if a chunk follows. */
   private readonly pending: number[] = [];
@@ -293,7 +353,7 @@ export class EvtxFileReader {
     const records = this.sorted();
     return {
       records,
-      lost: { records: tally.lostRecords, chunks: tally.lostChunks, first: tally.firstLost },
+      lost: { records: tally.lostRecords, chunks: tally.lostChunks, bytes: tally.lostBytes, first: tally.firstLost },
       badChecksums: { chunks: tally.badChunks, first: tally.firstBad },
     };
   }
