@@ -7,7 +7,8 @@
  *   `sourceColumns`. Long ranges get an overview strip below: brushing it
  *   zooms the main chart, dragging the brush pans and the wheel over it resizes
  *   it; two sliders under it (keyboard: arrows) set the range shown while
- *   nothing is brushed. Short ranges zoom (wheel) and pan (drag) on the chart itself.
+ *   nothing is brushed. Short ranges zoom (wheel) and pan (drag) on the chart itself, and
+ *   the same two sliders zoom and pan them by keyboard (as they do `timelineValues`).
  * - `timelineValues(df, { y, … })`: a numeric column over time as lines, bars
  *   and/or points, optionally one series per `groupBy` value.
  * - `displayTimeline` / `displayTimelineValues` show the chart at once.
@@ -586,8 +587,10 @@ export function timelineSpec(prep: Prepared, options: TimelineOptions, forPng = 
   const y = options.groupBy ? { field: "g", type: "nominal", title: vegaExprText(options.groupBy), scale: { domain: prep.lanes.map((l) => l.name) } } : undefined;
   const color = colorEncoding(options, prep);
   const dense = forPng && prep.rows.length > PNG_POINT_LIMIT;
-  // The brush is Vega's, mouse only; two sliders (keyboard: arrows, Home/End) set the range shown while nothing is brushed.
-  const detailScale: Record<string, unknown> = overview && !forPng ? { type: "utc", domainRaw: { expr: keyboardRangeExpr(prep.min, span) } } : { type: "utc" };
+  // The brush (and a short timeline's wheel zoom and drag) is Vega's, mouse only; two sliders (keyboard: arrows,
+  // Home/End) set the range shown while nothing is brushed (or zoomed with the mouse).
+  const keys = forPng || !prep.rows.length ? undefined : keyboardRange(prep.min, span, overview ? "brush" : "zoom");
+  const detailScale: Record<string, unknown> = keys ? { type: "utc", domainRaw: keys.domainRaw } : { type: "utc" };
   const points: Record<string, unknown> = dense
     ? {
         // Static image of a very large timeline: event density per pixel column.
@@ -613,7 +616,7 @@ export function timelineSpec(prep: Prepared, options: TimelineOptions, forPng = 
   const detail: Record<string, unknown> = { width, height, layer: [points, ...refLayers(options, detailScale)] };
   const lookups = dictionaryLookups(prep);
   const base = { $schema: "https://vega.github.io/schema/vega-lite/v5.json", title: chartTitle(title, prep), data: { values: prep.rows }, ...(lookups.length ? { transform: lookups } : {}), config: { view: { stroke: "#ddd" } } };
-  if (!overview) return { ...base, ...detail } as unknown as VegaLiteSpec;
+  if (!overview) return { ...base, ...(keys ? { params: keys.params } : {}), ...detail } as unknown as VegaLiteSpec;
   const strip = {
     width,
     height: 40,
@@ -625,27 +628,38 @@ export function timelineSpec(prep: Prepared, options: TimelineOptions, forPng = 
       color,
     },
   };
-  return { ...base, params: KEYBOARD_RANGE_PARAMS, vconcat: [detail, strip], spacing: 8 } as unknown as VegaLiteSpec;
+  return { ...base, ...(keys ? { params: keys.params } : {}), vconcat: [detail, strip], spacing: 8 } as unknown as VegaLiteSpec;
 }
 
 /**
- * The keyboard's way to zoom a timeline with an overview strip: two range inputs under the chart (Vega's bindings,
- * named by their labels), the start and end of the range shown, in percent of the whole time range. The brush, when
- * there is one, wins; clearing it (a click on the strip) gives the sliders' range back.
+ * The keyboard's way to zoom and pan a timeline: two range inputs under the chart (Vega's bindings, named by their
+ * labels), the start and end of the range shown, in percent of the whole time range. The mouse's selection wins while
+ * it holds a range: the overview strip's brush (a click on the strip clears it), or a chart's own wheel zoom and drag
+ * (`zoom`, bound to the scales: a double-click clears it); the sliders' range then shows again. The mouse zooms from
+ * the range the sliders show.
  */
-const KEYBOARD_RANGE_PARAMS = [
-  { name: "shownFrom", value: 0, bind: { input: "range", min: 0, max: 99, step: 1, name: "Shown from (% of the time range, when nothing is brushed) " } },
-  { name: "shownTo", value: 100, bind: { input: "range", min: 1, max: 100, step: 1, name: "Shown to (% of the time range, when nothing is brushed) " } },
-];
+function keyboardRangeParams(selection: "brush" | "zoom"): Record<string, unknown>[] {
+  const when = selection === "brush" ? "when nothing is brushed" : "when not zoomed with the mouse";
+  return [
+    { name: "shownFrom", value: 0, bind: { input: "range", min: 0, max: 99, step: 1, name: `Shown from (% of the time range, ${when}) ` } },
+    { name: "shownTo", value: 100, bind: { input: "range", min: 1, max: 100, step: 1, name: `Shown to (% of the time range, ${when}) ` } },
+  ];
+}
 
 /** Room on either side of the whole range, as a share of it: the first and last events are not drawn on the plot's edges. */
 const RANGE_PAD = 0.02;
+/** The room on either side when every event has the same time (a share of nothing is nothing): a minute. */
+const POINT_PAD = 60_000;
 
-/** The detail chart's time domain: the brush's range, else the sliders' (at least 1% wide) of the padded range. */
-function keyboardRangeExpr(min: number, span: number): string {
-  const pad = Math.max(span, 1) * RANGE_PAD;
+/**
+ * The sliders' params and the x domain they drive: the mouse selection's range (`brush.t`, `zoom.t`), else the
+ * sliders' (at least 1% wide) of the padded range.
+ */
+function keyboardRange(min: number, span: number, selection: "brush" | "zoom"): { params: Record<string, unknown>[]; domainRaw: { expr: string } } {
+  const pad = span > 0 ? span * RANGE_PAD : POINT_PAD;
   const at = (percent: string): string => `${min - pad} + ${span + 2 * pad} * ${percent} / 100`;
-  return `isArray(brush.t) ? brush.t : [${at("min(shownFrom, shownTo - 1)")}, ${at("max(shownTo, shownFrom + 1)")}]`;
+  const expr = `isArray(${selection}.t) ? ${selection}.t : [${at("min(shownFrom, shownTo - 1)")}, ${at("max(shownTo, shownFrom + 1)")}]`;
+  return { params: keyboardRangeParams(selection), domainRaw: { expr } };
 }
 
 /**
@@ -681,7 +695,9 @@ export function timelineValuesSpec(prep: Prepared, options: TimelineValuesOption
   const kinds = Array.isArray(options.kind) ? options.kind : [options.kind ?? "line"];
   if (kinds.length === 0 || kinds.some((k) => !["line", "bar", "point"].includes(k))) throw new TimelineError(msg.timelineKind(options.kind));
   const color = colorEncoding(options, prep);
-  const x = { field: "t", type: "temporal", scale: { type: "utc" }, title: null, axis: { format: "%Y-%m-%d %H:%M", labelOverlap: true } };
+  // Zoom and pan by keyboard too: the sliders under the chart (see keyboardRange); the wheel and drag win while they hold a range.
+  const keys = prep.rows.length ? keyboardRange(prep.min, prep.max - prep.min, "zoom") : undefined;
+  const x = { field: "t", type: "temporal", scale: keys ? { type: "utc", domainRaw: keys.domainRaw } : { type: "utc" }, title: null, axis: { format: "%Y-%m-%d %H:%M", labelOverlap: true } };
   const y = { field: "v", type: "quantitative", title: vegaExprText(options.y) };
   const tips = tooltip(options, prep, [{ field: "v", title: options.y }]);
   // One line per group value: the "other" lane's values each draw their own line (one line through them all zigzagged between hosts).
@@ -696,6 +712,7 @@ export function timelineValuesSpec(prep: Prepared, options: TimelineValuesOption
     title: chartTitle(options.title ?? "Timeline values", prep),
     width,
     height,
+    ...(keys ? { params: keys.params } : {}),
     data: { values: prep.rows },
     ...(prep.dictionaries.length ? { transform: dictionaryLookups(prep) } : {}),
     layer: [...layers, ...refLayers(options, { type: "utc" })],

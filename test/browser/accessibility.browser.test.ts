@@ -462,6 +462,54 @@ describe("keyboard and screen-reader access to the live views", { skip, timeout:
     }
   });
 
+  it("a short timeline (no overview strip) zooms and pans by keyboard: the same two sliders; a mouse zoom wins until a double-click", async () => {
+    const t0 = Date.UTC(2024, 0, 1, 10);
+    const minutes = 21;
+    const df = pl.DataFrame({ TimeGenerated: Array.from({ length: minutes }, (_, i) => new Date(t0 + i * 60_000)), Msg: Array.from({ length: minutes }, (_, i) => `m${i}`) });
+    const chart = await timeline(df, { sourceColumns: ["Msg"], title: "Short" });
+    assert.equal((chart.spec as { vconcat?: unknown }).vconcat, undefined, "a short timeline has no overview strip");
+    const page = await openOffline(browser, vegaPage([chart.spec]), { name: "a11y-timeline-short" });
+    try {
+      await waitReady(page.page);
+      const data = (minutes - 1) * 60_000;
+      const lo = t0 - 0.02 * data;
+      const span = 1.04 * data;
+      const shown = (): Promise<number[]> => page.page.evaluate(() => (window as unknown as { views: { scale(n: string): { domain(): Date[] } }[] }).views[0].scale("x").domain().map(Number));
+      assert.deepEqual(await shown(), [lo, lo + span], "the whole range (2% of room either side) at first");
+      const from = page.page.getByRole("slider", { name: /^Shown from \(% of the time range, when not zoomed with the mouse/ });
+      const to = page.page.getByRole("slider", { name: /^Shown to \(% of the time range, when not zoomed with the mouse/ });
+      await from.focus();
+      for (let k = 0; k < 20; k += 1) await page.page.keyboard.press("ArrowRight");
+      await to.focus();
+      for (let k = 0; k < 30; k += 1) await page.page.keyboard.press("ArrowLeft");
+      await page.page.waitForFunction(`window.views[0].scale("x").domain()[1] < ${lo + span * 0.75}`);
+      assert.deepEqual(await shown(), [lo + span * 0.2, lo + span * 0.7], "zoomed in: 20% to 70%");
+      // Pan: both ends move the same way, the width kept.
+      for (let k = 0; k < 10; k += 1) await page.page.keyboard.press("ArrowRight");
+      await from.focus();
+      for (let k = 0; k < 10; k += 1) await page.page.keyboard.press("ArrowRight");
+      await page.page.waitForFunction(`window.views[0].scale("x").domain()[0] > ${lo + span * 0.25}`);
+      assert.deepEqual(await shown(), [lo + span * 0.3, lo + span * 0.8], "panned right by 10%");
+      // The wheel over the chart (the mouse's zoom) zooms from the range shown and wins over the sliders.
+      const box = (await page.page.locator("#chart0 .marks").first().boundingBox())!;
+      await page.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.page.mouse.wheel(0, -300);
+      await page.page.waitForFunction(`window.views[0].scale("x").domain()[1] - window.views[0].scale("x").domain()[0] < ${span * 0.49}`);
+      const wheeled = await shown();
+      assert.ok(wheeled[0] >= lo + span * 0.3 - 1 && wheeled[1] <= lo + span * 0.8 + 1, `zoomed in from the sliders' range: ${wheeled.join(" ")}`);
+      await to.focus();
+      await page.page.keyboard.press("ArrowLeft");
+      assert.deepEqual(await shown(), wheeled, "the mouse's zoom holds while it is set");
+      // A double-click clears the mouse's zoom: the sliders' range (now 30% to 79%) shows again.
+      await page.page.mouse.dblclick(box.x + box.width / 2, box.y + box.height / 2);
+      await page.page.waitForFunction(`window.views[0].scale("x").domain()[0] < ${wheeled[0] - 1}`);
+      assert.deepEqual(await shown(), [lo + span * 0.3, lo + span * 0.79]);
+      assert.deepEqual(page.errors, []);
+    } finally {
+      await page.close();
+    }
+  });
+
   it("zoomed to 200% (a 640 px window), every live view fits the output: nothing scrolls the page sideways", async () => {
     const { page } = o;
     const size = page.viewportSize();

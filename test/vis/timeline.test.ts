@@ -72,6 +72,9 @@ describe("timeline", () => {
     const spec = chart.spec as Spec;
     assert.equal(spec.vconcat, undefined);
     assert.deepEqual(spec.layer[0].params[0].bind, "scales");
+    // The keyboard's zoom and pan: the overview's two sliders; the mouse's zoom (wheel, drag) wins while it holds a range.
+    assert.deepEqual(spec.params.map((p: Spec) => [p.name, p.bind.input]), [["shownFrom", "range"], ["shownTo", "range"]]);
+    assert.match(spec.layer[0].encoding.x.scale.domainRaw.expr, /^isArray\(zoom\.t\) \? zoom\.t : \[[\d.]+ \+ [\d.]+ \* min\(shownFrom, shownTo - 1\) \/ 100, /);
     assert.deepEqual(spec.layer[0].encoding.color, { value: "red" });
     assert.equal(spec.layer[1].mark.type, "rule");
     assert.equal(spec.layer[1].data.values[0].t, Date.parse("2024-01-01T10:10:00Z"));
@@ -323,6 +326,10 @@ describe("timelineValues", () => {
     assert.deepEqual(spec.layer.map((l: Spec) => l.mark.type), ["line", "bar"]);
     assert.deepEqual(spec.data.values.map((r: Spec) => r.v), [10, 30, 20, 50]);
     assert.equal(spec.layer[0].encoding.y.title, "TotalBytesSent");
+    // Zoom and pan by keyboard as a short timeline: the sliders drive the x domain while the mouse's zoom holds none.
+    assert.deepEqual(spec.params.map((p: Spec) => p.bind.name), ["Shown from (% of the time range, when not zoomed with the mouse) ", "Shown to (% of the time range, when not zoomed with the mouse) "]);
+    const pad = 3 * 3_600_000 * 0.02;
+    assert.equal(spec.layer[0].encoding.x.scale.domainRaw.expr, `isArray(zoom.t) ? zoom.t : [${Date.UTC(2024, 0, 1) - pad} + ${3 * 3_600_000 + 2 * pad} * min(shownFrom, shownTo - 1) / 100, ${Date.UTC(2024, 0, 1) - pad} + ${3 * 3_600_000 + 2 * pad} * max(shownTo, shownFrom + 1) / 100]`);
     assert.ok(chart.png.length > 1000);
     await assert.rejects(timelineValues(df, { y: "Host" }), { name: "TimelineError", code: "vis/timeline-y-not-numeric", message: /"Host"/ });
   });
