@@ -1034,6 +1034,9 @@ function mapCss(r: string, colors: string[]): string {
     // Focus rings: a pin's or bubble's outside it, on the map's ground (inside, the views' ring was on the pin's own
     // colour: 1.4:1 on an orange pin); Leaflet's buttons got Chromium's default ring, near black on the dark theme's ground.
     `${r} .leaflet-container .leaflet-marker-icon:focus-visible{outline:2px solid ${t.accent};outline-offset:3px}` +
+    // A heat cell (an SVG circle, Tab and the arrows reach it) rings itself with its stroke, 3 px of the accent colour.
+    `${r} .leaflet-container path.hl-geo-heat:focus{outline:none}` +
+    `${r} .leaflet-container path.hl-geo-heat:focus-visible{stroke:${t.accent};stroke-width:3px;stroke-opacity:1}` +
     `${r} .leaflet-container .leaflet-bar a:focus-visible,${r} .leaflet-container .leaflet-control-layers-toggle:focus-visible{outline:2px solid ${t.accent};outline-offset:-2px}`
   );
 }

@@ -174,6 +174,118 @@ describe("GeoMap in Chromium (offline)", { skip }, () => {
     }
   });
 
+  for (const motion of ["animated", "reduced motion"] as const) {
+    it(`Enter on a cluster bubble zooms into it and moves the focus to its first pin (${motion}); identical places spread out and do the same`, async () => {
+      const at = (address: string, lat: number, lon: number) => new Ip({ Address: address, Location: new GeoLocation({ Latitude: lat, Longitude: lon, City: "Near", CountryCode: "ZZ" }) });
+      // Three places a few km apart (one bubble at zoom 2, pins further in) and, far away, three at one spot.
+      const near = [at("198.51.100.1", 48.85, 2.35), at("198.51.100.2", 48.9, 2.3), at("198.51.100.3", 48.8, 2.45)];
+      const same = [at("203.0.113.1", -33.87, 151.21), at("203.0.113.2", -33.87, 151.21), at("203.0.113.3", -33.87, 151.21)];
+      const map = new GeoMap({ zoomStart: 2, location: [10, 70] }).addIpCluster([...near, ...same], { color: "red" });
+      const o = await openOffline(browser, page(map.toView().toHtml()), { name: `geomap-cluster-enter-${motion.replace(" ", "-")}` });
+      try {
+        if (motion === "reduced motion") {
+          await o.page.emulateMedia({ reducedMotion: "reduce" });
+          await o.page.reload({ waitUntil: "load" });
+        }
+        assert.equal(await liveState(o.page), "1");
+        await o.page.waitForSelector(".hl-view-live[data-markers-ready]");
+        const focusedLabel = (): Promise<string> => o.page.evaluate(() => document.activeElement?.getAttribute("aria-label") ?? "");
+        for (const [prefix, count] of [["198.51.100.", 3], ["203.0.113.", 3]] as const) {
+          const bubbles = o.page.locator(".marker-cluster");
+          await o.page.waitForFunction(() => document.querySelectorAll(".marker-cluster").length === 2, undefined, { timeout: 10_000 });
+          // The bubble holding this group: the one east of the other (Paris is west of Sydney).
+          const boxes = await Promise.all((await bubbles.all()).map(async (b) => ({ b, x: (await b.boundingBox())!.x })));
+          boxes.sort((a, b) => a.x - b.x);
+          const bubble = prefix === "198.51.100." ? boxes[0].b : boxes[1].b;
+          assert.match((await bubble.getAttribute("aria-label")) ?? (await bubble.innerText()), /3/);
+          await bubble.focus();
+          await o.page.keyboard.press("Enter");
+          await o.page.waitForFunction((p) => (document.activeElement?.getAttribute("aria-label") ?? "").startsWith(p), prefix, { timeout: 10_000 });
+          assert.match(await focusedLabel(), /; Enter shows the details$/, "the focus is on a pin, named");
+          assert.ok(await o.page.evaluate(() => document.activeElement!.classList.contains("hl-geo-pin")));
+          // Tab goes on to the bubble's other pins.
+          const reached = new Set([await focusedLabel()]);
+          for (let k = 0; k < 6 && reached.size < count; k += 1) {
+            await o.page.keyboard.press("Tab");
+            const label = await focusedLabel();
+            if (label.startsWith(prefix)) reached.add(label);
+          }
+          assert.equal(reached.size, count, [...reached].join(" | "));
+          // Back out to the whole world for the next bubble.
+          await o.page.evaluate(() => {
+            const m = (document.querySelector(".hl-view-live") as unknown as { huntlabMap: { unspiderfy?: () => void; setView(c: number[], z: number, o: unknown): void } }).huntlabMap;
+            m.setView([10, 70], 2, { animate: false });
+          });
+          await o.page.keyboard.press("Escape");
+        }
+        assert.deepEqual(o.errors, []);
+      } finally {
+        await o.close();
+      }
+    });
+  }
+
+  it("a heat layer's cells take the keys: one Tab stop, the hottest first, Up/Down to the next hotter/cooler, named by their tooltip, which focus opens", async () => {
+    const at = (lat: number, lon: number) => new GeoLocation({ Latitude: lat, Longitude: lon });
+    // Cells of 5, 3 and 1 points (1° cells), and one far off screen (2 points).
+    const points = [...Array.from({ length: 5 }, () => at(10.5, 10.5)), ...Array.from({ length: 3 }, () => at(20.5, 20.5)), at(30.5, 30.5), at(-40.5, -150.5), at(-40.5, -150.5)];
+    const map = new GeoMap({ zoomStart: 4, location: [20, 20] }).addHeatmap(points, { layer: "Density", color: "red" });
+    const o = await openOffline(browser, page(map.toView().toHtml()), { name: "geomap-heat-keys" });
+    try {
+      assert.equal(await liveState(o.page), "1");
+      const cells = o.page.locator("path.hl-geo-heat");
+      assert.equal(await cells.count(), 4);
+      assert.equal(await o.page.locator('path.hl-geo-heat[tabindex="0"]').count(), 1, "one Tab stop for the layer");
+      const focused = (): Promise<{ label: string; tag: string; stroke: string; width: string }> =>
+        o.page.evaluate(() => {
+          const el = document.activeElement as SVGElement;
+          const style = getComputedStyle(el);
+          return { label: el.getAttribute("aria-label") ?? "", tag: el.tagName.toLowerCase(), stroke: style.stroke, width: style.strokeWidth };
+        });
+      await o.page.locator(".hl-view-geo-map .hl-view-live").focus();
+      let label = "";
+      for (let k = 0; k < 8 && !label.startsWith("5 points"); k += 1) {
+        await o.page.keyboard.press("Tab");
+        label = (await focused()).label;
+      }
+      assert.equal(label, "5 points, near 10.50, 10.50 (cell 1 of 4, hottest first)");
+      const ring = await focused();
+      assert.equal(ring.tag, "path");
+      assert.ok(ring.stroke !== "none" && parseFloat(ring.width) >= 2, `focus ring: ${JSON.stringify(ring)}`);
+      const tooltip = o.page.locator(".leaflet-tooltip");
+      await tooltip.first().waitFor({ timeout: 5000 });
+      assert.equal((await tooltip.last().innerText()).trim(), "5 points", "focus opened the cell's tooltip");
+      const center = (): Promise<number[]> => o.page.evaluate(() => {
+        const c = (document.querySelector(".hl-view-live") as unknown as { huntlabMap: { getCenter(): { lat: number; lng: number } } }).huntlabMap.getCenter();
+        return [c.lat, c.lng];
+      });
+      const before = await center();
+      await o.page.keyboard.press("ArrowDown");
+      assert.match((await focused()).label, /^3 points, near 20\.50, 20\.50 \(cell 2 of 4/);
+      assert.deepEqual(await center(), before, "the arrows move between cells, not the map");
+      await o.page.waitForFunction(() => Array.from(document.querySelectorAll(".leaflet-tooltip")).some((t) => (t as HTMLElement).innerText.trim() === "3 points"), undefined, { timeout: 5000 });
+      await o.page.keyboard.press("ArrowUp");
+      assert.match((await focused()).label, /^5 points/);
+      // End goes to the coolest cell (1 point); Up from there to the off-screen one (2 points, third).
+      await o.page.keyboard.press("End");
+      assert.match((await focused()).label, /^1 point, near 30\.50, 30\.50 \(cell 4 of 4/);
+      await o.page.keyboard.press("ArrowUp");
+      assert.match((await focused()).label, /^2 points, near -40\.50, -150\.50 \(cell 3 of 4/);
+      // The map pans to show the cell the keys reached.
+      await o.page.waitForFunction(() => {
+        const m = (document.querySelector(".hl-view-live") as unknown as { huntlabMap: { getBounds(): { contains(p: number[]): boolean } } }).huntlabMap;
+        return m.getBounds().contains([-40.5, -150.5]);
+      }, undefined, { timeout: 5000 });
+      // Still one Tab stop: the cell reached.
+      assert.equal(await o.page.locator('path.hl-geo-heat[tabindex="0"]').count(), 1);
+      await o.page.keyboard.press("Home");
+      assert.match((await focused()).label, /^5 points/);
+      assert.deepEqual(o.errors, []);
+    } finally {
+      await o.close();
+    }
+  });
+
   it("runs nothing from hostile popup columns, tooltips or layer names", async () => {
     const payload = `<img src=x onerror="window.__pwned=1;alert(1)"><script>window.__pwned=2</script>`;
     const ips = far();

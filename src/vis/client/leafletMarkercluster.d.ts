@@ -25,6 +25,8 @@ declare module "leaflet" {
   class MarkerClusterGroup extends FeatureGroup {
     constructor(options?: MarkerClusterGroupOptions);
     addLayers(layers: Layer[], skipLayerAddEvent?: boolean): this;
+    /** The bubble or marker that shows `marker` now (null when neither is on the map). */
+    getVisibleParent(marker: Marker): Marker | null;
   }
 
   function markerClusterGroup(options?: MarkerClusterGroupOptions): MarkerClusterGroup;

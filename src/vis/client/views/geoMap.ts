@@ -13,6 +13,7 @@ import { layerSpots, pointTip, switcherLabels, type GeoMapData, type GeoMapLayer
 import { compactCount, spotName, spotPopup, spotTooltip, tooltipElement, type SpotInfo } from "../geoMapInfo";
 import { defineView, type ViewContext } from "../runtime";
 import { viewSummary } from "../keyboard";
+import { revealHidden } from "../text";
 import { paintTheme, type PaintTheme } from "../theme";
 
 export type { GeoMapColumn, GeoMapData, GeoMapLayerData, GeoMapLayerKind, GeoMapPlaces, GeoMapValues } from "../geoMapData";
@@ -185,14 +186,80 @@ function readiness(container: HTMLElement, layers: GeoMapLayerData[]): () => voi
   };
 }
 
-function heatLayer(L: typeof Leaflet, view: ViewContext, strings: readonly string[], layer: GeoMapLayerData): Leaflet.FeatureGroup {
+/** A heat cell's name: its tooltip lines, where it is, and its rank among the layer's cells. */
+function heatName(lines: readonly string[], lat: number, lon: number, rank: number, cells: number): string {
+  const tip = lines.length ? `${lines.join(", ")}, ` : "";
+  return revealHidden(`${tip}near ${lat.toFixed(2)}, ${lon.toFixed(2)} (cell ${rank + 1} of ${cells}, hottest first)`);
+}
+
+/**
+ * A heat layer: a translucent circle per cell, sized by its points. Its cells take the keys as one Tab stop (a
+ * roving tabindex, as the graph's timeline strip): Tab reaches the hottest cell, Down/Right go to the next cooler
+ * one, Up/Left to the next hotter, Home/End to the hottest/coolest; the map pans to show the cell, and focus opens
+ * its tooltip (Leaflet's, bound to focus) and its name says its tooltip lines. The arrows move between cells
+ * instead of panning the map while a cell has the focus; `+`/`-` still zoom.
+ */
+function heatLayer(L: typeof Leaflet, map: Leaflet.Map, view: ViewContext, strings: readonly string[], layer: GeoMapLayerData): Leaflet.FeatureGroup {
   const group = L.featureGroup();
+  const circles: Leaflet.CircleMarker[] = [];
+  const weight = (i: number): number => (layer.weights ? layer.weights[i] : 1);
   layer.place.forEach((p, i) => {
-    const w = layer.weights ? layer.weights[i] : 1;
-    const c = L.circleMarker([layer.places.lat[p], layer.places.lon[p]], { radius: 4 + 3 * Math.sqrt(w), stroke: false, fillOpacity: 0.35, className: "hl-geo-heat" });
+    const c = L.circleMarker([layer.places.lat[p], layer.places.lon[p]], { radius: 4 + 3 * Math.sqrt(weight(i)), stroke: false, fillOpacity: 0.35, className: "hl-geo-heat" });
     c.setStyle({ fillColor: layer.color });
     c.bindTooltip(() => tooltipElement(view, pointTip(strings, layer, i)));
     group.addLayer(c);
+    circles.push(c);
+  });
+  // Hottest first (ties in the layer's order): the order the keys walk.
+  const order = circles.map((_, i) => i).sort((a, b) => weight(b) - weight(a) || a - b);
+  const rankOf = new Int32Array(circles.length);
+  order.forEach((i, rank) => (rankOf[i] = rank));
+  const still = typeof matchMedia === "function" && matchMedia("(prefers-reduced-motion: reduce)").matches;
+  let current = 0;
+  const go = (rank: number): void => {
+    const to = Math.max(0, Math.min(order.length - 1, rank));
+    const c = circles[order[to]];
+    const el = c.getElement() as SVGElement | undefined;
+    if (!el) return;
+    circles[order[current]]?.getElement()?.setAttribute("tabindex", "-1");
+    current = to;
+    el.setAttribute("tabindex", "0");
+    // Off the map's view: centred on it (panInside would leave it on the view's very edge).
+    if (!map.getBounds().contains(c.getLatLng())) map.panTo(c.getLatLng(), { animate: !still });
+    el.focus({ preventScroll: true });
+  };
+  const keys: Record<string, (rank: number) => number> = {
+    ArrowDown: (r) => r + 1,
+    ArrowRight: (r) => r + 1,
+    ArrowUp: (r) => r - 1,
+    ArrowLeft: (r) => r - 1,
+    Home: () => 0,
+    End: () => order.length - 1,
+  };
+  circles.forEach((c, i) => {
+    // The path is made anew each time the layer is added (the layer switcher): its attributes with it.
+    c.on("add", () => {
+      const el = c.getElement() as SVGElement | undefined;
+      if (!el) return;
+      el.setAttribute("tabindex", rankOf[i] === current ? "0" : "-1");
+      el.setAttribute("role", "img");
+      el.setAttribute("aria-label", heatName(pointTip(strings, layer, i), layer.places.lat[layer.place[i]], layer.places.lon[layer.place[i]], rankOf[i], circles.length));
+      el.addEventListener("focus", () => {
+        if (current === rankOf[i]) return;
+        circles[order[current]]?.getElement()?.setAttribute("tabindex", "-1");
+        current = rankOf[i];
+        el.setAttribute("tabindex", "0");
+      });
+      el.addEventListener("keydown", (e) => {
+        const key = (e as KeyboardEvent).key;
+        const move = keys[key];
+        if (!move || (e as KeyboardEvent).altKey || (e as KeyboardEvent).ctrlKey || (e as KeyboardEvent).metaKey) return;
+        // Not the map's: its keyboard handler would pan it.
+        e.preventDefault();
+        e.stopPropagation();
+        go(move(rankOf[i]));
+      });
+    });
   });
   return group;
 }
@@ -219,7 +286,52 @@ function clusterLayer(L: typeof Leaflet, map: Leaflet.Map, markers: Pin[], spots
   // On the map first: chunked loading only chunks when the group is on a map.
   group.addTo(map);
   if (markers.length) group.addLayers(markers);
+  // Enter on a bubble zooms into it (or spreads it out), and markercluster gives the focus to the map: it goes on to
+  // the bubble's first pin instead (or the first smaller bubble it split into), so its pins are one Tab away.
+  group.on("clusterkeypress", (e) => {
+    const key = (e as Leaflet.LeafletKeyboardEvent).originalEvent;
+    const cluster = (e as Leaflet.LeafletEvent & { layer?: Leaflet.MarkerCluster }).layer;
+    if (cluster && key && (key.key === "Enter" || key.keyCode === 13)) focusIntoCluster(map, group, cluster);
+  });
   return group;
+}
+
+/** How long Enter on a bubble waits for the zoom (or the spreading out) to end before it gives up moving the focus. */
+const SETTLE_MS = 3000;
+
+/**
+ * Once the zoom or spiderfy started by Enter on `cluster` has settled, focuses the first of its points shown as a
+ * pin, else the first bubble holding some of them (the bubble itself excluded): first in the Tab order, so that
+ * Tab goes on through the others.
+ */
+function focusIntoCluster(map: Leaflet.Map, group: Leaflet.MarkerClusterGroup, cluster: Leaflet.MarkerCluster): void {
+  const old = cluster.getElement();
+  const children = cluster.getAllChildMarkers();
+  const deadline = Date.now() + SETTLE_MS;
+  // Leaflet's and markercluster's own flags (no events: a zoom without animation ends before a listener could be added).
+  const moving = (): boolean => Boolean((map as unknown as { _animatingZoom?: boolean })._animatingZoom || (group as unknown as { _inZoomAnimation?: number })._inZoomAnimation);
+  const step = (): void => {
+    const target = moving() ? undefined : firstShown(group, children, old);
+    if (target) target.focus();
+    else if (Date.now() < deadline) setTimeout(step, 50);
+  };
+  setTimeout(step, 0);
+}
+
+/** The first, in the Tab order, of the pins showing `children` (else of the bubbles holding some), `old` left out. */
+function firstShown(group: Leaflet.MarkerClusterGroup, children: readonly Leaflet.Marker[], old: HTMLElement | undefined): HTMLElement | undefined {
+  let pin: HTMLElement | undefined;
+  let bubble: HTMLElement | undefined;
+  const before = (a: HTMLElement, b: HTMLElement | undefined): boolean => !b || Boolean(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING);
+  for (const m of children) {
+    const shown = group.getVisibleParent(m);
+    const el = shown?.getElement();
+    if (!el || el === old || !el.isConnected || el.tabIndex < 0) continue;
+    if (shown === m) {
+      if (before(el, pin)) pin = el;
+    } else if (before(el, bubble)) bubble = el;
+  }
+  return pin ?? bubble;
 }
 
 export const boot = defineView<GeoMapData, GeoMapLibs>((container, data, libs, view) => {
@@ -233,7 +345,7 @@ export const boot = defineView<GeoMapData, GeoMapLibs>((container, data, libs, v
   data.layers.forEach((layer, i) => {
     let group: Leaflet.FeatureGroup;
     if (layer.kind === "heat") {
-      group = heatLayer(L, view, data.strings, layer);
+      group = heatLayer(L, map, view, data.strings, layer);
     } else {
       const spots = layerSpots(layer);
       const markers = pins(L, { view, strings: data.strings, layer, spots }, i);
@@ -254,7 +366,7 @@ export const boot = defineView<GeoMapData, GeoMapLibs>((container, data, libs, v
   }
   // Leaflet makes the map focusable (arrow keys pan, + and - zoom): name it, and say where its data is as text.
   container.setAttribute("role", "application");
-  container.setAttribute("aria-label", `${viewSummary(view) || "Map"}: arrow keys pan, plus and minus zoom, Tab reaches the clusters and the pins (Enter zooms into a cluster, shows a pin's details); the locations are listed as text under the map`);
+  container.setAttribute("aria-label", `${viewSummary(view) || "Map"}: arrow keys pan, plus and minus zoom, Tab reaches the clusters and the pins (Enter zooms into a cluster and moves to its first pin, shows a pin's details) and each heat layer's hottest cell (Up and Down go to the next hotter or cooler); the locations are listed as text under the map`);
   const live = container as MapContainer;
   live.huntlabMap = map;
   live.huntlabLayers = groups;
