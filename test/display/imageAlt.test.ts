@@ -1,9 +1,10 @@
 /**
  * A chart's PNG carries alt text into the notebook: the output's metadata
  * `{ "image/png": { alt } }` (nbconvert's key, as IPython's `Image(alt=…)` writes it),
- * the first line of the chart's text form. nbconvert's HTML (its classic template;
- * the lab template and Markdown read no alt in 7.17) and the hunt report write it,
- * escaped. Before, every chart's `<img>` had no alt at all.
+ * the first line of the chart's text form. nbconvert's HTML (its classic template, and
+ * its default lab template through huntlab's nbconvert/lab-alt.html.j2: the lab template
+ * and Markdown read no alt in 7.17) and the hunt report write it, escaped. Before, every
+ * chart's `<img>` had no alt at all.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -75,6 +76,12 @@ function notebookWith(sent: Sent) {
 
 const nbconvertPython = findPython(["nbconvert"]);
 
+/**
+ * The chart's alt as nbconvert's HTML writes it, escaped: nbconvert 7.17 re-writes the page with BeautifulSoup,
+ * which quotes an attribute holding `"` with `'` (the `"` then stays as it is).
+ */
+const NBCONVERT_ALT = /alt=(?:"Vega-Lite chart: Logons of &lt;img src=x onerror=alert\(1\)&gt; &quot;WKS&quot;\\u202e \(2 rows\)"|'Vega-Lite chart: Logons of &lt;img src=x onerror=alert\(1\)&gt; "WKS"\\u202e \(2 rows\)')/;
+
 test("nbconvert's HTML (classic template) writes the alt, escaped", { skip: !nbconvertPython && !process.env.CI && "no Python with nbconvert" }, async () => {
   const sent = fakeTslab();
   display(await chart());
@@ -84,8 +91,29 @@ test("nbconvert's HTML (classic template) writes the alt, escaped", { skip: !nbc
   const run = spawnSync(nbconvertPython!, ["-m", "nbconvert", "--to", "html", "--template", "classic", "--output-dir", dir, file], { encoding: "utf8", timeout: 120_000 });
   assert.equal(run.status, 0, run.stderr);
   const page = fs.readFileSync(path.join(dir, "chart.html"), "utf8");
-  const img = /<img src="data:image\/png;base64,[^"]*"[^>]*>/.exec(page)?.[0] ?? "";
-  assert.match(img, /alt="Vega-Lite chart: Logons of &lt;img src=x onerror=alert\(1\)&gt; &quot;WKS&quot;\\u202e \(2 rows\)"/);
+  // Attributes in any order: nbconvert 7.17 re-writes the page with BeautifulSoup, which puts alt first.
+  const img = /<img [^>]*src="data:image\/png;base64,[^"]*"[^>]*>/.exec(page)?.[0] ?? "";
+  assert.match(img, NBCONVERT_ALT);
+});
+
+test("nbconvert's default (lab) template writes no alt of its own; huntlab's lab-alt template writes the chart's, escaped", { skip: !nbconvertPython && !process.env.CI && "no Python with nbconvert" }, async () => {
+  const sent = fakeTslab();
+  display(await chart());
+  const dir = tempDir("huntlab-alt-lab-");
+  const file = path.join(dir, "chart.ipynb");
+  fs.writeFileSync(file, JSON.stringify(notebookWith(sent[0])));
+  const img = (args: string[], out: string): string => {
+    const run = spawnSync(nbconvertPython!, ["-m", "nbconvert", "--to", "html", ...args, "--output-dir", dir, "--output", out, file], { encoding: "utf8", timeout: 120_000 });
+    assert.equal(run.status, 0, run.stderr);
+    return /<img [^>]*src="data:image\/png;base64,[^"]*"[^>]*>/.exec(fs.readFileSync(path.join(dir, `${out}.html`), "utf8"))?.[0] ?? "";
+  };
+  // Why: the lab template's PNG block reads no alt metadata; nbconvert then fills in its placeholder.
+  assert.match(img([], "lab"), /alt="No description has been provided for this image"/);
+  const template = path.join(__dirname, "../../nbconvert/lab-alt.html.j2");
+  const withAlt = img(["--template-file", template], "lab-alt");
+  assert.match(withAlt, NBCONVERT_ALT);
+  // Still the lab template's image (its classes), not the classic one's.
+  assert.match(fs.readFileSync(path.join(dir, "lab-alt.html"), "utf8"), /<div class="jp-RenderedImage jp-OutputArea-output[^"]*"[^>]*>\s*<img /);
 });
 
 test("the hunt report's chart image has the same alt, escaped", async () => {
