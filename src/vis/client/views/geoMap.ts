@@ -296,8 +296,11 @@ function clusterLayer(L: typeof Leaflet, map: Leaflet.Map, markers: Pin[], spots
   return group;
 }
 
-/** How long Enter on a bubble waits for the zoom (or the spreading out) to end before it gives up moving the focus. */
-const SETTLE_MS = 3000;
+/**
+ * How long Enter on a bubble waits for the zoom (or the spreading out) to end before it gives up moving the focus:
+ * generous, for a busy machine (the focus is left alone once the user moves it).
+ */
+const SETTLE_MS = 10_000;
 
 /**
  * Once the zoom or spiderfy started by Enter on `cluster` has settled, focuses the first of its points shown as a
@@ -311,6 +314,10 @@ function focusIntoCluster(map: Leaflet.Map, group: Leaflet.MarkerClusterGroup, c
   // Leaflet's and markercluster's own flags (no events: a zoom without animation ends before a listener could be added).
   const moving = (): boolean => Boolean((map as unknown as { _animatingZoom?: boolean })._animatingZoom || (group as unknown as { _inZoomAnimation?: number })._inZoomAnimation);
   const step = (): void => {
+    // markercluster put the focus on the map; elsewhere, the user has moved on (Tab, a click) while it settled: the
+    // focus stays where they took it. (The body: the element that had it was taken off the page.)
+    const at = document.activeElement;
+    if (at && at !== map.getContainer() && at !== document.body) return;
     const target = moving() ? undefined : firstShown(group, children, old);
     if (target) target.focus();
     else if (Date.now() < deadline) setTimeout(step, 50);
