@@ -64,9 +64,9 @@ const INJECTED = `(function (scope, vega) {
   function describe(el) { return el.outerHTML.slice(0, 160); }
   document.querySelectorAll(scope).forEach(function (root) {
     root.querySelectorAll(DANGER).forEach(function (el) {
-      // Vega's container of input bindings is its own: empty, or the timeline's keyboard range sliders (fixed labels, no data).
+      // Vega's container of input bindings is its own: empty, or a timeline's keyboard range sliders (fixed labels, no data; a short timeline's and timelineValues' say "when not zoomed with the mouse").
       if (vega && el.matches("form.vega-bindings") && Array.prototype.every.call(el.children, function (b) {
-        return /^Shown (from|to) \\(% of the time range, when nothing is brushed\\) $/.test((b.querySelector(".vega-bind-name") || {}).textContent || "") && Array.prototype.every.call(b.querySelectorAll("*"), function (e) { return /^(LABEL|SPAN|INPUT)$/.test(e.tagName); });
+        return /^Shown (from|to) \\(% of the time range, when (nothing is brushed|not zoomed with the mouse)\\) $/.test((b.querySelector(".vega-bind-name") || {}).textContent || "") && Array.prototype.every.call(b.querySelectorAll("*"), function (e) { return /^(LABEL|SPAN|INPUT)$/.test(e.tagName); });
       })) return;
       found.push("element: " + describe(el));
     });
