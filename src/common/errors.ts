@@ -5,6 +5,7 @@
  */
 import { distance } from "fastest-levenshtein";
 import { revealLines } from "./hiddenChars";
+import { compareText } from "./textOrder";
 
 /** The packages whose errors carry codes: a code is `<package>/<what-went-wrong>`. */
 export const ERROR_PACKAGES = ["common", "config", "display", "data", "entities", "transform", "analysis", "context", "vis", "lab", "pivot"] as const;
@@ -96,7 +97,7 @@ export function closestNames(name: string, candidates: Iterable<string>, max = 3
   const limit = Math.max(2, Math.ceil(name.length / 2));
   return scored
     .filter((s) => s.d <= limit)
-    .sort((a, b) => a.d - b.d || a.candidate.localeCompare(b.candidate))
+    .sort((a, b) => a.d - b.d || compareText(a.candidate, b.candidate))
     .slice(0, max)
     .map((s) => s.candidate);
 }

@@ -154,7 +154,8 @@ export function shortValue(value: unknown, max = 60): string {
   // JSON writes NaN and ±Infinity as null.
   if (typeof value === "number") return String(value);
   if (value !== null && typeof value === "object" && !Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype) {
-    return value instanceof Date ? `a Date (${String(value)})` : `a ${value.constructor?.name || "object"}`;
+    // A Date as UTC ISO text: `String(date)` wrote the machine's local time and zone name (`Sun Mar 31 2024 14:15:00 GMT+1345`).
+    return value instanceof Date ? `a Date (${Number.isNaN(value.getTime()) ? "Invalid Date" : value.toISOString()})` : `a ${value.constructor?.name || "object"}`;
   }
   let text: string;
   try {

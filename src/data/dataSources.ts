@@ -14,6 +14,7 @@ import { fileKind, linkTarget } from "../common/regularFile";
 import { DataFileError, dataMessages as msg } from "./messages";
 import { compressionOf, innerName } from "./compressed";
 import { checkDataFile, dataFormat, foreignFileError, foreignFormat, isEventXmlFile, isWevtutilTextFile, logFormat, type DataFormat } from "./readers";
+import { compareText } from "../common/textOrder";
 
 /** The family of data files at the top of a data path. */
 export const TOP_FAMILY = "LocalData";
@@ -143,7 +144,7 @@ function discover(root: string, rootIndex: number, warn: (message: string) => vo
   const list: Lister = (dir) => {
     if (!listed.has(dir)) {
       try {
-        listed.set(dir, fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name)));
+        listed.set(dir, fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareText(a.name, b.name)));
       } catch (err) {
         warn(`${dir}: skipped, the folder cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
         listed.set(dir, undefined);

@@ -26,6 +26,7 @@ import type { QueryDefinition } from "./types";
 import { copyRange, formatLiveHelp, LIVE_ENVIRONMENTS, LiveDataProvider, timeRangeDates, type LiveProviderOptions, type TimeRange } from "./live/liveProvider";
 import type { LiveEnvironment } from "./live/types";
 import { revealLines } from "../common/hiddenChars";
+import { compareText } from "../common/textOrder";
 import { liveProviderOptions, localDataOptions, runOptions } from "./providerOptions";
 
 export type { QueryParams, QueryRunOptions } from "./localData";
@@ -360,7 +361,7 @@ class LocalDataProvider implements QueryProviderMethods, QueryProviderConnection
     const reserved = (family: string) => family in this || PROVIDER_FIELDS.includes(family);
     // Asked for explicitly, every file is listed, answer files included.
     const fromFiles = discover ? fileQueries(this.index, defined, reserved, options.fileQueries === undefined) : [];
-    this.queries = [...defined, ...fromFiles].sort((a, b) => `${a.family}.${a.name}`.localeCompare(`${b.family}.${b.name}`));
+    this.queries = [...defined, ...fromFiles].sort((a, b) => compareText(`${a.family}.${a.name}`, `${b.family}.${b.name}`));
     if (!this.queries.length) {
       throw new QueryError(msg.noQueries("LocalData", environmentNames("LocalData"), queryPaths));
     }

@@ -18,6 +18,7 @@ import { fixMsticpyQuery } from "./msticpyFixes";
 import { parseYamlText, readYamlText, type YamlLimits } from "../config/yamlFile";
 import { EVENT_KINDS, type QueryDefinition, type QueryParameter, type QueryParameterType } from "./types";
 import type { EventKind } from "./schemas/index";
+import { compareText } from "../common/textOrder";
 
 /** Parameter types accepted in query files, with MSTICPy's aliases. */
 const PARAMETER_TYPES: Record<string, QueryParameterType> = {
@@ -307,7 +308,7 @@ export function loadQueries(queryPaths: string[], environment: string, options: 
     if (names && !names.some((e) => namesEnvironment(environment, e))) continue;
     for (const q of queriesOf(file, root)) byKey.set(`${q.family}.${q.name}`, q);
   }
-  return [...byKey.values()].sort((a, b) => `${a.family}.${a.name}`.localeCompare(`${b.family}.${b.name}`));
+  return [...byKey.values()].sort((a, b) => compareText(`${a.family}.${a.name}`, `${b.family}.${b.name}`));
 }
 
 /**

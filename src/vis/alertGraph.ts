@@ -31,6 +31,7 @@ import { isDataFrame } from "../common/frames";
 import { Entity, formatEntityValue } from "../entities/entity";
 import { SecurityAlert } from "../entities/securityAlert";
 import { Alert, Host } from "../entities/types";
+import { compareText } from "../common/textOrder";
 
 export { GraphError } from "./messages";
 
@@ -523,7 +524,7 @@ export class AlertGraph {
   typeCounts(): [string, number][] {
     const counts = new Map<string, number>();
     for (const n of this.nodeMap.values()) counts.set(n.type, (counts.get(n.type) ?? 0) + 1);
-    return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    return [...counts.entries()].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]));
   }
 
   /**

@@ -41,6 +41,7 @@ import { svgToPng } from "./png";
 import { MAX_VIEW_PIXELS, checkOptionTypes, type OptionTypesOf } from "./options";
 import { cutText } from "../common/cutText";
 import { shownText } from "../common/shownText";
+import { compareText } from "../common/textOrder";
 
 /** Options of {@link plotProcessTree}. */
 export interface ProcessTreePlotOptions {
@@ -271,7 +272,7 @@ function categoryColouring(column: string, values: string[], inferred: readonly 
   values.forEach((v, i) => {
     if (!inferred[i]) counts.set(v, (counts.get(v) ?? 0) + 1);
   });
-  const ordered = [...counts.keys()].sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0) || a.localeCompare(b));
+  const ordered = [...counts.keys()].sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0) || compareText(a, b));
   const top = ordered.slice(0, MAX_CATEGORIES);
   const colorOf = new Map(top.map((v, k) => [v, CATEGORY_COLORS[k]]));
   const legend = top.map((v) => ({ label: v === "" ? "(empty)" : v, color: colorOf.get(v) as string }));

@@ -33,6 +33,7 @@ import { epochMillis as epochValueMillis, epochUnit } from "../common/epoch";
 import { quotedText, shownText } from "../common/shownText";
 import { cellTexts } from "../display/dataframe";
 import { wideIntsAsText } from "../common/wideInts";
+import { compareText } from "../common/textOrder";
 
 /** A reference mark on the time axis. */
 export type RefEvent = Date | string | number | { time: Date | string | number; label?: string };
@@ -265,13 +266,13 @@ function laneOrder(numeric: boolean): (a: { value?: string | null; name: string 
   return (a, b) => {
     const x = a.value ?? null;
     const y = b.value ?? null;
-    if (x === null || y === null) return a.name.localeCompare(b.name) || (x === y ? 0 : x === null ? -1 : 1);
+    if (x === null || y === null) return compareText(a.name, b.name) || (x === y ? 0 : x === null ? -1 : 1);
     if (numeric && integer.test(x) && integer.test(y)) {
       const d = BigInt(x) - BigInt(y);
       return d < 0n ? -1 : d > 0n ? 1 : 0;
     }
     if (numeric && Number.isFinite(Number(x)) && Number.isFinite(Number(y)) && Number(x) !== Number(y)) return Number(x) - Number(y);
-    return a.name.localeCompare(b.name) || (x < y ? -1 : x > y ? 1 : 0);
+    return compareText(a.name, b.name) || (x < y ? -1 : x > y ? 1 : 0);
   };
 }
 
