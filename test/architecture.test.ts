@@ -73,6 +73,14 @@ describe("architecture", () => {
     assert.deepEqual(found, []);
   });
 
+  it("nothing sorts or writes by the machine's language or zone", () => {
+    // Node's default locale follows LANG (under sv_SE localeCompare put Å after Z): text is sorted with
+    // common/textOrder's compareText; Intl formats name their locale; Vega writes times with utcFormat.
+    const machineBound = /\.localeCompare\(|\.toLocale(?:Date|Time)?String\(\s*\)|new Intl\.(?:Collator|DateTimeFormat|NumberFormat|DisplayNames|ListFormat|PluralRules|RelativeTimeFormat)\(\s*(?:\)|undefined)|(?<![\w.])timeFormat\(/;
+    const found = SOURCES.filter((f) => !f.endsWith(`common${sep}textOrder.ts`) && machineBound.test(readFileSync(f, "utf8"))).map((f) => relative(SRC, f));
+    assert.deepEqual(found, []);
+  });
+
   it("browser code lives only in src/vis/client", () => {
     // DOM calls outside the client folder would be script text in a template string.
     const dom = /\bdocument\.(?:createElement|getElementById|querySelector)|\.addEventListener\(|\.textContent\s*=/;
