@@ -3,7 +3,7 @@
  * fallback included), its call example and text form; values are escaped.
  */
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import { QueryProvider } from "../../src/data/queryProvider";
 import { TILookup } from "../../src/context/tiLookup";
 import { Pivot } from "../../src/pivot";
@@ -11,7 +11,13 @@ import { PivotBrowser, pivotCallExample, pivotKey } from "../../src/vis/pivotBro
 import { JUPYTER_DISPLAY } from "../../src/display/protocol";
 
 describe("pivot.browse()", () => {
-  const pivot = new Pivot({ providers: [new QueryProvider("LocalData"), new TILookup({ providers: ["LocalTI"] })] });
+  // Made when the suite starts, not when the file is loaded: the Pivot attached last follows every QueryProvider made
+  // after it (a re-run cell's), so in npm test's shared process another file's `new QueryProvider("LocalData", {
+  // queryPaths })` replaced this one's provider, and its pivots were the other file's queries.
+  let pivot: Pivot;
+  before(() => {
+    pivot = new Pivot({ providers: [new QueryProvider("LocalData"), new TILookup({ providers: ["LocalTI"] })] });
+  });
 
   it("lists every attached function, util first, then ti, then queries", () => {
     const view = pivot.browse({ title: "Pivots" });
