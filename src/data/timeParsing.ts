@@ -47,6 +47,9 @@ export const TIME_FORMATS: readonly string[] = [
   "%m/%d/%Y %I:%M:%S%.f %p",
   "%m/%d/%Y %I:%M:%S %p",
   "%m/%d/%Y %I:%M %p",
+  // With a UTC offset (`06/28/2024 10:00:00 +02:00`, spaced or not): converted to UTC, as the ISO forms are.
+  "%m/%d/%Y %H:%M:%S%.f%#z",
+  "%m/%d/%Y %H:%M%#z",
   "%m/%d/%Y %H:%M:%S%.f",
   "%m/%d/%Y %H:%M:%S",
   "%m/%d/%Y %H:%M",

@@ -83,6 +83,23 @@ describe("the CSV and JSON readers and slash dates that read either way", () => 
     assert.match(warnings[0], /events\.ndjson: column "TimeGenerated"/);
     assert.deepEqual(isoTimes(read("events.ndjson", lines, { dayFirst: true }).df, "TimeGenerated"), ["2026-06-05T15:00:00.000Z", "2026-06-06T09:30:00.000Z"]);
   });
+
+  it("reads slash dates with a UTC offset (spaced or not, with a fraction or without seconds) as the instant in UTC, day first or month first", () => {
+    // They stayed text: only the ISO forms had offset formats.
+    const gb = read("gb.csv", "id,TimeGenerated\n1,28/06/2024 10:00:00 +02:00\n2,29/06/2024 11:30:00.250+0200\n3,30/06/2024 23:15 -05:00\n");
+    assert.deepEqual(isoTimes(gb.df, "TimeGenerated"), ["2024-06-28T08:00:00.000Z", "2024-06-29T09:30:00.250Z", "2024-07-01T04:15:00.000Z"]);
+    assert.deepEqual(gb.warnings, []);
+    const us = read("us.csv", "id,TimeGenerated\n1,06/28/2024 10:00:00 +02:00\n2,06/29/2024 11:30:00-07:00\n");
+    assert.deepEqual(isoTimes(us.df, "TimeGenerated"), ["2024-06-28T08:00:00.000Z", "2024-06-29T18:30:00.000Z"]);
+    // Either way: month first with the warning, day first with dayFirst.
+    const either = "id,TimeGenerated\n1,05/06/2026 15:00:00 +02:00\n";
+    const monthFirst = read("either.csv", either);
+    assert.deepEqual(isoTimes(monthFirst.df, "TimeGenerated"), ["2026-05-06T13:00:00.000Z"]);
+    assert.equal(monthFirst.warnings.length, 1);
+    assert.deepEqual(isoTimes(read("either.csv", either, { dayFirst: true }).df, "TimeGenerated"), ["2026-06-05T13:00:00.000Z"]);
+    // An offset that is none (+25:00) leaves the column text.
+    assert.equal(read("bad.csv", "id,Time\n1,28/06/2024 10:00:00 +25:00\n").df.getColumn("Time").dtype.variant, "String");
+  });
 });
 
 describe("a plain Get-WinEvent export whose TimeCreated reads either way", () => {
