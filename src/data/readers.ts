@@ -681,7 +681,7 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       const bom = hasUtf8Bom(file);
       const bytes = (): Buffer => (bom ? fs.readFileSync(file).subarray(3) : fs.readFileSync(file));
       const first = firstNonSpace(file);
-      if (first === "[") return readJsonArray(file, options);
+      if (first === "[") return readJsonArray(file, options, format);
       // polars' own message for `42` spoke of NDJSON lines and an `i64`.
       if (first !== "{") throw new DataFileError(msg.fileInvalid(file, format, `the file holds ${jsonValueKind(first)}, not records: JSON data is an array of objects or one object per line`));
       // The lines' warnings held until they read: a record written over several lines is no lines with some cut.
@@ -710,7 +710,7 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       if (form === "zeek") return yield* readZeekTsvFileSteps(file);
       if (form === "vpcflow") return yield* readVpcFlowLogFileSteps(file);
       if (form === "ndjson") return zeekJsonTimes(yield* readJsonLog(file, options));
-      if (form === "json") return zeekJsonTimes(readJsonArray(file, options));
+      if (form === "json") return zeekJsonTimes(readJsonArray(file, options, format));
       throw new DataFileError(msg.fileInvalid(file, "log", "neither a Zeek ASCII log (no #separator header), an AWS VPC flow log (no header line of field names) nor JSON lines (or an array of objects)"));
     }
     case "evtx": {
@@ -793,14 +793,15 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
  * JavaScript per record), types from every record as for JSON lines. A
  * byte-order mark stops polars at the first byte: the text after it is read.
  */
-function readJsonArray(file: string, options: ReadOptions): pl.DataFrame {
+function readJsonArray(file: string, options: ReadOptions, format: DataFormat): pl.DataFrame {
   const original = fs.readFileSync(file);
   let bytes: Buffer = original;
   const from = hasUtf8Bom(file) ? 3 : 0;
   // Records repeating a key: the last of each wins, as JSON.parse and Python's json read them (polars kept the first).
   // Records nested too deep are cut (polars' reader would crash or hang on them), the others read; all of them: refused.
   const found = findDuplicateKeys(bytes, from, bytes.length, 1);
-  if (found.tooDeep !== undefined) throw tooDeepError(file, "json", found.tooDeep);
+  // Errors name the format the file was read as (a `.log` holding an array is a LOG, not "JSON").
+  if (found.tooDeep !== undefined) throw tooDeepError(file, format, found.tooDeep);
   const cuts = found.deepRecords ?? [];
   if (found.records.length || cuts.length) bytes = withLastKeysWinning(bytes, found.records, cuts);
   const warn = options.warn ?? printWarning;
