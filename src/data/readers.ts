@@ -303,16 +303,24 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
       const nonUtf8 = TEXT_FORMATS.has(format) && /utf-?8/i.test(errorLine(err)) ? firstNonUtf8(file) : undefined;
       if (nonUtf8) throw new DataFileError(msg.fileInvalid(file, format, nonUtf8Detail(nonUtf8, file, format)));
       const bad = jsonLines ? firstBadJsonLine(file) : undefined;
-      // polars names a character position only; an array whose file ends inside it was most often cut while copied
-      // (one closed early, text after it, ends in a letter or a quote: not "cut").
-      const last = jsonArray ? lastNonSpace(file) : "";
-      const unclosed = jsonArray && (last === "}" || last === "," || last === "[");
-      const detail = bad
-        ? `line ${bad.line} is not JSON (${bad.error}): ${errorLine(err)}`
-        : unclosed
-          ? `the JSON array is not closed, the file ends inside it (cut while written or copied?): ${errorLine(err)}`
-          : errorLine(err);
-      throw new DataFileError(msg.fileInvalid(file, format, detail));
+      // One JSON document written over several lines (a pretty-printed record or array) in a JSON-lines file
+      // (`.ndjson`, `.jsonl`, a `.log`): read as a `.json` file holding it is (its first line is no JSON).
+      const multiline = bad !== undefined && opensMultilineJson(file);
+      const document = multiline && format !== "json" ? jsonDocument(file, format, options) : undefined;
+      if (document) df = document;
+      else {
+        // polars names a character position only; an array whose file ends inside it was most often cut while copied
+        // (one closed early, text after it, ends in a letter or a quote: not "cut").
+        const last = jsonArray ? lastNonSpace(file) : "";
+        const unclosed = jsonArray && (last === "}" || last === "," || last === "[");
+        const pretty = multiline ? PRETTY_JSON_HINT : "";
+        const detail = bad
+          ? `line ${bad.line} is not JSON (${bad.error})${pretty}: ${errorLine(err)}`
+          : unclosed
+            ? `the JSON array is not closed, the file ends inside it (cut while written or copied?): ${errorLine(err)}`
+            : errorLine(err);
+        throw new DataFileError(msg.fileInvalid(file, format, detail));
+      }
     }
   }
   // Integers beyond Int64 (read as Int128 from CSV and JSON) as text: JavaScript cannot read that type.
@@ -810,13 +818,43 @@ function readJsonArray(file: string, options: ReadOptions, format: DataFormat): 
   return pl.readJSON(bytes.subarray(from), { format: "json", inferSchemaLength: null });
 }
 
+/** Said when a JSON-lines file's first line opens a record or array it does not close and the file is no one JSON document. */
+const PRETTY_JSON_HINT =
+  "; JSON written over several lines (pretty-printed) is read as one document only (one record, or one array of records); several documents one after another need one record per line (`jq -c .` writes them so)";
+
+/**
+ * Whether the file's first line that is not blank opens a record or array it does not close (`{`, `[{`, `{"a": 1,`):
+ * JSON written over several lines (pretty-printed), not a broken JSON line. Read from the first 64 KiB.
+ */
+function opensMultilineJson(file: string): boolean {
+  const line = readHead(file, 1 << 16).replace(/^\uFEFF/, "").trimStart().split("\n", 1)[0].trim();
+  return /^[[{]/.test(line) && /[[{,:]$/.test(line);
+}
+
+/**
+ * A JSON-lines file (`format`: ndjson, or a `.log` of JSON) that holds one JSON document written over several lines,
+ * read as a `.json` file holding it is: an array of records as its rows, a record as one row (a `.log`'s Zeek times
+ * read). Undefined when the file is not one such document (the caller's error stands); a document nested too deeply
+ * is refused as in a `.json` file.
+ */
+function jsonDocument(file: string, format: DataFormat, options: ReadOptions): pl.DataFrame | undefined {
+  const first = firstNonSpace(file);
+  try {
+    const df = first === "[" ? readJsonArray(file, options, format) : readJsonRecord(file, hasUtf8Bom(file) ? fs.readFileSync(file).subarray(3) : fs.readFileSync(file), options, format);
+    return format === "log" ? zeekJsonTimes(df) : df;
+  } catch (err) {
+    if (err instanceof DataFileError) throw err;
+    return undefined;
+  }
+}
+
 /**
  * One JSON record written over several lines (`bytes`, after any byte-order mark), as one row: a key it repeats
  * is read with the last value winning, with the warning (the per-line screen took its lines for broken records).
  */
-function readJsonRecord(file: string, bytes: Buffer, options: ReadOptions): pl.DataFrame {
+function readJsonRecord(file: string, bytes: Buffer, options: ReadOptions, format: DataFormat = "json"): pl.DataFrame {
   const found = findDuplicateKeys(bytes, 0, bytes.length, 0, new Set(), false);
-  if (found.tooDeep !== undefined) throw tooDeepError(file, "json", found.tooDeep);
+  if (found.tooDeep !== undefined) throw tooDeepError(file, format, found.tooDeep);
   const df = pl.readJSON(found.records.length ? withLastKeysWinning(bytes, found.records) : bytes, { format: "json", inferSchemaLength: null });
   if (found.records.length) (options.warn ?? printWarning)(dataWarnings.jsonRepeatedKeys(file, found.records.length, found.keys));
   return df;

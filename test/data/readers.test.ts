@@ -101,6 +101,39 @@ test("a .json or .log holding a JSON array whose file ends inside it (cut mid-co
   assert.throws(() => readDataFile(path.join(dir, "text.json")), { code: "data/file-invalid", message: /text\.json: .*holds a JSON string, not records/ });
 });
 
+test("a pretty-printed JSON record or array in a .ndjson, .jsonl or .log is read as a .json holding it is; several such records, or a cut one, are an error saying why", () => {
+  const record = JSON.stringify({ a: 1, b: "x", ts: 1700000000.5 }, null, 2);
+  const array = JSON.stringify([{ a: 1, b: "x" }, { a: 2, b: "y" }], null, 2);
+  const deep = `{\n  "a": ${"[".repeat(100)}${"]".repeat(100)}\n}\n`;
+  const dir = tempTree({
+    "record.ndjson": `${record}\n`,
+    "record.jsonl": `\uFEFF\n  ${record}\n`,
+    "conn.log": `${record}\n`,
+    "array.ndjson": `${array}\n`,
+    "repeated.jsonl": '{\n  "a": 1,\n  "a": 2\n}\n',
+    "deep.ndjson": deep,
+    "two.ndjson": `${record}\n${record}\n`,
+    "two.json": `${record}\n${record}\n`,
+    "cut.jsonl": '{\n  "a": 1,\n',
+    "broken.ndjson": '{"a": 1\n{"a": 2}\n',
+  });
+  // They failed with polars' "line 1 is not JSON", as if the file were broken.
+  for (const name of ["record.ndjson", "record.jsonl"]) assert.deepEqual(readDataFile(path.join(dir, name)).toRecords(), [{ a: 1, b: "x", ts: 1700000000.5 }], name);
+  // A .log's record read as its JSON lines would be (Zeek's epoch `ts` as a time).
+  assert.deepEqual(readDataFile(path.join(dir, "conn.log")).getColumn("ts").toArray(), [new Date(1700000000500)]);
+  assert.deepEqual(readDataFile(path.join(dir, "array.ndjson")).toRecords(), [{ a: 1, b: "x" }, { a: 2, b: "y" }]);
+  const warnings: string[] = [];
+  assert.deepEqual(readDataFile(path.join(dir, "repeated.jsonl"), { warn: (m) => warnings.push(m) }).toRecords(), [{ a: 2 }]);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /repeated\.jsonl/);
+  assert.throws(() => readDataFile(path.join(dir, "deep.ndjson")), { code: "data/file-invalid", message: /deep\.ndjson: cannot read as NDJSON: line 2 nests arrays or objects more than 64 levels deep/ });
+  for (const [name, format] of [["two.ndjson", "NDJSON"], ["two.json", "JSON"], ["cut.jsonl", "NDJSON"]]) {
+    assert.throws(() => readDataFile(path.join(dir, name)), { code: "data/file-invalid", message: new RegExp(`${name.replace(".", "\\.")}: cannot read as ${format}: line 1 is not JSON .*JSON written over several lines \\(pretty-printed\\) is read as one document only.*one record per line`) }, name);
+  }
+  // A broken JSON line is no pretty-printed JSON: its error as before.
+  assert.throws(() => readDataFile(path.join(dir, "broken.ndjson")), (e: unknown) => e instanceof DataFileError && /broken\.ndjson: .*line 1 is not JSON/.test(e.message) && !/pretty-printed/.test(e.message));
+});
+
 test("the lab's Parquet files keep the manifest's types", () => {
   const logons = readDataFile(path.join(__dirname, "..", "..", "data", "host_logons.parquet"));
   assert.equal(logons.height, 164);
