@@ -34,12 +34,37 @@ interface ApiWrapper {
   api: string;
   /** The top-level key of the records' list (a struct's path for Elasticsearch). */
   list: readonly string[];
-  /** A top-level key the API writes beside the list: without one, the object is no such response. */
-  marks: readonly string[];
+  /**
+   * Top-level keys the API writes beside the list, each with the kind of value it writes there: without one of
+   * them, the object is no such response (an event with a `data` list and a `pagination` text keeps its columns).
+   */
+  marks: Readonly<Record<string, MarkKind>>;
   /** The field of each listed element holding the record (Elasticsearch's `_source`); its siblings kept where named. */
   inner?: { field: string; keep: readonly string[] };
   /** Why the response is partial, from its one row of metadata; undefined when it says nothing. */
   partial?: (meta: (path: string) => unknown, rows: number) => string | undefined;
+}
+
+/** What a mark's value is: a number, an object, a list, a boolean, or any value (the `@odata.` keys name themselves). */
+type MarkKind = "number" | "object" | "list" | "boolean" | "any";
+
+/** Whether the frame's top-level column `name` is present and holds a `kind` value. */
+function isMark(df: pl.DataFrame, names: readonly string[], name: string, kind: MarkKind): boolean {
+  if (!names.includes(name)) return false;
+  const series = columnOf(df, name);
+  const variant = series.dtype.variant;
+  switch (kind) {
+    case "number":
+      return series.isNumeric();
+    case "object":
+      return variant === "Struct";
+    case "list":
+      return variant === "List";
+    case "boolean":
+      return variant === "Bool";
+    default:
+      return true;
+  }
 }
 
 const num = (v: unknown): number | undefined => (typeof v === "number" ? v : typeof v === "bigint" ? Number(v) : typeof v === "string" && /^\d+$/.test(v) ? Number(v) : undefined);
@@ -47,33 +72,33 @@ const set = (v: unknown): boolean => v !== null && v !== undefined && v !== "";
 const more = (what: string, total: number | undefined, rows: number): string | undefined => (total !== undefined && total > rows ? `${what} ${total}` : undefined);
 
 const WRAPPERS: readonly ApiWrapper[] = [
-  { api: "Carbon Black Cloud search", list: ["results"], marks: ["num_found"], partial: (m, rows) => more("num_found", num(m("num_found")), rows) },
+  { api: "Carbon Black Cloud search", list: ["results"], marks: { num_found: "number" }, partial: (m, rows) => more("num_found", num(m("num_found")), rows) },
   {
     api: "SentinelOne API",
     list: ["data"],
-    marks: ["pagination"],
+    marks: { pagination: "object" },
     partial: (m, rows) => more("pagination.totalItems", num(m("pagination.totalItems")), rows) ?? (set(m("pagination.nextCursor")) ? "a pagination.nextCursor (more pages)" : undefined),
   },
   {
     api: "OData (Microsoft Graph, Defender API)",
     list: ["value"],
-    marks: ["@odata.context", "@odata.nextLink", "@odata.count"],
+    marks: { "@odata.context": "any", "@odata.nextLink": "any", "@odata.count": "any" },
     partial: (m, rows) => more("@odata.count", num(m("@odata.count")), rows) ?? (set(m("@odata.nextLink")) ? "an @odata.nextLink (more pages)" : undefined),
   },
-  { api: "Microsoft Graph hunting query", list: ["results"], marks: ["schema"] },
-  { api: "Defender advanced hunting API", list: ["Results"], marks: ["Schema", "Stats"] },
+  { api: "Microsoft Graph hunting query", list: ["results"], marks: { schema: "list" } },
+  { api: "Defender advanced hunting API", list: ["Results"], marks: { Schema: "list", Stats: "object" } },
   {
     api: "Elasticsearch search",
     list: ["hits", "hits"],
-    marks: ["hits"],
+    marks: { hits: "object" },
     inner: { field: "_source", keep: ["_index", "_id"] },
     partial: (m, rows) => {
       const total = num(m("hits.total.value")) ?? num(m("hits.total"));
       return total !== undefined && total > rows ? `hits.total ${m("hits.total.relation") === "gte" ? "at least " : ""}${total}` : undefined;
     },
   },
-  { api: "CrowdStrike Falcon API", list: ["resources"], marks: ["meta"], partial: (m, rows) => more("meta.pagination.total", num(m("meta.pagination.total")), rows) },
-  { api: "Splunk search results", list: ["results"], marks: ["preview", "init_offset"], partial: (m) => (m("preview") === true ? "preview: true (the search had not finished)" : undefined) },
+  { api: "CrowdStrike Falcon API", list: ["resources"], marks: { meta: "object" }, partial: (m, rows) => more("meta.pagination.total", num(m("meta.pagination.total")), rows) },
+  { api: "Splunk search results", list: ["results"], marks: { preview: "boolean", init_offset: "number" }, partial: (m) => (m("preview") === true ? "preview: true (the search had not finished)" : undefined) },
 ];
 
 /** The struct field (or top-level column) at a dotted path of a one-row frame's first row; undefined when absent. */
@@ -126,7 +151,7 @@ export function unwrapApiResponse(df: pl.DataFrame): UnwrappedResponse | undefin
   if (frameHeight(df) !== 1) return undefined;
   const names = columnNames(df);
   for (const w of WRAPPERS) {
-    if (!w.marks.some((m) => names.includes(m))) continue;
+    if (!Object.entries(w.marks).some(([m, kind]) => isMark(df, names, m, kind))) continue;
     const list = listAt(df, w.list);
     if (!list) continue;
     const elements = list.explode();

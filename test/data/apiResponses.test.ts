@@ -95,6 +95,20 @@ describe("readDataFile: a search API's saved response", () => {
     const one = read("event.json", event);
     assert.equal(one.df.height, 1);
     assert.ok(one.df.columns.includes("results") && one.df.columns.includes("user"));
+    // The API's key beside the list, but not what the API writes there: an event, its other columns kept.
+    const lookalikes: [string, unknown][] = [
+      ["s1_like.json", { EventID: 4688, data: [{ k: 1 }], pagination: "n/a" }],
+      ["cb_like.json", { EventID: 1, results: [{ k: 1 }], num_found: "many" }],
+      ["falcon_like.json", { EventID: 1, resources: [{ k: 1 }], meta: "x" }],
+      ["splunk_like.json", { EventID: 1, results: [{ k: 1 }], preview: "thumbnail.png" }],
+      ["hunting_like.json", { EventID: 1, results: [{ k: 1 }], schema: "v2" }],
+    ];
+    for (const [name, value] of lookalikes) {
+      const like = read(name, value);
+      assert.equal(like.df.height, 1, name);
+      assert.ok(like.df.columns.includes("EventID"), `${name}: ${like.df.columns.join(", ")}`);
+      assert.deepEqual(like.warnings, [], name);
+    }
     // A list of plain values is no list of records.
     const values = read("values.json", { results: [1, 2], num_found: 2 });
     assert.equal(values.df.height, 1);
