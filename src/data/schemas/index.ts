@@ -20,7 +20,7 @@ import { fieldNames, fieldSeries, fieldSetWith, withFieldCache } from "./fields"
 import { LOGON_LAYOUTS, LOGON_SCHEMAS } from "./logon";
 import { applySchema, closeFields, filetimeFields, rankSchemas, requiredCount, requiredText, schemaRows, slashDateFields, testedRows } from "./mapping";
 import { NETWORK_LAYOUTS, NETWORK_SCHEMAS } from "./network";
-import { PROCESS_LAYOUTS, processEventRows, processEventSchema, processSchemaSource, wazuhOtherLayoutRows, type ProcessColumns } from "./process";
+import { PROCESS_LAYOUTS, processEventRows, processEventSchema, processSchemaSource, wazuhLayoutOfRows, wazuhOtherLayoutRows, type ProcessColumns } from "./process";
 import { HELPER_PREFIX, type EventKind, type EventSchema, type LabColumn, type LabLayout } from "./types";
 import { wideIntsAsText } from "../../common/wideInts";
 import { EVTX_DOCS, isWinEventExport, mapLayoutParts, winEventFields, winEventLayoutParts, winEventsOfKind } from "./winEvent";
@@ -100,7 +100,9 @@ function detectSchema(df: pl.DataFrame, kind: EventKind, options: NormalizeOptio
   const lab = inLabLayout(df, labLayouts(kind));
   if (lab) return { id: "lab", name: lab.name };
   const chosen = chooseSchema(df, kind, options.source ?? "normalizeEvents");
-  return { id: chosen.schema.id, name: chosen.schema.name };
+  const wazuh = chosen.process && wazuhLayoutOfRows(df, chosen.process);
+  const schema = wazuh ? processEventSchema(wazuh) : chosen.schema;
+  return { id: schema.id, name: schema.name };
 }
 
 /** The schema a frame is in, or the error naming the closest one. */
@@ -197,7 +199,10 @@ function normalize(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions)
   // %%2313, %%1833, %%1938 where the Message has words; Sentinel's WindowsEvent has them inside its EventData column).
   // Not in a frame already in the lab's layout: the lab's own data (its processes' %%1936) stays as MSTICPy shows it.
   if (isDataFrame(df)) df = insertionStringWords(df);
-  const { schema, process } = chooseSchema(df, kind, options.source ?? "normalizeEvents");
+  let { schema, process } = chooseSchema(df, kind, options.source ?? "normalizeEvents");
+  // Wazuh alerts of only the other process layout's events (4688 alerts selected apart from a file of both): that layout.
+  const wazuh = process && wazuhLayoutOfRows(df, process);
+  if (wazuh) ({ schema, process } = { schema: processEventSchema(wazuh), process: wazuh });
   // A layout's optional columns the export lacks (Server 2012 R2's 4688 has no ParentProcessName) as null text columns,
   // as the Message path gives them: mapped to null lab columns, not a failed mapping.
   if (process) df = withOptionalColumns(df, process);

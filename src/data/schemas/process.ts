@@ -176,10 +176,32 @@ export function processEventSchema(p: ProcessColumns): EventSchema {
 }
 
 /** The Wazuh process layouts' event ids (processTreeSchema.ts: `Wazuh Sysmon 1`, `Wazuh 4688`), by name. */
-const WAZUH_LAYOUTS: Readonly<Record<string, { id: number; other: string; otherId: number }>> = {
-  "Wazuh Sysmon 1": { id: 1, other: "4688", otherId: 4688 },
-  "Wazuh 4688": { id: 4688, other: "Sysmon 1", otherId: 1 },
+const WAZUH_LAYOUTS: Readonly<Record<string, { id: number; other: string; otherId: number; otherLayout: string }>> = {
+  "Wazuh Sysmon 1": { id: 1, other: "4688", otherId: 4688, otherLayout: "Wazuh 4688" },
+  "Wazuh 4688": { id: 4688, other: "Sysmon 1", otherId: 1, otherLayout: "Wazuh Sysmon 1" },
 };
+
+/**
+ * The other Wazuh process layout when a frame detected as one holds none of its process creations but some of the
+ * other's: the 4688 alerts selected apart from a file of both (as the left-out warning advises) keep Sysmon's
+ * `eventdata` fields, null, in polars' struct, so they are detected as Sysmon 1 and every row was left out.
+ * Undefined for other schemas, or when the frame holds the layout's own events.
+ */
+export function wazuhLayoutOfRows(df: pl.DataFrame, schema: ProcessColumns): ProcessColumns | undefined {
+  const layout = WAZUH_LAYOUTS[schema.name];
+  const ids = layout && schema.eventIdColumn ? fieldSeries(df, schema.eventIdColumn) : undefined;
+  if (!layout || !ids) return undefined;
+  const category = schema.eventCategoryColumn ? fieldSeries(df, schema.eventCategoryColumn) : undefined;
+  const id = pl.col("e").cast(pl.Utf8).str.strip();
+  const ownId = id.eq(pl.lit(String(layout.id)));
+  const own = category && schema.eventCategoryIdentifier !== undefined ? ownId.and(pl.col("c").cast(pl.Utf8).eq(pl.lit(String(schema.eventCategoryIdentifier)))) : ownId;
+  const counts = pl
+    .DataFrame([ids.rename("e"), ...(category ? [category.rename("c")] : [])])
+    .select(own.fillNull(false).cast(pl.Int64).sum().alias("own"), id.eq(pl.lit(String(layout.otherId))).fillNull(false).cast(pl.Int64).sum().alias("other"))
+    .toRecords()[0] as { own: number | bigint; other: number | bigint };
+  if (Number(counts.own) > 0 || Number(counts.other) === 0) return undefined;
+  return registered?.schemas.find((s) => s.name === layout.otherLayout);
+}
 
 /**
  * The rows of a Wazuh alerts frame read in one process layout that are the other's process creations (a Sysmon 1

@@ -162,6 +162,18 @@ describe("Wazuh alerts", () => {
     assert.equal(df.height, 4);
     assert.equal(warnings.length, 1, warnings.join("\n"));
     for (const part of ["alerts_mixed.json", "2 Wazuh 4688 alert(s)", "Wazuh Sysmon 1", "data.win.system.eventID"]) assert.ok(warnings[0].includes(part), `${part}: ${warnings[0]}`);
+    // As the warning advises: the 4688 alerts selected apart (their struct still has Sysmon's fields, null) are read
+    // in the 4688 layout; they were detected as Sysmon 1 and every one left out.
+    const eventId = pl.col("data").struct.field("win").struct.field("system").struct.field("eventID");
+    const only4688 = raw.filter(eventId.eq(pl.lit("4688")));
+    assert.equal(detectEventSchema(only4688, "process").name, "Wazuh 4688");
+    const apart: string[] = [];
+    const df4688 = normalizeEvents(only4688, "process", { warn: (m) => apart.push(m) });
+    assert.deepEqual(col(df4688, "NewProcessName"), ["C:\\Windows\\System32\\cmd.exe", "C:\\Windows\\System32\\cmd.exe"]);
+    assert.deepEqual(apart, []);
+    assert.equal(inferProcessSchema(df4688.columns)?.name, "Wazuh 4688");
+    // The Sysmon alerts selected apart: Sysmon 1, as before.
+    assert.equal(normalizeEvents(raw.filter(eventId.eq(pl.lit("4688")).not()), "process").height, 4);
   });
 
   it("alerts saved from the Wazuh indexer's search API (hits.hits[]._source): the same layout and tree", () => {
