@@ -217,6 +217,10 @@ export const dataWarnings = {
   wazuhLayoutLeftOut: (source: string, count: number, layout: string, read: string) =>
     `${source}: ${count} Wazuh ${layout} alert(s) are left out: the alerts are read in the ${read} layout, and one frame holds one layout; ` +
     `select them apart (by data.win.system.eventID) and normalize each to keep both`,
+  /** An osquery result log of both process tables read in one table's layout (`read`): the other `table`'s rows have no time there. */
+  osqueryTableWithoutTime: (source: string, count: number, table: string, read: string) =>
+    `${source}: ${count} row(s) of osquery's ${table} table have no time in the ${read} layout (their time is another field), so they link to no parent; ` +
+    `one frame holds one layout: select them apart (by the query's name) and normalize each to keep both`,
   /** A wevtutil text export: `count` event blocks not read whole (kept as rows, nulls where unread). */
   wevtutilMalformed: (file: string, count: number, event: number, line: number) =>
     `${file}: ${count} event block(s) of wevtutil's text output could not be read whole (no numeric Event ID or no Source, or a header line that is not "  Label: value"; the first: Event[${event}] at line ${line}): ` +

@@ -20,7 +20,7 @@ import { fieldNames, fieldSeries, fieldSetWith, withFieldCache } from "./fields"
 import { LOGON_LAYOUTS, LOGON_SCHEMAS } from "./logon";
 import { applySchema, closeFields, filetimeFields, rankSchemas, requiredCount, requiredText, schemaRows, slashDateFields, testedRows } from "./mapping";
 import { NETWORK_LAYOUTS, NETWORK_SCHEMAS } from "./network";
-import { PROCESS_LAYOUTS, processEventRows, processEventSchema, processSchemaSource, wazuhLayoutOfRows, wazuhOtherLayoutRows, type ProcessColumns } from "./process";
+import { PROCESS_LAYOUTS, processEventRows, processEventSchema, processSchemaSource, osqueryOtherTableRows, wazuhLayoutOfRows, wazuhOtherLayoutRows, type ProcessColumns } from "./process";
 import { HELPER_PREFIX, type EventKind, type EventSchema, type LabColumn, type LabLayout } from "./types";
 import { wideIntsAsText } from "../../common/wideInts";
 import { EVTX_DOCS, isWinEventExport, mapLayoutParts, winEventFields, winEventLayoutParts, winEventsOfKind } from "./winEvent";
@@ -100,8 +100,8 @@ function detectSchema(df: pl.DataFrame, kind: EventKind, options: NormalizeOptio
   const lab = inLabLayout(df, labLayouts(kind));
   if (lab) return { id: "lab", name: lab.name };
   const chosen = chooseSchema(df, kind, options.source ?? "normalizeEvents");
-  const wazuh = chosen.process && wazuhLayoutOfRows(df, chosen.process);
-  const schema = wazuh ? processEventSchema(wazuh) : chosen.schema;
+  const other = chosen.process && (wazuhLayoutOfRows(df, chosen.process) ?? osqueryOtherTableRows(df, chosen.process).layout);
+  const schema = other ? processEventSchema(other) : chosen.schema;
   return { id: schema.id, name: schema.name };
 }
 
@@ -203,6 +203,10 @@ function normalize(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions)
   // Wazuh alerts of only the other process layout's events (4688 alerts selected apart from a file of both): that layout.
   const wazuh = process && wazuhLayoutOfRows(df, process);
   if (wazuh) ({ schema, process } = { schema: processEventSchema(wazuh), process: wazuh });
+  // osquery rows of only the other process table (its rows selected apart by `name`): that table's layout.
+  const osquery = process ? osqueryOtherTableRows(df, process) : { count: 0 };
+  if (osquery.layout) ({ schema, process } = { schema: processEventSchema(osquery.layout), process: osquery.layout });
+  else if (osquery.count && process) (options.warn ?? printWarning)(dataWarnings.osqueryTableWithoutTime(options.source ?? "normalizeEvents", osquery.count, osquery.table ?? "", process.name));
   // A layout's optional columns the export lacks (Server 2012 R2's 4688 has no ParentProcessName) as null text columns,
   // as the Message path gives them: mapped to null lab columns, not a failed mapping.
   if (process) df = withOptionalColumns(df, process);

@@ -218,3 +218,31 @@ export function wazuhOtherLayoutRows(df: pl.DataFrame, schema: ProcessColumns): 
     .toArray()[0];
   return { count: Number(count ?? 0), layout: layout.other };
 }
+
+/** osquery's two process tables (processTreeSchema.ts' layouts) and their time fields. */
+const OSQUERY_TABLES: Readonly<Record<string, { time: string; other: string; otherTime: string }>> = {
+  "osquery process_events": { time: "columns.time", other: "osquery processes", otherTime: "columns.start_time" },
+  "osquery processes": { time: "columns.start_time", other: "osquery process_events", otherTime: "columns.time" },
+};
+
+/**
+ * For an osquery result log read in one process table's layout: the other table's rows (its time field set, this
+ * one's null: one pack often schedules both), which map to no time and link to no parent; and that table's layout
+ * when every row is the other table's (its rows selected apart: polars' struct keeps the first table's fields,
+ * null, so it is detected as that one). `{ count: 0 }` for other schemas.
+ */
+export function osqueryOtherTableRows(df: pl.DataFrame, schema: ProcessColumns): { count: number; table?: string; layout?: ProcessColumns } {
+  const table = OSQUERY_TABLES[schema.name];
+  const other = table && fieldSeries(df, table.otherTime);
+  if (!table || !other) return { count: 0 };
+  const own = fieldSeries(df, table.time);
+  const counts = pl
+    .DataFrame([other.rename("o"), ...(own ? [own.rename("t")] : [])])
+    .select(pl.col("o").isNotNull().and(own ? pl.col("t").isNull() : pl.lit(true)).cast(pl.Int64).sum().alias("other"), (own ? pl.col("t").isNotNull() : pl.lit(false)).cast(pl.Int64).sum().alias("own"))
+    .toRecords()[0] as { own: number | bigint; other: number | bigint };
+  const count = Number(counts.other);
+  if (count === 0) return { count: 0 };
+  const name = table.other.replace("osquery ", "");
+  if (Number(counts.own) === 0) return { count, table: name, layout: registered?.schemas.find((s) => s.name === table.other) };
+  return { count, table: name };
+}

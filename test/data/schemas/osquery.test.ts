@@ -101,4 +101,27 @@ describe("osquery result logs", () => {
     const systemd = tree.filter(pl.col("NewProcessName").eq(pl.lit("/usr/lib/systemd/systemd")).and(pl.col("Computer").eq(pl.lit("web-01"))));
     assert.deepEqual(col(ptree.getDescendents(tree, systemd), "NewProcessName"), ["/usr/lib/systemd/systemd", "/usr/sbin/sshd", "/usr/bin/bash"]);
   });
+
+  it("process_events and processes rows in one log: the other table's rows (no time in the layout read) said; each table selected apart by name is read in its own layout", () => {
+    const procs = (host: string, pid: number, parent: number, p: string, start: number) => ({
+      ...header("pack_hunting_processes", host, T0 + 30),
+      columns: { pid: String(pid), parent: String(parent), path: p, name: path.posix.basename(p), cmdline: p, state: "S", threads: "1", resident_size: "1", on_disk: "1", uid: "0", start_time: String(start) },
+      action: "added",
+    });
+    const raw = readDataFile(write("both.log", [...processEvents().slice(0, 3), procs("web-01", 2300, 2200, "/usr/bin/nc", T0 + 20)]));
+    const warnings: string[] = [];
+    const df = normalizeEvents(raw, "process", { source: "both.log", warn: (m) => warnings.push(m) });
+    assert.equal(df.height, 4);
+    assert.deepEqual(warnings, ["both.log: 1 row(s) of osquery's processes table have no time in the osquery process_events layout (their time is another field), so they link to no parent; one frame holds one layout: select them apart (by the query's name) and normalize each to keep both"]);
+    // Selected apart: the processes rows in their layout, start_time their time (the struct still holds process_events' fields, null).
+    const apart = raw.filter(pl.col("name").eq(pl.lit("pack_hunting_processes")));
+    assert.equal(detectEventSchema(apart, "process").name, "osquery processes");
+    const quiet: string[] = [];
+    const nc = normalizeEvents(apart, "process", { warn: (m) => quiet.push(m) });
+    assert.deepEqual(quiet, []);
+    assert.equal((col(nc, "TimeGenerated")[0] as Date).toISOString(), "2026-03-01T10:00:20.000Z");
+    assert.equal(inferProcessSchema(columnNames(nc))?.name, "osquery processes");
+    const events = normalizeEvents(raw.filter(pl.col("name").eq(pl.lit("pack_hunting_process_events"))), "process");
+    assert.deepEqual(col(events, "NewProcessName"), ["/usr/bin/bash", "/usr/bin/curl", "/usr/bin/sh"]);
+  });
 });
