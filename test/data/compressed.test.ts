@@ -66,7 +66,6 @@ function decompressing(file: string): number {
   return n;
 }
 
-/** A gzip bomb: `gib` GiB of zeros, compressed by streaming (about 1 MB a GiB on disk). */
 /** One gzip member of 16 MiB of zeros (~16 KB), compressed once. */
 let zerosMember: Buffer | undefined;
 
