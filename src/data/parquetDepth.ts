@@ -7,7 +7,26 @@
  * a footer that cannot be read gives up (undefined) and polars reads the file as before.
  */
 import fs from "node:fs";
-import { parquetMetadata } from "hyparquet";
+import type { parquetMetadata as ParquetMetadata } from "hyparquet";
+
+let decoder: typeof ParquetMetadata | null | undefined;
+
+/**
+ * hyparquet's footer decoder, loaded on first use. hyparquet is an ES module only, which CommonJS (huntlab's build)
+ * can require from Node 22.12 on: loaded with the rest, it stopped huntlab from loading at all on Node 22.0–22.11
+ * (ERR_REQUIRE_ESM). There, null: the screen is skipped and polars reads the file as before (as a `.zst` needs 22.15).
+ */
+function footerDecoder(): typeof ParquetMetadata | null {
+  if (decoder === undefined) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily, see above
+      decoder = (require("hyparquet") as { parquetMetadata: typeof ParquetMetadata }).parquetMetadata;
+    } catch {
+      decoder = null;
+    }
+  }
+  return decoder;
+}
 
 /**
  * Deepest nesting of a Parquet column's schema read (a plain column is 1, each struct or list group adds one, a
@@ -26,8 +45,9 @@ const MAX_FOOTER_BYTES = 64 * 1024 * 1024;
 
 /** The top-level columns of Parquet `file` and how deep each nests, or undefined when its footer cannot be read here. */
 export function parquetColumnDepths(file: string): ParquetColumnDepths | undefined {
-  const footer = readFooter(file);
-  if (!footer) return undefined;
+  const parquetMetadata = footerDecoder();
+  const footer = parquetMetadata ? readFooter(file) : undefined;
+  if (!parquetMetadata || !footer) return undefined;
   try {
     // hyparquet decodes the footer (Thrift's compact protocol); a footer it cannot read is left to polars.
     return schemaDepths(parquetMetadata(footer).schema);

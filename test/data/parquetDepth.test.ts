@@ -6,6 +6,7 @@
  * limit read whole, as before.
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
@@ -61,6 +62,26 @@ describe("Parquet columns nested too deeply", () => {
   it("the footer gives each top-level column's depth, as polars wrote it", () => {
     assert.deepEqual(parquetColumnDepths(mixed), { names: ["a", "ok", "deep", "s"], depths: [1, 5, 2 * deepLevels + 1, 1] });
     assert.deepEqual(parquetColumnDepths(edge)?.depths, [1, MAX_PARQUET_DEPTH - 1]);
+  });
+
+  it("on a Node whose require() cannot load ES modules (22.0–22.11; here --no-experimental-require-module), the module loads and the screen is skipped", () => {
+    // Compiled to CommonJS as the build compiles it (tsx would load the ES module itself): hyparquet is an ES module only.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const ts = require("typescript") as typeof import("typescript");
+    const source = fs.readFileSync(path.join(__dirname, "..", "..", "src", "data", "parquetDepth.ts"), "utf8");
+    const compiled = path.join(dir, "parquetDepth.js");
+    fs.writeFileSync(compiled, ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText);
+    const run = (flags: string[]) =>
+      spawnSync(process.execPath, [...flags, "-e", `process.stdout.write(JSON.stringify(require(${JSON.stringify(compiled)}).parquetColumnDepths(${JSON.stringify(mixed)}) ?? null))`], {
+        encoding: "utf8",
+        env: { ...process.env, NODE_PATH: path.join(__dirname, "..", "..", "node_modules") },
+      });
+    const old = run(["--no-experimental-require-module"]);
+    assert.equal(old.status, 0, old.stderr);
+    assert.equal(old.stdout, "null");
+    const current = run([]);
+    assert.equal(current.status, 0, current.stderr);
+    assert.deepEqual(JSON.parse(current.stdout), { names: ["a", "ok", "deep", "s"], depths: [1, 5, 2 * deepLevels + 1, 1] });
   });
 
   it("a deep column is left out with a warning naming it and the file; the other columns read", () => {
