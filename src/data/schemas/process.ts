@@ -211,9 +211,13 @@ export function wazuhOtherLayoutRows(df: pl.DataFrame, schema: ProcessColumns): 
   const layout = WAZUH_LAYOUTS[schema.name];
   const ids = layout && schema.eventIdColumn ? fieldSeries(df, schema.eventIdColumn) : undefined;
   if (!layout || !ids) return { count: 0, layout: "" };
+  // Sysmon's event 1 only on its channel: another channel's event 1 (Kernel-General's time change) is no Sysmon alert.
+  const other = registered?.schemas.find((s) => s.name === layout.otherLayout);
+  const channel = other?.eventCategoryColumn && other.eventCategoryIdentifier !== undefined ? fieldSeries(df, other.eventCategoryColumn) : undefined;
+  const isOther = pl.col("e").str.strip().eq(pl.lit(String(layout.otherId)));
   const count = pl
-    .DataFrame([ids.cast(pl.Utf8).rename("e")])
-    .select(pl.col("e").str.strip().eq(pl.lit(String(layout.otherId))).cast(pl.Int64).sum().alias("n"))
+    .DataFrame([ids.cast(pl.Utf8).rename("e"), ...(channel ? [channel.cast(pl.Utf8).rename("c")] : [])])
+    .select((channel ? isOther.and(pl.col("c").eq(pl.lit(String(other?.eventCategoryIdentifier)))) : isOther).fillNull(false).cast(pl.Int64).sum().alias("n"))
     .getColumn("n")
     .toArray()[0];
   return { count: Number(count ?? 0), layout: layout.other };

@@ -138,10 +138,14 @@ describe("Wazuh alerts", () => {
       create("00:00", "0x1004", "C:\\Windows\\System32\\cmd.exe", "cmd.exe", "0x32c", "C:\\Windows\\explorer.exe"),
       create("00:01", "0x1018", "C:\\Windows\\System32\\net.exe", "net user /domain", "0x1004", "C:\\Windows\\System32\\cmd.exe"),
       alert("ws1.corp.local", "Security", 4689, "2026-03-01T11:00:02.0000000Z", { processId: "0x1018", processName: "C:\\Windows\\System32\\net.exe", subjectUserName: "dana" }, "60104"),
+      // Event 1 of the System channel (Kernel-General's time change): no Sysmon alert, so none is said to be left out.
+      alert("ws1.corp.local", "System", 1, "2026-03-01T11:00:03.0000000Z", { newTime: "2026-03-01T11:00:03Z", processId: "4" }, "60000"),
     ];
     const raw = readDataFile(write("alerts_4688.json", alerts));
     assert.equal(detectEventSchema(raw, "process").name, "Wazuh 4688");
-    const df = normalizeEvents(raw, "process");
+    const warnings: string[] = [];
+    const df = normalizeEvents(raw, "process", { warn: (m) => warnings.push(m) });
+    assert.deepEqual(warnings, []);
     assert.equal(df.height, 2, "4689 (process exit) is no creation");
     assert.deepEqual(col(df, "Account"), ["CORP\\dana", "CORP\\dana"]);
     assert.deepEqual(col(df, "ParentProcessName"), ["C:\\Windows\\explorer.exe", "C:\\Windows\\System32\\cmd.exe"]);
