@@ -677,23 +677,32 @@ export interface ProcessKeys {
  */
 function hostIdCodes(hosts: Uint32Array, hostCount: number, own: Uint32Array, parentIds: Uint32Array, parentImage: Uint32Array, idCount: number): Pick<ProcessKeys, "idCode" | "parentIdCode" | "idCodeCount"> {
   const n = own.length;
-  const dense = hostCount * idCount <= Math.max(8 * n, 1 << 22);
-  const renumber = dense ? undefined : new Map<number, number>();
-  const code = (h: number, id: number): number => {
-    if (id === 0) return 0;
-    const c = (Math.max(h, 1) - 1) * idCount + id;
-    if (!renumber) return c;
-    let d = renumber.get(c);
-    if (d === undefined) renumber.set(c, (d = renumber.size + 1));
-    return d;
-  };
+  const { code, total } = hostScopedCodes(hostCount, idCount, n);
   const idCode = new Uint32Array(n);
   const parentIdCode = new Uint32Array(n);
   for (let i = 0; i < n; i += 1) {
     idCode[i] = code(hosts[i], own[i]);
     if (parentImage[i] === 0) parentIdCode[i] = code(hosts[i], parentIds[i]);
   }
-  return { idCode, parentIdCode, idCodeCount: renumber ? renumber.size + 1 : hostCount * idCount + 1 };
+  return { idCode, parentIdCode, idCodeCount: total() };
+}
+
+/**
+ * Codes of (host, value) pairs for `n` events, value 0 (none) code 0: (host - 1) · count + value indexes an array
+ * when that stays small (one host, or few); else the pairs are renumbered densely as met. `total()` is one past
+ * the largest code.
+ */
+function hostScopedCodes(hostCount: number, count: number, n: number): { code: (h: number, v: number) => number; total: () => number } {
+  const renumber = hostCount * count <= Math.max(8 * n, 1 << 22) ? undefined : new Map<number, number>();
+  const code = (h: number, v: number): number => {
+    if (v === 0) return 0;
+    const c = (Math.max(h, 1) - 1) * count + v;
+    if (!renumber) return c;
+    let d = renumber.get(c);
+    if (d === undefined) renumber.set(c, (d = renumber.size + 1));
+    return d;
+  };
+  return { code, total: () => (renumber ? renumber.size + 1 : hostCount * count + 1) };
 }
 
 /** A null value's code in {@link categoryCode}. */
@@ -927,25 +936,14 @@ function guidText(text: pl.Expr): pl.Expr {
  */
 function guidCodes(own: Uint32Array, parent: Uint32Array, hosts: Uint32Array, hostCount: number): Pick<ProcessKeys, "guidCode" | "parentGuidCode" | "guidCodeCount"> {
   const n = own.length;
-  const guidCount = densify([own, parent]).count + 1;
-  // (host - 1) · guids + guid indexes an array when that stays small (one host, or few); else renumbered densely.
-  const dense = hostCount * guidCount <= Math.max(8 * n, 1 << 22);
-  const renumber = dense ? undefined : new Map<number, number>();
-  const code = (h: number, g: number): number => {
-    if (g === 0) return 0;
-    const c = (Math.max(h, 1) - 1) * guidCount + g;
-    if (!renumber) return c;
-    let d = renumber.get(c);
-    if (d === undefined) renumber.set(c, (d = renumber.size + 1));
-    return d;
-  };
+  const { code, total } = hostScopedCodes(hostCount, densify([own, parent]).count + 1, n);
   const guidCode = new Uint32Array(n);
   const parentGuidCode = new Uint32Array(n);
   for (let i = 0; i < n; i += 1) {
     guidCode[i] = code(hosts[i], own[i]);
     parentGuidCode[i] = own[i] === parent[i] ? 0 : code(hosts[i], parent[i]);
   }
-  return { guidCode, parentGuidCode, guidCodeCount: renumber ? renumber.size + 1 : hostCount * guidCount + 1 };
+  return { guidCode, parentGuidCode, guidCodeCount: total() };
 }
 
 /** Events in time order (`t`, ties in row order, -Infinity first): the rows themselves when already in order, as logs usually are. */
