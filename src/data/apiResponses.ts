@@ -106,16 +106,21 @@ function metaValue(df: pl.DataFrame, path: string): unknown {
   // `@odata.nextLink` is one key: a top-level name is tried whole first.
   const names = columnNames(df);
   if (names.includes(path)) return first(columnOf(df, path));
-  const [head, ...rest] = path.split(".");
-  if (!names.includes(head)) return undefined;
-  let s = columnOf(df, head);
-  for (const part of rest) {
+  const s = seriesAt(df, path.split("."));
+  return s && first(s);
+}
+
+/** The column at `path[0]` and the struct fields below it along the rest of `path`; undefined when absent. */
+function seriesAt(df: pl.DataFrame, path: readonly string[]): pl.Series | undefined {
+  if (!columnNames(df).includes(path[0])) return undefined;
+  let s = columnOf(df, path[0]);
+  for (const part of path.slice(1)) {
     if (s.dtype.variant !== "Struct") return undefined;
     const fields = (s.dtype as unknown as { inner?: { name: string }[] }).inner ?? [];
     if (!fields.some((f) => f.name === part)) return undefined;
     s = s.struct.field(part);
   }
-  return first(s);
+  return s;
 }
 
 /** A series' first value when it is plain (a number, text, boolean, null); undefined for objects. */
@@ -128,15 +133,8 @@ function first(s: pl.Series): unknown {
 
 /** The list's series (a list of structs) at `path`, or undefined. */
 function listAt(df: pl.DataFrame, path: readonly string[]): pl.Series | undefined {
-  if (!columnNames(df).includes(path[0])) return undefined;
-  let s = columnOf(df, path[0]);
-  for (const part of path.slice(1)) {
-    if (s.dtype.variant !== "Struct") return undefined;
-    const fields = (s.dtype as unknown as { inner?: { name: string }[] }).inner ?? [];
-    if (!fields.some((f) => f.name === part)) return undefined;
-    s = s.struct.field(part);
-  }
-  if (s.dtype.variant !== "List") return undefined;
+  const s = seriesAt(df, path);
+  if (s?.dtype.variant !== "List") return undefined;
   const inner = (s.dtype as unknown as { inner?: { variant?: string }[] }).inner?.[0];
   // An empty list is read as a list of nulls: a response with no records.
   return inner?.variant === "Struct" || inner?.variant === "Null" ? s : undefined;
