@@ -16,7 +16,8 @@ export function pythonCandidates(env = process.env) {
  */
 export function hasModules(python, modules, env = process.env) {
   const names = modules.map((m) => JSON.stringify(m)).join(", ");
-  const check = `import importlib.util as u, sys; sys.exit(0 if all(u.find_spec(m) for m in (${names},)) else 1)`;
+  // A folder of that name in the working directory is a namespace package to find_spec (no origin): not the module.
+  const check = `import importlib.util as u, sys; ok = lambda s: s is not None and s.origin not in (None, "namespace"); sys.exit(0 if all(ok(u.find_spec(m)) for m in (${names},)) else 1)`;
   return spawnSync(python, ["-c", check], { env, stdio: "ignore", timeout: 60_000 }).status === 0;
 }
 

@@ -2,7 +2,7 @@
  * A chart's PNG carries alt text into the notebook: the output's metadata
  * `{ "image/png": { alt } }` (nbconvert's key, as IPython's `Image(alt=…)` writes it),
  * the first line of the chart's text form. nbconvert's HTML (its classic template, and
- * its default lab template through huntlab's nbconvert/lab-alt.html.j2: the lab template
+ * its default lab template through huntlab's nbconvert-templates/lab-alt.html.j2: the lab template
  * and Markdown read no alt in 7.17) and the hunt report write it, escaped. Before, every
  * chart's `<img>` had no alt at all.
  */
@@ -107,9 +107,11 @@ test("nbconvert's default (lab) template writes no alt of its own; huntlab's lab
     assert.equal(run.status, 0, run.stderr);
     return /<img [^>]*src="data:image\/png;base64,[^"]*"[^>]*>/.exec(fs.readFileSync(path.join(dir, `${out}.html`), "utf8"))?.[0] ?? "";
   };
-  // Why: the lab template's PNG block reads no alt metadata; nbconvert then fills in its placeholder.
-  assert.match(img([], "lab"), /alt="No description has been provided for this image"/);
-  const template = path.join(__dirname, "../../nbconvert/lab-alt.html.j2");
+  // Why: the lab template's PNG block reads no alt metadata (nbconvert 7 then fills in its placeholder, Debian's 6.x
+  // writes none).
+  const plain = img([], "lab");
+  assert.ok(!/alt=["']Vega-Lite chart/.test(plain) && (!/ alt=/.test(plain) || /alt="No description has been provided for this image"/.test(plain)), plain.slice(0, 200));
+  const template = path.join(__dirname, "../../nbconvert-templates/lab-alt.html.j2");
   const withAlt = img(["--template-file", template], "lab-alt");
   assert.match(withAlt, NBCONVERT_ALT);
   // Still the lab template's image (its classes), not the classic one's.

@@ -40,3 +40,17 @@ test("findPython: the first candidate with the modules, skipping those without; 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("hasModules: a bare folder of the module's name on the path (a checkout's own nbconvert-like folder) is no module", { skip: python3 ? false : "no python3" }, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-python-ns-"));
+  try {
+    fs.mkdirSync(path.join(dir, "no_such_module_huntlab"));
+    fs.writeFileSync(path.join(dir, "real_module_huntlab.py"), "");
+    const env = { ...process.env, PYTHONPATH: dir };
+    // find_spec answers a namespace package for the folder: such a Python was taken to have nbconvert.
+    assert.equal(hasModules(python3!, ["no_such_module_huntlab"], env), false);
+    assert.equal(hasModules(python3!, ["real_module_huntlab"], env), true);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
