@@ -362,7 +362,6 @@ export const MDE_LOGONS: EventSchema = {
   },
 };
 
-/** Every logon schema, in detection order (a tie goes to the earlier). */
 /**
  * Windows 4624/4625 as a Wazuh manager writes them in `alerts.json` (one alert per line): the event under
  * `data.win`, `system.*` from its System element and `eventdata.*` its EventData, each name's first letter
@@ -391,4 +390,5 @@ export const WAZUH_WINDOWS_LOGONS: EventSchema = {
   },
 };
 
+/** Every logon schema, in detection order (a tie goes to the earlier). */
 export const LOGON_SCHEMAS: readonly EventSchema[] = [SECURITY_EVENT_LOGONS, WINDOWS_EVENT_LOGONS, SIGNIN_LOGS, GRAPH_SIGNINS, PORTAL_CSV_SIGNINS, ECS_AUTHENTICATION, OCSF_AUTHENTICATION, OKTA_SIGNINS, MDE_LOGONS, WAZUH_WINDOWS_LOGONS];
