@@ -259,6 +259,9 @@ export const dataWarnings = {
   /** An array of records some of which (`count`, the first on `firstLine`) nest deeper than `max`: those left out. */
   jsonRecordsTooDeep: (file: string, count: number, firstLine: number, max: number) =>
     `${file}: ${count} record(s) of the array nest arrays or objects more than ${max} levels deep (the first: line ${firstLine}), which no log needs (a broken or hostile record): left out; every other record was read`,
+  /** An array of records holding `count` plain values or arrays (the first at `where`, `kind`): those left out. */
+  jsonArrayNonRecords: (file: string, count: number, where: string, kind: string) =>
+    `${file}: ${count} element(s) of the array are no record (the first: ${where}, ${kind}): left out; every record was read`,
   /** A Parquet file's `columns` nested deeper than `max` schema levels: left out, the others read. */
   parquetColumnsTooDeep: (file: string, columns: readonly string[], max: number) =>
     `${file}: column(s) ${nameList(columns)} nest more than ${max} levels deep, which no log needs (a broken or hostile file; polars' reader would take minutes): left out; every other column was read`,

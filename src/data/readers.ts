@@ -17,6 +17,7 @@ import { DataFileError, dataMessages as msg, dataWarnings } from "./messages";
 import { readZeekTsvFileSteps, isZeekTsv } from "./schemas/zeek";
 import { isHeaderlessVpcFlowLog, isVpcFlowLog, readVpcFlowLogFileSteps } from "./schemas/vpcFlow";
 import { parseTimeColumns, provenDayFirst, slashDates } from "./timeParsing";
+import { scanJsonArray } from "./jsonArrayScan";
 import { fileDuplicateKeys, findDuplicateKeys, MAX_JSON_DEPTH, withLastKeysWinning } from "./jsonDuplicateKeys";
 import { MAX_PARQUET_DEPTH, parquetColumnDepths } from "./parquetDepth";
 import { nameList } from "../common/shownText";
@@ -309,16 +310,9 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
       const document = multiline && format !== "json" ? jsonDocument(file, format, options) : undefined;
       if (document) df = document;
       else {
-        // polars names a character position only; an array whose file ends inside it was most often cut while copied
-        // (one closed early, text after it, ends in a letter or a quote: not "cut").
-        const last = jsonArray ? lastNonSpace(file) : "";
-        const unclosed = jsonArray && (last === "}" || last === "," || last === "[");
+        // (An array cut while written or copied, wherever it is cut, was said by readJsonArray.)
         const pretty = multiline ? PRETTY_JSON_HINT : "";
-        const detail = bad
-          ? `line ${bad.line} is not JSON (${bad.error})${pretty}: ${errorLine(err)}`
-          : unclosed
-            ? `the JSON array is not closed, the file ends inside it (cut while written or copied?): ${errorLine(err)}`
-            : errorLine(err);
+        const detail = bad ? `line ${bad.line} is not JSON (${bad.error})${pretty}: ${errorLine(err)}` : errorLine(err);
         throw new DataFileError(msg.fileInvalid(file, format, detail));
       }
     }
@@ -815,7 +809,42 @@ function readJsonArray(file: string, options: ReadOptions, format: DataFormat): 
   const warn = options.warn ?? printWarning;
   if (cuts.length) warn(dataWarnings.jsonRecordsTooDeep(file, found.deepCount ?? cuts.length, lineAt(file, original.indexOf(0x7b, cuts[0][0])), MAX_JSON_DEPTH));
   if (found.records.length) warn(dataWarnings.jsonRepeatedKeys(file, found.records.length, found.keys));
-  return pl.readJSON(bytes.subarray(from), { format: "json", inferSchemaLength: null });
+  try {
+    return pl.readJSON(bytes.subarray(from), { format: "json", inferSchemaLength: null });
+  } catch (err) {
+    return refusedJsonArray(file, format, original, bytes.subarray(from), from, err, warn);
+  }
+}
+
+/**
+ * An array of records polars refused (`text`: as it was handed to polars; `original`: the file's bytes, BOM at
+ * `from`). Cut while written or copied (it ends inside the array, wherever): an error saying so, with the records
+ * complete before the cut. Plain values among the records (`[{"a": 1}, 3]`): left out with a warning naming the first
+ * (its index and line), the records read, as one bad line of JSON lines is; none of them a record: an error. Else
+ * (or when polars refuses the records too) polars' own error, for the caller's other re-reads.
+ */
+function refusedJsonArray(file: string, format: DataFormat, original: Buffer, text: Buffer, from: number, err: unknown, warn: (message: string) => void): pl.DataFrame {
+  const shape = scanJsonArray(original, from);
+  if (!shape.closed) {
+    throw new DataFileError(
+      msg.fileInvalid(file, format, `the JSON array is not closed, the file ends inside it (cut while written or copied?); ${shape.records} record(s) before the cut are complete: copy the file again once it is written whole (${errorLine(err)})`),
+    );
+  }
+  const first = shape.firstNonRecord;
+  if (!first) throw err;
+  const where = `element ${first.index} (counted from 0) on line ${lineAt(file, first.offset)}`;
+  if (!shape.records) throw new DataFileError(msg.fileInvalid(file, format, `the array holds no records (objects): its ${where} is ${jsonValueKind(first.first)}: JSON data is an array of objects or one object per line`));
+  const kept = scanJsonArray(text, 0, { recordsOnly: true }).recordsOnly;
+  if (!kept) throw err;
+  let df: pl.DataFrame;
+  try {
+    df = pl.readJSON(kept, { format: "json", inferSchemaLength: null });
+  } catch {
+    // Something else is wrong too: polars' error for the file as it is.
+    throw err;
+  }
+  warn(dataWarnings.jsonArrayNonRecords(file, shape.nonRecords, where, jsonValueKind(first.first)));
+  return df;
 }
 
 /** Said when a JSON-lines file's first line opens a record or array it does not close and the file is no one JSON document. */
@@ -934,6 +963,7 @@ function jsonValueKind(first: string): string {
   if (/[-0-9]/.test(first)) return "a JSON number";
   if (first === "t" || first === "f") return "a JSON boolean";
   if (first === "n") return "a JSON null";
+  if (first === "[") return "a JSON array";
   return `no JSON (it starts with ${JSON.stringify(first)})`;
 }
 
@@ -1015,28 +1045,6 @@ function firstNonSpace(file: string, count = 1): string {
       if (found.length === count) return found;
       at += n;
     }
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/** JSON's white space bytes: space, tab, CR, LF. */
-const JSON_SPACE = new Set([0x20, 0x09, 0x0d, 0x0a]);
-
-/** The file's last character that is not JSON white space, "" when there is none (read backwards in blocks). */
-function lastNonSpace(file: string): string {
-  const fd = fs.openSync(file, "r");
-  try {
-    const buf = Buffer.alloc(1 << 16);
-    for (let end = fs.fstatSync(fd).size; end > 0; ) {
-      const start = Math.max(0, end - buf.length);
-      const n = fs.readSync(fd, buf, 0, end - start, start);
-      // A loop, not `/[ \t\r\n]+$/`: that tried every space of a run not at the end to its end (a block of 64 KiB of
-      // spaces and one `x` took 7 s).
-      for (let i = n - 1; i >= 0; i--) if (!JSON_SPACE.has(buf[i])) return String.fromCharCode(buf[i]);
-      end = start;
-    }
-    return "";
   } finally {
     fs.closeSync(fd);
   }
