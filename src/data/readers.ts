@@ -53,6 +53,8 @@ const EXTENSIONS: Record<string, DataFormat> = {
   ".arrow": "ipc",
   ".ipc": "ipc",
   ".feather": "ipc",
+  // The Arrow IPC stream's registered name (application/vnd.apache.arrow.stream), as pyarrow and DuckDB write it.
+  ".arrows": "ipc",
   ".log": "log",
   // Only wevtutil's text output (`wevtutil qe <log> /f:text`), by its first lines: other text files are no data source.
   ".txt": "txt",
