@@ -12,6 +12,8 @@ import { inspect, type InspectOptions } from "node:util";
 import { z } from "zod";
 import pl from "nodejs-polars";
 import { isTemporalType } from "../common/dtypes";
+import { slashFields, slashOrder } from "../common/slashDates";
+import { msDates, parseTimeSeries, parseTimeText } from "../data/timeParsing";
 import { AnswersError, labFeedback as say, labMessages as msg } from "./messages";
 import { labOptions, markColour, pathOption, readLabJson } from "./answers";
 import { answerSource, dataPathsOption } from "./answerSource";
@@ -195,13 +197,34 @@ function distinctText(df: pl.DataFrame, column: string): Set<string> {
   return new Set(values.filter((v) => v !== null && v !== undefined).map((v) => (v instanceof Date ? v.toISOString() : String(v))));
 }
 
-/** A rule's value as the column's values are written: on a time column, date text as its ISO 8601 instant (UTC when no zone is given). */
-function ruleValue(value: string, temporal: boolean): string {
-  if (!temporal) return value;
-  const text = value.trim();
-  const zoned = /(z|[+-]\d{2}:?\d{2})$/i.test(text) || !/\d[t ]\d/i.test(text) ? text : `${text}Z`;
-  const ms = Date.parse(zoned.replace(" ", "T"));
-  return Number.isNaN(ms) ? value : new Date(ms).toISOString();
+/**
+ * A rule's values as the column's values are written: on a time column, date text as its ISO 8601 instant (UTC when
+ * no zone is given), read as the readers read a time column's text, so that a rule copied from the data file matches
+ * the column its reader made. Slash dates (`07/10/2020 10:00`, as the lab's data writes times; JavaScript's Date
+ * could not read them with the `Z` once added) follow the readers' rule over the rule's values together (day first
+ * where a day past the 12th proves it, else month first; `together`: the rule's `include` and `only` values); text
+ * that is no time is kept as written (it matches nothing).
+ */
+function ruleValues(values: readonly string[], temporal: boolean, together: readonly string[] = values): string[] {
+  if (!temporal) return [...values];
+  let maxFirst = 0;
+  let maxSecond = 0;
+  for (const v of together) {
+    const f = slashFields(v);
+    if (f) [maxFirst, maxSecond] = [Math.max(maxFirst, f[0]), Math.max(maxSecond, f[1])];
+  }
+  const dayFirst = slashOrder(maxFirst, maxSecond)?.dayFirst ?? false;
+  return values.map((value) => {
+    const text = value.trim();
+    const date = slashFields(text) ? slashDate(text, dayFirst) : parseTimeText(text);
+    return date ? date.toISOString() : value;
+  });
+}
+
+/** One slash date read as a column of it is, day first or month first; undefined when it is no time. */
+function slashDate(text: string, dayFirst: boolean): Date | undefined {
+  const read = parseTimeSeries(pl.Series("v", [text], pl.Utf8), { dayFirst });
+  return read.parsed ? (msDates(read.series)[0] ?? undefined) : undefined;
 }
 
 /**
@@ -241,12 +264,14 @@ export function checkResult(exercise: string, result: unknown, options: CheckRes
     }
     const values = distinctText(result, rule.column);
     const temporal = isTemporalType(columnOf(result, rule.column).dtype);
-    const missingValues = (rule.include ?? []).filter((wanted) => !values.has(ruleValue(wanted, temporal)));
+    const together = [...(rule.include ?? []), ...(rule.only ?? [])];
+    const included = ruleValues(rule.include ?? [], temporal, together);
+    const missingValues = (rule.include ?? []).filter((_, k) => !values.has(included[k]));
     // Unnamed, the missing values are one line (five ids missing were five equal lines).
     if (rule.showValue) for (const wanted of missingValues) problems.push(say.missingValue(rule.column, wanted, rule.hint));
     else if (missingValues.length) problems.push(say.missingValues(rule.column, missingValues.length, rule.hint));
     if (rule.only) {
-      const allowed = new Set(rule.only.map((v) => ruleValue(v, temporal)));
+      const allowed = new Set(ruleValues(rule.only, temporal, together));
       const extra = [...values].filter((v) => !allowed.has(v));
       if (extra.length) problems.push(say.unexpectedValues(rule.column, extra, rule.hint));
     }

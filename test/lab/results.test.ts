@@ -169,6 +169,36 @@ describe("checkResult value rules on time and integer columns", () => {
   });
 });
 
+describe("checkResult value rules on slash-date text", () => {
+  test("a rule's slash dates are read as the readers read the data file's (month first; day first where a day past the 12th proves it)", () => {
+    const file = path.join(dir, "slash-results.json");
+    const rule = (include: string[], only?: string[]) => ({ variable: "w", task: "the logon", query: "q", columns: ["Time"], values: [{ column: "Time", include, ...(only ? { only } : {}), hint: "check the time." }] });
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        us: rule(["07/10/2020 10:00", "7/10/20 6:00 PM"]),
+        proven: rule(["13/07/2020 10:00", "07/10/2020 10:00"]),
+        only: rule([], ["07/10/2020 10:00", "2020-07-10T18:00:00Z"]),
+        text: rule(["(not logged)"]),
+      }),
+    );
+    const frame = (...iso: string[]) => pl.DataFrame({ Time: iso.map((t) => new Date(t)) });
+    const check = (exercise: string, df: pl.DataFrame) => checkResult(exercise, df, { resultsPath: file });
+    // 07/10/2020 is July 10 (month first, as the readers read an en-US file): the `Z` once added made it no date.
+    assert.equal(check("us", frame("2020-07-10T10:00:00Z", "2020-07-10T18:00:00Z")).status, "correct");
+    assert.equal(check("us", frame("2020-10-07T10:00:00Z", "2020-07-10T18:00:00Z")).status, "wrong");
+    // 13/07/2020 proves the rule's dates day first: 07/10/2020 is 7 October.
+    assert.equal(check("proven", frame("2020-07-13T10:00:00Z", "2020-10-07T10:00:00Z")).status, "correct");
+    assert.equal(check("proven", frame("2020-07-13T10:00:00Z", "2020-07-10T10:00:00Z")).status, "wrong");
+    assert.equal(check("only", frame("2020-07-10T10:00:00Z", "2020-07-10T18:00:00Z")).status, "correct");
+    const extra = check("only", frame("2020-07-10T10:00:00Z", "2020-07-11T10:00:00Z"));
+    assert.equal(extra.status, "wrong");
+    assert.match(extra.messages.join("; "), /2020-07-11/);
+    // Text that is no time is kept as written: it matches no time.
+    assert.equal(check("text", frame("2020-07-10T10:00:00Z")).status, "wrong");
+  });
+});
+
 describe("checkAnswers' verdict text", () => {
   test("an answer from a log cell is shown with control characters as escapes and cut; an object as JSON ([object Object] before)", () => {
     const given = "evil\u001b[31mRED\u0007" + "A".repeat(10_000);
