@@ -252,7 +252,6 @@ export const dataWarnings = {
     `${file}: column ${quotedName(column)} mixes times with a UTC offset or zone (${zoned} value(s)) and times without one (${naive} value(s)): ` +
     `those without are read as UTC, which may not be the time their writer meant (an offset's local time); check the source, or export every time with its offset (ISO 8601, .ToString("o"))`,
   /** JSON records repeating a key in one object: the last value of each is read. */
-  /** A JSON-lines file: `count` lines nested deeper than `max` levels, left out (polars' reader crashes on them). */
   /** parseJsonColumn: cells (`rows`, from 0 as its errors count them) nested deeper than `max`, read as null. */
   columnJsonTooDeep: (column: string, rows: readonly number[], max: number) =>
     `parseJsonColumn: column ${quotedName(column)}: ${rows.length} value(s) (row ${rows.slice(0, 3).join(", ")}${rows.length > 3 ? ", …" : ""}) nest arrays or objects more than ${max} levels deep, which no log needs (a broken or hostile record): null; every other row was read`,
@@ -262,9 +261,10 @@ export const dataWarnings = {
   /** An array of records holding `count` plain values or arrays (the first at `where`, `kind`): those left out. */
   jsonArrayNonRecords: (file: string, count: number, where: string, kind: string) =>
     `${file}: ${count} element(s) of the array are no record (the first: ${where}, ${kind}): left out; every record was read`,
-  /** A Parquet file's `columns` nested deeper than `max` schema levels: left out, the others read. */
+  /** A Parquet or Arrow IPC file's `columns` nested deeper than `max` schema levels: left out, the others read. */
   parquetColumnsTooDeep: (file: string, columns: readonly string[], max: number) =>
     `${file}: column(s) ${nameList(columns)} nest more than ${max} levels deep, which no log needs (a broken or hostile file; polars' reader would take minutes): left out; every other column was read`,
+  /** A JSON-lines file: `count` lines nested deeper than `max` levels, left out (polars' reader crashes on them). */
   jsonLinesTooDeep: (file: string, count: number, firstLine: number, max: number) =>
     `${file}: ${count} line(s) nest arrays or objects more than ${max} levels deep (the first: line ${firstLine}), which no log needs (a broken or hostile record): left out; every other line was read`,
   jsonRepeatedKeys: (file: string, records: number, keys: readonly string[]) =>

@@ -20,6 +20,7 @@ import { parseTimeColumns, provenDayFirst, slashDates } from "./timeParsing";
 import { scanJsonArray } from "./jsonArrayScan";
 import { fileDuplicateKeys, findDuplicateKeys, MAX_JSON_DEPTH, withLastKeysWinning } from "./jsonDuplicateKeys";
 import { MAX_PARQUET_DEPTH, parquetColumnDepths } from "./parquetDepth";
+import { MAX_IPC_DEPTH, ipcColumnDepths } from "./ipcDepth";
 import { nameList } from "../common/shownText";
 import { readTypedFrame } from "./offsetZones";
 import { copyOfStart, truncatedLastLine } from "./truncatedLine";
@@ -786,7 +787,19 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
     case "ipc": {
       // Arrow IPC files start with the "ARROW1" magic; anything else is read as an IPC stream.
       // (readIPC on a path is broken in nodejs-polars 0.26; the lazy scan is not.)
-      const read = readHead(file, 6) === "ARROW1" ? () => pl.scanIPC(file).collectSync() : () => pl.readIPCStream(fs.readFileSync(file));
+      // As for Parquet, columns nested deeper than MAX_IPC_DEPTH are left out first (ipcDepth.ts reads the schema).
+      const depths = ipcColumnDepths(file);
+      if (depths?.shared) throw new DataFileError(msg.fileInvalid(file, format, "its schema lists more fields than its bytes can hold (fields shared by several parents, which no Arrow writer makes: a broken or hostile file); nothing was read"));
+      const deep = depths ? depths.names.filter((_, k) => depths.depths[k] > MAX_IPC_DEPTH) : [];
+      const kept = depths ? depths.names.filter((_, k) => depths.depths[k] <= MAX_IPC_DEPTH) : [];
+      if (deep.length && !kept.length) throw new DataFileError(msg.fileInvalid(file, format, `its column(s) ${nameList(deep)} nest more than ${MAX_IPC_DEPTH} levels deep, which no log needs (a broken or hostile file); nothing was read`));
+      if (deep.length) (options.warn ?? printWarning)(dataWarnings.parquetColumnsTooDeep(file, deep, MAX_IPC_DEPTH));
+      // The file form's columns by position (pl.col would read a name such as `^a.*$` as a pattern); the stream's by name, as written.
+      const keptAt = depths ? depths.depths.flatMap((d, k) => (d <= MAX_IPC_DEPTH ? [pl.nth(k)] : [])) : [];
+      const read =
+        readHead(file, 6) === "ARROW1"
+          ? () => (deep.length ? pl.scanIPC(file).select(...keptAt) : pl.scanIPC(file)).collectSync()
+          : () => pl.readIPCStream(fs.readFileSync(file), deep.length ? { columns: kept } : {});
       return readTypedFrame(read, file, format, options.warn ?? printWarning);
     }
   }
