@@ -23,6 +23,7 @@ import { Struct_ } from "apache-arrow/fb/struct-";
 import { Type } from "apache-arrow/fb/type";
 import { readDataFile } from "../../src/data/readers";
 import { MAX_IPC_DEPTH, ipcColumnDepths } from "../../src/data/ipcDepth";
+import { outcomesInChild, SRC_DIR } from "../helpers/child";
 import { tempTree } from "../helpers/tmp";
 
 /** A column of `levels` structs around integers (levels + 1 schema levels). */
@@ -156,3 +157,30 @@ for (const form of ["file", "stream"] as const) {
     });
   });
 }
+
+describe("LocalData queries of Parquet and Arrow files with columns nested too deeply", () => {
+  it("are read as readDataFile reads them (deep columns left out, or the file refused), not scanned: the process alive", () => {
+    const dir = tempTree({ "crafted.arrow": craftedSchema(100_000).file });
+    const mixed = pl.DataFrame([pl.Series("a", [1]), nestedStructs("deep", 200)]);
+    mixed.writeIPC(path.join(dir, "mixed.arrow"));
+    mixed.writeParquet(path.join(dir, "mixedpq.parquet"));
+    const query = (name: string) =>
+      `(async () => { const warnings: string[] = []; const qp: any = new QueryProvider("LocalData", { dataPaths: [${JSON.stringify(dir)}], queryPaths: [], warn: (m: string) => warnings.push(m) });
+        const df = await qp.LocalData[${JSON.stringify(name)}](); return { columns: df.columns, warnings }; })()`;
+    const outcomes = outcomesInChild(`import { QueryProvider } from ${JSON.stringify(path.join(SRC_DIR, "data", "queryProvider.ts"))};`, {
+      arrow: query("mixed"),
+      parquet: query("mixedpq"),
+      crafted: query("crafted"),
+    });
+    for (const [name, file] of [["arrow", "mixed.arrow"], ["parquet", "mixedpq.parquet"]]) {
+      const o = outcomes[name];
+      assert.ok(o.ok, `${name}: ${o.ok ? "" : o.message}`);
+      const value = o.value as { columns: string[]; warnings: string[] };
+      assert.deepEqual(value.columns, ["a"], name);
+      assert.equal(value.warnings.length, 1, name);
+      assert.match(value.warnings[0], new RegExp(`${escape(file)}: column\\(s\\) deep nest more than 128 levels deep`), name);
+    }
+    const crafted = outcomes.crafted;
+    assert.ok(!crafted.ok && crafted.code === "data/file-invalid" && /crafted\.arrow: cannot read as IPC: its column\(s\) g0 nest more than 128/.test(crafted.message), JSON.stringify(crafted));
+  });
+});
