@@ -34,6 +34,14 @@ const RECORDS_START = 512;
 /** The smallest record: its header (24 bytes) and its size's copy (4). */
 const MIN_RECORD = 28;
 
+/** A chunk of zeros, to compare with. */
+const ZEROS = Buffer.alloc(CHUNK_SIZE);
+/**
+ * True when bytes (a chunk at most) are all zeros, as Windows preallocates a log's unused space: compared at once, not
+ * byte by byte in JS (a callback per byte was a tenth of the read of a log with preallocated chunks).
+ */
+const allZero = (bytes: Buffer) => bytes.equals(ZEROS.subarray(0, bytes.length));
+
 /** True when the bytes start as an EVTX file. */
 export function isEvtx(head: Buffer): boolean {
   return head.length >= 8 && head.subarray(0, 8).equals(EVTX_MAGIC);
@@ -221,7 +229,7 @@ function readChunk(buf: Buffer, index: number, out: EvtxRecord[], tally: Tally):
       const next = nextFrom(pos + 1);
       const to = next < 0 ? end : next;
       // A record was due at `pos`: the stretch holds one at least (zeros to the end: the chunk's unused space).
-      if (next >= 0 || !buf.subarray(pos, to).every((b) => b === 0)) {
+      if (next >= 0 || !allZero(buf.subarray(pos, to))) {
         lose(Math.max(1, magicsIn(buf, pos, to)), `chunk ${index} at offset ${pos}, where a record's size or magic is broken`);
         tally.lostBytes += to - pos;
       }
@@ -319,7 +327,7 @@ export class EvtxFileReader {
       }
       // Unused space (zeros, as Windows preallocates it) is no loss; a chunk cut short is, and so is anything that is no
       // chunk before a chunk that is (past the last one: space the log never used, or a carved file's slack).
-      if (bytes.every((b) => b === 0)) continue;
+      if (allZero(bytes)) continue;
       if (got < CHUNK_SIZE && bytes.subarray(0, 8).equals(CHUNK_MAGIC)) {
         tally.lostChunks++;
         tally.firstLost ??= `chunk ${this.index}, cut after ${got} bytes`;
