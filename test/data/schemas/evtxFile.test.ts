@@ -522,6 +522,47 @@ describe("EVTX losses counted as met, not as a dirty chunk header says", () => {
   });
 });
 
+describe("EVTX unused space: zeros are no loss, a byte set in them is", () => {
+  const zeros = Buffer.alloc(65536);
+  const one = (at: number) => Buffer.from(zeros).fill(1, at, at + 1);
+  const readOf = (...chunks: Buffer[]) => {
+    const file = path.join(tempTree({}), "space.evtx");
+    fs.writeFileSync(file, evtxFile(...chunks));
+    return evtxRecords(file, notEvtx);
+  };
+  const sample = SHORT.subarray(4096, 4096 + 65536);
+
+  it("whole zero chunks (preallocated) before and after a chunk: its 7 records, nothing lost; a byte set in one before it: that chunk lost", () => {
+    const clean = readOf(zeros, sample, zeros);
+    assert.equal(clean.records.length, 7);
+    assert.deepEqual(clean.lost, { records: 0, chunks: 0, bytes: 0, first: undefined });
+    for (const at of [0, 30000, 65535]) {
+      const dirty = readOf(one(at), sample, zeros);
+      assert.equal(dirty.records.length, 7);
+      assert.deepEqual(dirty.lost, { records: 0, chunks: 1, bytes: 0, first: 'chunk 0, which does not start with "ElfChnk"' });
+    }
+  });
+
+  it("zeros between the last record and the header's end of the records are no record; a byte set there is one lost, its bytes counted", () => {
+    const end = sample.readUInt32LE(48);
+    const longer = (edit?: (chunk: Buffer) => void) => {
+      const chunk = Buffer.from(sample);
+      chunk.writeUInt32LE(end + 1000, 48);
+      chunk.fill(0, end, end + 1000); // the sample has stale bytes further on
+      edit?.(chunk);
+      return readOf(chunk);
+    };
+    const clean = longer();
+    assert.equal(clean.records.length, 7);
+    assert.deepEqual(clean.lost, { records: 0, chunks: 0, bytes: 0, first: undefined });
+    for (const at of [end, end + 500, end + 999]) {
+      const dirty = longer((chunk) => (chunk[at] = 7));
+      assert.equal(dirty.records.length, 7);
+      assert.deepEqual(dirty.lost, { records: 1, chunks: 0, bytes: 1000, first: `chunk 0 at offset ${end}, where a record's size or magic is broken` });
+    }
+  });
+});
+
 describe("EVTX bounds: hostile or damaged bytes give warnings, never a crash or a hang", () => {
   it("records multiplying a large template's work: the chunk's budget stops it, the rest counted as lost", () => {
     const dir = tempTree({});
