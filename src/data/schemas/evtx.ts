@@ -284,6 +284,8 @@ export class EvtxFileReader {
   private readonly records: EvtxRecord[] = [];
   /** Rows already made frames (a batch at a time, {@link EVTX_BATCH_RECORDS}). */
   private readonly frames: pl.DataFrame[] = [];
+  /** Each frame's records' header ids, in its row order: the order frames are joined in ({@link frame}). */
+  private readonly frameIds: Float64Array[] = [];
   private readonly tally: Tally = { lostRecords: 0, lostChunks: 0, lostBytes: 0, badChunks: 0 };
   private readonly buf = Buffer.alloc(CHUNK_SIZE);
   /** Chunks that are no chunks, lost if a chunk follows. */
@@ -322,7 +324,7 @@ export class EvtxFileReader {
           pending.length = 0;
         }
         readChunk(buf, this.index, this.records, tally);
-        if (this.records.length >= this.batchRecords) this.frames.push(recordsFrame(this.sorted().splice(0)));
+        if (this.records.length >= this.batchRecords) this.pushFrame(this.sorted().splice(0));
         continue;
       }
       // Unused space (zeros, as Windows preallocates it) is no loss; a chunk cut short is, and so is anything that is no
@@ -347,12 +349,25 @@ export class EvtxFileReader {
    * would otherwise overflow V8's heap (the kernel's process dies) before its frame is built.
    */
   frame(): pl.DataFrame {
-    const rest = recordsFrame(this.sorted().splice(0));
-    if (!this.frames.length) return rest;
-    // A log that wrapped around keeps its oldest chunks after its newest in the file: record-id order again.
-    // Lazily: a frame's column proxy answers an event field named `sort` or `inner` with that column.
-    const all = pl.concat([...this.frames.splice(0), rest].map(lazyFrame), { how: "diagonal" });
-    return all.sort({ by: "RecordId", maintainOrder: true }).collectSync();
+    const last = this.sorted().splice(0);
+    if (!this.frames.length) return recordsFrame(last);
+    this.pushFrame(last);
+    // A log that wrapped around keeps its oldest chunks after its newest in the file: record-id order again, by the
+    // records' header ids as within a batch (a damaged record's EventRecordID may differ from its header's, and ties
+    // keep file order), so the frame is the same whatever the batch size. Lazily: a frame's column proxy answers an
+    // event field named `sort` or `inner` with that column.
+    const key = "\u0000evtx header id";
+    const ids = this.frameIds.splice(0);
+    const all = pl.concat(
+      this.frames.splice(0).map((f, k) => lazyFrame(f).withColumns(pl.Series(key, ids[k], pl.Float64))),
+      { how: "diagonal" },
+    );
+    return all.sort({ by: key, maintainOrder: true }).drop(key).collectSync();
+  }
+
+  private pushFrame(records: EvtxRecord[]): void {
+    this.frameIds.push(Float64Array.from(records, (r) => r.recordId));
+    this.frames.push(recordsFrame(records));
   }
 
   /** The records read and not yet made a frame (all of them with the default `batchRecords` of a small file), in record-id order, and what was lost. */

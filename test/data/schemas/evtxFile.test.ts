@@ -655,4 +655,36 @@ describe("EVTX rows made frames a batch at a time (a 1 GB log's records would ov
     for (const name of whole.columns) assert.deepEqual(col(batched, name), col(whole, name), name);
     assert.deepEqual(col(batched, "RecordId"), [...(col(whole, "RecordId") as number[])].sort((a, b) => a - b));
   });
+
+  it("a damaged copy whose record headers repeat ids (zeroed, or not the event's EventRecordID): the same rows in the same order whatever the batch", () => {
+    const bytes = zlib.gunzipSync(fs.readFileSync(fixture("security.evtx.gz")));
+    // Every 40th record's header id set to 1: ties with record 1, and a header id no longer its EventRecordID.
+    let changed = 0;
+    for (let chunk = 4096; chunk + 65536 <= bytes.length; chunk += 65536) {
+      for (let at = chunk + 512, k = 0; at + 24 <= chunk + 65536 && bytes.readUInt32LE(at) === 0x00002a2a; at += bytes.readUInt32LE(at + 4), k++) {
+        if (k % 40 === 39) {
+          bytes.writeBigUInt64LE(1n, at + 8);
+          changed++;
+        }
+      }
+    }
+    assert.ok(changed > 40, `${changed} headers changed`);
+    const dir = tempTree({ "damaged.evtx": bytes });
+    const frameOf = (batch: number) => {
+      const reader = new EvtxFileReader(path.join(dir, "damaged.evtx"), notEvtx, batch);
+      try {
+        while (!reader.read(64));
+        return reader.frame();
+      } finally {
+        reader.close();
+      }
+    };
+    const whole = frameOf(Infinity);
+    assert.equal(whole.height, 2261);
+    for (const batch of [100, 777]) {
+      const batched = frameOf(batch);
+      assert.deepEqual([...batched.columns].sort(), [...whole.columns].sort());
+      for (const name of whole.columns) assert.deepEqual(col(batched, name), col(whole, name), `${name}, batches of ${batch}`);
+    }
+  });
 });
