@@ -636,19 +636,21 @@ describe("EVTX bounds: hostile or damaged bytes give warnings, never a crash or 
 });
 
 describe("EVTX rows made frames a batch at a time (a 1 GB log's records would overflow V8's heap as JS objects)", () => {
+  /** The frame of EVTX `file` read `batch` records at a time. */
+  const frameOf = (file: string, batch: number) => {
+    const reader = new EvtxFileReader(file, notEvtx, batch);
+    try {
+      while (!reader.read(64));
+      return reader.frame();
+    } finally {
+      reader.close();
+    }
+  };
+
   it("security.evtx in batches of 100 records: the same frame as in one batch, in record-id order", () => {
-    const dir = tempTree({ "security.evtx": zlib.gunzipSync(fs.readFileSync(fixture("security.evtx.gz"))) });
-    const frameOf = (batch: number) => {
-      const reader = new EvtxFileReader(path.join(dir, "security.evtx"), notEvtx, batch);
-      try {
-        while (!reader.read(64));
-        return reader.frame();
-      } finally {
-        reader.close();
-      }
-    };
-    const whole = frameOf(Infinity);
-    const batched = frameOf(100);
+    const file = path.join(tempTree({ "security.evtx": zlib.gunzipSync(fs.readFileSync(fixture("security.evtx.gz"))) }), "security.evtx");
+    const whole = frameOf(file, Infinity);
+    const batched = frameOf(file, 100);
     assert.equal(batched.height, 2261);
     // Event fields first met in a later batch come after, as diagonal concatenation orders them: same set, same values.
     assert.deepEqual([...batched.columns].sort(), [...whole.columns].sort());
@@ -669,20 +671,11 @@ describe("EVTX rows made frames a batch at a time (a 1 GB log's records would ov
       }
     }
     assert.ok(changed > 40, `${changed} headers changed`);
-    const dir = tempTree({ "damaged.evtx": bytes });
-    const frameOf = (batch: number) => {
-      const reader = new EvtxFileReader(path.join(dir, "damaged.evtx"), notEvtx, batch);
-      try {
-        while (!reader.read(64));
-        return reader.frame();
-      } finally {
-        reader.close();
-      }
-    };
-    const whole = frameOf(Infinity);
+    const file = path.join(tempTree({ "damaged.evtx": bytes }), "damaged.evtx");
+    const whole = frameOf(file, Infinity);
     assert.equal(whole.height, 2261);
     for (const batch of [100, 777]) {
-      const batched = frameOf(batch);
+      const batched = frameOf(file, batch);
       assert.deepEqual([...batched.columns].sort(), [...whole.columns].sort());
       for (const name of whole.columns) assert.deepEqual(col(batched, name), col(whole, name), `${name}, batches of ${batch}`);
     }
