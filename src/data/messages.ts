@@ -221,6 +221,10 @@ export const dataWarnings = {
   osqueryTableWithoutTime: (source: string, count: number, table: string, read: string) =>
     `${source}: ${count} row(s) of osquery's ${table} table have no time in the ${read} layout (their time is another field), so they link to no parent; ` +
     `one frame holds one layout: select them apart (by the query's name) and normalize each to keep both`,
+  /** An osquery result log of differential and snapshot lines: the differential rows are read, the snapshot lines' `count` rows left out. */
+  osquerySnapshotRowsLeftOut: (source: string, count: number) =>
+    `${source}: ${count} row(s) of osquery snapshot lines ("snapshot": [...]) are left out: the log also holds differential lines ("columns", "action": "added"/"removed"), whose rows are read, and one frame holds one form; ` +
+    `select the snapshot lines apart (rows whose snapshot is not null) and normalize them to keep both`,
   /** A wevtutil text export: `count` event blocks not read whole (kept as rows, nulls where unread). */
   wevtutilMalformed: (file: string, count: number, event: number, line: number) =>
     `${file}: ${count} event block(s) of wevtutil's text output could not be read whole (no numeric Event ID or no Source, or a header line that is not "  Label: value"; the first: Event[${event}] at line ${line}): ` +

@@ -25,7 +25,7 @@ import { HELPER_PREFIX, type EventKind, type EventSchema, type LabColumn, type L
 import { wideIntsAsText } from "../../common/wideInts";
 import { EVTX_DOCS, isWinEventExport, mapLayoutParts, winEventFields, winEventLayoutParts, winEventsOfKind } from "./winEvent";
 import { insertionStringWords } from "./insertionStrings";
-import { isOsqueryLog, osqueryProcessRows, osquerySnapshotRows } from "./osquery";
+import { isOsqueryLog, osqueryProcessRows, osquerySnapshotRows, osquerySnapshotRowsLeftOut } from "./osquery";
 
 export type { EventKind, EventSchema, LabLayout, LabColumn, ColumnRule, Conversion, FieldRule } from "./types";
 export { LOGON_SCHEMAS, LOGON_LAYOUTS, LAB_HOST_LOGONS, LAB_SIGNINS, SECURITY_EVENT_LOGONS, WINDOWS_EVENT_LOGONS, SIGNIN_LOGS, GRAPH_SIGNINS, PORTAL_CSV_SIGNINS, ECS_AUTHENTICATION, OCSF_AUTHENTICATION, OKTA_SIGNINS, MDE_LOGONS, WAZUH_WINDOWS_LOGONS } from "./logon";
@@ -192,7 +192,12 @@ function normalize(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions)
   if (kind === "networkFlow" && isDataFrame(df) && isAzureFlowLogFrame(df)) df = azureFlowLogFlows(df, { source: options.source ?? "normalizeEvents", warn: options.warn ?? printWarning });
   // An osquery result log's snapshot lines (one line holding every row of a run): one row per result row; for
   // processes, only the rows of process queries (the log holds every query's rows).
-  if (isDataFrame(df) && isOsqueryLog(df)) df = kind === "process" ? osqueryProcessRows(osquerySnapshotRows(df)) : osquerySnapshotRows(df);
+  if (isDataFrame(df) && isOsqueryLog(df)) {
+    // A log of both forms keeps its differential rows: its snapshot lines' rows are counted in a warning, not lost silently.
+    const leftOut = osquerySnapshotRowsLeftOut(df);
+    if (leftOut) (options.warn ?? printWarning)(dataWarnings.osquerySnapshotRowsLeftOut(options.file ?? options.source ?? "normalizeEvents", leftOut));
+    df = kind === "process" ? osqueryProcessRows(osquerySnapshotRows(df)) : osquerySnapshotRows(df);
+  }
   const layouts = labLayouts(kind);
   if (inLabLayout(df, layouts)) return df;
   // FailureReason, ImpersonationLevel, TokenElevationType… as words whichever export they came from (EventData has

@@ -36,6 +36,21 @@ export function osquerySnapshotRows(df: pl.DataFrame): pl.DataFrame {
 }
 
 /**
+ * How many snapshot rows a log of both forms (differential lines' `columns` and snapshot lines' `snapshot`) leaves
+ * out: such a log keeps its differential rows (osquerySnapshotRows), so the snapshot lines' rows are counted for a
+ * warning (dataWarnings.osquerySnapshotRowsLeftOut). 0 for a log of one form.
+ */
+export function osquerySnapshotRowsLeftOut(df: pl.DataFrame): number {
+  const names = columnNames(df);
+  if (!names.includes("snapshot") || !names.includes("columns")) return 0;
+  const snapshot = columnOf(df, "snapshot");
+  // A snapshot value that is no list (a forwarder's text) holds no rows polars split: one line, one row left out.
+  if (snapshot.dtype.variant !== "List") return snapshot.len() - snapshot.nullCount();
+  const lengths = pl.DataFrame([snapshot.rename("s")]).select(pl.col("s").lst.lengths().sum().alias("n")).getColumn("n");
+  return Number(lengths.get(0) ?? 0);
+}
+
+/**
  * The rows of an osquery result log that are processes: those whose `columns` hold a `pid` and a `path`. The log
  * holds every scheduled query's results (`listening_ports`, `users`…) in one `columns` struct; a row of another
  * query is no process (a listening port's `pid` names its owner), so it is left out, as a Falcon search's

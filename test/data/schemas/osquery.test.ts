@@ -124,4 +124,23 @@ describe("osquery result logs", () => {
     const events = normalizeEvents(raw.filter(pl.col("name").eq(pl.lit("pack_hunting_process_events"))), "process");
     assert.deepEqual(col(events, "NewProcessName"), ["/usr/bin/bash", "/usr/bin/curl", "/usr/bin/sh"]);
   });
+
+  it("differential and snapshot lines in one log: the differential rows read, the snapshot rows left out counted in a warning naming the file", () => {
+    const snap = (host: string, pids: number[]) => ({
+      ...header("pack_hunting_processes", host, T0 + 60),
+      snapshot: pids.map((pid) => ({ pid: String(pid), parent: "1", name: "sh", path: "/usr/bin/sh", cmdline: "sh", start_time: String(T0), uid: "0" })),
+      action: "snapshot",
+    });
+    const file = write("mixed-forms.log", [...processEvents().slice(0, 3), snap("web-01", [3000, 3001, 3002]), snap("db-01", [])]);
+    const raw = readDataFile(file);
+    const warnings: string[] = [];
+    const df = normalizeEvents(raw, "process", { file, warn: (m) => warnings.push(m) });
+    assert.deepEqual(col(df, "NewProcessName"), ["/usr/bin/bash", "/usr/bin/curl", "/usr/bin/sh"]);
+    assert.equal(warnings.filter((m) => m.includes("snapshot")).length, 1, warnings.join("\n"));
+    assert.match(warnings.find((m) => m.includes("snapshot")) ?? "", new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: 3 row\\(s\\) of osquery snapshot lines \\("snapshot": \\[\\.\\.\\.\\]\\) are left out`));
+    // A log of one form: no such warning.
+    const quiet: string[] = [];
+    normalizeEvents(readDataFile(write("differential-only.log", processEvents().slice(0, 3))), "process", { warn: (m) => quiet.push(m) });
+    assert.deepEqual(quiet.filter((m) => m.includes("snapshot")), []);
+  });
 });
