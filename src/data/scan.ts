@@ -9,11 +9,12 @@
  * polars cannot hold panics there, and a panic in an asynchronous collect
  * aborts the process (offsetZones.ts).
  */
+import path from "node:path";
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
 import { columnNames, renameAll } from "../common/frames";
-import { DataFileError, dataMessages as msg } from "./messages";
-import type { DataSource } from "./dataSources";
+import { DataFileError, dataMessages as msg, dataWarnings } from "./messages";
+import type { DataSource, DatasetSource } from "./dataSources";
 import type { ReadSteps } from "./collect";
 import { errorLine, readDataFileSteps, readHead, type ReadOptions } from "./readers";
 import { probeTypedSchema } from "./offsetZones";
@@ -21,6 +22,7 @@ import { compressionOf } from "./compressed";
 import { MAX_PARQUET_DEPTH, parquetColumnDepths } from "./parquetDepth";
 import { MAX_IPC_DEPTH, ipcColumnDepths } from "./ipcDepth";
 import { printWarning } from "../common/messages";
+import { nameList } from "../common/shownText";
 
 /** A scanned source: the lazy frame and its columns' types. */
 export interface ScannedSource {
@@ -56,7 +58,7 @@ export function* scanSource(source: DataSource, real: string, options: ReadOptio
     if (compressionOf(source.name)) lf = undefined;
     else if (source.kind === "dataset") {
       // Hive keys become columns; `date=2026-11-01` is typed Date, so a day filter prunes whole folders.
-      lf = pl.scanParquet(real, { hivePartitioning: source.partitionKeys.length > 0, tryParseHiveDates: true, hiddenFilePrefix: [".", "_"] });
+      lf = scanDataset(source, real, options.warn ?? printWarning);
     } else if (format === "parquet" && !nestsTooDeep(format, real)) {
       lf = pl.scanParquet(real);
     } else if (format === "ipc" && readHead(real, 6) === "ARROW1" && !nestsTooDeep(format, real)) {
@@ -92,6 +94,61 @@ function nestsTooDeep(format: "parquet" | "ipc", real: string): boolean {
   if (format === "parquet") return parquetColumnDepths(real)?.depths.some((d) => d > MAX_PARQUET_DEPTH) ?? false;
   const depths = ipcColumnDepths(real);
   return !!depths && (!!depths.shared || depths.depths.some((d) => d > MAX_IPC_DEPTH));
+}
+
+/**
+ * Parts of a dataset whose footers are screened for deep columns (each a small read: 1,000 small footers took 40 ms, warm cache). Past
+ * this many, a later part's deep column is not screened: the schema is the first part's, so polars refuses such a
+ * column quickly ("extra column in file outside of expected schema", the query fails naming the dataset) — unless
+ * a screened part had a deep column, when every extra column of every part is ignored (see scanDataset).
+ */
+export const MAX_SCREENED_PARTS = 1000;
+
+/**
+ * A Parquet dataset's lazy scan, its parts screened as a single Parquet file is (nestsTooDeep): polars takes the
+ * schema from the first part in sorted order, and resolving a column nested hundreds of levels deep holds the
+ * query for seconds (0.75 s at 300 struct levels, the cube of the depth). A column too deep in any screened part
+ * is left out with a warning naming it and the first part holding it: the scan is given the first part's other
+ * columns as its schema (their types read without the deep ones) and ignores columns outside it. A first part of
+ * nothing else is refused naming it; a first part whose footer cannot be read is left to polars, as before.
+ */
+function scanDataset(source: DatasetSource, real: string, warn: (message: string) => void): pl.LazyDataFrame {
+  const options = { hivePartitioning: source.partitionKeys.length > 0, tryParseHiveDates: true, hiddenFilePrefix: [".", "_"] };
+  // polars lists a folder's files in sorted order; its first file gives the schema.
+  const parts = [...source.files].sort();
+  const deep = new Set<string>();
+  let firstDeep: string | undefined;
+  for (const part of parts.slice(0, MAX_SCREENED_PARTS)) {
+    const depths = footerDepths(path.join(real, part));
+    depths?.names.forEach((name, k) => {
+      if (depths.depths[k] <= MAX_PARQUET_DEPTH) return;
+      deep.add(name);
+      firstDeep ??= part;
+    });
+  }
+  const first = deep.size ? footerDepths(path.join(real, parts[0])) : undefined;
+  if (!first || firstDeep === undefined) return pl.scanParquet(real, options);
+  const kept = first.names.filter((name) => !deep.has(name));
+  if (!kept.length) {
+    const why = `its column(s) ${nameList(first.names)} nest more than ${MAX_PARQUET_DEPTH} levels deep, which no log needs (a broken or hostile file); nothing was read`;
+    throw new DataFileError(msg.fileInvalid(path.join(source.path, parts[0]), "parquet dataset", why));
+  }
+  warn(dataWarnings.parquetColumnsTooDeep(path.join(source.path, firstDeep), [...deep], MAX_PARQUET_DEPTH));
+  // The kept columns' types, the deep ones never read (as readDataFile reads a single file).
+  const types = pl.readParquet(path.join(real, parts[0]), { columns: kept, nRows: 0 }).dtypes;
+  const schema: Record<string, DataType> = {};
+  // Defined, not assigned: a column may be called `__proto__`.
+  kept.forEach((name, k) => Object.defineProperty(schema, name, { value: types[k], enumerable: true }));
+  return pl.scanParquet(real, { ...options, schema, extraColumns: "ignore" });
+}
+
+/** A part's column depths; a part that cannot be opened is left to polars (a query whose filters skip it never reads it). */
+function footerDepths(file: string): ReturnType<typeof parquetColumnDepths> {
+  try {
+    return parquetColumnDepths(file);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A source read whole (text formats), renamed to plain names in one call (renameAll goes past the column proxy). */

@@ -13,6 +13,7 @@ import { describe, it } from "node:test";
 import pl from "nodejs-polars";
 import { readDataFile } from "../../src/data/readers";
 import { MAX_PARQUET_DEPTH, parquetColumnDepths } from "../../src/data/parquetDepth";
+import { outcomesInChild, SRC_DIR } from "../helpers/child";
 import { tempTree } from "../helpers/tmp";
 
 /** A column of `levels` lists in lists around integers (2 · levels + 1 schema levels). */
@@ -111,5 +112,44 @@ describe("Parquet columns nested too deeply", () => {
     fs.writeFileSync(junk, Buffer.concat([Buffer.from("PAR1"), Buffer.from([0xff, 0xff, 0xff]), Buffer.from([3, 0, 0, 0]), Buffer.from("PAR1")]));
     assert.equal(parquetColumnDepths(junk), undefined);
     assert.throws(() => readDataFile(junk), { code: "data/file-invalid", message: /junk\.parquet: cannot read as PARQUET: parquet: File out of specification/ });
+  });
+});
+
+describe("Parquet datasets (hive-partitioned and Spark folders) with a part whose column nests too deeply", () => {
+  it("the deep column is left out of the query with a warning naming it and its part, in the first part (polars' schema) or a later one; a first part of nothing else refused: the process alive", () => {
+    const dir = tempTree({ "crafted.parquet/part-00000.parquet": craftedParquet(100_000), "crafted.parquet/part-00001.parquet": craftedParquet(2) });
+    const deep = pl.DataFrame([pl.Series("a", [1], pl.Int64), nestedLists("deep", 70, 1), pl.Series("s", ["x"])]);
+    const plain = pl.DataFrame([pl.Series("a", [2], pl.Int64), pl.Series("s", ["y"])]);
+    const part = (folder: string, df: pl.DataFrame) => {
+      fs.mkdirSync(path.join(dir, folder), { recursive: true });
+      df.writeParquet(path.join(dir, folder, "part-0.parquet"));
+    };
+    part("first/day=1", deep);
+    part("first/day=2", plain);
+    part("later/day=1", plain);
+    part("later/day=2", deep);
+    const query = (name: string) =>
+      `(async () => { const warnings: string[] = []; const qp: any = new QueryProvider("LocalData", { dataPaths: [${JSON.stringify(dir)}], queryPaths: [], warn: (m: string) => warnings.push(m) });
+        const df = await qp.LocalData[${JSON.stringify(name)}](); return { columns: df.columns, rows: df.sort("day").toRecords(), warnings }; })()`;
+    const outcomes = outcomesInChild(`import { QueryProvider } from ${JSON.stringify(path.join(SRC_DIR, "data", "queryProvider.ts"))};`, {
+      first: query("first"),
+      later: query("later"),
+      crafted: query("crafted"),
+    });
+    for (const [name, deepPart] of [["first", "day=1"], ["later", "day=2"]]) {
+      const o = outcomes[name];
+      assert.ok(o.ok, `${name}: ${o.ok ? "" : o.message}`);
+      const value = o.value as { columns: string[]; rows: unknown[]; warnings: string[] };
+      assert.deepEqual(value.columns, ["a", "s", "day"], name);
+      assert.deepEqual(value.rows, [{ a: name === "first" ? 1 : 2, s: name === "first" ? "x" : "y", day: 1 }, { a: name === "first" ? 2 : 1, s: name === "first" ? "y" : "x", day: 2 }], name);
+      assert.deepEqual(value.warnings, [
+        `${path.join(dir, name, deepPart, "part-0.parquet")}: column(s) deep nest more than ${MAX_PARQUET_DEPTH} levels deep, which no log needs (a broken or hostile file; polars' reader would take minutes): left out; every other column was read`,
+      ]);
+    }
+    const crafted = outcomes.crafted;
+    assert.ok(
+      !crafted.ok && crafted.code === "data/file-invalid" && crafted.message.includes(`: ${path.join(dir, "crafted.parquet", "part-00000.parquet")}: cannot read as PARQUET DATASET: its column(s) g0 nest more than 128`),
+      JSON.stringify(crafted),
+    );
   });
 });
