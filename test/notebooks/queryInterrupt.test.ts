@@ -1,8 +1,9 @@
 /**
  * Interrupt Kernel during a big LocalData query, through the kernel protocol
  * (jupyter_client, the project's kernel specs in `.jupyter/`): in tslab and, if
- * registered, in Deno, a cell that queries a CSV file big enough to take
- * several seconds here is interrupted about a second after it starts. The cell
+ * registered, in Deno, a cell that queries a big CSV file (3M rows: about a second
+ * here, quiet) is interrupted a quarter into the time the same query takes in the
+ * test's own process (at most a second after it starts). The cell
  * must end, interrupted, within 1.5 s of the interrupt; the next cell must run
  * in the same kernel with its state kept (and a second query must work); and
  * the interrupted query must write nothing later (its read goes on in the
@@ -19,11 +20,14 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { findPython, pythonCandidates } from "../../scripts/python.mjs";
 import { kernelSpecRegistered } from "../helpers/kernelSpecs";
+import { QueryProvider } from "../../src/data/queryProvider";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const JUPYTER_PATH = process.env.JUPYTER_PATH ?? path.join(ROOT, ".jupyter");
-/** Rows of the generated CSV (about 110 bytes each): a query of it takes several seconds on a 2-core machine. */
+/** Rows of the generated CSV (about 110 bytes each): a query of it takes about a second on a quiet 2-core machine. */
 const ROWS = Number(process.env.HUNTLAB_INTERRUPT_ROWS ?? 3_000_000);
+/** The interrupted query's time window (most of the generated rows). */
+const QUERY_WINDOW = { start: "2026-11-02", end: "2026-11-20" };
 
 /** A Python with jupyter_client: the project's .venv (made by `npm test`), else the system's. */
 function python(): string | undefined {
@@ -177,13 +181,22 @@ describe("Interrupt Kernel during a big LocalData query", { timeout: 900_000 }, 
   const py = python();
   let dir = "";
 
-  before(() => {
+  /** The query's time uninterrupted, in this process ({@link before}). */
+  let queryMs = 0;
+
+  before(async () => {
     if (!py || distMissing()) return;
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-qint-"));
     fs.mkdirSync(path.join(dir, "big"));
     fs.mkdirSync(path.join(dir, "small"));
     writeEvents(path.join(dir, "big", "events.csv"), ROWS);
     writeSmall(path.join(dir, "small", "few.csv"));
+    // How long the query takes here, timed once in this process: the interrupt must come while its read runs (with a
+    // faster CSV reader, a fixed second after "query started" came after the whole read had ended on a quiet machine).
+    const t0 = Date.now();
+    const provider = new QueryProvider("LocalData", { dataPaths: [path.join(dir, "big")], queryPaths: [path.join(dir, "big")] }) as unknown as Record<string, Record<string, (p: object) => Promise<unknown>>>;
+    await provider.LocalData.events(QUERY_WINDOW);
+    queryMs = Date.now() - t0;
   });
   after(() => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
@@ -207,14 +220,15 @@ describe("Interrupt Kernel during a big LocalData query", { timeout: 900_000 }, 
         // "query started" once the call has returned its promise: the interrupt then comes during polars' read.
         long: [
           `const t0 = Date.now();`,
-          `const pending = qp.LocalData.events({ start: "2026-11-02", end: "2026-11-20" });`,
+          `const pending = qp.LocalData.events(${JSON.stringify(QUERY_WINDOW)});`,
           `console.log("query started");`,
           `const events = await pending;`,
           `console.log("LATE rows " + events.height + " after " + (Date.now() - t0) + " ms");`,
         ].join("\n"),
-        afterMs: 1000,
+        // A quarter into the query (at most a second): after its synchronous sample, during polars' read.
+        afterMs: Math.max(100, Math.min(1000, Math.round(queryMs / 4))),
         // Longer than the whole read takes here, so that a late write would be seen.
-        watchMs: Number(process.env.HUNTLAB_INTERRUPT_WATCH_MS ?? 12_000),
+        watchMs: Number(process.env.HUNTLAB_INTERRUPT_WATCH_MS ?? Math.max(12_000, 3 * queryMs)),
         next: [`const again = await few.LocalData.few({ start: "2026-11-01", end: "2026-11-01 23:59" });`, `console.log("still here: " + kept + ", " + again.height + " rows");`].join("\n"),
       };
       const specFile = path.join(dir, `${kernel.name}-spec.json`);
@@ -230,7 +244,7 @@ describe("Interrupt Kernel during a big LocalData query", { timeout: 900_000 }, 
       const line = run.stdout.split("\n").find((l) => l.startsWith("RESULT "));
       assert.ok(line, `the driver ran (status ${run.status}):\n${run.stdout.slice(-2000)}\n${run.stderr.slice(-3000)}`);
       const r = JSON.parse(line.slice("RESULT ".length)) as DriverResult;
-      t.diagnostic(`${kernel.name}: the cell stopped ${r.stoppedMs === null ? "never" : Math.round(r.stoppedMs)} ms after the interrupt; long cell: ${JSON.stringify(r.long)}; its outputs: ${JSON.stringify(r.longOut)}`);
+      t.diagnostic(`${kernel.name}: the query takes ${queryMs} ms uninterrupted (interrupted ${spec.afterMs} ms after it started); the cell stopped ${r.stoppedMs === null ? "never" : Math.round(r.stoppedMs)} ms after the interrupt; long cell: ${JSON.stringify(r.long)}; its outputs: ${JSON.stringify(r.longOut)}`);
       assert.equal(r.setup.status, "ok", `setup cell: ${JSON.stringify(r.setup)}`);
       assert.ok(r.started, "the long cell started its query");
       assert.ok(r.stoppedMs !== null, "the long cell ended after the interrupt");
