@@ -723,14 +723,7 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       let read: ReturnType<EvtxFileReader["result"]>;
       let df: pl.DataFrame;
       try {
-        // Synchronously at once; asynchronously (a query) 64 chunks (4 MiB) at a time, a turn of the event loop
-        // between them, so that Interrupt Kernel stops a large log's read.
-        yield new OutsideStep(
-          () => void reader.read(Infinity),
-          async (signal) => {
-            while (!signal?.aborted && !reader.read(64)) await new Promise((resolve) => setImmediate(resolve));
-          },
-        );
+        yield readInTurns(reader, 64);
         read = reader.result();
         df = reader.frame();
       } finally {
@@ -748,13 +741,7 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       const reader = new EventXmlFileReader(file);
       let df: pl.DataFrame;
       try {
-        // As an .evtx file's: asynchronously (a query) 4 blocks (4 MiB) at a time, a turn of the event loop between them.
-        yield new OutsideStep(
-          () => void reader.read(Infinity),
-          async (signal) => {
-            while (!signal?.aborted && !reader.read(4)) await new Promise((resolve) => setImmediate(resolve));
-          },
-        );
+        yield readInTurns(reader, 4);
         df = reader.frame();
       } finally {
         reader.close();
@@ -1071,4 +1058,18 @@ export function errorLine(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;
   const text = (err instanceof Error ? err.message : String(err)) || (code ? `error code ${String(code)}` : "unknown error");
   return text.split("\n").find((l) => l.trim() !== "")?.trim() ?? text;
+}
+
+/**
+ * A reader's whole read as a step: synchronously at once; asynchronously (a query) `perTurn` units (4 MiB: 64
+ * EVTX chunks, 4 XML blocks) at a time, a turn of the event loop between them, so that Interrupt Kernel stops a
+ * large log's read. `read(n)` reads n more units and says whether the file is read to its end.
+ */
+function readInTurns(reader: { read(units: number): boolean }, perTurn: number): OutsideStep {
+  return new OutsideStep(
+    () => void reader.read(Infinity),
+    async (signal) => {
+      while (!signal?.aborted && !reader.read(perTurn)) await new Promise((resolve) => setImmediate(resolve));
+    },
+  );
 }
