@@ -34,6 +34,14 @@ function footerDecoder(): typeof ParquetMetadata | null {
  */
 export const MAX_PARQUET_DEPTH = 128;
 
+/** The names of the columns of `depths` nested deeper than `max`, and the positions of the others. */
+export function deepColumns(depths: ParquetColumnDepths, max = MAX_PARQUET_DEPTH): { deep: string[]; kept: number[] } {
+  const deep: string[] = [];
+  const kept: number[] = [];
+  depths.depths.forEach((d, k) => (d > max ? deep.push(depths.names[k]) : kept.push(k)));
+  return { deep, kept };
+}
+
 /** A Parquet file's top-level columns and the depth of each ({@link MAX_PARQUET_DEPTH}'s count). */
 export interface ParquetColumnDepths {
   names: string[];

@@ -19,7 +19,7 @@ import { isHeaderlessVpcFlowLog, isVpcFlowLog, readVpcFlowLogFileSteps } from ".
 import { parseTimeColumns, provenDayFirst, slashDates } from "./timeParsing";
 import { scanJsonArray } from "./jsonArrayScan";
 import { fileDuplicateKeys, findDuplicateKeys, MAX_JSON_DEPTH, withLastKeysWinning } from "./jsonDuplicateKeys";
-import { MAX_PARQUET_DEPTH, parquetColumnDepths } from "./parquetDepth";
+import { MAX_PARQUET_DEPTH, deepColumns, parquetColumnDepths } from "./parquetDepth";
 import { MAX_IPC_DEPTH, ipcColumnDepths } from "./ipcDepth";
 import { nameList } from "../common/shownText";
 import { readTypedFrame } from "./offsetZones";
@@ -764,12 +764,11 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       // Columns nested deeper than MAX_PARQUET_DEPTH are left out before polars reads the file (its reader's time
       // grows with the cube of the depth), with a warning naming them; every column so deep: refused.
       const depths = parquetColumnDepths(file);
-      const deep = depths ? depths.names.filter((_, k) => depths.depths[k] > MAX_PARQUET_DEPTH) : [];
+      const { deep, kept } = depths ? deepColumns(depths) : { deep: [], kept: [] };
       if (!depths || !deep.length) return readTypedFrame(() => pl.readParquet(file), file, format, options.warn ?? printWarning);
-      const kept = depths.names.filter((_, k) => depths.depths[k] <= MAX_PARQUET_DEPTH);
-      if (!kept.length) throw new DataFileError(msg.fileInvalid(file, format, `its column(s) ${nameList(deep)} nest more than ${MAX_PARQUET_DEPTH} levels deep, which no log needs (a broken or hostile file); nothing was read`));
+      if (!kept.length) throw new DataFileError(msg.fileInvalid(file, format, allTooDeep(deep)));
       (options.warn ?? printWarning)(dataWarnings.parquetColumnsTooDeep(file, deep, MAX_PARQUET_DEPTH));
-      return readTypedFrame(() => pl.readParquet(file, { columns: kept }), file, format, options.warn ?? printWarning);
+      return readTypedFrame(() => pl.readParquet(file, { columns: kept.map((k) => depths.names[k]) }), file, format, options.warn ?? printWarning);
     }
     case "ipc": {
       // Arrow IPC files start with the "ARROW1" magic; anything else is read as an IPC stream.
@@ -777,16 +776,14 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       // As for Parquet, columns nested deeper than MAX_IPC_DEPTH are left out first (ipcDepth.ts reads the schema).
       const depths = ipcColumnDepths(file);
       if (depths?.shared) throw new DataFileError(msg.fileInvalid(file, format, "its schema lists more fields than its bytes can hold (fields shared by several parents, which no Arrow writer makes: a broken or hostile file); nothing was read"));
-      const deep = depths ? depths.names.filter((_, k) => depths.depths[k] > MAX_IPC_DEPTH) : [];
-      const kept = depths ? depths.names.filter((_, k) => depths.depths[k] <= MAX_IPC_DEPTH) : [];
-      if (deep.length && !kept.length) throw new DataFileError(msg.fileInvalid(file, format, `its column(s) ${nameList(deep)} nest more than ${MAX_IPC_DEPTH} levels deep, which no log needs (a broken or hostile file); nothing was read`));
+      const { deep, kept } = depths ? deepColumns(depths, MAX_IPC_DEPTH) : { deep: [], kept: [] };
+      if (deep.length && !kept.length) throw new DataFileError(msg.fileInvalid(file, format, allTooDeep(deep, MAX_IPC_DEPTH)));
       if (deep.length) (options.warn ?? printWarning)(dataWarnings.parquetColumnsTooDeep(file, deep, MAX_IPC_DEPTH));
       // The file form's columns by position (pl.col would read a name such as `^a.*$` as a pattern); the stream's by name, as written.
-      const keptAt = depths ? depths.depths.flatMap((d, k) => (d <= MAX_IPC_DEPTH ? [pl.nth(k)] : [])) : [];
       const read =
         readHead(file, 6) === "ARROW1"
-          ? () => (deep.length ? pl.scanIPC(file).select(...keptAt) : pl.scanIPC(file)).collectSync()
-          : () => pl.readIPCStream(fs.readFileSync(file), deep.length ? { columns: kept } : {});
+          ? () => (deep.length ? pl.scanIPC(file).select(...kept.map((k) => pl.nth(k))) : pl.scanIPC(file)).collectSync()
+          : () => pl.readIPCStream(fs.readFileSync(file), deep.length ? { columns: kept.map((k) => depths!.names[k]) } : {});
       return readTypedFrame(read, file, format, options.warn ?? printWarning);
     }
   }
@@ -1072,4 +1069,9 @@ function readInTurns(reader: { read(units: number): boolean }, perTurn: number):
       while (!signal?.aborted && !reader.read(perTurn)) await new Promise((resolve) => setImmediate(resolve));
     },
   );
+}
+
+/** Why a file (or a dataset's first part) whose every column nests too deep is refused: `data/file-invalid`'s detail. */
+export function allTooDeep(columns: readonly string[], max = MAX_PARQUET_DEPTH): string {
+  return `its column(s) ${nameList(columns)} nest more than ${max} levels deep, which no log needs (a broken or hostile file); nothing was read`;
 }

@@ -16,13 +16,12 @@ import { columnNames, renameAll } from "../common/frames";
 import { DataFileError, dataMessages as msg, dataWarnings } from "./messages";
 import type { DataSource, DatasetSource } from "./dataSources";
 import type { ReadSteps } from "./collect";
-import { errorLine, readDataFileSteps, readHead, type ReadOptions } from "./readers";
+import { allTooDeep, errorLine, readDataFileSteps, readHead, type ReadOptions } from "./readers";
 import { probeTypedSchema } from "./offsetZones";
 import { compressionOf } from "./compressed";
-import { MAX_PARQUET_DEPTH, parquetColumnDepths } from "./parquetDepth";
+import { MAX_PARQUET_DEPTH, deepColumns, parquetColumnDepths } from "./parquetDepth";
 import { MAX_IPC_DEPTH, ipcColumnDepths } from "./ipcDepth";
 import { printWarning } from "../common/messages";
-import { nameList } from "../common/shownText";
 
 /** A scanned source: the lazy frame and its columns' types. */
 export interface ScannedSource {
@@ -91,9 +90,12 @@ export function* scanSource(source: DataSource, real: string, options: ReadOptio
  * scan resolves the whole schema: 14 s for an Arrow struct 300 levels deep, a crashed process at 100,000).
  */
 function nestsTooDeep(format: "parquet" | "ipc", real: string): boolean {
-  if (format === "parquet") return parquetColumnDepths(real)?.depths.some((d) => d > MAX_PARQUET_DEPTH) ?? false;
+  if (format === "parquet") {
+    const depths = parquetColumnDepths(real);
+    return !!depths && deepColumns(depths).deep.length > 0;
+  }
   const depths = ipcColumnDepths(real);
-  return !!depths && (!!depths.shared || depths.depths.some((d) => d > MAX_IPC_DEPTH));
+  return !!depths && (!!depths.shared || deepColumns(depths, MAX_IPC_DEPTH).deep.length > 0);
 }
 
 /**
@@ -118,21 +120,17 @@ function scanDataset(source: DatasetSource, real: string, warn: (message: string
   const parts = [...source.files].sort();
   const deep = new Set<string>();
   let firstDeep: string | undefined;
-  for (const part of parts.slice(0, MAX_SCREENED_PARTS)) {
+  let first: ReturnType<typeof footerDepths>;
+  for (const [k, part] of parts.slice(0, MAX_SCREENED_PARTS).entries()) {
     const depths = footerDepths(path.join(real, part));
-    depths?.names.forEach((name, k) => {
-      if (depths.depths[k] <= MAX_PARQUET_DEPTH) return;
-      deep.add(name);
-      firstDeep ??= part;
-    });
+    if (k === 0) first = depths;
+    const found = depths ? deepColumns(depths).deep : [];
+    for (const name of found) deep.add(name);
+    if (found.length) firstDeep ??= part;
   }
-  const first = deep.size ? footerDepths(path.join(real, parts[0])) : undefined;
   if (!first || firstDeep === undefined) return pl.scanParquet(real, options);
   const kept = first.names.filter((name) => !deep.has(name));
-  if (!kept.length) {
-    const why = `its column(s) ${nameList(first.names)} nest more than ${MAX_PARQUET_DEPTH} levels deep, which no log needs (a broken or hostile file); nothing was read`;
-    throw new DataFileError(msg.fileInvalid(path.join(source.path, parts[0]), "parquet dataset", why));
-  }
+  if (!kept.length) throw new DataFileError(msg.fileInvalid(path.join(source.path, parts[0]), "parquet dataset", allTooDeep(first.names)));
   warn(dataWarnings.parquetColumnsTooDeep(path.join(source.path, firstDeep), [...deep], MAX_PARQUET_DEPTH));
   // The kept columns' types, the deep ones never read (as readDataFile reads a single file).
   const types = pl.readParquet(path.join(real, parts[0]), { columns: kept, nRows: 0 }).dtypes;
