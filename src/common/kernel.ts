@@ -66,12 +66,63 @@ const cellRuns = new WeakMap<object, number>();
 let cellRunCount = 0;
 
 /**
- * The number of the tslab cell execution running now (tslab passes each execute request its own display writer,
- * `lastWriteDisplayData`), or undefined outside tslab (Deno's kernel tells no cell apart; a script has none).
+ * Deno's kernel hook that publishes a cell's last value: `deno jupyter` (2.x) calls
+ * `Deno[Deno.internal].jupyter.broadcastResult(executionCount, value)` once the cell's code (and its top-level
+ * awaits) has run without an error, before it answers the execute request; it looks the function up at each call.
+ */
+interface DenoKernelHooks {
+  broadcastResult(executionCount: unknown, value: unknown): unknown;
+}
+
+/** What every copy of huntlab in one Deno kernel shares: the execution count of the last cell that ended without an error. */
+interface DenoCellState {
+  completed: number;
+}
+
+const DENO_CELLS = Symbol.for("huntlab.denoCells");
+
+function denoKernelHooks(): DenoKernelHooks | undefined {
+  try {
+    const deno = (globalThis as { Deno?: { internal?: symbol } & Record<symbol, unknown> }).Deno;
+    const internal = deno?.internal;
+    const hooks = typeof internal === "symbol" ? (deno?.[internal] as { jupyter?: Partial<DenoKernelHooks> } | undefined)?.jupyter : undefined;
+    return typeof hooks?.broadcastResult === "function" ? (hooks as DenoKernelHooks) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Deno's cell execution running now: one more than the execution count of the last cell that ended (Deno's kernel
+ * tells JavaScript nothing when a cell starts, only, through {@link DenoKernelHooks}, when one ends well). Starts
+ * listening at its first call, whose cell is then run 1 (a lower number than any execution count that follows).
+ * undefined outside `deno jupyter`, or in a Deno whose kernel has no such hook (then nothing tells cells apart).
+ */
+function denoCellRun(): number | undefined {
+  const holder = globalThis as { [DENO_CELLS]?: DenoCellState };
+  let state = holder[DENO_CELLS];
+  if (!state) {
+    const hooks = denoJupyter() && denoKernelHooks();
+    if (!hooks) return undefined;
+    const shared: DenoCellState = (state = { completed: 0 });
+    const publish = hooks.broadcastResult;
+    hooks.broadcastResult = function (this: unknown, executionCount: unknown, value: unknown) {
+      if (typeof executionCount === "number" && Number.isSafeInteger(executionCount)) shared.completed = executionCount;
+      return publish.call(this, executionCount, value);
+    };
+    holder[DENO_CELLS] = state;
+  }
+  return state.completed + 1;
+}
+
+/**
+ * The number of the notebook cell execution running now, or undefined in a script. tslab passes each execute request
+ * its own display writer, `lastWriteDisplayData`, so each tslab run is told apart. Deno's kernel only says when a cell
+ * ended without an error ({@link denoCellRun}): a cell that fails and the cell run after it count as one run.
  */
 export function cellRun(): number | undefined {
   const writer = (tslabKernelModule() as { lastWriteDisplayData?: object } | undefined)?.lastWriteDisplayData;
-  if (!writer) return undefined;
+  if (!writer) return denoCellRun();
   let run = cellRuns.get(writer);
   if (run === undefined) cellRuns.set(writer, (run = ++cellRunCount));
   return run;

@@ -354,7 +354,7 @@ export class DataFileIndex {
     return undefined;
   }
 
-  /** Warnings said about a file: its real path, size, modification time, the tslab cell execution and the text (see {@link warnOncePerFile}). */
+  /** Warnings said about a file: its real path, size, modification time, the notebook cell execution and the text (see {@link warnOncePerFile}). */
   private readonly fileWarnings = new Set<string>();
 
   /**
@@ -362,7 +362,7 @@ export class DataFileIndex {
    * one Security export (logons, failures, processes) read it each, and its reader's and mapping's warnings about it
    * (rows no query maps, Messages not read, slash dates) would repeat once per query. A changed file (another size or
    * modification time) is warned about again, and so is a query whose warning differs (another window's counts). A file
-   * that cannot be stat'ed is not remembered. In tslab, "once" is once per cell execution ({@link cellRun}): a cell run
+   * that cannot be stat'ed is not remembered. In a notebook kernel (tslab or Deno), "once" is once per cell execution ({@link cellRun}): a cell run
    * again, or another cell querying the file, says them again (the replaced output held them, another cell's may be far
    * away or cleared); the queries of one cell say each once.
    */
@@ -376,7 +376,7 @@ export class DataFileIndex {
     }
     return (message) => {
       if (id !== undefined) {
-        // Under tslab, once per cell execution: a cell run again replaces its output, which held the warnings.
+        // In a kernel, once per cell execution: a cell run again replaces its output, which held the warnings.
         const key = `${id}${cellRun() ?? ""}\0${message}`;
         if (this.fileWarnings.has(key)) return;
         // Bounded: a long session of changing files forgets the oldest warnings (said again at worst).
