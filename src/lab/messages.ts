@@ -63,6 +63,9 @@ export const labFeedback = {
   /** The notebook reads other data than the lab's, and its folders hold no answer file of this name: the check is skipped. */
   answersNotForData: (file: string, dataPaths: readonly string[]) =>
     `not checked: the lab's answers are those of its own data, and this notebook reads ${dataPaths.map((p) => quotedValue(p)).join(", ")} (dataPaths). To check answers on that data, put its ${file} in that folder (docs/teaching.md, "Using other data").`,
+  /** A results rule's slash dates read either way and nothing said how the data reads them (no dates quoted: they may be the answer). */
+  ambiguousSlashRule: (exercise: string, file: string, column: string) =>
+    `checkResult("${exercise}"): the results file ${file} has slash dates on \`${column}\` whose day and month are all 12 or less: read month first, as the readers read such a file; if the notebook's data is read day first (readOptions: { dayFirst: true }), write "dayFirst": true in that rule or pass checkResult(…, { dayFirst: true }) (docs/teaching.md)`,
   listPartlyRight: (found: number, expected: number, extra: number) =>
     `you have ${found} of the ${expected} values${extra ? ` and ${extra} that ${extra === 1 ? "is" : "are"} not in the answer` : ""}`,
 };
@@ -96,6 +99,7 @@ export const labMessages = {
     ),
   optionsNotObject: (fn: string, given: unknown, example: string) =>
     errorMessage("lab/invalid-argument", `${fn}: its options are an object such as ${example}, not ${typeof given === "string" ? `${JSON.stringify(given.slice(0, 60))} (text)` : kindText(given)}.`),
+  optionNotABoolean: (fn: string, option: string, given: unknown) => errorMessage("lab/invalid-argument", `${fn}: ${option} is true or false, not ${typeof given === "string" ? `${JSON.stringify(given.slice(0, 60))} (text)` : kindText(given)}.`),
   optionNotAPath: (fn: string, option: string, given: unknown) => errorMessage("lab/invalid-argument", `${fn}: ${option} is the path of a JSON file (text), not ${kindText(given)}.`),
   dataPathsNotPaths: (fn: string, given: unknown) =>
     errorMessage("lab/invalid-argument", `${fn}: dataPaths is the notebook's data folders (text, or a list of text: { dataPaths: dataPaths }), not ${typeof given === "string" ? "empty text" : kindText(given)}.`),

@@ -12,6 +12,7 @@ import { inspect, type InspectOptions } from "node:util";
 import { z } from "zod";
 import pl from "nodejs-polars";
 import { isTemporalType } from "../common/dtypes";
+import { printWarning } from "../common/messages";
 import { slashFields, slashOrder } from "../common/slashDates";
 import { msDates, parseTimeSeries, parseTimeText } from "../data/timeParsing";
 import { AnswersError, labFeedback as say, labMessages as msg } from "./messages";
@@ -37,6 +38,8 @@ const valueRule = z.object({
   only: z.array(z.string()).optional(),
   /** Name a missing `include` value in the message: only when it gives no answer away. */
   showValue: z.boolean().optional(),
+  /** How the data's slash dates are read: true day first, false month first (a day past the 12th still proves day first). */
+  dayFirst: z.boolean().optional(),
   /** What to say when the rule is broken (must not give the answer away). */
   hint: z.string().min(1),
 });
@@ -74,6 +77,13 @@ export interface ResultValueRule {
    * answer away. Default false: the message says which column lacks a value, and the hint speaks.
    */
   showValue?: boolean;
+  /**
+   * How the data's slash dates (`07/10/2020 10:00`) are read, for the rule's slash dates on a time column: true day
+   * first (the data is read with `{ dayFirst: true }`), false month first, as the readers do (a day past the 12th
+   * among the rule's values still proves day first). Default: `checkResult`'s `dayFirst` option, else the readers'
+   * rule with a warning when the rule's dates read either way.
+   */
+  dayFirst?: boolean;
   /** What to say when the rule is broken (must not give the answer away). */
   hint: string;
 }
@@ -172,9 +182,16 @@ export interface CheckResultOptions {
    * is `skipped`, saying why: the lab's results are true of the lab's data only. Default: the lab's data.
    */
   dataPaths?: string | readonly string[];
+  /**
+   * How the notebook's data reads slash dates (`07/10/2020`), as its QueryProvider's `readOptions.dayFirst`: the
+   * results file's slash dates are read the same way (a rule's own `dayFirst` wins). Default: the readers' rule —
+   * month first unless a day past the 12th among the rule's values proves day first, with a warning when they read
+   * either way.
+   */
+  dayFirst?: boolean;
 }
 
-const CHECK_RESULT_OPTIONS: readonly (keyof CheckResultOptions)[] = ["resultsPath", "dataPaths"];
+const CHECK_RESULT_OPTIONS: readonly (keyof CheckResultOptions)[] = ["resultsPath", "dataPaths", "dayFirst"];
 
 /** How a value that is not a DataFrame reads in a message. */
 function kindOf(value: unknown): string {
@@ -198,22 +215,31 @@ function distinctText(df: pl.DataFrame, column: string): Set<string> {
 }
 
 /**
+ * How a rule's slash dates read (`together`: its `include` and `only` values), by the readers' rule: day first when
+ * `dayFirst` (the data's reading) or a day past the 12th proves it, else month first; `ambiguous` when the order was
+ * a guess (no day past the 12th, no reading given).
+ */
+function ruleSlashOrder(together: readonly string[], dayFirst: boolean | undefined): { dayFirst: boolean; ambiguous: boolean } {
+  let maxFirst = 0;
+  let maxSecond = 0;
+  let any = false;
+  for (const v of together) {
+    const f = slashFields(v);
+    if (f) [maxFirst, maxSecond, any] = [Math.max(maxFirst, f[0]), Math.max(maxSecond, f[1]), true];
+  }
+  const order = slashOrder(maxFirst, maxSecond, { dayFirst: dayFirst === true });
+  return { dayFirst: order?.dayFirst ?? dayFirst === true, ambiguous: any && dayFirst === undefined && order?.ambiguous === true };
+}
+
+/**
  * A rule's values as the column's values are written: on a time column, date text as its ISO 8601 instant (UTC when
  * no zone is given), read as the readers read a time column's text, so that a rule copied from the data file matches
  * the column its reader made. Slash dates (`07/10/2020 10:00`, as the lab's data writes times; JavaScript's Date
- * could not read them with the `Z` once added) follow the readers' rule over the rule's values together (day first
- * where a day past the 12th proves it, else month first; `together`: the rule's `include` and `only` values); text
- * that is no time is kept as written (it matches nothing).
+ * could not read them with the `Z` once added) are read in `dayFirst`'s order ({@link ruleSlashOrder}); text that is
+ * no time is kept as written (it matches nothing).
  */
-function ruleValues(values: readonly string[], temporal: boolean, together: readonly string[] = values): string[] {
+function ruleValues(values: readonly string[], temporal: boolean, dayFirst: boolean): string[] {
   if (!temporal) return [...values];
-  let maxFirst = 0;
-  let maxSecond = 0;
-  for (const v of together) {
-    const f = slashFields(v);
-    if (f) [maxFirst, maxSecond] = [Math.max(maxFirst, f[0]), Math.max(maxSecond, f[1])];
-  }
-  const dayFirst = slashOrder(maxFirst, maxSecond)?.dayFirst ?? false;
   return values.map((value) => {
     const text = value.trim();
     const date = slashFields(text) ? slashDate(text, dayFirst) : parseTimeText(text);
@@ -238,11 +264,13 @@ function slashDate(text: string, dayFirst: boolean): Date | undefined {
  * @example display(checkResult("exercise1", alerts, { dataPaths: dataPaths }))
  */
 export function checkResult(exercise: string, result: unknown, options: CheckResultOptions | null = {}): ResultCheck {
-  const { resultsPath, dataPaths } = labOptions("checkResult", options, CHECK_RESULT_OPTIONS, '{ resultsPath: "my_results.json" }');
+  const { resultsPath, dataPaths, dayFirst } = labOptions("checkResult", options, CHECK_RESULT_OPTIONS, '{ resultsPath: "my_results.json" }');
+  if (dayFirst !== undefined && typeof dayFirst !== "boolean") throw new AnswersError(msg.optionNotABoolean("checkResult", "dayFirst", dayFirst));
   const given = pathOption("checkResult", "resultsPath", resultsPath);
   const source = given === undefined ? answerSource(path.basename(RESULTS_PATH), RESULTS_PATH, dataPathsOption("checkResult", dataPaths)) : { file: given };
   // Skipped, the exercise is still named against the lab's file: the notebook's exercises are the lab's.
-  const specs = loadResultSpecs("file" in source ? source.file : RESULTS_PATH);
+  const specsFile = "file" in source ? source.file : RESULTS_PATH;
+  const specs = loadResultSpecs(specsFile);
   const spec = typeof exercise === "string" && Object.hasOwn(specs, exercise) ? specs[exercise] : undefined;
   if (!spec) throw new AnswersError(msg.unknownExercise(exercise, Object.keys(specs)));
   if ("skipped" in source) return new ResultCheck(exercise, "skipped", [source.skipped]);
@@ -265,13 +293,16 @@ export function checkResult(exercise: string, result: unknown, options: CheckRes
     const values = distinctText(result, rule.column);
     const temporal = isTemporalType(columnOf(result, rule.column).dtype);
     const together = [...(rule.include ?? []), ...(rule.only ?? [])];
-    const included = ruleValues(rule.include ?? [], temporal, together);
+    const order = ruleSlashOrder(temporal ? together : [], rule.dayFirst ?? dayFirst);
+    // Said, not guessed silently: the teacher's data may have been read day first (07/10/2020 as 7 October).
+    if (order.ambiguous) printWarning(say.ambiguousSlashRule(exercise, specsFile, rule.column));
+    const included = ruleValues(rule.include ?? [], temporal, order.dayFirst);
     const missingValues = (rule.include ?? []).filter((_, k) => !values.has(included[k]));
     // Unnamed, the missing values are one line (five ids missing were five equal lines).
     if (rule.showValue) for (const wanted of missingValues) problems.push(say.missingValue(rule.column, wanted, rule.hint));
     else if (missingValues.length) problems.push(say.missingValues(rule.column, missingValues.length, rule.hint));
     if (rule.only) {
-      const allowed = new Set(ruleValues(rule.only, temporal, together));
+      const allowed = new Set(ruleValues(rule.only, temporal, order.dayFirst));
       const extra = [...values].filter((v) => !allowed.has(v));
       if (extra.length) problems.push(say.unexpectedValues(rule.column, extra, rule.hint));
     }

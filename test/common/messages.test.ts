@@ -393,6 +393,7 @@ const SAMPLES: Record<string, Sample> = {
   "labMessages.badExerciseName": () => [lab.badExerciseName("../x", ["exercise2", "pivots"]), ['"../x"', "not an exercise name", "exercise2, pivots"]],
   "labMessages.noExerciseAnswers": () => [lab.noExerciseAnswers("exercise6", ["exercise2", "pivots"]), ['"exercise6"', "exercise2, pivots"]],
   "labMessages.optionsNotObject": () => [lab.optionsNotObject("checkResult", "r.json", '{ resultsPath: "my.json" }'), ["checkResult", '"r.json" (text)', "resultsPath"]],
+  "labMessages.optionNotABoolean": () => [lab.optionNotABoolean("checkResult", "dayFirst", "yes"), ["checkResult", "dayFirst", '"yes" (text)']],
   "labMessages.optionNotAPath": () => [lab.optionNotAPath("checkAnswers", "answersPath", 5), ["checkAnswers", "answersPath", "a number"]],
   "labMessages.dataPathsNotPaths": () => [lab.dataPathsNotPaths("checkResult", 5), ["checkResult", "dataPaths", "a number"]],
   "labMessages.resultsSpecInvalid": () => [lab.resultsSpecInvalid("/lab/answers_results.json", "exercise1.rows: too small"), ["/lab/answers_results.json", "exercise1.rows"]],

@@ -12,6 +12,7 @@ import pl from "nodejs-polars";
 import { checkResult, loadResultSpecs, RESULTS_PATH } from "../../src/lab/results";
 import { checkAnswers, exerciseAnswersPath, type Answer } from "../../src/lab/answers";
 import { AnswersError } from "../../src/lab/messages";
+import { setWarningHandler } from "../../src/common/messages";
 import { JUPYTER_DISPLAY } from "../../src/display/protocol";
 import { outcomesInChild, SRC_DIR } from "../helpers/child";
 import { makeFifo } from "../helpers/fifo";
@@ -196,6 +197,41 @@ describe("checkResult value rules on slash-date text", () => {
     assert.match(extra.messages.join("; "), /2020-07-11/);
     // Text that is no time is kept as written: it matches no time.
     assert.equal(check("text", frame("2020-07-10T10:00:00Z")).status, "wrong");
+  });
+
+  test("slash dates read either way follow the data's reading: a rule's dayFirst, else checkResult's dayFirst; a guess month first is said, without the dates", () => {
+    const file = path.join(dir, "slash-dayfirst-results.json");
+    const rule = (include: string[], dayFirst?: boolean) => ({ variable: "w", task: "the logon", query: "q", columns: ["Time"], values: [{ column: "Time", include, ...(dayFirst === undefined ? {} : { dayFirst }), hint: "check the time." }] });
+    fs.writeFileSync(file, JSON.stringify({ plain: rule(["07/10/2020 10:00"]), gb: rule(["07/10/2020 10:00"], true), us: rule(["07/10/2020 10:00"], false), proven: rule(["13/07/2020 10:00", "07/10/2020 10:00"]) }));
+    const frame = (...iso: string[]) => pl.DataFrame({ Time: iso.map((t) => new Date(t)) });
+    const october = frame("2020-10-07T10:00:00Z");
+    const july = frame("2020-07-10T10:00:00Z");
+    const warnings: string[] = [];
+    const previous = setWarningHandler((m) => warnings.push(m));
+    try {
+      const check = (exercise: string, df: pl.DataFrame, dayFirst?: boolean) => checkResult(exercise, df, { resultsPath: file, ...(dayFirst === undefined ? {} : { dayFirst }) }).status;
+      // The teacher's data read with { dayFirst: true }: 07/10/2020 is 7 October, said in the rule or by the notebook.
+      assert.equal(check("gb", october), "correct");
+      assert.equal(check("gb", july), "wrong");
+      assert.equal(check("plain", october, true), "correct");
+      assert.equal(check("plain", july, true), "wrong");
+      // The rule's own reading wins over the notebook's.
+      assert.equal(check("us", july, true), "correct");
+      assert.equal(check("gb", october, false), "correct");
+      // Proven by a day past the 12th: day first whatever is said.
+      assert.equal(check("proven", frame("2020-07-13T10:00:00Z", "2020-10-07T10:00:00Z"), false), "correct");
+      assert.deepEqual(warnings, [], "the order was given or proven: nothing to say");
+      // Not given: month first, as the readers read such a file, and said (naming the file and column, not the dates: they may be the answer).
+      assert.equal(check("plain", july), "correct");
+      assert.equal(check("plain", october), "wrong");
+      assert.equal(warnings.length, 2);
+      const said = String(warnings[0]);
+      assert.ok(said.includes(file) && said.includes("`Time`") && said.includes('"dayFirst": true'), said);
+      assert.doesNotMatch(said.replace(file, ""), /07\/10|2020/);
+    } finally {
+      setWarningHandler(previous);
+    }
+    assert.throws(() => checkResult("plain", july, { resultsPath: file, dayFirst: "yes" as never }), { code: "lab/invalid-argument", message: /dayFirst is true or false, not "yes"/ });
   });
 });
 
@@ -442,7 +478,7 @@ describe("checkAnswers' and checkResult's options", () => {
       [() => checkAnswers({}, "exercise2" as never), /^checkAnswers: its options are an object such as \{ exercise: "exercise2" \}, not "exercise2" \(text\)\.$/],
       [() => checkResult("first3", events(3), "r.json" as never), /^checkResult: its options are an object such as \{ resultsPath: "my_results.json" \}, not "r.json" \(text\)\.$/],
       // A misspelt option was ignored: the lab's own file was read, and its verdict was on the wrong exercises.
-      [() => checkResult("first3", events(3), { resultPath: specs } as never), /^checkResult: unknown option resultPath \(did you mean resultsPath\?\); its options are resultsPath, dataPaths\.$/],
+      [() => checkResult("first3", events(3), { resultPath: specs } as never), /^checkResult: unknown option resultPath \(did you mean resultsPath\?\); its options are resultsPath, dataPaths, dayFirst\.$/],
       [() => checkResult("first3", events(3), { resultsPath: 5 } as never), /^checkResult: resultsPath is the path of a JSON file \(text\), not a number\.$/],
       [() => checkAnswers({}, { answersPath: ["a.json"] } as never), /^checkAnswers: answersPath is the path of a JSON file \(text\), not an array\.$/],
     ];
