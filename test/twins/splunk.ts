@@ -267,21 +267,31 @@ class Expr {
     }
     return this.compare();
   }
+  /** Whether the operand from token `from` to the current one is a lone double-quoted string literal. */
+  #quoted(from: number): boolean {
+    return this.#i === from + 1 && this.tokens[from]?.kind === "str";
+  }
   compare(): Value {
+    const leftFrom = this.#i;
     const left = this.concat();
+    const leftQuoted = this.#quoted(leftFrom);
     const t = this.#peek();
     if (t?.kind === "op" && ["=", "==", "!=", "<", ">", "<=", ">="].includes(t.value)) {
       this.#i += 1;
+      const rightFrom = this.#i;
       const right = this.concat();
       if (t.value === "=" || t.value === "==") return equal(left, right);
       if (t.value === "!=") {
         const eq = equal(left, right);
         return eq === null ? null : !eq;
       }
-      const a = asNumber(left);
-      const b = asNumber(right);
-      if (a === undefined || b === undefined) return null;
-      return t.value === "<" ? a < b : t.value === ">" ? a > b : t.value === "<=" ? a <= b : a >= b;
+      if (left === null || right === null) return null;
+      // As Splunk's eval orders values: two numbers as numbers (a field's numeric text is a number), anything else —
+      // a double-quoted literal among them, "1000" — as text, so `Bytes>"1000"` keeps 999.
+      const a = leftQuoted ? undefined : asNumber(left);
+      const b = this.#quoted(rightFrom) ? undefined : asNumber(right);
+      const [x, y] = a !== undefined && b !== undefined ? [a, b] : [String(left), String(right)];
+      return t.value === "<" ? x < y : t.value === ">" ? x > y : t.value === "<=" ? x <= y : x >= y;
     }
     return left;
   }

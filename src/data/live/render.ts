@@ -175,6 +175,12 @@ function splPlacement(template: string, at: number): Placement {
 
 /** KQL operators that compare numbers as well as text (`=~`, `!~` compare text only). */
 const NUMBER_OPERATORS = new Set(["==", "!=", "<", "<=", ">", ">="]);
+/**
+ * SPL operators that order values: Splunk's eval and where compare two numbers as numbers and anything else as text
+ * ("two numbers or two strings"), so a quoted `"1000"` orders as text (`"999" > "1000"`). `=`/`!=` keep text, as
+ * huntlab writes SPL values (`dest="10.0.0.1"`).
+ */
+const SPL_ORDER_OPERATORS = new Set(["<", "<=", ">", ">="]);
 /** A number as written in decimal, with no leading zeros (`00123`, an account number, stays text). */
 const DECIMAL_NUMBER = /^-?(?:0|[1-9]\d{0,17})(?:\.\d{1,17})?$/;
 
@@ -353,13 +359,14 @@ export function renderTemplate(template: string, values: ReadonlyMap<string, Tem
   /**
    * KQL: a text parameter compared bare with a number operator (`RemotePort == {protocol}`, MSTICPy's MDE files):
    * text that is a number is the number MSTICPy's pasted text is (`"443"` compared with an int column matched no
-   * row). `=~`, `has`… compare text only, so there the value stays text.
+   * row). `=~`, `has`… compare text only, so there the value stays text. SPL: the same after `<`, `<=`, `>`, `>=`
+   * (`where Bytes>{min_bytes}`), which order a quoted value as text: `"1000"` kept every 999.
    */
   const numberText = (name: string, at: number): string | undefined => {
     const entry = values.get(name) as TemplateValue;
-    if (language !== "kql" || entry.type !== "str" || entry.value === null || Array.isArray(entry.value) || inKqlComment(at)) return undefined;
+    if (language === "esdsl" || entry.type !== "str" || entry.value === null || Array.isArray(entry.value) || inKqlComment(at)) return undefined;
     const before = tokenBefore(template, at);
-    if (before?.kind !== "operator" || !NUMBER_OPERATORS.has(before.text)) return undefined;
+    if (before?.kind !== "operator" || !(language === "kql" ? NUMBER_OPERATORS : SPL_ORDER_OPERATORS).has(before.text)) return undefined;
     const text = String(entry.value);
     if (!DECIMAL_NUMBER.test(text) || !Number.isFinite(Number(text)) || (!text.includes(".") && !Number.isSafeInteger(Number(text)))) return undefined;
     return writeEntry(name, { value: Number(text), type: text.includes(".") ? "float" : "int" }, at);

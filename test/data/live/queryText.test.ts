@@ -302,6 +302,21 @@ describe("MSTICPy's MDE templates: a number compared bare, and a text parameter 
     }
   });
 
+  it("SPL `where Bytes>{min}` (a str parameter): number text is a number after <, <=, >, >= in where and search, where Splunk orders a quoted \"1000\" as text; = and other text stay text", async () => {
+    const run = await provider("Splunk", "Splunk", "search index=x Bytes>={min} | where Bytes>{min} AND Sent<{min} AND Recv<= {min} AND Port={min} AND Port!={min} AND Tag>\"{min}\"", {
+      min: "{description: m, type: str, default: '1000'}",
+    });
+    assert.equal(await run({ min: "1000" }), 'search index=x Bytes>=1000 | where Bytes>1000 AND Sent<1000 AND Recv<= 1000 AND Port="1000" AND Port!="1000" AND Tag>"1000"');
+    // The file's default, pasted by MSTICPy, is the same number.
+    assert.match(await run(), /\| where Bytes>1000 AND Sent<1000 /);
+    assert.match(await run({ min: 1000 }), /\| where Bytes>1000 AND/);
+    assert.match(await run({ min: "-2.5" }), /\| where Bytes>-2\.5 AND Sent<-2\.5 /);
+    // Not a number as written (leading zeros, past 2^53, an address, an injection, an exponent): text, escaped.
+    for (const text of ["01000", "99999999999999999999", "10.0.0.1", '1 OR 1=1 | delete', "1e3"]) {
+      assert.match(await run({ min: text }), new RegExp(`\\| where Bytes>${JSON.stringify(text).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} AND`), text);
+    }
+  });
+
   it("KQL `has_any ({cmd_line})` (a str parameter MSTICPy pastes): Python's ['a','b'], quoted items and an array are one literal per value", async () => {
     const run = await provider("MSSentinel", "LogAnalytics", "DeviceProcessEvents\n| where ProcessCommandLine has_any ({cmd_line}) and Name in~ ( {cmd_line} )", { cmd_line: "{description: c, type: str}" });
     const expect = (items: string) => `DeviceProcessEvents\n| where ProcessCommandLine has_any (${items}) and Name in~ ( ${items} )`;
