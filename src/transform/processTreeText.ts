@@ -92,11 +92,34 @@ class CsvChunks {
     this.at = this.buffer.write(this.header, 0, "latin1");
   }
 
-  /** The columns of every chunk. */
-  finish(): pl.DataFrame {
+  /**
+   * The columns of every chunk; `oneChunk` (a column name) in one chunk. Its
+   * chunks' views (16 B a row; the text itself is shared) are freed here, not
+   * when the frames' finalizers run, after the build has returned.
+   */
+  finish(oneChunk?: string): pl.DataFrame {
     if (this.rows > 0 || this.pieces.length === 0) this.flush(true);
-    return this.pieces.length === 1 ? this.pieces[0] : pl.concat(this.pieces, { how: "vertical", rechunk: false });
+    if (this.pieces.length === 1) return this.pieces[0];
+    // One polars call: nodejs-polars' "vertical" stacks pairwise, a frame per piece holding the chunks so far (the
+    // pieces have the same columns, so "diagonal" stacks them as they are).
+    const all = pl.concat(this.pieces, { how: "diagonal", rechunk: false });
+    if (oneChunk === undefined) return all;
+    const chunked = all.select(oneChunk);
+    all.replaceAtIdx(all.columns.indexOf(oneChunk), chunked.rechunk().getColumn(oneChunk));
+    for (const frame of [chunked, ...this.pieces]) releaseColumn(frame, oneChunk);
+    return all;
   }
+}
+
+/**
+ * Frees a column of a frame no longer used, now: nodejs-polars frees a
+ * frame's memory only when its wrapper's finalizer runs, which waits for the
+ * event loop. The column is replaced in place by nulls (a bitmap); its memory
+ * goes when no other frame or Series holds it.
+ */
+function releaseColumn(df: pl.DataFrame, name: string): void {
+  const height = df.height;
+  if (height) df.replaceAtIdx(df.columns.indexOf(name), pl.Series(name, [null], pl.Bool).extendConstant(null, height - 1));
 }
 const MICROS_PER_DAY = 86_400_000_000;
 /**
@@ -303,6 +326,7 @@ const ROLE_WORDS = ["branch", "leaf", "root", "isolated"].map((w) => Buffer.from
  * padded source index.
  */
 export function treeTextColumns(rows: TreeRows, keys?: KeyParts, chunkBytes = CHUNK_BYTES): pl.DataFrame {
+  // proc_key in one chunk: the tree gathers the parent keys from it (a gather from many chunks copies every key's bytes).
   const { node, parentPos, level, sourceIndex, width } = rows;
   const total = node.length;
   const writer = keys ? new KeyWriter(keys) : undefined;
@@ -366,7 +390,7 @@ export function treeTextColumns(rows: TreeRows, keys?: KeyParts, chunkBytes = CH
     buffer[at++] = 0x0a; // "\n"
     csv.at = at;
   }
-  const text = csv.finish();
+  const text = csv.finish(keys ? "proc_key" : undefined);
   const r = pl.col("r");
   const flags = pl.DataFrame([pl.Series("r", role)]).select(r.gtEq(2).alias("IsRoot"), r.eq(1).or(r.eq(3)).alias("IsLeaf"), r.eq(0).alias("IsBranch"));
   // concat, not hstack: hstack wraps every column as a Series (a costly JS object each).

@@ -81,6 +81,23 @@ describe("process tree text columns", () => {
     assert.deepEqual(col(whole, "parent_index"), Array.from(parentPos, (p) => (p >= 0 ? String(sourceIndex[p]).padStart(5, "0") : null)));
     assert.deepEqual(col(whole, "NodeRole"), ["root", "branch", "branch", "branch", "leaf", "leaf", "leaf", "root", "leaf", "branch", "branch", "leaf"]);
     assert.deepEqual(col(whole, "IsBranch"), [false, true, true, true, false, false, false, false, false, true, true, false]);
+    // With keys, in many reads: proc_key comes in one chunk (the tree gathers parent keys from it), the same values.
+    const keys: KeyParts = {
+      image: Uint32Array.from(node, (k) => k % 3),
+      id: Uint32Array.from(node, (k) => k % 2),
+      time: Float64Array.from(node, (k) => 1.7e15 + k * 10),
+      nth: new Uint32Array(node.length),
+      images: ["a.exe", 'b,"c".exe', "ünï.exe"],
+      ids: ["4", "0x1f"],
+    };
+    const keyed = treeTextColumns(rows, keys);
+    for (const chunk of [60, 200]) {
+      const pieces = treeTextColumns(rows, keys, chunk);
+      assert.equal(pieces.getColumn("proc_key").nChunks(), 1, `chunk ${chunk}`);
+      assert.ok(pieces.getColumn("path").nChunks() > 1, `chunk ${chunk}: read in pieces`);
+      assert.deepEqual(pieces.toRecords(), keyed.toRecords(), `chunk ${chunk}`);
+    }
+    assert.deepEqual(col(keyed, "proc_key"), plainKeys(keys, polarsTimes(Array.from(keys.time))));
   });
 
   it("keys every event by its own image|id|time and numbers repeats in key order (PID reuse, copies, duplicates, odd text)", () => {
