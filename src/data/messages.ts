@@ -165,6 +165,9 @@ function shown(value: unknown): string {
 }
 
 /** Warning texts of src/data's reads (no error code: the read goes on). */
+/** Up to five dataset parts (relative to the dataset), and how many more. */
+const partList = (parts: readonly string[]) => `${parts.slice(0, 5).join(", ")}${parts.length > 5 ? `, and ${parts.length - 5} more` : ""}`;
+
 export const dataWarnings = {
   /** A JSON-lines log's cut last line (`line`, 1-based) was skipped, the lines before it read. */
   wideIntegers: (file: string, count: number, line: number) =>
@@ -266,6 +269,18 @@ export const dataWarnings = {
   jsonArrayNonRecords: (file: string, count: number, where: string, kind: string) =>
     `${file}: ${count} element(s) of the array are no record (the first: ${where}, ${kind}): left out; every record was read`,
   /** A Parquet or Arrow IPC file's `columns` nested deeper than `max` schema levels: left out, the others read. */
+  /** A Parquet dataset's parts of 0 bytes (polars skips them). */
+  datasetPartsEmpty: (dataset: string, parts: readonly string[]) =>
+    `${dataset}: ${parts.length} empty file(s) (0 bytes) in the Parquet dataset (${partList(parts)}): they hold no rows and were skipped (a write cut short?)`,
+  /** A Parquet dataset's parts that have no Parquet trailer: a query reading one fails. */
+  datasetPartsNotParquet: (dataset: string, parts: readonly string[]) =>
+    `${dataset}: ${parts.length} file(s) in the Parquet dataset are not Parquet (no "PAR1" trailer: ${partList(parts)}): a query that reads one fails (one whose filters skip its folder runs); move them out of the folder, or start their names with "_" to hide them`,
+  /** Two parts of a Parquet dataset hold one column with different types: a query reading the second fails. */
+  datasetTypesDiffer: (dataset: string, column: string, firstPart: string, firstType: string, part: string, type: string) =>
+    `${dataset}: column ${quotedName(column)} is ${firstType} in ${firstPart} but ${type} in ${part}: polars cannot read both into one column, so a query that reads ${part} (or a later part of its type) fails; rewrite it with the other parts' types, or move it out of the folder`,
+  /** A Parquet dataset of more parts than are screened. */
+  datasetPartsUnscreened: (dataset: string, parts: number, max: number) =>
+    `${dataset}: ${parts} Parquet parts, the first ${max} (in name order) screened for columns nested too deep and columns the others lack; a later part's column outside theirs fails a query reading it (or, when a column too deep was found, is ignored)`,
   parquetColumnsTooDeep: (file: string, columns: readonly string[], max: number) =>
     `${file}: column(s) ${nameList(columns)} nest more than ${max} levels deep, which no log needs (a broken or hostile file; polars' reader would take minutes): left out; every other column was read`,
   /** A JSON-lines file: `count` lines nested deeper than `max` levels, left out (polars' reader crashes on them). */

@@ -66,20 +66,57 @@ export function parquetColumnDepths(file: string): ParquetColumnDepths | undefin
 
 /** The footer and its 8-byte trailer (length, `PAR1`), or undefined when the file has none of a sane size. */
 function readFooter(file: string): Uint8Array | undefined {
+  const footer = footerOrWhy(file);
+  return typeof footer === "string" ? undefined : footer;
+}
+
+/** The footer and its trailer, or why there is none: an empty file, no Parquet trailer, or a footer too large to screen. */
+function footerOrWhy(file: string): Uint8Array | "empty" | "not parquet" | "too large" {
   const fd = fs.openSync(file, "r");
   try {
     const size = fs.fstatSync(fd).size;
-    if (size < 12) return undefined;
+    if (size === 0) return "empty";
+    if (size < 12) return "not parquet";
     const tail = Buffer.alloc(8);
     fs.readSync(fd, tail, 0, 8, size - 8);
-    if (tail.toString("latin1", 4) !== "PAR1") return undefined;
+    if (tail.toString("latin1", 4) !== "PAR1") return "not parquet";
     const length = tail.readUInt32LE(0);
-    if (length > MAX_FOOTER_BYTES || length > size - 12) return undefined;
+    if (length > size - 12) return "not parquet";
+    if (length > MAX_FOOTER_BYTES) return "too large";
     const footer = Buffer.alloc(length + 8);
     fs.readSync(fd, footer, 0, length + 8, size - 8 - length);
     return footer;
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/**
+ * A dataset part as its footer shows it: its columns' depths and a signature of its schema (its Parquet schema elements
+ * but the root's: equal signatures, equal columns and Parquet types); or an
+ * empty file (polars skips it), or no Parquet file at all (polars fails the query that reads it); undefined when the
+ * footer cannot be read here (left to polars, as before).
+ */
+export type ParquetPartShape = { kind: "parquet"; depths: ParquetColumnDepths; signature: string } | { kind: "empty" } | { kind: "not parquet" } | undefined;
+
+/** The shape of dataset part `file` ({@link ParquetPartShape}). */
+export function parquetPartShape(file: string): ParquetPartShape {
+  const parquetMetadata = footerDecoder();
+  if (!parquetMetadata) return undefined;
+  const footer = footerOrWhy(file);
+  if (footer === "empty" || footer === "not parquet") return { kind: footer };
+  if (footer === "too large") return undefined;
+  try {
+    const meta = parquetMetadata(footer);
+    const depths = schemaDepths(meta.schema);
+    if (!depths) return undefined;
+    // field_id is an id, not a type; bigints (none expected in a schema) written as text. The Arrow schema polars and
+    // pyarrow write beside it is left out: pyarrow's holds pandas' index range, different in every part.
+    const elements = meta.schema.slice(1).map(({ field_id: _id, ...element }) => element);
+    const signature = JSON.stringify(elements, (_, v: unknown) => (typeof v === "bigint" ? String(v) : v));
+    return { kind: "parquet", depths, signature };
+  } catch {
+    return undefined;
   }
 }
 
