@@ -838,9 +838,20 @@ function refusedJsonArray(file: string, format: DataFormat, original: Buffer, te
   let df: pl.DataFrame;
   try {
     df = pl.readJSON(kept, { format: "json", inferSchemaLength: null });
-  } catch {
+  } catch (records) {
+    // Integers wider than Int128 in the records: read as text, as in an array of records only (quoteWideIntegers).
+    const wide = /InvalidNumber/.test(errorLine(records)) ? quoteWideIntegers(kept.toString("utf8")) : undefined;
+    let read: pl.DataFrame | undefined;
+    try {
+      read = wide && wideIntsAsText(pl.readJSON(Buffer.from(wide.text), { format: "json", inferSchemaLength: null }));
+    } catch {
+      read = undefined;
+    }
     // Something else is wrong too: polars' error for the file as it is.
-    throw err;
+    if (!wide || !read) throw err;
+    // The line of the first in the file: the records' copy lost the text between them.
+    warn(dataWarnings.wideIntegers(file, wide.count, quoteWideIntegers(text.toString("utf8"))?.firstLine ?? 1));
+    df = read;
   }
   warn(dataWarnings.jsonArrayNonRecords(file, shape.nonRecords, where, jsonValueKind(first.first)));
   return df;

@@ -73,3 +73,22 @@ test("a .json or .log array mixing records and plain values: the plain values le
   // Nothing else changed on the way: the file as written.
   assert.equal(fs.readFileSync(path.join(dir, "mixed.log"), "utf8"), '[{"a": 1}, 3]');
 });
+
+test("an array mixing plain values and integers wider than 128 bits (in records or as plain values): the plain values left out, the wide integers text, every digit kept, with both warnings", () => {
+  const huge = "1234567890123456789012345678901234567890";
+  const dir = tempTree({ "mixed.json": `[{"id": 1, "n": 2},\n 3,\n {"id": -${huge}, "n": 4},\n ${huge},\n {"id": ${huge}5}]`, "mixed.log": `[{"id": ${huge}}, "x"]` });
+  const warnings: string[] = [];
+  const df = readDataFile(path.join(dir, "mixed.json"), { warn: (m) => warnings.push(m) });
+  assert.deepEqual(df.toRecords(), [
+    { id: "1", n: 2 },
+    { id: `-${huge}`, n: 4 },
+    { id: `${huge}5`, n: null },
+  ]);
+  assert.deepEqual(warnings, [
+    `${path.join(dir, "mixed.json")}: 2 integer(s) wider than 128 bits (the first on line 3) read as text, every digit kept; their columns are text`,
+    `${path.join(dir, "mixed.json")}: 2 element(s) of the array are no record (the first: element 1 (counted from 0) on line 2, a JSON number): left out; every record was read`,
+  ]);
+  warnings.length = 0;
+  assert.deepEqual(readDataFile(path.join(dir, "mixed.log"), { warn: (m) => warnings.push(m) }).toRecords(), [{ id: huge }]);
+  assert.equal(warnings.length, 2);
+});
