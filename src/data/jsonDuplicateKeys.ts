@@ -67,6 +67,7 @@ export function findDuplicateKeys(text: Buffer, from = 0, to = text.length, reco
   let start = -1;
   let a = SEED_A;
   let b = SEED_B;
+  const view = new DataView(text.buffer, text.byteOffset, text.byteLength);
   let i = from;
   while (i < to) {
     const c = text[i];
@@ -81,7 +82,16 @@ export function findDuplicateKeys(text: Buffer, from = 0, to = text.length, reco
         // A key: into the layout's hashes, with its depth.
         a = Math.imul(a ^ (depth + 0x9e37), 0x01000193);
         b = Math.imul(b ^ (depth + 0x7f4a), 0x5bd1e995);
-        for (let k = i + 1; k < end; k++) {
+        // Four bytes at a time (a quarter of the screen's CPU went to hashing byte by byte), then the rest.
+        let k = i + 1;
+        for (; k + 4 <= end; k += 4) {
+          const w = view.getInt32(k, true);
+          a = Math.imul(a ^ w, 0x01000193);
+          b = Math.imul(b ^ w, 0x5bd1e995);
+          a ^= a >>> 15;
+          b ^= b >>> 13;
+        }
+        for (; k < end; k++) {
           a = Math.imul(a ^ text[k], 0x01000193);
           b = Math.imul(b ^ text[k], 0x5bd1e995);
         }

@@ -69,6 +69,22 @@ describe("JSON records that repeat a key", () => {
     assert.deepEqual(repeatedKeys('{"a":[{"id":2,"id":3}]}'), ["id"]);
   });
 
+  it("a record whose keys differ from a checked record's in one byte, anywhere in a key (keys are hashed four bytes at a time): its repeat is found", () => {
+    // Every key length from 1 to 9 and every position of the changed byte: the first record's layout is checked
+    // (no repeat), the second's differs from it in that byte alone and repeats the key.
+    for (let length = 1; length <= 9; length++) {
+      for (let at = 0; at < length; at++) {
+        const key = "k".repeat(length);
+        const other = key.slice(0, at) + "j" + key.slice(at + 1);
+        const text = Buffer.from(`{"${other}":1,"${key}":2}\n{"${key}":1,"${key}":2}\n{"${key}\\u0041":1,"${key}":2}\n`);
+        const found = findDuplicateKeys(text);
+        assert.deepEqual(found.keys, [key], `${length} ${at}`);
+        assert.equal(found.records.length, 1, `${length} ${at}`);
+        assert.equal(text.toString("utf8", ...found.records[0]), `{"${key}":1,"${key}":2}`);
+      }
+    }
+  });
+
   it("keeps every number's text when a record is written again (an id past 2^53, a float's digits)", () => {
     assert.equal(lastKeyWins('{"id":123456789012345678901,"id":98765432109876543210,"f":1.50}'), '{"id":98765432109876543210,"f":1.50}');
     const found = findDuplicateKeys(Buffer.from(`${normal(1)}\n${benign}\n`));
