@@ -18,6 +18,18 @@ describe("event fields", () => {
     assert.deepEqual(fieldNames(nested), ["source", "source.ip", "source.geo", "source.geo.location", "source.geo.location.lat"]);
   });
 
+  it("Trino row text (Athena's CSV): each row's own value, whatever repeats, in any order, with nulls and cells that do not parse", () => {
+    // Texts out of sorted order, repeated apart and together, a null, a cell that is no row, members missing or nested.
+    const texts = ["{ip=10.0.0.9, port=443}", "{ip=10.0.0.1, port=80, geo={city=Oslo}}", null, "{ip=10.0.0.9, port=443}", "{ip=10.0.0.1 }, x, port=1}", "{port=22}", "{ip=10.0.0.1, port=80, geo={city=Oslo}}", "{ip=10.0.0.1, port=80, geo={city=Oslo}}"];
+    const rows = Array.from({ length: 600 }, (_, i) => texts[(i * 5) % texts.length]);
+    const df = pl.DataFrame([pl.Series("src_endpoint", rows, pl.Utf8)]);
+    const want = (pick: (t: string) => string | null) => rows.map((t) => (t === null || t.includes(" }, x") ? null : pick(t)));
+    assert.deepEqual(fieldSeries(df, "src_endpoint.ip")?.toArray(), want((t) => /ip=([0-9.]+)/.exec(t)?.[1] ?? null));
+    assert.deepEqual(fieldSeries(df, "src_endpoint.port")?.toArray(), want((t) => /port=(\d+)/.exec(t)![1]));
+    assert.deepEqual(fieldSeries(df, "src_endpoint.geo")?.toArray(), want((t) => (t.includes("Oslo") ? '{"city":"Oslo"}' : null)));
+    assert.deepEqual(fieldSeries(df, "src_endpoint.geo.city")?.toArray(), want((t) => (t.includes("Oslo") ? "Oslo" : null)));
+  });
+
   it("text that is not JSON is not looked into; a JSON path cannot be bent by the field name", () => {
     assert.equal(fieldSeries(pl.DataFrame({ source: ["plain text"] }), "source.ip"), undefined);
     assert.equal(fieldSeries(pl.DataFrame({ source: ['{"a":1}'] }), "source.a[0]"), undefined);
