@@ -152,8 +152,15 @@ export function scanDataset(source: DatasetSource, real: string, warn: (message:
   for (const { part, names } of schemas.values()) {
     const kept = names.filter((name) => !deep.has(name));
     if (!kept.length) continue;
-    const read = pl.readParquet(path.join(real, part), { columns: kept, nRows: 0 });
-    const dtypes = read.dtypes;
+    let dtypes: DataType[];
+    try {
+      dtypes = pl.readParquet(path.join(real, part), { columns: kept, nRows: 0 }).dtypes;
+    } catch (err) {
+      // A type polars cannot hold here (a time zone `+05:30`: offsetZones.ts reads such a file whole): without deep
+      // columns, the folder is left to polars' own scan and its schema probe, as before the screen.
+      if (firstDeep === undefined) return pl.scanParquet(real, options);
+      throw err;
+    }
     kept.forEach((name, k) => {
       const known = types.get(name);
       if (!known) types.set(name, { type: dtypes[k], part });
