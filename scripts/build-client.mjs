@@ -8,11 +8,15 @@ import path from "node:path";
 import { createRequire } from "node:module";
 import { gzipSync } from "node:zlib";
 
-export function buildClient(root, log = console.error) {
+/**
+ * @param {string} root the checkout
+ * @param {(msg: string) => void} [log]
+ * @param {string} [outdir] where the bundles go; default `root/dist/client` (run.mjs passes its staging folder)
+ */
+export function buildClient(root, log = console.error, outdir = path.join(root, "dist", "client")) {
   const require = createRequire(path.join(root, "package.json"));
   const esbuild = require("esbuild");
   const viewsDir = path.join(root, "src", "vis", "client", "views");
-  const outdir = path.join(root, "dist", "client");
   const entries = fs.readdirSync(viewsDir).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")).map((f) => path.join(viewsDir, f));
   fs.mkdirSync(outdir, { recursive: true });
   esbuild.buildSync({

@@ -21,6 +21,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { buildClient } from "./build-client.mjs";
+import { installTree, makeStaging, writeFileAtomic } from "./distInstall.mjs";
 import { findClassicNotebook, findJupyterLab, manualInstallHint, provisionVenvLab, runJupyterServer, sshTunnelHint } from "./lab.mjs";
 import { machineFacts, mallocChoice } from "./malloc.mjs";
 import { kernelHomes, runtimeDirEnv, writeKernelSpecs } from "./kernels.mjs";
@@ -147,17 +148,35 @@ function ensureBuild(nodeBin, env, force = false) {
   const sources = [...listFiles(path.join(ROOT, "src"), () => true), path.join(ROOT, "tsconfig.json"), path.join(ROOT, "package.json")];
   if (!force && newerThan(stamp, sources)) return;
   log("compiling src/ → dist/…");
-  // No wipe of dist/ first: a notebook kernel may be importing it while this runs.
-  mustRun(nodeBin, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { env });
-  pruneStaleOutput();
-  // esbuild is loaded by this (possibly older) Node; it only runs its own binary.
+  // No wipe of dist/, and no output written in it in place: a notebook kernel may be importing it while this runs
+  // (another learner's, on a shared checkout). tsc and esbuild write into a staging folder; each file is then
+  // renamed over its old self (scripts/distInstall.mjs).
+  const dist = path.join(ROOT, "dist");
+  const staging = makeStaging(dist);
+  // Not process.exit() inside the try: it skips `finally`, and the staging folder would stay behind.
+  let failed;
   try {
-    buildClient(ROOT, log);
-  } catch (err) {
-    log(`bundling the browser code failed: ${err.message}`);
-    process.exit(1);
+    const status = run(nodeBin, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json", "--outDir", staging], { env });
+    if (status !== 0) failed = { status, why: `failed (exit ${status}): tsc -p tsconfig.json` };
+    else {
+      try {
+        // esbuild is loaded by this (possibly older) Node; it only runs its own binary.
+        buildClient(ROOT, log, path.join(staging, "client"));
+      } catch (err) {
+        failed = { status: 1, why: `bundling the browser code failed: ${err.message}` };
+      }
+    }
+    // The entry point last: a fresh import then finds the modules it requires replaced already.
+    if (!failed) installTree(staging, dist, { last: ["index.js"] });
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
   }
-  fs.writeFileSync(stamp, new Date().toISOString());
+  if (failed) {
+    log(failed.why);
+    process.exit(failed.status);
+  }
+  pruneStaleOutput();
+  writeFileAtomic(stamp, new Date().toISOString());
 }
 
 /**
