@@ -27,6 +27,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { tsImport } from "tsx/esm/api";
 import { findPython } from "./python.mjs";
+import { newResultsFolder } from "./resultsFolder.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const LAB_QUERIES = path.join(ROOT, "data", "queries");
@@ -214,10 +215,13 @@ export async function runHunt(argv, ctx = {}) {
   const p = params.parameterize(notebook, values, notebookName);
 
   const started = new Date();
-  const outDir = path.resolve(base, opts.out ?? path.join(ROOT, "hunt-results", timestamp(started)));
+  const results = path.join(ROOT, "hunt-results");
+  let outDir = opts.out === undefined ? results : path.resolve(base, opts.out);
   const outOption = opts.out === undefined ? "the results folder" : `--out ${opts.out}`;
   try {
     makeFolder(outDir);
+    // A folder of this run's own: runs started in the same second wrote over each other's notebook and report.
+    if (opts.out === undefined) outDir = newResultsFolder(results, timestamp(started));
   } catch (err) {
     const why = err?.code === "EEXIST" || err?.code === "ENOTDIR" ? "a file is in the way" : err?.code === "ENOENT" ? "the file system there takes no new folders" : (err?.message ?? String(err));
     // The default folder is in the checkout, which may be a shared read-only copy.
