@@ -11,6 +11,7 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { writeFileAtomic } from "../common/atomicFile";
 import { fileProblemText } from "../common/messages";
 import { readRegularFile } from "../common/regularFile";
 import { contextNotes } from "./messages";
@@ -157,9 +158,7 @@ export class ResultCache {
     if (!this.file) return;
     const body = [...this.memory].map(([k, { expires, value }]) => JSON.stringify({ k, w: expires - this.ttlMs, e: expires, v: value })).join("\n");
     try {
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, body ? body + "\n" : "", { mode: 0o600 });
-      fs.renameSync(tmp, this.file);
+      writeFileAtomic(this.file, body ? body + "\n" : "", { mode: 0o600 });
     } catch (err) {
       this.diskError = contextNotes.cacheFileUnwritable(this.file, (err as Error).message);
     }

@@ -15,6 +15,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { createHash } from "node:crypto";
 import ipaddr from "ipaddr.js";
+import { writeFileAtomic } from "../../common/atomicFile";
 import { onAbort } from "../../common/interrupt";
 import { readRegularFile } from "../../common/regularFile";
 import type { Interruptible } from "../limiter";
@@ -215,13 +216,8 @@ export class TorProvider extends HttpTIProvider {
         fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
         // Written aside, then renamed: a write cut short (disk full, a killed kernel) never leaves a partial list
         // that looks fresh, and would answer "not an exit node" for the addresses it lost.
-        const tmp = `${file}.${process.pid}.tmp`;
-        try {
-          fs.writeFileSync(tmp, outcome.text, { mode: 0o600 });
-          fs.renameSync(tmp, file);
-        } finally {
-          fs.rmSync(tmp, { force: true });
-        }
+        // Under a temporary name of this write's own: kernels in other containers (a shared cache folder) have the same pids.
+        writeFileAtomic(file, outcome.text, { mode: 0o600 });
       } catch {
         // the list stays in memory
       }
