@@ -152,7 +152,14 @@ function ensureBuild(nodeBin, env, force = false) {
   // (another learner's, on a shared checkout). tsc and esbuild write into a staging folder; each file is then
   // renamed over its old self (scripts/distInstall.mjs).
   const dist = path.join(ROOT, "dist");
-  const staging = makeStaging(dist);
+  let staging;
+  try {
+    staging = makeStaging(dist);
+  } catch (err) {
+    // A shared checkout this user may not write in, its dist/ older than src/ (updated, not rebuilt).
+    log(`cannot compile src/ → dist/: ${ROOT} cannot be written in (${err.code ?? err.message}); its owner should run \`node scripts/run.mjs build\` there`);
+    process.exit(1);
+  }
   // Not process.exit() inside the try: it skips `finally`, and the staging folder would stay behind.
   let failed;
   try {
