@@ -28,6 +28,8 @@ export interface ResultCacheOptions {
   label?: string;
   /** Clock, for tests. Default `Date.now`. */
   now?: () => number;
+  /** Called when a compaction has read the file and is about to rewrite it, for tests of other processes' appends. Default none. */
+  beforeCompact?: () => void;
 }
 
 interface Entry {
@@ -46,6 +48,9 @@ export class ResultCache {
   readonly file?: string;
   private loaded = false;
   private pending: string[] = [];
+  /** The file as {@link load} read it (its inode and length): a compaction keeps what others appended since. */
+  private readAs?: { ino: number; bytes: number };
+  private readonly beforeCompact?: () => void;
   /** Why the disk cache stopped working (an unreadable file, an unwritable folder…), if it did: the cache is then memory-only. */
   diskError?: string;
   /** Lookups answered from this cache since it was made. */
@@ -54,6 +59,7 @@ export class ResultCache {
   constructor(options: ResultCacheOptions) {
     this.ttlMs = options.ttlMs;
     this.now = options.now ?? Date.now;
+    this.beforeCompact = options.beforeCompact;
     if (options.dir) {
       const digest = createHash("sha256").update(options.namespace).digest("hex").slice(0, 16);
       const label = (options.label ?? "provider").replace(/[^\w.-]/g, "_");
@@ -126,9 +132,12 @@ export class ResultCache {
     const file = this.file;
     let text: string;
     try {
+      const ino = fs.statSync(file).ino;
       // A FIFO, socket, device or folder of that name is refused before it is opened (a FIFO's open waited for a
       // writer forever); the cache then stays in memory, and nothing is appended to it (the append would block too).
-      text = readRegularFile(file, {}, (p) => new Error(contextNotes.cacheFileUnreadable(file, fileProblemText(p)))).toString("utf8");
+      const bytes = readRegularFile(file, {}, (p) => new Error(contextNotes.cacheFileUnreadable(file, fileProblemText(p))));
+      this.readAs = { ino, bytes: bytes.length };
+      text = bytes.toString("utf8");
     } catch (err) {
       this.diskError = (err as Error).message;
       return;
@@ -153,12 +162,19 @@ export class ResultCache {
     if (lines > 1000 && lines > 2 * this.memory.size) this.compact();
   }
 
-  /** Rewrites the file with the live entries only. */
+  /**
+   * Rewrites the file with the live entries only, and the whole lines other kernels appended since {@link load} read
+   * it (a class sharing one cache folder: 6 kernels starting at once on a file due for compaction kept 3,800 to
+   * 5,000 of their 6,000 new entries). A file replaced meanwhile (another kernel compacted it) is left as it is.
+   */
   private compact(): void {
-    if (!this.file) return;
+    if (!this.file || !this.readAs) return;
     const body = [...this.memory].map(([k, { expires, value }]) => JSON.stringify({ k, w: expires - this.ttlMs, e: expires, v: value })).join("\n");
     try {
-      writeFileAtomic(this.file, body ? body + "\n" : "", { mode: 0o600 });
+      this.beforeCompact?.();
+      const since = appendedSince(this.file, this.readAs);
+      if (since === undefined) return;
+      writeFileAtomic(this.file, (body ? body + "\n" : "") + since, { mode: 0o600 });
     } catch (err) {
       this.diskError = contextNotes.cacheFileUnwritable(this.file, (err as Error).message);
     }
@@ -178,6 +194,29 @@ function isResult(value: unknown): value is ProviderResult {
     (typeof v.details === "string" || (typeof v.details === "object" && v.details !== null)) &&
     (v.querySubtype === undefined || typeof v.querySubtype === "string")
   );
+}
+
+/**
+ * The whole lines appended to `file` after its first `read.bytes` bytes, or undefined when it is no longer the file
+ * read (another inode: compacted by another kernel) or is shorter. A line still being written is left out.
+ */
+function appendedSince(file: string, read: { ino: number; bytes: number }): string | undefined {
+  const fd = fs.openSync(file, "r");
+  try {
+    const stat = fs.fstatSync(fd);
+    if (stat.ino !== read.ino || stat.size < read.bytes) return undefined;
+    const tail = Buffer.alloc(stat.size - read.bytes);
+    let got = 0;
+    while (got < tail.length) {
+      const n = fs.readSync(fd, tail, got, tail.length - got, read.bytes + got);
+      if (n === 0) break;
+      got += n;
+    }
+    const end = tail.subarray(0, got).lastIndexOf(0x0a);
+    return end < 0 ? "" : tail.subarray(0, end + 1).toString("utf8");
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** Whether `file` exists and its last byte is not a line break. */

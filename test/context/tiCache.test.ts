@@ -1,6 +1,8 @@
 /** The TI result cache's file: entries appended as NDJSON lines, read back by the next process. */
 import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
+import path from "node:path";
 import { test } from "node:test";
 import { ResultCache } from "../../src/context/tiCache";
 import type { ProviderResult } from "../../src/context/tiProvider";
@@ -23,4 +25,45 @@ test("an entry written after a torn last line (a crash mid-write) starts a line 
   assert.equal(third.get("b")?.reference, "ref-b", "the entry after the torn line was joined onto it and lost");
   assert.equal(third.get("torn"), undefined);
   assert.ok((fs.readFileSync(first.file as string, "utf8").match(/\n/g) ?? []).length >= 3);
+});
+
+test("a compaction keeps the entries another kernel appended while it ran (real processes, one cache folder)", async () => {
+  const dir = tempDir();
+  const options = { ttlMs: 3_600_000, dir, namespace: "class", label: "Class" };
+  // 3,000 expired lines: the next kernel to read the file compacts it.
+  const seed = new ResultCache({ ...options, now: () => Date.now() - 7_200_000 });
+  for (let i = 0; i < 3000; i++) seed.set(`old-${i}`, result(`old-${i}`));
+  seed.flush();
+  const file = seed.file as string;
+  const module = JSON.stringify(path.resolve(__dirname, "..", "..", "src", "context", "tiCache.ts"));
+  const go = path.join(dir, "go");
+  const result_ = `(r) => ({ result: true, severity: "information", details: {}, rawResult: {}, reference: r, status: 0 })`;
+  // Kernel A reads the file, then stops before rewriting it until GO exists.
+  const compactor = path.join(dir, "compactor.ts");
+  fs.writeFileSync(compactor, `import fs from "node:fs"; import { ResultCache } from ${module};
+const pause = new Int32Array(new SharedArrayBuffer(4));
+const cache = new ResultCache({ ...${JSON.stringify(options)}, beforeCompact: () => { process.stdout.write("compacting\\n"); while (!fs.existsSync(${JSON.stringify(go)})) Atomics.wait(pause, 0, 0, 5); } });
+cache.set("a-1", (${result_})("a-1")); cache.flush();`);
+  // Kernel B appends its entries meanwhile.
+  const appender = path.join(dir, "appender.ts");
+  fs.writeFileSync(appender, `import { ResultCache } from ${module};
+const cache = new ResultCache(${JSON.stringify(options)});
+for (let i = 0; i < 300; i++) cache.set("b-" + i, (${result_})("b-" + i)); cache.flush();`);
+  const env = { ...process.env, NODE_TEST_CONTEXT: "" };
+  const a = spawn(process.execPath, ["--import", "tsx", compactor], { cwd: path.resolve(__dirname, "..", ".."), env, stdio: ["ignore", "pipe", "pipe"] });
+  let aErr = "";
+  a.stderr.on("data", (d) => (aErr += d));
+  const aDone = new Promise<number | null>((resolve) => a.on("close", resolve));
+  await new Promise<void>((resolve) => a.stdout.on("data", (d) => String(d).includes("compacting") && resolve()));
+  const b = spawnSync(process.execPath, ["--import", "tsx", appender], { cwd: path.resolve(__dirname, "..", ".."), env, encoding: "utf8" });
+  assert.equal(b.status, 0, b.stderr);
+  fs.writeFileSync(go, "");
+  assert.equal(await aDone, 0, aErr);
+  const after = new ResultCache(options);
+  const lost = Array.from({ length: 300 }, (_, i) => `b-${i}`).filter((k) => after.get(k)?.reference !== k);
+  assert.deepEqual(lost.length, 0, `${lost.length} of kernel B's 300 entries were lost by kernel A's compaction (${lost.slice(0, 3).join(", ")}…)`);
+  assert.equal(after.get("a-1")?.reference, "a-1");
+  const lines = fs.readFileSync(file, "utf8").split("\n").filter(Boolean);
+  assert.equal(lines.length, 301, "the file was not compacted (the expired lines are still there), or lines were doubled");
+  assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith(".tmp")), []);
 });
