@@ -84,9 +84,15 @@ export function writeKernelSpecs({ dirs, specsFor, privateTop = privateTempTop()
       ensurePrivate(privateTop, dir);
       for (const { file, text } of stale) {
         fs.mkdirSync(path.dirname(file), { recursive: true });
-        const tmp = `${file}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, text);
-        fs.renameSync(tmp, file);
+        // A name of this write's own: the process id alone is the same in every container (one per learner) that
+        // shares a checkout's .jupyter/, and two `npm run lab` wrote into one file, one failing with ENOENT.
+        const tmp = `${file}.${process.pid}-${crypto.randomBytes(6).toString("hex")}.tmp`;
+        try {
+          fs.writeFileSync(tmp, text, { flag: "wx" });
+          fs.renameSync(tmp, file);
+        } finally {
+          fs.rmSync(tmp, { force: true });
+        }
       }
       return { dir, wrote: true, passed };
     } catch (err) {

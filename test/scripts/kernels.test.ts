@@ -4,10 +4,12 @@
  * .jupyter/kernels/tslab/kernel.json; two checkouts must never share a folder of specs.
  */
 import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
+import { pathToFileURL } from "node:url";
 import { jupyterRuntimeDir, kernelHomes, privateTempTop, runtimeDirEnv, writeKernelSpecs } from "../../scripts/kernels.mjs";
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "huntlab-kernels-test-"));
@@ -106,4 +108,51 @@ test("runtimeDirEnv: a home that cannot take Jupyter's runtime files gets a priv
   assert.match(r.why ?? "", new RegExp(`^${jupyterRuntimeDir({}, fileHome).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: E[A-Z]+$`));
   assert.deepEqual(runtimeDirEnv({ env: { JUPYTER_RUNTIME_DIR: "/mine" }, home: fileHome, privateTop: path.join(scratch, "rt") }), { env: {} });
   assert.equal(jupyterRuntimeDir({ JUPYTER_DATA_DIR: "/d" }, fileHome), path.join("/d", "runtime"));
+});
+
+/** Whether PID namespaces can be made here (Linux, root or unprivileged user namespaces). */
+const canUnshare = process.platform === "linux" && spawnSync("unshare", ["--pid", "--fork", "true"], { stdio: "ignore" }).status === 0;
+
+test("writeKernelSpecs: two processes of the same pid (containers sharing a checkout's .jupyter/) writing their specs 1000 times each both succeed, and the file is one's whole spec", { skip: canUnshare ? false : "no PID namespaces here (unshare needs Linux and root or user namespaces)" }, async () => {
+  const dir = path.join(scratch, "containers");
+  const module = JSON.stringify(pathToFileURL(path.resolve(__dirname, "..", "..", "scripts", "kernels.mjs")).href);
+  // Each writer's spec differs (a long env value), so that every call finds the other's on disk and writes.
+  const program = `import { writeKernelSpecs } from ${module};
+import fs from "node:fs";
+const [dir, who, go] = process.argv.slice(1);
+const passed = [];
+// Both start writing together: each waits for GO, which the test makes once both are running.
+fs.writeFileSync(go + "." + who, "");
+const pause = new Int32Array(new SharedArrayBuffer(4));
+while (!fs.existsSync(go)) Atomics.wait(pause, 0, 0, 2);
+for (let i = 0; i < 1000; i++) {
+  const r = writeKernelSpecs({ dirs: [dir], specsFor: () => ({ tslab: { argv: ["node"], env: { WHO: who.repeat(200000) } } }), privateTop: "/nonexistent-top" });
+  passed.push(...r.passed);
+}
+process.stdout.write(JSON.stringify({ pid: process.pid, passed }));`;
+  const run = (who: string, go: string) =>
+    new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+      const child = spawn("unshare", ["--pid", "--fork", process.execPath, "--input-type=module", "--eval", program, dir, who, go], { stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      let err = "";
+      child.stdout.on("data", (d) => (out += d));
+      child.stderr.on("data", (d) => (err += d));
+      child.on("close", (code) => resolve({ code, out, err }));
+    });
+  const go = path.join(scratch, "containers-go");
+  const running = Promise.all([run("a", go), run("b", go)]);
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  while (!(fs.existsSync(`${go}.a`) && fs.existsSync(`${go}.b`))) {
+    await new Promise((resolve) => setImmediate(resolve));
+    Atomics.wait(pause, 0, 0, 2);
+  }
+  fs.writeFileSync(go, "");
+  const runs = await running;
+  for (const r of runs) assert.equal(r.code, 0, r.err);
+  const outs = runs.map((r) => JSON.parse(r.out) as { pid: number; passed: unknown[] });
+  assert.deepEqual(outs.map((o) => o.pid), [1, 1], "the writers did not share a pid: the case is not exercised");
+  assert.deepEqual(outs.flatMap((o) => o.passed), [], "a write failed (the other writer's rename took the shared temporary file)");
+  const who = (read(dir) as { env: { WHO: string } }).env.WHO;
+  assert.ok(who === "a".repeat(200000) || who === "b".repeat(200000));
+  assert.deepEqual(fs.readdirSync(path.join(dir, "kernels", "tslab")), ["kernel.json"]);
 });
