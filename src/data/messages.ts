@@ -216,14 +216,15 @@ export const dataWarnings = {
   /** winEventsOfKind's layouts mapped apart: one layout's rows (its hosts') could not be mapped and are left out, the other's kept. */
   winEventLayoutLeftOut: (source: string, count: number, layout: string, error: string) =>
     `${source}: the ${count} ${layout} row(s) (of the hosts using that layout) could not be mapped and are left out; the other layout's rows are kept. Why: ${error}`,
-  /** Wazuh alerts of two process layouts (Sysmon 1 and 4688): the other layout's rows are not in the mapped frame. */
-  wazuhLayoutLeftOut: (source: string, count: number, layout: string, read: string) =>
-    `${source}: ${count} Wazuh ${layout} alert(s) are left out: the alerts are read in the ${read} layout, and one frame holds one layout; ` +
-    `select them apart (by data.win.system.eventID) and normalize each to keep both`,
-  /** An osquery result log of both process tables read in one table's layout (`read`): the other `table`'s rows have no time there. */
-  osqueryTableWithoutTime: (source: string, count: number, table: string, read: string) =>
-    `${source}: ${count} row(s) of osquery's ${table} table have no time in the ${read} layout (their time is another field), so they link to no parent; ` +
-    `one frame holds one layout: select them apart (by the query's name) and normalize each to keep both`,
+  /**
+   * Wazuh alerts of both process layouts: on each computer with Sysmon 1 alerts (`leftOut`, with their 4688 alert counts)
+   * the Sysmon alerts are read; `kept`: the computers without Sysmon, whose 4688 alerts are read in the 4688 layout.
+   */
+  wazuhProcessLayouts: (source: string, security: number, sysmon: number, leftOut: string, kept: string | undefined) =>
+    `${source}: the alerts hold both Security 4688 (${security} alert(s)) and Sysmon 1 (${sysmon} alert(s)) process creations of the same computer(s), which record the same processes in two layouts ` +
+    `(4688's processId is the parent's, Sysmon's the process's own); on each computer with Sysmon 1 alerts those are read (their process GUIDs link the tree) and its 4688 alerts left out: ${leftOut}. ` +
+    (kept ? `The 4688 alerts of the computers without Sysmon are read in the 4688 layout: ${kept}. ` : "") +
+    `To use the left-out 4688 alerts, select them apart (data.win.system.eventID "4688") and read them on their own`,
   /** An osquery result log of differential and snapshot lines: the differential rows are read, the snapshot lines' `count` rows left out. */
   osquerySnapshotRowsLeftOut: (source: string, count: number) =>
     `${source}: ${count} row(s) of osquery snapshot lines ("snapshot": [...]) are left out: the log also holds differential lines ("columns", "action": "added"/"removed"), whose rows are read, and one frame holds one form; ` +

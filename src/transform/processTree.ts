@@ -65,7 +65,8 @@ import { fieldNames, fieldSeries } from "../data/schemas/fields";
 import { mapLayoutParts, timeCreatedWarned, winEventFields, winEventLayoutParts, winEventsOfKind } from "../data/schemas/winEvent";
 import { insertionStringWords } from "../data/schemas/insertionStrings";
 import { inLabLayout } from "../data/schemas/convert";
-import { PROCESS_LAYOUTS } from "../data/schemas/process";
+import { PROCESS_LAYOUTS, osqueryLayoutOfRows, rowsAt, wazuhLayoutOfRows, wazuhLayoutParts, type ProcessColumns } from "../data/schemas/process";
+import { stackTreeParts } from "./processTreeParts";
 import { COLUMN_FIELDS, givenSchema, inferSchema, MSTICPY_SCHEMA_KEYS, PROC_SCHEMA_KEYS, PROCESS_SCHEMAS, ProcessSchemaError, renameSchemaColumns, resolveSchema, schemaColumns, type ProcSchema } from "./processTreeSchema";
 import { transformMessages as msg, transformWarnings } from "./messages";
 import { printWarning } from "../common/messages";
@@ -129,6 +130,16 @@ export function buildProcessTree(procs: pl.DataFrame, options: BuildProcessTreeO
     // spans hosts), stacked, the Sysmon hosts' first.
     const parts = winEventLayoutParts(procs);
     if (parts.length > 1) return pl.concat(mapLayoutParts(parts, (part) => buildProcessTree(part, options), options.warn ?? printWarning, "buildProcessTree"), { how: "diagonal" });
+    // Wazuh alerts of Sysmon 1 and of 4688 (a manager's alerts.json): each alert read in its own layout (per
+    // computer, as above), one tree. Wazuh 4688 alerts selected apart, an osquery log of one table or both: their layout.
+    const inferred = inferSchema(fieldNames(procs));
+    const layouts = inferred && wazuhLayoutParts(procs, inferred, options.warn ?? printWarning, "buildProcessTree");
+    if (layouts) {
+      const built = layouts.map(({ layout, rows }) => ({ tree: buildProcessTree(rowsAt(procs, rows), { ...options, schema: builtInSchema(layout) }), rows }));
+      return withRichLastValue(stackTreeParts(built, frameHeight(procs), options.order));
+    }
+    const own = inferred && (wazuhLayoutOfRows(procs, inferred) ?? osqueryLayoutOfRows(procs, inferred));
+    if (own) options = { ...options, schema: builtInSchema(own) };
   }
   // EventData's %%1936… as the Message's words, as normalizeEvents writes them (a tree of a JSON or EventData export and
   // one of the same events' Messages agree). Not in the lab's own layout: its processes show %%1936, as MSTICPy's.
@@ -152,6 +163,11 @@ export function buildProcessTree(procs: pl.DataFrame, options: BuildProcessTreeO
   const outside = new Map([...inside].map(([name, plain]) => [plain, outputNamed(name) ? unusedName(`${name}_source`, [...names, ...treeNames]) : name]));
   const out = withRichLastValue(renameAll(tree, treeNames.map((n) => outside.get(n) ?? n)));
   return remembered(out, renameSchemaColumns(schema, (c) => outside.get(inside.get(c) ?? "") ?? c));
+}
+
+/** The built-in schema of a layout the schema layer names (it holds the same objects, registered by src/index.ts). */
+function builtInSchema(layout: ProcessColumns): ProcSchema {
+  return PROCESS_SCHEMAS.find((s) => s.name === layout.name) ?? (layout as ProcSchema);
 }
 
 /** Every option of {@link BuildProcessTreeOptions}: another name (`Order`, `schemas`) would be ignored, silently. */

@@ -553,6 +553,21 @@ export const OSQUERY_PROCESSES_SCHEMA: ProcSchema = {
 };
 
 /**
+ * osquery's two process tables in one result log (one pack schedules both): the rows of either, each at its own
+ * time. The tables' rows share `pid`, `parent`, `path` and the host's pid space, so one tree links them (a
+ * `process_events` child under the long-running parent a `processes` row shows); `columns.time` is a
+ * `process_events` row's time, `columns.start_time` a `processes` row's (as a process start time, used where
+ * the row has no event time). Inferred where the rows hold both times (src/data/schemas/process.ts: a log of
+ * one table's rows is read in that table's layout, whatever fields polars' struct keeps).
+ */
+export const OSQUERY_PROCESS_TABLES_SCHEMA: ProcSchema = {
+  ...OSQUERY_PROCESS_EVENTS_SCHEMA,
+  name: "osquery process_events and processes",
+  processCreationTime: "columns.start_time",
+  markers: [...new Set([...(OSQUERY_PROCESS_EVENTS_SCHEMA.markers ?? []), ...(OSQUERY_PROCESSES_SCHEMA.markers ?? [])])],
+};
+
+/**
  * Built-in schemas, in the order ties are broken: the exports' own layouts
  * first, the lab's 4688 names last, so that a frame carrying both its own
  * columns and lab-named copies of them is read in its own, richer, layout.
@@ -571,6 +586,7 @@ export const PROCESS_SCHEMAS: readonly ProcSchema[] = [
   WAZUH_4688_PROCESS_SCHEMA,
   OSQUERY_PROCESS_EVENTS_SCHEMA,
   OSQUERY_PROCESSES_SCHEMA,
+  OSQUERY_PROCESS_TABLES_SCHEMA,
   LX_EVENT_SCHEMA,
   WIN_WINDOWSEVENT_DOTTED_SCHEMA,
   WIN_EVENT_SCHEMA,

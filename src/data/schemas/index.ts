@@ -9,7 +9,7 @@
  * process.ts; docs/schemas.md lists them.
  */
 import pl from "nodejs-polars";
-import { columnNames, columnOf, frameHeight, frameOf, isDataFrame } from "../../common/frames";
+import { columnNames, columnOf, frameHeight, frameOf, isDataFrame, withPlainNames } from "../../common/frames";
 import { DataColumnError, dataMessages as msg, dataWarnings } from "../messages";
 import { printWarning } from "../../common/messages";
 import { quotedText } from "../../common/shownText";
@@ -20,7 +20,7 @@ import { fieldNames, fieldSeries, fieldSetWith, withFieldCache } from "./fields"
 import { LOGON_LAYOUTS, LOGON_SCHEMAS } from "./logon";
 import { applySchema, closeFields, filetimeFields, rankSchemas, requiredCount, requiredText, schemaRows, slashDateFields, testedRows } from "./mapping";
 import { NETWORK_LAYOUTS, NETWORK_SCHEMAS } from "./network";
-import { PROCESS_LAYOUTS, processEventRows, processEventSchema, processSchemaSource, osqueryOtherTableRows, wazuhLayoutOfRows, wazuhOtherLayoutRows, type ProcessColumns } from "./process";
+import { PROCESS_LAYOUTS, processEventRows, processEventSchema, processSchemaSource, osqueryLayoutOfRows, rowsAt, stackLayoutFrames, wazuhLayoutOfRows, wazuhLayoutParts, type LayoutRows, type ProcessColumns } from "./process";
 import { HELPER_PREFIX, type EventKind, type EventSchema, type LabColumn, type LabLayout } from "./types";
 import { wideIntsAsText } from "../../common/wideInts";
 import { EVTX_DOCS, isWinEventExport, mapLayoutParts, winEventFields, winEventLayoutParts, winEventsOfKind } from "./winEvent";
@@ -100,9 +100,17 @@ function detectSchema(df: pl.DataFrame, kind: EventKind, options: NormalizeOptio
   const lab = inLabLayout(df, labLayouts(kind));
   if (lab) return { id: "lab", name: lab.name };
   const chosen = chooseSchema(df, kind, options.source ?? "normalizeEvents");
-  const other = chosen.process && (wazuhLayoutOfRows(df, chosen.process) ?? osqueryOtherTableRows(df, chosen.process).layout);
+  const other = chosen.process && ownProcessLayout(df, chosen.process);
   const schema = other ? processEventSchema(other) : chosen.schema;
   return { id: schema.id, name: schema.name };
+}
+
+/**
+ * The process layout a frame's rows are in, when its columns alone name another: Wazuh 4688 alerts selected apart
+ * (polars' struct keeps Sysmon's fields, null), an osquery log of one table's rows or of both. Undefined otherwise.
+ */
+function ownProcessLayout(df: pl.DataFrame, process: ProcessColumns): ProcessColumns | undefined {
+  return wazuhLayoutOfRows(df, process) ?? osqueryLayoutOfRows(df, process);
 }
 
 /** The schema a frame is in, or the error naming the closest one. */
@@ -170,6 +178,15 @@ function inRowOrder(df: pl.DataFrame, map: (part: pl.DataFrame) => pl.DataFrame,
   return pl.concat(mapped, { how: "diagonal" }).sort(ROW_INDEX).drop(ROW_INDEX);
 }
 
+/** Each part's rows of `df` mapped in its layout by `map`, the results stacked in `df`'s row order (Wazuh alerts of both layouts). */
+function partsInRowOrder(df: pl.DataFrame, parts: readonly LayoutRows[], map: (part: pl.DataFrame, layout: ProcessColumns) => pl.DataFrame): pl.DataFrame {
+  const indexed = frameOf([...columnNames(df).map((n) => columnOf(df, n)), pl.Series(ROW_INDEX, Uint32Array.from({ length: frameHeight(df) }, (_, i) => i))]);
+  const mapped = parts.map(({ layout, rows }) => map(rowsAt(indexed, rows), layout));
+  const stacked = stackLayoutFrames(mapped);
+  const sorted = withPlainNames(stacked, (plain, nameOf) => plain.sort(nameOf(ROW_INDEX)));
+  return frameOf(columnNames(sorted).filter((n) => n !== ROW_INDEX).map((n) => columnOf(sorted, n)));
+}
+
 /**
  * The frame with the lab's columns for `kind` added (original columns kept),
  * when its columns match a known schema of that kind; unchanged when it already
@@ -205,21 +222,21 @@ function normalize(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions)
   // Not in a frame already in the lab's layout: the lab's own data (its processes' %%1936) stays as MSTICPy shows it.
   if (isDataFrame(df)) df = insertionStringWords(df);
   let { schema, process } = chooseSchema(df, kind, options.source ?? "normalizeEvents");
-  // Wazuh alerts of only the other process layout's events (4688 alerts selected apart from a file of both): that layout.
-  const wazuh = process && wazuhLayoutOfRows(df, process);
-  if (wazuh) ({ schema, process } = { schema: processEventSchema(wazuh), process: wazuh });
-  // osquery rows of only the other process table (its rows selected apart by `name`): that table's layout.
-  const osquery = process ? osqueryOtherTableRows(df, process) : { count: 0 };
-  if (osquery.layout) ({ schema, process } = { schema: processEventSchema(osquery.layout), process: osquery.layout });
-  else if (osquery.count && process) (options.warn ?? printWarning)(dataWarnings.osqueryTableWithoutTime(options.source ?? "normalizeEvents", osquery.count, osquery.table ?? "", process.name));
+  // Wazuh 4688 alerts selected apart, an osquery log of one table's rows or of both: the layout of its rows.
+  const own = process && ownProcessLayout(df, process);
+  if (own) ({ schema, process } = { schema: processEventSchema(own), process: own });
+  // Wazuh alerts of Sysmon 1 and of 4688 (a manager's alerts.json): each alert mapped in its own layout, per computer.
+  const parts = process && wazuhLayoutParts(df, process, options.warn ?? printWarning, options.source ?? "normalizeEvents");
+  if (parts) return partsInRowOrder(df, parts, (part, layout) => mapped(part, kind, options, processEventSchema(layout), layout));
+  return mapped(df, kind, options, schema, process);
+}
+
+/** `df` mapped onto the lab's columns of `kind` by `schema` (of the process layout `process`, for processes). */
+function mapped(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions, schema: EventSchema, process: ProcessColumns | undefined): pl.DataFrame {
+  const layouts = labLayouts(kind);
   // A layout's optional columns the export lacks (Server 2012 R2's 4688 has no ParentProcessName) as null text columns,
   // as the Message path gives them: mapped to null lab columns, not a failed mapping.
   if (process) df = withOptionalColumns(df, process);
-  // Wazuh alerts of Sysmon 1 and of 4688: one layout is read, the other's process creations said (not left out silently).
-  if (process) {
-    const other = wazuhOtherLayoutRows(df, process);
-    if (other.count) (options.warn ?? printWarning)(dataWarnings.wazuhLayoutLeftOut(options.source ?? "normalizeEvents", other.count, other.layout, process.name));
-  }
   // Only the schema's events are mapped: an OCSF file's other classes, a Suricata EVE log's alerts and DNS records are left out.
   const tested = testedRows(schemaRows(process ? processEventRows(flattenProcessFields(df, process), process) : df, schema), schema);
   const base = schema.prepare ? schema.prepare(tested.df) : tested.df;
@@ -230,8 +247,8 @@ function normalize(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions)
   }
   for (const field of filetimeFields(base, schema, labColumnMap(layouts))) (options.warn ?? printWarning)(dataWarnings.filetimeColumn(options.source ?? "normalizeEvents", field));
   for (const field of slashDateFields(base, schema, labColumnMap(layouts))) (options.warn ?? printWarning)(dataWarnings.mappedSlashDates(options.source ?? "normalizeEvents", field));
-  let mapped = applySchema(base, schema, labColumnMap(layouts));
+  let out = applySchema(base, schema, labColumnMap(layouts));
   // The helper columns `prepare` added served the rules; they are no lab column.
-  if (schema.prepare) mapped = frameOf(columnNames(mapped).filter((n) => !n.startsWith(HELPER_PREFIX) || columnNames(df).includes(n)).map((n) => columnOf(mapped, n)));
-  return schema.connections ? oneFlowPerConnection(mapped, schema.connections) : mapped;
+  if (schema.prepare) out = frameOf(columnNames(out).filter((n) => !n.startsWith(HELPER_PREFIX) || columnNames(df).includes(n)).map((n) => columnOf(out, n)));
+  return schema.connections ? oneFlowPerConnection(out, schema.connections) : out;
 }

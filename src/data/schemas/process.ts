@@ -13,7 +13,9 @@
  */
 import pl from "nodejs-polars";
 import { columnNames, columnOf, frameHeight, frameOf, singleValueLists, withPlainNames } from "../../common/frames";
+import { dataWarnings } from "../messages";
 import { fieldSeries } from "./fields";
+import { hostList } from "./winEvent";
 import { HELPER_PREFIX, type EventSchema, type LabLayout } from "./types";
 
 /** The lab's process events (`process_tree`, `processes_on_host`): SecurityEvent 4688. */
@@ -54,6 +56,8 @@ export interface ProcessColumns {
   parentNameIsFileName?: boolean;
   processGuid?: string;
   parentGuid?: string;
+  /** The process's start time, where the events record it apart from the event time (osquery's `processes` rows). */
+  processCreationTime?: string;
   /** The event-type columns and values of process creations, read by the registered `rows`. */
   eventIdColumn?: string;
   eventIdIdentifier?: string | number | readonly (string | number)[];
@@ -97,8 +101,11 @@ export function processEventRows(df: pl.DataFrame, schema: ProcessColumns): pl.D
   if (!typeColumns.some((c) => c)) return df;
   const typed = frameOf(typeColumns.flatMap((c, i) => (c ? [columnOf(df, c).rename(`t${i}`)] : [])));
   const plainSchema = { ...schema, eventIdColumn: typeColumns[0] && "t0", eventCategoryColumn: typeColumns[1] && "t1" };
-  const keep = registered?.rows?.(typed, plainSchema);
+  let keep = registered?.rows?.(typed, plainSchema);
   if (!keep || keep.len() !== frameHeight(df)) return df;
+  // A Wazuh alert without a Windows event id is no Windows event (a file-integrity, rootcheck or agent alert: no
+  // `data.win`), not a process event of unknown type: left out, as the alerts of other events are.
+  if (WAZUH_LAYOUTS[schema.name] && typeColumns[0]) keep = pl.DataFrame([keep.rename("k"), columnOf(typed, "t0")]).select(pl.col("k").and(pl.col("t0").isNotNull()).alias("k")).getColumn("k");
   const kept = Number(keep.cast(pl.Int64).sum());
   if (keep.nullCount() === 0 && kept === keep.len()) return df;
   // The mask as one more column, filtered on and dropped, under plain names (a column may be called `filter`).
@@ -148,7 +155,8 @@ const DOMAIN_FIELDS = ["AccountDomain", "InitiatingProcessAccountDomain", "user.
 /** The schema table that maps a process layout onto the lab's names. */
 export function processEventSchema(p: ProcessColumns): EventSchema {
   const columns: Record<string, EventSchema["columns"][string]> = {
-    TimeGenerated: { from: p.timeStamp, as: "time" },
+    // A log of osquery's two tables: a `processes` row has no event time, its process's start is its time.
+    TimeGenerated: { from: p.name === OSQUERY_BOTH && p.processCreationTime ? [p.timeStamp, p.processCreationTime] : p.timeStamp, as: "time" },
     NewProcessName: { from: p.processName, as: "text" },
   };
   if (p.cmdLine) columns.CommandLine = { from: p.cmdLine, as: "text" };
@@ -183,9 +191,9 @@ const WAZUH_LAYOUTS: Readonly<Record<string, { id: number; other: string; otherI
 
 /**
  * The other Wazuh process layout when a frame detected as one holds none of its process creations but some of the
- * other's: the 4688 alerts selected apart from a file of both (as the left-out warning advises) keep Sysmon's
- * `eventdata` fields, null, in polars' struct, so they are detected as Sysmon 1 and every row was left out.
- * Undefined for other schemas, or when the frame holds the layout's own events.
+ * other's: the 4688 alerts selected apart from a file of both keep Sysmon's `eventdata` fields, null, in polars'
+ * struct, so they are detected as Sysmon 1 and every row was left out. Undefined for other schemas, or when the
+ * frame holds the layout's own events.
  */
 export function wazuhLayoutOfRows(df: pl.DataFrame, schema: ProcessColumns): ProcessColumns | undefined {
   const layout = WAZUH_LAYOUTS[schema.name];
@@ -203,50 +211,143 @@ export function wazuhLayoutOfRows(df: pl.DataFrame, schema: ProcessColumns): Pro
   return registered?.schemas.find((s) => s.name === layout.otherLayout);
 }
 
-/**
- * The rows of a Wazuh alerts frame read in one process layout that are the other's process creations (a Sysmon 1
- * frame's 4688 alerts), which the mapping leaves out as another event: counted so that it is said. 0 for other schemas.
- */
-export function wazuhOtherLayoutRows(df: pl.DataFrame, schema: ProcessColumns): { count: number; layout: string } {
-  const layout = WAZUH_LAYOUTS[schema.name];
-  const ids = layout && schema.eventIdColumn ? fieldSeries(df, schema.eventIdColumn) : undefined;
-  if (!layout || !ids) return { count: 0, layout: "" };
-  // Sysmon's event 1 only on its channel: another channel's event 1 (Kernel-General's time change) is no Sysmon alert.
-  const other = registered?.schemas.find((s) => s.name === layout.otherLayout);
-  const channel = other?.eventCategoryColumn && other.eventCategoryIdentifier !== undefined ? fieldSeries(df, other.eventCategoryColumn) : undefined;
-  const isOther = pl.col("e").str.strip().eq(pl.lit(String(layout.otherId)));
-  const count = pl
-    .DataFrame([ids.cast(pl.Utf8).rename("e"), ...(channel ? [channel.cast(pl.Utf8).rename("c")] : [])])
-    .select((channel ? isOther.and(pl.col("c").eq(pl.lit(String(other?.eventCategoryIdentifier)))) : isOther).fillNull(false).cast(pl.Int64).sum().alias("n"))
-    .getColumn("n")
-    .toArray()[0];
-  return { count: Number(count ?? 0), layout: layout.other };
+/** A process layout and the rows of a frame read in it (ascending positions in the frame). */
+export interface LayoutRows {
+  layout: ProcessColumns;
+  rows: Uint32Array;
 }
 
-/** osquery's two process tables (processTreeSchema.ts' layouts) and their time fields. */
-const OSQUERY_TABLES: Readonly<Record<string, { time: string; other: string; otherTime: string }>> = {
-  "osquery process_events": { time: "columns.time", other: "osquery processes", otherTime: "columns.start_time" },
-  "osquery processes": { time: "columns.start_time", other: "osquery process_events", otherTime: "columns.time" },
-};
+/** Positions of the true rows of a boolean column `k` of `df` (nulls as false). */
+function positions(df: pl.DataFrame, mask: pl.Expr): Uint32Array {
+  return df.withRowIndex("r").filter(mask.fillNull(false)).getColumn("r").cast(pl.UInt32).toTypedArray() as Uint32Array;
+}
+
+/** The rows of `df` at `rows` (positions), every column kept under its name (a column may be named like a frame member). */
+export function rowsAt(df: pl.DataFrame, rows: Uint32Array): pl.DataFrame {
+  const at = pl.Series("i", rows);
+  return withPlainNames(df, (plain) => plain.select(pl.all().gather(at)));
+}
+
+/** `WS01 (3)` counts of the hosts (`h`) of the rows where `mask` holds. */
+function hostCounts(df: pl.DataFrame, mask: pl.Expr): Map<string, number> {
+  const counted = df.filter(mask.fillNull(false)).groupBy("h").agg(pl.len().alias("n"));
+  const hosts = counted.getColumn("h").toArray() as string[];
+  const counts = counted.getColumn("n").toArray() as (number | bigint)[];
+  return new Map(hosts.map((h, i) => [h, Number(counts[i])]));
+}
 
 /**
- * For an osquery result log read in one process table's layout: the other table's rows (its time field set, this
- * one's null: one pack often schedules both), which map to no time and link to no parent; and that table's layout
- * when every row is the other table's (its rows selected apart: polars' struct keeps the first table's fields,
- * null, so it is detected as that one). `{ count: 0 }` for other schemas.
+ * Wazuh alerts of both process layouts (a manager's `alerts.json` holds every agent's Sysmon 1 and Security 4688
+ * alerts), each row to be read in its own: per computer (`data.win.system.computer`), as a Get-WinEvent export of
+ * both logs is (winEvent.ts), a computer with Sysmon 1 alerts is read from them (their GUIDs link its tree) and its
+ * 4688 alerts, the same processes in the other layout, are left out with one `warn`ing naming those computers; the
+ * 4688 alerts of the computers without Sysmon are read in the 4688 layout (parents by their hexadecimal ids). The
+ * Sysmon part keeps the alerts of other events (its layout leaves them out, as in a file of Sysmon alerts only).
+ * Undefined for other schemas, or a frame of one layout's process creations.
  */
-export function osqueryOtherTableRows(df: pl.DataFrame, schema: ProcessColumns): { count: number; table?: string; layout?: ProcessColumns } {
-  const table = OSQUERY_TABLES[schema.name];
-  const other = table && fieldSeries(df, table.otherTime);
-  if (!table || !other) return { count: 0 };
-  const own = fieldSeries(df, table.time);
+export function wazuhLayoutParts(df: pl.DataFrame, schema: ProcessColumns, warn: (message: string) => void, source: string): LayoutRows[] | undefined {
+  const sysmon = registered?.schemas.find((s) => s.name === "Wazuh Sysmon 1");
+  const security = registered?.schemas.find((s) => s.name === "Wazuh 4688");
+  if (!WAZUH_LAYOUTS[schema.name] || !sysmon?.eventIdColumn || !security) return undefined;
+  const ids = fieldSeries(df, sysmon.eventIdColumn);
+  if (!ids) return undefined;
+  const channel = sysmon.eventCategoryColumn ? fieldSeries(df, sysmon.eventCategoryColumn) : undefined;
+  const host = sysmon.hostName ? fieldSeries(df, sysmon.hostName) : undefined;
+  const n = frameHeight(df);
+  const id = pl.col("e").cast(pl.Utf8).str.strip();
+  // Sysmon's event 1 as the tree reads it (processEventFilter): on Sysmon's channel, or where no channel is given.
+  const onChannel = channel ? pl.col("c").cast(pl.Utf8).eq(pl.lit(String(sysmon.eventCategoryIdentifier))).or(pl.col("c").isNull()) : pl.lit(true);
+  const rows = pl
+    .DataFrame([ids.rename("e"), (channel ?? pl.Series("c", new Array<null>(n).fill(null), pl.Utf8)).rename("c"), host ? host.cast(pl.Utf8).rename("h") : pl.Series("h", new Array<string>(n).fill(""), pl.Utf8)])
+    .select(id.eq(pl.lit(String(sysmon.eventIdIdentifier))).and(onChannel).fillNull(false).alias("s"), id.eq(pl.lit(String(security.eventIdIdentifier))).fillNull(false).alias("w"), pl.col("h").fillNull(pl.lit("")));
+  const sysmonHosts = rows.filter(pl.col("s")).getColumn("h").unique();
+  if (sysmonHosts.len() === 0 || rows.filter(pl.col("w")).height === 0) return undefined;
+  // Each row marked with whether its computer has Sysmon 1 alerts (a join: the row order kept by the index).
+  const hosts = pl.DataFrame([sysmonHosts.rename("h")]).withColumns(pl.lit(true).alias("sh"));
+  const marked = rows.withRowIndex("r").join(hosts, { on: "h", how: "left" }).sort("r").drop("r").withColumns(pl.col("sh").fillNull(false));
+  const leftOut = pl.col("w").and(pl.col("sh"));
+  const kept = pl.col("w").and(pl.col("sh").not());
+  const dropped = hostCounts(marked, leftOut);
+  if (dropped.size) {
+    const keptHosts = hostCounts(marked, kept);
+    const count = (m: ReadonlyMap<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+    const sysmonCount = [...hostCounts(marked, pl.col("s"))].reduce((sum, [h, k]) => sum + (dropped.has(h) ? k : 0), 0);
+    warn(dataWarnings.wazuhProcessLayouts(source, count(dropped), sysmonCount, hostList(dropped), keptHosts.size ? hostList(keptHosts) : undefined));
+  }
+  const parts: LayoutRows[] = [{ layout: sysmon, rows: positions(marked, pl.col("w").not()) }];
+  const ofSecurity = positions(marked, kept);
+  if (ofSecurity.length) parts.push({ layout: security, rows: ofSecurity });
+  return parts;
+}
+
+/** osquery's process tables (processTreeSchema.ts' layouts): the time field of each table's rows. */
+const OSQUERY_EVENTS = "osquery process_events";
+const OSQUERY_PROCESSES = "osquery processes";
+const OSQUERY_BOTH = "osquery process_events and processes";
+const OSQUERY_TIMES = { events: "columns.time", processes: "columns.start_time" } as const;
+
+/**
+ * The osquery layout that reads a result log's process rows, by which tables' rows it holds: `process_events`
+ * rows have `columns.time`, `processes` rows `columns.start_time` (and no `time`). A log of both (one pack often
+ * schedules both) is read in {@link OSQUERY_BOTH}, each row at its own time, in one tree; a log of one table's rows
+ * in that table's layout, whatever fields polars' struct keeps (the other table's, null, when its rows were
+ * selected apart). Undefined for other schemas, or when `schema` already is the one.
+ */
+export function osqueryLayoutOfRows(df: pl.DataFrame, schema: ProcessColumns): ProcessColumns | undefined {
+  if (![OSQUERY_EVENTS, OSQUERY_PROCESSES, OSQUERY_BOTH].includes(schema.name)) return undefined;
+  const time = fieldSeries(df, OSQUERY_TIMES.events);
+  const start = fieldSeries(df, OSQUERY_TIMES.processes);
+  const n = frameHeight(df);
+  const nulls = (s: pl.Series | undefined) => s ?? pl.Series("x", new Array<null>(n).fill(null), pl.Utf8);
   const counts = pl
-    .DataFrame([other.rename("o"), ...(own ? [own.rename("t")] : [])])
-    .select(pl.col("o").isNotNull().and(own ? pl.col("t").isNull() : pl.lit(true)).cast(pl.Int64).sum().alias("other"), (own ? pl.col("t").isNotNull() : pl.lit(false)).cast(pl.Int64).sum().alias("own"))
-    .toRecords()[0] as { own: number | bigint; other: number | bigint };
-  const count = Number(counts.other);
-  if (count === 0) return { count: 0 };
-  const name = table.other.replace("osquery ", "");
-  if (Number(counts.own) === 0) return { count, table: name, layout: registered?.schemas.find((s) => s.name === table.other) };
-  return { count, table: name };
+    .DataFrame([nulls(time).rename("t"), nulls(start).rename("s")])
+    .select(pl.col("t").isNotNull().cast(pl.Int64).sum().alias("events"), pl.col("s").isNotNull().and(pl.col("t").isNull()).cast(pl.Int64).sum().alias("processes"))
+    .toRecords()[0] as { events: number | bigint; processes: number | bigint };
+  const events = Number(counts.events) > 0;
+  const processes = Number(counts.processes) > 0;
+  const name = events && processes ? OSQUERY_BOTH : events ? OSQUERY_EVENTS : processes ? OSQUERY_PROCESSES : schema.name;
+  return name === schema.name ? undefined : registered?.schemas.find((s) => s.name === name);
+}
+
+/** Time units from the coarsest to the finest. */
+const TIME_UNITS = ["ms", "us", "ns"];
+
+/**
+ * Frames of several layouts' rows stacked (a column one lacks is null in the other's rows). A time column the layouts
+ * parsed to different units or zones (Sysmon's `utcTime` to ms, 4688's `systemTime` to ns) takes the finest unit, in
+ * UTC where one is zoned (the layouts' zone-less times are UTC); other types differing take polars' common type.
+ */
+export function stackLayoutFrames(frames: readonly pl.DataFrame[]): pl.DataFrame {
+  if (frames.length === 1) return frames[0];
+  type Time = { timeUnit?: string; timeZone?: string };
+  const times = new Map<string, Time[]>();
+  for (const f of frames) {
+    const dtypes = f.dtypes;
+    columnNames(f).forEach((n, i) => {
+      if (dtypes[i].variant === "Datetime") times.set(n, [...(times.get(n) ?? []), dtypes[i] as unknown as Time]);
+    });
+  }
+  const targets = new Map<string, { unit: string; zone?: string }>();
+  for (const [name, kinds] of times) {
+    if (new Set(kinds.map((k) => `${k.timeUnit}|${k.timeZone ?? ""}`)).size < 2) continue;
+    const unit = TIME_UNITS[Math.max(...kinds.map((k) => TIME_UNITS.indexOf(k.timeUnit ?? "us")))];
+    targets.set(name, { unit, zone: kinds.some((k) => k.timeZone) ? "UTC" : undefined });
+  }
+  const aligned = targets.size
+    ? frames.map((f) => {
+        const changes = columnNames(f).filter((n) => targets.has(n) && columnOf(f, n).dtype.variant === "Datetime");
+        if (!changes.length) return f;
+        return withPlainNames(f, (plain, nameOf) =>
+          plain.withColumns(
+            ...changes.map((n) => {
+              const { unit, zone } = targets.get(n)!;
+              const own = (columnOf(f, n).dtype as unknown as Time).timeZone;
+              const zoned = zone ? (own ? pl.col(nameOf(n)).dt.convertTimeZone(zone) : pl.col(nameOf(n)).dt.replaceTimeZone(zone)) : pl.col(nameOf(n));
+              return zoned.cast(pl.Datetime(unit as "ms" | "us" | "ns", zone)).alias(nameOf(n));
+            }),
+          ),
+        );
+      })
+    : frames;
+  return pl.concat([...aligned], { how: "diagonalRelaxed" });
 }

@@ -627,7 +627,7 @@ function ofEvents(df: pl.DataFrame, events: readonly (readonly [string, number])
 const LISTED_HOSTS = 8;
 
 /** `WS01 (3), WS02 (1)`: hosts and their row counts, most rows first, cut after {@link LISTED_HOSTS}. */
-function hostList(counts: ReadonlyMap<string, number>): string {
+export function hostList(counts: ReadonlyMap<string, number>): string {
   const sorted = [...counts].sort((a, b) => b[1] - a[1]);
   const named = sorted.slice(0, LISTED_HOSTS).map(([host, n]) => `${host === "" ? "(no host)" : quotedText(host, 60)} (${n})`);
   const more = sorted.length - LISTED_HOSTS;

@@ -102,27 +102,77 @@ describe("osquery result logs", () => {
     assert.deepEqual(col(ptree.getDescendents(tree, systemd), "NewProcessName"), ["/usr/lib/systemd/systemd", "/usr/sbin/sshd", "/usr/bin/bash"]);
   });
 
-  it("process_events and processes rows in one log: the other table's rows (no time in the layout read) said; each table selected apart by name is read in its own layout", () => {
+  describe("process_events and processes rows in one log (one pack schedules both): each row at its own time, one tree", () => {
     const procs = (host: string, pid: number, parent: number, p: string, start: number) => ({
       ...header("pack_hunting_processes", host, T0 + 30),
       columns: { pid: String(pid), parent: String(parent), path: p, name: path.posix.basename(p), cmdline: p, state: "S", threads: "1", resident_size: "1", on_disk: "1", uid: "0", start_time: String(start) },
       action: "added",
     });
-    const raw = readDataFile(write("both.log", [...processEvents().slice(0, 3), procs("web-01", 2300, 2200, "/usr/bin/nc", T0 + 20)]));
-    const warnings: string[] = [];
-    const df = normalizeEvents(raw, "process", { source: "both.log", warn: (m) => warnings.push(m) });
-    assert.equal(df.height, 4);
-    assert.deepEqual(warnings, ["both.log: 1 row(s) of osquery's processes table have no time in the osquery process_events layout (their time is another field), so they link to no parent; one frame holds one layout: select them apart (by the query's name) and normalize each to keep both"]);
-    // Selected apart: the processes rows in their layout, start_time their time (the struct still holds process_events' fields, null).
-    const apart = raw.filter(pl.col("name").eq(pl.lit("pack_hunting_processes")));
-    assert.equal(detectEventSchema(apart, "process").name, "osquery processes");
-    const quiet: string[] = [];
-    const nc = normalizeEvents(apart, "process", { warn: (m) => quiet.push(m) });
-    assert.deepEqual(quiet, []);
-    assert.equal((col(nc, "TimeGenerated")[0] as Date).toISOString(), "2026-03-01T10:00:20.000Z");
-    assert.equal(inferProcessSchema(columnNames(nc))?.name, "osquery processes");
-    const events = normalizeEvents(raw.filter(pl.col("name").eq(pl.lit("pack_hunting_process_events"))), "process");
-    assert.deepEqual(col(events, "NewProcessName"), ["/usr/bin/bash", "/usr/bin/curl", "/usr/bin/sh"]);
+    // web-01's long-running sshd (1800, bash's parent) and systemd seen by `processes`; nc started from bash; db-01 by `processes` only.
+    const processes = () => [
+      procs("web-01", 1, 0, "/usr/lib/systemd/systemd", T0 - 86400),
+      procs("web-01", 1800, 1, "/usr/sbin/sshd", T0 - 86000),
+      procs("web-01", 2300, 2200, "/usr/bin/nc", T0 + 20),
+      procs("db-01", 1, 0, "/usr/lib/systemd/systemd", T0 - 3600),
+      procs("db-01", 2200, 1, "/usr/sbin/cron", T0 - 3000),
+    ];
+    const orders: [string, () => unknown[]][] = [
+      ["process_events first", () => [...processEvents(), ...processes()]],
+      ["processes first, interleaved", () => processes().flatMap((p, i) => [p, processEvents()[i]]).concat(processEvents().slice(processes().length)).filter(Boolean)],
+    ];
+    for (const [label, lines] of orders) {
+      it(`${label}: detected as both tables, every row mapped with its own time, no warning; the tree links process_events rows to processes rows' parents`, () => {
+        const raw = readDataFile(write("both.log", lines()));
+        assert.equal(detectEventSchema(raw, "process").name, "osquery process_events and processes");
+        const warnings: string[] = [];
+        const df = normalizeEvents(raw, "process", { source: "both.log", warn: (m) => warnings.push(m) });
+        assert.deepEqual(warnings, []);
+        assert.equal(df.height, 9, "4 process_events and 5 processes rows; the removed row and the other query's row left out");
+        const at = (p: string, host: string) => df.filter(pl.col("NewProcessName").eq(pl.lit(p)).and(pl.col("Computer").eq(pl.lit(host))));
+        const time = (p: string, host: string) => (col(at(p, host), "TimeGenerated")[0] as Date).toISOString();
+        assert.equal(time("/usr/bin/curl", "web-01"), "2026-03-01T10:00:02.000Z", "process_events: columns.time");
+        assert.equal(time("/usr/sbin/sshd", "web-01"), new Date((T0 - 86000) * 1000).toISOString(), "processes: columns.start_time");
+        assert.equal(time("/usr/bin/nc", "web-01"), "2026-03-01T10:00:20.000Z");
+        assert.equal(df.getColumn("TimeGenerated").nullCount(), 0);
+        assert.equal(inferProcessSchema(columnNames(df))?.name, "osquery process_events and processes");
+
+        for (const input of [raw, df]) {
+          const quiet: string[] = [];
+          const tree = buildProcessTree(input, { warn: (m) => quiet.push(m) });
+          assert.deepEqual(quiet, []);
+          const image = (host: string, p: string) => tree.filter(pl.col("hostIdentifier").eq(pl.lit(host)).and(pl.col("columns.path").eq(pl.lit(p))));
+          // web-01: systemd → sshd (processes) → bash (process_events) → curl, sh (process_events) and nc (processes).
+          // (The chain root first, bash itself last; systemd's parent, PID 0, is rebuilt.)
+          assert.deepEqual(col(ptree.getAncestors(tree, image("web-01", "/usr/bin/bash")), "columns.path").slice(1), ["/usr/lib/systemd/systemd", "/usr/sbin/sshd", "/usr/bin/bash"]);
+          assert.deepEqual(col(ptree.getChildren(tree, image("web-01", "/usr/bin/bash")), "columns.path").sort(), ["/usr/bin/curl", "/usr/bin/nc", "/usr/bin/sh"]);
+          // db-01: cron (process_events, PID 2200 as web-01's bash) under db-01's own systemd, not web-01's; its processes-row cron too.
+          const crons = image("db-01", "/usr/sbin/cron");
+          assert.equal(crons.height, 2, "cron seen by both tables");
+          for (let i = 0; i < crons.height; i += 1) assert.deepEqual(col(ptree.getParent(tree, crons.slice(i, 1)), "hostIdentifier"), ["db-01"]);
+          assert.equal(ptree.getSummaryInfo(tree).InferredProcesses, 2, "every parent is in the log but each host's PID 0");
+          assert.equal(new Set(col(tree, "proc_key")).size, tree.height);
+        }
+      });
+    }
+
+    it("each table selected apart by name is read in its own layout (the struct keeps the other's fields, null)", () => {
+      const raw = readDataFile(write("both.log", [...processEvents().slice(0, 3), ...processes()]));
+      const apart = raw.filter(pl.col("name").eq(pl.lit("pack_hunting_processes")));
+      assert.equal(detectEventSchema(apart, "process").name, "osquery processes");
+      const quiet: string[] = [];
+      const nc = normalizeEvents(apart, "process", { warn: (m) => quiet.push(m) });
+      assert.deepEqual(quiet, []);
+      assert.equal((col(nc, "TimeGenerated")[2] as Date).toISOString(), "2026-03-01T10:00:20.000Z");
+      assert.equal(inferProcessSchema(columnNames(nc))?.name, "osquery processes");
+      const events = raw.filter(pl.col("name").eq(pl.lit("pack_hunting_process_events")));
+      assert.equal(detectEventSchema(events, "process").name, "osquery process_events");
+      assert.deepEqual(col(normalizeEvents(events, "process"), "NewProcessName"), ["/usr/bin/bash", "/usr/bin/curl", "/usr/bin/sh"]);
+      // The tree of the raw rows selected apart: their own layout's time.
+      const treeWarnings: string[] = [];
+      const tree = buildProcessTree(apart, { warn: (m) => treeWarnings.push(m) });
+      assert.equal(tree.filter(pl.col("IsInferred").not()).height, 5);
+      assert.deepEqual(treeWarnings, []);
+    });
   });
 
   it("differential and snapshot lines in one log: the differential rows read, the snapshot rows left out counted in a warning naming the file", () => {

@@ -157,17 +157,9 @@ describe("Wazuh alerts", () => {
     assert.equal(ptree.getSummaryInfo(tree).InferredProcesses, 1, "explorer.exe, once");
   });
 
-  it("Sysmon 1 and 4688 alerts in one file: read in the Sysmon layout, the 4688 alerts' count said (not left out silently)", () => {
+  it("Sysmon 1 and 4688 alerts selected apart: each read in its own layout (the struct keeps the other's fields, null), the tree too", () => {
     const a4688 = alert("ws2.corp.local", "Security", 4688, "2026-03-01T11:00:00.0000000Z", { newProcessId: "0x1004", newProcessName: "C:\\Windows\\System32\\cmd.exe", processId: "0x32c", commandLine: "cmd.exe", subjectUserName: "eve", parentProcessName: "C:\\Windows\\explorer.exe" }, "60103");
     const raw = readDataFile(write("alerts_mixed.json", [...sysmonAlerts(), a4688, a4688]));
-    assert.equal(detectEventSchema(raw, "process").name, "Wazuh Sysmon 1");
-    const warnings: string[] = [];
-    const df = normalizeEvents(raw, "process", { source: "alerts_mixed.json", warn: (m) => warnings.push(m) });
-    assert.equal(df.height, 4);
-    assert.equal(warnings.length, 1, warnings.join("\n"));
-    for (const part of ["alerts_mixed.json", "2 Wazuh 4688 alert(s)", "Wazuh Sysmon 1", "data.win.system.eventID"]) assert.ok(warnings[0].includes(part), `${part}: ${warnings[0]}`);
-    // As the warning advises: the 4688 alerts selected apart (their struct still has Sysmon's fields, null) are read
-    // in the 4688 layout; they were detected as Sysmon 1 and every one left out.
     const eventId = pl.col("data").struct.field("win").struct.field("system").struct.field("eventID");
     const only4688 = raw.filter(eventId.eq(pl.lit("4688")));
     assert.equal(detectEventSchema(only4688, "process").name, "Wazuh 4688");
@@ -176,6 +168,11 @@ describe("Wazuh alerts", () => {
     assert.deepEqual(col(df4688, "NewProcessName"), ["C:\\Windows\\System32\\cmd.exe", "C:\\Windows\\System32\\cmd.exe"]);
     assert.deepEqual(apart, []);
     assert.equal(inferProcessSchema(df4688.columns)?.name, "Wazuh 4688");
+    // The tree of the raw alerts selected apart (it saw Sysmon's null fields and found no process creation).
+    const treeWarnings: string[] = [];
+    const tree = buildProcessTree(only4688, { warn: (m) => treeWarnings.push(m) });
+    assert.deepEqual(col(tree.filter(pl.col("IsInferred").not()), "data.win.eventdata.newProcessId"), ["0x1004"], "the same event twice is one process");
+    assert.deepEqual(treeWarnings, []);
     // The Sysmon alerts selected apart: Sysmon 1, as before.
     assert.equal(normalizeEvents(raw.filter(eventId.eq(pl.lit("4688")).not()), "process").height, 4);
   });
@@ -222,5 +219,145 @@ describe("Wazuh alerts", () => {
     assert.deepEqual(col(df, "Computer"), ["dc1.corp.local", "dc1.corp.local", "dc1.corp.local"]);
     assert.deepEqual(col(df, "TargetUserName"), ["dana", "admin", "admin"]);
     assert.equal((col(df, "TimeGenerated")[0] as Date).toISOString(), "2026-03-01T12:00:00.500Z");
+  });
+});
+
+describe("Wazuh alerts of Sysmon 1 and 4688 in one file (a manager's alerts.json): each alert read in its own layout, per computer", () => {
+  const CMD = "C:\\Windows\\System32\\cmd.exe";
+  const NET = "C:\\Windows\\System32\\net.exe";
+  const WHOAMI = "C:\\Windows\\System32\\whoami.exe";
+  /** A 4688 alert: `pid` ← `ppid` in hexadecimal, as Windows writes them. */
+  const a4688 = (host: string, t: string, pid: number, image: string, ppid: number, parent: string, user = "eve") =>
+    alert(host, "Security", 4688, `2026-03-01T11:${t}.1234567Z`, {
+      subjectUserSid: "S-1-5-21-1-2-3-1105", subjectUserName: user, subjectDomainName: "CORP", subjectLogonId: "0x3e7b2",
+      newProcessId: `0x${pid.toString(16)}`, newProcessName: image, tokenElevationType: "%%1936", processId: `0x${ppid.toString(16)}`,
+      commandLine: image, targetLogonId: "0x0", parentProcessName: parent, mandatoryLabel: "S-1-16-8192",
+    }, "60103");
+  /** ws2 and ws3 audit 4688 only: explorer (not in the data) → cmd → net, whoami; ws3 reuses ws2's ids. */
+  const securityHosts = () => [
+    a4688("ws2.corp.local", "00:00", 0x1004, CMD, 0x32c, "C:\\Windows\\explorer.exe"),
+    a4688("ws2.corp.local", "00:01", 0x1018, NET, 0x1004, CMD),
+    a4688("ws3.corp.local", "00:02", 0x1004, CMD, 0x32c, "C:\\Windows\\explorer.exe", "frank"),
+    a4688("ws2.corp.local", "00:03", 0x1020, WHOAMI, 0x1004, CMD),
+    a4688("ws3.corp.local", "00:04", 0x1018, WHOAMI, 0x1004, CMD, "frank"),
+  ];
+  /** Alerts of other rule groups: a process exit, a logon and a failed one, a file-integrity alert without `data.win`. */
+  const others = () => [
+    { timestamp: "2026-03-01T11:00:04.000+0000", rule: { level: 7, description: "Integrity checksum changed.", id: "550", groups: ["ossec", "syscheck"] }, agent: { id: "004", name: "WS2" }, manager: { name: "wazuh-manager" }, id: "1772359200.1", decoder: { name: "syscheck_integrity_changed" }, syscheck: { path: "c:\\windows\\system32\\drivers\\etc\\hosts", event: "modified" }, location: "syscheck" },
+    alert("ws2.corp.local", "Security", 4689, "2026-03-01T11:00:05.0000000Z", { processId: "0x1018", processName: NET, subjectUserName: "eve" }, "60104"),
+    alert("dc1.corp.local", "Security", 4624, "2026-03-01T11:00:06.5000000Z", { targetUserName: "eve", targetDomainName: "CORP", targetLogonId: "0x5a1b2", logonType: "3", ipAddress: "10.0.0.9", ipPort: "50432", subjectUserSid: "S-1-5-18", subjectUserName: "DC1$", subjectDomainName: "CORP" }, "60106"),
+    alert("dc1.corp.local", "Security", 4625, "2026-03-01T11:00:07.5000000Z", { targetUserName: "admin", targetDomainName: "CORP", logonType: "10", ipAddress: "203.0.113.50", ipPort: "50433", status: "0xc000006d", subStatus: "0xc000006a", failureReason: "%%2313", subjectUserSid: "S-1-5-18", subjectUserName: "DC1$", subjectDomainName: "CORP" }, "60122"),
+  ];
+  /** ws1 runs Sysmon and audits 4688 too: its 4688 alerts record the Sysmon alerts' processes again (ids in hexadecimal). */
+  const sysmonHost4688 = () => [a4688("ws1.corp.local", "00:00", 4100, CMD, 812, "C:\\Windows\\explorer.exe", "dana"), a4688("ws1.corp.local", "00:01", 4120, WHOAMI, 4100, CMD, "dana")];
+  const interleave = <T,>(a: T[], b: T[]): T[] => Array.from({ length: Math.max(a.length, b.length) }, (_, i) => [a[i], b[i]]).flat().filter((x): x is T => x !== undefined);
+  const orders: [string, () => unknown[]][] = [
+    ["Sysmon alerts first", () => [...sysmonAlerts(), ...others(), ...securityHosts(), ...sysmonHost4688()]],
+    ["4688 alerts first, interleaved", () => [...interleave(securityHosts(), others()), ...sysmonHost4688(), ...sysmonAlerts()]],
+  ];
+  const image = (df: pl.DataFrame) => col(df, "NewProcessName");
+  const real = (tree: pl.DataFrame) => tree.filter(pl.col("IsInferred").not());
+
+  for (const [label, alerts] of orders) {
+    it(`normalizeEvents (${label}): the Sysmon computers' Sysmon 1 rows and the other computers' 4688 rows, in the file's order; one warning names ws1's 4688 alerts left out`, () => {
+      const file = write("alerts.json", alerts());
+      const raw = readDataFile(file);
+      const warnings: string[] = [];
+      const df = normalizeEvents(raw, "process", { source: "alerts.json", warn: (m) => warnings.push(m) });
+      // The file's process creations, in its order: Sysmon 1 everywhere, 4688 of ws2 and ws3 only.
+      const expected = raw
+        .select(pl.col("data").struct.field("win").struct.field("system").alias("s"))
+        .select(pl.col("s").struct.field("eventID").alias("e"), pl.col("s").struct.field("channel").alias("c"), pl.col("s").struct.field("computer").alias("h"))
+        .filter(pl.col("e").eq(pl.lit("1")).and(pl.col("c").eq(pl.lit(SYSMON))).or(pl.col("e").eq(pl.lit("4688")).and(pl.col("h").neq(pl.lit("ws1.corp.local")))));
+      assert.equal(df.height, 9);
+      assert.deepEqual(col(df, "Computer"), col(expected, "h"));
+      assert.deepEqual(col(df, "data.win.system.eventID"), col(expected, "e"));
+      const ws2 = df.filter(pl.col("Computer").eq(pl.lit("ws2.corp.local")));
+      assert.deepEqual(image(ws2), [CMD, NET, WHOAMI]);
+      assert.deepEqual(col(ws2, "ParentProcessName"), ["C:\\Windows\\explorer.exe", CMD, CMD]);
+      assert.deepEqual(col(ws2, "Account"), ["CORP\\eve", "CORP\\eve", "CORP\\eve"]);
+      assert.deepEqual(col(ws2, "SubjectUserName"), ["eve", "eve", "eve"]);
+      const cmd1 = df.filter(pl.col("data.win.eventdata.processGuid").eq(pl.lit(guid(2))));
+      assert.deepEqual([image(cmd1), col(cmd1, "Account"), col(cmd1, "Computer")], [[CMD], ["CORP\\dana"], ["ws1.corp.local"]]);
+      // Each layout's own time: Sysmon's utcTime (ms), 4688's systemTime (100 ns), in one time column.
+      assert.equal(df.getColumn("TimeGenerated").nullCount(), 0);
+      assert.equal((col(cmd1, "TimeGenerated")[0] as Date).toISOString(), "2026-03-01T10:00:00.123Z");
+      assert.deepEqual(col(ws2, "TimeGenerated").map((t) => (t as Date).toISOString()), ["2026-03-01T11:00:00.123Z", "2026-03-01T11:00:01.123Z", "2026-03-01T11:00:03.123Z"]);
+      assert.equal(warnings.length, 1, warnings.join("\n"));
+      assert.match(warnings[0], /^alerts\.json: the alerts hold both Security 4688 \(2 alert\(s\)\) and Sysmon 1 \(3 alert\(s\)\) process creations of the same computer\(s\)/);
+      assert.match(warnings[0], /4688 alerts left out: "ws1\.corp\.local" \(2\)\. The 4688 alerts of the computers without Sysmon are read in the 4688 layout: "ws2\.corp\.local" \(3\), "ws3\.corp\.local" \(2\)\./);
+      assert.equal(detectEventSchema(raw, "process").name, "Wazuh Sysmon 1");
+      // The logon alerts among them: a logon query gets them, as from a file of logons only.
+      const logons = normalizeEvents(raw, "logon", { warn: (m) => warnings.push(m) });
+      assert.deepEqual([col(logons, "EventID"), col(logons, "Account"), col(logons, "Computer")], [[4624, 4625], ["CORP\\eve", "CORP\\admin"], ["dc1.corp.local", "dc1.corp.local"]]);
+      assert.equal(warnings.length, 1, warnings.join("\n"));
+    });
+
+    it(`buildProcessTree (${label}): ws1's and srv2's trees by GUID, ws2's and ws3's by hexadecimal id, each per computer; one tree's numbering`, () => {
+      const raw = readDataFile(write("alerts.json", alerts()));
+      // Normalized first, ws1's 4688 alerts are already left out (said then): no warning.
+      for (const [input, said] of [[raw, 1], [normalizeEvents(raw, "process", { warn: () => {} }), 0]] as const) {
+        const warnings: string[] = [];
+        const tree = buildProcessTree(input, { warn: (m) => warnings.push(m) });
+        assert.equal(warnings.length, said, warnings.join("\n"));
+        assert.equal(real(tree).height, 9, "4 Sysmon 1 and 5 4688 processes");
+        const parentOf = (filter: pl.Expr, column: string) => col(ptree.getParent(tree, tree.filter(filter)), column);
+        // Sysmon: cmd.exe's children by GUID; explorer.exe rebuilt once above it.
+        const cmd1 = tree.filter(pl.col("data.win.eventdata.processGuid").eq(pl.lit(guid(2))));
+        assert.deepEqual(col(ptree.getChildren(tree, cmd1), "data.win.eventdata.image").sort(), ["C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe", WHOAMI]);
+        assert.deepEqual(parentOf(pl.col("data.win.eventdata.processGuid").eq(pl.lit(guid(2))), "data.win.eventdata.image"), ["C:\\Windows\\explorer.exe"]);
+        // 4688: each computer's net.exe / whoami.exe under its own cmd.exe (ws3 reuses ws2's ids).
+        const on = (host: string, pid: string) => pl.col("data.win.system.computer").eq(pl.lit(host)).and(pl.col("data.win.eventdata.newProcessId").eq(pl.lit(pid)));
+        for (const [host, pid] of [["ws2.corp.local", "0x1018"], ["ws2.corp.local", "0x1020"], ["ws3.corp.local", "0x1018"]]) {
+          assert.deepEqual(parentOf(on(host, pid), "data.win.eventdata.newProcessId"), ["0x1004"], `${host} ${pid}`);
+          assert.deepEqual(parentOf(on(host, pid), "data.win.system.computer"), [host], `${host} ${pid}`);
+        }
+        // Rebuilt parents: Sysmon's explorer and services (by GUID), and each 4688 computer's explorer (0x32c).
+        assert.deepEqual(col(tree.filter(pl.col("IsInferred")), "data.win.system.computer").map(String).sort(), ["srv2.corp.local", "ws1.corp.local", "ws2.corp.local", "ws3.corp.local"]);
+        assert.equal(tree.filter(pl.col("data.win.system.computer").eq(pl.lit("ws1.corp.local")).and(pl.col("data.win.eventdata.newProcessId").isNotNull())).height, 0, "ws1's 4688 alerts are left out");
+        // One tree's numbering: each real row's source_index is its row in the input, inferred ones after; keys and indices unique.
+        const index = col(tree, "source_index").map(Number);
+        assert.equal(new Set(index).size, tree.height);
+        assert.equal(new Set(col(tree, "proc_key")).size, tree.height);
+        const inputRows = col(real(tree), "source_index").map(Number);
+        assert.ok(inputRows.every((i) => i < input.height) && col(tree.filter(pl.col("IsInferred")), "source_index").every((i) => Number(i) >= input.height));
+        // Each alert's own id (`id`, unique per alert) at its source_index in the input.
+        for (const [k, i] of inputRows.entries()) assert.equal(col(input, "id")[i], col(real(tree), "id")[k], `row ${i}`);
+        const byIndex = new Map(col(tree, "source_index").map((s, i) => [s, i]));
+        col(tree, "path").forEach((p, i) => {
+          const segments = String(p).split("/");
+          assert.equal(segments.at(-1), col(tree, "source_index")[i]);
+          assert.equal(segments.length, col(tree, "Level")[i]);
+          const parent = col(tree, "parent_index")[i];
+          assert.equal(parent ?? null, segments.length > 1 ? segments.at(-2) : null);
+          if (parent !== null) assert.equal(col(tree, "proc_key")[byIndex.get(parent)!], col(tree, "parent_key")[i]);
+        });
+        // `order: "input"`: the same rows, by source_index.
+        const inInput = buildProcessTree(input, { order: "input", warn: () => {} });
+        assert.deepEqual(col(inInput, "source_index"), [...col(tree, "source_index")].sort());
+        assert.deepEqual(new Set(col(inInput, "proc_key")), new Set(col(tree, "proc_key")));
+      }
+    });
+  }
+
+  it("a file whose Sysmon computers also send 4688, and no other: the Sysmon tree, the 4688 alerts counted in the warning (the 4688 layout has no rows)", () => {
+    const raw = readDataFile(write("alerts.json", [...sysmonHost4688(), ...sysmonAlerts(), ...others()]));
+    for (const run of [(w: string[]) => normalizeEvents(raw, "process", { warn: (m) => w.push(m) }), (w: string[]) => real(buildProcessTree(raw, { warn: (m) => w.push(m) }))]) {
+      const warnings: string[] = [];
+      const out = run(warnings);
+      assert.deepEqual(col(out, "data.win.system.eventID"), ["1", "1", "1", "1"]);
+      assert.equal(warnings.length, 1, warnings.join("\n"));
+      assert.match(warnings[0], /4688 alerts left out: "ws1\.corp\.local" \(2\)\. To use the left-out 4688 alerts/);
+    }
+  });
+
+  it("4688 alerts and other rule groups, no Sysmon: the 4688 layout, no warning; a PID repeated on two computers is two processes", () => {
+    const raw = readDataFile(write("alerts.json", [...others(), ...securityHosts()]));
+    const warnings: string[] = [];
+    assert.equal(detectEventSchema(raw, "process").name, "Wazuh 4688");
+    assert.deepEqual(image(normalizeEvents(raw, "process", { warn: (m) => warnings.push(m) })), [CMD, NET, CMD, WHOAMI, WHOAMI]);
+    const tree = buildProcessTree(raw, { warn: (m) => warnings.push(m) });
+    assert.deepEqual(warnings, []);
+    assert.equal(ptree.getSummaryInfo(tree).InferredProcesses, 2, "explorer.exe on ws2 and on ws3");
   });
 });

@@ -1,0 +1,68 @@
+/**
+ * One process tree from trees built apart on the rows of one frame: a file of two layouts (Wazuh alerts of
+ * Sysmon 1 and 4688) is built per layout, each row read in its own, and the trees stacked here as the tree of the
+ * whole file would be numbered: `source_index` the row's position in the frame given to `buildProcessTree`
+ * (inferred parents numbered after its last row, part after part), `parent_index` and `path` in the same numbers,
+ * one zero-padded width; and no `proc_key` shared by two parts (a key one part already has gets the next free
+ * `#n`, as repeated keys do within a build; its children's `parent_key` follows).
+ */
+import pl from "nodejs-polars";
+import { columnOf, frameHeight, replaceColumns, withPlainNames } from "../common/frames";
+import { stackLayoutFrames } from "../data/schemas/process";
+import type { TreeRowOrder } from "./processTreeSteps";
+
+/** A tree built on some rows of a frame: `rows[i]` is the frame's position of the part's row `i`. */
+export interface TreePart {
+  tree: pl.DataFrame;
+  rows: ArrayLike<number>;
+}
+
+const text = (df: pl.DataFrame, name: string): (string | null)[] => columnOf(df, name).toArray() as unknown as (string | null)[];
+
+/**
+ * The parts' trees as one tree of a frame of `total` rows (see the module comment), the parts' rows after one
+ * another (each part in tree order: the tree order of the whole), or with `order: "input"` by `source_index`.
+ */
+export function stackTreeParts(parts: readonly TreePart[], total: number, order: TreeRowOrder = "tree"): pl.DataFrame {
+  if (parts.length === 1 && parts[0].rows.length === total) return parts[0].tree;
+  const inferredCounts = parts.map(({ tree }) => Number(columnOf(tree, "IsInferred").cast(pl.Int64).sum()));
+  const width = Math.max(5, String(total + inferredCounts.reduce((a, b) => a + b, 0)).length);
+  const taken = new Set<string>();
+  let inferredBefore = 0;
+  const renumbered = parts.map(({ tree, rows }, k) => {
+    const own = rows.length;
+    const at = (index: string | null): string | null => {
+      if (index === null) return null;
+      const i = Number(index);
+      return String(i < own ? rows[i] : total + inferredBefore + (i - own)).padStart(width, "0");
+    };
+    // A key an earlier part has (same image, id and time on another host): the next free `#n`.
+    const keys = text(tree, "proc_key");
+    const partKeys = new Set(keys);
+    const renamed = new Map<string, string>();
+    for (const key of keys) {
+      if (key === null || !taken.has(key) || renamed.has(key)) continue;
+      const base = key.replace(/#\d+$/, "");
+      let n = 2;
+      while (taken.has(`${base}#${n}`) || partKeys.has(`${base}#${n}`)) n += 1;
+      renamed.set(key, `${base}#${n}`);
+    }
+    const key = (k: string | null) => (k === null ? null : (renamed.get(k) ?? k));
+    const newKeys = keys.map(key);
+    for (const k of newKeys) if (k !== null) taken.add(k);
+    const out = replaceColumns(
+      tree,
+      new Map([
+        ["source_index", pl.Series("source_index", text(tree, "source_index").map(at), pl.Utf8)],
+        ["parent_index", pl.Series("parent_index", text(tree, "parent_index").map(at), pl.Utf8)],
+        ["path", pl.Series("path", text(tree, "path").map((p) => (p === null ? null : p.split("/").map(at).join("/"))), pl.Utf8)],
+        ["proc_key", pl.Series("proc_key", newKeys, pl.Utf8)],
+        ["parent_key", pl.Series("parent_key", text(tree, "parent_key").map(key), pl.Utf8)],
+      ]),
+    );
+    inferredBefore += inferredCounts[k];
+    return out;
+  });
+  const stacked = stackLayoutFrames(renumbered);
+  return order === "input" && frameHeight(stacked) > 1 ? withPlainNames(stacked, (plain, nameOf) => plain.sort(nameOf("source_index"))) : stacked;
+}
