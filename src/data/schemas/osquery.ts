@@ -7,7 +7,7 @@
  * process layouts (processTreeSchema.ts: `osquery process_events`, `osquery processes`) read both forms.
  */
 import pl from "nodejs-polars";
-import { columnNames, columnOf, frameOf } from "../../common/frames";
+import { columnNames, columnOf, frameOf, withPlainNames } from "../../common/frames";
 
 /** True when the frame is an osquery result log (its top-level keys). */
 export function isOsqueryLog(df: pl.DataFrame): boolean {
@@ -15,19 +15,14 @@ export function isOsqueryLog(df: pl.DataFrame): boolean {
   return names.has("hostIdentifier") && names.has("action") && (names.has("columns") || names.has("snapshot")) && (names.has("unixTime") || names.has("calendarTime"));
 }
 
-/**
- * The result log with each snapshot line's rows as rows of a `columns` struct (the line's other keys repeated),
- * when it has snapshot lines and no differential ones; otherwise the frame itself. (A log of both forms keeps its
- * differential rows as they are; its snapshot lines are then rows without `columns`, which no process layout reads.)
- */
-export function osquerySnapshotRows(df: pl.DataFrame): pl.DataFrame {
+/** The snapshot column's rows as rows of a `columns` struct, when it is a list of objects (osquery's form); else undefined. */
+function snapshotStructs(df: pl.DataFrame): pl.DataFrame | undefined {
   const names = columnNames(df);
-  if (!names.includes("snapshot") || names.includes("columns")) return df;
   const snapshot = columnOf(df, "snapshot");
-  if (snapshot.dtype.variant !== "List") return df;
+  if (snapshot.dtype.variant !== "List") return undefined;
   const inner = (snapshot.dtype as unknown as { inner?: { variant?: string }[] }).inner?.[0];
-  if (inner?.variant !== "Struct") return df;
-  const others = names.filter((n) => n !== "snapshot");
+  if (inner?.variant !== "Struct") return undefined;
+  const others = names.filter((n) => n !== "snapshot" && n !== "columns");
   // Exploded under plain names: a key may be named like a frame member. An empty snapshot (no rows that run) is
   // one null row after the explode: dropped.
   const plain = pl.DataFrame([...others.map((n, i) => columnOf(df, n).rename(`c${i}`)), snapshot.rename("columns")]);
@@ -36,9 +31,32 @@ export function osquerySnapshotRows(df: pl.DataFrame): pl.DataFrame {
 }
 
 /**
+ * The result log with each snapshot line's rows as rows of a `columns` struct (the line's other keys repeated), when
+ * it has snapshot lines; otherwise the frame itself. A log of both forms (a pack's differential `process_events`
+ * and snapshot `processes` queries) keeps its differential rows and adds the snapshot rows after them, in one
+ * `columns` struct holding both forms' fields (null where a row lacks one). A snapshot value that is no list of
+ * objects (a forwarder's text) is left as it is: such lines are counted by {@link osquerySnapshotRowsLeftOut}.
+ */
+export function osquerySnapshotRows(df: pl.DataFrame): pl.DataFrame {
+  const names = columnNames(df);
+  if (!names.includes("snapshot")) return df;
+  if (!names.includes("columns")) return snapshotStructs(df) ?? df;
+  const snapshot = columnOf(df, "snapshot");
+  if (snapshot.nullCount() === snapshot.len()) return frameOf(names.filter((n) => n !== "snapshot").map((n) => columnOf(df, n)));
+  const kept = (snapshotLines: boolean) => withPlainNames(df, (plain, nameOf) => plain.filter(snapshotLines ? pl.col(nameOf("snapshot")).isNotNull() : pl.col(nameOf("snapshot")).isNull()));
+  const lines = kept(true);
+  const snapshotRows = snapshotStructs(lines);
+  if (!snapshotRows) return df;
+  const differential = kept(false);
+  const differentialRows = frameOf(names.filter((n) => n !== "snapshot").map((n) => columnOf(differential, n)));
+  // polars' relaxed stack merges the two `columns` structs' fields.
+  return pl.concat([differentialRows, snapshotRows], { how: "diagonalRelaxed" });
+}
+
+/**
  * How many snapshot rows a log of both forms (differential lines' `columns` and snapshot lines' `snapshot`) leaves
- * out: such a log keeps its differential rows (osquerySnapshotRows), so the snapshot lines' rows are counted for a
- * warning (dataWarnings.osquerySnapshotRowsLeftOut). 0 for a log of one form.
+ * out: those of snapshot values that are no list of objects (a forwarder's text), which {@link osquerySnapshotRows}
+ * cannot read (dataWarnings.osquerySnapshotRowsLeftOut). 0 for a log of one form, or of both read whole.
  */
 export function osquerySnapshotRowsLeftOut(df: pl.DataFrame): number {
   const names = columnNames(df);
@@ -46,6 +64,8 @@ export function osquerySnapshotRowsLeftOut(df: pl.DataFrame): number {
   const snapshot = columnOf(df, "snapshot");
   // A snapshot value that is no list (a forwarder's text) holds no rows polars split: one line, one row left out.
   if (snapshot.dtype.variant !== "List") return snapshot.len() - snapshot.nullCount();
+  const inner = (snapshot.dtype as unknown as { inner?: { variant?: string }[] }).inner?.[0];
+  if (inner?.variant === "Struct") return 0;
   const lengths = pl.DataFrame([snapshot.rename("s")]).select(pl.col("s").lst.lengths().sum().alias("n")).getColumn("n");
   return Number(lengths.get(0) ?? 0);
 }

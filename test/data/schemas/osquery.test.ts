@@ -175,19 +175,41 @@ describe("osquery result logs", () => {
     });
   });
 
-  it("differential and snapshot lines in one log: the differential rows read, the snapshot rows left out counted in a warning naming the file", () => {
+  it("differential and snapshot lines in one log (a pack's differential process_events and snapshot processes): both forms' rows read, each at its own time, one tree", () => {
     const snap = (host: string, pids: number[]) => ({
       ...header("pack_hunting_processes", host, T0 + 60),
-      snapshot: pids.map((pid) => ({ pid: String(pid), parent: "1", name: "sh", path: "/usr/bin/sh", cmdline: "sh", start_time: String(T0), uid: "0" })),
+      snapshot: pids.map((pid) => ({ pid: String(pid), parent: pid === 1800 ? "1" : "1800", name: "sh", path: pid === 1800 ? "/usr/sbin/sshd" : "/usr/bin/sh", cmdline: "sh", start_time: String(T0 - 100 + (pid % 10)), uid: "0", state: "S" })),
       action: "snapshot",
     });
-    const file = write("mixed-forms.log", [...processEvents().slice(0, 3), snap("web-01", [3000, 3001, 3002]), snap("db-01", [])]);
-    const raw = readDataFile(file);
+    for (const lines of [
+      [...processEvents().slice(0, 3), snap("web-01", [1800, 3001, 3002]), snap("db-01", [])],
+      [snap("web-01", [1800, 3001, 3002]), snap("db-01", []), ...processEvents().slice(0, 3)],
+    ]) {
+      const file = write("mixed-forms.log", lines);
+      const raw = readDataFile(file);
+      const warnings: string[] = [];
+      const df = normalizeEvents(raw, "process", { file, warn: (m) => warnings.push(m) });
+      assert.deepEqual(warnings, []);
+      assert.deepEqual(col(df, "NewProcessName"), ["/usr/bin/bash", "/usr/bin/curl", "/usr/bin/sh", "/usr/sbin/sshd", "/usr/bin/sh", "/usr/bin/sh"], "the differential rows, then the snapshot rows");
+      assert.deepEqual(col(df, "action"), ["added", "added", "added", "snapshot", "snapshot", "snapshot"]);
+      assert.deepEqual(col(df, "TimeGenerated").map((t) => (t as Date).getTime() / 1000 - T0), [0, 2, 3, -100, -99, -98]);
+      assert.equal(detectEventSchema(raw, "process").name, "osquery process_events and processes");
+      // bash (process_events) under the snapshot's sshd (1800), which started before it.
+      const treeWarnings: string[] = [];
+      const tree = buildProcessTree(df, { warn: (m) => treeWarnings.push(m) });
+      const bash = tree.filter(pl.col("NewProcessName").eq(pl.lit("/usr/bin/bash")));
+      assert.deepEqual(col(ptree.getParent(tree, bash), "NewProcessName"), ["/usr/sbin/sshd"]);
+      assert.deepEqual(col(ptree.getChildren(tree, tree.filter(pl.col("NewProcessName").eq(pl.lit("/usr/sbin/sshd")))), "columns.pid").map(String).sort(), ["2200", "3001", "3002"]);
+      assert.deepEqual(treeWarnings, []);
+    }
+    // A forwarder that wrote the snapshot as text: its line's rows cannot be read, and are counted in a warning naming the file.
+    const text = { ...header("pack_hunting_processes", "web-01", T0 + 60), snapshot: '[{"pid":"3000"}]', action: "snapshot" };
+    const file = write("forwarded.log", [...processEvents().slice(0, 3), text]);
     const warnings: string[] = [];
-    const df = normalizeEvents(raw, "process", { file, warn: (m) => warnings.push(m) });
+    const df = normalizeEvents(readDataFile(file), "process", { file, warn: (m) => warnings.push(m) });
     assert.deepEqual(col(df, "NewProcessName"), ["/usr/bin/bash", "/usr/bin/curl", "/usr/bin/sh"]);
-    assert.equal(warnings.filter((m) => m.includes("snapshot")).length, 1, warnings.join("\n"));
-    assert.match(warnings.find((m) => m.includes("snapshot")) ?? "", new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: 3 row\\(s\\) of osquery snapshot lines \\("snapshot": \\[\\.\\.\\.\\]\\) are left out`));
+    assert.equal(warnings.length, 1, warnings.join("\n"));
+    assert.match(warnings[0], new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: 1 row\\(s\\) of osquery snapshot lines \\("snapshot": \\[\\.\\.\\.\\]\\) are left out`));
     // A log of one form: no such warning.
     const quiet: string[] = [];
     normalizeEvents(readDataFile(write("differential-only.log", processEvents().slice(0, 3))), "process", { warn: (m) => quiet.push(m) });
