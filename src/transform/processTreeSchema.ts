@@ -10,6 +10,7 @@
  */
 import type pl from "nodejs-polars";
 import { closestNames } from "../common/errors";
+import { columnNames, columnOf } from "../common/frames";
 import { ProcessSchemaError, transformMessages as msg } from "./messages";
 import { EVTX_DOCS, isWinEventExport } from "../data/schemas/winEvent";
 
@@ -735,6 +736,34 @@ export function inferSchema(columns: readonly string[]): ProcSchema | undefined 
  */
 export function inferProcSchema(data: pl.DataFrame | readonly string[]): ProcSchema | undefined {
   return inferSchema(Array.isArray(data) ? (data as readonly string[]) : (data as pl.DataFrame).columns);
+}
+
+/**
+ * Per row of a tree, the schema whose columns describe it: `schema`, or where its image column is null in a row
+ * and another built-in layout the columns fit has one there, that layout. A tree of two layouts' rows (Wazuh
+ * Sysmon 1 and 4688 alerts; a Get-WinEvent export's Sysmon 1 and 4688 events) has each layout's columns null in
+ * the other's rows, and a column both name may mean another thing there (Sysmon's `processId` is the process,
+ * 4688's its creator): its labels are read in each row's own layout. Undefined when every row is `schema`'s.
+ */
+export function rowSchemas(df: pl.DataFrame, schema: Partial<ProcSchema> | undefined): Partial<ProcSchema>[] | undefined {
+  const names = columnNames(df);
+  const image = schema?.processName;
+  if (!schema || !image || !names.includes(image)) return undefined;
+  const own = columnOf(df, image);
+  if (own.nullCount() === 0) return undefined;
+  const others = schemaFits(names)
+    .filter((f) => f.missingRequired.length === 0 && f.matched >= 4 && f.schema.processName !== image)
+    .map((f) => ({ schema: f.schema, images: columnOf(df, f.schema.processName).toArray() as unknown[] }));
+  if (!others.length) return undefined;
+  const mine = own.toArray() as unknown[];
+  let changed = false;
+  const out = mine.map((v, i) => {
+    if (v !== null && v !== undefined) return schema;
+    const other = others.find((o) => o.images[i] !== null && o.images[i] !== undefined);
+    if (other) changed = true;
+    return other?.schema ?? schema;
+  });
+  return changed ? out : undefined;
 }
 
 /** The lab's (Windows 4688, SecurityEvent) name of each mapped field. */

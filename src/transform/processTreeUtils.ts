@@ -14,7 +14,7 @@ import pl from "nodejs-polars";
 import { columnNames, columnOf, exactValues, frameHeight, isDataFrame, withSafeNames } from "../common/frames";
 import { ProcessTreeQueryError, transformMessages as msg } from "./messages";
 import { builtSchemaOf } from "./processTree";
-import { inferSchema } from "./processTreeSchema";
+import { inferSchema, rowSchemas } from "./processTreeSchema";
 import { revealHidden } from "../common/hiddenChars";
 import { notAFrameText } from "../common/notAFrame";
 import { findOptionProblem, type OptionTypes, type OptionTypesOf } from "../common/options";
@@ -335,9 +335,22 @@ export function treeToText(tree: pl.DataFrame, options: TreeToTextOptions = {}):
   const maxCmd = options.maxCmdLength ?? 80;
   const maxLines = options.maxLines ?? 200;
   const col = (c: string | undefined): unknown[] | undefined => (c ? exactValues(columnOf(tree, c)) : undefined);
-  const names = col(nameCol);
-  const ids = col(idCol);
-  const cmds = col(cmdCol);
+  // A tree of two layouts' rows: each row's label read in its own layout's columns (the columns not given as options).
+  const perRow = rowSchemas(tree, schema);
+  const own = (values: unknown[] | undefined, given: string | undefined, field: "processName" | "processId" | "cmdLine"): unknown[] | undefined => {
+    if (!perRow || given || !schema || !values) return values;
+    const byColumn = new Map<string, unknown[]>();
+    const present = new Set(columnNames(tree));
+    return values.map((v, i) => {
+      const c = perRow[i] === schema ? undefined : perRow[i][field];
+      if (!c || !present.has(c)) return perRow[i] === schema ? v : null;
+      if (!byColumn.has(c)) byColumn.set(c, exactValues(columnOf(tree, c)));
+      return byColumn.get(c)![i];
+    });
+  };
+  const names = own(col(nameCol), options.nameColumn, "processName");
+  const ids = own(col(idCol), options.idColumn, "processId");
+  const cmds = own(col(cmdCol), options.cmdColumn, "cmdLine");
   const levels = columnOf(tree, "Level").toArray() as unknown as number[];
   const inferred = col(columnNames(tree).includes("IsInferred") ? "IsInferred" : undefined);
   const lines: string[] = [];

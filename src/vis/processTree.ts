@@ -30,7 +30,7 @@ import { html, type SafeHtml } from "../display/html";
 import { THEME } from "../display/theme";
 import { revealHidden, revealLines } from "../common/hiddenChars";
 import { buildProcessTree, builtSchemaOf, inHuntlabNames } from "../transform/processTree";
-import { inferSchema, type ProcSchema } from "../transform/processTreeSchema";
+import { inferSchema, rowSchemas, type ProcSchema } from "../transform/processTreeSchema";
 import type { LegendEntry, ProcessNode, ProcessTreeWire } from "./client/views/processTree";
 import { encodeProcesses } from "./client/processTreeWire";
 import { indent, inkOn } from "./client/processTreeText";
@@ -142,7 +142,21 @@ export function treeFrame(input: pl.DataFrame, options: ProcessTreePlotOptions):
 
 /** Step 1: the rows. */
 export function processRows(tree: pl.DataFrame, schema: Partial<ProcSchema>, maxCmdLength = 1000): ProcessRows {
-  const full = columnText(tree, schema.processName, 400);
+  // A tree of two layouts' rows (Wazuh Sysmon 1 and 4688): each row's texts from its own layout's columns.
+  const perRow = rowSchemas(tree, schema);
+  const byColumn = new Map<string, string[]>();
+  const text = (column: string | undefined, max: number, field: "processName" | "processId" | "cmdLine" | "userName" | "timeStamp"): string[] => {
+    const own = columnText(tree, column, max);
+    if (!perRow) return own;
+    return own.map((v, i) => {
+      if (perRow[i] === schema) return v;
+      const c = perRow[i][field];
+      if (!c) return "";
+      if (!byColumn.has(`${c}|${max}`)) byColumn.set(`${c}|${max}`, columnText(tree, c, max));
+      return byColumn.get(`${c}|${max}`)![i];
+    });
+  };
+  const full = text(schema.processName, 400, "processName");
   const sep = schema.pathSeparator ?? "\\";
   const short = full.map((f) => {
     // A Unix path (the schema's separator is "/", or it starts at "/") cuts at "/" only: there a backslash is
@@ -156,10 +170,10 @@ export function processRows(tree: pl.DataFrame, schema: Partial<ProcSchema>, max
     parentKeys: columnOf(tree, "parent_key").toArray() as unknown as (string | null)[],
     full,
     short,
-    pids: columnText(tree, schema.processId, 40),
-    cmds: columnText(tree, schema.cmdLine, maxCmdLength),
-    users: columnText(tree, schema.userName, 200),
-    times: columnText(tree, schema.timeStamp, 40),
+    pids: text(schema.processId, 40, "processId"),
+    cmds: text(schema.cmdLine, maxCmdLength, "cmdLine"),
+    users: text(schema.userName, 200, "userName"),
+    times: text(schema.timeStamp, 40, "timeStamp"),
     inferred: hasColumn(tree, "IsInferred") ? (columnOf(tree, "IsInferred").toArray() as unknown as boolean[]).map(Boolean) : new Array<boolean>(frameHeight(tree)).fill(false),
   };
 }

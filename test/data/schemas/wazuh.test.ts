@@ -12,6 +12,7 @@ import { buildProcessTree, inferProcessSchema, ptree } from "../../../src/index"
 import { readDataFile } from "../../../src/data/readers";
 import { detectEventSchema, normalizeEvents } from "../../../src/data/schemas/index";
 import { tempDir } from "../../helpers/tmp";
+import { processRows, treeFrame } from "../../../src/vis/processTree";
 
 const SYSMON = "Microsoft-Windows-Sysmon/Operational";
 let record = 1000;
@@ -332,6 +333,16 @@ describe("Wazuh alerts of Sysmon 1 and 4688 in one file (a manager's alerts.json
           assert.equal(parent ?? null, segments.length > 1 ? segments.at(-2) : null);
           if (parent !== null) assert.equal(col(tree, "proc_key")[byIndex.get(parent)!], col(tree, "parent_key")[i]);
         });
+        // Labels in each row's own layout (4688's id is newProcessId; its processId column is the creator's).
+        const text = ptree.treeToText(tree);
+        assert.equal(text.match(/^ {4}\+-- C:\\Windows\\System32\\cmd\.exe \[0x1004\]  C:/gm)?.length, 2, text);
+        assert.match(text, /^ {8}\+-- C:\\Windows\\System32\\net\.exe \[0x1018\]/m);
+        assert.doesNotMatch(text, /^\?|\[0x32c\] +C:\\Windows\\System32/m, text);
+        const plotted = processRows(tree, treeFrame(tree, {}).schema);
+        const net = col(tree, "data.win.eventdata.newProcessName").indexOf(NET);
+        assert.deepEqual([plotted.full[net], plotted.pids[net], plotted.users[net]], [NET, "0x1018", "eve"]);
+        const whoami1 = col(tree, "data.win.eventdata.processGuid").indexOf(guid(3));
+        assert.deepEqual([plotted.full[whoami1], plotted.pids[whoami1]], [WHOAMI, "4120"]);
         // `order: "input"`: the same rows, by source_index.
         const inInput = buildProcessTree(input, { order: "input", warn: () => {} });
         assert.deepEqual(col(inInput, "source_index"), [...col(tree, "source_index")].sort());
