@@ -62,7 +62,7 @@ import { closestNames, findUnknownOption } from "../common/errors";
 import { isObjectRecord } from "../common/json";
 import { columnNames, columnOf, columnTypes, frameHeight, frameOf, isDataFrame, renameAll, shadowsFrameMember } from "../common/frames";
 import { fieldNames, fieldSeries } from "../data/schemas/fields";
-import { mapLayoutParts, timeCreatedWarned, winEventFields, winEventLayoutParts, winEventsOfKind } from "../data/schemas/winEvent";
+import { mapLayoutParts, timeCreatedWarned, winEventFields, winEventLayoutParts, winEventLayoutRows, winEventsOfKind } from "../data/schemas/winEvent";
 import { insertionStringWords } from "../data/schemas/insertionStrings";
 import { inLabLayout } from "../data/schemas/convert";
 import { PROCESS_LAYOUTS, osqueryLayoutOfRows, rowsAt, wazuhLayoutOfRows, wazuhLayoutParts, type ProcessColumns } from "../data/schemas/process";
@@ -129,7 +129,12 @@ export function buildProcessTree(procs: pl.DataFrame, options: BuildProcessTreeO
     // Sysmon 1 rows of some hosts, 4688 rows of others (a WEF export): each layout's trees built apart (a tree never
     // spans hosts), stacked, the Sysmon hosts' first.
     const parts = winEventLayoutParts(procs);
-    if (parts.length > 1) return pl.concat(mapLayoutParts(parts, (part) => buildProcessTree(part, options), options.warn ?? printWarning, "buildProcessTree"), { how: "diagonal" });
+    if (parts.length > 1) {
+      // Numbered as one tree (source_index the row of this frame, keys unique), as the Wazuh parts below.
+      const rows = winEventLayoutRows(procs);
+      const built = mapLayoutParts(parts, (part) => ({ tree: buildProcessTree(part, options), rows: rows[parts.indexOf(part)] }), options.warn ?? printWarning, "buildProcessTree");
+      return withRichLastValue(stackTreeParts(built, frameHeight(procs), options.order));
+    }
     // Wazuh alerts of Sysmon 1 and of 4688 (a manager's alerts.json): each alert read in its own layout (per
     // computer, as above), one tree. Wazuh 4688 alerts selected apart, an osquery log of one table or both: their layout.
     const inferred = inferSchema(fieldNames(procs));

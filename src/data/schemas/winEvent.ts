@@ -668,6 +668,17 @@ export function winEventLayoutParts(df: pl.DataFrame): pl.DataFrame[] {
   return KIND_EVENTS.process.map((event) => withoutOtherEventsFields(ofEvents(df, [event]), [event])).reverse();
 }
 
+/** The positions in `df` of each part of {@link winEventLayoutParts} (the same parts, in the same order). */
+export function winEventLayoutRows(df: pl.DataFrame): Uint32Array[] {
+  const names = columnNames(df);
+  if (!isWinEventExport(names) || !names.includes("EventID")) return [Uint32Array.from({ length: frameHeight(df) }, (_, i) => i)];
+  const providers = columnOf(df, "ProviderName").toArray() as unknown[];
+  const ids = columnOf(df, "Id").toArray() as unknown[];
+  const of = ([provider, id]: readonly [string, number]) => Uint32Array.from(providers.flatMap((p, i) => (p === provider && Number(ids[i]) === id ? [i] : [])));
+  const parts = KIND_EVENTS.process.map(of);
+  return parts.every((rows) => rows.length > 0) ? parts.reverse() : [Uint32Array.from({ length: frameHeight(df) }, (_, i) => i)];
+}
+
 /**
  * `map` applied to each part of {@link winEventLayoutParts}. A part whose mapping fails with huntlab's own error (its
  * Messages not read: another language) is left out with a warning naming its layout and the error, while another part

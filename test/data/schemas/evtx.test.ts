@@ -410,6 +410,14 @@ describe("a multi-host export of both logs (collected centrally, WEF forwarded e
     const parents = parentImages(tree, "NewProcessId", "NewProcessName");
     assert.equal(parents.get("0x" + ws02[1].pid.toString(16)), ws02[0].image, "WS02's child under its parent");
     assert.equal(new Set(col(tree, "proc_key")).size, tree.height, "no process key shared between the hosts' trees");
+    // Numbered as one tree: source_index unique (each layout's tree counted from 0 before), paths in those numbers.
+    assert.equal(new Set(col(tree, "source_index")).size, tree.height);
+    const index = new Map(col(tree, "source_index").map((s, i) => [s, i]));
+    col(tree, "path").forEach((p, i) => {
+      const segments = String(p).split("/");
+      assert.equal(segments.at(-1), col(tree, "source_index")[i]);
+      if (segments.length > 1) assert.equal(col(tree, "proc_key")[index.get(segments.at(-2))!], col(tree, "parent_key")[i]);
+    });
     assert.equal(warnings.filter((w) => /Security 4688/.test(w)).length, 1, warnings.join("\n"));
   });
 
