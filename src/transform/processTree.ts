@@ -310,6 +310,10 @@ export function processTreeSchema(procs: pl.DataFrame, schema?: Partial<ProcSche
   if (!isDataFrame(procs)) throw new ProcessTreeError(msg.processTreeInput("processTreeSchema", notAFrameText(procs)));
   schema = schema && inHuntlabNames(schema);
   procs = winEventFields(procs, { warn: () => {} }); // the columns buildProcessTree reads; it warns
+  // As buildProcessTree reads them: Wazuh 4688 alerts selected apart, an osquery log of one table or both, in their rows' layout.
+  const inferred = schema ? undefined : inferSchema(fieldNames(procs));
+  const own = inferred && (wazuhLayoutOfRows(procs, inferred) ?? osqueryLayoutOfRows(procs, inferred));
+  if (own) schema = builtInSchema(own);
   return schemaFor(schema, columnNames(withNestedFields(procs, schema)));
 }
 

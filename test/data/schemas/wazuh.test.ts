@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
 import pl from "nodejs-polars";
-import { buildProcessTree, inferProcessSchema, ptree } from "../../../src/index";
+import { buildProcessTree, inferProcessSchema, processTreeSchema, ptree } from "../../../src/index";
 import { readDataFile } from "../../../src/data/readers";
 import { detectEventSchema, normalizeEvents } from "../../../src/data/schemas/index";
 import { tempDir } from "../../helpers/tmp";
@@ -170,6 +170,7 @@ describe("Wazuh alerts", () => {
     assert.deepEqual(apart, []);
     assert.equal(inferProcessSchema(df4688.columns)?.name, "Wazuh 4688");
     // The tree of the raw alerts selected apart (it saw Sysmon's null fields and found no process creation).
+    assert.equal(processTreeSchema(only4688).name, "Wazuh 4688");
     const treeWarnings: string[] = [];
     const tree = buildProcessTree(only4688, { warn: (m) => treeWarnings.push(m) });
     assert.deepEqual(col(tree.filter(pl.col("IsInferred").not()), "data.win.eventdata.newProcessId"), ["0x1004"], "the same event twice is one process");
