@@ -20,6 +20,34 @@ export interface TreePart {
 const text = (df: pl.DataFrame, name: string): (string | null)[] => columnOf(df, name).toArray() as unknown as (string | null)[];
 
 /**
+ * The tree's `path` column in new numbers (`at` maps an old source_index to the new one): each path is its
+ * parent's new path and its own new index, made parents first (by `Level`, the path's length), so the old paths
+ * (n²/2 segments for a chain n deep) are not split and renumbered segment by segment. A path of one segment (a
+ * root, or a process of a parent cycle, which keeps its own index) is its own index.
+ */
+function paths(tree: pl.DataFrame, at: (index: string | null) => string | null): (string | null)[] {
+  const old = text(tree, "path");
+  const own = text(tree, "source_index");
+  const parent = text(tree, "parent_index");
+  const level = columnOf(tree, "Level").toArray() as unknown as number[];
+  const rowOf = new Map(own.map((s, i) => [s, i]));
+  const out = new Array<string | null>(old.length).fill(null);
+  const order = Array.from(old.keys()).sort((a, b) => level[a] - level[b] || a - b);
+  for (const i of order) {
+    const p = old[i];
+    if (p === null) continue;
+    if (!p.includes("/")) {
+      out[i] = at(own[i]);
+      continue;
+    }
+    const up = parent[i] === null ? undefined : rowOf.get(parent[i]);
+    // Not made yet (a link a level does not order): renumbered segment by segment.
+    out[i] = up !== undefined && out[up] !== null && old[up] !== null && p === `${old[up]}/${own[i]}` ? `${out[up]}/${at(own[i])}` : p.split("/").map(at).join("/");
+  }
+  return out;
+}
+
+/**
  * The parts' trees as one tree of a frame of `total` rows (see the module comment), the parts' rows after one
  * another (each part in tree order: the tree order of the whole), or with `order: "input"` by `source_index`.
  */
@@ -55,7 +83,7 @@ export function stackTreeParts(parts: readonly TreePart[], total: number, order:
       new Map([
         ["source_index", pl.Series("source_index", text(tree, "source_index").map(at), pl.Utf8)],
         ["parent_index", pl.Series("parent_index", text(tree, "parent_index").map(at), pl.Utf8)],
-        ["path", pl.Series("path", text(tree, "path").map((p) => (p === null ? null : p.split("/").map(at).join("/"))), pl.Utf8)],
+        ["path", pl.Series("path", paths(tree, at), pl.Utf8)],
         ["proc_key", pl.Series("proc_key", newKeys, pl.Utf8)],
         ["parent_key", pl.Series("parent_key", text(tree, "parent_key").map(key), pl.Utf8)],
       ]),
