@@ -65,6 +65,7 @@ const CacheSchema = z
   .object({
     Enabled: BooleanSetting.optional(),
     TtlSeconds: z.number().min(0).optional(),
+    MaxEntries: z.number().int().min(1).optional(),
     // `$HOME/vtcache` made a folder named `$HOME` in the config's folder, without a word.
     Path: z
       .string()
@@ -116,6 +117,8 @@ export interface CacheSettings {
   ttlMs?: number;
   /** Folder of the on-disk cache, `~` expanded, relative paths from the config file's folder. */
   path?: string;
+  /** Most results kept in memory per provider (`MaxEntries`); the least recently used go first. */
+  maxEntries?: number;
 }
 
 /**
@@ -340,6 +343,7 @@ function providers(
     const cache: CacheSettings = dropUndefined({
       enabled: Cache?.Enabled,
       ttlMs: ms(Cache?.TtlSeconds),
+      maxEntries: Cache?.MaxEntries,
       path: Cache?.Path ? resolvePath(file, Cache.Path) : undefined,
     });
     const settings = withMaskedInspect({

@@ -7,6 +7,11 @@
  * Disk format: one NDJSON file per provider class and endpoint,
  * `<Class>-<hash of endpoint>.ndjson`, each line `{"k": key, "e": expiry ms, "v": result}`.
  * New entries are appended; the file is rewritten when stale lines dominate.
+ *
+ * Memory holds at most `maxEntries` results, the least recently used dropped
+ * first: a kernel open all day that looks up ever new indicators kept every
+ * answer (found or not) until the TILookup was made again. The disk file keeps
+ * every live entry; a dropped one is read from it again in a new kernel.
  */
 import { createHash } from "node:crypto";
 import fs from "node:fs";
@@ -30,7 +35,12 @@ export interface ResultCacheOptions {
   now?: () => number;
   /** Called when a compaction has read the file and is about to rewrite it, for tests of other processes' appends. Default none. */
   beforeCompact?: () => void;
+  /** Most entries kept in memory; the least recently used are dropped first. Default {@link MEMORY_ENTRIES}. */
+  maxEntries?: number;
 }
+
+/** Default bound of a provider's in-memory cache (an entry is ~1 KB for "not found", more for an answer). */
+export const MEMORY_ENTRIES = 50_000;
 
 interface Entry {
   expires: number;
@@ -44,6 +54,7 @@ export class ResultCache {
   private readonly memory = new Map<string, Entry>();
   private readonly ttlMs: number;
   private readonly now: () => number;
+  private readonly maxEntries: number;
   /** The cache file, when on disk. */
   readonly file?: string;
   private loaded = false;
@@ -60,6 +71,7 @@ export class ResultCache {
     this.ttlMs = options.ttlMs;
     this.now = options.now ?? Date.now;
     this.beforeCompact = options.beforeCompact;
+    this.maxEntries = Math.max(1, Math.floor(options.maxEntries ?? MEMORY_ENTRIES));
     if (options.dir) {
       const digest = createHash("sha256").update(options.namespace).digest("hex").slice(0, 16);
       const label = (options.label ?? "provider").replace(/[^\w.-]/g, "_");
@@ -82,6 +94,9 @@ export class ResultCache {
       return undefined;
     }
     this.hits += 1;
+    // Most recently used last: a Map iterates in insertion order, so the first key is the one to drop.
+    this.memory.delete(key);
+    this.memory.set(key, entry);
     return entry.value;
   }
 
@@ -89,7 +104,7 @@ export class ResultCache {
     if (this.ttlMs <= 0) return;
     this.load();
     const expires = this.now() + this.ttlMs;
-    this.memory.set(key, { expires, value });
+    this.remember(key, { expires, value });
     if (this.file && !this.diskError) {
       let line: string;
       try {
@@ -114,6 +129,16 @@ export class ResultCache {
       fs.appendFileSync(this.file, (endsInsideLine(this.file) ? "\n" : "") + lines, { mode: 0o600 });
     } catch (err) {
       this.diskError = contextNotes.cacheFileUnwritable(this.file, (err as Error).message);
+    }
+  }
+
+  /** Sets `key` as the most recently used entry, dropping the least recently used past {@link maxEntries}. */
+  private remember(key: string, entry: Entry): void {
+    this.memory.delete(key);
+    this.memory.set(key, entry);
+    for (const oldest of this.memory.keys()) {
+      if (this.memory.size <= this.maxEntries) break;
+      this.memory.delete(oldest);
     }
   }
 
@@ -143,6 +168,8 @@ export class ResultCache {
       return;
     }
     const now = this.now();
+    // Every live entry of the file (a compaction must keep the ones memory has no room for), in the file's order.
+    const live = new Map<string, Entry>();
     let lines = 0;
     for (const line of text.split("\n")) {
       if (!line) continue;
@@ -153,13 +180,19 @@ export class ResultCache {
         if (typeof entry.k === "string" && typeof entry.e === "number" && entry.e > now && isResult(entry.v)) {
           // Written under a longer TTL than today's: it expires by today's (the time written, `w`, since this format).
           const expires = typeof entry.w === "number" ? Math.min(entry.e, entry.w + this.ttlMs) : entry.e;
-          if (expires > now) this.memory.set(entry.k, { expires, value: entry.v });
+          if (expires > now) {
+            live.delete(entry.k);
+            live.set(entry.k, { expires, value: entry.v });
+          }
         }
       } catch {
         // skip
       }
     }
-    if (lines > 1000 && lines > 2 * this.memory.size) this.compact();
+    // The newest (last written) fill memory.
+    let skip = live.size - this.maxEntries;
+    for (const [k, entry] of live) if (skip-- <= 0) this.memory.set(k, entry);
+    if (lines > 1000 && lines > 2 * live.size) this.compact(live);
   }
 
   /**
@@ -167,9 +200,9 @@ export class ResultCache {
    * it (a class sharing one cache folder: 6 kernels starting at once on a file due for compaction kept 3,800 to
    * 5,000 of their 6,000 new entries). A file replaced meanwhile (another kernel compacted it) is left as it is.
    */
-  private compact(): void {
+  private compact(live: Map<string, Entry>): void {
     if (!this.file || !this.readAs) return;
-    const body = [...this.memory].map(([k, { expires, value }]) => JSON.stringify({ k, w: expires - this.ttlMs, e: expires, v: value })).join("\n");
+    const body = [...live].map(([k, { expires, value }]) => JSON.stringify({ k, w: expires - this.ttlMs, e: expires, v: value })).join("\n");
     try {
       this.beforeCompact?.();
       const since = appendedSince(this.file, this.readAs);

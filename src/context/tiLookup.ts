@@ -355,7 +355,7 @@ export class TILookup {
     }
     const eff = provider.effective;
     const cacheDir = this.#options.cacheDir ?? eff.cachePath;
-    const cache = eff.cacheEnabled && eff.cacheTtlMs > 0 ? new ResultCache({ ttlMs: eff.cacheTtlMs, dir: cacheDir, namespace: provider.cacheNamespace, label: cls.info.className }) : undefined;
+    const cache = eff.cacheEnabled && eff.cacheTtlMs > 0 ? new ResultCache({ ttlMs: eff.cacheTtlMs, maxEntries: eff.cacheMaxEntries, dir: cacheDir, namespace: provider.cacheNamespace, label: cls.info.className }) : undefined;
     const facts: string[] = [cls.info.online ? (settings.args.AuthKey ? "key configured" : "no key") : "offline"];
     if ("size" in provider && typeof provider.size === "number") facts.push(`${provider.size} indicators`);
     if (cls.info.className === "GreyNoise") facts.push(`edition ${String((provider as { edition?: string }).edition)}`);

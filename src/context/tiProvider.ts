@@ -128,6 +128,8 @@ export interface EffectiveSettings {
   maxRetryAfterMs: number;
   cacheEnabled: boolean;
   cacheTtlMs: number;
+  /** Most results the in-memory cache keeps (a kernel open all day looks up ever new indicators). */
+  cacheMaxEntries: number;
   cachePath?: string;
 }
 
@@ -140,6 +142,7 @@ export const HTTP_DEFAULTS: EffectiveSettings = {
   maxRetryAfterMs: 30_000,
   cacheEnabled: true,
   cacheTtlMs: 24 * 3600_000,
+  cacheMaxEntries: 50_000,
 };
 
 /** Applies config over defaults. */
@@ -154,6 +157,7 @@ export function effectiveSettings(settings: ProviderSettings | undefined, defaul
     maxRetryAfterMs: http.maxRetryAfterMs ?? defaults.maxRetryAfterMs,
     cacheEnabled: cache.enabled ?? defaults.cacheEnabled,
     cacheTtlMs: cache.ttlMs ?? defaults.cacheTtlMs,
+    cacheMaxEntries: cache.maxEntries ?? defaults.cacheMaxEntries,
     ...(cache.path ? { cachePath: cache.path } : defaults.cachePath ? { cachePath: defaults.cachePath } : {}),
   };
 }

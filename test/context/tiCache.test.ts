@@ -3,10 +3,13 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import pl from "nodejs-polars";
 import { test } from "node:test";
-import { ResultCache } from "../../src/context/tiCache";
-import type { ProviderResult } from "../../src/context/tiProvider";
+import { MEMORY_ENTRIES, ResultCache } from "../../src/context/tiCache";
+import { effectiveSettings, type ProviderResult } from "../../src/context/tiProvider";
 import { tempDir } from "../helpers/tmp";
+import { harness } from "./tiHelpers";
+import { otx } from "./tiServices";
 
 const result = (reference: string): ProviderResult => ({ result: true, severity: "information", details: {}, rawResult: {}, reference, status: 0 });
 
@@ -66,4 +69,48 @@ for (let i = 0; i < 300; i++) cache.set("b-" + i, (${result_})("b-" + i)); cache
   const lines = fs.readFileSync(file, "utf8").split("\n").filter(Boolean);
   assert.equal(lines.length, 301, "the file was not compacted (the expired lines are still there), or lines were doubled");
   assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith(".tmp")), []);
+});
+
+test("memory keeps at most maxEntries results, the least recently used dropped first; the disk file keeps them all", () => {
+  const dir = tempDir();
+  const options = { ttlMs: 3_600_000, dir, namespace: "twin-bound", label: "Twin", maxEntries: 100 };
+  const cache = new ResultCache(options);
+  for (let i = 0; i < 1000; i++) {
+    cache.set(`k${i}`, result(`ref-${i}`));
+    // k0 is read now and then: used recently, so it stays.
+    if (i % 50 === 0) assert.equal(cache.get("k0")?.reference, "ref-0");
+  }
+  assert.equal(cache.size, 100);
+  assert.equal(cache.get("k0")?.reference, "ref-0", "a recently used entry was dropped");
+  assert.equal(cache.get("k999")?.reference, "ref-999");
+  assert.equal(cache.get("k500"), undefined, "an entry past the bound stayed in memory");
+  cache.flush();
+  // A new cache (a new kernel) reads the newest maxEntries from the file; a compaction keeps every live line.
+  const again = new ResultCache(options);
+  assert.equal(again.size, 100);
+  assert.equal(again.get("k999")?.reference, "ref-999");
+  const big = new ResultCache({ ...options, maxEntries: 5000 });
+  assert.equal(big.size, 1000, "entries past the memory bound were lost from the file");
+  assert.equal(big.get("k500")?.reference, "ref-500");
+});
+
+test("the default bound holds over a day of distinct lookups; Cache.MaxEntries sets a provider's, and an answer dropped from memory is asked again", async () => {
+  const cache = new ResultCache({ ttlMs: 3_600_000, namespace: "mem" });
+  for (let i = 0; i < MEMORY_ENTRIES + 5000; i++) cache.set(`ip-${i}`, result(String(i)));
+  assert.equal(cache.size, MEMORY_ENTRIES);
+  assert.equal(effectiveSettings(undefined).cacheMaxEntries, MEMORY_ENTRIES);
+
+  const h = await harness("OTX", otx, { Cache: { MaxEntries: 3 } });
+  try {
+    const ips = ["8.8.4.4", "1.0.0.1", "9.9.9.9", "64.6.64.6", "77.88.8.8"];
+    const lookup = (values: string[]) => h.ti.lookupIocs(pl.DataFrame({ Ip: values }), { obsCol: "Ip", progress: false });
+    await lookup(ips);
+    assert.equal(h.twin.requests.length, 5);
+    await lookup(ips.slice(2));
+    assert.equal(h.twin.requests.length, 5, "the three newest answers are in memory");
+    await lookup(ips.slice(0, 1));
+    assert.equal(h.twin.requests.length, 6, "an answer past Cache.MaxEntries stayed in memory");
+  } finally {
+    await h.close();
+  }
 });

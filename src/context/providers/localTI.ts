@@ -370,7 +370,7 @@ export class LocalTIProvider extends TIProvider {
     // The custom types its feed lists are supported too.
     this.feedInfo = { ...INFO, supportedTypes: types(...new Set([...INFO.supportedTypes, ...entries.map((e) => e.type)])) };
     // Answers come from memory: no result cache, no limit worth having.
-    this.eff = effectiveSettings(init.settings, { timeoutMs: 0, concurrency: 1, retries: 0, retryBackoffMs: 0, maxRetryAfterMs: 0, cacheEnabled: false, cacheTtlMs: 0 });
+    this.eff = effectiveSettings(init.settings, { timeoutMs: 0, concurrency: 1, retries: 0, retryBackoffMs: 0, maxRetryAfterMs: 0, cacheEnabled: false, cacheTtlMs: 0, cacheMaxEntries: 0 });
   }
 
   get info(): ProviderInfo {
