@@ -26,8 +26,13 @@ export class CodedText {
   }
 
   series(name: string): pl.Series {
-    // Gathered in a frame's select: a Series' own gather takes a JS array only.
-    const values = pl.Series("v", this.distinct, pl.Utf8);
-    return pl.DataFrame([values]).select(pl.col("v").gather(pl.Series("i", this.codes))).getColumn("v").rename(name);
+    return codedSeries(name, this.distinct, this.codes);
   }
+}
+
+/** The text column of `codes` into `distinct` (code 0: `distinct[0]`, null for {@link CodedText}). */
+export function codedSeries(name: string, distinct: readonly (string | null)[], codes: Uint32Array): pl.Series {
+  // Gathered in a frame's select: a Series' own gather takes a JS array only.
+  const values = pl.Series("v", distinct as (string | null)[], pl.Utf8);
+  return pl.DataFrame([values]).select(pl.col("v").gather(pl.Series("i", codes))).getColumn("v").rename(name);
 }

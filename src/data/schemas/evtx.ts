@@ -14,12 +14,12 @@
 import fs from "node:fs";
 import zlib from "node:zlib";
 import pl from "nodejs-polars";
-import { frameOf, lazyFrame } from "../../common/frames";
-import { CodedText } from "../../common/codedText";
+import { lazyFrame } from "../../common/frames";
 import { BinXmlError, ChunkBudgetError, ChunkReader, textOf, type XmlElement } from "./evtxBinXml";
-import { withEventFields } from "./winEvent";
+import { EvtxPlanner, planValues, SYSTEM_ATTRS, SYSTEM_TEXT, type RowPlan } from "./evtxPlan";
+import { EvtxRows, RecordList, type RowSink } from "./evtxRows";
 
-/** Records held as JS objects before they are made a frame (EvtxFileReader): about 150 MB of heap at most. */
+/** Records held before they are made a frame (EvtxFileReader): as JS objects about 150 MB of heap at most. */
 export const EVTX_BATCH_RECORDS = 50_000;
 
 /** The file's first bytes. */
@@ -66,28 +66,6 @@ export interface EvtxRead {
   /** Chunks whose header or records checksum (CRC32) does not match: read all the same. */
   badChecksums: { chunks: number; first?: number };
 }
-
-/** Get-WinEvent's EventLogRecord properties an EVTX record has, in Export-Csv's order; numbers as Int64. */
-const COLUMNS: readonly (readonly [string, "int" | "text" | "time"])[] = [
-  ["Message", "text"], ["Id", "int"], ["Version", "int"], ["Qualifiers", "int"], ["Level", "int"], ["Task", "int"], ["Opcode", "int"],
-  ["Keywords", "text"], ["RecordId", "int"], ["ProviderName", "text"], ["ProviderId", "text"], ["LogName", "text"], ["ProcessId", "int"],
-  ["ThreadId", "int"], ["MachineName", "text"], ["UserId", "text"], ["TimeCreated", "time"], ["ActivityId", "text"], ["RelatedActivityId", "text"],
-];
-
-/** `<System>`'s elements → the column of their text, and of their attributes. */
-const SYSTEM_TEXT: ReadonlyMap<string, string> = new Map(Object.entries({
-  EventID: "Id", Version: "Version", Level: "Level", Task: "Task", Opcode: "Opcode", Keywords: "Keywords", EventRecordID: "RecordId", Channel: "LogName", Computer: "MachineName",
-}));
-const SYSTEM_ATTRS: ReadonlyMap<string, readonly (readonly [string, string])[]> = new Map(
-  Object.entries({
-    Provider: { Name: "ProviderName", Guid: "ProviderId" },
-    EventID: { Qualifiers: "Qualifiers" },
-    TimeCreated: { SystemTime: "TimeCreated" },
-    Correlation: { ActivityID: "ActivityId", RelatedActivityID: "RelatedActivityId" },
-    Execution: { ProcessID: "ProcessId", ThreadID: "ThreadId" },
-    Security: { UserID: "UserId" },
-  }).map(([element, attrs]) => [element, Object.entries(attrs)]),
-);
 
 const elements = (e: XmlElement) => e.children.filter((c): c is XmlElement => typeof c !== "string");
 
@@ -141,7 +119,7 @@ function systemFields(event: XmlElement): Map<string, string> {
   return out;
 }
 
-/** An `<Event>` element's record: its System fields and its event fields. */
+/** An `<Event>` element's record: its System fields and its event fields (evtxPlan.ts applies these rules to templates: keep them alike). */
 export function recordOf(event: XmlElement, recordId: number): EvtxRecord {
   const system = systemFields(event);
   return { recordId, system, fields: eventFields(event, system) };
@@ -187,7 +165,7 @@ function magicsIn(buf: Buffer, from: number, to: number): number {
  * whose record headers are broken (the records starting there counted by their magic, the next good record read on).
  * The header's first and last record numbers are not used: a dirty copy's may be stale.
  */
-function readChunk(buf: Buffer, index: number, out: EvtxRecord[], tally: Tally): void {
+function readChunk(buf: Buffer, index: number, out: RowSink, tally: Tally, planner: EvtxPlanner | undefined): void {
   const lose = (n: number, what: string) => {
     if (n <= 0) return;
     tally.lostRecords += n;
@@ -201,7 +179,7 @@ function readChunk(buf: Buffer, index: number, out: EvtxRecord[], tally: Tally):
     tally.badChunks++;
     tally.firstBad ??= index;
   }
-  const reader = new ChunkReader(buf);
+  const reader = new ChunkReader<RowPlan>(buf, planner);
   // The last search for a record whose header holds: none in [searched, found) (found -1: none to the end). Searches
   // start ever further on, so each byte is searched once: records whose size copies all disagree cost no rescans.
   let searched = end;
@@ -241,9 +219,13 @@ function readChunk(buf: Buffer, index: number, out: EvtxRecord[], tally: Tally):
     if (budget !== undefined) lose(1, budget);
     else
       try {
-        const event = reader.record(pos + 24, pos + size - 4).find((e) => e.name === "Event");
-        if (!event) throw new BinXmlError("no Event element");
-        out.push(recordOf(event, recordId));
+        const row = reader.row(pos + 24, pos + size - 4);
+        if (Array.isArray(row)) {
+          const event = row.find((e) => e.name === "Event");
+          if (!event) throw new BinXmlError("no Event element");
+          out.add(recordOf(event, recordId));
+        } else if (!row.plan.hasEvent) throw new BinXmlError("no Event element");
+        else out.planned(recordId, row.plan, planValues(row.instance));
         read++;
       } catch (err) {
         if (!(err instanceof BinXmlError || err instanceof RangeError)) throw err;
@@ -264,14 +246,23 @@ function readChunk(buf: Buffer, index: number, out: EvtxRecord[], tally: Tally):
  * EventData columns: {@link recordsFrame}), and what could not be read. Throws only when the file is no EVTX file
  * (`notEvtx`, the caller's error); everything else unreadable is counted in the result.
  */
-export function evtxRecords(file: string, notEvtx: (detail: string) => Error): Omit<EvtxRead, "df"> & { records: EvtxRecord[] } {
-  const reader = new EvtxFileReader(file, notEvtx, Infinity);
+export function evtxRecords(file: string, notEvtx: (detail: string) => Error, options: { plans?: boolean } = {}): Omit<EvtxRead, "df"> & { records: EvtxRecord[] } {
+  const records = new RecordList();
+  const reader = new EvtxFileReader(file, notEvtx, Infinity, { ...options, sink: records });
   try {
     while (!reader.read(Infinity));
-    return reader.result();
+    return { ...reader.result(), records: records.records.sort((a, b) => a.recordId - b.recordId) };
   } finally {
     reader.close();
   }
+}
+
+/** Options of {@link EvtxFileReader}. */
+export interface EvtxReaderOptions {
+  /** Records that are one instance of a template become rows by its plan, without an element tree (evtxPlan.ts). Default true. */
+  plans?: boolean;
+  /** Where the records go: default, columns made a frame a batch at a time ({@link EvtxFileReader.frame}). */
+  sink?: RowSink;
 }
 
 /**
@@ -281,7 +272,8 @@ export function evtxRecords(file: string, notEvtx: (detail: string) => Error): O
 export class EvtxFileReader {
   private readonly fd: number;
   private readonly size: number;
-  private readonly records: EvtxRecord[] = [];
+  private rows: RowSink;
+  private readonly planner: EvtxPlanner | undefined;
   /** Rows already made frames (a batch at a time, {@link EVTX_BATCH_RECORDS}). */
   private readonly frames: pl.DataFrame[] = [];
   /** Each frame's records' header ids, in its row order: the order frames are joined in ({@link frame}). */
@@ -295,9 +287,11 @@ export class EvtxFileReader {
 
   /**
    * Opens the file and checks its header: `notEvtx`'s error when it is no EVTX file or its header is cut.
-   * `batchRecords`: records kept as JS objects before they are made a frame ({@link frame}; Infinity: never).
+   * `batchRecords`: records held before they are made a frame ({@link frame}; Infinity: never).
    */
-  constructor(file: string, notEvtx: (detail: string) => Error, private readonly batchRecords = EVTX_BATCH_RECORDS) {
+  constructor(file: string, notEvtx: (detail: string) => Error, private readonly batchRecords = EVTX_BATCH_RECORDS, options: EvtxReaderOptions = {}) {
+    this.rows = options.sink ?? new EvtxRows();
+    this.planner = options.plans === false ? undefined : new EvtxPlanner();
     this.fd = fs.openSync(file, "r");
     try {
       this.size = fs.fstatSync(this.fd).size;
@@ -323,8 +317,8 @@ export class EvtxFileReader {
           tally.firstLost ??= `chunk ${pending[0]}, which does not start with "ElfChnk"`;
           pending.length = 0;
         }
-        readChunk(buf, this.index, this.records, tally);
-        if (this.records.length >= this.batchRecords) this.pushFrame(this.sorted().splice(0));
+        readChunk(buf, this.index, this.rows, tally, this.planner);
+        if (this.rows.size >= this.batchRecords) this.pushFrame();
         continue;
       }
       // Unused space (zeros, as Windows preallocates it) is no loss; a chunk cut short is, and so is anything that is no
@@ -338,20 +332,14 @@ export class EvtxFileReader {
     return this.at >= this.size;
   }
 
-  /** The records not yet made a frame, in record-id order. */
-  private sorted(): EvtxRecord[] {
-    return this.records.sort((a, b) => a.recordId - b.recordId);
-  }
-
   /**
    * The rows of every record read ({@link recordsFrame}), in record-id order. A batch's records become a frame as
    * soon as they are read: as JS objects a record takes about three times its bytes in the file, so a 1 GB log
    * would otherwise overflow V8's heap (the kernel's process dies) before its frame is built.
    */
   frame(): pl.DataFrame {
-    const last = this.sorted().splice(0);
-    if (!this.frames.length) return recordsFrame(last);
-    this.pushFrame(last);
+    if (!this.frames.length) return this.batch().df;
+    this.pushFrame();
     // A log that wrapped around keeps its oldest chunks after its newest in the file: record-id order again, by the
     // records' header ids as within a batch (a damaged record's EventRecordID may differ from its header's, and ties
     // keep file order), so the frame is the same whatever the batch size. Lazily: a frame's column proxy answers an
@@ -365,17 +353,24 @@ export class EvtxFileReader {
     return all.sort({ by: key, maintainOrder: true }).drop(key).collectSync();
   }
 
-  private pushFrame(records: EvtxRecord[]): void {
-    this.frameIds.push(Float64Array.from(records, (r) => r.recordId));
-    this.frames.push(recordsFrame(records));
+  private pushFrame(): void {
+    const { df, ids } = this.batch();
+    this.frameIds.push(ids);
+    this.frames.push(df);
   }
 
-  /** The records read and not yet made a frame (all of them with the default `batchRecords` of a small file), in record-id order, and what was lost. */
-  result(): Omit<EvtxRead, "df"> & { records: EvtxRecord[] } {
+  /** The rows not yet made a frame, as one, in record-id order; the sink emptied. */
+  private batch(): { df: pl.DataFrame; ids: Float64Array } {
+    if (!(this.rows instanceof EvtxRows)) throw new Error("internal error: EvtxFileReader makes no frame of records read into another sink");
+    const batch = this.rows.frame();
+    this.rows = new EvtxRows();
+    return batch;
+  }
+
+  /** What was lost and which checksums failed. */
+  result(): Omit<EvtxRead, "df"> {
     const { tally } = this;
-    const records = this.sorted();
     return {
-      records,
       lost: { records: tally.lostRecords, chunks: tally.lostChunks, bytes: tally.lostBytes, first: tally.firstLost },
       badChecksums: { chunks: tally.badChunks, first: tally.firstBad },
     };
@@ -390,29 +385,9 @@ export class EvtxFileReader {
   }
 }
 
-/** `2016-07-08T18:12:51.6816406Z` → microseconds since 1970 (null when it is no such time). */
-function micros(text: string | undefined): number | null {
-  const m = text === undefined ? null : /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?Z$/.exec(text);
-  if (!m) return null;
-  const ms = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
-  return Number.isNaN(ms) ? null : ms * 1000 + Math.floor(Number((m[7] ?? "0").padEnd(6, "0").slice(0, 6)));
-}
-
-/** The rows of the records: Get-WinEvent's columns ({@link COLUMNS}), then the event fields in the order first met. */
+/** The rows of the records, in their order: Get-WinEvent's columns, then the event fields in the order first met (evtxRows.ts). */
 export function recordsFrame(records: readonly EvtxRecord[]): pl.DataFrame {
-  const base = COLUMNS.map(([name, kind]) => {
-    const values = records.map((r) => r.system.get(name));
-    if (kind === "time") return pl.Series(name, values.map(micros), pl.Int64).cast(pl.Datetime("us"));
-    if (kind === "text") {
-      // Providers, logs and hosts repeat in every record: coded (polars' string constructor converts each cell).
-      const column = new CodedText(records.length);
-      values.forEach((v, i) => v !== undefined && column.set(i, v));
-      return column.series(name);
-    }
-    return pl.Series(name, values.map((v) => (v !== undefined && /^\d{1,15}$/.test(v) ? Number(v) : null)), pl.Int64);
-  });
-  const df = frameOf(base);
-  const names = new Set<string>();
-  for (const r of records) for (const name of r.fields.keys()) names.add(name);
-  return withEventFields(df, records.map((r) => r.fields), names, base[COLUMNS.findIndex(([n]) => n === "TimeCreated")]);
+  const rows = new EvtxRows();
+  records.forEach((r, i) => rows.add({ ...r, recordId: i }));
+  return rows.frame().df;
 }

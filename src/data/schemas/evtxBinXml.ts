@@ -35,12 +35,12 @@ export class ChunkBudgetError extends BinXmlError {}
 const MAX_OPEN = 256;
 
 /** A substitution in a template: `index` into the record's values; an optional one with a null value writes nothing. */
-interface Sub {
+export interface Sub {
   sub: number;
 }
 /** Template nodes; a template instance inside a stream is resolved where it is read (an {@link XmlElement}). */
-type TNode = TElement | XmlElement | string | Sub;
-interface TElement {
+export type TNode = TElement | XmlElement | string | Sub;
+export interface TElement {
   name: string;
   attrs: { name: string; parts: (string | Sub)[] }[];
   children: TNode[];
@@ -52,24 +52,213 @@ interface Items {
 /** A substitution value: text, a BinXml fragment's elements, an array, or nothing. */
 type Value = string | XmlElement[] | Items | null;
 
+/**
+ * What turns a record into a row without its element tree ({@link ChunkReader.row}): what each distinct template
+ * costs to resolve, and a plan per combination of templates (a record's template and those of its BinXml values),
+ * made once (evtxPlan.ts); null when the record needs its tree (a field name filled by a value…).
+ */
+export interface RowPlanner<P> {
+  template(template: TNode[]): TemplateInfo;
+  plan(instance: Instance): P | null;
+}
+/** A template as {@link ChunkReader} counts its resolution: one token per node, its top-level elements, its substitutions' uses. */
+export interface TemplateInfo {
+  /** The same for templates of the same content, in any chunk. */
+  id: number;
+  nodes: number;
+  /** Its top-level elements, and its top-level substitutions (a BinXml value's elements are the template's there). */
+  top: number;
+  topSubs: readonly number[];
+  /** How often each substitution is used (a BinXml value is charged its cost at each use). */
+  uses: ReadonlyMap<number, number>;
+}
+/** A FILETIME value kept as read: a plan makes TimeCreated's microseconds of it without its text ({@link fileTimeMicros}). */
+export class FileTime {
+  constructor(readonly ticks: bigint) {}
+
+  toString(): string {
+    return fileTime(this.ticks);
+  }
+}
+/** A value as a plan takes it: text, nothing, or a FILETIME. */
+export type PlanValue = string | null | FileTime;
+/** A template instance read for a plan: its template, its values, the instances of its BinXml values by substitution. */
+export interface Instance {
+  template: TNode[];
+  info: TemplateInfo;
+  values: PlanValue[];
+  fragments: [number, Instance][];
+  /** The elements it resolves to. */
+  elements: number;
+}
+/** A record whose row a plan gives: the plan and its instance. */
+export interface PlannedRecord<P> {
+  plan: P;
+  instance: Instance;
+}
+/** Where a template instance's parts are in the chunk (bytes only, checked): {@link ChunkReader.row}. */
+interface InstanceAt {
+  /** Where its fragment header is (-1: none, as in BinXml values), and its template instance token. */
+  header: number;
+  start: number;
+  defOffset: number;
+  descriptors: number;
+  count: number;
+  values: number;
+  /** Where its stream ends (its end token, or the stream's end `limit`). */
+  end: number;
+  limit: number;
+  fragments: Map<number, InstanceAt>;
+}
+/** BinXml values within BinXml values read for a plan at most this deep (Windows nests one: EventData in the record's template). */
+const MAX_PLANNED_DEPTH = 4;
+
 /** One chunk's reading state: its bytes, its names and templates read once (by their offsets). */
-export class ChunkReader {
+export class ChunkReader<P = never> {
   private readonly names = new Map<number, string>();
   private readonly templates = new Map<number, TNode[]>();
+  /** The chunk's templates' costs (by the template read, whose offset is the chunk's). */
+  private readonly infos = new Map<TNode[], TemplateInfo>();
   private tokens = 0;
   /** Tokens of the chunk's records read before this one. */
   private spent = 0;
   /** What a BinXml value cost to build (its nodes): charged again each time it is used, so reuse cannot multiply the work unseen. */
   private readonly weights = new WeakMap<XmlElement[], number>();
 
-  constructor(private readonly buf: Buffer) {}
+  /** `planner`: rows of records that are one template instance without their element trees ({@link row}); none: always the trees. */
+  constructor(private readonly buf: Buffer, private readonly planner?: RowPlanner<P>) {}
 
   /** The elements of a record's BinXml, bytes [start, end) of the chunk. */
   record(start: number, end: number): XmlElement[] {
+    this.startRecord();
+    return this.resolve(this.parse(start, end, false, 0), [], 0);
+  }
+
+  private startRecord(): void {
     this.spent += this.tokens;
     this.tokens = 0;
     if (this.spent > MAX_CHUNK_TOKENS) throw new ChunkBudgetError(`the chunk's records cost more than ${MAX_CHUNK_TOKENS} tokens`);
-    return this.resolve(this.parse(start, end, false, 0), [], 0);
+  }
+
+  /**
+   * A record's BinXml, bytes [start, end) of the chunk: as Windows writes nearly every record (a fragment header, one
+   * template instance whose values are plain or are such fragments themselves, the end), its plan and its values,
+   * without an element tree per record (its garbage was a third of a read); else its elements ({@link record}).
+   * Either way the same tokens are counted and the same errors thrown, in the same order: templates are read, values
+   * decoded and tokens counted as parse, templateInstance and resolve do it.
+   */
+  row(start: number, end: number): PlannedRecord<P> | XmlElement[] {
+    const at = this.planner ? this.instanceAt(start, end, 0) : undefined;
+    if (!at) return this.record(start, end);
+    this.startRecord();
+    const instance = this.instance(at, 0);
+    const plan = this.planner!.plan(instance);
+    if (plan === null) return this.resolve(this.treeOf(instance, 0), [], 0);
+    if ((this.tokens += instance.elements) > MAX_TOKENS) this.fail("too many tokens", 0);
+    return { plan, instance };
+  }
+
+  /** An instance read (`at`, checked): its template, values and fragments; its tokens counted up to its stream's end token. */
+  private instance(at: InstanceAt, depth: number): Instance {
+    if (at.header >= 0 && ++this.tokens > MAX_TOKENS) this.fail("too many tokens", at.header);
+    if (++this.tokens > MAX_TOKENS) this.fail("too many tokens", at.start);
+    const template = this.templateAt(at.defOffset, depth);
+    let info = this.infos.get(template);
+    if (!info) this.infos.set(template, (info = this.planner!.template(template)));
+    const b = this.buf;
+    const values: PlanValue[] = [];
+    const fragments: [number, Instance][] = [];
+    let charges = 0;
+    for (let i = 0, pos = at.values; i < at.count; i++) {
+      const size = b.readUInt16LE(at.descriptors + 4 * i);
+      const fragment = at.fragments.get(i);
+      if (fragment) {
+        // As value() reads a BinXml value: its tokens, then its cost charged at each use.
+        const before = this.tokens;
+        const inner = this.instance(fragment, depth + 1);
+        if ((this.tokens += inner.elements) > MAX_TOKENS) this.fail("too many tokens", 0);
+        const weight = this.tokens - before + 1;
+        charges += weight * (info.uses.get(i) ?? 0);
+        fragments.push([i, inner]);
+        values.push(null);
+      } else {
+        const type = b[at.descriptors + 4 * i + 2];
+        values.push(type === 0x11 ? new FileTime(b.readBigUInt64LE(pos)) : (this.value(type, pos, size, depth) as string | null));
+      }
+      pos += size;
+    }
+    // resolve's tokens: a node each, and each use of a BinXml value its cost; then the stream's end token.
+    if ((this.tokens += info.nodes + charges) > MAX_TOKENS) this.fail("too many tokens", 0);
+    if (at.end < at.limit && ++this.tokens > MAX_TOKENS) this.fail("too many tokens", at.end);
+    let elements = info.top;
+    for (const k of info.topSubs) elements += fragments.find(([i]) => i === k)?.[1].elements ?? 0;
+    return { template, info, values, fragments, elements };
+  }
+
+  /** The elements of an instance read with no plan (its tokens counted): as templateInstance resolves them. */
+  private treeOf(instance: Instance, depth: number): XmlElement[] {
+    const values: Value[] = instance.values.map((v) => (v instanceof FileTime ? v.toString() : v));
+    for (const [i, inner] of instance.fragments) values[i] = this.treeOf(inner, depth + 1);
+    return this.resolveFree(instance.template, values);
+  }
+
+  /**
+   * A template's elements with these values, its tokens counted already ({@link instance}): resolve with the token
+   * count set back after (a BinXml value's cost included).
+   */
+  private resolveFree(template: TNode[], values: Value[]): XmlElement[] {
+    const tokens = this.tokens;
+    this.tokens = -Infinity;
+    try {
+      const out: (XmlElement | string)[] = [];
+      this.resolveInto(template, values, out, 0);
+      return out.filter((n): n is XmlElement => typeof n !== "string");
+    } finally {
+      this.tokens = tokens;
+    }
+  }
+
+  /**
+   * Where the parts of a stream [start, end) that is one template instance of plain values (or of such streams) are,
+   * checked as parse, templateInstance and value check them: anything they would refuse or read otherwise gives
+   * undefined (and the record is read by {@link record}). Reads nothing but the bytes.
+   */
+  private instanceAt(from: number, end: number, depth: number): InstanceAt | undefined {
+    const b = this.buf;
+    // A fragment header first (records' streams; BinXml values' may start with the instance).
+    const header = from < end && (b[from] & 0xbf) === 0x0f ? from : -1;
+    const start = header >= 0 ? from + 4 : from;
+    if (depth > MAX_PLANNED_DEPTH || start + 10 > end || (b[start] & 0xbf) !== 0x0c) return undefined;
+    let pos = start + 10;
+    const defOffset = b.readUInt32LE(start + 6);
+    if (defOffset + 24 > b.length) return undefined;
+    const defEnd = defOffset + 24 + b.readUInt32LE(defOffset + 20);
+    if (defEnd > b.length) return undefined;
+    if (defOffset === pos) pos = defEnd;
+    if (pos + 4 > end) return undefined;
+    const count = b.readUInt32LE(pos);
+    const descriptors = pos + 4;
+    pos = descriptors + count * 4;
+    if (pos > end) return undefined;
+    const values = pos;
+    const fragments = new Map<number, InstanceAt>();
+    for (let i = 0; i < count; i++) {
+      const size = b.readUInt16LE(descriptors + 4 * i);
+      const type = b[descriptors + 4 * i + 2];
+      if (pos + size > end) return undefined;
+      if (type === 0x21 && size > 0) {
+        const fragment = this.instanceAt(pos, pos + size, depth + 1);
+        if (!fragment) return undefined;
+        fragments.set(i, fragment);
+      } else if (type & 0x80 || (type > 0x02 && type !== 0x0e && type !== 0x10 && type !== 0x13 && type !== 0x20 && type !== 0x21 && type !== 0x23 && !(size >= FIXED_SIZES[type]))) {
+        // Arrays shape the tree (an element per item): read with it. Unknown or short values: their error.
+        return undefined;
+      }
+      pos += size;
+    }
+    // The stream ends there (its end token, or its bytes): anything after the instance is read by parse.
+    if (pos < end && (b[pos] & 0xbf) !== 0x00) return undefined;
+    return { header, start, defOffset, descriptors, count, values, end: pos, limit: end, fragments };
   }
 
   private fail(what: string, at: number): never {
@@ -213,19 +402,8 @@ export class ChunkReader {
     this.need(pos, 9, end);
     const defOffset = this.buf.readUInt32LE(pos + 5);
     pos += 9;
-    let template = this.templates.get(defOffset);
-    // The definition: u32 next, 16-byte GUID, u32 size, then its tokens.
-    this.need(defOffset, 24, this.buf.length);
-    const size = this.buf.readUInt32LE(defOffset + 20);
-    const defEnd = defOffset + 24 + size;
-    if (defEnd > this.buf.length) this.fail("a template past the chunk's end", defOffset);
-    if (!template) {
-      // Marked while read: a template naming itself is an error, not a loop.
-      this.templates.set(defOffset, []);
-      template = this.parse(defOffset + 24, defEnd, true, depth + 1);
-      this.templates.set(defOffset, template);
-    }
-    if (defOffset === pos) pos = defEnd; // written here, in the record: skipped
+    const template = this.templateAt(defOffset, depth);
+    if (defOffset === pos) pos = defOffset + 24 + this.buf.readUInt32LE(defOffset + 20); // written here, in the record: skipped
     this.need(pos, 4, end);
     const count = this.buf.readUInt32LE(pos);
     pos += 4;
@@ -239,6 +417,21 @@ export class ChunkReader {
       pos += size;
     }
     return [this.resolve(template, values, depth), pos];
+  }
+
+  /** The template defined at `defOffset` (u32 next, 16-byte GUID, u32 size, then its tokens), read once per chunk. */
+  private templateAt(defOffset: number, depth: number): TNode[] {
+    let template = this.templates.get(defOffset);
+    this.need(defOffset, 24, this.buf.length);
+    const defEnd = defOffset + 24 + this.buf.readUInt32LE(defOffset + 20);
+    if (defEnd > this.buf.length) this.fail("a template past the chunk's end", defOffset);
+    if (!template) {
+      // Marked while read: a template naming itself is an error, not a loop.
+      this.templates.set(defOffset, []);
+      template = this.parse(defOffset + 24, defEnd, true, depth + 1);
+      this.templates.set(defOffset, template);
+    }
+    return template;
   }
 
   /** A template's nodes with its substitutions replaced by the values (BinXml values become elements). */
@@ -469,6 +662,19 @@ export function fileTime(ticks: bigint): string {
   if (Number.isNaN(date.getTime())) return "";
   const frac = ((t % 10000000n) + 10000000n) % 10000000n;
   return date.toISOString().slice(0, 19) + "." + frac.toString().padStart(7, "0") + "Z";
+}
+
+/**
+ * The microseconds since 1970 of a FILETIME, as the EVTX reader reads its text ({@link fileTime}, then its
+ * `…T18:12:51.6816406Z` to the microsecond): null where that text is none, or not of a 4-digit year.
+ */
+export function fileTimeMicros(ticks: bigint): number | null {
+  const t = ticks - 116444736000000000n;
+  const ms = Number(t >= 0n ? t / 10000n : -((-t + 9999n) / 10000n));
+  // A year past 9999 (`+010000-…`) is no time to read. (A u64 of ticks is 1601 to 60056: always a date, 4 digits from 1601.)
+  if (!(ms < 253402300800000)) return null;
+  const seconds = ms - (((ms % 1000) + 1000) % 1000);
+  return seconds * 1000 + Math.floor(Number(((t % 10000000n) + 10000000n) % 10000000n) / 10);
 }
 
 /** A SYSTEMTIME (eight u16: year, month, weekday, day, hour, minute, second, ms) → ISO 8601 UTC. */

@@ -502,6 +502,11 @@ export function withEventFields(df: pl.DataFrame, fields: readonly (ReadonlyMap<
       if (value !== null) columns.get(name)?.set(i, value);
     }),
   );
+  return withFieldColumns(df, columns, timeGenerated);
+}
+
+/** {@link withEventFields} with the fields' columns built (by EventData name, in order): the EVTX reader builds them from its rows. */
+export function withFieldColumns(df: pl.DataFrame, columns: Iterable<[string, { series(name: string): pl.Series }]>, timeGenerated: pl.Series): pl.DataFrame {
   const added = [
     columnOf(df, "Id").rename("EventID"),
     columnOf(df, "MachineName").rename("Computer"),

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
-import { describe, it } from "node:test";
+import { describe, it, mock } from "node:test";
 import fc from "fast-check";
 import pl from "nodejs-polars";
 import { buildProcessTree } from "../../../src/index";
@@ -19,7 +19,9 @@ import { normalizeEvents } from "../../../src/data/schemas/index";
 import { EvtxFileReader, evtxRecords } from "../../../src/data/schemas/evtx";
 import { EventXmlReader, readEventXml } from "../../../src/data/schemas/eventXml";
 import { EventXmlFileReader } from "../../../src/data/schemas/eventXmlFile";
-import { textOf } from "../../../src/data/schemas/evtxBinXml";
+import { fileTime, fileTimeMicros, textOf } from "../../../src/data/schemas/evtxBinXml";
+import { EvtxPlanner } from "../../../src/data/schemas/evtxPlan";
+import { micros } from "../../../src/data/schemas/evtxRows";
 import { assertLinear } from "../../helpers/linearTime";
 import { tempTree } from "../../helpers/tmp";
 
@@ -679,5 +681,80 @@ describe("EVTX rows made frames a batch at a time (a 1 GB log's records would ov
       assert.deepEqual([...batched.columns].sort(), [...whole.columns].sort());
       for (const name of whole.columns) assert.deepEqual(col(batched, name), col(whole, name), `${name}, batches of ${batch}`);
     }
+  });
+});
+
+describe("EVTX rows by template plans (no element tree per record): the rows of the element trees", () => {
+  const decompressed = (name: string) => {
+    const bytes = fs.readFileSync(fixture(name));
+    return name.endsWith(".gz") ? zlib.gunzipSync(bytes) : bytes;
+  };
+  /** Every fixture, and copies with seeded random bytes in their chunks' first 3 KB (templates, names, first records) and anywhere. */
+  const files = () => {
+    const dir = tempTree({});
+    const out: string[] = [];
+    let seed = 33;
+    const next = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
+    for (const name of fs.readdirSync(FIXTURES).filter((n) => /\.evtx(\.gz)?$/.test(n))) {
+      const bytes = decompressed(name);
+      const file = path.join(dir, name.replace(/\.gz$/, ""));
+      fs.writeFileSync(file, bytes);
+      out.push(file);
+      for (let k = 0; k < 1; k++) {
+        const copy = Buffer.from(bytes);
+        for (let at = 4096; at + 65536 <= copy.length; at += 65536) for (let i = 0; i < 4; i++) copy[at + 512 + next(3000)] ^= 1 + next(255);
+        for (let i = 0; i < 20; i++) copy[4096 + next(copy.length - 4096)] ^= 1 + next(255);
+        const damaged = file.replace(/\.evtx$/, `.damaged${k}.evtx`);
+        fs.writeFileSync(damaged, copy);
+        out.push(damaged);
+      }
+    }
+    return out;
+  };
+  const frameOf = (file: string, batch: number, plans: boolean) => {
+    const reader = new EvtxFileReader(file, notEvtx, batch, { plans });
+    try {
+      while (!reader.read(64));
+      return { df: reader.frame(), ...reader.result() };
+    } finally {
+      reader.close();
+    }
+  };
+
+  it("every fixture and a damaged copy: the same records, losses and frame (batches of 500 joined) with plans as without", () => {
+    const plan = mock.method(EvtxPlanner.prototype, "plan");
+    try {
+      for (const file of files()) {
+        const name = path.basename(file);
+        const planned = evtxRecords(file, notEvtx);
+        const trees = evtxRecords(file, notEvtx, { plans: false });
+        assert.deepEqual(planned, trees, name);
+        for (const batch of [500]) {
+          const a = frameOf(file, batch, true);
+          const b = frameOf(file, batch, false);
+          assert.deepEqual(a.lost, b.lost, name);
+          assert.deepEqual(a.badChecksums, b.badChecksums, name);
+          assert.deepEqual(a.df.columns, b.df.columns, name);
+          assert.deepEqual(a.df.dtypes.map(String), b.df.dtypes.map(String), name);
+          for (const column of a.df.columns) assert.deepEqual(col(a.df, column), col(b.df, column), `${name}: ${column}, batches of ${batch}`);
+        }
+      }
+      // The plans were used: the samples' records are nearly all one template instance each.
+      const made = plan.mock.calls.filter((c) => c.result !== null).length;
+      assert.ok(made > 5_000, `${made} records by plans`);
+    } finally {
+      plan.mock.restore();
+    }
+  });
+
+  it("TimeCreated from a FILETIME's ticks: the microseconds its text reads to, any u64 (a year past 9999: null)", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.bigInt({ min: 116444736000000000n - 10n ** 12n, max: 2650467744000000000n + 10n ** 9n })), (ticks) => {
+        assert.equal(fileTimeMicros(ticks), micros(fileTime(ticks)));
+      }),
+      { numRuns: 20_000, seed: 33 },
+    );
+    assert.equal(fileTimeMicros(2n ** 64n - 1n), null);
+    assert.equal(fileTimeMicros(116444736000000000n), 0);
   });
 });
