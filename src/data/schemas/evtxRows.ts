@@ -129,17 +129,36 @@ export class EvtxRows implements RowSink {
   private readonly fields = new Map<string, Codes>();
   private readonly scratch: (string | FileTime | undefined)[] = new Array(COLUMNS.length);
   private rows = 0;
+  private lastShape = -1;
 
   get size(): number {
     return this.rows;
   }
 
-  add(record: EvtxRecord): void {
-    const row = this.next(record.recordId);
-    COLUMNS.forEach(([name], i) => this.setSystem(i, row, record.system.get(name)));
-    const names = [...record.fields.keys()];
-    this.shapeOf[row] = this.shape(names.join("\u0000"), names);
+  /** `recordId`: the record's place in the frame's order (default its own). */
+  add(record: EvtxRecord, recordId = record.recordId): void {
+    const row = this.next(recordId);
+    for (let i = 0; i < COLUMNS.length; i++) this.setSystem(i, row, record.system.get(COLUMNS[i][0]));
+    this.shapeOf[row] = this.recordShape(record.fields);
     record.fields.forEach((value, name) => value !== null && this.field(name, row).set(row, value));
+  }
+
+  /** The shape of a record's fields: the last record's when they are its names (events come in runs of one kind), else looked up. */
+  private recordShape(fields: ReadonlyMap<string, unknown>): number {
+    const last = this.shapes[this.lastShape];
+    if (last && last.length === fields.size) {
+      let same = true;
+      let i = 0;
+      for (const name of fields.keys()) {
+        if (name !== last[i++]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return this.lastShape;
+    }
+    const names = [...fields.keys()];
+    return (this.lastShape = this.shape(names.join("\u0000"), names));
   }
 
   planned(recordId: number, plan: RowPlan, values: readonly PlanValue[]): void {
