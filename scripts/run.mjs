@@ -648,8 +648,11 @@ async function taskTest(ctx) {
   // section, exercise checks…) later in another lane, so the browser checks of the outputs start sooner.
   const notebookFiles = all.filter(inDir("notebooks"));
   const feeds = notebookFiles.filter((f) => marked(f, FEEDS_BROWSER));
+  // With JupyterLab ready, its stage runs the exercise notebook in tslab (Run All) and checks the saved outputs as the
+  // headless run does, so notebooks.test.ts leaves that run to it (test/notebooks/notebookRuns.ts, checkedInJupyterLab).
+  const notebookEnv = () => (labReady ? { ...env, HUNTLAB_TEST_JUPYTERLAB: ROOT } : env);
   const notebookLane = async () => {
-    add(await nodeTests(nodeBin, env, "notebooks", feeds, { extra: ["--test-concurrency=1"], quiet }));
+    add(await nodeTests(nodeBin, notebookEnv(), "notebooks", feeds, { extra: ["--test-concurrency=1"], quiet }));
     add(await browserStage(nodeBin, browserEnv, "browser", readsNotebooks, { quiet, serial }));
   };
   // The other notebook tests after the views (marked VIEWS_LANE: the hunt's other runs) or after JupyterLab's: the

@@ -7,6 +7,11 @@
  * "JupyterLab Dark"; the saved notebook reopened as an untrusted copy (static
  * fallbacks, no script); and the Run All again with the Deno kernel.
  *
+ * After tslab's Run All the notebook is saved and its outputs get the checks of
+ * the headless run (test/notebooks/notebookRuns.ts: no error output or stderr,
+ * the self-checks "not answered yet"): npm test runs this notebook headless in
+ * tslab only where this file does not run (checkedInJupyterLab).
+ *
  * Works on a copy of notebooks/HuntingLab.ipynb in a throw-away folder inside
  * the project (so the notebook's `../data` and `huntlab` resolve as they do
  * for notebooks/). Screenshots: test-results/jupyterlab/.
@@ -21,9 +26,10 @@ import { measureContrast } from "../browser/contrast";
 import { sharedChromium } from "../browser/sharedChromium";
 import { copyNotebook, kernelRegistered, RESULTS, sharedLab, type LabServer } from "./labServer";
 import { errorOutputs, kernelName, openNotebook, outputWith, paletteCommand, runAllAndWait, saveNotebook, screenshot, selectKernel, waitCellsAttached, waitKernelIdle, type LabPage } from "./labPage";
+import { assertChecks, JUPYTERLAB_NOTEBOOK, savedProblems } from "../notebooks/notebookRuns";
 import { tables, useClusterBrowser, useEntityGraph, useMap, useProcessTree, useQueryBrowser, useTiBrowser, vegaCharts, vegaTooltip, viewStates, VIEW, waitViewsSettled } from "./labViews";
 
-const NOTEBOOK = "HuntingLab.ipynb";
+const NOTEBOOK = JUPYTERLAB_NOTEBOOK;
 const UNTRUSTED = "HuntingLab.untrusted-copy.ipynb";
 /** JupyterLab's own console noise with kernels that have no debugger (tslab, Deno). */
 const LAB_NOISE = /No active debugger session/;
@@ -80,6 +86,11 @@ describe("the lab notebook in JupyterLab 4, through its UI", { skip, timeout: 1_
     assert.deepEqual(await errorOutputs(page), []);
     assert.equal(run.executed, run.codeCells, "every code cell ran, the last one included");
     ran = true;
+    // The saved outputs get the headless run's checks (npm test runs this notebook headless in tslab only without this file).
+    await saveNotebook(page);
+    const saved = path.join(dir, NOTEBOOK);
+    assert.deepEqual(savedProblems(saved), [], "error outputs or stderr in the saved notebook");
+    assertChecks(NOTEBOOK, saved);
   });
 
   test("every live view goes live in JupyterLab, with tables and Vega-Lite charts drawn by JupyterLab's renderer", async (t) => {

@@ -11,6 +11,8 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { CHROMIUM_PATH } from "../browser/chromium";
+import { kernelSpecRegistered } from "../helpers/kernelSpecs";
 import { requireNbclientPython } from "./huntHelpers";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -69,6 +71,46 @@ export function assertChecks(name: string, output: string): void {
       assert.doesNotMatch(text, /^[✗…]/m, `self-check ${i + 1} of ${name} is not all right:\n${text}`);
     }
   }
+}
+
+/**
+ * What a run of `file` shows that {@link assertClean} refuses, read from the saved notebook (as scripts/execute_notebook.py
+ * reports them): error outputs and stderr streams, with the cell index. For a notebook run elsewhere and saved
+ * (JupyterLab's Run All, test/jupyterlab/huntingLab.test.ts).
+ */
+export function savedProblems(file: string): Report["problems"] {
+  const nb = JSON.parse(fs.readFileSync(file, "utf8")) as { cells: ExecutedCell[] };
+  const plain = (v: unknown) => (Array.isArray(v) ? v.join("") : String(v ?? ""));
+  return nb.cells.flatMap((c, cell) =>
+    (c.outputs ?? []).flatMap((o) => {
+      const out = o as { output_type: string; name?: string; ename?: string; evalue?: string; text?: unknown };
+      if (out.output_type === "error") return [{ cell, kind: "error", text: `${out.ename}: ${out.evalue}` }];
+      if (out.output_type === "stream" && out.name === "stderr") return [{ cell, kind: "stderr", text: plain(out.text).slice(0, 2000) }];
+      return [];
+    }),
+  );
+}
+
+/** The notebook npm test's JupyterLab stage runs with Run All in tslab (test/jupyterlab/huntingLab.test.ts). */
+export const JUPYTERLAB_NOTEBOOK = "HuntingLab.ipynb";
+
+/**
+ * Whether npm test's JupyterLab stage runs `name` in tslab on the lab's data and checks its saved outputs as the
+ * headless run here does ({@link savedProblems}, {@link assertChecks}): test/jupyterlab/huntingLab.test.ts. Then a
+ * headless tslab run of it here would execute the same cells on the same data a second time (~12 s of CPU), so it
+ * is left to that stage. scripts/run.mjs sets HUNTLAB_TEST_JUPYTERLAB to the project's folder when JupyterLab is
+ * provisioned for the run; Chromium must be there too (or the JupyterLab file skips), and the tslab kernel
+ * registered for it. A file run by hand runs everything. (Deno's headless run stays: its kernel may publish a
+ * cell's last output after the cell's idle status, which JupyterLab does not wait for and the runner does.)
+ */
+export function checkedInJupyterLab(name: string): boolean {
+  return (
+    name === JUPYTERLAB_NOTEBOOK &&
+    process.env.HUNTLAB_TEST_JUPYTERLAB !== undefined &&
+    path.resolve(process.env.HUNTLAB_TEST_JUPYTERLAB) === ROOT &&
+    fs.existsSync(CHROMIUM_PATH) &&
+    kernelSpecRegistered("tslab", path.join(ROOT, ".jupyter"))
+  );
 }
 
 /** The notebooks in notebooks/, by name. */
