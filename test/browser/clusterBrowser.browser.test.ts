@@ -18,7 +18,7 @@ import { withStringScore } from "../../src/analysis/features";
 import { clusterBrowser } from "../../src/vis/clusterBrowser";
 import { chromiumMissing, openOffline } from "./chromium";
 import { releaseChromium, sharedChromium } from "./sharedChromium";
-import { executedNotebook, notebookFromBundles, notebookPage, requireSection, sectionSkip, type Notebook } from "./notebookPage";
+import { cellsShowing, executedNotebook, notebookFromBundles, notebookPage, requireSection, sectionSkip, type Notebook } from "./notebookPage";
 
 const skip = chromiumMissing();
 // Under 50 characters: table cells cut longer text (the full text goes in the title).
@@ -106,7 +106,7 @@ describe("logon-session browser in Chromium", { skip }, () => {
   const browserOutput = "the session browser output (hl-view-cluster-browser)";
   it("the executed lab notebook: its session browser works", { skip: sectionSkip(hasBrowser, browserOutput) }, async () => {
     requireSection(notebook, hasBrowser, browserOutput);
-    const page = await openOffline(browser, notebookPage(notebook as Notebook, { mode: "lab" }), { name: "cluster-browser-notebook" });
+    const page = await openOffline(browser, notebookPage(cellsShowing(notebook as Notebook, "hl-view-cluster-browser"), { mode: "lab" }), { name: "cluster-browser-notebook" });
     try {
       const root = ".hl-view-cluster-browser";
       await page.page.waitForSelector(`${root}[data-hl-live="1"]`, { timeout: 20000 });

@@ -17,7 +17,7 @@ import { drawAlertEntityGraph, EntityGraph } from "../../src/vis/entityGraph";
 import { seededRandom } from "../helpers/random";
 import { chromiumMissing, debugScreenshot, openOffline } from "./chromium";
 import { releaseChromium, sharedChromium } from "./sharedChromium";
-import { executedNotebook, notebookPage, requireSection, sectionSkip } from "./notebookPage";
+import { cellsShowing, executedNotebook, notebookPage, requireSection, sectionSkip } from "./notebookPage";
 
 const skip = chromiumMissing();
 
@@ -450,7 +450,7 @@ describe("Entity graphs in Chromium (offline)", { skip }, () => {
   const section = "the vis-maps-graphs section";
   it("the executed notebook's graphs go live with the pinned counts", { skip: sectionSkip(hasSection, section) }, async () => {
     requireSection(nb, hasSection, section);
-    const o = await openOffline(browser, notebookPage(nb!, { mode: "lab" }), { name: "entitygraph-notebook" });
+    const o = await openOffline(browser, notebookPage(cellsShowing(nb!, "hl-view-entity-graph"), { mode: "lab" }), { name: "entitygraph-notebook" });
     try {
       await o.page.waitForFunction(() => {
         const all = Array.from(document.querySelectorAll(".hl-view-entity-graph"));
@@ -467,7 +467,7 @@ describe("Entity graphs in Chromium (offline)", { skip }, () => {
 
   it("the executed notebook's maps and graphs show their static images where scripts are stripped", { skip: sectionSkip(hasSection, section) }, async () => {
     requireSection(nb, hasSection, section);
-    const o = await openOffline(browser, notebookPage(nb!, { mode: "sanitized" }), { name: "maps-graphs-sanitized" });
+    const o = await openOffline(browser, notebookPage(cellsShowing(nb!, "hl-view-geo-map", "hl-view-entity-graph"), { mode: "sanitized" }), { name: "maps-graphs-sanitized" });
     try {
       const images = o.page.locator(".hl-view-geo-map .hl-view-static img, .hl-view-entity-graph .hl-view-static img");
       assert.ok((await images.count()) >= 5, `static images: ${await images.count()}`);

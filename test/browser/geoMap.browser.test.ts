@@ -13,7 +13,7 @@ import { LAB_DATA_DIR } from "../../src/common/paths";
 import { GeoMap } from "../../src/vis/geoMap";
 import { chromiumMissing, openOffline } from "./chromium";
 import { releaseChromium, sharedChromium } from "./sharedChromium";
-import { executedNotebook, notebookFromBundles, notebookPage, requireSection, sectionSkip } from "./notebookPage";
+import { cellsShowing, executedNotebook, notebookFromBundles, notebookPage, requireSection, sectionSkip } from "./notebookPage";
 import { within } from "../helpers/race";
 
 const skip = chromiumMissing();
@@ -567,7 +567,7 @@ describe("GeoMap in Chromium (offline)", { skip }, () => {
   const section = "the vis-maps-graphs section";
   it("the executed notebook's sign-in map goes live with 86 markers", { skip: sectionSkip(hasSection, section) }, async () => {
     requireSection(nb, hasSection, section);
-    const o = await openOffline(browser, notebookPage(nb!, { mode: "lab" }), { name: "geomap-notebook" });
+    const o = await openOffline(browser, notebookPage(cellsShowing(nb!, "hl-view-geo-map"), { mode: "lab" }), { name: "geomap-notebook" });
     try {
       const maps = o.page.locator(".hl-view-geo-map");
       assert.ok((await maps.count()) >= 2, "the notebook shows at least two maps");

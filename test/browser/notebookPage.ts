@@ -192,6 +192,17 @@ ${loader}
 }
 
 /**
+ * The code cells of `notebook` whose outputs show one of the view kinds `kinds` (a view's root class, as
+ * "hl-view-geo-map"), in their order, for a check of those views: a page of the whole executed lab (~2.9 MB,
+ * ~28 views going live) cost ~1.8 s of CPU here, a page of one kind's cells 0.2–1.0 s. The views side by side
+ * on one page are checked where the whole notebook is loaded: the query browser's checks, the completed
+ * notebook's pages (completedNotebook.browser.test.ts) and JupyterLab's Run All (test/jupyterlab/).
+ */
+export function cellsShowing(notebook: Notebook, ...kinds: string[]): Notebook {
+  return { ...notebook, cells: notebook.cells.filter((c) => c.cell_type === "code" && kinds.some((k) => JSON.stringify(c.outputs ?? []).includes(k))) };
+}
+
+/**
  * The executed lab notebook the browser tests check. The notebook runner writes
  * it here; `HUNTLAB_EXECUTED_NOTEBOOK` points elsewhere.
  */

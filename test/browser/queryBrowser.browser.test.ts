@@ -14,7 +14,7 @@ import { dataFrameToHtml } from "../../src/display/dataframe";
 import { JUPYTER_DISPLAY, type MimeBundle } from "../../src/display/protocol";
 import { chromiumMissing, openOffline, PAGE_ORIGIN, type OfflinePage } from "./chromium";
 import { releaseChromium, sharedChromium } from "./sharedChromium";
-import { executedNotebook, EXECUTED_NOTEBOOK, notebookErrors, notebookFromBundles, notebookPage, type InsertMode, type Notebook } from "./notebookPage";
+import { cellsShowing, executedNotebook, EXECUTED_NOTEBOOK, notebookErrors, notebookFromBundles, notebookPage, type InsertMode, type Notebook } from "./notebookPage";
 import { FIXTURE_QUERIES, matchingKeys, XSS_QUERIES } from "./fixtures/queries";
 import { revealHidden } from "../../src/display/html";
 
@@ -283,7 +283,8 @@ describe(`query browser in Chromium (${fromNotebook ? EXECUTED_NOTEBOOK : "fixtu
   });
 
   test("interactive (classic insertion): filter box, full list, first query selected", async () => {
-    await withPage(source.notebook, "classic", true, assertInteractive);
+    // The query browser's cells alone: the whole notebook's page is the lab insertion's above.
+    await withPage(cellsShowing(source.notebook, "hl-view-query-browser"), "classic", true, assertInteractive);
   });
 
   test("two browsers on one page work independently (fixture page)", async () => {
@@ -305,7 +306,7 @@ describe(`query browser in Chromium (${fromNotebook ? EXECUTED_NOTEBOOK : "fixtu
     ["sanitised (scripts and styles stripped)", "sanitized", true],
   ] as const) {
     test(`static fallback, ${label}: every query listed with its details`, async () => {
-      await withPage(source.notebook, mode, javaScriptEnabled, async (opened) => {
+      await withPage(cellsShowing(source.notebook, "hl-view-query-browser"), mode, javaScriptEnabled, async (opened) => {
         const root = opened.page.locator(ROOT).first();
         assert.equal(await root.locator(".hl-qb-live").count(), 0);
         const items = root.locator(".hl-view-static .hl-qb-item");

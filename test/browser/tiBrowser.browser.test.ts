@@ -10,7 +10,7 @@ import { browseResults } from "../../src/vis/tiBrowser";
 import { JUPYTER_DISPLAY } from "../../src/display/protocol";
 import { chromiumMissing, openOffline, type OfflinePage } from "./chromium";
 import { releaseChromium, sharedChromium } from "./sharedChromium";
-import { executedNotebook, notebookFromBundles, notebookPage, type InsertMode, type Notebook } from "./notebookPage";
+import { cellsShowing, executedNotebook, notebookFromBundles, notebookPage, type InsertMode, type Notebook } from "./notebookPage";
 import { BIDI_ROWS, FIXTURE_ROWS, HOSTILE_REFERENCES, tiFrame, XSS_ROWS } from "./fixtures/tiResults";
 
 /** The root element of a TI results browser output. */
@@ -254,7 +254,7 @@ describe("TI results browser in Chromium", { skip: chromiumMissing() }, () => {
 
   const executed = executedNotebook();
   test("the lab notebook's browsers: the logon source and the Azure exercise's hits", { skip: !executed && "no executed notebook" }, async () => {
-    const opened = await open(executed!, "lab");
+    const opened = await open(cellsShowing(executed!, "hl-view-ti-browser"), "lab");
     const roots = opened.page.locator(ROOT);
     assert.ok((await roots.count()) >= 2, "two results browsers in the enrich section");
     const logons = await liveState(roots.nth(0));
