@@ -55,7 +55,7 @@ import { singleValueLists } from "../common/frames";
 import { TIME_FORMATS, fixedWidthFormat, formatHits, fractionWidth, parseReadTimes, strptimeExpr, textTimeUnit, unitOfFractionDigits, unparsedCount, withoutNsWrap, type TimeUnit } from "../data/timeParsing";
 import { resolveSchema, schemaColumns, schemaTimeColumns, type ProcSchema } from "./processTreeSchema";
 import { ProcessTreeError, transformMessages as msg } from "./messages";
-import { keyColumn, treeTextColumns, type KeyParts } from "./processTreeText";
+import { keyColumn, timeOfNode, treeTextColumns, type KeyParts } from "./processTreeText";
 import { fitsInteger, matchKey, matchKind } from "../data/matchValues";
 
 export { ProcessTreeError } from "./messages";
@@ -630,7 +630,7 @@ export interface ProcessKeys {
   readonly keyParts: KeyParts;
   /**
    * The parts of the events' keys in arrays with `extra` slots after them
-   * (image and id 0, time 0, for the caller to fill), the text tables copied
+   * (image and id 0, `addedTime` 0, for the caller to fill), the text tables copied
    * (the caller may add to them).
    */
   keyPartsFor(extra: number): KeyParts;
@@ -888,9 +888,7 @@ export function processKeys({ events, schema }: ProcessEvents): ProcessKeys {
       image[i] = imageKey[own[i]];
       id[i] = idKey[ids[0][i]];
     }
-    const times = extra ? new Float64Array(n + extra) : time;
-    if (extra) times.set(time);
-    return { image, id, time: times, nth: new Uint32Array(n + extra), images: [...keyImages.texts], ids: [...keyIds.texts] };
+    return { image, id, time, ...(extra ? { addedTime: new Float64Array(extra) } : {}), nth: new Uint32Array(n + extra), images: [...keyImages.texts], ids: [...keyIds.texts] };
   };
   let key: pl.Series | undefined;
   let parts: KeyParts | undefined;
@@ -1403,11 +1401,11 @@ function nodeKeyParts(keys: ProcessKeys, inferred: InferredRows["parts"]): KeyPa
   const n = parts.image.length - m;
   const images = TextTable.from(parts.images);
   const ids = TextTable.from(parts.ids);
-  const { image, id, time } = parts;
+  const { image, id, addedTime } = parts;
   for (let k = 0; k < m; k += 1) {
     image[n + k] = images.of(inferred.image[k] ?? "");
     id[n + k] = ids.of(inferred.id[k] ?? "NaN");
-    time[n + k] = inferred.time[k];
+    addedTime![k] = inferred.time[k];
   }
   return { ...parts, images: images.texts, ids: ids.texts };
 }
@@ -1421,20 +1419,22 @@ function nodeKeyParts(keys: ProcessKeys, inferred: InferredRows["parts"]): KeyPa
  */
 export function numberRepeats(parts: KeyParts, eventOrder: ArrayLike<number>, n: number): void {
   const { image, id, time, nth, images, ids } = parts;
-  const m = time.length - n;
-  const inferred = Uint32Array.from({ length: m }, (_, k) => n + k).sort((a, b) => (time[a] < time[b] ? -1 : time[a] > time[b] ? 1 : a - b));
+  const m = image.length - n;
+  // (Events' times are in `time`; an inferred node's may be in `addedTime`.)
+  const nodeTime = (i: number): number => timeOfNode(parts, i);
+  const inferred = Uint32Array.from({ length: m }, (_, k) => n + k).sort((a, b) => (nodeTime(a) < nodeTime(b) ? -1 : nodeTime(a) > nodeTime(b) ? 1 : a - b));
   const joined = images.some((t) => t.includes("|")) || ids.some((t) => t.includes("|"));
   const identity = (i: number): number | string => (joined ? `${images[image[i]]}|${ids[id[i]]}` : image[i] * ids.length + id[i]);
   let e = 0;
   let f = 0;
   while (e < n || f < m) {
     const te = e < n ? time[eventOrder[e]] : Infinity;
-    const tf = f < m ? time[inferred[f]] : Infinity;
+    const tf = f < m ? nodeTime(inferred[f]) : Infinity;
     const t = te < tf ? te : tf;
     // The run of nodes at time t is counted first: most times are unique, and no array is made for them.
     const f0 = f;
     const e0 = e;
-    while (f < m && time[inferred[f]] === t) f += 1;
+    while (f < m && nodeTime(inferred[f]) === t) f += 1;
     while (e < n && time[eventOrder[e]] === t) e += 1;
     const size = f - f0 + (e - e0);
     if (!size) break;

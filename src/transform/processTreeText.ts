@@ -21,8 +21,13 @@ export interface KeyParts {
   image: Uint32Array;
   /** Index into {@link ids} of each node's id text. */
   id: Uint32Array;
-  /** Start time in µs since the epoch (10 µs steps); -Infinity: unknown (`NaT`). */
+  /** Start time in µs since the epoch (10 µs steps); -Infinity: unknown (`NaT`). Of the first `time.length` nodes (all of them without {@link addedTime}). */
   time: Float64Array;
+  /**
+   * Times of the nodes after those of {@link time} (inferred processes): node `time.length + k` at k. Apart so the
+   * events' times are not copied into a bigger array (80 MB of fresh memory at 10M events) for a few added nodes.
+   */
+  addedTime?: Float64Array;
   /** Which occurrence of its key the node is (0 or 1: the first, n: gets `#n`). */
   nth: Uint32Array;
   /** Distinct key images. */
@@ -137,13 +142,15 @@ class TimeWriter {
   /** Texts of times outside years 0–9999, by µs value (formatted by polars). */
   private readonly odd = new Map<number, Buffer>();
 
-  constructor(times: Float64Array) {
+  constructor(...arrays: (Float64Array | undefined)[]) {
     const odd: number[] = [];
-    for (let i = 0; i < times.length; i += 1) {
-      const t = times[i];
-      if (t !== -Infinity && (t < MIN_MICROS || t > MAX_MICROS) && !this.odd.has(t)) {
-        this.odd.set(t, Buffer.alloc(0));
-        odd.push(t);
+    for (const times of arrays) {
+      for (let i = 0; i < (times?.length ?? 0); i += 1) {
+        const t = times![i];
+        if (t !== -Infinity && (t < MIN_MICROS || t > MAX_MICROS) && !this.odd.has(t)) {
+          this.odd.set(t, Buffer.alloc(0));
+          odd.push(t);
+        }
       }
     }
     if (odd.length) {
@@ -217,6 +224,11 @@ function quotedBytes(text: string): Buffer {
   return Buffer.from(text.includes('"') ? text.replace(/"/g, '""') : text, "utf8");
 }
 
+/** Node `i`'s start time in `parts` ({@link KeyParts.time}, else {@link KeyParts.addedTime}). */
+export function timeOfNode({ time, addedTime }: Pick<KeyParts, "time" | "addedTime">, i: number): number {
+  return i < time.length ? time[i] : addedTime![i - time.length];
+}
+
 /** Writes the proc_key of nodes, quoted, into CSV buffers. */
 export class KeyWriter {
   private readonly images: Buffer[];
@@ -226,24 +238,24 @@ export class KeyWriter {
   constructor(private readonly parts: KeyParts) {
     this.images = parts.images.map(quotedBytes);
     this.ids = parts.ids.map(quotedBytes);
-    this.times = new TimeWriter(parts.time);
+    this.times = new TimeWriter(parts.time, parts.addedTime);
   }
 
   /** Bytes of node `i`'s quoted key. */
   size(i: number): number {
-    const { image, id, time, nth } = this.parts;
-    return 4 + this.images[image[i]].length + this.ids[id[i]].length + this.times.size(time[i]) + (nth[i] > 1 ? 1 + digitCount(nth[i]) : 0);
+    const { image, id, nth } = this.parts;
+    return 4 + this.images[image[i]].length + this.ids[id[i]].length + this.times.size(timeOfNode(this.parts, i)) + (nth[i] > 1 ? 1 + digitCount(nth[i]) : 0);
   }
 
   /** Writes node `i`'s quoted key at `at`; returns the next position. */
   write(buffer: Buffer, at: number, i: number): number {
-    const { image, id, time, nth } = this.parts;
+    const { image, id, nth } = this.parts;
     buffer[at++] = 0x22;
     at = copyBytes(this.images[image[i]], buffer, at);
     buffer[at++] = 0x7c;
     at = copyBytes(this.ids[id[i]], buffer, at);
     buffer[at++] = 0x7c;
-    at = this.times.write(buffer, at, time[i]);
+    at = this.times.write(buffer, at, timeOfNode(this.parts, i));
     if (nth[i] > 1) {
       buffer[at++] = 0x23;
       at += buffer.write(String(nth[i]), at, "latin1");

@@ -41,6 +41,18 @@ describe("process tree text columns", () => {
     assert.deepEqual(keys, plainKeys(parts, polarsTimes(times)));
   });
 
+  it("writes the added nodes' times kept apart (addedTime) as it writes the same times in one array", () => {
+    // The last times only in addedTime, one outside years 0-9999 (formatted by polars) and one NaT.
+    const times = [1.7e15, -Infinity, 1.7e15 + 10, 253_402_300_800_000_000, -Infinity, 0];
+    const n = 3;
+    const whole: KeyParts = { image: Uint32Array.from(times, (_, i) => i % 2), id: new Uint32Array(times.length), time: Float64Array.from(times), nth: Uint32Array.from(times, (_, i) => (i === 5 ? 2 : 0)), images: ["a", "b"], ids: ["1"] };
+    const apart: KeyParts = { ...whole, time: Float64Array.from(times.slice(0, n)), addedTime: Float64Array.from(times.slice(n)) };
+    const order = [5, 0, 3, 1, 4, 2];
+    const expected = order.map((i) => plainKeys(whole, polarsTimes(times))[i]);
+    assert.deepEqual(keyColumn(whole, order).toArray(), expected);
+    assert.deepEqual(keyColumn(apart, order).toArray(), expected);
+  });
+
   it("quotes what log data may hold: commas, quotes, newlines, pipes, non-ASCII; one chunk or many", () => {
     const images = ['c:\\a,b.exe', 'say "hi".exe', "line\nbreak\r\n.exe", "p|ipe", "", "ünï©ødé 进程.exe", '"', ","];
     const ids = ["0x1", "NaN", "a,b", '"q"', "x\ny"];
