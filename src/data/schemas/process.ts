@@ -217,9 +217,9 @@ export interface LayoutRows {
   rows: Uint32Array;
 }
 
-/** Positions of the true rows of a boolean column `k` of `df` (nulls as false). */
-function positions(df: pl.DataFrame, mask: pl.Expr): Uint32Array {
-  return df.withRowIndex("r").filter(mask.fillNull(false)).getColumn("r").cast(pl.UInt32).toTypedArray() as Uint32Array;
+/** Positions of the rows of `marked` (the internal frame of {@link wazuhLayoutParts}) where `mask` holds (nulls as false). */
+function positions(marked: pl.DataFrame, mask: pl.Expr): Uint32Array {
+  return marked.withRowIndex("r").filter(mask.fillNull(false)).getColumn("r").cast(pl.UInt32).toTypedArray() as Uint32Array;
 }
 
 /** The rows of `df` at `rows` (positions), every column kept under its name (a column may be named like a frame member). */
@@ -228,9 +228,9 @@ export function rowsAt(df: pl.DataFrame, rows: Uint32Array): pl.DataFrame {
   return withPlainNames(df, (plain) => plain.select(pl.all().gather(at)));
 }
 
-/** `WS01 (3)` counts of the hosts (`h`) of the rows where `mask` holds. */
-function hostCounts(df: pl.DataFrame, mask: pl.Expr): Map<string, number> {
-  const counted = df.filter(mask.fillNull(false)).groupBy("h").agg(pl.len().alias("n"));
+/** `WS01 (3)` counts of the hosts (`h`) of the rows of `marked` (internal column names) where `mask` holds. */
+function hostCounts(marked: pl.DataFrame, mask: pl.Expr): Map<string, number> {
+  const counted = marked.filter(mask.fillNull(false)).groupBy("h").agg(pl.len().alias("n"));
   const hosts = counted.getColumn("h").toArray() as string[];
   const counts = counted.getColumn("n").toArray() as (number | bigint)[];
   return new Map(hosts.map((h, i) => [h, Number(counts[i])]));
