@@ -86,7 +86,8 @@ function tempName(file) {
 
 /**
  * Writes `text` to `file` whole under another name, then renames it: a reader never sees half of it, and two
- * writers at once leave one whole file.
+ * writers at once leave one whole file (the build stamp, kernels.mjs' kernel specs). src/common/atomicFile.ts is
+ * the library's own (dist/ cannot import scripts/).
  *
  * @param {string} file
  * @param {string | Buffer} text
@@ -94,7 +95,8 @@ function tempName(file) {
 export function writeFileAtomic(file, text) {
   const aside = tempName(file);
   try {
-    fs.writeFileSync(aside, text);
+    // `wx`: should the name exist after all, fail rather than write into another writer's file.
+    fs.writeFileSync(aside, text, { flag: "wx" });
     fs.renameSync(aside, file);
   } finally {
     fs.rmSync(aside, { force: true });

@@ -11,6 +11,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { writeFileAtomic } from "./distInstall.mjs";
 
 /**
  * The folders to try, in order: the project's `.jupyter/`, the user's data folder, the temporary folder.
@@ -84,15 +85,9 @@ export function writeKernelSpecs({ dirs, specsFor, privateTop = privateTempTop()
       ensurePrivate(privateTop, dir);
       for (const { file, text } of stale) {
         fs.mkdirSync(path.dirname(file), { recursive: true });
-        // A name of this write's own: the process id alone is the same in every container (one per learner) that
-        // shares a checkout's .jupyter/, and two `npm run lab` wrote into one file, one failing with ENOENT.
-        const tmp = `${file}.${process.pid}-${crypto.randomBytes(6).toString("hex")}.tmp`;
-        try {
-          fs.writeFileSync(tmp, text, { flag: "wx" });
-          fs.renameSync(tmp, file);
-        } finally {
-          fs.rmSync(tmp, { force: true });
-        }
+        // Through a temporary name of this write's own: the process id alone is the same in every container (one
+        // per learner) that shares a checkout's .jupyter/, and two `npm run lab` wrote into one file.
+        writeFileAtomic(file, text);
       }
       return { dir, wrote: true, passed };
     } catch (err) {
