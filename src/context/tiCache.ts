@@ -59,7 +59,7 @@ export class ResultCache {
   readonly file?: string;
   private loaded = false;
   private pending: string[] = [];
-  /** The file as {@link load} read it (its inode and length): a compaction keeps what others appended since. */
+  /** The file as {@link load} read it (its inode, the length of its whole lines): a compaction keeps what others appended since. */
   private readAs?: { ino: number; bytes: number };
   private readonly beforeCompact?: () => void;
   /** Why the disk cache stopped working (an unreadable file, an unwritable folder…), if it did: the cache is then memory-only. */
@@ -161,7 +161,9 @@ export class ResultCache {
       // A FIFO, socket, device or folder of that name is refused before it is opened (a FIFO's open waited for a
       // writer forever); the cache then stays in memory, and nothing is appended to it (the append would block too).
       const bytes = readRegularFile(file, {}, (p) => new Error(contextNotes.cacheFileUnreadable(file, fileProblemText(p))));
-      this.readAs = { ino, bytes: bytes.length };
+      // Up to its last whole line: a line another kernel was still writing is carried over by a compaction once
+      // finished (counted as read, its end alone was carried, a fragment, and the entry was lost).
+      this.readAs = { ino, bytes: bytes.lastIndexOf(0x0a) + 1 };
       text = bytes.toString("utf8");
     } catch (err) {
       this.diskError = (err as Error).message;

@@ -114,3 +114,24 @@ test("the default bound holds over a day of distinct lookups; Cache.MaxEntries s
     await h.close();
   }
 });
+
+test("a compaction keeps an entry another kernel was still writing when the file was read (its line finished meanwhile)", () => {
+  const dir = tempDir();
+  const options = { ttlMs: 3_600_000, dir, namespace: "class", label: "Class" };
+  // 3,000 expired lines: the next kernel to read the file compacts it.
+  const seed = new ResultCache({ ...options, now: () => Date.now() - 7_200_000 });
+  for (let i = 0; i < 3000; i++) seed.set(`old-${i}`, result(`old-${i}`));
+  seed.flush();
+  const file = seed.file as string;
+  // Another kernel's line, half written when this one reads the file; the rest written before the rewrite.
+  const now = Date.now();
+  const line = JSON.stringify({ k: "mid", w: now, e: now + 3_600_000, v: result("ref-mid") }) + "\n";
+  const half = Math.floor(line.length / 2);
+  fs.appendFileSync(file, line.slice(0, half));
+  const reader = new ResultCache({ ...options, beforeCompact: () => fs.appendFileSync(file, line.slice(half)) });
+  assert.equal(reader.get("mid"), undefined, "the half line was read as an entry");
+  const lines = fs.readFileSync(file, "utf8").split("\n").filter(Boolean);
+  assert.ok(lines.length < 10, `the file was not compacted (${lines.length} lines)`);
+  assert.deepEqual(lines, [line.trimEnd()], "the finished line was not carried over whole");
+  assert.equal(new ResultCache(options).get("mid")?.reference, "ref-mid");
+});
