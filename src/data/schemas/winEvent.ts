@@ -617,11 +617,22 @@ export function winEventsOfKind(df: pl.DataFrame, kind: EventKind, options: WinE
   return frameOf([...names.map((n) => columnOf(ofKind, n)), ...missing.map((f) => pl.Series(f, [], pl.Utf8))]);
 }
 
+/** Whether a row is one of `events` (provider and id), its Id read as polars casts it to a number (`1.0`, `"1"`). */
+function isEvent(provider: pl.Expr, id: pl.Expr, events: readonly (readonly [string, number])[]): pl.Expr {
+  const ids = id.cast(pl.Float64, false);
+  return events.map(([p, n]) => provider.eq(pl.lit(p)).and(ids.eq(pl.lit(n)))).reduce((a, b) => a.or(b));
+}
+
+/** The positions of the rows of `event` in `df`, chosen as {@link ofEvents} chooses them (its rows, in its order). */
+function eventPositions(df: pl.DataFrame, event: readonly [string, number]): Uint32Array {
+  const small = pl.DataFrame([columnOf(df, "ProviderName").rename("p"), columnOf(df, "Id").rename("i")]).withRowIndex("r");
+  return small.filter(isEvent(pl.col("p"), pl.col("i"), [event]).fillNull(false)).getColumn("r").cast(pl.UInt32).toTypedArray() as Uint32Array;
+}
+
 /** The rows of `events` (provider and id), without the rows `dropped` marks. */
 function ofEvents(df: pl.DataFrame, events: readonly (readonly [string, number])[], dropped?: readonly boolean[]): pl.DataFrame {
   return withPlainNames(df, (plain, nameOf) => {
-    const ids = pl.col(nameOf("Id")).cast(pl.Float64, false);
-    const wanted = events.map(([provider, id]) => pl.col(nameOf("ProviderName")).eq(pl.lit(provider)).and(ids.eq(pl.lit(id)))).reduce((a, b) => a.or(b));
+    const wanted = isEvent(pl.col(nameOf("ProviderName")), pl.col(nameOf("Id")), events);
     if (!dropped) return plain.filter(wanted);
     // The plain names are col_<n>: `dropped` cannot meet one of them.
     return plain.withColumn(pl.Series("dropped", dropped, pl.Bool)).filter(wanted.and(pl.col("dropped").not())).drop("dropped");
@@ -664,24 +675,22 @@ function securityRowsOfSysmonHosts(df: pl.DataFrame, providers: readonly unknown
  * (or its tree built) on its own: one frame cannot hold both layouts.
  */
 export function winEventLayoutParts(df: pl.DataFrame): pl.DataFrame[] {
-  const names = columnNames(df);
-  if (!isWinEventExport(names) || !names.includes("EventID")) return [df];
-  const providers = columnOf(df, "ProviderName").toArray() as unknown[];
-  const ids = columnOf(df, "Id").toArray() as unknown[];
-  const has = (provider: string, id: number) => providers.some((p, i) => p === provider && Number(ids[i]) === id);
-  if (!has(SYSMON, 1) || !has(SECURITY, 4688)) return [df];
+  if (winEventLayoutRows(df).length === 1) return [df];
   return KIND_EVENTS.process.map((event) => withoutOtherEventsFields(ofEvents(df, [event]), [event])).reverse();
 }
 
-/** The positions in `df` of each part of {@link winEventLayoutParts} (the same parts, in the same order). */
+/**
+ * The positions in `df` of each part of {@link winEventLayoutParts} (the same parts, in the same order: the rows
+ * are chosen by the same test, so that a part's row `i` is the frame's row `rows[i]`; a JavaScript `Number(Id)`
+ * here once took an Id `0x1` or ` 1` that polars' cast, and so the part, does not, and the tree's rows were
+ * numbered as other rows of the frame). One part of every row when the frame does not hold both layouts.
+ */
 export function winEventLayoutRows(df: pl.DataFrame): Uint32Array[] {
   const names = columnNames(df);
-  if (!isWinEventExport(names) || !names.includes("EventID")) return [Uint32Array.from({ length: frameHeight(df) }, (_, i) => i)];
-  const providers = columnOf(df, "ProviderName").toArray() as unknown[];
-  const ids = columnOf(df, "Id").toArray() as unknown[];
-  const of = ([provider, id]: readonly [string, number]) => Uint32Array.from(providers.flatMap((p, i) => (p === provider && Number(ids[i]) === id ? [i] : [])));
-  const parts = KIND_EVENTS.process.map(of);
-  return parts.every((rows) => rows.length > 0) ? parts.reverse() : [Uint32Array.from({ length: frameHeight(df) }, (_, i) => i)];
+  const all = () => [Uint32Array.from({ length: frameHeight(df) }, (_, i) => i)];
+  if (!isWinEventExport(names) || !names.includes("EventID")) return all();
+  const parts = KIND_EVENTS.process.map((event) => eventPositions(df, event));
+  return parts.every((rows) => rows.length > 0) ? parts.reverse() : all();
 }
 
 /**

@@ -7,7 +7,7 @@ import path from "node:path";
 import { describe, it } from "node:test";
 import pl from "nodejs-polars";
 import { readDataFile } from "../../../src/data/readers";
-import { MAX_MESSAGE_CHARS, winEventFields } from "../../../src/data/schemas/winEvent";
+import { MAX_MESSAGE_CHARS, winEventFields, winEventLayoutParts, winEventLayoutRows } from "../../../src/data/schemas/winEvent";
 import { tempTree } from "../../helpers/tmp";
 import { chain, eventDataCsv, HOST, msg4688De, plainExportCsv, type Event } from "./winEventExports";
 
@@ -479,5 +479,28 @@ describe("winEventFields: Get-WinEvent | ConvertTo-Json's Properties (the EventD
       assert.deepEqual([texts(df, "TargetUserName"), texts(df, "IpAddress"), texts(df, "Status"), texts(df, "LogonType")], [["bob", "carol"], Array(2).fill("203.0.113.45"), Array(2).fill("0xc000006d"), ["3", "3"]]);
     }
     assert.deepEqual(texts(none, "FailureReason"), ["%%2313", "%%2313"], "as EventData has it (a logon query writes the words)");
+  });
+});
+
+describe("a plain export of both process layouts split by layout", () => {
+  it("each part's row i is the frame's row rows[i], whatever the Id text (' 1', '0x1', '1.0')", () => {
+    const S = "Microsoft-Windows-Sysmon";
+    const W = "Microsoft-Windows-Security-Auditing";
+    const ids = [" 1", "1", "4688", "0x1", "1.0", "4688", "1", "4688 "];
+    const providers = [S, S, W, S, S, W, S, W];
+    const df = pl.DataFrame({
+      Message: ids.map((_, i) => `m${i}`),
+      Id: ids,
+      ProviderName: providers,
+      MachineName: ids.map(() => "WS01"),
+      TimeCreated: ids.map(() => "2026-01-01T00:00:00Z"),
+      EventID: ids.map((id) => Number(id) || 0),
+    });
+    const parts = winEventLayoutParts(df);
+    const rows = winEventLayoutRows(df);
+    assert.equal(parts.length, 2);
+    assert.equal(rows.length, 2);
+    const messages = df.getColumn("Message").toArray();
+    parts.forEach((part, k) => assert.deepEqual(part.getColumn("Message").toArray(), Array.from(rows[k], (i) => messages[i]), `part ${k}`));
   });
 });
