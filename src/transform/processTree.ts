@@ -65,7 +65,7 @@ import { fieldNames, fieldSeries } from "../data/schemas/fields";
 import { mapLayoutParts, timeCreatedWarned, winEventFields, winEventLayoutParts, winEventLayoutRows, winEventsOfKind } from "../data/schemas/winEvent";
 import { insertionStringWords } from "../data/schemas/insertionStrings";
 import { inLabLayout } from "../data/schemas/convert";
-import { PROCESS_LAYOUTS, osqueryLayoutOfRows, rowsAt, wazuhLayoutOfRows, wazuhLayoutParts, type ProcessColumns } from "../data/schemas/process";
+import { PROCESS_LAYOUTS, ownProcessLayout, rowsAt, wazuhLayoutParts, type ProcessColumns } from "../data/schemas/process";
 import { stackTreeParts } from "./processTreeParts";
 import { COLUMN_FIELDS, givenSchema, inferSchema, MSTICPY_SCHEMA_KEYS, PROC_SCHEMA_KEYS, PROCESS_SCHEMAS, ProcessSchemaError, renameSchemaColumns, resolveSchema, schemaColumns, type ProcSchema } from "./processTreeSchema";
 import { transformMessages as msg, transformWarnings } from "./messages";
@@ -143,7 +143,7 @@ export function buildProcessTree(procs: pl.DataFrame, options: BuildProcessTreeO
       const built = layouts.map(({ layout, rows }) => ({ tree: buildProcessTree(rowsAt(procs, rows), { ...options, schema: builtInSchema(layout) }), rows }));
       return withRichLastValue(stackTreeParts(built, frameHeight(procs), options.order));
     }
-    const own = inferred && (wazuhLayoutOfRows(procs, inferred) ?? osqueryLayoutOfRows(procs, inferred));
+    const own = inferred && ownProcessLayout(procs, inferred);
     if (own) options = { ...options, schema: builtInSchema(own) };
   }
   // EventData's %%1936… as the Message's words, as normalizeEvents writes them (a tree of a JSON or EventData export and
@@ -312,7 +312,7 @@ export function processTreeSchema(procs: pl.DataFrame, schema?: Partial<ProcSche
   procs = winEventFields(procs, { warn: () => {} }); // the columns buildProcessTree reads; it warns
   // As buildProcessTree reads them: Wazuh 4688 alerts selected apart, an osquery log of one table or both, in their rows' layout.
   const inferred = schema ? undefined : inferSchema(fieldNames(procs));
-  const own = inferred && (wazuhLayoutOfRows(procs, inferred) ?? osqueryLayoutOfRows(procs, inferred));
+  const own = inferred && ownProcessLayout(procs, inferred);
   if (own) schema = builtInSchema(own);
   return schemaFor(schema, columnNames(withNestedFields(procs, schema)));
 }

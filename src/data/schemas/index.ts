@@ -20,7 +20,7 @@ import { fieldNames, fieldSeries, fieldSetWith, withFieldCache } from "./fields"
 import { LOGON_LAYOUTS, LOGON_SCHEMAS } from "./logon";
 import { applySchema, closeFields, filetimeFields, rankSchemas, requiredCount, requiredText, schemaRows, slashDateFields, testedRows } from "./mapping";
 import { NETWORK_LAYOUTS, NETWORK_SCHEMAS } from "./network";
-import { PROCESS_LAYOUTS, processEventRows, processEventSchema, processSchemaSource, osqueryLayoutOfRows, rowsAt, stackLayoutFrames, wazuhLayoutOfRows, wazuhLayoutParts, type LayoutRows, type ProcessColumns } from "./process";
+import { PROCESS_LAYOUTS, processEventRows, processEventSchema, processSchemaSource, ownProcessLayout, rowsAt, stackLayoutFrames, wazuhLayoutParts, type LayoutRows, type ProcessColumns } from "./process";
 import { HELPER_PREFIX, type EventKind, type EventSchema, type LabColumn, type LabLayout } from "./types";
 import { wideIntsAsText } from "../../common/wideInts";
 import { EVTX_DOCS, isWinEventExport, mapLayoutParts, winEventFields, winEventLayoutParts, winEventsOfKind } from "./winEvent";
@@ -103,14 +103,6 @@ function detectSchema(df: pl.DataFrame, kind: EventKind, options: NormalizeOptio
   const other = chosen.process && ownProcessLayout(df, chosen.process);
   const schema = other ? processEventSchema(other) : chosen.schema;
   return { id: schema.id, name: schema.name };
-}
-
-/**
- * The process layout a frame's rows are in, when its columns alone name another: Wazuh 4688 alerts selected apart
- * (polars' struct keeps Sysmon's fields, null), an osquery log of one table's rows or of both. Undefined otherwise.
- */
-function ownProcessLayout(df: pl.DataFrame, process: ProcessColumns): ProcessColumns | undefined {
-  return wazuhLayoutOfRows(df, process) ?? osqueryLayoutOfRows(df, process);
 }
 
 /** The schema a frame is in, or the error naming the closest one. */

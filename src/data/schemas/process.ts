@@ -309,6 +309,15 @@ export function osqueryLayoutOfRows(df: pl.DataFrame, schema: ProcessColumns): P
   return name === schema.name ? undefined : registered?.schemas.find((s) => s.name === name);
 }
 
+/**
+ * The process layout a frame's rows are in, when its columns alone name another: Wazuh 4688 alerts selected apart
+ * (polars' struct keeps Sysmon's fields, null), an osquery log of one table's rows or of both. Undefined otherwise.
+ * (normalizeEvents, buildProcessTree and processTreeSchema read a frame by it alike.)
+ */
+export function ownProcessLayout(df: pl.DataFrame, process: ProcessColumns): ProcessColumns | undefined {
+  return wazuhLayoutOfRows(df, process) ?? osqueryLayoutOfRows(df, process);
+}
+
 /** Time units from the coarsest to the finest. */
 const TIME_UNITS = ["ms", "us", "ns"];
 
