@@ -164,7 +164,11 @@ export function scanDataset(source: DatasetSource, real: string, warn: (message:
     kept.forEach((name, k) => {
       const known = types.get(name);
       if (!known) types.set(name, { type: dtypes[k], part });
-      else if (!known.type.equals(dtypes[k])) warn(dataWarnings.datasetTypesDiffer(source.path, name, shown(known.part), typeText(known.type), shown(part), typeText(dtypes[k])));
+      if (!known || known.type.equals(dtypes[k])) return;
+      const wider = widerType(known.type, dtypes[k]);
+      // The part named in a later type warning is the one holding the type kept.
+      if (wider) types.set(name, wider === known.type ? known : { type: wider, part });
+      else warn(dataWarnings.datasetTypesDiffer(source.path, name, shown(known.part), typeText(known.type), shown(part), typeText(dtypes[k])));
     });
   }
   if (!types.size) throw new DataFileError(msg.fileInvalid(shown(firstDeep ?? parts[0]), "parquet dataset", allTooDeep([...deep])));
@@ -174,7 +178,28 @@ export function scanDataset(source: DatasetSource, real: string, warn: (message:
   for (const [name, { type }] of types) Object.defineProperty(schema, name, { value: type, enumerable: true });
   // Columns too deep are ignored in the parts holding them; any other column outside the schema (in a part past
   // MAX_SCREENED_PARTS) fails the query naming its part, unless deep columns made every extra column ignored.
-  return pl.scanParquet(real, { ...options, schema, missingColumns: "insert", extraColumns: deep.size ? "ignore" : "raise" });
+  // Parts of one column in integers of one signedness, or in floats, of different widths (pandas' Int32 part
+  // beside an Int64 one) are read with the wider type: polars casts each part up to the schema's type, losslessly.
+  const castOptions = { integerCast: "upcast", floatCast: "upcast" } as const;
+  return pl.scanParquet(real, { ...options, schema, missingColumns: "insert", extraColumns: deep.size ? "ignore" : "raise", castOptions });
+}
+
+/** Integer widths by type, signed and unsigned apart, and float widths: the types a part can be upcast between. */
+const WIDTHS: Record<string, { family: "int" | "uint" | "float"; bits: number }> = {
+  Int8: { family: "int", bits: 8 }, Int16: { family: "int", bits: 16 }, Int32: { family: "int", bits: 32 }, Int64: { family: "int", bits: 64 },
+  UInt8: { family: "uint", bits: 8 }, UInt16: { family: "uint", bits: 16 }, UInt32: { family: "uint", bits: 32 }, UInt64: { family: "uint", bits: 64 },
+  Float32: { family: "float", bits: 32 }, Float64: { family: "float", bits: 64 },
+};
+
+/**
+ * The wider of two types when every value of the other fits it (integers of one signedness, or floats: Int32 and
+ * Int64 give Int64, Float32 and Float64 Float64), else undefined (Int64 and String, UInt32 and Int32, Int64 and
+ * Float64: a part of such a type still fails a query reading it, with a warning).
+ */
+function widerType(a: DataType, b: DataType): DataType | undefined {
+  const [wa, wb] = [WIDTHS[a.variant], WIDTHS[b.variant]];
+  if (!wa || !wb || wa.family !== wb.family) return undefined;
+  return wa.bits >= wb.bits ? a : b;
 }
 
 /** A type as polars writes it, without its `DataType(…)` wrappers: `List(Int64)`, `Datetime(us,UTC)`. */

@@ -116,6 +116,40 @@ describe("Parquet dataset parts that cannot be read with the others", () => {
     assert.deepEqual(day.toRecords(), [{ a: 1, s: "x", date: new Date("2026-11-01T00:00:00Z") }]);
   });
 
+  it("parts of one column in integers of one signedness, or floats, of different widths (Int32/Int64, UInt8/UInt32, Float32/Float64): read with the wider type, no value lost, no warning", async () => {
+    const big = 2 ** 40 + 1;
+    const root = dataset("events", {
+      "day=1/part-0.parquet": frame({ i: [[1, -2], pl.Int32], u: [[7, 255], pl.UInt8], f: [[1.5, -0.25], pl.Float32], s: [["a", "b"], pl.String] }),
+      "day=2/part-0.parquet": frame({ i: [[big], pl.Int64], u: [[70_000], pl.UInt32], f: [[0.1], pl.Float64], s: [["c"], pl.String] }),
+      "day=3/part-0.parquet": frame({ i: [[-3], pl.Int16], u: [[9], pl.UInt16], f: [[2.5], pl.Float32], s: [["d"], pl.String] }),
+    });
+    const { qp, warnings } = provider(root);
+    const df = await qp.LocalData.events();
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(df.dtypes.map(String), [pl.Int64, pl.UInt32, pl.Float64, pl.String, pl.Int64].map(String));
+    assert.deepEqual(df.sort("s").toRecords(), [
+      { i: 1, u: 7, f: 1.5, s: "a", day: 1 },
+      { i: -2, u: 255, f: -0.25, s: "b", day: 1 },
+      { i: big, u: 70_000, f: 0.1, s: "c", day: 2 },
+      { i: -3, u: 9, f: 2.5, s: "d", day: 3 },
+    ]);
+  });
+
+  it("parts whose integer types differ in signedness, or integer and float (UInt32/Int32, Int64/Float64): still a warning, and a query reading both fails", async () => {
+    const root = dataset("events", {
+      "day=1/part-0.parquet": frame({ a: [[1], pl.UInt32], b: [[1], pl.Int64] }),
+      "day=2/part-0.parquet": frame({ a: [[-1], pl.Int32], b: [[0.5], pl.Float64] }),
+    });
+    const { qp, warnings } = provider(root);
+    await assert.rejects(() => qp.LocalData.events(), { code: "data/file-invalid" });
+    const events = path.join(root, "events");
+    const [first, second] = ["1", "2"].map((day) => path.join(events, `day=${day}`, "part-0.parquet"));
+    assert.deepEqual(warnings.slice(0, 2).map((m) => m.slice(0, m.indexOf(": polars"))), [
+      `${events}: column "a" is UInt32 in ${first} but Int32 in ${second}`,
+      `${events}: column "b" is Int64 in ${first} but Float64 in ${second}`,
+    ]);
+  });
+
   it("an empty (0-byte) part: a warning names it, every row of the others is read; a part that is not Parquet: a warning names it, a query reading it fails", async () => {
     const rows = frame({ a: [[1, 2], pl.Int64] });
     const root = dataset("events", { "day=1/part-0.parquet": rows, "day=1/part-1.parquet": "", "day=2/part-0.parquet": rows, "day=3/part-0.parquet": "PK\u0003\u0004 a zip, not parquet" });
