@@ -415,22 +415,36 @@ function* readCopySteps(copy: string, file: string, options: ReadOptions): ReadS
   }
 }
 
+/** Temporary copies' folders that could not be removed when read, removed when the process exits (one listener for all). */
+const leftCopies = new Set<string>();
+let removingLeftCopies = false;
+
+/** Removes the folders of `leftCopies`; the process's "exit" listener, registered with the first such folder. */
+function removeLeftCopies(): void {
+  for (const dir of leftCopies) {
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // Left to the system's cleaning of its temporary folder.
+    }
+  }
+  leftCopies.clear();
+}
+
 /**
  * Removes a temporary copy's folder. A copy still open elsewhere (polars' read
  * abandoned on an interrupt, on Windows) cannot be removed now: it is removed
  * when the process exits, and its failure never replaces the read's own error.
+ * One "exit" listener serves every such folder: a listener each reached Node's
+ * MaxListenersExceededWarning after ten failures in a long session.
  */
 function removeCopy(dir: string): void {
   try {
     fs.rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
   } catch {
-    process.once("exit", () => {
-      try {
-        fs.rmSync(dir, { recursive: true, force: true });
-      } catch {
-        // Left to the system's cleaning of its temporary folder.
-      }
-    });
+    leftCopies.add(dir);
+    if (!removingLeftCopies) process.on("exit", removeLeftCopies);
+    removingLeftCopies = true;
   }
 }
 

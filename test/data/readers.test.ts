@@ -208,6 +208,31 @@ test("a UTF-16 text file (PowerShell 5's > and Out-File) is read as its text; on
   assert.throws(() => readDataFile(path.join(dir, "broken.ndjson")), (err: Error) => err.message.includes(path.join(dir, "broken.ndjson")) && /line 2 is not JSON/.test(err.message) && !/huntlab-/.test(err.message.replace(dir, "")));
 });
 
+test("temporary copies that cannot be removed (still open elsewhere) are removed at exit by one listener for all, not one each (Node's MaxListenersExceededWarning after ten)", (t) => {
+  const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("x\r\na\r\n", "utf16le")]);
+  const dir = tempTree({ "le.csv": le });
+  const copies = tempDir();
+  const rmSync = fs.rmSync;
+  // The copy's removal right after its read fails (maxRetries: removeCopy's call); removal at exit works.
+  t.mock.method(fs, "rmSync", (target: fs.PathLike, options?: fs.RmOptions) => {
+    if (options?.maxRetries !== undefined) throw Object.assign(new Error("EBUSY: resource busy or locked"), { code: "EBUSY" });
+    rmSync(target, options);
+  });
+  const before = process.listeners("exit");
+  const emitted: Error[] = [];
+  const onWarning = (w: Error) => emitted.push(w);
+  process.on("warning", onWarning);
+  t.after(() => process.off("warning", onWarning));
+  for (let k = 0; k < 15; k++) assert.deepEqual(readDataFile(path.join(dir, "le.csv"), { tempFolder: copies }).getColumn("x").toArray(), ["a"]);
+  const added = process.listeners("exit").filter((l) => !before.includes(l));
+  assert.equal(added.length, 1);
+  assert.equal(fs.readdirSync(copies).length, 15);
+  t.mock.restoreAll();
+  (added[0] as () => void)();
+  assert.deepEqual(fs.readdirSync(copies), []);
+  assert.deepEqual(emitted.filter((w) => w.name === "MaxListenersExceededWarning"), []);
+});
+
 test("a bad NDJSON line is named by its number", () => {
   const lines = Array.from({ length: 5000 }, (_, i) => JSON.stringify({ TimeGenerated: "2024-01-02T10:00:00Z", v: i }));
   lines.push('{"TimeGenerated":"2024-01-02T10:00:00Z","v":4000');
