@@ -6,7 +6,7 @@
  * One pass over the text, by index (no regular expression over the input): linear. Element nesting is capped
  * ({@link MAX_OPEN}); an `<Event>` that is cut or malformed is skipped and counted.
  */
-import type { XmlElement } from "./evtxBinXml";
+import { NO_ATTRS, type XmlElement } from "./evtxBinXml";
 
 /** Elements open at once inside one `<Event>`: Windows' events nest a few levels. */
 const MAX_OPEN = 256;
@@ -221,7 +221,8 @@ export class EventXmlReader {
       // A start tag: its name, then attributes `name="value"` or `name='value'`, then `>` or `/>`.
       let j = lt + 1;
       while (j < n && !endsName(text.charCodeAt(j))) j++;
-      const element: XmlElement = { name: text.slice(lt + 1, j), attrs: new Map(), children: [] };
+      // Most elements have no attributes (EventID, Data's text): they share one empty map, made their own at the first.
+      const element: XmlElement = { name: text.slice(lt + 1, j), attrs: NO_ATTRS, children: [] };
       let closed = false;
       let ended = false; // the tag's `>` read (else the piece ended inside it)
       let malformed = false;
@@ -256,6 +257,7 @@ export class EventXmlReader {
           j = n;
           break;
         }
+        if (element.attrs === NO_ATTRS) element.attrs = new Map();
         element.attrs.set(attr, decode(text.slice(j + 1, end)));
         j = end + 1;
       }

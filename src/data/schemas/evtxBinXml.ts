@@ -541,8 +541,8 @@ export class ChunkReader<P = never> {
   }
 }
 
-/** The attributes of every element without any: never written to (elements are built here only). */
-const NO_ATTRS: Map<string, string> = new Map();
+/** The attributes of every element without any: never written to (elements are built here and in eventXml.ts only). */
+export const NO_ATTRS: Map<string, string> = new Map();
 
 const ENTITIES: Readonly<Record<string, string>> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 
