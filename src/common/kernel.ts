@@ -106,10 +106,15 @@ function denoCellRun(): number | undefined {
     if (!hooks) return undefined;
     const shared: DenoCellState = (state = { completed: 0 });
     const publish = hooks.broadcastResult;
-    hooks.broadcastResult = function (this: unknown, executionCount: unknown, value: unknown) {
-      if (typeof executionCount === "number" && Number.isSafeInteger(executionCount)) shared.completed = executionCount;
-      return publish.call(this, executionCount, value);
-    };
+    try {
+      hooks.broadcastResult = function (this: unknown, executionCount: unknown, value: unknown) {
+        if (typeof executionCount === "number" && Number.isSafeInteger(executionCount)) shared.completed = executionCount;
+        return publish.call(this, executionCount, value);
+      };
+    } catch {
+      // A Deno whose hooks object is frozen: nothing tells cells apart there (once per QueryProvider), no warning lost.
+      return undefined;
+    }
     holder[DENO_CELLS] = state;
   }
   return state.completed + 1;

@@ -13,6 +13,16 @@ import { otx } from "./tiServices";
 
 const result = (reference: string): ProviderResult => ({ result: true, severity: "information", details: {}, rawResult: {}, reference, status: 0 });
 
+/** A cache folder whose file holds 3,000 expired lines: the next kernel to read the file compacts it. */
+function dueForCompaction() {
+  const dir = tempDir();
+  const options = { ttlMs: 3_600_000, dir, namespace: "class", label: "Class" };
+  const seed = new ResultCache({ ...options, now: () => Date.now() - 7_200_000 });
+  for (let i = 0; i < 3000; i++) seed.set(`old-${i}`, result(`old-${i}`));
+  seed.flush();
+  return { dir, options, file: seed.file as string };
+}
+
 test("an entry written after a torn last line (a crash mid-write) starts a line of its own and is read back", () => {
   const dir = tempDir();
   const options = { ttlMs: 3_600_000, dir, namespace: "twin", label: "Twin" };
@@ -31,13 +41,7 @@ test("an entry written after a torn last line (a crash mid-write) starts a line 
 });
 
 test("a compaction keeps the entries another kernel appended while it ran (real processes, one cache folder)", async () => {
-  const dir = tempDir();
-  const options = { ttlMs: 3_600_000, dir, namespace: "class", label: "Class" };
-  // 3,000 expired lines: the next kernel to read the file compacts it.
-  const seed = new ResultCache({ ...options, now: () => Date.now() - 7_200_000 });
-  for (let i = 0; i < 3000; i++) seed.set(`old-${i}`, result(`old-${i}`));
-  seed.flush();
-  const file = seed.file as string;
+  const { dir, options, file } = dueForCompaction();
   const module = JSON.stringify(path.resolve(__dirname, "..", "..", "src", "context", "tiCache.ts"));
   const go = path.join(dir, "go");
   const result_ = `(r) => ({ result: true, severity: "information", details: {}, rawResult: {}, reference: r, status: 0 })`;
@@ -116,13 +120,7 @@ test("the default bound holds over a day of distinct lookups; Cache.MaxEntries s
 });
 
 test("a compaction keeps an entry another kernel was still writing when the file was read (its line finished meanwhile)", () => {
-  const dir = tempDir();
-  const options = { ttlMs: 3_600_000, dir, namespace: "class", label: "Class" };
-  // 3,000 expired lines: the next kernel to read the file compacts it.
-  const seed = new ResultCache({ ...options, now: () => Date.now() - 7_200_000 });
-  for (let i = 0; i < 3000; i++) seed.set(`old-${i}`, result(`old-${i}`));
-  seed.flush();
-  const file = seed.file as string;
+  const { dir, options, file } = dueForCompaction();
   // Another kernel's line, half written when this one reads the file; the rest written before the rewrite.
   const now = Date.now();
   const line = JSON.stringify({ k: "mid", w: now, e: now + 3_600_000, v: result("ref-mid") }) + "\n";
