@@ -15,7 +15,7 @@ import pl from "nodejs-polars";
 import { columnNames, columnOf, frameHeight, frameOf, singleValueLists, withPlainNames } from "../../common/frames";
 import { dataWarnings } from "../messages";
 import { fieldSeries } from "./fields";
-import { hostList } from "./winEvent";
+import { sysmonHostSplit } from "./winEvent";
 import { HELPER_PREFIX, type EventSchema, type LabLayout } from "./types";
 
 /** The lab's process events (`process_tree`, `processes_on_host`): SecurityEvent 4688. */
@@ -217,9 +217,9 @@ export interface LayoutRows {
   rows: Uint32Array;
 }
 
-/** Positions of the rows of `marked` (the internal frame of {@link wazuhLayoutParts}) where `mask` holds (nulls as false). */
-function positions(marked: pl.DataFrame, mask: pl.Expr): Uint32Array {
-  return marked.withRowIndex("r").filter(mask.fillNull(false)).getColumn("r").cast(pl.UInt32).toTypedArray() as Uint32Array;
+/** Positions of the rows of `rows` (the internal frame of {@link wazuhLayoutParts}) where `mask` holds (nulls as false). */
+function positions(rows: pl.DataFrame, mask: pl.Expr): Uint32Array {
+  return rows.withRowIndex("r").filter(mask.fillNull(false)).getColumn("r").cast(pl.UInt32).toTypedArray() as Uint32Array;
 }
 
 /** The rows of `df` at `rows` (positions), every column kept under its name (a column may be named like a frame member). */
@@ -228,9 +228,9 @@ export function rowsAt(df: pl.DataFrame, rows: Uint32Array): pl.DataFrame {
   return withPlainNames(df, (plain) => plain.select(pl.all().gather(at)));
 }
 
-/** `WS01 (3)` counts of the hosts (`h`) of the rows of `marked` (internal column names) where `mask` holds. */
-function hostCounts(marked: pl.DataFrame, mask: pl.Expr): Map<string, number> {
-  const counted = marked.filter(mask.fillNull(false)).groupBy("h").agg(pl.len().alias("n"));
+/** `WS01 (3)` counts of the hosts (`h`) of the rows of `rows` (internal column names) where `mask` holds. */
+function hostCounts(rows: pl.DataFrame, mask: pl.Expr): Map<string, number> {
+  const counted = rows.filter(mask.fillNull(false)).groupBy("h").agg(pl.len().alias("n"));
   const hosts = counted.getColumn("h").toArray() as string[];
   const counts = counted.getColumn("n").toArray() as (number | bigint)[];
   return new Map(hosts.map((h, i) => [h, Number(counts[i])]));
@@ -260,22 +260,13 @@ export function wazuhLayoutParts(df: pl.DataFrame, schema: ProcessColumns, warn:
   const rows = pl
     .DataFrame([ids.rename("e"), (channel ?? pl.Series("c", new Array<null>(n).fill(null), pl.Utf8)).rename("c"), host ? host.cast(pl.Utf8).rename("h") : pl.Series("h", new Array<string>(n).fill(""), pl.Utf8)])
     .select(id.eq(pl.lit(String(sysmon.eventIdIdentifier))).and(onChannel).fillNull(false).alias("s"), id.eq(pl.lit(String(security.eventIdIdentifier))).fillNull(false).alias("w"), pl.col("h").fillNull(pl.lit("")));
-  const sysmonHosts = rows.filter(pl.col("s")).getColumn("h").unique();
-  if (sysmonHosts.len() === 0 || rows.filter(pl.col("w")).height === 0) return undefined;
-  // Each row marked with whether its computer has Sysmon 1 alerts (a join: the row order kept by the index).
-  const hosts = pl.DataFrame([sysmonHosts.rename("h")]).withColumns(pl.lit(true).alias("sh"));
-  const marked = rows.withRowIndex("r").join(hosts, { on: "h", how: "left" }).sort("r").drop("r").withColumns(pl.col("sh").fillNull(false));
-  const leftOut = pl.col("w").and(pl.col("sh"));
-  const kept = pl.col("w").and(pl.col("sh").not());
-  const dropped = hostCounts(marked, leftOut);
-  if (dropped.size) {
-    const keptHosts = hostCounts(marked, kept);
-    const count = (m: ReadonlyMap<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
-    const sysmonCount = [...hostCounts(marked, pl.col("s"))].reduce((sum, [h, k]) => sum + (dropped.has(h) ? k : 0), 0);
-    warn(dataWarnings.wazuhProcessLayouts(source, count(dropped), sysmonCount, hostList(dropped), keptHosts.size ? hostList(keptHosts) : undefined));
-  }
-  const parts: LayoutRows[] = [{ layout: sysmon, rows: positions(marked, pl.col("w").not()) }];
-  const ofSecurity = positions(marked, kept);
+  const sysmonHosts = hostCounts(rows, pl.col("s"));
+  const securityHosts = hostCounts(rows, pl.col("w"));
+  if (!sysmonHosts.size || !securityHosts.size) return undefined;
+  const split = sysmonHostSplit(sysmonHosts, securityHosts);
+  if (split.leftOut.size) warn(dataWarnings.wazuhProcessLayouts(source, split.leftOutRows, split.sysmonRows, split.leftOutList, split.keptList));
+  const parts: LayoutRows[] = [{ layout: sysmon, rows: positions(rows, pl.col("w").not()) }];
+  const ofSecurity = positions(rows, pl.col("w").and(pl.col("h").isIn([...sysmonHosts.keys()]).not()));
   if (ofSecurity.length) parts.push({ layout: security, rows: ofSecurity });
   return parts;
 }

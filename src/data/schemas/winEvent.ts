@@ -650,6 +650,35 @@ export function hostList(counts: ReadonlyMap<string, number>): string {
   return named.join(", ") + (more > 0 ? `, and ${more} more host(s)` : "");
 }
 
+/** A mixed Sysmon 1 + Security 4688 process log split per host ({@link sysmonHostSplit}). */
+export interface SysmonHostSplit {
+  /** The 4688 rows' counts per host that has Sysmon 1 rows too: those rows are left out (the same processes). */
+  leftOut: Map<string, number>;
+  /** How many 4688 rows are left out, and how many Sysmon 1 rows their hosts have. */
+  leftOutRows: number;
+  sysmonRows: number;
+  /** {@link hostList} of the hosts left out, and of the hosts whose 4688 rows are kept (undefined when none). */
+  leftOutList: string;
+  keptList?: string;
+}
+
+/**
+ * The one rule for a log of both process layouts (Get-WinEvent exports, Wazuh alerts): a host with Sysmon 1 rows is
+ * read from them, its 4688 rows left out; the other hosts' 4688 rows are kept. From each layout's row counts per host.
+ */
+export function sysmonHostSplit(sysmon: ReadonlyMap<string, number>, security: ReadonlyMap<string, number>): SysmonHostSplit {
+  const leftOut = new Map([...security].filter(([host]) => sysmon.has(host)));
+  const kept = new Map([...security].filter(([host]) => !sysmon.has(host)));
+  const sum = (counts: Iterable<number>) => [...counts].reduce((a, b) => a + b, 0);
+  return {
+    leftOut,
+    leftOutRows: sum(leftOut.values()),
+    sysmonRows: sum([...leftOut.keys()].map((host) => sysmon.get(host) ?? 0)),
+    leftOutList: hostList(leftOut),
+    keptList: kept.size ? hostList(kept) : undefined,
+  };
+}
+
 /**
  * Per row, whether it is a Security 4688 of a host (MachineName) that has Sysmon 1 rows too: those are left out, with
  * one warning naming those hosts and the hosts whose 4688 rows are kept. Undefined when no row is left out.
@@ -661,12 +690,10 @@ function securityRowsOfSysmonHosts(df: pl.DataFrame, providers: readonly unknown
     const counts = p === SYSMON && Number(ids[i]) === 1 ? sysmon : p === SECURITY && Number(ids[i]) === 4688 ? security : undefined;
     counts?.set(hosts[i], (counts.get(hosts[i]) ?? 0) + 1);
   });
-  const leftOut = new Map([...security].filter(([host]) => sysmon.has(host)));
-  if (!leftOut.size) return undefined;
-  const kept = new Map([...security].filter(([host]) => !sysmon.has(host)));
-  const count = (m: ReadonlyMap<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
-  warn?.(dataWarnings.winEventProcessLayouts(source, count(leftOut), count(new Map([...sysmon].filter(([host]) => leftOut.has(host)))), hostList(leftOut), kept.size ? hostList(kept) : undefined, EVTX_DOCS));
-  return providers.map((p, i) => p === SECURITY && Number(ids[i]) === 4688 && leftOut.has(hosts[i]));
+  const split = sysmonHostSplit(sysmon, security);
+  if (!split.leftOut.size) return undefined;
+  warn?.(dataWarnings.winEventProcessLayouts(source, split.leftOutRows, split.sysmonRows, split.leftOutList, split.keptList, EVTX_DOCS));
+  return providers.map((p, i) => p === SECURITY && Number(ids[i]) === 4688 && split.leftOut.has(hosts[i]));
 }
 
 /**
