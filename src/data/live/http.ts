@@ -155,6 +155,15 @@ export function createLiveHttp(options: LiveHttpOptions): LiveHttp {
         } catch (err) {
           if (request.signal.aborted) throw request.signal.reason;
           const code = (err as { code?: string }).code ?? "";
+          // A kept-alive connection the server (or a proxy) closed as idle just as the request went out on it, no answer
+          // begun: sent again at once on a new connection, whatever `retries` says (Node's documented remedy, on
+          // `request.reusedSocket`). A busy kernel widens the window: its event loop, blocked seconds in a cell, reads
+          // the close only after writing the next request. Bounded: each such retry takes a stale connection out of
+          // the pool, and a fresh connection's reset is not retried here.
+          if ((code === "ECONNRESET" || code === "EPIPE") && (err as { request?: { reusedSocket?: boolean } }).request?.reusedSocket === true) {
+            attempt -= 1;
+            continue;
+          }
           // A connection reset after the status line (mid-body) is axios' ERR_BAD_RESPONSE "stream has been aborted":
           // as transient as a reset before it, and every query request is safe to send again.
           const midBody = code === "ERR_BAD_RESPONSE" && err instanceof Error && err.message === "stream has been aborted";

@@ -108,6 +108,42 @@ describe("live HTTP client", () => {
     await assert.rejects(once.request({ method: "POST", url: `${base}/reset-mid-body`, signal: signal() }), /stream has been aborted/);
   });
 
+  it("a kept-alive connection closed by the server as the next request goes out on it is asked again on a new one, even with Retries 0 (the query failed with ECONNRESET)", async () => {
+    // The keep-alive race's outcome without its timing: the server closes an idle connection (its keepAliveTimeout,
+    // a proxy's idle limit) while a busy client, its event loop blocked in a cell, is writing the next request on it.
+    for (const close of ["hang up", "reset"] as const) {
+      let asked = 0;
+      const requestsOn = new WeakMap<object, number>();
+      const racy = http.createServer((req, res) => {
+        asked += 1;
+        const n = (requestsOn.get(req.socket) ?? 0) + 1;
+        requestsOn.set(req.socket, n);
+        if (n > 1) return close === "reset" ? req.socket.resetAndDestroy() : req.socket.destroy();
+        res.end(JSON.stringify({ n: asked }));
+      });
+      await new Promise<void>((r) => racy.listen(0, "127.0.0.1", r));
+      try {
+        const url = `http://127.0.0.1:${(racy.address() as AddressInfo).port}/q`;
+        const once = createLiveHttp({ mask: (t) => t, retries: 0 });
+        const answers = [];
+        for (let i = 0; i < 3; i++) answers.push((await once.request({ method: "POST", url, body: { i }, signal: signal() })).data);
+        // The 2nd and 3rd requests each went out on the kept-alive connection first (closed), then on a new one.
+        assert.deepEqual(answers, [{ n: 1 }, { n: 3 }, { n: 5 }], close);
+        // A new connection's reset is still an error when retries are 0: only a reused connection's is sent again.
+        const fresh = http.createServer((req) => req.socket.resetAndDestroy());
+        await new Promise<void>((r) => fresh.listen(0, "127.0.0.1", r));
+        try {
+          await assert.rejects(once.request({ method: "GET", url: `http://127.0.0.1:${(fresh.address() as AddressInfo).port}/`, signal: signal() }), /ECONNRESET/);
+        } finally {
+          await new Promise((r) => fresh.close(r));
+        }
+      } finally {
+        racy.closeAllConnections();
+        await new Promise((r) => racy.close(r));
+      }
+    }
+  });
+
   it("an answer that is not JSON is a clear error; JSON is parsed", async () => {
     await assert.rejects(client.request({ method: "GET", url: `${base}/notjson`, signal: signal() }), /not JSON/);
     const ok = await client.request({ method: "POST", url: `${base}/ok`, body: { a: 1 }, signal: signal() });
