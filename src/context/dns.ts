@@ -276,6 +276,15 @@ interface Ask {
 }
 
 /**
+ * Runs `timedOut` after the sockets' next read. Node runs due timers before it reads sockets: when the event
+ * loop was held up (a cell's synchronous work, a starved process on a loaded machine) the deadline's timer ran
+ * first, and an answer already waiting on the socket was dropped as a TIMEOUT.
+ */
+function lastLook(timedOut: () => void): void {
+  setImmediate(timedOut);
+}
+
+/**
  * One UDP exchange with `host:port` within `ms`: datagrams that are not the
  * response (another id, another question) are ignored and the wait goes on,
  * never past `ms`; one with the query's id that does not decode ends it.
@@ -291,7 +300,7 @@ function askUdp({ host, port, query, wire, ms, fail }: Ask): Promise<Exchange> {
       socket.close();
       resolve(result);
     };
-    const timer = setTimeout(() => done({ err: fail("ETIMEOUT") }), ms);
+    const timer = setTimeout(() => lastLook(() => done({ err: fail("ETIMEOUT") })), ms);
     // Connected: only the server's datagrams arrive, and a closed port's ICMP error comes back as ECONNREFUSED.
     socket.on("error", (err: NodeJS.ErrnoException) => done({ err: fail(err.code ?? "ERROR") }));
     socket.on("message", (data) => {
@@ -313,7 +322,7 @@ function askTcp({ host, port, query, wire, ms, fail }: Ask): Promise<Exchange> {
       socket.destroy();
       resolve(result);
     };
-    const timer = setTimeout(() => done({ err: fail("ETIMEOUT") }), ms);
+    const timer = setTimeout(() => lastLook(() => done({ err: fail("ETIMEOUT") })), ms);
     socket.on("error", (err: NodeJS.ErrnoException) => done({ err: fail(err.code ?? "ERROR", "over TCP") }));
     socket.on("end", () => done({ err: fail("ECONNRESET", "the TCP connection closed before the answer") }));
     socket.on("data", (chunk) => {

@@ -9,6 +9,7 @@ import dns2 from "dns2";
 import packet from "dns-packet";
 import pl from "nodejs-polars";
 import { dnsResolve, dnsReverse, DnsError, reverseName } from "../../src/context/dns";
+import { within } from "../helpers/race";
 
 const { Packet } = dns2;
 
@@ -139,7 +140,21 @@ after(async () => {
   silent.close();
 });
 
-const at = () => ({ nameserver: "127.0.0.1", port });
+/**
+ * The deadline of a question our own servers answer: long, so that a loaded machine (the servers share the test's
+ * event loop) is not a TIMEOUT; only a question that gets no answer waits for it.
+ */
+const ANSWERED_MS = 60_000;
+const at = () => ({ nameserver: "127.0.0.1", port, timeoutMs: ANSWERED_MS });
+
+/**
+ * `promise`'s result, or "late" when a timer of `ms` started with it ran first. Not a measure of wall time, which
+ * a loaded machine stretches: held up past both, the loop runs due timers in the order of their ends, and the
+ * shorter deadline of the client runs first (its last look at the socket too: the "late" waits one turn as well).
+ */
+async function settledWithin<T>(promise: Promise<T>, ms: number): Promise<Awaited<T> | "late"> {
+  return await within(promise, ms, () => new Promise<"late">((resolve) => setImmediate(() => resolve("late"))));
+}
 
 test("A records: MSTICPy's fields, the TTL as expiration, canonical name", async () => {
   const t0 = Date.now();
@@ -185,21 +200,18 @@ test("NXDOMAIN and NODATA are structured results, not exceptions", async () => {
 });
 
 test("a name server that never answers: TIMEOUT within the deadline", async () => {
-  const t0 = performance.now();
-  const r = await dnsResolve("example.test", { nameserver: "127.0.0.1", port: silentPort, timeoutMs: 400 });
-  const ms = performance.now() - t0;
+  const r = await settledWithin(dnsResolve("example.test", { nameserver: "127.0.0.1", port: silentPort, timeoutMs: 400 }), 1200);
+  assert.ok(r !== "late", "not settled within three times the deadline");
   assert.equal(r.status, "TIMEOUT");
   assert.deepEqual(r.rrset, []);
-  assert.ok(ms < 1500, `took ${ms.toFixed(0)} ms`);
   assert.match(String(r.error), /^TIMEOUT: /);
 });
 
 test("a port with no server: a quick structured failure", async () => {
-  const t0 = performance.now();
-  const r = await dnsResolve("example.test", { nameserver: "127.0.0.1", port: closedPort, timeoutMs: 1000 });
+  const r = await settledWithin(dnsResolve("example.test", { nameserver: "127.0.0.1", port: closedPort, timeoutMs: 1000 }), 2500);
+  assert.ok(r !== "late", "not settled within 2.5 times the deadline");
   assert.ok(["NETWORK", "TIMEOUT", "REFUSED"].includes(r.status), r.status);
   assert.deepEqual(r.rrset, []);
-  assert.ok(performance.now() - t0 < 2500);
 });
 
 test("reverse look-up of IPv4 and IPv6 addresses", async () => {
@@ -355,13 +367,12 @@ test("names longer than 253 octets or with a label over 63 are refused before se
   ];
   for (const [name, why] of cases) {
     const before = queries;
-    const t0 = performance.now();
-    const r = await dnsResolve(name, { ...at(), timeoutMs: 1000 });
+    const r = await settledWithin(dnsResolve(name, at()), ANSWERED_MS / 2);
+    assert.ok(r !== "late", "no wait for a deadline");
     assert.deepEqual([r.status, r.rrset, r.canonical_name], ["ERROR", [], null], name);
     assert.match(String(r.error), /^ERROR: queryA EBADNAME /);
     assert.match(String(r.error), why);
     assert.match(r.response, /;STATUS\nERROR EBADNAME$/);
-    assert.ok(performance.now() - t0 < 500, "no wait for a deadline");
     assert.equal(queries, before, "nothing was sent");
   }
   // The limits themselves pass: 253 octets, 63-octet labels (NXDOMAIN from the server).
@@ -397,11 +408,37 @@ test("a TTL with the top bit set is 0, as RFC 2181 and dnspython read it (2^32-1
   try {
     for (const name of ["ttlhuge.example.test", "ttlhalf.example.test"]) {
       const t0 = Date.now();
-      const r = await dnsResolve(name, { nameserver: "127.0.0.1", port: raw.address().port, timeoutMs: 1000 });
+      const r = await dnsResolve(name, { nameserver: "127.0.0.1", port: raw.address().port, timeoutMs: ANSWERED_MS });
     assert.equal(r.status, "NOERROR", name);
       assert.ok(r.expiration instanceof Date && r.expiration.getTime() - t0 < 60_000, `${name}: ${r.expiration?.toISOString()}`);
       assert.match(r.response, / 0 IN A /);
     }
+  } finally {
+    raw.close();
+  }
+});
+
+test("an answer that came in before the deadline while the kernel was busy is taken, not a TIMEOUT (a loaded machine: the deadline's timer ran before the answer was read)", async () => {
+  // A server of its own that answers at once, then keeps the event loop busy past the deadline, as a cell's
+  // synchronous work or a starved process does: when the loop turns, the answer waits on the socket and the
+  // deadline has passed. Node runs due timers before it reads sockets.
+  const deadline = 200;
+  const raw = dgram.createSocket("udp4");
+  raw.on("message", (msg, rinfo) => {
+    const query = packet.decode(msg);
+    const [q] = query.questions ?? [];
+    raw.send(packet.encode({ type: "response", id: query.id, flags: packet.RECURSION_DESIRED, questions: [q], answers: [{ type: "A", name: q.name, ttl: 300, data: "192.0.2.41" }] }), rinfo.port, rinfo.address);
+    // After the send (made on the next tick), before the loop turns again.
+    setImmediate(() => {
+      const until = performance.now() + 3 * deadline;
+      while (performance.now() < until);
+    });
+  });
+  await new Promise<void>((resolve) => raw.bind(0, "127.0.0.1", resolve));
+  try {
+    const r = await dnsResolve("busy.example.test", { nameserver: "127.0.0.1", port: raw.address().port, timeoutMs: deadline });
+    assert.equal(r.status, "NOERROR", String(r.error));
+    assert.deepEqual(r.rrset, ["192.0.2.41"]);
   } finally {
     raw.close();
   }
@@ -420,7 +457,7 @@ test("a UDP answer over 4096 bytes is read whole (it was dropped and reported as
   });
   await new Promise<void>((resolve) => raw.bind(0, "127.0.0.1", resolve));
   try {
-    const r = await dnsResolve("bigtxt.example.test", { nameserver: "127.0.0.1", port: raw.address().port, timeoutMs: 1000, rdtype: "TXT" });
+    const r = await dnsResolve("bigtxt.example.test", { nameserver: "127.0.0.1", port: raw.address().port, timeoutMs: ANSWERED_MS, rdtype: "TXT" });
     assert.equal(r.status, "NOERROR", String(r.error));
     assert.equal(r.rrset.length, 30);
   } finally {
@@ -453,21 +490,20 @@ test("records owned by another name than the one asked (A, MX, TXT) are not beli
 });
 
 test("a response with another id is ignored; the response with the query's id is taken", async () => {
-  const r = await dnsResolve("wrongid.example.test", { ...at(), timeoutMs: 1000 });
+  const r = await dnsResolve("wrongid.example.test", { ...at(), timeoutMs: ANSWERED_MS });
   assert.deepEqual([r.status, r.rrset], ["NOERROR", ["192.0.2.50"]]);
 });
 
 test("a truncated UDP answer is asked again over TCP", async () => {
-  const r = await dnsResolve("tc.example.test", { ...at(), timeoutMs: 1000 });
+  const r = await dnsResolve("tc.example.test", { ...at(), timeoutMs: ANSWERED_MS });
   assert.deepEqual([r.status, r.rrset, r.canonical_name], ["NOERROR", ["192.0.2.77"], "tc.example.test."]);
 });
 
 test("a compression pointer that loops is a bad response (ERROR EBADRESP) within the deadline, not a hang", async () => {
-  const t0 = performance.now();
-  const r = await dnsResolve("example.test", { nameserver: "127.0.0.1", port: loopingPort, timeoutMs: 300 });
+  const r = await settledWithin(dnsResolve("example.test", { nameserver: "127.0.0.1", port: loopingPort, timeoutMs: ANSWERED_MS }), ANSWERED_MS / 2);
+  assert.ok(r !== "late", "waited for the deadline");
   assert.deepEqual([r.status, r.rrset], ["ERROR", []]);
   assert.match(String(r.error), /^ERROR: queryA EBADRESP example\.test: an answer with the query's id that does not decode \(Cannot decode name \(bad pointer\)\)/);
-  assert.ok(performance.now() - t0 < 1000);
 });
 
 /** A server on 127.0.0.1 answering each query with what `answer` sends (datagrams as given); closed by the caller. */
@@ -500,14 +536,14 @@ test("every record type expires by its own TTL and its CNAME chain's (only A, AA
   try {
     for (const [rdtype, { ttl }] of Object.entries(records)) {
       const t0 = Date.now();
-      const r = await dnsResolve("direct.example.test", { nameserver: "127.0.0.1", port: raw.address().port, timeoutMs: 1000, rdtype: rdtype as "MX" });
+      const r = await dnsResolve("direct.example.test", { nameserver: "127.0.0.1", port: raw.address().port, timeoutMs: ANSWERED_MS, rdtype: rdtype as "MX" });
       assert.equal(r.status, "NOERROR", `${rdtype}: ${r.error}`);
       assert.ok(r.expiration instanceof Date, rdtype);
       const seconds = (r.expiration.getTime() - t0) / 1000;
       assert.ok(seconds > ttl - 5 && seconds <= ttl + 1, `${rdtype}: ${seconds} s, the record's TTL is ${ttl}`);
       assert.match(r.response, new RegExp(` ${ttl} IN ${rdtype} `), rdtype);
       if (rdtype === "CNAME") continue;
-      const aliased = await dnsResolve("alias.example.test", { nameserver: "127.0.0.1", port: raw.address().port, timeoutMs: 1000, rdtype: rdtype as "MX" });
+      const aliased = await dnsResolve("alias.example.test", { nameserver: "127.0.0.1", port: raw.address().port, timeoutMs: ANSWERED_MS, rdtype: rdtype as "MX" });
       const viaChain = ((aliased.expiration?.getTime() ?? Infinity) - t0) / 1000;
       assert.ok(viaChain > 55 && viaChain <= 61, `${rdtype} behind a CNAME of TTL 60: ${viaChain} s`);
     }
@@ -526,7 +562,7 @@ test("a negative answer (NXDOMAIN, NODATA) expires by its SOA, the lower of its 
     const nxdomain = q.name.includes("nx");
     send(packet.encode({ type: "response", id: query.id, flags: packet.RECURSION_DESIRED | (nxdomain ? 3 : 0), questions: [q], answers: [], authorities }));
   });
-  const ask = (name: string) => dnsResolve(name, { nameserver: "127.0.0.1", port: raw.address().port, timeoutMs: 1000 });
+  const ask = (name: string) => dnsResolve(name, { nameserver: "127.0.0.1", port: raw.address().port, timeoutMs: ANSWERED_MS });
   try {
     for (const [name, status, ttl] of [
       ["nx.example.test", "NXDOMAIN", 45],
@@ -565,12 +601,11 @@ test("datagrams with other ids or that are garbage are ignored without extending
     send(packet.encode({ type: "response", id: query.id, flags: packet.RECURSION_DESIRED, questions: [q], answers: [{ type: "A", name: q.name, ttl: 300, data: "192.0.2.60" }] }));
   });
   try {
-    const ok = await dnsResolve("ok.example.test", { nameserver: "127.0.0.1", port: raw.address().port, timeoutMs: 1000 });
+    const ok = await dnsResolve("ok.example.test", { nameserver: "127.0.0.1", port: raw.address().port, timeoutMs: ANSWERED_MS });
     assert.deepEqual([ok.status, ok.rrset], ["NOERROR", ["192.0.2.60"]], String(ok.error));
-    const t0 = performance.now();
-    const flooded = await dnsResolve("flood.example.test", { nameserver: "127.0.0.1", port: raw.address().port, timeoutMs: 300 });
+    const flooded = await settledWithin(dnsResolve("flood.example.test", { nameserver: "127.0.0.1", port: raw.address().port, timeoutMs: 300 }), 1500);
+    assert.ok(flooded !== "late", "the flood extended the deadline");
     assert.equal(flooded.status, "TIMEOUT", String(flooded.error));
-    assert.ok(performance.now() - t0 < 1500, `took ${(performance.now() - t0).toFixed(0)} ms`);
   } finally {
     raw.close();
   }
@@ -591,12 +626,11 @@ test("an answer with the query's id that does not decode fails at once with ERRO
       ["short.example.test", /an answer with the query's id of 6 bytes, shorter than a DNS header/],
     ] as const) {
       asked = 0;
-      const t0 = performance.now();
-      const r = await dnsResolve(name, { nameserver: "127.0.0.1", port: raw.address().port, timeoutMs: 5000, tries: 3 });
-      const ms = performance.now() - t0;
+      // A try lasts 20 s of the 60 s deadline: the broken answer must end it long before.
+      const r = await settledWithin(dnsResolve(name, { nameserver: "127.0.0.1", port: raw.address().port, timeoutMs: ANSWERED_MS, tries: 3 }), ANSWERED_MS / 6);
+      assert.ok(r !== "late", `${name}: waited for the try's deadline`);
       assert.deepEqual([r.status, r.rrset, r.expiration], ["ERROR", [], null], name);
       assert.match(String(r.error), new RegExp(`^ERROR: queryA EBADRESP ${name.replace(/\./g, "\\.")}: ${why.source}`));
-      assert.ok(ms < 2500, `${name}: took ${ms.toFixed(0)} ms of a 5000 ms deadline`);
       assert.equal(asked, 1, `${name}: asked ${asked} times`);
     }
   } finally {
