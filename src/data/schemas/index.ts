@@ -102,6 +102,12 @@ function detectSchema(df: pl.DataFrame, kind: EventKind, options: NormalizeOptio
   const chosen = chooseSchema(df, kind, options.source ?? "normalizeEvents");
   const other = chosen.process && ownProcessLayout(df, chosen.process);
   const schema = other ? processEventSchema(other) : chosen.schema;
+  // Wazuh alerts read in both process layouts (normalizeEvents reads them so): named for both (was Sysmon's only).
+  const parts = chosen.process && wazuhLayoutParts(df, other ?? chosen.process, () => undefined, options.source ?? "detectEventSchema");
+  if (parts && parts.length > 1) {
+    const name = parts.map((p) => p.layout.name).join(" + ");
+    return { id: name, name };
+  }
   return { id: schema.id, name: schema.name };
 }
 

@@ -288,7 +288,8 @@ describe("Wazuh alerts of Sysmon 1 and 4688 in one file (a manager's alerts.json
       assert.equal(warnings.length, 1, warnings.join("\n"));
       assert.match(warnings[0], /^alerts\.json: the alerts hold both Security 4688 \(2 alert\(s\)\) and Sysmon 1 \(3 alert\(s\)\) process creations of the same computer\(s\)/);
       assert.match(warnings[0], /4688 alerts left out: "ws1\.corp\.local" \(2\)\. The 4688 alerts of the computers without Sysmon are read in the 4688 layout: "ws2\.corp\.local" \(3\), "ws3\.corp\.local" \(2\)\./);
-      assert.equal(detectEventSchema(raw, "process").name, "Wazuh Sysmon 1");
+      // Named for both layouts it is read in (was "Wazuh Sysmon 1", though ws2's and ws3's rows are 4688's).
+      assert.deepEqual(detectEventSchema(raw, "process"), { id: "Wazuh Sysmon 1 + Wazuh 4688", name: "Wazuh Sysmon 1 + Wazuh 4688" });
       // The logon alerts among them: a logon query gets them, as from a file of logons only.
       const logons = normalizeEvents(raw, "logon", { warn: (m) => warnings.push(m) });
       assert.deepEqual([col(logons, "EventID"), col(logons, "Account"), col(logons, "Computer")], [[4624, 4625], ["CORP\\eve", "CORP\\admin"], ["dc1.corp.local", "dc1.corp.local"]]);
@@ -361,6 +362,8 @@ describe("Wazuh alerts of Sysmon 1 and 4688 in one file (a manager's alerts.json
       assert.equal(warnings.length, 1, warnings.join("\n"));
       assert.match(warnings[0], /4688 alerts left out: "ws1\.corp\.local" \(2\)\. To use the left-out 4688 alerts/);
     }
+    // Read in Sysmon's layout only: named so.
+    assert.equal(detectEventSchema(raw, "process").name, "Wazuh Sysmon 1");
   });
 
   it("4688 alerts and other rule groups, no Sysmon: the 4688 layout, no warning; a PID repeated on two computers is two processes", () => {
