@@ -65,7 +65,7 @@ import { fieldNames, fieldSeries } from "../data/schemas/fields";
 import { mapLayoutParts, timeCreatedWarned, winEventFields, winEventLayoutParts, winEventLayoutRows, winEventsOfKind } from "../data/schemas/winEvent";
 import { insertionStringWords } from "../data/schemas/insertionStrings";
 import { inLabLayout } from "../data/schemas/convert";
-import { PROCESS_LAYOUTS, ownProcessLayout, rowsAt, wazuhLayoutParts, type ProcessColumns } from "../data/schemas/process";
+import { PROCESS_LAYOUTS, osqueryRowsOnce, ownProcessLayout, rowsAt, wazuhLayoutParts, type ProcessColumns } from "../data/schemas/process";
 import { stackTreeParts } from "./processTreeParts";
 import { COLUMN_FIELDS, givenSchema, inferSchema, MSTICPY_SCHEMA_KEYS, PROC_SCHEMA_KEYS, PROCESS_SCHEMAS, ProcessSchemaError, renameSchemaColumns, resolveSchema, schemaColumns, type ProcSchema } from "./processTreeSchema";
 import { transformMessages as msg, transformWarnings } from "./messages";
@@ -145,6 +145,11 @@ export function buildProcessTree(procs: pl.DataFrame, options: BuildProcessTreeO
     }
     const own = inferred && ownProcessLayout(procs, inferred);
     if (own) options = { ...options, schema: builtInSchema(own) };
+    // An osquery log of both process tables: a process both saw is one node, its process_events row (osqueryRowsOnce);
+    // numbered as the frame's rows, as the parts above.
+    const layout = own ?? inferred;
+    const once = layout && osqueryRowsOnce(procs, layout);
+    if (layout && once) return withRichLastValue(stackTreeParts([{ tree: buildProcessTree(rowsAt(procs, once), { ...options, schema: builtInSchema(layout) }), rows: once }], frameHeight(procs), options.order));
   }
   // EventData's %%1936… as the Message's words, as normalizeEvents writes them (a tree of a JSON or EventData export and
   // one of the same events' Messages agree). Not in the lab's own layout: its processes show %%1936, as MSTICPy's.

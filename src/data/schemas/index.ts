@@ -20,7 +20,7 @@ import { fieldNames, fieldSeries, fieldSetWith, withFieldCache } from "./fields"
 import { LOGON_LAYOUTS, LOGON_SCHEMAS } from "./logon";
 import { applySchema, closeFields, filetimeFields, rankSchemas, requiredCount, requiredText, schemaRows, slashDateFields, testedRows } from "./mapping";
 import { NETWORK_LAYOUTS, NETWORK_SCHEMAS } from "./network";
-import { PROCESS_LAYOUTS, processEventRows, processEventSchema, processSchemaSource, ownProcessLayout, rowsAt, stackLayoutFrames, wazuhLayoutParts, type LayoutRows, type ProcessColumns } from "./process";
+import { PROCESS_LAYOUTS, osqueryRowsOnce, processEventRows, processEventSchema, processSchemaSource, ownProcessLayout, rowsAt, stackLayoutFrames, wazuhLayoutParts, type LayoutRows, type ProcessColumns } from "./process";
 import { HELPER_PREFIX, type EventKind, type EventSchema, type LabColumn, type LabLayout } from "./types";
 import { wideIntsAsText } from "../../common/wideInts";
 import { EVTX_DOCS, isWinEventExport, mapLayoutParts, winEventFields, winEventLayoutParts, winEventsOfKind } from "./winEvent";
@@ -223,6 +223,9 @@ function normalize(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions)
   // Wazuh 4688 alerts selected apart, an osquery log of one table's rows or of both: the layout of its rows.
   const own = process && ownProcessLayout(df, process);
   if (own) ({ schema, process } = { schema: processEventSchema(own), process: own });
+  // An osquery log of both process tables: a process both saw is one row, its process_events row.
+  const once = process && osqueryRowsOnce(df, process);
+  if (once) df = rowsAt(df, once);
   // Wazuh alerts of Sysmon 1 and of 4688 (a manager's alerts.json): each alert mapped in its own layout, per computer.
   const parts = process && wazuhLayoutParts(df, process, options.warn ?? printWarning, options.source ?? "normalizeEvents");
   if (parts) return partsInRowOrder(df, parts, (part, layout) => mapped(part, kind, options, processEventSchema(layout), layout));

