@@ -123,7 +123,10 @@ function denoCellRun(): number | undefined {
 /**
  * The number of the notebook cell execution running now, or undefined in a script. tslab passes each execute request
  * its own display writer, `lastWriteDisplayData`, so each tslab run is told apart. Deno's kernel only says when a cell
- * ended without an error ({@link denoCellRun}): a cell that fails and the cell run after it count as one run.
+ * ended without an error ({@link denoCellRun}): a cell that fails and the cell run after it count as one run. Deno
+ * (2.9) tells the notebook's code nothing of a failed cell: its kernel's own thread formats the error, calling
+ * nothing else there (the REPL's `_error` stays unset, `globalThis.closed` is not read), and an AsyncLocalStorage
+ * store entered in a cell leaks into the next one after a cell that awaited, so it cannot mark cells either.
  */
 export function cellRun(): number | undefined {
   const writer = (tslabKernelModule() as { lastWriteDisplayData?: object } | undefined)?.lastWriteDisplayData;
