@@ -321,6 +321,15 @@ export const dataWarnings = {
   zoneMadeUtc: (file: string, column: string, zone: string) =>
     `${file}: column ${JSON.stringify(column)} is written in the zone ${JSON.stringify(zone)}, which polars cannot hold (it holds IANA zones and whole-hour offsets): read as UTC, the same instants. ` +
     `To show them in local time, convert them to an IANA zone with that offset (such as Asia/Kolkata for +05:30): df.withColumns(pl.col(${JSON.stringify(column)}).dt.convertTimeZone("Area/City"))`,
+  /** Messages a saved Splunk JSON export carries (`{"messages":[…]}` lines: result caps, search errors): its rows are read. */
+  splunkExportMessages: (file: string, messages: readonly string[]) =>
+    `${file}: a Splunk JSON export whose search said: ${messages.slice(0, 3).join("; ")}${messages.length > 3 ? `; and ${messages.length - 3} more` : ""} — its results are read, but they may be incomplete`,
+  /** A saved Splunk JSON export with preview lines only (`"preview":true`): the search had not finished. */
+  splunkExportPreview: (file: string, rows: number) =>
+    `${file}: a Splunk JSON export holding preview results only ("preview":true: the search had not finished when it was saved): the latest preview's ${rows} row(s) are read; export the finished search for every result`,
+  /** Lines of a saved Splunk JSON export that are no JSON object (a cut last line): skipped, the others read. */
+  splunkExportSkipped: (file: string, count: number, line: number, rows: number) =>
+    `${file}: ${count} line(s) of this Splunk JSON export are no JSON object (the first is line ${line}; a cut last line if the file was copied while it was written) and were skipped; its ${rows} result(s) were read`,
   truncatedLastLine: (file: string, line: number) =>
     `${file}: line ${line}, the last, is incomplete (the file was copied while it was being written?) and was skipped; the ${line - 1} line(s) before it were read`,
 };

@@ -28,6 +28,7 @@ import { copyFolder, makeCopyFolder } from "./tempCopies";
 import { quoteWideIntegers, wideIntsAsText } from "./wideInts";
 import { plainMixedJson } from "./mixedJson";
 import { unwrapApiResponse } from "./apiResponses";
+import { isSplunkExportFile, readSplunkExport } from "./splunkExport";
 import { EVTX_DOCS, isWinEventExport, markTimeCreatedWarned } from "./schemas/winEvent";
 import { EvtxFileReader, isEvtx } from "./schemas/evtx";
 import { isEventXml } from "./schemas/eventXml";
@@ -685,6 +686,8 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       );
     case "ndjson":
       if (blankText(file)) return pl.DataFrame();
+      // Splunk's JSON export (`{"preview":false,"result":{…}}` lines): the results as rows, typed as a live answer.
+      if (isSplunkExportFile(file)) return readSplunkExport(file, options.warn);
       {
         const winning = lastKeysWinning(file, format, options);
         if (winning) return winning;
@@ -701,6 +704,7 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       const bytes = (): Buffer => (bom ? fs.readFileSync(file).subarray(3) : fs.readFileSync(file));
       const first = firstNonSpace(file);
       if (first === "[") return readJsonArray(file, options, format);
+      if (first === "{" && isSplunkExportFile(file)) return readSplunkExport(file, options.warn);
       // polars' own message for `42` spoke of NDJSON lines and an `i64`.
       if (first !== "{") throw new DataFileError(msg.fileInvalid(file, format, `the file holds ${jsonValueKind(first)}, not records: JSON data is an array of objects or one object per line`));
       // The lines' warnings held until they read: a record written over several lines is no lines with some cut.

@@ -74,19 +74,30 @@ export interface SplunkExport {
   errors: string[];
   /** Lines that were JSON objects: none in a body with text is no export answer (an SSO or proxy page). */
   objects: number;
+  /** Lines with text that were no JSON object (a saved file's cut last line), and the first one's 1-based number. */
+  skipped: number;
+  firstSkipped?: number;
+  /** Whether a final (`preview:false`) line came: without one, the rows are the latest preview (a search cut short). */
+  final: boolean;
 }
 
 /** Reads the export endpoint's JSON lines. Lines that are not JSON objects are skipped (Splunk may send blank keep-alive lines). */
 export function parseSplunkExport(body: string): SplunkExport {
-  const out: SplunkExport = { results: [], warnings: [], errors: [], objects: 0 };
+  const out: SplunkExport = { results: [], warnings: [], errors: [], objects: 0, skipped: 0, final: false };
   // The latest preview table: a reporting search streams whole preview tables, each from offset 0.
   let previews: Record<string, unknown>[] = [];
   // Whether a final (`preview:false`) line arrived: then the final table is the answer, empty or not.
   let final = false;
-  for (const line of body.split(/\r?\n/)) {
+  const lines = body.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i += 1) {
+    const line = lines[i];
     if (!line.trim()) continue;
     const item = parseJson(line);
-    if (typeof item !== "object" || item === null || Array.isArray(item)) continue;
+    if (typeof item !== "object" || item === null || Array.isArray(item)) {
+      out.skipped += 1;
+      out.firstSkipped ??= i + 1;
+      continue;
+    }
     out.objects += 1;
     const record = item as { preview?: unknown; offset?: unknown; result?: unknown; results?: unknown; lastrow?: unknown };
     if (record.preview === true && record.offset === 0) previews = [];
@@ -106,6 +117,7 @@ export function parseSplunkExport(body: string): SplunkExport {
   // Only previews (a search cut short): the latest one is all there is. After a final line they are stale: a
   // reporting search whose final table is empty (`| where count < 5` kept nothing) has no rows.
   if (!final && out.results.length === 0) out.results = previews;
+  out.final = final;
   return out;
 }
 
