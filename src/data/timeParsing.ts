@@ -53,13 +53,18 @@ export const TIME_FORMATS: readonly string[] = [
   "%m/%d/%Y %H:%M:%S%.f",
   "%m/%d/%Y %H:%M:%S",
   "%m/%d/%Y %H:%M",
+  // Dotted dates are day first wherever they are written (de-DE, ru-RU, pl-PL, fi-FI…: Excel's "CSV" there writes
+  // `07.12.2026 08:15`, without seconds; .NET's and PowerShell's `G` format with them): no month-first form to guess.
+  "%d.%m.%Y %H:%M:%S%.f",
+  "%d.%m.%Y %H:%M:%S",
+  "%d.%m.%Y %H:%M",
   // Kibana's Discover CSV (its default dateFormat `MMM D, YYYY @ HH:mm:ss.SSS`).
   "%b %d, %Y @ %H:%M:%S%.f",
   "%b %d, %Y @ %H:%M:%S",
 ];
 
 /** Formats for a date alone, tried after the date-time formats. */
-const DATE_FORMATS: readonly string[] = ["%Y-%m-%d", "%m/%d/%y", "%m/%d/%Y"];
+const DATE_FORMATS: readonly string[] = ["%Y-%m-%d", "%m/%d/%y", "%m/%d/%Y", "%d.%m.%Y"];
 
 /** A polars time unit. */
 export type TimeUnit = "ms" | "us" | "ns";

@@ -770,3 +770,15 @@ test("repeated header names are named as pandas names them, <name>.1 (polars: <n
   assert.equal(columnOf(bom, "Time").dtype.variant, "Datetime", "times parsed as in any file");
   assert.deepEqual(bom.select("a", "a.1", "a_duplicated_0").row(0), [1, 2, 3]);
 });
+
+test("a German Excel CSV (sep=; line, CRLF, dotted dates without seconds) reads its times, so start/end and timelines work", () => {
+  const dir = tempDir();
+  const file = path.join(dir, "excel_de.csv");
+  fs.writeFileSync(file, "sep=;\r\nTimeGenerated;Computer;CommandLine\r\n07.12.2026 08:15;HOST1;cmd.exe /c whoami\r\n13.12.2026 17:45;HOST2;net user\r\n");
+  const df = readDataFile(file);
+  assert.equal(df.getColumn("TimeGenerated").dtype.variant, "Datetime");
+  assert.deepEqual(
+    (df.getColumn("TimeGenerated").toArray() as unknown[]).map((d) => (d as Date).toISOString()),
+    ["2026-12-07T08:15:00.000Z", "2026-12-13T17:45:00.000Z"],
+  );
+});

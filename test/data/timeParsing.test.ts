@@ -354,3 +354,16 @@ test("a time column reads what a time parameter reads, to the same instant, and 
   const us = parseTimeSeries(pl.Series("t", ["2026-01-02 10:00:00,123456"], pl.Utf8));
   assert.equal(String(us.series.dtype), String(pl.Datetime("us")), "its unit from its digits");
 });
+
+test("dotted dates are read day first, in a column and by toDate (German, Russian, Polish… Excel's CSV)", () => {
+  const s = pl.Series("TimeGenerated", ["07.12.2026 08:15", "7.12.2026 09:05", "13.01.2026 23:59", null]);
+  const r = parseTimeSeries(s);
+  assert.equal(r.parsed, true, JSON.stringify(r.examples));
+  assert.deepEqual(r.series.toArray().map(iso), ["2026-12-07T08:15:00.000Z", "2026-12-07T09:05:00.000Z", "2026-01-13T23:59:00.000Z", null]);
+  const secs = parseTimeSeries(pl.Series("TimeCreated", ["07.12.2026 08:15:03", "08.12.2026 10:00:00.125"]));
+  assert.deepEqual(secs.series.toArray().map(iso), ["2026-12-07T08:15:03.000Z", "2026-12-08T10:00:00.125Z"]);
+  assert.deepEqual(parseTimeSeries(pl.Series("Date", ["07.12.2026", "31.12.2026"])).series.toArray().map(iso), ["2026-12-07T00:00:00.000Z", "2026-12-31T00:00:00.000Z"]);
+  assert.equal(toDate("07.12.2026 08:15").toISOString(), "2026-12-07T08:15:00.000Z");
+  // No such day: not a time (no roll-over into March).
+  assert.throws(() => toDate("31.02.2026"), /not a time/);
+});

@@ -398,13 +398,10 @@ function localTimes(time: pl.Series, warn: (message: string) => void, warned: bo
   // Windows PowerShell 5.1's ConvertTo-Json writes a DateTime as `/Date(<epoch ms>)/`: an instant (UTC).
   const epoch = pl.DataFrame([time.rename("v")]).select(pl.col("v").str.strip().str.extract("^/Date\\((-?\\d{1,15})\\)/$", 1).cast(pl.Int64).cast(pl.Datetime("ms")).alias("v")).getColumn("v");
   if (epoch.nullCount() === time.nullCount()) return epoch;
-  // Day first with dots (de-DE, ru-RU…), or the same with an offset (`31.05.2026 15:00:00 +02:00`, a TimeCreated formatted
-  // with `zzz`: an instant, read as UTC).
-  for (const format of ["%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M:%S %:z"]) {
-    const dotted = pl.DataFrame([time.rename("v")]).select(strptimeExpr(pl.col("v").str.strip(), format, "ms", true).alias("v")).getColumn("v");
-    if (dotted.nullCount() === time.nullCount()) return dotted;
-  }
-  return time;
+  // Day first with dots and an offset (`31.05.2026 15:00:00 +02:00`, a TimeCreated formatted with `zzz`: an instant,
+  // read as UTC); without one, parseTimeSeries read them above.
+  const dotted = pl.DataFrame([time.rename("v")]).select(strptimeExpr(pl.col("v").str.strip(), "%d.%m.%Y %H:%M:%S %:z", "ms", true).alias("v")).getColumn("v");
+  return dotted.nullCount() === time.nullCount() ? dotted : time;
 }
 
 /**
