@@ -7,7 +7,7 @@ import { optionTypeText, shortValue } from "../common/options";
 /** Every code of src/vis, with what docs/errors.md says of it. */
 export const VIS_ERRORS = {
   "vis/timeline-not-a-dataframe": { class: "TimelineError", when: "a timeline is given something other than a polars DataFrame", names: "the function, what it was given and how to make it a DataFrame" },
-  "vis/timeline-column-missing": { class: "TimelineError", when: "a column named for a timeline is not in the data", names: "the role (time, y, group…), the column, the columns there are" },
+  "vis/timeline-column-missing": { class: "TimelineError", when: "a column named for a timeline is not in the data", names: "the role (time, y, group…), the column, the frame's time-typed columns (when the time column is missing), the columns there are" },
   "vis/timeline-time-not-time": { class: "TimelineError", when: "the timeline's time column holds neither times nor time text, or more text that is no time than times", names: "the column, example values or its type" },
   "vis/timeline-ref-time": { class: "TimelineError", when: "a refEvent time is not a time", names: "the value" },
   "vis/timeline-option": { class: "TimelineError", when: "a timeline option is missing, unknown (misspelt) or has a value it does not accept", names: "the option, the value, or the nearest known option and the known options" },
@@ -125,8 +125,14 @@ export const visMessages = {
   /** `what`: the input described by common/notAFrame.ts (a Promise: await it…). */
   timelineNotADataFrame: (fn: string, what: string) => errorMessage("vis/timeline-not-a-dataframe", `${fn}() expects a polars DataFrame, got ${what}.`),
   /** `role`: "time", "y", "group"… */
-  timelineColumnMissing: (role: string, name: string, columns: readonly string[]) =>
-    errorMessage("vis/timeline-column-missing", `The ${role} column ${quotedName(name)} is not in the data.${closeNames(name, columns)} Columns: ${nameList(columns)}.`),
+  /** `timeColumns`: the frame's Datetime/Date columns, named when the default time column is missing (an MDE export's `Timestamp`). */
+  timelineColumnMissing: (role: string, name: string, columns: readonly string[], timeColumns: readonly string[] = []) =>
+    errorMessage(
+      "vis/timeline-column-missing",
+      `The ${role} column ${quotedName(name)} is not in the data.${closeNames(name, columns)}` +
+        (timeColumns.length ? ` Its time column${timeColumns.length > 1 ? "s" : ""}: ${nameList(timeColumns)}: pass { timeColumn: ${quotedName(timeColumns[0])} }.` : "") +
+        ` Columns: ${nameList(columns)}.`,
+    ),
   /** `given`: the column was the caller's timeColumn (then "pass timeColumn" is no advice). */
   timelineTimeUnparsed: (column: string, failures: number, values: readonly string[], given = false) =>
     errorMessage(

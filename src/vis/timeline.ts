@@ -191,7 +191,11 @@ function checkTypes(fn: string, options: unknown, types: OptionTypes): void {
 }
 
 function checkColumn(df: pl.DataFrame, name: string, what: string): void {
-  if (!hasColumn(df, name)) throw new TimelineError(msg.timelineColumnMissing(what, name, columnNames(df)));
+  if (hasColumn(df, name)) return;
+  // The default time column missing: the frame's own time columns are what to pass (`Timestamp`, `_time`, `@timestamp`).
+  const names = columnNames(df);
+  const times = what === "time" ? names.filter((n) => isTemporalType(columnOf(df, n).dtype)) : [];
+  throw new TimelineError(msg.timelineColumnMissing(what, name, names, times));
 }
 
 /** Epoch milliseconds of the time column (null for empty cells). */

@@ -237,6 +237,19 @@ describe("timeline", () => {
     await assert.rejects(timeline(alerts, { timeColumn: "AlertName" }), { code: "vis/timeline-time-not-time", message: /"AlertName"/ });
   });
 
+  it("without TimeGenerated (an MDE, Splunk or Elastic export), the missing-column error names the frame's time columns to pass", async () => {
+    const mde = pl.DataFrame({ Timestamp: [new Date("2026-12-07T08:15:03Z")], DeviceName: ["ws-7"], Seen: [new Date("2026-12-07T08:00:00Z")] });
+    await assert.rejects(timeline(mde), (e: Error) => {
+      assert.equal((e as TimelineError).code, "vis/timeline-column-missing");
+      assert.match(e.message, /Its time columns: Timestamp, Seen: pass \{ timeColumn: "Timestamp" \}\. Columns: Timestamp, DeviceName, Seen\.$/);
+      return true;
+    });
+    // No time-typed column: nothing to name.
+    await assert.rejects(timeline(pl.DataFrame({ _time: ["x"] })), (e: Error) => !/Its time column/.test(e.message));
+    // A groupBy column missing names no time column.
+    await assert.rejects(timeline(mde, { timeColumn: "Timestamp", groupBy: "Host" }), (e: Error) => !/Its time column/.test(e.message));
+  });
+
   it("a time column that holds no times: says what is wrong with it, and \"pass timeColumn\" only when it was not passed; an epoch column gets its conversion", async () => {
     const epochs = pl.DataFrame({ ts: [1767225600, 1767229200], TimeGenerated: [1767225600, 1767229200] }).select(pl.all().cast(pl.Int64));
     const given = (e: Error & { code?: string }) =>
