@@ -157,7 +157,7 @@ function discover(root: string, rootIndex: number, warn: (message: string) => vo
     const format = dataFormat(name);
     // A `.log` is a source only when it is a Zeek log (ASCII or JSON), not an application's text log.
     if (format === "log" && !logFormat(p)) return;
-    // A `.txt` only when it is wevtutil's text output (`wevtutil qe <log> /f:text`) or Event Viewer's tab-delimited text, not any text file.
+    // A `.txt` only when it is wevtutil's text output (`wevtutil qe <log> /f:text`) or tab-delimited text (Event Viewer's, Excel's), not any text file.
     if (format === "txt" && !isWevtutilTextFile(p, true)) return;
     // An `.xml` only when it is wevtutil's XML output (`wevtutil qe <log> /f:xml`), not any XML file.
     if (format === "xml" && !isEventXmlFile(p)) return;

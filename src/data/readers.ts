@@ -162,17 +162,17 @@ function logFormatOfHead(bytes: Buffer): "zeek" | "vpcflow" | "ndjson" | "json" 
 }
 
 /**
- * True when a `.txt` file is `wevtutil qe <log> /f:text` output ({@link isWevtutilText}), or with `eventViewer` also
- * Event Viewer's tab-delimited text ({@link isEventViewerHeader}): its first bytes as UTF-8, or UTF-16 after its
- * byte-order mark (PowerShell 5.1's `>`), a compressed file's decompressed.
+ * True when a `.txt` file is `wevtutil qe <log> /f:text` output ({@link isWevtutilText}), or with `tabDelimited` also
+ * tab-delimited text ({@link isTabDelimitedHeader}: Event Viewer's, Excel's Text and Unicode Text): its first bytes as
+ * UTF-8, or UTF-16 after its byte-order mark (PowerShell 5.1's `>`, Excel's Unicode Text), a compressed file's decompressed.
  */
-export function isWevtutilTextFile(file: string, eventViewer = false): boolean {
+export function isWevtutilTextFile(file: string, tabDelimited = false): boolean {
   try {
     const compression = compressionOf(file) ?? (isGzipMagic(headBytes(file, 2)) ? "gzip" : undefined);
     const bytes = compression ? decompressedHead(file, compression, 4096) : headBytes(file, 4096);
     const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe ? "utf-16le" : bytes[0] === 0xfe && bytes[1] === 0xff ? "utf-16be" : undefined;
     const text = utf16 ? new TextDecoder(utf16).decode(bytes) : bytes.toString("utf8");
-    return isWevtutilText(text) || (eventViewer && isEventViewerHeader(text));
+    return isWevtutilText(text) || (tabDelimited && isTabDelimitedHeader(text));
   } catch {
     return false;
   }
@@ -283,8 +283,8 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
   // PowerShell 5's `>` and Out-File write UTF-16, which polars would read as UTF-8 (every other byte a NUL): read as a UTF-8 copy.
   if (encoding) return yield* readUtf16Steps(file, format, encoding, options);
   let df: pl.DataFrame;
-  // Event Viewer's "Text (Tab delimited)" is delimited text as a .csv is (its tab sniffed from the header line).
-  const read = format === "txt" && isEventViewerHeader(readHead(file, 4096)) ? "csv" : format;
+  // Tab-delimited text (Event Viewer's "Text (Tab delimited)", Excel's "Text" and "Unicode Text") is read as a .tsv.
+  const read = format === "txt" && isTabDelimitedHeader(readHead(file, 4096)) ? "csv" : format;
   try {
     df = yield* readByFormat(file, read, options);
   } catch (err) {
@@ -653,10 +653,14 @@ function blankText(file: string): boolean {
   return fs.statSync(file).size <= 1 << 16 && fs.readFileSync(file, "utf8").replace(/^\uFEFF/, "").trim() === "";
 }
 
-/** True when a `.txt` file's first line is an Event Viewer tab-delimited header (`Level\tDate and Time\tSource\tEvent ID…`). */
-function isEventViewerHeader(head: string): boolean {
-  const names = head.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0].split("\t");
-  return isEventViewerExport([...names, `column_${names.length}`]);
+/**
+ * True when a `.txt` file's first line is a tab-delimited header and its second line (if any) holds a tab too:
+ * Event Viewer's "Text (Tab delimited)" (`Level\tDate and Time\tSource\tEvent ID…`), Excel's "Text (Tab delimited)"
+ * and "Unicode Text" (UTF-16, transcoded before this). wevtutil's text output has no tab on its first line.
+ */
+function isTabDelimitedHeader(head: string): boolean {
+  const [first, second] = head.replace(/^\uFEFF/, "").split(/\r?\n/, 2);
+  return first.includes("\t") && (second === undefined || second === "" || second.includes("\t"));
 }
 
 /** An Event Viewer export ({@link isEventViewerExport}) in a Get-WinEvent export's columns, said when it names no host; other frames unchanged. */
@@ -675,8 +679,8 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
         file,
         yield* readCsvSteps(file, {
           inferSchemaLength: options.inferSchemaLength ?? 10_000,
-          // `.csv`: the separator is sniffed from the header (`;` exports are common).
-          sep: path.extname(file).toLowerCase() === ".tsv" ? "\t" : undefined,
+          // `.csv`: the separator is sniffed from the header (`;` exports are common); `.txt` is tab-delimited text.
+          sep: [".tsv", ".txt"].includes(path.extname(file).toLowerCase()) ? "\t" : undefined,
           parseTimes: options.parseTimes,
           dayFirst: options.dayFirst,
           warn: options.warn,
@@ -768,7 +772,7 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       return df;
     }
     case "txt": {
-      if (!isWevtutilTextFile(file)) throw new DataFileError(msg.fileInvalid(file, format, "not wevtutil's text output (its first lines are not Event[0]: and   Log Name: …) nor Event Viewer's tab-delimited text (its first line is not Level or Keywords, Date and Time, Source, Event ID… separated by tabs): a .txt is read only as `wevtutil qe <log> /f:text` or Event Viewer's \"Save All Events As… Text (Tab delimited)\" writes it"));
+      if (!isWevtutilTextFile(file)) throw new DataFileError(msg.fileInvalid(file, format, "not wevtutil's text output (its first lines are not Event[0]: and   Log Name: …) nor tab-delimited text (its first line has no tab): a .txt is read only as `wevtutil qe <log> /f:text` writes it, or as tab-delimited text (Event Viewer's \"Save All Events As… Text (Tab delimited)\", Excel's \"Text (Tab delimited)\" or \"Unicode Text\")"));
       // One pass over the lines (wevtutilText.ts), into a Get-WinEvent export's columns: winEventFields reads it next.
       const read = readWevtutilText(fileLines(file));
       const warn = options.warn ?? printWarning;
