@@ -37,7 +37,7 @@ import { isTextType } from "../common/dtypes";
 import { columnNames, columnOf, frameHeight, renameAll } from "../common/frames";
 import { slashDatesProveDayFirst } from "../common/slashDates";
 import { runSync, type ReadSteps } from "./collect";
-import { blankLineRows, copyWithHeader, hasBareCr, quoteStrayQuotes, widenedHeader } from "./csvText";
+import { blankLineRows, copyWithHeader, hasBareCr, quoteStrayQuotes, unclosedQuoteLine, widenedHeader } from "./csvText";
 import { wideIntsAsText } from "./wideInts";
 import {
   fixedWidthFormat,
@@ -57,7 +57,7 @@ import {
   type SlashDates,
   type TimeUnit,
 } from "./timeParsing";
-import { dataWarnings } from "./messages";
+import { DataFileError, dataMessages as msg, dataWarnings } from "./messages";
 import { printWarning } from "../common/messages";
 import { isWinEventExport } from "./schemas/winEvent";
 import { isEventViewerTimeColumn } from "./schemas/eventViewer";
@@ -679,8 +679,11 @@ function* readCsvRows(file: string, dialect: CsvDialect, header: HeaderField[] |
     // polars fails a whole file on one value with a stray quote (`x"y`) or text after a closing quote (`"ab"c`); pandas reads both.
     if (!MALFORMED.test(err instanceof Error ? err.message : String(err))) throw err;
     const rows = yield* readRewritten(file, dialect, options);
-    if (!rows) throw err;
-    return rows;
+    if (rows) return rows;
+    // The file ends inside a quoted value (cut while copied or downloaded): polars named a value, not the line.
+    const line = unclosedQuoteLine(file, dialect.sep);
+    if (line !== undefined) throw new DataFileError(msg.fileInvalid((options as CsvRowsOptions).source ?? file, "csv", csvUnclosedQuote(line)));
+    throw err;
   }
 }
 
@@ -803,6 +806,11 @@ function* readAllFields(file: string, dialect: CsvDialect, options: CsvReadOptio
     }
   }
 }
+
+/** What a file that ends inside a quoted value is: cut, most likely (a stray opening quote is the other cause). */
+const csvUnclosedQuote = (line: number): string =>
+  `the file ends inside a quoted value that starts on line ${line} (a quote opens it and none closes it): was the file cut while it was copied or downloaded? ` +
+  `Export it again, or remove that line and what follows it (or close the quote) to read the lines before it`;
 
 /**
  * polars' errors for a file whose quotes it cannot follow: "CSV malformed"

@@ -466,3 +466,43 @@ export function copyWithHeader(file: string, from: number, to: number, text: str
   }
   return { file: copy, remove };
 }
+
+/**
+ * Where the quoted value the file ends inside begins (1-based line), or undefined when every quoted value is
+ * closed: a file cut while it was copied or downloaded (`…,"cmd.exe /c`), which polars reports as a value it
+ * "could not parse" without a line. Quotes are followed as polars does (one opens a value only at a field's start;
+ * `""` inside a value is a quote). Only called after polars failed the file: one pass over it.
+ */
+export function unclosedQuoteLine(file: string, sep: string): number | undefined {
+  const SEP = sep.charCodeAt(0);
+  const fd = fs.openSync(file, "r");
+  try {
+    const buf = Buffer.allocUnsafe(SCAN_CHUNK);
+    let quoted = false;
+    // The byte before the current one (a field starts after the separator or a line end, or at the file's start).
+    let prev = LF;
+    let line = 1;
+    let openedOn = 0;
+    for (let offset = 0; ; ) {
+      const n = fs.readSync(fd, buf, 0, SCAN_CHUNK, offset);
+      if (n === 0) break;
+      offset += n;
+      for (let i = 0; i < n; i += 1) {
+        const b = buf[i];
+        if (b === LF) line += 1;
+        if (b === QUOTE) {
+          if (quoted) quoted = false;
+          // A quote right after a closing one is `""`, a quote inside the value; at a field's start one opens it.
+          else if (prev === QUOTE || prev === SEP || prev === LF || prev === CR) {
+            if (prev !== QUOTE) openedOn = line;
+            quoted = true;
+          }
+        }
+        prev = b;
+      }
+    }
+    return quoted ? openedOn : undefined;
+  } finally {
+    fs.closeSync(fd);
+  }
+}

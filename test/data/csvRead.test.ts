@@ -782,3 +782,26 @@ test("a German Excel CSV (sep=; line, CRLF, dotted dates without seconds) reads 
     ["2026-12-07T08:15:00.000Z", "2026-12-13T17:45:00.000Z"],
   );
 });
+
+test("a CSV cut inside a quoted value (a download or copy cut short) is an error naming the file and the line the value starts on", () => {
+  const dir = tempDir();
+  const rows = Array.from({ length: 300 }, (_, i) => `2026-12-07T08:15:00Z,H${i},"cmd.exe /c ""x ${i}"""`).join("\r\n");
+  for (const [name, text, line] of [
+    ["cut.csv", `TimeGenerated,Computer,Cmd\r\n${rows}\r\n2026-12-07T08:16:00Z,H2,"powershell -enc SQBF`, 302],
+    ["cut_nl.csv", `TimeGenerated,Computer,Cmd\n2026-12-07T08:15:00Z,H1,"a b"\n2026-12-07T08:16:00Z,H2,"c d\n`, 3],
+    // A value over several lines: its first line is named.
+    ["cut_multiline.csv", `sep=,\nTimeGenerated,Computer,Cmd\n2026-12-07T08:15:00Z,H1,"a\nb"\n2026-12-07T08:16:00Z,H2,"c\nd`, 5],
+  ] as const) {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    assert.throws(
+      () => readDataFile(file),
+      (e: Error & { code?: string }) => {
+        assert.equal(e.code, "data/file-invalid");
+        assert.ok(e.message.startsWith(`${file}: cannot read as CSV: the file ends inside a quoted value that starts on line ${line} `), e.message);
+        assert.match(e.message, /cut while it was copied or downloaded/);
+        return true;
+      },
+    );
+  }
+});
