@@ -645,9 +645,9 @@ export function firstBadJsonLine(file: string): { line: number; error: string } 
 }
 
 /**
- * Whether a JSON or NDJSON file holds nothing but white space (an export of a
+ * Whether a JSON, NDJSON or CSV file holds nothing but white space (an export of a
  * search with no hits): no rows, as `[]` reads; polars fails it ("cannot
- * infer NDJSON types on empty reader").
+ * infer NDJSON types on empty reader", "no data: empty CSV").
  */
 function blankText(file: string): boolean {
   return fs.statSync(file).size <= 1 << 16 && fs.readFileSync(file, "utf8").replace(/^\uFEFF/, "").trim() === "";
@@ -674,6 +674,8 @@ function fromEventViewer(file: string, df: pl.DataFrame, options: ReadOptions): 
 function* readByFormat(file: string, format: DataFormat, options: ReadOptions): ReadSteps<pl.DataFrame> {
   switch (format) {
     case "csv":
+      // An empty export (`@() | Export-Csv` writes nothing; a search with no hits): no rows, as an empty JSON file.
+      if (blankText(file)) return pl.DataFrame();
       // Times are parsed in the same read (csv.ts).
       return fromEventViewer(
         file,

@@ -391,3 +391,17 @@ test("an empty JSON or NDJSON export (a search with no hits) is no rows, as `[]`
     assert.equal(df.height, 0, q);
   }
 });
+
+test("an empty CSV export (`@() | Export-Csv` writes nothing; Excel's of an empty sheet a blank line) is no rows, as an empty JSON export; start/end over it gives no rows", async () => {
+  const dir = tempTree({ "none.csv": "", "bom.csv": "\uFEFF\r\n", "utf16.csv": Buffer.from([0xff, 0xfe]) });
+  for (const f of ["none.csv", "bom.csv", "utf16.csv"]) {
+    const df = readDataFile(path.join(dir, f));
+    assert.deepEqual([df.height, df.width], [0, 0], f);
+  }
+  const qp = new QueryProvider("LocalData", { dataPaths: [dir] });
+  const df = await qp.execQuery("LocalData.none", { start: new Date("2024-01-01T00:00:00Z"), end: new Date("2024-02-01T00:00:00Z") });
+  assert.equal(df.height, 0);
+  // A header alone keeps its columns.
+  const header = readDataFile(path.join(tempTree({ "h.csv": "TimeGenerated,Computer\r\n" }), "h.csv"));
+  assert.deepEqual(header.columns, ["TimeGenerated", "Computer"]);
+});
