@@ -183,3 +183,26 @@ function recordRows(elements: pl.Series, inner: ApiWrapper["inner"]): pl.DataFra
 function unnest(s: pl.Series): pl.DataFrame {
   return pl.DataFrame([s.rename("__hl_record")]).unnest("__hl_record");
 }
+
+/** The keys Elasticsearch and OpenSearch write in a search hit (`hits.hits[]`): a record holding only these is a hit. */
+const HIT_KEYS: ReadonlySet<string> = new Set([
+  "_index", "_id", "_score", "_source", "_type", "_routing", "_version", "_seq_no", "_primary_term", "_ignored",
+  "_shard", "_node", "_explanation", "_nested", "sort", "fields", "highlight", "matched_queries", "inner_hits",
+]);
+
+/**
+ * Search hits saved one per record, outside their response: elasticdump's NDJSON, `jq -c '.hits.hits[]'`, or the
+ * `hits.hits` array alone. Each row is then a hit (`_index`, `_id`, a `_source` struct), which no cell reads: the
+ * hits' `_source` fields become the columns, each hit's `_index` and `_id` after them (where `_source` has no field
+ * of that name), as a saved `_search` response reads. Undefined for a frame whose columns are not all a hit's keys.
+ */
+export function unwrapSearchHits(df: pl.DataFrame): pl.DataFrame | undefined {
+  const names = columnNames(df);
+  if (!names.includes("_source") || !(names.includes("_id") || names.includes("_index")) || !names.every((n) => HIT_KEYS.has(n))) return undefined;
+  const source = columnOf(df, "_source");
+  if (source.dtype.variant !== "Struct") return undefined;
+  const body = unnest(source);
+  const own = new Set(columnNames(body));
+  const extra = ["_index", "_id"].filter((k) => names.includes(k) && !own.has(k)).map((k) => columnOf(df, k));
+  return extra.length ? pl.DataFrame([...columnNames(body).map((n) => columnOf(body, n)), ...extra]) : body;
+}

@@ -27,7 +27,7 @@ import { copyOfStart, truncatedLastLine } from "./truncatedLine";
 import { copyFolder, makeCopyFolder } from "./tempCopies";
 import { quoteWideIntegers, wideIntsAsText } from "./wideInts";
 import { plainMixedJson } from "./mixedJson";
-import { unwrapApiResponse } from "./apiResponses";
+import { unwrapApiResponse, unwrapSearchHits } from "./apiResponses";
 import { isSplunkExportFile, readSplunkExport } from "./splunkExport";
 import { EVTX_DOCS, isWinEventExport, markTimeCreatedWarned } from "./schemas/winEvent";
 import { EvtxFileReader, isEvtx } from "./schemas/evtx";
@@ -330,6 +330,11 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
       df = wideIntsAsText(response.df);
       if (response.partial) (options.warn ?? printWarning)(dataWarnings.apiResponsePartial(file, response.api, frameHeight(df), response.records, response.partial));
     }
+  }
+  // Elasticsearch hits saved one per record (elasticdump, `jq '.hits.hits[]'`): their `_source` fields as the columns.
+  if (read === "json" || read === "ndjson") {
+    const hits = unwrapSearchHits(df);
+    if (hits) df = wideIntsAsText(hits);
   }
   if ((read === "ndjson" || read === "json" || read === "log" || read === "txt") && options.parseTimes !== false) {
     const text = df;

@@ -89,6 +89,35 @@ describe("readDataFile: a search API's saved response", () => {
     assert.ok(read("es6.json", { hits: { total: 3, hits } }).warnings[0].includes("hits.total 3"));
   });
 
+  it("Elasticsearch hits saved one per record (elasticdump's NDJSON, jq '.hits.hits[]', the hits array alone): the same columns, a process tree builds", () => {
+    const hits = [
+      { _index: "logs-endpoint", _id: "p1", _score: null, sort: [1], _source: { "@timestamp": "2026-03-01T10:00:00Z", host: { name: "ws-7" }, event: { category: ["process"], type: ["start"] }, process: { pid: 4100, executable: "C:\\Windows\\System32\\cmd.exe", command_line: "cmd.exe /c whoami", parent: { pid: 812, executable: "C:\\Windows\\explorer.exe" } } } },
+      { _index: "logs-endpoint", _id: "p2", _score: null, sort: [2], _source: { "@timestamp": "2026-03-01T10:00:01Z", host: { name: "ws-7" }, event: { category: ["process"], type: ["start"] }, process: { pid: 4120, executable: "C:\\Windows\\System32\\whoami.exe", command_line: "whoami /all", parent: { pid: 4100, executable: "C:\\Windows\\System32\\cmd.exe" } } } },
+    ];
+    const dir = tempDir();
+    const files: [string, string][] = [
+      ["elasticdump.ndjson", hits.map((h) => JSON.stringify(h)).join("\n") + "\n"],
+      ["hits_lines.json", hits.map((h) => JSON.stringify(h)).join("\n")],
+      ["hits_array.json", JSON.stringify(hits, null, 2)],
+    ];
+    for (const [name, text] of files) {
+      fs.writeFileSync(path.join(dir, name), text);
+      const df = readDataFile(path.join(dir, name));
+      assert.deepEqual(df.columns, ["@timestamp", "host", "event", "process", "_index", "_id"], name);
+      assert.equal(df.getColumn("@timestamp").dtype.variant, "Datetime", name);
+      assert.deepEqual(col(df, "_id"), ["p1", "p2"], name);
+      const tree = buildProcessTree(df);
+      const summary = ptree.getSummaryInfo(tree);
+      assert.deepEqual([summary.Processes, summary.LargestTreeDepth], [3, 3], name);
+    }
+    // One hit alone (a one-line file) too.
+    fs.writeFileSync(path.join(dir, "one.ndjson"), JSON.stringify(hits[0]) + "\n");
+    assert.deepEqual(readDataFile(path.join(dir, "one.ndjson")).columns, ["@timestamp", "host", "event", "process", "_index", "_id"]);
+    // A record with keys no hit has (an event that happens to carry _id and _source) is read as it is.
+    fs.writeFileSync(path.join(dir, "event.ndjson"), JSON.stringify({ _id: "e1", _source: { a: 1 }, message: "m" }) + "\n");
+    assert.deepEqual(readDataFile(path.join(dir, "event.ndjson")).columns, ["_id", "_source", "message"]);
+  });
+
   it("an empty response is an empty frame; a one-record event with a list of objects, or a list without the API's own key beside it, is read as it was", () => {
     assert.equal(read("cb_none.json", { results: [], num_found: 0 }).df.height, 0);
     const event = { "@timestamp": "2026-03-01T10:00:00Z", results: [{ a: 1 }], user: "x" };
