@@ -23,6 +23,7 @@ import type { DataFrame, Series } from "nodejs-polars";
 import { isTextType, textSeries } from "../common/dtypes";
 import { findUnknownOption } from "../common/errors";
 import { columnNames, columnOf, isDataFrame } from "../common/frames";
+import { structField } from "./iocExtract";
 import { readArchive } from "./archives";
 import { ARCHIVE_TYPES, detectFileType, type FileType } from "./fileTypes";
 import { Base64Error, transformMessages as msg } from "./messages";
@@ -971,13 +972,14 @@ export function unpackDf(data: DataFrame, options: UnpackDfOptions): DataFrame {
   data = wideIntsAsText(data);
   // Through the frame's own keys, not its members: a column may be named `columns` or `getColumn`.
   const names = columnNames(data);
-  if (!names.includes(column)) {
+  // A dotted name reaches into a struct column (`process.command_line` of nested ECS JSON), as IoCExtract's does.
+  const source = names.includes(column) ? columnOf(data, column) : structField(data, column);
+  if (!source) {
     throw new Base64Error(msg.base64ColumnMissing(column, names));
   }
   if (indexColumn !== undefined && !names.includes(indexColumn)) {
     throw new Base64Error(msg.base64IndexColumnMissing(indexColumn, names));
   }
-  const source = columnOf(data, column);
   // A list column (ECS `process.args`) as its elements' text joined by spaces: polars cannot cast a list to text.
   const text = textSeries(source);
   const rows = screenRows(text, `[${BASE64_CHARS}]{${opts.minLength},}`);

@@ -17,6 +17,7 @@ import { textSeries } from "../common/dtypes";
 import { findUnknownOption } from "../common/errors";
 import { findOptionProblem, type OptionTypesOf } from "../common/options";
 import { columnNames, columnOf, frameHeight, isDataFrame } from "../common/frames";
+import { fieldSeries } from "../data/schemas/fields";
 import {
   BUILTIN_DEFINITIONS,
   BUILTIN_IOC_TYPES,
@@ -305,9 +306,12 @@ export class IoCExtract {
     if (options.indexColumn !== undefined && typeof options.indexColumn !== "string") throw new IocExtractError(msg.iocOptionType("extract", "indexColumn", "one column name (text)", options.indexColumn));
     // Through the frame's own keys, not its members: a column may be named `columns`, `getColumn` or `height`.
     const names = columnNames(data);
-    for (const c of columns) {
-      if (!names.includes(c)) throw new IocExtractError(msg.iocColumnMissing(c, names));
-    }
+    // A dotted name reaches into a struct column (`process.command_line` of nested ECS JSON), as the schemas read it.
+    const sources = columns.map((c) => {
+      const series = names.includes(c) ? columnOf(data, c) : structField(data, c);
+      if (!series) throw new IocExtractError(msg.iocColumnMissing(c, names));
+      return series;
+    });
     if (options.indexColumn !== undefined && !names.includes(options.indexColumn)) {
       throw new IocExtractError(msg.iocIndexColumnMissing(options.indexColumn, names));
     }
@@ -315,7 +319,7 @@ export class IoCExtract {
 
     // One chunk each: slicing and gathering a many-chunk column (a Parquet file's row groups) costs several times more.
     // As text (a list as its elements joined by spaces), nulls as "" (MSTICPy raises on NaN cells).
-    const texts = columns.map((c) => textSeries(columnOf(data, c), "").rechunk());
+    const texts = sources.map((series) => textSeries(series, "").rechunk());
     const found = scanInChunks(texts, frameHeight(data), defs, opts, { ...PARALLEL_DEFAULTS, ...dropUndefined(options.parallel ?? {}) });
     const rows = found.getColumn("row");
     const sourceIndex = options.indexColumn !== undefined ? gatherRows(columnOf(data, options.indexColumn), rows).rename("SourceIndex") : rows.rename("SourceIndex");
@@ -460,3 +464,10 @@ function inputCells(texts: Series[], rows: Series, cols: Series): Series {
 
 export type { BuiltinIocType };
 export { BUILTIN_IOC_TYPES };
+
+/** A struct column's field by its dotted name (`process.command_line`), or undefined (JSON text is not looked into). */
+export function structField(data: pl.DataFrame, name: string): pl.Series | undefined {
+  const root = name.split(".")[0];
+  if (!name.includes(".") || !columnNames(data).includes(root) || columnOf(data, root).dtype.variant !== "Struct") return undefined;
+  return fieldSeries(data, name)?.rename(name);
+}

