@@ -699,14 +699,8 @@ function* readByFormat(file: string, format: DataFormat, options: ReadOptions): 
       if (blankText(file)) return pl.DataFrame();
       // Splunk's JSON export (`{"preview":false,"result":{…}}` lines): the results as rows, typed as a live answer.
       if (isSplunkExportFile(file)) return readSplunkExport(file, options.warn);
-      {
-        const winning = lastKeysWinning(file, format, options);
-        if (winning) return winning;
-      }
-      // A byte-order mark stops polars' reader at the first byte: read the text after it.
-      if (hasUtf8Bom(file)) return pl.readJSON(fs.readFileSync(file).subarray(3), { format: "lines", inferSchemaLength: null });
-      // polars' lazy NDJSON scan (readJSON's path mode for lines is broken in nodejs-polars 0.26).
-      return yield pl.scanJson(file, { inferSchemaLength: null });
+      // As a JSON-lines log: an export cut while it was downloaded or copied loses its cut last line only, said.
+      return yield* readJsonLog(file, options, format);
     case "json": {
       if (blankText(file)) return pl.DataFrame();
       // A `.json` file may hold an array of records or (as many exports do) one record per line.
@@ -1007,14 +1001,14 @@ function jsonValueKind(first: string): string {
 }
 
 /**
- * A JSON-lines log (Zeek's JSON form). One copied while it was being written
- * ends in part of a line: when polars fails the file, and only then, its cut
+ * A JSON-lines file (`.ndjson`, `.jsonl`, Zeek's JSON `.log`). One copied while it was being written
+ * (or a download cut short) ends in part of a line: when polars fails the file, and only then, its cut
  * last line is looked for (truncatedLine.ts); the complete lines are read from
  * a copy without it, and the cut line is skipped with a warning naming the
  * file and line. A whole file costs no more than polars' own read. A bad line
  * elsewhere fails the read, naming it (the caller finds it on polars' error).
  */
-function* readJsonLog(file: string, options: ReadOptions): ReadSteps<pl.DataFrame> {
+function* readJsonLog(file: string, options: ReadOptions, format: DataFormat = "log"): ReadSteps<pl.DataFrame> {
   // A byte-order mark stops polars' reader at the first byte: the text after it is read, as for `.ndjson`.
   const bom = hasUtf8Bom(file);
   const afterBom = (end?: number) => {
@@ -1027,7 +1021,7 @@ function* readJsonLog(file: string, options: ReadOptions): ReadSteps<pl.DataFram
     return df;
   };
   try {
-    const winning = lastKeysWinning(file, "log", options);
+    const winning = lastKeysWinning(file, format, options);
     if (winning) return winning;
     return bom ? afterBom() : yield pl.scanJson(file, { inferSchemaLength: null });
   } catch (err) {
@@ -1037,7 +1031,7 @@ function* readJsonLog(file: string, options: ReadOptions): ReadSteps<pl.DataFram
     const copy = bom ? undefined : copyOfStart(file, cut.offset, options.tempFolder);
     try {
       // The complete lines' records that repeat a key: the last wins, as in a whole file (the copy's read kept the first).
-      df = copy ? (lastKeysWinning(copy.file, "log", options, file) ?? (yield pl.scanJson(copy.file, { inferSchemaLength: null }))) : afterBom(cut.offset);
+      df = copy ? (lastKeysWinning(copy.file, format, options, file) ?? (yield pl.scanJson(copy.file, { inferSchemaLength: null }))) : afterBom(cut.offset);
     } catch {
       // Another bad line too: the file's own error (which names no temporary copy).
       throw err;

@@ -233,6 +233,19 @@ test("temporary copies that cannot be removed (still open elsewhere) are removed
   assert.deepEqual(emitted.filter((w) => w.name === "MaxListenersExceededWarning"), []);
 });
 
+test("an NDJSON/JSONL export cut while downloaded or copied (its last line incomplete, no newline after it) loses that line only, with a warning naming the file and line", () => {
+  const lines = Array.from({ length: 300 }, (_, i) => JSON.stringify({ TimeGenerated: "2024-01-02T10:00:00Z", CommandLine: `cmd.exe /c echo ${i}` }));
+  for (const name of ["cut.ndjson", "cut.jsonl", "cut_bom.ndjson"]) {
+    const dir = tempTree({ [name]: (name.includes("bom") ? "\uFEFF" : "") + lines.join("\n") + '\n{"TimeGenerated":"2024-01-02T10:00:00Z","CommandLine":"powershell -enc SQ' });
+    const warnings: string[] = [];
+    const df = readDataFile(path.join(dir, name), { warn: (m) => warnings.push(m) });
+    assert.equal(df.height, 300, name);
+    assert.equal(df.getColumn("TimeGenerated").dtype.variant, "Datetime", name);
+    assert.equal(warnings.length, 1, warnings.join("\n"));
+    assert.ok(warnings[0].startsWith(`${path.join(dir, name)}: line 301, the last, is incomplete`), warnings[0]);
+  }
+});
+
 test("a bad NDJSON line is named by its number", () => {
   const lines = Array.from({ length: 5000 }, (_, i) => JSON.stringify({ TimeGenerated: "2024-01-02T10:00:00Z", v: i }));
   lines.push('{"TimeGenerated":"2024-01-02T10:00:00Z","v":4000');
