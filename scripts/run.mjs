@@ -209,8 +209,7 @@ function ensureKernels(ctx) {
   const deno = denoBinary();
   const specsFor = (dir) => ({
     tslab: {
-      // kernelCodeCache.cjs: tslab's TypeScript from a code cache made after a kernel's run (in NODE_COMPILE_CACHE).
-      argv: [ctx.nodeBin, "--require", path.join(ROOT, "scripts", "kernelCodeCache.cjs"), path.join(ROOT, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", "{connection_file}"],
+      argv: [ctx.nodeBin, path.join(ROOT, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", "{connection_file}"],
       display_name: "TypeScript (huntlab)",
       language: "typescript",
       env: {
