@@ -9,7 +9,7 @@
  * Module rules differ from a kernel's, so the cells are adapted without
  * touching what they compute: imports are hoisted and de-duplicated, and
  * top-level `const`/`let` become `var` (a kernel lets a later cell declare a
- * name again; the lab declares `hostLogons` twice).
+ * name again).
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";

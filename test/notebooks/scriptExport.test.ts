@@ -1,0 +1,90 @@
+/**
+ * `jupyter nbconvert --to script` writes a notebook's code cells one after another into one `.ts` file (its
+ * script template: each code cell's source, nothing else). The lab's sections each imported their names
+ * again (`import pl from "nodejs-polars"` five times, `checkResult` and `checkAnswers` in every self-check)
+ * and declared `hostLogons` twice: a kernel takes that cell by cell, but as one file it was 16 duplicate
+ * identifiers and a redeclared `const` (18 errors under tsc, and Node refuses duplicate imports too). Each name
+ * is now imported once, where the lab first uses it, so the exported file of either notebook type-checks as
+ * one module (and runs: `node --import tsx` on it renamed `.mts`).
+ */
+import assert from "node:assert/strict";
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { test } from "node:test";
+import ts from "typescript";
+import { findPython } from "../../scripts/python.mjs";
+import { tempDir } from "../helpers/tmp";
+
+const ROOT = path.join(__dirname, "..", "..");
+const NOTEBOOKS = ["HuntingLab.ipynb", "HuntingLab-Completed.ipynb"];
+
+interface Notebook {
+  cells: { cell_type: string; source: string | string[] }[];
+}
+
+/** What nbconvert's script template writes: each code cell's source and a blank line (markdown and raw cells: nothing). */
+function scriptOf(file: string): string {
+  const nb = JSON.parse(fs.readFileSync(path.join(ROOT, "notebooks", file), "utf8")) as Notebook;
+  return nb.cells
+    .filter((c) => c.cell_type === "code")
+    .map((c) => `${Array.isArray(c.source) ? c.source.join("") : c.source}\n\n`)
+    .join("");
+}
+
+/** A folder whose `node_modules` is the repository's, so "huntlab" and "nodejs-polars" resolve as in the notebooks' folder. */
+function scriptFolder(): string {
+  const dir = tempDir("huntlab-script-");
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+  return dir;
+}
+
+/** Each error of the files as one program, strict, each file an ES module (top-level await, as in the kernels). */
+function typeErrors(files: readonly string[]): string[] {
+  const program = ts.createProgram([...files], {
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    target: ts.ScriptTarget.ES2022,
+    lib: ["lib.es2022.d.ts", "lib.dom.d.ts"],
+    esModuleInterop: true,
+    strict: true,
+    skipLibCheck: true,
+    noEmit: true,
+    types: ["node"],
+  });
+  for (const f of files) assert.ok(ts.isExternalModule(program.getSourceFile(f)!), `${f} is a module`);
+  return ts.getPreEmitDiagnostics(program).map((d) => {
+    const where = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;
+    return `${d.file ? path.basename(d.file.fileName) : ""}${where ? `:${where.line + 1}:${where.character + 1}` : ""} ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`;
+  });
+}
+
+const nbconvertPython = findPython(["nbconvert"]);
+
+test("each notebook's code, as nbconvert --to script writes it, type-checks as one TypeScript module", { timeout: 240_000 }, () => {
+  const dir = scriptFolder();
+  const files = NOTEBOOKS.map((nb) => {
+    const file = path.join(dir, nb.replace(/\.ipynb$/, ".ts"));
+    fs.writeFileSync(file, scriptOf(nb));
+    return file;
+  });
+  // nbconvert's own export, where it is installed: the same text (its template adds nothing else here).
+  if (nbconvertPython) {
+    for (const [i, nb] of NOTEBOOKS.entries()) {
+      const out = `nbconvert-${i}`;
+      const run: SpawnSyncReturns<string> = spawnSync(nbconvertPython as string, ["-m", "nbconvert", "--to", "script", "--output-dir", dir, "--output", out, path.join(ROOT, "notebooks", nb)], { encoding: "utf8", timeout: 120_000 });
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(fs.readFileSync(path.join(dir, `${out}.ts`), "utf8").trim(), scriptOf(nb).trim(), `${nb}: nbconvert's script differs from its code cells`);
+    }
+  }
+  const code = fs.readFileSync(files[1], "utf8");
+  assert.match(code, /from "huntlab"/, "the completed notebook's code imports huntlab");
+  assert.deepEqual(typeErrors(files), []);
+});
+
+test("a name imported twice in one file is an error to this check (the lab's cells did so before)", { timeout: 240_000 }, () => {
+  const dir = scriptFolder();
+  const file = path.join(dir, "twice.ts");
+  fs.writeFileSync(file, 'import pl from "nodejs-polars";\nconst a = pl.Series([1]);\nimport pl from "nodejs-polars";\nconsole.log(a.len());\n');
+  assert.ok(typeErrors([file]).some((e) => /Duplicate identifier 'pl'/.test(e)));
+});
