@@ -18,6 +18,7 @@ import { vegaLiteChart } from "../../src/vis/vegaLite";
 import { buildHuntReport, type HuntReportMeta } from "../../scripts/hunt-report";
 import { findPython } from "../../scripts/python.mjs";
 import { tempDir } from "../helpers/tmp";
+import { marked } from "marked";
 
 interface Sent {
   data: MimeBundle;
@@ -116,6 +117,46 @@ test("nbconvert's default (lab) template writes no alt of its own; huntlab's lab
   assert.match(withAlt, NBCONVERT_ALT);
   // Still the lab template's image (its classes), not the classic one's.
   assert.match(fs.readFileSync(path.join(dir, "lab-alt.html"), "utf8"), /<div class="jp-RenderedImage jp-OutputArea-output[^"]*"[^>]*>\s*<img /);
+});
+
+/** An alt that is markup of every kind Markdown reads in an image's description, and a line break. */
+const MARKDOWN_ALT = 'a](javascript:alert(1)) <img src=x onerror=alert(1)> &amp; *b* __c__ \\ [d] ![e](http://x.example/p.png) $x$ ~~s~~ | `f`\nsecond';
+
+test("nbconvert's Markdown writes the alt 'png'; huntlab's markdown-alt template writes the chart's, as text", { skip: !nbconvertPython && !process.env.CI && "no Python with nbconvert" }, async () => {
+  const sent = fakeTslab();
+  display(await chart());
+  const dir = tempDir("huntlab-alt-md-");
+  const chartFile = path.join(dir, "chart.ipynb");
+  fs.writeFileSync(chartFile, JSON.stringify(notebookWith(sent[0])));
+  // The template's escaping on more than a chart's alt can hold (that is one line): any image output's metadata.
+  const raw = { data: { "image/png": sent[0].data["image/png"], "text/plain": "x" }, metadata: { "image/png": { alt: MARKDOWN_ALT } } };
+  const rawFile = path.join(dir, "raw.ipynb");
+  fs.writeFileSync(rawFile, JSON.stringify(notebookWith(raw)));
+  const template = path.join(__dirname, "../../nbconvert-templates/markdown-alt.md.j2");
+  const rendered = (file: string, args: string[], out: string): string => {
+    const run = spawnSync(nbconvertPython!, ["-m", "nbconvert", "--to", "markdown", ...args, "--output-dir", dir, "--output", out, file], { encoding: "utf8", timeout: 120_000 });
+    assert.equal(run.status, 0, run.stderr);
+    const md = fs.readFileSync(path.join(dir, `${out}.md`), "utf8");
+    assert.match(md, new RegExp(`\\]\\(${out}_files/${out}_0_0\\.png\\)`), "the image is written beside the .md");
+    return marked.parse(md, { async: false }) as string;
+  };
+  const altOf = (page: string): string => {
+    const imgs = [...page.matchAll(/<img [^>]*>/g)].map((m) => m[0]);
+    assert.equal(imgs.length, 1, `one image, none from the alt: ${imgs.join(" ")}`);
+    const alt = /alt="([^"]*)"/.exec(imgs[0])?.[1];
+    assert.ok(alt !== undefined, imgs[0]);
+    return alt.replace(/&(lt|gt|quot|#39|amp);/g, (_, e: string) => ({ lt: "<", gt: ">", quot: '"', "#39": "'", amp: "&" })[e]!);
+  };
+  // Why: nbconvert's own Markdown template reads no alt.
+  assert.equal(altOf(rendered(chartFile, [], "plain")), "png");
+  assert.equal(altOf(rendered(chartFile, ["--template-file", template], "chart")), 'Vega-Lite chart: Logons of <img src=x onerror=alert(1)> "WKS"\\u202e (2 rows)');
+  const page = rendered(rawFile, ["--template-file", template], "raw");
+  // (The cell's input is a code block: its <code> is not the alt's.)
+  assert.doesNotMatch(page.replace(/<pre><code>[^<]*<\/code><\/pre>/, ""), /<(a|em|strong|del|code)\b/, "the alt's markup was rendered");
+  // The description as CommonMark reads it back to the alt (each markup character backslash-escaped, the line
+  // break a space; mistune 3 gives this alt exactly, marked drops some escaped brackets and an entity's name).
+  const md = fs.readFileSync(path.join(dir, "raw.md"), "utf8");
+  assert.ok(md.includes("![a\\](javascript:alert(1)) \\<img src=x onerror=alert(1)\\> \\&amp; \\*b\\* \\_\\_c\\_\\_ \\\\ \\[d\\] \\!\\[e\\](http://x.example/p.png) \\$x\\$ \\~\\~s\\~\\~ \\| \\`f\\` second](raw_files/raw_0_0.png)"), md);
 });
 
 test("the hunt report's chart image has the same alt, escaped", async () => {
