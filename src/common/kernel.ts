@@ -93,31 +93,85 @@ function denoKernelHooks(): DenoKernelHooks | undefined {
 }
 
 /**
+ * What a huntlab object gives Deno's kernel as a cell's last value, when its output needs metadata: the bundle and
+ * the output's metadata (a chart's image alt, `{ "image/png": { alt } }`). Deno 2.9's own `broadcastResult`
+ * sends a last value's bundle with `metadata: {}`, so a chart left as a cell's last value lost its alt in the
+ * notebook (nbconvert's HTML and Markdown, the hunt report). A `Symbol.for` key: any copy of huntlab in the
+ * kernel may have installed the hook ({@link installDenoResultHook}).
+ */
+export const DENO_RESULT = Symbol.for("huntlab.denoResult");
+
+/** The content {@link DENO_RESULT} returns. */
+export interface DenoResult {
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+}
+
+/** `value`'s own execute_result content when it has metadata to carry, else undefined (Deno's result is sent). */
+function ownDenoResult(value: unknown): DenoResult | undefined {
+  try {
+    if ((typeof value !== "object" && typeof value !== "function") || value === null) return undefined;
+    const make = (value as { [DENO_RESULT]?: unknown })[DENO_RESULT];
+    if (typeof make !== "function") return undefined;
+    const result = (make as () => unknown).call(value) as Partial<DenoResult> | undefined;
+    if (!result || typeof result.data !== "object" || !result.data || typeof result.metadata !== "object" || !result.metadata) return undefined;
+    return Object.keys(result.metadata).length > 0 ? (result as DenoResult) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Wraps Deno's `broadcastResult` once per kernel (every copy of huntlab shares it): it records the execution count
+ * of each cell that ends well ({@link denoCellRun}), and sends a huntlab object's last value with its metadata
+ * ({@link DENO_RESULT}) as the one `execute_result`, in place of Deno's (other values: Deno's own). undefined
+ * outside `deno jupyter`, or in a Deno whose kernel has no such hook or a frozen one.
+ */
+function denoResultHook(): DenoCellState | undefined {
+  const holder = globalThis as { [DENO_CELLS]?: DenoCellState };
+  const existing = holder[DENO_CELLS];
+  if (existing) return existing;
+  const jupyter = denoJupyter();
+  const hooks = jupyter && denoKernelHooks();
+  if (!jupyter || !hooks) return undefined;
+  const shared: DenoCellState = { completed: 0 };
+  const publish = hooks.broadcastResult;
+  try {
+    hooks.broadcastResult = function (this: unknown, executionCount: unknown, value: unknown) {
+      if (typeof executionCount === "number" && Number.isSafeInteger(executionCount)) shared.completed = executionCount;
+      const own = typeof jupyter.broadcast === "function" ? ownDenoResult(value) : undefined;
+      if (own) {
+        try {
+          return Promise.resolve(jupyter.broadcast!("execute_result", { execution_count: executionCount, data: own.data, metadata: own.metadata })).catch(() => publish.call(this, executionCount, value));
+        } catch {
+          // Deno's own result, without the metadata, rather than none.
+        }
+      }
+      return publish.call(this, executionCount, value);
+    };
+  } catch {
+    // A Deno whose hooks object is frozen: nothing tells cells apart there (once per QueryProvider), no warning lost.
+    return undefined;
+  }
+  holder[DENO_CELLS] = shared;
+  return shared;
+}
+
+/** Installs the hook of {@link denoResultHook} (in `deno jupyter`; elsewhere nothing). */
+export function installDenoResultHook(): void {
+  denoResultHook();
+}
+
+/**
  * Deno's cell execution running now: one more than the execution count of the last cell that ended (Deno's kernel
  * tells JavaScript nothing when a cell starts, only, through {@link DenoKernelHooks}, when one ends well). Starts
- * listening at its first call, whose cell is then run 1 (a lower number than any execution count that follows).
- * undefined outside `deno jupyter`, or in a Deno whose kernel has no such hook (then nothing tells cells apart).
+ * listening at its first call (or a chart's: {@link installDenoResultHook}), whose cell is then run 1 (a lower
+ * number than any execution count that follows). undefined outside `deno jupyter`, or in a Deno whose kernel has
+ * no such hook (then nothing tells cells apart).
  */
 function denoCellRun(): number | undefined {
-  const holder = globalThis as { [DENO_CELLS]?: DenoCellState };
-  let state = holder[DENO_CELLS];
-  if (!state) {
-    const hooks = denoJupyter() && denoKernelHooks();
-    if (!hooks) return undefined;
-    const shared: DenoCellState = (state = { completed: 0 });
-    const publish = hooks.broadcastResult;
-    try {
-      hooks.broadcastResult = function (this: unknown, executionCount: unknown, value: unknown) {
-        if (typeof executionCount === "number" && Number.isSafeInteger(executionCount)) shared.completed = executionCount;
-        return publish.call(this, executionCount, value);
-      };
-    } catch {
-      // A Deno whose hooks object is frozen: nothing tells cells apart there (once per QueryProvider), no warning lost.
-      return undefined;
-    }
-    holder[DENO_CELLS] = state;
-  }
-  return state.completed + 1;
+  const state = denoResultHook();
+  return state === undefined ? undefined : state.completed + 1;
 }
 
 /**

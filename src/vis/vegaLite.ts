@@ -26,6 +26,8 @@ import { VegaLiteSpecError, visMessages as msg } from "./messages";
 import { checkOptionTypes, type OptionTypesOf } from "./options";
 import { JUPYTER_DISPLAY, wellFormedBundle, type Displayable, type MimeBundle } from "../display/protocol";
 import { inspectLastValue } from "../display/lastValue";
+import { outputMetadata } from "../display/display";
+import { DENO_RESULT, installDenoResultHook, type DenoResult } from "../common/kernel";
 import { svgToPng } from "./png";
 
 /** The MIME type Jupyter front ends render with their Vega-Lite 5 renderer. */
@@ -247,6 +249,8 @@ export class VegaLiteChart implements Displayable {
     this.png = png;
     this.text = text;
     this.warnings = warnings;
+    // In Deno's kernel, so that the chart left as a cell's last value keeps its image's alt (kernel.ts).
+    installDenoResultHook();
   }
 
   [JUPYTER_DISPLAY](): MimeBundle {
@@ -254,6 +258,12 @@ export class VegaLiteChart implements Displayable {
     if (this.png.length > 0) bundle["image/png"] = this.png.toString("base64");
     bundle["text/plain"] = this.text;
     return wellFormedBundle(bundle);
+  }
+
+  /** The chart as Deno's last value: its bundle with the image's alt, which Deno's own result leaves out. */
+  [DENO_RESULT](): DenoResult {
+    const data = this[JUPYTER_DISPLAY]();
+    return { data, metadata: outputMetadata(data) };
   }
 
   [inspect.custom](depth: number, options: InspectOptions): string {
