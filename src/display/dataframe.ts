@@ -18,7 +18,7 @@ import type { DataFrame, DataType, Series } from "nodejs-polars";
 import { columnNames, columnOf, frameOf, nestedValues } from "../common/frames";
 import { findUnknownOption } from "../common/errors";
 import { parseJsonExact } from "../common/json";
-import { html, revealHidden, trustedHtml, type SafeHtml } from "./html";
+import { html, NO_TEX_CLASSES, revealHidden, trustedHtml, type SafeHtml } from "./html";
 import { DisplayError, displayMessages as msg } from "./messages";
 import { cutText } from "../common/cutText";
 import { isolateRtl } from "../common/hiddenChars";
@@ -775,7 +775,7 @@ function renderHtml(view: FrameView, style = true): string {
     rows.push(html`<tr><th class="idx">${label}</th>${cells}</tr>`);
   });
   if (view.gapAt === view.rowLabels.length) rows.push(gapRow); // every shown row is in the head
-  return html`<div class="huntlab-df">${style ? STYLE : ""}<table><thead><tr><th class="idx"></th>${names}</tr><tr class="dtypes"><th class="idx"></th>${dtypes}</tr></thead><tbody>${rows}</tbody></table><p class="shape">${shapeText(view)}</p></div>`.value;
+  return html`<div class="huntlab-df ${NO_TEX_CLASSES}">${style ? STYLE : ""}<table><thead><tr><th class="idx"></th>${names}</tr><tr class="dtypes"><th class="idx"></th>${dtypes}</tr></thead><tbody>${rows}</tbody></table><p class="shape">${shapeText(view)}</p></div>`.value;
 }
 
 function renderText(view: FrameView): string {

@@ -39,6 +39,15 @@ const HTML_ESCAPES: Record<string, string> = {
 };
 
 /**
+ * Classes on the root of every huntlab HTML output that keep the front end's TeX typesetting out of it: MathJax
+ * (JupyterLab 4's, version 3: `mathjax_ignore`; nbconvert's HTML and classic Notebook's, version 2:
+ * `tex2jax_ignore`) typesets `$…$` in HTML outputs, trusted or not, so data shown as text became math: a
+ * command line `powershell -c "$a=1; $b=2"` lost its `$`s, and `$\phantom{payload}$` or `$\color{white}{…}$`
+ * in a log field hid the text from the hunter (checked in JupyterLab 4.6; pandas marks its tables the same way).
+ */
+export const NO_TEX_CLASSES = "tex2jax_ignore mathjax_ignore";
+
+/**
  * Escapes text for element content and quoted attribute values. Plain
  * escaping, no revealing: use it for text that is ours (e.g. generated CSS
  * sizes); the `html` template is the rule for everything else.

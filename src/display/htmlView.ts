@@ -5,7 +5,7 @@
  *
  * Layout of an output:
  * ```html
- * <div id="hl-KIND-…" class="hl-view hl-view-KIND">
+ * <div id="hl-KIND-…" class="hl-view hl-view-KIND tex2jax_ignore mathjax_ignore">
  *   <style>…scoped to #hl-KIND-…</style>
  *   <div class="hl-view-title">…</div>                   (optional)
  *   <div class="hl-view-static"><img src="data:…">…</div>  (the fallback)
@@ -27,7 +27,7 @@
 import { inspect, type InspectOptions } from "node:util";
 import { gzipSync } from "node:zlib";
 import { HtmlViewError, displayMessages as msg } from "./messages";
-import { html, jsonScript, styleElement, trustedHtml, type SafeHtml } from "./html";
+import { html, jsonScript, NO_TEX_CLASSES, styleElement, trustedHtml, type SafeHtml } from "./html";
 import { JUPYTER_DISPLAY, wellFormedBundle, type Displayable, type MimeBundle } from "./protocol";
 import type { ClientLibrary, ViewConfig } from "./viewConfig";
 import { clientBundle, checkInlineScript, type ClientCode } from "./clientBundles";
@@ -206,7 +206,7 @@ export class HtmlView implements Displayable {
       // The bundle is fixed code (checked free of "</script"); the id is ours.
       script = trustedHtml(`<script>(function(){${client.code}\n;__hl.boot(${JSON.stringify(id)});})();</script>`);
     }
-    const out = html`<div id="${id}" class="hl-view hl-view-${kind}${this.spec.height === "auto" ? " hl-view-auto" : ""}">${css}${title ? html`<div class="hl-view-title">${title}</div>` : ""}${staticPart}${config}${script}</div>`;
+    const out = html`<div id="${id}" class="hl-view hl-view-${kind}${this.spec.height === "auto" ? " hl-view-auto" : ""} ${NO_TEX_CLASSES}">${css}${title ? html`<div class="hl-view-title">${title}</div>` : ""}${staticPart}${config}${script}</div>`;
     const scriptBytes = client ? Buffer.byteLength(client.code) : 0;
     return {
       html: out.value,

@@ -54,7 +54,7 @@ describe("toMimeBundle: formatter order", () => {
     assert.equal(typeof (df as unknown as Record<symbol, unknown>)[JUPYTER_DISPLAY], "function", "polars frames carry their own");
     const bundle = toMimeBundle(df);
     assert.deepEqual(Object.keys(bundle).sort(), ["text/html", "text/plain"]);
-    assert.match(String(bundle["text/html"]), /^<div class="huntlab-df">/);
+    assert.match(String(bundle["text/html"]), /^<div class="huntlab-df tex2jax_ignore mathjax_ignore">/);
     assert.ok(String(bundle["text/html"]).includes("&lt;b&gt;bob&lt;/b&gt;"));
     assert.match(String(bundle["text/plain"]), /2 rows × 2 columns$/);
   });
@@ -208,7 +208,7 @@ describe("transport: tslab kernel", () => {
     const out = capture(() => display(frame()));
     assert.equal(out, "");
     assert.equal(html.length, 1);
-    assert.match(html[0], /^<div class="huntlab-df">/);
+    assert.match(html[0], /^<div class="huntlab-df tex2jax_ignore mathjax_ignore">/);
   });
 });
 

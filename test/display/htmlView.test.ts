@@ -47,7 +47,7 @@ describe("htmlView", () => {
     assert.deepEqual(cfg.data.json, { label: HOSTILE });
     assert.deepEqual(cfg.libs.map((l) => l.name), ["cytoscape"]);
     // the id in the config, the root and the boot call agree
-    assert.ok(out.startsWith(`<div id="${cfg.id}" class="hl-view hl-view-demo">`));
+    assert.ok(out.startsWith(`<div id="${cfg.id}" class="hl-view hl-view-demo tex2jax_ignore mathjax_ignore">`));
     assert.ok(out.includes(`__hl.boot("${cfg.id}")`));
     assert.match(cfg.id, /^hl-demo-[a-z0-9]+-[a-z0-9]+$/);
   });

@@ -185,7 +185,7 @@ const hostileFrame = `pl.DataFrame({ user: ["alice", "<script>alert(1)</script>"
 function assertHuntlabTable(output: Output): void {
   assert.equal(output.output_type, "display_data");
   const html = String(output.data?.["text/html"]);
-  assert.match(html, /^<div class="huntlab-df">/);
+  assert.match(html, /^<div class="huntlab-df tex2jax_ignore mathjax_ignore">/);
   assert.ok(html.includes("&lt;script&gt;alert(1)&lt;/script&gt;") && !html.includes("<script>"));
   assert.match(String(output.data?.["text/plain"]), /user\s+logons[\s\S]*\n2 rows × 2 columns$/);
 }
@@ -220,7 +220,7 @@ describe("Deno Jupyter kernel", { timeout: 180_000 }, () => {
     assert.match(String(second[0].data?.["text/html"]), /^<table>.*&lt;script&gt;/);
     assert.ok("application/vnd.dataresource+json" in (second[0].data ?? {}));
     // A frame derived from a withRichLastValue frame: huntlab's table.
-    assert.match(String(third[0].data?.["text/html"]), /^<div class="huntlab-df">.*&lt;script&gt;/s);
+    assert.match(String(third[0].data?.["text/html"]), /^<div class="huntlab-df tex2jax_ignore mathjax_ignore">.*&lt;script&gt;/s);
   });
 });
 
@@ -301,11 +301,11 @@ describe("tslab kernel: last values", { timeout: 180_000 }, () => {
     const tslab = tslabKernel();
     if (tslab.missing) return skipUnlessCi(t, tslab.missing);
     const [, viewCell, frameCell, filteredCell, groupedCell, plainCell] = tslabOutputs(t).slice(TSLAB_DISPLAY_CELLS.length);
-    assert.match(String(viewCell[0].data?.["text/html"]), /^<div id="hl-demo-[^"]+" class="hl-view hl-view-demo">.*<b>&lt;i&gt;x&lt;\/i&gt;<\/b>/s);
+    assert.match(String(viewCell[0].data?.["text/html"]), /^<div id="hl-demo-[^"]+" class="hl-view hl-view-demo tex2jax_ignore mathjax_ignore">.*<b>&lt;i&gt;x&lt;\/i&gt;<\/b>/s);
     assert.equal(viewCell[0].data?.["text/plain"], "demo view");
     assert.equal(viewCell[1].text, "\n", "console.log's newline is all the text left");
     assertHuntlabTable(frameCell[0]);
-    assert.match(String(filteredCell[0].data?.["text/html"]), /^<div class="huntlab-df">.*&lt;script&gt;/s);
+    assert.match(String(filteredCell[0].data?.["text/html"]), /^<div class="huntlab-df tex2jax_ignore mathjax_ignore">.*&lt;script&gt;/s);
     assert.match(String(filteredCell[0].data?.["text/plain"]), /\n1 rows? × 2 columns$/);
     assert.match(String(groupedCell[0].data?.["text/plain"]), /\n2 rows × 2 columns$/);
     assert.match(String(plainCell[0].text), /^shape: \(1, 2\)/, "a frame polars made is polars' own text");

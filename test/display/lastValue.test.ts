@@ -124,11 +124,11 @@ test("withRichLastValue: that frame is rich as tslab's last value and as Deno's 
   const out = await captureStdout(() => executor.execute(df));
   assert.equal(out, "\n");
   assert.equal(sent.length, 1);
-  assert.match(String(sent[0].data["text/html"]), /^<div class="huntlab-df">.*&lt;b&gt;bob&lt;\/b&gt;/s);
+  assert.match(String(sent[0].data["text/html"]), /^<div class="huntlab-df tex2jax_ignore mathjax_ignore">.*&lt;b&gt;bob&lt;\/b&gt;/s);
   // Deno renders a last value through Jupyter.display: huntlab's table for this frame.
   assert.ok(JUPYTER_DISPLAY in df);
   const bundle = (df as unknown as Record<symbol, () => MimeBundle>)[JUPYTER_DISPLAY]();
-  assert.match(String(bundle["text/html"]), /^<div class="huntlab-df">/);
+  assert.match(String(bundle["text/html"]), /^<div class="huntlab-df tex2jax_ignore mathjax_ignore">/);
   // Text elsewhere: huntlab's aligned table with the shape line.
   assert.equal(inspect(df), ["   user        logons", "   str            f64", "0  alice          3.0", "1  <b>bob</b>     4.0", "", "2 rows × 2 columns"].join("\n"));
   // The frame given is left as polars made it, and so is every frame polars makes itself.

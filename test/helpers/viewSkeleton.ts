@@ -97,7 +97,7 @@ function configText(raw: string): string {
 
 /** The view's HTML made readable (see the module comment); ends with a newline. */
 export function viewSkeleton(html: string): string {
-  assert.match(html, /^<div id="hl-[a-z0-9-]+" class="hl-view hl-view-[a-z0-9-]+( hl-view-auto)?">/, "an HtmlView root");
+  assert.match(html, /^<div id="hl-[a-z0-9-]+" class="hl-view hl-view-[a-z0-9-]+( hl-view-auto)? tex2jax_ignore mathjax_ignore">/, "an HtmlView root (out of TeX typesetting)");
   assert.ok(html.endsWith("</div>"), "ends with the root's end tag");
   const bundles = [...html.matchAll(BUNDLE_SCRIPT)];
   const configs = [...html.matchAll(CONFIG_SCRIPT)];

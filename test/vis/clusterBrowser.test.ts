@@ -71,7 +71,7 @@ test("the tables' stylesheet is written once, not once per cluster (5,000 copies
   const result = manySessions(30);
   assert.equal(result.clusterCount, 30);
   const html = clusterBrowser(result).toHtml();
-  assert.equal((html.match(/<div class="huntlab-df">/g) ?? []).length, 30);
+  assert.equal((html.match(/<div class="huntlab-df tex2jax_ignore mathjax_ignore">/g) ?? []).length, 30);
   assert.equal((html.match(/\.huntlab-df table\{/g) ?? []).length, 1);
 });
 
