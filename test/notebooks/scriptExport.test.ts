@@ -77,9 +77,33 @@ test("each notebook's code, as nbconvert --to script writes it, type-checks as o
       assert.equal(fs.readFileSync(path.join(dir, `${out}.ts`), "utf8").trim(), scriptOf(nb).trim(), `${nb}: nbconvert's script differs from its code cells`);
     }
   }
+  // huntlab's template keeps the Markdown cells as // comments: still one valid module, the explanations kept.
+  if (nbconvertPython) {
+    const template = path.join(ROOT, "nbconvert-templates", "script-notes.j2");
+    for (const [i, nb] of NOTEBOOKS.entries()) {
+      const out = `notes-${i}`;
+      const run: SpawnSyncReturns<string> = spawnSync(nbconvertPython as string, ["-m", "nbconvert", "--to", "script", "--template-file", template, "--output-dir", dir, "--output", out, path.join(ROOT, "notebooks", nb)], { encoding: "utf8", timeout: 120_000 });
+      assert.equal(run.status, 0, run.stderr);
+      const file = path.join(dir, `${out}.ts`);
+      assert.match(fs.readFileSync(file, "utf8"), /^\/\/ # Threat hunting with huntlab$/m, `${nb}: the first heading is not kept as a comment`);
+      files.push(file);
+    }
+  }
   const code = fs.readFileSync(files[1], "utf8");
   assert.match(code, /from "huntlab"/, "the completed notebook's code imports huntlab");
   assert.deepEqual(typeErrors(files), []);
+});
+
+test("the script-notes template keeps every line of a Markdown cell inside a comment, whatever ends it", { skip: !nbconvertPython && !process.env.CI && "no Python with nbconvert", timeout: 120_000 }, () => {
+  const dir = tempDir("huntlab-script-notes-");
+  // CR, CRLF, U+2028 and U+2029 end a line in JavaScript: each would have ended a // comment and let the rest run as code.
+  const markdown = "one\rthrow 1;\u2028throw 2;\u2029throw 3;\r\nthrow 4;\nthrow 5;";
+  const nb = { nbformat: 4, nbformat_minor: 5, metadata: { language_info: { name: "typescript", file_extension: ".ts" } }, cells: [{ id: "m", cell_type: "markdown", metadata: {}, source: markdown }, { id: "c", cell_type: "code", metadata: {}, execution_count: null, outputs: [], source: "const x = 1;" }] };
+  fs.writeFileSync(path.join(dir, "notes.ipynb"), JSON.stringify(nb));
+  const run = spawnSync(nbconvertPython as string, ["-m", "nbconvert", "--to", "script", "--template-file", path.join(ROOT, "nbconvert-templates", "script-notes.j2"), "--output-dir", dir, path.join(dir, "notes.ipynb")], { encoding: "utf8", timeout: 120_000 });
+  assert.equal(run.status, 0, run.stderr);
+  const lines = fs.readFileSync(path.join(dir, "notes.ts"), "utf8").split(/\r\n|[\r\n\u2028\u2029]/).filter((l) => l.trim() !== "");
+  assert.deepEqual(lines, ["// one", "// throw 1;", "// throw 2;", "// throw 3;", "// throw 4;", "// throw 5;", "const x = 1;"]);
 });
 
 test("a name imported twice in one file is an error to this check (the lab's cells did so before)", { timeout: 240_000 }, () => {
