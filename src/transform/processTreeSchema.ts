@@ -328,6 +328,21 @@ export const ECS_PROCESS_SCHEMA: ProcSchema = {
   markers: ["event.kind", "event.action", "ecs.version", "agent.type", "process.name", "process.parent.name"],
 };
 
+/**
+ * {@link ECS_PROCESS_SCHEMA} for ECS events without `process.executable`: Kibana Discover CSVs and Elastic exports
+ * whose fields are `process.name`, `process.pid`, `process.parent.pid`…, as Elastic Defend's Linux and macOS
+ * events or a Discover column choice leave them. The image is the file name, as in the layouts that record only
+ * that (MDE's `FileName`); where `process.executable` is there, the full layout wins (it scores the names as markers).
+ */
+export const ECS_PROCESS_NAME_SCHEMA: ProcSchema = {
+  ...ECS_PROCESS_SCHEMA,
+  name: "Elastic ECS process (file names)",
+  processName: "process.name",
+  parentName: "process.parent.name",
+  parentColumns: { "process.entity_id": "process.parent.entity_id", "process.args": "process.parent.args" },
+  markers: ["event.kind", "event.action", "ecs.version", "agent.type"],
+};
+
 /** OCSF Process Activity (class 1007), flattened with dotted names; Launch events (`type_uid` 100701). */
 export const OCSF_PROCESS_SCHEMA: ProcSchema = {
   name: "OCSF Process Activity",
@@ -578,6 +593,7 @@ export const PROCESS_SCHEMAS: readonly ProcSchema[] = [
   MDE_INT_EVENT_SCHEMA,
   SYSMON_PROCESS_CREATE_SCHEMA,
   ECS_PROCESS_SCHEMA,
+  ECS_PROCESS_NAME_SCHEMA,
   OCSF_PROCESS_SCHEMA,
   CROWDSTRIKE_PROCESS_SCHEMA,
   CROWDSTRIKE_FDR_PROCESS_SCHEMA,

@@ -254,6 +254,41 @@ describe("process schema inference", () => {
     );
   });
 
+  it("ECS events without process.executable (a Kibana Discover CSV of process.name, pids, command line) build with the file names; the path wins where it is there", () => {
+    // Kibana's Discover CSV: quoted dotted headers, its default date format, a column choice without process.executable.
+    const header = '"@timestamp","host.name","event.category","event.type","process.name","process.pid","process.parent.name","process.parent.pid","process.command_line","user.name"';
+    const lines = [
+      '"Dec 7, 2026 @ 08:15:03.123","wks-1","process","start","explorer.exe",400,"userinit.exe",380,"C:\\Windows\\Explorer.EXE","alice"',
+      '"Dec 7, 2026 @ 08:16:00.000","wks-1","process","start","cmd.exe",512,"explorer.exe",400,"cmd.exe /c whoami","alice"',
+      '"Dec 7, 2026 @ 08:16:01.500","wks-1","process","start","whoami.exe",600,"cmd.exe",512,"whoami","alice"',
+      // The same pid on another host is another process.
+      '"Dec 7, 2026 @ 08:17:00.000","srv-2","process","start","sh",512,"sshd",90,"sh -c id","root"',
+      '"Dec 7, 2026 @ 08:17:00.100","srv-2","network","start","sh",512,"sshd",90,"sh -c id","root"',
+    ];
+    const dir = fs.mkdtempSync(join(os.tmpdir(), "huntlab-discover-"));
+    const file = join(dir, "discover.csv");
+    fs.writeFileSync(file, [header, ...lines].join("\n") + "\n");
+    try {
+      const df = readDataFile(file);
+      assert.equal(inferProcSchema(df)?.name, "Elastic ECS process (file names)");
+      const tree = buildProcessTree(df);
+      const byName = new Map(tree.select("process.name", "Level", "IsInferred", "host.name").toRecords().map((r) => [`${r["host.name"]}/${r["process.name"]}`, r]));
+      assert.equal(tree.filter(pl.col("IsInferred").not()).height, 4, "the network event is left out");
+      assert.equal(byName.get("wks-1/explorer.exe")?.Level, 2);
+      assert.equal(byName.get("wks-1/cmd.exe")?.Level, 3);
+      assert.equal(byName.get("wks-1/whoami.exe")?.Level, 4);
+      assert.equal(byName.get("srv-2/sh")?.Level, 2);
+      // The rebuilt parents are named by process.parent.name.
+      assert.deepEqual(col<string>(tree.filter(pl.col("IsInferred")), "process.name").sort(), ["sshd", "userinit.exe"]);
+      // With process.executable, the full layout reads the paths.
+      const withPath = df.withColumns(pl.lit("C:\\Windows\\System32\\x.exe").alias("process.executable"));
+      assert.equal(inferProcSchema(withPath)?.name, "Elastic ECS process");
+      assert.equal(inferSchema(withPath.columns)?.processName, "process.executable");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("a column the caller wrote into a schema must be in the events: a misspelt hostName matched parents across hosts", () => {
     // Two hosts, each with its own process 100 spawning 200: per host, 200's parent is its own host's 100.
     const df = pl.DataFrame({
