@@ -34,7 +34,7 @@ import fs from "node:fs";
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
 import { isTextType } from "../common/dtypes";
-import { columnNames, columnOf, frameHeight, renameAll } from "../common/frames";
+import { columnNames, columnOf, frameHeight, frameOf, renameAll } from "../common/frames";
 import { slashDatesProveDayFirst } from "../common/slashDates";
 import { runSync, type ReadSteps } from "./collect";
 import { blankLineRows, copyWithHeader, hasBareCr, quoteStrayQuotes, unclosedQuoteLine, widenedHeader } from "./csvText";
@@ -599,6 +599,57 @@ function numbersAgain(column: pl.Series): pl.Series {
   return column;
 }
 
+/**
+ * A number with a decimal comma as European Excel writes one (`12,5`, `-0,25`, `1.234,5`; `1 234,5` with a space,
+ * no-break or narrow no-break space between groups, as French Excel groups), or a whole number (`7`: Excel writes
+ * whole values without a comma). No leading zero before other digits (`0012,5` is an id), one comma at most
+ * (`1,2,3` is a version or a list), groups of three digits only, ASCII digits only (polars' regex `\d` is Unicode's).
+ */
+const DECIMAL_COMMA_NUMBER = /^[-+]?(?:0|[1-9][0-9]*|[1-9][0-9]{0,2}(?:\.[0-9]{3})+|[1-9][0-9]{0,2}(?: [0-9]{3})+|[1-9][0-9]{0,2}(?:\u00a0[0-9]{3})+|[1-9][0-9]{0,2}(?:\u202f[0-9]{3})+)(?:,[0-9]+)?$/.source;
+/** A comma value that reads as a thousands separator too, or as a list (`1,234`, `80,443`): it alone proves nothing. */
+const COMMA_THOUSANDS = /^[-+]?[0-9]{1,3},[0-9]{3}$/.source;
+/** Float64 holds 15 significant digits exactly, Excel keeps 15: a value with more digits stays text. */
+const DECIMAL_COMMA_MAX_DIGITS = 15;
+
+/**
+ * A `;`-separated file's text columns of decimal-comma numbers (European Excel's CSV: `12,5`, `1.234,5`) as Float64:
+ * only a column whose every non-empty value is such a number ({@link DECIMAL_COMMA_NUMBER}, 15 digits at most), one
+ * of them with a comma that cannot be a thousands separator ({@link COMMA_THOUSANDS}). Anything else stays text, as
+ * read: ids, versions, lists (`1,2,3`), a column of `1,234` alone. polars' `decimalComma` read option reads every
+ * column so, without these checks, and misses `1.234,5`.
+ */
+function withDecimalCommas(df: pl.DataFrame, dialect: CsvDialect): pl.DataFrame {
+  if (dialect.sep !== ";") return df;
+  const names = columnNames(df);
+  let changed = false;
+  const columns = names.map((name) => {
+    const column = columnOf(df, name);
+    if (!isTextType(column.dtype) || column.nullCount() === column.len()) return column;
+    const v = pl.col("v").str.strip();
+    const bad = v.neq(pl.lit("")).and(v.str.contains(DECIMAL_COMMA_NUMBER).not()).sum().alias("bad");
+    // Most text columns (names, command lines) fail in their first rows: the whole column is not scanned for them.
+    if (Number(checkOf(pl.DataFrame([column.head(1000).rename("v")]).select(bad), "bad")) !== 0) return column;
+    const comma = v.str.contains(",");
+    const checks = pl.DataFrame([column.rename("v")]).select(
+      bad,
+      comma.and(v.str.contains(COMMA_THOUSANDS).not()).sum().alias("proof"),
+      v.str.replaceAll("[^0-9]", "").str.lengths().gt(DECIMAL_COMMA_MAX_DIGITS).sum().alias("long"),
+      v.eq(pl.lit("")).sum().alias("empty"),
+    );
+    if (Number(checkOf(checks, "bad")) !== 0 || Number(checkOf(checks, "long")) !== 0 || !(Number(checkOf(checks, "proof")) > 0)) return column;
+    const numbers = pl
+      .DataFrame([column.rename("v")])
+      .select(v.str.replaceAll("[. \u00a0\u202f]", "").str.replace(",", ".").cast(pl.Float64, false).alias("v"))
+      .getColumn("v")
+      .rename(name);
+    // Only empty values may become null: a value polars would not parse keeps the column text (none is known).
+    if (numbers.nullCount() !== column.nullCount() + Number(checkOf(checks, "empty"))) return column;
+    changed = true;
+    return numbers;
+  });
+  return changed ? frameOf(columns) : df;
+}
+
 /** The rows of a CSV/TSV file read: types from the first rows, then fixed; time columns parsed by polars (see the module comment); blank lines skipped. */
 export function* readCsvSteps(file: string, csvOptions: CsvReadOptions = {}): ReadSteps<pl.DataFrame> {
   // Warnings name this file, not a private copy read instead.
@@ -617,7 +668,7 @@ export function* readCsvSteps(file: string, csvOptions: CsvReadOptions = {}): Re
     const copy = withHeader(file, head, header, safe, dialect.sep, options.tempFolder);
     try {
       const rows = yield* readCsvRows(copy.file, dialect, undefined, options);
-      return renameAll(rows, [...names, ...columnNames(rows).slice(names.length)]);
+      return withDecimalCommas(renameAll(rows, [...names, ...columnNames(rows).slice(names.length)]), dialect);
     } finally {
       copy.remove();
     }
@@ -625,7 +676,7 @@ export function* readCsvSteps(file: string, csvOptions: CsvReadOptions = {}): Re
   const rows = yield* readCsvRows(file, dialect, header, options);
   // Columns added for records longer than the header (widenedHeader) are named as they are.
   const named = header && [...header, ...columnNames(rows).slice(header.length).map((text) => ({ text, start: -1, end: -1, stray: false }))];
-  return withPandasHeaderNames(withHeaderQuotesUndoubled(rows, named), header);
+  return withDecimalCommas(withPandasHeaderNames(withHeaderQuotesUndoubled(rows, named), header), dialect);
 }
 
 /**

@@ -47,3 +47,47 @@ describe("readDataFile: tab-delimited .txt as Excel saves it", () => {
     assert.ok(!qp.listQueries().some((q: string) => /notes/.test(q)), qp.listQueries().join(", "));
   });
 });
+
+describe("readDataFile: decimal commas of a European Excel CSV (`;`)", () => {
+  const NBSP = "\u00a0";
+  const HEADER = "Computer;CPU;Betrag;Version;Ports;Id;Tausend;Notiz;Lang;Plus;Ziffern";
+  const ROWS = [
+    "H1;12,5;1.234,5;1,2,3;80,443;0012,5;1,234;a, b;1234567890123456,5;+12,5;١٢,٥",
+    "H2;3;-0,25;2,0,1;22;0013,5;2,500;c;1,5;  ;3,5",
+    `H3;;1${NBSP}234,75;1,2;;;;d;2;7;4`,
+  ];
+  const expectTypes = (df: ReturnType<typeof readDataFile>) => {
+    assert.deepEqual(df.getColumn("CPU").toArray(), [12.5, 3, null], "a whole value beside decimal ones, an empty cell");
+    assert.deepEqual(df.getColumn("Betrag").toArray(), [1234.5, -0.25, 1234.75], "thousands grouped by a dot or a no-break space");
+    assert.deepEqual(df.getColumn("Plus").toArray(), [12.5, null, 7], "a sign; a value of spaces is no value");
+    // Not numbers: a version or list, a port list or thousands (every comma followed by 3 digits), an id with a
+    // leading zero, text with a comma, more digits than a Float64 holds, digits of another script.
+    for (const c of ["Version", "Ports", "Id", "Tausend", "Notiz", "Lang", "Ziffern"]) assert.equal(df.getColumn(c).dtype.variant, "String", c);
+    assert.deepEqual(df.getColumn("Version").toArray(), ["1,2,3", "2,0,1", "1,2"]);
+    assert.deepEqual(df.getColumn("Lang").toArray(), ["1234567890123456,5", "1,5", "2"]);
+  };
+
+  it("with Excel's sep=; line (CRLF): a column of decimal-comma numbers is Float64; ids, versions, lists and text stay text", () => {
+    const file = path.join(tempDir(), "excel.csv");
+    fs.writeFileSync(file, ["sep=;", HEADER, ...ROWS].join("\r\n") + "\r\n");
+    expectTypes(readDataFile(file));
+  });
+
+  it("without the sep= line (the separator sniffed from the header), and a late value past the type sample keeps its column text", () => {
+    const file = path.join(tempDir(), "excel.csv");
+    fs.writeFileSync(file, [HEADER, ...ROWS].join("\n") + "\n");
+    expectTypes(readDataFile(file));
+    const late = path.join(tempDir(), "late.csv");
+    const many = Array.from({ length: 40 }, (_, i) => `H${i};${i},5`);
+    fs.writeFileSync(late, ["Computer;Load", ...many, "H40;n/a"].join("\n") + "\n");
+    assert.equal(readDataFile(late, { inferSchemaLength: 5 }).getColumn("Load").dtype.variant, "String");
+    fs.writeFileSync(late, ["Computer;Load", ...many].join("\n") + "\n");
+    assert.deepEqual(readDataFile(late, { inferSchemaLength: 5 }).getColumn("Load").toArray().slice(0, 3), [0.5, 1.5, 2.5]);
+  });
+
+  it("a comma-separated file's quoted \"12,5\" stays text: only a `;` file is read with decimal commas", () => {
+    const file = path.join(tempDir(), "us.csv");
+    fs.writeFileSync(file, 'Computer,CPU\nH1,"12,5"\nH2,"3,25"\n');
+    assert.deepEqual(readDataFile(file).getColumn("CPU").toArray(), ["12,5", "3,25"]);
+  });
+});

@@ -181,7 +181,7 @@ test("exports as Windows tools write them: a JSON array whose later records add 
   }
   const excel = readDataFile(path.join(dir, "excel.csv"));
   assert.deepEqual(excel.columns, ["TimeGenerated", "Account", "Bytes"]);
-  assert.deepEqual(excel.getColumn("Bytes").toArray(), ["1,5", "2"], "a decimal comma stays text, as written");
+  assert.deepEqual(excel.getColumn("Bytes").toArray(), [1.5, 2], "a `;` file's decimal commas are numbers (csv.ts withDecimalCommas; they stayed text before)");
   assert.deepEqual(csvDialect('sep=|\n"a"|"b"\n'), { sep: "|", skipRows: 1 });
   assert.deepEqual(csvDialect("#TYPE X\na;b\n"), { sep: ";", skipRows: 1 });
   assert.deepEqual(csvDialect("#TYPE X\na;b\n", ","), { sep: ",", skipRows: 1 });
