@@ -12,7 +12,7 @@ import os from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import pl from "nodejs-polars";
-import { addProcessFeatures } from "../../src";
+import { addProcessFeatures, normalizeEvents } from "../../src";
 import { readDataFile } from "../../src/data/readers";
 import { buildProcessTree, processTreeSchema } from "../../src/transform/processTree";
 import {
@@ -280,6 +280,8 @@ describe("process schema inference", () => {
       assert.equal(byName.get("srv-2/sh")?.Level, 2);
       // The rebuilt parents are named by process.parent.name.
       assert.deepEqual(col<string>(tree.filter(pl.col("IsInferred")), "process.name").sort(), ["sshd", "userinit.exe"]);
+      // The schema layer reads the same layout: the lab's image is the file name.
+      assert.deepEqual(col<string>(normalizeEvents(df, "process"), "NewProcessName"), ["explorer.exe", "cmd.exe", "whoami.exe", "sh"]);
       // With process.executable, the full layout reads the paths.
       const withPath = df.withColumns(pl.lit("C:\\Windows\\System32\\x.exe").alias("process.executable"));
       assert.equal(inferProcSchema(withPath)?.name, "Elastic ECS process");
