@@ -26,16 +26,21 @@ interface Ran {
   err: string;
 }
 
-function run(cmd: string, args: string[], onLine?: (line: string) => void): Promise<Ran> {
-  const child = spawn(cmd, args, { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NODE_TEST_CONTEXT: "" } });
+/** A child process: `ran` settles when it ends, `said` at its first line starting with `first` (or its end). */
+function run(cmd: string, args: string[], first: string): { ran: Promise<Ran>; said: Promise<unknown>; go: () => void } {
+  const child = spawn(cmd, args, { cwd: ROOT, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, NODE_TEST_CONTEXT: "" } });
   let out = "";
   let err = "";
+  let seen: () => void = () => {};
+  const said = new Promise<void>((resolve) => (seen = resolve));
   child.stdout.on("data", (d) => {
     out += d;
-    for (const line of String(d).split("\n")) if (line) onLine?.(line);
+    for (const line of String(d).split("\n")) if (line.startsWith(first)) seen();
   });
   child.stderr.on("data", (d) => (err += d));
-  return new Promise((resolve) => child.on("close", (code) => resolve({ code, out, err })));
+  child.stdin.on("error", () => {}); // a child that ended already
+  const ran = new Promise<Ran>((resolve) => child.on("close", (code) => resolve({ code, out, err })));
+  return { ran, said: Promise.race([said, ran]), go: () => child.stdin.end("go\n") };
 }
 
 /**
@@ -47,11 +52,18 @@ async function writeWhileReading(ownPidNamespace: boolean): Promise<{ pids: numb
   const file = path.join(dir, "Tor-0123456789abcdef.list");
   fs.writeFileSync(file, textOf(1));
   const writer = path.join(dir, "writer.ts");
+  // Each writer says it is ready (its pid) and writes when told on its stdin, once both writers and the reader run:
+  // the reader spun on the unchanged file through the writers' start (tsx), and the writers began apart.
   fs.writeFileSync(writer, `import { writeFileAtomic } from ${JSON.stringify(MODULE)};
 const [file, version] = process.argv.slice(2);
 const text = "v" + version + "\\n" + version.repeat(${BYTES}) + "\\nEND\\n";
 process.stdout.write("pid " + process.pid + "\\n");
-for (let i = 0; i < 30; i++) writeFileAtomic(file, text, { mode: 0o600 });
+let told = "";
+process.stdin.on("data", (d) => (told += d));
+process.stdin.on("end", () => {
+  if (told !== "go\\n") process.exit(3); // the test ended without a go
+  for (let i = 0; i < 30; i++) writeFileAtomic(file, text, { mode: 0o600 });
+});
 `);
   const stop = path.join(dir, "stop");
   const reader = path.join(dir, "reader.mjs");
@@ -68,17 +80,17 @@ for (;;) {
 }
 process.stdout.write(JSON.stringify({ reads, torn: torn.slice(0, 5) }) + "\\n");
 `);
-  let ready: () => void = () => {};
-  const started = new Promise<void>((resolve) => (ready = resolve));
-  const reading = run(process.execPath, [reader, file, stop], (line) => line === "ready" && ready());
-  await Promise.race([started, reading]);
   const node = [process.execPath, "--import", "tsx", writer, file];
-  const writers = await Promise.all(
-    ["2", "3"].map((v) => (ownPidNamespace ? run("unshare", ["--pid", "--fork", ...node, v]) : run(node[0], [...node.slice(1), v]))),
-  );
-  for (const w of writers) assert.equal(w.code, 0, w.err);
+  const writing = ["2", "3"].map((v) => (ownPidNamespace ? run("unshare", ["--pid", "--fork", ...node, v], "pid ") : run(node[0], [...node.slice(1), v], "pid ")));
+  await Promise.all(writing.map((w) => w.said));
+  const reading = run(process.execPath, [reader, file, stop], "ready");
+  await reading.said;
+  for (const w of writing) w.go();
+  const writers = await Promise.all(writing.map((w) => w.ran));
+  // The reader stops before any assertion: a failed writer left it spinning, and the test's process alive.
   fs.writeFileSync(stop, "");
-  const r = await reading;
+  const r = await reading.ran;
+  for (const w of writers) assert.equal(w.code, 0, w.err);
   assert.equal(r.code, 0, r.err);
   const tally = JSON.parse(r.out.trim().split("\n").pop() as string) as { reads: number; torn: string[] };
   const pids = writers.map((w) => Number(/^pid (\d+)$/m.exec(w.out)?.[1]));
