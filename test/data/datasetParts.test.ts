@@ -15,14 +15,8 @@ import { QueryProvider } from "../../src/data/queryProvider";
 import { scanDataset } from "../../src/data/scan";
 import type { DatasetSource } from "../../src/data/dataSources";
 import { MAX_PARQUET_DEPTH } from "../../src/data/parquetDepth";
+import { nestedLists } from "../helpers/nested";
 import { tempDir } from "../helpers/tmp";
-
-/** A column of `levels` lists in lists around integers (2 · levels + 1 schema levels). */
-function nestedLists(name: string, levels: number): pl.Series {
-  let s = pl.Series(name, [1], pl.Int64);
-  for (let k = 0; k < levels; k++) s = pl.DataFrame([s]).select(pl.col(name).implode()).getColumn(name);
-  return s;
-}
 
 /** A dataset folder `name` under a new data path, one part per entry (a frame, or raw bytes). */
 function dataset(name: string, parts: Record<string, pl.DataFrame | string>): string {
@@ -63,7 +57,7 @@ describe("Parquet dataset parts with different columns", () => {
 
   it("a column too deep in the first part: left out with a warning; a later part's extra column is kept, not dropped", async () => {
     const root = dataset("events", {
-      "day=1/part-0.parquet": pl.DataFrame([pl.Series("a", [1], pl.Int64), nestedLists("deep", 70)]),
+      "day=1/part-0.parquet": pl.DataFrame([pl.Series("a", [1], pl.Int64), nestedLists("deep", 70, 1)]),
       "day=2/part-0.parquet": frame({ a: [[2], pl.Int64], extra: [["x"], pl.String] }),
     });
     const { qp, warnings } = provider(root);

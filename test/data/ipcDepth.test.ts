@@ -24,31 +24,8 @@ import { Type } from "apache-arrow/fb/type";
 import { readDataFile } from "../../src/data/readers";
 import { MAX_IPC_DEPTH, ipcColumnDepths } from "../../src/data/ipcDepth";
 import { outcomesInChild, SRC_DIR } from "../helpers/child";
+import { nestedLists, nestedStructs } from "../helpers/nested";
 import { tempTree } from "../helpers/tmp";
-
-/**
- * Deep columns, each built once per process by one select of a nested expression: a select per level took time
- * growing steeply with the depth (~2.2 s of CPU for 200 structs, ~2-3 s for 127 lists, built five times in this file,
- * and the ~1,000 intermediate frames were freed later, in other files' tests); the IPC files written are byte-identical.
- */
-const built = new Map<string, pl.Series>();
-function deepColumn(kind: "struct" | "list", name: string, levels: number): pl.Series {
-  const key = `${kind} ${name} ${levels}`;
-  let series = built.get(key);
-  if (!series) {
-    let expr = pl.col(name);
-    for (let k = 0; k < levels; k++) expr = kind === "struct" ? pl.struct([expr]).alias(name) : expr.implode();
-    series = pl.DataFrame([pl.Series(name, [kind === "struct" ? 1 : 0], pl.Int64)]).select(expr).getColumn(name);
-    built.set(key, series);
-  }
-  return series;
-}
-
-/** A column of `levels` structs around integers (levels + 1 schema levels). */
-const nestedStructs = (name: string, levels: number): pl.Series => deepColumn("struct", name, levels);
-
-/** A column of `levels` lists in lists around integers (levels + 1 schema levels). */
-const nestedLists = (name: string, levels: number): pl.Series => deepColumn("list", name, levels);
 
 /**
  * A schema written with the flatbuffers builders apache-arrow generates from Arrow's Schema.fbs: one column of

@@ -14,14 +14,8 @@ import pl from "nodejs-polars";
 import { readDataFile } from "../../src/data/readers";
 import { MAX_PARQUET_DEPTH, parquetColumnDepths } from "../../src/data/parquetDepth";
 import { outcomesInChild, SRC_DIR } from "../helpers/child";
+import { nestedLists } from "../helpers/nested";
 import { tempTree } from "../helpers/tmp";
-
-/** A column of `levels` lists in lists around integers (2 · levels + 1 schema levels). */
-function nestedLists(name: string, levels: number, rows: number): pl.Series {
-  let s = pl.Series(name, Array.from({ length: rows }, (_, i) => i), pl.Int64);
-  for (let k = 0; k < levels; k++) s = pl.DataFrame([s]).select(pl.col(name).implode()).getColumn(name);
-  return s;
-}
 
 /** Thrift compact protocol, as a Parquet footer is written: only what the crafted footer below needs. */
 const varint = (n: number): number[] => {
@@ -56,9 +50,9 @@ describe("Parquet columns nested too deeply", () => {
     return file;
   };
   const deepLevels = 70; // 141 schema levels
-  const mixed = write("mixed.parquet", pl.DataFrame([pl.Series("a", [1]), nestedLists("ok", 2, 1), nestedLists("deep", deepLevels, 1), pl.Series("s", ["x"])]));
-  const onlyDeep = write("only.parquet", pl.DataFrame([nestedLists("deep", deepLevels, 1)]));
-  const edge = write("edge.parquet", pl.DataFrame([pl.Series("a", [1]), nestedLists("v", 63, 1)]));
+  const mixed = write("mixed.parquet", pl.DataFrame([pl.Series("a", [1]), nestedLists("ok", 2), nestedLists("deep", deepLevels), pl.Series("s", ["x"])]));
+  const onlyDeep = write("only.parquet", pl.DataFrame([nestedLists("deep", deepLevels)]));
+  const edge = write("edge.parquet", pl.DataFrame([pl.Series("a", [1]), nestedLists("v", 63)]));
 
   it("the footer gives each top-level column's depth, as polars wrote it", () => {
     assert.deepEqual(parquetColumnDepths(mixed), { names: ["a", "ok", "deep", "s"], depths: [1, 5, 2 * deepLevels + 1, 1] });
@@ -118,7 +112,7 @@ describe("Parquet columns nested too deeply", () => {
 describe("Parquet datasets (hive-partitioned and Spark folders) with a part whose column nests too deeply", () => {
   it("the deep column is left out of the query with a warning naming it and its part, in the first part (polars' schema) or a later one; a first part of nothing else refused: the process alive", () => {
     const dir = tempTree({ "crafted.parquet/part-00000.parquet": craftedParquet(100_000), "crafted.parquet/part-00001.parquet": craftedParquet(2) });
-    const deep = pl.DataFrame([pl.Series("a", [1], pl.Int64), nestedLists("deep", 70, 1), pl.Series("s", ["x"])]);
+    const deep = pl.DataFrame([pl.Series("a", [1], pl.Int64), nestedLists("deep", 70), pl.Series("s", ["x"])]);
     const plain = pl.DataFrame([pl.Series("a", [2], pl.Int64), pl.Series("s", ["y"])]);
     const part = (folder: string, df: pl.DataFrame) => {
       fs.mkdirSync(path.join(dir, folder), { recursive: true });
