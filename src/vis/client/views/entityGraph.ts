@@ -170,9 +170,10 @@ interface LayeredRenderer {
  * The renderer's layered texture cache draws every element into its layers
  * in the first frame that uses it (`firstGet`), and in every later one queues
  * them and fills the layers a little each frame. For a big graph that first
- * frame held the page 4 s (10,481 nodes, 18,960 edges, load 10; 12-16 s at
- * load 12-22): the queued way from the start, frames draw the elements
- * directly (each under half of that) until the layers are filled.
+ * frame was the page's longest task (10,481 nodes, 18,960 edges: 4 s of
+ * rendering at load 10); queued from the start, frames draw the elements
+ * directly (1.4-2 s) until the layers are filled. A Cytoscape without this
+ * cache (another renderer) is left alone.
  */
 function drawLazily(core: cytoscape.Core): void {
   const cache = (core as unknown as { renderer?: () => LayeredRenderer | undefined }).renderer?.()?.data?.lyrTxrCache;
