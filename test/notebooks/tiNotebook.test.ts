@@ -46,9 +46,14 @@ function enrichNotebook(): { nbformat: number; nbformat_minor: number; metadata:
   const lab = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "notebooks", "HuntingLab.ipynb"), "utf8")) as { nbformat: number; nbformat_minor: number; metadata: unknown; cells: Cell[] };
   const enrich = lab.cells.filter((c) => c.metadata.huntlab_section === "enrich");
   assert.ok(enrich.some((c) => c.cell_type === "code"), "the notebook has no enrich section");
+  // The lab imports each name once, where it is first used (an `nbconvert --to script` export is one module): the
+  // earlier sections' imports (`checkResult`, …), as a learner's kernel holds them.
+  const earlier = lab.cells.slice(0, lab.cells.indexOf(enrich[0])).filter((c) => c.cell_type === "code");
+  const imports = earlier.flatMap((c) => (Array.isArray(c.source) ? c.source.join("") : c.source).split("\n").filter((l) => l.startsWith("import ")));
+  assert.ok(imports.some((l) => /\bQueryProvider\b/.test(l)), "the sections before enrich import no QueryProvider");
   const setup: Cell = {
     cell_type: "code",
-    source: 'import { QueryProvider, display } from "huntlab";\nconst dataPaths: string[] = ["../data"];\nconst qp = new QueryProvider("LocalData", { dataPaths: dataPaths, queryPaths: ["../data"] });\nconst timeRange: { start?: string; end?: string } = {};',
+    source: imports.join("\n") + '\nconst dataPaths: string[] = ["../data"];\nconst qp = new QueryProvider("LocalData", { dataPaths: dataPaths, queryPaths: ["../data"] });\nconst timeRange: { start?: string; end?: string } = {};',
     metadata: {},
     outputs: [],
     execution_count: null,
