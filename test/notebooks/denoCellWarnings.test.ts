@@ -18,31 +18,14 @@ import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { PACKAGE_ROOT } from "../../src/common/paths";
-import { kernelSpecRegistered } from "../helpers/kernelSpecs";
 import { tempDir } from "../helpers/tmp";
 import { nbclientPython } from "./huntHelpers";
+import { code, denoMissing, JUPYTER_PATH, MODULE } from "./denoKernel";
 
-const JUPYTER_DIR = path.join(PACKAGE_ROOT, ".jupyter");
-const JUPYTER_PATH = [process.env.JUPYTER_PATH, JUPYTER_DIR].filter(Boolean).join(path.delimiter);
-const MODULE = JSON.stringify(process.env.HUNTLAB_MODULE ?? "huntlab");
-
-function missing(): string | undefined {
-  const why = !nbclientPython()
-    ? "Python with nbclient is missing"
-    : !kernelSpecRegistered("deno", JUPYTER_PATH)
-      ? "Deno's kernel is not registered (npm test does it)"
-      : !process.env.HUNTLAB_MODULE && !fs.existsSync(path.join(PACKAGE_ROOT, "dist", "index.js"))
-        ? "dist/ is not built (npm run build)"
-        : undefined;
-  if (why && process.env.CI) throw new Error(why);
-  return why;
-}
-
-const code = (source: string) => ({ cell_type: "code", source, metadata: {}, outputs: [], execution_count: null });
 
 type Output = { output_type: string; text?: string | string[] };
 
-test("Deno's kernel: a file's warning is said under each cell that reads the file, once per cell, and again when the cell runs again", { skip: missing(), timeout: 300_000 }, () => {
+test("Deno's kernel: a file's warning is said under each cell that reads the file, once per cell, and again when the cell runs again", { skip: denoMissing(), timeout: 300_000 }, () => {
   const dir = tempDir("huntlab-denowarn-");
   const data = path.join(dir, "d");
   fs.mkdirSync(data);

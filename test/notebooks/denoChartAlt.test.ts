@@ -16,27 +16,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { test } from "node:test";
 import { PACKAGE_ROOT } from "../../src/common/paths";
-import { kernelSpecRegistered } from "../helpers/kernelSpecs";
 import { tempDir } from "../helpers/tmp";
 import { nbclientPython } from "./huntHelpers";
+import { code, denoMissing, JUPYTER_PATH, MODULE } from "./denoKernel";
 
-const JUPYTER_DIR = path.join(PACKAGE_ROOT, ".jupyter");
-const JUPYTER_PATH = [process.env.JUPYTER_PATH, JUPYTER_DIR].filter(Boolean).join(path.delimiter);
-const MODULE = JSON.stringify(process.env.HUNTLAB_MODULE ?? "huntlab");
-
-function missing(): string | undefined {
-  const why = !nbclientPython()
-    ? "Python with nbclient is missing"
-    : !kernelSpecRegistered("deno", JUPYTER_PATH)
-      ? "Deno's kernel is not registered (npm test does it)"
-      : !process.env.HUNTLAB_MODULE && !fs.existsSync(path.join(PACKAGE_ROOT, "dist", "index.js"))
-        ? "dist/ is not built (npm run build)"
-        : undefined;
-  if (why && process.env.CI) throw new Error(why);
-  return why;
-}
-
-const code = (source: string) => ({ cell_type: "code", source, metadata: {}, outputs: [], execution_count: null });
 
 interface Output {
   output_type: string;
@@ -48,7 +31,7 @@ interface Output {
 const SPEC = '{ title: "Logons of <b>WKS</b>", data: { values: [{ a: 1, b: 2 }, { a: 2, b: 3 }] }, mark: "bar", encoding: { x: { field: "a", type: "ordinal" }, y: { field: "b", type: "quantitative" } } }';
 const ALT = "Vega-Lite chart: Logons of <b>WKS</b> (2 rows)";
 
-test("Deno's kernel: a chart as a cell's last value is one execute_result carrying its image's alt; other last values are Deno's", { skip: missing(), timeout: 300_000 }, () => {
+test("Deno's kernel: a chart as a cell's last value is one execute_result carrying its image's alt; other last values are Deno's", { skip: denoMissing(), timeout: 300_000 }, () => {
   const dir = tempDir("huntlab-denoalt-");
   const cells = [
     code(`import { vegaLiteChart, display } from ${MODULE};`),
