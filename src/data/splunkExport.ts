@@ -30,8 +30,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 
 /**
  * Whether the file's first line is a line of Splunk's JSON export: an object with a boolean `preview` and a
- * `result` object or a `messages` list (the REST results form, one object with a `results` list, is an API
- * response: apiResponses.ts).
+ * `result` object, a `messages` list or the last row's marker alone (`offset`, `lastrow: true`) (the REST results
+ * form, one object with a `results` list, is an API response: apiResponses.ts).
  */
 export function isSplunkExportFile(file: string): boolean {
   let head = headBytes(file, HEAD_BYTES).toString("utf8");
@@ -44,7 +44,9 @@ export function isSplunkExportFile(file: string): boolean {
   } catch {
     return false;
   }
-  return isObject(first) && typeof first.preview === "boolean" && !("results" in first) && (isObject(first.result) || Array.isArray(first.messages));
+  // A search with no results writes one line, the last row's marker: `{"preview":false,"offset":0,"lastrow":true}`.
+  if (!isObject(first) || typeof first.preview !== "boolean" || "results" in first) return false;
+  return isObject(first.result) || Array.isArray(first.messages) || (first.lastrow === true && typeof first.offset === "number");
 }
 
 /** The export's results as a frame; its messages, a preview-only file and lines that are no JSON said. */

@@ -89,6 +89,15 @@ describe("readDataFile: Splunk's JSON export", () => {
     assert.match(warnings[0], /preview results only/);
   });
 
+  it("an export of a search with no results (its one line the last row's marker, no result) is no rows, not that line as a row", () => {
+    for (const name of ["none.json", "none.ndjson"]) {
+      const { df, warnings } = read(name, '{"preview":false,"offset":0,"lastrow":true}\n');
+      assert.equal(df.height, 0, name);
+      assert.ok(!df.columns.includes("lastrow"), `${name}: ${df.columns.join(", ")}`);
+      assert.deepEqual(warnings, [], name);
+    }
+  });
+
   it("JSON lines that merely have a preview field are read as they are", () => {
     const { df } = read("events.ndjson", '{"preview":true,"name":"a"}\n{"preview":false,"name":"b"}\n');
     assert.deepEqual(df.columns, ["preview", "name"]);
