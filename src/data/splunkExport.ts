@@ -28,25 +28,45 @@ export const MAX_SPLUNK_EXPORT_BYTES = 256 << 20;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
+/** A line of the search's messages alone, `{"messages":[{"type":"WARN","text":"…"}]}`, as Splunk writes them before the results. */
+function isMessagesLine(line: unknown): boolean {
+  if (!isObject(line) || Object.keys(line).length !== 1 || !Array.isArray(line.messages) || line.messages.length === 0) return false;
+  return line.messages.every((m) => isObject(m) && typeof m.type === "string" && typeof m.text === "string");
+}
+
 /**
- * Whether the file's first line is a line of Splunk's JSON export: an object with a boolean `preview` and a
- * `result` object, a `messages` list or the last row's marker alone (`offset`, `lastrow: true`) (the REST results
- * form, one object with a `results` list, is an API response: apiResponses.ts).
+ * Whether the file's first line (after lines of messages alone, {@link isMessagesLine}) is a line of Splunk's JSON
+ * export: an object with a boolean `preview` and a `result` object, a `messages` list or the last row's marker alone
+ * (`offset`, `lastrow: true`) (the REST results form, one object with a `results` list, is an API response:
+ * apiResponses.ts). A file of messages lines alone (a search that failed before any result) is one too.
  */
 export function isSplunkExportFile(file: string): boolean {
-  let head = headBytes(file, HEAD_BYTES).toString("utf8");
+  const bytes = headBytes(file, HEAD_BYTES);
+  let head = bytes.toString("utf8");
   if (head.startsWith("\uFEFF")) head = head.slice(1);
-  const line = head.trimStart().split(/\r?\n/, 1)[0];
-  if (!line.startsWith("{")) return false;
-  let first: unknown;
-  try {
-    first = JSON.parse(line);
-  } catch {
-    return false;
+  const lines = head.trimStart().split(/\r?\n/);
+  // The head's last line may be cut (unless the head is the whole file): only complete lines are judged.
+  const complete = bytes.length < HEAD_BYTES ? lines.length : lines.length - 1;
+  let messages = 0;
+  for (let i = 0; i < complete; i += 1) {
+    const line = lines[i];
+    if (!line.trim()) continue;
+    if (!line.startsWith("{")) return false;
+    let item: unknown;
+    try {
+      item = JSON.parse(line);
+    } catch {
+      return false;
+    }
+    if (isMessagesLine(item)) {
+      messages += 1;
+      continue;
+    }
+    // A search with no results writes one line, the last row's marker: `{"preview":false,"offset":0,"lastrow":true}`.
+    if (!isObject(item) || typeof item.preview !== "boolean" || "results" in item) return false;
+    return isObject(item.result) || Array.isArray(item.messages) || (item.lastrow === true && typeof item.offset === "number");
   }
-  // A search with no results writes one line, the last row's marker: `{"preview":false,"offset":0,"lastrow":true}`.
-  if (!isObject(first) || typeof first.preview !== "boolean" || "results" in first) return false;
-  return isObject(first.result) || Array.isArray(first.messages) || (first.lastrow === true && typeof first.offset === "number");
+  return messages > 0 && complete === lines.length;
 }
 
 /** The export's results as a frame; its messages, a preview-only file and lines that are no JSON said. */

@@ -75,6 +75,20 @@ describe("readDataFile: Splunk's JSON export", () => {
     assert.ok(warnings[0].includes(file) && warnings[0].includes("max_count limit") && warnings[0].includes("incomplete"), warnings[0]);
   });
 
+  it("a first line of messages alone ({\"messages\":[…]}, no preview field) is the export's: its results are read and its messages said", () => {
+    const caps = JSON.stringify({ messages: [{ type: "WARN", text: "Search results might be incomplete: the search reached the max_count limit" }] });
+    const { df, warnings, file } = read("capped-first.json", exportLines(RESULTS, { before: [caps] }));
+    assert.equal(df.height, 2);
+    assert.ok(!df.columns.includes("messages") && df.columns.includes("host"), df.columns.join(", "));
+    assert.equal(warnings.length, 1, warnings.join("\n"));
+    assert.ok(warnings[0].includes(file) && warnings[0].includes("max_count limit"), warnings[0]);
+    // Messages alone (a search that failed before any result): no rows, the messages said.
+    const alone = read("failed.ndjson", JSON.stringify({ messages: [{ type: "ERROR", text: "Unknown search command 'foo'" }] }) + "\n");
+    assert.equal(alone.df.height, 0);
+    assert.equal(alone.warnings.length, 1, alone.warnings.join("\n"));
+    assert.ok(alone.warnings[0].includes("Unknown search command"), alone.warnings[0]);
+  });
+
   it("a cut last line is skipped with a warning naming the file and line; the complete lines are read", () => {
     const { df, warnings, file } = read("cut.json", exportLines(RESULTS) + '{"preview":false,"offset":2,"result":{"_time":"2026-12-07T09:');
     assert.equal(df.height, 2);
