@@ -606,17 +606,22 @@ function numbersAgain(column: pl.Series): pl.Series {
  * (`1,2,3` is a version or a list), groups of three digits only, ASCII digits only (polars' regex `\d` is Unicode's).
  */
 const DECIMAL_COMMA_NUMBER = /^[-+]?(?:0|[1-9][0-9]*|[1-9][0-9]{0,2}(?:\.[0-9]{3})+|[1-9][0-9]{0,2}(?: [0-9]{3})+|[1-9][0-9]{0,2}(?:\u00a0[0-9]{3})+|[1-9][0-9]{0,2}(?:\u202f[0-9]{3})+)(?:,[0-9]+)?$/.source;
-/** A comma value that reads as a thousands separator too, or as a list (`1,234`, `80,443`): it alone proves nothing. */
-const COMMA_THOUSANDS = /^[-+]?[0-9]{1,3},[0-9]{3}$/.source;
+/**
+ * A comma value that reads as a list of two numbers or as thousands too (`80,443`, `4624,4672`, `1,234`): no sign,
+ * no dot or space groups, a whole part other than 0 and three or more digits after the comma. Read as a decimal it
+ * would be silently wrong (`4624,4672` as 4624.4672), so one such value keeps its column text. Excel's decimals
+ * are mostly one or two digits (`12,5`, `3,75`); `0,125`, `-3,1416` and `1.234,567` are decimals whatever their length.
+ */
+const COMMA_AMBIGUOUS = /^[1-9][0-9]*,[0-9]{3,}$/.source;
 /** Float64 holds 15 significant digits exactly, Excel keeps 15: a value with more digits stays text. */
 const DECIMAL_COMMA_MAX_DIGITS = 15;
 
 /**
  * A `;`-separated file's text columns of decimal-comma numbers (European Excel's CSV: `12,5`, `1.234,5`) as Float64:
- * only a column whose every non-empty value is such a number ({@link DECIMAL_COMMA_NUMBER}, 15 digits at most), one
- * of them with a comma that cannot be a thousands separator ({@link COMMA_THOUSANDS}). Anything else stays text, as
- * read: ids, versions, lists (`1,2,3`), a column of `1,234` alone. polars' `decimalComma` read option reads every
- * column so, without these checks, and misses `1.234,5`.
+ * only a column whose every non-empty value is such a number ({@link DECIMAL_COMMA_NUMBER}, 15 digits at most), at
+ * least one with a comma, none of them a comma value that could be a list or thousands ({@link COMMA_AMBIGUOUS}).
+ * Anything else stays text, as read: ids, versions, lists (`1,2,3`, `4624,4672`), `1,234`. polars' `decimalComma`
+ * read option reads every column so, without these checks, and misses `1.234,5`.
  */
 function withDecimalCommas(df: pl.DataFrame, dialect: CsvDialect): pl.DataFrame {
   if (dialect.sep !== ";") return df;
@@ -632,11 +637,13 @@ function withDecimalCommas(df: pl.DataFrame, dialect: CsvDialect): pl.DataFrame 
     const comma = v.str.contains(",");
     const checks = pl.DataFrame([column.rename("v")]).select(
       bad,
-      comma.and(v.str.contains(COMMA_THOUSANDS).not()).sum().alias("proof"),
+      comma.sum().alias("commas"),
+      v.str.contains(COMMA_AMBIGUOUS).sum().alias("ambiguous"),
       v.str.replaceAll("[^0-9]", "").str.lengths().gt(DECIMAL_COMMA_MAX_DIGITS).sum().alias("long"),
       v.eq(pl.lit("")).sum().alias("empty"),
     );
-    if (Number(checkOf(checks, "bad")) !== 0 || Number(checkOf(checks, "long")) !== 0 || !(Number(checkOf(checks, "proof")) > 0)) return column;
+    const count = (name: string) => Number(checkOf(checks, name));
+    if (count("bad") !== 0 || count("long") !== 0 || count("ambiguous") !== 0 || !(count("commas") > 0)) return column;
     const numbers = pl
       .DataFrame([column.rename("v")])
       .select(v.str.replaceAll("[. \u00a0\u202f]", "").str.replace(",", ".").cast(pl.Float64, false).alias("v"))

@@ -50,19 +50,22 @@ describe("readDataFile: tab-delimited .txt as Excel saves it", () => {
 
 describe("readDataFile: decimal commas of a European Excel CSV (`;`)", () => {
   const NBSP = "\u00a0";
-  const HEADER = "Computer;CPU;Betrag;Version;Ports;Id;Tausend;Notiz;Lang;Plus;Ziffern";
+  const HEADER = "Computer;CPU;Betrag;Version;Ports;Id;Tausend;Notiz;Lang;Plus;Ziffern;Paare;Anteil";
   const ROWS = [
-    "H1;12,5;1.234,5;1,2,3;80,443;0012,5;1,234;a, b;1234567890123456,5;+12,5;١٢,٥",
-    "H2;3;-0,25;2,0,1;22;0013,5;2,500;c;1,5;  ;3,5",
-    `H3;;1${NBSP}234,75;1,2;;;;d;2;7;4`,
+    "H1;12,5;1.234,5;1,2,3;80,443;0012,5;1,234;a, b;1234567890123456,5;+12,5;١٢,٥;4624,4672;0,125",
+    "H2;3;-0,25;2,0,1;22;0013,5;2,500;c;1,5;  ;3,5;12,5;-3,1416",
+    `H3;;1${NBSP}234,75;1,2;;;;d;2;7;4;8080,8443;1.234,567`,
   ];
   const expectTypes = (df: ReturnType<typeof readDataFile>) => {
     assert.deepEqual(df.getColumn("CPU").toArray(), [12.5, 3, null], "a whole value beside decimal ones, an empty cell");
     assert.deepEqual(df.getColumn("Betrag").toArray(), [1234.5, -0.25, 1234.75], "thousands grouped by a dot or a no-break space");
     assert.deepEqual(df.getColumn("Plus").toArray(), [12.5, null, 7], "a sign; a value of spaces is no value");
+    assert.deepEqual(df.getColumn("Anteil").toArray(), [0.125, -3.1416, 1234.567], "three or more decimals after 0, a sign or dot groups");
+    // A pair of numbers (`4624,4672`, `8080,8443`) reads as a decimal too: one keeps its column text, `12,5` beside it as well.
+    assert.deepEqual(df.getColumn("Paare").toArray(), ["4624,4672", "12,5", "8080,8443"]);
     // Not numbers: a version or list, a port list or thousands (every comma followed by 3 digits), an id with a
     // leading zero, text with a comma, more digits than a Float64 holds, digits of another script.
-    for (const c of ["Version", "Ports", "Id", "Tausend", "Notiz", "Lang", "Ziffern"]) assert.equal(df.getColumn(c).dtype.variant, "String", c);
+    for (const c of ["Version", "Ports", "Id", "Tausend", "Notiz", "Lang", "Ziffern", "Paare"]) assert.equal(df.getColumn(c).dtype.variant, "String", c);
     assert.deepEqual(df.getColumn("Version").toArray(), ["1,2,3", "2,0,1", "1,2"]);
     assert.deepEqual(df.getColumn("Lang").toArray(), ["1234567890123456,5", "1,5", "2"]);
   };
