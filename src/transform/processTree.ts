@@ -61,7 +61,7 @@ import pl from "nodejs-polars";
 import { closestNames, findUnknownOption } from "../common/errors";
 import { isObjectRecord } from "../common/json";
 import { columnNames, columnOf, columnTypes, frameHeight, frameOf, isDataFrame, renameAll, shadowsFrameMember } from "../common/frames";
-import { fieldNames, fieldSeries } from "../data/schemas/fields";
+import { fieldNames, fieldSeries, fieldsWithValues } from "../data/schemas/fields";
 import { mapLayoutParts, timeCreatedWarned, winEventFields, winEventLayoutParts, winEventLayoutRows, winEventsOfKind } from "../data/schemas/winEvent";
 import { insertionStringWords } from "../data/schemas/insertionStrings";
 import { inLabLayout } from "../data/schemas/convert";
@@ -137,7 +137,7 @@ export function buildProcessTree(procs: pl.DataFrame, options: BuildProcessTreeO
     }
     // Wazuh alerts of Sysmon 1 and of 4688 (a manager's alerts.json): each alert read in its own layout (per
     // computer, as above), one tree. Wazuh 4688 alerts selected apart, an osquery log of one table or both: their layout.
-    const inferred = inferSchema(fieldNames(procs));
+    const inferred = inferredSchema(procs);
     const layouts = inferred && wazuhLayoutParts(procs, inferred, options.warn ?? printWarning, "buildProcessTree");
     if (layouts) {
       const built = layouts.map(({ layout, rows }) => ({ tree: buildProcessTree(rowsAt(procs, rows), { ...options, schema: builtInSchema(layout) }), rows }));
@@ -156,7 +156,7 @@ export function buildProcessTree(procs: pl.DataFrame, options: BuildProcessTreeO
   if (!inLabLayout(procs, PROCESS_LAYOUTS)) procs = insertionStringWords(procs);
   procs = withNestedFields(procs, options.schema);
   const names = columnNames(procs);
-  const schema = withoutEmptyParentName(schemaFor(options.schema, names), procs);
+  const schema = withoutEmptyParentName(schemaFor(options.schema, options.schema ? names : fieldsWithValues(procs, names)), procs);
   // Columns the build cannot take under their own names: those that shadow a member of polars' frame proxy
   // (`height`, `filter`, `columns`…, which the steps call) or an internal name, and a column the schema reads
   // that is named like an output column (osquery's `path` is the image). They go in under plain names.
@@ -253,7 +253,7 @@ function withNestedFields(procs: pl.DataFrame, given: Partial<ProcSchema> | unde
   const names = columnNames(procs);
   const dtypes = columnTypes(procs);
   if (!dtypes.some((d) => d.variant === "Struct")) return procs;
-  const schema = given ?? inferSchema(names) ?? inferSchema(fieldNames(procs));
+  const schema = given ?? inferSchema(fieldsWithValues(procs, names)) ?? inferredSchema(procs);
   if (!schema) return procs;
   const fields = [...schemaColumns(schema), ...Object.entries(schema.parentColumns ?? {}).flat(), schema.eventCategoryColumn ?? ""];
   // A file mixing dotted and nested events has both a `process.pid` column and a `process` struct, each null
@@ -310,16 +310,22 @@ function withoutEmptyParentName(schema: ProcSchema, procs: pl.DataFrame): ProcSc
   return { ...schema, parentName: undefined };
 }
 
+/** The built-in layout of `procs`' fields, a field without a value counted as absent (see fieldsWithValues). */
+function inferredSchema(procs: pl.DataFrame): ProcSchema | undefined {
+  return inferSchema(fieldsWithValues(procs, fieldNames(procs)));
+}
+
 /** The schema `buildProcessTree` would use for `procs` (inferred unless given). */
 export function processTreeSchema(procs: pl.DataFrame, schema?: Partial<ProcSchema>): ProcSchema {
   if (!isDataFrame(procs)) throw new ProcessTreeError(msg.processTreeInput("processTreeSchema", notAFrameText(procs)));
   schema = schema && inHuntlabNames(schema);
   procs = winEventFields(procs, { warn: () => {} }); // the columns buildProcessTree reads; it warns
   // As buildProcessTree reads them: Wazuh 4688 alerts selected apart, an osquery log of one table or both, in their rows' layout.
-  const inferred = schema ? undefined : inferSchema(fieldNames(procs));
+  const inferred = schema ? undefined : inferredSchema(procs);
   const own = inferred && ownProcessLayout(procs, inferred);
   if (own) schema = builtInSchema(own);
-  return schemaFor(schema, columnNames(withNestedFields(procs, schema)));
+  const nested = withNestedFields(procs, schema);
+  return schemaFor(schema, schema ? columnNames(nested) : fieldsWithValues(nested, columnNames(nested)));
 }
 
 /**

@@ -13,6 +13,7 @@ import { closestNames } from "../common/errors";
 import { columnNames, columnOf } from "../common/frames";
 import { ProcessSchemaError, transformMessages as msg } from "./messages";
 import { EVTX_DOCS, isWinEventExport } from "../data/schemas/winEvent";
+import { fieldsWithValues } from "../data/schemas/fields";
 
 /** Column mapping of process-creation events. */
 export interface ProcSchema {
@@ -751,7 +752,10 @@ export function inferSchema(columns: readonly string[]): ProcSchema | undefined 
  * ({@link labColumnsOf} maps them to the lab's 4688 names).
  */
 export function inferProcSchema(data: pl.DataFrame | readonly string[]): ProcSchema | undefined {
-  return inferSchema(Array.isArray(data) ? (data as readonly string[]) : (data as pl.DataFrame).columns);
+  if (Array.isArray(data)) return inferSchema(data as readonly string[]);
+  // A field without a value (an empty column of a Discover CSV) counts as absent, as buildProcessTree counts it.
+  const events = data as pl.DataFrame;
+  return inferSchema(fieldsWithValues(events, columnNames(events)));
 }
 
 /**

@@ -291,6 +291,40 @@ describe("process schema inference", () => {
     }
   });
 
+  it("ECS events whose process.executable column is there but holds no value (a Discover column chosen, empty) build with the file names, as without it", () => {
+    const header = '"@timestamp","host.name","process.executable","process.pid","process.parent.pid","process.name","process.parent.name","process.command_line"';
+    const lines = [
+      '"Dec 7, 2026 @ 08:15:03.123","h1",,200,100,"cmd.exe","explorer.exe","cmd /c x"',
+      '"Dec 7, 2026 @ 08:15:04.123","h1",,300,200,"whoami.exe","cmd.exe","whoami"',
+      '"Dec 7, 2026 @ 08:15:05.123","h2",,300,90,"sh","sshd","sh -c id"',
+    ];
+    const dir = fs.mkdtempSync(join(os.tmpdir(), "huntlab-discover-"));
+    const file = join(dir, "discover_emptyexe.csv");
+    fs.writeFileSync(file, [header, ...lines].join("\n") + "\n");
+    try {
+      const read = readDataFile(file);
+      // Read as nulls, or as empty text (a frame built in a notebook): both are no value.
+      const empty = read.withColumns(pl.lit("").alias("process.executable"));
+      for (const df of [read, empty]) {
+        assert.equal(inferProcSchema(df)?.name, "Elastic ECS process (file names)");
+        assert.equal(processTreeSchema(df).name, "Elastic ECS process (file names)");
+        const tree = buildProcessTree(df);
+        const real = tree.filter(pl.col("IsInferred").not());
+        assert.deepEqual(col<string>(real, "process.name"), ["cmd.exe", "whoami.exe", "sh"]);
+        assert.ok(col<string>(tree, "proc_key").every((k) => !k.startsWith("|")), "every key names its image");
+        assert.equal(real.filter(pl.col("process.name").eq(pl.lit("whoami.exe"))).getColumn("Level").get(0), 3);
+        assert.deepEqual(col<string>(normalizeEvents(df, "process"), "NewProcessName"), ["cmd.exe", "whoami.exe", "sh"]);
+      }
+      // One value is enough for the full layout.
+      const one = read.withColumns(pl.when(pl.col("process.pid").eq(200)).then(pl.lit("C:\\x\\cmd.exe")).otherwise(pl.lit(null)).alias("process.executable"));
+      assert.equal(inferProcSchema(one)?.name, "Elastic ECS process");
+      // A schema the caller wrote is read as written.
+      assert.equal(processTreeSchema(read, ECS_PROCESS_SCHEMA).processName, "process.executable");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("a column the caller wrote into a schema must be in the events: a misspelt hostName matched parents across hosts", () => {
     // Two hosts, each with its own process 100 spawning 200: per host, 200's parent is its own host's 100.
     const df = pl.DataFrame({

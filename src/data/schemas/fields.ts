@@ -218,3 +218,25 @@ function pathText(name: string, values: readonly unknown[], path: readonly strin
   }
   return pl.Series(name, out, pl.Utf8);
 }
+
+/**
+ * Fields that count as absent when no row holds a value in them (null or empty text): ECS's `process.executable`,
+ * as a Kibana Discover CSV writes a column that was chosen but is empty. A layout reads the images there (the
+ * full ECS layout), and another reads the file names where it is missing; an empty column would choose the first
+ * and build a tree without images.
+ */
+const ABSENT_WHEN_EMPTY = ["process.executable"];
+
+/** `names` (a frame's fields) without those of {@link ABSENT_WHEN_EMPTY} that hold no value in `events`: what layouts are inferred from. */
+export function fieldsWithValues(events: pl.DataFrame, names: readonly string[]): string[] {
+  const empty = ABSENT_WHEN_EMPTY.filter((f) => names.includes(f) && !hasValue(fieldSeries(events, f)));
+  return empty.length ? names.filter((n) => !empty.includes(n)) : [...names];
+}
+
+function hasValue(series: pl.Series | undefined): boolean {
+  if (!series || series.len() === 0) return true; // no rows: nothing says the field is empty
+  if (series.nullCount() === series.len()) return false;
+  if (!isTextType(series.dtype)) return true;
+  const filled = pl.DataFrame([series.rename("v")]).select(pl.col("v").str.lengths().gt(0).sum().alias("n"));
+  return Number(filled.getColumn("n").toArray()[0] ?? 0) > 0;
+}

@@ -16,7 +16,7 @@ import { quotedText } from "../../common/shownText";
 import { azureFlowLogFlows, isAzureFlowLogFrame } from "./azureFlowLog";
 import { oneFlowPerConnection } from "./connections";
 import { inLabLayout } from "./convert";
-import { fieldNames, fieldSeries, fieldSetWith, withFieldCache } from "./fields";
+import { fieldNames, fieldSeries, fieldSetWith, fieldsWithValues, withFieldCache } from "./fields";
 import { LOGON_LAYOUTS, LOGON_SCHEMAS } from "./logon";
 import { applySchema, closeFields, filetimeFields, rankSchemas, requiredCount, requiredText, schemaRows, slashDateFields, testedRows } from "./mapping";
 import { NETWORK_LAYOUTS, NETWORK_SCHEMAS } from "./network";
@@ -116,7 +116,7 @@ function chooseSchema(df: pl.DataFrame, kind: EventKind, source: string): { sche
   const fields = fieldNames(df);
   if (kind === "process") {
     const registered = processSchemaSource();
-    const inferred = registered?.infer(fields);
+    const inferred = registered?.infer(fieldsWithValues(df, fields));
     if (inferred) return { schema: processEventSchema(inferred), process: inferred };
     const schemas = (registered?.schemas ?? []).map(processEventSchema);
     throw unknownSchema(source, kind, fields, schemas, registered ? undefined : 'none registered: import "huntlab" (its entry registers the process tree\'s schemas)');
