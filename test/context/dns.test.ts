@@ -9,7 +9,7 @@ import dns2 from "dns2";
 import packet from "dns-packet";
 import pl from "nodejs-polars";
 import { dnsResolve, dnsReverse, DnsError, reverseName } from "../../src/context/dns";
-import { within } from "../helpers/race";
+import { settledWithin } from "../helpers/race";
 
 const { Packet } = dns2;
 
@@ -146,15 +146,6 @@ after(async () => {
  */
 const ANSWERED_MS = 60_000;
 const at = () => ({ nameserver: "127.0.0.1", port, timeoutMs: ANSWERED_MS });
-
-/**
- * `promise`'s result, or "late" when a timer of `ms` started with it ran first. Not a measure of wall time, which
- * a loaded machine stretches: held up past both, the loop runs due timers in the order of their ends, and the
- * shorter deadline of the client runs first (its last look at the socket too: the "late" waits one turn as well).
- */
-async function settledWithin<T>(promise: Promise<T>, ms: number): Promise<Awaited<T> | "late"> {
-  return await within(promise, ms, () => new Promise<"late">((resolve) => setImmediate(() => resolve("late"))));
-}
 
 test("A records: MSTICPy's fields, the TTL as expiration, canonical name", async () => {
   const t0 = Date.now();
