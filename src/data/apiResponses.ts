@@ -71,6 +71,9 @@ const num = (v: unknown): number | undefined => (typeof v === "number" ? v : typ
 const set = (v: unknown): boolean => v !== null && v !== undefined && v !== "";
 const more = (what: string, total: number | undefined, rows: number): string | undefined => (total !== undefined && total > rows ? `${what} ${total}` : undefined);
 
+/** The keys of an Elasticsearch hit kept beside its `_source` record. */
+const HIT_KEEP: readonly string[] = ["_index", "_id"];
+
 const WRAPPERS: readonly ApiWrapper[] = [
   { api: "Carbon Black Cloud search", list: ["results"], marks: { num_found: "number" }, partial: (m, rows) => more("num_found", num(m("num_found")), rows) },
   {
@@ -91,7 +94,7 @@ const WRAPPERS: readonly ApiWrapper[] = [
     api: "Elasticsearch search",
     list: ["hits", "hits"],
     marks: { hits: "object" },
-    inner: { field: "_source", keep: ["_index", "_id"] },
+    inner: { field: "_source", keep: HIT_KEEP },
     partial: (m, rows) => {
       const total = num(m("hits.total.value")) ?? num(m("hits.total"));
       return total !== undefined && total > rows ? `hits.total ${m("hits.total.relation") === "gte" ? "at least " : ""}${total}` : undefined;
@@ -172,10 +175,13 @@ function recordRows(elements: pl.Series, inner: ApiWrapper["inner"]): pl.DataFra
   if (!fields.includes(inner.field)) return undefined;
   const source = kept.struct.field(inner.field);
   if (source.dtype.variant !== "Struct") return kept.len() && source.dtype.variant !== "Null" ? undefined : pl.DataFrame();
-  const body = unnest(source);
+  return withHitKeys(unnest(source), inner.keep.filter((k) => fields.includes(k)).map((k) => kept.struct.field(k).rename(k)));
+}
+
+/** A hit's index and id (`keys`), after the record's fields, where the record has no field of that name. */
+function withHitKeys(body: pl.DataFrame, keys: pl.Series[]): pl.DataFrame {
   const own = new Set(columnNames(body));
-  // The hit's index and id, after the record's fields, where the record has no field of that name.
-  const extra = inner.keep.filter((k) => fields.includes(k) && !own.has(k)).map((k) => kept.struct.field(k).rename(k));
+  const extra = keys.filter((k) => !own.has(k.name));
   return extra.length ? pl.DataFrame([...columnNames(body).map((n) => columnOf(body, n)), ...extra]) : body;
 }
 
@@ -201,8 +207,5 @@ export function unwrapSearchHits(df: pl.DataFrame): pl.DataFrame | undefined {
   if (!names.includes("_source") || !(names.includes("_id") || names.includes("_index")) || !names.every((n) => HIT_KEYS.has(n))) return undefined;
   const source = columnOf(df, "_source");
   if (source.dtype.variant !== "Struct") return undefined;
-  const body = unnest(source);
-  const own = new Set(columnNames(body));
-  const extra = ["_index", "_id"].filter((k) => names.includes(k) && !own.has(k)).map((k) => columnOf(df, k));
-  return extra.length ? pl.DataFrame([...columnNames(body).map((n) => columnOf(body, n)), ...extra]) : body;
+  return withHitKeys(unnest(source), HIT_KEEP.filter((k) => names.includes(k)).map((k) => columnOf(df, k)));
 }

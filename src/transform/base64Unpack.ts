@@ -23,7 +23,7 @@ import type { DataFrame, Series } from "nodejs-polars";
 import { isTextType, textSeries } from "../common/dtypes";
 import { findUnknownOption } from "../common/errors";
 import { columnNames, columnOf, isDataFrame } from "../common/frames";
-import { structField } from "./iocExtract";
+import { columnOrField } from "../data/schemas/fields";
 import { readArchive } from "./archives";
 import { ARCHIVE_TYPES, detectFileType, type FileType } from "./fileTypes";
 import { Base64Error, transformMessages as msg } from "./messages";
@@ -973,7 +973,7 @@ export function unpackDf(data: DataFrame, options: UnpackDfOptions): DataFrame {
   // Through the frame's own keys, not its members: a column may be named `columns` or `getColumn`.
   const names = columnNames(data);
   // A dotted name reaches into a struct column (`process.command_line` of nested ECS JSON), as IoCExtract's does.
-  const source = names.includes(column) ? columnOf(data, column) : structField(data, column);
+  const source = columnOrField(data, column);
   if (!source) {
     throw new Base64Error(msg.base64ColumnMissing(column, names));
   }

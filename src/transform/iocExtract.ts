@@ -17,7 +17,7 @@ import { textSeries } from "../common/dtypes";
 import { findUnknownOption } from "../common/errors";
 import { findOptionProblem, type OptionTypesOf } from "../common/options";
 import { columnNames, columnOf, frameHeight, isDataFrame } from "../common/frames";
-import { fieldSeries } from "../data/schemas/fields";
+import { columnOrField } from "../data/schemas/fields";
 import {
   BUILTIN_DEFINITIONS,
   BUILTIN_IOC_TYPES,
@@ -308,7 +308,7 @@ export class IoCExtract {
     const names = columnNames(data);
     // A dotted name reaches into a struct column (`process.command_line` of nested ECS JSON), as the schemas read it.
     const sources = columns.map((c) => {
-      const series = names.includes(c) ? columnOf(data, c) : structField(data, c);
+      const series = columnOrField(data, c);
       if (!series) throw new IocExtractError(msg.iocColumnMissing(c, names));
       return series;
     });
@@ -464,10 +464,3 @@ function inputCells(texts: Series[], rows: Series, cols: Series): Series {
 
 export type { BuiltinIocType };
 export { BUILTIN_IOC_TYPES };
-
-/** A struct column's field by its dotted name (`process.command_line`), or undefined (JSON text is not looked into). */
-export function structField(data: pl.DataFrame, name: string): pl.Series | undefined {
-  const root = name.split(".")[0];
-  if (!name.includes(".") || !columnNames(data).includes(root) || columnOf(data, root).dtype.variant !== "Struct") return undefined;
-  return fieldSeries(data, name)?.rename(name);
-}

@@ -240,3 +240,15 @@ function hasValue(series: pl.Series | undefined): boolean {
   const filled = pl.DataFrame([series.rename("v")]).select(pl.col("v").str.lengths().gt(0).sum().alias("n"));
   return Number(filled.getColumn("n").toArray()[0] ?? 0) > 0;
 }
+
+/**
+ * The frame's column `name`, or the struct column's field a dotted name names (`process.command_line` of nested
+ * ECS JSON, as the schemas read it); undefined for neither (JSON text is not looked into).
+ */
+export function columnOrField(data: pl.DataFrame, name: string): pl.Series | undefined {
+  const names = columnNames(data);
+  if (names.includes(name)) return columnOf(data, name);
+  const root = name.split(".")[0];
+  if (!name.includes(".") || !names.includes(root) || columnOf(data, root).dtype.variant !== "Struct") return undefined;
+  return fieldSeries(data, name)?.rename(name);
+}
