@@ -247,4 +247,8 @@ export const transformWarnings = {
     `buildProcessTree: process id "${shared.id}" (column ${column}) is on ${shared.events} of the ${shared.of} distinct event times${shared.host ? ` of host ${shared.host}` : ""}: ` +
     `the process id column is probably not the process's own (real ids are reused, never by most processes at once), e.g. a Get-WinEvent | Export-Csv export's ProcessId, the process that wrote the log; ` +
     `the tree is built, but its parent links are likely wrong. See ${EVTX_DOCS}`,
+  emptyImages: (column: string, schema: string) =>
+    `buildProcessTree: the image column ${column} (layout ${schema}) holds no value in any row (empty, or a field the export did not fill): ` +
+    `the tree's processes have no images and parents are matched by id and time only. Export the column with its values, ` +
+    `or give a schema whose processName names a column that holds the images.`,
 };

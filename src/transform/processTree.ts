@@ -61,13 +61,13 @@ import pl from "nodejs-polars";
 import { closestNames, findUnknownOption } from "../common/errors";
 import { isObjectRecord } from "../common/json";
 import { columnNames, columnOf, columnTypes, frameHeight, frameOf, isDataFrame, renameAll, shadowsFrameMember } from "../common/frames";
-import { fieldNames, fieldSeries, fieldsWithValues } from "../data/schemas/fields";
+import { emptyFields, fieldNames, fieldSeries } from "../data/schemas/fields";
 import { mapLayoutParts, timeCreatedWarned, winEventFields, winEventLayoutParts, winEventLayoutRows, winEventsOfKind } from "../data/schemas/winEvent";
 import { insertionStringWords } from "../data/schemas/insertionStrings";
 import { inLabLayout } from "../data/schemas/convert";
 import { PROCESS_LAYOUTS, osqueryRowsOnce, ownProcessLayout, rowsAt, wazuhLayoutParts, type ProcessColumns } from "../data/schemas/process";
 import { stackTreeParts } from "./processTreeParts";
-import { COLUMN_FIELDS, givenSchema, inferSchema, MSTICPY_SCHEMA_KEYS, PROC_SCHEMA_KEYS, PROCESS_SCHEMAS, ProcessSchemaError, renameSchemaColumns, resolveSchema, schemaColumns, type ProcSchema } from "./processTreeSchema";
+import { COLUMN_FIELDS, givenSchema, inferSchema, MSTICPY_SCHEMA_KEYS, namesWithValues, PROC_SCHEMA_KEYS, PROCESS_SCHEMAS, ProcessSchemaError, renameSchemaColumns, resolveSchema, schemaColumns, type ProcSchema } from "./processTreeSchema";
 import { transformMessages as msg, transformWarnings } from "./messages";
 import { printWarning } from "../common/messages";
 import { PROCESS_TREE_COLUMNS, ProcessTreeError, assembleTree, matchParents, processEvents, processKeys, processNodes, sharedProcessId, treeLayout, type TreeRowOrder } from "./processTreeSteps";
@@ -156,7 +156,9 @@ export function buildProcessTree(procs: pl.DataFrame, options: BuildProcessTreeO
   if (!inLabLayout(procs, PROCESS_LAYOUTS)) procs = insertionStringWords(procs);
   procs = withNestedFields(procs, options.schema);
   const names = columnNames(procs);
-  const schema = withoutEmptyParentName(schemaFor(options.schema, options.schema ? names : fieldsWithValues(procs, names)), procs);
+  const schema = withoutEmptyParentName(schemaFor(options.schema, options.schema ? names : namesWithValues(procs, names)), procs);
+  // No layout reads images elsewhere (namesWithValues kept the column): say so, rather than build nameless processes silently.
+  if (emptyFields(procs, names, [schema.processName]).length) (options.warn ?? printWarning)(transformWarnings.emptyImages(schema.processName, schema.name));
   // Columns the build cannot take under their own names: those that shadow a member of polars' frame proxy
   // (`height`, `filter`, `columns`…, which the steps call) or an internal name, and a column the schema reads
   // that is named like an output column (osquery's `path` is the image). They go in under plain names.
@@ -253,7 +255,7 @@ function withNestedFields(procs: pl.DataFrame, given: Partial<ProcSchema> | unde
   const names = columnNames(procs);
   const dtypes = columnTypes(procs);
   if (!dtypes.some((d) => d.variant === "Struct")) return procs;
-  const schema = given ?? inferSchema(fieldsWithValues(procs, names)) ?? inferredSchema(procs);
+  const schema = given ?? inferSchema(namesWithValues(procs, names)) ?? inferredSchema(procs);
   if (!schema) return procs;
   const fields = [...schemaColumns(schema), ...Object.entries(schema.parentColumns ?? {}).flat(), schema.eventCategoryColumn ?? ""];
   // A file mixing dotted and nested events has both a `process.pid` column and a `process` struct, each null
@@ -310,9 +312,9 @@ function withoutEmptyParentName(schema: ProcSchema, procs: pl.DataFrame): ProcSc
   return { ...schema, parentName: undefined };
 }
 
-/** The built-in layout of `procs`' fields, a field without a value counted as absent (see fieldsWithValues). */
+/** The built-in layout of `procs`' fields, an image column without a value counted as absent (see namesWithValues). */
 function inferredSchema(procs: pl.DataFrame): ProcSchema | undefined {
-  return inferSchema(fieldsWithValues(procs, fieldNames(procs)));
+  return inferSchema(namesWithValues(procs, fieldNames(procs)));
 }
 
 /** The schema `buildProcessTree` would use for `procs` (inferred unless given). */
@@ -325,7 +327,7 @@ export function processTreeSchema(procs: pl.DataFrame, schema?: Partial<ProcSche
   const own = inferred && ownProcessLayout(procs, inferred);
   if (own) schema = builtInSchema(own);
   const nested = withNestedFields(procs, schema);
-  return schemaFor(schema, schema ? columnNames(nested) : fieldsWithValues(nested, columnNames(nested)));
+  return schemaFor(schema, schema ? columnNames(nested) : namesWithValues(nested, columnNames(nested)));
 }
 
 /**

@@ -375,6 +375,20 @@ export const OCSF_PROCESS_SCHEMA: ProcSchema = {
 };
 
 /**
+ * {@link OCSF_PROCESS_SCHEMA} for OCSF events whose `process.file.path` holds no value (a sensor that fills only
+ * `process.name`, an export of chosen fields): the image is the file name, as in {@link ECS_PROCESS_NAME_SCHEMA}.
+ */
+export const OCSF_PROCESS_NAME_SCHEMA: ProcSchema = {
+  ...OCSF_PROCESS_SCHEMA,
+  name: "OCSF Process Activity (file names)",
+  processName: "process.name",
+  parentName: "process.parent_process.name",
+  grandparentName: "process.parent_process.parent_process.name",
+  parentColumns: { "process.uid": "process.parent_process.uid", "process.user.name": "process.parent_process.user.name" },
+  markers: (OCSF_PROCESS_SCHEMA.markers ?? []).filter((m) => m !== "process.name"),
+};
+
+/**
  * CrowdStrike Falcon `ProcessRollup2` events (Event Search / Investigate CSV or JSON exports, Falcon Data
  * Replicator NDJSON). Falcon links a process to its parent by `TargetProcessId` and `ParentProcessId`
  * (the parent's `TargetProcessId`), which are unique per sensor (`aid`) and never reused, unlike the
@@ -447,6 +461,17 @@ export const SENTINELONE_PROCESS_SCHEMA: ProcSchema = {
   parentColumns: { "tgt.process.uid": "src.process.uid", "tgt.process.name": "src.process.name", "tgt.process.user": "src.process.user", "tgt.process.storyline.id": "src.process.storyline.id", "tgt.process.integrityLevel": "src.process.integrityLevel" },
   markers: ["agent.uuid", "site.name", "endpoint.os", "tgt.process.name", "src.process.name", "tgt.process.storyline.id", "src.process.storyline.id", "event.category"],
   numericTimeUnit: "ms",
+};
+
+/** {@link SENTINELONE_PROCESS_SCHEMA} where `tgt.process.image.path` holds no value: the images are `tgt.process.name`, `src.process.name`. */
+export const SENTINELONE_PROCESS_NAME_SCHEMA: ProcSchema = {
+  ...SENTINELONE_PROCESS_SCHEMA,
+  name: "SentinelOne Deep Visibility (file names)",
+  processName: "tgt.process.name",
+  parentName: "src.process.name",
+  grandparentName: "src.process.parent.name",
+  parentColumns: { "tgt.process.uid": "src.process.uid", "tgt.process.user": "src.process.user", "tgt.process.storyline.id": "src.process.storyline.id", "tgt.process.integrityLevel": "src.process.integrityLevel" },
+  markers: (SENTINELONE_PROCESS_SCHEMA.markers ?? []).filter((m) => m !== "tgt.process.name" && m !== "src.process.name"),
 };
 
 /**
@@ -570,6 +595,17 @@ export const OSQUERY_PROCESSES_SCHEMA: ProcSchema = {
 };
 
 /**
+ * {@link OSQUERY_PROCESSES_SCHEMA} where `columns.path` holds no value (osquery run without root fills no path of
+ * other users' processes; a query that did not select it): the image is the process name, `columns.name`.
+ */
+export const OSQUERY_PROCESSES_NAME_SCHEMA: ProcSchema = {
+  ...OSQUERY_PROCESSES_SCHEMA,
+  name: "osquery processes (file names)",
+  processName: "columns.name",
+  markers: (OSQUERY_PROCESSES_SCHEMA.markers ?? []).filter((m) => m !== "columns.name"),
+};
+
+/**
  * osquery's two process tables in one result log (one pack schedules both): the rows of either, each at its own
  * time. The tables' rows share `pid`, `parent`, `path` and the host's pid space, so one tree links them (a
  * `process_events` child under the long-running parent a `processes` row shows); `columns.time` is a
@@ -596,14 +632,17 @@ export const PROCESS_SCHEMAS: readonly ProcSchema[] = [
   ECS_PROCESS_SCHEMA,
   ECS_PROCESS_NAME_SCHEMA,
   OCSF_PROCESS_SCHEMA,
+  OCSF_PROCESS_NAME_SCHEMA,
   CROWDSTRIKE_PROCESS_SCHEMA,
   CROWDSTRIKE_FDR_PROCESS_SCHEMA,
   SENTINELONE_PROCESS_SCHEMA,
+  SENTINELONE_PROCESS_NAME_SCHEMA,
   CARBON_BLACK_PROCESS_SCHEMA,
   WAZUH_SYSMON_PROCESS_SCHEMA,
   WAZUH_4688_PROCESS_SCHEMA,
   OSQUERY_PROCESS_EVENTS_SCHEMA,
   OSQUERY_PROCESSES_SCHEMA,
+  OSQUERY_PROCESSES_NAME_SCHEMA,
   OSQUERY_PROCESS_TABLES_SCHEMA,
   LX_EVENT_SCHEMA,
   WIN_WINDOWSEVENT_DOTTED_SCHEMA,
@@ -745,6 +784,21 @@ export function inferSchema(columns: readonly string[]): ProcSchema | undefined 
   return (fitting.find((f) => !LAB_NAMED.has(f.schema)) ?? fitting[0])?.schema;
 }
 
+/** Every built-in layout's image column: one that holds no value in any row counts as absent (see {@link namesWithValues}). */
+export const IMAGE_COLUMNS: readonly string[] = [...new Set(PROCESS_SCHEMAS.map((s) => s.processName))];
+
+/**
+ * `names` (a frame's fields) without the image columns that hold no value in any row of `events` (null or blank:
+ * a Discover or Splunk column chosen but not filled, an OCSF `process.file.path` or osquery `path` left empty), so
+ * that a layout whose images are there is chosen (another layout's columns, or a `… (file names)` layout's); all of
+ * `names` when no layout fits without them (a Sysmon export whose `Image` is empty: built without images, with a
+ * warning).
+ */
+export function namesWithValues(events: pl.DataFrame, names: readonly string[]): string[] {
+  const reduced = fieldsWithValues(events, names, IMAGE_COLUMNS);
+  return reduced.length === names.length || inferSchema(reduced) ? reduced : [...names];
+}
+
 /**
  * The process schema of a frame (or of a list of column names), or undefined
  * when none fits. Use it to read a frame's process columns whatever its
@@ -755,7 +809,7 @@ export function inferProcSchema(data: pl.DataFrame | readonly string[]): ProcSch
   if (Array.isArray(data)) return inferSchema(data as readonly string[]);
   // A field without a value (an empty column of a Discover CSV) counts as absent, as buildProcessTree counts it.
   const events = data as pl.DataFrame;
-  return inferSchema(fieldsWithValues(events, columnNames(events)));
+  return inferSchema(namesWithValues(events, columnNames(events)));
 }
 
 /**

@@ -220,24 +220,34 @@ function pathText(name: string, values: readonly unknown[], path: readonly strin
 }
 
 /**
- * Fields that count as absent when no row holds a value in them (null or empty text): ECS's `process.executable`,
- * as a Kibana Discover CSV writes a column that was chosen but is empty. A layout reads the images there (the
- * full ECS layout), and another reads the file names where it is missing; an empty column would choose the first
- * and build a tree without images.
+ * Image columns that count as absent when no row holds a value in them (null or empty text): ECS's
+ * `process.executable`, as a Kibana Discover CSV writes a column that was chosen but is empty. The process layouts
+ * pass theirs (every built-in layout's image column: an OCSF `process.file.path`, an osquery `path`, a Sysmon
+ * `Image` or a Splunk CSV's field that was not extracted): a layout reading the images there would be chosen over
+ * one whose columns hold them (another layout's, or the file names of a `… (file names)` layout), and build a tree
+ * without images.
  */
 const ABSENT_WHEN_EMPTY = ["process.executable"];
 
-/** `names` (a frame's fields) without those of {@link ABSENT_WHEN_EMPTY} that hold no value in `events`: what layouts are inferred from. */
-export function fieldsWithValues(events: pl.DataFrame, names: readonly string[]): string[] {
-  const empty = ABSENT_WHEN_EMPTY.filter((f) => names.includes(f) && !hasValue(fieldSeries(events, f)));
+/** `names` (a frame's fields) without those of `candidates` that hold no value in `events`: what layouts are inferred from. */
+export function fieldsWithValues(events: pl.DataFrame, names: readonly string[], candidates: readonly string[] = ABSENT_WHEN_EMPTY): string[] {
+  const empty = emptyFields(events, names, candidates);
   return empty.length ? names.filter((n) => !empty.includes(n)) : [...names];
+}
+
+/** The fields of `candidates` among `names` that hold no value (null, empty or blank text) in any row of `events`. */
+export function emptyFields(events: pl.DataFrame, names: readonly string[], candidates: readonly string[]): string[] {
+  return [...new Set(candidates)].filter((f) => names.includes(f) && !hasValue(fieldSeries(events, f)));
 }
 
 function hasValue(series: pl.Series | undefined): boolean {
   if (!series || series.len() === 0) return true; // no rows: nothing says the field is empty
   if (series.nullCount() === series.len()) return false;
   if (!isTextType(series.dtype)) return true;
-  const filled = pl.DataFrame([series.rename("v")]).select(pl.col("v").str.lengths().gt(0).sum().alias("n"));
+  // The first rows settle it for a filled column without reading all of a big frame.
+  const head = series.len() > 1000 ? series.head(1000) : undefined;
+  if (head && hasValue(head)) return true;
+  const filled = pl.DataFrame([series.rename("v")]).select(pl.col("v").str.strip().str.lengths().gt(0).sum().alias("n"));
   return Number(filled.getColumn("n").toArray()[0] ?? 0) > 0;
 }
 

@@ -116,7 +116,9 @@ function chooseSchema(df: pl.DataFrame, kind: EventKind, source: string): { sche
   const fields = fieldNames(df);
   if (kind === "process") {
     const registered = processSchemaSource();
-    const inferred = registered?.infer(fieldsWithValues(df, fields));
+    // An image column without a value counts as absent when a layout fits without it (processTreeSchema's namesWithValues).
+    const withValues = registered ? fieldsWithValues(df, fields, registered.schemas.map((s) => s.processName)) : fields;
+    const inferred = registered && ((withValues.length < fields.length && registered.infer(withValues)) || registered.infer(fields));
     if (inferred) return { schema: processEventSchema(inferred), process: inferred };
     const schemas = (registered?.schemas ?? []).map(processEventSchema);
     throw unknownSchema(source, kind, fields, schemas, registered ? undefined : 'none registered: import "huntlab" (its entry registers the process tree\'s schemas)');
