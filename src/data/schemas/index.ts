@@ -91,8 +91,16 @@ export function detectEventSchema(df: pl.DataFrame, kind: EventKind, options: No
 function detectSchema(df: pl.DataFrame, kind: EventKind, options: NormalizeOptions): DetectedSchema {
   // Columns of 128-bit integers (JSON ids past 2^64, as pl.readJSON gives them), which nodejs-polars cannot describe, as text, as the readers make them.
   if (isDataFrame(df)) df = winEventsOfKind(winEventFields(wideIntsAsText(df), { warn: options.warn, source: options.source }), kind);
-  // Sysmon 1 rows of some hosts, 4688 rows of others: each mapped apart (normalizeEvents); Sysmon's schema is said.
-  if (isDataFrame(df) && kind === "process") df = winEventLayoutParts(df)[0];
+  // Sysmon 1 rows of some hosts, 4688 rows of others: each mapped apart (normalizeEvents), so named for both, as Wazuh
+  // alerts of both layouts are (was Sysmon's only); a part that cannot be mapped (normalizeEvents leaves it out) is not named.
+  if (isDataFrame(df) && kind === "process") {
+    const layoutParts = winEventLayoutParts(df);
+    if (layoutParts.length > 1) {
+      const found = mapLayoutParts(layoutParts, (part) => detectSchema(part, kind, options), () => undefined, options.source ?? "detectEventSchema");
+      const name = [...new Set(found.map((d) => d.name))].join(" + ");
+      return found.length > 1 ? { id: name, name } : found[0];
+    }
+  }
   // An osquery result log's snapshot lines: one row per result row; for processes, only the rows of process queries.
   if (isDataFrame(df) && isOsqueryLog(df)) df = kind === "process" ? osqueryProcessRows(osquerySnapshotRows(df)) : osquerySnapshotRows(df);
   // An Azure NSG/VNet flow log file: its flow tuples unpacked, one row each.
