@@ -276,6 +276,8 @@ const OSQUERY_EVENTS = "osquery process_events";
 const OSQUERY_PROCESSES = "osquery processes";
 const OSQUERY_BOTH = "osquery process_events and processes";
 const OSQUERY_TIMES = { events: "columns.time", processes: "columns.start_time" } as const;
+/** The layouts of a log of `processes` rows only (processTreeSchema.ts), whose time is the process's `start_time`. */
+const OSQUERY_SNAPSHOT_LAYOUTS = [OSQUERY_PROCESSES, "osquery processes (file names)"];
 
 /**
  * The osquery layout that reads a result log's process rows, by which tables' rows it holds: `process_events`
@@ -301,33 +303,53 @@ export function osqueryLayoutOfRows(df: pl.DataFrame, schema: ProcessColumns): P
 }
 
 /**
- * The rows of an osquery log of both process tables to read, when some are one process twice: a `processes` row
- * (no `time`) of the same host, `pid` and `path` as a `process_events` row, its `start_time` within a second of
- * that row's `time` (osquery's times are whole seconds, taken apart: the exec's audit record, the start /proc
- * gives), is the process the event saw start, and is left out. The `process_events` row wins: it was written as
- * the process started (its command line, its parent then, `cwd`, `auid`), where the snapshot saw it later (a
- * parent gone makes it init's child). Positions in `df`, ascending; undefined for another layout, or when no row
- * is left out.
+ * The rows of an osquery log's process rows to read, when some are one process twice or more:
+ *
+ * - a `processes` row (no `time`) of the same host, `pid`, image and `start_time` as an earlier `processes` row: a
+ *   scheduled snapshot query sees a running process at every run (each line's `unixTime`), one process seen again,
+ *   left out; the earliest sighting (by `unixTime`, then row order) is kept. A `start_time` that differs is another
+ *   process that got the pid (pid reuse), kept.
+ * - in a log of both tables, a `processes` row of the same host, `pid` and `path` as a `process_events` row, its
+ *   `start_time` within a second of that row's `time` (osquery's times are whole seconds, taken apart: the exec's audit
+ *   record, the start /proc gives), is the process the event saw start, and is left out. The `process_events` row
+ *   wins: it was written as the process started (its command line, its parent then, `cwd`, `auid`), where the
+ *   snapshot saw it later (a parent gone makes it init's child).
+ *
+ * A differential query's `removed` rows (no process start, left out later) play no part. Positions in `df`,
+ * ascending; undefined for another layout, or when no row is left out.
  */
 export function osqueryRowsOnce(df: pl.DataFrame, layout: ProcessColumns): Uint32Array | undefined {
-  if (layout.name !== OSQUERY_BOTH || !layout.processCreationTime) return undefined;
+  const both = layout.name === OSQUERY_BOTH && !!layout.processCreationTime;
+  if (!both && !OSQUERY_SNAPSHOT_LAYOUTS.includes(layout.name)) return undefined;
   const n = frameHeight(df);
-  const [host, pid, image, time, start] = [layout.hostName, layout.processId, layout.processName, layout.timeStamp, layout.processCreationTime].map((f) => (f ? fieldSeries(df, f) : undefined));
-  if (!pid || !image || !time || !start) return undefined;
-  const seconds = (s: pl.Series, name: string) => s.cast(pl.Utf8).str.strip().cast(pl.Float64).rename(name);
+  const startField = both ? layout.processCreationTime : layout.timeStamp;
+  const [host, pid, image, start] = [layout.hostName, layout.processId, layout.processName, startField].map((f) => (f ? fieldSeries(df, f) : undefined));
+  const time = both ? fieldSeries(df, layout.timeStamp) : undefined;
+  if (!pid || !image || !start || (both && !time)) return undefined;
+  const seconds = (s: pl.Series | undefined, name: string) => (s ? s.cast(pl.Utf8).str.strip().cast(pl.Float64, false) : pl.Series(name, new Array<null>(n).fill(null), pl.Float64)).rename(name);
+  const text = (s: pl.Series | undefined, name: string) => (s ?? pl.Series(name, new Array<string>(n).fill(""), pl.Utf8)).cast(pl.Utf8).rename(name);
+  const action = layout.eventIdColumn ? fieldSeries(df, layout.eventIdColumn) : undefined;
   const rows = pl
-    .DataFrame([(host ?? pl.Series("h", new Array<string>(n).fill(""), pl.Utf8)).cast(pl.Utf8).rename("h"), pid.cast(pl.Utf8).str.strip().rename("p"), image.cast(pl.Utf8).rename("x"), seconds(time, "t"), seconds(start, "s")])
-    .withColumns(pl.col("h").fillNull(pl.lit("")))
+    .DataFrame([text(host, "h"), pid.cast(pl.Utf8).str.strip().rename("p"), image.cast(pl.Utf8).rename("x"), seconds(time, "t"), seconds(start, "s"), seconds(fieldSeries(df, "unixTime"), "u"), text(action, "a")])
+    .withColumns(pl.col("h").fillNull(pl.lit("")), pl.col("a").fillNull(pl.lit("")))
     .withRowIndex("r");
-  const events = rows.filter(pl.col("t").isNotNull()).select("h", "p", "x", "t");
-  const seen = rows.filter(pl.col("t").isNull().and(pl.col("s").isNotNull())).select("r", "h", "p", "x", "s");
-  const twice = seen
-    .join(events, { on: ["h", "p", "x"], how: "inner" })
-    .filter(pl.col("t").minus(pl.col("s")).abs().lessThanEquals(1))
-    .select("r")
-    .unique();
-  if (!twice.height) return undefined;
-  return rows.filter(pl.col("r").isIn(twice.getColumn("r")).not()).getColumn("r").cast(pl.UInt32).toTypedArray() as Uint32Array;
+  // A processes row: no event time, a start time, not a differential query's `removed` row.
+  const seenRows = rows.filter(pl.col("t").isNull().and(pl.col("s").isNotNull()).and(pl.col("a").neq(pl.lit("removed"))));
+  // The same process at several snapshots: all but its earliest sighting.
+  const kept = seenRows.sort(["u", "r"], false, true).unique({ subset: ["h", "p", "x", "s"], keep: "first", maintainOrder: true }).select("r");
+  const again = seenRows.select("r").join(kept, { on: "r", how: "anti" });
+  let out = again;
+  if (both) {
+    const events = rows.filter(pl.col("t").isNotNull()).select("h", "p", "x", "t");
+    const twice = seenRows
+      .select("r", "h", "p", "x", "s")
+      .join(events, { on: ["h", "p", "x"], how: "inner" })
+      .filter(pl.col("t").minus(pl.col("s")).abs().lessThanEquals(1))
+      .select("r");
+    out = pl.concat([again, twice]).unique();
+  }
+  if (!out.height) return undefined;
+  return rows.filter(pl.col("r").isIn(out.getColumn("r")).not()).getColumn("r").cast(pl.UInt32).toTypedArray() as Uint32Array;
 }
 
 /**

@@ -102,6 +102,52 @@ describe("osquery result logs", () => {
     assert.deepEqual(col(ptree.getDescendents(tree, systemd), "NewProcessName"), ["/usr/lib/systemd/systemd", "/usr/sbin/sshd", "/usr/bin/bash"]);
   });
 
+  it("a scheduled processes snapshot seen at several runs: a process (host, pid, path, start_time) is one row and one node, its earliest sighting; pid reuse (another start_time) stays apart", () => {
+    type Row = [number, number, string, string, number];
+    const snap = (host: string, at: number, rows: Row[]) => ({
+      ...header("pack_hunting_processes", host, at),
+      snapshot: rows.map(([pid, parent, p, cmdline, start]) => ({ pid: String(pid), parent: String(parent), name: p.split("/").pop(), path: p, cmdline, start_time: String(start), state: "S", uid: "0" })),
+      action: "snapshot",
+    });
+    const systemd: Row = [1, 0, "/usr/lib/systemd/systemd", "/sbin/init", T0 - 86400];
+    const sshd: Row = [900, 1, "/usr/sbin/sshd", "sshd -D", T0 - 86000];
+    const bash: Row = [2200, 900, "/usr/bin/bash", "-bash", T0];
+    const nc: Row = [2300, 2200, "/usr/bin/nc", "nc -l 4444", T0 + 100];
+    // The third run: bash has exited and its pid 2200 went to a new process (another start_time) under systemd.
+    const reused: Row = [2200, 1, "/usr/bin/python3", "python3 -m http.server", T0 + 150];
+    const lines = [
+      // Written out of order (a forwarder): the earliest run is kept whatever the line order.
+      snap("web-01", T0 + 120, [systemd, sshd, bash, nc]),
+      snap("web-01", T0 + 60, [systemd, sshd, bash]),
+      snap("web-01", T0 + 180, [systemd, sshd, reused]),
+      // Another host's systemd: the same pid and start key on another host is another process.
+      snap("db-01", T0 + 60, [systemd]),
+      snap("db-01", T0 + 120, [systemd]),
+    ];
+    // The same runs as one line per row (osqueryd's --logger_snapshot_event_type), `columns` as process_events lines have.
+    const perRow = lines.flatMap(({ snapshot, ...line }) => snapshot.map((columns) => ({ ...line, columns })));
+    for (const [label, file] of [["snapshot lines", "osqueryd.scheduled.log"], ["one line per row", "osqueryd.scheduled-rows.log"]] as const) {
+      const raw = readDataFile(write(file, label === "snapshot lines" ? lines : perRow));
+      assert.equal(detectEventSchema(raw, "process").name, "osquery processes", label);
+      const df = normalizeEvents(raw, "process");
+      const seen = df.select(pl.col("Computer"), pl.col("NewProcessName"), pl.col("unixTime").cast(pl.Int64)).toRecords().map((r) => `${r.Computer} ${r.NewProcessName} ${r.unixTime}`);
+      assert.deepEqual(
+        seen.sort(),
+        [`db-01 /usr/lib/systemd/systemd ${T0 + 60}`, `web-01 /usr/bin/bash ${T0 + 60}`, `web-01 /usr/bin/nc ${T0 + 120}`, `web-01 /usr/bin/python3 ${T0 + 180}`, `web-01 /usr/lib/systemd/systemd ${T0 + 60}`, `web-01 /usr/sbin/sshd ${T0 + 60}`],
+        label,
+      );
+      // buildProcessTree reads the rows of `columns` (not snapshot lines): the normalized frame, and the per-row log as read.
+      for (const frame of label === "snapshot lines" ? [df] : [df, raw]) {
+        const tree = buildProcessTree(frame);
+        assert.equal(tree.filter(pl.col("IsInferred").not()).height, 6, `${label}: one node per process`);
+        assert.equal(new Set(col(tree, "proc_key")).size, tree.height);
+        const at = (p: string) => tree.filter(pl.col("columns.path").eq(pl.lit(p)).and(pl.col("hostIdentifier").eq(pl.lit("web-01"))));
+        assert.deepEqual(col(ptree.getChildren(tree, at("/usr/bin/bash")), "columns.path"), ["/usr/bin/nc"], label);
+        assert.deepEqual(col(ptree.getParent(tree, at("/usr/bin/python3")), "columns.path"), ["/usr/lib/systemd/systemd"], `${label}: pid 2200 reused, its own parent`);
+      }
+    }
+  });
+
   describe("process_events and processes rows in one log (one pack schedules both): each row at its own time, one tree", () => {
     const procs = (host: string, pid: number, parent: number, p: string, start: number) => ({
       ...header("pack_hunting_processes", host, T0 + 30),
