@@ -53,7 +53,9 @@ import {
   strptimeExpr,
   unitOfFractionDigits,
   unparsedCount,
+  unreadZonesWarning,
   yearMayLeaveNsRange,
+  zoneWordOf,
   type SlashDates,
   type TimeUnit,
 } from "./timeParsing";
@@ -252,6 +254,7 @@ function finish(plainDf: pl.DataFrame, names: readonly string[], sampled: readon
     let mixed: { zoned: number; naive: number } | undefined;
     if (missed.has(i)) {
       const full = parseTimeSeries(columnOf(plainDf, plain(i)), options);
+      if (full.unreadZones) read.warn(unreadZonesWarning(read.file, columnName(names[i], i), full.unreadZones));
       if (!full.parsed) continue;
       parsed = full.series;
       slash = full.ambiguousSlashDates;
@@ -268,6 +271,7 @@ function finish(plainDf: pl.DataFrame, names: readonly string[], sampled: readon
   for (const i of unsampled) {
     // Still text unless every value after the sample is a time (and there is one).
     const full = parseTimeSeries(columnOf(plainDf, plain(i)), options);
+    if (full.unreadZones) read.warn(unreadZonesWarning(read.file, columnName(names[i], i), full.unreadZones));
     if (full.ambiguousSlashDates && !keepSlashDates(names, i, full.ambiguousSlashDates, read)) continue;
     if (full.parsed && full.series.dtype.variant === "Datetime") {
       if (full.mixedZones) read.warn(dataWarnings.mixedTimeZones(read.file, columnName(names[i], i), full.mixedZones.zoned, full.mixedZones.naive));
@@ -346,9 +350,11 @@ function timePlans(plainSample: pl.DataFrame, names: readonly string[], dtypes: 
     // full parser tried every format on the column first (~4 s of CPU for 1M rows). A miss goes that way still.
     return !dayFirst && slashDatesProveDayFirst(found.values) ? { index, ...sampleFormats(column, 256, { dayFirst: true }) } : { index, ...found };
   });
-  // Nothing but empty values in the sample (an `EndTime` of sessions still open): the full parser reads the column after the read.
-  const unsampled = sampled.filter((c) => c.values.every((v) => v === "")).map((c) => c.index);
-  const likely = sampled.filter((c) => c.formats.length > 0).map((c) => ({ ...c, fast: fixedWidthFormat(c.formats[0], c.values) }));
+  // Nothing but empty values in the sample (an `EndTime` of sessions still open), or times with zone abbreviations
+  // (`… CET`, `Mon Dec 07 08:15:00 PST 2026`, which the plan's formats do not read): the full parser reads the column after the read.
+  const zoneWords = (c: { values: readonly string[] }) => c.values.some((v) => zoneWordOf(v) !== undefined);
+  const unsampled = sampled.filter((c) => c.values.every((v) => v === "") || zoneWords(c)).map((c) => c.index);
+  const likely = sampled.filter((c) => c.formats.length > 0 && !zoneWords(c)).map((c) => ({ ...c, fast: fixedWidthFormat(c.formats[0], c.values) }));
   if (!likely.length) return { plans: [], unsampled };
   const hitName = (i: number, k: number) => `h${i}_${k}`;
   const fastName = (i: number) => `f${i}`;
@@ -919,9 +925,10 @@ function* readRows(file: string, dialect: CsvDialect, options: CsvReadOptions): 
     const wholeNames = columnNames(whole);
     const plainDf = renameAll(whole, wholeNames.map((_, i) => plain(i)));
     // The whole file is the sample: a column it shows no time in has none.
-    const { plans } = timePlans(plainDf, wholeNames, plainDf.dtypes, slashRead.dayFirst);
-    if (!plans.length) return withUnnamedColumns(whole);
-    return finish(yield withTimes(plainDf.lazy(), plans), wholeNames, plans, [], slashRead);
+    const { plans, unsampled } = timePlans(plainDf, wholeNames, plainDf.dtypes, slashRead.dayFirst);
+    // Unsampled here: times with zone abbreviations (an empty column has none), read by the full parser.
+    if (!plans.length && !unsampled.length) return withUnnamedColumns(whole);
+    return finish(plans.length ? yield withTimes(plainDf.lazy(), plans) : plainDf, wholeNames, plans, unsampled, slashRead);
   }
   // Plain names (c<i>: a column may be called `dtypes`, or look like a pattern), and every type in one call: a Series wrapper per column costs ~0.5 ms.
   // A sampled Int128 column (integers beyond Int64) is read as text (wideInts.ts).

@@ -16,7 +16,7 @@ import { readCsvSteps } from "./csv";
 import { DataFileError, dataMessages as msg, dataWarnings } from "./messages";
 import { readZeekTsvFileSteps, isZeekTsv } from "./schemas/zeek";
 import { isHeaderlessVpcFlowLog, isVpcFlowLog, readVpcFlowLogFileSteps } from "./schemas/vpcFlow";
-import { parseTimeColumns, provenDayFirst, slashDates } from "./timeParsing";
+import { parseTimeColumns, provenDayFirst, slashDates, unreadZonesWarning } from "./timeParsing";
 import { scanJsonArray } from "./jsonArrayScan";
 import { fileDuplicateKeys, findDuplicateKeys, MAX_JSON_DEPTH, withLastKeysWinning } from "./jsonDuplicateKeys";
 import { MAX_PARQUET_DEPTH, deepColumns, parquetColumnDepths } from "./parquetDepth";
@@ -353,6 +353,7 @@ export function* readDataFileSteps(file: string, options: ReadOptions = {}): Rea
     for (const r of parsed.report) {
       // Times with and without an offset in one column: those without were taken as UTC, said.
       if (r.mixedZones) warn(dataWarnings.mixedTimeZones(file, r.column, r.mixedZones.zoned, r.mixedZones.naive));
+      if (r.unreadZones) warn(unreadZonesWarning(file, r.column, r.unreadZones));
     }
     for (const r of options.dayFirst ? [] : parsed.report) {
       if (!r.ambiguousSlashDates) continue;

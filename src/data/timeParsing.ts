@@ -99,6 +99,11 @@ export interface TimeParseResult {
    * possible when more than one format read it (a format either requires the offset or reads none).
    */
   mixedZones?: { zoned: number; naive: number };
+  /**
+   * Set when the column's times end in zone abbreviations {@link ZONE_OFFSETS} does not read (`IST`, `BST`, `CST`:
+   * several zones each; or one not in the table): the column stays text. Each abbreviation, once.
+   */
+  unreadZones?: string[];
 }
 
 const ALL_FORMATS: readonly string[] = [...TIME_FORMATS, ...DATE_FORMATS];
@@ -417,12 +422,103 @@ export function formatHits(sample: pl.Series, formats: readonly string[], unit: 
 }
 
 /**
+ * Zone abbreviations read as their UTC offset, as Java's `Date.toString()`, `date(1)` and log4j/syslog layouts write
+ * them (`2026-12-07 08:15:00 CET`, `Mon Dec 07 08:15:00 PST 2026`): those with one meaning in the tz database's
+ * use. `CDT` is US Central daylight time (Cuba's, an hour off, is rare in exports).
+ */
+export const ZONE_OFFSETS: Readonly<Record<string, string>> = {
+  UTC: "+00:00", GMT: "+00:00", UT: "+00:00", Z: "+00:00",
+  WET: "+00:00", WEST: "+01:00", CET: "+01:00", CEST: "+02:00", MET: "+01:00", MEST: "+02:00", EET: "+02:00", EEST: "+03:00", MSK: "+03:00",
+  EST: "-05:00", EDT: "-04:00", CDT: "-05:00", MST: "-07:00", MDT: "-06:00", PST: "-08:00", PDT: "-07:00", AKST: "-09:00", AKDT: "-08:00", HST: "-10:00",
+  JST: "+09:00", KST: "+09:00", HKT: "+08:00", AWST: "+08:00", ACST: "+09:30", ACDT: "+10:30", AEST: "+10:00", AEDT: "+11:00", NZST: "+12:00", NZDT: "+13:00",
+};
+
+/** Abbreviations that stand for several zones: a column of them stays text, with a warning giving the meanings. */
+export const AMBIGUOUS_ZONES: Readonly<Record<string, string>> = {
+  IST: "India +05:30, Ireland +01:00, Israel +02:00",
+  BST: "British summer time +01:00, Bangladesh +06:00",
+  CST: "US Central -06:00, China +08:00, Cuba -05:00",
+  AST: "Atlantic -04:00, Arabia +03:00",
+  ADT: "Atlantic -03:00, Arabia daylight +04:00",
+  SST: "Samoa -11:00, Singapore +08:00",
+  ECT: "Ecuador -05:00, Central European (Java) +01:00",
+};
+
+/** The {@link dataMessages} warning for a column left text by `unreadZones` ({@link TimeParseResult}): each abbreviation with what it may mean. */
+export function unreadZonesWarning(file: string, column: string, zones: readonly string[]): string {
+  return dataWarnings.unreadZones(file, column, zones.map((z) => `${z} (${AMBIGUOUS_ZONES[z] ?? "not in huntlab's table"})`));
+}
+
+/** Words after a time that are no zone: AM/PM (a 12-hour clock). */
+const NOT_ZONES = new Set(["AM", "PM"]);
+
+/** A time of day followed by a zone abbreviation (`… 08:15:00 CET`, `…08:15:00.5 (PST)`): the time part and the word. Linear (Rust regex). */
+const TRAILING_ZONE = "^(.*\\d{1,2}:\\d{2}(?::\\d{2}(?:[.,]\\d+)?)?)\\s*\\(?([A-Z]{2,5})\\)?$";
+/** A time text ending in a UTC offset or `Z`. */
+const HAS_OFFSET = "(?:[+-]\\d{2}:?\\d{2}|Z)$";
+/** `date(1)` and Java's `Date.toString()`: `Mon Dec 07 08:15:00 PST 2026` (`Dec  7` padded by date(1)). */
+const WORD_DATE_ZONE = "^[A-Za-z]{3},?\\s+([A-Za-z]{3})\\s+(\\d{1,2})\\s+(\\d{1,2}:\\d{2}:\\d{2}(?:[.,]\\d+)?)\\s+([A-Z]{2,5})\\s+(\\d{4})$";
+/** The same tests in JavaScript, on a value's last 40 characters (bounded work whatever the value's length). */
+const TRAILING_ZONE_JS = /\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*\(?([A-Z]{2,5})\)?$/;
+const WORD_DATE_ZONE_JS = /^[A-Za-z]{3},?\s+[A-Za-z]{3}\s+\d{1,2}\s+\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\s+([A-Z]{2,5})\s+\d{4}$/;
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** The zone abbreviation a time text ends in (or `date(1)`'s holds), or undefined. */
+export function zoneWordOf(value: string): string | undefined {
+  const word = value.length <= 40 ? WORD_DATE_ZONE_JS.exec(value)?.[1] : undefined;
+  const zone = word ?? TRAILING_ZONE_JS.exec(value.slice(-40))?.[1];
+  return zone && !NOT_ZONES.has(zone) ? zone : undefined;
+}
+
+/**
+ * `text` (trimmed) with each zone abbreviation replaced by its offset from {@link ZONE_OFFSETS} (`2026-12-07
+ * 08:15:00 CET` → `2026-12-07 08:15:00+01:00`; `Mon Dec 07 08:15:00 PST 2026` → `2026-12-07 08:15:00-08:00`), when
+ * some of `sample` (the column's sampled values) end in one; undefined otherwise. `unread`: the column's
+ * abbreviations the table does not read (ambiguous, or unknown), which leave it text.
+ */
+function withZoneOffsets(text: pl.Series, sample: readonly string[]): { text: pl.Series; unread: string[] } | undefined {
+  if (!sample.some((v) => zoneWordOf(v) !== undefined)) return undefined;
+  const v = pl.col("v");
+  const zones = Object.keys(ZONE_OFFSETS);
+  const offsetOf = (zone: pl.Expr) => zone.replaceStrict(zones, zones.map((z) => ZONE_OFFSETS[z]), pl.lit(null), pl.Utf8);
+  const word = {
+    month: v.str.extract(WORD_DATE_ZONE, 1).replaceStrict(MONTHS, MONTHS.map((_, i) => String(i + 1).padStart(2, "0")), pl.lit(null), pl.Utf8),
+    day: v.str.extract(WORD_DATE_ZONE, 2).str.zFill(2),
+    time: v.str.extract(WORD_DATE_ZONE, 3),
+    zone: v.str.extract(WORD_DATE_ZONE, 4),
+    year: v.str.extract(WORD_DATE_ZONE, 5),
+  };
+  const trailingZone = v.str.extract(TRAILING_ZONE, 2);
+  const trailingBody = v.str.extract(TRAILING_ZONE, 1);
+  const frame = pl.DataFrame([text.rename("v")]).select(
+    pl
+      .when(word.zone.isNotNull().and(offsetOf(word.zone).isNotNull()))
+      .then(pl.concatString([word.year, pl.lit("-"), word.month, pl.lit("-"), word.day, pl.lit(" "), word.time, offsetOf(word.zone)], ""))
+      // A time that has its offset already (`…+00:00 UTC`): the word dropped when it says the same (UTC), else kept (no time).
+      .when(trailingZone.isNotNull().and(offsetOf(trailingZone).isNotNull()).and(trailingBody.str.contains(HAS_OFFSET)))
+      .then(pl.when(offsetOf(trailingZone).eq(pl.lit("+00:00"))).then(trailingBody).otherwise(v))
+      .when(trailingZone.isNotNull().and(offsetOf(trailingZone).isNotNull()))
+      .then(pl.concatString([trailingBody, offsetOf(trailingZone)], ""))
+      .otherwise(v)
+      .alias("t"),
+    pl.when(word.zone.isNotNull()).then(word.zone).otherwise(trailingZone).alias("z"),
+  );
+  const found = (frame.getColumn("z").unique().dropNulls().toArray() as string[]).filter((z) => !NOT_ZONES.has(z));
+  return { text: frame.getColumn("t").rename(text.name), unread: found.filter((z) => !(z in ZONE_OFFSETS)).sort() };
+}
+
+/**
  * Parses a text column as times. The column is converted only if every
  * non-empty value parses; otherwise it is returned unchanged, with the count
  * and examples of the values that did not parse (nothing is silently dropped).
  * Empty strings count as missing values.
  */
 export function parseTimeSeries(column: pl.Series, options: TimeParseOptions = {}): TimeParseResult {
+  return parseTimes(column, options, true);
+}
+
+/** {@link parseTimeSeries}; `zoneWords`: read zone abbreviations (false for the text they were read out of, whose unread ones stay). */
+function parseTimes(column: pl.Series, options: TimeParseOptions, zoneWords: boolean): TimeParseResult {
   if (column.dtype.variant === "Datetime") {
     return { series: column, parsed: true, failures: 0, examples: [] };
   }
@@ -436,6 +532,20 @@ export function parseTimeSeries(column: pl.Series, options: TimeParseOptions = {
   const present = trimmed.len() - trimmed.nullCount() - empty;
   const failures = (parsed: pl.Series) => present - (parsed.len() - parsed.nullCount());
   const { formats, values } = sampleFormats(trimmed, 256, options);
+  // Times ending in a zone abbreviation (`… CET`, `date`'s `Mon Dec 07 08:15:00 PST 2026`): read with its offset,
+  // the whole column or none (an abbreviation of several zones, `IST`, leaves it text, said by the callers).
+  const zoned = zoneWords ? withZoneOffsets(trimmed, values) : undefined;
+  if (zoned) {
+    const read = parseTimes(zoned.text, options, false);
+    const unread = zoned.unread.length ? { unreadZones: zoned.unread } : {};
+    if (read.parsed) return { ...read, series: read.series.rename(column.name), ...unread };
+    // The values that did not parse as written (not as rewritten with their offsets), for messages.
+    const raw = pl.col("raw");
+    const bad = pl
+      .DataFrame([trimmed.rename("raw"), (read.partial ?? pl.Series("p", new Array<null>(trimmed.len()).fill(null), pl.Datetime("ms"))).rename("p")])
+      .filter(raw.isNotNull().and(raw.neq(pl.lit(""))).and(pl.col("p").isNull()));
+    return { ...read, series: column, examples: (bad.getColumn("raw").head(5).toArray() as unknown[]).map(String), partial: read.partial?.rename(column.name), ...unread };
+  }
   // Usually one format fits the whole column: a single pass.
   if (!formats.length) {
     // Not one sampled value is a time: this is not a time column.
@@ -557,6 +667,8 @@ export interface TimeColumnReport {
   ambiguousSlashDates?: boolean;
   /** Zoned and zone-less times in one column (see {@link TimeParseResult.mixedZones}). */
   mixedZones?: { zoned: number; naive: number };
+  /** Zone abbreviations that left the column text (see {@link TimeParseResult.unreadZones}). */
+  unreadZones?: string[];
 }
 
 /**
@@ -577,7 +689,7 @@ export function parseTimeColumns(
     const col = columnOf(df, name);
     if (!isTextType(col.dtype)) continue;
     const result = parseTimeSeries(col, options);
-    report.push({ column: name, parsed: result.parsed, failures: result.failures, examples: result.examples, ...(result.ambiguousSlashDates ? { ambiguousSlashDates: true } : {}), ...(result.mixedZones ? { mixedZones: result.mixedZones } : {}) });
+    report.push({ column: name, parsed: result.parsed, failures: result.failures, examples: result.examples, ...(result.ambiguousSlashDates ? { ambiguousSlashDates: true } : {}), ...(result.mixedZones ? { mixedZones: result.mixedZones } : {}), ...(result.unreadZones ? { unreadZones: result.unreadZones } : {}) });
     if (result.parsed) parsed.set(name, result.series);
   }
   return { frame: replaceColumns(df, parsed), report };

@@ -135,9 +135,11 @@ test("UTC written as a word is read as UTC (or its offset); any other text besid
   // A word before an offset: the offset counts.
   assert.deepEqual(iso(["2024-01-01 10:00:00 GMT+01:00", "2024-01-01 10:00:00 UTC-0530"]), ["2024-01-01T09:00:00.000Z", "2024-01-01T15:30:00.000Z"]);
   assert.deepEqual(iso(["1/2/2024 10:00:00 AM UTC"]), ["2024-01-02T10:00:00.000Z"]);
-  // Read by their first characters these were times, wrongly: 10:00 PST is not 10:00 UTC, and the rest of a line is data.
+  // A zone abbreviation of the table is its offset: 10:00 PST is 18:00 UTC (by its first characters it was read as 10:00 UTC, wrongly).
+  assert.deepEqual(iso(["2024-01-01 10:00:00 PST", "2024-01-01 11:00:00 PST"]), ["2024-01-01T18:00:00.000Z", "2024-01-01T19:00:00.000Z"]);
+  // Read by their first characters these were times, wrongly: IST names three offsets, and the rest of a line is data.
   for (const values of [
-    ["2024-01-01 10:00:00 PST", "2024-01-01 11:00:00 PST"],
+    ["2024-01-01 10:00:00 IST", "2024-01-01 11:00:00 IST"],
     ["2024-01-01 10:00:00;h1;10", "2024-01-01 10:00:01;h2;20"],
     ["2024-01-01T10:00:00.123Z extra"],
     ["at 2024-01-01 10:00:00"],

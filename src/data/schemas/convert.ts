@@ -6,7 +6,7 @@
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
 import { isTemporalType, isTextType } from "../../common/dtypes";
-import { epochUnitOfSeries, parseReadTimes, strptimeExpr } from "../timeParsing";
+import { epochUnitOfSeries, parseReadTimes, strptimeExpr, ZONE_OFFSETS } from "../timeParsing";
 import { FILETIME_UNIX_EPOCH } from "../../common/epoch";
 import type { Conversion, LabLayout, LabType } from "./types";
 import { columnNames, columnOf, frameHeight } from "../../common/frames";
@@ -102,10 +102,11 @@ function toTime(series: pl.Series, name: string): pl.Series {
 /**
  * CEF's `rt`/`start`/`end` text (CommonSecurityLog's `ReceiptTime`, a string column): epoch milliseconds
  * (`1760515200000`) or `MMM dd yyyy HH:mm:ss[.SSS] [zone]` (`Oct 15 2026 08:00:00`), row by row beside the
- * readers' formats, so a column that mixes them loses no row. A zone other than UTC/GMT/Z (`PST`, an
- * abbreviation that names several offsets) and the year-less forms (`Oct 15 08:00:00`) are not read: null.
+ * readers' formats, so a column that mixes them loses no row. A zone abbreviation is read by the readers' table
+ * (`PST` -08:00, ZONE_OFFSETS in timeParsing.ts); one that names several offsets (`IST`) and the year-less forms
+ * (`Oct 15 08:00:00`) are not read: null.
  */
-const CEF_MONTH_TIME = String.raw`^([A-Za-z]{3} +[0-9]{1,2} [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,3})?)(?: +(?:UTC|GMT|Z))?$`;
+const CEF_MONTH_TIME = String.raw`^([A-Za-z]{3} +[0-9]{1,2} [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,3})?)(?: +([A-Z]{1,5}))?$`;
 const EPOCH_MS_TEXT = "^[0-9]{12,13}$";
 
 function cefTime(series: pl.Series, name: string): pl.Series {
@@ -114,7 +115,10 @@ function cefTime(series: pl.Series, name: string): pl.Series {
   const v = pl.col("v").str.strip();
   const epoch = pl.when(v.str.contains(EPOCH_MS_TEXT)).then(v.cast(pl.Int64, false).cast(pl.Datetime("ms"))).otherwise(pl.lit(null).cast(pl.Datetime("ms")));
   // Single-digit days are padded by some devices with a space (`Oct  5`): squeezed before parsing.
-  const month = strptimeExpr(v.str.extract(CEF_MONTH_TIME, 1).str.replaceAll(" +", " "), "%b %d %Y %H:%M:%S%.f", "ms");
+  const zones = Object.keys(ZONE_OFFSETS);
+  const zone = v.str.extract(CEF_MONTH_TIME, 2);
+  const offset = pl.when(zone.isNull()).then(pl.lit("+00:00")).otherwise(zone.replaceStrict(zones, zones.map((z) => ZONE_OFFSETS[z]), pl.lit(null), pl.Utf8));
+  const month = strptimeExpr(pl.concatString([v.str.extract(CEF_MONTH_TIME, 1).str.replaceAll(" +", " "), offset], ""), "%b %d %Y %H:%M:%S%.f%#z", "ms");
   const own = apply(series, epoch.fillNull(month), name);
   if (!isTemporalType(general.dtype)) return own;
   return pl.DataFrame([general.rename("a"), own.cast(general.dtype).rename("b")]).select(pl.col("a").fillNull(pl.col("b")).alias(name)).getColumn(name);

@@ -54,7 +54,7 @@ describe("Sentinel CommonSecurityLog (CEF) flows", () => {
   });
 
   it("ReceiptTime as CEF's rt text: epoch milliseconds or MMM dd yyyy HH:mm:ss[.SSS] [UTC], mixed in one column", () => {
-    const times = ["1791187200000", "Oct 15 2026 08:01:00", "Oct  5 2026 08:02:00.250 UTC", "2026-10-15T08:03:00Z", "Oct 15 2026 08:04:00 PST", "not a time"];
+    const times = ["1791187200000", "Oct 15 2026 08:01:00", "Oct  5 2026 08:02:00.250 UTC", "2026-10-15T08:03:00Z", "Oct 15 2026 08:04:00 PST", "Oct 15 2026 08:05:00 IST", "not a time"];
     const df = pl.DataFrame({
       DeviceVendor: times.map(() => "Check Point"),
       DeviceProduct: times.map(() => "VPN-1 & FireWall-1"),
@@ -63,8 +63,8 @@ describe("Sentinel CommonSecurityLog (CEF) flows", () => {
       ReceiptTime: times,
     });
     const out = normalizeEvents(df, "networkFlow");
-    const expected = ["2026-10-05T08:00:00.000Z", "2026-10-15T08:01:00.000Z", "2026-10-05T08:02:00.250Z", "2026-10-15T08:03:00.000Z", null, null];
-    assert.deepEqual(iso(out, "TimeGenerated"), expected, "a zone abbreviation other than UTC (PST names several offsets) is not read");
+    const expected = ["2026-10-05T08:00:00.000Z", "2026-10-15T08:01:00.000Z", "2026-10-05T08:02:00.250Z", "2026-10-15T08:03:00.000Z", "2026-10-15T16:04:00.000Z", null, null];
+    assert.deepEqual(iso(out, "TimeGenerated"), expected, "PST is -08:00 (the readers' zone table); IST, which names several offsets, is not read");
     assert.deepEqual(iso(out, "FlowStartTime"), expected);
   });
 
