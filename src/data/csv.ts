@@ -623,14 +623,18 @@ const COMMA_AMBIGUOUS = /^[1-9][0-9]*,[0-9]{3,}$/.source;
 const DECIMAL_COMMA_MAX_DIGITS = 15;
 
 /**
- * A `;`-separated file's text columns of decimal-comma numbers (European Excel's CSV: `12,5`, `1.234,5`) as Float64:
+ * A `;`-separated file's text columns of decimal-comma numbers (European Excel's CSV: `12,5`, `1.234,5`) as Float64
+ * (and a tab-delimited file's, where no column has decimal dots):
  * only a column whose every non-empty value is such a number ({@link DECIMAL_COMMA_NUMBER}, 15 digits at most), at
  * least one with a comma, none of them a comma value that could be a list or thousands ({@link COMMA_AMBIGUOUS}).
  * Anything else stays text, as read: ids, versions, lists (`1,2,3`, `4624,4672`), `1,234`. polars' `decimalComma`
  * read option reads every column so, without these checks, and misses `1.234,5`.
  */
 function withDecimalCommas(df: pl.DataFrame, dialect: CsvDialect): pl.DataFrame {
-  if (dialect.sep !== ";") return df;
+  // A tab-delimited file (Excel's "Text (Tab delimited)" and "Unicode Text" in a decimal-comma locale) too, unless
+  // its numbers show decimal dots (a column polars read as floats: `12.5`): then its commas are no decimal marks.
+  const tabWithCommas = dialect.sep === "\t" && !df.dtypes.some((d) => /^Float/.test(d.variant));
+  if (dialect.sep !== ";" && !tabWithCommas) return df;
   const names = columnNames(df);
   let changed = false;
   const columns = names.map((name) => {

@@ -48,7 +48,7 @@ describe("readDataFile: tab-delimited .txt as Excel saves it", () => {
   });
 });
 
-describe("readDataFile: decimal commas of a European Excel CSV (`;`)", () => {
+describe("readDataFile: decimal commas of a European Excel CSV (`;`) and tab-delimited text", () => {
   const NBSP = "\u00a0";
   const HEADER = "Computer;CPU;Betrag;Version;Ports;Id;Tausend;Notiz;Lang;Plus;Ziffern;Paare;Anteil";
   const ROWS = [
@@ -88,7 +88,32 @@ describe("readDataFile: decimal commas of a European Excel CSV (`;`)", () => {
     assert.deepEqual(readDataFile(late, { inferSchemaLength: 5 }).getColumn("Load").toArray().slice(0, 3), [0.5, 1.5, 2.5]);
   });
 
-  it("a comma-separated file's quoted \"12,5\" stays text: only a `;` file is read with decimal commas", () => {
+  for (const [form, encode] of [
+    ["Text (Tab delimited)", (t: string) => Buffer.from(t, "utf8")],
+    ["Unicode Text (UTF-16 LE)", unicodeText],
+  ] as const) {
+    it(`a German Excel's ${form} .txt: the same columns are Float64 and the same stay text, as in a \`;\` file`, () => {
+      const file = path.join(tempDir(), "blatt.txt");
+      fs.writeFileSync(file, encode([HEADER, ...ROWS].map((l) => l.replaceAll(";", "\t")).join("\r\n") + "\r\n"));
+      expectTypes(readDataFile(file));
+    });
+  }
+
+  it("a tab-delimited file whose numbers have decimal dots (an en-US sheet) keeps \"12,5\" as text; a .tsv with commas only reads them as decimals", () => {
+    const dir = tempDir();
+    const us = path.join(dir, "us.txt");
+    fs.writeFileSync(us, "Computer\tCPU\tPair\r\nH1\t12.5\t12,5\r\nH2\t3.25\t3,5\r\n");
+    const df = readDataFile(us);
+    assert.deepEqual(df.getColumn("CPU").toArray(), [12.5, 3.25]);
+    assert.deepEqual(df.getColumn("Pair").toArray(), ["12,5", "3,5"]);
+    const tsv = path.join(dir, "de.tsv");
+    fs.writeFileSync(tsv, "Computer\tCPU\tPorts\nH1\t12,5\t80,443\nH2\t3\t22\n");
+    const de = readDataFile(tsv);
+    assert.deepEqual(de.getColumn("CPU").toArray(), [12.5, 3]);
+    assert.deepEqual(de.getColumn("Ports").toArray(), ["80,443", "22"]);
+  });
+
+  it("a comma-separated file's quoted \"12,5\" stays text: only a `;` or tab file is read with decimal commas", () => {
     const file = path.join(tempDir(), "us.csv");
     fs.writeFileSync(file, 'Computer,CPU\nH1,"12,5"\nH2,"3,25"\n');
     assert.deepEqual(readDataFile(file).getColumn("CPU").toArray(), ["12,5", "3,25"]);
