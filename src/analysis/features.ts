@@ -86,7 +86,7 @@ export function tokenCount(text: string | null | undefined, delimiter = " "): nu
 
 /** Options of `addProcessFeatures`. */
 export interface ProcessFeatureOptions {
-  /** Path separator of `NewProcessName`. Default: "/" if one of the first 10 names contains "/", else "\\". */
+  /** Path separator of `NewProcessName`. Default: each path's own (POSIX `/` when it starts with `/`, else Windows `\` and `/` when it holds a `\`, else `/`). */
   pathSeparator?: string;
   /** Recompute feature columns that already exist. Default false (existing columns are kept). */
   force?: boolean;
@@ -129,6 +129,18 @@ function featureColumns(df: pl.DataFrame, options: ProcessFeatureOptions): Requi
     commandLineColumn: options.commandLineColumn ?? layout?.commandLineColumn ?? lab.commandLineColumn,
     logonIdColumn: options.logonIdColumn ?? layout?.logonIdColumn ?? lab.logonIdColumn,
   };
+}
+
+/**
+ * How a process path is split into its elements: on `separator` when given, else on each path's own
+ * platform's: a path starting with `/` is POSIX (a `\` in it is part of a file name), another holding
+ * a `\` is Windows (split on `\` and `/`, which Windows also takes), else `/`. MSTICPy chose one
+ * separator for the whole frame from its first 10 paths, so one Linux path among them made a Windows
+ * row's process name its whole path (MDE's `FolderPath` mixes Windows, Linux and macOS devices).
+ */
+function pathSplitter(separator: string | undefined): (path: string) => string[] {
+  if (separator !== undefined) return (path) => path.split(separator);
+  return (path) => (!path.startsWith("/") && path.includes("\\") ? path.split(/[\\/]/) : path.split("/"));
 }
 
 /** Caches a string → number feature per call: command lines repeat a lot. */
@@ -190,11 +202,11 @@ export function addProcessFeatures(df: pl.DataFrame, options: ProcessFeatureOpti
 
   if (names.includes(processColumn)) {
     const paths = texts(df, processColumn);
-    const sep = options.pathSeparator ?? (paths.slice(0, 10).some((p) => p.includes("/")) ? "/" : "\\");
-    if (wanted("processName")) added.push(pl.Series("processName", paths.map((p) => p.split(sep).pop() ?? ""), pl.Utf8));
+    const split = pathSplitter(options.pathSeparator);
+    if (wanted("processName")) added.push(pl.Series("processName", paths.map((p) => split(p).pop() ?? ""), pl.Utf8));
     const scores = paths.map(score);
     if (wanted("processNameLen")) added.push(pl.Series("processNameLen", paths.map((p) => [...p].length), pl.Int64));
-    if (wanted("processNameTokens")) added.push(pl.Series("processNameTokens", paths.map((p) => p.split(sep).length), pl.Int64));
+    if (wanted("processNameTokens")) added.push(pl.Series("processNameTokens", paths.map((p) => split(p).length), pl.Int64));
     if (wanted("pathScore")) added.push(pl.Series("pathScore", scores, pl.Int64));
     if (wanted("pathLogScore")) added.push(pl.Series("pathLogScore", scores.map((s) => (s ? Math.log10(s) : 0)), pl.Float64));
     if (wanted("pathHash")) added.push(pl.Series("pathHash", paths.map(hash), pl.Int64));

@@ -140,3 +140,19 @@ test("withStringScore/withCrc32Hash: a list column or a name that is no text is 
   }
   assert.deepEqual(withStringScore(df, "n").getColumn("nScore").toArray(), [stringScore("4688"), stringScore("4624")], "numbers score as their text");
 });
+
+test("addProcessFeatures: each path split on its own platform's separator when pathSeparator is not given (MDE's FolderPath mixes Windows, Linux and macOS devices)", () => {
+  // One Linux path among the first ten made "/" the separator of every row (MSTICPy's rule): a Windows row's
+  // processName was its whole path, with one path element.
+  const df = pl.DataFrame({
+    NewProcessName: ["/usr/bin/curl", "C:\\Windows\\System32\\cmd.exe", "C:\\Program Files/Vendor/agent.exe", "\\\\srv\\share\\tool.exe", "/tmp/odd\\name", "/Applications/Safari.app/Contents/MacOS/Safari", "", "notepad.exe"],
+    CommandLine: ["curl -s x", "cmd /c dir", "agent", "tool", "odd", "Safari", "", "notepad"],
+  });
+  const out = addProcessFeatures(df);
+  assert.deepEqual(out.getColumn("processName").toArray(), ["curl", "cmd.exe", "agent.exe", "tool.exe", "odd\\name", "Safari", "", "notepad.exe"]);
+  assert.deepEqual(out.getColumn("processNameTokens").toArray(), [4, 4, 4, 5, 3, 6, 1, 1]);
+  // All Windows, or all Linux: as MSTICPy.
+  assert.deepEqual(addProcessFeatures(df.slice(1, 1)).getColumn("processNameTokens").toArray(), ["C:\\Windows\\System32\\cmd.exe".split("\\").length]);
+  // A given separator is used for every row, as before.
+  assert.deepEqual(addProcessFeatures(df, { pathSeparator: "/" }).getColumn("processName").toArray().slice(0, 2), ["curl", "C:\\Windows\\System32\\cmd.exe"]);
+});
