@@ -33,7 +33,11 @@ export interface DbclusterOptions {
   maxClusterDistance?: number;
   /** DBSCAN's min_samples: neighbours (self included) a core event needs. Default 2. */
   minClusterSamples?: number;
-  /** Scale each row of features to unit length first (scikit-learn's `Normalizer`), as MSTICPy does. Default true. */
+  /**
+   * Scale each row of features to unit length first (scikit-learn's `Normalizer`), as MSTICPy does. Default true with
+   * two or more `clusterColumns`, false with one: a row of one number scaled to unit length is its sign (1, 0 or −1),
+   * so every positive value fell in one cluster; `true` with one column is refused.
+   */
   normalize?: boolean;
   /** Representative rows and noise times: see `ClusterMode`. Default `"clean"`. */
   mode?: ClusterMode;
@@ -114,7 +118,11 @@ export function dbclusterEvents(df: pl.DataFrame, options: DbclusterOptions): Db
       matrix.data[row * dims + d] = v;
     });
   });
-  const input = boolOption(options.normalize, "normalize", FN, true) ? normalizeRows(matrix) : matrix;
+  // Rows scaled to unit length keep only the proportions between their features; a row of one feature keeps only
+  // its sign, and every positive value was one cluster (MSTICPy's default does so): one column is not scaled.
+  const normalize = boolOption(options.normalize, "normalize", FN, dims > 1);
+  if (normalize && dims === 1) throw new AnalysisError(msg.normalizeOneColumn(FN, columns[0]));
+  const input = normalize ? normalizeRows(matrix) : matrix;
   const result = dbscan(input, { eps, minSamples });
   const labels = Array.from(result.labels);
   const times = timeValues(df, timeColumn, FN, { lenient: true, warn: options.warn });

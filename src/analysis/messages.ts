@@ -104,6 +104,12 @@ export const analysisMessages = {
   sameColumn: (fn: string, column: string) => errorMessage("analysis/invalid-option", `${fn}: dataColumn and timeColumn are both ${quotedName(column)}.`),
   noClusterColumns: (fn: string, columns: readonly string[]) =>
     errorMessage("analysis/invalid-option", `${fn}: clusterColumns must name at least one numeric column. Columns: ${nameList(columns)}.`),
+  /** Scaling a row of one number to unit length leaves its sign: every positive value 1, one cluster. */
+  normalizeOneColumn: (fn: string, column: string) =>
+    errorMessage(
+      "analysis/invalid-option",
+      `${fn}: normalize: true with one cluster column (${quotedName(column)}) scales every value to 1, 0 or -1 (a row of one number keeps only its sign), so every positive value would be one cluster; pass normalize: false (the default for one column) or more clusterColumns.`,
+    ),
   stlOption: (option: string, accepted: string, value: unknown) =>
     errorMessage("analysis/invalid-option", `STL option ${option} must be ${accepted}; got ${optionValue(value)}.`),
   seriesTooShort: (fn: string, column: string, points: number, period: number) =>

@@ -217,3 +217,22 @@ test("normalize is true or false (\"false\" normalised)", () => {
   const df = pl.DataFrame({ x: [1, 2, 3], TimeGenerated: [new Date(0), new Date(1), new Date(2)] });
   assert.throws(() => dbclusterEvents(df, { clusterColumns: ["x"], timeColumn: "TimeGenerated", normalize: "false" as unknown as boolean }), { code: "analysis/invalid-option", message: /normalize must be true or false/ });
 });
+
+test("one cluster column: not normalised by default (a row of one number scaled to unit length is its sign: every positive value was one cluster); normalize: true with one column is refused", () => {
+  // Command-line lengths of a hunter's process events: a few short commands repeated, and one 1 MB line.
+  const lengths = [17, 17, 17, 28, 28, 31, 31, 31, 1_000_000, 0, 0];
+  const df = pl.DataFrame({ TimeCreatedUtc: lengths.map((_, i) => new Date(Date.UTC(2024, 0, 1, 0, i))), commandlineLen: lengths });
+  const result = dbclusterEvents(df, { clusterColumns: "commandlineLen" });
+  // Equal lengths cluster (eps 0.01 on the values themselves); the 1 MB line is noise.
+  assert.deepEqual(result.labels, [0, 0, 0, 1, 1, 2, 2, 2, -1, 3, 3]);
+  assert.deepEqual([result.clusterCount, result.noiseCount], [4, 1]);
+  assert.deepEqual(result.features[8], [1_000_000]);
+  // Two columns are normalised by default, as MSTICPy.
+  const two = dbclusterEvents(df.withColumns(pl.col("commandlineLen").mul(2).alias("double")), { clusterColumns: ["commandlineLen", "double"] });
+  assert.ok(Math.abs(Math.hypot(...two.features[0]) - 1) < 1e-12, "rows normalised");
+  assert.throws(() => dbclusterEvents(df, { clusterColumns: ["commandlineLen"], normalize: true }), {
+    code: "analysis/invalid-option",
+    message: /normalize: true with one cluster column \("commandlineLen"\).*pass normalize: false/,
+  });
+  assert.deepEqual(dbclusterEvents(df, { clusterColumns: ["commandlineLen"], normalize: false }).labels, result.labels);
+});
