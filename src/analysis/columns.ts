@@ -153,7 +153,7 @@ export function timeValues(df: pl.DataFrame, name: string, fn: string, options: 
     column = parsed.series;
     unparsed = parsed.unparsed;
   } else if (!isTemporalType(column.dtype)) {
-    throw new AnalysisError(msg.timeColumnType(fn, name, String(column.dtype)));
+    throw new AnalysisError(msg.timeColumnType(fn, name, column.dtype.variant));
   }
   const timeZone = (column.dtype as unknown as { timeZone?: string }).timeZone || undefined;
   const ms = column.cast(pl.Datetime("ms")).cast(pl.Float64).toArray() as unknown as (number | null)[];

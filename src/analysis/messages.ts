@@ -83,7 +83,13 @@ export const analysisMessages = {
   timeTextEmpty: (fn: string, column: string) =>
     errorMessage("analysis/time-column-not-time", `${fn}: time column ${quotedName(column)} holds no times at all (every value is empty or null); pass the timeColumn that has them.`),
   timeColumnType: (fn: string, column: string, dtype: string) =>
-    errorMessage("analysis/time-column-not-time", `${fn}: time column ${quotedName(column)} must hold times (Datetime, Date or time text); it is ${dtype}.`),
+    errorMessage(
+      "analysis/time-column-not-time",
+      // Epoch numbers (a SIEM's `_time`): how to make them times, as the timeline's message says.
+      `${fn}: time column ${quotedName(column)} must hold times (Datetime, Date or time text); it is ${dtype}` +
+        (/^(U?Int|Float)\d*$/.test(dtype) ? `: for epoch times convert it first, df.withColumns(pl.col(${JSON.stringify(column)}).mul(1000).cast(pl.Datetime("ms"))) for seconds (without .mul(1000) for milliseconds)` : "") +
+        ".",
+    ),
   timeColumnUnknown: (fn: string, temporal: readonly string[], columns: readonly string[]) =>
     errorMessage(
       "analysis/time-column-unknown",

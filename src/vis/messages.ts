@@ -226,7 +226,12 @@ export const visMessages = {
   chartTimeUnparsed: (fn: string, column: string, example: string) =>
     errorMessage("vis/chart-time-not-time", `${fn}: time column ${quotedName(column)} does not parse as times (e.g. ${quotedText(example, MAX_NAME)}).`),
   chartTimeType: (fn: string, column: string, dtype: string) =>
-    errorMessage("vis/chart-time-not-time", `${fn}: time column ${quotedName(column)} must hold times; it is ${dtype}.`),
+    errorMessage(
+      "vis/chart-time-not-time",
+      `${fn}: time column ${quotedName(column)} must hold times; it is ${dtype}` +
+        (/^(U?Int|Float)\d*$/.test(dtype) ? `: for epoch times convert it first, df.withColumns(pl.col(${JSON.stringify(column)}).mul(1000).cast(pl.Datetime("ms"))) for seconds (without .mul(1000) for milliseconds)` : "") +
+        ".",
+    ),
   chartTooManyPoints: (fn: string, points: number, max: number, from: string, to: string) => {
     const n = (x: number) => x.toLocaleString("en");
     return errorMessage(

@@ -109,7 +109,7 @@ function times(df: pl.DataFrame, name: string, warn: (message: string) => void):
     if (!parsed.parsed) throw new ChartDataError(msg.chartTimeUnparsed(FN, name, parsed.examples[0] ?? ""));
     column = parsed.series;
   } else if (!isTemporalType(column.dtype)) {
-    throw new ChartDataError(msg.chartTimeType(FN, name, String(column.dtype)));
+    throw new ChartDataError(msg.chartTimeType(FN, name, column.dtype.variant));
   }
   return column.cast(pl.Datetime("ms")).cast(pl.Float64).toArray() as unknown as (number | null)[];
 }

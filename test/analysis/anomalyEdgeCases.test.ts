@@ -337,3 +337,18 @@ test("addProcessFeatures: a command-line column null in every row (polars' Null 
   assert.deepEqual(values(out, "commandlineLen"), [0, 0]);
   assert.deepEqual(values(out, "processName"), ["cmd.exe", "explorer.exe"]);
 });
+
+test("an epoch-number time column (a SIEM's _time in seconds or ms) is refused saying how to make it times, and the conversion it gives works", () => {
+  const seconds = pl.Series("_time", hours(72).map((d) => d.getTime() / 1000), pl.Int64);
+  const df = pl.DataFrame([seconds, pl.Series("n", spiky())]);
+  const hint = /time column "_time" must hold times \(Datetime, Date or time text\); it is Int64: for epoch times convert it first, df\.withColumns\(pl\.col\("_time"\)\.mul\(1000\)\.cast\(pl\.Datetime\("ms"\)\)\) for seconds/;
+  assert.throws(() => timeseriesAnomaliesStl(df, { timeColumn: "_time" }), { code: "analysis/time-column-not-time", message: hint });
+  assert.throws(() => dbclusterEvents(df, { clusterColumns: "n", timeColumn: "_time" }), { code: "analysis/time-column-not-time", message: /it is Int64: for epoch times convert it first/ });
+  assert.throws(() => extractAnomalyPeriods(df.withColumns(pl.lit(1).alias("anomalies")), { timeColumn: "_time" }), { code: "analysis/time-column-not-time", message: /it is Int64: for epoch times/ });
+  // The advice, followed, gives the series' hours.
+  const converted = df.withColumns(pl.col("_time").mul(1000).cast(pl.Datetime("ms")));
+  const out = timeseriesAnomaliesStl(converted, { timeColumn: "_time" });
+  assert.deepEqual(values(out, "_time").slice(0, 2), hours(2));
+  // A Boolean or text-free column gets no epoch advice.
+  assert.throws(() => timeseriesAnomaliesStl(df.withColumns(pl.lit(true).alias("_time")), { timeColumn: "_time" }), { code: "analysis/time-column-not-time", message: /it is Bool\.$/ });
+});

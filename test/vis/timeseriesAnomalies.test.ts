@@ -208,3 +208,11 @@ test("a value column named with hidden characters: the text, the title and the l
   assert.equal(color?.scale?.domain[0], color?.datum);
   assert.ok(!/[\u2028\u202e]/.test(JSON.stringify(chart.spec)));
 });
+
+test("an epoch-number time column is refused saying how to make it times", () => {
+  const df = pl.DataFrame([pl.Series("TimeGenerated", [1704067200000, 1704070800000], pl.Int64), pl.Series("y", [1, 2]), pl.Series("anomalies", [0, 1]), pl.Series("baseline", [1, 1])]);
+  assert.throws(() => timeseriesAnomaliesSpec(df, { y: "y" }), {
+    code: "vis/chart-time-not-time",
+    message: /time column "TimeGenerated" must hold times; it is Int64: for epoch times convert it first, df\.withColumns\(pl\.col\("TimeGenerated"\)\.mul\(1000\)\.cast\(pl\.Datetime\("ms"\)\)\) for seconds \(without \.mul\(1000\) for milliseconds\)\.$/,
+  });
+});
