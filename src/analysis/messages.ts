@@ -61,6 +61,13 @@ export const analysisMessages = {
   /** A numeric column that failed `numericValues`, with how to make numbers of text. */
   clusterColumnHint: (inner: ErrorMessage<AnalysisErrorCode>, column: string) =>
     errorMessage(inner.code, `${inner.message} Turn text into numbers first, e.g. withStringScore(df, ${quotedName(column)}) or withCrc32Hash(df, ${quotedName(column)}).`),
+  /** The value column was MSTICPy's default (the first besides the time column) and holds no numbers. */
+  defaultDataColumnHint: (inner: ErrorMessage<AnalysisErrorCode>, numeric: readonly string[]) =>
+    errorMessage(
+      inner.code,
+      `${inner.message} It is the value column by default (the first column besides the time column, MSTICPy's rule): pass dataColumn` +
+        (numeric.length ? `, e.g. dataColumn: ${JSON.stringify(numeric[0])} (numeric columns: ${nameList(numeric)}).` : " (no column is numeric)."),
+    ),
   columnNotText: (fn: string, column: string, dtype: string) =>
     errorMessage("analysis/column-not-text", `${fn}: column ${quotedName(column)} must be text; it is ${dtype}.`),
   columnNotFinite: (fn: string, column: string, value: number, row: number) =>

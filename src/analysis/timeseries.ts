@@ -96,6 +96,7 @@ export const ANOMALY_COLUMNS = ["residual", "trend", "seasonal", "weights", "bas
 const FLAT_RESIDUAL_TOLERANCE = 1e-9;
 
 const FN = "timeseriesAnomaliesStl";
+const NUMERIC_VARIANT = /^(U?Int(8|16|32|64)|Float(32|64)|Decimal)$/;
 /** A guard against a mistaken interval turning a few rows into a huge grid. */
 const MAX_GRID_POINTS = 10_000_000;
 
@@ -161,7 +162,16 @@ export function timeseriesAnomaliesStl(df: pl.DataFrame, options: TimeseriesAnom
   if (dataColumn === timeColumn) throw new AnalysisError(msg.sameColumn(FN, timeColumn));
 
   const times = timeValues(df, timeColumn, FN, { warn: options.warn });
-  const values = numericValues(df, dataColumn, FN, { rowLabel: (row) => (times.ms[row] == null ? undefined : iso(times.ms[row] as number)) });
+  let values: (number | null)[];
+  try {
+    values = numericValues(df, dataColumn, FN, { rowLabel: (row) => (times.ms[row] == null ? undefined : iso(times.ms[row] as number)) });
+  } catch (err) {
+    // A column chosen by MSTICPy's rule (KQL's `summarize count() by bin(TimeGenerated, 1h), Computer` puts Computer
+    // first): say it was the default, and which columns hold numbers.
+    if (options.dataColumn !== undefined || !(err instanceof AnalysisError) || err.code !== "analysis/column-not-numeric") throw err;
+    const numeric = names.filter((c) => c !== timeColumn && NUMERIC_VARIANT.test(columnOf(df, c).dtype.variant));
+    throw new AnalysisError(msg.defaultDataColumnHint(err, numeric), { cause: err });
+  }
   // Days and weeks of a zoned column are regular on its wall clock, not in UTC: local midnights are 23 or
   // 25 hours apart across a daylight-saving change (pandas' daily ranges in a zone are such). So a zoned
   // series off its UTC grid is tried on its wall clock when that grid's step is whole days; hours stay in UTC.

@@ -352,3 +352,16 @@ test("an epoch-number time column (a SIEM's _time in seconds or ms) is refused s
   // A Boolean or text-free column gets no epoch advice.
   assert.throws(() => timeseriesAnomaliesStl(df.withColumns(pl.lit(true).alias("_time")), { timeColumn: "_time" }), { code: "analysis/time-column-not-time", message: /it is Bool\.$/ });
 });
+
+test("a default value column that is not numeric (KQL's summarize count() by bin(TimeGenerated, 1h), Computer puts Computer first) says it was the default and names the numeric columns", () => {
+  const df = pl.DataFrame([times("TimeGenerated"), pl.Series("Computer", new Array(72).fill("host1")), pl.Series("count_", spiky()), pl.Series("bytes", spiky())]);
+  assert.throws(() => timeseriesAnomaliesStl(df), {
+    code: "analysis/column-not-numeric",
+    message: /^timeseriesAnomaliesStl: column "Computer" must be numeric, but row 0 holds "host1", which is not a number\. It is the value column by default \(the first column besides the time column, MSTICPy's rule\): pass dataColumn, e\.g\. dataColumn: "count_" \(numeric columns: count_, bytes\)\.$/,
+  });
+  // Named, it is the caller's choice: no default to explain.
+  assert.throws(() => timeseriesAnomaliesStl(df, { dataColumn: "Computer" }), { message: /which is not a number\.$/ });
+  assert.equal(columnOf(timeseriesAnomaliesStl(df, { dataColumn: "count_" }), "anomalies").len(), 72);
+  // No numeric column at all: the hint says to make one.
+  assert.throws(() => timeseriesAnomaliesStl(df.select("TimeGenerated", "Computer")), { message: /It is the value column by default .*: pass dataColumn \(no column is numeric\)\.$/ });
+});

@@ -254,6 +254,7 @@ const SAMPLES: Record<string, Sample> = {
   "analysisMessages.invalidOptions": () => [analysis.invalidOptions("setNewAnomalyThreshold", "thresholds must be finite numbers"), ["setNewAnomalyThreshold", "thresholds"]],
   "analysisMessages.sameColumn": () => [analysis.sameColumn("fn", "Time"), ['"Time"']],
   "analysisMessages.noClusterColumns": () => [analysis.noClusterColumns("dbclusterEvents", ["a", "b"]), ["clusterColumns", "Columns: a, b"]],
+  "analysisMessages.defaultDataColumnHint": () => [analysis.defaultDataColumnHint(analysis.notANumber("fn", "Computer", 0, "host1"), ["count_"]), ['"Computer"', "by default", 'dataColumn: "count_"']],
   "analysisMessages.normalizeOneColumn": () => [analysis.normalizeOneColumn("dbclusterEvents", "commandlineLen"), ["normalize: true", '"commandlineLen"', "normalize: false"]],
   "analysisMessages.stlOption": () => [analysis.stlOption("seasonal", "an odd integer ≥ 3", 8), ["seasonal", "8"]],
   "analysisMessages.seriesTooShort": () => [analysis.seriesTooShort("fn", "Bytes", 40, 24), ['"Bytes"', "40 points", "period 24"]],
