@@ -130,8 +130,8 @@ const STL_ANOMALY_OPTIONS: Readonly<Record<keyof Required<TimeseriesAnomaliesOpt
  * unchanged, whatever they are (`height`, `select`, `^a.*$`…).
  *
  * In the default `"msticpy"` mode the value and component columns are Int64
- * (truncated toward zero, as MSTICPy's `astype("int64")`); in `"clean"` mode
- * they are Float64.
+ * (truncated toward zero, as MSTICPy's `astype("int64")`; an integer value
+ * column keeps its own values, past 2^53 too); in `"clean"` mode they are Float64.
  */
 export function timeseriesAnomaliesStl(df: pl.DataFrame, options: TimeseriesAnomaliesOptions = {}): pl.DataFrame {
   requireFrame(df, FN);
@@ -216,7 +216,10 @@ export function timeseriesAnomaliesStl(df: pl.DataFrame, options: TimeseriesAnom
   // rows), joined under names of our own: polars' methods would meet a column called `join` or `sort`.
   const key = "t";
   const grided = frameOf([pl.Series(key, grid.times, pl.Float64).cast(pl.Int64)]);
-  const others = frameOf([times.series.rename("time"), ...rest.map((c, i) => columnOf(df, c).rename(`c${i}`)), pl.Series(key, keys, pl.Float64).cast(pl.Int64)]);
+  // Integer values come back as they were, not through doubles: past 2^53 (byte counters) an odd count came back one off.
+  const exactInts = numeric === pl.Int64 && /^U?Int(8|16|32|64)$/.test(columnOf(df, dataColumn).dtype.variant);
+  const exact = exactInts ? [columnOf(df, dataColumn).cast(pl.Int64).rename("value")] : [];
+  const others = frameOf([times.series.rename("time"), ...rest.map((c, i) => columnOf(df, c).rename(`c${i}`)), ...exact, pl.Series(key, keys, pl.Float64).cast(pl.Int64)]);
   const joined = grided.join(others, { on: key, how: "left" }).sort(key);
   if (joined.height !== n) throw new AnalysisError(msg.rowCountChanged(FN, joined.height, n));
   // The time column keeps its type and its values (a µs or ns column to the last digit, a zone, a Date), so the
@@ -225,7 +228,10 @@ export function timeseriesAnomaliesStl(df: pl.DataFrame, options: TimeseriesAnom
   const input = columnOf(joined, "time");
   const made = datetimeSeries("made", !onWallClock ? grid.times : zone ? fromWallClock(grid.times, zone) : fromOffsets(grid.times, keys, times.ms), times.timeZone);
   const outTimes = input.nullCount() === 0 ? input : frameOf([input, made.cast(input.dtype)]).select(pl.col("time").fillNull(pl.col("made")).alias("time")).getColumn("time");
-  const series: pl.Series[] = [outTimes.rename(outName(timeColumn)), pl.Series(outName(dataColumn), columns.value, pl.Float64).cast(numeric)];
+  const fromFit = pl.Series("fit", columns.value, pl.Float64).cast(numeric);
+  // Filled rows (null in the input's column) take the fill.
+  const outValues = exactInts ? frameOf([columnOf(joined, "value"), fromFit]).select(pl.col("value").fillNull(pl.col("fit"))).getColumn("value") : fromFit;
+  const series: pl.Series[] = [outTimes.rename(outName(timeColumn)), outValues.rename(outName(dataColumn))];
   rest.forEach((c, i) => series.push(columnOf(joined, `c${i}`).rename(outName(c))));
   const added: pl.Series[] = [
     pl.Series("residual", columns.residual, pl.Float64).cast(numeric),

@@ -365,3 +365,18 @@ test("a default value column that is not numeric (KQL's summarize count() by bin
   // No numeric column at all: the hint says to make one.
   assert.throws(() => timeseriesAnomaliesStl(df.select("TimeGenerated", "Computer")), { message: /It is the value column by default .*: pass dataColumn \(no column is numeric\)\.$/ });
 });
+
+test("Int64 values past 2^53 (byte counters) come back exact in the value column; filled points as filled", () => {
+  // Odd values past 2^53 have no double: read as numbers they came back one off (9007199254741193 → …192).
+  const text = spiky().map((v, i) => String(2n ** 53n + 2n * BigInt(Math.round(v)) + 1n + (i === 10 ? 1n : 0n)));
+  const counts = pl.DataFrame({ c: text }).select(pl.col("c").cast(pl.Int64)).getColumn("c");
+  const df = pl.DataFrame([times("TimeGenerated"), counts.rename("bytes")]);
+  const out = timeseriesAnomaliesStl(df);
+  assert.equal(String(columnOf(out, "bytes").dtype), "DataType(Int64)");
+  assert.deepEqual(columnOf(out, "bytes").cast(pl.Utf8).toArray(), text);
+  // Unsorted input, a gap filled: each row keeps its own value, the filled one is the fill.
+  const gapped = pl.DataFrame([times("TimeGenerated"), counts.rename("bytes")]).slice(0, 72).filter(pl.col("TimeGenerated").neq(pl.lit(hours(72)[5]))).reverse();
+  const filled = timeseriesAnomaliesStl(gapped, { fill: "zero" });
+  assert.deepEqual(columnOf(filled, "bytes").cast(pl.Utf8).toArray(), text.map((t, i) => (i === 5 ? "0" : t)));
+  assert.equal(columnOf(filled, "filled").toArray().indexOf(true), 5);
+});
