@@ -1,6 +1,11 @@
 /** The error class, codes and message builders of src/analysis (STL, anomalies, clustering, features). */
 import { errorMessage, HuntlabError, unknownOptionText, type ErrorCatalog, type ErrorMessage, type UnknownOption } from "../common/errors";
 import { closeNames, nameList, quotedName, quotedText } from "../common/shownText";
+import { looksLikeEpochText } from "../common/epoch";
+
+/** How to turn a text column of epoch numbers into times (seconds; milliseconds without the multiplication). */
+const epochTextConversion = (column: string) =>
+  `df.withColumns(pl.col(${JSON.stringify(column)}).cast(pl.Float64).mul(1000).cast(pl.Datetime("ms"))) for seconds (without .mul(1000) for milliseconds)`;
 
 /** Every code of src/analysis, with what docs/errors.md says of it. */
 export const ANALYSIS_ERRORS = {
@@ -85,7 +90,8 @@ export const analysisMessages = {
     errorMessage(
       "analysis/time-column-not-time",
       `${fn}: time column ${quotedName(column)} is text that does not parse as times (${failures} values).` +
-        (examples.length ? ` Values that are not times: ${examples.map(quoteValue).join(", ")}.` : ""),
+        (examples.length ? ` Values that are not times: ${examples.map(quoteValue).join(", ")}.` : "") +
+        (looksLikeEpochText(examples) ? ` They look like epoch times: convert them first, ${epochTextConversion(column)}.` : ""),
     ),
   timeTextEmpty: (fn: string, column: string) =>
     errorMessage("analysis/time-column-not-time", `${fn}: time column ${quotedName(column)} holds no times at all (every value is empty or null); pass the timeColumn that has them.`),

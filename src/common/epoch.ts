@@ -44,3 +44,11 @@ export function epochMillis(value: number, unit: EpochUnit): number {
       return (value - FILETIME_UNIX_EPOCH) / 10_000;
   }
 }
+
+/**
+ * True when every value is a number in text of epoch size (`"1704067200"`, `"1704067200.5"`, ms, µs or ns): a
+ * time column written as epoch numbers, which the time parsers do not read (digits alone are no time there).
+ */
+export function looksLikeEpochText(values: readonly string[]): boolean {
+  return values.length > 0 && values.every((v) => /^\s*-?\d{1,20}(?:\.\d{1,9})?\s*$/.test(v) && epochUnit(Math.abs(Number(v))) !== undefined);
+}

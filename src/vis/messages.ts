@@ -3,6 +3,11 @@ import { closestNames, didYouMean, errorMessage, HuntlabError, unknownOptionText
 import { revealHidden } from "../common/hiddenChars";
 import { closeNames, listedName, nameList, quotedName, quotedText } from "../common/shownText";
 import { optionTypeText, shortValue } from "../common/options";
+import { looksLikeEpochText } from "../common/epoch";
+
+/** How to turn a text column of epoch numbers into times (seconds; milliseconds without the multiplication). */
+const epochTextConversion = (column: string) =>
+  `df.withColumns(pl.col(${JSON.stringify(column)}).cast(pl.Float64).mul(1000).cast(pl.Datetime("ms"))) for seconds (without .mul(1000) for milliseconds)`;
 
 /** Every code of src/vis, with what docs/errors.md says of it. */
 export const VIS_ERRORS = {
@@ -137,7 +142,8 @@ export const visMessages = {
   timelineTimeUnparsed: (column: string, failures: number, values: readonly string[], given = false) =>
     errorMessage(
       "vis/timeline-time-not-time",
-      `The time column ${quotedName(column)} holds text that is not a time (${failures} value(s), e.g. ${examples(values)})${given ? "" : "; pass timeColumn to use another column"}.`,
+      `The time column ${quotedName(column)} holds text that is not a time (${failures} value(s), e.g. ${examples(values)})${given ? "" : "; pass timeColumn to use another column"}.` +
+        (looksLikeEpochText(values) ? ` They look like epoch times: convert them first, ${epochTextConversion(column)}.` : ""),
     ),
   timelineTimeType: (column: string, dtype: string, given = false) =>
     errorMessage(
@@ -224,7 +230,11 @@ export const visMessages = {
   chartColumnNotNumeric: (fn: string, column: string, dtype: string) =>
     errorMessage("vis/chart-column-not-numeric", `${fn}: column ${quotedName(column)} must be numeric; it is ${dtype}.`),
   chartTimeUnparsed: (fn: string, column: string, example: string) =>
-    errorMessage("vis/chart-time-not-time", `${fn}: time column ${quotedName(column)} does not parse as times (e.g. ${quotedText(example, MAX_NAME)}).`),
+    errorMessage(
+      "vis/chart-time-not-time",
+      `${fn}: time column ${quotedName(column)} does not parse as times (e.g. ${quotedText(example, MAX_NAME)}).` +
+        (looksLikeEpochText([example]) ? ` They look like epoch times: convert them first, ${epochTextConversion(column)}.` : ""),
+    ),
   chartTimeType: (fn: string, column: string, dtype: string) =>
     errorMessage(
       "vis/chart-time-not-time",

@@ -380,3 +380,16 @@ test("Int64 values past 2^53 (byte counters) come back exact in the value column
   assert.deepEqual(columnOf(filled, "bytes").cast(pl.Utf8).toArray(), text.map((t, i) => (i === 5 ? "0" : t)));
   assert.equal(columnOf(filled, "filled").toArray().indexOf(true), 5);
 });
+
+test("a text time column of epoch numbers (a CSV's _time, \"1704067200\" or \"1704067200.5\") is refused saying how to make it times; the advice works", () => {
+  const text = hours(72).map((d) => String(d.getTime() / 1000));
+  const df = pl.DataFrame([pl.Series("_time", text), pl.Series("n", spiky())]);
+  const hint = /Values that are not times: "1704067200", .*\. They look like epoch times: convert them first, df\.withColumns\(pl\.col\("_time"\)\.cast\(pl\.Float64\)\.mul\(1000\)\.cast\(pl\.Datetime\("ms"\)\)\) for seconds/;
+  assert.throws(() => timeseriesAnomaliesStl(df, { timeColumn: "_time" }), { code: "analysis/time-column-not-time", message: hint });
+  const out = timeseriesAnomaliesStl(df.withColumns(pl.col("_time").cast(pl.Float64).mul(1000).cast(pl.Datetime("ms"))), { timeColumn: "_time" });
+  assert.deepEqual(values(out, "_time").slice(0, 2), hours(2));
+  // Words are no epoch times: no such advice.
+  assert.throws(() => timeseriesAnomaliesStl(df.withColumns(pl.lit("soon").alias("_time")), { timeColumn: "_time" }), { message: /"soon"\.$/ });
+  // Nor small numbers (counts, ids: no time in any unit).
+  assert.throws(() => timeseriesAnomaliesStl(df.withColumns(pl.lit("42").alias("_time")), { timeColumn: "_time" }), { message: /"42"\.$/ });
+});

@@ -216,3 +216,11 @@ test("an epoch-number time column is refused saying how to make it times", () =>
     message: /time column "TimeGenerated" must hold times; it is Int64: for epoch times convert it first, df\.withColumns\(pl\.col\("TimeGenerated"\)\.mul\(1000\)\.cast\(pl\.Datetime\("ms"\)\)\) for seconds \(without \.mul\(1000\) for milliseconds\)\.$/,
   });
 });
+
+test("a text time column of epoch numbers is refused saying how to make it times", () => {
+  const df = pl.DataFrame([pl.Series("TimeGenerated", ["1704067200000", "1704070800000"]), pl.Series("y", [1, 2]), pl.Series("anomalies", [0, 1]), pl.Series("baseline", [1, 1])]);
+  assert.throws(() => timeseriesAnomaliesSpec(df, { y: "y" }), {
+    code: "vis/chart-time-not-time",
+    message: /\(e\.g\. "1704067200000"\)\. They look like epoch times: convert them first, df\.withColumns\(pl\.col\("TimeGenerated"\)\.cast\(pl\.Float64\)\.mul\(1000\)\.cast\(pl\.Datetime\("ms"\)\)\) for seconds \(without \.mul\(1000\) for milliseconds\)\.$/,
+  });
+});
