@@ -1,7 +1,7 @@
 /** Column access shared by the analysis functions: lookup with suggestions, numbers and times out of polars columns. */
 import pl from "nodejs-polars";
 import type { DataType } from "nodejs-polars";
-import { isTemporalType, isTextType } from "../common/dtypes";
+import { isTemporalType, isTextType, plainText } from "../common/dtypes";
 import { findUnknownOption } from "../common/errors";
 import { isObjectRecord } from "../common/json";
 import { DECIMAL_TEXT } from "../common/decimal";
@@ -73,7 +73,7 @@ export interface NumericValuesOptions {
  * values beyond ±1.8e308 (`"1e400"` reads as Infinity) unless `infinite`.
  */
 export function numericValues(df: pl.DataFrame, name: string, fn: string, options: NumericValuesOptions = {}): (number | null)[] {
-  const column = columnOf(df, name);
+  const column = plainText(columnOf(df, name));
   const finite = (v: number, row: number): number => {
     if (Number.isFinite(v) || options.infinite) return v;
     const label = options.rowLabel?.(row);
@@ -140,7 +140,7 @@ export interface TimeValuesOptions {
 
 /** Epoch milliseconds of a Datetime, Date or time-text column. Throws, naming the column, if it is none of these. */
 export function timeValues(df: pl.DataFrame, name: string, fn: string, options: TimeValuesOptions = {}): TimeValues {
-  let column = columnOf(df, name);
+  let column = plainText(columnOf(df, name));
   let unparsed = 0;
   if (isTextType(column.dtype)) {
     const warn = options.warn ?? printWarning;

@@ -4,7 +4,7 @@
  * and `addProcessFeatures` for process-creation events.
  */
 import pl from "nodejs-polars";
-import { isTextType } from "../common/dtypes";
+import { isTextType, plainText } from "../common/dtypes";
 import { AnalysisError } from "./errors";
 import { analysisMessages as msg } from "./messages";
 import { boolOption, requireColumn, requireFrame, requireOptions } from "./columns";
@@ -157,7 +157,7 @@ function memo(fn: (s: string) => number): (s: string) => number {
 }
 
 function texts(df: pl.DataFrame, name: string): string[] {
-  const column = columnOf(df, name);
+  const column = plainText(columnOf(df, name));
   // A column null in every row (polars' Null type, from JSON or records) is text with no value: "" throughout.
   if (column.dtype.variant === "Null") return new Array<string>(column.len()).fill("");
   if (!isTextType(column.dtype)) throw new AnalysisError(msg.columnNotText("addProcessFeatures", name, String(column.dtype)));

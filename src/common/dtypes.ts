@@ -19,6 +19,16 @@ export function isTextType(dtype: DataType): boolean {
   return dtype.variant === "Utf8" || dtype.variant === "String";
 }
 
+/**
+ * A Categorical or Enum column (dictionary-encoded text: a Parquet or Arrow file's dictionary strings, pandas'
+ * `category` dtype, as polars reads them) as plain text; any other column as it is. For code that reads text
+ * through {@link isTextType}, which a Categorical column failed ("must be text; it is Categorical").
+ */
+export function plainText(series: Series): Series {
+  const variant = series.dtype.variant as string;
+  return variant === "Categorical" || variant === "Enum" ? series.cast(pl.Utf8) : series;
+}
+
 /** True for a Decimal of scale 0 (Spark's and Databricks' 128-bit ids): whole numbers, which its text writes exactly. */
 export function isWholeDecimal(dtype: DataType): boolean {
   return dtype.variant === "Decimal" && /Decimal\([^,()]*,\s*0\)/.test(String(dtype));

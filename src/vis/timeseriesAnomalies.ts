@@ -10,7 +10,7 @@
 import pl from "nodejs-polars";
 import { ChartDataError, visMessages as msg } from "./messages";
 import { MAX_VIEW_PIXELS, checkOptionTypes, type OptionTypesOf } from "./options";
-import { isTemporalType, isTextType } from "../common/dtypes";
+import { isTemporalType, isTextType, plainText } from "../common/dtypes";
 import { columnNames, columnOf, frameHeight, hasColumn, isDataFrame } from "../common/frames";
 import { notAFrameText } from "../common/notAFrame";
 import { display } from "../display/display";
@@ -87,7 +87,7 @@ function requireColumn(df: pl.DataFrame, name: string, option: string): void {
 }
 
 function numbers(df: pl.DataFrame, name: string): (number | null)[] {
-  const column = columnOf(df, name);
+  const column = plainText(columnOf(df, name));
   if (isTextType(column.dtype)) {
     return (column.toArray() as unknown as (string | null)[]).map((v) => {
       if (v === null || v.trim() === "") return null;
@@ -103,7 +103,7 @@ function numbers(df: pl.DataFrame, name: string): (number | null)[] {
 }
 
 function times(df: pl.DataFrame, name: string, warn: (message: string) => void): (number | null)[] {
-  let column = columnOf(df, name);
+  let column = plainText(columnOf(df, name));
   if (isTextType(column.dtype)) {
     const parsed = parseReadTimes(column, FN, warn);
     if (!parsed.parsed) throw new ChartDataError(msg.chartTimeUnparsed(FN, name, parsed.examples[0] ?? ""));

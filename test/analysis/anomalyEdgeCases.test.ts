@@ -393,3 +393,31 @@ test("a text time column of epoch numbers (a CSV's _time, \"1704067200\" or \"17
   // Nor small numbers (counts, ids: no time in any unit).
   assert.throws(() => timeseriesAnomaliesStl(df.withColumns(pl.lit("42").alias("_time")), { timeColumn: "_time" }), { message: /"42"\.$/ });
 });
+
+test("Categorical text columns (a Parquet or Arrow file from pandas' category dtype, read as polars reads it) are text to the analysis functions", () => {
+  const cat = (s: pl.Series) => s.cast(pl.Categorical);
+  const text = pl.DataFrame([pl.Series("TimeGenerated", hours(72).map((d) => d.toISOString())), pl.Series("n", spiky().map((v) => String(Math.round(v))))]);
+  const categorical = pl.DataFrame([cat(columnOf(text, "TimeGenerated")), cat(columnOf(text, "n"))]);
+  assert.equal(String(columnOf(categorical, "n").dtype), "DataType(Categorical)");
+  const want = timeseriesAnomaliesStl(text);
+  const got = timeseriesAnomaliesStl(categorical);
+  assert.deepEqual(values(got, "TimeGenerated"), values(want, "TimeGenerated"));
+  assert.deepEqual(values(got, "score"), values(want, "score"));
+  assert.deepEqual(values(got, "anomalies"), values(want, "anomalies"));
+  assert.equal(values(got, "anomalies")[50], 1, "the spike");
+  assert.deepEqual(extractAnomalyPeriods(got), extractAnomalyPeriods(want));
+  // Features read Categorical paths and command lines; a cluster's times a Categorical time column.
+  const procs = pl.DataFrame([
+    cat(pl.Series("NewProcessName", ["C:\\Windows\\System32\\cmd.exe", "C:\\Windows\\System32\\cmd.exe", "/usr/bin/curl"])),
+    cat(pl.Series("CommandLine", ["cmd /c whoami", "cmd /c whoami", "curl -s http://x"])),
+    cat(pl.Series("SubjectLogonId", ["0x3e7", "0x3e7", "-1"])),
+    cat(pl.Series("TimeCreatedUtc", ["2024-01-01T00:00:00Z", "2024-01-01T00:05:00Z", "2024-01-01T00:10:00Z"])),
+  ]);
+  const features = addProcessFeatures(procs);
+  assert.deepEqual(values(features, "processName"), ["cmd.exe", "cmd.exe", "curl"]);
+  assert.deepEqual(values(features, "commandlineLen"), [13, 13, 16]);
+  assert.deepEqual(values(features, "isSystemSession"), [true, true, true]);
+  const clusters = dbclusterEvents(features, { clusterColumns: ["commandlineLen", "pathScore"], normalize: false });
+  assert.deepEqual(clusters.labels, [0, 0, -1]);
+  assert.deepEqual(values(clusters.clustered, "LastEventTime").map(String), [new Date(Date.UTC(2024, 0, 1, 0, 10)), new Date(Date.UTC(2024, 0, 1, 0, 5))].map(String));
+});

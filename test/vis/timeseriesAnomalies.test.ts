@@ -224,3 +224,11 @@ test("a text time column of epoch numbers is refused saying how to make it times
     message: /\(e\.g\. "1704067200000"\)\. They look like epoch times: convert them first, df\.withColumns\(pl\.col\("TimeGenerated"\)\.cast\(pl\.Float64\)\.mul\(1000\)\.cast\(pl\.Datetime\("ms"\)\)\) for seconds \(without \.mul\(1000\) for milliseconds\)\.$/,
   });
 });
+
+test("Categorical time and value text (a Parquet or Arrow file's dictionary strings) are charted as text is", () => {
+  const text = pl.DataFrame([pl.Series("TimeGenerated", ["2024-01-01T00:00:00Z", "2024-01-01T01:00:00Z"]), pl.Series("y", ["5", "7"]), pl.Series("anomalies", [0, 1]), pl.Series("baseline", [5, 5])]);
+  const categorical = text.withColumns(pl.col("TimeGenerated").cast(pl.Categorical), pl.col("y").cast(pl.Categorical));
+  const rows = (spec: unknown) => (spec as { data: { values: unknown[] } }).data.values;
+  assert.deepEqual(rows(timeseriesAnomaliesSpec(categorical, { y: "y" })), rows(timeseriesAnomaliesSpec(text, { y: "y" })));
+  assert.equal((rows(timeseriesAnomaliesSpec(categorical, { y: "y" }))[1] as { y: number }).y, 7);
+});
