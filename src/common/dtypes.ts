@@ -25,8 +25,13 @@ export function isTextType(dtype: DataType): boolean {
  * through {@link isTextType}, which a Categorical column failed ("must be text; it is Categorical").
  */
 export function plainText(series: Series): Series {
-  const variant = series.dtype.variant as string;
-  return variant === "Categorical" || variant === "Enum" ? series.cast(pl.Utf8) : series;
+  return isCategoricalText(series.dtype) ? series.cast(pl.Utf8) : series;
+}
+
+/** True for Categorical and Enum columns: text, dictionary-encoded. */
+export function isCategoricalText(dtype: DataType): boolean {
+  const variant = dtype.variant as string;
+  return variant === "Categorical" || variant === "Enum";
 }
 
 /** True for a Decimal of scale 0 (Spark's and Databricks' 128-bit ids): whole numbers, which its text writes exactly. */

@@ -20,7 +20,7 @@
  * they are counted in the chart's text form, never dropped silently.
  */
 import pl from "nodejs-polars";
-import { isTemporalType, isTextType, jsDtype, msTimeTexts } from "../common/dtypes";
+import { isCategoricalText, isTemporalType, isTextType, jsDtype, msTimeTexts, plainText } from "../common/dtypes";
 import { TimelineError, visMessages as msg } from "./messages";
 import { parseReadTimes, parseTimeText } from "../data/timeParsing";
 import { columnNames, columnOf, exactValues, frameOf, hasColumn, isDataFrame } from "../common/frames";
@@ -205,7 +205,8 @@ function checkColumn(df: pl.DataFrame, name: string, what: string): void {
  * non-times is refused: it is not the time column.
  */
 function epochMillis(df: pl.DataFrame, column: string, given: boolean): { ms: (number | null)[]; unparsed: number; examples: string[]; monthFirst?: boolean } {
-  let series = columnOf(df, column);
+  // Categorical text (a Parquet or Arrow file's dictionary strings) is read as its text.
+  let series = plainText(columnOf(df, column));
   let unparsed = 0;
   let examples: string[] = [];
   let monthFirst = false;
@@ -422,7 +423,7 @@ function prepare(fn: string, df: pl.DataFrame, options: TimelineCommonOptions, e
   let labels: Map<string | null, string> | undefined;
   if (keys && options.groupBy) {
     const series = columnOf(df, options.groupBy);
-    const numeric = !isTextType(series.dtype);
+    const numeric = !isTextType(series.dtype) && !isCategoricalText(series.dtype);
     // A duration's lanes read as the table writes it (`00:00:01.500`), in the order of their values.
     if (series.dtype.variant === "Duration") {
       const texts = cellTexts(series);

@@ -426,3 +426,14 @@ describe("timeline: epoch numbers as text", () => {
     await assert.rejects(timeline(pl.DataFrame({ TimeGenerated: ["soon", "later"] })), (e: Error) => !/epoch/.test(e.message));
   });
 });
+
+describe("timeline: Categorical text", () => {
+  it("a Categorical time column and groupBy (a Parquet or Arrow file's dictionary strings) draw as their text does (lanes of digits in text order, as for text)", async () => {
+    const text = pl.DataFrame({ TimeGenerated: ["2024-01-01T02:00:00Z", "2024-01-01T00:00:00Z", "2024-01-01T01:00:00Z"], Host: ["10", "9", "100"] });
+    const categorical = text.withColumns(pl.col("TimeGenerated").cast(pl.Categorical), pl.col("Host").cast(pl.Categorical));
+    const want = await timeline(text, { groupBy: "Host" });
+    const got = await timeline(categorical, { groupBy: "Host" });
+    assert.equal(got.text, want.text);
+    assert.deepEqual(got.lanes, want.lanes);
+  });
+});
